@@ -1,0 +1,145 @@
+"""One exception hierarchy for everything sheets-sync reports to a user.
+
+Bad input is never a traceback: every problem a user can cause or fix is one of these,
+and the CLI maps each class to a message and an exit code in one place (``cli.py``)::
+
+    SheetsSyncError                   base; str(e) is the user-facing message
+    ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
+    ├── MappingError                  a mapping file is invalid (exit 2)
+    ├── RunLockedError                another run holds the workspace lock (exit 3)
+    └── SourceError                   one team's source failed; the run goes on (exit 1 at the end)
+        ├── WorkbookError             the file is not a readable workbook
+        │   ├── EncryptedWorkbookError   password-protected (OLE2 container)
+        │   ├── WorkbookTooLargeError    inflates past the configured limit
+        │   └── UnsafeWorkbookError      entity expansion, DTDs, path tricks
+        ├── LayoutError               a required tab or column is missing
+        ├── ConflictError             the file changed while we worked; retried next run
+        ├── FileLockedError           open in Excel/LibreOffice (lock file beside it)
+        └── RemoteError               Google Sheets said no
+            ├── NotFoundError            404: missing, or not shared with the service account
+            ├── PermissionDeniedError    403: not shared with the service account
+            └── RetryExhaustedError      429/5xx/timeouts past the retry budget
+
+Context travels as keyword arguments (``source``, ``tab``, ``cell``) so the message can
+name the exact place: ``sales.xlsx!OKRs!J7: target equals start value (100)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def format_location(source: str | None, tab: str | None = None, cell: str | None = None) -> str:
+    """``sales.xlsx!OKRs!J7`` style address; missing parts are left out."""
+    return "!".join(part for part in (source, tab, cell) if part)
+
+
+class SheetsSyncError(Exception):
+    """Base of every error sheets-sync raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        tab: str | None = None,
+        cell: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.tab = tab
+        self.cell = cell
+
+    @property
+    def location(self) -> str:
+        return format_location(self.source, self.tab, self.cell)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class ConfigError(SheetsSyncError):
+    """The workspace configuration is invalid; ``problems`` holds every one found."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 problems: Sequence[str] = ()) -> None:
+        super().__init__(message, source=source)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return super().__str__()
+        return "\n".join(self.problems)
+
+
+class MappingError(ConfigError):
+    """A mapping file is invalid."""
+
+
+class RunLockedError(SheetsSyncError):
+    """Another sheets-sync run holds the workspace lock."""
+
+    exit_code = 3
+
+
+class SourceError(SheetsSyncError):
+    """One team's source could not be read or written; other teams go on."""
+
+
+class WorkbookError(SourceError):
+    """The file is not a workbook we can read."""
+
+
+class EncryptedWorkbookError(WorkbookError):
+    """Password-protected workbook."""
+
+
+class WorkbookTooLargeError(WorkbookError):
+    """The workbook inflates past the configured size limit."""
+
+
+class UnsafeWorkbookError(WorkbookError):
+    """The workbook's XML or zip layout is an attack or unsafe to parse."""
+
+
+class LayoutError(SourceError):
+    """A required tab or column is missing from the team's layout."""
+
+
+class ConflictError(SourceError):
+    """The file changed between read and write; it was not overwritten."""
+
+
+class FileLockedError(SourceError):
+    """The file is open in a spreadsheet application; it was not written."""
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 holder: str | None = None) -> None:
+        super().__init__(message, source=source)
+        self.holder = holder
+
+
+class RemoteError(SourceError):
+    """The Google Sheets API refused a request."""
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 status: int | None = None) -> None:
+        super().__init__(message, source=source)
+        self.status = status
+
+
+class NotFoundError(RemoteError):
+    """404 from Google: missing, or not shared with the service account."""
+
+
+class PermissionDeniedError(RemoteError):
+    """403 from Google: not shared with the service account."""
+
+
+class RetryExhaustedError(RemoteError):
+    """Quota or server errors outlasted the retry budget."""

@@ -1,0 +1,134 @@
+"""The neutral shape every backend reads into and writes from.
+
+A backend (Excel, Google Sheets) turns a team's source into a ``WorkbookData`` of
+``SheetGrid`` values and applies a list of ``CellWrite`` back. Nothing above the backends
+knows about zip files or HTTP; nothing below them knows about OKRs.
+Rows and columns are 1-based, as a spreadsheet user counts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+CellValue = (
+    None | bool | int | float | str | dt.datetime | dt.date | dt.time | dt.timedelta | CellError
+)
+
+
+def column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 1, AA -> 27."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """An inclusive rectangle, e.g. a merged range."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    def __contains__(self, rc: object) -> bool:
+        if not isinstance(rc, tuple) or len(rc) != 2:
+            return False
+        row, col = rc
+        return bool(self.min_row <= row <= self.max_row and self.min_col <= col <= self.max_col)
+
+    def __str__(self) -> str:
+        return f"{a1(self.min_row, self.min_col)}:{a1(self.max_row, self.max_col)}"
+
+
+@dataclass(frozen=True)
+class SheetGrid:
+    """The values of one tab, anchored at A1 (``rows[0][0]`` is A1)."""
+
+    name: str
+    rows: tuple[tuple[CellValue, ...], ...]
+    hidden_rows: frozenset[int] = frozenset()
+    merged: tuple[CellRange, ...] = ()
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows)
+
+    @property
+    def max_col(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> CellValue:
+        if row < 1 or col < 1 or row > len(self.rows):
+            return None
+        cells = self.rows[row - 1]
+        return cells[col - 1] if col <= len(cells) else None
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    """What a backend read from one source.
+
+    ``version`` is an opaque token (a file's size+mtime+hash, a Google revision) that the
+    same backend checks before writing, so a source that changed meanwhile is not
+    overwritten.
+    """
+
+    source: str
+    sheet_names: tuple[str, ...]
+    sheets: Mapping[str, SheetGrid]
+    version: str = ""
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """The look the sync gives a cell it owns. Colours are RGB hex without ``#``."""
+
+    fill: str | None = None
+    font_color: str | None = None
+    bold: bool = False
+    italic: bool = False
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One owned cell to set. ``value`` None clears the cell."""
+
+    sheet: str
+    row: int
+    col: int
+    value: str | float | None
+    style: CellStyle | None = None
+
+    @property
+    def ref(self) -> str:
+        return a1(self.row, self.col)
