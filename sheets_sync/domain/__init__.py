@@ -1,0 +1,1 @@
+"""Pure domain: models, value parsing, scoring, KPI status and lint. No I/O here."""

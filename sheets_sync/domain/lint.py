@@ -1,0 +1,65 @@
+"""Warnings about good OKR/KPI practice. They never stop a row from scoring."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sheets_sync.domain.models import Finding, Period, Severity, TeamInput
+
+MIN_KRS, MAX_KRS = 2, 5
+MAX_OBJECTIVES, MAX_KPIS = 5, 15
+
+
+def lint_team(team: TeamInput, period: Period) -> list[Finding]:
+    found: list[Finding] = []
+
+    def warn(origin_item: object, field: str | None, message: str, row_id: str) -> None:
+        origin = getattr(origin_item, "origin")  # noqa: B009 - items share the attribute
+        found.append(Finding.at(origin, field, message, severity=Severity.WARNING, row_id=row_id))
+
+    per_objective: dict[str, int] = defaultdict(int)
+    for kr in team.key_results:
+        per_objective[kr.objective_id] += 1
+        if not kr.owner:
+            warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
+        if kr.due is not None and not period.start <= kr.due <= period.end:
+            warn(
+                kr,
+                "due",
+                f"due date {kr.due.isoformat()} is outside the period "
+                f"{period.name} ({period.start} to {period.end})",
+                kr.id,
+            )
+    for objective in team.objectives:
+        count = per_objective.get(objective.id, 0)
+        if count < MIN_KRS or count > MAX_KRS:
+            warn(
+                objective,
+                "id",
+                f"objective {objective.id} has {count} key result"
+                f"{'' if count == 1 else 's'}; {MIN_KRS} to {MAX_KRS} "
+                "keep it focused",
+                objective.id,
+            )
+    for kpi in team.kpis:
+        if not kpi.owner:
+            warn(kpi, "owner", f"KPI {kpi.id} has no owner", kpi.id)
+        if kpi.target is None and kpi.direction.value != "range":
+            warn(kpi, "target", f"KPI {kpi.id} has no target, so it cannot be judged", kpi.id)
+    if len(team.objectives) > MAX_OBJECTIVES:
+        found.append(
+            Finding(
+                Severity.WARNING,
+                f"{len(team.objectives)} objectives; more than {MAX_OBJECTIVES} dilutes focus",
+                team.source,
+            )
+        )
+    if len(team.kpis) > MAX_KPIS:
+        found.append(
+            Finding(
+                Severity.WARNING,
+                f"{len(team.kpis)} KPIs; more than {MAX_KPIS} is hard to act on",
+                team.source,
+            )
+        )
+    return found

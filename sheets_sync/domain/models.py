@@ -1,0 +1,284 @@
+"""Domain objects: what a team's sheet says, and what the scoring engine concludes.
+
+Pure data, no I/O. Every input item carries an ``Origin`` so any finding about it can
+name the file, tab and cell a team lead has to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sheets_sync.errors import format_location
+
+
+class KRType(StrEnum):
+    NUMBER = "number"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    MILESTONE = "milestone"
+
+
+class ObjectiveType(StrEnum):
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+
+
+class Status(StrEnum):
+    """Pace status of a key result or an objective."""
+
+    ACHIEVED = "Achieved"
+    ON_TRACK = "On track"
+    AT_RISK = "At risk"
+    OFF_TRACK = "Off track"
+    NO_DATA = "No data"
+
+
+class Band(StrEnum):
+    """Google's grade band of a 0..1 score."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class KPIStatus(StrEnum):
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+    NO_DATA = "No data"
+    STALE = "Stale"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    RANGE = "range"
+
+
+class Trend(StrEnum):
+    IMPROVING = "Improving"
+    WORSENING = "Worsening"
+    FLAT = "Flat"
+
+
+class Frequency(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def window_days(self) -> int:
+        return {"weekly": 7, "monthly": 31, "quarterly": 92}[self.value]
+
+
+class Category(StrEnum):
+    LEADING = "leading"
+    LAGGING = "lagging"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was read: its row, and the cell of each field on that row."""
+
+    source: str
+    tab: str | None = None
+    row: int | None = None
+    cells: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def cell(self, field_name: str | None = None) -> str | None:
+        if field_name and field_name in self.cells:
+            return self.cells[field_name]
+        return f"A{self.row}" if self.row and field_name is None else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in a team's input, phrased for the team lead who has to fix it."""
+
+    severity: Severity
+    message: str
+    source: str
+    tab: str | None = None
+    cell: str | None = None
+    row_id: str | None = None
+    team: str | None = None
+    row: int | None = None
+
+    @property
+    def location(self) -> str:
+        return format_location(self.source, self.tab, self.cell)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    @classmethod
+    def at(
+        cls,
+        origin: Origin,
+        field_name: str | None,
+        message: str,
+        *,
+        severity: Severity = Severity.ERROR,
+        row_id: str | None = None,
+        team: str | None = None,
+    ) -> Finding:
+        cell = origin.cell(field_name)
+        if cell is None and origin.row is not None:
+            cell = f"{origin.row}:{origin.row}"
+        return cls(severity, message, origin.source, origin.tab, cell, row_id, team, origin.row)
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def elapsed_fraction(self, as_of: dt.date, end: dt.date | None = None) -> float:
+        """Share of the period gone by at ``as_of`` (an earlier ``end`` ends it sooner)."""
+        stop = end or self.end
+        total = (stop - self.start).days
+        if total <= 0:
+            return 1.0 if as_of >= stop else 0.0
+        return min(1.0, max(0.0, (as_of - self.start).days / total))
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    title: str
+    type: ObjectiveType = ObjectiveType.COMMITTED
+    aligns_to: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    objective_id: str
+    id: str
+    description: str = ""
+    owner: str | None = None
+    type: KRType = KRType.NUMBER
+    start: float | None = None
+    target: float | None = None
+    current: float | None = None
+    unit: str | None = None
+    weight: float = 1.0
+    confidence: float | None = None
+    due: dt.date | None = None
+    kpi_link: str | None = None
+    comment: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class KPI:
+    id: str
+    name: str = ""
+    owner: str | None = None
+    category: Category | None = None
+    frequency: Frequency = Frequency.MONTHLY
+    unit: str | None = None
+    direction: Direction = Direction.HIGHER
+    target: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    amber_threshold: float | None = None
+    actual: float | None = None
+    previous: float | None = None
+    as_of: dt.date | None = None
+    comment: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    """Everything read from one team's source, already validated row by row."""
+
+    team: str
+    source: str
+    objectives: tuple[Objective, ...] = ()
+    key_results: tuple[KeyResult, ...] = ()
+    kpis: tuple[KPI, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class KRResult:
+    kr: KeyResult
+    score: float
+    progress: float | None
+    expected: float
+    status: Status
+    band: Band
+    current: float | None
+    current_from: str | None = None  # "Sales/KPI-3" when fed from a KPI
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    objective: Objective
+    key_results: tuple[KRResult, ...]
+    score: float | None
+    expected: float
+    status: Status
+    band: Band | None
+
+
+@dataclass(frozen=True)
+class KPIResult:
+    kpi: KPI
+    status: KPIStatus
+    last_status: KPIStatus | None
+    variance: float | None
+    variance_pct: float | None
+    trend: Trend | None
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    team: str
+    source: str
+    objectives: tuple[ObjectiveResult, ...]
+    kpis: tuple[KPIResult, ...]
+    findings: tuple[Finding, ...]
+    net_confidence: float | None
+
+    @property
+    def key_results(self) -> tuple[KRResult, ...]:
+        return tuple(kr for o in self.objectives for kr in o.key_results)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.is_error)
+
+
+@dataclass(frozen=True)
+class CompanyObjective:
+    id: str
+    title: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class CompanyObjectiveResult:
+    objective: CompanyObjective
+    score: float | None
+    band: Band | None
+    aligned: tuple[tuple[str, ObjectiveResult], ...]  # (team, objective result)

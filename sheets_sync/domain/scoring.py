@@ -1,0 +1,151 @@
+"""Key-result and objective scores, pace and status (rules in docs/scoring.md).
+
+Inputs here are already validated (``validate.py``): a number KR has start != target,
+weights are >= 0. Everything is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sheets_sync.domain.models import (
+    Band,
+    KeyResult,
+    KRResult,
+    KRType,
+    Objective,
+    ObjectiveResult,
+    ObjectiveType,
+    Period,
+    Status,
+)
+from sheets_sync.domain.rules import EPSILON, ScoringRules
+
+
+def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return min(high, max(low, value))
+
+
+def band(score: float, rules: ScoringRules = ScoringRules()) -> Band:
+    if score + EPSILON >= rules.green:
+        return Band.GREEN
+    if score + EPSILON >= rules.yellow:
+        return Band.YELLOW
+    return Band.RED
+
+
+def ambition(objective_type: ObjectiveType, rules: ScoringRules = ScoringRules()) -> float:
+    if objective_type is ObjectiveType.ASPIRATIONAL:
+        return rules.aspirational_ambition
+    return rules.committed_ambition
+
+
+def progress(kr: KeyResult, current: float) -> float:
+    """Uncapped progress: 1.3 means 30 % past the target. Decreasing metrics work unchanged."""
+    if kr.type is KRType.NUMBER:
+        assert kr.start is not None and kr.target is not None
+        return (current - kr.start) / (kr.target - kr.start)
+    if kr.type is KRType.AT_LEAST:
+        assert kr.target is not None
+        return 1.0 if current + EPSILON >= kr.target else 0.0
+    if kr.type is KRType.AT_MOST:
+        assert kr.target is not None
+        return 1.0 if current - EPSILON <= kr.target else 0.0
+    return 1.0 if current >= 0.5 else 0.0  # milestone: parse_done gives 1.0 or 0.0
+
+
+def pace_status(score: float, expected: float, rules: ScoringRules = ScoringRules()) -> Status:
+    if score + EPSILON >= 1.0:
+        return Status.ACHIEVED
+    if score + EPSILON >= expected - rules.on_track_margin:
+        return Status.ON_TRACK
+    if score + EPSILON >= expected - rules.at_risk_margin:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def expected_score(
+    period: Period,
+    as_of: dt.date,
+    objective_type: ObjectiveType,
+    due: dt.date | None = None,
+    rules: ScoringRules = ScoringRules(),
+) -> float:
+    """Where a linear plan would be today: elapsed share of the period x ambition."""
+    return period.elapsed_fraction(as_of, due) * ambition(objective_type, rules)
+
+
+def score_key_result(
+    kr: KeyResult,
+    *,
+    period: Period,
+    as_of: dt.date,
+    objective_type: ObjectiveType = ObjectiveType.COMMITTED,
+    rules: ScoringRules = ScoringRules(),
+    current: float | None = None,
+    current_from: str | None = None,
+) -> KRResult:
+    """Score one KR; ``current`` overrides the sheet's value (a KR fed from a KPI)."""
+    value = kr.current if current is None else current
+    expected = expected_score(period, as_of, objective_type, kr.due, rules)
+    if value is None:
+        return KRResult(kr, 0.0, None, expected, Status.NO_DATA, Band.RED, None, current_from)
+    raw = progress(kr, value)
+    score = clamp(raw)
+    return KRResult(
+        kr,
+        score,
+        raw,
+        expected,
+        pace_status(score, expected, rules),
+        band(score, rules),
+        value,
+        current_from,
+    )
+
+
+def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Mean of (value, weight) pairs; None when there is no weight at all."""
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return None
+    return sum(v * w for v, w in pairs) / total
+
+
+def score_objective(
+    objective: Objective,
+    key_results: Sequence[KRResult],
+    *,
+    period: Period,
+    as_of: dt.date,
+    rules: ScoringRules = ScoringRules(),
+) -> ObjectiveResult:
+    expected = expected_score(period, as_of, objective.type, None, rules)
+    score = weighted_mean([(r.score, r.kr.weight) for r in key_results])
+    if score is None or all(r.status is Status.NO_DATA for r in key_results):
+        return ObjectiveResult(
+            objective,
+            tuple(key_results),
+            score,
+            expected,
+            Status.NO_DATA,
+            None if score is None else band(score, rules),
+        )
+    return ObjectiveResult(
+        objective,
+        tuple(key_results),
+        score,
+        expected,
+        pace_status(score, expected, rules),
+        band(score, rules),
+    )
+
+
+def net_confidence(results: Sequence[KRResult]) -> float | None:
+    """Share of KRs on track or achieved minus share off track (-1..1)."""
+    if not results:
+        return None
+    good = sum(r.status in (Status.ON_TRACK, Status.ACHIEVED) for r in results)
+    bad = sum(r.status is Status.OFF_TRACK for r in results)
+    return (good - bad) / len(results)

@@ -1,0 +1,187 @@
+"""Evaluate one team: validate, feed KRs from KPIs, score, lint. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+
+from sheets_sync.domain.kpi import kpi_status
+from sheets_sync.domain.lint import lint_team
+from sheets_sync.domain.models import (
+    KPI,
+    Finding,
+    KeyResult,
+    KRResult,
+    ObjectiveResult,
+    Period,
+    Severity,
+    TeamInput,
+    TeamResult,
+)
+from sheets_sync.domain.rules import EPSILON, ScoringRules
+from sheets_sync.domain.scoring import net_confidence, score_key_result, score_objective
+from sheets_sync.domain.validate import (
+    duplicate_ids,
+    validate_key_result,
+    validate_kpi,
+    validate_weights,
+)
+
+
+def kpi_key(team: str, kpi_id: str) -> str:
+    return f"{team}/{kpi_id}".casefold()
+
+
+def kpi_index(teams: list[TeamInput]) -> dict[str, KPI]:
+    """Every team's KPIs by ``team/id`` (case-insensitive), for KRs fed from KPIs."""
+    return {kpi_key(t.team, k.id): k for t in teams for k in t.kpis}
+
+
+def _warn(kr: KeyResult, field: str, message: str) -> Finding:
+    return Finding.at(kr.origin, field, message, severity=Severity.WARNING, row_id=kr.id)
+
+
+def resolve_current(
+    kr: KeyResult, team: str, index: Mapping[str, KPI]
+) -> tuple[float | None, str | None, list[Finding]]:
+    """The KR's current value, taken from its linked KPI when the sheet leaves it empty."""
+    if not kr.kpi_link:
+        return kr.current, None, []
+    ref = kr.kpi_link if "/" in kr.kpi_link else f"{team}/{kr.kpi_link}"
+    kpi = index.get(ref.casefold())
+    if kpi is None:
+        return (
+            kr.current,
+            None,
+            [_warn(kr, "kpi_link", f"KPI link {kr.kpi_link} names no KPI (looked for {ref})")],
+        )
+    if kpi.actual is None:
+        return kr.current, None, []
+    if kr.current is None:
+        return kpi.actual, ref, []
+    if abs(kr.current - kpi.actual) > EPSILON:
+        return (
+            kr.current,
+            None,
+            [
+                _warn(
+                    kr,
+                    "current",
+                    f"current value ({kr.current:g}) differs from KPI {ref} actual "
+                    f"({kpi.actual:g}); the sheet's value is used",
+                )
+            ],
+        )
+    return kr.current, None, []
+
+
+def evaluate_team(
+    team: TeamInput,
+    *,
+    period: Period,
+    as_of: dt.date,
+    rules: ScoringRules = ScoringRules(),
+    index: Mapping[str, KPI] | None = None,
+    company_objective_ids: frozenset[str] | None = None,
+) -> TeamResult:
+    findings: list[Finding] = list(team.findings)
+    index = index if index is not None else kpi_index([team])
+
+    bad_krs: set[int] = set()
+    for position, kr in enumerate(team.key_results):
+        problems = validate_key_result(kr)
+        if problems:
+            bad_krs.add(position)
+            findings += problems
+    findings += duplicate_ids(team.key_results, "key result")
+    findings += duplicate_ids(team.kpis, "KPI")
+
+    objective_ids = {o.id for o in team.objectives}
+    grouped: dict[str, list[KeyResult]] = defaultdict(list)
+    for position, kr in enumerate(team.key_results):
+        if kr.objective_id not in objective_ids:
+            findings.append(
+                Finding.at(
+                    kr.origin,
+                    "objective_id",
+                    f"key result {kr.id} points at unknown objective {kr.objective_id}",
+                    row_id=kr.id,
+                )
+            )
+        elif position not in bad_krs:
+            grouped[kr.objective_id].append(kr)
+
+    objectives: list[ObjectiveResult] = []
+    for objective in team.objectives:
+        if (
+            company_objective_ids is not None
+            and objective.aligns_to
+            and objective.aligns_to not in company_objective_ids
+        ):
+            findings.append(
+                Finding.at(
+                    objective.origin,
+                    "aligns_to",
+                    f"aligns to {objective.aligns_to}, which is not a company "
+                    "objective in the workspace",
+                    severity=Severity.WARNING,
+                    row_id=objective.id,
+                )
+            )
+        krs = grouped.get(objective.id, [])
+        weight_problems = validate_weights(objective, krs)
+        findings += weight_problems
+        results: list[KRResult] = []
+        for kr in krs:
+            current, source, notes = resolve_current(kr, team.team, index)
+            findings += notes
+            results.append(
+                score_key_result(
+                    kr,
+                    period=period,
+                    as_of=as_of,
+                    objective_type=objective.type,
+                    rules=rules,
+                    current=current,
+                    current_from=source,
+                )
+            )
+            if kr.confidence is not None and kr.confidence + EPSILON < rules.low_confidence:
+                findings.append(
+                    _warn(
+                        kr,
+                        "confidence",
+                        f"confidence {kr.confidence:.0%} is below {rules.low_confidence:.0%}",
+                    )
+                )
+        if weight_problems:
+            results = []
+        objectives.append(
+            score_objective(objective, results, period=period, as_of=as_of, rules=rules)
+        )
+
+    kpis = []
+    for kpi in team.kpis:
+        problems = validate_kpi(kpi)
+        findings += problems
+        if not problems:
+            kpis.append(kpi_status(kpi, as_of=as_of, rules=rules))
+
+    findings += lint_team(team, period)
+    findings = [f if f.team else _with_team(f, team.team) for f in findings]
+    all_krs = [kr for o in objectives for kr in o.key_results]
+    return TeamResult(
+        team.team,
+        team.source,
+        tuple(objectives),
+        tuple(kpis),
+        tuple(findings),
+        net_confidence(all_krs),
+    )
+
+
+def _with_team(finding: Finding, team: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, team=team)

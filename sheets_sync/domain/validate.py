@@ -1,0 +1,105 @@
+"""Rules an item must meet before it can be scored. Each failure is an error Finding."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sheets_sync.domain.models import (
+    KPI,
+    Direction,
+    Finding,
+    KeyResult,
+    KRType,
+    Objective,
+)
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def validate_key_result(kr: KeyResult) -> list[Finding]:
+    found: list[Finding] = []
+
+    def error(field: str, message: str) -> None:
+        found.append(Finding.at(kr.origin, field, message, row_id=kr.id))
+
+    if kr.type is KRType.NUMBER:
+        if kr.start is None:
+            error("start", "start value is missing (type 0 if the metric starts at zero)")
+        if kr.target is None:
+            error("target", "target is missing")
+        if kr.start is not None and kr.target is not None and kr.start == kr.target:
+            error("target", f"target equals start value ({_fmt(kr.start)})")
+    elif kr.type in (KRType.AT_LEAST, KRType.AT_MOST) and kr.target is None:
+        error("target", f"target is missing (needed by an {kr.type.value} key result)")
+    if kr.weight < 0:
+        error("weight", f"weight must be 0 or more, got {_fmt(kr.weight)}")
+    return found
+
+
+def validate_kpi(kpi: KPI) -> list[Finding]:
+    found: list[Finding] = []
+
+    def error(field: str, message: str) -> None:
+        found.append(Finding.at(kpi.origin, field, message, row_id=kpi.id))
+
+    if kpi.direction is Direction.RANGE:
+        if kpi.lower is None:
+            error("lower", "a range KPI needs a lower bound")
+        if kpi.upper is None:
+            error("upper", "a range KPI needs an upper bound")
+        if kpi.lower is not None and kpi.upper is not None and kpi.lower > kpi.upper:
+            error(
+                "upper",
+                f"upper bound ({_fmt(kpi.upper)}) is below the lower bound ({_fmt(kpi.lower)})",
+            )
+        if kpi.amber_threshold is not None and kpi.amber_threshold < 0:
+            error(
+                "amber_threshold",
+                "for a range KPI the amber threshold is the width of the "
+                "amber band and cannot be negative",
+            )
+    elif kpi.target is not None and kpi.amber_threshold is not None:
+        if kpi.direction is Direction.HIGHER and kpi.amber_threshold > kpi.target:
+            error(
+                "amber_threshold",
+                f"amber threshold ({_fmt(kpi.amber_threshold)}) is above the target "
+                f"({_fmt(kpi.target)}) of a higher-is-better KPI",
+            )
+        if kpi.direction is Direction.LOWER and kpi.amber_threshold < kpi.target:
+            error(
+                "amber_threshold",
+                f"amber threshold ({_fmt(kpi.amber_threshold)}) is below the target "
+                f"({_fmt(kpi.target)}) of a lower-is-better KPI",
+            )
+    return found
+
+
+def duplicate_ids(items: Iterable[KeyResult | KPI], what: str) -> list[Finding]:
+    """Every repeat after the first occurrence of an id is an error on its own row."""
+    seen: Counter[str] = Counter()
+    found: list[Finding] = []
+    for item in items:
+        seen[item.id] += 1
+        if seen[item.id] > 1:
+            found.append(
+                Finding.at(item.origin, "id", f"duplicate {what} ID {item.id}", row_id=item.id)
+            )
+    return found
+
+
+def validate_weights(objective: Objective, key_results: Iterable[KeyResult]) -> list[Finding]:
+    krs = list(key_results)
+    if krs and all(kr.weight == 0 for kr in krs):
+        return [
+            Finding.at(
+                objective.origin,
+                "id",
+                f"every key result of objective {objective.id} has weight 0; "
+                "give at least one a weight above 0",
+                row_id=objective.id,
+            )
+        ]
+    return []

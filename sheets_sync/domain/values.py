@@ -1,0 +1,222 @@
+"""Turn what people type into cells into typed values, or say exactly why not.
+
+Spreadsheets hold numbers typed as text ("45%", "$1,200"), placeholders ("n/a", "-"),
+dates as dates, serial numbers or ISO text, and error values. Each parser returns the
+typed value (None for empty) or raises ``CellValueError`` with a message for the team lead.
+Guessing is worse than asking: "€3.5k" or "1,5" is an error, not a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from enum import StrEnum
+from typing import TypeVar
+
+from sheets_sync.grid import CellError, CellValue
+
+EMPTY_WORDS = frozenset({"", "n/a", "na", "n.a.", "-", "--", "—", "–", "none", "null", "tbd", "?"})
+DONE_WORDS = frozenset({"yes", "y", "true", "done", "1", "x", "✓", "✔", "complete", "completed"})
+NOT_DONE_WORDS = frozenset(
+    {"no", "n", "false", "0", "not done", "todo", "to do", "open", "in progress", "pending"}
+)
+CONFIDENCE_WORDS = {
+    "low": 0.3,
+    "l": 0.3,
+    "medium": 0.6,
+    "med": 0.6,
+    "m": 0.6,
+    "high": 0.9,
+    "h": 0.9,
+}
+CURRENCY = "$€£¥₹"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+_SUFFIX = re.compile(r"^[\d.,]+\s*[kmb]n?$", re.IGNORECASE)
+
+
+class CellValueError(ValueError):
+    """A cell's content cannot be read as the field's type."""
+
+
+def _describe(value: CellValue) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def is_empty(value: CellValue) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, str) and value.strip().lower() in EMPTY_WORDS
+
+
+def _check_error(value: CellValue) -> None:
+    if isinstance(value, CellError):
+        raise CellValueError(f"the cell shows the error {value.code}")
+
+
+def parse_number(value: CellValue) -> float | None:
+    """Numbers, "45%", "1,234.5", "$1,200", "(300)"; empty words give None."""
+    _check_error(value)
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise CellValueError(f"expected a number, got {_describe(value)}")
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise CellValueError(f"expected a finite number, got {value}")
+        return number
+    if not isinstance(value, str):
+        raise CellValueError(f"expected a number, got a date or time ({_describe(value)})")
+    return _parse_number_text(value)
+
+
+def _parse_number_text(raw: str) -> float:
+    text = raw.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text[:1] in "+-":
+        negative ^= text[0] == "-"
+        text = text[1:]
+    text = text.strip(CURRENCY)
+    if text[:1] in "+-":  # "$-5"
+        negative ^= text[0] == "-"
+        text = text[1:]
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    if _SUFFIX.match(text):
+        raise CellValueError(f"{_describe(raw)} uses a k/M/bn suffix; type the full number instead")
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif "," in text:
+        raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
+    if not _PLAIN.match(text):
+        raise CellValueError(f"expected a number, got {_describe(raw)}")
+    number = float(text)
+    if percent:
+        number /= 100
+    return -number if negative else number
+
+
+def parse_date(value: CellValue) -> dt.date | None:
+    """Dates, datetimes, Excel serial numbers and ISO text (YYYY-MM-DD)."""
+    _check_error(value)
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise CellValueError(f"expected a date, got {_describe(value)}")
+    if isinstance(value, int | float):
+        if not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
+            raise CellValueError(f"expected a date, got the number {value}")
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"):
+            try:
+                return dt.datetime.strptime(text.replace(",", ""), fmt).date()
+            except ValueError:
+                continue
+        raise CellValueError(f"expected a date like 2026-12-31, got {_describe(value)}")
+    raise CellValueError(f"expected a date, got {_describe(value)}")
+
+
+def parse_text(value: CellValue) -> str | None:
+    """Any cell as text; numbers keep their digits (12.0 -> "12")."""
+    _check_error(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def parse_done(value: CellValue) -> float | None:
+    """A milestone's current: done (1.0), not done (0.0), or no data (None)."""
+    _check_error(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return float(value)
+        raise CellValueError(f"a milestone is done (1, yes, x) or not (0, no), got {value}")
+    text = str(value).strip().lower()
+    if text in DONE_WORDS:
+        return 1.0
+    if text in NOT_DONE_WORDS:
+        return 0.0
+    if text in EMPTY_WORDS:
+        return None
+    raise CellValueError(f"a milestone is done (yes, done, x) or not (no), got {_describe(value)}")
+
+
+def parse_confidence(value: CellValue) -> float | None:
+    """0-10, 0-100%, or Low/Medium/High, normalised to 0..1.
+
+    A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
+    percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7).
+    """
+    _check_error(value)
+    if is_empty(value):
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in CONFIDENCE_WORDS:
+            return CONFIDENCE_WORDS[word]
+        if word.endswith("%"):
+            number = parse_number(value)
+            assert number is not None
+            if not 0 <= number <= 1:
+                raise CellValueError(f"confidence must be between 0% and 100%, got {value}")
+            return number
+    number = parse_number(value)
+    assert number is not None
+    if 0 <= number <= 10 and float(number).is_integer():
+        return number / 10
+    if 0 <= number < 1:
+        return number
+    if 10 < number <= 100:
+        return number / 100
+    raise CellValueError(f"confidence is 0-10, 0-100% or Low/Medium/High, got {_describe(value)}")
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(
+    value: CellValue, enum: type[E], aliases: dict[str, E] | None = None, default: E | None = None
+) -> E | None:
+    """One of an enum's values, forgiving case, spaces, dashes and known synonyms."""
+    _check_error(value)
+    if is_empty(value):
+        return default
+    key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
+    for member in enum:
+        if key == member.value.replace(" ", "_").lower():
+            return member
+    if aliases and key in aliases:
+        return aliases[key]
+    allowed = ", ".join(m.value for m in enum)
+    raise CellValueError(f"{_describe(value)} is not one of: {allowed}")
