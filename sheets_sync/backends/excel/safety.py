@@ -1,0 +1,185 @@
+"""Inspect a workbook package before any XML parser or calamine sees it.
+
+calamine (Rust) decompresses and parses whatever it is given; it has no size limit of its
+own and its allocation failures abort the whole process. So every check that protects the
+nightly job happens here, in Python, on the raw bytes: container type, zip integrity,
+entry names, declared and *actual* inflated size, and DTD/entity declarations. The XML
+parts that pass are kept (inflated, CRC-checked) so the reader never inflates them twice.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import BytesIO
+
+from sheets_sync.errors import (
+    EncryptedWorkbookError,
+    UnsafeWorkbookError,
+    WorkbookError,
+    WorkbookTooLargeError,
+)
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
+#: scanned. Media, printer settings and vbaProject.bin are counted by declared size only.
+_PARSED_SUFFIXES = (".xml", ".rels")
+_CHUNK = 1 << 16
+#: "<!DOCTYPE" / "<!ENTITY" in UTF-8 and both UTF-16 byte orders.
+_DTD_MARKERS = tuple(
+    marker.encode(codec)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_MARKER_TAIL = max(len(m) for m in _DTD_MARKERS) - 1
+
+
+@dataclass(frozen=True)
+class Package:
+    """A zip package that passed every check.
+
+    ``parts`` maps each normalised, lower-cased part name (forward slashes, no leading
+    slash) to its inflated bytes, for the XML parts only; ``kind`` is "xlsx" or "ods".
+    """
+
+    kind: str
+    parts: Mapping[str, bytes]
+
+    def part(self, name: str) -> bytes | None:
+        return self.parts.get(normalise_part_name(name).lower())
+
+
+def normalise_part_name(name: str) -> str:
+    """Zip entry or relationship target -> ``xl/worksheets/sheet1.xml``.
+
+    Some exporters write backslashes (``xl\\worksheets\\...``); OPC names are
+    case-insensitive, which the lower-cased keys of ``Package.parts`` honour.
+    """
+    return name.replace("\\", "/").lstrip("/")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB"
+
+
+def _refuse_non_zip(data: bytes, source: str) -> None:
+    """Explain a file that is not a zip package; returns only if it is one."""
+    if not data:
+        raise WorkbookError("the file is empty (0 bytes)", source=source)
+    if data.startswith(OLE2_MAGIC):
+        raise EncryptedWorkbookError(_ole2_message(data), source=source)
+    if not data.startswith(_ZIP_MAGICS):
+        raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
+
+
+def _ole2_message(data: bytes) -> str:
+    """Tell an encrypted .xlsx from a legacy .xls by their CFB stream names (UTF-16LE)."""
+    head = data[: 1 << 20]
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        return "password-protected workbook; save it as .xlsx without a password"
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+        return (
+            "legacy .xls (Excel 97-2003) workbook, possibly password-protected; "
+            "save it as .xlsx without a password"
+        )
+    return "password-protected or legacy .xls; save it as .xlsx without a password"
+
+
+def _check_name(name: str, source: str) -> str:
+    """Refuse absolute paths and ``..`` (zip-slip), with either slash style."""
+    norm = name.replace("\\", "/")
+    segments = norm.split("/")
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in segments:
+        raise UnsafeWorkbookError(f"unsafe path inside the workbook: {name!r}", source=source)
+    if "\x00" in name:
+        raise UnsafeWorkbookError(f"unsafe path inside the workbook: {name!r}", source=source)
+    return normalise_part_name(posixpath.normpath(norm) if norm else norm)
+
+
+def _inflate(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int, source: str
+) -> bytes:
+    """Stream-inflate one entry, stopping as soon as the running total passes ``budget``.
+
+    zipfile also stops at the declared size and checks the CRC, so a part whose header
+    lies about its size fails here, not inside calamine.
+    """
+    out = bytearray()
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            out += chunk
+            if len(out) > budget:
+                raise WorkbookTooLargeError(
+                    f"the workbook inflates past the size limit ({_mib(limit)})",
+                    source=source,
+                )
+            window = tail + chunk
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise UnsafeWorkbookError(
+                    f"part {info.filename!r} declares a DTD or entities "
+                    "(possible entity-expansion attack); refused",
+                    source=source,
+                )
+            tail = window[-_MARKER_TAIL:]
+    return bytes(out)
+
+
+def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) -> Package:
+    """Check a candidate workbook and return its inflated XML parts.
+
+    Raises a ``WorkbookError`` subclass for anything that is not a safe, intact
+    .xlsx/.xlsm/.ods package; never hands a doubtful byte to a parser.
+    """
+    _refuse_non_zip(data, source)
+    try:
+        zf = zipfile.ZipFile(BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+    declared = sum(info.file_size for info in infos)
+    if declared > max_uncompressed_bytes:
+        raise WorkbookTooLargeError(
+            f"the workbook would inflate to {_mib(declared)}, "
+            f"over the size limit ({_mib(max_uncompressed_bytes)})",
+            source=source,
+        )
+    parts: dict[str, bytes] = {}
+    mimetype = b""
+    used = 0
+    for info in infos:
+        name = _check_name(info.filename, source)
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:
+            raise EncryptedWorkbookError(
+                "the workbook's zip entries are encrypted; save it without a password",
+                source=source,
+            )
+        lower = name.lower()
+        parsed = lower.endswith(_PARSED_SUFFIXES)
+        if not parsed and lower != "mimetype":
+            continue
+        try:
+            body = _inflate(zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+            raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+        except NotImplementedError as exc:
+            raise WorkbookError(
+                f"the file uses an unsupported zip compression: {exc}", source=source
+            ) from exc
+        used += len(body)
+        if lower == "mimetype":
+            mimetype = body.strip()
+        else:
+            parts[lower] = body
+    if mimetype.startswith(_ODS_MIMETYPE) and "content.xml" in parts:
+        return Package(kind="ods", parts=parts)
+    if "[content_types].xml" in parts:
+        return Package(kind="xlsx", parts=parts)
+    raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
