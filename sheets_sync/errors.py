@@ -66,8 +66,9 @@ class ConfigError(SheetsSyncError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, source: str | None = None,
-                 problems: Sequence[str] = ()) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, problems: Sequence[str] = ()
+    ) -> None:
         super().__init__(message, source=source)
         self.problems = list(problems)
 
@@ -118,8 +119,9 @@ class ConflictError(SourceError):
 class FileLockedError(SourceError):
     """The file is open in a spreadsheet application; it was not written."""
 
-    def __init__(self, message: str, *, source: str | None = None,
-                 holder: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, holder: str | None = None
+    ) -> None:
         super().__init__(message, source=source)
         self.holder = holder
 
@@ -127,8 +129,9 @@ class FileLockedError(SourceError):
 class RemoteError(SourceError):
     """The Google Sheets API refused a request."""
 
-    def __init__(self, message: str, *, source: str | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message, source=source)
         self.status = status
 

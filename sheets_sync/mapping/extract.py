@@ -1,0 +1,267 @@
+"""Find the header row and columns of each tab and cut it into typed-later row records.
+
+Pure: works on ``SheetGrid`` values from any backend. Problems that make a whole tab
+unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.errors import LayoutError
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData, a1
+from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
+from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
+
+RowKind = Literal["kr", "objective", "kpi"]
+
+
+@dataclass(frozen=True)
+class RowRecord:
+    row: int
+    kind: RowKind
+    values: Mapping[str, CellValue]
+    cells: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    """Where things are on one tab; the write plan uses it to address owned cells."""
+
+    tab: str
+    header_row: int
+    columns: Mapping[str, int]
+    owned: tuple[str, ...]
+    missing_owned: tuple[str, ...]
+    first_free_col: int
+    owned_headers: Mapping[str, str] = field(default_factory=dict)
+    merged_owned: frozenset[tuple[int, int]] = frozenset()
+
+    def column_of(self, name: str) -> int:
+        if name in self.columns:
+            return self.columns[name]
+        return self.first_free_col + self.missing_owned.index(name)
+
+
+@dataclass(frozen=True)
+class TabExtract:
+    layout: TabLayout
+    records: tuple[RowRecord, ...]
+    owned_values: Mapping[tuple[int, int], CellValue]
+
+
+@dataclass(frozen=True)
+class Extract:
+    source: str
+    okrs: TabExtract
+    kpis: TabExtract | None
+    findings: tuple[Finding, ...]
+
+
+def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
+    wanted = [normalise_header(s) for s in spec.sheet]
+    by_norm = {normalise_header(name): name for name in data.sheet_names}
+    return next((by_norm[w] for w in wanted if w in by_norm), None)
+
+
+def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int], list[str]]:
+    """Column of each field on ``row``; the first column wins a duplicated header."""
+    aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
+    found: dict[str, int] = {}
+    duplicates: list[str] = []
+    cells = grid.rows[row - 1] if row <= grid.max_row else ()
+    for col, value in enumerate(cells, start=1):
+        if value is None:
+            continue
+        name = aliases.get(normalise_header(value))
+        if name is None:
+            continue
+        if name in found:
+            duplicates.append(
+                f"column header {str(value).strip()!r} appears twice "
+                f"({a1(row, found[name])} and {a1(row, col)}); "
+                f"using {a1(row, found[name])}"
+            )
+            continue
+        found[name] = col
+    return found, duplicates
+
+
+def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
+    if spec.header.row is not None:
+        return spec.header.row
+    limit = min(spec.header.search or 20, grid.max_row)
+    required = set(spec.required_columns)
+    for row in range(1, limit + 1):
+        found, _ = _header_map(grid, row, spec)
+        if required <= found.keys():
+            return row
+    need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
+    raise LayoutError(
+        f"no header row with {need} in the first {limit} rows", source=source, tab=grid.name
+    )
+
+
+def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
+    for key in ("comment", "kr_id", "id", "key_result", "name"):
+        value = values.get(key)
+        if isinstance(value, str) and value.strip().lower().startswith(prefix.lower()):
+            return True
+    return False
+
+
+def extract_tab(
+    grid: SheetGrid,
+    spec: TabSpec,
+    *,
+    source: str,
+    owned: tuple[str, ...],
+    kind: Literal["okrs", "kpis"],
+) -> tuple[TabExtract, list[Finding]]:
+    findings: list[Finding] = []
+    header_row = locate_header(grid, spec, source)
+    columns, duplicates = _header_map(grid, header_row, spec)
+    findings += [
+        Finding(Severity.WARNING, m, source, grid.name, a1(header_row, 1)) for m in duplicates
+    ]
+    missing = [c for c in spec.required_columns if c not in columns]
+    if missing:
+        words = "; ".join(
+            f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
+            for m in missing
+        )
+        raise LayoutError(
+            f"missing column {words} in header row {header_row}", source=source, tab=grid.name
+        )
+    input_cols = {n: c for n, c in columns.items() if n not in owned}
+    missing_owned = tuple(o for o in owned if o not in columns)
+    layout = TabLayout(
+        grid.name,
+        header_row,
+        columns,
+        owned,
+        missing_owned,
+        max(grid.max_col, max(columns.values(), default=0)) + 1,
+        {o: spec.columns[o][0] for o in owned},
+    )
+    merged_ranges = [m for m in grid.merged if m.max_row > header_row]
+    records: list[RowRecord] = []
+    owned_values: dict[tuple[int, int], CellValue] = {}
+    merged_owned: set[tuple[int, int]] = set()
+    carry: dict[str, CellValue] = {}
+    for row in range(header_row + 1, grid.max_row + 1):
+        values = {n: grid.value(row, c) for n, c in input_cols.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        if row in grid.hidden_rows or _is_example(values, spec.example_prefix):
+            continue
+        for name, col in input_cols.items():
+            for merged in merged_ranges:
+                if (row, col) in merged and row != merged.min_row and name not in spec.fill_down:
+                    findings.append(
+                        Finding(
+                            Severity.WARNING,
+                            f"{a1(row, col)} is inside merged cells {merged}; "
+                            "only the first row's value is read, unmerge to give each row its own",
+                            source,
+                            grid.name,
+                            a1(row, col),
+                            row=row,
+                        )
+                    )
+        cells = {n: a1(row, c) for n, c in input_cols.items()}
+        row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
+        if spec.layout == "objective_blocks":
+            row_kind, values, cells = _block_row(values, cells, spec, carry)
+        else:
+            for name in spec.fill_down:
+                if name in values and values[name] is None and name in carry:
+                    values[name] = carry[name]
+            carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
+        records.append(RowRecord(row, row_kind, values, cells))
+        for name in owned:
+            if name in columns:
+                col = columns[name]
+                owned_values[(row, col)] = grid.value(row, col)
+                if any(
+                    (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
+                ):
+                    merged_owned.add((row, col))
+    layout = TabLayout(
+        layout.tab,
+        layout.header_row,
+        layout.columns,
+        layout.owned,
+        layout.missing_owned,
+        layout.first_free_col,
+        layout.owned_headers,
+        frozenset(merged_owned),
+    )
+    return TabExtract(layout, tuple(records), owned_values), findings
+
+
+def _blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _block_row(
+    values: dict[str, CellValue],
+    cells: dict[str, str],
+    spec: TabSpec,
+    carry: dict[str, CellValue],
+) -> tuple[RowKind, dict[str, CellValue], dict[str, str]]:
+    """Objective header row or KR row; KR rows inherit their objective's fields."""
+    blocks = spec.blocks or BlocksSpec()
+    is_objective = all(_blank(values.get(f)) for f in blocks.objective_when_blank)
+    rename = blocks.objective_fields if is_objective else blocks.kr_fields
+    values = {rename.get(k, k): v for k, v in values.items()}
+    cells = {rename.get(k, k): c for k, c in cells.items()}
+    if is_objective:
+        carry.clear()
+        carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
+        return "objective", values, cells
+    for key in FILL_DOWN_DEFAULT:
+        if _blank(values.get(key)) and key in carry:
+            values[key] = carry[key]
+    return "kr", values, cells
+
+
+def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
+    """Cut a workbook into row records per the mapping; LayoutError if a required tab is gone."""
+    findings: list[Finding] = []
+    tabs: dict[str, TabExtract | None] = {}
+    plan: tuple[tuple[Literal["okrs", "kpis"], TabSpec | None, tuple[str, ...]], ...] = (
+        ("okrs", mapping.okrs, OKR_OWNED),
+        ("kpis", mapping.kpis, KPI_OWNED),
+    )
+    for kind, spec, owned in plan:
+        if spec is None:
+            tabs[kind] = None
+            continue
+        name = find_sheet(data, spec)
+        if name is None:
+            if spec.required:
+                have = ", ".join(data.sheet_names) or "none"
+                raise LayoutError(
+                    f"no tab named {' or '.join(spec.sheet)} (tabs: {have})", source=data.source
+                )
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    f"no {spec.sheet[0]} tab; nothing of that kind is read",
+                    data.source,
+                )
+            )
+            tabs[kind] = None
+            continue
+        tab, tab_findings = extract_tab(
+            data.sheets[name], spec, source=data.source, owned=owned, kind=kind
+        )
+        findings += tab_findings
+        tabs[kind] = tab
+    okrs = tabs["okrs"]
+    assert okrs is not None
+    return Extract(data.source, okrs, tabs["kpis"], tuple(findings))

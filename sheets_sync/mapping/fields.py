@@ -1,0 +1,61 @@
+"""Canonical fields of the two input tables, their default headers, and who owns them."""
+
+from __future__ import annotations
+
+import re
+
+# (field, default header) in template order. The sync job owns the last columns.
+OKR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("objective_id", "Objective ID"),
+    ("objective", "Objective"),
+    ("objective_type", "Objective type"),
+    ("aligns_to", "Aligns to"),
+    ("kr_id", "KR ID"),
+    ("key_result", "Key result"),
+    ("owner", "Owner"),
+    ("kr_type", "KR type"),
+    ("start", "Start"),
+    ("target", "Target"),
+    ("current", "Current"),
+    ("unit", "Unit"),
+    ("weight", "Weight"),
+    ("confidence", "Confidence"),
+    ("due", "Due date"),
+    ("kpi_link", "KPI link"),
+    ("comment", "Comment"),
+    ("score", "Score"),
+    ("expected", "Expected"),
+    ("status", "Status"),
+    ("sync_notes", "Sync notes"),
+)
+KPI_FIELDS: tuple[tuple[str, str], ...] = (
+    ("id", "KPI ID"),
+    ("name", "KPI"),
+    ("owner", "Owner"),
+    ("category", "Category"),
+    ("frequency", "Frequency"),
+    ("unit", "Unit"),
+    ("direction", "Direction"),
+    ("target", "Target"),
+    ("lower", "Lower"),
+    ("upper", "Upper"),
+    ("amber_threshold", "Amber threshold"),
+    ("actual", "Actual"),
+    ("previous", "Previous"),
+    ("as_of", "As of"),
+    ("comment", "Comment"),
+    ("status", "Status"),
+    ("variance", "Variance"),
+    ("trend", "Trend"),
+    ("sync_notes", "Sync notes"),
+)
+OKR_OWNED = ("score", "expected", "status", "sync_notes")
+KPI_OWNED = ("status", "variance", "trend", "sync_notes")
+OKR_REQUIRED = ("kr_id", "target", "current")
+KPI_REQUIRED = ("id", "actual")
+FILL_DOWN_DEFAULT = ("objective_id", "objective", "objective_type", "aligns_to")
+
+
+def normalise_header(text: object) -> str:
+    """Case, spaces and punctuation do not matter: "KR-ID", "kr id" and "KR ID" match."""
+    return re.sub(r"[^0-9a-z%#]+", "", str(text).lower())

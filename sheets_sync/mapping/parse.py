@@ -1,0 +1,284 @@
+"""Turn row records into validated domain objects, one Finding per bad cell.
+
+A row with any error is left out of the scores (its findings still reach the team);
+every other row scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sheets_sync.domain.models import (
+    KPI,
+    Category,
+    Direction,
+    Finding,
+    Frequency,
+    KeyResult,
+    KRType,
+    Objective,
+    ObjectiveType,
+    Origin,
+    Severity,
+    TeamInput,
+)
+from sheets_sync.domain.values import (
+    CellValueError,
+    parse_choice,
+    parse_confidence,
+    parse_date,
+    parse_done,
+    parse_number,
+    parse_text,
+)
+from sheets_sync.mapping.extract import Extract, RowRecord
+
+T = TypeVar("T")
+
+KR_TYPE_ALIASES = {
+    "percent": KRType.NUMBER,
+    "percentage": KRType.NUMBER,
+    "currency": KRType.NUMBER,
+    "numeric": KRType.NUMBER,
+    "metric": KRType.NUMBER,
+    "increase": KRType.NUMBER,
+    "decrease": KRType.NUMBER,
+    "atleast": KRType.AT_LEAST,
+    ">=": KRType.AT_LEAST,
+    "minimum": KRType.AT_LEAST,
+    "atmost": KRType.AT_MOST,
+    "<=": KRType.AT_MOST,
+    "maximum": KRType.AT_MOST,
+    "binary": KRType.MILESTONE,
+    "done": KRType.MILESTONE,
+    "yes/no": KRType.MILESTONE,
+    "boolean": KRType.MILESTONE,
+    "task": KRType.MILESTONE,
+}
+OBJECTIVE_TYPE_ALIASES = {
+    "commit": ObjectiveType.COMMITTED,
+    "stretch": ObjectiveType.ASPIRATIONAL,
+    "moonshot": ObjectiveType.ASPIRATIONAL,
+    "aspiration": ObjectiveType.ASPIRATIONAL,
+    "ambitious": ObjectiveType.ASPIRATIONAL,
+}
+DIRECTION_ALIASES = {
+    "up": Direction.HIGHER,
+    "higher_is_better": Direction.HIGHER,
+    "increase": Direction.HIGHER,
+    "max": Direction.HIGHER,
+    "down": Direction.LOWER,
+    "lower_is_better": Direction.LOWER,
+    "decrease": Direction.LOWER,
+    "min": Direction.LOWER,
+    "between": Direction.RANGE,
+    "within": Direction.RANGE,
+    "band": Direction.RANGE,
+}
+FREQUENCY_ALIASES = {
+    "week": Frequency.WEEKLY,
+    "month": Frequency.MONTHLY,
+    "quarter": Frequency.QUARTERLY,
+}
+
+
+class _RowReader:
+    """Parses a record's fields, collecting findings against the right cell."""
+
+    def __init__(self, record: RowRecord, origin: Origin, row_id: str | None) -> None:
+        self.record, self.origin, self.row_id = record, origin, row_id
+        self.findings: list[Finding] = []
+
+    def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
+        try:
+            return parser(self.record.values.get(field), *args)
+        except CellValueError as exc:
+            self.findings.append(Finding.at(self.origin, field, str(exc), row_id=self.row_id))
+            return None
+
+    def require(self, field: str, label: str) -> str:
+        value = self.get(field, parse_text)
+        if value is None:
+            self.findings.append(
+                Finding.at(self.origin, field, f"{label} is missing", row_id=self.row_id)
+            )
+            return ""
+        return value
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+def _origin(extract_source: str, tab: str, record: RowRecord) -> Origin:
+    return Origin(extract_source, tab, record.row, record.cells)
+
+
+def _id_of(record: RowRecord, field: str) -> str | None:
+    try:
+        return parse_text(record.values.get(field))
+    except CellValueError:
+        return None
+
+
+def parse_objective(
+    record: RowRecord,
+    source: str,
+    tab: str,
+) -> tuple[Objective | None, list[Finding]]:
+    origin = _origin(source, tab, record)
+    reader = _RowReader(record, origin, _id_of(record, "objective_id"))
+    obj_id = reader.require("objective_id", "objective ID")
+    objective = Objective(
+        id=obj_id,
+        title=reader.get("objective", parse_text) or "",
+        type=reader.get(
+            "objective_type",
+            parse_choice,
+            ObjectiveType,
+            OBJECTIVE_TYPE_ALIASES,
+            ObjectiveType.COMMITTED,
+        )
+        or ObjectiveType.COMMITTED,
+        aligns_to=reader.get("aligns_to", parse_text),
+        origin=origin,
+    )
+    return (objective if reader.ok else None), reader.findings
+
+
+def parse_key_result(
+    record: RowRecord,
+    source: str,
+    tab: str,
+) -> tuple[KeyResult | None, list[Finding]]:
+    origin = _origin(source, tab, record)
+    reader = _RowReader(record, origin, _id_of(record, "kr_id"))
+    objective_id = reader.require("objective_id", "objective ID")
+    kr_id = reader.require("kr_id", "KR ID")
+    kr_type = reader.get("kr_type", parse_choice, KRType, KR_TYPE_ALIASES, KRType.NUMBER)
+    kr_type = kr_type or KRType.NUMBER
+    current_parser = parse_done if kr_type is KRType.MILESTONE else parse_number
+    weight = reader.get("weight", parse_number)
+    kr = KeyResult(
+        objective_id=objective_id,
+        id=kr_id,
+        description=reader.get("key_result", parse_text) or "",
+        owner=reader.get("owner", parse_text),
+        type=kr_type,
+        start=reader.get("start", parse_number),
+        target=reader.get("target", parse_number),
+        current=reader.get("current", current_parser),
+        unit=reader.get("unit", parse_text),
+        weight=1.0 if weight is None else weight,
+        confidence=reader.get("confidence", parse_confidence),
+        due=reader.get("due", parse_date),
+        kpi_link=reader.get("kpi_link", parse_text),
+        comment=reader.get("comment", parse_text),
+        origin=origin,
+    )
+    return (kr if reader.ok else None), reader.findings
+
+
+def parse_kpi(record: RowRecord, source: str, tab: str) -> tuple[KPI | None, list[Finding]]:
+    origin = _origin(source, tab, record)
+    reader = _RowReader(record, origin, _id_of(record, "id"))
+    kpi = KPI(
+        id=reader.require("id", "KPI ID"),
+        name=reader.get("name", parse_text) or "",
+        owner=reader.get("owner", parse_text),
+        category=reader.get("category", parse_choice, Category),
+        frequency=reader.get(
+            "frequency", parse_choice, Frequency, FREQUENCY_ALIASES, Frequency.MONTHLY
+        )
+        or Frequency.MONTHLY,
+        unit=reader.get("unit", parse_text),
+        direction=reader.get(
+            "direction", parse_choice, Direction, DIRECTION_ALIASES, Direction.HIGHER
+        )
+        or Direction.HIGHER,
+        target=reader.get("target", parse_number),
+        lower=reader.get("lower", parse_number),
+        upper=reader.get("upper", parse_number),
+        amber_threshold=reader.get("amber_threshold", parse_number),
+        actual=reader.get("actual", parse_number),
+        previous=reader.get("previous", parse_number),
+        as_of=reader.get("as_of", parse_date),
+        comment=reader.get("comment", parse_text),
+        origin=origin,
+    )
+    return (kpi if reader.ok else None), reader.findings
+
+
+def _merge_objective(
+    objectives: dict[str, Objective], new: Objective, findings: list[Finding]
+) -> None:
+    """First row naming an objective defines it; later rows that disagree get a warning."""
+    old = objectives.get(new.id)
+    if old is None:
+        objectives[new.id] = new
+        return
+    for field in ("title", "type", "aligns_to"):
+        before, after = getattr(old, field), getattr(new, field)
+        if after and before != after:
+            name = "objective" if field == "title" else field
+            findings.append(
+                Finding.at(
+                    new.origin,
+                    name if name != "type" else "objective_type",
+                    f"objective {new.id} already has {field} {before!r} "
+                    f"(row {old.origin.row}); {after!r} is ignored",
+                    severity=Severity.WARNING,
+                    row_id=new.id,
+                )
+            )
+
+
+def build_team_input(team: str, extract: Extract) -> TeamInput:
+    findings: list[Finding] = list(extract.findings)
+    objectives: dict[str, Objective] = {}
+    key_results: list[KeyResult] = []
+    tab = extract.okrs.layout.tab
+    for record in extract.okrs.records:
+        if record.kind == "objective":
+            objective, problems = parse_objective(record, extract.source, tab)
+            findings += problems
+            if objective:
+                _merge_objective(objectives, objective, findings)
+            continue
+        kr, problems = parse_key_result(record, extract.source, tab)
+        findings += problems
+        has_objective = record.values.get("objective_id") is not None
+        if has_objective:
+            objective, obj_problems = parse_objective(record, extract.source, tab)
+            findings += [p for p in obj_problems if p not in problems]
+            if objective:
+                _merge_objective(objectives, objective, findings)
+        if kr:
+            key_results.append(kr)
+    kpis: list[KPI] = []
+    if extract.kpis is not None:
+        for record in extract.kpis.records:
+            kpi, problems = parse_kpi(record, extract.source, extract.kpis.layout.tab)
+            findings += problems
+            if kpi:
+                kpis.append(kpi)
+    return TeamInput(
+        team,
+        extract.source,
+        tuple(objectives.values()),
+        tuple(key_results),
+        tuple(kpis),
+        tuple(_dedupe(findings)),
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str | None, str]] = set()
+    out = []
+    for f in findings:
+        key = (f.location, f.row_id, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

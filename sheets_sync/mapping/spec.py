@@ -1,0 +1,150 @@
+"""The mapping file format (``mappings/*.yaml``), validated with pydantic.
+
+A mapping says, per tab: which sheet, where the header row is, which header words mean
+which field, which fields fill down from the row above, and which row shape the tab has.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sheets_sync.errors import MappingError
+from sheets_sync.mapping.fields import (
+    FILL_DOWN_DEFAULT,
+    KPI_FIELDS,
+    KPI_REQUIRED,
+    OKR_FIELDS,
+    OKR_REQUIRED,
+)
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "mappings"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HeaderSpec(_Strict):
+    """Either a fixed ``row`` or ``search``: the first row within N holding the required headers."""
+
+    row: int | None = Field(default=None, ge=1)
+    search: int | None = Field(default=None, ge=1, le=200)
+
+
+class BlocksSpec(_Strict):
+    """Objective header rows followed by their KR rows.
+
+    A row is an objective row when every field in ``objective_when_blank`` is blank.
+    Shared columns (e.g. one "#" column holding "O1" and "O1.1") are renamed per row kind.
+    """
+
+    objective_when_blank: tuple[str, ...] = ("target", "current")
+    objective_fields: dict[str, str] = Field(default_factory=dict)
+    kr_fields: dict[str, str] = Field(default_factory=dict)
+
+
+class TabSpec(_Strict):
+    sheet: tuple[str, ...]
+    required: bool = True
+    header: HeaderSpec = HeaderSpec(row=1)
+    columns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    required_columns: tuple[str, ...] = ()
+    fill_down: tuple[str, ...] = ()
+    layout: Literal["rows", "objective_blocks"] = "rows"
+    blocks: BlocksSpec | None = None
+    example_prefix: str = "example"
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _aliases(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+
+class MappingSpec(_Strict):
+    name: str
+    description: str = ""
+    okrs: TabSpec
+    kpis: TabSpec | None = None
+
+
+def _with_defaults(spec: MappingSpec) -> MappingSpec:
+    """Fill in default header words and required columns the file does not mention."""
+
+    def complete(
+        tab: TabSpec,
+        fields: tuple[tuple[str, str], ...],
+        required: tuple[str, ...],
+        fill: tuple[str, ...],
+    ) -> TabSpec:
+        columns = dict(tab.columns)
+        for name, header in fields:
+            columns.setdefault(name, (header,))
+        return tab.model_copy(
+            update={
+                "columns": columns,
+                "required_columns": tab.required_columns or required,
+                "fill_down": tab.fill_down or fill,
+            }
+        )
+
+    okrs = complete(
+        spec.okrs, OKR_FIELDS, OKR_REQUIRED, FILL_DOWN_DEFAULT if spec.okrs.layout == "rows" else ()
+    )
+    kpis = complete(spec.kpis, KPI_FIELDS, KPI_REQUIRED, ()) if spec.kpis else None
+    return spec.model_copy(update={"okrs": okrs, "kpis": kpis})
+
+
+def mapping_path(name_or_path: str, base_dir: Path | None = None) -> Path | None:
+    """A mapping given by path (relative to the workspace) or by built-in name."""
+    candidates = []
+    raw = Path(name_or_path)
+    if raw.suffix in (".yaml", ".yml"):
+        candidates.append(raw if raw.is_absolute() or base_dir is None else base_dir / raw)
+    else:
+        if base_dir is not None:
+            candidates.append(base_dir / "mappings" / f"{name_or_path}.yaml")
+        candidates.append(BUILTIN_DIR / f"{name_or_path}.yaml")
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def builtin_mappings() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec:
+    path = mapping_path(name_or_path, base_dir)
+    if path is None:
+        known = ", ".join(builtin_mappings())
+        raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")
+    return parse_mapping(path.read_text(encoding="utf-8"), source=path.name)
+
+
+def parse_mapping(text: str, *, source: str) -> MappingSpec:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{source}: not valid YAML: {exc}") from None
+    try:
+        spec = MappingSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{source}: {_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise MappingError(f"{source}: invalid mapping", problems=problems) from None
+    return _with_defaults(spec)
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
