@@ -1,0 +1,275 @@
+"""Reader unit tests on workbooks built here with openpyxl (no LibreOffice needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from sheets_sync.backends.excel.reader import MAX_SHEET_CELLS, read_workbook, read_workbook_bytes
+from sheets_sync.errors import (
+    EncryptedWorkbookError,
+    WorkbookError,
+    WorkbookTooLargeError,
+)
+from sheets_sync.grid import CellError, CellRange, SheetGrid
+
+Build = Callable[[openpyxl.Workbook], None]
+
+
+def xlsx(build: Build) -> bytes:
+    wb = openpyxl.Workbook()
+    build(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read(data: bytes, *tabs: str, **kw: int) -> dict[str, SheetGrid]:
+    book = read_workbook_bytes(data, source="team.xlsx", tabs=tabs or ("Sheet",), **kw)
+    return dict(book.sheets)
+
+
+def _values(wb: openpyxl.Workbook) -> None:
+    ws = wb.active
+    ws.title = "OKRs"
+    ws.append(["Key result", "Start", "Target", "Current", "Done"])
+    ws.append(["Revenue", 100, 250.5, 0.45, True])
+    ws["D2"].number_format = "0%"
+    ws["A3"] = "45%"
+    ws["B3"] = dt.date(2024, 3, 1)
+    ws["C3"] = dt.datetime(2024, 3, 1, 14, 30)
+    ws["D3"] = dt.time(9, 15)
+    ws["E3"] = dt.timedelta(hours=30, minutes=5)
+    ws["A4"] = False
+    wb.create_sheet("Notes")["B2"] = "x"
+
+
+def test_values_types_and_anchor() -> None:
+    book = read_workbook_bytes(xlsx(_values), source="team.xlsx", tabs=["okrs"])
+    assert book.sheet_names == ("OKRs", "Notes")
+    assert list(book.sheets) == ["OKRs"]
+    assert book.source == "team.xlsx"
+    assert book.version == ""
+    g = book.sheets["OKRs"]
+    assert g.rows[0] == ("Key result", "Start", "Target", "Current", "Done")
+    # xlsx stores every number as a double; calamine returns float, and so do we.
+    assert g.rows[1] == ("Revenue", 100.0, 250.5, 0.45, True)
+    assert isinstance(g.rows[1][1], float)
+    assert g.rows[2] == (
+        "45%",
+        dt.date(2024, 3, 1),
+        dt.datetime(2024, 3, 1, 14, 30),
+        dt.time(9, 15),
+        dt.timedelta(hours=30, minutes=5),
+    )
+    assert g.rows[3] == (False,)
+
+
+def test_tab_matching_is_case_and_space_insensitive_and_missing_tabs_are_fine() -> None:
+    data = xlsx(_values)
+    book = read_workbook_bytes(data, source="t", tabs=["  NOTES ", "missing", "okrs"])
+    assert set(book.sheets) == {"OKRs", "Notes"}
+    assert book.sheets["Notes"].rows == ((), (None, "x"))
+    none = read_workbook_bytes(data, source="t", tabs=[])
+    assert none.sheets == {}
+    assert none.sheet_names == ("OKRs", "Notes")
+
+
+def test_grid_is_anchored_at_a1_and_trimmed() -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        ws = wb.active
+        ws["C3"] = 7
+        ws["E10"].number_format = "0%"  # styled but empty: not data
+        ws["D3"] = ""
+
+    g = read(xlsx(build))["Sheet"]
+    assert g.rows == ((), (), (None, None, 7.0))
+    assert g.value(3, 3) == 7.0
+
+
+def test_errors_literal_and_text_lookalike_are_told_apart() -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        ws = wb.active
+        codes = ["#DIV/0!", "#REF!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#VALUE!"]
+        for i, code in enumerate(codes, start=1):
+            ws.cell(row=i, column=1, value=code)  # openpyxl stores these as t="e"
+            text = ws.cell(row=i, column=2, value=code)
+            text.data_type = "s"  # the same characters typed as text
+
+    g = read(xlsx(build))["Sheet"]
+    for row in g.rows:
+        assert isinstance(row[0], CellError)
+        assert row[1] == row[0].code
+        assert isinstance(row[1], str)
+
+
+def test_hidden_rows_and_merged_ranges() -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        ws = wb.active
+        for r in range(1, 7):
+            ws.cell(row=r, column=1, value=r)
+        ws.row_dimensions[3].hidden = True
+        ws.row_dimensions[5].hidden = True
+        ws.row_dimensions[40].hidden = True  # beyond the data: not reported
+        ws.merge_cells("B1:D2")
+        ws.merge_cells("A6:C6")
+
+    g = read(xlsx(build))["Sheet"]
+    assert g.hidden_rows == frozenset({3, 5})
+    assert set(g.merged) == {CellRange(1, 2, 2, 4), CellRange(6, 1, 6, 3)}
+
+
+def test_1904_date_system() -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        wb.epoch = CALENDAR_MAC_1904
+        wb.active["A1"] = dt.date(2024, 3, 1)
+        wb.active["A2"] = dt.datetime(2011, 10, 31, 6, 0)
+
+    g = read(xlsx(build))["Sheet"]
+    assert g.rows == ((dt.date(2024, 3, 1),), (dt.datetime(2011, 10, 31, 6, 0),))
+
+
+def test_empty_workbook() -> None:
+    book = read_workbook_bytes(xlsx(lambda wb: None), source="t", tabs=["Sheet"])
+    assert book.sheets["Sheet"].rows == ()
+    assert book.sheets["Sheet"].max_row == 0
+
+
+def test_read_workbook_from_path_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(xlsx(_values))
+    assert read_workbook(path, tabs=["OKRs"]).source == "sales.xlsx"
+    assert read_workbook(path, source="Sales team", tabs=["OKRs"]).source == "Sales team"
+    with pytest.raises(WorkbookError, match=r"^gone\.xlsx: cannot read the file"):
+        read_workbook(tmp_path / "gone.xlsx", tabs=["OKRs"])
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"name,target\nrevenue,100\n", "not an Excel workbook (.xlsx)"),
+        (PNG, "not an Excel workbook (.xlsx)"),
+    ],
+    ids=["zero-bytes", "text-renamed", "png-renamed"],
+)
+def test_not_a_workbook(tmp_path: Path, payload: bytes, message: str) -> None:
+    path = tmp_path / "team.xlsx"
+    path.write_bytes(payload)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path, tabs=["OKRs"])
+    assert type(info.value) is WorkbookError
+    assert str(info.value).startswith("team.xlsx: ")
+    assert message in str(info.value)
+
+
+def test_truncated_zip_is_damaged() -> None:
+    data = xlsx(_values)
+    with pytest.raises(WorkbookError, match="the file is damaged"):
+        read(data[: len(data) // 2], "OKRs")
+
+
+def test_legacy_xls_and_encrypted_ole2() -> None:
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    with pytest.raises(EncryptedWorkbookError, match="password-protected workbook"):
+        read(header + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(EncryptedWorkbookError, match=r"legacy \.xls"):
+        read(header + "Workbook".encode("utf-16-le"))
+
+
+def test_size_limit_names_size_and_limit() -> None:
+    data = xlsx(_values)
+    with pytest.raises(WorkbookTooLargeError, match=r"inflate to .* MiB, over the size limit"):
+        read(data, "OKRs", max_uncompressed_bytes=2_000)
+
+
+def test_size_limit_checked_on_file_size_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * (2**20 + 5_000))
+    with pytest.raises(WorkbookTooLargeError, match="the file is"):
+        read_workbook(path, tabs=["x"], max_uncompressed_bytes=1_000)
+
+
+@pytest.mark.timeout(10)
+def test_stray_far_cell_is_refused_not_allocated() -> None:
+    """calamine would allocate 17e9 cells (and abort the process) for A1 + XFD1048576."""
+
+    def build(wb: openpyxl.Workbook) -> None:
+        wb.active["A1"] = 1
+        wb.active["XFD1048576"] = 2
+
+    with pytest.raises(WorkbookTooLargeError, match=r"A1:XFD1048576") as info:
+        read(xlsx(build))
+    assert info.value.tab == "Sheet"
+    assert f"{MAX_SHEET_CELLS:,}" in str(info.value)
+
+
+def test_xlsb_and_other_office_files_are_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+            "</Relationships>",
+        )
+        zf.writestr("word/document.xml", "<document/>")
+    with pytest.raises(WorkbookError, match=r"not an Excel workbook \(\.xlsx\)"):
+        read(buf.getvalue())
+
+
+def test_2000_row_sheet_reads_whole() -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        ws = wb.active
+        for r in range(2000):
+            ws.append([f"KR {r}", r, r * 1.5, "on track"])
+
+    g = read(xlsx(build))["Sheet"]
+    assert g.max_row == 2000
+    assert g.rows[-1] == ("KR 1999", 1999.0, 2998.5, "on track")
+
+
+cell_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12).map(float),
+    st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e15, max_value=1e15),
+    st.text(
+        alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_characters="#"),
+        min_size=1,
+        max_size=12,
+    ).filter(lambda s: s.strip() == s and not s.startswith("=")),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cell_values, max_size=6), max_size=8))
+def test_roundtrip_matches_what_openpyxl_wrote(grid: list[list[object]]) -> None:
+    def build(wb: openpyxl.Workbook) -> None:
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                wb.active.cell(row=r, column=c, value=value)
+
+    # openpyxl writes doubles with 16 significant digits (as Excel shows them).
+    expected = [[float(f"{v:.16g}") if type(v) is float else v for v in row] for row in grid]
+    for row in expected:
+        while row and row[-1] is None:
+            row.pop()
+    while expected and not expected[-1]:
+        expected.pop()
+    g = read(xlsx(build))["Sheet"]
+    assert [list(r) for r in g.rows] == expected

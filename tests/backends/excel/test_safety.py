@@ -1,0 +1,148 @@
+"""Package inspection: hostile zips are refused before any parser or calamine sees them."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.safety import inspect_package, normalise_part_name
+from sheets_sync.errors import (
+    EncryptedWorkbookError,
+    UnsafeWorkbookError,
+    WorkbookError,
+    WorkbookTooLargeError,
+)
+
+LIMIT = 50 * 2**20
+
+
+def good_xlsx() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "hello"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def with_extra(name: str, body: bytes) -> bytes:
+    """A valid workbook plus one extra zip entry."""
+    src = zipfile.ZipFile(io.BytesIO(good_xlsx()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr(zipfile.ZipInfo(name), body)
+    return buf.getvalue()
+
+
+def replace_part(name: str, body: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(good_xlsx()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, body if info.filename == name else src.read(info))
+    return buf.getvalue()
+
+
+def test_good_package_keeps_xml_parts_only() -> None:
+    pkg = inspect_package(good_xlsx(), source="t", max_uncompressed_bytes=LIMIT)
+    assert pkg.kind == "xlsx"
+    assert pkg.part("xl/worksheets/sheet1.xml") is not None
+    assert pkg.part("XL\\Worksheets\\Sheet1.xml") is not None  # case/backslash-insensitive
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.xml", "xl/../../evil.xml", "/etc/evil.xml", "..\\evil.xml", "C:\\evil.xml"]
+)
+def test_path_traversal_entries_are_refused(name: str) -> None:
+    with pytest.raises(UnsafeWorkbookError, match="unsafe path"):
+        inspect_package(with_extra(name, b"<x/>"), source="t", max_uncompressed_bytes=LIMIT)
+
+
+def test_backslash_names_are_fine() -> None:
+    assert normalise_part_name("xl\\worksheets\\sheet1.xml") == "xl/worksheets/sheet1.xml"
+    inspect_package(
+        with_extra("xl\\media\\a.xml", b"<x/>"), source="t", max_uncompressed_bytes=LIMIT
+    )
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_dtd_in_any_xml_part_is_refused(encoding: str) -> None:
+    body = BOMB.decode().encode(encoding)
+    with pytest.raises(UnsafeWorkbookError, match="DTD or entities"):
+        read_workbook_bytes(with_extra("xl/sharedStrings2.xml", body), source="t", tabs=["Sheet"])
+
+
+def test_entity_split_across_chunks_is_found() -> None:
+    body = b" " * (2**16 - 4) + b"<!ENTITY x 'y'>"
+    with pytest.raises(UnsafeWorkbookError):
+        inspect_package(with_extra("xl/x.xml", body), source="t", max_uncompressed_bytes=LIMIT)
+
+
+def test_dtd_in_media_is_not_parsed_so_not_refused() -> None:
+    svg = b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg/>'
+    inspect_package(
+        with_extra("xl/media/image1.svg", svg), source="t", max_uncompressed_bytes=LIMIT
+    )
+
+
+def test_declared_size_over_limit() -> None:
+    with pytest.raises(WorkbookTooLargeError, match=r"would inflate to 1\.0 MiB"):
+        inspect_package(
+            with_extra("xl/big.xml", b" " * 2**20), source="t", max_uncompressed_bytes=2**20
+        )
+
+
+def test_lying_declared_size_is_caught_not_inflated() -> None:
+    """Header says 10 bytes, deflate stream holds 20 MB: zipfile stops at 10 and the CRC
+    check fails, so the part never reaches calamine."""
+    data = bytearray(with_extra("xl/lie.xml", b"<a>" + b" " * 20_000_000 + b"</a>"))
+    # Patch the uncompressed size in the local header and in the central directory.
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = zf.getinfo("xl/lie.xml")
+    struct.pack_into("<I", data, info.header_offset + 22, 10)
+    cd = data.rfind(b"xl/lie.xml") - 46  # the central record comes last, name at +46
+    assert data[cd : cd + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, cd + 24, 10)
+    start = time.perf_counter()
+    with pytest.raises(WorkbookError, match="damaged"):
+        inspect_package(bytes(data), source="t", max_uncompressed_bytes=LIMIT)
+    assert time.perf_counter() - start < 1
+
+
+def test_encrypted_zip_entries() -> None:
+    data = bytearray(good_xlsx())
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    offset = data.find(b"PK\x01\x02")
+    while offset != -1:  # set the "encrypted" flag in every central-directory record
+        flags = struct.unpack_from("<H", data, offset + 8)[0]
+        struct.pack_into("<H", data, offset + 8, flags | 1)
+        offset = data.find(b"PK\x01\x02", offset + 4)
+    assert zf.infolist()
+    with pytest.raises(EncryptedWorkbookError):
+        inspect_package(bytes(data), source="t", max_uncompressed_bytes=LIMIT)
+
+
+def test_zip_without_workbook_is_not_a_workbook() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "hi")
+    with pytest.raises(WorkbookError, match=r"not an Excel workbook"):
+        inspect_package(buf.getvalue(), source="t", max_uncompressed_bytes=LIMIT)
+
+
+def test_damaged_worksheet_xml() -> None:
+    data = replace_part("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c>")
+    with pytest.raises(WorkbookError, match="damaged"):
+        read_workbook_bytes(data, source="t", tabs=["Sheet"])
