@@ -1,0 +1,125 @@
+"""``ExcelBackend``: one team's local .xlsx/.xlsm file behind the ``Backend`` protocol.
+
+``read`` takes the file's bytes once and derives both the data and the version token from
+those same bytes, so ``write`` can refuse to overwrite anything but exactly what was read.
+``write`` refuses files open in Excel/LibreOffice, patches only the owned cells in memory
+and swaps the file atomically with a backup of the previous version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from sheets_sync.backends.excel.files import (
+    atomic_replace,
+    fingerprint,
+    lock_holder,
+    read_with_stat,
+)
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.errors import (
+    ConflictError,
+    FileLockedError,
+    SheetsSyncError,
+    SourceError,
+)
+from sheets_sync.grid import CellWrite, WorkbookData
+
+DEFAULT_BACKUP_DIRNAME = ".sheets-sync-backups"
+
+
+class ExcelBackend:
+    """A workbook on a local or mounted file system.
+
+    ``backup_dir`` defaults to a hidden ``.sheets-sync-backups`` folder beside the file;
+    backups are named ``<file>.<UTC time>.bak`` so ``*.xlsx`` globs never pick them up.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        display_name: str | None = None,
+        backup_dir: Path | None = None,
+        keep_backups: int = 5,
+        max_uncompressed_bytes: int = 50 * 2**20,
+    ) -> None:
+        self.path = Path(path)
+        self._display_name = display_name or self.path.name
+        self.backup_dir = (
+            backup_dir if backup_dir is not None else (self.path.parent / DEFAULT_BACKUP_DIRNAME)
+        )
+        self.keep_backups = keep_backups
+        self.max_uncompressed_bytes = max_uncompressed_bytes
+
+    @property
+    def display_name(self) -> str:
+        return self._display_name
+
+    def _read_bytes(self) -> tuple[bytes, str]:
+        try:
+            data, st = read_with_stat(self.path)
+        except FileNotFoundError:
+            raise SourceError("file not found", source=self.display_name) from None
+        except IsADirectoryError:
+            raise SourceError("is a folder, not a workbook", source=self.display_name) from None
+        except PermissionError:
+            raise SourceError("permission denied", source=self.display_name) from None
+        except ConflictError as exc:
+            raise ConflictError(exc.message, source=self.display_name) from None
+        return data, fingerprint(data, st)
+
+    def read(self, tabs: Sequence[str]) -> WorkbookData:
+        from sheets_sync.backends.excel.reader import read_workbook_bytes
+
+        data, version = self._read_bytes()
+        wb = read_workbook_bytes(
+            data,
+            source=self.display_name,
+            tabs=tabs,
+            max_uncompressed_bytes=self.max_uncompressed_bytes,
+        )
+        return dataclasses.replace(wb, version=version)
+
+    def _check_lock(self) -> None:
+        locked, holder = lock_holder(self.path)
+        if locked:
+            who = f"by {holder}" if holder else "by someone (lock file present)"
+            raise FileLockedError(
+                f"the file is open {who}; not written. Close it (or delete the stale lock "
+                "file if nobody has it open) and the next run will update it",
+                source=self.display_name,
+                holder=holder,
+            )
+
+    def write(self, data: WorkbookData, writes: Sequence[CellWrite]) -> None:
+        """Apply ``writes`` iff the file is still the version ``data`` was read from."""
+        if not writes:
+            return
+        if not data.version:
+            raise ValueError("write() needs WorkbookData read by this backend (no version)")
+        self._check_lock()
+        current, version = self._read_bytes()
+        if version != data.version:
+            raise ConflictError(
+                "the file changed since it was read; not overwritten (will retry next run)",
+                source=self.display_name,
+            )
+        try:
+            patched = patch_xlsx(
+                current, writes, max_uncompressed_bytes=self.max_uncompressed_bytes
+            )
+        except SheetsSyncError as exc:
+            exc.source = exc.source or self.display_name
+            raise
+        self._check_lock()  # someone may have opened it while we patched
+        atomic_replace(
+            self.path,
+            patched,
+            expected_version=data.version,
+            backup_dir=self.backup_dir,
+            keep_backups=self.keep_backups,
+            source=self.display_name,
+        )

@@ -1,0 +1,263 @@
+"""File-system side of the Excel write path: versions, atomic replace, backups, lock files.
+
+The promise is "never lose a team's data": a write either leaves the old file or the new
+one on disk (temp file + fsync + ``os.replace`` + directory fsync), never overwrites a file
+that changed since we read it (size/mtime, then sha256), and keeps the previous version in
+a backup folder. Temp and backup names never end in ``.xlsx`` so folder globs skip them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import stat as stat_mod
+import tempfile
+import time
+from pathlib import Path
+
+from sheets_sync.errors import ConflictError, SourceError
+
+TEMP_SUFFIX = ".sheets-sync-tmp"
+BACKUP_SUFFIX = ".bak"
+_STALE_TEMP_SECONDS = 3600.0
+_VERSION_PREFIX = "xlsx-v1"
+
+
+def fingerprint(data: bytes, st: os.stat_result) -> str:
+    """Opaque version token: size, mtime_ns and sha256 of the exact bytes that were read."""
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{_VERSION_PREFIX}:{len(data)}:{st.st_mtime_ns}:{digest}"
+
+
+def _parse_version(version: str) -> tuple[int, int, str]:
+    parts = version.split(":")
+    if len(parts) != 4 or parts[0] != _VERSION_PREFIX:
+        raise ValueError(f"not an Excel file version token: {version!r}")
+    return int(parts[1]), int(parts[2]), parts[3]
+
+
+def read_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """Read a file's bytes and the stat of the same open descriptor (one consistent view)."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        data = fh.read()
+        st_after = os.fstat(fh.fileno())
+    if (st.st_size, st.st_mtime_ns) != (st_after.st_size, st_after.st_mtime_ns) or len(
+        data
+    ) != st.st_size:
+        raise ConflictError("the file changed while it was being read", source=path.name)
+    return data, st
+
+
+def _verify_unchanged(path: Path, expected_version: str, source: str) -> bytes:
+    """Raise ConflictError unless the file on disk is exactly the version we read."""
+    size, mtime_ns, digest = _parse_version(expected_version)
+    changed = ConflictError(
+        "the file changed since it was read; not overwritten (will retry next run)",
+        source=source,
+    )
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ConflictError(
+            "the file was moved or deleted since it was read", source=source
+        ) from None
+    if st.st_size != size or st.st_mtime_ns != mtime_ns:
+        raise changed
+    current, _ = read_with_stat(path)
+    if hashlib.sha256(current).hexdigest() != digest:
+        raise changed
+    return current
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Best effort: temp files of ours left by a crash more than an hour ago."""
+    now = time.time()
+    for leftover in folder.glob(f".{glob_escape(name)}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > _STALE_TEMP_SECONDS:
+                leftover.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def backup_name(name: str, when: dt.datetime) -> str:
+    """``sales.xlsx`` -> ``sales.xlsx.20250101T120000123456Z.bak`` (sorts by time)."""
+    return f"{name}.{when.strftime('%Y%m%dT%H%M%S%fZ')}{BACKUP_SUFFIX}"
+
+
+def write_backup(data: bytes, name: str, backup_dir: Path, keep: int) -> Path:
+    """Store ``data`` as the newest backup of ``name`` and prune to the newest ``keep``."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    when = dt.datetime.now(dt.UTC)
+    target = backup_dir / backup_name(name, when)
+    while target.exists():  # two writes in the same microsecond
+        when += dt.timedelta(microseconds=1)
+        target = backup_dir / backup_name(name, when)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=backup_dir)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    backups = sorted(backup_dir.glob(f"{glob_escape(name)}.*Z{BACKUP_SUFFIX}"))
+    for old in backups[: max(len(backups) - max(keep, 1), 0)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    _fsync_dir(backup_dir)
+    return target
+
+
+def atomic_replace(
+    path: Path,
+    data: bytes,
+    *,
+    expected_version: str,
+    backup_dir: Path | None,
+    keep_backups: int = 5,
+    source: str | None = None,
+) -> None:
+    """Replace ``path`` with ``data`` iff it is still ``expected_version``.
+
+    Order: temp file beside the target (same file system, so ``os.replace`` is atomic),
+    fsync; verify the target is unchanged (size/mtime, then sha256); back up the verified
+    bytes; re-stat; ``os.replace``; fsync the folder. A crash at any step leaves either the
+    old or the new file under ``path``. ``backup_dir`` None skips the backup.
+    """
+    path = Path(os.path.realpath(path))  # replace a symlink's target, keep the link
+    source = source or path.name
+    folder = path.parent
+    try:
+        mode = stat_mod.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise ConflictError(
+            "the file was moved or deleted since it was read", source=source
+        ) from None
+    _remove_stale_temps(folder, path.name)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise SourceError(f"cannot write beside the file: {exc.strerror}", source=source) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        current = _verify_unchanged(path, expected_version, source)
+        if backup_dir is not None:
+            write_backup(current, path.name, backup_dir, keep_backups)
+        size, mtime_ns, _ = _parse_version(expected_version)
+        st = os.stat(path)
+        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+            raise ConflictError("the file changed while it was being saved", source=source)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+
+
+def excel_lock_path(path: Path) -> Path:
+    return path.with_name(f"~${path.name}")
+
+
+def libreoffice_lock_path(path: Path) -> Path:
+    return path.with_name(f".~lock.{path.name}#")
+
+
+def is_lock_file(path: Path | str) -> bool:
+    """True for ``~$x.xlsx`` (Excel owner file) and ``.~lock.x.xlsx#`` (LibreOffice)."""
+    name = Path(path).name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def parse_excel_owner(raw: bytes) -> str | None:
+    """User name from an Excel owner file (165 bytes).
+
+    Byte 0 is the name's length, then the name in the Windows ANSI code page, padded to
+    offset 55 (54 for Word); there a 2-byte length and a UTF-16-LE copy follow. The UTF-16
+    copy is preferred because it is not lossy.
+    """
+    if not raw:
+        return None
+    ansi_len = raw[0]
+    if not 0 < ansi_len <= 52 or len(raw) < 1 + ansi_len:
+        return None
+    for offset in (55, 54):
+        if len(raw) >= offset + 2:
+            n = int.from_bytes(raw[offset : offset + 2], "little")
+            if n == ansi_len and len(raw) >= offset + 2 + 2 * n:
+                name = raw[offset + 2 : offset + 2 + 2 * n].decode("utf-16-le", "replace")
+                if name.strip():
+                    return name.strip()
+    return raw[1 : 1 + ansi_len].decode("cp1252", "replace").strip() or None
+
+
+def _split_lo_fields(text: str) -> list[str]:
+    """LibreOffice lock CSV: ``,`` separates, ``;`` ends, ``\\`` escapes either."""
+    fields: list[str] = []
+    cur: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            cur.append(next(chars, ""))
+        elif ch == ",":
+            fields.append("".join(cur))
+            cur = []
+        elif ch == ";":
+            break
+        else:
+            cur.append(ch)
+    fields.append("".join(cur))
+    return fields
+
+
+def parse_libreoffice_lock(raw: bytes) -> str | None:
+    """User name from ``.~lock.x#``: fields are LO user name, OS user, host, time, profile."""
+    fields = [f.strip() for f in _split_lo_fields(raw.decode("utf-8", "replace"))]
+    names = [f for f in fields[:2] if f and not f.isdigit()]
+    if not names:
+        return None
+    host = fields[2] if len(fields) > 2 and fields[2] else None
+    return f"{names[0]} on {host}" if host else names[0]
+
+
+def lock_holder(path: Path) -> tuple[bool, str | None]:
+    """Is ``path`` open in Excel or LibreOffice, and by whom (None when unknown)?
+
+    A stale lock left by a crashed application also counts: we would rather skip a night
+    than overwrite a file someone may be editing.
+    """
+    for lock, parse in (
+        (excel_lock_path(path), parse_excel_owner),
+        (libreoffice_lock_path(path), parse_libreoffice_lock),
+    ):
+        try:
+            with open(lock, "rb") as fh:
+                raw = fh.read(4096)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True, None
+        return True, parse(raw)
+    return False, None

@@ -1,0 +1,273 @@
+"""Write owned cells into an .xlsx/.xlsm package without touching anything else.
+
+``patch_xlsx`` is pure: bytes in, bytes out. It changes only the worksheet parts that hold
+owned cells, ``xl/styles.xml`` (new formats appended) and, when an owned cell held a formula,
+``xl/calcChain.xml``. Every other part keeps its exact content, name, order, timestamp and
+compression method. Python's ``zipfile`` has no public API to copy a member's compressed
+bytes, so unchanged members are re-deflated from their verified (CRC-checked) content with
+the same method; content is byte-identical, the compressed stream may differ.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from lxml import etree
+
+from sheets_sync.backends.excel.sheetxml import CellEdit, SheetEditor, parse_ref
+from sheets_sync.backends.excel.styles import StyleBook
+from sheets_sync.backends.excel.xmlutil import MAIN_NS, STRICT_MAIN_NS, parse_xml, replace_spans
+from sheets_sync.errors import (
+    EncryptedWorkbookError,
+    UnsafeWorkbookError,
+    WorkbookError,
+    WorkbookTooLargeError,
+)
+from sheets_sync.grid import CellWrite
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+_T_DOC = _REL_NS + "/officeDocument"
+_T_SHEET = _REL_NS + "/worksheet"
+_T_STYLES = _REL_NS + "/styles"
+_T_CALC = _REL_NS + "/calcChain"
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    sheet_id: str
+    part: str | None  # None: not a worksheet (chart sheet, dialog sheet) or dangling rel
+
+
+@dataclass(frozen=True)
+class Rel:
+    rid: str
+    rtype: str
+    target: str  # resolved part name
+
+
+class Package:
+    """The zip members of a workbook, read once and CRC-checked."""
+
+    def __init__(self, data: bytes, max_uncompressed_bytes: int) -> None:
+        if data.startswith(_OLE2_MAGIC):
+            raise EncryptedWorkbookError(
+                "the workbook is password-protected (or a legacy .xls); it cannot be updated"
+            )
+        try:
+            self.zf = zipfile.ZipFile(io.BytesIO(data))
+            self.infos = self.zf.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise WorkbookError(f"not a valid .xlsx (zip) file: {exc}") from None
+        names = [i.filename for i in self.infos]
+        if len(set(names)) != len(names):
+            raise UnsafeWorkbookError("the zip holds two members with the same name")
+        total = sum(i.file_size for i in self.infos)
+        if total > max_uncompressed_bytes:
+            raise WorkbookTooLargeError(
+                f"the workbook inflates to {total // 2**20} MiB, over "
+                f"the {max_uncompressed_bytes // 2**20} MiB limit"
+            )
+        self.by_lower = {n.lower(): n for n in names}
+        self.comment = self.zf.comment
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.zf.read(name)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
+            raise WorkbookError(f"zip member {name} cannot be read: {exc}") from None
+
+    def find(self, part: str) -> str | None:
+        """OPC part names are case-insensitive."""
+        return self.by_lower.get(part.lstrip("/").lower())
+
+    def rels(self, source: str) -> list[Rel]:
+        folder, base = posixpath.split(source)
+        rels_name = self.find(posixpath.join(folder, "_rels", base + ".rels"))
+        if rels_name is None:
+            return []
+        root = parse_xml(self.read(rels_name), rels_name)
+        out = []
+        for el in root.iterfind(_PKG_RELS + "Relationship"):
+            if el.get("TargetMode") == "External":
+                continue
+            target = unquote(el.get("Target", "")).replace("\\", "/")
+            full = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            out.append(Rel(el.get("Id", ""), el.get("Type", ""), posixpath.normpath(full)))
+        return out
+
+
+def _workbook(pkg: Package) -> tuple[str, list[SheetInfo], list[Rel]]:
+    doc = [r for r in pkg.rels("") if r.rtype.endswith("/officeDocument")]
+    if any(r.rtype.startswith(_STRICT_REL) for r in doc):
+        raise WorkbookError(
+            "the workbook is Strict Open XML, which cannot be updated; save "
+            "it as 'Excel Workbook (.xlsx)'"
+        )
+    part = pkg.find(doc[0].target) if doc else None
+    if part is None:
+        raise WorkbookError("the package has no workbook part (is it an .xlsx/.xlsm?)")
+    if part.lower().endswith(".bin"):
+        raise WorkbookError("binary workbooks (.xlsb) cannot be updated")
+    root = parse_xml(pkg.read(part), part)
+    if root.tag == "{" + STRICT_MAIN_NS + "}workbook":
+        raise WorkbookError(
+            "the workbook is Strict Open XML, which cannot be updated; save "
+            "it as 'Excel Workbook (.xlsx)'"
+        )
+    if root.tag != "{" + MAIN_NS + "}workbook":
+        raise WorkbookError(f"{part} is not a SpreadsheetML workbook")
+    rels = pkg.rels(part)
+    by_id = {r.rid: r for r in rels}
+    sheets = []
+    for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet"):
+        rel = by_id.get(el.get(f"{{{_REL_NS}}}id", ""))
+        target = pkg.find(rel.target) if rel is not None and rel.rtype == _T_SHEET else None
+        sheets.append(SheetInfo(el.get("name", ""), el.get("sheetId", ""), target))
+    return part, sheets, rels
+
+
+def _sheet_for(name: str, sheets: list[SheetInfo]) -> SheetInfo:
+    exact = [s for s in sheets if s.name == name]
+    found = exact or [s for s in sheets if s.name.casefold() == name.casefold()]
+    if not found:
+        raise WorkbookError(f"the workbook has no tab named {name!r}", tab=name)
+    if found[0].part is None:
+        raise WorkbookError("tab is not a worksheet (chart or dialog sheet)", tab=name)
+    return found[0]
+
+
+def _drop_calc_cells(xml: bytes, drop: set[tuple[str, str]], part: str) -> bytes | None:
+    """calcChain without the given (sheetId, ref) cells; None when nothing remains."""
+    root = parse_xml(xml, part)
+    current = ""
+    remove = []
+    cells = list(root.iterfind(f"{{{MAIN_NS}}}c"))
+    for i, el in enumerate(cells):
+        current = el.get("i", current)
+        if (current, el.get("r", "")) in drop:
+            remove.append(el)
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            if nxt is not None and nxt.get("i") is None:
+                nxt.set("i", current)  # the next entry inherited our sheet id
+    if not remove:
+        return xml
+    for el in remove:
+        root.remove(el)
+    if len(root) == 0:
+        return None
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
+
+
+def _without_calc_chain(pkg: Package, wb_part: str, calc: str, changed: dict[str, bytes]) -> None:
+    """Remove an emptied calcChain's relationship and content-type override (surgically)."""
+    folder, base = posixpath.split(wb_part)
+    rels_name = pkg.find(posixpath.join(folder, "_rels", base + ".rels"))
+    ct_name = pkg.find("[Content_Types].xml")
+    for name, pattern in (
+        (rels_name, rb"<Relationship\b[^>]*calcChain\"[^>]*/>"),
+        (ct_name, rb"<Override\b[^>]*PartName=\"/" + re.escape(calc.encode()) + rb"\"[^>]*/>"),
+    ):
+        if name is None:
+            continue
+        data = changed.get(name, pkg.read(name))
+        spans = [(m.start(), m.end(), b"") for m in re.finditer(pattern, data, re.I)]
+        changed[name] = replace_spans(data, spans)
+
+
+def patch_xlsx(
+    data: bytes, writes: Sequence[CellWrite], *, max_uncompressed_bytes: int = 50 * 2**20
+) -> bytes:
+    """Return ``data`` with ``writes`` applied; raise ``WorkbookError`` when we cannot.
+
+    Strings are written as literal inline strings (never formulas, sharedStrings.xml is
+    not touched), numbers as numbers, None clears the value and keeps the format. A
+    later write to the same cell wins.
+    """
+    if not writes:
+        return data
+    pkg = Package(data, max_uncompressed_bytes)
+    wb_part, sheets, rels = _workbook(pkg)
+    per_part: dict[str, tuple[SheetInfo, dict[tuple[int, int], CellEdit]]] = {}
+    for w in writes:
+        if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
+            raise ValueError(f"{w.sheet}!{w.ref}: outside the worksheet grid")
+        info = _sheet_for(w.sheet, sheets)
+        assert info.part is not None
+        per_part.setdefault(info.part, (info, {}))[1][(w.row, w.col)] = CellEdit(w.value, w.style)
+
+    book: StyleBook | None = None
+    styles_rel = next((r for r in rels if r.rtype == _T_STYLES), None)
+    styles_part = pkg.find(styles_rel.target) if styles_rel else None
+    if any(e.style is not None for _, edits in per_part.values() for e in edits.values()):
+        if styles_part is None:
+            raise WorkbookError(
+                "the workbook has no styles part, so status colours cannot be applied"
+            )
+        book = StyleBook(pkg.read(styles_part), styles_part)
+
+    def resolve(base_xf: int, style: object) -> int:
+        assert book is not None
+        from sheets_sync.grid import CellStyle
+
+        assert isinstance(style, CellStyle)
+        return book.xf_for(base_xf, style)
+
+    changed: dict[str, bytes] = {}
+    dropped_formulas: set[tuple[str, str]] = set()
+    for part, (info, edits) in per_part.items():
+        try:
+            result = SheetEditor(pkg.read(part), part, info.name).apply(edits, resolve)
+        except WorkbookError as exc:
+            exc.tab = exc.tab or info.name
+            raise
+        changed[part] = result.xml
+        dropped_formulas.update((info.sheet_id, ref) for ref in result.replaced_formulas)
+        for ref in result.replaced_formulas:
+            parse_ref(ref)
+    if book is not None and styles_part is not None:
+        rendered = book.render()
+        if rendered is not None:
+            changed[styles_part] = rendered
+    removed: set[str] = set()
+    calc_rel = next((r for r in rels if r.rtype == _T_CALC), None)
+    calc_part = pkg.find(calc_rel.target) if calc_rel else None
+    if dropped_formulas and calc_part is not None:
+        new_calc = _drop_calc_cells(pkg.read(calc_part), dropped_formulas, calc_part)
+        if new_calc is None:
+            removed.add(calc_part)
+            _without_calc_chain(pkg, wb_part, calc_part, changed)
+        elif new_calc is not pkg.read(calc_part):
+            changed[calc_part] = new_calc
+    return _rezip(pkg, changed, removed)
+
+
+def _rezip(pkg: Package, changed: dict[str, bytes], removed: set[str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
+        for info in pkg.infos:
+            if info.filename in removed:
+                continue
+            payload = changed.get(info.filename)
+            if payload is None:
+                payload = pkg.read(info.filename)
+            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zi.compress_type = info.compress_type
+            zi.external_attr = info.external_attr
+            zi.internal_attr = info.internal_attr
+            zi.create_system = info.create_system
+            zi.comment = info.comment
+            zout.writestr(zi, payload)
+        zout.comment = pkg.comment
+    return out.getvalue()

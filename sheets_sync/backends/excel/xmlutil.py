@@ -1,0 +1,157 @@
+"""Small byte-level XML helpers shared by the surgical sheet and styles editors.
+
+We edit worksheet and styles parts as bytes, not as re-serialised trees, so every byte we
+do not mean to change (namespaces, ``mc:Ignorable``, extLst, attribute order, quoting)
+stays exactly as the application that wrote the file left it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from sheets_sync.errors import UnsafeWorkbookError, WorkbookError
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_ATTR_RE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.-]+)["']""")
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One start tag found in the byte text: where it is and its raw attributes."""
+
+    start: int
+    end: int  # index just past ``>``
+    attrs: tuple[tuple[bytes, bytes], ...]
+    self_closing: bool
+
+    def get(self, name: bytes) -> bytes | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return None
+
+
+def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple(
+        (m.group(1), m.group(2) if m.group(2) is not None else m.group(3) or b"")
+        for m in _ATTR_RE.finditer(raw)
+    )
+
+
+def tag_re(prefix: bytes, local: bytes) -> re.Pattern[bytes]:
+    """Start tag ``<p:local ...>`` or ``<p:local .../>``; attribute values may hold ``>``."""
+    return re.compile(
+        b"<"
+        + re.escape(prefix + local)
+        + rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
+    )
+
+
+def find_tag(
+    pattern: re.Pattern[bytes], text: bytes, pos: int = 0, endpos: int | None = None
+) -> Tag | None:
+    m = pattern.search(text, pos, len(text) if endpos is None else endpos)
+    if m is None:
+        return None
+    return Tag(m.start(), m.end(), parse_attrs(m.group(1)), m.group(2) == b"/")
+
+
+def render_tag(
+    qname: bytes,
+    attrs: tuple[tuple[bytes, bytes], ...] | list[tuple[bytes, bytes]],
+    self_closing: bool,
+) -> bytes:
+    body = b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs)
+    return b"<" + qname + body + (b"/>" if self_closing else b">")
+
+
+def set_attr(attrs: list[tuple[bytes, bytes]], name: bytes, value: bytes | None) -> None:
+    """Replace in place (keeping order), append when new, remove when value is None."""
+    for i, (key, _) in enumerate(attrs):
+        if key == name:
+            if value is None:
+                del attrs[i]
+            else:
+                attrs[i] = (key, value)
+            return
+    if value is not None:
+        attrs.append((name, value))
+
+
+def escape_text(text: str, *, attr: bool = False) -> bytes:
+    """XML-escape; ``\\r`` and tabs/newlines in attributes become character references so
+    XML parsers' newline normalisation cannot change them."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = out.replace("\r", "&#13;")
+    if attr:
+        out = out.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return out.encode("utf-8")
+
+
+def has_invalid_xml_chars(text: str) -> bool:
+    return _INVALID_XML_CHARS.search(text) is not None
+
+
+def check_xml_bytes(data: bytes, part: str) -> None:
+    """Refuse parts we cannot edit as UTF-8 bytes or that declare a DTD (entity tricks)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:8]:
+        raise WorkbookError(f"{part} is UTF-16 encoded; only UTF-8 parts can be updated")
+    m = _DECL_RE.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
+        raise WorkbookError(
+            f"{part} uses encoding {m.group(1).decode()}; only UTF-8 parts can be updated"
+        )
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise UnsafeWorkbookError(f"{part} declares a DTD or entities; refusing to process it")
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_blank_text=False,
+)
+
+
+def parse_xml(data: bytes, part: str) -> etree._Element:
+    """Parse a (small) part safely: no DTDs, no entities, no network."""
+    check_xml_bytes(data, part)
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"{part} is not well-formed XML: {exc}") from None
+
+
+def root_prefix(data: bytes, local: bytes, part: str) -> bytes:
+    """The prefix (``b""`` or ``b"x:"``) the root element uses for the main namespace."""
+    m = re.search(rb"<(?:([A-Za-z_][\w.-]*):)?" + local + rb"[\s>/]", data)
+    if m is None:
+        raise WorkbookError(f"{part} has no <{local.decode()}> root element")
+    if STRICT_MAIN_NS.encode() in data[: m.end() + 4096]:
+        raise WorkbookError(
+            f"{part} is Strict Open XML, which cannot be updated; save the "
+            "file as 'Excel Workbook (.xlsx)' instead of 'Strict Open XML'"
+        )
+    return (m.group(1) + b":") if m.group(1) else b""
+
+
+def replace_spans(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """Apply non-overlapping (start, end, replacement) edits."""
+    out: list[bytes] = []
+    pos = 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < pos:
+            raise AssertionError("overlapping XML edits")
+        out.append(data[pos:start])
+        out.append(new)
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
