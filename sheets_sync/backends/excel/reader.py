@@ -56,6 +56,7 @@ class _Scan:
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: _Scan, source: str) 
     trimmed = _trim(rows)
     merged = tuple(
         CellRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged_raw or ()
-    )
+    ) or tuple(scan.merged)
     hidden = frozenset(r for r in scan.hidden_rows if r <= len(trimmed))
     return SheetGrid(name=name, rows=trimmed, hidden_rows=hidden, merged=merged)
 
@@ -357,16 +358,21 @@ def _scan_ods(xml: bytes, source: str) -> dict[str, _Scan]:
             for cell in el:
                 span = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
                 col += span
-                typ = cell.get(f"{{{_ODS_OFFICE}}}value-type")
-                if typ is None and len(cell) == 0:
+                rows_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-rows-spanned", "1") or 1)
+                cols_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-spanned", "1") or 1)
+                if (rows_spanned > 1 or cols_spanned > 1) and span == 1 and repeat == 1:
+                    scan.merged.append(
+                        CellRange(row_no, col, row_no + rows_spanned - 1, col + cols_spanned - 1)
+                    )
+                if cell.get(f"{{{_ODS_OFFICE}}}value-type") is None and len(cell) == 0:
                     continue
                 scan.max_row = max(scan.max_row, row_no)
                 scan.max_col = max(scan.max_col, col)
                 if cell.get(f"{{{_ODS_CALCEXT}}}value-type") == "error" and span == 1:
-                    text = "".join(cell.itertext()).strip()
-                    if text.startswith("#"):
-                        for r in range(first, min(row_no, first + 1000) + 1):
-                            scan.errors[(r, col)] = text
+                    # LibreOffice's own codes (Err:502) have no Excel twin: kept as they are.
+                    text = "".join(cell.itertext()).strip() or "#VALUE!"
+                    for r in range(first, min(row_no, first + 1000) + 1):
+                        scan.errors[(r, col)] = text
             el.clear()
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
