@@ -1,0 +1,30 @@
+"""Pick the backend for a team source: a local workbook or a Google spreadsheet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sheets_sync.backends.base import Backend
+
+if TYPE_CHECKING:
+    from sheets_sync.config import TeamSpec, Workspace
+
+
+def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
+    if team.is_google:
+        from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+        from sheets_sync.backends.gsheets.client import client_for
+
+        return GoogleSheetsBackend(
+            client_for(workspace), team.google_key, display_name=team.display_name
+        )
+    from sheets_sync.backends.excel.backend import ExcelBackend
+
+    assert team.path is not None
+    return ExcelBackend(
+        team.path,
+        display_name=team.display_name,
+        backup_dir=workspace.state_dir / "backups",
+        keep_backups=workspace.keep_backups,
+        max_uncompressed_bytes=workspace.max_workbook_bytes,
+    )

@@ -1,0 +1,337 @@
+"""The workspace configuration (``sheets-sync.yaml``): load, validate, resolve.
+
+Loading reports every problem at once, each with its YAML location
+(``sheets-sync.yaml: teams[2].source: file not found``); unknown keys are errors,
+because a misspelt key that is silently ignored is a setting that silently does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sheets_sync.domain.models import CompanyObjective, Period
+from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.errors import ConfigError, MappingError
+from sheets_sync.mapping.spec import MappingSpec, load_mapping
+
+DEFAULT_CONFIG = "sheets-sync.yaml"
+CONFIG_ENV = "SHEETS_SYNC_CONFIG"
+GSHEET_PREFIX = "gsheet:"
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_team_workbook(path: Path) -> bool:
+    """Folder globs skip Excel/LibreOffice lock files, our temp files and hidden files."""
+    name = path.name
+    if name.startswith(("~$", ".~lock.", ".")) or name.endswith("#"):
+        return False
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PeriodModel(_Strict):
+    name: str
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> PeriodModel:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class CompanyObjectiveModel(_Strict):
+    id: str
+    title: str
+    weight: float = Field(default=1.0, ge=0)
+
+
+class TeamModel(_Strict):
+    name: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    mapping: str = "standard"
+
+
+class RollupModel(_Strict):
+    output: str = "company.xlsx"
+
+
+class ScoringModel(_Strict):
+    green: float = Field(default=0.7, ge=0, le=1)
+    yellow: float = Field(default=0.4, ge=0, le=1)
+    on_track_margin: float = Field(default=0.10, ge=0, le=1)
+    at_risk_margin: float = Field(default=0.25, ge=0, le=1)
+    aspirational_ambition: float = Field(default=0.7, gt=0, le=1)
+    kpi_tolerance: float = Field(default=0.10, ge=0)
+    stale_grace_days: int = Field(default=3, ge=0)
+    low_confidence: float = Field(default=0.4, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _bands(self) -> ScoringModel:
+        if self.yellow > self.green:
+            raise ValueError("yellow threshold must not be above green")
+        if self.on_track_margin > self.at_risk_margin:
+            raise ValueError("on_track_margin must not be above at_risk_margin")
+        return self
+
+
+class GoogleModel(_Strict):
+    credentials: str | None = None
+    requests_per_minute: int = Field(default=60, ge=1)
+    max_attempts: int = Field(default=5, ge=1)
+    max_retry_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    concurrency: int = Field(default=4, ge=1)
+
+
+class LimitsModel(_Strict):
+    max_workbook_mb: float = Field(default=50, gt=0)
+
+
+class BackupsModel(_Strict):
+    keep: int = Field(default=5, ge=0)
+
+
+class NotifyModel(_Strict):
+    command: str | None = None
+    webhook: str | None = None
+
+
+class HistoryModel(_Strict):
+    keep_snapshots: int = Field(default=12, ge=1)
+
+
+class WorkspaceModel(_Strict):
+    company: str = Field(min_length=1)
+    period: PeriodModel
+    company_objectives: list[CompanyObjectiveModel] = Field(default_factory=list)
+    teams: list[TeamModel] = Field(default_factory=list)
+    teams_glob: str | list[str] | None = None
+    default_mapping: str = "standard"
+    rollup: RollupModel = RollupModel()
+    scoring: ScoringModel = ScoringModel()
+    google: GoogleModel = GoogleModel()
+    limits: LimitsModel = LimitsModel()
+    backups: BackupsModel = BackupsModel()
+    notify: NotifyModel = NotifyModel()
+    history: HistoryModel = HistoryModel()
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    name: str
+    source: str
+    mapping_name: str
+    mapping: MappingSpec = field(compare=False, repr=False)
+    path: Path | None = None  # None for Google sources
+
+    @property
+    def is_google(self) -> bool:
+        return self.source.startswith(GSHEET_PREFIX)
+
+    @property
+    def google_key(self) -> str:
+        return self.source[len(GSHEET_PREFIX) :]
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else self.source
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded, validated workspace with every path resolved."""
+
+    config_path: Path
+    company: str
+    period: Period
+    company_objectives: tuple[CompanyObjective, ...]
+    teams: tuple[TeamSpec, ...]
+    rollup_output: str
+    rules: ScoringRules
+    google: GoogleModel
+    max_workbook_bytes: int
+    keep_backups: int
+    notify: NotifyModel
+    keep_snapshots: int
+
+    @property
+    def root(self) -> Path:
+        return self.config_path.parent
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".sheets-sync"
+
+    @property
+    def rollup_is_google(self) -> bool:
+        return self.rollup_output.startswith(GSHEET_PREFIX)
+
+    @property
+    def rollup_path(self) -> Path:
+        return self.root / self.rollup_output
+
+    def team(self, name: str) -> TeamSpec:
+        for team in self.teams:
+            if team.name.casefold() == name.casefold():
+                return team
+        known = ", ".join(t.name for t in self.teams)
+        raise ConfigError(f"no team named {name!r} in the workspace (teams: {known})")
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: workspace configuration not found (use --config or "
+            f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
+        )
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(
+            f"{path.name}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def load_workspace(path: str | Path | None = None) -> Workspace:
+    cfg = config_path(path).resolve()
+    data = _read_yaml(cfg)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{cfg.name}: expected a mapping of settings at the top level")
+    try:
+        model = WorkspaceModel.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{cfg.name}: {_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
+    return _resolve(cfg, model)
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check the spelling; see docs/configuration.md)"
+    if error["type"] == "missing":
+        return "required"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _resolve(cfg: Path, model: WorkspaceModel) -> Workspace:
+    problems: list[str] = []
+    root = cfg.parent
+    mappings: dict[str, MappingSpec] = {}
+
+    def mapping_for(name: str, where: str) -> MappingSpec | None:
+        if name not in mappings:
+            try:
+                mappings[name] = load_mapping(name, root)
+            except MappingError as exc:
+                problems.extend(exc.problems or [f"{cfg.name}: {where}: {exc.message}"])
+                return None
+        return mappings[name]
+
+    teams: list[TeamSpec] = []
+    for i, team in enumerate(model.teams):
+        where = f"teams[{i}]"
+        mapping = mapping_for(team.mapping, f"{where}.mapping")
+        path = None
+        if not team.source.startswith(GSHEET_PREFIX):
+            path = (root / team.source).resolve()
+            if not path.is_file():
+                problems.append(f"{cfg.name}: {where}.source: file not found ({team.source})")
+        elif not team.source[len(GSHEET_PREFIX) :].strip():
+            problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
+        if mapping is not None:
+            teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
+    globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
+    for pattern in globs:
+        mapping = mapping_for(model.default_mapping, "default_mapping")
+        matched = sorted(p for p in root.glob(pattern) if p.is_file() and is_team_workbook(p))
+        if not matched:
+            problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
+        for p in matched:
+            if mapping is not None and not any(t.path == p.resolve() for t in teams):
+                teams.append(
+                    TeamSpec(
+                        p.stem,
+                        str(p.relative_to(root)),
+                        model.default_mapping,
+                        mapping,
+                        p.resolve(),
+                    )
+                )
+    seen: dict[str, int] = {}
+    for i, team_spec in enumerate(teams):
+        key = team_spec.name.casefold()
+        if key in seen:
+            problems.append(f"{cfg.name}: teams[{i}].name: duplicate team name {team_spec.name!r}")
+        seen[key] = i
+    ids = [o.id for o in model.company_objectives]
+    for i, oid in enumerate(ids):
+        if ids.index(oid) != i:
+            problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
+    if model.google.credentials:
+        cred = root / model.google.credentials
+        if not cred.is_file():
+            problems.append(
+                f"{cfg.name}: google.credentials: file not found ({model.google.credentials})"
+            )
+    if not model.rollup.output.startswith(GSHEET_PREFIX):
+        out_dir = (root / model.rollup.output).parent
+        if not out_dir.is_dir():
+            problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
+    if problems:
+        raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
+    s = model.scoring
+    rules = ScoringRules(
+        green=s.green,
+        yellow=s.yellow,
+        on_track_margin=s.on_track_margin,
+        at_risk_margin=s.at_risk_margin,
+        aspirational_ambition=s.aspirational_ambition,
+        kpi_tolerance=s.kpi_tolerance,
+        stale_grace_days=s.stale_grace_days,
+        low_confidence=s.low_confidence,
+    )
+    return Workspace(
+        config_path=cfg,
+        company=model.company,
+        period=Period(model.period.name, model.period.start, model.period.end),
+        company_objectives=tuple(
+            CompanyObjective(o.id, o.title, o.weight) for o in model.company_objectives
+        ),
+        teams=tuple(teams),
+        rollup_output=model.rollup.output,
+        rules=rules,
+        google=model.google,
+        max_workbook_bytes=int(model.limits.max_workbook_mb * 2**20),
+        keep_backups=model.backups.keep,
+        notify=model.notify,
+        keep_snapshots=model.history.keep_snapshots,
+    )

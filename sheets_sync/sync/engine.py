@@ -1,0 +1,205 @@
+"""The nightly job: read every team, score, write owned cells back, roll up.
+
+Two phases, because a KR may be fed from another team's KPI: first every team is read
+into small domain objects (the grids are dropped at once, so memory stays flat as teams
+grow), then each team is scored and written. A failing team never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from sheets_sync.backends.base import Backend
+from sheets_sync.backends.factory import open_backend
+from sheets_sync.config import TeamSpec, Workspace
+from sheets_sync.domain.company import score_company_objectives
+from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
+from sheets_sync.domain.team import evaluate_team, kpi_index
+from sheets_sync.errors import ConflictError, FileLockedError, SourceError
+from sheets_sync.grid import WorkbookData
+from sheets_sync.mapping.extract import Extract, extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
+from sheets_sync.sync.plan import changed_writes, plan_writes
+
+log = logging.getLogger("sheets_sync.sync")
+BackendFactory = Callable[[TeamSpec, Workspace], Backend]
+Progress = Callable[[TeamRun], None]
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    as_of: dt.date = field(default_factory=dt.date.today)
+    teams: Sequence[str] = ()
+    dry_run: bool = False
+    write_back: bool = True
+    rollup: bool = True
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    context: RunContext
+    runs: tuple[TeamRun, ...]
+    company: tuple[CompanyObjectiveResult, ...]
+    rollup_output: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return any(r.failed for r in self.runs)
+
+
+@dataclass
+class _Read:
+    """One team after phase 1: domain input plus what phase 2 needs to write back."""
+
+    spec: TeamSpec
+    backend: Backend | None = None
+    data: WorkbookData | None = None
+    extract: Extract | None = None
+    team_input: TeamInput | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def _tabs(spec: TeamSpec) -> list[str]:
+    tabs = list(spec.mapping.okrs.sheet)
+    if spec.mapping.kpis is not None:
+        tabs += list(spec.mapping.kpis.sheet)
+    return tabs
+
+
+def read_team(
+    spec: TeamSpec, workspace: Workspace, factory: BackendFactory = open_backend
+) -> _Read:
+    started = time.perf_counter()
+    state = _Read(spec)
+    try:
+        state.backend = factory(spec, workspace)
+        data = state.backend.read(_tabs(spec))
+        state.extract = extract(data, spec.mapping)
+        state.team_input = build_team_input(spec.name, state.extract)
+        # Keep only what a write needs; the grids would hold every cell of every team.
+        state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
+    except SourceError as exc:
+        state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
+    except Exception as exc:  # a bug must not stop the other teams
+        log.exception("unexpected error reading team %s", spec.name)
+        state.error = (
+            f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
+        )
+    state.seconds = time.perf_counter() - started
+    return state
+
+
+class Sync:
+    """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        factory: BackendFactory = open_backend,
+        progress: Progress | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.factory = factory
+        self.progress = progress
+
+    def selected(self, names: Sequence[str]) -> list[TeamSpec]:
+        if not names:
+            return list(self.workspace.teams)
+        return [self.workspace.team(n) for n in names]
+
+    def read_all(self, specs: Sequence[TeamSpec]) -> list[_Read]:
+        workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
+        if workers <= 1:
+            return [read_team(s, self.workspace, self.factory) for s in specs]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
+
+    def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:
+        started = time.perf_counter()
+        ws = self.workspace
+        context = RunContext(
+            ws.company,
+            ws.period,
+            options.as_of,
+            dt.datetime.now(dt.UTC).replace(microsecond=0),
+            ws.company_objectives,
+            ws.rules,
+        )
+        reads = self.read_all(self.selected(options.teams))
+        index = kpi_index([r.team_input for r in reads if r.team_input is not None])
+        company_ids = frozenset(o.id for o in ws.company_objectives) or None
+        runs = []
+        for state in reads:
+            run = self._finish(state, options, index, company_ids)
+            runs.append(run)
+            if self.progress:
+                self.progress(run)
+        results = [r.result for r in runs if r.result is not None]
+        company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
+        output = None
+        if options.rollup and not options.dry_run:
+            output = self._rollup(runs, context)
+        return SyncResult(context, tuple(runs), company, output, time.perf_counter() - started)
+
+    def _finish(
+        self,
+        state: _Read,
+        options: SyncOptions,
+        index: Mapping[str, KPI],
+        company_ids: frozenset[str] | None,
+    ) -> TeamRun:
+        spec = state.spec
+        if state.team_input is None or state.extract is None:
+            return TeamRun(
+                spec.name, spec.source, Outcome.FAILED, error=state.error, seconds=state.seconds
+            )
+        started = time.perf_counter()
+        result = evaluate_team(
+            state.team_input,
+            period=self.workspace.period,
+            as_of=options.as_of,
+            rules=self.workspace.rules,
+            index=index,
+            company_objective_ids=company_ids,
+        )
+        todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
+        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=tuple(changes))
+        if todo and options.write_back and not options.dry_run:
+            assert state.backend is not None and state.data is not None
+            try:
+                state.backend.write(state.data, todo)
+                run = replace(run, outcome=Outcome.OK)
+            except ConflictError as exc:
+                run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
+            except FileLockedError as exc:
+                run = replace(run, outcome=Outcome.SKIPPED_LOCKED, error=str(exc))
+            except SourceError as exc:
+                run = replace(run, outcome=Outcome.FAILED, error=str(exc))
+        elif todo:
+            run = replace(run, outcome=Outcome.OK)
+        calls = getattr(state.backend, "api_calls", 0)
+        return replace(
+            run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
+        )
+
+    def _rollup(self, runs: list[TeamRun], context: RunContext) -> str:
+        from sheets_sync.rollup import build_rollup, write_rollup_xlsx
+
+        ws = self.workspace
+        if ws.rollup_is_google:
+            from sheets_sync.backends.gsheets.rollup import write_rollup_gsheet
+
+            write_rollup_gsheet(build_rollup(runs, context), ws)
+            return ws.rollup_output
+        previous = ws.rollup_path if ws.rollup_path.exists() else None
+        write_rollup_xlsx(build_rollup(runs, context, previous=previous), ws.rollup_path)
+        return ws.rollup_output

@@ -1,0 +1,177 @@
+"""Which owned cells get which value and look, and which of them actually change.
+
+Pure: a team's result plus where its rows sit (the mapping extract) in, cell writes out.
+Only cells whose value differs are written, so an unchanged team is not written at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sheets_sync.domain.models import (
+    Finding,
+    KPIResult,
+    KPIStatus,
+    KRResult,
+    ObjectiveResult,
+    TeamResult,
+)
+from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
+from sheets_sync.mapping.extract import Extract, TabExtract
+from sheets_sync.sync.outcome import CellChange
+from sheets_sync.sync.styles import (
+    BAND_STYLE,
+    GREY,
+    KPI_STYLE,
+    NOTE,
+    OWNED_HEADER,
+    SCORE_FORMAT,
+    STATUS_STYLE,
+    with_format,
+)
+
+NOT_SCORED = "Not scored"
+PLAIN_SCORE = CellStyle(number_format=SCORE_FORMAT)
+Value = str | float | None
+RowCells = dict[str, tuple[Value, CellStyle | None]]
+
+
+def notes_text(findings: Iterable[Finding]) -> str | None:
+    text = "; ".join(
+        f"{'Error' if f.is_error else 'Warning'} {f.cell or ''}: {f.message}" for f in findings
+    )
+    return text or None
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _unscored(notes: str | None, *blank: str) -> RowCells:
+    cells: RowCells = {name: (None, None) for name in blank}
+    cells["status"] = (NOT_SCORED, GREY)
+    cells["sync_notes"] = (notes, NOTE)
+    return cells
+
+
+def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
+    band = BAND_STYLE[kr.band] if kr.current is not None else GREY
+    return {
+        "score": (_round(kr.score), with_format(band, SCORE_FORMAT)),
+        "expected": (_round(kr.expected), PLAIN_SCORE),
+        "status": (kr.status.value, STATUS_STYLE[kr.status]),
+        "sync_notes": (notes, NOTE),
+    }
+
+
+def objective_cells(result: ObjectiveResult | None, notes: str | None) -> RowCells:
+    if result is None or result.score is None:
+        return _unscored(notes, "score", "expected")
+    band = BAND_STYLE[result.band] if result.band else GREY
+    return {
+        "score": (_round(result.score), with_format(band, SCORE_FORMAT)),
+        "expected": (_round(result.expected), PLAIN_SCORE),
+        "status": (result.status.value, STATUS_STYLE[result.status]),
+        "sync_notes": (notes, NOTE),
+    }
+
+
+def kpi_cells(kpi: KPIResult | None, notes: str | None) -> RowCells:
+    if kpi is None:
+        return _unscored(notes, "variance", "trend")
+    if kpi.status is KPIStatus.STALE and kpi.last_status is not None:
+        stale = f"last status {kpi.last_status.value} as of {kpi.kpi.as_of}; update Actual"
+        notes = f"{stale}; {notes}" if notes else stale
+    return {
+        "status": (kpi.status.value, KPI_STYLE[kpi.status]),
+        "variance": (_round(kpi.variance), None),
+        "trend": (kpi.trend.value if kpi.trend else None, None),
+        "sync_notes": (notes, NOTE),
+    }
+
+
+def _to_writes(tab: TabExtract, row: int, cells: RowCells) -> list[CellWrite]:
+    layout = tab.layout
+    return [
+        CellWrite(layout.tab, row, layout.column_of(name), value, style)
+        for name, (value, style) in cells.items()
+        if (row, layout.column_of(name)) not in layout.merged_owned
+    ]
+
+
+def _headers(tab: TabExtract) -> list[CellWrite]:
+    return [
+        CellWrite(
+            tab.layout.tab,
+            tab.layout.header_row,
+            tab.layout.column_of(name),
+            tab.layout.owned_headers[name],
+            OWNED_HEADER,
+        )
+        for name in tab.layout.missing_owned
+    ]
+
+
+def plan_writes(result: TeamResult, extract: Extract) -> list[CellWrite]:
+    """Every owned cell's intended value and style (headers of added columns first)."""
+    by_tab_row: dict[str | None, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in result.findings:
+        if finding.row is not None:
+            by_tab_row[finding.tab][finding.row].append(finding)
+
+    okrs = extract.okrs
+    found = by_tab_row[okrs.layout.tab]
+    krs = {kr.kr.origin.row: kr for kr in result.key_results}
+    objectives = {o.objective.origin.row: o for o in result.objectives}
+    writes = _headers(okrs)
+    for record in okrs.records:
+        notes = notes_text(found.get(record.row, ()))
+        kr = krs.get(record.row)
+        if record.kind == "objective":
+            cells = objective_cells(objectives.get(record.row), notes)
+        elif kr is not None:
+            cells = kr_cells(kr, notes)
+        else:
+            cells = _unscored(notes, "score", "expected")
+        writes += _to_writes(okrs, record.row, cells)
+
+    if extract.kpis is not None:
+        tab = extract.kpis
+        found = by_tab_row[tab.layout.tab]
+        kpis = {k.kpi.origin.row: k for k in result.kpis}
+        writes += _headers(tab)
+        for record in tab.records:
+            notes = notes_text(found.get(record.row, ()))
+            writes += _to_writes(tab, record.row, kpi_cells(kpis.get(record.row), notes))
+    return writes
+
+
+def same_value(old: CellValue, new: Value) -> bool:
+    if old is None or (isinstance(old, str) and not old):
+        return new is None or new == ""
+    if isinstance(new, float) and isinstance(old, int | float) and not isinstance(old, bool):
+        return math.isclose(float(old), new, rel_tol=0, abs_tol=1e-9)
+    if isinstance(old, dt.date | dt.datetime):
+        return False
+    return old == new
+
+
+def changed_writes(
+    writes: list[CellWrite], extract: Extract
+) -> tuple[list[CellWrite], list[CellChange]]:
+    """The writes whose cell does not already hold the value, with old -> new for dry runs."""
+    current: dict[tuple[str, int, int], CellValue] = {}
+    for tab in (extract.okrs, extract.kpis):
+        if tab is not None:
+            for (row, col), value in tab.owned_values.items():
+                current[(tab.layout.tab, row, col)] = value
+    todo, changes = [], []
+    for w in writes:
+        old = current.get((w.sheet, w.row, w.col))
+        if not same_value(old, w.value):
+            todo.append(w)
+            changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value))
+    return todo, changes
