@@ -51,7 +51,7 @@ KPI_FIELDS: tuple[tuple[str, str], ...] = (
 )
 OKR_OWNED = ("score", "expected", "status", "sync_notes")
 KPI_OWNED = ("status", "variance", "trend", "sync_notes")
-OKR_REQUIRED = ("kr_id", "target", "current")
+OKR_REQUIRED = ("objective_id", "kr_id", "target", "current")
 KPI_REQUIRED = ("id", "actual")
 FILL_DOWN_DEFAULT = ("objective_id", "objective", "objective_type", "aligns_to")
 
