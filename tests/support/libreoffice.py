@@ -1,0 +1,77 @@
+"""Run LibreOffice headless from tests: one private profile per process, with a timeout.
+
+Tests that need ``soffice`` use ``@needs_libreoffice`` (the ``libreoffice`` marker plus a
+skip when it is missing). On CI (``CI=true``) a missing ``soffice`` fails instead of
+skipping, so the proof cannot silently disappear.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+_F = TypeVar("_F", bound=Callable[..., object])
+_LOCK = threading.Lock()
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice")
+
+
+def require_soffice() -> str:
+    """Path of soffice; skip the test without it (fail on CI)."""
+    found = soffice()
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("soffice (LibreOffice) is required on CI but not installed")
+        pytest.skip("soffice (LibreOffice) is not installed")
+    return found
+
+
+def needs_libreoffice(fn: _F) -> _F:
+    """Marker + skip/fail logic for one test."""
+    marked: _F = pytest.mark.libreoffice(fn)
+    if soffice() is None and os.environ.get("CI", "").lower() != "true":
+        skipped: _F = pytest.mark.skip(reason="soffice (LibreOffice) is not installed")(marked)
+        return skipped
+    return marked
+
+
+@functools.cache
+def _profile() -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"lo-profile-{os.getpid()}-"))
+
+
+def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 120.0) -> Path:
+    """``soffice --headless --convert-to fmt`` with a private profile; returns the output.
+
+    ``fmt`` is e.g. ``"xlsx"``, ``"pdf"`` or ``'xlsx:"Calc MS Excel 2007 XML"'``.
+    """
+    exe = require_soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        exe,
+        f"-env:UserInstallation={_profile().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        str(src),
+    ]
+    with _LOCK:  # one profile cannot serve two soffice processes at once
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    out = outdir / f"{src.stem}.{fmt.split(':', maxsplit=1)[0]}"
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"soffice failed ({proc.returncode}): {proc.stdout}{proc.stderr}")
+    return out
