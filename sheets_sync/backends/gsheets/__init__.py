@@ -1,0 +1,1 @@
+"""Google Sheets backend (gspread over google-auth)."""

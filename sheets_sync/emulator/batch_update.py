@@ -1,0 +1,304 @@
+"""spreadsheets.batchUpdate: dispatch each request kind, all-or-nothing like Google."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from sheets_sync.emulator import cell_requests as cells
+from sheets_sync.emulator import defaults, dimensions
+from sheets_sync.emulator.errors import ApiError, bad_request
+from sheets_sync.emulator.fields import apply_update
+from sheets_sync.emulator.formats import normalize_color
+from sheets_sync.emulator.formulas import recalc
+from sheets_sync.emulator.state import Sheet, Spreadsheet
+
+Reply = dict[str, Any] | None
+Handler = Callable[[Spreadsheet, dict[str, Any]], Reply]
+
+
+def _sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
+    sheet = book.sheet_by_id(int(sheet_id or 0))
+    if sheet is None:
+        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
+    return sheet
+
+
+def _check_title(book: Spreadsheet, title: str, skip: Sheet | None = None) -> None:
+    if any(s.title.lower() == title.lower() and s is not skip for s in book.sheets):
+        raise bad_request(
+            f'A sheet with the name "{title}" already exists. Please enter another name.'
+        )
+
+
+def _normalize_sheet_props(props: dict[str, Any]) -> None:
+    if "tabColor" in props:
+        props["tabColor"] = normalize_color(props["tabColor"])
+        props["tabColorStyle"] = {"rgbColor": props["tabColor"]}
+    elif "tabColorStyle" in props and "rgbColor" in props["tabColorStyle"]:
+        props["tabColorStyle"]["rgbColor"] = normalize_color(props["tabColorStyle"]["rgbColor"])
+        props["tabColor"] = props["tabColorStyle"]["rgbColor"]
+
+
+def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    props = copy.deepcopy(req.get("properties", {}))
+    sheet_id = int(props.get("sheetId", book.new_sheet_id()))
+    if book.sheet_by_id(sheet_id):
+        raise bad_request(f"A sheet with id {sheet_id} already exists.")
+    n = len(book.sheets) + 1
+    while book.sheet_by_title(f"Sheet{n}"):
+        n += 1
+    title = props.get("title", f"Sheet{n}")
+    _check_title(book, title)
+    grid = props.get("gridProperties", {})
+    full = defaults.sheet_properties(
+        sheet_id,
+        title,
+        int(props.get("index", len(book.sheets))),
+        int(grid.get("rowCount", defaults.DEFAULT_ROWS)),
+        int(grid.get("columnCount", defaults.DEFAULT_COLUMNS)),
+    )
+    full["gridProperties"].update({k: v for k, v in grid.items() if v})
+    for key, val in props.items():
+        if key not in full and key != "gridProperties" and val not in (None, False):
+            full[key] = val
+    _normalize_sheet_props(full)
+    for s in book.sheets:
+        if s.properties["index"] >= full["index"]:
+            s.properties["index"] += 1
+    book.sheets.append(Sheet(full))
+    book.reindex()
+    return {"addSheet": {"properties": copy.deepcopy(full)}}
+
+
+def delete_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    sheet = _sheet(book, req.get("sheetId"))
+    if len(book.sheets) == 1:
+        raise bad_request("You can't remove all the sheets in a document.")
+    book.sheets.remove(sheet)
+    book.named_ranges = [
+        n for n in book.named_ranges if int(n.get("range", {}).get("sheetId", 0)) != sheet.sheet_id
+    ]
+    book.reindex()
+    return None
+
+
+def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    props = req.get("properties", {})
+    sheet = _sheet(book, props.get("sheetId"))
+    fields = req.get("fields", "")
+    old_index = sheet.properties["index"]
+    if "title" in props and "title" in fields:
+        _check_title(book, props["title"], skip=sheet)
+    before = copy.deepcopy(sheet.properties)
+    apply_update(sheet.properties, props, fields)
+    sheet.properties["sheetId"] = before["sheetId"]
+    for key in ("title", "index", "sheetType"):
+        sheet.properties.setdefault(key, before[key])
+    grid = sheet.properties.setdefault("gridProperties", {})
+    for key in ("rowCount", "columnCount"):
+        grid.setdefault(key, before["gridProperties"][key])
+    for key in ("frozenRowCount", "frozenColumnCount"):
+        if not grid.get(key):
+            grid.pop(key, None)
+    for key in ("hidden", "rightToLeft"):
+        if sheet.properties.get(key) is False:
+            sheet.properties.pop(key)
+    if "tabColor" in fields or "tabColorStyle" in fields:
+        if "tabColor" not in fields:
+            sheet.properties.pop("tabColor", None)
+        if not sheet.properties.get("tabColor") and not sheet.properties.get("tabColorStyle"):
+            sheet.properties.pop("tabColor", None)
+            sheet.properties.pop("tabColorStyle", None)
+        else:
+            _normalize_sheet_props(sheet.properties)
+    if all(s.properties.get("hidden") for s in book.sheets):
+        raise bad_request("You can't hide all the sheets in a document.")
+    _trim_grid(sheet)
+    if sheet.properties["index"] != old_index:
+        new_index = min(int(sheet.properties["index"]), len(book.sheets) - 1)
+        book.sheets.remove(sheet)
+        book.sheets.sort(key=lambda s: int(s.properties["index"]))
+        book.sheets.insert(new_index if new_index <= old_index else new_index - 1, sheet)
+        for i, s in enumerate(book.sheets):
+            s.properties["index"] = i
+    return None
+
+
+def _trim_grid(sheet: Sheet) -> None:
+    rows, cols = sheet.row_count, sheet.col_count
+    for key in [k for k in sheet.cells if k[0] >= rows or k[1] >= cols]:
+        del sheet.cells[key]
+
+
+def update_spreadsheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    apply_update(book.properties, req.get("properties", {}), req.get("fields", ""))
+    return None
+
+
+def _dim(book: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, str, int, int]:
+    sheet = _sheet(book, rng.get("sheetId"))
+    dim = str(rng.get("dimension", ""))
+    total = sheet.row_count if dim == "ROWS" else sheet.col_count
+    return sheet, dim, int(rng.get("startIndex", 0)), int(rng.get("endIndex", total))
+
+
+def insert_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    dimensions.insert_dimension(book, sheet, dim, start, end)
+    return None
+
+
+def delete_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    dimensions.delete_dimension(book, sheet, dim, start, end)
+    return None
+
+
+def append_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    dimensions.append_dimension(
+        _sheet(book, req.get("sheetId")), req.get("dimension", ""), int(req.get("length", 0))
+    )
+    return None
+
+
+def update_dimension_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    sheet, dim, start, end = _dim(book, req.get("range", {}))
+    dimensions.update_properties(
+        sheet, dim, start, end, req.get("properties", {}), req.get("fields", "")
+    )
+    return None
+
+
+def _named_out(named: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(named)
+    if not out.get("range", {}).get("sheetId"):
+        out.get("range", {}).pop("sheetId", None)
+    return out
+
+
+def add_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    named = copy.deepcopy(req.get("namedRange", {}))
+    name = named.get("name", "")
+    if any(n["name"] == name for n in book.named_ranges):
+        raise bad_request(f"Named range with name {name} already exists.")
+    named.setdefault("namedRangeId", str(secrets.randbelow(2_000_000_000)))
+    book.named_ranges.append(named)
+    return {"addNamedRange": {"namedRange": _named_out(named)}}
+
+
+def delete_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    rid = req.get("namedRangeId")
+    if not any(n["namedRangeId"] == rid for n in book.named_ranges):
+        raise bad_request(f"No named range with id {rid}")
+    book.named_ranges = [n for n in book.named_ranges if n["namedRangeId"] != rid]
+    return None
+
+
+def update_named_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    src = req.get("namedRange", {})
+    for named in book.named_ranges:
+        if named["namedRangeId"] == src.get("namedRangeId"):
+            apply_update(named, src, req.get("fields", ""))
+            named["namedRangeId"] = src["namedRangeId"]
+            return None
+    raise bad_request(f"No named range with id {src.get('namedRangeId')}")
+
+
+def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
+    rng = req.get("range", {})
+    sheet = _sheet(book, rng.get("sheetId"))
+    if add:
+        return {"addDimensionGroup": {"dimensionGroups": dimensions.add_group(sheet, rng)}}
+    groups = dimensions.delete_group(sheet, rng)
+    return {"deleteDimensionGroup": {"dimensionGroups": groups} if groups else {}}
+
+
+def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
+    def handler(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+        sheet = _sheet(
+            book,
+            req.get("sheetId") if clear else req.get(field, {}).get("range", {}).get("sheetId"),
+        )
+        if clear:
+            sheet.extra.pop(key, None)
+        else:
+            value = copy.deepcopy(req[field])
+            if not value.get("range", {}).get("sheetId"):
+                value.get("range", {}).pop("sheetId", None)
+            sheet.extra[key] = value
+        return None
+
+    return handler
+
+
+from sheets_sync.emulator.protected import add_protected_range, delete_protected_range  # noqa: E402
+
+HANDLERS: dict[str, Handler] = {
+    "addSheet": add_sheet,
+    "deleteSheet": delete_sheet,
+    "updateSheetProperties": update_sheet_properties,
+    "updateSpreadsheetProperties": update_spreadsheet_properties,
+    "updateCells": cells.update_cells,
+    "repeatCell": cells.repeat_cell,
+    "setDataValidation": cells.set_data_validation,
+    "mergeCells": cells.merge_cells,
+    "unmergeCells": cells.unmerge_cells,
+    "sortRange": cells.sort_range,
+    "copyPaste": cells.copy_paste,
+    "cutPaste": lambda b, r: cells.copy_paste(b, r, cut=True),
+    "appendDimension": append_dimension,
+    "insertDimension": insert_dimension,
+    "deleteDimension": delete_dimension,
+    "updateDimensionProperties": update_dimension_properties,
+    "autoResizeDimensions": lambda b, r: None,
+    "addNamedRange": add_named_range,
+    "deleteNamedRange": delete_named_range,
+    "updateNamedRange": update_named_range,
+    "addDimensionGroup": lambda b, r: _group(b, r, add=True),
+    "deleteDimensionGroup": lambda b, r: _group(b, r, add=False),
+    "setBasicFilter": _sheet_extra("basicFilter", "filter"),
+    "clearBasicFilter": _sheet_extra("basicFilter", "filter", clear=True),
+    "addProtectedRange": add_protected_range,
+    "deleteProtectedRange": delete_protected_range,
+}
+
+
+def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    requests = body.get("requests")
+    if not isinstance(requests, list) or not requests:
+        raise bad_request("Must specify at least one request.")
+    snapshot = copy.deepcopy(book.to_json())
+    replies: list[dict[str, Any]] = []
+    try:
+        for i, request in enumerate(requests):
+            if not isinstance(request, dict) or len(request) != 1:
+                raise bad_request(f"Invalid requests[{i}]: exactly one request kind must be set.")
+            kind, payload = next(iter(request.items()))
+            handler = HANDLERS.get(kind)
+            if handler is None:
+                raise bad_request(
+                    f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': "
+                    "Cannot find field."
+                )
+            try:
+                reply = handler(book, payload or {})
+            except ApiError as err:
+                if err.code == 400 and not err.message.startswith(("Invalid", "Range")):
+                    err.message = f"Invalid requests[{i}].{kind}: {err.message}"
+                raise
+            replies.append(reply or {})
+        recalc(book)
+    except Exception:
+        restored = Spreadsheet.from_json(snapshot)
+        book.__dict__.update(restored.__dict__)
+        raise
+    book.touch()
+    out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+    if body.get("includeSpreadsheetInResponse"):
+        from sheets_sync.emulator.resource import spreadsheet_resource
+
+        out["updatedSpreadsheet"] = spreadsheet_resource(book, {})
+    return out

@@ -1,0 +1,197 @@
+"""batchUpdate requests that touch cells: updateCells, repeatCell, setDataValidation, merges,
+sortRange, copyPaste/cutPaste."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sheets_sync.emulator.cellvalues import is_empty, render
+from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.fields import apply_update
+from sheets_sync.emulator.formats import normalize_format, refresh_cell
+from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
+from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
+
+Reply = dict[str, Any] | None
+
+
+def _write_cell(sheet: Sheet, key: tuple[int, int], source: dict[str, Any], fields: str) -> None:
+    cell = sheet.cells.get(key, {})
+    src = copy.deepcopy(source)
+    if "userEnteredFormat" in src:
+        src["userEnteredFormat"] = normalize_format(src["userEnteredFormat"])
+    apply_update(cell, src, fields)
+    if cell.get("userEnteredFormat"):
+        cell["userEnteredFormat"] = normalize_format(cell["userEnteredFormat"])
+    else:
+        cell.pop("userEnteredFormat", None)
+    refresh_cell(cell)
+    if cell:
+        sheet.cells[key] = cell
+    else:
+        sheet.cells.pop(key, None)
+
+
+def _bounded(area: Area, what: str) -> tuple[int, int, int, int]:
+    if area.exceeds_grid():
+        raise grid_limit_error(area)
+    return area.bounds
+
+
+def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    fields = req.get("fields", "")
+    rows = req.get("rows", [])
+    if "start" in req:
+        start = req["start"]
+        sheet = book.sheet_by_id(int(start.get("sheetId", 0)))
+        if sheet is None:
+            raise bad_request(
+                f"Invalid requests[0].updateCells: No grid with id: {start.get('sheetId', 0)}"
+            )
+        r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
+        width = max((len(r.get("values", [])) for r in rows), default=0)
+        _bounded(Area(sheet, r0, r0 + len(rows), c0, c0 + max(width, 1)), "updateCells")
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row.get("values", [])):
+                _write_cell(sheet, (r0 + i, c0 + j), value, fields)
+        return None
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = _bounded(area, "updateCells")
+    for i, r in enumerate(range(r0, r1)):
+        values = rows[i].get("values", []) if i < len(rows) else []
+        for j, c in enumerate(range(c0, c1)):
+            _write_cell(area.sheet, (r, c), values[j] if j < len(values) else {}, fields)
+    return None
+
+
+def repeat_cell(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = _bounded(area, "repeatCell")
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            _write_cell(area.sheet, (r, c), req.get("cell", {}), req.get("fields", ""))
+    return None
+
+
+def set_data_validation(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = _bounded(area, "setDataValidation")
+    rule = req.get("rule")
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            _write_cell(
+                area.sheet, (r, c), {"dataValidation": rule} if rule else {}, "dataValidation"
+            )
+    return None
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return (
+        a.get("startRowIndex", 0) < b.get("endRowIndex", 0)
+        and b.get("startRowIndex", 0) < a.get("endRowIndex", 0)
+        and a.get("startColumnIndex", 0) < b.get("endColumnIndex", 0)
+        and b.get("startColumnIndex", 0) < a.get("endColumnIndex", 0)
+    )
+
+
+def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = _bounded(area, "mergeCells")
+    kind = req.get("mergeType", "MERGE_ALL")
+    if kind == "MERGE_ALL":
+        blocks = [(r0, r1, c0, c1)]
+    elif kind == "MERGE_COLUMNS":
+        blocks = [(r0, r1, c, c + 1) for c in range(c0, c1)]
+    elif kind == "MERGE_ROWS":
+        blocks = [(r, r + 1, c0, c1) for r in range(r0, r1)]
+    else:
+        raise bad_request(f"Invalid requests[0].mergeCells: unknown mergeType {kind}")
+    for b0, b1, d0, d1 in blocks:
+        grid = {
+            "startRowIndex": b0,
+            "endRowIndex": b1,
+            "startColumnIndex": d0,
+            "endColumnIndex": d1,
+        }
+        if b1 - b0 <= 1 and d1 - d0 <= 1:
+            continue
+        if any(_overlaps(grid, m) for m in area.sheet.merges):
+            raise bad_request(
+                "Invalid requests[0].mergeCells: You can't merge cells that are already merged "
+                "with another range."
+            )
+        for r in range(b0, b1):
+            for c in range(d0, d1):
+                cell = area.sheet.cells.get((r, c))
+                if (r, c) != (b0, d0) and cell:
+                    for name in ("userEnteredValue", "effectiveValue", "formattedValue"):
+                        cell.pop(name, None)
+        area.sheet.merges.append(grid)
+    return None
+
+
+def unmerge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = area.bounds
+    grid = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
+    area.sheet.merges = [m for m in area.sheet.merges if not _overlaps(grid, m)]
+    return None
+
+
+def _sort_key(cell: Cell | None) -> tuple[int, Any]:
+    if is_empty(cell):
+        return (3, 0)
+    value = render(cell, "UNFORMATTED_VALUE", "SERIAL_NUMBER")
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value).lower())
+
+
+def sort_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    area = area_from_grid_range(book, req.get("range", {}))
+    r0, r1, c0, c1 = area.bounds
+    cells = area.sheet.cells
+    rows = [{c: cells.pop((r, c)) for c in range(c0, c1) if (r, c) in cells} for r in range(r0, r1)]
+    for spec in reversed(req.get("sortSpecs", [])):
+        col = int(spec.get("dimensionIndex", 0))
+        desc = spec.get("sortOrder") == "DESCENDING"
+        filled = [row for row in rows if not is_empty(row.get(col))]
+        empty = [row for row in rows if is_empty(row.get(col))]
+        filled.sort(key=lambda row: _sort_key(row.get(col)), reverse=desc)
+        rows = filled + empty
+    for i, row in enumerate(rows):
+        for c, cell in row.items():
+            cells[(r0 + i, c)] = cell
+    return None
+
+
+def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Reply:
+    src = area_from_grid_range(book, req.get("source", {}))
+    s0, s1, t0, t1 = src.bounds
+    if cut:
+        dest = req.get("destination", {})
+        top, left = int(dest.get("rowIndex", 0)), int(dest.get("columnIndex", 0))
+        target = book.sheet_by_id(int(dest.get("sheetId", 0))) or src.sheet
+    else:
+        dst = area_from_grid_range(book, req.get("destination", {}))
+        top, left, _, _ = dst.bounds[0], dst.bounds[2], 0, 0
+        target = dst.sheet
+    block = {
+        (r - s0, c - t0): copy.deepcopy(src.sheet.cells[(r, c)])
+        for r in range(s0, s1)
+        for c in range(t0, t1)
+        if (r, c) in src.sheet.cells
+    }
+    if cut:
+        for r in range(s0, s1):
+            for c in range(t0, t1):
+                src.sheet.cells.pop((r, c), None)
+    for r in range(s1 - s0):
+        for c in range(t1 - t0):
+            target.cells.pop((top + r, left + c), None)
+    for (r, c), cell in block.items():
+        target.cells[(top + r, left + c)] = cell
+    return None

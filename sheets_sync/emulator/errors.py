@@ -1,0 +1,87 @@
+"""Google-shaped error bodies, so clients map failures exactly as they would in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS_NAMES: dict[int, str] = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+NOT_FOUND_MESSAGE = "Requested entity was not found."
+PERMISSION_MESSAGE = "The caller does not have permission"
+MISSING_AUTH_MESSAGE = (
+    "Request is missing required authentication credential. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential. "
+    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+INVALID_AUTH_MESSAGE = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+    "login cookie or other valid authentication credential. "
+    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+QUOTA_MESSAGE = (
+    "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
+    "user' of service 'sheets.googleapis.com'."
+)
+
+
+class ApiError(Exception):
+    """Raised anywhere in a handler; the server turns it into Google's JSON error body."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        drive_errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+        self.drive_errors = drive_errors  # Drive v3 uses the legacy "errors" list, no status
+
+    def body(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.drive_errors is not None:
+            err["errors"] = self.drive_errors
+            return {"error": err}
+        err["status"] = STATUS_NAMES.get(self.code, "UNKNOWN")
+        if self.details:
+            err["details"] = self.details
+        return {"error": err}
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def invalid_field(field: str, value: Any, proto: str) -> ApiError:
+    """Mimics the protobuf JSON-mapping failure Google reports for a wrongly typed field."""
+    text = f"Invalid value at '{field}' ({proto}), \"{value}\""
+    if not isinstance(value, str):
+        text = f"Invalid value at '{field}' ({proto}), {value}"
+    violation = {"field": field, "description": text}
+    details = [
+        {"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}
+    ]
+    return ApiError(400, text, details=details)
+
+
+def not_found() -> ApiError:
+    return ApiError(404, NOT_FOUND_MESSAGE)
+
+
+def permission_denied() -> ApiError:
+    return ApiError(403, PERMISSION_MESSAGE)

@@ -1,0 +1,108 @@
+"""Fault injection, per-minute quota and the request log that tests and benchmarks assert on."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_sync.emulator.errors import QUOTA_MESSAGE, ApiError
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str
+    endpoint: str
+    status: int
+    spreadsheet_id: str | None
+    body: Any = None
+
+
+@dataclass
+class RequestLog:
+    """Every request the server answered, and counts per endpoint name (e.g. values.batchGet)."""
+
+    requests: list[LoggedRequest] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, entry: LoggedRequest) -> None:
+        with self.lock:
+            self.requests.append(entry)
+            self.counts[entry.endpoint] += 1
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.counts.clear()
+
+    def count(self, endpoint: str | None = None) -> int:
+        with self.lock:
+            return sum(self.counts.values()) if endpoint is None else self.counts[endpoint]
+
+
+@dataclass
+class Faults:
+    """Settable at any time from tests. fail_rate draws from error_mix; rate_limit_per_minute is
+    a sliding 60 s window over all API requests (the token endpoint is exempt, as at Google)."""
+
+    fail_rate: float = 0.0
+    error_mix: tuple[int, ...] = (429, 500, 503)
+    latency_ms: int = 0
+    rate_limit_per_minute: int | None = None
+    retry_after_s: int = 1
+    throttled_spreadsheets: set[str] = field(default_factory=set)
+    seed: int | None = None
+    _window: deque[float] = field(default_factory=deque, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.seed is not None:
+            self._rng.seed(self.seed)
+
+    def reset(self) -> None:
+        self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
+        self.throttled_spreadsheets.clear()
+        with self._lock:
+            self._window.clear()
+
+    def throttle(self, spreadsheet_id: str, on: bool = True) -> None:
+        """Persistent 429 for one spreadsheet until switched off."""
+        (self.throttled_spreadsheets.add if on else self.throttled_spreadsheets.discard)(
+            spreadsheet_id
+        )
+
+    def _quota_error(self) -> ApiError:
+        return ApiError(429, QUOTA_MESSAGE, headers={"Retry-After": str(self.retry_after_s)})
+
+    def check(self, spreadsheet_id: str | None) -> None:
+        """Sleep for the configured latency, then raise the injected error if any."""
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
+        if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
+            raise self._quota_error()
+        if self.rate_limit_per_minute is not None:
+            now = time.monotonic()
+            with self._lock:
+                while self._window and now - self._window[0] >= 60:
+                    self._window.popleft()
+                if len(self._window) >= self.rate_limit_per_minute:
+                    raise self._quota_error()
+                self._window.append(now)
+        with self._lock:
+            roll = self._rng.random()
+            code = self._rng.choice(self.error_mix) if self.error_mix else 500
+        if roll < self.fail_rate:
+            if code == 429:
+                raise self._quota_error()
+            message = (
+                "Internal error encountered."
+                if code == 500
+                else "The service is currently unavailable."
+            )
+            raise ApiError(code, message)

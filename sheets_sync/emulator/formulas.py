@@ -1,0 +1,142 @@
+"""Trivial formula evaluation (arithmetic, cell references, SUM/AVERAGE/MIN/MAX/COUNT/ROUND/ABS).
+
+Anything else keeps the formula text as its effective value, which is the documented gap: the
+product writes values, not formulas, so this only has to make round trips believable."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sheets_sync.emulator.cellvalues import format_number, json_number
+from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
+
+_REF = re.compile(
+    r"(?<![A-Za-z0-9_\"])\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?(?![A-Za-z0-9_(])"
+)
+_BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_FUNCS: dict[str, Callable[[list[float]], float]] = {
+    "SUM": lambda xs: math.fsum(xs),
+    "AVERAGE": lambda xs: math.fsum(xs) / len(xs),
+    "MIN": lambda xs: min(xs) if xs else 0.0,
+    "MAX": lambda xs: max(xs) if xs else 0.0,
+    "COUNT": lambda xs: float(len(xs)),
+    "ABS": lambda xs: abs(xs[0]),
+    "ROUND": lambda xs: float(round(xs[0], int(xs[1]) if len(xs) > 1 else 0)),
+}
+
+
+class Unsupported(Exception):
+    """The formula uses something this evaluator does not implement."""
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+class _Evaluator:
+    def __init__(self, sheet: Sheet, depth: int) -> None:
+        self.sheet = sheet
+        self.depth = depth
+
+    def cell_number(self, row: int, col: int) -> float | None:
+        cell = self.sheet.cells.get((row, col))
+        if not cell:
+            return None
+        if "formulaValue" in cell.get("userEnteredValue", {}) and self.depth < 8:
+            evaluate_cell(self.sheet, cell, self.depth + 1)
+        eff = cell.get("effectiveValue", {})
+        if "numberValue" in eff:
+            return float(eff["numberValue"])
+        if "boolValue" in eff:
+            return float(eff["boolValue"])
+        return None
+
+    def area(self, ref: str) -> list[float]:
+        m = _REF.fullmatch(ref)
+        if not m:
+            raise Unsupported(ref)
+        c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
+        c1 = _col_index(m.group(3)) if m.group(3) else c0
+        r1 = int(m.group(4)) - 1 if m.group(4) else r0
+        out = []
+        for r in range(min(r0, r1), max(r0, r1) + 1):
+            for c in range(min(c0, c1), max(c0, c1) + 1):
+                v = self.cell_number(r, c)
+                if v is not None:
+                    out.append(v)
+        return out
+
+    def eval(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Expression):
+            return self.eval(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str):
+            return self.area(node.value) if isinstance(node.value, str) else float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BIN:
+            return _BIN[type(node.op)](self.scalar(node.left), self.scalar(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            value = self.scalar(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            func = _FUNCS.get(node.func.id)
+            if func is None or node.keywords:
+                raise Unsupported(node.func.id)
+            args: list[float] = []
+            for arg in node.args:
+                value = self.eval(arg)
+                args.extend(value if isinstance(value, list) else [value])
+            return func(args)
+        raise Unsupported(type(node).__name__)
+
+    def scalar(self, node: ast.AST) -> float:
+        value = self.eval(node)
+        if isinstance(value, list):
+            if len(value) > 1:
+                raise Unsupported("range in scalar context")
+            return value[0] if value else 0.0
+        return float(value)
+
+
+def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
+    """Fill effectiveValue/formattedValue of a formula cell in place."""
+    formula = str(cell["userEnteredValue"]["formulaValue"])
+    expr = _REF.sub(lambda m: repr(m.group(0).replace("$", "")), formula[1:].strip())
+    expr = expr.replace("^", "**")
+    fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
+    try:
+        value = _Evaluator(sheet, depth).scalar(ast.parse(expr, mode="eval"))
+    except ZeroDivisionError:
+        cell["effectiveValue"] = {
+            "errorValue": {
+                "type": "DIVIDE_BY_ZERO",
+                "message": "Function DIVIDE parameter 2 cannot be zero.",
+            }
+        }
+        cell["formattedValue"] = "#DIV/0!"
+        return
+    except (Unsupported, SyntaxError, ValueError, TypeError, OverflowError):
+        cell["effectiveValue"] = {"stringValue": formula}
+        cell["formattedValue"] = formula
+        return
+    cell["effectiveValue"] = {"numberValue": json_number(value)}
+    cell["formattedValue"] = format_number(value, fmt)
+
+
+def recalc(book: Spreadsheet) -> None:
+    for sheet in book.sheets:
+        for cell in sheet.cells.values():
+            if "formulaValue" in cell.get("userEnteredValue", {}):
+                evaluate_cell(sheet, cell)

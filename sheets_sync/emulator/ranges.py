@@ -1,0 +1,177 @@
+"""A1 notation: parse request ranges onto a sheet's grid and format ranges the way Google echoes
+them (quoted titles only when needed, single cells without ':', unbounded sides clamped)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gspread.exceptions import GSpreadException
+from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
+
+from sheets_sync.emulator.errors import ApiError, bad_request
+from sheets_sync.emulator.state import Sheet, Spreadsheet
+
+_PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE)$", re.I)
+_A1_PART = re.compile(r"^\$?[A-Za-z]{0,3}\$?[0-9]*$")
+
+
+def quote_title(title: str) -> str:
+    """Google leaves simple identifiers bare and quotes anything that could be misread."""
+    if _PLAIN_TITLE.match(title) and not _CELL_LIKE.match(title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+@dataclass
+class Area:
+    """A half-open rectangle on one sheet; None marks an unbounded side before clamping."""
+
+    sheet: Sheet
+    r0: int | None = None
+    r1: int | None = None
+    c0: int | None = None
+    c1: int | None = None
+
+    def clamped(self) -> Area:
+        s = self.sheet
+        r0 = self.r0 or 0
+        c0 = self.c0 or 0
+        r1 = s.row_count if self.r1 is None else min(self.r1, s.row_count)
+        c1 = s.col_count if self.c1 is None else min(self.c1, s.col_count)
+        return Area(s, r0, max(r0, r1), c0, max(c0, c1))
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        a = self.clamped()
+        assert a.r0 is not None and a.r1 is not None and a.c0 is not None and a.c1 is not None
+        return a.r0, a.r1, a.c0, a.c1
+
+    def exceeds_grid(self) -> bool:
+        s = self.sheet
+        return bool(
+            (self.r1 is not None and self.r1 > s.row_count)
+            or (self.c1 is not None and self.c1 > s.col_count)
+            or (self.r0 is not None and self.r0 >= s.row_count)
+            or (self.c0 is not None and self.c0 >= s.col_count)
+        )
+
+    def grid_range(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"sheetId": self.sheet.sheet_id}
+        for key, val in (
+            ("startRowIndex", self.r0),
+            ("endRowIndex", self.r1),
+            ("startColumnIndex", self.c0),
+            ("endColumnIndex", self.c1),
+        ):
+            if val is not None:
+                out[key] = val
+        return out
+
+
+def format_area(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> str:
+    """Render a bounded rectangle like Google: Sheet1!A1:B2, or Sheet1!B3 for one cell."""
+    prefix = quote_title(sheet.title) + "!"
+    start = rowcol_to_a1(r0 + 1, c0 + 1)
+    if r1 - r0 <= 1 and c1 - c0 <= 1:
+        return prefix + start
+    return prefix + start + ":" + rowcol_to_a1(max(r1, r0 + 1), max(c1, c0 + 1))
+
+
+def describe(area: Area) -> str:
+    """The unclamped range as the caller wrote it, for grid-limit error messages."""
+    s = area.sheet
+    r0, c0 = (area.r0 or 0), (area.c0 or 0)
+    r1 = area.r1 if area.r1 is not None else s.row_count
+    c1 = area.c1 if area.c1 is not None else s.col_count
+    return format_area(s, r0, r1, c0, c1).replace(s.title + "!", quote_title_always(s.title) + "!")
+
+
+def quote_title_always(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def grid_limit_error(area: Area) -> ApiError:
+    s = area.sheet
+    return bad_request(
+        f"Range ({describe(area)}) exceeds grid limits. "
+        f"Max rows: {s.row_count}, max columns: {s.col_count}"
+    )
+
+
+def _split_sheet(text: str) -> tuple[str | None, str]:
+    if text.startswith("'"):
+        i, title = 1, []
+        while i < len(text):
+            ch = text[i]
+            if ch == "'" and text[i + 1 : i + 2] == "'":
+                title.append("'")
+                i += 2
+                continue
+            if ch == "'":
+                rest = text[i + 1 :]
+                if rest and not rest.startswith("!"):
+                    raise bad_request(f"Unable to parse range: {text}")
+                return "".join(title), rest[1:]
+            title.append(ch)
+            i += 1
+        raise bad_request(f"Unable to parse range: {text}")
+    if "!" in text:
+        title, _, rest = text.rpartition("!")
+        return title, rest
+    return None, text
+
+
+def _cells_to_area(sheet: Sheet, a1: str, original: str) -> Area:
+    if not a1:
+        return Area(sheet)
+    parts = a1.split(":")
+    if len(parts) > 2 or not all(_A1_PART.match(p) and p for p in parts):
+        raise bad_request(f"Unable to parse range: {original}")
+    try:
+        grid = a1_range_to_grid_range(a1.replace("$", ""))
+    except (GSpreadException, ValueError, KeyError) as exc:
+        raise bad_request(f"Unable to parse range: {original}") from exc
+    return Area(
+        sheet,
+        grid.get("startRowIndex"),
+        grid.get("endRowIndex"),
+        grid.get("startColumnIndex"),
+        grid.get("endColumnIndex"),
+    )
+
+
+def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
+    sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
+    if sheet is None:
+        raise bad_request(f"No grid with id: {grid.get('sheetId', 0)}")
+    return Area(
+        sheet,
+        grid.get("startRowIndex"),
+        grid.get("endRowIndex"),
+        grid.get("startColumnIndex"),
+        grid.get("endColumnIndex"),
+    )
+
+
+def parse_range(book: Spreadsheet, text: str) -> Area:
+    """Resolve a request range: 'Title'!A1:B2, a bare sheet title, a named range or plain A1
+    (which Google applies to the first sheet)."""
+    text = text.strip()
+    title, a1 = _split_sheet(text)
+    if title is not None:
+        sheet = book.sheet_by_title(title)
+        if sheet is None:
+            raise bad_request(f"Unable to parse range: {text}")
+        return _cells_to_area(sheet, a1, text)
+    sheet = book.sheet_by_title(text)
+    if sheet is not None:
+        return Area(sheet)
+    for named in book.named_ranges:
+        if named.get("name") == text:
+            return area_from_grid_range(book, named.get("range", {}))
+    if not book.sheets:
+        raise bad_request(f"Unable to parse range: {text}")
+    return _cells_to_area(book.sheets[0], a1, text)

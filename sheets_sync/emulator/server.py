@@ -1,0 +1,273 @@
+"""HTTP plumbing (stdlib ThreadingHTTPServer), auth checks, and the Emulator test API."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sheets_sync.emulator import api
+from sheets_sync.emulator.auth import TokenError, issue_token
+from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
+from sheets_sync.emulator.faults import Faults, LoggedRequest, RequestLog
+from sheets_sync.emulator.state import Store
+
+JSON_TYPE = "application/json; charset=UTF-8"
+
+
+def _dump(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    emulator: Emulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.emulator.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def _send(
+        self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for key, val in (headers or {}).items():
+            self.send_header(key, val)
+        self.end_headers()
+        if body and self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, _dump(data), JSON_TYPE, headers)
+
+    def _handle(self, method: str) -> None:
+        emu = self.server.emulator
+        split = urlsplit(self.path)
+        path = split.path
+        for prefix in ("/upload",):
+            if path.startswith(prefix + "/drive/"):
+                path = path[len(prefix) :]
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if path in ("/token", "/oauth2/v4/token"):
+            self._token(raw)
+            return
+        params = parse_qs(split.query, keep_blank_values=True)
+        name, sid, body = "unknown", api.spreadsheet_id_of(path), None
+        headers: dict[str, str] = {}
+        try:
+            name, func, match, mutates = api.resolve(method, path)
+            email = self._auth(emu)
+            emu.faults.check(sid)
+            body = self._body(raw, split.path)
+            with emu.state.lock:
+                result = func(api.Call(emu.state, email, params, body, match))
+                if mutates and sid in emu.state.spreadsheets:
+                    emu.state.spreadsheets[sid].touch()
+            if mutates:
+                emu.persist()
+            if result is None:
+                status, payload, ctype = 204, b"", "text/html"
+            elif isinstance(result, tuple):
+                status, payload, ctype = 200, result[1], result[0]
+            else:
+                status, payload, ctype = 200, _dump(result), JSON_TYPE
+        except ApiError as err:
+            status, payload, ctype, headers = err.code, _dump(err.body()), JSON_TYPE, err.headers
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            status, payload, ctype = (
+                500,
+                _dump(ApiError(500, "Internal error encountered.").body()),
+                JSON_TYPE,
+            )
+        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body))
+        self._send(status, payload, ctype, headers)
+
+    def _token(self, raw: bytes) -> None:
+        emu = self.server.emulator
+        try:
+            status, data = 200, issue_token(emu.state, raw)
+        except TokenError as err:
+            status, data = 400, err.body
+        emu.log.record(LoggedRequest("POST", self.path, "token", status, None))
+        self._json(status, data)
+
+    def _auth(self, emu: Emulator) -> str | None:
+        if not emu.require_auth:
+            return None
+        header = self.headers.get("Authorization", "")
+        if not header.lower().startswith("bearer "):
+            raise ApiError(
+                401,
+                MISSING_AUTH_MESSAGE,
+                headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+            )
+        token = header[7:].strip()
+        email = emu.state.tokens.get(token)
+        if email is None:
+            raise ApiError(
+                401,
+                INVALID_AUTH_MESSAGE,
+                headers={
+                    "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+                },
+            )
+        return email
+
+    @staticmethod
+    def _body(raw: bytes, path: str) -> dict[str, Any]:
+        if not raw.strip() or path.startswith("/upload/"):
+            return {}
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
+        if not isinstance(data, dict):
+            raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+        return data
+
+
+class Emulator:
+    """A running emulator: `host` is "127.0.0.1:PORT"; state, log and faults are live objects."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        state_file: Path | None = None,
+        require_auth: bool = True,
+        verbose: bool = False,
+        faults: Faults | None = None,
+    ) -> None:
+        self.state = Store()
+        self.log = RequestLog()
+        self.faults = faults or Faults()
+        self.state_file = state_file
+        self.require_auth = require_auth
+        self.verbose = verbose
+        if state_file and state_file.exists():
+            self.state.load(state_file)
+        self._server = _Server(("127.0.0.1", port), _Handler)
+        self._server.emulator = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}"
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="sheets-emulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self.persist()
+
+    def persist(self) -> None:
+        if self.state_file:
+            self.state.save(self.state_file)
+
+    def reset(self) -> None:
+        """Forget all spreadsheets, tokens, faults and logged requests."""
+        self.state.reset()
+        self.log.clear()
+        self.faults.reset()
+
+    # Convenience for tests -------------------------------------------------------------
+
+    def create_spreadsheet(
+        self,
+        title: str,
+        sheets: dict[str, list[list[Any]]] | None = None,
+        *,
+        owner: str | None = None,
+        shared_with: list[str] | None = None,
+        value_input: str = "USER_ENTERED",
+    ) -> str:
+        from sheets_sync.emulator.testing import seed_spreadsheet
+
+        return seed_spreadsheet(self.state, title, sheets, owner, shared_with, value_input)
+
+    def issue_token(self, email: str = "tester@emulator.iam.gserviceaccount.com") -> str:
+        token = "ya29.emu-direct-" + str(len(self.state.tokens))
+        with self.state.lock:
+            self.state.tokens[token] = email
+        return token
+
+    def values(
+        self, key: str, range_text: str, render_option: str = "FORMATTED_VALUE"
+    ) -> list[list[Any]]:
+        from sheets_sync.emulator.testing import read_values
+
+        return read_values(self.state, key, range_text, render_option)
+
+    def cell(self, key: str, a1: str) -> dict[str, Any]:
+        from sheets_sync.emulator.testing import read_cell
+
+        return read_cell(self.state, key, a1)
+
+    def cell_format(self, key: str, a1: str) -> dict[str, Any]:
+        fmt: dict[str, Any] = self.cell(key, a1).get("userEnteredFormat", {})
+        return fmt
+
+
+@contextmanager
+def run_emulator(
+    *,
+    port: int = 0,
+    state_file: Path | None = None,
+    require_auth: bool = True,
+    faults: Faults | None = None,
+) -> Iterator[Emulator]:
+    """Start an emulator on a free port in a background thread; stop it on exit."""
+    emu = Emulator(port, state_file=state_file, require_auth=require_auth, faults=faults).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()

@@ -1,0 +1,216 @@
+"""In-memory spreadsheet model: the single source of truth every endpoint reads and mutates."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import secrets
+import string
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sheets_sync.emulator import defaults
+from sheets_sync.emulator.errors import not_found, permission_denied
+
+Cell = dict[str, Any]
+_ID_ALPHABET = string.ascii_letters + string.digits + "-_"
+
+
+def now_rfc3339() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def new_file_id() -> str:
+    """Google file ids are 44 url-safe characters starting with '1'."""
+    return "1" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(43))
+
+
+@dataclass
+class Sheet:
+    """One tab: properties plus sparse cells keyed by zero-based (row, column)."""
+
+    properties: dict[str, Any]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # basicFilter, protectedRanges, groups
+
+    @property
+    def sheet_id(self) -> int:
+        return int(self.properties["sheetId"])
+
+    @property
+    def title(self) -> str:
+        return str(self.properties["title"])
+
+    @property
+    def grid(self) -> dict[str, Any]:
+        grid: dict[str, Any] = self.properties.setdefault("gridProperties", {})
+        return grid
+
+    @property
+    def row_count(self) -> int:
+        return int(self.grid.get("rowCount", 0))
+
+    @property
+    def col_count(self) -> int:
+        return int(self.grid.get("columnCount", 0))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "properties": self.properties,
+            "cells": [[r, c, v] for (r, c), v in sorted(self.cells.items())],
+            "merges": self.merges,
+            "row_meta": {str(k): v for k, v in self.row_meta.items()},
+            "col_meta": {str(k): v for k, v in self.col_meta.items()},
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Sheet:
+        return cls(
+            properties=data["properties"],
+            cells={(int(r), int(c)): v for r, c, v in data.get("cells", [])},
+            merges=data.get("merges", []),
+            row_meta={int(k): v for k, v in data.get("row_meta", {}).items()},
+            col_meta={int(k): v for k, v in data.get("col_meta", {}).items()},
+            extra=data.get("extra", {}),
+        )
+
+
+@dataclass
+class Spreadsheet:
+    spreadsheet_id: str
+    properties: dict[str, Any]
+    sheets: list[Sheet] = field(default_factory=list)
+    named_ranges: list[dict[str, Any]] = field(default_factory=list)
+    created_time: str = field(default_factory=now_rfc3339)
+    modified_time: str = field(default_factory=now_rfc3339)
+    owner: str | None = None
+    shared_with: list[str] | None = None  # None: every authenticated caller may access it
+
+    @property
+    def title(self) -> str:
+        return str(self.properties["title"])
+
+    def touch(self) -> None:
+        self.modified_time = now_rfc3339()
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet | None:
+        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+
+    def sheet_by_title(self, title: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.title == title), None)
+
+    def new_sheet_id(self) -> int:
+        used = {s.sheet_id for s in self.sheets}
+        while True:
+            candidate = secrets.randbelow(2_000_000_000) + 1
+            if candidate not in used:
+                return candidate
+
+    def reindex(self) -> None:
+        self.sheets.sort(key=lambda s: int(s.properties["index"]))
+        for i, sheet in enumerate(self.sheets):
+            sheet.properties["index"] = i
+
+    def can_access(self, email: str | None) -> bool:
+        if self.shared_with is None:
+            return True
+        return email is not None and (email == self.owner or email in self.shared_with)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "spreadsheetId": self.spreadsheet_id,
+            "properties": self.properties,
+            "sheets": [s.to_json() for s in self.sheets],
+            "namedRanges": self.named_ranges,
+            "createdTime": self.created_time,
+            "modifiedTime": self.modified_time,
+            "owner": self.owner,
+            "sharedWith": self.shared_with,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Spreadsheet:
+        return cls(
+            spreadsheet_id=data["spreadsheetId"],
+            properties=data["properties"],
+            sheets=[Sheet.from_json(s) for s in data.get("sheets", [])],
+            named_ranges=data.get("namedRanges", []),
+            created_time=data.get("createdTime", now_rfc3339()),
+            modified_time=data.get("modifiedTime", now_rfc3339()),
+            owner=data.get("owner"),
+            shared_with=data.get("sharedWith"),
+        )
+
+
+class Store:
+    """All spreadsheets and issued tokens; one lock serialises mutations like Google's per-file
+    ordering does."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.tokens: dict[str, str] = {}  # access token -> service account email
+
+    def reset(self) -> None:
+        with self.lock:
+            self.spreadsheets.clear()
+            self.tokens.clear()
+
+    def create(
+        self,
+        title: str,
+        *,
+        owner: str | None = None,
+        spreadsheet_id: str | None = None,
+        sheet_titles: list[str] | None = None,
+    ) -> Spreadsheet:
+        with self.lock:
+            key = spreadsheet_id or new_file_id()
+            book = Spreadsheet(key, defaults.spreadsheet_properties(title), owner=owner)
+            for i, name in enumerate(sheet_titles or ["Sheet1"]):
+                sid = 0 if i == 0 else book.new_sheet_id()
+                book.sheets.append(Sheet(defaults.sheet_properties(sid, name, i)))
+            self.spreadsheets[key] = book
+            return book
+
+    def get(self, key: str, email: str | None = None) -> Spreadsheet:
+        book = self.spreadsheets.get(key)
+        if book is None:
+            raise not_found()
+        if not book.can_access(email):
+            raise permission_denied()
+        return book
+
+    def delete(self, key: str) -> None:
+        with self.lock:
+            self.spreadsheets.pop(key, None)
+
+    def copy(self, key: str, title: str, owner: str | None) -> Spreadsheet:
+        with self.lock:
+            src = self.spreadsheets[key]
+            dup = Spreadsheet.from_json(copy.deepcopy(src.to_json()))
+            dup.spreadsheet_id = new_file_id()
+            dup.properties["title"] = title
+            dup.owner, dup.shared_with = owner, None
+            dup.created_time = dup.modified_time = now_rfc3339()
+            self.spreadsheets[dup.spreadsheet_id] = dup
+            return dup
+
+    def save(self, path: Path) -> None:
+        with self.lock:
+            data = {"spreadsheets": [b.to_json() for b in self.spreadsheets.values()]}
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    def load(self, path: Path) -> None:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        with self.lock:
+            for raw in data.get("spreadsheets", []):
+                book = Spreadsheet.from_json(raw)
+                self.spreadsheets[book.spreadsheet_id] = book

@@ -1,0 +1,50 @@
+"""Direct state access for tests: seed spreadsheets and read back values and formats without
+going through HTTP."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sheets_sync.emulator.formulas import recalc
+from sheets_sync.emulator.ranges import parse_range
+from sheets_sync.emulator.state import Store
+from sheets_sync.emulator.values import render_area, write_matrix
+
+
+def seed_spreadsheet(
+    store: Store,
+    title: str,
+    sheets: dict[str, list[list[Any]]] | None,
+    owner: str | None,
+    shared_with: list[str] | None,
+    value_input: str,
+) -> str:
+    sheets = sheets or {"Sheet1": []}
+    with store.lock:
+        book = store.create(title, owner=owner, sheet_titles=list(sheets))
+        book.shared_with = list(shared_with) if shared_with is not None else None
+        for sheet, rows in zip(book.sheets, sheets.values(), strict=True):
+            height = len(rows)
+            width = max((len(r) for r in rows), default=0)
+            sheet.grid["rowCount"] = max(sheet.row_count, height)
+            sheet.grid["columnCount"] = max(sheet.col_count, width)
+            write_matrix(sheet, 0, 0, rows, value_input)
+        recalc(book)
+        return book.spreadsheet_id
+
+
+def read_values(store: Store, key: str, range_text: str, render_option: str) -> list[list[Any]]:
+    with store.lock:
+        area = parse_range(store.get(key), range_text)
+        values: list[list[Any]] = render_area(area, "ROWS", render_option, "SERIAL_NUMBER").get(
+            "values", []
+        )
+        return values
+
+
+def read_cell(store: Store, key: str, a1: str) -> dict[str, Any]:
+    with store.lock:
+        area = parse_range(store.get(key), a1)
+        r0, _, c0, _ = area.bounds
+        return copy.deepcopy(area.sheet.cells.get((r0, c0), {}))
