@@ -396,7 +396,7 @@ class SheetEditor:
             r1, c1, r2, c2 = _range(ref)
         except WorkbookError:
             return []
-        empty = ref == "A1" and not self._rows()
+        empty = not self._rows()  # an empty sheet's ref ("A1") is a placeholder
         rows = [r for r, _ in grown] + ([] if empty else [r1, r2])
         cols = [c for _, c in grown] + ([] if empty else [c1, c2])
         new = a1(min(rows), min(cols)) + ":" + a1(max(rows), max(cols))
@@ -404,4 +404,4 @@ class SheetEditor:
             return []
         attrs = list(tag.attrs)
         set_attr(attrs, b"ref", new.encode())
-        return [(tag.start, tag.end, render_tag(self.p + b"dimension", attrs, True))]
+        return [(tag.start, tag.end, render_tag(self.p + b"dimension", attrs, tag.self_closing))]

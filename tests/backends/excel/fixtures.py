@@ -81,11 +81,13 @@ def build_team_workbook(path: Path) -> Path:
     dv.add(f"I2:I{ROWS + 1}")
     okrs.conditional_formatting.add(
         f"F2:F{ROWS + 1}",
-        CellIsRule(operator="lessThan", formula=["0.3"], fill=PatternFill("solid", "FFC7CE")),
+        CellIsRule(operator="lessThan", formula=["0.3"], fill=PatternFill("solid", "F4B084")),
     )
     okrs.print_area = f"A1:I{ROWS + 1}"
     okrs.page_setup.orientation = "landscape"
     okrs.page_setup.fitToWidth = 1
+    okrs.page_setup.fitToHeight = 0
+    okrs.sheet_properties.pageSetUpPr.fitToPage = True
     okrs.print_title_rows = "1:1"
     wb.defined_names["TargetTotal"] = DefinedName(
         "TargetTotal", attr_text=f"OKRs!$D$2:$D${ROWS + 1}"
