@@ -1,0 +1,37 @@
+"""The company rollup: every team's results as typed tables, one workbook, CSV/Parquet.
+
+``build_rollup`` turns a night's ``TeamRun`` list into DataFrames whose columns are fixed
+by ``schema.py``; ``write_rollup_xlsx`` and ``export_tables`` publish them. Schema, data
+dictionary and changelog: ``docs/rollup.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sheets_sync.rollup.export import export_tables
+from sheets_sync.rollup.previous import load_previous
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
+from sheets_sync.rollup.tables import Rollup, StaleData, build_tables
+from sheets_sync.rollup.workbook import write_rollup_xlsx
+from sheets_sync.sync.outcome import RunContext, TeamRun
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Rollup",
+    "StaleData",
+    "build_rollup",
+    "export_tables",
+    "write_rollup_xlsx",
+]
+
+
+def build_rollup(
+    runs: Sequence[TeamRun], context: RunContext, previous: Path | None = None
+) -> Rollup:
+    """All rollup tables for ``runs``; teams that failed get their last good rows from
+    ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped."""
+    failed = [r.team for r in runs if r.result is None]
+    return build_tables(runs, context, load_previous(previous, failed))

@@ -1,0 +1,160 @@
+"""Leadership's charts: objective score by team with its bands, KR and KPI status mixes.
+
+Charts read the Summary tab's team table, so what they show is exactly what finance
+pivots. The score chart also needs the band edges as cells (constant line series); those
+sit in a small, visible data block on the Charts tab next to the charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.rollup.schema import columns
+
+KR_COLOURS = {
+    "Achieved": "#00B050",
+    "On track": "#92D050",
+    "At risk": "#FFC000",
+    "Off track": "#FF0000",
+    "No data": "#BFBFBF",
+}
+KPI_COLOURS = {
+    "Green": "#00B050",
+    "Amber": "#FFC000",
+    "Red": "#FF0000",
+    "No data": "#BFBFBF",
+    "Stale": "#7F7F7F",
+}
+BAND_COLOURS = {"green": "#00B050", "yellow": "#FFC000", "red": "#FF0000"}
+MAX_PIXELS = 8000  # a readable cap; Excel draws 500 teams either way
+
+
+def add_charts(
+    workbook: Workbook,
+    ws: Worksheet,
+    styles: Any,
+    *,
+    summary: pd.DataFrame,
+    header_row: int,
+    rules: ScoringRules,
+) -> None:
+    """Data block in A:D of ``ws`` and three charts beside it."""
+    n = len(summary)
+    last = header_row + max(1, n)
+    names = columns("summary")
+    bold = styles(bold=True)
+    for c, title in enumerate(("Team", "Average objective score", "Yellow from", "Green from")):
+        ws.write_string(0, c, title, bold)
+    score_fmt = styles(num_format="0.00")
+    points = []
+    for r, (team, score) in enumerate(
+        zip(summary["Team"], summary["Average objective score"], strict=True), start=1
+    ):
+        ws.write_string(r, 0, str(team))
+        if not pd.isna(score):
+            ws.write_number(r, 1, float(score), score_fmt)
+        ws.write_number(r, 2, rules.yellow, score_fmt)
+        ws.write_number(r, 3, rules.green, score_fmt)
+        colour = _band_colour(None if pd.isna(score) else float(score), rules)
+        points.append({"fill": {"color": colour}})
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 3, 12)
+    rows = max(1, n)
+
+    score = workbook.add_chart({"type": "column"})
+    score.add_series(
+        {
+            "name": "Average objective score",
+            "categories": ["Charts", 1, 0, rows, 0],
+            "values": ["Charts", 1, 1, rows, 1],
+            "points": points,
+            "gap": 50,
+        }
+    )
+    bands = workbook.add_chart({"type": "line"})
+    for col, label, colour in (
+        (2, "Yellow band from", "#FFC000"),
+        (3, "Green band from", "#00B050"),
+    ):
+        bands.add_series(
+            {
+                "name": f"{label} {rules.yellow if col == 2 else rules.green:g}",
+                "categories": ["Charts", 1, 0, rows, 0],
+                "values": ["Charts", 1, col, rows, col],
+                "line": {"color": colour, "width": 2, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
+    score.combine(bands)
+    score.set_title({"name": "Objective score by team"})
+    score.set_y_axis({"min": 0, "max": 1, "major_unit": 0.1, "num_format": "0.0"})
+    score.set_legend({"position": "bottom"})
+    score.set_size({"width": min(MAX_PIXELS, max(720, 120 + 24 * n)), "height": 360})
+    ws.insert_chart(1, 5, score)
+
+    height = min(MAX_PIXELS, max(320, 90 + 20 * n))
+    kr = _mix(
+        workbook,
+        "Key result status mix by team",
+        prefix="KRs",
+        colours=KR_COLOURS,
+        names=names,
+        header_row=header_row,
+        last=last,
+    )
+    kr.set_size({"width": 720, "height": height})
+    ws.insert_chart(20, 5, kr)
+    kpi = _mix(
+        workbook,
+        "KPI status mix by team",
+        prefix="KPIs",
+        colours=KPI_COLOURS,
+        names=names,
+        header_row=header_row,
+        last=last,
+    )
+    kpi.set_size({"width": 720, "height": height})
+    ws.insert_chart(20, 17, kpi)
+
+
+def _band_colour(score: float | None, rules: ScoringRules) -> str:
+    if score is None:
+        return BAND_COLOURS["red"]
+    if score >= rules.green:
+        return BAND_COLOURS["green"]
+    return BAND_COLOURS["yellow"] if score >= rules.yellow else BAND_COLOURS["red"]
+
+
+def _mix(
+    workbook: Workbook,
+    title: str,
+    *,
+    prefix: str,
+    colours: dict[str, str],
+    names: list[str],
+    header_row: int,
+    last: int,
+) -> Any:
+    """Stacked horizontal bars: one bar per team, one segment per status (Summary counts)."""
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    for status, colour in colours.items():
+        col = names.index(f"{prefix} {status}")
+        chart.add_series(
+            {
+                "name": ["Summary", header_row, col],
+                "categories": ["Summary", header_row + 1, 0, last, 0],
+                "values": ["Summary", header_row + 1, col, last, col],
+                "fill": {"color": colour},
+                "gap": 40,
+            }
+        )
+    chart.set_title({"name": title})
+    chart.set_y_axis({"reverse": True})  # first team on top, as in the Summary table
+    chart.set_x_axis({"num_format": "0"})
+    chart.set_legend({"position": "bottom"})
+    return chart

@@ -1,0 +1,92 @@
+"""CSV and Parquet copies of the rollup tables for finance's pipelines.
+
+CSV is opened in Excel by people, so text cells that Excel would run as a formula get the
+OWASP treatment (a leading single quote). Only text columns are touched: a real negative
+number is a float column and stays a number. Parquet keeps the schema's exact types.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind
+from sheets_sync.rollup.tables import Rollup
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_ARROW = {
+    Kind.TEXT: pa.string(),
+    Kind.NUMBER: pa.float64(),
+    Kind.COUNT: pa.int64(),
+    Kind.DATE: pa.timestamp("us"),
+    Kind.DATETIME: pa.timestamp("us"),
+    Kind.FLAG: pa.bool_(),
+}
+
+
+def escape_formula(value: str) -> str:
+    """``=1+1`` -> ``'=1+1``: Excel shows the text instead of evaluating it."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    fields = [pa.field(c.name, _ARROW[c.kind], nullable=True) for c in TABLES[table]]
+    meta = {b"sheets_sync.schema_version": SCHEMA_VERSION.encode(), b"table": table.encode()}
+    return pa.schema(fields, metadata=meta)
+
+
+def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"]) -> list[Path]:
+    """Write every table as ``<table>.csv`` or ``<table>.parquet``; returns the paths.
+
+    Each file is written to a temp name and renamed, so a reader never sees half a file.
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in rollup.tables.items():
+        path = out_dir / f"{name}.{fmt}"
+        writer = _write_csv if fmt == "csv" else _write_parquet
+        _atomic(path, partial(writer, frame, name))
+        paths.append(path)
+    return paths
+
+
+def _write_csv(frame: pd.DataFrame, table: str, path: Path) -> None:
+    out = frame.copy()
+    for col in TABLES[table]:
+        if col.kind is Kind.TEXT:
+            out[col.name] = out[col.name].map(escape_formula, na_action="ignore")
+        elif col.kind is Kind.DATE:
+            out[col.name] = out[col.name].dt.strftime("%Y-%m-%d")
+        elif col.kind is Kind.DATETIME:
+            out[col.name] = out[col.name].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    # utf-8-sig: Excel only detects UTF-8 with the BOM; pandas and Power Query skip it.
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _write_parquet(frame: pd.DataFrame, table: str, path: Path) -> None:
+    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+    pq.write_table(arrow, path)
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,90 @@
+"""Read a failed team's last good rows back from the previous rollup workbook.
+
+When a team's file cannot be read tonight, finance still needs its numbers in the pivot
+and leadership must see they are old: its rows from last night's workbook come back,
+conformed to today's schema and flagged ``Stale data``. Rows that were already stale stay
+stale with their original ``Last successful read``, so a team failing for a week shows
+data from a week ago, not from yesterday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection
+from pathlib import Path
+
+import pandas as pd
+
+from sheets_sync.rollup.schema import TAB_NAMES, conform
+from sheets_sync.rollup.tables import StaleData
+
+log = logging.getLogger(__name__)
+LONG_TABLES = ("objectives", "key_results", "kpis")
+
+
+def load_previous(path: Path | None, teams: Collection[str]) -> dict[str, StaleData]:
+    """Last good rows of ``teams`` found in the rollup at ``path`` (empty when none).
+
+    A missing or unreadable previous workbook is logged, never fatal: tonight's rollup of
+    the teams that did read matters more than last night's rows of those that did not.
+    """
+    if path is None or not teams or not Path(path).is_file():
+        return {}
+    wanted = set(teams)
+    try:
+        frames = pd.read_excel(
+            path, sheet_name=[TAB_NAMES[t] for t in LONG_TABLES], engine="calamine"
+        )
+        summary = pd.read_excel(path, sheet_name="Summary", header=None, engine="calamine")
+    except Exception as exc:  # any parser error: a broken old file must not stop tonight
+        log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
+        return {}
+    last_read = _summary_last_read(summary)
+    tables = {t: _rows(frames[TAB_NAMES[t]], t, wanted) for t in LONG_TABLES}
+    found: dict[str, StaleData] = {}
+    for team in sorted(wanted):
+        parts = {t: tables[t][tables[t]["Team"] == team].reset_index(drop=True) for t in tables}
+        if all(p.empty for p in parts.values()):
+            continue
+        moments = pd.concat([p["Last successful read"] for p in parts.values()]).dropna()
+        latest = last_read.get(team) or (moments.max().to_pydatetime() if len(moments) else None)
+        for t, part in parts.items():
+            part["Stale data"] = True
+            part["Last successful read"] = part["Last successful read"].fillna(latest)
+            parts[t] = conform(part, t)
+        found[team] = StaleData(
+            objectives=parts["objectives"],
+            key_results=parts["key_results"],
+            kpis=parts["kpis"],
+            last_successful_read=latest,
+        )
+    return found
+
+
+def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
+    if "Team" not in frame.columns:
+        return conform(pd.DataFrame(), table)
+    return conform(frame[frame["Team"].astype(str).isin(teams)], table)
+
+
+def _summary_last_read(sheet: pd.DataFrame) -> dict[str, dt.datetime]:
+    """Team -> Last successful read from the Summary tab's team table (header row 'Team')."""
+    first = sheet.iloc[:, 0].astype(str) if not sheet.empty else pd.Series(dtype=str)
+    header_rows = first.index[first == "Team"]
+    if len(header_rows) == 0:
+        return {}
+    start = int(header_rows[0])
+    header = [str(v) for v in sheet.iloc[start]]
+    if "Last successful read" not in header:
+        return {}
+    col = header.index("Last successful read")
+    result: dict[str, dt.datetime] = {}
+    for _, row in sheet.iloc[start + 1 :].iterrows():
+        team, moment = row.iloc[0], row.iloc[col]
+        if not isinstance(team, str) or not team or team == "Company total":
+            break
+        stamp = pd.to_datetime(moment, errors="coerce")
+        if not pd.isna(stamp):
+            result[team] = stamp.to_pydatetime()
+    return result

@@ -1,0 +1,254 @@
+"""The rollup's column spec: one place that fixes every table's names, order and dtypes.
+
+Finance pivots on these columns every morning, so they change only with a new
+``SCHEMA_VERSION`` and a changelog entry in ``docs/rollup.md``. ``conform`` is the single
+enforcement point: every table leaves ``build_rollup`` (and ``previous.py``) through it, so
+an empty run, a stale row read back from last night's workbook and a fresh row all carry
+the same columns and dtypes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+SCHEMA_VERSION = "1.0"
+
+
+class Kind(StrEnum):
+    """Logical column type; each maps to one pandas dtype (nullable where data can be absent)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    COUNT = "count"
+    DATE = "date"
+    DATETIME = "datetime"
+    FLAG = "flag"
+
+    @property
+    def dtype(self) -> str:
+        return _DTYPES[self]
+
+
+# Microsecond datetimes: a due date typed as year 9999 still fits (nanoseconds end in 2262).
+_DTYPES = {
+    Kind.TEXT: "string",
+    Kind.NUMBER: "float64",
+    Kind.COUNT: "Int64",
+    Kind.DATE: "datetime64[us]",
+    Kind.DATETIME: "datetime64[us]",
+    Kind.FLAG: "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    meaning: str
+    unit: str = ""
+    excel_format: str | None = None  # None: default for the kind (see workbook.py)
+
+    @property
+    def dtype(self) -> str:
+        return self.kind.dtype
+
+
+T, N, C, D, DT, F = Kind.TEXT, Kind.NUMBER, Kind.COUNT, Kind.DATE, Kind.DATETIME, Kind.FLAG
+SCORE, PCT = "0.00", "0%"
+
+# Every long table starts with these, so any row can be traced and filtered the same way.
+COMMON = (
+    Column("Team", T, "Team name as configured in the workspace"),
+    Column("Period", T, "OKR period name, e.g. 2025-Q3"),
+    Column("As of", D, "Date the data describes (the run's as-of date when it was read)"),
+    Column("Source", T, "File path or spreadsheet id the team's data was read from"),
+    Column("Stale data", F, "TRUE: the team could not be read tonight; row is its last good data"),
+    Column("Last successful read", DT, "When this row's data was last read successfully"),
+)
+
+SUMMARY = (
+    *COMMON,
+    Column("Outcome", T, "Run outcome: ok, unchanged, conflicted, skipped-locked, failed"),
+    Column("Error", T, "Why the team could not be read (failed teams only)"),
+    Column("Objectives", C, "Number of objectives", "count"),
+    Column("Key results", C, "Number of scored key results", "count"),
+    Column("Average objective score", N, "Unweighted mean of objective scores", "0..1", SCORE),
+    Column("KRs Achieved", C, "Key results with status Achieved", "count"),
+    Column("KRs On track", C, "Key results with status On track", "count"),
+    Column("KRs At risk", C, "Key results with status At risk", "count"),
+    Column("KRs Off track", C, "Key results with status Off track", "count"),
+    Column("KRs No data", C, "Key results with no current value", "count"),
+    Column("KPIs Green", C, "KPIs at or better than target", "count"),
+    Column("KPIs Amber", C, "KPIs inside the amber tolerance band", "count"),
+    Column("KPIs Red", C, "KPIs worse than the amber threshold", "count"),
+    Column("KPIs No data", C, "KPIs with no actual value or no target", "count"),
+    Column("KPIs Stale", C, "KPIs not updated within their frequency", "count"),
+    Column(
+        "Net confidence", N, "Share of KRs on track/achieved minus share off track", "-1..1", PCT
+    ),
+    Column("Errors", C, "Error findings (rows that could not be scored, failed reads)", "count"),
+    Column("Warnings", C, "Warning findings (scored, but worth a look)", "count"),
+)
+
+OBJECTIVES = (
+    *COMMON,
+    Column("Objective ID", T, "Objective id as typed by the team"),
+    Column("Title", T, "Objective title"),
+    Column("Objective type", T, "committed (expected to reach 1.0) or aspirational (about 0.7)"),
+    Column("Aligns to", T, "Company objective id this objective supports"),
+    Column("Score", N, "Weighted mean of its key results' scores", "0..1", SCORE),
+    Column("Expected", N, "Score a linear plan would have reached by As of", "0..1", SCORE),
+    Column("Status", T, "Achieved, On track, At risk, Off track or No data"),
+    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+    Column("KR count", C, "Number of scored key results under it", "count"),
+)
+
+KEY_RESULTS = (
+    *COMMON,
+    Column("Objective ID", T, "Objective the key result belongs to"),
+    Column("KR ID", T, "Key result id as typed by the team"),
+    Column("Description", T, "Key result text, verbatim"),
+    Column("Owner", T, "Person accountable"),
+    Column("KR type", T, "number, at_least, at_most or milestone"),
+    Column("Start", N, "Start value of a number KR", "Unit"),
+    Column("Target", N, "Target value", "Unit"),
+    Column("Current", N, "Current value used for scoring (sheet, or linked KPI)", "Unit"),
+    Column("Current from KPI", T, "Team/KPI id the current value was taken from, if any"),
+    Column("Unit", T, "Unit the team gave (%, $, h, ...); % values are fractions"),
+    Column("Weight", N, "Weight within the objective", "relative", "0.00"),
+    Column("Confidence", N, "Team's confidence the KR will be hit", "0..1", PCT),
+    Column("Due date", D, "Due date when earlier than the period end"),
+    Column("KPI link", T, "KPI reference typed by the team"),
+    Column("Comment", T, "Team's comment, verbatim"),
+    Column("Progress", N, "(current - start) / (target - start), not capped", "ratio", PCT),
+    Column("Score", N, "Progress clamped to 0..1", "0..1", SCORE),
+    Column("Expected", N, "Score a linear plan would have reached by As of", "0..1", SCORE),
+    Column("Status", T, "Achieved, On track, At risk, Off track or No data"),
+    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+)
+
+KPIS = (
+    *COMMON,
+    Column("KPI ID", T, "KPI id as typed by the team"),
+    Column("Name", T, "KPI name"),
+    Column("Owner", T, "Person accountable"),
+    Column("Category", T, "leading or lagging"),
+    Column("Frequency", T, "weekly, monthly or quarterly update cadence"),
+    Column("Unit", T, "Unit the team gave (%, $, h, ...); % values are fractions"),
+    Column("Direction", T, "higher, lower (is better) or range"),
+    Column("Target", N, "Target value (higher/lower KPIs)", "Unit"),
+    Column("Lower", N, "Lower bound of a range KPI", "Unit"),
+    Column("Upper", N, "Upper bound of a range KPI", "Unit"),
+    Column("Amber threshold", N, "Edge of the amber band as typed (blank: 10% tolerance)", "Unit"),
+    Column("Actual", N, "Latest actual value", "Unit"),
+    Column("Previous", N, "Previous period's value", "Unit"),
+    Column("KPI as of", D, "Date the actual was measured"),
+    Column("Comment", T, "Team's comment, verbatim"),
+    Column("Status", T, "Green, Amber, Red, No data, or Stale (not updated in time)"),
+    Column("Last status", T, "For a Stale KPI: the status its last actual would have"),
+    Column("Variance", N, "Actual - target (range: distance outside the range)", "Unit"),
+    Column("Variance %", N, "Variance / |target| (range: / range width)", "ratio", PCT),
+    Column("Trend", T, "Improving, Worsening or Flat versus Previous"),
+)
+
+FINDINGS = (
+    *COMMON,
+    Column("Severity", T, "error (row not scored / team not read) or warning"),
+    Column("Tab", T, "Tab of the source the finding is about"),
+    Column("Cell", T, "Cell or row range to fix, e.g. J7 or 7:7"),
+    Column("Row", C, "Row number in the tab", "row"),
+    Column("Row ID", T, "Id of the objective, KR or KPI on that row"),
+    Column("Message", T, "What is wrong, phrased for the team lead"),
+)
+
+COMPANY_OBJECTIVES = (
+    Column("Period", T, "OKR period name"),
+    Column("As of", D, "The run's as-of date"),
+    Column("Company objective ID", T, "Company objective id from the workspace"),
+    Column("Title", T, "Company objective title"),
+    Column("Weight", N, "Weight from the workspace", "relative", "0.00"),
+    Column("Score", N, "Mean score of aligned team objectives that have a score", "0..1", SCORE),
+    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+    Column("Aligned objectives", C, "Team objectives aligned to it", "count"),
+    Column("Teams", T, "Teams with an aligned objective, comma-separated"),
+    Column("Includes stale data", F, "TRUE: some aligned objectives are last good data"),
+)
+
+ALIGNMENT = (
+    Column("Level", C, "Outline level: 0 company objective, 1 team objective, 2 key result"),
+    Column("Item", T, "Company/team objective title, or key result description"),
+    Column("Score", N, "Score of the row's item", "0..1", SCORE),
+    Column("Status", T, "Status of the row's item (team objectives and key results)"),
+    Column("Band", T, "Score band of the row's item"),
+    Column("Team", T, "Team (blank on company rows)"),
+    Column("Objective ID", T, "Team objective id"),
+    Column("KR ID", T, "Key result id (level 2 only)"),
+    Column("Company objective ID", T, "Company objective of the branch (blank: not aligned)"),
+    Column("Period", T, "OKR period name"),
+    Column("As of", D, "Date the row's data describes"),
+    Column("Source", T, "Source of the team's data (blank on company rows)"),
+    Column("Stale data", F, "TRUE: last good data of a team that failed tonight"),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "summary": SUMMARY,
+    "objectives": OBJECTIVES,
+    "key_results": KEY_RESULTS,
+    "kpis": KPIS,
+    "findings": FINDINGS,
+    "company_objectives": COMPANY_OBJECTIVES,
+    "alignment": ALIGNMENT,
+}
+
+
+# Where each table lives in the workbook (company objectives sit under the Summary team table).
+TAB_NAMES = {
+    "summary": "Summary",
+    "objectives": "Objectives",
+    "key_results": "Key results",
+    "kpis": "KPIs",
+    "findings": "Findings",
+    "company_objectives": "Summary",
+    "alignment": "Alignment",
+}
+
+
+def columns(table: str) -> list[str]:
+    return [c.name for c in TABLES[table]]
+
+
+def dtypes(table: str) -> dict[str, str]:
+    return {c.name: c.dtype for c in TABLES[table]}
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return conform(pd.DataFrame(), table)
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The table's exact columns, in order, with its dtypes; missing columns become empty.
+
+    Extra columns are dropped (a newer previous workbook must not leak unknown columns).
+    """
+    size = len(frame)
+    out: dict[str, pd.Series] = {}
+    for col in TABLES[table]:
+        raw = frame[col.name] if col.name in frame.columns else pd.Series([None] * size)
+        out[col.name] = _cast(raw.reset_index(drop=True), col.kind)
+    return pd.DataFrame(out, index=pd.RangeIndex(size))
+
+
+def _cast(series: pd.Series, kind: Kind) -> pd.Series:
+    if kind is Kind.TEXT:
+        text = series.astype(object).where(series.notna(), None)
+        return text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return pd.to_datetime(series.astype(object), errors="coerce").astype("datetime64[us]")
+    if kind is Kind.NUMBER:
+        return pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
+    if kind is Kind.COUNT:
+        return pd.to_numeric(series.astype(object), errors="coerce").round().astype("Int64")
+    return series.astype(object).where(series.notna(), None).astype("boolean")

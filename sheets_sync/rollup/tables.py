@@ -1,0 +1,403 @@
+"""Team runs -> the rollup's DataFrames. Pure: no I/O, no clock, no Excel.
+
+Long tables are built row by row from the domain results; ``summary``, ``totals``,
+``company_objectives`` and ``alignment`` are then derived from the long tables, so a failed
+team's last good rows (read back by ``previous.py``) count everywhere the same way fresh
+rows do, always flagged by ``Stale data``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_sync.domain.models import KPIResult, KPIStatus, KRResult, ObjectiveResult, Status
+from sheets_sync.domain.scoring import band
+from sheets_sync.rollup.schema import conform, empty_frame
+from sheets_sync.sync.outcome import RunContext, TeamRun
+
+Row = dict[str, object]
+KR_STATUSES = [s.value for s in Status]
+KPI_STATUSES = [s.value for s in KPIStatus]
+NOT_ALIGNED = "Not aligned to a company objective"
+
+
+@dataclass(frozen=True)
+class StaleData:
+    """A failed team's last good rows (from the previous rollup), already conformed."""
+
+    objectives: pd.DataFrame = field(default_factory=lambda: empty_frame("objectives"))
+    key_results: pd.DataFrame = field(default_factory=lambda: empty_frame("key_results"))
+    kpis: pd.DataFrame = field(default_factory=lambda: empty_frame("kpis"))
+    last_successful_read: dt.datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.objectives.empty and self.key_results.empty and self.kpis.empty
+
+
+@dataclass(frozen=True, eq=False)
+class Rollup:
+    """Every table of the company rollup; columns and dtypes as ``schema.TABLES`` says."""
+
+    context: RunContext
+    summary: pd.DataFrame
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame
+    kpis: pd.DataFrame
+    findings: pd.DataFrame
+    company_objectives: pd.DataFrame
+    alignment: pd.DataFrame
+    totals: pd.DataFrame  # one row, summary columns: the company as a whole
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Schema table name -> frame, in schema order (what export writes)."""
+        return {
+            "summary": self.summary,
+            "objectives": self.objectives,
+            "key_results": self.key_results,
+            "kpis": self.kpis,
+            "findings": self.findings,
+            "company_objectives": self.company_objectives,
+            "alignment": self.alignment,
+        }
+
+
+def naive(moment: dt.datetime) -> dt.datetime:
+    """Excel and datetime64 have no time zone: keep the wall-clock time the run recorded."""
+    return moment.replace(tzinfo=None)
+
+
+def _base(run: TeamRun, context: RunContext) -> Row:
+    return {
+        "Team": run.team,
+        "Period": context.period.name,
+        "As of": context.as_of,
+        "Source": run.source,
+        "Stale data": False,
+        "Last successful read": naive(context.generated_at),
+    }
+
+
+def _objective_row(base: Row, o: ObjectiveResult) -> Row:
+    obj = o.objective
+    return {
+        **base,
+        "Objective ID": obj.id,
+        "Title": obj.title,
+        "Objective type": obj.type.value,
+        "Aligns to": obj.aligns_to,
+        "Score": o.score,
+        "Expected": o.expected,
+        "Status": o.status.value,
+        "Band": o.band.value if o.band else None,
+        "KR count": len(o.key_results),
+    }
+
+
+def _kr_row(base: Row, r: KRResult) -> Row:
+    kr = r.kr
+    return {
+        **base,
+        "Objective ID": kr.objective_id,
+        "KR ID": kr.id,
+        "Description": kr.description,
+        "Owner": kr.owner,
+        "KR type": kr.type.value,
+        "Start": kr.start,
+        "Target": kr.target,
+        "Current": r.current,
+        "Current from KPI": r.current_from,
+        "Unit": kr.unit,
+        "Weight": kr.weight,
+        "Confidence": kr.confidence,
+        "Due date": kr.due,
+        "KPI link": kr.kpi_link,
+        "Comment": kr.comment,
+        "Progress": r.progress,
+        "Score": r.score,
+        "Expected": r.expected,
+        "Status": r.status.value,
+        "Band": r.band.value,
+    }
+
+
+def _kpi_row(base: Row, r: KPIResult) -> Row:
+    k = r.kpi
+    return {
+        **base,
+        "KPI ID": k.id,
+        "Name": k.name,
+        "Owner": k.owner,
+        "Category": k.category.value if k.category else None,
+        "Frequency": k.frequency.value,
+        "Unit": k.unit,
+        "Direction": k.direction.value,
+        "Target": k.target,
+        "Lower": k.lower,
+        "Upper": k.upper,
+        "Amber threshold": k.amber_threshold,
+        "Actual": k.actual,
+        "Previous": k.previous,
+        "KPI as of": k.as_of,
+        "Comment": k.comment,
+        "Status": r.status.value,
+        "Last status": r.last_status.value if r.last_status else None,
+        "Variance": r.variance,
+        "Variance %": r.variance_pct,
+        "Trend": r.trend.value if r.trend else None,
+    }
+
+
+def _finding_rows(run: TeamRun, base: Row) -> list[Row]:
+    rows: list[Row] = [
+        {
+            **base,
+            "Source": f.source or base["Source"],
+            "Severity": f.severity.value,
+            "Tab": f.tab,
+            "Cell": f.cell,
+            "Row": f.row,
+            "Row ID": f.row_id,
+            "Message": f.message,
+        }
+        for f in run.findings
+    ]
+    if run.error:  # a failed read is an error; a note on a read team (locked...) a warning
+        severity = "error" if run.result is None else "warning"
+        rows.insert(0, {**base, "Severity": severity, "Message": run.error})
+    elif run.result is None:
+        rows.insert(
+            0, {**base, "Severity": "error", "Message": f"could not be read ({run.outcome})"}
+        )
+    return rows
+
+
+def _frame(rows: list[Row], table: str, stale: list[pd.DataFrame]) -> pd.DataFrame:
+    fresh = conform(pd.DataFrame(rows), table)
+    parts = [fresh, *(conform(s, table) for s in stale if not s.empty)]
+    if len(parts) == 1:
+        return fresh
+    return conform(pd.concat(parts, ignore_index=True), table)
+
+
+def build_tables(
+    runs: Sequence[TeamRun], context: RunContext, stale: Mapping[str, StaleData] | None = None
+) -> Rollup:
+    """All tables; ``stale`` maps a team whose run has no result to its last good rows."""
+    stale = stale or {}
+    objectives: list[Row] = []
+    key_results: list[Row] = []
+    kpis: list[Row] = []
+    findings: list[Row] = []
+    used: dict[str, StaleData] = {}
+    for run in runs:
+        base = _base(run, context)
+        findings += _finding_rows(run, base)
+        if run.result is None:
+            if run.team in stale and not stale[run.team].empty:
+                used[run.team] = stale[run.team]
+            continue
+        for o in run.result.objectives:
+            objectives.append(_objective_row(base, o))
+            key_results += [_kr_row(base, r) for r in o.key_results]
+        kpis += [_kpi_row(base, r) for r in run.result.kpis]
+
+    obj = _frame(objectives, "objectives", [s.objectives for s in used.values()])
+    krs = _frame(key_results, "key_results", [s.key_results for s in used.values()])
+    kpi = _frame(kpis, "kpis", [s.kpis for s in used.values()])
+    fnd = conform(pd.DataFrame(findings), "findings")
+    summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
+    return Rollup(
+        context=context,
+        summary=summary,
+        objectives=obj,
+        key_results=krs,
+        kpis=kpi,
+        findings=fnd,
+        company_objectives=_company_objectives(context, obj),
+        alignment=_alignment(context, obj, krs),
+        totals=_totals(context, summary, obj, krs),
+    )
+
+
+def _counts(frame: pd.DataFrame, teams: list[str], values: list[str], prefix: str) -> pd.DataFrame:
+    table = pd.crosstab(frame["Team"], frame["Status"]) if not frame.empty else pd.DataFrame()
+    table = table.reindex(index=teams, columns=values, fill_value=0).fillna(0)
+    table.columns = [f"{prefix} {v}" for v in values]
+    return table
+
+
+def _net_confidence(statuses: pd.Series) -> float | None:
+    if statuses.empty:
+        return None
+    good = statuses.isin([Status.ACHIEVED.value, Status.ON_TRACK.value]).sum()
+    bad = (statuses == Status.OFF_TRACK.value).sum()
+    return float(good - bad) / len(statuses)
+
+
+def _summary(
+    runs: Sequence[TeamRun],
+    context: RunContext,
+    *,
+    obj: pd.DataFrame,
+    krs: pd.DataFrame,
+    kpi: pd.DataFrame,
+    fnd: pd.DataFrame,
+    used: Mapping[str, StaleData],
+) -> pd.DataFrame:
+    teams = list(dict.fromkeys(r.team for r in runs))
+    by_team = {r.team: r for r in runs}  # a team listed twice: the last run wins
+    kr_counts = _counts(krs, teams, KR_STATUSES, "KRs")
+    kpi_counts = _counts(kpi, teams, KPI_STATUSES, "KPIs")
+    severity = pd.crosstab(fnd["Team"], fnd["Severity"]) if not fnd.empty else pd.DataFrame()
+    severity = severity.reindex(index=teams, columns=["error", "warning"], fill_value=0)
+    errors = {str(t): int(n) for t, n in severity["error"].items()}
+    warnings = {str(t): int(n) for t, n in severity["warning"].items()}
+    mean_score = obj.groupby("Team")["Score"].mean() if not obj.empty else pd.Series()
+    n_obj = obj.groupby("Team").size() if not obj.empty else pd.Series()
+    kr_groups = {t: g["Status"] for t, g in krs.groupby("Team")} if not krs.empty else {}
+    rows: list[Row] = []
+    for team in teams:
+        run = by_team[team]
+        stale = used.get(team)
+        has_data = run.result is not None or stale is not None
+        row: Row = {
+            **_base(run, context),
+            "Outcome": run.outcome.value,
+            "Error": run.error,
+        }
+        if run.result is None:
+            row["Stale data"] = stale is not None
+            row["Last successful read"] = stale.last_successful_read if stale else None
+            if stale is not None:
+                dates = pd.concat([stale.objectives["As of"], stale.kpis["As of"]]).dropna()
+                row["As of"] = dates.max() if not dates.empty else None
+        if has_data:
+            statuses = kr_groups.get(team, pd.Series(dtype="string"))
+            row |= {
+                "Objectives": int(n_obj.get(team, 0)),
+                "Key results": len(statuses),
+                "Average objective score": mean_score.get(team),
+                "Net confidence": _net_confidence(statuses),
+                **{str(k): v for k, v in kr_counts.loc[team].items()},
+                **{str(k): v for k, v in kpi_counts.loc[team].items()},
+            }
+        row["Errors"] = errors[team]
+        row["Warnings"] = warnings[team]
+        rows.append(row)
+    return conform(pd.DataFrame(rows), "summary")
+
+
+def _totals(
+    context: RunContext, summary: pd.DataFrame, obj: pd.DataFrame, krs: pd.DataFrame
+) -> pd.DataFrame:
+    """The company row: sums of counts; score and confidence over all rows, not team means."""
+    row: Row = {
+        "Team": "Company total",
+        "Period": context.period.name,
+        "As of": context.as_of,
+        "Stale data": bool(summary["Stale data"].fillna(False).any()),
+        "Last successful read": naive(context.generated_at),
+        "Average objective score": obj["Score"].mean() if not obj.empty else None,
+        "Net confidence": _net_confidence(krs["Status"]),
+    }
+    counted = [c for c in summary.columns if str(summary[c].dtype) == "Int64"]
+    row |= {c: int(summary[c].fillna(0).sum()) for c in counted}
+    return conform(pd.DataFrame([row]), "summary")
+
+
+def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
+    """Score = mean of aligned team objectives' scores, as ``score_company_objectives``."""
+    rows: list[Row] = []
+    for company in context.company_objectives:
+        aligned = obj[obj["Aligns to"] == company.id]
+        scores = aligned["Score"].dropna()
+        score = float(scores.mean()) if not scores.empty else None
+        rows.append(
+            {
+                "Period": context.period.name,
+                "As of": context.as_of,
+                "Company objective ID": company.id,
+                "Title": company.title,
+                "Weight": company.weight,
+                "Score": score,
+                "Band": band(score, context.rules).value if score is not None else None,
+                "Aligned objectives": len(aligned),
+                "Teams": ", ".join(dict.fromkeys(str(t) for t in aligned["Team"])),
+                "Includes stale data": bool(aligned["Stale data"].fillna(False).any()),
+            }
+        )
+    return conform(pd.DataFrame(rows), "company_objectives")
+
+
+def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
+    """Company objective -> team objectives -> key results, as outline rows (Level 0/1/2)."""
+    kr_by_objective: dict[tuple[object, object], list[Row]] = defaultdict(list)
+    for kr in _records(krs):
+        kr_by_objective[(kr["Team"], kr["Objective ID"])].append(kr)
+    obj_by_company: dict[object, list[Row]] = defaultdict(list)
+    company_ids = {c.id for c in context.company_objectives}
+    for o in _records(obj):
+        target = o["Aligns to"] if o["Aligns to"] in company_ids else None
+        obj_by_company[target].append(o)
+    scores = _company_objectives(context, obj).set_index("Company objective ID")
+
+    heads: list[tuple[str | None, str, Row]] = []
+    for company in context.company_objectives:
+        s = scores.loc[company.id]
+        heads.append((company.id, company.title, {"Score": s["Score"], "Band": s["Band"]}))
+    if obj_by_company.get(None):
+        heads.append((None, NOT_ALIGNED, {}))
+
+    rows: list[Row] = []
+    period = context.period.name
+    for company_id, title, extra in heads:
+        rows.append(
+            {
+                "Level": 0,
+                "Company objective ID": company_id,
+                "Period": period,
+                "As of": context.as_of,
+                "Item": title,
+                **extra,
+            }
+        )
+        for o in obj_by_company.get(company_id, []):
+            common = {k: o[k] for k in ("Team", "Period", "As of", "Source", "Stale data")}
+            rows.append(
+                {
+                    **common,
+                    "Level": 1,
+                    "Company objective ID": company_id,
+                    "Objective ID": o["Objective ID"],
+                    "Item": o["Title"],
+                    "Score": o["Score"],
+                    "Status": o["Status"],
+                    "Band": o["Band"],
+                }
+            )
+            for kr in kr_by_objective.get((o["Team"], o["Objective ID"]), []):
+                rows.append(
+                    {
+                        **common,
+                        "Level": 2,
+                        "Company objective ID": company_id,
+                        "Objective ID": o["Objective ID"],
+                        "KR ID": kr["KR ID"],
+                        "Item": kr["Description"],
+                        "Score": kr["Score"],
+                        "Status": kr["Status"],
+                        "Band": kr["Band"],
+                    }
+                )
+    return conform(pd.DataFrame(rows), "alignment")
+
+
+def _records(frame: pd.DataFrame) -> list[Row]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]

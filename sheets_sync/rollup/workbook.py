@@ -1,0 +1,397 @@
+"""Write the company rollup workbook with xlsxwriter, fresh and atomically.
+
+xlsxwriter, not openpyxl: it builds a new file several times faster (numbers in
+docs/rollup.md). Every cell is written with the typed call for its schema kind, so team
+text such as ``=HYPERLINK(...)`` or ``-5`` lands as a string and a number is never text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from sheets_sync.rollup.charts import add_charts
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
+from sheets_sync.rollup.tables import Rollup, naive
+
+GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
+NEUTRAL = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+GREY = {"bg_color": "#D9D9D9", "font_color": "#000000"}
+# Status words of KRs, objectives, KPIs, bands and outcomes -> Excel's Good/Neutral/Bad.
+STATUS_FILLS = {
+    "Achieved": GOOD, "On track": GOOD, "Green": GOOD, "ok": GOOD, "unchanged": GOOD,
+    "At risk": NEUTRAL, "Amber": NEUTRAL, "conflicted": NEUTRAL, "skipped-locked": NEUTRAL,
+    "Off track": BAD, "Red": BAD, "failed": BAD,
+    "No data": GREY, "Stale": GREY,
+}  # fmt: skip
+STATUS_COLUMNS = {"Status", "Band", "Last status", "Outcome"}
+SCORE_COLUMNS = {"Score", "Average objective score"}
+COUNT_FILLS = {
+    "KRs Achieved": GOOD, "KRs On track": GOOD, "KRs At risk": NEUTRAL, "KRs Off track": BAD,
+    "KRs No data": GREY, "KPIs Green": GOOD, "KPIs Amber": NEUTRAL, "KPIs Red": BAD,
+    "KPIs No data": GREY, "KPIs Stale": GREY, "Errors": BAD, "Warnings": NEUTRAL,
+}  # fmt: skip
+DEFAULT_FORMATS = {
+    Kind.NUMBER: "General",
+    Kind.COUNT: "0",
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.DATETIME: "yyyy-mm-dd hh:mm",
+}
+CURRENCIES = {"$": "$", "€": "€", "£": "£", "¥": "¥", "₹": "₹", "USD": "$", "EUR": "€"}
+CURRENCIES |= {"GBP": "£", "JPY": "¥", "INR": "₹"}
+SUMMARY_HEADER_ROW = 8  # 0-based row of the Summary team table's header
+
+
+class Styles:
+    """xlsxwriter formats are workbook-global; make each distinct one once."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def __call__(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.workbook.add_format(props)
+        return self._cache[key]
+
+
+def unit_format(unit: object) -> str:
+    """Per-row number format of a value column: % as percent, currency codes as money."""
+    text = unit.strip() if isinstance(unit, str) else ""
+    if text == "%":
+        return "0.0%"
+    symbol = CURRENCIES.get(text.upper()) or CURRENCIES.get(text)
+    return f'"{symbol}"#,##0.00' if symbol else "General"
+
+
+def write_rollup_xlsx(rollup: Rollup, path: Path) -> None:
+    """Write the rollup to ``path``: temp file in the same folder, fsync, ``os.replace``.
+
+    Readers (finance's refresh, a previous-rollup read) see the old file or the new one,
+    never a half-written one.
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        _write(rollup, tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write(rollup: Rollup, path: Path) -> None:
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+        "nan_inf_to_errors": False,
+    }
+    workbook = xlsxwriter.Workbook(str(path), options)
+    workbook.set_properties(
+        {"title": f"{rollup.context.company} OKR/KPI rollup", "comments": SCHEMA_VERSION}
+    )
+    styles = Styles(workbook)
+    summary = workbook.add_worksheet("Summary")
+    charts = workbook.add_worksheet("Charts")
+    _write_summary(summary, styles, rollup)
+    for table, name in (("objectives", "Objectives"), ("key_results", "KeyResults")):
+        _write_long(workbook, styles, rollup, table, name)
+    _write_long(workbook, styles, rollup, "kpis", "KPIs")
+    _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup)
+    _write_long(workbook, styles, rollup, "findings", "Findings")
+    _write_dictionary(workbook.add_worksheet("Data dictionary"), styles)
+    add_charts(
+        workbook,
+        charts,
+        styles,
+        summary=rollup.summary,
+        header_row=SUMMARY_HEADER_ROW,
+        rules=rollup.context.rules,
+    )
+    summary.activate()
+    workbook.close()
+
+
+def _cell_writer(ws: Worksheet, col: Column) -> Callable[[int, int, object, Any], None]:
+    """The typed xlsxwriter call for a schema kind; missing values leave the cell blank."""
+    if col.kind is Kind.TEXT:
+        return lambda r, c, v, f: None if v is None or v is pd.NA else ws.write_string(r, c, v, f)
+
+    def number(r: int, c: int, v: Any, f: Any) -> None:
+        if v is not None and v is not pd.NA and not math.isnan(v) and not math.isinf(v):
+            ws.write_number(r, c, v, f)
+
+    def moment(r: int, c: int, v: Any, f: Any) -> None:
+        if v is not None and not pd.isna(v):
+            ws.write_datetime(r, c, v.to_pydatetime(), f)
+
+    def flag(r: int, c: int, v: Any, f: Any) -> None:
+        if v is not None and v is not pd.NA:
+            ws.write_boolean(r, c, bool(v), f)
+
+    if col.kind in (Kind.NUMBER, Kind.COUNT):
+        return number
+    return moment if col.kind in (Kind.DATE, Kind.DATETIME) else flag
+
+
+def write_frame(
+    ws: Worksheet, styles: Styles, frame: pd.DataFrame, *, table: str, row0: int, name: str
+) -> int:
+    """``frame`` as an Excel table (ListObject) at ``row0``; returns its last row."""
+    spec = TABLES[table]
+    units = frame["Unit"].tolist() if "Unit" in frame.columns else None
+    for c, col in enumerate(spec):
+        write = _cell_writer(ws, col)
+        values = frame[col.name].tolist()
+        if col.unit == "Unit" and units is not None:
+            for r, (v, u) in enumerate(zip(values, units, strict=True), start=row0 + 1):
+                write(r, c, v, styles(num_format=unit_format(u)))
+        else:
+            fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind)
+            cell_format = styles(num_format=fmt) if fmt else None
+            for r, v in enumerate(values, start=row0 + 1):
+                write(r, c, v, cell_format)
+        ws.set_column(c, c, _width(col, values))
+    last = row0 + max(1, len(frame))
+    ws.add_table(
+        row0,
+        0,
+        last,
+        len(spec) - 1,
+        {
+            "name": name,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": col.name} for col in spec],
+        },
+    )
+    _colour(ws, styles, spec, row0 + 1, last)
+    return last
+
+
+def _width(col: Column, values: list[object]) -> float:
+    sample = [len(str(v)) for v in values[:200] if isinstance(v, str)]
+    longest = max([len(col.name) + 2, *sample, 10 if col.kind is Kind.DATE else 0])
+    return float(min(60, longest + 1))
+
+
+def _colour(ws: Worksheet, styles: Styles, spec: tuple[Column, ...], first: int, last: int) -> None:
+    """Conditional fills: status words, score bands, and counts worth a look."""
+    for c, col in enumerate(spec):
+        if col.name in STATUS_COLUMNS:
+            for word, fill in STATUS_FILLS.items():
+                ws.conditional_format(
+                    first,
+                    c,
+                    last,
+                    c,
+                    {
+                        "type": "cell",
+                        "criteria": "==",
+                        "value": f'"{word}"',
+                        "format": styles(**fill),
+                    },
+                )
+            for word, fill in (("green", GOOD), ("yellow", NEUTRAL), ("red", BAD)):
+                ws.conditional_format(
+                    first,
+                    c,
+                    last,
+                    c,
+                    {
+                        "type": "cell",
+                        "criteria": "==",
+                        "value": f'"{word}"',
+                        "format": styles(**fill),
+                    },
+                )
+        elif col.name in COUNT_FILLS:
+            ws.conditional_format(
+                first,
+                c,
+                last,
+                c,
+                {
+                    "type": "cell",
+                    "criteria": ">",
+                    "value": 0,
+                    "format": styles(**COUNT_FILLS[col.name]),
+                },
+            )
+        elif col.name in {"Stale data", "Includes stale data"}:
+            ws.conditional_format(
+                first,
+                c,
+                last,
+                c,
+                {"type": "cell", "criteria": "==", "value": "TRUE", "format": styles(**GREY)},
+            )
+
+
+def colour_scores(
+    ws: Worksheet,
+    styles: Styles,
+    col: int,
+    *,
+    first: int,
+    last: int,
+    green: float,
+    yellow: float,
+) -> None:
+    """Band fills on a score column, rows ``first..last`` (0-based); blanks stay blank."""
+    ref = f"{xl_col_to_name(col)}{first + 1}"  # relative: Excel shifts it down the range
+    rules = (
+        (f"AND(ISNUMBER({ref}),{ref}>={green})", GOOD),
+        (f"AND(ISNUMBER({ref}),{ref}>={yellow},{ref}<{green})", NEUTRAL),
+        (f"AND(ISNUMBER({ref}),{ref}<{yellow})", BAD),
+    )
+    for formula, fill in rules:
+        ws.conditional_format(
+            first,
+            col,
+            last,
+            col,
+            {"type": "formula", "criteria": "=" + formula, "format": styles(**fill)},
+        )
+
+
+def _score_ranges(
+    ws: Worksheet, styles: Styles, rollup: Rollup, *, table: str, first: int, last: int
+) -> None:
+    rules = rollup.context.rules
+    for c, col in enumerate(TABLES[table]):
+        if col.name in SCORE_COLUMNS:
+            colour_scores(
+                ws, styles, c, first=first, last=last, green=rules.green, yellow=rules.yellow
+            )
+
+
+def _write_long(workbook: Workbook, styles: Styles, rollup: Rollup, table: str, name: str) -> None:
+    ws = workbook.add_worksheet(TAB_NAMES[table])
+    frame = rollup.tables[table]
+    last = write_frame(ws, styles, frame, table=table, row0=0, name=name)
+    _score_ranges(ws, styles, rollup, table=table, first=1, last=last)
+    ws.freeze_panes(1, 1)
+
+
+def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
+    ctx = rollup.context
+    bold = styles(bold=True)
+    date_fmt = styles(num_format="yyyy-mm-dd", align="left")
+    ws.write_string(0, 0, "Company", bold)
+    ws.write_string(0, 1, ctx.company, styles(bold=True, font_size=14))
+    ws.write_string(1, 0, "Period", bold)
+    ws.write_string(1, 1, ctx.period.name)
+    meta: list[tuple[str, dt.datetime, str]] = [
+        ("Period start", dt.datetime.combine(ctx.period.start, dt.time()), "yyyy-mm-dd"),
+        ("Period end", dt.datetime.combine(ctx.period.end, dt.time()), "yyyy-mm-dd"),
+        ("As of", dt.datetime.combine(ctx.as_of, dt.time()), "yyyy-mm-dd"),
+        ("Generated at", naive(ctx.generated_at), "yyyy-mm-dd hh:mm:ss"),
+    ]
+    for row, (label, value, fmt) in enumerate(meta, start=2):
+        ws.write_string(row, 0, label, bold)
+        ws.write_datetime(
+            row, 1, value, date_fmt if fmt == "yyyy-mm-dd" else styles(num_format=fmt, align="left")
+        )
+    ws.write_string(6, 0, "Schema version", bold)
+    ws.write_string(6, 1, SCHEMA_VERSION)
+
+    top = SUMMARY_HEADER_ROW
+    last = write_frame(ws, styles, rollup.summary, table="summary", row0=top, name="Teams")
+    _score_ranges(ws, styles, rollup, table="summary", first=top + 1, last=last + 1)
+    total_row = last + 1
+    for c, col in enumerate(TABLES["summary"]):
+        value = rollup.totals[col.name].iloc[0]
+        total_fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind) or "General"
+        _cell_writer(ws, col)(total_row, c, value, styles(bold=True, top=1, num_format=total_fmt))
+    ws.freeze_panes(top + 1, 1)
+
+    head = total_row + 2
+    ws.write_string(head, 0, "Company objectives", styles(bold=True, font_size=12))
+    end = write_frame(
+        ws,
+        styles,
+        rollup.company_objectives,
+        table="company_objectives",
+        row0=head + 1,
+        name="CompanyObjectives",
+    )
+    _score_ranges(ws, styles, rollup, table="company_objectives", first=head + 2, last=end)
+    ws.set_column(0, 0, 28)
+
+
+def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
+    """Company objective > team objectives > key results, as indented rows with outline levels."""
+    frame = rollup.alignment
+    spec = TABLES["alignment"]
+    header = styles(bold=True, bottom=1, bg_color="#DDEBF7")
+    for c, col in enumerate(spec):
+        ws.write_string(0, c, col.name, header)
+    writers = [_cell_writer(ws, col) for col in spec]
+    formats = [
+        styles(num_format=col.excel_format or DEFAULT_FORMATS.get(col.kind, "General"))
+        for col in spec
+    ]
+    item = [c.name for c in spec].index("Item")
+    for r, record in enumerate(frame.itertuples(index=False, name=None), start=1):
+        level = int(record[0])
+        for c, value in enumerate(record):
+            fmt = formats[c]
+            if c == item:
+                fmt = styles(indent=2 * level, bold=level == 0)
+            writers[c](r, c, value, fmt)
+        if level:
+            ws.set_row(r, None, None, {"level": level})
+    ws.outline_settings(True, False, True, False)  # summary rows above their details
+    ws.set_column(item, item, 70)
+    ws.set_column(0, 0, 7)
+    ws.set_column(item + 1, len(spec) - 1, 16)
+    ws.autofilter(0, 0, max(1, len(frame)), len(spec) - 1)
+    ws.freeze_panes(1, 2)
+    last = max(1, len(frame))
+    _colour(ws, styles, spec, 1, last)
+    _score_ranges(ws, styles, rollup, table="alignment", first=1, last=last)
+
+
+def _write_dictionary(ws: Worksheet, styles: Styles) -> None:
+    ws.write_string(0, 0, "Schema version", styles(bold=True))
+    ws.write_string(0, 1, SCHEMA_VERSION)
+    headers = ["Table", "Tab", "Column", "Type", "Pandas dtype", "Unit", "Meaning"]
+    rows = [
+        [table, TAB_NAMES[table], col.name, col.kind.value, col.dtype, col.unit, col.meaning]
+        for table, spec in TABLES.items()
+        for col in spec
+    ]
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    ws.add_table(
+        2,
+        0,
+        2 + len(rows),
+        len(headers) - 1,
+        {
+            "name": "DataDictionary",
+            "style": "Table Style Light 9",
+            "columns": [{"header": h} for h in headers],
+        },
+    )
+    for c, width in enumerate((20, 14, 26, 10, 16, 10, 90)):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(3, 0)
