@@ -1,16 +1,354 @@
-"""The command line: a thin layer over the library, one command per library call."""
+"""The command line: a thin layer over the library, one command per library call.
+
+Errors are mapped to messages and exit codes in one place (``SyncGroup.invoke``):
+0 ok, 1 some teams failed (or validation found errors), 2 usage or configuration error,
+3 another run holds the workspace lock. Bad input never shows a traceback.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
+from rich.console import Console
 
 from sheets_sync import __version__
+from sheets_sync.errors import ConfigError, SheetsSyncError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+log = logging.getLogger("sheets_sync")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class SyncGroup(click.Group):
+    """Maps every SheetsSyncError to its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetsSyncError as exc:
+            err = _stderr()
+            text = str(exc)
+            if isinstance(exc, ConfigError) and exc.problems:
+                err.print(f"error: {exc.message}", markup=False)
+                for problem in exc.problems:
+                    err.print(f"  {problem}", markup=False)
+            else:
+                err.print(f"error: {text}", markup=False)
+            sys.exit(exc.exit_code)
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Workspace file (default: $SHEETS_SYNC_CONFIG or ./sheets-sync.yaml).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Judge pace and staleness on this date (default: today).",
+)
+
+
+def _setup_logging(verbose: int, quiet: int, log_format: str) -> None:
+    level = logging.WARNING + 10 * (quiet - verbose)
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        from sheets_sync.logs import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("sheets_sync")
+    root.handlers[:] = [handler]
+    root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
+
+
+@click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sheets-sync")
-def cli() -> None:
-    """Keep OKRs and KPIs in the spreadsheets your teams already use."""
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", count=True, help="Less log output.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json: one JSON object per log line, for log shippers.",
+)
+def cli(verbose: int, quiet: int, log_format: str) -> None:
+    """Keep OKRs and KPIs in the spreadsheets your teams already use.
+
+    \b
+    Quick start:
+      sheets-sync demo demo-ws          # a realistic workspace with six teams
+      sheets-sync sync --config demo-ws/sheets-sync.yaml
+    """
+    _setup_logging(verbose, quiet, log_format)
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the workspace configuration."""
+
+
+@config.command("check")
+@config_option
+def config_check(config_path: str | None) -> None:
+    """Load and validate the workspace; list every problem.
+
+    Example: sheets-sync config check --config acme/sheets-sync.yaml
+    """
+    from sheets_sync.config import load_workspace
+
+    ws = load_workspace(config_path)
+    click.echo(
+        f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
+        f"({ws.period.start} to {ws.period.end}), {len(ws.teams)} teams, "
+        f"rollup to {ws.rollup_output}"
+    )
+    for team in ws.teams:
+        click.echo(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
+
+
+@cli.command()
+@config_option
+@click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@as_of_option
+def validate(
+    config_path: str | None, teams: Sequence[str], as_json: bool, as_of: str | None
+) -> None:
+    """Read every team sheet and report problems, without writing anything.
+
+    Exit 1 when any team has an error. Example: sheets-sync validate --team Sales --json
+    """
+    from sheets_sync.config import load_workspace
+    from sheets_sync.console import print_findings
+    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.report import team_dict
+
+    ws = load_workspace(config_path)
+    result = Sync(ws).run(
+        SyncOptions(as_of=_as_of(as_of), teams=teams, write_back=False, rollup=False)
+    )
+    has_errors = any(r.failed or any(f.is_error for f in r.findings) for r in result.runs)
+    if as_json:
+        payload = [team_dict(r, with_changes=False) for r in result.runs]
+        click.echo(json.dumps({"teams": payload, "ok": not has_errors}, indent=2))
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        print_findings(console, result.runs)
+        errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
+        warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
+        console.print(f"{len(result.runs)} teams: {errors} errors, {warnings} warnings")
+    sys.exit(EXIT_FAILED if has_errors else EXIT_OK)
+
+
+@cli.command()
+@config_option
+@click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
+@as_of_option
+@click.option("--dry-run", is_flag=True, help="Show which cells would change; write nothing.")
+@click.option(
+    "--no-write-back", is_flag=True, help="Do not write team sheets; still build the rollup."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the run report (JSON) here.",
+)
+def sync(
+    config_path: str | None,
+    teams: Sequence[str],
+    as_of: str | None,
+    dry_run: bool,
+    no_write_back: bool,
+    report_path: str | None,
+) -> None:
+    """The nightly job: read, score, write owned cells back, roll up.
+
+    Example: sheets-sync sync --config acme/sheets-sync.yaml --as-of 2026-11-23
+    """
+    from sheets_sync.config import load_workspace
+    from sheets_sync.console import print_changes, print_summary
+    from sheets_sync.sync.engine import SyncOptions
+    from sheets_sync.sync.run import run_sync
+
+    ws = load_workspace(config_path)
+    options = SyncOptions(
+        as_of=_as_of(as_of),
+        teams=teams,
+        dry_run=dry_run,
+        write_back=not no_write_back,
+        rollup=not dry_run,
+    )
+    console = Console(highlight=False, soft_wrap=True)
+    result = run_sync(
+        ws, options, report_path=Path(report_path) if report_path else None, console=console
+    )
+    if dry_run:
+        print_changes(console, result.runs)
+    print_summary(console, result, dry_run=dry_run)
+    sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
+
+
+@cli.command()
+@config_option
+@as_of_option
+def rollup(config_path: str | None, as_of: str | None) -> None:
+    """Rebuild the company rollup from the team sheets, without writing them.
+
+    Example: sheets-sync rollup --config acme/sheets-sync.yaml
+    """
+    from sheets_sync.config import load_workspace
+    from sheets_sync.sync.engine import Sync, SyncOptions
+
+    ws = load_workspace(config_path)
+    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False))
+    click.echo(f"rollup of {len(result.runs)} teams written to {result.rollup_output}")
+    sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
+
+
+@cli.command()
+@config_option
+@as_of_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for one file per table.",
+)
+def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -> None:
+    """Write the rollup's long tables as CSV (formula-safe) or Parquet (typed).
+
+    Example: sheets-sync export --format parquet --out exports/
+    """
+    from sheets_sync.config import load_workspace
+    from sheets_sync.rollup import build_rollup, export_tables
+    from sheets_sync.sync.engine import Sync, SyncOptions
+
+    ws = load_workspace(config_path)
+    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
+    paths = export_tables(build_rollup(list(result.runs), result.context), Path(out_dir), fmt)  # type: ignore[arg-type]
+    for path in paths:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+@click.option("--google", is_flag=True, help="Create it as a new Google spreadsheet.")
+@click.option(
+    "--title", default="Team goals", show_default=True, help="Title of the Google spreadsheet."
+)
+@config_option
+def template(path: str | None, google: bool, title: str, config_path: str | None) -> None:
+    """Write the standard team template.
+
+    Example: sheets-sync template team.xlsx
+    """
+    if google:
+        from sheets_sync.backends.gsheets.client import client_from_settings
+        from sheets_sync.backends.gsheets.template import create_google_template
+
+        key = create_google_template(client_from_settings(config_path), title)
+        click.echo(key)
+        return
+    if path is None:
+        raise click.UsageError("give a PATH for the .xlsx, or --google")
+    from sheets_sync.template.xlsx import write_template
+
+    write_template(Path(path))
+    click.echo(f"template written to {path}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    required=True,
+    help="A team to create a sheet for (repeatable).",
+)
+@click.option("--company", default="Our company", show_default=True)
+def init(directory: str, teams: Sequence[str], company: str) -> None:
+    """Create a workspace: sheets-sync.yaml plus a template copy per team.
+
+    Example: sheets-sync init acme --team Sales --team Marketing
+    """
+    from sheets_sync.workspace.init import init_workspace
+
+    cfg = init_workspace(Path(directory), teams, company=company)
+    click.echo(f"workspace created: {cfg}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False), default="demo-workspace")
+@click.option(
+    "--google", is_flag=True, help="Run the demo against an in-process Google Sheets emulator."
+)
+@as_of_option
+def demo(directory: str, google: bool, as_of: str | None) -> None:
+    """Create a realistic six-team demo workspace and validate it.
+
+    Example: sheets-sync demo demo-ws && sheets-sync sync --config demo-ws/sheets-sync.yaml
+    """
+    from sheets_sync.config import load_workspace
+    from sheets_sync.console import print_findings, print_summary
+    from sheets_sync.sync.engine import Sync, SyncOptions
+
+    if google:
+        from sheets_sync.backends.gsheets.demo import run_google_demo
+
+        run_google_demo(Path(directory), _as_of(as_of))
+        return
+    from sheets_sync.workspace.demo import create_demo
+
+    cfg = create_demo(Path(directory))
+    ws = load_workspace(cfg)
+    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
+    console = Console(highlight=False, soft_wrap=True)
+    print_findings(console, result.runs)
+    print_summary(console, result, dry_run=True)
+    click.echo(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config {cfg}")
+
+
+def _register_optional() -> None:
+    try:
+        from sheets_sync.emulator.cli import emulator_command
+    except ImportError:  # pragma: no cover - emulator is part of the package
+        return
+    cli.add_command(emulator_command, "emulator")
+
+
+_register_optional()
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
         if count < MIN_KRS or count > MAX_KRS:
             warn(
                 objective,
-                "id",
+                "objective_id",
                 f"objective {objective.id} has {count} key result"
                 f"{'' if count == 1 else 's'}; {MIN_KRS} to {MAX_KRS} "
                 "keep it focused",

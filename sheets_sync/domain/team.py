@@ -94,8 +94,8 @@ def evaluate_team(
         if problems:
             bad_krs.add(position)
             findings += problems
-    findings += duplicate_ids(team.key_results, "key result")
-    findings += duplicate_ids(team.kpis, "KPI")
+    findings += duplicate_ids(team.key_results, "key result", "kr_id")
+    findings += duplicate_ids(team.kpis, "KPI", "id")
 
     objective_ids = {o.id for o in team.objectives}
     grouped: dict[str, list[KeyResult]] = defaultdict(list)

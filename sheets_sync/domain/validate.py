@@ -77,7 +77,7 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
     return found
 
 
-def duplicate_ids(items: Iterable[KeyResult | KPI], what: str) -> list[Finding]:
+def duplicate_ids(items: Iterable[KeyResult | KPI], what: str, field: str) -> list[Finding]:
     """Every repeat after the first occurrence of an id is an error on its own row."""
     seen: Counter[str] = Counter()
     found: list[Finding] = []
@@ -85,7 +85,7 @@ def duplicate_ids(items: Iterable[KeyResult | KPI], what: str) -> list[Finding]:
         seen[item.id] += 1
         if seen[item.id] > 1:
             found.append(
-                Finding.at(item.origin, "id", f"duplicate {what} ID {item.id}", row_id=item.id)
+                Finding.at(item.origin, field, f"duplicate {what} ID {item.id}", row_id=item.id)
             )
     return found
 
@@ -96,7 +96,7 @@ def validate_weights(objective: Objective, key_results: Iterable[KeyResult]) -> 
         return [
             Finding.at(
                 objective.origin,
-                "id",
+                "objective_id",
                 f"every key result of objective {objective.id} has weight 0; "
                 "give at least one a weight above 0",
                 row_id=objective.id,

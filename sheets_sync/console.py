@@ -1,0 +1,119 @@
+"""What a person sees on the terminal: rich tables on a TTY, plain lines otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from sheets_sync.domain.models import Finding
+from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.outcome import Outcome, TeamRun
+
+OUTCOME_STYLE = {
+    Outcome.OK: "green",
+    Outcome.UNCHANGED: "cyan",
+    Outcome.CONFLICTED: "yellow",
+    Outcome.SKIPPED_LOCKED: "yellow",
+    Outcome.FAILED: "red",
+}
+
+
+def findings_table(runs: Sequence[TeamRun]) -> Table:
+    table = Table(title="Findings", show_lines=False)
+    for col in ("Team", "Severity", "Where", "Message"):
+        table.add_column(col, overflow="fold")
+    for run in runs:
+        if run.error and run.result is None:
+            table.add_row(run.team, "[red]error[/]", run.source, run.error)
+        for f in run.findings:
+            colour = "red" if f.is_error else "yellow"
+            table.add_row(run.team, f"[{colour}]{f.severity.value}[/]", f.location, f.message)
+    return table
+
+
+def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
+    if console.is_terminal:
+        console.print(findings_table(runs))
+        return
+    for run in runs:
+        if run.error and run.result is None:
+            console.print(f"{run.team}: error: {run.error}", highlight=False, soft_wrap=True)
+        for f in run.findings:
+            console.print(f"{run.team}: {f.severity.value}: {f}", highlight=False, soft_wrap=True)
+
+
+def summary_table(result: SyncResult) -> Table:
+    table = Table(
+        title=f"{result.context.company} · {result.context.period.name} · "
+        f"as of {result.context.as_of}"
+    )
+    for col in (
+        "Team",
+        "Outcome",
+        "Objectives",
+        "Avg score",
+        "Errors",
+        "Warnings",
+        "Cells changed",
+        "Note",
+    ):
+        table.add_column(col, overflow="fold")
+    for run in result.runs:
+        scores = (
+            [o.score for o in run.result.objectives if o.score is not None] if run.result else []
+        )
+        avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
+        errors = [f for f in run.findings if f.is_error]
+        table.add_row(
+            run.team,
+            f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.value}[/]",
+            str(len(run.result.objectives)) if run.result else "-",
+            avg,
+            str(len(errors)),
+            str(len(run.findings) - len(errors)),
+            str(len(run.changes)),
+            run.error or "",
+        )
+    return table
+
+
+def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False) -> None:
+    if console.is_terminal:
+        console.print(summary_table(result))
+    else:
+        for run in result.runs:
+            note = f" ({run.error})" if run.error else ""
+            console.print(
+                f"{run.team}: {run.outcome.value}, {len(run.changes)} cells "
+                f"{'would change' if dry_run else 'changed'}{note}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    failed = sum(r.failed for r in result.runs)
+    verb = "would change" if dry_run else "changed"
+    cells = sum(len(r.changes) for r in result.runs)
+    line = (
+        f"{len(result.runs)} teams, {failed} failed, {cells} cells {verb} in {result.seconds:.1f}s"
+    )
+    if result.rollup_output:
+        line += f"; rollup written to {result.rollup_output}"
+    console.print(line, highlight=False)
+
+
+def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
+    for run in runs:
+        if not run.changes:
+            continue
+        console.print(
+            f"{run.team} ({run.source}): {len(run.changes)} cells would change", highlight=False
+        )
+        for c in run.changes:
+            console.print(
+                f"  {c.tab}!{c.cell}: {c.old!r} -> {c.new!r}", highlight=False, soft_wrap=True
+            )
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    return [str(f) for f in findings]
