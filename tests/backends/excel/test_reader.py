@@ -273,3 +273,35 @@ def test_roundtrip_matches_what_openpyxl_wrote(grid: list[list[object]]) -> None
         expected.pop()
     g = read(xlsx(build))["Sheet"]
     assert [list(r) for r in g.rows] == expected
+
+
+def _with_sheet_xml(sheet_data: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(xlsx(lambda wb: None)))
+    body = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet_data}</sheetData></worksheet>"
+    ).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            name = info.filename
+            out.writestr(name, body if name == "xl/worksheets/sheet1.xml" else src.read(info))
+    return buf.getvalue()
+
+
+def test_cells_without_references_are_placed_by_position() -> None:
+    data = _with_sheet_xml(
+        '<row><c t="inlineStr"><is><t>a</t></is></c><c/><c><v>3</v></c></row>'
+        '<row hidden="1"><c><v>4</v></c><c t="e"><v>#REF!</v></c></row>'
+    )
+    g = read(data)["Sheet"]
+    assert g.rows[0] == ("a", None, 3.0)
+    assert g.rows[1] == (4.0, CellError("#REF!"))
+    assert g.hidden_rows == frozenset({2})
+
+
+@pytest.mark.timeout(10)
+def test_row_number_cannot_hide_a_far_cell() -> None:
+    data = _with_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="ZZ999999"><v>2</v></c></row>')
+    with pytest.raises(WorkbookTooLargeError, match="A1:ZZ999999"):
+        read(data)
