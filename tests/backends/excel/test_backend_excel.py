@@ -1,0 +1,132 @@
+"""ExcelBackend: read/write round trip, conflicts, locks, backups, error sources."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.base import Backend
+from sheets_sync.backends.excel import ExcelBackend
+from sheets_sync.errors import ConflictError, FileLockedError, WorkbookError
+from sheets_sync.grid import CellStyle, CellWrite
+from tests.backends.excel.fixtures import GREEN, REAL_WORLD, status_writes
+
+
+@pytest.fixture
+def team_file(tmp_path: Path, team_lo: bytes) -> Path:
+    path = tmp_path / "team" / "sales-okrs.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(team_lo)
+    return path
+
+
+def _backend(path: Path, **kw: object) -> ExcelBackend:
+    return ExcelBackend(path, display_name="sales.xlsx", backup_dir=path.parent.parent / "bk", **kw)  # type: ignore[arg-type]
+
+
+def test_read_then_write(team_file: Path) -> None:
+    backend: Backend = _backend(team_file)
+    data = backend.read(["okrs"])
+    assert data.version.startswith("xlsx-v1:")
+    assert data.source == "sales.xlsx"
+    backend.write(data, status_writes())
+    ws = openpyxl.load_workbook(team_file)["OKRs"]
+    assert ws["I2"].value == "on track" and ws["I2"].fill.fgColor.rgb == "FF" + GREEN
+    again = backend.read(["OKRs"])
+    assert again.version != data.version
+    with pytest.raises(ConflictError):  # the old version is stale now
+        backend.write(data, status_writes())
+    backend.write(again, status_writes())
+
+
+def test_empty_writes_touch_nothing(team_file: Path) -> None:
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+    before = os.stat(team_file).st_mtime_ns
+    backend.write(data, [])
+    assert os.stat(team_file).st_mtime_ns == before
+    assert not (team_file.parent.parent / "bk").exists()
+
+
+def test_conflict_leaves_file_untouched(team_file: Path) -> None:
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+    wb = openpyxl.load_workbook(team_file)
+    wb["OKRs"]["A2"] = "edited by a human"
+    wb.save(team_file)
+    edited = team_file.read_bytes()
+    with pytest.raises(ConflictError) as info:
+        backend.write(data, status_writes())
+    assert info.value.source == "sales.xlsx"
+    assert team_file.read_bytes() == edited
+
+
+@pytest.mark.parametrize(
+    ("lock_name", "content", "holder"),
+    [
+        (
+            "~$sales-okrs.xlsx",
+            bytes([5]) + b"Alice".ljust(54, b" ") + b"\x05\x00" + "Alice".encode("utf-16-le"),
+            "Alice",
+        ),
+        (
+            ".~lock.sales-okrs.xlsx#",
+            b",Bob Smith,pc-12,23.11.2025 08:00,file:///x;",
+            "Bob Smith on pc-12",
+        ),
+    ],
+)
+def test_locked_file_is_not_written(
+    team_file: Path, lock_name: str, content: bytes, holder: str
+) -> None:
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+    (team_file.parent / lock_name).write_bytes(content)
+    before = team_file.read_bytes()
+    with pytest.raises(FileLockedError) as info:
+        backend.write(data, status_writes())
+    assert info.value.holder == holder
+    assert holder in str(info.value) and "sales.xlsx" in str(info.value)
+    assert team_file.read_bytes() == before
+
+
+def test_backups_keep_previous_versions(team_file: Path) -> None:
+    backend = _backend(team_file, keep_backups=2)
+    versions = [team_file.read_bytes()]
+    for n in range(4):
+        data = backend.read(["OKRs"])
+        backend.write(data, [CellWrite("OKRs", 2, 9, f"pass {n}", CellStyle(fill=GREEN))])
+        versions.append(team_file.read_bytes())
+    backups = sorted((team_file.parent.parent / "bk").iterdir())
+    assert [b.read_bytes() for b in backups] == versions[2:4]
+    assert all(not b.name.endswith(".xlsx") for b in backups)
+
+
+def test_default_backup_dir_beside_file(team_file: Path) -> None:
+    backend = ExcelBackend(team_file)
+    backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 2, 9, "x")])
+    assert len(list((team_file.parent / ".sheets-sync-backups").iterdir())) == 1
+    assert [p.name for p in team_file.parent.glob("*.xlsx")] == ["sales-okrs.xlsx"]
+
+
+def test_refusal_names_the_source(tmp_path: Path) -> None:
+    path = tmp_path / "strict.xlsx"
+    path.write_bytes((REAL_WORLD / "tafia__calamine" / "strict_iso_paths.xlsx").read_bytes())
+    backend = ExcelBackend(path, display_name="team-strict.xlsx")
+    data = backend.read(["Sheet1"])
+    with pytest.raises(WorkbookError) as info:
+        backend.write(data, [CellWrite(data.sheet_names[0], 1, 1, 1.0)])
+    assert str(info.value).startswith("team-strict.xlsx")
+    assert "Strict" in str(info.value)
+
+
+def test_read_returns_reader_data_with_version(team_file: Path) -> None:
+    data = _backend(team_file).read(["OKRs", "Summary"])
+    assert "OKRs" in data.sheets and data.sheets["OKRs"].value(1, 1) == "Objective"
+    raw = team_file.read_bytes()
+    assert data.version.split(":")[1] == str(len(raw))
+    assert openpyxl.load_workbook(io.BytesIO(raw))

@@ -1,0 +1,175 @@
+"""files.py: version checks, atomic replace under SIGKILL, backups, lock files."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine as pc
+
+from sheets_sync.backends.excel.files import (
+    atomic_replace,
+    fingerprint,
+    is_lock_file,
+    lock_holder,
+    parse_excel_owner,
+    read_with_stat,
+)
+from sheets_sync.errors import ConflictError
+
+
+def _version(path: Path) -> str:
+    data, st = read_with_stat(path)
+    return fingerprint(data, st)
+
+
+def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    os.chmod(target, 0o640)
+    backups = tmp_path / "bk"
+    for n in range(1, 8):
+        atomic_replace(
+            target,
+            f"v{n}".encode(),
+            expected_version=_version(target),
+            backup_dir=backups,
+            keep_backups=3,
+        )
+    assert target.read_bytes() == b"v7"
+    assert (target.stat().st_mode & 0o777) == 0o640
+    kept = sorted(backups.iterdir())
+    assert [p.read_bytes() for p in kept] == [b"v4", b"v5", b"v6"]
+    assert list(tmp_path.glob("*.xlsx*")) == [target]  # temp files never match
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
+def test_conflict_on_size_or_content_change(tmp_path: Path) -> None:
+    target = tmp_path / "t.xlsx"
+    target.write_bytes(b"original")
+    version = _version(target)
+    target.write_bytes(b"changed!")  # same size
+    st = os.stat(target)
+    mtime = int(version.split(":")[2])
+    os.utime(target, ns=(st.st_atime_ns, mtime))  # same mtime too: only the hash differs
+    with pytest.raises(ConflictError) as info:
+        atomic_replace(target, b"new", expected_version=version, backup_dir=None, source="t")
+    assert info.value.source == "t"
+    assert target.read_bytes() == b"changed!"
+    target.write_bytes(b"longer content")
+    with pytest.raises(ConflictError):
+        atomic_replace(target, b"new", expected_version=version, backup_dir=None)
+    target.unlink()
+    with pytest.raises(ConflictError, match="deleted"):
+        atomic_replace(target, b"new", expected_version=version, backup_dir=None)
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_symlink_target_replaced_link_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"a")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    atomic_replace(link, b"b", expected_version=_version(real), backup_dir=None)
+    assert link.is_symlink() and real.read_bytes() == b"b"
+
+
+def _excel_owner(name: str) -> bytes:
+    """An Excel owner file as Excel writes it (see files.parse_excel_owner)."""
+    raw = bytes([len(name)]) + name.encode("cp1252", "replace")
+    raw = raw.ljust(55, b" ") + len(name).to_bytes(2, "little") + name.encode("utf-16-le")
+    return raw.ljust(165, b" ")
+
+
+def test_lock_holders(tmp_path: Path) -> None:
+    target = tmp_path / "q3.xlsx"
+    target.write_bytes(b"x")
+    assert lock_holder(target) == (False, None)
+    owner = tmp_path / "~$q3.xlsx"
+    owner.write_bytes(_excel_owner("Zoë Müller"))
+    assert lock_holder(target) == (True, "Zoë Müller")
+    owner.write_bytes(b"")
+    assert lock_holder(target) == (True, None)
+    owner.unlink()
+    lo = tmp_path / ".~lock.q3.xlsx#"
+    lo.write_text(",Jane Doe,laptop7,23.11.2025 09:00,file:///home/jane/.config/libreoffice/4;")
+    assert lock_holder(target) == (True, "Jane Doe on laptop7")
+    lo.write_text("0,User Name,host,date,path;")
+    assert lock_holder(target) == (True, "User Name on host")
+    lo.write_text(r",Doe\, Jane,host,date,path;")
+    assert lock_holder(target) == (True, "Doe, Jane on host")
+    assert parse_excel_owner(b"\x05Alice" + b" " * 50) == "Alice"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("~$x.xlsx", True),
+        (".~lock.x.xlsx#", True),
+        ("x.xlsx", False),
+        (".~lock.x.xlsx", False),
+        ("a~$b.xlsx", False),
+    ],
+)
+def test_is_lock_file(name: str, expected: bool) -> None:
+    assert is_lock_file(name) is expected
+    assert is_lock_file(Path("/some/dir") / name) is expected
+
+
+CHILD = r"""
+import sys
+from pathlib import Path
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.backends.excel.files import fingerprint, read_with_stat
+from sheets_sync.grid import CellStyle, CellWrite, WorkbookData
+path = Path(sys.argv[1])
+backend = ExcelBackend(path, backup_dir=path.parent / "bk", keep_backups=2)
+print("ready", flush=True)
+n = 0
+while True:
+    data, st = read_with_stat(path)
+    wb = WorkbookData(source="t", sheet_names=(), sheets={}, version=fingerprint(data, st))
+    n += 1
+    backend.write(wb, [CellWrite("OKRs", 2, 9, f"run {n}", CellStyle(fill="C6EFCE")),
+                       CellWrite("Summary", 9, 1, float(n))])
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_path: Path) -> None:
+    target = tmp_path / "team.xlsx"
+    target.write_bytes(team_openpyxl)
+    rng = random.Random(20251123)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    seen: set[str] = set()
+    for _ in range(50):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(target)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready", child.stderr
+        time.sleep(rng.uniform(0, 0.15))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        assert child.returncode == -signal.SIGKILL
+        data = target.read_bytes()
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        value = book.get_sheet_by_name("OKRs").to_python()[1][8]
+        assert value == "" or str(value).startswith("run "), value
+        ws = openpyxl.load_workbook(io.BytesIO(data))["OKRs"]
+        assert ws["I2"].value is None or ws["I2"].value == value
+        assert [p.name for p in tmp_path.glob("*.xlsx")] == ["team.xlsx"]
+        seen.add(str(value))
+    assert len(seen) > 5  # the kills landed during real progress, not only before it
