@@ -24,6 +24,7 @@ class Call:
     params: Params
     body: dict[str, Any]
     match: re.Match[str]
+    raw: bytes = b""
 
     def arg(self, n: int) -> str:
         return unquote(self.match.group(n))
@@ -139,6 +140,11 @@ def _drive_copy(c: Call) -> Result:
 @route("GET", rf"/drive/v3/files/{_ID}/export", "drive.files.export")
 def _drive_export(c: Call) -> Result:
     return drive.export(c.store, c.arg(1), c.params, c.email)
+
+
+@route("PUT", rf"/drive/v2/files/{_ID}", "drive.files.import", mutates=True)
+def _drive_import(c: Call) -> Result:
+    return drive.import_csv(c.store, c.arg(1), c.raw, c.email)
 
 
 @route("GET", rf"/drive/v3/files/{_ID}/comments", "drive.comments.list")

@@ -49,12 +49,14 @@ def _components(area: Area) -> list[Box]:
 
 
 def find_table(area: Area) -> Box | None:
-    """The table containing the range's first cell, else the last (bottom-most) table."""
+    """The table containing the range's first cell, else (and always for a whole-sheet range,
+    as recorded from Google) the last table in scan order."""
     boxes = _components(area)
     if not boxes:
         return None
     top, left = area.r0 or 0, area.c0 or 0
-    for box in boxes:
+    whole_sheet = area.r0 is None and area.r1 is None and area.c0 is None and area.c1 is None
+    for box in [] if whole_sheet else boxes:
         if box[0] <= top < box[1] and box[2] <= left < box[3]:
             return box
     return max(boxes, key=lambda b: (b[1], b[3]))

@@ -10,8 +10,8 @@ from typing import Any
 from sheets_sync.emulator import cell_requests as cells
 from sheets_sync.emulator import defaults, dimensions
 from sheets_sync.emulator.errors import ApiError, bad_request
-from sheets_sync.emulator.fields import apply_update
-from sheets_sync.emulator.formats import normalize_color
+from sheets_sync.emulator.fields import apply_update, parse_mask
+from sheets_sync.emulator.formats import quantize_color
 from sheets_sync.emulator.formulas import recalc
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
@@ -33,13 +33,23 @@ def _check_title(book: Spreadsheet, title: str, skip: Sheet | None = None) -> No
         )
 
 
-def _normalize_sheet_props(props: dict[str, Any]) -> None:
-    if "tabColor" in props:
-        props["tabColor"] = normalize_color(props["tabColor"])
-        props["tabColorStyle"] = {"rgbColor": props["tabColor"]}
-    elif "tabColorStyle" in props and "rgbColor" in props["tabColorStyle"]:
-        props["tabColorStyle"]["rgbColor"] = normalize_color(props["tabColorStyle"]["rgbColor"])
-        props["tabColor"] = props["tabColorStyle"]["rgbColor"]
+def _normalize_sheet_props(props: dict[str, Any], prefer_style: bool = False) -> None:
+    """Tab colours are stored as 8-bit channels (0.5 reads back as 127/255) and mirrored
+    between tabColor and tabColorStyle; an empty colour clears both."""
+    style = props.get("tabColorStyle", {})
+    if prefer_style or "tabColor" not in props:
+        color = style.get("rgbColor") if isinstance(style, dict) else None
+    else:
+        color = props.get("tabColor")
+    props.pop("tabColor", None)
+    props.pop("tabColorStyle", None)
+    if isinstance(style, dict) and "themeColor" in style and prefer_style:
+        props["tabColorStyle"] = {"themeColor": style["themeColor"]}
+        return
+    if color:
+        quantized = quantize_color(color)
+        props["tabColor"] = quantized
+        props["tabColorStyle"] = {"rgbColor": dict(quantized)}
 
 
 def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
@@ -100,20 +110,14 @@ def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     grid = sheet.properties.setdefault("gridProperties", {})
     for key in ("rowCount", "columnCount"):
         grid.setdefault(key, before["gridProperties"][key])
-    for key in ("frozenRowCount", "frozenColumnCount"):
-        if not grid.get(key):
-            grid.pop(key, None)
+    for key in [k for k, v in grid.items() if v in (0, False) and k not in ("rowCount", "columnCount")]:
+        grid.pop(key)
     for key in ("hidden", "rightToLeft"):
         if sheet.properties.get(key) is False:
             sheet.properties.pop(key)
-    if "tabColor" in fields or "tabColorStyle" in fields:
-        if "tabColor" not in fields:
-            sheet.properties.pop("tabColor", None)
-        if not sheet.properties.get("tabColor") and not sheet.properties.get("tabColorStyle"):
-            sheet.properties.pop("tabColor", None)
-            sheet.properties.pop("tabColorStyle", None)
-        else:
-            _normalize_sheet_props(sheet.properties)
+    masked = parse_mask(fields)
+    if "tabColorStyle" in masked or "tabColor" in masked or "*" in masked:
+        _normalize_sheet_props(sheet.properties, prefer_style="tabColorStyle" in masked)
     if all(s.properties.get("hidden") for s in book.sheets):
         raise bad_request("You can't hide all the sheets in a document.")
     _trim_grid(sheet)
@@ -226,8 +230,13 @@ def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
             sheet.extra.pop(key, None)
         else:
             value = copy.deepcopy(req[field])
-            if not value.get("range", {}).get("sheetId"):
-                value.get("range", {}).pop("sheetId", None)
+            rng = value.setdefault("range", {})
+            rng.setdefault("startRowIndex", 0)
+            rng.setdefault("endRowIndex", sheet.row_count)
+            rng.setdefault("startColumnIndex", 0)
+            rng.setdefault("endColumnIndex", sheet.col_count)
+            if not rng.get("sheetId"):
+                rng.pop("sheetId", None)
             sheet.extra[key] = value
         return None
 

@@ -22,6 +22,8 @@ def _write_cell(sheet: Sheet, key: tuple[int, int], source: dict[str, Any], fiel
     if "userEnteredFormat" in src:
         src["userEnteredFormat"] = normalize_format(src["userEnteredFormat"])
     apply_update(cell, src, fields)
+    if cell.get("note") == "":
+        del cell["note"]
     if cell.get("userEnteredFormat"):
         cell["userEnteredFormat"] = normalize_format(cell["userEnteredFormat"])
     else:
@@ -95,6 +97,15 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
+def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
+    return (
+        outer["startRowIndex"] <= inner.get("startRowIndex", 0)
+        and inner.get("endRowIndex", 0) <= outer["endRowIndex"]
+        and outer["startColumnIndex"] <= inner.get("startColumnIndex", 0)
+        and inner.get("endColumnIndex", 0) <= outer["endColumnIndex"]
+    )
+
+
 def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     area = area_from_grid_range(book, req.get("range", {}))
     r0, r1, c0, c1 = _bounded(area, "mergeCells")
@@ -116,6 +127,7 @@ def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
         }
         if b1 - b0 <= 1 and d1 - d0 <= 1:
             continue
+        area.sheet.merges = [m for m in area.sheet.merges if not _contains(grid, m)]
         if any(_overlaps(grid, m) for m in area.sheet.merges):
             raise bad_request(
                 "Invalid requests[0].mergeCells: You can't merge cells that are already merged "

@@ -155,3 +155,29 @@ def create_permission(
     if book.shared_with is not None and address not in book.shared_with:
         book.shared_with.append(address)
     return _perm(address, body.get("role", "reader"))
+
+
+def import_csv(store: Store, file_id: str, raw: bytes, email: str | None) -> dict[str, Any]:
+    """Drive v2 media upload with convert=true: the CSV replaces every sheet with one tab
+    named after the file, values parsed as if typed in (USER_ENTERED)."""
+    from sheets_sync.emulator import defaults
+    from sheets_sync.emulator.formulas import recalc
+    from sheets_sync.emulator.state import Sheet
+    from sheets_sync.emulator.values import write_matrix
+
+    book = lookup(store, file_id, email)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    width = max((len(r) for r in rows), default=0)
+    props = defaults.sheet_properties(
+        book.new_sheet_id(),
+        book.title,
+        0,
+        max(defaults.DEFAULT_ROWS, len(rows)),
+        max(defaults.DEFAULT_COLUMNS, width),
+    )
+    sheet = Sheet(props)
+    write_matrix(sheet, 0, 0, [list(r) for r in rows], "USER_ENTERED")
+    book.sheets = [sheet]
+    book.named_ranges = []
+    recalc(book)
+    return {"kind": "drive#file", "id": book.spreadsheet_id, "title": book.title, "mimeType": SPREADSHEET_MIME}

@@ -20,6 +20,7 @@ class LoggedRequest:
     status: int
     spreadsheet_id: str | None
     body: Any = None
+    response: Any = None
 
 
 @dataclass

@@ -4,6 +4,8 @@ derived value fields refreshed whenever a value or number format changes."""
 from __future__ import annotations
 
 import copy
+import math
+import struct
 from typing import Any
 
 from sheets_sync.emulator.cellvalues import format_number, general_format, json_number
@@ -14,6 +16,28 @@ _COLOR_KEYS = ("red", "green", "blue", "alpha")
 
 def normalize_color(color: dict[str, Any]) -> dict[str, Any]:
     return {k: json_number(float(v)) for k, v in color.items() if k in _COLOR_KEYS and v}
+
+
+def quantize_color(color: dict[str, Any]) -> dict[str, Any]:
+    """8-bit channels rendered as the shortest float32 text, as Google returns tab colours."""
+    out: dict[str, Any] = {}
+    for key, value in color.items():
+        if key not in _COLOR_KEYS or not value:
+            continue
+        level = math.floor(float(value) * 255 + 1e-6) / 255
+        if level:
+            out[key] = json_number(float32_text(level))
+    return out
+
+
+def float32_text(value: float) -> float:
+    """The shortest decimal that round-trips through float32 (how protobuf floats print)."""
+    f32 = struct.unpack("f", struct.pack("f", value))[0]
+    for digits in range(1, 10):
+        candidate = float(f"{f32:.{digits}g}")
+        if struct.unpack("f", struct.pack("f", candidate))[0] == f32:
+            return candidate
+    return float(f32)
 
 
 def _twin(fmt: dict[str, Any], key: str, style_key: str) -> None:

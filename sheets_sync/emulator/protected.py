@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
-from sheets_sync.emulator.state import Spreadsheet
+from sheets_sync.emulator.state import CALLER, Spreadsheet
 
 
 def add_protected_range(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any] | None:
@@ -19,11 +19,16 @@ def add_protected_range(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any
     prot["protectedRangeId"] = prot.get("protectedRangeId") or secrets.randbelow(2_000_000_000)
     if not rng.get("sheetId"):
         rng.pop("sheetId", None)
-    prot.setdefault("requestingUserCanEdit", True)
+    prot["requestingUserCanEdit"] = True
     if prot.get("warningOnly") is False:
         prot.pop("warningOnly")
+    prot["editors"] = {}
+    reply = copy.deepcopy(prot)
+    caller = CALLER.get()
+    if caller:  # the creator becomes the sole editor; the reply predates that, as at Google
+        prot["editors"] = {"users": [caller]}
     sheet.extra.setdefault("protectedRanges", []).append(prot)
-    return {"addProtectedRange": {"protectedRange": copy.deepcopy(prot)}}
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def delete_protected_range(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any] | None:

@@ -156,6 +156,13 @@ def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
     )
 
 
+def _named(book: Spreadsheet, name: str) -> Area | None:
+    for named in book.named_ranges:
+        if named.get("name") == name:
+            return area_from_grid_range(book, named.get("range", {}))
+    return None
+
+
 def parse_range(book: Spreadsheet, text: str) -> Area:
     """Resolve a request range: 'Title'!A1:B2, a bare sheet title, a named range or plain A1
     (which Google applies to the first sheet)."""
@@ -165,13 +172,14 @@ def parse_range(book: Spreadsheet, text: str) -> Area:
         sheet = book.sheet_by_title(title)
         if sheet is None:
             raise bad_request(f"Unable to parse range: {text}")
-        return _cells_to_area(sheet, a1, text)
+        named = _named(book, a1) if a1 and not _A1_PART.match(a1.split(":")[0]) else None
+        return named or _cells_to_area(sheet, a1, text)
     sheet = book.sheet_by_title(text)
     if sheet is not None:
         return Area(sheet)
-    for named in book.named_ranges:
-        if named.get("name") == text:
-            return area_from_grid_range(book, named.get("range", {}))
+    named_area = _named(book, text)
+    if named_area is not None:
+        return named_area
     if not book.sheets:
         raise bad_request(f"Unable to parse range: {text}")
     return _cells_to_area(book.sheets[0], a1, text)

@@ -17,13 +17,23 @@ from sheets_sync.emulator import api
 from sheets_sync.emulator.auth import TokenError, issue_token
 from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
 from sheets_sync.emulator.faults import Faults, LoggedRequest, RequestLog
-from sheets_sync.emulator.state import Store
+from sheets_sync.emulator.state import CALLER, Store
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
 
 def _dump(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _drop_nulls(data: Any) -> Any:
+    """JSON null on a message field means "unset" to Google; nulls inside lists stay (values
+    matrices use them to skip cells)."""
+    if isinstance(data, dict):
+        return {k: _drop_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_drop_nulls(v) for v in data]
+    return data
 
 
 class _Server(ThreadingHTTPServer):
@@ -35,6 +45,8 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    wbufsize = -1  # buffer headers and body into one send; avoids delayed-ACK stalls
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.emulator.verbose:
@@ -83,15 +95,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(raw)
             return
         params = parse_qs(split.query, keep_blank_values=True)
-        name, sid, body = "unknown", api.spreadsheet_id_of(path), None
+        name, sid, body, result = "unknown", api.spreadsheet_id_of(path), None, None
         headers: dict[str, str] = {}
         try:
             name, func, match, mutates = api.resolve(method, path)
             email = self._auth(emu)
             emu.faults.check(sid)
             body = self._body(raw, split.path)
+            CALLER.set(email)
             with emu.state.lock:
-                result = func(api.Call(emu.state, email, params, body, match))
+                result = func(api.Call(emu.state, email, params, body, match, raw))
                 if mutates and sid in emu.state.spreadsheets:
                     emu.state.spreadsheets[sid].touch()
             if mutates:
@@ -111,7 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
                 _dump(ApiError(500, "Internal error encountered.").body()),
                 JSON_TYPE,
             )
-        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body))
+        logged = result if status == 200 and isinstance(result, dict) else None
+        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged))
         self._send(status, payload, ctype, headers)
 
     def _token(self, raw: bytes) -> None:
@@ -155,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON payload received. Expected an object.")
-        return data
+        return _drop_nulls(data)
 
 
 class Emulator:
@@ -202,10 +216,12 @@ class Emulator:
         return self
 
     def serve_forever(self) -> None:
+        self._thread = threading.current_thread()
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:
+            self._server.shutdown()
         self._server.server_close()
         self.persist()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import datetime as dt
 import json
@@ -16,6 +17,7 @@ from sheets_sync.emulator import defaults
 from sheets_sync.emulator.errors import not_found, permission_denied
 
 Cell = dict[str, Any]
+CALLER: contextvars.ContextVar[str | None] = contextvars.ContextVar("caller", default=None)
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
 

@@ -157,9 +157,9 @@ def _update_area(
     if height and width:
         result.update(
             updatedRange=format_area(area.sheet, top, top + height, left, left + width),
-            updatedRows=sum(1 for r in values if r),
-            updatedColumns=width,
-            updatedCells=sum(len(r) for r in values),
+            updatedRows=sum(1 for r in values if any(v is not None for v in r)),
+            updatedColumns=len({j for r in values for j, v in enumerate(r) if v is not None}),
+            updatedCells=sum(v is not None for r in values for v in r),
         )
     return written, result
 
