@@ -79,18 +79,21 @@ def summary_table(result: SyncResult) -> Table:
     return table
 
 
+def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
+    """``Sales: ok, 18 cells changed`` or ``Ops: failed: ops.xlsx: not an Excel workbook``."""
+    if run.failed and run.result is None:
+        return f"{run.team}: failed: {run.error}"
+    verb = "would change" if dry_run else "changed"
+    line = f"{run.team}: {run.outcome.value}, {len(run.changes)} cells {verb}"
+    return f"{line}: {run.error}" if run.error else line
+
+
 def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False) -> None:
     if console.is_terminal:
         console.print(summary_table(result))
     else:
         for run in result.runs:
-            note = f" ({run.error})" if run.error else ""
-            console.print(
-                f"{run.team}: {run.outcome.value}, {len(run.changes)} cells "
-                f"{'would change' if dry_run else 'changed'}{note}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            console.print(outcome_line(run, dry_run=dry_run), highlight=False, soft_wrap=True)
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs)

@@ -1,0 +1,160 @@
+"""The CLI through click's CliRunner: exact messages and exit codes, results checked
+through the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from sheets_sync import __version__
+from sheets_sync.cli import cli
+from sheets_sync.sync.lock import RunLock
+from tests.conftest import write_team
+
+AS_OF = ["--as-of", "2026-11-23"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"sheets-sync, version {__version__}"
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("sync", "validate", "rollup", "export", "template", "init", "demo", "config"):
+        assert command in out
+
+
+def test_config_check_ok(workspace: Path) -> None:
+    code, out, _ = run("config", "check", "--config", str(workspace))
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "sheets-sync.yaml: ok: Acme, period 2026-Q4 (2026-10-01 to "
+        "2026-12-31), 1 teams, rollup to company.xlsx"
+    )
+
+
+def test_config_check_invalid_exits_2_without_traceback(tmp_path: Path) -> None:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: missing.xlsx}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("config", "check", "--config", str(cfg))
+    assert code == 2
+    assert err == (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: teams[0].source: file not found (missing.xlsx)\n"
+    )
+
+
+def test_missing_config_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("config", "check", "--config", str(tmp_path / "nope.yaml"))
+    assert code == 2
+    assert "workspace configuration not found" in err and "Traceback" not in err
+
+
+def test_config_from_environment(workspace: Path, monkeypatch: object) -> None:
+    result = CliRunner().invoke(
+        cli, ["config", "check"], env={"SHEETS_SYNC_CONFIG": str(workspace)}
+    )
+    assert result.exit_code == 0
+
+
+def test_validate_reports_findings_and_exits_1(workspace: Path) -> None:
+    code, out, _ = run("validate", "--config", str(workspace), *AS_OF)
+    assert code == 1
+    assert "Sales: error: sales.xlsx!OKRs!J4: target equals start value (30)" in out
+    assert out.splitlines()[-1] == "1 teams: 1 errors, 0 warnings"
+
+
+def test_validate_json(workspace: Path) -> None:
+    code, out, _ = run("validate", "--config", str(workspace), "--json", *AS_OF)
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["ok"] is False
+    team = payload["teams"][0]
+    assert team["team"] == "Sales" and team["errors"] == 1
+    assert team["findings"][0]["cell"] == "J4"
+
+
+def test_validate_clean_team_exits_0(tmp_path: Path, workspace: Path) -> None:
+    write_team(
+        workspace.parent / "teams" / "sales.xlsx",
+        okr_rows=[
+            ["O1", "Grow", "committed", "CO-1", "KR1", "Pipeline", "Ann", "number", 0, 10, 5],
+            [None, None, None, None, "KR2", "Deals", "Bob", "number", 0, 10, 5],
+        ],
+        kpi_rows=[],
+    )
+    code, out, _ = run("validate", "--config", str(workspace), *AS_OF)
+    assert code == 0, out
+
+
+def test_unknown_team_is_a_usage_error(workspace: Path) -> None:
+    code, _, err = run("validate", "--config", str(workspace), "--team", "Nope")
+    assert code == 2
+    assert err == "error: no team named 'Nope' in the workspace (teams: Sales)\n"
+
+
+def test_bad_as_of_is_a_usage_error(workspace: Path) -> None:
+    code, _, err = run("sync", "--config", str(workspace), "--as-of", "23/11/2026")
+    assert code == 2
+    assert "'23/11/2026' is not a date like 2026-11-23" in err
+
+
+def test_sync_writes_back_then_is_idempotent(workspace: Path) -> None:
+    team_file = workspace.parent / "teams" / "sales.xlsx"
+    report = workspace.parent / "run.json"
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF, "--report", str(report))
+    assert code == 0, out
+    sheet = openpyxl.load_workbook(team_file)["OKRs"]
+    headers = [c.value for c in sheet[1]]
+    status = headers.index("Status") + 1
+    assert sheet.cell(2, status).value == "On track"
+    assert sheet.cell(2, status).fill.fgColor.rgb.endswith("C6EFCE")
+    data = json.loads(report.read_text())
+    assert data["teams"][0]["outcome"] == "ok"
+    assert (workspace.parent / "company.xlsx").is_file()
+
+    mtime = team_file.stat().st_mtime_ns
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 0
+    assert team_file.stat().st_mtime_ns == mtime
+    assert "Sales: unchanged, 0 cells changed" in out
+
+
+def test_dry_run_writes_nothing(workspace: Path) -> None:
+    team_file = workspace.parent / "teams" / "sales.xlsx"
+    before = team_file.read_bytes()
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF, "--dry-run")
+    assert code == 0
+    assert "  OKRs!T2: None -> 'On track'" in out
+    assert team_file.read_bytes() == before
+    assert not (workspace.parent / "company.xlsx").exists()
+
+
+def test_failed_team_exits_1_and_others_go_on(workspace: Path) -> None:
+    broken = workspace.parent / "teams" / "ops.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    workspace.write_text(
+        workspace.read_text() + "  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
+    )
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 1
+    assert "Sales: ok" in out
+    assert "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)" in out
+
+
+def test_second_concurrent_run_exits_3(workspace: Path) -> None:
+    with RunLock(workspace.parent / ".sheets-sync"):
+        code, _, err = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 3
+    assert err.startswith("error: ") and "another sheets-sync run holds the workspace lock" in err

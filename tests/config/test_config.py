@@ -1,0 +1,107 @@
+"""Loading the workspace: every problem at once, each with its YAML location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import is_team_workbook, load_workspace
+from sheets_sync.errors import ConfigError
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_workspace(cfg)
+    return info.value.problems or [str(info.value)]
+
+
+def test_loads_the_fixture_workspace(workspace: Path) -> None:
+    ws = load_workspace(workspace)
+    assert ws.company == "Acme"
+    assert ws.period.name == "2026-Q4"
+    assert [t.name for t in ws.teams] == ["Sales"]
+    assert ws.teams[0].display_name == "sales.xlsx"
+    assert ws.rules.green == 0.7
+    assert ws.rollup_path == workspace.parent / "company.xlsx"
+
+
+def test_every_problem_is_reported_with_its_location(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """company: Acme
+period: {name: Q4, start: 2026-12-31, end: 2026-10-01}
+teams:
+  - {name: Sales, source: teams/sales.xlsx}
+  - {name: Ops, source: teams/ops.xlsx, mapping: nope}
+  - {name: Web, sorce: teams/web.xlsx}
+scoring: {green: 2}
+""",
+    )
+    assert found == [
+        "sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)",
+        "sheets-sync.yaml: teams[2].source: required",
+        "sheets-sync.yaml: teams[2].sorce: unknown key (check the spelling; see "
+        "docs/configuration.md)",
+        "sheets-sync.yaml: scoring.green: Input should be less than or equal to 1",
+    ]
+
+
+def test_missing_files_and_mappings(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """company: Acme
+period: {name: Q4, start: 2026-10-01, end: 2026-12-31}
+teams:
+  - {name: Sales, source: teams/sales.xlsx}
+  - {name: Ops, source: "gsheet:"}
+  - {name: Web, source: web.xlsx, mapping: nope}
+rollup: {output: out/company.xlsx}
+""",
+    )
+    assert found[0] == "sheets-sync.yaml: teams[0].source: file not found (teams/sales.xlsx)"
+    assert found[1] == "sheets-sync.yaml: teams[1].source: gsheet: needs a spreadsheet key"
+    assert found[2].startswith("sheets-sync.yaml: teams[2].mapping: mapping 'nope' not found")
+    assert "rollup.output: folder not found" in found[-1]
+
+
+def test_unknown_top_level_key_and_bad_yaml(tmp_path: Path) -> None:
+    assert problems(
+        tmp_path, "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteamz: []\n"
+    ) == ["sheets-sync.yaml: teamz: unknown key (check the spelling; see docs/configuration.md)"]
+    assert problems(tmp_path, "company: [\n")[0].startswith("sheets-sync.yaml: line")
+
+
+def test_glob_skips_lock_and_temp_files(tmp_path: Path, workspace: Path) -> None:
+    teams = workspace.parent / "teams"
+    for name in ("~$sales.xlsx", ".~lock.sales.xlsx#", ".sales.xlsx.sheets-sync-tmp", "notes.txt"):
+        (teams / name).write_bytes(b"x")
+    workspace.write_text(
+        workspace.read_text().split("teams:")[0] + 'teams_glob: "teams/*"\n', encoding="utf-8"
+    )
+    ws = load_workspace(workspace)
+    assert [t.name for t in ws.teams] == ["sales"]
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("sales.xlsx", True),
+        ("macro.xlsm", True),
+        ("~$sales.xlsx", False),
+        (".~lock.sales.xlsx#", False),
+        (".hidden.xlsx", False),
+        ("sales.csv", False),
+    ],
+)
+def test_is_team_workbook(name: str, ok: bool) -> None:
+    assert is_team_workbook(Path(name)) is ok
+
+
+def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
+    found = problems(
+        workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/sales.xlsx}\n"
+    )
+    assert found == ["sheets-sync.yaml: teams[1].name: duplicate team name 'sales'"]

@@ -1,0 +1,102 @@
+"""Shared fixtures: a small standard-layout workspace built in a temp folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+
+OKR_ROWS = [
+    [
+        "O1",
+        "Grow revenue",
+        "committed",
+        "CO-1",
+        "KR1",
+        "Pipeline",
+        "Ann",
+        "number",
+        100,
+        200,
+        150,
+        "k$",
+        1,
+        7,
+    ],
+    [None, None, None, None, "KR2", "Response time", "Bob", "number", 40, 20, 30, "h", 1, "70%"],
+    ["O2", "Delight customers", "aspirational", "CO-1", "KR3", "NPS", "Di", "number", 30, 30, 35],
+    ["O2", None, None, None, "KR4", "Launch portal", "Ed", "milestone", None, None, "done"],
+]
+KPI_ROWS = [
+    [
+        "KPI-1",
+        "Conversion",
+        "Ann",
+        "leading",
+        "monthly",
+        "%",
+        "higher",
+        0.05,
+        None,
+        None,
+        None,
+        0.048,
+        0.04,
+        dt.date(2026, 11, 20),
+    ],
+    [
+        "KPI-2",
+        "First response",
+        "Bob",
+        "lagging",
+        "weekly",
+        "h",
+        "lower",
+        24,
+        None,
+        None,
+        None,
+        30,
+        35,
+        dt.date(2026, 9, 1),
+    ],
+]
+CONFIG = """company: Acme
+period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+company_objectives:
+  - {id: CO-1, title: Grow}
+teams:
+  - {name: Sales, source: teams/sales.xlsx}
+"""
+
+
+def write_team(
+    path: Path, okr_rows: list[list[object]] = OKR_ROWS, kpi_rows: list[list[object]] = KPI_ROWS
+) -> Path:
+    wb = openpyxl.Workbook()
+    okrs = wb.active
+    assert okrs is not None
+    okrs.title = "OKRs"
+    okrs.append([h for _, h in OKR_FIELDS])
+    for row in okr_rows:
+        okrs.append(row)
+    kpis = wb.create_sheet("KPIs")
+    kpis.append([h for _, h in KPI_FIELDS])
+    for row in kpi_rows:
+        kpis.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A one-team workspace; returns the config path."""
+    write_team(tmp_path / "teams" / "sales.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    return cfg

@@ -1,0 +1,162 @@
+"""A team evaluated as a whole: validation errors keep rows out, links feed KRs, lint warns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sheets_sync.domain.models import (
+    KPI,
+    Direction,
+    KeyResult,
+    Objective,
+    ObjectiveType,
+    Origin,
+    Period,
+    Severity,
+    Status,
+    TeamInput,
+)
+from sheets_sync.domain.team import evaluate_team, kpi_index
+
+PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+AS_OF = dt.date(2026, 11, 15)
+CELLS = {
+    "objective_id": "A{r}",
+    "kr_id": "E{r}",
+    "owner": "G{r}",
+    "start": "I{r}",
+    "target": "J{r}",
+    "current": "K{r}",
+    "weight": "M{r}",
+    "due": "O{r}",
+    "kpi_link": "P{r}",
+    "confidence": "N{r}",
+    "id": "A{r}",
+}
+
+
+def origin(row: int, tab: str = "OKRs") -> Origin:
+    return Origin("sales.xlsx", tab, row, {k: v.format(r=row) for k, v in CELLS.items()})
+
+
+def kr(row: int, kr_id: str, **kw: object) -> KeyResult:
+    fields: dict[str, object] = {"start": 0, "target": 100, "current": 50, "owner": "Ann"}
+    fields.update(kw)
+    return KeyResult("O1", kr_id, origin=origin(row), **fields)  # type: ignore[arg-type]
+
+
+def team(
+    krs: list[KeyResult],
+    kpis: list[KPI] = (),
+    objectives: list[Objective] | None = None,
+    name: str = "Sales",
+) -> TeamInput:  # type: ignore[assignment]
+    objectives = objectives or [Objective("O1", "Grow", origin=origin(2))]
+    return TeamInput(name, "sales.xlsx", tuple(objectives), tuple(krs), tuple(kpis))
+
+
+def test_target_equal_to_start_is_an_error_on_the_target_cell() -> None:
+    result = evaluate_team(
+        team([kr(7, "KR1", start=100, target=100), kr(8, "KR2")]), period=PERIOD, as_of=AS_OF
+    )
+    errors = [str(f) for f in result.errors]
+    assert errors == ["sales.xlsx!OKRs!J7: target equals start value (100)"]
+    assert [r.kr.id for r in result.key_results] == ["KR2"]  # the bad row is left out
+
+
+def test_all_zero_weights_is_an_error_on_the_objective() -> None:
+    result = evaluate_team(
+        team([kr(3, "KR1", weight=0), kr(4, "KR2", weight=0)]), period=PERIOD, as_of=AS_OF
+    )
+    assert [f.message for f in result.errors] == [
+        "every key result of objective O1 has weight 0; give at least one a weight above 0"
+    ]
+    assert result.objectives[0].score is None
+    assert result.objectives[0].status is Status.NO_DATA
+
+
+def test_negative_weight_and_unknown_objective() -> None:
+    bad = KeyResult("O9", "KR3", start=0, target=1, current=1, owner="x", origin=origin(5))
+    result = evaluate_team(
+        team([kr(3, "KR1", weight=-1), kr(4, "KR2"), bad]), period=PERIOD, as_of=AS_OF
+    )
+    assert {str(f) for f in result.errors} == {
+        "sales.xlsx!OKRs!M3: weight must be 0 or more, got -1",
+        "sales.xlsx!OKRs!A5: key result KR3 points at unknown objective O9",
+    }
+
+
+def test_duplicate_ids() -> None:
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR1")]), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.errors] == ["sales.xlsx!OKRs!E4: duplicate key result ID KR1"]
+
+
+def test_kr_fed_from_own_and_other_teams_kpi() -> None:
+    cs_kpi = KPI("KPI-2", target=45, actual=41, origin=origin(3, "KPIs"))
+    own_kpi = KPI("KPI-1", target=10, actual=5, origin=origin(2, "KPIs"))
+    sales = team(
+        [
+            kr(3, "KR1", current=None, kpi_link="Customer Success/KPI-2"),
+            kr(4, "KR2", current=None, kpi_link="KPI-1"),
+            kr(5, "KR3", current=40, kpi_link="KPI-1"),
+            kr(6, "KR4", current=None, kpi_link="KPI-9"),
+        ],
+        [own_kpi],
+    )
+    cs = team([], [cs_kpi], name="Customer Success")
+    result = evaluate_team(sales, period=PERIOD, as_of=AS_OF, index=kpi_index([sales, cs]))
+    by_id = {r.kr.id: r for r in result.key_results}
+    assert by_id["KR1"].current == 41 and by_id["KR1"].current_from == "Customer Success/KPI-2"
+    assert by_id["KR2"].current == 5 and by_id["KR2"].current_from == "Sales/KPI-1"
+    assert by_id["KR3"].current == 40 and by_id["KR3"].current_from is None
+    assert by_id["KR4"].status is Status.NO_DATA
+    warnings = {str(f) for f in result.warnings}
+    assert (
+        "sales.xlsx!OKRs!K5: current value (40) differs from KPI Sales/KPI-1 actual (5); "
+        "the sheet's value is used" in warnings
+    )
+    assert "sales.xlsx!OKRs!P6: KPI link KPI-9 names no KPI (looked for Sales/KPI-9)" in warnings
+
+
+def test_lint_warnings() -> None:
+    krs = [kr(3, "KR1", owner=None, due=dt.date(2027, 3, 1))]
+    kpis = [KPI("KPI-1", actual=3, origin=origin(2, "KPIs"))]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert all(f.severity is Severity.WARNING for f in result.findings)
+    assert {str(f) for f in result.findings} == {
+        "sales.xlsx!OKRs!G3: key result KR1 has no owner",
+        "sales.xlsx!OKRs!O3: due date 2027-03-01 is outside the period 2026-Q4 "
+        "(2026-10-01 to 2026-12-31)",
+        "sales.xlsx!OKRs!A2: objective O1 has 1 key result; 2 to 5 keep it focused",
+        "sales.xlsx!KPIs!G2: KPI KPI-1 has no owner",
+        "sales.xlsx!KPIs!J2: KPI KPI-1 has no target, so it cannot be judged",
+    }
+
+
+def test_invalid_range_kpi_is_left_out() -> None:
+    kpi = KPI(
+        "KPI-1",
+        direction=Direction.RANGE,
+        lower=60,
+        upper=40,
+        actual=50,
+        owner="a",
+        origin=origin(2, "KPIs"),
+    )
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR2")], [kpi]), period=PERIOD, as_of=AS_OF)
+    assert result.kpis == ()
+    assert [f.message for f in result.errors] == ["upper bound (40) is below the lower bound (60)"]
+
+
+def test_low_confidence_flagged_and_net_confidence() -> None:
+    krs = [
+        kr(3, "KR1", current=100),
+        kr(4, "KR2", current=0, confidence=0.3),
+        kr(5, "KR3", current=45),
+    ]
+    objectives = [Objective("O1", "Grow", ObjectiveType.COMMITTED, origin=origin(2))]
+    result = evaluate_team(team(krs, objectives=objectives), period=PERIOD, as_of=AS_OF)
+    assert any(f.message == "confidence 30% is below 40%" for f in result.warnings)
+    # KR1 achieved, KR2 off track, KR3 on track: (2 - 1) / 3
+    assert result.net_confidence is not None
+    assert abs(result.net_confidence - 1 / 3) < 1e-9

@@ -1,0 +1,152 @@
+"""Values as people type them: each accepted form, and a clear message for the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sheets_sync.domain.models import Direction
+from sheets_sync.domain.values import (
+    CellValueError,
+    parse_choice,
+    parse_confidence,
+    parse_date,
+    parse_done,
+    parse_number,
+)
+from sheets_sync.grid import CellError
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (45, 45.0),
+        (0.45, 0.45),
+        ("45%", 0.45),
+        ("1,234.5", 1234.5),
+        ("$1,200", 1200.0),
+        ("€ 300", 300.0),
+        ("(300)", -300.0),
+        ("-12.5", -12.5),
+        ("\u22125", -5.0),
+        ("+7", 7.0),
+        ("12.5%", 0.125),
+        ("£99", 99.0),
+        (" 42 ", 42.0),
+        ("n/a", None),
+        ("-", None),
+        ("", None),
+        (None, None),
+        ("N/A", None),
+        ("TBD", None),
+        (".5", 0.5),
+    ],
+)
+def test_numbers(raw: object, expected: float | None) -> None:
+    assert parse_number(raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("€3.5k", "uses a k/M/bn suffix; type the full number instead"),
+        ("2M", "uses a k/M/bn suffix"),
+        ("1,5", "ambiguous (decimal comma?)"),
+        ("twelve", 'expected a number, got "twelve"'),
+        (True, "expected a number, got TRUE"),
+        (dt.date(2026, 1, 1), "expected a number, got a date or time (2026-01-01)"),
+        (CellError("#DIV/0!"), "the cell shows the error #DIV/0!"),
+        (CellError("#REF!"), "the cell shows the error #REF!"),
+        (CellError("#N/A"), "the cell shows the error #N/A"),
+        (float("nan"), "expected a finite number"),
+    ],
+)
+def test_bad_numbers(raw: object, message: str) -> None:
+    with pytest.raises(CellValueError, match=None) as info:
+        parse_number(raw)  # type: ignore[arg-type]
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (dt.date(2026, 12, 31), dt.date(2026, 12, 31)),
+        (dt.datetime(2026, 12, 31, 13, 0), dt.date(2026, 12, 31)),
+        (46387, dt.date(2026, 12, 31)),
+        ("2026-12-31", dt.date(2026, 12, 31)),
+        ("31 Dec 2026", dt.date(2026, 12, 31)),
+        ("n/a", None),
+        (None, None),
+    ],
+)
+def test_dates(raw: object, expected: dt.date | None) -> None:
+    assert parse_date(raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("raw", ["12/31/2026", "next week", True, -3])
+def test_bad_dates(raw: object) -> None:
+    with pytest.raises(CellValueError):
+        parse_date(raw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("yes", 1.0),
+        ("Done", 1.0),
+        ("X", 1.0),
+        ("TRUE", 1.0),
+        (True, 1.0),
+        (1, 1.0),
+        ("no", 0.0),
+        (False, 0.0),
+        (0, 0.0),
+        ("not done", 0.0),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_milestones(raw: object, expected: float | None) -> None:
+    assert parse_done(raw) == expected  # type: ignore[arg-type]
+
+
+def test_milestone_rejects_other_numbers() -> None:
+    with pytest.raises(CellValueError, match="a milestone is done"):
+        parse_done(0.5)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (7, 0.7),
+        (10, 1.0),
+        (0, 0.0),
+        (0.65, 0.65),
+        ("70%", 0.7),
+        (70, 0.7),
+        ("High", 0.9),
+        ("low", 0.3),
+        ("Medium", 0.6),
+        (None, None),
+    ],
+)
+def test_confidence(raw: object, expected: float | None) -> None:
+    assert (
+        parse_confidence(raw) == pytest.approx(expected)
+        if expected is not None
+        else parse_confidence(raw) is None
+    )  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("raw", [150, "very", "120%", -1])
+def test_bad_confidence(raw: object) -> None:
+    with pytest.raises(CellValueError):
+        parse_confidence(raw)  # type: ignore[arg-type]
+
+
+def test_choice_is_forgiving_and_lists_options() -> None:
+    assert parse_choice(" Higher ", Direction) is Direction.HIGHER
+    assert parse_choice(None, Direction, None, Direction.LOWER) is Direction.LOWER
+    with pytest.raises(CellValueError, match='"sideways" is not one of: higher, lower, range'):
+        parse_choice("sideways", Direction)
