@@ -50,10 +50,9 @@ _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
-_CONTENT_COUNT = etree.XPath("count(*[local-name()='c' and *])")
-_ERROR_CELLS = etree.XPath("*[local-name()='c' and @t='e']")
-_ALL_CELLS = etree.XPath("*[local-name()='c']")
-_CELLS_BEFORE = etree.XPath("count(preceding-sibling::*[local-name()='c'])")
+_UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
+_ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
+_WIDE_ROW = 256
 
 
 def _parser() -> etree.XMLParser:
@@ -307,10 +306,8 @@ def _iter_rows(xml: bytes, tag: str, source: str, tab: str) -> Iterable[etree._E
 def _scan_worksheet(xml: bytes, source: str, tab: str) -> _Scan:
     """Extent of cells with content, hidden rows and error cells of one worksheet.
 
-    Compiled XPath (run in C) picks per row only the references of cells that have a
-    child (value, formula, inline string): styled empty cells, 16,384 per row in some
-    files, cost nothing, and no Python object is made per cell. Positions come from the
-    cells' own references, as calamine takes them, so a lying row number cannot hide one.
+    Positions come from the cells' own references, as calamine takes them, so a lying
+    row number cannot hide a far cell. Styled empty cells (no child) are not data.
     """
     scan = _Scan()
     row_no = 0
@@ -320,9 +317,7 @@ def _scan_worksheet(xml: bytes, source: str, tab: str) -> _Scan:
         row_no = int(r) if r and r.isdigit() else row_no + 1
         if row.get("hidden", "").lower() in _TRUE:
             scan.hidden_rows.add(row_no)
-        refs: list[str] = _CONTENT_REFS(row)
-        if len(refs) != int(_CONTENT_COUNT(row)):
-            refs = _positional_refs(row, row_no)
+        refs, errors = _row_cells(row, row_no)
         if not refs:
             continue
         suffix = str(row_no)
@@ -335,25 +330,48 @@ def _scan_worksheet(xml: bytes, source: str, tab: str) -> _Scan:
                 scan.max_row = max(scan.max_row, cell_row)
             scan.max_col = max(scan.max_col, col)
         scan.max_row = max(scan.max_row, row_no)
-        for cell in _ERROR_CELLS(row):
-            value = next((v.text for v in cell if _local(v.tag) == "v"), None)
-            ref = cell.get("r")
-            at = _cell_ref(ref, source, tab) if ref else (row_no, int(_CELLS_BEFORE(cell)) + 1)
-            scan.errors[at] = (value or "#VALUE!").strip()
+        for ref, code in errors:
+            scan.errors[_cell_ref(ref, source, tab)] = code
     return scan
 
 
-def _positional_refs(row: etree._Element, row_no: int) -> list[str]:
-    """References of content cells in a row where some cells omit ``r`` (rare writers)."""
+def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """References of a row's content cells, and (reference, code) of its error cells.
+
+    A Python pass is fastest for ordinary rows; for wide rows (Gnumeric styles all 16,384
+    cells) compiled XPath selects the few content cells in C.
+    """
+    if len(row) > _WIDE_ROW and int(_UNREFERENCED(row)) == 0:
+        errors = [(c.get("r", ""), _error_code(c)) for c in _ERROR_CELLS(row)]
+        return _CONTENT_REFS(row), errors
     refs: list[str] = []
+    errors = []
     col = 0
-    for cell in _ALL_CELLS(row):
+    last_ref: str | None = None
+    for cell in row:
+        tag = cell.tag
+        if not isinstance(tag, str) or not (tag == "c" or tag.endswith("}c")):
+            continue
         ref = cell.get("r")
-        m = _REF.match(ref) if ref else None
-        col = column_index(m.group(1)) if m else col + 1
+        if ref is None:  # positional: one right of the previous cell
+            if last_ref is not None:
+                m = _REF.match(last_ref)
+                col = column_index(m.group(1)) if m else col
+                last_ref = None
+            col += 1
+            ref = a1(row_no, col)
+        else:
+            last_ref = ref
         if len(cell):
-            refs.append(ref if m and ref else a1(row_no, col))
-    return refs
+            refs.append(ref)
+            if cell.get("t") == "e":
+                errors.append((ref, _error_code(cell)))
+    return refs, errors
+
+
+def _error_code(cell: etree._Element) -> str:
+    value = next((v.text for v in cell if _local(v.tag) == "v"), None)
+    return (value or "#VALUE!").strip()
 
 
 def _scan_ods(xml: bytes, source: str) -> dict[str, _Scan]:
