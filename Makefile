@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 ## make run: the nightly job on the bundled example workspace (local Excel, no credentials)
 run: $(STAMP)
-	$(PY) -m sheets_sync config check --config examples/acme/sheets-sync.yaml
+	test -f $(DEMO)/sheets-sync.yaml || $(PY) -m sheets_sync demo $(DEMO)
+	$(PY) -m sheets_sync sync --config $(DEMO)/sheets-sync.yaml
 
 ## make test: the whole test suite (LibreOffice tests skip locally when soffice is missing)
 test: $(STAMP)
