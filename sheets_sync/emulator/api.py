@@ -171,6 +171,12 @@ def _drive_permission_delete(c: Call) -> Result:
     return None
 
 
+@route("GET", r"/v1/projects/-/serviceAccounts/([^/]+)/allowedLocations", "iam.allowedLocations")
+def _allowed_locations(c: Call) -> Result:
+    """google-auth's regional access boundary lookup; answer "no restriction"."""
+    return {"locations": [], "encodedLocations": "0x0"}
+
+
 def spreadsheet_id_of(path: str) -> str | None:
     m = re.match(r"^/(?:v4/spreadsheets|drive/v3/files)/([^/:?]+)", path)
     return unquote(m.group(1)) if m else None

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from google.auth.transport.requests import AuthorizedSession, Request
 from gspread.http_client import HTTPClient
+from gspread.utils import convert_credentials
 from requests import Response
 
 EMULATOR_ENV = "GOOGLE_SHEETS_EMULATOR_HOST"
@@ -24,6 +27,7 @@ GOOGLE_ORIGINS = (
     "https://sheets.googleapis.com",
     "https://www.googleapis.com",
     "https://oauth2.googleapis.com",
+    "https://iamcredentials.googleapis.com",
 )
 
 
@@ -40,11 +44,38 @@ def rewrite_url(url: str, host: str) -> str:
     return url
 
 
+class _RewritingSession(requests.Session):
+    """The session google-auth uses for its own calls (token refresh, and the regional access
+    boundary lookup on iamcredentials.googleapis.com that google-auth >= 2.4x starts in the
+    background), so those never leave the machine either."""
+
+    def __init__(self, host: Callable[[], str | None]) -> None:
+        super().__init__()
+        self._host = host
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        host = self._host()
+        if host and isinstance(url, str):
+            url = rewrite_url(url, host)
+        return super().request(method, url, *args, **kwargs)
+
+
 class EmulatorHTTPClient(HTTPClient):
     """gspread HTTP client that sends Google API calls to the emulator named by the env var
     (or by the class attribute `host`, for tests that run several emulators)."""
 
     host: str | None = None
+
+    def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
+        if session is None:
+            auth = convert_credentials(auth)
+            auth_request = Request(_RewritingSession(self._emulator))
+            session = AuthorizedSession(auth, auth_request=auth_request)
+        super().__init__(auth, session)
+        self.auth = auth
+
+    def _emulator(self) -> str | None:
+        return self.host or emulator_host()
 
     def request(
         self,
@@ -56,7 +87,7 @@ class EmulatorHTTPClient(HTTPClient):
         files: Any = None,
         headers: MutableMapping[str, str] | None = None,
     ) -> Response:
-        host = self.host or emulator_host()
+        host = self._emulator()
         if host:
             endpoint = rewrite_url(endpoint, host)
         response: Response = super().request(

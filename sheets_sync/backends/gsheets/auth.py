@@ -1,0 +1,103 @@
+"""Service-account credentials for the Sheets API, and keeping secrets out of messages.
+
+The key file comes from ``google.credentials`` (relative to the workspace) or else from
+``GOOGLE_APPLICATION_CREDENTIALS``. The scope is spreadsheets only: the tool never needs
+to list or read a user's Drive. With ``GOOGLE_SHEETS_EMULATOR_HOST`` set, the token
+exchange goes to the emulator too (real google-auth, real RS256 JWT, plain HTTP).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from google.oauth2 import service_account
+
+from sheets_sync.backends.gsheets.transport import emulator_host
+from sheets_sync.errors import RemoteError
+
+if TYPE_CHECKING:
+    from sheets_sync.config import Workspace
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
+_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
+        ),
+        "[redacted]",
+    ),
+    (re.compile(r"ya29\.[\w.\-]+"), "[redacted]"),  # Google access tokens (and the emulator's)
+    (re.compile(r"(?i)(bearer\s+)[\w.\-~+/]+=*"), r"\1[redacted]"),
+    (
+        re.compile(
+            r"(?i)((?:assertion|access_token|id_token|refresh_token|private_key)"
+            r"[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+        ),
+        r"\1[redacted]",
+    ),
+    (re.compile(r"eyJ[\w\-]+\.[\w\-]+\.[\w\-]+"), "[redacted]"),  # a signed JWT
+)
+
+
+def redact(text: str) -> str:
+    """Remove private keys, access tokens and JWTs from text bound for a log or a user."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def credentials_file(workspace: Workspace | None) -> Path | None:
+    """The configured key file: workspace setting first, then the standard env variable."""
+    if workspace is not None and workspace.google.credentials:
+        return (workspace.root / workspace.google.credentials).resolve()
+    env = os.environ.get(CREDENTIALS_ENV, "").strip()
+    return Path(env).expanduser().resolve() if env else None
+
+
+def load_info(path: Path) -> dict[str, Any]:
+    """The key file as a dict; errors name the file, never echo its content."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RemoteError(f"Google credentials file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise RemoteError(f"Google credentials file is not readable JSON: {path}") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise RemoteError(
+            f"Google credentials file is not a service-account key: {path} (create a key for "
+            "a service account in the Cloud console and share each sheet with its email)"
+        )
+    return info
+
+
+def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.Credentials:
+    """Credentials scoped to spreadsheets; under the emulator the token goes there too."""
+    info = dict(info)
+    host = emulator_host()
+    if host:
+        info["token_uri"] = f"http://{host}/token"
+    try:
+        factory = service_account.Credentials.from_service_account_info
+        creds: service_account.Credentials = factory(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+    except (ValueError, KeyError, TypeError):
+        raise RemoteError(
+            f"Google credentials are not a valid service-account key ({origin}); "
+            "download a new JSON key"
+        ) from None
+    return creds
+
+
+def load_credentials(workspace: Workspace | None) -> service_account.Credentials:
+    path = credentials_file(workspace)
+    if path is None:
+        raise RemoteError(
+            "no Google credentials: set google.credentials in the workspace YAML or "
+            f"{CREDENTIALS_ENV} to a service-account key file (see docs/google-sheets.md)"
+        )
+    return credentials_from_info(load_info(path), str(path))

@@ -1,0 +1,288 @@
+"""``GoogleSheetsBackend``: one team's Google spreadsheet behind the ``Backend`` protocol.
+
+A changed team costs two API calls and an unchanged team one, whatever its size:
+``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values,
+hidden rows, merges, sheet properties) and ``write`` a single ``batchUpdate``, which Google
+applies all-or-nothing, so a sheet is never left half-written. The mapping's alternative tab
+names ("OKRs", "OKR", "Key results") are matched case-insensitively on our side, which is
+why the read cannot name ranges: a range for a tab that does not exist fails the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.errors import LayoutError
+from sheets_sync.grid import (
+    CellError,
+    CellRange,
+    CellValue,
+    CellWrite,
+    SheetGrid,
+    WorkbookData,
+)
+
+READ_FIELDS = (
+    "spreadsheetId,properties.title,"
+    "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
+    "merges,data(rowMetadata(hiddenByUser,hiddenByFilter),rowData(values(effectiveValue))))"
+)
+VALUE_FIELD = "userEnteredValue"
+FORMAT_FIELDS = ",".join(
+    f"userEnteredFormat.{f}"
+    for f in (
+        "backgroundColor",
+        "textFormat.foregroundColor",
+        "textFormat.bold",
+        "textFormat.italic",
+        "numberFormat",
+    )
+)
+ERROR_CODES = {
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "NULL_VALUE": "#NULL!",
+    "LOADING": "#LOADING",
+    "ERROR": "#ERROR!",
+}
+
+
+@dataclass(frozen=True)
+class SheetMeta:
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+
+
+def cell_value(cell: Mapping[str, Any]) -> CellValue:
+    """An ``effectiveValue`` as a neutral value; whole numbers become ints like Excel's."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    if "numberValue" in value:
+        number = float(value["numberValue"])
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if "stringValue" in value:
+        text = str(value["stringValue"])
+        return text or None
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "errorValue" in value:
+        kind = str(value["errorValue"].get("type", "ERROR"))
+        return CellError(ERROR_CODES.get(kind, "#ERROR!"))
+    return None
+
+
+def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
+    """A sheet of a ``spreadsheets.get`` response as a ``SheetGrid`` anchored at A1."""
+    title = str(sheet["properties"]["title"])
+    rows: list[tuple[CellValue, ...]] = []
+    hidden: set[int] = set()
+    for block in sheet.get("data", []):
+        top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
+        for i, row in enumerate(block.get("rowData", [])):
+            values = [None] * left + [cell_value(c) for c in row.get("values", [])]
+            while values and values[-1] is None:
+                values.pop()
+            while len(rows) <= top + i:
+                rows.append(())
+            rows[top + i] = tuple(values)
+        for i, meta in enumerate(block.get("rowMetadata", [])):
+            if meta.get("hiddenByUser") or meta.get("hiddenByFilter"):
+                hidden.add(top + i + 1)
+    while rows and not rows[-1]:
+        rows.pop()
+    merged = tuple(
+        CellRange(
+            int(m.get("startRowIndex", 0)) + 1,
+            int(m.get("startColumnIndex", 0)) + 1,
+            int(m.get("endRowIndex", 0)),
+            int(m.get("endColumnIndex", 0)),
+        )
+        for m in sheet.get("merges", [])
+    )
+    return SheetGrid(
+        title,
+        tuple(rows),
+        hidden_rows=frozenset(r for r in hidden if r <= len(rows)),
+        merged=merged,
+    )
+
+
+def rgb(hex_colour: str) -> dict[str, float]:
+    """``C6EFCE`` -> Sheets ``Color`` (0..1 channels)."""
+    h = hex_colour.lstrip("#")
+    return {
+        name: round(int(h[i : i + 2], 16) / 255, 6)
+        for name, i in (("red", 0), ("green", 2), ("blue", 4))
+    }
+
+
+def number_format(pattern: str) -> dict[str, str]:
+    if "%" in pattern:
+        kind = "PERCENT"
+    elif any(t in pattern.lower() for t in ("yy", "dd", "mmm")):
+        kind = "DATE_TIME" if any(t in pattern.lower() for t in ("h", "ss")) else "DATE"
+    else:
+        kind = "NUMBER"
+    return {"type": kind, "pattern": pattern}
+
+
+def cell_data(write: CellWrite) -> dict[str, Any]:
+    """The ``CellData`` for one owned cell. Text is always ``stringValue``: a note that
+    starts with ``=`` stays text and is never evaluated as a formula."""
+    data: dict[str, Any] = {}
+    if isinstance(write.value, str) and write.value != "":
+        data["userEnteredValue"] = {"stringValue": write.value}
+    elif isinstance(write.value, int | float) and not isinstance(write.value, bool):
+        data["userEnteredValue"] = {"numberValue": write.value}
+    style = write.style
+    if style is not None:
+        fmt: dict[str, Any] = {}
+        if style.fill:
+            fmt["backgroundColor"] = rgb(style.fill)
+        text: dict[str, Any] = {"bold": style.bold, "italic": style.italic}
+        if style.font_color:
+            text["foregroundColor"] = rgb(style.font_color)
+        fmt["textFormat"] = text
+        if style.number_format:
+            fmt["numberFormat"] = number_format(style.number_format)
+        data["userEnteredFormat"] = fmt
+    return data
+
+
+def update_cells(sheet_id: int, write: CellWrite) -> dict[str, Any]:
+    """One ``updateCells``; with a style the mask names every look field, so a field the
+    style leaves unset (no fill) is cleared rather than left from last night's status."""
+    fields = VALUE_FIELD + ("," + FORMAT_FIELDS if write.style is not None else "")
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": write.row - 1, "columnIndex": write.col - 1},
+            "rows": [{"values": [cell_data(write)]}],
+            "fields": fields,
+        }
+    }
+
+
+class GoogleSheetsBackend:
+    """A team's spreadsheet ``gsheet:<key>``; ``api_calls`` counts this team's HTTP attempts."""
+
+    def __init__(self, client: SheetsClient, key: str, *, display_name: str | None = None):
+        self.client = client
+        self.key = key
+        self._display_name = display_name or f"gsheet:{key}"
+        self._meta: dict[str, SheetMeta] = {}
+        self._lock = threading.Lock()
+        self.api_calls = 0
+
+    @property
+    def display_name(self) -> str:
+        return self._display_name
+
+    def _tally(self) -> None:
+        with self._lock:
+            self.api_calls += 1
+
+    def read(self, tabs: Sequence[str]) -> WorkbookData:
+        """All tab names plus the grids of ``tabs`` (case- and outer-space-insensitive)."""
+        body = self.client.get_spreadsheet(
+            self.key,
+            {"includeGridData": "true", "fields": READ_FIELDS},
+            source=self.display_name,
+            what="read",
+            tally=self._tally,
+        )
+        wanted = {t.strip().casefold() for t in tabs}
+        names: list[str] = []
+        sheets: dict[str, SheetGrid] = {}
+        self._meta = {}
+        for sheet in body.get("sheets", []):
+            props = sheet.get("properties", {})
+            title = str(props.get("title", ""))
+            names.append(title)
+            grid = props.get("gridProperties", {})
+            self._meta[title] = SheetMeta(
+                int(props.get("sheetId", 0)),
+                title,
+                int(grid.get("rowCount", 0)),
+                int(grid.get("columnCount", 0)),
+            )
+            if title.strip().casefold() in wanted:
+                if props.get("sheetType", "GRID") != "GRID":
+                    sheets[title] = SheetGrid(title, ())
+                else:
+                    sheets[title] = grid_from_json(sheet)
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+        return WorkbookData(
+            source=self.display_name,
+            sheet_names=tuple(names),
+            sheets=sheets,
+            version=f"sheets:{digest[:32]}",
+            meta={"format": "gsheet", "key": self.key},
+        )
+
+    def plan(self, writes: Sequence[CellWrite]) -> list[dict[str, Any]]:
+        """The ``batchUpdate`` requests: grid growth first, then one ``updateCells`` a cell."""
+        grow: list[dict[str, Any]] = []
+        cells: list[dict[str, Any]] = []
+        need: dict[str, tuple[int, int]] = {}
+        for w in writes:
+            meta = self._meta.get(w.sheet)
+            if meta is None:
+                raise LayoutError(
+                    f"tab {w.sheet!r} is not in the spreadsheet (renamed or deleted since "
+                    "it was read?)",
+                    source=self.display_name,
+                    tab=w.sheet,
+                )
+            rows, cols = need.get(w.sheet, (meta.rows, meta.cols))
+            need[w.sheet] = (max(rows, w.row), max(cols, w.col))
+            cells.append(update_cells(meta.sheet_id, w))
+        for title, (rows, cols) in need.items():
+            meta = self._meta[title]
+            for dimension, have, want in (("ROWS", meta.rows, rows), ("COLUMNS", meta.cols, cols)):
+                if want > have:
+                    grow.append(
+                        {
+                            "appendDimension": {
+                                "sheetId": meta.sheet_id,
+                                "dimension": dimension,
+                                "length": want - have,
+                            }
+                        }
+                    )
+        return grow + cells
+
+    def write(self, data: WorkbookData, writes: Sequence[CellWrite]) -> None:
+        """Apply every write in one atomic ``batchUpdate``; nothing at all when empty."""
+        if not writes:
+            return
+        if not self._meta:
+            raise ValueError("write() needs read() on this backend first (no sheet metadata)")
+        requests = self.plan(writes)
+        self.client.batch_update(
+            self.key,
+            {"requests": requests},
+            source=self.display_name,
+            what=f"write {len(writes)} cells",
+            tally=self._tally,
+        )
+        for title in {w.sheet for w in writes}:  # the grid grew; keep the cache true
+            meta = self._meta[title]
+            rows = max([meta.rows] + [w.row for w in writes if w.sheet == title])
+            cols = max([meta.cols] + [w.col for w in writes if w.sheet == title])
+            self._meta[title] = SheetMeta(meta.sheet_id, title, rows, cols)
+
+
+__all__ = ["GoogleSheetsBackend", "cell_data", "grid_from_json"]

@@ -1,0 +1,241 @@
+"""A small Sheets API client: gspread's HTTP client plus our retries, rate limit and counts.
+
+gspread's ``HTTPClient`` does authentication (google-auth ``AuthorizedSession``) and raises
+``APIError`` on any non-2xx; everything above that is ours: every attempt waits for the
+shared ``RateLimiter``, retryable failures go through ``call_with_retry``, and failures
+become the ``RemoteError`` family naming the team and the key. The HTTP client is
+injectable (class or instance), exactly as gspread's own ``Client`` takes one.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import requests
+from google.auth import exceptions as auth_exceptions
+from google.auth.transport.requests import Request
+from google.oauth2 import service_account
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from sheets_sync.backends.gsheets.auth import load_credentials, redact
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+from sheets_sync.backends.gsheets.retry import (
+    RETRYABLE_STATUS,
+    RetryableError,
+    RetryPolicy,
+    call_with_retry,
+    parse_retry_after,
+)
+from sheets_sync.backends.gsheets.transport import EmulatorHTTPClient, emulator_host
+from sheets_sync.config import GoogleModel
+from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+
+if TYPE_CHECKING:
+    from sheets_sync.config import Workspace
+
+log = logging.getLogger("sheets_sync.gsheets")
+SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+Tally = Callable[[], None]
+
+
+def policy_for(google: GoogleModel) -> RetryPolicy:
+    return RetryPolicy(max_attempts=google.max_attempts, max_seconds=google.max_retry_seconds)
+
+
+class SheetsClient:
+    """Thread-safe: one instance serves every team of a run (and shares its rate limit)."""
+
+    def __init__(
+        self,
+        http: HTTPClient,
+        *,
+        email: str = "the service account",
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.http = http
+        self.email = email
+        self.policy = policy or RetryPolicy()
+        self.limiter = limiter or RateLimiter(60)
+        self._sleep, self._clock, self._rng = sleep, clock, rng
+        self._lock = threading.Lock()
+        self._token_lock = threading.Lock()
+        self.calls = 0  # HTTP attempts to the API (retries included), all threads
+
+    @classmethod
+    def from_credentials(
+        cls,
+        creds: service_account.Credentials,
+        google: GoogleModel | None = None,
+        *,
+        http_client: type[HTTPClient] | None = None,
+        session: requests.Session | None = None,
+        **kwargs: Any,
+    ) -> SheetsClient:
+        """gspread's construction: ``http_client(auth, session)``; emulator-aware default."""
+        google = google or GoogleModel()
+        if http_client is None:
+            http_client = EmulatorHTTPClient if emulator_host() else HTTPClient
+        http = http_client(creds, session)
+        http.set_timeout(google.timeout_seconds)
+        kwargs.setdefault("policy", policy_for(google))
+        kwargs.setdefault("limiter", RateLimiter(google.requests_per_minute))
+        return cls(http, email=creds.service_account_email, **kwargs)
+
+    # -- the one path every call takes ---------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        source: str,
+        key: str = "",
+        what: str = "Google Sheets request",
+        params: Mapping[str, Any] | None = None,
+        json: Mapping[str, Any] | None = None,
+        tally: Tally | None = None,
+    ) -> Any:
+        """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
+
+        def attempt() -> Any:
+            self._ensure_token(source)
+            self.limiter.acquire()
+            with self._lock:
+                self.calls += 1
+            if tally is not None:
+                tally()
+            try:
+                response = self.http.request(method, url, params=dict(params or {}), json=json)
+            except APIError as exc:
+                raise self._api_error(exc, source, key) from None
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                raise RetryableError(f"network: {type(exc).__name__}") from None
+            except auth_exceptions.TransportError:
+                raise RetryableError("network: token endpoint unreachable") from None
+            except auth_exceptions.RefreshError as exc:
+                raise self._refresh_error(exc, source) from None
+            return response.json() if response.content else {}
+
+        return call_with_retry(
+            attempt,
+            policy=self.policy,
+            what=what,
+            source=source,
+            sleep=self._sleep,
+            clock=self._clock,
+            rng=self._rng,
+        )
+
+    def _ensure_token(self, source: str) -> None:
+        """One token exchange for all threads, not one per thread at start-up."""
+        creds = getattr(self.http, "auth", None)
+        if creds is None or creds.valid:
+            return
+        with self._token_lock:
+            if creds.valid:
+                return
+            try:
+                creds.refresh(Request())
+            except auth_exceptions.RefreshError as exc:
+                raise self._refresh_error(exc, source) from None
+            except auth_exceptions.TransportError:
+                raise RetryableError("network: token endpoint unreachable") from None
+
+    def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
+        reason = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
+        log.debug("token refresh failed for %s: %s", self.email, reason)
+        return RemoteError(
+            f"Google refused the credentials of {self.email} ({reason[:200]})", source=source
+        )
+
+    def _api_error(self, exc: APIError, source: str, key: str) -> Exception:
+        status = exc.response.status_code
+        error = exc.error if isinstance(exc.error, dict) else {}
+        message = redact(str(error.get("message") or exc.response.reason or ""))[:300]
+        where = "" if key and key in source else f" (key {key})" if key else ""
+        if status in RETRYABLE_STATUS:
+            retry_after = parse_retry_after(exc.response.headers.get("Retry-After"))
+            log.info("%s: %s %s, will retry", source, status, error.get("status", ""))
+            return RetryableError(
+                f"{status} {error.get('status', '')} {message}".strip(),
+                status=status,
+                retry_after=retry_after,
+            )
+        if status == 404:
+            return NotFoundError(
+                f"spreadsheet not found or not shared with {self.email}{where}",
+                source=source,
+                status=status,
+            )
+        if status == 403:
+            return PermissionDeniedError(
+                f"not shared with {self.email}{where}: share the sheet with it as an editor",
+                source=source,
+                status=status,
+            )
+        if status == 401:
+            return RemoteError(
+                f"Google rejected the credentials of {self.email} (401)",
+                source=source,
+                status=status,
+            )
+        return RemoteError(
+            f"Google Sheets API error {status}{where}: {message}", source=source, status=status
+        )
+
+    # -- endpoints ------------------------------------------------------------------------
+
+    def get_spreadsheet(self, key: str, params: Mapping[str, Any], **kw: Any) -> Any:
+        return self.request("GET", f"{SHEETS_URL}/{key}", key=key, params=params, **kw)
+
+    def batch_update(self, key: str, body: Mapping[str, Any], **kw: Any) -> Any:
+        return self.request("POST", f"{SHEETS_URL}/{key}:batchUpdate", key=key, json=body, **kw)
+
+    def values_batch_update(self, key: str, body: Mapping[str, Any], **kw: Any) -> Any:
+        url = f"{SHEETS_URL}/{key}/values:batchUpdate"
+        return self.request("POST", url, key=key, json=body, **kw)
+
+    def create_spreadsheet(self, body: Mapping[str, Any], **kw: Any) -> Any:
+        return self.request("POST", SHEETS_URL, json=body, **kw)
+
+
+_clients: dict[tuple[object, ...], SheetsClient] = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(workspace: Workspace) -> SheetsClient:
+    """The run's one client for this workspace: every team's thread shares its rate limit.
+
+    Cached per (workspace file, credentials, settings, emulator host), so the engine may
+    call this once per team.
+    """
+    from sheets_sync.backends.gsheets.auth import credentials_file
+
+    cache_key = (
+        workspace.config_path,
+        credentials_file(workspace),
+        workspace.google,
+        emulator_host(),
+    )
+    with _clients_lock:
+        client = _clients.get(cache_key)
+        if client is None:
+            client = SheetsClient.from_credentials(load_credentials(workspace), workspace.google)
+            _clients[cache_key] = client
+        return client
+
+
+def clear_clients() -> None:
+    """Forget cached clients (tests that restart the emulator; long-lived processes)."""
+    with _clients_lock:
+        _clients.clear()

@@ -1,0 +1,93 @@
+"""Bounded retries for Google API calls: 429, 5xx and timeouts, with full-jitter backoff.
+
+gspread's own ``BackOffHTTPClient`` retries a persistent 429 forever; a nightly job must
+instead give up on one team within a known budget (attempts *and* seconds) and go on with
+the others. ``Retry-After`` wins over the computed delay; a wait that would overrun the
+time budget is not started at all, so a run never sleeps just to fail afterwards.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sheets_sync.errors import RetryExhaustedError
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class RetryableError(Exception):
+    """A failed attempt worth repeating; ``retry_after`` is the server's hint in seconds."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: ``max_attempts`` calls within ``max_seconds`` from the first one."""
+
+    max_attempts: int = 5
+    max_seconds: float = 60.0
+    base_delay: float = 0.5
+    max_delay: float = 16.0
+
+    def backoff(self, retry_number: int, rng: Callable[[], float] = random.random) -> float:
+        """Full jitter: uniform in [0, min(max_delay, base * 2**n)] (AWS architecture blog)."""
+        return float(rng() * min(self.max_delay, self.base_delay * 2.0**retry_number))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (Google sends delta-seconds); None if absent/odd."""
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds)
+
+
+def call_with_retry(
+    attempt: Callable[[], T],
+    *,
+    policy: RetryPolicy,
+    what: str,
+    source: str | None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    rng: Callable[[], float] = random.random,
+) -> T:
+    """Run ``attempt`` until it returns, raises a non-retryable error, or the budget is spent.
+
+    ``attempt`` signals a retryable failure by raising ``RetryableError``; anything else
+    propagates at once. Exhaustion raises ``RetryExhaustedError`` naming ``source``.
+    """
+    started = clock()
+    deadline = started + policy.max_seconds
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return attempt()
+        except RetryableError as exc:
+            last = exc
+        delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)
+        now = clock()
+        if tries >= policy.max_attempts or now + delay > deadline:
+            spent = now - started
+            raise RetryExhaustedError(
+                f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
+                f"{spent:.1f} s (last error: {last.reason}); will retry next run",
+                source=source,
+                status=last.status,
+            ) from None
+        sleep(delay)
