@@ -175,7 +175,7 @@ def _columns(
 
 _OKR_EXAMPLE: tuple[CellValue, ...] = (
     "O0", "Example: customers love our support", "committed", "C1", "O0.1",
-    "Example: raise NPS from 30 to 45", "Jane Doe", "number", 30, 45, 36, "points", 1, "70%",
+    "Example: raise NPS from 30 to 45", "Jane Doe", "number", 30, 45, 36, "points", 1, 7,
     dt.date(2026, 12, 31), "", "Example row: overwrite or delete it", None, None, None, None,
 )  # fmt: skip
 _KPI_EXAMPLE: tuple[CellValue, ...] = (
