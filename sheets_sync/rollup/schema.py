@@ -243,8 +243,7 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.TEXT:
-        text = series.astype(object).where(series.notna(), None)
-        return text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
+        return series.astype("string")  # non-text (an id typed as 7) becomes "7"
     if kind in (Kind.DATE, Kind.DATETIME):
         return pd.to_datetime(series.astype(object), errors="coerce").astype("datetime64[us]")
     if kind is Kind.NUMBER:
