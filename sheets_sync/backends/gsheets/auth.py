@@ -76,6 +76,14 @@ def load_info(path: Path) -> dict[str, Any]:
     return info
 
 
+class _EmulatorCredentials(service_account.Credentials):  # type: ignore[misc]
+    """Never asks iamcredentials.googleapis.com for a regional access boundary: under the
+    emulator no request may leave 127.0.0.1 (google-auth >= 2.4x looks it up by default)."""
+
+    def _is_regional_access_boundary_lookup_required(self) -> bool:
+        return False
+
+
 def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.Credentials:
     """Credentials scoped to spreadsheets; under the emulator the token goes there too."""
     info = dict(info)
@@ -83,7 +91,8 @@ def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.
     if host:
         info["token_uri"] = f"http://{host}/token"
     try:
-        factory = service_account.Credentials.from_service_account_info
+        kind = _EmulatorCredentials if host else service_account.Credentials
+        factory = kind.from_service_account_info
         creds: service_account.Credentials = factory(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, TypeError):
         raise RemoteError(

@@ -38,7 +38,9 @@ FORMAT_FIELDS = ",".join(
     f"userEnteredFormat.{f}"
     for f in (
         "backgroundColor",
+        "backgroundColorStyle",
         "textFormat.foregroundColor",
+        "textFormat.foregroundColorStyle",
         "textFormat.bold",
         "textFormat.italic",
         "numberFormat",
@@ -152,9 +154,11 @@ def cell_data(write: CellWrite) -> dict[str, Any]:
         fmt: dict[str, Any] = {}
         if style.fill:
             fmt["backgroundColor"] = rgb(style.fill)
+            fmt["backgroundColorStyle"] = {"rgbColor": rgb(style.fill)}
         text: dict[str, Any] = {"bold": style.bold, "italic": style.italic}
         if style.font_color:
             text["foregroundColor"] = rgb(style.font_color)
+            text["foregroundColorStyle"] = {"rgbColor": rgb(style.font_color)}
         fmt["textFormat"] = text
         if style.number_format:
             fmt["numberFormat"] = number_format(style.number_format)
@@ -164,7 +168,9 @@ def cell_data(write: CellWrite) -> dict[str, Any]:
 
 def update_cells(sheet_id: int, write: CellWrite) -> dict[str, Any]:
     """One ``updateCells``; with a style the mask names every look field, so a field the
-    style leaves unset (no fill) is cleared rather than left from last night's status."""
+    style leaves unset (no fill) is cleared rather than left from last night's status.
+    Colours are sent as both ``Color`` and ``ColorStyle``: Google prefers the style twin,
+    so clearing only the plain field would leave a themed fill in place."""
     fields = VALUE_FIELD + ("," + FORMAT_FIELDS if write.style is not None else "")
     return {
         "updateCells": {

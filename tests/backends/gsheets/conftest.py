@@ -1,0 +1,104 @@
+"""A live Sheets API emulator on 127.0.0.1 and clients wired to it (real gspread, real
+google-auth token exchange); nothing of ours is mocked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.auth import credentials_from_info
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+from sheets_sync.backends.gsheets.retry import RetryPolicy
+from sheets_sync.backends.gsheets.transport import (
+    EMULATOR_ENV,
+    emulator_http_client,
+    fake_service_account_info,
+)
+from sheets_sync.config import GoogleModel
+from sheets_sync.emulator import Emulator, run_emulator
+
+FAST = RetryPolicy(max_attempts=5, max_seconds=10.0, base_delay=0.01, max_delay=0.05)
+
+
+@pytest.fixture(scope="session")
+def _emulator() -> Iterator[Emulator]:
+    with run_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    monkeypatch.setenv(EMULATOR_ENV, _emulator.host)
+    _emulator.reset()
+    _emulator.faults.retry_after_s = 1
+    _emulator.faults.error_mix = (429, 500, 503)
+    yield _emulator
+    _emulator.reset()
+
+
+@pytest.fixture(scope="session")
+def sa_info(_emulator: Emulator) -> dict[str, Any]:
+    return fake_service_account_info(_emulator.host)
+
+
+MakeClient = Callable[..., SheetsClient]
+
+
+@pytest.fixture
+def make_client(emulator: Emulator, sa_info: dict[str, Any]) -> MakeClient:
+    def make(policy: RetryPolicy = FAST, per_minute: int = 6000, **kw: Any) -> SheetsClient:
+        creds = credentials_from_info(sa_info, "test key")
+        return SheetsClient.from_credentials(
+            creds,
+            GoogleModel(timeout_seconds=10),
+            http_client=emulator_http_client(emulator.host),
+            policy=policy,
+            limiter=RateLimiter(per_minute),
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> SheetsClient:
+    return make_client()
+
+
+@pytest.fixture
+def api_requests(emulator: Emulator) -> Callable[..., list[Any]]:
+    """Logged Sheets/Drive requests (the token exchange is not an API call)."""
+
+    def logged(key: str | None = None) -> list[Any]:
+        return [
+            r
+            for r in emulator.log.requests
+            if r.endpoint != "token" and (key is None or r.spreadsheet_id == key)
+        ]
+
+    return logged
+
+
+@pytest.fixture(autouse=True)
+def _only_localhost(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any name lookup other than 127.0.0.1 fails the test (also from google-auth's
+    background threads, which would swallow an exception): nothing may reach Google."""
+    import socket
+    import time
+
+    real = socket.getaddrinfo
+    escaped: list[Any] = []
+
+    def local_only(host: Any, *args: Any, **kw: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", b"127.0.0.1"):
+            escaped.append(host)
+            raise OSError(f"test tried to reach {host!r}")
+        return real(host, *args, **kw)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+    yield
+    time.sleep(0.01)  # let a background lookup, if any, get as far as the name lookup
+    assert escaped == [], f"requests left 127.0.0.1: {escaped}"

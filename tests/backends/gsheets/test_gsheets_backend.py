@@ -1,0 +1,201 @@
+"""GoogleSheetsBackend against the live emulator: one request per read, one per write."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.emulator import Emulator
+from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
+from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
+from sheets_sync.sync.styles import BAD, GOOD, NOTE, SCORE_FORMAT, with_format
+
+pytestmark = pytest.mark.emulator
+
+OKRS = [
+    ["Objective ID", "Objective", "KR ID", "Target", "Current", "Score", "Status"],
+    ["O1", "Grow", "KR1", 100, 40, None, None],
+    ["O1", "Grow", "KR2", 10, "=1/0", None, None],
+    ["O2", "Keep", "KR3", 5, 5, None, None],
+    ["", "", "", "", True, None, None],
+]
+
+
+def _seed(emulator: Emulator, **kw: Any) -> str:
+    return emulator.create_spreadsheet(
+        "team", {"OKRs": OKRS, "KPIs": [["KPI ID", "Actual"], ["K1", 3.5]], "Notes": [["x"]]}, **kw
+    )
+
+
+def test_read_is_one_request_with_values_errors_hidden_rows_and_merges(
+    emulator: Emulator, client: Any, api_requests: Any
+) -> None:
+    key = _seed(emulator)
+    with emulator.state.lock:
+        sheet = emulator.state.spreadsheets[key].sheets[0]
+        sheet.row_meta[3] = {"hiddenByUser": True}
+        sheet.merges.append(
+            {
+                "sheetId": 0,
+                "startRowIndex": 1,
+                "endRowIndex": 3,
+                "startColumnIndex": 0,
+                "endColumnIndex": 1,
+            }
+        )
+    backend = GoogleSheetsBackend(client, key, display_name=f"gsheet:{key}")
+    data = backend.read(["okrs", " KPIS ", "Key results"])
+
+    assert data.sheet_names == ("OKRs", "KPIs", "Notes")
+    assert set(data.sheets) == {"OKRs", "KPIs"}
+    okrs = data.sheets["OKRs"]
+    assert okrs.rows[0][:3] == ("Objective ID", "Objective", "KR ID")
+    assert okrs.value(2, 4) == 100 and isinstance(okrs.value(2, 4), int)
+    assert okrs.value(3, 5) == CellError("#DIV/0!")
+    assert okrs.value(5, 5) is True
+    assert okrs.value(2, 6) is None
+    assert okrs.hidden_rows == frozenset({4})
+    assert okrs.merged == (CellRange(2, 1, 3, 1),)
+    assert data.sheets["KPIs"].value(2, 2) == 3.5
+    assert data.version.startswith("sheets:")
+    logged = api_requests()
+    assert [r.endpoint for r in logged] == ["spreadsheets.get"]
+    assert backend.api_calls == 1
+    assert "includeGridData=true" in logged[0].path and "fields=" in logged[0].path
+
+
+def test_write_lands_values_colours_formats_in_one_batch_update(
+    emulator: Emulator, client: Any, api_requests: Any
+) -> None:
+    key = _seed(emulator)
+    backend = GoogleSheetsBackend(client, key, display_name="team-a")
+    data = backend.read(["OKRs"])
+    link = '=HYPERLINK("http://evil.example","click")'
+    writes = [
+        CellWrite("OKRs", 2, 6, 0.4, with_format(GOOD, SCORE_FORMAT)),
+        CellWrite("OKRs", 2, 7, "On track", GOOD),
+        CellWrite("OKRs", 3, 7, link, NOTE),
+        CellWrite("OKRs", 4, 7, "Off track", BAD),
+        CellWrite("OKRs", 4, 2, None, None),
+    ]
+    emulator.log.clear()
+    backend.write(data, writes)
+
+    assert [r.endpoint for r in api_requests()] == ["spreadsheets.batchUpdate"]
+    assert backend.api_calls == 2
+    assert emulator.cell(key, "OKRs!F2")["effectiveValue"] == {"numberValue": 0.4}
+    fmt = emulator.cell_format(key, "OKRs!F2")
+    assert fmt["numberFormat"] == {"type": "NUMBER", "pattern": "0.00"}
+    assert fmt["backgroundColor"] == pytest.approx(
+        {"red": 0xC6 / 255, "green": 0xEF / 255, "blue": 0xCE / 255}
+    )
+    assert fmt["textFormat"]["foregroundColor"] == pytest.approx({"green": 0x61 / 255})
+    assert emulator.values(key, "OKRs!G2:G4") == [["On track"], [link], ["Off track"]]
+    cell = emulator.cell(key, "OKRs!G3")
+    assert cell["userEnteredValue"] == {"stringValue": link}  # text, never a formula
+    assert emulator.cell_format(key, "OKRs!G3")["textFormat"]["italic"] is True
+    assert "backgroundColor" not in emulator.cell_format(key, "OKRs!G3")
+    assert emulator.values(key, "OKRs!B4") == []  # cleared
+    assert emulator.values(key, "OKRs!C4") == [["KR3"]]  # untouched neighbour
+
+
+def test_style_none_keeps_the_look_and_restyling_clears_old_fill(
+    emulator: Emulator, client: Any
+) -> None:
+    key = _seed(emulator)
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    backend.write(data, [CellWrite("OKRs", 2, 7, "Off track", BAD)])
+    backend.write(data, [CellWrite("OKRs", 2, 7, "x", None)])
+    assert "backgroundColor" in emulator.cell_format(key, "OKRs!G2")
+    backend.write(data, [CellWrite("OKRs", 2, 7, "note", CellStyle(italic=True))])
+    fmt = emulator.cell_format(key, "OKRs!G2")
+    assert "backgroundColor" not in fmt and fmt["textFormat"]["italic"] is True
+
+
+def test_no_writes_no_request(emulator: Emulator, client: Any, api_requests: Any) -> None:
+    key = _seed(emulator)
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    emulator.log.clear()
+    backend.write(data, [])
+    assert api_requests() == []
+    assert backend.api_calls == 1
+
+
+def test_owned_column_beyond_grid_appends_columns_first(
+    emulator: Emulator, client: Any, api_requests: Any
+) -> None:
+    key = _seed(emulator)
+    with emulator.state.lock:
+        emulator.state.spreadsheets[key].sheets[0].grid["columnCount"] = 7
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    emulator.log.clear()
+    backend.write(data, [CellWrite("OKRs", 1, 9, "Sync notes", NOTE)])
+    (batch,) = api_requests()
+    kinds = [next(iter(r)) for r in batch.body["requests"]]
+    assert kinds == ["appendDimension", "updateCells"]
+    assert batch.body["requests"][0]["appendDimension"]["length"] == 2
+    assert emulator.values(key, "OKRs!I1") == [["Sync notes"]]
+
+
+def test_write_to_unknown_tab_is_a_layout_error(emulator: Emulator, client: Any) -> None:
+    backend = GoogleSheetsBackend(client, _seed(emulator))
+    data = backend.read(["OKRs"])
+    with pytest.raises(LayoutError, match="Gone"):
+        backend.write(data, [CellWrite("Gone", 1, 1, "x")])
+
+
+def test_write_before_read_is_refused(emulator: Emulator, client: Any) -> None:
+    backend = GoogleSheetsBackend(client, _seed(emulator))
+    with pytest.raises(ValueError, match="read"):
+        backend.write(None, [CellWrite("OKRs", 1, 1, "x")])  # type: ignore[arg-type]
+
+
+def test_404_names_the_service_account_and_key(emulator: Emulator, client: Any) -> None:
+    backend = GoogleSheetsBackend(client, "1missingkey", display_name="Sales (gsheet:1missingkey)")
+    with pytest.raises(NotFoundError) as info:
+        backend.read(["OKRs"])
+    text = str(info.value)
+    assert "1missingkey" in text and client.email in text and "not found" in text
+    assert info.value.status == 404 and backend.api_calls == 1  # no retry on 404
+
+
+def test_403_names_the_service_account(emulator: Emulator, client: Any) -> None:
+    key = _seed(emulator, owner="someone@example.com", shared_with=["other@example.com"])
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    with pytest.raises(PermissionDeniedError) as info:
+        backend.read(["OKRs"])
+    assert client.email in str(info.value) and key in str(info.value)
+    assert str(info.value).startswith("Ops: not shared with")
+
+
+def test_secrets_never_reach_messages_or_logs(
+    emulator: Emulator, make_client: Any, sa_info: dict[str, Any], caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    key = _seed(emulator, owner="x@example.com", shared_with=[])
+    client = make_client()
+    with pytest.raises(PermissionDeniedError) as denied:
+        GoogleSheetsBackend(client, key).read(["OKRs"])
+    token = client.http.auth.token
+    assert token and token.startswith("ya29.")
+    # A token endpoint that refuses: google-auth's error carries the response body.
+    from sheets_sync.backends.gsheets.auth import credentials_from_info
+    from sheets_sync.backends.gsheets.client import SheetsClient
+    from sheets_sync.backends.gsheets.transport import emulator_http_client
+
+    bad = dict(sa_info, token_uri=f"http://{emulator.host}/v4/spreadsheets/nope")
+    creds = credentials_from_info(bad, "bad key")
+    broken = SheetsClient.from_credentials(creds, http_client=emulator_http_client(emulator.host))
+    with pytest.raises(RemoteError) as refused:
+        GoogleSheetsBackend(broken, key).read(["OKRs"])
+    key_body = sa_info["private_key"].splitlines()[1]
+    for text in (str(denied.value), str(refused.value), caplog.text):
+        assert token not in text and "ya29." not in text
+        assert "PRIVATE KEY" not in text and key_body not in text
+        assert "eyJ" not in text  # no JWT assertion either
