@@ -39,6 +39,7 @@ class SyncOptions:
     dry_run: bool = False
     write_back: bool = True
     rollup: bool = True
+    shard: tuple[int, int] | None = None  # (k, n): this run handles the k-th of n shares
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,21 @@ class Sync:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
 
+    def linked_teams(
+        self, inputs: Sequence[TeamInput], specs: Sequence[TeamSpec]
+    ) -> list[TeamInput]:
+        """Teams outside this run whose KPIs feed its KRs: read (never written) so a
+        ``--team`` or ``--shard`` run scores exactly like a full run."""
+        have = {s.name.casefold() for s in specs}
+        wanted = {
+            kr.kpi_link.split("/", 1)[0].strip().casefold()
+            for t in inputs
+            for kr in t.key_results
+            if kr.kpi_link and "/" in kr.kpi_link
+        }
+        extra = [t for t in self.workspace.teams if t.name.casefold() in wanted - have]
+        return [r.team_input for r in self.read_all(extra) if r.team_input is not None]
+
     def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         started = time.perf_counter()
         ws = self.workspace
@@ -134,8 +150,14 @@ class Sync:
             ws.company_objectives,
             ws.rules,
         )
-        reads = self.read_all(self.selected(options.teams))
-        index = kpi_index([r.team_input for r in reads if r.team_input is not None])
+        specs = self.selected(options.teams)
+        if options.shard is not None:
+            from sheets_sync.ops.shard import select
+
+            specs = select(specs, *options.shard)
+        reads = self.read_all(specs)
+        inputs = [r.team_input for r in reads if r.team_input is not None]
+        index = kpi_index(inputs + self.linked_teams(inputs, specs))
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
         runs = []
         for state in reads:

@@ -1,0 +1,180 @@
+"""The engine over real workbooks: what users must be able to trust, night after night."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.config import TeamSpec, Workspace, load_workspace
+from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+
+AS_OF = dt.date(2026, 11, 23)
+OPTIONS = SyncOptions(as_of=AS_OF, rollup=False)
+
+
+def sync(cfg: Path, **kw: object) -> list:  # type: ignore[type-arg]
+    options = SyncOptions(as_of=AS_OF, rollup=False, **kw)  # type: ignore[arg-type]
+    return list(Sync(load_workspace(cfg)).run(options).runs)
+
+
+def write_formula_team(path: Path) -> None:
+    """Current of KR1 is a formula over another tab, with its cached value (as Excel saves)."""
+    wb = xlsxwriter.Workbook(str(path))
+    okrs = wb.add_worksheet("OKRs")
+    for col, (_, header) in enumerate(OKR_FIELDS[:17]):
+        okrs.write(0, col, header)
+    okrs.write_row(1, 0, ["O1", "Grow", "committed", "", "KR1", "Deals", "Ann", "number", 0, 10])
+    okrs.write_formula(1, 10, "=Data!A1*2", None, 6)
+    okrs.write_row(2, 0, ["O1", "Grow", "committed", "", "KR2", "Leads", "Bob", "number", 0, 10, 5])
+    data = wb.add_worksheet("Data")
+    data.write(0, 0, 3)
+    kpis = wb.add_worksheet("KPIs")
+    for col, (_, header) in enumerate(KPI_FIELDS[:15]):
+        kpis.write(0, col, header)
+    wb.close()
+
+
+@pytest.fixture
+def formula_ws(tmp_path: Path) -> Path:
+    (tmp_path / "teams").mkdir()
+    write_formula_team(tmp_path / "teams" / "sales.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_formula_current_still_reads_on_the_next_night(formula_ws: Path) -> None:
+    team = formula_ws.parent / "teams" / "sales.xlsx"
+    first = sync(formula_ws)
+    assert first[0].outcome is Outcome.OK
+    kr1 = next(r for r in first[0].result.key_results if r.kr.id == "KR1")
+    assert kr1.current == 6 and kr1.score == pytest.approx(0.6)
+    # the formula and its cached value are intact after our write
+    sheet = openpyxl.load_workbook(team)["OKRs"]
+    assert sheet["K2"].value == "=Data!A1*2"
+    assert openpyxl.load_workbook(team, data_only=True)["OKRs"]["K2"].value == 6
+    second = sync(formula_ws)
+    assert second[0].outcome is Outcome.UNCHANGED
+    kr1 = next(r for r in second[0].result.key_results if r.kr.id == "KR1")
+    assert kr1.current == 6  # a openpyxl load+save would have made this None
+
+
+def test_owned_columns_missing_from_the_layout_are_added(formula_ws: Path) -> None:
+    team = formula_ws.parent / "teams" / "sales.xlsx"
+    sync(formula_ws)
+    rows = CalamineWorkbook.from_path(str(team)).get_sheet_by_name("OKRs").to_python()
+    assert rows[0][17:21] == ["Score", "Expected", "Status", "Sync notes"]
+    assert rows[1][17] == pytest.approx(0.6) and rows[1][19] == "On track"
+    kpi_headers = CalamineWorkbook.from_path(str(team)).get_sheet_by_name("KPIs").to_python()[0]
+    assert kpi_headers[15:19] == ["Status", "Variance", "Trend", "Sync notes"]
+
+
+def test_only_the_owned_sheet_parts_change(formula_ws: Path) -> None:
+    team = formula_ws.parent / "teams" / "sales.xlsx"
+    with zipfile.ZipFile(team) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    sync(formula_ws)
+    with zipfile.ZipFile(team) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert before.keys() == after.keys()
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/styles.xml"}
+
+
+def test_file_changed_between_read_and_write_is_not_overwritten(workspace: Path) -> None:
+    ws = load_workspace(workspace)
+    team_file = workspace.parent / "teams" / "sales.xlsx"
+
+    class Meddling(ExcelBackend):
+        def write(self, data: WorkbookData, writes: list[CellWrite]) -> None:  # type: ignore[override]
+            wb = openpyxl.load_workbook(team_file)
+            wb["OKRs"]["Q2"] = "edited by a person meanwhile"
+            wb.save(team_file)
+            super().write(data, writes)
+
+    def factory(spec: TeamSpec, workspace: Workspace) -> ExcelBackend:
+        assert spec.path is not None
+        return Meddling(spec.path, display_name=spec.display_name)
+
+    runs = Sync(ws, factory=factory).run(OPTIONS).runs
+    assert runs[0].outcome is Outcome.CONFLICTED
+    assert "changed" in (runs[0].error or "")
+    assert openpyxl.load_workbook(team_file)["OKRs"]["Q2"].value == "edited by a person meanwhile"
+    assert runs[0].result is not None  # still scored, so the rollup has it
+
+
+def test_file_open_in_excel_is_read_but_not_written(workspace: Path) -> None:
+    team_file = workspace.parent / "teams" / "sales.xlsx"
+    owner = b"\x05Alice" + b" " * 48
+    (team_file.parent / "~$sales.xlsx").write_bytes(owner + b"\x00" * 100)
+    before = team_file.read_bytes()
+    runs = sync(workspace)
+    assert runs[0].outcome is Outcome.SKIPPED_LOCKED
+    assert "Alice" in (runs[0].error or "")
+    assert runs[0].result is not None and runs[0].result.key_results
+    assert team_file.read_bytes() == before
+
+
+def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None:
+    from tests.conftest import write_team
+
+    write_team(
+        tmp_path / "teams" / "sales.xlsx",
+        okr_rows=[
+            [
+                "O1",
+                "Grow",
+                "committed",
+                "",
+                "KR1",
+                "NPS",
+                "Ann",
+                "number",
+                30,
+                50,
+                None,
+                None,
+                1,
+                None,
+                None,
+                "Support/KPI-1",
+            ],
+            ["O1", "Grow", "committed", "", "KR2", "Deals", "Ann", "number", 0, 10, 5],
+        ],
+        kpi_rows=[],
+    )
+    write_team(
+        tmp_path / "teams" / "support.xlsx",
+        okr_rows=[],
+        kpi_rows=[
+            ["KPI-1", "NPS", "Cy", "lagging", "monthly", None, "higher", 50, None, None, None, 40]
+        ],
+    )
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
+        "  - {name: Support, source: teams/support.xlsx}\n",
+        encoding="utf-8",
+    )
+    support_before = (tmp_path / "teams" / "support.xlsx").read_bytes()
+    runs = sync(cfg, teams=["Sales"])
+    assert [r.team for r in runs] == ["Sales"]
+    kr1 = next(r for r in runs[0].result.key_results if r.kr.id == "KR1")
+    assert kr1.current == 40 and kr1.current_from == "Support/KPI-1"
+    assert kr1.score == pytest.approx(0.5)
+    assert (tmp_path / "teams" / "support.xlsx").read_bytes() == support_before
