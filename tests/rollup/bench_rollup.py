@@ -85,7 +85,9 @@ def write_openpyxl(rollup: Rollup, path: Path) -> None:
                 for row in ws.iter_rows(min_row=2, min_col=c, max_col=c):
                     row[0].number_format = fmt
         last = openpyxl.utils.get_column_letter(len(spec))
-        ws.add_table(Table(displayName=name.title().replace("_", ""), ref=f"A1:{last}{len(frame) + 1}"))
+        ws.add_table(
+            Table(displayName=name.title().replace("_", ""), ref=f"A1:{last}{len(frame) + 1}")
+        )
         ws.freeze_panes = "B2"
     wb.save(path)
 
