@@ -50,7 +50,8 @@ def decode_assertion(assertion: str) -> dict[str, Any]:
     if float(claims["exp"]) < time.time():
         raise TokenError(
             "invalid_grant",
-            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.",
+            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
+            "timeframe.",
         )
     return claims
 

@@ -110,7 +110,9 @@ def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     grid = sheet.properties.setdefault("gridProperties", {})
     for key in ("rowCount", "columnCount"):
         grid.setdefault(key, before["gridProperties"][key])
-    for key in [k for k, v in grid.items() if v in (0, False) and k not in ("rowCount", "columnCount")]:
+    for key in [
+        k for k, v in grid.items() if v in (0, False) and k not in ("rowCount", "columnCount")
+    ]:
         grid.pop(key)
     for key in ("hidden", "rightToLeft"):
         if sheet.properties.get(key) is False:

@@ -89,7 +89,7 @@ def set_data_validation(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return (
+    return bool(
         a.get("startRowIndex", 0) < b.get("endRowIndex", 0)
         and b.get("startRowIndex", 0) < a.get("endRowIndex", 0)
         and a.get("startColumnIndex", 0) < b.get("endColumnIndex", 0)
@@ -98,7 +98,7 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
-    return (
+    return bool(
         outer["startRowIndex"] <= inner.get("startRowIndex", 0)
         and inner.get("endRowIndex", 0) <= outer["endRowIndex"]
         and outer["startColumnIndex"] <= inner.get("startColumnIndex", 0)

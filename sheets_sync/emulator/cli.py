@@ -13,10 +13,28 @@ from sheets_sync.emulator.server import Emulator
 
 @click.command("emulator")
 @click.option("--port", default=8085, show_default=True, help="Port on 127.0.0.1 (0 = any free).")
-@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="JSON file to load state from and save it to after each change.")
-@click.option("--fail-rate", default=0.0, show_default=True, help="Fraction of API calls failing with 429/500/503.")
-@click.option("--rate-limit", default=None, type=int, help="API requests allowed per sliding minute; 429 beyond.")
-@click.option("--latency-ms", default=0, show_default=True, help="Fixed delay added to every API call.")
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON file to load state from and save it to after each change.",
+)
+@click.option(
+    "--fail-rate",
+    default=0.0,
+    show_default=True,
+    help="Fraction of API calls failing with 429/500/503.",
+)
+@click.option(
+    "--rate-limit",
+    default=None,
+    type=int,
+    help="API requests allowed per sliding minute; 429 beyond.",
+)
+@click.option(
+    "--latency-ms", default=0, show_default=True, help="Fixed delay added to every API call."
+)
 @click.option("--no-auth", is_flag=True, help="Accept requests without a bearer token.")
 @click.option("--verbose", is_flag=True, help="Log every request to stderr.")
 def emulator_command(
@@ -30,8 +48,12 @@ def emulator_command(
 ) -> None:
     """Run a local Google Sheets API v4 emulator (plus OAuth token and Drive v3 basics)."""
     faults = Faults(fail_rate=fail_rate, rate_limit_per_minute=rate_limit, latency_ms=latency_ms)
-    emu = Emulator(port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults)
-    click.echo(f"Sheets API emulator on http://{emu.host}  (export GOOGLE_SHEETS_EMULATOR_HOST={emu.host})")
+    emu = Emulator(
+        port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults
+    )
+    click.echo(
+        f"Sheets API emulator on http://{emu.host}  (export GOOGLE_SHEETS_EMULATOR_HOST={emu.host})"
+    )
     try:
         emu.serve_forever()
     except KeyboardInterrupt:

@@ -81,11 +81,8 @@ def delete_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int
     total = sheet.grid[_count_key(dimension)]
     end = min(end, total)
     if end - start >= total:
-        raise bad_request(
-            "Invalid requests[0].deleteDimension: You can't delete all the rows on the sheet."
-            if axis == 0
-            else "Invalid requests[0].deleteDimension: You can't delete all the columns on the sheet."
-        )
+        what = "rows" if axis == 0 else "columns"
+        raise bad_request(f"You can't delete all the {what} on the sheet.")
     count = end - start
     moved = {}
     for key, cell in sheet.cells.items():

@@ -26,7 +26,9 @@ RESPONSE_SCHEMAS = {
 def sheets_discovery() -> dict[str, Any]:
     import googleapiclient
 
-    path = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "sheets.v4.json"
+    path = (
+        Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "sheets.v4.json"
+    )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
@@ -75,7 +77,9 @@ def validate(value: Any, spec: dict[str, Any], path: str = "$") -> list[str]:
     if kind == "array":
         if not isinstance(value, list):
             return [f"{path}: expected array"]
-        return [e for i, item in enumerate(value) for e in validate(item, spec["items"], f"{path}[{i}]")]
+        return [
+            e for i, item in enumerate(value) for e in validate(item, spec["items"], f"{path}[{i}]")
+        ]
     return _check_scalar(value, spec, path)
 
 

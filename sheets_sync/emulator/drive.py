@@ -83,7 +83,8 @@ def list_files(store: Store, params: Params, email: str | None) -> dict[str, Any
         elif key == "mimeType" and value != SPREADSHEET_MIME:
             books = []
     books.sort(key=lambda b: b.modified_time, reverse=True)
-    data = {"kind": "drive#fileList", "files": [file_json(b) for b in books]}
+    files = [file_json(b) for b in books]
+    data: dict[str, Any] = {"kind": "drive#fileList", "files": files}
     fields = ",".join(params.get("fields", []))
     if fields:
         result: dict[str, Any] = select(data, parse_mask(fields))
@@ -92,7 +93,7 @@ def list_files(store: Store, params: Params, email: str | None) -> dict[str, Any
     return {
         "kind": "drive#fileList",
         "incompleteSearch": False,
-        "files": [{k: v for k, v in f.items() if k in short} for f in data["files"]],
+        "files": [{k: v for k, v in f.items() if k in short} for f in files],
     }
 
 
@@ -180,4 +181,9 @@ def import_csv(store: Store, file_id: str, raw: bytes, email: str | None) -> dic
     book.sheets = [sheet]
     book.named_ranges = []
     recalc(book)
-    return {"kind": "drive#file", "id": book.spreadsheet_id, "title": book.title, "mimeType": SPREADSHEET_MIME}
+    return {
+        "kind": "drive#file",
+        "id": book.spreadsheet_id,
+        "title": book.title,
+        "mimeType": SPREADSHEET_MIME,
+    }

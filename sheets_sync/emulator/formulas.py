@@ -26,7 +26,7 @@ _BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Pow: operator.pow,
 }
 _FUNCS: dict[str, Callable[[list[float]], float]] = {
-    "SUM": lambda xs: math.fsum(xs),
+    "SUM": math.fsum,
     "AVERAGE": lambda xs: math.fsum(xs) / len(xs),
     "MIN": lambda xs: min(xs) if xs else 0.0,
     "MAX": lambda xs: max(xs) if xs else 0.0,
@@ -36,7 +36,7 @@ _FUNCS: dict[str, Callable[[list[float]], float]] = {
 }
 
 
-class Unsupported(Exception):
+class UnsupportedError(Exception):
     """The formula uses something this evaluator does not implement."""
 
 
@@ -68,7 +68,7 @@ class _Evaluator:
     def area(self, ref: str) -> list[float]:
         m = _REF.fullmatch(ref)
         if not m:
-            raise Unsupported(ref)
+            raise UnsupportedError(ref)
         c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
         c1 = _col_index(m.group(3)) if m.group(3) else c0
         r1 = int(m.group(4)) - 1 if m.group(4) else r0
@@ -93,19 +93,19 @@ class _Evaluator:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             func = _FUNCS.get(node.func.id)
             if func is None or node.keywords:
-                raise Unsupported(node.func.id)
+                raise UnsupportedError(node.func.id)
             args: list[float] = []
             for arg in node.args:
                 value = self.eval(arg)
                 args.extend(value if isinstance(value, list) else [value])
             return func(args)
-        raise Unsupported(type(node).__name__)
+        raise UnsupportedError(type(node).__name__)
 
     def scalar(self, node: ast.AST) -> float:
         value = self.eval(node)
         if isinstance(value, list):
             if len(value) > 1:
-                raise Unsupported("range in scalar context")
+                raise UnsupportedError("range in scalar context")
             return value[0] if value else 0.0
         return float(value)
 
@@ -127,7 +127,7 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
         }
         cell["formattedValue"] = "#DIV/0!"
         return
-    except (Unsupported, SyntaxError, ValueError, TypeError, OverflowError):
+    except (UnsupportedError, SyntaxError, ValueError, TypeError, OverflowError):
         cell["effectiveValue"] = {"stringValue": formula}
         cell["formattedValue"] = formula
         return

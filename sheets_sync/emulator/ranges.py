@@ -103,19 +103,19 @@ def grid_limit_error(area: Area) -> ApiError:
 
 def _split_sheet(text: str) -> tuple[str | None, str]:
     if text.startswith("'"):
-        i, title = 1, []
+        i, chars = 1, []
         while i < len(text):
             ch = text[i]
             if ch == "'" and text[i + 1 : i + 2] == "'":
-                title.append("'")
+                chars.append("'")
                 i += 2
                 continue
             if ch == "'":
                 rest = text[i + 1 :]
                 if rest and not rest.startswith("!"):
                     raise bad_request(f"Unable to parse range: {text}")
-                return "".join(title), rest[1:]
-            title.append(ch)
+                return "".join(chars), rest[1:]
+            chars.append(ch)
             i += 1
         raise bad_request(f"Unable to parse range: {text}")
     if "!" in text:

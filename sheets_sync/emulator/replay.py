@@ -1,6 +1,6 @@
 """Replay recorded gspread<->Google cassettes against a fresh emulator and compare answers.
 
-Usage: python -m sheets_sync.emulator.replay [CASSETTE_DIR] [-v]
+Usage: python -m sheets_sync.emulator.replay [CASSETTE_DIR]
 
 Ids Google assigned (spreadsheet, sheet, named/protected range ids) are learnt from aligned
 responses and rewritten in later requests; timestamps are masked. Everything else, status code
@@ -92,9 +92,14 @@ class _Ids:
         elif key in STRING_IDS and isinstance(expected, str) and isinstance(actual, str):
             if expected != actual and expected not in self.strings:
                 self.strings[expected] = actual
-        elif key in INT_IDS and isinstance(expected, int) and isinstance(actual, int):
-            if expected != actual and expected not in self.ints:
-                self.ints[expected] = actual
+        elif (
+            key in INT_IDS
+            and isinstance(expected, int)
+            and isinstance(actual, int)
+            and expected != actual
+            and expected not in self.ints
+        ):
+            self.ints[expected] = actual
 
 
 def _mask(data: Any) -> Any:
@@ -218,8 +223,7 @@ def replay_all(folder: Path) -> list[CassetteResult]:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    verbose = "-v" in args
-    args = [a for a in args if a != "-v"]
+    args = [a for a in args if not a.startswith("-")]
     folder = Path(args[0]) if args else default_cassette_dir()
     if not folder.is_dir():
         print(f"no cassettes at {folder}", file=sys.stderr)
@@ -228,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         mark = "OK  " if r.ok else "DIFF"
         line = f"{mark} {r.name}  {r.identical}/{r.total}"
-        if not r.ok and (verbose or True):
+        if not r.ok:
             line += f"  {r.first_diff}"
         print(line)
     ok = sum(r.ok for r in results)

@@ -20,6 +20,7 @@ from sheets_sync.emulator.faults import Faults, LoggedRequest, RequestLog
 from sheets_sync.emulator.state import CALLER, Store
 
 JSON_TYPE = "application/json; charset=UTF-8"
+_INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 
 
 def _dump(data: Any) -> bytes:
@@ -153,9 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(
                 401,
                 INVALID_AUTH_MESSAGE,
-                headers={
-                    "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-                },
+                headers={"WWW-Authenticate": _INVALID_TOKEN_CHALLENGE},
             )
         return email
 
@@ -169,7 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON payload received. Expected an object.")
-        return _drop_nulls(data)
+        cleaned: dict[str, Any] = _drop_nulls(data)
+        return cleaned
 
 
 class Emulator:

@@ -17,7 +17,9 @@ from sheets_sync.emulator import Emulator
 pytestmark = pytest.mark.emulator
 
 
-def test_token_exchange_and_open_by_key(gc: gspread.Client, emulator: Emulator, sa_email: str) -> None:
+def test_token_exchange_and_open_by_key(
+    gc: gspread.Client, emulator: Emulator, sa_email: str
+) -> None:
     key = emulator.create_spreadsheet("OKRs 2026", {"OKRs": [["Objective", "KR"], ["O1", "KR1"]]})
     sh = gc.open_by_key(key)
     assert sh.title == "OKRs 2026"
@@ -36,7 +38,9 @@ def test_update_raw_keeps_strings(gc: gspread.Client, emulator: Emulator) -> Non
     assert ws.get("A2:D2") == [["3", "45%", "2024-01-31", "TRUE"]]
 
 
-def test_batch_update_values_batch_get_and_formatting(gc: gspread.Client, emulator: Emulator) -> None:
+def test_batch_update_values_batch_get_and_formatting(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
     key = emulator.create_spreadsheet("t", {"OKRs": [["a"]], "KPIs": [["b"]]})
     sh = gc.open_by_key(key)
     ws = sh.worksheet("KPIs")
@@ -49,7 +53,23 @@ def test_batch_update_values_batch_get_and_formatting(gc: gspread.Client, emulat
             "requests": [
                 {
                     "updateCells": {
-                        "rows": [{"values": [{"userEnteredValue": {"numberValue": 0.5}, "userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0%"}, "backgroundColor": {"red": 1, "green": 0, "blue": 0}, "textFormat": {"bold": True, "foregroundColor": {"blue": 1}}}}]}],
+                        "rows": [
+                            {
+                                "values": [
+                                    {
+                                        "userEnteredValue": {"numberValue": 0.5},
+                                        "userEnteredFormat": {
+                                            "numberFormat": {"type": "PERCENT", "pattern": "0%"},
+                                            "backgroundColor": {"red": 1, "green": 0, "blue": 0},
+                                            "textFormat": {
+                                                "bold": True,
+                                                "foregroundColor": {"blue": 1},
+                                            },
+                                        },
+                                    }
+                                ]
+                            }
+                        ],
                         "fields": "userEnteredValue,userEnteredFormat",
                         "start": {"sheetId": ws.id, "rowIndex": 1, "columnIndex": 0},
                     }
@@ -117,7 +137,9 @@ def test_env_var_routing(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) ->
 
     info = fake_service_account_info(emulator.host)
     assert info["token_uri"] == f"http://{emulator.host}/token"
-    creds = Credentials.from_service_account_info(info, scopes=["https://www.googleapis.com/auth/spreadsheets"])
+    creds = Credentials.from_service_account_info(
+        info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
     client = gspread.Client(auth=creds, http_client=EmulatorHTTPClient)
     key = emulator.create_spreadsheet("env", {"S": [["v"]]})
     assert client.open_by_key(key).sheet1.acell("A1").value == "v"

@@ -76,7 +76,7 @@ def load_info(path: Path) -> dict[str, Any]:
     return info
 
 
-class _EmulatorCredentials(service_account.Credentials):  # type: ignore[misc]
+class _EmulatorCredentials(service_account.Credentials):
     """Never asks iamcredentials.googleapis.com for a regional access boundary: under the
     emulator no request may leave 127.0.0.1 (google-auth >= 2.4x looks it up by default)."""
 

@@ -53,7 +53,7 @@ class _RewritingSession(requests.Session):
         super().__init__()
         self._host = host
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Response:
         host = self._host()
         if host and isinstance(url, str):
             url = rewrite_url(url, host)
@@ -70,7 +70,7 @@ class EmulatorHTTPClient(HTTPClient):
         if session is None:
             auth = convert_credentials(auth)
             auth_request = Request(_RewritingSession(self._emulator))
-            session = AuthorizedSession(auth, auth_request=auth_request)
+            session = AuthorizedSession(auth, auth_request=auth_request)  # type: ignore[no-untyped-call]
         super().__init__(auth, session)
         self.auth = auth
 

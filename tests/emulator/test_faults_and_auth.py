@@ -1,0 +1,110 @@
+"""Fault injection, quota, request log, token endpoint and 401s."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+import requests
+
+from sheets_sync.emulator import Emulator
+
+pytestmark = pytest.mark.emulator
+
+
+def _get(emulator: Emulator, path: str, token: str | None = None) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.get(emulator.url + path, headers=headers, timeout=5)
+
+
+def test_missing_or_unknown_token_is_401(emulator: Emulator) -> None:
+    key = emulator.create_spreadsheet("t")
+    missing = _get(emulator, f"/v4/spreadsheets/{key}")
+    assert missing.status_code == 401
+    assert missing.json()["error"]["status"] == "UNAUTHENTICATED"
+    assert _get(emulator, f"/v4/spreadsheets/{key}", "bogus").status_code == 401
+
+
+def _jwt(header: dict[str, str], claims: dict[str, object]) -> str:
+    def enc(d: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+
+    return f"{enc(header)}.{enc(claims)}.c2ln"
+
+
+def test_token_endpoint_checks_jwt(emulator: Emulator) -> None:
+    now = int(time.time())
+    claims = {
+        "iss": "a@b.iam.gserviceaccount.com",
+        "scope": "s",
+        "aud": "x",
+        "iat": now,
+        "exp": now + 3600,
+    }
+    grant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    ok = requests.post(
+        emulator.url + "/token",
+        data={"grant_type": grant, "assertion": _jwt({"alg": "RS256"}, claims)},
+        timeout=5,
+    )
+    assert ok.status_code == 200
+    body = ok.json()
+    assert body["expires_in"] == 3600 and body["token_type"] == "Bearer"
+    assert emulator.state.tokens[body["access_token"]] == "a@b.iam.gserviceaccount.com"
+    bad_alg = requests.post(
+        emulator.url + "/token",
+        data={"grant_type": grant, "assertion": _jwt({"alg": "none"}, claims)},
+        timeout=5,
+    )
+    assert bad_alg.status_code == 400 and bad_alg.json()["error"] == "invalid_grant"
+    expired = dict(claims, exp=now - 10)
+    assert (
+        requests.post(
+            emulator.url + "/token",
+            data={"grant_type": grant, "assertion": _jwt({"alg": "RS256"}, expired)},
+            timeout=5,
+        ).status_code
+        == 400
+    )
+
+
+def test_rate_limit_sliding_window(emulator: Emulator) -> None:
+    token = emulator.issue_token()
+    key = emulator.create_spreadsheet("t")
+    emulator.faults.rate_limit_per_minute = 3
+    codes = [_get(emulator, f"/v4/spreadsheets/{key}", token).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    last = _get(emulator, f"/v4/spreadsheets/{key}", token)
+    assert last.headers["Retry-After"] == "1"
+    assert last.json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+
+
+def test_fail_rate_mix_and_latency(emulator: Emulator) -> None:
+    token = emulator.issue_token()
+    key = emulator.create_spreadsheet("t")
+    emulator.faults.fail_rate = 1.0
+    codes = {
+        _get(emulator, f"/v4/spreadsheets/{key}/values/Sheet1", token).status_code
+        for _ in range(30)
+    }
+    assert codes <= {429, 500, 503} and len(codes) >= 2
+    emulator.faults.fail_rate = 0.0
+    emulator.faults.latency_ms = 50
+    start = time.monotonic()
+    assert _get(emulator, f"/v4/spreadsheets/{key}/values/Sheet1", token).status_code == 200
+    assert time.monotonic() - start >= 0.05
+
+
+def test_log_counts_per_endpoint(emulator: Emulator) -> None:
+    token = emulator.issue_token()
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    _get(emulator, f"/v4/spreadsheets/{key}/values:batchGet?ranges=OKRs!A1", token)
+    _get(emulator, f"/v4/spreadsheets/{key}/values:batchGet?ranges=OKRs!A1", token)
+    _get(emulator, f"/v4/spreadsheets/{key}", token)
+    assert emulator.log.counts["values.batchGet"] == 2
+    assert emulator.log.count("spreadsheets.get") == 1
+    assert emulator.log.requests[-1].spreadsheet_id == key
+    emulator.reset()
+    assert emulator.log.count() == 0 and not emulator.state.spreadsheets
