@@ -149,13 +149,19 @@ _KPI_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
     "target": (10, GENERAL, (), "Target for higher/lower KPIs."),
     "lower": (9, GENERAL, (), "Lower bound of a range KPI."),
     "upper": (9, GENERAL, (), "Upper bound of a range KPI."),
-    "amber_threshold": (11, GENERAL, (), "Tolerance: how far from target is still amber."),
+    "amber_threshold": (
+        11,
+        GENERAL,
+        (),
+        "Worst value still amber (target 45, amber 40); range KPI: how far outside "
+        "is still amber. Blank = 10% of the target.",
+    ),
     "actual": (10, GENERAL, (), "Latest value."),
     "previous": (10, GENERAL, (), "Value of the previous period (for the trend)."),
     "as_of": (12, DATE, (), "Date of the latest value."),
     "comment": (30, TEXT, (), "Anything else. Rows whose comment starts with Example are skipped."),
     "status": (11, TEXT, (), "Green / Amber / Red / No data / Stale."),
-    "variance": (10, GENERAL, (), "Actual minus target (positive = better)."),
+    "variance": (10, GENERAL, (), "Actual minus target; range KPI: how far outside the range."),
     "trend": (11, TEXT, (), "Improving / Worsening / Flat against Previous."),
     "sync_notes": (40, TEXT, (), "Why the row could not be judged, and other remarks."),
 }
@@ -180,7 +186,7 @@ _OKR_EXAMPLE: tuple[CellValue, ...] = (
 )  # fmt: skip
 _KPI_EXAMPLE: tuple[CellValue, ...] = (
     "KPI-0", "Example: average first response time", "Jane Doe", "leading", "weekly", "h",
-    "lower", 4, None, None, 1, 4.5, 5, dt.date(2026, 11, 20),
+    "lower", 4, None, None, 5, 4.5, 5, dt.date(2026, 11, 20),
     "Example row: overwrite or delete it", None, None, None, None,
 )  # fmt: skip
 

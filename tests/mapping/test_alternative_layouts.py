@@ -1,0 +1,104 @@
+"""The objective-blocks and flat-tracker mappings read their sample workbooks end to end.
+
+Scores are hand-computed from tests/data/make_samples.py; as of 2026-11-23 in 2026-Q4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.models import KPIStatus, ObjectiveType, Period, TeamResult, Trend
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.mapping.extract import Extract, extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import builtin_mappings, load_mapping
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+AS_OF = dt.date(2026, 11, 23)
+
+
+def _run(sample: str, team: str) -> tuple[Extract, TeamResult]:
+    mapping = load_mapping(sample)
+    tabs = list(mapping.okrs.sheet) + (list(mapping.kpis.sheet) if mapping.kpis else [])
+    ex = extract(read_workbook(DATA / f"{sample}.xlsx", tabs=tabs), mapping)
+    result = evaluate_team(build_team_input(team, ex), period=PERIOD, as_of=AS_OF)
+    return ex, result
+
+
+def _scores(result: TeamResult) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for o in result.objectives:
+        out[o.objective.id] = o.score
+        out.update({k.kr.id: k.score for k in o.key_results})
+    return out
+
+
+def test_mappings_are_builtin() -> None:
+    assert {"standard", "objective-blocks", "flat-tracker"} <= set(builtin_mappings())
+
+
+def test_objective_blocks_sample() -> None:
+    ex, result = _run("objective-blocks", "Marketing")
+    assert result.findings == ()
+    assert ex.okrs.layout.header_row == 4  # two title rows and a blank row above
+    kinds = [r.kind for r in ex.okrs.records]
+    assert kinds == ["objective", "kr", "kr", "kr", "objective", "kr", "kr"]
+    objectives = {o.objective.id: o.objective for o in result.objectives}
+    assert objectives["O1"].title == "Build a brand people talk about"
+    assert objectives["O1"].aligns_to == "C2"
+    assert objectives["O2"].type is ObjectiveType.ASPIRATIONAL
+    assert _scores(result) == pytest.approx(
+        {
+            "O1.1": 0.6,  # (22 - 10) / (30 - 10)
+            "O1.2": 0.5,  # ("2.5%" - "2%") / ("3%" - "2%")
+            "O1.3": 1.0,  # milestone "done"
+            "O1": 0.65,  # (0.6 + 2 x 0.5 + 1.0) / 4
+            "O2.1": 0.5,  # ($65 - $80) / ($50 - $80)
+            "O2.2": 1.0,  # at least 5,000: M2 actual 5200
+            "O2": 0.75,
+        }
+    )
+    fed = result.key_results[-1]
+    assert fed.current == 5200 and fed.current_from == "Marketing/M2"
+    # Owned columns found under their own words; Expected is appended after the last one.
+    assert ex.okrs.layout.columns["score"] == 15  # "Progress"
+    assert ex.okrs.layout.missing_owned == ("expected",)
+    kpis = {k.kpi.id: k for k in result.kpis}
+    assert {i: (k.status, k.trend) for i, k in kpis.items()} == {
+        "M1": (KPIStatus.AMBER, Trend.IMPROVING),  # $320 vs 300, amber up to 330; was $350
+        "M2": (KPIStatus.GREEN, Trend.IMPROVING),
+        "M3": (KPIStatus.GREEN, Trend.FLAT),  # 18% inside 15%..25%
+    }
+    assert kpis["M1"].variance == pytest.approx(20)
+
+
+def test_flat_tracker_sample() -> None:
+    ex, result = _run("flat-tracker", "Engineering")
+    assert result.findings == ()  # merged objective cells fill down without warnings
+    assert ex.okrs.layout.header_row == 4
+    assert ex.okrs.layout.missing_owned == ("score", "expected", "status", "sync_notes")
+    assert ex.okrs.layout.column_of("score") == 14  # first column after "Notes"
+    assert ex.okrs.layout.column_of("sync_notes") == 17
+    assert [(o.objective.id, len(o.key_results)) for o in result.objectives] == [
+        ("E1", 3),
+        ("E2", 2),
+    ]
+    assert {kr.kr.objective_id for kr in result.key_results[:3]} == {"E1"}
+    assert result.objectives[1].objective.title == "Make releases boring"
+    assert _scores(result) == pytest.approx(
+        {
+            "E1.1": 0.75,  # (99.8% - 99.5%) / (99.9% - 99.5%)
+            "E1.2": 0.6,  # (560 - 800) / (400 - 800): lower is better
+            "E1.3": 0.3,  # (31 - 40) / (10 - 40)
+            "E1": 0.6,  # (2 x 0.75 + 0.6 + 0.3) / 4
+            "E2.1": 0.75,  # (4 - 1) / (5 - 1)
+            "E2.2": 0.8,  # (12% - 20%) / (10% - 20%)
+            "E2": 0.775,
+        }
+    )
+    assert result.kpis == ()
