@@ -1,0 +1,269 @@
+"""End to end: ``Sync`` over teams that live in Google Sheets (the local emulator).
+
+The workspace, credentials file and spreadsheets are real; only the host differs
+(``GOOGLE_SHEETS_EMULATOR_HOST``). Asserted: owned cells get the right values and colours,
+a changed team costs 2 API calls and an unchanged one 1, injected 429/500s leave every team
+OK/unchanged or cleanly failed (never half-written), and the rollup takes at most 3 calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator, run_emulator
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.styles import KPI_STYLE, STATUS_STYLE
+
+pytestmark = pytest.mark.emulator
+AS_OF = dt.date(2026, 2, 15)
+OKR_HEADERS = [h for _, h in OKR_FIELDS]
+KPI_HEADERS = [h for _, h in KPI_FIELDS]
+OKR_COL = {f: i + 1 for i, (f, _) in enumerate(OKR_FIELDS)}
+KPI_COL = {f: i + 1 for i, (f, _) in enumerate(KPI_FIELDS)}
+
+
+def okr_row(**values: Any) -> list[Any]:
+    return [values.get(f, "") for f, _ in OKR_FIELDS]
+
+
+def kpi_row(**values: Any) -> list[Any]:
+    return [values.get(f, "") for f, _ in KPI_FIELDS]
+
+
+def team_sheets(n: int) -> dict[str, list[list[Any]]]:
+    okrs = [
+        OKR_HEADERS,
+        okr_row(
+            objective_id="O1",
+            objective="Grow revenue",
+            objective_type="committed",
+            kr_id="KR1",
+            key_result="Revenue to 100",
+            owner="Ann",
+            kr_type="number",
+            start=0,
+            target=100,
+            current=10 + 20 * n,
+            weight=1,
+        ),
+        okr_row(
+            objective_id="O1",
+            kr_id="KR2",
+            key_result="Ship v2",
+            kr_type="milestone",
+            target=1,
+            current="done",
+        ),
+        okr_row(
+            objective_id="O2",
+            objective="Happy customers",
+            objective_type="aspirational",
+            kr_id="KR3",
+            key_result="NPS from 30 to 50",
+            start=30,
+            target=50,
+            current=31 + 9 * n,
+            comment='=HYPERLINK("http://x.example","x")',
+        ),
+    ]
+    kpis = [
+        KPI_HEADERS,
+        kpi_row(
+            id="KPI-1",
+            name="NPS",
+            owner="Bo",
+            category="lagging",
+            frequency="monthly",
+            direction="higher",
+            target=40,
+            amber_threshold=5,
+            actual=30 + 6 * n,
+            previous=33,
+            as_of="2026-02-10",
+        ),
+    ]
+    return {"OKRs": okrs, "KPIs": kpis, "Read me": [["notes"]]}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with run_emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    """Emulator host in the environment; any lookup of a non-local host fails the test."""
+    monkeypatch.setenv(EMULATOR_ENV, emulator.host)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    emulator.reset()
+    clear_clients()
+    escaped: list[Any] = []
+    real = socket.getaddrinfo
+
+    def local_only(host: Any, *args: Any, **kw: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost"):
+            escaped.append(host)
+            raise OSError(f"test tried to reach {host!r}")
+        return real(host, *args, **kw)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+    yield emulator
+    emulator.reset()
+    clear_clients()
+    assert escaped == []
+
+
+def workspace(tmp: Path, emu: Emulator, keys: list[str], **google: Any) -> Path:
+    (tmp / "sa.json").write_text(json.dumps(fake_service_account_info(emu.host)))
+    settings = {
+        "credentials": "sa.json",
+        "requests_per_minute": 6000,
+        "concurrency": 4,
+        "max_attempts": 5,
+        "max_retry_seconds": 20,
+        **google,
+    }
+    teams = "\n".join(f"  - {{name: Team{i}, source: 'gsheet:{k}'}}" for i, k in enumerate(keys))
+    cfg = tmp / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n{teams}\n"
+        f"google: {json.dumps(settings)}\n"
+    )
+    return cfg
+
+
+def calls(emu: Emulator, key: str) -> list[str]:
+    return [r.endpoint for r in emu.log.requests if r.spreadsheet_id == key]
+
+
+def fill(emu: Emulator, key: str, a1: str) -> dict[str, Any]:
+    return dict(emu.cell_format(key, a1).get("backgroundColor", {}))
+
+
+def hex_fill(hex_colour: str) -> dict[str, float]:
+    channels = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return {k: v for k, v in zip(("red", "green", "blue"), channels, strict=True) if v}
+
+
+def test_sync_writes_owned_cells_and_second_run_writes_nothing(
+    env: Emulator, tmp_path: Path
+) -> None:
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i), value_input="RAW") for i in range(3)
+    ]
+    sync = Sync(load_workspace(workspace(tmp_path, env, keys)))
+    first = sync.run(SyncOptions(as_of=AS_OF, rollup=False))
+
+    assert [r.outcome for r in first.runs] == [Outcome.OK] * 3, [r.error for r in first.runs]
+    for key, run in zip(keys, first.runs, strict=True):
+        assert calls(env, key) == ["spreadsheets.get", "spreadsheets.batchUpdate"]
+        assert run.api_calls == 2
+        assert run.result is not None
+        for kr in run.result.key_results:
+            row = kr.kr.origin.row
+            status = env.values(key, f"OKRs!{_col(OKR_COL['status'])}{row}")
+            assert status == [[kr.status.value]]
+            assert fill(env, key, f"OKRs!{_col(OKR_COL['status'])}{row}") == pytest.approx(
+                hex_fill(STATUS_STYLE[kr.status].fill or "")
+            )
+            score = env.cell(key, f"OKRs!{_col(OKR_COL['score'])}{row}")
+            assert score["effectiveValue"]["numberValue"] == pytest.approx(kr.score, abs=1e-6)
+            assert score["userEnteredFormat"]["numberFormat"]["pattern"] == "0.00"
+        (kpi,) = run.result.kpis
+        cell = f"KPIs!{_col(KPI_COL['status'])}2"
+        assert env.values(key, cell) == [[kpi.status.value]]
+        assert fill(env, key, cell) == pytest.approx(hex_fill(KPI_STYLE[kpi.status].fill or ""))
+        comment = env.cell(key, f"OKRs!{_col(OKR_COL['comment'])}4")
+        assert comment["userEnteredValue"] == {"stringValue": '=HYPERLINK("http://x.example","x")'}
+
+    env.log.clear()
+    second = Sync(load_workspace(tmp_path / "sheets-sync.yaml")).run(
+        SyncOptions(as_of=AS_OF, rollup=False)
+    )
+    assert [r.outcome for r in second.runs] == [Outcome.UNCHANGED] * 3
+    for key, run in zip(keys, second.runs, strict=True):
+        assert calls(env, key) == ["spreadsheets.get"]
+        assert run.api_calls == 1
+
+
+def _col(n: int) -> str:
+    from sheets_sync.grid import column_letter
+
+    return column_letter(n)
+
+
+def test_injected_faults_leave_every_team_ok_or_cleanly_failed(
+    env: Emulator, tmp_path: Path
+) -> None:
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i % 3), value_input="RAW") for i in range(8)
+    ]
+    cfg = workspace(tmp_path, env, keys, max_attempts=3, max_retry_seconds=5)
+    env.faults._rng.seed(11)
+    env.faults.retry_after_s = 0
+    env.faults.fail_rate = 0.3
+    started = time.monotonic()
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert time.monotonic() - started < 20
+    env.faults.fail_rate = 0.0
+    injected = [r for r in env.log.requests if r.status in (429, 500, 503)]
+    assert injected, "the faults did not fire"
+    outcomes = {r.outcome for r in result.runs}
+    assert outcomes <= {Outcome.OK, Outcome.FAILED}
+    status_col = _col(OKR_COL["status"])
+    for key, run in zip(keys, result.runs, strict=True):
+        written = env.values(key, f"OKRs!{status_col}2:{status_col}4")
+        kpi = env.values(key, f"KPIs!{_col(KPI_COL['status'])}2")
+        if run.outcome is Outcome.OK:
+            assert len(written) == 3 and all(written) and kpi
+        else:
+            assert "gave up after" in (run.error or "")
+            assert written == [] and kpi == []  # all or nothing: never half-written
+        assert run.api_calls <= 6  # two calls, three attempts each
+    assert sum(r.outcome is Outcome.OK for r in result.runs) >= 4
+    print(f"faults: {len(injected)} injected, outcomes {[r.outcome.value for r in result.runs]}")
+
+
+def test_rollup_to_google_sheet_in_at_most_three_calls(env: Emulator, tmp_path: Path) -> None:
+    pytest.importorskip("sheets_sync.rollup")
+    from sheets_sync import rollup as rollup_pkg
+
+    if not hasattr(rollup_pkg, "build_rollup"):
+        pytest.skip("sheets_sync.rollup.build_rollup is not there yet")
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i), value_input="RAW") for i in range(2)
+    ]
+    out = env.create_spreadsheet("company rollup", {"Sheet1": [["keep me"]]})
+    cfg = workspace(tmp_path, env, keys)
+    cfg.write_text(cfg.read_text() + f"rollup: {{output: 'gsheet:{out}'}}\n")
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert result.rollup_output == f"gsheet:{out}"
+    assert len(calls(env, out)) <= 3, calls(env, out)
+    summary = env.values(out, "Summary!A1:B2")
+    assert summary[0] == ["Company", "Acme"]
+    kr_header = env.values(out, "'Key results'!A1:C1")[0]
+    assert kr_header[0] == "Team"
+    krs = env.values(out, "'Key results'!A2:A100", "UNFORMATTED_VALUE")
+    assert len(krs) == 6  # 3 KRs x 2 teams
+    assert env.values(out, "Sheet1!A1") == [["keep me"]]  # tabs we do not own stay
+    # A second rollup replaces, never appends.
+    env.log.clear()
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert len(calls(env, out)) <= 3
+    assert len(env.values(out, "'Key results'!A2:A100")) == 6
