@@ -1,0 +1,72 @@
+"""CSV (formula-injection safe) and Parquet (typed) exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sheets_sync.rollup import TABLES, Rollup, build_rollup, export_tables
+from sheets_sync.rollup.export import escape_formula
+from sheets_sync.rollup.schema import SCHEMA_VERSION, columns, dtypes
+from tests.rollup.fixtures import context
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1-2", "'+1-2"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_escape_formula(raw: str, safe: str) -> None:
+    assert escape_formula(raw) == safe
+
+
+def test_csv_escapes_text_but_keeps_negative_numbers(rollup: Rollup, tmp_path: Path) -> None:
+    paths = export_tables(rollup, tmp_path, "csv")
+    assert [p.name for p in paths] == [f"{t}.csv" for t in TABLES]
+    with open(tmp_path / "key_results.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == columns("key_results")
+    by_id = {r["KR ID"]: r for r in rows}
+    assert by_id["S-KR1"]["Description"] == "'" + '=HYPERLINK("http://x","y")'
+    assert by_id["O-KR1"]["Description"] == "'-5"
+    assert by_id["S-KR3"]["Description"] == "'+1-2"
+    assert by_id["S-KR4"]["Description"] == "'@SUM(A1)"
+    assert by_id["S-KR1"]["As of"] == "2025-08-15"
+    with open(tmp_path / "kpis.csv", encoding="utf-8-sig", newline="") as handle:
+        kpis = {r["KPI ID"]: r for r in csv.DictReader(handle)}
+    assert float(kpis["NPS"]["Variance"]) == -3.0  # a real negative number: not quoted
+    assert kpis["NPS"]["Variance"].startswith("-")
+
+
+def test_parquet_round_trip_keeps_dtypes(rollup: Rollup, tmp_path: Path) -> None:
+    export_tables(rollup, tmp_path, "parquet")
+    for table, frame in rollup.tables.items():
+        path = tmp_path / f"{table}.parquet"
+        back = pd.read_parquet(path)
+        assert {c: str(t) for c, t in back.dtypes.items()} == dtypes(table)
+        pd.testing.assert_frame_equal(back, frame)
+        meta = pq.read_schema(path).metadata
+        assert meta[b"sheets_sync.schema_version"] == SCHEMA_VERSION.encode()
+
+
+def test_empty_run_exports_typed_empty_files(tmp_path: Path) -> None:
+    export_tables(build_rollup([], context()), tmp_path, "parquet")
+    back = pd.read_parquet(tmp_path / "kpis.parquet")
+    assert back.empty and {c: str(t) for c, t in back.dtypes.items()} == dtypes("kpis")
+
+
+def test_unknown_format_is_refused(rollup: Rollup, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="csv or parquet"):
+        export_tables(rollup, tmp_path, "xlsx")  # type: ignore[arg-type]

@@ -1,0 +1,195 @@
+"""The company workbook as finance and leadership open it (openpyxl, pandas, LibreOffice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
+from sheets_sync.rollup.workbook import SUMMARY_HEADER_ROW
+from tests.rollup.fixtures import HOSTILE, context, runs
+from tests.support.libreoffice import convert, needs_libreoffice
+
+LONG_TABS = {"Objectives": "objectives", "Key results": "key_results", "KPIs": "kpis"}
+
+
+@pytest.fixture(scope="module")
+def book(rollup_xlsx: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(rollup_xlsx)
+
+
+def test_tabs(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == [
+        "Summary",
+        "Charts",
+        "Objectives",
+        "Key results",
+        "KPIs",
+        "Alignment",
+        "Findings",
+        "Data dictionary",
+    ]
+
+
+@pytest.mark.parametrize("tab", [*LONG_TABS, "Findings"])
+def test_long_tabs_are_filtered_frozen_tables(book: openpyxl.Workbook, tab: str) -> None:
+    ws = book[tab]
+    (table,) = ws.tables.values()
+    assert table.ref.startswith("A1:")
+    assert [c.name for c in table.tableColumns] == columns(LONG_TABS.get(tab, "findings"))
+    assert table.autoFilter is not None
+    assert ws.freeze_panes == "B2"
+    assert not ws.merged_cells.ranges
+
+
+@pytest.mark.parametrize("tab", list(LONG_TABS))
+def test_pandas_reads_back_schema_and_values(rollup_xlsx: Path, rollup: Rollup, tab: str) -> None:
+    table = LONG_TABS[tab]
+    back = pd.read_excel(rollup_xlsx, sheet_name=tab, engine="openpyxl")
+    assert list(back.columns) == columns(table)
+    original = rollup.tables[table]
+    for col in TABLES[table]:
+        if col.kind.value == "number":
+            # xlsx has one number type: whole numbers come back int64, never text
+            assert pd.api.types.is_numeric_dtype(back[col.name]), col.name
+            pd.testing.assert_series_equal(
+                back[col.name].astype("float64"), original[col.name], check_names=False
+            )
+        if col.kind.value in ("date", "datetime"):
+            assert str(back[col.name].dtype).startswith("datetime64"), col.name
+
+
+def test_numbers_are_numbers_dates_are_dates(book: openpyxl.Workbook) -> None:
+    ws = book["Key results"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("KR ID")].value == "S-KR1")
+    cell = {h: c for h, c in zip(header, row, strict=True)}
+    assert cell["Score"].data_type == "n" and cell["Score"].number_format == "0.00"
+    assert cell["Progress"].number_format == "0%"
+    assert cell["Target"].value == 200 and cell["Target"].number_format == '"$"#,##0.00'
+    assert isinstance(cell["As of"].value, dt.datetime)
+    assert cell["As of"].number_format == "yyyy-mm-dd"
+    churn = next(r for r in book["KPIs"].iter_rows(min_row=2) if r[6].value == "Churn")
+    kpi_header = [c.value for c in book["KPIs"][1]]
+    assert churn[kpi_header.index("Actual")].number_format == "0.0%"
+
+
+def test_hostile_text_lands_literally(book: openpyxl.Workbook, rollup_xlsx: Path) -> None:
+    texts = {
+        c.value
+        for ws in (book["Key results"], book["Alignment"])
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "s"
+    }
+    assert set(HOSTILE) <= texts
+    with zipfile.ZipFile(rollup_xlsx) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)  # no formula anywhere
+
+
+def test_summary_header_block_and_totals(book: openpyxl.Workbook, rollup: Rollup) -> None:
+    ws = book["Summary"]
+    meta = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 8)}
+    assert meta["Company"] == "Acme" and meta["Period"] == "2025-Q3"
+    assert meta["Schema version"] == SCHEMA_VERSION
+    assert meta["As of"] == dt.datetime(2025, 8, 15)
+    assert isinstance(meta["Generated at"], dt.datetime)
+    header = SUMMARY_HEADER_ROW + 1
+    assert [c.value for c in ws[header]][: len(columns("summary"))] == columns("summary")
+    teams = [ws.cell(header + i, 1).value for i in range(1, 5)]
+    assert teams == ["Sales", "Ops", "Finance", "Company total"]
+    names = columns("summary")
+    total = {n: ws.cell(header + 4, i + 1).value for i, n in enumerate(names)}
+    assert total["Key results"] == 8
+    assert total["Average objective score"] == pytest.approx(rollup.totals.iloc[0, 10])
+    failed = {n: ws.cell(header + 3, i + 1).value for i, n in enumerate(names)}
+    assert failed["Outcome"] == "failed" and failed["Error"] == "file is encrypted"
+    assert failed["Stale data"] is True
+    assert "CompanyObjectives" in ws.tables
+    assert not ws.merged_cells.ranges
+
+
+def test_status_and_score_colours(book: openpyxl.Workbook) -> None:
+    fills = set()
+    for ws in (book["Summary"], book["Key results"], book["KPIs"]):
+        for cf in ws.conditional_formatting:
+            for rule in cf.rules:
+                fills.add(rule.dxf.fill.bgColor.rgb[-6:].upper())
+    assert {"C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"} <= fills
+    formulas = [
+        f for cf in book["Summary"].conditional_formatting for r in cf.rules for f in r.formula
+    ]
+    assert any(">=0.7" in f for f in formulas) and any("<0.4" in f for f in formulas)
+
+
+def test_charts_present(rollup_xlsx: Path) -> None:
+    with zipfile.ZipFile(rollup_xlsx) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3
+    score = next(c for c in charts if "Objective score by team" in c)
+    assert "<c:barChart>" in score and "<c:lineChart>" in score  # bars + band lines
+    mixes = [c for c in charts if "status mix" in c]
+    assert len(mixes) == 2 and all('<c:grouping val="stacked"/>' in c for c in mixes)
+
+
+def test_alignment_outline_levels(book: openpyxl.Workbook) -> None:
+    ws = book["Alignment"]
+    assert ws["A2"].value == "Grow profitably" and ws["A2"].font.b
+    assert ws.row_dimensions[3].outline_level == 1 and ws["A3"].alignment.indent == 2
+    assert ws.row_dimensions[4].outline_level == 2 and ws["A4"].alignment.indent == 4
+
+
+def test_data_dictionary_lists_every_column(book: openpyxl.Workbook) -> None:
+    ws = book["Data dictionary"]
+    assert ws["B1"].value == SCHEMA_VERSION
+    rows = {(r[0], r[2]) for r in ws.iter_rows(min_row=4, values_only=True)}
+    expected = {(t, c.name) for t, spec in TABLES.items() for c in spec}
+    assert rows == expected
+
+
+def test_empty_run_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    write_rollup_xlsx(build_rollup([], context()), path)
+    back = pd.read_excel(path, sheet_name="Key results", engine="openpyxl")
+    assert list(back.columns) == columns("key_results")
+    assert back.dropna(how="all").empty
+
+
+def test_written_atomically_over_old_file(tmp_path: Path, rollup: Rollup) -> None:
+    path = tmp_path / "company.xlsx"
+    path.write_bytes(b"old")
+    write_rollup_xlsx(rollup, path)
+    assert zipfile.is_zipfile(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["company.xlsx"]  # no temp left behind
+
+
+def test_previous_rollup_unreadable_is_not_fatal(tmp_path: Path) -> None:
+    broken = tmp_path / "prev.xlsx"
+    broken.write_bytes(b"not a zip")
+    rollup = build_rollup(runs(finance_fails=True), context(), previous=broken)
+    assert "Finance" in set(rollup.summary["Team"])
+    assert "Finance" not in set(rollup.objectives["Team"])
+
+
+def test_stale_twice_keeps_first_last_successful_read(tmp_path: Path, rollup_xlsx: Path) -> None:
+    """Finance fails again the next night: its rows stay dated from the last good read."""
+    ctx = context(dt.date(2025, 8, 16), dt.datetime(2025, 8, 16, 6, 30))
+    again = build_rollup(runs(finance_fails=True), ctx, previous=rollup_xlsx)
+    fin = again.key_results[again.key_results["Team"] == "Finance"]
+    assert len(fin) == 2 and fin["Stale data"].all()
+    assert set(fin["Last successful read"]) == {pd.Timestamp("2025-08-14 06:30")}
+    summary = again.summary.set_index("Team")
+    assert summary.at["Finance", "Last successful read"] == pd.Timestamp("2025-08-14 06:30")
+
+
+@needs_libreoffice
+def test_libreoffice_converts_to_pdf(rollup_xlsx: Path, tmp_path: Path) -> None:
+    pdf = convert(rollup_xlsx, "pdf", tmp_path, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
