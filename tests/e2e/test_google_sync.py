@@ -254,8 +254,15 @@ def test_rollup_to_google_sheet_in_at_most_three_calls(env: Emulator, tmp_path: 
     cfg.write_text(cfg.read_text() + f"rollup: {{output: 'gsheet:{out}'}}\n")
     result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
     assert result.rollup_output == f"gsheet:{out}"
-    assert len(calls(env, out)) <= 3, calls(env, out)
+    assert calls(env, out) == ["spreadsheets.get", "spreadsheets.batchUpdate"]
     summary = env.values(out, "Summary!A1:B2")
+    table = env.values(out, "Summary!A9:Z11", "UNFORMATTED_VALUE")
+    score = table[0].index("Average objective score")
+    assert [r[0] for r in table[1:]] == ["Team0", "Team1"]
+    assert all(isinstance(r[score], float) for r in table[1:])  # numbers stay numbers
+    as_of = env.cell(out, "Summary!B5")
+    assert as_of["userEnteredValue"]["numberValue"] == 46068  # 2026-02-15 as a serial
+    assert as_of["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
     assert summary[0] == ["Company", "Acme"]
     kr_header = env.values(out, "'Key results'!A1:C1")[0]
     assert kr_header[0] == "Team"

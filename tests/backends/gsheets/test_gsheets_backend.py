@@ -199,3 +199,22 @@ def test_secrets_never_reach_messages_or_logs(
         assert token not in text and "ya29." not in text
         assert "PRIVATE KEY" not in text and key_body not in text
         assert "eyJ" not in text  # no JWT assertion either
+
+
+def test_rollup_cells_are_typed_and_text_is_never_a_formula() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from sheets_sync.backends.gsheets.rollup import cell
+
+    assert cell("=IMPORTRANGE(1)") == {"userEnteredValue": {"stringValue": "=IMPORTRANGE(1)"}}
+    assert cell(0.5, "0.00")["userEnteredValue"] == {"numberValue": 0.5}
+    assert cell(0.5, "0.00")["userEnteredFormat"]["numberFormat"]["pattern"] == "0.00"
+    assert cell(True) == {"userEnteredValue": {"boolValue": True}}
+    for missing in (None, pd.NA, pd.NaT, float("nan")):
+        assert cell(missing) == {}
+    moment = cell(pd.Timestamp("2026-02-15 12:00"))
+    assert moment["userEnteredValue"] == {"numberValue": 46068.5}
+    assert moment["userEnteredFormat"]["numberFormat"]["type"] == "DATE_TIME"
+    assert cell(dt.date(1899, 12, 31))["userEnteredValue"] == {"numberValue": 1.0}

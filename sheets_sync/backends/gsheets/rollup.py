@@ -1,0 +1,219 @@
+"""The company rollup into a Google spreadsheet (``rollup.output: gsheet:<key>``).
+
+Two API calls whatever the number of teams: ``spreadsheets.get`` for the tab ids and sizes,
+then one ``batchUpdate`` that adds missing tabs (with ids we choose, so the same batch can
+fill them), resizes each of our tabs to its data and rewrites every cell. Google applies a
+batch all-or-nothing, so finance's ``IMPORTRANGE`` never sees a half-written rollup. Values
+are typed cells (numbers as numbers, dates as serials with a date format, text as
+``stringValue`` so nothing is ever parsed as a formula); tabs we do not own are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import secrets
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sheets_sync.backends.gsheets.backend import number_format, rgb
+from sheets_sync.backends.gsheets.client import client_for
+from sheets_sync.config import GSHEET_PREFIX
+
+if TYPE_CHECKING:
+    from sheets_sync.backends.gsheets.client import SheetsClient
+    from sheets_sync.config import Workspace
+    from sheets_sync.rollup import Rollup
+    from sheets_sync.rollup.schema import Column
+
+META_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+EPOCH = dt.datetime(1899, 12, 30)
+HEADER_FORMAT = {
+    "backgroundColor": rgb("DDEBF7"),
+    "backgroundColorStyle": {"rgbColor": rgb("DDEBF7")},
+    "textFormat": {"bold": True},
+}
+BOLD = {"textFormat": {"bold": True}}
+KIND_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "count": "0"}
+
+Cell = dict[str, Any]
+Row = list[Cell]
+
+
+def serial(moment: dt.date) -> float:
+    """Days since 1899-12-30, the epoch Sheets and Excel share."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return (moment.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
+
+
+def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = None) -> Cell:
+    """A typed ``CellData``; a missing value (None, NA, NaN, NaT) is an empty cell."""
+    out: Cell = {}
+    if value is None or value is pd.NA or value is pd.NaT:
+        pass
+    elif isinstance(value, bool) or type(value).__name__ == "bool_":
+        out["userEnteredValue"] = {"boolValue": bool(value)}
+    elif isinstance(value, dt.date):
+        out["userEnteredValue"] = {"numberValue": serial(value)}
+        fmt = fmt or KIND_FORMATS["datetime" if isinstance(value, dt.datetime) else "date"]
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isfinite(number):
+            out["userEnteredValue"] = {"numberValue": number}
+    elif str(value):
+        out["userEnteredValue"] = {"stringValue": str(value)}
+    style = dict(look or {})
+    if fmt and fmt != "General" and "userEnteredValue" in out:
+        style["numberFormat"] = number_format(fmt)
+    if style:
+        out["userEnteredFormat"] = style
+    return out
+
+
+def text_row(*values: object, look: dict[str, Any] | None = None) -> Row:
+    return [cell(v, look=look) for v in values]
+
+
+def table_rows(frame: pd.DataFrame, spec: Sequence[Column]) -> list[Row]:
+    """Header plus one row per record, each column formatted by its schema kind."""
+    formats = [c.excel_format or KIND_FORMATS.get(c.kind.value) for c in spec]
+    rows: list[Row] = [text_row(*(c.name for c in spec), look=HEADER_FORMAT)]
+    names = [c.name for c in spec]
+    data = frame.reindex(columns=names)
+    for record in data.itertuples(index=False, name=None):
+        rows.append([cell(v, f) for v, f in zip(record, formats, strict=True)])
+    return rows
+
+
+def summary_rows(rollup: Rollup) -> list[Row]:
+    """The Excel rollup's Summary layout: run facts, the team table, totals, company OKRs."""
+    from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
+    from sheets_sync.rollup.workbook import SUMMARY_HEADER_ROW
+
+    ctx = rollup.context
+    rows: list[Row] = [
+        [cell("Company", look=BOLD), cell(ctx.company, look=BOLD)],
+        [cell("Period", look=BOLD), cell(ctx.period.name)],
+        [cell("Period start", look=BOLD), cell(ctx.period.start)],
+        [cell("Period end", look=BOLD), cell(ctx.period.end)],
+        [cell("As of", look=BOLD), cell(ctx.as_of)],
+        [cell("Generated at", look=BOLD), cell(ctx.generated_at)],
+        [cell("Schema version", look=BOLD), cell(SCHEMA_VERSION)],
+    ]
+    rows += [[] for _ in range(SUMMARY_HEADER_ROW - len(rows))]
+    spec = TABLES["summary"]
+    rows += table_rows(rollup.summary, spec)
+    totals = table_rows(rollup.totals, spec)[1:]
+    rows += [
+        [{**c, "userEnteredFormat": {**c.get("userEnteredFormat", {}), **BOLD}} for c in r]
+        for r in totals
+    ]
+    rows += [[], [cell("Company objectives", look=BOLD)]]
+    rows += table_rows(rollup.company_objectives, TABLES["company_objectives"])
+    return rows
+
+
+def dictionary_rows() -> list[Row]:
+    from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES
+
+    rows: list[Row] = [[cell("Schema version", look=BOLD), cell(SCHEMA_VERSION)], []]
+    rows.append(
+        text_row(
+            "Table", "Tab", "Column", "Type", "Pandas dtype", "Unit", "Meaning", look=HEADER_FORMAT
+        )
+    )
+    for table, spec in TABLES.items():
+        for c in spec:
+            rows.append(
+                text_row(table, TAB_NAMES[table], c.name, c.kind.value, c.dtype, c.unit, c.meaning)
+            )
+    return rows
+
+
+def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
+    """(tab title, rows, frozen rows) for every tab the rollup owns, in order."""
+    from sheets_sync.rollup.schema import TAB_NAMES, TABLES
+    from sheets_sync.rollup.workbook import SUMMARY_HEADER_ROW
+
+    tabs = [("Summary", summary_rows(rollup), SUMMARY_HEADER_ROW + 1)]
+    for table in ("objectives", "key_results", "kpis", "alignment", "findings"):
+        frame = rollup.tables.get(table)
+        if frame is not None:
+            tabs.append((TAB_NAMES[table], table_rows(frame, TABLES[table]), 1))
+    tabs.append(("Data dictionary", dictionary_rows(), 3))
+    return tabs
+
+
+def rollup_requests(
+    tabs: Sequence[tuple[str, list[Row], int]], existing: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The one batch: add or resize each tab to fit its rows exactly, then write every cell."""
+    used = set(existing.values())
+    requests: list[dict[str, Any]] = []
+    for title, rows, frozen in tabs:
+        height = len(rows) + 1  # a spare row keeps the frozen header valid on an empty table
+        width = max(1, max((len(r) for r in rows), default=1))
+        grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen}
+        sheet_id = existing.get(title)
+        if sheet_id is None:
+            sheet_id = secrets.randbelow(2_000_000_000) + 1
+            while sheet_id in used:
+                sheet_id = secrets.randbelow(2_000_000_000) + 1
+            used.add(sheet_id)
+            props = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
+            requests.append({"addSheet": {"properties": props}})
+        else:
+            requests.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
+                        "fields": "gridProperties(rowCount,columnCount,frozenRowCount)",
+                    }
+                }
+            )
+        requests.append(
+            {
+                "updateCells": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": 0,
+                        "endRowIndex": height,
+                        "startColumnIndex": 0,
+                        "endColumnIndex": width,
+                    },
+                    "rows": [{"values": r} for r in rows],
+                    "fields": "userEnteredValue,userEnteredFormat",
+                }
+            }
+        )
+    return requests
+
+
+def write_rollup_gsheet(
+    rollup: Rollup, workspace: Workspace, client: SheetsClient | None = None
+) -> int:
+    """Publish ``rollup`` to ``workspace.rollup_output``; returns the API calls it took."""
+    client = client or client_for(workspace)
+    source = workspace.rollup_output
+    key = source[len(GSHEET_PREFIX) :]
+    spent = [0]
+
+    def tally() -> None:
+        spent[0] += 1
+
+    meta = client.get_spreadsheet(
+        key, {"fields": META_FIELDS}, source=source, what="rollup: read tabs", tally=tally
+    )
+    existing = {
+        str(s["properties"]["title"]): int(s["properties"].get("sheetId", 0))
+        for s in meta.get("sheets", [])
+    }
+    requests = rollup_requests(rollup_tabs(rollup), existing)
+    client.batch_update(
+        key, {"requests": requests}, source=source, what="rollup: write", tally=tally
+    )
+    return spent[0]
