@@ -1,0 +1,155 @@
+"""``sheets-sync init``: a commented ``sheets-sync.yaml`` plus a template copy per team.
+
+The config is written as text, not dumped from a dict, so every key carries a comment
+explaining it; ``load_workspace`` accepts the result as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from sheets_sync.config import DEFAULT_CONFIG
+from sheets_sync.domain.models import CompanyObjective, Period
+from sheets_sync.errors import ConfigError
+from sheets_sync.template.xlsx import build_workbook, deterministic_bytes
+
+GITIGNORE_LINE = ".sheets-sync/"
+
+
+def quarter_of(day: dt.date) -> Period:
+    """The calendar quarter holding ``day``, e.g. 2026-Q4 (2026-10-01..2026-12-31)."""
+    q = (day.month - 1) // 3
+    start = dt.date(day.year, 3 * q + 1, 1)
+    end = dt.date(day.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - dt.timedelta(days=1)
+    return Period(f"{day.year}-Q{q + 1}", start, end)
+
+
+def team_filename(team: str) -> str:
+    """A file name for a team workbook: letters, digits, spaces, dots, dashes, underscores."""
+    stem = re.sub(r"[^\w .-]+", "", team).strip(" .")
+    if not stem:
+        raise ConfigError(f"team name {team!r} gives no usable file name")
+    return f"{stem}.xlsx"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML scalars
+
+
+def render_config(
+    company: str,
+    period: Period,
+    teams: Sequence[tuple[str, str, str]],
+    company_objectives: Sequence[CompanyObjective] = (),
+) -> str:
+    """The commented YAML; ``teams`` are (name, source, mapping) triples."""
+    lines = [
+        "# sheets-sync workspace. Paths are relative to this file.",
+        "# Check it with: sheets-sync config check --config sheets-sync.yaml",
+        "",
+        f"company: {_q(company)}  # shown in reports and the company rollup",
+        "",
+        "# The OKR period: key results are paced linearly from start to end.",
+        "period:",
+        f"  name: {_q(period.name)}",
+        f"  start: {period.start.isoformat()}",
+        f"  end: {period.end.isoformat()}",
+        "",
+        "# Company objectives that team objectives align to (their 'Aligns to' column).",
+        "# Leave the list empty to skip the alignment check.",
+    ]
+    if company_objectives:
+        lines.append("company_objectives:")
+        for obj in company_objectives:
+            lines.append(f"  - id: {_q(obj.id)}")
+            lines.append(f"    title: {_q(obj.title)}")
+            if obj.weight != 1.0:
+                lines.append(f"    weight: {obj.weight:g}  # share in the company score")
+    else:
+        lines += [
+            "company_objectives: []",
+            "#  - id: C1",
+            "#    title: Grow revenue profitably",
+        ]
+    lines += [
+        "",
+        "# One entry per team. source: a workbook path or gsheet:<spreadsheet key>.",
+        "# mapping: the sheet layout - standard (the template), objective-blocks,",
+        "# flat-tracker, or a path to your own mapping YAML (see docs/mappings.md).",
+    ]
+    if teams:
+        lines.append("teams:")
+        for name, source, mapping in teams:
+            lines += [
+                f"  - name: {_q(name)}",
+                f"    source: {_q(source)}",
+                f"    mapping: {mapping}",
+            ]
+    else:
+        lines.append("teams: []")
+    lines += [
+        "",
+        "# Where the company rollup (all teams, all scores) is written.",
+        "rollup:",
+        "  output: company.xlsx",
+        "",
+        "# Scoring thresholds; these are the defaults (see docs/scoring.md).",
+        "scoring:",
+        "  green: 0.7         # score at or above: green",
+        "  yellow: 0.4        # score at or above (below green): yellow; below: red",
+        "  on_track_margin: 0.1  # up to this far behind the expected pace is On track",
+        "  at_risk_margin: 0.25  # up to this far behind is At risk; further is Off track",
+        "  aspirational_ambition: 0.7  # aspirational objectives are expected to reach this",
+        "  kpi_tolerance: 0.1  # default amber band: 10% of a KPI's target",
+        "  stale_grace_days: 3  # days past a KPI's frequency before it is Stale",
+        "  low_confidence: 0.4  # warn about key results with confidence below this",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _ensure_gitignore(directory: Path) -> None:
+    path = directory / ".gitignore"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if GITIGNORE_LINE not in text.splitlines():
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        comment = "# sheets-sync run state: lock, backups, history snapshots\n"
+        path.write_text(text + prefix + comment + GITIGNORE_LINE + "\n", encoding="utf-8")
+
+
+def init_workspace(
+    dir: Path,
+    teams: Sequence[str],
+    *,
+    company: str = "Our company",
+    period: Period | None = None,
+) -> Path:
+    """Create ``dir/sheets-sync.yaml``, ``dir/teams/<team>.xlsx`` and ``.gitignore``.
+
+    Refuses (ConfigError) when the config exists: it may hold a team's hand-made settings.
+    Existing team workbooks are kept, never overwritten.
+    """
+    config = dir / DEFAULT_CONFIG
+    if config.exists():
+        raise ConfigError(f"{config}: already exists; not overwriting it")
+    files = [team_filename(t) for t in teams]
+    seen: set[str] = set()
+    for name, file in zip(teams, files, strict=True):
+        if file.casefold() in seen:
+            raise ConfigError(f"team {name!r} is given twice")
+        seen.add(file.casefold())
+    period = period or quarter_of(dt.date.today())
+    (dir / "teams").mkdir(parents=True, exist_ok=True)
+    template = deterministic_bytes(build_workbook())
+    for file in files:
+        target = dir / "teams" / file
+        if not target.exists():
+            target.write_bytes(template)
+    entries = [(name, f"teams/{file}", "standard") for name, file in zip(teams, files, strict=True)]
+    config.write_text(render_config(company, period, entries), encoding="utf-8")
+    _ensure_gitignore(dir)
+    return config
