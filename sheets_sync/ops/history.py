@@ -1,0 +1,257 @@
+"""Night-by-night snapshots of every KR and KPI, for trends and "turned Off track" alerts.
+
+SQLite (stdlib): replacing one as-of date for the teams of a run is a DELETE + INSERT in
+one transaction, so a crash leaves the old snapshot or the new one, never half; a Parquet
+file would have to be rewritten whole every night. WAL mode lets readers (a notebook, the
+rollup) read while a sync writes. Teams whose run failed are not touched, so they keep
+whatever that date held before. Schema and rationale: ``docs/operations.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from sheets_sync.sync.engine import SyncResult
+
+SCHEMA_VERSION = 1
+HISTORY_FILE = "history.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    PRIMARY KEY (as_of, team)
+);
+CREATE TABLE IF NOT EXISTS kr_snapshots (
+    seq INTEGER PRIMARY KEY,
+    as_of TEXT NOT NULL, team TEXT NOT NULL, objective_id TEXT NOT NULL,
+    kr_id TEXT NOT NULL, description TEXT, current REAL, target REAL,
+    score REAL NOT NULL, progress REAL, expected REAL NOT NULL, status TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kr_by_date ON kr_snapshots (as_of, team);
+CREATE TABLE IF NOT EXISTS kpi_snapshots (
+    seq INTEGER PRIMARY KEY,
+    as_of TEXT NOT NULL, team TEXT NOT NULL, kpi_id TEXT NOT NULL, name TEXT,
+    actual REAL, target REAL, status TEXT NOT NULL, variance REAL
+);
+CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
+"""
+
+KR_COLUMNS: dict[str, str] = {
+    "date": "datetime64[s]",
+    "team": "str",
+    "objective_id": "str",
+    "kr_id": "str",
+    "description": "str",
+    "current": "float64",
+    "target": "float64",
+    "score": "float64",
+    "progress": "float64",
+    "expected": "float64",
+    "status": "str",
+}
+KPI_COLUMNS: dict[str, str] = {
+    "date": "datetime64[s]",
+    "team": "str",
+    "kpi_id": "str",
+    "name": "str",
+    "actual": "float64",
+    "target": "float64",
+    "status": "str",
+    "variance": "float64",
+}
+
+
+class HistoryError(Exception):
+    """The history file exists but is not one this version can use."""
+
+
+def default_history_path(state_dir: Path) -> Path:
+    """``<workspace>/.sheets-sync/history.sqlite`` given ``Workspace.state_dir``."""
+    return state_dir / HISTORY_FILE
+
+
+class HistoryStore:
+    """Snapshots keyed by (as-of date, team); created on first use."""
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = path
+        self.timeout = timeout
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the write lock is
+        # taken up front and a concurrent writer waits (busy timeout) instead of failing.
+        with closing(
+            sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        ) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._migrate(conn)
+            yield conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if has_meta:
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            found = int(row[0]) if row else None
+            if found == SCHEMA_VERSION:
+                return
+            if found is not None and found > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{self.path}: history schema {found} is newer than this sheets-sync "
+                    f"understands ({SCHEMA_VERSION}); upgrade sheets-sync"
+                )
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def record(self, result: SyncResult) -> int:
+        """Store the run's snapshot under its as-of date; returns the rows written.
+
+        The date's rows for every team that was scored are replaced in one transaction;
+        teams not in the run, and teams whose run failed, keep what they had."""
+        as_of = result.context.as_of.isoformat()
+        stamp = result.context.generated_at.isoformat()
+        scored = [r.result for r in result.runs if r.result is not None]
+        krs = [
+            (
+                as_of,
+                team.team,
+                o.objective.id,
+                kr.kr.id,
+                kr.kr.description or None,
+                kr.current,
+                kr.kr.target,
+                kr.score,
+                kr.progress,
+                kr.expected,
+                kr.status.value,
+            )
+            for team in scored
+            for o in team.objectives
+            for kr in o.key_results
+        ]
+        kpis = [
+            (
+                as_of,
+                team.team,
+                k.kpi.id,
+                k.kpi.name or None,
+                k.kpi.actual,
+                k.kpi.target,
+                k.status.value,
+                k.variance,
+            )
+            for team in scored
+            for k in team.kpis
+        ]
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for team in scored:
+                    key = (as_of, team.team)
+                    conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
+                    conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
+                    conn.execute(
+                        "INSERT OR REPLACE INTO snapshots (as_of, team, recorded_at) "
+                        "VALUES (?, ?, ?)",
+                        (*key, stamp),
+                    )
+                conn.executemany(
+                    "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
+                    " current, target, score, progress, expected, status)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    krs,
+                )
+                conn.executemany(
+                    "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target,"
+                    " status, variance) VALUES (?,?,?,?,?,?,?,?)",
+                    kpis,
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(krs) + len(kpis)
+
+    def dates(self) -> list[dt.date]:
+        """Every snapshot date, oldest first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY as_of").fetchall()
+        return [dt.date.fromisoformat(r[0]) for r in rows]
+
+    def _history(self, table: str, columns: dict[str, str], last_n: int) -> pd.DataFrame:
+        if last_n < 1:
+            raise ValueError(f"last_n must be at least 1, not {last_n}")
+        names = ", ".join("as_of" if c == "date" else c for c in columns)
+        sql = (
+            f"SELECT {names} FROM {table} WHERE as_of IN "
+            "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?) "
+            "ORDER BY as_of, team, seq"
+        )
+        with self._connect() as conn:
+            rows = conn.execute(sql, (last_n,)).fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=list(columns))
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+        return frame.astype(columns)
+
+    def kr_history(self, last_n: int) -> pd.DataFrame:
+        """Every KR of the last ``last_n`` snapshot dates, oldest first (``KR_COLUMNS``)."""
+        return self._history("kr_snapshots", KR_COLUMNS, last_n)
+
+    def kpi_history(self, last_n: int) -> pd.DataFrame:
+        """Every KPI of the last ``last_n`` snapshot dates, oldest first (``KPI_COLUMNS``)."""
+        return self._history("kpi_snapshots", KPI_COLUMNS, last_n)
+
+    def previous_kr_status(self, before: dt.date) -> dict[tuple[str, str], str]:
+        """(team, KR id) -> status, from each team's latest snapshot before ``before``.
+
+        Per team, so a team that failed last night is compared with its last good night."""
+        sql = (
+            "SELECT k.team, k.kr_id, k.status FROM kr_snapshots k JOIN "
+            "(SELECT team, MAX(as_of) AS as_of FROM snapshots WHERE as_of < ? GROUP BY team)"
+            " s ON k.team = s.team AND k.as_of = s.as_of ORDER BY k.seq"
+        )
+        with self._connect() as conn:
+            rows = conn.execute(sql, (before.isoformat(),)).fetchall()
+        return {(team, kr_id): status for team, kr_id, status in rows}
+
+    def prune(self, keep: int) -> int:
+        """Drop all but the newest ``keep`` snapshot dates (``history.keep_snapshots``);
+        returns the rows deleted."""
+        if keep < 1:
+            raise ValueError(f"keep must be at least 1, not {keep}")
+        cutoff = (
+            "(SELECT as_of FROM (SELECT DISTINCT as_of FROM snapshots"
+            " ORDER BY as_of DESC LIMIT -1 OFFSET ?))"
+        )
+        deleted = 0
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("kr_snapshots", "kpi_snapshots", "snapshots"):
+                    cur = conn.execute(f"DELETE FROM {table} WHERE as_of IN {cutoff}", (keep,))
+                    deleted += cur.rowcount if table != "snapshots" else 0
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return deleted

@@ -1,0 +1,185 @@
+"""Tell someone when the unattended nightly run needs a human.
+
+A notification goes out only when a team failed or a KR turned Off track since the
+previous snapshot; a quiet night sends nothing, so alerts keep meaning something.
+Delivery never raises: a broken hook is reported as a problem string and must not turn
+a good sync into a failed one.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from sheets_sync.domain.models import Status
+from sheets_sync.sync.engine import SyncResult
+
+NOTIFICATION_VERSION = 1
+_OFF = Status.OFF_TRACK.value
+
+
+def turned_off_track(
+    result: SyncResult, previous: Mapping[tuple[str, str], str]
+) -> list[dict[str, Any]]:
+    """KRs Off track now that were not Off track in ``previous`` (team, KR id -> status).
+
+    A KR new to a team that has history counts (it starts Off track); a team with no
+    history at all does not, so the very first run sets a baseline instead of alerting
+    on everything. Keys match case-insensitively."""
+    before = {(t.casefold(), k.casefold()): s for (t, k), s in previous.items()}
+    known_teams = {t for t, _ in before}
+    turned: list[dict[str, Any]] = []
+    for run in result.runs:
+        if run.result is None or run.team.casefold() not in known_teams:
+            continue
+        for objective in run.result.objectives:
+            for kr in objective.key_results:
+                if kr.status is not Status.OFF_TRACK:
+                    continue
+                was = before.get((run.team.casefold(), kr.kr.id.casefold()))
+                if was == _OFF:
+                    continue
+                turned.append(
+                    {
+                        "team": run.team,
+                        "objective_id": objective.objective.id,
+                        "objective": objective.objective.title,
+                        "kr_id": kr.kr.id,
+                        "description": kr.kr.description,
+                        "owner": kr.kr.owner,
+                        "previous_status": was,
+                        "status": kr.status.value,
+                        "score": kr.score,
+                        "progress": kr.progress,
+                        "expected": kr.expected,
+                    }
+                )
+    return turned
+
+
+def _summary(company: str, as_of: str, failed: list[dict[str, Any]], turned: list[Any]) -> str:
+    lines = [f"sheets-sync {company} {as_of}:"]
+    if failed:
+        lines.append(f"{len(failed)} team(s) failed:")
+        lines += [f"- {f['team']}: {f['error']}" for f in failed]
+    if turned:
+        lines.append(f"{len(turned)} key result(s) turned Off track:")
+        lines += [
+            f"- {t['team']} {t['kr_id']} {t.get('description') or ''}".rstrip()
+            + f" (was {t.get('previous_status') or 'new'})"
+            for t in turned
+        ]
+    return "\n".join(lines)
+
+
+def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The JSON to send for a run report (``sync.report.run_report``), or None when no
+    team failed and nothing turned Off track. ``text`` is a ready-to-post summary (Slack
+    and Teams incoming webhooks show it as is)."""
+    failed = [
+        {"team": t.get("team"), "source": t.get("source"), "error": t.get("error")}
+        for t in report.get("teams", [])
+        if t.get("outcome") == "failed"
+    ]
+    if not failed and not turned:
+        return None
+    company, as_of = str(report.get("company", "")), str(report.get("as_of", ""))
+    return {
+        "notification_version": NOTIFICATION_VERSION,
+        "kind": "sheets-sync.sync",
+        "company": company,
+        "period": report.get("period"),
+        "as_of": as_of,
+        "generated_at": report.get("generated_at"),
+        "totals": report.get("totals", {}),
+        "failed_teams": failed,
+        "turned_off_track": list(turned),
+        "text": _summary(company, as_of, failed, turned),
+    }
+
+
+def _where(url: str) -> str:
+    """A webhook URL without path or query: those often hold the secret (Slack, Teams)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" if parts.hostname else "webhook"
+
+
+def _run_command(command: str, body: bytes, timeout: float) -> str | None:
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        return f"notify command {command!r}: cannot parse: {exc}"
+    if not argv:
+        return "notify command is empty"
+    try:
+        done = subprocess.run(argv, input=body, capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError:
+        return f"notify command {argv[0]!r}: not found"
+    except PermissionError:
+        return f"notify command {argv[0]!r}: not executable"
+    except subprocess.TimeoutExpired:
+        return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
+    except OSError as exc:
+        return f"notify command {argv[0]!r}: {exc}"
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = f": {err[-1][:300]}" if err else ""
+        return f"notify command {argv[0]!r} exited with {done.returncode}{tail}"
+    return None
+
+
+def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:
+    where = _where(url)
+    problem = ""
+    for attempt in (1, 2):
+        try:
+            response = requests.post(
+                url,
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            problem = f"no answer within {timeout:g} s"
+        except requests.RequestException as exc:
+            problem = f"cannot connect ({type(exc).__name__})"
+        else:
+            if response.status_code < 300:
+                return None
+            problem = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                break  # the request itself is wrong; the same again will not help
+        if attempt == 1:
+            time.sleep(retry_delay)
+    return f"notify webhook {where}: {problem}"
+
+
+def send(
+    payload: Mapping[str, Any],
+    *,
+    command: str | None,
+    webhook: str | None,
+    timeout: float = 10,
+    retry_delay: float = 1.0,
+) -> list[str]:
+    """Deliver ``payload`` as JSON: on the command's stdin (no shell) and/or POSTed to
+    the webhook (one retry on timeouts, 429 and 5xx). Returns the problems; never raises."""
+    body = json.dumps(payload, default=str).encode("utf-8")
+    problems: list[str] = []
+    if command:
+        problem = _run_command(command, body, timeout)
+        if problem:
+            problems.append(problem)
+    if webhook:
+        problem = _post(webhook, body, timeout, retry_delay)
+        if problem:
+            problems.append(problem)
+    return problems

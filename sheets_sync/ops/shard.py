@@ -1,0 +1,184 @@
+"""Split one night's teams over N machines, then merge their results for one rollup.
+
+A team's shard is a hash of its casefolded name (hashlib, never ``hash()``, which is
+salted per process), so every machine and every Python run agrees without talking to
+each other, and adding a team never moves the others. The price: shards are not exactly
+equal in size (with few teams some may be empty, which is fine).
+
+Each shard saves its ``TeamRun`` list with the ``RunContext`` to a results folder; the
+merge step loads all N and checks the set is complete. The files are pickles behind a
+format header: shards of one sheets-sync version exchange them, on storage you trust
+(unpickling runs code, so never load a results folder others can write to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sheets_sync import __version__
+from sheets_sync.errors import ConfigError
+from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.outcome import RunContext, TeamRun
+
+T = TypeVar("T")
+FORMAT_VERSION = 1
+MAGIC = b"sheets-sync shard results\n"
+_SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+def _check(k: int, n: int) -> None:
+    if n < 1:
+        raise ValueError(f"shard count must be at least 1, not {n}")
+    if not 1 <= k <= n:
+        raise ValueError(f"shard number must be between 1 and {n}, not {k}")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` -> ``(2, 4)``: the 2nd of 4 shards, counted from 1."""
+    match = _SPEC.fullmatch(text)
+    if match is None:
+        raise ValueError(f"shard must look like K/N (e.g. 2/4), not {text!r}")
+    k, n = int(match[1]), int(match[2])
+    _check(k, n)
+    return k, n
+
+
+def shard_of(team_name: str, n: int) -> int:
+    """The shard (1..n) that owns ``team_name``; the same everywhere, every time."""
+    _check(1, n)
+    digest = hashlib.sha256(team_name.casefold().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % n + 1
+
+
+def _name(item: Any) -> str:
+    return str(item.name)
+
+
+def select(teams: Sequence[T], k: int, n: int, name: Callable[[T], str] = _name) -> list[T]:
+    """The teams of shard ``k`` of ``n``, in their original order."""
+    _check(k, n)
+    return [t for t in teams if shard_of(name(t), n) == k]
+
+
+@dataclass(frozen=True)
+class ShardResults:
+    """What one shard hands to the merge step."""
+
+    k: int
+    n: int
+    version: str
+    context: RunContext
+    runs: tuple[TeamRun, ...]
+
+
+def results_file(directory: Path, k: int, n: int) -> Path:
+    return directory / f"shard-{k:03d}-of-{n:03d}.pickle"
+
+
+def save_results(directory: Path, k: int, n: int, result: SyncResult) -> Path:
+    """Write shard ``k``'s runs atomically (temp file, fsync, rename); returns the file."""
+    _check(k, n)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = results_file(directory, k, n)
+    payload = ShardResults(k, n, __version__, result.context, tuple(result.runs))
+    header = MAGIC + f"{FORMAT_VERSION}\n".encode()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(header)
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _read(path: Path) -> ShardResults:
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(MAGIC)) != MAGIC:
+                raise ConfigError(f"{path}: not a sheets-sync shard results file")
+            line = fh.readline().strip()
+            if line != str(FORMAT_VERSION).encode():
+                raise ConfigError(
+                    f"{path}: results format {line.decode(errors='replace')!r}, this "
+                    f"sheets-sync reads format {FORMAT_VERSION}; rerun every shard with "
+                    "the same version"
+                )
+            data = pickle.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read shard results: {exc}") from None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        raise ConfigError(f"{path}: damaged shard results ({exc}); rerun that shard") from None
+    if not isinstance(data, ShardResults):
+        raise ConfigError(f"{path}: not a sheets-sync shard results file")
+    if data.version != __version__:
+        raise ConfigError(
+            f"{path}: written by sheets-sync {data.version}, this is {__version__}; "
+            "run every shard and the merge with the same version"
+        )
+    return data
+
+
+def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
+    """All N shards of one run, checked complete: same N, same as-of, each shard once,
+    each team once. Raises ``ConfigError`` naming what is wrong and how to fix it."""
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: results folder not found")
+    files = sorted(directory.glob("shard-*.pickle"))
+    if not files:
+        raise ConfigError(f"{directory}: no shard results (shard-K-of-N.pickle) in the folder")
+    shards = [(path, _read(path)) for path in files]
+    counts = sorted({s.n for _, s in shards})
+    if len(counts) > 1:
+        raise ConfigError(
+            f"{directory}: shards of different runs (N = {', '.join(map(str, counts))}); "
+            "use one results folder per run"
+        )
+    dates = sorted({s.context.as_of.isoformat() for _, s in shards})
+    if len(dates) > 1:
+        raise ConfigError(
+            f"{directory}: shards for different as-of dates ({', '.join(dates)}); "
+            "use one results folder per run"
+        )
+    n = counts[0]
+    by_k: dict[int, list[Path]] = {}
+    for path, s in shards:
+        by_k.setdefault(s.k, []).append(path)
+    problems = [
+        f"{directory}: shard {k}/{n} present {len(paths)} times "
+        f"({', '.join(p.name for p in paths)})"
+        for k, paths in sorted(by_k.items())
+        if len(paths) > 1
+    ]
+    missing = [k for k in range(1, n + 1) if k not in by_k]
+    if missing:
+        problems.append(
+            f"{directory}: missing shard{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(f'{k}/{n}' for k in missing)}; did it fail or not finish?"
+        )
+    ordered = sorted((s for _, s in shards), key=lambda s: s.k)
+    seen: dict[str, int] = {}
+    runs: list[TeamRun] = []
+    for s in ordered:
+        for run in s.runs:
+            key = run.team.casefold()
+            if key in seen:
+                problems.append(
+                    f"{directory}: team {run.team!r} is in shards {seen[key]}/{n} and {s.k}/{n}"
+                    " (did the team list change between shards?)"
+                )
+            seen[key] = s.k
+            runs.append(run)
+    if problems:
+        raise ConfigError(f"{directory}: incomplete shard results", problems=problems)
+    return ordered[0].context, runs

@@ -1,0 +1,162 @@
+"""HistoryStore against a real SQLite file: replace-a-date, failed teams, typed frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.ops.history import SCHEMA_VERSION, HistoryError, HistoryStore
+from sheets_sync.sync.engine import Sync, SyncOptions
+
+D1, D2, D3 = dt.date(2026, 11, 13), dt.date(2026, 11, 14), dt.date(2026, 11, 15)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HistoryStore:
+    return HistoryStore(tmp_path / ".sheets-sync" / "history.sqlite")
+
+
+def test_created_on_first_use_with_schema_version(store: HistoryStore) -> None:
+    assert not store.path.exists()
+    assert store.dates() == []
+    with sqlite3.connect(store.path) as conn:
+        version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        mode = conn.execute("PRAGMA journal_mode").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+    assert mode == ("wal",)
+
+
+def test_newer_schema_is_refused(store: HistoryStore) -> None:
+    store.dates()
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    with pytest.raises(HistoryError, match="newer"):
+        store.dates()
+
+
+def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result) -> None:
+    n = store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}, "Ops": {"KR1": 100}}, D1))
+    assert n == 3 + 2  # three KRs, one KPI per team
+    krs = store.kr_history(5)
+    assert list(krs.columns) == [
+        "date", "team", "objective_id", "kr_id", "description",
+        "current", "target", "score", "progress", "expected", "status",
+    ]  # fmt: skip
+    assert str(krs["date"].dtype).startswith("datetime64")
+    assert krs["score"].dtype == "float64" and krs["current"].dtype == "float64"
+    assert set(zip(krs.team, krs.kr_id, krs.status, strict=True)) == {
+        ("Sales", "KR1", "Off track"),
+        ("Sales", "KR2", "On track"),
+        ("Ops", "KR1", "Achieved"),
+    }
+    row = krs[(krs.team == "Sales") & (krs.kr_id == "KR2")].iloc[0]
+    assert row.date == pd.Timestamp(D1)
+    assert (row.objective_id, row.description, row.current, row.target) == (
+        "O1",
+        "KR2 of Sales",
+        50.0,
+        100.0,
+    )
+    assert 0 < row.expected < 1 and row.progress == pytest.approx(0.5)
+    kpis = store.kpi_history(5)
+    assert list(kpis.columns) == [
+        "date", "team", "kpi_id", "name", "actual", "target", "status", "variance",
+    ]  # fmt: skip
+    assert kpis[["team", "kpi_id", "actual", "status", "variance"]].values.tolist() == [
+        ["Ops", "KPI-1", 12.0, "Green", 2.0],
+        ["Sales", "KPI-1", 12.0, "Green", 2.0],
+    ]
+
+
+def test_same_date_replaces_only_the_teams_in_the_run(store: HistoryStore, make_result) -> None:
+    store.record(make_result({"Sales": {"KR1": 0, "KR2": 10}, "Ops": {"KR1": 0}}, D1))
+    store.record(make_result({"Sales": {"KR1": 60}}, D1))  # a --team Sales rerun
+    krs = store.kr_history(1)
+    assert sorted(zip(krs.team, krs.kr_id, krs.current, strict=True)) == [
+        ("Ops", "KR1", 0.0),  # not in the run: kept
+        ("Sales", "KR1", 60.0),  # replaced; KR2 was removed from the sheet: gone
+    ]
+    assert len(store.kpi_history(1)) == 2
+
+
+def test_failed_team_keeps_its_rows_for_that_date(store: HistoryStore, make_result) -> None:
+    store.record(make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 0}}, D1))
+    store.record(make_result({"Sales": None, "Ops": {"KR1": 70}}, D1))
+    krs = store.kr_history(1)
+    assert sorted(zip(krs.team, krs.current, strict=True)) == [("Ops", 70.0), ("Sales", 0.0)]
+
+
+def test_last_n_dates_and_previous_status(store: HistoryStore, make_result) -> None:
+    store.record(make_result({"Sales": {"KR1": 50}, "Ops": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}, "Ops": None}, D2))  # Ops failed on D2
+    store.record(make_result({"Sales": {"KR1": 100}, "Ops": {"KR1": 0}}, D3))
+    assert store.dates() == [D1, D2, D3]
+    assert sorted(set(store.kr_history(2)["date"].dt.date)) == [D2, D3]
+    assert len(store.kr_history(10)) == 5
+    # per team: Ops' latest snapshot before D3 is D1, Sales' is D2
+    assert store.previous_kr_status(D3) == {
+        ("Sales", "KR1"): "Off track",
+        ("Ops", "KR1"): "On track",
+    }
+    assert store.previous_kr_status(D1) == {}
+    with pytest.raises(ValueError, match="last_n"):
+        store.kr_history(0)
+
+
+def test_empty_history_frames_are_typed(store: HistoryStore) -> None:
+    frame = store.kpi_history(3)
+    assert frame.empty and str(frame["date"].dtype).startswith("datetime64")
+    assert frame["actual"].dtype == "float64"
+
+
+def test_prune_keeps_the_newest_dates(store: HistoryStore, make_result) -> None:
+    for day in (D1, D2, D3):
+        store.record(make_result({"Sales": {"KR1": 10}}, day))
+    assert store.prune(2) == 2  # one KR + one KPI of D1
+    assert store.dates() == [D2, D3]
+
+
+def test_failed_write_rolls_back_the_whole_date(store: HistoryStore, make_result) -> None:
+    store.record(make_result({"Sales": {"KR1": 0}}, D1))
+    with sqlite3.connect(store.path) as conn:  # make the KPI insert fail half-way
+        conn.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON kpi_snapshots BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record(make_result({"Sales": {"KR1": 90}}, D1))
+    assert store.kr_history(1)["current"].tolist() == [0.0]  # the old snapshot, whole
+
+
+def test_reader_during_a_write(store: HistoryStore, make_result) -> None:
+    """WAL: a reader sees the last committed snapshot while a writer holds the lock."""
+    store.record(make_result({"Sales": {"KR1": 0}}, D1))
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM kr_snapshots")
+    try:
+        result: list[int] = []
+        reader = threading.Thread(target=lambda: result.append(len(store.kr_history(1))))
+        reader.start()
+        reader.join(5)
+        assert result == [1]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_records_a_real_sync(workspace: Path, tmp_path: Path) -> None:
+    ws = load_workspace(workspace)
+    result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False, dry_run=True))
+    store = HistoryStore(ws.state_dir / "history.sqlite")
+    (team,) = [r.result for r in result.runs if r.result is not None]
+    assert store.record(result) == len(team.key_results) + len(team.kpis) > 0
+    krs = store.kr_history(1)
+    assert sorted(krs.kr_id) == sorted(kr.kr.id for kr in team.key_results)
+    assert set(krs.team) == {"Sales"}
+    assert store.kpi_history(1)["kpi_id"].tolist() == ["KPI-1", "KPI-2"]
