@@ -1,0 +1,214 @@
+"""The team template as a new Google spreadsheet, rendered from ``template.spec.TEMPLATE``.
+
+The same spec drives the xlsx template, so a Google team and an Excel team see the same
+tabs, headers, dropdowns, number formats, frozen header and shaded owned columns; the
+standard mapping reads both. Two API calls: ``spreadsheets.create`` (tabs with ids we pick)
+and one ``batchUpdate`` with everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sheets_sync.backends.gsheets.backend import number_format, rgb
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.rollup import cell
+from sheets_sync.template.spec import (
+    EXAMPLE_FONT,
+    HEADER_FILL,
+    HEADER_FONT,
+    OWNED_FILL,
+    OWNED_FONT,
+    TEMPLATE,
+    TabTemplate,
+)
+
+DATA_ROWS = 500  # rows formatted and validated below the header
+PIXELS_PER_WIDTH = 7  # an Excel width unit is about 7 px
+
+
+def _colour(hex_colour: str) -> dict[str, Any]:
+    return {"rgbColor": rgb(hex_colour)}
+
+
+def _look(fill: str | None, font: str | None, bold: bool = False, italic: bool = False) -> Any:
+    text: dict[str, Any] = {"bold": bold, "italic": italic}
+    if font:
+        text["foregroundColor"] = rgb(font)
+        text["foregroundColorStyle"] = _colour(font)
+    out: dict[str, Any] = {"textFormat": text, "wrapStrategy": "WRAP"}
+    if fill:
+        out["backgroundColor"] = rgb(fill)
+        out["backgroundColorStyle"] = _colour(fill)
+    return out
+
+
+def _range(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": r0,
+        "endRowIndex": r1,
+        "startColumnIndex": c0,
+        "endColumnIndex": c1,
+    }
+
+
+def tab_requests(tab: TabTemplate, sheet_id: int) -> list[dict[str, Any]]:
+    """Header, example row, widths, formats, dropdowns and owned-column shading of a tab."""
+    reqs: list[dict[str, Any]] = []
+    header = [
+        cell(c.header, look=_look(OWNED_FILL if c.owned else HEADER_FILL,
+                                  OWNED_FONT if c.owned else HEADER_FONT, bold=True))
+        for c in tab.columns
+    ]  # fmt: skip
+    example = [
+        cell(v, c.number_format, _look(OWNED_FILL if c.owned else None, EXAMPLE_FONT, italic=True))
+        for v, c in zip(tab.example, tab.columns, strict=True)
+    ]
+    for i, col in enumerate(tab.columns):
+        look: dict[str, Any] = {}
+        if col.number_format not in ("General", "@"):
+            look["numberFormat"] = number_format(col.number_format)
+        elif col.number_format == "@":
+            look["numberFormat"] = {"type": "TEXT", "pattern": "@"}
+        if col.owned:
+            look.update(_look(OWNED_FILL, OWNED_FONT))
+        if look:
+            reqs.append(
+                {
+                    "repeatCell": {
+                        "range": _range(sheet_id, 1, DATA_ROWS + 1, i, i + 1),
+                        "cell": {"userEnteredFormat": look},
+                        "fields": "userEnteredFormat",
+                    }
+                }
+            )
+        if col.options:
+            rule = {
+                "condition": {
+                    "type": "ONE_OF_LIST",
+                    "values": [{"userEnteredValue": o} for o in col.options],
+                },
+                "showCustomUi": True,
+                "strict": False,  # warn, do not reject: the mapping accepts variants
+            }
+            reqs.append(
+                {
+                    "setDataValidation": {
+                        "range": _range(sheet_id, 1, DATA_ROWS + 1, i, i + 1),
+                        "rule": rule,
+                    }
+                }
+            )
+        reqs.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": i,
+                        "endIndex": i + 1,
+                    },
+                    "properties": {"pixelSize": int(col.width * PIXELS_PER_WIDTH)},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    reqs.append(
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": header}, {"values": example}],
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        }
+    )
+    return reqs
+
+
+def readme_requests(sheet_id: int) -> list[dict[str, Any]]:
+    spec = TEMPLATE.readme
+    rows = [
+        {"values": [cell(head, look=_look(None, None, bold=True)), cell(text)]}
+        if text
+        else {"values": [cell(head, look=_look(HEADER_FILL, HEADER_FONT, bold=True))]}
+        for head, text in spec.rows
+    ]
+    reqs: list[dict[str, Any]] = [
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": rows,
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        }
+    ]
+    for i, width in enumerate(spec.widths):
+        reqs.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": i,
+                        "endIndex": i + 1,
+                    },
+                    "properties": {"pixelSize": int(width * PIXELS_PER_WIDTH)},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    return reqs
+
+
+def create_google_template(client: SheetsClient, title: str) -> str:
+    """Create the team template as a new spreadsheet; returns its key (for ``gsheet:<key>``).
+
+    The spreadsheet belongs to the service account: share it with the team from the
+    sheet's Share button (the tool's spreadsheets-only scope cannot change Drive sharing).
+    """
+    tabs = (TEMPLATE.okrs, TEMPLATE.kpis)
+    sheets = [
+        {
+            "properties": {
+                "sheetId": i,
+                "title": tab.name,
+                "index": i,
+                "gridProperties": {
+                    "rowCount": DATA_ROWS + 1,
+                    "columnCount": len(tab.columns),
+                    "frozenRowCount": 1,
+                },
+            }
+        }
+        for i, tab in enumerate(tabs)
+    ]
+    readme_id = len(tabs)
+    sheets.append(
+        {
+            "properties": {
+                "sheetId": readme_id,
+                "title": TEMPLATE.readme.name,
+                "index": readme_id,
+                "gridProperties": {"rowCount": len(TEMPLATE.readme.rows) + 5, "columnCount": 2},
+            }
+        }
+    )
+    created = client.create_spreadsheet(
+        {"properties": {"title": title}, "sheets": sheets}, source=title, what="create template"
+    )
+    key = str(created["spreadsheetId"])
+    requests: list[dict[str, Any]] = [
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": i, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        }
+        for i in range(len(tabs))
+    ]
+    for i, tab in enumerate(tabs):
+        requests += tab_requests(tab, i)
+    requests += readme_requests(readme_id)
+    client.batch_update(key, {"requests": requests}, source=f"gsheet:{key}", what="template")
+    return key
