@@ -1,0 +1,168 @@
+"""Notifications: what turned Off track, when to send, and real delivery (HTTP + command)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.ops.notify import notification, send, turned_off_track
+from sheets_sync.sync.report import run_report
+
+D1, D2 = dt.date(2026, 11, 14), dt.date(2026, 11, 15)
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that answers with the queued status codes."""
+
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+        self.statuses: list[int] = []
+        self.delay = 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.bodies.append(json.loads(body))
+                time.sleep(receiver.delay)
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/SECRET-TOKEN"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def test_turned_off_track_compares_with_the_previous_snapshot(make_result) -> None:
+    result = make_result({"Sales": {"KR1": 0, "KR2": 0, "KR3": 0, "KR4": 60}, "Ops": {"KR1": 0}})
+    previous = {
+        ("sales", "kr1"): "On track",  # case-insensitive keys
+        ("Sales", "KR2"): "Off track",  # already Off track: not news
+        ("Sales", "KR4"): "On track",
+    }
+    turned = turned_off_track(result, previous)
+    assert [(t["team"], t["kr_id"], t["previous_status"]) for t in turned] == [
+        ("Sales", "KR1", "On track"),
+        ("Sales", "KR3", None),  # new KR of a team with history
+    ]  # Ops has no history at all: its first run is the baseline
+    assert turned[0]["status"] == "Off track" and turned[0]["objective_id"] == "O1"
+    assert turned_off_track(result, {}) == []
+
+
+def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite")
+    store.record(make_result({"Sales": {"KR1": 60, "KR2": 0}}, D1))
+    now = make_result({"Sales": {"KR1": 0, "KR2": 0}}, D2)
+    turned = turned_off_track(now, store.previous_kr_status(D2))
+    assert [t["kr_id"] for t in turned] == ["KR1"]
+
+
+def test_no_notification_on_a_quiet_night(make_result) -> None:
+    assert notification(run_report(make_result({"Sales": {"KR1": 60}})), []) is None
+
+
+def test_notification_names_failures_and_turned_krs(make_result) -> None:
+    result = make_result({"Sales": {"KR1": 0}, "Ops": None})
+    turned = turned_off_track(result, {("Sales", "KR1"): "At risk"})
+    payload = notification(run_report(result), turned)
+    assert payload is not None
+    assert payload["failed_teams"] == [
+        {"team": "Ops", "source": "Ops.xlsx", "error": "cannot read"}
+    ]
+    assert [t["kr_id"] for t in payload["turned_off_track"]] == ["KR1"]
+    assert payload["as_of"] == "2026-11-15" and payload["company"] == "Acme"
+    assert "Ops: cannot read" in payload["text"] and "Sales KR1" in payload["text"]
+    json.dumps(payload)  # JSON-ready
+    only_failed = notification(run_report(make_result({"Ops": None})), [])
+    assert only_failed is not None and only_failed["turned_off_track"] == []
+
+
+def test_webhook_receives_the_json(receiver: Receiver) -> None:
+    assert send({"text": "hi"}, command=None, webhook=receiver.url) == []
+    assert receiver.bodies == [{"text": "hi"}]
+
+
+def test_webhook_retries_once_on_a_server_error(receiver: Receiver) -> None:
+    receiver.statuses = [503, 200]
+    assert send({"n": 1}, command=None, webhook=receiver.url, retry_delay=0) == []
+    assert len(receiver.bodies) == 2
+
+
+def test_webhook_failure_is_reported_without_the_secret(receiver: Receiver) -> None:
+    receiver.statuses = [500, 502]
+    problems = send({"n": 1}, command=None, webhook=receiver.url, retry_delay=0)
+    assert problems == ["notify webhook http://127.0.0.1: HTTP 502"]
+    assert "SECRET" not in problems[0]
+    receiver.statuses = [404]
+    assert send({}, command=None, webhook=receiver.url, retry_delay=0) == [
+        "notify webhook http://127.0.0.1: HTTP 404"
+    ]
+    assert len(receiver.bodies) == 3  # a 4xx is not retried
+
+
+def test_webhook_timeout_is_bounded(receiver: Receiver) -> None:
+    receiver.delay = 0.6
+    started = time.perf_counter()
+    problems = send({}, command=None, webhook=receiver.url, timeout=0.2, retry_delay=0)
+    assert problems == ["notify webhook http://127.0.0.1: no answer within 0.2 s"]
+    assert time.perf_counter() - started < 3
+
+
+def test_unreachable_webhook() -> None:
+    problems = send({}, command=None, webhook="http://127.0.0.1:9/x", timeout=1, retry_delay=0)
+    assert problems == ["notify webhook http://127.0.0.1: cannot connect (ConnectionError)"]
+
+
+def test_command_gets_the_json_on_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "got it.json"  # a space: the command is split like a shell would
+    script = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_bytes(sys.stdin.buffer.read())"
+    command = f"{sys.executable} -c '{script}' '{out}'"
+    assert send({"text": "hi; rm -rf /"}, command=command, webhook=None) == []
+    assert json.loads(out.read_text()) == {"text": "hi; rm -rf /"}
+
+
+def test_command_problems_never_raise(tmp_path: Path, receiver: Receiver) -> None:
+    fail = f"{sys.executable} -c 'import sys; sys.exit(\"hook broke\")'"
+    assert send({}, command=fail, webhook=None) == [
+        f"notify command {sys.executable!r} exited with 1: hook broke"
+    ]
+    assert send({}, command="/no/such/hook", webhook=None) == [
+        "notify command '/no/such/hook': not found"
+    ]
+    assert send({}, command="echo 'unclosed", webhook=None)[0].startswith(
+        'notify command "echo \'unclosed": cannot parse'
+    )
+    slow = f"{sys.executable} -c 'import time; time.sleep(5)'"
+    assert "stopped" in send({}, command=slow, webhook=None, timeout=0.3)[0]
+    # both channels are tried even when the first one fails
+    problems = send({"n": 1}, command="/no/such/hook", webhook=receiver.url)
+    assert len(problems) == 1 and receiver.bodies == [{"n": 1}]

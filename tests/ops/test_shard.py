@@ -1,0 +1,160 @@
+"""Shards: parse K/N, stable team placement, results exchange and completeness checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sheets_sync.errors import ConfigError
+from sheets_sync.ops.shard import (
+    MAGIC,
+    load_results,
+    parse_shard,
+    results_file,
+    save_results,
+    select,
+    shard_of,
+)
+from sheets_sync.sync.engine import SyncResult
+
+TEAMS = {"Sales": {"KR1": 0}, "Ops": {"KR1": 50}, "Finance": {"KR1": 100}, "HR": None}
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2/4", (2, 4)), (" 1 / 1 ", (1, 1))])
+def test_parse_shard(text: str, expected: tuple[int, int]) -> None:
+    assert parse_shard(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2", "must look like K/N"),
+        ("a/b", "must look like K/N"),
+        ("-1/4", "must look like K/N"),
+        ("0/4", "between 1 and 4, not 0"),
+        ("5/4", "between 1 and 4, not 5"),
+        ("1/0", "at least 1, not 0"),
+    ],
+)
+def test_parse_shard_errors(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_shard(text)
+
+
+@given(st.lists(st.text(min_size=1, max_size=20), max_size=30, unique_by=str.casefold))
+def test_every_team_in_exactly_one_shard(names: list[str]) -> None:
+    teams = [Spec(n) for n in names]
+    for n in range(1, 9):
+        shards = [select(teams, k, n) for k in range(1, n + 1)]
+        placed = [t for shard in shards for t in shard]
+        assert sorted(t.name for t in placed) == sorted(names)
+        for k, shard in enumerate(shards, 1):
+            assert all(shard_of(t.name, n) == k for t in shard)
+            assert shard == [t for t in teams if t in shard]  # original order
+
+
+def test_shard_is_stable_across_processes_and_case() -> None:
+    names = ["Sales", "Marketing", "Ops", "Finance", "Ünicode Team"]
+    here = [shard_of(n, 5) for n in names]
+    code = f"from sheets_sync.ops.shard import shard_of;print([shard_of(n, 5) for n in {names!r}])"
+    other = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", "PATH": ""},
+        cwd=Path(__file__).parents[2],
+    )
+    assert other.stdout.strip() == str(here)
+    assert here == [2, 1, 2, 2, 2]  # pinned: changing the hash moves teams between machines
+    assert shard_of("SALES", 5) == shard_of("sales", 5)
+    assert select([Spec("x")], 1, 1) == [Spec("x")]
+    assert select(["a", "b"], 1, 1, name=str) == ["a", "b"]
+
+
+def _split(make_result, n: int) -> list[SyncResult]:
+    out = []
+    for k in range(1, n + 1):
+        mine = {t: v for t, v in TEAMS.items() if shard_of(t, n) == k}
+        out.append(make_result(mine))
+    return out
+
+
+def test_save_load_round_trip(tmp_path: Path, make_result) -> None:
+    full = make_result(TEAMS)
+    shards = _split(make_result, 3)
+    for k, result in enumerate(shards, 1):
+        path = save_results(tmp_path, k, 3, result)
+        assert path == results_file(tmp_path, k, 3) and path.read_bytes().startswith(MAGIC)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "shard-001-of-003.pickle",
+        "shard-002-of-003.pickle",
+        "shard-003-of-003.pickle",
+    ]  # no temp files left behind
+    context, runs = load_results(tmp_path)
+    assert context == full.context
+    assert sorted(runs, key=lambda r: r.team) == sorted(full.runs, key=lambda r: r.team)
+    by_team = {r.team: r for r in runs}
+    assert by_team["HR"].failed and by_team["Sales"].result == full.runs[0].result
+
+
+def test_missing_shard(tmp_path: Path, make_result) -> None:
+    save_results(tmp_path, 1, 3, make_result({}))
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path)
+    assert "missing shards 2/3, 3/3" in str(err.value)
+
+
+def test_duplicate_shard_and_team(tmp_path: Path, make_result) -> None:
+    save_results(tmp_path, 1, 2, make_result({"Sales": {"KR1": 0}}))
+    save_results(tmp_path, 2, 2, make_result({"Ops": {"KR1": 0}}))
+    copy = tmp_path / "shard-002-of-002 (copy).pickle"
+    copy.write_bytes(results_file(tmp_path, 2, 2).read_bytes())
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path)
+    text = str(err.value)
+    assert "shard 2/2 present 2 times" in text
+    assert "team 'Ops' is in shards 2/2 and 2/2" in text
+
+
+def test_mixed_runs_are_refused(tmp_path: Path, make_result) -> None:
+    save_results(tmp_path, 1, 2, make_result({}))
+    save_results(tmp_path, 1, 3, make_result({}))
+    with pytest.raises(ConfigError, match="different runs"):
+        load_results(tmp_path)
+    for p in tmp_path.iterdir():
+        p.unlink()
+    save_results(tmp_path, 1, 2, make_result({}))
+    save_results(tmp_path, 2, 2, make_result({}, as_of=dt.date(2026, 11, 16)))
+    with pytest.raises(ConfigError, match="different as-of dates"):
+        load_results(tmp_path)
+
+
+def test_empty_missing_and_damaged(tmp_path: Path, make_result) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_results(tmp_path / "nope")
+    with pytest.raises(ConfigError, match="no shard results"):
+        load_results(tmp_path)
+    (tmp_path / "shard-001-of-001.pickle").write_bytes(b"PK\x03\x04 not ours")
+    with pytest.raises(ConfigError, match="not a sheets-sync shard results file"):
+        load_results(tmp_path)
+    path = save_results(tmp_path, 1, 1, make_result({}))
+    path.write_bytes(path.read_bytes()[:60])
+    with pytest.raises(ConfigError, match="damaged"):
+        load_results(tmp_path)
+    path.write_bytes(MAGIC + b"99\n" + pickle.dumps(None))
+    with pytest.raises(ConfigError, match="format '99'"):
+        load_results(tmp_path)
