@@ -7,9 +7,6 @@ number is a float column and stays a number. Parquet keeps the schema's exact ty
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -18,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sheets_sync.atomic import atomic_write
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind
 from sheets_sync.rollup.tables import Rollup
 
@@ -56,7 +54,7 @@ def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"])
     for name, frame in rollup.tables.items():
         path = out_dir / f"{name}.{fmt}"
         writer = _write_csv if fmt == "csv" else _write_parquet
-        _atomic(path, partial(writer, frame, name))
+        atomic_write(path, partial(writer, frame, name))
         paths.append(path)
     return paths
 
@@ -77,16 +75,3 @@ def _write_csv(frame: pd.DataFrame, table: str, path: Path) -> None:
 def _write_parquet(frame: pd.DataFrame, table: str, path: Path) -> None:
     arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
     pq.write_table(arrow, path)
-
-
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_sync.atomic import atomic_write
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
 from sheets_sync.rollup.tables import Rollup, naive
@@ -84,17 +83,7 @@ def write_rollup_xlsx(rollup: Rollup, path: Path) -> None:
     Readers (finance's refresh, a previous-rollup read) see the old file or the new one,
     never a half-written one.
     """
-    path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        _write(rollup, tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(Path(path), lambda tmp: _write(rollup, tmp))
 
 
 def _write(rollup: Rollup, path: Path) -> None:

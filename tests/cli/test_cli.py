@@ -158,3 +158,10 @@ def test_second_concurrent_run_exits_3(workspace: Path) -> None:
         code, _, err = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 3
     assert err.startswith("error: ") and "another sheets-sync run holds the workspace lock" in err
+
+
+def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
+    code, _, _ = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 0
+    mode = (workspace.parent / "company.xlsx").stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044  # group and others can read the company workbook

@@ -1,0 +1,51 @@
+"""Write a whole file so readers see the old version or the new one, never half of one.
+
+Used for files the tool owns outright (the company rollup, exports, run reports). Team
+workbooks go through ``backends/excel/files.py``, which adds conflict checks and backups.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """``write(tmp)`` into a temp file beside ``path``, fsync, rename over ``path``.
+
+    The temp name starts with a dot and ends in ``.tmp`` so folder globs skip it; the
+    result gets ordinary permissions (0666 minus umask), not mkstemp's private 0600, so
+    the people the file is for can read it.
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    atomic_write(path, write)
