@@ -112,7 +112,7 @@ def render_config(
     return "\n".join(lines)
 
 
-def _ensure_gitignore(directory: Path) -> None:
+def ensure_gitignore(directory: Path) -> None:
     path = directory / ".gitignore"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if GITIGNORE_LINE not in text.splitlines():
@@ -151,5 +151,5 @@ def init_workspace(
             target.write_bytes(template)
     entries = [(name, f"teams/{file}", "standard") for name, file in zip(teams, files, strict=True)]
     config.write_text(render_config(company, period, entries), encoding="utf-8")
-    _ensure_gitignore(dir)
+    ensure_gitignore(dir)
     return config

@@ -1,0 +1,144 @@
+"""init and demo create workspaces that load, and the demo reads with exactly its mistakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.config import load_workspace
+from sheets_sync.domain.models import KPIStatus, Period, Severity, Status
+from sheets_sync.errors import ConfigError
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.template.spec import TEMPLATE
+from sheets_sync.workspace import init_workspace, quarter_of
+from sheets_sync.workspace.demo import create_demo, demo_teams, layout_tabs
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def test_quarter_of() -> None:
+    assert quarter_of(dt.date(2026, 11, 23)) == Period(
+        "2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+    )
+    assert quarter_of(dt.date(2027, 2, 28)).end == dt.date(2027, 3, 31)
+
+
+def test_init_creates_a_loadable_workspace(tmp_path: Path) -> None:
+    period = Period("2026-H2", dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    cfg = init_workspace(tmp_path, ["Sales", "Customer Success"], company="Acme", period=period)
+    assert cfg == tmp_path / "sheets-sync.yaml"
+    ws = load_workspace(cfg)
+    assert (ws.company, ws.period) == ("Acme", period)
+    assert [(t.name, t.source, t.mapping_name) for t in ws.teams] == [
+        ("Sales", "teams/Sales.xlsx", "standard"),
+        ("Customer Success", "teams/Customer Success.xlsx", "standard"),
+    ]
+    assert ".sheets-sync/" in (tmp_path / ".gitignore").read_text().splitlines()
+    text = cfg.read_text()
+    assert text.count("#") > 10  # every key is explained
+    assert yaml.safe_load(text)["scoring"]["green"] == 0.7
+    data = read_workbook(tmp_path / "teams" / "Sales.xlsx", tabs=["OKRs", "KPIs"])
+    assert data.sheet_names == TEMPLATE.tab_names
+    result = Sync(ws).run(SyncOptions(as_of=AS_OF, write_back=False, rollup=False))
+    assert [r.result.findings for r in result.runs if r.result] == [(), ()]
+
+
+def test_init_refuses_to_overwrite_a_config(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.pyc")
+    init_workspace(tmp_path, ["Sales"])
+    assert (tmp_path / ".gitignore").read_text().splitlines()[0] == "*.pyc"
+    before = (tmp_path / "sheets-sync.yaml").read_text()
+    with pytest.raises(ConfigError, match="already exists"):
+        init_workspace(tmp_path, ["Finance"])
+    assert (tmp_path / "sheets-sync.yaml").read_text() == before
+    assert not (tmp_path / "teams" / "Finance.xlsx").exists()
+
+
+def test_init_rejects_duplicate_and_unusable_team_names(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="twice"):
+        init_workspace(tmp_path / "a", ["Sales", "sales"])
+    with pytest.raises(ConfigError, match="file name"):
+        init_workspace(tmp_path / "b", ["///"])
+
+
+def test_demo_teams_are_plain_template_rows() -> None:
+    teams = demo_teams()
+    assert [t.name for t in teams] == [
+        "Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People",
+    ]  # fmt: skip
+    assert {t.mapping for t in teams} == {"standard", "objective-blocks"}
+    for team in teams:
+        assert all(len(r) == len(TEMPLATE.okrs.columns) for r in team.okr_rows)
+        assert all(len(r) == len(TEMPLATE.kpis.columns) for r in team.kpi_rows)
+    marketing = layout_tabs(teams[1])
+    assert [t.name for t in marketing] == ["Goals", "Metrics"]
+    assert marketing[0].rows[3][:3] == ("#", "Goal / Key result", "Type")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SyncResult]:
+    root = tmp_path_factory.mktemp("demo")
+    cfg = create_demo(root)
+    ws = load_workspace(cfg)
+    return cfg, Sync(ws).run(SyncOptions(as_of=AS_OF, write_back=False, rollup=False))
+
+
+def test_demo_workspace_loads(demo: tuple[Path, SyncResult]) -> None:
+    cfg, _ = demo
+    ws = load_workspace(cfg)
+    assert ws.period == Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert [o.id for o in ws.company_objectives] == ["C1", "C2", "C3", "C4"]
+    assert ws.rollup_output == "company.xlsx"
+    assert {t.name: t.mapping_name for t in ws.teams}["Marketing"] == "objective-blocks"
+    with pytest.raises(ConfigError):
+        create_demo(cfg.parent)
+
+
+def test_demo_reads_with_exactly_the_deliberate_findings(demo: tuple[Path, SyncResult]) -> None:
+    _, result = demo
+    runs = {r.team: r.result for r in result.runs}
+    assert all(r is not None for r in results.values())
+    results = {t: r for t, r in results.items() if r is not None}
+    errors = sorted(
+        (f.team, f.location, f.message)
+        for r in results.values()
+        for f in r.findings
+        if f.severity is Severity.ERROR
+    )
+    assert errors == [
+        ("Finance", "Finance.xlsx!OKRs!J4", "target equals start value (0.8)"),
+        (
+            "Sales",
+            "Sales.xlsx!OKRs!K4",
+            '"€3.5k" uses a k/M/bn suffix; type the full number instead',
+        ),
+    ]
+    warnings = sorted(
+        (f.location, f.message)
+        for r in results.values()
+        for f in r.findings
+        if f.severity is Severity.WARNING
+    )
+    assert warnings == [
+        ("People.xlsx!OKRs!D5", "aligns to C9, which is not a company objective in the workspace"),
+        ("People.xlsx!OKRs!P3", "KPI link KPI-5 names no KPI (looked for People/KPI-5)"),
+    ]
+    krs = {(t, k.kr.id): k for t, r in results.items() for k in r.key_results}
+    assert len(krs) == 30  # 32 rows less the two errors
+    unscored = [key for key, k in krs.items() if k.status is Status.NO_DATA]
+    assert unscored == [("People", "O1.2")]  # the broken KPI link
+    # Features the demo exists to show.
+    assert krs[("Sales", "O1.1")].current == 780000  # formula cell with its cached value
+    assert krs[("Sales", "O1.2")].current == pytest.approx(0.26)  # "26%" typed as text
+    assert krs[("Customer Success", "O1.1")].score == pytest.approx(0.6)  # 40 h -> 20 h, now 28
+    assert krs[("Finance", "O2.2")].current_from == "Customer Success/KPI-3"
+    assert krs[("Marketing", "O2.1")].current_from == "Marketing/M3"
+    kpis = {(t, k.kpi.id): k.status for t, r in results.items() for k in r.kpis}
+    assert kpis[("Engineering", "KPI-3")] is KPIStatus.STALE
+    assert kpis[("Finance", "KPI-3")] is KPIStatus.GREEN  # range KPI
+    company = {c.objective.id: c.score for c in result.company}
+    assert set(company) == {"C1", "C2", "C3", "C4"}
