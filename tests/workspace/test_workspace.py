@@ -101,8 +101,8 @@ def test_demo_workspace_loads(demo: tuple[Path, SyncResult]) -> None:
 def test_demo_reads_with_exactly_the_deliberate_findings(demo: tuple[Path, SyncResult]) -> None:
     _, result = demo
     runs = {r.team: r.result for r in result.runs}
-    assert all(r is not None for r in results.values())
-    results = {t: r for t, r in results.items() if r is not None}
+    assert all(r is not None for r in runs.values())
+    results = {t: r for t, r in runs.items() if r is not None}
     errors = sorted(
         (f.team, f.location, f.message)
         for r in results.values()
