@@ -1,23 +1,9 @@
-"""Operations building blocks around the nightly sync: history, notifications, shards.
+"""Operations building blocks around the nightly sync; the CLI and the engine wire them in.
 
-Library code only; the CLI and the engine wire them in. See ``docs/operations.md``.
+- ``history``: ``HistoryStore``, night-by-night KR/KPI snapshots in SQLite;
+- ``notify``: ``turned_off_track``, ``notification``, ``send`` (command and/or webhook);
+- ``shard``: ``parse_shard``, ``shard_of``, ``select``, ``save_results``, ``load_results``.
+
+Nothing is imported here, so importing one of them (the engine does) stays cheap.
+See ``docs/operations.md``.
 """
-
-from __future__ import annotations
-
-from sheets_sync.ops.history import HistoryStore, default_history_path
-from sheets_sync.ops.notify import notification, send, turned_off_track
-from sheets_sync.ops.shard import load_results, parse_shard, save_results, select, shard_of
-
-__all__ = [
-    "HistoryStore",
-    "default_history_path",
-    "load_results",
-    "notification",
-    "parse_shard",
-    "save_results",
-    "select",
-    "send",
-    "shard_of",
-    "turned_off_track",
-]

@@ -14,10 +14,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
+    import pandas as pd
 
-from sheets_sync.sync.engine import SyncResult
+    from sheets_sync.sync.engine import SyncResult
+
 
 SCHEMA_VERSION = 1
 HISTORY_FILE = "history.sqlite"
@@ -207,6 +210,8 @@ class HistoryStore:
             "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?) "
             "ORDER BY as_of, team, seq"
         )
+        import pandas as pd  # only readers pay for it; the engine imports this module
+
         with self._connect() as conn:
             rows = conn.execute(sql, (last_n,)).fetchall()
         frame = pd.DataFrame.from_records(rows, columns=list(columns))

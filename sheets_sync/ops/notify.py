@@ -13,13 +13,15 @@ import shlex
 import subprocess
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 
 from sheets_sync.domain.models import Status
-from sheets_sync.sync.engine import SyncResult
+
+if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
+    from sheets_sync.sync.engine import SyncResult
 
 NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value

@@ -20,12 +20,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sheets_sync import __version__
 from sheets_sync.errors import ConfigError
-from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import RunContext, TeamRun
+
+if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
+    from sheets_sync.sync.engine import SyncResult
 
 T = TypeVar("T")
 FORMAT_VERSION = 1

@@ -1,0 +1,92 @@
+"""sheets-sync nightly as an Apache Airflow DAG: N shard syncs in parallel, then one merge.
+
+Copy into the DAGs folder and set the SHEETS_SYNC_* environment variables (or edit the
+defaults). Needs Airflow >= 2.4 (dynamic task mapping, ``schedule=``); works on 3.x.
+
+- ``sync_shard`` is mapped with ``.expand()`` over the shard numbers 1..N; each runs
+  ``sheets-sync sync --shard K/N --results-dir DIR`` and writes its teams' results to a
+  folder private to this DAG run. Workers on several machines need DIR on shared storage.
+- ``merge`` runs ``sheets-sync rollup --from-results DIR``: checks that all N shards are
+  there and builds the one company rollup. It runs even when a shard failed
+  (``all_done``), so a missing shard is reported by name rather than silently skipped.
+
+Exit codes: 0 ok, 1 some teams failed (the task fails, so it shows red), 2 usage or
+configuration error, 3 another run holds the workspace lock (the task is skipped).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow.exceptions import AirflowSkipException
+
+try:  # Airflow 3
+    from airflow.sdk import dag, get_current_context, task
+except ImportError:  # Airflow 2
+    from airflow.decorators import dag, task
+    from airflow.operators.python import get_current_context
+
+SHARDS = int(os.environ.get("SHEETS_SYNC_SHARDS", "4"))
+CONFIG = os.environ.get("SHEETS_SYNC_CONFIG", "/srv/okrs/sheets-sync.yaml")
+EXECUTABLE = os.environ.get("SHEETS_SYNC_BIN", "sheets-sync")
+RESULTS_ROOT = Path(os.environ.get("SHEETS_SYNC_RESULTS", "/srv/okrs/.sheets-sync/shard-results"))
+EXIT_LOCKED = 3
+
+
+def sync_argv(exe: str, config: str, k: int, n: int, results: str) -> list[str]:
+    """The command one shard runs (an argv list: no shell, no quoting surprises)."""
+    return [exe, "sync", "--config", config, "--shard", f"{k}/{n}", "--results-dir", results]
+
+
+def rollup_argv(exe: str, config: str, results: str) -> list[str]:
+    """The merge: one rollup from every shard's results."""
+    return [exe, "rollup", "--config", config, "--from-results", results]
+
+
+def results_dir(root: Path, run_id: str) -> Path:
+    """One folder per DAG run, so a rerun never mixes with another night's shards."""
+    return root / re.sub(r"[^A-Za-z0-9_.-]", "_", run_id)
+
+
+def _run(argv: list[str]) -> None:
+    code = subprocess.run(argv, check=False).returncode
+    if code == EXIT_LOCKED:
+        raise AirflowSkipException("another sheets-sync run holds the workspace lock")
+    if code != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited with {code}")
+
+
+@dag(
+    dag_id="sheets_sync_nightly",
+    schedule="30 2 * * *",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=5)},
+    tags=["sheets-sync"],
+)
+def sheets_sync_nightly() -> None:
+    @task
+    def shard_numbers() -> list[int]:
+        return list(range(1, SHARDS + 1))
+
+    @task(execution_timeout=timedelta(hours=1))
+    def sync_shard(k: int) -> None:
+        folder = results_dir(RESULTS_ROOT, str(get_current_context()["run_id"]))
+        _run(sync_argv(EXECUTABLE, CONFIG, k, SHARDS, str(folder)))
+
+    @task(trigger_rule="all_done", retries=0)
+    def merge() -> None:
+        folder = results_dir(RESULTS_ROOT, str(get_current_context()["run_id"]))
+        _run(rollup_argv(EXECUTABLE, CONFIG, str(folder)))
+        shutil.rmtree(folder, ignore_errors=True)  # kept when the merge failed, to inspect
+
+    sync_shard.expand(k=shard_numbers()) >> merge()
+
+
+sheets_sync_nightly()

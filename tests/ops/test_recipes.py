@@ -1,0 +1,202 @@
+"""Scheduling recipes in deploy/: parsed, verified, and run for real where this machine can."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sheets_sync.sync.lock import RunLock
+
+ROOT = Path(__file__).parents[2]
+DEPLOY = ROOT / "deploy"
+VENV_BIN = ROOT / ".venv" / "bin" / "sheets-sync"
+INSTALLED = "/opt/sheets-sync/.venv/bin/sheets-sync"
+CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+
+
+def _cron_field_ok(field: str, low: int, high: int) -> bool:
+    for part in field.split(","):
+        base, _, step = part.partition("/")
+        if step and (not step.isdigit() or int(step) == 0):
+            return False
+        if base == "*":
+            continue
+        bounds = base.split("-")
+        if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+            return False
+        values = [int(b) for b in bounds]
+        if not all(low <= v <= high for v in values) or values != sorted(values):
+            return False
+    return True
+
+
+def _cron_jobs() -> list[tuple[list[str], str]]:
+    jobs = []
+    for raw in (DEPLOY / "cron" / "sheets-sync.cron").read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or re.match(r"^[A-Z_]+=", line):
+            continue
+        fields = line.split(None, 5)
+        jobs.append((fields[:5], fields[5]))
+    return jobs
+
+
+def _localise(text: str, ws: Path) -> str:
+    """Point a recipe's install and workspace paths at this checkout and a temp workspace."""
+    return text.replace(INSTALLED, str(VENV_BIN)).replace("/srv/okrs", str(ws.parent))
+
+
+def test_cron_line_parses_and_runs_a_real_sync(workspace: Path, tmp_path: Path) -> None:
+    (fields, command), *others = _cron_jobs()
+    assert not others
+    assert all(
+        _cron_field_ok(f, lo, hi) for f, (lo, hi) in zip(fields, CRON_RANGES, strict=True)
+    ), fields
+    assert "%" not in command  # cron turns % into newlines
+    argv = shlex.split(command)
+    assert Path(argv[0]).name == "sheets-sync" and argv[1:3] == ["sync", "--config"]
+    assert argv[3].endswith("sheets-sync.yaml")
+
+    log = tmp_path / "log"
+    log.mkdir()
+    local = _localise(command, workspace).replace("/var/log/sheets-sync", str(log))
+    done = subprocess.run(["/bin/sh", "-c", local], check=False, timeout=60)
+    assert done.returncode == 0, (log / "sync.log").read_text()
+    assert (workspace.parent / ".sheets-sync" / "last-run.json").is_file()
+    assert (workspace.parent / "company.xlsx").is_file()
+    assert "Sales: ok" in (log / "sync.log").read_text()
+
+
+def _unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string((DEPLOY / "systemd" / name).read_text())
+    return parser
+
+
+def test_systemd_units_keys() -> None:
+    service, timer = _unit("sheets-sync.service"), _unit("sheets-sync.timer")
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["SuccessExitStatus"].split() == ["3"]
+    argv = shlex.split(service["Service"]["ExecStart"])
+    assert Path(argv[0]).name == "sheets-sync" and argv[1:3] == ["sync", "--config"]
+    assert argv == shlex.split(_cron_jobs()[0][1].split(">>")[0])  # same job as cron
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Timer"]["OnCalendar"] and timer["Timer"]["Unit"] == "sheets-sync.service"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_systemd_analyze_verify(tmp_path: Path) -> None:
+    for name in ("sheets-sync.service", "sheets-sync.timer"):
+        text = (DEPLOY / "systemd" / name).read_text()
+        (tmp_path / name).write_text(_localise(text, tmp_path / "x.yaml"))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "sheets-sync.service", "sheets-sync.timer"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+
+
+def _workflow() -> dict[Any, Any]:
+    data = yaml.safe_load((DEPLOY / "github-actions" / "nightly-sync.yml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_github_actions_workflow_shape() -> None:
+    data = _workflow()
+    on = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as True
+    (schedule,) = on["schedule"]
+    assert len(schedule["cron"].split()) == 5
+    steps = data["jobs"]["sync"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "sheets-sync sync --config" in runs and "--report run-report.json" in runs
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    paths = {s["with"]["path"] for s in uploads}
+    assert paths == {"${{ env.WORKSPACE }}/company.xlsx", "run-report.json"}
+    assert all(s.get("if") == "always()" for s in uploads)  # uploaded even when teams fail
+    assert not (ROOT / ".github" / "workflows" / "nightly-sync.yml").exists()
+
+
+def test_github_actions_sync_step_treats_exit_3_as_success(workspace: Path) -> None:
+    (step,) = [s for s in _workflow()["jobs"]["sync"]["steps"] if s.get("name") == "Sync"]
+    env = {**os.environ, "WORKSPACE": str(workspace.parent), "PATH": f"{VENV_BIN.parent}:/bin"}
+    script = step["run"]
+    with RunLock(workspace.parent / ".sheets-sync"):  # another run is going on
+        locked = subprocess.run(
+            ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=60
+        )
+    assert locked.returncode == 0
+    assert b"holds the workspace lock" in locked.stdout + locked.stderr
+    workspace.write_text("company: [broken")
+    broken = subprocess.run(
+        ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=60
+    )
+    assert broken.returncode != 0
+
+
+AIRFLOW_DAG = DEPLOY / "airflow" / "sheets_sync_dag.py"
+
+
+def test_airflow_dag_compiles_and_maps_shards() -> None:
+    source = AIRFLOW_DAG.read_text()
+    tree = ast.parse(compile(source, str(AIRFLOW_DAG), "exec", ast.PyCF_ONLY_AST))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    expands = [c for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "expand"]
+    assert expands and expands[0].keywords[0].arg == "k"  # mapped over shard numbers
+    decorators = {
+        ast.unparse(d)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef)
+        for d in n.decorator_list
+    }
+    assert any(d.startswith("dag(") for d in decorators)
+    assert "task(trigger_rule='all_done', retries=0)" in decorators
+
+    # run the pure command builders without Airflow installed
+    helpers = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and n.name.endswith(("_argv", "_dir"))
+    ]
+    namespace: dict[str, Any] = {"re": re, "Path": Path}
+    exec(compile(ast.Module(helpers, []), str(AIRFLOW_DAG), "exec"), namespace)
+    folder = namespace["results_dir"](Path("/r"), "scheduled__2026-11-15T02:30:00+00:00")
+    assert folder == Path("/r/scheduled__2026-11-15T02_30_00_00_00")
+    assert namespace["sync_argv"]("sheets-sync", "ws.yaml", 2, 4, str(folder)) == [
+        "sheets-sync", "sync", "--config", "ws.yaml", "--shard", "2/4",
+        "--results-dir", str(folder),
+    ]  # fmt: skip
+    assert namespace["rollup_argv"]("sheets-sync", "ws.yaml", "/r/x") == [
+        "sheets-sync", "rollup", "--config", "ws.yaml", "--from-results", "/r/x",
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(importlib.util.find_spec("airflow") is None, reason="Airflow not installed")
+def test_airflow_dag_imports() -> None:  # pragma: no cover - only where Airflow is installed
+    spec = importlib.util.spec_from_file_location("sheets_sync_dag", AIRFLOW_DAG)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from airflow.models import DagBag
+
+    bag = DagBag(str(AIRFLOW_DAG.parent), include_examples=False)
+    assert not bag.import_errors
+    dag = bag.get_dag("sheets_sync_nightly")
+    assert dag is not None and {"sync_shard", "merge"} <= set(dag.task_ids)
