@@ -1,0 +1,156 @@
+"""``python -m bench``: generate workspaces, run every scenario in fresh processes, report.
+
+    .venv/bin/python -m bench                       # N = 50, 200, 500, 2000 (+ Google)
+    .venv/bin/python -m bench --sizes 50,200        # chosen sizes
+    .venv/bin/python -m bench --quick               # smoke run: N = 10, short Google part
+
+Each scenario runs in its own subprocess, so its peak RSS (the child's ru_maxrss) is its
+own. Results: ``<out>/results.json`` and the Markdown report (``--report``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.generate import generate_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (50, 200, 500, 2000)
+
+
+def run_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
+    """Run ``python -m bench.worker ARGS`` in a fresh process; wall time measured here."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.worker", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.worker {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["wall"] = wall
+    return out
+
+
+def bench_size(n: int, work: Path, workers: tuple[int, ...], log: Any) -> dict[str, Any]:
+    base = work / f"n{n}" / "base"
+    t0 = time.perf_counter()
+    generate_workspace(base, n)
+    row: dict[str, Any] = {"n": n, "generate_seconds": time.perf_counter() - t0}
+    log(f"N={n}: generated in {row['generate_seconds']:.1f}s")
+    row["floor"] = run_worker(["floor", str(base)])
+    log(f"N={n}: floor {row['floor']['wall']:.2f}s")
+    for w in workers:
+        ours = work / f"n{n}" / f"ours{w}"
+        shutil.copytree(base, ours)
+        suffix = "" if w == 1 else f"_w{w}"
+        full = run_worker(["ours", str(ours), "--workers", str(w)])
+        log(f"N={n}: ours{suffix} full {full['wall']:.2f}s {full['outcomes']}")
+        noop = run_worker(["ours", str(ours), "--workers", str(w)])
+        log(f"N={n}: ours{suffix} no-op {noop['wall']:.2f}s {noop['outcomes']}")
+        row[f"full{suffix}"], row[f"noop{suffix}"] = full, noop
+        shutil.rmtree(ours)
+    naive = work / f"n{n}" / "naive"
+    shutil.copytree(base, naive)
+    row["naive"] = run_worker(["naive", str(naive)])
+    log(f"N={n}: naive {row['naive']['wall']:.2f}s")
+    shutil.rmtree(work / f"n{n}")
+    return row
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(mem_kb / 2**20, 1),
+        "python": sys.version.split()[0],
+        "loadavg_at_start": [round(x, 2) for x in load],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", help="comma-separated team counts (default 50,200,500,2000)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: N=10, short Google part")
+    parser.add_argument("--out", type=Path, help="work folder (default: a temp folder)")
+    parser.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md",
+                        help="Markdown report to write ('-' for none)")  # fmt: skip
+    parser.add_argument("--workers", default="1",
+                        help="process counts to measure for our sync, e.g. 1,2")  # fmt: skip
+    parser.add_argument("--google-teams", type=int, default=None,
+                        help="teams for the emulator request count (0 skips Google)")  # fmt: skip
+    parser.add_argument("--quota-teams", type=int, default=None,
+                        help="changed teams synced under a 60 requests/minute quota")  # fmt: skip
+    parser.add_argument("--baseline", type=Path, help="earlier results.json to show as 'before'")
+    args = parser.parse_args(argv)
+    sizes = (
+        tuple(int(s) for s in args.sizes.split(",") if s.strip())
+        if args.sizes
+        else ((10,) if args.quick else DEFAULT_SIZES)
+    )
+    workers = tuple(int(w) for w in args.workers.split(","))
+    google_teams = args.google_teams if args.google_teams is not None else (3 if args.quick else 20)
+    quota_teams = args.quota_teams if args.quota_teams is not None else (0 if args.quick else 40)
+    work = args.out or Path(tempfile.mkdtemp(prefix="sheets-sync-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join([Path(sys.executable).name, "-m", "bench", *(argv or sys.argv[1:])]),
+        "machine": machine(),
+        "sizes": [],
+    }
+    started = time.perf_counter()
+    for n in sizes:
+        results["sizes"].append(bench_size(n, work, workers, log))
+    if google_teams > 0:
+        from bench.google import bench_google
+
+        results["google"] = bench_google(work / "google", google_teams, quota_teams, log)
+    results["total_seconds"] = time.perf_counter() - started
+    (work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    log(f"results: {work / 'results.json'}")
+    if str(args.report) != "-":
+        from bench.report import write_report
+
+        baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+        write_report(results, args.report, baseline)
+        log(f"report: {args.report}")
+    from bench.report import summary_table
+
+    print(summary_table(results))
+    return 0

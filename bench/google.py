@@ -1,0 +1,153 @@
+"""The Google path through the local emulator: API requests per team, quota-bound wall time.
+
+Teams are the same generated workbooks, loaded into emulator spreadsheets as values
+(formulas are not carried over; the request count does not depend on them). Runs in the
+bench process itself: the emulator serves from a background thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.generate import AS_OF, PERIOD_END, PERIOD_START, write_team
+
+PROJECT_N = (50, 200, 500, 2000)
+
+
+def _sheets(seed: int) -> dict[str, list[list[Any]]]:
+    import python_calamine as pc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.xlsx"
+        write_team(path, seed)
+        with pc.CalamineWorkbook.from_path(str(path)) as book:
+            out = {}
+            for tab in ("OKRs", "KPIs"):
+                rows = book.get_sheet_by_name(tab).to_python()
+                out[tab] = [
+                    [v.isoformat()[:10] if isinstance(v, dt.date | dt.datetime) else v for v in r]
+                    for r in rows
+                ]
+    return out
+
+
+def _workspace(folder: Path, host: str, keys: list[str], rpm: int, rollup: str | None) -> Path:
+    from sheets_sync.backends.gsheets.transport import fake_service_account_info
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sa.json").write_text(json.dumps(fake_service_account_info(host)))
+    settings = {"credentials": "sa.json", "requests_per_minute": rpm, "concurrency": 4,
+                "max_attempts": 5, "max_retry_seconds": 60}  # fmt: skip
+    teams = "\n".join(f"  - {{name: G{i:04d}, source: 'gsheet:{k}'}}" for i, k in enumerate(keys))
+    cfg = folder / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Bench Corp\n"
+        f"period: {{name: 2026-Q4, start: {PERIOD_START}, end: {PERIOD_END}}}\n"
+        f"teams:\n{teams}\n"
+        f"google: {json.dumps(settings)}\n"
+        + (f"rollup: {{output: 'gsheet:{rollup}'}}\n" if rollup else ""),
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def _per_key(emu: Any, keys: list[str]) -> tuple[float, str]:
+    counts = Counter(r.spreadsheet_id for r in emu.log.requests if r.spreadsheet_id in set(keys))
+    endpoints = Counter(r.endpoint for r in emu.log.requests if r.spreadsheet_id in set(keys))
+    per_team = sum(counts.values()) / max(len(keys), 1)
+    return per_team, ", ".join(f"{k} x{v}" for k, v in sorted(endpoints.items()))
+
+
+def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
+    try:
+        from sheets_sync.backends.gsheets.client import clear_clients
+        from sheets_sync.backends.gsheets.transport import EMULATOR_ENV
+        from sheets_sync.config import load_workspace
+        from sheets_sync.emulator import run_emulator
+        from sheets_sync.sync.engine import Sync, SyncOptions
+    except ImportError as exc:
+        return {"skipped": f"the Google backend is not importable ({exc})"}
+    old_env = os.environ.get(EMULATOR_ENV)
+    try:
+        with run_emulator() as emu:
+            os.environ[EMULATOR_ENV] = emu.host
+            clear_clients()
+            sheets = [_sheets(i) for i in range(max(teams, quota_teams))]
+            keys = [
+                emu.create_spreadsheet(f"team {i}", sheets[i], value_input="RAW")
+                for i in range(teams)
+            ]
+            out_key = emu.create_spreadsheet("company rollup", {"Sheet1": [["x"]]})
+            cfg = _workspace(folder / "plain", emu.host, keys, 6000, out_key)
+            options = SyncOptions(as_of=AS_OF)
+            emu.log.clear()
+            t0 = time.perf_counter()
+            first = Sync(load_workspace(cfg)).run(options)
+            changed_s = time.perf_counter() - t0
+            outcomes1 = Counter(r.outcome.value for r in first.runs)
+            per_changed, ep_changed = _per_key(emu, keys)
+            rollup_requests = sum(1 for r in emu.log.requests if r.spreadsheet_id == out_key)
+            log(f"google: first night {outcomes1}, {per_changed:.2f} requests/team")
+            emu.log.clear()
+            t0 = time.perf_counter()
+            second = Sync(load_workspace(cfg)).run(options)
+            unchanged_s = time.perf_counter() - t0
+            outcomes2 = Counter(r.outcome.value for r in second.runs)
+            per_unchanged, ep_unchanged = _per_key(emu, keys)
+            log(f"google: next night {outcomes2}, {per_unchanged:.2f} requests/team")
+            result: dict[str, Any] = {
+                "teams": teams,
+                "outcomes_changed": dict(outcomes1),
+                "outcomes_unchanged": dict(outcomes2),
+                "per_team_changed": per_changed,
+                "per_team_unchanged": per_unchanged,
+                "changed_endpoints": ep_changed,
+                "unchanged_endpoints": ep_unchanged,
+                "rollup_requests": rollup_requests,
+                "changed_seconds": changed_s,
+                "unchanged_seconds": unchanged_s,
+            }
+            if quota_teams > 0:
+                qkeys = [
+                    emu.create_spreadsheet(f"quota team {i}", sheets[i], value_input="RAW")
+                    for i in range(quota_teams)
+                ]
+                qcfg = _workspace(folder / "quota", emu.host, qkeys, 60, None)
+                emu.faults.rate_limit_per_minute = 60
+                emu.log.clear()
+                clear_clients()
+                t0 = time.perf_counter()
+                run = Sync(load_workspace(qcfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+                seconds = time.perf_counter() - t0
+                emu.faults.rate_limit_per_minute = None
+                result["quota"] = {
+                    "teams": quota_teams,
+                    "seconds": seconds,
+                    "requests": sum(1 for r in emu.log.requests if r.spreadsheet_id in set(qkeys)),
+                    "throttled": sum(1 for r in emu.log.requests if r.status == 429),
+                    "outcomes": dict(Counter(r.outcome.value for r in run.runs)),
+                }
+                log(f"google: quota run {result['quota']}")
+            # Sliding one-minute window: about one request per second once the first
+            # minute's burst is spent, so N teams need ~requests seconds.
+            result["projection"] = [
+                (n, per_changed * n + rollup_requests, per_unchanged * n + rollup_requests)
+                for n in PROJECT_N
+            ]
+            return result
+    except Exception as exc:  # the Google backend is still being finished elsewhere
+        log(f"google: skipped ({type(exc).__name__}: {exc})")
+        return {"skipped": f"{type(exc).__name__}: {exc}"}
+    finally:
+        clear_clients()
+        if old_env is None:
+            os.environ.pop(EMULATOR_ENV, None)
+        else:
+            os.environ[EMULATOR_ENV] = old_env

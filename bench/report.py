@@ -1,0 +1,186 @@
+"""Render ``results.json`` as ``BENCHMARKS.md`` (tables, ratios, targets, machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+NOTES = Path(__file__).with_name("notes.md")
+TARGET_N = 500
+
+
+def _get(row: dict[str, Any], key: str, field: str = "wall") -> float | None:
+    value = row.get(key, {}).get(field)
+    return float(value) if value is not None else None
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a is not None and b else "n/a"
+
+
+def _s(v: float | None) -> str:
+    return f"{v:.2f}" if v is not None else "n/a"
+
+
+def summary_table(results: dict[str, Any], suffix: str = "") -> str:
+    head = (
+        "| N teams | full sync s | no-op s | naive s | floor s | full/naive | no-op/naive "
+        "| full/floor | RSS full MB | RSS no-op MB | RSS naive MB | RSS floor MB |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for row in results["sizes"]:
+        full, noop = _get(row, f"full{suffix}"), _get(row, f"noop{suffix}")
+        naive, floor = _get(row, "naive"), _get(row, "floor")
+        rss = [_get(row, k, "rss_mb") for k in (f"full{suffix}", f"noop{suffix}", "naive", "floor")]
+        lines.append(
+            f"| {row['n']} | {_s(full)} | {_s(noop)} | {_s(naive)} | {_s(floor)} "
+            f"| {_ratio(full, naive)} | {_ratio(noop, naive)} | {_ratio(full, floor)} | "
+            + " | ".join(f"{r:.0f}" if r is not None else "n/a" for r in rss)
+            + " |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def phase_table(results: dict[str, Any], suffix: str = "") -> str:
+    head = (
+        "| N | full: read | full: score+write | (of which file write) | full: rollup "
+        "| no-op: read | no-op: rollup | naive: load x2 | naive: save | naive: rollup |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for row in results["sizes"]:
+        f = row.get(f"full{suffix}", {}).get("phases", {})
+        o = row.get(f"noop{suffix}", {}).get("phases", {})
+        nv = row.get("naive", {}).get("phases", {})
+        cells = [
+            f.get("read"),
+            f.get("score_write"),
+            f.get("write"),
+            f.get("rollup"),
+            o.get("read"),
+            o.get("rollup"),
+            (nv.get("load_values", 0) + nv.get("load_edit", 0)) or None,
+            nv.get("save"),
+            nv.get("rollup"),
+        ]
+        lines.append(f"| {row['n']} | " + " | ".join(_s(c) for c in cells) + " |")
+    return head + "\n".join(lines) + "\n"
+
+
+def targets(results: dict[str, Any]) -> str:
+    by_n = {row["n"]: row for row in results["sizes"]}
+    out = []
+
+    def check(label: str, value: float | None, limit: float) -> None:
+        if value is None:
+            out.append(f"- {label}: not measured in this run")
+        else:
+            verdict = "met" if value <= limit else "NOT met"
+            out.append(f"- {label}: {value:.2f}x (target <= {limit}x): **{verdict}**")
+
+    row = by_n.get(TARGET_N)
+    if row:
+        check("full sync / naive at 500", _div(_get(row, "full"), _get(row, "naive")), 0.25)
+        check("no-op re-sync / naive at 500", _div(_get(row, "noop"), _get(row, "naive")), 0.10)
+        check("full sync / floor at 500", _div(_get(row, "full"), _get(row, "floor")), 3.0)
+        if _get(row, "full_w2") is not None:
+            check("full sync, 2 processes / naive at 500",
+                  _div(_get(row, "full_w2"), _get(row, "naive")), 0.25)  # fmt: skip
+    else:
+        out.append("- ratios at 500 teams: N=500 not in this run")
+    if 2000 in by_n and 200 in by_n:
+        check(
+            "peak RSS full sync 2000 / 200",
+            _div(_get(by_n[2000], "full", "rss_mb"), _get(by_n[200], "full", "rss_mb")),
+            1.5,
+        )
+    else:
+        out.append("- peak RSS 2000 vs 200: needs both sizes in the run")
+    return "\n".join(out) + "\n"
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def google_section(g: dict[str, Any] | None) -> str:
+    if not g:
+        return "Not measured in this run.\n"
+    if g.get("skipped"):
+        return f"Skipped: {g['skipped']}\n"
+    lines = [
+        f"- teams: {g['teams']} in the emulator; requests per team, first night (every team "
+        f"changed): **{g['per_team_changed']:.2f}** ({g['changed_endpoints']})",
+        f"- requests per team, next night (nothing changed): **{g['per_team_unchanged']:.2f}** "
+        f"({g['unchanged_endpoints']})",
+        f"- rollup to a Google sheet: {g.get('rollup_requests', 'n/a')} requests",
+        f"- unthrottled wall time: {g['changed_seconds']:.2f} s changed, "
+        f"{g['unchanged_seconds']:.2f} s unchanged ({g['teams']} teams)",
+    ]
+    q = g.get("quota")
+    if q:
+        lines.append(
+            f"- with the emulator's quota at 60 requests/minute (and `google.requests_per_minute:"
+            f" 60`): {q['teams']} changed teams, {q['requests']} requests, "
+            f"**{q['seconds']:.1f} s** wall, {q['throttled']} answered 429"
+        )
+    lines.append("")
+    lines.append("Projected nightly wall time at 60 requests/minute (quota-bound; "
+                 "compute is negligible next to it):")  # fmt: skip
+    lines.append("")
+    lines.append("| N teams | all changed | none changed |\n|---:|---:|---:|")
+    for n, changed, unchanged in g["projection"]:
+        lines.append(f"| {n} | {changed / 60:.1f} min | {unchanged / 60:.1f} min |")
+    return "\n".join(lines) + "\n"
+
+
+def _machine(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    return (
+        f"- machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, Python "
+        f"{m['python']}, load average at start {m['loadavg_at_start']} (shared box)\n"
+        f"- command: `{results['command']}`\n- date: {results['date']}\n"
+        f"- whole run: {results.get('total_seconds', 0) / 60:.1f} min\n"
+    )
+
+
+def write_report(
+    results: dict[str, Any], path: Path, baseline: dict[str, Any] | None = None
+) -> None:
+    parts = [
+        "# Benchmarks\n",
+        "Generated by `make bench` (`.venv/bin/python -m bench`, see `bench/cli.py`); the "
+        "prose sections below the tables come from `bench/notes.md`.\n",
+        _machine(results),
+        "Per team: 5 objectives x 4 KRs + 15 KPIs, formulas with cached values on a Data tab. "
+        "Every scenario runs in a fresh process; seconds are the process's wall time "
+        "(interpreter start and imports included, as a cron job pays them); RSS is that "
+        "process's own peak (`ru_maxrss`).\n",
+        "- **full sync**: `run_sync` (read + score + write-back + rollup), first night: every "
+        "team gets its owned cells written.\n"
+        "- **no-op**: the same again with nothing changed (reads, scores, writes nothing, "
+        "rewrites the rollup).\n"
+        "- **naive**: `bench/naive.py`, openpyxl load (x2: values + editable) + score + "
+        "write + save per team, then `pd.concat` + `to_excel`. It has no change detection, so "
+        "its no-op night costs the same.\n"
+        "- **floor**: python-calamine reading the two tabs of every file, nothing else.\n",
+        "## Results\n",
+        summary_table(results),
+    ]
+    if any("full_w2" in row for row in results["sizes"]):
+        parts += ["\nWith 2 worker processes (`--workers 2`):\n", summary_table(results, "_w2")]
+    parts += ["\n## Targets\n", targets(results)]
+    parts += ["\n## Where the time goes (seconds, in-process)\n", phase_table(results)]
+    if baseline:
+        parts += [
+            "\n## Before the optimisations\n",
+            _machine(baseline),
+            summary_table(baseline),
+            "\n",
+            phase_table(baseline),
+        ]
+    parts += ["\n## Google Sheets path (emulator)\n", google_section(results.get("google"))]
+    if NOTES.exists():
+        parts += ["\n", NOTES.read_text(encoding="utf-8")]
+    path.write_text("\n".join(parts), encoding="utf-8")

@@ -1,0 +1,108 @@
+"""One scenario in a fresh process: ``python -m bench.worker SCENARIO ROOT [--json-out F]``.
+
+Prints one JSON object: wall seconds of the work (imports included, as a user waits for
+them), per-phase seconds, outcome counts and this process's own peak RSS (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()
+
+
+def _timed(owner: Any, name: str, phases: dict[str, float], key: str) -> None:
+    original = getattr(owner, name, None)
+    if original is None:
+        return
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return original(*args, **kw)
+        finally:
+            phases[key] = phases.get(key, 0.0) + time.perf_counter() - t0
+
+    setattr(owner, name, wrapper)
+
+
+def run_ours(root: Path, workers: int = 1) -> dict[str, Any]:
+    from rich.console import Console
+
+    from bench.generate import AS_OF
+    from sheets_sync.backends.excel.backend import ExcelBackend
+    from sheets_sync.config import load_workspace
+    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.run import run_sync
+
+    phases: dict[str, float] = {}
+    _timed(Sync, "read_all", phases, "read")
+    _timed(Sync, "_finish", phases, "score_write")
+    _timed(ExcelBackend, "write", phases, "write")
+    for name in ("write_rollup", "_rollup"):  # the engine's name for it has changed
+        if hasattr(Sync, name):
+            _timed(Sync, name, phases, "rollup")
+            break
+    t0 = time.perf_counter()
+    ws = load_workspace(root / "sheets-sync.yaml")
+    phases["config"] = time.perf_counter() - t0
+    options = SyncOptions(as_of=AS_OF)
+    if workers > 1:
+        from bench.parallel import run_parallel
+
+        result = run_parallel(ws, options, workers)
+    else:
+        result = run_sync(ws, options, console=Console(stderr=True, force_terminal=False))
+    outcomes = Counter(r.outcome.value for r in result.runs)
+    errors = [r.error for r in result.runs if r.error][:3]
+    return {"phases": phases, "outcomes": dict(outcomes), "errors": errors}
+
+
+def run_naive_scenario(root: Path) -> dict[str, Any]:
+    from bench.generate import AS_OF, PERIOD_END, PERIOD_START
+    from bench.naive import run_naive
+
+    phases = run_naive(root / "teams", root / "company-naive.xlsx", AS_OF, PERIOD_START,
+                       PERIOD_END)  # fmt: skip
+    return {"phases": phases}
+
+
+def run_floor_scenario(root: Path) -> dict[str, Any]:
+    from bench.floor import run_floor
+
+    return {"phases": run_floor(root / "teams")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("scenario", choices=["ours", "naive", "floor"])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    if args.scenario == "ours":
+        out = run_ours(args.root, args.workers)
+    elif args.scenario == "naive":
+        out = run_naive_scenario(args.root)
+    else:
+        out = run_floor_scenario(args.root)
+    now = time.perf_counter()
+    out["seconds"] = now - STARTED  # from interpreter start of this module, imports included
+    out["work_seconds"] = now - t0
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
