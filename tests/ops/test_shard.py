@@ -158,3 +158,15 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result) -> None:
     path.write_bytes(MAGIC + b"99\n" + pickle.dumps(None))
     with pytest.raises(ConfigError, match="format '99'"):
         load_results(tmp_path)
+
+
+def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
+    from sheets_sync.config import load_workspace
+    from sheets_sync.sync.engine import Sync, SyncOptions
+
+    ws = load_workspace(workspace)
+    result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False, dry_run=True))
+    save_results(tmp_path / "results", 1, 1, result)
+    context, runs = load_results(tmp_path / "results")
+    assert context == result.context and tuple(runs) == result.runs
+    assert runs[0].result is not None and runs[0].result.findings == result.runs[0].findings
