@@ -174,6 +174,25 @@ def validate(
     "--no-write-back", is_flag=True, help="Do not write team sheets; still build the rollup."
 )
 @click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Process only the K-th of N shares of the teams (for scale-out).",
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="With --shard: write this shard's results here for `rollup --from-results`.",
+)
+@click.option(
+    "--notify-cmd",
+    default=None,
+    metavar="CMD",
+    help="Run CMD with the JSON summary on stdin when teams failed or a KR turned "
+    "Off track (overrides notify.command).",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False),
@@ -186,28 +205,49 @@ def sync(
     as_of: str | None,
     dry_run: bool,
     no_write_back: bool,
+    shard: str | None,
+    results_dir: str | None,
+    notify_cmd: str | None,
     report_path: str | None,
 ) -> None:
     """The nightly job: read, score, write owned cells back, roll up.
 
+    \b
     Example: sheets-sync sync --config acme/sheets-sync.yaml --as-of 2026-11-23
+    Scale-out: sheets-sync sync --shard 2/4 --results-dir results/   (on 4 machines), then
+               sheets-sync rollup --from-results results/
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import print_changes, print_summary
+    from sheets_sync.ops.shard import parse_shard
     from sheets_sync.sync.engine import SyncOptions
     from sheets_sync.sync.run import run_sync
 
+    try:
+        shard_kn = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+    if shard_kn and not results_dir:
+        raise click.UsageError(
+            "--shard needs --results-dir (where `rollup --from-results` finds every shard)"
+        )
     ws = load_workspace(config_path)
     options = SyncOptions(
         as_of=_as_of(as_of),
         teams=teams,
         dry_run=dry_run,
         write_back=not no_write_back,
-        rollup=not dry_run,
+        rollup=not dry_run and shard_kn is None,
+        shard=shard_kn,
     )
     console = Console(highlight=False, soft_wrap=True)
     result = run_sync(
-        ws, options, report_path=Path(report_path) if report_path else None, console=console
+        ws,
+        options,
+        report_path=Path(report_path) if report_path else None,
+        console=console,
+        results_dir=Path(results_dir) if results_dir else None,
+        notify_cmd=notify_cmd,
     )
     if dry_run:
         print_changes(console, result.runs)
@@ -218,16 +258,31 @@ def sync(
 @cli.command()
 @config_option
 @as_of_option
-def rollup(config_path: str | None, as_of: str | None) -> None:
+@click.option(
+    "--from-results",
+    "from_results",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Merge the shard results of `sync --shard K/N` instead of reading team sheets.",
+)
+def rollup(config_path: str | None, as_of: str | None, from_results: str | None) -> None:
     """Rebuild the company rollup from the team sheets, without writing them.
 
     Example: sheets-sync rollup --config acme/sheets-sync.yaml
     """
     from sheets_sync.config import load_workspace
+    from sheets_sync.ops.history import HistoryStore, default_history_path
+    from sheets_sync.ops.shard import load_results
     from sheets_sync.sync.engine import Sync, SyncOptions
 
     ws = load_workspace(config_path)
-    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False))
+    history = HistoryStore(default_history_path(ws.state_dir))
+    if from_results:
+        context, runs = load_results(Path(from_results))
+        output = Sync(ws, history=history).write_rollup(runs, context)
+        click.echo(f"rollup of {len(runs)} teams from {from_results} written to {output}")
+        sys.exit(EXIT_FAILED if any(r.failed for r in runs) else EXIT_OK)
+    result = Sync(ws, history=history).run(SyncOptions(as_of=_as_of(as_of), write_back=False))
     click.echo(f"rollup of {len(result.runs)} teams written to {result.rollup_output}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 

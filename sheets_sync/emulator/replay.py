@@ -34,6 +34,9 @@ def default_cassette_dir() -> Path:
     env = os.environ.get(CASSETTES_ENV)
     if env:
         return Path(env)
+    shared = os.environ.get("SHEETS_SYNC_SHARED")
+    if shared:
+        return Path(shared) / "gspread-cassettes"
     repo = Path(__file__).resolve().parents[2]
     return repo.parent / "shared" / "gspread-cassettes"
 

@@ -8,9 +8,11 @@ dictionary and changelog: ``docs/rollup.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sheets_sync.rollup.export import export_tables
+from sheets_sync.rollup.history import History
 from sheets_sync.rollup.previous import load_previous
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
 from sheets_sync.rollup.tables import Rollup, StaleData, build_tables
@@ -20,6 +22,7 @@ from sheets_sync.sync.outcome import RunContext, TeamRun
 __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
+    "History",
     "Rollup",
     "StaleData",
     "build_rollup",
@@ -29,9 +32,13 @@ __all__ = [
 
 
 def build_rollup(
-    runs: Sequence[TeamRun], context: RunContext, previous: Path | None = None
+    runs: Sequence[TeamRun],
+    context: RunContext,
+    previous: Path | None = None,
+    history: History | None = None,
 ) -> Rollup:
     """All rollup tables for ``runs``; teams that failed get their last good rows from
-    ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped."""
+    ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped.
+    ``history`` (past nights' snapshots) adds the History and Trends tabs."""
     failed = [r.team for r in runs if r.result is None]
-    return build_tables(runs, context, load_previous(previous, failed))
+    return replace(build_tables(runs, context, load_previous(previous, failed)), history=history)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIResult, KPIStatus, KRResult, ObjectiveResult, Status
 from sheets_sync.domain.scoring import band
+from sheets_sync.rollup.history import History
 from sheets_sync.rollup.schema import conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
@@ -53,6 +54,7 @@ class Rollup:
     company_objectives: pd.DataFrame
     alignment: pd.DataFrame
     totals: pd.DataFrame  # one row, summary columns: the company as a whole
+    history: History | None = None  # past nights, for the History and Trends tabs
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.rollup.charts import add_charts
+from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
 from sheets_sync.rollup.tables import Rollup, naive
 
@@ -107,6 +108,7 @@ def _write(rollup: Rollup, path: Path) -> None:
     _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup)
     _write_long(workbook, styles, rollup, "findings", "Findings")
     _write_dictionary(workbook.add_worksheet("Data dictionary"), styles)
+    write_history(workbook, rollup.history)
     add_charts(
         workbook,
         charts,

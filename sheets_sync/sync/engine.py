@@ -24,6 +24,7 @@ from sheets_sync.errors import ConflictError, FileLockedError, SourceError
 from sheets_sync.grid import WorkbookData
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 
@@ -107,10 +108,12 @@ class Sync:
         *,
         factory: BackendFactory = open_backend,
         progress: Progress | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         self.workspace = workspace
         self.factory = factory
         self.progress = progress
+        self.history = history
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         if not names:
@@ -167,10 +170,13 @@ class Sync:
                 self.progress(run)
         results = [r.result for r in runs if r.result is not None]
         company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
+        result = SyncResult(context, tuple(runs), company)
+        if self.history is not None and not options.dry_run and (options.rollup or options.shard):
+            self.history.record(result)
         output = None
         if options.rollup and not options.dry_run:
-            output = self._rollup(runs, context)
-        return SyncResult(context, tuple(runs), company, output, time.perf_counter() - started)
+            output = self.write_rollup(runs, context)
+        return replace(result, rollup_output=output, seconds=time.perf_counter() - started)
 
     def _finish(
         self,
@@ -213,15 +219,24 @@ class Sync:
             run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
         )
 
-    def _rollup(self, runs: list[TeamRun], context: RunContext) -> str:
-        from sheets_sync.rollup import build_rollup, write_rollup_xlsx
+    def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> str:
+        """Build and publish the company rollup (also used to merge shard results)."""
+        from sheets_sync.rollup import History, build_rollup, write_rollup_xlsx
 
         ws = self.workspace
+        history = None
+        if self.history is not None:
+            history = History(
+                self.history.kr_history(ws.keep_snapshots),
+                self.history.kpi_history(ws.keep_snapshots),
+            )
         if ws.rollup_is_google:
             from sheets_sync.backends.gsheets.rollup import write_rollup_gsheet
 
-            write_rollup_gsheet(build_rollup(runs, context), ws)
+            write_rollup_gsheet(build_rollup(runs, context, history=history), ws)
             return ws.rollup_output
         previous = ws.rollup_path if ws.rollup_path.exists() else None
-        write_rollup_xlsx(build_rollup(runs, context, previous=previous), ws.rollup_path)
+        write_rollup_xlsx(
+            build_rollup(runs, context, previous=previous, history=history), ws.rollup_path
+        )
         return ws.rollup_output

@@ -17,8 +17,10 @@ from sheets_sync.errors import RunLockedError
 
 
 class RunLock:
-    def __init__(self, state_dir: Path) -> None:
-        self.path = state_dir / "run.lock"
+    def __init__(self, state_dir: Path, shard: tuple[int, int] | None = None) -> None:
+        # shards of one run may share a workspace folder; each holds its own lock
+        name = f"run-shard-{shard[0]}-of-{shard[1]}.lock" if shard else "run.lock"
+        self.path = state_dir / name
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sheets_sync.atomic import atomic_write_text
 from sheets_sync.config import Workspace
+from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.ops.notify import notification, send, turned_off_track
+from sheets_sync.ops.shard import save_results
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.outcome import TeamRun
@@ -24,17 +28,37 @@ def _write_json(path: Path, payload: object) -> None:
     atomic_write_text(path, json.dumps(payload, indent=2, default=str))
 
 
+def _notify(
+    workspace: Workspace, report: dict[str, Any], turned: list[dict[str, Any]], command: str | None
+) -> list[str]:
+    """Deliver the summary when something needs a person; a broken hook never fails a run."""
+    payload = notification(report, turned)
+    command = command or workspace.notify.command
+    if payload is None or not (command or workspace.notify.webhook):
+        return []
+    problems = send(payload, command=command, webhook=workspace.notify.webhook)
+    for problem in problems:
+        log.warning("notification: %s", problem)
+    return problems
+
+
 def run_sync(
     workspace: Workspace,
     options: SyncOptions,
     *,
     report_path: Path | None = None,
     console: Console | None = None,
+    results_dir: Path | None = None,
+    notify_cmd: str | None = None,
 ) -> SyncResult:
-    """Sync under the workspace lock; always keep a report in ``.sheets-sync/runs/``."""
+    """Sync under the workspace lock: history snapshot, run report (always kept in
+    ``.sheets-sync/runs/``), shard results, and a notification when teams failed or a KR
+    turned Off track."""
     console = console or Console(stderr=True)
     total = len(options.teams) or len(workspace.teams)
-    with RunLock(workspace.state_dir):
+    history = HistoryStore(default_history_path(workspace.state_dir))
+    with RunLock(workspace.state_dir, options.shard):
+        previous = history.previous_kr_status(before=options.as_of)
         if console.is_terminal:
             columns = (
                 TextColumn("{task.description}"),
@@ -48,7 +72,7 @@ def run_sync(
                 def tick(run: TeamRun) -> None:
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.value}")
 
-                result = Sync(workspace, progress=tick).run(options)
+                result = Sync(workspace, progress=tick, history=history).run(options)
         else:
 
             def line(run: TeamRun) -> None:
@@ -60,8 +84,13 @@ def run_sync(
                     f": {run.error}" if run.error else "",
                 )
 
-            result = Sync(workspace, progress=line).run(options)
+            result = Sync(workspace, progress=line, history=history).run(options)
         report = run_report(result, dry_run=options.dry_run)
+        if results_dir is not None and options.shard is not None and not options.dry_run:
+            save_results(results_dir, *options.shard, result)
+        if not options.dry_run:
+            turned = turned_off_track(result, previous)
+            report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
         _write_json(workspace.state_dir / "runs" / f"{stamp}.json", report)
         if report_path is not None:

@@ -20,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
 from sheets_sync.grid import CellStyle, CellWrite
+from tests.support.shared import REAL_WORLD as REAL_WORLD
 
-REAL_WORLD = Path(__file__).resolve().parents[3].parent / "shared" / "real-world-xlsx"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 GREEN, YELLOW, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"
 STATUS = {"on track": GREEN, "at risk": YELLOW, "off track": RED, "no data": GREY}

@@ -14,6 +14,7 @@ from sheets_sync.backends.excel import ExcelBackend
 from sheets_sync.errors import ConflictError, FileLockedError, WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.fixtures import GREEN, REAL_WORLD, status_writes
+from tests.support.shared import needs_real_world
 
 
 @pytest.fixture
@@ -113,6 +114,7 @@ def test_default_backup_dir_beside_file(team_file: Path) -> None:
     assert [p.name for p in team_file.parent.glob("*.xlsx")] == ["sales-okrs.xlsx"]
 
 
+@needs_real_world
 def test_refusal_names_the_source(tmp_path: Path) -> None:
     path = tmp_path / "strict.xlsx"
     path.write_bytes((REAL_WORLD / "tafia__calamine" / "strict_iso_paths.xlsx").read_bytes())

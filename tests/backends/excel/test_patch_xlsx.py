@@ -27,6 +27,7 @@ from tests.backends.excel.fixtures import (
     status_writes,
     xf_count,
 )
+from tests.support.shared import needs_real_world
 
 SHEET1 = "xl/worksheets/sheet1.xml"
 
@@ -140,6 +141,7 @@ def test_clearing_keeps_style(team_lo: bytes) -> None:
     assert cell.s == sheet_cells(parts(styled)[SHEET1])["I3"].s
 
 
+@needs_real_world
 def test_formula_replacement_updates_calc_chain() -> None:
     src = (REAL_WORLD / "theorchard__openpyxl" / "formulae.xlsx").read_bytes()
     out = patch_xlsx(src, [CellWrite("Sheet1", 4, 1, 7.0)])
@@ -150,6 +152,7 @@ def test_formula_replacement_updates_calc_chain() -> None:
     assert openpyxl.load_workbook(io.BytesIO(out))["Sheet1"]["A4"].value == 7
 
 
+@needs_real_world
 def test_calc_chain_inherited_sheet_id_and_removal() -> None:
     src = (REAL_WORLD / "tafia__calamine" / "errors.xlsx").read_bytes()
     sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(src)).sheet_names[0]
@@ -166,6 +169,7 @@ def test_calc_chain_inherited_sheet_id_and_removal() -> None:
 @pytest.mark.parametrize(
     ("ref", "message"), [("B7", "shared formula"), ("C11", "array"), ("C10", "array")]
 )
+@needs_real_world
 def test_refuses_to_break_shared_and_array_formulas(ref: str, message: str) -> None:
     src = (REAL_WORLD / "theorchard__openpyxl" / "formulae.xlsx").read_bytes()
     from openpyxl.utils.cell import coordinate_to_tuple
@@ -176,6 +180,7 @@ def test_refuses_to_break_shared_and_array_formulas(ref: str, message: str) -> N
     assert info.value.cell == ref
 
 
+@needs_real_world
 def test_xlsm_macros_untouched() -> None:
     src = (REAL_WORLD / "theorchard__openpyxl" / "vba-test.xlsm").read_bytes()
     sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(src)).sheet_names[0]
@@ -187,6 +192,7 @@ def test_xlsm_macros_untouched() -> None:
     assert openpyxl.load_workbook(io.BytesIO(out), keep_vba=True)[sheet]["C30"].value == "synced"
 
 
+@needs_real_world
 def test_refusals_are_clear() -> None:
     strict = (REAL_WORLD / "tafia__calamine" / "strict_iso_paths.xlsx").read_bytes()
     with pytest.raises(WorkbookError, match="Strict Open XML"):

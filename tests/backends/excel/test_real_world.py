@@ -20,9 +20,10 @@ from sheets_sync.errors import (
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellError, SheetGrid, WorkbookData
+from tests.support.shared import REAL_WORLD
 
 REPO = Path(__file__).resolve().parents[3]
-FOLDER = REPO.parent / "shared" / "real-world-xlsx"
+FOLDER = REAL_WORLD
 FILES = sorted(
     p for p in FOLDER.glob("**/*") if p.is_file() and p.suffix.lower() in {".xlsx", ".xlsm", ".ods"}
 )

@@ -1,0 +1,212 @@
+"""The History and Trends tabs: snapshots of past nights, KPI trends and KR burn-up.
+
+Sparklines (one per KPI, one per objective) keep this readable at hundreds of teams,
+where a chart per objective would not be; one chart shows the company's burn-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from sheets_sync.grid import a1
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Snapshots of the last N nights (``sheets_sync.ops.history`` column layout)."""
+
+    kr: pd.DataFrame
+    kpi: pd.DataFrame
+
+    @property
+    def dates(self) -> list[pd.Timestamp]:
+        return sorted(set(self.kr["date"]).union(self.kpi["date"]))
+
+
+def kpi_trend(history: History) -> pd.DataFrame:
+    """One row per KPI, one column per snapshot date, holding the actual."""
+    if history.kpi.empty:
+        return pd.DataFrame(columns=["team", "kpi_id", "name"])
+    frame = history.kpi.pivot_table(
+        index=["team", "kpi_id", "name"],
+        columns="date",
+        values="actual",
+        aggfunc="last",
+        dropna=False,
+    )
+    return frame.reset_index()
+
+
+def objective_burnup(history: History) -> pd.DataFrame:
+    """One row per objective, one column per date: the mean score of its KRs that night."""
+    if history.kr.empty:
+        return pd.DataFrame(columns=["team", "objective_id"])
+    frame = history.kr.pivot_table(
+        index=["team", "objective_id"], columns="date", values="score", aggfunc="mean"
+    )
+    return frame.reset_index()
+
+
+def company_burnup(history: History) -> pd.DataFrame:
+    """Per date: mean KR score and mean expected score across the company."""
+    if history.kr.empty:
+        return pd.DataFrame(columns=["date", "score", "expected"])
+    return history.kr.groupby("date", as_index=False)[["score", "expected"]].mean()
+
+
+def _write_block(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    keys: list[str],
+    labels: list[str],
+    row0: int,
+    title: str,
+    formats: dict[str, Any],
+) -> int:
+    """A pivot with a sparkline column; returns the next free row."""
+    dates = [c for c in frame.columns if c not in keys]
+    ws.write(row0, 0, title, formats["title"])
+    header = row0 + 1
+    for c, label in enumerate(
+        labels + [pd.Timestamp(d).strftime("%Y-%m-%d") for d in dates] + ["Trend"]
+    ):
+        ws.write(header, c, label, formats["header"])
+    table: list[list[Any]] = frame.to_numpy(dtype=object).tolist()
+    for r, values in enumerate(table, start=header + 1):
+        for c, value in enumerate(values):
+            if c < len(keys):
+                ws.write_string(r, c, str(value))
+            elif pd.notna(value):
+                ws.write_number(r, c, float(value), formats["number"])
+        if dates:
+            first, last = len(keys), len(keys) + len(dates) - 1
+            ws.add_sparkline(
+                r,
+                last + 1,
+                {"range": f"{a1(r + 1, first + 1)}:{a1(r + 1, last + 1)}", "markers": True},
+            )
+    return header + len(frame) + 3
+
+
+def write_history(workbook: Workbook, history: History | None) -> None:
+    if history is None or (history.kr.empty and history.kpi.empty):
+        return
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
+        "number": workbook.add_format({"num_format": "0.00"}),
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    trends = workbook.add_worksheet("Trends")
+    company = company_burnup(history)
+    trends.write(0, 0, "Company burn-up: mean KR score vs expected, by night", formats["title"])
+    for c, label in enumerate(["Date", "Mean score", "Mean expected"]):
+        trends.write(1, c, label, formats["header"])
+    records: list[dict[Any, Any]] = company.to_dict("records")
+    for r, rec in enumerate(records, start=2):
+        trends.write_datetime(r, 0, pd.Timestamp(rec["date"]).to_pydatetime(), formats["date"])
+        trends.write_number(r, 1, float(rec["score"]), formats["number"])
+        trends.write_number(r, 2, float(rec["expected"]), formats["number"])
+    last = 1 + len(company)
+    chart = workbook.add_chart({"type": "line"})
+    for col, name in ((1, "Mean score"), (2, "Mean expected")):
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["Trends", 2, 0, last, 0],
+                "values": ["Trends", 2, col, last, col],
+                "marker": {"type": "circle"},
+            }
+        )
+    chart.set_title({"name": "Company burn-up"})
+    chart.set_y_axis({"min": 0, "max": 1})
+    trends.insert_chart(0, 5, chart)
+    row = max(last + 3, 18)
+    row = _write_block(
+        trends,
+        kpi_trend(history),
+        ["team", "kpi_id", "name"],
+        ["Team", "KPI ID", "KPI"],
+        row,
+        "KPI trend (actual per night)",
+        formats,
+    )
+    _write_block(
+        trends,
+        objective_burnup(history),
+        ["team", "objective_id"],
+        ["Team", "Objective ID"],
+        row,
+        "Objective burn-up (mean KR score per night)",
+        formats,
+    )
+    trends.set_column(0, 2, 18)
+
+    raw = workbook.add_worksheet("History")
+    columns = [
+        "Kind",
+        "Date",
+        "Team",
+        "Objective ID",
+        "ID",
+        "Name",
+        "Value",
+        "Target",
+        "Score",
+        "Status",
+    ]
+    rows: list[list[Any]] = [
+        [
+            "KR",
+            k["date"],
+            k["team"],
+            k["objective_id"],
+            k["kr_id"],
+            k["description"],
+            k["current"],
+            k["target"],
+            k["score"],
+            k["status"],
+        ]
+        for k in history.kr.to_dict("records")
+    ] + [
+        [
+            "KPI",
+            k["date"],
+            k["team"],
+            None,
+            k["kpi_id"],
+            k["name"],
+            k["actual"],
+            k["target"],
+            None,
+            k["status"],
+        ]
+        for k in history.kpi.to_dict("records")
+    ]
+    for c, label in enumerate(columns):
+        raw.write(0, c, label, formats["header"])
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if isinstance(value, pd.Timestamp):
+                raw.write_datetime(r, c, value.to_pydatetime(), formats["date"])
+            elif isinstance(value, int | float):
+                raw.write_number(r, c, float(value))
+            else:
+                raw.write_string(r, c, str(value))
+    if rows:
+        raw.add_table(
+            0,
+            0,
+            len(rows),
+            len(columns) - 1,
+            {"name": "History", "columns": [{"header": c} for c in columns]},
+        )
+    raw.freeze_panes(1, 0)
