@@ -168,10 +168,8 @@ class Sync:
             runs.append(run)
             if self.progress:
                 self.progress(run)
-        results = [r.result for r in runs if r.result is not None]
-        company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
-        result = SyncResult(context, tuple(runs), company)
-        if self.history is not None and not options.dry_run and (options.rollup or options.shard):
+        result = self.result_of(runs, context)
+        if self.history is not None and options.rollup and not options.dry_run:
             self.history.record(result)
         output = None
         if options.rollup and not options.dry_run:
@@ -218,6 +216,18 @@ class Sync:
         return replace(
             run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
         )
+
+    def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
+        """Merged shard runs in the order the workspace lists its teams, as one run has."""
+        order = {t.name: i for i, t in enumerate(self.workspace.teams)}
+        return sorted(runs, key=lambda r: order.get(r.team, len(order)))
+
+    def result_of(self, runs: Sequence[TeamRun], context: RunContext) -> SyncResult:
+        """Runs plus the company objectives scored from them (also for merged shards)."""
+        ws = self.workspace
+        results = [r.result for r in runs if r.result is not None]
+        company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
+        return SyncResult(context, tuple(runs), company)
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> str:
         """Build and publish the company rollup (also used to merge shard results)."""

@@ -1,0 +1,177 @@
+"""Operations through the CLI: shards merge to the same rollup, history, notifications,
+and the workspace commands (init, demo, template, export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+from sheets_sync.config import load_workspace
+
+AS_OF = ["--as-of", "2026-11-23"]
+TABLES = ["Summary", "Objectives", "Key results", "KPIs", "Findings"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    code, out, err = run("demo", str(root / "ws"), *AS_OF)
+    assert code == 0, out + err
+    return root / "ws" / "sheets-sync.yaml"
+
+
+def copy_ws(demo: Path, dest: Path) -> Path:
+    shutil.copytree(demo.parent, dest)
+    return dest / "sheets-sync.yaml"
+
+
+def _timestamp(value: object) -> object:
+    """Only generation times carry a time of day; data dates are whole days."""
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return "<generated at>"
+    return value
+
+
+def tables(path: Path) -> dict[str, pd.DataFrame]:
+    """The rollup's tabs as raw cell grids, with the times they were generated masked."""
+    book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
+    return {name: book[name].map(_timestamp) for name in TABLES}
+
+
+def test_demo_validates_with_its_deliberate_mistakes(demo: Path) -> None:
+    code, out, _ = run("validate", "--config", str(demo), *AS_OF)
+    assert code == 1
+    assert "Finance.xlsx!OKRs!J4: target equals start value (0.8)" in out
+    assert len(load_workspace(demo).teams) == 6
+
+
+def test_shards_merged_equal_one_unsharded_run(demo: Path, tmp_path: Path) -> None:
+    single = copy_ws(demo, tmp_path / "single")
+    sharded = copy_ws(demo, tmp_path / "sharded")
+    assert run("sync", "--config", str(single), *AS_OF)[0] == 0
+    results = tmp_path / "results"
+    for k in (1, 2, 3):
+        code, out, err = run(
+            "sync",
+            "--config",
+            str(sharded),
+            *AS_OF,
+            "--shard",
+            f"{k}/3",
+            "--results-dir",
+            str(results),
+        )
+        assert code == 0, out + err
+    assert not (sharded.parent / "company.xlsx").exists()  # shards do not roll up alone
+    code, out, _ = run("rollup", "--config", str(sharded), "--from-results", str(results))
+    assert code == 0, out
+    one, merged = tables(single.parent / "company.xlsx"), tables(sharded.parent / "company.xlsx")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(one[name], merged[name], obj=name)
+    # every team file ends with the same content, part by part
+    for team in (single.parent / "teams").glob("*.xlsx"):
+        with zipfile.ZipFile(team) as a, zipfile.ZipFile(sharded.parent / "teams" / team.name) as b:
+            assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+
+
+def test_incomplete_shard_results_are_refused(demo: Path, tmp_path: Path) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    run("sync", "--config", str(ws), *AS_OF, "--shard", "1/2", "--results-dir", str(results))
+    code, _, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert code == 2
+    assert "shard" in err and "Traceback" not in err
+
+
+def test_bad_shard_argument(demo: Path) -> None:
+    code, _, err = run("sync", "--config", str(demo), "--shard", "5/4", "--results-dir", "x")
+    assert code == 2 and "--shard" in err
+
+
+def test_history_replaces_the_same_date_and_feeds_the_trends_tab(
+    demo: Path, tmp_path: Path
+) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    for as_of in ("2026-11-16", "2026-11-23", "2026-11-23"):
+        assert run("sync", "--config", str(ws), "--as-of", as_of)[0] == 0
+    db = ws.parent / ".sheets-sync" / "history.sqlite"
+    with sqlite3.connect(db) as conn:
+        dates = conn.execute("SELECT as_of, COUNT(*) FROM kr_snapshots GROUP BY as_of").fetchall()
+    assert [d for d, _ in dates] == ["2026-11-16", "2026-11-23"]
+    assert dates[0][1] == dates[1][1]  # the second run on 11-23 replaced, not duplicated
+    with sqlite3.connect(db) as conn:
+        kpis = conn.execute("SELECT COUNT(*) FROM kpi_snapshots").fetchone()[0]
+    book = openpyxl.load_workbook(ws.parent / "company.xlsx")
+    assert {"History", "Trends"} <= set(book.sheetnames)
+    assert book["History"].max_row == 1 + dates[0][1] + dates[1][1] + kpis
+
+
+def test_notification_command_gets_the_summary(demo: Path, tmp_path: Path) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    out_file = tmp_path / "notified.json"
+    cmd = (
+        f"{sys.executable} -c \"import sys; open({str(out_file)!r}, 'w').write(sys.stdin.read())\""
+    )
+    code, _, _ = run("sync", "--config", str(ws), *AS_OF, "--notify-cmd", cmd)
+    assert code == 1
+    payload = json.loads(out_file.read_text())
+    assert [t["team"] for t in payload["failed_teams"]] == ["People"]
+
+
+def test_export_csv_and_parquet(demo: Path, tmp_path: Path) -> None:
+    code, out, _ = run(
+        "export",
+        "--config",
+        str(demo),
+        *AS_OF,
+        "--format",
+        "parquet",
+        "--out",
+        str(tmp_path / "pq"),
+    )
+    assert code == 0, out
+    krs = pd.read_parquet(next((tmp_path / "pq").glob("*key*")))
+    assert krs["Score"].dtype == "float64" and len(krs) > 20
+    code, out, _ = run(
+        "export", "--config", str(demo), *AS_OF, "--format", "csv", "--out", str(tmp_path / "csv")
+    )
+    assert code == 0 and any((tmp_path / "csv").glob("*.csv"))
+
+
+def test_init_and_template(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "init",
+        str(tmp_path / "acme"),
+        "--team",
+        "Sales",
+        "--team",
+        "Marketing",
+        "--company",
+        "Acme",
+    )
+    assert code == 0, out
+    ws = load_workspace(tmp_path / "acme" / "sheets-sync.yaml")
+    assert [t.name for t in ws.teams] == ["Sales", "Marketing"]
+    code, _, err = run("init", str(tmp_path / "acme"), "--team", "Sales")
+    assert code == 2 and "error:" in err
+    code, out, _ = run("template", str(tmp_path / "team.xlsx"))
+    assert code == 0 and (tmp_path / "team.xlsx").is_file()
+    code, _, err = run("template")
+    assert code == 2 and "give a PATH" in err
