@@ -29,7 +29,7 @@ from sheets_sync.errors import (
     WorkbookError,
     WorkbookTooLargeError,
 )
-from sheets_sync.grid import CellWrite
+from sheets_sync.grid import CellStyle, CellWrite
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -217,12 +217,15 @@ def patch_xlsx(
             )
         book = StyleBook(pkg.read(styles_part), styles_part)
 
-    def resolve(base_xf: int, style: object) -> int:
-        assert book is not None
-        from sheets_sync.grid import CellStyle
+    resolved: dict[tuple[int, CellStyle], int] = {}
 
-        assert isinstance(style, CellStyle)
-        return book.xf_for(base_xf, style)
+    def resolve(base_xf: int, style: CellStyle) -> int:
+        assert book is not None
+        key = (base_xf, style)
+        xf = resolved.get(key)
+        if xf is None:  # a few distinct (format, status colour) pairs cover a whole team
+            xf = resolved[key] = book.xf_for(base_xf, style)
+        return xf
 
     changed: dict[str, bytes] = {}
     dropped_formulas: set[tuple[str, str]] = set()

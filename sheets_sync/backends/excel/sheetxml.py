@@ -29,6 +29,9 @@ from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, a1, column_index
 
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+#: The ``r`` attribute inside a start tag's attribute text (``r`` alone, not ``spans``).
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COLUMN_OF: dict[bytes, int] = {}  # "AB12" letters -> column, shared across sheets
 _TRUE = (b"1", b"true")
 
 
@@ -55,6 +58,27 @@ def parse_ref(ref: str) -> tuple[int, int]:
     if m is None:
         raise WorkbookError(f"malformed cell reference {ref!r}")
     return int(m.group(2)), column_index(m.group(1))
+
+
+def _ref_column(raw: bytes) -> int:
+    """Column of a cell from its start tag's attribute text; 0 when it has no ``r``.
+
+    The hot path of a patch: every cell of every edited row passes here, so the letters'
+    column is cached and the full attribute parse is skipped.
+    """
+    m = _R_ATTR.search(raw)
+    if m is None:
+        return 0
+    ref = m.group(1) if m.group(1) is not None else m.group(2)
+    letters = ref.rstrip(b"0123456789")
+    col = _COLUMN_OF.get(letters)
+    if col is None:
+        col = parse_ref(ref.decode())[1]
+        if len(_COLUMN_OF) < 20_000:
+            _COLUMN_OF[letters] = col
+    elif letters == ref:
+        parse_ref(ref.decode())  # no row digits: malformed, raises like the full parse
+    return col
 
 
 def _range(ref: str) -> tuple[int, int, int, int]:
@@ -135,8 +159,7 @@ class SheetEditor:
             tag = find_tag(self._c_re, self.xml, pos, end)
             if tag is None:
                 return cells
-            r = tag.get(b"r")
-            col = parse_ref(r.decode())[1] if r is not None else prev + 1
+            col = _ref_column(tag.raw) or prev + 1
             if tag.self_closing:
                 cell_end, inner = tag.end, b""
             else:
@@ -333,7 +356,7 @@ class SheetEditor:
                 rows, {r: c for r, c in by_row.items() if r not in seen}, inherited, resolve, grown
             )
         )
-        out.extend(self._dimension(grown))
+        out.extend(self._dimension(grown, rows))
         return SheetPatch(replace_spans(self.xml, out), tuple(replaced))
 
     def _grow_spans(self, tag: Tag, cols: list[int]) -> list[tuple[bytes, bytes]]:
@@ -387,7 +410,9 @@ class SheetEditor:
                 out.append((at, at, b"".join(chunks)))
         return out
 
-    def _dimension(self, grown: list[tuple[int, int]]) -> list[tuple[int, int, bytes]]:
+    def _dimension(
+        self, grown: list[tuple[int, int]], rows_before: list[tuple[Tag, int, int]]
+    ) -> list[tuple[int, int, bytes]]:
         tag = find_tag(tag_re(self.p, b"dimension"), self.xml, 0, self.sd.start)
         if tag is None or not grown:
             return []
@@ -396,7 +421,7 @@ class SheetEditor:
             r1, c1, r2, c2 = _range(ref)
         except WorkbookError:
             return []
-        empty = not self._rows()  # an empty sheet's ref ("A1") is a placeholder
+        empty = not rows_before  # an empty sheet's ref ("A1") is a placeholder
         rows = [r for r, _ in grown] + ([] if empty else [r1, r2])
         cols = [c for _, c in grown] + ([] if empty else [c1, c2])
         new = a1(min(rows), min(cols)) + ":" + a1(max(rows), max(cols))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
@@ -27,8 +28,12 @@ class Tag:
 
     start: int
     end: int  # index just past ``>``
-    attrs: tuple[tuple[bytes, bytes], ...]
+    raw: bytes  # the attribute text, parsed on first use (most tags found are never read)
     self_closing: bool
+
+    @cached_property
+    def attrs(self) -> tuple[tuple[bytes, bytes], ...]:
+        return parse_attrs(self.raw)
 
     def get(self, name: bytes) -> bytes | None:
         for key, value in self.attrs:
@@ -59,7 +64,7 @@ def find_tag(
     m = pattern.search(text, pos, len(text) if endpos is None else endpos)
     if m is None:
         return None
-    return Tag(m.start(), m.end(), parse_attrs(m.group(1)), m.group(2) == b"/")
+    return Tag(m.start(), m.end(), m.group(1), m.group(2) == b"/")
 
 
 def render_tag(
