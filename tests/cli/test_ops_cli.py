@@ -120,6 +120,21 @@ def test_history_replaces_the_same_date_and_feeds_the_trends_tab(
     book = openpyxl.load_workbook(ws.parent / "company.xlsx")
     assert {"History", "Trends"} <= set(book.sheetnames)
     assert book["History"].max_row == 1 + dates[0][1] + dates[1][1] + kpis
+    with sqlite3.connect(db) as conn:
+        (series,) = conn.execute(
+            "SELECT (SELECT COUNT(DISTINCT team || '/' || kpi_id) FROM kpi_snapshots)"
+            " + (SELECT COUNT(DISTINCT team || '/' || objective_id) FROM kr_snapshots)"
+        ).fetchone()
+    trends_xml = _sheet_xml(ws.parent / "company.xlsx", "Trends")
+    assert trends_xml.count(b"<x14:sparkline>") == series  # one per KPI and per objective
+
+
+def _sheet_xml(path: Path, title: str) -> bytes:
+    book = openpyxl.load_workbook(path, read_only=True)
+    index = book.sheetnames.index(title) + 1  # xlsxwriter numbers sheets in tab order
+    book.close()
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(f"xl/worksheets/sheet{index}.xml")
 
 
 def test_notification_command_gets_the_summary(demo: Path, tmp_path: Path) -> None:
