@@ -275,15 +275,14 @@ def _resolve(cfg: Path, model: WorkspaceModel) -> Workspace:
         matched = sorted(p for p in root.glob(pattern) if p.is_file() and is_team_workbook(p))
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
+        listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
         for p in matched:
-            if mapping is not None and not any(t.path == p.resolve() for t in teams):
+            resolved = p.resolve()
+            if mapping is not None and resolved not in listed:
+                listed.add(resolved)
                 teams.append(
                     TeamSpec(
-                        p.stem,
-                        str(p.relative_to(root)),
-                        model.default_mapping,
-                        mapping,
-                        p.resolve(),
+                        p.stem, str(p.relative_to(root)), model.default_mapping, mapping, resolved
                     )
                 )
     seen: dict[str, int] = {}
