@@ -282,11 +282,13 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         merger = Sync(ws, history=history)
         runs = merger.in_workspace_order(shard_runs)
         history.record(merger.result_of(runs, context))
-        output = merger.write_rollup(runs, context)
-        click.echo(f"rollup of {len(runs)} teams from {from_results} written to {output}")
+        output, rewritten = merger.write_rollup(runs, context)
+        verb = "written to" if rewritten else "unchanged in"
+        click.echo(f"rollup of {len(runs)} teams from {from_results} {verb} {output}")
         sys.exit(EXIT_FAILED if any(r.failed for r in runs) else EXIT_OK)
     result = Sync(ws, history=history).run(SyncOptions(as_of=_as_of(as_of), write_back=False))
-    click.echo(f"rollup of {len(result.runs)} teams written to {result.rollup_output}")
+    verb = "written to" if result.rollup_rewritten else "unchanged in"
+    click.echo(f"rollup of {len(result.runs)} teams {verb} {result.rollup_output}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -332,11 +334,19 @@ def template(path: str | None, google: bool, title: str, config_path: str | None
     Example: sheets-sync template team.xlsx
     """
     if google:
-        from sheets_sync.backends.gsheets.client import client_from_settings
-        from sheets_sync.backends.gsheets.template import create_google_template
+        import os
 
-        key = create_google_template(client_from_settings(config_path), title)
-        click.echo(key)
+        from sheets_sync.backends.gsheets.auth import load_credentials
+        from sheets_sync.backends.gsheets.client import SheetsClient
+        from sheets_sync.backends.gsheets.template import create_google_template
+        from sheets_sync.config import CONFIG_ENV, DEFAULT_CONFIG, load_workspace
+
+        # Credentials and settings from the workspace when there is one, else from
+        # GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace).
+        has_workspace = config_path or os.environ.get(CONFIG_ENV) or Path(DEFAULT_CONFIG).is_file()
+        ws = load_workspace(config_path) if has_workspace else None
+        client = SheetsClient.from_credentials(load_credentials(ws), ws.google if ws else None)
+        click.echo(create_google_template(client, title))
         return
     if path is None:
         raise click.UsageError("give a PATH for the .xlsx, or --google")
@@ -370,29 +380,43 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False), default="demo-workspace")
 @click.option(
-    "--google", is_flag=True, help="Run the demo against an in-process Google Sheets emulator."
+    "--google",
+    is_flag=True,
+    help="Put the teams in a local Google Sheets emulator (no account needed) and sync them.",
 )
 @as_of_option
 def demo(directory: str, google: bool, as_of: str | None) -> None:
     """Create a realistic six-team demo workspace and validate it.
 
+    \b
     Example: sheets-sync demo demo-ws && sheets-sync sync --config demo-ws/sheets-sync.yaml
+    Google:  sheets-sync demo --google demo-g   (exit 1 if a team failed)
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import print_findings, print_summary
     from sheets_sync.sync.engine import Sync, SyncOptions
 
+    console = Console(highlight=False, soft_wrap=True)
     if google:
         from sheets_sync.backends.gsheets.demo import run_google_demo
 
-        run_google_demo(Path(directory), _as_of(as_of))
-        return
+        gdemo = run_google_demo(Path(directory), _as_of(as_of))
+        click.echo(
+            f"Google Sheets demo: {len(gdemo.team_keys)} team spreadsheets and a rollup "
+            "spreadsheet created in a local Sheets API emulator (no Google account used), "
+            "then synced as the nightly job would:"
+        )
+        print_findings(console, gdemo.result.runs)
+        print_summary(console, gdemo.result)
+        requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
+        click.echo(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
+        click.echo(f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}")
+        sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
     cfg = create_demo(Path(directory))
     ws = load_workspace(cfg)
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
-    console = Console(highlight=False, soft_wrap=True)
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True)
     click.echo(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config {cfg}")

@@ -101,7 +101,8 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
         f"{len(result.runs)} teams, {failed} failed, {cells} cells {verb} in {result.seconds:.1f}s"
     )
     if result.rollup_output:
-        line += f"; rollup written to {result.rollup_output}"
+        verb = "written to" if result.rollup_rewritten else "unchanged (same content) in"
+        line += f"; rollup {verb} {result.rollup_output}"
     console.print(line, highlight=False)
 
 

@@ -50,6 +50,7 @@ class SyncResult:
     company: tuple[CompanyObjectiveResult, ...]
     rollup_output: str | None = None
     seconds: float = 0.0
+    rollup_rewritten: bool = True  # False: same content as the workbook already there
 
     @property
     def failed(self) -> bool:
@@ -171,10 +172,15 @@ class Sync:
         result = self.result_of(runs, context)
         if self.history is not None and options.rollup and not options.dry_run:
             self.history.record(result)
-        output = None
+        output, rewritten = None, False
         if options.rollup and not options.dry_run:
-            output = self.write_rollup(runs, context)
-        return replace(result, rollup_output=output, seconds=time.perf_counter() - started)
+            output, rewritten = self.write_rollup(runs, context)
+        return replace(
+            result,
+            rollup_output=output,
+            rollup_rewritten=rewritten,
+            seconds=time.perf_counter() - started,
+        )
 
     def _finish(
         self,
@@ -229,9 +235,14 @@ class Sync:
         company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
         return SyncResult(context, tuple(runs), company)
 
-    def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> str:
-        """Build and publish the company rollup (also used to merge shard results)."""
+    def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
+        """Build and publish the company rollup (also used to merge shard results).
+
+        Returns the output and whether it was rewritten: an Excel rollup whose tables
+        would only differ in this run's timestamp is left as it is (``fingerprint.py``).
+        """
         from sheets_sync.rollup import History, build_rollup, write_rollup_xlsx
+        from sheets_sync.rollup.fingerprint import RollupState, rollup_fingerprint
 
         ws = self.workspace
         history = None
@@ -244,9 +255,15 @@ class Sync:
             from sheets_sync.backends.gsheets.rollup import write_rollup_gsheet
 
             write_rollup_gsheet(build_rollup(runs, context, history=history), ws)
-            return ws.rollup_output
+            return ws.rollup_output, True
         previous = ws.rollup_path if ws.rollup_path.exists() else None
-        write_rollup_xlsx(
-            build_rollup(runs, context, previous=previous, history=history), ws.rollup_path
-        )
-        return ws.rollup_output
+        rollup = build_rollup(runs, context, previous=previous, history=history)
+        state = RollupState(ws.state_dir / "rollup-state.json")
+        fingerprint = rollup_fingerprint(rollup)
+        if state.unchanged(fingerprint, ws.rollup_path):
+            log.info("rollup unchanged; %s left as it is", ws.rollup_output)
+            return ws.rollup_output, False
+        state.forget()  # a crash between the write and the save must not look unchanged
+        write_rollup_xlsx(rollup, ws.rollup_path)
+        state.save(fingerprint, ws.rollup_path)
+        return ws.rollup_output, True

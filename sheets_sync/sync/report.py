@@ -63,6 +63,7 @@ def run_report(result: SyncResult, *, dry_run: bool = False) -> dict[str, Any]:
         "dry_run": dry_run,
         "seconds": round(result.seconds, 3),
         "rollup_output": result.rollup_output,
+        "rollup_rewritten": result.rollup_rewritten,
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

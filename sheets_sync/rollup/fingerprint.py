@@ -1,0 +1,96 @@
+"""Skip rewriting a company workbook whose content would not change.
+
+Rewriting the rollup is most of a quiet night's work (hundreds of thousands of cells),
+and a re-run on the same day with no team edits would produce the same tables again.
+A fingerprint of the tables (all columns, with this run's own timestamp masked out) and
+the sha256 of the file written are kept in the workspace state folder; the next run
+leaves the workbook alone only when both match: the same content, and nobody replaced or
+edited the file since. The workbook's ``Outcome`` (ok or unchanged) and ``Last successful
+read`` then describe the run that wrote it; each run's own report is in
+``.sheets-sync/runs/``. Everything else (a changed team, a new date, a schema change, a
+hand-edited or deleted workbook) rewrites it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sheets_sync.atomic import atomic_write_text
+from sheets_sync.rollup.schema import SCHEMA_VERSION
+from sheets_sync.rollup.tables import Rollup, naive
+
+RUN_TIME_COLUMN = "Last successful read"  # equals the run's own clock for every fresh row
+#: "ok" (cells written) and "unchanged" both mean the team synced: the night after a sync
+#: that wrote cells is "unchanged" everywhere, and its tables are otherwise the same.
+SYNCED = {"ok": "synced", "unchanged": "synced"}
+
+
+def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: object) -> None:
+    if RUN_TIME_COLUMN in frame.columns:
+        column = frame[RUN_TIME_COLUMN]
+        frame = frame.assign(**{RUN_TIME_COLUMN: column.where(column != now)})
+    if "Outcome" in frame.columns:
+        frame = frame.assign(Outcome=frame["Outcome"].replace(SYNCED))
+    digest.update(f"\x00{name}\x00{list(frame.columns)!r}\x00{len(frame)}".encode())
+    if len(frame):
+        hashed = pd.util.hash_pandas_object(frame, index=False, categorize=False)
+        digest.update(hashed.to_numpy().tobytes())
+
+
+def rollup_fingerprint(rollup: Rollup) -> str:
+    """A digest of everything the workbook shows except when it was generated."""
+    ctx = rollup.context
+    now = pd.Timestamp(naive(ctx.generated_at))
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x00{ctx.company}\x00{ctx.as_of}".encode())
+    digest.update(repr((ctx.period, ctx.company_objectives, ctx.rules)).encode())
+    for name, frame in rollup.tables.items():
+        _frame_digest(digest, name, frame, now)
+    if rollup.history is not None:
+        _frame_digest(digest, "history.kr", rollup.history.kr, now)
+        _frame_digest(digest, "history.kpi", rollup.history.kpi, now)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class RollupState:
+    """What the last run wrote, kept in ``.sheets-sync/rollup-state.json``."""
+
+    path: Path
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def unchanged(self, fingerprint: str, workbook: Path) -> bool:
+        """True when ``workbook`` is still the file written for ``fingerprint``."""
+        saved = self._load()
+        if saved.get("fingerprint") != fingerprint or saved.get("output") != str(workbook):
+            return False
+        return saved.get("sha256") is not None and saved.get("sha256") == file_sha256(workbook)
+
+    def save(self, fingerprint: str, workbook: Path) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "fingerprint": fingerprint,
+            "output": str(workbook),
+            "sha256": file_sha256(workbook),
+        }
+        atomic_write_text(self.path, json.dumps(payload, indent=2))
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -1,0 +1,83 @@
+"""A re-run that would write the same company workbook leaves it alone; anything else rewrites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.rollup.fingerprint import RollupState
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.workspace.demo import create_demo
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    return create_demo(tmp_path / "ws")
+
+
+def sync(cfg: Path, as_of: dt.date = AS_OF) -> SyncResult:
+    return Sync(load_workspace(cfg)).run(SyncOptions(as_of=as_of))
+
+
+def rollup_bytes(cfg: Path) -> bytes:
+    return (cfg.parent / "company.xlsx").read_bytes()
+
+
+def test_second_run_with_nothing_changed_keeps_the_workbook(cfg: Path) -> None:
+    first = sync(cfg)
+    assert first.rollup_rewritten
+    second = sync(cfg)  # teams now "unchanged" instead of "ok": same content all the same
+    written = rollup_bytes(cfg)
+    assert {r.outcome.value for r in second.runs} == {"unchanged"}
+    assert not second.rollup_rewritten
+    assert second.rollup_output == "company.xlsx"
+    assert not sync(cfg).rollup_rewritten
+    assert rollup_bytes(cfg) == written
+
+
+def test_a_team_edit_rewrites_the_rollup(cfg: Path) -> None:
+    sync(cfg)
+    team = sorted((cfg.parent / "teams").glob("*.xlsx"))[0]
+    book = openpyxl.load_workbook(team)
+    sheet = book["KPIs"]
+    actual = next(c for c in sheet[1] if c.value == "Actual").column
+    sheet.cell(2, actual).value = 123456.0
+    book.save(team)
+    result = sync(cfg)
+    assert result.rollup_rewritten
+    kpis = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)["KPIs"]
+    assert 123456 in [v for row in kpis.iter_rows(values_only=True) for v in row]
+
+
+def test_a_new_date_rewrites_the_rollup(cfg: Path) -> None:
+    sync(cfg)
+    assert sync(cfg, AS_OF + dt.timedelta(days=1)).rollup_rewritten
+
+
+def test_a_replaced_or_deleted_workbook_is_written_again(cfg: Path) -> None:
+    sync(cfg)
+    out = cfg.parent / "company.xlsx"
+    book = openpyxl.load_workbook(out)
+    book["Summary"]["A1"] = "edited by hand"
+    book.save(out)
+    assert sync(cfg).rollup_rewritten
+    assert openpyxl.load_workbook(out)["Summary"]["A1"].value != "edited by hand"
+    out.unlink()
+    assert sync(cfg).rollup_rewritten and out.exists()
+
+
+def test_a_torn_state_file_means_rewrite(cfg: Path) -> None:
+    sync(cfg)
+    state = cfg.parent / ".sheets-sync" / "rollup-state.json"
+    assert json.loads(state.read_text())["output"].endswith("company.xlsx")
+    state.write_text("{not json", encoding="utf-8")
+    assert sync(cfg).rollup_rewritten
+    RollupState(state).forget()
+    assert sync(cfg).rollup_rewritten
