@@ -1,0 +1,78 @@
+"""The README stays true to the CLI: every command in its table exists, every example's
+options are accepted, every command is in the table, and every page in docs/ is linked."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+
+ROOT = Path(__file__).parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _command_rows() -> list[tuple[str, str]]:
+    """(command cell, example cell) of every row of the README's command table."""
+    rows = []
+    for line in README.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2].startswith("`sheets-sync "):
+            rows.append((cells[0].strip("`"), cells[2].strip("`")))
+    return rows
+
+
+ROWS = _command_rows()
+
+
+def _command_words(cell: str) -> list[str]:
+    """``sync --shard K/N`` -> ``["sync"]``: the words before the first option."""
+    words = []
+    for word in cell.split():
+        if word.startswith("-"):
+            break
+        words.append(word)
+    return words
+
+
+def _leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
+    names = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            names |= _leaf_commands(command, f"{prefix}{name} ")
+        else:
+            names.add(f"{prefix}{name}")
+    return names
+
+
+def test_table_has_rows() -> None:
+    assert len(ROWS) >= 10
+
+
+@pytest.mark.parametrize(("command", "example"), ROWS, ids=[r[0] for r in ROWS])
+def test_example_is_accepted(command: str, example: str) -> None:
+    argv = shlex.split(example)[1:]
+    words = _command_words(command)
+    assert argv[: len(words)] == words, f"example does not run {command!r}"
+    options = [w for w in command.split() if w.startswith("--")]
+    assert all(o in argv for o in options), f"example does not use {options}"
+    # --help is eager: the options are parsed (unknown ones fail with exit 2), nothing runs
+    result = CliRunner().invoke(cli, [*argv, "--help"])
+    assert result.exit_code == 0, result.output + result.stderr
+
+
+def test_every_command_is_in_the_table() -> None:
+    documented = {" ".join(_command_words(c)) for c, _ in ROWS}
+    assert _leaf_commands(cli) <= documented
+
+
+def test_every_docs_page_is_linked() -> None:
+    linked = set(re.findall(r"`(docs/[\w.-]+\.md)`", README))
+    pages = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    assert pages <= linked, sorted(pages - linked)
+    assert linked <= pages, sorted(linked - pages)
