@@ -2,6 +2,8 @@
 
 Copy into the DAGs folder and set the SHEETS_SYNC_* environment variables (or edit the
 defaults). Needs Airflow >= 2.4 (dynamic task mapping, ``schedule=``); works on 3.x.
+Every worker needs the same sheets-sync installed from its source (it is not on PyPI; see
+docs/scheduling.md), with SHEETS_SYNC_BIN pointing at its executable.
 
 - ``sync_shard`` is mapped with ``.expand()`` over the shard numbers 1..N; each runs
   ``sheets-sync sync --shard K/N --results-dir DIR`` and writes its teams' results to a

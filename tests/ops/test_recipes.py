@@ -121,7 +121,7 @@ def _workflow() -> dict[Any, Any]:
 
 def test_github_actions_workflow_shape() -> None:
     data = _workflow()
-    on = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as True
+    on: dict[str, Any] = data.get("on") or data[True]  # YAML 1.1 reads a bare `on` as True
     (schedule,) = on["schedule"]
     assert len(schedule["cron"].split()) == 5
     steps = data["jobs"]["sync"]["steps"]
@@ -151,12 +151,74 @@ def test_github_actions_sync_step_treats_exit_3_as_success(workspace: Path) -> N
     assert broken.returncode != 0
 
 
+def test_github_actions_installs_the_checked_out_source() -> None:
+    """sheets-sync is not on PyPI: the job checks out its source and installs that."""
+    data = _workflow()
+    env, steps = data["env"], data["jobs"]["sync"]["steps"]
+    index = {s.get("name"): i for i, s in enumerate(steps)}
+    checkouts = [
+        i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert len(checkouts) == 2
+    workspace, source = (steps[i] for i in checkouts)
+    assert "path" not in workspace.get("with", {})  # the workspace repository, at the root
+    assert source["with"]["repository"] == "${{ env.SHEETS_SYNC_REPOSITORY }}"
+    assert source["with"]["ref"] == "${{ env.SHEETS_SYNC_REF }}"
+    assert source["with"]["path"] == "${{ env.SHEETS_SYNC_SRC }}"
+    owner, _, name = env["SHEETS_SYNC_REPOSITORY"].partition("/")
+    assert owner and name and env["SHEETS_SYNC_REF"] and env["SHEETS_SYNC_SRC"]
+    assert env["SHEETS_SYNC_SRC"] != env["WORKSPACE"]
+    # the workspace checkout cleans the whole folder: the source checkout must come after it
+    assert checkouts[0] < checkouts[1] < index["Install sheets-sync"] < index["Sync"]
+    argv = shlex.split(steps[index["Install sheets-sync"]]["run"])
+    assert argv[:4] == ["python", "-m", "pip", "install"]
+    # editable: the built-in mappings are read from the source tree (a plain install lacks them)
+    assert argv[-2:] == ["-e", "./$SHEETS_SYNC_SRC"]
+
+
+PIP_INSTALL = re.compile(r"\bpip3?\s+install\b([^\n]*)")
+FROM_INDEX = re.compile(r"sheets[-_]sync(\[[^\]]*\])?((==|~=|>=|<=|!=|<|>|===).*)?", re.IGNORECASE)
+
+
+def _pip_installs() -> list[tuple[str, list[str]]]:
+    """(recipe, arguments) of every ``pip install`` in deploy/, comments included."""
+    found = []
+    for path in sorted(p for p in DEPLOY.rglob("*") if p.is_file()):
+        for match in PIP_INSTALL.finditer(path.read_text(encoding="utf-8")):
+            args = match.group(1).split("#", 1)[0].replace("`", " ")
+            found.append((str(path.relative_to(ROOT)), shlex.split(args)))
+    return found
+
+
+def test_no_recipe_installs_sheets_sync_from_a_package_index() -> None:
+    installs = _pip_installs()
+    assert {recipe for recipe, _ in installs} >= {
+        "deploy/github-actions/nightly-sync.yml",
+        "deploy/cron/sheets-sync.cron",
+        "deploy/systemd/sheets-sync.service",
+    }
+    for recipe, args in installs:
+        for i, word in enumerate(args):
+            direct = args[i + 1 : i + 2] == ["@"] or word.endswith("@")  # name @ git+https://...
+            assert not (FROM_INDEX.fullmatch(word) and not direct), f"{recipe}: pip install {word}"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in DEPLOY.rglob("*") if p.is_file())
+    assert not re.search(r"sheets[-_]sync\s*(==|~=|>=)\s*\d", text, re.IGNORECASE)
+    assert "SHEETS_SYNC_VERSION" not in text
+
+
+def test_pin_check_catches_an_index_install() -> None:
+    for bad in ("sheets-sync==0.1.0", "sheets_sync", "sheets-sync[dev]>=0.1", "SHEETS-SYNC~=0.1"):
+        assert FROM_INDEX.fullmatch(bad), bad
+    for good in ("./.sheets-sync-src", "/opt/sheets-sync", "-e", "sheets-sync-src", "."):
+        assert not FROM_INDEX.fullmatch(good), good
+
+
 AIRFLOW_DAG = DEPLOY / "airflow" / "sheets_sync_dag.py"
 
 
 def test_airflow_dag_compiles_and_maps_shards() -> None:
     source = AIRFLOW_DAG.read_text()
-    tree = ast.parse(compile(source, str(AIRFLOW_DAG), "exec", ast.PyCF_ONLY_AST))
+    tree = ast.parse(source, filename=str(AIRFLOW_DAG))
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     expands = [c for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "expand"]
     assert expands and expands[0].keywords[0].arg == "k"  # mapped over shard numbers
@@ -170,7 +232,7 @@ def test_airflow_dag_compiles_and_maps_shards() -> None:
     assert "task(trigger_rule='all_done', retries=0)" in decorators
 
     # run the pure command builders without Airflow installed
-    helpers = [
+    helpers: list[ast.stmt] = [
         n
         for n in tree.body
         if isinstance(n, ast.FunctionDef) and n.name.endswith(("_argv", "_dir"))
@@ -194,9 +256,9 @@ def test_airflow_dag_imports() -> None:  # pragma: no cover - only where Airflow
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    from airflow.models import DagBag
+    dag_bag = importlib.import_module("airflow.models").DagBag
 
-    bag = DagBag(str(AIRFLOW_DAG.parent), include_examples=False)
+    bag = dag_bag(str(AIRFLOW_DAG.parent), include_examples=False)
     assert not bag.import_errors
     dag = bag.get_dag("sheets_sync_nightly")
     assert dag is not None and {"sync_shard", "merge"} <= set(dag.task_ids)
