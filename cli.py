@@ -1,3 +1,3 @@
-"""Run sheets-sync from a checkout: ``python cli.py --help``."""
-from sheets_sync.cli import main
-main()
+# Run sheets-sync from a checkout: python cli.py --help
+if __name__ == "__main__":
+    __import__("sheets_sync.cli").cli.main()
