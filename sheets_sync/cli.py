@@ -199,6 +199,12 @@ def validate(
     default=None,
     help="Also write the run report (JSON) here.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for reading and writing local workbooks [default: one per CPU].",
+)
 def sync(
     config_path: str | None,
     teams: Sequence[str],
@@ -209,6 +215,7 @@ def sync(
     results_dir: str | None,
     notify_cmd: str | None,
     report_path: str | None,
+    workers: int | None,
 ) -> None:
     """The nightly job: read, score, write owned cells back, roll up.
 
@@ -239,6 +246,7 @@ def sync(
         write_back=not no_write_back,
         rollup=not dry_run and shard_kn is None,
         shard=shard_kn,
+        workers=workers,
     )
     console = Console(highlight=False, soft_wrap=True)
     result = run_sync(

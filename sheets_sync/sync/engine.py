@@ -26,6 +26,7 @@ from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
+from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 
 log = logging.getLogger("sheets_sync.sync")
@@ -41,6 +42,7 @@ class SyncOptions:
     write_back: bool = True
     rollup: bool = True
     shard: tuple[int, int] | None = None  # (k, n): this run handles the k-th of n shares
+    workers: int | None = None  # processes for local workbooks; None: one per CPU
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,16 @@ class Sync:
             return list(self.workspace.teams)
         return [self.workspace.team(n) for n in names]
 
-    def read_all(self, specs: Sequence[TeamSpec]) -> list[_Read]:
+    def processes(self, specs: Sequence[TeamSpec], options: SyncOptions) -> int:
+        """Worker processes for this run: local workbooks with the real backends only."""
+        if self.factory is not open_backend or any(s.is_google for s in specs):
+            return 1
+        return worker_count(len(specs), options.workers)
+
+    def read_all(self, specs: Sequence[TeamSpec], processes: int = 1) -> list[_Read]:
+        if processes > 1:
+            task = lambda i: read_team(specs[i], self.workspace, self.factory)  # noqa: E731
+            return list(map_in_workers(task, len(specs), processes))
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
         if workers <= 1:
             return [read_team(s, self.workspace, self.factory) for s in specs]
@@ -159,13 +170,17 @@ class Sync:
             from sheets_sync.ops.shard import select
 
             specs = select(specs, *options.shard)
-        reads = self.read_all(specs)
+        processes = self.processes(specs, options)
+        reads = self.read_all(specs, processes)
         inputs = [r.team_input for r in reads if r.team_input is not None]
         index = kpi_index(inputs + self.linked_teams(inputs, specs))
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
+
+        def finish(i: int) -> TeamRun:
+            return self._finish_safely(reads[i], options, index, company_ids)
+
         runs = []
-        for state in reads:
-            run = self._finish(state, options, index, company_ids)
+        for run in map_in_workers(finish, len(reads), processes):
             runs.append(run)
             if self.progress:
                 self.progress(run)
@@ -181,6 +196,21 @@ class Sync:
             rollup_rewritten=rewritten,
             seconds=time.perf_counter() - started,
         )
+
+    def _finish_safely(
+        self,
+        state: _Read,
+        options: SyncOptions,
+        index: Mapping[str, KPI],
+        company_ids: frozenset[str] | None,
+    ) -> TeamRun:
+        try:
+            return self._finish(state, options, index, company_ids)
+        except Exception as exc:  # a bug must not stop the other teams
+            log.exception("unexpected error syncing team %s", state.spec.name)
+            error = f"{state.spec.display_name}: internal error ({type(exc).__name__}: {exc}); "
+            spec = state.spec
+            return TeamRun(spec.name, spec.source, Outcome.FAILED, error=error + "please report it")
 
     def _finish(
         self,

@@ -190,3 +190,14 @@ def test_init_and_template(tmp_path: Path) -> None:
     assert code == 0 and (tmp_path / "team.xlsx").is_file()
     code, _, err = run("template")
     assert code == 2 and "give a PATH" in err
+
+
+def test_workers_option(demo: Path, tmp_path: Path) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--workers", "2")
+    assert code == 0, out + err
+    assert "rollup written to company.xlsx" in out
+    code, out, _ = run("sync", "--config", str(ws), *AS_OF, "--workers", "2")
+    assert code == 0 and "rollup unchanged (same content) in company.xlsx" in out
+    code, _, err = run("sync", "--config", str(ws), "--workers", "0")
+    assert code == 2 and "--workers" in err

@@ -1,0 +1,93 @@
+"""Worker processes change how fast a night runs, never what it does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheets_sync.backends.base import Backend
+from sheets_sync.backends.factory import open_backend
+from sheets_sync.config import TeamSpec, Workspace, load_workspace
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.workspace.demo import create_demo
+
+AS_OF = dt.date(2026, 11, 23)
+PARENT = os.getpid()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo") / "ws")
+
+
+def run(cfg: Path, workers: int) -> SyncResult:
+    return Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, workers=workers))
+
+
+def cells(folder: Path) -> dict[str, list[list[object]]]:
+    out = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            out[f"{path.name}!{name}"] = book.get_sheet_by_name(name).to_python()
+    return out
+
+
+def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(demo.parent, one)
+    shutil.copytree(demo.parent, two)
+    a, b = run(one / demo.name, 1), run(two / demo.name, 2)
+    assert [(r.team, r.outcome, r.changes, r.result) for r in a.runs] == [
+        (r.team, r.outcome, r.changes, r.result) for r in b.runs
+    ]
+    assert a.company == b.company
+    assert cells(one / "teams") == cells(two / "teams")
+    assert cells(one) == cells(two) or _same_but_timestamps(one, two)
+    # and the night after, nothing to write in either
+    assert {r.outcome.value for r in run(two / demo.name, 2).runs} == {"unchanged"}
+
+
+def _same_but_timestamps(one: Path, two: Path) -> bool:
+    """The rollups differ only in the run's own clock (Generated at, Last successful read)."""
+    a, b = cells(one), cells(two)
+    if a.keys() != b.keys():
+        return False
+    for key in a:
+        for row_a, row_b in zip(a[key], b[key], strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                if x != y and not (isinstance(x, dt.datetime) and isinstance(y, dt.datetime)):
+                    return False
+    return True
+
+
+def test_default_is_one_process_per_cpu_with_enough_teams() -> None:
+    assert worker_count(3, None) == 1  # a handful of teams: not worth a fork
+    assert worker_count(10_000, None) == min(len(os.sched_getaffinity(0)), 8)
+    assert worker_count(5, 16) == 5 and worker_count(5, 0) == 1
+
+
+def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
+    def injected(spec: TeamSpec, ws: Workspace) -> Backend:  # a test's own backend factory
+        return open_backend(spec, ws)
+
+    sync = Sync(load_workspace(demo), factory=injected)
+    specs = sync.selected([])
+    assert sync.processes(specs, SyncOptions(workers=4)) == 1
+    assert Sync(load_workspace(demo)).processes(specs, SyncOptions(workers=4)) == 4
+
+
+def _dies_in_a_child(i: int) -> tuple[int, int]:
+    if i == 5 and os.getpid() != PARENT:
+        os._exit(3)  # the OOM killer, say
+    return i, i * i
+
+
+def test_a_broken_pool_finishes_in_this_process() -> None:
+    assert list(map_in_workers(_dies_in_a_child, 12, 2)) == [(i, i * i) for i in range(12)]
