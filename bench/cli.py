@@ -60,7 +60,7 @@ def bench_size(n: int, work: Path, workers: tuple[int, ...], log: Any) -> dict[s
     for w in workers:
         ours = work / f"n{n}" / f"ours{w}"
         shutil.copytree(base, ours)
-        suffix = "" if w == 1 else f"_w{w}"
+        suffix = "" if w == 0 else f"_w{w}"  # 0: the product's default, one process per CPU
         full = run_worker(["ours", str(ours), "--workers", str(w)])
         log(f"N={n}: ours{suffix} full {full['wall']:.2f}s {full['outcomes']}")
         noop = run_worker(["ours", str(ours), "--workers", str(w)])
@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="work folder (default: a temp folder)")
     parser.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md",
                         help="Markdown report to write ('-' for none)")  # fmt: skip
-    parser.add_argument("--workers", default="1",
-                        help="process counts to measure for our sync, e.g. 1,2")  # fmt: skip
+    parser.add_argument("--workers", default="0,1",
+                        help="process counts for our sync; 0 = default (one per CPU)")  # fmt: skip
     parser.add_argument("--google-teams", type=int, default=None,
                         help="teams for the emulator request count (0 skips Google)")  # fmt: skip
     parser.add_argument("--quota-teams", type=int, default=None,

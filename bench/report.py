@@ -18,6 +18,10 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x" if a is not None and b else "n/a"
 
 
+def _mb(v: float | None) -> str:
+    return f"{v:.0f}" if v else "-"
+
+
 def _s(v: float | None) -> str:
     return f"{v:.2f}" if v is not None else "n/a"
 
@@ -25,8 +29,9 @@ def _s(v: float | None) -> str:
 def summary_table(results: dict[str, Any], suffix: str = "") -> str:
     head = (
         "| N teams | full sync s | no-op s | naive s | floor s | full/naive | no-op/naive "
-        "| full/floor | RSS full MB | RSS no-op MB | RSS naive MB | RSS floor MB |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| full/floor | RSS full MB | RSS no-op MB | RSS naive MB | RSS floor MB "
+        "| RSS largest worker MB |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     lines = []
     for row in results["sizes"]:
@@ -37,15 +42,25 @@ def summary_table(results: dict[str, Any], suffix: str = "") -> str:
             f"| {row['n']} | {_s(full)} | {_s(noop)} | {_s(naive)} | {_s(floor)} "
             f"| {_ratio(full, naive)} | {_ratio(noop, naive)} | {_ratio(full, floor)} | "
             + " | ".join(f"{r:.0f}" if r is not None else "n/a" for r in rss)
-            + " |"
+            + f" | {_mb(_get(row, f'full{suffix}', 'rss_children_mb'))} |"
         )
     return head + "\n".join(lines) + "\n"
 
 
+def _rest(run: dict[str, Any]) -> float | None:
+    """Score + write-back: the run's work minus config, read and rollup (with worker
+    processes the per-team calls happen in the children, out of the parent's timers)."""
+    phases, work = run.get("phases", {}), run.get("work_seconds")
+    if work is None:
+        return None
+    return work - sum(phases.get(k, 0.0) for k in ("config", "read", "rollup"))
+
+
 def phase_table(results: dict[str, Any], suffix: str = "") -> str:
     head = (
-        "| N | full: read | full: score+write | (of which file write) | full: rollup "
-        "| no-op: read | no-op: rollup | naive: load x2 | naive: save | naive: rollup |\n"
+        "| N | full: read | full: score+write | full: rollup "
+        "| no-op: read | no-op: score+write | no-op: rollup | naive: load x2 | naive: save "
+        "| naive: rollup |\n"
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     lines = []
@@ -55,10 +70,10 @@ def phase_table(results: dict[str, Any], suffix: str = "") -> str:
         nv = row.get("naive", {}).get("phases", {})
         cells = [
             f.get("read"),
-            f.get("score_write"),
-            f.get("write"),
+            _rest(row.get(f"full{suffix}", {})),
             f.get("rollup"),
             o.get("read"),
+            _rest(row.get(f"noop{suffix}", {})),
             o.get("rollup"),
             (nv.get("load_values", 0) + nv.get("load_edit", 0)) or None,
             nv.get("save"),
@@ -84,9 +99,9 @@ def targets(results: dict[str, Any]) -> str:
         check("full sync / naive at 500", _div(_get(row, "full"), _get(row, "naive")), 0.25)
         check("no-op re-sync / naive at 500", _div(_get(row, "noop"), _get(row, "naive")), 0.10)
         check("full sync / floor at 500", _div(_get(row, "full"), _get(row, "floor")), 3.0)
-        if _get(row, "full_w2") is not None:
-            check("full sync, 2 processes / naive at 500",
-                  _div(_get(row, "full_w2"), _get(row, "naive")), 0.25)  # fmt: skip
+        if _get(row, "full_w1") is not None:
+            check("full sync, one process / naive at 500",
+                  _div(_get(row, "full_w1"), _get(row, "naive")), 0.25)  # fmt: skip
     else:
         out.append("- ratios at 500 teams: N=500 not in this run")
     if 2000 in by_n and 200 in by_n:
@@ -156,11 +171,12 @@ def write_report(
         "Per team: 5 objectives x 4 KRs + 15 KPIs, formulas with cached values on a Data tab. "
         "Every scenario runs in a fresh process; seconds are the process's wall time "
         "(interpreter start and imports included, as a cron job pays them); RSS is that "
-        "process's own peak (`ru_maxrss`).\n",
+        "process's own peak (`ru_maxrss`); our sync forks one worker process per CPU for "
+        "reading and writing team files (`--workers`), whose largest peak is its own column.\n",
         "- **full sync**: `run_sync` (read + score + write-back + rollup), first night: every "
         "team gets its owned cells written.\n"
         "- **no-op**: the same again with nothing changed (reads, scores, writes nothing, "
-        "rewrites the rollup).\n"
+        "leaves the rollup alone: same content, see docs/rollup.md).\n"
         "- **naive**: `bench/naive.py`, openpyxl load (x2: values + editable) + score + "
         "write + save per team, then `pd.concat` + `to_excel`. It has no change detection, so "
         "its no-op night costs the same.\n"
@@ -168,8 +184,12 @@ def write_report(
         "## Results\n",
         summary_table(results),
     ]
-    if any("full_w2" in row for row in results["sizes"]):
-        parts += ["\nWith 2 worker processes (`--workers 2`):\n", summary_table(results, "_w2")]
+    for w in (1, 2, 4):
+        if any(f"full_w{w}" in row for row in results["sizes"]):
+            parts += [
+                f"\nWith `--workers {w}` ({'one process' if w == 1 else f'{w} processes'}):\n",
+                summary_table(results, f"_w{w}"),
+            ]
     parts += ["\n## Targets\n", targets(results)]
     parts += ["\n## Where the time goes (seconds, in-process)\n", phase_table(results)]
     if baseline:

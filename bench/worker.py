@@ -35,7 +35,7 @@ def _timed(owner: Any, name: str, phases: dict[str, float], key: str) -> None:
     setattr(owner, name, wrapper)
 
 
-def run_ours(root: Path, workers: int = 1) -> dict[str, Any]:
+def run_ours(root: Path, workers: int = 0) -> dict[str, Any]:
     from rich.console import Console
 
     from bench.generate import AS_OF
@@ -55,13 +55,8 @@ def run_ours(root: Path, workers: int = 1) -> dict[str, Any]:
     t0 = time.perf_counter()
     ws = load_workspace(root / "sheets-sync.yaml")
     phases["config"] = time.perf_counter() - t0
-    options = SyncOptions(as_of=AS_OF)
-    if workers > 1:
-        from bench.parallel import run_parallel
-
-        result = run_parallel(ws, options, workers)
-    else:
-        result = run_sync(ws, options, console=Console(stderr=True, force_terminal=False))
+    options = SyncOptions(as_of=AS_OF, workers=workers or None)  # 0: the default, one per CPU
+    result = run_sync(ws, options, console=Console(stderr=True, force_terminal=False))
     outcomes = Counter(r.outcome.value for r in result.runs)
     errors = [r.error for r in result.runs if r.error][:3]
     return {"phases": phases, "outcomes": dict(outcomes), "errors": errors}
@@ -86,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     parser.add_argument("scenario", choices=["ours", "naive", "floor"])
     parser.add_argument("root", type=Path)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     if args.scenario == "ours":
@@ -99,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     out["seconds"] = now - STARTED  # from interpreter start of this module, imports included
     out["work_seconds"] = now - t0
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Worker processes (forked per phase): the largest one's peak, reported beside ours.
+    out["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0
