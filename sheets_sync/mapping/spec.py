@@ -21,7 +21,8 @@ from sheets_sync.mapping.fields import (
     OKR_REQUIRED,
 )
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "mappings"
+# ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
+BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
 
 
 class _Strict(BaseModel):
