@@ -172,7 +172,7 @@ def test_github_actions_installs_the_checked_out_source() -> None:
     assert checkouts[0] < checkouts[1] < index["Install sheets-sync"] < index["Sync"]
     argv = shlex.split(steps[index["Install sheets-sync"]]["run"])
     assert argv[:4] == ["python", "-m", "pip", "install"]
-    # editable: the built-in mappings are read from the source tree (a plain install lacks them)
+    # editable: upgrading is a pull of the source checkout
     assert argv[-2:] == ["-e", "./$SHEETS_SYNC_SRC"]
 
 
