@@ -289,7 +289,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         context, shard_runs = load_results(Path(from_results))
         merger = Sync(ws, history=history)
         runs = merger.in_workspace_order(shard_runs)
-        history.record(merger.result_of(runs, context))
+        merger.record_history(merger.result_of(runs, context))
         output, rewritten = merger.write_rollup(runs, context)
         verb = "written to" if rewritten else "unchanged in"
         click.echo(f"rollup of {len(runs)} teams from {from_results} {verb} {output}")

@@ -111,7 +111,17 @@ class NotifyModel(_Strict):
 
 
 class HistoryModel(_Strict):
-    keep_snapshots: int = Field(default=12, ge=1)
+    keep_snapshots: int = Field(default=12, ge=1)  # nights the rollup's History/Trends show
+    prune_after: int | None = Field(default=None, ge=1)  # nights the store keeps; None: all
+
+    @model_validator(mode="after")
+    def _store_covers_the_tabs(self) -> HistoryModel:
+        if self.prune_after is not None and self.prune_after < self.keep_snapshots:
+            raise ValueError(
+                f"prune_after ({self.prune_after}) is less than keep_snapshots "
+                f"({self.keep_snapshots}): the rollup could not show the nights it asks for"
+            )
+        return self
 
 
 class WorkspaceModel(_Strict):
@@ -167,6 +177,7 @@ class Workspace:
     keep_backups: int
     notify: NotifyModel
     keep_snapshots: int
+    prune_history_after: int | None = None
 
     @property
     def root(self) -> Path:
@@ -333,4 +344,5 @@ def _resolve(cfg: Path, model: WorkspaceModel) -> Workspace:
         keep_backups=model.backups.keep,
         notify=model.notify,
         keep_snapshots=model.history.keep_snapshots,
+        prune_history_after=model.history.prune_after,
     )

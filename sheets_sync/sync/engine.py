@@ -185,8 +185,8 @@ class Sync:
             if self.progress:
                 self.progress(run)
         result = self.result_of(runs, context)
-        if self.history is not None and options.rollup and not options.dry_run:
-            self.history.record(result)
+        if options.rollup and not options.dry_run:
+            self.record_history(result)
         output, rewritten = None, False
         if options.rollup and not options.dry_run:
             output, rewritten = self.write_rollup(runs, context)
@@ -264,6 +264,14 @@ class Sync:
         results = [r.result for r in runs if r.result is not None]
         company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
         return SyncResult(context, tuple(runs), company)
+
+    def record_history(self, result: SyncResult) -> None:
+        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set."""
+        if self.history is None:
+            return
+        self.history.record(result)
+        if self.workspace.prune_history_after is not None:
+            self.history.prune(self.workspace.prune_history_after)
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
         """Build and publish the company rollup (also used to merge shard results).

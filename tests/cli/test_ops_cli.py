@@ -201,3 +201,17 @@ def test_workers_option(demo: Path, tmp_path: Path) -> None:
     assert code == 0 and "rollup unchanged (same content) in company.xlsx" in out
     code, _, err = run("sync", "--config", str(ws), "--workers", "0")
     assert code == 2 and "--workers" in err
+
+
+def test_history_prune_after_keeps_the_newest_dates(demo: Path, tmp_path: Path) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    text = ws.read_text(encoding="utf-8")
+    ws.write_text(text + "history: {keep_snapshots: 2, prune_after: 2}\n", encoding="utf-8")
+    for as_of in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"):
+        assert run("sync", "--config", str(ws), "--as-of", as_of)[0] == 0
+    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+        dates = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM kr_snapshots ORDER BY 1")]
+    assert dates == ["2026-11-22", "2026-11-23"]
+    ws.write_text(text + "history: {keep_snapshots: 5, prune_after: 2}\n", encoding="utf-8")
+    code, _, err = run("sync", "--config", str(ws), *AS_OF)
+    assert code == 2 and "prune_after (2) is less than keep_snapshots (5)" in err
