@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import tempfile
 import time
 from collections import Counter
@@ -67,18 +66,14 @@ def _per_key(emu: Any, keys: list[str]) -> tuple[float, str]:
 
 def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
     try:
-        from sheets_sync.backends.gsheets.client import clear_clients
-        from sheets_sync.backends.gsheets.transport import EMULATOR_ENV
+        from sheets_sync.backends.gsheets.client import clear_clients, use_emulator
         from sheets_sync.config import load_workspace
         from sheets_sync.emulator import run_emulator
         from sheets_sync.sync.engine import Sync, SyncOptions
     except ImportError as exc:
         return {"skipped": f"the Google backend is not importable ({exc})"}
-    old_env = os.environ.get(EMULATOR_ENV)
     try:
-        with run_emulator() as emu:
-            os.environ[EMULATOR_ENV] = emu.host
-            clear_clients()
+        with run_emulator() as emu, use_emulator(emu.host):
             sheets = [_sheets(i) for i in range(max(teams, quota_teams))]
             keys = [
                 emu.create_spreadsheet(f"team {i}", sheets[i], value_input="RAW")
@@ -145,9 +140,3 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
     except Exception as exc:  # the Google backend is still being finished elsewhere
         log(f"google: skipped ({type(exc).__name__}: {exc})")
         return {"skipped": f"{type(exc).__name__}: {exc}"}
-    finally:
-        clear_clients()
-        if old_env is None:
-            os.environ.pop(EMULATOR_ENV, None)
-        else:
-            os.environ[EMULATOR_ENV] = old_env

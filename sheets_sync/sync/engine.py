@@ -79,6 +79,10 @@ def _tabs(spec: TeamSpec) -> list[str]:
     return tabs
 
 
+def internal_error(spec: TeamSpec, exc: Exception) -> str:
+    return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
+
+
 def read_team(
     spec: TeamSpec, workspace: Workspace, factory: BackendFactory = open_backend
 ) -> _Read:
@@ -95,9 +99,7 @@ def read_team(
         state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
     except Exception as exc:  # a bug must not stop the other teams
         log.exception("unexpected error reading team %s", spec.name)
-        state.error = (
-            f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
-        )
+        state.error = internal_error(spec, exc)
     state.seconds = time.perf_counter() - started
     return state
 
@@ -177,7 +179,10 @@ class Sync:
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
 
         def finish(i: int) -> TeamRun:
-            return self._finish_safely(reads[i], options, index, company_ids)
+            try:
+                return self._finish(reads[i], options, index, company_ids)
+            except Exception as exc:
+                return self._internal_error(reads[i].spec, exc)
 
         runs = []
         for run in map_in_workers(finish, len(reads), processes):
@@ -197,20 +202,11 @@ class Sync:
             seconds=time.perf_counter() - started,
         )
 
-    def _finish_safely(
-        self,
-        state: _Read,
-        options: SyncOptions,
-        index: Mapping[str, KPI],
-        company_ids: frozenset[str] | None,
-    ) -> TeamRun:
-        try:
-            return self._finish(state, options, index, company_ids)
-        except Exception as exc:  # a bug must not stop the other teams
-            log.exception("unexpected error syncing team %s", state.spec.name)
-            error = f"{state.spec.display_name}: internal error ({type(exc).__name__}: {exc}); "
-            spec = state.spec
-            return TeamRun(spec.name, spec.source, Outcome.FAILED, error=error + "please report it")
+    @staticmethod
+    def _internal_error(spec: TeamSpec, exc: Exception) -> TeamRun:
+        """A bug while scoring or writing one team must not stop the other teams."""
+        log.exception("unexpected error syncing team %s", spec.name)
+        return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
 
     def _finish(
         self,

@@ -10,10 +10,12 @@ injectable (class or instance), exactly as gspread's own ``Client`` takes one.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -32,7 +34,11 @@ from sheets_sync.backends.gsheets.retry import (
     call_with_retry,
     parse_retry_after,
 )
-from sheets_sync.backends.gsheets.transport import EmulatorHTTPClient, emulator_host
+from sheets_sync.backends.gsheets.transport import (
+    EMULATOR_ENV,
+    EmulatorHTTPClient,
+    emulator_host,
+)
 from sheets_sync.config import GoogleModel
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 
@@ -239,3 +245,20 @@ def clear_clients() -> None:
     """Forget cached clients (tests that restart the emulator; long-lived processes)."""
     with _clients_lock:
         _clients.clear()
+
+
+@contextmanager
+def use_emulator(host: str) -> Iterator[None]:
+    """Point every client made inside the block at the emulator on ``host`` (demo, bench);
+    the environment and the client cache are put back afterwards."""
+    before = os.environ.get(EMULATOR_ENV)
+    os.environ[EMULATOR_ENV] = host
+    clear_clients()
+    try:
+        yield
+    finally:
+        clear_clients()
+        if before is None:
+            os.environ.pop(EMULATOR_ENV, None)
+        else:
+            os.environ[EMULATOR_ENV] = before

@@ -13,14 +13,12 @@ import datetime as dt
 import json
 import os
 import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.backends.gsheets.client import clear_clients
-from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
+from sheets_sync.backends.gsheets.client import use_emulator
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import DEFAULT_CONFIG, load_workspace
 from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.errors import ConfigError
@@ -69,21 +67,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-@contextmanager
-def _emulator_env(host: str) -> Iterator[None]:
-    before = os.environ.get(EMULATOR_ENV)
-    os.environ[EMULATOR_ENV] = host
-    clear_clients()
-    try:
-        yield
-    finally:
-        clear_clients()
-        if before is None:
-            os.environ.pop(EMULATOR_ENV, None)
-        else:
-            os.environ[EMULATOR_ENV] = before
 
 
 def _check_empty(directory: Path) -> None:
@@ -137,7 +120,7 @@ def run_google_demo(directory: Path, as_of: dt.date) -> GoogleDemo:
     _check_empty(directory)
     directory.mkdir(parents=True, exist_ok=True)
     state = directory / STATE_FILE
-    with run_emulator(state_file=state) as emu, _emulator_env(emu.host):
+    with run_emulator(state_file=state) as emu, use_emulator(emu.host):
         config, keys, rollup_key = seed_demo(emu, directory)
         result = run_sync(load_workspace(config), SyncOptions(as_of=as_of))
         requests = dict(sorted(emu.log.counts.items()))
