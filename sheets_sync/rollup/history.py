@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.grid import a1
+from sheets_sync.rollup.bulk import BulkCells, excel_serials
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +95,7 @@ def _write_block(
     return header + len(frame) + 3
 
 
-def write_history(workbook: Workbook, history: History | None) -> None:
+def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) -> None:
     if history is None or (history.kr.empty and history.kpi.empty):
         return
     formats = {
@@ -148,66 +149,41 @@ def write_history(workbook: Workbook, history: History | None) -> None:
     )
     trends.set_column(0, 2, 18)
 
-    raw = workbook.add_worksheet("History")
-    columns = [
-        "Kind",
-        "Date",
-        "Team",
-        "Objective ID",
-        "ID",
-        "Name",
-        "Value",
-        "Target",
-        "Score",
-        "Status",
+    _write_raw(workbook.add_worksheet("History"), history, formats, bulk)
+
+
+def _write_raw(ws: Worksheet, history: History, formats: dict[str, Any], bulk: BulkCells) -> None:
+    """Every snapshot row, KRs then KPIs, as one table to pivot."""
+    kr, kpi = history.kr, history.kpi
+    blank_kr, blank_kpi = [None] * len(kr), [None] * len(kpi)
+
+    def both(kr_col: str | None, kpi_col: str | None) -> list[Any]:
+        left = kr[kr_col].tolist() if kr_col else blank_kr
+        return left + (kpi[kpi_col].tolist() if kpi_col else blank_kpi)
+
+    dates = excel_serials(pd.concat([kr["date"], kpi["date"]], ignore_index=True))
+    columns: list[tuple[str, list[Any], str, Any]] = [
+        ("Kind", ["KR"] * len(kr) + ["KPI"] * len(kpi), "text", None),
+        ("Date", dates, "number", formats["date"]),
+        ("Team", both("team", "team"), "text", None),
+        ("Objective ID", both("objective_id", None), "text", None),
+        ("ID", both("kr_id", "kpi_id"), "text", None),
+        ("Name", both("description", "name"), "text", None),
+        ("Value", both("current", "actual"), "auto", None),
+        ("Target", both("target", "target"), "auto", None),
+        ("Score", both("score", None), "number", None),
+        ("Status", both("status", "status"), "text", None),
     ]
-    rows: list[list[Any]] = [
-        [
-            "KR",
-            k["date"],
-            k["team"],
-            k["objective_id"],
-            k["kr_id"],
-            k["description"],
-            k["current"],
-            k["target"],
-            k["score"],
-            k["status"],
-        ]
-        for k in history.kr.to_dict("records")
-    ] + [
-        [
-            "KPI",
-            k["date"],
-            k["team"],
-            None,
-            k["kpi_id"],
-            k["name"],
-            k["actual"],
-            k["target"],
-            None,
-            k["status"],
-        ]
-        for k in history.kpi.to_dict("records")
-    ]
-    for c, label in enumerate(columns):
-        raw.write(0, c, label, formats["header"])
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                continue
-            if isinstance(value, pd.Timestamp):
-                raw.write_datetime(r, c, value.to_pydatetime(), formats["date"])
-            elif isinstance(value, int | float):
-                raw.write_number(r, c, float(value))
-            else:
-                raw.write_string(r, c, str(value))
+    for c, (label, values, kind, fmt) in enumerate(columns):
+        ws.write(0, c, label, formats["header"])
+        bulk.column(ws, c, 1, values, kind, fmt)
+    rows = len(kr) + len(kpi)
     if rows:
-        raw.add_table(
+        ws.add_table(
             0,
             0,
-            len(rows),
+            rows,
             len(columns) - 1,
-            {"name": "History", "columns": [{"header": c} for c in columns]},
+            {"name": "History", "columns": [{"header": label} for label, *_ in columns]},
         )
-    raw.freeze_panes(1, 0)
+    ws.freeze_panes(1, 0)
