@@ -189,6 +189,9 @@ class Sync:
             runs.append(run)
             if self.progress:
                 self.progress(run)
+        reads.clear()  # every cell read is written back by now; the rollup needs only runs
+        inputs.clear()
+        index.clear()
         result = self.result_of(runs, context)
         if options.rollup and not options.dry_run:
             self.record_history(result)
