@@ -44,7 +44,7 @@ def score_kr(row: dict[str, Any], elapsed: float) -> tuple[float | None, float, 
     kind = str(row.get("KR type") or "number").lower()
     current = row.get("Current")
     if kind == "milestone":
-        score: float | None = 1.0 if str(current).strip().lower() in ("done", "yes", "x") else 0.0
+        score = 1.0 if str(current).strip().lower() in ("done", "yes", "x") else 0.0
     else:
         start, target, cur = _num(row.get("Start")) or 0.0, _num(row.get("Target")), _num(current)
         if target is None or cur is None or target == start:
@@ -96,7 +96,9 @@ def _rows(ws: Any, headers: list[str]) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def sync_team(path: Path, as_of: dt.date, start: dt.date, end: dt.date, t: dict[str, float]):
+def sync_team(
+    path: Path, as_of: dt.date, start: dt.date, end: dt.date, t: dict[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     t0 = time.perf_counter()
     values = openpyxl.load_workbook(path, data_only=True)
     t1 = time.perf_counter()

@@ -53,13 +53,13 @@ def _rest(run: dict[str, Any]) -> float | None:
     phases, work = run.get("phases", {}), run.get("work_seconds")
     if work is None:
         return None
-    return work - sum(phases.get(k, 0.0) for k in ("config", "read", "rollup"))
+    return float(work) - sum(float(phases.get(k, 0.0)) for k in ("config", "read", "rollup"))
 
 
 def phase_table(results: dict[str, Any], suffix: str = "") -> str:
     head = (
-        "| N | full: read | full: score+write | full: rollup "
-        "| no-op: read | no-op: score+write | no-op: rollup | naive: load x2 | naive: save "
+        "| N | full: read | full: score+write+rest | full: rollup "
+        "| no-op: read | no-op: score+write+rest | no-op: rollup | naive: load x2 | naive: save "
         "| naive: rollup |\n"
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )

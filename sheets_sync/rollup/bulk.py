@@ -87,9 +87,8 @@ class _Column:
         ref = f"{self.letters}{r}"
         if kind == "text":
             text = escape(str(v))
-            return (
-                f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'  # noqa: E501
-            )
+            inline = f'<is><t xml:space="preserve">{text}</t></is>'
+            return f'<c r="{ref}"{style} t="inlineStr">{inline}</c>'
         if kind == "bool":
             return f'<c r="{ref}"{style} t="b"><v>{int(bool(v))}</v></c>'
         number = float(v)

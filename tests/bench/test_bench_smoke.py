@@ -1,0 +1,30 @@
+"""The benchmark harness runs end to end on a tiny workspace (timings are not asserted:
+benchmarks are measured by `make bench`, never by the test suite)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.cli import main
+from bench.report import summary_table, targets
+
+
+@pytest.mark.slow
+def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    args = ["--sizes", "4", "--workers", "0,1", "--google-teams", "2", "--quota-teams", "0"]
+    code = main([*args, "--out", str(tmp_path / "work"), "--report", str(report)])
+    assert code == 0
+    results = json.loads((tmp_path / "work" / "results.json").read_text())
+    (row,) = results["sizes"]
+    assert row["full"]["outcomes"] == {"ok": 4} and row["noop"]["outcomes"] == {"unchanged": 4}
+    assert row["full_w1"]["outcomes"] == {"ok": 4}
+    assert row["naive"]["wall"] > 0 and row["floor"]["phases"]["cells"] > 0
+    assert results["google"]["per_team_changed"] == 2.0
+    assert results["google"]["per_team_unchanged"] == 1.0
+    text = report.read_text()
+    assert "| 4 |" in summary_table(results) and "## Targets" in text
+    assert "N=500 not in this run" in targets(results)
