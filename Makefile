@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO   ?= build/demo-workspace
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint bench airflow clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,5 +34,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+## make airflow: a separate venv with Apache Airflow, for the test that runs the DAG for
+## real (`airflow dags test`); .ci/run makes it, local runs skip that test without it.
+AIRFLOW_VENV ?= .venv-airflow
+AIRFLOW_VERSION ?= 3.3.2
+airflow: $(AIRFLOW_VENV)/.installed
+$(AIRFLOW_VENV)/.installed:
+	test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check "apache-airflow==$(AIRFLOW_VERSION)"
+	touch $@
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AIRFLOW_VENV) build .pytest_cache .mypy_cache .ruff_cache
