@@ -200,6 +200,11 @@ def validate(
     help="Also write the run report (JSON) here.",
 )
 @click.option(
+    "--no-read-cache",
+    is_flag=True,
+    help="Parse every workbook, even ones unchanged since the last run (.sheets-sync/cache/).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -215,6 +220,7 @@ def sync(
     results_dir: str | None,
     notify_cmd: str | None,
     report_path: str | None,
+    no_read_cache: bool,
     workers: int | None,
 ) -> None:
     """The nightly job: read, score, write owned cells back, roll up.
@@ -247,6 +253,7 @@ def sync(
         rollup=not dry_run and shard_kn is None,
         shard=shard_kn,
         workers=workers,
+        read_cache=not no_read_cache,
     )
     console = Console(highlight=False, soft_wrap=True)
     result = run_sync(

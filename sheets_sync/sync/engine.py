@@ -15,19 +15,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from sheets_sync.backends.base import Backend
+from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import evaluate_team, kpi_index
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
-from sheets_sync.grid import WorkbookData
+from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
+from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 
 log = logging.getLogger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]
@@ -43,6 +45,7 @@ class SyncOptions:
     rollup: bool = True
     shard: tuple[int, int] | None = None  # (k, n): this run handles the k-th of n shares
     workers: int | None = None  # processes for local workbooks; None: one per CPU
+    read_cache: bool = True  # reuse parses of unchanged workbooks (``readcache.py``)
 
 
 @dataclass(frozen=True)
@@ -84,17 +87,27 @@ def internal_error(spec: TeamSpec, exc: Exception) -> str:
 
 
 def read_team(
-    spec: TeamSpec, workspace: Workspace, factory: BackendFactory = open_backend
+    spec: TeamSpec,
+    workspace: Workspace,
+    factory: BackendFactory = open_backend,
+    cache: ReadCache | None = None,
 ) -> _Read:
     started = time.perf_counter()
     state = _Read(spec)
     try:
-        state.backend = factory(spec, workspace)
-        data = state.backend.read(_tabs(spec))
-        state.extract = extract(data, spec.mapping)
-        state.team_input = build_team_input(spec.name, state.extract)
-        # Keep only what a write needs; the grids would hold every cell of every team.
-        state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
+        backend = state.backend = factory(spec, workspace)
+        if cache is not None and isinstance(backend, ExcelBackend):
+            raw, version = backend.read_source()
+            key = cache_key(raw, spec)
+            hit = cache.get(spec, key)
+            if hit is not None:
+                state.data = replace(hit.data, version=version)
+                state.extract, state.team_input = hit.extract, hit.team_input
+            else:
+                _parse(state, backend.parse(raw, version, _tabs(spec)))
+                _remember(cache, state, key)
+        else:
+            _parse(state, backend.read(_tabs(spec)))
     except SourceError as exc:
         state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
     except Exception as exc:  # a bug must not stop the other teams
@@ -102,6 +115,19 @@ def read_team(
         state.error = internal_error(spec, exc)
     state.seconds = time.perf_counter() - started
     return state
+
+
+def _parse(state: _Read, data: WorkbookData) -> None:
+    state.extract = extract(data, state.spec.mapping)
+    state.team_input = build_team_input(state.spec.name, state.extract)
+    # Keep only what a write needs; the grids would hold every cell of every team.
+    state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
+
+
+def _remember(cache: ReadCache, state: _Read, key: str) -> None:
+    assert state.data is not None and state.extract and state.team_input
+    data = replace(state.data, version="")
+    cache.put(state.spec, key, CachedRead(data, state.extract, state.team_input))
 
 
 class Sync:
@@ -119,6 +145,7 @@ class Sync:
         self.factory = factory
         self.progress = progress
         self.history = history
+        self.cache: ReadCache | None = None
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         if not names:
@@ -132,12 +159,13 @@ class Sync:
         return worker_count(len(specs), options.workers)
 
     def read_all(self, specs: Sequence[TeamSpec], processes: int = 1) -> list[_Read]:
+        cache = self.cache
         if processes > 1:
-            task = lambda i: read_team(specs[i], self.workspace, self.factory)  # noqa: E731
+            task = lambda i: read_team(specs[i], self.workspace, self.factory, cache)  # noqa: E731
             return list(map_in_workers(task, len(specs), processes))
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
         if workers <= 1:
-            return [read_team(s, self.workspace, self.factory) for s in specs]
+            return [read_team(s, self.workspace, self.factory, cache) for s in specs]
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
 
@@ -173,6 +201,7 @@ class Sync:
 
             specs = select(specs, *options.shard)
         processes = self.processes(specs, options)
+        self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         reads = self.read_all(specs, processes)
         inputs = [r.team_input for r in reads if r.team_input is not None]
         index = kpi_index(inputs + self.linked_teams(inputs, specs))
@@ -190,6 +219,8 @@ class Sync:
             if self.progress:
                 self.progress(run)
         reads.clear()  # every cell read is written back by now; the rollup needs only runs
+        if self.cache is not None and not options.teams and options.shard is None:
+            self.cache.prune(ws.teams)
         inputs.clear()
         index.clear()
         result = self.result_of(runs, context)
@@ -239,6 +270,7 @@ class Sync:
             try:
                 state.backend.write(state.data, todo)
                 run = replace(run, outcome=Outcome.OK)
+                self._remember_written(state, todo)
             except ConflictError as exc:
                 run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
             except FileLockedError as exc:
@@ -251,6 +283,17 @@ class Sync:
         return replace(
             run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
         )
+
+    def _remember_written(self, state: _Read, writes: Sequence[CellWrite]) -> None:
+        """Cache what the file now holds, so the next night does not parse it again."""
+        sha = getattr(state.backend, "written_sha256", None)
+        if self.cache is None or sha is None:
+            return
+        assert state.data and state.extract and state.team_input
+        read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
+        written = after_write(read, writes)
+        if written is not None:
+            self.cache.put(state.spec, cache_key(sha, state.spec), written)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""

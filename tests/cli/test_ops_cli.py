@@ -215,3 +215,13 @@ def test_history_prune_after_keeps_the_newest_dates(demo: Path, tmp_path: Path) 
     ws.write_text(text + "history: {keep_snapshots: 5, prune_after: 2}\n", encoding="utf-8")
     code, _, err = run("sync", "--config", str(ws), *AS_OF)
     assert code == 2 and "prune_after (2) is less than keep_snapshots (5)" in err
+
+
+def test_no_read_cache_option(demo: Path, tmp_path: Path) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    cache = ws.parent / ".sheets-sync" / "cache"
+    shutil.rmtree(cache)
+    code, out, _ = run("sync", "--config", str(ws), *AS_OF, "--no-read-cache")
+    assert code == 0 and "rollup unchanged" in out
+    assert not cache.exists()

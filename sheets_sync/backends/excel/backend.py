@@ -9,6 +9,7 @@ and swaps the file atomically with a backup of the previous version.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class ExcelBackend:
             backup_dir if backup_dir is not None else (self.path.parent / DEFAULT_BACKUP_DIRNAME)
         )
         self.keep_backups = keep_backups
+        self.written_sha256: str | None = None  # of the bytes the last write() put in place
         self.max_uncompressed_bytes = max_uncompressed_bytes
 
     @property
@@ -72,9 +74,16 @@ class ExcelBackend:
         return data, fingerprint(data, st)
 
     def read(self, tabs: Sequence[str]) -> WorkbookData:
+        return self.parse(*self.read_source(), tabs)
+
+    def read_source(self) -> tuple[bytes, str]:
+        """The file's bytes and their version token, unparsed (the engine's read cache
+        parses only bytes it has not seen)."""
+        return self._read_bytes()
+
+    def parse(self, data: bytes, version: str, tabs: Sequence[str]) -> WorkbookData:
         from sheets_sync.backends.excel.reader import read_workbook_bytes
 
-        data, version = self._read_bytes()
         wb = read_workbook_bytes(
             data,
             source=self.display_name,
@@ -123,3 +132,4 @@ class ExcelBackend:
             keep_backups=self.keep_backups,
             source=self.display_name,
         )
+        self.written_sha256 = hashlib.sha256(patched).hexdigest()

@@ -1,0 +1,126 @@
+"""Skip parsing a team workbook whose bytes the tool has seen before.
+
+Most teams do not edit their sheet every day, yet every night the sync must know what is
+in it. A parse (package checks, XML scan, mapping, domain objects) costs ~10 ms a team; a
+sha256 of the file costs ~0.05 ms. So each parse is kept under a key made of the file's
+sha256, the team's name, display name and mapping, and the package version, in
+``.sheets-sync/cache/``. The key names exact bytes, so a hit is what a parse would give.
+
+After a write-back the tool knows the new file too: the same inputs, and in each owned
+cell the value it wrote. That entry is stored under the sha256 of the bytes written, so
+the next night does not parse a file only the tool changed. (Not when the write added
+owned columns' headers: the layout moved, and the next read parses again.)
+
+Entries are pickles written by this tool into the workspace's own state folder (one
+slot per team, its newest read); a corrupt, unreadable or outdated entry is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sheets_sync import __version__
+from sheets_sync.config import TeamSpec
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.grid import CellValue, CellWrite, WorkbookData
+from sheets_sync.mapping.extract import Extract, TabExtract
+
+log = logging.getLogger("sheets_sync.sync")
+FORMAT = 1  # bump when Extract, TeamInput or WorkbookData change shape
+
+
+@dataclass(frozen=True)
+class CachedRead:
+    """What phase 1 keeps of a read: no grids, no version (that comes from the file)."""
+
+    data: WorkbookData
+    extract: Extract
+    team_input: TeamInput
+
+
+def cache_key(content: bytes | str, spec: TeamSpec) -> str:
+    """``content``: the file's bytes, or their sha256 hex digest."""
+    digest = content if isinstance(content, str) else hashlib.sha256(content).hexdigest()
+    h = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{digest}".encode())
+    h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
+    h.update(spec.mapping.model_dump_json().encode())
+    return h.hexdigest()
+
+
+def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | None:
+    """The read the written file would give, or None when the write moved the layout or
+    touched a cell the extract does not hold as owned (then the next night parses)."""
+    by_sheet: dict[str, dict[tuple[int, int], CellValue]] = {}
+    for w in writes:
+        by_sheet.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+    tabs: dict[str, TabExtract | None] = {"okrs": read.extract.okrs, "kpis": read.extract.kpis}
+    for name, tab in tabs.items():
+        if tab is None:
+            continue
+        if tab.layout.missing_owned:
+            return None
+        written = by_sheet.pop(tab.layout.tab, {})
+        if not written.keys() <= tab.owned_values.keys():
+            return None
+        if written:
+            tabs[name] = dataclasses.replace(tab, owned_values={**tab.owned_values, **written})
+    if by_sheet:
+        return None
+    okrs = tabs["okrs"]
+    assert okrs is not None
+    extract = dataclasses.replace(read.extract, okrs=okrs, kpis=tabs["kpis"])
+    return dataclasses.replace(read, extract=extract)
+
+
+@dataclass(frozen=True)
+class ReadCache:
+    """One entry per team (a slot named after the team), holding its newest read: the
+    folder never grows past the number of teams, whatever the nights bring."""
+
+    folder: Path
+
+    def _slot(self, spec: TeamSpec) -> Path:
+        name = hashlib.sha256(f"{spec.name}\x00{spec.display_name}".encode()).hexdigest()
+        return self.folder / f"{name[:32]}.pickle"
+
+    def get(self, spec: TeamSpec, key: str) -> CachedRead | None:
+        try:
+            with open(self._slot(spec), "rb") as handle:
+                saved_key, value = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # torn or foreign file: parse instead
+            log.debug("read cache entry for %s unusable: %s", spec.name, exc)
+            return None
+        return value if saved_key == key and isinstance(value, CachedRead) else None
+
+    def put(self, spec: TeamSpec, key: str, value: CachedRead) -> None:
+        """Atomic (temp file + rename); a full disk or a read-only folder is only a miss."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._slot(spec))
+        except OSError as exc:
+            log.debug("read cache not written: %s", exc)
+
+    def prune(self, teams: Iterable[TeamSpec]) -> int:
+        """Delete the slots of teams no longer in the workspace; returns how many."""
+        wanted = {self._slot(t).name for t in teams}
+        try:
+            entries = [e for e in self.folder.iterdir() if e.suffix == ".pickle"]
+        except OSError:
+            return 0
+        stale = [e for e in entries if e.name not in wanted]
+        for entry in stale:
+            entry.unlink(missing_ok=True)
+        return len(stale)

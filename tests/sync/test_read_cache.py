@@ -1,0 +1,126 @@
+"""The read cache parses only bytes it has not seen, and never changes what a night does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.config import load_workspace
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.readcache import ReadCache
+from sheets_sync.workspace.demo import create_demo
+
+NIGHT = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo") / "ws")
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Names of the files actually parsed (a spy around the real parse)."""
+    seen: list[str] = []
+    real = ExcelBackend.parse
+
+    def spy(self: ExcelBackend, data: bytes, version: str, tabs: object) -> object:
+        seen.append(self.path.name)
+        return real(self, data, version, tabs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ExcelBackend, "parse", spy)
+    yield seen
+
+
+def night(cfg: Path, as_of: dt.date = NIGHT, cache: bool = True) -> SyncResult:
+    options = SyncOptions(as_of=as_of, workers=1, read_cache=cache)
+    return Sync(load_workspace(cfg)).run(options)
+
+
+def cells(folder: Path) -> dict[str, list[list[object]]]:
+    out = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            out[f"{path.name}!{name}"] = book.get_sheet_by_name(name).to_python()
+    return out
+
+
+def copy(demo: Path, dest: Path) -> Path:
+    shutil.copytree(demo.parent, dest)
+    return dest / demo.name
+
+
+def test_files_only_the_tool_changed_are_not_parsed_again(
+    demo: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    cfg = copy(demo, tmp_path / "ws")
+    first = night(cfg)
+    assert {r.outcome.value for r in first.runs} == {"ok"}
+    assert len(parses) == 6
+    parses.clear()
+    second = night(cfg, NIGHT + dt.timedelta(days=1))  # pace moved: cells written again
+    # Marketing's first write added owned columns' headers: its layout moved, so parsed once
+    assert parses == ["Marketing.xlsx"]
+    assert "ok" in {r.outcome.value for r in second.runs}
+    parses.clear()
+    third = night(cfg, NIGHT + dt.timedelta(days=1))
+    assert parses == [] and {r.outcome.value for r in third.runs} == {"unchanged"}
+
+
+def test_nights_with_the_cache_equal_nights_without(demo: Path, tmp_path: Path) -> None:
+    cached, fresh = copy(demo, tmp_path / "a"), copy(demo, tmp_path / "b")
+    for day in (0, 1, 1, 8):
+        as_of = NIGHT + dt.timedelta(days=day)
+        a, b = night(cached, as_of), night(fresh, as_of, cache=False)
+        assert [(r.team, r.outcome, r.changes, r.result) for r in a.runs] == [
+            (r.team, r.outcome, r.changes, r.result) for r in b.runs
+        ]
+    assert cells(cached.parent / "teams") == cells(fresh.parent / "teams")
+
+
+def test_a_team_edit_is_parsed_and_used(demo: Path, tmp_path: Path, parses: list[str]) -> None:
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)  # settled: every team's layout is complete
+    team = cfg.parent / "teams" / "Sales.xlsx"
+    book = openpyxl.load_workbook(team)
+    sheet = book["KPIs"]
+    actual = next(c for c in sheet[1] if c.value == "Actual").column
+    sheet.cell(2, actual).value = 987654.0
+    book.save(team)
+    parses.clear()
+    result = night(cfg)
+    assert parses == ["Sales.xlsx"]
+    sales = next(r for r in result.runs if r.team == "Sales")
+    assert sales.result is not None
+    assert 987654.0 in [k.kpi.actual for k in sales.result.kpis]
+
+
+def test_a_corrupt_entry_is_a_miss(demo: Path, tmp_path: Path, parses: list[str]) -> None:
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    entries = sorted((cfg.parent / ".sheets-sync" / "cache").glob("*.pickle"))
+    assert len(entries) == 6
+    entries[0].write_bytes(b"not a pickle")
+    parses.clear()
+    result = night(cfg)
+    assert len(parses) == 1 and not result.failed
+
+
+def test_removed_teams_lose_their_entries(demo: Path, tmp_path: Path) -> None:
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    folder = cfg.parent / ".sheets-sync" / "cache"
+    teams = load_workspace(cfg).teams
+    assert ReadCache(folder).prune(teams) == 0
+    assert ReadCache(folder).prune(teams[:5]) == 1
+    assert len(list(folder.glob("*.pickle"))) == 5
