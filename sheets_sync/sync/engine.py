@@ -73,6 +73,7 @@ class _Read:
     team_input: TeamInput | None = None
     error: str | None = None
     seconds: float = 0.0
+    cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
 
 
 def _tabs(spec: TeamSpec) -> list[str]:
@@ -105,7 +106,7 @@ def read_team(
                 state.extract, state.team_input = hit.extract, hit.team_input
             else:
                 _parse(state, backend.parse(raw, version, _tabs(spec)))
-                _remember(cache, state, key)
+                state.cache_miss_key = key
         else:
             _parse(state, backend.read(_tabs(spec)))
     except SourceError as exc:
@@ -122,12 +123,6 @@ def _parse(state: _Read, data: WorkbookData) -> None:
     state.team_input = build_team_input(state.spec.name, state.extract)
     # Keep only what a write needs; the grids would hold every cell of every team.
     state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
-
-
-def _remember(cache: ReadCache, state: _Read, key: str) -> None:
-    assert state.data is not None and state.extract and state.team_input
-    data = replace(state.data, version="")
-    cache.put(state.spec, key, CachedRead(data, state.extract, state.team_input))
 
 
 class Sync:
@@ -270,7 +265,7 @@ class Sync:
             try:
                 state.backend.write(state.data, todo)
                 run = replace(run, outcome=Outcome.OK)
-                self._remember_written(state, todo)
+                self._remember(state, todo)
             except ConflictError as exc:
                 run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
             except FileLockedError as exc:
@@ -279,21 +274,27 @@ class Sync:
                 run = replace(run, outcome=Outcome.FAILED, error=str(exc))
         elif todo:
             run = replace(run, outcome=Outcome.OK)
+        if run.outcome is Outcome.UNCHANGED or options.dry_run or not options.write_back:
+            self._remember(state, ())  # the file as read is the file as it stays
         calls = getattr(state.backend, "api_calls", 0)
         return replace(
             run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
         )
 
-    def _remember_written(self, state: _Read, writes: Sequence[CellWrite]) -> None:
-        """Cache what the file now holds, so the next night does not parse it again."""
-        sha = getattr(state.backend, "written_sha256", None)
-        if self.cache is None or sha is None:
+    def _remember(self, state: _Read, written: Sequence[CellWrite]) -> None:
+        """Cache what the file holds now, so the next run does not parse it again: the
+        parse of a miss as it was, or after a write the same inputs with the values written
+        (one put a team either way)."""
+        if self.cache is None or (state.cache_miss_key is None and not written):
             return
         assert state.data and state.extract and state.team_input
         read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
-        written = after_write(read, writes)
-        if written is not None:
-            self.cache.put(state.spec, cache_key(sha, state.spec), written)
+        sha = getattr(state.backend, "written_sha256", None)
+        if not written:
+            assert state.cache_miss_key is not None
+            self.cache.put(state.spec, state.cache_miss_key, read)
+        elif sha is not None and (after := after_write(read, written)) is not None:
+            self.cache.put(state.spec, cache_key(sha, state.spec), after)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
