@@ -46,7 +46,6 @@ def run_ours(root: Path, workers: int = 0) -> dict[str, Any]:
 
     phases: dict[str, float] = {}
     _timed(Sync, "read_all", phases, "read")
-    _timed(Sync, "_finish", phases, "score_write")
     _timed(ExcelBackend, "write", phases, "write")
     for name in ("write_rollup", "_rollup"):  # the engine's name for it has changed
         if hasattr(Sync, name):

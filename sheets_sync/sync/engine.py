@@ -27,7 +27,7 @@ from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
-from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.sync.parallel import MIN_TEAMS_PER_WORKER, map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 
@@ -87,6 +87,40 @@ def internal_error(spec: TeamSpec, exc: Exception) -> str:
     return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
 
 
+def _lookup(
+    backend: ExcelBackend, spec: TeamSpec, workspace: Workspace, cache: ReadCache
+) -> tuple[bytes, str, str, CachedRead | None]:
+    """The file's bytes, version and cache key, and the cached read for them if any."""
+    raw, version = backend.read_source()
+    key = cache_key(raw, spec, workspace.max_workbook_bytes)
+    return raw, version, key, cache.get(spec, key)
+
+
+def _from_cache(state: _Read, hit: CachedRead, version: str) -> _Read:
+    state.data = replace(hit.data, version=version)
+    state.extract, state.team_input = hit.extract, hit.team_input
+    return state
+
+
+def cached_read(
+    spec: TeamSpec, workspace: Workspace, factory: BackendFactory, cache: ReadCache
+) -> _Read | None:
+    """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
+    started = time.perf_counter()
+    try:
+        backend = factory(spec, workspace)
+        if not isinstance(backend, ExcelBackend):
+            return None
+        _, version, _, hit = _lookup(backend, spec, workspace, cache)
+    except SourceError:
+        return None  # read_team reports it
+    if hit is None:
+        return None
+    state = _from_cache(_Read(spec, backend), hit, version)
+    state.seconds = time.perf_counter() - started
+    return state
+
+
 def read_team(
     spec: TeamSpec,
     workspace: Workspace,
@@ -98,12 +132,9 @@ def read_team(
     try:
         backend = state.backend = factory(spec, workspace)
         if cache is not None and isinstance(backend, ExcelBackend):
-            raw, version = backend.read_source()
-            key = cache_key(raw, spec)
-            hit = cache.get(spec, key)
+            raw, version, key, hit = _lookup(backend, spec, workspace, cache)
             if hit is not None:
-                state.data = replace(hit.data, version=version)
-                state.extract, state.team_input = hit.extract, hit.team_input
+                _from_cache(state, hit, version)
             else:
                 _parse(state, backend.parse(raw, version, _tabs(spec)))
                 state.cache_miss_key = key
@@ -141,6 +172,7 @@ class Sync:
         self.progress = progress
         self.history = history
         self.cache: ReadCache | None = None
+        self._requested: int | None = None
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         if not names:
@@ -156,8 +188,18 @@ class Sync:
     def read_all(self, specs: Sequence[TeamSpec], processes: int = 1) -> list[_Read]:
         cache = self.cache
         if processes > 1:
-            task = lambda i: read_team(specs[i], self.workspace, self.factory, cache)  # noqa: E731
-            return list(map_in_workers(task, len(specs), processes))
+            # Cache hits cost less than shipping a read back from a worker: load them here,
+            # and parse only the misses in the workers.
+            found = [
+                cached_read(s, self.workspace, self.factory, cache) if cache else None
+                for s in specs
+            ]
+            misses = [i for i, r in enumerate(found) if r is None]
+            task = lambda k: read_team(specs[misses[k]], self.workspace, self.factory, cache)  # noqa: E731
+            workers = self._share(len(misses), processes)
+            for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
+                found[i] = state
+            return [r for r in found if r is not None]
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
         if workers <= 1:
             return [read_team(s, self.workspace, self.factory, cache) for s in specs]
@@ -196,23 +238,34 @@ class Sync:
 
             specs = select(specs, *options.shard)
         processes = self.processes(specs, options)
+        self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         reads = self.read_all(specs, processes)
         inputs = [r.team_input for r in reads if r.team_input is not None]
         index = kpi_index(inputs + self.linked_teams(inputs, specs))
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
 
+        # Scoring and planning are cheap and pure: here. Only teams with cells to write go
+        # to the workers, where the zip and XML work is.
+        planned = [self._plan_safely(r, options, index, company_ids) for r in reads]
+        writing = [i for i, (_, todo) in enumerate(planned) if todo and self._writes(options)]
+
         def finish(i: int) -> TeamRun:
             try:
-                return self._finish(reads[i], options, index, company_ids)
+                return self._write(reads[i], *planned[i], options)
             except Exception as exc:
                 return self._internal_error(reads[i].spec, exc)
 
-        runs = []
-        for run in map_in_workers(finish, len(reads), processes):
-            runs.append(run)
+        done: dict[int, TeamRun] = {}
+        order = [i for i in range(len(reads)) if i not in set(writing)]
+        workers = self._share(len(writing), processes)
+        finished = map(finish, order)
+        written = map_in_workers(lambda k: finish(writing[k]), len(writing), workers)
+        for i, run in [*zip(order, finished, strict=True), *zip(writing, written, strict=True)]:
+            done[i] = run
             if self.progress:
                 self.progress(run)
+        runs = [done[i] for i in range(len(reads))]
         reads.clear()  # every cell read is written back by now; the rollup needs only runs
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
@@ -237,18 +290,41 @@ class Sync:
         log.exception("unexpected error syncing team %s", spec.name)
         return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
 
-    def _finish(
+    def _share(self, teams: int, processes: int) -> int:
+        """Workers for ``teams`` of this run's work: as asked (``--workers``), else only
+        while each gets enough teams to pay for its start."""
+        if self._requested is not None:
+            return max(1, min(processes, teams))
+        return max(1, min(processes, teams // MIN_TEAMS_PER_WORKER))
+
+    @staticmethod
+    def _writes(options: SyncOptions) -> bool:
+        return options.write_back and not options.dry_run
+
+    def _plan_safely(
         self,
         state: _Read,
         options: SyncOptions,
         index: Mapping[str, KPI],
         company_ids: frozenset[str] | None,
-    ) -> TeamRun:
+    ) -> tuple[TeamRun, list[CellWrite]]:
+        try:
+            return self._plan(state, options, index, company_ids)
+        except Exception as exc:
+            return self._internal_error(state.spec, exc), []
+
+    def _plan(
+        self,
+        state: _Read,
+        options: SyncOptions,
+        index: Mapping[str, KPI],
+        company_ids: frozenset[str] | None,
+    ) -> tuple[TeamRun, list[CellWrite]]:
+        """Score the team and list the owned cells whose value must change."""
         spec = state.spec
         if state.team_input is None or state.extract is None:
-            return TeamRun(
-                spec.name, spec.source, Outcome.FAILED, error=state.error, seconds=state.seconds
-            )
+            failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
+            return failed, []
         started = time.perf_counter()
         result = evaluate_team(
             state.team_input,
@@ -260,7 +336,17 @@ class Sync:
         )
         todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
         run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=tuple(changes))
-        if todo and options.write_back and not options.dry_run:
+        state.seconds += time.perf_counter() - started
+        return run, todo
+
+    def _write(
+        self, state: _Read, run: TeamRun, todo: list[CellWrite], options: SyncOptions
+    ) -> TeamRun:
+        """Write the planned cells (when this run writes), then remember the file."""
+        if run.outcome is Outcome.FAILED:
+            return replace(run, seconds=state.seconds)
+        started = time.perf_counter()
+        if todo and self._writes(options):
             assert state.backend is not None and state.data is not None
             try:
                 state.backend.write(state.data, todo)
@@ -274,12 +360,11 @@ class Sync:
                 run = replace(run, outcome=Outcome.FAILED, error=str(exc))
         elif todo:
             run = replace(run, outcome=Outcome.OK)
-        if run.outcome is Outcome.UNCHANGED or options.dry_run or not options.write_back:
+        if run.outcome is Outcome.UNCHANGED or not self._writes(options):
             self._remember(state, ())  # the file as read is the file as it stays
         calls = getattr(state.backend, "api_calls", 0)
-        return replace(
-            run, seconds=state.seconds + time.perf_counter() - started, api_calls=int(calls)
-        )
+        seconds = state.seconds + time.perf_counter() - started
+        return replace(run, seconds=seconds, api_calls=int(calls))
 
     def _remember(self, state: _Read, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the
@@ -294,7 +379,8 @@ class Sync:
             assert state.cache_miss_key is not None
             self.cache.put(state.spec, state.cache_miss_key, read)
         elif sha is not None and (after := after_write(read, written)) is not None:
-            self.cache.put(state.spec, cache_key(sha, state.spec), after)
+            key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
+            self.cache.put(state.spec, key, after)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from python_calamine import CalamineWorkbook
 
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.factory import open_backend
@@ -16,6 +15,7 @@ from sheets_sync.config import TeamSpec, Workspace, load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.workspace.demo import create_demo
+from tests.support.workbooks import folder_cells
 
 AS_OF = dt.date(2026, 11, 23)
 PARENT = os.getpid()
@@ -30,15 +30,6 @@ def run(cfg: Path, workers: int) -> SyncResult:
     return Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, workers=workers))
 
 
-def cells(folder: Path) -> dict[str, list[list[object]]]:
-    out = {}
-    for path in sorted(folder.glob("*.xlsx")):
-        book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            out[f"{path.name}!{name}"] = book.get_sheet_by_name(name).to_python()
-    return out
-
-
 def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     shutil.copytree(demo.parent, one)
@@ -48,15 +39,15 @@ def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None
         (r.team, r.outcome, r.changes, r.result) for r in b.runs
     ]
     assert a.company == b.company
-    assert cells(one / "teams") == cells(two / "teams")
-    assert cells(one) == cells(two) or _same_but_timestamps(one, two)
+    assert folder_cells(one / "teams") == folder_cells(two / "teams")
+    assert folder_cells(one) == folder_cells(two) or _same_but_timestamps(one, two)
     # and the night after, nothing to write in either
     assert {r.outcome.value for r in run(two / demo.name, 2).runs} == {"unchanged"}
 
 
 def _same_but_timestamps(one: Path, two: Path) -> bool:
     """The rollups differ only in the run's own clock (Generated at, Last successful read)."""
-    a, b = cells(one), cells(two)
+    a, b = folder_cells(one), folder_cells(two)
     if a.keys() != b.keys():
         return False
     for key in a:

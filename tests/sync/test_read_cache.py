@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from python_calamine import CalamineWorkbook
 
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.workspace.demo import create_demo
+from tests.support.workbooks import folder_cells
 
 NIGHT = dt.date(2026, 11, 23)
 
@@ -42,15 +42,6 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def night(cfg: Path, as_of: dt.date = NIGHT, cache: bool = True) -> SyncResult:
     options = SyncOptions(as_of=as_of, workers=1, read_cache=cache)
     return Sync(load_workspace(cfg)).run(options)
-
-
-def cells(folder: Path) -> dict[str, list[list[object]]]:
-    out = {}
-    for path in sorted(folder.glob("*.xlsx")):
-        book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            out[f"{path.name}!{name}"] = book.get_sheet_by_name(name).to_python()
-    return out
 
 
 def copy(demo: Path, dest: Path) -> Path:
@@ -83,7 +74,7 @@ def test_nights_with_the_cache_equal_nights_without(demo: Path, tmp_path: Path) 
         assert [(r.team, r.outcome, r.changes, r.result) for r in a.runs] == [
             (r.team, r.outcome, r.changes, r.result) for r in b.runs
         ]
-    assert cells(cached.parent / "teams") == cells(fresh.parent / "teams")
+    assert folder_cells(cached.parent / "teams") == folder_cells(fresh.parent / "teams")
 
 
 def test_a_team_edit_is_parsed_and_used(demo: Path, tmp_path: Path, parses: list[str]) -> None:

@@ -1,0 +1,17 @@
+"""Every cell of every workbook in a folder, to compare two runs' files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+
+def folder_cells(folder: Path) -> dict[str, list[list[object]]]:
+    """``{"file.xlsx!Tab": rows}`` for each ``*.xlsx`` directly in ``folder``."""
+    out = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            out[f"{path.name}!{name}"] = book.get_sheet_by_name(name).to_python()
+    return out
