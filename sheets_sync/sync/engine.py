@@ -256,15 +256,28 @@ class Sync:
             except Exception as exc:
                 return self._internal_error(reads[i].spec, exc)
 
+        def write_in_worker(k: int) -> tuple[bool, TeamRun]:
+            """Send back only what the write decided: the parent has the team's result
+            (a second copy of every result would double the parent's memory)."""
+            run = finish(writing[k])
+            if run.result is None:  # an internal error: the whole (small) run
+                return False, run
+            return True, replace(run, result=None, changes=())
+
         done: dict[int, TeamRun] = {}
-        order = [i for i in range(len(reads)) if i not in set(writing)]
+        writing_set = set(writing)
+        for i in range(len(reads)):
+            if i not in writing_set:
+                done[i] = finish(i)
+                if self.progress:
+                    self.progress(done[i])
         workers = self._share(len(writing), processes)
-        finished = map(finish, order)
-        written = map_in_workers(lambda k: finish(writing[k]), len(writing), workers)
-        for i, run in [*zip(order, finished, strict=True), *zip(writing, written, strict=True)]:
-            done[i] = run
+        outcomes = map_in_workers(write_in_worker, len(writing), workers)
+        for i, (stripped, sent) in zip(writing, outcomes, strict=True):
+            ours = planned[i][0]
+            done[i] = replace(sent, result=ours.result, changes=ours.changes) if stripped else sent
             if self.progress:
-                self.progress(run)
+                self.progress(done[i])
         runs = [done[i] for i in range(len(reads))]
         reads.clear()  # every cell read is written back by now; the rollup needs only runs
         if self.cache is not None and not options.teams and options.shard is None:
