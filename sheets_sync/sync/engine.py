@@ -247,7 +247,7 @@ class Sync:
 
         # Scoring and planning are cheap and pure: here. Only teams with cells to write go
         # to the workers, where the zip and XML work is.
-        planned = [self._plan_safely(r, options, index, company_ids) for r in reads]
+        planned = [self._plan(r, options, index, company_ids) for r in reads]
         writing = [i for i, (_, todo) in enumerate(planned) if todo and self._writes(options)]
 
         def finish(i: int) -> TeamRun:
@@ -314,18 +314,6 @@ class Sync:
     def _writes(options: SyncOptions) -> bool:
         return options.write_back and not options.dry_run
 
-    def _plan_safely(
-        self,
-        state: _Read,
-        options: SyncOptions,
-        index: Mapping[str, KPI],
-        company_ids: frozenset[str] | None,
-    ) -> tuple[TeamRun, list[CellWrite]]:
-        try:
-            return self._plan(state, options, index, company_ids)
-        except Exception as exc:
-            return self._internal_error(state.spec, exc), []
-
     def _plan(
         self,
         state: _Read,
@@ -339,15 +327,18 @@ class Sync:
             failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
             return failed, []
         started = time.perf_counter()
-        result = evaluate_team(
-            state.team_input,
-            period=self.workspace.period,
-            as_of=options.as_of,
-            rules=self.workspace.rules,
-            index=index,
-            company_objective_ids=company_ids,
-        )
-        todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
+        try:
+            result = evaluate_team(
+                state.team_input,
+                period=self.workspace.period,
+                as_of=options.as_of,
+                rules=self.workspace.rules,
+                index=index,
+                company_objective_ids=company_ids,
+            )
+            todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
+        except Exception as exc:
+            return self._internal_error(spec, exc), []
         run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=tuple(changes))
         state.seconds += time.perf_counter() - started
         return run, todo
