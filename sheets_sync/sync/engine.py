@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
@@ -27,7 +28,7 @@ from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
-from sheets_sync.sync.parallel import MIN_TEAMS_PER_WORKER, map_in_workers, worker_count
+from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 
@@ -88,12 +89,17 @@ def internal_error(spec: TeamSpec, exc: Exception) -> str:
 
 
 def _lookup(
-    backend: ExcelBackend, spec: TeamSpec, workspace: Workspace, cache: ReadCache
+    backend: ExcelBackend,
+    spec: TeamSpec,
+    workspace: Workspace,
+    cache: ReadCache,
+    probe: bool = True,
 ) -> tuple[bytes, str, str, CachedRead | None]:
-    """The file's bytes, version and cache key, and the cached read for them if any."""
+    """The file's bytes, version and cache key, and the cached read for them if any
+    (``probe`` False: a known miss, the slot is not loaded again)."""
     raw, version = backend.read_source()
-    key = cache_key(raw, spec, workspace.max_workbook_bytes)
-    return raw, version, key, cache.get(spec, key)
+    key = cache_key(content_digest(version), spec, workspace.max_workbook_bytes)
+    return raw, version, key, cache.get(spec, key) if probe else None
 
 
 def _from_cache(state: _Read, hit: CachedRead, version: str) -> _Read:
@@ -126,13 +132,14 @@ def read_team(
     workspace: Workspace,
     factory: BackendFactory = open_backend,
     cache: ReadCache | None = None,
+    probe: bool = True,
 ) -> _Read:
     started = time.perf_counter()
     state = _Read(spec)
     try:
         backend = state.backend = factory(spec, workspace)
         if cache is not None and isinstance(backend, ExcelBackend):
-            raw, version, key, hit = _lookup(backend, spec, workspace, cache)
+            raw, version, key, hit = _lookup(backend, spec, workspace, cache, probe)
             if hit is not None:
                 _from_cache(state, hit, version)
             else:
@@ -195,7 +202,10 @@ class Sync:
                 for s in specs
             ]
             misses = [i for i, r in enumerate(found) if r is None]
-            task = lambda k: read_team(specs[misses[k]], self.workspace, self.factory, cache)  # noqa: E731
+
+            def task(k: int) -> _Read:  # a known miss: parse, do not load its slot again
+                return read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
+
             workers = self._share(len(misses), processes)
             for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
                 found[i] = state
@@ -306,9 +316,7 @@ class Sync:
     def _share(self, teams: int, processes: int) -> int:
         """Workers for ``teams`` of this run's work: as asked (``--workers``), else only
         while each gets enough teams to pay for its start."""
-        if self._requested is not None:
-            return max(1, min(processes, teams))
-        return max(1, min(processes, teams // MIN_TEAMS_PER_WORKER))
+        return min(processes, worker_count(teams, self._requested))
 
     @staticmethod
     def _writes(options: SyncOptions) -> bool:

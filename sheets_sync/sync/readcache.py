@@ -46,10 +46,9 @@ class CachedRead:
     team_input: TeamInput
 
 
-def cache_key(content: bytes | str, spec: TeamSpec, size_limit: int) -> str:
-    """``content``: the file's bytes, or their sha256 hex digest. ``size_limit`` (the
-    workspace's ``limits``) is part of it: a lower limit must see the file again."""
-    digest = content if isinstance(content, str) else hashlib.sha256(content).hexdigest()
+def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
+    """``digest``: the sha256 (hex) of the file's bytes. ``size_limit`` (the workspace's
+    ``limits``) is part of it: a lower limit must see the file again."""
     h = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{digest}\x00{size_limit}".encode())
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())

@@ -31,6 +31,11 @@ def fingerprint(data: bytes, st: os.stat_result) -> str:
     return f"{_VERSION_PREFIX}:{len(data)}:{st.st_mtime_ns}:{digest}"
 
 
+def content_digest(version: str) -> str:
+    """The sha256 (hex) of the bytes a version token was made from."""
+    return _parse_version(version)[2]
+
+
 def _parse_version(version: str) -> tuple[int, int, str]:
     parts = version.split(":")
     if len(parts) != 4 or parts[0] != _VERSION_PREFIX:
