@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import math
 import os
 import stat as stat_mod
 import tempfile
@@ -22,6 +23,8 @@ from sheets_sync.errors import ConflictError, SourceError
 TEMP_SUFFIX = ".sheets-sync-tmp"
 BACKUP_SUFFIX = ".bak"
 _STALE_TEMP_SECONDS = 3600.0
+#: folder -> when this process last swept it for stale temp files (see _remove_stale_temps)
+_swept: dict[Path, float] = {}
 _VERSION_PREFIX = "xlsx-v1"
 
 
@@ -85,13 +88,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale_temps(folder: Path, name: str) -> None:
-    """Best effort: temp files of ours left by a crash more than an hour ago."""
+def _remove_stale_temps(folder: Path) -> None:
+    """Best effort: temp files of ours left by a crash more than an hour ago.
+
+    Once a folder an hour per process: a sweep lists the whole folder, and a night writes
+    every team file in it (one sweep a write made a night quadratic in the team count).
+    """
     now = time.time()
-    for leftover in folder.glob(f".{glob_escape(name)}.*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            if now - leftover.stat().st_mtime > _STALE_TEMP_SECONDS:
-                leftover.unlink()
+    if now - _swept.get(folder, -math.inf) < _STALE_TEMP_SECONDS:
+        return
+    _swept[folder] = now
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > _STALE_TEMP_SECONDS:
+                        os.unlink(entry.path)
 
 
 def glob_escape(name: str) -> str:
@@ -104,7 +116,12 @@ def backup_name(name: str, when: dt.datetime) -> str:
 
 
 def write_backup(data: bytes, name: str, backup_dir: Path, keep: int) -> Path:
-    """Store ``data`` as the newest backup of ``name`` and prune to the newest ``keep``."""
+    """Store ``data`` as the newest backup of ``name`` and prune to the newest ``keep``.
+
+    Each file's backups have their own folder (``<backup_dir>/<name>/``), so pruning lists
+    only that file's few backups, not every team's.
+    """
+    backup_dir = backup_dir / name
     backup_dir.mkdir(parents=True, exist_ok=True)
     when = dt.datetime.now(dt.UTC)
     target = backup_dir / backup_name(name, when)
@@ -155,7 +172,7 @@ def atomic_replace(
         raise ConflictError(
             "the file was moved or deleted since it was read", source=source
         ) from None
-    _remove_stale_temps(folder, path.name)
+    _remove_stale_temps(folder)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:

@@ -102,7 +102,7 @@ def test_backups_keep_previous_versions(team_file: Path) -> None:
         data = backend.read(["OKRs"])
         backend.write(data, [CellWrite("OKRs", 2, 9, f"pass {n}", CellStyle(fill=GREEN))])
         versions.append(team_file.read_bytes())
-    backups = sorted((team_file.parent.parent / "bk").iterdir())
+    backups = sorted((team_file.parent.parent / "bk" / team_file.name).iterdir())
     assert [b.read_bytes() for b in backups] == versions[2:4]
     assert all(not b.name.endswith(".xlsx") for b in backups)
 
@@ -110,7 +110,8 @@ def test_backups_keep_previous_versions(team_file: Path) -> None:
 def test_default_backup_dir_beside_file(team_file: Path) -> None:
     backend = ExcelBackend(team_file)
     backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 2, 9, "x")])
-    assert len(list((team_file.parent / ".sheets-sync-backups").iterdir())) == 1
+    backups = team_file.parent / ".sheets-sync-backups" / team_file.name
+    assert len(list(backups.iterdir())) == 1
     assert [p.name for p in team_file.parent.glob("*.xlsx")] == ["sales-okrs.xlsx"]
 
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
+from sheets_sync.backends.excel import files
 from sheets_sync.backends.excel.files import (
     atomic_replace,
     fingerprint,
@@ -46,10 +47,32 @@ def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
         )
     assert target.read_bytes() == b"v7"
     assert (target.stat().st_mode & 0o777) == 0o640
-    kept = sorted(backups.iterdir())
+    assert [p.name for p in backups.iterdir()] == ["sales.xlsx"]  # a folder per file
+    kept = sorted((backups / "sales.xlsx").iterdir())
     assert [p.read_bytes() for p in kept] == [b"v4", b"v5", b"v6"]
     assert list(tmp_path.glob("*.xlsx*")) == [target]  # temp files never match
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
+def test_stale_temps_swept_once_an_hour(tmp_path: Path) -> None:
+    """A crash's temp file older than an hour goes on the next write; a fresh one (maybe
+    another process's) stays; the folder is listed once an hour, not once a write."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    old, fresh = tmp_path / ".a.xlsx.x1.sheets-sync-tmp", tmp_path / ".b.xlsx.x2.sheets-sync-tmp"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"partial")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    files._swept.pop(tmp_path, None)
+    atomic_replace(target, b"v1", expected_version=_version(target), backup_dir=None)
+    assert not old.exists() and fresh.exists()
+    os.utime(fresh, (two_hours_ago, two_hours_ago))
+    atomic_replace(target, b"v2", expected_version=_version(target), backup_dir=None)
+    assert fresh.exists()  # swept less than an hour ago: not listed again
+    files._swept[tmp_path] -= 3601
+    atomic_replace(target, b"v3", expected_version=_version(target), backup_dir=None)
+    assert not fresh.exists()
 
 
 def test_conflict_on_size_or_content_change(tmp_path: Path) -> None:
