@@ -35,7 +35,8 @@ class ExcelBackend:
     """A workbook on a local or mounted file system.
 
     ``backup_dir`` defaults to a hidden ``.sheets-sync-backups`` folder beside the file;
-    backups are ``<file>/<file>.<UTC time>.bak`` (a folder per file) so ``*.xlsx`` globs never pick them up.
+    backups are ``<file>/<file>.<UTC time>.bak`` (a folder per file) so ``*.xlsx`` globs
+    never pick them up.
     """
 
     def __init__(
