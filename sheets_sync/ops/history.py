@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,6 +225,22 @@ class HistoryStore:
     def kpi_history(self, last_n: int) -> pd.DataFrame:
         """Every KPI of the last ``last_n`` snapshot dates, oldest first (``KPI_COLUMNS``)."""
         return self._history("kpi_snapshots", KPI_COLUMNS, last_n)
+
+    def marks(
+        self, last_n: int, as_of: dt.date, scored: Collection[str]
+    ) -> list[tuple[str, str, str]]:
+        """(date, team, recorded at) of the snapshots ``kr_history(last_n)`` shows: they
+        change whenever those rows could. The ``scored`` teams' rows for ``as_of`` were just
+        recorded from the run's own results, so their time is left out (it is the clock)."""
+        sql = (
+            "SELECT as_of, team, recorded_at FROM snapshots WHERE as_of IN "
+            "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?) "
+            "ORDER BY as_of, team"
+        )
+        with self._connect() as conn:
+            rows = conn.execute(sql, (last_n,)).fetchall()
+        day, fresh = as_of.isoformat(), set(scored)
+        return [(d, t, "" if d == day and t in fresh else at) for d, t, at in rows]
 
     def previous_kr_status(self, before: dt.date) -> dict[tuple[str, str], str]:
         """(team, KR id) -> status, from each team's latest snapshot before ``before``.

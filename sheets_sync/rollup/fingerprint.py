@@ -9,25 +9,21 @@ edited the file since. The workbook's ``Outcome`` (ok or unchanged) and ``Last s
 read`` then describe the run that wrote it; each run's own report is in
 ``.sheets-sync/runs/``. Everything else (a changed team, a new date, a schema change, a
 hand-edited or deleted workbook) rewrites it.
+What was written is kept by ``sync/rollup_state.py``, which can also skip building the
+tables (this module needs pandas; that one does not).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from sheets_sync.atomic import atomic_write_text
 from sheets_sync.rollup.schema import SCHEMA_VERSION
 from sheets_sync.rollup.tables import Rollup, naive
+from sheets_sync.sync.rollup_state import SYNCED
 
 RUN_TIME_COLUMN = "Last successful read"  # equals the run's own clock for every fresh row
-#: "ok" (cells written) and "unchanged" both mean the team synced: the night after a sync
-#: that wrote cells is "unchanged" everywhere, and its tables are otherwise the same.
-SYNCED = {"ok": "synced", "unchanged": "synced"}
 
 
 def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: object) -> None:
@@ -54,43 +50,3 @@ def rollup_fingerprint(rollup: Rollup) -> str:
         _frame_digest(digest, "history.kr", rollup.history.kr, now)
         _frame_digest(digest, "history.kpi", rollup.history.kpi, now)
     return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-@dataclass(frozen=True)
-class RollupState:
-    """What the last run wrote, kept in ``.sheets-sync/rollup-state.json``."""
-
-    path: Path
-
-    def _load(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def unchanged(self, fingerprint: str, workbook: Path) -> bool:
-        """True when ``workbook`` is still the file written for ``fingerprint``."""
-        saved = self._load()
-        if saved.get("fingerprint") != fingerprint or saved.get("output") != str(workbook):
-            return False
-        return saved.get("sha256") is not None and saved.get("sha256") == file_sha256(workbook)
-
-    def save(self, fingerprint: str, workbook: Path) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "fingerprint": fingerprint,
-            "output": str(workbook),
-            "sha256": file_sha256(workbook),
-        }
-        atomic_write_text(self.path, json.dumps(payload, indent=2))
-
-    def forget(self) -> None:
-        self.path.unlink(missing_ok=True)

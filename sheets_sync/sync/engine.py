@@ -418,12 +418,28 @@ class Sync:
         """Build and publish the company rollup (also used to merge shard results).
 
         Returns the output and whether it was rewritten: an Excel rollup whose tables
-        would only differ in this run's timestamp is left as it is (``fingerprint.py``).
+        would only differ in this run's timestamp is left as it is (``fingerprint.py``),
+        and when what they are built from is unchanged they are not built at all
+        (``rollup_state.py``).
         """
-        from sheets_sync.rollup import History, build_rollup, write_rollup_xlsx
-        from sheets_sync.rollup.fingerprint import RollupState, rollup_fingerprint
+        from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
 
         ws = self.workspace
+        state = RollupState(ws.state_dir / "rollup-state.json")
+        inputs = None
+        if not ws.rollup_is_google:
+            marks = None
+            if self.history is not None:
+                scored = [r.team for r in runs if r.result is not None]
+                marks = self.history.marks(ws.keep_snapshots, context.as_of, scored)
+            inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
+            if state.unchanged(inputs, ws.rollup_path, key="inputs"):
+                log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
+                return ws.rollup_output, False
+
+        from sheets_sync.rollup import History, build_rollup, write_rollup_xlsx
+        from sheets_sync.rollup.fingerprint import rollup_fingerprint
+
         history = None
         if self.history is not None:
             history = History(
@@ -437,12 +453,12 @@ class Sync:
             return ws.rollup_output, True
         previous = ws.rollup_path if ws.rollup_path.exists() else None
         rollup = build_rollup(runs, context, previous=previous, history=history)
-        state = RollupState(ws.state_dir / "rollup-state.json")
         fingerprint = rollup_fingerprint(rollup)
         if state.unchanged(fingerprint, ws.rollup_path):
             log.info("rollup unchanged; %s left as it is", ws.rollup_output)
+            state.save(fingerprint, ws.rollup_path, inputs)  # the next such night skips sooner
             return ws.rollup_output, False
         state.forget()  # a crash between the write and the save must not look unchanged
         write_rollup_xlsx(rollup, ws.rollup_path)
-        state.save(fingerprint, ws.rollup_path)
+        state.save(fingerprint, ws.rollup_path, inputs)
         return ws.rollup_output, True

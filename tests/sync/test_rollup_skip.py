@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from sheets_sync.config import load_workspace
-from sheets_sync.rollup.fingerprint import RollupState
+from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.rollup_state import RollupState
 from sheets_sync.workspace.demo import create_demo
 
 AS_OF = dt.date(2026, 11, 23)
@@ -40,6 +42,36 @@ def test_second_run_with_nothing_changed_keeps_the_workbook(cfg: Path) -> None:
     assert second.rollup_output == "company.xlsx"
     assert not sync(cfg).rollup_rewritten
     assert rollup_bytes(cfg) == written
+
+
+def test_a_quiet_night_does_not_even_build_the_tables(
+    cfg: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The night after a write reads the files the tool wrote (new bytes, same inputs):
+    what the tables are built from is unchanged, so they are not built at all."""
+    sync(cfg)
+    with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
+        assert not sync(cfg).rollup_rewritten
+    assert "rollup inputs unchanged; company.xlsx left as it is" in caplog.messages
+
+
+def test_history_changed_by_hand_rebuilds(cfg: Path) -> None:
+    """The History tab shows the store's last nights: pruned behind the tool's back, the
+    inputs differ and the workbook is rebuilt without the pruned night."""
+    store = HistoryStore(cfg.parent / ".sheets-sync" / "history.sqlite")
+
+    def night(as_of: dt.date) -> SyncResult:
+        return Sync(load_workspace(cfg), history=store).run(SyncOptions(as_of=as_of))
+
+    night(AS_OF - dt.timedelta(days=1))
+    night(AS_OF)
+    assert not night(AS_OF).rollup_rewritten
+    assert len(store.dates()) == 2
+    store.prune(1)
+    assert night(AS_OF).rollup_rewritten
+    history = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)["History"]
+    seen = {v for row in history.iter_rows(values_only=True) for v in row}
+    assert dt.datetime.combine(AS_OF - dt.timedelta(days=1), dt.time()) not in seen
 
 
 def test_a_team_edit_rewrites_the_rollup(cfg: Path) -> None:

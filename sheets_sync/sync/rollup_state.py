@@ -1,0 +1,104 @@
+"""What the last run wrote as the company workbook, and whether this run can leave it alone.
+
+Kept in ``.sheets-sync/rollup-state.json``: the workbook's path and sha256, the fingerprint
+of its tables (``rollup/fingerprint.py``) and a digest of what those tables were built
+from (``inputs_fingerprint``). Building the tables only to fingerprint them costs seconds
+at hundreds of teams (and importing pandas about one more), so when a quiet night's inputs
+match the saved digest and the workbook is still the file written, nothing is built at
+all. The digest can only miss (then the tables' fingerprint decides), never match for
+different content: equal digests mean equal inputs. A new package version always builds.
+No pandas here, on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sheets_sync import __version__
+from sheets_sync.atomic import atomic_write_text
+from sheets_sync.sync.outcome import RunContext, TeamRun
+
+#: "ok" (cells written) and "unchanged" both mean the team synced: the night after a sync
+#: that wrote cells is "unchanged" everywhere, and its tables are otherwise the same.
+SYNCED = {"ok": "synced", "unchanged": "synced"}
+
+
+def inputs_fingerprint(runs: Sequence[TeamRun], context: RunContext, history: object = None) -> str:
+    """A digest of everything the tables are built from except the run's clock.
+
+    ``history``: anything that changes when the History rows shown would (see
+    ``HistoryStore.marks``); the results themselves are pickled, so a digest is only equal
+    for equal values (a pickle that differs for equal values only costs a table build).
+    """
+    digest = hashlib.sha256(f"{__version__}\x00{context.company}".encode())
+    facts = (context.as_of, context.period, tuple(context.company_objectives), context.rules)
+    rows = [
+        (run.team, run.source, SYNCED.get(run.outcome.value, run.outcome.value), run.error,
+         run.result)
+        for run in runs
+    ]  # fmt: skip
+    _values_pickle(digest, (facts, history, rows))
+    return digest.hexdigest()
+
+
+class _Sink:
+    """A file for ``pickle.Pickler`` that hashes what it is given instead of keeping it."""
+
+    def __init__(self, digest: hashlib._Hash) -> None:
+        self.write = digest.update
+
+
+def _values_pickle(digest: hashlib._Hash, obj: object) -> None:
+    """Pickle ``obj`` into ``digest`` by value: no memo, so two equal trees give the same
+    bytes whether or not they share objects (a fresh parse and a cached one share
+    different strings). The results are trees, so nothing recurses forever."""
+    pickler = pickle.Pickler(_Sink(digest), protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the bytes depend on values only
+    pickler.dump(obj)
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class RollupState:
+    """What the last run wrote, kept in ``.sheets-sync/rollup-state.json``."""
+
+    path: Path
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def unchanged(self, fingerprint: str, workbook: Path, key: str = "fingerprint") -> bool:
+        """True when ``workbook`` is still the file written for ``fingerprint`` (or, with
+        ``key="inputs"``, for that ``inputs_fingerprint``)."""
+        saved = self._load()
+        if saved.get(key) != fingerprint or saved.get("output") != str(workbook):
+            return False
+        return saved.get("sha256") is not None and saved.get("sha256") == file_sha256(workbook)
+
+    def save(self, fingerprint: str, workbook: Path, inputs: str | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "fingerprint": fingerprint,
+            "inputs": inputs,
+            "output": str(workbook),
+            "sha256": file_sha256(workbook),
+        }
+        atomic_write_text(self.path, json.dumps(payload, indent=2))
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
