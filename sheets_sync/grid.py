@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellError:
     """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed)."""
 
@@ -49,7 +49,7 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellRange:
     """An inclusive rectangle, e.g. a merged range."""
 
@@ -68,7 +68,7 @@ class CellRange:
         return f"{a1(self.min_row, self.min_col)}:{a1(self.max_row, self.max_col)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetGrid:
     """The values of one tab, anchored at A1 (``rows[0][0]`` is A1)."""
 
@@ -92,7 +92,7 @@ class SheetGrid:
         return cells[col - 1] if col <= len(cells) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkbookData:
     """What a backend read from one source.
 
@@ -108,7 +108,7 @@ class WorkbookData:
     meta: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellStyle:
     """The look the sync gives a cell it owns. Colours are RGB hex without ``#``."""
 
@@ -119,7 +119,7 @@ class CellStyle:
     number_format: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     """One owned cell to set. ``value`` None clears the cell."""
 

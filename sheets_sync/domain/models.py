@@ -84,7 +84,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where an item was read: its row, and the cell of each field on that row."""
 
@@ -99,7 +99,7 @@ class Origin:
         return f"A{self.row}" if self.row and field_name is None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem in a team's input, phrased for the team lead who has to fix it."""
 
@@ -140,7 +140,7 @@ class Finding:
         return cls(severity, message, origin.source, origin.tab, cell, row_id, team, origin.row)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     name: str
     start: dt.date
@@ -155,7 +155,7 @@ class Period:
         return min(1.0, max(0.0, (as_of - self.start).days / total))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Objective:
     id: str
     title: str
@@ -164,7 +164,7 @@ class Objective:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyResult:
     objective_id: str
     id: str
@@ -183,7 +183,7 @@ class KeyResult:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KPI:
     id: str
     name: str = ""
@@ -203,7 +203,7 @@ class KPI:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamInput:
     """Everything read from one team's source, already validated row by row."""
 
@@ -215,7 +215,7 @@ class TeamInput:
     findings: tuple[Finding, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KRResult:
     kr: KeyResult
     score: float
@@ -227,7 +227,7 @@ class KRResult:
     current_from: str | None = None  # "Sales/KPI-3" when fed from a KPI
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectiveResult:
     objective: Objective
     key_results: tuple[KRResult, ...]
@@ -237,7 +237,7 @@ class ObjectiveResult:
     band: Band | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KPIResult:
     kpi: KPI
     status: KPIStatus
@@ -247,7 +247,7 @@ class KPIResult:
     trend: Trend | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamResult:
     team: str
     source: str
@@ -269,14 +269,14 @@ class TeamResult:
         return tuple(f for f in self.findings if not f.is_error)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompanyObjective:
     id: str
     title: str
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompanyObjectiveResult:
     objective: CompanyObjective
     score: float | None

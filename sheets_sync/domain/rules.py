@@ -9,7 +9,7 @@ from dataclasses import dataclass
 EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoringRules:
     green: float = 0.7
     yellow: float = 0.4

@@ -19,7 +19,7 @@ from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 RowKind = Literal["kr", "objective", "kpi"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowRecord:
     row: int
     kind: RowKind
@@ -27,7 +27,7 @@ class RowRecord:
     cells: Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TabLayout:
     """Where things are on one tab; the write plan uses it to address owned cells."""
 
@@ -46,14 +46,14 @@ class TabLayout:
         return self.first_free_col + self.missing_owned.index(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TabExtract:
     layout: TabLayout
     records: tuple[RowRecord, ...]
     owned_values: Mapping[tuple[int, int], CellValue]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extract:
     source: str
     okrs: TabExtract

@@ -19,7 +19,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # could not be read; see error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellChange:
     tab: str
     cell: str
@@ -27,7 +27,7 @@ class CellChange:
     new: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamRun:
     team: str
     source: str
@@ -47,7 +47,7 @@ class TeamRun:
         return self.outcome is Outcome.FAILED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunContext:
     """Workspace facts every consumer of a run needs (rollup, report, history)."""
 
