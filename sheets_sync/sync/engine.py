@@ -289,7 +289,11 @@ class Sync:
             if self.progress:
                 self.progress(done[i])
         runs = [done[i] for i in range(len(reads))]
-        reads.clear()  # every cell read is written back by now; the rollup needs only runs
+        # Every cell read is written back by now; the rollup needs only the runs (the
+        # planned writes alone are ~200,000 objects at 2,000 teams).
+        reads.clear()
+        planned.clear()
+        done.clear()
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
         inputs.clear()
