@@ -9,7 +9,7 @@ Rows and columns are 1-based, as a spreadsheet user counts them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 
@@ -47,6 +47,33 @@ def column_index(letters: str) -> int:
 
 def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
+
+
+class RowCells(Mapping[str, str]):
+    """Field -> A1 cell on one row, made on demand from the tab's shared field -> column
+    map. Every key result and KPI keeps one (its ``Origin``) for error messages; a dict of
+    fresh strings per row was a third of a read's memory."""
+
+    __slots__ = ("columns", "row")
+
+    def __init__(self, columns: Mapping[str, int], row: int) -> None:
+        self.columns = columns
+        self.row = row
+
+    def __getitem__(self, name: str) -> str:
+        return a1(self.row, self.columns[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def __reduce__(self) -> tuple[type[RowCells], tuple[Mapping[str, int], int]]:
+        return RowCells, (self.columns, self.row)
+
+    def __repr__(self) -> str:
+        return f"RowCells({dict(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)

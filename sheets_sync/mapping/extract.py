@@ -12,7 +12,7 @@ from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData, a1
+from sheets_sync.grid import CellValue, RowCells, SheetGrid, WorkbookData, a1
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 
@@ -148,6 +148,7 @@ def extract_tab(
         {o: spec.columns[o][0] for o in owned},
     )
     merged_ranges = [m for m in grid.merged if m.max_row > header_row]
+    block_cols = _block_columns(input_cols, spec)
     records: list[RowRecord] = []
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
@@ -172,10 +173,10 @@ def extract_tab(
                             row=row,
                         )
                     )
-        cells = {n: a1(row, c) for n, c in input_cols.items()}
+        cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
         if spec.layout == "objective_blocks":
-            row_kind, values, cells = _block_row(values, cells, spec, carry)
+            row_kind, values, cells = _block_row(values, row, spec, carry, block_cols)
         else:
             for name in spec.fill_down:
                 if name in values and values[name] is None and name in carry:
@@ -207,18 +208,29 @@ def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _block_columns(columns: Mapping[str, int], spec: TabSpec) -> dict[bool, dict[str, int]]:
+    """Objective rows (True) and KR rows (False) of a block layout name columns their own
+    way; each map is made once a tab and shared by its rows' ``RowCells``."""
+    blocks = spec.blocks or BlocksSpec()
+    return {
+        is_objective: {rename.get(k, k): c for k, c in columns.items()}
+        for is_objective, rename in ((True, blocks.objective_fields), (False, blocks.kr_fields))
+    }
+
+
 def _block_row(
     values: dict[str, CellValue],
-    cells: dict[str, str],
+    row: int,
     spec: TabSpec,
     carry: dict[str, CellValue],
-) -> tuple[RowKind, dict[str, CellValue], dict[str, str]]:
+    block_cols: Mapping[bool, Mapping[str, int]],
+) -> tuple[RowKind, dict[str, CellValue], RowCells]:
     """Objective header row or KR row; KR rows inherit their objective's fields."""
     blocks = spec.blocks or BlocksSpec()
     is_objective = all(_blank(values.get(f)) for f in blocks.objective_when_blank)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields
     values = {rename.get(k, k): v for k, v in values.items()}
-    cells = {rename.get(k, k): c for k, c in cells.items()}
+    cells = RowCells(block_cols[is_objective], row)
     if is_objective:
         carry.clear()
         carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
