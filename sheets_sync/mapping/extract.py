@@ -7,7 +7,7 @@ unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
@@ -46,11 +46,22 @@ class TabLayout:
         return self.first_free_col + self.missing_owned.index(name)
 
 
+# Shared by every slimmed record (one object each in a pickle); never mutated.
+_NO_VALUES: Mapping[str, CellValue] = {}
+_NO_CELLS: Mapping[str, str] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class TabExtract:
     layout: TabLayout
     records: tuple[RowRecord, ...]
     owned_values: Mapping[tuple[int, int], CellValue]
+
+    def for_writing(self) -> TabExtract:
+        """The tab without its rows' input values: once they are domain objects, a write
+        plan needs each row's number and kind only (a night keeps a read of every team)."""
+        rows = tuple(RowRecord(r.row, r.kind, _NO_VALUES, _NO_CELLS) for r in self.records)
+        return replace(self, records=rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +70,10 @@ class Extract:
     okrs: TabExtract
     kpis: TabExtract | None
     findings: tuple[Finding, ...]
+
+    def for_writing(self) -> Extract:
+        kpis = self.kpis.for_writing() if self.kpis is not None else None
+        return replace(self, okrs=self.okrs.for_writing(), kpis=kpis)
 
 
 def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:

@@ -157,8 +157,9 @@ def read_team(
 
 
 def _parse(state: _Read, data: WorkbookData) -> None:
-    state.extract = extract(data, state.spec.mapping)
-    state.team_input = build_team_input(state.spec.name, state.extract)
+    parsed = extract(data, state.spec.mapping)
+    state.team_input = build_team_input(state.spec.name, parsed)
+    state.extract = parsed.for_writing()  # the rows' input values live on in team_input
     # Keep only what a write needs; the grids would hold every cell of every team.
     state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
 

@@ -34,7 +34,7 @@ from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 3  # bump when Extract, TeamInput or WorkbookData change shape
+FORMAT = 4  # bump when Extract, TeamInput or WorkbookData change shape
 
 
 @dataclass(frozen=True)
