@@ -180,8 +180,27 @@ def _finding_rows(run: TeamRun, base: Row) -> list[Row]:
     return rows
 
 
-def _frame(rows: list[Row], table: str, stale: list[pd.DataFrame]) -> pd.DataFrame:
-    fresh = conform(pd.DataFrame(rows), table)
+class _Rows:
+    """Rows of one table, kept as tuples: a dict per row was ~1.5 KB, a tuple a fifth of
+    that, and a night holds every KR and KPI of every team before the frames are made."""
+
+    def __init__(self) -> None:
+        self.names: tuple[str, ...] = ()
+        self.values: list[tuple[object, ...]] = []
+
+    def add(self, row: Row) -> None:
+        if not self.names:
+            self.names = tuple(row)
+        elif len(row) != len(self.names):  # every row comes from the same function
+            raise AssertionError(f"row with columns {list(row)} among {list(self.names)}")
+        self.values.append(tuple(row.values()))
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self.values, columns=list(self.names))
+
+
+def _frame(rows: _Rows, table: str, stale: list[pd.DataFrame]) -> pd.DataFrame:
+    fresh = conform(rows.frame(), table)
     parts = [fresh, *(conform(s, table) for s in stale if not s.empty)]
     if len(parts) == 1:
         return fresh
@@ -193,9 +212,7 @@ def build_tables(
 ) -> Rollup:
     """All tables; ``stale`` maps a team whose run has no result to its last good rows."""
     stale = stale or {}
-    objectives: list[Row] = []
-    key_results: list[Row] = []
-    kpis: list[Row] = []
+    objectives, key_results, kpis = _Rows(), _Rows(), _Rows()
     findings: list[Row] = []
     used: dict[str, StaleData] = {}
     for run in runs:
@@ -206,9 +223,11 @@ def build_tables(
                 used[run.team] = stale[run.team]
             continue
         for o in run.result.objectives:
-            objectives.append(_objective_row(base, o))
-            key_results += [_kr_row(base, r) for r in o.key_results]
-        kpis += [_kpi_row(base, r) for r in run.result.kpis]
+            objectives.add(_objective_row(base, o))
+            for r in o.key_results:
+                key_results.add(_kr_row(base, r))
+        for k in run.result.kpis:
+            kpis.add(_kpi_row(base, k))
 
     obj = _frame(objectives, "objectives", [s.objectives for s in used.values()])
     krs = _frame(key_results, "key_results", [s.key_results for s in used.values()])
