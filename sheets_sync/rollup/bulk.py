@@ -3,46 +3,39 @@
 Measured (BENCHMARKS.md): xlsxwriter spends ~7 us a cell between the write call and the
 XML it emits at close, and the long tables hold most of the rollup's cells (300,000 at
 200 teams). Everything else in the workbook (tables, formats, conditional formats,
-charts, sparklines, the header rows) is still xlsxwriter's; only the plain data rows of
-the sheets that end with a long table are rendered here, a column at a time, and inserted
-before ``</sheetData>`` of the sheet xlsxwriter wrote. Strings go inline (``inlineStr``),
-which Excel, LibreOffice, openpyxl and calamine all read; numbers are ``repr`` of a float
-(the shortest text that reads back as the same double).
+charts, sparklines, header and title rows) is still xlsxwriter's; only plain data rows
+are rendered (``cellxml.py``) and inserted into ``<sheetData>`` of the sheet xlsxwriter
+wrote, in row order between xlsxwriter's own rows (which must not share a row with them).
+Strings go inline (``inlineStr``), which Excel, LibreOffice, openpyxl and calamine all
+read.
+
+Columns are kept as the caller's Series/arrays (no Python objects per cell) until
+``splice``, which converts and renders a chunk of rows at a time, column by column, so at
+most one chunk's cells live as Python objects at once.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
-_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_attr
+
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
-
-
-def _escape_one(m: re.Match[str]) -> str:
-    text = m.group(0)
-    if text in _ENTITIES:
-        return _ENTITIES[text]
-    if len(text) > 1:  # a literal "_x0041_" would read back as "A": escape its underscore
-        return "_x005F" + text
-    return f"_x{ord(text):04X}_"  # control characters, as Excel itself writes them
-
-
-def escape(text: str) -> str:
-    return _ESCAPE.sub(_escape_one, text)
+CHUNK_ROWS = 2_000
 
 
 def xf_index(fmt: Format | None) -> int:
@@ -50,14 +43,34 @@ def xf_index(fmt: Format | None) -> int:
     return 0 if fmt is None else int(fmt._get_xf_index())
 
 
-def _blank(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float):
-        return math.isnan(v)
-    if isinstance(v, str):
-        return v == ""  # xlsxwriter writes an empty string as no value too
-    return bool(pd.isna(v))
+def add_long_table(
+    ws: Worksheet,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    last_col: int,
+    options: dict[str, Any],
+) -> None:
+    """``ws.add_table`` for a table of any length at the cost of a two-row one.
+
+    xlsxwriter 3.3 records every cell of a table's range in ``ws.table_cells`` for its
+    overlap check (286 MB and a Python loop over 2.7 million cells at 2,000 teams). Ours
+    never overlap (one table a sheet, or stacked apart by construction), so the table is
+    added over its header and first row and its recorded ranges then widened: without a
+    total row, data or column formulas nothing else in ``add_table`` reads ``last_row``
+    (only ``range``, ``a_range`` and ``autofilter`` are kept; the header and the filter
+    cells are on ``first_row``).
+    """
+    formulas = any(c.get("formula") or c.get("total_function") for c in options.get("columns", []))
+    if formulas or {"total_row", "data"} & set(options):
+        raise ValueError("add_long_table: no total row, data or column formulas (add_table)")
+    if ws.add_table(first_row, first_col, min(last_row, first_row + 1), last_col, options):
+        raise ValueError(f"xlsxwriter refused table {options.get('name')!r} (see its warning)")
+    table = ws.tables[-1]
+    full = xl_range(first_row, first_col, last_row, last_col)
+    table["range"] = table["a_range"] = full
+    if table.get("autofilter"):
+        table["autofilter"] = full
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ class _Column:
     col: int
     letters: str
     first_row: int  # 1-based row of values[0]
-    values: Sequence[Any]
+    values: Values
     kind: str
     styles: Sequence[int] | int
 
@@ -73,54 +86,95 @@ class _Column:
     def last_row(self) -> int:
         return self.first_row + len(self.values) - 1
 
-    def cell(self, r: int) -> str:
-        i = r - self.first_row
-        v = self.values[i]
-        if _blank(v):
-            return ""
-        s = self.styles if isinstance(self.styles, int) else self.styles[i]
-        style = f' s="{s}"' if s else ""
-        kind = self.kind
-        if kind == "auto":
-            is_number = isinstance(v, int | float) and not isinstance(v, bool)
-            kind = "bool" if isinstance(v, bool) else "number" if is_number else "text"
-        ref = f"{self.letters}{r}"
-        if kind == "text":
-            text = escape(str(v))
-            inline = f'<is><t xml:space="preserve">{text}</t></is>'
-            return f'<c r="{ref}"{style} t="inlineStr">{inline}</c>'
-        if kind == "bool":
-            return f'<c r="{ref}"{style} t="b"><v>{int(bool(v))}</v></c>'
-        number = float(v)
-        return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number!r}</v></c>'
+    def render(self, start: int, stop: int) -> list[str]:
+        """Cells of 1-based rows ``start..stop-1``; "" for a blank or a row not in it."""
+        a, b = max(start, self.first_row), min(stop, self.last_row + 1)
+        if a >= b:
+            return [""] * (stop - start)
+        i, j = a - self.first_row, b - self.first_row
+        styles: Iterable[str]
+        if isinstance(self.styles, int):
+            styles = repeat(style_attr(self.styles))
+        else:
+            attrs = {s: style_attr(s) for s in set(self.styles[i:j])}
+            styles = [attrs[s] for s in self.styles[i:j]]
+        cells = RENDERERS[self.kind](
+            self.letters, range(a, b), python_values(self.values, i, j), styles
+        )
+        if a > start or b < stop:
+            cells = [""] * (a - start) + cells + [""] * (stop - b)
+        return cells
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """Outline levels of the rows from ``first_row`` (1-based), as ``set_row`` writes them."""
+
+    first_row: int
+    values: Sequence[int]
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.values) - 1
+
+    def render(self, start: int, stop: int) -> list[str]:
+        a, b = max(start, self.first_row), min(stop, self.last_row + 1)
+        if a >= b:
+            return [""] * (stop - start)
+        levels = self.values[a - self.first_row : b - self.first_row]
+        attrs = [f' outlineLevel="{lv}"' if lv else "" for lv in levels]
+        return [""] * (a - start) + attrs + [""] * (stop - b)
 
 
 @dataclass
 class _Sheet:
     columns: list[_Column] = field(default_factory=list)
+    levels: list[_Levels] = field(default_factory=list)
 
-    @property
-    def first_row(self) -> int:
-        return min(c.first_row for c in self.columns)
+    def spans(self) -> list[tuple[int, int]]:
+        """(first, last) 1-based rows of each column and each run of outline levels."""
+        return [(c.first_row, c.last_row) for c in self.columns] + [
+            (lv.first_row, lv.last_row) for lv in self.levels
+        ]
 
     @property
     def last_row(self) -> int:
-        return max(c.last_row for c in self.columns)
+        return max(last for _, last in self.spans())
 
     @property
     def last_col(self) -> int:
         return max(c.col for c in self.columns)
 
-    def rows(self, chunk: int = 2_000) -> Iterator[bytes]:
-        """The ``<row>`` elements, a chunk of rows at a time: never the whole sheet at once."""
+    def segments(self) -> list[tuple[int, int]]:
+        """The runs of rows (1-based, inclusive) that bulk writes, in order."""
+        merged: list[tuple[int, int]] = []
+        for first, last in sorted(self.spans()):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        return merged
+
+    def rows(self, first: int, last: int, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
+        """The ``<row>`` elements of rows ``first..last``, a chunk of rows at a time: never
+        the whole sheet at once, rendered column by column and joined into rows."""
         columns = sorted(self.columns, key=lambda c: c.col)
-        for start in range(self.first_row, self.last_row + 1, chunk):
-            out = []
-            for r in range(start, min(start + chunk, self.last_row + 1)):
-                cells = "".join(c.cell(r) for c in columns if c.first_row <= r <= c.last_row)
-                if cells:
-                    out.append(f'<row r="{r}">{cells}</row>')
-            yield "".join(out).encode()
+        for start in range(first, last + 1, chunk):
+            stop = min(start + chunk, last + 1)
+            rendered = [c.render(start, stop) for c in columns] or [[""] * (stop - start)]
+            cells = ["".join(r) for r in zip(*rendered, strict=True)]
+            if self.levels:
+                levels = (lv.render(start, stop) for lv in self.levels)
+                attrs = ["".join(a) for a in zip(*levels, strict=True)]
+            else:
+                attrs = [""] * (stop - start)
+            yield "".join(
+                [
+                    f'<row r="{r}"{attr}>{row}</row>'
+                    for r, attr, row in zip(range(start, stop), attrs, cells, strict=True)
+                    if row or attr
+                ]
+            ).encode()
 
 
 @dataclass
@@ -134,37 +188,61 @@ class BulkCells:
         ws: Worksheet,
         col: int,
         first_row: int,
-        values: Sequence[Any],
+        values: Values,
         kind: str,
         formats: Format | Sequence[Format | None] | None,
     ) -> None:
         """``values`` down column ``col`` from 0-based ``first_row``; ``kind`` is ``text``,
         ``number`` (dates already Excel serials), ``bool``, or ``auto`` (by each value's
         type: a KR's current value may be a number or a milestone word); blanks stay empty.
-        Styles are registered now, as a write would; the XML is made in ``splice``."""
-        if not values:
+        ``values`` is kept as given (a Series or array stays one) and read at ``splice``:
+        don't change it in between. Styles are registered now, as a write would."""
+        if not len(values):
             return
         styles: Sequence[int] | int
         if formats is None or isinstance(formats, Format):
             styles = xf_index(formats)
         else:
-            cache: dict[int, int] = {}
-            styles = [cache.setdefault(id(f), xf_index(f)) for f in formats]
+            # registered in first-use order, as writing the cells one by one would
+            distinct = {id(f): f for f in formats}
+            index = {key: xf_index(f) for key, f in distinct.items()}
+            styles = [index[id(f)] for f in formats]
         column = _Column(col, xl_col_to_name(col), first_row + 1, values, kind, styles)
         self._sheets.setdefault(ws.index, _Sheet()).columns.append(column)
 
+    def outline(self, ws: Worksheet, first_row: int, levels: Sequence[int]) -> None:
+        """Outline levels (0..7) of the rows from 0-based ``first_row``: what
+        ``ws.set_row(r, None, None, {"level": lv})`` writes, without xlsxwriter keeping a
+        record per row (and writing rows of its own where bulk's go)."""
+        if not len(levels):
+            return
+        levels = [min(max(int(lv), 0), 7) for lv in levels]
+        # xlsxwriter writes <sheetFormatPr outlineLevelRow> from this (set_row raises it)
+        ws.outline_row_level = max(ws.outline_row_level, *levels)
+        self._sheets.setdefault(ws.index, _Sheet()).levels.append(_Levels(first_row + 1, levels))
+
     def _write_sheet(self, xml: bytes, sheet: _Sheet, out: IO[bytes]) -> None:
-        written = [int(m) for m in _ROW_ATTR.findall(xml)]
-        if written and max(written) >= sheet.first_row:
-            raise AssertionError("bulk rows overlap rows xlsxwriter wrote")  # a bug, not input
         xml = _DIMENSION.sub(lambda m: _grown(m, sheet), xml, count=1)
         if b"<sheetData/>" in xml:
             xml = xml.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
-        head, tail = xml.split(b"</sheetData>", 1)
-        out.write(head)
-        for chunk in sheet.rows():
-            out.write(chunk)
-        out.write(b"</sheetData>" + tail)
+        head, rest = xml.split(b"<sheetData>", 1)
+        body, tail = rest.split(b"</sheetData>", 1)
+        # xlsxwriter's rows, each from its "<row r=" to the next one's
+        theirs = [(int(m.group(1)), m.start()) for m in _ROW_ATTR.finditer(body)]
+        theirs.append((1 << 30, len(body)))
+        out.write(head + b"<sheetData>")
+        done = 0
+        for first, last in sheet.segments():
+            upto = done
+            while theirs[upto][0] < first:
+                upto += 1
+            if theirs[upto][0] <= last:
+                raise AssertionError("bulk rows overlap rows xlsxwriter wrote")  # a bug
+            out.write(body[theirs[done][1] : theirs[upto][1]])
+            done = upto
+            for chunk in sheet.rows(first, last):
+                out.write(chunk)
+        out.write(body[theirs[done][1] :] + b"</sheetData>" + tail)
 
     def splice(self, path: Path) -> None:
         """Rewrite the xlsx at ``path`` with the collected rows in their sheets."""
@@ -190,7 +268,7 @@ def _grown(m: re.Match[bytes], sheet: _Sheet) -> bytes:
     first = m.group(1).decode() + m.group(2).decode()
     last_col = m.group(3) or m.group(1)
     last_row = int(m.group(4) or m.group(2))
-    col = max(_col_number(last_col.decode()), sheet.last_col + 1)
+    col = max(_col_number(last_col.decode()), sheet.last_col + 1 if sheet.columns else 0)
     row = max(last_row, sheet.last_row)
     return f'<dimension ref="{first}:{xl_col_to_name(col - 1)}{row}"/>'.encode()
 
@@ -202,7 +280,7 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def excel_serials(series: pd.Series) -> list[float]:
+def excel_serials(series: pd.Series) -> np.ndarray:
     """Datetimes as Excel serial days (vectorised; NaN stays blank), ~10x cheaper per cell."""
     days = (series - pd.Timestamp(1899, 12, 30)) / pd.Timedelta(days=1)
-    return [float(v) for v in days.tolist()]
+    return np.asarray(days.to_numpy(dtype="float64", na_value=np.nan))

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from sheets_sync.grid import a1
-from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
+from sheets_sync.rollup.cellxml import Values
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,8 +66,13 @@ def _write_block(
     row0: int,
     title: str,
     formats: dict[str, Any],
+    bulk: BulkCells,
 ) -> int:
-    """A pivot with a sparkline column; returns the next free row."""
+    """A pivot with a sparkline column; returns the next free row.
+
+    Title and header rows go through xlsxwriter, the data rows through ``bulk`` (one
+    column at a time, read from ``frame`` at splice); a missing key is a blank cell.
+    """
     dates = [c for c in frame.columns if c not in keys]
     ws.write(row0, 0, title, formats["title"])
     header = row0 + 1
@@ -74,18 +80,15 @@ def _write_block(
         labels + [pd.Timestamp(d).strftime("%Y-%m-%d") for d in dates] + ["Trend"]
     ):
         ws.write(header, c, label, formats["header"])
-    table: list[list[Any]] = frame.to_numpy(dtype=object).tolist()
+    for c, key in enumerate(keys):
+        bulk.column(ws, c, header + 1, frame[key], "text", None)
+    for c, date in enumerate(dates, start=len(keys)):
+        bulk.column(ws, c, header + 1, frame[date], "number", formats["number"])
     first, last = len(keys), len(keys) + len(dates) - 1
-    locations: list[str] = []
-    ranges: list[str] = []
-    for r, values in enumerate(table, start=header + 1):
-        for c, value in enumerate(values):
-            if c < len(keys):
-                ws.write_string(r, c, str(value))
-            elif pd.notna(value):
-                ws.write_number(r, c, float(value), formats["number"])
-        locations.append(a1(r + 1, last + 2))
-        ranges.append(f"{a1(r + 1, first + 1)}:{a1(r + 1, last + 1)}")
+    rows = range(header + 2, header + 2 + len(frame))  # 1-based
+    left, right, spark = xl_col_to_name(first), xl_col_to_name(last), xl_col_to_name(last + 1)
+    locations = [f"{spark}{r}" for r in rows]
+    ranges = [f"{left}{r}:{right}{r}" for r in rows]
     if dates and locations:
         # One sparkline group for the whole block: xlsxwriter builds a group's colours per
         # call, which costs ~17 ms a call, so one call per row took minutes at 2,000 teams.
@@ -137,6 +140,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
         row,
         "KPI trend (actual per night)",
         formats,
+        bulk,
     )
     _write_block(
         trends,
@@ -146,6 +150,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
         row,
         "Objective burn-up (mean KR score per night)",
         formats,
+        bulk,
     )
     trends.set_column(0, 2, 18)
 
@@ -155,31 +160,29 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
 def _write_raw(ws: Worksheet, history: History, formats: dict[str, Any], bulk: BulkCells) -> None:
     """Every snapshot row, KRs then KPIs, as one table to pivot."""
     kr, kpi = history.kr, history.kpi
-    blank_kr, blank_kpi = [None] * len(kr), [None] * len(kpi)
-
-    def both(kr_col: str | None, kpi_col: str | None) -> list[Any]:
-        left = kr[kr_col].tolist() if kr_col else blank_kr
-        return left + (kpi[kpi_col].tolist() if kpi_col else blank_kpi)
-
-    dates = excel_serials(pd.concat([kr["date"], kpi["date"]], ignore_index=True))
-    columns: list[tuple[str, list[Any], str, Any]] = [
-        ("Kind", ["KR"] * len(kr) + ["KPI"] * len(kpi), "text", None),
-        ("Date", dates, "number", formats["date"]),
-        ("Team", both("team", "team"), "text", None),
-        ("Objective ID", both("objective_id", None), "text", None),
-        ("ID", both("kr_id", "kpi_id"), "text", None),
-        ("Name", both("description", "name"), "text", None),
-        ("Value", both("current", "actual"), "auto", None),
-        ("Target", both("target", "target"), "auto", None),
-        ("Score", both("score", None), "number", None),
-        ("Status", both("status", "status"), "text", None),
+    # (label, KR column, KPI column, kind, format); a column is a KR part over the KR
+    # rows and a KPI part below them, each read lazily from its frame by bulk
+    columns: list[tuple[str, Values | None, Values | None, str, Any]] = [
+        ("Kind", ["KR"] * len(kr), ["KPI"] * len(kpi), "text", None),
+        ("Date", excel_serials(kr["date"]), excel_serials(kpi["date"]), "number", formats["date"]),
+        ("Team", kr["team"], kpi["team"], "text", None),
+        ("Objective ID", kr["objective_id"], None, "text", None),
+        ("ID", kr["kr_id"], kpi["kpi_id"], "text", None),
+        ("Name", kr["description"], kpi["name"], "text", None),
+        ("Value", kr["current"], kpi["actual"], "auto", None),
+        ("Target", kr["target"], kpi["target"], "auto", None),
+        ("Score", kr["score"], None, "number", None),
+        ("Status", kr["status"], kpi["status"], "text", None),
     ]
-    for c, (label, values, kind, fmt) in enumerate(columns):
+    for c, (label, kr_part, kpi_part, kind, fmt) in enumerate(columns):
         ws.write(0, c, label, formats["header"])
-        bulk.column(ws, c, 1, values, kind, fmt)
+        for row, part in ((1, kr_part), (1 + len(kr), kpi_part)):
+            if part is not None:
+                bulk.column(ws, c, row, part, kind, fmt)
     rows = len(kr) + len(kpi)
     if rows:
-        ws.add_table(
+        add_long_table(
+            ws,
             0,
             0,
             rows,

@@ -1,18 +1,20 @@
 """Write the company rollup workbook with xlsxwriter, fresh and atomically.
 
 xlsxwriter, not openpyxl: it builds a new file several times faster (numbers in
-docs/rollup.md). Every cell is written with the typed call for its schema kind, so team
-text such as ``=HYPERLINK(...)`` or ``-5`` lands as a string and a number is never text.
+docs/rollup.md). Every cell is written as its schema kind, so team text such as
+``=HYPERLINK(...)`` or ``-5`` lands as a string and a number is never text. The long
+tables' and the Alignment tab's data rows are rendered by ``bulk.py`` and spliced in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -20,7 +22,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
-from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
@@ -108,7 +110,7 @@ def _write(rollup: Rollup, path: Path) -> None:
     for table, name in (("objectives", "Objectives"), ("key_results", "KeyResults")):
         _write_long(workbook, styles, rollup, table, name, bulk)
     _write_long(workbook, styles, rollup, "kpis", "KPIs", bulk)
-    _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup)
+    _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup, bulk)
     _write_long(workbook, styles, rollup, "findings", "Findings", bulk)
     _write_dictionary(workbook.add_worksheet("Data dictionary"), styles)
     write_history(workbook, rollup.history, bulk)
@@ -152,6 +154,14 @@ def _cell_writer(
     return moment if col.kind in (Kind.DATE, Kind.DATETIME) else flag
 
 
+def _bulk_values(frame: pd.DataFrame, col: Column) -> tuple[pd.Series | np.ndarray, str]:
+    """A column as ``BulkCells.column`` takes it: the Series itself (read lazily at
+    splice), dates as Excel serials; and its bulk kind."""
+    if col.kind in (Kind.DATE, Kind.DATETIME):
+        return excel_serials(frame[col.name]), "number"
+    return frame[col.name], BULK_KINDS.get(col.kind, "number")
+
+
 def write_frame(
     ws: Worksheet,
     styles: Styles,
@@ -164,14 +174,15 @@ def write_frame(
 ) -> int:
     """``frame`` as an Excel table (ListObject) at ``row0``; returns its last row.
 
-    With ``bulk`` the data rows are rendered by ``bulk.py`` (the table must then be the
-    last thing in its sheet); without it, cell by cell through xlsxwriter.
+    With ``bulk`` the data rows are rendered by ``bulk.py`` (no xlsxwriter cell may then
+    share their rows); without it, cell by cell through xlsxwriter (the Summary's tables,
+    whose cells the charts read back for their caches).
     """
     spec = TABLES[table]
     units = frame["Unit"].tolist() if "Unit" in frame.columns else None
     for c, col in enumerate(spec):
-        dated = col.kind in (Kind.DATE, Kind.DATETIME)
-        values = excel_serials(frame[col.name]) if dated else frame[col.name].tolist()
+        series = frame[col.name]
+        values, kind = _bulk_values(frame, col)
         formats: Any
         if col.unit == "Unit" and units is not None:
             by_unit = {u: styles(num_format=unit_format(u)) for u in set(units)}
@@ -180,14 +191,15 @@ def write_frame(
             fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind)
             formats = styles(num_format=fmt) if fmt else None
         if bulk is not None:
-            bulk.column(ws, c, row0 + 1, values, BULK_KINDS.get(col.kind, "number"), formats)
+            bulk.column(ws, c, row0 + 1, values, kind, formats)
         else:
-            write = _cell_writer(ws, col, serials=dated)
-            for r, v in enumerate(values, start=row0 + 1):
+            write = _cell_writer(ws, col, serials=col.kind in (Kind.DATE, Kind.DATETIME))
+            for r, v in enumerate(values.tolist(), start=row0 + 1):
                 write(r, c, v, formats[r - row0 - 1] if isinstance(formats, list) else formats)
-        ws.set_column(c, c, _width(col, values))
+        ws.set_column(c, c, _width(col, series))
     last = row0 + max(1, len(frame))
-    ws.add_table(
+    add_long_table(
+        ws,
         row0,
         0,
         last,
@@ -202,8 +214,8 @@ def write_frame(
     return last
 
 
-def _width(col: Column, values: Sequence[object]) -> float:
-    sample = [len(str(v)) for v in values[:200] if isinstance(v, str)]
+def _width(col: Column, series: pd.Series) -> float:
+    sample = [len(v) for v in series.iloc[:200].tolist() if isinstance(v, str)]
     longest = max([len(col.name) + 2, *sample, 10 if col.kind is Kind.DATE else 0])
     return float(min(60, longest + 1))
 
@@ -361,7 +373,7 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
     ws.set_column(0, 0, 28)
 
 
-def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
+def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCells) -> None:
     """Company objective > team objectives > key results: indented rows, outline levels.
 
     A reading view, so only the columns a person follows; the full alignment table (ids,
@@ -373,15 +385,12 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
     for c, col in enumerate(spec):
         ws.write_string(0, c, col.name, header)
     levels = [int(v) for v in frame["Level"].tolist()]
-    for r, level in enumerate(levels, start=1):
-        if level:
-            ws.set_row(r, None, None, {"level": level})
+    bulk.outline(ws, 1, levels)  # rows as set_row(r, None, None, {"level": lv}) makes them
     item_formats = [styles(indent=2 * lv, bold=lv == 0) for lv in range(3)]
     for c, col in enumerate(spec):
-        write = _cell_writer(ws, col)
-        fmt = styles(num_format=col.excel_format or DEFAULT_FORMATS.get(col.kind, "General"))
-        for r, (value, level) in enumerate(zip(frame[col.name].tolist(), levels, strict=True)):
-            write(r + 1, c, value, item_formats[min(level, 2)] if c == 0 else fmt)
+        fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind, "General")
+        formats = [item_formats[min(lv, 2)] for lv in levels] if c == 0 else styles(num_format=fmt)
+        bulk.column(ws, c, 1, *_bulk_values(frame, col), formats)
     ws.outline_settings(True, False, True, False)  # summary rows above their details
     ws.set_column(0, 0, 70)
     ws.set_column(1, len(spec) - 1, 14)

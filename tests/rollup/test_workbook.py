@@ -12,7 +12,7 @@ import pytest
 
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
-from sheets_sync.rollup.workbook import SUMMARY_HEADER_ROW
+from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW
 from tests.rollup.fixtures import HOSTILE, context, runs
 from tests.support.libreoffice import convert, needs_libreoffice
 
@@ -193,3 +193,54 @@ def test_stale_twice_keeps_first_last_successful_read(tmp_path: Path, rollup_xls
 def test_libreoffice_converts_to_pdf(rollup_xlsx: Path, tmp_path: Path) -> None:
     pdf = convert(rollup_xlsx, "pdf", tmp_path, timeout=120)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("tab", [*LONG_TABS, "Findings"])
+def test_long_tables_span_every_row(book: openpyxl.Workbook, rollup: Rollup, tab: str) -> None:
+    """The table is added over two rows and widened (bulk.add_long_table): ref and filter
+    must still cover the whole frame."""
+    frame = rollup.tables[LONG_TABS.get(tab, "findings")]
+    (table,) = book[tab].tables.values()
+    last = f"{openpyxl.utils.get_column_letter(len(frame.columns))}{max(1, len(frame)) + 1}"
+    assert table.ref == f"A1:{last}" and table.autoFilter.ref == table.ref
+
+
+def test_alignment_rows_match_the_frame(book: openpyxl.Workbook, rollup: Rollup) -> None:
+    """Rendered by bulk: every row's level, indent, boldness and values as the frame has."""
+    ws, frame = book["Alignment"], rollup.alignment
+    header = [c.value for c in ws[1]]
+    assert header == [c for c in columns("alignment") if c in ALIGNMENT_TAB]
+    assert ws.max_row == len(frame) + 1 and ws.auto_filter.ref == f"A1:H{len(frame) + 1}"
+    assert ws.sheet_format.outlineLevelRow == frame["Level"].max()
+    for r, rec in enumerate(frame.to_dict("records"), start=2):
+        level = int(rec["Level"])
+        assert (ws.row_dimensions[r].outline_level or 0) == level
+        item = ws.cell(r, 1)
+        assert item.value == rec["Item"] and item.alignment.indent == 2 * min(level, 2)
+        assert bool(item.font.b) == (level == 0)
+        for c, name in enumerate(header[1:], start=2):
+            value = rec[name]
+            cell = ws.cell(r, c)
+            assert cell.value == (None if pd.isna(value) else value), (r, name)
+            if name == "Score" and cell.value is not None:
+                assert cell.number_format == "0.00" and cell.data_type == "n"
+    formats = {str(cf.sqref) for cf in ws.conditional_formatting}
+    assert f"B2:B{len(frame) + 1}" in formats and f"C2:C{len(frame) + 1}" in formats
+
+
+@needs_libreoffice
+def test_libreoffice_keeps_the_alignment_outline(rollup_xlsx: Path, tmp_path: Path) -> None:
+    """The Alignment rows come from bulk: LibreOffice reads their levels, indents, values."""
+    back = openpyxl.load_workbook(
+        convert(rollup_xlsx, "xlsx", tmp_path, timeout=120), data_only=True
+    )
+    ours = openpyxl.load_workbook(rollup_xlsx)["Alignment"]
+    theirs = back["Alignment"]
+    assert theirs.max_row == ours.max_row > 3
+    for r in range(2, ours.max_row + 1):
+        assert (theirs.row_dimensions[r].outline_level or 0) == (
+            ours.row_dimensions[r].outline_level or 0
+        ), r
+        assert theirs.cell(r, 1).alignment.indent == ours.cell(r, 1).alignment.indent, r
+        assert [c.value for c in theirs[r]] == [c.value for c in ours[r]], r
+    assert theirs.auto_filter.ref == ours.auto_filter.ref

@@ -1,0 +1,153 @@
+"""Sheet XML for cells, rendered a column chunk at a time (``bulk.py`` splices them in).
+
+One comprehension a value kind (text, number, bool, auto): the common value types are
+rendered inline (a finite float is the only float with ``v - v == 0``) and anything else
+goes through ``_cell``, the general path, so the output is ``_cell``'s for every value.
+Strings go inline (``inlineStr``) and are escaped as Excel itself writes them; numbers are
+``repr`` of a float (the shortest text that reads back as the same double).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE = re.compile(_SPECIAL.pattern + r"|_x[0-9A-Fa-f]{4}_")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_NA = pd.NA
+
+Values = pd.Series | np.ndarray | Sequence[Any]
+
+
+def _escape_one(m: re.Match[str]) -> str:
+    text = m.group(0)
+    if text in _ENTITIES:
+        return _ENTITIES[text]
+    if len(text) > 1:  # a literal "_x0041_" would read back as "A": escape its underscore
+        return "_x005F" + text
+    return f"_x{ord(text):04X}_"  # control characters, as Excel itself writes them
+
+
+_sub = _ESCAPE.sub
+
+
+def escape(text: str) -> str:
+    return _sub(_escape_one, text)
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, str):
+        return v == ""  # xlsxwriter writes an empty string as no value too
+    return bool(pd.isna(v))
+
+
+def _cell(letters: str, r: int, v: Any, style: str, kind: str) -> str:
+    """One cell of any value: the general (slow) path behind the renderers below."""
+    if _blank(v):
+        return ""
+    if kind == "auto":
+        is_number = isinstance(v, int | float) and not isinstance(v, bool)
+        kind = "bool" if isinstance(v, bool) else "number" if is_number else "text"
+    ref = f"{letters}{r}"
+    if kind == "text":
+        text = escape(str(v))
+        inline = f'<is><t xml:space="preserve">{text}</t></is>'
+        return f'<c r="{ref}"{style} t="inlineStr">{inline}</c>'
+    if kind == "bool":
+        return f'<c r="{ref}"{style} t="b"><v>{int(bool(v))}</v></c>'
+    number = float(v)
+    return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number!r}</v></c>'
+
+
+Renderer = Callable[[str, range, list[Any], Iterable[str]], list[str]]
+
+
+def _escaped(values: list[Any]) -> list[Any]:
+    """``values`` with their strings escaped. Usually none needs it, and one scan of them
+    all (a match cannot span the "\\n" joining them) is cheaper than a ``sub`` a value."""
+    text = "\n".join([v for v in values if v.__class__ is str])
+    if _SPECIAL.search(text) is None and "_x" not in text:
+        return values
+    return [_sub(_escape_one, v) if v.__class__ is str else v for v in values]
+
+
+def _texts(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+    return [
+        f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+        if v.__class__ is str and v
+        else ""
+        if v is _NA or v is None
+        else _cell(letters, r, v, s, "text")
+        for r, v, s in zip(rows, _escaped(values), styles, strict=False)  # styles may repeat
+    ]
+
+
+def _numbers(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+    return [
+        (f'<c r="{letters}{r}"{s}><v>{v!r}</v></c>' if v - v == 0 else "")
+        if v.__class__ is float
+        else ""
+        if v is _NA or v is None
+        else _cell(letters, r, v, s, "number")
+        for r, v, s in zip(rows, values, styles, strict=False)
+    ]
+
+
+def _bools(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+    return [
+        f'<c r="{letters}{r}"{s} t="b"><v>1</v></c>'
+        if v is True
+        else f'<c r="{letters}{r}"{s} t="b"><v>0</v></c>'
+        if v is False
+        else ""
+        if v is _NA or v is None
+        else _cell(letters, r, v, s, "bool")
+        for r, v, s in zip(rows, values, styles, strict=False)
+    ]
+
+
+def _autos(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+    return [
+        f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+        if v.__class__ is str and v
+        else (f'<c r="{letters}{r}"{s}><v>{v!r}</v></c>' if v - v == 0 else "")
+        if v.__class__ is float
+        else ""
+        if v is _NA or v is None
+        else _cell(letters, r, v, s, "auto")
+        for r, v, s in zip(rows, _escaped(values), styles, strict=False)
+    ]
+
+
+RENDERERS: dict[str, Renderer] = {
+    "text": _texts,
+    "number": _numbers,
+    "bool": _bools,
+    "auto": _autos,
+}
+
+
+def python_values(values: Values, start: int, stop: int) -> list[Any]:
+    """``values[start:stop]`` as Python objects (what ``tolist`` gives for the whole)."""
+    chunk: list[Any]
+    if isinstance(values, pd.Series):
+        chunk = values.iloc[start:stop].tolist()
+    elif isinstance(values, np.ndarray):
+        chunk = values[start:stop].tolist()
+    else:
+        chunk = list(values[start:stop])
+    return chunk
+
+
+def style_attr(style: int) -> str:
+    return f' s="{style}"' if style else ""

@@ -1,0 +1,109 @@
+"""The Trends and History tabs: xlsxwriter's titles and headers, bulk's data rows between."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_sync.rollup import History, Rollup, write_rollup_xlsx
+from sheets_sync.rollup.history import kpi_trend, objective_burnup
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+DATES = pd.to_datetime(["2025-08-14", "2025-08-15"])
+
+
+def _history() -> History:
+    kr = pd.DataFrame(
+        {
+            "date": DATES.repeat(3),
+            "team": ["Sales", "Sales", "Ops"] * 2,
+            "objective_id": ["S-O1", "S-O2", "O-O1"] * 2,
+            "kr_id": ["S-KR1", "S-KR3", "O-KR1"] * 2,
+            "description": ['=HYPERLINK("x")', "a & b", "plain"] * 2,
+            "current": [1.0, 2.5, None, 3.0, 4.0, 5.0],
+            "target": [10.0] * 6,
+            "score": [0.1, 0.25, None, 0.3, 0.4, 0.5],
+            "progress": [0.1] * 6,
+            "expected": [0.5] * 6,
+            "status": ["Off track"] * 6,
+        }
+    )
+    kpi = pd.DataFrame(
+        {
+            "date": DATES.repeat(2),
+            "team": ["Sales", "Ops"] * 2,
+            "kpi_id": ["NPS", "Churn"] * 2,
+            "name": ["Net promoter", "Churn <5%"] * 2,
+            "actual": [40.0, 0.05, 42.0, None],
+            "target": [45.0, 0.04] * 2,
+            "status": ["Amber", "Red"] * 2,
+            "variance": [-5.0, 0.01, -3.0, None],
+        }
+    )
+    return History(kr, kpi)
+
+
+@pytest.fixture(scope="module")
+def history_xlsx(rollup: Rollup, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("history") / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=_history()), path)
+    return path
+
+
+def _block(ws: openpyxl.worksheet.worksheet.Worksheet, title: str) -> tuple[int, list[tuple]]:
+    """Row of ``title`` and the data rows below its header, up to the first empty row."""
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == title)
+    rows = []
+    for row in ws.iter_rows(min_row=start + 2, values_only=True):
+        if all(v is None for v in row):
+            break
+        rows.append(row)
+    return start, rows
+
+
+def test_trend_blocks_hold_the_pivots(history_xlsx: Path) -> None:
+    ws = openpyxl.load_workbook(history_xlsx)["Trends"]
+    history = _history()
+    for title, frame, keys in (
+        ("KPI trend (actual per night)", kpi_trend(history), 3),
+        ("Objective burn-up (mean KR score per night)", objective_burnup(history), 2),
+    ):
+        start, rows = _block(ws, title)
+        header = [c.value for c in ws[start + 1]][: keys + len(DATES) + 1]
+        assert header[keys:] == ["2025-08-14", "2025-08-15", "Trend"]
+        expected = [
+            tuple(v if isinstance(v, str) else None if pd.isna(v) else v for v in rec)
+            for rec in frame.itertuples(index=False, name=None)
+        ]
+        assert [row[: keys + len(DATES)] for row in rows] == expected, title
+        cells = ws.iter_rows(min_row=start + 2, max_row=start + 1 + len(rows), min_col=keys + 1)
+        numbers = [c for row in cells for c in row[: len(DATES)] if c.value is not None]
+        assert numbers and all(c.number_format == "0.00" for c in numbers)
+    _, kpis = _block(ws, "KPI trend (actual per night)")
+    assert ("Ops", "Churn", "Churn <5%", 0.05, None) in [row[:5] for row in kpis]
+
+
+def test_one_sparkline_per_trend_row(history_xlsx: Path) -> None:
+    book = openpyxl.load_workbook(history_xlsx, read_only=True)
+    index = book.sheetnames.index("Trends") + 1
+    with zipfile.ZipFile(history_xlsx) as z:
+        xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
+    history = _history()
+    assert xml.count("<x14:sparkline>") == len(kpi_trend(history)) + len(objective_burnup(history))
+
+
+def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
+    ws = openpyxl.load_workbook(history_xlsx)["History"]
+    (table,) = ws.tables.values()
+    assert table.ref == "A1:J11" and table.autoFilter.ref == "A1:J11"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["KR"] * 6 + ["KPI"] * 4
+    assert rows[0][2:8] == ("Sales", "S-O1", "S-KR1", '=HYPERLINK("x")', 1, 10)
+    assert rows[6][2:9] == ("Sales", None, "NPS", "Net promoter", 40, 45, None)
+    assert rows[9][6] is None and rows[9][9] == "Red"
+    assert ws["B2"].number_format == "yyyy-mm-dd" and ws["B2"].value == DATES[0]
