@@ -12,7 +12,10 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from sheets_sync.pickling import fast_pickle
 
+
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellError:
     """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed)."""
@@ -76,6 +79,7 @@ class RowCells(Mapping[str, str]):
         return f"RowCells({dict(self)!r})"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellRange:
     """An inclusive rectangle, e.g. a merged range."""
@@ -95,6 +99,7 @@ class CellRange:
         return f"{a1(self.min_row, self.min_col)}:{a1(self.max_row, self.max_col)}"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SheetGrid:
     """The values of one tab, anchored at A1 (``rows[0][0]`` is A1)."""
@@ -119,6 +124,7 @@ class SheetGrid:
         return cells[col - 1] if col <= len(cells) else None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class WorkbookData:
     """What a backend read from one source.
@@ -135,6 +141,7 @@ class WorkbookData:
     meta: Mapping[str, str] = field(default_factory=dict)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellStyle:
     """The look the sync gives a cell it owns. Colours are RGB hex without ``#``."""
@@ -146,6 +153,7 @@ class CellStyle:
     number_format: str | None = None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellWrite:
     """One owned cell to set. ``value`` None clears the cell."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sheets_sync.errors import format_location
+from sheets_sync.pickling import fast_pickle
 
 
 class KRType(StrEnum):
@@ -84,6 +85,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where an item was read: its row, and the cell of each field on that row."""
@@ -99,6 +101,7 @@ class Origin:
         return f"A{self.row}" if self.row and field_name is None else None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A problem in a team's input, phrased for the team lead who has to fix it."""
@@ -140,6 +143,7 @@ class Finding:
         return cls(severity, message, origin.source, origin.tab, cell, row_id, team, origin.row)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Period:
     name: str
@@ -155,6 +159,7 @@ class Period:
         return min(1.0, max(0.0, (as_of - self.start).days / total))
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Objective:
     id: str
@@ -164,6 +169,7 @@ class Objective:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class KeyResult:
     objective_id: str
@@ -183,6 +189,7 @@ class KeyResult:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class KPI:
     id: str
@@ -203,6 +210,7 @@ class KPI:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TeamInput:
     """Everything read from one team's source, already validated row by row."""
@@ -215,6 +223,7 @@ class TeamInput:
     findings: tuple[Finding, ...] = ()
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class KRResult:
     kr: KeyResult
@@ -227,6 +236,7 @@ class KRResult:
     current_from: str | None = None  # "Sales/KPI-3" when fed from a KPI
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ObjectiveResult:
     objective: Objective
@@ -237,6 +247,7 @@ class ObjectiveResult:
     band: Band | None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class KPIResult:
     kpi: KPI
@@ -247,6 +258,7 @@ class KPIResult:
     trend: Trend | None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TeamResult:
     team: str
@@ -269,6 +281,7 @@ class TeamResult:
         return tuple(f for f in self.findings if not f.is_error)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CompanyObjective:
     id: str
@@ -276,6 +289,7 @@ class CompanyObjective:
     weight: float = 1.0
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CompanyObjectiveResult:
     objective: CompanyObjective

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sheets_sync.pickling import fast_pickle
+
 # Comparisons at a threshold count as the better outcome; this absorbs float noise such as
 # 0.7 - 0.1 == 0.6000000000000001 so a hand-computed boundary case lands where the docs say.
 EPSILON = 1e-9
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ScoringRules:
     green: float = 0.7

@@ -15,10 +15,12 @@ from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, RowCells, SheetGrid, WorkbookData, a1
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
+from sheets_sync.pickling import fast_pickle
 
 RowKind = Literal["kr", "objective", "kpi"]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class RowRecord:
     row: int
@@ -27,6 +29,7 @@ class RowRecord:
     cells: Mapping[str, str]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TabLayout:
     """Where things are on one tab; the write plan uses it to address owned cells."""
@@ -51,6 +54,7 @@ _NO_VALUES: Mapping[str, CellValue] = {}
 _NO_CELLS: Mapping[str, str] = {}
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TabExtract:
     layout: TabLayout
@@ -64,6 +68,7 @@ class TabExtract:
         return replace(self, records=rows)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Extract:
     source: str

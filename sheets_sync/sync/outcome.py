@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sheets_sync.domain.models import CompanyObjective, Finding, Period, TeamResult
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.pickling import fast_pickle
 
 
 class Outcome(StrEnum):
@@ -19,6 +20,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # could not be read; see error
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellChange:
     tab: str
@@ -27,6 +29,7 @@ class CellChange:
     new: object
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TeamRun:
     team: str
@@ -47,6 +50,7 @@ class TeamRun:
         return self.outcome is Outcome.FAILED
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class RunContext:
     """Workspace facts every consumer of a run needs (rollup, report, history)."""
