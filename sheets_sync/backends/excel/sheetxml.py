@@ -4,21 +4,35 @@ Only the ``<c>`` elements of owned cells are rewritten (or inserted in column or
 a ``<row>`` inserted in row order when missing); a row's ``spans`` hint and ``<dimension>``
 grow when needed. Everything else — other cells, row attributes, cols, merges, validations,
 conditional formats, extLst, namespace declarations — is copied byte for byte.
+
+Every cell of every edited row is scanned, so that scan is one compiled regex per row
+(``finditer``) whose match objects are the cells; the ``r`` attribute, nearly always the
+first one, is captured by the same regex.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
+from sheets_sync.backends.excel.cellscan import (
+    COLUMN_OF_REF,
+    Cell,
+    a1_memo,
+    cell_range,
+    column_of,
+    patterns,
+    ref_column,
+)
 from sheets_sync.backends.excel.xmlutil import (
     Tag,
     check_xml_bytes,
     escape_text,
     find_tag,
     has_invalid_xml_chars,
+    parse_attrs,
     render_tag,
     replace_spans,
     root_prefix,
@@ -26,13 +40,11 @@ from sheets_sync.backends.excel.xmlutil import (
     tag_re,
 )
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellStyle, a1, column_index
+from sheets_sync.grid import CellStyle, a1
 
-_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-#: The ``r`` attribute inside a start tag's attribute text (``r`` alone, not ``spans``).
-_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_COLUMN_OF: dict[bytes, int] = {}  # "AB12" letters -> column, shared across sheets
+_ESCAPED: dict[str, bytes] = {}  # cell text that passed the checks -> its escaped bytes
 _TRUE = (b"1", b"true")
+_NUMBER = (int, float)
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,16 @@ class CellEdit:
 
     value: str | float | None
     style: CellStyle | None
+
+
+class Edit(Protocol):
+    """What an owned cell becomes: a ``CellEdit``, or the ``CellWrite`` itself."""
+
+    @property
+    def value(self) -> str | float | None: ...
+
+    @property
+    def style(self) -> CellStyle | None: ...
 
 
 # (existing or inherited xf id, style) -> xf id to use
@@ -53,47 +75,11 @@ class SheetPatch:
     replaced_formulas: tuple[str, ...]  # refs whose formula was replaced (for calcChain)
 
 
-def parse_ref(ref: str) -> tuple[int, int]:
-    m = _REF_RE.match(ref.strip())
-    if m is None:
-        raise WorkbookError(f"malformed cell reference {ref!r}")
-    return int(m.group(2)), column_index(m.group(1))
-
-
-def _ref_column(raw: bytes) -> int:
-    """Column of a cell from its start tag's attribute text; 0 when it has no ``r``.
-
-    The hot path of a patch: every cell of every edited row passes here, so the letters'
-    column is cached and the full attribute parse is skipped.
-    """
-    m = _R_ATTR.search(raw)
-    if m is None:
-        return 0
-    ref = m.group(1) if m.group(1) is not None else m.group(2)
-    letters = ref.rstrip(b"0123456789")
-    col = _COLUMN_OF.get(letters)
-    if col is None:
-        col = parse_ref(ref.decode())[1]
-        if len(_COLUMN_OF) < 20_000:
-            _COLUMN_OF[letters] = col
-    elif letters == ref:
-        parse_ref(ref.decode())  # no row digits: malformed, raises like the full parse
-    return col
-
-
-def _range(ref: str) -> tuple[int, int, int, int]:
-    first, _, last = ref.partition(":")
-    r1, c1 = parse_ref(first)
-    r2, c2 = parse_ref(last or first)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-@dataclass(frozen=True)
-class _Cell:
-    tag: Tag
-    end: int  # past ``</c>`` (== tag.end when self-closing)
-    col: int
-    inner: bytes
+def _first(attrs: tuple[tuple[bytes, bytes], ...], name: bytes) -> bytes | None:
+    for key, value in attrs:
+        if key == name:
+            return value
+    return None
 
 
 class SheetEditor:
@@ -106,12 +92,8 @@ class SheetEditor:
         self.sheet = sheet
         self.p = root_prefix(xml, b"worksheet", part)
         p = self.p
-        self._row_re = tag_re(p, b"row")
-        self._c_re = tag_re(p, b"c")
-        self._f_re = tag_re(p, b"f")
-        self._ext_re = re.compile(b"<" + re.escape(p + b"extLst") + rb"[\s>]")
+        self._pat = patterns(p)
         self._row_close = b"</" + p + b"row>"
-        self._c_close = b"</" + p + b"c>"
         sd = find_tag(tag_re(p, b"sheetData"), xml)
         if sd is None:
             raise WorkbookError(f"worksheet {sheet!r} ({part}) has no <sheetData>")
@@ -123,8 +105,8 @@ class SheetEditor:
             if close < 0:
                 raise WorkbookError(f"worksheet {sheet!r} ({part}) is truncated")
             self.sd_end = close
-        body = xml[sd.end : self.sd_end] if not sd.self_closing else b""
-        if b"<!--" in body or b"<![CDATA[" in body or b"<?" in body:
+        lo, hi = (sd.end, self.sd_end) if not sd.self_closing else (0, 0)
+        if any(xml.find(m, lo, hi) >= 0 for m in (b"<!--", b"<![CDATA[", b"<?")):
             raise WorkbookError(
                 f"worksheet {sheet!r} has XML comments or CDATA in its cell "
                 "data, which this tool does not edit"
@@ -138,131 +120,157 @@ class SheetEditor:
         rows: list[tuple[Tag, int, int]] = []
         if self.sd.self_closing:
             return rows
+        xml, close, search = self.xml, self._row_close, self._pat.row.search
         pos, prev = self.sd.end, 0
-        while True:
-            tag = find_tag(self._row_re, self.xml, pos, self.sd_end)
-            if tag is None:
-                return rows
-            r = tag.get(b"r")
+        while (m := search(xml, pos, self.sd_end)) is not None:
+            tag = Tag(m.start(), m.end(), m[1], m[3] == b"/")
+            r = m[2] if m[2] is not None else tag.get(b"r")
             num = int(r) if r is not None else prev + 1
-            end = tag.end if tag.self_closing else self.xml.find(self._row_close, tag.end)
-            if end < 0:
-                raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <row>")
-            end = end if tag.self_closing else end + len(self._row_close)
+            if tag.self_closing:
+                end = tag.end
+            else:
+                end = xml.find(close, tag.end)
+                if end < 0:
+                    raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <row>")
+                end += len(close)
             rows.append((tag, num, end))
             pos, prev = end, num
+        return rows
 
-    def _cells(self, start: int, end: int) -> list[_Cell]:
-        cells: list[_Cell] = []
-        pos, prev = start, 0
-        while True:
-            tag = find_tag(self._c_re, self.xml, pos, end)
-            if tag is None:
-                return cells
-            col = _ref_column(tag.raw) or prev + 1
-            if tag.self_closing:
-                cell_end, inner = tag.end, b""
-            else:
-                close = self.xml.find(self._c_close, tag.end, end)
-                if close < 0:
-                    raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <c>")
-                cell_end, inner = close + len(self._c_close), self.xml[tag.end : close]
-            cells.append(_Cell(tag, cell_end, col, inner))
-            pos, prev = cell_end, col
+    def _cells(self, start: int, end: int) -> list[tuple[int, Cell]]:
+        """(column, cell match) of the cells between ``start`` and ``end``, in order."""
+        cells: list[tuple[int, Cell]] = []
+        known = COLUMN_OF_REF.get
+        prev = 0
+        for m in self._pat.cell.finditer(self.xml, start, end):
+            ref = m[2]
+            col = known(ref) if ref is not None else None
+            if col is None:
+                col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
+            if m[3] is None and not m[5]:
+                raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <c>")
+            cells.append((col, m))
+            prev = col
+        return cells
 
     def _col_styles(self) -> list[tuple[int, int, int]]:
         found: list[tuple[int, int, int]] = []
-        pos = 0
-        col_re = tag_re(self.p, b"col")
-        while (tag := find_tag(col_re, self.xml, pos, self.sd.start)) is not None:
-            pos = tag.end
-            style = tag.get(b"style")
-            if style and tag.get(b"min") and tag.get(b"max"):
-                found.append((int(tag.get(b"min") or 0), int(tag.get(b"max") or 0), int(style)))
+        for m in tag_re(self.p, b"col").finditer(self.xml, 0, self.sd.start):
+            attrs = parse_attrs(m[1])
+            style, lo, hi = _first(attrs, b"style"), _first(attrs, b"min"), _first(attrs, b"max")
+            if style and lo and hi:
+                found.append((int(lo), int(hi), int(style)))
         return found
 
     def _array_ranges(self) -> list[tuple[int, int, int, int]]:
         """Multi-cell array / data-table formula ranges: no owned cell may sit inside one."""
-        ranges = []
-        pos = self.sd.end
-        while (tag := find_tag(self._f_re, self.xml, pos, self.sd_end)) is not None:
-            pos = tag.end
-            ref = tag.get(b"ref")
-            if ref and tag.get(b"t") in (b"array", b"dataTable"):
-                box = _range(ref.decode())
+        ranges: list[tuple[int, int, int, int]] = []
+        if self.xml.find(self._pat.f_open, self.sd.end, self.sd_end) < 0:
+            return ranges  # no formula at all (every ``<f>`` tag starts so)
+        for m in self._pat.f.finditer(self.xml, self.sd.end, self.sd_end):
+            attrs = parse_attrs(m[1])
+            ref = _first(attrs, b"ref")
+            if ref and _first(attrs, b"t") in (b"array", b"dataTable"):
+                box = cell_range(ref.decode())
                 if box[0] != box[2] or box[1] != box[3]:
                     ranges.append(box)
         return ranges
 
     def _value_xml(self, ref: str, value: str | float | None) -> tuple[bytes | None, bytes]:
         """(t attribute, inner XML) for a value; strings are always literal inline strings."""
-        p = self.p
         if value is None:
             return None, b""
+        v_open, v_close = self._pat.v
+        if type(value) is float and math.isfinite(value):  # the common case, first
+            return None, v_open + repr(value).encode() + v_close
         if isinstance(value, bool):
-            return b"b", b"<" + p + b"v>" + (b"1" if value else b"0") + b"</" + p + b"v>"
-        if isinstance(value, int | float):
+            return b"b", v_open + (b"1" if value else b"0") + v_close
+        if isinstance(value, _NUMBER):
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{self.sheet}!{ref}: {value} cannot be stored in a cell")
             text = repr(value).encode() if isinstance(value, float) else str(value).encode()
-            return None, b"<" + p + b"v>" + text + b"</" + p + b"v>"
+            return None, v_open + text + v_close
+        is_open, is_close = self._pat.inline
+        plain = type(value) is str  # not a subclass, whose methods could differ
+        known = _ESCAPED.get(value) if plain else None
+        if known is not None:  # checked and escaped before
+            return b"inlineStr", is_open + known + is_close
         if has_invalid_xml_chars(value):
             raise ValueError(
                 f"{self.sheet}!{ref}: text holds control characters that a workbook cannot store"
             )
         if len(value) > 32767:
             raise ValueError(f"{self.sheet}!{ref}: text longer than Excel's 32,767 characters")
-        inner = (
-            b"<"
-            + p
-            + b"is><"
-            + p
-            + b't xml:space="preserve">'
-            + escape_text(value)
-            + b"</"
-            + p
-            + b"t></"
-            + p
-            + b"is>"
-        )
-        return b"inlineStr", inner
+        text = escape_text(value)
+        if plain and len(value) <= 200 and len(_ESCAPED) < 20_000:
+            _ESCAPED[value] = text
+        return b"inlineStr", is_open + text + is_close
 
     def _render_cell(
         self,
-        row: int,
-        col: int,
-        edit: CellEdit,
+        ref: str,
+        edit: Edit,
         *,
         base_xf: int,
-        old: _Cell | None,
+        old: tuple[tuple[tuple[bytes, bytes], ...], bytes] | None,
         resolve: StyleResolver,
     ) -> bytes:
-        ref = a1(row, col)
-        attrs = list(old.tag.attrs) if old else []
-        set_attr(attrs, b"r", ref.encode())
+        """The new ``<c>``; ``old`` is the replaced cell's (attributes, inner XML)."""
         xf = resolve(base_xf, edit.style) if edit.style is not None else base_xf
-        set_attr(attrs, b"s", str(xf).encode() if xf or (old and old.tag.get(b"s")) else None)
         t, inner = self._value_xml(ref, edit.value)
-        set_attr(attrs, b"t", t)
-        set_attr(attrs, b"cm", None)  # cell metadata belongs to the dropped formula/value
-        set_attr(attrs, b"vm", None)
-        if old is not None:
-            m = self._ext_re.search(old.inner)
-            if m is not None:  # keep a cell-level extLst
-                inner += old.inner[m.start() :]
         qname = self.p + b"c"
+        if old is None:  # what the general path below gives for no old attributes
+            head = (
+                b"<"
+                + qname
+                + b' r="'
+                + ref.encode()
+                + (b'" s="' + str(xf).encode() if xf else b"")
+                + (b'" t="' + t if t is not None else b"")
+                + b'"'
+            )
+            return head + b"/>" if not inner else head + b">" + inner + b"</" + qname + b">"
+        old_attrs, old_inner = old
+        attrs = dict(old_attrs)
+        if len(attrs) == len(old_attrs):  # attribute names are unique in well-formed XML
+            attrs[b"r"] = ref.encode()
+            if xf or attrs.get(b"s"):
+                attrs[b"s"] = str(xf).encode()
+            else:
+                attrs.pop(b"s", None)
+            if t is None:
+                attrs.pop(b"t", None)
+            else:
+                attrs[b"t"] = t
+            attrs.pop(b"cm", None)  # cell metadata belongs to the dropped formula/value
+            attrs.pop(b"vm", None)
+            items: list[tuple[bytes, bytes]] = list(attrs.items())
+        else:
+            items = list(old_attrs)
+            s_old = _first(old_attrs, b"s")
+            set_attr(items, b"r", ref.encode())
+            set_attr(items, b"s", str(xf).encode() if xf or s_old else None)
+            set_attr(items, b"t", t)
+            set_attr(items, b"cm", None)
+            set_attr(items, b"vm", None)
+        if old_inner:
+            m = self._pat.ext.search(old_inner)
+            if m is not None:  # keep a cell-level extLst
+                inner += old_inner[m.start() :]
         if not inner:
-            return render_tag(qname, attrs, True)
-        return render_tag(qname, attrs, False) + inner + b"</" + qname + b">"
+            return render_tag(qname, items, True)
+        return render_tag(qname, items, False) + inner + b"</" + qname + b">"
 
-    def _check_formula(self, ref: str, cell: _Cell) -> bool:
+    def _check_formula(self, ref: str, inner: bytes) -> bool:
         """True when the cell holds a formula we may replace; raise for shared masters."""
-        ftag = find_tag(self._f_re, cell.inner)
+        if self._pat.f_open not in inner:
+            return False
+        ftag = find_tag(self._pat.f, inner)
         if ftag is None:
             return False
         kind, fref = ftag.get(b"t"), ftag.get(b"ref")
         if kind in (b"shared", b"array", b"dataTable") and fref:
-            box = _range(fref.decode())
+            box = cell_range(fref.decode())
             if box[0] != box[2] or box[1] != box[3]:
                 what = (
                     "the master of a shared formula"
@@ -277,9 +285,7 @@ class SheetEditor:
                 )
         return True
 
-    def apply(
-        self, edits: Mapping[tuple[int, int], CellEdit], resolve: StyleResolver
-    ) -> SheetPatch:
+    def apply(self, edits: Mapping[tuple[int, int], Edit], resolve: StyleResolver) -> SheetPatch:
         arrays = self._array_ranges()
         for row, col in edits:
             for box in arrays:
@@ -289,14 +295,12 @@ class SheetEditor:
                         "owned cell lies inside an array formula "
                         f"range {a1(box[0], box[1])}:{a1(box[2], box[3])}",
                     )
-        by_row: dict[int, dict[int, CellEdit]] = {}
+        by_row: dict[int, dict[int, Edit]] = {}
         for (row, col), edit in edits.items():
             by_row.setdefault(row, {})[col] = edit
         col_styles = self._col_styles()
 
-        def inherited(row_tag: Tag | None, col: int) -> int:
-            if row_tag is not None and row_tag.get(b"customFormat") in _TRUE:
-                return int(row_tag.get(b"s") or 0)
+        def col_style(col: int) -> int:
             for lo, hi, style in col_styles:
                 if lo <= col <= hi:
                     return style
@@ -305,79 +309,103 @@ class SheetEditor:
         out: list[tuple[int, int, bytes]] = []
         replaced: list[str] = []
         grown: list[tuple[int, int]] = []
+        grown_in: dict[int, list[int]] = {}  # row -> its grown columns (rows may repeat)
         rows = self._rows()
         seen: set[int] = set()
+        close_len = len(self._row_close)
         for tag, num, end in rows:
-            if num not in by_row:
+            row_edits = by_row.get(num)
+            if row_edits is None:
                 continue
             seen.add(num)
-            content_end = end if tag.self_closing else end - len(self._row_close)
-            cells = self._cells(tag.end, content_end) if not tag.self_closing else []
-            by_col = {c.col: c for c in cells}
+            cells = [] if tag.self_closing else self._cells(tag.end, end - close_len)
+            by_col = dict(cells)
             pending: dict[int, list[bytes]] = {}
-            for col, edit in sorted(by_row[num].items()):
+            row_grown = grown_in.setdefault(num, [])
+            row_known, row_xf = False, None  # the row's own format, looked up when needed
+            after = 0  # see the insertion point below
+            for col, edit in sorted(row_edits.items()):
                 old = by_col.get(col)
-                ref = a1(num, col)
+                ref = a1_memo(num, col)
                 if old is not None:
-                    if self._check_formula(ref, old):
+                    inner = old[4] or b""
+                    if self._check_formula(ref, inner):
                         replaced.append(ref)
-                    base = int(old.tag.get(b"s") or 0)
-                    new = self._render_cell(num, col, edit, base_xf=base, old=old, resolve=resolve)
-                    out.append((old.tag.start, old.end, new))
+                    attrs = parse_attrs(old[1])
+                    new = self._render_cell(
+                        ref,
+                        edit,
+                        base_xf=int(_first(attrs, b"s") or 0),
+                        old=(attrs, inner),
+                        resolve=resolve,
+                    )
+                    out.append((old.start(), old.end(), new))
                     continue
                 if edit.value is None and edit.style is None:
                     continue  # clearing a cell that does not exist
-                new = self._render_cell(
-                    num, col, edit, base_xf=inherited(tag, col), old=None, resolve=resolve
-                )
-                nxt = next((c for c in cells if c.col > col), None)
-                at = nxt.tag.start if nxt else (cells[-1].end if cells else tag.end)
+                if not row_known:  # a new cell takes its row's format, else its column's
+                    row_known, custom = True, tag.get(b"customFormat") in _TRUE
+                    row_xf = int(tag.get(b"s") or 0) if custom else None
+                base = row_xf if row_xf is not None else col_style(col)
+                new = self._render_cell(ref, edit, base_xf=base, old=None, resolve=resolve)
+                # Before the first cell (in document order) of a later column. Columns are
+                # visited in ascending order, so that first cell never moves back: resume.
+                while after < len(cells) and cells[after][0] <= col:
+                    after += 1
+                if after < len(cells):
+                    at = cells[after][1].start()
+                else:
+                    at = cells[-1][1].end() if cells else tag.end
                 pending.setdefault(at, []).append(new)
                 grown.append((num, col))
+                row_grown.append(col)
             if not pending:
                 continue
-            new_attrs = self._grow_spans(tag, [c for r, c in grown if r == num])
+            new_attrs = self._grow_spans(tag, row_grown)
             if tag.self_closing:
                 body = b"".join(b"".join(v) for v in pending.values())
                 qname = self.p + b"row"
+                row_attrs = list(tag.attrs) if new_attrs is None else new_attrs
                 out.append(
                     (
                         tag.start,
                         tag.end,
-                        render_tag(qname, new_attrs, False) + body + b"</" + qname + b">",
+                        render_tag(qname, row_attrs, False) + body + b"</" + qname + b">",
                     )
                 )
                 continue
-            if new_attrs != list(tag.attrs):
+            if new_attrs is not None and new_attrs != list(tag.attrs):
                 out.append((tag.start, tag.end, render_tag(self.p + b"row", new_attrs, False)))
             out.extend((at, at, b"".join(v)) for at, v in pending.items())
         out.extend(
             self._new_rows(
-                rows, {r: c for r, c in by_row.items() if r not in seen}, inherited, resolve, grown
+                rows, {r: c for r, c in by_row.items() if r not in seen}, col_style, resolve, grown
             )
         )
         out.extend(self._dimension(grown, rows))
         return SheetPatch(replace_spans(self.xml, out), tuple(replaced))
 
-    def _grow_spans(self, tag: Tag, cols: list[int]) -> list[tuple[bytes, bytes]]:
-        attrs = list(tag.attrs)
+    def _grow_spans(self, tag: Tag, cols: list[int]) -> list[tuple[bytes, bytes]] | None:
+        """The row's attributes with ``spans`` widened to ``cols``; None when unchanged."""
         spans = tag.get(b"spans")
         if not spans or not cols:
-            return attrs
+            return None
         try:
             bounds = [int(x) for part in spans.split() for x in part.split(b":")]
         except ValueError:
-            return attrs
+            return None
         lo, hi = min(bounds + cols), max(bounds + cols)
         if min(cols) < min(bounds) or max(cols) > max(bounds):
+            attrs = list(tag.attrs)
             set_attr(attrs, b"spans", f"{lo}:{hi}".encode())
-        return attrs
+            return attrs
+        return None
 
     def _new_rows(
         self,
         rows: list[tuple[Tag, int, int]],
-        missing: dict[int, dict[int, CellEdit]],
-        inherited: Callable[[Tag | None, int], int],
+        missing: dict[int, dict[int, Edit]],
+        col_style: Callable[[int], int],
         resolve: StyleResolver,
         grown: list[tuple[int, int]],
     ) -> list[tuple[int, int, bytes]]:
@@ -390,7 +418,7 @@ class SheetEditor:
                     continue
                 cells.append(
                     self._render_cell(
-                        num, col, edit, base_xf=inherited(None, col), old=None, resolve=resolve
+                        a1_memo(num, col), edit, base_xf=col_style(col), old=None, resolve=resolve
                     )
                 )
                 grown.append((num, col))
@@ -418,7 +446,7 @@ class SheetEditor:
             return []
         ref = (tag.get(b"ref") or b"A1").decode()
         try:
-            r1, c1, r2, c2 = _range(ref)
+            r1, c1, r2, c2 = cell_range(ref)
         except WorkbookError:
             return []
         empty = not rows_before  # an empty sheet's ref ("A1") is a placeholder

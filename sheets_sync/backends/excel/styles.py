@@ -9,8 +9,10 @@ rest of styles.xml is left byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from lxml import etree
 
@@ -102,7 +104,7 @@ class Node:
         tag = str(el.tag)
         local = tag[len(_M) :] if tag.startswith(_M) else tag
         attrs = []
-        for key, value in el.attrib.items():
+        for key, value in el.items():  # (cheaper than el.attrib.items(): no proxy)
             name = str(key)
             if name.startswith("{"):
                 ns, _, loc = name[1:].partition("}")
@@ -113,6 +115,16 @@ class Node:
             attrs.append((name, str(value)))
         children = tuple(Node.of(c) for c in el if isinstance(c.tag, str))
         return Node(local, tuple(sorted(attrs)), children, (el.text or "").strip())
+
+    def __hash__(self) -> int:  # memoised: nodes are dict keys (interning, render cache)
+        h: int | None = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.tag, self.attrs, self.children, self.text))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict[str, object]:  # string hashes differ between processes
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     def get(self, name: str) -> str | None:
         return dict(self.attrs).get(name)
@@ -137,6 +149,38 @@ class Node:
         return render_tag(qname, attrs, False) + inner + b"</" + qname + b">"
 
 
+# Nodes derived from a style, and rendered entries, by value: shared by every workbook a
+# sync patches (its teams ask for the same few status formats). Bounded.
+_DERIVED: dict[tuple[object, ...], Node] = {}
+_RENDERED: dict[tuple[Node, bytes], bytes] = {}
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+    if len(cache) >= 4096:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _fill(color: str) -> Node:
+    found = _DERIVED.get(("fill", color))
+    if found is not None:
+        return found
+    fg = Node("fgColor", (("rgb", argb(color)),))
+    bg = Node("bgColor", (("indexed", "64"),))
+    pattern = Node("patternFill", (("patternType", "solid"),), (fg, bg))
+    return _remember(_DERIVED, ("fill", color), Node("fill", (), (pattern,)))
+
+
+def _rendered(node: Node, prefix: bytes) -> bytes:
+    found = _RENDERED.get((node, prefix))
+    if found is None:
+        found = _remember(_RENDERED, (node, prefix), node.render(prefix))
+    return found
+
+
 def argb(color: str) -> str:
     m = _HEX_RE.match(color.strip())
     if m is None:
@@ -145,21 +189,42 @@ def argb(color: str) -> str:
     return hexa if len(hexa) == 8 else "FF" + hexa
 
 
+_SECTIONS = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "cellXfs": "xf"}
+# styles.xml bytes -> (root prefix, the lists we extend), least recently used evicted:
+# teams made from one template share a styles.xml (or one of a few, once formats are
+# appended), so a sync parses each once, not once per team.
+_PARSED: dict[bytes, tuple[bytes, dict[str, tuple[Node, ...]]]] = {}
+
+
+def _parse(xml: bytes, part: str) -> tuple[bytes, dict[str, tuple[Node, ...]]]:
+    found = _PARSED.pop(xml, None)
+    if found is None:
+        prefix = root_prefix(xml, b"styleSheet", part)
+        root = parse_xml(xml, part)
+        lists: dict[str, tuple[Node, ...]] = {}
+        for name, item in _SECTIONS.items():
+            section = root.find(_M + name)
+            found_items = section.iterfind(_M + item) if section is not None else ()
+            lists[name] = tuple(Node.of(e) for e in found_items)
+        found = (prefix, lists)
+        if len(xml) > 64 << 10:
+            return found
+    _PARSED[xml] = found  # (re)inserted last: most recently used
+    if len(_PARSED) > 64:
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # a racing thread
+            del _PARSED[next(iter(_PARSED))]
+    return found
+
+
 class StyleBook:
     """The lists of styles.xml we may extend, with memoised derivation."""
 
     def __init__(self, xml: bytes, part: str = "xl/styles.xml") -> None:
         self.xml = xml
         self.part = part
-        self.prefix = root_prefix(xml, b"styleSheet", part)
-        root = parse_xml(xml, part)
-        self.lists: dict[str, list[Node]] = {}
-        for name in ("numFmts", "fonts", "fills", "cellXfs"):
-            section = root.find(_M + name)
-            item = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "cellXfs": "xf"}[name]
-            self.lists[name] = (
-                [Node.of(e) for e in section.iterfind(_M + item)] if (section is not None) else []
-            )
+        self.prefix, parsed = _parse(xml, part)
+        self.lists: dict[str, list[Node]] = {k: list(v) for k, v in parsed.items()}
+        self._index: dict[str, dict[Node, int]] = {}  # first index of each node, lazily
         self.added: dict[str, list[Node]] = {k: [] for k in self.lists}
         self._memo: dict[tuple[int, CellStyle], int] = {}
         if not self.lists["fonts"]:
@@ -180,12 +245,19 @@ class StyleBook:
             )
 
     def _intern(self, section: str, node: Node, *, reuse: bool = True) -> int:
+        """Index of the first equal entry (when ``reuse``), else of ``node`` appended."""
         items = self.lists[section]
-        if reuse:
+        index = self._index.get(section)
+        if index is None:
+            index = self._index[section] = {}
             for i, existing in enumerate(items):
-                if existing == node:
-                    return i
+                index.setdefault(existing, i)
+        if reuse:
+            found = index.get(node)
+            if found is not None:
+                return found
         items.append(node)
+        index.setdefault(node, len(items) - 1)
         self.added[section].append(node)
         return len(items) - 1
 
@@ -206,6 +278,13 @@ class StyleBook:
         return new_id
 
     def _font(self, base: Node, style: CellStyle) -> Node:
+        key = ("font", base, style)
+        found = _DERIVED.get(key)
+        if found is None:
+            found = _remember(_DERIVED, key, self._derive_font(base, style))
+        return found
+
+    def _derive_font(self, base: Node, style: CellStyle) -> Node:
         kids = [c for c in base.children if c.tag not in ("b", "i")]
         if style.bold:
             kids.append(Node("b", ()))
@@ -233,20 +312,7 @@ class StyleBook:
         if new_font != font_id:
             changes.update(fontId=str(new_font), applyFont="1")
         if style.fill is not None:
-            fill = Node(
-                "fill",
-                (),
-                (
-                    Node(
-                        "patternFill",
-                        (("patternType", "solid"),),
-                        (
-                            Node("fgColor", (("rgb", argb(style.fill)),)),
-                            Node("bgColor", (("indexed", "64"),)),
-                        ),
-                    ),
-                ),
-            )
+            fill = _fill(style.fill)
             changes.update(fillId=str(self._intern("fills", fill)), applyFill="1")
         if style.number_format is not None:
             changes.update(numFmtId=str(self._num_fmt(style.number_format)), applyNumberFormat="1")
@@ -270,7 +336,7 @@ class StyleBook:
             if not items:
                 continue
             total = str(len(self.lists[section])).encode()
-            body = b"".join(n.render(p) for n in items)
+            body = b"".join(_rendered(n, p) for n in items)
             tag = find_tag(tag_re(p, section.encode()), self.xml)
             if tag is None:
                 missing.append(section)
@@ -295,7 +361,7 @@ class StyleBook:
             at = self._insert_point(section)
             qname = p + section.encode()
             total = str(len(self.lists[section])).encode()
-            body = b"".join(n.render(p) for n in self.added[section])
+            body = b"".join(_rendered(n, p) for n in self.added[section])
             edits.append(
                 (
                     at,

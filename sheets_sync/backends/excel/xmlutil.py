@@ -8,8 +8,6 @@ stays exactly as the application that wrote the file left it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
 
 from lxml import etree
 
@@ -22,18 +20,27 @@ _DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.-]+)["']""")
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
 class Tag:
-    """One start tag found in the byte text: where it is and its raw attributes."""
+    """One start tag found in the byte text: where it is and its raw attributes.
 
-    start: int
-    end: int  # index just past ``>``
-    raw: bytes  # the attribute text, parsed on first use (most tags found are never read)
-    self_closing: bool
+    A plain slotted class, not a dataclass: patches create one per row they look at, and
+    the attribute text is parsed only on first use (most tags found are never read).
+    """
 
-    @cached_property
+    __slots__ = ("_attrs", "end", "raw", "self_closing", "start")
+
+    def __init__(self, start: int, end: int, raw: bytes, self_closing: bool) -> None:
+        self.start = start
+        self.end = end  # index just past ``>``
+        self.raw = raw
+        self.self_closing = self_closing
+        self._attrs: tuple[tuple[bytes, bytes], ...] | None = None
+
+    @property
     def attrs(self) -> tuple[tuple[bytes, bytes], ...]:
-        return parse_attrs(self.raw)
+        if self._attrs is None:
+            self._attrs = parse_attrs(self.raw)
+        return self._attrs
 
     def get(self, name: bytes) -> bytes | None:
         for key, value in self.attrs:
@@ -43,10 +50,8 @@ class Tag:
 
 
 def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
-    return tuple(
-        (m.group(1), m.group(2) if m.group(2) is not None else m.group(3) or b"")
-        for m in _ATTR_RE.finditer(raw)
-    )
+    # findall gives b"" for the quote style not used, so ``dq or sq`` is the value.
+    return tuple([(name, dq or sq) for name, dq, sq in _ATTR_RE.findall(raw)])
 
 
 def tag_re(prefix: bytes, local: bytes) -> re.Pattern[bytes]:
@@ -72,7 +77,7 @@ def render_tag(
     attrs: tuple[tuple[bytes, bytes], ...] | list[tuple[bytes, bytes]],
     self_closing: bool,
 ) -> bytes:
-    body = b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs)
+    body = b"".join([b" " + k + b'="' + v + b'"' for k, v in attrs])
     return b"<" + qname + body + (b"/>" if self_closing else b">")
 
 

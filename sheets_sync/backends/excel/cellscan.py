@@ -1,0 +1,112 @@
+"""Regexes and A1 references for scanning worksheet XML (``sheetxml.py`` edits with them).
+
+Every cell of every edited row is scanned, so the scan is one compiled regex per row
+(``finditer``) whose match objects are the cells, and a cell's column comes from its
+``r`` attribute (nearly always the first one, captured by the same regex) through a
+memo: the hot path of a patch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sheets_sync.backends.excel.xmlutil import tag_re
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import column_index, column_letter
+
+_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+#: The ``r`` attribute inside a start tag's attribute text (``r`` alone, not ``spans``).
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: A start tag's attributes (as ``tag_re`` matches them), the first captured when it is
+#: ``r="..."``. Possessive: the grammar never needs to give characters back, so this
+#: matches what ``tag_re`` matches, with less work for the regex engine.
+_ATTRS = rb"""((?:\s+r="([^"]*+)")?(?:\s++[\w:.-]++\s*+=\s*+(?:"[^"]*+"|'[^']*+'))*+)"""
+_COLUMN_OF: dict[bytes, int] = {}  # "AB12" letters -> column, shared across sheets
+COLUMN_OF_REF: dict[bytes, int] = {}  # whole "AB12" -> column, shared across sheets
+_LETTERS: dict[int, str] = {}  # column -> "AB"
+
+Cell = re.Match[bytes]  # groups: 1 attributes, 2 r when first, 3 "/", 4 inner, 5 close tag
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The regexes and literals for one namespace prefix (compiled once per prefix)."""
+
+    row: re.Pattern[bytes]  # groups: 1 attributes, 2 r when first, 3 "/"
+    cell: re.Pattern[bytes]  # see ``Cell``
+    f: re.Pattern[bytes]
+    ext: re.Pattern[bytes]
+    f_open: bytes
+    v: tuple[bytes, bytes]
+    inline: tuple[bytes, bytes]
+
+
+@lru_cache(maxsize=8)
+def patterns(p: bytes) -> Patterns:
+    q = re.escape(p)
+    return Patterns(
+        row=re.compile(b"<" + q + b"row" + _ATTRS + rb"\s*+(/?)>"),
+        cell=re.compile(  # the content runs to the first close tag (or the end: unterminated)
+            b"<" + q + b"c" + _ATTRS + rb"\s*+(?:(/)>|>([^<]*+(?:<(?!/" + q + rb"c>)[^<]*+)*+)"
+            rb"(</" + q + rb"c>|\Z))"
+        ),
+        f=tag_re(p, b"f"),
+        ext=re.compile(b"<" + q + rb"extLst[\s>]"),
+        f_open=b"<" + p + b"f",
+        v=(b"<" + p + b"v>", b"</" + p + b"v>"),
+        inline=(
+            b"<" + p + b"is><" + p + b't xml:space="preserve">',
+            b"</" + p + b"t></" + p + b"is>",
+        ),
+    )
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    m = _REF_RE.match(ref.strip())
+    if m is None:
+        raise WorkbookError(f"malformed cell reference {ref!r}")
+    return int(m.group(2)), column_index(m.group(1))
+
+
+def column_of(ref: bytes) -> int:
+    """Column of an ``r`` value: the hot path of a patch, so memoised on the whole ref."""
+    col = COLUMN_OF_REF.get(ref)
+    if col is None:
+        letters = ref.rstrip(b"0123456789")
+        col = _COLUMN_OF.get(letters)
+        if col is None:
+            col = parse_ref(ref.decode())[1]
+            if len(_COLUMN_OF) < 20_000:
+                _COLUMN_OF[letters] = col
+        elif letters == ref:
+            parse_ref(ref.decode())  # no row digits: malformed, raises like the full parse
+        if len(COLUMN_OF_REF) < 50_000:
+            COLUMN_OF_REF[ref] = col
+    return col
+
+
+def ref_column(raw: bytes) -> int:
+    """Column of a cell from its start tag's attribute text; 0 when it has no ``r``."""
+    m = _R_ATTR.search(raw)
+    if m is None:
+        return 0
+    return column_of(m.group(1) if m.group(1) is not None else m.group(2))
+
+
+def a1_memo(row: int, col: int) -> str:
+    """``grid.a1`` with the column letters memoised."""
+    letters = _LETTERS.get(col)
+    if letters is None:
+        letters = column_letter(col)
+        if col <= 16_384:
+            _LETTERS[col] = letters
+    return letters + str(row)
+
+
+def cell_range(ref: str) -> tuple[int, int, int, int]:
+    first, _, last = ref.partition(":")
+    r1, c1 = parse_ref(first)
+    r2, c2 = parse_ref(last or first)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
