@@ -47,10 +47,10 @@ def run_ours(root: Path, workers: int = 0) -> dict[str, Any]:
     phases: dict[str, float] = {}
     _timed(Sync, "read_all", phases, "read")
     _timed(ExcelBackend, "write", phases, "write")
-    for name in ("write_rollup", "_rollup"):  # the engine's name for it has changed
-        if hasattr(Sync, name):
-            _timed(Sync, name, phases, "rollup")
-            break
+    # The rollup is prepared while workers write (when there are workers), then published:
+    # both halves count as "rollup", so with workers it overlaps the write phase.
+    for name in ("prepare_rollup", "publish_rollup"):
+        _timed(Sync, name, phases, "rollup")
     t0 = time.perf_counter()
     ws = load_workspace(root / "sheets-sync.yaml")
     phases["config"] = time.perf_counter() - t0

@@ -25,6 +25,13 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     result gets ordinary permissions (0666 minus umask), not mkstemp's private 0600, so
     the people the file is for can read it.
     """
+    commit(stage(path, write), path)
+
+
+def stage(path: Path, write: Callable[[Path], None]) -> Path:
+    """The first half of ``atomic_write``: ``write(tmp)`` beside ``path``, fsynced; the
+    caller then ``commit``s it or deletes it (a run may write a file before it knows
+    whether it wants it)."""
     path = Path(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -34,6 +41,15 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def commit(tmp: Path, path: Path) -> None:
+    """Rename a ``stage``d temp file over ``path`` and fsync the folder."""
+    try:
         os.replace(tmp, path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:

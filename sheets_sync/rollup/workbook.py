@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from sheets_sync.atomic import atomic_write
+from sheets_sync.atomic import atomic_write, stage
 from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
@@ -89,6 +89,12 @@ def write_rollup_xlsx(rollup: Rollup, path: Path) -> None:
     never a half-written one.
     """
     atomic_write(Path(path), lambda tmp: _write(rollup, tmp))
+
+
+def stage_rollup_xlsx(rollup: Rollup, path: Path) -> Path:
+    """``write_rollup_xlsx`` up to the rename: the fsynced temp file beside ``path``, for
+    ``atomic.commit`` (or deletion) once the caller knows it wants it."""
+    return stage(Path(path), lambda tmp: _write(rollup, tmp))
 
 
 def _write(rollup: Rollup, path: Path) -> None:

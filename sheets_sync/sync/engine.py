@@ -27,10 +27,12 @@ from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
+from sheets_sync.sync.rollup_step import RollupPrep
 
 log = logging.getLogger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]
@@ -283,7 +285,24 @@ class Sync:
                 if self.progress:
                     self.progress(done[i])
         workers = self._share(len(writing), processes)
-        outcomes = map_in_workers(write_in_worker, len(writing), workers)
+        ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
+
+        def meanwhile() -> None:
+            """This process is idle while workers write: prepare the rollup from the
+            outcomes the writes should have (used only if they do), history first."""
+            try:
+                guess = [done.get(i) or replace(planned[i][0], outcome=Outcome.OK) for i in
+                         range(len(reads))]  # fmt: skip
+                self.record_history(self.result_of(guess, context))
+                ahead.append(self.prepare_rollup(guess, context, stage=True))
+            except Exception:  # the usual path below does it again, and reports it
+                log.debug("rollup not prepared ahead", exc_info=True)
+
+        wanted = options.rollup and not options.dry_run and not ws.rollup_is_google
+        ahead_ok = wanted and workers > 1 and self.factory is open_backend
+        outcomes = map_in_workers(
+            write_in_worker, len(writing), workers, meanwhile if ahead_ok else None
+        )
         for i, (stripped, sent) in zip(writing, outcomes, strict=True):
             ours = planned[i][0]
             done[i] = replace(sent, result=ours.result, changes=ours.changes) if stripped else sent
@@ -300,11 +319,15 @@ class Sync:
         inputs.clear()
         index.clear()
         result = self.result_of(runs, context)
-        if options.rollup and not options.dry_run:
-            self.record_history(result)
         output, rewritten = None, False
         if options.rollup and not options.dry_run:
-            output, rewritten = self.write_rollup(runs, context)
+            prep = ahead[0] if ahead else None
+            if prep is None or prep.runs != rollup_step.assumed(runs):
+                if prep is not None:
+                    prep.drop()  # a write ended otherwise than assumed
+                self.record_history(result)
+                prep = self.prepare_rollup(runs, context)
+            output, rewritten = self.publish_rollup(prep)
         return replace(
             result,
             rollup_output=output,
@@ -427,43 +450,12 @@ class Sync:
         and when what they are built from is unchanged they are not built at all
         (``rollup_state.py``).
         """
-        from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
+        return self.publish_rollup(self.prepare_rollup(runs, context))
 
-        ws = self.workspace
-        state = RollupState(ws.state_dir / "rollup-state.json")
-        inputs = None
-        if not ws.rollup_is_google:
-            marks = None
-            if self.history is not None:
-                scored = [r.team for r in runs if r.result is not None]
-                marks = self.history.marks(ws.keep_snapshots, context.as_of, scored)
-            inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
-            if state.unchanged(inputs, ws.rollup_path, key="inputs"):
-                log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
-                return ws.rollup_output, False
+    def prepare_rollup(
+        self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
+    ) -> RollupPrep:
+        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
 
-        from sheets_sync.rollup import History, build_rollup, write_rollup_xlsx
-        from sheets_sync.rollup.fingerprint import rollup_fingerprint
-
-        history = None
-        if self.history is not None:
-            history = History(
-                self.history.kr_history(ws.keep_snapshots),
-                self.history.kpi_history(ws.keep_snapshots),
-            )
-        if ws.rollup_is_google:
-            from sheets_sync.backends.gsheets.rollup import write_rollup_gsheet
-
-            write_rollup_gsheet(build_rollup(runs, context, history=history), ws)
-            return ws.rollup_output, True
-        previous = ws.rollup_path if ws.rollup_path.exists() else None
-        rollup = build_rollup(runs, context, previous=previous, history=history)
-        fingerprint = rollup_fingerprint(rollup)
-        if state.unchanged(fingerprint, ws.rollup_path):
-            log.info("rollup unchanged; %s left as it is", ws.rollup_output)
-            state.save(fingerprint, ws.rollup_path, inputs)  # the next such night skips sooner
-            return ws.rollup_output, False
-        state.forget()  # a crash between the write and the save must not look unchanged
-        write_rollup_xlsx(rollup, ws.rollup_path)
-        state.save(fingerprint, ws.rollup_path, inputs)
-        return ws.rollup_output, True
+    def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
+        return rollup_step.publish(self.workspace, prep)

@@ -49,11 +49,18 @@ def _call(i: int) -> object:
     return _TASK["task"](i)
 
 
-def map_in_workers(task: Callable[[int], T], count: int, workers: int) -> Iterator[T]:
+def map_in_workers(
+    task: Callable[[int], T],
+    count: int,
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[T]:
     """``task(0) .. task(count - 1)`` in ``workers`` forked processes, in order.
 
-    A pool that breaks (a child killed by the OOM killer, say) is not the teams' fault:
-    whatever had not come back is done again in this process.
+    ``meanwhile`` runs in this process once every task is handed out (only when there
+    are workers): work of its own instead of waiting. A pool that breaks (a child killed
+    by the OOM killer, say) is not the teams' fault: whatever had not come back is done
+    again in this process.
     """
     if workers <= 1 or count <= 1:
         yield from (task(i) for i in range(count))
@@ -64,7 +71,10 @@ def map_in_workers(task: Callable[[int], T], count: int, workers: int) -> Iterat
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(16, count // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for result in pool.map(_call, range(count), chunksize=chunk):
+            results = pool.map(_call, range(count), chunksize=chunk)  # all handed out now
+            if meanwhile is not None:
+                meanwhile()
+            for result in results:
                 done += 1
                 yield result  # type: ignore[misc]
     except BrokenProcessPool:

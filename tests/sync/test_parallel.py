@@ -13,6 +13,7 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.outcome import Outcome
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.workspace.demo import create_demo
 from tests.support.workbooks import folder_cells
@@ -82,3 +83,22 @@ def _dies_in_a_child(i: int) -> tuple[int, int]:
 
 def test_a_broken_pool_finishes_in_this_process() -> None:
     assert list(map_in_workers(_dies_in_a_child, 12, 2)) == [(i, i * i) for i in range(12)]
+
+
+def test_rollup_prepared_ahead_is_dropped_when_a_write_ends_otherwise(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The rollup is prepared while workers write, assuming every write goes through; a
+    team found open in Excel at write time makes that guess wrong, so the workbook is
+    prepared again and shows the team as skipped, and no temp file is left behind."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    team = sorted((cfg.parent / "teams").glob("*.xlsx"))[0]
+    (team.parent / f"~${team.name}").write_bytes(b"\x05alice" + b" " * 160)
+    result = run(cfg, 2)
+    assert Outcome.SKIPPED_LOCKED in {r.outcome for r in result.runs}
+    assert result.rollup_rewritten
+    rows = folder_cells(cfg.parent)
+    summary = next(v for k, v in rows.items() if k.endswith("company.xlsx!Summary"))
+    assert any("skipped-locked" in row for row in summary)
+    assert not [p.name for p in cfg.parent.iterdir() if p.name.endswith(".tmp")]

@@ -1,0 +1,121 @@
+"""The night's last step: the company workbook, prepared and then published.
+
+Two halves so the engine can start the first while worker processes still write team
+files: ``prepare`` decides whether the workbook changes and builds (and, when asked,
+writes to a temp file) the new one from runs whose outcomes it assumes; ``publish``
+renames it into place and records what was written. If the writes end other than assumed
+(a conflict, a locked file), the engine throws the preparation away and prepares again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sheets_sync.config import Workspace
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
+
+if TYPE_CHECKING:  # pandas: imported only when a rollup is built
+    from sheets_sync.rollup import Rollup
+
+log = logging.getLogger("sheets_sync.sync")
+Assumed = tuple[tuple[str, str, str | None, int], ...]
+
+
+def assumed(runs: Sequence[TeamRun]) -> Assumed:
+    """What of the runs a rollup is built from, besides the results themselves."""
+    return tuple((r.team, r.outcome.value, r.error, id(r.result)) for r in runs)
+
+
+@dataclass
+class RollupPrep:
+    """What ``publish`` does: leave the workbook (``rollup`` None), only remember the
+    tables' fingerprint, or write ``rollup`` (already ``staged`` in a temp file, maybe)."""
+
+    runs: Assumed
+    rollup: Rollup | None = None
+    fingerprint: str | None = None
+    inputs: str | None = None
+    write: bool = False
+    staged: Path | None = None
+
+    def drop(self) -> None:
+        """Throw away a preparation that will not be published."""
+        if self.staged is not None:
+            self.staged.unlink(missing_ok=True)
+
+
+def prepare(
+    ws: Workspace,
+    history: HistoryStore | None,
+    runs: Sequence[TeamRun],
+    context: RunContext,
+    *,
+    stage: bool = False,
+) -> RollupPrep:
+    """Everything up to replacing the workbook (``stage``: write the temp file too)."""
+    prep = RollupPrep(assumed(runs))
+    state = RollupState(ws.state_dir / "rollup-state.json")
+    if not ws.rollup_is_google:
+        marks = None
+        if history is not None:
+            scored = [r.team for r in runs if r.result is not None]
+            marks = history.marks(ws.keep_snapshots, context.as_of, scored)
+        prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
+        if state.unchanged(prep.inputs, ws.rollup_path, key="inputs"):
+            log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
+            return prep
+
+    from sheets_sync.rollup import History, build_rollup
+    from sheets_sync.rollup.fingerprint import rollup_fingerprint
+    from sheets_sync.rollup.workbook import stage_rollup_xlsx
+
+    shown = None
+    if history is not None:
+        shown = History(
+            history.kr_history(ws.keep_snapshots), history.kpi_history(ws.keep_snapshots)
+        )
+    if ws.rollup_is_google:
+        prep.rollup, prep.write = build_rollup(runs, context, history=shown), True
+        return prep
+    previous = ws.rollup_path if ws.rollup_path.exists() else None
+    rollup = build_rollup(runs, context, previous=previous, history=shown)
+    prep.fingerprint = rollup_fingerprint(rollup)
+    if state.unchanged(prep.fingerprint, ws.rollup_path):
+        log.info("rollup unchanged; %s left as it is", ws.rollup_output)
+        return prep  # publish saves the inputs: the next such night skips sooner
+    prep.rollup, prep.write = rollup, True
+    if stage:
+        prep.staged = stage_rollup_xlsx(rollup, ws.rollup_path)
+    return prep
+
+
+def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
+    """Carry out a preparation; returns the output and whether it was rewritten."""
+    if ws.rollup_is_google:
+        from sheets_sync.backends.gsheets.rollup import write_rollup_gsheet
+
+        assert prep.rollup is not None
+        write_rollup_gsheet(prep.rollup, ws)
+        return ws.rollup_output, True
+    state = RollupState(ws.state_dir / "rollup-state.json")
+    if not prep.write:
+        if prep.fingerprint is not None:
+            state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+        return ws.rollup_output, False
+    from sheets_sync.atomic import commit
+    from sheets_sync.rollup.workbook import write_rollup_xlsx
+
+    assert prep.rollup is not None and prep.fingerprint is not None
+    state.forget()  # a crash between the write and the save must not look unchanged
+    if prep.staged is not None:
+        commit(prep.staged, ws.rollup_path)
+    else:
+        write_rollup_xlsx(prep.rollup, ws.rollup_path)
+    state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+    return ws.rollup_output, True
