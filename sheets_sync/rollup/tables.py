@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
 from sheets_sync.domain.models import KPIResult, KPIStatus, KRResult, ObjectiveResult, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.rollup.history import History
-from sheets_sync.rollup.schema import conform, empty_frame
+from sheets_sync.rollup.schema import columns, conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 Row = dict[str, object]
@@ -363,80 +364,81 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
     return conform(pd.DataFrame(rows), "company_objectives")
 
 
-KR_FIELDS = ("Team", "Objective ID", "KR ID", "Description", "Score", "Status", "Band")
-OBJECTIVE_FIELDS = (
-    *("Team", "Period", "As of", "Source", "Stale data", "Objective ID", "Title"),
-    *("Aligns to", "Score", "Status", "Band"),
-)
-
-
 def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
-    """Company objective -> team objectives -> key results, as outline rows (Level 0/1/2)."""
-    kr_by_objective: dict[tuple[object, object], list[Row]] = defaultdict(list)
-    for kr in _records(krs, KR_FIELDS):
-        kr_by_objective[(kr["Team"], kr["Objective ID"])].append(kr)
-    obj_by_company: dict[object, list[Row]] = defaultdict(list)
+    """Company objective -> team objectives -> key results, as outline rows (Level 0/1/2).
+
+    Rows are tuples over the schema's columns and the frames are read a few columns at a
+    time: at 2,000 teams, dicts per row made this the rollup's largest transient (67 MB).
+    """
+    names = columns("alignment")
+    at = {name: i for i, name in enumerate(names)}
+    blank: list[object] = [None] * len(names)
+
+    def row(**fields: object) -> tuple[object, ...]:
+        out = blank.copy()
+        for key, value in fields.items():
+            out[at[key.replace("_", " ")]] = value
+        return tuple(out)
+
+    kr_rows: dict[tuple[object, object], list[tuple[object, ...]]] = defaultdict(list)
+    for team, objective_id, *rest in _tuples(krs, KR_FIELDS):
+        kr_rows[(team, objective_id)].append(tuple(rest))
+    obj_by_company: dict[object, list[_Objective]] = defaultdict(list)
     company_ids = {c.id for c in context.company_objectives}
-    for o in _records(obj, OBJECTIVE_FIELDS):
-        target = o["Aligns to"] if o["Aligns to"] in company_ids else None
-        obj_by_company[target].append(o)
+    for values in _tuples(obj, OBJECTIVE_FIELDS):
+        o = _Objective._make(values)
+        obj_by_company[o.aligns_to if o.aligns_to in company_ids else None].append(o)
     scores = _company_objectives(context, obj).set_index("Company objective ID")
 
-    heads: list[tuple[str | None, str, Row]] = []
+    heads: list[tuple[str | None, str, dict[str, object]]] = []
     for company in context.company_objectives:
         s = scores.loc[company.id]
         heads.append((company.id, company.title, {"Score": s["Score"], "Band": s["Band"]}))
     if obj_by_company.get(None):
         heads.append((None, NOT_ALIGNED, {}))
 
-    rows: list[Row] = []
-    period = context.period.name
+    rows: list[tuple[object, ...]] = []
+    period, as_of = context.period.name, context.as_of
     for company_id, title, extra in heads:
         rows.append(
-            {
-                "Level": 0,
-                "Company objective ID": company_id,
-                "Period": period,
-                "As of": context.as_of,
-                "Item": title,
-                **extra,
-            }
-        )
+            row(Level=0, Company_objective_ID=company_id, Period=period, As_of=as_of,
+                Item=title, **extra)
+        )  # fmt: skip
         for o in obj_by_company.get(company_id, []):
-            common = {k: o[k] for k in ("Team", "Period", "As of", "Source", "Stale data")}
-            rows.append(
-                {
-                    **common,
-                    "Level": 1,
-                    "Company objective ID": company_id,
-                    "Objective ID": o["Objective ID"],
-                    "Item": o["Title"],
-                    "Score": o["Score"],
-                    "Status": o["Status"],
-                    "Band": o["Band"],
-                }
-            )
-            for kr in kr_by_objective.get((o["Team"], o["Objective ID"]), []):
+            common = {"Team": o.team, "Period": o.period, "As_of": o.as_of, "Source": o.source,
+                      "Stale_data": o.stale, "Company_objective_ID": company_id,
+                      "Objective_ID": o.id}  # fmt: skip
+            rows.append(row(**common, Level=1, Item=o.title, Score=o.score, Status=o.status,
+                            Band=o.band))  # fmt: skip
+            for kr_id, description, score, status, kr_band in kr_rows.get((o.team, o.id), []):
                 rows.append(
-                    {
-                        **common,
-                        "Level": 2,
-                        "Company objective ID": company_id,
-                        "Objective ID": o["Objective ID"],
-                        "KR ID": kr["KR ID"],
-                        "Item": kr["Description"],
-                        "Score": kr["Score"],
-                        "Status": kr["Status"],
-                        "Band": kr["Band"],
-                    }
-                )
-    return conform(pd.DataFrame(rows), "alignment")
+                    row(**common, Level=2, KR_ID=kr_id, Item=description, Score=score,
+                        Status=status, Band=kr_band)
+                )  # fmt: skip
+    return conform(pd.DataFrame.from_records(rows, columns=names), "alignment")
 
 
-def _records(frame: pd.DataFrame, names: Sequence[str]) -> list[Row]:
-    """Rows as dicts of the ``names`` columns only (the alignment needs a few of some 30:
-    at 2,000 teams whole rows were ~60 MB); zip over column lists beats ``to_dict``."""
-    return [
-        dict(zip(names, values, strict=True))
-        for values in zip(*(frame[c].tolist() for c in names), strict=True)
-    ]
+KR_FIELDS = ("Team", "Objective ID", "KR ID", "Description", "Score", "Status", "Band")
+OBJECTIVE_FIELDS = (
+    *("Team", "Period", "As of", "Source", "Stale data", "Objective ID", "Title"),
+    *("Score", "Status", "Band", "Aligns to"),
+)
+
+
+class _Objective(NamedTuple):  # OBJECTIVE_FIELDS, in order
+    team: object
+    period: object
+    as_of: object
+    source: object
+    stale: object
+    id: object
+    title: object
+    score: object
+    status: object
+    band: object
+    aligns_to: object
+
+
+def _tuples(frame: pd.DataFrame, names: Sequence[str]) -> Iterator[tuple[object, ...]]:
+    """Rows of the ``names`` columns (zip over column lists beats ``itertuples``)."""
+    return zip(*(frame[c].tolist() for c in names), strict=True)
