@@ -92,7 +92,7 @@ def targets(results: dict[str, Any]) -> str:
             out.append(f"- {label}: not measured in this run")
         else:
             verdict = "met" if value <= limit else "NOT met"
-            out.append(f"- {label}: {value:.2f}x (target <= {limit}x): **{verdict}**")
+            out.append(f"- {label}: {value:.3f}x (target <= {limit}x): **{verdict}**")
 
     row = by_n.get(TARGET_N)
     if row:
