@@ -9,7 +9,10 @@ renames it into place and records what was written. If the writes end other than
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +94,18 @@ def prepare(
         return prep  # publish saves the inputs: the next such night skips sooner
     prep.rollup, prep.write = rollup, True
     if stage:
+        _sweep_stale_temps(ws.rollup_path)
         prep.staged = stage_rollup_xlsx(rollup, ws.rollup_path)
     return prep
+
+
+def _sweep_stale_temps(path: Path, older_than: float = 3600.0) -> None:
+    """Temp workbooks a killed run staged and never renamed (``atomic.stage`` names)."""
+    now = time.time()
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
 
 
 def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:

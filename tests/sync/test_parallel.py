@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,17 @@ def test_rollup_prepared_ahead_is_dropped_when_a_write_ends_otherwise(
     summary = next(v for k, v in rows.items() if k.endswith("company.xlsx!Summary"))
     assert any("skipped-locked" in row for row in summary)
     assert not [p.name for p in cfg.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_killed_runs_staged_rollup_is_swept(demo: Path, tmp_path: Path) -> None:
+    """A run killed between staging the rollup and renaming it leaves a temp file; the
+    next run that stages one removes it once it is an hour old, and only then."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    old, fresh = cfg.parent / ".company.xlsx.abc123.tmp", cfg.parent / ".company.xlsx.def456.tmp"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"half a workbook")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert run(cfg, 2).rollup_rewritten
+    assert not old.exists() and fresh.exists()
