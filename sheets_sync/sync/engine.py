@@ -77,6 +77,7 @@ class _Read:
     error: str | None = None
     seconds: float = 0.0
     cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
+    planned: tuple[TeamRun, list[CellWrite]] | None = None  # scored where it was parsed
 
 
 def _tabs(spec: TeamSpec) -> list[str]:
@@ -195,7 +196,14 @@ class Sync:
             return 1
         return worker_count(len(specs), options.workers)
 
-    def read_all(self, specs: Sequence[TeamSpec], processes: int = 1) -> list[_Read]:
+    def read_all(
+        self,
+        specs: Sequence[TeamSpec],
+        processes: int = 1,
+        plan: Callable[[_Read], tuple[TeamRun, list[CellWrite]] | None] | None = None,
+    ) -> list[_Read]:
+        """Every team's read; ``plan``, when given, runs on each read parsed in a worker
+        (there, in parallel, instead of later in this process) and is kept on it."""
         cache = self.cache
         if processes > 1:
             # Cache hits cost less than shipping a read back from a worker: load them here,
@@ -207,7 +215,10 @@ class Sync:
             misses = [i for i, r in enumerate(found) if r is None]
 
             def task(k: int) -> _Read:  # a known miss: parse, do not load its slot again
-                return read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
+                state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
+                if plan is not None:
+                    state.planned = plan(state)
+                return state
 
             workers = self._share(len(misses), processes)
             for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
@@ -253,14 +264,24 @@ class Sync:
         processes = self.processes(specs, options)
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
-        reads = self.read_all(specs, processes)
-        inputs = [r.team_input for r in reads if r.team_input is not None]
-        index = kpi_index(inputs + self.linked_teams(inputs, specs))
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
 
-        # Scoring and planning are cheap and pure: here. Only teams with cells to write go
-        # to the workers, where the zip and XML work is.
-        planned = [self._plan(r, options, index, company_ids) for r in reads]
+        def plan_alone(state: _Read) -> tuple[TeamRun, list[CellWrite]] | None:
+            """A team none of whose KRs reads another team's KPI scores the same with its
+            own KPIs only (team names are unique): plan it in the worker that parsed it."""
+            team = state.team_input
+            if team is None or any("/" in (kr.kpi_link or "") for kr in team.key_results):
+                return None
+            return self._plan(state, options, kpi_index([team]), company_ids)
+
+        reads = self.read_all(specs, processes, plan_alone)
+        inputs = [r.team_input for r in reads if r.team_input is not None]
+        index = kpi_index(inputs + self.linked_teams(inputs, specs))
+
+        # Scoring and planning are cheap and pure: in the read workers when a team stands
+        # alone, else here. Only teams with cells to write go to the workers again, where
+        # the zip and XML work is.
+        planned = [r.planned or self._plan(r, options, index, company_ids) for r in reads]
         writing = [i for i, (_, todo) in enumerate(planned) if todo and self._writes(options)]
 
         def finish(i: int) -> TeamRun:
