@@ -73,8 +73,31 @@ def add_long_table(
         table["autofilter"] = full
 
 
+class _Span:
+    """Values down from ``first_row`` (1-based), rendered a window of rows at a time."""
+
+    first_row: int
+    values: Values | Sequence[int]
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.values) - 1
+
+    def render(self, start: int, stop: int) -> list[str]:
+        """XML of rows ``start..stop-1``: "" for a blank or a row outside the span."""
+        a, b = max(start, self.first_row), min(stop, self.last_row + 1)
+        if a >= b:
+            return [""] * (stop - start)
+        cells = self._render(a - self.first_row, b - self.first_row, a, b)
+        return [""] * (a - start) + cells + [""] * (stop - b)
+
+    def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
+        """``values[i:j]``, which sit in rows ``a..b-1``."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class _Column:
+class _Column(_Span):
     col: int
     letters: str
     first_row: int  # 1-based row of values[0]
@@ -82,48 +105,26 @@ class _Column:
     kind: str
     styles: Sequence[int] | int
 
-    @property
-    def last_row(self) -> int:
-        return self.first_row + len(self.values) - 1
-
-    def render(self, start: int, stop: int) -> list[str]:
-        """Cells of 1-based rows ``start..stop-1``; "" for a blank or a row not in it."""
-        a, b = max(start, self.first_row), min(stop, self.last_row + 1)
-        if a >= b:
-            return [""] * (stop - start)
-        i, j = a - self.first_row, b - self.first_row
+    def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
         styles: Iterable[str]
         if isinstance(self.styles, int):
             styles = repeat(style_attr(self.styles))
         else:
             attrs = {s: style_attr(s) for s in set(self.styles[i:j])}
             styles = [attrs[s] for s in self.styles[i:j]]
-        cells = RENDERERS[self.kind](
-            self.letters, range(a, b), python_values(self.values, i, j), styles
-        )
-        if a > start or b < stop:
-            cells = [""] * (a - start) + cells + [""] * (stop - b)
-        return cells
+        values = python_values(self.values, i, j)
+        return RENDERERS[self.kind](self.letters, range(a, b), values, styles)
 
 
 @dataclass(frozen=True)
-class _Levels:
-    """Outline levels of the rows from ``first_row`` (1-based), as ``set_row`` writes them."""
+class _Levels(_Span):
+    """Outline levels of the rows from ``first_row``, as ``set_row`` writes them."""
 
     first_row: int
     values: Sequence[int]
 
-    @property
-    def last_row(self) -> int:
-        return self.first_row + len(self.values) - 1
-
-    def render(self, start: int, stop: int) -> list[str]:
-        a, b = max(start, self.first_row), min(stop, self.last_row + 1)
-        if a >= b:
-            return [""] * (stop - start)
-        levels = self.values[a - self.first_row : b - self.first_row]
-        attrs = [f' outlineLevel="{lv}"' if lv else "" for lv in levels]
-        return [""] * (a - start) + attrs + [""] * (stop - b)
+    def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
+        return [f' outlineLevel="{lv}"' if lv else "" for lv in self.values[i:j]]
 
 
 @dataclass
