@@ -319,8 +319,8 @@ class Sync:
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
-        wanted = options.rollup and not options.dry_run and not ws.rollup_is_google
-        ahead_ok = wanted and workers > 1 and self.factory is open_backend
+        publishing = options.rollup and not options.dry_run
+        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
         outcomes = map_in_workers(
             write_in_worker, len(writing), workers, meanwhile if ahead_ok else None
         )
@@ -341,7 +341,7 @@ class Sync:
         index.clear()
         result = self.result_of(runs, context)
         output, rewritten = None, False
-        if options.rollup and not options.dry_run:
+        if publishing:
             prep = ahead[0] if ahead else None
             if prep is None or prep.runs != rollup_step.assumed(runs):
                 if prep is not None:

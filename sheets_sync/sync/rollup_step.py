@@ -30,6 +30,10 @@ log = logging.getLogger("sheets_sync.sync")
 Assumed = tuple[tuple[str, str, str | None, int], ...]
 
 
+def _state(ws: Workspace) -> RollupState:
+    return RollupState(ws.state_dir / "rollup-state.json")
+
+
 def assumed(runs: Sequence[TeamRun]) -> Assumed:
     """What of the runs a rollup is built from, besides the results themselves."""
     return tuple((r.team, r.outcome.value, r.error, id(r.result)) for r in runs)
@@ -63,7 +67,7 @@ def prepare(
 ) -> RollupPrep:
     """Everything up to replacing the workbook (``stage``: write the temp file too)."""
     prep = RollupPrep(assumed(runs))
-    state = RollupState(ws.state_dir / "rollup-state.json")
+    state = _state(ws)
     if not ws.rollup_is_google:
         marks = None
         if history is not None:
@@ -116,7 +120,7 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
         assert prep.rollup is not None
         write_rollup_gsheet(prep.rollup, ws)
         return ws.rollup_output, True
-    state = RollupState(ws.state_dir / "rollup-state.json")
+    state = _state(ws)
     if not prep.write:
         if prep.fingerprint is not None:
             state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
