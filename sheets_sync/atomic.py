@@ -6,9 +6,11 @@ workbooks go through ``backends/excel/files.py``, which adds conflict checks and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -58,6 +60,16 @@ def commit(tmp: Path, path: Path) -> None:
             os.close(dir_fd)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale(paths: Iterable[Path], older_than: float = 3600.0) -> None:
+    """Best effort: delete the temp files among ``paths`` that a crashed or killed run
+    left more than ``older_than`` seconds ago (younger ones may be another run's)."""
+    now = time.time()
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

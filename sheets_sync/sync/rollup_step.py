@@ -9,15 +9,14 @@ renames it into place and records what was written. If the writes end other than
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sheets_sync.atomic import remove_stale
 from sheets_sync.config import Workspace
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import RunContext, TeamRun
@@ -103,13 +102,9 @@ def prepare(
     return prep
 
 
-def _sweep_stale_temps(path: Path, older_than: float = 3600.0) -> None:
+def _sweep_stale_temps(path: Path) -> None:
     """Temp workbooks a killed run staged and never renamed (``atomic.stage`` names)."""
-    now = time.time()
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            if now - leftover.stat().st_mtime > older_than:
-                leftover.unlink()
+    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
 def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import math
 import os
@@ -18,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sheets_sync.atomic import remove_stale
 from sheets_sync.errors import ConflictError, SourceError
 
 TEMP_SUFFIX = ".sheets-sync-tmp"
@@ -99,15 +101,8 @@ def _remove_stale_temps(folder: Path) -> None:
         return
     _swept[folder] = now
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
-                with contextlib.suppress(OSError):
-                    if now - entry.stat().st_mtime > _STALE_TEMP_SECONDS:
-                        os.unlink(entry.path)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+        ours = (e for e in entries if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX))
+        remove_stale((Path(e.path) for e in ours), _STALE_TEMP_SECONDS)
 
 
 def backup_name(name: str, when: dt.datetime) -> str:
@@ -139,7 +134,7 @@ def write_backup(data: bytes, name: str, backup_dir: Path, keep: int) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    backups = sorted(backup_dir.glob(f"{glob_escape(name)}.*Z{BACKUP_SUFFIX}"))
+    backups = sorted(backup_dir.glob(f"{glob.escape(name)}.*Z{BACKUP_SUFFIX}"))
     for old in backups[: max(len(backups) - max(keep, 1), 0)]:
         with contextlib.suppress(OSError):
             old.unlink()
