@@ -14,13 +14,13 @@ reuse deflated members as well saved 0.5 ms of 3.5 a team: not worth owning a zi
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -109,53 +109,46 @@ class Package:
         if rels_name is None:
             return []
         data = self.read(rels_name)
-        found = _RELS.get((folder, data))
-        if found is not None:
-            return list(found)
-        root = parse_xml(data, rels_name)
-        out = []
-        for el in root.iterfind(_PKG_RELS + "Relationship"):
-            if el.get("TargetMode") == "External":
-                continue
-            target = unquote(el.get("Target", "")).replace("\\", "/")
-            full = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            out.append(Rel(el.get("Id", ""), el.get("Type", ""), posixpath.normpath(full)))
-        if len(data) <= _MAX_KEPT:
-            _remember(_RELS, (folder, data), tuple(out))
-        return out
+        parse = _rels_cached if len(data) <= _MAX_KEPT else _rels_of
+        return list(parse(folder, data, rels_name))
 
 
-# Parsed small parts by content: teams made from one template share their rels and
-# workbook.xml, so a sync parses each distinct one once. Bounded; failures not kept.
-_RELS: dict[tuple[str, bytes], tuple[Rel, ...]] = {}
-_SHEETS: dict[bytes, tuple[str, tuple[tuple[str, str, str], ...]]] = {}
+# Small parts parsed by content: teams made from one template share their rels and
+# workbook.xml, so a sync parses each distinct one once (failures are not cached).
 _MAX_KEPT = 64 << 10
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
-def _remember(cache: dict[_K, _V], key: _K, value: _V) -> None:
-    if len(cache) >= 64:
-        cache.clear()  # rare (64 distinct templates), and one atomic step under threads
-    cache[key] = value
+def _rels_of(folder: str, data: bytes, name: str) -> tuple[Rel, ...]:
+    root = parse_xml(data, name)
+    out = []
+    for el in root.iterfind(_PKG_RELS + "Relationship"):
+        if el.get("TargetMode") == "External":
+            continue
+        target = unquote(el.get("Target", "")).replace("\\", "/")
+        full = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+        out.append(Rel(el.get("Id", ""), el.get("Type", ""), posixpath.normpath(full)))
+    return tuple(out)
+
+
+_rels_cached = functools.lru_cache(maxsize=64)(_rels_of)
+
+
+def _sheets_of(data: bytes, part: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """(root tag, (name, sheetId, relationship id) of each ``<sheet>``) of workbook.xml."""
+    root = parse_xml(data, part)
+    rid = f"{{{_REL_NS}}}id"
+    sheets = tuple(
+        (el.get("name", ""), el.get("sheetId", ""), el.get(rid, ""))
+        for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet")
+    )
+    return str(root.tag), sheets
+
+
+_sheets_cached = functools.lru_cache(maxsize=64)(_sheets_of)
 
 
 def _sheet_list(data: bytes, part: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-    """(root tag, (name, sheetId, relationship id) of each ``<sheet>``) of workbook.xml."""
-    found = _SHEETS.get(data)
-    if found is None:
-        root = parse_xml(data, part)
-        rid = f"{{{_REL_NS}}}id"
-        found = (
-            str(root.tag),
-            tuple(
-                (el.get("name", ""), el.get("sheetId", ""), el.get(rid, ""))
-                for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet")
-            ),
-        )
-        if len(data) <= _MAX_KEPT:
-            _remember(_SHEETS, data, found)
-    return found
+    return (_sheets_cached if len(data) <= _MAX_KEPT else _sheets_of)(data, part)
 
 
 def _workbook(pkg: Package) -> tuple[str, list[SheetInfo], list[Rel]]:

@@ -9,10 +9,9 @@ rest of styles.xml is left byte for byte.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 from dataclasses import dataclass
-from typing import TypeVar
 
 from lxml import etree
 
@@ -150,35 +149,20 @@ class Node:
 
 
 # Nodes derived from a style, and rendered entries, by value: shared by every workbook a
-# sync patches (its teams ask for the same few status formats). Bounded.
-_DERIVED: dict[tuple[object, ...], Node] = {}
-_RENDERED: dict[tuple[Node, bytes], bytes] = {}
-_K = TypeVar("_K")
-_V = TypeVar("_V")
+# sync patches (its teams ask for the same few status formats).
 
 
-def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
-    if len(cache) >= 4096:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
+@functools.lru_cache(maxsize=256)
 def _fill(color: str) -> Node:
-    found = _DERIVED.get(("fill", color))
-    if found is not None:
-        return found
     fg = Node("fgColor", (("rgb", argb(color)),))
     bg = Node("bgColor", (("indexed", "64"),))
     pattern = Node("patternFill", (("patternType", "solid"),), (fg, bg))
-    return _remember(_DERIVED, ("fill", color), Node("fill", (), (pattern,)))
+    return Node("fill", (), (pattern,))
 
 
+@functools.lru_cache(maxsize=4096)
 def _rendered(node: Node, prefix: bytes) -> bytes:
-    found = _RENDERED.get((node, prefix))
-    if found is None:
-        found = _remember(_RENDERED, (node, prefix), node.render(prefix))
-    return found
+    return node.render(prefix)
 
 
 def argb(color: str) -> str:
@@ -190,30 +174,26 @@ def argb(color: str) -> str:
 
 
 _SECTIONS = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "cellXfs": "xf"}
-# styles.xml bytes -> (root prefix, the lists we extend), least recently used evicted:
-# teams made from one template share a styles.xml (or one of a few, once formats are
-# appended), so a sync parses each once, not once per team.
-_PARSED: dict[bytes, tuple[bytes, dict[str, tuple[Node, ...]]]] = {}
 
 
 def _parse(xml: bytes, part: str) -> tuple[bytes, dict[str, tuple[Node, ...]]]:
-    found = _PARSED.pop(xml, None)
-    if found is None:
-        prefix = root_prefix(xml, b"styleSheet", part)
-        root = parse_xml(xml, part)
-        lists: dict[str, tuple[Node, ...]] = {}
-        for name, item in _SECTIONS.items():
-            section = root.find(_M + name)
-            found_items = section.iterfind(_M + item) if section is not None else ()
-            lists[name] = tuple(Node.of(e) for e in found_items)
-        found = (prefix, lists)
-        if len(xml) > 64 << 10:
-            return found
-    _PARSED[xml] = found  # (re)inserted last: most recently used
-    if len(_PARSED) > 64:
-        with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # a racing thread
-            del _PARSED[next(iter(_PARSED))]
-    return found
+    """(root prefix, the lists we extend) of styles.xml. Teams made from one template share
+    a styles.xml (or one of a few, once formats are appended), so a sync parses each once."""
+    return (_parse_cached if len(xml) <= 64 << 10 else _parse_xml)(xml, part)
+
+
+def _parse_xml(xml: bytes, part: str) -> tuple[bytes, dict[str, tuple[Node, ...]]]:
+    prefix = root_prefix(xml, b"styleSheet", part)
+    root = parse_xml(xml, part)
+    lists: dict[str, tuple[Node, ...]] = {}
+    for name, item in _SECTIONS.items():
+        section = root.find(_M + name)
+        found_items = section.iterfind(_M + item) if section is not None else ()
+        lists[name] = tuple(Node.of(e) for e in found_items)
+    return prefix, lists
+
+
+_parse_cached = functools.lru_cache(maxsize=64)(_parse_xml)
 
 
 class StyleBook:
@@ -277,14 +257,9 @@ class StyleBook:
         )
         return new_id
 
-    def _font(self, base: Node, style: CellStyle) -> Node:
-        key = ("font", base, style)
-        found = _DERIVED.get(key)
-        if found is None:
-            found = _remember(_DERIVED, key, self._derive_font(base, style))
-        return found
-
-    def _derive_font(self, base: Node, style: CellStyle) -> Node:
+    @staticmethod
+    @functools.lru_cache(maxsize=4096)
+    def _font(base: Node, style: CellStyle) -> Node:
         kids = [c for c in base.children if c.tag not in ("b", "i")]
         if style.bold:
             kids.append(Node("b", ()))

@@ -132,12 +132,16 @@ def test_cold_and_warm_caches_give_the_same_bytes(team_openpyxl: bytes) -> None:
         cellscan.COLUMN_OF_REF,
         sheetxml._ESCAPED,
         cellscan._LETTERS,
-        styles._PARSED,
-        styles._DERIVED,
-        styles._RENDERED,
-        patch._RELS,
-        patch._SHEETS,
     ):
         cache.clear()
+    for cached in (
+        styles._parse_cached,
+        styles._fill,
+        styles._rendered,
+        styles.StyleBook._font,
+        patch._rels_cached,
+        patch._sheets_cached,
+    ):
+        cached.cache_clear()
     assert patch_xlsx(team_openpyxl, writes) == warm
     assert patch_xlsx(team_openpyxl, writes) == warm
