@@ -110,19 +110,45 @@ def backup_name(name: str, when: dt.datetime) -> str:
     return f"{name}.{when.strftime('%Y%m%dT%H%M%S%fZ')}{BACKUP_SUFFIX}"
 
 
-def write_backup(data: bytes, name: str, backup_dir: Path, keep: int) -> Path:
-    """Store ``data`` as the newest backup of ``name`` and prune to the newest ``keep``.
+def write_backup(path: Path, data: bytes, backup_dir: Path, keep: int) -> Path:
+    """Keep ``path`` (whose verified bytes are ``data``) as its newest backup; prune to
+    the newest ``keep``.
 
+    A hard link when the file system allows it: the file is about to be replaced by
+    rename, so its old inode is the backup and no byte is copied or fsynced again. Where
+    links fail (another file system, FAT, some network shares) ``data`` is written out.
     Each file's backups have their own folder (``<backup_dir>/<name>/``), so pruning lists
     only that file's few backups, not every team's.
     """
+    name = path.name
     backup_dir = backup_dir / name
-    backup_dir.mkdir(parents=True, exist_ok=True)
     when = dt.datetime.now(dt.UTC)
     target = backup_dir / backup_name(name, when)
-    while target.exists():  # two writes in the same microsecond
-        when += dt.timedelta(microseconds=1)
-        target = backup_dir / backup_name(name, when)
+    while True:
+        try:
+            os.link(path, target)
+            break
+        except FileExistsError:  # two writes in the same microsecond
+            when += dt.timedelta(microseconds=1)
+            target = backup_dir / backup_name(name, when)
+        except FileNotFoundError:
+            if backup_dir.is_dir():  # the file itself went away: the caller's re-stat says so
+                _copy_backup(data, name, backup_dir, target)
+                break
+            backup_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            _copy_backup(data, name, backup_dir, target)
+            break
+    backups = sorted(backup_dir.glob(f"{glob.escape(name)}.*Z{BACKUP_SUFFIX}"))
+    for old in backups[: max(len(backups) - max(keep, 1), 0)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    _fsync_dir(backup_dir)
+    return target
+
+
+def _copy_backup(data: bytes, name: str, backup_dir: Path, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=backup_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -134,12 +160,6 @@ def write_backup(data: bytes, name: str, backup_dir: Path, keep: int) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    backups = sorted(backup_dir.glob(f"{glob.escape(name)}.*Z{BACKUP_SUFFIX}"))
-    for old in backups[: max(len(backups) - max(keep, 1), 0)]:
-        with contextlib.suppress(OSError):
-            old.unlink()
-    _fsync_dir(backup_dir)
-    return target
 
 
 def atomic_replace(
@@ -173,6 +193,7 @@ def atomic_replace(
     except OSError as exc:
         raise SourceError(f"cannot write beside the file: {exc.strerror}", source=source) from None
     tmp = Path(tmp_name)
+    backup: Path | None = None
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
@@ -181,10 +202,16 @@ def atomic_replace(
             os.fsync(fh.fileno())
         current = _verify_unchanged(path, expected_version, source)
         if backup_dir is not None:
-            write_backup(current, path.name, backup_dir, keep_backups)
+            backup = write_backup(path, current, backup_dir, keep_backups)
         size, mtime_ns, _ = _parse_version(expected_version)
-        st = os.stat(path)
-        if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        if st is None or (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+            if backup is not None:  # a link would follow the user's file from now on
+                with contextlib.suppress(OSError):
+                    backup.unlink()
             raise ConflictError("the file changed while it was being saved", source=source)
         os.replace(tmp, path)
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import random
@@ -52,6 +53,54 @@ def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in kept] == [b"v4", b"v5", b"v6"]
     assert list(tmp_path.glob("*.xlsx*")) == [target]  # temp files never match
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
+def test_backup_is_the_old_file_itself(tmp_path: Path) -> None:
+    """The backup is a hard link to the replaced inode: the old bytes, nothing copied,
+    and no longer shared with the live file once it is replaced."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"old")
+    old_inode = target.stat().st_ino
+    atomic_replace(target, b"new", expected_version=_version(target), backup_dir=tmp_path / "bk")
+    (backup,) = (tmp_path / "bk" / "sales.xlsx").iterdir()
+    assert backup.read_bytes() == b"old" and backup.stat().st_ino == old_inode
+    assert target.stat().st_ino != old_inode and target.stat().st_nlink == 1
+
+
+def test_backup_copied_where_links_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup folder on another file system (EXDEV) or one without links gets a copy."""
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"old")
+    atomic_replace(target, b"new", expected_version=_version(target), backup_dir=tmp_path / "bk")
+    (backup,) = (tmp_path / "bk" / "sales.xlsx").iterdir()
+    assert backup.read_bytes() == b"old" and backup.stat().st_ino != target.stat().st_ino
+    assert target.read_bytes() == b"new"
+
+
+def test_change_while_saving_leaves_no_linked_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file changes between the backup and the rename: not replaced, and no backup
+    left that is the user's live file under another name."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"old")
+    version = _version(target)
+    link = os.link
+
+    def link_then_user_saves(src: str, dst: str) -> None:
+        link(src, dst)
+        os.utime(target, ns=(0, 10**18))
+
+    monkeypatch.setattr(os, "link", link_then_user_saves)
+    with pytest.raises(ConflictError, match="changed while it was being saved"):
+        atomic_replace(target, b"new", expected_version=version, backup_dir=tmp_path / "bk")
+    assert target.read_bytes() == b"old"
+    assert list((tmp_path / "bk" / "sales.xlsx").iterdir()) == []
 
 
 def test_stale_temps_swept_once_an_hour(tmp_path: Path) -> None:
