@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -77,7 +78,37 @@ class _Read:
     error: str | None = None
     seconds: float = 0.0
     cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
-    planned: tuple[TeamRun, list[CellWrite]] | None = None  # scored where it was parsed
+    run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
+    todo: list[CellWrite] = field(default_factory=list)  # the planned writes
+    pending: int = 0  # how many: known while ``todo`` is packed
+    finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
+    packed: bytes | None = None  # backend, data, extract, input and writes, pickled
+
+    def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
+        self.run, self.todo, self.pending = run, todo, len(todo)
+
+    def pack(self) -> _Read:
+        """Hold what only a writer (or the KPI index) needs as one pickle. A read crosses
+        back from its worker, and waits in the parent for the forked writers, at a fifth
+        of the objects' size, and the parent unpickles it only when it must plan it."""
+        heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
+        self.packed = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
+        self.backend = self.data = self.extract = self.team_input = None
+        self.todo = []
+        return self
+
+    def unpack(self) -> _Read:
+        if self.packed is not None:
+            heavy = pickle.loads(self.packed)
+            self.backend, self.data, self.extract, self.team_input, self.todo = heavy
+            self.packed = None
+        return self
+
+    def shipped(self) -> _Read:
+        """As sent back from a worker: packed, without the spec the parent has already."""
+        self.pack()
+        self.spec = None  # type: ignore[assignment]
+        return self
 
 
 def _tabs(spec: TeamSpec) -> list[str]:
@@ -200,10 +231,11 @@ class Sync:
         self,
         specs: Sequence[TeamSpec],
         processes: int = 1,
-        plan: Callable[[_Read], tuple[TeamRun, list[CellWrite]] | None] | None = None,
+        settle: Callable[[_Read], None] | None = None,
     ) -> list[_Read]:
-        """Every team's read; ``plan``, when given, runs on each read parsed in a worker
-        (there, in parallel, instead of later in this process) and is kept on it."""
+        """Every team's read; ``settle``, when given, runs on each read parsed in a worker
+        (there, in parallel, instead of later in this process) to plan or finish it.
+        Reads from workers come back packed (``_Read.pack``)."""
         cache = self.cache
         if processes > 1:
             # Cache hits cost less than shipping a read back from a worker: load them here,
@@ -216,12 +248,13 @@ class Sync:
 
             def task(k: int) -> _Read:  # a known miss: parse, do not load its slot again
                 state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
-                if plan is not None:
-                    state.planned = plan(state)
-                return state
+                if settle is not None:
+                    settle(state)
+                return state.shipped()
 
             workers = self._share(len(misses), processes)
             for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
+                state.spec = specs[i]
                 found[i] = state
             return [r for r in found if r is not None]
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
@@ -230,20 +263,29 @@ class Sync:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
 
-    def linked_teams(
-        self, inputs: Sequence[TeamInput], specs: Sequence[TeamSpec]
-    ) -> list[TeamInput]:
-        """Teams outside this run whose KPIs feed its KRs: read (never written) so a
-        ``--team`` or ``--shard`` run scores exactly like a full run."""
-        have = {s.name.casefold() for s in specs}
+    def _kpis_linked(self, reads: Sequence[_Read], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
+        """The KPIs the teams still to plan here may read: their own, and those of every
+        team their KRs name. Other reads stay packed. Teams outside this run are read
+        (never written) so a ``--team`` or ``--shard`` run scores exactly like a full run."""
+        here = [r.unpack().team_input for r in reads if r.run is None]
+        inputs = [t for t in here if t is not None]
         wanted = {
             kr.kpi_link.split("/", 1)[0].strip().casefold()
             for t in inputs
             for kr in t.key_results
             if kr.kpi_link and "/" in kr.kpi_link
         }
-        extra = [t for t in self.workspace.teams if t.name.casefold() in wanted - have]
-        return [r.team_input for r in self.read_all(extra) if r.team_input is not None]
+        if not wanted:
+            return kpi_index(inputs)
+        have = {t.team.casefold() for t in inputs}
+        for r in reads:
+            name = r.spec.name.casefold()
+            if name in wanted and name not in have and (read := r.unpack()).team_input:
+                inputs.append(read.team_input)
+        outside = wanted - {s.name.casefold() for s in specs}
+        extra = [t for t in self.workspace.teams if t.name.casefold() in outside]
+        inputs += [r.team_input for r in self.read_all(extra) if r.team_input is not None]
+        return kpi_index(inputs)
 
     def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         started = time.perf_counter()
@@ -266,54 +308,59 @@ class Sync:
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
 
-        def plan_alone(state: _Read) -> tuple[TeamRun, list[CellWrite]] | None:
+        def finish(state: _Read) -> TeamRun:
+            assert state.run is not None
+            try:
+                return self._write(state.unpack(), state.run, state.todo, options)
+            except Exception as exc:
+                return self._internal_error(state.spec, exc)
+
+        def settle_alone(state: _Read) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
-            own KPIs only (team names are unique): plan it in the worker that parsed it."""
+            own KPIs only (team names are unique): plan it in the worker that parsed it,
+            and finish it there when it has nothing to write."""
             team = state.team_input
             if team is None or any("/" in (kr.kpi_link or "") for kr in team.key_results):
-                return None
-            return self._plan(state, options, kpi_index([team]), company_ids)
+                return
+            state.planned(*self._plan(state, options, kpi_index([team]), company_ids))
+            if not (state.todo and self._writes(options)):
+                state.run, state.finished = finish(state), True
 
-        reads = self.read_all(specs, processes, plan_alone)
-        inputs = [r.team_input for r in reads if r.team_input is not None]
-        index = kpi_index(inputs + self.linked_teams(inputs, specs))
-
+        reads = self.read_all(specs, processes, settle_alone)
         # Scoring and planning are cheap and pure: in the read workers when a team stands
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.
-        planned = [r.planned or self._plan(r, options, index, company_ids) for r in reads]
-        writing = [i for i, (_, todo) in enumerate(planned) if todo and self._writes(options)]
-
-        def finish(i: int) -> TeamRun:
-            try:
-                return self._write(reads[i], *planned[i], options)
-            except Exception as exc:
-                return self._internal_error(reads[i].spec, exc)
+        index = self._kpis_linked(reads, specs)
+        for r in reads:
+            if r.run is None:
+                r.planned(*self._plan(r.unpack(), options, index, company_ids))
+        writing = [i for i, r in enumerate(reads) if r.pending and self._writes(options)]
 
         def write_in_worker(k: int) -> tuple[bool, TeamRun]:
             """Send back only what the write decided: the parent has the team's result
             (a second copy of every result would double the parent's memory)."""
-            run = finish(writing[k])
+            run = finish(reads[writing[k]])
             if run.result is None:  # an internal error: the whole (small) run
                 return False, run
             return True, replace(run, result=None, changes=())
 
         done: dict[int, TeamRun] = {}
         writing_set = set(writing)
-        for i in range(len(reads)):
+        for i, r in enumerate(reads):
             if i not in writing_set:
-                done[i] = finish(i)
+                done[i] = r.run if r.finished and r.run else finish(r)
                 if self.progress:
                     self.progress(done[i])
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
+        planned = [r.run for r in reads]
 
         def meanwhile() -> None:
             """This process is idle while workers write: prepare the rollup from the
             outcomes the writes should have (used only if they do), history first."""
             try:
-                guess = [done.get(i) or replace(planned[i][0], outcome=Outcome.OK) for i in
-                         range(len(reads))]  # fmt: skip
+                guess = [done.get(i) or replace(run, outcome=Outcome.OK) for i, run in
+                         enumerate(planned) if run]  # fmt: skip
                 self.record_history(self.result_of(guess, context))
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
             except Exception:  # the usual path below does it again, and reports it
@@ -325,7 +372,8 @@ class Sync:
             write_in_worker, len(writing), workers, meanwhile if ahead_ok else None
         )
         for i, (stripped, sent) in zip(writing, outcomes, strict=True):
-            ours = planned[i][0]
+            ours = planned[i]
+            assert ours is not None
             done[i] = replace(sent, result=ours.result, changes=ours.changes) if stripped else sent
             if self.progress:
                 self.progress(done[i])
@@ -337,7 +385,6 @@ class Sync:
         done.clear()
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
-        inputs.clear()
         index.clear()
         result = self.result_of(runs, context)
         output, rewritten = None, False
