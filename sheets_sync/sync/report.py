@@ -1,10 +1,15 @@
-"""The run report: a JSON-ready dict of what a sync did, team by team."""
+"""The run report: a JSON-ready dict of what a sync did, team by team, and its file."""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.models import Finding
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
@@ -44,14 +49,22 @@ def team_dict(run: TeamRun, *, with_changes: bool = True) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in findings],
     }
     if with_changes:
-        out["changes"] = [
-            {"tab": c.tab, "cell": c.cell, "old": _plain(c.old), "new": _plain(c.new)}
-            for c in run.changes
-        ]
+        out["changes"] = _changes(run)
     return out
 
 
-def run_report(result: SyncResult, *, dry_run: bool = False) -> dict[str, Any]:
+def _changes(run: TeamRun) -> list[dict[str, Any]]:
+    return [
+        {"tab": c.tab, "cell": c.cell, "old": _plain(c.old), "new": _plain(c.new)}
+        for c in run.changes
+    ]
+
+
+def run_report(
+    result: SyncResult, *, dry_run: bool = False, with_changes: bool = True
+) -> dict[str, Any]:
+    """The report; ``with_changes`` False leaves out each team's cell changes, which
+    ``write_run_report`` adds back as it writes (they are most of a report's size)."""
     ctx = result.context
     outcomes = Counter(r.outcome.value for r in result.runs)
     return {
@@ -81,5 +94,33 @@ def run_report(result: SyncResult, *, dry_run: bool = False) -> dict[str, Any]:
             }
             for c in result.company
         ],
-        "teams": [team_dict(r) for r in result.runs],
+        "teams": [team_dict(r, with_changes=with_changes) for r in result.runs],
     }
+
+
+_json = functools.partial(json.dumps, default=str, separators=(",", ":"))
+
+
+def write_run_report(path: Path, report: Mapping[str, Any], runs: Sequence[TeamRun]) -> None:
+    """Write ``report`` (made ``with_changes=False``) with every team's changes, encoded a
+    team at a time straight into the file: at 2,000 teams the changes as one dict were
+    some 200,000 small dicts held at once. Unindented, so json uses its C encoder;
+    ``python -m json.tool`` or ``jq`` indents a report for reading."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            sep = "{"
+            for key, value in report.items():
+                fh.write(f"{sep}{_json(key)}:")
+                sep = ","
+                if key != "teams":
+                    fh.write(_json(value))
+                    continue
+                fh.write("[")
+                for i, (team, run) in enumerate(zip(value, runs, strict=True)):
+                    fh.write(("," if i else "") + _json({**team, "changes": _changes(run)}))
+                fh.write("]")
+            fh.write("}\n")
+
+    atomic_write(path, write)
