@@ -7,10 +7,12 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sheets_sync.backends.base import Backend
+from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
@@ -84,6 +86,56 @@ def _dies_in_a_child(i: int) -> tuple[int, int]:
 
 def test_a_broken_pool_finishes_in_this_process() -> None:
     assert list(map_in_workers(_dies_in_a_child, 12, 2)) == [(i, i * i) for i in range(12)]
+
+
+def test_a_writer_killed_mid_night_leaves_the_teams_synced(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer process dies (the OOM killer, say) after the parent let go of the reads
+    it handed out: the rest are read again here, and written only if still as read."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(demo.parent, one)
+    shutil.copytree(demo.parent, two)
+    write = ExcelBackend.write
+
+    def dies_in_a_child(self: ExcelBackend, *args: Any, **kw: Any) -> None:
+        if os.getpid() != PARENT:
+            os._exit(3)
+        write(self, *args, **kw)
+
+    monkeypatch.setattr(ExcelBackend, "write", dies_in_a_child)
+    a, b = run(one / demo.name, 1), run(two / demo.name, 2)
+    assert [(r.team, r.outcome, r.changes, r.result) for r in a.runs] == [
+        (r.team, r.outcome, r.changes, r.result) for r in b.runs
+    ]
+    assert Outcome.OK in {r.outcome for r in b.runs}
+    assert folder_cells(one / "teams") == folder_cells(two / "teams")
+
+
+def test_a_file_changed_before_the_reread_is_not_overwritten(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, but someone saves the team's file before the parent reads it again."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+
+    write = ExcelBackend.write
+
+    def user_saves_then_child_dies(self: ExcelBackend, *args: Any, **kw: Any) -> None:
+        if os.getpid() == PARENT:
+            return write(self, *args, **kw)
+        os.utime(self.path, ns=(0, 10**18))
+        os._exit(3)
+
+    monkeypatch.setattr(ExcelBackend, "write", user_saves_then_child_dies)
+    before = folder_cells(cfg.parent / "teams")
+    runs = run(cfg, 2).runs
+    conflicted = [r for r in runs if r.outcome is Outcome.CONFLICTED]
+    assert conflicted and all("changed since it was read" in (r.error or "") for r in conflicted)
+    after = folder_cells(cfg.parent / "teams")
+    for r in conflicted:  # (a team no child had tried yet is written here as usual)
+        tabs = [k for k in before if k.startswith(f"{Path(r.source).name}!")]
+        assert tabs and all(after[k] == before[k] for k in tabs)
 
 
 def test_rollup_prepared_ahead_is_dropped_when_a_write_ends_otherwise(
