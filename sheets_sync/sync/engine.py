@@ -29,7 +29,7 @@ from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
-from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
+from sheets_sync.sync.outcome import CellChanges, Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
@@ -443,7 +443,8 @@ class Sync:
             todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
         except Exception as exc:
             return self._internal_error(spec, exc), []
-        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=tuple(changes))
+        changed = CellChanges(changes)
+        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=changed)
         state.seconds += time.perf_counter() - started
         return run, todo
 

@@ -1,0 +1,25 @@
+"""CellChanges: a team's changes held as one pickle, and still a plain sequence."""
+
+from __future__ import annotations
+
+import pickle
+
+from sheets_sync.sync.outcome import CellChange, CellChanges, Outcome, TeamRun
+
+CHANGES = (CellChange("OKRs", "R2", None, 0.665), CellChange("KPIs", "K7", "Amber", "Green"))
+
+
+def test_reads_like_the_tuple_it_was_made_from() -> None:
+    held = CellChanges(CHANGES)
+    assert len(held) == 2 and list(held) == list(CHANGES)
+    assert held[1] == CHANGES[1] and held[:1] == CHANGES[:1]
+    assert held == CHANGES and CHANGES == held and held == list(CHANGES)
+    assert held != CHANGES[:1] and hash(held) == hash(CHANGES)
+    assert CellChanges() == () and len(CellChanges()) == 0 and not CellChanges()
+
+
+def test_pickles_without_unpacking_and_compares_in_a_run() -> None:
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=CellChanges(CHANGES))
+    again = pickle.loads(pickle.dumps(run))
+    assert again == run and again.changes == CHANGES
+    assert again == TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=CHANGES)
