@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import pandas as pd
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS kpi_snapshots (
 CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
 """
 
+CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 KR_COLUMNS: dict[str, str] = {
     "date": "datetime64[s]",
     "team": "str",
@@ -212,11 +213,19 @@ class HistoryStore:
         )
         import pandas as pd  # only readers pay for it; the engine imports this module
 
+        def typed(rows: list[Any]) -> pd.DataFrame:
+            frame = pd.DataFrame.from_records(rows, columns=list(columns))
+            frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+            return frame.astype(columns)
+
+        # A chunk of rows at a time: as Python rows a night's snapshot of every KR took
+        # several times the size of the typed frame it ends up in.
         with self._connect() as conn:
-            rows = conn.execute(sql, (last_n,)).fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=list(columns))
-        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-        return frame.astype(columns)
+            cursor = conn.execute(sql, (last_n,))
+            chunks = [typed(rows) for rows in iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])]
+        if len(chunks) == 1:
+            return chunks[0]
+        return pd.concat(chunks, ignore_index=True) if chunks else typed([])
 
     def kr_history(self, last_n: int) -> pd.DataFrame:
         """Every KR of the last ``last_n`` snapshot dates, oldest first (``KR_COLUMNS``)."""

@@ -182,12 +182,17 @@ def _finding_rows(run: TeamRun, base: Row) -> list[Row]:
 
 
 class _Rows:
-    """Rows of one table, kept as tuples: a dict per row was ~1.5 KB, a tuple a fifth of
-    that, and a night holds every KR and KPI of every team before the frames are made."""
+    """Rows of one table, made into typed frames a chunk at a time: a night has every KR
+    and KPI of every team, and as Python rows (then object columns while they are cast)
+    they took several times the size of the typed frame they end up in."""
 
-    def __init__(self) -> None:
+    CHUNK = 4096
+
+    def __init__(self, table: str) -> None:
+        self.table = table
         self.names: tuple[str, ...] = ()
         self.values: list[tuple[object, ...]] = []
+        self.chunks: list[pd.DataFrame] = []
 
     def add(self, row: Row) -> None:
         if not self.names:
@@ -195,13 +200,25 @@ class _Rows:
         elif len(row) != len(self.names):  # every row comes from the same function
             raise AssertionError(f"row with columns {list(row)} among {list(self.names)}")
         self.values.append(tuple(row.values()))
+        if len(self.values) == self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        raw = pd.DataFrame.from_records(self.values, columns=list(self.names))
+        self.chunks.append(conform(raw, self.table))
+        self.values = []
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame.from_records(self.values, columns=list(self.names))
+        """All rows, conformed to the table's schema."""
+        if self.values or not self.chunks:
+            self._flush()
+        chunks, self.chunks = self.chunks, []
+        return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
 
 
-def _frame(rows: _Rows, table: str, stale: list[pd.DataFrame]) -> pd.DataFrame:
-    fresh = conform(rows.frame(), table)
+def _frame(rows: _Rows, stale: list[pd.DataFrame]) -> pd.DataFrame:
+    table = rows.table
+    fresh = rows.frame()
     parts = [fresh, *(conform(s, table) for s in stale if not s.empty)]
     if len(parts) == 1:
         return fresh
@@ -213,7 +230,8 @@ def build_tables(
 ) -> Rollup:
     """All tables; ``stale`` maps a team whose run has no result to its last good rows."""
     stale = stale or {}
-    objectives, key_results, kpis = _Rows(), _Rows(), _Rows()
+    objectives, key_results = _Rows("objectives"), _Rows("key_results")
+    kpis = _Rows("kpis")
     findings: list[Row] = []
     used: dict[str, StaleData] = {}
     for run in runs:
@@ -230,9 +248,9 @@ def build_tables(
         for k in run.result.kpis:
             kpis.add(_kpi_row(base, k))
 
-    obj = _frame(objectives, "objectives", [s.objectives for s in used.values()])
-    krs = _frame(key_results, "key_results", [s.key_results for s in used.values()])
-    kpi = _frame(kpis, "kpis", [s.kpis for s in used.values()])
+    obj = _frame(objectives, [s.objectives for s in used.values()])
+    krs = _frame(key_results, [s.key_results for s in used.values()])
+    kpi = _frame(kpis, [s.kpis for s in used.values()])
     fnd = conform(pd.DataFrame(findings), "findings")
     summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
     return Rollup(

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.ops import history
 from sheets_sync.ops.history import SCHEMA_VERSION, HistoryError, HistoryStore
 from sheets_sync.sync.engine import Sync, SyncOptions
 
@@ -107,6 +108,19 @@ def test_last_n_dates_and_previous_status(store: HistoryStore, make_result) -> N
     assert store.previous_kr_status(D1) == {}
     with pytest.raises(ValueError, match="last_n"):
         store.kr_history(0)
+
+
+def test_history_read_a_few_rows_at_a_time_is_the_same(
+    store: HistoryStore, make_result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in (D1, D2, D3):
+        store.record(make_result({"Sales": {"KR1": 50, "KR2": 10}, "Ops": {"KR1": 0}}, day))
+    whole = store.kr_history(3), store.kpi_history(3)
+    monkeypatch.setattr(history, "CHUNK_ROWS", 2)
+    chunked = store.kr_history(3), store.kpi_history(3)
+    assert len(whole[0]) == 9
+    for a, b in zip(whole, chunked, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
 def test_empty_history_frames_are_typed(store: HistoryStore) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sheets_sync.domain.company import company_net_confidence, score_company_objectives
-from sheets_sync.rollup import TABLES, Rollup, build_rollup
+from sheets_sync.rollup import TABLES, Rollup, build_rollup, tables
 from sheets_sync.rollup.schema import columns, dtypes
 from tests.rollup.fixtures import COMPANY, GENERATED, HOSTILE, context, runs
 
@@ -162,3 +163,13 @@ def test_tz_aware_generated_at_keeps_wall_clock() -> None:
     aware = dt.datetime(2025, 8, 15, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     rollup = build_rollup(runs(finance_fails=False), context(generated=aware))
     assert rollup.summary["Last successful read"].iloc[0] == pd.Timestamp("2025-08-15 06:30")
+
+
+def test_tables_made_a_chunk_of_rows_at_a_time_equal_one_chunk(
+    rollup: Rollup, previous_xlsx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows become typed frames a few thousand at a time; the seams do not show."""
+    monkeypatch.setattr(tables._Rows, "CHUNK", 2)
+    chunked = build_rollup(runs(finance_fails=True), context(), previous=previous_xlsx)
+    for name, frame in rollup.tables.items():
+        pd.testing.assert_frame_equal(chunked.tables[name], frame, check_exact=True)

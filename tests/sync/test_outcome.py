@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import pickle
 
 from sheets_sync.sync.outcome import CellChange, CellChanges, Outcome, TeamRun
@@ -13,7 +14,7 @@ def test_reads_like_the_tuple_it_was_made_from() -> None:
     held = CellChanges(CHANGES)
     assert len(held) == 2 and list(held) == list(CHANGES)
     assert held[1] == CHANGES[1] and held[:1] == CHANGES[:1]
-    assert held == CHANGES and CHANGES == held and held == list(CHANGES)
+    assert held == CHANGES and operator.eq(CHANGES, held) and held == list(CHANGES)
     assert held != CHANGES[:1] and hash(held) == hash(CHANGES)
     assert CellChanges() == () and len(CellChanges()) == 0 and not CellChanges()
 
