@@ -7,6 +7,7 @@ grow), then each team is scored and written. A failing team never stops the othe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import pickle
@@ -34,6 +35,7 @@ from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.rollup_step import RollupPrep
+from sheets_sync.sync.spill import Parked, Spill
 
 log = logging.getLogger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]
@@ -82,31 +84,37 @@ class _Read:
     todo: list[CellWrite] = field(default_factory=list)  # the planned writes
     pending: int = 0  # how many: known while ``todo`` is packed
     finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
-    packed: bytes | None = None  # backend, data, extract, input and writes, pickled
+    packed: bytes | Parked | None = None  # backend, data, extract, input, writes: pickled
 
     def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
         self.run, self.todo, self.pending = run, todo, len(todo)
 
-    def pack(self) -> _Read:
-        """Hold what only a writer (or the KPI index) needs as one pickle. A read crosses
-        back from its worker, and waits in the parent for the forked writers, at a fifth
-        of the objects' size, and the parent unpickles it only when it must plan it."""
+    def pack(self, spill: Spill | None = None) -> _Read:
+        """Hold what only a writer (or the KPI index) needs as one pickle, parked in
+        ``spill`` when there is one. A read crosses back from its worker, and waits for
+        the forked writers, as a fifth of the objects' size or as a file offset, and is
+        unpickled only where it must be planned or written."""
         heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
-        self.packed = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
+        self.packed = blob
+        if spill is not None:
+            with contextlib.suppress(OSError):  # a full disk: kept in memory instead
+                self.packed = spill.park(blob)
         self.backend = self.data = self.extract = self.team_input = None
         self.todo = []
         return self
 
     def unpack(self) -> _Read:
         if self.packed is not None:
-            heavy = pickle.loads(self.packed)
+            packed = self.packed
+            heavy = pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
             self.backend, self.data, self.extract, self.team_input, self.todo = heavy
             self.packed = None
         return self
 
-    def shipped(self) -> _Read:
+    def shipped(self, spill: Spill | None) -> _Read:
         """As sent back from a worker: packed, without the spec the parent has already."""
-        self.pack()
+        self.pack(spill)
         self.spec = None  # type: ignore[assignment]
         return self
 
@@ -214,6 +222,7 @@ class Sync:
         self.progress = progress
         self.history = history
         self.cache: ReadCache | None = None
+        self.spill: Spill | None = None  # this run's parked reads (``spill.py``)
         self._requested: int | None = None
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
@@ -245,12 +254,15 @@ class Sync:
                 for s in specs
             ]
             misses = [i for i, r in enumerate(found) if r is None]
+            if misses and self.spill is None:
+                with contextlib.suppress(OSError):  # a read-only state folder: in memory
+                    self.spill = Spill(self.workspace.state_dir)
 
             def task(k: int) -> _Read:  # a known miss: parse, do not load its slot again
                 state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
                 if settle is not None:
                     settle(state)
-                return state.shipped()
+                return state.shipped(self.spill)
 
             workers = self._share(len(misses), processes)
             for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
@@ -288,6 +300,14 @@ class Sync:
         return kpi_index(inputs)
 
     def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:
+        try:
+            return self._run(options)
+        finally:
+            if self.spill is not None:
+                self.spill.close()
+                self.spill = None
+
+    def _run(self, options: SyncOptions) -> SyncResult:
         started = time.perf_counter()
         ws = self.workspace
         context = RunContext(

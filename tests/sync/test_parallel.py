@@ -45,6 +45,8 @@ def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None
     assert a.company == b.company
     assert folder_cells(one / "teams") == folder_cells(two / "teams")
     assert folder_cells(one) == folder_cells(two) or _same_but_timestamps(one, two)
+    spill = load_workspace(two / demo.name).state_dir / "spill"
+    assert spill.is_dir() and list(spill.iterdir()) == []  # reads were parked, then removed
     # and the night after, nothing to write in either
     assert {r.outcome.value for r in run(two / demo.name, 2).runs} == {"unchanged"}
 

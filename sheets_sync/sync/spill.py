@@ -1,0 +1,74 @@
+"""Packed reads parked on disk while a night runs, instead of in this process's memory.
+
+A team parsed in a read worker is needed again only by the (forked) worker that writes it,
+or here when its KPIs feed another team's KR. Held as bytes in the parent, those packed
+reads stayed in memory through the whole rollup build (~11 KB a team); parked in a scratch
+file in the state folder they cost a page-cache write and one read. Each process appends
+to a file of its own, so no lock is needed. The folder goes when the run ends; one a
+killed run left behind goes a day later.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+STALE_SECONDS = 24 * 3600  # a spill folder nothing touched for a day is a killed run's
+
+
+@dataclass(frozen=True, slots=True)
+class Parked:
+    """Where one packed read was parked."""
+
+    path: str
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            return handle.read(self.size)
+
+
+class Spill:
+    """One run's scratch folder, ``<state>/spill/<pid>-<random>/``; ``close`` removes it."""
+
+    def __init__(self, state_dir: Path) -> None:
+        root = state_dir / "spill"
+        root.mkdir(parents=True, exist_ok=True)
+        _remove_stale(root)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+        self._files: dict[int, BinaryIO] = {}  # by pid: a forked child opens its own
+
+    def park(self, data: bytes) -> Parked:
+        pid = os.getpid()
+        handle = self._files.get(pid)
+        if handle is None:
+            handle = self._files[pid] = open(self.folder / f"{pid}.bin", "ab")  # noqa: SIM115
+        offset = handle.tell()
+        handle.write(data)
+        handle.flush()  # readable by the other processes at once
+        return Parked(handle.name, offset, len(data))
+
+    def close(self) -> None:
+        handle = self._files.pop(os.getpid(), None)
+        if handle is not None:
+            handle.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _remove_stale(root: Path) -> None:
+    """Best effort: folders of runs killed more than a day ago (by their newest file)."""
+    now = time.time()
+    for folder in root.iterdir():
+        try:
+            newest = max((p.stat().st_mtime for p in folder.iterdir()), default=0.0)
+            if now - max(newest, folder.stat().st_mtime) > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
