@@ -2,7 +2,8 @@
 
 Two phases, because a KR may be fed from another team's KPI: first every team is read
 into small domain objects (the grids are dropped at once, so memory stays flat as teams
-grow), then each team is scored and written. A failing team never stops the others.
+grow; ``reading.py``), then each team is scored and written. A failing team never
+stops the others.
 """
 
 from __future__ import annotations
@@ -10,35 +11,35 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from sheets_sync.backends.base import Backend
-from sheets_sync.backends.excel.backend import ExcelBackend
-from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
-from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
+from sheets_sync.domain.models import KPI, CompanyObjectiveResult
 from sheets_sync.domain.team import evaluate_team, kpi_index
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
-from sheets_sync.grid import CellWrite, WorkbookData
-from sheets_sync.mapping.extract import Extract, extract
-from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.grid import CellWrite
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.outcome import CellChanges, Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
+from sheets_sync.sync.reading import (
+    BackendFactory,
+    TeamRead,
+    cached_read,
+    internal_error,
+    read_team,
+)
 from sheets_sync.sync.rollup_step import RollupPrep
-from sheets_sync.sync.spill import Parked, Spill
+from sheets_sync.sync.spill import Spill
 
 log = logging.getLogger("sheets_sync.sync")
-BackendFactory = Callable[[TeamSpec, Workspace], Backend]
 Progress = Callable[[TeamRun], None]
 
 
@@ -66,144 +67,6 @@ class SyncResult:
     @property
     def failed(self) -> bool:
         return any(r.failed for r in self.runs)
-
-
-@dataclass
-class _Read:
-    """One team after phase 1: domain input plus what phase 2 needs to write back."""
-
-    spec: TeamSpec
-    backend: Backend | None = None
-    data: WorkbookData | None = None
-    extract: Extract | None = None
-    team_input: TeamInput | None = None
-    error: str | None = None
-    seconds: float = 0.0
-    cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
-    run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
-    todo: list[CellWrite] = field(default_factory=list)  # the planned writes
-    pending: int = 0  # how many: known while ``todo`` is packed
-    finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
-    packed: bytes | Parked | None = None  # backend, data, extract, input, writes: pickled
-
-    def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
-        self.run, self.todo, self.pending = run, todo, len(todo)
-
-    def pack(self, spill: Spill | None = None) -> _Read:
-        """Hold what only a writer (or the KPI index) needs as one pickle, parked in
-        ``spill`` when there is one. A read crosses back from its worker, and waits for
-        the forked writers, as a fifth of the objects' size or as a file offset, and is
-        unpickled only where it must be planned or written."""
-        heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
-        blob = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
-        self.packed = blob
-        if spill is not None:
-            with contextlib.suppress(OSError):  # a full disk: kept in memory instead
-                self.packed = spill.park(blob)
-        self.backend = self.data = self.extract = self.team_input = None
-        self.todo = []
-        return self
-
-    def unpack(self) -> _Read:
-        if self.packed is not None:
-            packed = self.packed
-            heavy = pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
-            self.backend, self.data, self.extract, self.team_input, self.todo = heavy
-            self.packed = None
-        return self
-
-    def shipped(self, spill: Spill | None) -> _Read:
-        """As sent back from a worker: packed, without the spec the parent has already."""
-        self.pack(spill)
-        self.spec = None  # type: ignore[assignment]
-        return self
-
-
-def _tabs(spec: TeamSpec) -> list[str]:
-    tabs = list(spec.mapping.okrs.sheet)
-    if spec.mapping.kpis is not None:
-        tabs += list(spec.mapping.kpis.sheet)
-    return tabs
-
-
-def internal_error(spec: TeamSpec, exc: Exception) -> str:
-    return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
-
-
-def _lookup(
-    backend: ExcelBackend,
-    spec: TeamSpec,
-    workspace: Workspace,
-    cache: ReadCache,
-    probe: bool = True,
-) -> tuple[bytes, str, str, CachedRead | None]:
-    """The file's bytes, version and cache key, and the cached read for them if any
-    (``probe`` False: a known miss, the slot is not loaded again)."""
-    raw, version = backend.read_source()
-    key = cache_key(content_digest(version), spec, workspace.max_workbook_bytes)
-    return raw, version, key, cache.get(spec, key) if probe else None
-
-
-def _from_cache(state: _Read, hit: CachedRead, version: str) -> _Read:
-    state.data = replace(hit.data, version=version)
-    state.extract, state.team_input = hit.extract, hit.team_input
-    return state
-
-
-def cached_read(
-    spec: TeamSpec, workspace: Workspace, factory: BackendFactory, cache: ReadCache
-) -> _Read | None:
-    """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
-    started = time.perf_counter()
-    try:
-        backend = factory(spec, workspace)
-        if not isinstance(backend, ExcelBackend):
-            return None
-        _, version, _, hit = _lookup(backend, spec, workspace, cache)
-    except SourceError:
-        return None  # read_team reports it
-    if hit is None:
-        return None
-    state = _from_cache(_Read(spec, backend), hit, version)
-    state.seconds = time.perf_counter() - started
-    return state
-
-
-def read_team(
-    spec: TeamSpec,
-    workspace: Workspace,
-    factory: BackendFactory = open_backend,
-    cache: ReadCache | None = None,
-    probe: bool = True,
-) -> _Read:
-    started = time.perf_counter()
-    state = _Read(spec)
-    try:
-        backend = state.backend = factory(spec, workspace)
-        if cache is not None and isinstance(backend, ExcelBackend):
-            raw, version, key, hit = _lookup(backend, spec, workspace, cache, probe)
-            if hit is not None:
-                _from_cache(state, hit, version)
-            else:
-                _parse(state, backend.parse(raw, version, _tabs(spec)))
-                state.cache_miss_key = key
-        else:
-            _parse(state, backend.read(_tabs(spec)))
-    except SourceError as exc:
-        state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
-    except Exception as exc:  # a bug must not stop the other teams
-        log.exception("unexpected error reading team %s", spec.name)
-        state.error = internal_error(spec, exc)
-    state.seconds = time.perf_counter() - started
-    return state
-
-
-def _parse(state: _Read, data: WorkbookData) -> None:
-    parsed = extract(data, state.spec.mapping)
-    state.team_input = build_team_input(state.spec.name, parsed)
-    state.extract = parsed.for_writing()  # the rows' input values live on in team_input
-    # Keep only what a write needs; the grids would hold every cell of every team.
-    state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
 
 
 class Sync:
@@ -240,11 +103,11 @@ class Sync:
         self,
         specs: Sequence[TeamSpec],
         processes: int = 1,
-        settle: Callable[[_Read], None] | None = None,
-    ) -> list[_Read]:
+        settle: Callable[[TeamRead], None] | None = None,
+    ) -> list[TeamRead]:
         """Every team's read; ``settle``, when given, runs on each read parsed in a worker
         (there, in parallel, instead of later in this process) to plan or finish it.
-        Reads from workers come back packed (``_Read.pack``)."""
+        Reads from workers come back packed (``TeamRead.pack``)."""
         cache = self.cache
         if processes > 1:
             # Cache hits cost less than shipping a read back from a worker: load them here,
@@ -258,7 +121,7 @@ class Sync:
                 with contextlib.suppress(OSError):  # a read-only state folder: in memory
                     self.spill = Spill(self.workspace.state_dir)
 
-            def task(k: int) -> _Read:  # a known miss: parse, do not load its slot again
+            def task(k: int) -> TeamRead:  # a known miss: parse, do not load its slot again
                 state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
                 if settle is not None:
                     settle(state)
@@ -275,7 +138,7 @@ class Sync:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
 
-    def _kpis_linked(self, reads: Sequence[_Read], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
+    def _kpis_linked(self, reads: Sequence[TeamRead], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
         """The KPIs the teams still to plan here may read: their own, and those of every
         team their KRs name. Other reads stay packed. Teams outside this run are read
         (never written) so a ``--team`` or ``--shard`` run scores exactly like a full run."""
@@ -328,14 +191,14 @@ class Sync:
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         company_ids = frozenset(o.id for o in ws.company_objectives) or None
 
-        def finish(state: _Read) -> TeamRun:
+        def finish(state: TeamRead) -> TeamRun:
             assert state.run is not None
             try:
                 return self._write(state.unpack(), state.run, state.todo, options)
             except Exception as exc:
                 return self._internal_error(state.spec, exc)
 
-        def settle_alone(state: _Read) -> None:
+        def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
             own KPIs only (team names are unique): plan it in the worker that parsed it,
             and finish it there when it has nothing to write."""
@@ -440,7 +303,7 @@ class Sync:
 
     def _plan(
         self,
-        state: _Read,
+        state: TeamRead,
         options: SyncOptions,
         index: Mapping[str, KPI],
         company_ids: frozenset[str] | None,
@@ -469,7 +332,7 @@ class Sync:
         return run, todo
 
     def _write(
-        self, state: _Read, run: TeamRun, todo: list[CellWrite], options: SyncOptions
+        self, state: TeamRead, run: TeamRun, todo: list[CellWrite], options: SyncOptions
     ) -> TeamRun:
         """Write the planned cells (when this run writes), then remember the file."""
         if run.outcome is Outcome.FAILED:
@@ -495,7 +358,7 @@ class Sync:
         seconds = state.seconds + time.perf_counter() - started
         return replace(run, seconds=seconds, api_calls=int(calls))
 
-    def _remember(self, state: _Read, written: Sequence[CellWrite]) -> None:
+    def _remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the
         parse of a miss as it was, or after a write the same inputs with the values written
         (one put a team either way)."""

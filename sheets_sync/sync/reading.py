@@ -1,0 +1,170 @@
+"""Phase 1 of a night: one team's workbook read into domain objects (``TeamRead``).
+
+A read is what the rest of the night needs of a team: its input for scoring, what a
+write-back needs (the backend, the parse of the owned cells) and, once scored, its run and
+planned writes. Reads parsed in worker processes come back packed (``TeamRead.pack``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from sheets_sync.backends.base import Backend
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.backends.excel.files import content_digest
+from sheets_sync.backends.factory import open_backend
+from sheets_sync.config import TeamSpec, Workspace
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.errors import SourceError
+from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.mapping.extract import Extract, extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
+from sheets_sync.sync.spill import Parked, Spill
+
+log = logging.getLogger("sheets_sync.sync")
+BackendFactory = Callable[[TeamSpec, Workspace], Backend]
+
+
+@dataclass
+class TeamRead:
+    """One team after phase 1: domain input plus what phase 2 needs to write back."""
+
+    spec: TeamSpec
+    backend: Backend | None = None
+    data: WorkbookData | None = None
+    extract: Extract | None = None
+    team_input: TeamInput | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
+    run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
+    todo: list[CellWrite] = field(default_factory=list)  # the planned writes
+    pending: int = 0  # how many: known while ``todo`` is packed
+    finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
+    packed: bytes | Parked | None = None  # backend, data, extract, input, writes: pickled
+
+    def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
+        self.run, self.todo, self.pending = run, todo, len(todo)
+
+    def pack(self, spill: Spill | None = None) -> TeamRead:
+        """Hold what only a writer (or the KPI index) needs as one pickle, parked in
+        ``spill`` when there is one. A read crosses back from its worker, and waits for
+        the forked writers, as a fifth of the objects' size or as a file offset, and is
+        unpickled only where it must be planned or written."""
+        heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
+        blob = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
+        self.packed = blob
+        if spill is not None:
+            with contextlib.suppress(OSError):  # a full disk: kept in memory instead
+                self.packed = spill.park(blob)
+        self.backend = self.data = self.extract = self.team_input = None
+        self.todo = []
+        return self
+
+    def unpack(self) -> TeamRead:
+        if self.packed is not None:
+            packed = self.packed
+            heavy = pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
+            self.backend, self.data, self.extract, self.team_input, self.todo = heavy
+            self.packed = None
+        return self
+
+    def shipped(self, spill: Spill | None) -> TeamRead:
+        """As sent back from a worker: packed, without the spec the parent has already."""
+        self.pack(spill)
+        self.spec = None  # type: ignore[assignment]
+        return self
+
+
+def _tabs(spec: TeamSpec) -> list[str]:
+    tabs = list(spec.mapping.okrs.sheet)
+    if spec.mapping.kpis is not None:
+        tabs += list(spec.mapping.kpis.sheet)
+    return tabs
+
+
+def internal_error(spec: TeamSpec, exc: Exception) -> str:
+    return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _lookup(
+    backend: ExcelBackend,
+    spec: TeamSpec,
+    workspace: Workspace,
+    cache: ReadCache,
+    probe: bool = True,
+) -> tuple[bytes, str, str, CachedRead | None]:
+    """The file's bytes, version and cache key, and the cached read for them if any
+    (``probe`` False: a known miss, the slot is not loaded again)."""
+    raw, version = backend.read_source()
+    key = cache_key(content_digest(version), spec, workspace.max_workbook_bytes)
+    return raw, version, key, cache.get(spec, key) if probe else None
+
+
+def _from_cache(state: TeamRead, hit: CachedRead, version: str) -> TeamRead:
+    state.data = replace(hit.data, version=version)
+    state.extract, state.team_input = hit.extract, hit.team_input
+    return state
+
+
+def cached_read(
+    spec: TeamSpec, workspace: Workspace, factory: BackendFactory, cache: ReadCache
+) -> TeamRead | None:
+    """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
+    started = time.perf_counter()
+    try:
+        backend = factory(spec, workspace)
+        if not isinstance(backend, ExcelBackend):
+            return None
+        _, version, _, hit = _lookup(backend, spec, workspace, cache)
+    except SourceError:
+        return None  # read_team reports it
+    if hit is None:
+        return None
+    state = _from_cache(TeamRead(spec, backend), hit, version)
+    state.seconds = time.perf_counter() - started
+    return state
+
+
+def read_team(
+    spec: TeamSpec,
+    workspace: Workspace,
+    factory: BackendFactory = open_backend,
+    cache: ReadCache | None = None,
+    probe: bool = True,
+) -> TeamRead:
+    started = time.perf_counter()
+    state = TeamRead(spec)
+    try:
+        backend = state.backend = factory(spec, workspace)
+        if cache is not None and isinstance(backend, ExcelBackend):
+            raw, version, key, hit = _lookup(backend, spec, workspace, cache, probe)
+            if hit is not None:
+                _from_cache(state, hit, version)
+            else:
+                _parse(state, backend.parse(raw, version, _tabs(spec)))
+                state.cache_miss_key = key
+        else:
+            _parse(state, backend.read(_tabs(spec)))
+    except SourceError as exc:
+        state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
+    except Exception as exc:  # a bug must not stop the other teams
+        log.exception("unexpected error reading team %s", spec.name)
+        state.error = internal_error(spec, exc)
+    state.seconds = time.perf_counter() - started
+    return state
+
+
+def _parse(state: TeamRead, data: WorkbookData) -> None:
+    parsed = extract(data, state.spec.mapping)
+    state.team_input = build_team_input(state.spec.name, parsed)
+    state.extract = parsed.for_writing()  # the rows' input values live on in team_input
+    # Keep only what a write needs; the grids would hold every cell of every team.
+    state.data = WorkbookData(data.source, data.sheet_names, {}, data.version, data.meta)
