@@ -69,6 +69,10 @@ class SyncResult:
         return any(r.failed for r in self.runs)
 
 
+def _import_rollup() -> None:
+    import sheets_sync.rollup.workbook  # noqa: F401  (pandas, pyarrow, xlsxwriter: ~1 s)
+
+
 class Sync:
     """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this."""
 
@@ -104,10 +108,12 @@ class Sync:
         specs: Sequence[TeamSpec],
         processes: int = 1,
         settle: Callable[[TeamRead], None] | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> list[TeamRead]:
         """Every team's read; ``settle``, when given, runs on each read parsed in a worker
         (there, in parallel, instead of later in this process) to plan or finish it.
-        Reads from workers come back packed (``TeamRead.pack``)."""
+        Reads from workers come back packed (``TeamRead.pack``); ``meanwhile`` runs
+        here while they parse."""
         cache = self.cache
         if processes > 1:
             # Cache hits cost less than shipping a read back from a worker: load them here,
@@ -128,7 +134,8 @@ class Sync:
                 return state.shipped(self.spill)
 
             workers = self._share(len(misses), processes)
-            for i, state in zip(misses, map_in_workers(task, len(misses), workers), strict=True):
+            parsed = map_in_workers(task, len(misses), workers, meanwhile)
+            for i, state in zip(misses, parsed, strict=True):
                 state.spec = specs[i]
                 found[i] = state
             return [r for r in found if r is not None]
@@ -209,7 +216,11 @@ class Sync:
             if not (state.todo and self._writes(options)):
                 state.run, state.finished = finish(state), True
 
-        reads = self.read_all(specs, processes, settle_alone)
+        publishing = options.rollup and not options.dry_run
+        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
+        # The workers parse while this process waits; the rollup, which this process
+        # builds while they write, is the night's critical path: import its libraries now.
+        reads = self.read_all(specs, processes, settle_alone, _import_rollup if ahead_ok else None)
         # Scoring and planning are cheap and pure: in the read workers when a team stands
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.
@@ -249,8 +260,6 @@ class Sync:
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
-        publishing = options.rollup and not options.dry_run
-        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
         outcomes = map_in_workers(
             write_in_worker, len(writing), workers, meanwhile if ahead_ok else None
         )
