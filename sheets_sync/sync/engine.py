@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
-from sheets_sync.domain.models import KPI, CompanyObjectiveResult
+from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamResult
 from sheets_sync.domain.team import evaluate_team, kpi_index
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
 from sheets_sync.grid import CellWrite
@@ -36,6 +36,7 @@ from sheets_sync.sync.reading import (
     internal_error,
     read_team,
 )
+from sheets_sync.sync.rollup_state import result_digest
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 
@@ -90,6 +91,8 @@ class Sync:
         self.history = history
         self.cache: ReadCache | None = None
         self.spill: Spill | None = None  # this run's parked reads (``spill.py``)
+        # id(result) -> (result, result_digest) as made in the read workers, this run
+        self._digests: dict[int, tuple[TeamResult, bytes]] = {}
         self._requested: int | None = None
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
@@ -173,6 +176,7 @@ class Sync:
         try:
             return self._run(options)
         finally:
+            self._digests = {}
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
@@ -205,6 +209,9 @@ class Sync:
             except Exception as exc:
                 return self._internal_error(state.spec, exc)
 
+        publishing = options.rollup and not options.dry_run
+        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
+
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
             own KPIs only (team names are unique): plan it in the worker that parsed it,
@@ -215,9 +222,9 @@ class Sync:
             state.planned(*self._plan(state, options, kpi_index([team]), company_ids))
             if not (state.todo and self._writes(options)):
                 state.run, state.finished = finish(state), True
+            if publishing and state.run is not None:  # the rollup's input digest, in parallel
+                state.digest = result_digest(state.run.result)
 
-        publishing = options.rollup and not options.dry_run
-        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
         # The workers parse while this process waits; the rollup, which this process
         # builds while they write, is the night's critical path: import its libraries now.
         reads = self.read_all(specs, processes, settle_alone, _import_rollup if ahead_ok else None)
@@ -225,6 +232,11 @@ class Sync:
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.
         index = self._kpis_linked(reads, specs)
+        self._digests = {
+            id(r.run.result): (r.run.result, r.digest)
+            for r in reads
+            if r.digest and r.run and r.run.result is not None
+        }
         for r in reads:
             if r.run is None:
                 r.planned(*self._plan(r.unpack(), options, index, company_ids))
@@ -416,7 +428,15 @@ class Sync:
     def prepare_rollup(
         self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
     ) -> RollupPrep:
-        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
+        digests = self._digests
+
+        def digest_of(result: TeamResult | None) -> bytes:
+            made = digests.get(id(result))  # the object is kept alive: its id is its own
+            return made[1] if made is not None and made[0] is result else result_digest(result)
+
+        return rollup_step.prepare(
+            self.workspace, self.history, runs, context, stage=stage, digest_of=digest_of
+        )
 
     def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
         return rollup_step.publish(self.workspace, prep)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import __version__
 from sheets_sync.atomic import atomic_write_text
+from sheets_sync.domain.models import TeamResult
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 #: "ok" (cells written) and "unchanged" both mean the team synced: the night after a sync
@@ -28,18 +29,32 @@ from sheets_sync.sync.outcome import RunContext, TeamRun
 SYNCED = {"ok": "synced", "unchanged": "synced"}
 
 
-def inputs_fingerprint(runs: Sequence[TeamRun], context: RunContext, history: object = None) -> str:
+def result_digest(result: TeamResult | None) -> bytes:
+    """A digest of one team's result, by value: computed where the team was scored (a
+    read worker, in parallel) and handed to ``inputs_fingerprint``."""
+    digest = hashlib.sha256()
+    _values_pickle(digest, result)
+    return digest.digest()
+
+
+def inputs_fingerprint(
+    runs: Sequence[TeamRun],
+    context: RunContext,
+    history: object = None,
+    digest_of: Callable[[TeamResult | None], bytes] = result_digest,
+) -> str:
     """A digest of everything the tables are built from except the run's clock.
 
     ``history``: anything that changes when the History rows shown would (see
     ``HistoryStore.marks``); the results themselves are pickled, so a digest is only equal
     for equal values (a pickle that differs for equal values only costs a table build).
+    ``digest_of``: ``result_digest``, or a lookup of digests already made of these results.
     """
     digest = hashlib.sha256(f"{__version__}\x00{context.company}".encode())
     facts = (context.as_of, context.period, tuple(context.company_objectives), context.rules)
     rows = [
         (run.team, run.source, SYNCED.get(run.outcome.value, run.outcome.value), run.error,
-         run.result)
+         digest_of(run.result))
         for run in runs
     ]  # fmt: skip
     _values_pickle(digest, (facts, history, rows))

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import glob
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets_sync.atomic import remove_stale
 from sheets_sync.config import Workspace
+from sheets_sync.domain.models import TeamResult
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
+from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint, result_digest
 
 if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup import Rollup
@@ -63,8 +64,10 @@ def prepare(
     context: RunContext,
     *,
     stage: bool = False,
+    digest_of: Callable[[TeamResult | None], bytes] = result_digest,
 ) -> RollupPrep:
-    """Everything up to replacing the workbook (``stage``: write the temp file too)."""
+    """Everything up to replacing the workbook (``stage``: write the temp file too;
+    ``digest_of``: see ``inputs_fingerprint``)."""
     prep = RollupPrep(assumed(runs))
     state = _state(ws)
     if not ws.rollup_is_google:
@@ -72,7 +75,7 @@ def prepare(
         if history is not None:
             scored = [r.team for r in runs if r.result is not None]
             marks = history.marks(ws.keep_snapshots, context.as_of, scored)
-        prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
+        prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks), digest_of)
         if state.unchanged(prep.inputs, ws.rollup_path, key="inputs"):
             log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
             return prep
