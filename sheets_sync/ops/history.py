@@ -10,6 +10,7 @@ whatever that date held before. Schema and rationale: ``docs/operations.md``.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import closing, contextmanager
@@ -23,6 +24,12 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
 
 
 SCHEMA_VERSION = 1
+#: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
+_KR_FIELDS = (
+    *("Objective ID", "KR ID", "Description", "Current", "Target", "Score"),
+    *("Progress", "Expected", "Status"),
+)
+_KPI_FIELDS = ("KPI ID", "Name", "Actual", "Target", "Status", "Variance")
 HISTORY_FILE = "history.sqlite"
 
 _SCHEMA = """
@@ -131,47 +138,24 @@ class HistoryStore:
         """Store the run's snapshot under its as-of date; returns the rows written.
 
         The date's rows for every team that was scored are replaced in one transaction;
-        teams not in the run, and teams whose run failed, keep what they had."""
+        teams not in the run, and teams whose run failed, keep what they had. A snapshot
+        row is a few columns of the team's rollup row (``team_rows``): made once a night,
+        and read from the packed results while the engine still holds them packed."""
+        from sheets_sync.sync.team_rows import KEY_RESULT, KPI, rows_for
+
         as_of = result.context.as_of.isoformat()
         stamp = result.context.generated_at.isoformat()
-        scored = [r.result for r in result.runs if r.result is not None]
-        krs = [
-            (
-                as_of,
-                team.team,
-                o.objective.id,
-                kr.kr.id,
-                kr.kr.description or None,
-                kr.current,
-                kr.kr.target,
-                kr.score,
-                kr.progress,
-                kr.expected,
-                kr.status.value,
-            )
-            for team in scored
-            for o in team.objectives
-            for kr in o.key_results
-        ]
-        kpis = [
-            (
-                as_of,
-                team.team,
-                k.kpi.id,
-                k.kpi.name or None,
-                k.kpi.actual,
-                k.kpi.target,
-                k.status.value,
-                k.variance,
-            )
-            for team in scored
-            for k in team.kpis
-        ]
+        kr_fields = _picker(KEY_RESULT, _KR_FIELDS)
+        kpi_fields = _picker(KPI, _KPI_FIELDS)
+        written = 0
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for team in scored:
-                    key = (as_of, team.team)
+                for run in result.runs:  # a team at a time: no night-sized lists of rows
+                    rows = rows_for(run, result.context)
+                    if rows is None:
+                        continue
+                    key = (as_of, run.team)
                     conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute(
@@ -179,22 +163,31 @@ class HistoryStore:
                         "VALUES (?, ?, ?)",
                         (*key, stamp),
                     )
-                conn.executemany(
-                    "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
-                    " current, target, score, progress, expected, status)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    krs,
-                )
-                conn.executemany(
-                    "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target,"
-                    " status, variance) VALUES (?,?,?,?,?,?,?,?)",
-                    kpis,
-                )
+                    krs = [
+                        (*key, objective, kr, description or None, *rest)
+                        for objective, kr, description, *rest in map(kr_fields, rows.key_results)
+                    ]
+                    kpis = [
+                        (*key, kpi, name or None, *rest)
+                        for kpi, name, *rest in map(kpi_fields, rows.kpis)
+                    ]
+                    conn.executemany(
+                        "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
+                        " current, target, score, progress, expected, status)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        krs,
+                    )
+                    conn.executemany(
+                        "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target,"
+                        " status, variance) VALUES (?,?,?,?,?,?,?,?)",
+                        kpis,
+                    )
+                    written += len(krs) + len(kpis)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return len(krs) + len(kpis)
+        return written
 
     def dates(self) -> list[dt.date]:
         """Every snapshot date, oldest first."""
@@ -285,3 +278,8 @@ class HistoryStore:
                 conn.execute("ROLLBACK")
                 raise
         return deleted
+
+
+def _picker(names: tuple[str, ...], wanted: tuple[str, ...]) -> Any:
+    """An ``itemgetter`` of the ``wanted`` columns of a row with columns ``names``."""
+    return operator.itemgetter(*(names.index(n) for n in wanted))

@@ -49,5 +49,5 @@ def build_rollup(
     """All rollup tables for ``runs``; teams that failed get their last good rows from
     ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped.
     ``history`` (past nights' snapshots) adds the History and Trends tabs."""
-    failed = [r.team for r in runs if r.result is None]
+    failed = [r.team for r in runs if not r.scored]
     return replace(build_tables(runs, context, load_previous(previous, failed)), history=history)

@@ -20,8 +20,9 @@ import hashlib
 import pandas as pd
 
 from sheets_sync.rollup.schema import SCHEMA_VERSION
-from sheets_sync.rollup.tables import Rollup, naive
+from sheets_sync.rollup.tables import Rollup
 from sheets_sync.sync.rollup_state import SYNCED
+from sheets_sync.sync.team_rows import naive
 
 RUN_TIME_COLUMN = "Last successful read"  # equals the run's own clock for every fresh row
 

@@ -16,11 +16,21 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from sheets_sync.domain.models import KPIResult, KPIStatus, KRResult, ObjectiveResult, Status
+from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.rollup.history import History
 from sheets_sync.rollup.schema import columns, conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.team_rows import (
+    BASE,
+    FINDING,
+    NAMES,
+    TeamRows,
+    Values,
+    base_values,
+    naive,
+    rows_for,
+)
 
 Row = dict[str, object]
 KR_STATUSES = [s.value for s in Status]
@@ -71,114 +81,22 @@ class Rollup:
         }
 
 
-def naive(moment: dt.datetime) -> dt.datetime:
-    """Excel and datetime64 have no time zone: keep the wall-clock time the run recorded."""
-    return moment.replace(tzinfo=None)
-
-
 def _base(run: TeamRun, context: RunContext) -> Row:
-    return {
-        "Team": run.team,
-        "Period": context.period.name,
-        "As of": context.as_of,
-        "Source": run.source,
-        "Stale data": False,
-        "Last successful read": naive(context.generated_at),
-    }
+    return dict(zip(BASE, base_values(run.team, run.source, context), strict=True))
 
 
-def _objective_row(base: Row, o: ObjectiveResult) -> Row:
-    obj = o.objective
-    return {
-        **base,
-        "Objective ID": obj.id,
-        "Title": obj.title,
-        "Objective type": obj.type.value,
-        "Aligns to": obj.aligns_to,
-        "Score": o.score,
-        "Expected": o.expected,
-        "Status": o.status.value,
-        "Band": o.band.value if o.band else None,
-        "KR count": len(o.key_results),
-    }
-
-
-def _kr_row(base: Row, r: KRResult) -> Row:
-    kr = r.kr
-    return {
-        **base,
-        "Objective ID": kr.objective_id,
-        "KR ID": kr.id,
-        "Description": kr.description,
-        "Owner": kr.owner,
-        "KR type": kr.type.value,
-        "Start": kr.start,
-        "Target": kr.target,
-        "Current": r.current,
-        "Current from KPI": r.current_from,
-        "Unit": kr.unit,
-        "Weight": kr.weight,
-        "Confidence": kr.confidence,
-        "Due date": kr.due,
-        "KPI link": kr.kpi_link,
-        "Comment": kr.comment,
-        "Progress": r.progress,
-        "Score": r.score,
-        "Expected": r.expected,
-        "Status": r.status.value,
-        "Band": r.band.value,
-    }
-
-
-def _kpi_row(base: Row, r: KPIResult) -> Row:
-    k = r.kpi
-    return {
-        **base,
-        "KPI ID": k.id,
-        "Name": k.name,
-        "Owner": k.owner,
-        "Category": k.category.value if k.category else None,
-        "Frequency": k.frequency.value,
-        "Unit": k.unit,
-        "Direction": k.direction.value,
-        "Target": k.target,
-        "Lower": k.lower,
-        "Upper": k.upper,
-        "Amber threshold": k.amber_threshold,
-        "Actual": k.actual,
-        "Previous": k.previous,
-        "KPI as of": k.as_of,
-        "Comment": k.comment,
-        "Status": r.status.value,
-        "Last status": r.last_status.value if r.last_status else None,
-        "Variance": r.variance,
-        "Variance %": r.variance_pct,
-        "Trend": r.trend.value if r.trend else None,
-    }
-
-
-def _finding_rows(run: TeamRun, base: Row) -> list[Row]:
-    rows: list[Row] = [
-        {
-            **base,
-            "Source": f.source or base["Source"],
-            "Severity": f.severity.value,
-            "Tab": f.tab,
-            "Cell": f.cell,
-            "Row": f.row,
-            "Row ID": f.row_id,
-            "Message": f.message,
-        }
-        for f in run.findings
-    ]
-    if run.error:  # a failed read is an error; a note on a read team (locked...) a warning
-        severity = "error" if run.result is None else "warning"
-        rows.insert(0, {**base, "Severity": severity, "Message": run.error})
-    elif run.result is None:
-        rows.insert(
-            0, {**base, "Severity": "error", "Message": f"could not be read ({run.outcome})"}
-        )
-    return rows
+def _finding_rows(run: TeamRun, rows: TeamRows | None, context: RunContext) -> list[Values]:
+    """The run's error first (a failed read is an error; a note on a read team, such as
+    a locked file, a warning), then the findings of its result."""
+    blank = (None,) * (len(FINDING) - len(BASE) - 2)
+    found = list(rows.findings) if rows is not None else []
+    base = base_values(run.team, run.source, context)
+    if run.error:
+        severity = "error" if not run.scored else "warning"
+        found.insert(0, (*base, severity, *blank, run.error))
+    elif not run.scored:
+        found.insert(0, (*base, "error", *blank, f"could not be read ({run.outcome})"))
+    return found
 
 
 class _Rows:
@@ -190,21 +108,16 @@ class _Rows:
 
     def __init__(self, table: str) -> None:
         self.table = table
-        self.names: tuple[str, ...] = ()
-        self.values: list[tuple[object, ...]] = []
+        self.values: list[Values] = []
         self.chunks: list[pd.DataFrame] = []
 
-    def add(self, row: Row) -> None:
-        if not self.names:
-            self.names = tuple(row)
-        elif len(row) != len(self.names):  # every row comes from the same function
-            raise AssertionError(f"row with columns {list(row)} among {list(self.names)}")
-        self.values.append(tuple(row.values()))
-        if len(self.values) == self.CHUNK:
+    def extend(self, rows: list[Values]) -> None:
+        self.values += rows
+        if len(self.values) >= self.CHUNK:
             self._flush()
 
     def _flush(self) -> None:
-        raw = pd.DataFrame.from_records(self.values, columns=list(self.names))
+        raw = pd.DataFrame.from_records(self.values, columns=list(NAMES[self.table]))
         self.chunks.append(conform(raw, self.table))
         self.values = []
 
@@ -228,30 +141,27 @@ def _frame(rows: _Rows, stale: list[pd.DataFrame]) -> pd.DataFrame:
 def build_tables(
     runs: Sequence[TeamRun], context: RunContext, stale: Mapping[str, StaleData] | None = None
 ) -> Rollup:
-    """All tables; ``stale`` maps a team whose run has no result to its last good rows."""
+    """All tables; ``stale`` maps a team whose run has no result to its last good rows.
+    A run's rows are made from its result here, or were made with it when it is packed."""
     stale = stale or {}
     objectives, key_results = _Rows("objectives"), _Rows("key_results")
-    kpis = _Rows("kpis")
-    findings: list[Row] = []
+    kpis, findings = _Rows("kpis"), _Rows("findings")
     used: dict[str, StaleData] = {}
     for run in runs:
-        base = _base(run, context)
-        findings += _finding_rows(run, base)
-        if run.result is None:
+        rows = rows_for(run, context)
+        findings.extend(_finding_rows(run, rows, context))
+        if rows is None:
             if run.team in stale and not stale[run.team].empty:
                 used[run.team] = stale[run.team]
             continue
-        for o in run.result.objectives:
-            objectives.add(_objective_row(base, o))
-            for r in o.key_results:
-                key_results.add(_kr_row(base, r))
-        for k in run.result.kpis:
-            kpis.add(_kpi_row(base, k))
+        objectives.extend(rows.objectives)
+        key_results.extend(rows.key_results)
+        kpis.extend(rows.kpis)
 
     obj = _frame(objectives, [s.objectives for s in used.values()])
     krs = _frame(key_results, [s.key_results for s in used.values()])
     kpi = _frame(kpis, [s.kpis for s in used.values()])
-    fnd = conform(pd.DataFrame(findings), "findings")
+    fnd = findings.frame()
     summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
     return Rollup(
         context=context,
@@ -310,13 +220,13 @@ def _summary(
     for team in teams:
         run = by_team[team]
         stale = used.get(team)
-        has_data = run.result is not None or stale is not None
+        has_data = run.scored or stale is not None
         row: Row = {
             **_base(run, context),
             "Outcome": run.outcome.value,
             "Error": run.error,
         }
-        if run.result is None:
+        if not run.scored:
             row["Stale data"] = stale is not None
             row["Last successful read"] = stale.last_successful_read if stale else None
             if stale is not None:

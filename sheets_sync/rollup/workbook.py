@@ -26,7 +26,8 @@ from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
-from sheets_sync.rollup.tables import Rollup, naive
+from sheets_sync.rollup.tables import Rollup
+from sheets_sync.sync.team_rows import naive
 
 GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 NEUTRAL = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}

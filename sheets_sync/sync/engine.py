@@ -24,7 +24,7 @@ from sheets_sync.domain.team import evaluate_team, kpi_index
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
 from sheets_sync.grid import CellWrite
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.sync import rollup_step
+from sheets_sync.sync import heap, rollup_step
 from sheets_sync.sync.outcome import CellChanges, Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.plan import changed_writes, plan_writes
@@ -36,9 +36,9 @@ from sheets_sync.sync.reading import (
     internal_error,
     read_team,
 )
-from sheets_sync.sync.rollup_state import result_digest
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
+from sheets_sync.sync.team_rows import PackedResult
 
 log = logging.getLogger("sheets_sync.sync")
 Progress = Callable[[TeamRun], None]
@@ -90,9 +90,7 @@ class Sync:
         self.progress = progress
         self.history = history
         self.cache: ReadCache | None = None
-        self.spill: Spill | None = None  # this run's parked reads (``spill.py``)
-        # id(result) -> (result, result_digest) as made in the read workers, this run
-        self._digests: dict[int, tuple[TeamResult, bytes]] = {}
+        self.spill: Spill | None = None  # this run's parked reads and results (``spill.py``)
         self._requested: int | None = None
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
@@ -176,7 +174,6 @@ class Sync:
         try:
             return self._run(options)
         finally:
-            self._digests = {}
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
@@ -211,6 +208,16 @@ class Sync:
 
         publishing = options.rollup and not options.dry_run
         ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
+        if publishing and self.spill is None:
+            with contextlib.suppress(OSError):  # a read-only state folder: in memory
+                self.spill = Spill(ws.state_dir)
+
+        def pack(run: TeamRun) -> TeamRun:
+            """Hold the result packed until the rollup is published (``team_rows.py``)."""
+            if not publishing or run.result is None:
+                return run
+            packed = PackedResult.pack(run, context, self.spill, digest=ahead_ok)
+            return replace(run, result=None, packed=packed)
 
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
@@ -222,8 +229,8 @@ class Sync:
             state.planned(*self._plan(state, options, kpi_index([team]), company_ids))
             if not (state.todo and self._writes(options)):
                 state.run, state.finished = finish(state), True
-            if publishing and state.run is not None:  # the rollup's input digest, in parallel
-                state.digest = result_digest(state.run.result)
+            assert state.run is not None
+            state.run = pack(state.run)  # its rows and digest made here, in parallel
 
         # The workers parse while this process waits; the rollup, which this process
         # builds while they write, is the night's critical path: import its libraries now.
@@ -232,23 +239,19 @@ class Sync:
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.
         index = self._kpis_linked(reads, specs)
-        self._digests = {
-            id(r.run.result): (r.run.result, r.digest)
-            for r in reads
-            if r.digest and r.run and r.run.result is not None
-        }
         for r in reads:
             if r.run is None:
-                r.planned(*self._plan(r.unpack(), options, index, company_ids))
+                run, todo = self._plan(r.unpack(), options, index, company_ids)
+                r.planned(pack(run), todo)
         writing = [i for i, r in enumerate(reads) if r.pending and self._writes(options)]
 
         def write_in_worker(k: int) -> tuple[bool, TeamRun]:
             """Send back only what the write decided: the parent has the team's result
             (a second copy of every result would double the parent's memory)."""
             run = finish(reads[writing[k]])
-            if run.result is None:  # an internal error: the whole (small) run
+            if not run.scored:  # an internal error: the whole (small) run
                 return False, run
-            return True, replace(run, result=None, changes=())
+            return True, replace(run, result=None, packed=None, changes=())
 
         done: dict[int, TeamRun] = {}
         writing_set = set(writing)
@@ -260,15 +263,19 @@ class Sync:
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
+        loaded: dict[int, TeamResult] = {}  # id(run.packed) -> its result, unpacked ahead
 
         def meanwhile() -> None:
             """This process is idle while workers write: prepare the rollup from the
-            outcomes the writes should have (used only if they do), history first."""
+            outcomes the writes should have (used only if they do), history first; then,
+            its tables gone, unpack the results the night returns."""
             try:
                 guess = [done.get(i) or replace(run, outcome=Outcome.OK) for i, run in
                          enumerate(planned) if run]  # fmt: skip
-                self.record_history(self.result_of(guess, context))
+                self.record_history(SyncResult(context, tuple(guess), ()))
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
+                heap.trim()  # the tables' pages, before the results take new ones
+                loaded.update((id(r.packed), r.packed.load()) for r in guess if r.packed)
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
@@ -278,7 +285,11 @@ class Sync:
         for i, (stripped, sent) in zip(writing, outcomes, strict=True):
             ours = planned[i]
             assert ours is not None
-            done[i] = replace(sent, result=ours.result, changes=ours.changes) if stripped else sent
+            done[i] = (
+                replace(sent, result=ours.result, packed=ours.packed, changes=ours.changes)
+                if stripped
+                else sent
+            )
             if self.progress:
                 self.progress(done[i])
         runs = [done[i] for i in range(len(reads))]
@@ -290,16 +301,27 @@ class Sync:
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
         index.clear()
-        result = self.result_of(runs, context)
         output, rewritten = None, False
         if publishing:
-            prep = ahead[0] if ahead else None
+            prep = ahead.pop() if ahead else None
             if prep is None or prep.runs != rollup_step.assumed(runs):
                 if prep is not None:
                     prep.drop()  # a write ended otherwise than assumed
-                self.record_history(result)
+                self.record_history(SyncResult(context, tuple(runs), ()))
                 prep = self.prepare_rollup(runs, context)
             output, rewritten = self.publish_rollup(prep)
+            del prep  # its tables go before the results are unpacked
+            if any(run.packed and id(run.packed) not in loaded for run in runs):
+                heap.trim()
+        # The packed results stay alive in ``runs``: an id in ``loaded`` is still theirs.
+        runs = [
+            replace(run, result=loaded[id(run.packed)], packed=None)
+            if id(run.packed) in loaded
+            else run.unpacked()
+            for run in runs
+        ]
+        loaded.clear()
+        result = self.result_of(runs, context)
         return replace(
             result,
             rollup_output=output,
@@ -428,15 +450,7 @@ class Sync:
     def prepare_rollup(
         self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
     ) -> RollupPrep:
-        digests = self._digests
-
-        def digest_of(result: TeamResult | None) -> bytes:
-            made = digests.get(id(result))  # the object is kept alive: its id is its own
-            return made[1] if made is not None and made[0] is result else result_digest(result)
-
-        return rollup_step.prepare(
-            self.workspace, self.history, runs, context, stage=stage, digest_of=digest_of
-        )
+        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
 
     def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
         return rollup_step.publish(self.workspace, prep)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from sheets_sync.domain.models import CompanyObjective, Finding, Period, TeamResult
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.pickling import fast_pickle
+
+if TYPE_CHECKING:
+    from sheets_sync.sync.team_rows import PackedResult
 
 
 class Outcome(StrEnum):
@@ -94,10 +97,23 @@ class TeamRun:
     changes: Sequence[CellChange] = ()  # a ``CellChanges`` from the engine
     seconds: float = 0.0
     api_calls: int = 0
+    # While a night runs the engine holds ``result`` packed (None here); ``SyncResult``
+    # and everything after it see unpacked runs only (``team_rows.py``).
+    packed: PackedResult | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def scored(self) -> bool:
+        """The team was read and scored: it has a result, maybe still packed."""
+        return self.result is not None or self.packed is not None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
         return self.result.findings if self.result else ()
+
+    def unpacked(self) -> TeamRun:
+        if self.packed is None:
+            return self
+        return replace(self, result=self.packed.load(), packed=None)
 
     @property
     def failed(self) -> bool:

@@ -48,7 +48,6 @@ class TeamRead:
     todo: list[CellWrite] = field(default_factory=list)  # the planned writes
     pending: int = 0  # how many: known while ``todo`` is packed
     finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
-    digest: bytes | None = None  # ``result_digest`` of ``run.result``, made where it was scored
     packed: bytes | Parked | None = None  # backend, data, extract, input, writes: pickled
 
     def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:

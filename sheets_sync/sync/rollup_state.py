@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,30 +31,31 @@ SYNCED = {"ok": "synced", "unchanged": "synced"}
 
 def result_digest(result: TeamResult | None) -> bytes:
     """A digest of one team's result, by value: computed where the team was scored (a
-    read worker, in parallel) and handed to ``inputs_fingerprint``."""
+    read worker, in parallel) and kept with its packed result (``team_rows.py``)."""
     digest = hashlib.sha256()
     _values_pickle(digest, result)
     return digest.digest()
 
 
-def inputs_fingerprint(
-    runs: Sequence[TeamRun],
-    context: RunContext,
-    history: object = None,
-    digest_of: Callable[[TeamResult | None], bytes] = result_digest,
-) -> str:
+def run_digest(run: TeamRun) -> bytes:
+    """``result_digest`` of the run's result: the one made with it when it is packed."""
+    if run.packed is not None:
+        return run.packed.digest or result_digest(run.packed.load())
+    return result_digest(run.result)
+
+
+def inputs_fingerprint(runs: Sequence[TeamRun], context: RunContext, history: object = None) -> str:
     """A digest of everything the tables are built from except the run's clock.
 
     ``history``: anything that changes when the History rows shown would (see
     ``HistoryStore.marks``); the results themselves are pickled, so a digest is only equal
     for equal values (a pickle that differs for equal values only costs a table build).
-    ``digest_of``: ``result_digest``, or a lookup of digests already made of these results.
     """
     digest = hashlib.sha256(f"{__version__}\x00{context.company}".encode())
     facts = (context.as_of, context.period, tuple(context.company_objectives), context.rules)
     rows = [
         (run.team, run.source, SYNCED.get(run.outcome.value, run.outcome.value), run.error,
-         digest_of(run.result))
+         run_digest(run))
         for run in runs
     ]  # fmt: skip
     _values_pickle(digest, (facts, history, rows))

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import glob
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets_sync.atomic import remove_stale
 from sheets_sync.config import Workspace
-from sheets_sync.domain.models import TeamResult
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint, result_digest
+from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
 
 if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup import Rollup
@@ -36,13 +35,14 @@ def _state(ws: Workspace) -> RollupState:
 
 def assumed(runs: Sequence[TeamRun]) -> Assumed:
     """What of the runs a rollup is built from, besides the results themselves."""
-    return tuple((r.team, r.outcome.value, r.error, id(r.result)) for r in runs)
+    return tuple((r.team, r.outcome.value, r.error, id(r.packed or r.result)) for r in runs)
 
 
 @dataclass
 class RollupPrep:
-    """What ``publish`` does: leave the workbook (``rollup`` None), only remember the
-    tables' fingerprint, or write ``rollup`` (already ``staged`` in a temp file, maybe)."""
+    """What ``publish`` does: leave the workbook (``write`` False), only remember the
+    tables' fingerprint, or write ``rollup`` (or rename the temp file it was ``staged`` in,
+    and then ``rollup`` is None)."""
 
     runs: Assumed
     rollup: Rollup | None = None
@@ -64,18 +64,17 @@ def prepare(
     context: RunContext,
     *,
     stage: bool = False,
-    digest_of: Callable[[TeamResult | None], bytes] = result_digest,
 ) -> RollupPrep:
-    """Everything up to replacing the workbook (``stage``: write the temp file too;
-    ``digest_of``: see ``inputs_fingerprint``)."""
+    """Everything up to replacing the workbook (``stage``: write the temp file too).
+    ``runs`` may hold packed results (``TeamRun.packed``)."""
     prep = RollupPrep(assumed(runs))
     state = _state(ws)
     if not ws.rollup_is_google:
         marks = None
         if history is not None:
-            scored = [r.team for r in runs if r.result is not None]
+            scored = [r.team for r in runs if r.scored]
             marks = history.marks(ws.keep_snapshots, context.as_of, scored)
-        prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks), digest_of)
+        prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
         if state.unchanged(prep.inputs, ws.rollup_path, key="inputs"):
             log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
             return prep
@@ -98,10 +97,12 @@ def prepare(
     if state.unchanged(prep.fingerprint, ws.rollup_path):
         log.info("rollup unchanged; %s left as it is", ws.rollup_output)
         return prep  # publish saves the inputs: the next such night skips sooner
-    prep.rollup, prep.write = rollup, True
-    if stage:
+    prep.write = True
+    if stage:  # written: the tables need not stay in memory till it is published
         _sweep_stale_temps(ws.rollup_path)
         prep.staged = stage_rollup_xlsx(rollup, ws.rollup_path)
+    else:
+        prep.rollup = rollup
     return prep
 
 
@@ -126,11 +127,12 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
     from sheets_sync.atomic import commit
     from sheets_sync.rollup.workbook import write_rollup_xlsx
 
-    assert prep.rollup is not None and prep.fingerprint is not None
+    assert prep.fingerprint is not None
     state.forget()  # a crash between the write and the save must not look unchanged
     if prep.staged is not None:
         commit(prep.staged, ws.rollup_path)
     else:
+        assert prep.rollup is not None
         write_rollup_xlsx(prep.rollup, ws.rollup_path)
     state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
     return ws.rollup_output, True

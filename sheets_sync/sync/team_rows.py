@@ -1,0 +1,163 @@
+"""A scored team's rows for the rollup's long tables, and its result packed for the night.
+
+The rollup's objectives, key_results, kpis and findings tables are one row per item of
+each team's result, and the history snapshot is a few columns of the same rows. The
+engine makes them where the team was scored (a read worker, in parallel) and keeps them
+with the result as pickles (``PackedResult``), parked in the night's spill file: the main
+process then builds the rollup and records the history without holding every team's
+result as objects (~40 KB a team at the night's peak); results are unpacked once the
+rollup is published. Given plain runs, ``rows_for`` makes the same rows from the results.
+No pandas here, so the workers need nothing more than the domain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+from sheets_sync.domain.models import (
+    Finding,
+    KPIResult,
+    KRResult,
+    ObjectiveResult,
+    TeamResult,
+)
+from sheets_sync.pickling import fast_pickle
+from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.rollup_state import result_digest
+from sheets_sync.sync.spill import Parked, Spill
+
+Values = tuple[object, ...]
+
+BASE = ("Team", "Period", "As of", "Source", "Stale data", "Last successful read")
+OBJECTIVE = (
+    *BASE,
+    *("Objective ID", "Title", "Objective type", "Aligns to", "Score", "Expected"),
+    *("Status", "Band", "KR count"),
+)
+KEY_RESULT = (
+    *BASE,
+    *("Objective ID", "KR ID", "Description", "Owner", "KR type", "Start", "Target"),
+    *("Current", "Current from KPI", "Unit", "Weight", "Confidence", "Due date"),
+    *("KPI link", "Comment", "Progress", "Score", "Expected", "Status", "Band"),
+)
+KPI = (
+    *BASE,
+    *("KPI ID", "Name", "Owner", "Category", "Frequency", "Unit", "Direction", "Target"),
+    *("Lower", "Upper", "Amber threshold", "Actual", "Previous", "KPI as of", "Comment"),
+    *("Status", "Last status", "Variance", "Variance %", "Trend"),
+)
+FINDING = (*BASE, "Severity", "Tab", "Cell", "Row", "Row ID", "Message")
+NAMES = {"objectives": OBJECTIVE, "key_results": KEY_RESULT, "kpis": KPI, "findings": FINDING}
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class TeamRows:
+    """One team's rows, each a tuple in the order of ``NAMES[table]``."""
+
+    objectives: list[Values]
+    key_results: list[Values]
+    kpis: list[Values]
+    findings: list[Values]  # the result's findings; a run's error is added by the rollup
+
+
+def naive(moment: dt.datetime) -> dt.datetime:
+    """Excel and datetime64 have no time zone: keep the wall-clock time the run recorded."""
+    return moment.replace(tzinfo=None)
+
+
+def base_values(team: str, source: str, context: RunContext) -> Values:
+    return (team, context.period.name, context.as_of, source, False, naive(context.generated_at))
+
+
+def objective_values(base: Values, o: ObjectiveResult) -> Values:
+    obj = o.objective
+    band = o.band.value if o.band else None
+    return (*base, obj.id, obj.title, obj.type.value, obj.aligns_to, o.score, o.expected,
+            o.status.value, band, len(o.key_results))  # fmt: skip
+
+
+def kr_values(base: Values, r: KRResult) -> Values:
+    kr = r.kr
+    return (*base, kr.objective_id, kr.id, kr.description, kr.owner, kr.type.value,
+            kr.start, kr.target, r.current, r.current_from, kr.unit, kr.weight,
+            kr.confidence, kr.due, kr.kpi_link, kr.comment, r.progress, r.score, r.expected,
+            r.status.value, r.band.value)  # fmt: skip
+
+
+def kpi_values(base: Values, r: KPIResult) -> Values:
+    k = r.kpi
+    return (*base, k.id, k.name, k.owner, k.category.value if k.category else None,
+            k.frequency.value, k.unit, k.direction.value, k.target, k.lower, k.upper,
+            k.amber_threshold, k.actual, k.previous, k.as_of, k.comment, r.status.value,
+            r.last_status.value if r.last_status else None, r.variance, r.variance_pct,
+            r.trend.value if r.trend else None)  # fmt: skip
+
+
+def finding_values(base: Values, f: Finding) -> Values:
+    source = f.source or base[3]
+    return (*base[:3], source, *base[4:], f.severity.value, f.tab, f.cell, f.row, f.row_id,
+            f.message)  # fmt: skip
+
+
+def team_rows(team: str, source: str, result: TeamResult, context: RunContext) -> TeamRows:
+    base = base_values(team, source, context)
+    return TeamRows(
+        objectives=[objective_values(base, o) for o in result.objectives],
+        key_results=[kr_values(base, r) for o in result.objectives for r in o.key_results],
+        kpis=[kpi_values(base, k) for k in result.kpis],
+        findings=[finding_values(base, f) for f in result.findings],
+    )
+
+
+def rows_for(run: TeamRun, context: RunContext) -> TeamRows | None:
+    """The run's rows: made already when its result is packed, else made now."""
+    if run.packed is not None:
+        return run.packed.team_rows()
+    if run.result is None:
+        return None
+    return team_rows(run.team, run.source, run.result, context)
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class PackedResult:
+    """A scored team's result, its rows and (for an Excel rollup) its ``result_digest``,
+    each a pickle held in memory or parked in the night's spill file."""
+
+    result: bytes | Parked
+    rows: bytes | Parked
+    digest: bytes | None = None
+
+    @classmethod
+    def pack(
+        cls, run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool
+    ) -> PackedResult:
+        assert run.result is not None
+        rows = team_rows(run.team, run.source, run.result, context)
+        made = result_digest(run.result) if digest else None
+        return cls(_park(run.result, spill), _park(rows, spill), made)
+
+    def load(self) -> TeamResult:
+        result: TeamResult = _load(self.result)
+        return result
+
+    def team_rows(self) -> TeamRows:
+        rows: TeamRows = _load(self.rows)
+        return rows
+
+
+def _park(obj: object, spill: Spill | None) -> bytes | Parked:
+    blob = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    if spill is not None:
+        with contextlib.suppress(OSError):  # a full disk: kept in memory instead
+            return spill.park(blob)
+    return blob
+
+
+def _load(packed: bytes | Parked) -> Any:
+    return pickle.loads(packed.read() if isinstance(packed, Parked) else packed)

@@ -1,0 +1,77 @@
+"""Packed results: a night holds each team's result and rollup rows as pickles, parked in
+its spill file, and everything built from them equals what is built from the results."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.rollup import build_rollup, write_rollup_xlsx
+from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.rollup_state import inputs_fingerprint, result_digest
+from sheets_sync.sync.spill import Parked, Spill
+from sheets_sync.sync.team_rows import NAMES, PackedResult, rows_for, team_rows
+from tests.rollup.fixtures import context, runs
+
+
+def packed(run: TeamRun, spill: Spill | None = None) -> TeamRun:
+    if run.result is None:
+        return run
+    made = PackedResult.pack(run, context(), spill, digest=True)
+    return dataclasses.replace(run, result=None, packed=made)
+
+
+@pytest.mark.parametrize("parked", [False, True])
+def test_a_packed_result_unpacks_to_the_result_with_its_rows_and_digest(
+    tmp_path: Path, parked: bool
+) -> None:
+    spill = Spill(tmp_path) if parked else None
+    run = runs(finance_fails=True)[0]
+    light = packed(run, spill)
+    assert light.result is None and light.scored and light.findings == ()
+    assert light.packed is not None
+    assert isinstance(light.packed.result, Parked) is parked
+    assert light.unpacked() == run and light.unpacked().packed is None
+    assert light.packed.digest == result_digest(run.result)
+    assert rows_for(light, context()) == rows_for(run, context())
+    if spill is not None:
+        spill.close()
+
+
+def test_rows_have_the_columns_their_names_say() -> None:
+    run = runs(finance_fails=False)[0]
+    assert run.result is not None
+    rows = team_rows(run.team, run.source, run.result, context())
+    for table, names in NAMES.items():
+        assert all(len(row) == len(names) for row in getattr(rows, table)), table
+    assert rows.key_results and rows.kpis and rows.findings
+    failed = runs(finance_fails=True)[-1]
+    assert failed.result is None and not failed.scored and rows_for(failed, context()) is None
+
+
+def test_the_rollup_from_packed_runs_equals_the_rollup_from_results(tmp_path: Path) -> None:
+    previous_xlsx = tmp_path / "last-night.xlsx"  # Finance's last good rows come from here
+    write_rollup_xlsx(build_rollup(runs(finance_fails=False), context()), previous_xlsx)
+    plain = runs(finance_fails=True)
+    light = [packed(r) for r in plain]
+    a = build_rollup(plain, context(), previous=previous_xlsx)
+    b = build_rollup(light, context(), previous=previous_xlsx)
+    for name, frame in a.tables.items():
+        pd.testing.assert_frame_equal(b.tables[name], frame, check_exact=True)
+    assert inputs_fingerprint(light, context()) == inputs_fingerprint(plain, context())
+
+
+def test_history_recorded_from_packed_runs_equals_from_results(tmp_path: Path) -> None:
+    plain = runs(finance_fails=True)
+    stores = [HistoryStore(tmp_path / name / "history.sqlite") for name in ("a", "b")]
+    for store, night in zip(stores, (plain, [packed(r) for r in plain]), strict=True):
+        assert store.record(SyncResult(context(), tuple(night), ())) > 0
+    a, b = stores
+    pd.testing.assert_frame_equal(a.kr_history(3), b.kr_history(3), check_exact=True)
+    pd.testing.assert_frame_equal(a.kpi_history(3), b.kpi_history(3), check_exact=True)
+    assert set(a.kr_history(3)["team"]) == {"Sales", "Ops"}  # Finance failed: not recorded
