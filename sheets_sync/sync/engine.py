@@ -75,7 +75,12 @@ def _import_rollup() -> None:
 
 
 class Sync:
-    """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this."""
+    """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this.
+
+    ``progress`` gets each team's run as it finishes: its outcome, error and changes; while
+    a rollup is built its result is still packed (``TeamRun.packed``). The ``SyncResult``
+    that ``run`` returns has every result unpacked.
+    """
 
     def __init__(
         self,
