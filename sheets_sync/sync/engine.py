@@ -70,6 +70,17 @@ class SyncResult:
         return any(r.failed for r in self.runs)
 
 
+def _unpacked(run: TeamRun, ahead: Mapping[int, tuple[PackedResult, TeamResult]]) -> TeamRun:
+    """The run with its result: the one unpacked ahead (by the packed object's id; the
+    object is held there, so the id is still its own), else unpacked now."""
+    if run.packed is None:
+        return run
+    held, result = ahead.get(id(run.packed), (None, None))
+    if held is run.packed and result is not None:
+        return replace(run, result=result, packed=None)
+    return run.unpacked()
+
+
 def _import_rollup() -> None:
     import sheets_sync.rollup.workbook  # noqa: F401  (pandas, pyarrow, xlsxwriter: ~1 s)
 
@@ -268,7 +279,7 @@ class Sync:
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
-        loaded: dict[int, TeamResult] = {}  # id(run.packed) -> its result, unpacked ahead
+        loaded: dict[int, tuple[PackedResult, TeamResult]] = {}  # results unpacked ahead
 
         def meanwhile() -> None:
             """This process is idle while workers write: prepare the rollup from the
@@ -280,7 +291,9 @@ class Sync:
                 self.record_history(SyncResult(context, tuple(guess), ()))
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
                 heap.trim()  # the tables' pages, before the results take new ones
-                loaded.update((id(r.packed), r.packed.load()) for r in guess if r.packed)
+                loaded.update(
+                    (id(r.packed), (r.packed, r.packed.load())) for r in guess if r.packed
+                )
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
@@ -318,13 +331,7 @@ class Sync:
             del prep  # its tables go before the results are unpacked
             if any(run.packed and id(run.packed) not in loaded for run in runs):
                 heap.trim()
-        # The packed results stay alive in ``runs``: an id in ``loaded`` is still theirs.
-        runs = [
-            replace(run, result=loaded[id(run.packed)], packed=None)
-            if id(run.packed) in loaded
-            else run.unpacked()
-            for run in runs
-        ]
+        runs = [_unpacked(run, loaded) for run in runs]
         loaded.clear()
         result = self.result_of(runs, context)
         return replace(
