@@ -9,6 +9,7 @@ Guessing is worse than asking: "€3.5k" or "1,5" is an error, not a number.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from enum import StrEnum
@@ -212,11 +213,27 @@ def parse_choice(
     _check_error(value)
     if is_empty(value):
         return default
-    key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
-    for member in enum:
-        if key == member.value.replace(" ", "_").lower():
-            return member
+    key = _choice_key(str(value))
+    member: E | None = _choices(enum).get(key)
+    if member is not None:
+        return member
     if aliases and key in aliases:
         return aliases[key]
     allowed = ", ".join(m.value for m in enum)
     raise CellValueError(f"{_describe(value)} is not one of: {allowed}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_key(text: str) -> str:
+    """ "On Track", "on-track" and " ON_TRACK " are one key (cached: a few values repeat
+    in every row of every team)."""
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(enum: type[E]) -> dict[str, E]:
+    """Each member by its key; the first member wins a key two of them share."""
+    found: dict[str, E] = {}
+    for member in enum:
+        found.setdefault(member.value.replace(" ", "_").lower(), member)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # (field, default header) in template order. The sync job owns the last columns.
@@ -56,6 +57,15 @@ KPI_REQUIRED = ("id", "actual")
 FILL_DOWN_DEFAULT = ("objective_id", "objective", "objective_type", "aligns_to")
 
 
+_NOT_IN_HEADER = re.compile(r"[^0-9a-z%#]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return _NOT_IN_HEADER.sub("", text.lower())
+
+
 def normalise_header(text: object) -> str:
-    """Case, spaces and punctuation do not matter: "KR-ID", "kr id" and "KR ID" match."""
-    return re.sub(r"[^0-9a-z%#]+", "", str(text).lower())
+    """Case, spaces and punctuation do not matter: "KR-ID", "kr id" and "KR ID" match.
+    (Cached: every tab of every team normalises the same few dozen headers and aliases.)"""
+    return _normalised(str(text))
