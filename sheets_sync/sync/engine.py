@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
-from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamResult
+from sheets_sync.domain.models import KPI, CompanyObjectiveResult
 from sheets_sync.domain.team import evaluate_team, kpi_index
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
 from sheets_sync.grid import CellWrite
@@ -38,7 +38,7 @@ from sheets_sync.sync.reading import (
 )
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
-from sheets_sync.sync.team_rows import PackedResult
+from sheets_sync.sync.team_rows import Unpacked, packed_run, unpacked
 
 log = logging.getLogger("sheets_sync.sync")
 Progress = Callable[[TeamRun], None]
@@ -68,17 +68,6 @@ class SyncResult:
     @property
     def failed(self) -> bool:
         return any(r.failed for r in self.runs)
-
-
-def _unpacked(run: TeamRun, ahead: Mapping[int, tuple[PackedResult, TeamResult]]) -> TeamRun:
-    """The run with its result: the one unpacked ahead (by the packed object's id; the
-    object is held there, so the id is still its own), else unpacked now."""
-    if run.packed is None:
-        return run
-    held, result = ahead.get(id(run.packed), (None, None))
-    if held is run.packed and result is not None:
-        return replace(run, result=result, packed=None)
-    return run.unpacked()
 
 
 def _import_rollup() -> None:
@@ -230,10 +219,7 @@ class Sync:
 
         def pack(run: TeamRun) -> TeamRun:
             """Hold the result packed until the rollup is published (``team_rows.py``)."""
-            if not publishing or run.result is None:
-                return run
-            packed = PackedResult.pack(run, context, self.spill, digest=ahead_ok)
-            return replace(run, result=None, packed=packed)
+            return packed_run(run, context, self.spill, digest=ahead_ok) if publishing else run
 
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
@@ -279,7 +265,7 @@ class Sync:
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
-        loaded: dict[int, tuple[PackedResult, TeamResult]] = {}  # results unpacked ahead
+        loaded: Unpacked = {}  # results unpacked while the workers write
 
         def meanwhile() -> None:
             """This process is idle while workers write: prepare the rollup from the
@@ -331,7 +317,7 @@ class Sync:
             del prep  # its tables go before the results are unpacked
             if any(run.packed and id(run.packed) not in loaded for run in runs):
                 heap.trim()
-        runs = [_unpacked(run, loaded) for run in runs]
+        runs = [unpacked(run, loaded) for run in runs]
         loaded.clear()
         result = self.result_of(runs, context)
         return replace(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sheets_sync.domain.models import (
@@ -149,6 +149,29 @@ class PackedResult:
     def team_rows(self) -> TeamRows:
         rows: TeamRows = _load(self.rows)
         return rows
+
+
+#: Results unpacked ahead, by ``id`` of the ``PackedResult`` they came from (held with
+#: them, so the id stays its own).
+Unpacked = dict[int, tuple[PackedResult, TeamResult]]
+
+
+def packed_run(run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool) -> TeamRun:
+    """The run with its result packed (``digest``: make its ``result_digest`` too)."""
+    if run.result is None:
+        return run
+    made = PackedResult.pack(run, context, spill, digest=digest)
+    return replace(run, result=None, packed=made)
+
+
+def unpacked(run: TeamRun, ahead: Unpacked) -> TeamRun:
+    """The run with its result: the one unpacked ahead, else unpacked now."""
+    if run.packed is None:
+        return run
+    held, result = ahead.get(id(run.packed), (None, None))
+    if held is run.packed and result is not None:
+        return replace(run, result=result, packed=None)
+    return run.unpacked()
 
 
 def _park(obj: object, spill: Spill | None) -> bytes | Parked:
