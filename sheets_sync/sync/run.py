@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
@@ -85,7 +87,12 @@ def run_sync(
             turned = turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
-        write_run_report(workspace.state_dir / "runs" / f"{stamp}.json", report, result.runs)
-        if report_path is not None:
-            write_run_report(report_path, report, result.runs)
+        kept = workspace.state_dir / "runs" / f"{stamp}.json"
+        write_run_report(kept, report, result.runs)
+        if report_path is not None:  # the same bytes: encoded once (every team's changes)
+
+            def copy(tmp: Path) -> None:
+                shutil.copyfile(kept, tmp)
+
+            atomic_write(report_path, copy)
     return result

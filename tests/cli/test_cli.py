@@ -122,6 +122,9 @@ def test_sync_writes_back_then_is_idempotent(workspace: Path) -> None:
     assert sheet.cell(2, status).fill.fgColor.rgb.endswith("C6EFCE")
     data = json.loads(report.read_text())
     assert data["teams"][0]["outcome"] == "ok"
+    assert data["teams"][0]["changes"]  # every team's changes, encoded into the file
+    kept = sorted((workspace.parent / ".sheets-sync" / "runs").glob("*.json"))
+    assert [p.read_bytes() for p in kept] == [report.read_bytes()]  # the night's own copy
     assert (workspace.parent / "company.xlsx").is_file()
 
     mtime = team_file.stat().st_mtime_ns
