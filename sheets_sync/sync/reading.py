@@ -76,6 +76,12 @@ class TeamRead:
             self.packed = None
         return self
 
+    def release(self) -> None:
+        """Drop what only the write needed, once the team is finished: in one process the
+        night's reads stay listed until every team is written."""
+        self.backend = self.data = self.extract = self.team_input = None
+        self.todo, self.packed = [], None
+
     def shipped(self, spill: Spill | None) -> TeamRead:
         """As sent back from a worker: packed, without the spec the parent has already."""
         self.pack(spill)

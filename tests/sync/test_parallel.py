@@ -16,9 +16,11 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
+from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome
 from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.sync.reading import TeamRead
 from sheets_sync.workspace.demo import create_demo
 from tests.support.workbooks import folder_cells
 
@@ -57,6 +59,33 @@ def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None
     assert spill.is_dir() and list(spill.iterdir()) == []  # reads were parked, then removed
     # and the night after, nothing to write in either
     assert {r.outcome.value for r in run(two / demo.name, 2).runs} == {"unchanged"}
+
+
+def test_one_process_packs_its_reads_like_the_workers_do(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``PACK_READS_AT`` teams a one-process night settles and parks each read as it
+    is made, and drops it once the team is written; the night is the same."""
+    plain, packed = tmp_path / "plain", tmp_path / "packed"
+    shutil.copytree(demo.parent, plain)
+    shutil.copytree(demo.parent, packed)
+    a = run(plain / demo.name, 1)
+    packs: list[str] = []
+    original = TeamRead.pack
+
+    def counted(self: TeamRead, spill: Any = None) -> TeamRead:
+        packs.append(self.spec.name)
+        return original(self, spill)
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    monkeypatch.setattr(TeamRead, "pack", counted)
+    b = run(packed / demo.name, 1)
+    assert sorted(packs) == sorted(r.team for r in b.runs)  # every read was parked
+    assert [(r.team, r.outcome, r.changes, r.result) for r in a.runs] == [
+        (r.team, r.outcome, r.changes, r.result) for r in b.runs
+    ]
+    assert folder_cells(plain / "teams") == folder_cells(packed / "teams")
+    assert folder_cells(plain) == folder_cells(packed) or _same_but_timestamps(plain, packed)
 
 
 def _same_but_timestamps(one: Path, two: Path) -> bool:
