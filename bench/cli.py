@@ -3,6 +3,7 @@
     .venv/bin/python -m bench                       # N = 50, 200, 500, 2000 (+ Google)
     .venv/bin/python -m bench --sizes 50,200        # chosen sizes
     .venv/bin/python -m bench --quick               # smoke run: N = 10, short Google part
+    .venv/bin/python -m bench --repeat 1            # one round per size (default 3 at N <= 500)
 
 Each scenario runs in its own subprocess, so its peak RSS (the child's ru_maxrss) is its
 own. Results: ``<out>/results.json`` and the Markdown report (``--report``).
@@ -26,6 +27,7 @@ from bench.generate import generate_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (50, 200, 500, 2000)
+REPEAT_UP_TO = 500  # the targets' size; 2,000 runs once (its naive run takes minutes)
 
 
 def run_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
@@ -49,7 +51,18 @@ def run_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
     return out
 
 
-def bench_size(n: int, work: Path, workers: tuple[int, ...], log: Any) -> dict[str, Any]:
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median wall time, with every run's wall time beside it."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    return {**ordered[(len(ordered) - 1) // 2], "walls": [r["wall"] for r in runs]}
+
+
+def bench_size(
+    n: int, work: Path, workers: tuple[int, ...], log: Any, repeat: int = 1
+) -> dict[str, Any]:
+    """Every scenario at ``n`` teams; with ``repeat`` > 1 they run in interleaved rounds
+    (ours, naive, ours, naive...) on fresh copies and the median run of each is kept: on
+    a shared VM a 10-second run and a 45-second one drift apart by 30 % otherwise."""
     base = work / f"n{n}" / "base"
     t0 = time.perf_counter()
     generate_workspace(base, n)
@@ -57,20 +70,26 @@ def bench_size(n: int, work: Path, workers: tuple[int, ...], log: Any) -> dict[s
     log(f"N={n}: generated in {row['generate_seconds']:.1f}s")
     row["floor"] = run_worker(["floor", str(base)])
     log(f"N={n}: floor {row['floor']['wall']:.2f}s")
-    for w in workers:
-        ours = work / f"n{n}" / f"ours{w}"
-        shutil.copytree(base, ours)
-        suffix = "" if w == 0 else f"_w{w}"  # 0: the product's default, one process per CPU
-        full = run_worker(["ours", str(ours), "--workers", str(w)])
-        log(f"N={n}: ours{suffix} full {full['wall']:.2f}s {full['outcomes']}")
-        noop = run_worker(["ours", str(ours), "--workers", str(w)])
-        log(f"N={n}: ours{suffix} no-op {noop['wall']:.2f}s {noop['outcomes']}")
-        row[f"full{suffix}"], row[f"noop{suffix}"] = full, noop
-        shutil.rmtree(ours)
-    naive = work / f"n{n}" / "naive"
-    shutil.copytree(base, naive)
-    row["naive"] = run_worker(["naive", str(naive)])
-    log(f"N={n}: naive {row['naive']['wall']:.2f}s")
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for round_no in range(repeat):
+        tag = f" (round {round_no + 1}/{repeat})" if repeat > 1 else ""
+        for w in workers:
+            ours = work / f"n{n}" / f"ours{w}"
+            shutil.copytree(base, ours)
+            suffix = "" if w == 0 else f"_w{w}"  # 0: the product's default, one per CPU
+            full = run_worker(["ours", str(ours), "--workers", str(w)])
+            log(f"N={n}: ours{suffix} full {full['wall']:.2f}s {full['outcomes']}{tag}")
+            noop = run_worker(["ours", str(ours), "--workers", str(w)])
+            log(f"N={n}: ours{suffix} no-op {noop['wall']:.2f}s {noop['outcomes']}{tag}")
+            runs.setdefault(f"full{suffix}", []).append(full)
+            runs.setdefault(f"noop{suffix}", []).append(noop)
+            shutil.rmtree(ours)
+        naive = work / f"n{n}" / "naive"
+        shutil.copytree(base, naive)
+        runs.setdefault("naive", []).append(run_worker(["naive", str(naive)]))
+        log(f"N={n}: naive {runs['naive'][-1]['wall']:.2f}s{tag}")
+        shutil.rmtree(naive)
+    row.update({key: _median(found) for key, found in runs.items()})
     shutil.rmtree(work / f"n{n}")
     return row
 
@@ -113,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quota-teams", type=int, default=None,
                         help="changed teams synced under a 60 requests/minute quota")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="earlier results.json to show as 'before'")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="interleaved rounds at N <= 500, median kept (default 3; "
+                        "1 with --quick)")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(s) for s in args.sizes.split(",") if s.strip())
@@ -121,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     workers = tuple(int(w) for w in args.workers.split(","))
     google_teams = args.google_teams if args.google_teams is not None else (3 if args.quick else 20)
+    repeat = max(1, args.repeat if args.repeat is not None else (1 if args.quick else 3))
     quota_teams = args.quota_teams if args.quota_teams is not None else (0 if args.quick else 40)
     work = args.out or Path(tempfile.mkdtemp(prefix="sheets-sync-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -132,11 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join([Path(sys.executable).name, "-m", "bench", *(argv or sys.argv[1:])]),
         "machine": machine(),
+        "repeat": {"rounds": repeat, "up_to": REPEAT_UP_TO},
         "sizes": [],
     }
     started = time.perf_counter()
     for n in sizes:
-        results["sizes"].append(bench_size(n, work, workers, log))
+        rounds = repeat if n <= REPEAT_UP_TO else 1
+        results["sizes"].append(bench_size(n, work, workers, log, rounds))
     if google_teams > 0:
         from bench.google import bench_google
 

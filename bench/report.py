@@ -160,6 +160,18 @@ def _machine(results: dict[str, Any]) -> str:
     )
 
 
+def _rounds(results: dict[str, Any]) -> str:
+    """How the seconds were taken when scenarios ran in several rounds."""
+    repeat = results.get("repeat") or {}
+    if repeat.get("rounds", 1) <= 1:
+        return ""
+    return (
+        f" At N <= {repeat['up_to']} every scenario ran {repeat['rounds']} times in "
+        "interleaved rounds (ours, naive, ours, naive...) on fresh copies; each figure is "
+        "the run with the median wall time (all runs' times are in results.json, `walls`)."
+    )
+
+
 def write_report(
     results: dict[str, Any], path: Path, baseline: dict[str, Any] | None = None
 ) -> None:
@@ -172,7 +184,9 @@ def write_report(
         "Every scenario runs in a fresh process; seconds are the process's wall time "
         "(interpreter start and imports included, as a cron job pays them); RSS is that "
         "process's own peak (`ru_maxrss`); our sync forks one worker process per CPU for "
-        "reading and writing team files (`--workers`), whose largest peak is its own column.\n",
+        "reading and writing team files (`--workers`), whose largest peak is its own column."
+        + _rounds(results)
+        + "\n",
         "- **full sync**: `run_sync` (read + score + write-back + rollup), first night: every "
         "team gets its owned cells written.\n"
         "- **no-op**: the same again with nothing changed (reads, scores, writes nothing, "

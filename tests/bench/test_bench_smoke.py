@@ -16,6 +16,7 @@ from bench.report import summary_table, targets
 def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     report = tmp_path / "BENCHMARKS.md"
     args = ["--sizes", "4", "--workers", "0,1", "--google-teams", "2", "--quota-teams", "0"]
+    args += ["--repeat", "2"]
     code = main([*args, "--out", str(tmp_path / "work"), "--report", str(report)])
     assert code == 0
     results = json.loads((tmp_path / "work" / "results.json").read_text())
@@ -23,8 +24,11 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     assert row["full"]["outcomes"] == {"ok": 4} and row["noop"]["outcomes"] == {"unchanged": 4}
     assert row["full_w1"]["outcomes"] == {"ok": 4}
     assert row["naive"]["wall"] > 0 and row["floor"]["phases"]["cells"] > 0
+    # two interleaved rounds; the run kept is one of them (the median of two: the faster)
+    assert len(row["full"]["walls"]) == 2 and row["full"]["wall"] == min(row["full"]["walls"])
     assert results["google"]["per_team_changed"] == 2.0
     assert results["google"]["per_team_unchanged"] == 1.0
     text = report.read_text()
     assert "| 4 |" in summary_table(results) and "## Targets" in text
+    assert "2 times in interleaved rounds" in text
     assert "N=500 not in this run" in targets(results)
