@@ -102,6 +102,7 @@ def targets(results: dict[str, Any]) -> str:
         if _get(row, "full_w1") is not None:
             check("full sync, one process / naive at 500",
                   _div(_get(row, "full_w1"), _get(row, "naive")), 0.25)  # fmt: skip
+        out += _paired(row)
     else:
         out.append("- ratios at 500 teams: N=500 not in this run")
     if 2000 in by_n and 200 in by_n:
@@ -113,6 +114,18 @@ def targets(results: dict[str, Any]) -> str:
     else:
         out.append("- peak RSS 2000 vs 200: needs both sizes in the run")
     return "\n".join(out) + "\n"
+
+
+def _paired(row: dict[str, Any]) -> list[str]:
+    """Each round's full / naive, ours and naive run side by side in time, and their
+    median: the rounds pair up so that the VM's drift between them cancels out."""
+    ours, naive = row.get("full", {}).get("walls"), row.get("naive", {}).get("walls")
+    if not ours or not naive or len(ours) < 2 or len(ours) != len(naive):
+        return []
+    ratios = [a / b for a, b in zip(ours, naive, strict=True)]
+    middle = sorted(ratios)[(len(ratios) - 1) // 2]
+    each = ", ".join(f"{r:.3f}x" for r in ratios)
+    return [f"- full sync / naive at 500, round by round: {each}; median {middle:.3f}x"]
 
 
 def _div(a: float | None, b: float | None) -> float | None:

@@ -32,3 +32,16 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     assert "| 4 |" in summary_table(results) and "## Targets" in text
     assert "2 times in interleaved rounds" in text
     assert "N=500 not in this run" in targets(results)
+
+
+def test_rounds_are_also_compared_pair_by_pair() -> None:
+    row = {
+        "n": 500,
+        "full": {"wall": 2.0, "walls": [2.0, 3.0, 1.0]},
+        "noop": {"wall": 0.5},
+        "naive": {"wall": 10.0, "walls": [10.0, 10.0, 10.0]},
+        "floor": {"wall": 1.0},
+    }
+    text = targets({"sizes": [row]})
+    assert "- full sync / naive at 500: 0.200x (target <= 0.25x): **met**" in text
+    assert "round by round: 0.200x, 0.300x, 0.100x; median 0.200x" in text
