@@ -138,9 +138,8 @@ class Sync:
                 for s in specs
             ]
             misses = [i for i, r in enumerate(found) if r is None]
-            if misses and self.spill is None:
-                with contextlib.suppress(OSError):  # a read-only state folder: in memory
-                    self.spill = Spill(self.workspace.state_dir)
+            if misses:
+                self._open_spill()
 
             def task(k: int) -> TeamRead:  # a known miss: parse, do not load its slot again
                 state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
@@ -224,9 +223,8 @@ class Sync:
 
         publishing = options.rollup and not options.dry_run
         ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
-        if publishing and self.spill is None:
-            with contextlib.suppress(OSError):  # a read-only state folder: in memory
-                self.spill = Spill(ws.state_dir)
+        if publishing:
+            self._open_spill()
 
         def pack(run: TeamRun) -> TeamRun:
             """Hold the result packed until the rollup is published (``team_rows.py``)."""
@@ -349,6 +347,12 @@ class Sync:
         """A bug while scoring or writing one team must not stop the other teams."""
         log.exception("unexpected error syncing team %s", spec.name)
         return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
+
+    def _open_spill(self) -> None:
+        """This run's spill folder, made on first need (``spill.py``)."""
+        if self.spill is None:
+            with contextlib.suppress(OSError):  # a read-only state folder: in memory
+                self.spill = Spill(self.workspace.state_dir)
 
     def _share(self, teams: int, processes: int) -> int:
         """Workers for ``teams`` of this run's work: as asked (``--workers``), else only

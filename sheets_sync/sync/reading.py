@@ -7,9 +7,7 @@ planned writes. Reads parsed in worker processes come back packed (``TeamRead.pa
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,7 +24,7 @@ from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
-from sheets_sync.sync.spill import Parked, Spill
+from sheets_sync.sync.spill import Parked, Spill, pickled, unpickled
 
 log = logging.getLogger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]
@@ -59,19 +57,13 @@ class TeamRead:
         the forked writers, as a fifth of the objects' size or as a file offset, and is
         unpickled only where it must be planned or written."""
         heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
-        blob = pickle.dumps(heavy, pickle.HIGHEST_PROTOCOL)
-        self.packed = blob
-        if spill is not None:
-            with contextlib.suppress(OSError):  # a full disk: kept in memory instead
-                self.packed = spill.park(blob)
-        self.backend = self.data = self.extract = self.team_input = None
-        self.todo = []
+        self.release()
+        self.packed = pickled(heavy, spill)
         return self
 
     def unpack(self) -> TeamRead:
         if self.packed is not None:
-            packed = self.packed
-            heavy = pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
+            heavy = unpickled(self.packed)
             self.backend, self.data, self.extract, self.team_input, self.todo = heavy
             self.packed = None
         return self

@@ -1,4 +1,4 @@
-"""Packed reads parked on disk while a night runs, instead of in this process's memory.
+"""Packed reads and results parked on disk while a night runs, not in this process's memory.
 
 A team parsed in a read worker is needed again only by the (forked) worker that writes it,
 or here when its KPIs feed another team's KR. Held as bytes in the parent, those packed
@@ -10,20 +10,22 @@ killed run left behind goes a day later.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 STALE_SECONDS = 24 * 3600  # a spill folder nothing touched for a day is a killed run's
 
 
 @dataclass(frozen=True, slots=True)
 class Parked:
-    """Where one packed read was parked."""
+    """Where one pickle was parked."""
 
     path: str
     offset: int
@@ -60,6 +62,20 @@ class Spill:
         if handle is not None:
             handle.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def pickled(obj: object, spill: Spill | None) -> bytes | Parked:
+    """``obj`` as one pickle, parked in ``spill`` when there is one (a full disk or no
+    spill: kept in memory as bytes)."""
+    blob = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    if spill is not None:
+        with contextlib.suppress(OSError):
+            return spill.park(blob)
+    return blob
+
+
+def unpickled(packed: bytes | Parked) -> Any:
+    return pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
 
 
 def _remove_stale(root: Path) -> None:

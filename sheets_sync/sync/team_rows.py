@@ -12,11 +12,8 @@ No pandas here, so the workers need nothing more than the domain.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import pickle
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sheets_sync.domain.models import (
     Finding,
@@ -28,7 +25,7 @@ from sheets_sync.domain.models import (
 from sheets_sync.pickling import fast_pickle
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.rollup_state import result_digest
-from sheets_sync.sync.spill import Parked, Spill
+from sheets_sync.sync.spill import Parked, Spill, pickled, unpickled
 
 Values = tuple[object, ...]
 
@@ -140,14 +137,14 @@ class PackedResult:
         assert run.result is not None
         rows = team_rows(run.team, run.source, run.result, context)
         made = result_digest(run.result) if digest else None
-        return cls(_park(run.result, spill), _park(rows, spill), made)
+        return cls(pickled(run.result, spill), pickled(rows, spill), made)
 
     def load(self) -> TeamResult:
-        result: TeamResult = _load(self.result)
+        result: TeamResult = unpickled(self.result)
         return result
 
     def team_rows(self) -> TeamRows:
-        rows: TeamRows = _load(self.rows)
+        rows: TeamRows = unpickled(self.rows)
         return rows
 
 
@@ -172,15 +169,3 @@ def unpacked(run: TeamRun, ahead: Unpacked) -> TeamRun:
     if held is run.packed and result is not None:
         return replace(run, result=result, packed=None)
     return run.unpacked()
-
-
-def _park(obj: object, spill: Spill | None) -> bytes | Parked:
-    blob = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
-    if spill is not None:
-        with contextlib.suppress(OSError):  # a full disk: kept in memory instead
-            return spill.park(blob)
-    return blob
-
-
-def _load(packed: bytes | Parked) -> Any:
-    return pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
