@@ -1,0 +1,61 @@
+"""The worksheet scan: what calamine does not give (extent, hidden rows, error cells)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.backends.excel.sheetscan import scan_worksheet
+from sheets_sync.errors import WorkbookError
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def sheet(rows: str, *, prefix: str = "") -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    xmlns = f"xmlns:{prefix}" if prefix else "xmlns"
+    return (
+        f'<{p}worksheet {xmlns}="{NS}"><{p}sheetData>{rows}</{p}sheetData></{p}worksheet>'
+    ).encode()
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_extent_hidden_rows_and_errors(prefix: str) -> None:
+    rows = (
+        '<row r="2" hidden="1"><c r="B2"><v>1</v></c><c r="F2" s="1"/></row>'
+        '<row r="4" hidden="0"><c r="C9" t="e"><v> #REF! </v></c></row>'
+        '<row r="5" hidden="true"/><row r="6"><c r="$D$6"><f>1/0</f></c></row>'
+    )
+    scan = scan_worksheet(sheet(rows, prefix=prefix), "t.xlsx", "OKRs")
+    assert (scan.max_row, scan.max_col) == (9, 4)
+    assert scan.hidden_rows == {2, 5}
+    assert scan.errors == {(9, 3): "#REF!"}
+
+
+def test_rows_and_cells_without_references_are_placed_by_position() -> None:
+    scan = scan_worksheet(
+        sheet('<row><c><v>1</v></c><c/><c><v>3</v></c></row><row r="4"><c><v>1</v></c></row>'),
+        "t.xlsx",
+        "OKRs",
+    )
+    assert (scan.max_row, scan.max_col) == (4, 3)
+
+
+@pytest.mark.parametrize(
+    "xml,message",
+    [
+        (sheet('<row r="1"><c r="A1B"><v>1</v></c></row>'), "bad cell reference 'A1B'"),
+        (sheet('<row r="1"><c r="A12345678"><v>1</v></c></row>'), "bad cell reference"),
+        (sheet('<row r="1"><c r="1"><v>1</v></c></row>'), "bad cell reference '1'"),
+        (b"<worksheet><sheetData><row>", "the file is damaged"),
+    ],
+)
+def test_damaged_worksheets_are_refused(xml: bytes, message: str) -> None:
+    with pytest.raises(WorkbookError, match=message) as info:
+        scan_worksheet(xml, "t.xlsx", "OKRs")
+    assert (info.value.source, info.value.tab) == ("t.xlsx", "OKRs")
+
+
+def test_a_row_number_in_other_digits_is_placed_by_position() -> None:
+    """``"²".isdigit()`` is true, but it is no row number: it used to raise ValueError."""
+    scan = scan_worksheet(sheet('<row r="\u00b2"><c r="A1"><v>1</v></c></row>'), "t", "OKRs")
+    assert (scan.max_row, scan.max_col) == (1, 1)
