@@ -36,6 +36,10 @@ from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_a
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 CHUNK_ROWS = 2_000
+#: zlib level of the spliced file. The long tables are ~45 MB of XML at 500 teams: level 3
+#: deflates them in half the CPU time of the default 6 for a file ~15 % larger (4.1 vs
+#: 3.5 MB), and the night's rollup is on its critical path.
+COMPRESS_LEVEL = 3
 
 
 def xf_index(fmt: Format | None) -> int:
@@ -253,7 +257,7 @@ class BulkCells:
         tmp = path.with_name(path.name + ".bulk")
         with (
             zipfile.ZipFile(path) as src,
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
         ):
             for info in src.infolist():
                 data = src.read(info)
