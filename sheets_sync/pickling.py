@@ -10,7 +10,9 @@ by one C-level ``attrgetter`` call, and unpickles through its own ``__init__``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import operator
+import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -35,3 +37,19 @@ def fast_pickle(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
     return cls
+
+
+class _Sink:
+    """A file for ``pickle.Pickler`` that hashes what it is given instead of keeping it."""
+
+    def __init__(self, digest: hashlib._Hash) -> None:
+        self.write = digest.update
+
+
+def hash_by_value(digest: hashlib._Hash, obj: object) -> None:
+    """Pickle ``obj`` into ``digest`` by value: no memo, so two equal trees give the same
+    bytes whether or not they share objects (a fresh parse and a cached one share
+    different strings). For trees only: a cycle would recurse forever."""
+    pickler = pickle.Pickler(_Sink(digest), protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the bytes depend on values only
+    pickler.dump(obj)

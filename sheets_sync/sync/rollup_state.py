@@ -14,68 +14,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import __version__
 from sheets_sync.atomic import atomic_write_text
-from sheets_sync.domain.models import TeamResult
+from sheets_sync.pickling import hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.team_rows import rows_digest, rows_for
 
 #: "ok" (cells written) and "unchanged" both mean the team synced: the night after a sync
 #: that wrote cells is "unchanged" everywhere, and its tables are otherwise the same.
 SYNCED = {"ok": "synced", "unchanged": "synced"}
 
 
-def result_digest(result: TeamResult | None) -> bytes:
-    """A digest of one team's result, by value: computed where the team was scored (a
-    read worker, in parallel) and kept with its packed result (``team_rows.py``)."""
-    digest = hashlib.sha256()
-    _values_pickle(digest, result)
-    return digest.digest()
-
-
-def run_digest(run: TeamRun) -> bytes:
-    """``result_digest`` of the run's result: the one made with it when it is packed."""
-    if run.packed is not None:
-        return run.packed.digest or result_digest(run.packed.load())
-    return result_digest(run.result)
+def run_digest(run: TeamRun, context: RunContext) -> bytes:
+    """``rows_digest`` of the run's rows: the one made with them when they are packed."""
+    if run.packed is not None and run.packed.digest is not None:
+        return run.packed.digest
+    return rows_digest(rows_for(run, context))
 
 
 def inputs_fingerprint(runs: Sequence[TeamRun], context: RunContext, history: object = None) -> str:
     """A digest of everything the tables are built from except the run's clock.
 
     ``history``: anything that changes when the History rows shown would (see
-    ``HistoryStore.marks``); the results themselves are pickled, so a digest is only equal
-    for equal values (a pickle that differs for equal values only costs a table build).
+    ``HistoryStore.marks``); each result by the digest of its rows (``rows_digest``),
+    the rest pickled by value, so a digest is only equal for equal values (a pickle that
+    differs for equal values would only cost a table build).
     """
     digest = hashlib.sha256(f"{__version__}\x00{context.company}".encode())
     facts = (context.as_of, context.period, tuple(context.company_objectives), context.rules)
     rows = [
         (run.team, run.source, SYNCED.get(run.outcome.value, run.outcome.value), run.error,
-         run_digest(run))
+         run_digest(run, context))
         for run in runs
     ]  # fmt: skip
-    _values_pickle(digest, (facts, history, rows))
+    hash_by_value(digest, (facts, history, rows))
     return digest.hexdigest()
-
-
-class _Sink:
-    """A file for ``pickle.Pickler`` that hashes what it is given instead of keeping it."""
-
-    def __init__(self, digest: hashlib._Hash) -> None:
-        self.write = digest.update
-
-
-def _values_pickle(digest: hashlib._Hash, obj: object) -> None:
-    """Pickle ``obj`` into ``digest`` by value: no memo, so two equal trees give the same
-    bytes whether or not they share objects (a fresh parse and a cached one share
-    different strings). The results are trees, so nothing recurses forever."""
-    pickler = pickle.Pickler(_Sink(digest), protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo: the bytes depend on values only
-    pickler.dump(obj)
 
 
 def file_sha256(path: Path) -> str | None:

@@ -4,6 +4,8 @@ its spill file, and everything built from them equals what is built from the res
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +15,18 @@ from sheets_sync.ops.history import HistoryStore
 from sheets_sync.rollup import build_rollup, write_rollup_xlsx
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.rollup_state import inputs_fingerprint, result_digest
+from sheets_sync.sync.rollup_state import inputs_fingerprint
 from sheets_sync.sync.spill import Parked, Spill
-from sheets_sync.sync.team_rows import NAMES, PackedResult, rows_for, team_rows
+from sheets_sync.sync.team_rows import (
+    CLOCK,
+    NAMES,
+    PackedResult,
+    TeamRows,
+    Values,
+    rows_digest,
+    rows_for,
+    team_rows,
+)
 from tests.rollup.fixtures import context, runs
 
 
@@ -37,10 +48,61 @@ def test_a_packed_result_unpacks_to_the_result_with_its_rows_and_digest(
     assert light.packed is not None
     assert isinstance(light.packed.result, Parked) is parked
     assert light.unpacked() == run and light.unpacked().packed is None
-    assert light.packed.digest == result_digest(run.result)
+    assert light.packed.digest == rows_digest(rows_for(run, context()))
     assert rows_for(light, context()) == rows_for(run, context())
     if spill is not None:
         spill.close()
+
+
+def test_the_rows_digest_is_by_value_without_the_clock() -> None:
+    run = runs(finance_fails=False)[0]
+    assert run.result is not None
+    rows = team_rows(run.team, run.source, run.result, context())
+    later = context(generated=context().generated_at + dt.timedelta(days=1))
+    # another night's clock, and a result whose objects are copies (as from the cache)
+    copied = pickle.loads(pickle.dumps(run.result))
+    assert rows_digest(team_rows(run.team, run.source, copied, later)) == rows_digest(rows)
+    unshared = TeamRows(*([tuple(_copy(v) for v in row) for row in t] for t in _tables(rows)))
+    assert rows_digest(unshared) == rows_digest(rows)
+    for table in _tables(rows):
+        for i, value in enumerate(table[0]):
+            if i == CLOCK:
+                continue
+            for other in _others(value):
+                changed = TeamRows(*(list(t) for t in _tables(rows)))
+                target = getattr(changed, _name(rows, table))
+                target[0] = (*table[0][:i], other, *table[0][i + 1 :])
+                assert rows_digest(changed) != rows_digest(rows), (i, value, other)
+    assert rows_digest(None) != rows_digest(TeamRows([], [], [], []))
+
+
+def _tables(rows: TeamRows) -> tuple[list[Values], ...]:
+    return (rows.objectives, rows.key_results, rows.kpis, rows.findings)
+
+
+def _name(rows: TeamRows, table: list[Values]) -> str:
+    return next(n for n in NAMES if getattr(rows, n) is table)
+
+
+def _copy(value: object) -> object:
+    return "".join(value) if isinstance(value, str) else value  # equal, not the same object
+
+
+def _others(value: object) -> list[object]:
+    """Values next to ``value`` that a digest must tell from it."""
+    if value is None:
+        return [0.0, "", False]
+    if isinstance(value, bool):
+        return [not value, int(value)]
+    if isinstance(value, float):
+        return [value + 1e-12 * max(1.0, abs(value)), None, str(value)]
+    if isinstance(value, int):
+        return [value + 1, float(value) + 0.5]
+    if isinstance(value, str):
+        return [value + " ", None]
+    if isinstance(value, dt.date):
+        return [value + dt.timedelta(days=1), None]
+    raise AssertionError(f"a row holds a {type(value).__name__}")
 
 
 def test_rows_have_the_columns_their_names_say() -> None:
