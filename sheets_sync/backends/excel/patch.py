@@ -3,13 +3,11 @@
 ``patch_xlsx`` is pure: bytes in, bytes out. It changes only the worksheet parts that hold
 owned cells, ``xl/styles.xml`` (new formats appended) and, when an owned cell held a formula,
 ``xl/calcChain.xml``. Every other part keeps its exact content, name, order, timestamp and
-compression method. Python's ``zipfile`` has no public API to copy a member's compressed
-bytes, so unchanged members are re-deflated from their verified (CRC-checked) content with
-the same method; content is byte-identical, the compressed stream may differ.
+compression method: its compressed bytes are copied as they are (``rezip.py``; that took
+a patch from 4.7 to 3.3 ms a team).
 
 Small parts that teams made from one template share (rels, workbook.xml, styles.xml) are
-parsed once per process: a nightly sync patches hundreds. (Writing the zip by hand to
-reuse deflated members as well saved 0.5 ms of 3.5 a team: not worth owning a zip writer.)
+parsed once per process: a nightly sync patches hundreds.
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import parse_ref
+from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.backends.excel.xmlutil import MAIN_NS, STRICT_MAIN_NS, parse_xml, replace_spans
@@ -70,6 +69,7 @@ class Package:
             raise EncryptedWorkbookError(
                 "the workbook is password-protected (or a legacy .xls); it cannot be updated"
             )
+        self.data = data
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self.zf.infolist()
@@ -301,24 +301,4 @@ def patch_xlsx(
             _without_calc_chain(pkg, wb_part, calc_part, changed)
         elif new_calc is not pkg.read(calc_part):
             changed[calc_part] = new_calc
-    return _rezip(pkg, changed, removed)
-
-
-def _rezip(pkg: Package, changed: dict[str, bytes], removed: set[str]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
-        for info in pkg.infos:
-            if info.filename in removed:
-                continue
-            payload = changed.get(info.filename)
-            if payload is None:
-                payload = pkg.read(info.filename)
-            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            zi.compress_type = info.compress_type
-            zi.external_attr = info.external_attr
-            zi.internal_attr = info.internal_attr
-            zi.create_system = info.create_system
-            zi.comment = info.comment
-            zout.writestr(zi, payload)
-        zout.comment = pkg.comment
-    return out.getvalue()
+    return rezip(pkg.data, pkg.infos, changed, removed, pkg.comment, pkg.read)

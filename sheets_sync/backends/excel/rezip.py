@@ -1,0 +1,162 @@
+"""Write a workbook's zip package again with some members replaced.
+
+A write-back changes one or two worksheets and maybe the styles; the other members
+(theme, shared strings, drawings, media, vbaProject.bin...) are copied as the compressed
+bytes they are, not inflated and deflated again: that was two thirds of a re-zip's time.
+Python's ``zipfile`` cannot copy a member raw, so this writes the zip records itself
+(local headers, central directory, end record; APPNOTE 6.3.x, no zip64). A package that
+would need zip64, or a replaced member in a method other than stored or deflated, is
+re-zipped through ``zipfile`` instead, as before.
+
+Every member keeps its name, order, method, timestamp, attributes and comment; extra
+fields are dropped, as ``zipfile`` drops them on a re-zip.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+from sheets_sync.errors import WorkbookError
+
+_LOCAL = struct.Struct("<4s5H3L2H")  # signature ... name length, extra length
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_LIMIT = 0xFFFFFFFF  # past this a field needs zip64
+_UTF8 = 0x800
+_ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def rezip(
+    data: bytes,
+    infos: Sequence[zipfile.ZipInfo],
+    changed: Mapping[str, bytes],
+    removed: Collection[str] = (),
+    comment: bytes = b"",
+    read: Callable[[str], bytes] | None = None,
+) -> bytes:
+    """``data`` (the package ``infos`` were read from) with ``changed`` members replaced
+    and ``removed`` ones left out. ``read`` inflates a member (for the ``zipfile`` path)."""
+    kept = [i for i in infos if i.filename not in removed]
+    if not _plain(kept, changed, len(data)):
+        return _with_zipfile(kept, changed, comment, read)
+    out = io.BytesIO()
+    central: list[bytes] = []
+    for info in kept:
+        name, flags = _name(info.filename)
+        body = changed.get(info.filename)
+        if body is None:
+            raw, crc, size = _raw(data, info), info.CRC, info.file_size
+        else:
+            raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
+        version = 20 if info.compress_type in _METHODS else max(20, info.extract_version)
+        date, time = _dos(info.date_time)
+        offset = out.tell()
+        header = (version, flags, info.compress_type, time, date, crc, len(raw), size)
+        out.write(_LOCAL.pack(b"PK\x03\x04", *header, len(name), 0))
+        out.write(name)
+        out.write(raw)
+        entry = _CENTRAL.pack(
+            b"PK\x01\x02",
+            (info.create_system << 8) | 20,
+            *header,
+            len(name),
+            0,
+            len(info.comment),
+            0,
+            info.internal_attr,
+            info.external_attr,
+            offset,
+        )
+        central.append(entry + name + info.comment)
+    start = out.tell()
+    directory = b"".join(central)
+    if start + len(directory) > _LIMIT:
+        return _with_zipfile(kept, changed, comment, read)
+    out.write(directory)
+    n = len(central)
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
+    out.write(comment)
+    return out.getvalue()
+
+
+def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
+    """Fits the records written here: no zip64, no encryption, replaced members stored
+    or deflated."""
+    if len(infos) >= 0xFFFF or size > _LIMIT:
+        return False
+    for info in infos:
+        if info.flag_bits & _ENCRYPTED:
+            return False  # zipfile refuses to read it, as a write-back must
+        if max(info.file_size, info.compress_size, info.header_offset) >= _LIMIT:
+            return False
+        if info.filename in changed and info.compress_type not in _METHODS:
+            return False
+        if info.filename in changed and len(changed[info.filename]) >= _LIMIT:
+            return False
+    return True
+
+
+def _name(filename: str) -> tuple[bytes, int]:
+    """As ``zipfile`` encodes a name: ASCII as it is, else UTF-8 with flag bit 11."""
+    try:
+        return filename.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return filename.encode("utf-8"), _UTF8
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes, found through its local header."""
+    at = info.header_offset
+    head = data[at : at + _LOCAL.size]
+    if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
+        raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
+    fields = _LOCAL.unpack(head)
+    start = at + _LOCAL.size + fields[-2] + fields[-1]
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
+    return raw
+
+
+def _compress(body: bytes, method: int) -> bytes:
+    if method == zipfile.ZIP_STORED:
+        return body
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return deflate.compress(body) + deflate.flush()
+
+
+def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    year = min(max(year, 1980), 2107)
+    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+
+
+def _with_zipfile(
+    infos: Sequence[zipfile.ZipInfo],
+    changed: Mapping[str, bytes],
+    comment: bytes,
+    read: Callable[[str], bytes] | None,
+) -> bytes:
+    """Every member inflated and written again by ``zipfile`` (zip64 when it must)."""
+    if read is None:
+        raise ValueError("rezip: this package needs ``read`` to be re-zipped by zipfile")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", strict_timestamps=False) as zout:
+        for info in infos:
+            payload = changed.get(info.filename)
+            if payload is None:
+                payload = read(info.filename)
+            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zi.compress_type = info.compress_type
+            zi.external_attr = info.external_attr
+            zi.internal_attr = info.internal_attr
+            zi.create_system = info.create_system
+            zi.comment = info.comment
+            zout.writestr(zi, payload)
+        zout.comment = comment
+    return out.getvalue()
