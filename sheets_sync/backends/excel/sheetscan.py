@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -28,6 +27,12 @@ _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
 _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
 _WIDE_ROW = 256
+#: Content cells (with a reference) in what is not a row, or in a row's child that is not
+#: a cell: outside what a well-formed sheet has, but calamine reads them.
+_STRAY_CELLS = etree.XPath("descendant-or-self::*[local-name()='c' and * and @r]")
+_WRAPPED_CELLS = etree.XPath(
+    "*[local-name()!='c']/descendant::*[local-name()='c' and * and @r]", smart_strings=False
+)
 
 
 def parser() -> etree.XMLParser:
@@ -65,12 +70,35 @@ def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
-def _iter_rows(xml: bytes, tag: str, source: str, tab: str) -> Iterable[etree._Element]:
-    """Yield each row element, then free it, so a million declared rows cost no memory."""
+def scan_worksheet(xml: bytes, source: str, tab: str) -> Scan:
+    """Extent of cells with content, hidden rows and error cells of one worksheet.
+
+    Styled empty cells (no child) are not data. Every ``c`` element counts wherever it
+    is, as calamine reads it: one outside a row, or wrapped in another element, must not
+    escape the extent check (calamine would allocate for it and abort the process).
+    """
+    return _stream_scan(xml, source, tab)
+
+
+def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
+    """Each row is freed once scanned, so a million declared rows cost no memory; what
+    is not a row is checked for cells before it is freed, and the rest at the end."""
+    scan = Scan()
+    row_no = 0
+    columns: dict[str, int] = {}
+
+    def strays(element: etree._Element) -> None:
+        """Cells outside any row: calamine reads them, so their references count."""
+        for cell in _STRAY_CELLS(element):
+            cell_row, col = _cell_ref(cell.get("r", ""), source, tab)
+            scan.max_row, scan.max_col = max(scan.max_row, cell_row), max(scan.max_col, col)
+            if cell.get("t") == "e":
+                scan.errors[(cell_row, col)] = _error_code(cell)
+
     events = etree.iterparse(
         io.BytesIO(xml),
         events=("end",),
-        tag=tag,
+        tag="{*}row",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -78,44 +106,34 @@ def _iter_rows(xml: bytes, tag: str, source: str, tab: str) -> Iterable[etree._E
     )
     try:
         for _, row in events:
-            yield row
+            r = row.get("r")
+            row_no = int(r) if r and _is_number(r) else row_no + 1
+            if row.get("hidden", "").lower() in _TRUE:
+                scan.hidden_rows.add(row_no)
+            refs, errors = _row_cells(row, row_no)
+            if refs:
+                suffix = str(row_no)
+                for ref in refs:  # the hot loop: string ops only, columns cached by letters
+                    letters = ref.rstrip(_DIGITS)
+                    col = columns.get(letters)
+                    if col is None or ref[len(letters) :] != suffix:
+                        cell_row, col = _cell_ref(ref, source, tab)
+                        columns[letters] = col
+                        scan.max_row = max(scan.max_row, cell_row)
+                    scan.max_col = max(scan.max_col, col)
+                scan.max_row = max(scan.max_row, row_no)
+            for ref, code in errors:
+                scan.errors[_cell_ref(ref, source, tab)] = code
             row.clear(keep_tail=False)
             parent = row.getparent()
             while parent is not None and row.getprevious() is not None:
+                if len(parent[0]):  # not a row scanned and cleared: look for cells
+                    strays(parent[0])
                 del parent[0]
+        if events.root is not None:
+            strays(events.root)
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source, tab=tab) from exc
-
-
-def scan_worksheet(xml: bytes, source: str, tab: str) -> Scan:
-    """Extent of cells with content, hidden rows and error cells of one worksheet.
-
-    Styled empty cells (no child) are not data. Each row is freed once scanned, so a
-    million declared rows cost no memory.
-    """
-    scan = Scan()
-    row_no = 0
-    columns: dict[str, int] = {}
-    for row in _iter_rows(xml, "{*}row", source, tab):
-        r = row.get("r")
-        row_no = int(r) if r and _is_number(r) else row_no + 1
-        if row.get("hidden", "").lower() in _TRUE:
-            scan.hidden_rows.add(row_no)
-        refs, errors = _row_cells(row, row_no)
-        if not refs:
-            continue
-        suffix = str(row_no)
-        for ref in refs:  # the hot loop: string ops only, columns cached by letters
-            letters = ref.rstrip(_DIGITS)
-            col = columns.get(letters)
-            if col is None or ref[len(letters) :] != suffix:
-                cell_row, col = _cell_ref(ref, source, tab)
-                columns[letters] = col
-                scan.max_row = max(scan.max_row, cell_row)
-            scan.max_col = max(scan.max_col, col)
-        scan.max_row = max(scan.max_row, row_no)
-        for ref, code in errors:
-            scan.errors[_cell_ref(ref, source, tab)] = code
     return scan
 
 
@@ -123,11 +141,14 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[
     """References of a row's content cells, and (reference, code) of its error cells.
 
     A Python pass is fastest for ordinary rows; for wide rows (Gnumeric styles all 16,384
-    cells) compiled XPath selects the few content cells in C.
+    cells) compiled XPath selects the few content cells in C. Cells wrapped in another
+    child of the row count too (calamine reads them; inside a cell it refuses them).
     """
     if len(row) > _WIDE_ROW and int(_UNREFERENCED(row)) == 0:
+        wrapped = _WRAPPED_CELLS(row)
         errors = [(c.get("r", ""), _error_code(c)) for c in _ERROR_CELLS(row)]
-        return _CONTENT_REFS(row), errors
+        errors += [(c.get("r", ""), _error_code(c)) for c in wrapped if c.get("t") == "e"]
+        return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors
     refs: list[str] = []
     errors = []
     col = 0
@@ -135,6 +156,11 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[
     for cell in row:
         tag = cell.tag
         if not isinstance(tag, str) or not (tag == "c" or tag.endswith("}c")):
+            if len(cell):  # not a cell: an extLst, or a wrapper around cells
+                for inner in _STRAY_CELLS(cell):
+                    refs.append(inner.get("r", ""))
+                    if inner.get("t") == "e":
+                        errors.append((refs[-1], _error_code(inner)))
             continue
         ref = cell.get("r")
         if ref is None:  # positional: one right of the previous cell

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -305,3 +307,41 @@ def test_row_number_cannot_hide_a_far_cell() -> None:
     data = _with_sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="ZZ999999"><v>2</v></c></row>')
     with pytest.raises(WorkbookTooLargeError, match="A1:ZZ999999"):
         read(data)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        '<c r="XFD1048576"><v>2</v></c><row r="1"><c r="A1"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><x><c r="XFD1048576"><v>2</v></c></x></row>',
+    ],
+    ids=["cell-outside-rows", "cell-wrapped-in-a-row"],
+)
+def test_a_far_cell_outside_the_rows_is_refused_not_allocated(
+    tmp_path: Path, sheet_data: str
+) -> None:
+    """calamine reads these cells; missed by the extent check, it asked for 512 GiB and
+    aborted the whole process. Read in a child process, so a regression fails this test
+    instead of killing the test run."""
+    path = tmp_path / "team.xlsx"
+    path.write_bytes(_with_sheet_xml(sheet_data))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sheets_sync.backends.excel.reader import read_workbook\n"
+        "from sheets_sync.errors import WorkbookTooLargeError\n"
+        "try:\n"
+        "    read_workbook(Path(sys.argv[1]), tabs=['Sheet'])\n"
+        "except WorkbookTooLargeError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "the tab spans A1:XFD1048576" in done.stdout

@@ -6,6 +6,7 @@ import pytest
 
 from sheets_sync.backends.excel.sheetscan import scan_worksheet
 from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import a1
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -59,3 +60,38 @@ def test_a_row_number_in_other_digits_is_placed_by_position() -> None:
     """``"²".isdigit()`` is true, but it is no row number: it used to raise ValueError."""
     scan = scan_worksheet(sheet('<row r="\u00b2"><c r="A1"><v>1</v></c></row>'), "t", "OKRs")
     assert (scan.max_row, scan.max_col) == (1, 1)
+
+
+FAR = '<c r="XFD1048576"><v>2</v></c>'
+A1 = '<row r="1"><c r="A1"><v>1</v></c></row>'
+WIDE = '<row r="2">' + "".join(f'<c r="{a1(2, c)}" s="1"/>' for c in range(1, 300))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        FAR + A1,  # a cell before the rows, straight in sheetData
+        A1 + FAR,  # after them
+        A1 + f"<x>{FAR}</x>",  # wrapped in an element that is not a row
+        f'<row r="1"><c r="A1"><v>1</v></c><x>{FAR}</x></row>',  # wrapped inside a row
+        A1 + WIDE + f"<x>{FAR}</x></row>",  # the same in a wide row (the XPath pass)
+        f"<x>{A1}</x>{FAR}",  # rows one level down, the cell beside their wrapper
+    ],
+    ids=["before-rows", "after-rows", "wrapped", "wrapped-in-row", "wide-row", "beside"],
+)
+def test_cells_outside_rows_count(rows: str) -> None:
+    """calamine reads a cell wherever it sits in sheetData, and would allocate 17e9 cells
+    (and abort the process) for one at XFD1048576: the extent check must see it."""
+    scan = scan_worksheet(sheet(rows), "t.xlsx", "OKRs")
+    assert (scan.max_row, scan.max_col) == (1_048_576, 16_384)
+
+
+def test_error_cells_outside_rows_count() -> None:
+    scan = scan_worksheet(sheet(A1 + '<x><c r="C3" t="e"><v>#N/A</v></c></x>'), "t", "OKRs")
+    assert scan.errors == {(3, 3): "#N/A"} and (scan.max_row, scan.max_col) == (3, 3)
+
+
+def test_cells_inside_a_cell_do_not_count() -> None:
+    """calamine refuses a cell inside a cell, and skips one inside an inline string."""
+    rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t>{FAR}</is></c></row>'
+    assert (scan_worksheet(sheet(rows), "t", "OKRs").max_row) == 1
