@@ -37,7 +37,7 @@ from sheets_sync.sync.reading import (
     read_team,
 )
 from sheets_sync.sync.rollup_step import RollupPrep
-from sheets_sync.sync.spill import Spill
+from sheets_sync.sync.spill import Spill, blob
 from sheets_sync.sync.team_rows import Unpacked, packed_run, unpacked
 
 log = logging.getLogger("sheets_sync.sync")
@@ -72,6 +72,14 @@ class SyncResult:
     @property
     def failed(self) -> bool:
         return any(r.failed for r in self.runs)
+
+
+def _after(state: TeamRead, writes: Sequence[CellWrite]) -> CachedRead | None:
+    """The read the team's file gives once ``writes`` are in it (``after_write``)."""
+    if not (state.data and state.extract and state.team_input):
+        return None
+    read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
+    return after_write(read, writes)
 
 
 def _import_rollup() -> None:
@@ -176,8 +184,8 @@ class Sync:
         have = {t.team.casefold() for t in inputs}
         for r in reads:
             name = r.spec.name.casefold()
-            if name in wanted and name not in have and (read := r.unpack()).team_input:
-                inputs.append(read.team_input)
+            if name in wanted and name not in have and (found := r.unpack().inputs()):
+                inputs.append(found)
         outside = wanted - {s.name.casefold() for s in specs}
         extra = [t for t in self.workspace.teams if t.name.casefold() in outside]
         inputs += [r.team_input for r in self.read_all(extra) if r.team_input is not None]
@@ -240,6 +248,8 @@ class Sync:
             state.planned(*self._plan(state, options, kpi_index([team]), company_ids))
             if not (state.todo and self._writes(options)):
                 state.run, state.finished = finish(state), True
+            elif self.cache is not None:  # the writer caches it as pickled here
+                state.after = _after(state, state.todo)
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
 
@@ -426,15 +436,19 @@ class Sync:
         (one put a team either way)."""
         if self.cache is None or (state.cache_miss_key is None and not written):
             return
-        assert state.data and state.extract and state.team_input
-        read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
-        sha = getattr(state.backend, "written_sha256", None)
-        if not written:
-            assert state.cache_miss_key is not None
-            self.cache.put(state.spec, state.cache_miss_key, read)
-        elif sha is not None and (after := after_write(read, written)) is not None:
+        if written:
+            sha = getattr(state.backend, "written_sha256", None)
+            if sha is None:
+                return
             key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
-            self.cache.put(state.spec, key, after)
+            if state.entry is not None:  # pickled where the team was planned
+                self.cache.put_pickled(state.spec, key, blob(state.entry))
+            elif (after := _after(state, written)) is not None:
+                self.cache.put(state.spec, key, after)
+            return
+        assert state.data and state.extract and state.team_input and state.cache_miss_key
+        read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
+        self.cache.put(state.spec, state.cache_miss_key, read)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""

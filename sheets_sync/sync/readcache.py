@@ -12,7 +12,8 @@ the next night does not parse a file only the tool changed. (Not when the write 
 owned columns' headers: the layout moved, and the next read parses again.)
 
 Entries are pickles written by this tool into the workspace's own state folder (one
-slot per team, its newest read); a corrupt, unreadable or outdated entry is a miss.
+slot per team, its newest read: the key's pickle, then the read's, so a slot whose key
+does not match is not loaded further); a corrupt, unreadable or outdated entry is a miss.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 4  # bump when Extract, TeamInput or WorkbookData change shape
+FORMAT = 5  # bump when Extract, TeamInput or WorkbookData change shape, or the slot format
 
 
 @dataclass(frozen=True)
@@ -94,21 +95,27 @@ class ReadCache:
     def get(self, spec: TeamSpec, key: str) -> CachedRead | None:
         try:
             with open(self._slot(spec), "rb") as handle:
-                saved_key, value = pickle.load(handle)
+                if pickle.load(handle) != key:
+                    return None
+                value = pickle.load(handle)
         except FileNotFoundError:
             return None
         except Exception as exc:  # torn or foreign file: parse instead
             log.debug("read cache entry for %s unusable: %s", spec.name, exc)
             return None
-        return value if saved_key == key and isinstance(value, CachedRead) else None
+        return value if isinstance(value, CachedRead) else None
 
     def put(self, spec: TeamSpec, key: str, value: CachedRead) -> None:
-        """Atomic (temp file + rename); a full disk or a read-only folder is only a miss."""
+        self.put_pickled(spec, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, spec: TeamSpec, key: str, value: bytes) -> None:
+        """``put`` of a read pickled already (where it was planned, in a read worker).
+        Atomic (temp file + rename); a full disk or a read-only folder is only a miss."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL) + value)
             os.replace(tmp, self._slot(spec))
         except OSError as exc:
             log.debug("read cache not written: %s", exc)

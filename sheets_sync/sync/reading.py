@@ -47,6 +47,8 @@ class TeamRead:
     pending: int = 0  # how many: known while ``todo`` is packed
     finished: bool = False  # ``run`` is final: nothing to write, done where it was parsed
     packed: bytes | Parked | None = None  # backend, data, extract, input, writes: pickled
+    after: CachedRead | None = None  # the read the file will give once written (to cache)
+    entry: bytes | Parked | None = None  # ``after``, pickled: what the writer caches
 
     def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
         self.run, self.todo, self.pending = run, todo, len(todo)
@@ -55,10 +57,16 @@ class TeamRead:
         """Hold what only a writer (or the KPI index) needs as one pickle, parked in
         ``spill`` when there is one. A read crosses back from its worker, and waits for
         the forked writers, as a fifth of the objects' size or as a file offset, and is
-        unpickled only where it must be planned or written."""
-        heavy = (self.backend, self.data, self.extract, self.team_input, self.todo)
+        unpickled only where it must be planned or written.
+
+        With ``after`` set (a team planned for writing), that is pickled on its own, for
+        the writer to cache as it is, and the parse stays out of the writer's pickle."""
+        after = self.after
+        parse = (None, None) if after is not None else (self.extract, self.team_input)
+        heavy = (self.backend, self.data, *parse, self.todo)
         self.release()
         self.packed = pickled(heavy, spill)
+        self.entry = pickled(after, spill) if after is not None else None
         return self
 
     def unpack(self) -> TeamRead:
@@ -68,11 +76,18 @@ class TeamRead:
             self.packed = None
         return self
 
+    def inputs(self) -> TeamInput | None:
+        """The team's input, from the cache entry when it was packed there."""
+        if self.team_input is None and self.entry is not None:
+            entry: CachedRead = unpickled(self.entry)
+            return entry.team_input
+        return self.team_input
+
     def release(self) -> None:
         """Drop what only the write needed, once the team is finished: in one process the
         night's reads stay listed until every team is written."""
-        self.backend = self.data = self.extract = self.team_input = None
-        self.todo, self.packed = [], None
+        self.backend = self.data = self.extract = self.team_input = self.after = None
+        self.todo, self.packed, self.entry = [], None, None
 
     def shipped(self, spill: Spill | None) -> TeamRead:
         """As sent back from a worker: packed, without the spec the parent has already."""

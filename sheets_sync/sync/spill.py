@@ -74,8 +74,13 @@ def pickled(obj: object, spill: Spill | None) -> bytes | Parked:
     return blob
 
 
+def blob(packed: bytes | Parked) -> bytes:
+    """The pickle's bytes, wherever they are."""
+    return packed.read() if isinstance(packed, Parked) else packed
+
+
 def unpickled(packed: bytes | Parked) -> Any:
-    return pickle.loads(packed.read() if isinstance(packed, Parked) else packed)
+    return pickle.loads(blob(packed))
 
 
 def _remove_stale(root: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
+from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.workspace.demo import create_demo
@@ -49,9 +51,14 @@ def copy(demo: Path, dest: Path) -> Path:
     return dest / demo.name
 
 
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "packed"])
 def test_files_only_the_tool_changed_are_not_parsed_again(
-    demo: Path, tmp_path: Path, parses: list[str]
+    demo: Path, tmp_path: Path, parses: list[str], packed: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``packed``: reads settled and packed as in a worker, where a team to be written has
+    its cache entry pickled, for the writer to store as it is."""
+    if packed:
+        monkeypatch.setattr(engine, "PACK_READS_AT", 1)
     cfg = copy(demo, tmp_path / "ws")
     first = night(cfg)
     assert {r.outcome.value for r in first.runs} == {"ok"}
@@ -64,6 +71,27 @@ def test_files_only_the_tool_changed_are_not_parsed_again(
     parses.clear()
     third = night(cfg, NIGHT + dt.timedelta(days=1))
     assert parses == [] and {r.outcome.value for r in third.runs} == {"unchanged"}
+
+
+def test_entries_pickled_where_teams_are_planned_equal_those_made_by_the_writer(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain, packed = copy(demo, tmp_path / "a"), copy(demo, tmp_path / "b")
+    night(plain)
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    night(packed)
+    a, b = entries(plain), entries(packed)
+    assert a == b and len(a) == 5  # Marketing's write added owned headers: no entry
+
+
+def entries(cfg: Path) -> dict[str, object]:
+    """Each slot's key and read (the key names the file's bytes)."""
+    found = {}
+    for slot in (load_workspace(cfg).state_dir / "cache").glob("*.pickle"):
+        with slot.open("rb") as handle:
+            key = pickle.load(handle)
+            found[key] = pickle.load(handle)
+    return found
 
 
 def test_nights_with_the_cache_equal_nights_without(demo: Path, tmp_path: Path) -> None:
