@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 
-from sheets_sync.emulator.faults import Faults
-from sheets_sync.emulator.server import Emulator
-
 
 @click.command("emulator")
 @click.option("--port", default=8085, show_default=True, help="Port on 127.0.0.1 (0 = any free).")
@@ -47,6 +44,9 @@ def emulator_command(
     verbose: bool,
 ) -> None:
     """Run a local Google Sheets API v4 emulator (plus OAuth token and Drive v3 basics)."""
+    from sheets_sync.emulator.faults import Faults  # loaded here: see the package docstring
+    from sheets_sync.emulator.server import Emulator
+
     faults = Faults(fail_rate=fail_rate, rate_limit_per_minute=rate_limit, latency_ms=latency_ms)
     emu = Emulator(
         port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults

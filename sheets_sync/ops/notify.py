@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-
 from sheets_sync.domain.models import Status
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
@@ -138,6 +136,8 @@ def _run_command(command: str, body: bytes, timeout: float) -> str | None:
 
 
 def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:
+    import requests  # here, not at import: ~0.1 s of every start, for nights that post
+
     where = _where(url)
     problem = ""
     for attempt in (1, 2):
