@@ -8,6 +8,7 @@ because a misspelt key that is silently ignored is a setting that silently does 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,20 @@ class Workspace:
     @property
     def state_dir(self) -> Path:
         return self.root / ".sheets-sync"
+
+    def backup_dir_for(self, path: Path) -> Path:
+        """Where ``path``'s backups go: ``.sheets-sync/backups/`` plus the folders the file
+        has under the workspace, so two teams' ``sales.xlsx`` in different folders never
+        share a backup folder (each file's keeps its newest ``keep_backups``: a shared one
+        pruned the other team's). A file outside the workspace gets a folder named after
+        a digest of where it is."""
+        base = self.state_dir / "backups"
+        folder = path.resolve().parent
+        try:
+            return base / folder.relative_to(self.root.resolve())
+        except ValueError:
+            digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+            return base / "outside-the-workspace" / digest
 
     @property
     def rollup_is_google(self) -> bool:

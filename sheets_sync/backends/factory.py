@@ -24,7 +24,7 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     return ExcelBackend(
         team.path,
         display_name=team.display_name,
-        backup_dir=workspace.state_dir / "backups",
+        backup_dir=workspace.backup_dir_for(team.path),
         keep_backups=workspace.keep_backups,
         max_uncompressed_bytes=workspace.max_workbook_bytes,
     )

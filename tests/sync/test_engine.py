@@ -178,3 +178,34 @@ def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None
     assert kr1.current == 40 and kr1.current_from == "Support/KPI-1"
     assert kr1.score == pytest.approx(0.5)
     assert (tmp_path / "teams" / "support.xlsx").read_bytes() == support_before
+
+
+def test_files_of_the_same_name_keep_their_own_backups(tmp_path: Path) -> None:
+    """Two teams' ``sales.xlsx`` in different folders: each keeps its newest backups. They
+    used to share ``.sheets-sync/backups/sales.xlsx/``, where each write pruned the other's."""
+    from tests.conftest import write_team
+
+    row = ["O1", "Grow", "committed", "", "KR1", "Deals", "Ann", "number", 0, 10, 5]
+    for region in ("emea", "apac"):
+        write_team(tmp_path / "teams" / region / "sales.xlsx", okr_rows=[row], kpi_rows=[])
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "backups: {keep: 1}\n"
+        "teams:\n  - {name: EMEA, source: teams/emea/sales.xlsx}\n"
+        "  - {name: APAC, source: teams/apac/sales.xlsx}\n",
+        encoding="utf-8",
+    )
+    for day in (23, 24):  # the pace moves: both files are written both nights
+        options = SyncOptions(as_of=dt.date(2026, 11, day), rollup=False)
+        runs = list(Sync(load_workspace(cfg)).run(options).runs)
+        assert {r.outcome for r in runs} == {Outcome.OK}
+    backups = tmp_path / ".sheets-sync" / "backups"
+    assert len(list(backups.rglob("sales.xlsx.*.bak"))) == 2  # the newest of each file
+    backups /= "teams"
+    for region in ("emea", "apac"):
+        kept = list((backups / region / "sales.xlsx").iterdir())
+        assert len(kept) == 1 and kept[0].name.startswith("sales.xlsx.")
+    ws = load_workspace(cfg)
+    outside = ws.backup_dir_for(tmp_path.parent / "elsewhere" / "sales.xlsx")
+    assert outside.parent == ws.state_dir / "backups" / "outside-the-workspace"
