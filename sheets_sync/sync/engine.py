@@ -35,6 +35,7 @@ from sheets_sync.sync.reading import (
     cached_read,
     internal_error,
     read_team,
+    worker_died,
 )
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill, blob
@@ -155,8 +156,11 @@ class Sync:
                     settle(state)
                 return state.shipped(self.spill)
 
+            def crashed(k: int, why: str) -> TeamRead:
+                return TeamRead(specs[misses[k]], error=worker_died(specs[misses[k]], why))
+
             workers = self._share(len(misses), processes)
-            parsed = map_in_workers(task, len(misses), workers, meanwhile)
+            parsed = map_in_workers(task, len(misses), workers, meanwhile, crashed)
             for i, state in zip(misses, parsed, strict=True):
                 state.spec = specs[i]
                 found[i] = state
@@ -308,8 +312,14 @@ class Sync:
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
+        def crashed(k: int, why: str) -> tuple[bool, TeamRun]:
+            spec = reads[writing[k]].spec
+            return False, TeamRun(
+                spec.name, spec.source, Outcome.FAILED, error=worker_died(spec, why, wrote=True)
+            )
+
         outcomes = map_in_workers(
-            write_in_worker, len(writing), workers, meanwhile if ahead_ok else None
+            write_in_worker, len(writing), workers, meanwhile if ahead_ok else None, crashed
         )
         for i, (stripped, sent) in zip(writing, outcomes, strict=True):
             ours = planned[i]

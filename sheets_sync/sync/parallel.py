@@ -16,10 +16,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+import pickle
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import TypeVar, cast
 
 log = logging.getLogger("sheets_sync.sync")
 T = TypeVar("T")
@@ -45,8 +49,9 @@ def worker_count(teams: int, requested: int | None) -> int:
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
 
 
-def _call(i: int) -> object:
-    return _TASK["task"](i)
+def _call(start: int, stop: int) -> list[object]:
+    task = _TASK["task"]
+    return [task(i) for i in range(start, stop)]
 
 
 def map_in_workers(
@@ -54,31 +59,111 @@ def map_in_workers(
     count: int,
     workers: int,
     meanwhile: Callable[[], None] | None = None,
+    crashed: Callable[[int, str], T] | None = None,
 ) -> Iterator[T]:
     """``task(0) .. task(count - 1)`` in ``workers`` forked processes, in order.
 
     ``meanwhile`` runs in this process once every task is handed out (only when there
-    are workers): work of its own instead of waiting. A pool that breaks (a child killed
-    by the OOM killer, say) is not the teams' fault: whatever had not come back is done
-    again in this process.
+    are workers): work of its own instead of waiting.
+
+    A pool breaks when a child dies: the OOM killer, or a native crash (a C or Rust
+    library aborting on one team's file). The pool cannot say whose task killed it, so
+    what had not come back is run again, each task in a child of its own
+    (``isolated``): a task that kills that child too ends as ``crashed(i, why)``
+    (without ``crashed``, ``WorkerDiedError`` is raised), and the others finish.
     """
     if workers <= 1 or count <= 1:
         yield from (task(i) for i in range(count))
         return
     _TASK["task"] = task
-    done = 0
     try:
+        size = max(1, min(16, count // (workers * 4)))
         context = multiprocessing.get_context("fork")
-        chunk = max(1, min(16, count // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_call, range(count), chunksize=chunk)  # all handed out now
+            chunks = [
+                pool.submit(_call, a, min(a + size, count)) for a in range(0, count, size)
+            ]  # all handed out now
             if meanwhile is not None:
                 meanwhile()
-            for result in results:
-                done += 1
-                yield result  # type: ignore[misc]
-    except BrokenProcessPool:
-        log.warning("worker processes stopped; finishing %d teams in one process", count - done)
-        yield from (task(i) for i in range(done, count))
+            broken = len(chunks)
+            for k, chunk in enumerate(chunks):
+                try:
+                    part = cast(list[T], chunk.result())
+                except BrokenProcessPool:
+                    broken = k
+                    break
+                yield from part
+            if broken == len(chunks):
+                return
+        # Chunks that came back before the pool broke are kept; the rest are run again.
+        spans = [range(k * size, min(k * size + size, count)) for k in range(len(chunks))]
+        lost = {k for k in range(broken, len(chunks)) if chunks[k].exception() is not None}
+        redo = [i for k in sorted(lost) for i in spans[k]]
+        log.warning("a worker process died; %d teams run again, one a process", len(redo))
+        again = isolated(task, redo, workers, crashed)
+        for k in range(broken, len(chunks)):
+            yield from (
+                (again[i] for i in spans[k]) if k in lost else cast(list[T], chunks[k].result())
+            )
     finally:
         _TASK.clear()
+
+
+class WorkerDiedError(RuntimeError):
+    """A task killed the process it ran in (not a team's fault that Python could catch)."""
+
+
+def _one(i: int, out: Connection) -> None:
+    try:
+        out.send((True, _TASK["task"](i)))
+    except BaseException as exc:  # sent back: the parent decides
+        out.send((False, f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
+
+
+def _why(code: int | None) -> str:
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        return f"killed by {name}" + (", out of memory?" if name == "SIGKILL" else "")
+    return f"exit status {code}"
+
+
+def isolated(
+    task: Callable[[int], T],
+    indices: Sequence[int],
+    workers: int,
+    crashed: Callable[[int, str], T] | None = None,
+) -> dict[int, T]:
+    """``task(i)`` for each index, each in a forked child of its own, ``workers`` at a
+    time: a child that dies takes only its own task with it."""
+    _TASK["task"] = task
+    context = multiprocessing.get_context("fork")
+    todo = list(reversed(indices))
+    running: dict[Connection, tuple[int, BaseProcess]] = {}
+    done: dict[int, T] = {}
+    while todo or running:
+        while todo and len(running) < max(1, workers):
+            i = todo.pop()
+            receive, send = context.Pipe(duplex=False)
+            started = context.Process(target=_one, args=(i, send), daemon=True)
+            started.start()
+            send.close()  # the child's end: EOF here once it exits
+            running[receive] = (i, started)
+        for ready in wait(list(running)):
+            assert isinstance(ready, Connection)
+            i, child = running.pop(ready)
+            try:
+                ok, value = ready.recv()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                ok, value = False, None
+            ready.close()
+            child.join()
+            if ok:
+                done[i] = value
+                continue
+            why = value or _why(child.exitcode)
+            if crashed is None:
+                raise WorkerDiedError(f"task {i}: {why}")
+            done[i] = crashed(i, why)
+    return done

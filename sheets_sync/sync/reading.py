@@ -107,6 +107,17 @@ def internal_error(spec: TeamSpec, exc: Exception) -> str:
     return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
 
 
+def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> str:
+    """A team whose read or write killed the process it ran in, twice (``parallel.py``)."""
+    what = "writing" if wrote else "reading"
+    after = (
+        "the file is as it was or fully written (never half-written); the next run tries again"
+        if wrote
+        else "it was not written. If it happens again, please report it with the file"
+    )
+    return f"{spec.display_name}: {what} this file stopped its worker process ({why}); {after}"
+
+
 def _lookup(
     backend: ExcelBackend,
     spec: TeamSpec,

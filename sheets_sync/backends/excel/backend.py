@@ -104,6 +104,21 @@ class ExcelBackend:
                 holder=holder,
             )
 
+    def _patched(self, current: bytes, writes: Sequence[CellWrite]) -> bytes:
+        try:
+            return patch_xlsx(current, writes, max_uncompressed_bytes=self.max_uncompressed_bytes)
+        except SheetsSyncError as exc:
+            exc.source = exc.source or self.display_name
+            raise
+
+    def _holds(self, current: bytes, writes: Sequence[CellWrite]) -> bool:
+        """The file already has exactly these writes: a patch is byte-identical when run
+        twice, so patching it again changes nothing. (Costs a patch; only on a conflict.)"""
+        try:
+            return self._patched(current, writes) == current
+        except SheetsSyncError:
+            return False
+
     def write(self, data: WorkbookData, writes: Sequence[CellWrite]) -> None:
         """Apply ``writes`` iff the file is still the version ``data`` was read from."""
         if not writes:
@@ -113,17 +128,13 @@ class ExcelBackend:
         self._check_lock()
         current, version = self._read_bytes()
         if version != data.version:
+            if self._holds(current, writes):
+                return  # written already: by a worker process that died before it said so
             raise ConflictError(
                 "the file changed since it was read; not overwritten (will retry next run)",
                 source=self.display_name,
             )
-        try:
-            patched = patch_xlsx(
-                current, writes, max_uncompressed_bytes=self.max_uncompressed_bytes
-            )
-        except SheetsSyncError as exc:
-            exc.source = exc.source or self.display_name
-            raise
+        patched = self._patched(current, writes)
         self._check_lock()  # someone may have opened it while we patched
         atomic_replace(
             self.path,
