@@ -2,8 +2,9 @@
 
 Two phases, because a KR may be fed from another team's KPI: first every team is read
 into small domain objects (the grids are dropped at once, so memory stays flat as teams
-grow; ``reading.py``), then each team is scored and written. A failing team never
-stops the others.
+grow; ``reading.py``), then each team is scored and written (``team_steps.py``). A
+failing team never stops the others. This module decides where each step runs: here, or
+in forked workers (``parallel.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -20,26 +21,23 @@ from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult
-from sheets_sync.domain.team import evaluate_team, kpi_index
-from sheets_sync.errors import ConflictError, FileLockedError, SourceError
-from sheets_sync.grid import CellWrite
+from sheets_sync.domain.team import kpi_index
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import heap, rollup_step
-from sheets_sync.sync.outcome import CellChanges, Outcome, RunContext, TeamRun
+from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
-from sheets_sync.sync.plan import changed_writes, plan_writes
-from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
+from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.sync.reading import (
     BackendFactory,
     TeamRead,
     cached_read,
-    internal_error,
     read_team,
     worker_died,
 )
 from sheets_sync.sync.rollup_step import RollupPrep
-from sheets_sync.sync.spill import Spill, blob
+from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import Unpacked, packed_run, unpacked
+from sheets_sync.sync.team_steps import TeamSteps, after_writes, failed_run
 
 log = logging.getLogger("sheets_sync.sync")
 #: From this many teams a night in one process (``--workers 1``, one CPU) also packs and
@@ -73,14 +71,6 @@ class SyncResult:
     @property
     def failed(self) -> bool:
         return any(r.failed for r in self.runs)
-
-
-def _after(state: TeamRead, writes: Sequence[CellWrite]) -> CachedRead | None:
-    """The read the team's file gives once ``writes`` are in it (``after_write``)."""
-    if not (state.data and state.extract and state.team_input):
-        return None
-    read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
-    return after_write(read, writes)
 
 
 def _import_rollup() -> None:
@@ -222,14 +212,17 @@ class Sync:
         processes = self.processes(specs, options)
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
-        company_ids = frozenset(o.id for o in ws.company_objectives) or None
+        writes = options.write_back and not options.dry_run
+        steps = TeamSteps(
+            ws, options.as_of, writes, self.cache, frozenset(o.id for o in ws.company_objectives)
+        )
 
         def finish(state: TeamRead) -> TeamRun:
             assert state.run is not None
             try:
-                return self._write(state.unpack(), state.run, state.todo, options)
+                return steps.write(state.unpack(), state.run, state.todo)
             except Exception as exc:
-                return self._internal_error(state.spec, exc)
+                return failed_run(state.spec, exc)
             finally:
                 state.release()
 
@@ -249,11 +242,11 @@ class Sync:
             team = state.team_input
             if team is None or any("/" in (kr.kpi_link or "") for kr in team.key_results):
                 return
-            state.planned(*self._plan(state, options, kpi_index([team]), company_ids))
-            if not (state.todo and self._writes(options)):
+            state.planned(*steps.plan(state, kpi_index([team])))
+            if not (state.todo and writes):
                 state.run, state.finished = finish(state), True
             elif self.cache is not None:  # the writer caches it as pickled here
-                state.after = _after(state, state.todo)
+                state.after = after_writes(state, state.todo)
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
 
@@ -272,9 +265,9 @@ class Sync:
         index = self._kpis_linked(reads, specs)
         for r in reads:
             if r.run is None:
-                run, todo = self._plan(r.unpack(), options, index, company_ids)
+                run, todo = steps.plan(r.unpack(), index)
                 r.planned(pack(run), todo)
-        writing = [i for i, r in enumerate(reads) if r.pending and self._writes(options)]
+        writing = [i for i, r in enumerate(reads) if r.pending and writes]
 
         def write_in_worker(k: int) -> tuple[bool, TeamRun]:
             """Send back only what the write decided: the parent has the team's result
@@ -362,12 +355,6 @@ class Sync:
             seconds=time.perf_counter() - started,
         )
 
-    @staticmethod
-    def _internal_error(spec: TeamSpec, exc: Exception) -> TeamRun:
-        """A bug while scoring or writing one team must not stop the other teams."""
-        log.exception("unexpected error syncing team %s", spec.name)
-        return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
-
     def _open_spill(self) -> None:
         """This run's spill folder, made on first need (``spill.py``)."""
         if self.spill is None:
@@ -378,87 +365,6 @@ class Sync:
         """Workers for ``teams`` of this run's work: as asked (``--workers``), else only
         while each gets enough teams to pay for its start."""
         return min(processes, worker_count(teams, self._requested))
-
-    @staticmethod
-    def _writes(options: SyncOptions) -> bool:
-        return options.write_back and not options.dry_run
-
-    def _plan(
-        self,
-        state: TeamRead,
-        options: SyncOptions,
-        index: Mapping[str, KPI],
-        company_ids: frozenset[str] | None,
-    ) -> tuple[TeamRun, list[CellWrite]]:
-        """Score the team and list the owned cells whose value must change."""
-        spec = state.spec
-        if state.team_input is None or state.extract is None:
-            failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
-            return failed, []
-        started = time.perf_counter()
-        try:
-            result = evaluate_team(
-                state.team_input,
-                period=self.workspace.period,
-                as_of=options.as_of,
-                rules=self.workspace.rules,
-                index=index,
-                company_objective_ids=company_ids,
-            )
-            todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
-        except Exception as exc:
-            return self._internal_error(spec, exc), []
-        changed = CellChanges(changes)
-        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=changed)
-        state.seconds += time.perf_counter() - started
-        return run, todo
-
-    def _write(
-        self, state: TeamRead, run: TeamRun, todo: list[CellWrite], options: SyncOptions
-    ) -> TeamRun:
-        """Write the planned cells (when this run writes), then remember the file."""
-        if run.outcome is Outcome.FAILED:
-            return replace(run, seconds=state.seconds)
-        started = time.perf_counter()
-        if todo and self._writes(options):
-            assert state.backend is not None and state.data is not None
-            try:
-                state.backend.write(state.data, todo)
-                run = replace(run, outcome=Outcome.OK)
-                self._remember(state, todo)
-            except ConflictError as exc:
-                run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
-            except FileLockedError as exc:
-                run = replace(run, outcome=Outcome.SKIPPED_LOCKED, error=str(exc))
-            except SourceError as exc:
-                run = replace(run, outcome=Outcome.FAILED, error=str(exc))
-        elif todo:
-            run = replace(run, outcome=Outcome.OK)
-        if run.outcome is Outcome.UNCHANGED or not self._writes(options):
-            self._remember(state, ())  # the file as read is the file as it stays
-        calls = getattr(state.backend, "api_calls", 0)
-        seconds = state.seconds + time.perf_counter() - started
-        return replace(run, seconds=seconds, api_calls=int(calls))
-
-    def _remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
-        """Cache what the file holds now, so the next run does not parse it again: the
-        parse of a miss as it was, or after a write the same inputs with the values written
-        (one put a team either way)."""
-        if self.cache is None or (state.cache_miss_key is None and not written):
-            return
-        if written:
-            sha = getattr(state.backend, "written_sha256", None)
-            if sha is None:
-                return
-            key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
-            if state.entry is not None:  # pickled where the team was planned
-                self.cache.put_pickled(state.spec, key, blob(state.entry))
-            elif (after := _after(state, written)) is not None:
-                self.cache.put(state.spec, key, after)
-            return
-        assert state.data and state.extract and state.team_input and state.cache_miss_key
-        read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
-        self.cache.put(state.spec, state.cache_miss_key, read)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""

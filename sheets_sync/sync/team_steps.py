@@ -1,0 +1,122 @@
+"""Phase 2 of a night for one team: score it, plan its owned cells, write them.
+
+The engine (``engine.py``) decides where each step runs: in the read worker that parsed
+a team standing alone, in the main process for teams whose KRs read other teams' KPIs,
+in a write worker for teams with cells to write. The steps are the same everywhere, so
+a night with workers gives exactly what one process gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from sheets_sync.config import TeamSpec, Workspace
+from sheets_sync.domain.models import KPI
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.errors import ConflictError, FileLockedError, SourceError
+from sheets_sync.grid import CellWrite
+from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
+from sheets_sync.sync.plan import changed_writes, plan_writes
+from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
+from sheets_sync.sync.reading import TeamRead, internal_error
+from sheets_sync.sync.spill import blob
+
+log = logging.getLogger("sheets_sync.sync")
+
+
+def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:
+    """A bug while scoring or writing one team must not stop the other teams."""
+    log.exception("unexpected error syncing team %s", spec.name)
+    return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
+
+
+def after_writes(state: TeamRead, writes: Sequence[CellWrite]) -> CachedRead | None:
+    """The read the team's file gives once ``writes`` are in it (``after_write``)."""
+    if not (state.data and state.extract and state.team_input):
+        return None
+    read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
+    return after_write(read, writes)
+
+
+@dataclass(frozen=True)
+class TeamSteps:
+    """What one night needs to score, plan and write any of its teams."""
+
+    workspace: Workspace
+    as_of: dt.date
+    writes: bool  # write owned cells back (not a dry run, write-back on)
+    cache: ReadCache | None = None
+    company_ids: frozenset[str] = frozenset()
+
+    def plan(self, state: TeamRead, index: Mapping[str, KPI]) -> tuple[TeamRun, list[CellWrite]]:
+        """Score the team and list the owned cells whose value must change."""
+        spec = state.spec
+        if state.team_input is None or state.extract is None:
+            failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
+            return failed, []
+        started = time.perf_counter()
+        try:
+            result = evaluate_team(
+                state.team_input,
+                period=self.workspace.period,
+                as_of=self.as_of,
+                rules=self.workspace.rules,
+                index=index,
+                company_objective_ids=self.company_ids or None,
+            )
+            todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
+        except Exception as exc:
+            return failed_run(spec, exc), []
+        changed = CellChanges(changes)
+        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=changed)
+        state.seconds += time.perf_counter() - started
+        return run, todo
+
+    def write(self, state: TeamRead, run: TeamRun, todo: list[CellWrite]) -> TeamRun:
+        """Write the planned cells (when this run writes), then remember the file."""
+        if run.outcome is Outcome.FAILED:
+            return replace(run, seconds=state.seconds)
+        started = time.perf_counter()
+        if todo and self.writes:
+            assert state.backend is not None and state.data is not None
+            try:
+                state.backend.write(state.data, todo)
+                run = replace(run, outcome=Outcome.OK)
+                self.remember(state, todo)
+            except ConflictError as exc:
+                run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
+            except FileLockedError as exc:
+                run = replace(run, outcome=Outcome.SKIPPED_LOCKED, error=str(exc))
+            except SourceError as exc:
+                run = replace(run, outcome=Outcome.FAILED, error=str(exc))
+        elif todo:
+            run = replace(run, outcome=Outcome.OK)
+        if run.outcome is Outcome.UNCHANGED or not self.writes:
+            self.remember(state, ())  # the file as read is the file as it stays
+        calls = getattr(state.backend, "api_calls", 0)
+        seconds = state.seconds + time.perf_counter() - started
+        return replace(run, seconds=seconds, api_calls=int(calls))
+
+    def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
+        """Cache what the file holds now, so the next run does not parse it again: the
+        parse of a miss as it was, or after a write the same inputs with the values written
+        (one put a team either way)."""
+        if self.cache is None or (state.cache_miss_key is None and not written):
+            return
+        if written:
+            sha = getattr(state.backend, "written_sha256", None)
+            if sha is None:
+                return
+            key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
+            if state.entry is not None:  # pickled where the team was planned
+                self.cache.put_pickled(state.spec, key, blob(state.entry))
+            elif (after := after_writes(state, written)) is not None:
+                self.cache.put(state.spec, key, after)
+            return
+        assert state.data and state.extract and state.team_input and state.cache_miss_key
+        read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
+        self.cache.put(state.spec, state.cache_miss_key, read)
