@@ -10,7 +10,7 @@ import pytest
 
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
-OKR_ROWS = [
+OKR_ROWS: list[list[object]] = [
     [
         "O1",
         "Grow revenue",
@@ -31,7 +31,7 @@ OKR_ROWS = [
     ["O2", "Delight customers", "aspirational", "CO-1", "KR3", "NPS", "Di", "number", 30, 30, 35],
     ["O2", None, None, None, "KR4", "Launch portal", "Ed", "milestone", None, None, "done"],
 ]
-KPI_ROWS = [
+KPI_ROWS: list[list[object]] = [
     [
         "KPI-1",
         "Conversion",

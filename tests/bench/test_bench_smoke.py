@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
 
 
 def test_rounds_are_also_compared_pair_by_pair() -> None:
-    row = {
+    row: dict[str, Any] = {
         "n": 500,
         "full": {"wall": 2.0, "walls": [2.0, 3.0, 1.0]},
         "noop": {"wall": 0.5},

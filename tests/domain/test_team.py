@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sheets_sync.domain.models import (
     KPI,
@@ -47,10 +48,10 @@ def kr(row: int, kr_id: str, **kw: object) -> KeyResult:
 
 def team(
     krs: list[KeyResult],
-    kpis: list[KPI] = (),
+    kpis: Sequence[KPI] = (),
     objectives: list[Objective] | None = None,
     name: str = "Sales",
-) -> TeamInput:  # type: ignore[assignment]
+) -> TeamInput:
     objectives = objectives or [Objective("O1", "Grow", origin=origin(2))]
     return TeamInput(name, "sales.xlsx", tuple(objectives), tuple(krs), tuple(kpis))
 

@@ -15,7 +15,7 @@ from sheets_sync.domain.values import (
     parse_done,
     parse_number,
 )
-from sheets_sync.grid import CellError
+from sheets_sync.grid import CellError, CellValue
 
 
 @pytest.mark.parametrize(
@@ -43,8 +43,8 @@ from sheets_sync.grid import CellError
         (".5", 0.5),
     ],
 )
-def test_numbers(raw: object, expected: float | None) -> None:
-    assert parse_number(raw) == expected  # type: ignore[arg-type]
+def test_numbers(raw: CellValue, expected: float | None) -> None:
+    assert parse_number(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -62,9 +62,9 @@ def test_numbers(raw: object, expected: float | None) -> None:
         (float("nan"), "expected a finite number"),
     ],
 )
-def test_bad_numbers(raw: object, message: str) -> None:
+def test_bad_numbers(raw: CellValue, message: str) -> None:
     with pytest.raises(CellValueError, match=None) as info:
-        parse_number(raw)  # type: ignore[arg-type]
+        parse_number(raw)
     assert message in str(info.value)
 
 
@@ -80,14 +80,14 @@ def test_bad_numbers(raw: object, message: str) -> None:
         (None, None),
     ],
 )
-def test_dates(raw: object, expected: dt.date | None) -> None:
-    assert parse_date(raw) == expected  # type: ignore[arg-type]
+def test_dates(raw: CellValue, expected: dt.date | None) -> None:
+    assert parse_date(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["12/31/2026", "next week", True, -3])
-def test_bad_dates(raw: object) -> None:
+def test_bad_dates(raw: CellValue) -> None:
     with pytest.raises(CellValueError):
-        parse_date(raw)  # type: ignore[arg-type]
+        parse_date(raw)
 
 
 @pytest.mark.parametrize(
@@ -107,8 +107,8 @@ def test_bad_dates(raw: object) -> None:
         ("", None),
     ],
 )
-def test_milestones(raw: object, expected: float | None) -> None:
-    assert parse_done(raw) == expected  # type: ignore[arg-type]
+def test_milestones(raw: CellValue, expected: float | None) -> None:
+    assert parse_done(raw) == expected
 
 
 def test_milestone_rejects_other_numbers() -> None:
@@ -131,18 +131,18 @@ def test_milestone_rejects_other_numbers() -> None:
         (None, None),
     ],
 )
-def test_confidence(raw: object, expected: float | None) -> None:
+def test_confidence(raw: CellValue, expected: float | None) -> None:
     assert (
         parse_confidence(raw) == pytest.approx(expected)
         if expected is not None
         else parse_confidence(raw) is None
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize("raw", [150, "very", "120%", -1])
-def test_bad_confidence(raw: object) -> None:
+def test_bad_confidence(raw: CellValue) -> None:
     with pytest.raises(CellValueError):
-        parse_confidence(raw)  # type: ignore[arg-type]
+        parse_confidence(raw)
 
 
 def test_choice_is_forgiving_and_lists_options() -> None:

@@ -38,7 +38,7 @@ def sa_info(_server: Emulator) -> dict[str, Any]:
 
 @pytest.fixture
 def gc(emulator: Emulator, sa_info: dict[str, Any]) -> gspread.Client:
-    creds = Credentials.from_service_account_info(sa_info, scopes=SCOPES)
+    creds = Credentials.from_service_account_info(sa_info, scopes=SCOPES)  # type: ignore[no-untyped-call]
     return gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
 
 

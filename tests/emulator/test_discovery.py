@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gspread
 import pytest
+from gspread.utils import Dimension, ValueRenderOption
 
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.discovery import RESPONSE_SCHEMAS, validate_response
@@ -21,7 +22,9 @@ def _session(gc: gspread.Client, emulator: Emulator) -> None:
     )
     ws.append_row(["O3", 1, True])
     ws.get_all_values()
-    ws.get("A1:C3", value_render_option="UNFORMATTED_VALUE", major_dimension="COLUMNS")
+    ws.get(
+        "A1:C3", value_render_option=ValueRenderOption.unformatted, major_dimension=Dimension.cols
+    )
     sh.values_batch_get(["Sheet1!A1:B2", "Sheet1!C:C"])
     ws.batch_update([{"range": "D1", "values": [["x"]]}])
     ws.batch_clear(["D1"])

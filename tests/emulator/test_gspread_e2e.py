@@ -137,7 +137,7 @@ def test_env_var_routing(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) ->
 
     info = fake_service_account_info(emulator.host)
     assert info["token_uri"] == f"http://{emulator.host}/token"
-    creds = Credentials.from_service_account_info(
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
         info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
     )
     client = gspread.Client(auth=creds, http_client=EmulatorHTTPClient)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import pytest
 
@@ -18,7 +19,14 @@ MID = dt.date(2026, 11, 15)  # about half the period gone: expected progress ~0.
 # team -> {kr id: current value}; start 0, target 100. 0 is Off track mid-period,
 # 50 is On track. None marks a team whose run failed.
 Teams = Mapping[str, Mapping[str, float] | None]
-MakeResult = Callable[..., SyncResult]
+
+
+class MakeResult(Protocol):
+    """The ``make_result`` fixture: ``make`` below."""
+
+    def __call__(
+        self, teams: Teams, as_of: dt.date = ..., kpi_actual: float = ...
+    ) -> SyncResult: ...
 
 
 def team_input(name: str, currents: Mapping[str, float], kpi_actual: float = 12) -> TeamInput:

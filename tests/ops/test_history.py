@@ -14,6 +14,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.ops import history
 from sheets_sync.ops.history import SCHEMA_VERSION, HistoryError, HistoryStore
 from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.ops.conftest import MakeResult
 
 D1, D2, D3 = dt.date(2026, 11, 13), dt.date(2026, 11, 14), dt.date(2026, 11, 15)
 
@@ -41,7 +42,7 @@ def test_newer_schema_is_refused(store: HistoryStore) -> None:
         store.dates()
 
 
-def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result) -> None:
+def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result: MakeResult) -> None:
     n = store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}, "Ops": {"KR1": 100}}, D1))
     assert n == 3 + 2  # three KRs, one KPI per team
     krs = store.kr_history(5)
@@ -75,7 +76,9 @@ def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result) -> Non
     ]
 
 
-def test_same_date_replaces_only_the_teams_in_the_run(store: HistoryStore, make_result) -> None:
+def test_same_date_replaces_only_the_teams_in_the_run(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
     store.record(make_result({"Sales": {"KR1": 0, "KR2": 10}, "Ops": {"KR1": 0}}, D1))
     store.record(make_result({"Sales": {"KR1": 60}}, D1))  # a --team Sales rerun
     krs = store.kr_history(1)
@@ -86,14 +89,16 @@ def test_same_date_replaces_only_the_teams_in_the_run(store: HistoryStore, make_
     assert len(store.kpi_history(1)) == 2
 
 
-def test_failed_team_keeps_its_rows_for_that_date(store: HistoryStore, make_result) -> None:
+def test_failed_team_keeps_its_rows_for_that_date(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
     store.record(make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 0}}, D1))
     store.record(make_result({"Sales": None, "Ops": {"KR1": 70}}, D1))
     krs = store.kr_history(1)
     assert sorted(zip(krs.team, krs.current, strict=True)) == [("Ops", 70.0), ("Sales", 0.0)]
 
 
-def test_last_n_dates_and_previous_status(store: HistoryStore, make_result) -> None:
+def test_last_n_dates_and_previous_status(store: HistoryStore, make_result: MakeResult) -> None:
     store.record(make_result({"Sales": {"KR1": 50}, "Ops": {"KR1": 50}}, D1))
     store.record(make_result({"Sales": {"KR1": 0}, "Ops": None}, D2))  # Ops failed on D2
     store.record(make_result({"Sales": {"KR1": 100}, "Ops": {"KR1": 0}}, D3))
@@ -111,7 +116,7 @@ def test_last_n_dates_and_previous_status(store: HistoryStore, make_result) -> N
 
 
 def test_history_read_a_few_rows_at_a_time_is_the_same(
-    store: HistoryStore, make_result, monkeypatch: pytest.MonkeyPatch
+    store: HistoryStore, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for day in (D1, D2, D3):
         store.record(make_result({"Sales": {"KR1": 50, "KR2": 10}, "Ops": {"KR1": 0}}, day))
@@ -129,14 +134,16 @@ def test_empty_history_frames_are_typed(store: HistoryStore) -> None:
     assert frame["actual"].dtype == "float64"
 
 
-def test_prune_keeps_the_newest_dates(store: HistoryStore, make_result) -> None:
+def test_prune_keeps_the_newest_dates(store: HistoryStore, make_result: MakeResult) -> None:
     for day in (D1, D2, D3):
         store.record(make_result({"Sales": {"KR1": 10}}, day))
     assert store.prune(2) == 2  # one KR + one KPI of D1
     assert store.dates() == [D2, D3]
 
 
-def test_failed_write_rolls_back_the_whole_date(store: HistoryStore, make_result) -> None:
+def test_failed_write_rolls_back_the_whole_date(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
     store.record(make_result({"Sales": {"KR1": 0}}, D1))
     with sqlite3.connect(store.path) as conn:  # make the KPI insert fail half-way
         conn.execute(
@@ -147,7 +154,7 @@ def test_failed_write_rolls_back_the_whole_date(store: HistoryStore, make_result
     assert store.kr_history(1)["current"].tolist() == [0.0]  # the old snapshot, whole
 
 
-def test_reader_during_a_write(store: HistoryStore, make_result) -> None:
+def test_reader_during_a_write(store: HistoryStore, make_result: MakeResult) -> None:
     """WAL: a reader sees the last committed snapshot while a writer holds the lock."""
     store.record(make_result({"Sales": {"KR1": 0}}, D1))
     writer = sqlite3.connect(store.path, isolation_level=None)

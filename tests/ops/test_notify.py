@@ -17,6 +17,7 @@ import pytest
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.ops.notify import notification, send, turned_off_track
 from sheets_sync.sync.report import run_report
+from tests.ops.conftest import MakeResult
 
 D1, D2 = dt.date(2026, 11, 14), dt.date(2026, 11, 15)
 
@@ -62,7 +63,7 @@ def receiver() -> Iterator[Receiver]:
     r.close()
 
 
-def test_turned_off_track_compares_with_the_previous_snapshot(make_result) -> None:
+def test_turned_off_track_compares_with_the_previous_snapshot(make_result: MakeResult) -> None:
     result = make_result({"Sales": {"KR1": 0, "KR2": 0, "KR3": 0, "KR4": 60}, "Ops": {"KR1": 0}})
     previous = {
         ("sales", "kr1"): "On track",  # case-insensitive keys
@@ -78,7 +79,7 @@ def test_turned_off_track_compares_with_the_previous_snapshot(make_result) -> No
     assert turned_off_track(result, {}) == []
 
 
-def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result) -> None:
+def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result: MakeResult) -> None:
     store = HistoryStore(tmp_path / "h.sqlite")
     store.record(make_result({"Sales": {"KR1": 60, "KR2": 0}}, D1))
     now = make_result({"Sales": {"KR1": 0, "KR2": 0}}, D2)
@@ -86,11 +87,11 @@ def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result) ->
     assert [t["kr_id"] for t in turned] == ["KR1"]
 
 
-def test_no_notification_on_a_quiet_night(make_result) -> None:
+def test_no_notification_on_a_quiet_night(make_result: MakeResult) -> None:
     assert notification(run_report(make_result({"Sales": {"KR1": 60}})), []) is None
 
 
-def test_notification_names_failures_and_turned_krs(make_result) -> None:
+def test_notification_names_failures_and_turned_krs(make_result: MakeResult) -> None:
     result = make_result({"Sales": {"KR1": 0}, "Ops": None})
     turned = turned_off_track(result, {("Sales", "KR1"): "At risk"})
     payload = notification(run_report(result), turned)

@@ -24,6 +24,7 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
+from tests.ops.conftest import MakeResult
 
 TEAMS = {"Sales": {"KR1": 0}, "Ops": {"KR1": 50}, "Finance": {"KR1": 100}, "HR": None}
 
@@ -85,7 +86,7 @@ def test_shard_is_stable_across_processes_and_case() -> None:
     assert select(["a", "b"], 1, 1, name=str) == ["a", "b"]
 
 
-def _split(make_result, n: int) -> list[SyncResult]:
+def _split(make_result: MakeResult, n: int) -> list[SyncResult]:
     out = []
     for k in range(1, n + 1):
         mine = {t: v for t, v in TEAMS.items() if shard_of(t, n) == k}
@@ -93,7 +94,7 @@ def _split(make_result, n: int) -> list[SyncResult]:
     return out
 
 
-def test_save_load_round_trip(tmp_path: Path, make_result) -> None:
+def test_save_load_round_trip(tmp_path: Path, make_result: MakeResult) -> None:
     full = make_result(TEAMS)
     shards = _split(make_result, 3)
     for k, result in enumerate(shards, 1):
@@ -111,14 +112,14 @@ def test_save_load_round_trip(tmp_path: Path, make_result) -> None:
     assert by_team["HR"].failed and by_team["Sales"].result == full.runs[0].result
 
 
-def test_missing_shard(tmp_path: Path, make_result) -> None:
+def test_missing_shard(tmp_path: Path, make_result: MakeResult) -> None:
     save_results(tmp_path, 1, 3, make_result({}))
     with pytest.raises(ConfigError) as err:
         load_results(tmp_path)
     assert "missing shards 2/3, 3/3" in str(err.value)
 
 
-def test_duplicate_shard_and_team(tmp_path: Path, make_result) -> None:
+def test_duplicate_shard_and_team(tmp_path: Path, make_result: MakeResult) -> None:
     save_results(tmp_path, 1, 2, make_result({"Sales": {"KR1": 0}}))
     save_results(tmp_path, 2, 2, make_result({"Ops": {"KR1": 0}}))
     copy = tmp_path / "shard-002-of-002 (copy).pickle"
@@ -130,7 +131,7 @@ def test_duplicate_shard_and_team(tmp_path: Path, make_result) -> None:
     assert "team 'Ops' is in shards 2/2 and 2/2" in text
 
 
-def test_mixed_runs_are_refused(tmp_path: Path, make_result) -> None:
+def test_mixed_runs_are_refused(tmp_path: Path, make_result: MakeResult) -> None:
     save_results(tmp_path, 1, 2, make_result({}))
     save_results(tmp_path, 1, 3, make_result({}))
     with pytest.raises(ConfigError, match="different runs"):
@@ -143,7 +144,7 @@ def test_mixed_runs_are_refused(tmp_path: Path, make_result) -> None:
         load_results(tmp_path)
 
 
-def test_empty_missing_and_damaged(tmp_path: Path, make_result) -> None:
+def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_results(tmp_path / "nope")
     with pytest.raises(ConfigError, match="no shard results"):

@@ -55,7 +55,9 @@ def history_xlsx(rollup: Rollup, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return path
 
 
-def _block(ws: openpyxl.worksheet.worksheet.Worksheet, title: str) -> tuple[int, list[tuple]]:
+def _block(
+    ws: openpyxl.worksheet.worksheet.Worksheet, title: str
+) -> tuple[int, list[tuple[object, ...]]]:
     """Row of ``title`` and the data rows below its header, up to the first empty row."""
     start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == title)
     rows = []

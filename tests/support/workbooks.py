@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 
-def folder_cells(folder: Path) -> dict[str, list[list[object]]]:
+def folder_cells(folder: Path) -> dict[str, Sequence[Sequence[object]]]:
     """``{"file.xlsx!Tab": rows}`` for each ``*.xlsx`` directly in ``folder``."""
-    out = {}
+    out: dict[str, Sequence[Sequence[object]]] = {}
     for path in sorted(folder.glob("*.xlsx")):
         book = CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:

@@ -20,7 +20,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 
 from sheets_sync.grid import CellStyle, CellWrite
-from tests.support.shared import REAL_WORLD  # noqa: F401  (re-exported for the tests)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 GREEN, YELLOW, RED, GREY = "C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"

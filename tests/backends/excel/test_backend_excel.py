@@ -13,8 +13,8 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel import ExcelBackend
 from sheets_sync.errors import ConflictError, FileLockedError, WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
-from tests.backends.excel.fixtures import GREEN, REAL_WORLD, status_writes
-from tests.support.shared import needs_real_world
+from tests.backends.excel.fixtures import GREEN, status_writes
+from tests.support.shared import REAL_WORLD, needs_real_world
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 from pathlib import Path
+from typing import Literal, cast
 
 import openpyxl
 import pytest
@@ -24,13 +25,13 @@ from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.fixtures import (
     GREEN,
     GREY,
-    REAL_WORLD,
     RED,
     YELLOW,
     parts,
     status_writes,
 )
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.shared import REAL_WORLD
 
 # Files we refuse on purpose, with the error class and a phrase of the message.
 REFUSED: dict[str, tuple[type[WorkbookError], str]] = {
@@ -82,6 +83,8 @@ def test_real_world_workbook(path: Path) -> None:
     assert ws["T3"].value == "synced <&>" and ws["T3"].fill.fgColor.rgb == "FF" + GREEN
 
 
+# hypothesis wants Unicode category names as Literals; a bare tuple literal infers tuple[str].
+SURROGATES: tuple[Literal["Cs"], ...] = ("Cs",)
 TEXT = st.one_of(
     st.sampled_from(
         [
@@ -102,7 +105,7 @@ TEXT = st.one_of(
     ),
     st.text(
         st.characters(
-            blacklist_categories=("Cs",),
+            blacklist_categories=SURROGATES,
             blacklist_characters="\x00\ufffe\uffff",
             max_codepoint=0x1FFFF,
         ).filter(lambda c: c in "\t\n\r" or c >= " "),
@@ -163,7 +166,11 @@ def _pixel_counts(png: Path, colours: list[str]) -> dict[str, int]:
     img = Image.open(png).convert("RGB")
     counts = {c: 0 for c in colours}
     want = {c: tuple(int(c[i : i + 2], 16) for i in (0, 2, 4)) for c in colours}
-    for count, px in img.getcolors(maxcolors=1 << 20) or []:
+    # An RGB image's colours are (r, g, b) tuples; the stub's union also covers one-band modes.
+    colours_used = cast(
+        "list[tuple[int, tuple[int, ...]]] | None", img.getcolors(maxcolors=1 << 20)
+    )
+    for count, px in colours_used or []:
         for c, rgb in want.items():
             if max(abs(a - b) for a, b in zip(rgb, px, strict=True)) <= 4:
                 counts[c] += count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -15,7 +16,6 @@ from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.fixtures import (
     GREEN,
     GREY,
-    REAL_WORLD,
     RED,
     STATUS,
     YELLOW,
@@ -27,12 +27,12 @@ from tests.backends.excel.fixtures import (
     status_writes,
     xf_count,
 )
-from tests.support.shared import needs_real_world
+from tests.support.shared import REAL_WORLD, needs_real_world
 
 SHEET1 = "xl/worksheets/sheet1.xml"
 
 
-def _calamine(data: bytes) -> dict[str, list[list[object]]]:
+def _calamine(data: bytes) -> dict[str, Sequence[Sequence[object]]]:
     book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     return {n: book.get_sheet_by_name(n).to_python() for n in book.sheet_names}
 

@@ -15,7 +15,7 @@ from sheets_sync.sync.styles import BAD, GOOD, NOTE, SCORE_FORMAT, with_format
 
 pytestmark = pytest.mark.emulator
 
-OKRS = [
+OKRS: list[list[object]] = [
     ["Objective ID", "Objective", "KR ID", "Target", "Current", "Score", "Status"],
     ["O1", "Grow", "KR1", 100, 40, None, None],
     ["O1", "Grow", "KR2", 10, "=1/0", None, None],
