@@ -98,8 +98,8 @@ def read_workbook_bytes(
         ) from exc
     except Exception as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    except BaseException as exc:  # pyo3 turns a Rust panic into PanicException(BaseException)
-        if type(exc).__name__ == "PanicException":
+    except BaseException as exc:
+        if _is_panic(exc):
             raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
         raise
     with book:
@@ -144,6 +144,12 @@ def _check_extent(scan: Scan, source: str, tab: str) -> None:
         )
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic in calamine into ``PanicException``, a BaseException (not an
+    Exception): caught as such, one damaged file would end the night."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -> SheetGrid:
     """calamine's values, anchored at A1, with errors overlaid and trailing blanks trimmed."""
     try:
@@ -152,6 +158,10 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
         merged_raw = sheet.merged_cell_ranges
     except Exception as exc:
         raise WorkbookError(f"cannot read the tab: {exc}", source=source, tab=name) from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise WorkbookError(f"cannot read the tab: {exc}", source=source, tab=name) from exc
+        raise
     rows: list[list[CellValue]] = [[None if v == "" else v for v in row] for row in raw]
     for (r, c), code in scan.errors.items():
         while len(rows) < r:

@@ -16,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from sheets_sync.backends.excel.reader import MAX_SHEET_CELLS, read_workbook, read_workbook_bytes
+from sheets_sync.backends.excel.reader import (
+    MAX_SHEET_CELLS,
+    _read_sheet,
+    read_workbook,
+    read_workbook_bytes,
+)
+from sheets_sync.backends.excel.sheetscan import Scan
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     WorkbookError,
@@ -345,3 +351,20 @@ def test_a_far_cell_outside_the_rows_is_refused_not_allocated(
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert "the tab spans A1:XFD1048576" in done.stdout
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic: a BaseException, which ``except Exception`` misses."""
+
+
+class _PanickingBook:
+    def get_sheet_by_name(self, name: str) -> object:
+        raise PanicException("index out of bounds: the len is 3 but the index is 7")
+
+
+def test_a_panic_in_calamine_while_reading_a_tab_is_a_damaged_tab() -> None:
+    with pytest.raises(WorkbookError) as caught:
+        _read_sheet(_PanickingBook(), "OKRs", Scan(), "sales.xlsx")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "sales.xlsx!OKRs: cannot read the tab: index out of bounds: the len is 3 but the index is 7"
+    )
