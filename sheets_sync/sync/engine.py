@@ -245,6 +245,7 @@ class Sync:
             state.planned(*steps.plan(state, kpi_index([team])))
             if not (state.todo and writes):
                 state.run, state.finished = finish(state), True
+                state.team_input = team  # another team's KR may read its KPIs (_kpis_linked)
             elif self.cache is not None:  # the writer caches it as pickled here
                 state.after = after_writes(state, state.todo)
             assert state.run is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 
@@ -178,6 +179,54 @@ def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None
     assert kr1.current == 40 and kr1.current_from == "Support/KPI-1"
     assert kr1.score == pytest.approx(0.5)
     assert (tmp_path / "teams" / "support.xlsx").read_bytes() == support_before
+
+
+@pytest.mark.parametrize("mode", ["one process", "packed reads", "workers"])
+def test_a_linked_kpi_resolves_when_its_team_was_finished_where_it_was_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """Support's file changed (a re-save: a read-cache miss) but none of its owned cells
+    need writing, so it is finished where it was parsed (a worker, or packed in one
+    process). Its KPI must still reach Sales's KR that reads it: it was dropped with the
+    finished read, and Sales's KR went to "No data", and its cells were rewritten so."""
+    from sheets_sync.sync import engine
+    from tests.conftest import write_team
+
+    link = ["O1", "Grow", "committed", "", "KR1", "NPS", "Ann", "number", 30, 50, None, None,
+            1, None, None, "Support/KPI-1"]  # fmt: skip
+    write_team(tmp_path / "teams" / "sales.xlsx", okr_rows=[link], kpi_rows=[])
+    write_team(
+        tmp_path / "teams" / "support.xlsx",
+        okr_rows=[],
+        kpi_rows=[
+            ["KPI-1", "NPS", "Cy", "lagging", "monthly", None, "higher", 50, None, None, None, 40]
+        ],
+    )
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
+        "  - {name: Support, source: teams/support.xlsx}\n",
+        encoding="utf-8",
+    )
+    if mode == "packed reads":
+        monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    workers = 2 if mode == "workers" else 1
+    sync(cfg, workers=workers)
+    support = tmp_path / "teams" / "support.xlsx"
+    src = zipfile.ZipFile(io.BytesIO(support.read_bytes()))
+    resaved = io.BytesIO()
+    with zipfile.ZipFile(resaved, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+    support.write_bytes(resaved.getvalue())
+    runs = sync(cfg, workers=workers)
+    assert [(r.team, r.outcome) for r in runs] == [
+        ("Sales", Outcome.UNCHANGED),
+        ("Support", Outcome.UNCHANGED),
+    ]
+    kr1 = runs[0].result.key_results[0]
+    assert kr1.current == 40 and kr1.current_from == "Support/KPI-1"
 
 
 def test_files_of_the_same_name_keep_their_own_backups(tmp_path: Path) -> None:
