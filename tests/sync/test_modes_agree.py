@@ -1,0 +1,111 @@
+"""However a night is run (one process, packed reads, workers, no read cache), it does the same.
+
+Each mode settles teams in different places (``engine.py``): in one process after every
+read, packed as each read is made, or in the worker that parsed it. A team's KRs may read
+other teams' KPIs, files change between nights (new values, or only their bytes: a
+re-save, a read-cache miss with nothing to write) and the date moves. Several nights of
+random such changes, applied alike to one workspace per mode, must give the same runs
+and the same cells in every team file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.sync import engine
+from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.conftest import write_team
+from tests.support.workbooks import folder_cells
+
+TEAMS = [f"T{i}" for i in range(10)]
+MODES = {  # (workers, packed reads, read cache)
+    "one process": (1, False, True),
+    "packed reads": (1, True, True),
+    "workers": (2, False, True),
+    "workers, no cache": (2, False, False),
+}
+NIGHTS = (23, 24, 24, 26)  # as_of days in November; the second night repeats the date
+
+
+def _rows(rnd: random.Random, team: str) -> tuple[list[list[object]], list[list[object]]]:
+    other = rnd.choice([t for t in TEAMS if t != team])
+    link = f"{other}/KPI-{rnd.randint(1, 2)}" if rnd.random() < 0.6 else None
+    okrs: list[list[object]] = [
+        ["O1", "Grow", "committed", "", "KR1", "Deals", "Ann", "number", 0, 10,
+         rnd.choice([None, rnd.randint(0, 12)])],
+        ["O1", "Grow", "committed", "", "KR2", "NPS", "Ann", "number", 20, 60, None, None,
+         1, None, None, link],
+        ["O2", "Keep", "aspirational", "", "KR3", "Churn", "Bob", "number", 10, 2,
+         rnd.randint(0, 12), None, 2],
+    ]  # fmt: skip
+    kpis: list[list[object]] = [
+        ["KPI-1", "NPS", "Cy", "lagging", "monthly", None, "higher", 50, None, None, None,
+         rnd.randint(20, 70)],
+        ["KPI-2", "Tickets", "Cy", "lagging", "weekly", None, "lower", 30, None, None, None,
+         rnd.choice([None, rnd.randint(10, 50)])],
+    ]  # fmt: skip
+    return okrs, kpis
+
+
+def _resave(path: Path) -> None:
+    """The same workbook, other bytes (as a save that changed nothing of ours would be)."""
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info))
+    path.write_bytes(out.getvalue())
+
+
+def _workspace(root: Path, rnd: random.Random) -> Path:
+    for team in TEAMS:
+        write_team(root / "teams" / f"{team}.xlsx", *_rows(rnd, team))
+    cfg = root / "sheets-sync.yaml"
+    teams = "".join(f"  - {{name: {t}, source: teams/{t}.xlsx}}\n" for t in TEAMS)
+    cfg.write_text(
+        f"company: Acme\nperiod: {{name: Q4, start: 2026-10-01, end: 2026-12-31}}\nteams:\n{teams}",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_mode_syncs_the_same_nights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    rnd = random.Random(seed)
+    first = tmp_path / "one process"
+    _workspace(first, rnd)
+    roots = {mode: tmp_path / mode for mode in MODES}
+    for root in roots.values():
+        if root != first:
+            shutil.copytree(first, root)
+    for night, day in enumerate(NIGHTS):
+        if night:  # between nights: some teams change their numbers, some only re-save
+            for team in TEAMS:
+                action, rows = rnd.random(), _rows(rnd, team)
+                for root in roots.values():
+                    path = root / "teams" / f"{team}.xlsx"
+                    if action < 0.3:
+                        write_team(path, *rows)
+                    elif action < 0.6:
+                        _resave(path)
+        seen = {}
+        for mode, (workers, packed, cache) in MODES.items():
+            monkeypatch.setattr(engine, "PACK_READS_AT", 1 if packed else 10**9)
+            as_of = dt.date(2026, 11, day)
+            options = SyncOptions(as_of=as_of, rollup=False, workers=workers, read_cache=cache)
+            runs = Sync(load_workspace(roots[mode] / "sheets-sync.yaml")).run(options).runs
+            seen[mode] = [(r.team, r.outcome, list(r.changes), r.result, r.error) for r in runs]
+        cells = {mode: folder_cells(root / "teams") for mode, root in roots.items()}
+        for mode in MODES:
+            assert seen[mode] == seen["one process"], f"{mode}, night {night}"
+            assert cells[mode] == cells["one process"], f"{mode}, night {night}"
