@@ -4,8 +4,9 @@ Each mode settles teams in different places (``engine.py``): in one process afte
 read, packed as each read is made, or in the worker that parsed it. A team's KRs may read
 other teams' KPIs, files change between nights (new values, or only their bytes: a
 re-save, a read-cache miss with nothing to write) and the date moves. Several nights of
-random such changes, applied alike to one workspace per mode, must give the same runs
-and the same cells in every team file.
+random such changes, applied alike to one workspace per mode, must give the same runs,
+the same cells in every team file and the same company workbook, whether the rollup was
+left alone on a night whose inputs were unchanged (``rollup_state.py``) or rebuilt.
 """
 
 from __future__ import annotations
@@ -18,19 +19,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from sheets_sync.config import load_workspace
 from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.rollup_state import SYNCED, RollupState
 from tests.conftest import write_team
 from tests.support.workbooks import folder_cells
 
 TEAMS = [f"T{i}" for i in range(10)]
-MODES = {  # (workers, packed reads, read cache)
-    "one process": (1, False, True),
-    "packed reads": (1, True, True),
-    "workers": (2, False, True),
-    "workers, no cache": (2, False, False),
+MODES = {  # (workers, packed reads, read cache, rollup may be left alone)
+    "one process": (1, False, True, True),
+    "packed reads": (1, True, True, True),
+    "workers": (2, False, True, True),
+    "workers, no cache": (2, False, False, True),
+    "rollup always rebuilt": (1, False, True, False),
 }
 NIGHTS = (23, 24, 24, 26)  # as_of days in November; the second night repeats the date
 
@@ -99,13 +103,40 @@ def test_every_mode_syncs_the_same_nights(
                     elif action < 0.6:
                         _resave(path)
         seen = {}
-        for mode, (workers, packed, cache) in MODES.items():
+        for mode, (workers, packed, cache, skip) in MODES.items():
             monkeypatch.setattr(engine, "PACK_READS_AT", 1 if packed else 10**9)
+            monkeypatch.setattr(RollupState, "unchanged", UNCHANGED if skip else _never)
             as_of = dt.date(2026, 11, day)
-            options = SyncOptions(as_of=as_of, rollup=False, workers=workers, read_cache=cache)
+            options = SyncOptions(as_of=as_of, workers=workers, read_cache=cache)
             runs = Sync(load_workspace(roots[mode] / "sheets-sync.yaml")).run(options).runs
             seen[mode] = [(r.team, r.outcome, list(r.changes), r.result, r.error) for r in runs]
         cells = {mode: folder_cells(root / "teams") for mode, root in roots.items()}
+        rollups = {mode: _rollup(root / "company.xlsx") for mode, root in roots.items()}
         for mode in MODES:
             assert seen[mode] == seen["one process"], f"{mode}, night {night}"
             assert cells[mode] == cells["one process"], f"{mode}, night {night}"
+            assert rollups[mode] == rollups["one process"], f"{mode}, night {night}"
+
+
+UNCHANGED = RollupState.unchanged
+
+
+def _never(*args: object, **kw: object) -> bool:
+    return False
+
+
+def _rollup(path: Path) -> dict[str, list[list[object]]]:
+    """The company workbook's cells as a night left alone may differ from one built
+    anew (docs/rollup.md): the time it was written, and its outcomes ``ok`` and
+    ``unchanged`` (both: synced) are the night's that wrote it."""
+    book = CalamineWorkbook.from_path(str(path))
+    return {
+        name: [[_kept(v) for v in row] for row in book.get_sheet_by_name(name).to_python()]
+        for name in book.sheet_names
+    }
+
+
+def _kept(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return None
+    return SYNCED.get(value, value) if isinstance(value, str) else value
