@@ -286,24 +286,17 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     Example: sheets-sync rollup --config acme/sheets-sync.yaml
     """
     from sheets_sync.config import load_workspace
-    from sheets_sync.ops.history import HistoryStore, default_history_path
-    from sheets_sync.ops.shard import load_results
-    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.run import merge_shards, rebuild_rollup
 
     ws = load_workspace(config_path)
-    history = HistoryStore(default_history_path(ws.state_dir))
     if from_results:
-        context, shard_runs = load_results(Path(from_results))
-        merger = Sync(ws, history=history)
-        runs = merger.in_workspace_order(shard_runs)
-        merger.record_history(merger.result_of(runs, context))
-        output, rewritten = merger.write_rollup(runs, context)
-        verb = "written to" if rewritten else "unchanged in"
-        click.echo(f"rollup of {len(runs)} teams from {from_results} {verb} {output}")
-        sys.exit(EXIT_FAILED if any(r.failed for r in runs) else EXIT_OK)
-    result = Sync(ws, history=history).run(SyncOptions(as_of=_as_of(as_of), write_back=False))
+        result = merge_shards(ws, Path(from_results))
+        source = f" from {from_results}"
+    else:
+        result = rebuild_rollup(ws, _as_of(as_of))
+        source = ""
     verb = "written to" if result.rollup_rewritten else "unchanged in"
-    click.echo(f"rollup of {len(result.runs)} teams {verb} {result.rollup_output}")
+    click.echo(f"rollup of {len(result.runs)} teams{source} {verb} {result.rollup_output}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 

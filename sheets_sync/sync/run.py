@@ -1,9 +1,13 @@
-"""A whole nightly run around the engine: lock, progress, run report."""
+"""Whole runs around the engine, each under the workspace lock: the nightly sync (progress,
+run report, shard results, notification), a rollup rebuilt from the team sheets, and
+the merge of a sharded night's results."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,7 @@ from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
-from sheets_sync.ops.shard import save_results
+from sheets_sync.ops.shard import load_results, save_results
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.outcome import TeamRun
@@ -96,3 +100,24 @@ def run_sync(
 
             atomic_write(report_path, copy)
     return result
+
+
+def rebuild_rollup(workspace: Workspace, as_of: dt.date) -> SyncResult:
+    """The company rollup from the team sheets as they are, writing none of them
+    (``sheets-sync rollup``): under the lock, as it writes the workbook and the history."""
+    with RunLock(workspace.state_dir):
+        history = HistoryStore(default_history_path(workspace.state_dir))
+        return Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
+
+
+def merge_shards(workspace: Workspace, results_dir: Path) -> SyncResult:
+    """One night's shard results (``sync --shard K/N --results-dir DIR``) as one run:
+    the history snapshot and the company rollup a single run would have written."""
+    with RunLock(workspace.state_dir):
+        context, shard_runs = load_results(results_dir)
+        merger = Sync(workspace, history=HistoryStore(default_history_path(workspace.state_dir)))
+        runs = merger.in_workspace_order(shard_runs)
+        result = merger.result_of(runs, context)
+        merger.record_history(result)
+        output, rewritten = merger.write_rollup(runs, context)
+        return replace(result, rollup_output=output, rollup_rewritten=rewritten)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from sheets_sync import __version__
@@ -161,6 +162,20 @@ def test_second_concurrent_run_exits_3(workspace: Path) -> None:
         code, _, err = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 3
     assert err.startswith("error: ") and "another sheets-sync run holds the workspace lock" in err
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["from the sheets", "from shard results"])
+def test_a_rollup_waits_for_no_run_it_would_race(
+    workspace: Path, tmp_path: Path, merge: bool
+) -> None:
+    """``rollup`` writes the workbook, its state and the history as a sync does: while a
+    sync holds the lock it stops with the same message (it used to write alongside)."""
+    args = ["--from-results", str(tmp_path / "results")] if merge else list(AS_OF)
+    with RunLock(workspace.parent / ".sheets-sync"):
+        code, _, err = run("rollup", "--config", str(workspace), *args)
+    assert code == 3
+    assert err.startswith("error: ") and "another sheets-sync run holds the workspace lock" in err
+    assert not (workspace.parent / "company.xlsx").exists()
 
 
 def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
