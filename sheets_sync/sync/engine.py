@@ -155,11 +155,18 @@ class Sync:
                 state.spec = specs[i]
                 found[i] = state
             return [r for r in found if r is not None]
+
+        def one(spec: TeamSpec, cache: ReadCache | None = None) -> TeamRead:
+            state = read_team(spec, self.workspace, self.factory, cache)
+            if settle is not None and spec.is_google:
+                settle(state)  # written now: a sheet can change under us until we write
+            return state
+
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
         if workers <= 1:
-            return [read_team(s, self.workspace, self.factory, cache) for s in specs]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(lambda s: read_team(s, self.workspace, self.factory), specs))
+            return [one(s, cache) for s in specs]
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # the read cache is not shared
+            return list(pool.map(one, specs))
 
     def _kpis_linked(self, reads: Sequence[TeamRead], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
         """The KPIs the teams still to plan here may read: their own, and those of every
@@ -238,13 +245,16 @@ class Sync:
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
             own KPIs only (team names are unique): plan it in the worker that parsed it,
-            and finish it there when it has nothing to write."""
+            and finish it there when it has nothing to write. A Google team is written
+            there too, in the thread that read it: its sheet has no version to check, so
+            the write follows the read as closely as the rate limit lets it, instead of
+            waiting for every other team's read (minutes at hundreds of teams)."""
             team = state.team_input
             if team is None or any("/" in (kr.kpi_link or "") for kr in team.key_results):
                 return
             state.planned(*steps.plan(state, kpi_index([team])))
-            if not (state.todo and writes):
-                state.run, state.finished = finish(state), True
+            if not (state.todo and writes) or state.spec.is_google:
+                state.run, state.finished, state.pending = finish(state), True, 0
                 state.team_input = team  # another team's KR may read its KPIs (_kpis_linked)
             elif self.cache is not None:  # the writer caches it as pickled here
                 state.after = after_writes(state, state.todo)

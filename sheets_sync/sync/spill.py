@@ -15,6 +15,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,15 +47,17 @@ class Spill:
         _remove_stale(root)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
         self._files: dict[int, BinaryIO] = {}  # by pid: a forked child opens its own
+        self._lock = threading.Lock()  # Google teams are settled in threads
 
     def park(self, data: bytes) -> Parked:
         pid = os.getpid()
-        handle = self._files.get(pid)
-        if handle is None:
-            handle = self._files[pid] = open(self.folder / f"{pid}.bin", "ab")  # noqa: SIM115
-        offset = handle.tell()
-        handle.write(data)
-        handle.flush()  # readable by the other processes at once
+        with self._lock:
+            handle = self._files.get(pid)
+            if handle is None:
+                handle = self._files[pid] = open(self.folder / f"{pid}.bin", "ab")  # noqa: SIM115
+            offset = handle.tell()
+            handle.write(data)
+            handle.flush()  # readable by the other processes at once
         return Parked(handle.name, offset, len(data))
 
     def close(self) -> None:

@@ -202,6 +202,32 @@ def test_sync_writes_owned_cells_and_second_run_writes_nothing(
         assert run.api_calls == 1
 
 
+def test_a_team_is_written_right_after_its_read_not_after_every_read(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """A sheet has no version to check before writing, so a team's write should follow
+    its own read, not wait for every other team's (minutes at hundreds of teams under the
+    quota). A team whose KR reads another team's KPI still waits for the reads."""
+    sheets = [team_sheets(i) for i in range(3)]
+    linked = team_sheets(3)
+    linked["OKRs"][1] = okr_row(objective_id="O1", objective="Grow revenue", kr_id="KR1",
+                                key_result="NPS", kr_type="number", start=0, target=60,
+                                kpi_link="Team0/KPI-1")  # fmt: skip
+    keys = [env.create_spreadsheet(f"team {i}", s, value_input="RAW") for i, s in enumerate(sheets)]
+    keys.append(env.create_spreadsheet("linked", linked, value_input="RAW"))
+    cfg = workspace(tmp_path, env, keys, concurrency=1)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
+    order = [(r.spreadsheet_id, r.endpoint.split(".")[-1]) for r in env.log.requests
+             if r.endpoint.startswith("spreadsheets.")]  # fmt: skip
+    standalone = [(k, call) for k in keys[:3] for call in ("get", "batchUpdate")]
+    assert order[:6] == standalone
+    assert order[6:] == [(keys[3], "get"), (keys[3], "batchUpdate")]
+    kr1 = result.runs[3].result.key_results[0]  # type: ignore[union-attr]
+    assert kr1.current_from == "Team0/KPI-1" and kr1.current == 30
+    assert [r.api_calls for r in result.runs] == [2, 2, 2, 2]
+
+
 def _col(n: int) -> str:
     from sheets_sync.grid import column_letter
 
