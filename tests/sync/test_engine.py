@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.support.workbooks import resave
 
 AS_OF = dt.date(2026, 11, 23)
 OPTIONS = SyncOptions(as_of=AS_OF, rollup=False)
@@ -130,34 +130,11 @@ def test_file_open_in_excel_is_read_but_not_written(workspace: Path) -> None:
     assert team_file.read_bytes() == before
 
 
-def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None:
+def _linked(tmp_path: Path, sales_rows: list[list[object]]) -> Path:
+    """Sales, whose KR1 reads Support's KPI-1 (actual 40), and Support; the config."""
     from tests.conftest import write_team
 
-    write_team(
-        tmp_path / "teams" / "sales.xlsx",
-        okr_rows=[
-            [
-                "O1",
-                "Grow",
-                "committed",
-                "",
-                "KR1",
-                "NPS",
-                "Ann",
-                "number",
-                30,
-                50,
-                None,
-                None,
-                1,
-                None,
-                None,
-                "Support/KPI-1",
-            ],
-            ["O1", "Grow", "committed", "", "KR2", "Deals", "Ann", "number", 0, 10, 5],
-        ],
-        kpi_rows=[],
-    )
+    write_team(tmp_path / "teams" / "sales.xlsx", okr_rows=sales_rows, kpi_rows=[])
     write_team(
         tmp_path / "teams" / "support.xlsx",
         okr_rows=[],
@@ -171,6 +148,17 @@ def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None
         "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
         "  - {name: Support, source: teams/support.xlsx}\n",
         encoding="utf-8",
+    )
+    return cfg
+
+
+LINK = ["O1", "Grow", "committed", "", "KR1", "NPS", "Ann", "number", 30, 50, None, None, 1,
+        None, None, "Support/KPI-1"]  # fmt: skip
+
+
+def test_only_selected_teams_but_links_to_others_resolve(tmp_path: Path) -> None:
+    cfg = _linked(
+        tmp_path, [LINK, ["O1", "Grow", "committed", "", "KR2", "Deals", "Ann", "number", 0, 10, 5]]
     )
     support_before = (tmp_path / "teams" / "support.xlsx").read_bytes()
     runs = sync(cfg, teams=["Sales"])
@@ -190,36 +178,13 @@ def test_a_linked_kpi_resolves_when_its_team_was_finished_where_it_was_parsed(
     process). Its KPI must still reach Sales's KR that reads it: it was dropped with the
     finished read, and Sales's KR went to "No data", and its cells were rewritten so."""
     from sheets_sync.sync import engine
-    from tests.conftest import write_team
 
-    link = ["O1", "Grow", "committed", "", "KR1", "NPS", "Ann", "number", 30, 50, None, None,
-            1, None, None, "Support/KPI-1"]  # fmt: skip
-    write_team(tmp_path / "teams" / "sales.xlsx", okr_rows=[link], kpi_rows=[])
-    write_team(
-        tmp_path / "teams" / "support.xlsx",
-        okr_rows=[],
-        kpi_rows=[
-            ["KPI-1", "NPS", "Cy", "lagging", "monthly", None, "higher", 50, None, None, None, 40]
-        ],
-    )
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
-        "  - {name: Support, source: teams/support.xlsx}\n",
-        encoding="utf-8",
-    )
+    cfg = _linked(tmp_path, [LINK])
     if mode == "packed reads":
         monkeypatch.setattr(engine, "PACK_READS_AT", 1)
     workers = 2 if mode == "workers" else 1
     sync(cfg, workers=workers)
-    support = tmp_path / "teams" / "support.xlsx"
-    src = zipfile.ZipFile(io.BytesIO(support.read_bytes()))
-    resaved = io.BytesIO()
-    with zipfile.ZipFile(resaved, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        for info in src.infolist():
-            out.writestr(info.filename, src.read(info))
-    support.write_bytes(resaved.getvalue())
+    resave(tmp_path / "teams" / "support.xlsx")
     runs = sync(cfg, workers=workers)
     assert [(r.team, r.outcome) for r in runs] == [
         ("Sales", Outcome.UNCHANGED),

@@ -12,10 +12,8 @@ left alone on a night whose inputs were unchanged (``rollup_state.py``) or rebui
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.rollup_state import SYNCED, RollupState
 from tests.conftest import write_team
-from tests.support.workbooks import folder_cells
+from tests.support.workbooks import folder_cells, resave
 
 TEAMS = [f"T{i}" for i in range(10)]
 MODES = {  # (workers, packed reads, read cache, rollup may be left alone)
@@ -57,16 +55,6 @@ def _rows(rnd: random.Random, team: str) -> tuple[list[list[object]], list[list[
          rnd.choice([None, rnd.randint(10, 50)])],
     ]  # fmt: skip
     return okrs, kpis
-
-
-def _resave(path: Path) -> None:
-    """The same workbook, other bytes (as a save that changed nothing of ours would be)."""
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for info in src.infolist():
-            z.writestr(info.filename, src.read(info))
-    path.write_bytes(out.getvalue())
 
 
 def _workspace(root: Path, rnd: random.Random) -> Path:
@@ -101,7 +89,7 @@ def test_every_mode_syncs_the_same_nights(
                     if action < 0.3:
                         write_team(path, *rows)
                     elif action < 0.6:
-                        _resave(path)
+                        resave(path)
         seen = {}
         for mode, (workers, packed, cache, skip) in MODES.items():
             monkeypatch.setattr(engine, "PACK_READS_AT", 1 if packed else 10**9)
