@@ -1,4 +1,5 @@
-"""However a night is run (one process, packed reads, workers, no read cache), it does the same.
+"""However a night is run (one process, packed reads, workers, no read cache), it does the
+same; and a dry run foresees it exactly.
 
 Each mode settles teams in different places (``engine.py``): in one process after every
 read, packed as each read is made, or in the worker that parsed it. A team's KRs may read
@@ -90,6 +91,11 @@ def test_every_mode_syncs_the_same_nights(
                         write_team(path, *rows)
                     elif action < 0.6:
                         resave(path)
+        # a dry run first, with workers: it writes nothing and foresees the night exactly
+        before = folder_cells(roots["workers"] / "teams")
+        dry = SyncOptions(as_of=dt.date(2026, 11, day), workers=2, dry_run=True)
+        foreseen = Sync(load_workspace(roots["workers"] / "sheets-sync.yaml")).run(dry).runs
+        assert folder_cells(roots["workers"] / "teams") == before
         seen = {}
         for mode, (workers, packed, cache, skip) in MODES.items():
             monkeypatch.setattr(engine, "PACK_READS_AT", 1 if packed else 10**9)
@@ -100,6 +106,8 @@ def test_every_mode_syncs_the_same_nights(
             seen[mode] = [(r.team, r.outcome, list(r.changes), r.result, r.error) for r in runs]
         cells = {mode: folder_cells(root / "teams") for mode, root in roots.items()}
         rollups = {mode: _rollup(root / "company.xlsx") for mode, root in roots.items()}
+        would = [(r.team, list(r.changes), r.result, r.error) for r in foreseen]
+        assert would == [(t, c, res, e) for t, _, c, res, e in seen["workers"]], f"night {night}"
         for mode in MODES:
             assert seen[mode] == seen["one process"], f"{mode}, night {night}"
             assert cells[mode] == cells["one process"], f"{mode}, night {night}"
