@@ -39,12 +39,13 @@ def test_rounds_are_also_compared_pair_by_pair() -> None:
     row: dict[str, Any] = {
         "n": 500,
         "full": {"wall": 2.0, "walls": [2.0, 3.0, 1.0]},
-        "noop": {"wall": 0.5},
+        "noop": {"wall": 0.5, "phases": {"read": 0.3}},
         "naive": {"wall": 10.0, "walls": [10.0, 10.0, 10.0]},
-        "floor": {"wall": 1.0},
+        "floor": {"wall": 1.0, "work_seconds": 0.2},
     }
     row["naive"]["walls"] = [10.0, 20.0, 10.0]  # a slow second round
     text = targets({"sizes": [row]})
     # round by round 0.2, 0.15, 0.1: the median pair, not median run against median run
     assert "- full sync / naive at 500: 0.150x (target <= 0.25x): **met**" in text
     assert "round by round: 0.200x, 0.150x, 0.100x (median run against median run: 0.200x)" in text
+    assert "- quiet-night read phase / the floor's read at 500: 1.50x (not a target" in text
