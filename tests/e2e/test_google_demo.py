@@ -149,3 +149,37 @@ def test_demo_google_refuses_a_used_folder(demo_dir: Path) -> None:
     assert "already exists; choose an empty folder" in result.stderr
     assert "Traceback" not in result.output
     assert (demo_dir / "emulator-state.json").read_bytes() == before
+
+
+def test_google_demo_scores_exactly_as_the_excel_demo(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same six teams in Google Sheets (values as the Sheets API gives them: numbers as
+    doubles, dates as serials, percents as fractions) and in .xlsx files score alike."""
+    from sheets_sync.workspace.demo import create_demo
+
+    excel = Sync(load_workspace(create_demo(tmp_path / "xdemo"))).run(
+        SyncOptions(as_of=AS_OF, rollup=False)
+    )
+    with run_emulator(state_file=demo_dir / "emulator-state.json") as emu:
+        monkeypatch.setenv(EMULATOR_ENV, emu.host)
+        clear_clients()
+        google = Sync(load_workspace(demo_dir / "sheets-sync.yaml")).run(
+            SyncOptions(as_of=AS_OF, rollup=False)
+        )
+
+    def scored(runs: Any) -> list[Any]:
+        out = []
+        for run in runs:
+            assert run.result is not None, run.error
+            result = run.result
+            krs = [(k.kr.id, k.kr.current, k.score, k.status, k.expected)
+                   for k in result.key_results]  # fmt: skip
+            kpis = [(k.kpi.id, k.kpi.actual, k.status, k.variance) for k in result.kpis]
+            objectives = [(o.objective.id, o.score) for o in result.objectives]
+            findings = sorted(f.message for f in result.findings)
+            out.append((run.team, krs, kpis, objectives, findings))
+        return out
+
+    assert scored(google.runs) == scored(excel.runs)
+    assert sum(len(r.result.key_results) for r in excel.runs if r.result) > 20
