@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,8 @@ def demo_dir(tmp_path: Path, local_only: None) -> Path:
     assert "6 teams, 0 failed" in out and "rollup written to gsheet:" in out
     # the demo's deliberate mistakes are shown, as in the Excel demo
     assert "!OKRs!J4: target equals start value (0.8)" in out
+    # a finding names the sheet by its title (and a short key), as people know it
+    assert re.search(r"Finance goals \(gsheet:\S{4}\.\.\.\S{4}\)!OKRs!J4: target equals", out)
     assert f"demo workspace created: {directory / 'sheets-sync.yaml'}" in out
     assert f"--state {directory / 'emulator-state.json'}" in out
     assert EMULATOR_ENV not in os.environ  # restored after the command

@@ -230,6 +230,11 @@ class GoogleSheetsBackend:
                 else:
                     sheets[title] = grid_from_json(sheet)
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+        book = str(body.get("properties", {}).get("title", "")).strip()
+        if book and self._display_name == f"gsheet:{self.key}":
+            # findings and later errors name the sheet as people know it, by its title; the
+            # key, shortened, tells two sheets of one title apart (the report has it whole)
+            self._display_name = f"{book} (gsheet:{self.key[:4]}...{self.key[-4:]})"
         return WorkbookData(
             source=self.display_name,
             sheet_names=tuple(names),

@@ -61,6 +61,8 @@ def test_read_is_one_request_with_values_errors_hidden_rows_and_merges(
     assert okrs.merged == (CellRange(2, 1, 3, 1),)
     assert data.sheets["KPIs"].value(2, 2) == 3.5
     assert data.version.startswith("sheets:")
+    # named by its title from now on (findings, later errors); the report keeps the key
+    assert data.source == backend.display_name == f"team (gsheet:{key[:4]}...{key[-4:]})"
     logged = api_requests()
     assert [r.endpoint for r in logged] == ["spreadsheets.get"]
     assert backend.api_calls == 1
