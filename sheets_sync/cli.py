@@ -148,7 +148,7 @@ def validate(
     from sheets_sync.sync.engine import Sync, SyncOptions
     from sheets_sync.sync.report import team_dict
 
-    ws = load_workspace(config_path)
+    ws = load_workspace(config_path, files_must_exist=False)
     result = Sync(ws).run(
         SyncOptions(as_of=_as_of(as_of), teams=teams, write_back=False, rollup=False)
     )
@@ -244,7 +244,7 @@ def sync(
         raise click.UsageError(
             "--shard needs --results-dir (where `rollup --from-results` finds every shard)"
         )
-    ws = load_workspace(config_path)
+    ws = load_workspace(config_path, files_must_exist=False)
     options = SyncOptions(
         as_of=_as_of(as_of),
         teams=teams,
@@ -288,7 +288,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     from sheets_sync.config import load_workspace
     from sheets_sync.sync.run import merge_shards, rebuild_rollup
 
-    ws = load_workspace(config_path)
+    ws = load_workspace(config_path, files_must_exist=False)
     if from_results:
         result = merge_shards(ws, Path(from_results))
         source = f" from {from_results}"
@@ -322,7 +322,7 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     from sheets_sync.rollup import build_rollup, export_tables
     from sheets_sync.sync.engine import Sync, SyncOptions
 
-    ws = load_workspace(config_path)
+    ws = load_workspace(config_path, files_must_exist=False)
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
     paths = export_tables(build_rollup(list(result.runs), result.context), Path(out_dir), fmt)  # type: ignore[arg-type]
     for path in paths:

@@ -247,7 +247,15 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 
 
-def load_workspace(path: str | Path | None = None) -> Workspace:
+def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = True) -> Workspace:
+    """The validated workspace; every problem at once in one ``ConfigError``.
+
+    ``files_must_exist=False`` is for the commands that read the teams (``sync``,
+    ``validate``, ``rollup``, ``export``): a listed team file that is missing is then that
+    team's failure at read time ("file not found"), and the other teams go on; one
+    renamed file must not stop the whole company's night. ``config check`` keeps it an
+    error.
+    """
     cfg = config_path(path).resolve()
     data = _read_yaml(cfg)
     if not isinstance(data, dict):
@@ -257,7 +265,7 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     except ValidationError as exc:
         problems = [f"{cfg.name}: {_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
-    return _resolve(cfg, model)
+    return _resolve(cfg, model, files_must_exist)
 
 
 def _message(error: Any) -> str:
@@ -268,7 +276,7 @@ def _message(error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _resolve(cfg: Path, model: WorkspaceModel) -> Workspace:
+def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> Workspace:
     problems: list[str] = []
     root = cfg.parent
     mappings: dict[str, MappingSpec] = {}
@@ -289,7 +297,7 @@ def _resolve(cfg: Path, model: WorkspaceModel) -> Workspace:
         path = None
         if not team.source.startswith(GSHEET_PREFIX):
             path = (root / team.source).resolve()
-            if not path.is_file():
+            if files_must_exist and not path.is_file():
                 problems.append(f"{cfg.name}: {where}.source: file not found ({team.source})")
         elif not team.source[len(GSHEET_PREFIX) :].strip():
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")

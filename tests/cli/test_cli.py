@@ -157,6 +157,29 @@ def test_failed_team_exits_1_and_others_go_on(workspace: Path) -> None:
     assert "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)" in out
 
 
+@pytest.mark.parametrize("command", ["sync", "validate", "rollup"])
+def test_a_listed_file_gone_fails_its_team_and_the_others_go_on(
+    workspace: Path, command: str
+) -> None:
+    """Someone renamed their team's file: the night still syncs every other team (it
+    used to stop the whole run as an invalid configuration, exit 2); ``config check``
+    still reports it as a configuration problem."""
+    workspace.write_text(
+        workspace.read_text() + "  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
+    )
+    code, out, _ = run(command, "--config", str(workspace), *AS_OF)
+    assert code == 1
+    if command == "sync":
+        assert "Sales: ok" in out and "Ops: failed: ops.xlsx: file not found" in out
+    elif command == "validate":
+        assert "ops.xlsx: file not found" in out
+    else:
+        assert "rollup of 2 teams written to company.xlsx" in out
+    code, _, err = run("config", "check", "--config", str(workspace))
+    assert code == 2
+    assert "sheets-sync.yaml: teams[1].source: file not found (teams/ops.xlsx)" in err
+
+
 def test_second_concurrent_run_exits_3(workspace: Path) -> None:
     with RunLock(workspace.parent / ".sheets-sync"):
         code, _, err = run("sync", "--config", str(workspace), *AS_OF)
