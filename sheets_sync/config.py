@@ -298,7 +298,8 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if not team.source.startswith(GSHEET_PREFIX):
             path = (root / team.source).resolve()
             if files_must_exist and not path.is_file():
-                problems.append(f"{cfg.name}: {where}.source: file not found ({team.source})")
+                what = "is a folder, not a file" if path.is_dir() else "file not found"
+                problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         elif not team.source[len(GSHEET_PREFIX) :].strip():
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
         if mapping is not None:

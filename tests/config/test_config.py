@@ -105,3 +105,18 @@ def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
         workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/sales.xlsx}\n"
     )
     assert found == ["sheets-sync.yaml: teams[1].name: duplicate team name 'sales'"]
+
+
+def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
+    (tmp_path / "teams" / "sales.xlsx").mkdir(parents=True)
+    found = problems(
+        tmp_path,
+        """company: Acme
+period: {name: Q4, start: 2026-10-01, end: 2026-12-31}
+teams:
+  - {name: Sales, source: teams/sales.xlsx}
+""",
+    )
+    assert found == [
+        "sheets-sync.yaml: teams[0].source: is a folder, not a file (teams/sales.xlsx)"
+    ]
