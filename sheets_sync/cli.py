@@ -335,9 +335,12 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
 @click.option(
     "--title", default="Team goals", show_default=True, help="Title of the Google spreadsheet."
 )
+@click.option("--force", is_flag=True, help="Replace an existing file at PATH.")
 @config_option
-def template(path: str | None, google: bool, title: str, config_path: str | None) -> None:
-    """Write the standard team template.
+def template(
+    path: str | None, google: bool, title: str, force: bool, config_path: str | None
+) -> None:
+    """Write the standard team template (an existing file is kept unless --force).
 
     Example: sheets-sync template team.xlsx
     """
@@ -360,7 +363,7 @@ def template(path: str | None, google: bool, title: str, config_path: str | None
         raise click.UsageError("give a PATH for the .xlsx, or --google")
     from sheets_sync.template.xlsx import write_template
 
-    write_template(Path(path))
+    write_template(Path(path), overwrite=force)
     click.echo(f"template written to {path}")
 
 

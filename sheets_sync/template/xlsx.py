@@ -20,6 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.atomic import atomic_write
+from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
     EXAMPLE_FONT,
     GREEN,
@@ -143,7 +145,21 @@ def deterministic_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def write_template(path: Path) -> None:
-    """Write the team template workbook to ``path`` (deterministic bytes)."""
+def write_template(path: Path, *, overwrite: bool = False) -> None:
+    """Write the team template workbook to ``path`` (deterministic bytes, atomically).
+
+    An existing file is refused (``ConfigError``) unless ``overwrite``: it may be a team's
+    workbook, and a blank template over it would lose the team's goals.
+    """
+    if path.exists() and not overwrite:
+        raise ConfigError(
+            f"{path}: already exists; not overwriting it (it may be a team's workbook; "
+            "--force replaces it)"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(deterministic_bytes(build_workbook()))
+    data = deterministic_bytes(build_workbook())
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    atomic_write(path, write)

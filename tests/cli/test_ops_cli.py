@@ -192,6 +192,23 @@ def test_init_and_template(tmp_path: Path) -> None:
     assert code == 2 and "give a PATH" in err
 
 
+def test_template_never_writes_over_a_teams_workbook(demo: Path, tmp_path: Path) -> None:
+    """``sheets-sync template teams/sales.xlsx`` typed by mistake put a blank template over
+    the team's goals; an existing file is now kept unless --force."""
+    team = copy_ws(demo, tmp_path / "ws").parent / "teams" / "Sales.xlsx"
+    before = team.read_bytes()
+    code, out, err = run("template", str(team))
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {team}: already exists; not overwriting it (it may be a team's workbook; "
+        "--force replaces it)\n"
+    )
+    assert team.read_bytes() == before
+    code, out, _ = run("template", str(team), "--force")
+    assert code == 0 and out == f"template written to {team}\n"
+    assert team.read_bytes() != before and zipfile.is_zipfile(team)
+
+
 def test_workers_option(demo: Path, tmp_path: Path) -> None:
     ws = copy_ws(demo, tmp_path / "ws")
     code, out, err = run("sync", "--config", str(ws), *AS_OF, "--workers", "2")
