@@ -304,10 +304,16 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
         if mapping is not None:
             teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
+    rollup_local = not model.rollup.output.startswith(GSHEET_PREFIX)
+    rollup_file = (root / model.rollup.output).resolve() if rollup_local else None
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
-        matched = sorted(p for p in root.glob(pattern) if p.is_file() and is_team_workbook(p))
+        matched = sorted(
+            p
+            for p in root.glob(pattern)  # the company workbook is never a team's
+            if p.is_file() and is_team_workbook(p) and p.resolve() != rollup_file
+        )
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
         listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
@@ -326,6 +332,16 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if key in seen:
             problems.append(f"{cfg.name}: teams[{i}].name: duplicate team name {team_spec.name!r}")
         seen[key] = i
+        same = (
+            team_spec.path == rollup_file
+            if rollup_local
+            else (team_spec.source.strip() == model.rollup.output.strip())
+        )
+        if same:
+            problems.append(
+                f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
+                f"({team_spec.source}); the company rollup would replace it"
+            )
     ids = [o.id for o in model.company_objectives]
     for i, oid in enumerate(ids):
         if ids.index(oid) != i:

@@ -8,6 +8,7 @@ import pytest
 
 from sheets_sync.config import is_team_workbook, load_workspace
 from sheets_sync.errors import ConfigError
+from tests.conftest import write_team
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -120,3 +121,44 @@ teams:
     assert found == [
         "sheets-sync.yaml: teams[0].source: is a folder, not a file (teams/sales.xlsx)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "output"),
+    [("teams/sales.xlsx", "teams/sales.xlsx"), ("gsheet:abc123", "gsheet:abc123")],
+    ids=["xlsx", "google"],
+)
+def test_a_rollup_over_a_teams_workbook_is_refused(
+    tmp_path: Path, source: str, output: str
+) -> None:
+    """The company rollup replaces its output file every night: pointed at a team's
+    workbook, it replaced the team's goals with the rollup."""
+    (tmp_path / "teams").mkdir()
+    write_team(tmp_path / "teams" / "sales.xlsx")
+    found = problems(
+        tmp_path,
+        f"""company: Acme
+period: {{name: Q4, start: 2026-10-01, end: 2026-12-31}}
+teams:
+  - {{name: Sales, source: "{source}"}}
+rollup: {{output: "{output}"}}
+""",
+    )
+    assert found == [
+        f"sheets-sync.yaml: rollup.output: is the workbook of team 'Sales' ({source}); "
+        "the company rollup would replace it"
+    ]
+
+
+def test_a_folder_glob_never_takes_the_company_workbook_for_a_team(tmp_path: Path) -> None:
+    """``teams_glob: "*.xlsx"`` beside ``company.xlsx``: after the first night the rollup
+    was read as a team (and failed its layout) every night after."""
+    write_team(tmp_path / "sales.xlsx")
+    (tmp_path / "company.xlsx").write_bytes((tmp_path / "sales.xlsx").read_bytes())
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        'teams_glob: "*.xlsx"\n',
+        encoding="utf-8",
+    )
+    assert [t.name for t in load_workspace(cfg).teams] == ["sales"]
