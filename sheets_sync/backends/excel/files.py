@@ -228,9 +228,12 @@ def atomic_replace(
                     backup.unlink()
             raise ConflictError("the file changed while it was being saved", source=source)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):  # a full disk, a read-only folder: not a bug of ours
+            why = exc.strerror or str(exc)
+            raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc
         raise
     _fsync_dir(folder)
 

@@ -25,7 +25,7 @@ from sheets_sync.backends.excel.files import (
     parse_excel_owner,
     read_with_stat,
 )
-from sheets_sync.errors import ConflictError
+from sheets_sync.errors import ConflictError, SourceError
 
 
 def _version(path: Path) -> str:
@@ -53,6 +53,31 @@ def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in kept] == [b"v4", b"v5", b"v6"]
     assert list(tmp_path.glob("*.xlsx*")) == [target]  # temp files never match
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
+@pytest.mark.parametrize("fails", ["fsync", "replace"])
+def test_a_full_disk_is_a_clear_error_and_the_file_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """The disk fills up (or the folder turns read-only) while saving: the team's file is
+    the old one, no temp file is left, and the error says why (it was an "internal error,
+    please report it" for the team)."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+
+    def full(*args: object, **kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, fails, full)  # the temp file's fsync comes first
+    with pytest.raises(SourceError) as caught:
+        atomic_replace(target, b"v1", expected_version=_version(target), backup_dir=None,
+                       source="sales.xlsx")  # fmt: skip
+    monkeypatch.undo()
+    assert str(caught.value) == (
+        "sales.xlsx: cannot save (No space left on device); the file is unchanged"
+    )
+    assert target.read_bytes() == b"v0"
+    assert [p.name for p in tmp_path.iterdir()] == ["sales.xlsx"]
 
 
 def test_backup_is_the_old_file_itself(tmp_path: Path) -> None:
