@@ -2,7 +2,8 @@
 
 Errors are mapped to messages and exit codes in one place (``SyncGroup.invoke``):
 0 ok, 1 some teams failed (or validation found errors), 2 usage or configuration error,
-3 another run holds the workspace lock. Bad input never shows a traceback.
+3 another run holds the workspace lock. Bad input never shows a traceback, and neither
+does the machine failing under a run (a full disk: exit 1 with the file and the reason).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ class SyncGroup(click.Group):
             else:
                 err.print(f"error: {text}", markup=False)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
+            log.debug("stopped by an OS error", exc_info=True)
+            where = f"{exc.filename}: " if exc.filename else ""
+            _stderr().print(f"error: {where}{exc.strerror or exc}", markup=False)
+            sys.exit(EXIT_FAILED)
 
 
 def _as_of(value: str | None) -> dt.date:

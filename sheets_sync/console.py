@@ -73,7 +73,7 @@ def summary_table(result: SyncResult) -> Table:
             avg,
             str(len(errors)),
             str(len(run.findings) - len(errors)),
-            str(len(run.changes)),
+            str(len(run.changes)) if _written(run) else f"0 ({len(run.changes)} not written)",
             run.error or "",
         )
     return table
@@ -83,9 +83,14 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     """``Sales: ok, 18 cells changed`` or ``Ops: failed: ops.xlsx: not an Excel workbook``."""
     if run.failed and run.result is None:
         return f"{run.team}: failed: {run.error}"
-    verb = "would change" if dry_run else "changed"
+    verb = "would change" if dry_run else "changed" if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.value}, {len(run.changes)} cells {verb}"
     return f"{line}: {run.error}" if run.error else line
+
+
+def _written(run: TeamRun) -> bool:
+    """The run's changes are in the file (conflicted, locked or failed: they are not)."""
+    return run.outcome in (Outcome.OK, Outcome.UNCHANGED)
 
 
 def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False) -> None:
@@ -96,14 +101,18 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
             console.print(outcome_line(run, dry_run=dry_run), highlight=False, soft_wrap=True)
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
-    cells = sum(len(r.changes) for r in result.runs)
+    cells = sum(len(r.changes) for r in result.runs if dry_run or _written(r))
     line = (
         f"{len(result.runs)} teams, {failed} failed, {cells} cells {verb} in {result.seconds:.1f}s"
     )
-    if result.rollup_output:
+    if result.rollup_error:
+        line += f"; rollup failed: {result.rollup_error}"
+    elif result.rollup_output:
         verb = "written to" if result.rollup_rewritten else "unchanged (same content) in"
         line += f"; rollup {verb} {result.rollup_output}"
-    console.print(line, highlight=False)
+    if result.report_error:
+        line += f"; {result.report_error}"
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:

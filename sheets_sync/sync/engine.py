@@ -22,6 +22,7 @@ from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult
 from sheets_sync.domain.team import kpi_index
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import heap, rollup_step
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
@@ -67,10 +68,21 @@ class SyncResult:
     rollup_output: str | None = None
     seconds: float = 0.0
     rollup_rewritten: bool = True  # False: same content as the workbook already there
+    rollup_error: str | None = None  # the rollup could not be published; the old one stays
+    report_error: str | None = None  # the run report could not be written (``run.py``)
 
     @property
     def failed(self) -> bool:
-        return any(r.failed for r in self.runs)
+        broken = self.rollup_error is not None or self.report_error is not None
+        return broken or any(r.failed for r in self.runs)
+
+
+def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
+    """The message for a rollup that could not be published (the old one is unchanged)."""
+    if isinstance(exc, OSError):
+        why = exc.strerror or str(exc)
+        return f"{output}: cannot write the company rollup ({why}); the last one stays"
+    return f"{output}: the company rollup was not published: {exc}"
 
 
 def _import_rollup() -> None:
@@ -344,15 +356,22 @@ class Sync:
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
         index.clear()
-        output, rewritten = None, False
+        output, rewritten, rollup_error = None, False, None
         if publishing:
             prep = ahead.pop() if ahead else None
-            if prep is None or prep.runs != rollup_step.assumed(runs):
+            try:
+                if prep is None or prep.runs != rollup_step.assumed(runs):
+                    if prep is not None:
+                        prep.drop()  # a write ended otherwise than assumed
+                    self.record_history(SyncResult(context, tuple(runs), ()))
+                    prep = self.prepare_rollup(runs, context)
+                output, rewritten = self.publish_rollup(prep)
+            except (SheetsSyncError, OSError) as exc:
+                # the teams are written: report them, and the rollup as failed
+                rollup_error = rollup_failed(ws.rollup_output, exc)
+                log.error("%s", rollup_error, exc_info=log.isEnabledFor(logging.DEBUG))
                 if prep is not None:
-                    prep.drop()  # a write ended otherwise than assumed
-                self.record_history(SyncResult(context, tuple(runs), ()))
-                prep = self.prepare_rollup(runs, context)
-            output, rewritten = self.publish_rollup(prep)
+                    prep.drop()
             del prep  # its tables go before the results are unpacked
             if any(run.packed and id(run.packed) not in loaded for run in runs):
                 heap.trim()
@@ -363,6 +382,7 @@ class Sync:
             result,
             rollup_output=output,
             rollup_rewritten=rewritten,
+            rollup_error=rollup_error,
             seconds=time.perf_counter() - started,
         )
 

@@ -77,6 +77,7 @@ def run_report(
         "seconds": round(result.seconds, 3),
         "rollup_output": result.rollup_output,
         "rollup_rewritten": result.rollup_rewritten,
+        "rollup_error": result.rollup_error,
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

@@ -92,13 +92,20 @@ def run_sync(
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
         kept = workspace.state_dir / "runs" / f"{stamp}.json"
-        write_run_report(kept, report, result.runs)
-        if report_path is not None:  # the same bytes: encoded once (every team's changes)
+        where = kept
+        try:  # the teams are done whatever happens here: a failure is reported, not raised
+            write_run_report(kept, report, result.runs)
+            if report_path is not None:  # the same bytes: encoded once (every team's changes)
+                where = report_path
 
-            def copy(tmp: Path) -> None:
-                shutil.copyfile(kept, tmp)
+                def copy(tmp: Path) -> None:
+                    shutil.copyfile(kept, tmp)
 
-            atomic_write(report_path, copy)
+                atomic_write(report_path, copy)
+        except OSError as exc:
+            problem = f"{where}: the run report was not written ({exc.strerror or exc})"
+            log.error("%s", problem)
+            result = replace(result, report_error=problem)
     return result
 
 

@@ -201,6 +201,42 @@ def test_a_rollup_waits_for_no_run_it_would_race(
     assert not (workspace.parent / "company.xlsx").exists()
 
 
+def test_a_full_disk_fails_the_teams_and_the_rollup_not_the_run(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up under a run: each team's file stays as it was, with its own error;
+    the rollup fails too (the last one stays), and still every team's outcome is printed
+    and the run report written: exit 1, no traceback. The rollup's failure used to end the
+    run before any of that."""
+    import errno
+    import os
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    team = workspace.parent / "teams" / "sales.xlsx"
+    before = team.read_bytes()
+    report = workspace.parent / "report.json"
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", full)
+        code, out, err = run("sync", "--config", str(workspace), *AS_OF, "--report", str(report))
+    assert code == 1
+    assert "Sales: failed, 18 cells not written: sales.xlsx: cannot save (No space left on " in out
+    assert "1 teams, 1 failed, 0 cells changed" in out
+    assert (
+        out.rstrip().endswith(
+            "rollup failed: company.xlsx: cannot write the company rollup (No space left on "
+            "device); the last one stays; "
+            f"{report.parent / '.sheets-sync' / 'runs'}"
+        )
+        or "the run report was not written (No space left on device)" in out
+    )
+    assert "Traceback" not in out + err
+    assert team.read_bytes() == before
+    assert not (workspace.parent / "company.xlsx").exists()
+    assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
     code, _, _ = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 0
