@@ -237,6 +237,14 @@ def test_a_full_disk_fails_the_teams_and_the_rollup_not_the_run(
     assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_an_os_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """A path that cannot be made (its parent is a file): the OS's reason, exit 1."""
+    (tmp_path / "file").write_text("x")
+    code, out, err = run("template", str(tmp_path / "file" / "sub" / "team.xlsx"))
+    assert code == 1 and out == ""
+    assert err == f"error: {tmp_path / 'file' / 'sub'}: Not a directory\n"
+
+
 def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
     code, _, _ = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 0
