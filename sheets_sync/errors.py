@@ -7,6 +7,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
     ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
     ├── MappingError                  a mapping file is invalid (exit 2)
     ├── RunLockedError                another run holds the workspace lock (exit 3)
+    ├── HistoryError                  the run history was written by a newer version (exit 2)
     └── SourceError                   one team's source failed; the run goes on (exit 1 at the end)
         ├── WorkbookError             the file is not a readable workbook
         │   ├── EncryptedWorkbookError   password-protected (OLE2 container)
@@ -146,3 +147,12 @@ class PermissionDeniedError(RemoteError):
 
 class RetryExhaustedError(RemoteError):
     """Quota or server errors outlasted the retry budget."""
+
+
+class HistoryError(SheetsSyncError):
+    """The run history (``.sheets-sync/history.sqlite``) was written by a newer sheets-sync.
+
+    A damaged history is not an error: it is set aside and a new one started
+    (``ops/history.py``), since the history never decides what a team's sheet shows."""
+
+    exit_code = 2

@@ -10,18 +10,26 @@ whatever that date held before. Schema and rationale: ``docs/operations.md``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import operator
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from sheets_sync.errors import HistoryError
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import pandas as pd
 
     from sheets_sync.sync.engine import SyncResult
 
+log = logging.getLogger("sheets_sync.history")
+P = ParamSpec("P")
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+R = TypeVar("R")
 
 SCHEMA_VERSION = 1
 #: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
@@ -79,8 +87,25 @@ KPI_COLUMNS: dict[str, str] = {
 }
 
 
-class HistoryError(Exception):
-    """The history file exists but is not one this version can use."""
+def _recovering(method: Callable[P, R]) -> Callable[P, R]:
+    """A damaged history file (not a database, a malformed page) is set aside and the call
+    made again on a new one: the history feeds trends and alerts, never the teams' sync,
+    so it must not stop a night. A locked or busy database, a failed constraint, are not
+    damage: they raise."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kw: P.kwargs) -> R:
+        try:
+            return method(*args, **kw)
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                raise  # locked, busy, a constraint: not damage
+            store = args[0]
+            assert isinstance(store, HistoryStore)
+            store.set_aside(exc)
+            return method(*args, **kw)
+
+    return wrapper
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -94,6 +119,20 @@ class HistoryStore:
     def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
         self.path = path
         self.timeout = timeout
+
+    def set_aside(self, exc: Exception) -> Path:
+        """Move a damaged history file (with its WAL) aside, kept for recovery by hand."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.replace(Path(f"{kept}{suffix}"))
+        log.error(
+            "%s: the run history is damaged (%s); kept as %s, a new history starts now",
+            self.path, exc, kept.name,
+        )  # fmt: skip
+        return kept
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -134,6 +173,7 @@ class HistoryStore:
             conn.execute("ROLLBACK")
             raise
 
+    @_recovering
     def record(self, result: SyncResult) -> int:
         """Store the run's snapshot under its as-of date; returns the rows written.
 
@@ -189,6 +229,7 @@ class HistoryStore:
                 raise
         return written
 
+    @_recovering
     def dates(self) -> list[dt.date]:
         """Every snapshot date, oldest first."""
         with self._connect() as conn:
@@ -220,14 +261,17 @@ class HistoryStore:
             return chunks[0]
         return pd.concat(chunks, ignore_index=True) if chunks else typed([])
 
+    @_recovering
     def kr_history(self, last_n: int) -> pd.DataFrame:
         """Every KR of the last ``last_n`` snapshot dates, oldest first (``KR_COLUMNS``)."""
         return self._history("kr_snapshots", KR_COLUMNS, last_n)
 
+    @_recovering
     def kpi_history(self, last_n: int) -> pd.DataFrame:
         """Every KPI of the last ``last_n`` snapshot dates, oldest first (``KPI_COLUMNS``)."""
         return self._history("kpi_snapshots", KPI_COLUMNS, last_n)
 
+    @_recovering
     def marks(
         self, last_n: int, as_of: dt.date, scored: Collection[str]
     ) -> list[tuple[str, str, str]]:
@@ -244,6 +288,7 @@ class HistoryStore:
         day, fresh = as_of.isoformat(), set(scored)
         return [(d, t, "" if d == day and t in fresh else at) for d, t, at in rows]
 
+    @_recovering
     def previous_kr_status(self, before: dt.date) -> dict[tuple[str, str], str]:
         """(team, KR id) -> status, from each team's latest snapshot before ``before``.
 
@@ -257,6 +302,7 @@ class HistoryStore:
             rows = conn.execute(sql, (before.isoformat(),)).fetchall()
         return {(team, kr_id): status for team, kr_id, status in rows}
 
+    @_recovering
     def prune(self, keep: int) -> int:
         """Drop all but the newest ``keep`` snapshot dates (``history.keep_snapshots``);
         returns the rows deleted."""

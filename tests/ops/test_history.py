@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.errors import HistoryError
 from sheets_sync.ops import history
-from sheets_sync.ops.history import SCHEMA_VERSION, HistoryError, HistoryStore
+from sheets_sync.ops.history import SCHEMA_VERSION, HistoryStore
 from sheets_sync.sync.engine import Sync, SyncOptions
 from tests.ops.conftest import MakeResult
 
@@ -40,6 +41,44 @@ def test_newer_schema_is_refused(store: HistoryStore) -> None:
         conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(HistoryError, match="newer"):
         store.dates()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_history_is_set_aside_and_a_new_one_started(
+    store: HistoryStore, make_result: MakeResult, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A history file that is no longer a database (a disk filled up under it, a copy cut
+    short) stopped every night at its start with a traceback; the history only feeds
+    trends and alerts, so it is kept aside for recovery and the night goes on."""
+    store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}}, D1))
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    good = store.path.read_bytes()
+    store.path.write_bytes(store_bytes(damage, good))
+    assert store.previous_kr_status(before=D2) == {}  # as on a first night
+    kept = [p for p in store.path.parent.iterdir() if p.name.endswith(tuple("0123456789Z"))]
+    assert len(kept) == 1 and kept[0].name.startswith("history.sqlite.damaged-")
+    assert kept[0].read_bytes()[:14] == store_bytes(damage, good)[:14]  # kept as it was
+    assert "the run history is damaged" in caplog.text and kept[0].name in caplog.text
+    assert store.record(make_result({"Sales": {"KR1": 10, "KR2": 60}}, D2)) > 0
+    assert store.dates() == [D2]
+
+
+def store_bytes(damage: str, good: bytes) -> bytes:
+    return b"not a database" if damage == "garbage" else good[:3000]
+
+
+def test_a_busy_history_is_not_taken_for_damage(store: HistoryStore) -> None:
+    """Only damage sets the file aside: a database locked by another writer past the
+    timeout raises as before, and the file stays."""
+    store.dates()
+    busy = HistoryStore(store.path, timeout=0.05)
+    with sqlite3.connect(store.path, isolation_level=None) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            busy.prune(1)
+        holder.execute("ROLLBACK")
+    assert [p.name for p in store.path.parent.iterdir() if ".damaged-" in p.name] == []
 
 
 def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result: MakeResult) -> None:
