@@ -6,6 +6,7 @@ which field, which fields fill down from the row above, and which row shape the 
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -141,7 +142,33 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     except ValidationError as exc:
         problems = [f"{source}: {_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
         raise MappingError(f"{source}: invalid mapping", problems=problems) from None
+    problems = _unknown_fields(spec, source)
+    if problems:
+        raise MappingError(f"{source}: invalid mapping", problems=problems)
     return _with_defaults(spec)
+
+
+def _unknown_fields(spec: MappingSpec, source: str) -> list[str]:
+    """Field names a mapping uses that no tab has: a misspelt ``tagret`` would otherwise
+    map nothing, silently (as unknown keys in the workspace file are errors too)."""
+    problems = []
+    for kind, tab, fields in (("okrs", spec.okrs, OKR_FIELDS), ("kpis", spec.kpis, KPI_FIELDS)):
+        if tab is None:
+            continue
+        known = [name for name, _ in fields]
+        used = [("columns", n) for n in tab.columns]
+        used += [("required_columns", n) for n in tab.required_columns]
+        used += [("fill_down", n) for n in tab.fill_down]
+        if tab.blocks is not None:
+            used += [("blocks.objective_when_blank", n) for n in tab.blocks.objective_when_blank]
+            for key, value in (*tab.blocks.objective_fields.items(), *tab.blocks.kr_fields.items()):
+                used += [("blocks", key), ("blocks", value)]
+        for where, name in used:
+            if name not in known:
+                near = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
+                problems.append(f"{source}: {kind}.{where}: unknown field {name!r} ({hint})")
+    return list(dict.fromkeys(problems))
 
 
 def _loc(parts: tuple[int | str, ...]) -> str:

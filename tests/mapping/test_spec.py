@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sheets_sync.mapping.spec import BUILTIN_DIR, builtin_mappings
+import pytest
+
+from sheets_sync.errors import MappingError
+from sheets_sync.mapping.spec import BUILTIN_DIR, builtin_mappings, load_mapping, parse_mapping
 
 
 def test_builtin_mappings_ship_inside_the_package() -> None:
@@ -15,3 +18,34 @@ def test_builtin_mappings_ship_inside_the_package() -> None:
         p.name for p in top.glob("*.yaml")
     )
     assert "standard" in builtin_mappings()
+
+
+def test_a_misspelt_field_in_a_mapping_is_an_error_not_ignored() -> None:
+    """``tagret:`` mapped nothing and the team failed later with "missing column"; unknown
+    field names are errors at load, as unknown keys in the workspace file are."""
+    text = """name: mine
+okrs:
+  sheet: [OKRs]
+  columns: {tagret: [Goal], bogus: [X]}
+  fill_down: [objectiv]
+kpis:
+  sheet: [KPIs]
+  columns: {actuals: [This month]}
+"""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems[0] == (
+        "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)"
+    )
+    assert caught.value.problems[1].startswith(
+        "mine.yaml: okrs.columns: unknown field 'bogus' (known: objective_id, objective, "
+    )
+    assert caught.value.problems[2:] == [
+        "mine.yaml: okrs.fill_down: unknown field 'objectiv' (did you mean 'objective'?)",
+        "mine.yaml: kpis.columns: unknown field 'actuals' (did you mean 'actual'?)",
+    ]
+
+
+def test_every_builtin_mapping_loads() -> None:
+    for name in builtin_mappings():
+        assert load_mapping(name).name == name
