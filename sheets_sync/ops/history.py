@@ -28,8 +28,9 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
 
 log = logging.getLogger("sheets_sync.history")
 P = ParamSpec("P")
-_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 R = TypeVar("R")
+#: What SQLite says of a file that is no longer a database it can read.
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 SCHEMA_VERSION = 1
 #: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
