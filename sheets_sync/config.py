@@ -306,6 +306,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
     rollup_local = not model.rollup.output.startswith(GSHEET_PREFIX)
     rollup_file = (root / model.rollup.output).resolve() if rollup_local else None
+    rollup_target = rollup_file if rollup_local else model.rollup.output.strip()
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
@@ -332,12 +333,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if key in seen:
             problems.append(f"{cfg.name}: teams[{i}].name: duplicate team name {team_spec.name!r}")
         seen[key] = i
-        same = (
-            team_spec.path == rollup_file
-            if rollup_local
-            else (team_spec.source.strip() == model.rollup.output.strip())
-        )
-        if same:
+        if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
                 f"({team_spec.source}); the company rollup would replace it"

@@ -49,9 +49,9 @@ def worker_count(teams: int, requested: int | None) -> int:
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
 
 
-def _call(start: int, stop: int) -> list[object]:
+def _call(span: range) -> list[object]:
     task = _TASK["task"]
-    return [task(i) for i in range(start, stop)]
+    return [task(i) for i in span]
 
 
 def map_in_workers(
@@ -78,11 +78,10 @@ def map_in_workers(
     _TASK["task"] = task
     try:
         size = max(1, min(16, count // (workers * 4)))
+        spans = [range(a, min(a + size, count)) for a in range(0, count, size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunks = [
-                pool.submit(_call, a, min(a + size, count)) for a in range(0, count, size)
-            ]  # all handed out now
+            chunks = [pool.submit(_call, span) for span in spans]  # all handed out now
             if meanwhile is not None:
                 meanwhile()
             broken = len(chunks)
@@ -96,7 +95,6 @@ def map_in_workers(
             if broken == len(chunks):
                 return
         # Chunks that came back before the pool broke are kept; the rest are run again.
-        spans = [range(k * size, min(k * size + size, count)) for k in range(len(chunks))]
         lost = {k for k in range(broken, len(chunks)) if chunks[k].exception() is not None}
         redo = [i for k in sorted(lost) for i in spans[k]]
         log.warning("a worker process died; %d teams run again, one a process", len(redo))
