@@ -1,10 +1,11 @@
 """Write owned cells into an .xlsx/.xlsm package without touching anything else.
 
 ``patch_xlsx`` is pure: bytes in, bytes out. It changes only the worksheet parts that hold
-owned cells, ``xl/styles.xml`` (new formats appended) and, when an owned cell held a formula,
-``xl/calcChain.xml``. Every other part keeps its exact content, name, order, timestamp and
-compression method: its compressed bytes are copied as they are (``rezip.py``; that took
-a patch from 4.7 to 3.3 ms a team).
+owned cells, ``xl/styles.xml`` (new formats appended), ``xl/calcChain.xml`` when an owned
+cell held a formula, and, when the workbook has formulas Excel calculated, one flag in
+``workbook.xml`` that has Excel recalculate them on open (``recalc.py``). Every other part
+keeps its exact content, name, order, timestamp and compression method: its compressed
+bytes are copied as they are (``rezip.py``; that took a patch from 4.7 to 3.3 ms a team).
 
 Small parts that teams made from one template share (rels, workbook.xml, styles.xml) are
 parsed once per process: a nightly sync patches hundreds.
@@ -24,6 +25,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import parse_ref
+from sheets_sync.backends.excel.recalc import force_recalc_on_load
 from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
@@ -301,4 +303,10 @@ def patch_xlsx(
             _without_calc_chain(pkg, wb_part, calc_part, changed)
         elif new_calc is not pkg.read(calc_part):
             changed[calc_part] = new_calc
+    if calc_part is not None and calc_part not in removed:
+        # formulas remain, and Excel would show their cached values, some of them computed
+        # from the cells just written: have it recalculate when the file is next opened
+        workbook_xml = pkg.read(wb_part)
+        if (flagged := force_recalc_on_load(workbook_xml)) is not workbook_xml:
+            changed[wb_part] = flagged
     return rezip(pkg.data, pkg.infos, changed, removed, pkg.comment, pkg.read)

@@ -183,3 +183,10 @@ def xf_count(styles: bytes) -> int:
     root = etree.fromstring(styles)
     xfs = root.find(MAIN + "cellXfs")
     return 0 if xfs is None else len(xfs)
+
+
+def without_recalc_flag(workbook_xml: bytes) -> bytes:
+    """``workbook.xml`` with the flag ``patch_xlsx`` may add taken out again: what is left
+    must be the original, byte for byte."""
+    xml = re.sub(rb'<(\w+:)?calcPr fullCalcOnLoad="1"/>', b"", workbook_xml, count=1)
+    return xml.replace(b'calcPr fullCalcOnLoad="1"', b"calcPr", 1)

@@ -29,6 +29,7 @@ from tests.backends.excel.fixtures import (
     YELLOW,
     parts,
     status_writes,
+    without_recalc_flag,
 )
 from tests.support.libreoffice import convert, needs_libreoffice
 from tests.support.shared import REAL_WORLD
@@ -68,6 +69,11 @@ def test_real_world_workbook(path: Path) -> None:
     before, after = parts(src), parts(out)
     assert list(after) == list(before)
     changed = {n for n in before if before[n] != after[n]}
+    workbook = _workbook(Package(src, 50 * 2**20))[0]
+    if workbook in changed:  # only when Excel-calculated formulas remain (calcChain)
+        assert any("calcchain" in n.lower() for n in before)
+        assert without_recalc_flag(after[workbook]) == before[workbook]
+        changed.remove(workbook)
     assert sheet.part in changed and len(changed) == 2
     assert next(iter(changed - {sheet.part})).lower().endswith("styles.xml")
     book = pc.CalamineWorkbook.from_filelike(io.BytesIO(out))
@@ -193,3 +199,24 @@ def test_libreoffice_opens_and_renders_status_colours(team_lo: bytes, tmp_path: 
     page = next(tmp_path.glob("page*.png"))
     found = _pixel_counts(page, [GREEN, YELLOW, RED, GREY])
     assert all(n >= 30 for n in found.values()), found  # filled cells, not anti-aliasing
+
+
+WITH_FORMULAS = [
+    p for p in CORPUS if p.name in {"book1.xlsx", "formulae.xlsx", "errors.xlsx", "pivots.xlsx"}
+]
+
+
+@needs_libreoffice
+@pytest.mark.skipif(not WITH_FORMULAS, reason="../shared/real-world-xlsx missing")
+@pytest.mark.parametrize("path", WITH_FORMULAS, ids=lambda p: p.name)
+def test_libreoffice_opens_workbooks_flagged_for_recalc(path: Path, tmp_path: Path) -> None:
+    """Excel-saved workbooks with formulas get ``fullCalcOnLoad``; LibreOffice opens them
+    and finds the written cell."""
+    src = path.read_bytes()
+    sheet = next(s for s in _workbook(Package(src, 50 * 2**20))[1] if s.part)
+    out = patch_xlsx(src, [CellWrite(sheet.name, 3, 20, 0.75, CellStyle(fill=GREEN))])
+    assert b'fullCalcOnLoad="1"' in parts(out)[_workbook(Package(out, 50 * 2**20))[0]]
+    patched = tmp_path / path.name
+    patched.write_bytes(out)
+    back = convert(patched, "xlsx", tmp_path / "lo")
+    assert openpyxl.load_workbook(back, data_only=True)[sheet.name]["T3"].value == 0.75

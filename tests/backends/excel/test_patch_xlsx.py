@@ -25,6 +25,7 @@ from tests.backends.excel.fixtures import (
     row_open_tags,
     sheet_cells,
     status_writes,
+    without_recalc_flag,
     xf_count,
 )
 from tests.support.shared import REAL_WORLD, needs_real_world
@@ -146,7 +147,11 @@ def test_formula_replacement_updates_calc_chain() -> None:
     src = (REAL_WORLD / "theorchard__openpyxl" / "formulae.xlsx").read_bytes()
     out = patch_xlsx(src, [CellWrite("Sheet1", 4, 1, 7.0)])
     before, after = parts(src), parts(out)
-    assert {n for n in before if before[n] != after[n]} == {SHEET1, "xl/calcChain.xml"}
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {SHEET1, "xl/calcChain.xml", "xl/workbook.xml"}
+    # the other formulas' cached values may be stale now: Excel recalculates them on open
+    assert without_recalc_flag(after["xl/workbook.xml"]) == before["xl/workbook.xml"]
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]
     assert b'r="A4"' not in after["xl/calcChain.xml"]
     assert after["xl/calcChain.xml"].count(b"<c ") == before["xl/calcChain.xml"].count(b"<c ") - 1
     assert openpyxl.load_workbook(io.BytesIO(out))["Sheet1"]["A4"].value == 7
@@ -163,6 +168,7 @@ def test_calc_chain_inherited_sheet_id_and_removal() -> None:
     assert "xl/calcChain.xml" not in left
     assert b"calcChain" not in left["[Content_Types].xml"]
     assert b"calcChain" not in left["xl/_rels/workbook.xml.rels"]
+    assert left["xl/workbook.xml"] == parts(src)["xl/workbook.xml"]  # no formulas remain
     assert openpyxl.load_workbook(io.BytesIO(every))[sheet]["A7"].value == 7
 
 
