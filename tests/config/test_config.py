@@ -102,10 +102,52 @@ def test_is_team_workbook(name: str, ok: bool) -> None:
 
 
 def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
+    write_team(workspace.parent / "teams" / "other.xlsx")
     found = problems(
-        workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/sales.xlsx}\n"
+        workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/other.xlsx}\n"
     )
     assert found == ["sheets-sync.yaml: teams[1].name: duplicate team name 'sales'"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "named"),
+    [
+        ("teams/sales.xlsx", "./teams/../teams/sales.xlsx", "./teams/../teams/sales.xlsx"),
+        ('"gsheet:1AbC"', '"gsheet:1AbC "', "gsheet:1AbC "),
+    ],
+    ids=["xlsx", "google"],
+)
+def test_two_teams_reading_the_same_tab(
+    workspace: Path, first: str, second: str, named: str
+) -> None:
+    """A copy-pasted team line would count one team's goals twice in the rollup."""
+    head = workspace.read_text().split("teams:")[0]
+    found = problems(
+        workspace.parent,
+        head + f"teams:\n  - {{name: Sales, source: {first}}}\n"
+        f"  - {{name: Ops, source: {second}}}\n",
+    )
+    assert found == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        f"workbook as team 'Sales' ({named}, tab 'OKRs'); the rollup would count its goals twice"
+    ]
+
+
+def test_one_workbook_with_a_tab_per_team_is_a_layout(workspace: Path) -> None:
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    for team in ("sales", "ops"):
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: [{team} OKRs]\n", encoding="utf-8"
+        )
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
+        "  - {name: Ops, source: teams/sales.xlsx, mapping: ops}\n",
+        encoding="utf-8",
+    )
+    assert [t.name for t in load_workspace(workspace).teams] == ["Sales", "Ops"]
 
 
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
