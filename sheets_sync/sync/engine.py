@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_company_objectives
-from sheets_sync.domain.models import KPI, CompanyObjectiveResult
+from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import heap, rollup_step
+from sheets_sync.sync.linked import LinkedWrites, linked_teams
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.readcache import ReadCache
@@ -186,12 +187,7 @@ class Sync:
         (never written) so a ``--team`` or ``--shard`` run scores exactly like a full run."""
         here = [r.unpack().team_input for r in reads if r.run is None]
         inputs = [t for t in here if t is not None]
-        wanted = {
-            kr.kpi_link.split("/", 1)[0].strip().casefold()
-            for t in inputs
-            for kr in t.key_results
-            if kr.kpi_link and "/" in kr.kpi_link
-        }
+        wanted = set().union(*(linked_teams(t) for t in inputs))
         if not wanted:
             return kpi_index(inputs)
         have = {t.team.casefold() for t in inputs}
@@ -254,17 +250,8 @@ class Sync:
             """Hold the result packed until the rollup is published (``team_rows.py``)."""
             return packed_run(run, context, self.spill, digest=ahead_ok) if publishing else run
 
-        def settle_alone(state: TeamRead) -> None:
-            """A team none of whose KRs reads another team's KPI scores the same with its
-            own KPIs only (team names are unique): plan it in the worker that parsed it,
-            and finish it there when it has nothing to write. A Google team is written
-            there too, in the thread that read it: its sheet has no version to check, so
-            the write follows the read as closely as the rate limit lets it, instead of
-            waiting for every other team's read (minutes at hundreds of teams)."""
-            team = state.team_input
-            if team is None or any("/" in (kr.kpi_link or "") for kr in team.key_results):
-                return
-            state.planned(*steps.plan(state, kpi_index([team])))
+        def settle_here(state: TeamRead, team: TeamInput, index: dict[str, KPI]) -> None:
+            state.planned(*steps.plan(state, index))
             if not (state.todo and writes) or state.spec.is_google:
                 state.run, state.finished, state.pending = finish(state), True, 0
                 state.team_input = team  # another team's KR may read its KPIs (_kpis_linked)
@@ -272,6 +259,28 @@ class Sync:
                 state.after = after_writes(state, state.todo)
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
+
+        google = LinkedWrites(s.name for s in specs if s.is_google)
+
+        def settle_alone(state: TeamRead) -> None:
+            """A team none of whose KRs reads another team's KPI scores the same with its
+            own KPIs only (team names are unique): plan it in the worker that parsed it,
+            and finish it there when it has nothing to write. A Google team is written
+            there too, in the thread that read it: its sheet has no version to check, so
+            the write follows the read as closely as the rate limit lets it, instead of
+            waiting for every other team's read (minutes at hundreds of teams). A Google
+            team that reads other Google teams' KPIs is written once those are read
+            (``linked.py``), in the thread that read the last of them."""
+            team = state.team_input
+            needs = linked_teams(team) if team is not None else frozenset()
+            if team is not None and not needs:
+                settle_here(state, team, kpi_index([team]))
+            if not state.spec.is_google:
+                return
+            for held, inputs in google.arrived(state, team, needs):
+                own = held.team_input
+                assert own is not None
+                settle_here(held, own, kpi_index([own, *inputs]))
 
         # The workers parse while this process waits; the rollup, which this process
         # builds while they write, is the night's critical path: import its libraries now.

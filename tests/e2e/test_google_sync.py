@@ -207,7 +207,7 @@ def test_a_team_is_written_right_after_its_read_not_after_every_read(
 ) -> None:
     """A sheet has no version to check before writing, so a team's write should follow
     its own read, not wait for every other team's (minutes at hundreds of teams under the
-    quota). A team whose KR reads another team's KPI still waits for the reads."""
+    quota). A team whose KR reads another team's KPI waits for that team's read."""
     sheets = [team_sheets(i) for i in range(3)]
     linked = team_sheets(3)
     linked["OKRs"][1] = okr_row(objective_id="O1", objective="Grow revenue", kr_id="KR1",
@@ -300,3 +300,65 @@ def test_rollup_to_google_sheet_in_at_most_three_calls(env: Emulator, tmp_path: 
     Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
     assert len(calls(env, out)) <= 3
     assert len(env.values(out, "'Key results'!A2:A100")) == 6
+
+
+def linked_to(*links: str) -> dict[str, list[list[Any]]]:
+    sheets = team_sheets(3)
+    for i, link in enumerate(links):
+        sheets["OKRs"][1 + i] = okr_row(objective_id="O1", objective="Grow revenue",
+                                        kr_id=f"KR{i + 1}", key_result="NPS", kr_type="number",
+                                        start=0, target=60, kpi_link=link)  # fmt: skip
+    return sheets
+
+
+def spreadsheet_calls(env: Emulator) -> list[tuple[str, str]]:
+    return [(r.spreadsheet_id or "", r.endpoint.split(".")[-1]) for r in env.log.requests
+            if r.endpoint.startswith("spreadsheets.")]  # fmt: skip
+
+
+def test_a_linked_team_is_written_once_the_teams_it_reads_are_read(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """First in the config, it names the third team's KPI: it is written right after that
+    team's read, not after the fourth's, and scores as if it had waited for every read."""
+    keys = [env.create_spreadsheet("linked", linked_to("Team2/KPI-1"), value_input="RAW")]
+    keys += [env.create_spreadsheet(f"t{i}", team_sheets(i), value_input="RAW") for i in range(3)]
+    cfg = workspace(tmp_path, env, keys, concurrency=1)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
+    linked, t0, t1, t2 = keys
+    assert spreadsheet_calls(env) == [
+        (linked, "get"),
+        (t0, "get"), (t0, "batchUpdate"),
+        (t1, "get"), (t1, "batchUpdate"),
+        (linked, "batchUpdate"),
+        (t2, "get"), (t2, "batchUpdate"),
+    ]  # fmt: skip
+    kr1 = result.runs[0].result.key_results[0]  # type: ignore[union-attr]
+    assert kr1.current_from == "Team2/KPI-1" and kr1.current == 36  # team_sheets(1)'s KPI
+
+
+def test_teams_reading_each_other_are_written_after_the_second_read(
+    env: Emulator, tmp_path: Path
+) -> None:
+    keys = [
+        env.create_spreadsheet("a", linked_to("Team1/KPI-1"), value_input="RAW"),
+        env.create_spreadsheet("b", linked_to("Team0/KPI-1", "Team2/KPI-1"), value_input="RAW"),
+        env.create_spreadsheet("c", team_sheets(0), value_input="RAW"),
+        env.create_spreadsheet("d", linked_to("Nobody/KPI-1"), value_input="RAW"),
+    ]
+    cfg = workspace(tmp_path, env, keys, concurrency=1)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
+    a, b, c, d = keys
+    assert spreadsheet_calls(env) == [
+        (a, "get"), (b, "get"),
+        (a, "batchUpdate"),  # in b's thread: a needed b
+        (c, "get"), (c, "batchUpdate"),
+        (b, "batchUpdate"),  # b needed a and c
+        (d, "get"), (d, "batchUpdate"),  # a team nobody has: planned after every read
+    ]  # fmt: skip
+    runs = {r.team: r.result for r in result.runs}
+    assert runs["Team0"].key_results[0].current == 48  # type: ignore[union-attr]
+    assert [kr.current for kr in runs["Team1"].key_results[:2]] == [48, 30]  # type: ignore[union-attr]
+    assert runs["Team3"].key_results[0].current_from is None  # type: ignore[union-attr]

@@ -1,0 +1,64 @@
+"""Google teams whose KRs read other teams' KPIs, released as soon as those teams are read.
+
+A Google sheet has no version a write can be checked against (docs/google-sheets.md), so
+the shorter the time between a team's read and its write, the smaller the chance that a
+row inserted meanwhile moves owned cells. A team standing alone is written right after its
+read. A team whose KRs name other teams' KPIs needs their reads first: ``LinkedWrites``
+holds it until the last of those arrives, not until every team of the night is read (at
+500 teams and 60 requests a minute, 8 minutes), and hands it to the thread that delivered
+that read. A team naming a team that is not a Google team of this run (a local workbook,
+a team outside ``--team`` or a shard, a misspelt name) is not held here: the end of the
+reads plans it, as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.sync.reading import TeamRead
+
+Ready = list[tuple[TeamRead, list[TeamInput]]]
+
+
+def linked_teams(team: TeamInput) -> frozenset[str]:
+    """The teams (casefolded) whose KPIs this team's KRs name as ``Team/KPI``."""
+    return frozenset(
+        kr.kpi_link.split("/", 1)[0].strip().casefold()
+        for kr in team.key_results
+        if kr.kpi_link and "/" in kr.kpi_link
+    )
+
+
+class LinkedWrites:
+    """Thread-safe: every read thread reports its read here."""
+
+    def __init__(self, teams: Iterable[str]) -> None:
+        self._teams = frozenset(t.casefold() for t in teams)
+        self._lock = threading.Lock()
+        self._inputs: dict[str, TeamInput | None] = {}
+        self._waiting: list[tuple[TeamRead, frozenset[str]]] = []
+
+    def arrived(
+        self, state: TeamRead, team: TeamInput | None, needs: frozenset[str] = frozenset()
+    ) -> Ready:
+        """Note ``state``'s read (``team``: its input, None when the read failed), held when
+        it ``needs`` teams not read yet. Returns every held team whose named teams are now
+        all read, with their inputs (failed reads have none: their KPIs give no data, as
+        at the end of the reads)."""
+        with self._lock:
+            self._inputs[state.spec.name.casefold()] = team
+            if needs and needs <= self._teams:
+                self._waiting.append((state, needs))
+            ready = [(s, n) for s, n in self._waiting if n <= self._inputs.keys()]
+            if not ready:
+                return []
+            self._waiting = [w for w in self._waiting if all(w[0] is not s for s, _ in ready)]
+            return [
+                (s, [i for name in sorted(n) if (i := self._inputs[name]) is not None])
+                for s, n in ready
+            ]
+
+
+__all__ = ["LinkedWrites", "linked_teams"]
