@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,8 +265,48 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
         model = WorkspaceModel.model_validate(data)
     except ValidationError as exc:
         problems = [f"{cfg.name}: {_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        stand_in = _with_stand_ins(data, exc.errors())
+        if stand_in is not None:  # the files and mappings of the valid rest, same pass
+            try:
+                _resolve(cfg, stand_in, files_must_exist)
+            except ConfigError as more:
+                problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     return _resolve(cfg, model, files_must_exist)
+
+
+_STAND_INS: dict[str, Any] = {
+    "company": "-",
+    "period": {"name": "-", "start": "2000-01-01", "end": "2000-12-31"},
+}
+
+
+def _with_stand_ins(data: dict[str, Any], errors: Sequence[Any]) -> WorkspaceModel | None:
+    """``data`` with each invalid part swapped for a stand-in that raises no problem of
+    its own (a setting for its default, a team for a placeholder keeping the others'
+    positions), so one pass names a misspelt key *and* a missing file, not the second only
+    after the first is fixed. None when no such stand-in validates."""
+    fixed = dict(data)
+    bad_teams: set[int] = set()
+    for error in errors:
+        loc = error["loc"]
+        if not loc:
+            return None
+        if loc[0] == "teams" and len(loc) > 1 and isinstance(loc[1], int):
+            bad_teams.add(loc[1])
+        elif loc[0] in _STAND_INS:
+            fixed[loc[0]] = _STAND_INS[loc[0]]
+        else:
+            fixed.pop(loc[0], None)
+    if bad_teams and isinstance(fixed.get("teams"), list):
+        fixed["teams"] = [
+            {"name": f"\x00{i}", "source": f"{GSHEET_PREFIX}\x00{i}"} if i in bad_teams else t
+            for i, t in enumerate(fixed["teams"])
+        ]
+    try:
+        return WorkspaceModel.model_validate(fixed)
+    except ValidationError:
+        return None
 
 
 def _message(error: Any) -> str:

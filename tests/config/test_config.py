@@ -47,6 +47,35 @@ scoring: {green: 2}
         "sheets-sync.yaml: teams[2].sorce: unknown key (check the spelling; see "
         "docs/configuration.md)",
         "sheets-sync.yaml: scoring.green: Input should be less than or equal to 1",
+        # the rest is checked in the same pass, not after the above are fixed
+        "sheets-sync.yaml: teams[0].source: file not found (teams/sales.xlsx)",
+        "sheets-sync.yaml: teams[1].mapping: mapping 'nope' not found (built-in: "
+        "flat-tracker, objective-blocks, standard)",
+        "sheets-sync.yaml: teams[1].source: file not found (teams/ops.xlsx)",
+    ]
+
+
+def test_a_schema_problem_does_not_hide_the_others(workspace: Path) -> None:
+    """Stand-ins for the invalid parts (a required one too) leave the rest checkable."""
+    found = problems(
+        workspace.parent,
+        """period: {name: Q4, start: 2026-10-01}
+teams:
+  - {name: Sales, source: teams/sales.xlsx}
+  - {name: Sales, source: teams/gone.xlsx}
+  - [not, a, team]
+rollup: {output: 3, extra: x}
+""",
+    )
+    assert found == [
+        "sheets-sync.yaml: company: required",
+        "sheets-sync.yaml: period.end: required",
+        "sheets-sync.yaml: teams[2]: Input should be a valid dictionary or instance of TeamModel",
+        "sheets-sync.yaml: rollup.output: Input should be a valid string",
+        "sheets-sync.yaml: rollup.extra: unknown key (check the spelling; see "
+        "docs/configuration.md)",
+        "sheets-sync.yaml: teams[1].source: file not found (teams/gone.xlsx)",
+        "sheets-sync.yaml: teams[1].name: duplicate team name 'Sales'",
     ]
 
 
