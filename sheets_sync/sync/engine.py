@@ -260,7 +260,7 @@ class Sync:
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
 
-        google = LinkedWrites(s.name for s in specs if s.is_google)
+        google = LinkedWrites((s.name for s in specs if s.is_google), (t.name for t in ws.teams))
 
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its

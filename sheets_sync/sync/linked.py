@@ -23,19 +23,26 @@ Ready = list[tuple[TeamRead, list[TeamInput]]]
 
 
 def linked_teams(team: TeamInput) -> frozenset[str]:
-    """The teams (casefolded) whose KPIs this team's KRs name as ``Team/KPI``."""
-    return frozenset(
-        kr.kpi_link.split("/", 1)[0].strip().casefold()
-        for kr in team.key_results
-        if kr.kpi_link and "/" in kr.kpi_link
-    )
+    """The names (casefolded) that this team's KRs may mean as the team of a ``Team/KPI``
+    link: a team's name may hold a slash itself ("Sales/EMEA/KPI-1"), so each part before
+    a slash is a candidate. A candidate no team has is harmless to whoever looks it up."""
+    names: set[str] = set()
+    for kr in team.key_results:
+        link = kr.kpi_link or ""
+        cut = link.find("/")
+        while cut >= 0:
+            names.add(link[:cut].strip().casefold())
+            cut = link.find("/", cut + 1)
+    return frozenset(names)
 
 
 class LinkedWrites:
     """Thread-safe: every read thread reports its read here."""
 
-    def __init__(self, teams: Iterable[str]) -> None:
+    def __init__(self, teams: Iterable[str], every_team: Iterable[str]) -> None:
+        """``teams``: the Google teams of this run; ``every_team``: the workspace's."""
         self._teams = frozenset(t.casefold() for t in teams)
+        self._known = frozenset(t.casefold() for t in every_team)
         self._lock = threading.Lock()
         self._inputs: dict[str, TeamInput | None] = {}
         self._waiting: list[tuple[TeamRead, frozenset[str]]] = []
@@ -44,9 +51,10 @@ class LinkedWrites:
         self, state: TeamRead, team: TeamInput | None, needs: frozenset[str] = frozenset()
     ) -> Ready:
         """Note ``state``'s read (``team``: its input, None when the read failed), held when
-        it ``needs`` teams not read yet. Returns every held team whose named teams are now
+        it ``needs`` teams not read yet (none of them a team: not held). Returns every held team whose named teams are now
         all read, with their inputs (failed reads have none: their KPIs give no data, as
         at the end of the reads)."""
+        needs &= self._known  # the candidates that are teams (``linked_teams``)
         with self._lock:
             self._inputs[state.spec.name.casefold()] = team
             if needs and needs <= self._teams:

@@ -27,7 +27,7 @@ from sheets_sync.sync.rollup_state import SYNCED, RollupState
 from tests.conftest import write_team
 from tests.support.workbooks import folder_cells, resave
 
-TEAMS = [f"T{i}" for i in range(10)]
+TEAMS = [*(f"T{i}" for i in range(8)), "Sales", "Sales/EMEA"]  # a link names "Sales/EMEA/KPI-1"
 MODES = {  # (workers, packed reads, read cache, rollup may be left alone)
     "one process": (1, False, True, True),
     "packed reads": (1, True, True, True),
@@ -58,11 +58,15 @@ def _rows(rnd: random.Random, team: str) -> tuple[list[list[object]], list[list[
     return okrs, kpis
 
 
+def _file(team: str) -> str:
+    return team.replace("/", "-")
+
+
 def _workspace(root: Path, rnd: random.Random) -> Path:
     for team in TEAMS:
-        write_team(root / "teams" / f"{team}.xlsx", *_rows(rnd, team))
+        write_team(root / "teams" / f"{_file(team)}.xlsx", *_rows(rnd, team))
     cfg = root / "sheets-sync.yaml"
-    teams = "".join(f"  - {{name: {t}, source: teams/{t}.xlsx}}\n" for t in TEAMS)
+    teams = "".join(f"  - {{name: {t}, source: teams/{_file(t)}.xlsx}}\n" for t in TEAMS)
     cfg.write_text(
         f"company: Acme\nperiod: {{name: Q4, start: 2026-10-01, end: 2026-12-31}}\nteams:\n{teams}",
         encoding="utf-8",
@@ -86,7 +90,7 @@ def test_every_mode_syncs_the_same_nights(
             for team in TEAMS:
                 action, rows = rnd.random(), _rows(rnd, team)
                 for root in roots.values():
-                    path = root / "teams" / f"{team}.xlsx"
+                    path = root / "teams" / f"{_file(team)}.xlsx"
                     if action < 0.3:
                         write_team(path, *rows)
                     elif action < 0.6:
