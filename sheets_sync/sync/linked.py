@@ -50,10 +50,10 @@ class LinkedWrites:
     def arrived(
         self, state: TeamRead, team: TeamInput | None, needs: frozenset[str] = frozenset()
     ) -> Ready:
-        """Note ``state``'s read (``team``: its input, None when the read failed), held when
-        it ``needs`` teams not read yet (none of them a team: not held). Returns every held team whose named teams are now
-        all read, with their inputs (failed reads have none: their KPIs give no data, as
-        at the end of the reads)."""
+        """Note ``state``'s read (``team``: its input, None when the read failed), held
+        when it ``needs`` teams not read yet (when none of them is a team: not held).
+        Returns every held team whose named teams are now all read, with their inputs
+        (failed reads have none: their KPIs give no data, as at the end of the reads)."""
         needs &= self._known  # the candidates that are teams (``linked_teams``)
         with self._lock:
             self._inputs[state.spec.name.casefold()] = team
