@@ -108,6 +108,9 @@ class SheetGrid:
     rows: tuple[tuple[CellValue, ...], ...]
     hidden_rows: frozenset[int] = frozenset()
     merged: tuple[CellRange, ...] = ()
+    #: (row, col) of cells holding the number 1 shown as a percentage (100%): the one
+    #: value whose meaning for a confidence (1 of 10, or 100%) only its format gives
+    percent_ones: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def max_row(self) -> int:

@@ -175,6 +175,8 @@ def extract_tab(
     carry: dict[str, CellValue] = {}
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
+        if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
+            values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
         if row in grid.hidden_rows or _is_example(values, spec.example_prefix):

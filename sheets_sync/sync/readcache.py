@@ -35,7 +35,8 @@ from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 5  # bump when Extract, TeamInput or WorkbookData change shape, or the slot format
+FORMAT = 6  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+# values for the same bytes (6: a confidence of 100% in a percent cell), or the slot format
 
 
 @dataclass(frozen=True)

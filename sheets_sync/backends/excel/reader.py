@@ -10,6 +10,8 @@ the requested worksheets' XML (``sheetscan.py``):
 * Excel error values: calamine's Python binding turns ``#DIV/0!`` etc. into ``""``;
 * hidden rows (calamine has no API for them). Merged ranges do come from calamine.
 
+And, from ``percent.py``, the cells holding 1 in a percent format (a confidence of 100%).
+
 Every byte first passes ``safety.inspect_package`` (zip integrity, size limits, DTDs).
 """
 
@@ -18,13 +20,14 @@ from __future__ import annotations
 import io
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 import python_calamine as pc
 from lxml import etree
 
+from sheets_sync.backends.excel.percent import percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import Package, inspect_package, normalise_part_name
 from sheets_sync.backends.excel.sheetscan import Scan, parser, scan_ods, scan_worksheet
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
@@ -88,7 +91,10 @@ def read_workbook_bytes(
     ``WorkbookError`` subclass, naming ``source``, for anything unreadable or unsafe.
     """
     package = inspect_package(data, source=source, max_uncompressed_bytes=max_uncompressed_bytes)
-    locations = _locate_sheets(package, source) if package.kind == "xlsx" else {}
+    locations, styles_part = (
+        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None)
+    )
+    percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -112,7 +118,10 @@ def read_workbook_bytes(
             if package.kind == "ods":
                 scan = ods_scans.get(name, Scan())
                 _check_extent(scan, source, name)
-                sheets[name] = _read_sheet(book, name, scan, source)
+                grid = _read_sheet(book, name, scan, source)
+                if scan.percent_ones:
+                    grid = replace(grid, percent_ones=frozenset(scan.percent_ones))
+                sheets[name] = grid
                 continue
             where = locations.get(name)
             if where is None:
@@ -127,7 +136,13 @@ def read_workbook_bytes(
                 )
             scan = scan_worksheet(xml, source, name)
             _check_extent(scan, source, name)
-            sheets[name] = _read_sheet(book, name, scan, source)
+            grid = _read_sheet(book, name, scan, source)
+            if b">1</" in xml:
+                if percent is None:
+                    percent = percent_styles(package.part(styles_part) if styles_part else None)
+                if ones := percent_ones(xml, percent):
+                    grid = replace(grid, percent_ones=ones)
+            sheets[name] = grid
     return WorkbookData(
         source=source, sheet_names=names, sheets=sheets, meta={"format": package.kind}
     )
@@ -223,8 +238,9 @@ def _rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]
     return out
 
 
-def _locate_sheets(package: Package, source: str) -> dict[str, _SheetPart]:
-    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too)."""
+def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart], str | None]:
+    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); and
+    the styles part."""
     main = next(
         (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
         "xl/workbook.xml",
@@ -246,4 +262,5 @@ def _locate_sheets(package: Package, source: str) -> dict[str, _SheetPart]:
         found[el.get("name", "")] = _SheetPart(
             part=target or None, is_chart=typ.endswith("/chartsheet")
         )
-    return found
+    styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
+    return found, styles

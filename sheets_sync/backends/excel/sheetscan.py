@@ -56,6 +56,7 @@ class Scan:
     hidden_rows: set[int] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
+    percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
 
 
 def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
@@ -228,6 +229,14 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                     continue
                 scan.max_row = max(scan.max_row, row_no)
                 scan.max_col = max(scan.max_col, col)
+                if (
+                    cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"
+                    and cell.get(f"{{{_ODS_OFFICE}}}value", "").strip() in ("1", "1.0")
+                    and span == 1
+                ):  # a typed 100% (percent.py has the .xlsx twin)
+                    scan.percent_ones.update(
+                        (r, col) for r in range(first, min(row_no, first + 1000) + 1)
+                    )
                 if cell.get(f"{{{_ODS_CALCEXT}}}value-type") == "error" and span == 1:
                     # LibreOffice's own codes (Err:502) have no Excel twin: kept as they are.
                     text = "".join(cell.itertext()).strip() or "#VALUE!"

@@ -31,7 +31,8 @@ from sheets_sync.grid import (
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
-    "merges,data(rowMetadata(hiddenByUser,hiddenByFilter),rowData(values(effectiveValue))))"
+    "merges,data(rowMetadata(hiddenByUser,hiddenByFilter),"
+    "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))))"
 )
 VALUE_FIELD = "userEnteredValue"
 FORMAT_FIELDS = ",".join(
@@ -91,10 +92,16 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     title = str(sheet["properties"]["title"])
     rows: list[tuple[CellValue, ...]] = []
     hidden: set[int] = set()
+    percent: set[tuple[int, int]] = set()
     for block in sheet.get("data", []):
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
         for i, row in enumerate(block.get("rowData", [])):
             values = [None] * left + [cell_value(c) for c in row.get("values", [])]
+            percent.update(
+                (top + i + 1, left + j + 1)
+                for j, c in enumerate(row.get("values", []))
+                if _is_percent_one(c)
+            )
             while values and values[-1] is None:
                 values.pop()
             while len(rows) <= top + i:
@@ -119,7 +126,15 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         tuple(rows),
         hidden_rows=frozenset(r for r in hidden if r <= len(rows)),
         merged=merged,
+        percent_ones=frozenset(percent),
     )
+
+
+def _is_percent_one(cell: Mapping[str, Any]) -> bool:
+    """1 shown as 100%: Google stores a typed 100% as the number 1 in a PERCENT format."""
+    number = cell.get("effectiveValue", {}).get("numberValue")
+    kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+    return bool(number == 1 and kind == "PERCENT")
 
 
 def rgb(hex_colour: str) -> dict[str, float]:

@@ -220,3 +220,15 @@ def test_rollup_cells_are_typed_and_text_is_never_a_formula() -> None:
     assert moment["userEnteredValue"] == {"numberValue": 46068.5}
     assert moment["userEnteredFormat"]["numberFormat"]["type"] == "DATE_TIME"
     assert cell(dt.date(1899, 12, 31))["userEnteredValue"] == {"numberValue": 1.0}
+
+
+def test_read_marks_a_typed_100_percent(emulator: Emulator, client: Any) -> None:
+    """Google stores a typed 100% as the number 1 in a PERCENT format, like Excel: the
+    read asks for the format type so a confidence of 100% is not read as 1 of 10."""
+    key = emulator.create_spreadsheet(
+        "team", {"OKRs": [["Confidence"], ["100%"], [1], ["70%"], ["=1"]]}
+    )
+    data = GoogleSheetsBackend(client, key).read(["OKRs"])
+    grid = data.sheets["OKRs"]
+    assert [grid.value(r, 1) for r in range(2, 6)] == [1, 1, 0.7, 1]
+    assert grid.percent_ones == {(2, 1)}

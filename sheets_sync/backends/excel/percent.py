@@ -1,0 +1,94 @@
+"""Which cells of an .xlsx worksheet hold the number 1 shown as a percentage (100%).
+
+Confidence is typed on a 0-10 scale (7) or as a percentage (70%), and Excel stores a
+typed 70% as the number 0.7 in a percent-formatted cell. Only 1 is ambiguous: typed as 1
+it is 1 out of 10, typed as 100% it is certainty, and both are stored as ``<v>1</v>``. The
+cell's number format tells them apart, and calamine gives values without formats, so
+this finds those few cells in the worksheet XML (byte searches for ``>1</``, not a parse)
+and the percent formats in ``styles.xml`` (built-in 9 and 10, or a custom code with a
+``%`` outside quotes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sheets_sync.grid import column_index
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
+_V_OPEN = re.compile(rb"<" + _P + rb"v>")
+_CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
+_FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_CELL_XFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(.*?)</" + _P + rb"cellXfs>", re.S)
+_XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
+_NUM_FMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)>")
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {m[1].rsplit(b":", 1)[-1]: m[2] or m[3] for m in _ATTR.finditer(raw)}
+
+
+def is_percent_code(code: str) -> bool:
+    """A number format code that shows a percentage: a ``%`` that is not quoted text,
+    an escaped character or a ``[colour]``/``[condition]``."""
+    return "%" in _LITERALS.sub("", code)
+
+
+def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
+    """Indexes into ``cellXfs`` (a cell's ``s``) whose number format is a percentage."""
+    if not styles_xml:
+        return frozenset()
+    percent = set(BUILTIN_PERCENT)
+    for m in _NUM_FMT.finditer(styles_xml):
+        attrs = _attrs(m[1])
+        code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+        if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
+            percent.add(int(attrs[b"numFmtId"]))
+    section = _CELL_XFS.search(styles_xml)
+    if section is None:
+        return frozenset()
+    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section[1]))
+    return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
+
+
+def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+    """(row, column) of every number cell holding exactly 1 in a percent style."""
+    if not styles:
+        return frozenset()
+    found: set[tuple[int, int]] = set()
+    at = sheet_xml.find(b">1</")
+    while at >= 0:
+        cell = _cell_of(sheet_xml, at)
+        if cell is not None:
+            attrs = _attrs(cell)
+            style, kind, ref = attrs.get(b"s", b""), attrs.get(b"t", b"n"), attrs.get(b"r", b"")
+            where = _REF.fullmatch(ref)
+            if kind == b"n" and style.isdigit() and int(style) in styles and where is not None:
+                found.add((int(where[2]), column_index(where[1].decode("ascii"))))
+        at = sheet_xml.find(b">1</", at + 4)
+    return frozenset(found)
+
+
+def _cell_of(xml: bytes, at: int) -> bytes | None:
+    """The attributes of the ``<c>`` whose ``<v>`` ends at ``at`` (``<v>1</v>``), else
+    None (the ``1`` is an inline string, a formula's text, anything but a cell value)."""
+    start = xml.rfind(b"<", 0, at)
+    if start < 0 or not _V_OPEN.fullmatch(xml, start, at + 1):
+        return None
+    for _ in range(3):  # back over a formula: <f>..</f> or <f .../>
+        start = xml.rfind(b"<", 0, start)
+        if start < 0:
+            return None
+        if cell := _CELL_OPEN.match(xml, start):
+            return bytes(cell[1])
+        if not _FORMULA_TAG.match(xml, start):
+            return None
+    return None
+
+
+__all__ = ["is_percent_code", "percent_ones", "percent_styles"]

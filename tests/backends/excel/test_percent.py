@@ -1,0 +1,119 @@
+"""A confidence of 100% (the number 1 in a percent cell) is told from 1 on the 0-10 scale."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.excel.percent import is_percent_code, percent_ones, percent_styles
+from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+from tests.conftest import OKR_ROWS, write_team
+from tests.support.libreoffice import convert, needs_libreoffice
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [
+        ("0%", True),
+        ("0.0%", True),
+        ("0%;[Red]-0%", True),
+        ("#,##0.00", False),
+        ('0"%"', False),  # a quoted % is text
+        ("0\\%", False),  # an escaped one too
+        ("[>=100]0;0", False),
+        ("General", False),
+    ],
+)
+def test_percent_codes(code: str, percent: bool) -> None:
+    assert is_percent_code(code) is percent
+
+
+STYLES = b"""<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>
+<numFmt formatCode="&quot;%&quot;0" numFmtId="165"/></numFmts>
+<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="9" applyNumberFormat="1"/>
+<xf numFmtId="164"><alignment horizontal="left"/></xf><xf numFmtId="165"/><xf numFmtId="10"/>
+</cellXfs></styleSheet>"""
+
+
+def test_percent_styles_builtin_and_custom() -> None:
+    assert percent_styles(STYLES) == {1, 2, 4}
+    assert percent_styles(None) == frozenset()
+    assert percent_styles(b"<styleSheet/>") == frozenset()
+
+
+def test_percent_ones_only_number_cells_holding_one() -> None:
+    sheet = (
+        b'<sheetData><row r="2">'
+        b'<c r="A2" s="1"><v>1</v></c>'  # 100%
+        b'<c r="B2" s="0"><v>1</v></c>'  # 1, general
+        b'<c r="C2" s="1" t="b"><v>1</v></c>'  # TRUE
+        b'<c r="D2" s="1" t="s"><v>1</v></c>'  # shared string #1
+        b'<c r="E2" s="1"><f>2-1</f><v>1</v></c>'  # a formula giving 100%
+        b'<c r="F2" s="1" t="inlineStr"><is><t>1</t></is></c>'
+        b'<c r="G2" s="2"><v>0.5</v></c>'
+        b'<c r="AA2" s="4" t="n"><v>1</v></c>'
+        b"</row></sheetData>"
+    )
+    assert percent_ones(sheet, frozenset({1, 2, 4})) == {(2, 1), (2, 5), (2, 27)}
+    assert percent_ones(sheet, frozenset()) == frozenset()
+    prefixed = b'<x:row r="3"><x:c r="B3" s="1"><x:v>1</x:v></x:c></x:row>'
+    assert percent_ones(prefixed, frozenset({1})) == {(3, 2)}
+
+
+def _team(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(["Confidence", "Weight"])
+    for value, fmt in ((1, "0%"), (1, "General"), (0.7, "0%"), (1, "0.0%"), (7, "General")):
+        ws.append([value, 1])
+        ws.cell(ws.max_row, 1).number_format = fmt
+    wb.save(path)
+    return path
+
+
+def test_reader_marks_percent_ones(tmp_path: Path) -> None:
+    grid = read_workbook(_team(tmp_path / "t.xlsx"), tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.percent_ones == {(2, 1), (5, 1)}
+    assert grid.value(2, 1) == 1 and grid.value(3, 1) == 1
+
+
+@needs_libreoffice
+def test_reader_marks_percent_ones_in_libreoffice_files(tmp_path: Path) -> None:
+    """LibreOffice numbers its styles its own way; the formats decide, not the indexes."""
+    saved = convert(_team(tmp_path / "t.xlsx"), "xlsx", tmp_path / "lo")
+    data = read_workbook_bytes(saved.read_bytes(), source="t.xlsx", tabs=["OKRs"])
+    assert data.sheets["OKRs"].percent_ones == {(2, 1), (5, 1)}
+    book = openpyxl.load_workbook(io.BytesIO(saved.read_bytes()))
+    assert book["OKRs"]["A2"].number_format.endswith("%")
+
+
+def test_a_team_typing_100_percent_is_confident(tmp_path: Path) -> None:
+    """End to end through the mapping: 100% is certainty, 1 is 1 of 10."""
+    path = write_team(tmp_path / "sales.xlsx", [r + [None] * (14 - len(r)) for r in OKR_ROWS])
+    book = openpyxl.load_workbook(path)
+    okrs = book["OKRs"]
+    column = next(c.column for c in okrs[1] if c.value == "Confidence")
+    okrs.cell(2, column, 1).number_format = "0%"  # typed as 100%
+    okrs.cell(3, column, 1)  # typed as 1
+    book.save(path)
+    mapping = load_mapping("standard")
+    data = read_workbook(path, tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, mapping))
+    assert [kr.confidence for kr in team.key_results[:2]] == [1.0, 0.1]
+
+
+@needs_libreoffice
+def test_reader_marks_percent_ones_in_ods_files(tmp_path: Path) -> None:
+    ods = convert(_team(tmp_path / "t.xlsx"), "ods", tmp_path / "lo")
+    data = read_workbook_bytes(ods.read_bytes(), source="t.ods", tabs=["OKRs"])
+    assert data.sheets["OKRs"].percent_ones == {(2, 1), (5, 1)}
+    assert data.sheets["OKRs"].value(2, 1) == 1
