@@ -332,6 +332,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         return mappings[name]
 
     teams: list[TeamSpec] = []
+    origins: list[str] = []  # where each team comes from, for messages
     for i, team in enumerate(model.teams):
         where = f"teams[{i}]"
         mapping = mapping_for(team.mapping, f"{where}.mapping")
@@ -345,6 +346,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
         if mapping is not None:
             teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
+            origins.append(where)
     rollup_local = not model.rollup.output.startswith(GSHEET_PREFIX)
     rollup_file = (root / model.rollup.output).resolve() if rollup_local else None
     rollup_target = rollup_file if rollup_local else model.rollup.output.strip()
@@ -368,12 +370,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                         p.stem, str(p.relative_to(root)), model.default_mapping, mapping, resolved
                     )
                 )
+                origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
     reading: dict[tuple[object, tuple[str, ...]], TeamSpec] = {}
-    for i, team_spec in enumerate(teams):
+    for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
         key = team_spec.name.casefold()
         if key in seen:
-            problems.append(f"{cfg.name}: teams[{i}].name: duplicate team name {team_spec.name!r}")
+            problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
         seen[key] = i
         # one workbook with a tab per team is a layout; two teams reading the same tab is
         # a copy-paste slip that counts one team's goals twice in the company rollup
@@ -381,7 +384,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         same = (team_spec.path or team_spec.source.strip(), tabs)
         if (first := reading.setdefault(same, team_spec)) is not team_spec:
             problems.append(
-                f"{cfg.name}: teams[{i}].source: team {team_spec.name!r} reads the same "
+                f"{cfg.name}: {where}.source: team {team_spec.name!r} reads the same "
                 f"tab of the same workbook as team {first.name!r} ({team_spec.source}, "
                 f"tab {team_spec.mapping.okrs.sheet[0]!r}); the rollup would count its "
                 "goals twice"

@@ -233,3 +233,25 @@ def test_a_folder_glob_never_takes_the_company_workbook_for_a_team(tmp_path: Pat
         encoding="utf-8",
     )
     assert [t.name for t in load_workspace(cfg).teams] == ["sales"]
+
+
+def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
+    """A team left out for its unknown mapping does not shift the positions named after
+    it, and a team found by teams_glob is named by its file."""
+    root = workspace.parent
+    write_team(root / "teams" / "other.xlsx")
+    write_team(root / "teams" / "ops.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    found = problems(
+        root,
+        head + "teams:\n"
+        "  - {name: Web, source: teams/sales.xlsx, mapping: nope}\n"
+        "  - {name: Ops, source: teams/other.xlsx}\n"
+        "  - {name: Ops, source: teams/sales.xlsx}\n"
+        'teams_glob: "teams/*.xlsx"\n',
+    )
+    assert found[0].startswith("sheets-sync.yaml: teams[0].mapping: mapping 'nope' not found")
+    assert found[1:] == [
+        "sheets-sync.yaml: teams[2].name: duplicate team name 'Ops'",
+        "sheets-sync.yaml: teams_glob (teams/ops.xlsx).name: duplicate team name 'ops'",
+    ]
