@@ -1,11 +1,12 @@
 """``GoogleSheetsBackend``: one team's Google spreadsheet behind the ``Backend`` protocol.
 
 A changed team costs two API calls and an unchanged team one, whatever its size:
-``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values,
-hidden rows, merges, sheet properties) and ``write`` a single ``batchUpdate``, which Google
-applies all-or-nothing, so a sheet is never left half-written. The mapping's alternative tab
-names ("OKRs", "OKR", "Key results") are matched case-insensitively on our side, which is
-why the read cannot name ranges: a range for a tab that does not exist fails the request.
+``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values
+and number-format types, hidden rows, merges, sheet properties) and ``write`` a single
+``batchUpdate``, which Google applies all-or-nothing, so a sheet is never left half-written.
+The mapping's alternative tab names ("OKRs", "OKR", "Key results") are matched
+case-insensitively on our side, which is why the read cannot name ranges: a range for a
+tab that does not exist fails the request.
 """
 
 from __future__ import annotations
