@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,9 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
     data = _read_yaml(cfg)
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg.name}: expected a mapping of settings at the top level")
+    if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise
+        problems = [f"{cfg.name}: {_loc(loc)}: contains a NUL character" for loc in nul]
+        raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
     try:
         model = WorkspaceModel.model_validate(data)
     except ValidationError as exc:
@@ -273,6 +276,24 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     return _resolve(cfg, model, files_must_exist)
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """``path.is_file()`` and the like, False for a path the OS refuses (too long)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
+
+
+def _nul_strings(data: Any, loc: tuple[int | str, ...]) -> list[tuple[int | str, ...]]:
+    if isinstance(data, str):
+        return [loc] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [found for k, v in data.items() for found in _nul_strings(v, (*loc, str(k)))]
+    if isinstance(data, list):
+        return [found for i, v in enumerate(data) for found in _nul_strings(v, (*loc, i))]
+    return []
 
 
 _STAND_INS: dict[str, Any] = {
@@ -329,6 +350,11 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             except MappingError as exc:
                 problems.extend(exc.problems or [f"{cfg.name}: {where}: {exc.message}"])
                 return None
+            except OSError as exc:  # a name the file system refuses (too long)
+                problems.append(
+                    f"{cfg.name}: {where}: cannot read mapping {name!r} ({exc.strerror})"
+                )
+                return None
         return mappings[name]
 
     teams: list[TeamSpec] = []
@@ -339,8 +365,8 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         path = None
         if not team.source.startswith(GSHEET_PREFIX):
             path = (root / team.source).resolve()
-            if files_must_exist and not path.is_file():
-                what = "is a folder, not a file" if path.is_dir() else "file not found"
+            if files_must_exist and not _is(path, Path.is_file):
+                what = "is a folder, not a file" if _is(path, Path.is_dir) else "file not found"
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         elif not team.source[len(GSHEET_PREFIX) :].strip():
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
@@ -353,11 +379,18 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
-        matched = sorted(
-            p
-            for p in root.glob(pattern)  # the company workbook is never a team's
-            if p.is_file() and is_team_workbook(p) and p.resolve() != rollup_file
-        )
+        try:
+            matched = sorted(
+                p
+                for p in root.glob(pattern)  # the company workbook is never a team's
+                if p.is_file() and is_team_workbook(p) and p.resolve() != rollup_file
+            )
+        except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:
+            problems.append(
+                f"{cfg.name}: teams_glob: {pattern!r} is not a pattern relative to the "
+                f"workspace folder, like 'teams/*.xlsx' ({exc})"
+            )
+            continue
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
         listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
@@ -400,13 +433,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
     if model.google.credentials:
         cred = root / model.google.credentials
-        if not cred.is_file():
+        if not _is(cred, Path.is_file):
             problems.append(
                 f"{cfg.name}: google.credentials: file not found ({model.google.credentials})"
             )
     if not model.rollup.output.startswith(GSHEET_PREFIX):
         out_dir = (root / model.rollup.output).parent
-        if not out_dir.is_dir():
+        if not _is(out_dir, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
     if problems:
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)

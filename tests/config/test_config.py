@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sheets_sync.config import is_team_workbook, load_workspace
 from sheets_sync.errors import ConfigError
@@ -255,3 +258,70 @@ def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
         "sheets-sync.yaml: teams[2].name: duplicate team name 'Ops'",
         "sheets-sync.yaml: teams_glob (teams/ops.xlsx).name: duplicate team name 'ops'",
     ]
+
+
+@pytest.mark.parametrize("pattern", ["''", "/srv/teams/*.xlsx", "."])
+def test_a_glob_that_is_no_relative_pattern_is_a_problem(workspace: Path, pattern: str) -> None:
+    """pathlib raised ValueError, NotImplementedError or IndexError for these: a traceback."""
+    head = workspace.read_text().split("teams:")[0]
+    (found,) = problems(workspace.parent, head + f"teams_glob: {pattern}\n")
+    assert found.startswith("sheets-sync.yaml: teams_glob: ")
+    assert "is not a pattern relative to the workspace folder, like 'teams/*.xlsx'" in found
+
+
+def test_nul_characters_and_overlong_names_are_problems(workspace: Path) -> None:
+    """A NUL in a path made every OS call raise; a name over the file system's limit
+    made the file checks raise: both were tracebacks."""
+    head = workspace.read_text().split("teams:")[0]
+    long = "a" * 300
+    assert problems(
+        workspace.parent, head + 'teams:\n  - {name: Sales, source: "teams/sales.xlsx\\0"}\n'
+    ) == ["sheets-sync.yaml: teams[0].source: contains a NUL character"]
+    found = problems(
+        workspace.parent,
+        head + f"teams:\n  - {{name: Sales, source: {long}.xlsx, mapping: {long}}}\n",
+    )
+    assert found == [
+        f"sheets-sync.yaml: teams[0].mapping: cannot read mapping '{long}' (File name too long)",
+        f"sheets-sync.yaml: teams[0].source: file not found ({long}.xlsx)",
+    ]
+
+
+ATOMS: list[object] = [
+    *(None, 1, -1, 0.5, "", "x", "gsheet:", "gsheet:abc", "teams/sales.xlsx", "teams/*.xlsx"),
+    *("/abs/*.xlsx", "**", ".", "..", "/", "a" * 300, "a/" * 2000, "\x00", [], {}, True),
+    *("2026-01-01", "standard", "[", {"a": 1}, 10**30),
+]
+SECTIONS = {
+    "period": ["name", "start", "end"],
+    "teams": ["name", "source", "mapping", "x"],
+    "rollup": ["output", "y"],
+    "scoring": ["green", "yellow", "kpi_tolerance"],
+    "history": ["keep_snapshots", "prune_after"],
+    "company_objectives": ["id", "title", "weight"],
+    "google": ["credentials", "concurrency"],
+}
+KEYS = [*SECTIONS, "company", "teams_glob", "default_mapping", "limits", "notify", "bogus"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_configuration_gives_a_workspace_or_problems(workspace: Path, seed: int) -> None:
+    """Random configurations, valid and not: loading gives a workspace or a ConfigError,
+    never another exception (a traceback at the CLI). This found four such paths."""
+    rnd = random.Random(seed)
+
+    def value(key: str) -> object:
+        if key in SECTIONS and rnd.random() < 0.7:
+            fields = rnd.sample(SECTIONS[key], rnd.randint(0, len(SECTIONS[key])))
+            section = {f: rnd.choice(ATOMS) for f in fields}
+            if key in ("teams", "company_objectives"):
+                return [dict(section, name=f"t{i}") for i in range(rnd.randint(0, 3))]
+            return section
+        return rnd.choice(ATOMS)
+
+    for _ in range(150):
+        data = {k: value(k) for k in rnd.sample(KEYS, rnd.randint(0, len(KEYS)))}
+        workspace.write_text(yaml.safe_dump(data), encoding="utf-8")
+        for must_exist in (True, False):
+            with contextlib.suppress(ConfigError):
+                load_workspace(workspace, files_must_exist=must_exist)
