@@ -41,11 +41,26 @@ def load_previous(path: Path | None, teams: Collection[str]) -> dict[str, StaleD
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
         return {}
     last_read = _summary_last_read(summary)
+    for t in LONG_TABLES:
+        if "Team" not in frames[TAB_NAMES[t]].columns:
+            log.warning(
+                "previous rollup %s: its %r tab has no 'Team' column (edited by hand? the "
+                "company workbook is rewritten every night: build pivots in another file); "
+                "its rows cannot be carried",
+                path,
+                TAB_NAMES[t],
+            )
     tables = {t: _rows(frames[TAB_NAMES[t]], t, wanted) for t in LONG_TABLES}
     found: dict[str, StaleData] = {}
     for team in sorted(wanted):
         parts = {t: tables[t][tables[t]["Team"] == team].reset_index(drop=True) for t in tables}
         if all(p.empty for p in parts.values()):
+            log.warning(
+                "%s: no last good data in the previous rollup %s: its rows are missing "
+                "from tonight's company workbook until it reads again",
+                team,
+                path,
+            )
             continue
         moments = pd.concat([p["Last successful read"] for p in parts.values()]).dropna()
         latest = last_read.get(team) or (moments.max().to_pydatetime() if len(moments) else None)

@@ -244,3 +244,22 @@ def test_libreoffice_keeps_the_alignment_outline(rollup_xlsx: Path, tmp_path: Pa
         assert theirs.cell(r, 1).alignment.indent == ours.cell(r, 1).alignment.indent, r
         assert [c.value for c in theirs[r]] == [c.value for c in ours[r]], r
     assert theirs.auto_filter.ref == ours.auto_filter.ref
+
+
+def test_a_failed_team_without_last_good_rows_is_logged(
+    tmp_path: Path, rollup_xlsx: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Finance's rows cannot be carried when someone renamed the previous workbook's
+    headers by hand: say so, and which team goes missing, instead of nothing."""
+    book = openpyxl.load_workbook(rollup_xlsx)
+    for tab in ("Objectives", "Key results", "KPIs"):
+        book[tab]["A1"] = "Renamed"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    ctx = context(dt.date(2025, 8, 16), dt.datetime(2025, 8, 16, 6, 30))
+    with caplog.at_level("WARNING", logger="sheets_sync"):
+        again = build_rollup(runs(finance_fails=True), ctx, previous=edited)
+    assert "Finance" not in set(again.key_results["Team"])
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("'Key results' tab has no 'Team' column (edited by hand?" in m for m in messages)
+    assert any(m.startswith("Finance: no last good data in the previous rollup") for m in messages)
