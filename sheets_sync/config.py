@@ -405,23 +405,27 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 )
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
-    reading: dict[tuple[object, tuple[str, ...]], TeamSpec] = {}
+    reading: dict[tuple[object, str, tuple[str, ...]], TeamSpec] = {}
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
         key = team_spec.name.casefold()
         if key in seen:
             problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
         seen[key] = i
         # one workbook with a tab per team is a layout; two teams reading the same tab is
-        # a copy-paste slip that counts one team's goals twice in the company rollup
-        tabs = tuple(t.strip().casefold() for t in team_spec.mapping.okrs.sheet)
-        same = (team_spec.path or team_spec.source.strip(), tabs)
-        if (first := reading.setdefault(same, team_spec)) is not team_spec:
-            problems.append(
-                f"{cfg.name}: {where}.source: team {team_spec.name!r} reads the same "
-                f"tab of the same workbook as team {first.name!r} ({team_spec.source}, "
-                f"tab {team_spec.mapping.okrs.sheet[0]!r}); the rollup would count its "
-                "goals twice"
-            )
+        # a copy-paste slip that counts one team's goals (or KPIs) twice in the rollup
+        spec = team_spec.mapping
+        for kind, tab, what in (("okrs", spec.okrs, "goals"), ("kpis", spec.kpis, "KPIs")):
+            if tab is None:
+                continue
+            tabs = tuple(t.strip().casefold() for t in tab.sheet)
+            same = (team_spec.path or team_spec.source.strip(), kind, tabs)
+            if (first := reading.setdefault(same, team_spec)) is not team_spec:
+                problems.append(
+                    f"{cfg.name}: {where}.source: team {team_spec.name!r} reads the same "
+                    f"tab of the same workbook as team {first.name!r} ({team_spec.source}, "
+                    f"tab {tab.sheet[0]!r}); the rollup would count its {what} twice"
+                )
+                break
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "

@@ -182,6 +182,27 @@ def test_one_workbook_with_a_tab_per_team_is_a_layout(workspace: Path) -> None:
     assert [t.name for t in load_workspace(workspace).teams] == ["Sales", "Ops"]
 
 
+def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> None:
+    """Own OKR tabs but the standard KPI tab each: every KPI would be counted twice."""
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    for team in ("sales", "ops"):
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: [{team} OKRs]\nkpis:\n  sheet: [KPIs, KPI]\n",
+            encoding="utf-8",
+        )
+    head = workspace.read_text().split("teams:")[0]
+    assert problems(
+        root,
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
+        "  - {name: Ops, source: teams/sales.xlsx, mapping: ops}\n",
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        "as team 'Sales' (teams/sales.xlsx, tab 'KPIs'); the rollup would count its KPIs twice"
+    ]
+
+
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "teams" / "sales.xlsx").mkdir(parents=True)
     found = problems(
