@@ -42,8 +42,21 @@ class CellValueError(ValueError):
     """A cell's content cannot be read as the field's type."""
 
 
+#: The most characters an Excel cell holds. A Google cell holds 50,000, so longer text can
+#: arrive from Google; the rollup workbook and the sync notes must not pass it on.
+CELL_CHARS = 32_767
+QUOTED_CHARS = 60
+
+
+def fit_cell(text: str) -> str:
+    """``text``, cut to what an Excel cell holds (the cut marked with "...")."""
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 3] + "..."
+
+
 def _describe(value: CellValue) -> str:
     if isinstance(value, str):
+        if len(value) > QUOTED_CHARS:  # a message quotes a cell, it does not repeat it
+            return f'"{value[:QUOTED_CHARS]}..." ({len(value):,} characters)'
         return f'"{value}"'
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -142,7 +155,7 @@ def parse_text(value: CellValue) -> str | None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        return text or None
+        return fit_cell(text) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

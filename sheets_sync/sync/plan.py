@@ -19,6 +19,7 @@ from sheets_sync.domain.models import (
     ObjectiveResult,
     TeamResult,
 )
+from sheets_sync.domain.values import fit_cell
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import CellChange
@@ -40,10 +41,11 @@ RowCells = dict[str, tuple[Value, CellStyle | None]]
 
 
 def notes_text(findings: Iterable[Finding]) -> str | None:
+    """A row's findings as its Sync notes cell, cut to what an Excel cell holds."""
     text = "; ".join(
         f"{'Error' if f.is_error else 'Warning'} {f.cell or ''}: {f.message}" for f in findings
     )
-    return text or None
+    return fit_cell(text) or None
 
 
 def _round(value: float | None) -> float | None:

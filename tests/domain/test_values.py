@@ -14,6 +14,7 @@ from sheets_sync.domain.values import (
     parse_date,
     parse_done,
     parse_number,
+    parse_text,
 )
 from sheets_sync.grid import CellError, CellValue
 
@@ -150,3 +151,14 @@ def test_choice_is_forgiving_and_lists_options() -> None:
     assert parse_choice(None, Direction, None, Direction.LOWER) is Direction.LOWER
     with pytest.raises(CellValueError, match='"sideways" is not one of: higher, lower, range'):
         parse_choice("sideways", Direction)
+
+
+def test_long_text_is_quoted_short_and_cut_to_a_cell() -> None:
+    """A message quotes the start of a long value; text past what an Excel cell holds
+    (a Google cell holds 50,000 characters) is cut, so no owned cell or rollup cell
+    inherits more than Excel can open."""
+    with pytest.raises(CellValueError, match=r'got "x{60}\.\.\." \(40,000 characters\)$'):
+        parse_number("x" * 40_000)
+    text = parse_text("y" * 50_000)
+    assert text is not None and len(text) == 32_767 and text.endswith("y...")
+    assert parse_text("z" * 32_767) == "z" * 32_767

@@ -223,3 +223,20 @@ def test_files_of_the_same_name_keep_their_own_backups(tmp_path: Path) -> None:
     ws = load_workspace(cfg)
     outside = ws.backup_dir_for(tmp_path.parent / "elsewhere" / "sales.xlsx")
     assert outside.parent == ws.state_dir / "backups" / "outside-the-workspace"
+
+
+def test_a_cell_full_to_excels_limit_is_quoted_not_copied(workspace: Path) -> None:
+    """32,767 characters of text in a Target cell (what Excel allows): its finding quoted
+    the whole value, the row's Sync notes passed Excel's limit, and the write stopped with
+    "internal error ... please report it". Now the message quotes the start of it."""
+    path = workspace.parent / "teams" / "sales.xlsx"
+    book = openpyxl.load_workbook(path)
+    okrs = book["OKRs"]
+    column = next(c.column for c in okrs[1] if c.value == "Target")
+    okrs.cell(2, column, "x" * 32_767)
+    book.save(path)
+    (run,) = sync(workspace)
+    assert run.outcome is Outcome.OK, run.error
+    notes = [c.new for c in run.changes if isinstance(c.new, str) and "32,767 char" in c.new]
+    assert notes and all(len(n) < 300 for n in notes)
+    assert '"xxxxxxxxxx' in notes[0]
