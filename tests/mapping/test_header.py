@@ -1,0 +1,31 @@
+"""Finding the header row: and saying where it looked when there is none."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.errors import LayoutError
+from sheets_sync.grid import SheetGrid
+from sheets_sync.mapping.extract import locate_header
+from sheets_sync.mapping.spec import load_mapping
+
+NEED = "no header row with Objective ID, KR ID, Target, Current"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ((), "the tab is empty (" + NEED + ")"),
+        ((("x",),), NEED + " in its only row"),
+        ((("x",),) * 3, NEED + " in any of its 3 rows"),
+        ((("x",),) * 30, NEED + " in the first 20 rows"),
+    ],
+)
+def test_no_header_row_says_where_it_looked(
+    rows: tuple[tuple[str, ...], ...], message: str
+) -> None:
+    """'in the first 1 rows' and 'in the first 0 rows' read badly."""
+    mapping = load_mapping("standard")
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), mapping.okrs, "sales.xlsx")
+    assert info.value.message == message
