@@ -122,12 +122,12 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
     if grid.max_row == 0:
         message = f"the tab is empty (no header row with {need})"
+    elif grid.max_row == 1:
+        message = f"no header row with {need} in its only row"
     elif limit < grid.max_row:
         message = f"no header row with {need} in the first {limit} rows"
     else:
         message = f"no header row with {need} in any of its {limit} rows"
-    if grid.max_row == 1:
-        message = f"no header row with {need} in its only row"
     raise LayoutError(message, source=source, tab=grid.name)
 
 

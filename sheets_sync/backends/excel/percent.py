@@ -11,17 +11,18 @@ and the percent formats in ``styles.xml`` (built-in 9 and 10, or a custom code w
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 
-from sheets_sync.grid import column_index
+from sheets_sync.backends.excel.cellscan import parse_ref
+from sheets_sync.backends.excel.xmlutil import parse_attrs
+from sheets_sync.errors import WorkbookError
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
 _V_OPEN = re.compile(rb"<" + _P + rb"v>")
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
 _FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
-_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _CELL_XFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(.*?)</" + _P + rb"cellXfs>", re.S)
 _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
 _NUM_FMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)>")
@@ -30,7 +31,7 @@ BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return {m[1].rsplit(b":", 1)[-1]: m[2] or m[3] for m in _ATTR.finditer(raw)}
+    return dict(parse_attrs(raw))
 
 
 def is_percent_code(code: str) -> bool:
@@ -66,10 +67,10 @@ def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[in
         cell = _cell_of(sheet_xml, at)
         if cell is not None:
             attrs = _attrs(cell)
-            style, kind, ref = attrs.get(b"s", b""), attrs.get(b"t", b"n"), attrs.get(b"r", b"")
-            where = _REF.fullmatch(ref)
-            if kind == b"n" and style.isdigit() and int(style) in styles and where is not None:
-                found.add((int(where[2]), column_index(where[1].decode("ascii"))))
+            style, kind = attrs.get(b"s", b""), attrs.get(b"t", b"n")
+            if kind == b"n" and style.isdigit() and int(style) in styles:
+                with contextlib.suppress(WorkbookError):  # no r (implied position), bad r
+                    found.add(parse_ref(attrs.get(b"r", b"").decode("ascii", "replace")))
         at = sheet_xml.find(b">1</", at + 4)
     return frozenset(found)
 

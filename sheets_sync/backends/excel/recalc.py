@@ -15,38 +15,48 @@ byte-identical; the result is parsed before it is used, and dropped if it would 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from sheets_sync.backends.excel.xmlutil import MAIN_NS, parse_xml
+from sheets_sync.backends.excel.xmlutil import MAIN_NS, parse_xml, root_prefix, tag_re
 from sheets_sync.errors import WorkbookError
 
-_CALC_PR = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)calcPr\b([^>]*?)(/?)>")
 _FLAG = re.compile(rb"""\sfullCalcOnLoad\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ON = re.compile(rb"""\sfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
-# calcPr follows these in CT_Workbook's sequence (sheets is required; the rest optional)
-_BEFORE = re.compile(
-    rb"</((?:[A-Za-z_][\w.-]*:)?)(?:sheets|functionGroups|externalReferences|definedNames)>"
-    rb"|<((?:[A-Za-z_][\w.-]*:)?)(?:functionGroups|externalReferences|definedNames)\b[^>]*/>"
-)
+
+
+@lru_cache(maxsize=8)
+def _patterns(p: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """``<calcPr>``, and the elements calcPr follows in CT_Workbook's sequence (sheets is
+    required, the rest optional), for the namespace prefix ``p``."""
+    q = re.escape(p)
+    before = re.compile(
+        rb"</" + q + rb"(?:sheets|functionGroups|externalReferences|definedNames)>"
+        rb"|<" + q + rb"(?:functionGroups|externalReferences|definedNames)\b[^>]*/>"
+    )
+    return tag_re(p, b"calcPr"), before
 
 
 def force_recalc_on_load(xml: bytes) -> bytes:
     """``workbook.xml`` with ``<calcPr fullCalcOnLoad="1">``; unchanged when already set or
     when no safe place for the element is found."""
-    found = _CALC_PR.search(xml)
+    try:
+        p = root_prefix(xml, b"workbook", "workbook.xml")
+    except WorkbookError:
+        return xml
+    calc_pr, before = _patterns(p)
+    found = calc_pr.search(xml)
     if found is not None:
-        attrs = found.group(2)
+        attrs = found.group(1)
         if _ON.search(attrs):
             return xml
-        tag = b"<" + found.group(1) + b"calcPr"
-        new = tag + b' fullCalcOnLoad="1"' + _FLAG.sub(b"", attrs) + found.group(3) + b">"
-        out = xml[: found.start()] + new + xml[found.end() :]
+        new = b"<" + p + b'calcPr fullCalcOnLoad="1"' + _FLAG.sub(b"", attrs)
+        out = xml[: found.start()] + new + found.group(2) + b">" + xml[found.end() :]
     else:
-        ends = list(_BEFORE.finditer(xml))
+        ends = list(before.finditer(xml))
         if not ends:
             return xml
-        last = ends[-1]
-        prefix = last.group(1) if last.group(1) is not None else last.group(2) or b""
-        out = xml[: last.end()] + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' + xml[last.end() :]
+        at = ends[-1].end()
+        out = xml[:at] + b"<" + p + b'calcPr fullCalcOnLoad="1"/>' + xml[at:]
     return out if _well_formed(out) else xml
 
 

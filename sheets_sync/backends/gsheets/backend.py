@@ -97,11 +97,10 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     for block in sheet.get("data", []):
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
         for i, row in enumerate(block.get("rowData", [])):
-            values = [None] * left + [cell_value(c) for c in row.get("values", [])]
+            cells = row.get("values", [])
+            values = [None] * left + [cell_value(c) for c in cells]
             percent.update(
-                (top + i + 1, left + j + 1)
-                for j, c in enumerate(row.get("values", []))
-                if _is_percent_one(c)
+                (top + i + 1, left + j + 1) for j, c in enumerate(cells) if _is_percent_one(c)
             )
             while values and values[-1] is None:
                 values.pop()
