@@ -80,12 +80,23 @@ def summary_table(result: SyncResult) -> Table:
 
 
 def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
-    """``Sales: ok, 18 cells changed`` or ``Ops: failed: ops.xlsx: not an Excel workbook``."""
+    """``Sales: ok, 18 cells changed (1 error in the sheet)`` or ``Ops: failed: ops.xlsx: not
+    an Excel workbook``."""
     if run.failed and run.result is None:
         return f"{run.team}: failed: {run.error}"
     verb = "would change" if dry_run else "changed" if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.value}, {len(run.changes)} cells {verb}"
+    found = finding_counts(run.findings)
+    line += f" ({found} in the sheet)" if found else ""
     return f"{line}: {run.error}" if run.error else line
+
+
+def finding_counts(findings: Sequence[Finding]) -> str:
+    """``1 error, 2 warnings``; empty without findings. A cron log shows what a terminal's
+    table does: a team that synced can still have rows it could not score."""
+    errors = sum(f.is_error for f in findings)
+    counts = ((errors, "error"), (len(findings) - errors, "warning"))
+    return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
 
 
 def _written(run: TeamRun) -> bool:
@@ -110,6 +121,9 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
     elif result.rollup_output:
         verb = "written to" if result.rollup_rewritten else "unchanged (same content) in"
         line += f"; rollup {verb} {result.rollup_output}"
+    found = finding_counts([f for r in result.runs for f in r.findings])
+    if found:
+        line += f"; {found} in team sheets (`sheets-sync validate` lists them)"
     if result.report_error:
         line += f"; {result.report_error}"
     console.print(line, highlight=False, soft_wrap=True)

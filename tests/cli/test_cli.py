@@ -135,6 +135,20 @@ def test_sync_writes_back_then_is_idempotent(workspace: Path) -> None:
     assert "Sales: unchanged, 0 cells changed" in out
 
 
+def test_sync_output_counts_rows_it_could_not_score(workspace: Path) -> None:
+    """Not a terminal (cron): each team's line and the summary say what the terminal's
+    table would, that a synced team still has a row in error."""
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Sales: ok, 18 cells changed (1 error in the sheet)"
+    assert lines[1].startswith("1 teams, 0 failed, 18 cells changed in ")
+    assert lines[1].endswith(
+        "; rollup written to company.xlsx"
+        "; 1 error in team sheets (`sheets-sync validate` lists them)"
+    )
+
+
 def test_dry_run_writes_nothing(workspace: Path) -> None:
     team_file = workspace.parent / "teams" / "sales.xlsx"
     before = team_file.read_bytes()
@@ -221,7 +235,10 @@ def test_a_full_disk_fails_the_teams_and_the_rollup_not_the_run(
         patched.setattr(os, "replace", full)
         code, out, err = run("sync", "--config", str(workspace), *AS_OF, "--report", str(report))
     assert code == 1
-    assert "Sales: failed, 18 cells not written: sales.xlsx: cannot save (No space left on " in out
+    assert (
+        "Sales: failed, 18 cells not written (1 error in the sheet): sales.xlsx: cannot save "
+        "(No space left on " in out
+    )
     assert "1 teams, 1 failed, 0 cells changed" in out
     assert (
         out.rstrip().endswith(
