@@ -6,6 +6,7 @@ where a chart per objective would not be; one chart shows the company's burn-up.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.cellxml import Values
+
+log = logging.getLogger("sheets_sync.rollup")
+#: Rows of an Excel worksheet; past the last one a file is damaged, not cut short.
+EXCEL_ROWS = 1_048_576
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +33,25 @@ class History:
     @property
     def dates(self) -> list[pd.Timestamp]:
         return sorted(set(self.kr["date"]).union(self.kpi["date"]))
+
+
+def newest_that_fit(history: History, rows: int) -> tuple[History, list[pd.Timestamp]]:
+    """The newest nights whose snapshot rows add up to at most ``rows``, and the nights
+    left out. A night is kept whole or not at all: half a night would pivot as a dip."""
+    per_night = pd.concat([history.kr["date"], history.kpi["date"]]).value_counts()
+    kept: set[pd.Timestamp] = set()
+    total = 0
+    for night in sorted(per_night.index, reverse=True):
+        total += int(per_night[night])
+        if total > rows:
+            break
+        kept.add(night)
+    if len(kept) == len(per_night):
+        return history, []
+    shown = History(
+        history.kr[history.kr["date"].isin(kept)], history.kpi[history.kpi["date"].isin(kept)]
+    )
+    return shown, sorted(set(per_night.index) - kept)
 
 
 def kpi_trend(history: History) -> pd.DataFrame:
@@ -154,7 +178,18 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
     )
     trends.set_column(0, 2, 18)
 
-    _write_raw(workbook.add_worksheet("History"), history, formats, bulk)
+    raw, left_out = newest_that_fit(history, EXCEL_ROWS - 1)  # a row for the header
+    if left_out:
+        first, last = left_out[0].date(), left_out[-1].date()
+        log.warning(
+            "the History tab shows %d of %d nights: the rest (%s) would pass Excel's %s rows; "
+            "the Trends tab and the history store (history.sqlite) keep them all",
+            len(raw.dates),
+            len(history.dates),
+            first if first == last else f"{first} to {last}",
+            f"{EXCEL_ROWS:,}",
+        )
+    _write_raw(workbook.add_worksheet("History"), raw, formats, bulk)
 
 
 def _write_raw(ws: Worksheet, history: History, formats: dict[str, Any], bulk: BulkCells) -> None:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from sheets_sync.rollup import History, Rollup, write_rollup_xlsx
-from sheets_sync.rollup.history import kpi_trend, objective_burnup
+from sheets_sync.rollup import history as history_module
+from sheets_sync.rollup.history import kpi_trend, newest_that_fit, objective_burnup
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 DATES = pd.to_datetime(["2025-08-14", "2025-08-15"])
@@ -109,3 +110,36 @@ def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
     assert rows[6][2:9] == ("Sales", None, "NPS", "Net promoter", 40, 45, None)
     assert rows[9][6] is None and rows[9][9] == "Red"
     assert ws["B2"].number_format == "yyyy-mm-dd" and ws["B2"].value == DATES[0]
+
+
+def test_newest_nights_that_fit_are_kept_whole() -> None:
+    history = _history()  # 5 rows a night: 3 KRs and 2 KPIs
+    assert newest_that_fit(history, 10) == (history, [])
+    shown, left_out = newest_that_fit(history, 9)
+    assert shown.dates == [DATES[1]] and left_out == [DATES[0]]
+    assert (len(shown.kr), len(shown.kpi)) == (3, 2)
+    assert newest_that_fit(history, 4)[1] == list(DATES)
+
+
+def test_a_history_past_excels_last_row_keeps_the_newest_nights(
+    rollup: Rollup,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Rows past Excel's last one make a file Excel calls damaged: the History tab shows
+    the newest nights that fit, says so in the log, and the Trends tab shows them all."""
+    monkeypatch.setattr(history_module, "EXCEL_ROWS", 10)  # a header and 9 rows: one night
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=_history()), path)
+    book = openpyxl.load_workbook(path)
+    rows = list(book["History"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 5 and {r[1] for r in rows} == {DATES[1]}
+    (table,) = book["History"].tables.values()
+    assert table.ref == "A1:J6"
+    start, _ = _block(book["Trends"], "KPI trend (actual per night)")
+    assert [c.value for c in book["Trends"][start + 1]][3:5] == ["2025-08-14", "2025-08-15"]
+    assert caplog.messages == [
+        "the History tab shows 1 of 2 nights: the rest (2025-08-14) would pass Excel's 10 "
+        "rows; the Trends tab and the history store (history.sqlite) keep them all"
+    ]
