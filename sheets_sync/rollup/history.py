@@ -180,13 +180,13 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
 
     raw, left_out = newest_that_fit(history, EXCEL_ROWS - 1)  # a row for the header
     if left_out:
-        first, last = left_out[0].date(), left_out[-1].date()
+        oldest, newest = left_out[0].date(), left_out[-1].date()
         log.warning(
             "the History tab shows %d of %d nights: the rest (%s) would pass Excel's %s rows; "
             "the Trends tab and the history store (history.sqlite) keep them all",
             len(raw.dates),
             len(history.dates),
-            first if first == last else f"{first} to {last}",
+            oldest if oldest == newest else f"{oldest} to {newest}",
             f"{EXCEL_ROWS:,}",
         )
     _write_raw(workbook.add_worksheet("History"), raw, formats, bulk)
