@@ -25,7 +25,14 @@ from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import heap, rollup_step
-from sheets_sync.sync.linked import LinkedWrites, linked_teams
+from sheets_sync.sync.linked import (
+    LINKS_FILE,
+    LinkedWrites,
+    linked_teams,
+    load_links,
+    read_order,
+    save_links,
+)
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.readcache import ReadCache
@@ -136,11 +143,14 @@ class Sync:
         settle: Callable[[TeamRead], None] | None = None,
         meanwhile: Callable[[], None] | None = None,
         pack: bool = False,
+        order: Sequence[int] | None = None,
     ) -> list[TeamRead]:
         """Every team's read; ``settle``, when given, runs on each read parsed in a worker
         (there, in parallel, instead of later in this process) to plan or finish it.
         Reads from workers come back packed (``TeamRead.pack``); ``meanwhile`` runs
-        here while they parse. ``pack``: settle and pack them so in one process too."""
+        here while they parse. ``pack``: settle and pack them so in one process too.
+        ``order``: the indexes of ``specs`` in the order to read them in this process
+        (Google teams, ``linked.read_order``); the reads come back in ``specs``' order."""
         cache = self.cache
         if processes > 1 or pack:
             # Cache hits cost less than shipping a read back from a worker: load them here,
@@ -176,10 +186,13 @@ class Sync:
             return state
 
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
+        order = range(len(specs)) if order is None else order
         if workers <= 1:
-            return [one(s, cache) for s in specs]
+            done = {i: one(specs[i], cache) for i in order}
+            return [done[i] for i in range(len(specs))]
         with ThreadPoolExecutor(max_workers=workers) as pool:  # the read cache is not shared
-            return list(pool.map(one, specs))
+            started = {i: pool.submit(one, specs[i]) for i in order}  # run in submit order
+            return [started[i].result() for i in range(len(specs))]
 
     def _kpis_linked(self, reads: Sequence[TeamRead], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
         """The KPIs the teams still to plan here may read: their own, and those of every
@@ -261,6 +274,9 @@ class Sync:
             state.run = pack(state.run)  # its rows and digest made here, in parallel
 
         google = LinkedWrites((s.name for s in specs if s.is_google), (t.name for t in ws.teams))
+        links = ws.state_dir / LINKS_FILE
+        last_night = load_links(links) if any(s.is_google for s in specs) else {}
+        order = read_order([s.name for s in specs], last_night) if last_night else None
 
         def settle_alone(state: TeamRead) -> None:
             """A team none of whose KRs reads another team's KPI scores the same with its
@@ -290,7 +306,10 @@ class Sync:
             settle_alone,
             _import_rollup if ahead_ok else None,
             pack=processes == 1 and self._local(specs) and len(specs) >= PACK_READS_AT,
+            order=order,
         )
+        if google.links and writes:
+            save_links(links, google.links, (t.name for t in ws.teams))
         # Scoring and planning are cheap and pure: in the read workers when a team stands
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.

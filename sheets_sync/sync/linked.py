@@ -9,15 +9,24 @@ holds it until the last of those arrives, not until every team of the night is r
 that read. A team naming a team that is not a Google team of this run (a local workbook,
 a team outside ``--team`` or a shard, a misspelt name) is not held here: the end of the
 reads plans it, as before.
+
+Held at all only when the teams it reads come later in the night's reads. Each night keeps
+who read whom (``.sheets-sync/google-links.json``), and the next night reads a team after
+the teams it read the night before (``read_order``), so an unchanged link costs no wait.
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
+from sheets_sync.atomic import atomic_write_text
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.sync.reading import TeamRead
+
+LINKS_FILE = "google-links.json"
 
 Ready = list[tuple[TeamRead, list[TeamInput]]]
 
@@ -46,6 +55,7 @@ class LinkedWrites:
         self._lock = threading.Lock()
         self._inputs: dict[str, TeamInput | None] = {}
         self._waiting: list[tuple[TeamRead, frozenset[str]]] = []
+        self.links: dict[str, list[str]] = {}  # team -> the Google teams its KRs read
 
     def arrived(
         self, state: TeamRead, team: TeamInput | None, needs: frozenset[str] = frozenset()
@@ -57,6 +67,8 @@ class LinkedWrites:
         needs &= self._known  # the candidates that are teams (``linked_teams``)
         with self._lock:
             self._inputs[state.spec.name.casefold()] = team
+            if team is not None:
+                self.links[state.spec.name] = sorted(needs & self._teams)
             if needs and needs <= self._teams:
                 self._waiting.append((state, needs))
             ready = [(s, n) for s, n in self._waiting if n <= self._inputs.keys()]
@@ -69,4 +81,48 @@ class LinkedWrites:
             ]
 
 
-__all__ = ["LinkedWrites", "linked_teams"]
+def read_order(names: Sequence[str], links: Mapping[str, Iterable[str]]) -> list[int]:
+    """Indexes of ``names`` in the order to read them: each team after the teams it
+    ``links`` to (casefolded names), the rest as given. Teams that read each other keep
+    their given order between them: one of them has to wait either way."""
+    index = {name.casefold(): i for i, name in enumerate(names)}
+    needs = [
+        {index[n] for n in links.get(name, ()) if n in index} - {i} for i, name in enumerate(names)
+    ]
+    depth = [0] * len(names)
+    for _ in range(len(names)):  # a chain is at most every team long; a cycle stops there
+        deeper = [1 + max((depth[j] for j in n), default=-1) for n in needs]
+        deeper = [min(d, len(names)) for d in deeper]
+        if deeper == depth:
+            break
+        depth = deeper
+    return sorted(range(len(names)), key=depth.__getitem__)
+
+
+def load_links(path: Path) -> dict[str, list[str]]:
+    """Last night's ``LinkedWrites.links``; empty when there are none (or they are damaged:
+    they only order reads)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(team): [str(n) for n in names]
+        for team, names in data.items()
+        if isinstance(names, list)
+    }
+
+
+def save_links(path: Path, links: Mapping[str, list[str]], teams: Iterable[str]) -> None:
+    """Merge tonight's ``links`` into the file: the other ``teams`` of the workspace (not
+    in this run) keep theirs, teams no longer in it go."""
+    old = load_links(path)
+    merged = {t: links[t] if t in links else old[t] for t in teams if t in links or t in old}
+    if merged != old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(merged, indent=1, sort_keys=True))
+
+
+__all__ = ["LINKS_FILE", "LinkedWrites", "linked_teams", "load_links", "read_order", "save_links"]

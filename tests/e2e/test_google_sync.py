@@ -338,6 +338,31 @@ def test_a_linked_team_is_written_once_the_teams_it_reads_are_read(
     assert kr1.current_from == "Team2/KPI-1" and kr1.current == 36  # team_sheets(1)'s KPI
 
 
+def test_the_next_night_reads_a_linked_team_after_the_teams_it_reads(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """Last night's links order tonight's reads: the linked team, first in the config, is
+    read after the team it reads and written right after its own read, not held."""
+    keys = [env.create_spreadsheet("linked", linked_to("Team2/KPI-1"), value_input="RAW")]
+    keys += [env.create_spreadsheet(f"t{i}", team_sheets(i), value_input="RAW") for i in range(3)]
+    cfg = workspace(tmp_path, env, keys, concurrency=1)
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    env.log.clear()
+    next_day = AS_OF + dt.timedelta(days=1)  # the pace moves: every team has cells to write
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=next_day, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
+    assert [r.team for r in result.runs] == ["Team0", "Team1", "Team2", "Team3"]
+    linked, t0, t1, t2 = keys
+    assert spreadsheet_calls(env) == [
+        (t0, "get"), (t0, "batchUpdate"),
+        (t1, "get"), (t1, "batchUpdate"),
+        (t2, "get"), (t2, "batchUpdate"),
+        (linked, "get"), (linked, "batchUpdate"),
+    ]  # fmt: skip
+    kr1 = result.runs[0].result.key_results[0]  # type: ignore[union-attr]
+    assert kr1.current_from == "Team2/KPI-1" and kr1.current == 36
+
+
 def test_teams_reading_each_other_are_written_after_the_second_read(
     env: Emulator, tmp_path: Path
 ) -> None:

@@ -1,10 +1,19 @@
-"""Which teams a team's KPI links may name, and when a held Google team is released."""
+"""Which teams a team's KPI links may name, when a held Google team is released, and the
+order the next night reads them in."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sheets_sync.config import TeamSpec
 from sheets_sync.mapping.spec import load_mapping
-from sheets_sync.sync.linked import LinkedWrites, linked_teams
+from sheets_sync.sync.linked import (
+    LinkedWrites,
+    linked_teams,
+    load_links,
+    read_order,
+    save_links,
+)
 from sheets_sync.sync.reading import TeamRead
 from tests.domain.test_team import kr, team
 
@@ -38,3 +47,31 @@ def test_a_failed_read_releases_with_no_input() -> None:
     a_in = team([kr(3, "KR1", kpi_link="B/KPI-1")], name="A")
     assert writes.arrived(a, a_in, frozenset({"b"})) == []
     assert writes.arrived(_read("B"), None) == [(a, [])]
+
+
+def test_links_are_kept_for_google_teams_read() -> None:
+    writes = LinkedWrites(["A", "B", "C"], ["A", "B", "C", "Local"])
+    a_in = team([kr(3, "KR1", kpi_link="B/KPI-1"), kr(4, "KR2", kpi_link="Local/KPI-1")], name="A")
+    writes.arrived(_read("A"), a_in, linked_teams(a_in))
+    writes.arrived(_read("B"), team([kr(3, "KR1")], name="B"))
+    writes.arrived(_read("C"), None, frozenset({"a"}))  # a failed read says nothing
+    assert writes.links == {"A": ["b"], "B": []}
+
+
+def test_a_team_is_read_after_the_teams_it_read_last_night() -> None:
+    names = ["A", "B", "C", "D"]
+    # B reads A, which reads C; D names itself and a team not in the run
+    assert read_order(names, {"A": ["c"], "B": ["a"], "D": ["d", "x"]}) == [2, 3, 0, 1]
+    assert read_order(names, {}) == [0, 1, 2, 3]
+    # teams that read each other keep their order, after the rest
+    assert read_order(["A", "B", "C"], {"A": ["b"], "B": ["a"]}) == [2, 0, 1]
+
+
+def test_links_file_merges_nights_and_forgets_removed_teams(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "google-links.json"
+    assert load_links(path) == {}
+    save_links(path, {"A": ["b"], "Gone": ["a"]}, ["A", "B", "Gone"])
+    save_links(path, {"B": ["a"]}, ["A", "B"])  # a --team B night; Gone left the workspace
+    assert load_links(path) == {"A": ["b"], "B": ["a"]}
+    path.write_text("{not json")
+    assert load_links(path) == {}  # only an order: a damaged file reads as no links
