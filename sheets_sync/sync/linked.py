@@ -18,6 +18,7 @@ the teams it read the night before (``read_order``), so an unchanged link costs 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from sheets_sync.atomic import atomic_write_text
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.sync.reading import TeamRead
 
+log = logging.getLogger("sheets_sync.sync")
 LINKS_FILE = "google-links.json"
 
 Ready = list[tuple[TeamRead, list[TeamInput]]]
@@ -55,7 +57,7 @@ class LinkedWrites:
         self._lock = threading.Lock()
         self._inputs: dict[str, TeamInput | None] = {}
         self._waiting: list[tuple[TeamRead, frozenset[str]]] = []
-        self.links: dict[str, list[str]] = {}  # team -> the Google teams its KRs read
+        self.links: dict[str, list[str]] = {}  # team -> the teams its KRs read
 
     def arrived(
         self, state: TeamRead, team: TeamInput | None, needs: frozenset[str] = frozenset()
@@ -67,8 +69,8 @@ class LinkedWrites:
         needs &= self._known  # the candidates that are teams (``linked_teams``)
         with self._lock:
             self._inputs[state.spec.name.casefold()] = team
-            if team is not None:
-                self.links[state.spec.name] = sorted(needs & self._teams)
+            if team is not None:  # every team named, in this run or not: a --team night
+                self.links[state.spec.name] = sorted(needs)  # must not drop the others' links
             if needs and needs <= self._teams:
                 self._waiting.append((state, needs))
             ready = [(s, n) for s, n in self._waiting if n <= self._inputs.keys()]
@@ -120,9 +122,13 @@ def save_links(path: Path, links: Mapping[str, list[str]], teams: Iterable[str])
     in this run) keep theirs, teams no longer in it go."""
     old = load_links(path)
     merged = {t: links[t] if t in links else old[t] for t in teams if t in links or t in old}
-    if merged != old:
+    if merged == old:
+        return
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, json.dumps(merged, indent=1, sort_keys=True))
+    except OSError as exc:  # a full disk: the teams are synced; tomorrow reads in config order
+        log.warning("cannot keep tonight's KPI links in %s (%s)", path, exc.strerror or exc)
 
 
 __all__ = ["LINKS_FILE", "LinkedWrites", "linked_teams", "load_links", "read_order", "save_links"]

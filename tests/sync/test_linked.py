@@ -55,7 +55,7 @@ def test_links_are_kept_for_google_teams_read() -> None:
     writes.arrived(_read("A"), a_in, linked_teams(a_in))
     writes.arrived(_read("B"), team([kr(3, "KR1")], name="B"))
     writes.arrived(_read("C"), None, frozenset({"a"}))  # a failed read says nothing
-    assert writes.links == {"A": ["b"], "B": []}
+    assert writes.links == {"A": ["b", "local"], "B": []}
 
 
 def test_a_team_is_read_after_the_teams_it_read_last_night() -> None:
@@ -75,3 +75,7 @@ def test_links_file_merges_nights_and_forgets_removed_teams(tmp_path: Path) -> N
     assert load_links(path) == {"A": ["b"], "B": ["a"]}
     path.write_text("{not json")
     assert load_links(path) == {}  # only an order: a damaged file reads as no links
+    blocked = tmp_path / "a-file" / "google-links.json"  # no folder can be made there
+    blocked.parent.write_text("")
+    save_links(blocked, {"A": ["b"]}, ["A"])  # logged: the teams are synced all the same
+    assert load_links(blocked) == {}
