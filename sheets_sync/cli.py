@@ -126,11 +126,12 @@ def config_check(config_path: str | None) -> None:
     Example: sheets-sync config check --config acme/sheets-sync.yaml
     """
     from sheets_sync.config import load_workspace
+    from sheets_sync.console import counted
 
     ws = load_workspace(config_path)
     click.echo(
         f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
-        f"({ws.period.start} to {ws.period.end}), {len(ws.teams)} teams, "
+        f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
         f"rollup to {ws.rollup_output}"
     )
     for team in ws.teams:
@@ -150,7 +151,7 @@ def validate(
     Exit 1 when any team has an error. Example: sheets-sync validate --team Sales --json
     """
     from sheets_sync.config import load_workspace
-    from sheets_sync.console import print_findings
+    from sheets_sync.console import counted, print_findings
     from sheets_sync.sync.engine import Sync, SyncOptions
     from sheets_sync.sync.report import team_dict
 
@@ -167,7 +168,10 @@ def validate(
         print_findings(console, result.runs)
         errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
         warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
-        console.print(f"{len(result.runs)} teams: {errors} errors, {warnings} warnings")
+        console.print(
+            f"{counted(len(result.runs), 'team')}: {counted(errors, 'error')}, "
+            f"{counted(warnings, 'warning')}"
+        )
     sys.exit(EXIT_FAILED if has_errors else EXIT_OK)
 
 
@@ -301,8 +305,11 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     else:
         result = rebuild_rollup(ws, _as_of(as_of))
         source = ""
+    from sheets_sync.console import counted
+
     verb = "written to" if result.rollup_rewritten else "unchanged in"
-    click.echo(f"rollup of {len(result.runs)} teams{source} {verb} {result.rollup_output}")
+    teams = counted(len(result.runs), "team")
+    click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 

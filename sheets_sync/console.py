@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from sheets_sync.domain.models import Finding
-from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import Outcome, TeamRun
+
+if TYPE_CHECKING:  # the engine's imports are not needed to print
+    from sheets_sync.sync.engine import SyncResult
 
 OUTCOME_STYLE = {
     Outcome.OK: "green",
@@ -85,7 +88,7 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     if run.failed and run.result is None:
         return f"{run.team}: failed: {run.error}"
     verb = "would change" if dry_run else "changed" if _written(run) else "not written"
-    line = f"{run.team}: {run.outcome.value}, {len(run.changes)} cells {verb}"
+    line = f"{run.team}: {run.outcome.value}, {counted(len(run.changes), 'cell')} {verb}"
     found = finding_counts(run.findings)
     line += f" ({found} in the sheet)" if found else ""
     return f"{line}: {run.error}" if run.error else line
@@ -96,7 +99,12 @@ def finding_counts(findings: Sequence[Finding]) -> str:
     table does: a team that synced can still have rows it could not score."""
     errors = sum(f.is_error for f in findings)
     counts = ((errors, "error"), (len(findings) - errors, "warning"))
-    return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n)
+    return ", ".join(counted(n, word) for n, word in counts if n)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 team``, ``2 teams``, ``0 cells``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _written(run: TeamRun) -> bool:
@@ -114,7 +122,8 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs if dry_run or _written(r))
     line = (
-        f"{len(result.runs)} teams, {failed} failed, {cells} cells {verb} in {result.seconds:.1f}s"
+        f"{counted(len(result.runs), 'team')}, {failed} failed, {counted(cells, 'cell')} {verb} "
+        f"in {result.seconds:.1f}s"
     )
     if result.rollup_error:
         line += f"; rollup failed: {result.rollup_error}"

@@ -37,7 +37,7 @@ def test_config_check_ok(workspace: Path) -> None:
     assert code == 0
     assert out.splitlines()[0] == (
         "sheets-sync.yaml: ok: Acme, period 2026-Q4 (2026-10-01 to "
-        "2026-12-31), 1 teams, rollup to company.xlsx"
+        "2026-12-31), 1 team, rollup to company.xlsx"
     )
 
 
@@ -73,7 +73,7 @@ def test_validate_reports_findings_and_exits_1(workspace: Path) -> None:
     code, out, _ = run("validate", "--config", str(workspace), *AS_OF)
     assert code == 1
     assert "Sales: error: sales.xlsx!OKRs!J4: target equals start value (30)" in out
-    assert out.splitlines()[-1] == "1 teams: 1 errors, 0 warnings"
+    assert out.splitlines()[-1] == "1 team: 1 error, 0 warnings"
 
 
 def test_validate_json(workspace: Path) -> None:
@@ -142,7 +142,7 @@ def test_sync_output_counts_rows_it_could_not_score(workspace: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Sales: ok, 18 cells changed (1 error in the sheet)"
-    assert lines[1].startswith("1 teams, 0 failed, 18 cells changed in ")
+    assert lines[1].startswith("1 team, 0 failed, 18 cells changed in ")
     assert lines[1].endswith(
         "; rollup written to company.xlsx"
         "; 1 error in team sheets (`sheets-sync validate` lists them)"
@@ -239,7 +239,7 @@ def test_a_full_disk_fails_the_teams_and_the_rollup_not_the_run(
         "Sales: failed, 18 cells not written (1 error in the sheet): sales.xlsx: cannot save "
         "(No space left on " in out
     )
-    assert "1 teams, 1 failed, 0 cells changed" in out
+    assert "1 team, 1 failed, 0 cells changed" in out
     assert (
         out.rstrip().endswith(
             "rollup failed: company.xlsx: cannot write the company rollup (No space left on "
