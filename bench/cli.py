@@ -23,11 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.generate import generate_workspace
+from bench.generate import AS_OF, generate_workspace
+from bench.history import seed_history
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (50, 200, 500, 2000)
 REPEAT_UP_TO = 500  # the targets' size; 2,000 runs once (its naive run takes minutes)
+HISTORY_NIGHTS = 12  # the History tab's default keep_snapshots
 
 
 def run_worker(args: list[str], timeout: float = 900.0) -> dict[str, Any]:
@@ -83,6 +85,12 @@ def bench_size(
             log(f"N={n}: ours{suffix} no-op {noop['wall']:.2f}s {noop['outcomes']}{tag}")
             runs.setdefault(f"full{suffix}", []).append(full)
             runs.setdefault(f"noop{suffix}", []).append(noop)
+            if w == 0:  # the steady state: the next night, with 12 nights of history
+                rows = seed_history(ours, AS_OF, HISTORY_NIGHTS)
+                night = run_worker(["ours", str(ours), "--days-later", "1"])
+                night["history_rows"] = rows
+                log(f"N={n}: ours night {night['wall']:.2f}s {night['outcomes']}{tag}")
+                runs.setdefault("night", []).append(night)
             shutil.rmtree(ours)
         naive = work / f"n{n}" / "naive"
         shutil.copytree(base, naive)

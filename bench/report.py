@@ -60,6 +60,27 @@ def summary_table(results: dict[str, Any], suffix: str = "") -> str:
     return head + "\n".join(lines) + "\n"
 
 
+def night_table(results: dict[str, Any]) -> str:
+    """The steady state: the night after the first, with 12 nights of history shown."""
+    rows = [row for row in results["sizes"] if "night" in row]
+    if not rows:
+        return "Not measured in this run.\n"
+    head = (
+        "| N teams | night s | night / full | History rows | RSS night MB "
+        "| night: read | night: rollup |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for row in rows:
+        night, phases = row["night"], row["night"].get("phases", {})
+        lines.append(
+            f"| {row['n']} | {_s(_get(row, 'night'))} | {_ratio(ratio(row, 'night', 'full'))} "
+            f"| {night.get('history_rows', 0):,} | {_mb(_get(row, 'night', 'rss_mb'))} "
+            f"| {_s(phases.get('read'))} | {_s(phases.get('rollup'))} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
 def _rest(run: dict[str, Any]) -> float | None:
     """Score + write-back: the run's work minus config, read and rollup (with worker
     processes the per-team calls happen in the children, out of the parent's timers)."""
@@ -237,7 +258,12 @@ def write_report(
         "- **naive**: `bench/naive.py`, openpyxl load (x2: values + editable) + score + "
         "write + save per team, then `pd.concat` + `to_excel`. It has no change detection, so "
         "its no-op night costs the same.\n"
-        "- **floor**: python-calamine reading the two tabs of every file, nothing else.\n",
+        "- **floor**: python-calamine reading the two tabs of every file, nothing else.\n"
+        "- **night** (default workers only): the night after the no-op, one day later (the "
+        "pace moves, so every team has cells to write), with 12 nights in the history store "
+        "(the first night's snapshot copied to the 11 dates before it, `bench/history.py`): "
+        "what a workspace that has run for two weeks pays every night, the company "
+        "workbook's History and Trends tabs at their default 12 nights.\n",
         "## Results\n",
         summary_table(results),
     ]
@@ -247,6 +273,7 @@ def write_report(
                 f"\nWith `--workers {w}` ({'one process' if w == 1 else f'{w} processes'}):\n",
                 summary_table(results, f"_w{w}"),
             ]
+    parts += ["\n## A night in the steady state (12 nights of history)\n", night_table(results)]
     parts += ["\n## Targets\n", targets(results)]
     parts += ["\n## Where the time goes (seconds, in-process)\n", phase_table(results)]
     if baseline:

@@ -35,7 +35,11 @@ def _timed(owner: Any, name: str, phases: dict[str, float], key: str) -> None:
     setattr(owner, name, wrapper)
 
 
-def run_ours(root: Path, workers: int = 0) -> dict[str, Any]:
+def run_ours(root: Path, workers: int = 0, days_later: int = 0) -> dict[str, Any]:
+    """Our sync on the bench's as-of date, or ``days_later`` (a later night: the pace
+    moves, so every team has cells to write)."""
+    import datetime as dt
+
     from rich.console import Console
 
     from bench.generate import AS_OF
@@ -54,7 +58,8 @@ def run_ours(root: Path, workers: int = 0) -> dict[str, Any]:
     t0 = time.perf_counter()
     ws = load_workspace(root / "sheets-sync.yaml")
     phases["config"] = time.perf_counter() - t0
-    options = SyncOptions(as_of=AS_OF, workers=workers or None)  # 0: the default, one per CPU
+    as_of = AS_OF + dt.timedelta(days=days_later)
+    options = SyncOptions(as_of=as_of, workers=workers or None)  # 0: the default, one per CPU
     result = run_sync(ws, options, console=Console(stderr=True, force_terminal=False))
     outcomes = Counter(r.outcome.value for r in result.runs)
     errors = [r.error for r in result.runs if r.error][:3]
@@ -81,10 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", choices=["ours", "naive", "floor"])
     parser.add_argument("root", type=Path)
     parser.add_argument("--workers", type=int, default=0, help="0: one per CPU (the default)")
+    parser.add_argument("--days-later", type=int, default=0, help="sync this many days later")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     if args.scenario == "ours":
-        out = run_ours(args.root, args.workers)
+        out = run_ours(args.root, args.workers, args.days_later)
     elif args.scenario == "naive":
         out = run_naive_scenario(args.root)
     else:

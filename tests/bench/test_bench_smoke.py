@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bench.cli import main
-from bench.report import summary_table, targets
+from bench.report import night_table, summary_table, targets
 
 
 @pytest.mark.slow
@@ -24,6 +24,9 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     (row,) = results["sizes"]
     assert row["full"]["outcomes"] == {"ok": 4} and row["noop"]["outcomes"] == {"unchanged": 4}
     assert row["full_w1"]["outcomes"] == {"ok": 4}
+    # the steady-state night: the next day, every team written, 12 nights of 35 rows a team
+    assert row["night"]["outcomes"] == {"ok": 4} and row["night"]["history_rows"] == 12 * 4 * 35
+    assert "night_w1" not in row  # the default workers only
     assert row["naive"]["wall"] > 0 and row["floor"]["phases"]["cells"] > 0
     # two interleaved rounds; the run kept is one of them (the median of two: the faster)
     assert len(row["full"]["walls"]) == 2 and row["full"]["wall"] == min(row["full"]["walls"])
@@ -31,6 +34,8 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     assert results["google"]["per_team_unchanged"] == 1.0
     text = report.read_text()
     assert "| 4 |" in summary_table(results) and "## Targets" in text
+    assert "## A night in the steady state (12 nights of history)" in text
+    assert "| 4 | " in night_table(results) and "| 1,680 |" in night_table(results)
     assert "2 times in interleaved rounds" in text
     assert "N=500 not in this run" in targets(results)
 
