@@ -19,7 +19,7 @@ from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.cellxml import Values
 
 log = logging.getLogger("sheets_sync.rollup")
-#: Rows of an Excel worksheet; past the last one a file is damaged, not cut short.
+#: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
 EXCEL_ROWS = 1_048_576
 
 

@@ -127,8 +127,8 @@ def test_a_history_past_excels_last_row_keeps_the_newest_nights(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Rows past Excel's last one make a file Excel calls damaged: the History tab shows
-    the newest nights that fit, says so in the log, and the Trends tab shows them all."""
+    """No Excel sheet has rows past its 1,048,576th: the History tab shows the newest
+    nights that fit, says so in the log, and the Trends tab shows them all."""
     monkeypatch.setattr(history_module, "EXCEL_ROWS", 10)  # a header and 9 rows: one night
     path = tmp_path / "company.xlsx"
     write_rollup_xlsx(dataclasses.replace(rollup, history=_history()), path)

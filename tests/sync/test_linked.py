@@ -49,7 +49,7 @@ def test_a_failed_read_releases_with_no_input() -> None:
     assert writes.arrived(_read("B"), None) == [(a, [])]
 
 
-def test_links_are_kept_for_google_teams_read() -> None:
+def test_links_name_every_team_a_read_names() -> None:
     writes = LinkedWrites(["A", "B", "C"], ["A", "B", "C", "Local"])
     a_in = team([kr(3, "KR1", kpi_link="B/KPI-1"), kr(4, "KR2", kpi_link="Local/KPI-1")], name="A")
     writes.arrived(_read("A"), a_in, linked_teams(a_in))
