@@ -83,14 +83,14 @@ def prepare(
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
     from sheets_sync.rollup.workbook import stage_rollup_xlsx
 
+    if ws.rollup_is_google:  # its tabs have no History or Trends: the nights are not read
+        prep.rollup, prep.write = build_rollup(runs, context), True
+        return prep
     shown = None
     if history is not None:
         shown = History(
             history.kr_history(ws.keep_snapshots), history.kpi_history(ws.keep_snapshots)
         )
-    if ws.rollup_is_google:
-        prep.rollup, prep.write = build_rollup(runs, context, history=shown), True
-        return prep
     previous = ws.rollup_path if ws.rollup_path.exists() else None
     rollup = build_rollup(runs, context, previous=previous, history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ import pytest
 
 from sheets_sync.config import load_workspace
 from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.rollup_state import RollupState
 from sheets_sync.workspace.demo import create_demo
@@ -113,3 +115,18 @@ def test_a_torn_state_file_means_rewrite(cfg: Path) -> None:
     assert sync(cfg).rollup_rewritten
     RollupState(state).forget()
     assert sync(cfg).rollup_rewritten
+
+
+def test_a_google_rollup_does_not_read_the_nights_it_cannot_show(cfg: Path, tmp_path: Path) -> None:
+    """The Google rollup has no History or Trends tab: 12 nights read into frames there
+    cost about 3 s and 140 MB at 2,000 teams for nothing."""
+    ws = load_workspace(cfg)
+    store = HistoryStore(tmp_path / "history.sqlite")
+    result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
+    store.record(result)
+    local = rollup_step.prepare(ws, store, result.runs, result.context)
+    assert local.rollup is not None and local.rollup.history is not None
+    google = replace(ws, rollup_output="gsheet:1AbCdEf")
+    prep = rollup_step.prepare(google, store, result.runs, result.context)
+    assert prep.write and prep.rollup is not None and prep.rollup.history is None
+    assert set(prep.rollup.tables) == set(local.rollup.tables)
