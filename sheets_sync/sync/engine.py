@@ -309,7 +309,7 @@ class Sync:
             order=order,
         )
         if google.links and writes:
-            save_links(links, google.links, (t.name for t in ws.teams))
+            save_links(links, google.links, (t.name for t in ws.teams), last_night)
         # Scoring and planning are cheap and pure: in the read workers when a team stands
         # alone, else here. Only teams with cells to write go to the workers again, where
         # the zip and XML work is.

@@ -93,8 +93,7 @@ def read_order(names: Sequence[str], links: Mapping[str, Iterable[str]]) -> list
     ]
     depth = [0] * len(names)
     for _ in range(len(names)):  # a chain is at most every team long; a cycle stops there
-        deeper = [1 + max((depth[j] for j in n), default=-1) for n in needs]
-        deeper = [min(d, len(names)) for d in deeper]
+        deeper = [min(len(names), 1 + max((depth[j] for j in n), default=-1)) for n in needs]
         if deeper == depth:
             break
         depth = deeper
@@ -117,10 +116,15 @@ def load_links(path: Path) -> dict[str, list[str]]:
     }
 
 
-def save_links(path: Path, links: Mapping[str, list[str]], teams: Iterable[str]) -> None:
-    """Merge tonight's ``links`` into the file: the other ``teams`` of the workspace (not
-    in this run) keep theirs, teams no longer in it go."""
-    old = load_links(path)
+def save_links(
+    path: Path,
+    links: Mapping[str, list[str]],
+    teams: Iterable[str],
+    old: Mapping[str, list[str]],
+) -> None:
+    """Merge tonight's ``links`` into ``old`` (the file's, as ``load_links`` gave them at
+    the start of the night): the other ``teams`` of the workspace (not in this run) keep
+    theirs, teams no longer in it go."""
     merged = {t: links[t] if t in links else old[t] for t in teams if t in links or t in old}
     if merged == old:
         return

@@ -70,12 +70,12 @@ def test_a_team_is_read_after_the_teams_it_read_last_night() -> None:
 def test_links_file_merges_nights_and_forgets_removed_teams(tmp_path: Path) -> None:
     path = tmp_path / "state" / "google-links.json"
     assert load_links(path) == {}
-    save_links(path, {"A": ["b"], "Gone": ["a"]}, ["A", "B", "Gone"])
-    save_links(path, {"B": ["a"]}, ["A", "B"])  # a --team B night; Gone left the workspace
+    save_links(path, {"A": ["b"], "Gone": ["a"]}, ["A", "B", "Gone"], load_links(path))
+    save_links(path, {"B": ["a"]}, ["A", "B"], load_links(path))  # a --team B night; Gone left
     assert load_links(path) == {"A": ["b"], "B": ["a"]}
     path.write_text("{not json")
     assert load_links(path) == {}  # only an order: a damaged file reads as no links
     blocked = tmp_path / "a-file" / "google-links.json"  # no folder can be made there
     blocked.parent.write_text("")
-    save_links(blocked, {"A": ["b"]}, ["A"])  # logged: the teams are synced all the same
+    save_links(blocked, {"A": ["b"]}, ["A"], {})  # logged: the teams are synced all the same
     assert load_links(blocked) == {}
