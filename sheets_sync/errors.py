@@ -7,7 +7,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
     ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
     ├── MappingError                  a mapping file is invalid (exit 2)
     ├── RunLockedError                another run holds the workspace lock (exit 3)
-    ├── HistoryError                  the run history was written by a newer version (exit 2)
+    ├── HistoryError                  the run history is newer than us, or unreadable (exit 2)
     └── SourceError                   one team's source failed; the run goes on (exit 1 at the end)
         ├── WorkbookError             the file is not a readable workbook
         │   ├── EncryptedWorkbookError   password-protected (OLE2 container)
@@ -150,9 +150,11 @@ class RetryExhaustedError(RemoteError):
 
 
 class HistoryError(SheetsSyncError):
-    """The run history (``.sheets-sync/history.sqlite``) was written by a newer sheets-sync.
+    """The run history (``.sheets-sync/history.sqlite``) was written by a newer sheets-sync,
+    or could not be read, or changed, while the company workbook's History tab was written
+    from it (the workbook is then not published).
 
-    A damaged history is not an error: it is set aside and a new one started
+    A damaged history is otherwise not an error: it is set aside and a new one started
     (``ops/history.py``), since the history never decides what a team's sheet shows."""
 
     exit_code = 2

@@ -14,7 +14,7 @@ import functools
 import logging
 import operator
 import sqlite3
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -63,6 +63,8 @@ CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
 """
 
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
+#: The last N snapshot dates (N the query's parameter).
+_LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?)"
 KR_COLUMNS: dict[str, str] = {
     "date": "datetime64[s]",
     "team": "str",
@@ -86,6 +88,7 @@ KPI_COLUMNS: dict[str, str] = {
     "status": "str",
     "variance": "float64",
 }
+_TABLES = {"kr": ("kr_snapshots", KR_COLUMNS), "kpi": ("kpi_snapshots", KPI_COLUMNS)}
 
 
 def _recovering(method: Callable[P, R]) -> Callable[P, R]:
@@ -237,30 +240,30 @@ class HistoryStore:
             rows = conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY as_of").fetchall()
         return [dt.date.fromisoformat(r[0]) for r in rows]
 
-    def _history(self, table: str, columns: dict[str, str], last_n: int) -> pd.DataFrame:
-        if last_n < 1:
-            raise ValueError(f"last_n must be at least 1, not {last_n}")
+    def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
         names = ", ".join("as_of" if c == "date" else c for c in columns)
-        sql = (
-            f"SELECT {names} FROM {table} WHERE as_of IN "
-            "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?) "
-            "ORDER BY as_of, team, seq"
-        )
+        sql = f"SELECT {names} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
         import pandas as pd  # only readers pay for it; the engine imports this module
 
         def typed(rows: list[Any]) -> pd.DataFrame:
             frame = pd.DataFrame.from_records(rows, columns=list(columns))
-            frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+            if "date" in frame.columns:
+                frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
             return frame.astype(columns)
 
         # A chunk of rows at a time: as Python rows a night's snapshot of every KR took
         # several times the size of the typed frame it ends up in.
         with self._connect() as conn:
-            cursor = conn.execute(sql, (last_n,))
+            cursor = conn.execute(sql, params)
             chunks = [typed(rows) for rows in iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])]
         if len(chunks) == 1:
             return chunks[0]
         return pd.concat(chunks, ignore_index=True) if chunks else typed([])
+
+    def _history(self, table: str, columns: dict[str, str], last_n: int) -> pd.DataFrame:
+        if last_n < 1:
+            raise ValueError(f"last_n must be at least 1, not {last_n}")
+        return self._frame(table, columns, f"as_of IN {_LAST_DATES}", (last_n,))
 
     @_recovering
     def kr_history(self, last_n: int) -> pd.DataFrame:
@@ -273,6 +276,49 @@ class HistoryStore:
         return self._history("kpi_snapshots", KPI_COLUMNS, last_n)
 
     @_recovering
+    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+        """(date, KR rows, KPI rows) of each of the last ``last_n`` snapshot dates, oldest
+        first: what ``stream`` will give for them, known before it is read."""
+        if last_n < 1:
+            raise ValueError(f"last_n must be at least 1, not {last_n}")
+        sql = (
+            "SELECT as_of, (SELECT COUNT(*) FROM kr_snapshots k WHERE k.as_of = d.as_of),"
+            " (SELECT COUNT(*) FROM kpi_snapshots p WHERE p.as_of = d.as_of)"
+            f" FROM {_LAST_DATES} d ORDER BY as_of"
+        )
+        with self._connect() as conn:
+            rows = conn.execute(sql, (last_n,)).fetchall()
+        return [(dt.date.fromisoformat(day), krs, kpis) for day, krs, kpis in rows]
+
+    @_recovering
+    def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+        """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or
+        "kpi") of one date's snapshot rows, typed: a night at a time, the trends of many
+        nights are built without holding them all."""
+        table, types = _TABLES[kind]
+        return self._frame(table, {c: types[c] for c in columns}, "as_of = ?", (date.isoformat(),))
+
+    def stream(
+        self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The ``columns`` of the ``dates``' snapshot rows as plain tuples, a chunk of rows at
+        a time, in ``kr_history``'s order; ``date`` as its ISO text. For a table too long
+        to hold (the company workbook's History tab), written as it is read."""
+        table, types = _TABLES[kind]
+        unknown = set(columns) - set(types)
+        if unknown:
+            raise ValueError(f"no such {kind} snapshot column: {sorted(unknown)}")
+        names = ", ".join("as_of" if c == "date" else c for c in columns)
+        places = ", ".join("?" * len(dates))
+        sql = f"SELECT {names} FROM {table} WHERE as_of IN ({places}) ORDER BY as_of, team, seq"
+        try:
+            with self._connect() as conn:
+                cursor = conn.execute(sql, [d.isoformat() for d in dates])
+                yield from iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
+        except sqlite3.Error as exc:  # read mid-write of a workbook: no place to recover
+            raise HistoryError(f"{self.path}: the run history could not be read: {exc}") from exc
+
+    @_recovering
     def marks(
         self, last_n: int, as_of: dt.date, scored: Collection[str]
     ) -> list[tuple[str, str, str]]:
@@ -280,8 +326,7 @@ class HistoryStore:
         change whenever those rows could. The ``scored`` teams' rows for ``as_of`` were just
         recorded from the run's own results, so their time is left out (it is the clock)."""
         sql = (
-            "SELECT as_of, team, recorded_at FROM snapshots WHERE as_of IN "
-            "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?) "
+            f"SELECT as_of, team, recorded_at FROM snapshots WHERE as_of IN {_LAST_DATES} "
             "ORDER BY as_of, team"
         )
         with self._connect() as conn:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow
 
 from sheets_sync.rollup.export import export_tables
-from sheets_sync.rollup.history import History
+from sheets_sync.rollup.nights import FrameNights, History, load_history
 from sheets_sync.rollup.previous import load_previous
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
 from sheets_sync.rollup.tables import Rollup, StaleData, build_tables
@@ -31,11 +31,13 @@ if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
 __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
+    "FrameNights",
     "History",
     "Rollup",
     "StaleData",
     "build_rollup",
     "export_tables",
+    "load_history",
     "write_rollup_xlsx",
 ]
 

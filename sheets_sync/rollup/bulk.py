@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -78,14 +78,18 @@ def add_long_table(
 
 
 class _Span:
-    """Values down from ``first_row`` (1-based), rendered a window of rows at a time."""
+    """Cells of rows ``first_row..last_row`` (1-based), rendered a window of rows at a time."""
 
     first_row: int
-    values: Values | Sequence[int]
+    col: int
 
     @property
     def last_row(self) -> int:
-        return self.first_row + len(self.values) - 1
+        raise NotImplementedError
+
+    @property
+    def last_col(self) -> int:
+        return self.col
 
     def render(self, start: int, stop: int) -> list[str]:
         """XML of rows ``start..stop-1``: "" for a blank or a row outside the span."""
@@ -96,7 +100,7 @@ class _Span:
         return [""] * (a - start) + cells + [""] * (stop - b)
 
     def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
-        """``values[i:j]``, which sit in rows ``a..b-1``."""
+        """The span's rows ``i..j-1`` (0-based), which sit in rows ``a..b-1``."""
         raise NotImplementedError
 
 
@@ -108,6 +112,10 @@ class _Column(_Span):
     values: Values
     kind: str
     styles: Sequence[int] | int
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.values) - 1
 
     def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
         styles: Iterable[str]
@@ -126,19 +134,83 @@ class _Levels(_Span):
 
     first_row: int
     values: Sequence[int]
+    col: int = -1  # before every column: not a cell
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.values) - 1
 
     def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
         return [f' outlineLevel="{lv}"' if lv else "" for lv in self.values[i:j]]
 
 
 @dataclass
+class _Rows(_Span):
+    """``count`` rows of ``len(kinds)`` cells from ``col``, read from ``chunks()`` (an
+    iterator of lists of row tuples) while they are rendered: for a table too long to
+    hold, such as the History tab, read from its store as it is written."""
+
+    col: int
+    first_row: int
+    count: int
+    kinds: Sequence[str]
+    styles: Sequence[int]
+    chunks: Callable[[], Iterator[Sequence[Sequence[Any]]]]
+    _source: Iterator[Sequence[Sequence[Any]]] | None = None
+    _pending: list[Sequence[Any]] = field(default_factory=list)
+    _taken: int = 0  # rows of the span handed out so far
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.count - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + len(self.kinds) - 1
+
+    def _take(self, n: int) -> list[Sequence[Any]]:
+        assert self._source is not None
+        while len(self._pending) < n:
+            chunk = next(self._source, None)
+            if chunk is None:
+                raise ValueError(f"bulk rows: {self.count} promised, the source ended early")
+            self._pending.extend(chunk)
+        rows, self._pending = self._pending[:n], self._pending[n:]
+        self._taken += n
+        if self._taken == self.count and (self._pending or any(self._source)):
+            raise ValueError(f"bulk rows: {self.count} promised, the source had more")
+        return rows
+
+    def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
+        if self._source is None or i < self._taken:  # a first, or a second, splice
+            self._source, self._pending, self._taken = iter(self.chunks()), [], 0
+        if i > self._taken:
+            self._take(i - self._taken)
+        rows = self._take(j - i)
+        columns = zip(*rows, strict=True) if rows else iter(())
+        rendered = [
+            RENDERERS[kind](xl_col_to_name(self.col + k), range(a, b), list(values), repeat(attr))
+            for k, (kind, attr, values) in enumerate(
+                zip(self.kinds, map(style_attr, self.styles), columns, strict=True)
+            )
+        ]
+        return ["".join(cells) for cells in zip(*rendered, strict=True)]
+
+
+@dataclass
 class _Sheet:
     columns: list[_Column] = field(default_factory=list)
+    blocks: list[_Rows] = field(default_factory=list)
     levels: list[_Levels] = field(default_factory=list)
 
+    @property
+    def cells(self) -> list[_Column | _Rows]:
+        """The spans that hold cells, left to right."""
+        return sorted([*self.columns, *self.blocks], key=lambda c: c.col)
+
     def spans(self) -> list[tuple[int, int]]:
-        """(first, last) 1-based rows of each column and each run of outline levels."""
-        return [(c.first_row, c.last_row) for c in self.columns] + [
+        """(first, last) 1-based rows of each column, block and run of outline levels."""
+        return [(c.first_row, c.last_row) for c in self.cells] + [
             (lv.first_row, lv.last_row) for lv in self.levels
         ]
 
@@ -148,7 +220,7 @@ class _Sheet:
 
     @property
     def last_col(self) -> int:
-        return max(c.col for c in self.columns)
+        return max(c.last_col for c in self.cells)
 
     def segments(self) -> list[tuple[int, int]]:
         """The runs of rows (1-based, inclusive) that bulk writes, in order."""
@@ -163,7 +235,7 @@ class _Sheet:
     def rows(self, first: int, last: int, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
         """The ``<row>`` elements of rows ``first..last``, a chunk of rows at a time: never
         the whole sheet at once, rendered column by column and joined into rows."""
-        columns = sorted(self.columns, key=lambda c: c.col)
+        columns = self.cells
         for start in range(first, last + 1, chunk):
             stop = min(start + chunk, last + 1)
             rendered = [c.render(start, stop) for c in columns] or [[""] * (stop - start)]
@@ -215,6 +287,26 @@ class BulkCells:
         column = _Column(col, xl_col_to_name(col), first_row + 1, values, kind, styles)
         self._sheets.setdefault(ws.index, _Sheet()).columns.append(column)
 
+    def rows(
+        self,
+        ws: Worksheet,
+        first_row: int,
+        first_col: int,
+        count: int,
+        columns: Sequence[tuple[str, Format | None]],
+        chunks: Callable[[], Iterator[Sequence[Sequence[Any]]]],
+    ) -> None:
+        """``count`` rows from 0-based (``first_row``, ``first_col``), one cell a column
+        of ``columns`` ((kind, format) as for ``column``), read from ``chunks()`` only at
+        ``splice``, a chunk at a time: never all at once. The rows must number ``count``
+        (the table around them was sized by it), or ``splice`` raises ``ValueError``."""
+        if count <= 0:
+            return
+        kinds = [kind for kind, _ in columns]
+        styles = [xf_index(fmt) for _, fmt in columns]
+        block = _Rows(first_col, first_row + 1, count, kinds, styles, chunks)
+        self._sheets.setdefault(ws.index, _Sheet()).blocks.append(block)
+
     def outline(self, ws: Worksheet, first_row: int, levels: Sequence[int]) -> None:
         """Outline levels (0..7) of the rows from 0-based ``first_row``: what
         ``ws.set_row(r, None, None, {"level": lv})`` writes, without xlsxwriter keeping a
@@ -255,17 +347,22 @@ class BulkCells:
             return
         names = {f"xl/worksheets/sheet{i + 1}.xml": s for i, s in self._sheets.items()}
         tmp = path.with_name(path.name + ".bulk")
-        with (
-            zipfile.ZipFile(path) as src,
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
-        ):
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename in names:
-                    with out.open(info.filename, "w", force_zip64=True) as member:
-                        self._write_sheet(data, names[info.filename], member)
-                else:
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        level = COMPRESS_LEVEL
+        try:
+            with (
+                zipfile.ZipFile(path) as src,
+                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out,
+            ):
+                for info in src.infolist():
+                    data = src.read(info)
+                    if info.filename in names:
+                        with out.open(info.filename, "w", force_zip64=True) as member:
+                            self._write_sheet(data, names[info.filename], member)
+                    else:
+                        out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a source that failed while read (``rows``)
+            raise
         os.replace(tmp, path)
 
 
@@ -273,7 +370,7 @@ def _grown(m: re.Match[bytes], sheet: _Sheet) -> bytes:
     first = m.group(1).decode() + m.group(2).decode()
     last_col = m.group(3) or m.group(1)
     last_row = int(m.group(4) or m.group(2))
-    col = max(_col_number(last_col.decode()), sheet.last_col + 1 if sheet.columns else 0)
+    col = max(_col_number(last_col.decode()), sheet.last_col + 1 if sheet.cells else 0)
     row = max(last_row, sheet.last_row)
     return f'<dimension ref="{first}:{xl_col_to_name(col - 1)}{row}"/>'.encode()
 

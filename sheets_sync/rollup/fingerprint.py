@@ -2,8 +2,9 @@
 
 Rewriting the rollup is most of a quiet night's work (hundreds of thousands of cells),
 and a re-run on the same day with no team edits would produce the same tables again.
-A fingerprint of the tables (all columns, with this run's own timestamp masked out) and
-the sha256 of the file written are kept in the workspace state folder; the next run
+A fingerprint of the tables (all columns, with this run's own timestamp masked out; for
+the History and Trends tabs, their ``History.identity``: which snapshots, recorded when)
+and the sha256 of the file written are kept in the workspace state folder; the next run
 leaves the workbook alone only when both match: the same content, and nobody replaced or
 edited the file since. The workbook's ``Outcome`` (ok or unchanged) and ``Last successful
 read`` then describe the run that wrote it; each run's own report is in
@@ -47,7 +48,6 @@ def rollup_fingerprint(rollup: Rollup) -> str:
     digest.update(repr((ctx.period, ctx.company_objectives, ctx.rules)).encode())
     for name, frame in rollup.tables.items():
         _frame_digest(digest, name, frame, now)
-    if rollup.history is not None:
-        _frame_digest(digest, "history.kr", rollup.history.kr, now)
-        _frame_digest(digest, "history.kpi", rollup.history.kpi, now)
+    if rollup.history is not None:  # its rows are not in memory: what identifies them
+        digest.update(b"\x00history\x00" + rollup.history.identity)
     return digest.hexdigest()

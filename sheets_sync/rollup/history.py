@@ -1,13 +1,16 @@
 """The History and Trends tabs: snapshots of past nights, KPI trends and KR burn-up.
 
 Sparklines (one per KPI, one per objective) keep this readable at hundreds of teams,
-where a chart per objective would not be; one chart shows the company's burn-up.
+where a chart per objective would not be; one chart shows the company's burn-up. The
+History tab's rows are read from the history's source (``nights.py``) while the workbook
+is written, never held.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -15,71 +18,30 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
-from sheets_sync.rollup.cellxml import Values
+from sheets_sync.errors import HistoryError
+from sheets_sync.rollup.bulk import BulkCells, add_long_table
+from sheets_sync.rollup.nights import KPI, KR, History, Night
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
 EXCEL_ROWS = 1_048_576
-
-
-@dataclass(frozen=True, eq=False)
-class History:
-    """Snapshots of the last N nights (``sheets_sync.ops.history`` column layout)."""
-
-    kr: pd.DataFrame
-    kpi: pd.DataFrame
-
-    @property
-    def dates(self) -> list[pd.Timestamp]:
-        return sorted(set(self.kr["date"]).union(self.kpi["date"]))
-
-
-def newest_that_fit(history: History, rows: int) -> tuple[History, list[pd.Timestamp]]:
-    """The newest nights whose snapshot rows add up to at most ``rows``, and the nights
-    left out. A night is kept whole or not at all: half a night would pivot as a dip."""
-    per_night = pd.concat([history.kr["date"], history.kpi["date"]]).value_counts()
-    kept: set[pd.Timestamp] = set()
-    total = 0
-    for night in sorted(per_night.index, reverse=True):
-        total += int(per_night[night])
-        if total > rows:
-            break
-        kept.add(night)
-    if len(kept) == len(per_night):
-        return history, []
-    shown = History(
-        history.kr[history.kr["date"].isin(kept)], history.kpi[history.kpi["date"].isin(kept)]
-    )
-    return shown, sorted(set(per_night.index) - kept)
-
-
-def kpi_trend(history: History) -> pd.DataFrame:
-    """One row per KPI, one column per snapshot date, holding the actual."""
-    if history.kpi.empty:
-        return pd.DataFrame(columns=["team", "kpi_id", "name"])
-    # groupby + unstack, not pivot_table(dropna=False): that one keeps KPIs whose actuals are
-    # all blank but also builds every team x KPI x name combination (millions of empty rows).
-    keys = ["team", "kpi_id", "name"]
-    frame = history.kpi.groupby([*keys, "date"], dropna=False, sort=True)["actual"].last()
-    return frame.unstack("date").reset_index()
-
-
-def objective_burnup(history: History) -> pd.DataFrame:
-    """One row per objective, one column per date: the mean score of its KRs that night."""
-    if history.kr.empty:
-        return pd.DataFrame(columns=["team", "objective_id"])
-    frame = history.kr.pivot_table(
-        index=["team", "objective_id"], columns="date", values="score", aggfunc="mean"
-    )
-    return frame.reset_index()
-
-
-def company_burnup(history: History) -> pd.DataFrame:
-    """Per date: mean KR score and mean expected score across the company."""
-    if history.kr.empty:
-        return pd.DataFrame(columns=["date", "score", "expected"])
-    return history.kr.groupby("date", as_index=False)[["score", "expected"]].mean()
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: The History tab's columns: (label, kind, format name). KR and KPI rows share them.
+_TAB = (
+    ("Kind", "text", None),
+    ("Date", "number", "date"),
+    ("Team", "text", None),
+    ("Objective ID", "text", None),
+    ("ID", "text", None),
+    ("Name", "text", None),
+    ("Value", "auto", None),
+    ("Target", "auto", None),
+    ("Score", "number", None),
+    ("Status", "text", None),
+)
+_KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",
+            "score", "status")  # fmt: skip
+_KPI_READ = ("date", "team", "kpi_id", "name", "actual", "target", "status")
 
 
 def _write_block(
@@ -123,7 +85,7 @@ def _write_block(
 
 
 def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) -> None:
-    if history is None or (history.kr.empty and history.kpi.empty):
+    if history is None or not history.nights:
         return
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -132,7 +94,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
         "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
     }
     trends = workbook.add_worksheet("Trends")
-    company = company_burnup(history)
+    company = history.company
     trends.write(0, 0, "Company burn-up: mean KR score vs expected, by night", formats["title"])
     for c, label in enumerate(["Date", "Mean score", "Mean expected"]):
         trends.write(1, c, label, formats["header"])
@@ -158,7 +120,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
     row = max(last + 3, 18)
     row = _write_block(
         trends,
-        kpi_trend(history),
+        history.kpi_trend,
         ["team", "kpi_id", "name"],
         ["Team", "KPI ID", "KPI"],
         row,
@@ -168,7 +130,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
     )
     _write_block(
         trends,
-        objective_burnup(history),
+        history.objective_burnup,
         ["team", "objective_id"],
         ["Team", "Objective ID"],
         row,
@@ -178,50 +140,67 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
     )
     trends.set_column(0, 2, 18)
 
-    raw, left_out = newest_that_fit(history, EXCEL_ROWS - 1)  # a row for the header
+    shown, left_out = history.newest_that_fit(EXCEL_ROWS - 1)  # a row for the header
     if left_out:
         oldest, newest = left_out[0].date(), left_out[-1].date()
         log.warning(
             "the History tab shows %d of %d nights: the rest (%s) would pass Excel's %s rows; "
             "the Trends tab and the history store (history.sqlite) keep them all",
-            len(raw.dates),
-            len(history.dates),
+            len(shown),
+            len(history.nights),
             oldest if oldest == newest else f"{oldest} to {newest}",
             f"{EXCEL_ROWS:,}",
         )
-    _write_raw(workbook.add_worksheet("History"), raw, formats, bulk)
+    _write_raw(workbook.add_worksheet("History"), history, shown, formats, bulk)
 
 
-def _write_raw(ws: Worksheet, history: History, formats: dict[str, Any], bulk: BulkCells) -> None:
-    """Every snapshot row, KRs then KPIs, as one table to pivot."""
-    kr, kpi = history.kr, history.kpi
-    # (label, KR column, KPI column, kind, format); a column is a KR part over the KR
-    # rows and a KPI part below them, each read lazily from its frame by bulk
-    columns: list[tuple[str, Values | None, Values | None, str, Any]] = [
-        ("Kind", ["KR"] * len(kr), ["KPI"] * len(kpi), "text", None),
-        ("Date", excel_serials(kr["date"]), excel_serials(kpi["date"]), "number", formats["date"]),
-        ("Team", kr["team"], kpi["team"], "text", None),
-        ("Objective ID", kr["objective_id"], None, "text", None),
-        ("ID", kr["kr_id"], kpi["kpi_id"], "text", None),
-        ("Name", kr["description"], kpi["name"], "text", None),
-        ("Value", kr["current"], kpi["actual"], "auto", None),
-        ("Target", kr["target"], kpi["target"], "auto", None),
-        ("Score", kr["score"], None, "number", None),
-        ("Status", kr["status"], kpi["status"], "text", None),
-    ]
-    for c, (label, kr_part, kpi_part, kind, fmt) in enumerate(columns):
+def _write_raw(
+    ws: Worksheet,
+    history: History,
+    nights: Sequence[Night],
+    formats: dict[str, Any],
+    bulk: BulkCells,
+) -> None:
+    """Every snapshot row of ``nights``, KRs then KPIs, as one table to pivot: read from
+    the history's source while the workbook is written."""
+    for c, (label, _, _) in enumerate(_TAB):
         ws.write(0, c, label, formats["header"])
-        for row, part in ((1, kr_part), (1 + len(kr), kpi_part)):
-            if part is not None:
-                bulk.column(ws, c, row, part, kind, fmt)
-    rows = len(kr) + len(kpi)
+    rows = sum(n.rows for n in nights)
+    columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in _TAB]
+    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(history, nights))
     if rows:
         add_long_table(
             ws,
             0,
             0,
             rows,
-            len(columns) - 1,
-            {"name": "History", "columns": [{"header": label} for label, *_ in columns]},
+            len(_TAB) - 1,
+            {"name": "History", "columns": [{"header": label} for label, *_ in _TAB]},
         )
     ws.freeze_panes(1, 0)
+
+
+def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:
+    """The History tab's rows, a chunk at a time; raises ``HistoryError`` when the source
+    no longer holds the rows counted when the tabs were laid out."""
+    days = [n.date.date() for n in nights]
+    serial = {d.isoformat(): float((d - _EXCEL_EPOCH).days) for d in days}
+    for kind, read, counted in (
+        (KR, _KR_READ, sum(n.krs for n in nights)),
+        (KPI, _KPI_READ, sum(n.kpis for n in nights)),
+    ):
+        seen = 0
+        for chunk in history.source.stream(kind, read, days):
+            seen += len(chunk)
+            if kind == KR:
+                yield [("KR", serial[d], *rest) for d, *rest in chunk]
+            else:
+                yield [
+                    ("KPI", serial[d], team, None, kpi, name, actual, target, None, status)
+                    for d, team, kpi, name, actual, target, status in chunk
+                ]
+        if seen != counted:
+            raise HistoryError(
+                f"the run history changed while the company workbook was written ({counted:,} "
+                f"{kind.upper()} rows counted, {seen:,} read); run the sync again"
+            )

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
-from sheets_sync.rollup.history import History
+from sheets_sync.rollup.nights import History
 from sheets_sync.rollup.schema import columns, conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import (

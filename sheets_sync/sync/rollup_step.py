@@ -69,8 +69,8 @@ def prepare(
     ``runs`` may hold packed results (``TeamRun.packed``)."""
     prep = RollupPrep(assumed(runs))
     state = _state(ws)
+    marks = None
     if not ws.rollup_is_google:
-        marks = None
         if history is not None:
             scored = [r.team for r in runs if r.scored]
             marks = history.marks(ws.keep_snapshots, context.as_of, scored)
@@ -79,7 +79,7 @@ def prepare(
             log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
             return prep
 
-    from sheets_sync.rollup import History, build_rollup
+    from sheets_sync.rollup import build_rollup, load_history
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
     from sheets_sync.rollup.workbook import stage_rollup_xlsx
 
@@ -87,10 +87,8 @@ def prepare(
         prep.rollup, prep.write = build_rollup(runs, context), True
         return prep
     shown = None
-    if history is not None:
-        shown = History(
-            history.kr_history(ws.keep_snapshots), history.kpi_history(ws.keep_snapshots)
-        )
+    if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
+        shown = load_history(history, ws.keep_snapshots, repr(marks).encode())
     previous = ws.rollup_path if ws.rollup_path.exists() else None
     rollup = build_rollup(runs, context, previous=previous, history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -305,3 +307,70 @@ def test_add_long_table_records_the_full_range_without_every_cell(tmp_path: Path
     assert table.ref == "A1:C3001" and table.autoFilter.ref == "A1:C3001"
     assert [c.name for c in table.tableColumns] == ["Team", "Blank", "Value"]
     assert sheet["A3001"].value == "t2999" and sheet["C3001"].value == 2_999
+
+
+ROWS: list[tuple[object, ...]] = [
+    ("KR", 45883.0, "Sales", "=SUM(1)", 0.5, True),
+    ("KPI", 45884.0, None, "a & b", "done", None),
+    ("KR", float("nan"), "", "_x0041_", None, False),
+] * 5
+
+
+def _chunks(rows: list[tuple[object, ...]], size: int) -> Iterator[list[tuple[object, ...]]]:
+    yield []  # an empty chunk is no end
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def test_rows_from_a_source_render_as_the_same_columns_would(tmp_path: Path) -> None:
+    """``rows`` (the History tab, read from its store while written) gives the XML that
+    ``column`` gives for the same values, whatever the source's and the window's chunks."""
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    ws = book.add_worksheet()
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    spec: list[tuple[str, Format | None]] = [
+        ("text", None), ("number", date), ("text", None), ("text", None), ("auto", None),
+        ("bool", None),
+    ]  # fmt: skip
+    by_column = BulkCells()
+    for c, (kind, fmt) in enumerate(spec):
+        by_column.column(ws, 2 + c, 3, [row[c] for row in ROWS], kind, fmt)
+    expected = b"".join(by_column._sheets[ws.index].rows(4, 3 + len(ROWS)))
+    for size in (1, 4, 100):
+        by_row = BulkCells()
+        by_row.rows(ws, 3, 2, len(ROWS), spec, functools.partial(_chunks, ROWS, size))
+        sheet = by_row._sheets[ws.index]
+        assert (sheet.last_row, sheet.last_col, sheet.segments()) == (18, 7, [(4, 18)])
+        for window in (1, 7, 2_000):
+            assert b"".join(sheet.rows(4, 18, chunk=window)) == expected, (size, window)
+    book.close()
+
+
+@pytest.mark.parametrize("count", [len(ROWS) + 1, len(ROWS) - 1])
+def test_rows_must_number_what_was_promised(tmp_path: Path, count: int) -> None:
+    """The table around the rows was sized by ``count``: a source with more or fewer rows
+    fails the splice, which leaves the file as xlsxwriter wrote it and no temp file."""
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    bulk = BulkCells()
+    bulk.rows(ws, 0, 0, count, [("text", None)] * 6, lambda: _chunks(ROWS, 4))
+    book.close()
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=f"{count} promised"):
+        bulk.splice(path)
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_a_sheet_of_only_rows_reads_back_with_its_extent(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    bulk = BulkCells()
+    rows = [("KR", None), ("a & b", "done"), ("KPI", 2.5)]
+    bulk.rows(ws, 1, 1, 3, [("text", None), ("auto", None)], lambda: iter([rows]))
+    book.close()
+    bulk.splice(path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None and sheet.dimensions == "B2:C4"
+    assert list(sheet.values)[1:] == [(None, *row) for row in rows]

@@ -10,15 +10,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sheets_sync.rollup import History, Rollup, write_rollup_xlsx
+from sheets_sync.rollup import FrameNights, History, Rollup, load_history, write_rollup_xlsx
 from sheets_sync.rollup import history as history_module
-from sheets_sync.rollup.history import kpi_trend, newest_that_fit, objective_burnup
+from sheets_sync.rollup.nights import Night
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 DATES = pd.to_datetime(["2025-08-14", "2025-08-15"])
 
 
-def _history() -> History:
+def _frames() -> FrameNights:
     kr = pd.DataFrame(
         {
             "date": DATES.repeat(3),
@@ -46,7 +46,14 @@ def _history() -> History:
             "variance": [-5.0, 0.01, -3.0, None],
         }
     )
-    return History(kr, kpi)
+    return FrameNights(kr, kpi)
+
+
+def _history() -> History:
+    nights = _frames()
+    history = load_history(nights, 12, nights.identity())
+    assert history is not None
+    return history
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +80,8 @@ def test_trend_blocks_hold_the_pivots(history_xlsx: Path) -> None:
     ws = openpyxl.load_workbook(history_xlsx)["Trends"]
     history = _history()
     for title, frame, keys in (
-        ("KPI trend (actual per night)", kpi_trend(history), 3),
-        ("Objective burn-up (mean KR score per night)", objective_burnup(history), 2),
+        ("KPI trend (actual per night)", history.kpi_trend, 3),
+        ("Objective burn-up (mean KR score per night)", history.objective_burnup, 2),
     ):
         start, rows = _block(ws, title)
         header = [c.value for c in ws[start + 1]][: keys + len(DATES) + 1]
@@ -97,7 +104,7 @@ def test_one_sparkline_per_trend_row(history_xlsx: Path) -> None:
     with zipfile.ZipFile(history_xlsx) as z:
         xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
     history = _history()
-    assert xml.count("<x14:sparkline>") == len(kpi_trend(history)) + len(objective_burnup(history))
+    assert xml.count("<x14:sparkline>") == len(history.kpi_trend) + len(history.objective_burnup)
 
 
 def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
@@ -114,11 +121,10 @@ def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
 
 def test_newest_nights_that_fit_are_kept_whole() -> None:
     history = _history()  # 5 rows a night: 3 KRs and 2 KPIs
-    assert newest_that_fit(history, 10) == (history, [])
-    shown, left_out = newest_that_fit(history, 9)
-    assert shown.dates == [DATES[1]] and left_out == [DATES[0]]
-    assert (len(shown.kr), len(shown.kpi)) == (3, 2)
-    assert newest_that_fit(history, 4)[1] == list(DATES)
+    assert history.nights == (Night(DATES[0], 3, 2), Night(DATES[1], 3, 2))
+    assert history.newest_that_fit(10) == (history.nights, [])
+    assert history.newest_that_fit(9) == ((Night(DATES[1], 3, 2),), [DATES[0]])
+    assert history.newest_that_fit(4) == ((), list(DATES))
 
 
 def test_a_history_past_excels_last_row_keeps_the_newest_nights(

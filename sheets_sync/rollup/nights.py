@@ -1,0 +1,172 @@
+"""Past nights for the History and Trends tabs, read a night at a time.
+
+The History tab holds every snapshot row of the nights shown: 840,000 rows at 2,000
+teams and the default 12 nights. Held as frames they took ~100 MB, and ~140 MB more while
+read, so a steady night's peak grew with teams x nights (BENCHMARKS.md, eighth pass).
+Now only the Trends pivots (a row per KPI or objective) are held, built from one night's
+rows at a time, and the History tab's rows are read from the store while the workbook is
+written (``history.py``, ``bulk.py``).
+
+A ``NightSource`` is the history store (``ops/history.py``) or frames (``FrameNights``,
+for tests and notebooks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+KR, KPI = "kr", "kpi"
+_KPI_KEYS = ["team", "kpi_id", "name"]
+_OBJECTIVE_KEYS = ["team", "objective_id"]
+
+
+class NightSource(Protocol):
+    """Snapshot rows by night (``ops.history.HistoryStore`` is one)."""
+
+    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+        """(date, KR rows, KPI rows) of the last ``last_n`` nights, oldest first."""
+        ...
+
+    def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+        """One night's rows of ``kind`` (``KR`` or ``KPI``), typed."""
+        ...
+
+    def stream(
+        self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The ``dates``' rows as tuples, a chunk at a time, ``date`` as ISO text."""
+        ...
+
+
+@dataclass(frozen=True)
+class Night:
+    date: pd.Timestamp
+    krs: int
+    kpis: int
+
+    @property
+    def rows(self) -> int:
+        return self.krs + self.kpis
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The nights shown, their Trends pivots, and where to read their rows from.
+
+    ``identity`` changes whenever the rows could (the store's ``marks``): the rollup's
+    fingerprint digests it instead of the rows."""
+
+    nights: tuple[Night, ...]
+    company: pd.DataFrame  # date, score, expected: the company burn-up
+    kpi_trend: pd.DataFrame  # team, kpi_id, name, then the actual per night
+    objective_burnup: pd.DataFrame  # team, objective_id, then the mean KR score per night
+    source: NightSource
+    identity: bytes
+
+    @property
+    def dates(self) -> list[pd.Timestamp]:
+        return [n.date for n in self.nights]
+
+    def newest_that_fit(self, rows: int) -> tuple[tuple[Night, ...], list[pd.Timestamp]]:
+        """The newest nights whose rows add up to at most ``rows``, and the nights left
+        out. A night is kept whole or not at all: half a night would pivot as a dip."""
+        kept: list[Night] = []
+        total = 0
+        for night in reversed(self.nights):
+            total += night.rows
+            if total > rows:
+                break
+            kept.append(night)
+        kept.reverse()
+        return tuple(kept), [n.date for n in self.nights[: len(self.nights) - len(kept)]]
+
+
+def load_history(source: NightSource, last_n: int, identity: bytes) -> History | None:
+    """The last ``last_n`` nights of ``source``, or None when it has no rows: only one
+    night's rows are in memory at a time."""
+    nights = tuple(
+        Night(pd.Timestamp(day), krs, kpis)
+        for day, krs, kpis in source.night_counts(last_n)
+        if krs or kpis
+    )
+    if not nights:
+        return None
+    company: list[pd.DataFrame] = []
+    kpis: dict[pd.Timestamp, pd.Series] = {}
+    objectives: dict[pd.Timestamp, pd.Series] = {}
+    for night in nights:
+        day = night.date.date()
+        if night.krs:
+            kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected"])
+            company.append(kr.groupby("date", as_index=False)[["score", "expected"]].mean())
+            objectives[night.date] = kr.groupby(_OBJECTIVE_KEYS, sort=False)["score"].mean()
+        if night.kpis:
+            kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
+            # dropna=False: a KPI without a name is still a KPI; last() takes the last
+            # actual that is not blank, so a KPI blank every night still gets its row
+            kpis[night.date] = kpi.groupby(_KPI_KEYS, dropna=False, sort=False)["actual"].last()
+    return History(
+        nights,
+        _concat(company, ["date", "score", "expected"]),
+        _pivot(kpis, _KPI_KEYS),
+        _pivot(objectives, _OBJECTIVE_KEYS),
+        source,
+        identity,
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _pivot(nights: dict[pd.Timestamp, pd.Series], keys: list[str]) -> pd.DataFrame:
+    """Per-night series (indexed by ``keys``) as one row per key, one column per night."""
+    if not nights:
+        return pd.DataFrame(columns=keys)
+    long = pd.concat(nights, names=["date", *keys])
+    wide: pd.DataFrame = long.unstack("date").sort_index().reset_index()
+    return wide
+
+
+@dataclass(frozen=True, eq=False)
+class FrameNights:
+    """A ``NightSource`` over two frames in ``ops.history``'s ``KR_COLUMNS`` and
+    ``KPI_COLUMNS`` layouts (what ``kr_history`` and ``kpi_history`` return)."""
+
+    kr: pd.DataFrame
+    kpi: pd.DataFrame
+
+    def _frame(self, kind: str) -> pd.DataFrame:
+        return self.kr if kind == KR else self.kpi
+
+    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+        krs, kpis = self.kr["date"].value_counts(), self.kpi["date"].value_counts()
+        days = sorted(set(krs.index) | set(kpis.index))[-last_n:]
+        return [(d.date(), int(krs.get(d, 0)), int(kpis.get(d, 0))) for d in days]
+
+    def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+        frame = self._frame(kind)
+        return frame.loc[frame["date"] == pd.Timestamp(date), list(columns)].reset_index(drop=True)
+
+    def stream(
+        self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        frame = self._frame(kind)
+        rows = frame[frame["date"].isin([pd.Timestamp(d) for d in dates])]
+        rows = rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))
+        yield list(rows[list(columns)].itertuples(index=False, name=None))
+
+    def identity(self) -> bytes:
+        """A digest of both frames, for ``load_history``."""
+        digest = hashlib.sha256()
+        for frame in (self.kr, self.kpi):
+            digest.update(repr(list(frame.columns)).encode())
+            hashed = pd.util.hash_pandas_object(frame, index=False, categorize=False)
+            digest.update(hashed.to_numpy().tobytes())
+        return digest.digest()

@@ -1,0 +1,158 @@
+"""Past nights read a night at a time: the same pivots and tabs as whole frames gave, from
+frames or from a real history store, and no workbook when the store changes mid-write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_sync.errors import HistoryError
+from sheets_sync.ops.history import KPI_COLUMNS, KR_COLUMNS, HistoryStore
+from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+DAYS = [dt.date(2026, 11, d) for d in (10, 11, 13, 14)]
+
+
+def _random_nights(seed: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """KR and KPI snapshot rows (``ops.history`` column order, date as ISO text) with
+    what real stores hold: blank names and actuals, a KPI id twice in a night, teams
+    that miss a night."""
+    rng = random.Random(seed)
+    krs: list[tuple[object, ...]] = []
+    kpis: list[tuple[object, ...]] = []
+    for day in DAYS:
+        for team in rng.sample(["Sales", "Ops", "Finance", "R&D"], 3):
+            for k in range(rng.randint(0, 6)):
+                score = rng.choice([0.0, 0.25, 1.0, rng.random()])
+                description = rng.choice([None, "grow", "a < b"])
+                current = rng.choice([None, 3.0, 7.5])
+                status = rng.choice(["On track", "Behind"])
+                krs.append((day.isoformat(), team, f"O{k % 3}", f"KR{k}", description, current,
+                            10.0, score, score, rng.random(), status))  # fmt: skip
+            for k in range(rng.randint(0, 5)):
+                name = rng.choice([None, "NPS", "Churn"])
+                actual = rng.choice([None, 1.0, rng.random()])
+                variance = rng.choice([None, 0.5])
+                kpis.append((day.isoformat(), team, f"K{k % 3}", name, actual, 2.0, "Green",
+                             variance))  # fmt: skip
+    return krs, kpis
+
+
+def _frames(krs: list[tuple[object, ...]], kpis: list[tuple[object, ...]]) -> FrameNights:
+    def typed(rows: list[tuple[object, ...]], columns: dict[str, str]) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(rows, columns=list(columns))
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+        return frame.astype(columns)
+
+    return FrameNights(typed(krs, KR_COLUMNS), typed(kpis, KPI_COLUMNS))
+
+
+Rows = list[tuple[object, ...]]
+
+
+def _store(path: Path, krs: Rows, kpis: Rows) -> HistoryStore:
+    store = HistoryStore(path)
+    store.dates()  # creates the schema
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO snapshots VALUES (?, ?, 'then')",
+            {(r[0], r[1]) for r in krs + kpis},
+        )
+        conn.executemany(
+            "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description, current,"
+            " target, score, progress, expected, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            krs,
+        )
+        conn.executemany(
+            "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target, status,"
+            " variance) VALUES (?,?,?,?,?,?,?,?)",
+            kpis,
+        )
+    return store
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_trends_built_a_night_at_a_time_equal_the_whole_frame_pivots(seed: int) -> None:
+    """The pivots as they were built from every night's rows at once (the reference)."""
+    nights = _frames(*_random_nights(seed))
+    history = load_history(nights, 12, b"")
+    assert history is not None
+    kr, kpi = nights.kr, nights.kpi
+    keys = ["team", "kpi_id", "name"]
+    kpi_trend = (
+        kpi.groupby([*keys, "date"], dropna=False, sort=True)["actual"].last()
+        .unstack("date").reset_index()
+    )  # fmt: skip
+    burnup = kr.pivot_table(
+        index=["team", "objective_id"], columns="date", values="score", aggfunc="mean"
+    ).reset_index()
+    company = kr.groupby("date", as_index=False)[["score", "expected"]].mean()
+    pd.testing.assert_frame_equal(history.kpi_trend, kpi_trend, check_exact=True)
+    # A mean may differ in its last bit: pandas' grouped sums of the same values in the
+    # same order come out 1 ulp apart in a frame of one night and in one of twelve
+    # (0.448625 against 0.44862499999999994 in the bench's workspace).
+    pd.testing.assert_frame_equal(history.objective_burnup, burnup, rtol=1e-12)
+    pd.testing.assert_frame_equal(history.company, company, rtol=1e-12)
+    assert history.dates == sorted(set(kr["date"]) | set(kpi["date"]))
+
+
+def _sheets(path: Path) -> dict[str, bytes]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    with zipfile.ZipFile(path) as z:
+        return {
+            name: z.read(f"xl/worksheets/sheet{book.sheetnames.index(name) + 1}.xml")
+            for name in ("Trends", "History")
+        }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_store_writes_the_tabs_its_frames_write(
+    rollup: Rollup, tmp_path: Path, seed: int
+) -> None:
+    """The History tab streamed from SQLite is byte for byte the one written from the
+    store's own frames (``kr_history``), and so are the Trends."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(seed))
+    frames = FrameNights(store.kr_history(3), store.kpi_history(3))
+    written = {}
+    for name, source in (("store", store), ("frames", frames)):
+        history = load_history(source, 3, b"")
+        assert history is not None and len(history.nights) == 3
+        path = tmp_path / f"{name}.xlsx"
+        write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+        written[name] = _sheets(path)
+    assert written["store"] == written["frames"]
+    rows = list(openpyxl.load_workbook(tmp_path / "store.xlsx")["History"].values)
+    assert len(rows) == 1 + len(frames.kr) + len(frames.kpi)
+
+
+def test_a_history_changed_while_written_publishes_nothing(rollup: Rollup, tmp_path: Path) -> None:
+    """The tabs are laid out from the rows counted, then the rows are read while written:
+    if another process changed the store in between, the write fails with a message
+    and leaves neither a workbook nor a temp file."""
+    store = _store(tmp_path / "state" / "history.sqlite", *_random_nights(0))
+    history = load_history(store, 12, b"")
+    assert history is not None
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("DELETE FROM kpi_snapshots WHERE seq = (SELECT MIN(seq) FROM kpi_snapshots)")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(HistoryError, match=r"changed while the company workbook was written \("):
+        write_rollup_xlsx(dataclasses.replace(rollup, history=history), out / "company.xlsx")
+    assert list(out.iterdir()) == []
+
+
+def test_a_store_without_rows_shows_no_history(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite")
+    assert load_history(store, 12, b"") is None
+    assert store.night_counts(12) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        store.night_counts(0)
