@@ -154,11 +154,22 @@ class Sync:
         cache = self.cache
         if processes > 1 or pack:
             # Cache hits cost less than shipping a read back from a worker: load them here,
-            # and parse only the misses in the workers.
-            found = [
-                cached_read(s, self.workspace, self.factory, cache) if cache else None
-                for s in specs
-            ]
+            # and parse only the misses in the workers. With many teams each hit is settled
+            # and packed as it is loaded, as a worker's read is: kept whole, every hit
+            # waited for its write as objects (~57 KB a team) while the rollup was built.
+            park = settle is not None and len(specs) >= PACK_READS_AT
+            if park:
+                self._open_spill()
+
+            def hit(spec: TeamSpec) -> TeamRead | None:
+                state = cached_read(spec, self.workspace, self.factory, cache) if cache else None
+                if state is not None and park:
+                    assert settle is not None
+                    settle(state)
+                    state.pack(self.spill)
+                return state
+
+            found = [hit(s) for s in specs]
             misses = [i for i, r in enumerate(found) if r is None]
             if misses:
                 self._open_spill()

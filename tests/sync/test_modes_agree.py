@@ -2,7 +2,8 @@
 same; and a dry run foresees it exactly.
 
 Each mode settles teams in different places (``engine.py``): in one process after every
-read, packed as each read is made, or in the worker that parsed it. A team's KRs may read
+read, packed as each read is made, or in the worker that parsed it (and a cache hit, with
+many teams, packed as it is loaded). A team's KRs may read
 other teams' KPIs, files change between nights (new values, or only their bytes: a
 re-save, a read-cache miss with nothing to write) and the date moves. Several nights of
 random such changes, applied alike to one workspace per mode, must give the same runs,
@@ -32,6 +33,7 @@ MODES = {  # (workers, packed reads, read cache, rollup may be left alone)
     "one process": (1, False, True, True),
     "packed reads": (1, True, True, True),
     "workers": (2, False, True, True),
+    "workers, parked cache hits": (2, True, True, True),
     "workers, no cache": (2, False, False, True),
     "rollup always rebuilt": (1, False, True, False),
 }
