@@ -133,11 +133,12 @@ def targets(results: dict[str, Any]) -> str:
         check("full sync / naive at 500", ratio(row, "full", "naive"), 0.25)
         check("no-op re-sync / naive at 500", ratio(row, "noop", "naive"), 0.10)
         check("full sync / floor at 500", _div(_get(row, "full"), _get(row, "floor")), 3.0)
-        read = row.get("noop", {}).get("phases", {}).get("read")
+        phases = row.get("noop", {}).get("phases", {})
+        read = phases.get("read_files", phases.get("read"))  # before 2026-12-03: "read"
         floor_read = _get(row, "floor", "work_seconds")
         if read is not None and floor_read:
             out.append(
-                f"- quiet-night read phase / the floor's read at 500: {read / floor_read:.2f}x "
+                f"- quiet-night reads / the floor's read at 500: {read / floor_read:.2f}x "
                 "(not a target of the issue: the restated floor target the notes propose, "
                 "<= 3x, pending the owner's decision)"
             )
