@@ -126,7 +126,10 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 
 def _pivot(nights: dict[pd.Timestamp, pd.Series], keys: list[str]) -> pd.DataFrame:
-    """Per-night series (indexed by ``keys``) as one row per key, one column per night."""
+    """Per-night series (indexed by ``keys``) as one row per key, one column per night.
+
+    concat + unstack, not pivot_table(dropna=False): that one keeps keys whose values are
+    all blank but also builds every combination of the keys (millions of empty rows)."""
     if not nights:
         return pd.DataFrame(columns=keys)
     long = pd.concat(nights, names=["date", *keys])
