@@ -13,10 +13,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import KPI_COLUMNS, KR_COLUMNS, HistoryStore
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from tests.support.libreoffice import convert, needs_libreoffice
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 DAYS = [dt.date(2026, 11, d) for d in (10, 11, 13, 14)]
@@ -156,3 +158,25 @@ def test_a_store_without_rows_shows_no_history(tmp_path: Path) -> None:
     assert store.night_counts(12) == []
     with pytest.raises(ValueError, match="at least 1"):
         store.night_counts(0)
+
+
+@needs_libreoffice
+def test_libreoffice_reads_the_streamed_history_tab(rollup: Rollup, tmp_path: Path) -> None:
+    """A real spreadsheet application opens the tab whose rows came from SQLite while it
+    was written, with every row and value (and the Trends tab) as written."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(1))
+    history = load_history(store, 12, b"")
+    assert history is not None
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    back = convert(path, "xlsx", tmp_path / "lo", timeout=120)
+    ours, theirs = CalamineWorkbook.from_path(str(path)), CalamineWorkbook.from_path(str(back))
+    for tab in ("History", "Trends"):
+        a, b = ours.get_sheet_by_name(tab).to_python(), theirs.get_sheet_by_name(tab).to_python()
+        assert len(a) == len(b) > 1, tab
+        for row_a, row_b in zip(a, b, strict=True):
+            assert [pytest.approx(x, rel=1e-12) if isinstance(x, float) else x for x in row_a] == (
+                row_b
+            ), tab
+    rows = ours.get_sheet_by_name("History").to_python()
+    assert len(rows) == 1 + sum(n.rows for n in history.nights)
