@@ -97,7 +97,9 @@ def test_every_mode_syncs_the_same_nights(
                         write_team(path, *rows)
                     elif action < 0.6:
                         resave(path)
-        # a dry run first, with workers: it writes nothing and foresees the night exactly
+        # a dry run first, with workers (and its cache hits parked as loaded): it writes
+        # nothing and foresees the night exactly
+        monkeypatch.setattr(engine, "PACK_READS_AT", 1)
         before = folder_cells(roots["workers"] / "teams")
         dry = SyncOptions(as_of=dt.date(2026, 11, day), workers=2, dry_run=True)
         foreseen = Sync(load_workspace(roots["workers"] / "sheets-sync.yaml")).run(dry).runs
