@@ -316,6 +316,9 @@ class HistoryStore:
                 cursor = conn.execute(sql, [d.isoformat() for d in dates])
                 yield from iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
         except sqlite3.Error as exc:  # read mid-write of a workbook: no place to recover
+            damaged = getattr(exc, "sqlite_errorcode", None) in _DAMAGED
+            if damaged:  # set aside now (and logged): the next run starts a new history
+                self.set_aside(exc)
             raise HistoryError(f"{self.path}: the run history could not be read: {exc}") from exc
 
     @_recovering

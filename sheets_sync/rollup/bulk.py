@@ -182,7 +182,7 @@ class _Rows(_Span):
         return rows
 
     def _render(self, i: int, j: int, a: int, b: int) -> list[str]:
-        if self._source is None or i < self._taken:  # a first, or a second, splice
+        if self._source is None or i == 0 or i < self._taken:  # each splice reads anew
             self._source, self._pending, self._taken = iter(self.chunks()), [], 0
         if i > self._taken:
             self._take(i - self._taken)

@@ -192,6 +192,8 @@ def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[
         seen = 0
         for chunk in history.source.stream(kind, read, days):
             seen += len(chunk)
+            if seen > counted:  # before bulk sees one row more than the table was sized for
+                raise _changed(kind, counted, seen)
             if kind == KR:
                 yield [("KR", serial[d], *rest) for d, *rest in chunk]
             else:
@@ -200,7 +202,12 @@ def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[
                     for d, team, kpi, name, actual, target, status in chunk
                 ]
         if seen != counted:
-            raise HistoryError(
-                f"the run history changed while the company workbook was written ({counted:,} "
-                f"{kind.upper()} rows counted, {seen:,} read); run the sync again"
-            )
+            raise _changed(kind, counted, seen)
+
+
+def _changed(kind: str, counted: int, seen: int) -> HistoryError:
+    return HistoryError(
+        f"the run history changed while the company workbook was written ({counted:,} "
+        f"{kind.upper()} rows counted, {'more' if seen > counted else f'{seen:,}'} read); "
+        "run the sync again"
+    )

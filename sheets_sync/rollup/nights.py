@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from sheets_sync.errors import HistoryError
+
 KR, KPI = "kr", "kpi"
 _KPI_KEYS = ["team", "kpi_id", "name"]
 _OBJECTIVE_KEYS = ["team", "objective_id"]
@@ -89,7 +91,23 @@ class History:
 
 def load_history(source: NightSource, last_n: int, identity: bytes) -> History | None:
     """The last ``last_n`` nights of ``source``, or None when it has no rows: only one
-    night's rows are in memory at a time."""
+    night's rows are in memory at a time.
+
+    A night that no longer holds the rows counted (the store was found damaged and set
+    aside meanwhile, or another process wrote it) starts the reading over, once."""
+    for _ in range(2):
+        try:
+            return _load(source, last_n, identity)
+        except _RecountedError:
+            continue
+    raise HistoryError("the run history changed while it was read twice; run the sync again")
+
+
+class _RecountedError(Exception):
+    """A night's rows differ from its count: read the nights again."""
+
+
+def _load(source: NightSource, last_n: int, identity: bytes) -> History | None:
     nights = tuple(
         Night(pd.Timestamp(day), krs, kpis)
         for day, krs, kpis in source.night_counts(last_n)
@@ -102,12 +120,15 @@ def load_history(source: NightSource, last_n: int, identity: bytes) -> History |
     objectives: dict[pd.Timestamp, pd.Series] = {}
     for night in nights:
         day = night.date.date()
+        kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected"])
+        kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
+        if (len(kr), len(kpi)) != (night.krs, night.kpis):
+            raise _RecountedError
         if night.krs:
-            kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected"])
             company.append(kr.groupby("date", as_index=False)[["score", "expected"]].mean())
-            objectives[night.date] = kr.groupby(_OBJECTIVE_KEYS, sort=False)["score"].mean()
+            means = kr.groupby(_OBJECTIVE_KEYS, sort=False)["score"].mean()
+            objectives[night.date] = means.dropna()  # as pivot_table: no all-blank row
         if night.kpis:
-            kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
             # dropna=False: a KPI without a name is still a KPI; last() takes the last
             # actual that is not blank, so a KPI blank every night still gets its row
             kpis[night.date] = kpi.groupby(_KPI_KEYS, dropna=False, sort=False)["actual"].last()

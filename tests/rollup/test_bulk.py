@@ -374,3 +374,27 @@ def test_a_sheet_of_only_rows_reads_back_with_its_extent(tmp_path: Path) -> None
     sheet = openpyxl.load_workbook(path).active
     assert sheet is not None and sheet.dimensions == "B2:C4"
     assert list(sheet.values)[1:] == [(None, *row) for row in rows]
+
+
+def test_a_splice_after_a_failed_one_reads_its_rows_anew(tmp_path: Path) -> None:
+    """Each splice calls ``chunks()`` again, even when the last one failed before its
+    first row: never the exhausted iterator of a failed pass."""
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    calls: list[int] = []
+
+    def chunks() -> Iterator[list[tuple[object, ...]]]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk gone")
+        yield [("a",), ("b",)]
+
+    bulk = BulkCells()
+    bulk.rows(ws, 0, 0, 2, [("text", None)], chunks)
+    book.close()
+    with pytest.raises(OSError, match="disk gone"):
+        bulk.splice(path)
+    bulk.splice(path)
+    assert len(calls) == 2
+    assert [r[0] for r in openpyxl.load_workbook(path).active.values] == ["a", "b"]

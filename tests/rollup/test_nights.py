@@ -136,7 +136,18 @@ def test_a_store_writes_the_tabs_its_frames_write(
     assert len(rows) == 1 + len(frames.kr) + len(frames.kpi)
 
 
-def test_a_history_changed_while_written_publishes_nothing(rollup: Rollup, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("change", "read"),
+    [
+        ("DELETE FROM kpi_snapshots WHERE seq = (SELECT MIN(seq) FROM kpi_snapshots)", r"\d+"),
+        ("INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, score, expected, status)"
+         " SELECT as_of, team, 'O9', 'KR9', 0, 0, 'x' FROM kr_snapshots LIMIT 1", "more"),
+    ],
+    ids=["a row fewer", "a row more"],
+)  # fmt: skip
+def test_a_history_changed_while_written_publishes_nothing(
+    rollup: Rollup, tmp_path: Path, change: str, read: str
+) -> None:
     """The tabs are laid out from the rows counted, then the rows are read while written:
     if another process changed the store in between, the write fails with a message
     and leaves neither a workbook nor a temp file."""
@@ -144,12 +155,73 @@ def test_a_history_changed_while_written_publishes_nothing(rollup: Rollup, tmp_p
     history = load_history(store, 12, b"")
     assert history is not None
     with sqlite3.connect(store.path) as conn:
-        conn.execute("DELETE FROM kpi_snapshots WHERE seq = (SELECT MIN(seq) FROM kpi_snapshots)")
+        conn.execute(change)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(HistoryError, match=r"changed while the company workbook was written \("):
+    message = rf"while the company workbook was written \(\d+ K\w+ rows counted, {read} read"
+    with pytest.raises(HistoryError, match=message):
         write_rollup_xlsx(dataclasses.replace(rollup, history=history), out / "company.xlsx")
     assert list(out.iterdir()) == []
+
+
+def test_a_history_damaged_while_written_is_set_aside(
+    rollup: Rollup, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Damage found only while the History tab's rows are read: no workbook, a message,
+    and the file set aside (as a damaged history is at any other step), so the next
+    night starts a new history instead of failing the same way."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(2))
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    history = load_history(store, 12, b"")
+    assert history is not None
+    data = bytearray(store.path.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page but the first
+    store.path.write_bytes(bytes(data))
+    with pytest.raises(HistoryError, match="the run history could not be read"):
+        write_rollup_xlsx(dataclasses.replace(rollup, history=history), tmp_path / "c.xlsx")
+    assert not (tmp_path / "c.xlsx").exists()
+    assert [p.name for p in tmp_path.glob("history.sqlite.damaged-*")] and "damaged" in caplog.text
+    assert load_history(store, 12, b"") is None  # a new, empty history
+
+
+def test_nights_recounted_when_the_store_changes_while_read(tmp_path: Path) -> None:
+    """A night holding other rows than counted (set aside for damage, or written by
+    another process, between the count and the read) makes the nights be read again."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(3))
+    counts = store.night_counts(12)
+    calls = []
+
+    class Racing(HistoryStore):
+        def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+            calls.append(last_n)
+            if len(calls) == 1:  # the first count is one row off
+                day, krs, kpis = counts[0]
+                return [(day, krs + 1, kpis), *counts[1:]]
+            return super().night_counts(last_n)
+
+    history = load_history(Racing(store.path), 12, b"")
+    assert history is not None and len(calls) == 2
+    assert [(n.date.date(), n.krs, n.kpis) for n in history.nights] == counts
+
+
+def test_an_objective_never_scored_has_no_burnup_row() -> None:
+    """Frames (not the store, whose scores are never blank) may hold blank scores: an
+    objective blank every night, and a night blank everywhere, are left out of the
+    burn-up, as the pivot over all nights left them out."""
+    krs, kpis = _random_nights(4)
+    blank = [(*r[:7], None, *r[8:]) if r[2] == "O1" or r[0] == DAYS[0].isoformat() else r
+             for r in krs]  # fmt: skip
+    history = load_history(_frames(blank, kpis), 12, b"")
+    assert history is not None
+    burnup = history.objective_burnup
+    assert "O1" not in set(burnup["objective_id"]) and len(burnup)
+    assert pd.Timestamp(DAYS[0]) not in burnup.columns
+    frame = _frames(blank, kpis).kr
+    reference = frame.pivot_table(
+        index=["team", "objective_id"], columns="date", values="score", aggfunc="mean"
+    ).reset_index()
+    pd.testing.assert_frame_equal(burnup, reference, rtol=1e-12)
 
 
 def test_a_store_without_rows_shows_no_history(tmp_path: Path) -> None:
