@@ -14,7 +14,7 @@ import functools
 import logging
 import operator
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -241,8 +241,7 @@ class HistoryStore:
         return [dt.date.fromisoformat(r[0]) for r in rows]
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
-        names = ", ".join("as_of" if c == "date" else c for c in columns)
-        sql = f"SELECT {names} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
+        sql = f"SELECT {_names(columns)} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
         import pandas as pd  # only readers pay for it; the engine imports this module
 
         def typed(rows: list[Any]) -> pd.DataFrame:
@@ -261,8 +260,7 @@ class HistoryStore:
         return pd.concat(chunks, ignore_index=True) if chunks else typed([])
 
     def _history(self, table: str, columns: dict[str, str], last_n: int) -> pd.DataFrame:
-        if last_n < 1:
-            raise ValueError(f"last_n must be at least 1, not {last_n}")
+        _at_least_one(last_n)
         return self._frame(table, columns, f"as_of IN {_LAST_DATES}", (last_n,))
 
     @_recovering
@@ -279,8 +277,7 @@ class HistoryStore:
     def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
         """(date, KR rows, KPI rows) of each of the last ``last_n`` snapshot dates, oldest
         first: what ``stream`` will give for them, known before it is read."""
-        if last_n < 1:
-            raise ValueError(f"last_n must be at least 1, not {last_n}")
+        _at_least_one(last_n)
         sql = (
             "SELECT as_of, (SELECT COUNT(*) FROM kr_snapshots k WHERE k.as_of = d.as_of),"
             " (SELECT COUNT(*) FROM kpi_snapshots p WHERE p.as_of = d.as_of)"
@@ -308,9 +305,11 @@ class HistoryStore:
         unknown = set(columns) - set(types)
         if unknown:
             raise ValueError(f"no such {kind} snapshot column: {sorted(unknown)}")
-        names = ", ".join("as_of" if c == "date" else c for c in columns)
         places = ", ".join("?" * len(dates))
-        sql = f"SELECT {names} FROM {table} WHERE as_of IN ({places}) ORDER BY as_of, team, seq"
+        sql = (
+            f"SELECT {_names(columns)} FROM {table} WHERE as_of IN ({places}) "
+            "ORDER BY as_of, team, seq"
+        )
         try:
             with self._connect() as conn:
                 cursor = conn.execute(sql, [d.isoformat() for d in dates])
@@ -373,6 +372,16 @@ class HistoryStore:
                 conn.execute("ROLLBACK")
                 raise
         return deleted
+
+
+def _names(columns: Iterable[str]) -> str:
+    """The SQL select list of snapshot ``columns`` (``date`` is stored as ``as_of``)."""
+    return ", ".join("as_of" if c == "date" else c for c in columns)
+
+
+def _at_least_one(last_n: int) -> None:
+    if last_n < 1:
+        raise ValueError(f"last_n must be at least 1, not {last_n}")
 
 
 def _picker(names: tuple[str, ...], wanted: tuple[str, ...]) -> Any:
