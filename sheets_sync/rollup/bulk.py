@@ -347,23 +347,25 @@ class BulkCells:
             return
         names = {f"xl/worksheets/sheet{i + 1}.xml": s for i, s in self._sheets.items()}
         tmp = path.with_name(path.name + ".bulk")
-        level = COMPRESS_LEVEL
         try:
-            with (
-                zipfile.ZipFile(path) as src,
-                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out,
-            ):
-                for info in src.infolist():
-                    data = src.read(info)
-                    if info.filename in names:
-                        with out.open(info.filename, "w", force_zip64=True) as member:
-                            self._write_sheet(data, names[info.filename], member)
-                    else:
-                        out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            self._rewrite(path, tmp, names)
         except BaseException:
             tmp.unlink(missing_ok=True)  # a source that failed while read (``rows``)
             raise
         os.replace(tmp, path)
+
+    def _rewrite(self, path: Path, tmp: Path, names: dict[str, _Sheet]) -> None:
+        with (
+            zipfile.ZipFile(path) as src,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
+        ):
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename in names:
+                    with out.open(info.filename, "w", force_zip64=True) as member:
+                        self._write_sheet(data, names[info.filename], member)
+                else:
+                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _grown(m: re.Match[bytes], sheet: _Sheet) -> bytes:

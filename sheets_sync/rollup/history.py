@@ -8,7 +8,6 @@ is written, never held.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -19,13 +18,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.errors import HistoryError
-from sheets_sync.rollup.bulk import BulkCells, add_long_table
+from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
 from sheets_sync.rollup.nights import KPI, KR, History, Night
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
 EXCEL_ROWS = 1_048_576
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: The History tab's columns: (label, kind, format name). KR and KPI rows share them.
 _TAB = (
     ("Kind", "text", None),
@@ -184,7 +182,8 @@ def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[
     """The History tab's rows, a chunk at a time; raises ``HistoryError`` when the source
     no longer holds the rows counted when the tabs were laid out."""
     days = [n.date.date() for n in nights]
-    serial = {d.isoformat(): float((d - _EXCEL_EPOCH).days) for d in days}
+    serials = excel_serials(pd.Series([n.date for n in nights])).tolist()
+    serial = dict(zip([d.isoformat() for d in days], serials, strict=True))
     for kind, read, counted in (
         (KR, _KR_READ, sum(n.krs for n in nights)),
         (KPI, _KPI_READ, sum(n.kpis for n in nights)),
