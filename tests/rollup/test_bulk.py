@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
+import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -18,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_sync.rollup import bulk as bulk_module
 from sheets_sync.rollup.bulk import BulkCells, add_long_table
 from sheets_sync.rollup.cellxml import escape
 from sheets_sync.rollup.tables import Rollup
@@ -398,3 +402,81 @@ def test_a_splice_after_a_failed_one_reads_its_rows_anew(tmp_path: Path) -> None
     bulk.splice(path)
     assert len(calls) == 2
     assert [r[0] for r in openpyxl.load_workbook(path).active.values] == ["a", "b"]
+
+
+def _spliced(path: Path, rows: list[tuple[object, ...]], chunk: int) -> dict[str, bytes]:
+    """Every member of a workbook whose first sheet holds ``rows`` (and a column beside)."""
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write(0, 0, "head")
+    bulk = BulkCells()
+    spec: list[tuple[str, Format | None]] = [("text", None), ("number", None), ("auto", None)]
+    bulk.rows(ws, 1, 0, len(rows), spec, functools.partial(_chunks, rows, chunk))
+    bulk.column(ws, 4, 1, [r[1] for r in rows], "number", None)
+    book.close()
+    bulk.splice(path)
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_a_sheet_deflated_in_a_thread_is_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet of ``BACKGROUND_CELLS`` or more is deflated in a thread while its rows are
+    rendered: the members read back byte for byte as when deflated in line."""
+    rows: list[tuple[object, ...]] = [
+        (f"t{i} & <{i}>", i / 7, "done" if i % 3 else i) for i in range(9_000)
+    ]
+    inline = _spliced(tmp_path / "inline.xlsx", rows, 1_000)
+    monkeypatch.setattr(bulk_module, "BACKGROUND_CELLS", 1)
+    threaded = _spliced(tmp_path / "threaded.xlsx", rows, 1_000)
+    assert threaded == inline
+    assert threaded["xl/worksheets/sheet1.xml"].count(b"<row ") == 9_001
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inline.xlsx", "threaded.xlsx"]
+
+
+@pytest.mark.parametrize("count", [9_001, 8_999])
+def test_a_source_that_fails_a_threaded_sheet_leaves_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """The rendering's error ends the deflating thread too: raised, file unchanged."""
+    monkeypatch.setattr(bulk_module, "BACKGROUND_CELLS", 1)
+    path = tmp_path / "x.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    bulk = BulkCells()
+    rows: list[tuple[object, ...]] = [(f"t{i}",) for i in range(9_000)]
+    bulk.rows(ws, 0, 0, count, [("text", None)], functools.partial(_chunks, rows, 500))
+    book.close()
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=f"{count} promised"):
+        bulk.splice(path)
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]
+    assert not [t for t in threading.enumerate() if t.name == "bulk-deflate"]
+
+
+class _FailingOut(io.BytesIO):
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def write(self, data: object) -> int:
+        if self.after == 0:
+            raise OSError("No space left on device")
+        self.after -= 1
+        return super().write(cast(bytes, data))
+
+
+def test_the_deflating_threads_error_reaches_the_writer() -> None:
+    """A write that fails in the thread (a full disk) is raised to the renderer: by a later
+    ``write``, or on leaving the block, never lost, and nothing waits for ever."""
+    for fails_after, writes in ((2, 100), (0, 1)):  # 1 write: raised on leaving
+        failing = bulk_module._Background(_FailingOut(fails_after))
+        with pytest.raises(OSError, match="No space"), failing as background:
+            for _ in range(writes):
+                background.write(b"x" * 10)
+    target = _FailingOut(5)
+    with bulk_module._Background(target) as background:
+        for _ in range(5):
+            background.write(b"abc")
+    assert target.getvalue() == b"abc" * 5
