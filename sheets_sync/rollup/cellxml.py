@@ -51,7 +51,7 @@ def _blank(v: Any) -> bool:
     return bool(pd.isna(v))
 
 
-def _cell(letters: str, r: int, v: Any, style: str, kind: str) -> str:
+def _cell(letters: str, r: str, v: Any, style: str, kind: str) -> str:
     """One cell of any value: the general (slow) path behind the renderers below."""
     if _blank(v):
         return ""
@@ -69,7 +69,8 @@ def _cell(letters: str, r: int, v: Any, style: str, kind: str) -> str:
     return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number!r}</v></c>'
 
 
-Renderer = Callable[[str, range, list[Any], Iterable[str]], list[str]]
+#: (column letters, row numbers as text, values, style attributes) -> cells
+Renderer = Callable[[str, Sequence[str], list[Any], Iterable[str]], list[str]]
 
 
 def _escaped(values: list[Any]) -> list[Any]:
@@ -81,7 +82,9 @@ def _escaped(values: list[Any]) -> list[Any]:
     return [_sub(_escape_one, v) if v.__class__ is str else v for v in values]
 
 
-def _texts(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+def _texts(
+    letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
+) -> list[str]:
     return [
         f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
         if v.__class__ is str and v
@@ -92,7 +95,9 @@ def _texts(letters: str, rows: range, values: list[Any], styles: Iterable[str]) 
     ]
 
 
-def _numbers(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+def _numbers(
+    letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
+) -> list[str]:
     return [
         (f'<c r="{letters}{r}"{s}><v>{v!r}</v></c>' if v - v == 0 else "")
         if v.__class__ is float
@@ -103,7 +108,9 @@ def _numbers(letters: str, rows: range, values: list[Any], styles: Iterable[str]
     ]
 
 
-def _bools(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+def _bools(
+    letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
+) -> list[str]:
     return [
         f'<c r="{letters}{r}"{s} t="b"><v>1</v></c>'
         if v is True
@@ -116,7 +123,9 @@ def _bools(letters: str, rows: range, values: list[Any], styles: Iterable[str]) 
     ]
 
 
-def _autos(letters: str, rows: range, values: list[Any], styles: Iterable[str]) -> list[str]:
+def _autos(
+    letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
+) -> list[str]:
     return [
         f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
         if v.__class__ is str and v
