@@ -63,6 +63,9 @@ CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
 """
 
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
+#: Snapshot rows a ``stream`` chunk holds: a sheet's rows are rendered 2,000 at a time
+#: (``rollup/bulk.py``), and each row waiting as a tuple of new strings costs ~0.5 KB.
+STREAM_ROWS = 2_000
 #: The last N snapshot dates (N the query's parameter).
 _LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?)"
 KR_COLUMNS: dict[str, str] = {
@@ -313,7 +316,7 @@ class HistoryStore:
         try:
             with self._connect() as conn:
                 cursor = conn.execute(sql, [d.isoformat() for d in dates])
-                yield from iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])
+                yield from iter(lambda: cursor.fetchmany(STREAM_ROWS), [])
         except sqlite3.Error as exc:  # read mid-write of a workbook: no place to recover
             damaged = getattr(exc, "sqlite_errorcode", None) in _DAMAGED
             if damaged:  # set aside now (and logged): the next run starts a new history

@@ -261,13 +261,15 @@ class _Sheet:
                 attrs = ["".join(a) for a in zip(*levels, strict=True)]
             else:
                 attrs = [""] * (stop - start)
-            yield "".join(
+            xml = "".join(
                 [
                     f'<row r="{r}"{attr}>{row}</row>'
                     for r, attr, row in zip(numbers, attrs, cells, strict=True)
                     if row or attr
                 ]
             ).encode()
+            del rendered, cells, attrs  # not kept while the next chunk is rendered
+            yield xml
 
 
 @dataclass
@@ -335,14 +337,21 @@ class BulkCells:
         self._sheets.setdefault(ws.index, _Sheet()).levels.append(_Levels(first_row + 1, levels))
 
     def _write_sheet(self, xml: bytes, sheet: _Sheet, out: IO[bytes] | _Background) -> None:
-        xml = _DIMENSION.sub(lambda m: _grown(m, sheet), xml, count=1)
-        if b"<sheetData/>" in xml:
-            xml = xml.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
-        head, rest = xml.split(b"<sheetData>", 1)
-        body, tail = rest.split(b"</sheetData>", 1)
+        """``xml`` (a sheet xlsxwriter wrote) with the sheet's rows among its own, written
+        from views of it: a sheet of its own rows may be megabytes, never copied whole."""
+        empty = xml.find(b"<sheetData/>")
+        if empty >= 0:
+            opened, closed, after = empty, empty, empty + len(b"<sheetData/>")
+        else:
+            opened = xml.index(b"<sheetData>")
+            closed = xml.index(b"</sheetData>", opened)
+            after = closed + len(b"</sheetData>")
+        view = memoryview(xml)
+        body = view[opened + len(b"<sheetData>") : closed] if empty < 0 else view[:0]
         # xlsxwriter's rows, each from its "<row r=" to the next one's
         theirs = [(int(m.group(1)), m.start()) for m in _ROW_ATTR.finditer(body)]
         theirs.append((1 << 30, len(body)))
+        head = _DIMENSION.sub(lambda m: _grown(m, sheet), xml[:opened], count=1)
         out.write(head + b"<sheetData>")
         done = 0
         for first, last in sheet.segments():
@@ -355,7 +364,9 @@ class BulkCells:
             done = upto
             for chunk in sheet.rows(first, last):
                 out.write(chunk)
-        out.write(body[theirs[done][1] :] + b"</sheetData>" + tail)
+        out.write(body[theirs[done][1] :])
+        out.write(b"</sheetData>")
+        out.write(view[after:])
 
     def splice(self, path: Path) -> None:
         """Rewrite the xlsx at ``path`` with the collected rows in their sheets."""
@@ -400,7 +411,7 @@ class _Background:
 
     def __init__(self, out: IO[bytes], depth: int = 2) -> None:
         self._out = out
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._drain, name="bulk-deflate", daemon=True)
         self._thread.start()
@@ -413,7 +424,7 @@ class _Background:
                 except BaseException as exc:  # raised in the caller's thread
                     self._error = exc
 
-    def write(self, chunk: bytes) -> int:
+    def write(self, chunk: bytes | memoryview) -> int:
         if self._error is not None:
             raise self._error
         self._queue.put(chunk)
