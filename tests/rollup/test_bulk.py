@@ -407,6 +407,7 @@ def test_a_splice_after_a_failed_one_reads_its_rows_anew(tmp_path: Path) -> None
 def _spliced(path: Path, rows: list[tuple[object, ...]], chunk: int) -> dict[str, bytes]:
     """Every member of a workbook whose first sheet holds ``rows`` (and a column beside)."""
     book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"created": dt.datetime(2026, 1, 2, 3, 4, 5)})  # not the clock's
     ws = book.add_worksheet()
     ws.write(0, 0, "head")
     bulk = BulkCells()
