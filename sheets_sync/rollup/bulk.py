@@ -43,10 +43,10 @@ CHUNK_ROWS = 2_000
 #: 3.5 MB), and the night's rollup is on its critical path.
 COMPRESS_LEVEL = 3
 #: A sheet of this many bulk cells is deflated in a thread while its rows are rendered
-#: (``_Background``). Measured (bench/notes.md, tenth pass): the steady night at 2,000
-#: teams, whose History tab holds 8.4 million cells, gains ~1.1 s of 16.5; a full night
-#: at 500, whose largest sheet holds ~0.3 million and whose writers keep both cores
-#: busy meanwhile, lost ~0.1 s of 3.8 to the thread's hand-offs.
+#: (``_Background``), on a machine of more than one CPU. Measured (bench/notes.md, tenth
+#: pass): the steady night at 2,000 teams, whose History tab holds 8.4 million cells,
+#: gains ~1.1 s of 16.7; a full night at 500, whose largest sheet holds ~0.3 million and
+#: whose writers keep both cores busy meanwhile, lost ~0.1 s of 3.8 to the hand-offs.
 BACKGROUND_CELLS = 1_000_000
 
 
@@ -268,7 +268,7 @@ class _Sheet:
                     if row or attr
                 ]
             ).encode()
-            del rendered, cells, attrs  # not kept while the next chunk is rendered
+            del rendered, cells, attrs  # this chunk's lists go before the next is rendered
             yield xml
 
 
@@ -339,15 +339,16 @@ class BulkCells:
     def _write_sheet(self, xml: bytes, sheet: _Sheet, out: IO[bytes] | _Background) -> None:
         """``xml`` (a sheet xlsxwriter wrote) with the sheet's rows among its own, written
         from views of it: a sheet of its own rows may be megabytes, never copied whole."""
-        empty = xml.find(b"<sheetData/>")
-        if empty >= 0:
-            opened, closed, after = empty, empty, empty + len(b"<sheetData/>")
+        opened = xml.index(b"<sheetData")
+        if xml.startswith(b"<sheetData/>", opened):
+            start = closed = opened
+            after = opened + len(b"<sheetData/>")
         else:
-            opened = xml.index(b"<sheetData>")
-            closed = xml.index(b"</sheetData>", opened)
+            start = opened + len(b"<sheetData>")
+            closed = xml.index(b"</sheetData>", start)
             after = closed + len(b"</sheetData>")
         view = memoryview(xml)
-        body = view[opened + len(b"<sheetData>") : closed] if empty < 0 else view[:0]
+        body = view[start:closed]
         # xlsxwriter's rows, each from its "<row r=" to the next one's
         theirs = [(int(m.group(1)), m.start()) for m in _ROW_ATTR.finditer(body)]
         theirs.append((1 << 30, len(body)))
@@ -393,7 +394,7 @@ class BulkCells:
                     out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
                 with out.open(info.filename, "w", force_zip64=True) as member:
-                    if sheet.size < BACKGROUND_CELLS:
+                    if sheet.size < BACKGROUND_CELLS or _cpus() < 2:
                         self._write_sheet(data, sheet, member)
                     else:
                         with _Background(member) as deflating:
@@ -403,22 +404,25 @@ class BulkCells:
 class _Background:
     """A writer that hands its chunks to a thread of its own, which writes them to ``out``.
 
-    A zip member's ``write`` is crc32 and deflate, and both release the GIL: the thread
-    deflates a chunk of a sheet while the next chunk is rendered. A night's writers end
-    long before the company workbook on the steady night, so the second core is idle
-    then. At most ``depth`` chunks wait; the writer's error is raised here, in order.
+    A zip member's ``write`` is crc32 and deflate, and both release the GIL (crc32 for
+    buffers over 5 KB, as every chunk of rows is): the thread deflates a chunk of a sheet
+    while the next chunk is rendered. On a night with history the team files are written
+    long before the company workbook, so the second core is idle then. At most ``depth``
+    chunks wait. The thread's error is raised by the next ``write`` or on leaving; the
+    chunks after it, and those of a block left by an error, are dropped unwritten.
     """
 
     def __init__(self, out: IO[bytes], depth: int = 2) -> None:
         self._out = out
         self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
+        self._dropping = False  # the block failed: the file is thrown away
         self._thread = threading.Thread(target=self._drain, name="bulk-deflate", daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
         while (chunk := self._queue.get()) is not None:
-            if self._error is None:  # after a failure, only drained: ``write`` never blocks
+            if self._error is None and not self._dropping:  # else drained: no ``put`` waits
                 try:
                     self._out.write(chunk)
                 except BaseException as exc:  # raised in the caller's thread
@@ -427,17 +431,30 @@ class _Background:
     def write(self, chunk: bytes | memoryview) -> int:
         if self._error is not None:
             raise self._error
-        self._queue.put(chunk)
+        if chunk:
+            self._queue.put(chunk)
         return len(chunk)
 
     def __enter__(self) -> _Background:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, value: BaseException | None, tb: object) -> None:
+        self._dropping = value is not None
         self._queue.put(None)
         self._thread.join()
-        if self._error is not None and exc[0] is None:
-            raise self._error
+        error, self._error = self._error, None  # no cycle through its traceback
+        if error is None or error is value:
+            return
+        if value is None:
+            raise error
+        value.add_note(f"(the sheet's deflating thread had failed too: {error!r})")
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _grown(m: re.Match[bytes], sheet: _Sheet) -> bytes:

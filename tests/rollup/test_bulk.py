@@ -7,10 +7,11 @@ import functools
 import io
 import math
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import IO, cast
 
 import numpy as np
 import openpyxl
@@ -428,9 +429,19 @@ def test_a_sheet_deflated_in_a_thread_is_the_same_file(
     rows: list[tuple[object, ...]] = [
         (f"t{i} & <{i}>", i / 7, "done" if i % 3 else i) for i in range(9_000)
     ]
+    started: list[object] = []
+
+    class Counted(bulk_module._Background):
+        def __init__(self, out: IO[bytes], depth: int = 2) -> None:
+            started.append(out)
+            super().__init__(out, depth)
+
+    monkeypatch.setattr(bulk_module, "_Background", Counted)
     inline = _spliced(tmp_path / "inline.xlsx", rows, 1_000)
+    assert started == []  # 36,000 cells: under BACKGROUND_CELLS
     monkeypatch.setattr(bulk_module, "BACKGROUND_CELLS", 1)
     threaded = _spliced(tmp_path / "threaded.xlsx", rows, 1_000)
+    assert len(started) == 1  # the one sheet with bulk cells
     assert threaded == inline
     assert threaded["xl/worksheets/sheet1.xml"].count(b"<row ") == 9_001
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inline.xlsx", "threaded.xlsx"]
@@ -480,4 +491,44 @@ def test_the_deflating_threads_error_reaches_the_writer() -> None:
     with bulk_module._Background(target) as background:
         for _ in range(5):
             background.write(b"abc")
+            background.write(b"")  # nothing to hand over
     assert target.getvalue() == b"abc" * 5
+
+
+class _Gate(io.BytesIO):
+    """Holds its first write until the block it serves is left by an error."""
+
+    background: bulk_module._Background | None = None
+
+    def write(self, data: object) -> int:
+        deadline = time.monotonic() + 5
+        while self.background is not None and not self.background._dropping:
+            assert time.monotonic() < deadline, "the block was never left"
+            time.sleep(0.001)
+        return super().write(cast(bytes, data))
+
+
+def _wait_for_failure(background: bulk_module._Background) -> None:
+    deadline = time.monotonic() + 5
+    while background._error is None:
+        assert time.monotonic() < deadline, "the thread never failed"
+        time.sleep(0.001)
+
+
+def test_a_block_left_by_an_error_drops_its_chunks_and_keeps_both_errors() -> None:
+    """The renderer's error is raised; chunks still queued are not deflated (the file is
+    thrown away); the thread's own error, if it failed too, is noted on it."""
+    gate = _Gate()
+    gate.background = bulk_module._Background(gate)
+    with pytest.raises(ValueError, match="ended early") as info, gate.background as background:
+        for chunk in (b"first", b"second", b"third"):  # the first is held in the thread
+            background.write(chunk)
+        raise ValueError("bulk rows: 5 promised, the source ended early")
+    assert gate.getvalue() == b"first"
+    assert not getattr(info.value, "__notes__", [])
+    failing = bulk_module._Background(_FailingOut(0))
+    with pytest.raises(ValueError, match="ended early") as info, failing as background:
+        background.write(b"lost")
+        _wait_for_failure(background)
+        raise ValueError("bulk rows: 5 promised, the source ended early")
+    assert [n for n in info.value.__notes__ if "No space left" in n]
