@@ -34,6 +34,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_attr
+from sheets_sync.sync.parallel import available_cpus
 
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
@@ -394,7 +395,7 @@ class BulkCells:
                     out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
                 with out.open(info.filename, "w", force_zip64=True) as member:
-                    if sheet.size < BACKGROUND_CELLS or _cpus() < 2:
+                    if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
                         self._write_sheet(data, sheet, member)
                     else:
                         with _Background(member) as deflating:
@@ -448,13 +449,6 @@ class _Background:
         if value is None:
             raise error
         value.add_note(f"(the sheet's deflating thread had failed too: {error!r})")
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _grown(m: re.Match[bytes], sheet: _Sheet) -> bytes:
