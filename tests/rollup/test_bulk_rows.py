@@ -147,6 +147,7 @@ def test_a_sheet_deflated_in_a_thread_is_the_same_file(
     inline = _spliced(tmp_path / "inline.xlsx", rows, 1_000)
     assert started == []  # 36,000 cells: under BACKGROUND_CELLS
     monkeypatch.setattr(bulk_module, "BACKGROUND_CELLS", 1)
+    monkeypatch.setattr(bulk_module, "available_cpus", lambda: 2)  # a one-CPU box too
     threaded = _spliced(tmp_path / "threaded.xlsx", rows, 1_000)
     assert len(started) == 1  # the one sheet with bulk cells
     assert threaded == inline
@@ -160,6 +161,7 @@ def test_a_source_that_fails_a_threaded_sheet_leaves_the_file(
 ) -> None:
     """The rendering's error ends the deflating thread too: raised, file unchanged."""
     monkeypatch.setattr(bulk_module, "BACKGROUND_CELLS", 1)
+    monkeypatch.setattr(bulk_module, "available_cpus", lambda: 2)  # a one-CPU box too
     path = tmp_path / "x.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet()
