@@ -244,7 +244,7 @@ class HistoryStore:
         return [dt.date.fromisoformat(r[0]) for r in rows]
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
-        sql = f"SELECT {_names(columns)} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
+        sql = _select(table, columns, where)
         import pandas as pd  # only readers pay for it; the engine imports this module
 
         def typed(rows: list[Any]) -> pd.DataFrame:
@@ -308,11 +308,7 @@ class HistoryStore:
         unknown = set(columns) - set(types)
         if unknown:
             raise ValueError(f"no such {kind} snapshot column: {sorted(unknown)}")
-        places = ", ".join("?" * len(dates))
-        sql = (
-            f"SELECT {_names(columns)} FROM {table} WHERE as_of IN ({places}) "
-            "ORDER BY as_of, team, seq"
-        )
+        sql = _select(table, columns, f"as_of IN ({', '.join('?' * len(dates))})")
         try:
             with self._connect() as conn:
                 cursor = conn.execute(sql, [d.isoformat() for d in dates])
@@ -377,9 +373,11 @@ class HistoryStore:
         return deleted
 
 
-def _names(columns: Iterable[str]) -> str:
-    """The SQL select list of snapshot ``columns`` (``date`` is stored as ``as_of``)."""
-    return ", ".join("as_of" if c == "date" else c for c in columns)
+def _select(table: str, columns: Iterable[str], where: str) -> str:
+    """The query of snapshot ``columns`` (``date`` is stored as ``as_of``) in the one order
+    every reader gives them: by night, then team, then as recorded."""
+    names = ", ".join("as_of" if c == "date" else c for c in columns)
+    return f"SELECT {names} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
 
 
 def _at_least_one(last_n: int) -> None:
