@@ -28,7 +28,7 @@ def findings_table(runs: Sequence[TeamRun]) -> Table:
     for col in ("Team", "Severity", "Where", "Message"):
         table.add_column(col, overflow="fold")
     for run in runs:
-        if run.error and run.result is None:
+        if run.error and not run.scored:
             table.add_row(run.team, "[red]error[/]", run.source, run.error)
         for f in run.findings:
             colour = "red" if f.is_error else "yellow"
@@ -41,7 +41,7 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
         console.print(findings_table(runs))
         return
     for run in runs:
-        if run.error and run.result is None:
+        if run.error and not run.scored:
             console.print(f"{run.team}: error: {run.error}", highlight=False, soft_wrap=True)
         for f in run.findings:
             console.print(f"{run.team}: {f.severity.value}: {f}", highlight=False, soft_wrap=True)
@@ -64,15 +64,14 @@ def summary_table(result: SyncResult) -> Table:
     ):
         table.add_column(col, overflow="fold")
     for run in result.runs:
-        scores = (
-            [o.score for o in run.result.objectives if o.score is not None] if run.result else []
-        )
+        team = run.result  # unpacked once a row (``TeamRun.result``)
+        scores = [o.score for o in team.objectives if o.score is not None] if team else []
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
         errors = [f for f in run.findings if f.is_error]
         table.add_row(
             run.team,
             f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.value}[/]",
-            str(len(run.result.objectives)) if run.result else "-",
+            str(len(team.objectives)) if team else "-",
             avg,
             str(len(errors)),
             str(len(run.findings) - len(errors)),
@@ -85,7 +84,7 @@ def summary_table(result: SyncResult) -> Table:
 def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     """``Sales: ok, 18 cells changed (1 error in the sheet)`` or ``Ops: failed: ops.xlsx: not
     an Excel workbook``."""
-    if run.failed and run.result is None:
+    if run.failed and not run.scored:
         return f"{run.team}: failed: {run.error}"
     verb = "would change" if dry_run else "changed" if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.value}, {counted(len(run.changes), 'cell')} {verb}"

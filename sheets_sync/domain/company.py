@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sheets_sync.domain.models import CompanyObjective, CompanyObjectiveResult, TeamResult
+from sheets_sync.domain.models import (
+    AlignedObjective,
+    CompanyObjective,
+    CompanyObjectiveResult,
+    TeamResult,
+)
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.scoring import band, net_confidence, weighted_mean
+
+
+def aligned_objectives(team: TeamResult) -> tuple[AlignedObjective, ...]:
+    """The team's objectives that name a company objective to align to."""
+    return tuple(
+        AlignedObjective(team.team, o.objective.id, o.objective.aligns_to, o.score)
+        for o in team.objectives
+        if o.objective.aligns_to
+    )
 
 
 def score_company_objectives(
@@ -15,15 +29,27 @@ def score_company_objectives(
     rules: ScoringRules = ScoringRules(),
 ) -> list[CompanyObjectiveResult]:
     """Weighted mean (equal weights) of the scores of aligned team objectives."""
+    return score_aligned(objectives, (a for t in teams for a in aligned_objectives(t)), rules)
+
+
+def score_aligned(
+    objectives: Sequence[CompanyObjective],
+    aligned: Iterable[AlignedObjective],
+    rules: ScoringRules = ScoringRules(),
+) -> list[CompanyObjectiveResult]:
+    """``score_company_objectives`` from each team's ``aligned_objectives``, which a night
+    keeps beside every packed result so that scoring the company unpacks none of them."""
+    by_company: dict[str, list[AlignedObjective]] = {o.id: [] for o in objectives}
+    for a in aligned:
+        if a.aligns_to in by_company:
+            by_company[a.aligns_to].append(a)
     results = []
     for company in objectives:
-        aligned = tuple(
-            (t.team, o) for t in teams for o in t.objectives if o.objective.aligns_to == company.id
-        )
-        score = weighted_mean([(o.score, 1.0) for _, o in aligned if o.score is not None])
+        mine = tuple(by_company[company.id])
+        score = weighted_mean([(a.score, 1.0) for a in mine if a.score is not None])
         results.append(
             CompanyObjectiveResult(
-                company, score, None if score is None else band(score, rules), aligned
+                company, score, None if score is None else band(score, rules), mine
             )
         )
     return results

@@ -291,8 +291,20 @@ class CompanyObjective:
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)
+class AlignedObjective:
+    """A team objective that counts toward a company objective: what the company score
+    needs of it, not its whole result (a night keeps every team's, one result at a time)."""
+
+    team: str
+    objective_id: str
+    aligns_to: str
+    score: float | None
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
 class CompanyObjectiveResult:
     objective: CompanyObjective
     score: float | None
     band: Band | None
-    aligned: tuple[tuple[str, ObjectiveResult], ...]  # (team, objective result)
+    aligned: tuple[AlignedObjective, ...]

@@ -37,9 +37,12 @@ def turned_off_track(
     known_teams = {t for t, _ in before}
     turned: list[dict[str, Any]] = []
     for run in result.runs:
-        if run.result is None or run.team.casefold() not in known_teams:
+        if run.team.casefold() not in known_teams:
             continue
-        for objective in run.result.objectives:
+        team = run.result  # unpacks a packed one (``TeamRun.result``): known teams only
+        if team is None:
+            continue
+        for objective in team.objectives:
             for kr in objective.key_results:
                 if kr.status is not Status.OFF_TRACK:
                     continue

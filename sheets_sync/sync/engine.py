@@ -19,12 +19,12 @@ from dataclasses import dataclass, field, replace
 
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace
-from sheets_sync.domain.company import score_company_objectives
+from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.sync import heap, rollup_step
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import (
     LINKS_FILE,
     LinkedWrites,
@@ -45,7 +45,7 @@ from sheets_sync.sync.reading import (
 )
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
-from sheets_sync.sync.team_rows import Unpacked, packed_run, unpacked
+from sheets_sync.sync.team_rows import kept_run, packed_run
 from sheets_sync.sync.team_steps import TeamSteps, after_writes, failed_run
 
 log = logging.getLogger("sheets_sync.sync")
@@ -100,9 +100,9 @@ def _import_rollup() -> None:
 class Sync:
     """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this.
 
-    ``progress`` gets each team's run as it finishes: its outcome, error and changes; while
-    a rollup is built its result is still packed (``TeamRun.packed``). The ``SyncResult``
-    that ``run`` returns has every result unpacked.
+    ``progress`` gets each team's run as it finishes: its outcome, error and changes. A
+    night that publishes a rollup holds every result packed (``TeamRun.packed``), in the
+    ``SyncResult`` that ``run`` returns too: ``TeamRun.result`` unpacks one.
     """
 
     def __init__(
@@ -337,7 +337,7 @@ class Sync:
             run = finish(reads[writing[k]])
             if not run.scored:  # an internal error: the whole (small) run
                 return False, run
-            return True, replace(run, result=None, packed=None, changes=())
+            return True, replace(run, held=None, changes=())
 
         done: dict[int, TeamRun] = {}
         writing_set = set(writing)
@@ -349,21 +349,15 @@ class Sync:
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
-        loaded: Unpacked = {}  # results unpacked while the workers write
 
         def meanwhile() -> None:
             """This process is idle while workers write: prepare the rollup from the
-            outcomes the writes should have (used only if they do), history first; then,
-            its tables gone, unpack the results the night returns."""
+            outcomes the writes should have (used only if they do), history first."""
             try:
                 guess = [done.get(i) or replace(run, outcome=Outcome.OK) for i, run in
                          enumerate(planned) if run]  # fmt: skip
                 self.record_history(SyncResult(context, tuple(guess), ()))
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
-                heap.trim()  # the tables' pages, before the results take new ones
-                loaded.update(
-                    (id(r.packed), (r.packed, r.packed.load())) for r in guess if r.packed
-                )
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
@@ -379,11 +373,7 @@ class Sync:
         for i, (stripped, sent) in zip(writing, outcomes, strict=True):
             ours = planned[i]
             assert ours is not None
-            done[i] = (
-                replace(sent, result=ours.result, packed=ours.packed, changes=ours.changes)
-                if stripped
-                else sent
-            )
+            done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
             if self.progress:
                 self.progress(done[i])
         runs = [done[i] for i in range(len(reads))]
@@ -411,12 +401,8 @@ class Sync:
                 log.error("%s", rollup_error, exc_info=log.isEnabledFor(logging.DEBUG))
                 if prep is not None:
                     prep.drop()
-            del prep  # its tables go before the results are unpacked
-            if any(run.packed and id(run.packed) not in loaded for run in runs):
-                heap.trim()
-        runs = [unpacked(run, loaded) for run in runs]
-        loaded.clear()
-        result = self.result_of(runs, context)
+            del prep
+        result = self.result_of([kept_run(run) for run in runs], context)
         return replace(
             result,
             rollup_output=output,
@@ -444,8 +430,8 @@ class Sync:
     def result_of(self, runs: Sequence[TeamRun], context: RunContext) -> SyncResult:
         """Runs plus the company objectives scored from them (also for merged shards)."""
         ws = self.workspace
-        results = [r.result for r in runs if r.result is not None]
-        company = tuple(score_company_objectives(ws.company_objectives, results, ws.rules))
+        aligned = (a for r in runs for a in r.aligned)
+        company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
         return SyncResult(context, tuple(runs), company)
 
     def record_history(self, result: SyncResult) -> None:

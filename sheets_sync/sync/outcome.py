@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, overload
 
-from sheets_sync.domain.models import CompanyObjective, Finding, Period, TeamResult
+from sheets_sync.domain.company import aligned_objectives
+from sheets_sync.domain.models import (
+    AlignedObjective,
+    CompanyObjective,
+    Finding,
+    Period,
+    TeamResult,
+)
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.pickling import fast_pickle
 
@@ -87,37 +94,69 @@ def _unpickle_changes(blob: bytes, count: int) -> CellChanges:
 
 
 @fast_pickle
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TeamRun:
+    """One team's run. Its result is ``held`` as objects, or packed (``PackedResult``):
+    through the night, and in the ``SyncResult`` too, where a night of 2,000 teams' results
+    as objects was 65 MB. ``result`` unpacks a packed one on each call, so a consumer
+    that needs it more than once keeps it; ``findings`` and ``aligned`` need no unpacking."""
+
     team: str
     source: str
     outcome: Outcome
-    result: TeamResult | None = None  # None when the team could not be read
+    held: TeamResult | PackedResult | None = None  # None when the team could not be read
     error: str | None = None
     changes: Sequence[CellChange] = ()  # a ``CellChanges`` from the engine
     seconds: float = 0.0
     api_calls: int = 0
-    # While a night runs the engine holds ``result`` packed (None here); ``SyncResult``
-    # and everything after it see unpacked runs only (``team_rows.py``).
-    packed: PackedResult | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def result(self) -> TeamResult | None:
+        held = self.held
+        return held if held is None or isinstance(held, TeamResult) else held.load()
+
+    @property
+    def packed(self) -> PackedResult | None:
+        held = self.held
+        return None if held is None or isinstance(held, TeamResult) else held
 
     @property
     def scored(self) -> bool:
-        """The team was read and scored: it has a result, maybe still packed."""
-        return self.result is not None or self.packed is not None
+        """The team was read and scored: it has a result, maybe packed."""
+        return self.held is not None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return self.result.findings if self.result else ()
+        held = self.held
+        return () if held is None else held.findings
 
-    def unpacked(self) -> TeamRun:
-        if self.packed is None:
-            return self
-        return replace(self, result=self.packed.load(), packed=None)
+    @property
+    def aligned(self) -> tuple[AlignedObjective, ...]:
+        """Its objectives that count toward company objectives (``domain/company.py``)."""
+        held = self.held
+        if held is None or isinstance(held, TeamResult):
+            return () if held is None else aligned_objectives(held)
+        return held.aligned
 
     @property
     def failed(self) -> bool:
         return self.outcome is Outcome.FAILED
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.team, self.source, self.outcome, self.error, self.seconds, self.api_calls)
+
+    def __eq__(self, other: object) -> bool:
+        """By value, whether the results are held as objects or packed."""
+        if not isinstance(other, TeamRun):
+            return NotImplemented
+        return (
+            self._key() == other._key()
+            and self.changes == other.changes
+            and (self.held is other.held or self.result == other.result)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @fast_pickle

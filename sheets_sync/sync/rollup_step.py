@@ -35,7 +35,7 @@ def _state(ws: Workspace) -> RollupState:
 
 def assumed(runs: Sequence[TeamRun]) -> Assumed:
     """What of the runs a rollup is built from, besides the results themselves."""
-    return tuple((r.team, r.outcome.value, r.error, id(r.packed or r.result)) for r in runs)
+    return tuple((r.team, r.outcome.value, r.error, id(r.held)) for r in runs)
 
 
 @dataclass

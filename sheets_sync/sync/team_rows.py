@@ -5,9 +5,10 @@ each team's result, and the history snapshot is a few columns of the same rows. 
 engine makes them where the team was scored (a read worker, in parallel) and keeps them
 with the result as pickles (``PackedResult``), parked in the night's spill file: the main
 process then builds the rollup and records the history without holding every team's
-result as objects (~40 KB a team at the night's peak); results are unpacked once the
-rollup is published. Given plain runs, ``rows_for`` makes the same rows from the results.
-No pandas here, so the workers need nothing more than the domain.
+result as objects (~33 KB a team). The night's ``SyncResult`` keeps them packed too, in
+memory (``PackedResult.kept``); ``TeamRun.result`` unpacks one. Given plain runs,
+``rows_for`` makes the same rows from the results. No pandas here, so the workers need
+nothing more than the domain.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 
+from sheets_sync.domain.company import aligned_objectives
 from sheets_sync.domain.models import (
+    AlignedObjective,
     Finding,
     KPIResult,
     KRResult,
@@ -25,7 +28,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.pickling import fast_pickle, hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.spill import Parked, Spill, pickled, unpickled
+from sheets_sync.sync.spill import Parked, Spill, blob, pickled, unpickled
 
 Values = tuple[object, ...]
 
@@ -129,60 +132,63 @@ def rows_digest(rows: TeamRows | None) -> bytes:
 
 
 def rows_for(run: TeamRun, context: RunContext) -> TeamRows | None:
-    """The run's rows: made already when its result is packed, else made now."""
-    if run.packed is not None:
-        return run.packed.team_rows()
-    if run.result is None:
-        return None
-    return team_rows(run.team, run.source, run.result, context)
+    """The run's rows: made already when its result was packed for the night, else now."""
+    packed = run.packed
+    if packed is not None and packed.rows is not None:
+        return packed.team_rows()
+    result = run.result
+    return None if result is None else team_rows(run.team, run.source, result, context)
 
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class PackedResult:
-    """A scored team's result, its rows and (for an Excel rollup) their ``rows_digest``,
-    each a pickle held in memory or parked in the night's spill file."""
+    """A scored team's result as a deflated pickle, held in memory or parked in the night's spill
+    file, with what is read of it without unpacking: its findings and aligned
+    objectives. While the night runs it also holds the team's rows and (for an Excel
+    rollup) their ``rows_digest``."""
 
     result: bytes | Parked
-    rows: bytes | Parked
+    findings: tuple[Finding, ...]
+    aligned: tuple[AlignedObjective, ...]
+    rows: bytes | Parked | None = None
     digest: bytes | None = None
 
     @classmethod
     def pack(
         cls, run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool
     ) -> PackedResult:
-        assert run.result is not None
-        rows = team_rows(run.team, run.source, run.result, context)
+        result = run.result
+        assert result is not None
+        rows = team_rows(run.team, run.source, result, context)
         made = rows_digest(rows) if digest else None
-        return cls(pickled(run.result, spill), pickled(rows, spill), made)
+        aligned = aligned_objectives(result)
+        packed = pickled(result, spill, deflate=True)  # kept after the night (``kept``)
+        return cls(packed, result.findings, aligned, pickled(rows, spill), made)
 
     def load(self) -> TeamResult:
-        result: TeamResult = unpickled(self.result)
+        result: TeamResult = unpickled(self.result, deflated=True)
         return result
 
     def team_rows(self) -> TeamRows:
+        assert self.rows is not None
         rows: TeamRows = unpickled(self.rows)
         return rows
 
-
-#: Results unpacked ahead, by ``id`` of the ``PackedResult`` they came from (held with
-#: them, so the id stays its own).
-Unpacked = dict[int, tuple[PackedResult, TeamResult]]
+    def kept(self) -> PackedResult:
+        """What outlives the night: the result's deflated pickle in memory (the spill file
+        goes when the run ends; ~3 KB a team against ~33 KB as objects), without the rows."""
+        return PackedResult(blob(self.result), self.findings, self.aligned)
 
 
 def packed_run(run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool) -> TeamRun:
     """The run with its result packed (``digest``: make its ``rows_digest`` too)."""
-    if run.result is None:
+    if not isinstance(run.held, TeamResult):
         return run
-    made = PackedResult.pack(run, context, spill, digest=digest)
-    return replace(run, result=None, packed=made)
+    return replace(run, held=PackedResult.pack(run, context, spill, digest=digest))
 
 
-def unpacked(run: TeamRun, ahead: Unpacked) -> TeamRun:
-    """The run with its result: the one unpacked ahead, else unpacked now."""
-    if run.packed is None:
-        return run
-    held, result = ahead.get(id(run.packed), (None, None))
-    if held is run.packed and result is not None:
-        return replace(run, result=result, packed=None)
-    return run.unpacked()
+def kept_run(run: TeamRun) -> TeamRun:
+    """The run as the night's ``SyncResult`` holds it (``PackedResult.kept``)."""
+    packed = run.packed
+    return run if packed is None else replace(run, held=packed.kept())

@@ -50,8 +50,11 @@ def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None
         (r.team, r.outcome, r.changes, r.result) for r in b.runs
     ]
     assert a.company == b.company
-    # results are held packed through the night; the result returned has them unpacked
-    assert all(r.packed is None and r.result is not None for r in (*a.runs, *b.runs))
+    # results are held packed through the night, and in the result returned: in memory,
+    # not in the spill file (removed at the end, below)
+    for r in (*a.runs, *b.runs):
+        assert r.packed is not None and isinstance(r.packed.result, bytes)
+        assert r.packed.rows is None and r.result is not None
     assert folder_cells(one / "teams") == folder_cells(two / "teams")
     assert folder_cells(one) == folder_cells(two) or _same_but_timestamps(one, two)
     # the rollup's input digest, made from results digested in the read workers, is the

@@ -23,6 +23,7 @@ from sheets_sync.sync.team_rows import (
     PackedResult,
     TeamRows,
     Values,
+    kept_run,
     rows_digest,
     rows_for,
     team_rows,
@@ -34,7 +35,7 @@ def packed(run: TeamRun, spill: Spill | None = None) -> TeamRun:
     if run.result is None:
         return run
     made = PackedResult.pack(run, context(), spill, digest=True)
-    return dataclasses.replace(run, result=None, packed=made)
+    return dataclasses.replace(run, held=made)
 
 
 @pytest.mark.parametrize("parked", [False, True])
@@ -44,14 +45,19 @@ def test_a_packed_result_unpacks_to_the_result_with_its_rows_and_digest(
     spill = Spill(tmp_path) if parked else None
     run = runs(finance_fails=True)[0]
     light = packed(run, spill)
-    assert light.result is None and light.scored and light.findings == ()
-    assert light.packed is not None
+    assert light.packed is not None and light.scored
     assert isinstance(light.packed.result, Parked) is parked
-    assert light.unpacked() == run and light.unpacked().packed is None
+    assert light.result == run.result and light == run
+    assert light.findings == run.findings and light.aligned == run.aligned != ()
     assert light.packed.digest == rows_digest(rows_for(run, context()))
     assert rows_for(light, context()) == rows_for(run, context())
+    kept = kept_run(light)  # as the night's SyncResult holds it: outlives the spill file
     if spill is not None:
         spill.close()
+    assert kept.packed is not None and isinstance(kept.packed.result, bytes)
+    assert kept.packed.rows is None and kept.packed.digest is None
+    assert kept == run and kept.result == run.result and kept.aligned == run.aligned
+    assert rows_for(kept, context()) == rows_for(run, context())
 
 
 def test_the_rows_digest_is_by_value_without_the_clock() -> None:
