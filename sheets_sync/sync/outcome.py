@@ -112,7 +112,7 @@ class TeamRun:
 
     @property
     def result(self) -> TeamResult | None:
-        held = self.held
+        held = self.held  # a PackedResult otherwise (imported for its type only: a cycle)
         return held if held is None or isinstance(held, TeamResult) else held.load()
 
     @property
@@ -134,9 +134,9 @@ class TeamRun:
     def aligned(self) -> tuple[AlignedObjective, ...]:
         """Its objectives that count toward company objectives (``domain/company.py``)."""
         held = self.held
-        if held is None or isinstance(held, TeamResult):
-            return () if held is None else aligned_objectives(held)
-        return held.aligned
+        if isinstance(held, TeamResult):
+            return aligned_objectives(held)
+        return () if held is None else held.aligned
 
     @property
     def failed(self) -> bool:

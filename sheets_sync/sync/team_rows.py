@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sheets_sync.domain.company import aligned_objectives
 from sheets_sync.domain.models import (
@@ -148,11 +148,11 @@ class PackedResult:
     objectives. While the night runs it also holds the team's rows and (for an Excel
     rollup) their ``rows_digest``."""
 
-    result: bytes | Parked
+    result: bytes | Parked = field(repr=False)
     findings: tuple[Finding, ...]
     aligned: tuple[AlignedObjective, ...]
-    rows: bytes | Parked | None = None
-    digest: bytes | None = None
+    rows: bytes | Parked | None = field(default=None, repr=False)
+    digest: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def pack(
