@@ -58,9 +58,10 @@ def test_rounds_are_also_compared_pair_by_pair() -> None:
     row["noop"]["phases"]["read_files"] = 0.1
     assert "- quiet-night reads / the floor's read at 500: 0.50x" in targets({"sizes": [row]})
     sizes = [
-        {"n": n, "full": {"rss_mb": full}, "night": {"rss_mb": night}}
-        for n, full, night in ((200, 180.0, 200.0), (2000, 261.0, 290.0))
+        {"n": n, "full": {"rss_mb": full}, "noop": {"rss_mb": noop}, "night": {"rss_mb": night}}
+        for n, full, noop, night in ((200, 180.0, 50.0, 200.0), (2000, 261.0, 60.0, 290.0))
     ]
     text = targets({"sizes": sizes})
     assert "- peak RSS full sync 2000 / 200: 1.450x (target <= 1.5x): **met**" in text
+    assert "- peak RSS of the no-op re-sync 2000 / 200: 1.200x" in text
     assert "- peak RSS of the steady night (12 nights of history) 2000 / 200: 1.450x" in text
