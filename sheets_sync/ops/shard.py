@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     from sheets_sync.sync.engine import SyncResult
 
 T = TypeVar("T")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a run holds its result as ``TeamRun.held`` (objects or packed)
 MAGIC = b"sheets-sync shard results\n"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 

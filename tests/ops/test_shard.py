@@ -159,6 +159,10 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
     path.write_bytes(MAGIC + b"99\n" + pickle.dumps(None))
     with pytest.raises(ConfigError, match="format '99'"):
         load_results(tmp_path)
+    # format 1 pickled runs whose result was a field of its own: refused, not unpickled
+    path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
+    with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 2"):
+        load_results(tmp_path)
 
 
 def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
