@@ -102,7 +102,8 @@ class Sync:
 
     ``progress`` gets each team's run as it finishes: its outcome, error and changes. A
     night that publishes a rollup holds every result packed (``TeamRun.packed``), in the
-    ``SyncResult`` that ``run`` returns too: ``TeamRun.result`` unpacks one.
+    ``SyncResult`` that ``run`` returns too: ``TeamRun.result`` unpacks one. Both get
+    runs as ``kept_run`` keeps them, so their results outlive the night's spill file.
     """
 
     def __init__(
@@ -345,7 +346,7 @@ class Sync:
             if i not in writing_set:
                 done[i] = r.run if r.finished and r.run else finish(r)
                 if self.progress:
-                    self.progress(done[i])
+                    self.progress(kept_run(done[i]))
         workers = self._share(len(writing), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
@@ -375,7 +376,7 @@ class Sync:
             assert ours is not None
             done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
             if self.progress:
-                self.progress(done[i])
+                self.progress(kept_run(done[i]))
         runs = [done[i] for i in range(len(reads))]
         # Every cell read is written back by now; the rollup needs only the runs (the
         # planned writes alone are ~200,000 objects at 2,000 teams).

@@ -22,7 +22,7 @@ from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
 from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.outcome import Outcome, TeamRun
 from sheets_sync.sync.parallel import WorkerDiedError, map_in_workers, worker_count
 from sheets_sync.sync.reading import TeamRead
 from sheets_sync.workspace.demo import create_demo
@@ -66,6 +66,18 @@ def test_two_processes_sync_exactly_like_one(demo: Path, tmp_path: Path) -> None
     assert spill.is_dir() and list(spill.iterdir()) == []  # reads were parked, then removed
     # and the night after, nothing to write in either
     assert {r.outcome.value for r in run(two / demo.name, 2).runs} == {"unchanged"}
+
+
+def test_runs_given_to_progress_keep_their_results_after_the_night(
+    demo: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    seen: list[TeamRun] = []
+    sync = Sync(load_workspace(tmp_path / "ws" / demo.name), progress=seen.append)
+    result = sync.run(SyncOptions(as_of=AS_OF, workers=2))
+    assert sync.spill is None  # the night's spill file is gone
+    assert [r.result for r in seen] == [r.result for r in result.runs]
+    assert all(r.packed is not None for r in seen) and result.runs[0].result is not None
 
 
 def test_one_process_packs_its_reads_like_the_workers_do(
