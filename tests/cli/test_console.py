@@ -1,0 +1,40 @@
+"""What a terminal shows of a night whose results are held packed (``TeamRun.held``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.console import Console
+
+from sheets_sync.config import load_workspace
+from sheets_sync.console import findings_table, outcome_line, summary_table
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome, TeamRun
+from sheets_sync.workspace.demo import create_demo
+
+
+def text(table: object) -> str:
+    console = Console(record=True, width=200, color_system=None)
+    console.print(table)
+    return console.export_text()
+
+
+def test_the_tables_read_packed_results(tmp_path: Path) -> None:
+    ws = load_workspace(create_demo(tmp_path / "ws"))
+    result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23)))
+    assert all(r.packed is not None for r in result.runs)
+    sales = next(line for line in text(summary_table(result)).splitlines() if "Sales" in line)
+    team = result.runs[0].result
+    assert team is not None and team.team == "Sales"
+    scores = [o.score for o in team.objectives if o.score is not None]
+    cells = [c.strip() for c in sales.split("│")[1:-1]]
+    mean = f"{sum(scores) / len(scores):.2f}"
+    assert cells[:4] == ["Sales", "ok", str(len(team.objectives)), mean]
+    assert "target equals start value" in text(findings_table(result.runs))
+
+
+def test_an_unread_team_is_named_with_its_error() -> None:
+    run = TeamRun("Ops", "ops.xlsx", Outcome.FAILED, error="ops.xlsx: not an Excel workbook")
+    assert outcome_line(run) == "Ops: failed: ops.xlsx: not an Excel workbook"
+    assert "not an Excel workbook" in text(findings_table([run]))
