@@ -143,8 +143,8 @@ def rows_for(run: TeamRun, context: RunContext) -> TeamRows | None:
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class PackedResult:
-    """A scored team's result as a deflated pickle, held in memory or parked in the night's spill
-    file, with what is read of it without unpacking: its findings and aligned
+    """A scored team's result as a deflated pickle, held in memory or parked in the night's
+    spill file, beside what is read of it without unpacking: its findings and aligned
     objectives. While the night runs it also holds the team's rows and (for an Excel
     rollup) their ``rows_digest``."""
 
