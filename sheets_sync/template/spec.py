@@ -30,6 +30,7 @@ DATE = "yyyy-mm-dd"
 SCORE = "0.00"
 PERCENT = "0%"
 OWNED_NOTE = "Written by the sync job: do not type here, your changes are overwritten."
+DATA_ROWS = 500  # rows below the header that both renderings format and give dropdowns
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_sync.atomic import atomic_write
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
+    DATA_ROWS,
     EXAMPLE_FONT,
     GREEN,
     GREY,
@@ -39,7 +40,6 @@ from sheets_sync.template.spec import (
     TemplateSpec,
 )
 
-DATA_ROWS = 300  # dropdowns and formats reach this far below the header
 FIXED_TIME = dt.datetime(2026, 1, 1)
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _AUTHOR = "sheets-sync"

@@ -14,7 +14,7 @@ from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.fields import KPI_FIELDS, KPI_OWNED, OKR_FIELDS, OKR_OWNED
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
-from sheets_sync.template.spec import OWNED_FILL, TEMPLATE
+from sheets_sync.template.spec import DATA_ROWS, OWNED_FILL, TEMPLATE
 from sheets_sync.template.xlsx import write_template
 from tests.support.libreoffice import convert, needs_libreoffice
 
@@ -103,6 +103,8 @@ def test_workbook_features() -> None:
         str(dv.sqref).split(":")[0]: dv.formula1 for dv in okrs.data_validations.dataValidation
     }
     assert lists == {"C2": '"committed,aspirational"', "H2": '"number,at_least,at_most,milestone"'}
+    ranges = [str(dv.sqref) for ws in (okrs, kpis) for dv in ws.data_validations.dataValidation]
+    assert all(r.endswith(str(DATA_ROWS + 1)) for r in ranges), ranges  # as far as Google's
     kpi_lists = {str(dv.sqref)[0]: dv.formula1 for dv in kpis.data_validations.dataValidation}
     assert kpi_lists == {
         "D": '"leading,lagging"',

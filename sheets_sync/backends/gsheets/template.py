@@ -14,6 +14,7 @@ from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
 from sheets_sync.template.spec import (
+    DATA_ROWS,
     EXAMPLE_FONT,
     HEADER_FILL,
     HEADER_FONT,
@@ -23,7 +24,6 @@ from sheets_sync.template.spec import (
     TabTemplate,
 )
 
-DATA_ROWS = 500  # rows formatted and validated below the header
 PIXELS_PER_WIDTH = 7  # an Excel width unit is about 7 px
 
 

@@ -11,7 +11,7 @@ from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import load_mapping
-from sheets_sync.template.spec import TEMPLATE
+from sheets_sync.template.spec import DATA_ROWS, TEMPLATE
 
 pytestmark = pytest.mark.emulator
 
@@ -32,6 +32,8 @@ def test_template_renders_the_spec_in_two_calls(
     okr = TEMPLATE.okrs
     type_col = chr(65 + [c.field for c in okr.columns].index("objective_type"))
     rule = emulator.cell(key, f"OKRs!{type_col}5")["dataValidation"]
+    last = DATA_ROWS + 1  # as far as the Excel template's dropdowns reach
+    assert emulator.cell(key, f"OKRs!{type_col}{last}")["dataValidation"] == rule
     assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == [
         "committed",
         "aspirational",
