@@ -69,7 +69,7 @@ def prepare(
     ``runs`` may hold packed results (``TeamRun.packed``)."""
     prep = RollupPrep(assumed(runs))
     state = _state(ws)
-    marks = None
+    marks: bytes | None = None
     if not ws.rollup_is_google:
         if history is not None:
             scored = [r.team for r in runs if r.scored]
@@ -88,7 +88,8 @@ def prepare(
         return prep
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
-        shown = load_history(history, ws.keep_snapshots, repr(marks).encode())
+        assert marks is not None
+        shown = load_history(history, ws.keep_snapshots, marks)
     previous = ws.rollup_path if ws.rollup_path.exists() else None
     rollup = build_rollup(runs, context, previous=previous, history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)

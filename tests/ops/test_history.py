@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 import threading
@@ -152,6 +153,38 @@ def test_last_n_dates_and_previous_status(store: HistoryStore, make_result: Make
     assert store.previous_kr_status(D1) == {}
     with pytest.raises(ValueError, match="last_n"):
         store.kr_history(0)
+
+
+def test_marks_change_exactly_when_the_rows_shown_could(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    store.record(make_result({"Sales": {"KR1": 50}, "Ops": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 0}}, D2))
+    both = ["Sales", "Ops"]
+    first = store.marks(2, D2, both)
+    assert isinstance(first, bytes) and store.marks(2, D2, both) == first
+    # tonight's rows of the scored teams are the run's own: recording them again (the
+    # clock moved) leaves the marks; a team not scored tonight keeps its recorded time
+    store.record(make_result({"Sales": {"KR1": 10}, "Ops": {"KR1": 10}}, D2))
+    assert store.marks(2, D2, both) == first
+    assert store.marks(2, D2, ["Sales"]) != store.marks(2, D2, both)
+    # an earlier night recorded again, by a later run (a --as-of rerun), changes them
+    rerun = make_result({"Sales": {"KR1": 60}}, D1)
+    later = dataclasses.replace(
+        rerun.context, generated_at=rerun.context.generated_at.replace(hour=3)
+    )
+    store.record(dataclasses.replace(rerun, context=later))
+    assert store.marks(2, D2, both) != first
+    assert store.marks(1, D2, both) == store.marks(1, D2, both) != store.marks(2, D2, both)
+
+
+def test_previous_status_shares_team_and_status_strings(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    store.record(make_result({"Sales": {f"KR{i}": 0 for i in range(5)}}, D1))
+    previous = store.previous_kr_status(D2)
+    assert len({id(team) for team, _ in previous}) == 1
+    assert len({id(status) for status in previous.values()}) == 1
 
 
 def test_history_read_a_few_rows_at_a_time_is_the_same(
