@@ -39,6 +39,10 @@ from sheets_sync.sync.parallel import available_cpus
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 CHUNK_ROWS = 2_000
+#: Rows are rendered at most this many cells at a time (and at most ``CHUNK_ROWS`` rows):
+#: a chunk's text is ~5 times its XML while it is joined, and 2,000 rows of the 26-column
+#: KeyResults tab were the steady night's peak (bench/notes.md, twelfth pass).
+CHUNK_CELLS = 16_000
 #: zlib level of the spliced file. The long tables are ~45 MB of XML at 500 teams: level 3
 #: deflates them in half the CPU time of the default 6 for a file ~15 % larger (4.1 vs
 #: 3.5 MB), and the night's rollup is on its critical path.
@@ -237,6 +241,12 @@ class _Sheet:
     def last_col(self) -> int:
         return max(c.last_col for c in self.cells)
 
+    @property
+    def chunk_rows(self) -> int:
+        """Rows a chunk of ``CHUNK_CELLS`` cells holds (``CHUNK_ROWS`` at most)."""
+        width = sum(c.last_col - c.col + 1 for c in self.cells)
+        return max(1, min(CHUNK_ROWS, CHUNK_CELLS // max(1, width)))
+
     def segments(self) -> list[tuple[int, int]]:
         """The runs of rows (1-based, inclusive) that bulk writes, in order."""
         merged: list[tuple[int, int]] = []
@@ -364,7 +374,7 @@ class BulkCells:
                 raise AssertionError("bulk rows overlap rows xlsxwriter wrote")  # a bug
             out.write(body[theirs[done][1] : theirs[upto][1]])
             done = upto
-            for chunk in sheet.rows(first, last):
+            for chunk in sheet.rows(first, last, sheet.chunk_rows):
                 out.write(chunk)
         out.write(body[theirs[done][1] :])
         out.write(b"</sheetData>")

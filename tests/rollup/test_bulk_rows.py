@@ -155,6 +155,27 @@ def test_a_sheet_deflated_in_a_thread_is_the_same_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inline.xlsx", "threaded.xlsx"]
 
 
+def test_a_wide_sheet_is_rendered_a_few_cells_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks hold at most ``CHUNK_CELLS`` cells (a wide tab's 2,000 rows made the steady
+    night's peak), at least one row, and the file is the same whatever they hold."""
+    rows: list[tuple[object, ...]] = [(f"t{i}", i / 7, i) for i in range(3_000)]
+    whole = _spliced(tmp_path / "whole.xlsx", rows, 500)
+    windows: list[int] = []
+    original = bulk_module._Sheet.rows
+
+    def counted(sheet: bulk_module._Sheet, first: int, last: int, chunk: int) -> Iterator[bytes]:
+        windows.append(chunk)
+        return original(sheet, first, last, chunk)
+
+    monkeypatch.setattr(bulk_module._Sheet, "rows", counted)
+    for cells, window in ((100, 25), (3, 1), (10**9, bulk_module.CHUNK_ROWS)):
+        monkeypatch.setattr(bulk_module, "CHUNK_CELLS", cells)
+        assert _spliced(tmp_path / f"{cells}.xlsx", rows, 500) == whole
+        assert windows.pop() == window  # 4 columns: 3 of rows, 1 beside them
+
+
 @pytest.mark.parametrize("count", [9_001, 8_999])
 def test_a_source_that_fails_a_threaded_sheet_leaves_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
