@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
+from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 SCHEMA_VERSION = "1.0"
 
@@ -242,6 +243,9 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _cast(series: pd.Series, kind: Kind) -> pd.Series:
+    typed = _typed(series, kind)
+    if typed is not None:
+        return typed
     if kind is Kind.TEXT:
         return series.astype("string")  # non-text (an id typed as 7) becomes "7"
     if kind in (Kind.DATE, Kind.DATETIME):
@@ -251,3 +255,23 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.COUNT:
         return pd.to_numeric(series.astype(object), errors="coerce").round().astype("Int64")
     return series.astype(object).where(series.notna(), None).astype("boolean")
+
+
+_TEXT = pd.StringDtype()  # what ``astype("string")`` gives
+
+
+def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:
+    """A column already of its kind's dtype, cast without a trip through Python objects
+    (what ``_cast`` gives it too, from a copy of every value); else None."""
+    dtype = series.dtype
+    if kind is Kind.TEXT and dtype == _TEXT:
+        return series
+    if kind is Kind.NUMBER and dtype == "float64":
+        return series
+    if kind in (Kind.DATE, Kind.DATETIME) and is_datetime64_dtype(dtype):
+        return series.astype("datetime64[us]")
+    if kind is Kind.COUNT and is_integer_dtype(dtype):
+        return series.astype("Int64")
+    if kind is Kind.FLAG and dtype == "boolean":
+        return series
+    return None

@@ -9,17 +9,16 @@ rows do, always flagged by ``Stale data``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.rollup.nights import History
-from sheets_sync.rollup.schema import columns, conform, empty_frame
+from sheets_sync.rollup.schema import conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import (
     BASE,
@@ -295,78 +294,59 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
 def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
     """Company objective -> team objectives -> key results, as outline rows (Level 0/1/2).
 
-    Rows are tuples over the schema's columns and the frames are read a few columns at a
-    time: at 2,000 teams, dicts per row made this the rollup's largest transient (67 MB).
-    """
-    names = columns("alignment")
-    at = {name: i for i, name in enumerate(names)}
-    blank: list[object] = [None] * len(names)
-
-    def row(**fields: object) -> tuple[object, ...]:
-        out = blank.copy()
-        for key, value in fields.items():
-            out[at[key.replace("_", " ")]] = value
-        return tuple(out)
-
-    kr_rows: dict[tuple[object, object], list[tuple[object, ...]]] = defaultdict(list)
-    for team, objective_id, *rest in _tuples(krs, KR_FIELDS):
-        kr_rows[(team, objective_id)].append(tuple(rest))
-    obj_by_company: dict[object, list[_Objective]] = defaultdict(list)
-    company_ids = {c.id for c in context.company_objectives}
-    for values in _tuples(obj, OBJECTIVE_FIELDS):
-        o = _Objective._make(values)
-        obj_by_company[o.aligns_to if o.aligns_to in company_ids else None].append(o)
+    Built a column at a time from the two frames and put in outline order by a sort: as
+    Python rows (a tuple each, every text cell a Python string) this was the rollup's
+    largest transient at 2,000 teams (bench/notes.md, twelfth pass). A KR sits under each
+    objective of its team with its objective ID."""
+    companies = context.company_objectives
+    position = {c.id: float(i) for i, c in enumerate(companies)}
+    branch = obj["Aligns to"].map(position).astype("float64")  # NaN: not aligned
+    aligned = branch.notna()
+    objectives = pd.DataFrame(
+        {
+            "Level": 1, "Item": obj["Title"], "Score": obj["Score"], "Status": obj["Status"],
+            "Band": obj["Band"], "Team": obj["Team"], "Objective ID": obj["Objective ID"],
+            "Company objective ID": obj["Aligns to"].where(aligned),
+            "Period": obj["Period"], "As of": obj["As of"], "Source": obj["Source"],
+            "Stale data": obj["Stale data"],
+            _BRANCH: branch.fillna(len(companies)),
+            _OBJECTIVE: np.arange(len(obj), dtype="float64"), _KR: -1.0,
+        }
+    )  # fmt: skip
+    under = [c for c in objectives.columns if c not in _KR_OWN]
+    key_results = (
+        krs[list(KR_FIELDS)]
+        .assign(**{_KR: np.arange(len(krs), dtype="float64")})
+        .merge(objectives[under], on=["Team", "Objective ID"], how="inner", sort=False)
+        .rename(columns={"Description": "Item"})
+        .assign(Level=2)
+    )
     scores = _company_objectives(context, obj).set_index("Company objective ID")
-
-    heads: list[tuple[str | None, str, dict[str, object]]] = []
-    for company in context.company_objectives:
-        s = scores.loc[company.id]
-        heads.append((company.id, company.title, {"Score": s["Score"], "Band": s["Band"]}))
-    if obj_by_company.get(None):
-        heads.append((None, NOT_ALIGNED, {}))
-
-    rows: list[tuple[object, ...]] = []
-    period, as_of = context.period.name, context.as_of
-    for company_id, title, extra in heads:
-        rows.append(
-            row(Level=0, Company_objective_ID=company_id, Period=period, As_of=as_of,
-                Item=title, **extra)
-        )  # fmt: skip
-        for o in obj_by_company.get(company_id, []):
-            common = {"Team": o.team, "Period": o.period, "As_of": o.as_of, "Source": o.source,
-                      "Stale_data": o.stale, "Company_objective_ID": company_id,
-                      "Objective_ID": o.id}  # fmt: skip
-            rows.append(row(**common, Level=1, Item=o.title, Score=o.score, Status=o.status,
-                            Band=o.band))  # fmt: skip
-            for kr_id, description, score, status, kr_band in kr_rows.get((o.team, o.id), []):
-                rows.append(
-                    row(**common, Level=2, KR_ID=kr_id, Item=description, Score=score,
-                        Status=status, Band=kr_band)
-                )  # fmt: skip
-    return conform(pd.DataFrame.from_records(rows, columns=names), "alignment")
+    heads: list[dict[str, object]] = [
+        {"Company objective ID": c.id, "Item": c.title, "Score": scores.loc[c.id, "Score"],
+         "Band": scores.loc[c.id, "Band"], _BRANCH: float(i)}
+        for i, c in enumerate(companies)
+    ]  # fmt: skip
+    if not aligned.all():
+        heads.append({"Item": NOT_ALIGNED, _BRANCH: float(len(companies))})
+    top = pd.DataFrame(heads, columns=["Company objective ID", "Item", "Score", "Band", _BRANCH])
+    top = top.assign(Level=0, Period=context.period.name, **{"As of": context.as_of})
+    top = top.assign(**{_OBJECTIVE: -1.0, _KR: -1.0})
+    parts = [_outline(p) for p in (top, objectives, key_results)]
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows.sort_values([_BRANCH, _OBJECTIVE, _KR], kind="stable", ignore_index=True)
+    return conform(rows, "alignment")
 
 
 KR_FIELDS = ("Team", "Objective ID", "KR ID", "Description", "Score", "Status", "Band")
-OBJECTIVE_FIELDS = (
-    *("Team", "Period", "As of", "Source", "Stale data", "Objective ID", "Title"),
-    *("Score", "Status", "Band", "Aligns to"),
-)
+#: Sort keys of the outline: branch (company objective, then "not aligned"), objective, KR.
+_BRANCH, _OBJECTIVE, _KR = "_branch", "_objective", "_kr"
+#: What a KR row takes from the KR: the rest of it comes from its objective.
+_KR_OWN = {"Level", "Item", "Score", "Status", "Band", "KR ID", _KR}
 
 
-class _Objective(NamedTuple):  # OBJECTIVE_FIELDS, in order
-    team: object
-    period: object
-    as_of: object
-    source: object
-    stale: object
-    id: object
-    title: object
-    score: object
-    status: object
-    band: object
-    aligns_to: object
-
-
-def _tuples(frame: pd.DataFrame, names: Sequence[str]) -> Iterator[tuple[object, ...]]:
-    """Rows of the ``names`` columns (zip over column lists beats ``itertuples``)."""
-    return zip(*(frame[c].tolist() for c in names), strict=True)
+def _outline(part: pd.DataFrame) -> pd.DataFrame:
+    """``part`` in the alignment's columns and dtypes (so the parts concatenate without
+    going through Python objects), with its sort keys."""
+    keys = {k: part[k].to_numpy(dtype="float64") for k in (_BRANCH, _OBJECTIVE, _KR)}
+    return conform(part, "alignment").assign(**keys)
