@@ -64,9 +64,10 @@ CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
 """
 
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
-#: Snapshot rows a ``stream`` chunk holds: a sheet's rows are rendered 2,000 at a time
-#: (``rollup/bulk.py``), and each row waiting as a tuple of new strings costs ~0.5 KB.
-STREAM_ROWS = 2_000
+#: Snapshot rows a ``stream`` chunk holds: the History tab's rows are rendered 1,600 at a
+#: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
+#: new strings costs ~0.5 KB.
+STREAM_ROWS = 1_600
 #: The last N snapshot dates (N the query's parameter).
 _LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?)"
 KR_COLUMNS: dict[str, str] = {
@@ -345,7 +346,7 @@ class HistoryStore:
 
         Per team, so a team that failed last night is compared with its last good night.
         A run holds it all night: each team's name and each status is one string, not one
-        per KR (at 2,000 teams, 40,000 KRs: 5.5 MB instead of 10)."""
+        per KR (at 2,000 teams, 40,000 KRs: 5.5 MB instead of 10; bench/notes.md)."""
         sql = (
             "SELECT k.team, k.kr_id, k.status FROM kr_snapshots k JOIN "
             "(SELECT team, MAX(as_of) AS as_of FROM snapshots WHERE as_of < ? GROUP BY team)"

@@ -40,8 +40,8 @@ _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 CHUNK_ROWS = 2_000
 #: Rows are rendered at most this many cells at a time (and at most ``CHUNK_ROWS`` rows):
-#: a chunk's text is ~5 times its XML while it is joined, and 2,000 rows of the 26-column
-#: KeyResults tab were the steady night's peak (bench/notes.md, twelfth pass).
+#: 2,000 rows of the 26-column KeyResults tab took ~14 MB of text while joined, on top of
+#: the steady night's peak (bench/notes.md, twelfth pass).
 CHUNK_CELLS = 16_000
 #: zlib level of the spliced file. The long tables are ~45 MB of XML at 500 teams: level 3
 #: deflates them in half the CPU time of the default 6 for a file ~15 % larger (4.1 vs
@@ -243,7 +243,8 @@ class _Sheet:
 
     @property
     def chunk_rows(self) -> int:
-        """Rows a chunk of ``CHUNK_CELLS`` cells holds (``CHUNK_ROWS`` at most)."""
+        """Rows a chunk of at most ``CHUNK_CELLS`` cells holds (``CHUNK_ROWS`` at most;
+        tables stacked in the same columns count each one's width)."""
         width = sum(c.last_col - c.col + 1 for c in self.cells)
         return max(1, min(CHUNK_ROWS, CHUNK_CELLS // max(1, width)))
 

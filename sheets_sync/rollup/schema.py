@@ -257,14 +257,12 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     return series.astype(object).where(series.notna(), None).astype("boolean")
 
 
-_TEXT = pd.StringDtype()  # what ``astype("string")`` gives
-
-
 def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:
     """A column already of its kind's dtype, cast without a trip through Python objects
-    (what ``_cast`` gives it too, from a copy of every value); else None."""
+    (what ``_cast`` gives it too, from a copy of every value, except that a count past
+    2**53 keeps its exact value); else None."""
     dtype = series.dtype
-    if kind is Kind.TEXT and dtype == _TEXT:
+    if kind is Kind.TEXT and dtype == pd.StringDtype():  # what astype("string") gives now
         return series
     if kind is Kind.NUMBER and dtype == "float64":
         return series

@@ -295,11 +295,13 @@ def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.
     """Company objective -> team objectives -> key results, as outline rows (Level 0/1/2).
 
     Built a column at a time from the two frames and put in outline order by a sort: as
-    Python rows (a tuple each, every text cell a Python string) this was the rollup's
-    largest transient at 2,000 teams (bench/notes.md, twelfth pass). A KR sits under each
+    Python rows (a tuple each, every text cell a Python string) it took 0.7-1.2 s and a
+    ~25 MB transient at 2,000 teams (bench/notes.md, twelfth pass). A KR sits under each
     objective of its team with its objective ID."""
     companies = context.company_objectives
-    position = {c.id: float(i) for i, c in enumerate(companies)}
+    position: dict[str, float] = {}
+    for i, company in enumerate(companies):  # ids are unique (config); else the first
+        position.setdefault(company.id, float(i))
     branch = obj["Aligns to"].map(position).astype("float64")  # NaN: not aligned
     aligned = branch.notna()
     objectives = pd.DataFrame(

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sheets_sync.domain.models import CompanyObjective
-from sheets_sync.rollup import Rollup, build_rollup, tables
-from sheets_sync.rollup.schema import conform
+from sheets_sync.rollup import Rollup, build_rollup, schema, tables
+from sheets_sync.rollup.schema import Kind, conform
 from sheets_sync.sync.outcome import RunContext
 from tests.rollup.fixtures import COMPANY, context, runs
 
@@ -78,14 +78,14 @@ def test_nothing_aligned_is_one_branch() -> None:
 
 
 def _objective(
-    team: str, oid: str | None, aligns: str | None, score: float | None
+    team: str | None, oid: str | None, aligns: str | None, score: float | None
 ) -> dict[str, Any]:
     return {"Team": team, "Period": "Q", "As of": dt.date(2026, 1, 5), "Source": f"{team}.xlsx",
             "Stale data": team == "Old", "Objective ID": oid, "Title": f"{team} {oid}",
             "Aligns to": aligns, "Score": score, "Status": "On track", "Band": "green"}  # fmt: skip
 
 
-def _kr(team: str, oid: str | None, kr: str, score: float | None) -> dict[str, Any]:
+def _kr(team: str | None, oid: str | None, kr: str, score: float | None) -> dict[str, Any]:
     return {"Team": team, "Period": "Q", "As of": dt.date(2026, 1, 4), "Source": "kr.xlsx",
             "Objective ID": oid, "KR ID": kr, "Description": f"{kr} & <b>", "Score": score,
             "Status": "At risk", "Band": "yellow"}  # fmt: skip
@@ -95,7 +95,7 @@ def _kr(team: str, oid: str | None, kr: str, score: float | None) -> dict[str, A
 def test_edge_cases_outline_as_made_by_rows(company: tuple[CompanyObjective, ...]) -> None:
     """Objectives aligned to an unknown or no company objective, an objective ID twice in
     a team (its KRs sit under both), one in two teams, a KR whose objective is gone, a
-    blank objective ID, blank scores, and a company objective nothing aligns to."""
+    blank objective ID or team, blank scores, and a company objective nothing aligns to."""
     obj = conform(
         pd.DataFrame(
             [
@@ -105,6 +105,7 @@ def test_edge_cases_outline_as_made_by_rows(company: tuple[CompanyObjective, ...
                 _objective("Sales", "O1", "C1", 0.75),  # Sales' O1 again
                 _objective("Old", "O3", "C404", 1.0),
                 _objective("Ops", None, "C2", 0.1),
+                _objective(None, "O1", "C1", 0.4),  # a stale row without its team
             ]
         ),
         "objectives",
@@ -118,6 +119,7 @@ def test_edge_cases_outline_as_made_by_rows(company: tuple[CompanyObjective, ...
                 _kr("Sales", "O1", "K4", 0.9),
                 _kr("Ops", None, "K5", 0.3),
                 _kr("Sales", "O2", "K6", 0.2),
+                _kr(None, "O1", "K7", 0.6),
             ]
         ),
         "key_results",
@@ -129,20 +131,44 @@ def test_edge_cases_outline_as_made_by_rows(company: tuple[CompanyObjective, ...
     pd.testing.assert_frame_equal(empty, _by_rows(ctx, obj.iloc[:0], krs.iloc[:0]))
 
 
-@pytest.mark.parametrize("table", ["objectives", "key_results", "alignment"])
-def test_typed_columns_conform_as_their_values_would(table: str) -> None:
-    """A column already of its kind's dtype skips the trip through Python objects: the
-    same frame either way, and the typed one is not changed by the cast."""
-    rows = [
-        {"Team": "Sales", "As of": dt.date(2026, 1, 5), "Score": 0.5, "Stale data": True,
-         "Level": 2, "KR count": 3, "Last successful read": dt.datetime(2026, 1, 5, 6, 30)},
-        {"Team": None, "As of": None, "Score": None, "Stale data": None, "Level": None,
-         "KR count": None, "Last successful read": None},
-        {"Team": "7", "As of": dt.date(2025, 12, 31), "Score": 1.0, "Stale data": False,
-         "Level": 0, "KR count": 0, "Last successful read": dt.datetime(2026, 1, 1)},
-    ]  # fmt: skip
-    by_objects = conform(pd.DataFrame(rows).astype(object), table)
-    typed = by_objects.copy()
-    again = conform(typed, table)
-    pd.testing.assert_frame_equal(again, by_objects, check_exact=True)
-    pd.testing.assert_frame_equal(typed, by_objects, check_exact=True)
+MOMENTS = pd.Series([pd.Timestamp("2026-01-05 06:30"), pd.NaT, pd.Timestamp("2025-12-31")])
+INPUTS = {
+    "text": pd.Series(["Sales", None, "7"], dtype="string"),
+    "text, python storage": pd.Series(["Sales", None, "7"], dtype="string[python]"),
+    "text, str dtype": pd.Series(["Sales", None, "7"], dtype="str"),
+    "text, objects": pd.Series(["Sales", None, 7], dtype=object),
+    "float64": pd.Series([0.5, None, 1.0], dtype="float64"),
+    "Float64": pd.Series([0.5, None, 1.0], dtype="Float64"),
+    "int64": pd.Series([2, 0, 7], dtype="int64"),
+    "uint8": pd.Series([2, 0, 7], dtype="uint8"),
+    "Int64": pd.Series([2, None, 7], dtype="Int64"),
+    "datetime64[ns]": MOMENTS.astype("datetime64[ns]"),
+    "datetime64[s]": MOMENTS.astype("datetime64[s]"),
+    "tz-aware": MOMENTS.dt.tz_localize("UTC"),
+    "boolean": pd.Series([True, None, False], dtype="boolean"),
+    "bool": pd.Series([True, False, False], dtype="bool"),
+}
+
+
+@pytest.mark.filterwarnings("ignore:Could not infer format")  # text cast as dates
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("given", list(INPUTS))
+def test_typed_columns_cast_as_their_values_would(
+    kind: Kind, given: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column already of its kind's dtype skips the trip through Python objects, and
+    ends up as it would have: same dtype, same values."""
+    series = INPUTS[given].copy()
+    try:
+        fast = schema._cast(series, kind)
+    except (TypeError, ValueError):
+        fast = None
+    monkeypatch.setattr(schema, "_typed", lambda series, kind: None)
+    try:
+        slow = schema._cast(series, kind)
+    except (TypeError, ValueError):
+        assert fast is None, "the fast path took what the slow one refuses"
+        return
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, slow, check_exact=True)
+    pd.testing.assert_series_equal(series, INPUTS[given], check_exact=True)  # untouched
