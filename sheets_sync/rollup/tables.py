@@ -337,7 +337,7 @@ def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.
     parts = [_outline(p) for p in (top, objectives, key_results)]
     rows = pd.concat(parts, ignore_index=True)
     rows = rows.sort_values([_BRANCH, _OBJECTIVE, _KR], kind="stable", ignore_index=True)
-    return conform(rows, "alignment")
+    return rows.drop(columns=[_BRANCH, _OBJECTIVE, _KR])  # the parts were conformed
 
 
 KR_FIELDS = ("Team", "Objective ID", "KR ID", "Description", "Score", "Status", "Band")
