@@ -10,7 +10,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 
@@ -34,19 +34,27 @@ def stage(path: Path, write: Callable[[Path], None]) -> Path:
     """The first half of ``atomic_write``: ``write(tmp)`` beside ``path``, fsynced; the
     caller then ``commit``s it or deletes it (a run may write a file before it knows
     whether it wants it)."""
+    with staging(path) as tmp:
+        write(tmp)
+    return tmp
+
+
+@contextlib.contextmanager
+def staging(path: Path) -> Iterator[Path]:
+    """``stage`` for a file written in steps: the temp path to write, fsynced on leaving
+    (deleted if the block raised); the caller then ``commit``s it or deletes it."""
     path = Path(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
+        yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return tmp
 
 
 def commit(tmp: Path, path: Path) -> None:

@@ -381,36 +381,43 @@ class BulkCells:
         out.write(b"</sheetData>")
         out.write(view[after:])
 
-    def splice(self, path: Path) -> None:
-        """Rewrite the xlsx at ``path`` with the collected rows in their sheets."""
+    def splice(self, path: Path, *, consume: bool = False) -> None:
+        """Rewrite the xlsx at ``path`` with the collected rows in their sheets.
+
+        ``consume`` lets go of each sheet's columns once it is written, so the sheets
+        after it can reuse their memory when nothing else holds them; the cells are then
+        gone, and a failed splice cannot be tried again.
+        """
         if not self._sheets:
             return
-        names = {f"xl/worksheets/sheet{i + 1}.xml": s for i, s in self._sheets.items()}
+        names = {f"xl/worksheets/sheet{i + 1}.xml": i for i in self._sheets}
         tmp = path.with_name(path.name + ".bulk")
         try:
-            self._rewrite(path, tmp, names)
+            self._rewrite(path, tmp, names, consume)
         except BaseException:
             tmp.unlink(missing_ok=True)  # a source that failed while read (``rows``)
             raise
         os.replace(tmp, path)
 
-    def _rewrite(self, path: Path, tmp: Path, names: dict[str, _Sheet]) -> None:
+    def _rewrite(self, path: Path, tmp: Path, names: dict[str, int], consume: bool) -> None:
         with (
             zipfile.ZipFile(path) as src,
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
         ):
             for info in src.infolist():
                 data = src.read(info)
-                sheet = names.get(info.filename)
-                if sheet is None:
+                index = names.get(info.filename)
+                if index is None:
                     out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
+                sheet = self._sheets.pop(index) if consume else self._sheets[index]
                 with out.open(info.filename, "w", force_zip64=True) as member:
                     if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
                         self._write_sheet(data, sheet, member)
                     else:
                         with _Background(member) as deflating:
                             self._write_sheet(data, sheet, deflating)
+                del sheet, data  # before the next sheet's rows are rendered
 
 
 class _Background:

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
-from sheets_sync.rollup.nights import KPI, KR, History, Night
+from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
@@ -165,7 +165,8 @@ def _write_raw(
         ws.write(0, c, label, formats["header"])
     rows = sum(n.rows for n in nights)
     columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in _TAB]
-    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(history, nights))
+    source = history.source  # not the history: its trend frames go with the Trends tab
+    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(source, nights))
     if rows:
         add_long_table(
             ws,
@@ -178,7 +179,7 @@ def _write_raw(
     ws.freeze_panes(1, 0)
 
 
-def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:
+def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:
     """The History tab's rows, a chunk at a time; raises ``HistoryError`` when the source
     no longer holds the rows counted when the tabs were laid out."""
     days = [n.date.date() for n in nights]
@@ -189,7 +190,7 @@ def _tab_rows(history: History, nights: Sequence[Night]) -> Iterator[list[tuple[
         (KPI, _KPI_READ, sum(n.kpis for n in nights)),
     ):
         seen = 0
-        for chunk in history.source.stream(kind, read, days):
+        for chunk in source.stream(kind, read, days):
             seen += len(chunk)
             if seen > counted:  # before bulk sees one row more than the table was sized for
                 raise _changed(kind, counted, seen)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheets_sync.atomic import remove_stale
+from sheets_sync.atomic import remove_stale, staging
 from sheets_sync.config import Workspace
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import RunContext, TeamRun
@@ -81,7 +81,7 @@ def prepare(
 
     from sheets_sync.rollup import build_rollup, load_history
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
-    from sheets_sync.rollup.workbook import stage_rollup_xlsx
+    from sheets_sync.rollup.workbook import lay_out_rollup
 
     if ws.rollup_is_google:  # its tabs have no History or Trends: the nights are not read
         prep.rollup, prep.write = build_rollup(runs, context), True
@@ -97,11 +97,17 @@ def prepare(
         log.info("rollup unchanged; %s left as it is", ws.rollup_output)
         return prep  # publish saves the inputs: the next such night skips sooner
     prep.write = True
-    if stage:  # written: the tables need not stay in memory till it is published
-        _sweep_stale_temps(ws.rollup_path)
-        prep.staged = stage_rollup_xlsx(rollup, ws.rollup_path)
-    else:
+    if not stage:
         prep.rollup = rollup
+        return prep
+    # Written now: the tables need not stay in memory till it is published, nor (once
+    # laid out) while it is written: each goes once its tab is in (``lay_out_rollup``).
+    _sweep_stale_temps(ws.rollup_path)
+    with staging(ws.rollup_path) as tmp:
+        rows = lay_out_rollup(rollup, tmp)
+        del rollup, shown
+        rows.splice(tmp, consume=True)
+    prep.staged = tmp
     return prep
 
 

@@ -8,11 +8,13 @@ import functools
 import io
 import threading
 import time
+import weakref
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
 
+import numpy as np
 import openpyxl
 import pytest
 import xlsxwriter
@@ -262,3 +264,53 @@ def test_a_block_left_by_an_error_drops_its_chunks_and_keeps_both_errors() -> No
         _wait_for_failure(background)
         raise ValueError("bulk rows: 5 promised, the source ended early")
     assert [n for n in info.value.__notes__ if "No space left" in n]
+
+
+def test_consume_lets_a_sheet_go_before_the_next_is_written(tmp_path: Path) -> None:
+    """``splice(consume=True)``: once a sheet is written its columns are no longer held,
+    so the sheets after it (the History tab, last and largest) can reuse their memory."""
+    path = tmp_path / "two.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    first, second = book.add_worksheet("First"), book.add_worksheet("Second")
+    values = np.array([1.5, 2.5, 3.5])
+    held = weakref.ref(values)
+    alive: list[bool] = []
+
+    def chunks() -> Iterator[list[tuple[object, ...]]]:
+        alive.append(held() is not None)
+        yield [("x",), ("y",)]
+
+    bulk = BulkCells()
+    bulk.column(first, 0, 0, values, "number", None)
+    bulk.rows(second, 0, 0, 2, [("text", None)], chunks)
+    del values
+    book.close()
+    bulk.splice(path, consume=True)
+    assert alive == [False]
+    book_read = openpyxl.load_workbook(path)
+    assert [r[0] for r in book_read["First"].values] == [1.5, 2.5, 3.5]
+    assert [r[0] for r in book_read["Second"].values] == ["x", "y"]
+    before = path.read_bytes()
+    bulk.splice(path)  # consumed: nothing is left to write in
+    assert path.read_bytes() == before
+
+
+def test_without_consume_the_columns_are_held_through_the_splice(tmp_path: Path) -> None:
+    path = tmp_path / "kept.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    first, second = book.add_worksheet("First"), book.add_worksheet("Second")
+    values = np.array([1.5])
+    held = weakref.ref(values)
+    alive: list[bool] = []
+
+    def chunks() -> Iterator[list[tuple[object, ...]]]:
+        alive.append(held() is not None)
+        yield [("x",)]
+
+    bulk = BulkCells()
+    bulk.column(first, 0, 0, values, "number", None)
+    bulk.rows(second, 0, 0, 1, [("text", None)], chunks)
+    del values
+    book.close()
+    bulk.splice(path)
+    assert alive == [True]
