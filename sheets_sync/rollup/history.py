@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -68,18 +68,57 @@ def _write_block(
         bulk.column(ws, c, header + 1, frame[key], "text", None)
     for c, date in enumerate(dates, start=len(keys)):
         bulk.column(ws, c, header + 1, frame[date], "number", formats["number"])
-    first, last = len(keys), len(keys) + len(dates) - 1
-    rows = range(header + 2, header + 2 + len(frame))  # 1-based
-    left, right, spark = xl_col_to_name(first), xl_col_to_name(last), xl_col_to_name(last + 1)
-    locations = [f"{spark}{r}" for r in rows]
-    ranges = [f"{left}{r}:{right}{r}" for r in rows]
-    if dates and locations:
-        # One sparkline group for the whole block: xlsxwriter builds a group's colours per
-        # call, which costs ~17 ms a call, so one call per row took minutes at 2,000 teams.
-        ws.add_sparkline(
-            header + 1, last + 1, {"location": locations, "range": ranges, "markers": True}
-        )
+    if dates and len(frame):
+        first, last = len(keys), len(keys) + len(dates) - 1
+        rows = range(header + 2, header + 2 + len(frame))  # 1-based
+        add_sparkline_column(ws, rows, first, last, {"markers": True})
     return header + len(frame) + 3
+
+
+class RowRefs(Sequence[str]):
+    """``template.format(row)`` for each of ``rows``: a column of cell references made as
+    they are read, not held (two strings a row took ~5 MB at 2,000 teams)."""
+
+    def __init__(self, template: str, rows: range) -> None:
+        self.template, self.rows = template, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self.template.format(r) for r in self.rows[i]]
+        return self.template.format(self.rows[i])
+
+
+def add_sparkline_column(
+    ws: Worksheet, rows: range, first: int, last: int, options: dict[str, Any]
+) -> None:
+    """A sparkline in column ``last + 1`` of each of ``rows`` (1-based) over its columns
+    ``first..last``, as one group: xlsxwriter builds a group's colours per call, ~17 ms a
+    call, so a call per row took minutes at 2,000 teams.
+
+    ``add_sparkline`` is given the first row and its group then reads every row's
+    references from ``RowRefs``: xlsxwriter 3.3 keeps two lists of a group's references
+    (what it was given and its own cleaned copies) till the workbook is closed, ~10 MB
+    of strings at 2,000 teams. Its writer reads only ``count`` and the two by index.
+    """
+    left, right, spark = xl_col_to_name(first), xl_col_to_name(last), xl_col_to_name(last + 1)
+    ranges = RowRefs(f"{quote_sheetname(ws.name)}!{left}{{0}}:{right}{{0}}", rows)
+    locations = RowRefs(f"{spark}{{0}}", rows)
+    given = {**options, "location": locations[0], "range": ranges[0]}
+    if ws.add_sparkline(rows[0] - 1, last + 1, given):
+        raise ValueError(f"xlsxwriter refused the sparklines of {ws.name!r} (see its warning)")
+    group = ws.sparklines[-1]
+    if (group.get("locations"), group.get("ranges")) != ([locations[0]], [ranges[0]]):
+        raise ValueError(
+            "xlsxwriter's sparkline group is not laid out as add_sparkline_column knows"
+        )
+    group.update(locations=locations, ranges=ranges, count=len(rows))
 
 
 def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.rollup import FrameNights, History, Rollup, load_history, write_rollup_xlsx
 from sheets_sync.rollup import history as history_module
@@ -149,3 +152,47 @@ def test_a_history_past_excels_last_row_keeps_the_newest_nights(
         "the History tab shows 1 of 2 nights: the rest (2025-08-14) would pass Excel's 10 "
         "rows; the Trends tab and the history store (history.sqlite) keep them all"
     ]
+
+
+def _sheet_xml(path: Path, add: Callable[[Worksheet], None]) -> bytes:
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("KPI's trends")  # a name that must be quoted in references
+    for r in range(1, 7):
+        ws.write_row(r, 0, [r, r * 2, r * 3])
+    add(ws)
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def test_sparkline_column_writes_what_xlsxwriter_writes_from_lists(tmp_path: Path) -> None:
+    """The lazily made references give the same sheet, byte for byte, as xlsxwriter
+    given every row's references (what ``add_sparkline_column`` stands in for)."""
+    rows = range(2, 8)
+
+    def lists(ws: Worksheet) -> None:
+        ws.add_sparkline(
+            1,
+            3,
+            {
+                "location": [f"D{r}" for r in rows],
+                "range": [f"A{r}:C{r}" for r in rows],
+                "markers": True,
+            },
+        )
+
+    def lazy(ws: Worksheet) -> None:
+        history_module.add_sparkline_column(ws, rows, 0, 2, {"markers": True})
+
+    expected = _sheet_xml(tmp_path / "lists.xlsx", lists)
+    assert expected.count(b"<x14:sparkline>") == len(rows)
+    assert b"<xm:f>'KPI''s trends'!A7:C7</xm:f><xm:sqref>D7</xm:sqref>" in expected
+    assert _sheet_xml(tmp_path / "lazy.xlsx", lazy) == expected
+
+
+def test_row_refs_are_a_sequence() -> None:
+    refs = history_module.RowRefs("B{0}", range(3, 6))
+    assert list(refs) == ["B3", "B4", "B5"] and len(refs) == 3
+    assert refs[-1] == "B5" and refs[1:] == ["B4", "B5"]
+    with pytest.raises(IndexError):
+        refs[3]
