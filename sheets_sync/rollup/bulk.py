@@ -289,6 +289,7 @@ class BulkCells:
     """Collects cell columns per worksheet; ``splice`` streams them into the written file."""
 
     _sheets: dict[int, _Sheet] = field(default_factory=dict)
+    _consumed: bool = False
 
     def column(
         self,
@@ -386,8 +387,11 @@ class BulkCells:
 
         ``consume`` lets go of each sheet's columns once it is written, so the sheets
         after it can reuse their memory when nothing else holds them; the cells are then
-        gone, and a failed splice cannot be tried again.
+        gone, and a later splice (even after a failed one) raises ``RuntimeError``.
         """
+        if self._consumed:
+            raise RuntimeError("bulk cells already spliced with consume=True")
+        self._consumed = consume
         if not self._sheets:
             return
         names = {f"xl/worksheets/sheet{i + 1}.xml": i for i in self._sheets}

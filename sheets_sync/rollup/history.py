@@ -77,7 +77,7 @@ def _write_block(
 
 class RowRefs(Sequence[str]):
     """``template.format(row)`` for each of ``rows``: a column of cell references made as
-    they are read, not held (two strings a row took ~5 MB at 2,000 teams)."""
+    they are read, not held (a location and a range a row were ~5 MB at 2,000 teams)."""
 
     def __init__(self, template: str, rows: range) -> None:
         self.template, self.rows = template, rows
@@ -102,23 +102,27 @@ def add_sparkline_column(
     ``first..last``, as one group: xlsxwriter builds a group's colours per call, ~17 ms a
     call, so a call per row took minutes at 2,000 teams.
 
-    ``add_sparkline`` is given the first row and its group then reads every row's
-    references from ``RowRefs``: xlsxwriter 3.3 keeps two lists of a group's references
-    (what it was given and its own cleaned copies) till the workbook is closed, ~10 MB
-    of strings at 2,000 teams. Its writer reads only ``count`` and the two by index.
+    xlsxwriter keeps a group's locations and ranges as two lists till the workbook is
+    closed (~5 MB of strings at 2,000 teams; bench/notes.md, thirteenth pass). So it is
+    given the first row, and its group then reads every row's from ``RowRefs``: the
+    writer of xlsxwriter 3.3 reads only ``count`` and the two by index. A group laid out
+    otherwise (another xlsxwriter) is given the lists instead.
     """
     left, right, spark = xl_col_to_name(first), xl_col_to_name(last), xl_col_to_name(last + 1)
     ranges = RowRefs(f"{quote_sheetname(ws.name)}!{left}{{0}}:{right}{{0}}", rows)
     locations = RowRefs(f"{spark}{{0}}", rows)
     given = {**options, "location": locations[0], "range": ranges[0]}
     if ws.add_sparkline(rows[0] - 1, last + 1, given):
-        raise ValueError(f"xlsxwriter refused the sparklines of {ws.name!r} (see its warning)")
+        return  # refused, with xlsxwriter's warning why: the tab goes without them
     group = ws.sparklines[-1]
-    if (group.get("locations"), group.get("ranges")) != ([locations[0]], [ranges[0]]):
-        raise ValueError(
-            "xlsxwriter's sparkline group is not laid out as add_sparkline_column knows"
+    kept = (group.get("count"), group.get("locations"), group.get("ranges"))
+    if kept == (1, [locations[0]], [ranges[0]]):
+        group.update(locations=locations, ranges=ranges, count=len(rows))
+    else:
+        ws.sparklines.pop()
+        ws.add_sparkline(
+            rows[0] - 1, last + 1, {**given, "location": list(locations), "range": list(ranges)}
         )
-    group.update(locations=locations, ranges=ranges, count=len(rows))
 
 
 def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) -> None:

@@ -112,8 +112,9 @@ def prepare(
 
 
 def _sweep_stale_temps(path: Path) -> None:
-    """Temp workbooks a killed run staged and never renamed (``atomic.stage`` names)."""
-    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    """Temp workbooks a killed run staged and never renamed (``atomic.staging`` names),
+    and the ``.bulk`` file of one killed while it spliced in the rows."""
+    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"))
 
 
 def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:

@@ -290,9 +290,27 @@ def test_consume_lets_a_sheet_go_before_the_next_is_written(tmp_path: Path) -> N
     book_read = openpyxl.load_workbook(path)
     assert [r[0] for r in book_read["First"].values] == [1.5, 2.5, 3.5]
     assert [r[0] for r in book_read["Second"].values] == ["x", "y"]
-    before = path.read_bytes()
-    bulk.splice(path)  # consumed: nothing is left to write in
-    assert path.read_bytes() == before
+    with pytest.raises(RuntimeError, match="already spliced"):
+        bulk.splice(path)  # consumed: nothing is left to write in
+
+
+def test_a_consuming_splice_that_failed_is_not_tried_again(tmp_path: Path) -> None:
+    path = tmp_path / "failed.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+
+    def chunks() -> Iterator[list[tuple[object, ...]]]:
+        raise OSError("disk gone")
+        yield []
+
+    bulk = BulkCells()
+    bulk.rows(ws, 0, 0, 1, [("text", None)], chunks)
+    book.close()
+    with pytest.raises(OSError, match="disk gone"):
+        bulk.splice(path, consume=True)
+    with pytest.raises(RuntimeError, match="already spliced"):
+        bulk.splice(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["failed.xlsx"]  # no .bulk left
 
 
 def test_without_consume_the_columns_are_held_through_the_splice(tmp_path: Path) -> None:

@@ -190,6 +190,39 @@ def test_sparkline_column_writes_what_xlsxwriter_writes_from_lists(tmp_path: Pat
     assert _sheet_xml(tmp_path / "lazy.xlsx", lazy) == expected
 
 
+def test_sparkline_column_gives_the_lists_to_a_group_laid_out_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An xlsxwriter that keeps a group another way is given every row's references."""
+    rows = range(2, 8)
+
+    def plain(ws: Worksheet) -> None:
+        history_module.add_sparkline_column(ws, rows, 0, 2, {"markers": True})
+
+    expected = _sheet_xml(tmp_path / "plain.xlsx", plain)
+    add = Worksheet.add_sparkline
+    calls: list[int] = []
+
+    def as_tuples(self: Worksheet, row: int, col: int, options: dict[str, object]) -> int:
+        calls.append(row)
+        done: int = add(self, row, col, options)
+        group = self.sparklines[-1]
+        group["locations"], group["ranges"] = tuple(group["locations"]), tuple(group["ranges"])
+        return done
+
+    monkeypatch.setattr(Worksheet, "add_sparkline", as_tuples)
+    assert _sheet_xml(tmp_path / "other.xlsx", plain) == expected
+    assert calls == [1, 1]  # the first row's, dropped, then every row's
+
+
+def test_a_refused_sparkline_column_leaves_the_tab_without_one(tmp_path: Path) -> None:
+    def beyond(ws: Worksheet) -> None:  # xlsxwriter refuses a cell past the last column
+        history_module.add_sparkline_column(ws, range(2, 4), 16_380, 16_383, {})
+
+    xml = _sheet_xml(tmp_path / "refused.xlsx", beyond)
+    assert b"sparkline" not in xml
+
+
 def test_row_refs_are_a_sequence() -> None:
     refs = history_module.RowRefs("B{0}", range(3, 6))
     assert list(refs) == ["B3", "B4", "B5"] and len(refs) == 3

@@ -356,14 +356,17 @@ def test_rollup_prepared_ahead_is_dropped_when_a_write_ends_otherwise(
 
 
 def test_a_killed_runs_staged_rollup_is_swept(demo: Path, tmp_path: Path) -> None:
-    """A run killed between staging the rollup and renaming it leaves a temp file; the
-    next run that stages one removes it once it is an hour old, and only then."""
+    """A run killed between staging the rollup and renaming it leaves a temp file (and,
+    killed while it spliced the rows in, the splice's ``.bulk`` file); the next run that
+    stages one removes them once they are an hour old, and only then."""
     shutil.copytree(demo.parent, tmp_path / "ws")
     cfg = tmp_path / "ws" / demo.name
     old, fresh = cfg.parent / ".company.xlsx.abc123.tmp", cfg.parent / ".company.xlsx.def456.tmp"
-    for leftover in (old, fresh):
+    spliced = cfg.parent / ".company.xlsx.abc123.tmp.bulk"
+    for leftover in (old, fresh, spliced):
         leftover.write_bytes(b"half a workbook")
     two_hours_ago = time.time() - 7200
-    os.utime(old, (two_hours_ago, two_hours_ago))
+    for leftover in (old, spliced):
+        os.utime(leftover, (two_hours_ago, two_hours_ago))
     assert run(cfg, 2).rollup_rewritten
-    assert not old.exists() and fresh.exists()
+    assert not old.exists() and not spliced.exists() and fresh.exists()

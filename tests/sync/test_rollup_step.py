@@ -55,20 +55,29 @@ def test_the_rollup_is_let_go_before_its_rows_are_written(
 def test_a_staging_that_fails_leaves_no_temp_file_and_the_night_writes_anyway(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    splice = BulkCells.splice
-    failed: list[bool] = []
+    """The staged write fails while a sheet's rows are written (the splice's own temp
+    file is open by then): both temp files go, and the night writes the workbook the
+    usual way, after the team files."""
+    splice, write_sheet = BulkCells.splice, BulkCells._write_sheet
+    failing: list[bool] = []
 
     def splicing(self: BulkCells, path: Path, *, consume: bool = False) -> None:
-        if consume:  # the staged write, ahead of the team files' writes
-            failed.append(True)
-            raise OSError("disk full")
+        failing.append(consume)  # the staged write, ahead of the team files' writes
         splice(self, path, consume=consume)
 
+    def writing(self: BulkCells, xml: bytes, sheet: Any, out: Any) -> None:
+        if failing[-1]:
+            raise OSError("disk full")
+        write_sheet(self, xml, sheet, out)
+
     monkeypatch.setattr(BulkCells, "splice", splicing)
+    monkeypatch.setattr(BulkCells, "_write_sheet", writing)
     cfg = create_demo(tmp_path / "ws")
     ws = load_workspace(cfg)
     history = HistoryStore(default_history_path(ws.state_dir))
+    before = [p.name for p in cfg.parent.iterdir()]
     result = Sync(ws, history=history).run(SyncOptions(as_of=dt.date(2026, 11, 23), workers=2))
-    assert failed and result.rollup_rewritten
-    assert sorted(p.name for p in ws.rollup_path.parent.glob(".*.tmp")) == []
+    assert failing == [True, False] and result.rollup_rewritten
+    after = sorted(p.name for p in cfg.parent.iterdir())
+    assert after == sorted({*before, ws.rollup_path.name, ws.state_dir.name})  # no temp file
     assert ws.rollup_path.exists()
