@@ -22,10 +22,11 @@ from sheets_sync.rollup.tables import Rollup, StaleData, build_tables
 from sheets_sync.rollup.workbook import write_rollup_xlsx
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # Arrow takes a blank one for none
     # The tables' text columns are Arrow arrays. Arrow's own allocator (mimalloc) keeps
     # what a night's build frees for later use, so the process held ~20 MB more at 2,000
-    # teams; the C library's hands large blocks back at once, at no measurable cost here.
+    # teams (~25 MB on the steady night); the C library's hands large blocks back at
+    # once, at no measurable cost here (bench/notes.md, third and thirteenth passes).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 __all__ = [
