@@ -25,7 +25,7 @@ from sheets_sync.sync.outcome import RunContext, TeamRun
 if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # Arrow takes a blank one for none
     # The tables' text columns are Arrow arrays. Arrow's own allocator (mimalloc) keeps
     # what a night's build frees for later use, so the process held ~20 MB more at 2,000
-    # teams (~25 MB on the steady night); the C library's hands large blocks back at
+    # teams (23-33 MB on the steady night); the C library's hands large blocks back at
     # once, at no measurable cost here (bench/notes.md, third and thirteenth passes).
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 

@@ -1,5 +1,6 @@
 """The rollup's Arrow arrays come from the C library's allocator, unless the environment
-names Arrow another (bench/notes.md: ~25 MB less at 2,000 teams than Arrow's mimalloc)."""
+names Arrow another (bench/notes.md, thirteenth pass: 23-33 MB less at 2,000 teams than
+Arrow's mimalloc on the steady night)."""
 
 from __future__ import annotations
 
