@@ -81,7 +81,6 @@ def prepare(
 
     from sheets_sync.rollup import build_rollup, load_history
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
-    from sheets_sync.rollup.workbook import lay_out_rollup
 
     if ws.rollup_is_google:  # its tabs have no History or Trends: the nights are not read
         prep.rollup, prep.write = build_rollup(runs, context), True
@@ -96,19 +95,27 @@ def prepare(
     if state.unchanged(prep.fingerprint, ws.rollup_path):
         log.info("rollup unchanged; %s left as it is", ws.rollup_output)
         return prep  # publish saves the inputs: the next such night skips sooner
-    prep.write = True
-    if not stage:
-        prep.rollup = rollup
-        return prep
-    # Written now: the tables need not stay in memory till it is published, nor (once
-    # laid out) while it is written: each goes once its tab is in (``lay_out_rollup``).
+    prep.write, prep.rollup = True, rollup
+    if stage:  # written now: the tables need not stay in memory till it is published
+        del rollup, shown  # ``prep`` alone holds it, for ``_stage_workbook`` to take
+        prep.staged = _stage_workbook(ws, prep)
+    return prep
+
+
+def _stage_workbook(ws: Workspace, prep: RollupPrep) -> Path:
+    """The workbook of ``prep.rollup`` in a temp file beside its place, fsynced, taking
+    the rollup from ``prep``: once it is laid out nothing holds it, and each table goes
+    once its tab is written (``lay_out_rollup``)."""
+    from sheets_sync.rollup.workbook import lay_out_rollup
+
+    rollup, prep.rollup = prep.rollup, None
+    assert rollup is not None
     _sweep_stale_temps(ws.rollup_path)
     with staging(ws.rollup_path) as tmp:
         rows = lay_out_rollup(rollup, tmp)
-        del rollup, shown
+        del rollup
         rows.splice(tmp, consume=True)
-    prep.staged = tmp
-    return prep
+    return tmp
 
 
 def _sweep_stale_temps(path: Path) -> None:
@@ -131,14 +138,11 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
             state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
         return ws.rollup_output, False
     from sheets_sync.atomic import commit
-    from sheets_sync.rollup.workbook import write_rollup_xlsx
 
     assert prep.fingerprint is not None
     state.forget()  # a crash between the write and the save must not look unchanged
-    if prep.staged is not None:
-        commit(prep.staged, ws.rollup_path)
-    else:
-        assert prep.rollup is not None
-        write_rollup_xlsx(prep.rollup, ws.rollup_path)
+    if prep.staged is None:
+        prep.staged = _stage_workbook(ws, prep)
+    commit(prep.staged, ws.rollup_path)
     state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
     return ws.rollup_output, True
