@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import types
 from pathlib import Path
 from typing import cast
 
@@ -16,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_sync.rollup import bulk as bulk_module
 from sheets_sync.rollup.bulk import BulkCells, add_long_table
 from sheets_sync.rollup.cellxml import escape
 from sheets_sync.rollup.tables import Rollup
@@ -284,7 +286,14 @@ def test_outline_levels_without_set_row(tmp_path: Path) -> None:
     assert sheet["A4"].value == "leaf" and sheet["A7"].value is None
 
 
-def test_add_long_table_records_the_full_range_without_every_cell(tmp_path: Path) -> None:
+@pytest.mark.parametrize("widening", [True, False], ids=["widened", "whole-range"])
+def test_add_long_table_records_the_full_range_without_every_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, widening: bool
+) -> None:
+    """Widened from two rows where this xlsxwriter allows it, else added whole: the same
+    table either way."""
+    if not widening:
+        monkeypatch.setattr(bulk_module, "_widening_works", lambda: False)
     path = tmp_path / "long.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Long")
@@ -293,7 +302,8 @@ def test_add_long_table_records_the_full_range_without_every_cell(tmp_path: Path
     bulk.column(ws, 2, 1, np.arange(3_000, dtype=float), "number", None)
     columns = [{"header": h} for h in ("Team", "Blank", "Value")]
     add_long_table(ws, 0, 0, 3_000, 2, {"name": "LongTable", "columns": columns})
-    assert len(ws.table_cells) <= 6  # header and one row, not 9,003 cells
+    if widening:
+        assert len(ws.table_cells) <= 6  # header and one row, not 9,003 cells
     with pytest.raises(ValueError, match="total row"):
         add_long_table(ws, 0, 5, 10, 6, {"total_row": True})
     with pytest.raises(ValueError, match="refused"), pytest.warns(UserWarning, match="spaces"):
@@ -305,3 +315,25 @@ def test_add_long_table_records_the_full_range_without_every_cell(tmp_path: Path
     assert table.ref == "A1:C3001" and table.autoFilter.ref == "A1:C3001"
     assert [c.name for c in table.tableColumns] == ["Team", "Blank", "Value"]
     assert sheet["A3001"].value == "t2999" and sheet["C3001"].value == 2_999
+
+
+def test_the_widening_probe_says_no_to_a_table_layout_it_does_not_know(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An xlsxwriter that keeps its tables otherwise than 3.2 and 3.3 (here: as read-only
+    records) gets the whole range, not a traceback or a two-row table."""
+    bulk_module._widening_works.cache_clear()
+    assert bulk_module._widening_works()  # the xlsxwriter installed
+    bulk_module._widening_works.cache_clear()
+    add_table = Worksheet.add_table
+
+    def read_only_records(self: Worksheet, *args: object, **kwargs: object) -> int:
+        refused = int(add_table(self, *args, **kwargs))
+        self.tables[-1] = types.MappingProxyType(self.tables[-1])
+        return refused
+
+    monkeypatch.setattr(Worksheet, "add_table", read_only_records)
+    try:
+        assert not bulk_module._widening_works()
+    finally:
+        bulk_module._widening_works.cache_clear()
