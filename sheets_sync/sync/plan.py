@@ -29,13 +29,15 @@ from sheets_sync.sync.styles import (
     KPI_STYLE,
     NOTE,
     OWNED_HEADER,
+    PERCENT_FORMAT,
     SCORE_FORMAT,
     STATUS_STYLE,
     with_format,
 )
 
 NOT_SCORED = "Not scored"
-PLAIN_SCORE = CellStyle(number_format=SCORE_FORMAT)
+#: as the template formats the column (``template/spec.py``; docs/template.md)
+EXPECTED_STYLE = CellStyle(number_format=PERCENT_FORMAT)
 Value = str | float | None
 RowCells = dict[str, tuple[Value, CellStyle | None]]
 
@@ -63,7 +65,7 @@ def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
     band = BAND_STYLE[kr.band] if kr.current is not None else GREY
     return {
         "score": (_round(kr.score), with_format(band, SCORE_FORMAT)),
-        "expected": (_round(kr.expected), PLAIN_SCORE),
+        "expected": (_round(kr.expected), EXPECTED_STYLE),
         "status": (kr.status.value, STATUS_STYLE[kr.status]),
         "sync_notes": (notes, NOTE),
     }
@@ -75,7 +77,7 @@ def objective_cells(result: ObjectiveResult | None, notes: str | None) -> RowCel
     band = BAND_STYLE[result.band] if result.band else GREY
     return {
         "score": (_round(result.score), with_format(band, SCORE_FORMAT)),
-        "expected": (_round(result.expected), PLAIN_SCORE),
+        "expected": (_round(result.expected), EXPECTED_STYLE),
         "status": (result.status.value, STATUS_STYLE[result.status]),
         "sync_notes": (notes, NOTE),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
@@ -142,3 +143,25 @@ def test_demo_reads_with_exactly_the_deliberate_findings(demo: tuple[Path, SyncR
     assert kpis[("Finance", "KPI-3")] is KPIStatus.GREEN  # range KPI
     company = {c.objective.id: c.score for c in result.company}
     assert set(company) == {"C1", "C2", "C3", "C4"}
+
+
+def test_owned_cells_keep_the_number_formats_the_template_gives_their_columns(
+    tmp_path: Path,
+) -> None:
+    """A synced row looks as the template's rows do: Score 0.00, Expected 0% (not 0.00)."""
+    cfg = create_demo(tmp_path)
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    book = openpyxl.load_workbook(tmp_path / "teams" / "Sales.xlsx")
+    checked: set[str] = set()
+    for tab in (TEMPLATE.okrs, TEMPLATE.kpis):
+        sheet = book[tab.name]
+        for col, spec in enumerate(tab.columns, start=1):
+            if not spec.owned:
+                continue
+            cells = [sheet.cell(row, col) for row in range(2, sheet.max_row + 1)]
+            for cell in (c for c in cells if isinstance(c.value, int | float)):
+                assert (tab.name, spec.header, cell.number_format) == (
+                    tab.name, spec.header, spec.number_format
+                ), cell.coordinate
+                checked.add(spec.header)
+    assert checked == {"Score", "Expected", "Variance"}
