@@ -160,8 +160,7 @@ def test_owned_cells_keep_the_number_formats_the_template_gives_their_columns(
                 continue
             cells = [sheet.cell(row, col) for row in range(2, sheet.max_row + 1)]
             for cell in (c for c in cells if isinstance(c.value, int | float)):
-                assert (tab.name, spec.header, cell.number_format) == (
-                    tab.name, spec.header, spec.number_format
-                ), cell.coordinate
+                where = f"{tab.name}!{cell.coordinate} ({spec.header})"
+                assert cell.number_format == spec.number_format, where
                 checked.add(spec.header)
     assert checked == {"Score", "Expected", "Variance"}
