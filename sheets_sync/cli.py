@@ -307,9 +307,12 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         source = ""
     from sheets_sync.console import counted
 
-    verb = "written to" if result.rollup_rewritten else "unchanged in"
     teams = counted(len(result.runs), "team")
-    click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}")
+    if result.rollup_error:  # logged as it happened; said again where the outcome is
+        click.echo(f"rollup of {teams}{source} failed: {result.rollup_error}")
+    else:
+        verb = "written to" if result.rollup_rewritten else "unchanged in"
+        click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 

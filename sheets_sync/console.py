@@ -129,6 +129,8 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
     elif result.rollup_output:
         verb = "written to" if result.rollup_rewritten else "unchanged (same content) in"
         line += f"; rollup {verb} {result.rollup_output}"
+    elif result.rollup_skipped:
+        line += f"; rollup left as it was: {result.rollup_skipped}"
     found = finding_counts([f for r in result.runs for f in r.findings])
     if found:
         line += f"; {found} in team sheets (`sheets-sync validate` lists them)"

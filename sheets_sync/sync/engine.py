@@ -77,12 +77,16 @@ class SyncResult:
     seconds: float = 0.0
     rollup_rewritten: bool = True  # False: same content as the workbook already there
     rollup_error: str | None = None  # the rollup could not be published; the old one stays
+    rollup_skipped: str | None = None  # why a run that could have published did not
     report_error: str | None = None  # the run report could not be written (``run.py``)
 
     @property
     def failed(self) -> bool:
         broken = self.rollup_error is not None or self.report_error is not None
         return broken or any(r.failed for r in self.runs)
+
+
+PARTIAL_RUN = "a run of some teams; `sheets-sync rollup` rebuilds it from every team"
 
 
 def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
@@ -267,7 +271,10 @@ class Sync:
                 state.release()
 
         publishing = options.rollup and not options.dry_run
-        ahead_ok = publishing and not ws.rollup_is_google  # only used with workers
+        # A run of some teams (--team) records their night in the history but does not
+        # publish: the company workbook would hold only them (PARTIAL_RUN).
+        partial = publishing and len(specs) < len(ws.teams)
+        ahead_ok = publishing and not partial and not ws.rollup_is_google  # with workers
         if publishing:
             self._open_spill()
 
@@ -386,8 +393,11 @@ class Sync:
         if self.cache is not None and not options.teams and options.shard is None:
             self.cache.prune(ws.teams)
         index.clear()
-        output, rewritten, rollup_error = None, False, None
-        if publishing:
+        output, rewritten, rollup_error, skipped = None, False, None, None
+        if partial:
+            self.record_history(SyncResult(context, tuple(runs), ()))
+            skipped = PARTIAL_RUN
+        elif publishing:
             prep = ahead.pop() if ahead else None
             try:
                 if prep is None or prep.runs != rollup_step.assumed(runs):
@@ -409,6 +419,7 @@ class Sync:
             rollup_output=output,
             rollup_rewritten=rewritten,
             rollup_error=rollup_error,
+            rollup_skipped=skipped,
             seconds=time.perf_counter() - started,
         )
 

@@ -78,6 +78,7 @@ def run_report(
         "rollup_output": result.rollup_output,
         "rollup_rewritten": result.rollup_rewritten,
         "rollup_error": result.rollup_error,
+        "rollup_skipped": result.rollup_skipped,
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

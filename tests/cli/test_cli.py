@@ -267,3 +267,49 @@ def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
     assert code == 0
     mode = (workspace.parent / "company.xlsx").stat().st_mode & 0o777
     assert mode & 0o044 == 0o044  # group and others can read the company workbook
+
+
+def test_a_run_of_some_teams_records_their_night_and_leaves_the_rollup(
+    workspace: Path,
+) -> None:
+    """`sync --team Sales` used to publish a company workbook of Sales alone: every other
+    team vanished from what finance reads. It now writes Sales, records its night in the
+    history, and leaves the workbook to a run of every team (`sheets-sync rollup`)."""
+    from sheets_sync.ops.history import HistoryStore, default_history_path
+
+    write_team(workspace.parent / "teams" / "ops.xlsx")
+    workspace.write_text(
+        workspace.read_text() + "  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
+    )
+    assert run("sync", "--config", str(workspace), *AS_OF)[0] == 0
+    company = workspace.parent / "company.xlsx"
+    before = company.read_bytes()
+    report = workspace.parent / "run.json"
+    later = ["--as-of", "2026-11-24", "--report", str(report)]
+    code, out, err = run("sync", "--config", str(workspace), "--team", "Sales", *later)
+    assert code == 0, out + err
+    assert out.splitlines()[-1].endswith(
+        "; rollup left as it was: a run of some teams; "
+        "`sheets-sync rollup` rebuilds it from every team"
+        "; 1 error in team sheets (`sheets-sync validate` lists them)"
+    )
+    assert company.read_bytes() == before
+    data = json.loads(report.read_text())
+    assert data["rollup_output"] is None and data["rollup_skipped"].startswith("a run of some")
+    history = HistoryStore(default_history_path(workspace.parent / ".sheets-sync"))
+    nights = history.kr_history(2).groupby("date")["team"].unique()
+    assert {str(day)[:10]: sorted(teams) for day, teams in nights.items()} == {
+        "2026-11-23": ["Ops", "Sales"],
+        "2026-11-24": ["Sales"],
+    }
+    code, out, _ = run("rollup", "--config", str(workspace), "--as-of", "2026-11-24")
+    assert (code, out) == (0, "rollup of 2 teams written to company.xlsx\n")
+
+
+def test_a_rollup_that_cannot_be_published_says_so(workspace: Path) -> None:
+    """Not `rollup of 1 team unchanged in None` (as it said until 2026-12-04)."""
+    (workspace.parent / "company.xlsx").mkdir()
+    code, out, err = run("rollup", "--config", str(workspace), *AS_OF)
+    assert code == 1
+    assert out.startswith("rollup of 1 team failed: company.xlsx: cannot write the company ")
+    assert "Traceback" not in out + err
