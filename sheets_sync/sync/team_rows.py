@@ -101,9 +101,9 @@ def kpi_values(base: Values, r: KPIResult) -> Values:
 
 
 def finding_values(base: Values, f: Finding) -> Values:
-    source = f.source or base[3]
-    return (*base[:3], source, *base[4:], f.severity.value, f.tab, f.cell, f.row, f.row_id,
-            f.message)  # fmt: skip
+    # Source is the team's, as in every table (not ``f.source``: the file's name as the
+    # message shows it), so Findings joins the other tables on it
+    return (*base, f.severity.value, f.tab, f.cell, f.row, f.row_id, f.message)
 
 
 def team_rows(team: str, source: str, result: TeamResult, context: RunContext) -> TeamRows:

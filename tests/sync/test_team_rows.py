@@ -114,10 +114,13 @@ def _others(value: object) -> list[object]:
 def test_rows_have_the_columns_their_names_say() -> None:
     run = runs(finance_fails=False)[0]
     assert run.result is not None
-    rows = team_rows(run.team, run.source, run.result, context())
+    # a team's source is its path in the workspace; its findings name the file only
+    rows = team_rows(run.team, f"teams/{run.source}", run.result, context())
     for table, names in NAMES.items():
         assert all(len(row) == len(names) for row in getattr(rows, table)), table
     assert rows.key_results and rows.kpis and rows.findings
+    source = NAMES["findings"].index("Source")  # the same in every table: one to join on
+    assert {r[source] for table in NAMES for r in getattr(rows, table)} == {f"teams/{run.source}"}
     failed = runs(finance_fails=True)[-1]
     assert failed.result is None and not failed.scored and rows_for(failed, context()) is None
 
