@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.emulator.errors import QUOTA_MESSAGE, ApiError
+
+JSON_TYPE = "application/json; charset=UTF-8"
 
 
 @dataclass
@@ -46,6 +49,19 @@ class RequestLog:
             return sum(self.counts.values()) if endpoint is None else self.counts[endpoint]
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    ctype: str
+
+    @classmethod
+    def of(cls, status: int, body: bytes | dict[str, Any], ctype: str = "") -> Reply:
+        if isinstance(body, dict):
+            return cls(status, json.dumps(body).encode(), ctype or JSON_TYPE)
+        return cls(status, body, ctype or "text/html; charset=utf-8")
+
+
 @dataclass
 class Faults:
     """Settable at any time from tests. fail_rate draws from error_mix; rate_limit_per_minute is
@@ -58,6 +74,12 @@ class Faults:
     retry_after_s: int = 1
     throttled_spreadsheets: set[str] = field(default_factory=set)
     seed: int | None = None
+    #: Raw replies (status, body, content type) that stand in for the API's own: for one
+    #: spreadsheet's every request (``answer``), or for the token endpoint. What Google or a
+    #: proxy in front of it may say that the emulator never would: a 403 of another
+    #: reason, an HTML login page, a body cut short.
+    answers: dict[str, Reply] = field(default_factory=dict)
+    token_reply: Reply | None = None
     _window: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -69,8 +91,16 @@ class Faults:
     def reset(self) -> None:
         self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
         self.throttled_spreadsheets.clear()
+        self.answers.clear()
+        self.token_reply = None
         with self._lock:
             self._window.clear()
+
+    def answer(
+        self, spreadsheet_id: str, status: int, body: bytes | dict[str, Any], ctype: str = ""
+    ) -> None:
+        """Answer every request for one spreadsheet with this reply (a dict: as JSON)."""
+        self.answers[spreadsheet_id] = Reply.of(status, body, ctype)
 
     def throttle(self, spreadsheet_id: str, on: bool = True) -> None:
         """Persistent 429 for one spreadsheet until switched off."""

@@ -16,10 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 from sheets_sync.emulator import api
 from sheets_sync.emulator.auth import TokenError, issue_token
 from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
-from sheets_sync.emulator.faults import Faults, LoggedRequest, RequestLog
+from sheets_sync.emulator.faults import JSON_TYPE, Faults, LoggedRequest, RequestLog
 from sheets_sync.emulator.state import CALLER, Store
 
-JSON_TYPE = "application/json; charset=UTF-8"
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 
 
@@ -101,6 +100,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             name, func, match, mutates = api.resolve(method, path)
             email = self._auth(emu)
+            canned = emu.faults.answers.get(sid) if sid else None
+            if canned is not None:
+                emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid))
+                self._send(canned.status, canned.body, canned.ctype)
+                return
             emu.faults.check(sid)
             body = self._body(raw, split.path)
             CALLER.set(email)
@@ -131,6 +135,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self, raw: bytes) -> None:
         emu = self.server.emulator
+        canned = emu.faults.token_reply
+        if canned is not None:
+            emu.log.record(LoggedRequest("POST", self.path, "token", canned.status, None))
+            self._send(canned.status, canned.body, canned.ctype)
+            return
         try:
             status, data = 200, issue_token(emu.state, raw)
         except TokenError as err:

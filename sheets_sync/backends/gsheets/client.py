@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 Tally = Callable[[], None]
 
 
@@ -130,7 +131,12 @@ class SheetsClient:
                 raise RetryableError("network: token endpoint unreachable") from None
             except auth_exceptions.RefreshError as exc:
                 raise self._refresh_error(exc, source) from None
-            return response.json() if response.content else {}
+            if not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError:  # an HTML page: a proxy or a login portal in the way
+                raise self._not_json(response, source, "Google Sheets") from None
 
         return call_with_retry(
             attempt,
@@ -156,6 +162,24 @@ class SheetsClient:
                 raise self._refresh_error(exc, source) from None
             except auth_exceptions.TransportError:
                 raise RetryableError("network: token endpoint unreachable") from None
+            except (ValueError, TypeError, KeyError, AttributeError):
+                # google-auth reads the reply as its JSON: a page that is not one fails
+                # inside it (a proxy or a login portal in front of the token endpoint)
+                log.debug("token reply unusable", exc_info=True)
+                uri = redact(str(getattr(creds, "_token_uri", "") or "the token endpoint"))
+                raise RemoteError(
+                    f"{uri} did not answer with a token: is a proxy or a login page in the way?",
+                    source=source,
+                ) from None
+
+    def _not_json(self, response: requests.Response, source: str, who: str) -> RemoteError:
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        return RemoteError(
+            f"{who} answered {response.status_code} with {kind}, not JSON: is a proxy or a "
+            "login page in the way?",
+            source=source,
+            status=response.status_code,
+        )
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
         reason = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
@@ -167,6 +191,10 @@ class SheetsClient:
     def _api_error(self, exc: APIError, source: str, key: str) -> Exception:
         status = exc.response.status_code
         error = exc.error if isinstance(exc.error, dict) else {}
+        if str(error.get("status", "")).startswith("invalid JSON"):  # gspread's mark
+            error = {}  # its message is the page itself
+            if status not in RETRYABLE_STATUS and status != 404:
+                return self._not_json(exc.response, source, "Google Sheets")
         message = redact(str(error.get("message") or exc.response.reason or ""))[:300]
         where = "" if key and key in source else f" (key {key})" if key else ""
         if status in RETRYABLE_STATUS:
@@ -184,11 +212,13 @@ class SheetsClient:
                 status=status,
             )
         if status == 403:
-            return PermissionDeniedError(
-                f"not shared with {self.email}{where}: share the sheet with it as an editor",
-                source=source,
-                status=status,
-            )
+            # Google's reason, unless it is the one of a sheet not shared with us; a
+            # disabled API, a protected range or a policy also answer 403
+            if message and not message.startswith(NOT_SHARED):
+                text = f"Google refused{where}: {message}"
+            else:
+                text = f"not shared with {self.email}{where}: share the sheet with it as an editor"
+            return PermissionDeniedError(text, source=source, status=status)
         if status == 401:
             return RemoteError(
                 f"Google rejected the credentials of {self.email} (401)",

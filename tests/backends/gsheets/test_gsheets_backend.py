@@ -9,6 +9,7 @@ import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.faults import Reply
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from sheets_sync.sync.styles import BAD, GOOD, NOTE, SCORE_FORMAT, with_format
@@ -232,3 +233,51 @@ def test_read_marks_a_typed_100_percent(emulator: Emulator, client: Any) -> None
     grid = data.sheets["OKRs"]
     assert [grid.value(r, 1) for r in range(2, 6)] == [1, 1, 0.7, 1]
     assert grid.percent_ones == {(2, 1)}
+
+
+def test_a_403_for_another_reason_says_googles_reason(emulator: Emulator, client: Any) -> None:
+    """A disabled API (the usual first-run 403) is not reported as a sheet not shared."""
+    key = _seed(emulator)
+    disabled = (
+        "Google Sheets API has not been used in project 1234 before or it is disabled. "
+        "Enable it by visiting https://console.developers.google.com/apis/api/"
+        "sheets.googleapis.com/overview?project=1234 then retry."
+    )
+    body = {"error": {"code": 403, "message": disabled, "status": "PERMISSION_DENIED"}}
+    emulator.faults.answer(key, 403, body)
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    with pytest.raises(PermissionDeniedError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == f"Ops: Google refused (key {key}): {disabled}"
+    assert backend.api_calls == 1
+
+
+@pytest.mark.parametrize("status", [200, 403])
+def test_a_page_that_is_not_json_is_one_clear_error(
+    emulator: Emulator, client: Any, status: int
+) -> None:
+    """A proxy or a login portal answering for Google: no traceback, no retry."""
+    key = _seed(emulator)
+    emulator.faults.answer(key, status, b"<html><body>Please log in</body></html>")
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: Google Sheets answered {status} with text/html, not JSON: is a proxy or a "
+        "login page in the way?"
+    )
+    assert "log in" not in str(info.value) and backend.api_calls == 1
+
+
+def test_a_token_endpoint_answering_a_page_is_one_clear_error(
+    emulator: Emulator, make_client: Any
+) -> None:
+    key = _seed(emulator)
+    emulator.faults.token_reply = Reply.of(200, b"<html>Sign in to the network</html>")
+    backend = GoogleSheetsBackend(make_client(), key, display_name="Ops")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
+        "login page in the way?"
+    )
