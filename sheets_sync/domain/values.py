@@ -53,11 +53,25 @@ def fit_cell(text: str) -> str:
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 3] + "..."
 
 
+#: What an XML 1.0 document cannot hold: control characters (pasted from Word, stored by
+#: Excel as ``_x000B_``), lone surrogates and the two non-characters.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each character a workbook cannot store shown as its escape (``\\x0b``):
+    for what the tool writes about a cell (a message, a sync note), which must name the
+    character, not drop it or fail to be written."""
+    if _UNSTORABLE.search(text) is None:
+        return text
+    return _UNSTORABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def _describe(value: CellValue) -> str:
     if isinstance(value, str):
         if len(value) > QUOTED_CHARS:  # a message quotes a cell, it does not repeat it
-            return f'"{value[:QUOTED_CHARS]}..." ({len(value):,} characters)'
-        return f'"{value}"'
+            return f'"{printable(value[:QUOTED_CHARS])}..." ({len(value):,} characters)'
+        return f'"{printable(value)}"'
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.date | dt.datetime):

@@ -19,7 +19,7 @@ from sheets_sync.domain.models import (
     ObjectiveResult,
     TeamResult,
 )
-from sheets_sync.domain.values import fit_cell
+from sheets_sync.domain.values import fit_cell, printable
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import CellChange
@@ -47,7 +47,7 @@ def notes_text(findings: Iterable[Finding]) -> str | None:
     text = "; ".join(
         f"{'Error' if f.is_error else 'Warning'} {f.cell or ''}: {f.message}" for f in findings
     )
-    return fit_cell(text) or None
+    return fit_cell(printable(text)) or None  # a row id may hold what a cell cannot
 
 
 def _round(value: float | None) -> float | None:

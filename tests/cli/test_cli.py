@@ -313,3 +313,26 @@ def test_a_rollup_that_cannot_be_published_says_so(workspace: Path) -> None:
     assert code == 1
     assert out.startswith("rollup of 1 team failed: company.xlsx: cannot write the company ")
     assert "Traceback" not in out + err
+
+
+def test_a_control_character_in_a_cell_is_named_not_a_failed_team(workspace: Path) -> None:
+    """Text pasted from Word can hold a control character (Excel stores it as _x000B_). A
+    note quoting it could not be written: the team failed with "internal error" and a
+    traceback. The message and the note now show it as an escape."""
+    from openpyxl.utils import get_column_letter
+
+    from sheets_sync.mapping.fields import OKR_FIELDS
+
+    team = workspace.parent / "teams" / "sales.xlsx"
+    book = openpyxl.load_workbook(team)
+    current = [f for f, _ in OKR_FIELDS].index("current") + 1
+    book["OKRs"].cell(3, current).value = "25_x0001_"  # KR2's Current, as Excel writes it
+    book.save(team)
+    code, out, err = run("validate", "--config", str(workspace), *AS_OF)
+    assert f'sales.xlsx!OKRs!{get_column_letter(current)}3: ' in out
+    assert '"25\\x01"' in out and "Traceback" not in out + err
+    code, out, err = run("sync", "--config", str(workspace), *AS_OF)
+    assert out.startswith("Sales: ok, ") and "Traceback" not in out + err, out + err
+    sheet = openpyxl.load_workbook(team)["OKRs"]
+    notes = [f for f, _ in OKR_FIELDS].index("sync_notes") + 1
+    assert '"25\\x01"' in sheet.cell(3, notes).value
