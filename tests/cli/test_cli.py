@@ -329,10 +329,10 @@ def test_a_control_character_in_a_cell_is_named_not_a_failed_team(workspace: Pat
     book["OKRs"].cell(3, current).value = "25_x0001_"  # KR2's Current, as Excel writes it
     book.save(team)
     code, out, err = run("validate", "--config", str(workspace), *AS_OF)
-    assert f'sales.xlsx!OKRs!{get_column_letter(current)}3: ' in out
-    assert '"25\\x01"' in out and "Traceback" not in out + err
+    assert f"sales.xlsx!OKRs!{get_column_letter(current)}3: " in out
+    assert code == 1 and '"25\\x01"' in out and "Traceback" not in out + err
     code, out, err = run("sync", "--config", str(workspace), *AS_OF)
-    assert out.startswith("Sales: ok, ") and "Traceback" not in out + err, out + err
+    assert code == 0 and out.startswith("Sales: ok, ") and "Traceback" not in out + err
     sheet = openpyxl.load_workbook(team)["OKRs"]
     notes = [f for f, _ in OKR_FIELDS].index("sync_notes") + 1
     assert '"25\\x01"' in sheet.cell(3, notes).value
