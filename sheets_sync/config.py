@@ -22,6 +22,7 @@ from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError, MappingError
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
+from sheets_sync.yamlio import load_yaml
 
 DEFAULT_CONFIG = "sheets-sync.yaml"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -237,7 +238,7 @@ def _read_yaml(path: Path) -> Any:
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
         )
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -21,6 +21,7 @@ from sheets_sync.mapping.fields import (
     OKR_FIELDS,
     OKR_REQUIRED,
 )
+from sheets_sync.yamlio import load_yaml
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -134,7 +135,7 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
 
 def parse_mapping(text: str, *, source: str) -> MappingSpec:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise MappingError(f"{source}: not valid YAML: {exc}") from None
     try:

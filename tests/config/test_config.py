@@ -107,6 +107,30 @@ def test_unknown_top_level_key_and_bad_yaml(tmp_path: Path) -> None:
     assert problems(tmp_path, "company: [\n")[0].startswith("sheets-sync.yaml: line")
 
 
+def test_an_impossible_date_is_a_problem_naming_its_field(tmp_path: Path) -> None:
+    """PyYAML made unquoted dates itself, and 2026-09-31 raised ValueError from inside the
+    parser: a traceback for a typo (until 2026-12-04)."""
+    (tmp_path / "teams").mkdir()
+    write_team(tmp_path / "teams" / "s.xlsx")
+    text = (
+        "company: A\nperiod: {name: Q, start: 2026-02-30, end: 2026-09-31}\n"
+        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
+    )
+    assert problems(tmp_path, text) == [
+        f"sheets-sync.yaml: period.{field}: Input should be a valid date or datetime, day "
+        "value is outside expected range"
+        for field in ("start", "end")
+    ]
+    ok = load_workspace(_write(tmp_path, text.replace("02-30", "07-01").replace("09-31", "09-30")))
+    assert (ok.period.start.isoformat(), ok.period.end.isoformat()) == ("2026-07-01", "2026-09-30")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
 def test_glob_skips_lock_and_temp_files(tmp_path: Path, workspace: Path) -> None:
     teams = workspace.parent / "teams"
     for name in ("~$sales.xlsx", ".~lock.sales.xlsx#", ".sales.xlsx.sheets-sync-tmp", "notes.txt"):
