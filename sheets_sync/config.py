@@ -197,7 +197,7 @@ class Workspace:
         pruned the other team's). A file outside the workspace gets a folder named after
         a digest of where it is."""
         base = self.state_dir / "backups"
-        folder = path.resolve().parent
+        folder = _resolved(path).parent
         try:
             return base / folder.relative_to(self.root.resolve())
         except ValueError:
@@ -277,6 +277,16 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     return _resolve(cfg, model, files_must_exist)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or ``path`` made absolute where it cannot be resolved (a
+    symbolic link loop: RuntimeError on Python 3.11, OSError later), so reading it is
+    that team's error, not the whole run's traceback."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
 
 
 def _is(path: Path, test: Callable[[Path], bool]) -> bool:
@@ -365,9 +375,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         mapping = mapping_for(team.mapping, f"{where}.mapping")
         path = None
         if not team.source.startswith(GSHEET_PREFIX):
-            path = (root / team.source).resolve()
+            path = _resolved(root / team.source)
             if files_must_exist and not _is(path, Path.is_file):
-                what = "is a folder, not a file" if _is(path, Path.is_dir) else "file not found"
+                what = (
+                    "is a folder, not a file" if _is(path, Path.is_dir)
+                    else "is not a file (a pipe, device or socket)" if _is(path, Path.exists)
+                    else "file not found"
+                )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         elif not team.source[len(GSHEET_PREFIX) :].strip():
             problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
@@ -375,7 +389,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
             origins.append(where)
     rollup_local = not model.rollup.output.startswith(GSHEET_PREFIX)
-    rollup_file = (root / model.rollup.output).resolve() if rollup_local else None
+    rollup_file = _resolved(root / model.rollup.output) if rollup_local else None
     rollup_target = rollup_file if rollup_local else model.rollup.output.strip()
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:

@@ -370,3 +370,25 @@ def test_any_configuration_gives_a_workspace_or_problems(workspace: Path, seed: 
         for must_exist in (True, False):
             with contextlib.suppress(ConfigError):
                 load_workspace(workspace, files_must_exist=must_exist)
+
+
+def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
+    """`config check` says what the path is; the commands that read the teams load the
+    workspace (the read is then that team's error), where a loop was a traceback."""
+    import os
+
+    (tmp_path / "teams").mkdir()
+    os.mkfifo(tmp_path / "teams" / "pipe.xlsx")
+    (tmp_path / "teams" / "a.xlsx").symlink_to(tmp_path / "teams" / "b.xlsx")
+    (tmp_path / "teams" / "b.xlsx").symlink_to(tmp_path / "teams" / "a.xlsx")
+    text = (
+        "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteams:\n"
+        "  - {name: P, source: teams/pipe.xlsx}\n  - {name: L, source: teams/a.xlsx}\n"
+    )
+    assert problems(tmp_path, text) == [
+        "sheets-sync.yaml: teams[0].source: is not a file (a pipe, device or socket) "
+        "(teams/pipe.xlsx)",
+        "sheets-sync.yaml: teams[1].source: file not found (teams/a.xlsx)",
+    ]
+    ws = load_workspace(_write(tmp_path, text), files_must_exist=False)
+    assert [t.name for t in ws.teams] == ["P", "L"]

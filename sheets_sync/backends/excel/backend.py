@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.backends.excel.files import (
+    NotAFileError,
     atomic_replace,
     fingerprint,
     lock_holder,
@@ -70,8 +71,15 @@ class ExcelBackend:
             raise SourceError("is a folder, not a workbook", source=self.display_name) from None
         except PermissionError:
             raise SourceError("permission denied", source=self.display_name) from None
+        except NotAFileError:
+            raise SourceError(
+                "is not a file (a pipe, device or socket)", source=self.display_name
+            ) from None
         except ConflictError as exc:
             raise ConflictError(exc.message, source=self.display_name) from None
+        except OSError as exc:  # a parent that is a file, a name too long, a symlink loop
+            why = exc.strerror or type(exc).__name__
+            raise SourceError(f"cannot read: {why}", source=self.display_name) from None
         return data, fingerprint(data, st)
 
     def read(self, tabs: Sequence[str]) -> WorkbookData:

@@ -47,10 +47,20 @@ def _parse_version(version: str) -> tuple[int, int, str]:
     return int(parts[1]), int(parts[2]), parts[3]
 
 
+class NotAFileError(OSError):
+    """The path is a pipe, a device or a socket: reading it could block or never end."""
+
+
 def read_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
-    """Read a file's bytes and the stat of the same open descriptor (one consistent view)."""
-    with open(path, "rb") as fh:
+    """Read a file's bytes and the stat of the same open descriptor (one consistent view).
+
+    Opened without blocking, and refused unless a regular file: a team source that is a
+    named pipe held the whole night (and its lock) waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
+        if not stat_mod.S_ISREG(st.st_mode):
+            raise NotAFileError(f"{path}: not a regular file")
         data = fh.read()
         st_after = os.fstat(fh.fileno())
     if (st.st_size, st.st_mtime_ns) != (st_after.st_size, st_after.st_mtime_ns) or len(

@@ -11,7 +11,7 @@ import pytest
 
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel import ExcelBackend
-from sheets_sync.errors import ConflictError, FileLockedError, WorkbookError
+from sheets_sync.errors import ConflictError, FileLockedError, SourceError, WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.fixtures import GREEN, status_writes
 from tests.support.shared import REAL_WORLD, needs_real_world
@@ -148,3 +148,44 @@ def test_read_returns_reader_data_with_version(team_file: Path) -> None:
     raw = team_file.read_bytes()
     assert data.version.split(":")[1] == str(len(raw))
     assert openpyxl.load_workbook(io.BytesIO(raw))
+
+
+def _pipe(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _loop(path: Path) -> Path:
+    (path.parent / "b.xlsx").symlink_to(path)
+    path.symlink_to(path.parent / "b.xlsx")
+    return path
+
+
+def _under_a_file(path: Path) -> Path:
+    (path.parent / "file.xlsx").write_bytes(b"x")
+    return path.parent / "file.xlsx" / "team.xlsx"
+
+
+def _too_long(path: Path) -> Path:
+    return path.parent / ("t" * 300 + ".xlsx")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_pipe, "is not a file (a pipe, device or socket)"),  # held the night, waiting
+        (_loop, "cannot read: Too many levels of symbolic links"),
+        (_under_a_file, "cannot read: Not a directory"),
+        (_too_long, "cannot read: File name too long"),
+    ],
+    ids=["named-pipe", "symlink-loop", "parent-is-a-file", "name-too-long"],
+)
+def test_a_path_that_is_no_workbook_file_is_the_teams_error(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    """Not a traceback ("internal error ... please report it"), and never a hang."""
+    path = make(tmp_path / "team.xlsx")  # type: ignore[operator]
+    with pytest.raises(SourceError) as info:
+        _backend(path).read(["OKRs"])
+    assert str(info.value) == f"sales.xlsx: {message}"
