@@ -98,13 +98,22 @@ def parse_number(value: CellValue) -> float | None:
     if isinstance(value, bool):
         raise CellValueError(f"expected a number, got {_describe(value)}")
     if isinstance(value, int | float):
-        number = float(value)
-        if not math.isfinite(number):
-            raise CellValueError(f"expected a finite number, got {value}")
-        return number
+        return _finite(value, value)
     if not isinstance(value, str):
         raise CellValueError(f"expected a number, got a date or time ({_describe(value)})")
     return _parse_number_text(value)
+
+
+def _finite(number: float, typed: CellValue) -> float:
+    """``number`` as a float, or the error for what no float holds (a text of 400 digits
+    became an infinite target, scored 0 without a word)."""
+    try:
+        result = float(number)
+    except OverflowError:  # an int past a float's range
+        result = math.inf
+    if not math.isfinite(result):
+        raise CellValueError(f"expected a finite number, got {_describe(typed)}")
+    return result
 
 
 def _parse_number_text(raw: str) -> float:
@@ -130,7 +139,7 @@ def _parse_number_text(raw: str) -> float:
         raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
         raise CellValueError(f"expected a number, got {_describe(raw)}")
-    number = float(text)
+    number = _finite(float(text), raw)
     if percent:
         number /= 100
     return -number if negative else number

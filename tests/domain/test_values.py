@@ -61,6 +61,10 @@ def test_numbers(raw: CellValue, expected: float | None) -> None:
         (CellError("#REF!"), "the cell shows the error #REF!"),
         (CellError("#N/A"), "the cell shows the error #N/A"),
         (float("nan"), "expected a finite number"),
+        # past a float's range: an infinite target, scored 0 without a word (2026-12-04)
+        ("9" * 400, 'expected a finite number, got "999999'),
+        ("$1" + "0" * 400 + "%", "expected a finite number"),
+        (10**400, "expected a finite number"),
     ],
 )
 def test_bad_numbers(raw: CellValue, message: str) -> None:
