@@ -15,7 +15,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
         │   └── UnsafeWorkbookError      entity expansion, DTDs, path tricks
         ├── LayoutError               a required tab or column is missing
         ├── ConflictError             the file changed while we worked; retried next run
-        ├── FileLockedError           open in Excel/LibreOffice (lock file beside it)
+        ├── FileLockedError           open in Excel/LibreOffice (lock file beside it), read-only
         └── RemoteError               Google Sheets said no
             ├── NotFoundError            404: missing, or not shared with the service account
             ├── PermissionDeniedError    403: not shared with the service account
@@ -118,7 +118,7 @@ class ConflictError(SourceError):
 
 
 class FileLockedError(SourceError):
-    """The file is open in a spreadsheet application; it was not written."""
+    """The file is open in a spreadsheet application, or read-only; it was not written."""
 
     def __init__(
         self, message: str, *, source: str | None = None, holder: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -112,6 +113,24 @@ class ExcelBackend:
                 holder=holder,
             )
 
+    def _check_writable(self) -> None:
+        """The rename that makes a write atomic needs only the folder's permission: a file
+        its team made read-only, or one the sync may not write, was replaced anyway."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return  # the read that follows says why
+        if not st.st_mode & 0o222:
+            why = "the file is read-only"
+        elif not os.access(self.path, os.W_OK):
+            why = "the sync may not write the file (permission denied)"
+        else:
+            return
+        raise FileLockedError(
+            f"{why}; not written. Make it writable and the next run will update it",
+            source=self.display_name,
+        )
+
     def _patched(self, current: bytes, writes: Sequence[CellWrite]) -> bytes:
         try:
             return patch_xlsx(current, writes, max_uncompressed_bytes=self.max_uncompressed_bytes)
@@ -134,6 +153,7 @@ class ExcelBackend:
         if not data.version:
             raise ValueError("write() needs WorkbookData read by this backend (no version)")
         self._check_lock()
+        self._check_writable()
         current, version = self._read_bytes()
         if version != data.version:
             if self._holds(current, writes):

@@ -206,7 +206,8 @@ def atomic_replace(
     source = source or path.name
     folder = path.parent
     try:
-        mode = stat_mod.S_IMODE(os.stat(path).st_mode)
+        before = os.stat(path)
+        mode = stat_mod.S_IMODE(before.st_mode)
     except FileNotFoundError:
         raise ConflictError(
             "the file was moved or deleted since it was read", source=source
@@ -220,7 +221,8 @@ def atomic_replace(
     backup: Path | None = None
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
+            _keep_owner(fh.fileno(), before)
+            os.fchmod(fh.fileno(), mode)  # after: a chown clears set-id bits
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -246,6 +248,20 @@ def atomic_replace(
             raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc
         raise
     _fsync_dir(folder)
+
+
+def _keep_owner(fd: int, before: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, as far as this process may: the
+    rename made the sync's user its owner, and a team member owning a 644 file could no
+    longer save it. Without the right (not root), the group alone, else neither."""
+    if not hasattr(os, "fchown"):
+        return
+    for uid in (before.st_uid, -1):
+        try:
+            os.fchown(fd, uid, before.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 def excel_lock_path(path: Path) -> Path:

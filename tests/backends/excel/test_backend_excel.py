@@ -189,3 +189,31 @@ def test_a_path_that_is_no_workbook_file_is_the_teams_error(
     with pytest.raises(SourceError) as info:
         _backend(path).read(["OKRs"])
     assert str(info.value) == f"sales.xlsx: {message}"
+
+
+def test_a_read_only_file_is_not_replaced(team_file: Path) -> None:
+    """The rename needs only the folder's permission: a file its team made read-only was
+    overwritten anyway. It is now left alone, as a file open in Excel is."""
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+    team_file.chmod(0o444)
+    before = team_file.read_bytes()
+    with pytest.raises(FileLockedError) as info:
+        backend.write(data, status_writes())
+    assert str(info.value) == (
+        "sales.xlsx: the file is read-only; not written. Make it writable and the next run "
+        "will update it"
+    )
+    assert team_file.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_write_keeps_the_files_owner_and_group(team_file: Path) -> None:
+    """A team member's 644 file became the sync user's: its owner could not save it."""
+    os.chown(team_file, 65534, 65534)
+    team_file.chmod(0o640)
+    backend = _backend(team_file)
+    backend.write(backend.read(["OKRs"]), status_writes())
+    st = os.stat(team_file)
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (65534, 65534, 0o640)
+    assert openpyxl.load_workbook(team_file)["OKRs"]["I2"].value == "on track"
