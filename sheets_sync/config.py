@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,28 @@ class CompanyObjectiveModel(_Strict):
     id: str
     title: str
     weight: float = Field(default=1.0, ge=0)
+
+
+_SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([\w-]+)")
+_SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _sheet_source(source: str) -> str:
+    """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
+    after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL."""
+    if not source.startswith(GSHEET_PREFIX):
+        return source
+    rest = source[len(GSHEET_PREFIX) :].strip()
+    if url := _SHEET_URL.match(rest):
+        rest = url.group(1)
+    if not rest:
+        raise ValueError("gsheet: needs a spreadsheet key")
+    if not _SHEET_KEY.match(rest):
+        raise ValueError(
+            f"{rest!r} is not a spreadsheet key (letters, digits, - and _): give the key "
+            "from the sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
+        )
+    return GSHEET_PREFIX + rest
 
 
 class TeamModel(_Strict):
@@ -374,7 +397,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         where = f"teams[{i}]"
         mapping = mapping_for(team.mapping, f"{where}.mapping")
         path = None
-        if not team.source.startswith(GSHEET_PREFIX):
+        source = team.source
+        if source.startswith(GSHEET_PREFIX) and not team.name.startswith("\x00"):  # stand-in
+            try:
+                source = _sheet_source(source)
+            except ValueError as exc:
+                problems.append(f"{cfg.name}: {where}.source: {exc}")
+        if not source.startswith(GSHEET_PREFIX):
             path = _resolved(root / team.source)
             if files_must_exist and not _is(path, Path.is_file):
                 what = (
@@ -383,14 +412,17 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                     else "file not found"
                 )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
-        elif not team.source[len(GSHEET_PREFIX) :].strip():
-            problems.append(f"{cfg.name}: {where}.source: gsheet: needs a spreadsheet key")
         if mapping is not None:
-            teams.append(TeamSpec(team.name, team.source, team.mapping, mapping, path))
+            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path))
             origins.append(where)
-    rollup_local = not model.rollup.output.startswith(GSHEET_PREFIX)
-    rollup_file = _resolved(root / model.rollup.output) if rollup_local else None
-    rollup_target = rollup_file if rollup_local else model.rollup.output.strip()
+    rollup_output = model.rollup.output
+    try:
+        rollup_output = _sheet_source(rollup_output)
+    except ValueError as exc:
+        problems.append(f"{cfg.name}: rollup.output: {exc}")
+    rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
+    rollup_file = _resolved(root / rollup_output) if rollup_local else None
+    rollup_target = rollup_file if rollup_local else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
@@ -456,10 +488,17 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(
                 f"{cfg.name}: google.credentials: file not found ({model.google.credentials})"
             )
-    if not model.rollup.output.startswith(GSHEET_PREFIX):
-        out_dir = (root / model.rollup.output).parent
+    if not rollup_output.startswith(GSHEET_PREFIX):
+        out_dir = (root / rollup_output).parent
         if not _is(out_dir, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
+        elif Path(rollup_output).suffix.lower() != ".xlsx":  # company.csv got an xlsx
+            problems.append(
+                f"{cfg.name}: rollup.output: the company workbook is an .xlsx file, not "
+                f"{rollup_output!r} (`sheets-sync export` writes CSV or Parquet)"
+            )
+        elif _is(root / rollup_output, Path.is_dir):
+            problems.append(f"{cfg.name}: rollup.output: is a folder ({rollup_output})")
     if problems:
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
     s = model.scoring
@@ -481,7 +520,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             CompanyObjective(o.id, o.title, o.weight) for o in model.company_objectives
         ),
         teams=tuple(teams),
-        rollup_output=model.rollup.output,
+        rollup_output=rollup_output,
         rules=rules,
         google=model.google,
         max_workbook_bytes=int(model.limits.max_workbook_mb * 2**20),

@@ -306,12 +306,23 @@ def test_a_run_of_some_teams_records_their_night_and_leaves_the_rollup(
     assert (code, out) == (0, "rollup of 2 teams written to company.xlsx\n")
 
 
-def test_a_rollup_that_cannot_be_published_says_so(workspace: Path) -> None:
+def test_a_rollup_that_cannot_be_published_says_so(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Not `rollup of 1 team unchanged in None` (as it said until 2026-12-04)."""
-    (workspace.parent / "company.xlsx").mkdir()
+    import errno
+    import os
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(os, "replace", full)
     code, out, err = run("rollup", "--config", str(workspace), *AS_OF)
     assert code == 1
-    assert out.startswith("rollup of 1 team failed: company.xlsx: cannot write the company ")
+    assert out == (
+        "rollup of 1 team failed: company.xlsx: cannot write the company rollup (No space "
+        "left on device); the last one stays\n"
+    )
     assert "Traceback" not in out + err
 
 

@@ -169,9 +169,14 @@ def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
     ("first", "second", "named"),
     [
         ("teams/sales.xlsx", "./teams/../teams/sales.xlsx", "./teams/../teams/sales.xlsx"),
-        ('"gsheet:1AbC"', '"gsheet:1AbC "', "gsheet:1AbC "),
+        ('"gsheet:1AbC"', '"gsheet:1AbC "', "gsheet:1AbC"),
+        (
+            '"gsheet:1AbC"',
+            '"gsheet:https://docs.google.com/spreadsheets/d/1AbC/edit#gid=0"',
+            "gsheet:1AbC",
+        ),
     ],
-    ids=["xlsx", "google"],
+    ids=["xlsx", "google", "google-url"],
 )
 def test_two_teams_reading_the_same_tab(
     workspace: Path, first: str, second: str, named: str
@@ -392,3 +397,52 @@ def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
     ]
     ws = load_workspace(_write(tmp_path, text), files_must_exist=False)
     assert [t.name for t in ws.teams] == ["P", "L"]
+
+
+def test_a_google_key_is_taken_from_a_pasted_url_or_refused(workspace: Path) -> None:
+    """What followed ``gsheet:`` went into the request's URL as it was: a pasted URL read
+    as "not found", ``KEY/values/OKRs!A1`` reached another endpoint, spaces were kept."""
+    head = workspace.read_text().split("teams:")[0]
+    url = "https://docs.google.com/spreadsheets/d/1AbC-x_9/edit#gid=0"
+    ws = load_workspace(
+        _write(
+            workspace.parent,
+            head + f'teams:\n  - {{name: S, source: "gsheet: {url}"}}\n'
+            'rollup: {output: "gsheet:  2XyZ "}\n',
+        ),
+        files_must_exist=False,
+    )
+    assert (ws.teams[0].source, ws.teams[0].google_key) == ("gsheet:1AbC-x_9", "1AbC-x_9")
+    assert ws.rollup_output == "gsheet:2XyZ"
+    found = problems(
+        workspace.parent,
+        head + 'teams:\n  - {name: S, source: "gsheet:KEY/values/OKRs!A1"}\n'
+        '  - {name: T, source: "gsheet:KEY?x=1"}\nrollup: {output: "gsheet:"}\n',
+    )
+    hint = (
+        "is not a spreadsheet key (letters, digits, - and _): give the key from the "
+        "sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
+    )
+    assert found == [
+        f"sheets-sync.yaml: teams[0].source: 'KEY/values/OKRs!A1' {hint}",
+        f"sheets-sync.yaml: teams[1].source: 'KEY?x=1' {hint}",
+        "sheets-sync.yaml: rollup.output: gsheet: needs a spreadsheet key",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("output", "problem"),
+    [
+        ("company.csv", "the company workbook is an .xlsx file, not 'company.csv' "
+         "(`sheets-sync export` writes CSV or Parquet)"),
+        ("teams.xlsx", "is a folder (teams.xlsx)"),
+    ],
+)  # fmt: skip
+def test_a_rollup_output_that_is_no_workbook_file(
+    workspace: Path, output: str, problem: str
+) -> None:
+    """Both passed `config check`: the first got an xlsx named .csv, the second failed
+    every night."""
+    (workspace.parent / "teams.xlsx").mkdir()
+    found = problems(workspace.parent, workspace.read_text() + f"rollup: {{output: {output}}}\n")
+    assert found == [f"sheets-sync.yaml: rollup.output: {problem}"]
