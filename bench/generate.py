@@ -75,9 +75,12 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
                 okrs.write(row, c["kr_type"], "milestone")
                 okrs.write(row, c["current"], rnd.choice(["done", "no", "no"]))
             else:
-                start = rnd.choice([0, 10, 50, 100])
-                target = start + rnd.choice([20, 50, 100, 400])
+                start: float = rnd.choice([0, 10, 50, 100])
+                target: float = start + rnd.choice([20, 50, 100, 400])
                 current = round(start + (target - start) * rnd.uniform(0.0, 1.1), 1)
+                unit = rnd.choice(["k$", "%", "users", "ms", "deals"])
+                if unit == "%":  # as Excel stores 10 %: a fraction
+                    start, target, current = start / 100, target / 100, round(current / 100, 3)
                 okrs.write(row, c["kr_type"], "number")
                 okrs.write_number(row, c["start"], start)
                 okrs.write_number(row, c["target"], target)
@@ -88,7 +91,7 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
                     data_row += 1
                 else:
                     okrs.write_number(row, c["current"], current)
-                okrs.write(row, c["unit"], rnd.choice(["k$", "%", "users", "ms", "deals"]))
+                okrs.write(row, c["unit"], unit)
             okrs.write_number(row, c["weight"], rnd.choice([1, 1, 2]))
             okrs.write_number(row, c["confidence"], rnd.choice([0.5, 0.7, 0.9]), pct)
             okrs.write_datetime(row, c["due"], dt.datetime.combine(PERIOD_END, dt.time()), date)
@@ -104,7 +107,7 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
     for k in range(shape.kpis):
         r = k + 1
         direction = ("higher", "lower", "range")[k % 3]
-        target = rnd.choice([40, 100, 250, 1000])
+        target = float(rnd.choice([40, 100, 250, 1000]))
         actual = round(target * rnd.uniform(0.7, 1.3), 1)
         previous = round(target * rnd.uniform(0.7, 1.3), 1)
         kpis.write(r, c["id"], f"KPI-{k + 1}")
@@ -112,17 +115,23 @@ def write_team(path: Path, seed: int, shape: Shape = Shape()) -> None:
         kpis.write(r, c["owner"], rnd.choice(["Ann", "Bob", "Chen"]))
         kpis.write(r, c["category"], rnd.choice(["leading", "lagging"]))
         kpis.write(r, c["frequency"], rnd.choice(["weekly", "monthly"]))
-        kpis.write(r, c["unit"], rnd.choice(["%", "h", "k$", "#"]))
+        unit = rnd.choice(["%", "h", "k$", "#"])
+        digits = 1
+        if unit == "%":  # 4 % to 100 %, as Excel stores them: fractions
+            target, actual, previous = target / 1000, actual / 1000, previous / 1000
+            digits = 4
+        kpis.write(r, c["unit"], unit)
         kpis.write(r, c["direction"], direction)
         if direction == "range":
-            kpis.write_number(r, c["lower"], round(target * 0.9, 1))
-            kpis.write_number(r, c["upper"], round(target * 1.1, 1))
+            kpis.write_number(r, c["lower"], round(target * 0.9, digits))
+            kpis.write_number(r, c["upper"], round(target * 1.1, digits))
         else:
             kpis.write_number(r, c["target"], target)
         if k % 5 == 2:  # a formula KPI with its cached value
             data.write(data_row, 0, f"KPI-{k + 1}")
             data.write_number(data_row, 1, actual)
-            kpis.write_formula(r, c["actual"], f"=ROUND(Data!B{data_row + 1},1)", None, actual)
+            formula = f"=ROUND(Data!B{data_row + 1},{digits})"
+            kpis.write_formula(r, c["actual"], formula, None, actual)
             data_row += 1
         else:
             kpis.write_number(r, c["actual"], actual)

@@ -8,6 +8,24 @@ from sheets_sync.domain.models import Finding, Period, Severity, TeamInput
 
 MIN_KRS, MAX_KRS = 2, 5
 MAX_OBJECTIVES, MAX_KPIS = 5, 15
+#: A value of a "%" row above this (1,000 %) is a percentage typed as a whole number:
+#: 60 in a plain cell is 6,000 %, while Excel keeps a typed 60 % as 0.6. Scores are
+#: ratios and do not change; the rollup's % columns would show 6000.0 %.
+WHOLE_PERCENT = 10
+
+
+def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[str, str] | None:
+    """The first field of a "%" row whose value reads as a whole-number percentage."""
+    if (unit or "").strip() != "%":
+        return None
+    for field, value in values.items():
+        if value is not None and abs(value) > WHOLE_PERCENT:
+            shown = f"{value:g}"
+            return field, (
+                f"{shown} with unit % is {value * 100:g} %; type percentages as "
+                f"{shown}% or {value / 100:g}"
+            )
+    return None
 
 
 def lint_team(team: TeamInput, period: Period) -> list[Finding]:
@@ -20,6 +38,9 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     per_objective: dict[str, int] = defaultdict(int)
     for kr in team.key_results:
         per_objective[kr.objective_id] += 1
+        numbers = {"start": kr.start, "target": kr.target, "current": kr.current}
+        if whole := _whole_percent(kr.unit, numbers):
+            warn(kr, whole[0], whole[1], kr.id)
         if not kr.owner:
             warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
         if kr.due is not None and not period.start <= kr.due <= period.end:
@@ -42,6 +63,10 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
                 objective.id,
             )
     for kpi in team.kpis:
+        numbers = {"target": kpi.target, "lower": kpi.lower, "upper": kpi.upper,
+                   "actual": kpi.actual, "previous": kpi.previous}  # fmt: skip
+        if whole := _whole_percent(kpi.unit, numbers):
+            warn(kpi, whole[0], whole[1], kpi.id)
         if not kpi.owner:
             warn(kpi, "owner", f"KPI {kpi.id} has no owner", kpi.id)
         if kpi.target is None and kpi.direction.value != "range":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import pytest
+
 from sheets_sync.domain.models import (
     KPI,
     Direction,
@@ -161,3 +163,27 @@ def test_low_confidence_flagged_and_net_confidence() -> None:
     # KR1 achieved, KR2 off track, KR3 on track: (2 - 1) / 3
     assert result.net_confidence is not None
     assert abs(result.net_confidence - 1 / 3) < 1e-9
+
+
+def test_a_percentage_typed_as_a_whole_number_is_a_warning() -> None:
+    """60 in a plain cell of a "%" row is 6,000 %: the rollup showed 6000.0 %. Fractions
+    (0.6, as Excel keeps a typed 60 %) and growth up to 1,000 % raise nothing."""
+    krs = [
+        kr(3, "KR1", start=10, target=60, current=23.1, unit="%"),
+        kr(4, "KR2", start=0.1, target=0.6, current=0.231, unit=" % "),
+        kr(5, "KR3", start=1, target=5, current=2, unit="%"),
+        kr(6, "KR4", start=10, target=60, current=23, unit="deals"),
+    ]
+    kpis = [
+        KPI("KPI-1", owner="Ann", unit="%", target=95, actual=0.97, origin=origin(2, "KPIs")),
+        KPI("KPI-2", owner="Ann", unit="%", target=0.95, actual=0.97, origin=origin(3, "KPIs")),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    percent = sorted(str(f) for f in result.findings if "unit %" in f.message)
+    assert percent == [
+        "sales.xlsx!KPIs!J2: 95 with unit % is 9500 %; type percentages as 95% or 0.95",
+        "sales.xlsx!OKRs!J3: 60 with unit % is 6000 %; type percentages as 60% or 0.6",
+    ]
+    assert all(f.severity is Severity.WARNING for f in result.findings)
+    by_id = {k.kr.id: k.score for k in result.key_results}
+    assert by_id["KR1"] == pytest.approx(by_id["KR2"])  # scores are ratios: unchanged either way
