@@ -56,7 +56,8 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
 
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
-    """(absolute, relative) distance from target; for a range, distance outside it."""
+    """(absolute, relative) distance from target; for a range, signed distance outside it
+    (negative below, positive above, 0 inside)."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None

@@ -34,7 +34,7 @@ _TAB = (
     ("Name", "text", None),
     ("Value", "auto", None),
     ("Target", "auto", None),
-    ("Score", "number", None),
+    ("Score", "number", "number"),  # 0.00, as the other tabs show scores
     ("Status", "text", None),
 )
 _KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",

@@ -120,6 +120,7 @@ def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
     assert rows[6][2:9] == ("Sales", None, "NPS", "Net promoter", 40, 45, None)
     assert rows[9][6] is None and rows[9][9] == "Red"
     assert ws["B2"].number_format == "yyyy-mm-dd" and ws["B2"].value == DATES[0]
+    assert ws["I2"].number_format == "0.00"  # scores look as on the other tabs
 
 
 def test_newest_nights_that_fit_are_kept_whole() -> None:
