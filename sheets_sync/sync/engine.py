@@ -94,7 +94,8 @@ def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
     if isinstance(exc, OSError):
         why = exc.strerror or str(exc)
         return f"{output}: cannot write the company rollup ({why}); the last one stays"
-    return f"{output}: the company rollup was not published: {exc}"
+    same_place = exc.source == output and not exc.tab  # not "gsheet:K: ...: gsheet:K: ..."
+    return f"{output}: the company rollup was not published: {exc.message if same_place else exc}"
 
 
 def _import_rollup() -> None:

@@ -387,3 +387,26 @@ def test_teams_reading_each_other_are_written_after_the_second_read(
     assert runs["Team0"].key_results[0].current == 48  # type: ignore[union-attr]
     assert [kr.current for kr in runs["Team1"].key_results[:2]] == [48, 30]  # type: ignore[union-attr]
     assert runs["Team3"].key_results[0].current_from is None  # type: ignore[union-attr]
+
+
+def test_a_rollup_tab_renamed_in_another_case_is_its_tab(env: Emulator, tmp_path: Path) -> None:
+    """Google tab names are unique regardless of case: with `KPIs` renamed `kpis`, adding
+    `KPIs` was refused (400), and every later rollup failed. The tab is reused and gets
+    its name back."""
+    keys = [env.create_spreadsheet("team 0", team_sheets(0), value_input="RAW")]
+    out = env.create_spreadsheet("company rollup", {"summary": [["old"]]})  # made by hand
+    cfg = workspace(tmp_path, env, keys)
+    cfg.write_text(cfg.read_text() + f"rollup: {{output: 'gsheet:{out}'}}\n")
+    first = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert first.rollup_error is None
+    with env.state.lock:
+        book = env.state.spreadsheets[out]
+        titles = [s.properties["title"] for s in book.sheets]
+        (kpis,) = (s for s in book.sheets if s.properties["title"] == "KPIs")
+        kpis.properties["title"] = "kpis"
+    assert "Summary" in titles and "summary" not in titles
+    second = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert second.rollup_error is None
+    with env.state.lock:
+        assert [s.properties["title"] for s in env.state.spreadsheets[out].sheets] == titles
+    assert env.values(out, "KPIs!A1")[0][0] == "Team"

@@ -151,14 +151,19 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
 def rollup_requests(
     tabs: Sequence[tuple[str, list[Row], int]], existing: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """The one batch: add or resize each tab to fit its rows exactly, then write every cell."""
+    """The one batch: add or resize each tab to fit its rows exactly, then write every cell.
+
+    Tabs are matched as Google names them, regardless of case (``kpis`` is ``KPIs``: adding
+    ``KPIs`` beside it is refused, which failed every night after a rename); a tab renamed
+    so gets its name back."""
     used = set(existing.values())
+    by_name = {title.casefold(): (sheet_id, title) for title, sheet_id in existing.items()}
     requests: list[dict[str, Any]] = []
     for title, rows, frozen in tabs:
         height = len(rows) + 1  # a spare row keeps the frozen header valid on an empty table
         width = max(1, max((len(r) for r in rows), default=1))
         grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen}
-        sheet_id = existing.get(title)
+        sheet_id, had = by_name.get(title.casefold(), (None, title))
         if sheet_id is None:
             sheet_id = secrets.randbelow(2_000_000_000) + 1
             while sheet_id in used:
@@ -167,14 +172,11 @@ def rollup_requests(
             props = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
             requests.append({"addSheet": {"properties": props}})
         else:
-            requests.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
-                        "fields": "gridProperties(rowCount,columnCount,frozenRowCount)",
-                    }
-                }
-            )
+            props = {"sheetId": sheet_id, "gridProperties": grid}
+            fields = "gridProperties(rowCount,columnCount,frozenRowCount)"
+            if had != title:
+                props["title"], fields = title, f"title,{fields}"
+            requests.append({"updateSheetProperties": {"properties": props, "fields": fields}})
         requests.append(
             {
                 "updateCells": {

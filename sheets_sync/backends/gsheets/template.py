@@ -164,8 +164,9 @@ def readme_requests(sheet_id: int) -> list[dict[str, Any]]:
 def create_google_template(client: SheetsClient, title: str) -> str:
     """Create the team template as a new spreadsheet; returns its key (for ``gsheet:<key>``).
 
-    The spreadsheet belongs to the service account: share it with the team from the
-    sheet's Share button (the tool's spreadsheets-only scope cannot change Drive sharing).
+    The spreadsheet belongs to the service account, and the tool's Sheets-only scope
+    cannot change Drive sharing: until something with the Drive scope shares it, nobody
+    else can open it (docs/google-sheets.md).
     """
     tabs = (TEMPLATE.okrs, TEMPLATE.kpis)
     sheets = [
