@@ -184,7 +184,9 @@ class TeamSpec:
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path is not None else self.source
+        if self.path is None:
+            return self.source
+        return self.path.name or str(self.path)  # "/" has no name
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, 
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
 
+TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
+
 RowKind = Literal["kr", "objective", "kpi"]
 
 
@@ -284,7 +286,9 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
         name = find_sheet(data, spec)
         if name is None:
             if spec.required:
-                have = ", ".join(data.sheet_names) or "none"
+                have = ", ".join(data.sheet_names[:TABS_LISTED]) or "none"
+                if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
+                    have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
                 raise LayoutError(
                     f"no tab named {' or '.join(spec.sheet)} (tabs: {have})", source=data.source
                 )

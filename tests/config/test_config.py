@@ -446,3 +446,12 @@ def test_a_rollup_output_that_is_no_workbook_file(
     (workspace.parent / "teams.xlsx").mkdir()
     found = problems(workspace.parent, workspace.read_text() + f"rollup: {{output: {output}}}\n")
     assert found == [f"sheets-sync.yaml: rollup.output: {problem}"]
+
+
+def test_a_source_of_the_root_folder_is_named() -> None:
+    """`source: /` printed "Sales: failed: : is a folder": the root has no file name."""
+    from sheets_sync.config import TeamSpec
+    from sheets_sync.mapping.spec import load_mapping
+
+    spec = TeamSpec("Sales", "/", "standard", load_mapping("standard"), Path("/"))
+    assert spec.display_name == "/"

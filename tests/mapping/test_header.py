@@ -29,3 +29,18 @@ def test_no_header_row_says_where_it_looked(
     with pytest.raises(LayoutError) as info:
         locate_header(SheetGrid("OKRs", rows), mapping.okrs, "sales.xlsx")
     assert info.value.message == message
+
+
+def test_a_missing_tab_lists_twenty_of_the_workbooks_tabs() -> None:
+    """bigfoot.xlsx has 1,024 tabs: the message listed every one, on one line."""
+    from sheets_sync.grid import WorkbookData
+    from sheets_sync.mapping.extract import extract
+
+    names = tuple(f"Sheet{i}" for i in range(1, 1025))
+    data = WorkbookData("big.xlsx", names, {})
+    with pytest.raises(LayoutError) as info:
+        extract(data, load_mapping("standard"))
+    shown = ", ".join(names[:20])
+    assert str(info.value) == (
+        f"big.xlsx: no tab named OKRs or OKR or Key results (tabs: {shown} and 1,004 more)"
+    )

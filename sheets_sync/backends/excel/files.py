@@ -346,5 +346,13 @@ def lock_holder(path: Path) -> tuple[bool, str | None]:
             continue
         except OSError:
             return True, None
-        return True, parse(raw)
+        return True, _plausible(parse(raw))
     return False, None
+
+
+def _plausible(name: str | None) -> str | None:
+    """A holder's name as a message may show it, or None for a lock file of other bytes
+    (a message showed \"open by  \ufffd\ufffd\" for one of binary garbage)."""
+    if not name or "\ufffd" in name or not name.isprintable() or len(name) > 120:
+        return None
+    return name

@@ -204,6 +204,8 @@ def test_lock_holders(tmp_path: Path) -> None:
     lo.write_text(r",Doe\, Jane,host,date,path;")
     assert lock_holder(target) == (True, "Doe, Jane on host")
     assert parse_excel_owner(b"\x05Alice" + b" " * 50) == "Alice"
+    lo.write_bytes(b"\x00\xff\xfe\x01garbage\x80,\x81;")  # not a lock CSV: no name shown
+    assert lock_holder(target) == (True, None)
 
 
 @pytest.mark.parametrize(
