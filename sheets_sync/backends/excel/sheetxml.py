@@ -115,6 +115,19 @@ class SheetEditor:
     def _error(self, cell: str, message: str) -> WorkbookError:
         return WorkbookError(message, tab=self.sheet, cell=cell)
 
+    def _number(self, text: bytes, what: str, cell: str | None = None) -> int:
+        """An attribute that must be a whole number (a row's ``r``, a style index), or
+        the error naming it: a damaged sheet whose reader tolerated it, not a traceback."""
+        try:
+            return int(text)
+        except ValueError:
+            shown = text[:40].decode("utf-8", "replace")
+            raise WorkbookError(
+                f"{shown!r} where {what} belongs; the worksheet is damaged",
+                tab=self.sheet,
+                cell=cell,
+            ) from None
+
     def _rows(self) -> list[tuple[Tag, int, int]]:
         """(row tag, row number, end past ``</row>``) in document order."""
         rows: list[tuple[Tag, int, int]] = []
@@ -125,7 +138,7 @@ class SheetEditor:
         while (m := search(xml, pos, self.sd_end)) is not None:
             tag = Tag(m.start(), m.end(), m[1], m[3] == b"/")
             r = m[2] if m[2] is not None else tag.get(b"r")
-            num = int(r) if r is not None else prev + 1
+            num = self._number(r, "a row number") if r is not None else prev + 1
             if tag.self_closing:
                 end = tag.end
             else:
@@ -159,7 +172,10 @@ class SheetEditor:
             attrs = parse_attrs(m[1])
             style, lo, hi = _first(attrs, b"style"), _first(attrs, b"min"), _first(attrs, b"max")
             if style and lo and hi:
-                found.append((int(lo), int(hi), int(style)))
+                number = self._number
+                found.append(
+                    (number(lo, "a column"), number(hi, "a column"), number(style, "a style"))
+                )
         return found
 
     def _array_ranges(self) -> list[tuple[int, int, int, int]]:
@@ -335,7 +351,7 @@ class SheetEditor:
                     new = self._render_cell(
                         ref,
                         edit,
-                        base_xf=int(_first(attrs, b"s") or 0),
+                        base_xf=self._number(_first(attrs, b"s") or b"0", "a style", ref),
                         old=(attrs, inner),
                         resolve=resolve,
                     )
@@ -345,7 +361,7 @@ class SheetEditor:
                     continue  # clearing a cell that does not exist
                 if not row_known:  # a new cell takes its row's format, else its column's
                     row_known, custom = True, tag.get(b"customFormat") in _TRUE
-                    row_xf = int(tag.get(b"s") or 0) if custom else None
+                    row_xf = self._number(tag.get(b"s") or b"0", "a style") if custom else None
                 base = row_xf if row_xf is not None else col_style(col)
                 new = self._render_cell(ref, edit, base_xf=base, old=None, resolve=resolve)
                 # Before the first cell (in document order) of a later column. Columns are

@@ -95,3 +95,23 @@ def test_a_mutated_team_file_is_read_or_refused_by_name(
     except SheetsSyncError:
         return
     read_workbook_bytes(patched, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [(b'<row r="2"', b'<row r="XFD1048577"'), (b'<c r="H2" s="', b'<c r="H2" s="x')],
+    ids=["row-number", "style-index"],
+)
+def test_a_number_attribute_that_is_not_one_is_refused_by_name(
+    team_openpyxl: bytes, old: bytes, new: bytes
+) -> None:
+    """Found by the test above (2026-12-04): calamine reads such a sheet, and the patch
+    raised ValueError, an "internal error" with a traceback."""
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = zipfile.ZipFile(io.BytesIO(team_openpyxl)).read(sheet)
+    assert old in xml
+    data = _with_part(team_openpyxl, sheet, xml.replace(old, new, 1))
+    with pytest.raises(SheetsSyncError) as info:
+        patch_xlsx(data, status_writes())
+    assert str(info.value).startswith("OKRs") or str(info.value).startswith("sales.xlsx")
+    assert "the worksheet is damaged" in str(info.value)
