@@ -213,6 +213,7 @@ def extract_tab(
                     values[name] = carry[name]
             carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
         records.append(RowRecord(row, row_kind, values, cells))
+        hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:
             if name in columns:
                 col = columns[name]
@@ -221,6 +222,19 @@ def extract_tab(
                     (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
                 ):
                     merged_owned.add((row, col))
+                    hidden.append(a1(row, col))
+        if hidden:
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    f"{', '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} inside merged "
+                    "cells, so the sync cannot write this row's results there; unmerge them",
+                    source,
+                    grid.name,
+                    hidden[0],
+                    row=row,
+                )
+            )
     layout = TabLayout(
         layout.tab,
         layout.header_row,

@@ -347,3 +347,29 @@ def test_a_control_character_in_a_cell_is_named_not_a_failed_team(workspace: Pat
     sheet = openpyxl.load_workbook(team)["OKRs"]
     notes = [f for f, _ in OKR_FIELDS].index("sync_notes") + 1
     assert '"25\\x01"' in sheet.cell(3, notes).value
+
+
+def test_owned_cells_under_a_merge_are_a_warning_not_silence(workspace: Path) -> None:
+    """Owned cells inside a merge cannot be written: the row got no status, and nothing
+    said why (2026-12-04)."""
+    from openpyxl.utils import get_column_letter
+
+    from sheets_sync.mapping.fields import OKR_FIELDS
+
+    fields = [f for f, _ in OKR_FIELDS]
+    team = workspace.parent / "teams" / "sales.xlsx"
+    book = openpyxl.load_workbook(team)
+    score, status = (get_column_letter(fields.index(f) + 1) for f in ("score", "status"))
+    book["OKRs"].merge_cells(f"{score}2:{status}3")
+    book.save(team)
+    code, out, _ = run("validate", "--config", str(workspace), *AS_OF)
+    expected = get_column_letter(fields.index("expected") + 1)
+    assert (
+        f"Sales: warning: sales.xlsx!OKRs!{score}3: {score}3, {expected}3, {status}3 are "
+        "inside merged cells, so the sync cannot write this row's results there; unmerge them"
+    ) in out.splitlines()
+    code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 0 and out.startswith("Sales: ok, ")
+    assert f"{score}2:{status}3" in {
+        str(r) for r in openpyxl.load_workbook(team)["OKRs"].merged_cells.ranges
+    }
