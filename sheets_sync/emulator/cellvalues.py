@@ -56,6 +56,108 @@ def _grouped(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
+# Date-time pattern tokens, as documented at developers.google.com/sheets/api/guides/formats:
+# a quoted "text" or a \-escaped character is literal; am/pm, a/p (or a bare AM/PM) marks a
+# 12-hour clock; [h+] [m+] [s+] are elapsed time; a run of one letter (y, m, M, d, h, s; all but
+# m/M in either case) is a date-time element; 0s after "ss." are the seconds' fraction.
+_DT_TOKEN = re.compile(
+    r'"[^"]*"|\\.|am/pm|a/p|am|pm|\[(?:h+|m+|s+)\]|y+|[mM]+|d+|h+|s+|0+|.',
+    re.IGNORECASE | re.DOTALL,
+)
+_MONTH_NAMES = [
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+
+
+def _dt_kind(token: str) -> str:
+    """What a token stands for: y, M (month), m (month or minute), d, h, s, ampm, frac, or an
+    elapsed [h] [m] [s]; "" for a literal."""
+    low = token.lower()
+    if low in ("am/pm", "a/p", "am", "pm"):
+        return "ampm"
+    if token.startswith("["):
+        return "[" + low[1]
+    if token[0] in "mM":
+        return "M" if "M" in token or len(token) > 2 else "m"
+    if low[0] in "ydhs":
+        return low[0]
+    return "frac" if token[0] == "0" else ""
+
+
+def _ampm(token: str, pm: bool) -> str:
+    if token.lower() == "a/p":  # a/p, A/P: the letter in the token's own case
+        return token[2] if pm else token[0]
+    return "PM" if pm else "AM"  # am/pm is always capitalized
+
+
+def format_date_time(value: float, pattern: str) -> str:
+    """Render a serial number under a date-time pattern as Google does in the en_US locale.
+
+    ``m``/``mm`` is the minute when the previous element is an hour or the next is a second,
+    else the month; ``h`` is a 12-hour clock when the pattern has an AM/PM marker. The time is
+    rounded to the precision shown (whole seconds, or the fraction's digits, at most 3)."""
+    tokens = _DT_TOKEN.findall(pattern)
+    kinds = [_dt_kind(t) for t in tokens]
+    for i, kind in enumerate(kinds):  # 0s are a fraction only right after "ss."
+        if kind == "frac" and not (i >= 2 and tokens[i - 1] == "." and kinds[i - 2] in ("s", "[s")):
+            kinds[i] = ""
+    digits = min(
+        3, max((len(t) for t, k in zip(tokens, kinds, strict=True) if k == "frac"), default=0)
+    )
+    scale = 10**digits
+    units = round(value * 86400 * scale)  # time since the epoch in units of the shown precision
+    whole, fraction = divmod(units, scale)
+    days, seconds = divmod(whole, 86400)
+    moment = EPOCH + dt.timedelta(days=days, seconds=seconds)
+    twelve_hour = "ampm" in kinds
+    elements = [i for i, k in enumerate(kinds) if k]
+    out: list[str] = []
+    for i, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        n = len(token)
+        if kind == "m":
+            at = elements.index(i)
+            prev = kinds[elements[at - 1]] if at > 0 else ""
+            nxt = kinds[elements[at + 1]] if at + 1 < len(elements) else ""
+            minute = prev in ("h", "[h") or nxt in ("s", "[s")
+            out.append(f"{moment.minute if minute else moment.month:0{n}d}")
+        elif kind == "M":
+            name = _MONTH_NAMES[moment.month - 1]
+            digits_or_name = {1: str(moment.month), 2: f"{moment.month:02d}", 3: name[:3]}
+            out.append(digits_or_name.get(n, name[0] if n == 5 else name))
+        elif kind == "y":
+            out.append(f"{moment.year % 100:02d}" if n <= 2 else f"{moment.year:04d}")
+        elif kind == "d":
+            weekday = _WEEKDAYS[moment.weekday()]
+            out.append(f"{moment.day:0{n}d}" if n <= 2 else weekday[:3] if n == 3 else weekday)
+        elif kind == "h":
+            hour = (moment.hour % 12 or 12) if twelve_hour else moment.hour
+            out.append(f"{hour:0{min(n, 2)}d}")
+        elif kind == "s":
+            out.append(f"{moment.second:0{min(n, 2)}d}")
+        elif kind.startswith("["):
+            # elapsed: the whole duration in this unit, less what a larger elapsed unit shows
+            unit = _UNIT_SECONDS[kind[1]]
+            larger = [
+                _UNIT_SECONDS[k[1]] for k in kinds if k[:1] == "[" and _UNIT_SECONDS[k[1]] > unit
+            ]
+            amount = whole % min(larger) if larger else whole
+            out.append(f"{amount // unit:0{n - 2}d}")
+        elif kind == "frac":
+            out.append(f"{fraction:0{digits}d}"[:n])
+        elif kind == "ampm":
+            out.append(_ampm(token, moment.hour >= 12))
+        elif token.startswith('"'):
+            out.append(token[1:-1])
+        elif token.startswith("\\"):
+            out.append(token[1:])
+        else:
+            out.append(token)
+    return "".join(out)
+
+
 def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     """Render a number under the few patterns the emulator itself produces or tests set."""
     if not number_format:
@@ -63,19 +165,7 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     kind = number_format.get("type", "NUMBER")
     pattern = str(number_format.get("pattern", ""))
     if kind in DATE_TYPES:
-        moment = from_serial(value)
-        py = (
-            pattern.replace("yyyy", "%Y")
-            .replace("mm", "%m")
-            .replace("dd", "%d")
-            .replace("H", "%H")
-            .replace("%H:%m", "%H:%M")
-            .replace("ss", "%S")
-        )
-        py = py.replace("M/d/", f"{moment.month}/{moment.day}/").replace(
-            "/M/d", f"/{moment.month}/{moment.day}"
-        )
-        return moment.strftime(py) if py else moment.strftime("%Y-%m-%d")
+        return format_date_time(value, pattern or "yyyy-mm-dd")
     decimals = len(pattern.split(".")[1].rstrip('%"')) if "." in pattern else 0
     if kind == "PERCENT" or pattern.endswith("%"):
         return f"{value * 100:.{decimals}f}%"

@@ -1,0 +1,104 @@
+"""Date-time number format patterns, rendered with Google's documented tokens
+(developers.google.com/sheets/api/guides/formats, en_US locale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import requests
+
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.cellvalues import format_number, to_serial
+
+pytestmark = pytest.mark.emulator
+
+# Google's own examples (the guide's "Date and time format examples" table): Tuesday,
+# April 5, 2016, 4:08:53.528 PM, and an elapsed time of 3 hours, 13 minutes, 41.255 seconds.
+GUIDE_MOMENT = to_serial(dt.datetime(2016, 4, 5, 16, 8, 53)) + 0.528 / 86400
+GUIDE_ELAPSED = (3 * 3600 + 13 * 60 + 41.255) / 86400
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("h:mm:ss.00 a/p", "4:08:53.53 p"),
+        ('hh:mm A/P".M."', "04:08 P.M."),
+        ("yyyy-mm-dd", "2016-04-05"),
+        (r"mmmm d \[dddd\]", "April 5 [Tuesday]"),
+        ("h PM, ddd mmm dd", "4 PM, Tue Apr 05"),
+        ("dddd, m/d/yy at h:mm", "Tuesday, 4/5/16 at 16:08"),
+    ],
+)
+def test_google_guide_examples(pattern: str, expected: str) -> None:
+    assert format_number(GUIDE_MOMENT, {"type": "DATE_TIME", "pattern": pattern}) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("[hh]", "03"), ("[mmmm]", "0193"), ("[ss]", "11621"), ("[h]:mm:ss.000", "3:13:41.255")],
+)
+def test_google_guide_elapsed_examples(pattern: str, expected: str) -> None:
+    assert format_number(GUIDE_ELAPSED, {"type": "TIME", "pattern": pattern}) == expected
+
+
+# Friday 4 December 2026, 15:07:09
+MOMENT = to_serial(dt.datetime(2026, 12, 4, 15, 7, 9))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("yyyy-mm-dd hh:mm:ss", "2026-12-04 15:07:09"),  # was "2026-12-04 hh:12:09"
+        ("yyyy-mm-dd H:mm:ss", "2026-12-04 15:07:09"),  # the pattern USER_ENTERED stores
+        ("M/d/yyyy", "12/4/2026"),
+        ("yyyy/M/d", "2026/12/4"),
+        ("h:mm", "15:07"),  # m right after an hour: minutes
+        ("mm:ss", "07:09"),  # m right before seconds: minutes
+        ("mm/dd/yy", "12/04/26"),  # otherwise: the month
+        ("MM hh", "12 15"),  # M is always the month
+        ("h:mm AM/PM", "3:07 PM"),
+        ("hh:mm am/pm", "03:07 PM"),  # am/pm is always capitalized
+        ("mmmmm", "D"),
+        ("yyyy-mm-dd", "2026-12-04"),
+    ],
+)
+def test_date_time_patterns(pattern: str, expected: str) -> None:
+    assert format_number(MOMENT, {"type": "DATE_TIME", "pattern": pattern}) == expected
+
+
+def test_twelve_hour_clock_midnight_and_noon() -> None:
+    midnight = to_serial(dt.datetime(2026, 1, 2, 0, 5))
+    noon = to_serial(dt.datetime(2026, 1, 2, 12, 5))
+    assert format_number(midnight, {"type": "TIME", "pattern": "h:mm AM/PM"}) == "12:05 AM"
+    assert format_number(noon, {"type": "TIME", "pattern": "h:mm AM/PM"}) == "12:05 PM"
+    assert format_number(midnight, {"type": "TIME", "pattern": "hh:mm"}) == "00:05"
+
+
+def test_date_time_pattern_through_the_api(emulator: Emulator) -> None:
+    key = emulator.create_spreadsheet("t", {"S": [["2026-12-04 10:12:10"]]})
+    token = emulator.issue_token()
+    body: dict[str, Any] = {
+        "requests": [
+            {
+                "repeatCell": {
+                    "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                    "cell": {
+                        "userEnteredFormat": {
+                            "numberFormat": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
+                        }
+                    },
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            }
+        ]
+    }
+    resp = requests.post(
+        f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert resp.status_code == 200, resp.text
+    assert emulator.values(key, "S!A1") == [["2026-12-04 10:12:10"]]
