@@ -3,9 +3,12 @@ foreground until interrupted."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+
+EXIT_USAGE = 2  # as `sheets-sync`: a usage or configuration error
 
 
 @click.command("emulator")
@@ -46,11 +49,16 @@ def emulator_command(
     """Run a local Google Sheets API v4 emulator (plus OAuth token and Drive v3 basics)."""
     from sheets_sync.emulator.faults import Faults  # loaded here: see the package docstring
     from sheets_sync.emulator.server import Emulator
+    from sheets_sync.emulator.state import StateFileError
 
     faults = Faults(fail_rate=fail_rate, rate_limit_per_minute=rate_limit, latency_ms=latency_ms)
-    emu = Emulator(
-        port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults
-    )
+    try:
+        emu = Emulator(
+            port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults
+        )
+    except StateFileError as exc:  # left as it is, so it can be looked at or restored
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(
         f"Sheets API emulator on http://{emu.host}  (export GOOGLE_SHEETS_EMULATOR_HOST={emu.host})"
     )

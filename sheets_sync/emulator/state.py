@@ -211,8 +211,55 @@ class Store:
         path.write_text(json.dumps(data), encoding="utf-8")
 
     def load(self, path: Path) -> None:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        """Add the spreadsheets saved in ``path``; all of them or, on StateFileError, none."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise StateFileError(path, "is not UTF-8 text") from None
+        except OSError as exc:
+            raise StateFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+        if not text.strip():
+            raise StateFileError(path, "is empty")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StateFileError(path, f"is not valid JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise StateFileError(path, f"must hold a JSON object, not {_json_kind(data)}")
+        raw_books = data.get("spreadsheets", [])
+        if not isinstance(raw_books, list):
+            raise StateFileError(
+                path, f"'spreadsheets' must be an array, not {_json_kind(raw_books)}"
+            )
+        books: list[Spreadsheet] = []
+        for number, raw in enumerate(raw_books, 1):
+            try:
+                books.append(Spreadsheet.from_json(raw))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                why = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise StateFileError(
+                    path, f"spreadsheet {number} is not a saved spreadsheet ({why})"
+                ) from None
         with self.lock:
-            for raw in data.get("spreadsheets", []):
-                book = Spreadsheet.from_json(raw)
+            for book in books:
                 self.spreadsheets[book.spreadsheet_id] = book
+
+
+class StateFileError(ValueError):
+    """A --state file the emulator cannot load: the message names the file and the problem."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"state file {path} {problem}")
+        self.path = path
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else "an object"
