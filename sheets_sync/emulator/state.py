@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sheets_sync.atomic import atomic_write_text
 from sheets_sync.emulator import defaults
 from sheets_sync.emulator.errors import not_found, permission_denied
 
@@ -159,6 +160,7 @@ class Store:
         self.lock = threading.RLock()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.tokens: dict[str, str] = {}  # access token -> service account email
+        self._save_lock = threading.Lock()
 
     def reset(self) -> None:
         with self.lock:
@@ -206,9 +208,13 @@ class Store:
             return dup
 
     def save(self, path: Path) -> None:
-        with self.lock:
-            data = {"spreadsheets": [b.to_json() for b in self.spreadsheets.values()]}
-        path.write_text(json.dumps(data), encoding="utf-8")
+        """Write the state atomically: a temporary file in the same folder, flushed and synced,
+        then renamed over ``path``, so a kill or a full disk mid-save leaves the old file."""
+        with self._save_lock:  # saves land in the order their snapshots were taken
+            with self.lock:
+                data = {"spreadsheets": [b.to_json() for b in self.spreadsheets.values()]}
+                text = json.dumps(data)
+            atomic_write_text(path, text)
 
     def load(self, path: Path) -> None:
         """Add the spreadsheets saved in ``path``; all of them or, on StateFileError, none."""

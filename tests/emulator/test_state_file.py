@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from sheets_sync.emulator.cli import emulator_command
 from sheets_sync.emulator.state import StateFileError, Store
 
 pytestmark = pytest.mark.emulator
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -50,3 +55,53 @@ def test_store_load_is_all_or_nothing(tmp_path: Path) -> None:
     with pytest.raises(StateFileError, match="spreadsheet 2 is not a saved spreadsheet"):
         store.load(state)
     assert store.spreadsheets == {}
+
+
+_SAVE_UNDER_A_SIZE_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from sheets_sync.emulator.state import Store
+
+path, limit = Path(sys.argv[1]), int(sys.argv[2])
+store = Store()
+store.load(path)
+book = store.create("grown")
+book.sheets[0].cells = {(r, 0): {"formattedValue": "x" * 100} for r in range(2000)}
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it; a real kill runs no cleanup
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # the kernel kills us mid-write
+store.save(path)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="RLIMIT_FSIZE is POSIX")
+def test_a_save_killed_midway_leaves_the_old_state(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    store = Store()
+    key = store.create("kept").spreadsheet_id
+    store.save(state)
+    before = state.read_text(encoding="utf-8")
+    limit = len(before.encode()) + 4096  # the new state is ~200 KB: the write dies past this
+    child = subprocess.run(
+        [sys.executable, "-c", _SAVE_UNDER_A_SIZE_LIMIT, str(state), str(limit)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGXFSZ, child.stderr.decode()
+    assert state.read_text(encoding="utf-8") == before
+    reloaded = Store()
+    reloaded.load(state)
+    assert list(reloaded.spreadsheets) == [key]
+
+
+def test_save_replaces_the_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text("{}", encoding="utf-8")
+    store = Store()
+    key = store.create("saved").spreadsheet_id
+    store.save(state)
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    reloaded = Store()
+    reloaded.load(state)
+    assert list(reloaded.spreadsheets) == [key]
