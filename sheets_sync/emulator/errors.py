@@ -31,6 +31,11 @@ QUOTA_MESSAGE = (
     "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
     "user' of service 'sheets.googleapis.com'."
 )
+# Google counts writes (batchUpdate, values update/append/clear, create) on their own quota
+WRITE_QUOTA_MESSAGE = (
+    "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per "
+    "user' of service 'sheets.googleapis.com'."
+)
 
 
 class ApiError(Exception):

@@ -10,7 +10,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.emulator.errors import QUOTA_MESSAGE, ApiError
+from sheets_sync.emulator.errors import QUOTA_MESSAGE, WRITE_QUOTA_MESSAGE, ApiError
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
@@ -108,29 +108,31 @@ class Faults:
             spreadsheet_id
         )
 
-    def _quota_error(self) -> ApiError:
-        return ApiError(429, QUOTA_MESSAGE, headers={"Retry-After": str(self.retry_after_s)})
+    def _quota_error(self, write: bool) -> ApiError:
+        message = WRITE_QUOTA_MESSAGE if write else QUOTA_MESSAGE
+        return ApiError(429, message, headers={"Retry-After": str(self.retry_after_s)})
 
-    def check(self, spreadsheet_id: str | None) -> None:
-        """Sleep for the configured latency, then raise the injected error if any."""
+    def check(self, spreadsheet_id: str | None, *, write: bool = False) -> None:
+        """Sleep for the configured latency, then raise the injected error if any. ``write``:
+        the endpoint changes data, so a 429 names Google's write quota, not the read one."""
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
-            raise self._quota_error()
+            raise self._quota_error(write)
         if self.rate_limit_per_minute is not None:
             now = time.monotonic()
             with self._lock:
                 while self._window and now - self._window[0] >= 60:
                     self._window.popleft()
                 if len(self._window) >= self.rate_limit_per_minute:
-                    raise self._quota_error()
+                    raise self._quota_error(write)
                 self._window.append(now)
         with self._lock:
             roll = self._rng.random()
             code = self._rng.choice(self.error_mix) if self.error_mix else 500
         if roll < self.fail_rate:
             if code == 429:
-                raise self._quota_error()
+                raise self._quota_error(write)
             message = (
                 "Internal error encountered."
                 if code == 500

@@ -105,7 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
                 emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid))
                 self._send(canned.status, canned.body, canned.ctype)
                 return
-            emu.faults.check(sid)
+            emu.faults.check(sid, write=mutates)
             body = self._body(raw, split.path)
             CALLER.set(email)
             with emu.state.lock:

@@ -108,3 +108,42 @@ def test_log_counts_per_endpoint(emulator: Emulator) -> None:
     assert emulator.log.requests[-1].spreadsheet_id == key
     emulator.reset()
     assert emulator.log.count() == 0 and not emulator.state.spreadsheets
+
+
+READ_QUOTA = (
+    "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
+    "user' of service 'sheets.googleapis.com'."
+)
+WRITE_QUOTA = (
+    "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per "
+    "user' of service 'sheets.googleapis.com'."
+)
+
+
+def test_quota_message_names_read_or_write_requests(emulator: Emulator) -> None:
+    headers = {"Authorization": f"Bearer {emulator.issue_token()}"}
+    key = emulator.create_spreadsheet("t")
+    base = f"{emulator.url}/v4/spreadsheets/{key}"
+    calls: list[tuple[str, str, dict[str, object] | None, str]] = [
+        ("GET", "", None, READ_QUOTA),
+        ("GET", "/values/Sheet1!A1", None, READ_QUOTA),
+        ("GET", "/values:batchGet?ranges=Sheet1!A1", None, READ_QUOTA),
+        ("POST", ":batchUpdate", {"requests": []}, WRITE_QUOTA),
+        ("PUT", "/values/Sheet1!A1?valueInputOption=RAW", {"values": [[1]]}, WRITE_QUOTA),
+        ("POST", "/values/Sheet1!A1:append?valueInputOption=RAW", {"values": [[1]]}, WRITE_QUOTA),
+        ("POST", "/values/Sheet1!A1:clear", {}, WRITE_QUOTA),
+        ("POST", "/values:batchUpdate", {"valueInputOption": "RAW", "data": []}, WRITE_QUOTA),
+        ("POST", "/values:batchClear", {"ranges": ["Sheet1!A1"]}, WRITE_QUOTA),
+    ]
+    emulator.faults.throttle(key)
+    for method, path, body, message in calls:
+        resp = requests.request(method, base + path, json=body, headers=headers, timeout=5)
+        assert resp.status_code == 429, (method, path)
+        assert resp.json()["error"]["message"] == message, (method, path)
+    emulator.faults.throttle(key, on=False)
+    emulator.faults.rate_limit_per_minute = 0  # the sliding-window quota words it the same way
+    for method, path, body, message in calls[:1] + calls[3:4]:
+        resp = requests.request(method, base + path, json=body, headers=headers, timeout=5)
+        assert resp.json()["error"]["message"] == message, (method, path)
+    create = requests.post(f"{emulator.url}/v4/spreadsheets", json={}, headers=headers, timeout=5)
+    assert create.json()["error"]["message"] == WRITE_QUOTA
