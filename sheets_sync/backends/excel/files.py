@@ -260,7 +260,7 @@ def _keep_owner(fd: int, before: os.stat_result) -> None:
         try:
             os.fchown(fd, uid, before.st_gid)
             return
-        except PermissionError:
+        except OSError:  # not allowed, or a file system without owners (FAT, some SMB)
             continue
 
 
