@@ -217,3 +217,18 @@ def test_a_write_keeps_the_files_owner_and_group(team_file: Path) -> None:
     st = os.stat(team_file)
     assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (65534, 65534, 0o640)
     assert openpyxl.load_workbook(team_file)["OKRs"]["I2"].value == "on track"
+
+
+def test_a_file_system_without_owners_still_takes_the_write(
+    team_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAT and some SMB mounts refuse chown with EINVAL or EOPNOTSUPP, not EPERM."""
+    import errno
+
+    def refuse(fd: int, uid: int, gid: int) -> None:
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "fchown", refuse)
+    backend = _backend(team_file)
+    backend.write(backend.read(["OKRs"]), status_writes())
+    assert openpyxl.load_workbook(team_file)["OKRs"]["I2"].value == "on track"
