@@ -332,6 +332,10 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -> None:
     """Write the rollup's long tables as CSV (formula-safe) or Parquet (typed).
 
+    The tables are built from the team sheets as they are (as of --as-of), as the nightly
+    rollup builds them: a team that cannot be read keeps its last good rows from the
+    company workbook (Stale data), and the command exits 1.
+
     Example: sheets-sync export --format parquet --out exports/
     """
     from sheets_sync.config import load_workspace
@@ -340,9 +344,17 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
 
     ws = load_workspace(config_path, files_must_exist=False)
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
-    paths = export_tables(build_rollup(list(result.runs), result.context), Path(out_dir), fmt)  # type: ignore[arg-type]
-    for path in paths:
+    local = not ws.rollup_is_google and ws.rollup_path.is_file()
+    rollup = build_rollup(
+        list(result.runs), result.context, previous=ws.rollup_path if local else None
+    )
+    for path in export_tables(rollup, Path(out_dir), fmt):  # type: ignore[arg-type]
         click.echo(str(path))
+    err = _stderr()
+    for run in result.runs:
+        if run.failed:
+            err.print(f"{run.team}: failed: {run.error}", markup=False)
+    sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
 @cli.command()

@@ -170,6 +170,23 @@ def test_export_csv_and_parquet(demo: Path, tmp_path: Path) -> None:
     assert code == 0 and any((tmp_path / "csv").glob("*.csv"))
 
 
+def test_export_keeps_a_failed_teams_last_good_rows_and_exits_1(demo: Path, tmp_path: Path) -> None:
+    """As the nightly rollup does: the export dropped a team that could not be read, and
+    exited 0 (until 2026-12-04)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0  # the company workbook
+    (ws.parent / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    code, out, err = run(
+        "export", "--config", str(ws), *AS_OF, "--format", "parquet", "--out", str(tmp_path / "pq")
+    )
+    assert code == 1 and len(out.splitlines()) == 7
+    assert err == "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"
+    krs = pd.read_parquet(tmp_path / "pq" / "key_results.parquet")
+    people = krs[krs["Team"] == "People"]
+    assert len(people) > 0 and people["Stale data"].all()
+    assert not krs.loc[krs["Team"] != "People", "Stale data"].any()
+
+
 def test_init_and_template(tmp_path: Path) -> None:
     code, out, _ = run(
         "init",
