@@ -33,11 +33,11 @@ R = TypeVar("R")
 #: What SQLite says of a file that is no longer a database it can read.
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: kr_snapshots.weight, for the objective burn-up (2026-12-04)
 #: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
 _KR_FIELDS = (
     *("Objective ID", "KR ID", "Description", "Current", "Target", "Score"),
-    *("Progress", "Expected", "Status"),
+    *("Progress", "Expected", "Status", "Weight"),
 )
 _KPI_FIELDS = ("KPI ID", "Name", "Actual", "Target", "Status", "Variance")
 HISTORY_FILE = "history.sqlite"
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS kr_snapshots (
     seq INTEGER PRIMARY KEY,
     as_of TEXT NOT NULL, team TEXT NOT NULL, objective_id TEXT NOT NULL,
     kr_id TEXT NOT NULL, description TEXT, current REAL, target REAL,
-    score REAL NOT NULL, progress REAL, expected REAL NOT NULL, status TEXT NOT NULL
+    score REAL NOT NULL, progress REAL, expected REAL NOT NULL, status TEXT NOT NULL,
+    weight REAL
 );
 CREATE INDEX IF NOT EXISTS kr_by_date ON kr_snapshots (as_of, team);
 CREATE TABLE IF NOT EXISTS kpi_snapshots (
@@ -82,6 +83,7 @@ KR_COLUMNS: dict[str, str] = {
     "progress": "float64",
     "expected": "float64",
     "status": "str",
+    "weight": "float64",  # blank in rows recorded before schema 2: counted as 1
 }
 KPI_COLUMNS: dict[str, str] = {
     "date": "datetime64[s]",
@@ -173,6 +175,9 @@ class HistoryStore:
         try:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(statement)
+            kr_columns = {row[1] for row in conn.execute("PRAGMA table_info(kr_snapshots)")}
+            if "weight" not in kr_columns:  # a schema 1 store: its rows keep a blank weight
+                conn.execute("ALTER TABLE kr_snapshots ADD COLUMN weight REAL")
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -222,8 +227,8 @@ class HistoryStore:
                     ]
                     conn.executemany(
                         "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
-                        " current, target, score, progress, expected, status)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        " current, target, score, progress, expected, status, weight)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                         krs,
                     )
                     conn.executemany(

@@ -175,7 +175,7 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
         ["team", "objective_id"],
         ["Team", "Objective ID"],
         row,
-        "Objective burn-up (mean KR score per night)",
+        "Objective burn-up (objective score per night)",
         formats,
         bulk,
     )

@@ -67,7 +67,7 @@ class History:
     nights: tuple[Night, ...]
     company: pd.DataFrame  # date, score, expected: the company burn-up
     kpi_trend: pd.DataFrame  # team, kpi_id, name, then the actual per night
-    objective_burnup: pd.DataFrame  # team, objective_id, then the mean KR score per night
+    objective_burnup: pd.DataFrame  # team, objective_id, then the objective score per night
     source: NightSource
     identity: bytes
 
@@ -120,14 +120,13 @@ def _load(source: NightSource, last_n: int, identity: bytes) -> History | None:
     objectives: dict[pd.Timestamp, pd.Series] = {}
     for night in nights:
         day = night.date.date()
-        kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected"])
+        kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected", "weight"])
         kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
         if (len(kr), len(kpi)) != (night.krs, night.kpis):
             raise _RecountedError
         if night.krs:
             company.append(kr.groupby("date", as_index=False)[["score", "expected"]].mean())
-            means = kr.groupby(_OBJECTIVE_KEYS, sort=False)["score"].mean()
-            objectives[night.date] = means.dropna()  # as pivot_table: no all-blank row
+            objectives[night.date] = _objective_scores(kr)
         if night.kpis:
             # dropna=False: a KPI without a name is still a KPI; last() takes the last
             # actual that is not blank, so a KPI blank every night still gets its row
@@ -140,6 +139,18 @@ def _load(source: NightSource, last_n: int, identity: bytes) -> History | None:
         source,
         identity,
     )
+
+
+def _objective_scores(kr: pd.DataFrame) -> pd.Series:
+    """Each objective's score on one night: its KRs' scores weighted as the objective's
+    own (``domain.scoring.weighted_mean``), so the burn-up ends at ``Objectives.Score``.
+    A row recorded before the history kept weights (schema 1) counts as weight 1; an
+    objective whose weights add up to nothing has no score (no row, as pivot_table)."""
+    weight = kr["weight"].fillna(1.0).where(kr["score"].notna())  # frames may lack scores
+    keys = [kr[k] for k in _OBJECTIVE_KEYS]
+    total = weight.groupby(keys, sort=False).sum()
+    weighted = (kr["score"] * weight).groupby(keys, sort=False).sum()
+    return (weighted / total)[total > 0].dropna()
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -175,8 +186,10 @@ class FrameNights:
         return [(d.date(), int(krs.get(d, 0)), int(kpis.get(d, 0))) for d in days]
 
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+        """A column the frames lack (``weight``, before schema 2) comes back blank."""
         frame = self._frame(kind)
-        return frame.loc[frame["date"] == pd.Timestamp(date), list(columns)].reset_index(drop=True)
+        rows = frame.loc[frame["date"] == pd.Timestamp(date)].reindex(columns=list(columns))
+        return rows.reset_index(drop=True)
 
     def stream(
         self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]

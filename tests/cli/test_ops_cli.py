@@ -259,3 +259,29 @@ def test_no_read_cache_option(demo: Path, tmp_path: Path) -> None:
     code, out, _ = run("sync", "--config", str(ws), *AS_OF, "--no-read-cache")
     assert code == 0 and "rollup unchanged" in out
     assert not cache.exists()
+
+
+def test_the_objective_burn_up_ends_at_each_objectives_score(demo: Path, tmp_path: Path) -> None:
+    """The Trends tab's objective burn-up was the unweighted mean of the KR scores, so it
+    ended elsewhere than Objectives.Score for an objective with weighted KRs (Sales O1:
+    0.625 against 0.633 in the demo). The history keeps the weights since schema 2."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    book = openpyxl.load_workbook(ws.parent / "company.xlsx")
+    objectives = pd.read_excel(ws.parent / "company.xlsx", sheet_name="Objectives")
+    scores = {
+        (t, o): s for t, o, s in zip(objectives["Team"], objectives["Objective ID"],
+                                     objectives["Score"], strict=True) if pd.notna(s)
+    }  # fmt: skip
+    trends = book["Trends"]
+    title = "Objective burn-up (objective score per night)"
+    start = next(r for r in range(1, trends.max_row + 1) if trends.cell(r, 1).value == title)
+    burnup = {}
+    for team, objective, score, *_ in trends.iter_rows(min_row=start + 2, values_only=True):
+        if team is None:
+            break
+        burnup[(team, objective)] = score
+    assert burnup.keys() == scores.keys()
+    assert burnup == pytest.approx(scores, rel=1e-9)
+    weights = pd.read_excel(ws.parent / "company.xlsx", sheet_name="Key results")["Weight"]
+    assert set(weights) - {1.0}  # the demo weighs some KRs otherwise

@@ -88,7 +88,7 @@ def test_record_writes_every_kr_and_kpi(store: HistoryStore, make_result: MakeRe
     krs = store.kr_history(5)
     assert list(krs.columns) == [
         "date", "team", "objective_id", "kr_id", "description",
-        "current", "target", "score", "progress", "expected", "status",
+        "current", "target", "score", "progress", "expected", "status", "weight",
     ]  # fmt: skip
     assert str(krs["date"].dtype).startswith("datetime64")
     assert krs["score"].dtype == "float64" and krs["current"].dtype == "float64"
@@ -253,3 +253,41 @@ def test_records_a_real_sync(workspace: Path, tmp_path: Path) -> None:
     assert sorted(krs.kr_id) == sorted(kr.kr.id for kr in team.key_results)
     assert set(krs.team) == {"Sales"}
     assert store.kpi_history(1)["kpi_id"].tolist() == ["KPI-1", "KPI-2"]
+
+
+SCHEMA_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE snapshots (as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    PRIMARY KEY (as_of, team));
+CREATE TABLE kr_snapshots (seq INTEGER PRIMARY KEY, as_of TEXT NOT NULL, team TEXT NOT NULL,
+    objective_id TEXT NOT NULL, kr_id TEXT NOT NULL, description TEXT, current REAL,
+    target REAL, score REAL NOT NULL, progress REAL, expected REAL NOT NULL,
+    status TEXT NOT NULL);
+CREATE TABLE kpi_snapshots (seq INTEGER PRIMARY KEY, as_of TEXT NOT NULL, team TEXT NOT NULL,
+    kpi_id TEXT NOT NULL, name TEXT, actual REAL, target REAL, status TEXT NOT NULL,
+    variance REAL);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO snapshots VALUES ('2026-11-13', 'Sales', 'then');
+INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, score, expected, status)
+    VALUES ('2026-11-13', 'Sales', 'O1', 'KR1', 0.5, 0.4, 'On track');
+"""
+
+
+def test_a_schema_1_store_gains_weights_and_keeps_its_rows(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """Schema 2 keeps each KR's weight, for the objective burn-up; a store written before
+    keeps its rows, whose weight is blank (the burn-up counts it as 1)."""
+    path = tmp_path / "history.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SCHEMA_1)
+    store = HistoryStore(path)
+    store.record(make_result({"Sales": {"KR1": 50}}, D2))
+    krs = store.kr_history(5)
+    assert [(str(d)[:10], w) for d, w in zip(krs["date"], krs["weight"], strict=True)] == [
+        ("2026-11-13", pytest.approx(float("nan"), nan_ok=True)),
+        ("2026-11-14", 1.0),
+    ]
+    assert krs.loc[0, "score"] == 0.5  # the old row, as it was
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)

@@ -84,7 +84,7 @@ def test_trend_blocks_hold_the_pivots(history_xlsx: Path) -> None:
     history = _history()
     for title, frame, keys in (
         ("KPI trend (actual per night)", history.kpi_trend, 3),
-        ("Objective burn-up (mean KR score per night)", history.objective_burnup, 2),
+        ("Objective burn-up (objective score per night)", history.objective_burnup, 2),
     ):
         start, rows = _block(ws, title)
         header = [c.value for c in ws[start + 1]][: keys + len(DATES) + 1]
