@@ -9,10 +9,20 @@ Rows and columns are 1-based, as a spreadsheet user counts them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sheets_sync.pickling import fast_pickle
+
+_NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
+
+
+def tab_key(name: str) -> str:
+    """How a tab is looked up, by the mapping and by the backends that read only the tabs
+    it names: case, spaces and punctuation do not matter (``Key-Results`` is ``key
+    results``); letters of any script do (``Ziele``, ``目标``)."""
+    return _NOT_IN_TAB_KEY.sub("", name.casefold()) or name.strip().casefold()
 
 
 @fast_pickle

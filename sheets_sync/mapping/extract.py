@@ -12,7 +12,7 @@ from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, RowCells, SheetGrid, WorkbookData, a1
+from sheets_sync.grid import CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
@@ -84,9 +84,12 @@ class Extract:
 
 
 def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
-    wanted = [normalise_header(s) for s in spec.sheet]
-    by_norm = {normalise_header(name): name for name in data.sheet_names}
-    return next((by_norm[w] for w in wanted if w in by_norm), None)
+    """The first of the spec's tab names the workbook has (``grid.tab_key``: the backends
+    read the tabs by the same key, so a tab found here was read)."""
+    by_key: dict[str, str] = {}
+    for name in data.sheet_names:
+        by_key.setdefault(tab_key(name), name)
+    return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
 
 
 def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int], list[str]]:

@@ -35,8 +35,9 @@ from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 6  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
-# values for the same bytes (6: a confidence of 100% in a percent cell), or the slot format
+FORMAT = 7  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+# values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
+# grid.tab_key), or the slot format
 
 
 @dataclass(frozen=True)

@@ -285,3 +285,19 @@ def test_the_objective_burn_up_ends_at_each_objectives_score(demo: Path, tmp_pat
     assert burnup == pytest.approx(scores, rel=1e-9)
     weights = pd.read_excel(ws.parent / "company.xlsx", sheet_name="Key results")["Weight"]
     assert set(weights) - {1.0}  # the demo weighs some KRs otherwise
+
+
+def test_a_tab_named_with_other_punctuation_is_read(demo: Path, tmp_path: Path) -> None:
+    """`Key-Results` is one of the standard mapping's names (`Key results`): the mapping
+    found it, the reader did not read it, and validate said "internal error (KeyError)"."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    team = ws.parent / "teams" / "Engineering.xlsx"
+    book = openpyxl.load_workbook(team)
+    book["OKRs"].title = "Key-Results"
+    book.save(team)
+    code, out, err = run("validate", "--config", str(ws), *AS_OF)
+    assert code == 1  # the demo's two deliberate errors, in Sales and Finance
+    assert "Traceback" not in out + err and "internal error" not in out + err
+    assert not [line for line in out.splitlines() if line.startswith("Engineering: error")]
+    code, out, _ = run("sync", "--config", str(ws), *AS_OF)
+    assert code == 0 and "Engineering: ok, " in out

@@ -44,3 +44,27 @@ def test_a_missing_tab_lists_twenty_of_the_workbooks_tabs() -> None:
     assert str(info.value) == (
         f"big.xlsx: no tab named OKRs or OKR or Key results (tabs: {shown} and 1,004 more)"
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "wanted", "found"),
+    [
+        (("Notes", "Key-Results"), ("OKRs", "Key results"), "Key-Results"),
+        (("Данные", "目标"), ("目标",), "目标"),  # letters of any script count
+        (("Données", "Ziele"), ("ziele",), "Ziele"),
+        (("%",), ("%",), "%"),  # a name of punctuation only is itself
+        (("Данные",), ("目标",), None),  # two names of non-Latin letters never collide
+    ],
+)
+def test_a_tab_is_found_by_its_key(
+    names: tuple[str, ...], wanted: tuple[str, ...], found: str | None
+) -> None:
+    """The mapping found tabs ignoring punctuation, the readers ignoring case only: a tab
+    named Key-Results was found and not read, a KeyError traceback (2026-12-04). And any
+    two names of non-Latin letters shared the key "" and matched each other."""
+    from sheets_sync.grid import WorkbookData
+    from sheets_sync.mapping.extract import find_sheet
+    from sheets_sync.mapping.spec import TabSpec
+
+    data = WorkbookData("x.xlsx", names, {})
+    assert find_sheet(data, TabSpec(sheet=list(wanted))) == found

@@ -38,6 +38,7 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    tab_key,
 )
 
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 50 * 2**20
@@ -110,10 +111,10 @@ def read_workbook_bytes(
         raise
     with book:
         names = tuple(book.sheet_names)
-        wanted = {t.strip().casefold() for t in tabs}
+        wanted = {tab_key(t) for t in tabs}
         sheets: dict[str, SheetGrid] = {}
         for name in names:
-            if name.strip().casefold() not in wanted:
+            if tab_key(name) not in wanted:
                 continue
             if package.kind == "ods":
                 scan = ods_scans.get(name, Scan())

@@ -27,6 +27,7 @@ from sheets_sync.grid import (
     CellWrite,
     SheetGrid,
     WorkbookData,
+    tab_key,
 )
 
 READ_FIELDS = (
@@ -224,7 +225,7 @@ class GoogleSheetsBackend:
             what="read",
             tally=self._tally,
         )
-        wanted = {t.strip().casefold() for t in tabs}
+        wanted = {tab_key(t) for t in tabs}
         names: list[str] = []
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
@@ -239,7 +240,7 @@ class GoogleSheetsBackend:
                 int(grid.get("rowCount", 0)),
                 int(grid.get("columnCount", 0)),
             )
-            if title.strip().casefold() in wanted:
+            if tab_key(title) in wanted:
                 if props.get("sheetType", "GRID") != "GRID":
                     sheets[title] = SheetGrid(title, ())
                 else:
