@@ -57,12 +57,14 @@ KPI_REQUIRED = ("id", "actual")
 FILL_DOWN_DEFAULT = ("objective_id", "objective", "objective_type", "aligns_to")
 
 
-_NOT_IN_HEADER = re.compile(r"[^0-9a-z%#]+")
+#: Spaces and punctuation; letters of any script stay (the ASCII-only rule this replaced
+#: made every Cyrillic or CJK header the same empty key).
+_NOT_IN_HEADER = re.compile(r"[^\w%#]+|_+")
 
 
 @functools.lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
-    return _NOT_IN_HEADER.sub("", text.lower())
+    return _NOT_IN_HEADER.sub("", text.casefold())
 
 
 def normalise_header(text: object) -> str:

@@ -37,7 +37,7 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 log = logging.getLogger("sheets_sync.sync")
 FORMAT = 7  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
-# grid.tab_key), or the slot format
+# grid.tab_key, headers of any script), or the slot format
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,37 @@ def test_a_tab_is_found_by_its_key(
 
     data = WorkbookData("x.xlsx", names, {})
     assert find_sheet(data, TabSpec(sheet=list(wanted))) == found
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("KR-ID", "krid"),
+        ("kr id", "krid"),
+        ("Key_Result", "keyresult"),
+        ("Conf. (0-10)", "conf010"),
+        ("Цель", "цель"),  # was "": every Cyrillic or CJK header shared one key
+        ("目标 ID", "目标id"),
+        ("Données", "données"),  # was "donnes"
+        ("% done", "%done"),
+    ],
+)
+def test_a_header_keeps_its_letters_of_any_script(header: str, key: str) -> None:
+    from sheets_sync.mapping.fields import normalise_header
+
+    assert normalise_header(header) == key
+
+
+def test_headers_in_another_script_are_told_apart() -> None:
+    """A mapping with Russian headers: each column is found, not the first one for all."""
+    from sheets_sync.mapping.extract import extract_tab
+    from sheets_sync.mapping.spec import parse_mapping
+
+    spec = parse_mapping(
+        "name: ru\nokrs:\n  sheet: [Цели]\n  columns:\n    objective_id: [Цель]\n"
+        "    kr_id: [Ключ]\n    target: [План]\n    current: [Факт]\n",
+        source="ru.yaml",
+    )
+    grid = SheetGrid("Цели", (("Цель", "Ключ", "План", "Факт"), ("O1", "KR1", 10, 4)))
+    tab, _ = extract_tab(grid, spec.okrs, source="ru.xlsx", owned=(), kind="okrs")
+    assert tab.layout.columns == {"objective_id": 1, "kr_id": 2, "target": 3, "current": 4}
