@@ -7,7 +7,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
     ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
     ├── MappingError                  a mapping file is invalid (exit 2)
     ├── RunLockedError                another run holds the workspace lock (exit 3)
-    ├── HistoryError                  the run history is newer than us, or unreadable (exit 2)
+    ├── HistoryError                  the run history is newer, locked or unreadable (exit 2)
     └── SourceError                   one team's source failed; the run goes on (exit 1 at the end)
         ├── WorkbookError             the file is not a readable workbook
         │   ├── EncryptedWorkbookError   password-protected (OLE2 container)

@@ -9,6 +9,7 @@ whatever that date held before. Schema and rationale: ``docs/operations.md``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -106,17 +107,27 @@ def _recovering(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kw: P.kwargs) -> R:
+        store = args[0]
+        assert isinstance(store, HistoryStore)
         try:
-            return method(*args, **kw)
-        except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
-                raise  # locked, busy, a constraint: not damage
-            store = args[0]
-            assert isinstance(store, HistoryStore)
-            store.set_aside(exc)
-            return method(*args, **kw)
+            try:
+                return method(*args, **kw)
+            except sqlite3.DatabaseError as exc:
+                if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                    raise  # locked, busy, full: not damage
+                store.set_aside(exc)
+                return method(*args, **kw)
+        except sqlite3.Error as exc:  # a locked file, a full disk: the caller's to report
+            raise HistoryError(f"{store.path}: the run history cannot be used ({exc})") from exc
 
     return wrapper
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """ROLLBACK after a failed statement, which SQLite may have rolled back itself (a
+    full disk): its "no transaction is active" must not hide the first error."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("ROLLBACK")
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -163,7 +174,12 @@ class HistoryStore:
         ).fetchone()
         if has_meta:
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            found = int(row[0]) if row else None
+            try:
+                found = int(row[0]) if row else None
+            except ValueError:
+                raise HistoryError(
+                    f"{self.path}: its schema version {row[0]!r} is not a number"
+                ) from None
             if found == SCHEMA_VERSION:
                 return
             if found is not None and found > SCHEMA_VERSION:
@@ -184,7 +200,7 @@ class HistoryStore:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     @_recovering
@@ -239,7 +255,7 @@ class HistoryStore:
                     written += len(krs) + len(kpis)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return written
 
@@ -383,7 +399,7 @@ class HistoryStore:
                     deleted += cur.rowcount if table != "snapshots" else 0
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return deleted
 

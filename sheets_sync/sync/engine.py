@@ -22,7 +22,7 @@ from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import kpi_index
-from sheets_sync.errors import SheetsSyncError
+from sheets_sync.errors import HistoryError, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import (
@@ -448,12 +448,19 @@ class Sync:
         return SyncResult(context, tuple(runs), company)
 
     def record_history(self, result: SyncResult) -> None:
-        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set."""
+        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
+
+        A history that cannot be written (locked by another process, a full disk) is
+        logged, not raised: the teams are written by now, and the history feeds trends
+        and alerts, never a team's sheet."""
         if self.history is None:
             return
-        self.history.record(result)
-        if self.workspace.prune_history_after is not None:
-            self.history.prune(self.workspace.prune_history_after)
+        try:
+            self.history.record(result)
+            if self.workspace.prune_history_after is not None:
+                self.history.prune(self.workspace.prune_history_after)
+        except HistoryError as exc:
+            log.error("%s; tonight's snapshot is not recorded", exc)
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
         """Build and publish the company rollup (also used to merge shard results).

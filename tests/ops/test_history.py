@@ -71,13 +71,15 @@ def store_bytes(damage: str, good: bytes) -> bytes:
 
 def test_a_busy_history_is_not_taken_for_damage(store: HistoryStore) -> None:
     """Only damage sets the file aside: a database locked by another writer past the
-    timeout raises as before, and the file stays."""
+    timeout raises (a HistoryError naming the file, since 2026-12-04: the engine logs it
+    and the night goes on), and the file stays."""
     store.dates()
     busy = HistoryStore(store.path, timeout=0.05)
     with sqlite3.connect(store.path, isolation_level=None) as holder:
         holder.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(HistoryError, match=r"cannot be used \(database is locked\)") as info:
             busy.prune(1)
+        assert isinstance(info.value.__cause__, sqlite3.OperationalError)
         holder.execute("ROLLBACK")
     assert [p.name for p in store.path.parent.iterdir() if ".damaged-" in p.name] == []
 
@@ -221,8 +223,9 @@ def test_failed_write_rolls_back_the_whole_date(
         conn.execute(
             "CREATE TRIGGER boom BEFORE INSERT ON kpi_snapshots BEGIN SELECT RAISE(ABORT, 'x'); END"
         )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(HistoryError) as info:
         store.record(make_result({"Sales": {"KR1": 90}}, D1))
+    assert isinstance(info.value.__cause__, sqlite3.IntegrityError)  # not ROLLBACK's error
     assert store.kr_history(1)["current"].tolist() == [0.0]  # the old snapshot, whole
 
 
@@ -291,3 +294,22 @@ def test_a_schema_1_store_gains_weights_and_keeps_its_rows(
     assert krs.loc[0, "score"] == 0.5  # the old row, as it was
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+
+
+def test_a_history_locked_by_another_process_does_not_end_the_night(
+    workspace: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The teams are written by the time the snapshot is: a history another process holds
+    (or a full disk) ended the run in a traceback, with no summary, report or rollup."""
+    ws = load_workspace(workspace)
+    path = ws.state_dir / "history.sqlite"
+    HistoryStore(path).dates()  # made, then held by a writer elsewhere
+    busy = HistoryStore(path, timeout=0.05)
+    with sqlite3.connect(path, isolation_level=None) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        result = Sync(ws, history=busy).run(SyncOptions(as_of=dt.date(2026, 11, 23)))
+        holder.execute("ROLLBACK")
+    assert [r.outcome.value for r in result.runs] == ["ok"]
+    assert result.rollup_error is None and (workspace.parent / "company.xlsx").is_file()
+    assert "database is locked); tonight's snapshot is not recorded" in caplog.text
+    assert HistoryStore(path).dates() == []
