@@ -119,8 +119,11 @@ def _read(path: Path) -> ShardResults:
             data = pickle.load(fh)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read shard results: {exc}") from None
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-        raise ConfigError(f"{path}: damaged shard results ({exc}); rerun that shard") from None
+    except ConfigError:
+        raise
+    except Exception as exc:  # a damaged pickle fails in as many ways as it has bytes
+        why = f"{type(exc).__name__}: {exc}"[:200]
+        raise ConfigError(f"{path}: damaged shard results ({why}); rerun that shard") from None
     if not isinstance(data, ShardResults):
         raise ConfigError(f"{path}: not a sheets-sync shard results file")
     if data.version != __version__:
@@ -184,3 +187,30 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
     if problems:
         raise ConfigError(f"{directory}: incomplete shard results", problems=problems)
     return ordered[0].context, runs
+
+
+def check_night(
+    directory: Path, context: RunContext, runs: Sequence[TeamRun], company: str,
+    teams: Sequence[str],
+) -> None:  # fmt: skip
+    """Refuse results that are not this workspace's whole night: another company's, or
+    not every team of it (shards run with ``--team``, a team added since they ran). The
+    merge would publish them as the company workbook and record them in its history."""
+    problems = []
+    if context.company != company:
+        problems.append(
+            f"{directory}: results of company {context.company!r}, this workspace is {company!r}"
+        )
+    have = {run.team.casefold(): run.team for run in runs}
+    want = {name.casefold(): name for name in teams}
+    unknown = [have[k] for k in have if k not in want]
+    missing = [want[k] for k in want if k not in have]
+    if unknown:
+        problems.append(f"{directory}: teams this workspace does not list: {', '.join(unknown)}")
+    if missing:
+        problems.append(
+            f"{directory}: no results for {', '.join(missing)} (shards run with --team, or "
+            "teams added since they ran?); run every shard of the night again"
+        )
+    if problems:
+        raise ConfigError(f"{directory}: not this workspace's whole night", problems=problems)

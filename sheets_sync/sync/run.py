@@ -18,7 +18,7 @@ from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
-from sheets_sync.ops.shard import load_results, save_results
+from sheets_sync.ops.shard import check_night, load_results, save_results
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.outcome import TeamRun
@@ -122,6 +122,9 @@ def merge_shards(workspace: Workspace, results_dir: Path) -> SyncResult:
     the history snapshot and the company rollup a single run would have written."""
     with RunLock(workspace.state_dir):
         context, shard_runs = load_results(results_dir)
+        check_night(
+            results_dir, context, shard_runs, workspace.company, [t.name for t in workspace.teams]
+        )
         merger = Sync(workspace, history=HistoryStore(default_history_path(workspace.state_dir)))
         runs = merger.in_workspace_order(shard_runs)
         result = merger.result_of(runs, context)

@@ -301,3 +301,31 @@ def test_a_tab_named_with_other_punctuation_is_read(demo: Path, tmp_path: Path) 
     assert not [line for line in out.splitlines() if line.startswith("Engineering: error")]
     code, out, _ = run("sync", "--config", str(ws), *AS_OF)
     assert code == 0 and "Engineering: ok, " in out
+
+
+def test_shard_results_that_are_not_this_workspaces_night_are_refused(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The merge published whatever it was handed: shards run with --team (one team's
+    company workbook), or another workspace's (its company, its teams), exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "team"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(ws), *AS_OF, "--team", "Sales", *shard)[0] == 0
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {results}: not this workspace's whole night",
+        f"  {results}: no results for Marketing, Engineering, Customer Success, Finance, People"
+        " (shards run with --team, or teams added since they ran?); run every shard of the "
+        "night again",
+    ]
+    other = tmp_path / "other"
+    assert run("init", str(other), "--team", "Alpha", "--company", "Other Co")[0] == 0
+    results = tmp_path / "other-results"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(other / "sheets-sync.yaml"), *AS_OF, *shard)[0] == 0
+    code, _, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert code == 2 and "results of company 'Other Co', this workspace is " in err
+    assert "teams this workspace does not list: Alpha" in err
+    assert not (ws.parent / "company.xlsx").exists()

@@ -159,6 +159,11 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
     path.write_bytes(MAGIC + b"99\n" + pickle.dumps(None))
     with pytest.raises(ConfigError, match="format '99'"):
         load_results(tmp_path)
+    # bytes that unpickle into a failing call or a bad string: damaged, not a traceback
+    for payload in (b"\x80\x04K\x01)R.", b"\x80\x04\x8c\x02\xff\xfe."):
+        path.write_bytes(MAGIC + b"2\n" + payload)
+        with pytest.raises(ConfigError, match="damaged shard results"):
+            load_results(tmp_path)
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
     with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 2"):
