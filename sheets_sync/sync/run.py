@@ -4,8 +4,10 @@ the merge of a sharded night's results."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
+from sheets_sync.errors import ConfigError
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
 from sheets_sync.ops.shard import check_night, load_results, save_results
@@ -41,6 +44,53 @@ def _notify(
     return problems
 
 
+def _check_report_path(workspace: Workspace, path: Path) -> None:
+    """Refuse a report path that is a file the run reads or writes: a report written over
+    a team's workbook replaced it with JSON (exit 0), and the next night failed the team."""
+    target = path.resolve()
+    owned = {t.path: f"the workbook of team {t.name!r}" for t in workspace.teams if t.path}
+    if not workspace.rollup_is_google:
+        owned[workspace.rollup_path.resolve()] = "the company rollup"
+    owned[workspace.config_path.resolve()] = "the workspace configuration"
+    if target in owned:
+        raise ConfigError(f"--report {path}: is {owned[target]}; give the report a path of its own")
+
+
+def _check_results_dir(folder: Path) -> None:
+    """A shard's results folder, made and writable before any team is written: the
+    results were saved after, and a folder that could not be made ended the shard with
+    one line, its teams written, no summary, report or notification."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"--results-dir {folder}: cannot write there ({exc.strerror or exc})"
+        ) from None
+
+
+def _report_name(folder: Path, result: SyncResult, options: SyncOptions) -> Path:
+    """A name no other run's report has: runs of the same second (shards side by side,
+    ``--team`` runs one after the other) overwrote each other's."""
+    stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
+    if options.shard is not None:
+        stamp += "-shard-{}-of-{}".format(*options.shard)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = folder / (f"{stamp}.json" if n == 1 else f"{stamp}-{n}.json")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return path  # reserved: the report replaces the empty file
+        except FileExistsError:
+            continue
+        except OSError:
+            return path  # the report's own write says why
+    return folder / f"{stamp}-{os.getpid()}.json"
+
+
 def run_sync(
     workspace: Workspace,
     options: SyncOptions,
@@ -54,6 +104,10 @@ def run_sync(
     ``.sheets-sync/runs/``), shard results, and a notification when teams failed or a KR
     turned Off track."""
     console = console or Console(stderr=True)
+    if report_path is not None:
+        _check_report_path(workspace, report_path)
+    if results_dir is not None and options.shard is not None and not options.dry_run:
+        _check_results_dir(results_dir)
     total = len(options.teams) or len(workspace.teams)
     history = HistoryStore(default_history_path(workspace.state_dir))
     with RunLock(workspace.state_dir, options.shard):
@@ -90,8 +144,7 @@ def run_sync(
         if not options.dry_run:
             turned = turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
-        stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
-        kept = workspace.state_dir / "runs" / f"{stamp}.json"
+        kept = _report_name(workspace.state_dir / "runs", result, options)
         where = kept
         try:  # the teams are done whatever happens here: a failure is reported, not raised
             write_run_report(kept, report, result.runs)
@@ -103,6 +156,9 @@ def run_sync(
 
                 atomic_write(report_path, copy)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                if kept.stat().st_size == 0:  # the name reserved, never written
+                    kept.unlink()
             problem = f"{where}: the run report was not written ({exc.strerror or exc})"
             log.error("%s", problem)
             result = replace(result, report_error=problem)

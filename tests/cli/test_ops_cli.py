@@ -329,3 +329,40 @@ def test_shard_results_that_are_not_this_workspaces_night_are_refused(
     assert code == 2 and "results of company 'Other Co', this workspace is " in err
     assert "teams this workspace does not list: Alpha" in err
     assert not (ws.parent / "company.xlsx").exists()
+
+
+def test_every_run_keeps_its_own_report(demo: Path, tmp_path: Path) -> None:
+    """Reports were named by the second: runs of one second (--team runs one after the
+    other, shards side by side) overwrote each other's."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    for team in ("Sales", "Marketing", "Finance"):
+        assert run("sync", "--config", str(ws), *AS_OF, "--team", team)[0] == 0
+    kept = sorted((ws.parent / ".sheets-sync" / "runs").glob("*.json"))
+    teams = sorted(t["team"] for p in kept for t in json.loads(p.read_text())["teams"])
+    assert teams == ["Finance", "Marketing", "Sales"]
+
+
+def test_a_report_path_on_a_file_of_the_workspace_is_refused(demo: Path, tmp_path: Path) -> None:
+    """--report at a team's workbook replaced it with JSON, exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    team = ws.parent / "teams" / "Sales.xlsx"
+    before = team.read_bytes()
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(team))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: --report {team}: is the workbook of team 'Sales'; give the report a path of "
+        "its own\n"
+    )
+    assert team.read_bytes() == before
+
+
+def test_a_results_dir_that_cannot_be_written_stops_the_shard_first(
+    demo: Path, tmp_path: Path
+) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    (tmp_path / "file").write_text("x")
+    before = {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()}
+    args = ["--shard", "1/2", "--results-dir", str(tmp_path / "file" / "results")]
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, *args)
+    assert code == 2 and "cannot write there (Not a directory)" in err
+    assert {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()} == before
