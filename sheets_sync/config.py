@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -134,6 +135,21 @@ class BackupsModel(_Strict):
 class NotifyModel(_Strict):
     command: str | None = None
     webhook: str | None = None
+
+    @model_validator(mode="after")
+    def _webhook_is_a_url(self) -> NotifyModel:
+        """Checked here: a webhook no URL parser takes failed the night it was first used."""
+        if self.webhook is not None:
+            try:
+                parts = urlsplit(self.webhook.strip())
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(
+                    "webhook must be an http(s) URL, such as https://hooks.example/..."
+                )
+        return self
 
 
 class HistoryModel(_Strict):

@@ -110,8 +110,12 @@ def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dic
 
 def _where(url: str) -> str:
     """A webhook URL without path or query: those often hold the secret (Slack, Teams)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname}" if parts.hostname else "webhook"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[oops": the configuration check refuses it too
+        return "webhook"
+    return f"{parts.scheme}://{host}" if host else "webhook"
 
 
 def _run_command(command: str, body: bytes, timeout: float) -> str | None:
@@ -156,6 +160,8 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
             problem = f"no answer within {timeout:g} s"
         except requests.RequestException as exc:
             problem = f"cannot connect ({type(exc).__name__})"
+        except ValueError:  # a URL requests cannot parse: the same again will not help
+            return f"notify webhook {where}: not a valid URL"
         else:
             if response.status_code < 300:
                 return None

@@ -167,3 +167,24 @@ def test_command_problems_never_raise(tmp_path: Path, receiver: Receiver) -> Non
     # both channels are tried even when the first one fails
     problems = send({"n": 1}, command="/no/such/hook", webhook=receiver.url)
     assert len(problems) == 1 and receiver.bodies == [{"n": 1}]
+
+
+def test_a_webhook_no_parser_takes_is_a_problem_not_a_traceback() -> None:
+    """`http://[oops/hook` passed `config check`, then raised ValueError from urlsplit
+    after every team was written. send() reports it; the configuration refuses it."""
+    problems = send({"text": "x"}, command=None, webhook="http://[oops/hook", timeout=1)
+    assert problems == ["notify webhook webhook: cannot connect (InvalidURL)"]
+
+
+@pytest.mark.parametrize("url", ["http://[oops/hook", "hooks.example/x", "ftp://host/x"])
+def test_the_configuration_refuses_a_webhook_that_is_no_http_url(workspace: Path, url: str) -> None:
+    from sheets_sync.config import load_workspace
+    from sheets_sync.errors import ConfigError
+
+    workspace.write_text(workspace.read_text() + f'notify: {{webhook: "{url}"}}\n')
+    with pytest.raises(ConfigError) as info:
+        load_workspace(workspace)
+    assert info.value.problems == [
+        "sheets-sync.yaml: notify: webhook must be an http(s) URL, such as "
+        "https://hooks.example/..."
+    ]
