@@ -40,9 +40,12 @@ RESULTS_ROOT = Path(os.environ.get("SHEETS_SYNC_RESULTS", "/srv/okrs/.sheets-syn
 EXIT_LOCKED = 3
 
 
-def sync_argv(exe: str, config: str, k: int, n: int, results: str) -> list[str]:
-    """The command one shard runs (an argv list: no shell, no quoting surprises)."""
-    return [exe, "sync", "--config", config, "--shard", f"{k}/{n}", "--results-dir", results]
+def sync_argv(exe: str, config: str, k: int, n: int, results: str, as_of: str) -> list[str]:
+    """The command one shard runs (an argv list: no shell, no quoting surprises). Every
+    shard gets the DAG run's date: one that started after midnight would otherwise sync
+    another day, and the merge refuses shards of different as-of dates."""
+    return [exe, "sync", "--config", config, "--shard", f"{k}/{n}", "--results-dir", results,
+            "--as-of", as_of]  # fmt: skip
 
 
 def rollup_argv(exe: str, config: str, results: str) -> list[str]:
@@ -79,8 +82,11 @@ def sheets_sync_nightly() -> None:
 
     @task(execution_timeout=timedelta(hours=1))
     def sync_shard(k: int) -> None:
-        folder = results_dir(RESULTS_ROOT, str(get_current_context()["run_id"]))
-        _run(sync_argv(EXECUTABLE, CONFIG, k, SHARDS, str(folder)))
+        context = get_current_context()
+        folder = results_dir(RESULTS_ROOT, str(context["run_id"]))
+        # the run's own time (a cleared or retried run keeps it), in UTC as the schedule
+        when = context["dag_run"].run_after or context["logical_date"]
+        _run(sync_argv(EXECUTABLE, CONFIG, k, SHARDS, str(folder), when.date().isoformat()))
 
     @task(trigger_rule="all_done", retries=0)
     def merge() -> None:

@@ -240,9 +240,9 @@ def test_airflow_dag_compiles_and_maps_shards() -> None:
     exec(compile(ast.Module(helpers, []), str(AIRFLOW_DAG), "exec"), namespace)
     folder = namespace["results_dir"](Path("/r"), "scheduled__2026-11-15T02:30:00+00:00")
     assert folder == Path("/r/scheduled__2026-11-15T02_30_00_00_00")
-    assert namespace["sync_argv"]("sheets-sync", "ws.yaml", 2, 4, str(folder)) == [
+    assert namespace["sync_argv"]("sheets-sync", "ws.yaml", 2, 4, str(folder), "2026-11-15") == [
         "sheets-sync", "sync", "--config", "ws.yaml", "--shard", "2/4",
-        "--results-dir", str(folder),
+        "--results-dir", str(folder), "--as-of", "2026-11-15",
     ]  # fmt: skip
     assert namespace["rollup_argv"]("sheets-sync", "ws.yaml", "/r/x") == [
         "sheets-sync", "rollup", "--config", "ws.yaml", "--from-results", "/r/x",
