@@ -276,7 +276,7 @@ def sync(
     )
     if dry_run:
         print_changes(console, result.runs)
-    print_summary(console, result, dry_run=dry_run)
+    print_summary(console, result, dry_run=dry_run or no_write_back)  # nothing written
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 

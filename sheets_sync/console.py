@@ -47,7 +47,7 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
             console.print(f"{run.team}: {f.severity.value}: {f}", highlight=False, soft_wrap=True)
 
 
-def summary_table(result: SyncResult) -> Table:
+def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
     table = Table(
         title=f"{result.context.company} · {result.context.period.name} · "
         f"as of {result.context.as_of}"
@@ -59,7 +59,7 @@ def summary_table(result: SyncResult) -> Table:
         "Avg score",
         "Errors",
         "Warnings",
-        "Cells changed",
+        "Cells that would change" if dry_run else "Cells changed",
         "Note",
     ):
         table.add_column(col, overflow="fold")
@@ -75,7 +75,9 @@ def summary_table(result: SyncResult) -> Table:
             avg,
             str(len(errors)),
             str(len(run.findings) - len(errors)),
-            str(len(run.changes)) if _written(run) else f"0 ({len(run.changes)} not written)",
+            str(len(run.changes))
+            if dry_run or _written(run)
+            else f"0 ({len(run.changes)} not written)",
             run.error or "",
         )
     return table
@@ -112,8 +114,10 @@ def _written(run: TeamRun) -> bool:
 
 
 def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False) -> None:
+    """``dry_run``: nothing was written (``--dry-run``, or ``--no-write-back``), so the
+    changes are what a sync would write."""
     if console.is_terminal:
-        console.print(summary_table(result))
+        console.print(summary_table(result, dry_run=dry_run))
     else:
         for run in result.runs:
             console.print(outcome_line(run, dry_run=dry_run), highlight=False, soft_wrap=True)

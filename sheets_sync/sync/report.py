@@ -61,7 +61,7 @@ def _changes(run: TeamRun) -> list[dict[str, Any]]:
 
 
 def run_report(
-    result: SyncResult, *, dry_run: bool = False, with_changes: bool = True
+    result: SyncResult, *, dry_run: bool = False, with_changes: bool = True, write_back: bool = True
 ) -> dict[str, Any]:
     """The report; ``with_changes`` False leaves out each team's cell changes, which
     ``write_run_report`` adds back as it writes (they are most of a report's size)."""
@@ -74,6 +74,7 @@ def run_report(
         "as_of": ctx.as_of.isoformat(),
         "generated_at": ctx.generated_at.isoformat(),
         "dry_run": dry_run,
+        "write_back": write_back and not dry_run,  # False: the changes are not in the files
         "seconds": round(result.seconds, 3),
         "rollup_output": result.rollup_output,
         "rollup_rewritten": result.rollup_rewritten,

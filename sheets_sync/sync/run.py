@@ -138,7 +138,9 @@ def run_sync(
                 )
 
             result = Sync(workspace, progress=line, history=history).run(options)
-        report = run_report(result, dry_run=options.dry_run, with_changes=False)
+        report = run_report(
+            result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
+        )
         if results_dir is not None and options.shard is not None and not options.dry_run:
             save_results(results_dir, *options.shard, result)
         if not options.dry_run:

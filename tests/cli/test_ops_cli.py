@@ -366,3 +366,20 @@ def test_a_results_dir_that_cannot_be_written_stops_the_shard_first(
     code, _, err = run("sync", "--config", str(ws), *AS_OF, *args)
     assert code == 2 and "cannot write there (Not a directory)" in err
     assert {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()} == before
+
+
+def test_no_write_back_says_the_cells_would_change(demo: Path, tmp_path: Path) -> None:
+    """--no-write-back left the files alone but said "21 cells changed" (and the report
+    gave no sign they were not written)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    team = ws.parent / "teams" / "Sales.xlsx"
+    before = team.read_bytes()
+    report = tmp_path / "run.json"
+    code, out, _ = run(
+        "sync", "--config", str(ws), *AS_OF, "--no-write-back", "--report", str(report)
+    )
+    assert code == 0 and team.read_bytes() == before
+    assert out.startswith("Sales: ok, 20 cells would change")  # the demo at AS_OF
+    assert " cells would change in " in out.splitlines()[-1]
+    data = json.loads(report.read_text())
+    assert (data["dry_run"], data["write_back"]) == (False, False)
