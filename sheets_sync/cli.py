@@ -218,7 +218,8 @@ def validate(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes for reading and writing local workbooks [default: one per CPU].",
+    help="Processes for reading and writing local workbooks "
+    "[default: one per CPU, at most 8, each with 8 teams or more].",
 )
 def sync(
     config_path: str | None,
