@@ -12,12 +12,14 @@ the next night does not parse a file only the tool changed. (Not when the write 
 owned columns' headers: the layout moved, and the next read parses again.)
 
 Entries are pickles written by this tool into the workspace's own state folder (one
-slot per team, its newest read: the key's pickle, then the read's, so a slot whose key
-does not match is not loaded further); a corrupt, unreadable or outdated entry is a miss.
+slot per team, its newest read: the key's pickle, the sha256 of the read's pickle, then
+the read's, so a slot whose key does not match is not loaded further, and a damaged one
+is not loaded at all); a corrupt, unreadable or outdated entry is a miss.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -37,7 +39,7 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 log = logging.getLogger("sheets_sync.sync")
 FORMAT = 7  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
-# grid.tab_key, headers of any script), or the slot format
+# grid.tab_key, headers of any script; the slot holds a digest), or the slot format
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,17 @@ class ReadCache:
             with open(self._slot(spec), "rb") as handle:
                 if pickle.load(handle) != key:
                     return None
-                value = pickle.load(handle)
+                digest, value = handle.read(32), handle.read()
+            if hashlib.sha256(value).digest() != digest:  # a flipped byte, not a parse
+                log.debug("read cache entry for %s damaged", spec.name)
+                return None
+            read = pickle.loads(value)
         except FileNotFoundError:
             return None
         except Exception as exc:  # torn or foreign file: parse instead
             log.debug("read cache entry for %s unusable: %s", spec.name, exc)
             return None
-        return value if isinstance(value, CachedRead) else None
+        return read if isinstance(read, CachedRead) else None
 
     def put(self, spec: TeamSpec, key: str, value: CachedRead) -> None:
         self.put_pickled(spec, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -113,14 +119,20 @@ class ReadCache:
     def put_pickled(self, spec: TeamSpec, key: str, value: bytes) -> None:
         """``put`` of a read pickled already (where it was planned, in a read worker).
         Atomic (temp file + rename); a full disk or a read-only folder is only a miss."""
+        tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL) + value)
+                handle.write(pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL))
+                handle.write(hashlib.sha256(value).digest())  # ~0.1 ms a team: a damaged
+                handle.write(value)  # entry was read as another parse (30 % of byte flips)
             os.replace(tmp, self._slot(spec))
         except OSError as exc:
             log.debug("read cache not written: %s", exc)
+            if tmp is not None:  # a full disk: not one leftover a night
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
     def prune(self, teams: Iterable[TeamSpec]) -> int:
         """Delete the slots of teams no longer in the workspace; returns how many."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import shutil
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,6 +91,7 @@ def entries(cfg: Path) -> dict[str, object]:
     for slot in (load_workspace(cfg).state_dir / "cache").glob("*.pickle"):
         with slot.open("rb") as handle:
             key = pickle.load(handle)
+            handle.read(32)  # the read's digest
             found[key] = pickle.load(handle)
     return found
 
@@ -130,6 +132,25 @@ def test_a_corrupt_entry_is_a_miss(demo: Path, tmp_path: Path, parses: list[str]
     entries = sorted((cfg.parent / ".sheets-sync" / "cache").glob("*.pickle"))
     assert len(entries) == 6
     entries[0].write_bytes(b"not a pickle")
+    parses.clear()
+    result = night(cfg)
+    assert len(parses) == 1 and not result.failed
+
+
+def test_an_entry_with_a_flipped_byte_is_a_miss_not_another_parse(
+    demo: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    """A byte changed inside an entry's pickle (a float: 560.0 -> 790.0) unpickled to
+    another parse, and the night planned writes from it (a third of random byte flips
+    did so). The slot's digest now makes such an entry a miss."""
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    entry = sorted((cfg.parent / ".sheets-sync" / "cache").glob("*.pickle"))[0]
+    data = bytearray(entry.read_bytes())
+    at = data.rindex(struct.pack(">d", 1.0)) if struct.pack(">d", 1.0) in data else len(data) // 2
+    data[at + 1] ^= 0x10  # a float's exponent byte, or one in the middle
+    entry.write_bytes(bytes(data))
     parses.clear()
     result = night(cfg)
     assert len(parses) == 1 and not result.failed
