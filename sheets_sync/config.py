@@ -7,179 +7,32 @@ because a misspelt key that is silently ignored is a setting that silently does 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
+from sheets_sync.config_models import GoogleModel, NotifyModel, WorkspaceModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError, MappingError
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
+from sheets_sync.sources import (
+    GSHEET_PREFIX,
+    is_team_workbook,
+    path_is,
+    resolved_path,
+    sheet_source,
+)
 from sheets_sync.yamlio import load_yaml
 
 DEFAULT_CONFIG = "sheets-sync.yaml"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
-GSHEET_PREFIX = "gsheet:"
-
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def is_team_workbook(path: Path) -> bool:
-    """Folder globs skip Excel/LibreOffice lock files, our temp files and hidden files."""
-    name = path.name
-    if name.startswith(("~$", ".~lock.", ".")) or name.endswith("#"):
-        return False
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PeriodModel(_Strict):
-    name: str
-    start: dt.date
-    end: dt.date
-
-    @model_validator(mode="after")
-    def _order(self) -> PeriodModel:
-        if self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
-        return self
-
-
-class CompanyObjectiveModel(_Strict):
-    id: str
-    title: str
-    weight: float = Field(default=1.0, ge=0)
-
-
-_SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([\w-]+)")
-_SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _sheet_source(source: str) -> str:
-    """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
-    after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL."""
-    if not source.startswith(GSHEET_PREFIX):
-        return source
-    rest = source[len(GSHEET_PREFIX) :].strip()
-    if url := _SHEET_URL.match(rest):
-        rest = url.group(1)
-    if not rest:
-        raise ValueError("gsheet: needs a spreadsheet key")
-    if not _SHEET_KEY.match(rest):
-        raise ValueError(
-            f"{rest!r} is not a spreadsheet key (letters, digits, - and _): give the key "
-            "from the sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
-        )
-    return GSHEET_PREFIX + rest
-
-
-class TeamModel(_Strict):
-    name: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    mapping: str = "standard"
-
-
-class RollupModel(_Strict):
-    output: str = "company.xlsx"
-
-
-class ScoringModel(_Strict):
-    green: float = Field(default=0.7, ge=0, le=1)
-    yellow: float = Field(default=0.4, ge=0, le=1)
-    on_track_margin: float = Field(default=0.10, ge=0, le=1)
-    at_risk_margin: float = Field(default=0.25, ge=0, le=1)
-    aspirational_ambition: float = Field(default=0.7, gt=0, le=1)
-    kpi_tolerance: float = Field(default=0.10, ge=0)
-    stale_grace_days: int = Field(default=3, ge=0)
-    low_confidence: float = Field(default=0.4, ge=0, le=1)
-
-    @model_validator(mode="after")
-    def _bands(self) -> ScoringModel:
-        if self.yellow > self.green:
-            raise ValueError("yellow threshold must not be above green")
-        if self.on_track_margin > self.at_risk_margin:
-            raise ValueError("on_track_margin must not be above at_risk_margin")
-        return self
-
-
-class GoogleModel(_Strict):
-    credentials: str | None = None
-    requests_per_minute: int = Field(default=60, ge=1)
-    max_attempts: int = Field(default=5, ge=1)
-    max_retry_seconds: float = Field(default=60.0, gt=0)
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    concurrency: int = Field(default=4, ge=1)
-
-
-class LimitsModel(_Strict):
-    max_workbook_mb: float = Field(default=50, gt=0)
-
-
-class BackupsModel(_Strict):
-    keep: int = Field(default=5, ge=0)
-
-
-class NotifyModel(_Strict):
-    command: str | None = None
-    webhook: str | None = None
-
-    @model_validator(mode="after")
-    def _webhook_is_a_url(self) -> NotifyModel:
-        """Checked here: a webhook no URL parser takes failed the night it was first used."""
-        if self.webhook is not None:
-            try:
-                parts = urlsplit(self.webhook.strip())
-                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-            except ValueError:
-                ok = False
-            if not ok:
-                raise ValueError(
-                    "webhook must be an http(s) URL, such as https://hooks.example/..."
-                )
-        return self
-
-
-class HistoryModel(_Strict):
-    keep_snapshots: int = Field(default=12, ge=1)  # nights the rollup's History/Trends show
-    prune_after: int | None = Field(default=None, ge=1)  # nights the store keeps; None: all
-
-    @model_validator(mode="after")
-    def _store_covers_the_tabs(self) -> HistoryModel:
-        if self.prune_after is not None and self.prune_after < self.keep_snapshots:
-            raise ValueError(
-                f"prune_after ({self.prune_after}) is less than keep_snapshots "
-                f"({self.keep_snapshots}): the rollup could not show the nights it asks for"
-            )
-        return self
-
-
-class WorkspaceModel(_Strict):
-    company: str = Field(min_length=1)
-    period: PeriodModel
-    company_objectives: list[CompanyObjectiveModel] = Field(default_factory=list)
-    teams: list[TeamModel] = Field(default_factory=list)
-    teams_glob: str | list[str] | None = None
-    default_mapping: str = "standard"
-    rollup: RollupModel = RollupModel()
-    scoring: ScoringModel = ScoringModel()
-    google: GoogleModel = GoogleModel()
-    limits: LimitsModel = LimitsModel()
-    backups: BackupsModel = BackupsModel()
-    notify: NotifyModel = NotifyModel()
-    history: HistoryModel = HistoryModel()
 
 
 @dataclass(frozen=True)
@@ -238,7 +91,7 @@ class Workspace:
         pruned the other team's). A file outside the workspace gets a folder named after
         a digest of where it is."""
         base = self.state_dir / "backups"
-        folder = _resolved(path).parent
+        folder = resolved_path(path).parent
         try:
             return base / folder.relative_to(self.root.resolve())
         except ValueError:
@@ -318,24 +171,6 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     return _resolve(cfg, model, files_must_exist)
-
-
-def _resolved(path: Path) -> Path:
-    """``path.resolve()``, or ``path`` made absolute where it cannot be resolved (a
-    symbolic link loop: RuntimeError on Python 3.11, OSError later), so reading it is
-    that team's error, not the whole run's traceback."""
-    try:
-        return path.resolve()
-    except (RuntimeError, OSError):
-        return path.absolute()
-
-
-def _is(path: Path, test: Callable[[Path], bool]) -> bool:
-    """``path.is_file()`` and the like, False for a path the OS refuses (too long)."""
-    try:
-        return test(path)
-    except OSError:
-        return False
 
 
 def _nul_strings(data: Any, loc: tuple[int | str, ...]) -> list[tuple[int | str, ...]]:
@@ -418,15 +253,15 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         source = team.source
         if source.startswith(GSHEET_PREFIX) and not team.name.startswith("\x00"):  # stand-in
             try:
-                source = _sheet_source(source)
+                source = sheet_source(source)
             except ValueError as exc:
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
         if not source.startswith(GSHEET_PREFIX):
-            path = _resolved(root / team.source)
-            if files_must_exist and not _is(path, Path.is_file):
+            path = resolved_path(root / team.source)
+            if files_must_exist and not path_is(path, Path.is_file):
                 what = (
-                    "is a folder, not a file" if _is(path, Path.is_dir)
-                    else "is not a file (a pipe, device or socket)" if _is(path, Path.exists)
+                    "is a folder, not a file" if path_is(path, Path.is_dir)
+                    else "is not a file (a pipe, device or socket)" if path_is(path, Path.exists)
                     else "file not found"
                 )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
@@ -435,11 +270,11 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             origins.append(where)
     rollup_output = model.rollup.output
     try:
-        rollup_output = _sheet_source(rollup_output)
+        rollup_output = sheet_source(rollup_output)
     except ValueError as exc:
         problems.append(f"{cfg.name}: rollup.output: {exc}")
     rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
-    rollup_file = _resolved(root / rollup_output) if rollup_local else None
+    rollup_file = resolved_path(root / rollup_output) if rollup_local else None
     rollup_target = rollup_file if rollup_local else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     for pattern in globs:
@@ -502,20 +337,20 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
     if model.google.credentials:
         cred = root / model.google.credentials
-        if not _is(cred, Path.is_file):
+        if not path_is(cred, Path.is_file):
             problems.append(
                 f"{cfg.name}: google.credentials: file not found ({model.google.credentials})"
             )
     if not rollup_output.startswith(GSHEET_PREFIX):
         out_dir = (root / rollup_output).parent
-        if not _is(out_dir, Path.is_dir):
+        if not path_is(out_dir, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
         elif Path(rollup_output).suffix.lower() != ".xlsx":  # company.csv got an xlsx
             problems.append(
                 f"{cfg.name}: rollup.output: the company workbook is an .xlsx file, not "
                 f"{rollup_output!r} (`sheets-sync export` writes CSV or Parquet)"
             )
-        elif _is(root / rollup_output, Path.is_dir):
+        elif path_is(root / rollup_output, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: is a folder ({rollup_output})")
     if problems:
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)

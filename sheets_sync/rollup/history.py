@@ -18,7 +18,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.errors import HistoryError
-from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
+from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.longtable import add_long_table
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
 
 log = logging.getLogger("sheets_sync.rollup")

@@ -22,9 +22,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
-from sheets_sync.rollup.bulk import BulkCells, add_long_table, excel_serials
+from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
+from sheets_sync.rollup.longtable import add_long_table
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
 from sheets_sync.rollup.tables import Rollup
 from sheets_sync.sync.team_rows import naive

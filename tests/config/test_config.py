@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sheets_sync.config import is_team_workbook, load_workspace
+from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
+from sheets_sync.sources import is_team_workbook
 from tests.conftest import write_team
 
 

@@ -17,9 +17,10 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from sheets_sync.rollup import bulk as bulk_module
-from sheets_sync.rollup.bulk import BulkCells, add_long_table
+from sheets_sync.rollup import longtable
+from sheets_sync.rollup.bulk import BulkCells
 from sheets_sync.rollup.cellxml import escape
+from sheets_sync.rollup.longtable import add_long_table
 from sheets_sync.rollup.tables import Rollup
 from tests.support.libreoffice import convert, needs_libreoffice
 
@@ -293,7 +294,7 @@ def test_add_long_table_records_the_full_range_without_every_cell(
     """Widened from two rows where this xlsxwriter allows it, else added whole: the same
     table either way."""
     if not widening:
-        monkeypatch.setattr(bulk_module, "_widening_works", lambda: False)
+        monkeypatch.setattr(longtable, "_widening_works", lambda: False)
     path = tmp_path / "long.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Long")
@@ -322,9 +323,9 @@ def test_the_widening_probe_says_no_to_a_table_layout_it_does_not_know(
 ) -> None:
     """An xlsxwriter that keeps its tables otherwise than 3.2 and 3.3 (here: as read-only
     records) gets the whole range, not a traceback or a two-row table."""
-    bulk_module._widening_works.cache_clear()
-    assert bulk_module._widening_works()  # the xlsxwriter installed
-    bulk_module._widening_works.cache_clear()
+    longtable._widening_works.cache_clear()
+    assert longtable._widening_works()  # the xlsxwriter installed
+    longtable._widening_works.cache_clear()
     add_table = Worksheet.add_table
 
     def read_only_records(self: Worksheet, *args: object, **kwargs: object) -> int:
@@ -334,6 +335,6 @@ def test_the_widening_probe_says_no_to_a_table_layout_it_does_not_know(
 
     monkeypatch.setattr(Worksheet, "add_table", read_only_records)
     try:
-        assert not bulk_module._widening_works()
+        assert not longtable._widening_works()
     finally:
-        bulk_module._widening_works.cache_clear()
+        longtable._widening_works.cache_clear()

@@ -39,7 +39,7 @@ from sheets_sync.backends.gsheets.transport import (
     EmulatorHTTPClient,
     emulator_host,
 )
-from sheets_sync.config import GoogleModel
+from sheets_sync.config_models import GoogleModel
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 
 if TYPE_CHECKING:

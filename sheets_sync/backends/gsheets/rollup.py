@@ -21,7 +21,7 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
-from sheets_sync.config import GSHEET_PREFIX
+from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
     from sheets_sync.backends.gsheets.client import SheetsClient

@@ -17,7 +17,7 @@ from sheets_sync.backends.gsheets.transport import (
     emulator_http_client,
     fake_service_account_info,
 )
-from sheets_sync.config import GoogleModel
+from sheets_sync.config_models import GoogleModel
 from sheets_sync.emulator import Emulator, run_emulator
 
 FAST = RetryPolicy(max_attempts=5, max_seconds=10.0, base_delay=0.01, max_delay=0.05)

@@ -1,0 +1,128 @@
+"""The workspace file's schema (``sheets-sync.yaml``), as pydantic models: every key, its
+type, default and bounds. Unknown keys are errors (``_Strict``); ``config.py`` loads a
+file through these and resolves it into a ``Workspace``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PeriodModel(_Strict):
+    name: str
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> PeriodModel:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class CompanyObjectiveModel(_Strict):
+    id: str
+    title: str
+    weight: float = Field(default=1.0, ge=0)
+
+
+class TeamModel(_Strict):
+    name: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    mapping: str = "standard"
+
+
+class RollupModel(_Strict):
+    output: str = "company.xlsx"
+
+
+class ScoringModel(_Strict):
+    green: float = Field(default=0.7, ge=0, le=1)
+    yellow: float = Field(default=0.4, ge=0, le=1)
+    on_track_margin: float = Field(default=0.10, ge=0, le=1)
+    at_risk_margin: float = Field(default=0.25, ge=0, le=1)
+    aspirational_ambition: float = Field(default=0.7, gt=0, le=1)
+    kpi_tolerance: float = Field(default=0.10, ge=0)
+    stale_grace_days: int = Field(default=3, ge=0)
+    low_confidence: float = Field(default=0.4, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _bands(self) -> ScoringModel:
+        if self.yellow > self.green:
+            raise ValueError("yellow threshold must not be above green")
+        if self.on_track_margin > self.at_risk_margin:
+            raise ValueError("on_track_margin must not be above at_risk_margin")
+        return self
+
+
+class GoogleModel(_Strict):
+    credentials: str | None = None
+    requests_per_minute: int = Field(default=60, ge=1)
+    max_attempts: int = Field(default=5, ge=1)
+    max_retry_seconds: float = Field(default=60.0, gt=0)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    concurrency: int = Field(default=4, ge=1)
+
+
+class LimitsModel(_Strict):
+    max_workbook_mb: float = Field(default=50, gt=0)
+
+
+class BackupsModel(_Strict):
+    keep: int = Field(default=5, ge=0)
+
+
+class NotifyModel(_Strict):
+    command: str | None = None
+    webhook: str | None = None
+
+    @model_validator(mode="after")
+    def _webhook_is_a_url(self) -> NotifyModel:
+        """Checked here: a webhook no URL parser takes failed the night it was first used."""
+        if self.webhook is not None:
+            try:
+                parts = urlsplit(self.webhook.strip())
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(
+                    "webhook must be an http(s) URL, such as https://hooks.example/..."
+                )
+        return self
+
+
+class HistoryModel(_Strict):
+    keep_snapshots: int = Field(default=12, ge=1)  # nights the rollup's History/Trends show
+    prune_after: int | None = Field(default=None, ge=1)  # nights the store keeps; None: all
+
+    @model_validator(mode="after")
+    def _store_covers_the_tabs(self) -> HistoryModel:
+        if self.prune_after is not None and self.prune_after < self.keep_snapshots:
+            raise ValueError(
+                f"prune_after ({self.prune_after}) is less than keep_snapshots "
+                f"({self.keep_snapshots}): the rollup could not show the nights it asks for"
+            )
+        return self
+
+
+class WorkspaceModel(_Strict):
+    company: str = Field(min_length=1)
+    period: PeriodModel
+    company_objectives: list[CompanyObjectiveModel] = Field(default_factory=list)
+    teams: list[TeamModel] = Field(default_factory=list)
+    teams_glob: str | list[str] | None = None
+    default_mapping: str = "standard"
+    rollup: RollupModel = RollupModel()
+    scoring: ScoringModel = ScoringModel()
+    google: GoogleModel = GoogleModel()
+    limits: LimitsModel = LimitsModel()
+    backups: BackupsModel = BackupsModel()
+    notify: NotifyModel = NotifyModel()
+    history: HistoryModel = HistoryModel()

@@ -1,0 +1,59 @@
+"""Team sources and the rollup output as a workspace names them: a workbook's path, or a
+Google spreadsheet's key after ``gsheet:``. Pure path and text rules, no reading."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+GSHEET_PREFIX = "gsheet:"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_team_workbook(path: Path) -> bool:
+    """Folder globs skip Excel/LibreOffice lock files, our temp files and hidden files."""
+    name = path.name
+    if name.startswith(("~$", ".~lock.", ".")) or name.endswith("#"):
+        return False
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+_SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([\w-]+)")
+_SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def sheet_source(source: str) -> str:
+    """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
+    after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL."""
+    if not source.startswith(GSHEET_PREFIX):
+        return source
+    rest = source[len(GSHEET_PREFIX) :].strip()
+    if url := _SHEET_URL.match(rest):
+        rest = url.group(1)
+    if not rest:
+        raise ValueError("gsheet: needs a spreadsheet key")
+    if not _SHEET_KEY.match(rest):
+        raise ValueError(
+            f"{rest!r} is not a spreadsheet key (letters, digits, - and _): give the key "
+            "from the sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
+        )
+    return GSHEET_PREFIX + rest
+
+
+def resolved_path(path: Path) -> Path:
+    """``path.resolve()``, or ``path`` made absolute where it cannot be resolved (a
+    symbolic link loop: RuntimeError on Python 3.11, OSError later), so reading it is
+    that team's error, not the whole run's traceback."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
+def path_is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """``path.is_file()`` and the like, False for a path the OS refuses (too long)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
