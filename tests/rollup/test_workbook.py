@@ -197,7 +197,7 @@ def test_libreoffice_converts_to_pdf(rollup_xlsx: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("tab", [*LONG_TABS, "Findings"])
 def test_long_tables_span_every_row(book: openpyxl.Workbook, rollup: Rollup, tab: str) -> None:
-    """The table is added over two rows and widened (bulk.add_long_table): ref and filter
+    """The table is added over two rows and widened (longtable.add_long_table): ref and filter
     must still cover the whole frame."""
     frame = rollup.tables[LONG_TABS.get(tab, "findings")]
     (table,) = book[tab].tables.values()
