@@ -340,16 +340,11 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     Example: sheets-sync export --format parquet --out exports/
     """
     from sheets_sync.config import load_workspace
-    from sheets_sync.rollup import build_rollup, export_tables
-    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.run import export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
-    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
-    local = not ws.rollup_is_google and ws.rollup_path.is_file()
-    rollup = build_rollup(
-        list(result.runs), result.context, previous=ws.rollup_path if local else None
-    )
-    for path in export_tables(rollup, Path(out_dir), fmt):  # type: ignore[arg-type]
+    result, paths = export_workspace(ws, _as_of(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
+    for path in paths:
         click.echo(str(path))
     err = _stderr()
     for run in result.runs:

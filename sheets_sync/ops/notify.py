@@ -160,8 +160,6 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
             problem = f"no answer within {timeout:g} s"
         except requests.RequestException as exc:
             problem = f"cannot connect ({type(exc).__name__})"
-        except ValueError:  # a URL requests cannot parse: the same again will not help
-            return f"notify webhook {where}: not a valid URL"
         else:
             if response.status_code < 300:
                 return None

@@ -57,6 +57,14 @@ class RollupPrep:
             self.staged.unlink(missing_ok=True)
 
 
+def previous_workbook(ws: Workspace) -> Path | None:
+    """Last night's company workbook, whose rows a team that cannot be read keeps (Stale
+    data): an Excel rollup's only, a Google one is not read back."""
+    if ws.rollup_is_google or not ws.rollup_path.is_file():
+        return None
+    return ws.rollup_path
+
+
 def prepare(
     ws: Workspace,
     history: HistoryStore | None,
@@ -89,8 +97,7 @@ def prepare(
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
         assert marks is not None
         shown = load_history(history, ws.keep_snapshots, marks)
-    previous = ws.rollup_path if ws.rollup_path.exists() else None
-    rollup = build_rollup(runs, context, previous=previous, history=shown)
+    rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):
         log.info("rollup unchanged; %s left as it is", ws.rollup_output)

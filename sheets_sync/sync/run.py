@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,6 +22,7 @@ from sheets_sync.errors import ConfigError
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
 from sheets_sync.ops.shard import check_night, load_results, save_results
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.outcome import TeamRun
@@ -173,6 +174,20 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date) -> SyncResult:
     with RunLock(workspace.state_dir):
         history = HistoryStore(default_history_path(workspace.state_dir))
         return Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
+
+
+def export_workspace(
+    workspace: Workspace, as_of: dt.date, out_dir: Path, fmt: Literal["csv", "parquet"]
+) -> tuple[SyncResult, list[Path]]:
+    """The rollup's long tables from the team sheets as they are, writing none of them
+    (``sheets-sync export``): built as the nightly rollup builds them, so a team that
+    cannot be read keeps its last good rows from the company workbook."""
+    from sheets_sync.rollup import build_rollup, export_tables
+
+    result = Sync(workspace).run(SyncOptions(as_of=as_of, write_back=False, rollup=False))
+    previous = rollup_step.previous_workbook(workspace)
+    rollup = build_rollup(list(result.runs), result.context, previous=previous)
+    return result, export_tables(rollup, out_dir, fmt)
 
 
 def merge_shards(workspace: Workspace, results_dir: Path) -> SyncResult:
