@@ -1,8 +1,13 @@
 """One run at a time per workspace.
 
 An advisory ``flock`` on ``.sheets-sync/run.lock``: the kernel drops it when the holder
-dies, so a lock left by a crashed run never blocks the next night. The file records the
-holder's pid and start time for the message a second run prints.
+dies, so a lock left by a crashed run never blocks the next night. A whole run holds it
+exclusively and records its pid and start time for the message a second run prints.
+
+Shards of one night (``sync --shard K/N``) run side by side, so each holds the workspace
+lock *shared* plus its own shard lock exclusively: shards never block each other, a
+second copy of the same shard is refused, and a whole run (sync, rollup, merge) never
+overlaps any shard.
 """
 
 from __future__ import annotations
@@ -15,32 +20,56 @@ from types import TracebackType
 
 from sheets_sync.errors import RunLockedError
 
+WORKSPACE_LOCK = "run.lock"
+
 
 class RunLock:
     def __init__(self, state_dir: Path, shard: tuple[int, int] | None = None) -> None:
-        # shards of one run may share a workspace folder; each holds its own lock
-        name = f"run-shard-{shard[0]}-of-{shard[1]}.lock" if shard else "run.lock"
-        self.path = state_dir / name
-        self._fd: int | None = None
+        self.path = state_dir / WORKSPACE_LOCK
+        self.shard_path = state_dir / f"run-shard-{shard[0]}-of-{shard[1]}.lock" if shard else None
+        self._fds: list[int] = []
+        self._record: int | None = None  # the fd whose file names this run
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if self.shard_path is None:
+                self._take(self.path, fcntl.LOCK_EX, record=True)
+            else:
+                self._take(self.path, fcntl.LOCK_SH, record=False)
+                self._take(self.shard_path, fcntl.LOCK_EX, record=True)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _take(self, path: Path, mode: int, *, record: bool) -> None:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+            holder = _holder(fd)
             os.close(fd)
             raise RunLockedError(
                 f"another sheets-sync run holds the workspace lock "
                 f"({holder}); try again when it has finished",
-                source=str(self.path),
+                source=str(path),
             ) from None
-        os.ftruncate(fd, 0)
-        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        os.write(fd, f"pid {os.getpid()} since {started}".encode())
-        self._fd = fd
-        return self
+        self._fds.append(fd)
+        if record:
+            self._record = fd
+            os.ftruncate(fd, 0)
+            started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            os.write(fd, f"pid {os.getpid()} since {started}".encode())
+
+    def _release(self) -> None:
+        for fd in reversed(self._fds):
+            if fd == self._record:
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        self._fds.clear()
+        self._record = None
 
     def __exit__(
         self,
@@ -48,8 +77,11 @@ class RunLock:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        self._release()
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, for the message; shards hold the workspace lock without a
+    record, so an empty file there means a sharded night is going on."""
+    text = os.read(fd, 200).decode("utf-8", "replace").strip()
+    return text or "another process, or the shards of a sharded run"

@@ -201,6 +201,17 @@ def test_second_concurrent_run_exits_3(workspace: Path) -> None:
     assert err.startswith("error: ") and "another sheets-sync run holds the workspace lock" in err
 
 
+def test_a_full_sync_waits_for_the_shards_of_a_sharded_night(workspace: Path) -> None:
+    """A shard holds the workspace lock shared: a whole sync started meanwhile exits 3
+    and writes nothing (it used to write the same team files alongside the shard)."""
+    before = {p: p.read_bytes() for p in (workspace.parent / "teams").iterdir()}
+    with RunLock(workspace.parent / ".sheets-sync", (1, 2)):
+        code, _, err = run("sync", "--config", str(workspace), *AS_OF)
+    assert code == 3
+    assert "another sheets-sync run holds the workspace lock" in err
+    assert {p: p.read_bytes() for p in (workspace.parent / "teams").iterdir()} == before
+
+
 @pytest.mark.parametrize("merge", [False, True], ids=["from the sheets", "from shard results"])
 def test_a_rollup_waits_for_no_run_it_would_race(
     workspace: Path, tmp_path: Path, merge: bool

@@ -1,0 +1,61 @@
+"""The workspace lock: whole runs exclude everything; the shards of one night share it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.errors import RunLockedError
+from sheets_sync.sync.lock import RunLock
+
+
+def test_a_second_whole_run_is_refused_and_told_who_holds_the_lock(tmp_path: Path) -> None:
+    with RunLock(tmp_path), pytest.raises(RunLockedError) as caught:
+        RunLock(tmp_path).__enter__()
+    assert f"(pid {os.getpid()} since " in str(caught.value)
+    assert caught.value.exit_code == 3
+
+
+def test_shards_of_one_night_run_side_by_side(tmp_path: Path) -> None:
+    with RunLock(tmp_path, (1, 2)), RunLock(tmp_path, (2, 2)):
+        pass
+
+
+def test_the_same_shard_twice_is_refused(tmp_path: Path) -> None:
+    with RunLock(tmp_path, (1, 2)), pytest.raises(RunLockedError) as caught:
+        RunLock(tmp_path, (1, 2)).__enter__()
+    assert f"(pid {os.getpid()} since " in str(caught.value)
+    assert caught.value.source == str(tmp_path / "run-shard-1-of-2.lock")
+
+
+def test_a_whole_run_waits_for_no_shard_it_would_race(tmp_path: Path) -> None:
+    """A full sync or a rollup used to take run.lock while shards, holding only their own
+    locks, were writing the same team files and history."""
+    with RunLock(tmp_path, (1, 2)), pytest.raises(RunLockedError) as caught:
+        RunLock(tmp_path).__enter__()
+    assert "(another process, or the shards of a sharded run)" in str(caught.value)
+
+
+def test_a_shard_waits_for_a_whole_run(tmp_path: Path) -> None:
+    with RunLock(tmp_path), pytest.raises(RunLockedError) as caught:
+        RunLock(tmp_path, (1, 2)).__enter__()
+    assert f"(pid {os.getpid()} since " in str(caught.value)
+    # the refused shard let go of what it took: once the run ends, the shard gets in
+    with RunLock(tmp_path, (1, 2)):
+        pass
+
+
+def test_a_refused_shard_releases_the_shared_lock(tmp_path: Path) -> None:
+    with RunLock(tmp_path, (1, 2)), pytest.raises(RunLockedError):
+        RunLock(tmp_path, (1, 2)).__enter__()
+    with RunLock(tmp_path):  # nothing left behind by the refused copy
+        pass
+
+
+def test_the_record_is_cleared_when_the_run_ends(tmp_path: Path) -> None:
+    with RunLock(tmp_path, (1, 2)) as lock:
+        assert lock.shard_path is not None and lock.shard_path.read_text().startswith("pid ")
+        assert (tmp_path / "run.lock").read_text() == ""
+    assert lock.shard_path.read_text() == ""
