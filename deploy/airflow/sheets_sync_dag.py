@@ -13,7 +13,11 @@ docs/scheduling.md), with SHEETS_SYNC_BIN pointing at its executable.
   (``all_done``), so a missing shard is reported by name rather than silently skipped.
 
 Exit codes: 0 ok, 1 some teams failed (the task fails, so it shows red), 2 usage or
-configuration error, 3 another run holds the workspace lock (the task is skipped).
+configuration error, 3 another run holds the workspace lock: the task fails and Airflow
+retries it after ``retry_delay``. It is not skipped: the run holding the lock may be one
+that publishes no rollup (``sync --team``), and a skipped merge would leave the night
+green with no company workbook. The merge retries only a held lock; a missing or
+mismatched shard fails it at once (retrying cannot bring a shard back).
 """
 
 from __future__ import annotations
@@ -25,12 +29,12 @@ import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from airflow.exceptions import AirflowSkipException
-
 try:  # Airflow 3
     from airflow.sdk import dag, get_current_context, task
+    from airflow.sdk.exceptions import AirflowFailException
 except ImportError:  # Airflow 2
     from airflow.decorators import dag, task
+    from airflow.exceptions import AirflowFailException
     from airflow.operators.python import get_current_context
 
 SHARDS = int(os.environ.get("SHEETS_SYNC_SHARDS", "4"))
@@ -58,12 +62,26 @@ def results_dir(root: Path, run_id: str) -> Path:
     return root / re.sub(r"[^A-Za-z0-9_.-]", "_", run_id)
 
 
-def _run(argv: list[str]) -> None:
+def exit_action(code: int, *, retry_failures: bool) -> str:
+    """What the task does with a sheets-sync exit code: "ok", "retry" (raise, so Airflow
+    retries) or "fail" (fail now, no retry)."""
+    if code == 0:
+        return "ok"
+    if code == EXIT_LOCKED or retry_failures:
+        return "retry"
+    return "fail"
+
+
+def _run(argv: list[str], *, retry_failures: bool) -> None:
     code = subprocess.run(argv, check=False).returncode
-    if code == EXIT_LOCKED:
-        raise AirflowSkipException("another sheets-sync run holds the workspace lock")
-    if code != 0:
-        raise RuntimeError(f"{' '.join(argv)} exited with {code}")
+    action = exit_action(code, retry_failures=retry_failures)
+    if action == "ok":
+        return
+    why = "another sheets-sync run holds the workspace lock" if code == EXIT_LOCKED else ""
+    message = f"{' '.join(argv)} exited with {code}" + (f" ({why})" if why else "")
+    if action == "retry":
+        raise RuntimeError(message)
+    raise AirflowFailException(message)
 
 
 @dag(
@@ -86,12 +104,13 @@ def sheets_sync_nightly() -> None:
         folder = results_dir(RESULTS_ROOT, str(context["run_id"]))
         # the run's own time (a cleared or retried run keeps it), in UTC as the schedule
         when = context["dag_run"].run_after or context["logical_date"]
-        _run(sync_argv(EXECUTABLE, CONFIG, k, SHARDS, str(folder), when.date().isoformat()))
+        argv = sync_argv(EXECUTABLE, CONFIG, k, SHARDS, str(folder), when.date().isoformat())
+        _run(argv, retry_failures=True)
 
-    @task(trigger_rule="all_done", retries=0)
+    @task(trigger_rule="all_done", retries=3)
     def merge() -> None:
         folder = results_dir(RESULTS_ROOT, str(get_current_context()["run_id"]))
-        _run(rollup_argv(EXECUTABLE, CONFIG, str(folder)))
+        _run(rollup_argv(EXECUTABLE, CONFIG, str(folder)), retry_failures=False)
         shutil.rmtree(folder, ignore_errors=True)  # kept when the merge failed, to inspect
 
     sync_shard.expand(k=shard_numbers()) >> merge()
