@@ -150,6 +150,38 @@ def test_github_actions_sync_step_treats_exit_3_as_success(workspace: Path) -> N
     assert broken.returncode != 0
 
 
+def test_github_actions_credentials_step_points_the_sync_at_the_key(tmp_path: Path) -> None:
+    """The step wrote the key into the workspace as service-account.json, which the sync
+    read only when sheets-sync.yaml named exactly that file. It now names the key to every
+    later step through GOOGLE_APPLICATION_CREDENTIALS, outside the workspace."""
+    from sheets_sync.backends.gsheets.auth import credentials_file
+
+    (step,) = [
+        s for s in _workflow()["jobs"]["sync"]["steps"] if s.get("name") == "Google credentials"
+    ]
+    temp, github_env = tmp_path / "runner-temp", tmp_path / "github-env"
+    temp.mkdir()
+    secret = '{"type": "service_account"}'
+    env = {
+        "PATH": "/bin:/usr/bin",
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_ENV": str(github_env),
+        "WORKSPACE": str(tmp_path / "workspace"),
+        "GOOGLE_SERVICE_ACCOUNT_JSON": secret,
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    name, _, value = github_env.read_text().strip().partition("=")
+    key = Path(value)
+    assert name == "GOOGLE_APPLICATION_CREDENTIALS" and key.parent == temp
+    assert key.read_text() == secret and key.stat().st_mode & 0o077 == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(name, value)
+        assert credentials_file(None) == key.resolve()  # what a workspace without the setting uses
+
+
 def test_github_actions_installs_the_checked_out_source() -> None:
     """sheets-sync is not on PyPI: the job checks out its source and installs that."""
     data = _workflow()
