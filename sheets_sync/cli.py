@@ -255,6 +255,10 @@ def sync(
         raise click.UsageError(
             "--shard needs --results-dir (where `rollup --from-results` finds every shard)"
         )
+    if results_dir and not shard_kn:
+        raise click.UsageError(
+            "--results-dir needs --shard (it holds one shard's results for `rollup --from-results`)"
+        )
     ws = load_workspace(config_path, files_must_exist=False)
     options = SyncOptions(
         as_of=_as_of(as_of),

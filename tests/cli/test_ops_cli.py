@@ -383,3 +383,22 @@ def test_no_write_back_says_the_cells_would_change(demo: Path, tmp_path: Path) -
     assert " cells would change in " in out.splitlines()[-1]
     data = json.loads(report.read_text())
     assert (data["dry_run"], data["write_back"]) == (False, False)
+
+
+def test_shard_and_results_dir_go_together(demo: Path, tmp_path: Path) -> None:
+    """--results-dir without --shard was ignored: the run synced every team and saved no
+    results, so the merge found none."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--results-dir", str(results))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "Error: --results-dir needs --shard (it holds one shard's results for "
+        "`rollup --from-results`)"
+    )
+    assert not results.exists() and not (ws.parent / "company.xlsx").exists()
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, "--shard", "1/2")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "Error: --shard needs --results-dir (where `rollup --from-results` finds every shard)"
+    )
