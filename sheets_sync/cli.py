@@ -298,6 +298,8 @@ def sync(
 def rollup(config_path: str | None, as_of: str | None, from_results: str | None) -> None:
     """Rebuild the company rollup from the team sheets, without writing them.
 
+    With --from-results the shards' as-of date is used; --as-of, if given, must equal it.
+
     Example: sheets-sync rollup --config acme/sheets-sync.yaml
     """
     from sheets_sync.config import load_workspace
@@ -305,7 +307,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 
     ws = load_workspace(config_path, files_must_exist=False)
     if from_results:
-        result = merge_shards(ws, Path(from_results))
+        result = merge_shards(ws, Path(from_results), _as_of(as_of) if as_of else None)
         source = f" from {from_results}"
     else:
         result = rebuild_rollup(ws, _as_of(as_of))

@@ -190,11 +190,21 @@ def export_workspace(
     return result, export_tables(rollup, out_dir, fmt)
 
 
-def merge_shards(workspace: Workspace, results_dir: Path) -> SyncResult:
+def merge_shards(
+    workspace: Workspace, results_dir: Path, as_of: dt.date | None = None
+) -> SyncResult:
     """One night's shard results (``sync --shard K/N --results-dir DIR``) as one run:
-    the history snapshot and the company rollup a single run would have written."""
+    the history snapshot and the company rollup a single run would have written.
+
+    ``as_of``: the date the caller expects; the shards' own date is the one merged, so
+    another date is refused rather than ignored (``rollup --from-results --as-of``)."""
     with RunLock(workspace.state_dir):
         context, shard_runs = load_results(results_dir)
+        if as_of is not None and as_of != context.as_of:
+            raise ConfigError(
+                f"{results_dir}: the shard results are as of {context.as_of}, not --as-of "
+                f"{as_of}; leave out --as-of, or run the shards again with --as-of {as_of}"
+            )
         check_night(
             results_dir, context, shard_runs, workspace.company, [t.name for t in workspace.teams]
         )

@@ -402,3 +402,21 @@ def test_shard_and_results_dir_go_together(demo: Path, tmp_path: Path) -> None:
     assert err.splitlines()[-1] == (
         "Error: --shard needs --results-dir (where `rollup --from-results` finds every shard)"
     )
+
+
+def test_a_merge_on_another_as_of_date_is_refused(demo: Path, tmp_path: Path) -> None:
+    """`rollup --from-results DIR --as-of D` merged the shards' own date and ignored D."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(ws), *AS_OF, *shard)[0] == 0
+    merge = ["rollup", "--config", str(ws), "--from-results", str(results)]
+    code, out, err = run(*merge, "--as-of", "2026-11-24")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {results}: the shard results are as of 2026-11-23, not --as-of 2026-11-24; "
+        "leave out --as-of, or run the shards again with --as-of 2026-11-24\n"
+    )
+    assert not (ws.parent / "company.xlsx").exists()
+    code, out, _ = run(*merge, *AS_OF)
+    assert (code, out) == (0, f"rollup of 6 teams from {results} written to company.xlsx\n")
