@@ -30,6 +30,17 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _json_error(ctx: click.Context, message: str, **fields: object) -> bool:
+    """With ``--log-format json``, print the error as a JSON log record; else ``False``
+    (the plain ``error: ...`` lines follow)."""
+    if ctx.params.get("log_format") != "json":
+        return False
+    from sheets_sync.logs import error_record
+
+    click.echo(error_record(message, **fields), err=True)
+    return True
+
+
 class SyncGroup(click.Group):
     """Maps every SheetsSyncError to its message and exit code."""
 
@@ -37,6 +48,10 @@ class SyncGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SheetsSyncError as exc:
+            problems = exc.problems if isinstance(exc, ConfigError) and exc.problems else None
+            where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
+            if _json_error(ctx, exc.message, **where, problems=problems):
+                sys.exit(exc.exit_code)
             err = _stderr()
             text = str(exc)
             if isinstance(exc, ConfigError) and exc.problems:
@@ -48,8 +63,10 @@ class SyncGroup(click.Group):
             sys.exit(exc.exit_code)
         except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
             log.debug("stopped by an OS error", exc_info=True)
-            where = f"{exc.filename}: " if exc.filename else ""
-            _stderr().print(f"error: {where}{exc.strerror or exc}", markup=False)
+            reason = exc.strerror or str(exc)
+            if not _json_error(ctx, reason, source=exc.filename):
+                path = f"{exc.filename}: " if exc.filename else ""
+                _stderr().print(f"error: {path}{reason}", markup=False)
             sys.exit(EXIT_FAILED)
 
 

@@ -1,4 +1,5 @@
-"""JSON log lines for log shippers (``--log-format json``)."""
+"""JSON log lines for log shippers (``--log-format json``), errors that end a command
+included (``error_record``)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,12 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)
+
+
+def error_record(message: str, **fields: object) -> str:
+    """The error that ends a command as one JSON log line, shaped as every other record
+    (``JsonFormatter``): a shipper that parses the log would otherwise drop the one line
+    that says why the run stopped. Fields that are ``None`` are left out."""
+    record = logging.LogRecord("sheets_sync", logging.ERROR, __file__, 0, message, None, None)
+    record.__dict__.update({k: v for k, v in fields.items() if v is not None})
+    return JsonFormatter().format(record)

@@ -1,0 +1,110 @@
+"""How an error that ends a command is printed: plain ``error: ...`` lines, one JSON log
+record with ``--log-format json``, a JSON document for ``validate --json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sheets_sync.config
+from sheets_sync.cli import cli
+from sheets_sync.errors import SheetsSyncError
+
+AS_OF = ["--as-of", "2026-11-23"]
+RECORD_KEYS = ["time", "level", "logger", "message"]  # every JSON log record's, in order
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def record(err: str) -> dict[str, object]:
+    """The one JSON log line on stderr, with its time checked and dropped."""
+    (line,) = err.splitlines()
+    data = json.loads(line)
+    assert list(data)[:4] == RECORD_KEYS
+    assert dt.datetime.fromisoformat(str(data.pop("time"))).tzinfo is not None
+    return dict(data)
+
+
+def invalid_config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: missing.xlsx}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+@pytest.fixture
+def located_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the workspace fails with an error that names its file, tab and cell."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise SheetsSyncError("target equals start value (100)", source="sales.xlsx",
+                              tab="OKRs", cell="J7")  # fmt: skip
+
+    monkeypatch.setattr(sheets_sync.config, "load_workspace", fail)
+
+
+@pytest.mark.usefixtures("located_error")
+def test_an_error_with_a_location_is_a_json_record_with_its_fields() -> None:
+    code, out, err = run("--log-format", "json", "sync", *AS_OF)
+    assert (code, out) == (1, "")
+    assert record(err) == {
+        "level": "error",
+        "logger": "sheets_sync",
+        "message": "target equals start value (100)",
+        "source": "sales.xlsx",
+        "tab": "OKRs",
+        "cell": "J7",
+    }
+    code, out, err = run("-qq", "--log-format", "json", "sync", *AS_OF)  # quiet: still said
+    assert code == 1 and record(err)["message"] == "target equals start value (100)"
+
+
+@pytest.mark.usefixtures("located_error")
+def test_plain_errors_are_as_they_were() -> None:
+    code, out, err = run("sync", *AS_OF)
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: sales.xlsx!OKRs!J7: target equals start value (100)\n",
+    )
+    code, out, err = run("--log-format", "text", "sync", *AS_OF)
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: sales.xlsx!OKRs!J7: target equals start value (100)\n",
+    )
+
+
+def test_a_configuration_error_is_one_json_record_with_its_problems(tmp_path: Path) -> None:
+    cfg = invalid_config(tmp_path)
+    code, out, err = run("--log-format", "json", "config", "check", "--config", str(cfg))
+    assert (code, out) == (2, "")
+    assert record(err) == {
+        "level": "error",
+        "logger": "sheets_sync",
+        "message": "sheets-sync.yaml: invalid configuration",
+        "problems": ["sheets-sync.yaml: teams[0].source: file not found (missing.xlsx)"],
+    }
+
+
+def test_an_os_error_is_a_json_record_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    target = tmp_path / "file" / "sub" / "team.xlsx"
+    code, out, err = run("--log-format", "json", "template", str(target))
+    assert (code, out) == (1, "")
+    assert record(err) == {
+        "level": "error",
+        "logger": "sheets_sync",
+        "message": "Not a directory",
+        "source": str(target.parent),
+    }
