@@ -30,6 +30,20 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+#: ``ctx.meta`` key: the document a command whose output is JSON (``validate --json``)
+#: prints an error in, under ``errors``, so a script reading stdout gets JSON either way.
+ERROR_DOCUMENT = "sheets_sync.error_document"
+
+
+def _error_document(ctx: click.Context, errors: list[str]) -> bool:
+    """Print the error as the command's JSON document, if it has one; else ``False``."""
+    document = ctx.meta.get(ERROR_DOCUMENT)
+    if document is None:
+        return False
+    click.echo(json.dumps({**document, "errors": errors}, indent=2))
+    return True
+
+
 def _json_error(ctx: click.Context, message: str, **fields: object) -> bool:
     """With ``--log-format json``, print the error as a JSON log record; else ``False``
     (the plain ``error: ...`` lines follow)."""
@@ -50,7 +64,9 @@ class SyncGroup(click.Group):
         except SheetsSyncError as exc:
             problems = exc.problems if isinstance(exc, ConfigError) and exc.problems else None
             where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
-            if _json_error(ctx, exc.message, **where, problems=problems):
+            if _error_document(ctx, problems or [str(exc)]) or _json_error(
+                ctx, exc.message, **where, problems=problems
+            ):
                 sys.exit(exc.exit_code)
             err = _stderr()
             text = str(exc)
@@ -64,8 +80,11 @@ class SyncGroup(click.Group):
         except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
             log.debug("stopped by an OS error", exc_info=True)
             reason = exc.strerror or str(exc)
-            if not _json_error(ctx, reason, source=exc.filename):
-                path = f"{exc.filename}: " if exc.filename else ""
+            path = f"{exc.filename}: " if exc.filename else ""
+            if not (
+                _error_document(ctx, [f"{path}{reason}"])
+                or _json_error(ctx, reason, source=exc.filename)
+            ):
                 _stderr().print(f"error: {path}{reason}", markup=False)
             sys.exit(EXIT_FAILED)
 
@@ -165,8 +184,13 @@ def validate(
 ) -> None:
     """Read every team sheet and report problems, without writing anything.
 
-    Exit 1 when any team has an error. Example: sheets-sync validate --team Sales --json
+    Exit 1 when any team has an error. With --json an invalid workspace is a JSON
+    document too ({"teams": [], "ok": false, "errors": [...]}), exit 2.
+
+    Example: sheets-sync validate --team Sales --json
     """
+    if as_json:
+        click.get_current_context().meta[ERROR_DOCUMENT] = {"teams": [], "ok": False}
     from sheets_sync.config import load_workspace
     from sheets_sync.console import counted, print_findings
     from sheets_sync.sync.engine import Sync, SyncOptions

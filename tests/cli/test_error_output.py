@@ -108,3 +108,41 @@ def test_an_os_error_is_a_json_record_naming_the_file(tmp_path: Path) -> None:
         "message": "Not a directory",
         "source": str(target.parent),
     }
+
+
+def test_validate_json_reports_an_invalid_workspace_as_json(tmp_path: Path) -> None:
+    """It printed the plain `error: ...` lines on stderr and nothing on stdout, so a
+    script reading the JSON failed to parse it."""
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-12-31, end: 2026-10-01}\n"
+        "teams:\n  - {name: Sales, source: sales.xlsx}\n",
+        encoding="utf-8",
+    )
+    for log_format in ("text", "json"):
+        args = ["--log-format", log_format, "validate", "--config", str(cfg), "--json", *AS_OF]
+        code, out, err = run(*args)
+        assert (code, err) == (2, "")
+        assert json.loads(out) == {
+            "teams": [],
+            "ok": False,
+            "errors": [
+                "sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)"
+            ],
+        }
+    code, out, err = run("validate", "--config", str(cfg), *AS_OF)  # without --json: as it was
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)\n"
+    )
+
+
+def test_validate_json_reports_an_unknown_team_as_json(workspace: Path) -> None:
+    code, out, err = run("validate", "--config", str(workspace), "--json", "--team", "Nope")
+    assert (code, err) == (2, "")
+    assert json.loads(out) == {
+        "teams": [],
+        "ok": False,
+        "errors": ["no team named 'Nope' in the workspace (teams: Sales)"],
+    }
