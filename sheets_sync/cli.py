@@ -30,29 +30,9 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-#: ``ctx.meta`` key: the document a command whose output is JSON (``validate --json``)
-#: prints an error in, under ``errors``, so a script reading stdout gets JSON either way.
+#: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
+#: --json``); an error is printed in it, so a script reading stdout gets JSON either way.
 ERROR_DOCUMENT = "sheets_sync.error_document"
-
-
-def _error_document(ctx: click.Context, errors: list[str]) -> bool:
-    """Print the error as the command's JSON document, if it has one; else ``False``."""
-    document = ctx.meta.get(ERROR_DOCUMENT)
-    if document is None:
-        return False
-    click.echo(json.dumps({**document, "errors": errors}, indent=2))
-    return True
-
-
-def _json_error(ctx: click.Context, message: str, **fields: object) -> bool:
-    """With ``--log-format json``, print the error as a JSON log record; else ``False``
-    (the plain ``error: ...`` lines follow)."""
-    if ctx.params.get("log_format") != "json":
-        return False
-    from sheets_sync.logs import error_record
-
-    click.echo(error_record(message, **fields), err=True)
-    return True
 
 
 class SyncGroup(click.Group):
@@ -62,31 +42,24 @@ class SyncGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SheetsSyncError as exc:
-            problems = exc.problems if isinstance(exc, ConfigError) and exc.problems else None
+            problems = exc.problems if isinstance(exc, ConfigError) else []
             where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
-            if _error_document(ctx, problems or [str(exc)]) or _json_error(
-                ctx, exc.message, **where, problems=problems
-            ):
-                sys.exit(exc.exit_code)
-            err = _stderr()
-            text = str(exc)
-            if isinstance(exc, ConfigError) and exc.problems:
-                err.print(f"error: {exc.message}", markup=False)
-                for problem in exc.problems:
-                    err.print(f"  {problem}", markup=False)
-            else:
-                err.print(f"error: {text}", markup=False)
+            _error(ctx, exc.message, str(exc), problems=problems, location=where)
             sys.exit(exc.exit_code)
         except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
             log.debug("stopped by an OS error", exc_info=True)
             reason = exc.strerror or str(exc)
             path = f"{exc.filename}: " if exc.filename else ""
-            if not (
-                _error_document(ctx, [f"{path}{reason}"])
-                or _json_error(ctx, reason, source=exc.filename)
-            ):
-                _stderr().print(f"error: {path}{reason}", markup=False)
+            _error(ctx, reason, f"{path}{reason}", location={"source": exc.filename})
             sys.exit(EXIT_FAILED)
+
+
+def _error(ctx: click.Context, message: str, text: str, **details: Any) -> None:
+    """In the form the command's output takes: its JSON document, or the log's format."""
+    from sheets_sync.console import print_error
+
+    form = str(ctx.params.get("log_format", "text"))
+    print_error(ctx.meta.get(ERROR_DOCUMENT), form, message, text, **details)
 
 
 def _as_of(value: str | None) -> dt.date:

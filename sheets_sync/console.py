@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import click
 from rich.console import Console
 from rich.table import Table
 
@@ -158,3 +160,31 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
 
 def finding_lines(findings: Sequence[Finding]) -> list[str]:
     return [str(f) for f in findings]
+
+
+def print_error(
+    document: Mapping[str, object] | None,
+    log_format: str,
+    message: str,
+    text: str,
+    *,
+    problems: Sequence[str] = (),
+    location: Mapping[str, str | None] | None = None,
+) -> None:
+    """An error that ends a command, in the form the command's output takes: under
+    ``errors`` in its JSON ``document`` (``validate --json``), one JSON log record (``--log-
+    format json``: ``message`` without its ``location``, which is in fields of its own),
+    or plain ``error: <text>`` (a configuration error's ``problems`` indented below its
+    ``message``)."""
+    if document is not None:
+        click.echo(json.dumps({**document, "errors": list(problems) or [text]}, indent=2))
+    elif log_format == "json":
+        from sheets_sync.logs import error_record
+
+        fields = {**(location or {}), "problems": list(problems) or None}
+        click.echo(error_record(message, **fields), err=True)
+    else:
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        lines = [f"error: {message}", *(f"  {p}" for p in problems)] if problems else []
+        for line in lines or [f"error: {text}"]:
+            err.print(line, markup=False)
