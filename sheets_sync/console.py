@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the engine's imports are not needed to print
 
 OUTCOME_STYLE = {
     Outcome.OK: "green",
-    Outcome.UNCHANGED: "cyan",
+    Outcome.UNCHANGED: "green",  # says ok (``Outcome.status``)
     Outcome.CONFLICTED: "yellow",
     Outcome.SKIPPED_LOCKED: "yellow",
     Outcome.FAILED: "red",
@@ -72,7 +72,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
         errors = [f for f in run.findings if f.is_error]
         table.add_row(
             run.team,
-            f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.value}[/]",
+            f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.status}[/]",
             str(len(team.objectives)) if team else "-",
             avg,
             str(len(errors)),
@@ -91,7 +91,7 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     if run.failed and not run.scored:
         return f"{run.team}: failed: {run.error}"
     verb = "would change" if dry_run else "changed" if _written(run) else "not written"
-    line = f"{run.team}: {run.outcome.value}, {counted(len(run.changes), 'cell')} {verb}"
+    line = f"{run.team}: {run.outcome.status}, {counted(len(run.changes), 'cell')} {verb}"
     found = finding_counts(run.findings)
     line += f" ({found} in the sheet)" if found else ""
     return f"{line}: {run.error}" if run.error else line

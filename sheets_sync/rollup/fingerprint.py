@@ -6,8 +6,9 @@ A fingerprint of the tables (all columns, with this run's own timestamp masked o
 the History and Trends tabs, their ``History.identity``: which snapshots, recorded when)
 and the sha256 of the file written are kept in the workspace state folder; the next run
 leaves the workbook alone only when both match: the same content, and nobody replaced or
-edited the file since. The workbook's ``Outcome`` (ok or unchanged) and ``Last successful
-read`` then describe the run that wrote it; each run's own report is in
+edited the file since. The workbook's ``Last successful read`` (and ``Outcome``, which says
+ok for ok and unchanged alike, but not in workbooks written before 2026-12-04) then
+describe the run that wrote it; each run's own report is in
 ``.sheets-sync/runs/``. Everything else (a changed team, a new date, a schema change, a
 hand-edited or deleted workbook) rewrites it.
 What was written is kept by ``sync/rollup_state.py``, which can also skip building the

@@ -72,7 +72,7 @@ COMMON = (
 
 SUMMARY = (
     *COMMON,
-    Column("Outcome", T, "Run outcome: ok, unchanged, conflicted, skipped-locked, failed"),
+    Column("Outcome", T, "Run outcome: ok (read and scored), conflicted, skipped-locked, failed"),
     Column("Error", T, "Why the team could not be read (failed teams only)"),
     Column("Objectives", C, "Number of objectives", "count"),
     Column("Key results", C, "Number of scored key results", "count"),

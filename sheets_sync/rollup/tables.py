@@ -222,7 +222,7 @@ def _summary(
         has_data = run.scored or stale is not None
         row: Row = {
             **_base(run, context),
-            "Outcome": run.outcome.value,
+            "Outcome": run.outcome.status,
             "Error": run.error,
         }
         if not run.scored:

@@ -31,6 +31,14 @@ class Outcome(StrEnum):
     SKIPPED_LOCKED = "skipped-locked"  # open in Excel; read but not written
     FAILED = "failed"  # could not be read; see error
 
+    @property
+    def status(self) -> str:
+        """The word people read, in the company workbook, its exports and sync's output:
+        ``unchanged`` says ``ok`` too. Both mean the team synced (whether this run wrote
+        cells is its cell count), and a workbook left alone on a quiet night, or an export,
+        said ``unchanged`` where the other said ``ok`` for the same team."""
+        return Outcome.OK.value if self is Outcome.UNCHANGED else self.value
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)

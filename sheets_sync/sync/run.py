@@ -124,7 +124,7 @@ def run_sync(
                 task = bar.add_task("syncing teams", total=total)
 
                 def tick(run: TeamRun) -> None:
-                    bar.update(task, advance=1, description=f"{run.team}: {run.outcome.value}")
+                    bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
                 result = Sync(workspace, progress=tick, history=history).run(options)
         else:
@@ -133,7 +133,7 @@ def run_sync(
                 log.info(
                     "%s: %s (%d cells)%s",
                     run.team,
-                    run.outcome.value,
+                    run.outcome.status,
                     len(run.changes),
                     f": {run.error}" if run.error else "",
                 )

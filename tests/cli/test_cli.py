@@ -132,7 +132,7 @@ def test_sync_writes_back_then_is_idempotent(workspace: Path) -> None:
     code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 0
     assert team_file.stat().st_mtime_ns == mtime
-    assert "Sales: unchanged, 0 cells changed" in out
+    assert "Sales: ok, 0 cells changed" in out  # as the workbook says (Outcome.status)
 
 
 def test_sync_output_counts_rows_it_could_not_score(workspace: Path) -> None:

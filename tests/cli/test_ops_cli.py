@@ -420,3 +420,23 @@ def test_a_merge_on_another_as_of_date_is_refused(demo: Path, tmp_path: Path) ->
     assert not (ws.parent / "company.xlsx").exists()
     code, out, _ = run(*merge, *AS_OF)
     assert (code, out) == (0, f"rollup of 6 teams from {results} written to company.xlsx\n")
+
+
+def test_export_and_sync_say_the_workbooks_outcome(demo: Path, tmp_path: Path) -> None:
+    """After a sync the company workbook said `ok` for every team, and an export of the
+    same sheets said `unchanged` (it writes none, so there was nothing to write), as did
+    the next sync's output."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    summary = pd.read_excel(
+        ws.parent / "company.xlsx", sheet_name="Summary", header=8, engine="calamine"
+    )
+    teams = [t.name for t in load_workspace(ws).teams]
+    in_workbook = dict(summary.loc[summary["Team"].isin(teams), ["Team", "Outcome"]].values)
+    assert in_workbook == dict.fromkeys(teams, "ok")
+    code, _, _ = run("export", "--config", str(ws), *AS_OF, "--out", str(tmp_path / "csv"))
+    exported = pd.read_csv(tmp_path / "csv" / "summary.csv", encoding="utf-8-sig")
+    assert code == 0 and dict(exported[["Team", "Outcome"]].values) == in_workbook
+    code, out, _ = run("sync", "--config", str(ws), *AS_OF)
+    assert code == 0
+    assert [line.split(",")[0] for line in out.splitlines()[:-1]] == [f"{t}: ok" for t in teams]
