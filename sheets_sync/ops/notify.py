@@ -9,8 +9,10 @@ a good sync into a failed one.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
 
 NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value
+_STDERR_TAIL = 4096  # bytes of a failed command's stderr read for its last line
 
 
 def turned_off_track(
@@ -119,27 +122,39 @@ def _where(url: str) -> str:
 
 
 def _run_command(command: str, body: bytes, timeout: float) -> str | None:
+    """Run the hook and wait for it, not for its children: its stdin and stderr are temp
+    files, not pipes, since a child it leaves in the background (``sleep 60 &``) held a
+    pipe open and the sync waited the whole timeout for an end of file."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
         return f"notify command {command!r}: cannot parse: {exc}"
     if not argv:
         return "notify command is empty"
-    try:
-        done = subprocess.run(argv, input=body, capture_output=True, timeout=timeout, check=False)
-    except FileNotFoundError:
-        return f"notify command {argv[0]!r}: not found"
-    except PermissionError:
-        return f"notify command {argv[0]!r}: not executable"
-    except subprocess.TimeoutExpired:
-        return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
-    except OSError as exc:
-        return f"notify command {argv[0]!r}: {exc}"
-    if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        tail = f": {err[-1][:300]}" if err else ""
-        return f"notify command {argv[0]!r} exited with {done.returncode}{tail}"
-    return None
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
+        stdin.write(body)
+        stdin.flush()
+        stdin.seek(0)
+        try:
+            proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+        except FileNotFoundError:
+            return f"notify command {argv[0]!r}: not found"
+        except PermissionError:
+            return f"notify command {argv[0]!r}: not executable"
+        except OSError as exc:
+            return f"notify command {argv[0]!r}: {exc}"
+        try:
+            returncode = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
+        if returncode == 0:
+            return None
+        stderr.seek(max(os.fstat(stderr.fileno()).st_size - _STDERR_TAIL, 0))
+        err = stderr.read(_STDERR_TAIL).decode("utf-8", "replace").strip().splitlines()
+    tail = f": {err[-1][:300]}" if err else ""
+    return f"notify command {argv[0]!r} exited with {returncode}{tail}"
 
 
 def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -167,6 +170,36 @@ def test_command_problems_never_raise(tmp_path: Path, receiver: Receiver) -> Non
     # both channels are tried even when the first one fails
     problems = send({"n": 1}, command="/no/such/hook", webhook=receiver.url)
     assert len(problems) == 1 and receiver.bodies == [{"n": 1}]
+
+
+def _background_child(tmp_path: Path, then: str) -> tuple[str, Path]:
+    """A hook that leaves a 30 s child behind holding its stdout and stderr, then ``then``."""
+    pid = tmp_path / "child.pid"
+    return f"sh -c 'sleep 30 & echo $! > \"{pid}\"; {then}'", pid
+
+
+def _stop(pid_file: Path) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(int(pid_file.read_text()), signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [("echo done; echo fine >&2", []), ("echo broke >&2; exit 3", ["exited with 3: broke"])],
+)
+def test_a_command_that_leaves_a_child_running_does_not_hold_the_night(
+    tmp_path: Path, then: str, expected: list[str]
+) -> None:
+    """The child kept the output pipe open: the sync waited the whole timeout for its end
+    of file and then called a hook that had succeeded "still running; stopped"."""
+    command, pid_file = _background_child(tmp_path, then)
+    started = time.monotonic()
+    try:
+        problems = send({"n": 1}, command=command, webhook=None, timeout=20)
+    finally:
+        _stop(pid_file)
+    assert time.monotonic() - started < 5
+    assert [p.removeprefix("notify command 'sh' ") for p in problems] == expected
 
 
 def test_a_webhook_no_parser_takes_is_a_problem_not_a_traceback() -> None:
