@@ -149,12 +149,21 @@ def write_backup(path: Path, data: bytes, backup_dir: Path, keep: int) -> Path:
             backup_dir.mkdir(parents=True, exist_ok=True)
             _copy_backup(data, name, backup_dir, target)
             break
-    backups = _backups(backup_dir, name)
-    for old in backups[: max(len(backups) - max(keep, 1), 0)]:
-        with contextlib.suppress(OSError):
-            os.unlink(backup_dir / old)
-    _fsync_dir(backup_dir)
+    prune_backups(backup_dir, name, keep)
+    _fsync_dir(backup_dir)  # the new backup's link is on disk before the file is replaced
     return target
+
+
+def prune_backups(folder: Path, name: str, keep: int) -> None:
+    """Best effort: delete all but the newest ``keep`` of ``name``'s backups in its own
+    ``folder`` (``keep`` 0: every one)."""
+    try:
+        backups = _backups(folder, name)
+    except OSError:  # no folder: nothing kept
+        return
+    for old in backups[: max(len(backups) - max(keep, 0), 0)]:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / old)
 
 
 def _backups(folder: Path, name: str) -> list[str]:
@@ -200,7 +209,9 @@ def atomic_replace(
     Order: temp file beside the target (same file system, so ``os.replace`` is atomic),
     fsync; verify the target is unchanged (size/mtime, then sha256); back up the verified
     bytes; re-stat; ``os.replace``; fsync the folder. A crash at any step leaves either the
-    old or the new file under ``path``. ``backup_dir`` None skips the backup.
+    old or the new file under ``path``. ``backup_dir`` None skips the backup, and
+    ``keep_backups`` 0 keeps none (the backup is no part of the atomic swap: a user who
+    wants no copies of old versions on disk gets none).
     """
     path = Path(os.path.realpath(path))  # replace a symlink's target, keep the link
     source = source or path.name
@@ -227,7 +238,7 @@ def atomic_replace(
             fh.flush()
             os.fsync(fh.fileno())
         current = _verify_unchanged(path, expected_version, source)
-        if backup_dir is not None:
+        if backup_dir is not None and keep_backups > 0:
             backup = write_backup(path, current, backup_dir, keep_backups)
         size, mtime_ns, _ = _parse_version(expected_version)
         try:
@@ -248,6 +259,8 @@ def atomic_replace(
             raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc
         raise
     _fsync_dir(folder)
+    if backup_dir is not None and keep_backups <= 0:  # the ones kept before keep became 0
+        prune_backups(backup_dir / path.name, path.name, 0)
 
 
 def _keep_owner(fd: int, before: os.stat_result) -> None:

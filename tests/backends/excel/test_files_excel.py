@@ -55,6 +55,20 @@ def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
 
 
+def test_keep_zero_keeps_no_backup(tmp_path: Path) -> None:
+    """``backups: {keep: 0}`` kept one backup all the same (``max(keep, 1)``); now it keeps
+    none, and the ones kept while ``keep`` was higher go at the next write."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    folder = tmp_path / "bk" / "sales.xlsx"
+    for n, keep, kept in ((1, 2, 1), (2, 2, 2), (3, 0, 0), (4, 0, 0)):
+        atomic_replace(target, f"v{n}".encode(), expected_version=_version(target),
+                       backup_dir=tmp_path / "bk", keep_backups=keep)  # fmt: skip
+        assert len(list(folder.iterdir())) == kept
+    assert target.read_bytes() == b"v4"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
 @pytest.mark.parametrize("fails", ["fsync", "replace"])
 def test_a_full_disk_is_a_clear_error_and_the_file_stays(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
