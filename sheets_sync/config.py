@@ -7,8 +7,10 @@ because a misspelt key that is silently ignored is a setting that silently does 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +99,19 @@ class Workspace:
         except ValueError:
             digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
             return base / "outside-the-workspace" / digest
+
+    def flat_backup_dir_for(self, path: Path) -> Path | None:
+        """Where ``path``'s backups went before each file had a folder (2026-11-23:
+        ``.sheets-sync/backups/<name>.<stamp>.bak``), so its writes prune them too; None
+        when another team file has the same name, since those backups cannot be told
+        apart (they are few: each write pruned them to ``keep``)."""
+        name = resolved_path(path).name
+        return self.state_dir / "backups" if self._team_files_named.get(name) == 1 else None
+
+    @functools.cached_property
+    def _team_files_named(self) -> dict[str, int]:
+        """File name -> how many of the teams' files have it (teams sharing a file: one)."""
+        return dict(Counter(p.name for p in {t.path for t in self.teams if t.path}))
 
     @property
     def rollup_is_google(self) -> bool:

@@ -27,4 +27,5 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         backup_dir=workspace.backup_dir_for(team.path),
         keep_backups=workspace.keep_backups,
         max_uncompressed_bytes=workspace.max_workbook_bytes,
+        legacy_backup_dir=workspace.flat_backup_dir_for(team.path),
     )

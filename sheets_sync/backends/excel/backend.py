@@ -49,6 +49,7 @@ class ExcelBackend:
         backup_dir: Path | None = None,
         keep_backups: int = 5,
         max_uncompressed_bytes: int = 50 * 2**20,
+        legacy_backup_dir: Path | None = None,
     ) -> None:
         self.path = Path(path)
         self._display_name = display_name or self.path.name
@@ -56,6 +57,7 @@ class ExcelBackend:
             backup_dir if backup_dir is not None else (self.path.parent / DEFAULT_BACKUP_DIRNAME)
         )
         self.keep_backups = keep_backups
+        self.legacy_backup_dir = legacy_backup_dir  # flat backups of an older layout
         self.written_sha256: str | None = None  # of the bytes the last write() put in place
         self.max_uncompressed_bytes = max_uncompressed_bytes
 
@@ -171,5 +173,6 @@ class ExcelBackend:
             backup_dir=self.backup_dir,
             keep_backups=self.keep_backups,
             source=self.display_name,
+            legacy_backup_dir=self.legacy_backup_dir,
         )
         self.written_sha256 = hashlib.sha256(patched).hexdigest()

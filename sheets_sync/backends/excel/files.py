@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import math
 import os
+import re
 import stat as stat_mod
 import tempfile
 import time
@@ -27,6 +28,9 @@ _STALE_TEMP_SECONDS = 3600.0
 #: folder -> when this process last swept it for stale temp files (see _remove_stale_temps)
 _swept: dict[Path, float] = {}
 _VERSION_PREFIX = "xlsx-v1"
+#: folder -> {file name: its flat backups, oldest first} (see _flat_backups)
+_flat: dict[Path, dict[str, list[str]]] = {}
+_FLAT_STAMP = re.compile(r"\.\d{8}T\d{12}Z" + re.escape(BACKUP_SUFFIX) + r"\Z")
 
 
 def fingerprint(data: bytes, st: os.stat_result) -> str:
@@ -119,7 +123,9 @@ def backup_name(name: str, when: dt.datetime) -> str:
     return f"{name}.{when.strftime('%Y%m%dT%H%M%S%fZ')}{BACKUP_SUFFIX}"
 
 
-def write_backup(path: Path, data: bytes, backup_dir: Path, keep: int) -> Path:
+def write_backup(
+    path: Path, data: bytes, backup_dir: Path, keep: int, legacy_dir: Path | None = None
+) -> Path:
     """Keep ``path`` (whose verified bytes are ``data``) as its newest backup; prune to
     the newest ``keep``.
 
@@ -127,7 +133,7 @@ def write_backup(path: Path, data: bytes, backup_dir: Path, keep: int) -> Path:
     rename, so its old inode is the backup and no byte is copied or fsynced again. Where
     links fail (another file system, FAT, some network shares) ``data`` is written out.
     Each file's backups have their own folder (``<backup_dir>/<name>/``), so pruning lists
-    only that file's few backups, not every team's.
+    only that file's few backups, not every team's. ``legacy_dir``: see ``prune_backups``.
     """
     name = path.name
     backup_dir = backup_dir / name
@@ -149,21 +155,51 @@ def write_backup(path: Path, data: bytes, backup_dir: Path, keep: int) -> Path:
             backup_dir.mkdir(parents=True, exist_ok=True)
             _copy_backup(data, name, backup_dir, target)
             break
-    prune_backups(backup_dir, name, keep)
+    prune_backups(backup_dir, name, keep, legacy_dir)
     _fsync_dir(backup_dir)  # the new backup's link is on disk before the file is replaced
     return target
 
 
-def prune_backups(folder: Path, name: str, keep: int) -> None:
+def prune_backups(folder: Path, name: str, keep: int, legacy_dir: Path | None = None) -> None:
     """Best effort: delete all but the newest ``keep`` of ``name``'s backups in its own
-    ``folder`` (``keep`` 0: every one)."""
+    ``folder`` (``keep`` 0: every one). ``legacy_dir``, where backups were kept before
+    each file had a folder (``<legacy_dir>/<name>.<stamp>.bak``): those count as the
+    file's oldest, so they go first, as the file's own backups take their place."""
+    keep = max(keep, 0)
     try:
         backups = _backups(folder, name)
-    except OSError:  # no folder: nothing kept
-        return
-    for old in backups[: max(len(backups) - max(keep, 0), 0)]:
+    except OSError:  # no folder: none of its own
+        backups = []
+    surplus = max(len(backups) - keep, 0)
+    for old in backups[:surplus]:
         with contextlib.suppress(OSError):
             os.unlink(folder / old)
+    flat = _flat_backups(legacy_dir).get(name) if legacy_dir is not None else None
+    if flat and legacy_dir is not None:
+        room = keep - (len(backups) - surplus)
+        gone = flat[: max(len(flat) - room, 0)]
+        for old in gone:
+            with contextlib.suppress(OSError):
+                os.unlink(legacy_dir / old)
+        del flat[: len(gone)]
+
+
+def _flat_backups(folder: Path) -> dict[str, list[str]]:
+    """The flat backups directly in ``folder``, by file name, oldest first. Listed once a
+    process: none are made any more, and the folder also holds the backup folders of the
+    files at the workspace's top (one listing a write would be quadratic in the teams)."""
+    found = _flat.get(folder)
+    if found is None:
+        found = {}
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                stamp = _FLAT_STAMP.search(entry.name)
+                if stamp and stamp.start() and entry.is_file(follow_symlinks=False):
+                    found.setdefault(entry.name[: stamp.start()], []).append(entry.name)
+        for names in found.values():
+            names.sort()
+        _flat[folder] = found
+    return found
 
 
 def _backups(folder: Path, name: str) -> list[str]:
@@ -203,6 +239,7 @@ def atomic_replace(
     backup_dir: Path | None,
     keep_backups: int = 5,
     source: str | None = None,
+    legacy_backup_dir: Path | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` iff it is still ``expected_version``.
 
@@ -211,7 +248,8 @@ def atomic_replace(
     bytes; re-stat; ``os.replace``; fsync the folder. A crash at any step leaves either the
     old or the new file under ``path``. ``backup_dir`` None skips the backup, and
     ``keep_backups`` 0 keeps none (the backup is no part of the atomic swap: a user who
-    wants no copies of old versions on disk gets none).
+    wants no copies of old versions on disk gets none). ``legacy_backup_dir``: the folder
+    of flat backups from before each file had its own, pruned under the same ``keep``.
     """
     path = Path(os.path.realpath(path))  # replace a symlink's target, keep the link
     source = source or path.name
@@ -239,7 +277,7 @@ def atomic_replace(
             os.fsync(fh.fileno())
         current = _verify_unchanged(path, expected_version, source)
         if backup_dir is not None and keep_backups > 0:
-            backup = write_backup(path, current, backup_dir, keep_backups)
+            backup = write_backup(path, current, backup_dir, keep_backups, legacy_backup_dir)
         size, mtime_ns, _ = _parse_version(expected_version)
         try:
             st = os.stat(path)
@@ -260,7 +298,7 @@ def atomic_replace(
         raise
     _fsync_dir(folder)
     if backup_dir is not None and keep_backups <= 0:  # the ones kept before keep became 0
-        prune_backups(backup_dir / path.name, path.name, 0)
+        prune_backups(backup_dir / path.name, path.name, 0, legacy_backup_dir)
 
 
 def _keep_owner(fd: int, before: os.stat_result) -> None:
