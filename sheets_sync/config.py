@@ -77,6 +77,7 @@ class Workspace:
     notify: NotifyModel
     keep_snapshots: int
     prune_history_after: int | None = None
+    keep_run_reports: int | None = 90  # newest in .sheets-sync/runs/; None: all
 
     @property
     def root(self) -> Path:
@@ -396,4 +397,5 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         notify=model.notify,
         keep_snapshots=model.history.keep_snapshots,
         prune_history_after=model.history.prune_after,
+        keep_run_reports=model.run_reports.keep,
     )

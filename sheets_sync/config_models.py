@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -78,6 +78,21 @@ class BackupsModel(_Strict):
     keep: int = Field(default=5, ge=0)
 
 
+class RunReportsModel(_Strict):
+    keep: int | None = 90  # newest reports kept in .sheets-sync/runs/; None: every one
+
+    @field_validator("keep")
+    @classmethod
+    def _keeps_tonights(cls, keep: int | None) -> int | None:
+        """0 would mean deleting the report just written; "keep all" is spelt null."""
+        if keep is not None and keep < 1:
+            raise ValueError(
+                f"must be at least 1 (got {keep}): the report just written is always "
+                "kept; null keeps every report"
+            )
+        return keep
+
+
 class NotifyModel(_Strict):
     command: str | None = None
     webhook: str | None = None
@@ -124,5 +139,6 @@ class WorkspaceModel(_Strict):
     google: GoogleModel = GoogleModel()
     limits: LimitsModel = LimitsModel()
     backups: BackupsModel = BackupsModel()
+    run_reports: RunReportsModel = RunReportsModel()
     notify: NotifyModel = NotifyModel()
     history: HistoryModel = HistoryModel()

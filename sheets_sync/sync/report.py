@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +17,8 @@ from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
 
 REPORT_VERSION = 1
+#: what ``run._report_name`` names a report: a UTC stamp, then -2, -shard-1-of-4, a pid
+_REPORT_NAME = re.compile(r"\d{8}T\d{6}Z(?:-[0-9A-Za-z-]+)?\.json")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -127,3 +131,35 @@ def write_run_report(path: Path, report: Mapping[str, Any], runs: Sequence[TeamR
             fh.write("}\n")
 
     atomic_write(path, write)
+
+
+def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | None:
+    """Delete all but the newest ``keep`` reports in ``folder``, ``written`` (tonight's)
+    among them whatever its name sorts as; ``keep`` None keeps all. Only names a run
+    gives its report are touched. Returns a problem instead of raising: the teams are
+    synced, and a report that cannot be deleted must not fail their night."""
+    if keep is None:
+        return None
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(
+                e.name
+                for e in entries
+                if _REPORT_NAME.fullmatch(e.name)
+                and e.name != written.name
+                and e.is_file(follow_symlinks=False)
+            )
+    except OSError as exc:
+        return f"{folder}: old run reports not pruned ({exc.strerror or exc})"
+    failed: list[OSError] = []
+    for name in names[: max(len(names) - (keep - 1), 0)]:
+        try:
+            os.unlink(folder / name)
+        except FileNotFoundError:  # another run pruned it first
+            continue
+        except OSError as exc:
+            failed.append(exc)
+    if not failed:
+        return None
+    why = failed[0].strerror or str(failed[0])
+    return f"{folder}: {len(failed)} old run report(s) could not be deleted ({why})"

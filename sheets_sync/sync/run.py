@@ -26,7 +26,7 @@ from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.report import run_report, write_run_report
+from sheets_sync.sync.report import prune_run_reports, run_report, write_run_report
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -148,9 +148,10 @@ def run_sync(
             turned = turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         kept = _report_name(workspace.state_dir / "runs", result, options)
-        where = kept
+        where, written = kept, False
         try:  # the teams are done whatever happens here: a failure is reported, not raised
             write_run_report(kept, report, result.runs)
+            written = True
             if report_path is not None:  # the same bytes: encoded once (every team's changes)
                 where = report_path
 
@@ -165,6 +166,10 @@ def run_sync(
             problem = f"{where}: the run report was not written ({exc.strerror or exc})"
             log.error("%s", problem)
             result = replace(result, report_error=problem)
+        if written:  # tonight's report is on disk: the older ones past run_reports.keep go
+            pruned = prune_run_reports(kept.parent, workspace.keep_run_reports, kept)
+            if pruned:
+                log.warning("run reports: %s", pruned)
     return result
 
 
