@@ -14,8 +14,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from google.auth import exceptions as auth_exceptions
+from google.auth import transport as auth_transport
+from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
+from sheets_sync.backends.gsheets.retry import RETRYABLE_STATUS, parse_retry_after
 from sheets_sync.backends.gsheets.transport import emulator_host
 from sheets_sync.errors import RemoteError
 
@@ -50,6 +54,44 @@ def redact(text: str) -> str:
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text
+
+
+class TokenUnavailable(auth_exceptions.TransportError):
+    """The token endpoint answered a transient status (5xx, 429, 408): worth a retry."""
+
+    def __init__(self, status: int, retry_after: float | None) -> None:
+        super().__init__(f"token endpoint answered {status}")  # type: ignore[no-untyped-call]
+        self.status = status
+        self.retry_after = retry_after
+
+
+class TokenRequest(Request):
+    """google-auth's transport for the token exchange, kept inside our retry budget: each
+    request has our timeout (google-auth's default is 120 s), and a transient status is
+    raised at once instead of being retried by google-auth itself (three tries and
+    seconds of sleep that no budget of ours would see)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def __call__(
+        self,
+        url: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: Any = None,
+        timeout: Any = None,
+        **kwargs: Any,
+    ) -> auth_transport.Response:
+        response: auth_transport.Response = super().__call__(  # type: ignore[no-untyped-call]
+            url, method, body, headers, timeout=self.timeout, **kwargs
+        )
+        if response.status in RETRYABLE_STATUS:
+            raise TokenUnavailable(
+                response.status, parse_retry_after(response.headers.get("Retry-After"))
+            )
+        return response
 
 
 def credentials_file(workspace: Workspace | None) -> Path | None:

@@ -20,12 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 from google.auth import exceptions as auth_exceptions
-from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from sheets_sync.backends.gsheets.auth import load_credentials, redact
+from sheets_sync.backends.gsheets.auth import (
+    TokenRequest,
+    TokenUnavailable,
+    load_credentials,
+    redact,
+)
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter
 from sheets_sync.backends.gsheets.retry import (
     RETRYABLE_STATUS,
@@ -127,10 +131,8 @@ class SheetsClient:
                 raise self._api_error(exc, source, key) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise RetryableError(f"network: {type(exc).__name__}") from None
-            except auth_exceptions.TransportError:
-                raise RetryableError("network: token endpoint unreachable") from None
-            except auth_exceptions.RefreshError as exc:
-                raise self._refresh_error(exc, source) from None
+            except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
+                raise self._token_error(exc, source) from None  # a refresh on a 401
             if not response.content:
                 return {}
             try:
@@ -157,11 +159,9 @@ class SheetsClient:
             if creds.valid:
                 return
             try:
-                creds.refresh(Request())
-            except auth_exceptions.RefreshError as exc:
-                raise self._refresh_error(exc, source) from None
-            except auth_exceptions.TransportError:
-                raise RetryableError("network: token endpoint unreachable") from None
+                creds.refresh(TokenRequest(self._timeout()))
+            except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
+                raise self._token_error(exc, source) from None
             except (ValueError, TypeError, KeyError, AttributeError):
                 # google-auth reads the reply as its JSON: a page that is not one fails
                 # inside it (a proxy or a login portal in front of the token endpoint)
@@ -180,6 +180,28 @@ class SheetsClient:
             source=source,
             status=response.status_code,
         )
+
+    def _timeout(self) -> float:
+        """The per-request timeout the HTTP client was given (google-auth's 120 s if none)."""
+        timeout = getattr(self.http, "timeout", None)
+        return float(timeout) if isinstance(timeout, int | float) else 120.0
+
+    def _token_error(self, exc: Exception, source: str) -> Exception:
+        """A failed token exchange: transient (5xx, 429, no connection) goes to the retry
+        layer like any 5xx; only a real answer (invalid_grant, 400, 401) is a refusal."""
+        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
+        where = f"the token endpoint {uri}" if uri else "the token endpoint"
+        if isinstance(exc, TokenUnavailable):
+            return RetryableError(
+                f"{where} is unavailable ({exc.status})",
+                status=exc.status,
+                retry_after=exc.retry_after,
+            )
+        if isinstance(exc, auth_exceptions.TransportError):
+            return RetryableError(f"{where} is unreachable (network)")
+        if getattr(exc, "retryable", False):  # google-auth's own verdict, after its retries
+            return RetryableError(f"{where} is unavailable")
+        return self._refresh_error(exc, source)
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
         reason = redact(str(exc.args[0]) if exc.args else type(exc).__name__)

@@ -1,0 +1,110 @@
+"""The OAuth token exchange against the emulator's token endpoint: a transient failure is
+retried within the budget and reported as the endpoint being unavailable; a refusal is not."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.auth import credentials_from_info
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.retry import RetryPolicy
+from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, emulator_http_client
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.faults import Reply
+from sheets_sync.errors import RemoteError, RetryExhaustedError
+
+pytestmark = pytest.mark.emulator
+
+QUICK = RetryPolicy(max_attempts=3, max_seconds=10.0, base_delay=0.01, max_delay=0.02)
+
+
+def _token_requests(emulator: Emulator) -> int:
+    return sum(1 for r in emulator.log.requests if r.endpoint == "token")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.of(503, {"error": "temporarily_unavailable"}),
+        Reply.of(500, b"<html>Internal Server Error</html>"),
+        Reply.of(429, {"error": "rate_limit_exceeded"}),
+    ],
+    ids=["503-json", "500-html", "429"],
+)
+def test_a_token_endpoint_5xx_is_retried_then_reads_as_unavailable(
+    emulator: Emulator, make_client: Any, reply: Reply
+) -> None:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.token_reply = reply
+    backend = GoogleSheetsBackend(make_client(QUICK), key, display_name="Ops")
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    text = str(info.value)
+    assert text.startswith("Ops: read: gave up after 3 attempts")
+    endpoint = f"http://{emulator.host}/token"
+    assert f"the token endpoint {endpoint} is unavailable ({reply.status})" in text
+    assert "refused" not in text and info.value.status == reply.status
+    # one exchange per attempt: our retry layer decides, not google-auth's own loop
+    assert _token_requests(emulator) == 3
+    assert backend.api_calls == 0  # no API call was made without a token
+
+
+def test_a_token_endpoint_that_recovers_is_a_success(emulator: Emulator, make_client: Any) -> None:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.token_reply = Reply.of(503, {"error": "temporarily_unavailable"})
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        emulator.faults.token_reply = None  # Google is back before the second attempt
+
+    backend = GoogleSheetsBackend(make_client(QUICK, sleep=sleep), key)
+    data = backend.read(["OKRs"])
+    assert data.sheets["OKRs"].value(1, 1) == "A"
+    assert len(sleeps) == 1 and _token_requests(emulator) == 2
+
+
+def test_an_unreachable_token_endpoint_reads_as_unreachable(
+    emulator: Emulator, sa_info: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    info = dict(sa_info, token_uri=f"http://127.0.0.1:{port}/token")
+    with monkeypatch.context() as env:  # else the token URI is rewritten to the emulator
+        env.delenv(EMULATOR_ENV)
+        creds = credentials_from_info(info, "test key")
+    client = SheetsClient.from_credentials(
+        creds, http_client=emulator_http_client(emulator.host), policy=QUICK
+    )
+    with pytest.raises(RetryExhaustedError) as exc:
+        GoogleSheetsBackend(client, key, display_name="Ops").read(["OKRs"])
+    assert "gave up after 3 attempts" in str(exc.value)
+    assert f"the token endpoint http://127.0.0.1:{port}/token is unreachable" in str(exc.value)
+    assert "refused" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.of(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
+        Reply.of(401, {"error": "unauthorized_client", "error_description": "Bad key."}),
+    ],
+    ids=["400-invalid_grant", "401"],
+)
+def test_a_real_refusal_keeps_its_message_and_is_not_retried(
+    emulator: Emulator, make_client: Any, reply: Reply
+) -> None:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.token_reply = reply
+    client = make_client(QUICK)
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Ops").read(["OKRs"])
+    assert not isinstance(info.value, RetryExhaustedError)
+    assert str(info.value).startswith(f"Ops: Google refused the credentials of {client.email} (")
+    assert _token_requests(emulator) == 1
