@@ -56,8 +56,8 @@ class Reply:
     ctype: str
 
     @classmethod
-    def of(cls, status: int, body: bytes | dict[str, Any], ctype: str = "") -> Reply:
-        if isinstance(body, dict):
+    def of(cls, status: int, body: bytes | dict[str, Any] | list[Any], ctype: str = "") -> Reply:
+        if isinstance(body, dict | list):
             return cls(status, json.dumps(body).encode(), ctype or JSON_TYPE)
         return cls(status, body, ctype or "text/html; charset=utf-8")
 
@@ -75,7 +75,8 @@ class Faults:
     throttled_spreadsheets: set[str] = field(default_factory=set)
     seed: int | None = None
     #: Raw replies (status, body, content type) that stand in for the API's own: for one
-    #: spreadsheet's every request (``answer``), or for the token endpoint. What Google or a
+    #: spreadsheet's every request (``answer``), for every request to one endpoint named as
+    #: in the log (``answer_endpoint``), or for the token endpoint. What Google or a
     #: proxy in front of it may say that the emulator never would: a 403 of another
     #: reason, an HTML login page, a body cut short.
     answers: dict[str, Reply] = field(default_factory=dict)
@@ -97,10 +98,24 @@ class Faults:
             self._window.clear()
 
     def answer(
-        self, spreadsheet_id: str, status: int, body: bytes | dict[str, Any], ctype: str = ""
+        self,
+        spreadsheet_id: str,
+        status: int,
+        body: bytes | dict[str, Any] | list[Any],
+        ctype: str = "",
     ) -> None:
-        """Answer every request for one spreadsheet with this reply (a dict: as JSON)."""
+        """Answer every request for one spreadsheet with this reply (a dict or list: as JSON)."""
         self.answers[spreadsheet_id] = Reply.of(status, body, ctype)
+
+    def answer_endpoint(
+        self, endpoint: str, status: int, body: bytes | dict[str, Any] | list[Any], ctype: str = ""
+    ) -> None:
+        """Answer every request to ``endpoint`` (e.g. ``spreadsheets.create``) with this reply."""
+        self.answers[endpoint] = Reply.of(status, body, ctype)
+
+    def canned(self, spreadsheet_id: str | None, endpoint: str) -> Reply | None:
+        """The reply set for this spreadsheet, else for this endpoint, else None."""
+        return self.answers.get(spreadsheet_id or "") or self.answers.get(endpoint)
 
     def throttle(self, spreadsheet_id: str, on: bool = True) -> None:
         """Persistent 429 for one spreadsheet until switched off."""

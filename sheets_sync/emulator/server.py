@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             name, func, match, mutates = api.resolve(method, path)
             email = self._auth(emu)
-            canned = emu.faults.answers.get(sid) if sid else None
+            canned = emu.faults.canned(sid, name)
             if canned is not None:
                 emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid))
                 self._send(canned.status, canned.body, canned.ctype)
