@@ -410,3 +410,21 @@ def test_a_rollup_tab_renamed_in_another_case_is_its_tab(env: Emulator, tmp_path
     with env.state.lock:
         assert [s.properties["title"] for s in env.state.spreadsheets[out].sheets] == titles
     assert env.values(out, "KPIs!A1")[0][0] == "Team"
+
+
+def test_a_rollup_tab_list_of_the_wrong_shape_fails_only_the_rollup(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """The rollup's tab read answering without titles: the teams are written and the
+    rollup reported as not published, never a KeyError out of the run."""
+    keys = [env.create_spreadsheet("team 0", team_sheets(0), value_input="RAW")]
+    out = env.create_spreadsheet("company rollup", {"Sheet1": [["keep me"]]})
+    cfg = workspace(tmp_path, env, keys)
+    cfg.write_text(cfg.read_text() + f"rollup: {{output: 'gsheet:{out}'}}\n")
+    env.faults.answer(out, 200, {"sheets": [{"sheetId": 0, "title": "Sheet1"}]})
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert [r.outcome for r in result.runs] == [Outcome.OK], [r.error for r in result.runs]
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: rollup: read tabs: Google "
+        "Sheets answered in an unexpected shape: sheets[0].properties is null, not an object"
+    )

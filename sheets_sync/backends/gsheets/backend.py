@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.shape import arr, need, obj, reply_shape
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
     CellError,
@@ -229,24 +230,28 @@ class GoogleSheetsBackend:
         names: list[str] = []
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
-        for sheet in body.get("sheets", []):
-            props = sheet.get("properties", {})
-            title = str(props.get("title", ""))
-            names.append(title)
-            grid = props.get("gridProperties", {})
-            self._meta[title] = SheetMeta(
-                int(props.get("sheetId", 0)),
-                title,
-                int(grid.get("rowCount", 0)),
-                int(grid.get("columnCount", 0)),
-            )
-            if tab_key(title) in wanted:
-                if props.get("sheetType", "GRID") != "GRID":
-                    sheets[title] = SheetGrid(title, ())
-                else:
-                    sheets[title] = grid_from_json(sheet)
+        with reply_shape(self.display_name, "read", self.key):
+            # a spreadsheet has at least one sheet, so "sheets" is never left out
+            for i, sheet in enumerate(arr(need(body, "sheets"), "sheets")):
+                where = f"sheets[{i}]"
+                props = obj(obj(sheet, where).get("properties", {}), f"{where}.properties")
+                title = str(props.get("title", ""))
+                names.append(title)
+                grid = obj(props.get("gridProperties", {}), f"{title!r} gridProperties")
+                self._meta[title] = SheetMeta(
+                    int(props.get("sheetId", 0)),
+                    title,
+                    int(grid.get("rowCount", 0)),
+                    int(grid.get("columnCount", 0)),
+                )
+                if tab_key(title) in wanted:
+                    if props.get("sheetType", "GRID") != "GRID":
+                        sheets[title] = SheetGrid(title, ())
+                    else:
+                        with reply_shape(self.display_name, f"read tab {title!r}", self.key):
+                            sheets[title] = grid_from_json(sheet)
+            book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
-        book = str(body.get("properties", {}).get("title", "")).strip()
         if book and self._display_name == f"gsheet:{self.key}":
             # findings and later errors name the sheet as people know it, by its title; the
             # key, shortened, tells two sheets of one title apart (the report has it whole)

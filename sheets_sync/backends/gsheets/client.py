@@ -38,6 +38,7 @@ from sheets_sync.backends.gsheets.retry import (
     call_with_retry,
     parse_retry_after,
 )
+from sheets_sync.backends.gsheets.shape import obj, reply_shape
 from sheets_sync.backends.gsheets.transport import (
     EMULATOR_ENV,
     EmulatorHTTPClient,
@@ -53,6 +54,29 @@ log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 Tally = Callable[[], None]
+
+
+class _OddErrorShapeError(Exception):
+    """An error reply gspread's ``APIError`` cannot read: it indexes ``["error"]["code"]``
+    outside its own try, so ``{"error": "down"}`` from a proxy was a TypeError."""
+
+    def __init__(self, response: requests.Response, error: Any) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+        self.error = error
+
+
+def _check_error_reply(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """A ``requests`` response hook on the client's session, so it runs before gspread."""
+    if response.ok:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return  # not JSON at all: gspread marks it, _api_error reads the mark
+    error = body.get("error") if isinstance(body, dict) else None
+    if error is not None and not (isinstance(error, dict) and "code" in error):
+        raise _OddErrorShapeError(response, error)
 
 
 def policy_for(google: GoogleModel) -> RetryPolicy:
@@ -81,6 +105,11 @@ class SheetsClient:
         self._lock = threading.Lock()
         self._token_lock = threading.Lock()
         self.calls = 0  # HTTP attempts to the API (retries included), all threads
+        session = getattr(http, "session", None)
+        if isinstance(session, requests.Session):
+            hooks = session.hooks.setdefault("response", [])
+            if _check_error_reply not in hooks:
+                hooks.append(_check_error_reply)
 
     @classmethod
     def from_credentials(
@@ -128,7 +157,11 @@ class SheetsClient:
             try:
                 response = self.http.request(method, url, params=dict(params or {}), json=json)
             except APIError as exc:
-                raise self._api_error(exc, source, key) from None
+                error = exc.error if isinstance(exc.error, dict) else {}
+                raise self._api_error(exc.response, error, source, key) from None
+            except _OddErrorShapeError as exc:
+                error = exc.error if isinstance(exc.error, dict) else {"message": str(exc.error)}
+                raise self._api_error(exc.response, error, source, key) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise RetryableError(f"network: {type(exc).__name__}") from None
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
@@ -136,9 +169,11 @@ class SheetsClient:
             if not response.content:
                 return {}
             try:
-                return response.json()
+                body = response.json()
             except ValueError:  # an HTML page: a proxy or a login portal in the way
                 raise self._not_json(response, source, "Google Sheets") from None
+            with reply_shape(source, what, key):
+                return obj(body, "the reply")  # every Sheets API reply is an object
 
         return call_with_retry(
             attempt,
@@ -210,20 +245,21 @@ class SheetsClient:
             f"Google refused the credentials of {self.email} ({reason[:200]})", source=source
         )
 
-    def _api_error(self, exc: APIError, source: str, key: str) -> Exception:
-        status = exc.response.status_code
-        error = exc.error if isinstance(exc.error, dict) else {}
+    def _api_error(
+        self, response: requests.Response, error: Mapping[str, Any], source: str, key: str
+    ) -> Exception:
+        status = response.status_code
         if str(error.get("status", "")).startswith("invalid JSON"):  # gspread's mark
             error = {}  # its message is the page itself
             if status not in RETRYABLE_STATUS and status != 404:
-                return self._not_json(exc.response, source, "Google Sheets")
-        message = redact(str(error.get("message") or exc.response.reason or ""))[:300]
+                return self._not_json(response, source, "Google Sheets")
+        message = redact(str(error.get("message") or response.reason or ""))[:300]
         where = "" if key and key in source else f" (key {key})" if key else ""
         if status in RETRYABLE_STATUS:
-            retry_after = parse_retry_after(exc.response.headers.get("Retry-After"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
             log.info("%s: %s %s, will retry", source, status, error.get("status", ""))
             return RetryableError(
-                f"{status} {error.get('status', '')} {message}".strip(),
+                " ".join(str(p) for p in (status, error.get("status"), message) if p),
                 status=status,
                 retry_after=retry_after,
             )

@@ -21,6 +21,7 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
+from sheets_sync.backends.gsheets.shape import arr, need, obj, reply_shape
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -210,10 +211,12 @@ def write_rollup_gsheet(
     meta = client.get_spreadsheet(
         key, {"fields": META_FIELDS}, source=source, what="rollup: read tabs", tally=tally
     )
-    existing = {
-        str(s["properties"]["title"]): int(s["properties"].get("sheetId", 0))
-        for s in meta.get("sheets", [])
-    }
+    with reply_shape(source, "rollup: read tabs"):
+        props = [
+            obj(obj(s, f"sheets[{i}]").get("properties"), f"sheets[{i}].properties")
+            for i, s in enumerate(arr(need(meta, "sheets"), "sheets"))
+        ]
+        existing = {str(need(p, "title", "properties")): int(p.get("sheetId", 0)) for p in props}
     requests = rollup_requests(rollup_tabs(rollup), existing)
     client.batch_update(
         key, {"requests": requests}, source=source, what="rollup: write", tally=tally

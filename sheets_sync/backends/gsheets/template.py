@@ -13,6 +13,7 @@ from typing import Any
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
+from sheets_sync.backends.gsheets.shape import need, reply_shape
 from sheets_sync.template.spec import (
     DATA_ROWS,
     EXAMPLE_FONT,
@@ -198,7 +199,8 @@ def create_google_template(client: SheetsClient, title: str) -> str:
     created = client.create_spreadsheet(
         {"properties": {"title": title}, "sheets": sheets}, source=title, what="create template"
     )
-    key = str(created["spreadsheetId"])
+    with reply_shape(title, "create template"):
+        key = str(need(created, "spreadsheetId"))
     requests: list[dict[str, Any]] = [
         {
             "updateSheetProperties": {

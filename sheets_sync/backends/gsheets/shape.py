@@ -1,0 +1,63 @@
+"""Replies that are valid JSON but not the shape the Sheets API documents.
+
+A proxy, an API change or a truncated field mask can hand us a list where an object was
+expected, or an object without ``sheets``; indexing it would surface as a KeyError or an
+AttributeError with no team attached. Parsers check the skeleton with ``obj``/``arr`` and
+run inside ``reply_shape``, which turns any such slip into one ``RemoteError`` naming the
+team, the request and what was unexpected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sheets_sync.errors import RemoteError
+
+UNEXPECTED = "Google Sheets answered in an unexpected shape"
+
+
+class ShapeError(ValueError):
+    """A reply's part is not what the API documents; the message says which part."""
+
+
+def describe(value: Any) -> str:
+    """``a list``, ``a string``, ``null``: what came instead, never the content itself."""
+    if value is None:
+        return "null"
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    return kinds.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+
+
+def obj(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ShapeError(f"{where} is {describe(value)}, not an object")
+    return value
+
+
+def arr(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ShapeError(f"{where} is {describe(value)}, not a list")
+    return value
+
+
+def need(body: Mapping[str, Any], field: str, where: str = "the reply") -> Any:
+    if field not in body:
+        raise ShapeError(f"{where} has no {field!r}")
+    return body[field]
+
+
+@contextmanager
+def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
+    """Parse a reply; a wrong shape becomes a ``RemoteError`` for ``source``."""
+    try:
+        yield
+    except ShapeError as exc:
+        detail = str(exc)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+    else:
+        return
+    where = f" (key {key})" if key and key not in source else ""
+    raise RemoteError(f"{what}: {UNEXPECTED}{where}: {detail}", source=source)

@@ -1,0 +1,91 @@
+"""Replies of valid JSON but the wrong shape (the emulator's canned replies stand in for a
+proxy or an API change): one RemoteError naming the team and what was unexpected, never a
+KeyError, TypeError or AttributeError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.template import create_google_template
+from sheets_sync.emulator import Emulator
+from sheets_sync.errors import NotFoundError, RemoteError, RetryExhaustedError
+
+pytestmark = pytest.mark.emulator
+
+TAB = {"properties": {"title": "OKRs", "sheetId": 0}}
+
+
+@pytest.mark.parametrize(
+    ("body", "what", "detail"),
+    [
+        ([1, 2], "read", "the reply is a list, not an object"),
+        ({"spreadsheetId": "k"}, "read", "the reply has no 'sheets'"),
+        ({"sheets": {"OKRs": {}}}, "read", "sheets is an object, not a list"),
+        ({"sheets": ["OKRs"]}, "read", "sheets[0] is a string, not an object"),
+        ({"sheets": [{"properties": []}]}, "read", "sheets[0].properties is a list"),
+        (
+            {"sheets": [{"properties": {"title": "OKRs", "gridProperties": 7}}]},
+            "read",
+            "'OKRs' gridProperties is a number, not an object",
+        ),
+        ({"sheets": [TAB], "properties": "t"}, "read", "properties is a string, not an object"),
+        (
+            {"sheets": [{**TAB, "data": [{"rowData": [{"values": [{"effectiveValue": [1]}]}]}]}]},
+            "read tab 'OKRs'",
+            "AttributeError",
+        ),
+        (
+            {"sheets": [{**TAB, "data": {"rowData": []}}]},
+            "read tab 'OKRs'",
+            "AttributeError",
+        ),
+        ({"sheets": [{**TAB, "merges": [[0, 1]]}]}, "read tab 'OKRs'", "AttributeError"),
+    ],
+)
+def test_a_read_reply_of_the_wrong_shape_is_a_remote_error(
+    emulator: Emulator, client: Any, body: Any, what: str, detail: str
+) -> None:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.answer(key, 200, body)
+    backend = GoogleSheetsBackend(client, key, display_name="Sales")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert type(info.value) is RemoteError
+    text = str(info.value)
+    assert text.startswith(f"Sales: {what}: Google Sheets answered in an unexpected shape (key ")
+    assert key in text and detail in text
+    assert backend.api_calls == 1  # a wrong shape is not retried
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "text"),
+    [
+        (503, {"error": "backend down"}, RetryExhaustedError, "503 backend down"),
+        (400, {"error": {"message": "Bad range"}}, RemoteError, "API error 400 (key "),
+        (404, {"error": ["gone"]}, NotFoundError, "not found or not shared"),
+    ],
+)
+def test_an_error_reply_of_the_wrong_shape_is_still_read_by_status(
+    emulator: Emulator, client: Any, status: int, body: Any, kind: type, text: str
+) -> None:
+    """gspread's APIError indexes ``["error"]["code"]`` outside its try: a proxy's
+    ``{"error": "backend down"}`` was a TypeError from inside gspread."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.answer(key, status, body)
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Sales").read(["OKRs"])
+    assert type(info.value) is kind and info.value.status == status
+    assert str(info.value).startswith("Sales: ") and text in str(info.value)
+
+
+def test_a_create_reply_without_an_id_is_a_remote_error(emulator: Emulator, client: Any) -> None:
+    emulator.faults.answer_endpoint("spreadsheets.create", 200, {"properties": {"title": "x"}})
+    with pytest.raises(RemoteError) as info:
+        create_google_template(client, "Team template")
+    assert str(info.value) == (
+        "Team template: create template: Google Sheets answered in an unexpected shape: "
+        "the reply has no 'spreadsheetId'"
+    )
