@@ -9,6 +9,7 @@ injectable (class or instance), exactly as gspread's own ``Client`` takes one.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import random
@@ -23,6 +24,8 @@ from google.auth import exceptions as auth_exceptions
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
+from requests.adapters import BaseAdapter
+from requests.models import PreparedRequest
 
 from sheets_sync.backends.gsheets.auth import (
     TokenRequest,
@@ -35,7 +38,8 @@ from sheets_sync.backends.gsheets.retry import (
     RETRYABLE_STATUS,
     RetryableError,
     RetryPolicy,
-    call_with_retry,
+    attempt_timeout,
+    call_with_budget,
     parse_retry_after,
 )
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
@@ -79,6 +83,47 @@ def _check_error_reply(response: requests.Response, *args: Any, **kwargs: Any) -
         raise _OddErrorShapeError(response, error)
 
 
+#: This thread's timeout cap for the request in flight (what is left of its retry budget).
+_CAP: contextvars.ContextVar[float | None] = contextvars.ContextVar("timeout_cap", default=None)
+
+
+class _CappedAdapter(BaseAdapter):
+    """Wraps a session's adapter: a request sent while ``_CAP`` is set waits at most that
+    long. The cap must be per call, and gspread's ``HTTPClient`` (shared by every thread)
+    passes one fixed ``timeout`` to the session; the adapter is where each send sees it."""
+
+    def __init__(self, inner: BaseAdapter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        cap = _CAP.get()
+        timeout = kwargs.get("timeout")
+        if cap is not None and (timeout is None or isinstance(timeout, int | float | tuple)):
+            parts = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+            kwargs["timeout"] = tuple(cap if t is None else min(float(t), cap) for t in parts)
+        response: requests.Response = self.inner.send(request, *args, **kwargs)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _cap_timeouts(session: requests.Session) -> None:
+    for prefix, adapter in list(session.adapters.items()):
+        if not isinstance(adapter, _CappedAdapter):
+            session.mount(prefix, _CappedAdapter(adapter))
+
+
+@contextmanager
+def _capped(seconds: float) -> Iterator[None]:
+    token = _CAP.set(seconds)
+    try:
+        yield
+    finally:
+        _CAP.reset(token)
+
+
 def policy_for(google: GoogleModel) -> RetryPolicy:
     return RetryPolicy(max_attempts=google.max_attempts, max_seconds=google.max_retry_seconds)
 
@@ -110,6 +155,7 @@ class SheetsClient:
             hooks = session.hooks.setdefault("response", [])
             if _check_error_reply not in hooks:
                 hooks.append(_check_error_reply)
+            _cap_timeouts(session)
 
     @classmethod
     def from_credentials(
@@ -147,15 +193,16 @@ class SheetsClient:
     ) -> Any:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
 
-        def attempt() -> Any:
-            self._ensure_token(source)
+        def attempt(remaining: Callable[[], float]) -> Any:
+            self._ensure_token(source, attempt_timeout(self._timeout(), remaining()))
             self.limiter.acquire()
             with self._lock:
                 self.calls += 1
             if tally is not None:
                 tally()
             try:
-                response = self.http.request(method, url, params=dict(params or {}), json=json)
+                with _capped(attempt_timeout(self._timeout(), remaining())):
+                    response = self.http.request(method, url, params=dict(params or {}), json=json)
             except APIError as exc:
                 error = exc.error if isinstance(exc.error, dict) else {}
                 raise self._api_error(exc.response, error, source, key) from None
@@ -175,7 +222,7 @@ class SheetsClient:
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
-        return call_with_retry(
+        return call_with_budget(
             attempt,
             policy=self.policy,
             what=what,
@@ -185,7 +232,7 @@ class SheetsClient:
             rng=self._rng,
         )
 
-    def _ensure_token(self, source: str) -> None:
+    def _ensure_token(self, source: str, timeout: float) -> None:
         """One token exchange for all threads, not one per thread at start-up."""
         creds = getattr(self.http, "auth", None)
         if creds is None or creds.valid:
@@ -194,7 +241,7 @@ class SheetsClient:
             if creds.valid:
                 return
             try:
-                creds.refresh(TokenRequest(self._timeout()))
+                creds.refresh(TokenRequest(timeout))
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
                 raise self._token_error(exc, source) from None
             except (ValueError, TypeError, KeyError, AttributeError):

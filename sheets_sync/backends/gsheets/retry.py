@@ -3,7 +3,10 @@
 gspread's own ``BackOffHTTPClient`` retries a persistent 429 forever; a nightly job must
 instead give up on one team within a known budget (attempts *and* seconds) and go on with
 the others. ``Retry-After`` wins over the computed delay; a wait that would overrun the
-time budget is not started at all, so a run never sleeps just to fail afterwards.
+time budget is not started at all, so a run never sleeps just to fail afterwards. Each
+attempt may ask how much of the budget is left (``call_with_budget``) and cap its own
+timeout there (``attempt_timeout``): else the last attempt, started just inside the
+budget with the full per-request timeout, could overrun it by that whole timeout.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from sheets_sync.errors import RetryExhaustedError
 T = TypeVar("T")
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+#: The shortest timeout an attempt gets however little budget is left: below it even a
+#: healthy reply would time out. It is also how far past the budget a call may end.
+MIN_ATTEMPT_SECONDS = 1.0
 
 
 class RetryableError(Exception):
@@ -56,6 +62,11 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, seconds)
 
 
+def attempt_timeout(timeout: float, remaining: float) -> float:
+    """The timeout for one attempt: the configured one, or what is left of the budget."""
+    return min(timeout, max(remaining, MIN_ATTEMPT_SECONDS))
+
+
 def call_with_retry(
     attempt: Callable[[], T],
     *,
@@ -66,18 +77,46 @@ def call_with_retry(
     clock: Callable[[], float] = time.monotonic,
     rng: Callable[[], float] = random.random,
 ) -> T:
+    """``call_with_budget`` for an attempt that does not need to know the time left."""
+    return call_with_budget(
+        lambda _remaining: attempt(),
+        policy=policy,
+        what=what,
+        source=source,
+        sleep=sleep,
+        clock=clock,
+        rng=rng,
+    )
+
+
+def call_with_budget(
+    attempt: Callable[[Callable[[], float]], T],
+    *,
+    policy: RetryPolicy,
+    what: str,
+    source: str | None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    rng: Callable[[], float] = random.random,
+) -> T:
     """Run ``attempt`` until it returns, raises a non-retryable error, or the budget is spent.
 
-    ``attempt`` signals a retryable failure by raising ``RetryableError``; anything else
-    propagates at once. Exhaustion raises ``RetryExhaustedError`` naming ``source``.
+    ``attempt`` gets ``remaining()``, the seconds left of ``policy.max_seconds``, to cap
+    its timeout with. It signals a retryable failure by raising ``RetryableError``;
+    anything else propagates at once. Exhaustion raises ``RetryExhaustedError`` naming
+    ``source``.
     """
     started = clock()
     deadline = started + policy.max_seconds
     tries = 0
+
+    def remaining() -> float:
+        return deadline - clock()
+
     while True:
         tries += 1
         try:
-            return attempt()
+            return attempt(remaining)
         except RetryableError as exc:
             last = exc
         delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)

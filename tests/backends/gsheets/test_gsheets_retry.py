@@ -11,8 +11,11 @@ import pytest
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter
 from sheets_sync.backends.gsheets.retry import (
+    MIN_ATTEMPT_SECONDS,
     RetryableError,
     RetryPolicy,
+    attempt_timeout,
+    call_with_budget,
     call_with_retry,
     parse_retry_after,
 )
@@ -221,3 +224,55 @@ def test_persistent_429_fails_in_bounded_time_honouring_retry_after(
     assert backend.api_calls == 3
     assert str(info.value).startswith("Sales: read: gave up after 3 attempts")
     assert "429" in str(info.value)
+
+
+def test_each_attempt_gets_at_most_the_budget_left() -> None:
+    """Attempts that time out: each is given what is left of the budget (never less than
+    MIN_ATTEMPT_SECONDS), so the call ends near the budget, not a whole timeout past it."""
+    clock = FakeClock()
+    given: list[float] = []
+
+    def attempt(remaining: Any) -> None:
+        timeout = attempt_timeout(30.0, remaining())
+        given.append(timeout)
+        clock.now += timeout  # the request hangs until its timeout
+        raise RetryableError("network: ReadTimeout")
+
+    with pytest.raises(RetryExhaustedError):
+        call_with_budget(
+            attempt,
+            policy=RetryPolicy(max_attempts=5, max_seconds=45.0, base_delay=1.0),
+            what="read",
+            source="s",
+            sleep=clock.sleep,
+            clock=clock,
+            rng=lambda: 1.0,
+        )
+    assert given == [30.0, 14.0]  # 45 - 30 - the 1 s backoff
+    assert clock.now - 1000.0 == pytest.approx(45.0)
+    assert attempt_timeout(30.0, -3.0) == MIN_ATTEMPT_SECONDS  # past the budget: the floor
+    assert attempt_timeout(0.5, 10.0) == 0.5  # never more than the configured timeout
+
+
+@pytest.mark.emulator
+def test_a_slow_failing_server_cannot_overrun_the_budget_by_a_timeout(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """Google answering 503 after 4 s, a 10 s request timeout, a 1 s budget: the call ends
+    near 1 s, not after the first 4 s answer (nor 10 s). The bound is generous on purpose."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    client = make_client(RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01))
+    backend = GoogleSheetsBackend(client, key, display_name="Sales")
+    backend.read(["OKRs"])  # the token, once, outside the measured call
+    emulator.faults.error_mix = (503,)
+    emulator.faults.fail_rate, emulator.faults.latency_ms = 1.0, 4000
+    started = time.monotonic()
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.0, elapsed  # budget + MIN_ATTEMPT_SECONDS + slack; 4 s without the cap
+    assert "network: ReadTimeout" in str(info.value)
+    # let the emulator's handler finish its 4 s before the next test resets the log
+    wait_until = time.monotonic() + 10
+    while time.monotonic() < wait_until and emulator.log.count("spreadsheets.get") < 2:
+        time.sleep(0.05)
