@@ -108,3 +108,24 @@ def test_a_real_refusal_keeps_its_message_and_is_not_retried(
     assert not isinstance(info.value, RetryExhaustedError)
     assert str(info.value).startswith(f"Ops: Google refused the credentials of {client.email} (")
     assert _token_requests(emulator) == 1
+
+
+def test_a_refresh_after_a_401_that_google_auth_marks_retryable_is_retried(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """A token revoked mid-run: the API answers 401 and google-auth's session refreshes by
+    itself; when the token endpoint is down it raises RefreshError(retryable=True), which
+    is the endpoint being unavailable, not refused credentials (~3 s: google-auth's own
+    backoff, which this path does not bypass)."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    client = make_client(RetryPolicy(max_attempts=1, max_seconds=30.0))
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    backend.read(["OKRs"])
+    with emulator.state.lock:
+        emulator.state.tokens.clear()
+    emulator.faults.token_reply = Reply.of(503, {"error": "temporarily_unavailable"})
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value).startswith("Ops: read: gave up after 1 attempt in ")
+    assert f"the token endpoint http://{emulator.host}/token is unavailable" in str(info.value)
+    assert "refused" not in str(info.value)
