@@ -191,7 +191,11 @@ ALIGNMENT = (
     Column("Period", T, "OKR period name"),
     Column("As of", D, "Date the row's data describes"),
     Column("Source", T, "Source of the team's data (blank on company rows)"),
-    Column("Stale data", F, "TRUE: last good data of a team that failed tonight"),
+    Column(
+        "Stale data",
+        F,
+        "TRUE: last good data of a team that failed tonight (FALSE on company rows)",
+    ),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {

@@ -310,7 +310,7 @@ def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.
             "Band": obj["Band"], "Team": obj["Team"], "Objective ID": obj["Objective ID"],
             "Company objective ID": obj["Aligns to"].where(aligned),
             "Period": obj["Period"], "As of": obj["As of"], "Source": obj["Source"],
-            "Stale data": obj["Stale data"],
+            "Stale data": obj["Stale data"].fillna(False),
             _BRANCH: branch.fillna(len(companies)),
             _OBJECTIVE: np.arange(len(obj), dtype="float64"), _KR: -1.0,
         }
@@ -332,7 +332,10 @@ def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.
     if not aligned.all():
         heads.append({"Item": NOT_ALIGNED, _BRANCH: float(len(companies))})
     top = pd.DataFrame(heads, columns=["Company objective ID", "Item", "Score", "Band", _BRANCH])
+    # A company row is no team's last good data: FALSE, never blank (a blank read back
+    # from the workbook made pandas type the whole column float)
     top = top.assign(Level=0, Period=context.period.name, **{"As of": context.as_of})
+    top = top.assign(**{"Stale data": False})
     top = top.assign(**{_OBJECTIVE: -1.0, _KR: -1.0})
     parts = [_outline(p) for p in (top, objectives, key_results)]
     rows = pd.concat(parts, ignore_index=True)

@@ -42,12 +42,14 @@ def _by_rows(ctx: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFr
     rows: list[dict[str, Any]] = []
     for company, title, extra in branches:
         head = {"Level": 0, "Company objective ID": company, "Item": title, **extra}
+        head |= {"Stale data": False}  # no team's last good data: never blank
         rows.append(head | {"Period": ctx.period.name, "As of": ctx.as_of})
         mine = (
             unaligned if company is None else [o for o in objectives if o["Aligns to"] == company]
         )
         for o in mine:
             common = {k: o[k] for k in COMMON} | {"Company objective ID": company}
+            common["Stale data"] = bool(o["Stale data"])  # a blank flag reads FALSE
             own = {
                 "Item": o["Title"],
                 "Score": o["Score"],

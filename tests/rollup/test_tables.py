@@ -151,6 +151,18 @@ def test_alignment_outline(rollup: Rollup) -> None:
     assert len(al[al["Level"] == 2]) == len(rollup.key_results)
 
 
+def test_alignment_stale_flag_is_never_blank(rollup: Rollup) -> None:
+    """Every row says TRUE or FALSE: company rows are FALSE (not a team's last good data),
+    so the column is a clean flag wherever it is read (schema: ``boolean``)."""
+    al = rollup.alignment
+    assert al["Stale data"].notna().all()
+    assert not al.loc[al["Level"] == 0, "Stale data"].any()
+    stale_teams = set(al.loc[al["Stale data"].astype(bool), "Team"])
+    assert stale_teams == {"Finance"}
+    empty = build_rollup([], context()).alignment
+    assert empty["Stale data"].tolist() == [False, False]
+
+
 def test_unaligned_objectives_get_their_own_branch() -> None:
     ctx = context()
     bare = type(ctx)(ctx.company, ctx.period, ctx.as_of, ctx.generated_at)

@@ -65,6 +65,16 @@ def test_pandas_reads_back_schema_and_values(rollup_xlsx: Path, rollup: Rollup, 
             assert str(back[col.name].dtype).startswith("datetime64"), col.name
 
 
+def test_pandas_reads_the_alignment_stale_flag_as_bool(rollup_xlsx: Path, rollup: Rollup) -> None:
+    """Company rows (level 0) are not a team's data: FALSE, not blank, so the column reads
+    back as bool (a blank read it as float: NaN, 0.0, 1.0)."""
+    back = pd.read_excel(rollup_xlsx, sheet_name="Alignment", engine="openpyxl")
+    stale = back["Stale data"]
+    assert stale.dtype == bool
+    assert stale.tolist() == rollup.alignment["Stale data"].tolist()
+    assert stale.any() and not stale[back.index[rollup.alignment["Level"] == 0]].any()
+
+
 def test_numbers_are_numbers_dates_are_dates(book: openpyxl.Workbook) -> None:
     ws = book["Key results"]
     header = [c.value for c in ws[1]]
