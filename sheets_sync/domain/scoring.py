@@ -7,6 +7,7 @@ weights are >= 0. Everything is a pure function of its arguments.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from sheets_sync.domain.models import (
@@ -105,12 +106,24 @@ def score_key_result(
     )
 
 
+def weight_exponent(largest: float) -> int:
+    """The power of two to divide weights by before they are summed, given the largest:
+    it brings that one into [0.5, 1), so huge weights cannot add up to inf (two of 1e308
+    made a NaN score) nor tiny ones round to 0. Multiplying by a power of two is exact,
+    so a mean of ordinary weights comes out bit for bit as unscaled. 0 (no scaling) for
+    0, inf and NaN. The burn-up (``rollup/nights.py``) scales its weights with it too."""
+    return math.frexp(largest)[1]
+
+
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
-    """Mean of (value, weight) pairs; None when there is no weight at all."""
-    total = sum(w for _, w in pairs)
+    """Mean of (value, weight) pairs; None when there is no weight at all. Weights are
+    scaled by ``weight_exponent`` first: any finite weights give the right mean."""
+    shift = -weight_exponent(max((w for _, w in pairs), default=0.0))
+    scaled = [(v, math.ldexp(w, shift)) for v, w in pairs]
+    total = sum(w for _, w in scaled)
     if total <= 0:
         return None
-    return sum(v * w for v, w in pairs) / total
+    return sum(v * w for v, w in scaled) / total
 
 
 def score_objective(

@@ -19,8 +19,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
+from sheets_sync.domain.scoring import weight_exponent
 from sheets_sync.errors import HistoryError
 
 KR, KPI = "kr", "kpi"
@@ -143,11 +145,18 @@ def _load(source: NightSource, last_n: int, identity: bytes) -> History | None:
 
 def _objective_scores(kr: pd.DataFrame) -> pd.Series:
     """Each objective's score on one night: its KRs' scores weighted as the objective's
-    own (``domain.scoring.weighted_mean``), so the burn-up ends at ``Objectives.Score``.
+    own (``domain.scoring.weighted_mean``, weights scaled by the same
+    ``weight_exponent``), so the burn-up ends at ``Objectives.Score``.
     A row recorded before the history kept weights (schema 1) counts as weight 1; an
     objective whose weights add up to nothing has no score (no row, as pivot_table)."""
     weight = kr["weight"].fillna(1.0).where(kr["score"].notna())  # frames may lack scores
     keys = [kr[k] for k in _OBJECTIVE_KEYS]
+    # each objective's weights scaled as weighted_mean scales them (1e308 + 1e308 is inf)
+    largest = weight.groupby(keys, sort=False, dropna=False).transform("max")
+    distinct = largest.dropna().unique()  # a few: one call each, not one a KR
+    exponents = dict(zip(distinct, map(weight_exponent, distinct), strict=True))
+    shift = -largest.map(exponents).fillna(0).astype("int64")
+    weight = pd.Series(np.ldexp(weight.to_numpy(), shift.to_numpy()), index=weight.index)
     total = weight.groupby(keys, sort=False).sum()
     weighted = (kr["score"] * weight).groupby(keys, sort=False).sum()
     return (weighted / total)[total > 0].dropna()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from sheets_sync.domain.models import KeyResult, KRType, Objective, Period
-from sheets_sync.domain.scoring import score_key_result, score_objective
+from sheets_sync.domain.scoring import score_key_result, score_objective, weighted_mean
 
 PERIOD = Period("Q", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -74,3 +75,26 @@ def test_expected_pace_never_decreases_over_time(a: dt.date, b: dt.date) -> None
     e1 = score_key_result(kr, period=PERIOD, as_of=early).expected
     e2 = score_key_result(kr, period=PERIOD, as_of=late).expected
     assert 0.0 <= e1 <= e2 <= 1.0
+
+
+# no subnormal score x weight products below: their rounding is not scale-free
+scores01 = st.floats(0, 1).filter(lambda v: v == 0 or v >= 2**-60)
+weights = st.floats(min_value=0.5, max_value=2.0, exclude_max=True)
+
+
+@given(st.lists(st.tuples(scores01, weights), min_size=1, max_size=8), st.integers(-900, 1023))
+@example([(1.0, 1.0), (0.0, 1.0)], 1023)  # two weights of 2**1023 (~9e307)
+def test_weighted_mean_ignores_the_weights_scale(pairs: list[tuple[float, float]], k: int) -> None:
+    """Weights times a power of two (up to 2**1023: the largest float is just under 2**1024) give
+    the same mean, bit for bit: two weights of 1e308 added up to inf (a NaN score)."""
+    scaled = [(v, math.ldexp(w, k)) for v, w in pairs]
+    assert weighted_mean(scaled) == weighted_mean(pairs)
+
+
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(1e-3, 1e3)), min_size=1, max_size=8))
+def test_weighted_mean_of_normal_weights_is_the_plain_formula(
+    pairs: list[tuple[float, float]],
+) -> None:
+    """Scaling the weights changed no result of normal weights, not even its last bit."""
+    plain = sum(v * w for v, w in pairs) / sum(w for _, w in pairs)
+    assert weighted_mean(pairs) == plain

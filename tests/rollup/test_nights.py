@@ -244,6 +244,27 @@ def test_an_objective_never_scored_has_no_burnup_row() -> None:
     assert _cells(burnup) == pytest.approx(_burnup(_frames(blank, kpis).kr), rel=1e-12)
 
 
+def test_burnup_of_huge_and_tiny_weights_is_the_objectives_score() -> None:
+    """Weights scaled as ``weighted_mean`` scales them: two KRs of weight 1e308 summed to
+    inf, and the objective's score (inf / inf) was left out of the burn-up; weights of
+    5e-324 rounded every score x weight to 0 or 5e-324."""
+    day = DAYS[0].isoformat()
+    krs: Rows = [
+        (day, team, "O1", kr, None, None, 10.0, score, score, 0.5, "On track", weight)
+        for team, weight in (("Sales", 1e308), ("Ops", 5e-324))
+        for kr, score in (("KR1", 1.0), ("KR2", 0.5))
+    ]
+    krs.append((day, "R&D", "O1", "KR1", None, None, 10.0, 0.25, 0.25, 0.5, "On track", 1e308))
+    history = load_history(_frames(krs, []), 12, b"")
+    assert history is not None
+    assert _cells(history.objective_burnup) == {
+        ("Ops", "O1", pd.Timestamp(day)): 0.75,
+        ("R&D", "O1", pd.Timestamp(day)): 0.25,
+        ("Sales", "O1", pd.Timestamp(day)): 0.75,
+    }
+    assert _cells(history.objective_burnup) == _burnup(_frames(krs, []).kr)
+
+
 def test_a_store_without_rows_shows_no_history(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite")
     assert load_history(store, 12, b"") is None
