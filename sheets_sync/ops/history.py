@@ -70,8 +70,10 @@ CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
 #: new strings costs ~0.5 KB.
 STREAM_ROWS = 1_600
-#: The last N snapshot dates (N the query's parameter).
-_LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots ORDER BY as_of DESC LIMIT ?)"
+#: The last N snapshot dates on or before a date (the query's parameters: date, N).
+_LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots WHERE as_of <= ? ORDER BY as_of DESC LIMIT ?)"
+#: What ``through=None`` stands for: every date.
+_ALL_DATES = dt.date.max
 KR_COLUMNS: dict[str, str] = {
     "date": "datetime64[s]",
     "team": "str",
@@ -285,32 +287,38 @@ class HistoryStore:
             return chunks[0]
         return pd.concat(chunks, ignore_index=True) if chunks else typed([])
 
-    def _history(self, table: str, columns: dict[str, str], last_n: int) -> pd.DataFrame:
-        _at_least_one(last_n)
-        return self._frame(table, columns, f"as_of IN {_LAST_DATES}", (last_n,))
+    def _history(
+        self, table: str, columns: dict[str, str], last_n: int, through: dt.date | None
+    ) -> pd.DataFrame:
+        return self._frame(table, columns, f"as_of IN {_LAST_DATES}", _last(last_n, through))
 
     @_recovering
-    def kr_history(self, last_n: int) -> pd.DataFrame:
-        """Every KR of the last ``last_n`` snapshot dates, oldest first (``KR_COLUMNS``)."""
-        return self._history("kr_snapshots", KR_COLUMNS, last_n)
+    def kr_history(self, last_n: int, through: dt.date | None = None) -> pd.DataFrame:
+        """Every KR of the last ``last_n`` snapshot dates (on or before ``through``, when
+        given), oldest first (``KR_COLUMNS``)."""
+        return self._history("kr_snapshots", KR_COLUMNS, last_n, through)
 
     @_recovering
-    def kpi_history(self, last_n: int) -> pd.DataFrame:
-        """Every KPI of the last ``last_n`` snapshot dates, oldest first (``KPI_COLUMNS``)."""
-        return self._history("kpi_snapshots", KPI_COLUMNS, last_n)
+    def kpi_history(self, last_n: int, through: dt.date | None = None) -> pd.DataFrame:
+        """Every KPI of the last ``last_n`` snapshot dates (on or before ``through``, when
+        given), oldest first (``KPI_COLUMNS``)."""
+        return self._history("kpi_snapshots", KPI_COLUMNS, last_n, through)
 
     @_recovering
-    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
-        """(date, KR rows, KPI rows) of each of the last ``last_n`` snapshot dates, oldest
-        first: what ``stream`` will give for them, known before it is read."""
-        _at_least_one(last_n)
+    def night_counts(
+        self, last_n: int, through: dt.date | None = None
+    ) -> list[tuple[dt.date, int, int]]:
+        """(date, KR rows, KPI rows) of each of the last ``last_n`` snapshot dates on or
+        before ``through`` (None: the last ones), oldest first: what ``stream`` will give
+        for them, known before it is read. A back-dated rollup shows no later night."""
         sql = (
             "SELECT as_of, (SELECT COUNT(*) FROM kr_snapshots k WHERE k.as_of = d.as_of),"
             " (SELECT COUNT(*) FROM kpi_snapshots p WHERE p.as_of = d.as_of)"
             f" FROM {_LAST_DATES} d ORDER BY as_of"
         )
+        params = _last(last_n, through)
         with self._connect() as conn:
-            rows = conn.execute(sql, (last_n,)).fetchall()
+            rows = conn.execute(sql, params).fetchall()
         return [(dt.date.fromisoformat(day), krs, kpis) for day, krs, kpis in rows]
 
     @_recovering
@@ -344,11 +352,12 @@ class HistoryStore:
 
     @_recovering
     def marks(self, last_n: int, as_of: dt.date, scored: Collection[str]) -> bytes:
-        """A digest of (date, team, recorded at) of the snapshots ``kr_history(last_n)``
-        shows: it changes whenever those rows could. The ``scored`` teams' rows for
-        ``as_of`` were just recorded from the run's own results, so their time is left out
-        (it is the clock). Digested as the rows come: at 2,000 teams and 12 nights they
-        took 6 MB as a list, held while the rollup was built."""
+        """A digest of (date, team, recorded at) of the snapshots a rollup as of ``as_of``
+        shows (``night_counts(last_n, through=as_of)``): it changes whenever those rows
+        could. The ``scored`` teams' rows for ``as_of`` were just recorded from the run's
+        own results, so their time is left out (it is the clock). Digested as the rows
+        come: at 2,000 teams and 12 nights they took 6 MB as a list, held while the rollup
+        was built."""
         sql = (
             f"SELECT as_of, team, recorded_at FROM snapshots WHERE as_of IN {_LAST_DATES} "
             "ORDER BY as_of, team"
@@ -356,7 +365,7 @@ class HistoryStore:
         digest = hashlib.sha256()
         day, fresh = as_of.isoformat(), set(scored)
         with self._connect() as conn:
-            for d, t, at in conn.execute(sql, (last_n,)):
+            for d, t, at in conn.execute(sql, _last(last_n, as_of)):
                 mark = (d, t, "" if d == day and t in fresh else at)
                 digest.update(repr(mark).encode())
         return digest.digest()
@@ -414,6 +423,12 @@ def _select(table: str, columns: Iterable[str], where: str) -> str:
 def _at_least_one(last_n: int) -> None:
     if last_n < 1:
         raise ValueError(f"last_n must be at least 1, not {last_n}")
+
+
+def _last(last_n: int, through: dt.date | None) -> tuple[str, int]:
+    """``_LAST_DATES``' parameters."""
+    _at_least_one(last_n)
+    return (through or _ALL_DATES).isoformat(), last_n
 
 
 def _picker(names: tuple[str, ...], wanted: tuple[str, ...]) -> Any:

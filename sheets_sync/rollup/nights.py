@@ -33,8 +33,11 @@ _OBJECTIVE_KEYS = ["team", "objective_id"]
 class NightSource(Protocol):
     """Snapshot rows by night (``ops.history.HistoryStore`` is one)."""
 
-    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
-        """(date, KR rows, KPI rows) of the last ``last_n`` nights, oldest first."""
+    def night_counts(
+        self, last_n: int, through: dt.date | None = None
+    ) -> list[tuple[dt.date, int, int]]:
+        """(date, KR rows, KPI rows) of the last ``last_n`` nights on or before
+        ``through`` (None: the last ones), oldest first."""
         ...
 
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
@@ -91,15 +94,18 @@ class History:
         return tuple(kept), [n.date for n in self.nights[: len(self.nights) - len(kept)]]
 
 
-def load_history(source: NightSource, last_n: int, identity: bytes) -> History | None:
-    """The last ``last_n`` nights of ``source``, or None when it has no rows: only one
-    night's rows are in memory at a time.
+def load_history(
+    source: NightSource, last_n: int, identity: bytes, through: dt.date | None = None
+) -> History | None:
+    """The last ``last_n`` nights of ``source`` on or before ``through`` (the run's as-of
+    date: a back-dated rollup shows no night after it; None: the last nights), or None
+    when it has no rows: only one night's rows are in memory at a time.
 
     A night that no longer holds the rows counted (the store was found damaged and set
     aside meanwhile, or another process wrote it) starts the reading over, once."""
     for _ in range(2):
         try:
-            return _load(source, last_n, identity)
+            return _load(source, last_n, identity, through)
         except _RecountedError:
             continue
     raise HistoryError("the run history changed while it was read twice; run the sync again")
@@ -109,10 +115,12 @@ class _RecountedError(Exception):
     """A night's rows differ from its count: read the nights again."""
 
 
-def _load(source: NightSource, last_n: int, identity: bytes) -> History | None:
+def _load(
+    source: NightSource, last_n: int, identity: bytes, through: dt.date | None
+) -> History | None:
     nights = tuple(
         Night(pd.Timestamp(day), krs, kpis)
-        for day, krs, kpis in source.night_counts(last_n)
+        for day, krs, kpis in source.night_counts(last_n, through)
         if krs or kpis
     )
     if not nights:
@@ -189,9 +197,14 @@ class FrameNights:
     def _frame(self, kind: str) -> pd.DataFrame:
         return self.kr if kind == KR else self.kpi
 
-    def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+    def night_counts(
+        self, last_n: int, through: dt.date | None = None
+    ) -> list[tuple[dt.date, int, int]]:
         krs, kpis = self.kr["date"].value_counts(), self.kpi["date"].value_counts()
-        days = sorted(set(krs.index) | set(kpis.index))[-last_n:]
+        days = sorted(set(krs.index) | set(kpis.index))
+        if through is not None:
+            days = [d for d in days if d <= pd.Timestamp(through)]
+        days = days[-last_n:]
         return [(d.date(), int(krs.get(d, 0)), int(kpis.get(d, 0))) for d in days]
 
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:

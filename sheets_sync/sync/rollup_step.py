@@ -96,7 +96,7 @@ def prepare(
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
         assert marks is not None
-        shown = load_history(history, ws.keep_snapshots, marks)
+        shown = load_history(history, ws.keep_snapshots, marks, through=context.as_of)
     rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):

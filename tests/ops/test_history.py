@@ -180,6 +180,20 @@ def test_marks_change_exactly_when_the_rows_shown_could(
     assert store.marks(1, D2, both) == store.marks(1, D2, both) != store.marks(2, D2, both)
 
 
+def test_nights_on_or_before_a_date(store: HistoryStore, make_result: MakeResult) -> None:
+    """A rollup as of D2 shows the nights up to D2."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}}, D3))
+    assert [d for d, _, _ in store.night_counts(12, through=D2)] == [D1]
+    assert [d for d, _, _ in store.night_counts(1, through=D3)] == [D3]
+    assert [d for d, _, _ in store.night_counts(12)] == [D1, D3]
+    assert set(store.kr_history(12, through=D2)["date"].dt.date) == {D1}
+    assert set(store.kpi_history(12, through=D1)["date"].dt.date) == {D1}
+    assert set(store.kr_history(12)["date"].dt.date) == {D1, D3}
+    with pytest.raises(ValueError, match="last_n"):
+        store.night_counts(0, through=D2)
+
+
 def test_previous_status_shares_team_and_status_strings(
     store: HistoryStore, make_result: MakeResult
 ) -> None:

@@ -217,12 +217,14 @@ def test_nights_recounted_when_the_store_changes_while_read(tmp_path: Path) -> N
     calls = []
 
     class Racing(HistoryStore):
-        def night_counts(self, last_n: int) -> list[tuple[dt.date, int, int]]:
+        def night_counts(
+            self, last_n: int, through: dt.date | None = None
+        ) -> list[tuple[dt.date, int, int]]:
             calls.append(last_n)
             if len(calls) == 1:  # the first count is one row off
                 day, krs, kpis = counts[0]
                 return [(day, krs + 1, kpis), *counts[1:]]
-            return super().night_counts(last_n)
+            return super().night_counts(last_n, through)
 
     history = load_history(Racing(store.path), 12, b"")
     assert history is not None and len(calls) == 2
@@ -263,6 +265,23 @@ def test_burnup_of_huge_and_tiny_weights_is_the_objectives_score() -> None:
         ("Sales", "O1", pd.Timestamp(day)): 0.75,
     }
     assert _cells(history.objective_burnup) == _burnup(_frames(krs, []).kr)
+
+
+def test_nights_through_a_date_from_frames_as_from_the_store(tmp_path: Path) -> None:
+    """A back-dated rollup (``through``: its as-of date) shows no later night, whichever
+    the source; a date between nights shows the ones before it."""
+    rows = _random_nights(2)
+    store, frames = _store(tmp_path / "history.sqlite", *rows), _frames(*rows)
+    between = DAYS[1] + dt.timedelta(days=1)  # no night recorded
+    for through in (None, DAYS[0] - dt.timedelta(days=1), *DAYS, between):
+        for last_n in (1, 2, 12):
+            counts = store.night_counts(last_n, through)
+            assert frames.night_counts(last_n, through) == counts, (through, last_n)
+            assert all(through is None or day <= through for day, _, _ in counts)
+    history = load_history(store, 12, b"", through=between)
+    assert history is not None and history.dates == [pd.Timestamp(d) for d in DAYS[:2]]
+    assert list(history.objective_burnup.columns[2:]) == history.dates
+    assert load_history(frames, 12, b"", through=DAYS[0] - dt.timedelta(days=1)) is None
 
 
 def test_a_store_without_rows_shows_no_history(tmp_path: Path) -> None:
