@@ -132,6 +132,18 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
+def back_dated(as_of: dt.date, later: dt.date) -> str:
+    """Why a run as of ``as_of``, before the ``later`` night already recorded, records
+    nothing: it read the sheets as they are today, so its values are not that night's
+    (even for a date with no snapshot yet), and the nights after it must stay as they
+    were. A run for the latest recorded date or later records (and replaces) as ever."""
+    return (
+        f"history not recorded: as of {as_of} is before the latest recorded night "
+        f"({later}); a back-dated run reads today's sheets, not that night's values, "
+        "so the history is left as it is"
+    )
+
+
 def default_history_path(state_dir: Path) -> Path:
     """``<workspace>/.sheets-sync/history.sqlite`` given ``Workspace.state_dir``."""
     return state_dir / HISTORY_FILE
@@ -262,6 +274,17 @@ class HistoryStore:
         return written
 
     @_recovering
+    def later_night(self, as_of: dt.date) -> dt.date | None:
+        """The latest recorded night when it is after ``as_of`` (a back-dated run), else
+        None. A back-dated run reads the sheets as they are today, not as they were that
+        night, so the sync records nothing then (``Sync.record_history``)."""
+        with self._connect() as conn:
+            (latest,) = conn.execute("SELECT MAX(as_of) FROM snapshots").fetchone()
+        if latest is None or latest <= as_of.isoformat():
+            return None
+        return dt.date.fromisoformat(latest)
+
+    @_recovering
     def dates(self) -> list[dt.date]:
         """Every snapshot date, oldest first."""
         with self._connect() as conn:
@@ -355,16 +378,19 @@ class HistoryStore:
         """A digest of (date, team, recorded at) of the snapshots a rollup as of ``as_of``
         shows (``night_counts(last_n, through=as_of)``): it changes whenever those rows
         could. The ``scored`` teams' rows for ``as_of`` were just recorded from the run's
-        own results, so their time is left out (it is the clock). Digested as the rows
-        come: at 2,000 teams and 12 nights they took 6 MB as a list, held while the rollup
-        was built."""
+        own results, so their time is left out (it is the clock); not when a later night
+        is recorded (a back-dated run records nothing: ``later_night``). Digested as the
+        rows come: at 2,000 teams and 12 nights they took 6 MB as a list, held while the
+        rollup was built."""
         sql = (
             f"SELECT as_of, team, recorded_at FROM snapshots WHERE as_of IN {_LAST_DATES} "
             "ORDER BY as_of, team"
         )
         digest = hashlib.sha256()
-        day, fresh = as_of.isoformat(), set(scored)
+        day = as_of.isoformat()
         with self._connect() as conn:
+            (latest,) = conn.execute("SELECT MAX(as_of) FROM snapshots").fetchone()
+            fresh = set(scored) if latest is None or latest <= day else set()
             for d, t, at in conn.execute(sql, _last(last_n, as_of)):
                 mark = (d, t, "" if d == day and t in fresh else at)
                 digest.update(repr(mark).encode())

@@ -23,7 +23,7 @@ from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import HistoryError, SheetsSyncError
-from sheets_sync.ops.history import HistoryStore
+from sheets_sync.ops.history import HistoryStore, back_dated
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import (
     LINKS_FILE,
@@ -78,6 +78,7 @@ class SyncResult:
     rollup_rewritten: bool = True  # False: same content as the workbook already there
     rollup_error: str | None = None  # the rollup could not be published; the old one stays
     rollup_skipped: str | None = None  # why a run that could have published did not
+    history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
     report_error: str | None = None  # the run report could not be written (``run.py``)
 
     @property
@@ -126,6 +127,7 @@ class Sync:
         self.cache: ReadCache | None = None
         self.spill: Spill | None = None  # this run's parked reads and results (``spill.py``)
         self._requested: int | None = None
+        self.history_skipped: str | None = None  # this run's, set by ``record_history``
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         if not names:
@@ -241,6 +243,7 @@ class Sync:
     def _run(self, options: SyncOptions) -> SyncResult:
         started = time.perf_counter()
         ws = self.workspace
+        self.history_skipped = None
         context = RunContext(
             ws.company,
             ws.period,
@@ -421,6 +424,7 @@ class Sync:
             rollup_rewritten=rewritten,
             rollup_error=rollup_error,
             rollup_skipped=skipped,
+            history_skipped=self.history_skipped,
             seconds=time.perf_counter() - started,
         )
 
@@ -450,12 +454,21 @@ class Sync:
     def record_history(self, result: SyncResult) -> None:
         """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
 
-        A history that cannot be written (locked by another process, a full disk) is
-        logged, not raised: the teams are written by now, and the history feeds trends
-        and alerts, never a team's sheet."""
+        A back-dated run records nothing (``ops.history.back_dated``) and says so, in the
+        log and ``history_skipped``. A history that cannot be written (locked by another
+        process, a full disk) is logged, not raised: the teams are written by now, and the
+        history feeds trends and alerts, never a team's sheet."""
         if self.history is None:
             return
         try:
+            as_of = result.context.as_of
+            later = self.history.later_night(as_of)
+            if later is not None:
+                skipped = back_dated(as_of, later)
+                if self.history_skipped is None:  # once, though a run may record twice
+                    log.warning("%s", skipped)
+                self.history_skipped = skipped
+                return
             self.history.record(result)
             if self.workspace.prune_history_after is not None:
                 self.history.prune(self.workspace.prune_history_after)

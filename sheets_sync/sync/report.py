@@ -84,6 +84,7 @@ def run_report(
         "rollup_rewritten": result.rollup_rewritten,
         "rollup_error": result.rollup_error,
         "rollup_skipped": result.rollup_skipped,
+        "history_skipped": result.history_skipped,
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

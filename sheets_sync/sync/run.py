@@ -218,4 +218,9 @@ def merge_shards(
         result = merger.result_of(runs, context)
         merger.record_history(result)
         output, rewritten = merger.write_rollup(runs, context)
-        return replace(result, rollup_output=output, rollup_rewritten=rewritten)
+        return replace(
+            result,
+            rollup_output=output,
+            rollup_rewritten=rewritten,
+            history_skipped=merger.history_skipped,
+        )

@@ -1,9 +1,11 @@
 """A back-dated sync (``--as-of`` before the latest recorded night): its rollup shows no
-later night (docs/operations.md, History)."""
+later night, and the history is left as it is (docs/operations.md, History)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +25,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "ws" / "sheets-sync.yaml"
 
 
+def _history(ws: Path) -> list[tuple[object, ...]]:
+    """Every stored row, with when it was recorded."""
+    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+        return [
+            *conn.execute("SELECT * FROM snapshots ORDER BY as_of, team"),
+            *conn.execute("SELECT * FROM kr_snapshots ORDER BY seq"),
+            *conn.execute("SELECT * FROM kpi_snapshots ORDER BY seq"),
+        ]
+
+
 def _nights_shown(ws: Path) -> tuple[set[str], list[str]]:
     """The dates of the History tab's rows, and the Trends tab's night columns."""
     book = openpyxl.load_workbook(ws.parent / "company.xlsx", read_only=True)
@@ -37,6 +49,16 @@ def _nights_shown(ws: Path) -> tuple[set[str], list[str]]:
     return history, sorted(set(trends))
 
 
+def _set_first_kpi_actual(ws: Path, value: float) -> None:
+    """Today's sheet changes: what a back-dated run reads is not that night's value."""
+    team = sorted((ws.parent / "teams").glob("*.xlsx"))[0]
+    book = openpyxl.load_workbook(team)
+    sheet = book["KPIs"]
+    actual = next(c for c in sheet[1] if c.value == "Actual").column
+    sheet.cell(2, actual).value = value
+    book.save(team)
+
+
 def test_a_back_dated_rollup_shows_no_later_night(demo: Path, tmp_path: Path) -> None:
     ws = copy_ws(demo, tmp_path / "ws")
     for night in (D1, D3):
@@ -44,3 +66,51 @@ def test_a_back_dated_rollup_shows_no_later_night(demo: Path, tmp_path: Path) ->
     assert _nights_shown(ws) == ({D1, D3}, [D1, D3])
     assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
     assert _nights_shown(ws) == ({D1}, [D1])  # not D3, after the run's as-of date
+
+
+@pytest.mark.parametrize("as_of", [D1, D2], ids=["a-recorded-night", "a-night-not-recorded"])
+def test_a_back_dated_run_records_nothing_and_says_so(
+    demo: Path, tmp_path: Path, as_of: str
+) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    for night in (D1, D3):
+        assert run("sync", "--config", str(ws), "--as-of", night)[0] == 0
+    stored = _history(ws)
+    _set_first_kpi_actual(ws, 123456.0)
+    report = tmp_path / "run.json"
+    code, _, err = run("sync", "--config", str(ws), "--as-of", as_of, "--report", str(report))
+    assert code == 0, err
+    said = (
+        f"history not recorded: as of {as_of} is before the latest recorded night ({D3}); "
+        "a back-dated run reads today's sheets, not that night's values, so the history "
+        "is left as it is"
+    )
+    assert said in err
+    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] == said
+    assert _history(ws) == stored  # no row replaced, added or re-stamped
+    history, trends = _nights_shown(ws)
+    assert history == {D1} and trends == [D1]  # not D3, after the run's as-of date
+    # a run for the latest night records as ever: replaces that night with today's sheets
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--report", str(report))[0] == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] is None
+    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+        assert conn.execute("SELECT as_of FROM kpi_snapshots WHERE actual = 123456").fetchall() == [
+            (D3,)
+        ]
+    assert _nights_shown(ws) == ({D1, D3}, [D1, D3])
+
+
+def test_a_back_dated_shard_merge_records_nothing(demo: Path, tmp_path: Path) -> None:
+    """The merge records a sharded night (``rollup --from-results``): by the same rule."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D3)[0] == 0
+    stored = _history(ws)
+    results = tmp_path / "results"
+    for k in (1, 2):
+        shard = ("--shard", f"{k}/2", "--results-dir", str(results))
+        assert run("sync", "--config", str(ws), "--as-of", D1, *shard)[0] == 0
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert code == 0, out + err
+    assert f"history not recorded: as of {D1} is before the latest recorded night ({D3})" in err
+    assert _history(ws) == stored
+    assert "History" not in openpyxl.load_workbook(ws.parent / "company.xlsx").sheetnames

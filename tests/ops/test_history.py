@@ -180,10 +180,16 @@ def test_marks_change_exactly_when_the_rows_shown_could(
     assert store.marks(1, D2, both) == store.marks(1, D2, both) != store.marks(2, D2, both)
 
 
-def test_nights_on_or_before_a_date(store: HistoryStore, make_result: MakeResult) -> None:
-    """A rollup as of D2 shows the nights up to D2."""
+def test_nights_on_or_before_a_date_and_the_night_after_it(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A rollup as of D2 shows the nights up to D2; a run as of D1 or D2 is back-dated
+    (D3 is recorded), one as of D3 or later is not."""
+    assert store.later_night(D1) is None  # an empty history
     store.record(make_result({"Sales": {"KR1": 50}}, D1))
     store.record(make_result({"Sales": {"KR1": 0}}, D3))
+    assert store.later_night(D1) == store.later_night(D2) == D3
+    assert store.later_night(D3) is store.later_night(D3 + dt.timedelta(days=1)) is None
     assert [d for d, _, _ in store.night_counts(12, through=D2)] == [D1]
     assert [d for d, _, _ in store.night_counts(1, through=D3)] == [D3]
     assert [d for d, _, _ in store.night_counts(12)] == [D1, D3]
@@ -192,6 +198,23 @@ def test_nights_on_or_before_a_date(store: HistoryStore, make_result: MakeResult
     assert set(store.kr_history(12)["date"].dt.date) == {D1, D3}
     with pytest.raises(ValueError, match="last_n"):
         store.night_counts(0, through=D2)
+
+
+def test_marks_of_a_back_dated_rollup(store: HistoryStore, make_result: MakeResult) -> None:
+    """A back-dated run records nothing: its scored teams' rows on its date are not its
+    own, so their recorded time counts; a night after its date is not shown, so it
+    does not count."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}}, D3))
+    first = store.marks(12, D1, ["Sales"])
+    assert first == store.marks(12, D1, []) != store.marks(12, D3, [])
+    assert store.marks(12, D3, ["Sales"]) != store.marks(12, D3, [])  # D3 is the run's own
+    rerun = make_result({"Sales": {"KR1": 60}}, D3)
+    later = dataclasses.replace(
+        rerun.context, generated_at=rerun.context.generated_at.replace(hour=3)
+    )
+    store.record(dataclasses.replace(rerun, context=later))
+    assert store.marks(12, D1, ["Sales"]) == first
 
 
 def test_previous_status_shares_team_and_status_strings(
