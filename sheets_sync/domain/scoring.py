@@ -106,13 +106,19 @@ def score_key_result(
     )
 
 
+#: Largest weights in this range are summed as they are: no sum of them overflows and
+#: no score x weight underflows, so ordinary weights keep their results to the last bit.
+_PLAIN_WEIGHTS = (2.0**-500, 2.0**500)
+
+
 def weight_exponent(largest: float) -> int:
     """The power of two to divide weights by before they are summed, given the largest:
-    it brings that one into [0.5, 1), so huge weights cannot add up to inf (two of 1e308
-    made a NaN score) nor tiny ones round to 0. Multiplying by a power of two is exact,
-    so a mean of ordinary weights comes out bit for bit as unscaled. 0 (no scaling) for
-    0, inf and NaN. The burn-up (``rollup/nights.py``) scales its weights with it too."""
-    return math.frexp(largest)[1]
+    0 (none) in ``_PLAIN_WEIGHTS``, and for 0, inf and NaN; else the one that brings the
+    largest into [0.5, 1), so huge weights cannot add up to inf (two of 1e308 made a NaN
+    score) nor tiny ones round to 0. Dividing by a power of two is exact: the weights'
+    ratios stay as they were. The burn-up (``rollup/nights.py``) scales with it too."""
+    low, high = _PLAIN_WEIGHTS
+    return 0 if low <= largest <= high else math.frexp(largest)[1]
 
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:

@@ -92,6 +92,7 @@ def test_weighted_mean_ignores_the_weights_scale(pairs: list[tuple[float, float]
 
 
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(1e-3, 1e3)), min_size=1, max_size=8))
+@example([(5e-324, 1.0)])  # scaled to 0.5, the product rounded to 0
 def test_weighted_mean_of_normal_weights_is_the_plain_formula(
     pairs: list[tuple[float, float]],
 ) -> None:
