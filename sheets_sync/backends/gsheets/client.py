@@ -39,7 +39,7 @@ from sheets_sync.backends.gsheets.retry import (
     RetryableError,
     RetryPolicy,
     attempt_timeout,
-    call_with_budget,
+    call_with_retry,
     parse_retry_after,
 )
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
@@ -222,7 +222,7 @@ class SheetsClient:
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
-        return call_with_budget(
+        return call_with_retry(
             attempt,
             policy=self.policy,
             what=what,

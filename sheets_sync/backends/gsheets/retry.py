@@ -4,9 +4,9 @@ gspread's own ``BackOffHTTPClient`` retries a persistent 429 forever; a nightly 
 instead give up on one team within a known budget (attempts *and* seconds) and go on with
 the others. ``Retry-After`` wins over the computed delay; a wait that would overrun the
 time budget is not started at all, so a run never sleeps just to fail afterwards. Each
-attempt may ask how much of the budget is left (``call_with_budget``) and cap its own
-timeout there (``attempt_timeout``): else the last attempt, started just inside the
-budget with the full per-request timeout, could overrun it by that whole timeout.
+attempt is handed ``remaining()``, the budget left, to cap its own timeout with
+(``attempt_timeout``): else the last attempt, started just inside the budget with the
+full per-request timeout, could overrun it by that whole timeout.
 """
 
 from __future__ import annotations
@@ -68,28 +68,6 @@ def attempt_timeout(timeout: float, remaining: float) -> float:
 
 
 def call_with_retry(
-    attempt: Callable[[], T],
-    *,
-    policy: RetryPolicy,
-    what: str,
-    source: str | None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    rng: Callable[[], float] = random.random,
-) -> T:
-    """``call_with_budget`` for an attempt that does not need to know the time left."""
-    return call_with_budget(
-        lambda _remaining: attempt(),
-        policy=policy,
-        what=what,
-        source=source,
-        sleep=sleep,
-        clock=clock,
-        rng=rng,
-    )
-
-
-def call_with_budget(
     attempt: Callable[[Callable[[], float]], T],
     *,
     policy: RetryPolicy,

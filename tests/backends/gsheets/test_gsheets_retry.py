@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +16,6 @@ from sheets_sync.backends.gsheets.retry import (
     RetryableError,
     RetryPolicy,
     attempt_timeout,
-    call_with_budget,
     call_with_retry,
     parse_retry_after,
 )
@@ -40,7 +40,7 @@ class FakeClock:
 def failing(times: int, **kw: Any) -> Any:
     calls = {"n": 0}
 
-    def attempt() -> str:
+    def attempt(remaining: Callable[[], float]) -> str:
         calls["n"] += 1
         if calls["n"] <= times:
             raise RetryableError("503 UNAVAILABLE", status=503, **kw)
@@ -126,7 +126,7 @@ def test_time_budget_and_retry_after() -> None:
 def test_other_errors_are_not_retried() -> None:
     calls = []
 
-    def attempt() -> None:
+    def attempt(remaining: Callable[[], float]) -> None:
         calls.append(1)
         raise KeyError("boom")
 
@@ -239,7 +239,7 @@ def test_each_attempt_gets_at_most_the_budget_left() -> None:
         raise RetryableError("network: ReadTimeout")
 
     with pytest.raises(RetryExhaustedError):
-        call_with_budget(
+        call_with_retry(
             attempt,
             policy=RetryPolicy(max_attempts=5, max_seconds=45.0, base_delay=1.0),
             what="read",
