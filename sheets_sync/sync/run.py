@@ -145,7 +145,9 @@ def run_sync(
         if results_dir is not None and options.shard is not None and not options.dry_run:
             save_results(results_dir, *options.shard, result)
         if not options.dry_run:
-            turned = turned_off_track(result, previous)
+            # a back-dated run compares today's sheets with the night before its date:
+            # later nights have reported those turns already (failures still go out)
+            turned = [] if result.history_skipped else turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         kept = _report_name(workspace.state_dir / "runs", result, options)
         where, written = kept, False

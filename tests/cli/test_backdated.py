@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -114,3 +115,35 @@ def test_a_back_dated_shard_merge_records_nothing(demo: Path, tmp_path: Path) ->
     assert f"history not recorded: as of {D1} is before the latest recorded night ({D3})" in err
     assert _history(ws) == stored
     assert "History" not in openpyxl.load_workbook(ws.parent / "company.xlsx").sheetnames
+
+
+def _set_every_kr_to_its_start(ws: Path) -> None:
+    """Every KR of one team back at its start value: each goes Off track."""
+    team = sorted((ws.parent / "teams").glob("*.xlsx"))[0]
+    book = openpyxl.load_workbook(team)
+    sheet = book["OKRs"]
+    header = [c.value for c in sheet[1]]
+    start, current = header.index("Start") + 1, header.index("Current") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, start).value is not None:
+            sheet.cell(row, current).value = sheet.cell(row, start).value
+    book.save(team)
+
+
+def test_a_back_dated_run_sends_no_off_track_alerts(demo: Path, tmp_path: Path) -> None:
+    """It compared today's sheets with the night before its as-of date, so it alerted on
+    KRs that later nights had already reported (or that turned after its date)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    for night in (D1, D3):
+        assert run("sync", "--config", str(ws), "--as-of", night)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    sent = tmp_path / "notified.json"
+    cmd = f"{sys.executable} -c \"import sys; open({str(sent)!r}, 'w').write(sys.stdin.read())\""
+    report = tmp_path / "run.json"
+    args = ("--notify-cmd", cmd, "--report", str(report))
+    assert run("sync", "--config", str(ws), "--as-of", D2, *args)[0] == 0
+    assert not sent.exists()  # nothing failed, and no alert from a back-dated night
+    assert json.loads(report.read_text(encoding="utf-8"))["notifications"] == []
+    # the same sheets on the latest night: the KRs that turned are reported
+    assert run("sync", "--config", str(ws), "--as-of", D3, *args)[0] == 0
+    assert json.loads(sent.read_text(encoding="utf-8"))["turned_off_track"]
