@@ -170,7 +170,7 @@ COMPANY_OBJECTIVES = (
     Column("As of", D, "The run's as-of date"),
     Column("Company objective ID", T, "Company objective id from the workspace"),
     Column("Title", T, "Company objective title"),
-    Column("Weight", N, "Weight from the workspace", "relative", "0.00"),
+    Column("Weight", N, "Weight from the workspace; Score does not use it", "relative", "0.00"),
     Column("Score", N, "Mean score of aligned team objectives that have a score", "0..1", SCORE),
     Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
     Column("Aligned objectives", C, "Team objectives aligned to it", "count"),

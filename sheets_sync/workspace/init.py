@@ -68,7 +68,7 @@ def render_config(
             lines.append(f"  - id: {_q(obj.id)}")
             lines.append(f"    title: {_q(obj.title)}")
             if obj.weight != 1.0:
-                lines.append(f"    weight: {obj.weight:g}  # share in the company score")
+                lines.append(f"    weight: {obj.weight:g}  # shown in the rollup; scores no team")
     else:
         lines += [
             "company_objectives: []",
