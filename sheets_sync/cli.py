@@ -52,6 +52,12 @@ class SyncGroup(click.Group):
             path = f"{exc.filename}: " if exc.filename else ""
             _error(ctx, reason, f"{path}{reason}", location={"source": exc.filename})
             sys.exit(EXIT_FAILED)
+        except click.ClickException as exc:  # a usage error: click prints those itself
+            if ctx.meta.get(ERROR_DOCUMENT) is None and ctx.params.get("log_format") != "json":
+                raise  # as ever: the usage line, then "Error: ..."
+            text = exc.format_message()
+            _error(ctx, text, text)
+            sys.exit(exc.exit_code)
 
 
 def _error(ctx: click.Context, message: str, text: str, **details: Any) -> None:

@@ -146,3 +146,32 @@ def test_validate_json_reports_an_unknown_team_as_json(workspace: Path) -> None:
         "ok": False,
         "errors": ["no team named 'Nope' in the workspace (teams: Sales)"],
     }
+
+
+def test_a_usage_error_takes_the_json_forms_too(workspace: Path) -> None:
+    """Usage errors (a flag without its partner, a bad date) were click's plain `Usage:
+    ... Error: ...` lines whatever the output form, so a log shipper or a script reading
+    `validate --json` got text there."""
+    code, out, err = run("--log-format", "json", "sync", "--config", str(workspace),
+                         "--results-dir", "r")  # fmt: skip
+    assert (code, out) == (2, "")
+    assert record(err) == {
+        "level": "error",
+        "logger": "sheets_sync",
+        "message": "--results-dir needs --shard (it holds one shard's results for "
+        "`rollup --from-results`)",
+    }
+    code, out, err = run("validate", "--config", str(workspace), "--json", "--as-of", "2026-13-01")
+    assert (code, err) == (2, "")
+    assert json.loads(out) == {
+        "teams": [],
+        "ok": False,
+        "errors": ["Invalid value: '2026-13-01' is not a date like 2026-11-23"],
+    }
+    # the plain form is click's own, as it was
+    code, out, err = run("sync", "--config", str(workspace), "--results-dir", "r")
+    assert (code, out) == (2, "")
+    assert err.startswith("Usage: ") and err.endswith(
+        "Error: --results-dir needs --shard (it holds one shard's results for "
+        "`rollup --from-results`)\n"
+    )
