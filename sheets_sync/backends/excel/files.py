@@ -123,17 +123,16 @@ def backup_name(name: str, when: dt.datetime) -> str:
     return f"{name}.{when.strftime('%Y%m%dT%H%M%S%fZ')}{BACKUP_SUFFIX}"
 
 
-def write_backup(
-    path: Path, data: bytes, backup_dir: Path, keep: int, legacy_dir: Path | None = None
-) -> Path:
-    """Keep ``path`` (whose verified bytes are ``data``) as its newest backup; prune to
-    the newest ``keep``.
+def write_backup(path: Path, data: bytes, backup_dir: Path) -> Path:
+    """Keep ``path`` (whose verified bytes are ``data``) as its newest backup. The older
+    ones are pruned by ``atomic_replace`` once the file is replaced, not here: a save by
+    the user in between ends the write, and the backups it would have pruned stay.
 
     A hard link when the file system allows it: the file is about to be replaced by
     rename, so its old inode is the backup and no byte is copied or fsynced again. Where
     links fail (another file system, FAT, some network shares) ``data`` is written out.
     Each file's backups have their own folder (``<backup_dir>/<name>/``), so pruning lists
-    only that file's few backups, not every team's. ``legacy_dir``: see ``prune_backups``.
+    only that file's few backups, not every team's.
     """
     name = path.name
     backup_dir = backup_dir / name
@@ -155,7 +154,6 @@ def write_backup(
             backup_dir.mkdir(parents=True, exist_ok=True)
             _copy_backup(data, name, backup_dir, target)
             break
-    prune_backups(backup_dir, name, keep, legacy_dir)
     _fsync_dir(backup_dir)  # the new backup's link is on disk before the file is replaced
     return target
 
@@ -277,7 +275,7 @@ def atomic_replace(
             os.fsync(fh.fileno())
         current = _verify_unchanged(path, expected_version, source)
         if backup_dir is not None and keep_backups > 0:
-            backup = write_backup(path, current, backup_dir, keep_backups, legacy_backup_dir)
+            backup = write_backup(path, current, backup_dir)
         size, mtime_ns, _ = _parse_version(expected_version)
         try:
             st = os.stat(path)
@@ -297,8 +295,8 @@ def atomic_replace(
             raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc
         raise
     _fsync_dir(folder)
-    if backup_dir is not None and keep_backups <= 0:  # the ones kept before keep became 0
-        prune_backups(backup_dir / path.name, path.name, 0, legacy_backup_dir)
+    if backup_dir is not None:  # only now: a write that ends in a conflict prunes nothing
+        prune_backups(backup_dir / path.name, path.name, keep_backups, legacy_backup_dir)
 
 
 def _keep_owner(fd: int, before: os.stat_result) -> None:

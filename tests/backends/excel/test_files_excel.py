@@ -142,6 +142,54 @@ def test_change_while_saving_leaves_no_linked_backup(
     assert list((tmp_path / "bk" / "sales.xlsx").iterdir()) == []
 
 
+@pytest.mark.parametrize("flat", [False, True], ids=["own-folder", "flat-layout"])
+def test_a_write_that_ends_in_a_conflict_prunes_no_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flat: bool
+) -> None:
+    """The older backups were pruned before the last check, so a save by the user in
+    between left the file unwritten and its backups gone (keep 1: none at all)."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    kept = tmp_path / "bk" / "sales.xlsx"
+    legacy = tmp_path / "bk"
+    if flat:  # a backup of the first layout, straight in the backups folder
+        legacy.mkdir()
+        (legacy / "sales.xlsx.20261101T000000000000Z.bak").write_bytes(b"older")
+    else:
+        atomic_replace(target, b"v1", expected_version=_version(target), backup_dir=legacy)
+    before = sorted(p.name for p in legacy.rglob("*.bak"))
+    assert len(before) == 1
+    link = os.link
+
+    def link_then_user_saves(src: str, dst: str) -> None:
+        link(src, dst)
+        os.utime(target, ns=(0, 10**18))
+
+    monkeypatch.setattr(files, "_flat", {})  # the flat folder is listed once a process
+    monkeypatch.setattr(os, "link", link_then_user_saves)
+    with pytest.raises(ConflictError, match="changed while it was being saved"):
+        atomic_replace(
+            target,
+            b"v2",
+            expected_version=_version(target),
+            backup_dir=tmp_path / "bk",
+            keep_backups=1,
+            legacy_backup_dir=legacy,
+        )
+    assert sorted(p.name for p in legacy.rglob("*.bak")) == before
+    monkeypatch.setattr(os, "link", link)  # the next night writes, and then prunes
+    atomic_replace(
+        target,
+        b"v3",
+        expected_version=_version(target),
+        backup_dir=tmp_path / "bk",
+        keep_backups=1,
+        legacy_backup_dir=legacy,
+    )
+    (newest,) = legacy.rglob("*.bak")
+    assert newest.parent == kept and newest.name not in before
+
+
 def test_stale_temps_swept_once_an_hour(tmp_path: Path) -> None:
     """A crash's temp file older than an hour goes on the next write; a fresh one (maybe
     another process's) stays; the folder is listed once an hour, not once a write."""
