@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sheets_sync.domain.models import Status
@@ -131,28 +131,35 @@ def _run_command(command: str, body: bytes, timeout: float) -> str | None:
         return f"notify command {command!r}: cannot parse: {exc}"
     if not argv:
         return "notify command is empty"
-    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
-        stdin.write(body)
-        stdin.flush()
-        stdin.seek(0)
-        try:
-            proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
-        except FileNotFoundError:
-            return f"notify command {argv[0]!r}: not found"
-        except PermissionError:
-            return f"notify command {argv[0]!r}: not executable"
-        except OSError as exc:
-            return f"notify command {argv[0]!r}: {exc}"
-        try:
-            returncode = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
-        if returncode == 0:
-            return None
-        stderr.seek(max(os.fstat(stderr.fileno()).st_size - _STDERR_TAIL, 0))
-        err = stderr.read(_STDERR_TAIL).decode("utf-8", "replace").strip().splitlines()
+    try:
+        with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
+            stdin.write(body)
+            stdin.flush()
+            stdin.seek(0)
+            return _wait_for(argv, stdin, stderr, timeout)
+    except OSError as exc:  # the temp files: a full or unusable temp folder
+        return f"notify command {argv[0]!r}: not run ({exc.strerror or exc})"
+
+
+def _wait_for(argv: list[str], stdin: IO[bytes], stderr: IO[bytes], timeout: float) -> str | None:
+    try:
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+    except FileNotFoundError:
+        return f"notify command {argv[0]!r}: not found"
+    except PermissionError:
+        return f"notify command {argv[0]!r}: not executable"
+    except OSError as exc:
+        return f"notify command {argv[0]!r}: {exc}"
+    try:
+        returncode = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
+    if returncode == 0:
+        return None
+    stderr.seek(max(os.fstat(stderr.fileno()).st_size - _STDERR_TAIL, 0))
+    err = stderr.read(_STDERR_TAIL).decode("utf-8", "replace").strip().splitlines()
     tail = f": {err[-1][:300]}" if err else ""
     return f"notify command {argv[0]!r} exited with {returncode}{tail}"
 

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -170,6 +171,17 @@ def test_command_problems_never_raise(tmp_path: Path, receiver: Receiver) -> Non
     # both channels are tried even when the first one fails
     problems = send({"n": 1}, command="/no/such/hook", webhook=receiver.url)
     assert len(problems) == 1 and receiver.bodies == [{"n": 1}]
+
+
+def test_a_temp_folder_that_cannot_take_the_payload_is_a_problem_not_a_raise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook's stdin and stderr are temp files: a full or unusable temp folder raised
+    out of ``send`` and ended the sync with exit 1 and no run report (found by review)."""
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "file"))  # a file, no folder
+    problems = send({"n": 1}, command="true", webhook=None)
+    assert problems == ["notify command 'true': not run (Not a directory)"]
 
 
 def _background_child(tmp_path: Path, then: str) -> tuple[str, Path]:
