@@ -388,9 +388,8 @@ class HistoryStore:
         )
         digest = hashlib.sha256()
         day = as_of.isoformat()
+        fresh = set(scored) if self.later_night(as_of) is None else set()
         with self._connect() as conn:
-            (latest,) = conn.execute("SELECT MAX(as_of) FROM snapshots").fetchone()
-            fresh = set(scored) if latest is None or latest <= day else set()
             for d, t, at in conn.execute(sql, _last(last_n, as_of)):
                 mark = (d, t, "" if d == day and t in fresh else at)
                 digest.update(repr(mark).encode())

@@ -113,6 +113,7 @@ def run_sync(
     history = HistoryStore(default_history_path(workspace.state_dir))
     with RunLock(workspace.state_dir, options.shard):
         previous = history.previous_kr_status(before=options.as_of)
+        back_dated = history.later_night(options.as_of) is not None
         if console.is_terminal:
             columns = (
                 TextColumn("{task.description}"),
@@ -145,9 +146,10 @@ def run_sync(
         if results_dir is not None and options.shard is not None and not options.dry_run:
             save_results(results_dir, *options.shard, result)
         if not options.dry_run:
-            # a back-dated run compares today's sheets with the night before its date:
-            # later nights have reported those turns already (failures still go out)
-            turned = [] if result.history_skipped else turned_off_track(result, previous)
+            # a back-dated run (a shard too, which records nothing) compares today's sheets
+            # with the night before its date: later nights have reported those turns
+            # already (failures still go out)
+            turned = [] if back_dated else turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         kept = _report_name(workspace.state_dir / "runs", result, options)
         where, written = kept, False

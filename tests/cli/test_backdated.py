@@ -130,9 +130,14 @@ def _set_every_kr_to_its_start(ws: Path) -> None:
     book.save(team)
 
 
-def test_a_back_dated_run_sends_no_off_track_alerts(demo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shard", [False, True], ids=["whole-run", "shard"])
+def test_a_back_dated_run_sends_no_off_track_alerts(
+    demo: Path, tmp_path: Path, shard: bool
+) -> None:
     """It compared today's sheets with the night before its as-of date, so it alerted on
-    KRs that later nights had already reported (or that turned after its date)."""
+    KRs that later nights had already reported (or that turned after its date). A shard
+    records no history, so it must tell a back-dated night by the store (found by
+    review)."""
     ws = copy_ws(demo, tmp_path / "ws")
     for night in (D1, D3):
         assert run("sync", "--config", str(ws), "--as-of", night)[0] == 0
@@ -141,7 +146,8 @@ def test_a_back_dated_run_sends_no_off_track_alerts(demo: Path, tmp_path: Path) 
     cmd = f"{sys.executable} -c \"import sys; open({str(sent)!r}, 'w').write(sys.stdin.read())\""
     report = tmp_path / "run.json"
     args = ("--notify-cmd", cmd, "--report", str(report))
-    assert run("sync", "--config", str(ws), "--as-of", D2, *args)[0] == 0
+    sharded = ("--shard", "1/1", "--results-dir", str(tmp_path / "results")) if shard else ()
+    assert run("sync", "--config", str(ws), "--as-of", D2, *args, *sharded)[0] == 0
     assert not sent.exists()  # nothing failed, and no alert from a back-dated night
     assert json.loads(report.read_text(encoding="utf-8"))["notifications"] == []
     # the same sheets on the latest night: the KRs that turned are reported
