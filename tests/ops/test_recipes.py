@@ -150,23 +150,36 @@ def test_github_actions_sync_step_treats_exit_3_as_success(workspace: Path) -> N
     assert broken.returncode != 0
 
 
-def test_github_actions_credentials_step_points_the_sync_at_the_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize("named", [None, "secrets/sa.json"], ids=["unset", "named-in-yaml"])
+def test_github_actions_credentials_step_points_the_sync_at_the_key(
+    tmp_path: Path, named: str | None
+) -> None:
     """The step wrote the key into the workspace as service-account.json, which the sync
     read only when sheets-sync.yaml named exactly that file. It now names the key to every
-    later step through GOOGLE_APPLICATION_CREDENTIALS, outside the workspace."""
+    later step through GOOGLE_APPLICATION_CREDENTIALS, outside the workspace, and writes
+    it where the workspace's own setting says, if it says (which wins over the variable)."""
     from sheets_sync.backends.gsheets.auth import credentials_file
+    from sheets_sync.config import load_workspace
 
     (step,) = [
         s for s in _workflow()["jobs"]["sync"]["steps"] if s.get("name") == "Google credentials"
     ]
-    temp, github_env = tmp_path / "runner-temp", tmp_path / "github-env"
+    temp, github_env, workspace = tmp_path / "runner-temp", tmp_path / "github-env", tmp_path / "ws"
     temp.mkdir()
+    workspace.mkdir()
+    google = f"google: {{credentials: {named}}}\n" if named else ""
+    (workspace / "sheets-sync.yaml").write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        f"{google}teams:\n"
+        "  - {name: Sales, source: 'gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'}\n",
+        encoding="utf-8",
+    )
     secret = '{"type": "service_account"}'
     env = {
-        "PATH": "/bin:/usr/bin",
+        "PATH": f"{VENV_BIN.parent}:/bin:/usr/bin",
         "RUNNER_TEMP": str(temp),
         "GITHUB_ENV": str(github_env),
-        "WORKSPACE": str(tmp_path / "workspace"),
+        "WORKSPACE": str(workspace),
         "GOOGLE_SERVICE_ACCOUNT_JSON": secret,
     }
     done = subprocess.run(
@@ -179,7 +192,11 @@ def test_github_actions_credentials_step_points_the_sync_at_the_key(tmp_path: Pa
     assert key.read_text() == secret and key.stat().st_mode & 0o077 == 0
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(name, value)
-        assert credentials_file(None) == key.resolve()  # what a workspace without the setting uses
+        ws = load_workspace(str(workspace / "sheets-sync.yaml"))  # its key file is there
+        found = credentials_file(ws)
+    assert found is not None and found.read_text() == secret
+    assert found == (workspace / named).resolve() if named else found == key.resolve()
+    assert found.stat().st_mode & 0o077 == 0
 
 
 def test_github_actions_installs_the_checked_out_source() -> None:
