@@ -426,5 +426,5 @@ def test_a_rollup_tab_list_of_the_wrong_shape_fails_only_the_rollup(
     assert [r.outcome for r in result.runs] == [Outcome.OK], [r.error for r in result.runs]
     assert result.rollup_error == (
         f"gsheet:{out}: the company rollup was not published: rollup: read tabs: Google "
-        "Sheets answered in an unexpected shape: sheets[0].properties is null, not an object"
+        "Sheets answered in an unexpected shape: sheets[0] has no 'properties'"
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.backends.gsheets.shape import arr, need, obj, reply_shape
+from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
     CellError,
@@ -231,10 +231,7 @@ class GoogleSheetsBackend:
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
         with reply_shape(self.display_name, "read", self.key):
-            # a spreadsheet has at least one sheet, so "sheets" is never left out
-            for i, sheet in enumerate(arr(need(body, "sheets"), "sheets")):
-                where = f"sheets[{i}]"
-                props = obj(obj(sheet, where).get("properties", {}), f"{where}.properties")
+            for sheet, props in sheet_tabs(body):
                 title = str(props.get("title", ""))
                 names.append(title)
                 grid = obj(props.get("gridProperties", {}), f"{title!r} gridProperties")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
-from sheets_sync.backends.gsheets.shape import arr, need, obj, reply_shape
+from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -212,11 +212,10 @@ def write_rollup_gsheet(
         key, {"fields": META_FIELDS}, source=source, what="rollup: read tabs", tally=tally
     )
     with reply_shape(source, "rollup: read tabs"):
-        props = [
-            obj(obj(s, f"sheets[{i}]").get("properties"), f"sheets[{i}].properties")
-            for i, s in enumerate(arr(need(meta, "sheets"), "sheets"))
-        ]
-        existing = {str(need(p, "title", "properties")): int(p.get("sheetId", 0)) for p in props}
+        existing = {
+            str(need(props, "title", "properties")): int(props.get("sheetId", 0))
+            for _, props in sheet_tabs(meta)
+        }
     requests = rollup_requests(rollup_tabs(rollup), existing)
     client.batch_update(
         key, {"requests": requests}, source=source, what="rollup: write", tally=tally

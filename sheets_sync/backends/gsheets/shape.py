@@ -48,6 +48,17 @@ def need(body: Mapping[str, Any], field: str, where: str = "the reply") -> Any:
     return body[field]
 
 
+def sheet_tabs(body: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Each tab of a ``spreadsheets.get`` reply, with its ``properties``: a spreadsheet
+    has at least one tab, so ``sheets`` is never left out."""
+    tabs = []
+    for i, sheet in enumerate(arr(need(body, "sheets"), "sheets")):
+        tab = obj(sheet, f"sheets[{i}]")
+        props = need(tab, "properties", f"sheets[{i}]")
+        tabs.append((tab, obj(props, f"sheets[{i}].properties")))
+    return tabs
+
+
 @contextmanager
 def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
     """Parse a reply; a wrong shape becomes a ``RemoteError`` for ``source``."""
