@@ -56,6 +56,8 @@ class RunLock:
                 source=str(path),
             ) from None
         self._fds.append(fd)
+        if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
+            os.ftruncate(fd, 0)
         if record:
             self._record = fd
             os.ftruncate(fd, 0)

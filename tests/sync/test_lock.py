@@ -59,3 +59,13 @@ def test_the_record_is_cleared_when_the_run_ends(tmp_path: Path) -> None:
         assert lock.shard_path is not None and lock.shard_path.read_text().startswith("pid ")
         assert (tmp_path / "run.lock").read_text() == ""
     assert lock.shard_path.read_text() == ""
+
+
+def test_a_shard_clears_the_record_of_a_whole_run_that_died(tmp_path: Path) -> None:
+    """A whole run killed with SIGKILL leaves its pid in run.lock (the kernel drops the
+    lock, not the text): a whole run refused by the shards then named a dead process."""
+    (tmp_path / "run.lock").write_text("pid 999999 since 2026-12-01T02:30:00+00:00")
+    with RunLock(tmp_path, (1, 2)), pytest.raises(RunLockedError) as caught:
+        RunLock(tmp_path).__enter__()
+    assert "999999" not in str(caught.value)
+    assert "(another process, or the shards of a sharded run)" in str(caught.value)
