@@ -31,11 +31,13 @@ from pathlib import Path
 
 try:  # Airflow 3
     from airflow.sdk import dag, get_current_context, task
-    from airflow.sdk.exceptions import AirflowFailException
 except ImportError:  # Airflow 2
     from airflow.decorators import dag, task
-    from airflow.exceptions import AirflowFailException
     from airflow.operators.python import get_current_context
+try:  # newer Airflow 3 (3.3 warns on the airflow.exceptions path)
+    from airflow.sdk.exceptions import AirflowFailException
+except ImportError:  # Airflow 2, and the first 3.x releases
+    from airflow.exceptions import AirflowFailException
 
 SHARDS = int(os.environ.get("SHEETS_SYNC_SHARDS", "4"))
 CONFIG = os.environ.get("SHEETS_SYNC_CONFIG", "/srv/okrs/sheets-sync.yaml")
