@@ -41,13 +41,19 @@ def test_config_check_ok(workspace: Path) -> None:
     )
 
 
-def test_config_check_invalid_exits_2_without_traceback(tmp_path: Path) -> None:
+def missing_source_config(tmp_path: Path) -> Path:
+    """A workspace whose one team file is not there: a configuration error."""
     cfg = tmp_path / "sheets-sync.yaml"
     cfg.write_text(
         "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
         "teams:\n  - {name: Sales, source: missing.xlsx}\n",
         encoding="utf-8",
     )
+    return cfg
+
+
+def test_config_check_invalid_exits_2_without_traceback(tmp_path: Path) -> None:
+    cfg = missing_source_config(tmp_path)
     code, _, err = run("config", "check", "--config", str(cfg))
     assert code == 2
     assert err == (

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import sheets_sync.config
 from sheets_sync.cli import cli
 from sheets_sync.errors import SheetsSyncError
+from tests.cli.test_cli import missing_source_config
 
 AS_OF = ["--as-of", "2026-11-23"]
 RECORD_KEYS = ["time", "level", "logger", "message"]  # every JSON log record's, in order
@@ -30,16 +31,6 @@ def record(err: str) -> dict[str, object]:
     assert list(data)[:4] == RECORD_KEYS
     assert dt.datetime.fromisoformat(str(data.pop("time"))).tzinfo is not None
     return dict(data)
-
-
-def invalid_config(tmp_path: Path) -> Path:
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Sales, source: missing.xlsx}\n",
-        encoding="utf-8",
-    )
-    return cfg
 
 
 @pytest.fixture
@@ -86,7 +77,7 @@ def test_plain_errors_are_as_they_were() -> None:
 
 
 def test_a_configuration_error_is_one_json_record_with_its_problems(tmp_path: Path) -> None:
-    cfg = invalid_config(tmp_path)
+    cfg = missing_source_config(tmp_path)
     code, out, err = run("--log-format", "json", "config", "check", "--config", str(cfg))
     assert (code, out) == (2, "")
     assert record(err) == {

@@ -165,27 +165,20 @@ def test_a_write_that_ends_in_a_conflict_prunes_no_backup(
         link(src, dst)
         os.utime(target, ns=(0, 10**18))
 
+    def write(data: bytes) -> None:
+        version = _version(target)
+        atomic_replace(
+            target, data, expected_version=version, backup_dir=legacy, keep_backups=1,
+            legacy_backup_dir=legacy,
+        )  # fmt: skip
+
     monkeypatch.setattr(files, "_flat", {})  # the flat folder is listed once a process
     monkeypatch.setattr(os, "link", link_then_user_saves)
     with pytest.raises(ConflictError, match="changed while it was being saved"):
-        atomic_replace(
-            target,
-            b"v2",
-            expected_version=_version(target),
-            backup_dir=tmp_path / "bk",
-            keep_backups=1,
-            legacy_backup_dir=legacy,
-        )
+        write(b"v2")
     assert sorted(p.name for p in legacy.rglob("*.bak")) == before
     monkeypatch.setattr(os, "link", link)  # the next night writes, and then prunes
-    atomic_replace(
-        target,
-        b"v3",
-        expected_version=_version(target),
-        backup_dir=tmp_path / "bk",
-        keep_backups=1,
-        legacy_backup_dir=legacy,
-    )
+    write(b"v3")
     (newest,) = legacy.rglob("*.bak")
     assert newest.parent == kept and newest.name not in before
 
