@@ -456,3 +456,33 @@ def test_a_source_of_the_root_folder_is_named() -> None:
 
     spec = TeamSpec("Sales", "/", "standard", load_mapping("standard"), Path("/"))
     assert spec.display_name == "/"
+
+
+def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path) -> None:
+    """YAML's .inf (or 1e400, which overflows to inf) passed ``ge=0``: a company objective
+    of weight .inf loaded, and the rollup showed a blank Weight in the workbook but inf in
+    the export (until 2026-12-04). Every number of the workspace file is finite."""
+    (tmp_path / "teams").mkdir()
+    write_team(tmp_path / "teams" / "s.xlsx")
+    base = (
+        "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
+    )
+    found = problems(
+        tmp_path,
+        base + "company_objectives:\n  - {id: C1, title: Grow, weight: .inf}\n"
+        "  - {id: C2, title: Keep, weight: 1e400}\n  - {id: C3, title: Run, weight: .nan}\n"
+        "scoring: {kpi_tolerance: .inf}\n",
+    )
+    assert found == [
+        f"sheets-sync.yaml: {field}: Input should be a finite number"
+        for field in (
+            "company_objectives[0].weight",
+            "company_objectives[1].weight",
+            "company_objectives[2].weight",
+            "scoring.kpi_tolerance",
+        )
+    ]
+    huge = "company_objectives:\n  - {id: C1, title: G, weight: 1e300}\n"
+    ok = load_workspace(_write(tmp_path, base + huge))
+    assert ok.company_objectives[0].weight == 1e300
