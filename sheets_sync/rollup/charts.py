@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.domain.scoring import band
 from sheets_sync.rollup.schema import columns
 
 KR_COLOURS = {
@@ -123,11 +124,9 @@ def add_charts(
 
 
 def _band_colour(score: float | None, rules: ScoringRules) -> str:
-    if score is None:
-        return BAND_COLOURS["red"]
-    if score >= rules.green:
-        return BAND_COLOURS["green"]
-    return BAND_COLOURS["yellow"] if score >= rules.yellow else BAND_COLOURS["red"]
+    """The colour of ``score``'s band, as ``domain.scoring.band`` bands it (a score of
+    0.39999999999999997 is yellow, as the Band column says; it was drawn red)."""
+    return BAND_COLOURS["red" if score is None else band(score, rules).value]
 
 
 def _mix(

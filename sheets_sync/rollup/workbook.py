@@ -22,6 +22,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
+from sheets_sync.domain.rules import EPSILON
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
@@ -298,12 +299,16 @@ def colour_scores(
     green: float,
     yellow: float,
 ) -> None:
-    """Band fills on a score column, rows ``first..last`` (0-based); blanks stay blank."""
+    """Band fills on a score column, rows ``first..last`` (0-based); blanks stay blank.
+    Compared as ``domain.scoring.band`` compares (``score + EPSILON >= threshold``), so a
+    cell is filled as its row's Band says: 0% -> 10% at 4% scores 0.39999999999999997,
+    band yellow, and was filled red."""
     ref = f"{xl_col_to_name(col)}{first + 1}"  # relative: Excel shifts it down the range
+    near = f"{ref}+{EPSILON:.0E}"  # 1E-09
     rules = (
-        (f"AND(ISNUMBER({ref}),{ref}>={green})", GOOD),
-        (f"AND(ISNUMBER({ref}),{ref}>={yellow},{ref}<{green})", NEUTRAL),
-        (f"AND(ISNUMBER({ref}),{ref}<{yellow})", BAD),
+        (f"AND(ISNUMBER({ref}),{near}>={green})", GOOD),
+        (f"AND(ISNUMBER({ref}),{near}>={yellow},{near}<{green})", NEUTRAL),
+        (f"AND(ISNUMBER({ref}),{near}<{yellow})", BAD),
     )
     for formula, fill in rules:
         ws.conditional_format(
