@@ -81,6 +81,8 @@ class Faults:
     #: reason, an HTML login page, a body cut short.
     answers: dict[str, Reply] = field(default_factory=dict)
     token_reply: Reply | None = None
+    #: A fixed delay before the token endpoint answers (an OAuth outage that hangs).
+    token_latency_ms: int = 0
     _window: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -93,7 +95,7 @@ class Faults:
         self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
         self.throttled_spreadsheets.clear()
         self.answers.clear()
-        self.token_reply = None
+        self.token_reply, self.token_latency_ms = None, 0
         with self._lock:
             self._window.clear()
 

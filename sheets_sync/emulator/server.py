@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self, raw: bytes) -> None:
         emu = self.server.emulator
+        if emu.faults.token_latency_ms:
+            time.sleep(emu.faults.token_latency_ms / 1000)
         canned = emu.faults.token_reply
         if canned is not None:
             emu.log.record(LoggedRequest("POST", self.path, "token", canned.status, None))

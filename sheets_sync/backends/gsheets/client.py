@@ -35,6 +35,7 @@ from sheets_sync.backends.gsheets.auth import (
 )
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter
 from sheets_sync.backends.gsheets.retry import (
+    MIN_ATTEMPT_SECONDS,
     RETRYABLE_STATUS,
     RetryableError,
     RetryPolicy,
@@ -194,7 +195,7 @@ class SheetsClient:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
 
         def attempt(remaining: Callable[[], float]) -> Any:
-            self._ensure_token(source, attempt_timeout(self._timeout(), remaining()))
+            self._ensure_token(source, remaining)
             self.limiter.acquire()
             with self._lock:
                 self.calls += 1
@@ -232,16 +233,21 @@ class SheetsClient:
             rng=self._rng,
         )
 
-    def _ensure_token(self, source: str, timeout: float) -> None:
-        """One token exchange for all threads, not one per thread at start-up."""
+    def _ensure_token(self, source: str, remaining: Callable[[], float]) -> None:
+        """One token exchange for all threads, not one per thread at start-up. A thread
+        that waited for another's exchange gets only what is left of its own budget, and
+        waits no longer than that: else N threads behind a hanging token endpoint would
+        time out one after another, the last N timeouts past its budget."""
         creds = getattr(self.http, "auth", None)
         if creds is None or creds.valid:
             return
-        with self._token_lock:
+        if not self._token_lock.acquire(timeout=max(remaining(), MIN_ATTEMPT_SECONDS)):
+            raise RetryableError(f"{self._token_where()} is unavailable (timed out)")
+        try:
             if creds.valid:
                 return
             try:
-                creds.refresh(TokenRequest(timeout))
+                creds.refresh(TokenRequest(attempt_timeout(self._timeout(), remaining())))
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
                 raise self._token_error(exc, source) from None
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -253,6 +259,8 @@ class SheetsClient:
                     f"{uri} did not answer with a token: is a proxy or a login page in the way?",
                     source=source,
                 ) from None
+        finally:
+            self._token_lock.release()
 
     def _not_json(self, response: requests.Response, source: str, who: str) -> RemoteError:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
@@ -271,8 +279,7 @@ class SheetsClient:
     def _token_error(self, exc: Exception, source: str) -> Exception:
         """A failed token exchange: transient (5xx, 429, no connection) goes to the retry
         layer like any 5xx; only a real answer (invalid_grant, 400, 401) is a refusal."""
-        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
-        where = f"the token endpoint {uri}" if uri else "the token endpoint"
+        where = self._token_where()
         if isinstance(exc, TokenUnavailable):
             return RetryableError(
                 f"{where} is unavailable ({exc.status})",
@@ -284,6 +291,10 @@ class SheetsClient:
         if getattr(exc, "retryable", False):  # google-auth's own verdict, after its retries
             return RetryableError(f"{where} is unavailable")
         return self._refresh_error(exc, source)
+
+    def _token_where(self) -> str:
+        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
+        return f"the token endpoint {uri}" if uri else "the token endpoint"
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
         reason = redact(str(exc.args[0]) if exc.args else type(exc).__name__)

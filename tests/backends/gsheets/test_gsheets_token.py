@@ -4,6 +4,8 @@ retried within the budget and reported as the endpoint being unavailable; a refu
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from sheets_sync.backends.gsheets.auth import credentials_from_info
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.backends.gsheets.retry import RetryPolicy
+from sheets_sync.backends.gsheets.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, emulator_http_client
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.faults import Reply
@@ -129,3 +131,38 @@ def test_a_refresh_after_a_401_that_google_auth_marks_retryable_is_retried(
     assert str(info.value).startswith("Ops: read: gave up after 1 attempt in ")
     assert f"the token endpoint http://{emulator.host}/token is unavailable" in str(info.value)
     assert "refused" not in str(info.value)
+
+
+def test_threads_waiting_for_a_hanging_token_endpoint_keep_their_own_budget(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """Four teams' threads, one shared client, a token endpoint that hangs (4 s) and a
+    1 s budget: one thread exchanges, the others wait for it, and none ends more than
+    MIN_ATTEMPT_SECONDS past its budget. Before, each waiting thread then started its own
+    exchange with a timeout taken before the wait: the fourth ended after ~4 s."""
+    keys = [emulator.create_spreadsheet(f"t{i}", {"OKRs": [["A"]]}) for i in range(4)]
+    client = make_client(RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01))
+    emulator.faults.token_latency_ms = 4000
+    took: dict[str, float] = {}
+    errors: dict[str, str] = {}
+
+    def read(key: str) -> None:
+        started = time.monotonic()
+        try:
+            GoogleSheetsBackend(client, key).read(["OKRs"])
+        except RetryExhaustedError as exc:
+            errors[key] = str(exc)
+        took[key] = time.monotonic() - started
+
+    threads = [threading.Thread(target=read, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(errors) == sorted(keys)
+    assert all("the token endpoint" in text for text in errors.values()), errors
+    assert max(took.values()) < 1.0 + MIN_ATTEMPT_SECONDS + 0.5, took
+    # let the emulator's handlers finish their 4 s before the next test resets it
+    wait_until = time.monotonic() + 10
+    while time.monotonic() < wait_until and _token_requests(emulator) < 1:
+        time.sleep(0.05)
