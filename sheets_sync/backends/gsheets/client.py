@@ -63,9 +63,10 @@ Tally = Callable[[], None]
 
 class _OddErrorShapeError(Exception):
     """An error reply gspread's ``APIError`` cannot read: it indexes ``["error"]["code"]``
-    outside its own try, so ``{"error": "down"}`` from a proxy was a TypeError."""
+    outside its own try, so ``{"error": "down"}`` from a proxy was a TypeError; and any
+    other JSON it cannot read (a list, ``null``, no ``error``) it marks as not JSON."""
 
-    def __init__(self, response: requests.Response, error: Any) -> None:
+    def __init__(self, response: requests.Response, error: Mapping[str, Any]) -> None:
         super().__init__(response.status_code)
         self.response = response
         self.error = error
@@ -79,9 +80,15 @@ def _check_error_reply(response: requests.Response, *args: Any, **kwargs: Any) -
         body = response.json()
     except ValueError:
         return  # not JSON at all: gspread marks it, _api_error reads the mark
+    wrapped = isinstance(body, list) and len(body) == 1
+    if wrapped:
+        body = body[0]  # Google's front end may wrap the error object in a list
     error = body.get("error") if isinstance(body, dict) else None
-    if error is not None and not (isinstance(error, dict) and "code" in error):
+    if isinstance(error, dict) and "code" in error and not wrapped:
+        return  # gspread reads it
+    if isinstance(error, dict):
         raise _OddErrorShapeError(response, error)
+    raise _OddErrorShapeError(response, {"message": str(error)} if error is not None else {})
 
 
 #: This thread's timeout cap for the request in flight (what is left of its retry budget).
@@ -208,8 +215,7 @@ class SheetsClient:
                 error = exc.error if isinstance(exc.error, dict) else {}
                 raise self._api_error(exc.response, error, source, key) from None
             except _OddErrorShapeError as exc:
-                error = exc.error if isinstance(exc.error, dict) else {"message": str(exc.error)}
-                raise self._api_error(exc.response, error, source, key) from None
+                raise self._api_error(exc.response, exc.error, source, key) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise RetryableError(f"network: {type(exc).__name__}") from None
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:

@@ -4,6 +4,7 @@ KeyError, TypeError or AttributeError."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,13 @@ import pytest
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
-from sheets_sync.errors import NotFoundError, RemoteError, RetryExhaustedError
+from sheets_sync.emulator.faults import Reply
+from sheets_sync.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    RemoteError,
+    RetryExhaustedError,
+)
 
 pytestmark = pytest.mark.emulator
 
@@ -79,6 +86,38 @@ def test_an_error_reply_of_the_wrong_shape_is_still_read_by_status(
         GoogleSheetsBackend(client, key, display_name="Sales").read(["OKRs"])
     assert type(info.value) is kind and info.value.status == status
     assert str(info.value).startswith("Sales: ") and text in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "text"),
+    [
+        (
+            403,
+            [{"error": {"code": 403, "message": "Policy says no", "status": "PERMISSION_DENIED"}}],
+            PermissionDeniedError,
+            "Google refused (key ",
+        ),
+        (400, [{"error": {"code": 400, "message": "Bad range"}}], RemoteError, ": Bad range"),
+        (503, [{"error": {"code": 503, "message": "down"}}], RetryExhaustedError, "503 down"),
+        (400, None, RemoteError, "API error 400 (key "),
+        (403, {"message": "Forbidden by policy"}, PermissionDeniedError, "refused (key "),
+    ],
+    ids=["list-403", "list-400", "list-503", "null", "no-error"],
+)
+def test_a_json_error_reply_gspread_cannot_read_is_not_called_not_json(
+    emulator: Emulator, client: Any, status: int, body: Any, kind: type, text: str
+) -> None:
+    """Valid JSON that gspread's APIError cannot index (Google's front end wraps an error
+    in a list; ``null``; an object without ``error``) was marked "invalid JSON" by it and
+    read as "answered 403 with application/json, not JSON: is a proxy ... in the way?"."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    raw = json.dumps(body).encode()
+    emulator.faults.answers[key] = Reply(status, raw, "application/json; charset=UTF-8")
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Sales").read(["OKRs"])
+    assert type(info.value) is kind and info.value.status == status
+    assert str(info.value).startswith("Sales: ") and text in str(info.value)
+    assert "not JSON" not in str(info.value)
 
 
 def test_a_create_reply_without_an_id_is_a_remote_error(emulator: Emulator, client: Any) -> None:
