@@ -65,6 +65,19 @@ class TokenUnavailable(auth_exceptions.TransportError):
         self.retry_after = retry_after
 
 
+class TokenPageError(ValueError):
+    """The token endpoint answered an error that is not JSON: a proxy's or a portal's page,
+    not Google refusing the credentials (google-auth would quote the page as the reason)."""
+
+
+def _is_json(data: Any) -> bool:
+    try:
+        json.loads(data)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 class TokenRequest(Request):
     """google-auth's transport for the token exchange, kept inside our retry budget: each
     request has our timeout (google-auth's default is 120 s), and a transient status is
@@ -91,6 +104,8 @@ class TokenRequest(Request):
             raise TokenUnavailable(
                 response.status, parse_retry_after(response.headers.get("Retry-After"))
             )
+        if response.status >= 400 and not _is_json(response.data):
+            raise TokenPageError(f"token endpoint answered {response.status} with no JSON")
         return response
 
 

@@ -166,3 +166,28 @@ def test_threads_waiting_for_a_hanging_token_endpoint_keep_their_own_budget(
     wait_until = time.monotonic() + 10
     while time.monotonic() < wait_until and _token_requests(emulator) < 1:
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.of(403, b"<html>\n<body>\n<h1>Access denied</h1> by policy\n</body></html>"),
+        Reply.of(407, b"<html><body>Proxy Authentication Required</body></html>"),
+    ],
+    ids=["403-html", "407-html"],
+)
+def test_a_proxy_page_before_the_token_endpoint_is_not_refused_credentials(
+    emulator: Emulator, make_client: Any, reply: Reply
+) -> None:
+    """A proxy that blocks oauth2.googleapis.com answers with its own HTML page. google-auth
+    quotes the page as the refusal's reason: it read "Google refused the credentials of
+    EMAIL (<html>\\n<body>...", several lines of markup blaming the key."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.token_reply = reply
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(make_client(QUICK), key, display_name="Ops").read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
+        "login page in the way?"
+    )
+    assert _token_requests(emulator) == 1  # not retried
