@@ -132,6 +132,11 @@ def _capped(seconds: float) -> Iterator[None]:
         _CAP.reset(token)
 
 
+def _one_line(text: str) -> str:
+    """Google's or a proxy's text as one line: a message is one line of a run's output."""
+    return " ".join(text.split())
+
+
 def policy_for(google: GoogleModel) -> RetryPolicy:
     return RetryPolicy(max_attempts=google.max_attempts, max_seconds=google.max_retry_seconds)
 
@@ -303,7 +308,7 @@ class SheetsClient:
         return f"the token endpoint {uri}" if uri else "the token endpoint"
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
-        reason = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
+        reason = _one_line(redact(str(exc.args[0]) if exc.args else type(exc).__name__))
         log.debug("token refresh failed for %s: %s", self.email, reason)
         return RemoteError(
             f"Google refused the credentials of {self.email} ({reason[:200]})", source=source
@@ -317,7 +322,7 @@ class SheetsClient:
             error = {}  # its message is the page itself
             if status not in RETRYABLE_STATUS and status != 404:
                 return self._not_json(response, source, "Google Sheets")
-        message = redact(str(error.get("message") or response.reason or ""))[:300]
+        message = _one_line(redact(str(error.get("message") or response.reason or "")))[:300]
         where = "" if key and key in source else f" (key {key})" if key else ""
         if status in RETRYABLE_STATUS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -252,6 +252,39 @@ def test_a_403_for_another_reason_says_googles_reason(emulator: Emulator, client
     assert backend.api_calls == 1
 
 
+@pytest.mark.parametrize("status", [403, 400, 503])
+def test_googles_message_over_several_lines_is_one_line(
+    emulator: Emulator, client: Any, status: int
+) -> None:
+    """A run prints one line per team: Google's (or a proxy's) message with line breaks
+    printed the rest of it as lines of their own, with no team in front."""
+    key = _seed(emulator)
+    text = "Google Sheets API has not been used in project 12 before.\r\n  Enable it, then retry."
+    emulator.faults.answer(key, status, {"error": {"code": status, "message": text}})
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert "\n" not in str(info.value) and "\r" not in str(info.value)
+    assert "before. Enable it, then retry." in str(info.value)
+
+
+def test_a_refusal_of_the_credentials_over_several_lines_is_one_line(
+    emulator: Emulator, make_client: Any
+) -> None:
+    key = _seed(emulator)
+    emulator.faults.token_reply = Reply.of(
+        400,
+        {"error": "invalid_grant", "error_description": "Invalid JWT:\nToken must be short-lived."},
+    )
+    client = make_client()
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Ops").read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: Google refused the credentials of {client.email} "
+        "(invalid_grant: Invalid JWT: Token must be short-lived.)"
+    )
+
+
 @pytest.mark.parametrize("status", [200, 403])
 def test_a_page_that_is_not_json_is_one_clear_error(
     emulator: Emulator, client: Any, status: int
