@@ -19,7 +19,9 @@ def is_team_workbook(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
-_SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/(?:u/\d+/)?d/([\w-]+)")
+_SHEET_URL = re.compile(
+    r"^(?:https?://)?docs\.google\.com/spreadsheets/(?:u/\d+/)?d/(e/)?([\w-]+)", re.I
+)
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -30,7 +32,13 @@ def sheet_source(source: str) -> str:
         return source
     rest = source[len(GSHEET_PREFIX) :].strip()
     if url := _SHEET_URL.match(rest):
-        rest = url.group(1)
+        if url.group(1):  # .../d/e/2PACX-...: a published copy's id, unknown to the API
+            raise ValueError(
+                "a published-to-the-web link (.../spreadsheets/d/e/...) has no spreadsheet "
+                "key: open the sheet itself and give its URL, docs.google.com/spreadsheets/"
+                "d/<key>/edit"
+            )
+        rest = url.group(2)
     if not rest:
         raise ValueError("gsheet: needs a spreadsheet key")
     if not _SHEET_KEY.match(rest):

@@ -431,6 +431,34 @@ def test_a_google_key_is_taken_from_a_pasted_url_or_refused(workspace: Path) -> 
     ]
 
 
+def test_a_google_url_as_the_hint_gives_it_or_a_published_link_is_explained(
+    workspace: Path,
+) -> None:
+    """The hint asks for "docs.google.com/spreadsheets/d/<key>/edit", but that form (no
+    scheme, as copied from a document or a chat) was refused as not a key; a published
+    link's ``d/e/2PACX-...`` read as the key "e" and failed at Google as not found."""
+    head = workspace.read_text().split("teams:")[0]
+    ws = load_workspace(
+        _write(
+            workspace.parent,
+            head
+            + 'teams:\n  - {name: S, source: "gsheet:docs.google.com/spreadsheets/d/1AbC/edit"}\n'
+            '  - {name: T, source: "gsheet:HTTPS://DOCS.GOOGLE.COM/spreadsheets/d/2XyZ/edit"}\n',
+        ),
+        files_must_exist=False,
+    )
+    assert [t.google_key for t in ws.teams] == ["1AbC", "2XyZ"]
+    published = "https://docs.google.com/spreadsheets/d/e/2PACX-1vQabc/pubhtml"
+    found = problems(
+        workspace.parent, head + f'teams:\n  - {{name: S, source: "gsheet:{published}"}}\n'
+    )
+    assert found == [
+        "sheets-sync.yaml: teams[0].source: a published-to-the-web link "
+        "(.../spreadsheets/d/e/...) has no spreadsheet key: open the sheet itself and give "
+        "its URL, docs.google.com/spreadsheets/d/<key>/edit"
+    ]
+
+
 @pytest.mark.parametrize(
     ("output", "problem"),
     [
