@@ -265,11 +265,7 @@ class SheetsClient:
                 # google-auth reads the reply as its JSON: a page that is not one fails
                 # inside it (a proxy or a login portal in front of the token endpoint)
                 log.debug("token reply unusable", exc_info=True)
-                uri = redact(str(getattr(creds, "_token_uri", "") or "the token endpoint"))
-                raise RemoteError(
-                    f"{uri} did not answer with a token: is a proxy or a login page in the way?",
-                    source=source,
-                ) from None
+                raise self._no_token(source) from None
         finally:
             self._token_lock.release()
 
@@ -301,7 +297,19 @@ class SheetsClient:
             return RetryableError(f"{where} is unreachable (network)")
         if getattr(exc, "retryable", False):  # google-auth's own verdict, after its retries
             return RetryableError(f"{where} is unavailable")
+        if len(exc.args) == 1 and str(exc.args[0]).lstrip().startswith("<"):
+            # google-auth's RefreshError of a reply that is not JSON holds only its text:
+            # a page (a proxy's), not Google's refusal (the refresh on a 401 takes this way)
+            return self._no_token(source)
         return self._refresh_error(exc, source)
+
+    def _no_token(self, source: str) -> RemoteError:
+        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
+        return RemoteError(
+            f"{uri or 'the token endpoint'} did not answer with a token: is a proxy or a "
+            "login page in the way?",
+            source=source,
+        )
 
     def _token_where(self) -> str:
         uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))

@@ -191,3 +191,24 @@ def test_a_proxy_page_before_the_token_endpoint_is_not_refused_credentials(
         "login page in the way?"
     )
     assert _token_requests(emulator) == 1  # not retried
+
+
+def test_a_proxy_page_on_the_refresh_after_a_401_is_not_refused_credentials(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """A token revoked mid-run: google-auth's session refreshes by itself on the 401, and
+    quoted a proxy's page as the refusal: "Google refused the credentials of EMAIL
+    (<html> ...)"."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    client = make_client(QUICK)
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    backend.read(["OKRs"])
+    with emulator.state.lock:
+        emulator.state.tokens.clear()
+    emulator.faults.token_reply = Reply.of(403, b"<html>\n<body>Blocked by policy</body></html>")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
+        "login page in the way?"
+    )
