@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sheets_sync.errors import RunLockedError
 
@@ -57,17 +59,17 @@ class RunLock:
             ) from None
         self._fds.append(fd)
         if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
-            os.ftruncate(fd, 0)
+            _best_effort(os.ftruncate, fd, 0)
         if record:
             self._record = fd
-            os.ftruncate(fd, 0)
             started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            os.write(fd, f"pid {os.getpid()} since {started}".encode())
+            if _best_effort(os.ftruncate, fd, 0):
+                _best_effort(os.write, fd, f"pid {os.getpid()} since {started}".encode())
 
     def _release(self) -> None:
         for fd in reversed(self._fds):
             if fd == self._record:
-                os.ftruncate(fd, 0)
+                _best_effort(os.ftruncate, fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
         self._fds.clear()
@@ -80,6 +82,16 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self._release()
+
+
+def _best_effort(call: Callable[[int, Any], object], fd: int, arg: Any) -> bool:
+    """The record only names the holder in another run's message: a full disk (ENOSPC)
+    or a quota that refuses its few bytes must not stop a run that holds the lock."""
+    try:
+        call(fd, arg)
+    except OSError:
+        return False
+    return True
 
 
 def _holder(fd: int) -> str:

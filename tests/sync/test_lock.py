@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -69,3 +70,22 @@ def test_a_shard_clears_the_record_of_a_whole_run_that_died(tmp_path: Path) -> N
         RunLock(tmp_path).__enter__()
     assert "999999" not in str(caught.value)
     assert "(another process, or the shards of a sharded run)" in str(caught.value)
+
+
+def test_a_full_disk_does_not_stop_a_run_over_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pid record only names the holder in another run's message. On a full disk its
+    few bytes failed (ENOSPC) after the lock was taken, and the night ended at once with
+    "error: No space left on device", exit 1, naming no file and syncing no team."""
+    (tmp_path / "run.lock").write_text("pid 999999 since 2026-12-01T02:30:00+00:00")
+
+    def full(fd: int, *_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    monkeypatch.setattr(os, "ftruncate", full)
+    with RunLock(tmp_path), pytest.raises(RunLockedError):  # still held, still exclusive
+        RunLock(tmp_path).__enter__()
+    with RunLock(tmp_path, (1, 2)):  # a shard's truncate of a dead record may fail too
+        pass
