@@ -332,8 +332,9 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     else:
         result = rebuild_rollup(ws, _as_of(as_of))
         source = ""
-    from sheets_sync.console import counted
+    from sheets_sync.console import counted, failed_lines
 
+    click.echo("".join(f"{line}\n" for line in failed_lines(result.runs)), nl=False)
     teams = counted(len(result.runs), "team")
     if result.rollup_error:  # logged as it happened; said again where the outcome is
         click.echo(f"rollup of {teams}{source} failed: {result.rollup_error}")

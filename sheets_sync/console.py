@@ -97,6 +97,11 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     return f"{line}: {run.error}" if run.error else line
 
 
+def failed_lines(runs: Sequence[TeamRun]) -> list[str]:
+    """``Ops: failed: ops.xlsx: not an Excel workbook``, a line per team that failed."""
+    return [f"{run.team}: failed: {run.error}" for run in runs if run.failed]
+
+
 def finding_counts(findings: Sequence[Finding]) -> str:
     """``1 error, 2 warnings``; empty without findings. A cron log shows what a terminal's
     table does: a team that synced can still have rows it could not score."""

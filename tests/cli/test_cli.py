@@ -177,6 +177,22 @@ def test_failed_team_exits_1_and_others_go_on(workspace: Path) -> None:
     assert "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)" in out
 
 
+def test_a_rollup_names_the_team_that_failed(workspace: Path) -> None:
+    """`rollup` exited 1 saying only `rollup of 2 teams written to company.xlsx`: the
+    operator had no line naming the team that failed, nor why (sync prints one)."""
+    broken = workspace.parent / "teams" / "ops.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    workspace.write_text(
+        workspace.read_text() + "  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
+    )
+    code, out, _ = run("rollup", "--config", str(workspace), *AS_OF)
+    assert (code, out) == (
+        1,
+        "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)\n"
+        "rollup of 2 teams written to company.xlsx\n",
+    )
+
+
 @pytest.mark.parametrize("command", ["sync", "validate", "rollup"])
 def test_a_listed_file_gone_fails_its_team_and_the_others_go_on(
     workspace: Path, command: str

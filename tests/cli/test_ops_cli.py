@@ -440,3 +440,20 @@ def test_export_and_sync_say_the_workbooks_outcome(demo: Path, tmp_path: Path) -
     code, out, _ = run("sync", "--config", str(ws), *AS_OF)
     assert code == 0
     assert [line.split(",")[0] for line in out.splitlines()[:-1]] == [f"{t}: ok" for t in teams]
+
+
+def test_a_merge_names_the_team_that_failed_in_its_shard(demo: Path, tmp_path: Path) -> None:
+    """The merge exited 1 with only `rollup of 6 teams from ... written to company.xlsx`."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / "teams" / "People.xlsx").write_text("not a workbook", encoding="utf-8")
+    results = tmp_path / "results"
+    assert (
+        run("sync", "--config", str(ws), *AS_OF, "--shard", "1/1", "--results-dir", str(results))[0]
+        == 1
+    )
+    code, out, _ = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (
+        1,
+        "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"
+        f"rollup of 6 teams from {results} written to company.xlsx\n",
+    )
