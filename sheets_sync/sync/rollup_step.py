@@ -26,11 +26,12 @@ if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup import Rollup
 
 log = logging.getLogger("sheets_sync.sync")
+STATE_FILE = "rollup-state.json"  # in .sheets-sync/: what the published rollup was built from
 Assumed = tuple[tuple[str, str, str | None, int], ...]
 
 
 def _state(ws: Workspace) -> RollupState:
-    return RollupState(ws.state_dir / "rollup-state.json")
+    return RollupState(ws.state_dir / STATE_FILE)
 
 
 def assumed(runs: Sequence[TeamRun]) -> Assumed:

@@ -19,12 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError
-from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
 from sheets_sync.ops.shard import check_night, load_results, save_results
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.lock import RunLock
+from sheets_sync.sync.linked import LINKS_FILE
+from sheets_sync.sync.lock import WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import prune_run_reports, run_report, write_run_report
 
@@ -53,8 +54,32 @@ def _check_report_path(workspace: Workspace, path: Path) -> None:
     if not workspace.rollup_is_google:
         owned[workspace.rollup_path.resolve()] = "the company rollup"
     owned[workspace.config_path.resolve()] = "the workspace configuration"
-    if target in owned:
-        raise ConfigError(f"--report {path}: is {owned[target]}; give the report a path of its own")
+    what = owned.get(target) or _state_file(workspace.state_dir.resolve(), target)
+    if what:
+        raise ConfigError(f"--report {path}: is {what}; give the report a path of its own")
+
+
+#: the files and folders of ``.sheets-sync/`` that runs keep their state in
+_STATE_FILES = {
+    HISTORY_FILE: "the run history",
+    WORKSPACE_LOCK: "the workspace lock",
+    "run-shard-": "a shard's lock",
+    rollup_step.STATE_FILE: "the company rollup's state",
+    LINKS_FILE: "the Google teams' KPI links",
+}
+_STATE_FOLDERS = ("backups", "cache", "spill")
+
+
+def _state_file(state: Path, target: Path) -> str | None:
+    """What of the run's own state ``target`` is: a report written over the history
+    (``history.sqlite``) replaced it with JSON, and the next run set it aside as damaged,
+    every night lost; over ``run.lock`` a second run could take a new lock beside it."""
+    if target.parent == state:
+        for name, what in _STATE_FILES.items():
+            if target.name.startswith(name):  # history.sqlite-wal, -shm too
+                return what
+    folder = next((f for f in _STATE_FOLDERS if target.is_relative_to(state / f)), None)
+    return f"in sheets-sync's {folder} folder" if folder else None
 
 
 def _check_results_dir(folder: Path) -> None:

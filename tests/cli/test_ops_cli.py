@@ -457,3 +457,30 @@ def test_a_merge_names_the_team_that_failed_in_its_shard(demo: Path, tmp_path: P
         "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"
         f"rollup of 6 teams from {results} written to company.xlsx\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("history.sqlite", "the run history"),
+        ("run.lock", "the workspace lock"),
+        ("rollup-state.json", "the company rollup's state"),
+        ("cache/x.json", "in sheets-sync's cache folder"),
+    ],
+)
+def test_a_report_path_on_the_runs_own_state_is_refused(
+    demo: Path, tmp_path: Path, name: str, what: str
+) -> None:
+    """--report .sheets-sync/history.sqlite replaced the history with JSON, exit 0; the
+    next night set it aside as damaged and began a new one: every night recorded lost."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    state = ws.parent / ".sheets-sync"
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    before = {p: p.read_bytes() for p in state.rglob("*") if p.is_file()}
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(state / name))
+    assert (code, out) == (2, "")
+    assert err == f"error: --report {state / name}: is {what}; give the report a path of its own\n"
+    assert {p: p.read_bytes() for p in state.rglob("*") if p.is_file()} == before
+    ok = state / "last-run.json"  # the recipes' name, beside them, stays allowed
+    assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
+    assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
