@@ -27,6 +27,7 @@ from sheets_sync.errors import ConfigError
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
+    from sheets_sync.config import TeamSpec
     from sheets_sync.sync.engine import SyncResult
 
 T = TypeVar("T")
@@ -61,6 +62,15 @@ def shard_of(team_name: str, n: int) -> int:
 
 def _name(item: Any) -> str:
     return str(item.name)
+
+
+def shard_keys(teams: Sequence[TeamSpec]) -> dict[str, str]:
+    """Team name -> the name its shard is hashed by: its own, or, for teams that share a
+    workbook, the first of them (in workspace order), so they land in one shard and are
+    written one after another (``team_steps.by_workbook``) instead of by two processes
+    that race to replace the same file. The same on every machine given the same YAML."""
+    first: dict[Path, str] = {}
+    return {t.name: first.setdefault(t.path, t.name) if t.path else t.name for t in teams}
 
 
 def select(teams: Sequence[T], k: int, n: int, name: Callable[[T], str] = _name) -> list[T]:

@@ -46,7 +46,7 @@ from sheets_sync.sync.reading import (
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
-from sheets_sync.sync.team_steps import TeamSteps, after_writes, failed_run
+from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook
 
 log = logging.getLogger("sheets_sync.sync")
 #: From this many teams a night in one process (``--workers 1``, one CPU) also packs and
@@ -254,9 +254,10 @@ class Sync:
         )
         specs = self.selected(options.teams)
         if options.shard is not None:
-            from sheets_sync.ops.shard import select
+            from sheets_sync.ops.shard import select, shard_keys
 
-            specs = select(specs, *options.shard)
+            keys = shard_keys(ws.teams)  # a workbook's teams in one shard
+            specs = select(specs, *options.shard, name=lambda spec: keys[spec.name])
         processes = self.processes(specs, options)
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
@@ -266,13 +267,7 @@ class Sync:
         )
 
         def finish(state: TeamRead) -> TeamRun:
-            assert state.run is not None
-            try:
-                return steps.write(state.unpack(), state.run, state.todo)
-            except Exception as exc:
-                return failed_run(state.spec, exc)
-            finally:
-                state.release()
+            return steps.finish(state)[0]
 
         publishing = options.rollup and not options.dry_run
         # A run of some teams (--team) records their night in the history but does not
@@ -342,14 +337,18 @@ class Sync:
                 run, todo = steps.plan(r.unpack(), index)
                 r.planned(pack(run), todo)
         writing = [i for i, r in enumerate(reads) if r.pending and writes]
+        groups = by_workbook(writing, [reads[i].spec for i in writing])
 
-        def write_in_worker(k: int) -> tuple[bool, TeamRun]:
-            """Send back only what the write decided: the parent has the team's result
+        def write_in_worker(k: int) -> list[tuple[bool, TeamRun]]:
+            """Send back only what the writes decided: the parent has each team's result
             (a second copy of every result would double the parent's memory)."""
-            run = finish(reads[writing[k]])
-            if not run.scored:  # an internal error: the whole (small) run
-                return False, run
-            return True, replace(run, held=None, changes=())
+            sent, follows = [], None
+            for i in groups[k]:  # the teams of one workbook, one after another
+                run, follows = steps.finish(reads[i], follows)
+                # an internal error: the whole (small) run
+                sent.append((True, replace(run, held=None, changes=())) if run.scored else
+                            (False, run))  # fmt: skip
+            return sent
 
         done: dict[int, TeamRun] = {}
         writing_set = set(writing)
@@ -358,7 +357,7 @@ class Sync:
                 done[i] = r.run if r.finished and r.run else finish(r)
                 if self.progress:
                     self.progress(kept_run(done[i]))
-        workers = self._share(len(writing), processes)
+        workers = self._share(len(groups), processes)
         ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
 
@@ -373,21 +372,22 @@ class Sync:
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
 
-        def crashed(k: int, why: str) -> tuple[bool, TeamRun]:
-            spec = reads[writing[k]].spec
-            return False, TeamRun(
-                spec.name, spec.source, Outcome.FAILED, error=worker_died(spec, why, wrote=True)
-            )
+        def crashed(k: int, why: str) -> list[tuple[bool, TeamRun]]:
+            specs = [reads[i].spec for i in groups[k]]
+            error = [worker_died(spec, why, wrote=True) for spec in specs]
+            return [(False, TeamRun(s.name, s.source, Outcome.FAILED, error=e))
+                    for s, e in zip(specs, error, strict=True)]  # fmt: skip
 
         outcomes = map_in_workers(
-            write_in_worker, len(writing), workers, meanwhile if ahead_ok else None, crashed
+            write_in_worker, len(groups), workers, meanwhile if ahead_ok else None, crashed
         )
-        for i, (stripped, sent) in zip(writing, outcomes, strict=True):
-            ours = planned[i]
-            assert ours is not None
-            done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
-            if self.progress:
-                self.progress(kept_run(done[i]))
+        for group, sent_back in zip(groups, outcomes, strict=True):
+            for i, (stripped, sent) in zip(group, sent_back, strict=True):
+                ours = planned[i]
+                assert ours is not None
+                done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
+                if self.progress:
+                    self.progress(kept_run(done[i]))
         runs = [done[i] for i in range(len(reads))]
         # Every cell read is written back by now; the rollup needs only the runs (the
         # planned writes alone are ~200,000 objects at 2,000 teams).

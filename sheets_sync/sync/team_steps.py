@@ -42,6 +42,17 @@ def after_writes(state: TeamRead, writes: Sequence[CellWrite]) -> CachedRead | N
     return after_write(read, writes)
 
 
+def by_workbook(indices: Sequence[int], specs: Sequence[TeamSpec]) -> list[list[int]]:
+    """``indices`` grouped by the file their teams write, in order: teams that share a
+    workbook (a tab each) are written one after another in one process, each patching
+    what the one before it wrote. Written apart, the second found the file changed and
+    was never written back (in two processes, they raced)."""
+    groups: dict[object, list[int]] = {}
+    for i, spec in zip(indices, specs, strict=True):
+        groups.setdefault(spec.path or (spec.source, i), []).append(i)
+    return list(groups.values())
+
+
 @dataclass(frozen=True)
 class TeamSteps:
     """What one night needs to score, plan and write any of its teams."""
@@ -100,6 +111,24 @@ class TeamSteps:
         calls = getattr(state.backend, "api_calls", 0)
         seconds = state.seconds + time.perf_counter() - started
         return replace(run, seconds=seconds, api_calls=int(calls))
+
+    def finish(self, state: TeamRead, follows: str | None = None) -> tuple[TeamRun, str | None]:
+        """Write a planned team (``write``) and let go of its read. Returns its run and
+        the version its write left the file at, for the next team of the same workbook:
+        ``follows`` is that version when this team comes next, so the file changed by the
+        run's own write is patched again, not taken for a user's save (``by_workbook``)."""
+        assert state.run is not None
+        try:
+            unpacked = state.unpack()
+            if follows is not None and unpacked.data is not None:
+                unpacked.data = replace(unpacked.data, version=follows)
+            run = self.write(unpacked, state.run, state.todo)
+            wrote = run.outcome is Outcome.OK and bool(state.todo) and self.writes
+            return run, getattr(unpacked.backend, "written_version", None) if wrote else None
+        except Exception as exc:
+            return failed_run(state.spec, exc), None
+        finally:
+            state.release()
 
     def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the

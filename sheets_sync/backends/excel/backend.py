@@ -59,6 +59,9 @@ class ExcelBackend:
         self.keep_backups = keep_backups
         self.legacy_backup_dir = legacy_backup_dir  # flat backups of an older layout
         self.written_sha256: str | None = None  # of the bytes the last write() put in place
+        # the version token of the file that write left (None: not known): another team of
+        # the same workbook, written after it in the same run, expects that version
+        self.written_version: str | None = None
         self.max_uncompressed_bytes = max_uncompressed_bytes
 
     @property
@@ -159,7 +162,10 @@ class ExcelBackend:
         current, version = self._read_bytes()
         if version != data.version:
             if self._holds(current, writes):
-                return  # written already: by a worker process that died before it said so
+                # written already: by a worker process that died before it said so (its
+                # version is what a next team of the same workbook expects)
+                self.written_version = version
+                return
             raise ConflictError(
                 "the file changed since it was read; not overwritten (will retry next run)",
                 source=self.display_name,
@@ -176,3 +182,7 @@ class ExcelBackend:
             legacy_backup_dir=self.legacy_backup_dir,
         )
         self.written_sha256 = hashlib.sha256(patched).hexdigest()
+        try:  # a save by someone else since the replace gives a version no file has
+            self.written_version = fingerprint(patched, os.stat(self.path))
+        except OSError:
+            self.written_version = None
