@@ -144,6 +144,22 @@ def back_dated(as_of: dt.date, later: dt.date) -> str:
     )
 
 
+#: How far past this machine's date a run may be dated and still be recorded: a scheduler
+#: in another time zone (Airflow dates its night in UTC) may be a day ahead.
+AHEAD_OK = dt.timedelta(days=1)
+
+
+def dated_ahead(as_of: dt.date, today: dt.date) -> str:
+    """Why a run dated well after today records nothing: it reads today's sheets, and the
+    night it recorded (a mistyped year, say) would make every real night before it a
+    back-dated one, recorded never again."""
+    return (
+        f"history not recorded: as of {as_of} is after today ({today}); a run dated ahead "
+        "reads today's sheets, not that night's values, and would leave every night before "
+        "it unrecorded"
+    )
+
+
 def default_history_path(state_dir: Path) -> Path:
     """``<workspace>/.sheets-sync/history.sqlite`` given ``Workspace.state_dir``."""
     return state_dir / HISTORY_FILE
@@ -283,6 +299,15 @@ class HistoryStore:
         if latest is None or latest <= as_of.isoformat():
             return None
         return dt.date.fromisoformat(latest)
+
+    def not_recorded(self, as_of: dt.date, today: dt.date | None = None) -> str | None:
+        """Why a run as of ``as_of`` records nothing (``dated_ahead``, ``back_dated``), or
+        None when it records its night."""
+        today = today or dt.date.today()
+        if as_of > today + AHEAD_OK:
+            return dated_ahead(as_of, today)
+        later = self.later_night(as_of)
+        return None if later is None else back_dated(as_of, later)
 
     @_recovering
     def dates(self) -> list[dt.date]:

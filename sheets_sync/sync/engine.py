@@ -23,7 +23,7 @@ from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import HistoryError, SheetsSyncError
-from sheets_sync.ops.history import HistoryStore, back_dated
+from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import (
     LINKS_FILE,
@@ -454,17 +454,16 @@ class Sync:
     def record_history(self, result: SyncResult) -> None:
         """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
 
-        A back-dated run records nothing (``ops.history.back_dated``) and says so, in the
-        log and ``history_skipped``. A history that cannot be written (locked by another
-        process, a full disk) is logged, not raised: the teams are written by now, and the
-        history feeds trends and alerts, never a team's sheet."""
+        A back-dated run, or one dated well after today, records nothing
+        (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
+        A history that cannot be written (locked by another process, a full disk) is
+        logged, not raised: the teams are written by now, and the history feeds trends
+        and alerts, never a team's sheet."""
         if self.history is None:
             return
         try:
-            as_of = result.context.as_of
-            later = self.history.later_night(as_of)
-            if later is not None:
-                skipped = back_dated(as_of, later)
+            skipped = self.history.not_recorded(result.context.as_of)
+            if skipped is not None:
                 if self.history_skipped is None:  # once, though a run may record twice
                     log.warning("%s", skipped)
                 self.history_skipped = skipped

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sheets_sync.atomic import remove_stale, staging
 from sheets_sync.config import Workspace
+from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
@@ -82,7 +83,11 @@ def prepare(
     if not ws.rollup_is_google:
         if history is not None:
             scored = [r.team for r in runs if r.scored]
-            marks = history.marks(ws.keep_snapshots, context.as_of, scored)
+            try:
+                marks = history.marks(ws.keep_snapshots, context.as_of, scored)
+            except HistoryError as exc:  # the nights are trends: the tables still go out
+                log.error("%s; the company workbook goes out without History and Trends", exc)
+                history = None
         prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, marks))
         if state.unchanged(prep.inputs, ws.rollup_path, key="inputs"):
             log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)

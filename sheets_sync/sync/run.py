@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
-from sheets_sync.errors import ConfigError
+from sheets_sync.errors import ConfigError, HistoryError
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track
 from sheets_sync.ops.shard import check_night, load_results, save_results
@@ -137,8 +137,12 @@ def run_sync(
     total = len(options.teams) or len(workspace.teams)
     history = HistoryStore(default_history_path(workspace.state_dir))
     with RunLock(workspace.state_dir, options.shard):
-        previous = history.previous_kr_status(before=options.as_of)
-        back_dated = history.later_night(options.as_of) is not None
+        try:  # a history that cannot be used stops no team (the night logs it again)
+            previous = history.previous_kr_status(before=options.as_of)
+            unrecorded = history.not_recorded(options.as_of) is not None
+        except HistoryError as exc:
+            log.error("%s; no Off-track alerts tonight", exc)
+            previous, unrecorded = {}, True
         if console.is_terminal:
             columns = (
                 TextColumn("{task.description}"),
@@ -173,8 +177,9 @@ def run_sync(
         if not options.dry_run:
             # a back-dated run (a shard too, which records nothing) compares today's sheets
             # with the night before its date: later nights have reported those turns
-            # already (failures still go out)
-            turned = [] if back_dated else turned_off_track(result, previous)
+            # already; one dated ahead records nothing, so the next night would report
+            # them again (failures still go out)
+            turned = [] if unrecorded else turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         kept = _report_name(workspace.state_dir / "runs", result, options)
         where, written = kept, False

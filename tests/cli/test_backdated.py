@@ -153,3 +153,45 @@ def test_a_back_dated_run_sends_no_off_track_alerts(
     # the same sheets on the latest night: the KRs that turned are reported
     assert run("sync", "--config", str(ws), "--as-of", D3, *args)[0] == 0
     assert json.loads(sent.read_text(encoding="utf-8"))["turned_off_track"]
+
+
+def test_a_run_dated_well_ahead_records_nothing(demo: Path, tmp_path: Path) -> None:
+    """A mistyped year (`--as-of 2062-11-23`) was recorded, and every real night after it
+    counted as back-dated: nothing was recorded again until someone edited the store. A
+    day ahead is still recorded (a scheduler in another time zone)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    today = dt.date.today()
+    report = tmp_path / "run.json"
+    ahead = (today + dt.timedelta(days=30)).isoformat()
+    code, _, err = run("sync", "--config", str(ws), "--as-of", ahead, "--report", str(report))
+    assert code == 0, err
+    said = (
+        f"history not recorded: as of {ahead} is after today ({today}); a run dated ahead "
+        "reads today's sheets, not that night's values, and would leave every night before "
+        "it unrecorded"
+    )
+    assert said in err
+    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] == said
+    assert _history(ws) == []
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assert run("sync", "--config", str(ws), "--as-of", tomorrow)[0] == 0
+    assert {row[0] for row in _history(ws) if len(row) == 3} == {tomorrow}
+
+
+def test_a_history_that_cannot_be_opened_stops_no_team(demo: Path, tmp_path: Path) -> None:
+    """It ended the night before any team, exit 2 ("nothing was done"), over what feeds
+    only trends and alerts. Now the teams are synced and the workbook goes out without
+    its History and Trends tabs; each step that could not use the history says so."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / ".sheets-sync" / "history.sqlite").mkdir(parents=True)  # cannot be opened
+    code, out, err = run("sync", "--config", str(ws), "--as-of", D3)
+    assert code == 0, err
+    assert "6 teams, 0 failed" in out + err and "rollup written to company.xlsx" in out + err
+    for step in (
+        "no Off-track alerts tonight",
+        "tonight's snapshot is not recorded",
+        "the company workbook goes out without History and Trends",
+    ):
+        assert f"the run history cannot be used (unable to open database file); {step}" in err
+    book = openpyxl.load_workbook(ws.parent / "company.xlsx", read_only=True)
+    assert "Summary" in book.sheetnames and "History" not in book.sheetnames
