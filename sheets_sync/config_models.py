@@ -5,15 +5,36 @@ file through these and resolves it into a ``Workspace``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 
 class _Strict(BaseModel):
     # allow_inf_nan: YAML's .inf / .nan (and 1e400) passed ge=0; a weight of .inf showed
     # blank in the rollup workbook and inf in its export
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML reads yes/no/on/off/true as booleans, which pydantic took as 1 and 0:
+        ``run_reports: {keep: yes}`` kept one report and deleted the rest."""
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = set(get_args(cls.model_fields[info.field_name].annotation)) or {
+                cls.model_fields[info.field_name].annotation
+            }
+            if kinds & {int, float} and bool not in kinds:
+                raise ValueError(f"should be a number, not {str(value).lower()}")
+        return value
 
 
 class PeriodModel(_Strict):

@@ -514,3 +514,27 @@ def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path)
     huge = "company_objectives:\n  - {id: C1, title: G, weight: 1e300}\n"
     ok = load_workspace(_write(tmp_path, base + huge))
     assert ok.company_objectives[0].weight == 1e300
+
+
+def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) -> None:
+    """YAML reads yes/no/on/off/true as booleans, which went through as 1 and 0:
+    ``run_reports: {keep: yes}`` kept one report and deleted every other."""
+    (tmp_path / "teams").mkdir()
+    write_team(tmp_path / "teams" / "s.xlsx")
+    base = (
+        "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
+    )
+    found = problems(
+        tmp_path,
+        base + "run_reports: {keep: yes}\nbackups: {keep: off}\n"
+        "company_objectives:\n  - {id: C1, title: Grow, weight: true}\n",
+    )
+    assert found == [
+        f"sheets-sync.yaml: {field}: should be a number, not {word}"
+        for field, word in (
+            ("company_objectives[0].weight", "true"),
+            ("backups.keep", "false"),
+            ("run_reports.keep", "true"),
+        )
+    ]
