@@ -77,3 +77,23 @@ def test_template_google_without_credentials_is_a_clear_error(
     assert result.exit_code == 1
     assert "no Google credentials" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_refused_create_does_not_ask_to_share_a_sheet_that_does_not_exist(
+    emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Google's 403 for a caller without permission read "not shared with EMAIL: share the
+    sheet with it as an editor", which makes no sense for a sheet being created."""
+    emulator, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    emulator.faults.answer_endpoint(
+        "spreadsheets.create",
+        403,
+        {"error": {"code": 403, "message": "The caller does not have permission",
+                   "status": "PERMISSION_DENIED"}},
+    )  # fmt: skip
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "error: Sales goals: Google refused: The caller does not have permission\n"
+    )

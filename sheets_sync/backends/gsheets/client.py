@@ -348,8 +348,9 @@ class SheetsClient:
             )
         if status == 403:
             # Google's reason, unless it is the one of a sheet not shared with us; a
-            # disabled API, a protected range or a policy also answer 403
-            if message and not message.startswith(NOT_SHARED):
+            # disabled API, a protected range or a policy also answer 403, and a call that
+            # names no sheet (create) has none to share
+            if message and (not key or not message.startswith(NOT_SHARED)):
                 text = f"Google refused{where}: {message}"
             else:
                 text = f"not shared with {self.email}{where}: share the sheet with it as an editor"
