@@ -116,7 +116,9 @@ class TeamSteps:
         """Write a planned team (``write``) and let go of its read. Returns its run and
         the version its write left the file at, for the next team of the same workbook:
         ``follows`` is that version when this team comes next, so the file changed by the
-        run's own write is patched again, not taken for a user's save (``by_workbook``)."""
+        run's own write is patched again, not taken for a user's save (``by_workbook``).
+        A team that writes nothing (its write refused) passes ``follows`` on: the file is
+        still as the team before it left it."""
         assert state.run is not None
         try:
             unpacked = state.unpack()
@@ -124,9 +126,9 @@ class TeamSteps:
                 unpacked.data = replace(unpacked.data, version=follows)
             run = self.write(unpacked, state.run, state.todo)
             wrote = run.outcome is Outcome.OK and bool(state.todo) and self.writes
-            return run, getattr(unpacked.backend, "written_version", None) if wrote else None
+            return run, getattr(unpacked.backend, "written_version", None) if wrote else follows
         except Exception as exc:
-            return failed_run(state.spec, exc), None
+            return failed_run(state.spec, exc), follows
         finally:
             state.release()
 

@@ -116,3 +116,37 @@ def test_teams_of_one_workbook_go_to_one_shard(tmp_path: Path) -> None:
         ]
         assert len(holding) == 1
         assert sorted(t.name for s in shards for t in s) == sorted(t.name for t in ws.teams)
+
+
+def test_a_team_that_cannot_be_written_does_not_stop_the_next_of_its_workbook(
+    tmp_path: Path,
+) -> None:
+    """Three teams in one file, the middle one's Score column inside an array formula:
+    it fails, and the third team, which expects the version the first team's write left,
+    is written too (it was reported conflicted: "the file changed since it was read")."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    cfg = shared_workspace(tmp_path)
+    book_path = tmp_path / "teams" / "shared.xlsx"
+    book = openpyxl.load_workbook(book_path)
+    book.copy_worksheet(book["Sales OKRs"]).title = "Eng OKRs"
+    column = [c.value for c in book["Ops OKRs"][1]].index("Score") + 1
+    top = book["Ops OKRs"].cell(2, column).coordinate
+    bottom = book["Ops OKRs"].cell(3, column).coordinate
+    book["Ops OKRs"][top] = ArrayFormula(f"{top}:{bottom}", "=0")
+    book.save(book_path)
+    (tmp_path / "mappings" / "eng.yaml").write_text(
+        "name: eng\nokrs:\n  sheet: [Eng OKRs]\n", encoding="utf-8"
+    )
+    with cfg.open("a", encoding="utf-8") as f:
+        f.write("  - {name: Eng, source: teams/shared.xlsx, mapping: eng}\n")
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, workers=1, rollup=False))
+    assert [(r.team, r.outcome) for r in result.runs] == [
+        ("Sales", Outcome.OK),
+        ("Ops", Outcome.FAILED),
+        ("Eng", Outcome.OK),
+    ]
+    assert "array formula" in (result.runs[1].error or "")
+    written = openpyxl.load_workbook(book_path, read_only=True)
+    rows = list(written["Eng OKRs"].iter_rows(values_only=True))
+    assert any(row[column - 1] is not None for row in rows[1:])
