@@ -23,6 +23,7 @@ from sheets_sync.config_models import GoogleModel, NotifyModel, WorkspaceModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError, MappingError
+from sheets_sync.grid import tab_key
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.sources import (
     GSHEET_PREFIX,
@@ -333,7 +334,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         for kind, tab, what in (("okrs", spec.okrs, "goals"), ("kpis", spec.kpis, "KPIs")):
             if tab is None:
                 continue
-            tabs = tuple(t.strip().casefold() for t in tab.sheet)
+            tabs = tuple(map(tab_key, tab.sheet))  # as the tab is found (find_sheet)
             same = (team_spec.path or team_spec.source.strip(), kind, tabs)
             if (first := reading.setdefault(same, team_spec)) is not team_spec:
                 problems.append(

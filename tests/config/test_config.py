@@ -233,6 +233,29 @@ def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> Non
     ]
 
 
+def test_a_tab_name_spelt_otherwise_is_the_same_tab(workspace: Path) -> None:
+    """Tabs are found with case, spaces and punctuation ignored (``grid.tab_key``):
+    ``sales-okrs`` reads the tab ``Sales OKRs``, so a second team naming it so counts the
+    first team's goals twice (the check compared the names as typed)."""
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    for team, tab in (("sales", "Sales OKRs"), ("ops", "sales-okrs")):
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: [{tab}]\n", encoding="utf-8"
+        )
+    head = workspace.read_text().split("teams:")[0]
+    assert problems(
+        root,
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
+        "  - {name: Ops, source: teams/sales.xlsx, mapping: ops}\n",
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        "as team 'Sales' (teams/sales.xlsx, tab 'sales-okrs'); the rollup would count its "
+        "goals twice"
+    ]
+
+
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "teams" / "sales.xlsx").mkdir(parents=True)
     found = problems(
