@@ -60,6 +60,15 @@ def _set_first_kpi_actual(ws: Path, value: float) -> None:
     book.save(team)
 
 
+def _says_not_recorded(ws: Path, as_of: str, report: Path, said: str) -> None:
+    """A sync as of ``as_of`` exits 0 and says why its night is not recorded, in the log
+    and the run report's ``history_skipped``."""
+    code, _, err = run("sync", "--config", str(ws), "--as-of", as_of, "--report", str(report))
+    assert code == 0, err
+    assert said in err
+    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] == said
+
+
 def test_a_back_dated_rollup_shows_no_later_night(demo: Path, tmp_path: Path) -> None:
     ws = copy_ws(demo, tmp_path / "ws")
     for night in (D1, D3):
@@ -79,15 +88,14 @@ def test_a_back_dated_run_records_nothing_and_says_so(
     stored = _history(ws)
     _set_first_kpi_actual(ws, 123456.0)
     report = tmp_path / "run.json"
-    code, _, err = run("sync", "--config", str(ws), "--as-of", as_of, "--report", str(report))
-    assert code == 0, err
-    said = (
+    _says_not_recorded(
+        ws,
+        as_of,
+        report,
         f"history not recorded: as of {as_of} is before the latest recorded night ({D3}); "
         "a back-dated run reads today's sheets, not that night's values, so the history "
-        "is left as it is"
+        "is left as it is",
     )
-    assert said in err
-    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] == said
     assert _history(ws) == stored  # no row replaced, added or re-stamped
     history, trends = _nights_shown(ws)
     assert history == {D1} and trends == [D1]  # not D3, after the run's as-of date
@@ -161,17 +169,15 @@ def test_a_run_dated_well_ahead_records_nothing(demo: Path, tmp_path: Path) -> N
     day ahead is still recorded (a scheduler in another time zone)."""
     ws = copy_ws(demo, tmp_path / "ws")
     today = dt.date.today()
-    report = tmp_path / "run.json"
     ahead = (today + dt.timedelta(days=30)).isoformat()
-    code, _, err = run("sync", "--config", str(ws), "--as-of", ahead, "--report", str(report))
-    assert code == 0, err
-    said = (
+    _says_not_recorded(
+        ws,
+        ahead,
+        tmp_path / "run.json",
         f"history not recorded: as of {ahead} is after today ({today}); a run dated ahead "
         "reads today's sheets, not that night's values, and would leave every night before "
-        "it unrecorded"
+        "it unrecorded",
     )
-    assert said in err
-    assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] == said
     assert _history(ws) == []
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
     assert run("sync", "--config", str(ws), "--as-of", tomorrow)[0] == 0

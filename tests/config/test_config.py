@@ -212,21 +212,27 @@ def test_one_workbook_with_a_tab_per_team_is_a_layout(workspace: Path) -> None:
     assert [t.name for t in load_workspace(workspace).teams] == ["Sales", "Ops"]
 
 
-def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> None:
-    """Own OKR tabs but the standard KPI tab each: every KPI would be counted twice."""
+def _two_teams_of_one_workbook(workspace: Path, mappings: dict[str, str]) -> list[str]:
+    """The problems of Sales and Ops in ``teams/sales.xlsx``, each with its own mapping
+    (its YAML after ``name:``)."""
     root = workspace.parent
     (root / "mappings").mkdir()
-    for team in ("sales", "ops"):
-        (root / "mappings" / f"{team}.yaml").write_text(
-            f"name: {team}\nokrs:\n  sheet: [{team} OKRs]\nkpis:\n  sheet: [KPIs, KPI]\n",
-            encoding="utf-8",
-        )
+    for team, body in mappings.items():
+        (root / "mappings" / f"{team}.yaml").write_text(f"name: {team}\n{body}", encoding="utf-8")
     head = workspace.read_text().split("teams:")[0]
-    assert problems(
+    return problems(
         root,
         head + "teams:\n"
         "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
         "  - {name: Ops, source: teams/sales.xlsx, mapping: ops}\n",
+    )
+
+
+def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> None:
+    """Own OKR tabs but the standard KPI tab each: every KPI would be counted twice."""
+    own = "okrs:\n  sheet: [{} OKRs]\nkpis:\n  sheet: [KPIs, KPI]\n"
+    assert _two_teams_of_one_workbook(
+        workspace, {"sales": own.format("sales"), "ops": own.format("ops")}
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
         "as team 'Sales' (teams/sales.xlsx, tab 'KPIs'); the rollup would count its KPIs twice"
@@ -237,18 +243,9 @@ def test_a_tab_name_spelt_otherwise_is_the_same_tab(workspace: Path) -> None:
     """Tabs are found with case, spaces and punctuation ignored (``grid.tab_key``):
     ``sales-okrs`` reads the tab ``Sales OKRs``, so a second team naming it so counts the
     first team's goals twice (the check compared the names as typed)."""
-    root = workspace.parent
-    (root / "mappings").mkdir()
-    for team, tab in (("sales", "Sales OKRs"), ("ops", "sales-okrs")):
-        (root / "mappings" / f"{team}.yaml").write_text(
-            f"name: {team}\nokrs:\n  sheet: [{tab}]\n", encoding="utf-8"
-        )
-    head = workspace.read_text().split("teams:")[0]
-    assert problems(
-        root,
-        head + "teams:\n"
-        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
-        "  - {name: Ops, source: teams/sales.xlsx, mapping: ops}\n",
+    assert _two_teams_of_one_workbook(
+        workspace,
+        {"sales": "okrs:\n  sheet: [Sales OKRs]\n", "ops": "okrs:\n  sheet: [sales-okrs]\n"},
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
         "as team 'Sales' (teams/sales.xlsx, tab 'sales-okrs'); the rollup would count its "
@@ -509,16 +506,21 @@ def test_a_source_of_the_root_folder_is_named() -> None:
     assert spec.display_name == "/"
 
 
+def _one_team_head(root: Path) -> str:
+    """A one-team workspace's YAML, its team file written: settings go after it."""
+    (root / "teams").mkdir()
+    write_team(root / "teams" / "s.xlsx")
+    return (
+        "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
+    )
+
+
 def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path) -> None:
     """YAML's .inf (or 1e400, which overflows to inf) passed ``ge=0``: a company objective
     of weight .inf loaded, and the rollup showed a blank Weight in the workbook but inf in
     the export (until 2026-12-04). Every number of the workspace file is finite."""
-    (tmp_path / "teams").mkdir()
-    write_team(tmp_path / "teams" / "s.xlsx")
-    base = (
-        "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
-    )
+    base = _one_team_head(tmp_path)
     found = problems(
         tmp_path,
         base + "company_objectives:\n  - {id: C1, title: Grow, weight: .inf}\n"
@@ -542,15 +544,9 @@ def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path)
 def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) -> None:
     """YAML reads yes/no/on/off/true as booleans, which went through as 1 and 0:
     ``run_reports: {keep: yes}`` kept one report and deleted every other."""
-    (tmp_path / "teams").mkdir()
-    write_team(tmp_path / "teams" / "s.xlsx")
-    base = (
-        "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: S, source: teams/s.xlsx}\n"
-    )
     found = problems(
         tmp_path,
-        base + "run_reports: {keep: yes}\nbackups: {keep: off}\n"
+        _one_team_head(tmp_path) + "run_reports: {keep: yes}\nbackups: {keep: off}\n"
         "company_objectives:\n  - {id: C1, title: Grow, weight: true}\n",
     )
     assert found == [
