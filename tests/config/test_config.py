@@ -122,11 +122,13 @@ def test_an_impossible_date_is_a_problem_naming_its_field(tmp_path: Path) -> Non
         "value is outside expected range"
         for field in ("start", "end")
     ]
-    ok = load_workspace(_write(tmp_path, text.replace("02-30", "07-01").replace("09-31", "09-30")))
+    ok = load_workspace(
+        write_config(tmp_path, text.replace("02-30", "07-01").replace("09-31", "09-30"))
+    )
     assert (ok.period.start.isoformat(), ok.period.end.isoformat()) == ("2026-07-01", "2026-09-30")
 
 
-def _write(tmp_path: Path, text: str) -> Path:
+def write_config(tmp_path: Path, text: str) -> Path:
     cfg = tmp_path / "sheets-sync.yaml"
     cfg.write_text(text, encoding="utf-8")
     return cfg
@@ -398,114 +400,6 @@ def test_any_configuration_gives_a_workspace_or_problems(workspace: Path, seed: 
                 load_workspace(workspace, files_must_exist=must_exist)
 
 
-def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
-    """`config check` says what the path is; the commands that read the teams load the
-    workspace (the read is then that team's error), where a loop was a traceback."""
-    import os
-
-    (tmp_path / "teams").mkdir()
-    os.mkfifo(tmp_path / "teams" / "pipe.xlsx")
-    (tmp_path / "teams" / "a.xlsx").symlink_to(tmp_path / "teams" / "b.xlsx")
-    (tmp_path / "teams" / "b.xlsx").symlink_to(tmp_path / "teams" / "a.xlsx")
-    text = (
-        "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteams:\n"
-        "  - {name: P, source: teams/pipe.xlsx}\n  - {name: L, source: teams/a.xlsx}\n"
-    )
-    assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: teams[0].source: is not a file (a pipe, device or socket) "
-        "(teams/pipe.xlsx)",
-        "sheets-sync.yaml: teams[1].source: file not found (teams/a.xlsx)",
-    ]
-    ws = load_workspace(_write(tmp_path, text), files_must_exist=False)
-    assert [t.name for t in ws.teams] == ["P", "L"]
-
-
-def test_a_google_key_is_taken_from_a_pasted_url_or_refused(workspace: Path) -> None:
-    """What followed ``gsheet:`` went into the request's URL as it was: a pasted URL read
-    as "not found", ``KEY/values/OKRs!A1`` reached another endpoint, spaces were kept."""
-    head = workspace.read_text().split("teams:")[0]
-    url = "https://docs.google.com/spreadsheets/d/1AbC-x_9/edit#gid=0"
-    ws = load_workspace(
-        _write(
-            workspace.parent,
-            head + f'teams:\n  - {{name: S, source: "gsheet: {url}"}}\n'
-            'rollup: {output: "gsheet:  2XyZ "}\n',
-        ),
-        files_must_exist=False,
-    )
-    assert (ws.teams[0].source, ws.teams[0].google_key) == ("gsheet:1AbC-x_9", "1AbC-x_9")
-    assert ws.rollup_output == "gsheet:2XyZ"
-    found = problems(
-        workspace.parent,
-        head + 'teams:\n  - {name: S, source: "gsheet:KEY/values/OKRs!A1"}\n'
-        '  - {name: T, source: "gsheet:KEY?x=1"}\nrollup: {output: "gsheet:"}\n',
-    )
-    hint = (
-        "is not a spreadsheet key (letters, digits, - and _): give the key from the "
-        "sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
-    )
-    assert found == [
-        f"sheets-sync.yaml: teams[0].source: 'KEY/values/OKRs!A1' {hint}",
-        f"sheets-sync.yaml: teams[1].source: 'KEY?x=1' {hint}",
-        "sheets-sync.yaml: rollup.output: gsheet: needs a spreadsheet key",
-    ]
-
-
-def test_a_google_url_as_the_hint_gives_it_or_a_published_link_is_explained(
-    workspace: Path,
-) -> None:
-    """The hint asks for "docs.google.com/spreadsheets/d/<key>/edit", but that form (no
-    scheme, as copied from a document or a chat) was refused as not a key; a published
-    link's ``d/e/2PACX-...`` read as the key "e" and failed at Google as not found."""
-    head = workspace.read_text().split("teams:")[0]
-    ws = load_workspace(
-        _write(
-            workspace.parent,
-            head
-            + 'teams:\n  - {name: S, source: "gsheet:docs.google.com/spreadsheets/d/1AbC/edit"}\n'
-            '  - {name: T, source: "gsheet:HTTPS://DOCS.GOOGLE.COM/spreadsheets/d/2XyZ/edit"}\n',
-        ),
-        files_must_exist=False,
-    )
-    assert [t.google_key for t in ws.teams] == ["1AbC", "2XyZ"]
-    published = "https://docs.google.com/spreadsheets/d/e/2PACX-1vQabc/pubhtml"
-    found = problems(
-        workspace.parent, head + f'teams:\n  - {{name: S, source: "gsheet:{published}"}}\n'
-    )
-    assert found == [
-        "sheets-sync.yaml: teams[0].source: a published-to-the-web link "
-        "(.../spreadsheets/d/e/...) has no spreadsheet key: open the sheet itself and give "
-        "its URL, docs.google.com/spreadsheets/d/<key>/edit"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("output", "problem"),
-    [
-        ("company.csv", "the company workbook is an .xlsx file, not 'company.csv' "
-         "(`sheets-sync export` writes CSV or Parquet)"),
-        ("teams.xlsx", "is a folder (teams.xlsx)"),
-    ],
-)  # fmt: skip
-def test_a_rollup_output_that_is_no_workbook_file(
-    workspace: Path, output: str, problem: str
-) -> None:
-    """Both passed `config check`: the first got an xlsx named .csv, the second failed
-    every night."""
-    (workspace.parent / "teams.xlsx").mkdir()
-    found = problems(workspace.parent, workspace.read_text() + f"rollup: {{output: {output}}}\n")
-    assert found == [f"sheets-sync.yaml: rollup.output: {problem}"]
-
-
-def test_a_source_of_the_root_folder_is_named() -> None:
-    """`source: /` printed "Sales: failed: : is a folder": the root has no file name."""
-    from sheets_sync.config import TeamSpec
-    from sheets_sync.mapping.spec import load_mapping
-
-    spec = TeamSpec("Sales", "/", "standard", load_mapping("standard"), Path("/"))
-    assert spec.display_name == "/"
-
-
 def _one_team_head(root: Path) -> str:
     """A one-team workspace's YAML, its team file written: settings go after it."""
     (root / "teams").mkdir()
@@ -537,7 +431,7 @@ def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path)
         )
     ]
     huge = "company_objectives:\n  - {id: C1, title: G, weight: 1e300}\n"
-    ok = load_workspace(_write(tmp_path, base + huge))
+    ok = load_workspace(write_config(tmp_path, base + huge))
     assert ok.company_objectives[0].weight == 1e300
 
 
