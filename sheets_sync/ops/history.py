@@ -421,15 +421,20 @@ class HistoryStore:
         return digest.digest()
 
     @_recovering
-    def previous_kr_status(self, before: dt.date) -> dict[tuple[str, str], str]:
-        """(team, KR id) -> status, from each team's latest snapshot before ``before``.
+    def previous_kr_status(
+        self, before: dt.date, *, including: bool = False
+    ) -> dict[tuple[str, str], str]:
+        """(team, KR id) -> status, from each team's latest snapshot before ``before``
+        (``including``: on or before it, so a rerun of a night compares with what that
+        night already recorded, and does not report the same turns again).
 
         Per team, so a team that failed last night is compared with its last good night.
         A run holds it all night: each team's name and each status is one string, not one
         per KR (at 2,000 teams, 40,000 KRs: 5.5 MB instead of 10; bench/notes.md)."""
+        upto = "<=" if including else "<"
         sql = (
             "SELECT k.team, k.kr_id, k.status FROM kr_snapshots k JOIN "
-            "(SELECT team, MAX(as_of) AS as_of FROM snapshots WHERE as_of < ? GROUP BY team)"
+            f"(SELECT team, MAX(as_of) AS as_of FROM snapshots WHERE as_of {upto} ? GROUP BY team)"
             " s ON k.team = s.team AND k.as_of = s.as_of ORDER BY k.seq"
         )
         shared: dict[str, str] = {}

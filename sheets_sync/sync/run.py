@@ -138,7 +138,7 @@ def run_sync(
     history = HistoryStore(default_history_path(workspace.state_dir))
     with RunLock(workspace.state_dir, options.shard):
         try:  # a history that cannot be used stops no team (the night logs it again)
-            previous = history.previous_kr_status(before=options.as_of)
+            previous = history.previous_kr_status(before=options.as_of, including=True)
             unrecorded = history.not_recorded(options.as_of) is not None
         except HistoryError as exc:
             log.error("%s; no Off-track alerts tonight", exc)

@@ -201,3 +201,18 @@ def test_a_history_that_cannot_be_opened_stops_no_team(demo: Path, tmp_path: Pat
         assert f"the run history cannot be used (unable to open database file); {step}" in err
     book = openpyxl.load_workbook(ws.parent / "company.xlsx", read_only=True)
     assert "Summary" in book.sheetnames and "History" not in book.sheetnames
+
+
+def test_a_rerun_of_a_night_does_not_send_its_alerts_again(demo: Path, tmp_path: Path) -> None:
+    """It compared with the night before, as the first run had: every KR that turned Off
+    track that night was reported again by each rerun (a retried job, a manual run)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    sent = tmp_path / "notified.json"
+    cmd = f"{sys.executable} -c \"import sys; open({str(sent)!r}, 'w').write(sys.stdin.read())\""
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert json.loads(sent.read_text(encoding="utf-8"))["turned_off_track"]
+    sent.unlink()
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert not sent.exists()  # nothing failed, and nothing turned since the first run

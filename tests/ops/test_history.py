@@ -153,6 +153,11 @@ def test_last_n_dates_and_previous_status(store: HistoryStore, make_result: Make
         ("Ops", "KR1"): "On track",
     }
     assert store.previous_kr_status(D1) == {}
+    # including D3 itself, as a rerun of that night compares
+    assert store.previous_kr_status(D3, including=True) == {
+        ("Sales", "KR1"): "Achieved",
+        ("Ops", "KR1"): "Off track",
+    }
     with pytest.raises(ValueError, match="last_n"):
         store.kr_history(0)
 
