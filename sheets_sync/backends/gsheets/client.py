@@ -297,9 +297,13 @@ class SheetsClient:
             return RetryableError(f"{where} is unreachable (network)")
         if getattr(exc, "retryable", False):  # google-auth's own verdict, after its retries
             return RetryableError(f"{where} is unavailable")
-        if len(exc.args) == 1 and str(exc.args[0]).lstrip().startswith("<"):
+        first = str(exc.args[0]) if exc.args else ""
+        if (len(exc.args) == 1 and first.lstrip().startswith("<")) or first.startswith(
+            "No access token in response"
+        ):
             # google-auth's RefreshError of a reply that is not JSON holds only its text:
-            # a page (a proxy's), not Google's refusal (the refresh on a 401 takes this way)
+            # a page (a proxy's), not Google's refusal (the refresh on a 401 takes this
+            # way); a 200 without a token is no refusal either: the key was never judged
             return self._no_token(source)
         return self._refresh_error(exc, source)
 

@@ -212,3 +212,20 @@ def test_a_proxy_page_on_the_refresh_after_a_401_is_not_refused_credentials(
         f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
         "login page in the way?"
     )
+
+
+def test_a_token_reply_without_a_token_is_not_refused_credentials(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """A 200 whose JSON holds no access_token (a proxy's own JSON, a broken gateway) read
+    "Google refused the credentials of EMAIL (No access token in response.)": the key was
+    never judged, so it says what it is, a reply that is not Google's token."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.token_reply = Reply.of(200, {"status": "ok"})
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(make_client(QUICK), key, display_name="Ops").read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
+        "login page in the way?"
+    )
+    assert _token_requests(emulator) == 1
