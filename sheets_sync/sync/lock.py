@@ -23,12 +23,14 @@ from typing import Any
 from sheets_sync.errors import RunLockedError
 
 WORKSPACE_LOCK = "run.lock"
+SHARD_LOCK_PREFIX = "run-shard-"  # then K-of-N.lock
 
 
 class RunLock:
     def __init__(self, state_dir: Path, shard: tuple[int, int] | None = None) -> None:
         self.path = state_dir / WORKSPACE_LOCK
-        self.shard_path = state_dir / f"run-shard-{shard[0]}-of-{shard[1]}.lock" if shard else None
+        name = f"{SHARD_LOCK_PREFIX}{shard[0]}-of-{shard[1]}.lock" if shard else None
+        self.shard_path = state_dir / name if name else None
         self._fds: list[int] = []
         self._record: int | None = None  # the fd whose file names this run
 

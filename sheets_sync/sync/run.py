@@ -25,7 +25,7 @@ from sheets_sync.ops.shard import check_night, load_results, save_results
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
-from sheets_sync.sync.lock import WORKSPACE_LOCK, RunLock
+from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import prune_run_reports, run_report, write_run_report
 
@@ -63,7 +63,7 @@ def _check_report_path(workspace: Workspace, path: Path) -> None:
 _STATE_FILES = {
     HISTORY_FILE: "the run history",
     WORKSPACE_LOCK: "the workspace lock",
-    "run-shard-": "a shard's lock",
+    SHARD_LOCK_PREFIX: "a shard's lock",
     rollup_step.STATE_FILE: "the company rollup's state",
     LINKS_FILE: "the Google teams' KPI links",
 }

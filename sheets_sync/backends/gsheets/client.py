@@ -308,16 +308,19 @@ class SheetsClient:
         return self._refresh_error(exc, source)
 
     def _no_token(self, source: str) -> RemoteError:
-        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
         return RemoteError(
-            f"{uri or 'the token endpoint'} did not answer with a token: is a proxy or a "
-            "login page in the way?",
+            f"{self._token_uri() or 'the token endpoint'} did not answer with a token: is a "
+            "proxy or a login page in the way?",
             source=source,
         )
 
     def _token_where(self) -> str:
-        uri = redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
+        uri = self._token_uri()
         return f"the token endpoint {uri}" if uri else "the token endpoint"
+
+    def _token_uri(self) -> str:
+        """The credentials' token endpoint, for messages ("" when there are none)."""
+        return redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
         reason = _one_line(redact(str(exc.args[0]) if exc.args else type(exc).__name__))
