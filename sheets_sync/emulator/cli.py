@@ -11,7 +11,7 @@ import click
 EXIT_USAGE = 2  # as `sheets-sync`: a usage or configuration error
 
 
-@click.command("emulator")
+@click.command("emulator", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--port", default=8085, show_default=True, help="Port on 127.0.0.1 (0 = any free).")
 @click.option(
     "--state",
@@ -46,7 +46,12 @@ def emulator_command(
     no_auth: bool,
     verbose: bool,
 ) -> None:
-    """Run a local Google Sheets API v4 emulator (plus OAuth token and Drive v3 basics)."""
+    """Run a local Google Sheets API v4 emulator (plus OAuth token and Drive v3 basics).
+
+    \b
+    Example: sheets-sync emulator --port 8085 --state emu.json
+    then:    GOOGLE_SHEETS_EMULATOR_HOST=127.0.0.1:8085 sheets-sync sync
+    """
     from sheets_sync.emulator.faults import Faults  # loaded here: see the package docstring
     from sheets_sync.emulator.server import Emulator
     from sheets_sync.emulator.state import StateFileError

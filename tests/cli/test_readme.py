@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -76,3 +78,25 @@ def test_every_docs_page_is_linked() -> None:
     pages = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
     assert pages <= linked, sorted(pages - linked)
     assert linked <= pages, sorted(linked - pages)
+
+
+@pytest.mark.parametrize("name", sorted(_leaf_commands(cli)))
+def test_every_command_help_has_an_example(name: str) -> None:
+    """A newcomer's first stop is `-h`: it shows the command run as the README runs it."""
+    result = CliRunner().invoke(cli, [*name.split(), "-h"])
+    assert result.exit_code == 0, result.output
+    assert f"Example: sheets-sync {name}" in result.output
+
+
+def test_emulator_module_takes_dash_h() -> None:
+    """`python -m sheets_sync.emulator -h` works as every other command's `-h` does."""
+    # a process of its own: click caches a command's help option once it is made
+    result = subprocess.run(
+        [sys.executable, "-m", "sheets_sync.emulator", "-h"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Example: sheets-sync emulator" in result.stdout
