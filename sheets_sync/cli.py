@@ -358,7 +358,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     help="Folder for one file per table.",
 )
 def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -> None:
-    """Write the rollup's long tables as CSV (formula-safe) or Parquet (typed).
+    """Write the rollup's seven tables, a file each, as CSV (formula-safe) or Parquet.
 
     The tables are built from the team sheets as they are (as of --as-of), as the nightly
     rollup builds them: a team that cannot be read keeps its last good rows from the
