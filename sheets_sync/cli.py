@@ -69,12 +69,11 @@ def _error(ctx: click.Context, message: str, text: str, **details: Any) -> None:
 
 
 def _as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.today() if value is None else dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+        msg = f"{value!r} is not a date like 2026-11-23"
+        raise click.BadParameter(msg, param_hint="--as-of") from None
 
 
 config_option = click.option(

@@ -157,7 +157,7 @@ def test_a_usage_error_takes_the_json_forms_too(workspace: Path) -> None:
     assert json.loads(out) == {
         "teams": [],
         "ok": False,
-        "errors": ["Invalid value: '2026-13-01' is not a date like 2026-11-23"],
+        "errors": ["Invalid value for --as-of: '2026-13-01' is not a date like 2026-11-23"],
     }
     # the plain form is click's own, as it was
     code, out, err = run("sync", "--config", str(workspace), "--results-dir", "r")
