@@ -43,10 +43,11 @@ from sheets_sync.sync.reading import (
     read_team,
     worker_died,
 )
+from sheets_sync.sync.refile import WriteChain
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
-from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook
+from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
 
 log = logging.getLogger("sheets_sync.sync")
 #: From this many teams a night in one process (``--workers 1``, one CPU) also packs and
@@ -338,16 +339,19 @@ class Sync:
                 r.planned(pack(run), todo)
         writing = [i for i, r in enumerate(reads) if r.pending and writes]
         groups = by_workbook(writing, [reads[i].spec for i in writing])
+        sharing = sharing_teams(reads)
 
         def write_in_worker(k: int) -> list[tuple[bool, TeamRun]]:
             """Send back only what the writes decided: the parent has each team's result
             (a second copy of every result would double the parent's memory)."""
-            sent, follows = [], None
+            sent, follows, chain = [], None, WriteChain()
             for i in groups[k]:  # the teams of one workbook, one after another
-                run, follows = steps.finish(reads[i], follows)
+                run, follows = steps.finish(reads[i], follows, chain)
                 # an internal error: the whole (small) run
                 sent.append((True, replace(run, held=None, changes=())) if run.scored else
                             (False, run))  # fmt: skip
+            if (path := reads[groups[k][0]].spec.path) in sharing:  # teams of one file
+                steps.refile(chain, sharing[path])
             return sent
 
         done: dict[int, TeamRun] = {}

@@ -134,6 +134,24 @@ class ReadCache:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
 
+    def refile(self, spec: TeamSpec, olds: Iterable[str], key: str) -> bool:
+        """Hold the slot's read under ``key`` instead, when the slot holds it, intact, under
+        one of ``olds`` (``refile.py`` says when that is the read ``key`` names). The read
+        is moved as bytes, never unpickled; anything else leaves the slot as it is."""
+        try:
+            raw = self._slot(spec).read_bytes()
+        except OSError:
+            return False
+        for old in olds:
+            head = pickle.dumps(old, protocol=pickle.HIGHEST_PROTOCOL)  # as ``put`` wrote it
+            if raw.startswith(head):
+                digest, value = raw[len(head) : len(head) + 32], raw[len(head) + 32 :]
+                if hashlib.sha256(value).digest() != digest:
+                    return False
+                self.put_pickled(spec, key, value)
+                return True
+        return False
+
     def prune(self, teams: Iterable[TeamSpec]) -> int:
         """Delete the slots of teams no longer in the workspace; returns how many."""
         wanted = {self._slot(t).name for t in teams}

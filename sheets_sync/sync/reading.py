@@ -96,7 +96,8 @@ class TeamRead:
         return self
 
 
-def _tabs(spec: TeamSpec) -> list[str]:
+def team_tabs(spec: TeamSpec) -> list[str]:
+    """The tabs a team's read asks the reader for (matched by ``grid.tab_key``)."""
     tabs = list(spec.mapping.okrs.sheet)
     if spec.mapping.kpis is not None:
         tabs += list(spec.mapping.kpis.sheet)
@@ -173,10 +174,10 @@ def read_team(
             if hit is not None:
                 _from_cache(state, hit, version)
             else:
-                _parse(state, backend.parse(raw, version, _tabs(spec)))
+                _parse(state, backend.parse(raw, version, team_tabs(spec)))
                 state.cache_miss_key = key
         else:
-            _parse(state, backend.read(_tabs(spec)))
+            _parse(state, backend.read(team_tabs(spec)))
     except SourceError as exc:
         state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
     except Exception as exc:  # a bug must not stop the other teams

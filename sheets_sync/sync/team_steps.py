@@ -13,16 +13,20 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, SourceError
-from sheets_sync.grid import CellWrite
+from sheets_sync.grid import CellWrite, tab_key
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.reading import TeamRead, internal_error
+from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
 
 log = logging.getLogger("sheets_sync.sync")
@@ -51,6 +55,24 @@ def by_workbook(indices: Sequence[int], specs: Sequence[TeamSpec]) -> list[list[
     for i, spec in zip(indices, specs, strict=True):
         groups.setdefault(spec.path or (spec.source, i), []).append(i)
     return list(groups.values())
+
+
+def _link(chain: WriteChain, backend: object, before: str, todo: Sequence[CellWrite]) -> None:
+    """Add an Excel write to ``chain``: the bytes it patched, and those it left (unknown
+    when the file held the writes already, after a worker died: the chain starts again)."""
+    after = getattr(backend, "written_sha256", None)
+    if isinstance(backend, ExcelBackend) and after is not None:
+        chain.wrote(content_digest(before), after, frozenset(tab_key(w.sheet) for w in todo))
+
+
+def sharing_teams(reads: Sequence[TeamRead]) -> dict[Path, list[TeamSpec]]:
+    """The teams of this run by workbook file, for the workbooks two or more share: the
+    ones not written tonight too, whose reads ``TeamSteps.refile`` moves as well."""
+    by_path: dict[Path, list[TeamSpec]] = {}
+    for r in reads:
+        if r.spec.path is not None:
+            by_path.setdefault(r.spec.path, []).append(r.spec)
+    return {path: specs for path, specs in by_path.items() if len(specs) > 1}
 
 
 @dataclass(frozen=True)
@@ -112,25 +134,35 @@ class TeamSteps:
         seconds = state.seconds + time.perf_counter() - started
         return replace(run, seconds=seconds, api_calls=int(calls))
 
-    def finish(self, state: TeamRead, follows: str | None = None) -> tuple[TeamRun, str | None]:
+    def finish(
+        self, state: TeamRead, follows: str | None = None, chain: WriteChain | None = None
+    ) -> tuple[TeamRun, str | None]:
         """Write a planned team (``write``) and let go of its read. Returns its run and
         the version its write left the file at, for the next team of the same workbook:
         ``follows`` is that version when this team comes next, so the file changed by the
         run's own write is patched again, not taken for a user's save (``by_workbook``).
         A team that writes nothing (its write refused) passes ``follows`` on: the file is
-        still as the team before it left it."""
+        still as the team before it left it. ``chain`` records the write (``refile``)."""
         assert state.run is not None
         try:
             unpacked = state.unpack()
             if follows is not None and unpacked.data is not None:
                 unpacked.data = replace(unpacked.data, version=follows)
+            before = unpacked.data.version if unpacked.data is not None else ""
             run = self.write(unpacked, state.run, state.todo)
             wrote = run.outcome is Outcome.OK and bool(state.todo) and self.writes
+            if wrote and chain is not None:
+                _link(chain, unpacked.backend, before, state.todo)
             return run, getattr(unpacked.backend, "written_version", None) if wrote else follows
         except Exception as exc:
             return failed_run(state.spec, exc), follows
         finally:
             state.release()
+
+    def refile(self, chain: WriteChain, specs: Sequence[TeamSpec]) -> None:
+        """Once a workbook's last write landed: its teams' reads under the final digest."""
+        if self.cache is not None and len(specs) > 1:
+            refile(self.cache, chain, specs, self.workspace.max_workbook_bytes)
 
     def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the
