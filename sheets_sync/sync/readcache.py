@@ -9,7 +9,9 @@ sha256, the team's name, display name and mapping, and the package version, in
 After a write-back the tool knows the new file too: the same inputs, and in each owned
 cell the value it wrote. That entry is stored under the sha256 of the bytes written, so
 the next night does not parse a file only the tool changed. (Not when the write added
-owned columns' headers: the layout moved, and the next read parses again.)
+owned columns' headers: the layout moved, and the next read parses again.) Teams that
+share a workbook write it in turn: ``refile.py`` moves their entries to the bytes the
+last write left.
 
 Entries are pickles written by this tool into the workspace's own state folder (one
 slot per team, its newest read: the key's pickle, the sha256 of the read's pickle, then
