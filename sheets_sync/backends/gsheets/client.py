@@ -9,7 +9,6 @@ injectable (class or instance), exactly as gspread's own ``Client`` takes one.
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import os
 import random
@@ -24,8 +23,6 @@ from google.auth import exceptions as auth_exceptions
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from requests.adapters import BaseAdapter
-from requests.models import PreparedRequest
 
 from sheets_sync.backends.gsheets.auth import (
     TokenRequest,
@@ -43,6 +40,12 @@ from sheets_sync.backends.gsheets.retry import (
     call_with_retry,
     parse_retry_after,
 )
+from sheets_sync.backends.gsheets.session import (
+    OddErrorShapeError,
+    cap_timeouts,
+    capped,
+    check_error_reply,
+)
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
 from sheets_sync.backends.gsheets.transport import (
     EMULATOR_ENV,
@@ -59,77 +62,6 @@ log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 Tally = Callable[[], None]
-
-
-class _OddErrorShapeError(Exception):
-    """An error reply gspread's ``APIError`` cannot read: it indexes ``["error"]["code"]``
-    outside its own try, so ``{"error": "down"}`` from a proxy was a TypeError; and any
-    other JSON it cannot read (a list, ``null``, no ``error``) it marks as not JSON."""
-
-    def __init__(self, response: requests.Response, error: Mapping[str, Any]) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-        self.error = error
-
-
-def _check_error_reply(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-    """A ``requests`` response hook on the client's session, so it runs before gspread."""
-    if response.ok:
-        return
-    try:
-        body = response.json()
-    except ValueError:
-        return  # not JSON at all: gspread marks it, _api_error reads the mark
-    wrapped = isinstance(body, list) and len(body) == 1
-    if wrapped:
-        body = body[0]  # Google's front end may wrap the error object in a list
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict) and "code" in error and not wrapped:
-        return  # gspread reads it
-    if isinstance(error, dict):
-        raise _OddErrorShapeError(response, error)
-    raise _OddErrorShapeError(response, {"message": str(error)} if error is not None else {})
-
-
-#: This thread's timeout cap for the request in flight (what is left of its retry budget).
-_CAP: contextvars.ContextVar[float | None] = contextvars.ContextVar("timeout_cap", default=None)
-
-
-class _CappedAdapter(BaseAdapter):
-    """Wraps a session's adapter: a request sent while ``_CAP`` is set waits at most that
-    long. The cap must be per call, and gspread's ``HTTPClient`` (shared by every thread)
-    passes one fixed ``timeout`` to the session; the adapter is where each send sees it."""
-
-    def __init__(self, inner: BaseAdapter) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        cap = _CAP.get()
-        timeout = kwargs.get("timeout")
-        if cap is not None and (timeout is None or isinstance(timeout, int | float | tuple)):
-            parts = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-            kwargs["timeout"] = tuple(cap if t is None else min(float(t), cap) for t in parts)
-        response: requests.Response = self.inner.send(request, *args, **kwargs)
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def _cap_timeouts(session: requests.Session) -> None:
-    for prefix, adapter in list(session.adapters.items()):
-        if not isinstance(adapter, _CappedAdapter):
-            session.mount(prefix, _CappedAdapter(adapter))
-
-
-@contextmanager
-def _capped(seconds: float) -> Iterator[None]:
-    token = _CAP.set(seconds)
-    try:
-        yield
-    finally:
-        _CAP.reset(token)
 
 
 def _one_line(text: str) -> str:
@@ -166,9 +98,9 @@ class SheetsClient:
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
             hooks = session.hooks.setdefault("response", [])
-            if _check_error_reply not in hooks:
-                hooks.append(_check_error_reply)
-            _cap_timeouts(session)
+            if check_error_reply not in hooks:
+                hooks.append(check_error_reply)
+            cap_timeouts(session)
 
     @classmethod
     def from_credentials(
@@ -214,12 +146,12 @@ class SheetsClient:
             if tally is not None:
                 tally()
             try:
-                with _capped(attempt_timeout(self._timeout(), remaining())):
+                with capped(attempt_timeout(self._timeout(), remaining())):
                     response = self.http.request(method, url, params=dict(params or {}), json=json)
             except APIError as exc:
                 error = exc.error if isinstance(exc.error, dict) else {}
                 raise self._api_error(exc.response, error, source, key) from None
-            except _OddErrorShapeError as exc:
+            except OddErrorShapeError as exc:
                 raise self._api_error(exc.response, exc.error, source, key) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise RetryableError(f"network: {type(exc).__name__}") from None
