@@ -19,7 +19,8 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
         └── RemoteError               Google Sheets said no
             ├── NotFoundError            404: missing, or not shared with the service account
             ├── PermissionDeniedError    403: not shared with the service account
-            └── RetryExhaustedError      429/5xx/timeouts past the retry budget
+            ├── RetryExhaustedError      429/5xx/timeouts past the retry budget
+            └── CredentialsError         no usable service-account key: no Google team syncs
 
 Context travels as keyword arguments (``source``, ``tab``, ``cell``) so the message can
 name the exact place: ``sales.xlsx!OKRs!J7: target equals start value (100)``.
@@ -147,6 +148,16 @@ class PermissionDeniedError(RemoteError):
 
 class RetryExhaustedError(RemoteError):
     """Quota or server errors outlasted the retry budget."""
+
+
+class CredentialsError(RemoteError):
+    """The Google credentials cannot be used (no key, an unreadable one, not a
+    service-account key): every Google team of the run fails for the same reason, so
+    ``short`` is what each team's line says, the message once for the whole run."""
+
+    def __init__(self, message: str, *, short: str | None = None) -> None:
+        super().__init__(message)
+        self.short = short or message
 
 
 class HistoryError(SheetsSyncError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from sheets_sync.backends.base import Backend
@@ -29,3 +30,12 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         max_uncompressed_bytes=workspace.max_workbook_bytes,
         legacy_backup_dir=workspace.flat_backup_dir_for(team.path),
     )
+
+
+def start_run() -> None:
+    """Forget the Google clients of earlier runs in this process: a run's verdict on its
+    credentials (refused, the token endpoint down: ``gsheets/verdict.py``) must not
+    outlive it, and a key file replaced since is read again. Costs one token exchange."""
+    client = sys.modules.get("sheets_sync.backends.gsheets.client")
+    if client is not None:
+        client.clear_clients()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from sheets_sync.backends.factory import open_backend
+from sheets_sync.backends.factory import open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.company import score_aligned
 from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
@@ -245,6 +245,7 @@ class Sync:
         started = time.perf_counter()
         ws = self.workspace
         self.history_skipped = None
+        start_run()
         context = RunContext(
             ws.company,
             ws.period,

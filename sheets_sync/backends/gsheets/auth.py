@@ -21,7 +21,7 @@ from google.oauth2 import service_account
 
 from sheets_sync.backends.gsheets.retry import RETRYABLE_STATUS, parse_retry_after
 from sheets_sync.backends.gsheets.transport import emulator_host
-from sheets_sync.errors import RemoteError
+from sheets_sync.errors import CredentialsError
 
 if TYPE_CHECKING:
     from sheets_sync.config import Workspace
@@ -122,13 +122,15 @@ def load_info(path: Path) -> dict[str, Any]:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RemoteError(f"Google credentials file not found: {path}") from None
+        raise CredentialsError(f"Google credentials file not found: {path}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise RemoteError(f"Google credentials file is not readable JSON: {path}") from None
+        raise CredentialsError(f"Google credentials file is not readable JSON: {path}") from None
     if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise RemoteError(
-            f"Google credentials file is not a service-account key: {path} (create a key for "
-            "a service account in the Cloud console and share each sheet with its email)"
+        short = f"Google credentials file is not a service-account key: {path}"
+        raise CredentialsError(
+            f"{short} (create a key for a service account in the Cloud console and share "
+            "each sheet with its email)",
+            short=short,
         )
     return info
 
@@ -152,18 +154,17 @@ def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.
         factory = kind.from_service_account_info
         creds: service_account.Credentials = factory(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, TypeError):
-        raise RemoteError(
-            f"Google credentials are not a valid service-account key ({origin}); "
-            "download a new JSON key"
-        ) from None
+        short = f"Google credentials are not a valid service-account key ({origin})"
+        raise CredentialsError(f"{short}; download a new JSON key", short=short) from None
     return creds
 
 
 def load_credentials(workspace: Workspace | None) -> service_account.Credentials:
     path = credentials_file(workspace)
     if path is None:
-        raise RemoteError(
+        raise CredentialsError(
             "no Google credentials: set google.credentials in the workspace YAML or "
-            f"{CREDENTIALS_ENV} to a service-account key file (see docs/google-sheets.md)"
+            f"{CREDENTIALS_ENV} to a service-account key file (see docs/google-sheets.md)",
+            short="no Google credentials are configured",
         )
     return credentials_from_info(load_info(path), str(path))

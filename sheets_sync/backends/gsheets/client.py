@@ -52,8 +52,15 @@ from sheets_sync.backends.gsheets.transport import (
     EmulatorHTTPClient,
     emulator_host,
 )
+from sheets_sync.backends.gsheets.verdict import TokenVerdict
 from sheets_sync.config_models import GoogleModel
-from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+from sheets_sync.errors import (
+    CredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RemoteError,
+    RetryExhaustedError,
+)
 
 if TYPE_CHECKING:
     from sheets_sync.config import Workspace
@@ -81,6 +88,7 @@ class SheetsClient:
         http: HTTPClient,
         *,
         email: str = "the service account",
+        origin: str = "",
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -89,6 +97,8 @@ class SheetsClient:
     ) -> None:
         self.http = http
         self.email = email
+        self.origin = origin  # where the key came from (its file), for the one error
+        self.verdict = TokenVerdict()  # refused, or the token endpoint down: the run's
         self.policy = policy or RetryPolicy()
         self.limiter = limiter or RateLimiter(60)
         self._sleep, self._clock, self._rng = sleep, clock, rng
@@ -120,7 +130,8 @@ class SheetsClient:
         http.set_timeout(google.timeout_seconds)
         kwargs.setdefault("policy", policy_for(google))
         kwargs.setdefault("limiter", RateLimiter(google.requests_per_minute))
-        return cls(http, email=creds.service_account_email, **kwargs)
+        kwargs.setdefault("email", creds.service_account_email)
+        return cls(http, **kwargs)
 
     # -- the one path every call takes ---------------------------------------------------
 
@@ -137,9 +148,11 @@ class SheetsClient:
         tally: Tally | None = None,
     ) -> Any:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
+        reached: list[bool] = []  # an attempt got past the token exchange
 
         def attempt(remaining: Callable[[], float]) -> Any:
             self._ensure_token(source, remaining)
+            reached.append(True)
             self.limiter.acquire()
             with self._lock:
                 self.calls += 1
@@ -166,15 +179,20 @@ class SheetsClient:
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
-        return call_with_retry(
-            attempt,
-            policy=self.policy,
-            what=what,
-            source=source,
-            sleep=self._sleep,
-            clock=self._clock,
-            rng=self._rng,
-        )
+        try:
+            return call_with_retry(
+                attempt,
+                policy=self.policy,
+                what=what,
+                source=source,
+                sleep=self._sleep,
+                clock=self._clock,
+                rng=self._rng,
+            )
+        except RetryExhaustedError as exc:
+            if not reached:  # the whole budget went to the token endpoint
+                self.verdict.unavailable(self._token_where(), exc)
+            raise
 
     def _ensure_token(self, source: str, remaining: Callable[[], float]) -> None:
         """One token exchange for all threads, not one per thread at start-up. A thread
@@ -184,11 +202,13 @@ class SheetsClient:
         creds = getattr(self.http, "auth", None)
         if creds is None or creds.valid:
             return
+        self.verdict.check(source)
         if not self._token_lock.acquire(timeout=max(remaining(), MIN_ATTEMPT_SECONDS)):
             raise RetryableError(f"{self._token_where()} is unavailable (timed out)")
         try:
             if creds.valid:
                 return
+            self.verdict.check(source)  # decided while this thread waited for the lock
             try:
                 creds.refresh(TokenRequest(attempt_timeout(self._timeout(), remaining())))
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
@@ -257,9 +277,7 @@ class SheetsClient:
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
         reason = _one_line(redact(str(exc.args[0]) if exc.args else type(exc).__name__))
         log.debug("token refresh failed for %s: %s", self.email, reason)
-        return RemoteError(
-            f"Google refused the credentials of {self.email} ({reason[:200]})", source=source
-        )
+        return self.verdict.refused(self.email, self.origin, reason, source)
 
     def _api_error(
         self, response: requests.Response, error: Mapping[str, Any], source: str, key: str
@@ -320,7 +338,8 @@ class SheetsClient:
         return self.request("POST", SHEETS_URL, json=body, **kw)
 
 
-_clients: dict[tuple[object, ...], SheetsClient] = {}
+#: A client, or why there is none (the run's credentials cannot be used)
+_clients: dict[tuple[object, ...], SheetsClient | CredentialsError] = {}
 _clients_lock = threading.Lock()
 
 
@@ -341,8 +360,18 @@ def client_for(workspace: Workspace) -> SheetsClient:
     with _clients_lock:
         client = _clients.get(cache_key)
         if client is None:
-            client = SheetsClient.from_credentials(load_credentials(workspace), workspace.google)
-            _clients[cache_key] = client
+            try:
+                creds = load_credentials(workspace)
+            except CredentialsError as exc:
+                # one error for the run, logged here; each Google team says it in short
+                log.error("%s: no Google team is synced in this run", exc.message)
+                client = _clients[cache_key] = exc
+            else:
+                origin = str(credentials_file(workspace) or "")
+                client = SheetsClient.from_credentials(creds, workspace.google, origin=origin)
+                _clients[cache_key] = client
+        if isinstance(client, CredentialsError):
+            raise CredentialsError(client.short)
         return client
 
 
