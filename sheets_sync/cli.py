@@ -397,17 +397,17 @@ def template(
     if google:
         import os
 
-        from sheets_sync.backends.gsheets.auth import load_credentials
-        from sheets_sync.backends.gsheets.client import SheetsClient
-        from sheets_sync.backends.gsheets.template import create_google_template
+        from sheets_sync.backends.gsheets import template as gtemplate
         from sheets_sync.config import CONFIG_ENV, DEFAULT_CONFIG, load_workspace
 
         # Credentials and settings from the workspace when there is one, else from
         # GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace).
         has_workspace = config_path or os.environ.get(CONFIG_ENV) or Path(DEFAULT_CONFIG).is_file()
         ws = load_workspace(config_path) if has_workspace else None
-        client = SheetsClient.from_credentials(load_credentials(ws), ws.google if ws else None)
-        click.echo(create_google_template(client, title))
+        client = gtemplate.template_client(ws)
+        key = gtemplate.create_google_template(client, title)
+        click.echo(key)  # stdout: the key alone, for scripts
+        click.echo(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
         return
     if path is None:
         raise click.UsageError("give a PATH for the .xlsx, or --google")

@@ -97,3 +97,24 @@ def test_a_refused_create_does_not_ask_to_share_a_sheet_that_does_not_exist(
     assert (
         result.stderr == "error: Sales goals: Google refused: The caller does not have permission\n"
     )
+
+
+def test_template_google_says_how_to_share_what_it_cannot_share(
+    emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It printed the key alone: nobody could open the sheet, and nothing said why."""
+    _, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 0, result.output + result.stderr
+    key = result.stdout.strip()
+    email = json.loads(key_file.read_text())["client_email"]
+    assert result.stderr == (
+        f"note: Sales goals: https://docs.google.com/spreadsheets/d/{key}/edit belongs to "
+        f"{email} and is shared with nobody: sharing needs the Drive scope "
+        "https://www.googleapis.com/auth/drive.file (or .../auth/drive), and sheets-sync asks "
+        "only for https://www.googleapis.com/auth/spreadsheets. Share it as Editor with a "
+        f"script that holds that scope for this key (Drive permissions.create on {key}), or "
+        f"import templates/team.xlsx into your own Drive and share that with {email} as "
+        "Editor\n"
+    )

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 Tally = Callable[[], None]
 
@@ -336,6 +337,10 @@ class SheetsClient:
 
     def create_spreadsheet(self, body: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("POST", SHEETS_URL, json=body, **kw)
+
+    def delete_file(self, key: str, **kw: Any) -> Any:
+        """Drive ``files.delete``: needs a Drive scope, which Google may refuse (403)."""
+        return self.request("DELETE", f"{DRIVE_FILES_URL}/{key}", key=key, **kw)
 
 
 #: A client, or why there is none (the run's credentials cannot be used)

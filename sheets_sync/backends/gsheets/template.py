@@ -8,12 +8,14 @@ and one ``batchUpdate`` with everything else.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sheets_sync.backends.gsheets.auth import SCOPES, credentials_file, load_credentials
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
 from sheets_sync.backends.gsheets.shape import need, reply_shape
+from sheets_sync.errors import RemoteError
 from sheets_sync.template.spec import (
     DATA_ROWS,
     EXAMPLE_FONT,
@@ -25,7 +27,57 @@ from sheets_sync.template.spec import (
     TabTemplate,
 )
 
+if TYPE_CHECKING:
+    from sheets_sync.config import Workspace
+
 PIXELS_PER_WIDTH = 7  # an Excel width unit is about 7 px
+DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.file"  # the least that may share
+
+
+def template_client(workspace: Workspace | None) -> SheetsClient:
+    """Credentials and settings of the workspace when there is one, else the key named by
+    GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace)."""
+    origin = str(credentials_file(workspace) or "")
+    google = workspace.google if workspace else None
+    return SheetsClient.from_credentials(load_credentials(workspace), google, origin=origin)
+
+
+def sheet_url(key: str) -> str:
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit"
+
+
+def sharing_note(client: SheetsClient, key: str, title: str) -> str:
+    """What a new template needs before anyone can use it, and how: the tool cannot share
+    it (its only scope is Sheets), and nobody but the service account can open it."""
+    return (
+        f"{title}: {sheet_url(key)} belongs to {client.email} and is shared with nobody: "
+        f"sharing needs the Drive scope {DRIVE_SCOPE} (or .../auth/drive), and sheets-sync "
+        f"asks only for {SCOPES[0]}. Share it as Editor with a script that holds that scope "
+        f"for this key (Drive permissions.create on {key}), or import templates/team.xlsx "
+        f"into your own Drive and share that with {client.email} as Editor"
+    )
+
+
+def _incomplete(client: SheetsClient, key: str, title: str, exc: RemoteError) -> RemoteError:
+    """The follow-up write gave up: a template command is not retried next run, so say what
+    exists, and delete the half-made spreadsheet when Google lets us (Drive ``files.delete``
+    needs a Drive scope the tool does not ask for; a key that has one may)."""
+    why = exc.message.removesuffix("; will retry next run")
+    try:
+        client.delete_file(key, source=title, what="delete the incomplete template")
+    except RemoteError as refused:
+        return RemoteError(
+            f"the template spreadsheet {sheet_url(key)} was created but is incomplete "
+            f"({why}), and could not be deleted ({refused.message}): it belongs to "
+            f"{client.email}; delete it with a tool that holds the Drive scope for this key, "
+            "or leave it (nobody else can open it), and run the command again",
+            source=title,
+        )
+    return RemoteError(
+        f"the template could not be completed ({why}); the incomplete spreadsheet {key} "
+        "was deleted: run the command again",
+        source=title,
+    )
 
 
 def _colour(hex_colour: str) -> dict[str, Any]:
@@ -167,7 +219,8 @@ def create_google_template(client: SheetsClient, title: str) -> str:
 
     The spreadsheet belongs to the service account, and the tool's Sheets-only scope
     cannot change Drive sharing: until something with the Drive scope shares it, nobody
-    else can open it (docs/google-sheets.md).
+    else can open it (``sharing_note``, docs/google-sheets.md). When the follow-up write
+    fails, the half-made spreadsheet is deleted if Google allows it (``_incomplete``).
     """
     tabs = (TEMPLATE.okrs, TEMPLATE.kpis)
     sheets = [
@@ -213,5 +266,8 @@ def create_google_template(client: SheetsClient, title: str) -> str:
     for i, tab in enumerate(tabs):
         requests += tab_requests(tab, i)
     requests += readme_requests(readme_id)
-    client.batch_update(key, {"requests": requests}, source=f"gsheet:{key}", what="template")
+    try:
+        client.batch_update(key, {"requests": requests}, source=f"gsheet:{key}", what="template")
+    except RemoteError as exc:
+        raise _incomplete(client, key, title, exc) from None
     return key

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
+from sheets_sync.errors import RemoteError
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import load_mapping
 from sheets_sync.template.spec import DATA_ROWS, TEMPLATE
@@ -52,3 +55,74 @@ def test_standard_mapping_reads_the_google_template(emulator: Emulator, client: 
     found = extract(data, mapping)
     assert found.okrs.layout.tab == "OKRs"
     assert found.kpis is not None and found.kpis.layout.tab == "KPIs"
+
+
+UNAVAILABLE = {
+    "error": {
+        "code": 503,
+        "message": "The service is currently unavailable.",
+        "status": "UNAVAILABLE",
+    }
+}
+UNAVAILABLE_TEXT = "503 UNAVAILABLE The service is currently unavailable."
+
+
+def _spent(text: str) -> str:
+    found = re.search(r" in ([0-9.]+) s ", text)
+    assert found, text
+    return found.group(1)
+
+
+INSUFFICIENT_SCOPES = {
+    "error": {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [
+            {
+                "message": "Insufficient Permission",
+                "domain": "global",
+                "reason": "insufficientPermissions",
+            }
+        ],
+        "status": "PERMISSION_DENIED",
+    }
+}
+
+
+def test_a_template_whose_write_gives_up_is_deleted_and_says_so(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """It said "will retry next run" (a template is made once, by hand) and left the
+    half-made spreadsheet in the service account's Drive."""
+    emulator.faults.answer_endpoint("spreadsheets.batchUpdate", 503, UNAVAILABLE)
+    client = make_client(RetryPolicy(max_attempts=2, max_seconds=5.0, base_delay=0.01))
+    with pytest.raises(RemoteError) as info:
+        create_google_template(client, "Sales goals")
+    (key,) = [r.spreadsheet_id for r in api_requests() if r.endpoint == "drive.files.delete"]
+    spent = _spent(str(info.value))
+    assert str(info.value) == (
+        "Sales goals: the template could not be completed (template: gave up after 2 attempts "
+        f"in {spent} s (last error: {UNAVAILABLE_TEXT})); the incomplete spreadsheet {key} was "
+        "deleted: run the command again"
+    )
+    assert key not in emulator.state.spreadsheets
+
+
+def test_a_half_made_template_that_cannot_be_deleted_is_named(
+    emulator: Emulator, make_client: Any
+) -> None:
+    emulator.faults.answer_endpoint("spreadsheets.batchUpdate", 503, UNAVAILABLE)
+    emulator.faults.answer_endpoint("drive.files.delete", 403, INSUFFICIENT_SCOPES)
+    client = make_client(RetryPolicy(max_attempts=1, max_seconds=5.0))
+    with pytest.raises(RemoteError) as info:
+        create_google_template(client, "Sales goals")
+    (key,) = emulator.state.spreadsheets
+    assert str(info.value) == (
+        f"Sales goals: the template spreadsheet https://docs.google.com/spreadsheets/d/{key}/edit "
+        "was created but is incomplete (template: gave up after 1 attempt in "
+        f"{_spent(str(info.value))} s (last error: {UNAVAILABLE_TEXT})), and "
+        "could not be deleted (Google refused (key "
+        f"{key}): Request had insufficient authentication scopes.): it belongs to "
+        f"{client.email}; delete it with a tool that holds the Drive scope for this key, or "
+        "leave it (nobody else can open it), and run the command again"
+    )
