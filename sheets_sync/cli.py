@@ -1,6 +1,6 @@
 """The command line: a thin layer over the library, one command per library call.
 
-Errors are mapped to messages and exit codes in one place (``SyncGroup.invoke``):
+Errors are mapped to messages and exit codes in one place (``cli_support.SyncGroup``):
 0 ok, 1 some teams failed (or validation found errors), 2 usage or configuration error,
 3 another run holds the workspace lock. Bad input never shows a traceback, and neither
 does the machine failing under a run (a full disk: exit 1 with the file and the reason).
@@ -10,62 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
 from sheets_sync import __version__
-from sheets_sync.errors import ConfigError, SheetsSyncError
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-log = logging.getLogger("sheets_sync")
+from sheets_sync.cli_support import (
+    EXIT_FAILED,
+    EXIT_OK,
+    DocumentCommand,
+    SyncGroup,
+    setup_logging,
+)
 
 
 def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-#: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
-#: --json``); an error is printed in it, so a script reading stdout gets JSON either way.
-ERROR_DOCUMENT = "sheets_sync.error_document"
-
-
-class SyncGroup(click.Group):
-    """Maps every SheetsSyncError to its message and exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SheetsSyncError as exc:
-            problems = exc.problems if isinstance(exc, ConfigError) else []
-            where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
-            _error(ctx, exc.message, str(exc), problems=problems, location=where)
-            sys.exit(exc.exit_code)
-        except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
-            log.debug("stopped by an OS error", exc_info=True)
-            reason = exc.strerror or str(exc)
-            path = f"{exc.filename}: " if exc.filename else ""
-            _error(ctx, reason, f"{path}{reason}", location={"source": exc.filename})
-            sys.exit(EXIT_FAILED)
-        except click.ClickException as exc:  # a usage error: click prints those itself
-            if ctx.meta.get(ERROR_DOCUMENT) is None and ctx.params.get("log_format") != "json":
-                raise  # as ever: the usage line, then "Error: ..."
-            text = exc.format_message()
-            _error(ctx, text, text)
-            sys.exit(exc.exit_code)
-
-
-def _error(ctx: click.Context, message: str, text: str, **details: Any) -> None:
-    """In the form the command's output takes: its JSON document, or the log's format."""
-    from sheets_sync.console import print_error
-
-    form = str(ctx.params.get("log_format", "text"))
-    print_error(ctx.meta.get(ERROR_DOCUMENT), form, message, text, **details)
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -92,20 +55,6 @@ as_of_option = click.option(
 )
 
 
-def _setup_logging(verbose: int, quiet: int, log_format: str) -> None:
-    level = logging.WARNING + 10 * (quiet - verbose)
-    handler = logging.StreamHandler(sys.stderr)
-    if log_format == "json":
-        from sheets_sync.logs import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("sheets_sync")
-    root.handlers[:] = [handler]
-    root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
-
-
 @click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sheets-sync")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -124,7 +73,7 @@ def cli(verbose: int, quiet: int, log_format: str) -> None:
       sheets-sync demo demo-ws          # a realistic workspace with six teams
       sheets-sync sync --config demo-ws/sheets-sync.yaml
     """
-    _setup_logging(verbose, quiet, log_format)
+    setup_logging(verbose, quiet, log_format)
 
 
 @cli.group()
@@ -152,7 +101,7 @@ def config_check(config_path: str | None) -> None:
         click.echo(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
 
 
-@cli.command()
+@cli.command(cls=DocumentCommand, document={"teams": [], "ok": False})
 @config_option
 @click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
@@ -167,8 +116,6 @@ def validate(
 
     Example: sheets-sync validate --team Sales --json
     """
-    if as_json:
-        click.get_current_context().meta[ERROR_DOCUMENT] = {"teams": [], "ok": False}
     from sheets_sync.config import load_workspace
     from sheets_sync.console import counted, print_findings
     from sheets_sync.sync.engine import Sync, SyncOptions

@@ -166,3 +166,24 @@ def test_a_usage_error_takes_the_json_forms_too(workspace: Path) -> None:
         "Error: --results-dir needs --shard (it holds one shard's results for "
         "`rollup --from-results`)\n"
     )
+
+
+@pytest.mark.parametrize("order", ["after", "before"])
+def test_an_option_click_refuses_is_an_error_in_the_json_document(
+    workspace: Path, order: str
+) -> None:
+    """An unknown option after (or before) `--json` printed click's usage text: the
+    document was chosen only once the options had been parsed."""
+    options = ["--json", "--bogus"] if order == "after" else ["--bogus", "--json"]
+    code, out, err = run("validate", "--config", str(workspace), *options)
+    assert (code, err) == (2, "")
+    assert json.loads(out) == {
+        "teams": [],
+        "ok": False,
+        "errors": ["No such option '--bogus'."],
+    }
+    code, out, err = run("validate", "--config", str(workspace), "--", "--json")
+    assert (code, out) == (2, "")  # `--json` after `--` is an argument: click's own error
+    assert err.startswith("Usage: ") and err.endswith(
+        "Error: Got unexpected extra argument (--json)\n"
+    )

@@ -1,0 +1,83 @@
+"""The CLI's plumbing, apart from its commands (``cli.py``): the one place errors become
+messages and exit codes (``SyncGroup``), logging, and the consoles every command prints
+through, so ``--log-format json`` turns each line a command prints into a JSON record."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from sheets_sync.errors import ConfigError, SheetsSyncError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+log = logging.getLogger("sheets_sync")
+
+#: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
+#: --json``); an error is printed in it, so a script reading stdout gets JSON either way.
+ERROR_DOCUMENT = "sheets_sync.error_document"
+
+
+class SyncGroup(click.Group):
+    """Maps every SheetsSyncError to its message and exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetsSyncError as exc:
+            problems = exc.problems if isinstance(exc, ConfigError) else []
+            where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
+            _error(ctx, exc.message, str(exc), problems=problems, location=where)
+            sys.exit(exc.exit_code)
+        except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
+            log.debug("stopped by an OS error", exc_info=True)
+            reason = exc.strerror or str(exc)
+            path = f"{exc.filename}: " if exc.filename else ""
+            _error(ctx, reason, f"{path}{reason}", location={"source": exc.filename})
+            sys.exit(EXIT_FAILED)
+        except click.ClickException as exc:  # a usage error: click prints those itself
+            if ctx.meta.get(ERROR_DOCUMENT) is None and ctx.params.get("log_format") != "json":
+                raise  # as ever: the usage line, then "Error: ..."
+            text = exc.format_message()
+            _error(ctx, text, text)
+            sys.exit(exc.exit_code)
+
+
+class DocumentCommand(click.Command):
+    """A command whose output is a JSON document when ``--json`` is given: the document
+    is chosen before the options are parsed, so an option click refuses (``validate
+    --json --bogus``) is an error in the document too, not click's usage text."""
+
+    def __init__(self, *args: Any, document: dict[str, object], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else args
+        if "--json" in options:
+            ctx.meta[ERROR_DOCUMENT] = dict(self.document)
+        return super().parse_args(ctx, args)
+
+
+def _error(ctx: click.Context, message: str, text: str, **details: Any) -> None:
+    """In the form the command's output takes: its JSON document, or the log's format."""
+    from sheets_sync.console import print_error
+
+    form = str(ctx.params.get("log_format", "text"))
+    print_error(ctx.meta.get(ERROR_DOCUMENT), form, message, text, **details)
+
+
+def setup_logging(verbose: int, quiet: int, log_format: str) -> None:
+    level = logging.WARNING + 10 * (quiet - verbose)
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        from sheets_sync.logs import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("sheets_sync")
+    root.handlers[:] = [handler]
+    root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
