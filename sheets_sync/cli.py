@@ -265,6 +265,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     """Rebuild the company rollup from the team sheets, without writing them.
 
     With --from-results the shards' as-of date is used; --as-of, if given, must equal it.
+    Either keeps a run report in .sheets-sync/runs/ (<UTC stamp>-rollup.json).
 
     Example: sheets-sync rollup --config acme/sheets-sync.yaml
     """
@@ -282,11 +283,12 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 
     click.echo("".join(f"{line}\n" for line in failed_lines(result.runs)), nl=False)
     teams = counted(len(result.runs), "team")
+    report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
     if result.rollup_error:  # logged as it happened; said again where the outcome is
-        click.echo(f"rollup of {teams}{source} failed: {result.rollup_error}")
+        click.echo(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
     else:
         verb = "written to" if result.rollup_rewritten else "unchanged in"
-        click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}")
+        click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 

@@ -1,11 +1,16 @@
-"""The run report: a JSON-ready dict of what a sync did, team by team, and its file."""
+"""The run report: a JSON-ready dict of what a run did, team by team, its file in
+``.sheets-sync/runs/``, and the pruning of that folder."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import json
+import logging
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,8 +22,14 @@ from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
 
 REPORT_VERSION = 1
-#: what ``run._report_name`` names a report: a UTC stamp, then -2, -shard-1-of-4, a pid
+#: what ``report_name`` names a report: a UTC stamp, then -shard-1-of-4, -dry-run or
+#: -rollup, then -2 (a second report that second) or a pid
 _REPORT_NAME = re.compile(r"\d{8}T\d{6}Z(?:-[0-9A-Za-z-]+)?\.json")
+#: the kinds of report pruned apart (``report_kind``): one never evicts another's
+DRY_RUN, ROLLUP = "dry-run", "rollup"
+_KIND = re.compile(r"-(dry-run|rollup)(?:-\d+)?\.json")
+
+log = logging.getLogger("sheets_sync.sync")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -65,20 +76,29 @@ def _changes(run: TeamRun) -> list[dict[str, Any]]:
 
 
 def run_report(
-    result: SyncResult, *, dry_run: bool = False, with_changes: bool = True, write_back: bool = True
+    result: SyncResult,
+    *,
+    dry_run: bool = False,
+    with_changes: bool = True,
+    write_back: bool | None = True,
+    command: str = "sync",
 ) -> dict[str, Any]:
     """The report; ``with_changes`` False leaves out each team's cell changes, which
-    ``write_run_report`` adds back as it writes (they are most of a report's size)."""
+    ``write_run_report`` adds back as it writes (they are most of a report's size).
+    ``write_back`` None: this run wrote no team, and cannot say whether the runs it
+    reports did (a shard merge: the shards' own reports say)."""
     ctx = result.context
     outcomes = Counter(r.outcome.value for r in result.runs)
     return {
         "report_version": REPORT_VERSION,
+        "command": command,
         "company": ctx.company,
         "period": ctx.period.name,
         "as_of": ctx.as_of.isoformat(),
         "generated_at": ctx.generated_at.isoformat(),
         "dry_run": dry_run,
-        "write_back": write_back and not dry_run,  # False: the changes are not in the files
+        # False: the changes are not in the files
+        "write_back": None if write_back is None else write_back and not dry_run,
         "seconds": round(result.seconds, 3),
         "rollup_output": result.rollup_output,
         "rollup_rewritten": result.rollup_rewritten,
@@ -134,19 +154,82 @@ def write_run_report(path: Path, report: Mapping[str, Any], runs: Sequence[TeamR
     atomic_write(path, write)
 
 
+def report_kind(name: str) -> str:
+    """``dry-run``, ``rollup`` (``rollup`` and the shard merge) or ``sync`` (a night, or
+    one shard's share of it): the reports ``prune_run_reports`` counts together."""
+    found = _KIND.search(name)
+    return found.group(1) if found else "sync"
+
+
+def report_name(folder: Path, when: dt.datetime, tag: str = "") -> Path:
+    """A name no other run's report has (runs of the same second, shards side by side,
+    overwrote each other's), reserved by creating it empty. ``tag``: ``-shard-K-of-N``,
+    ``-dry-run`` or ``-rollup``, before any ``-2``, so a name keeps its kind."""
+    stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + tag
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = folder / (f"{stamp}.json" if n == 1 else f"{stamp}-{n}.json")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return path  # reserved: the report replaces the empty file
+        except FileExistsError:
+            continue
+        except OSError:
+            return path  # the report's own write says why
+    return folder / f"{stamp}-{os.getpid()}.json"
+
+
+def keep_run_report(
+    kept: Path,
+    report: Mapping[str, Any],
+    runs: Sequence[TeamRun],
+    keep: int | None,
+    copy_to: Path | None = None,
+) -> str | None:
+    """Write the report to ``kept`` (a ``report_name``) and a copy to ``copy_to``, then
+    prune ``kept``'s folder (``prune_run_reports``). Returns why the report was not
+    written, logged, instead of raising: the run's work is done whatever happens here."""
+    where, written, problem = kept, False, None
+    try:
+        write_run_report(kept, report, runs)
+        written = True
+        if copy_to is not None:  # the same bytes: encoded once (every team's changes)
+            where = copy_to
+
+            def copy(tmp: Path) -> None:
+                shutil.copyfile(kept, tmp)
+
+            atomic_write(copy_to, copy)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            if kept.stat().st_size == 0:  # the name reserved, never written
+                kept.unlink()
+        problem = f"{where}: the run report was not written ({exc.strerror or exc})"
+        log.error("%s", problem)
+    if written:  # ours is on disk: the older ones of its kind past ``keep`` go
+        pruned = prune_run_reports(kept.parent, keep, kept)
+        if pruned:
+            log.warning("run reports: %s", pruned)
+    return problem
+
+
 def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | None:
-    """Delete all but the newest ``keep`` reports in ``folder``, ``written`` (tonight's)
-    among them whatever its name sorts as; ``keep`` None keeps all. Only names a run
-    gives its report are touched. Returns a problem instead of raising: the teams are
-    synced, and a report that cannot be deleted must not fail their night."""
+    """Delete all but the newest ``keep`` reports in ``folder`` of ``written``'s kind
+    (``report_kind``: a dozen dry runs a day pushed real nights out), ``written`` among
+    them whatever its name sorts as; ``keep`` None keeps all. Only names a run gives its
+    report are touched. Returns a problem instead of raising: the teams are synced, and
+    a report that cannot be deleted must not fail their night."""
     if keep is None:
         return None
+    kind = report_kind(written.name)
     try:
         with os.scandir(folder) as entries:
             names = sorted(
                 e.name
                 for e in entries
                 if _REPORT_NAME.fullmatch(e.name)
+                and report_kind(e.name) == kind
                 and e.name != written.name
                 and e.is_file(follow_symlinks=False)
             )

@@ -4,11 +4,10 @@ the merge of a sharded night's results."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
-import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +15,6 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sheets_sync.atomic import atomic_write
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
@@ -27,7 +25,7 @@ from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.report import prune_run_reports, run_report, write_run_report
+from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -97,24 +95,10 @@ def _check_results_dir(folder: Path) -> None:
         ) from None
 
 
-def _report_name(folder: Path, result: SyncResult, options: SyncOptions) -> Path:
-    """A name no other run's report has: runs of the same second (shards side by side,
-    ``--team`` runs one after the other) overwrote each other's."""
-    stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
-    if options.shard is not None:
-        stamp += "-shard-{}-of-{}".format(*options.shard)
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 1000):
-        path = folder / (f"{stamp}.json" if n == 1 else f"{stamp}-{n}.json")
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-            return path  # reserved: the report replaces the empty file
-        except FileExistsError:
-            continue
-        except OSError:
-            return path  # the report's own write says why
-    return folder / f"{stamp}-{os.getpid()}.json"
+def _report_tag(options: SyncOptions) -> str:
+    """A shard's report names its shard; a dry run's says so, and is pruned apart."""
+    tag = "-shard-{}-of-{}".format(*options.shard) if options.shard is not None else ""
+    return f"{tag}-{DRY_RUN}" if options.dry_run else tag
 
 
 def run_sync(
@@ -181,38 +165,48 @@ def run_sync(
             # them again (failures still go out)
             turned = [] if unrecorded else turned_off_track(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
-        kept = _report_name(workspace.state_dir / "runs", result, options)
-        where, written = kept, False
-        try:  # the teams are done whatever happens here: a failure is reported, not raised
-            write_run_report(kept, report, result.runs)
-            written = True
-            if report_path is not None:  # the same bytes: encoded once (every team's changes)
-                where = report_path
-
-                def copy(tmp: Path) -> None:
-                    shutil.copyfile(kept, tmp)
-
-                atomic_write(report_path, copy)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                if kept.stat().st_size == 0:  # the name reserved, never written
-                    kept.unlink()
-            problem = f"{where}: the run report was not written ({exc.strerror or exc})"
-            log.error("%s", problem)
+        kept = report_name(
+            workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)
+        )
+        problem = keep_run_report(
+            kept, report, result.runs, workspace.keep_run_reports, report_path
+        )
+        if problem is not None:
             result = replace(result, report_error=problem)
-        if written:  # tonight's report is on disk: the older ones past run_reports.keep go
-            pruned = prune_run_reports(kept.parent, workspace.keep_run_reports, kept)
-            if pruned:
-                log.warning("run reports: %s", pruned)
     return result
 
 
 def rebuild_rollup(workspace: Workspace, as_of: dt.date) -> SyncResult:
     """The company rollup from the team sheets as they are, writing none of them
-    (``sheets-sync rollup``): under the lock, as it writes the workbook and the history."""
+    (``sheets-sync rollup``): under the lock, as it writes the workbook and the history.
+    Its run report is kept beside the nights' (``_keep_rollup_report``)."""
     with RunLock(workspace.state_dir):
         history = HistoryStore(default_history_path(workspace.state_dir))
-        return Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
+        result = Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
+        return _keep_rollup_report(workspace, result, result.context.generated_at)
+
+
+def _keep_rollup_report(
+    workspace: Workspace, result: SyncResult, when: dt.datetime, results: Path | None = None
+) -> SyncResult:
+    """A run that publishes the company workbook leaves its report in ``runs/`` as a
+    sync does, named ``-rollup`` and pruned among its kind: which teams it was built
+    from (failed ones named), from which shard results, what was published."""
+    merged = results is not None
+    report = run_report(
+        result,
+        with_changes=False,
+        write_back=None if merged else False,  # a merge's shards wrote; a rollup writes none
+        command="rollup --from-results" if merged else "rollup",
+    )
+    report["from_results"] = (
+        {"folder": str(results), "shards": sorted(p.name for p in results.glob("shard-*.pickle"))}
+        if results is not None
+        else None
+    )
+    kept = report_name(workspace.state_dir / "runs", when, f"-{ROLLUP}")
+    problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports)
+    return result if problem is None else replace(result, report_error=problem)
 
 
 def export_workspace(
@@ -238,6 +232,7 @@ def merge_shards(
     ``as_of``: the date the caller expects; the shards' own date is the one merged, so
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
     with RunLock(workspace.state_dir):
+        started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
         context, shard_runs = load_results(results_dir)
         if as_of is not None and as_of != context.as_of:
             raise ConfigError(
@@ -252,9 +247,11 @@ def merge_shards(
         result = merger.result_of(runs, context)
         merger.record_history(result)
         output, rewritten = merger.write_rollup(runs, context)
-        return replace(
+        result = replace(
             result,
             rollup_output=output,
             rollup_rewritten=rewritten,
             history_skipped=merger.history_skipped,
+            seconds=time.perf_counter() - started,
         )
+        return _keep_rollup_report(workspace, result, began, results_dir)

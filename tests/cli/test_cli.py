@@ -349,8 +349,12 @@ def test_a_rollup_that_cannot_be_published_says_so(
     import errno
     import os
 
-    def full(src: object, dst: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+    replace = os.replace
+
+    def full(src: str, dst: str) -> None:  # the workbook's disk: the run report's is not
+        if Path(dst).name == "company.xlsx":
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        replace(src, dst)
 
     monkeypatch.setattr(os, "replace", full)
     code, out, err = run("rollup", "--config", str(workspace), *AS_OF)
@@ -360,6 +364,11 @@ def test_a_rollup_that_cannot_be_published_says_so(
         "left on device); the last one stays\n"
     )
     assert "Traceback" not in out + err
+    (kept,) = (workspace.parent / ".sheets-sync" / "runs").iterdir()
+    assert json.loads(kept.read_text())["rollup_error"] == (
+        "company.xlsx: cannot write the company rollup (No space left on device); "
+        "the last one stays"
+    )
 
 
 def test_a_control_character_in_a_cell_is_named_not_a_failed_team(workspace: Path) -> None:

@@ -484,3 +484,34 @@ def test_a_report_path_on_the_runs_own_state_is_refused(
     ok = state / "last-run.json"  # the recipes' name, beside them, stays allowed
     assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
     assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
+
+
+def test_the_shard_merge_keeps_a_run_report(demo: Path, tmp_path: Path) -> None:
+    """`rollup --from-results` (the Airflow DAG's merge) published the company workbook
+    and left no report of the night it merged."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    for k in (1, 2):
+        argv = ["sync", "--config", str(ws), *AS_OF, "--shard", f"{k}/2", "--results-dir"]
+        assert run(*argv, str(results))[0] == 0
+    runs = ws.parent / ".sheets-sync" / "runs"
+    shard_reports = sorted(p.name for p in runs.iterdir())
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, err) == (0, "")
+    assert out == f"rollup of 6 teams from {results} written to company.xlsx\n"
+    (merged,) = [p for p in runs.iterdir() if p.name not in shard_reports]
+    assert merged.name.endswith("-rollup.json")
+    report = json.loads(merged.read_text(encoding="utf-8"))
+    assert {k: report[k] for k in ("command", "as_of", "write_back", "from_results")} == {
+        "command": "rollup --from-results",
+        "as_of": "2026-11-23",
+        "write_back": None,  # the shards wrote; their reports say what
+        "from_results": {
+            "folder": str(results),
+            "shards": ["shard-001-of-002.pickle", "shard-002-of-002.pickle"],
+        },
+    }
+    assert (report["rollup_output"], report["rollup_rewritten"]) == ("company.xlsx", True)
+    teams = [team.name for team in load_workspace(ws).teams]
+    assert [t["team"] for t in report["teams"]] == teams
+    assert report["totals"]["teams"] == 6 and report["seconds"] > 0

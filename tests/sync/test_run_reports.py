@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.engine import SyncOptions
 from sheets_sync.sync.outcome import Outcome
-from sheets_sync.sync.run import run_sync
+from sheets_sync.sync.run import rebuild_rollup, run_sync
 
 OPTIONS = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
 OLD = [f"202611{d:02}T023000Z.json" for d in range(10, 15)]  # five nights before
@@ -96,3 +98,45 @@ def test_a_report_that_cannot_be_deleted_does_not_fail_the_night(
     assert caplog.messages == [
         f"run reports: {runs}: 4 old run report(s) could not be deleted (Permission denied)"
     ]
+
+
+def _dry_run(cfg: Path) -> str:
+    """A dry run; the name of its report."""
+    options = replace(OPTIONS, dry_run=True)
+    result = run_sync(load_workspace(cfg), options, console=Console(file=io.StringIO()))
+    assert result.report_error is None
+    return result.context.generated_at.strftime("%Y%m%dT%H%M%SZ") + "-dry-run.json"
+
+
+def test_dry_runs_never_push_a_nights_report_out(workspace: Path) -> None:
+    """A dozen `sync --dry-run` in a day deleted real nights' reports: they counted
+    toward the same `keep`. Now each kind is pruned among its own."""
+    dry = [f"202611{d:02}T120000Z-dry-run.json" for d in range(10, 15)]
+    rolled = ["20261109T090000Z-rollup.json"]
+    runs = _runs(workspace, "3", [*OLD, *dry, *rolled])
+    first = _dry_run(workspace)
+    assert _left(runs) == sorted([*OLD, *dry[-2:], first, *rolled])
+    tonight = _sync(workspace)
+    assert _left(runs) == sorted([*OLD[-2:], tonight, *dry[-2:], first, *rolled])
+    kept = json.loads((runs / first).read_text(encoding="utf-8"))
+    assert (kept["command"], kept["dry_run"], kept["write_back"]) == ("sync", True, False)
+
+
+def test_a_rollup_keeps_its_report_pruned_among_rollups(workspace: Path) -> None:
+    """`rollup` published the company workbook and left no report."""
+    rolled = [f"202611{d:02}T090000Z-rollup.json" for d in range(10, 15)]
+    runs = _runs(workspace, "2", [*OLD, *rolled])
+    result = rebuild_rollup(load_workspace(workspace), dt.date(2026, 11, 23))
+    assert result.report_error is None and result.rollup_error is None
+    stamp = result.context.generated_at.strftime("%Y%m%dT%H%M%SZ")
+    assert _left(runs) == sorted([*OLD, rolled[-1], f"{stamp}-rollup.json"])
+    report = json.loads((runs / f"{stamp}-rollup.json").read_text(encoding="utf-8"))
+    assert {k: report[k] for k in ("command", "as_of", "dry_run", "write_back")} == {
+        "command": "rollup",
+        "as_of": "2026-11-23",
+        "dry_run": False,
+        "write_back": False,
+    }
+    assert report["from_results"] is None and report["rollup_output"] == "company.xlsx"
+    assert report["rollup_rewritten"] is True and report["seconds"] > 0
+    assert [(t["team"], t["outcome"]) for t in report["teams"]] == [("Sales", "ok")]
