@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,8 +28,27 @@ from sheets_sync.cli_support import (
 )
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+def _log_format() -> str:
+    return str(click.get_current_context().find_root().params.get("log_format", "text"))
+
+
+def _say(text: str, *, err: bool = False, level: int = logging.INFO) -> None:
+    """A line (or lines) a command prints: as it is, or one JSON log record a line under
+    ``--log-format json``, so a shipper parsing the output gets nothing but records."""
+    if _log_format() != "json":
+        click.echo(text, err=err)
+        return
+    from sheets_sync.logs import record
+
+    for line in text.splitlines():
+        click.echo(record(line, level), err=err)
+
+
+def _console() -> Console:
+    """Where the console helpers print: plain, or JSON records (``output_console``)."""
+    from sheets_sync.console import output_console
+
+    return output_console(_log_format())
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -63,7 +83,7 @@ as_of_option = click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="json: one JSON object per log line, for log shippers.",
+    help="json: every line (log and output) one JSON object, for log shippers.",
 )
 def cli(verbose: int, quiet: int, log_format: str) -> None:
     """Keep OKRs and KPIs in the spreadsheets your teams already use.
@@ -92,13 +112,13 @@ def config_check(config_path: str | None) -> None:
     from sheets_sync.console import counted
 
     ws = load_workspace(config_path)
-    click.echo(
+    _say(
         f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
         f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
         f"rollup to {ws.rollup_output}"
     )
     for team in ws.teams:
-        click.echo(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
+        _say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
 
 
 @cli.command(cls=DocumentCommand, document={"teams": [], "ok": False})
@@ -130,7 +150,7 @@ def validate(
         payload = [team_dict(r, with_changes=False) for r in result.runs]
         click.echo(json.dumps({"teams": payload, "ok": not has_errors}, indent=2))
     else:
-        console = Console(highlight=False, soft_wrap=True)
+        console = _console()
         print_findings(console, result.runs)
         errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
         warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
@@ -236,7 +256,7 @@ def sync(
         workers=workers,
         read_cache=not no_read_cache,
     )
-    console = Console(highlight=False, soft_wrap=True)
+    console = _console()
     result = run_sync(
         ws,
         options,
@@ -281,14 +301,15 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         source = ""
     from sheets_sync.console import counted, failed_lines
 
-    click.echo("".join(f"{line}\n" for line in failed_lines(result.runs)), nl=False)
+    for line in failed_lines(result.runs):
+        _say(line, level=logging.ERROR)
     teams = counted(len(result.runs), "team")
     report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
     if result.rollup_error:  # logged as it happened; said again where the outcome is
-        click.echo(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
+        _say(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
     else:
         verb = "written to" if result.rollup_rewritten else "unchanged in"
-        click.echo(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
+        _say(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -320,11 +341,10 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     ws = load_workspace(config_path, files_must_exist=False)
     result, paths = export_workspace(ws, _as_of(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
     for path in paths:
-        click.echo(str(path))
-    err = _stderr()
+        _say(str(path))
     for run in result.runs:
         if run.failed:
-            err.print(f"{run.team}: failed: {run.error}", markup=False)
+            _say(f"{run.team}: failed: {run.error}", err=True, level=logging.ERROR)
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -355,15 +375,15 @@ def template(
         ws = load_workspace(config_path) if has_workspace else None
         client = gtemplate.template_client(ws)
         key = gtemplate.create_google_template(client, title)
-        click.echo(key)  # stdout: the key alone, for scripts
-        click.echo(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
+        _say(key)  # stdout: the key alone, for scripts
+        _say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
         return
     if path is None:
         raise click.UsageError("give a PATH for the .xlsx, or --google")
     from sheets_sync.template.xlsx import write_template
 
     write_template(Path(path), overwrite=force)
-    click.echo(f"template written to {path}")
+    _say(f"template written to {path}")
 
 
 @cli.command()
@@ -384,7 +404,7 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
     from sheets_sync.workspace.init import init_workspace
 
     cfg = init_workspace(Path(directory), teams, company=company)
-    click.echo(f"workspace created: {cfg}")
+    _say(f"workspace created: {cfg}")
 
 
 @cli.command()
@@ -406,12 +426,12 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     from sheets_sync.console import print_findings, print_summary
     from sheets_sync.sync.engine import Sync, SyncOptions
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = _console()
     if google:
         from sheets_sync.backends.gsheets.demo import run_google_demo
 
         gdemo = run_google_demo(Path(directory), _as_of(as_of))
-        click.echo(
+        _say(
             f"Google Sheets demo: {len(gdemo.team_keys)} team spreadsheets and a rollup "
             "spreadsheet created in a local Sheets API emulator (no Google account used), "
             "then synced as the nightly job would:"
@@ -419,8 +439,8 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
         print_findings(console, gdemo.result.runs)
         print_summary(console, gdemo.result)
         requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
-        click.echo(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
-        click.echo(f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}")
+        _say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
+        _say(f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}")
         sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
@@ -429,7 +449,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True)
-    click.echo(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config {cfg}")
+    _say(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config {cfg}")
 
 
 def _register_optional() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from sheets_sync.domain.models import Finding
 from sheets_sync.sync.outcome import Outcome, TeamRun
@@ -23,6 +25,37 @@ OUTCOME_STYLE = {
     Outcome.SKIPPED_LOCKED: "yellow",
     Outcome.FAILED: "red",
 }
+
+
+class JsonLinesConsole(Console):
+    """``--log-format json``: each line a command prints is a JSON log record on the
+    stream it goes to (a shipper parsing the output dropped the plain ones), never a
+    table. ``level``: the records' (``error`` for failures said on stderr)."""
+
+    def __init__(self, *, stderr: bool = False, level: int = logging.INFO) -> None:
+        super().__init__(stderr=stderr, force_terminal=False, highlight=False, soft_wrap=True)
+        self.level = level
+
+    @property
+    def is_terminal(self) -> bool:
+        return False
+
+    def print(self, *objects: Any, sep: str = " ", markup: bool | None = None, **_: Any) -> None:
+        from sheets_sync.logs import record
+
+        text = sep.join(str(o) for o in objects)
+        if markup is not False:  # what the plain form shows: its markup rendered
+            text = Text.from_markup(text).plain
+        for line in text.splitlines():
+            self.file.write(record(line, self.level) + "\n")
+        self.file.flush()
+
+
+def output_console(log_format: str, *, stderr: bool = False, level: int = logging.INFO) -> Console:
+    """Where a command prints: JSON records under ``--log-format json``, else plain."""
+    if log_format == "json":
+        return JsonLinesConsole(stderr=stderr, level=level)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def findings_table(runs: Sequence[TeamRun]) -> Table:

@@ -24,10 +24,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
+def record(message: str, level: int = logging.INFO, **fields: object) -> str:
+    """One JSON log line, shaped as every other record (``JsonFormatter``), for what a
+    command prints rather than logs. Fields that are ``None`` are left out."""
+    rec = logging.LogRecord("sheets_sync", level, __file__, 0, message, None, None)
+    rec.__dict__.update({k: v for k, v in fields.items() if v is not None})
+    return JsonFormatter().format(rec)
+
+
 def error_record(message: str, **fields: object) -> str:
-    """The error that ends a command as one JSON log line, shaped as every other record
-    (``JsonFormatter``): a shipper that parses the log would otherwise drop the one line
-    that says why the run stopped. Fields that are ``None`` are left out."""
-    record = logging.LogRecord("sheets_sync", logging.ERROR, __file__, 0, message, None, None)
-    record.__dict__.update({k: v for k, v in fields.items() if v is not None})
-    return JsonFormatter().format(record)
+    """The error that ends a command as one JSON log line (``record``): a shipper that
+    parses the log would otherwise drop the one line that says why the run stopped."""
+    return record(message, logging.ERROR, **fields)

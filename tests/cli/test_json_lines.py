@@ -1,0 +1,78 @@
+"""``--log-format json``: every line a command prints is a JSON log record, as the log's
+are (export's per-team lines, rollup's and the other commands' output stayed plain)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+
+AS_OF = ["--as-of", "2026-11-23"]
+
+
+def records(text: str) -> list[tuple[str, str]]:
+    """Each line's (level, message); fails on a line that is not a JSON log record."""
+    out = []
+    for line in text.splitlines():
+        data = json.loads(line)
+        assert list(data)[:4] == ["time", "level", "logger", "message"], line
+        out.append((data["level"], data["message"]))
+    return out
+
+
+def run_json(*args: str) -> tuple[int, list[tuple[str, str]], list[tuple[str, str]]]:
+    result = CliRunner().invoke(cli, ["--log-format", "json", *args])
+    return result.exit_code, records(result.stdout), records(result.stderr)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    code, out, err = run_json("demo", str(root / "ws"), *AS_OF)
+    assert code == 0 and err == []
+    assert out[-2:] == [
+        ("info", f"demo workspace created: {root / 'ws' / 'sheets-sync.yaml'}"),
+        ("info", f"next: sheets-sync sync --config {root / 'ws' / 'sheets-sync.yaml'}"),
+    ]
+    return root / "ws" / "sheets-sync.yaml"
+
+
+def test_export_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
+    (tmp_path / "ws" / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    code, out, err = run_json("export", "--config", cfg, *AS_OF, "--out", str(tmp_path / "csv"))
+    assert code == 1
+    assert {level for level, _ in out} == {"info"} and len(out) == 7  # a path a table
+    assert all(Path(message).is_file() for _, message in out)
+    assert err == [("error", "People: failed: People.xlsx: not an Excel workbook (.xlsx)")]
+
+
+def test_rollup_validate_and_sync_print_records_only(demo: Path, tmp_path: Path) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
+    code, out, err = run_json("rollup", "--config", cfg, *AS_OF)
+    assert (code, out, err) == (0, [("info", "rollup of 6 teams written to company.xlsx")], [])
+    code, out, err = run_json("validate", "--config", cfg, *AS_OF)
+    assert code == 1 and err == []
+    assert out[-1] == ("info", "6 teams: 2 errors, 2 warnings")
+    code, out, _ = run_json("sync", "--config", cfg, *AS_OF, "--dry-run")
+    assert code == 0
+    assert ("info", "Sales (teams/Sales.xlsx): 20 cells would change") in out
+    assert out[-1][1].startswith("6 teams, 0 failed, 163 cells would change in ")
+
+
+def test_init_template_and_config_check_print_records(tmp_path: Path) -> None:
+    code, out, err = run_json("init", str(tmp_path / "acme"), "--team", "Sales")
+    cfg = tmp_path / "acme" / "sheets-sync.yaml"
+    assert (code, out, err) == (0, [("info", f"workspace created: {cfg}")], [])
+    code, out, err = run_json("template", str(tmp_path / "t.xlsx"))
+    assert (code, out, err) == (0, [("info", f"template written to {tmp_path / 't.xlsx'}")], [])
+    code, out, err = run_json("config", "check", "--config", str(cfg))
+    assert code == 0 and err == [] and len(out) == 2
+    assert out[1] == ("info", "  Sales: teams/Sales.xlsx (mapping standard)")
