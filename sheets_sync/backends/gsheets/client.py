@@ -45,6 +45,7 @@ from sheets_sync.backends.gsheets.session import (
     cap_timeouts,
     capped,
     check_error_reply,
+    no_refresh_on_401,
 )
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
 from sheets_sync.backends.gsheets.transport import (
@@ -70,6 +71,10 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 Tally = Callable[[], None]
+
+
+class _UnauthorizedError(Exception):
+    """The API answered 401 to a token that looked valid."""
 
 
 def _one_line(text: str) -> str:
@@ -112,6 +117,7 @@ class SheetsClient:
             if check_error_reply not in hooks:
                 hooks.append(check_error_reply)
             cap_timeouts(session)
+            no_refresh_on_401(session)
 
     @classmethod
     def from_credentials(
@@ -151,9 +157,7 @@ class SheetsClient:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
         reached: list[bool] = []  # an attempt got past the token exchange
 
-        def attempt(remaining: Callable[[], float]) -> Any:
-            self._ensure_token(source, remaining)
-            reached.append(True)
+        def send(remaining: Callable[[], float], again: bool) -> Any:
             self.limiter.acquire()
             with self._lock:
                 self.calls += 1
@@ -163,14 +167,18 @@ class SheetsClient:
                 with capped(attempt_timeout(self._timeout(), remaining())):
                     response = self.http.request(method, url, params=dict(params or {}), json=json)
             except APIError as exc:
+                if exc.response.status_code == 401 and again:
+                    raise _UnauthorizedError from None
                 error = exc.error if isinstance(exc.error, dict) else {}
                 raise self._api_error(exc.response, error, source, key) from None
             except OddErrorShapeError as exc:
+                if exc.response.status_code == 401 and again:
+                    raise _UnauthorizedError from None
                 raise self._api_error(exc.response, exc.error, source, key) from None
             except (requests.Timeout, requests.ConnectionError) as exc:
                 raise RetryableError(f"network: {type(exc).__name__}") from None
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
-                raise self._token_error(exc, source) from None  # a refresh on a 401
+                raise self._token_error(exc, source) from None  # google-auth's own refresh
             if not response.content:
                 return {}
             try:
@@ -179,6 +187,18 @@ class SheetsClient:
                 raise self._not_json(response, source, "Google Sheets") from None
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
+
+        def attempt(remaining: Callable[[], float]) -> Any:
+            used = self._ensure_token(source, remaining)
+            reached.append(True)
+            try:
+                return send(remaining, True)
+            except _UnauthorizedError:
+                # a token that looked valid was refused (revoked mid-run): a new one, in
+                # this attempt's budget and timeout, and the request sent once more
+                self._drop_token(used)
+                self._ensure_token(source, remaining)
+                return send(remaining, False)
 
         try:
             return call_with_retry(
@@ -195,20 +215,23 @@ class SheetsClient:
                 self.verdict.unavailable(self._token_where(), exc)
             raise
 
-    def _ensure_token(self, source: str, remaining: Callable[[], float]) -> None:
+    def _ensure_token(self, source: str, remaining: Callable[[], float]) -> object:
         """One token exchange for all threads, not one per thread at start-up. A thread
         that waited for another's exchange gets only what is left of its own budget, and
         waits no longer than that: else N threads behind a hanging token endpoint would
-        time out one after another, the last N timeouts past its budget."""
+        time out one after another, the last N timeouts past its budget. Returns the
+        token the request will carry."""
         creds = getattr(self.http, "auth", None)
-        if creds is None or creds.valid:
-            return
+        if creds is None:
+            return None
+        if creds.valid:
+            return creds.token
         self.verdict.check(source)
         if not self._token_lock.acquire(timeout=max(remaining(), MIN_ATTEMPT_SECONDS)):
             raise RetryableError(f"{self._token_where()} is unavailable (timed out)")
         try:
             if creds.valid:
-                return
+                return creds.token
             self.verdict.check(source)  # decided while this thread waited for the lock
             try:
                 creds.refresh(TokenRequest(attempt_timeout(self._timeout(), remaining())))
@@ -219,8 +242,17 @@ class SheetsClient:
                 # inside it (a proxy or a login portal in front of the token endpoint)
                 log.debug("token reply unusable", exc_info=True)
                 raise self._no_token(source) from None
+            return creds.token
         finally:
             self._token_lock.release()
+
+    def _drop_token(self, used: object) -> None:
+        """Forget ``used``, the token the API just refused, unless another thread has
+        replaced it already: threads refused together make one exchange, not one each."""
+        creds = getattr(self.http, "auth", None)
+        with self._token_lock:
+            if creds is not None and used is not None and creds.token == used:
+                creds.token = None
 
     def _not_json(self, response: requests.Response, source: str, who: str) -> RemoteError:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]

@@ -1,10 +1,11 @@
 """The requests session under gspread's HTTP client: what every reply and every send
 passes through before gspread sees it.
 
-Two hooks live here: a response hook that turns error replies gspread cannot read into
-one exception we can, and an adapter that caps each send's timeout by what is left of
-the calling thread's retry budget (``capped``), since gspread's ``HTTPClient`` is shared
-by every thread and passes one fixed timeout.
+Three hooks live here: google-auth's own refresh on a 401 turned off (the client
+refreshes within its budget), a response hook that turns error replies gspread cannot
+read into one exception we can, and an adapter that caps each send's timeout by what is
+left of the calling thread's retry budget (``capped``), since gspread's ``HTTPClient`` is
+shared by every thread and passes one fixed timeout.
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ class _CappedAdapter(BaseAdapter):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def no_refresh_on_401(session: requests.Session) -> None:
+    """google-auth's ``AuthorizedSession`` refreshes the token by itself on a 401, with
+    its own retries (seconds of sleeps) and gspread's full timeout: outside the retry
+    budget, and counted as one call. ``SheetsClient`` refreshes in the attempt instead.
+    The setting is private (``refresh_status_codes`` of the constructor, which gspread
+    does not pass); a google-auth without it keeps its own refresh."""
+    if hasattr(session, "_refresh_status_codes"):
+        session._refresh_status_codes = ()
 
 
 def cap_timeouts(session: requests.Session) -> None:

@@ -115,10 +115,9 @@ def test_a_real_refusal_keeps_its_message_and_is_not_retried(
 def test_a_refresh_after_a_401_that_google_auth_marks_retryable_is_retried(
     emulator: Emulator, make_client: Any
 ) -> None:
-    """A token revoked mid-run: the API answers 401 and google-auth's session refreshes by
-    itself; when the token endpoint is down it raises RefreshError(retryable=True), which
-    is the endpoint being unavailable, not refused credentials (~3 s: google-auth's own
-    backoff, which this path does not bypass)."""
+    """A token revoked mid-run: the API answers 401 and the client fetches a new token in
+    the attempt; a token endpoint that is down then is the endpoint being unavailable, not
+    refused credentials (test_gsheets_refresh.py has the rest of this path)."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
     client = make_client(RetryPolicy(max_attempts=1, max_seconds=30.0))
     backend = GoogleSheetsBackend(client, key, display_name="Ops")
@@ -196,9 +195,9 @@ def test_a_proxy_page_before_the_token_endpoint_is_not_refused_credentials(
 def test_a_proxy_page_on_the_refresh_after_a_401_is_not_refused_credentials(
     emulator: Emulator, make_client: Any
 ) -> None:
-    """A token revoked mid-run: google-auth's session refreshes by itself on the 401, and
-    quoted a proxy's page as the refusal: "Google refused the credentials of EMAIL
-    (<html> ...)"."""
+    """A token revoked mid-run: the refresh on the 401 (google-auth's own, before the
+    client made it in the attempt) quoted a proxy's page as the refusal: "Google refused
+    the credentials of EMAIL (<html> ...)"."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
     client = make_client(QUICK)
     backend = GoogleSheetsBackend(client, key, display_name="Ops")

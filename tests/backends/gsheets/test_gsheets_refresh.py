@@ -1,0 +1,110 @@
+"""A token the API refuses mid-run (revoked, or the 401 of a clock gone wrong): the client
+fetches a new one inside the attempt, under the same retry budget and timeout cap as any
+exchange, and sends the request once more. google-auth's session used to refresh by
+itself, outside the budget, with gspread's full timeout and its own ~3 s of sleeps."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.faults import Reply
+from sheets_sync.errors import RemoteError, RetryExhaustedError
+
+pytestmark = pytest.mark.emulator
+
+QUICK = RetryPolicy(max_attempts=3, max_seconds=10.0, base_delay=0.01, max_delay=0.02)
+UNAUTHENTICATED = {
+    "error": {
+        "code": 401,
+        "message": "Request had invalid authentication credentials. Expected OAuth 2 access "
+        "token, login cookie or other valid authentication credential.",
+        "status": "UNAUTHENTICATED",
+    }
+}
+
+
+def _tokens(emulator: Emulator) -> int:
+    return sum(1 for r in emulator.log.requests if r.endpoint == "token")
+
+
+def _revoke(emulator: Emulator) -> None:
+    with emulator.state.lock:
+        emulator.state.tokens.clear()
+
+
+def _read_once(emulator: Emulator, client: Any) -> tuple[GoogleSheetsBackend, str]:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    backend.read(["OKRs"])
+    return backend, key
+
+
+def test_a_revoked_token_is_replaced_and_the_request_sent_again(
+    emulator: Emulator, make_client: Any
+) -> None:
+    client = make_client(RetryPolicy(max_attempts=1, max_seconds=10.0))
+    backend, _ = _read_once(emulator, client)
+    calls = client.calls
+    _revoke(emulator)
+    assert backend.read(["OKRs"]).sheet_names == ("OKRs",)  # one attempt was enough
+    assert _tokens(emulator) == 2  # the first token, and one new one
+    assert client.calls == calls + 2  # the refused request and the one sent again
+
+
+def test_the_refresh_after_a_401_is_retried_by_the_budget_not_by_google_auth(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """google-auth's own refresh retried a 503 with ~3 s of its own sleeps, exchanges no
+    budget saw; now each attempt makes one exchange, and the budget decides."""
+    backend, _ = _read_once(emulator, make_client(QUICK))
+    _revoke(emulator)
+    emulator.faults.token_reply = Reply.of(503, {"error": "temporarily_unavailable"})
+    before, started = _tokens(emulator), time.monotonic()
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value).startswith("Ops: read: gave up after 3 attempts")
+    assert f"the token endpoint http://{emulator.host}/token is unavailable (503)" in str(
+        info.value
+    )
+    assert _tokens(emulator) - before == 3
+    assert time.monotonic() - started < 2.0
+
+
+def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """A token endpoint that hangs (4 s) during the refresh: the attempt's timeout cap
+    holds, where gspread's full timeout (10 s here) used to."""
+    client = make_client(RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01))
+    backend, _ = _read_once(emulator, client)
+    _revoke(emulator)
+    emulator.faults.token_latency_ms = 4000
+    started = time.monotonic()
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    took = time.monotonic() - started
+    assert "the token endpoint" in str(info.value)
+    assert took < 1.0 + MIN_ATTEMPT_SECONDS + 0.5, took
+    time.sleep(4.0)  # let the emulator's hanging handlers finish before the next test
+
+
+def test_a_new_token_refused_too_is_rejected_credentials_not_retried(
+    emulator: Emulator, make_client: Any
+) -> None:
+    client = make_client(QUICK)
+    backend, key = _read_once(emulator, client)
+    calls, tokens = client.calls, _tokens(emulator)
+    _revoke(emulator)
+    emulator.faults.answer(key, 401, UNAUTHENTICATED)
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert not isinstance(info.value, RetryExhaustedError)
+    assert str(info.value) == f"Ops: Google rejected the credentials of {client.email} (401)"
+    assert client.calls == calls + 2  # sent once more with a new token, then given up
+    assert _tokens(emulator) == tokens + 1
