@@ -322,27 +322,14 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 )
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
-    reading: dict[tuple[object, str, tuple[str, ...]], TeamSpec] = {}
+    reading: dict[tuple[object, str], list[tuple[TeamSpec, tuple[str, ...]]]] = {}
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
         key = team_spec.name.casefold()
         if key in seen:
             problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
         seen[key] = i
-        # one workbook with a tab per team is a layout; two teams reading the same tab is
-        # a copy-paste slip that counts one team's goals (or KPIs) twice in the rollup
-        spec = team_spec.mapping
-        for kind, tab, what in (("okrs", spec.okrs, "goals"), ("kpis", spec.kpis, "KPIs")):
-            if tab is None:
-                continue
-            tabs = tuple(map(tab_key, tab.sheet))  # as the tab is found (find_sheet)
-            same = (team_spec.path or team_spec.source.strip(), kind, tabs)
-            if (first := reading.setdefault(same, team_spec)) is not team_spec:
-                problems.append(
-                    f"{cfg.name}: {where}.source: team {team_spec.name!r} reads the same "
-                    f"tab of the same workbook as team {first.name!r} ({team_spec.source}, "
-                    f"tab {tab.sheet[0]!r}); the rollup would count its {what} twice"
-                )
-                break
+        if clash := _shared_tab(team_spec, reading):
+            problems.append(f"{cfg.name}: {where}.source: {clash}")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
@@ -400,3 +387,41 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
+
+
+def _shared_tab(
+    team: TeamSpec, reading: dict[tuple[object, str], list[tuple[TeamSpec, tuple[str, ...]]]]
+) -> str | None:
+    """Why ``team`` may read a tab a team before it reads (``reading``: the tabs of each
+    workbook and kind so far, which this adds ``team``'s to), or None.
+
+    One workbook with a tab per team is a layout; two teams reading the same tab is a
+    copy-paste slip that counts one team's goals (or KPIs) twice in the rollup. A team
+    reads the *first* of its tab names the workbook has (``find_sheet``), so two lists
+    sharing any name can meet on that tab: ``[Sales OKRs, OKRs]`` and ``[OKRs]`` do
+    whenever ``Sales OKRs`` is missing or renamed.
+    """
+    spec = team.mapping
+    for kind, tab, what in (("okrs", spec.okrs, "goals"), ("kpis", spec.kpis, "KPIs")):
+        if tab is None:
+            continue
+        tabs = tuple(map(tab_key, tab.sheet))  # as the tab is found (find_sheet)
+        others = reading.setdefault((team.path or team.source.strip(), kind), [])
+        for first, their_tabs in others:
+            if their_tabs == tabs:
+                return (
+                    f"team {team.name!r} reads the same tab of the same workbook as team "
+                    f"{first.name!r} ({team.source}, tab {tab.sheet[0]!r}); the rollup would "
+                    f"count its {what} twice"
+                )
+        for first, their_tabs in others:
+            named = zip(tab.sheet, tabs, strict=True)
+            if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
+                return (
+                    f"team {team.name!r} can read the same tab of the same workbook as team "
+                    f"{first.name!r} ({team.source}, tab {shared!r}, in both teams' tab "
+                    "lists: a team reads the first of its tabs the workbook has); the rollup "
+                    f"would count its {what} twice"
+                )
+        others.append((team, tabs))
+    return None

@@ -255,6 +255,37 @@ def test_a_tab_name_spelt_otherwise_is_the_same_tab(workspace: Path) -> None:
     ]
 
 
+def test_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> None:
+    """A team reads the first of its tabs the workbook has: ``[Sales OKRs, OKRs]`` reads
+    ``OKRs`` once ``Sales OKRs`` is renamed, the tab of ``[OKRs]`` (the check compared
+    whole lists, so these passed and both teams wrote the same cells)."""
+    assert _two_teams_of_one_workbook(
+        workspace,
+        {"sales": "okrs:\n  sheet: [Sales OKRs, OKRs]\n", "ops": "okrs:\n  sheet: [okrs]\n"},
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab 'okrs', in both teams' tab lists: a "
+        "team reads the first of its tabs the workbook has); the rollup would count its goals "
+        "twice"
+    ]
+
+
+def test_kpi_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> None:
+    own = "okrs:\n  sheet: [{} OKRs]\nkpis:\n  sheet: [{} KPIs, {}]\n"
+    assert _two_teams_of_one_workbook(
+        workspace,
+        {
+            "sales": own.format("sales", "sales", "Metrics"),
+            "ops": own.format("ops", "ops", "metrics!"),
+        },
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab 'metrics!', in both teams' tab lists: "
+        "a team reads the first of its tabs the workbook has); the rollup would count its KPIs "
+        "twice"
+    ]
+
+
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "teams" / "sales.xlsx").mkdir(parents=True)
     found = problems(
