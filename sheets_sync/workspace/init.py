@@ -40,6 +40,15 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML scalars
 
 
+def _yaml_float(number: float) -> str:
+    """``number`` as a YAML float that reads back exactly: the shortest ``repr`` (``:g``
+    kept 6 digits, so 1/3 came back 0.333333), with the dot YAML 1.1 needs before an
+    exponent (PyYAML reads ``1e+20`` as text)."""
+    text = repr(float(number))
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+
+
 def render_config(
     company: str,
     period: Period,
@@ -68,7 +77,8 @@ def render_config(
             lines.append(f"  - id: {_q(obj.id)}")
             lines.append(f"    title: {_q(obj.title)}")
             if obj.weight != 1.0:
-                lines.append(f"    weight: {obj.weight:g}  # shown in the rollup; scores no team")
+                weight = _yaml_float(obj.weight)
+                lines.append(f"    weight: {weight}  # shown in the rollup; scores no team")
     else:
         lines += [
             "company_objectives: []",

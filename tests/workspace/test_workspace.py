@@ -11,12 +11,13 @@ import yaml
 
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.config import load_workspace
-from sheets_sync.domain.models import KPIStatus, Period, Severity, Status
+from sheets_sync.domain.models import CompanyObjective, KPIStatus, Period, Severity, Status
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.template.spec import TEMPLATE
 from sheets_sync.workspace import init_workspace, quarter_of
 from sheets_sync.workspace.demo import create_demo, demo_teams, layout_tabs
+from sheets_sync.workspace.init import render_config
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -46,6 +47,27 @@ def test_init_creates_a_loadable_workspace(tmp_path: Path) -> None:
     assert data.sheet_names == TEMPLATE.tab_names
     result = Sync(ws).run(SyncOptions(as_of=AS_OF, write_back=False, rollup=False))
     assert [r.result.findings for r in result.runs if r.result] == [(), ()]
+
+
+def test_init_writes_company_weights_that_read_back_exactly(tmp_path: Path) -> None:
+    """``:g`` kept 6 significant digits: 1/3 came back 0.333333, 1234567 as 1.23457e+06."""
+    weights = [1 / 3, 1234567.0, 1e20, 1e-5, 0.1, 2.0, 0.0]
+    objectives = [CompanyObjective(f"C{i}", "Grow", w) for i, w in enumerate(weights)]
+    period = Period("2026-H2", dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    text = render_config("Acme", period, [], objectives)
+    assert [line.split("#")[0].strip() for line in text.splitlines() if "weight:" in line] == [
+        "weight: 0.3333333333333333",
+        "weight: 1234567.0",
+        "weight: 1.0e+20",
+        "weight: 1.0e-05",
+        "weight: 0.1",
+        "weight: 2.0",
+        "weight: 0.0",
+    ]
+    (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
+    ws = load_workspace(tmp_path / "sheets-sync.yaml")
+    assert [o.weight for o in ws.company_objectives] == weights
+    assert [o["weight"] for o in yaml.safe_load(text)["company_objectives"]] == weights
 
 
 def test_init_refuses_to_overwrite_a_config(tmp_path: Path) -> None:
