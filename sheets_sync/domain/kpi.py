@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sheets_sync.domain.finite import difference, ratio_of_differences
 from sheets_sync.domain.models import KPI, Direction, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 
@@ -25,25 +26,44 @@ def amber_threshold(kpi: KPI, rules: ScoringRules = ScoringRules()) -> float | N
     return kpi.target - margin if kpi.direction is Direction.HIGHER else kpi.target + margin
 
 
-def _outside(kpi: KPI, value: float) -> float:
-    """Signed distance outside a range KPI's [lower, upper] (0 inside)."""
+def _edge(kpi: KPI, value: float) -> float | None:
+    """The bound of a range KPI that ``value`` is outside of, or None inside it."""
     assert kpi.lower is not None and kpi.upper is not None
     if value < kpi.lower:
-        return value - kpi.lower
+        return kpi.lower
     if value > kpi.upper:
-        return value - kpi.upper
-    return 0.0
+        return kpi.upper
+    return None
+
+
+def _outside(kpi: KPI, value: float) -> float:
+    """Signed distance outside a range KPI's [lower, upper] (0 inside), clamped to the
+    finite floats (1e308 above an upper bound of -1e308 is past them)."""
+    edge = _edge(kpi, value)
+    return 0.0 if edge is None else difference(value, edge)
+
+
+def _half_outside(kpi: KPI, value: float) -> float:
+    """Half of ``_outside``, which never overflows: what the range rules compare, so a
+    distance and a band width past a float's range still compare as they are (exactly
+    as the whole ones do within it; halving is exact)."""
+    edge = _edge(kpi, value)
+    return 0.0 if edge is None else value / 2 - edge / 2
 
 
 def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPIStatus:
-    amber = amber_threshold(kpi, rules)
     if kpi.direction is Direction.RANGE:
-        if kpi.lower is None or kpi.upper is None or amber is None:
+        if kpi.lower is None or kpi.upper is None:
             return KPIStatus.NO_DATA
-        distance = abs(_outside(kpi, actual))
-        if distance <= EPSILON:
+        half = abs(_half_outside(kpi, actual))
+        if half <= EPSILON / 2:
             return KPIStatus.GREEN
-        return KPIStatus.AMBER if distance <= amber + EPSILON else KPIStatus.RED
+        if kpi.amber_threshold is not None:
+            half_amber = kpi.amber_threshold / 2
+        else:  # as amber_threshold, on halves: upper - lower may overflow
+            half_amber = rules.kpi_tolerance * (kpi.upper / 2 - kpi.lower / 2)
+        return KPIStatus.AMBER if half <= half_amber + EPSILON / 2 else KPIStatus.RED
+    amber = amber_threshold(kpi, rules)  # an overflow to inf still compares right
     if kpi.target is None or amber is None:
         return KPIStatus.NO_DATA
     if kpi.direction is Direction.HIGHER:
@@ -57,17 +77,22 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     """(absolute, relative) distance from target; for a range, signed distance outside it
-    (negative below, positive above, 0 inside)."""
+    (negative below, positive above, 0 inside). Both finite (``domain/finite.py``)."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None
-        outside = _outside(kpi, actual)
-        width = kpi.upper - kpi.lower
-        return outside, (outside / width if width else None)
+        if kpi.upper == kpi.lower:
+            return _outside(kpi, actual), None
+        edge = _edge(kpi, actual)
+        if edge is None:
+            return 0.0, 0.0
+        return difference(actual, edge), ratio_of_differences(actual, edge, kpi.upper, kpi.lower)
     if kpi.target is None:
         return None, None
-    diff = actual - kpi.target
-    return diff, (diff / abs(kpi.target) if kpi.target else None)
+    diff = difference(actual, kpi.target)
+    if not kpi.target:
+        return diff, None
+    return diff, ratio_of_differences(actual, kpi.target, abs(kpi.target), 0.0)
 
 
 def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
@@ -76,8 +101,8 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None
-        now, before = abs(_outside(kpi, actual)), abs(_outside(kpi, previous))
-        delta = before - now  # getting closer to the range is improving
+        # getting closer to the range is improving; on halves, which cannot overflow
+        delta = 2 * (abs(_half_outside(kpi, previous)) - abs(_half_outside(kpi, actual)))
     elif kpi.direction is Direction.HIGHER:
         delta = actual - previous
     else:

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from sheets_sync.domain.finite import ratio_of_differences
 from sheets_sync.domain.models import (
     Band,
     KeyResult,
@@ -43,10 +44,11 @@ def ambition(objective_type: ObjectiveType, rules: ScoringRules = ScoringRules()
 
 
 def progress(kr: KeyResult, current: float) -> float:
-    """Uncapped progress: 1.3 means 30 % past the target. Decreasing metrics work unchanged."""
+    """Uncapped progress: 1.3 means 30 % past the target. Decreasing metrics work unchanged.
+    Always finite: past a float's range it is clamped to it (``domain/finite.py``)."""
     if kr.type is KRType.NUMBER:
         assert kr.start is not None and kr.target is not None
-        return (current - kr.start) / (kr.target - kr.start)
+        return ratio_of_differences(current, kr.start, kr.target, kr.start)
     if kr.type is KRType.AT_LEAST:
         assert kr.target is not None
         return 1.0 if current + EPSILON >= kr.target else 0.0

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from sheets_sync.domain.models import KPI, KeyResult, KRType, Objective, Origin, TeamInput
+from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import TABLES, Rollup, build_rollup, export_tables
 from sheets_sync.rollup.export import escape_formula
 from sheets_sync.rollup.schema import SCHEMA_VERSION, columns, dtypes
-from tests.rollup.fixtures import context
+from sheets_sync.sync.outcome import Outcome, TeamRun
+from tests.rollup.fixtures import AS_OF, PERIOD, context
 
 
 @pytest.mark.parametrize(
@@ -70,3 +74,34 @@ def test_empty_run_exports_typed_empty_files(tmp_path: Path) -> None:
 def test_unknown_format_is_refused(rollup: Rollup, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="csv or parquet"):
         export_tables(rollup, tmp_path, "xlsx")  # type: ignore[arg-type]
+
+
+def test_contrived_finite_numbers_export_no_inf(tmp_path: Path) -> None:
+    """Start 0, target 1e-308, current 1e308 made a Progress of inf, and a KPI target of
+    1e-320 a Variance % of inf: ``inf`` in the CSV and the Parquet file, where the schema
+    says a number. They are clamped to the largest float now, as in the workbook."""
+    team = TeamInput(
+        team="Lab",
+        source="lab.xlsx",
+        objectives=(Objective("L-O1", "Odd numbers", origin=Origin("lab.xlsx", "OKRs", 2)),),
+        key_results=(
+            KeyResult("L-O1", "L-KR1", "Tiny span", "Ann", KRType.NUMBER, 0.0, 1e-308, 1e308),
+            KeyResult("L-O1", "L-KR2", "Huge span", "Ann", KRType.NUMBER, -1e308, 1e308, 1e308),
+        ),
+        kpis=(KPI("L-K1", "Tiny target", "Ann", target=1e-320, actual=1.0),),
+    )
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    rollup = build_rollup([TeamRun("Lab", "lab.xlsx", Outcome.OK, result)], context())
+    export_tables(rollup, tmp_path, "parquet")
+    krs = pd.read_parquet(tmp_path / "key_results.parquet").set_index("KR ID")
+    assert krs["Progress"].to_dict() == {"L-KR1": sys.float_info.max, "L-KR2": 1.0}
+    kpis = pd.read_parquet(tmp_path / "kpis.parquet")
+    assert kpis["Variance %"].tolist() == [sys.float_info.max]
+    export_tables(rollup, tmp_path, "csv")
+    for table in TABLES:
+        numbers = [c for c, t in dtypes(table).items() if t == "float64"]
+        for frame in (
+            pd.read_csv(tmp_path / f"{table}.csv", encoding="utf-8-sig", usecols=numbers),
+            pd.read_parquet(tmp_path / f"{table}.parquet", columns=numbers),
+        ):
+            assert not frame.abs().eq(float("inf")).any().any(), table
