@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -24,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.rules import EPSILON
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.longtable import add_long_table
@@ -114,7 +114,7 @@ def lay_out_rollup(rollup: Rollup, path: Path) -> BulkCells:
         "strings_to_urls": False,
         "nan_inf_to_errors": False,
     }
-    workbook = xlsxwriter.Workbook(str(path), options)
+    workbook = ExactWorkbook(str(path), options)
     workbook.set_properties(
         {"title": f"{rollup.context.company} OKR/KPI rollup", "comments": SCHEMA_VERSION}
     )

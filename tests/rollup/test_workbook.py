@@ -10,10 +10,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, TeamInput
+from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
 from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW
-from tests.rollup.fixtures import HOSTILE, context, runs
+from sheets_sync.sync.outcome import Outcome, TeamRun
+from tests.rollup.fixtures import AS_OF, HOSTILE, PERIOD, context, runs
 from tests.support.libreoffice import convert, needs_libreoffice
 
 LONG_TABS = {"Objectives": "objectives", "Key results": "key_results", "KPIs": "kpis"}
@@ -273,3 +276,32 @@ def test_a_failed_team_without_last_good_rows_is_logged(
     messages = [r.getMessage() for r in caplog.records]
     assert any("'Key results' tab has no 'Team' column (edited by hand?" in m for m in messages)
     assert any(m.startswith("Finance: no last good data in the previous rollup") for m in messages)
+
+
+def test_summary_numbers_read_back_exactly(tmp_path: Path) -> None:
+    """xlsxwriter writes its numbers with ``%.16G``: an average objective score of
+    (0.1 + 0.2) / 2 = 0.15000000000000002 came back 0.15 from the Summary, while the long
+    tables and the Parquet export keep every digit."""
+    src = "lab.xlsx"
+    team = TeamInput(
+        team="Lab",
+        source=src,
+        objectives=(
+            Objective("L-O1", "One", origin=Origin(src, "OKRs", 2)),
+            Objective("L-O2", "Two", origin=Origin(src, "OKRs", 3)),
+        ),
+        key_results=(
+            KeyResult("L-O1", "L-KR1", "a", "Ann", KRType.NUMBER, 0.0, 10.0, 1.0),
+            KeyResult("L-O2", "L-KR2", "b", "Ann", KRType.NUMBER, 0.0, 10.0, 2.0),
+        ),
+    )
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    rollup = build_rollup([TeamRun("Lab", src, Outcome.OK, result)], context())
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(rollup, path)
+    ws = openpyxl.load_workbook(path)["Summary"]
+    at = columns("summary").index("Average objective score") + 1
+    team_row, total_row = SUMMARY_HEADER_ROW + 2, SUMMARY_HEADER_ROW + 3
+    assert ws.cell(team_row, at).value == rollup.summary["Average objective score"].iloc[0]
+    assert ws.cell(team_row, at).value == 0.15000000000000002
+    assert ws.cell(total_row, at).value == 0.15000000000000002
