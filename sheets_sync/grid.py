@@ -121,6 +121,9 @@ class SheetGrid:
     #: (row, col) of cells holding the number 1 shown as a percentage (100%): the one
     #: value whose meaning for a confidence (1 of 10, or 100%) only its format gives
     percent_ones: frozenset[tuple[int, int]] = frozenset()
+    #: (row, col) of the cells in a percent format (a number shown as 45%), any value:
+    #: lint warns of a typed 45% (stored 0.45) in a key result that counts something else
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def max_row(self) -> int:

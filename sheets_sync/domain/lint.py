@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sheets_sync.domain.models import Finding, Period, Severity, TeamInput
+from sheets_sync.domain.models import Finding, KeyResult, KRType, Period, Severity, TeamInput
 
 MIN_KRS, MAX_KRS = 2, 5
 MAX_OBJECTIVES, MAX_KPIS = 5, 15
@@ -28,6 +28,27 @@ def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[s
     return None
 
 
+def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
+    """The first value of a key result that is not in % but shows a percentage: a typed
+    45% is stored 0.45, so a count of 45 deals was probably meant."""
+    if kr.type is KRType.MILESTONE or (kr.unit or "").strip() == "%":
+        return None
+    for field in ("start", "target", "current"):
+        value = getattr(kr, field)
+        if field in kr.shown_as_percent and value is not None:
+            unit = (
+                f"is counted in {kr.unit.strip()!r}"
+                if kr.unit and kr.unit.strip()
+                else ("has no unit")
+            )
+            return field, (
+                f"{value * 100:g}% (stored {value:g}) is a percentage, but key result {kr.id} "
+                f"{unit}; type the number itself ({value * 100:g}) in a plain cell, or set "
+                "the unit to %"
+            )
+    return None
+
+
 def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     found: list[Finding] = []
 
@@ -41,6 +62,8 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
         numbers = {"start": kr.start, "target": kr.target, "current": kr.current}
         if whole := _whole_percent(kr.unit, numbers):
             warn(kr, whole[0], whole[1], kr.id)
+        if kr.shown_as_percent and (typed := _percent_in_count(kr)):
+            warn(kr, typed[0], typed[1], kr.id)
         if not kr.owner:
             warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
         if kr.due is not None and not period.start <= kr.due <= period.end:

@@ -187,6 +187,8 @@ class KeyResult:
     kpi_link: str | None = None
     comment: str | None = None
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
+    #: start/target/current whose cells show a percentage (a typed 45% is stored 0.45)
+    shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @fast_pickle

@@ -29,6 +29,12 @@ class RowRecord:
     kind: RowKind
     values: Mapping[str, CellValue]
     cells: Mapping[str, str]
+    #: the value fields (start, target, current) whose cells are in a percent format
+    percent: frozenset[str] = frozenset()
+
+
+#: The fields of a key result whose percent format lint compares with its unit.
+PERCENT_CHECKED = ("start", "target", "current")
 
 
 @fast_pickle
@@ -215,7 +221,13 @@ def extract_tab(
                 if name in values and values[name] is None and name in carry:
                     values[name] = carry[name]
             carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
-        records.append(RowRecord(row, row_kind, values, cells))
+        percent: frozenset[str] = frozenset()
+        if grid.percent_cells and row_kind == "kr":
+            at = cells.columns
+            percent = frozenset(
+                n for n in PERCENT_CHECKED if n in at and (row, at[n]) in grid.percent_cells
+            )
+        records.append(RowRecord(row, row_kind, values, cells, percent))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:
             if name in columns:

@@ -176,6 +176,7 @@ def parse_key_result(
         kpi_link=reader.get("kpi_link", parse_text),
         comment=reader.get("comment", parse_text),
         origin=origin,
+        shown_as_percent=record.percent,
     )
     return (kr if reader.ok else None), reader.findings
 

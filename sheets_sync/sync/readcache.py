@@ -39,9 +39,10 @@ from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 7  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 8  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
-# grid.tab_key, headers of any script; the slot holds a digest), or the slot format
+# grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
+# a percent format), or the slot format
 
 
 @dataclass(frozen=True)

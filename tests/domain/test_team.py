@@ -11,6 +11,7 @@ from sheets_sync.domain.models import (
     KPI,
     Direction,
     KeyResult,
+    KRType,
     Objective,
     ObjectiveType,
     Origin,
@@ -187,3 +188,24 @@ def test_a_percentage_typed_as_a_whole_number_is_a_warning() -> None:
     assert all(f.severity is Severity.WARNING for f in result.findings)
     by_id = {k.kr.id: k.score for k in result.key_results}
     assert by_id["KR1"] == pytest.approx(by_id["KR2"])  # scores are ratios: unchanged either way
+
+
+def test_a_percentage_in_a_key_result_not_in_percent_is_a_warning() -> None:
+    """A cell showing 45% holds 0.45: in a key result counted in deals (or with no unit)
+    the count 45 was probably meant. A "%" key result and a milestone raise nothing."""
+    percent = frozenset({"current"})
+    krs = [
+        kr(3, "KR1", start=0, target=60, current=0.45, unit="deals", shown_as_percent=percent),
+        kr(4, "KR2", start=0.125, target=0.6, current=0.4, shown_as_percent=frozenset({"start"})),
+        kr(5, "KR3", start=0, target=0.6, current=0.45, unit="%", shown_as_percent=percent),
+        kr(6, "KR4", type=KRType.MILESTONE, current=1.0, shown_as_percent=percent),
+        kr(7, "KR5", start=0, target=60, current=0.45, unit="deals"),
+    ]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert sorted(str(f) for f in result.findings if "is a percentage" in f.message) == [
+        "sales.xlsx!OKRs!I4: 12.5% (stored 0.125) is a percentage, but key result KR2 has no "
+        "unit; type the number itself (12.5) in a plain cell, or set the unit to %",
+        "sales.xlsx!OKRs!K3: 45% (stored 0.45) is a percentage, but key result KR1 is counted "
+        "in 'deals'; type the number itself (45) in a plain cell, or set the unit to %",
+    ]
+    assert all(f.severity is Severity.WARNING for f in result.findings)

@@ -75,6 +75,27 @@ def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[in
     return frozenset(found)
 
 
+def percent_cells(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+    """(row, column) of every cell in a percent style that is not text (blank ones too:
+    a value is looked for in them only by the cells the mapping reads). Byte searches for
+    each style's ``s="N"``, then the tag around it: a regex over every ``<c>`` was 14 % of
+    a 1,200-row tab's read."""
+    found: set[tuple[int, int]] = set()
+    for style in styles:
+        for quoted in (b's="%d"' % style, b"s='%d'" % style):
+            at = sheet_xml.find(quoted)
+            while at >= 0:
+                start = sheet_xml.rfind(b"<", 0, at)
+                cell = _CELL_OPEN.match(sheet_xml, start) if start >= 0 else None
+                if cell is not None and cell.end() > at and sheet_xml[at - 1 : at].isspace():
+                    attrs = _attrs(cell[1])
+                    if attrs.get(b"t", b"n") in (b"n", b"e") and attrs.get(b"s") == b"%d" % style:
+                        with contextlib.suppress(WorkbookError):  # no r, or a bad one
+                            found.add(parse_ref(attrs.get(b"r", b"").decode("ascii", "replace")))
+                at = sheet_xml.find(quoted, at + len(quoted))
+    return frozenset(found)
+
+
 def _cell_of(xml: bytes, at: int) -> bytes | None:
     """The attributes of the ``<c>`` whose ``<v>`` ends at ``at`` (``<v>1</v>``), else
     None (the ``1`` is an inline string, a formula's text, anything but a cell value)."""
@@ -92,4 +113,4 @@ def _cell_of(xml: bytes, at: int) -> bytes | None:
     return None
 
 
-__all__ = ["is_percent_code", "percent_ones", "percent_styles"]
+__all__ = ["is_percent_code", "percent_cells", "percent_ones", "percent_styles"]

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 import python_calamine as pc
 from lxml import etree
 
-from sheets_sync.backends.excel.percent import percent_ones, percent_styles
+from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import Package, inspect_package, normalise_part_name
 from sheets_sync.backends.excel.sheetscan import Scan, parser, scan_ods, scan_worksheet
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
@@ -122,6 +122,8 @@ def read_workbook_bytes(
                 grid = _read_sheet(book, name, scan, source)
                 if scan.percent_ones:
                     grid = replace(grid, percent_ones=frozenset(scan.percent_ones))
+                if scan.percent_cells:
+                    grid = replace(grid, percent_cells=frozenset(scan.percent_cells))
                 sheets[name] = grid
                 continue
             where = locations.get(name)
@@ -138,11 +140,12 @@ def read_workbook_bytes(
             scan = scan_worksheet(xml, source, name)
             _check_extent(scan, source, name)
             grid = _read_sheet(book, name, scan, source)
-            if b">1</" in xml:
-                if percent is None:
-                    percent = percent_styles(package.part(styles_part) if styles_part else None)
-                if ones := percent_ones(xml, percent):
-                    grid = replace(grid, percent_ones=ones)
+            if percent is None:
+                percent = percent_styles(package.part(styles_part) if styles_part else None)
+            if b">1</" in xml and (ones := percent_ones(xml, percent)):
+                grid = replace(grid, percent_ones=ones)
+            if cells := percent_cells(xml, percent):
+                grid = replace(grid, percent_cells=cells)
             sheets[name] = grid
     return WorkbookData(
         source=source, sheet_names=names, sheets=sheets, meta={"format": package.kind}

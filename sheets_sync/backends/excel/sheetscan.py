@@ -57,6 +57,7 @@ class Scan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
     percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # .ods only: any n %
 
 
 def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
@@ -229,6 +230,12 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                     continue
                 scan.max_row = max(scan.max_row, row_no)
                 scan.max_col = max(scan.max_col, col)
+                if cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage":  # 45% typed
+                    scan.percent_cells.update(
+                        (r, c)
+                        for r in range(first, min(row_no, first + 1000) + 1)
+                        for c in range(max(col - span, col - 100) + 1, col + 1)
+                    )
                 if (
                     cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"
                     and cell.get(f"{{{_ODS_OFFICE}}}value", "").strip() in ("1", "1.0")

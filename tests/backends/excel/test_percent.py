@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from sheets_sync.backends.excel.percent import is_percent_code, percent_ones, percent_styles
+from sheets_sync.backends.excel.percent import (
+    is_percent_code,
+    percent_cells,
+    percent_ones,
+    percent_styles,
+)
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
+from sheets_sync.domain.lint import lint_team
+from sheets_sync.domain.models import Period
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -117,3 +125,43 @@ def test_reader_marks_percent_ones_in_ods_files(tmp_path: Path) -> None:
     data = read_workbook_bytes(ods.read_bytes(), source="t.ods", tabs=["OKRs"])
     assert data.sheets["OKRs"].percent_ones == {(2, 1), (5, 1)}
     assert data.sheets["OKRs"].value(2, 1) == 1
+
+
+def test_percent_cells_are_every_non_text_cell_in_a_percent_style() -> None:
+    sheet = (
+        b'<sheetData><row r="2"><c r="A2" s="1"><v>0.45</v></c><c r="B2" s="1" t="s">'
+        b'<v>0</v></c><c r="C2" s="2"><v>0.45</v></c><c r="D2" s="11"><v>3</v></c>'
+        b'<c r="E2" s="1"/></row></sheetData>'
+    )
+    assert percent_cells(sheet, frozenset({1, 4})) == {(2, 1), (2, 5)}
+    assert percent_cells(sheet, frozenset()) == frozenset()
+
+
+def test_reader_marks_percent_cells(tmp_path: Path) -> None:
+    grid = read_workbook(_team(tmp_path / "t.xlsx"), tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.percent_cells == {(2, 1), (4, 1), (5, 1)}
+
+
+@needs_libreoffice
+def test_reader_marks_percent_cells_in_ods_files(tmp_path: Path) -> None:
+    ods = convert(_team(tmp_path / "t.xlsx"), "ods", tmp_path / "lo")
+    data = read_workbook_bytes(ods.read_bytes(), source="t.ods", tabs=["OKRs"])
+    assert data.sheets["OKRs"].percent_cells == {(2, 1), (4, 1), (5, 1)}
+
+
+def test_a_percentage_typed_in_a_count_key_result_is_a_warning(tmp_path: Path) -> None:
+    """45% typed in a key result counted in k$ is stored 0.45: the count 45 was probably
+    meant, and it scored as 0.45 (nothing said so)."""
+    path = write_team(tmp_path / "sales.xlsx", [r + [None] * (14 - len(r)) for r in OKR_ROWS])
+    book = openpyxl.load_workbook(path)
+    okrs = book["OKRs"]
+    column = next(c.column for c in okrs[1] if c.value == "Current")
+    okrs.cell(2, column, 0.45).number_format = "0%"  # KR1, unit k$: typed as 45%
+    book.save(path)
+    data = read_workbook(path, tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert [str(f) for f in lint_team(team, period) if "percentage" in f.message] == [
+        "sales.xlsx!OKRs!K2: 45% (stored 0.45) is a percentage, but key result KR1 is "
+        "counted in 'k$'; type the number itself (45) in a plain cell, or set the unit to %"
+    ]
