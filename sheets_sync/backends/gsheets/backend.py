@@ -96,14 +96,17 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     rows: list[tuple[CellValue, ...]] = []
     hidden: set[int] = set()
     percent: set[tuple[int, int]] = set()
+    shown: set[tuple[int, int]] = set()  # any number in a PERCENT format (lint)
     for block in sheet.get("data", []):
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
         for i, row in enumerate(block.get("rowData", [])):
             cells = row.get("values", [])
             values = [None] * left + [cell_value(c) for c in cells]
-            percent.update(
-                (top + i + 1, left + j + 1) for j, c in enumerate(cells) if _is_percent_one(c)
-            )
+            for j, c in enumerate(cells):
+                if _in_percent(c):
+                    shown.add((top + i + 1, left + j + 1))
+                    if _is_percent_one(c):
+                        percent.add((top + i + 1, left + j + 1))
             while values and values[-1] is None:
                 values.pop()
             while len(rows) <= top + i:
@@ -129,14 +132,19 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         hidden_rows=frozenset(r for r in hidden if r <= len(rows)),
         merged=merged,
         percent_ones=frozenset(percent),
+        percent_cells=frozenset(shown),
     )
+
+
+def _in_percent(cell: Mapping[str, Any]) -> bool:
+    """A number shown in a PERCENT format: Google stores a typed 45% as 0.45."""
+    kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+    return kind == "PERCENT" and "numberValue" in cell.get("effectiveValue", {})
 
 
 def _is_percent_one(cell: Mapping[str, Any]) -> bool:
     """1 shown as 100%: Google stores a typed 100% as the number 1 in a PERCENT format."""
-    number = cell.get("effectiveValue", {}).get("numberValue")
-    kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
-    return bool(number == 1 and kind == "PERCENT")
+    return bool(cell.get("effectiveValue", {}).get("numberValue") == 1)
 
 
 def rgb(hex_colour: str) -> dict[str, float]:

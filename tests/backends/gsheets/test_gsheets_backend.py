@@ -235,6 +235,16 @@ def test_read_marks_a_typed_100_percent(emulator: Emulator, client: Any) -> None
     assert grid.percent_ones == {(2, 1)}
 
 
+def test_read_lists_every_number_shown_as_a_percentage(emulator: Emulator, client: Any) -> None:
+    """What lint needs to tell a count typed as 45% (stored 0.45) from the number 0.45."""
+    key = emulator.create_spreadsheet(
+        "team", {"OKRs": [["Current"], ["45%"], [0.45], ["100%"], ["n/a"]]}
+    )
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert grid.percent_cells == {(2, 1), (4, 1)}
+    assert grid.percent_ones == {(4, 1)}
+
+
 def test_a_403_for_another_reason_says_googles_reason(emulator: Emulator, client: Any) -> None:
     """A disabled API (the usual first-run 403) is not reported as a sheet not shared."""
     key = _seed(emulator)
