@@ -7,8 +7,10 @@ equal in size (with few teams some may be empty, which is fine).
 
 Each shard saves its ``TeamRun`` list with the ``RunContext`` to a results folder; the
 merge step loads all N and checks the set is complete. The files are pickles behind a
-format header: shards of one sheets-sync version exchange them, on storage you trust
-(unpickling runs code, so never load a results folder others can write to).
+format header: shards of one sheets-sync version exchange them. They are loaded with
+``unpickle``: a file naming anything but the tool's own data classes is refused, so one
+dropped into the folder cannot run code (it can still make up results: keep the folder
+writable only by the job).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sheets_sync import __version__
+from sheets_sync import __version__, unpickle
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
@@ -126,11 +128,16 @@ def _read(path: Path) -> ShardResults:
                     f"sheets-sync reads format {FORMAT_VERSION}; rerun every shard with "
                     "the same version"
                 )
-            data = pickle.load(fh)
+            data = unpickle.load(fh)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read shard results: {exc}") from None
     except ConfigError:
         raise
+    except unpickle.RefusedPickle as exc:
+        raise ConfigError(
+            f"{path}: sheets-sync refuses to load these shard results: {exc.why}; "
+            "check who can write to the results folder"
+        ) from None
     except Exception as exc:  # a damaged pickle fails in as many ways as it has bytes
         why = f"{type(exc).__name__}: {exc}"[:200]
         raise ConfigError(f"{path}: damaged shard results ({why}); rerun that shard") from None

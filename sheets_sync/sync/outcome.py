@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, overload
 
+from sheets_sync import unpickle
 from sheets_sync.domain.company import aligned_objectives
 from sheets_sync.domain.models import (
     AlignedObjective,
@@ -62,7 +63,8 @@ class CellChanges(Sequence[CellChange]):
         self._blob = pickle.dumps(items, pickle.HIGHEST_PROTOCOL) if items else b""
 
     def _items(self) -> tuple[CellChange, ...]:
-        items: tuple[CellChange, ...] = pickle.loads(self._blob) if self._count else ()
+        # The blob may come from a shard results file (``_unpickle_changes``).
+        items: tuple[CellChange, ...] = unpickle.loads(self._blob) if self._count else ()
         return items
 
     def __len__(self) -> int:

@@ -16,7 +16,9 @@ last write left.
 Entries are pickles written by this tool into the workspace's own state folder (one
 slot per team, its newest read: the key's pickle, the sha256 of the read's pickle, then
 the read's, so a slot whose key does not match is not loaded further, and a damaged one
-is not loaded at all); a corrupt, unreadable or outdated entry is a miss.
+is not loaded at all); a corrupt, unreadable or outdated entry is a miss. Entries are
+loaded with ``unpickle`` (the state folder may sit on a share others can write): one
+naming anything but the tool's own data classes is refused, a miss too.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_sync import __version__
+from sheets_sync import __version__, unpickle
 from sheets_sync.config import TeamSpec
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
@@ -102,14 +104,17 @@ class ReadCache:
     def get(self, spec: TeamSpec, key: str) -> CachedRead | None:
         try:
             with open(self._slot(spec), "rb") as handle:
-                if pickle.load(handle) != key:
+                if unpickle.load(handle) != key:
                     return None
                 digest, value = handle.read(32), handle.read()
             if hashlib.sha256(value).digest() != digest:  # a flipped byte, not a parse
                 log.debug("read cache entry for %s damaged", spec.name)
                 return None
-            read = pickle.loads(value)
+            read = unpickle.loads(value)
         except FileNotFoundError:
+            return None
+        except unpickle.RefusedPickle as exc:  # written by someone else: parse instead
+            log.debug("read cache entry for %s refused: %s", spec.name, exc)
             return None
         except Exception as exc:  # torn or foreign file: parse instead
             log.debug("read cache entry for %s unusable: %s", spec.name, exc)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sheets_sync import unpickle
+
 STALE_SECONDS = 24 * 3600  # a spill folder nothing touched for a day is a killed run's
 
 
@@ -87,8 +89,10 @@ def blob(packed: bytes | Parked) -> bytes:
 
 
 def unpickled(packed: bytes | Parked, *, deflated: bool = False) -> Any:
+    """The object back, loaded with ``unpickle`` (the bytes may have been parked in the
+    state folder); raises ``unpickle.RefusedPickle`` for one the tool did not write."""
     data = blob(packed)
-    return pickle.loads(zlib.decompress(data) if deflated else data)
+    return unpickle.loads(zlib.decompress(data) if deflated else data, unpickle.SPILL)
 
 
 def _remove_stale(root: Path) -> None:
