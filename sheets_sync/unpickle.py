@@ -17,10 +17,13 @@ fingerprinted before and checked after; a load that changed one is undone and re
 from __future__ import annotations
 
 import importlib
+import inspect
 import io
 import operator
 import pickle
+import threading
 import types
+from collections.abc import Iterator
 from enum import Enum
 from typing import IO, Any
 
@@ -87,34 +90,23 @@ class RefusedPickle(pickle.UnpicklingError):
 
 
 class _Snapshot:
-    """What a class, enum or function holds that BUILD could change, and how to undo it."""
+    """What a class, enum or function holds that BUILD could change, and how to undo it.
+    Taken as a load first names it, compared (one tuple ``==``) when the load ends."""
 
-    __slots__ = ("extra", "ids", "keys", "members", "obj", "outside", "values")
+    __slots__ = ("kind", "saved")
 
-    def __init__(self, obj: Any) -> None:
-        self.obj = obj
-        function = isinstance(obj, types.FunctionType)
-        self.extra = operator.attrgetter(*(_FUNCTION if function else _CLASS))
-        own = vars(obj)
-        self.keys, self.values = tuple(own), tuple(own.values())
-        self.ids = tuple(map(id, self.values))
-        self.outside = self.extra(obj)
-        members = list(obj.__members__.values()) if _is_enum(obj) else []
-        self.members = [(m, type(m), dict(vars(m))) for m in members]
+    def __init__(self, kind: _Kind) -> None:
+        self.kind = kind
+        self.saved = kind.take()
 
     def changed(self) -> bool:
-        obj, own = self.obj, vars(self.obj)
-        if tuple(map(id, own.values())) != self.ids or tuple(own) != self.keys:
-            return True
-        if any(a is not b for a, b in zip(self.extra(obj), self.outside, strict=True)):
-            return True
-        return any(type(m) is not t or vars(m) != saved for m, t, saved in self.members)
+        return self.kind.take() != self.saved
 
     def restore(self) -> None:
         """Undo what a refused load changed: the run goes on with these objects."""
-        obj, own = self.obj, dict(zip(self.keys, self.values, strict=True))
-        names = _FUNCTION if isinstance(obj, types.FunctionType) else _CLASS
-        for name, value in zip(names, self.outside, strict=True):
+        obj, (keys, values, outside, *members) = self.kind.obj, self.saved
+        own = dict(zip(keys, values, strict=True))
+        for name, value in zip(self.kind.names, outside, strict=True):
             if getattr(obj, name) is not value:
                 setattr(obj, name, value)
         if isinstance(obj, types.FunctionType):
@@ -126,11 +118,32 @@ class _Snapshot:
             for name, value in own.items():
                 if vars(obj).get(name) is not value:
                     setattr(obj, name, value)
-        for member, kind, attrs in self.members:
+        for member, (kind, attrs) in zip(self.kind.members, members, strict=True):
             if type(member) is not kind:
                 member.__class__ = kind
             vars(member).clear()
             vars(member).update(attrs)
+
+
+class _Kind:
+    """An allowed object and where BUILD's setattr could reach on it (resolved once)."""
+
+    __slots__ = ("get", "members", "names", "obj")
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+        self.names = _FUNCTION if isinstance(obj, types.FunctionType) else _CLASS
+        self.get = operator.attrgetter(*self.names)
+        self.members = tuple(obj.__members__.values()) if _is_enum(obj) else ()
+
+    def take(self) -> tuple[Any, ...]:
+        own = vars(self.obj)
+        state = (tuple(own), tuple(own.values()), self.get(self.obj))
+        if not self.members:
+            return state
+        ms = self.members  # (type, items) of each: all at C speed, a load names ~6 enums
+        items: Iterator[Any] = map(dict.items, map(vars, ms))  # type: ignore[arg-type]
+        return (*state, *zip(map(type, ms), map(tuple, items), strict=True))
 
 
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
@@ -139,18 +152,40 @@ _FUNCTION = ("__code__", "__defaults__", "__kwdefaults__", "__name__", "__qualna
 _CLASS = ("__class__", "__bases__", "__name__", "__qualname__")
 
 
+def _immune(obj: Any) -> bool:
+    """BUILD cannot change ``obj``: a C type (any setattr is refused), or a class whose
+    ``__setstate__`` is a plain ``(self, state)`` method (the frozen slotted dataclasses):
+    BUILD on the class calls it with the state alone, a TypeError before anything is set.
+    (``object`` has no ``__setstate__`` in Python 3.11.)"""
+    if not isinstance(obj, type):
+        return False
+    if obj.__flags__ & _IMMUTABLE_TYPE:
+        return True
+    setstate = inspect.getattr_static(obj, "__setstate__", None)
+    return (
+        isinstance(setstate, types.FunctionType)
+        and setstate.__code__.co_argcount == 2
+        and not setstate.__defaults__
+    )
+
+
 def _is_enum(obj: Any) -> bool:
     return isinstance(obj, type) and issubclass(obj, Enum)
 
 
-_resolved: dict[tuple[str, str], Any] = {}  # allowed names, imported once
+_resolved: dict[tuple[str, str], tuple[Any, _Kind | None]] = {}  # imported once
+_lock = threading.RLock()  # one load at a time: another's snapshot never sees this one's BUILD
 
 
-def _resolve(module: str, name: str, allowed: frozenset[tuple[str, str]]) -> Any:
+def _resolve(
+    module: str, name: str, allowed: frozenset[tuple[str, str]]
+) -> tuple[Any, _Kind | None]:
+    """The object, and its ``_Kind`` (None for C types: they refuse any setattr)."""
     if (module, name) not in allowed:
         raise RefusedPickle(f"it names {module}.{name}, which sheets-sync never writes")
-    obj = _resolved[(module, name)] = getattr(importlib.import_module(module), name)
-    return obj
+    obj = getattr(importlib.import_module(module), name)
+    found = _resolved[(module, name)] = (obj, None if _immune(obj) else _Kind(obj))
+    return found
 
 
 class _Unpickler(pickle.Unpickler):
@@ -164,18 +199,18 @@ class _Unpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         key = (module, name)
-        obj = _resolved.get(key) if key in self.allowed else None
-        if obj is None:
-            obj = _resolve(module, name, self.allowed)
-        if not (isinstance(obj, type) and obj.__flags__ & _IMMUTABLE_TYPE):
-            self.named.append(_Snapshot(obj))  # datetime's C types refuse any setattr
+        found = _resolved.get(key) if key in self.allowed else None
+        obj, kind = found or _resolve(module, name, self.allowed)
+        if kind is not None:
+            self.named.append(_Snapshot(kind))
         return obj
 
     def load(self) -> Any:
-        try:
-            return super().load()
-        finally:
-            _check(self.named)
+        with _lock:
+            try:
+                return super().load()
+            finally:
+                _check(self.named)
 
 
 def _check(named: list[_Snapshot]) -> None:
@@ -183,7 +218,7 @@ def _check(named: list[_Snapshot]) -> None:
     for snap in changed:
         snap.restore()
     if changed:
-        what = changed[0].obj
+        what = changed[0].kind.obj
         raise RefusedPickle(
             f"it changes {what.__module__}.{what.__qualname__}, which no sheets-sync pickle does"
         )
