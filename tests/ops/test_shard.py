@@ -6,7 +6,7 @@ import datetime as dt
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,10 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.outcome import _unpickle_changes
+from sheets_sync.unpickle import RefusedPickle
 from tests.ops.conftest import MakeResult
+from tests.support.hostile import assert_untouched, payloads
 
 TEAMS = {"Sales": {"KR1": 0}, "Ops": {"KR1": 50}, "Finance": {"KR1": 100}, "HR": None}
 
@@ -180,3 +183,39 @@ def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
     context, runs = load_results(tmp_path / "results")
     assert context == result.context and tuple(runs) == result.runs
     assert runs[0].result is not None and runs[0].result.findings == result.runs[0].findings
+
+
+@pytest.mark.parametrize("name", list(payloads(Path("x"))))
+def test_hostile_results_are_refused(tmp_path: Path, make_result: MakeResult, name: str) -> None:
+    """Results a stranger dropped into the folder run nothing, changing no class either."""
+    marker = tmp_path / "marker"
+    path = save_results(tmp_path / "results", 1, 1, make_result({"Sales": {"KR1": 0}}))
+    path.write_bytes(MAGIC + b"2\n" + payloads(marker)[name])
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path / "results")
+    why = (
+        f"it {name.strip()}, which no sheets-sync pickle does"
+        if name.startswith("changes ")
+        else f"it names {name}, which sheets-sync never writes"
+    )
+    assert str(err.value) == (
+        f"{path}: sheets-sync refuses to load these shard results: {why}; "
+        "check who can write to the results folder"
+    )
+    assert_untouched(marker)
+
+
+def test_hostile_cell_changes_inside_results_are_refused(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """A ``CellChanges`` holds a pickle of its own, loaded when the report reads it."""
+    marker = tmp_path / "marker"
+    result = make_result({"Sales": {"KR1": 0}})
+    run = result.runs[0]
+    changes = _unpickle_changes(payloads(marker)["posix.system"], 1)
+    result = replace(result, runs=(replace(run, changes=changes),))
+    save_results(tmp_path, 1, 1, result)
+    _, runs = load_results(tmp_path)
+    with pytest.raises(RefusedPickle, match=r"names posix\.system"):
+        list(runs[0].changes)
+    assert_untouched(marker)

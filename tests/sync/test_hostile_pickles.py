@@ -1,0 +1,80 @@
+"""A pickle someone else dropped into the state folder runs nothing: the read cache
+parses the team instead, and the spill refuses it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sheets_sync import unpickle
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.config import load_workspace
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.spill import Spill, pickled, unpickled
+from sheets_sync.workspace.demo import create_demo
+from tests.support.hostile import assert_untouched, payloads
+from tests.sync.test_read_cache import NIGHT
+
+NAMES = list(payloads(Path("x")))
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace after one night: every team has a cache slot."""
+    cfg = create_demo(tmp_path_factory.mktemp("demo") / "ws")
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=NIGHT, workers=1))
+    return cfg
+
+
+@pytest.mark.parametrize("where", ["key", "read"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_hostile_cache_slot_is_a_miss(
+    synced: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, where: str
+) -> None:
+    """``where``: in the slot's key (read first), or in the read behind a valid key and
+    digest (as one who knows the format would write it)."""
+    shutil.copytree(synced.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / synced.name
+    marker = tmp_path / "marker"
+    hostile = payloads(marker)[name]
+    slots = sorted((tmp_path / "ws" / ".sheets-sync" / "cache").glob("*.pickle"))
+    for slot in slots:
+        handle = io.BytesIO(slot.read_bytes())
+        key = handle.getvalue()[: len(pickle.dumps(pickle.load(handle), 5))]
+        if where == "key":
+            slot.write_bytes(hostile)
+        else:
+            slot.write_bytes(key + hashlib.sha256(hostile).digest() + hostile)
+    parsed: list[str] = []
+    real = ExcelBackend.parse
+
+    def spy(self: ExcelBackend, *args: object) -> object:
+        parsed.append(self.path.name)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ExcelBackend, "parse", spy)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=NIGHT, workers=1))
+    assert_untouched(marker)
+    assert len(slots) >= 5 and len(parsed) == len(result.runs)  # every team parsed
+    assert all(r.outcome is not Outcome.FAILED for r in result.runs)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_hostile_spill_is_refused(tmp_path: Path, name: str) -> None:
+    spill = Spill(tmp_path)
+    try:
+        parked = pickled(("a read",), spill)
+        assert not isinstance(parked, bytes) and unpickled(parked) == ("a read",)
+        marker = tmp_path / "marker"
+        Path(parked.path).write_bytes(payloads(marker)[name])
+        with pytest.raises(unpickle.RefusedPickle):
+            unpickled(type(parked)(parked.path, 0, Path(parked.path).stat().st_size))
+        assert_untouched(marker)
+    finally:
+        spill.close()
