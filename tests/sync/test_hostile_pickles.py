@@ -3,6 +3,7 @@ parses the team instead, and the spill refuses it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import pickle
@@ -14,9 +15,10 @@ import pytest
 from sheets_sync import unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
+from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
-from sheets_sync.sync.spill import Spill, pickled, unpickled
+from sheets_sync.sync.spill import Parked, Spill, pickled, unpickled
 from sheets_sync.workspace.demo import create_demo
 from tests.support.hostile import assert_untouched, payloads
 from tests.sync.test_read_cache import NIGHT
@@ -78,3 +80,35 @@ def test_a_hostile_spill_is_refused(tmp_path: Path, name: str) -> None:
         assert_untouched(marker)
     finally:
         spill.close()
+
+
+def test_a_read_someone_swapped_in_the_spill_fails_its_team_alone(
+    synced: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The night's own spill file, rewritten between a read being parked and its writer
+    loading it: that team fails, named, the others are written, nothing runs."""
+    shutil.copytree(synced.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / synced.name
+    marker = tmp_path / "marker"
+    real_park = Spill.park
+    swapped: list[int] = []
+
+    def park(self: Spill, data: bytes) -> Parked:
+        parked = real_park(self, data)
+        if b"ExcelBackend" not in data or swapped:  # the first read a writer will load
+            return parked
+        swapped.append(1)
+        return real_park(self, payloads(marker)["posix.system"])
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)  # park every read, even in one process
+    monkeypatch.setattr(Spill, "park", park)
+    later = NIGHT + dt.timedelta(days=3)  # every team has cells to write
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=later, workers=1))
+    assert_untouched(marker)
+    failed = [r for r in result.runs if r.outcome is Outcome.FAILED]
+    assert swapped and len(failed) == 1 and len(result.runs) > 1
+    assert failed[0].error is not None and failed[0].error.endswith(
+        "internal error (RefusedPickle: it names posix.system, which sheets-sync never "
+        "writes); please report it"
+    )
+    assert all(r.outcome is Outcome.OK for r in result.runs if r is not failed[0])
