@@ -4,7 +4,9 @@ Python 3.11 pickles a ``slots=True`` dataclass through Python-level ``__getstate
 ``__setstate__`` that call ``dataclasses.fields`` for every object. The read cache, the
 worker processes and the rollup's input digest pickle some 100,000 such objects a night
 at 500 teams; with this, an object pickles as its class and a tuple of its fields taken
-by one C-level ``attrgetter`` call, and unpickles through its own ``__init__``.
+by one C-level ``attrgetter`` call, and unpickles through its own ``__init__``. The
+``attrgetter`` runs only when pickling: the bytes hold the class and the values, so a
+loader (``sheets_sync.unpickle``) need accept only the class, called with plain values.
 """
 
 from __future__ import annotations
