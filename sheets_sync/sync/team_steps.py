@@ -28,12 +28,21 @@ from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache
 from sheets_sync.sync.reading import TeamRead, internal_error
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
+from sheets_sync.unpickle import RefusedPickle
 
 log = logging.getLogger("sheets_sync.sync")
 
 
 def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:
     """A bug while scoring or writing one team must not stop the other teams."""
+    if isinstance(exc, RefusedPickle):  # not a bug: someone else wrote our scratch file
+        error = (
+            f"{spec.display_name}: not written: the run's scratch file (.sheets-sync/spill/) "
+            f"was changed by something else during the run ({exc.why}); check who can "
+            "write to the state folder"
+        )
+        log.error("%s", error)
+        return TeamRun(spec.name, spec.source, Outcome.FAILED, error=error)
     log.exception("unexpected error syncing team %s", spec.name)
     return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
 

@@ -108,7 +108,8 @@ def test_a_read_someone_swapped_in_the_spill_fails_its_team_alone(
     failed = [r for r in result.runs if r.outcome is Outcome.FAILED]
     assert swapped and len(failed) == 1 and len(result.runs) > 1
     assert failed[0].error is not None and failed[0].error.endswith(
-        "internal error (RefusedPickle: it names posix.system, which sheets-sync never "
-        "writes); please report it"
+        ": not written: the run's scratch file (.sheets-sync/spill/) was changed by "
+        "something else during the run (it names posix.system, which sheets-sync never "
+        "writes); check who can write to the state folder"
     )
     assert all(r.outcome is Outcome.OK for r in result.runs if r is not failed[0])
