@@ -138,8 +138,9 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
 
 def _in_percent(cell: Mapping[str, Any]) -> bool:
     """A number shown in a PERCENT format: Google stores a typed 45% as 0.45."""
+    number = cell.get("effectiveValue", {}).get("numberValue")  # a wrong shape raises
     kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
-    return kind == "PERCENT" and "numberValue" in cell.get("effectiveValue", {})
+    return kind == "PERCENT" and number is not None
 
 
 def _is_percent_one(cell: Mapping[str, Any]) -> bool:
