@@ -12,6 +12,7 @@ overlaps any shard.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
@@ -24,6 +25,23 @@ from sheets_sync.errors import RunLockedError
 
 WORKSPACE_LOCK = "run.lock"
 SHARD_LOCK_PREFIX = "run-shard-"  # then K-of-N.lock
+#: descriptors of the locks this process holds, closed in every child it forks
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    """A ``flock`` belongs to the open file, which a forked child shares: a worker process
+    outliving its run (the run killed with SIGKILL) kept the workspace locked, and every
+    later night was refused, naming the dead run. Closing the child's copy leaves the
+    parent's lock as it is (only ``LOCK_UN`` or the last close releases it)."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 class RunLock:
@@ -60,6 +78,7 @@ class RunLock:
                 source=str(path),
             ) from None
         self._fds.append(fd)
+        _HELD.add(fd)
         if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
             _best_effort(os.ftruncate, fd, 0)
         if record:
@@ -73,6 +92,7 @@ class RunLock:
             if fd == self._record:
                 _best_effort(os.ftruncate, fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
+            _HELD.discard(fd)
             os.close(fd)
         self._fds.clear()
         self._record = None

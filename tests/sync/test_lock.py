@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,40 @@ def test_a_full_disk_does_not_stop_a_run_over_the_record(
         RunLock(tmp_path).__enter__()
     with RunLock(tmp_path, (1, 2)):  # a shard's truncate of a dead record may fail too
         pass
+
+
+_KILLED_RUN_WITH_A_CHILD = """
+import os, signal, sys, time
+from pathlib import Path
+from sheets_sync.sync.lock import RunLock
+with RunLock(Path(sys.argv[1])):
+    child = os.fork()
+    if child == 0:  # a worker: lives on, as an idle pool worker did
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        time.sleep(60)
+        os._exit(0)
+    print(child, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_child_of_a_run_killed_with_sigkill_does_not_keep_the_lock(tmp_path: Path) -> None:
+    """A ``flock`` belongs to the open file, which a forked worker shared: a sync killed
+    with SIGKILL left its idle workers alive, and they kept the workspace locked, so
+    every later night was refused, naming the dead run."""
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN_WITH_A_CHILD, str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == -signal.SIGKILL
+    child = int(done.stdout)
+    try:
+        with RunLock(tmp_path):
+            pass
+    finally:
+        os.kill(child, signal.SIGKILL)
