@@ -13,11 +13,14 @@ test's injected backend factory may not survive a fork.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +50,37 @@ def worker_count(teams: int, requested: int | None) -> int:
     if requested is not None:
         return max(1, min(requested, teams))
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """Run in each child: a run killed with SIGKILL (by hand, the OOM killer) left its
+    pool workers alive for good, idle and holding the night's memory. On Linux the kernel
+    kills the child when the thread that forked it ends; a parent gone before that was
+    set up is caught by the pid check. A child in the middle of a write leaves the old
+    file or the new one, as the run itself would."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to call: the pid check still runs
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _parent() -> int | None:
+    """This process's pid for ``_die_with``, when the children it forks now may die with
+    it: only from the main thread (the kernel's signal follows the forking thread, and a
+    helper thread ending before its pool would take the workers with it)."""
+    return os.getpid() if threading.current_thread() is threading.main_thread() else None
+
+
+def _init_worker(parent: int | None) -> None:
+    if parent is not None:
+        _die_with(parent)
 
 
 def _call(span: range) -> list[object]:
@@ -80,7 +114,12 @@ def map_in_workers(
         size = max(1, min(16, count // (workers * 4)))
         spans = [range(a, min(a + size, count)) for a in range(0, count, size)]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(_parent(),),
+        ) as pool:
             chunks = [pool.submit(_call, span) for span in spans]  # all handed out now
             if meanwhile is not None:
                 meanwhile()
@@ -111,7 +150,8 @@ class WorkerDiedError(RuntimeError):
     """A task killed the process it ran in (not a team's fault that Python could catch)."""
 
 
-def _one(i: int, out: Connection) -> None:
+def _one(i: int, out: Connection, parent: int | None) -> None:
+    _init_worker(parent)
     try:
         out.send((True, _TASK["task"](i)))
     except BaseException as exc:  # sent back: the parent decides
@@ -144,7 +184,7 @@ def isolated(
         while todo and len(running) < max(1, workers):
             i = todo.pop()
             receive, send = context.Pipe(duplex=False)
-            started = context.Process(target=_one, args=(i, send), daemon=True)
+            started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)
             started.start()
             send.close()  # the child's end: EOF here once it exits
             running[receive] = (i, started)
