@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -139,8 +140,19 @@ def lay_out_rollup(rollup: Rollup, path: Path) -> BulkCells:
         rules=rollup.context.rules,
     )
     summary.activate()
-    workbook.close()
+    _close(workbook)
     return bulk
+
+
+def _close(workbook: Workbook) -> None:
+    """xlsxwriter wraps a full disk's OSError in its ``FileCreateError``, which the
+    callers' ``except OSError`` ("cannot write the company rollup ...; the last one
+    stays") missed: the night ended in a traceback."""
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise (cause if isinstance(cause, OSError) else OSError(str(exc))) from None
 
 
 def _cell_writer(

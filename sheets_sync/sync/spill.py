@@ -66,7 +66,11 @@ class Spill:
     def close(self) -> None:
         handle = self._files.pop(os.getpid(), None)
         if handle is not None:
-            handle.close()
+            # scratch going away: a full disk failing the last flush (the pickles it
+            # held were kept in memory) ended a finished night with "error: No space
+            # left on device", its summary and report lost
+            with contextlib.suppress(OSError):
+                handle.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
