@@ -27,6 +27,7 @@ from sheets_sync.errors import (
     FileLockedError,
     SheetsSyncError,
     SourceError,
+    WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellWrite, WorkbookData
 
@@ -70,7 +71,9 @@ class ExcelBackend:
 
     def _read_bytes(self) -> tuple[bytes, str]:
         try:
-            data, st = read_with_stat(self.path)
+            data, st = read_with_stat(self.path, self.max_uncompressed_bytes)
+        except WorkbookTooLargeError as exc:
+            raise WorkbookTooLargeError(exc.message, source=self.display_name) from None
         except FileNotFoundError:
             raise SourceError("file not found", source=self.display_name) from None
         except IsADirectoryError:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from sheets_sync.atomic import remove_stale
+from sheets_sync.backends.excel.safety import refuse_oversized_file
 from sheets_sync.errors import ConflictError, SourceError
 
 TEMP_SUFFIX = ".sheets-sync-tmp"
@@ -55,16 +56,20 @@ class NotAFileError(OSError):
     """The path is a pipe, a device or a socket: reading it could block or never end."""
 
 
-def read_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
+def read_with_stat(path: Path, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
     """Read a file's bytes and the stat of the same open descriptor (one consistent view).
 
     Opened without blocking, and refused unless a regular file: a team source that is a
-    named pipe held the whole night (and its lock) waiting for a writer."""
+    named pipe held the whole night (and its lock) waiting for a writer. ``max_bytes``:
+    the uncompressed size limit; a file that big is refused unread (a 300 MB file was
+    read whole, then refused as damaged or too large)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
         if not stat_mod.S_ISREG(st.st_mode):
             raise NotAFileError(f"{path}: not a regular file")
+        if max_bytes is not None:
+            refuse_oversized_file(st.st_size, max_bytes, path.name)
         data = fh.read()
         st_after = os.fstat(fh.fileno())
     if (st.st_size, st.st_mtime_ns) != (st_after.st_size, st_after.st_mtime_ns) or len(

@@ -28,7 +28,12 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
-from sheets_sync.backends.excel.safety import Package, inspect_package, normalise_part_name
+from sheets_sync.backends.excel.safety import (
+    Package,
+    inspect_package,
+    normalise_part_name,
+    refuse_oversized_file,
+)
 from sheets_sync.backends.excel.sheetscan import Scan, parser, scan_ods, scan_worksheet
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
@@ -63,13 +68,7 @@ def read_workbook(
     """Read a workbook file; see ``read_workbook_bytes``."""
     name = source or path.name
     try:
-        size = path.stat().st_size
-        if size > max_uncompressed_bytes + 2**20:
-            raise WorkbookTooLargeError(
-                f"the file is {size / 2**20:.1f} MiB, over the size limit "
-                f"({max_uncompressed_bytes / 2**20:.1f} MiB)",
-                source=name,
-            )
+        refuse_oversized_file(path.stat().st_size, max_uncompressed_bytes, name)
         data = path.read_bytes()
     except OSError as exc:
         raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=name) from exc

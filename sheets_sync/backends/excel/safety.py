@@ -67,6 +67,16 @@ def _mib(n: int) -> str:
     return f"{n / 2**20:.1f} MiB"
 
 
+def refuse_oversized_file(size: int, max_uncompressed_bytes: int, source: str) -> None:
+    """A file this big is refused before it is read: a zip holds at most its inflated
+    size plus headers (1 MiB covers thousands of entries)."""
+    if size > max_uncompressed_bytes + 2**20:
+        raise WorkbookTooLargeError(
+            f"the file is {_mib(size)}, over the size limit ({_mib(max_uncompressed_bytes)})",
+            source=source,
+        )
+
+
 def _refuse_non_zip(data: bytes, source: str) -> None:
     """Explain a file that is not a zip package; returns only if it is one."""
     if not data:

@@ -232,3 +232,15 @@ def test_a_file_system_without_owners_still_takes_the_write(
     backend = _backend(team_file)
     backend.write(backend.read(["OKRs"]), status_writes())
     assert openpyxl.load_workbook(team_file)["OKRs"]["I2"].value == "on track"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A 300 MB file that is no workbook was read whole (356 MB peak) and only then refused
+    as damaged: its size alone says it is over the limit."""
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as fh:
+        fh.truncate(3 * 2**20)  # sparse: 3 MiB of zeros, no zip
+    backend = ExcelBackend(path, display_name="huge.xlsx", max_uncompressed_bytes=2**20)
+    with pytest.raises(WorkbookError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == "huge.xlsx: the file is 3.0 MiB, over the size limit (1.0 MiB)"
