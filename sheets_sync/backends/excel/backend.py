@@ -131,6 +131,12 @@ class ExcelBackend:
         if not st.st_mode & 0o222:
             why = "the file is read-only"
         elif not os.access(self.path, os.W_OK):
+            if _read_only_mount(self.path):
+                raise FileLockedError(
+                    "the folder is on a read-only file system; not written. Mount it "
+                    "writable and the next run will update it",
+                    source=self.display_name,
+                )
             why = "the sync may not write the file (permission denied)"
         else:
             return
@@ -189,3 +195,11 @@ class ExcelBackend:
             self.written_version = fingerprint(patched, os.stat(self.path))
         except OSError:
             self.written_version = None
+
+
+def _read_only_mount(path: Path) -> bool:
+    """``os.access`` says no on a read-only mount too, where permissions are not why."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): permissions, then
+        return False

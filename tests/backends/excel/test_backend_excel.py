@@ -244,3 +244,27 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as info:
         backend.read(["OKRs"])
     assert str(info.value) == "huge.xlsx: the file is 3.0 MiB, over the size limit (1.0 MiB)"
+
+
+def test_a_file_on_a_read_only_mount_says_so(
+    team_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teams folder mounted read-only read "the sync may not write the file (permission
+    denied)": the permissions were fine. (The OS calls stand in for a read-only mount,
+    which a test cannot make without root.)"""
+    before = team_file.read_bytes()
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+
+    class ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(os, "statvfs", lambda *a: ReadOnly())
+    with pytest.raises(FileLockedError) as info:
+        backend.write(data, status_writes())
+    assert str(info.value) == (
+        "sales.xlsx: the folder is on a read-only file system; not written. Mount it "
+        "writable and the next run will update it"
+    )
+    assert team_file.read_bytes() == before
