@@ -31,25 +31,46 @@ _STDERR_TAIL = 4096  # bytes of a failed command's stderr read for its last line
 def turned_off_track(
     result: SyncResult, previous: Mapping[tuple[str, str], str]
 ) -> list[dict[str, Any]]:
-    """KRs Off track now that were not Off track in ``previous`` (team, KR id -> status).
+    """KRs Off track now that were not Off track in ``previous`` (team, KR id -> status):
+    ``turned_off_track_by_team`` for the flat form ``previous_kr_status`` gives."""
+    by_team: dict[str, dict[str, str]] = {}
+    for (team, kr_id), status in previous.items():
+        by_team.setdefault(team, {})[kr_id] = status
+    return turned_off_track_by_team(result, by_team)
+
+
+def turned_off_track_by_team(
+    result: SyncResult, previous: Mapping[str, Mapping[str, str]]
+) -> list[dict[str, Any]]:
+    """KRs Off track now that were not Off track in ``previous`` (team -> KR id -> status,
+    as ``HistoryStore.previous_kr_statuses`` gives).
 
     A KR new to a team that has history counts (it starts Off track); a team with no
     history at all does not, so the very first run sets a baseline instead of alerting
-    on everything. Keys match case-insensitively."""
-    before = {(t.casefold(), k.casefold()): s for (t, k), s in previous.items()}
-    known_teams = {t for t, _ in before}
+    on everything. Keys match case-insensitively; a team's KR ids are case-folded only
+    when one is not found as it is (a night's rerun holds every team's KRs)."""
+    teams: dict[str, Mapping[str, str]] = {}
+    for name, statuses in previous.items():  # names that differ only in case: one team
+        key = name.casefold()
+        teams[key] = {**teams[key], **statuses} if key in teams else statuses
     turned: list[dict[str, Any]] = []
     for run in result.runs:
-        if run.team.casefold() not in known_teams:
+        krs = teams.get(run.team.casefold())
+        if krs is None:
             continue
         team = run.result  # unpacks a packed one (``TeamRun.result``): known teams only
         if team is None:
             continue
+        folded: dict[str, str] | None = None
         for objective in team.objectives:
             for kr in objective.key_results:
                 if kr.status is not Status.OFF_TRACK:
                     continue
-                was = before.get((run.team.casefold(), kr.kr.id.casefold()))
+                was = krs.get(kr.kr.id)
+                if was is None:
+                    if folded is None:
+                        folded = {k.casefold(): s for k, s in krs.items()}
+                    was = folded.get(kr.kr.id.casefold())
                 if was == _OFF:
                     continue
                 turned.append(

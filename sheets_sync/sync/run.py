@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
-from sheets_sync.ops.notify import notification, send, turned_off_track
+from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
 from sheets_sync.ops.shard import check_night, load_results, save_results
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
@@ -122,7 +122,7 @@ def run_sync(
     history = HistoryStore(default_history_path(workspace.state_dir))
     with RunLock(workspace.state_dir, options.shard):
         try:  # a history that cannot be used stops no team (the night logs it again)
-            previous = history.previous_kr_status(before=options.as_of, including=True)
+            previous = history.previous_kr_statuses(before=options.as_of, including=True)
             unrecorded = history.not_recorded(options.as_of) is not None
         except HistoryError as exc:
             log.error("%s; no Off-track alerts tonight", exc)
@@ -163,7 +163,7 @@ def run_sync(
             # with the night before its date: later nights have reported those turns
             # already; one dated ahead records nothing, so the next night would report
             # them again (failures still go out)
-            turned = [] if unrecorded else turned_off_track(result, previous)
+            turned = [] if unrecorded else turned_off_track_by_team(result, previous)
             report["notifications"] = _notify(workspace, report, turned, notify_cmd)
         kept = report_name(
             workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)

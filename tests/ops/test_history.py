@@ -158,6 +158,11 @@ def test_last_n_dates_and_previous_status(store: HistoryStore, make_result: Make
         ("Sales", "KR1"): "Achieved",
         ("Ops", "KR1"): "Off track",
     }
+    # the form a night holds: a dict a team
+    assert store.previous_kr_statuses(D3, including=True) == {
+        "Sales": {"KR1": "Achieved"},
+        "Ops": {"KR1": "Off track"},
+    }
     with pytest.raises(ValueError, match="last_n"):
         store.kr_history(0)
 

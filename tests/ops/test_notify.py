@@ -19,7 +19,12 @@ from typing import Any
 import pytest
 
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.ops.notify import notification, send, turned_off_track
+from sheets_sync.ops.notify import (
+    notification,
+    send,
+    turned_off_track,
+    turned_off_track_by_team,
+)
 from sheets_sync.sync.report import run_report
 from tests.ops.conftest import MakeResult
 
@@ -81,6 +86,9 @@ def test_turned_off_track_compares_with_the_previous_snapshot(make_result: MakeR
     ]  # Ops has no history at all: its first run is the baseline
     assert turned[0]["status"] == "Off track" and turned[0]["objective_id"] == "O1"
     assert turned_off_track(result, {}) == []
+    # the by-team form a night uses gives the same, names and ids matched in any case
+    by_team = {"sales": {"kr1": "On track"}, "Sales": {"KR2": "Off track", "KR4": "On track"}}
+    assert turned_off_track_by_team(result, by_team) == turned
 
 
 def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result: MakeResult) -> None:
