@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +26,11 @@ OUTCOME_STYLE = {
     Outcome.SKIPPED_LOCKED: "yellow",
     Outcome.FAILED: "red",
 }
+
+
+#: a line of user text (team names, cell values, errors): printed as it is; as markup,
+#: "[done]" vanished and a "[/b]" in a cell was a MarkupError, a traceback
+_PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
 
 
 class JsonLinesConsole(Console):
@@ -64,10 +70,15 @@ def findings_table(runs: Sequence[TeamRun]) -> Table:
         table.add_column(col, overflow="fold")
     for run in runs:
         if run.error and not run.scored:
-            table.add_row(run.team, "[red]error[/]", run.source, run.error)
+            table.add_row(escape(run.team), "[red]error[/]", escape(run.source), escape(run.error))
         for f in run.findings:
             colour = "red" if f.is_error else "yellow"
-            table.add_row(run.team, f"[{colour}]{f.severity.value}[/]", f.location, f.message)
+            table.add_row(
+                escape(run.team),
+                f"[{colour}]{f.severity.value}[/]",
+                escape(f.location),
+                escape(f.message),
+            )
     return table
 
 
@@ -77,15 +88,17 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
         return
     for run in runs:
         if run.error and not run.scored:
-            console.print(f"{run.team}: error: {run.error}", highlight=False, soft_wrap=True)
+            console.print(f"{run.team}: error: {run.error}", **_PLAIN)
         for f in run.findings:
-            console.print(f"{run.team}: {f.severity.value}: {f}", highlight=False, soft_wrap=True)
+            console.print(f"{run.team}: {f.severity.value}: {f}", **_PLAIN)
 
 
 def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
     table = Table(
-        title=f"{result.context.company} · {result.context.period.name} · "
-        f"as of {result.context.as_of}"
+        title=escape(
+            f"{result.context.company} · {result.context.period.name} · "
+            f"as of {result.context.as_of}"
+        )
     )
     for col in (
         "Team",
@@ -104,7 +117,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
         errors = [f for f in run.findings if f.is_error]
         table.add_row(
-            run.team,
+            escape(run.team),
             f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.status}[/]",
             str(len(team.objectives)) if team else "-",
             avg,
@@ -113,7 +126,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
             str(len(run.changes))
             if dry_run or _written(run)
             else f"0 ({len(run.changes)} not written)",
-            run.error or "",
+            escape(run.error or ""),
         )
     return table
 
@@ -160,7 +173,7 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
         console.print(summary_table(result, dry_run=dry_run))
     else:
         for run in result.runs:
-            console.print(outcome_line(run, dry_run=dry_run), highlight=False, soft_wrap=True)
+            console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs if dry_run or _written(r))
@@ -180,20 +193,16 @@ def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False
         line += f"; {found} in team sheets (`sheets-sync validate` lists them)"
     if result.report_error:
         line += f"; {result.report_error}"
-    console.print(line, highlight=False, soft_wrap=True)
+    console.print(line, **_PLAIN)
 
 
 def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
     for run in runs:
         if not run.changes:
             continue
-        console.print(
-            f"{run.team} ({run.source}): {len(run.changes)} cells would change", highlight=False
-        )
+        console.print(f"{run.team} ({run.source}): {len(run.changes)} cells would change", **_PLAIN)
         for c in run.changes:
-            console.print(
-                f"  {c.tab}!{c.cell}: {c.old!r} -> {c.new!r}", highlight=False, soft_wrap=True
-            )
+            console.print(f"  {c.tab}!{c.cell}: {c.old!r} -> {c.new!r}", **_PLAIN)
 
 
 def finding_lines(findings: Sequence[Finding]) -> list[str]:
