@@ -8,6 +8,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
     ├── MappingError                  a mapping file is invalid (exit 2)
     ├── RunLockedError                another run holds the workspace lock (exit 3)
     ├── HistoryError                  the run history is newer, locked or unreadable (exit 2)
+    ├── ScratchFileError              the run's scratch file was changed by something else
     └── SourceError                   one team's source failed; the run goes on (exit 1 at the end)
         ├── WorkbookError             the file is not a readable workbook
         │   ├── EncryptedWorkbookError   password-protected (OLE2 container)
@@ -158,6 +159,19 @@ class CredentialsError(RemoteError):
     def __init__(self, message: str, *, short: str | None = None) -> None:
         super().__init__(message)
         self.short = short or message
+
+
+class ScratchFileError(SheetsSyncError):
+    """A pickle in the run's scratch file (``.sheets-sync/spill/``) is not one sheets-sync
+    wrote (``sheets_sync.unpickle`` refused it): something else wrote to the state folder
+    while the run lasted. A team's read fails that team; a team's result or rollup rows
+    keep the company workbook from being published (exit 1)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            "the run's scratch file (.sheets-sync/spill/) was changed by something else "
+            f"during the run ({why}); check who can write to the state folder"
+        )
 
 
 class HistoryError(SheetsSyncError):

@@ -129,6 +129,8 @@ def _read(path: Path) -> ShardResults:
                     "the same version"
                 )
             data = unpickle.load(fh)
+            for run in data.runs if isinstance(data, ShardResults) else ():
+                tuple(run.changes)  # each team's changes are a pickle of their own
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read shard results: {exc}") from None
     except ConfigError:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sheets_sync import unpickle
+from sheets_sync.errors import ScratchFileError
 
 STALE_SECONDS = 24 * 3600  # a spill folder nothing touched for a day is a killed run's
 
@@ -94,9 +95,12 @@ def blob(packed: bytes | Parked) -> bytes:
 
 def unpickled(packed: bytes | Parked, *, deflated: bool = False) -> Any:
     """The object back, loaded with ``unpickle`` (the bytes may have been parked in the
-    state folder); raises ``unpickle.RefusedPickle`` for one the tool did not write."""
+    state folder); raises ``ScratchFileError`` for one the tool did not write."""
     data = blob(packed)
-    return unpickle.loads(zlib.decompress(data) if deflated else data, unpickle.SPILL)
+    try:
+        return unpickle.loads(zlib.decompress(data) if deflated else data, unpickle.SPILL)
+    except unpickle.RefusedPickle as exc:
+        raise ScratchFileError(exc.why) from None
 
 
 def _remove_stale(root: Path) -> None:

@@ -20,7 +20,7 @@ from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
-from sheets_sync.errors import ConflictError, FileLockedError, SourceError
+from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, tab_key
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
@@ -28,19 +28,14 @@ from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache
 from sheets_sync.sync.reading import TeamRead, internal_error
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
-from sheets_sync.unpickle import RefusedPickle
 
 log = logging.getLogger("sheets_sync.sync")
 
 
 def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:
     """A bug while scoring or writing one team must not stop the other teams."""
-    if isinstance(exc, RefusedPickle):  # not a bug: someone else wrote our scratch file
-        error = (
-            f"{spec.display_name}: not written: the run's scratch file (.sheets-sync/spill/) "
-            f"was changed by something else during the run ({exc.why}); check who can "
-            "write to the state folder"
-        )
+    if isinstance(exc, ScratchFileError):  # not a bug: someone else wrote our scratch file
+        error = f"{spec.display_name}: not written: {exc.message}"
         log.error("%s", error)
         return TeamRun(spec.name, spec.source, Outcome.FAILED, error=error)
     log.exception("unexpected error syncing team %s", spec.name)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync import unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
+from sheets_sync.errors import ScratchFileError
 from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
@@ -75,7 +75,9 @@ def test_a_hostile_spill_is_refused(tmp_path: Path, name: str) -> None:
         assert not isinstance(parked, bytes) and unpickled(parked) == ("a read",)
         marker = tmp_path / "marker"
         Path(parked.path).write_bytes(payloads(marker)[name])
-        with pytest.raises(unpickle.RefusedPickle):
+        with pytest.raises(
+            ScratchFileError, match=r"^the run's scratch file \(\.sheets-sync/spill/\)"
+        ):
             unpickled(type(parked)(parked.path, 0, Path(parked.path).stat().st_size))
         assert_untouched(marker)
     finally:
@@ -113,3 +115,35 @@ def test_a_read_someone_swapped_in_the_spill_fails_its_team_alone(
         "writes); check who can write to the state folder"
     )
     assert all(r.outcome is Outcome.OK for r in result.runs if r is not failed[0])
+
+
+def test_a_result_someone_swapped_in_the_spill_stops_the_rollup_with_one_error(
+    synced: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team's rollup rows, rewritten in the spill before the rollup reads them: nothing
+    runs, the teams are written, and the company workbook is not published, with one
+    line saying why (it was an ``UnpicklingError`` out of the run: a traceback)."""
+    shutil.copytree(synced.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / synced.name
+    marker = tmp_path / "marker"
+    real_park = Spill.park
+    swapped: list[int] = []
+
+    def park(self: Spill, data: bytes) -> Parked:
+        if b"TeamRows" not in data or swapped:
+            return real_park(self, data)
+        swapped.append(1)
+        return real_park(self, payloads(marker)["posix.system"])
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)  # park every result, even in one process
+    monkeypatch.setattr(Spill, "park", park)
+    later = NIGHT + dt.timedelta(days=3)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=later, workers=1))
+    assert swapped and all(r.outcome is Outcome.OK for r in result.runs)
+    assert result.rollup_error == (
+        "company.xlsx: the company rollup was not published: the run's scratch file "
+        "(.sheets-sync/spill/) was changed by something else during the run (it names "
+        "posix.system, which sheets-sync never writes); check who can write to the state "
+        "folder"
+    )
+    assert_untouched(marker)
