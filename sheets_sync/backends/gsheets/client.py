@@ -111,6 +111,7 @@ class SheetsClient:
         self._lock = threading.Lock()
         self._token_lock = threading.Lock()
         self.calls = 0  # HTTP attempts to the API (retries included), all threads
+        self._refused: object = None  # the token the API last answered 401 to
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
             hooks = session.hooks.setdefault("response", [])
@@ -224,13 +225,13 @@ class SheetsClient:
         creds = getattr(self.http, "auth", None)
         if creds is None:
             return None
-        if creds.valid:
+        if creds.valid and creds.token != self._refused:
             return creds.token
         self.verdict.check(source)
         if not self._token_lock.acquire(timeout=max(remaining(), MIN_ATTEMPT_SECONDS)):
             raise RetryableError(f"{self._token_where()} is unavailable (timed out)")
         try:
-            if creds.valid:
+            if creds.valid and creds.token != self._refused:
                 return creds.token
             self.verdict.check(source)  # decided while this thread waited for the lock
             try:
@@ -247,12 +248,11 @@ class SheetsClient:
             self._token_lock.release()
 
     def _drop_token(self, used: object) -> None:
-        """Forget ``used``, the token the API just refused, unless another thread has
-        replaced it already: threads refused together make one exchange, not one each."""
-        creds = getattr(self.http, "auth", None)
-        with self._token_lock:
-            if creds is not None and used is not None and creds.token == used:
-                creds.token = None
+        """Mark ``used``, the token the API just refused, for ``_ensure_token`` to replace.
+        Not cleared: a thread already past its own ``_ensure_token`` would then find no
+        token as it sends, and google-auth would refresh by itself, outside the budget.
+        Threads refused together make one exchange (the first replaces it)."""
+        self._refused = used
 
     def _not_json(self, response: requests.Response, source: str, who: str) -> RemoteError:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]

@@ -108,3 +108,51 @@ def test_a_new_token_refused_too_is_rejected_credentials_not_retried(
     assert str(info.value) == f"Ops: Google rejected the credentials of {client.email} (401)"
     assert client.calls == calls + 2  # sent once more with a new token, then given up
     assert _tokens(emulator) == tokens + 1
+
+
+def test_threads_refused_together_make_one_exchange(emulator: Emulator, make_client: Any) -> None:
+    """Four teams' threads send with the revoked token at once: one new token serves them
+    all (the refused one is marked, not cleared: a cleared token made google-auth refresh
+    by itself in any thread about to send, outside the budget)."""
+    import threading
+
+    client = make_client(QUICK)
+    keys = [emulator.create_spreadsheet(f"t{i}", {"OKRs": [["A"]]}) for i in range(4)]
+    backends = [GoogleSheetsBackend(client, key) for key in keys]
+    backends[0].read(["OKRs"])
+    _revoke(emulator)
+    before = _tokens(emulator)
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def read(backend: GoogleSheetsBackend) -> None:
+        start.wait()
+        try:
+            backend.read(["OKRs"])
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(b,)) for b in backends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _tokens(emulator) - before == 1
+
+
+def test_a_refused_token_stays_on_the_credentials_until_replaced(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """What a thread about to send sees while another replaces the refused token: still a
+    valid-looking token, so google-auth's ``before_request`` does not refresh by itself
+    (cleared, it did: an exchange outside the budget and the timeout cap)."""
+    client = make_client(QUICK)
+    _read_once(emulator, client)
+    creds, before = client.http.auth, _tokens(emulator)
+    refused = creds.token
+    client._drop_token(refused)
+    assert creds.token == refused and creds.valid  # nothing for google-auth to refresh
+    fresh = client._ensure_token("Ops", lambda: 10.0)
+    assert fresh != refused and creds.token == fresh
+    assert _tokens(emulator) - before == 1
