@@ -25,6 +25,7 @@ import threading
 import types
 from collections.abc import Iterator
 from enum import Enum
+from pathlib import Path
 from typing import IO, Any
 
 _MODELS = "sheets_sync.domain.models"
@@ -76,7 +77,8 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
 # A spill file also holds the read's backend, to write it (a path and plain settings; its
 # constructor is not called: BUILD fills its __dict__). Never allowed from other files.
 SPILL: frozenset[tuple[str, str]] = ALLOWED | {
-    ("pathlib", "PosixPath"),
+    # as pickle names it: ``pathlib`` in 3.11, ``pathlib._local`` from 3.13
+    (type(Path()).__module__, type(Path()).__qualname__),
     ("sheets_sync.backends.excel.backend", "ExcelBackend"),
 }
 

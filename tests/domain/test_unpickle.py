@@ -65,3 +65,13 @@ def test_build_on_a_frozen_slotted_class_fails_before_setting_anything() -> None
     with pytest.raises(TypeError, match="missing 1 required positional argument"):
         unpickle.loads(data)
     assert KeyResult.__eq__ is eq
+
+
+def test_a_spilled_excel_backend_round_trips(tmp_path: Path) -> None:
+    """The spill holds each read's backend, its path a ``PosixPath`` (``pathlib._local``
+    from Python 3.13): named as this Python pickles it, or every spilled read is refused."""
+    from sheets_sync.backends.excel.backend import ExcelBackend
+
+    backend = ExcelBackend(tmp_path / "sales.xlsx", display_name="sales.xlsx")
+    back = unpickle.loads(pickle.dumps(backend, pickle.HIGHEST_PROTOCOL), unpickle.SPILL)
+    assert back.path == backend.path and back.display_name == "sales.xlsx"
