@@ -1,0 +1,227 @@
+"""Shards, merges and run reports through the CLI: what a merge refuses, where each
+run's report goes, and which paths ``--report`` and ``--results-dir`` may name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets_sync.config import load_workspace
+from tests.cli.test_ops_cli import AS_OF, copy_ws, run
+
+
+def test_shard_results_that_are_not_this_workspaces_night_are_refused(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The merge published whatever it was handed: shards run with --team (one team's
+    company workbook), or another workspace's (its company, its teams), exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "team"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(ws), *AS_OF, "--team", "Sales", *shard)[0] == 0
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {results}: not this workspace's whole night",
+        f"  {results}: no results for Marketing, Engineering, Customer Success, Finance, People"
+        " (shards run with --team, or teams added since they ran?); run every shard of the "
+        "night again",
+    ]
+    other = tmp_path / "other"
+    assert run("init", str(other), "--team", "Alpha", "--company", "Other Co")[0] == 0
+    results = tmp_path / "other-results"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(other / "sheets-sync.yaml"), *AS_OF, *shard)[0] == 0
+    code, _, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert code == 2 and "results of company 'Other Co', this workspace is " in err
+    assert "teams this workspace does not list: Alpha" in err
+    assert not (ws.parent / "company.xlsx").exists()
+
+
+def test_every_run_keeps_its_own_report(demo: Path, tmp_path: Path) -> None:
+    """Reports were named by the second: runs of one second (--team runs one after the
+    other, shards side by side) overwrote each other's."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    for team in ("Sales", "Marketing", "Finance"):
+        assert run("sync", "--config", str(ws), *AS_OF, "--team", team)[0] == 0
+    kept = sorted((ws.parent / ".sheets-sync" / "runs").glob("*.json"))
+    teams = sorted(t["team"] for p in kept for t in json.loads(p.read_text())["teams"])
+    assert teams == ["Finance", "Marketing", "Sales"]
+
+
+def test_a_report_path_on_a_file_of_the_workspace_is_refused(demo: Path, tmp_path: Path) -> None:
+    """--report at a team's workbook replaced it with JSON, exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    team = ws.parent / "teams" / "Sales.xlsx"
+    before = team.read_bytes()
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(team))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: --report {team}: is the workbook of team 'Sales'; give the report a path of "
+        "its own\n"
+    )
+    assert team.read_bytes() == before
+
+
+def test_a_results_dir_that_cannot_be_written_stops_the_shard_first(
+    demo: Path, tmp_path: Path
+) -> None:
+    ws = copy_ws(demo, tmp_path / "ws")
+    (tmp_path / "file").write_text("x")
+    before = {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()}
+    args = ["--shard", "1/2", "--results-dir", str(tmp_path / "file" / "results")]
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, *args)
+    assert code == 2 and "cannot write there (Not a directory)" in err
+    assert {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()} == before
+
+
+def test_no_write_back_says_the_cells_would_change(demo: Path, tmp_path: Path) -> None:
+    """--no-write-back left the files alone but said "21 cells changed" (and the report
+    gave no sign they were not written)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    team = ws.parent / "teams" / "Sales.xlsx"
+    before = team.read_bytes()
+    report = tmp_path / "run.json"
+    code, out, _ = run(
+        "sync", "--config", str(ws), *AS_OF, "--no-write-back", "--report", str(report)
+    )
+    assert code == 0 and team.read_bytes() == before
+    assert out.startswith("Sales: ok, 20 cells would change")  # the demo at AS_OF
+    assert " cells would change in " in out.splitlines()[-1]
+    data = json.loads(report.read_text())
+    assert (data["dry_run"], data["write_back"]) == (False, False)
+
+
+def test_shard_and_results_dir_go_together(demo: Path, tmp_path: Path) -> None:
+    """--results-dir without --shard was ignored: the run synced every team and saved no
+    results, so the merge found none."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--results-dir", str(results))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "Error: --results-dir needs --shard (it holds one shard's results for "
+        "`rollup --from-results`)"
+    )
+    assert not results.exists() and not (ws.parent / "company.xlsx").exists()
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, "--shard", "1/2")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "Error: --shard needs --results-dir (where `rollup --from-results` finds every shard)"
+    )
+
+
+def test_a_merge_on_another_as_of_date_is_refused(demo: Path, tmp_path: Path) -> None:
+    """`rollup --from-results DIR --as-of D` merged the shards' own date and ignored D."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(ws), *AS_OF, *shard)[0] == 0
+    merge = ["rollup", "--config", str(ws), "--from-results", str(results)]
+    code, out, err = run(*merge, "--as-of", "2026-11-24")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {results}: the shard results are as of 2026-11-23, not --as-of 2026-11-24; "
+        "leave out --as-of, or run the shards again with --as-of 2026-11-24\n"
+    )
+    assert not (ws.parent / "company.xlsx").exists()
+    code, out, _ = run(*merge, *AS_OF)
+    assert (code, out) == (0, f"rollup of 6 teams from {results} written to company.xlsx\n")
+
+
+def test_export_and_sync_say_the_workbooks_outcome(demo: Path, tmp_path: Path) -> None:
+    """After a sync the company workbook said `ok` for every team, and an export of the
+    same sheets said `unchanged` (it writes none, so there was nothing to write), as did
+    the next sync's output."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    summary = pd.read_excel(
+        ws.parent / "company.xlsx", sheet_name="Summary", header=8, engine="calamine"
+    )
+    teams = [t.name for t in load_workspace(ws).teams]
+    in_workbook = dict(summary.loc[summary["Team"].isin(teams), ["Team", "Outcome"]].values)
+    assert in_workbook == dict.fromkeys(teams, "ok")
+    code, _, _ = run("export", "--config", str(ws), *AS_OF, "--out", str(tmp_path / "csv"))
+    exported = pd.read_csv(tmp_path / "csv" / "summary.csv", encoding="utf-8-sig")
+    assert code == 0 and dict(exported[["Team", "Outcome"]].values) == in_workbook
+    code, out, _ = run("sync", "--config", str(ws), *AS_OF)
+    assert code == 0
+    assert [line.split(",")[0] for line in out.splitlines()[:-1]] == [f"{t}: ok" for t in teams]
+
+
+def test_a_merge_names_the_team_that_failed_in_its_shard(demo: Path, tmp_path: Path) -> None:
+    """The merge exited 1 with only `rollup of 6 teams from ... written to company.xlsx`."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / "teams" / "People.xlsx").write_text("not a workbook", encoding="utf-8")
+    results = tmp_path / "results"
+    assert (
+        run("sync", "--config", str(ws), *AS_OF, "--shard", "1/1", "--results-dir", str(results))[0]
+        == 1
+    )
+    code, out, _ = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (
+        1,
+        "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"
+        f"rollup of 6 teams from {results} written to company.xlsx\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("history.sqlite", "the run history"),
+        ("run.lock", "the workspace lock"),
+        ("rollup-state.json", "the company rollup's state"),
+        ("cache/x.json", "in sheets-sync's cache folder"),
+    ],
+)
+def test_a_report_path_on_the_runs_own_state_is_refused(
+    demo: Path, tmp_path: Path, name: str, what: str
+) -> None:
+    """--report .sheets-sync/history.sqlite replaced the history with JSON, exit 0; the
+    next night set it aside as damaged and began a new one: every night recorded lost."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    state = ws.parent / ".sheets-sync"
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
+    before = {p: p.read_bytes() for p in state.rglob("*") if p.is_file()}
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(state / name))
+    assert (code, out) == (2, "")
+    assert err == f"error: --report {state / name}: is {what}; give the report a path of its own\n"
+    assert {p: p.read_bytes() for p in state.rglob("*") if p.is_file()} == before
+    ok = state / "last-run.json"  # the recipes' name, beside them, stays allowed
+    assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
+    assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
+
+
+def test_the_shard_merge_keeps_a_run_report(demo: Path, tmp_path: Path) -> None:
+    """`rollup --from-results` (the Airflow DAG's merge) published the company workbook
+    and left no report of the night it merged."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    for k in (1, 2):
+        argv = ["sync", "--config", str(ws), *AS_OF, "--shard", f"{k}/2", "--results-dir"]
+        assert run(*argv, str(results))[0] == 0
+    runs = ws.parent / ".sheets-sync" / "runs"
+    shard_reports = sorted(p.name for p in runs.iterdir())
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, err) == (0, "")
+    assert out == f"rollup of 6 teams from {results} written to company.xlsx\n"
+    (merged,) = [p for p in runs.iterdir() if p.name not in shard_reports]
+    assert merged.name.endswith("-rollup.json")
+    report = json.loads(merged.read_text(encoding="utf-8"))
+    assert {k: report[k] for k in ("command", "as_of", "write_back", "from_results")} == {
+        "command": "rollup --from-results",
+        "as_of": "2026-11-23",
+        "write_back": None,  # the shards wrote; their reports say what
+        "from_results": {
+            "folder": str(results),
+            "shards": ["shard-001-of-002.pickle", "shard-002-of-002.pickle"],
+        },
+    }
+    assert (report["rollup_output"], report["rollup_rewritten"]) == ("company.xlsx", True)
+    teams = [team.name for team in load_workspace(ws).teams]
+    assert [t["team"] for t in report["teams"]] == teams
+    assert report["totals"]["teams"] == 6 and report["seconds"] > 0
