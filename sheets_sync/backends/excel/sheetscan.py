@@ -20,6 +20,9 @@ from sheets_sync.grid import CellRange, a1, column_index
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
+#: .ods percent cells listed for lint, at most (each repeated cell adds up to 1,000 rows x
+#: 100 columns): a tab of repeated % cells must not take hundreds of MB for one warning
+PERCENT_CELLS_KEPT = 100_000
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
@@ -230,7 +233,10 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                     continue
                 scan.max_row = max(scan.max_row, row_no)
                 scan.max_col = max(scan.max_col, col)
-                if cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage":  # 45% typed
+                if (
+                    cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"  # 45% typed
+                    and len(scan.percent_cells) < PERCENT_CELLS_KEPT
+                ):
                     scan.percent_cells.update(
                         (r, c)
                         for r in range(first, min(row_no, first + 1000) + 1)

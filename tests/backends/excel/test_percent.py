@@ -16,6 +16,7 @@ from sheets_sync.backends.excel.percent import (
     percent_styles,
 )
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
+from sheets_sync.backends.excel.sheetscan import PERCENT_CELLS_KEPT, scan_ods
 from sheets_sync.domain.lint import lint_team
 from sheets_sync.domain.models import Period
 from sheets_sync.mapping.extract import extract
@@ -165,3 +166,20 @@ def test_a_percentage_typed_in_a_count_key_result_is_a_warning(tmp_path: Path) -
         "sales.xlsx!OKRs!K2: 45% (stored 0.45) is a percentage, but key result KR1 is "
         "counted in 'k$'; type the number itself (45) in a plain cell, or set the unit to %"
     ]
+
+
+def test_ods_percent_cells_of_repeated_rows_are_capped() -> None:
+    """Each repeated % cell listed up to 1,000 rows x 100 columns: 300 such rows in a small
+    content.xml built 30 million tuples (GBs) before the extent check could refuse it."""
+    ns = (
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    )
+    row = (
+        '<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+        'table:number-columns-repeated="100" office:value-type="percentage" '
+        'office:value="0.45"/></table:table-row>'
+    )
+    xml = f'<r {ns}><table:table table:name="OKRs">{row * 300}</table:table></r>'.encode()
+    scan = scan_ods(xml, "t.ods")["OKRs"]
+    assert PERCENT_CELLS_KEPT <= len(scan.percent_cells) < PERCENT_CELLS_KEPT + 100_001
