@@ -7,18 +7,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.backends.gsheets.client import clear_clients
-from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
-from sheets_sync.emulator import Emulator, run_emulator
+from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.faults import Reply
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
@@ -28,23 +26,6 @@ from tests.e2e.test_google_sync import AS_OF, team_sheets
 pytestmark = pytest.mark.emulator
 EMAIL = "sheets-sync-test@emulator-project.iam.gserviceaccount.com"
 INVALID_GRANT = Reply.of(400, {"error": "invalid_grant", "error_description": "Invalid JWT."})
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with run_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    monkeypatch.setenv(EMULATOR_ENV, emulator.host)
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    emulator.reset()
-    clear_clients()
-    yield emulator
-    emulator.reset()
-    clear_clients()
 
 
 def _workspace(

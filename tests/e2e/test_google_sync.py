@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.client import clear_clients
-from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
-from sheets_sync.emulator import Emulator, run_emulator
+from sheets_sync.emulator import Emulator
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
@@ -96,35 +93,6 @@ def team_sheets(n: int) -> dict[str, list[list[Any]]]:
         ),
     ]
     return {"OKRs": okrs, "KPIs": kpis, "Read me": [["notes"]]}
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with run_emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    """Emulator host in the environment; any lookup of a non-local host fails the test."""
-    monkeypatch.setenv(EMULATOR_ENV, emulator.host)
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    emulator.reset()
-    clear_clients()
-    escaped: list[Any] = []
-    real = socket.getaddrinfo
-
-    def local_only(host: Any, *args: Any, **kw: Any) -> Any:
-        if host not in ("127.0.0.1", "localhost"):
-            escaped.append(host)
-            raise OSError(f"test tried to reach {host!r}")
-        return real(host, *args, **kw)
-
-    monkeypatch.setattr(socket, "getaddrinfo", local_only)
-    yield emulator
-    emulator.reset()
-    clear_clients()
-    assert escaped == []
 
 
 def workspace(tmp: Path, emu: Emulator, keys: list[str], **google: Any) -> Path:

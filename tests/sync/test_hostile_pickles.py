@@ -16,7 +16,7 @@ from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ScratchFileError
 from sheets_sync.sync import engine
-from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome
 from sheets_sync.sync.spill import Parked, Spill, pickled, unpickled
 from sheets_sync.workspace.demo import create_demo
@@ -84,28 +84,39 @@ def test_a_hostile_spill_is_refused(tmp_path: Path, name: str) -> None:
         spill.close()
 
 
+def _swap_first(monkeypatch: pytest.MonkeyPatch, holding: bytes, marker: Path) -> list[int]:
+    """The first pickle parked in the spill that holds ``holding`` is parked as a hostile
+    one instead (as if rewritten in the file); every read and result is parked, even in
+    one process. The list returned gets an item once the swap happened."""
+    real_park = Spill.park
+    swapped: list[int] = []
+
+    def park(self: Spill, data: bytes) -> Parked:
+        if holding not in data or swapped:
+            return real_park(self, data)
+        swapped.append(1)
+        return real_park(self, payloads(marker)["posix.system"])
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    monkeypatch.setattr(Spill, "park", park)
+    return swapped
+
+
+def _night_later(synced: Path, tmp_path: Path) -> SyncResult:
+    """A copy of the synced workspace, synced three days later: every team writes."""
+    shutil.copytree(synced.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / synced.name
+    return Sync(load_workspace(cfg)).run(SyncOptions(as_of=NIGHT + dt.timedelta(days=3), workers=1))
+
+
 def test_a_read_someone_swapped_in_the_spill_fails_its_team_alone(
     synced: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The night's own spill file, rewritten between a read being parked and its writer
     loading it: that team fails, named, the others are written, nothing runs."""
-    shutil.copytree(synced.parent, tmp_path / "ws")
-    cfg = tmp_path / "ws" / synced.name
     marker = tmp_path / "marker"
-    real_park = Spill.park
-    swapped: list[int] = []
-
-    def park(self: Spill, data: bytes) -> Parked:
-        parked = real_park(self, data)
-        if b"ExcelBackend" not in data or swapped:  # the first read a writer will load
-            return parked
-        swapped.append(1)
-        return real_park(self, payloads(marker)["posix.system"])
-
-    monkeypatch.setattr(engine, "PACK_READS_AT", 1)  # park every read, even in one process
-    monkeypatch.setattr(Spill, "park", park)
-    later = NIGHT + dt.timedelta(days=3)  # every team has cells to write
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=later, workers=1))
+    swapped = _swap_first(monkeypatch, b"ExcelBackend", marker)  # a read a writer loads
+    result = _night_later(synced, tmp_path)
     assert_untouched(marker)
     failed = [r for r in result.runs if r.outcome is Outcome.FAILED]
     assert swapped and len(failed) == 1 and len(result.runs) > 1
@@ -123,22 +134,9 @@ def test_a_result_someone_swapped_in_the_spill_stops_the_rollup_with_one_error(
     """A team's rollup rows, rewritten in the spill before the rollup reads them: nothing
     runs, the teams are written, and the company workbook is not published, with one
     line saying why (it was an ``UnpicklingError`` out of the run: a traceback)."""
-    shutil.copytree(synced.parent, tmp_path / "ws")
-    cfg = tmp_path / "ws" / synced.name
     marker = tmp_path / "marker"
-    real_park = Spill.park
-    swapped: list[int] = []
-
-    def park(self: Spill, data: bytes) -> Parked:
-        if b"TeamRows" not in data or swapped:
-            return real_park(self, data)
-        swapped.append(1)
-        return real_park(self, payloads(marker)["posix.system"])
-
-    monkeypatch.setattr(engine, "PACK_READS_AT", 1)  # park every result, even in one process
-    monkeypatch.setattr(Spill, "park", park)
-    later = NIGHT + dt.timedelta(days=3)
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=later, workers=1))
+    swapped = _swap_first(monkeypatch, b"TeamRows", marker)  # a team's rollup rows
+    result = _night_later(synced, tmp_path)
     assert swapped and all(r.outcome is Outcome.OK for r in result.runs)
     assert result.rollup_error == (
         "company.xlsx: the company rollup was not published: the run's scratch file "
