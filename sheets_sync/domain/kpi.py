@@ -101,7 +101,8 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None
-        # getting closer to the range is improving; on halves, which cannot overflow
+        # getting closer to the range is improving; taken on halves, whose difference
+        # cannot overflow (doubled it may reach inf, which keeps the sign: the trend)
         delta = 2 * (abs(_half_outside(kpi, previous)) - abs(_half_outside(kpi, actual)))
     elif kpi.direction is Direction.HIGHER:
         delta = actual - previous
