@@ -38,10 +38,10 @@ def _say(text: str, *, err: bool = False, level: int = logging.INFO) -> None:
     if _log_format() != "json":
         click.echo(text, err=err)
         return
-    from sheets_sync.logs import record
+    from sheets_sync.logs import line_records
 
-    for line in text.splitlines():
-        click.echo(record(line, level), err=err)
+    if text:
+        click.echo(line_records(text, level), err=err)
 
 
 def _console() -> Console:

@@ -47,13 +47,13 @@ class JsonLinesConsole(Console):
         return False
 
     def print(self, *objects: Any, sep: str = " ", markup: bool | None = None, **_: Any) -> None:
-        from sheets_sync.logs import record
+        from sheets_sync.logs import line_records
 
         text = sep.join(str(o) for o in objects)
         if markup is not False:  # what the plain form shows: its markup rendered
             text = Text.from_markup(text).plain
-        for line in text.splitlines():
-            self.file.write(record(line, self.level) + "\n")
+        if text:
+            self.file.write(line_records(text, self.level) + "\n")
         self.file.flush()
 
 

@@ -32,6 +32,12 @@ def record(message: str, level: int = logging.INFO, **fields: object) -> str:
     return JsonFormatter().format(rec)
 
 
+def line_records(text: str, level: int = logging.INFO) -> str:
+    """Each line of ``text`` as its own ``record`` (newline-separated): what a command
+    prints under ``--log-format json`` (``cli._say``, ``console.JsonLinesConsole``)."""
+    return "\n".join(record(line, level) for line in text.splitlines())
+
+
 def error_record(message: str, **fields: object) -> str:
     """The error that ends a command as one JSON log line (``record``): a shipper that
     parses the log would otherwise drop the one line that says why the run stopped."""
