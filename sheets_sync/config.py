@@ -322,13 +322,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 )
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
-    reading: dict[tuple[object, str], list[tuple[TeamSpec, tuple[str, ...]]]] = {}
+    reading: dict[object, list[tuple[TeamSpec, _Tabs]]] = {}
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
         key = team_spec.name.casefold()
         if key in seen:
             problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
         seen[key] = i
-        if clash := _shared_tab(team_spec, reading):
+        for clash in _shared_tabs(team_spec, reading):
             problems.append(f"{cfg.name}: {where}.source: {clash}")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
@@ -389,11 +389,15 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     )
 
 
-def _shared_tab(
-    team: TeamSpec, reading: dict[tuple[object, str], list[tuple[TeamSpec, tuple[str, ...]]]]
-) -> str | None:
-    """Why ``team`` may read a tab a team before it reads (``reading``: the tabs of each
-    workbook and kind so far, which this adds ``team``'s to), or None.
+_Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
+
+
+def _shared_tabs(team: TeamSpec, reading: dict[object, list[tuple[TeamSpec, _Tabs]]]) -> list[str]:
+    """Why ``team`` may read a tab a team before it reads: one reason per such team, all
+    at once as the other problems are, so fixing one does not just reveal the next on the
+    following run (``reading``: the teams of each workbook so far and their tabs, which
+    this adds ``team`` to). A pair meeting on both its goals and its KPIs tab (a
+    copy-pasted team line) is one slip and gets one reason, about the goals.
 
     One workbook with a tab per team is a layout; two teams reading the same tab is a
     copy-paste slip that counts one team's goals (or KPIs) twice in the rollup. A team
@@ -402,26 +406,40 @@ def _shared_tab(
     whenever ``Sales OKRs`` is missing or renamed.
     """
     spec = team.mapping
-    for kind, tab, what in (("okrs", spec.okrs, "goals"), ("kpis", spec.kpis, "KPIs")):
-        if tab is None:
+    mine: _Tabs = tuple(
+        None if tab is None else tuple(map(tab_key, tab.sheet))  # as find_sheet finds it
+        for tab in (spec.okrs, spec.kpis)
+    )
+    others = reading.setdefault(team.path or team.source.strip(), [])
+    clashes = [
+        clash
+        for first, theirs in others
+        if (clash := _shared_tab(team, mine, first, theirs)) is not None
+    ]
+    others.append((team, mine))
+    return clashes
+
+
+def _shared_tab(team: TeamSpec, mine: _Tabs, first: TeamSpec, theirs: _Tabs) -> str | None:
+    """Why ``team`` may read a tab ``first`` (of the same workbook) reads, or None."""
+    spec = team.mapping
+    for tab, tabs, their_tabs, what in zip(
+        (spec.okrs, spec.kpis), mine, theirs, ("goals", "KPIs"), strict=True
+    ):
+        if tab is None or tabs is None or their_tabs is None:
             continue
-        tabs = tuple(map(tab_key, tab.sheet))  # as the tab is found (find_sheet)
-        others = reading.setdefault((team.path or team.source.strip(), kind), [])
-        for first, their_tabs in others:
-            if their_tabs == tabs:
-                return (
-                    f"team {team.name!r} reads the same tab of the same workbook as team "
-                    f"{first.name!r} ({team.source}, tab {tab.sheet[0]!r}); the rollup would "
-                    f"count its {what} twice"
-                )
-        for first, their_tabs in others:
-            named = zip(tab.sheet, tabs, strict=True)
-            if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
-                return (
-                    f"team {team.name!r} can read the same tab of the same workbook as team "
-                    f"{first.name!r} ({team.source}, tab {shared!r}, in both teams' tab "
-                    "lists: a team reads the first of its tabs the workbook has); the rollup "
-                    f"would count its {what} twice"
-                )
-        others.append((team, tabs))
+        if their_tabs == tabs:
+            return (
+                f"team {team.name!r} reads the same tab of the same workbook as team "
+                f"{first.name!r} ({team.source}, tab {tab.sheet[0]!r}); the rollup would "
+                f"count its {what} twice"
+            )
+        named = zip(tab.sheet, tabs, strict=True)
+        if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
+            return (
+                f"team {team.name!r} can read the same tab of the same workbook as team "
+                f"{first.name!r} ({team.source}, tab {shared!r}, in both teams' tab "
+                "lists: a team reads the first of its tabs the workbook has); the rollup "
+                f"would count its {what} twice"
+            )
     return None

@@ -286,6 +286,51 @@ def test_kpi_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> 
     ]
 
 
+def test_every_shared_tab_of_a_workbook_is_reported_at_once(workspace: Path) -> None:
+    """One problem per pair of teams and kind that can meet on a tab: only the first
+    clash of each team was reported (fix it, run again, find the next), and a team that
+    clashed was left out of the later teams' check, so Ops's and Web's clash (tab
+    ``web okrs``) surfaced only once Ops was fixed."""
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    tabs = {
+        "sales": ("[OKRs]", "[KPIs]"),
+        "ops": ("[Ops OKRs, okrs, Web OKRs]", "[Ops KPIs]"),
+        "web": ("[web okrs]", "[kpis]"),
+        "hr": ("[HR OKRs, OKRS]", "[HR KPIs]"),
+    }
+    for team, (okrs, kpis) in tabs.items():
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: {okrs}\nkpis:\n  sheet: {kpis}\n",
+            encoding="utf-8",
+        )
+    head = workspace.read_text().split("teams:")[0]
+    found = problems(
+        root,
+        head
+        + "teams:\n"
+        + "".join(
+            f"  - {{name: {team.title()}, source: teams/sales.xlsx, mapping: {team}}}\n"
+            for team in tabs
+        ),
+    )
+    can_read = (
+        "sheets-sync.yaml: teams[{i}].source: team '{team}' can read the same tab of the "
+        "same workbook as team '{other}' (teams/sales.xlsx, tab '{tab}', in both teams' tab "
+        "lists: a team reads the first of its tabs the workbook has); the rollup would count "
+        "its goals twice"
+    )
+    assert found == [
+        can_read.format(i=1, team="Ops", other="Sales", tab="okrs"),
+        "sheets-sync.yaml: teams[2].source: team 'Web' reads the same tab of the same "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab 'kpis'); the rollup would count its "
+        "KPIs twice",
+        can_read.format(i=2, team="Web", other="Ops", tab="web okrs"),
+        can_read.format(i=3, team="Hr", other="Sales", tab="OKRS"),
+        can_read.format(i=3, team="Hr", other="Ops", tab="OKRS"),
+    ]
+
+
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "teams" / "sales.xlsx").mkdir(parents=True)
     found = problems(
