@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sheets_sync.domain.models import Finding, KeyResult, KRType, Period, Severity, TeamInput
+from sheets_sync.domain.units import is_percent_unit
 
 MIN_KRS, MAX_KRS = 2, 5
 MAX_OBJECTIVES, MAX_KPIS = 5, 15
@@ -15,14 +16,15 @@ WHOLE_PERCENT = 10
 
 
 def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[str, str] | None:
-    """The first field of a "%" row whose value reads as a whole-number percentage."""
-    if (unit or "").strip() != "%":
+    """The first field of a "%" row (any spelling: ``is_percent_unit``) whose value reads
+    as a whole-number percentage."""
+    if unit is None or not is_percent_unit(unit):
         return None
     for field, value in values.items():
         if value is not None and abs(value) > WHOLE_PERCENT:
             shown = f"{value:g}"
             return field, (
-                f"{shown} with unit % is {value * 100:g} %; type percentages as "
+                f"{shown} with unit {unit.strip()} is {value * 100:g} %; type percentages as "
                 f"{shown}% or {value / 100:g}"
             )
     return None
@@ -31,7 +33,7 @@ def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[s
 def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
     """The first value of a key result that is not in % but shows a percentage: a typed
     45% is stored 0.45, so a count of 45 deals was probably meant."""
-    if kr.type is KRType.MILESTONE or (kr.unit or "").strip() == "%":
+    if kr.type is KRType.MILESTONE or is_percent_unit(kr.unit):
         return None
     for field in ("start", "target", "current"):
         value = getattr(kr, field)

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.rules import EPSILON
+from sheets_sync.domain.units import is_percent_unit
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
@@ -79,9 +80,9 @@ class Styles:
 
 def unit_format(unit: object) -> str:
     """Per-row number format of a value column: % as percent, currency codes as money."""
-    text = unit.strip() if isinstance(unit, str) else ""
-    if text == "%":
+    if is_percent_unit(unit):  # "%", "percent", "pct", ...
         return "0.0%"
+    text = unit.strip() if isinstance(unit, str) else ""
     symbol = CURRENCIES.get(text.upper()) or CURRENCIES.get(text)
     return f'"{symbol}"#,##0.00' if symbol else "General"
 

@@ -190,6 +190,39 @@ def test_a_percentage_typed_as_a_whole_number_is_a_warning() -> None:
     assert by_id["KR1"] == pytest.approx(by_id["KR2"])  # scores are ratios: unchanged either way
 
 
+PERCENT_SPELLINGS = ["%", "percent", "Percent", " PERCENT ", "per cent", "Per  Cent", "per-cent",
+                     "percentage", "Percentage", "pct", "PCT", "%age", "%AGE", " % "]  # fmt: skip
+
+
+@pytest.mark.parametrize("unit", PERCENT_SPELLINGS)
+def test_every_spelling_of_percent_is_percent_to_the_lint(unit: str) -> None:
+    """A key result in ``percent`` (or ``pct``, ``%age``...) with a typed 45% got "is a
+    percentage, but key result KR1 is counted in 'percent'": only ``%`` itself was %. The
+    whole-number check (60 with unit percent) missed them the same way."""
+    shown = frozenset({"current"})
+    krs = [
+        kr(3, "KR1", start=0, target=0.6, current=0.45, unit=unit, shown_as_percent=shown),
+        kr(4, "KR2", start=10, target=60, current=0.2, unit=unit),
+    ]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.findings if "percentage" in f.message] == [
+        f"sales.xlsx!OKRs!J4: 60 with unit {unit.strip()} is 6000 %; type percentages as 60% or 0.6"
+    ]
+
+
+@pytest.mark.parametrize("unit", ["pp", "bps", "percentage points", "% pts", "deals", "pc"])
+def test_points_are_not_percent_to_the_lint(unit: str) -> None:
+    """Percentage points and basis points are counted as typed (2 pp is 2): a cell showing
+    45% in one is the count-KR warning, and 60 is no whole-number percentage."""
+    shown = frozenset({"current"})
+    krs = [kr(3, "KR1", start=0, target=60, current=0.45, unit=unit, shown_as_percent=shown)]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.findings if "percentage" in f.message] == [
+        "sales.xlsx!OKRs!K3: 45% (stored 0.45) is a percentage, but key result KR1 is counted "
+        f"in {unit!r}; type the number itself (45) in a plain cell, or set the unit to %"
+    ]
+
+
 def test_a_percentage_in_a_key_result_not_in_percent_is_a_warning() -> None:
     """A cell showing 45% holds 0.45: in a key result counted in deals (or with no unit)
     the count 45 was probably meant. A "%" key result and a milestone raise nothing."""

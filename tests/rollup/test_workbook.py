@@ -14,7 +14,7 @@ from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, Team
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
-from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW
+from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW, unit_format
 from sheets_sync.sync.outcome import Outcome, TeamRun
 from tests.rollup.fixtures import AS_OF, HOSTILE, PERIOD, context, runs
 from tests.support.libreoffice import convert, needs_libreoffice
@@ -305,3 +305,17 @@ def test_summary_numbers_read_back_exactly(tmp_path: Path) -> None:
     assert ws.cell(team_row, at).value == rollup.summary["Average objective score"].iloc[0]
     assert ws.cell(team_row, at).value == 0.15000000000000002
     assert ws.cell(total_row, at).value == 0.15000000000000002
+
+
+@pytest.mark.parametrize(
+    ("unit", "number_format"),
+    [("%", "0.0%"), (" Percent ", "0.0%"), ("per cent", "0.0%"), ("PCT", "0.0%"),
+     ("percentage", "0.0%"), ("%age", "0.0%"), ("pp", "General"), ("bps", "General"),
+     ("usd", '"$"#,##0.00'), (None, "General")],
+)  # fmt: skip
+def test_every_spelling_of_percent_is_shown_as_percent(
+    unit: str | None, number_format: str
+) -> None:
+    """A row in ``percent`` holds fractions as a ``%`` row does (0.45 for 45%): it was
+    shown General, 0.45 beside the 45.0 % of its neighbours in ``%``."""
+    assert unit_format(unit) == number_format

@@ -1,0 +1,23 @@
+"""What a team's Unit cell means, where the tool acts on it.
+
+Teams type the unit in their own words; the ones below all mean "a percentage" and get
+what ``%`` gets (the lint's percent checks, the rollup's ``0.0%`` format). Percentage
+points (``pp``) and basis points (``bps``) are not: a change of 2 pp is stored as 2, not
+0.02, so treating them as % would flag every value and show 200.0 % in the rollup.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Spellings of "percent", compared case-folded with whitespace and hyphens dropped.
+PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pct", "%age"})
+
+_IGNORED = re.compile(r"[\s\-]+")
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Whether a Unit cell means % (``Percent``, ``per cent``, ``per-cent``, `` PCT ``)."""
+    if not isinstance(unit, str):
+        return False
+    return _IGNORED.sub("", unit).casefold() in PERCENT_UNITS
