@@ -4,21 +4,27 @@ Every number a team types is finite (``values._finite``), but a difference or a 
 two of them need not be: start 0, target 1e-308 and current 1e308 made a Progress of
 inf (blank in the company workbook, ``inf`` in the export), and -1e308 to 1e308 made
 inf / inf, a NaN. These keep such results finite: a difference that overflows is taken on halves
-(halving a number that large is exact), and whatever is still past a float's range is
+(halving a number that large is exact), and whatever is still past Excel's range is
 clamped to it, as scores are clamped to 0..1.
+
+Excel's range, not a float's: these results are written (a KPI's Variance into the team
+sheet, Progress and Variance % into the company workbook), and Excel's largest number is
+9.99999999999999E+307 (its specifications and limits): the float maximum, 1.797E+308, it
+does not take as typed input, and a file holding one shows it oddly. Values a team typed
+are never clamped: they are written back as they were.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 
-#: The largest finite float; results beyond it are clamped to it.
-LARGEST = sys.float_info.max
+#: Excel's largest number (the largest a user can type); results beyond it, an overflow
+#: to inf among them, are clamped to it.
+LARGEST = 9.99999999999999e307
 
 
 def bounded(number: float) -> float:
-    """``number`` clamped to the finite floats (±``LARGEST``); NaN is not expected."""
+    """``number`` clamped to ±``LARGEST`` (inf too); NaN is not expected."""
     return min(LARGEST, max(-LARGEST, number))
 
 

@@ -37,8 +37,8 @@ def _edge(kpi: KPI, value: float) -> float | None:
 
 
 def _outside(kpi: KPI, value: float) -> float:
-    """Signed distance outside a range KPI's [lower, upper] (0 inside), clamped to the
-    finite floats (1e308 above an upper bound of -1e308 is past them)."""
+    """Signed distance outside a range KPI's [lower, upper] (0 inside), clamped to
+    Excel's numbers (1e308 above an upper bound of -1e308 is past them; ``finite.py``)."""
     edge = _edge(kpi, value)
     return 0.0 if edge is None else difference(value, edge)
 

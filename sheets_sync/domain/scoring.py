@@ -45,7 +45,8 @@ def ambition(objective_type: ObjectiveType, rules: ScoringRules = ScoringRules()
 
 def progress(kr: KeyResult, current: float) -> float:
     """Uncapped progress: 1.3 means 30 % past the target. Decreasing metrics work unchanged.
-    Always finite: past a float's range it is clamped to it (``domain/finite.py``)."""
+    Always finite: past Excel's range (±9.99999999999999E+307) it is clamped to it
+    (``domain/finite.py``)."""
     if kr.type is KRType.NUMBER:
         assert kr.start is not None and kr.target is not None
         return ratio_of_differences(current, kr.start, kr.target, kr.start)

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.domain.finite import ratio_of_differences
+from sheets_sync.domain.finite import difference, ratio_of_differences
 from sheets_sync.domain.kpi import kpi_status
 from sheets_sync.domain.models import KPI, Direction, KeyResult, KPIStatus, Period, Trend
 from sheets_sync.domain.scoring import score_key_result
 
 PERIOD = Period("Q", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 AS_OF = dt.date(2026, 11, 1)
-BIG = sys.float_info.max
+#: Excel's largest number: what the clamp gives (the float maximum, 1.797e308, is past it)
+BIG = 9.99999999999999e307
 floats = st.floats(allow_nan=False, allow_infinity=False)
 
 
@@ -90,6 +90,27 @@ def test_any_finite_numbers_give_a_finite_progress(a: float, b: float, c: float)
     if b != c:
         assert math.isfinite(ratio_of_differences(a, b, c, b))
         assert math.isfinite(ratio_of_differences(a, c, abs(c), 0.0) if c else 0.0)
+
+
+@given(floats, floats, floats)
+def test_computed_numbers_stay_within_what_excel_takes(a: float, b: float, c: float) -> None:
+    """Progress, Variance and Variance % are written to workbooks: past Excel's largest
+    number (9.99999999999999E+307) Excel refuses them as typed input and shows a stored one
+    as an error or oddly; the clamp was the float maximum, 1.797E+308."""
+    assert abs(difference(a, b)) <= BIG
+    if b != c:
+        assert abs(ratio_of_differences(a, b, c, b)) <= BIG
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"), [(-9e307, 9e307), (9e307, -9e307), (-BIG, BIG), (BIG, -BIG)]
+)
+def test_a_variance_of_numbers_typed_in_excel_is_one_excel_takes(
+    target: float, actual: float
+) -> None:
+    """Both numbers typed in Excel, their difference past it: clamped to Excel's largest."""
+    result = kpi_status(kpi(Direction.HIGHER, target=target), as_of=AS_OF, actual=actual)
+    assert result.variance == math.copysign(BIG, actual)
 
 
 @given(floats, floats, floats, floats)

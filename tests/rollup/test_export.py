@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -79,7 +78,7 @@ def test_unknown_format_is_refused(rollup: Rollup, tmp_path: Path) -> None:
 def test_contrived_finite_numbers_export_no_inf(tmp_path: Path) -> None:
     """Start 0, target 1e-308, current 1e308 made a Progress of inf, and a KPI target of
     1e-320 a Variance % of inf: ``inf`` in the CSV and the Parquet file, where the schema
-    says a number. They are clamped to the largest float now, as in the workbook."""
+    says a number. They are clamped to Excel's largest number now, as in the workbook."""
     team = TeamInput(
         team="Lab",
         source="lab.xlsx",
@@ -94,9 +93,9 @@ def test_contrived_finite_numbers_export_no_inf(tmp_path: Path) -> None:
     rollup = build_rollup([TeamRun("Lab", "lab.xlsx", Outcome.OK, result)], context())
     export_tables(rollup, tmp_path, "parquet")
     krs = pd.read_parquet(tmp_path / "key_results.parquet").set_index("KR ID")
-    assert krs["Progress"].to_dict() == {"L-KR1": sys.float_info.max, "L-KR2": 1.0}
+    assert krs["Progress"].to_dict() == {"L-KR1": 9.99999999999999e307, "L-KR2": 1.0}
     kpis = pd.read_parquet(tmp_path / "kpis.parquet")
-    assert kpis["Variance %"].tolist() == [sys.float_info.max]
+    assert kpis["Variance %"].tolist() == [9.99999999999999e307]  # Excel's largest
     export_tables(rollup, tmp_path, "csv")
     for table in TABLES:
         numbers = [c for c, t in dtypes(table).items() if t == "float64"]

@@ -17,6 +17,7 @@ from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.conftest import write_team
 from tests.support.workbooks import resave
 
 AS_OF = dt.date(2026, 11, 23)
@@ -240,3 +241,25 @@ def test_a_cell_full_to_excels_limit_is_quoted_not_copied(workspace: Path) -> No
     notes = [c.new for c in run.changes if isinstance(c.new, str) and "32,767 char" in c.new]
     assert notes and all(len(n) < 300 for n in notes)
     assert '"xxxxxxxxxx' in notes[0]
+
+
+def test_a_variance_past_excels_largest_number_is_written_as_excels_largest(
+    workspace: Path,
+) -> None:
+    """Target -9e307 and actual 9e307, both typed in Excel, are 1.8e308 apart: past a
+    float, so the Variance was clamped to the float maximum and 1.7976931348623157e+308
+    went into the team's sheet, a number Excel refuses as typed and shows as an error or
+    oddly. Excel's largest number goes in; the typed values are written back as they were."""
+    team = workspace.parent / "teams" / "sales.xlsx"
+    row = ["KPI-9", "Net flow", "Ann", "lagging", "monthly", "$", "higher", -9e307, None, None]
+    write_team(team, kpi_rows=[[*row, None, 9e307, None, AS_OF]])
+    assert sync(workspace)[0].outcome is Outcome.OK
+    kpis = openpyxl.load_workbook(team)["KPIs"]
+    header = [c.value for c in kpis[1]]
+    variance = kpis.cell(2, header.index("Variance") + 1)
+    assert variance.value == 9.99999999999999e307
+    assert kpis.cell(2, header.index("Target") + 1).value == -9e307
+    assert kpis.cell(2, header.index("Actual") + 1).value == 9e307
+    with zipfile.ZipFile(team) as z:
+        xml = z.read("xl/worksheets/sheet2.xml").decode()
+    assert f'<c r="{variance.coordinate}"' in xml and "1.7976931348623157" not in xml
