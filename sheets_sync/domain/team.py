@@ -99,6 +99,7 @@ def evaluate_team(
 
     objective_ids = {o.id for o in team.objectives}
     grouped: dict[str, list[KeyResult]] = defaultdict(list)
+    left_out: dict[str, list[KeyResult]] = defaultdict(list)  # with errors of their own
     for position, kr in enumerate(team.key_results):
         if kr.objective_id not in objective_ids:
             findings.append(
@@ -111,6 +112,8 @@ def evaluate_team(
             )
         elif position not in bad_krs:
             grouped[kr.objective_id].append(kr)
+        else:
+            left_out[kr.objective_id].append(kr)
 
     objectives: list[ObjectiveResult] = []
     for objective in team.objectives:
@@ -130,7 +133,7 @@ def evaluate_team(
                 )
             )
         krs = grouped.get(objective.id, [])
-        weight_problems = validate_weights(objective, krs)
+        weight_problems = validate_weights(objective, krs, left_out.get(objective.id, ()))
         findings += weight_problems
         results: list[KRResult] = []
         for kr in krs:

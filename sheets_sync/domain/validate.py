@@ -90,16 +90,27 @@ def duplicate_ids(items: Iterable[KeyResult | KPI], what: str, field: str) -> li
     return found
 
 
-def validate_weights(objective: Objective, key_results: Iterable[KeyResult]) -> list[Finding]:
+def validate_weights(
+    objective: Objective, key_results: Iterable[KeyResult], left_out: Iterable[KeyResult] = ()
+) -> list[Finding]:
+    """An error when the key results to score (``key_results``) all have weight 0.
+
+    ``left_out``: the objective's key results with errors of their own. When one of them
+    has a weight, "every key result has weight 0" would be false (it was said), so the
+    message names them instead.
+    """
     krs = list(key_results)
-    if krs and all(kr.weight == 0 for kr in krs):
-        return [
-            Finding.at(
-                objective.origin,
-                "objective_id",
-                f"every key result of objective {objective.id} has weight 0; "
-                "give at least one a weight above 0",
-                row_id=objective.id,
-            )
-        ]
-    return []
+    if not krs or any(kr.weight != 0 for kr in krs):
+        return []
+    weighted = [kr.id for kr in left_out if kr.weight != 0]
+    which = "that can be scored " if weighted else ""
+    why = f" (left out for errors: {', '.join(weighted)})" if weighted else ""
+    return [
+        Finding.at(
+            objective.origin,
+            "objective_id",
+            f"every key result of objective {objective.id} {which}has weight 0{why}; "
+            "give at least one a weight above 0",
+            row_id=objective.id,
+        )
+    ]

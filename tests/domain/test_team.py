@@ -79,6 +79,26 @@ def test_all_zero_weights_is_an_error_on_the_objective() -> None:
     assert result.objectives[0].status is Status.NO_DATA
 
 
+def test_zero_weights_beside_a_weighted_key_result_with_errors_say_so() -> None:
+    """KR1 (weight 2) has an error and is left out, KR2 and KR3 have weight 0: the
+    objective cannot be scored, but "every key result of objective O1 has weight 0" was
+    false; the message now names the left-out key results that have a weight."""
+    krs = [
+        kr(3, "KR1", start=5, target=5, weight=2),
+        kr(4, "KR2", weight=0),
+        kr(5, "KR3", weight=-1),
+        kr(6, "KR4", weight=0),
+    ]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert [f.message for f in result.errors] == [
+        "target equals start value (5)",
+        "weight must be 0 or more, got -1",
+        "every key result of objective O1 that can be scored has weight 0 (left out for "
+        "errors: KR1, KR3); give at least one a weight above 0",
+    ]
+    assert result.objectives[0].score is None
+
+
 def test_negative_weight_and_unknown_objective() -> None:
     bad = KeyResult("O9", "KR3", start=0, target=1, current=1, owner="x", origin=origin(5))
     result = evaluate_team(
