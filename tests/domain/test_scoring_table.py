@@ -165,3 +165,20 @@ def test_objective(
 
 def test_case_count() -> None:
     assert len(KR_CASES) + len(OBJECTIVE_CASES) + len(KPI_CASES) >= 40
+
+
+@pytest.mark.parametrize(
+    ("due", "as_of", "expected"),
+    [
+        (dt.date(2026, 10, 21), dt.date(2026, 10, 11), 0.5),  # after the end: stretched
+        (dt.date(2026, 9, 21), dt.date(2026, 10, 2), 1.0),  # before the start: due
+        (dt.date(2026, 9, 21), dt.date(2026, 9, 11), 0.0),
+    ],
+)
+def test_a_due_date_outside_the_period_sets_the_pace(
+    due: dt.date, as_of: dt.date, expected: float
+) -> None:
+    """As docs/scoring.md says: a due date after the period's end stretches the KR's
+    period to it (the lint warns about the date), one before its start is due at once."""
+    kr = KeyResult("O1", "KR1", start=0, target=100, current=50, due=due)
+    assert score_key_result(kr, period=PERIOD, as_of=as_of).expected == expected
