@@ -10,7 +10,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from sheets_sync.emulator.state import Store
+from sheets_sync.emulator.state import Grant, Store
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -56,7 +56,9 @@ def decode_assertion(assertion: str) -> dict[str, Any]:
     return claims
 
 
-def issue_token(store: Store, raw_body: bytes) -> dict[str, Any]:
+def issue_token(store: Store, raw_body: bytes, lifetime: int = 3600) -> dict[str, Any]:
+    """A new opaque token for the assertion's ``iss``, holding the scopes its ``scope``
+    claim asks for (space-separated, as google-auth sends them) for ``lifetime`` seconds."""
     form = parse_qs(raw_body.decode("utf-8"))
     if form.get("grant_type", [""])[0] != JWT_GRANT:
         raise TokenError(
@@ -64,6 +66,8 @@ def issue_token(store: Store, raw_body: bytes) -> dict[str, Any]:
         )
     claims = decode_assertion(form.get("assertion", [""])[0])
     token = "ya29.emu-" + secrets.token_urlsafe(24)
+    scopes = frozenset(str(claims.get("scope", "")).split())
     with store.lock:
         store.tokens[token] = str(claims["iss"])
-    return {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
+        store.grants[token] = Grant(scopes, time.time() + lifetime)
+    return {"access_token": token, "expires_in": lifetime, "token_type": "Bearer"}

@@ -83,6 +83,9 @@ class Faults:
     token_reply: Reply | None = None
     #: A fixed delay before the token endpoint answers (an OAuth outage that hangs).
     token_latency_ms: int = 0
+    #: The ``expires_in`` of the tokens issued from now on (Google's is 3600); the API
+    #: answers 401 to a token past it.
+    token_lifetime_s: int = 3600
     _window: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -95,7 +98,7 @@ class Faults:
         self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
         self.throttled_spreadsheets.clear()
         self.answers.clear()
-        self.token_reply, self.token_latency_ms = None, 0
+        self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
         with self._lock:
             self._window.clear()
 

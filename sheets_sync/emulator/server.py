@@ -144,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(canned.status, canned.body, canned.ctype)
             return
         try:
-            status, data = 200, issue_token(emu.state, raw)
+            status, data = 200, issue_token(emu.state, raw, emu.faults.token_lifetime_s)
         except TokenError as err:
             status, data = 400, err.body
         emu.log.record(LoggedRequest("POST", self.path, "token", status, None))
@@ -162,7 +162,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         token = header[7:].strip()
         email = emu.state.tokens.get(token)
-        if email is None:
+        grant = emu.state.grants.get(token)
+        if email is None or (grant is not None and time.time() >= grant.expires_at):
             raise ApiError(
                 401,
                 INVALID_AUTH_MESSAGE,

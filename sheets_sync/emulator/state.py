@@ -22,6 +22,15 @@ CALLER: contextvars.ContextVar[str | None] = contextvars.ContextVar("caller", de
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
 
+@dataclass(frozen=True)
+class Grant:
+    """An access token's scopes (the JWT's ``scope`` claim) and when it stops working
+    (``time.time()`` seconds), as Google's token introspection would say."""
+
+    scopes: frozenset[str]
+    expires_at: float
+
+
 def now_rfc3339() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -160,12 +169,16 @@ class Store:
         self.lock = threading.RLock()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.tokens: dict[str, str] = {}  # access token -> service account email
+        #: access token -> what it was minted for; a token missing here (``issue_token``
+        #: of the test API) holds every scope and never expires
+        self.grants: dict[str, Grant] = {}
         self._save_lock = threading.Lock()
 
     def reset(self) -> None:
         with self.lock:
             self.spreadsheets.clear()
             self.tokens.clear()
+            self.grants.clear()
 
     def create(
         self,

@@ -147,3 +147,27 @@ def test_quota_message_names_read_or_write_requests(emulator: Emulator) -> None:
         assert resp.json()["error"]["message"] == message, (method, path)
     create = requests.post(f"{emulator.url}/v4/spreadsheets", json={}, headers=headers, timeout=5)
     assert create.json()["error"]["message"] == WRITE_QUOTA
+
+
+def test_a_token_past_its_lifetime_is_401_and_scopes_are_recorded(emulator: Emulator) -> None:
+    """Google's tokens stop working after ``expires_in``; the emulator's too, and it keeps
+    the scopes the assertion asked for (what the API checks a request against)."""
+    now = int(time.time())
+    claims = {"iss": "a@b.iam.gserviceaccount.com", "scope": "s1 s2", "aud": "x"}
+    emulator.faults.token_lifetime_s = 1
+    reply = requests.post(
+        emulator.url + "/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": _jwt({"alg": "RS256"}, dict(claims, iat=now, exp=now + 3600)),
+        },
+        timeout=5,
+    ).json()
+    assert reply["expires_in"] == 1
+    token = reply["access_token"]
+    assert emulator.state.grants[token].scopes == {"s1", "s2"}
+    key = emulator.create_spreadsheet("t")
+    time.sleep(1.1)
+    expired = _get(emulator, f"/v4/spreadsheets/{key}", token)
+    assert expired.status_code == 401
+    assert expired.json()["error"]["status"] == "UNAUTHENTICATED"
