@@ -135,7 +135,22 @@ def load_info(path: Path) -> dict[str, Any]:
     return info
 
 
-class _EmulatorCredentials(service_account.Credentials):
+class _BudgetedCredentials(service_account.Credentials):
+    """Exchanges a token only when ``SheetsClient`` asks (with a ``TokenRequest``, inside an
+    attempt's budget and timeout cap). google-auth's ``before_request`` also refreshes by
+    itself a token it finds within its refresh threshold (3 min 45 s before expiry) as it
+    sends, with its own transport, retries and gspread's full timeout: a token that turned
+    stale between our check and the send (a rate-limit wait, a lock) took that way. Such a
+    token is sent as it is: Google still accepts it, and one that has truly expired is
+    answered 401, which the attempt handles by exchanging through our path. Overriding
+    ``refresh``, the public hook every google-auth refresh path calls, covers them all."""
+
+    def refresh(self, request: auth_transport.Request) -> None:
+        if self.token is None or isinstance(request, TokenRequest):
+            super().refresh(request)  # type: ignore[no-untyped-call]
+
+
+class _EmulatorCredentials(_BudgetedCredentials):
     """Never asks iamcredentials.googleapis.com for a regional access boundary: under the
     emulator no request may leave 127.0.0.1 (google-auth >= 2.4x looks it up by default)."""
 
@@ -150,7 +165,7 @@ def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.
     if host:
         info["token_uri"] = f"http://{host}/token"
     try:
-        kind = _EmulatorCredentials if host else service_account.Credentials
+        kind = _EmulatorCredentials if host else _BudgetedCredentials
         factory = kind.from_service_account_info
         creds: service_account.Credentials = factory(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, TypeError):

@@ -111,6 +111,7 @@ class SheetsClient:
         self._lock = threading.Lock()
         self._token_lock = threading.Lock()
         self.calls = 0  # HTTP attempts to the API (retries included), all threads
+        self.exchanges = 0  # token exchanges, all threads: each one inside an attempt
         self._refused: object = None  # the token the API last answered 401 to
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
@@ -234,6 +235,8 @@ class SheetsClient:
             if creds.valid and creds.token != self._refused:
                 return creds.token
             self.verdict.check(source)  # decided while this thread waited for the lock
+            with self._lock:
+                self.exchanges += 1
             try:
                 creds.refresh(TokenRequest(attempt_timeout(self._timeout(), remaining())))
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:

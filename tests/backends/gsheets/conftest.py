@@ -56,8 +56,7 @@ def make_client(emulator: Emulator, sa_info: dict[str, Any]) -> MakeClient:
             GoogleModel(timeout_seconds=10),
             http_client=emulator_http_client(emulator.host),
             policy=policy,
-            limiter=RateLimiter(per_minute),
-            **kw,
+            **{"limiter": RateLimiter(per_minute), **kw},
         )
 
     return make

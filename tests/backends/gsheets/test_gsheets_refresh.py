@@ -156,3 +156,25 @@ def test_a_refused_token_stays_on_the_credentials_until_replaced(
     fresh = client._ensure_token("Ops", lambda: 10.0)
     assert fresh != refused and creds.token == fresh
     assert _tokens(emulator) - before == 1
+
+
+def test_a_token_that_goes_stale_between_our_check_and_the_send_is_not_refreshed_by_google_auth(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """google-auth's ``before_request`` refreshes a token it finds within its refresh
+    threshold (3 min 45 s before expiry) as it sends: an exchange outside the retry budget
+    and the timeout cap. Here the rate limiter holds the second read for 2.5 s after our
+    check found the token valid, and the token (226 s) turns stale for google-auth
+    meanwhile: only the client's own path may exchange, and the stale token, which Google
+    still accepts, is sent."""
+    from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+
+    emulator.faults.token_lifetime_s = 226  # google-auth's threshold is 225 s
+    client = make_client(QUICK, limiter=RateLimiter(1, window=2.5))
+    backend, _ = _read_once(emulator, client)
+    assert client.exchanges == 1
+    assert backend.read(["OKRs"]).sheet_names == ("OKRs",)
+    assert _tokens(emulator) == client.exchanges == 1  # google-auth made none of its own
+    assert not client.http.auth.valid  # stale by google-auth's rule, as it was sent
+    backend.read(["OKRs"])  # the next attempt's own check replaces it, counted
+    assert _tokens(emulator) == client.exchanges == 2
