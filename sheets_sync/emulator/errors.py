@@ -61,7 +61,8 @@ class ApiError(Exception):
         err: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.drive_errors is not None:
             err["errors"] = self.drive_errors
-            return {"error": err}
+            if not self.details:  # Drive's own errors; its front end's add status, details
+                return {"error": err}
         err["status"] = STATUS_NAMES.get(self.code, "UNKNOWN")
         if self.details:
             err["details"] = self.details

@@ -18,6 +18,7 @@ from sheets_sync.emulator import api
 from sheets_sync.emulator.auth import TokenError, issue_token
 from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
 from sheets_sync.emulator.faults import JSON_TYPE, Faults, LoggedRequest, RequestLog
+from sheets_sync.emulator.scopes import check_scopes
 from sheets_sync.emulator.state import CALLER, Store
 
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
@@ -106,6 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
                 emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid))
                 self._send(canned.status, canned.body, canned.ctype)
                 return
+            self._scopes(emu, name)
             emu.faults.check(sid, write=mutates)
             body = self._body(raw, split.path)
             CALLER.set(email)
@@ -170,6 +172,14 @@ class _Handler(BaseHTTPRequestHandler):
                 headers={"WWW-Authenticate": _INVALID_TOKEN_CHALLENGE},
             )
         return email
+
+    def _scopes(self, emu: Emulator, endpoint: str) -> None:
+        """After a canned reply had its chance: it stands in for all of the API's answer."""
+        if emu.require_auth:
+            token = self.headers.get("Authorization", "")[7:].strip()
+            grant = emu.state.grants.get(token)
+            if grant is not None:
+                check_scopes(endpoint, grant.scopes)
 
     @staticmethod
     def _body(raw: bytes, path: str) -> dict[str, Any]:

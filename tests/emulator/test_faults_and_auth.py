@@ -171,3 +171,75 @@ def test_a_token_past_its_lifetime_is_401_and_scopes_are_recorded(emulator: Emul
     expired = _get(emulator, f"/v4/spreadsheets/{key}", token)
     assert expired.status_code == 401
     assert expired.json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def _token_for(emulator: Emulator, scope: str) -> str:
+    now = int(time.time())
+    claims = {"iss": "a@b.iam.gserviceaccount.com", "scope": scope, "aud": "x"}
+    reply = requests.post(
+        emulator.url + "/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": _jwt({"alg": "RS256"}, dict(claims, iat=now, exp=now + 3600)),
+        },
+        timeout=5,
+    )
+    token: str = reply.json()["access_token"]
+    return token
+
+
+AUTH = "https://www.googleapis.com/auth/"
+SHEETS_SERVICE = "google.apps.sheets.v4.SpreadsheetsService."
+
+
+def test_a_token_without_the_scope_a_call_needs_is_403_in_googles_shape(
+    emulator: Emulator,
+) -> None:
+    key = emulator.create_spreadsheet("t")
+    readonly = {"Authorization": f"Bearer {_token_for(emulator, AUTH + 'spreadsheets.readonly')}"}
+    sheets = {"Authorization": f"Bearer {_token_for(emulator, AUTH + 'spreadsheets')}"}
+    drive = {"Authorization": f"Bearer {_token_for(emulator, AUTH + 'drive.file')}"}
+    url = f"{emulator.url}/v4/spreadsheets/{key}"
+    assert requests.get(url, headers=readonly, timeout=5).status_code == 200
+    refused = requests.post(
+        url + ":batchUpdate", json={"requests": []}, headers=readonly, timeout=5
+    )
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": {
+            "code": 403,
+            "message": "Request had insufficient authentication scopes.",
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                    "domain": "googleapis.com",
+                    "metadata": {
+                        "service": "sheets.googleapis.com",
+                        "method": SHEETS_SERVICE + "BatchUpdateSpreadsheet",
+                    },
+                }
+            ],
+        }
+    }
+    assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+    assert key in emulator.state.spreadsheets
+    delete = requests.delete(f"{emulator.url}/drive/v3/files/{key}", headers=sheets, timeout=5)
+    assert delete.status_code == 403
+    error = delete.json()["error"]
+    assert error["errors"] == [
+        {
+            "message": "Insufficient Permission",
+            "domain": "global",
+            "reason": "insufficientPermissions",
+        }
+    ]
+    assert error["status"] == "PERMISSION_DENIED"
+    assert error["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+    assert error["details"][0]["metadata"]["service"] == "drive.googleapis.com"
+    assert key in emulator.state.spreadsheets
+    # a Drive scope may use the Sheets API too, and delete
+    assert requests.get(url, headers=drive, timeout=5).status_code == 200
+    gone = requests.delete(f"{emulator.url}/drive/v3/files/{key}", headers=drive, timeout=5)
+    assert gone.status_code == 204 and key not in emulator.state.spreadsheets

@@ -49,8 +49,17 @@ MakeClient = Callable[..., SheetsClient]
 
 @pytest.fixture
 def make_client(emulator: Emulator, sa_info: dict[str, Any]) -> MakeClient:
-    def make(policy: RetryPolicy = FAST, per_minute: int = 6000, **kw: Any) -> SheetsClient:
+    def make(
+        policy: RetryPolicy = FAST,
+        per_minute: int = 6000,
+        scopes: list[str] | None = None,
+        **kw: Any,
+    ) -> SheetsClient:
+        """``scopes``: what the token asks for instead of the tool's own (the emulator
+        checks each request against them, as Google does)."""
         creds = credentials_from_info(sa_info, "test key")
+        if scopes is not None:
+            creds = creds.with_scopes(scopes)
         return SheetsClient.from_credentials(
             creds,
             GoogleModel(timeout_seconds=10),

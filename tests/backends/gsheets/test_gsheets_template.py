@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.backends.gsheets.auth import SCOPES
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.retry import RetryPolicy
-from sheets_sync.backends.gsheets.template import create_google_template
+from sheets_sync.backends.gsheets.template import DRIVE_SCOPE, create_google_template
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import RemoteError
 from sheets_sync.mapping.extract import extract
@@ -93,9 +94,13 @@ def test_a_template_whose_write_gives_up_is_deleted_and_says_so(
     emulator: Emulator, make_client: Any, api_requests: Any
 ) -> None:
     """It said "will retry next run" (a template is made once, by hand) and left the
-    half-made spreadsheet in the service account's Drive."""
+    half-made spreadsheet in the service account's Drive. Deleting needs a Drive scope
+    (the emulator checks scopes as Google does): a token that holds one."""
     emulator.faults.answer_endpoint("spreadsheets.batchUpdate", 503, UNAVAILABLE)
-    client = make_client(RetryPolicy(max_attempts=2, max_seconds=5.0, base_delay=0.01))
+    client = make_client(
+        RetryPolicy(max_attempts=2, max_seconds=5.0, base_delay=0.01),
+        scopes=[SCOPES[0], DRIVE_SCOPE],
+    )
     with pytest.raises(RemoteError) as info:
         create_google_template(client, "Sales goals")
     (key,) = [r.spreadsheet_id for r in api_requests() if r.endpoint == "drive.files.delete"]
