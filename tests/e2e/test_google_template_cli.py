@@ -118,3 +118,28 @@ def test_template_google_says_how_to_share_what_it_cannot_share(
         f"import templates/team.xlsx into your own Drive and share that with {email} as "
         "Editor\n"
     )
+
+
+def test_a_half_made_template_the_tool_may_not_delete_names_the_missing_scope(
+    emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tool asks only for the Sheets scope, so Drive refuses its delete (the emulator
+    checks scopes as Google does): one line on stderr naming the scope, no traceback."""
+    emulator, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    emulator.faults.answer_endpoint(
+        "spreadsheets.batchUpdate",
+        400,
+        {"error": {"code": 400, "message": "Invalid requests[0]", "status": "INVALID_ARGUMENT"}},
+    )
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 1
+    (key,) = emulator.state.spreadsheets
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert (
+        f"could not be deleted (Google refused (key {key}): the token holds "
+        "https://www.googleapis.com/auth/spreadsheets, not "
+        "https://www.googleapis.com/auth/drive.file (or .../auth/drive), which this call "
+        "needs): it belongs to"
+    ) in result.stderr
+    assert [r.status for r in emulator.log.requests if r.endpoint == "drive.files.delete"] == [403]

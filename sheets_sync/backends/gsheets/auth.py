@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from sheets_sync.config import Workspace
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+#: What a call refused for its scope needs, by the API it went to (Drive: the least scope
+#: that may delete or share a file the account made)
+SCOPE_NEEDED = {
+    "drive": "https://www.googleapis.com/auth/drive.file (or .../auth/drive)",
+    "sheets": SCOPES[0],
+}
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -107,6 +114,24 @@ class TokenRequest(Request):
         if response.status >= 400 and not _is_json(response.data):
             raise TokenPageError(f"token endpoint answered {response.status} with no JSON")
         return response
+
+
+def missing_scope(response: Any, error: Mapping[str, Any], creds: Any) -> str:
+    """For Google's 403 ``ACCESS_TOKEN_SCOPE_INSUFFICIENT``: which scope the call needed and
+    which the token holds, in one line ("" for any other reply). Google's own message
+    ("insufficient authentication scopes") names neither."""
+    details = error.get("details")
+    reasons = (
+        [d.get("reason") for d in details if isinstance(d, dict)]
+        if isinstance(details, list)
+        else []
+    )
+    if "ACCESS_TOKEN_SCOPE_INSUFFICIENT" not in reasons:
+        return ""
+    url = str(getattr(getattr(response, "request", None), "url", "") or "")
+    needed = SCOPE_NEEDED["drive" if "/drive/" in url else "sheets"]
+    held = " ".join(getattr(creds, "scopes", None) or ()) or "no scope"
+    return f"the token holds {held}, not {needed}, which this call needs"
 
 
 def credentials_file(workspace: Workspace | None) -> Path | None:

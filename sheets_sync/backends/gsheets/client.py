@@ -28,6 +28,7 @@ from sheets_sync.backends.gsheets.auth import (
     TokenRequest,
     TokenUnavailable,
     load_credentials,
+    missing_scope,
     redact,
 )
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter
@@ -343,7 +344,10 @@ class SheetsClient:
             # Google's reason, unless it is the one of a sheet not shared with us; a
             # disabled API, a protected range or a policy also answer 403, and a call that
             # names no sheet (create) has none to share
-            if message and (not key or not message.startswith(NOT_SHARED)):
+            lacking = missing_scope(response, error, getattr(self.http, "auth", None))
+            if lacking:
+                text = f"Google refused{where}: {lacking}"
+            elif message and (not key or not message.startswith(NOT_SHARED)):
                 text = f"Google refused{where}: {message}"
             else:
                 text = f"not shared with {self.email}{where}: share the sheet with it as an editor"
