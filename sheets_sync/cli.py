@@ -108,10 +108,14 @@ def config_check(config_path: str | None) -> None:
 
     Example: sheets-sync config check --config acme/sheets-sync.yaml
     """
+    from sheets_sync.backends.gsheets.keycheck import credentials_problems
     from sheets_sync.config import load_workspace
     from sheets_sync.console import counted
+    from sheets_sync.errors import ConfigError
 
     ws = load_workspace(config_path)
+    if problems := credentials_problems(ws):  # here only: sync fails the Google teams alone
+        raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
     _say(
         f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
         f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "

@@ -185,3 +185,29 @@ def test_a_token_endpoint_down_for_one_budget_is_not_waited_for_by_every_team(
     assert len(logged) == 1 and logged[0].startswith(
         f"the token endpoint {endpoint} was unavailable for a whole retry budget ("
     )
+
+
+def test_an_empty_key_file_fails_only_the_google_teams_of_a_sync(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """``{}`` is a problem for ``config check`` alone (tests/cli/test_config_check_google_key.py):
+    the configuration sync loads stays valid, the Excel team syncs, and each Google team
+    fails with the line it always had."""
+    cfg = _workspace(tmp_path, env, 2, key_file=False)
+    key_file = tmp_path / "sa.json"
+    key_file.write_text("{}")
+    result = CliRunner().invoke(cli, ["sync", "--config", str(cfg), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    runs = _sync(cfg)
+    assert runs["Local"].outcome is not Outcome.FAILED and runs["Local"].error is None
+    for i in range(2):
+        run = runs[f"G{i}"]
+        assert run.outcome is Outcome.FAILED
+        assert run.error == (
+            f"{run.source}: Google credentials file is not a service-account key: {key_file}"
+        )
+    assert _tokens(env) == 0
+    check = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert check.exit_code == 2
+    assert "google.credentials: sa.json: is not a service-account key" in check.stderr
