@@ -33,14 +33,15 @@ def _log_format() -> str:
 
 
 def _say(text: str, *, err: bool = False, level: int = logging.INFO) -> None:
-    """A line (or lines) a command prints: as it is, or one JSON log record a line under
-    ``--log-format json``, so a shipper parsing the output gets nothing but records."""
+    """A line a command prints, made ``one_line`` (a name or error from a file never adds a
+    line): as it is, or one JSON log record under ``--log-format json``, so a shipper
+    parsing the output gets nothing but records."""
+    from sheets_sync.logs import line_records, one_line
+
+    text = one_line(text)
     if _log_format() != "json":
         click.echo(text, err=err)
-        return
-    from sheets_sync.logs import line_records
-
-    if text:
+    elif text:
         click.echo(line_records(text, level), err=err)
 
 
@@ -444,7 +445,8 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
         print_summary(console, gdemo.result)
         requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
         _say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
-        _say(f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}")
+        for line in f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}".split("\n"):
+            _say(line)
         sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
@@ -453,7 +455,8 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True)
-    _say(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config {cfg}")
+    _say(f"demo workspace created: {cfg}")
+    _say(f"next: sheets-sync sync --config {cfg}")
 
 
 def _register_optional() -> None:

@@ -77,7 +77,9 @@ def setup_logging(verbose: int, quiet: int, log_format: str) -> None:
 
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        from sheets_sync.logs import PlainFormatter
+
+        handler.setFormatter(PlainFormatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("sheets_sync")
     root.handlers[:] = [handler]
     root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))

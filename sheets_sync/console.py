@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sheets_sync.domain.models import Finding
+from sheets_sync.logs import one_line
 from sheets_sync.sync.outcome import Outcome, TeamRun
 
 if TYPE_CHECKING:  # the engine's imports are not needed to print
@@ -33,6 +34,15 @@ OUTCOME_STYLE = {
 _PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True}
 
 
+class PlainConsole(Console):
+    """Prints each text it is given as ``one_line``: a cell value or team name never
+    clears the terminal, writes its clipboard or adds a line of its own."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        safe = [one_line(o) if isinstance(o, str) else o for o in objects]
+        super().print(*safe, **kwargs)
+
+
 class JsonLinesConsole(Console):
     """``--log-format json``: each line a command prints is a JSON log record on the
     stream it goes to (a shipper parsing the output dropped the plain ones), never a
@@ -49,7 +59,7 @@ class JsonLinesConsole(Console):
     def print(self, *objects: Any, sep: str = " ", markup: bool | None = None, **_: Any) -> None:
         from sheets_sync.logs import line_records
 
-        text = sep.join(str(o) for o in objects)
+        text = one_line(sep.join(str(o) for o in objects))  # one record, as in the plain form
         if markup is not False:  # what the plain form shows: its markup rendered
             text = Text.from_markup(text).plain
         if text:
@@ -61,7 +71,12 @@ def output_console(log_format: str, *, stderr: bool = False, level: int = loggin
     """Where a command prints: JSON records under ``--log-format json``, else plain."""
     if log_format == "json":
         return JsonLinesConsole(stderr=stderr, level=level)
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return PlainConsole(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _cell(text: str) -> str:
+    """User text as a table cell: ``one_line``, its brackets not read as markup."""
+    return escape(one_line(text))
 
 
 def findings_table(runs: Sequence[TeamRun]) -> Table:
@@ -70,14 +85,14 @@ def findings_table(runs: Sequence[TeamRun]) -> Table:
         table.add_column(col, overflow="fold")
     for run in runs:
         if run.error and not run.scored:
-            table.add_row(escape(run.team), "[red]error[/]", escape(run.source), escape(run.error))
+            table.add_row(_cell(run.team), "[red]error[/]", _cell(run.source), _cell(run.error))
         for f in run.findings:
             colour = "red" if f.is_error else "yellow"
             table.add_row(
-                escape(run.team),
+                _cell(run.team),
                 f"[{colour}]{f.severity.value}[/]",
-                escape(f.location),
-                escape(f.message),
+                _cell(f.location),
+                _cell(f.message),
             )
     return table
 
@@ -95,7 +110,7 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
 
 def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
     table = Table(
-        title=escape(
+        title=_cell(
             f"{result.context.company} · {result.context.period.name} · "
             f"as of {result.context.as_of}"
         )
@@ -117,7 +132,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
         errors = [f for f in run.findings if f.is_error]
         table.add_row(
-            escape(run.team),
+            _cell(run.team),
             f"[{OUTCOME_STYLE[run.outcome]}]{run.outcome.status}[/]",
             str(len(team.objectives)) if team else "-",
             avg,
@@ -126,7 +141,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
             str(len(run.changes))
             if dry_run or _written(run)
             else f"0 ({len(run.changes)} not written)",
-            escape(run.error or ""),
+            _cell(run.error or ""),
         )
     return table
 
@@ -231,7 +246,7 @@ def print_error(
         fields = {**(location or {}), "problems": list(problems) or None}
         click.echo(error_record(message, **fields), err=True)
     else:
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = PlainConsole(stderr=True, highlight=False, soft_wrap=True)
         lines = [f"error: {message}", *(f"  {p}" for p in problems)] if problems else []
         for line in lines or [f"error: {text}"]:
             err.print(line, markup=False)

@@ -1,0 +1,121 @@
+"""Text from files anyone on the share may save (team names, tab names, cell values, error
+texts) never reaches a terminal or a log as control characters: a newline in a cell forged
+a ``Sales: ok`` line (and a JSON record), ``\\x1b[2J`` cleared the screen, OSC 52 wrote the
+clipboard, U+202E showed a line backwards. Each is shown as its escape, on one line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.console import PlainConsole, output_console, print_findings, print_summary
+from sheets_sync.domain.models import Finding, Severity, TeamResult
+from sheets_sync.logs import PlainFormatter, one_line
+from sheets_sync.sync.engine import SyncResult
+from tests.cli.test_ops_cli import AS_OF, run
+from tests.ops.conftest import make
+
+TEAM = "Ops\x1b[2J\x1b]52;c;ZXZpbA==\x07\nSales: ok\r\u202e"
+TEAM_SHOWN = "Ops\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07\\nSales: ok\\r\\u202e"
+ERROR = "ops.xlsx!OKRs!F7: tab 'x\nINFO sheets_sync: all good' \x1b]8;;http://evil/\x1b\\here"
+ERROR_SHOWN = (
+    "ops.xlsx!OKRs!F7: tab 'x\\nINFO sheets_sync: all good' \\x1b]8;;http://evil/\\x1b\\here"
+)
+
+
+def test_one_line_escapes_controls_and_bidi() -> None:
+    assert one_line("a\tb\nc\rd\x00e\x1bf\x7fg\x9bh\u202ei\u2066j\u2028k") == (
+        "a\\tb\\nc\\rd\\x00e\\x1bf\\x7fg\\x9bh\\u202ei\\u2066j\\u2028k"
+    )
+    assert one_line("Ventas · €1.200 — 北京 😀") == "Ventas · €1.200 — 北京 😀"
+
+
+def _result() -> SyncResult:
+    result = make({"Sales": {"KR1": 50}, TEAM: None})
+    sales, ops = result.runs
+    finding = Finding(Severity.WARNING, "note\nSales: ok\x1b[31m", "sales.xlsx", "OK\u202eRs", "F7")
+    assert isinstance(sales.held, TeamResult)
+    sales = replace(sales, held=replace(sales.held, findings=(finding,)))
+    return replace(result, runs=(sales, replace(ops, error=ERROR)))
+
+
+def test_plain_lines_hold_no_control_characters() -> None:
+    console = output_console("text")
+    console.file = out = io.StringIO()
+    print_findings(console, _result().runs)
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "Sales: warning: sales.xlsx!OK\\u202eRs!F7: note\\nSales: ok\\x1b[31m",
+        f"{TEAM_SHOWN}: error: {ERROR_SHOWN}",
+    ]
+
+
+def test_terminal_tables_hold_no_control_characters() -> None:
+    out = io.StringIO()
+    console = PlainConsole(file=out, force_terminal=True, width=400, color_system=None)
+    print_summary(console, _result())
+    print_findings(console, _result().runs)
+    text = out.getvalue()
+    assert not {"\x1b", "\x07", "\r", "\u202e"} & set(text)
+    assert TEAM_SHOWN in text and "OK\\u202eRs!F7" in text
+
+
+def test_json_records_are_one_a_line() -> None:
+    console = output_console("json", stderr=True)
+    console.file = out = io.StringIO()
+    print_findings(console, _result().runs)
+    messages = [json.loads(line)["message"] for line in out.getvalue().splitlines()]
+    assert messages == [
+        "Sales: warning: sales.xlsx!OK\\u202eRs!F7: note\\nSales: ok\\x1b[31m",
+        f"{TEAM_SHOWN}: error: {ERROR_SHOWN}",
+    ]
+
+
+def test_plain_log_lines_cannot_be_forged() -> None:
+    record = logging.LogRecord("sheets_sync", logging.ERROR, "", 0, "%s", (ERROR,), None)
+    line = PlainFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert line == f"ERROR sheets_sync: {ERROR_SHOWN}"
+
+
+def _poison(path: Path, cell: str, xml_text: str) -> None:
+    """Put ``xml_text`` (escapes as Excel writes them) into ``cell`` of the OKRs tab."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["OKRs"][cell] = "PLACEHOLDER-7f3a"
+    wb.save(path)
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info).replace(b"PLACEHOLDER-7f3a", xml_text.encode()))
+    shutil.move(tmp, path)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_cli_shows_hostile_names_and_cells_on_one_line(
+    demo: Path, tmp_path: Path, log_format: str
+) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / "sheets-sync.yaml"
+    text = cfg.read_text()
+    cfg.write_text(text.replace('name: "People"', r'name: "Peo\e[2Jple\nSales: ok\u202e"'))
+    _poison(tmp_path / "ws" / "teams" / "Sales.xlsx", "K3", "12_x001B_[2J&#10;Sales: ok&#13;")
+    code, out, err = run("--log-format", log_format, "validate", "--config", str(cfg), *AS_OF)
+    lines = out.splitlines()
+    if log_format == "json":
+        lines = [json.loads(line)["message"] for line in lines]
+    assert code == 1 and err == ""
+    cell = 'Sales: error: Sales.xlsx!OKRs!K3: expected a number, got "12\\x1b[2J\\nSales: ok"'
+    assert cell in lines
+    assert (
+        "Peo\\x1b[2Jple\\nSales: ok\\u202e: warning: People.xlsx!OKRs!D5: aligns to C9, which "
+        "is not a company objective in the workspace"
+    ) in lines
+    assert not [line for line in lines if line.startswith("Sales: ok")]
