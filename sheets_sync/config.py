@@ -32,7 +32,7 @@ from sheets_sync.sources import (
     resolved_path,
     sheet_source,
 )
-from sheets_sync.yamlio import load_yaml
+from sheets_sync.yamlio import load_yaml, read_text
 
 DEFAULT_CONFIG = "sheets-sync.yaml"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -149,7 +149,7 @@ def _read_yaml(path: Path) -> Any:
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
         )
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
+        return load_yaml(read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -9,6 +9,7 @@ range``), as every other bad value's does.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -26,6 +27,72 @@ _TextDates.yaml_implicit_resolvers = {
 }
 
 
+#: values a document may hold once its aliases are expanded: a "billion laughs" file of
+#: ten nested anchors (under 1 KB) expanded to 3.5 billion and hung the run for good
+MAX_VALUES = 1_000_000
+
+
+#: bytes a workspace file may have (about 50,000 teams): an 18 MB one took 700 MB of
+#: memory and minutes to parse before any check could say what was wrong with it
+MAX_BYTES = 4 * 1024 * 1024
+
+
+class FileTooLargeError(OSError):
+    """A YAML file past ``MAX_BYTES``; read no further than that."""
+
+    def __str__(self) -> str:
+        return f"larger than {MAX_BYTES:,} bytes, more than any workspace needs"
+
+
+def read_text(path: Path) -> str:
+    """The file's text, read no further than ``MAX_BYTES`` (UTF-8)."""
+    with path.open("rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileTooLargeError
+    return data.decode("utf-8")
+
+
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with dates as text (raises ``yaml.YAMLError`` as it does)."""
-    return yaml.load(text, Loader=_TextDates)
+    """``yaml.safe_load`` with dates as text (raises ``yaml.YAMLError`` as it does, also
+    for a document whose aliases expand past ``MAX_VALUES`` or that nests so deep the
+    parser ran out of stack: a RecursionError traceback)."""
+    loader = _TextDates(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded(node, {}) > MAX_VALUES:
+            raise yaml.MarkedYAMLError(
+                problem=f"its aliases expand to more than {MAX_VALUES:,} values",
+                problem_mark=node.start_mark,
+            )
+        return loader.construct_document(node)
+    except RecursionError:
+        raise yaml.MarkedYAMLError(problem="nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+_OPEN = -1
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded (an alias is the
+    same node object again, so each is counted once and its size reused). A value that
+    holds itself is refused: it sent the checks walking the settings into a RecursionError."""
+    size = seen.get(id(node))
+    if size == _OPEN:  # a value that holds itself (``&a [*a]``): no setting does
+        raise yaml.MarkedYAMLError(
+            problem="an alias refers to itself", problem_mark=node.start_mark
+        )
+    if size is not None:
+        return size
+    seen[id(node)] = _OPEN
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded(child, seen) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+    seen[id(node)] = size
+    return size

@@ -1,0 +1,71 @@
+"""A workspace file written to hurt: every case is one ``ConfigError`` line, quickly, in
+bounded memory. A "billion laughs" file hung the run, a value holding itself or a file
+nested 5,000 deep was a RecursionError traceback, an 18 MB file took 700 MB and minutes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import ConfigError
+from sheets_sync.yamlio import MAX_BYTES
+
+
+def _laughs() -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join([*lines, "company: *a9", ""])
+
+
+CASES = {
+    "tag": (
+        'company: !!python/object/apply:os.system ["touch pwned"]\n',
+        "line 1 not valid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
+    "laughs": (
+        _laughs(),
+        "line 1 not valid YAML: its aliases expand to more than 1,000,000 values",
+    ),
+    "itself": ("company: &a [*a]\n", "line 1 not valid YAML: an alias refers to itself"),
+    "deep": ("company: " + "[" * 5000 + "]" * 5000 + "\n", "not valid YAML: nested too deeply"),
+}
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_yaml_is_one_line(tmp_path: Path, case: str) -> None:
+    text, message = CASES[case]
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(cfg)
+    assert str(info.value) == f"sheets-sync.yaml: {message}"
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+@pytest.mark.timeout(20)
+def test_a_huge_workspace_file_is_not_read(tmp_path: Path) -> None:
+    cfg = tmp_path / "sheets-sync.yaml"
+    with cfg.open("w") as fh:
+        fh.write("company: x\nteams:\n")
+        fh.truncate(MAX_BYTES + 1)  # sparse: the size is what counts
+    with pytest.raises(ConfigError) as info:
+        load_workspace(cfg)
+    assert str(info.value) == (
+        f"{cfg}: cannot read: larger than 4,194,304 bytes, more than any workspace needs"
+    )
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_workspace_file_that_is_no_file(tmp_path: Path, kind: str) -> None:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.mkdir() if kind == "folder" else os.mkfifo(cfg)
+    with pytest.raises(ConfigError) as info:
+        load_workspace(cfg)
+    assert str(info.value).startswith(f"{cfg}: workspace configuration not found")
