@@ -28,6 +28,7 @@ from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.sources import (
     GSHEET_PREFIX,
     is_team_workbook,
+    link_outside,
     path_is,
     resolved_path,
     sheet_source,
@@ -45,6 +46,9 @@ class TeamSpec:
     mapping_name: str
     mapping: MappingSpec = field(compare=False, repr=False)
     path: Path | None = None  # None for Google sources
+    #: where a symbolic link takes the file, outside the folder it may be in
+    #: (``sources.link_outside``): the team then fails, read nor written
+    outside: Path | None = field(default=None, compare=False)
 
     @property
     def is_google(self) -> bool:
@@ -282,8 +286,9 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                     else "file not found"
                 )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
+        outside = link_outside(root / team.source, root) if path is not None else None
         if mapping is not None:
-            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path))
+            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, outside))
             origins.append(where)
     rollup_output = model.rollup.output
     try:
@@ -315,10 +320,10 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             resolved = p.resolve()
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
+                rel = str(p.relative_to(root))
+                outside = link_outside(p, root)
                 teams.append(
-                    TeamSpec(
-                        p.stem, str(p.relative_to(root)), model.default_mapping, mapping, resolved
-                    )
+                    TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, outside)
                 )
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}

@@ -3,6 +3,7 @@ Google spreadsheet's key after ``gsheet:``. Pure path and text rules, no reading
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,20 @@ def resolved_path(path: Path) -> Path:
         return path.resolve()
     except (RuntimeError, OSError):
         return path.absolute()
+
+
+def link_outside(path: Path, root: Path) -> Path | None:
+    """Where ``path`` (a team file as the workspace names it, under ``root``, the
+    workspace folder) really is, when a symbolic link on the way takes it out of the
+    folder the workspace lets it be in: the workspace folder for a path named inside it,
+    the named folder for one named outside (its own links followed: someone chose it).
+    None when it stays there. Anyone who may save a file in the teams folder could
+    otherwise send the nightly job's reads and writes to any workbook it may write."""
+    named = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(root))
+    allowed = resolved_path(base if named.is_relative_to(base) else named.parent)
+    real = resolved_path(named)
+    return None if real.is_relative_to(allowed) else real
 
 
 def path_is(path: Path, test: Callable[[Path], bool]) -> bool:

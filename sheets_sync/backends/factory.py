@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets_sync.backends.base import Backend
@@ -22,6 +23,14 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     from sheets_sync.backends.excel.backend import ExcelBackend
 
     assert team.path is not None
+    if team.outside is not None:
+        from sheets_sync.errors import SourceError
+
+        raise SourceError(
+            f"is a symbolic link to {team.outside}, outside the workspace folder; not read "
+            "or written (team files are followed only to files inside it)",
+            source=Path(team.source).name,
+        )
     return ExcelBackend(
         team.path,
         display_name=team.display_name,
