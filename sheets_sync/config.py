@@ -33,7 +33,7 @@ from sheets_sync.sources import (
     resolved_path,
     sheet_source,
 )
-from sheets_sync.yamlio import load_yaml, read_text
+from sheets_sync.yamlio import load_yaml, read_text, yaml_problem
 
 DEFAULT_CONFIG = "sheets-sync.yaml"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -155,11 +155,7 @@ def _read_yaml(path: Path) -> Any:
     try:
         return load_yaml(read_text(path))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(
-            f"{path.name}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
+        raise ConfigError(f"{path.name}: {yaml_problem(exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 

@@ -9,6 +9,7 @@ range``), as every other bad value's does.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,13 @@ MAX_BYTES = 4 * 1024 * 1024
 class FileTooLargeError(OSError):
     """A YAML file past ``MAX_BYTES``; read no further than that."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            errno.EFBIG, f"larger than {MAX_BYTES:,} bytes, more than any workspace needs"
+        )
+
     def __str__(self) -> str:
-        return f"larger than {MAX_BYTES:,} bytes, more than any workspace needs"
+        return str(self.strerror)
 
 
 def read_text(path: Path) -> str:
@@ -96,3 +102,11 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
         size += sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
     seen[id(node)] = size
     return size
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """``line 3 not valid YAML: <problem>``, one line: ``str(exc)`` quotes the offending
+    lines of the file under it."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1} " if mark is not None else ""
+    return f"{where}not valid YAML: {getattr(exc, 'problem', None) or exc}"

@@ -21,7 +21,7 @@ from sheets_sync.mapping.fields import (
     OKR_FIELDS,
     OKR_REQUIRED,
 )
-from sheets_sync.yamlio import load_yaml
+from sheets_sync.yamlio import load_yaml, read_text, yaml_problem
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -130,14 +130,14 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
     if path is None:
         known = ", ".join(builtin_mappings())
         raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")
-    return parse_mapping(path.read_text(encoding="utf-8"), source=path.name)
+    return parse_mapping(read_text(path), source=path.name)
 
 
 def parse_mapping(text: str, *, source: str) -> MappingSpec:
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise MappingError(f"{source}: not valid YAML: {exc}") from None
+        raise MappingError(f"{source}: {yaml_problem(exc)}") from None
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
