@@ -263,6 +263,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
 
     teams: list[TeamSpec] = []
     origins: list[str] = []  # where each team comes from, for messages
+    root_real = resolved_path(root)
     for i, team in enumerate(model.teams):
         where = f"teams[{i}]"
         mapping = mapping_for(team.mapping, f"{where}.mapping")
@@ -282,7 +283,9 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                     else "file not found"
                 )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
-        outside = link_outside(root / team.source, root) if path is not None else None
+        outside = (
+            link_outside(root / team.source, root, path, root_real) if path is not None else None
+        )
         if mapping is not None:
             teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, outside))
             origins.append(where)
@@ -317,7 +320,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
-                outside = link_outside(p, root)
+                outside = link_outside(p, root, resolved, root_real)
                 teams.append(
                     TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, outside)
                 )

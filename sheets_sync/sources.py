@@ -60,17 +60,24 @@ def resolved_path(path: Path) -> Path:
         return path.absolute()
 
 
-def link_outside(path: Path, root: Path) -> Path | None:
+def link_outside(
+    path: Path, root: Path, real: Path | None = None, root_real: Path | None = None
+) -> Path | None:
     """Where ``path`` (a team file as the workspace names it, under ``root``, the
     workspace folder) really is, when a symbolic link on the way takes it out of the
     folder the workspace lets it be in: the workspace folder for a path named inside it,
     the named folder for one named outside (its own links followed: someone chose it).
     None when it stays there. Anyone who may save a file in the teams folder could
-    otherwise send the nightly job's reads and writes to any workbook it may write."""
+    otherwise send the nightly job's reads and writes to any workbook it may write.
+    ``real`` and ``root_real``: ``resolved_path`` of ``path`` and ``root`` when the
+    caller has them (a night's thousands of team files need not be resolved twice)."""
     named = Path(os.path.abspath(path))
     base = Path(os.path.abspath(root))
-    allowed = resolved_path(base if named.is_relative_to(base) else named.parent)
-    real = resolved_path(named)
+    if named.is_relative_to(base):
+        allowed = resolved_path(base) if root_real is None else root_real
+    else:
+        allowed = resolved_path(named.parent)
+    real = resolved_path(named) if real is None else real
     return None if real.is_relative_to(allowed) else real
 
 
