@@ -16,7 +16,8 @@ import hashlib
 import operator
 import pickle
 from collections.abc import Callable
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -39,6 +40,41 @@ def fast_pickle(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
     return cls
+
+
+class RefusedPickle(pickle.UnpicklingError):
+    """A pickle sheets-sync would never have written; ``why`` is for the user's message.
+    (``sheets_sync.unpickle`` raises it; defined here for ``RefuseBuild``.)"""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class RefuseBuild:
+    """``__setstate__`` for a class whose objects the whole run shares (an enum and its
+    members). Pickle's BUILD looks ``__setstate__`` up on what it is about to change, the
+    class itself or a member, and calls it: this refuses before anything is set, so a
+    file's pickle cannot change them, and a loader need not fingerprint them to check.
+    Nothing sheets-sync pickles has state for them (a member pickles as class and value).
+    A data descriptor: a member's ``__dict__`` cannot hide it."""
+
+    def __get__(self, obj: object, owner: type) -> Callable[[object], NoReturn]:
+        def refuse(state: object) -> NoReturn:
+            what = f"{owner.__module__}.{owner.__qualname__}"
+            raise RefusedPickle(f"it changes {what}, which no sheets-sync pickle does")
+
+        return refuse
+
+    def __set__(self, obj: object, value: object) -> NoReturn:
+        raise AttributeError("__setstate__ cannot be replaced")
+
+
+class SharedStrEnum(StrEnum):
+    """Base of every enum a pickle from a file may name: BUILD on it or on a member is
+    refused (``RefuseBuild``)."""
+
+    __setstate__ = RefuseBuild()
 
 
 class _Sink:

@@ -10,7 +10,9 @@ Each allowed name is safe to call with any arguments (dataclass and enum constru
 ``datetime`` types, plain containers: no I/O, no attribute lookups by name, no code).
 What remains is the BUILD opcode, which can set attributes on whatever is on the stack,
 including an allowed class itself or a shared enum member: a file could make every
-``Outcome.status`` say "ok" for the rest of the run. So what a load names is
+``Outcome.status`` say "ok" for the rest of the run. Most allowed names are immune: C
+types, the frozen slotted dataclasses, and the enums (``pickling.SharedStrEnum``: BUILD
+on the class or a member is refused before anything is set). What else a load names is
 fingerprinted before and checked after; a load that changed one is undone and refused.
 """
 
@@ -27,6 +29,10 @@ from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import IO, Any
+
+from sheets_sync.pickling import RefuseBuild, RefusedPickle
+
+__all__ = ["ALLOWED", "SPILL", "RefusedPickle", "load", "loads"]
 
 _MODELS = "sheets_sync.domain.models"
 # What the tool's own file pickles name (read cache, spill, shard results, and the cell
@@ -81,14 +87,6 @@ SPILL: frozenset[tuple[str, str]] = ALLOWED | {
     (type(Path()).__module__, type(Path()).__qualname__),
     ("sheets_sync.backends.excel.backend", "ExcelBackend"),
 }
-
-
-class RefusedPickle(pickle.UnpicklingError):
-    """A pickle sheets-sync would never have written; ``why`` is for the user's message."""
-
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why
 
 
 class _Snapshot:
@@ -155,16 +153,17 @@ _CLASS = ("__class__", "__bases__", "__name__", "__qualname__")
 
 
 def _immune(obj: Any) -> bool:
-    """BUILD cannot change ``obj``: a C type (any setattr is refused), or a class whose
+    """BUILD cannot change ``obj``: a C type (any setattr is refused), a class whose
     ``__setstate__`` is a plain ``(self, state)`` method (the frozen slotted dataclasses):
-    BUILD on the class calls it with the state alone, a TypeError before anything is set.
-    (``object`` has no ``__setstate__`` in Python 3.11.)"""
+    BUILD on the class calls it with the state alone, a TypeError before anything is set,
+    or one whose ``__setstate__`` refuses any BUILD, on the class or an instance (the
+    enums, whose members are shared). (``object`` has no ``__setstate__`` in 3.11.)"""
     if not isinstance(obj, type):
         return False
     if obj.__flags__ & _IMMUTABLE_TYPE:
         return True
     setstate = inspect.getattr_static(obj, "__setstate__", None)
-    return (
+    return isinstance(setstate, RefuseBuild) or (
         isinstance(setstate, types.FunctionType)
         and setstate.__code__.co_argcount == 2
         and not setstate.__defaults__

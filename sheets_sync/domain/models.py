@@ -9,25 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sheets_sync.errors import format_location
-from sheets_sync.pickling import fast_pickle
+from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 
-class KRType(StrEnum):
+class KRType(SharedStrEnum):
     NUMBER = "number"
     AT_LEAST = "at_least"
     AT_MOST = "at_most"
     MILESTONE = "milestone"
 
 
-class ObjectiveType(StrEnum):
+class ObjectiveType(SharedStrEnum):
     COMMITTED = "committed"
     ASPIRATIONAL = "aspirational"
 
 
-class Status(StrEnum):
+class Status(SharedStrEnum):
     """Pace status of a key result or an objective."""
 
     ACHIEVED = "Achieved"
@@ -37,7 +36,7 @@ class Status(StrEnum):
     NO_DATA = "No data"
 
 
-class Band(StrEnum):
+class Band(SharedStrEnum):
     """Google's grade band of a 0..1 score."""
 
     GREEN = "green"
@@ -45,7 +44,7 @@ class Band(StrEnum):
     RED = "red"
 
 
-class KPIStatus(StrEnum):
+class KPIStatus(SharedStrEnum):
     GREEN = "Green"
     AMBER = "Amber"
     RED = "Red"
@@ -53,19 +52,19 @@ class KPIStatus(StrEnum):
     STALE = "Stale"
 
 
-class Direction(StrEnum):
+class Direction(SharedStrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     RANGE = "range"
 
 
-class Trend(StrEnum):
+class Trend(SharedStrEnum):
     IMPROVING = "Improving"
     WORSENING = "Worsening"
     FLAT = "Flat"
 
 
-class Frequency(StrEnum):
+class Frequency(SharedStrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
@@ -75,12 +74,12 @@ class Frequency(StrEnum):
         return {"weekly": 7, "monthly": 31, "quarterly": 92}[self.value]
 
 
-class Category(StrEnum):
+class Category(SharedStrEnum):
     LEADING = "leading"
     LAGGING = "lagging"
 
 
-class Severity(StrEnum):
+class Severity(SharedStrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -6,7 +6,6 @@ import datetime as dt
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, overload
 
 from sheets_sync import unpickle
@@ -19,13 +18,13 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.pickling import fast_pickle
+from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 if TYPE_CHECKING:
     from sheets_sync.sync.team_rows import PackedResult
 
 
-class Outcome(StrEnum):
+class Outcome(SharedStrEnum):
     OK = "ok"  # read, scored and written back
     UNCHANGED = "unchanged"  # read and scored; nothing to write
     CONFLICTED = "conflicted"  # changed while we worked; not overwritten, retried next run

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import pickle
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +15,13 @@ from sheets_sync import unpickle
 from sheets_sync.domain.models import KeyResult, Origin
 from sheets_sync.grid import RowCells
 from sheets_sync.sync.outcome import CellChange, CellChanges, Outcome, TeamRun, _unpickle_changes
-from tests.support.hostile import assert_untouched, payloads
+from tests.support.hostile import _Reduce, assert_untouched, payloads
+
+ENUMS: list[type[Enum]] = sorted(
+    (o for o in (getattr(importlib.import_module(m), n) for m, n in unpickle.SPILL)
+     if isinstance(o, type) and issubclass(o, Enum)),
+    key=lambda e: e.__qualname__,
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", list(payloads(Path("x"))))
@@ -75,3 +84,42 @@ def test_a_spilled_excel_backend_round_trips(tmp_path: Path) -> None:
     backend = ExcelBackend(tmp_path / "sales.xlsx", display_name="sales.xlsx")
     back = unpickle.loads(pickle.dumps(backend, pickle.HIGHEST_PROTOCOL), unpickle.SPILL)
     assert back.path == backend.path and back.display_name == "sales.xlsx"
+
+
+def test_every_allowed_enum_needs_no_snapshot() -> None:
+    """What keeps a cache load cheap: a load names ~6 enums, each was fingerprinted."""
+    assert len(ENUMS) == 11
+    assert all(unpickle._immune(e) for e in ENUMS)
+
+
+def _enum_state(enum: type[Enum]) -> tuple[Any, ...]:
+    return dict(vars(enum)), [(type(m), dict(vars(m))) for m in enum]
+
+
+def _build_on(enum: type[Enum], target: str, state: Any) -> bytes:
+    """BUILD with ``state`` on the enum class itself, or on its first member."""
+    if target == "member":
+        return pickle.dumps(_Reduce(enum, (next(iter(enum)).value,), state), 2)
+    module, name = enum.__module__.encode(), enum.__qualname__.encode()
+    named = b"\x8c%c%s\x8c%c%s\x93" % (len(module), module, len(name), name)
+    return b"\x80\x04" + named + pickle.dumps(state, 2)[2:-1] + b"b."
+
+
+@pytest.mark.parametrize("state", ["dict", "slots"])
+@pytest.mark.parametrize("target", ["class", "member"])
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda e: e.__qualname__)
+def test_build_on_an_enum_or_its_member_is_refused_before_anything_is_set(
+    enum: type[Enum], target: str, state: str
+) -> None:
+    """Even by plain ``pickle``: the enum itself refuses, so nothing needs undoing."""
+    changes = {"_value_": "hacked", "__str__": "x", "__setstate__": None, "status": "ok"}
+    data = _build_on(enum, target, changes if state == "dict" else (None, changes))
+    before = _enum_state(enum)
+    why = f"it changes {enum.__module__}.{enum.__qualname__}, which no sheets-sync pickle does"
+    for load in (unpickle.loads, pickle.loads):
+        with pytest.raises(unpickle.RefusedPickle) as err:
+            load(data)
+        assert err.value.why == why
+        assert _enum_state(enum) == before
+    with pytest.raises(AttributeError):
+        next(iter(enum)).__setstate__ = None  # type: ignore[attr-defined]
