@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from sheets_sync.pickling import fast_pickle
+from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
 
@@ -68,6 +68,7 @@ class RowCells(Mapping[str, str]):
     fresh strings per row was a third of a read's memory."""
 
     __slots__ = ("columns", "row")
+    __setstate__ = RefuseBuild()  # pickles as its arguments: a cache load need not check it
 
     def __init__(self, columns: Mapping[str, int], row: int) -> None:
         self.columns = columns

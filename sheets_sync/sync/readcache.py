@@ -39,6 +39,7 @@ from sheets_sync.config import TeamSpec
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
+from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 log = logging.getLogger("sheets_sync.sync")
 FORMAT = 8  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
@@ -47,13 +48,17 @@ FORMAT = 8  # bump when Extract, TeamInput or WorkbookData change shape, a parse
 # a percent format), or the slot format
 
 
+@fast_pickle
 @dataclass(frozen=True)
 class CachedRead:
-    """What phase 1 keeps of a read: no grids, no version (that comes from the file)."""
+    """What phase 1 keeps of a read: no grids, no version (that comes from the file).
+    Pickles as its arguments, and refuses BUILD (on the class or an entry, e.g. one
+    pickled before it did: a miss), so ``unpickle`` need not fingerprint it each load."""
 
     data: WorkbookData
     extract: Extract
     team_input: TeamInput
+    __setstate__ = RefuseBuild()
 
 
 def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:

@@ -123,3 +123,28 @@ def test_build_on_an_enum_or_its_member_is_refused_before_anything_is_set(
         assert _enum_state(enum) == before
     with pytest.raises(AttributeError):
         next(iter(enum)).__setstate__ = None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("state", ["dict", "slots"])
+@pytest.mark.parametrize("target", ["class", "instance"])
+def test_build_on_the_cache_s_own_classes_is_refused(target: str, state: str) -> None:
+    """``RowCells`` and ``CachedRead`` pickle as their arguments: BUILD on the class or on
+    one is refused before anything is set, so a load need not fingerprint them."""
+    from sheets_sync.sync.readcache import CachedRead
+
+    changes = {"__eq__": "x", "row": 9, "data": None}
+    built = changes if state == "dict" else (None, changes)
+    for cls, args in ((RowCells, ({}, 1)), (CachedRead, (None, None, None))):
+        if target == "instance":
+            data = pickle.dumps(_Reduce(cls, args, built), 2)
+        else:
+            module, name = cls.__module__.encode(), cls.__qualname__.encode()
+            named = b"\x8c%c%s\x8c%c%s\x93" % (len(module), module, len(name), name)
+            data = b"\x80\x04" + named + pickle.dumps(built, 2)[2:-1] + b"b."
+        before = dict(vars(cls))
+        why = f"it changes {cls.__module__}.{cls.__qualname__}, which no sheets-sync pickle does"
+        for load in (unpickle.loads, pickle.loads):
+            with pytest.raises(unpickle.RefusedPickle) as err:
+                load(data)
+            assert err.value.why == why and dict(vars(cls)) == before
+        assert unpickle._immune(cls)

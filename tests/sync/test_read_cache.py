@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
+import hashlib
+import io
 import pickle
 import shutil
 import struct
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
+from sheets_sync import unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
 from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.readcache import ReadCache
+from sheets_sync.sync.readcache import CachedRead, ReadCache
 from sheets_sync.workspace.demo import create_demo
 from tests.support.workbooks import folder_cells
 
@@ -165,3 +170,62 @@ def test_removed_teams_lose_their_entries(demo: Path, tmp_path: Path) -> None:
     assert ReadCache(folder).prune(teams) == 0
     assert ReadCache(folder).prune(teams[:5]) == 1
     assert len(list(folder.glob("*.pickle"))) == 5
+
+
+def _slots(cfg: Path) -> list[Path]:
+    return sorted((cfg.parent / ".sheets-sync" / "cache").glob("*.pickle"))
+
+
+def test_loading_an_entry_fingerprints_nothing(demo: Path, tmp_path: Path) -> None:
+    """Everything an entry names refuses pickle's BUILD itself (the enums, the slotted
+    dataclasses, ``CachedRead``, ``RowCells``): the restricted load snapshots nothing, so
+    it costs what ``pickle.loads`` does (it was +23 % per entry)."""
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    assert len(_slots(cfg)) == 6
+    for slot in _slots(cfg):
+        with slot.open("rb") as handle:
+            pickle.load(handle)
+            handle.read(32)
+            loader = unpickle._Unpickler(handle, unpickle.ALLOWED)
+            assert isinstance(loader.load(), CachedRead)
+        assert loader.named == []
+
+
+def _pickled_with_build(read: CachedRead) -> bytes:
+    """``read`` as pickle's default reduce gives it: NEWOBJ of the class, then BUILD."""
+
+    class Old(pickle.Pickler):
+        def reducer_override(self, obj: object) -> Any:
+            if type(obj) is not CachedRead:
+                return NotImplemented
+            return copyreg.__newobj__, (CachedRead,), dict(vars(obj))  # type: ignore[attr-defined]
+
+    out = io.BytesIO()
+    Old(out, pickle.HIGHEST_PROTOCOL).dump(read)
+    return out.getvalue()
+
+
+def test_an_entry_pickled_with_build_is_a_miss(
+    demo: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    """As ``CachedRead`` pickled before it pickled as its arguments (same version, so the
+    same key): its BUILD is refused, the team is parsed, the night goes on."""
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    slot = _slots(cfg)[0]
+    raw = slot.read_bytes()
+    key = pickle.dumps(pickle.loads(raw), pickle.HIGHEST_PROTOCOL)
+    read = pickle.loads(raw[len(key) + 32 :])
+    old = _pickled_with_build(read)
+    slot.write_bytes(key + hashlib.sha256(old).digest() + old)
+    with pytest.raises(unpickle.RefusedPickle) as err:
+        unpickle.loads(old)
+    assert err.value.why == (
+        "it changes sheets_sync.sync.readcache.CachedRead, which no sheets-sync pickle does"
+    )
+    parses.clear()
+    result = night(cfg)
+    assert len(parses) == 1 and not result.failed
