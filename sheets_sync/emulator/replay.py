@@ -9,6 +9,7 @@ and JSON body, must match exactly for an interaction to count as identical.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -224,10 +225,29 @@ def replay_all(folder: Path) -> list[CassetteResult]:
     return results
 
 
+def _parser() -> argparse.ArgumentParser:
+    """argparse, so ``-h`` prints the usage and a mistyped option is refused (exit 2),
+    rather than a replay of every cassette started by either."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sheets_sync.emulator.replay",
+        description="Replay recorded gspread<->Google cassettes against a fresh emulator "
+        "and compare the answers (docs/emulator.md, Fidelity evidence).",
+    )
+    parser.add_argument(
+        "folder",
+        metavar="CASSETTE_DIR",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"folder of cassette *.json files (default: ${CASSETTES_ENV}, else "
+        "$SHEETS_SYNC_SHARED/gspread-cassettes, else ../shared/gspread-cassettes)",
+    )
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    args = [a for a in args if not a.startswith("-")]
-    folder = Path(args[0]) if args else default_cassette_dir()
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    folder: Path = args.folder or default_cassette_dir()
     if not folder.is_dir():
         print(f"no cassettes at {folder}", file=sys.stderr)
         return 2
