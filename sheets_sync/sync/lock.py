@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sheets_sync.errors import RunLockedError
+from sheets_sync.errors import ConfigError, RunLockedError
 
 WORKSPACE_LOCK = "run.lock"
 SHARD_LOCK_PREFIX = "run-shard-"  # then K-of-N.lock
@@ -53,7 +53,7 @@ class RunLock:
         self._record: int | None = None  # the fd whose file names this run
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_state_dir(self.path.parent)
         try:
             if self.shard_path is None:
                 self._take(self.path, fcntl.LOCK_EX, record=True)
@@ -104,6 +104,24 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self._release()
+
+
+def check_state_dir(folder: Path) -> None:
+    """The state folder made and writable before anything else: read-only (a mount, a
+    chmod), the lock failed with "run.lock: Read-only file system" and exit 1, as if teams
+    had failed; an unwritable folder whose lock was already there failed every team
+    ("cannot save") and the rollup, for want of their backups. Nothing is done yet."""
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write sheets-sync's state folder ({exc.strerror or exc}); nothing was "
+            "done. Make the folder writable (or mount it read-write) and run again",
+            source=str(folder),
+        ) from None
 
 
 def _best_effort(call: Callable[[int, Any], object], fd: int, arg: Any) -> bool:
