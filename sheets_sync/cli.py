@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -386,9 +387,10 @@ def template(
     if path is None:
         raise click.UsageError("give a PATH for the .xlsx, or --google")
     from sheets_sync.template.xlsx import write_template
+    from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
     write_template(Path(path), overwrite=force)
-    _say(f"template written to {path}")
+    _say(f"template written to {path}\n{TEMPLATE_NEXT_STEP}")
 
 
 @cli.command()
@@ -406,10 +408,10 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
 
     Example: sheets-sync init acme --team Sales --team Marketing
     """
-    from sheets_sync.workspace.init import init_workspace
+    from sheets_sync.workspace.init import init_workspace, next_steps
 
     cfg = init_workspace(Path(directory), teams, company=company)
-    _say(f"workspace created: {cfg}")
+    _say(f"workspace created: {cfg}\n{next_steps(cfg)}")
 
 
 @cli.command()
@@ -456,7 +458,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True)
     _say(f"demo workspace created: {cfg}")
-    _say(f"next: sheets-sync sync --config {cfg}")
+    _say(f"next: sheets-sync sync --config {shlex.quote(str(cfg))}")
 
 
 def _register_optional() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -163,3 +164,22 @@ def init_workspace(
     config.write_text(render_config(company, period, entries), encoding="utf-8")
     ensure_gitignore(dir)
     return config
+
+
+def next_steps(config: Path) -> str:
+    """What a newcomer does after ``init``: the command printed only the file it made, and
+    the way from there (fill in, validate, sync) was in the README alone."""
+    quoted = shlex.quote(str(config))
+    return (
+        f"next:\n"
+        f"  1. each team fills in its workbook in {config.parent / 'teams'}/ "
+        "(its Read me tab, docs/template.md)\n"
+        f"  2. sheets-sync validate --config {quoted}   # every problem, nothing written\n"
+        f"  3. sheets-sync sync --config {quoted}       # the nightly job (docs/scheduling.md)"
+    )
+
+
+TEMPLATE_NEXT_STEP = (
+    "next: a team fills it in (its Read me tab), then list it under teams: in "
+    "sheets-sync.yaml (docs/configuration.md)"
+)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
+from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP, next_steps
 
 AS_OF = ["--as-of", "2026-11-23"]
 
@@ -70,9 +71,11 @@ def test_rollup_validate_and_sync_print_records_only(demo: Path, tmp_path: Path)
 def test_init_template_and_config_check_print_records(tmp_path: Path) -> None:
     code, out, err = run_json("init", str(tmp_path / "acme"), "--team", "Sales")
     cfg = tmp_path / "acme" / "sheets-sync.yaml"
-    assert (code, out, err) == (0, [("info", f"workspace created: {cfg}")], [])
+    steps = [("info", line) for line in next_steps(cfg).splitlines()]
+    assert (code, out, err) == (0, [("info", f"workspace created: {cfg}"), *steps], [])
     code, out, err = run_json("template", str(tmp_path / "t.xlsx"))
-    assert (code, out, err) == (0, [("info", f"template written to {tmp_path / 't.xlsx'}")], [])
+    written = ("info", f"template written to {tmp_path / 't.xlsx'}")
+    assert (code, out, err) == (0, [written, ("info", TEMPLATE_NEXT_STEP)], [])
     code, out, err = run_json("config", "check", "--config", str(cfg))
     assert code == 0 and err == [] and len(out) == 2
     assert out[1] == ("info", "  Sales: teams/Sales.xlsx (mapping standard)")

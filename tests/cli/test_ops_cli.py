@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
+from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
 AS_OF = ["--as-of", "2026-11-23"]
 TABLES = ["Summary", "Objectives", "Key results", "KPIs", "Findings"]
@@ -214,7 +215,7 @@ def test_template_never_writes_over_a_teams_workbook(demo: Path, tmp_path: Path)
     )
     assert team.read_bytes() == before
     code, out, _ = run("template", str(team), "--force")
-    assert code == 0 and out == f"template written to {team}\n"
+    assert code == 0 and out == f"template written to {team}\n{TEMPLATE_NEXT_STEP}\n"
     assert team.read_bytes() != before and zipfile.is_zipfile(team)
 
 
