@@ -33,6 +33,13 @@ def _log_format() -> str:
     return str(click.get_current_context().find_root().params.get("log_format", "text"))
 
 
+def _quiet() -> int:
+    """``-q`` counted (``-v`` takes one back): 1 drops the lines of what went well and keeps
+    problems and the summary; 2 drops the summary too unless something failed."""
+    params = click.get_current_context().find_root().params
+    return max(0, int(params.get("quiet", 0)) - int(params.get("verbose", 0)))
+
+
 def _say(text: str, *, err: bool = False, level: int = logging.INFO) -> None:
     """A line a command prints, made ``one_line`` (a name or error from a file never adds a
     line): as it is, or one JSON log record under ``--log-format json``, so a shipper
@@ -80,7 +87,12 @@ as_of_option = click.option(
 @click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sheets-sync")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", count=True, help="Less log output.")
+@click.option(
+    "-q",
+    "--quiet",
+    count=True,
+    help="Less output: only problems and the summary line (-qq: nothing on a clean run).",
+)
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
@@ -118,12 +130,14 @@ def config_check(config_path: str | None) -> None:
     ws = load_workspace(config_path)
     if problems := credentials_problems(ws):  # here only: sync fails the Google teams alone
         raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
+    if _quiet() > 1:
+        return
     _say(
         f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
         f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
         f"rollup to {ws.rollup_output}"
     )
-    for team in ws.teams:
+    for team in ws.teams if not _quiet() else ():
         _say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
 
 
@@ -160,10 +174,11 @@ def validate(
         print_findings(console, result.runs)
         errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
         warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
-        console.print(
-            f"{counted(len(result.runs), 'team')}: {counted(errors, 'error')}, "
-            f"{counted(warnings, 'warning')}"
-        )
+        if _quiet() < 2 or errors:
+            console.print(
+                f"{counted(len(result.runs), 'team')}: {counted(errors, 'error')}, "
+                f"{counted(warnings, 'warning')}"
+            )
     sys.exit(EXIT_FAILED if has_errors else EXIT_OK)
 
 
@@ -273,7 +288,8 @@ def sync(
     )
     if dry_run:
         print_changes(console, result.runs)
-    print_summary(console, result, dry_run=dry_run or no_write_back)  # nothing written
+    nothing_written = dry_run or no_write_back
+    print_summary(console, result, dry_run=nothing_written, quiet=_quiet())
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -313,7 +329,7 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
     if result.rollup_error:  # logged as it happened; said again where the outcome is
         _say(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
-    else:
+    elif _quiet() < 2 or result.failed:
         verb = "written to" if result.rollup_rewritten else "unchanged in"
         _say(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
@@ -346,7 +362,7 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
 
     ws = load_workspace(config_path, files_must_exist=False)
     result, paths = export_workspace(ws, _as_of(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
-    for path in paths:
+    for path in paths if not _quiet() else ():
         _say(str(path))
     for run in result.runs:
         if run.failed:
@@ -444,7 +460,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
             "then synced as the nightly job would:"
         )
         print_findings(console, gdemo.result.runs)
-        print_summary(console, gdemo.result)
+        print_summary(console, gdemo.result, quiet=_quiet())
         requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
         _say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
         for line in f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}".split("\n"):
@@ -456,7 +472,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     ws = load_workspace(cfg)
     result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
     print_findings(console, result.runs)
-    print_summary(console, result, dry_run=True)
+    print_summary(console, result, dry_run=True, quiet=_quiet())
     _say(f"demo workspace created: {cfg}")
     _say(f"next: sheets-sync sync --config {shlex.quote(str(cfg))}")
 

@@ -108,7 +108,9 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
             console.print(f"{run.team}: {f.severity.value}: {f}", **_PLAIN)
 
 
-def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
+def summary_table(
+    result: SyncResult, *, dry_run: bool = False, runs: Sequence[TeamRun] | None = None
+) -> Table:
     table = Table(
         title=_cell(
             f"{result.context.company} · {result.context.period.name} · "
@@ -126,7 +128,7 @@ def summary_table(result: SyncResult, *, dry_run: bool = False) -> Table:
         "Note",
     ):
         table.add_column(col, overflow="fold")
-    for run in result.runs:
+    for run in result.runs if runs is None else runs:
         team = run.result  # unpacked once a row (``TeamRun.result``)
         scores = [o.score for o in team.objectives if o.score is not None] if team else []
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
@@ -181,14 +183,28 @@ def _written(run: TeamRun) -> bool:
     return run.outcome in (Outcome.OK, Outcome.UNCHANGED)
 
 
-def print_summary(console: Console, result: SyncResult, *, dry_run: bool = False) -> None:
+def needs_a_look(run: TeamRun) -> bool:
+    """A team ``-q`` still prints: anything but ok or unchanged (failed, or left alone for
+    the next night: conflicted, open in Excel)."""
+    return run.outcome not in (Outcome.OK, Outcome.UNCHANGED)
+
+
+def print_summary(
+    console: Console, result: SyncResult, *, dry_run: bool = False, quiet: int = 0
+) -> None:
     """``dry_run``: nothing was written (``--dry-run``, or ``--no-write-back``), so the
-    changes are what a sync would write."""
+    changes are what a sync would write. ``quiet`` (``-q``): only the teams that need a
+    look, and the summary line; ``-qq``: the summary line too only when something failed,
+    so a clean night prints nothing (cron mails any output)."""
+    runs = [r for r in result.runs if needs_a_look(r)] if quiet else list(result.runs)
     if console.is_terminal:
-        console.print(summary_table(result, dry_run=dry_run))
+        if runs or not quiet:
+            console.print(summary_table(result, dry_run=dry_run, runs=runs))
     else:
-        for run in result.runs:
+        for run in runs:
             console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
+    if quiet > 1 and not result.failed:
+        return
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs if dry_run or _written(r))
