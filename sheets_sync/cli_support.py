@@ -38,11 +38,36 @@ class SyncGroup(click.Group):
             _error(ctx, reason, f"{path}{reason}", location={"source": exc.filename})
             sys.exit(EXIT_FAILED)
         except click.ClickException as exc:  # a usage error: click prints those itself
+            exc = _global_option_hint(self, exc)
             if ctx.meta.get(ERROR_DOCUMENT) is None and ctx.params.get("log_format") != "json":
-                raise  # as ever: the usage line, then "Error: ..."
+                raise exc from None  # as ever: the usage line, then "Error: ..."
             text = exc.format_message()
             _error(ctx, text, text)
             sys.exit(exc.exit_code)
+
+
+def _global_option_hint(group: click.Group, exc: click.ClickException) -> click.ClickException:
+    """``sheets-sync sync -q`` (as a crontab line is often written) said only "No such
+    option '-q'": say where the group's own options go."""
+    if not isinstance(exc, click.NoSuchOption) or exc.ctx is None:
+        return exc
+    own = ("verbose", "quiet", "log_format")
+    param = next((p for p in group.params if p.name in own and exc.option_name in p.opts), None)
+    if param is None:
+        return exc
+    typed = exc.option_name
+    if isinstance(param.type, click.Choice):  # --log-format json, as it would be typed
+        typed += f" {param.type.choices[-1]}"
+    words, sub = [], exc.ctx
+    while sub.parent is not None:
+        words.append(sub.info_name or "")
+        sub = sub.parent
+    command = " ".join(reversed(words))
+    hint = (
+        f"No such option {exc.option_name!r} for `{command}`: -v, -q and --log-format go "
+        f"before the command, e.g. sheets-sync {typed} {command}"
+    )
+    return click.NoSuchOption(exc.option_name, hint, ctx=exc.ctx)
 
 
 class DocumentCommand(click.Command):
