@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -111,11 +112,10 @@ def check_state_dir(folder: Path) -> None:
     chmod), the lock failed with "run.lock: Read-only file system" and exit 1, as if teams
     had failed; an unwritable folder whose lock was already there failed every team
     ("cannot save") and the rollup, for want of their backups. Nothing is done yet."""
-    probe = folder / f".write-test-{os.getpid()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+            pass  # a unique name: shards on two machines can share a pid
     except OSError as exc:
         raise ConfigError(
             f"cannot write sheets-sync's state folder ({exc.strerror or exc}); nothing was "
