@@ -40,13 +40,13 @@ def _quiet() -> int:
     return max(0, int(params.get("quiet", 0)) - int(params.get("verbose", 0)))
 
 
-def _say(text: str, *, err: bool = False, level: int = logging.INFO) -> None:
-    """A line a command prints, made ``one_line`` (a name or error from a file never adds a
-    line): as it is, or one JSON log record under ``--log-format json``, so a shipper
-    parsing the output gets nothing but records."""
+def _say(*lines: str, err: bool = False, level: int = logging.INFO) -> None:
+    """Lines a command prints, each made ``one_line`` (a name or error from a file never
+    adds a line): as they are, or one JSON log record a line under ``--log-format json``,
+    so a shipper parsing the output gets nothing but records."""
     from sheets_sync.logs import line_records, one_line
 
-    text = one_line(text)
+    text = "\n".join(map(one_line, lines))
     if _log_format() != "json":
         click.echo(text, err=err)
     elif text:
@@ -406,7 +406,7 @@ def template(
     from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
     write_template(Path(path), overwrite=force)
-    _say(f"template written to {path}\n{TEMPLATE_NEXT_STEP}")
+    _say(f"template written to {path}", *TEMPLATE_NEXT_STEP.splitlines())
 
 
 @cli.command()
@@ -427,7 +427,7 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
     from sheets_sync.workspace.init import init_workspace, next_steps
 
     cfg = init_workspace(Path(directory), teams, company=company)
-    _say(f"workspace created: {cfg}\n{next_steps(cfg)}")
+    _say(f"workspace created: {cfg}", *next_steps(cfg).splitlines())
 
 
 @cli.command()
@@ -463,8 +463,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
         print_summary(console, gdemo.result, quiet=_quiet())
         requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
         _say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
-        for line in f"demo workspace created: {gdemo.config}\n{gdemo.next_steps()}".split("\n"):
-            _say(line)
+        _say(f"demo workspace created: {gdemo.config}", *gdemo.next_steps().splitlines())
         sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
