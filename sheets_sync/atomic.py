@@ -85,3 +85,13 @@ def atomic_write_text(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
     atomic_write(path, write)
+
+
+def make_writable_folder(folder: Path) -> None:
+    """``folder`` made, and proved writable by a file created and dropped there, so a
+    command that would write into it later can stop before it does anything (raises
+    ``OSError``). The probe's name is unique: runs on two machines sharing the folder
+    can share a pid, and one removing the other's probe made it look unwritable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+        pass

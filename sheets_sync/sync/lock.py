@@ -16,12 +16,12 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from sheets_sync.atomic import make_writable_folder
 from sheets_sync.errors import ConfigError, RunLockedError
 
 WORKSPACE_LOCK = "run.lock"
@@ -113,9 +113,7 @@ def check_state_dir(folder: Path) -> None:
     had failed; an unwritable folder whose lock was already there failed every team
     ("cannot save") and the rollup, for want of their backups. Nothing is done yet."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
-            pass  # a unique name: shards on two machines can share a pid
+        make_writable_folder(folder)
     except OSError as exc:
         raise ConfigError(
             f"cannot write sheets-sync's state folder ({exc.strerror or exc}); nothing was "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from sheets_sync.atomic import make_writable_folder
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
@@ -85,10 +85,7 @@ def _check_results_dir(folder: Path) -> None:
     results were saved after, and a folder that could not be made ended the shard with
     one line, its teams written, no summary, report or notification."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        make_writable_folder(folder)
     except OSError as exc:
         raise ConfigError(
             f"--results-dir {folder}: cannot write there ({exc.strerror or exc})"
