@@ -125,6 +125,8 @@ class SheetGrid:
     #: (row, col) of the cells in a percent format (a number shown as 45%), any value:
     #: lint warns of a typed 45% (stored 0.45) in a key result that counts something else
     percent_cells: frozenset[tuple[int, int]] = frozenset()
+    #: rows that are an Excel Table's totals row: the team's formulas, never a data row
+    total_rows: frozenset[int] = frozenset()
 
     @property
     def max_row(self) -> int:

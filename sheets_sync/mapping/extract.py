@@ -196,7 +196,9 @@ def extract_tab(
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
-        if row in grid.hidden_rows or _is_example(values, spec.example_prefix):
+        if row in grid.hidden_rows or row in grid.total_rows:
+            continue
+        if _is_example(values, spec.example_prefix):
             continue
         for name, col in input_cols.items():
             for merged in merged_ranges:

@@ -10,6 +10,9 @@ the requested worksheets' XML (``sheetscan.py``):
 * Excel error values: calamine's Python binding turns ``#DIV/0!`` etc. into ``""``;
 * hidden rows (calamine has no API for them). Merged ranges do come from calamine.
 
+And, from the worksheet's table parts, the totals rows of Excel Tables: the team's
+``SUBTOTAL`` formulas, not key results (read as rows, their owned cells were written).
+
 And, from ``percent.py``, the cells holding 1 in a percent format (a confidence of 100%).
 
 Every byte first passes ``safety.inspect_package`` (zip integrity, size limits, DTDs).
@@ -27,6 +30,7 @@ from urllib.parse import unquote
 import python_calamine as pc
 from lxml import etree
 
+from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -145,6 +149,8 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_ones=ones)
             if cells := percent_cells(xml, percent):
                 grid = replace(grid, percent_cells=cells)
+            if totals := _table_total_rows(package, where.part, source):
+                grid = replace(grid, total_rows=totals)
             sheets[name] = grid
     return WorkbookData(
         source=source, sheet_names=names, sheets=sheets, meta={"format": package.kind}
@@ -267,3 +273,25 @@ def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart]
         )
     styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
     return found, styles
+
+
+_T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
+
+
+def _table_total_rows(package: Package, part: str, source: str) -> frozenset[int]:
+    """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
+    its ``ref``). A damaged or odd table part reports none, as before tables were read."""
+    rows: set[int] = set()
+    for typ, target in _rels(package, part, source).values():
+        if not typ.endswith(_T_TABLE):
+            continue
+        root = _xml(package, target, source)
+        if root is None or _local(root.tag) != "table":
+            continue
+        try:
+            count = int(root.get("totalsRowCount", "0"))
+            last = cell_range(root.get("ref", ""))[2]
+        except (ValueError, WorkbookError):
+            continue
+        rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
+    return frozenset(rows)
