@@ -149,3 +149,29 @@ def test_a_tables_totals_row_is_not_a_key_result_and_keeps_its_formula(tmp_path:
     row7 = re.compile(rb'<row r="7">.*?</row>')
     assert row7.findall(after[OKRS]) == row7.findall(before[OKRS])
     assert "<v>0.65</v>" in cell(after[OKRS], "R2")  # the key results above were scored
+
+
+# --- formulas the team put in owned cells ------------------------------------------------
+
+
+def with_dragged_score_formula(parts: Parts) -> None:
+    """A formula typed into R2 and dragged down to R6: Excel saves one shared formula."""
+    edit(
+        parts,
+        OKRS,
+        '<c r="R2" s="3"/>',
+        '<c r="R2" s="3"><f t="shared" ref="R2:R6" si="0">IF(J2="","",0.5)</f><v>0.5</v></c>',
+    )
+    for row in range(3, 7):
+        edit(
+            parts,
+            OKRS,
+            f'<c r="R{row}" s="3"/>',
+            f'<c r="R{row}" s="3"><f t="shared" si="0"/><v>0.5</v></c>',
+        )
+
+
+def test_a_formula_dragged_down_the_score_column_is_replaced(tmp_path: Path) -> None:
+    _, after, _ = sync(sales_workspace(tmp_path, with_dragged_score_formula))
+    assert "<v>0.65</v>" in cell(after[OKRS], "R2")
+    assert not re.search(rb'<c r="R\d+"[^>]*>(?:(?!</c>).)*<f', after[OKRS])

@@ -213,7 +213,8 @@ def test_a_conflict_in_the_middle_leaves_no_wrong_entry(
 def test_a_refused_write_in_the_middle_leaves_no_wrong_entry(
     tmp_path: Path, parses: Parses
 ) -> None:
-    """Ops's Score column inside an array formula: its write is refused each night, Eng's
+    """Ops's Score cells inside an array formula that also covers its Comment column (a
+    formula the sync may not replace whole): its write is refused each night, Eng's
     lands on the file Sales's write left. Sales and Eng hit the next night; Ops, whose
     read is a miss each night (never cached after a refused write), parses."""
     from openpyxl.worksheet.formula import ArrayFormula
@@ -222,7 +223,8 @@ def test_a_refused_write_in_the_middle_leaves_no_wrong_entry(
     path = tmp_path / "teams" / BOOK
     book = openpyxl.load_workbook(path)
     column = [c.value for c in book["Ops OKRs"][1]].index("Score") + 1
-    top, bottom = book["Ops OKRs"].cell(2, column), book["Ops OKRs"].cell(3, column)
+    assert book["Ops OKRs"].cell(1, column - 1).value == "Comment"
+    top, bottom = book["Ops OKRs"].cell(2, column - 1), book["Ops OKRs"].cell(3, column)
     book["Ops OKRs"][top.coordinate] = ArrayFormula(f"{top.coordinate}:{bottom.coordinate}", "=0")
     book.save(path)
     first = night(cfg, NIGHT)

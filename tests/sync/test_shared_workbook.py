@@ -121,9 +121,10 @@ def test_teams_of_one_workbook_go_to_one_shard(tmp_path: Path) -> None:
 def test_a_team_that_cannot_be_written_does_not_stop_the_next_of_its_workbook(
     tmp_path: Path,
 ) -> None:
-    """Three teams in one file, the middle one's Score column inside an array formula:
-    it fails, and the third team, which expects the version the first team's write left,
-    is written too (it was reported conflicted: "the file changed since it was read")."""
+    """Three teams in one file, the middle one's Score cells inside an array formula that
+    also covers its Comment column (not replaceable whole): it fails, and the third team,
+    which expects the version the first team's write left, is written too (it was
+    reported conflicted: "the file changed since it was read")."""
     from openpyxl.worksheet.formula import ArrayFormula
 
     cfg = shared_workspace(tmp_path)
@@ -131,7 +132,8 @@ def test_a_team_that_cannot_be_written_does_not_stop_the_next_of_its_workbook(
     book = openpyxl.load_workbook(book_path)
     book.copy_worksheet(book["Sales OKRs"]).title = "Eng OKRs"
     column = [c.value for c in book["Ops OKRs"][1]].index("Score") + 1
-    top = book["Ops OKRs"].cell(2, column).coordinate
+    assert book["Ops OKRs"].cell(1, column - 1).value == "Comment"
+    top = book["Ops OKRs"].cell(2, column - 1).coordinate
     bottom = book["Ops OKRs"].cell(3, column).coordinate
     book["Ops OKRs"][top] = ArrayFormula(f"{top}:{bottom}", "=0")
     book.save(book_path)

@@ -13,7 +13,7 @@ first one, is captured by the same regex.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +26,7 @@ from sheets_sync.backends.excel.cellscan import (
     patterns,
     ref_column,
 )
+from sheets_sync.backends.excel.formulas import Box, FormulaGuard
 from sheets_sync.backends.excel.xmlutil import (
     Tag,
     check_xml_bytes,
@@ -178,19 +179,29 @@ class SheetEditor:
                 )
         return found
 
-    def _array_ranges(self) -> list[tuple[int, int, int, int]]:
-        """Multi-cell array / data-table formula ranges: no owned cell may sit inside one."""
-        ranges: list[tuple[int, int, int, int]] = []
+    def _array_ranges(self) -> list[tuple[Box, bool]]:
+        """Multi-cell array (True) / data-table (False) formula ranges."""
+        ranges: list[tuple[Box, bool]] = []
         if self.xml.find(self._pat.f_open, self.sd.end, self.sd_end) < 0:
             return ranges  # no formula at all (every ``<f>`` tag starts so)
         for m in self._pat.f.finditer(self.xml, self.sd.end, self.sd_end):
             attrs = parse_attrs(m[1])
-            ref = _first(attrs, b"ref")
-            if ref and _first(attrs, b"t") in (b"array", b"dataTable"):
+            ref, kind = _first(attrs, b"ref"), _first(attrs, b"t")
+            if ref and kind in (b"array", b"dataTable"):
                 box = cell_range(ref.decode())
                 if box[0] != box[2] or box[1] != box[3]:
-                    ranges.append(box)
+                    ranges.append((box, kind == b"array"))
         return ranges
+
+    def _formula_cells(self) -> Iterator[tuple[int, int, bytes]]:
+        """(row, column, inner XML) of each cell holding a formula."""
+        close_len = len(self._row_close)
+        for tag, num, end in self._rows():
+            if not tag.self_closing:
+                for col, m in self._cells(tag.end, end - close_len):
+                    inner = m[4]
+                    if inner and self._pat.f_open in inner:
+                        yield num, col, inner
 
     def _value_xml(self, ref: str, value: str | float | None) -> tuple[bytes | None, bytes]:
         """(t attribute, inner XML) for a value; strings are always literal inline strings."""
@@ -277,40 +288,20 @@ class SheetEditor:
             return render_tag(qname, items, True)
         return render_tag(qname, items, False) + inner + b"</" + qname + b">"
 
-    def _check_formula(self, ref: str, inner: bytes) -> bool:
-        """True when the cell holds a formula we may replace; raise for shared masters."""
+    def _check_formula(self, ref: str, inner: bytes, guard: FormulaGuard) -> bool:
+        """True when the cell holds a formula we may replace; raise when it would break
+        other cells (``formulas.py``)."""
         if self._pat.f_open not in inner:
             return False
         ftag = find_tag(self._pat.f, inner)
         if ftag is None:
             return False
-        kind, fref = ftag.get(b"t"), ftag.get(b"ref")
-        if kind in (b"shared", b"array", b"dataTable") and fref:
-            box = cell_range(fref.decode())
-            if box[0] != box[2] or box[1] != box[3]:
-                what = (
-                    "the master of a shared formula"
-                    if kind == b"shared"
-                    else ("part of an array formula")
-                )
-                raise self._error(
-                    ref,
-                    f"owned cell holds {what} used by {fref.decode()}; "
-                    "replacing it would break those cells. Move the formula "
-                    "or the owned column.",
-                )
+        guard.replaceable(ref, ftag.get(b"t"), ftag.get(b"si"), ftag.get(b"ref"))
         return True
 
     def apply(self, edits: Mapping[tuple[int, int], Edit], resolve: StyleResolver) -> SheetPatch:
-        arrays = self._array_ranges()
-        for row, col in edits:
-            for box in arrays:
-                if box[0] <= row <= box[2] and box[1] <= col <= box[3]:
-                    raise self._error(
-                        a1(row, col),
-                        "owned cell lies inside an array formula "
-                        f"range {a1(box[0], box[1])}:{a1(box[2], box[3])}",
-                    )
+        guard = FormulaGuard(self._pat.f, self._formula_cells, edits, self._error)
+        guard.check_arrays(self._array_ranges())
         by_row: dict[int, dict[int, Edit]] = {}
         for (row, col), edit in edits.items():
             by_row.setdefault(row, {})[col] = edit
@@ -345,7 +336,7 @@ class SheetEditor:
                 ref = a1_memo(num, col)
                 if old is not None:
                     inner = old[4] or b""
-                    if self._check_formula(ref, inner):
+                    if self._check_formula(ref, inner, guard):
                         replaced.append(ref)
                     attrs = parse_attrs(old[1])
                     new = self._render_cell(

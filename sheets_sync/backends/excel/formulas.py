@@ -1,0 +1,95 @@
+"""Which owned cells may lose their formula without breaking another cell's.
+
+A shared formula lives in its master cell (``<f t="shared" ref="R2:R6" si="0">``); the
+other cells of the group hold only ``si`` and read the master's text. A multi-cell array
+formula lives in its top-left cell; the others hold only cached values. Replacing the
+master of either breaks the rest of the group, unless the rest is replaced too: a team
+that typed a formula into the Score column and dragged it down gave Excel a shared
+formula made only of owned cells, which the sync writes all of (before 2026-12-05 such a
+team failed every night with "move the formula or the owned column").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator
+
+from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.xmlutil import find_tag
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import a1
+
+Box = tuple[int, int, int, int]  # min row, min col, max row, max col
+#: (row, column, inner XML) of every cell that holds a formula, in document order
+FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
+
+
+def _covered(box: Box, edits: Collection[tuple[int, int]]) -> bool:
+    r1, c1, r2, c2 = box
+    return all((r, c) in edits for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+
+
+class FormulaGuard:
+    """Refuses to replace part of a formula group, allows replacing all of one."""
+
+    def __init__(
+        self,
+        f_pattern: re.Pattern[bytes],
+        formula_cells: FormulaCells,
+        edits: Collection[tuple[int, int]],
+        error: Callable[[str, str], WorkbookError],
+    ) -> None:
+        self._f = f_pattern
+        self._formula_cells = formula_cells
+        self._edits = edits
+        self._error = error
+        self._shared: dict[bytes, set[tuple[int, int]]] | None = None
+
+    def check_arrays(self, ranges: list[tuple[Box, bool]]) -> None:
+        """No owned cell inside a multi-cell array (``True``) or data-table range, unless
+        the edits cover the whole array."""
+        for box, is_array in ranges:
+            if is_array and _covered(box, self._edits):
+                continue
+            for row, col in self._edits:
+                if box[0] <= row <= box[2] and box[1] <= col <= box[3]:
+                    raise self._error(
+                        a1(row, col),
+                        "owned cell lies inside an array formula "
+                        f"range {a1(box[0], box[1])}:{a1(box[2], box[3])}",
+                    )
+
+    def _shared_groups(self) -> dict[bytes, set[tuple[int, int]]]:
+        """si -> the cells of that shared formula (scanned once, when a master is hit)."""
+        if self._shared is None:
+            groups: dict[bytes, set[tuple[int, int]]] = {}
+            for row, col, inner in self._formula_cells():
+                ftag = find_tag(self._f, inner)
+                if ftag is not None and ftag.get(b"t") == b"shared":
+                    si = ftag.get(b"si")
+                    if si is not None:
+                        groups.setdefault(si, set()).add((row, col))
+            self._shared = groups
+        return self._shared
+
+    def replaceable(
+        self, ref: str, kind: bytes | None, si: bytes | None, f_ref: bytes | None
+    ) -> None:
+        """Raise unless the formula of cell ``ref`` (its ``<f>``'s t, si, ref) may go."""
+        if kind not in (b"shared", b"array", b"dataTable") or not f_ref:
+            return
+        box = cell_range(f_ref.decode())
+        if box[0] == box[2] and box[1] == box[3]:
+            return
+        if kind == b"array" and _covered(box, self._edits):
+            return
+        if kind == b"shared":
+            group = self._shared_groups().get(si, set()) if si is not None else set()
+            if group and all(cell in self._edits for cell in group):
+                return
+        what = "the master of a shared formula" if kind == b"shared" else "part of an array formula"
+        raise self._error(
+            ref,
+            f"owned cell holds {what} used by {f_ref.decode()}; replacing it would break "
+            "those cells. Move the formula or the owned column.",
+        )

@@ -1,0 +1,94 @@
+"""Owned cells that hold a shared or array formula: a group the sync writes whole is
+replaced; one it would cut through is refused, naming the cell (``formulas.py``)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellWrite
+from tests.backends.excel.fixtures import parts
+from tests.backends.excel.test_patch_xlsx import PREFIXED
+
+SHEET = "xl/worksheets/sheet1.xml"
+#: B2:B4 share the master's formula (the team dragged it down the owned column); D2:D3
+#: hold one array formula, E2:E3 a data table; A5 is an unrelated shared formula.
+CELLS = (
+    '<x:row r="2"><x:c r="A2"><x:v>1</x:v></x:c>'
+    '<x:c r="B2"><x:f t="shared" ref="B2:B4" si="0">A2*2</x:f><x:v>2</x:v></x:c>'
+    '<x:c r="D2"><x:f t="array" ref="D2:D3">A2:A3*2</x:f><x:v>2</x:v></x:c>'
+    '<x:c r="E2"><x:f t="dataTable" ref="E2:E3" dt2D="0" dtr="0" r1="A2"/><x:v>1</x:v></x:c>'
+    "</x:row>"
+    '<x:row r="3"><x:c r="A3"><x:v>2</x:v></x:c>'
+    '<x:c r="B3"><x:f t="shared" si="0"/><x:v>4</x:v></x:c><x:c r="D3"><x:v>4</x:v></x:c>'
+    '<x:c r="E3"><x:v>2</x:v></x:c></x:row>'
+    '<x:row r="4"><x:c r="B4"><x:f t="shared" si="0"/><x:v>0</x:v></x:c></x:row>'
+    '<x:row r="5"><x:c r="A5"><x:f t="shared" ref="A5:C5" si="1">A4+1</x:f><x:v>1</x:v></x:c>'
+    '<x:c r="C5"><x:f t="shared" si="1"/><x:v>1</x:v></x:c></x:row>'
+)
+
+
+def workbook() -> bytes:
+    files = dict(PREFIXED)
+    files[SHEET] = (
+        '<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><x:sheetData>{CELLS}</x:sheetData></x:worksheet>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def write(*refs: tuple[int, int]) -> bytes:
+    return patch_xlsx(workbook(), [CellWrite("Data", row, col, 0.5) for row, col in refs])
+
+
+def test_a_shared_formula_written_whole_is_replaced() -> None:
+    sheet = parts(write((2, 2), (3, 2), (4, 2)))[SHEET].decode()
+    for ref in ("B2", "B3", "B4"):
+        assert f'<x:c r="{ref}"><x:v>0.5</x:v></x:c>' in sheet
+    assert 'si="1">A4+1</x:f>' in sheet and sheet.count("<x:f") == 4  # the others stay
+
+
+def test_a_shared_group_is_its_cells_not_its_ref() -> None:
+    sheet = parts(write((5, 1), (5, 3)))[SHEET].decode()  # B5 lies in A5:C5, no member
+    assert '<x:c r="A5"><x:v>0.5</x:v></x:c><x:c r="C5"><x:v>0.5</x:v></x:c>' in sheet
+
+
+def test_an_array_formula_written_whole_is_replaced() -> None:
+    sheet = parts(write((2, 4), (3, 4)))[SHEET].decode()
+    assert '<x:c r="D2"><x:v>0.5</x:v></x:c><x:c r="E2">' in sheet
+    assert '<x:c r="D3"><x:v>0.5</x:v></x:c>' in sheet
+
+
+@pytest.mark.parametrize(
+    ("refs", "cell", "message"),
+    [
+        (
+            [(2, 2), (3, 2)],  # B4 still reads the master's formula
+            "B2",
+            "owned cell holds the master of a shared formula used by B2:B4; replacing it "
+            "would break those cells. Move the formula or the owned column.",
+        ),
+        (
+            [(5, 1)],  # C5 still reads A5's formula
+            "A5",
+            "owned cell holds the master of a shared formula used by A5:C5; replacing it "
+            "would break those cells. Move the formula or the owned column.",
+        ),
+        ([(3, 4)], "D3", "owned cell lies inside an array formula range D2:D3"),
+        ([(2, 5), (3, 5)], "E2", "owned cell lies inside an array formula range E2:E3"),
+    ],
+)
+def test_a_group_written_in_part_is_refused(
+    refs: list[tuple[int, int]], cell: str, message: str
+) -> None:
+    with pytest.raises(WorkbookError) as info:
+        write(*refs)
+    assert (info.value.message, info.value.cell, info.value.tab) == (message, cell, "Data")
