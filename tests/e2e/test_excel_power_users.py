@@ -14,11 +14,13 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
 from sheets_sync.template.spec import TEMPLATE
 from sheets_sync.workspace.demo import create_demo, demo_teams
+from tests.support.libreoffice import convert, needs_libreoffice
 
 AS_OF = ("--as-of", "2026-11-20")
 OKRS = "xl/worksheets/sheet1.xml"
@@ -175,3 +177,130 @@ def test_a_formula_dragged_down_the_score_column_is_replaced(tmp_path: Path) -> 
     _, after, _ = sync(sales_workspace(tmp_path, with_dragged_score_formula))
     assert "<v>0.65</v>" in cell(after[OKRS], "R2")
     assert not re.search(rb'<c r="R\d+"[^>]*>(?:(?!</c>).)*<f', after[OKRS])
+
+
+# --- protection, macros, templates, zips: already right, kept so --------------------------
+
+SHEET_LOCK = (
+    '<sheetProtection algorithmName="SHA-512" hashValue="x4Q5sSW8DmlflhvIPvIi8Obp5yAE8Rfu'
+    '+2Qml+rSk6p4Rmh/QxIRG7BzpQ+7cS2oi0U/fLDUm+kSUbHb6bjn6g==" saltValue="6Ayd6e+6YsvPnvCYJ'
+    'gd3ew==" spinCount="100000" sheet="1" objects="1" scenarios="1"/>'
+)
+
+
+def with_protection(parts: Parts) -> None:
+    """The OKRs tab protected (owned cells locked, as the template leaves them) and the
+    workbook's structure protected."""
+    edit(parts, OKRS, "</sheetData>", "</sheetData>" + SHEET_LOCK)
+    edit(parts, WORKBOOK, "<bookViews>", '<workbookProtection lockStructure="1"/><bookViews>')
+
+
+def test_a_protected_sheet_is_written_and_stays_protected(tmp_path: Path) -> None:
+    """Protection stops people typing, not the program that owns the cells: Excel opens a
+    protected sheet whatever its cells hold (the hash is of the password only)."""
+    before, after, _ = sync(sales_workspace(tmp_path, with_protection))
+    assert "<v>0.65</v>" in cell(after[OKRS], "R2")
+    assert SHEET_LOCK.encode() in after[OKRS]
+    assert after[WORKBOOK] == before[WORKBOOK]
+
+
+VBA = bytes(range(256)) * 64
+
+
+def with_macros(kind: str) -> Callable[[Parts], None]:
+    def alter(parts: Parts) -> None:
+        edit(parts, CONTENT_TYPES, "spreadsheetml.sheet.main+xml", kind)
+        if "macroEnabled" in kind:
+            parts["xl/vbaProject.bin"] = VBA
+            edit(
+                parts,
+                WB_RELS,
+                "</Relationships>",
+                '<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
+                'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+            )
+            edit(
+                parts,
+                CONTENT_TYPES,
+                '<Default Extension="xml"',
+                '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                '<Default Extension="xml"',
+            )
+
+    return alter
+
+
+@pytest.mark.parametrize(
+    ("ext", "kind"),
+    [
+        (".xlsm", "sheet.macroEnabled.main+xml"),
+        (".xltm", "template.macroEnabled.main+xml"),
+        (".xltx", "template.main+xml"),
+    ],
+)
+def test_macro_workbooks_and_templates_keep_macros_and_content_type(
+    tmp_path: Path, ext: str, kind: str
+) -> None:
+    before, after, _ = sync(sales_workspace(tmp_path, with_macros(kind), ext), ext)
+    assert after[CONTENT_TYPES] == before[CONTENT_TYPES]
+    assert kind.encode() in after[CONTENT_TYPES]
+    assert after.get("xl/vbaProject.bin") == before.get("xl/vbaProject.bin")
+    assert "<v>0.65</v>" in cell(after[OKRS], "R2")
+
+
+def test_stored_members_data_descriptors_zip64_comments_survive(tmp_path: Path) -> None:
+    """A zip written by a streaming writer: data descriptors, zip64 records, stored and
+    deflated members, comments and extra fields."""
+    config = sales_workspace(tmp_path, lambda parts: None)
+    book = config.parent / "teams" / "Sales.xlsx"
+    parts = parts_of(book.read_bytes())
+
+    class Stream(io.RawIOBase):  # not seekable: zipfile writes data descriptors
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: object) -> int:
+            chunk = bytes(b)  # type: ignore[call-overload]
+            self.data += chunk
+            return len(chunk)
+
+    stream = Stream()
+    with zipfile.ZipFile(stream, "w") as z:
+        z.comment = b"archive comment"
+        for i, (name, body) in enumerate(parts.items()):
+            info = zipfile.ZipInfo(name, (2024, 5, 6, 7, 8, 10))
+            info.compress_type = zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED
+            info.comment = b"member comment"
+            info.extra = b"\x75\x70\x05\x00\x01abcd"
+            with z.open(info, "w", force_zip64=i % 3 == 0) as fh:
+                fh.write(body)
+    book.write_bytes(bytes(stream.data))
+    with zipfile.ZipFile(io.BytesIO(bytes(stream.data))) as z:
+        was = [(i.filename, i.compress_type, i.comment, i.date_time) for i in z.infolist()]
+    sync(config)
+    with zipfile.ZipFile(book) as z:
+        assert z.testzip() is None and z.comment == b"archive comment"
+        assert [(i.filename, i.compress_type, i.comment, i.date_time) for i in z.infolist()] == was
+
+
+# --- LibreOffice opens what the sync wrote ------------------------------------------------
+
+
+@needs_libreoffice
+@pytest.mark.parametrize(
+    "alter",
+    [with_table, with_dragged_score_formula, with_protection],
+    ids=["table", "dragged-formula", "protected"],
+)
+def test_libreoffice_opens_the_synced_workbook(
+    tmp_path: Path, alter: Callable[[Parts], None]
+) -> None:
+    config = sales_workspace(tmp_path, alter)
+    sync(config)
+    csv = convert(config.parent / "teams" / "Sales.xlsx", "csv", tmp_path / "lo")
+    rows = csv.read_bytes().decode("utf-8", "replace").splitlines()  # the € is not UTF-8
+    assert rows[0].endswith("Score,Expected,Status,Sync notes")
+    assert ",0.65," in rows[1] and "On track" in rows[1]
