@@ -229,3 +229,16 @@ def test_an_entry_pickled_with_build_is_a_miss(
     parses.clear()
     result = night(cfg)
     assert len(parses) == 1 and not result.failed
+
+
+def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
+    """A parse cached before a tab's Excel Table totals rows were read (a grid without
+    ``total_rows``) must be a miss, or the sync keeps writing into the totals row: a new
+    field of the cached grid goes with a bump of ``readcache.FORMAT``, recorded here."""
+    import dataclasses
+
+    from sheets_sync.grid import SheetGrid
+    from sheets_sync.sync.readcache import FORMAT
+
+    fields = [f.name for f in dataclasses.fields(SheetGrid)]
+    assert (FORMAT, fields[-1]) == (9, "total_rows")
