@@ -304,3 +304,46 @@ def test_libreoffice_opens_the_synced_workbook(
     rows = csv.read_bytes().decode("utf-8", "replace").splitlines()  # the € is not UTF-8
     assert rows[0].endswith("Score,Expected,Status,Sync notes")
     assert ",0.65," in rows[1] and "On track" in rows[1]
+
+
+# --- long sheets ----------------------------------------------------------------------------
+
+
+def rows_of(first: int, count: int, column: str) -> str:
+    return "".join(
+        f'<row r="{r}"><c r="{column}{r}"><v>{r}</v></c></row>' for r in range(first, first + count)
+    )
+
+
+@pytest.mark.slow
+def test_a_100k_row_tab_beside_the_goals_is_copied_untouched(tmp_path: Path) -> None:
+    def alter(parts: Parts) -> None:
+        edit(
+            parts,
+            "xl/worksheets/sheet3.xml",
+            "</sheetData>",
+            rows_of(10, 100_000, "C") + "</sheetData>",
+        )
+
+    before, after, _ = sync(sales_workspace(tmp_path, alter))
+    assert after["xl/worksheets/sheet3.xml"] == before["xl/worksheets/sheet3.xml"]
+
+
+@pytest.mark.slow
+def test_100k_rows_on_the_goals_tab_are_refused_in_one_line(tmp_path: Path) -> None:
+    """The tab's A1-anchored rectangle is what the reader must allocate: over its limit
+    the team is refused, its file untouched, and told where big data belongs."""
+
+    def alter(parts: Parts) -> None:
+        edit(parts, OKRS, "</sheetData>", rows_of(7, 100_000, "X") + "</sheetData>")
+
+    config = sales_workspace(tmp_path, alter)
+    book = config.parent / "teams" / "Sales.xlsx"
+    was = book.read_bytes()
+    code, out = cli_run("sync", "--config", str(config), *AS_OF)
+    assert code == 1 and book.read_bytes() == was
+    assert out.splitlines()[0] == (
+        "Sales: failed: Sales.xlsx!OKRs: the tab spans A1:X100006 (2,400,144 cells, limit "
+        "2,000,000); keep large data on a tab the sync does not read, or delete stray cells "
+        "far from the data"
+    )

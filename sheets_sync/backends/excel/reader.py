@@ -162,7 +162,8 @@ def _check_extent(scan: Scan, source: str, tab: str) -> None:
     if cells > MAX_SHEET_CELLS:
         raise WorkbookTooLargeError(
             f"the tab spans A1:{a1(scan.max_row, scan.max_col)} ({cells:,} cells, limit "
-            f"{MAX_SHEET_CELLS:,}); delete stray cells far from the data",
+            f"{MAX_SHEET_CELLS:,}); keep large data on a tab the sync does not read, "
+            "or delete stray cells far from the data",
             source=source,
             tab=tab,
         )
