@@ -347,3 +347,18 @@ def test_100k_rows_on_the_goals_tab_are_refused_in_one_line(tmp_path: Path) -> N
         "2,000,000); keep large data on a tab the sync does not read, or delete stray cells "
         "far from the data"
     )
+
+
+@pytest.mark.parametrize(
+    "table", [b"<table not closed", b'<table xmlns="x" ref="nonsense" totalsRowCount="one"/>']
+)
+def test_a_damaged_table_part_reads_as_no_table(tmp_path: Path, table: bytes) -> None:
+    """Table parts were never read before their totals rows were: one the team's file
+    carries damaged fails no read (its totals row, if any, reads as a row again)."""
+
+    def alter(parts: Parts) -> None:
+        with_table(parts)
+        parts["xl/tables/table1.xml"] = table
+
+    code, out = cli_run("validate", "--config", str(sales_workspace(tmp_path, alter)), *AS_OF)
+    assert code == 1 and "OKRs!E7: KR ID is missing" in out and "damaged" not in out

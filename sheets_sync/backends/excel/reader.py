@@ -283,13 +283,17 @@ def _table_total_rows(package: Package, part: str, source: str) -> frozenset[int
     """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
     its ``ref``). A damaged or odd table part reports none, as before tables were read."""
     rows: set[int] = set()
-    for typ, target in _rels(package, part, source).values():
+    try:
+        rels = _rels(package, part, source)
+    except WorkbookError:
+        return frozenset()
+    for typ, target in rels.values():
         if not typ.endswith(_T_TABLE):
             continue
-        root = _xml(package, target, source)
-        if root is None or _local(root.tag) != "table":
-            continue
         try:
+            root = _xml(package, target, source)
+            if root is None or _local(root.tag) != "table":
+                continue
             count = int(root.get("totalsRowCount", "0"))
             last = cell_range(root.get("ref", ""))[2]
         except (ValueError, WorkbookError):
