@@ -280,7 +280,14 @@ def atomic_replace(
             os.fsync(fh.fileno())
         current = _verify_unchanged(path, expected_version, source)
         if backup_dir is not None and keep_backups > 0:
-            backup = write_backup(path, current, backup_dir)
+            try:
+                backup = write_backup(path, current, backup_dir)
+            except OSError as exc:  # named: "cannot save" sent people to the team's folder
+                raise SourceError(
+                    f"cannot keep its backup in {backup_dir / path.name} "
+                    f"({exc.strerror or exc}); the file is unchanged",
+                    source=source,
+                ) from exc
         size, mtime_ns, _ = _parse_version(expected_version)
         try:
             st = os.stat(path)

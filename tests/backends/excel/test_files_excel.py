@@ -94,6 +94,24 @@ def test_a_full_disk_is_a_clear_error_and_the_file_stays(
     assert [p.name for p in tmp_path.iterdir()] == ["sales.xlsx"]
 
 
+def test_a_backup_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
+    """The backups folder cannot be made (here a file stands in its way; a read-only
+    folder does the same): the error names it, not the team's folder, whose "cannot
+    save" sent people to look at the wrong place. The file stays, no temp is left."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    (tmp_path / "backups").write_bytes(b"")
+    with pytest.raises(SourceError) as caught:
+        atomic_replace(target, b"v1", expected_version=_version(target),
+                       backup_dir=tmp_path / "backups", source="sales.xlsx")  # fmt: skip
+    assert str(caught.value) == (
+        f"sales.xlsx: cannot keep its backup in {tmp_path / 'backups' / 'sales.xlsx'} "
+        "(Not a directory); the file is unchanged"
+    )
+    assert target.read_bytes() == b"v0"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "sales.xlsx"]
+
+
 def test_backup_is_the_old_file_itself(tmp_path: Path) -> None:
     """The backup is a hard link to the replaced inode: the old bytes, nothing copied,
     and no longer shared with the live file once it is replaced."""
