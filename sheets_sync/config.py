@@ -147,6 +147,9 @@ def _loc(parts: tuple[int | str, ...]) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    if path_is(path, Path.is_dir) or (path_is(path, Path.exists) and not path.is_file()):
+        what = "a folder" if path_is(path, Path.is_dir) else "a pipe, device or socket"
+        raise ConfigError(f"{path}: the workspace configuration is {what}, not a file")
     if not path.is_file():
         raise ConfigError(
             f"{path}: workspace configuration not found (use --config or "
