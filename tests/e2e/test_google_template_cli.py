@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sheets_sync.backends.gsheets.auth import DRIVE_FILE_SCOPE, SCOPES
 from sheets_sync.backends.gsheets.client import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
 from sheets_sync.cli import cli
 from sheets_sync.config import CONFIG_ENV
 from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.template.spec import TEMPLATE
+from tests.e2e.test_google_sync import AS_OF, team_sheets
 
 pytestmark = pytest.mark.emulator
+SHEETS_SCOPE = SCOPES[0]
 
 
 @pytest.fixture
@@ -111,20 +114,20 @@ def test_template_google_says_how_to_share_what_it_cannot_share(
     email = json.loads(key_file.read_text())["client_email"]
     assert result.stderr == (
         f"note: Sales goals: https://docs.google.com/spreadsheets/d/{key}/edit belongs to "
-        f"{email} and is shared with nobody: sharing needs the Drive scope "
-        "https://www.googleapis.com/auth/drive.file (or .../auth/drive), and sheets-sync asks "
-        "only for https://www.googleapis.com/auth/spreadsheets. Share it as Editor with a "
-        f"script that holds that scope for this key (Drive permissions.create on {key}), or "
-        f"import templates/team.xlsx into your own Drive and share that with {email} as "
-        "Editor\n"
+        f"{email} and is shared with nobody: sheets-sync does not share files. Share it as "
+        "Editor with a script that holds the Drive scope "
+        "https://www.googleapis.com/auth/drive.file (or .../auth/drive) for this key (Drive "
+        f"permissions.create on {key}), or import templates/team.xlsx into your own Drive and "
+        f"share that with {email} as Editor\n"
     )
 
 
-def test_a_half_made_template_the_tool_may_not_delete_names_the_missing_scope(
+def test_a_half_made_template_is_deleted(
     emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The tool asks only for the Sheets scope, so Drive refuses its delete (the emulator
-    checks scopes as Google does): one line on stderr naming the scope, no traceback."""
+    """The tool asked only for the Sheets scope, so Drive refused its delete (the emulator
+    checks scopes as Google does) and the half-made sheet stayed; with drive.file the
+    delete goes through: one line on stderr, no traceback, and the sheet is gone."""
     emulator, key_file = emu
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     emulator.faults.answer_endpoint(
@@ -134,12 +137,46 @@ def test_a_half_made_template_the_tool_may_not_delete_names_the_missing_scope(
     )
     result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
     assert result.exit_code == 1
-    (key,) = emulator.state.spreadsheets
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
-    assert (
-        f"could not be deleted (Google refused (key {key}): the token holds "
-        "https://www.googleapis.com/auth/spreadsheets, not "
-        "https://www.googleapis.com/auth/drive.file (or .../auth/drive), which this call "
-        "needs): it belongs to"
-    ) in result.stderr
-    assert [r.status for r in emulator.log.requests if r.endpoint == "drive.files.delete"] == [403]
+    (key,) = [r.spreadsheet_id for r in emulator.log.requests if r.endpoint == "drive.files.delete"]
+    assert "Traceback" not in result.output
+    assert result.stderr == (
+        "error: Sales goals: the template could not be completed (Google Sheets API error "
+        f"400: Invalid requests[0]); the incomplete spreadsheet {key} was deleted: run the "
+        "command again\n"
+    )
+    assert [r.status for r in emulator.log.requests if r.endpoint == "drive.files.delete"] == [204]
+    assert emulator.state.spreadsheets == {}
+
+
+def _scopes(emulator: Emulator) -> list[set[str]]:
+    """The scopes of every token the emulator issued (from each JWT assertion's claim)."""
+    return [set(grant.scopes) for grant in emulator.state.grants.values()]
+
+
+def test_template_google_asks_for_spreadsheets_and_drive_file(
+    emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert _scopes(emulator) == [{SHEETS_SCOPE, DRIVE_FILE_SCOPE}]
+
+
+def test_the_sync_asks_for_spreadsheets_only(
+    emu: tuple[Emulator, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Least privilege: only ``template --google`` adds drive.file; a nightly sync that
+    reads and writes team sheets never needs Drive."""
+    emulator, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    key = emulator.create_spreadsheet("t0", team_sheets(0), value_input="RAW")
+    cfg = tmp_path / "ws.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n  - {{name: G0, source: 'gsheet:{key}'}}\n"
+    )
+    result = CliRunner().invoke(cli, ["sync", "--config", str(cfg), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert _scopes(emulator) == [{SHEETS_SCOPE}]

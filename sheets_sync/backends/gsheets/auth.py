@@ -1,9 +1,12 @@
 """Service-account credentials for the Sheets API, and keeping secrets out of messages.
 
 The key file comes from ``google.credentials`` (relative to the workspace) or else from
-``GOOGLE_APPLICATION_CREDENTIALS``. The scope is spreadsheets only: the tool never needs
-to list or read a user's Drive. With ``GOOGLE_SHEETS_EMULATOR_HOST`` set, the token
-exchange goes to the emulator too (real google-auth, real RS256 JWT, plain HTTP).
+``GOOGLE_APPLICATION_CREDENTIALS``. A service-account key carries no scopes: the token
+exchange asks for those listed here. Sync, rollup and demo ask for spreadsheets only (they
+never list or read a user's Drive); ``template --google`` adds ``drive.file`` (only files
+this app created or opened), so it may delete the spreadsheet it just made. With
+``GOOGLE_SHEETS_EMULATOR_HOST`` set, the token exchange goes to the emulator too (real
+google-auth, real RS256 JWT, plain HTTP).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from sheets_sync.config import Workspace
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
+#: ``template --google``: the least Drive scope that may delete (or share) a file it created
+TEMPLATE_SCOPES = (*SCOPES, DRIVE_FILE_SCOPE)
 #: What a call refused for its scope needs, by the API it went to (Drive: the least scope
 #: that may delete or share a file the account made)
 SCOPE_NEEDED = {
@@ -183,8 +189,11 @@ class _EmulatorCredentials(_BudgetedCredentials):
         return False
 
 
-def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.Credentials:
-    """Credentials scoped to spreadsheets; under the emulator the token goes there too."""
+def credentials_from_info(
+    info: dict[str, Any], origin: str, scopes: tuple[str, ...] = SCOPES
+) -> service_account.Credentials:
+    """Credentials whose token asks for ``scopes`` (spreadsheets unless a command needs
+    more); under the emulator the token goes there too."""
     info = dict(info)
     host = emulator_host()
     if host:
@@ -192,14 +201,16 @@ def credentials_from_info(info: dict[str, Any], origin: str) -> service_account.
     try:
         kind = _EmulatorCredentials if host else _BudgetedCredentials
         factory = kind.from_service_account_info
-        creds: service_account.Credentials = factory(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        creds: service_account.Credentials = factory(info, scopes=list(scopes))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, TypeError):
         short = f"Google credentials are not a valid service-account key ({origin})"
         raise CredentialsError(f"{short}; download a new JSON key", short=short) from None
     return creds
 
 
-def load_credentials(workspace: Workspace | None) -> service_account.Credentials:
+def load_credentials(
+    workspace: Workspace | None, scopes: tuple[str, ...] = SCOPES
+) -> service_account.Credentials:
     path = credentials_file(workspace)
     if path is None:
         raise CredentialsError(
@@ -207,4 +218,4 @@ def load_credentials(workspace: Workspace | None) -> service_account.Credentials
             f"{CREDENTIALS_ENV} to a service-account key file (see docs/google-sheets.md)",
             short="no Google credentials are configured",
         )
-    return credentials_from_info(load_info(path), str(path))
+    return credentials_from_info(load_info(path), str(path), scopes)

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sheets_sync.backends.gsheets.auth import SCOPES, credentials_file, load_credentials
+from sheets_sync.backends.gsheets.auth import (
+    DRIVE_FILE_SCOPE,
+    TEMPLATE_SCOPES,
+    credentials_file,
+    load_credentials,
+)
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
@@ -31,15 +36,18 @@ if TYPE_CHECKING:
     from sheets_sync.config import Workspace
 
 PIXELS_PER_WIDTH = 7  # an Excel width unit is about 7 px
-DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.file"  # the least that may share
+DRIVE_SCOPE = DRIVE_FILE_SCOPE  # the least that may delete or share what it created
 
 
 def template_client(workspace: Workspace | None) -> SheetsClient:
     """Credentials and settings of the workspace when there is one, else the key named by
-    GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace)."""
+    GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace). Its
+    token holds ``drive.file`` besides spreadsheets: only this command asks for it, so that
+    a half-made template can be deleted (``_incomplete``); the nightly sync does not."""
     origin = str(credentials_file(workspace) or "")
     google = workspace.google if workspace else None
-    return SheetsClient.from_credentials(load_credentials(workspace), google, origin=origin)
+    creds = load_credentials(workspace, TEMPLATE_SCOPES)
+    return SheetsClient.from_credentials(creds, google, origin=origin)
 
 
 def sheet_url(key: str) -> str:
@@ -47,21 +55,24 @@ def sheet_url(key: str) -> str:
 
 
 def sharing_note(client: SheetsClient, key: str, title: str) -> str:
-    """What a new template needs before anyone can use it, and how: the tool cannot share
-    it (its only scope is Sheets), and nobody but the service account can open it."""
+    """What a new template needs before anyone can use it, and how: nobody but the service
+    account can open it, and sheets-sync shares nothing (its ``drive.file`` scope is for
+    deleting a half-made template; it has no address to share with)."""
     return (
         f"{title}: {sheet_url(key)} belongs to {client.email} and is shared with nobody: "
-        f"sharing needs the Drive scope {DRIVE_SCOPE} (or .../auth/drive), and sheets-sync "
-        f"asks only for {SCOPES[0]}. Share it as Editor with a script that holds that scope "
-        f"for this key (Drive permissions.create on {key}), or import templates/team.xlsx "
-        f"into your own Drive and share that with {client.email} as Editor"
+        f"sheets-sync does not share files. Share it as Editor with a script that holds the "
+        f"Drive scope {DRIVE_SCOPE} (or .../auth/drive) for this key (Drive "
+        f"permissions.create on {key}), or import templates/team.xlsx into your own Drive "
+        f"and share that with {client.email} as Editor"
     )
 
 
 def _incomplete(client: SheetsClient, key: str, title: str, exc: RemoteError) -> RemoteError:
     """The follow-up write gave up: a template command is not retried next run, so say what
-    exists, and delete the half-made spreadsheet when Google lets us (Drive ``files.delete``
-    needs a Drive scope the tool does not ask for; a key that has one may)."""
+    exists, and delete the half-made spreadsheet (Drive ``files.delete``, which the token's
+    ``drive.file`` scope allows for a file it created). Google may still refuse it: the
+    Drive API not enabled in the key's Cloud project, or a client whose token lacks the
+    scope; then the message names what is left."""
     why = exc.message.removesuffix("; will retry next run")
     try:
         client.delete_file(key, source=title, what="delete the incomplete template")
@@ -217,10 +228,10 @@ def readme_requests(sheet_id: int) -> list[dict[str, Any]]:
 def create_google_template(client: SheetsClient, title: str) -> str:
     """Create the team template as a new spreadsheet; returns its key (for ``gsheet:<key>``).
 
-    The spreadsheet belongs to the service account, and the tool's Sheets-only scope
-    cannot change Drive sharing: until something with the Drive scope shares it, nobody
-    else can open it (``sharing_note``, docs/google-sheets.md). When the follow-up write
-    fails, the half-made spreadsheet is deleted if Google allows it (``_incomplete``).
+    The spreadsheet belongs to the service account, and sheets-sync does not share it:
+    until something with a Drive scope shares it, nobody else can open it (``sharing_note``,
+    docs/google-sheets.md). When the follow-up write fails, the half-made spreadsheet is
+    deleted if Google allows it (``_incomplete``).
     """
     tabs = (TEMPLATE.okrs, TEMPLATE.kpis)
     sheets = [

@@ -39,8 +39,9 @@ def test_a_read_only_token_reads_and_its_write_names_the_scope(
 def test_the_template_delete_refused_for_its_scope_names_the_drive_scope(
     emulator: Emulator, make_client: Any
 ) -> None:
-    """The tool's own token (spreadsheets only) cannot delete a half-made template: the
-    emulator refuses it as Google does, and the message says which scope it lacked."""
+    """A Sheets-only token (the sync's; ``template --google`` adds drive.file) cannot delete
+    a half-made template: the emulator refuses it as Google does, and the message says
+    which scope it lacked."""
     emulator.faults.answer_endpoint(
         "spreadsheets.batchUpdate",
         503,
