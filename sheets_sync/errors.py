@@ -20,6 +20,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli.py
         └── RemoteError               Google Sheets said no
             ├── NotFoundError            404: missing, or not shared with the service account
             ├── PermissionDeniedError    403: not shared with the service account
+            │   └── ServiceDisabledError    403: the API is not enabled in the key's project
             ├── RetryExhaustedError      429/5xx/timeouts past the retry budget
             └── CredentialsError         no usable service-account key: no Google team syncs
 
@@ -145,6 +146,24 @@ class NotFoundError(RemoteError):
 
 class PermissionDeniedError(RemoteError):
     """403 from Google: not shared with the service account."""
+
+
+class ServiceDisabledError(PermissionDeniedError):
+    """403 ``SERVICE_DISABLED`` / ``accessNotConfigured``: the API (Sheets or Drive) is not
+    enabled in the service account's Cloud project; ``activation_url`` is where to enable it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        service_title: str,
+        activation_url: str,
+        source: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, source=source, status=status)
+        self.service_title = service_title
+        self.activation_url = activation_url
 
 
 class RetryExhaustedError(RemoteError):

@@ -18,6 +18,7 @@ from sheets_sync.cli import cli
 from sheets_sync.config import CONFIG_ENV
 from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.template.spec import TEMPLATE
+from tests.backends.gsheets.test_gsheets_template import ACTIVATE, DRIVE_DISABLED
 from tests.e2e.test_google_sync import AS_OF, team_sheets
 
 pytestmark = pytest.mark.emulator
@@ -180,3 +181,32 @@ def test_the_sync_asks_for_spreadsheets_only(
     result = CliRunner().invoke(cli, ["sync", "--config", str(cfg), "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output + result.stderr
     assert _scopes(emulator) == [{SHEETS_SCOPE}]
+
+
+def test_a_half_made_template_with_the_drive_api_off_is_one_line(
+    emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """drive.file is not enough when the Drive API is off in the key's Cloud project:
+    the one line names what is left, where to enable Drive, and how to delete it."""
+    emulator, key_file = emu
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    emulator.faults.answer_endpoint(
+        "spreadsheets.batchUpdate",
+        400,
+        {"error": {"code": 400, "message": "Invalid requests[0]", "status": "INVALID_ARGUMENT"}},
+    )
+    emulator.faults.answer_endpoint("drive.files.delete", 403, DRIVE_DISABLED)
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 1
+    (key,) = emulator.state.spreadsheets
+    email = json.loads(key_file.read_text())["client_email"]
+    assert "Traceback" not in result.output
+    assert result.stderr == (
+        "error: Sales goals: the template spreadsheet "
+        f"https://docs.google.com/spreadsheets/d/{key}/edit was created but is incomplete "
+        "(Google Sheets API error 400: Invalid requests[0]), and could not be deleted: the "
+        f"Google Drive API is not enabled in the Cloud project of {email}; enable it "
+        f"({ACTIVATE}) so that sheets-sync can delete what it leaves half-made, delete this "
+        f"one by hand (Drive files.delete on {key} with this key) or leave it (nobody else "
+        "can open it), and run the command again\n"
+    )

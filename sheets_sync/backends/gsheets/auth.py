@@ -140,6 +140,33 @@ def missing_scope(response: Any, error: Mapping[str, Any], creds: Any) -> str:
     return f"the token holds {held}, not {needed}, which this call needs"
 
 
+def disabled_service(response: Any, error: Mapping[str, Any]) -> tuple[str, str] | None:
+    """For Google's 403 of an API not enabled in the key's Cloud project (``ErrorInfo``
+    reason ``SERVICE_DISABLED``; Drive's legacy ``errors`` say ``accessNotConfigured``):
+    the API's name and where to enable it, else None."""
+    details = error.get("details")
+    infos = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    legacy = error.get("errors")
+    olds = [e for e in legacy if isinstance(e, dict)] if isinstance(legacy, list) else []
+    info = next((d for d in infos if d.get("reason") == "SERVICE_DISABLED"), None)
+    old = next((e for e in olds if e.get("reason") == "accessNotConfigured"), None)
+    if info is None and old is None:
+        return None
+    meta = info.get("metadata") if info else None
+    meta = meta if isinstance(meta, dict) else {}
+    url = str(getattr(getattr(response, "request", None), "url", "") or "")
+    service = str(meta.get("service") or "")
+    drive = "drive" in service if service else "/drive/" in url
+    title = str(meta.get("serviceTitle") or ("Google Drive API" if drive else "Google Sheets API"))
+    api = "drive.googleapis.com" if drive else "sheets.googleapis.com"
+    activation = str(
+        meta.get("activationUrl")
+        or (old or {}).get("extendedHelp")
+        or f"https://console.cloud.google.com/apis/library/{api}"
+    )
+    return title, redact(activation)
+
+
 def credentials_file(workspace: Workspace | None) -> Path | None:
     """The configured key file: workspace setting first, then the standard env variable."""
     if workspace is not None and workspace.google.credentials:

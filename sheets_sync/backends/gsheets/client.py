@@ -27,6 +27,7 @@ from gspread.http_client import HTTPClient
 from sheets_sync.backends.gsheets.auth import (
     TokenRequest,
     TokenUnavailable,
+    disabled_service,
     load_credentials,
     missing_scope,
     redact,
@@ -62,6 +63,7 @@ from sheets_sync.errors import (
     PermissionDeniedError,
     RemoteError,
     RetryExhaustedError,
+    ServiceDisabledError,
 )
 
 if TYPE_CHECKING:
@@ -345,12 +347,18 @@ class SheetsClient:
             # disabled API, a protected range or a policy also answer 403, and a call that
             # names no sheet (create) has none to share
             lacking = missing_scope(response, error, getattr(self.http, "auth", None))
+            disabled = disabled_service(response, error)
             if lacking:
                 text = f"Google refused{where}: {lacking}"
             elif message and (not key or not message.startswith(NOT_SHARED)):
                 text = f"Google refused{where}: {message}"
             else:
                 text = f"not shared with {self.email}{where}: share the sheet with it as an editor"
+            if disabled and not lacking:
+                title, url = disabled
+                return ServiceDisabledError(
+                    text, service_title=title, activation_url=url, source=source, status=status
+                )
             return PermissionDeniedError(text, source=source, status=status)
         if status == 401:
             return RemoteError(

@@ -20,7 +20,7 @@ from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
 from sheets_sync.backends.gsheets.shape import need, reply_shape
-from sheets_sync.errors import RemoteError
+from sheets_sync.errors import RemoteError, ServiceDisabledError
 from sheets_sync.template.spec import (
     DATA_ROWS,
     EXAMPLE_FONT,
@@ -76,6 +76,16 @@ def _incomplete(client: SheetsClient, key: str, title: str, exc: RemoteError) ->
     why = exc.message.removesuffix("; will retry next run")
     try:
         client.delete_file(key, source=title, what="delete the incomplete template")
+    except ServiceDisabledError as refused:
+        return RemoteError(
+            f"the template spreadsheet {sheet_url(key)} was created but is incomplete "
+            f"({why}), and could not be deleted: the {refused.service_title} is not enabled "
+            f"in the Cloud project of {client.email}; enable it ({refused.activation_url}) "
+            "so that sheets-sync can delete what it leaves half-made, delete this one by hand "
+            f"(Drive files.delete on {key} with this key) or leave it (nobody else can open "
+            "it), and run the command again",
+            source=title,
+        )
     except RemoteError as refused:
         return RemoteError(
             f"the template spreadsheet {sheet_url(key)} was created but is incomplete "

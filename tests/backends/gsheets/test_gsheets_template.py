@@ -131,3 +131,84 @@ def test_a_half_made_template_that_cannot_be_deleted_is_named(
         f"{client.email}; delete it with a tool that holds the Drive scope for this key, or "
         "leave it (nobody else can open it), and run the command again"
     )
+
+
+DRIVE_OFF = (
+    "Google Drive API has not been used in project 123456789012 before or it is disabled. "
+    "Enable it by visiting https://console.developers.google.com/apis/api/drive.googleapis.com/"
+    "overview?project=123456789012 then retry. If you enabled this API recently, wait a few "
+    "minutes for the action to propagate to our systems and retry."
+)
+ACTIVATE = "https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=123456789012"
+#: Drive v3's 403 for an API not enabled in the caller's Cloud project: the legacy
+#: ``errors`` list (usageLimits / accessNotConfigured) and the ErrorInfo SERVICE_DISABLED
+DRIVE_DISABLED = {
+    "error": {
+        "code": 403,
+        "message": DRIVE_OFF,
+        "errors": [
+            {
+                "message": DRIVE_OFF,
+                "domain": "usageLimits",
+                "reason": "accessNotConfigured",
+                "extendedHelp": "https://console.developers.google.com",
+            }
+        ],
+        "status": "PERMISSION_DENIED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "SERVICE_DISABLED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "consumer": "projects/123456789012",
+                    "service": "drive.googleapis.com",
+                    "serviceTitle": "Google Drive API",
+                    "activationUrl": ACTIVATE,
+                    "containerInfo": "123456789012",
+                },
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                "locale": "en-US",
+                "message": DRIVE_OFF,
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {"description": "Google developers console API activation", "url": ACTIVATE}
+                ],
+            },
+        ],
+    }
+}
+
+
+@pytest.mark.parametrize("body", ["full", "legacy"])
+def test_a_half_made_template_with_the_drive_api_off_says_to_enable_it(
+    emulator: Emulator, make_client: Any, body: str
+) -> None:
+    """Google refuses the delete when the Drive API is not enabled in the key's Cloud
+    project, whatever the scopes: the message said to find a tool with the Drive scope."""
+    reply: dict[str, Any] = DRIVE_DISABLED
+    if body == "legacy":  # Drive's older body: the errors list alone, no status or details
+        error = DRIVE_DISABLED["error"]
+        reply = {"error": {k: error[k] for k in ("code", "message", "errors")}}
+    emulator.faults.answer_endpoint("spreadsheets.batchUpdate", 503, UNAVAILABLE)
+    emulator.faults.answer_endpoint("drive.files.delete", 403, reply)
+    client = make_client(
+        RetryPolicy(max_attempts=1, max_seconds=5.0), scopes=[SCOPES[0], DRIVE_SCOPE]
+    )
+    with pytest.raises(RemoteError) as info:
+        create_google_template(client, "Sales goals")
+    (key,) = emulator.state.spreadsheets
+    url = ACTIVATE if body == "full" else "https://console.developers.google.com"
+    assert str(info.value) == (
+        f"Sales goals: the template spreadsheet https://docs.google.com/spreadsheets/d/{key}/edit "
+        "was created but is incomplete (template: gave up after 1 attempt in "
+        f"{_spent(str(info.value))} s (last error: {UNAVAILABLE_TEXT})), and could not be "
+        f"deleted: the Google Drive API is not enabled in the Cloud project of {client.email}; "
+        f"enable it ({url}) so that sheets-sync can delete what it leaves half-made, delete "
+        f"this one by hand (Drive files.delete on {key} with this key) or leave it (nobody "
+        "else can open it), and run the command again"
+    )
