@@ -108,3 +108,31 @@ def test_a_key_from_the_environment_is_named_by_its_path(
         f"  sheets-sync.yaml: GOOGLE_APPLICATION_CREDENTIALS: {tmp_path / 'sa.json'}: is not "
         "a service-account key: missing type, client_email, private_key, token_uri"
     )
+
+
+def test_google_teams_without_any_key_get_a_note_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Said nothing: the check passed, and the night's Google teams failed. The variable
+    may be set for the nightly job alone, so it is a note and the exit code stays 0."""
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    code, out, err = _check(_workspace(tmp_path, GOOD, setting=False))
+    assert code == 0
+    assert out.startswith("sheets-sync.yaml: ok: Acme")
+    assert err == (
+        "note: sheets-sync.yaml: 1 Google team but no Google key here: google.credentials is "
+        "not set and neither is GOOGLE_APPLICATION_CREDENTIALS in this environment: no Google "
+        "sheet can be read unless the job that syncs sets GOOGLE_APPLICATION_CREDENTIALS "
+        "(docs/google-sheets.md)\n"
+    )
+
+
+def test_no_note_when_the_environment_names_a_key_or_no_sheet_is_google(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    excel_only = tmp_path / "excel"
+    excel_only.mkdir()
+    assert _check(_workspace(excel_only, GOOD, google_team=False, setting=False))[::2] == (0, "")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "sa.json"))
+    assert _check(_workspace(tmp_path, GOOD, setting=False))[::2] == (0, "")

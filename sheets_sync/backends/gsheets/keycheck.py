@@ -4,7 +4,7 @@ A key file that is ``{}`` (or lacks ``private_key``) loads as configuration; syn
 out when a Google team asks for a token, and then fails those teams alone (Excel teams still
 sync, which is why the configuration itself must not reject it). ``config check`` loads the
 key with google-auth's own loaders, without any network, and says in one line what would
-stop the Google teams.
+stop the Google teams. No key at all is only a note (``missing_key_note``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,26 @@ def credentials_problems(workspace: Workspace) -> list[str]:
     if problem is None:
         return []
     return [f"{workspace.config_path.name}: {where}: {setting or path}: {problem}"]
+
+
+def missing_key_note(workspace: Workspace) -> str | None:
+    """Google sheets are configured and no key is, here: a note, not a problem. The nightly
+    job may be the only place GOOGLE_APPLICATION_CREDENTIALS is set (a cron line, a systemd
+    unit), so a check run by hand must not fail for it; sync itself fails just the Google
+    teams then ("no Google credentials are configured")."""
+    if credentials_file(workspace) is not None:
+        return None
+    teams = sum(1 for t in workspace.teams if t.is_google)
+    users = [f"{teams} Google team{'s' if teams != 1 else ''}"] if teams else []
+    users += ["the Google rollup sheet"] if workspace.rollup_is_google else []
+    if not users:
+        return None
+    return (
+        f"{workspace.config_path.name}: {' and '.join(users)} but no Google key here: "
+        f"google.credentials is not set and neither is {CREDENTIALS_ENV} in this environment: "
+        f"no Google sheet can be read unless the job that syncs sets {CREDENTIALS_ENV} "
+        "(docs/google-sheets.md)"
+    )
 
 
 def key_file_problem(path: Path) -> str | None:
