@@ -9,9 +9,11 @@ the requested worksheets' XML (``sheetscan.py``):
   XFD1048576 make calamine request 512 GiB and abort the process;
 * Excel error values: calamine's Python binding turns ``#DIV/0!`` etc. into ``""``;
 * hidden rows (calamine has no API for them). Merged ranges do come from calamine.
+  Rows an active filter hides are read as shown: a filter is a view, not a decision.
 
 And, from the worksheet's table parts, the totals rows of Excel Tables: the team's
-``SUBTOTAL`` formulas, not key results (read as rows, their owned cells were written).
+``SUBTOTAL`` formulas, not key results (read as rows, their owned cells were written);
+and the areas of the Tables' own active filters.
 
 And, from ``percent.py``, the cells holding 1 in a percent format (a confidence of 100%).
 
@@ -38,7 +40,13 @@ from sheets_sync.backends.excel.safety import (
     normalise_part_name,
     refuse_oversized_file,
 )
-from sheets_sync.backends.excel.sheetscan import Scan, parser, scan_ods, scan_worksheet
+from sheets_sync.backends.excel.sheetscan import (
+    Scan,
+    active_filter,
+    parser,
+    scan_ods,
+    scan_worksheet,
+)
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
     CellError,
@@ -142,6 +150,8 @@ def read_workbook_bytes(
                 )
             scan = scan_worksheet(xml, source, name)
             _check_extent(scan, source, name)
+            totals, table_filters = _table_rows(package, where.part, source)
+            scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
             grid = _read_sheet(book, name, scan, source)
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
@@ -149,12 +159,19 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_ones=ones)
             if cells := percent_cells(xml, percent):
                 grid = replace(grid, percent_cells=cells)
-            if totals := _table_total_rows(package, where.part, source):
+            if totals:
                 grid = replace(grid, total_rows=totals)
             sheets[name] = grid
     return WorkbookData(
         source=source, sheet_names=names, sheets=sheets, meta={"format": package.kind}
     )
+
+
+def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
+    """The hidden rows below the header of an active filter: Excel writes no other mark
+    for a row a filter hides (and re-applying the filter would re-show any hidden by hand
+    there that match it, as LibreOffice reads them: ``visibility="filter"``)."""
+    return {r for r in scan.hidden_rows if any(a.min_row < r <= a.max_row for a in areas)}
 
 
 def _check_extent(scan: Scan, source: str, tab: str) -> None:
@@ -279,14 +296,16 @@ def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart]
 _T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
 
 
-def _table_total_rows(package: Package, part: str, source: str) -> frozenset[int]:
+def _table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int], list[CellRange]]:
     """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
-    its ``ref``). A damaged or odd table part reports none, as before tables were read."""
+    its ``ref``), and the areas of the Tables' active filters. A damaged or odd table
+    part reports neither, as before tables were read."""
     rows: set[int] = set()
+    filters: list[CellRange] = []
     try:
         rels = _rels(package, part, source)
     except WorkbookError:
-        return frozenset()
+        return frozenset(), []
     for typ, target in rels.values():
         if not typ.endswith(_T_TABLE):
             continue
@@ -299,4 +318,7 @@ def _table_total_rows(package: Package, part: str, source: str) -> frozenset[int
         except (ValueError, WorkbookError):
             continue
         rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
-    return frozenset(rows)
+        for el in root:
+            if _local(el.tag) == "autoFilter" and (area := active_filter(el)) is not None:
+                filters.append(area)
+    return frozenset(rows), filters

@@ -1,5 +1,11 @@
 """What calamine does not give about a worksheet: its extent, hidden rows and error cells.
 
+A row a filter hides is not hidden here: a filter is a view (one person's "Owner = Ann"
+left applied when she saved), not the team's decision to drop the row. .xlsx marks
+filtered-out rows ``hidden`` like rows hidden by hand, so the scan also returns the areas
+of the sheet's active ``autoFilter`` (the reader takes the hidden rows inside them, and
+inside a Table's filter, as filtered); .ods marks them ``table:visibility="filter"``.
+
 ``scan_worksheet`` reads one .xlsx worksheet part, ``scan_ods`` every table of an .ods
 ``content.xml``. Both take the XML a ``safety.inspect_package`` check has passed.
 Positions come from the cells' own references, as calamine takes them, so a lying row
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -57,6 +64,9 @@ class Scan:
     max_row: int = 0
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
+    #: .xlsx only: the sheet's autoFilter area when a column has criteria (an active
+    #: filter); the hidden rows below its header are filtered out, not hidden by hand
+    filter_areas: list[CellRange] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
     percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
@@ -103,7 +113,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     events = etree.iterparse(
         io.BytesIO(xml),
         events=("end",),
-        tag="{*}row",
+        tag=("{*}row", "{*}autoFilter"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -111,6 +121,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     )
     try:
         for _, row in events:
+            if row.tag[-3:] != "row":  # the sheet's autoFilter (after sheetData)
+                if (area := active_filter(row)) is not None:
+                    scan.filter_areas.append(area)
+                continue
             r = row.get("r")
             row_no = int(r) if r and _is_number(r) else row_no + 1
             if row.get("hidden", "").lower() in _TRUE:
@@ -140,6 +154,21 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source, tab=tab) from exc
     return scan
+
+
+def active_filter(auto_filter: etree._Element) -> CellRange | None:
+    """The area of an ``autoFilter`` (a sheet's or a Table's) that filters: one of its
+    ``filterColumn`` elements holds criteria. Filter buttons alone hide nothing; an
+    unreadable ``ref`` is no filter (its hidden rows stay hidden, as before)."""
+    if not any(
+        _local(col.tag) == "filterColumn" and any(isinstance(c.tag, str) for c in col)
+        for col in auto_filter
+    ):
+        return None
+    try:
+        return CellRange(*cell_range(auto_filter.get("ref", "").replace("$", "")))
+    except (ValueError, WorkbookError):
+        return None
 
 
 def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[str, str]]]:
@@ -217,7 +246,8 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
             repeat = int(el.get(f"{{{_ODS_TABLE}}}number-rows-repeated", "1") or 1)
             first = row_no + 1
             row_no += repeat
-            if el.get(f"{{{_ODS_TABLE}}}visibility", "visible") != "visible" and repeat < 10_000:
+            # "filter": a row an active filter hides, read as shown (see the module doc)
+            if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and repeat < 10_000:
                 scan.hidden_rows.update(range(first, row_no + 1))
             col = 0
             for cell in el:
