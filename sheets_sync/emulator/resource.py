@@ -7,6 +7,7 @@ from typing import Any
 
 from sheets_sync.emulator.dimensions import dimension_metadata
 from sheets_sync.emulator.fields import parse_mask, select
+from sheets_sync.emulator.filters import filtered_rows
 from sheets_sync.emulator.formats import effective_format
 from sheets_sync.emulator.ranges import Area, parse_range
 from sheets_sync.emulator.state import Sheet, Spreadsheet
@@ -47,6 +48,9 @@ def grid_data(book: Spreadsheet, area: Area) -> dict[str, Any]:
     ]
     data["rowData"] = rows
     data["rowMetadata"] = dimension_metadata(area.sheet, "ROWS", r0, r1)
+    for row in filtered_rows(area.sheet):
+        if r0 <= row < r1:
+            data["rowMetadata"][row - r0]["hiddenByFilter"] = True
     data["columnMetadata"] = dimension_metadata(area.sheet, "COLUMNS", c0, c1)
     return data
 
