@@ -2,7 +2,7 @@
 
 A changed team costs two API calls and an unchanged team one, whatever its size:
 ``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values
-and number-format types, hidden rows, merges, sheet properties) and ``write`` a single
+and number-format types, rows hidden by the user, merges, sheet properties) and ``write`` a single
 ``batchUpdate``, which Google applies all-or-nothing, so a sheet is never left half-written.
 The mapping's alternative tab names ("OKRs", "OKR", "Key results") are matched
 case-insensitively on our side, which is why the read cannot name ranges: a range for a
@@ -34,7 +34,7 @@ from sheets_sync.grid import (
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
-    "merges,data(rowMetadata(hiddenByUser,hiddenByFilter),"
+    "merges,data(rowMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))))"
 )
 VALUE_FIELD = "userEnteredValue"
@@ -113,7 +113,8 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
                 rows.append(())
             rows[top + i] = tuple(values)
         for i, meta in enumerate(block.get("rowMetadata", [])):
-            if meta.get("hiddenByUser") or meta.get("hiddenByFilter"):
+            # hiddenByFilter is a view (one person's filter), not a decision: read the row
+            if meta.get("hiddenByUser"):
                 hidden.add(top + i + 1)
     while rows and not rows[-1]:
         rows.pop()

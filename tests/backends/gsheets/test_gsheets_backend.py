@@ -70,6 +70,42 @@ def test_read_is_one_request_with_values_errors_hidden_rows_and_merges(
     assert "includeGridData=true" in logged[0].path and "fields=" in logged[0].path
 
 
+def test_rows_a_filter_hides_are_read_and_rows_hidden_by_the_user_are_not(
+    emulator: Emulator, client: Any
+) -> None:
+    """A basic filter ("KR ID is not KR2 or KR3", left on by whoever last looked) is a
+    view: its rows are read. A row the user hid stays skipped."""
+    key = _seed(emulator)
+    rows = {"sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}
+    crit = {"2": {"hiddenValues": ["KR2", "KR3"]}}
+    requests: list[dict[str, Any]] = [
+        {
+            "setBasicFilter": {
+                "filter": {"range": {"sheetId": 0, "endRowIndex": 5}, "criteria": crit}
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": rows,
+                "properties": {"hiddenByUser": True},
+                "fields": "hiddenByUser",
+            }
+        },
+    ]
+    client.batch_update(key, {"requests": requests}, source="team", what="write")
+    meta = client.get_spreadsheet(
+        key,
+        {"includeGridData": "true", "fields": "sheets(data(rowMetadata))", "ranges": "OKRs"},
+        source="team",
+        what="read",
+    )["sheets"][0]["data"][0]["rowMetadata"]
+    assert [m.get("hiddenByFilter", False) for m in meta[:5]] == [False, False, True, True, False]
+
+    okrs = GoogleSheetsBackend(client, key, display_name="team").read(["OKRs"]).sheets["OKRs"]
+    assert okrs.hidden_rows == frozenset({5})
+    assert [okrs.value(r, 3) for r in (2, 3, 4)] == ["KR1", "KR2", "KR3"]
+
+
 def test_write_lands_values_colours_formats_in_one_batch_update(
     emulator: Emulator, client: Any, api_requests: Any
 ) -> None:
