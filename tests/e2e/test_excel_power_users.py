@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -151,6 +152,59 @@ def test_a_tables_totals_row_is_not_a_key_result_and_keeps_its_formula(tmp_path:
     row7 = re.compile(rb'<row r="7">.*?</row>')
     assert row7.findall(after[OKRS]) == row7.findall(before[OKRS])
     assert "<v>0.65</v>" in cell(after[OKRS], "R2")  # the key results above were scored
+
+
+# --- a filter left applied ----------------------------------------------------------------
+
+OWNER_FILTER = (
+    '<autoFilter ref="A1:U6"><filterColumn colId="6"><filters><filter val="Dana Reyes"/>'
+    "</filters></filterColumn></autoFilter>"
+)
+
+
+def with_owner_filter(parts: Parts) -> None:
+    """Filtered to Owner = Dana Reyes and saved, as Excel writes it: Luis Moreno's key
+    results O1.3 and O2.1 (rows 4 and 5) are hidden rows under an autoFilter."""
+    for row in (4, 5):
+        edit(
+            parts, OKRS, f'<row r="{row}" spans="1:21">', f'<row r="{row}" spans="1:21" hidden="1">'
+        )
+    edit(parts, OKRS, "</sheetData>", "</sheetData>" + OWNER_FILTER)
+    edit(
+        parts,
+        WORKBOOK,
+        "</sheets>",
+        '</sheets><definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+        'hidden="1">OKRs!$A$1:$U$6</definedName></definedNames>',
+    )
+
+
+def test_key_results_a_filter_hides_are_scored_written_and_rolled_up(tmp_path: Path) -> None:
+    """Synced as if unfiltered: the same cells written, the same rollup; the filter state
+    stays byte for byte. Before 2026-12-05 the filtered-out key results were skipped
+    without a finding: left out of the rollup, their owned cells stale."""
+    config = sales_workspace(tmp_path / "filtered", with_owner_filter)
+    before, after, validated = sync(config)
+    plain = sales_workspace(tmp_path / "plain", lambda parts: None)
+    _, unfiltered, plain_validated = sync(plain)
+    assert validated == plain_validated
+
+    content = re.compile(rb'<row r="([2-6])"[^>]*>(.*?)</row>')
+    assert content.findall(after[OKRS]) == content.findall(unfiltered[OKRS])
+    assert content.findall(after[OKRS]) != content.findall(before[OKRS])
+    rows = re.compile(rb"<row [^>]*>")
+    assert rows.findall(after[OKRS]) == rows.findall(before[OKRS])  # hidden="1" kept
+    assert after[OKRS].split(b"</sheetData>")[1] == before[OKRS].split(b"</sheetData>")[1]
+    assert OWNER_FILTER.encode() in after[OKRS] and after[WORKBOOK] == before[WORKBOOK]
+
+    def key_results(ws: Path) -> list[tuple[object, ...]]:
+        book = openpyxl.load_workbook(ws / "company.xlsx", read_only=True)
+        # from Objective ID on: the columns before say when and from where it was read
+        return [row[6:] for row in book["Key results"].iter_rows(values_only=True)]
+
+    got = key_results(config.parent)
+    assert [row[1] for row in got] == ["KR ID", "O1.1", "O1.2", "O2.1", "O2.2"]
+    assert got == key_results(plain.parent)
 
 
 # --- formulas the team put in owned cells ------------------------------------------------
