@@ -87,7 +87,8 @@ def sync(config: Path, ext: str = ".xlsx") -> tuple[Parts, Parts, str]:
 
 
 def cell(sheet: bytes, ref: str) -> str:
-    m = re.search(rb'<c r="' + ref.encode() + rb'"(?:/>|.*?</c>)', sheet)
+    """The ``<c>`` element of ``ref``, empty (``<c r="R4" s="3"/>``) or not."""
+    m = re.search(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', sheet)
     assert m is not None, ref
     return m[0].decode()
 
