@@ -26,6 +26,7 @@ from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
+from sheets_sync.sync.ticker import Ticker
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -131,7 +132,10 @@ def run_sync(
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
             )
-            with Progress(*columns, console=console, transient=True) as bar:
+            # redrawn by a ``Ticker``, not by rich's own thread: one the workers' forks
+            # never catch mid-redraw, holding the terminal's locks (``ticker.py``)
+            bar = Progress(*columns, console=console, transient=True, auto_refresh=False)
+            with bar, Ticker(bar.refresh):
                 task = bar.add_task("syncing teams", total=total)
 
                 def tick(run: TeamRun) -> None:

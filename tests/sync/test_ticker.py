@@ -1,0 +1,74 @@
+"""No thread of ours runs across the workers' forks: a child must never start with a lock
+that a thread it does not have was holding (Python 3.12+ warns of the deadlock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from sheets_sync.config import load_workspace
+from sheets_sync.sync.engine import SyncOptions
+from sheets_sync.sync.parallel import isolated
+from sheets_sync.sync.run import run_sync
+from sheets_sync.sync.ticker import Ticker
+from sheets_sync.workspace.demo import create_demo
+
+TERMINAL_LOCK = threading.Lock()  # stands for the console's and stderr's locks
+
+
+def _redraw() -> None:
+    with TERMINAL_LOCK:  # held nearly all the time, as a slow terminal would
+        time.sleep(0.02)
+
+
+def _child_can_write(i: int) -> bool:
+    if TERMINAL_LOCK.acquire(timeout=1):
+        TERMINAL_LOCK.release()
+        return True
+    return False  # the lock came held: the child would hang on its first log line
+
+
+def test_a_ticker_never_holds_a_lock_across_a_fork() -> None:
+    with Ticker(_redraw, interval=0.0001):
+        time.sleep(0.05)
+        assert isolated(_child_can_write, range(6), 2) == dict.fromkeys(range(6), True)
+        time.sleep(0.05)
+        assert TERMINAL_LOCK.locked()  # ticking again after the forks
+    assert not any(t.name == "sheets-sync-ticker" for t in threading.enumerate())
+
+
+_seen: list[list[str]] = []  # the threads alive at each fork while ``_watching``
+_watching = threading.Event()
+
+
+def _before_fork() -> None:
+    if _watching.is_set():
+        _seen.append([type(t).__name__ for t in threading.enumerate()])
+
+
+os.register_at_fork(before=_before_fork)
+
+
+def test_the_progress_bar_has_no_refresh_thread_of_rich_at_a_fork(tmp_path: Path) -> None:
+    cfg = create_demo(tmp_path / "ws")
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    _watching.set()
+    try:
+        result = run_sync(
+            load_workspace(cfg),
+            SyncOptions(as_of=dt.date(2026, 11, 23), workers=2),
+            console=console,
+        )
+    finally:
+        _watching.clear()
+    assert not result.failed
+    assert _seen, "the night forked no worker"
+    assert not any("_RefreshThread" in names for names in _seen), _seen
+    assert "syncing teams" in out.getvalue()  # the bar is still drawn
