@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO   ?= build/demo-workspace
 
-.PHONY: run test test-fast lint bench airflow clean
+.PHONY: run test test-fast test-pythons lint bench airflow clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,23 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not libreoffice"
+
+## make test-pythons: the fast suite again on each newer Python the package claims, in a
+## venv of its own (.venv3.12, ...); a version not installed is skipped (python3.X on PATH,
+## else pyenv's newest 3.X.*). Not part of `make test`: each version costs a venv (about
+## 2 minutes, once) and a fast-suite run (about 4 minutes on 2 cores).
+TEST_PYTHONS ?= 3.12 3.13
+TEST_PYTHONS_ARGS ?= -m "not slow and not libreoffice"
+test-pythons:
+	@failed=""; for v in $(TEST_PYTHONS); do \
+	  py=$$(python$$v -c '' 2>/dev/null && command -v python$$v || true); \
+	  [ -n "$$py" ] || py=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -1); \
+	  if [ -z "$$py" ]; then echo "test-pythons: python$$v not installed, skipped"; continue; fi; \
+	  $(MAKE) --no-print-directory VENV=.venv$$v PYTHON=$$py .venv$$v/.installed || exit 1; \
+	  echo "test-pythons: $$(.venv$$v/bin/python -V)"; \
+	  .venv$$v/bin/python -m pytest -q -p no:cacheprovider $(TEST_PYTHONS_ARGS) || failed="$$failed $$v"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-pythons: failed on$$failed"; exit 1; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sheets_sync tests bench cli.py
