@@ -10,6 +10,7 @@ import random
 import sqlite3
 import zipfile
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ Rows = list[tuple[object, ...]]
 def _store(path: Path, krs: Rows, kpis: Rows) -> HistoryStore:
     store = HistoryStore(path)
     store.dates()  # creates the schema
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.executemany(
             "INSERT OR IGNORE INTO snapshots VALUES (?, ?, 'then')",
             {(r[0], r[1]) for r in krs + kpis},
@@ -178,7 +179,7 @@ def test_a_history_changed_while_written_publishes_nothing(
     store = _store(tmp_path / "state" / "history.sqlite", *_random_nights(0))
     history = load_history(store, 12, b"")
     assert history is not None
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         conn.execute(change)
     out = tmp_path / "out"
     out.mkdir()
@@ -195,7 +196,7 @@ def test_a_history_damaged_while_written_is_set_aside(
     and the file set aside (as a damaged history is at any other step), so the next
     night starts a new history instead of failing the same way."""
     store = _store(tmp_path / "history.sqlite", *_random_nights(2))
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     history = load_history(store, 12, b"")
     assert history is not None
