@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from sheets_sync.config import load_workspace
@@ -72,3 +75,29 @@ def test_the_progress_bar_has_no_refresh_thread_of_rich_at_a_fork(tmp_path: Path
     assert _seen, "the night forked no worker"
     assert not any("_RefreshThread" in names for names in _seen), _seen
     assert "syncing teams" in out.getvalue()  # the bar is still drawn
+
+
+_FORK_AFTER_ROLLUP_IMPORT = """
+import multiprocessing, os, sys
+from sheets_sync.sync import engine
+engine._import_rollup()  # what the night imports while the readers parse
+names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+child = multiprocessing.get_context("fork").Process(target=print)
+child.start()
+child.join()
+print(names)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads listed by Linux /proc")
+def test_the_writers_fork_after_the_rollup_import_without_a_jemalloc_thread() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "JE_ARROW_MALLOC_CONF"}
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", _FORK_AFTER_ROLLUP_IMPORT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "jemalloc_bg_thd" not in done.stdout
+    assert "multi-threaded" not in done.stderr  # Python 3.12+'s warning
