@@ -58,19 +58,19 @@ def turned_off_track_by_team(
         krs = teams.get(run.team.casefold())
         if krs is None:
             continue
+        folded: list[dict[str, str]] = []
+        packed = run.packed  # its Off track KRs are known without unpacking it
+        known = packed.off_track if packed is not None else None
+        if known is not None and all(_was(krs, kr_id, folded) == _OFF for kr_id in known):
+            continue
         team = run.result  # unpacks a packed one (``TeamRun.result``): known teams only
         if team is None:
             continue
-        folded: dict[str, str] | None = None
         for objective in team.objectives:
             for kr in objective.key_results:
                 if kr.status is not Status.OFF_TRACK:
                     continue
-                was = krs.get(kr.kr.id)
-                if was is None:
-                    if folded is None:
-                        folded = {k.casefold(): s for k, s in krs.items()}
-                    was = folded.get(kr.kr.id.casefold())
+                was = _was(krs, kr.kr.id, folded)
                 if was == _OFF:
                     continue
                 turned.append(
@@ -89,6 +89,17 @@ def turned_off_track_by_team(
                     }
                 )
     return turned
+
+
+def _was(krs: Mapping[str, str], kr_id: str, folded: list[dict[str, str]]) -> str | None:
+    """The KR's status last night; its id case-folded only when not found as it is
+    (``folded`` holds the team's folded statuses once made)."""
+    was = krs.get(kr_id)
+    if was is None:
+        if not folded:
+            folded.append({k.casefold(): s for k, s in krs.items()})
+        was = folded[0].get(kr_id.casefold())
+    return was
 
 
 def _summary(company: str, as_of: str, failed: list[dict[str, Any]], turned: list[Any]) -> str:

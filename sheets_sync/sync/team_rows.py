@@ -24,6 +24,7 @@ from sheets_sync.domain.models import (
     KPIResult,
     KRResult,
     ObjectiveResult,
+    Status,
     TeamResult,
 )
 from sheets_sync.pickling import fast_pickle, hash_by_value
@@ -145,14 +146,17 @@ def rows_for(run: TeamRun, context: RunContext) -> TeamRows | None:
 class PackedResult:
     """A scored team's result as a deflated pickle, held in memory or parked in the night's
     spill file, beside what is read of it without unpacking: its findings and aligned
-    objectives. While the night runs it also holds the team's rows and (for an Excel
-    rollup) their ``rows_digest``."""
+    objectives, and the ids of its KRs Off track (the alerts compare them with the last
+    night's statuses: unpacking 2,000 results to find none turned was 0.6 s of a quiet
+    night). While the night runs it also holds the team's rows and (for an Excel rollup)
+    their ``rows_digest``."""
 
     result: bytes | Parked = field(repr=False)
     findings: tuple[Finding, ...]
     aligned: tuple[AlignedObjective, ...]
     rows: bytes | Parked | None = field(default=None, repr=False)
     digest: bytes | None = field(default=None, repr=False)
+    off_track: tuple[str, ...] | None = None  # None: not known, unpack to see
 
     @classmethod
     def pack(
@@ -164,7 +168,9 @@ class PackedResult:
         made = rows_digest(rows) if digest else None
         aligned = aligned_objectives(result)
         packed = pickled(result, spill, deflate=True)  # kept after the night (``kept``)
-        return cls(packed, result.findings, aligned, pickled(rows, spill), made)
+        off = tuple(kr.kr.id for o in result.objectives for kr in o.key_results
+                    if kr.status is Status.OFF_TRACK)  # fmt: skip
+        return cls(packed, result.findings, aligned, pickled(rows, spill), made, off)
 
     def load(self) -> TeamResult:
         result: TeamResult = unpickled(self.result, deflated=True)
@@ -178,7 +184,9 @@ class PackedResult:
     def kept(self) -> PackedResult:
         """What outlives the night: the result's deflated pickle in memory (the spill file
         goes when the run ends; ~3 KB a team against ~33 KB as objects), without the rows."""
-        return PackedResult(blob(self.result), self.findings, self.aligned)
+        return PackedResult(
+            blob(self.result), self.findings, self.aligned, off_track=self.off_track
+        )
 
 
 def packed_run(run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool) -> TeamRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -26,6 +27,7 @@ from sheets_sync.ops.notify import (
     turned_off_track_by_team,
 )
 from sheets_sync.sync.report import run_report
+from sheets_sync.sync.team_rows import kept_run, packed_run
 from tests.ops.conftest import MakeResult
 
 D1, D2 = dt.date(2026, 11, 14), dt.date(2026, 11, 15)
@@ -89,6 +91,28 @@ def test_turned_off_track_compares_with_the_previous_snapshot(make_result: MakeR
     # the by-team form a night uses gives the same, names and ids matched in any case
     by_team = {"sales": {"kr1": "On track"}, "Sales": {"KR2": "Off track", "KR4": "On track"}}
     assert turned_off_track_by_team(result, by_team) == turned
+
+
+def test_packed_results_give_the_same_alerts_unpacked_only_where_one_turned(
+    make_result: MakeResult,
+) -> None:
+    result = make_result({"Sales": {"KR1": 0, "KR2": 0, "KR3": 60}, "Ops": {"KR1": 0}})
+    packed = [kept_run(packed_run(r, result.context, None, digest=False)) for r in result.runs]
+    # Ops's only Off track KR was Off track already: its result need not be unpacked (a
+    # damaged pickle shows it is not); the ids match in any case, as unpacked
+    ops = packed[1].packed
+    assert ops is not None and ops.off_track == ("KR1",)
+    packed[1] = dataclasses.replace(packed[1], held=dataclasses.replace(ops, result=b"x"))
+    night = dataclasses.replace(result, runs=tuple(packed))
+    sales = dataclasses.replace(result, runs=result.runs[:1])
+    for previous, turned in (
+        ({"Sales": {"KR1": "Off track", "KR2": "On track"}, "Ops": {"KR1": "Off track"}}, ["KR2"]),
+        ({"sales": {"kr1": "Off track", "kr2": "Off track"}, "OPS": {"kr1": "Off track"}}, []),
+    ):
+        want = turned_off_track_by_team(sales, previous)
+        assert turned_off_track_by_team(night, previous) == want
+        assert [t["kr_id"] for t in want] == turned
+    assert [t["kr_id"] for t in turned_off_track_by_team(night, {"Sales": {}})] == ["KR1", "KR2"]
 
 
 def test_turned_off_track_with_the_history_store(tmp_path: Path, make_result: MakeResult) -> None:
