@@ -108,6 +108,12 @@ class ReadCache:
         return self.folder / f"{name[:32]}.pickle"
 
     def get(self, spec: TeamSpec, key: str) -> CachedRead | None:
+        found = self.entry(spec, key)
+        return None if found is None else found[0]
+
+    def entry(self, spec: TeamSpec, key: str) -> tuple[CachedRead, bytes] | None:
+        """``get``, with the read's pickle as the slot holds it: a read kept for later
+        need not be pickled again."""
         try:
             with open(self._slot(spec), "rb") as handle:
                 if unpickle.load(handle) != key:
@@ -125,7 +131,7 @@ class ReadCache:
         except Exception as exc:  # torn or foreign file: parse instead
             log.debug("read cache entry for %s unusable: %s", spec.name, exc)
             return None
-        return read if isinstance(read, CachedRead) else None
+        return (read, value) if isinstance(read, CachedRead) else None
 
     def put(self, spec: TeamSpec, key: str, value: CachedRead) -> None:
         self.put_pickled(spec, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -82,6 +82,11 @@ def pickled(obj: object, spill: Spill | None, *, deflate: bool = False) -> bytes
     blob = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
     if deflate:
         blob = zlib.compress(blob, 1)
+    return parked(blob, spill)
+
+
+def parked(blob: bytes, spill: Spill | None) -> bytes | Parked:
+    """A pickle made already, parked in ``spill`` when there is one (else kept)."""
     if spill is not None:
         with contextlib.suppress(OSError):
             return spill.park(blob)

@@ -22,6 +22,8 @@ from sheets_sync.config import load_workspace
 from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.readcache import CachedRead, ReadCache
+from sheets_sync.sync.reading import TeamRead
+from sheets_sync.sync.spill import blob, unpickled
 from sheets_sync.workspace.demo import create_demo
 from tests.support.workbooks import folder_cells
 
@@ -88,6 +90,37 @@ def test_entries_pickled_where_teams_are_planned_equal_those_made_by_the_writer(
     night(packed)
     a, b = entries(plain), entries(packed)
     assert a == b and len(a) == 5  # Marketing's write added owned headers: no entry
+
+
+def test_a_finished_hit_keeps_its_entry_as_read_not_pickled_again(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """A quiet night's packed hit with nothing to write keeps only its input, which a
+    team whose KR reads its KPIs may need: as the cache entry's own bytes."""
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    parses.clear()
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    kept: dict[str, tuple[object, bytes | None]] = {}
+    original = TeamRead.pack
+
+    def spy(self: TeamRead, spill: Any = None) -> TeamRead:
+        packed = original(self, spill)
+        if self.finished:  # a team whose KRs read others' KPIs is planned later
+            entry = None if packed.entry is None else blob(packed.entry)
+            kept[self.spec.name] = (packed.packed, entry)
+        return packed
+
+    monkeypatch.setattr(TeamRead, "pack", spy)
+    assert {r.outcome.value for r in night(cfg).runs} == {"unchanged"}
+    ws = load_workspace(cfg)
+    cache = ReadCache(ws.state_dir / "cache")
+    slots = {t.name: cache._slot(t).read_bytes() for t in ws.teams}
+    hits = {t.name for t in ws.teams if t.path and t.path.name not in parses} & kept.keys()
+    assert len(hits) == 4 and parses == ["Marketing.xlsx"]  # its first write moved its layout
+    for name, (heavy, entry) in ((n, kept[n]) for n in hits):
+        assert heavy is None and isinstance(entry, bytes) and slots[name].endswith(entry)
+        assert unpickled(entry).team_input.team == name
 
 
 def entries(cfg: Path) -> dict[str, object]:
