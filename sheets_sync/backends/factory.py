@@ -31,13 +31,14 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
             "or written (team files are followed only to files inside it)",
             source=Path(team.source).name,
         )
+    backups, flat_backups = workspace.backup_dirs_for(team.path)
     return ExcelBackend(
         team.path,
         display_name=team.display_name,
-        backup_dir=workspace.backup_dir_for(team.path),
+        backup_dir=backups,
         keep_backups=workspace.keep_backups,
         max_uncompressed_bytes=workspace.max_workbook_bytes,
-        legacy_backup_dir=workspace.flat_backup_dir_for(team.path),
+        legacy_backup_dir=flat_backups,
     )
 
 

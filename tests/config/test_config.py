@@ -364,3 +364,35 @@ def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) 
             ("run_reports.keep", "true"),
         )
     ]
+
+
+def test_backup_folders_follow_where_the_files_really_are(tmp_path: Path) -> None:
+    """A workspace opened through a symbolic link to its folder keeps each file's backups
+    in a folder named after where the file is in it; a file elsewhere gets a digest's
+    folder; the flat backups of the old layout count only for a name no other file has."""
+    real = tmp_path / "real"
+    (real / "teams" / "emea").mkdir(parents=True)
+    (real / "teams" / "apac").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    cfg = tmp_path / "link" / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: EMEA, source: teams/emea/sales.xlsx}\n"
+        "  - {name: APAC, source: teams/apac/sales.xlsx}\n"
+        "  - {name: Ops, source: teams/ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(cfg, files_must_exist=False)
+    base = ws.state_dir / "backups"
+    assert [ws.backup_dirs_for(t.path) for t in ws.teams if t.path] == [
+        (base / "teams" / "emea", None),  # two files named sales.xlsx: no flat backups
+        (base / "teams" / "apac", None),
+        (base / "teams", base),
+    ]
+    through_link = tmp_path / "link" / "teams" / "ops.xlsx"  # as named, not resolved
+    assert ws.backup_dirs_for(through_link) == (base / "teams", base)
+    elsewhere = ws.backup_dirs_for(tmp_path / "elsewhere" / "ops.xlsx")
+    assert elsewhere[0].parent == base / "outside-the-workspace" and elsewhere[1] == base
+    for path in (through_link, tmp_path / "elsewhere" / "sales.xlsx"):
+        found = (ws.backup_dir_for(path), ws.flat_backup_dir_for(path))
+        assert ws.backup_dirs_for(path) == found
