@@ -315,10 +315,10 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
         try:
-            matched = sorted(
-                p
+            matched = sorted(  # each file resolved once: a glob may match 2,000
+                (p, real)
                 for p in root.glob(pattern)  # the company workbook is never a team's
-                if p.is_file() and is_team_workbook(p) and p.resolve() != rollup_file
+                if p.is_file() and is_team_workbook(p) and (real := p.resolve()) != rollup_file
             )
         except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:
             problems.append(
@@ -329,8 +329,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
         listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
-        for p in matched:
-            resolved = p.resolve()
+        for p, resolved in matched:
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
