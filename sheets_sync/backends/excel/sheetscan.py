@@ -121,8 +121,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     )
     try:
         for _, row in events:
-            if row.tag[-3:] != "row":  # the sheet's autoFilter (after sheetData)
-                if (area := active_filter(row)) is not None:
+            if row.tag[-3:] != "row":  # an autoFilter (after sheetData)
+                parent = row.getparent()  # the sheet's, not a custom view's (applied later)
+                live = parent is not None and _local(parent.tag) == "worksheet"
+                if live and (area := active_filter(row)) is not None:
                     scan.filter_areas.append(area)
                 continue
             r = row.get("r")

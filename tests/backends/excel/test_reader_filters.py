@@ -7,7 +7,9 @@ everyone else's key results out of the nightly sync.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -85,6 +87,36 @@ def test_a_filter_with_an_unreadable_ref_keeps_hidden_rows_hidden(ref: str) -> N
         for name, body in parts.items():
             z.writestr(name, body)
     assert _grid(out.getvalue()).hidden_rows == frozenset({3, 5, 6, 7})
+
+
+def _rewritten(data: bytes, part: str, edit: Callable[[bytes], bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts[part] = edit(parts[part])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+def test_a_filter_saved_in_a_custom_view_is_not_the_live_one() -> None:
+    """A custom view (View > Custom Views) keeps its own ``autoFilter``; it filters only
+    when someone applies the view, so the rows hidden now were hidden by hand and stay
+    skipped (read, they were scored and written against the docs)."""
+
+    def into_custom_view(sheet: bytes) -> bytes:
+        live = re.search(rb"<autoFilter .*?</autoFilter>", sheet)
+        assert live is not None
+        view = (
+            b'<customSheetViews><customSheetView guid="{00000000-0000-0000-0000-000000000001}">'
+            + live[0]
+            + b"</customSheetView></customSheetViews>"
+        )
+        return sheet.replace(live[0], view)
+
+    data = _rewritten(_bytes(_book()), "xl/worksheets/sheet1.xml", into_custom_view)
+    assert _grid(data).hidden_rows == frozenset({3, 5, 6, 7})
 
 
 _ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
