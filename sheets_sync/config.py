@@ -170,7 +170,11 @@ def _read_yaml(path: Path) -> Any:
         return load_yaml(read_text(path))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: {yaml_problem(exc)}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # as a mapping file's (mapping/spec.py)
+        raise ConfigError(
+            f"{path.name}: not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8"
+        ) from None
+    except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 
 

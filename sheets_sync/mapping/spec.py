@@ -130,7 +130,13 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
     if path is None:
         known = ", ".join(builtin_mappings())
         raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")
-    return parse_mapping(read_text(path), source=path.name)
+    try:
+        text = read_text(path)
+    except UnicodeDecodeError as exc:  # saved by an old editor in Latin-1, say
+        raise MappingError(
+            f"{path.name}: not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8"
+        ) from None
+    return parse_mapping(text, source=path.name)
 
 
 def parse_mapping(text: str, *, source: str) -> MappingSpec:

@@ -39,3 +39,42 @@ def test_a_huge_mapping_file_is_not_read(tmp_path: Path) -> None:
     with pytest.raises(OSError) as info:
         load_mapping(str(path))
     assert str(info.value) == "larger than 4,194,304 bytes, more than any workspace needs"
+
+
+def test_a_mapping_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """A mapping saved in another encoding (Latin-1 from an old editor): one line naming the
+    file, as the workspace file gets, not a UnicodeDecodeError traceback."""
+    path = tmp_path / "mine.yaml"
+    path.write_bytes("extends: default\n# Übersicht\n".encode("latin-1"))
+    with pytest.raises(MappingError) as info:
+        load_mapping(str(path))
+    assert str(info.value) == "mine.yaml: not UTF-8 text (byte 20 is not); save it as UTF-8"
+
+
+def test_config_check_names_a_mapping_that_is_not_utf8(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_bytes(b"extends: default\n# \xff\n")
+    (tmp_path / "sheets-sync.yaml").write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams: [{name: Sales, source: gsheet:abc, mapping: mappings/mine.yaml}]\n"
+    )
+    cfg = tmp_path / "sheets-sync.yaml"
+    result = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "mine.yaml: not UTF-8 text (byte 20 is not); save it as UTF-8" in result.output
+
+
+def test_a_workspace_file_that_is_not_utf8_says_it_as_a_mapping_does(tmp_path: Path) -> None:
+    from sheets_sync.config import load_workspace
+    from sheets_sync.errors import ConfigError
+
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_bytes(b"company: Acme \xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_workspace(cfg)
+    assert str(info.value) == "sheets-sync.yaml: not UTF-8 text (byte 15 is not); save it as UTF-8"
