@@ -12,5 +12,8 @@ __all__ = ["__version__"]
 # imports it too), and the night imports them before it forks its writers (sync/engine.py,
 # ``_import_rollup``): Python 3.12+ then warns that a multi-threaded process forks. The
 # tool's Arrow memory is the C library's (``rollup/__init__.py``), so that thread has
-# nothing to do; a value set by the user is kept.
+# nothing to do; a value set by the user is kept. It is set here, on the package's import,
+# because it only counts before pyarrow's first import; a process that imported pyarrow
+# first keeps the thread. Child processes (``--notify-cmd``, LibreOffice) inherit the
+# variable, which only Arrow's jemalloc reads.
 os.environ.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")

@@ -39,7 +39,9 @@ MAX_BYTES = 4 * 1024 * 1024
 
 
 class FileTooLargeError(OSError):
-    """A YAML file past ``MAX_BYTES``; read no further than that."""
+    """A YAML file past ``MAX_BYTES``; read no further than that. An ``OSError``, not a
+    ``SheetsSyncError``: the callers already turn a file they cannot read into their own
+    error (``ConfigError``, ``MappingError``) naming the file, and this joins that path."""
 
     def __init__(self) -> None:
         super().__init__(

@@ -27,6 +27,8 @@ if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # Arrow takes a blank one f
     # what a night's build frees for later use, so the process held ~20 MB more at 2,000
     # teams (23-33 MB on the steady night); the C library's hands large blocks back at
     # once, at no measurable cost here (bench/notes.md, third and thirteenth passes).
+    # (Arrow's bundled jemalloc is told to start no thread in ``sheets_sync/__init__.py``:
+    # that has to happen before pyarrow is first imported, wherever that is.)
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 __all__ = [
