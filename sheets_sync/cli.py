@@ -8,7 +8,6 @@ does the machine failing under a run (a full disk: exit 1 with the file and the 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import shlex
@@ -17,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from sheets_sync import __version__
 from sheets_sync.cli_support import (
@@ -25,62 +23,13 @@ from sheets_sync.cli_support import (
     EXIT_OK,
     DocumentCommand,
     SyncGroup,
+    as_of_date,
+    as_of_option,
+    command_console,
+    config_option,
+    quiet_level,
+    say,
     setup_logging,
-)
-
-
-def _log_format() -> str:
-    return str(click.get_current_context().find_root().params.get("log_format", "text"))
-
-
-def _quiet() -> int:
-    """``-q`` counted (``-v`` takes one back): 1 drops the lines of what went well and keeps
-    problems and the summary; 2 drops the summary too unless something failed."""
-    params = click.get_current_context().find_root().params
-    return max(0, int(params.get("quiet", 0)) - int(params.get("verbose", 0)))
-
-
-def _say(*lines: str, err: bool = False, level: int = logging.INFO) -> None:
-    """Lines a command prints, each made ``one_line`` (a name or error from a file never
-    adds a line): as they are, or one JSON log record a line under ``--log-format json``,
-    so a shipper parsing the output gets nothing but records."""
-    from sheets_sync.logs import line_records, one_line
-
-    text = "\n".join(map(one_line, lines))
-    if _log_format() != "json":
-        click.echo(text, err=err)
-    elif text:
-        click.echo(line_records(text, level), err=err)
-
-
-def _console() -> Console:
-    """Where the console helpers print: plain, or JSON records (``output_console``)."""
-    from sheets_sync.console import output_console
-
-    return output_console(_log_format())
-
-
-def _as_of(value: str | None) -> dt.date:
-    try:
-        return dt.date.today() if value is None else dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"{value!r} is not a date like 2026-11-23"
-        raise click.BadParameter(msg, param_hint="--as-of") from None
-
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Workspace file (default: $SHEETS_SYNC_CONFIG or ./sheets-sync.yaml).",
-)
-as_of_option = click.option(
-    "--as-of",
-    "as_of",
-    metavar="YYYY-MM-DD",
-    default=None,
-    help="Judge pace and staleness on this date (default: today).",
 )
 
 
@@ -130,17 +79,17 @@ def config_check(config_path: str | None) -> None:
     ws = load_workspace(config_path)
     if problems := credentials_problems(ws):  # here only: sync fails the Google teams alone
         raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
-    if _quiet() > 1:
+    if quiet_level() > 1:
         return
-    _say(
+    say(
         f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
         f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
         f"rollup to {ws.rollup_output}"
     )
-    for team in ws.teams if not _quiet() else ():
-        _say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
+    for team in ws.teams if not quiet_level() else ():
+        say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
     if note := missing_key_note(ws):  # the key may be set for the nightly job alone
-        _say(f"note: {note}", err=True, level=logging.WARNING)
+        say(f"note: {note}", err=True, level=logging.WARNING)
 
 
 @cli.command(cls=DocumentCommand, document={"teams": [], "ok": False})
@@ -165,18 +114,18 @@ def validate(
 
     ws = load_workspace(config_path, files_must_exist=False)
     result = Sync(ws).run(
-        SyncOptions(as_of=_as_of(as_of), teams=teams, write_back=False, rollup=False)
+        SyncOptions(as_of=as_of_date(as_of), teams=teams, write_back=False, rollup=False)
     )
     has_errors = any(r.failed or any(f.is_error for f in r.findings) for r in result.runs)
     if as_json:
         payload = [team_dict(r, with_changes=False) for r in result.runs]
         click.echo(json.dumps({"teams": payload, "ok": not has_errors}, indent=2))
     else:
-        console = _console()
+        console = command_console()
         print_findings(console, result.runs)
         errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
         warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
-        if _quiet() < 2 or errors:
+        if quiet_level() < 2 or errors:
             console.print(
                 f"{counted(len(result.runs), 'team')}: {counted(errors, 'error')}, "
                 f"{counted(warnings, 'warning')}"
@@ -270,7 +219,7 @@ def sync(
         )
     ws = load_workspace(config_path, files_must_exist=False)
     options = SyncOptions(
-        as_of=_as_of(as_of),
+        as_of=as_of_date(as_of),
         teams=teams,
         dry_run=dry_run,
         write_back=not no_write_back,
@@ -279,7 +228,7 @@ def sync(
         workers=workers,
         read_cache=not no_read_cache,
     )
-    console = _console()
+    console = command_console()
     result = run_sync(
         ws,
         options,
@@ -291,7 +240,7 @@ def sync(
     if dry_run:
         print_changes(console, result.runs)
     nothing_written = dry_run or no_write_back
-    print_summary(console, result, dry_run=nothing_written, quiet=_quiet())
+    print_summary(console, result, dry_run=nothing_written, quiet=quiet_level())
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -318,22 +267,22 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 
     ws = load_workspace(config_path, files_must_exist=False)
     if from_results:
-        result = merge_shards(ws, Path(from_results), _as_of(as_of) if as_of else None)
+        result = merge_shards(ws, Path(from_results), as_of_date(as_of) if as_of else None)
         source = f" from {from_results}"
     else:
-        result = rebuild_rollup(ws, _as_of(as_of))
+        result = rebuild_rollup(ws, as_of_date(as_of))
         source = ""
     from sheets_sync.console import counted, failed_lines
 
     for line in failed_lines(result.runs):
-        _say(line, level=logging.ERROR)
+        say(line, level=logging.ERROR)
     teams = counted(len(result.runs), "team")
     report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
     if result.rollup_error:  # logged as it happened; said again where the outcome is
-        _say(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
-    elif _quiet() < 2 or result.failed:
+        say(f"rollup of {teams}{source} failed: {result.rollup_error}{report}")
+    elif quiet_level() < 2 or result.failed:
         verb = "written to" if result.rollup_rewritten else "unchanged in"
-        _say(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
+        say(f"rollup of {teams}{source} {verb} {result.rollup_output}{report}")
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -363,12 +312,12 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     from sheets_sync.sync.run import export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
-    result, paths = export_workspace(ws, _as_of(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
-    for path in paths if not _quiet() else ():
-        _say(str(path))
+    result, paths = export_workspace(ws, as_of_date(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
+    for path in paths if not quiet_level() else ():
+        say(str(path))
     for run in result.runs:
         if run.failed:
-            _say(f"{run.team}: failed: {run.error}", err=True, level=logging.ERROR)
+            say(f"{run.team}: failed: {run.error}", err=True, level=logging.ERROR)
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
@@ -399,8 +348,8 @@ def template(
         ws = load_workspace(config_path) if has_workspace else None
         client = gtemplate.template_client(ws)
         key = gtemplate.create_google_template(client, title)
-        _say(key)  # stdout: the key alone, for scripts
-        _say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
+        say(key)  # stdout: the key alone, for scripts
+        say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
         return
     if path is None:
         raise click.UsageError("give a PATH for the .xlsx, or --google")
@@ -408,7 +357,7 @@ def template(
     from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
     write_template(Path(path), overwrite=force)
-    _say(f"template written to {path}", *TEMPLATE_NEXT_STEP.splitlines())
+    say(f"template written to {path}", *TEMPLATE_NEXT_STEP.splitlines())
 
 
 @cli.command()
@@ -429,7 +378,7 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
     from sheets_sync.workspace.init import init_workspace, next_steps
 
     cfg = init_workspace(Path(directory), teams, company=company)
-    _say(f"workspace created: {cfg}", *next_steps(cfg).splitlines())
+    say(f"workspace created: {cfg}", *next_steps(cfg).splitlines())
 
 
 @cli.command()
@@ -451,31 +400,31 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     from sheets_sync.console import print_findings, print_summary
     from sheets_sync.sync.engine import Sync, SyncOptions
 
-    console = _console()
+    console = command_console()
     if google:
         from sheets_sync.backends.gsheets.demo import run_google_demo
 
-        gdemo = run_google_demo(Path(directory), _as_of(as_of))
-        _say(
+        gdemo = run_google_demo(Path(directory), as_of_date(as_of))
+        say(
             f"Google Sheets demo: {len(gdemo.team_keys)} team spreadsheets and a rollup "
             "spreadsheet created in a local Sheets API emulator (no Google account used), "
             "then synced as the nightly job would:"
         )
         print_findings(console, gdemo.result.runs)
-        print_summary(console, gdemo.result, quiet=_quiet())
+        print_summary(console, gdemo.result, quiet=quiet_level())
         requests = ", ".join(f"{name} {n}" for name, n in gdemo.requests.items())
-        _say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
-        _say(f"demo workspace created: {gdemo.config}", *gdemo.next_steps().splitlines())
+        say(f"requests the emulator answered: {sum(gdemo.requests.values())} ({requests})")
+        say(f"demo workspace created: {gdemo.config}", *gdemo.next_steps().splitlines())
         sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
     cfg = create_demo(Path(directory))
     ws = load_workspace(cfg)
-    result = Sync(ws).run(SyncOptions(as_of=_as_of(as_of), write_back=False, rollup=False))
+    result = Sync(ws).run(SyncOptions(as_of=as_of_date(as_of), write_back=False, rollup=False))
     print_findings(console, result.runs)
-    print_summary(console, result, dry_run=True, quiet=_quiet())
-    _say(f"demo workspace created: {cfg}")
-    _say(f"next: sheets-sync sync --config {shlex.quote(str(cfg))}")
+    print_summary(console, result, dry_run=True, quiet=quiet_level())
+    say(f"demo workspace created: {cfg}")
+    say(f"next: sheets-sync sync --config {shlex.quote(str(cfg))}")
 
 
 def _register_optional() -> None:

@@ -4,13 +4,17 @@ through, so ``--log-format json`` turns each line a command prints into a JSON r
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sheets_sync.errors import ConfigError, SheetsSyncError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 log = logging.getLogger("sheets_sync")
@@ -108,3 +112,61 @@ def setup_logging(verbose: int, quiet: int, log_format: str) -> None:
     root = logging.getLogger("sheets_sync")
     root.handlers[:] = [handler]
     root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
+
+
+# --- what every command shares: options, dates, printing --------------------------
+
+
+def log_format() -> str:
+    return str(click.get_current_context().find_root().params.get("log_format", "text"))
+
+
+def quiet_level() -> int:
+    """``-q`` counted (``-v`` takes one back): 1 drops the lines of what went well and keeps
+    problems and the summary; 2 drops the summary too unless something failed."""
+    params = click.get_current_context().find_root().params
+    return max(0, int(params.get("quiet", 0)) - int(params.get("verbose", 0)))
+
+
+def say(*lines: str, err: bool = False, level: int = logging.INFO) -> None:
+    """Lines a command prints, each made ``one_line`` (a name or error from a file never
+    adds a line): as they are, or one JSON log record a line under ``--log-format json``,
+    so a shipper parsing the output gets nothing but records."""
+    from sheets_sync.logs import line_records, one_line
+
+    text = "\n".join(map(one_line, lines))
+    if log_format() != "json":
+        click.echo(text, err=err)
+    elif text:
+        click.echo(line_records(text, level), err=err)
+
+
+def command_console() -> Console:
+    """Where the console helpers print: plain, or JSON records (``output_console``)."""
+    from sheets_sync.console import output_console
+
+    return output_console(log_format())
+
+
+def as_of_date(value: str | None) -> dt.date:
+    try:
+        return dt.date.today() if value is None else dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"{value!r} is not a date like 2026-11-23"
+        raise click.BadParameter(msg, param_hint="--as-of") from None
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Workspace file (default: $SHEETS_SYNC_CONFIG or ./sheets-sync.yaml).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Judge pace and staleness on this date (default: today).",
+)

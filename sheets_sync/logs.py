@@ -60,7 +60,7 @@ def record(message: str, level: int = logging.INFO, **fields: object) -> str:
 
 def line_records(text: str, level: int = logging.INFO) -> str:
     """Each line of ``text`` as its own ``record`` (newline-separated): what a command
-    prints under ``--log-format json`` (``cli._say``, ``console.JsonLinesConsole``)."""
+    prints under ``--log-format json`` (``cli_support.say``, ``console.JsonLinesConsole``)."""
     return "\n".join(record(line, level) for line in text.splitlines())
 
 
