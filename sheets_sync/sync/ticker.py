@@ -42,6 +42,9 @@ class Ticker:
         self._thread.start()
 
     def _halt(self) -> None:
+        """Stop the redraw thread and wait for it, so no fork copies it mid-redraw with the
+        console's locks held. From the ticker's own thread (a redraw that forks) it cannot
+        wait for itself: the stop is set and the thread ends after that tick."""
         thread, self._thread = self._thread, None
         if thread is not None:
             self._stop.set()

@@ -25,6 +25,8 @@ FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
 
 
 def _covered(box: Box, edits: Collection[tuple[int, int]]) -> bool:
+    """Every cell of ``box`` is written: only then may its formula go (a part of a group
+    replaced would leave Excel a shared or array formula with holes, a repair on open)."""
     r1, c1, r2, c2 = box
     return all((r, c) in edits for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
