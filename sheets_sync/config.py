@@ -27,8 +27,10 @@ from sheets_sync.grid import tab_key
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.sources import (
     GSHEET_PREFIX,
+    confining_folders,
+    glob_base,
+    is_confined,
     is_team_workbook,
-    link_outside,
     path_is,
     resolved_path,
     sheet_source,
@@ -46,9 +48,12 @@ class TeamSpec:
     mapping_name: str
     mapping: MappingSpec = field(compare=False, repr=False)
     path: Path | None = None  # None for Google sources
-    #: where a symbolic link takes the file, outside the folder it may be in
-    #: (``sources.link_outside``): the team then fails, read nor written
+    #: where a symbolic link takes the file, outside the folders it may be in
+    #: (``confine``) when the workspace loads: the team then fails, read nor written
     outside: Path | None = field(default=None, compare=False)
+    #: the resolved folders the file may really be in (``sources.confining_folders``),
+    #: checked again each time it is read or written: it may become a link after the load
+    confine: tuple[Path, ...] = field(default=(), compare=False)
 
     @property
     def is_google(self) -> bool:
@@ -282,6 +287,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     teams: list[TeamSpec] = []
     origins: list[str] = []  # where each team comes from, for messages
     root_real = resolved_path(root)
+    folders: dict[Path, tuple[Path, ...]] = {}  # 2,000 teams share a few folders
     for i, team in enumerate(model.teams):
         where = f"teams[{i}]"
         mapping = mapping_for(team.mapping, f"{where}.mapping")
@@ -301,11 +307,15 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                     else "file not found"
                 )  # fmt: skip
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
-        outside = (
-            link_outside(root / team.source, root, path, root_real) if path is not None else None
-        )
+        confine: tuple[Path, ...] = ()
+        outside = None
+        if path is not None:
+            named = (root / team.source).parent
+            confine = confining_folders(named, root, root_real, folders)
+            outside = None if is_confined(path, confine) else path
         if mapping is not None:
-            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, outside))
+            spec = TeamSpec(team.name, source, team.mapping, mapping, path, outside, confine)
+            teams.append(spec)
             origins.append(where)
     rollup_output = model.rollup.output
     try:
@@ -333,13 +343,16 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
         listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
+        confine = confining_folders(root / glob_base(pattern), root, root_real, folders)
         for p, resolved in matched:
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
-                outside = link_outside(p, root, resolved, root_real)
+                outside = None if is_confined(resolved, confine) else resolved
                 teams.append(
-                    TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, outside)
+                    TeamSpec(
+                        p.stem, rel, model.default_mapping, mapping, resolved, outside, confine
+                    )
                 )
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}

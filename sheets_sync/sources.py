@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 GSHEET_PREFIX = "gsheet:"
@@ -60,25 +60,66 @@ def resolved_path(path: Path) -> Path:
         return path.absolute()
 
 
+def outside_message(real: Path) -> str:
+    """The one line a team whose file leads out of its folder fails with, whether the
+    workspace's load or the file's use finds it."""
+    return (
+        f"is a symbolic link to {real}, outside the workspace folder; not read or written "
+        "(team files are followed only to files inside it)"
+    )
+
+
+def glob_base(pattern: str) -> Path:
+    """The part of a ``teams_glob`` pattern before its first wildcard (``teams/emea`` of
+    ``teams/emea/*.xlsx``): the folder the admin named, the rest is what matches."""
+    parts: list[str] = []
+    for part in Path(pattern).parts:
+        if any(c in part for c in "*?["):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path()
+
+
+def confining_folders(
+    folder: Path, root: Path, root_real: Path, cache: dict[Path, tuple[Path, ...]] | None = None
+) -> tuple[Path, ...]:
+    """The resolved folders a team file the workspace names in ``folder`` (under
+    ``root``, the workspace folder; ``root_real`` resolved) may really be in: ``folder``
+    resolved, so links the admin made up to it (``teams/`` linked to a mount) are
+    followed, and for a folder named inside the workspace the workspace folder too. A
+    link below ``folder`` (what anyone saving into it can make) may not lead out of
+    these. ``cache``: folder -> its answer, for one load (2,000 teams share a few)."""
+    found = None if cache is None else cache.get(folder)
+    if found is None:
+        real = resolved_path(folder)
+        if not Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(root)):
+            found = (real,)
+        else:
+            found = (root_real,) if real.is_relative_to(root_real) else (real, root_real)
+        if cache is not None:
+            cache[folder] = found
+    return found
+
+
+def is_confined(real: Path, folders: Sequence[Path]) -> bool:
+    """``real`` (a resolved path) is in one of ``folders`` (``confining_folders``)."""
+    return any(real.is_relative_to(folder) for folder in folders)
+
+
 def link_outside(
     path: Path, root: Path, real: Path | None = None, root_real: Path | None = None
 ) -> Path | None:
     """Where ``path`` (a team file as the workspace names it, under ``root``, the
     workspace folder) really is, when a symbolic link on the way takes it out of the
-    folder the workspace lets it be in: the workspace folder for a path named inside it,
-    the named folder for one named outside (its own links followed: someone chose it).
-    None when it stays there. Anyone who may save a file in the teams folder could
-    otherwise send the nightly job's reads and writes to any workbook it may write.
-    ``real`` and ``root_real``: ``resolved_path`` of ``path`` and ``root`` when the
-    caller has them (a night's thousands of team files need not be resolved twice)."""
+    folders it may be in (``confining_folders`` of its named folder); None when it stays
+    there. Anyone who may save a file in the teams folder could otherwise send the
+    nightly job's reads and writes to any workbook it may write. ``real`` and
+    ``root_real``: ``resolved_path`` of ``path`` and ``root`` when the caller has them."""
     named = Path(os.path.abspath(path))
-    base = Path(os.path.abspath(root))
-    if named.is_relative_to(base):
-        allowed = resolved_path(base) if root_real is None else root_real
-    else:
-        allowed = resolved_path(named.parent)
+    root_real = resolved_path(root) if root_real is None else root_real
     real = resolved_path(named) if real is None else real
-    return None if real.is_relative_to(allowed) else real
+    folders = confining_folders(Path(path).parent, root, root_real)
+    return None if is_confined(real, folders) else real
 
 
 def path_is(path: Path, test: Callable[[Path], bool]) -> bool:

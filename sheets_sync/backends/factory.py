@@ -23,14 +23,11 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     from sheets_sync.backends.excel.backend import ExcelBackend
 
     assert team.path is not None
-    if team.outside is not None:
+    if team.outside is not None:  # found when the workspace loaded: the early message
         from sheets_sync.errors import SourceError
+        from sheets_sync.sources import outside_message
 
-        raise SourceError(
-            f"is a symbolic link to {team.outside}, outside the workspace folder; not read "
-            "or written (team files are followed only to files inside it)",
-            source=Path(team.source).name,
-        )
+        raise SourceError(outside_message(team.outside), source=Path(team.source).name)
     backups, flat_backups = workspace.backup_dirs_for(team.path)
     return ExcelBackend(
         team.path,
@@ -39,6 +36,7 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         keep_backups=workspace.keep_backups,
         max_uncompressed_bytes=workspace.max_workbook_bytes,
         legacy_backup_dir=flat_backups,
+        confine=team.confine or None,  # checked again as the file is read and written
     )
 
 

@@ -4,12 +4,22 @@ teams folder sent the nightly job's reads and writes to any workbook it could wr
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.config import load_workspace
 from sheets_sync.sources import link_outside
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome, TeamRun
 from tests.cli.test_ops_cli import AS_OF, run
+
+DAY = dt.date(2026, 11, 23)
 
 
 def _ws(demo: Path, tmp_path: Path) -> Path:
@@ -71,3 +81,87 @@ def test_the_folder_a_workspace_names_outside_it(tmp_path: Path) -> None:
     assert link_outside(root / "../shared/finance/link.xlsx", root) == tmp_path / "secret.xlsx"
     assert link_outside(root / "teams/a.xlsx", root) == shared / "finance" / "budget.xlsx"
     assert link_outside(root / "teams/missing.xlsx", root) is None
+
+
+def _outside_line(team: str, target: Path) -> str:
+    return (
+        f"{team}.xlsx: is a symbolic link to {target}, outside the workspace folder; not "
+        "read or written (team files are followed only to files inside it)"
+    )
+
+
+def _runs(ws: Path) -> dict[str, TeamRun]:
+    workspace = load_workspace(ws / "sheets-sync.yaml")
+    return {r.team: r for r in Sync(workspace).run(SyncOptions(as_of=DAY, workers=1)).runs}
+
+
+def test_a_file_swapped_for_a_link_after_the_load_is_neither_read_nor_written(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The check ran only when the workspace loaded: a file swapped for a link out of it
+    in the minutes before its team's turn had the outside workbook read and written."""
+    ws = _ws(demo, tmp_path)
+    workspace = load_workspace(ws / "sheets-sync.yaml")
+    secret = tmp_path / "elsewhere" / "hr.xlsx"
+    secret.parent.mkdir()
+    shutil.move(ws / "teams" / "Sales.xlsx", secret)
+    (ws / "teams" / "Sales.xlsx").symlink_to(secret)
+    before = _digest(secret)
+    runs = {r.team: r for r in Sync(workspace).run(SyncOptions(as_of=DAY, workers=1)).runs}
+    assert (runs["Sales"].outcome, runs["Sales"].error) == (
+        Outcome.FAILED,
+        _outside_line("Sales", secret),
+    )
+    assert runs["Finance"].outcome is Outcome.OK
+    assert _digest(secret) == before
+
+
+def test_a_file_swapped_for_a_link_between_read_and_write_is_not_written(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link to an exact copy (same bytes, same time) passes the version check: only
+    where the link leads now keeps the write out of the copy."""
+    ws = _ws(demo, tmp_path)
+    secret = tmp_path / "elsewhere" / "Sales.xlsx"
+    secret.parent.mkdir()
+    real_write = ExcelBackend.write
+    copied: list[str] = []
+
+    def swap_then_write(self: ExcelBackend, *args: Any) -> None:
+        if self.path.name == "Sales.xlsx":  # the team was read; a user swaps the file
+            shutil.copy2(self.path, secret)
+            copied.append(_digest(secret))
+            self.path.unlink()
+            self.path.symlink_to(secret)
+        real_write(self, *args)
+
+    monkeypatch.setattr(ExcelBackend, "write", swap_then_write)
+    runs = _runs(ws)
+    assert (runs["Sales"].outcome, runs["Sales"].error) == (
+        Outcome.FAILED,
+        _outside_line("Sales", secret),
+    )
+    assert copied == [_digest(secret)]
+    assert not list((ws / ".sheets-sync" / "backups").rglob("Sales.xlsx.*.bak"))
+    assert runs["Finance"].outcome is Outcome.OK
+
+
+def test_a_linked_teams_folder_is_followed_not_out_of_it(demo: Path, tmp_path: Path) -> None:
+    """``teams/`` linked to a mount (the workspace in git, the files on a share) failed
+    every team: a file had to be under the workspace's own folder."""
+    ws = _ws(demo, tmp_path)
+    mount = tmp_path / "mnt" / "okr-share"
+    mount.parent.mkdir()
+    shutil.move(ws / "teams", mount)
+    (ws / "teams").symlink_to(mount, target_is_directory=True)
+    code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
+    assert code == 0, out + err
+    assert "Sales: ok, 20 cells changed (1 error in the sheet)" in out.splitlines()
+    secret = tmp_path / "mnt" / "hr.xlsx"  # beside the teams folder, not in it
+    shutil.move(mount / "Finance.xlsx", secret)
+    (mount / "Finance.xlsx").symlink_to(secret)
+    before = _digest(secret)
+    code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
+    assert code == 1, out + err
+    assert f"Finance: failed: {_outside_line('Finance', secret)}" in out.splitlines()
+    assert _digest(secret) == before

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.sources import glob_base
 from tests.config.test_config import problems, write_config
 
 
@@ -117,3 +118,48 @@ def test_a_source_of_the_root_folder_is_named() -> None:
 
     spec = TeamSpec("Sales", "/", "standard", load_mapping("standard"), Path("/"))
     assert spec.display_name == "/"
+
+
+HEAD = "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\n"
+
+
+def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
+    tmp_path: Path,
+) -> None:
+    """Links above the folder the workspace names (``teams/`` on a mount) are the
+    admin's and followed; links below it may not lead out of it, whether the file is
+    listed or a ``teams_glob`` match (whose folder is the pattern before its wildcard)."""
+    root, mount = tmp_path / "ws", tmp_path / "mnt" / "teams"
+    (mount / "emea").mkdir(parents=True)
+    root.mkdir()
+    (root / "teams").symlink_to(mount, target_is_directory=True)
+    (tmp_path / "mnt" / "hr").mkdir()
+    for name in ("emea/sales.xlsx", "ops.xlsx"):
+        (mount / name).touch()
+    for name in ("hr/pay.xlsx", "old.xlsx"):
+        (tmp_path / "mnt" / name).touch()
+    (mount / "apac").symlink_to(tmp_path / "mnt" / "hr", target_is_directory=True)
+    (mount / "emea" / "old.xlsx").symlink_to(tmp_path / "mnt" / "old.xlsx")
+    (root / "sheets-sync.yaml").write_text(
+        HEAD + "teams:\n  - {name: Ops, source: teams/ops.xlsx}\n"
+        "  - {name: EMEA, source: teams/emea/sales.xlsx}\n"
+        "teams_glob: 'teams/*/*.xlsx'\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(root / "sheets-sync.yaml")
+    outside = {t.source: t.outside for t in ws.teams}
+    mnt = tmp_path / "mnt"
+    assert outside == {
+        "teams/ops.xlsx": None,
+        "teams/emea/sales.xlsx": None,
+        "teams/apac/pay.xlsx": mnt / "hr" / "pay.xlsx",  # a folder linked out of teams/
+        "teams/emea/old.xlsx": mnt / "old.xlsx",
+    }
+    assert {t.confine for t in ws.teams} == {(mount, root), (mount / "emea", root)}
+
+
+def test_the_folder_a_glob_names_is_the_pattern_before_its_first_wildcard() -> None:
+    assert glob_base("teams/*.xlsx") == Path("teams")
+    assert glob_base("teams/emea/s?les.xlsx") == Path("teams/emea")
+    assert glob_base("**/*.xlsx") == Path()
+    assert glob_base("../shared/[ab]*/x.xlsx") == Path("../shared")

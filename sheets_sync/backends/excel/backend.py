@@ -51,6 +51,7 @@ class ExcelBackend:
         keep_backups: int = 5,
         max_uncompressed_bytes: int = 50 * 2**20,
         legacy_backup_dir: Path | None = None,
+        confine: Sequence[Path] | None = None,
     ) -> None:
         self.path = Path(path)
         self._display_name = display_name or self.path.name
@@ -64,6 +65,9 @@ class ExcelBackend:
         # the same workbook, written after it in the same run, expects that version
         self.written_version: str | None = None
         self.max_uncompressed_bytes = max_uncompressed_bytes
+        # the resolved folders the file may really be in, checked at each read and write
+        # (it may have become a link out of them since the workspace loaded); None: any
+        self.confine = None if confine is None else tuple(confine)
 
     @property
     def display_name(self) -> str:
@@ -71,7 +75,7 @@ class ExcelBackend:
 
     def _read_bytes(self) -> tuple[bytes, str]:
         try:
-            data, st = read_with_stat(self.path, self.max_uncompressed_bytes)
+            data, st = read_with_stat(self.path, self.max_uncompressed_bytes, self.confine)
         except WorkbookTooLargeError as exc:
             raise WorkbookTooLargeError(exc.message, source=self.display_name) from None
         except FileNotFoundError:
@@ -84,8 +88,8 @@ class ExcelBackend:
             raise SourceError(
                 "is not a file (a pipe, device or socket)", source=self.display_name
             ) from None
-        except ConflictError as exc:
-            raise ConflictError(exc.message, source=self.display_name) from None
+        except SourceError as exc:  # a conflict, a link out of ``confine``
+            raise type(exc)(exc.message, source=self.display_name) from None
         except OSError as exc:  # a parent that is a file, a name too long, a symlink loop
             why = exc.strerror or type(exc).__name__
             raise SourceError(f"cannot read: {why}", source=self.display_name) from None
@@ -189,6 +193,7 @@ class ExcelBackend:
             keep_backups=self.keep_backups,
             source=self.display_name,
             legacy_backup_dir=self.legacy_backup_dir,
+            confine=self.confine,
         )
         self.written_sha256 = hashlib.sha256(patched).hexdigest()
         try:  # a save by someone else since the replace gives a version no file has

@@ -17,11 +17,13 @@ import re
 import stat as stat_mod
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.atomic import remove_stale
 from sheets_sync.backends.excel.safety import refuse_oversized_file
 from sheets_sync.errors import ConflictError, SourceError
+from sheets_sync.sources import is_confined, outside_message
 
 TEMP_SUFFIX = ".sheets-sync-tmp"
 BACKUP_SUFFIX = ".bak"
@@ -56,16 +58,22 @@ class NotAFileError(OSError):
     """The path is a pipe, a device or a socket: reading it could block or never end."""
 
 
-def read_with_stat(path: Path, max_bytes: int | None = None) -> tuple[bytes, os.stat_result]:
+def read_with_stat(
+    path: Path, max_bytes: int | None = None, confine: Sequence[Path] | None = None
+) -> tuple[bytes, os.stat_result]:
     """Read a file's bytes and the stat of the same open descriptor (one consistent view).
 
     Opened without blocking, and refused unless a regular file: a team source that is a
     named pipe held the whole night (and its lock) waiting for a writer. ``max_bytes``:
     the uncompressed size limit; a file that big is refused unread (a 300 MB file was
-    read whole, then refused as damaged or too large)."""
+    read whole, then refused as damaged or too large). ``confine``: the resolved folders
+    the file may be in (``sources.confining_folders``), checked on the open file, since
+    a name checked when the workspace loaded may be a link out of them by now."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
+        if confine is not None:
+            _check_confined(path, st, confine)
         if not stat_mod.S_ISREG(st.st_mode):
             raise NotAFileError(f"{path}: not a regular file")
         if max_bytes is not None:
@@ -79,7 +87,24 @@ def read_with_stat(path: Path, max_bytes: int | None = None) -> tuple[bytes, os.
     return data, st
 
 
-def _verify_unchanged(path: Path, expected_version: str, source: str) -> bytes:
+def _check_confined(path: Path, opened: os.stat_result, confine: Sequence[Path]) -> None:
+    """Refuse the file opened as ``path`` unless it is where ``path`` leads now and that
+    is inside ``confine``: a name swapped for a link between the open and the check
+    gives another file than the one opened (a conflict, nothing read)."""
+    real = Path(os.path.realpath(path))
+    if not is_confined(real, confine):
+        raise SourceError(outside_message(real), source=path.name)
+    try:
+        now = os.stat(real)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+        raise ConflictError("the file changed while it was being read", source=path.name)
+
+
+def _verify_unchanged(
+    path: Path, expected_version: str, source: str, confine: Sequence[Path] | None = None
+) -> bytes:
     """Raise ConflictError unless the file on disk is exactly the version we read."""
     size, mtime_ns, digest = _parse_version(expected_version)
     changed = ConflictError(
@@ -94,7 +119,11 @@ def _verify_unchanged(path: Path, expected_version: str, source: str) -> bytes:
         ) from None
     if st.st_size != size or st.st_mtime_ns != mtime_ns:
         raise changed
-    current, _ = read_with_stat(path)
+    try:
+        current, _ = read_with_stat(path, confine=confine)
+    except SourceError as exc:  # named as the caller names the file, not where it leads
+        exc.source = source
+        raise
     if hashlib.sha256(current).hexdigest() != digest:
         raise changed
     return current
@@ -243,6 +272,7 @@ def atomic_replace(
     keep_backups: int = 5,
     source: str | None = None,
     legacy_backup_dir: Path | None = None,
+    confine: Sequence[Path] | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` iff it is still ``expected_version``.
 
@@ -253,9 +283,13 @@ def atomic_replace(
     ``keep_backups`` 0 keeps none (the backup is no part of the atomic swap: a user who
     wants no copies of old versions on disk gets none). ``legacy_backup_dir``: the folder
     of flat backups from before each file had its own, pruned under the same ``keep``.
+    ``confine``: the resolved folders the file may be in; the link may have changed since
+    the read, so where it leads now is checked before anything is written.
     """
     path = Path(os.path.realpath(path))  # replace a symlink's target, keep the link
     source = source or path.name
+    if confine is not None and not is_confined(path, confine):
+        raise SourceError(outside_message(path), source=source)
     folder = path.parent
     try:
         before = os.stat(path)
@@ -278,7 +312,7 @@ def atomic_replace(
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        current = _verify_unchanged(path, expected_version, source)
+        current = _verify_unchanged(path, expected_version, source, confine)
         if backup_dir is not None and keep_backups > 0:
             try:
                 backup = write_backup(path, current, backup_dir)

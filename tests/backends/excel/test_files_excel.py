@@ -299,6 +299,7 @@ def test_is_lock_file(name: str, expected: bool) -> None:
 CHILD = r"""
 import sys
 from pathlib import Path
+from typing import Any
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import fingerprint, read_with_stat
 from sheets_sync.grid import CellStyle, CellWrite, WorkbookData
@@ -345,3 +346,68 @@ def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_p
         assert [p.name for p in tmp_path.glob("*.xlsx")] == ["team.xlsx"]
         seen.add(str(value))
     assert len(seen) > 5  # the kills landed during real progress, not only before it
+
+
+OUTSIDE = (
+    "is a symbolic link to {}, outside the workspace folder; not read or written (team "
+    "files are followed only to files inside it)"
+)
+
+
+def test_a_read_is_confined_to_where_the_file_may_be(tmp_path: Path) -> None:
+    """Checked on the open file, not on a name checked earlier: it may be a link now."""
+    teams, elsewhere = tmp_path / "teams", tmp_path / "elsewhere"
+    teams.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "hr.xlsx").write_bytes(b"secret")
+    (teams / "sales.xlsx").write_bytes(b"mine")
+    (teams / "linked.xlsx").symlink_to(elsewhere / "hr.xlsx")
+    assert read_with_stat(teams / "sales.xlsx", confine=(teams,))[0] == b"mine"
+    with pytest.raises(SourceError) as caught:
+        read_with_stat(teams / "linked.xlsx", confine=(teams,))
+    assert str(caught.value) == "linked.xlsx: " + OUTSIDE.format(elsewhere / "hr.xlsx")
+    assert read_with_stat(teams / "linked.xlsx", confine=(teams, elsewhere))[0] == b"secret"
+
+
+def test_a_file_swapped_between_its_open_and_the_check_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name leads inside again by the time it is resolved, but the file opened is
+    another one (the link's): refused as changed, nothing read."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"opened")
+    realpath = os.path.realpath
+
+    def swapped_first(path: Path) -> str:
+        (tmp_path / "other.xlsx").write_bytes(b"swapped in")
+        os.replace(tmp_path / "other.xlsx", target)
+        return realpath(path)
+
+    monkeypatch.setattr(os.path, "realpath", swapped_first)
+    with pytest.raises(
+        ConflictError, match=r"^sales\.xlsx: the file changed while it was being read$"
+    ):
+        read_with_stat(target, confine=(tmp_path,))
+
+
+def test_a_write_through_a_link_out_of_its_folder_is_refused(tmp_path: Path) -> None:
+    """The file was read inside; by the write it is a link to an exact copy elsewhere
+    (same bytes and time, so the version still matches): nothing is written there."""
+    teams, elsewhere = tmp_path / "teams", tmp_path / "elsewhere"
+    teams.mkdir()
+    elsewhere.mkdir()
+    target = teams / "sales.xlsx"
+    target.write_bytes(b"v0")
+    version = _version(target)
+    os.replace(target, elsewhere / "sales.xlsx")
+    target.symlink_to(elsewhere / "sales.xlsx")
+    assert _version(target) == version
+    with pytest.raises(SourceError) as caught:
+        atomic_replace(
+            target, b"v1", expected_version=version, backup_dir=tmp_path / "bk",
+            source="sales.xlsx", confine=(teams,),
+        )  # fmt: skip
+    assert str(caught.value) == "sales.xlsx: " + OUTSIDE.format(elsewhere / "sales.xlsx")
+    assert (elsewhere / "sales.xlsx").read_bytes() == b"v0"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["sales.xlsx"]
+    assert not (tmp_path / "bk").exists()
