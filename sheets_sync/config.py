@@ -86,6 +86,9 @@ class Workspace:
     keep_backups: int
     notify: NotifyModel
     keep_snapshots: int
+    #: the workspace folder resolved (``resolved_path``), once when it loads: the teams'
+    #: files are resolved against it then, and their backup folders named after it
+    root_real: Path
     prune_history_after: int | None = None
     keep_run_reports: int | None = 90  # newest in .sheets-sync/runs/; None: all
 
@@ -119,16 +122,12 @@ class Workspace:
         base = self.state_dir / "backups"
         real = resolved_path(path)
         folder = real.parent
-        if folder.is_relative_to(self._root_real):
-            where = base / folder.relative_to(self._root_real)
+        if folder.is_relative_to(self.root_real):
+            where = base / folder.relative_to(self.root_real)
         else:
             digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
             where = base / "outside-the-workspace" / digest
         return where, base if self._team_files_named.get(real.name) == 1 else None
-
-    @functools.cached_property
-    def _root_real(self) -> Path:
-        return self.root.resolve()
 
     @functools.cached_property
     def _team_files_named(self) -> dict[str, int]:
@@ -418,6 +417,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         keep_backups=model.backups.keep,
         notify=model.notify,
         keep_snapshots=model.history.keep_snapshots,
+        root_real=root_real,
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )

@@ -163,3 +163,23 @@ def test_the_folder_a_glob_names_is_the_pattern_before_its_first_wildcard() -> N
     assert glob_base("teams/emea/s?les.xlsx") == Path("teams/emea")
     assert glob_base("**/*.xlsx") == Path()
     assert glob_base("../shared/[ab]*/x.xlsx") == Path("../shared")
+
+
+def test_the_workspace_folder_is_resolved_once_when_it_loads(tmp_path: Path) -> None:
+    """The folder the teams' files are confined to and the one their backup folders are
+    named against are one value, resolved as the load resolves (``resolved_path``):
+    ``backup_dirs_for`` resolved it again with ``Path.resolve``, which raises where
+    ``resolved_path`` falls back to the path as given."""
+    (tmp_path / "real" / "teams").mkdir(parents=True)
+    (tmp_path / "real" / "teams" / "ops.xlsx").touch()
+    (tmp_path / "real" / "sheets-sync.yaml").write_text(
+        HEAD + "teams:\n  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
+    )
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    ws = load_workspace(tmp_path / "link" / "sheets-sync.yaml")
+    (team,) = ws.teams
+    assert ws.root_real == tmp_path / "real"
+    assert team.confine == (ws.root_real,)
+    assert team.path is not None
+    backups = ws.state_dir / "backups"
+    assert ws.backup_dirs_for(team.path) == (backups / "teams", backups)
