@@ -173,11 +173,16 @@ class RetryExhaustedError(RemoteError):
 class CredentialsError(RemoteError):
     """The Google credentials cannot be used (no key, an unreadable one, not a
     service-account key): every Google team of the run fails for the same reason, so
-    ``short`` is what each team's line says, the message once for the whole run."""
+    ``short`` is what each team's line says, the message once for the whole run.
+    ``problem`` is what is wrong with the key file itself (``file not found``, ``is not
+    JSON (...)``), without its path: ``config check`` names the file its own way."""
 
-    def __init__(self, message: str, *, short: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, short: str | None = None, problem: str | None = None
+    ) -> None:
         super().__init__(message)
         self.short = short or message
+        self.problem = problem or self.short
 
 
 class ScratchFileError(SheetsSyncError):

@@ -1,18 +1,25 @@
-"""``config check`` loads the Google key file as google-auth would (no network) and names
-what is wrong with it; sync keeps treating such a key as the Google teams' failure only
+"""``config check`` loads the Google key file with the loader sync uses (google-auth's, no
+network) and names what is wrong with it in the words of each Google team's line; sync
+keeps treating such a key as the Google teams' failure only
 (tests/e2e/test_google_credentials.py), so Excel teams still sync."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.backends.gsheets.auth import load_credentials
+from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
 from sheets_sync.cli import cli
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import CredentialsError
 from sheets_sync.template.xlsx import write_template
 
 KEY = "1" + "a" * 43
@@ -21,7 +28,10 @@ BAD_PEM = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
 
 
 def _workspace(tmp: Path, key: Any, *, google_team: bool = True, setting: bool = True) -> Path:
-    (tmp / "sa.json").write_text(key if isinstance(key, str) else json.dumps(key))
+    if isinstance(key, bytes):
+        (tmp / "sa.json").write_bytes(key)
+    else:
+        (tmp / "sa.json").write_text(key if isinstance(key, str) else json.dumps(key))
     write_template(tmp / "local.xlsx")
     teams = "  - {name: Local, source: local.xlsx}\n"
     if google_team:
@@ -62,27 +72,40 @@ def _check(cfg: Path) -> tuple[int, str, str]:
         ),
         (
             {"type": "authorized_user"},
-            "is a user's OAuth credentials (type authorized_user), not a service-account key, "
-            "and incomplete (missing client_id, client_secret, refresh_token)",
+            "is a user's OAuth credentials (type authorized_user), not a service-account key: "
+            "create a key for a service account in the Cloud console",
         ),
         (
             {"type": "external_account", "audience": "a"},
-            "is a 'external_account' credential, not a service-account key (type "
+            "is a credential of type 'external_account', not a service-account key (type "
             "service_account)",
         ),
+        (
+            {k: v for k, v in GOOD.items() if k != "type"},
+            "is not a service-account key: missing type",
+        ),
+        ("[" * 200_000, "is not a JSON key file (nested too deeply)"),
+        (b"\xff\xfe{}", "is not a JSON key file (not UTF-8 text)"),
     ],
-    ids=["empty", "not-json", "list", "missing", "bad-pem", "user", "user-incomplete", "other"],
+    ids=["empty", "not-json", "list", "missing", "bad-pem", "user", "user-incomplete", "other",
+         "no-type", "nested", "not-utf8"],
 )  # fmt: skip
 def test_a_key_google_auth_cannot_use_is_a_configuration_problem(
     tmp_path: Path, key: Any, problem: str
 ) -> None:
-    code, _, err = _check(_workspace(tmp_path, key))
+    cfg = _workspace(tmp_path, key)
+    code, _, err = _check(cfg)
     assert code == 2
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
         f"  sheets-sync.yaml: google.credentials: sa.json: {problem}\n"
     )
     assert "PRIVATE KEY" not in err
+    # sync judges the key by the same loader: each Google team's line says the same
+    with pytest.raises(CredentialsError) as failed:
+        load_credentials(load_workspace(cfg))
+    assert failed.value.short == f"Google credentials file {tmp_path / 'sa.json'}: {problem}"
+    assert "PRIVATE KEY" not in failed.value.message
 
 
 def test_a_usable_key_passes(tmp_path: Path) -> None:
@@ -136,3 +159,90 @@ def test_no_note_when_the_environment_names_a_key_or_no_sheet_is_google(
     assert _check(_workspace(excel_only, GOOD, google_team=False, setting=False))[::2] == (0, "")
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "sa.json"))
     assert _check(_workspace(tmp_path, GOOD, setting=False))[::2] == (0, "")
+
+
+def _not_a_key(tmp: Path, kind: str) -> Path:
+    """A key path that named these hung ``config check`` and sync: an unbounded read of
+    /dev/zero or a huge file, or an open() of a FIFO no one writes to."""
+    path = tmp / "key"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "huge":
+        with path.open("wb") as fh:
+            fh.truncate(64 * 1024 * 1024)  # sparse: no 64 MB written
+    else:
+        return Path("/dev/zero")
+    return path
+
+
+NOT_A_KEY = [
+    pytest.param("fifo", "is a named pipe (FIFO), not a key file", id="fifo"),
+    pytest.param("dev-zero", "is a device, not a key file", id="dev-zero"),
+    pytest.param("folder", "is a folder, not a key file", id="folder"),
+    pytest.param(
+        "huge", "is larger than 1,048,576 bytes, not a key file (a key has a few KB)", id="huge"
+    ),
+]
+
+
+def _run_bounded(cfg: Path, key: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own, killed after 30 s and kept under 2 GiB: before,
+    these key paths hung it for good (in sync, a worker thread no timeout could stop) or
+    read /dev/zero until memory ran out."""
+
+    def limit() -> None:
+        import resource  # POSIX only, as the test
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    env = {
+        **os.environ,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(key),
+        EMULATOR_ENV: "127.0.0.1:9",  # nothing may leave this machine
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "sheets_sync", *args, "--config", str(cfg)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs, /dev/zero and rlimits are POSIX")
+@pytest.mark.parametrize(("kind", "problem"), NOT_A_KEY)
+def test_a_key_path_that_is_no_key_file_is_one_line_at_once(
+    tmp_path: Path, kind: str, problem: str
+) -> None:
+    cfg = _workspace(tmp_path, GOOD, setting=False)
+    key = _not_a_key(tmp_path, kind).resolve()
+    check = _run_bounded(cfg, key, "config", "check")
+    assert check.returncode == 2, check.stderr
+    assert check.stderr == (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        f"  sheets-sync.yaml: GOOGLE_APPLICATION_CREDENTIALS: {key}: {problem}\n"
+    )
+    sync = _run_bounded(cfg, key, "sync", "--as-of", "2026-02-15")
+    assert sync.returncode == 1, sync.stderr
+    assert "Traceback" not in sync.stdout + sync.stderr
+    assert [line for line in sync.stderr.splitlines() if line.startswith("ERROR")] == [
+        f"ERROR sheets_sync.gsheets: Google credentials file {key}: {problem}: no Google team "
+        "is synced in this run"
+    ]
+    assert f"gsheet:{KEY}: Google credentials file {key}: {problem}" in sync.stdout + sync.stderr
+
+
+def test_a_huge_key_file_named_in_the_workspace_is_not_read_whole(tmp_path: Path) -> None:
+    cfg = _workspace(tmp_path, GOOD)
+    with (tmp_path / "sa.json").open("wb") as fh:
+        fh.truncate(64 * 1024 * 1024)
+    code, _, err = _check(cfg)
+    assert code == 2
+    assert err.splitlines()[1] == (
+        "  sheets-sync.yaml: google.credentials: sa.json: is larger than 1,048,576 bytes, "
+        "not a key file (a key has a few KB)"
+    )

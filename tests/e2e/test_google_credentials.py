@@ -25,6 +25,7 @@ from tests.e2e.test_google_sync import AS_OF, team_sheets
 
 pytestmark = pytest.mark.emulator
 EMAIL = "sheets-sync-test@emulator-project.iam.gserviceaccount.com"
+NOT_JSON = "Expecting property name enclosed in double quotes at line 1"
 INVALID_GRANT = Reply.of(400, {"error": "invalid_grant", "error_description": "Invalid JWT."})
 
 
@@ -69,16 +70,16 @@ def test_a_malformed_key_file_is_one_error_and_a_short_line_per_google_team(
     assert result.exit_code == 1, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert errors == [
-        f"ERROR sheets_sync.gsheets: Google credentials file is not readable JSON: {key_file}: "
-        "no Google team is synced in this run"
+        f"ERROR sheets_sync.gsheets: Google credentials file {key_file}: is not JSON "
+        f"({NOT_JSON}): no Google team is synced in this run"
     ]
     runs = _sync(cfg)  # the same through the library: the lines of the run report
     assert runs["Local"].outcome is not Outcome.FAILED and runs["Local"].error is None
     for i in range(3):
         run = runs[f"G{i}"]
         assert run.outcome is Outcome.FAILED
-        assert (
-            run.error == f"{run.source}: Google credentials file is not readable JSON: {key_file}"
+        assert run.error == (
+            f"{run.source}: Google credentials file {key_file}: is not JSON ({NOT_JSON})"
         )
     assert _tokens(env) == 0
 
@@ -100,9 +101,11 @@ def test_a_key_file_from_the_environment_that_is_gone(
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(gone))
     with caplog.at_level(logging.ERROR, logger="sheets_sync"):
         runs = _sync(cfg)
-    assert runs["G1"].error == f"{runs['G1'].source}: Google credentials file not found: {gone}"
+    assert runs["G1"].error == (
+        f"{runs['G1'].source}: Google credentials file {gone}: file not found"
+    )
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
-        f"Google credentials file not found: {gone}: no Google team is synced in this run"
+        f"Google credentials file {gone}: file not found: no Google team is synced in this run"
     ]
 
 
@@ -192,7 +195,7 @@ def test_an_empty_key_file_fails_only_the_google_teams_of_a_sync(
 ) -> None:
     """``{}`` is a problem for ``config check`` alone (tests/cli/test_config_check_google_key.py):
     the configuration sync loads stays valid, the Excel team syncs, and each Google team
-    fails with the line it always had."""
+    fails with the line ``config check`` gives (one loader judges the key for both)."""
     cfg = _workspace(tmp_path, env, 2, key_file=False)
     key_file = tmp_path / "sa.json"
     key_file.write_text("{}")
@@ -205,7 +208,8 @@ def test_an_empty_key_file_fails_only_the_google_teams_of_a_sync(
         run = runs[f"G{i}"]
         assert run.outcome is Outcome.FAILED
         assert run.error == (
-            f"{run.source}: Google credentials file is not a service-account key: {key_file}"
+            f"{run.source}: Google credentials file {key_file}: is not a service-account key: "
+            "missing type, client_email, private_key, token_uri"
         )
     assert _tokens(env) == 0
     check = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,22 +176,101 @@ def credentials_file(workspace: Workspace | None) -> Path | None:
     return Path(env).expanduser().resolve() if env else None
 
 
-def load_info(path: Path) -> dict[str, Any]:
-    """The key file as a dict; errors name the file, never echo its content."""
+#: bytes a key file may have: a service-account key is about 2.3 KB, and a key path that
+#: named /dev/zero or a huge file was read without end
+MAX_KEY_BYTES = 1024 * 1024
+#: what google-auth's service-account loader needs (``private_key`` for the signer), and
+#: ``type``: a file without it is not a key Google made
+REQUIRED_FIELDS = ("type", "client_email", "private_key", "token_uri")
+_NEW_KEY = (
+    " (create a key for a service account in the Cloud console and share each sheet with its email)"
+)
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a folder, not a key file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a key file"),
+    (stat.S_ISSOCK, "is a socket, not a key file"),
+)
+
+
+def _key_error(origin: Path | str, problem: str, hint: str = "") -> CredentialsError:
+    """One wording for sync (``short`` per team, the message once a run) and for ``config
+    check`` (``problem``, after the file as its configuration names it)."""
+    short = f"Google credentials file {origin}: {problem}"
+    return CredentialsError(f"{short}{hint}", short=short, problem=problem)
+
+
+def read_key(path: Path) -> bytes:
+    """The key file's bytes, only from a regular file and no more than ``MAX_KEY_BYTES``.
+    Opened without blocking and judged by ``fstat`` before any read: opening a FIFO with no
+    writer waited forever, and reading /dev/zero never ended, in ``config check`` and sync."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise CredentialsError(f"Google credentials file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise CredentialsError(f"Google credentials file is not readable JSON: {path}") from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        short = f"Google credentials file is not a service-account key: {path}"
-        raise CredentialsError(
-            f"{short} (create a key for a service account in the Cloud console and share "
-            "each sheet with its email)",
-            short=short,
+        raise _key_error(path, "file not found") from None
+    except OSError as exc:
+        raise _key_error(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        mode, size = (st := os.fstat(fd)).st_mode, st.st_size
+        if not stat.S_ISREG(mode):
+            why = next((w for test, w in _NOT_REGULAR if test(mode)), "is a device, not a key file")
+            raise _key_error(path, why)
+        if size > MAX_KEY_BYTES:
+            raise _key_error(path, _too_large())
+        data = b""
+        while len(data) <= MAX_KEY_BYTES and (chunk := os.read(fd, MAX_KEY_BYTES + 1 - len(data))):
+            data += chunk
+    except OSError as exc:
+        raise _key_error(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_KEY_BYTES:  # grew while read, or a file whose size says nothing (/proc)
+        raise _key_error(path, _too_large())
+    return data
+
+
+def _too_large() -> str:
+    return f"is larger than {MAX_KEY_BYTES:,} bytes, not a key file (a key has a few KB)"
+
+
+def load_info(path: Path) -> dict[str, Any]:
+    """The key file as a dict, judged as sync and ``config check`` both judge it: errors
+    name the file and what is wrong in it, never echo its content."""
+    try:
+        info = json.loads(read_key(path).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _key_error(path, "is not a JSON key file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise _key_error(path, f"is not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:  # "[[[[..." a million deep: json's parser ran out of stack
+        raise _key_error(path, "is not a JSON key file (nested too deeply)") from None
+    if (found := _info_problem(info)) is not None:
+        raise _key_error(path, *found)
+    return info  # type: ignore[no-any-return]
+
+
+def _info_problem(info: Any) -> tuple[str, str] | None:
+    """What keeps ``info`` from being a service-account key (the problem, and the hint the
+    run's one error adds), or None when every field google-auth needs is there."""
+    if not isinstance(info, dict):
+        return "is not a JSON key file (not an object)", _NEW_KEY
+    kind = info.get("type")
+    if kind == "authorized_user":  # ``gcloud auth application-default login`` wrote it
+        return (
+            "is a user's OAuth credentials (type authorized_user), not a service-account key: "
+            "create a key for a service account in the Cloud console",
+            "",
         )
-    return info
+    if kind not in (None, "", "service_account"):
+        shown = repr(kind) if len(repr(kind)) <= 40 else repr(kind)[:37] + "..."
+        return (
+            f"is a credential of type {shown}, not a service-account key (type service_account)",
+            _NEW_KEY,
+        )
+    missing = [f for f in REQUIRED_FIELDS if not info.get(f)]
+    if missing:
+        return f"is not a service-account key: missing {', '.join(missing)}", _NEW_KEY
+    return None
 
 
 class _BudgetedCredentials(service_account.Credentials):
@@ -230,8 +310,13 @@ def credentials_from_info(
         factory = kind.from_service_account_info
         creds: service_account.Credentials = factory(info, scopes=list(scopes))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, TypeError):
-        short = f"Google credentials are not a valid service-account key ({origin})"
-        raise CredentialsError(f"{short}; download a new JSON key", short=short) from None
+        # every field is there (``load_info``): google-auth failing now is the key itself,
+        # and its own message quotes cryptography at length
+        found = _info_problem(info) or (
+            "private_key is not a PEM private key google-auth can load",
+            "; download a new JSON key",
+        )
+        raise _key_error(origin, *found) from None
     return creds
 
 
