@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from sheets_sync.backends.gsheets.auth import load_credentials
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
@@ -25,6 +27,16 @@ from sheets_sync.template.xlsx import write_template
 KEY = "1" + "a" * 43
 GOOD = fake_service_account_info("127.0.0.1:9")
 BAD_PEM = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+#: a PEM key google-auth loads, and whose signature failed (a TypeError) at the token exchange
+EC_PEM = (
+    ec.generate_private_key(ec.SECP256R1())
+    .private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    .decode()
+)
 
 
 def _workspace(tmp: Path, key: Any, *, google_team: bool = True, setting: bool = True) -> Path:
@@ -84,11 +96,15 @@ def _check(cfg: Path) -> tuple[int, str, str]:
             {k: v for k, v in GOOD.items() if k != "type"},
             "is not a service-account key: missing type",
         ),
+        (
+            {**GOOD, "private_key": EC_PEM},
+            "private_key is not an RSA private key (a service-account key is RSA)",
+        ),
         ("[" * 200_000, "is not a JSON key file (nested too deeply)"),
         (b"\xff\xfe{}", "is not a JSON key file (not UTF-8 text)"),
     ],
     ids=["empty", "not-json", "list", "missing", "bad-pem", "user", "user-incomplete", "other",
-         "no-type", "nested", "not-utf8"],
+         "no-type", "ec-pem", "nested", "not-utf8"],
 )  # fmt: skip
 def test_a_key_google_auth_cannot_use_is_a_configuration_problem(
     tmp_path: Path, key: Any, problem: str

@@ -317,6 +317,11 @@ def credentials_from_info(
             "; download a new JSON key",
         )
         raise _key_error(origin, *found) from None
+    try:  # an EC (or DSA) PEM key loads, and failed only at the token exchange, with a traceback
+        creds.signer.sign(b"sheets-sync")
+    except (ValueError, TypeError):
+        problem = "private_key is not an RSA private key (a service-account key is RSA)"
+        raise _key_error(origin, problem, "; download a new JSON key") from None
     return creds
 
 
