@@ -161,6 +161,18 @@ def _loc(parts: tuple[int | str, ...]) -> str:
     return out
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is no file to read, or None: "not found" for a folder or a pipe sent
+    people looking for a file that is there."""
+    if path_is(path, Path.is_file):
+        return None
+    if path_is(path, Path.is_dir):
+        return "is a folder, not a file"
+    if path_is(path, Path.exists):
+        return "is not a file (a pipe, device or socket)"
+    return "file not found"
+
+
 def _read_yaml(path: Path) -> Any:
     if path_is(path, Path.is_dir) or (path_is(path, Path.exists) and not path.is_file()):
         what = "a folder" if path_is(path, Path.is_dir) else "a pipe, device or socket"
@@ -299,12 +311,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
         if not source.startswith(GSHEET_PREFIX):
             path = resolved_path(root / team.source)
-            if files_must_exist and not path_is(path, Path.is_file):
-                what = (
-                    "is a folder, not a file" if path_is(path, Path.is_dir)
-                    else "is not a file (a pipe, device or socket)" if path_is(path, Path.exists)
-                    else "file not found"
-                )  # fmt: skip
+            if files_must_exist and (what := _not_a_file(path)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         confine: tuple[Path, ...] = ()
         outside = None
@@ -372,12 +379,9 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     for i, oid in enumerate(ids):
         if ids.index(oid) != i:
             problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
-    if model.google.credentials:
-        cred = root / model.google.credentials
-        if not path_is(cred, Path.is_file):
-            problems.append(
-                f"{cfg.name}: google.credentials: file not found ({model.google.credentials})"
-            )
+    key_file = model.google.credentials
+    if key_file and (what := _not_a_file(root / key_file)):
+        problems.append(f"{cfg.name}: google.credentials: {what} ({key_file})")
     if not rollup_output.startswith(GSHEET_PREFIX):
         out_dir = (root / rollup_output).parent
         if not path_is(out_dir, Path.is_dir):

@@ -262,3 +262,15 @@ def test_a_huge_key_file_named_in_the_workspace_is_not_read_whole(tmp_path: Path
         "  sheets-sync.yaml: google.credentials: sa.json: is larger than 1,048,576 bytes, "
         "not a key file (a key has a few KB)"
     )
+
+
+def test_a_key_setting_that_names_a_folder_says_so(tmp_path: Path) -> None:
+    """``google.credentials`` naming a folder was "file not found": the folder is there."""
+    cfg = _workspace(tmp_path, GOOD)
+    (tmp_path / "sa.json").unlink()
+    (tmp_path / "sa.json").mkdir()
+    code, _, err = _check(cfg)
+    assert code == 2
+    assert err.splitlines()[1] == (
+        "  sheets-sync.yaml: google.credentials: is a folder, not a file (sa.json)"
+    )
