@@ -40,8 +40,16 @@ def emu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Emula
     clear_clients()
 
 
-def _created(emulator: Emulator, stdout: str, title: str) -> None:
-    key = stdout.strip()
+def _template(key_file: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``template --google --title "Sales goals"`` with the key from the environment; the
+    new spreadsheet's key (what it prints)."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.stdout.strip()
+
+
+def _created(emulator: Emulator, key: str, title: str) -> None:
     book = emulator.state.spreadsheets[key]
     assert book.title == title
     assert [s.title for s in book.sheets] == list(TEMPLATE.tab_names)
@@ -52,10 +60,8 @@ def test_template_google_with_credentials_from_the_environment(
     emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emulator, key_file = emu
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
-    assert result.exit_code == 0, result.output + result.stderr
-    _created(emulator, result.stdout, "Sales goals")
+    key = _template(key_file, monkeypatch)
+    _created(emulator, key, "Sales goals")
 
 
 def test_template_google_with_credentials_from_the_workspace(
@@ -71,7 +77,7 @@ def test_template_google_with_credentials_from_the_workspace(
     )
     result = CliRunner().invoke(cli, ["template", "--google", "--config", str(cfg)])
     assert result.exit_code == 0, result.output + result.stderr
-    _created(emulator, result.stdout, "Team goals")
+    _created(emulator, result.stdout.strip(), "Team goals")
 
 
 def test_template_google_without_credentials_is_a_clear_error(
@@ -123,6 +129,15 @@ def test_template_google_says_how_to_share_what_it_cannot_share(
     )
 
 
+def _follow_up_write_fails(emulator: Emulator) -> None:
+    """The create goes through; the write that fills the tabs is refused for good."""
+    emulator.faults.answer_endpoint(
+        "spreadsheets.batchUpdate",
+        400,
+        {"error": {"code": 400, "message": "Invalid requests[0]", "status": "INVALID_ARGUMENT"}},
+    )
+
+
 def test_a_half_made_template_is_deleted(
     emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -131,11 +146,7 @@ def test_a_half_made_template_is_deleted(
     delete goes through: one line on stderr, no traceback, and the sheet is gone."""
     emulator, key_file = emu
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    emulator.faults.answer_endpoint(
-        "spreadsheets.batchUpdate",
-        400,
-        {"error": {"code": 400, "message": "Invalid requests[0]", "status": "INVALID_ARGUMENT"}},
-    )
+    _follow_up_write_fails(emulator)
     result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
     assert result.exit_code == 1
     (key,) = [r.spreadsheet_id for r in emulator.log.requests if r.endpoint == "drive.files.delete"]
@@ -158,9 +169,7 @@ def test_template_google_asks_for_spreadsheets_and_drive_file(
     emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emulator, key_file = emu
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
-    assert result.exit_code == 0, result.output + result.stderr
+    _template(key_file, monkeypatch)
     assert _scopes(emulator) == [{SHEETS_SCOPE, DRIVE_FILE_SCOPE}]
 
 
@@ -190,11 +199,7 @@ def test_a_half_made_template_with_the_drive_api_off_is_one_line(
     the one line names what is left, where to enable Drive, and how to delete it."""
     emulator, key_file = emu
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-    emulator.faults.answer_endpoint(
-        "spreadsheets.batchUpdate",
-        400,
-        {"error": {"code": 400, "message": "Invalid requests[0]", "status": "INVALID_ARGUMENT"}},
-    )
+    _follow_up_write_fails(emulator)
     emulator.faults.answer_endpoint("drive.files.delete", 403, DRIVE_DISABLED)
     result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
     assert result.exit_code == 1

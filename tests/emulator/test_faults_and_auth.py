@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import pytest
 import requests
@@ -152,17 +153,8 @@ def test_quota_message_names_read_or_write_requests(emulator: Emulator) -> None:
 def test_a_token_past_its_lifetime_is_401_and_scopes_are_recorded(emulator: Emulator) -> None:
     """Google's tokens stop working after ``expires_in``; the emulator's too, and it keeps
     the scopes the assertion asked for (what the API checks a request against)."""
-    now = int(time.time())
-    claims = {"iss": "a@b.iam.gserviceaccount.com", "scope": "s1 s2", "aud": "x"}
     emulator.faults.token_lifetime_s = 1
-    reply = requests.post(
-        emulator.url + "/token",
-        data={
-            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            "assertion": _jwt({"alg": "RS256"}, dict(claims, iat=now, exp=now + 3600)),
-        },
-        timeout=5,
-    ).json()
+    reply = _grant(emulator, "s1 s2")
     assert reply["expires_in"] == 1
     token = reply["access_token"]
     assert emulator.state.grants[token].scopes == {"s1", "s2"}
@@ -173,18 +165,23 @@ def test_a_token_past_its_lifetime_is_401_and_scopes_are_recorded(emulator: Emul
     assert expired.json()["error"]["status"] == "UNAUTHENTICATED"
 
 
-def _token_for(emulator: Emulator, scope: str) -> str:
+def _grant(emulator: Emulator, scope: str) -> dict[str, Any]:
+    """The emulator's reply to a service account's token request for ``scope``."""
     now = int(time.time())
     claims = {"iss": "a@b.iam.gserviceaccount.com", "scope": scope, "aud": "x"}
-    reply = requests.post(
+    reply: dict[str, Any] = requests.post(
         emulator.url + "/token",
         data={
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
             "assertion": _jwt({"alg": "RS256"}, dict(claims, iat=now, exp=now + 3600)),
         },
         timeout=5,
-    )
-    token: str = reply.json()["access_token"]
+    ).json()
+    return reply
+
+
+def _token_for(emulator: Emulator, scope: str) -> str:
+    token: str = _grant(emulator, scope)["access_token"]
     return token
 
 
