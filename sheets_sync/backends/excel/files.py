@@ -435,14 +435,25 @@ def lock_holder(path: Path) -> tuple[bool, str | None]:
         (libreoffice_lock_path(path), parse_libreoffice_lock),
     ):
         try:
-            with open(lock, "rb") as fh:
-                raw = fh.read(4096)
+            raw = _read_lock(lock)
         except FileNotFoundError:
             continue
-        except OSError:
+        except OSError:  # a link, a pipe, a folder, no access: locked, holder unknown
             return True, None
         return True, _plausible(parse(raw))
     return False, None
+
+
+def _read_lock(lock: Path) -> bytes:
+    """A lock file's first 4 KiB, only from a regular file its name holds itself: a FIFO
+    named ``~$Sales.xlsx`` held the whole night (and the workspace lock) waiting for a
+    writer, and a link of that name showed another file's bytes as the holder's name."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(lock, flags | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise NotAFileError(f"{lock}: not a regular file")
+        return fh.read(4096)
 
 
 def _plausible(name: str | None) -> str | None:

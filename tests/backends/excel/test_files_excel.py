@@ -281,6 +281,23 @@ def test_lock_holders(tmp_path: Path) -> None:
     assert lock_holder(target) == (True, None)
 
 
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_lock_file_that_is_a_pipe_or_a_link_is_a_lock_of_nobody_named(tmp_path: Path) -> None:
+    """A FIFO named ``~$Sales.xlsx`` held the night waiting for a writer (and with it the
+    workspace lock, so the next nights exited 3); a link of that name to a file starting
+    with a digit showed that file's next bytes as the holder's name."""
+    target = tmp_path / "Sales.xlsx"
+    target.write_bytes(b"x")
+    os.mkfifo(tmp_path / "~$Sales.xlsx")
+    assert lock_holder(target) == (True, None)
+    os.unlink(tmp_path / "~$Sales.xlsx")
+    secret = tmp_path / "api-token"
+    secret.write_bytes(b"4f9c2e7a1b3" + b" " * 60)
+    (tmp_path / "~$Sales.xlsx").symlink_to(secret)
+    assert lock_holder(target) == (True, None)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
