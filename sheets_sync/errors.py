@@ -1,7 +1,7 @@
 """One exception hierarchy for everything sheets-sync reports to a user.
 
 Bad input is never a traceback: every problem a user can cause or fix is one of these,
-and the CLI maps each class to a message and an exit code in one place (``cli.py``)::
+and the CLI maps each class to a message and an exit code in one place (``cli_support.SyncGroup``)::
 
     SheetsSyncError                   base; str(e) is the user-facing message
     ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
