@@ -27,9 +27,8 @@ from sheets_sync.grid import tab_key
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.sources import (
     GSHEET_PREFIX,
-    confining_folders,
+    confinement,
     glob_base,
-    is_confined,
     is_team_workbook,
     path_is,
     resolved_path,
@@ -309,16 +308,14 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 source = sheet_source(source)
             except ValueError as exc:
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
-        if not source.startswith(GSHEET_PREFIX):
-            path = resolved_path(root / team.source)
-            if files_must_exist and (what := _not_a_file(path)):
-                problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         confine: tuple[Path, ...] = ()
         outside = None
-        if path is not None:
+        if not source.startswith(GSHEET_PREFIX):
+            path = resolved_path(root / team.source)
             named = (root / team.source).parent
-            confine = confining_folders(named, root, root_real, folders)
-            outside = None if is_confined(path, confine) else path
+            confine, outside = confinement(named, path, root, root_real, folders)
+            if files_must_exist and (what := _not_a_file(path)):
+                problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         if mapping is not None:
             spec = TeamSpec(team.name, source, team.mapping, mapping, path, outside, confine)
             teams.append(spec)
@@ -349,12 +346,12 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
         listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
-        confine = confining_folders(root / glob_base(pattern), root, root_real, folders)
+        base = root / glob_base(pattern)
         for p, resolved in matched:
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
-                outside = None if is_confined(resolved, confine) else resolved
+                confine, outside = confinement(base, resolved, root, root_real, folders)
                 teams.append(
                     TeamSpec(
                         p.stem, rel, model.default_mapping, mapping, resolved, outside, confine

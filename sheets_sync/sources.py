@@ -70,10 +70,11 @@ def outside_message(real: Path) -> str:
 
 
 def glob_base(pattern: str) -> Path:
-    """The part of a ``teams_glob`` pattern before its first wildcard (``teams/emea`` of
-    ``teams/emea/*.xlsx``): the folder the admin named, the rest is what matches."""
+    """The folder a ``teams_glob`` pattern names: its folders before the first wildcard
+    (``teams/emea`` of ``teams/emea/*.xlsx``), never its last part, which is what matches
+    (``teams/x.xlsx`` names the folder ``teams``, not a file the match is confined to)."""
     parts: list[str] = []
-    for part in Path(pattern).parts:
+    for part in Path(pattern).parts[:-1]:
         if any(c in part for c in "*?["):
             break
         parts.append(part)
@@ -83,18 +84,24 @@ def glob_base(pattern: str) -> Path:
 def confining_folders(
     folder: Path, root: Path, root_real: Path, cache: dict[Path, tuple[Path, ...]] | None = None
 ) -> tuple[Path, ...]:
-    """The resolved folders a team file the workspace names in ``folder`` (under
-    ``root``, the workspace folder; ``root_real`` resolved) may really be in: ``folder``
-    resolved, so links the admin made up to it (``teams/`` linked to a mount) are
-    followed, and for a folder named inside the workspace the workspace folder too. A
-    link below ``folder`` (what anyone saving into it can make) may not lead out of
-    these. ``cache``: folder -> its answer, for one load (2,000 teams share a few)."""
+    """The resolved folders a team file the workspace names in ``folder`` (a listed
+    file's folder or a glob's base, joined to ``root``, the workspace folder;
+    ``root_real`` resolved) may really be in. Named inside the workspace: the workspace
+    folder and its first component under it resolved (``teams`` of ``teams/emea``), so
+    the admin's ``teams/`` linked to a mount is followed, while a deeper folder that
+    anyone saving into ``teams/`` can swap for a link (``teams/emea``) may not lead out.
+    Named outside it (absolute, ``..``): ``folder`` resolved (someone chose it).
+    ``cache``: folder -> its answer, for one load (2,000 teams share a few)."""
     found = None if cache is None else cache.get(folder)
     if found is None:
-        real = resolved_path(folder)
-        if not Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(root)):
-            found = (real,)
+        named = Path(os.path.abspath(folder))
+        base = Path(os.path.abspath(root))
+        if not named.is_relative_to(base):
+            found = (resolved_path(named),)
+        elif named == base:
+            found = (root_real,)
         else:
+            real = resolved_path(base / named.relative_to(base).parts[0])
             found = (root_real,) if real.is_relative_to(root_real) else (real, root_real)
         if cache is not None:
             cache[folder] = found
@@ -106,20 +113,20 @@ def is_confined(real: Path, folders: Sequence[Path]) -> bool:
     return any(real.is_relative_to(folder) for folder in folders)
 
 
-def link_outside(
-    path: Path, root: Path, real: Path | None = None, root_real: Path | None = None
-) -> Path | None:
-    """Where ``path`` (a team file as the workspace names it, under ``root``, the
-    workspace folder) really is, when a symbolic link on the way takes it out of the
-    folders it may be in (``confining_folders`` of its named folder); None when it stays
-    there. Anyone who may save a file in the teams folder could otherwise send the
-    nightly job's reads and writes to any workbook it may write. ``real`` and
-    ``root_real``: ``resolved_path`` of ``path`` and ``root`` when the caller has them."""
-    named = Path(os.path.abspath(path))
-    root_real = resolved_path(root) if root_real is None else root_real
-    real = resolved_path(named) if real is None else real
-    folders = confining_folders(Path(path).parent, root, root_real)
-    return None if is_confined(real, folders) else real
+def confinement(
+    folder: Path,
+    real: Path,
+    root: Path,
+    root_real: Path,
+    cache: dict[Path, tuple[Path, ...]] | None = None,
+) -> tuple[tuple[Path, ...], Path | None]:
+    """The one rule the load applies to a team file: the folders it may really be in
+    (``confining_folders`` of ``folder``, the one the workspace names for it) and where
+    it really is (``real``, resolved) when a symbolic link takes it out of them, else
+    None. Anyone who may save a file in the teams folder could otherwise send the
+    nightly job's reads and writes to any workbook it may write."""
+    folders = confining_folders(folder, root, root_real, cache)
+    return folders, None if is_confined(real, folders) else real
 
 
 def path_is(path: Path, test: Callable[[Path], bool]) -> bool:

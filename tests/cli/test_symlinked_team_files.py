@@ -1,5 +1,5 @@
 """A team file that is a symbolic link is followed only to a file inside the folder the
-workspace lets it be in (``sources.link_outside``): anyone who may save a file in the
+workspace lets it be in (``sources.confinement``): anyone who may save a file in the
 teams folder sent the nightly job's reads and writes to any workbook it could write."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import pytest
 
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
-from sheets_sync.sources import link_outside
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome, TeamRun
 from tests.cli.test_ops_cli import AS_OF, run
@@ -68,19 +67,37 @@ def test_a_link_inside_the_workspace_is_written_through(demo: Path, tmp_path: Pa
 
 
 def test_the_folder_a_workspace_names_outside_it(tmp_path: Path) -> None:
+    """A folder named outside the workspace (``..``) is the admin's choice: its own links
+    are followed, links below it may not lead out of it."""
     root, shared = tmp_path / "ws", tmp_path / "shared"
     (root / "teams").mkdir(parents=True)
     (shared / "finance").mkdir(parents=True)
     (tmp_path / "secret.xlsx").touch()
-    (shared / "finance" / "budget.xlsx").touch()
+    for name in ("budget.xlsx", "plan.xlsx", "ops.xlsx"):
+        (shared / "finance" / name).touch()
     (shared / "finance" / "link.xlsx").symlink_to(tmp_path / "secret.xlsx")
-    (shared / "finance" / "sibling.xlsx").symlink_to("budget.xlsx")
-    (root / "teams" / "a.xlsx").symlink_to(shared / "finance" / "budget.xlsx")
-    assert link_outside(root / "../shared/finance/budget.xlsx", root) is None
-    assert link_outside(root / "../shared/finance/sibling.xlsx", root) is None
-    assert link_outside(root / "../shared/finance/link.xlsx", root) == tmp_path / "secret.xlsx"
-    assert link_outside(root / "teams/a.xlsx", root) == shared / "finance" / "budget.xlsx"
-    assert link_outside(root / "teams/missing.xlsx", root) is None
+    (shared / "finance" / "sibling.xlsx").symlink_to("plan.xlsx")
+    (root / "teams" / "a.xlsx").symlink_to(shared / "finance" / "ops.xlsx")
+    sources = {
+        "Budget": "../shared/finance/budget.xlsx",
+        "Sibling": "../shared/finance/sibling.xlsx",
+        "Link": "../shared/finance/link.xlsx",
+        "A": "teams/a.xlsx",
+        "Missing": "teams/missing.xlsx",
+    }
+    (root / "sheets-sync.yaml").write_text(
+        "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteams:\n"
+        + "".join(f"  - {{name: {n}, source: {s}}}\n" for n, s in sources.items()),
+        encoding="utf-8",
+    )
+    ws = load_workspace(root / "sheets-sync.yaml", files_must_exist=False)
+    assert {t.name: t.outside for t in ws.teams} == {
+        "Budget": None,
+        "Sibling": None,
+        "Link": tmp_path / "secret.xlsx",
+        "A": shared / "finance" / "ops.xlsx",
+        "Missing": None,
+    }
 
 
 def _outside_line(team: str, target: Path) -> str:
@@ -164,4 +181,72 @@ def test_a_linked_teams_folder_is_followed_not_out_of_it(demo: Path, tmp_path: P
     code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
     assert code == 1, out + err
     assert f"Finance: failed: {_outside_line('Finance', secret)}" in out.splitlines()
+    assert _digest(secret) == before
+
+
+def _swap_in(ws: Path, folder: str, outside: Path) -> str:
+    """``ws/folder`` replaced by a link to ``outside`` holding its files; the digest of
+    Sales.xlsx there."""
+    shutil.move(ws / folder, outside)
+    (ws / folder).symlink_to(outside, target_is_directory=True)
+    return _digest(ws / "teams" / "emea" / "Sales.xlsx")
+
+
+def _subfolder_workspace(demo: Path, tmp_path: Path) -> Path:
+    """The demo with Sales listed in ``teams/emea/``."""
+    ws = _ws(demo, tmp_path)
+    (ws / "teams" / "emea").mkdir()
+    shutil.move(ws / "teams" / "Sales.xlsx", ws / "teams" / "emea" / "Sales.xlsx")
+    cfg = ws / "sheets-sync.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace('"teams/Sales.xlsx"', '"teams/emea/Sales.xlsx"'), "utf-8")
+    return ws
+
+
+def test_a_listed_files_subfolder_swapped_for_a_link_out_fails_its_team(
+    demo: Path, tmp_path: Path
+) -> None:
+    """Anyone who can save into ``teams/`` can replace ``teams/emea`` with a link: the
+    load resolved the named folder and confined the team there, so the outside
+    workbook was read and written."""
+    ws = _subfolder_workspace(demo, tmp_path)
+    code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
+    assert code == 0, out + err  # a real subfolder: synced
+    outside = tmp_path / "elsewhere" / "hr"
+    outside.parent.mkdir()
+    before = _swap_in(ws, "teams/emea", outside)
+    code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
+    assert code == 1, out + err
+    assert f"Sales: failed: {_outside_line('Sales', outside / 'Sales.xlsx')}" in out.splitlines()
+    assert _digest(outside / "Sales.xlsx") == before
+    assert "Finance: ok, 0 cells changed (1 error in the sheet)" in out.splitlines()
+
+
+def test_a_linked_teams_folder_with_subfolders_still_syncs(demo: Path, tmp_path: Path) -> None:
+    """The admin's ``teams/`` on a mount: a file listed in its subfolder is confined to
+    the mount, not failed."""
+    ws = _subfolder_workspace(demo, tmp_path)
+    mount = tmp_path / "mnt" / "okr-share"
+    mount.parent.mkdir()
+    before = _swap_in(ws, "teams", mount)
+    code, out, err = run("sync", "--config", str(ws / "sheets-sync.yaml"), *AS_OF)
+    assert code == 0, out + err
+    assert _digest(mount / "emea" / "Sales.xlsx") != before
+
+
+def test_a_glob_without_a_wildcard_confines_to_its_folder(demo: Path, tmp_path: Path) -> None:
+    """``teams_glob: teams/glob.xlsx``, a link to an outside workbook: the whole pattern
+    was the glob's folder, so the file was confined to itself and written."""
+    ws = _ws(demo, tmp_path)
+    secret = tmp_path / "elsewhere" / "budget.xlsx"
+    secret.parent.mkdir()
+    shutil.move(ws / "teams" / "Finance.xlsx", secret)
+    (ws / "teams" / "glob.xlsx").symlink_to(secret)
+    cfg = ws / "sheets-sync.yaml"
+    text = cfg.read_text(encoding="utf-8").split("teams:")[0]
+    cfg.write_text(text + "teams_glob: teams/glob.xlsx\n", encoding="utf-8")
+    before = _digest(secret)
+    code, out, err = run("sync", "--config", str(cfg), *AS_OF)
+    assert code == 1, out + err
+    assert f"glob: failed: {_outside_line('glob', secret)}" in out.splitlines()
     assert _digest(secret) == before

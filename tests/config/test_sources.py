@@ -146,7 +146,7 @@ def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
         "teams_glob: 'teams/*/*.xlsx'\n",
         encoding="utf-8",
     )
-    ws = load_workspace(root / "sheets-sync.yaml")
+    ws = load_workspace(root / "sheets-sync.yaml", files_must_exist=False)
     outside = {t.source: t.outside for t in ws.teams}
     mnt = tmp_path / "mnt"
     assert outside == {
@@ -155,7 +155,27 @@ def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
         "teams/apac/pay.xlsx": mnt / "hr" / "pay.xlsx",  # a folder linked out of teams/
         "teams/emea/old.xlsx": mnt / "old.xlsx",
     }
-    assert {t.confine for t in ws.teams} == {(mount, root), (mount / "emea", root)}
+    # a subfolder is confined to teams/ (resolved), not to itself: a link can replace it
+    assert {t.confine for t in ws.teams} == {(mount, root)}
+
+
+def test_a_subfolder_is_confined_to_the_first_folder_under_the_workspace(
+    tmp_path: Path,
+) -> None:
+    """``teams/emea`` swapped for a link to another folder: the load confined a file
+    listed in it to ``teams/emea`` resolved, so the outside workbook was read and
+    written; a glob's folder alike (``teams/emea/*.xlsx``)."""
+    root, other = tmp_path / "ws", tmp_path / "other"
+    (root / "teams").mkdir(parents=True)
+    other.mkdir()
+    (other / "sales.xlsx").touch()
+    (root / "teams" / "emea").symlink_to(other, target_is_directory=True)
+    text = HEAD + "teams:\n  - {name: S, source: teams/emea/sales.xlsx}\n"
+    ws = load_workspace(write_config(root, text), files_must_exist=False)
+    assert [(t.outside, t.confine) for t in ws.teams] == [(other / "sales.xlsx", (root,))]
+    text = HEAD + "teams_glob: 'teams/emea/*.xlsx'\n"
+    ws = load_workspace(write_config(root, text), files_must_exist=False)
+    assert [(t.outside, t.confine) for t in ws.teams] == [(other / "sales.xlsx", (root,))]
 
 
 def test_the_folder_a_glob_names_is_the_pattern_before_its_first_wildcard() -> None:
@@ -163,6 +183,8 @@ def test_the_folder_a_glob_names_is_the_pattern_before_its_first_wildcard() -> N
     assert glob_base("teams/emea/s?les.xlsx") == Path("teams/emea")
     assert glob_base("**/*.xlsx") == Path()
     assert glob_base("../shared/[ab]*/x.xlsx") == Path("../shared")
+    assert glob_base("teams/glob.xlsx") == Path("teams")  # a folder, never the file
+    assert glob_base("sales.xlsx") == Path()
 
 
 def test_the_workspace_folder_is_resolved_once_when_it_loads(tmp_path: Path) -> None:
