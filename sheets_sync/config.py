@@ -30,6 +30,7 @@ from sheets_sync.sources import (
     confinement,
     glob_base,
     is_team_workbook,
+    outside_message,
     path_is,
     resolved_path,
     sheet_source,
@@ -170,6 +171,12 @@ def _not_a_file(path: Path) -> str | None:
     if path_is(path, Path.exists):
         return "is not a file (a pipe, device or socket)"
     return "file not found"
+
+
+def _link_out(outside: Path | None) -> str | None:
+    """config check's problem for a file a link takes out of its folders (sync fails
+    that team alone), said as a missing file's is."""
+    return None if outside is None else outside_message(outside)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -314,7 +321,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             path = resolved_path(root / team.source)
             named = (root / team.source).parent
             confine, outside = confinement(named, path, root, root_real, folders)
-            if files_must_exist and (what := _not_a_file(path)):
+            if files_must_exist and (what := _not_a_file(path) or _link_out(outside)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         if mapping is not None:
             spec = TeamSpec(team.name, source, team.mapping, mapping, path, outside, confine)
@@ -352,6 +359,8 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
                 confine, outside = confinement(base, resolved, root, root_real, folders)
+                if files_must_exist and outside is not None:
+                    problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(outside)}")
                 teams.append(
                     TeamSpec(
                         p.stem, rel, model.default_mapping, mapping, resolved, outside, confine

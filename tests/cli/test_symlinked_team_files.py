@@ -250,3 +250,18 @@ def test_a_glob_without_a_wildcard_confines_to_its_folder(demo: Path, tmp_path: 
     assert code == 1, out + err
     assert f"glob: failed: {_outside_line('glob', secret)}" in out.splitlines()
     assert _digest(secret) == before
+
+
+def test_config_check_names_a_team_file_linked_out(demo: Path, tmp_path: Path) -> None:
+    """It said ``ok`` for a listed file linked out of its folder, which sync then fails."""
+    ws = _ws(demo, tmp_path)
+    secret = tmp_path / "elsewhere" / "budget.xlsx"
+    secret.parent.mkdir()
+    shutil.move(ws / "teams" / "Finance.xlsx", secret)
+    (ws / "teams" / "Finance.xlsx").symlink_to(secret)
+    code, out, err = run("config", "check", "--config", str(ws / "sheets-sync.yaml"))
+    assert code == 2, out + err
+    assert err.splitlines()[1:] == [
+        f"  sheets-sync.yaml: teams[4].source: {_outside_line('Finance', secret)[14:]} "
+        "(teams/Finance.xlsx)"
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.errors import ConfigError
 from sheets_sync.sources import glob_base
 from tests.config.test_config import problems, write_config
 
@@ -157,6 +158,17 @@ def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
     }
     # a subfolder is confined to teams/ (resolved), not to itself: a link can replace it
     assert {t.confine for t in ws.teams} == {(mount, root)}
+    with pytest.raises(ConfigError) as caught:  # config check names them
+        load_workspace(root / "sheets-sync.yaml")
+    assert caught.value.problems == [
+        f"sheets-sync.yaml: teams_glob ({name}): is a symbolic link to {real}, outside the "
+        "workspace folder; not read or written (team files are followed only to files "
+        "inside it)"
+        for name, real in (
+            ("teams/apac/pay.xlsx", mnt / "hr" / "pay.xlsx"),
+            ("teams/emea/old.xlsx", mnt / "old.xlsx"),
+        )
+    ]
 
 
 def test_a_subfolder_is_confined_to_the_first_folder_under_the_workspace(
