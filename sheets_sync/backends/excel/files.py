@@ -15,6 +15,7 @@ import math
 import os
 import re
 import stat as stat_mod
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -73,7 +74,7 @@ def read_with_stat(
     with open(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
         if confine is not None:
-            _check_confined(path, st, confine)
+            _check_confined(path, fh.fileno(), st, confine)
         if not stat_mod.S_ISREG(st.st_mode):
             raise NotAFileError(f"{path}: not a regular file")
         if max_bytes is not None:
@@ -87,19 +88,39 @@ def read_with_stat(
     return data, st
 
 
-def _check_confined(path: Path, opened: os.stat_result, confine: Sequence[Path]) -> None:
-    """Refuse the file opened as ``path`` unless it is where ``path`` leads now and that
-    is inside ``confine``: a name swapped for a link between the open and the check
-    gives another file than the one opened (a conflict, nothing read)."""
+def _check_confined(path: Path, fd: int, opened: os.stat_result, confine: Sequence[Path]) -> None:
+    """Refuse the file opened as ``path`` (``fd``) unless it is inside ``confine``. Where
+    the kernel says ``fd`` is, when it can (Linux): the file opened, not what its name
+    leads to by now. Else the name resolved, and refused as changed unless that is the
+    file opened without following a final link (``lstat``): a name that was a link at
+    the open, a file as it resolved and a link again would pass a ``stat``."""
+    real = _opened_path(fd)
+    if real is not None:
+        if not is_confined(real, confine):
+            raise SourceError(outside_message(real), source=path.name)
+        return
     real = Path(os.path.realpath(path))
     if not is_confined(real, confine):
         raise SourceError(outside_message(real), source=path.name)
     try:
-        now = os.stat(real)
+        now = os.lstat(real)
     except OSError:
         now = None
     if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
         raise ConflictError("the file changed while it was being read", source=path.name)
+
+
+def _opened_path(fd: int) -> Path | None:
+    """The path the kernel keeps for the open ``fd`` (``/proc/self/fd``, Linux), or None
+    where there is none to ask. A file deleted since shows with ` (deleted)` after it,
+    still in its folder."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        real = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:  # no /proc mounted
+        return None
+    return Path(real) if real.startswith("/") else None
 
 
 def _verify_unchanged(

@@ -386,11 +386,26 @@ def test_a_read_is_confined_to_where_the_file_may_be(tmp_path: Path) -> None:
     assert read_with_stat(teams / "linked.xlsx", confine=(teams, elsewhere))[0] == b"secret"
 
 
+def _without_proc_fd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As where the kernel cannot be asked where an open file is (not Linux, no /proc):
+    the check goes by the file's name."""
+    readlink = os.readlink
+
+    def no_proc(path: str | Path, *args: object, **kwargs: object) -> str:
+        if str(path).startswith("/proc/self/fd/"):
+            raise FileNotFoundError(errno.ENOENT, "no /proc", str(path))
+        return readlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "readlink", no_proc)
+
+
 def test_a_file_swapped_between_its_open_and_the_check_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The name leads inside again by the time it is resolved, but the file opened is
-    another one (the link's): refused as changed, nothing read."""
+    another one (the link's): refused as changed, nothing read. (Where the kernel says
+    which file is open, the name is not resolved again: the next test.)"""
+    _without_proc_fd(monkeypatch)
     target = tmp_path / "sales.xlsx"
     target.write_bytes(b"opened")
     realpath = os.path.realpath
@@ -405,6 +420,71 @@ def test_a_file_swapped_between_its_open_and_the_check_is_not_read(
         ConflictError, match=r"^sales\.xlsx: the file changed while it was being read$"
     ):
         read_with_stat(target, confine=(tmp_path,))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/fd: Linux")
+def test_the_file_opened_is_read_whatever_its_name_leads_to_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linux: the check asks the kernel where the open file is, so a name replaced after
+    the open changes nothing: the file opened (inside) is what is read."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"opened")
+    readlink = os.readlink
+
+    def swapped_first(path: str, *args: object, **kwargs: object) -> str:
+        (tmp_path / "other.xlsx").write_bytes(b"swapped in")
+        os.replace(tmp_path / "other.xlsx", target)
+        return readlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "readlink", swapped_first)
+    assert read_with_stat(target, confine=(tmp_path,))[0] == b"opened"
+
+
+@pytest.mark.parametrize(
+    "proc",
+    [
+        pytest.param(
+            True, marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux")
+        ),
+        False,
+    ],
+)
+def test_a_link_file_link_swap_around_the_check_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, proc: bool
+) -> None:
+    """The name is a link out at the open, a file inside as it is resolved, a link out
+    again when it was stat-ed: ``os.stat`` followed the link to the file opened, so the
+    outside workbook was read. The kernel's path of the open file says where it is; by
+    name, ``lstat`` of the resolved name sees the link, not the file opened."""
+    teams, elsewhere = tmp_path / "teams", tmp_path / "elsewhere"
+    teams.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "hr.xlsx").write_bytes(b"secret")
+    name = teams / "sales.xlsx"
+    name.symlink_to(elsewhere / "hr.xlsx")
+    if not proc:
+        _without_proc_fd(monkeypatch)
+    realpath = os.path.realpath
+
+    def file_then_link_again(path: Path) -> str:
+        name.unlink()
+        name.write_bytes(b"mine")
+        real = realpath(path)
+        name.unlink()
+        name.symlink_to(elsewhere / "hr.xlsx")
+        return real
+
+    monkeypatch.setattr(os.path, "realpath", file_then_link_again)
+    if proc:
+        with pytest.raises(SourceError) as caught:
+            read_with_stat(name, confine=(teams,))
+        assert str(caught.value) == "sales.xlsx: " + OUTSIDE.format(elsewhere / "hr.xlsx")
+    else:
+        with pytest.raises(
+            ConflictError, match=r"^sales\.xlsx: the file changed while it was being read$"
+        ):
+            read_with_stat(name, confine=(teams,))
 
 
 def test_a_write_through_a_link_out_of_its_folder_is_refused(tmp_path: Path) -> None:
