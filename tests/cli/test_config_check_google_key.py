@@ -9,13 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import dh, ec, x448, x25519
 
 from sheets_sync.backends.gsheets.auth import load_credentials
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
@@ -37,6 +38,25 @@ EC_PEM = (
     )
     .decode()
 )
+
+
+def _pem(key: Any) -> str:
+    return str(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+    )
+
+
+#: PEM keys google-auth loads, and whose signing raised an AttributeError (a traceback)
+X25519_PEM = _pem(x25519.X25519PrivateKey.generate())
+X448_PEM = _pem(x448.X448PrivateKey.generate())
+with warnings.catch_warnings():  # FFDH is deprecated: the point, for a key
+    warnings.simplefilter("ignore")
+    DH_PEM = _pem(dh.generate_parameters(2, 512).generate_private_key())
+NOT_RSA = "private_key is not an RSA private key (a service-account key is RSA)"
 
 
 def _workspace(tmp: Path, key: Any, *, google_team: bool = True, setting: bool = True) -> Path:
@@ -100,11 +120,14 @@ def _check(cfg: Path) -> tuple[int, str, str]:
             {**GOOD, "private_key": EC_PEM},
             "private_key is not an RSA private key (a service-account key is RSA)",
         ),
+        ({**GOOD, "private_key": X25519_PEM}, NOT_RSA),
+        ({**GOOD, "private_key": X448_PEM}, NOT_RSA),
+        ({**GOOD, "private_key": DH_PEM}, NOT_RSA),
         ("[" * 200_000, "is not a JSON key file (nested too deeply)"),
         (b"\xff\xfe{}", "is not a JSON key file (not UTF-8 text)"),
     ],
-    ids=["empty", "not-json", "list", "missing", "bad-pem", "user", "user-incomplete", "other",
-         "no-type", "ec-pem", "nested", "not-utf8"],
+    ids=["empty", "not-json", "list", "missing", "bad-pem", "user", "user-fields-missing",
+         "other", "no-type", "ec-pem", "x25519-pem", "x448-pem", "dh-pem", "nested", "not-utf8"],
 )  # fmt: skip
 def test_a_key_google_auth_cannot_use_is_a_configuration_problem(
     tmp_path: Path, key: Any, problem: str
@@ -274,3 +297,70 @@ def test_a_key_setting_that_names_a_folder_says_so(tmp_path: Path) -> None:
     assert err.splitlines()[1] == (
         "  sheets-sync.yaml: google.credentials: is a folder, not a file (sa.json)"
     )
+
+
+def _assert_one_line(
+    cfg: Path, key: str, shown: str, where: str, problem: str, hint: str = ""
+) -> None:
+    """``config check`` names the key path and its problem in one line (exit 2), and sync
+    fails its Google team alone with the same words (exit 1), no traceback in either."""
+    check = _run_bounded(cfg, Path(key), "config", "check")
+    assert check.returncode == 2, check.stderr
+    assert check.stderr == (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        f"  sheets-sync.yaml: {where}: {shown}: {problem}\n"
+    )
+    sync = _run_bounded(cfg, Path(key), "sync", "--as-of", "2026-02-15")
+    assert sync.returncode == 1, sync.stderr
+    out = sync.stdout + sync.stderr
+    assert "Traceback" not in out and "internal error" not in out
+    full = shown if where == "GOOGLE_APPLICATION_CREDENTIALS" else str(cfg.parent / shown)
+    assert [line for line in sync.stderr.splitlines() if line.startswith("ERROR")] == [
+        f"ERROR sheets_sync.gsheets: Google credentials file {full}: {problem}{hint}: no Google "
+        "team is synced in this run"
+    ]
+    assert f"gsheet:{KEY}: Google credentials file {full}: {problem}" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="symbolic links and rlimits are POSIX")
+@pytest.mark.parametrize("kind", ["x25519", "x448", "dh"])
+def test_a_key_that_is_not_rsa_fails_the_google_teams_in_one_line(
+    tmp_path: Path, kind: str
+) -> None:
+    """These loaded, and signing raised an AttributeError: a traceback in ``config check``,
+    and "internal error ... please report it" for each Google team of a sync."""
+    pem = {"x25519": X25519_PEM, "x448": X448_PEM, "dh": DH_PEM}[kind]
+    cfg = _workspace(tmp_path, {**GOOD, "private_key": pem})
+    hint = "; download a new JSON key"
+    _assert_one_line(cfg, "/nonexistent", "sa.json", "google.credentials", NOT_RSA, hint)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="symbolic links and rlimits are POSIX")
+def test_a_key_path_in_a_symbolic_link_loop_is_one_line(tmp_path: Path) -> None:
+    """``Path.resolve()`` raised ``RuntimeError: Symlink loop``: a traceback."""
+    cfg = _workspace(tmp_path, GOOD, setting=False)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    key = str(tmp_path / "loop")
+    problem = "cannot be read (Too many levels of symbolic links)"
+    _assert_one_line(cfg, key, key, "GOOGLE_APPLICATION_CREDENTIALS", problem)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="symbolic links and rlimits are POSIX")
+def test_a_key_path_of_an_unknown_users_home_is_one_line(tmp_path: Path) -> None:
+    """``Path.expanduser()`` raised ``RuntimeError: Could not determine home directory``."""
+    cfg = _workspace(tmp_path, GOOD, setting=False)
+    key = "~nosuchuser-sheets-sync/key.json"
+    problem = "cannot be read (no home folder is known for ~nosuchuser-sheets-sync)"
+    _assert_one_line(cfg, key, key, "GOOGLE_APPLICATION_CREDENTIALS", problem)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="symbolic links and rlimits are POSIX")
+def test_a_key_path_is_named_as_written_not_where_its_link_leads(tmp_path: Path) -> None:
+    """It was shown link-resolved: ``/dev/stdin`` appeared as ``/dev/null``, and this
+    link as the folder it names, which the user never wrote."""
+    cfg = _workspace(tmp_path, GOOD, setting=False)
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "key.json").symlink_to(tmp_path / "keys")
+    key = str(tmp_path / "key.json")
+    problem = "is a folder, not a key file"
+    _assert_one_line(cfg, key, key, "GOOGLE_APPLICATION_CREDENTIALS", problem)

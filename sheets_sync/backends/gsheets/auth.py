@@ -15,10 +15,15 @@ import json
 import os
 import re
 import stat
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from cryptography.utils import CryptographyDeprecationWarning
 from google.auth import exceptions as auth_exceptions
 from google.auth import transport as auth_transport
 from google.auth.transport.requests import Request
@@ -169,11 +174,19 @@ def disabled_service(response: Any, error: Mapping[str, Any]) -> tuple[str, str]
 
 
 def credentials_file(workspace: Workspace | None) -> Path | None:
-    """The configured key file: workspace setting first, then the standard env variable."""
+    """The configured key file: workspace setting first, then the standard env variable.
+    Made absolute but not link-resolved, so messages name it as the user wrote it
+    (``/dev/stdin``, not ``/dev/null``), and a link loop is ``read_key``'s one line."""
     if workspace is not None and workspace.google.credentials:
-        return (workspace.root / workspace.google.credentials).resolve()
+        return workspace.root / workspace.google.credentials
     env = os.environ.get(CREDENTIALS_ENV, "").strip()
-    return Path(env).expanduser().resolve() if env else None
+    if not env:
+        return None
+    try:
+        return Path(env).expanduser().absolute()
+    except RuntimeError:  # ``~nosuchuser/key.json``: no such user (or no home for ``~``)
+        home = Path(env).parts[0]
+        raise _key_error(env, f"cannot be read (no home folder is known for {home})") from None
 
 
 #: bytes a key file may have: a service-account key is about 2.3 KB, and a key path that
@@ -305,6 +318,9 @@ def credentials_from_info(
     host = emulator_host()
     if host:
         info["token_uri"] = f"http://{host}/token"
+    pem = info.get("private_key")
+    if isinstance(pem, str | bytes) and (problem := _pem_problem(pem)) is not None:
+        raise _key_error(origin, problem, "; download a new JSON key")
     try:
         kind = _EmulatorCredentials if host else _BudgetedCredentials
         factory = kind.from_service_account_info
@@ -312,17 +328,31 @@ def credentials_from_info(
     except (ValueError, KeyError, TypeError):
         # every field is there (``load_info``): google-auth failing now is the key itself,
         # and its own message quotes cryptography at length
-        found = _info_problem(info) or (
-            "private_key is not a PEM private key google-auth can load",
-            "; download a new JSON key",
-        )
+        found = _info_problem(info) or (_NOT_PEM, "; download a new JSON key")
         raise _key_error(origin, *found) from None
-    try:  # an EC (or DSA) PEM key loads, and failed only at the token exchange, with a traceback
-        creds.signer.sign(b"sheets-sync")
-    except (ValueError, TypeError):
-        problem = "private_key is not an RSA private key (a service-account key is RSA)"
-        raise _key_error(origin, problem, "; download a new JSON key") from None
     return creds
+
+
+_NOT_PEM = "private_key is not a PEM private key google-auth can load"
+
+
+def _pem_problem(pem: str | bytes) -> str | None:
+    """What keeps ``pem`` from signing a token, judged by its type before google-auth sees
+    it: google-auth loads any PEM private key (EC, DSA, Ed25519, X25519, X448, DH) and
+    failed only as it signed at the token exchange, an X25519, X448 or DH key with an
+    AttributeError (a traceback in ``config check``, "internal error" per Google team).
+    google-auth loads keys with the same ``cryptography`` call, so what fails here fails
+    there. A DH key makes ``cryptography`` warn that FFDH is deprecated: not the user's
+    concern, and not printed."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            key = load_pem_private_key(pem.encode() if isinstance(pem, str) else pem, None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return _NOT_PEM
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return "private_key is not an RSA private key (a service-account key is RSA)"
+    return None
 
 
 def load_credentials(

@@ -403,9 +403,13 @@ def client_for(workspace: Workspace) -> SheetsClient:
     """
     from sheets_sync.backends.gsheets.auth import credentials_file
 
+    try:
+        key_file: object = credentials_file(workspace)
+    except CredentialsError as exc:  # ``~nosuchuser/key.json``: load_credentials says so below
+        key_file = exc.short
     cache_key = (
         workspace.config_path,
-        credentials_file(workspace),
+        key_file,
         workspace.google,
         emulator_host(),
     )

@@ -10,6 +10,7 @@ at all is only a note (``missing_key_note``).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,13 +30,16 @@ def credentials_problems(workspace: Workspace) -> list[str]:
     """One line per problem with the key the Google teams (or the rollup) would use: none
     when no Google sheet is configured, or no key is (sync names that itself)."""
     uses_google = workspace.rollup_is_google or any(t.is_google for t in workspace.teams)
-    path = credentials_file(workspace)
-    if not uses_google or path is None:
+    if not uses_google:
         return []
     setting = workspace.google.credentials
     where = "google.credentials" if setting else CREDENTIALS_ENV
-    problem = key_file_problem(path)
-    if problem is None:
+    try:
+        path = credentials_file(workspace)
+    except CredentialsError as exc:  # a path that cannot even be made (``~nosuchuser/...``)
+        shown = os.environ.get(CREDENTIALS_ENV, "").strip()
+        return [f"{workspace.config_path.name}: {where}: {shown}: {exc.problem}"]
+    if path is None or (problem := key_file_problem(path)) is None:
         return []
     return [f"{workspace.config_path.name}: {where}: {setting or path}: {problem}"]
 
@@ -45,7 +49,10 @@ def missing_key_note(workspace: Workspace) -> str | None:
     job may be the only place GOOGLE_APPLICATION_CREDENTIALS is set (a cron line, a systemd
     unit), so a check run by hand must not fail for it; sync itself fails just the Google
     teams then ("no Google credentials are configured")."""
-    if credentials_file(workspace) is not None:
+    try:
+        if credentials_file(workspace) is not None:
+            return None
+    except CredentialsError:  # named, though unusable: ``credentials_problems`` says why
         return None
     teams = sum(1 for t in workspace.teams if t.is_google)
     users = [f"{teams} Google team{'s' if teams != 1 else ''}"] if teams else []
