@@ -386,8 +386,11 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         if ids.index(oid) != i:
             problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
     key_file = model.google.credentials
-    if key_file and (what := _not_a_file(root / key_file)):
-        problems.append(f"{cfg.name}: google.credentials: {what} ({key_file})")
+    if files_must_exist and key_file:  # config check: a sync fails just its Google teams
+        from sheets_sync.backends.gsheets.keycheck import key_path_problem
+
+        if what := key_path_problem(root / key_file):
+            problems.append(f"{cfg.name}: google.credentials: {key_file}: {what}")
     if not rollup_output.startswith(GSHEET_PREFIX):
         out_dir = (root / rollup_output).parent
         if not path_is(out_dir, Path.is_dir):

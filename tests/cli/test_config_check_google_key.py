@@ -295,7 +295,7 @@ def test_a_key_setting_that_names_a_folder_says_so(tmp_path: Path) -> None:
     code, _, err = _check(cfg)
     assert code == 2
     assert err.splitlines()[1] == (
-        "  sheets-sync.yaml: google.credentials: is a folder, not a file (sa.json)"
+        "  sheets-sync.yaml: google.credentials: sa.json: is a folder, not a key file"
     )
 
 

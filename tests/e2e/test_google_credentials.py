@@ -215,3 +215,28 @@ def test_an_empty_key_file_fails_only_the_google_teams_of_a_sync(
     check = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
     assert check.exit_code == 2
     assert "google.credentials: sa.json: is not a service-account key" in check.stderr
+
+
+def test_a_key_setting_naming_no_file_fails_only_the_google_teams_of_a_sync(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """``google.credentials: missing.json`` was a configuration error on every load: the
+    whole night stopped (exit 2), Excel teams too. Only ``config check`` reports it now."""
+    cfg = _workspace(tmp_path, env, 1, key_file=False)
+    cfg.write_text(cfg.read_text().replace('"sa.json"', '"missing.json"'))
+    result = CliRunner().invoke(cli, ["sync", "--config", str(cfg), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    ws = load_workspace(cfg, files_must_exist=False)  # as sync loads it
+    runs = {r.team: r for r in Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False)).runs}
+    assert runs["Local"].outcome is not Outcome.FAILED and runs["Local"].error is None
+    assert runs["G0"].outcome is Outcome.FAILED
+    assert runs["G0"].error == (
+        f"{runs['G0'].source}: Google credentials file {tmp_path / 'missing.json'}: file not found"
+    )
+    check = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert check.exit_code == 2
+    assert check.stderr == (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: google.credentials: missing.json: file not found\n"
+    )

@@ -19,6 +19,7 @@ from sheets_sync.backends.gsheets.auth import (
     credentials_file,
     credentials_from_info,
     load_info,
+    read_key,
 )
 from sheets_sync.errors import CredentialsError
 
@@ -73,6 +74,18 @@ def key_file_problem(path: Path) -> str | None:
     the check and the night never disagree about a key."""
     try:
         credentials_from_info(load_info(path), str(path))
+    except CredentialsError as exc:
+        return exc.problem
+    return None
+
+
+def key_path_problem(path: Path) -> str | None:
+    """Why ``path`` is no key file to read at all (not found, a folder, a pipe, too large),
+    or None; its content is not judged. For ``config check`` of a ``google.credentials``
+    setting whether or not a sheet is Google's, in the words each Google team's sync line
+    uses (``read_key``'s)."""
+    try:
+        read_key(path)
     except CredentialsError as exc:
         return exc.problem
     return None
