@@ -30,12 +30,18 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_link_out_of_the_workspace_fails_its_team_untouched(demo: Path, tmp_path: Path) -> None:
-    ws = _ws(demo, tmp_path)
+def _link_finance_out(ws: Path, tmp_path: Path) -> Path:
+    """Finance's workbook moved out of the workspace, its name left as a link to it."""
     secret = tmp_path / "elsewhere" / "budget.xlsx"
     secret.parent.mkdir()
     shutil.move(ws / "teams" / "Finance.xlsx", secret)
     (ws / "teams" / "Finance.xlsx").symlink_to(secret)
+    return secret
+
+
+def test_a_link_out_of_the_workspace_fails_its_team_untouched(demo: Path, tmp_path: Path) -> None:
+    ws = _ws(demo, tmp_path)
+    secret = _link_finance_out(ws, tmp_path)
     (ws / "teams" / "People.xlsx").unlink()
     (ws / "teams" / "People.xlsx").symlink_to("/dev/zero")
     before = _digest(secret)
@@ -255,10 +261,7 @@ def test_a_glob_without_a_wildcard_confines_to_its_folder(demo: Path, tmp_path: 
 def test_config_check_names_a_team_file_linked_out(demo: Path, tmp_path: Path) -> None:
     """It said ``ok`` for a listed file linked out of its folder, which sync then fails."""
     ws = _ws(demo, tmp_path)
-    secret = tmp_path / "elsewhere" / "budget.xlsx"
-    secret.parent.mkdir()
-    shutil.move(ws / "teams" / "Finance.xlsx", secret)
-    (ws / "teams" / "Finance.xlsx").symlink_to(secret)
+    secret = _link_finance_out(ws, tmp_path)
     code, out, err = run("config", "check", "--config", str(ws / "sheets-sync.yaml"))
     assert code == 2, out + err
     assert err.splitlines()[1:] == [
