@@ -27,9 +27,10 @@ from sheets_sync.grid import tab_key
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.sources import (
     GSHEET_PREFIX,
-    confinement,
+    confining_folders,
     glob_base,
     is_team_workbook,
+    link_out_of,
     outside_message,
     path_is,
     resolved_path,
@@ -47,13 +48,16 @@ class TeamSpec:
     source: str
     mapping_name: str
     mapping: MappingSpec = field(compare=False, repr=False)
-    path: Path | None = None  # None for Google sources
-    #: where a symbolic link takes the file, outside the folders it may be in
-    #: (``confine``) when the workspace loads: the team then fails, read nor written
-    outside: Path | None = field(default=None, compare=False)
+    path: Path | None = None  # None for Google sources; resolved when the workspace loads
     #: the resolved folders the file may really be in (``sources.confining_folders``),
     #: checked again each time it is read or written: it may become a link after the load
     confine: tuple[Path, ...] = field(default=(), compare=False)
+
+    @property
+    def outside(self) -> Path | None:
+        """Where a symbolic link took the file when the workspace loaded, when that is
+        out of ``confine``: the team then fails, read nor written."""
+        return None if self.path is None else link_out_of(self.path, self.confine)
 
     @property
     def is_google(self) -> bool:
@@ -316,16 +320,14 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             except ValueError as exc:
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
         confine: tuple[Path, ...] = ()
-        outside = None
         if not source.startswith(GSHEET_PREFIX):
             path = resolved_path(root / team.source)
-            named = (root / team.source).parent
-            confine, outside = confinement(named, path, root, root_real, folders)
+            confine = confining_folders((root / team.source).parent, root, root_real, folders)
+            outside = link_out_of(path, confine)
             if files_must_exist and (what := _not_a_file(path) or _link_out(outside)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         if mapping is not None:
-            spec = TeamSpec(team.name, source, team.mapping, mapping, path, outside, confine)
-            teams.append(spec)
+            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, confine))
             origins.append(where)
     rollup_output = model.rollup.output
     try:
@@ -358,14 +360,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             if mapping is not None and resolved not in listed:
                 listed.add(resolved)
                 rel = str(p.relative_to(root))
-                confine, outside = confinement(base, resolved, root, root_real, folders)
-                if files_must_exist and outside is not None:
-                    problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(outside)}")
-                teams.append(
-                    TeamSpec(
-                        p.stem, rel, model.default_mapping, mapping, resolved, outside, confine
+                confine = confining_folders(base, root, root_real, folders)
+                spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
+                if files_must_exist and spec.outside is not None:
+                    problems.append(
+                        f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}"
                     )
-                )
+                teams.append(spec)
                 origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
     reading: dict[object, list[tuple[TeamSpec, _Tabs]]] = {}

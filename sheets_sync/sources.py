@@ -113,20 +113,12 @@ def is_confined(real: Path, folders: Sequence[Path]) -> bool:
     return any(real.is_relative_to(folder) for folder in folders)
 
 
-def confinement(
-    folder: Path,
-    real: Path,
-    root: Path,
-    root_real: Path,
-    cache: dict[Path, tuple[Path, ...]] | None = None,
-) -> tuple[tuple[Path, ...], Path | None]:
-    """The one rule the load applies to a team file: the folders it may really be in
-    (``confining_folders`` of ``folder``, the one the workspace names for it) and where
-    it really is (``real``, resolved) when a symbolic link takes it out of them, else
-    None. Anyone who may save a file in the teams folder could otherwise send the
+def link_out_of(real: Path, confine: Sequence[Path]) -> Path | None:
+    """``real`` (a team file, resolved) when a symbolic link took it out of ``confine``
+    (``confining_folders``), else None; None too when nothing confines it (a spec built
+    by hand). Anyone who may save a file in the teams folder could otherwise send the
     nightly job's reads and writes to any workbook it may write."""
-    folders = confining_folders(folder, root, root_real, cache)
-    return folders, None if is_confined(real, folders) else real
+    return real if confine and not is_confined(real, confine) else None
 
 
 def path_is(path: Path, test: Callable[[Path], bool]) -> bool:

@@ -1,5 +1,5 @@
 """A team file that is a symbolic link is followed only to a file inside the folder the
-workspace lets it be in (``sources.confinement``): anyone who may save a file in the
+workspace lets it be in (``sources.confining_folders``): anyone who may save a file in the
 teams folder sent the nightly job's reads and writes to any workbook it could write."""
 
 from __future__ import annotations
