@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.backends.excel.files import (
-    NotAFileError,
     atomic_replace,
     fingerprint,
     lock_holder,
@@ -30,6 +29,7 @@ from sheets_sync.errors import (
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.regular_file import NotRegularFileError
 
 DEFAULT_BACKUP_DIRNAME = ".sheets-sync-backups"
 
@@ -84,10 +84,13 @@ class ExcelBackend:
             raise SourceError("is a folder, not a workbook", source=self.display_name) from None
         except PermissionError:
             raise SourceError("permission denied", source=self.display_name) from None
-        except NotAFileError:
-            raise SourceError(
-                "is not a file (a pipe, device or socket)", source=self.display_name
-            ) from None
+        except NotRegularFileError as exc:  # a folder opens read-only on Linux, no EISDIR
+            why = (
+                "is a folder, not a workbook"
+                if exc.kind == "folder"
+                else "is not a file (a pipe, device or socket)"
+            )
+            raise SourceError(why, source=self.display_name) from None
         except SourceError as exc:  # a conflict, a link out of ``confine``
             raise type(exc)(exc.message, source=self.display_name) from None
         except OSError as exc:  # a parent that is a file, a name too long, a symlink loop

@@ -22,8 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.atomic import remove_stale
-from sheets_sync.backends.excel.safety import refuse_oversized_file
+from sheets_sync.backends.excel.safety import file_size_limit, refuse_oversized_file
 from sheets_sync.errors import ConflictError, SourceError
+from sheets_sync.regular_file import (
+    ChangedWhileReadError,
+    FileTooLargeError,
+    read_regular_file,
+)
 from sheets_sync.sources import is_confined, outside_message
 
 TEMP_SUFFIX = ".sheets-sync-tmp"
@@ -55,10 +60,6 @@ def _parse_version(version: str) -> tuple[int, int, str]:
     return int(parts[1]), int(parts[2]), parts[3]
 
 
-class NotAFileError(OSError):
-    """The path is a pipe, a device or a socket: reading it could block or never end."""
-
-
 def read_with_stat(
     path: Path, max_bytes: int | None = None, confine: Sequence[Path] | None = None
 ) -> tuple[bytes, os.stat_result]:
@@ -70,22 +71,18 @@ def read_with_stat(
     read whole, then refused as damaged or too large). ``confine``: the resolved folders
     the file may be in (``sources.confining_folders``), checked on the open file, since
     a name checked when the workspace loaded may be a link out of them by now."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if confine is not None:
-            _check_confined(path, fh.fileno(), st, confine)
-        if not stat_mod.S_ISREG(st.st_mode):
-            raise NotAFileError(f"{path}: not a regular file")
-        if max_bytes is not None:
-            refuse_oversized_file(st.st_size, max_bytes, path.name)
-        data = fh.read()
-        st_after = os.fstat(fh.fileno())
-    if (st.st_size, st.st_mtime_ns) != (st_after.st_size, st_after.st_mtime_ns) or len(
-        data
-    ) != st.st_size:
-        raise ConflictError("the file changed while it was being read", source=path.name)
-    return data, st
+
+    def confined(fd: int, st: os.stat_result) -> None:
+        _check_confined(path, fd, st, confine or ())
+
+    limit = None if max_bytes is None else file_size_limit(max_bytes)
+    try:
+        return read_regular_file(path, limit, opened=None if confine is None else confined)
+    except FileTooLargeError as exc:
+        refuse_oversized_file(exc.size, max_bytes or 0, path.name)
+        raise
+    except ChangedWhileReadError:
+        raise ConflictError("the file changed while it was being read", source=path.name) from None
 
 
 def _check_confined(path: Path, fd: int, opened: os.stat_result, confine: Sequence[Path]) -> None:
@@ -469,12 +466,7 @@ def _read_lock(lock: Path) -> bytes:
     """A lock file's first 4 KiB, only from a regular file its name holds itself: a FIFO
     named ``~$Sales.xlsx`` held the whole night (and the workspace lock) waiting for a
     writer, and a link of that name showed another file's bytes as the holder's name."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(lock, flags | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as fh:
-        if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise NotAFileError(f"{lock}: not a regular file")
-        return fh.read(4096)
+    return read_regular_file(lock, 4096, follow_links=False, cut=True)[0]
 
 
 def _plausible(name: str | None) -> str | None:

@@ -67,10 +67,15 @@ def _mib(n: int) -> str:
     return f"{n / 2**20:.1f} MiB"
 
 
+def file_size_limit(max_uncompressed_bytes: int) -> int:
+    """The most bytes a workbook file may have: a zip holds at most its inflated size plus
+    headers (1 MiB covers thousands of entries)."""
+    return max_uncompressed_bytes + 2**20
+
+
 def refuse_oversized_file(size: int, max_uncompressed_bytes: int, source: str) -> None:
-    """A file this big is refused before it is read: a zip holds at most its inflated
-    size plus headers (1 MiB covers thousands of entries)."""
-    if size > max_uncompressed_bytes + 2**20:
+    """A file over ``file_size_limit`` is refused before it is read."""
+    if size > file_size_limit(max_uncompressed_bytes):
         raise WorkbookTooLargeError(
             f"the file is {_mib(size)}, over the size limit ({_mib(max_uncompressed_bytes)})",
             source=source,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +31,12 @@ from google.oauth2 import service_account
 from sheets_sync.backends.gsheets.retry import RETRYABLE_STATUS, parse_retry_after
 from sheets_sync.backends.gsheets.transport import emulator_host
 from sheets_sync.errors import CredentialsError
+from sheets_sync.regular_file import (
+    ChangedWhileReadError,
+    FileTooLargeError,
+    NotRegularFileError,
+    read_regular_file,
+)
 
 if TYPE_CHECKING:
     from sheets_sync.config import Workspace
@@ -198,11 +203,12 @@ REQUIRED_FIELDS = ("type", "client_email", "private_key", "token_uri")
 _NEW_KEY = (
     " (create a key for a service account in the Cloud console and share each sheet with its email)"
 )
-_NOT_REGULAR = (
-    (stat.S_ISDIR, "is a folder, not a key file"),
-    (stat.S_ISFIFO, "is a named pipe (FIFO), not a key file"),
-    (stat.S_ISSOCK, "is a socket, not a key file"),
-)
+#: ``NotRegularFileError.kind`` -> the problem; any other kind is a device
+_NOT_REGULAR = {
+    "folder": "is a folder, not a key file",
+    "named pipe (FIFO)": "is a named pipe (FIFO), not a key file",
+    "socket": "is a socket, not a key file",
+}
 
 
 def _key_error(origin: Path | str, problem: str, hint: str = "") -> CredentialsError:
@@ -216,30 +222,18 @@ def read_key(path: Path) -> bytes:
     """The key file's bytes, only from a regular file and no more than ``MAX_KEY_BYTES``.
     Opened without blocking and judged by ``fstat`` before any read: opening a FIFO with no
     writer waited forever, and reading /dev/zero never ended, in ``config check`` and sync."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        return read_regular_file(path, MAX_KEY_BYTES)[0]
     except FileNotFoundError:
         raise _key_error(path, "file not found") from None
+    except NotRegularFileError as exc:
+        raise _key_error(path, _NOT_REGULAR.get(exc.kind, "is a device, not a key file")) from None
+    except FileTooLargeError:
+        raise _key_error(path, _too_large()) from None
+    except ChangedWhileReadError:
+        raise _key_error(path, "cannot be read (it changed while it was read)") from None
     except OSError as exc:
         raise _key_error(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    try:
-        mode, size = (st := os.fstat(fd)).st_mode, st.st_size
-        if not stat.S_ISREG(mode):
-            why = next((w for test, w in _NOT_REGULAR if test(mode)), "is a device, not a key file")
-            raise _key_error(path, why)
-        if size > MAX_KEY_BYTES:
-            raise _key_error(path, _too_large())
-        data = b""
-        while len(data) <= MAX_KEY_BYTES and (chunk := os.read(fd, MAX_KEY_BYTES + 1 - len(data))):
-            data += chunk
-    except OSError as exc:
-        raise _key_error(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_KEY_BYTES:  # grew while read, or a file whose size says nothing (/proc)
-        raise _key_error(path, _too_large())
-    return data
 
 
 def _too_large() -> str:

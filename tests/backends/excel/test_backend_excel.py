@@ -170,6 +170,12 @@ def _too_long(path: Path) -> Path:
     return path.parent / ("t" * 300 + ".xlsx")
 
 
+def _folder(path: Path) -> Path:
+    """Linux opens a folder read-only without EISDIR: it was "not a file (a pipe, ...)"."""
+    path.mkdir()
+    return path
+
+
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize(
     ("make", "message"),
@@ -178,8 +184,9 @@ def _too_long(path: Path) -> Path:
         (_loop, "cannot read: Too many levels of symbolic links"),
         (_under_a_file, "cannot read: Not a directory"),
         (_too_long, "cannot read: File name too long"),
+        (_folder, "is a folder, not a workbook"),
     ],
-    ids=["named-pipe", "symlink-loop", "parent-is-a-file", "name-too-long"],
+    ids=["named-pipe", "symlink-loop", "parent-is-a-file", "name-too-long", "folder"],
 )
 def test_a_path_that_is_no_workbook_file_is_the_teams_error(
     tmp_path: Path, make: object, message: str

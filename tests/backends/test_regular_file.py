@@ -1,0 +1,159 @@
+"""``read_regular_file``: the one reader of team workbooks, lock files and key files. Each
+case here once hung a night (a FIFO, /dev/zero), read a file without end, or showed
+another file's bytes; callers' own messages are pinned in their own tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.regular_file import (
+    ChangedWhileReadError,
+    FileTooLargeError,
+    NotRegularFileError,
+    read_regular_file,
+)
+
+posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and links are POSIX")
+
+
+def test_a_regular_file_is_read_whole_with_the_stat_of_what_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"PK\x03\x04 bytes")
+    data, st = read_regular_file(path, 100)
+    assert data == b"PK\x03\x04 bytes"
+    assert (st.st_size, st.st_ino) == (len(data), path.stat().st_ino)
+    assert read_regular_file(tmp_path / "a.xlsx")[0] == data  # no limit
+    (tmp_path / "empty").touch()
+    assert read_regular_file(tmp_path / "empty", 10)[0] == b""
+
+
+@pytest.mark.timeout(10)
+@posix_only
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(NotRegularFileError) as caught:
+        read_regular_file(tmp_path / "pipe", 10)
+    assert caught.value.kind == "named pipe (FIFO)"
+
+
+@pytest.mark.timeout(10)
+@posix_only
+def test_dev_zero_is_refused_unread(tmp_path: Path) -> None:
+    with pytest.raises(NotRegularFileError) as caught:
+        read_regular_file(Path("/dev/zero"))
+    assert caught.value.kind == "device"
+    (tmp_path / "zero").symlink_to("/dev/zero")  # through a link, too
+    with pytest.raises(NotRegularFileError):
+        read_regular_file(tmp_path / "zero", cut=True, limit=10)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotRegularFileError) as caught:
+        read_regular_file(tmp_path, 10)
+    assert caught.value.kind == "folder"
+    assert isinstance(caught.value, OSError)
+
+
+@posix_only
+def test_a_link_loop_is_the_open_error_and_a_final_link_may_be_refused(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(OSError) as caught:
+        read_regular_file(tmp_path / "loop")
+    assert caught.value.strerror == "Too many levels of symbolic links"
+    (tmp_path / "real").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert read_regular_file(tmp_path / "link")[0] == b"x"
+    with pytest.raises(OSError) as nofollow:
+        read_regular_file(tmp_path / "link", follow_links=False)
+    assert not isinstance(nofollow.value, NotRegularFileError)
+
+
+def test_a_file_over_the_bound_is_refused_unread_or_cut(tmp_path: Path) -> None:
+    path = tmp_path / "huge"
+    with path.open("wb") as fh:
+        fh.truncate(64 * 1024 * 1024)  # sparse
+    with pytest.raises(FileTooLargeError) as caught:
+        read_regular_file(path, 1024)
+    assert (caught.value.size, caught.value.limit) == (64 * 1024 * 1024, 1024)
+    path.write_bytes(b"0123456789")
+    assert read_regular_file(path, 10)[0] == b"0123456789"  # the bound itself is allowed
+    with pytest.raises(FileTooLargeError):
+        read_regular_file(path, 9)
+    assert read_regular_file(path, 4, cut=True)[0] == b"0123"
+
+
+def test_a_file_that_grows_while_read_is_refused_not_read_on(tmp_path: Path) -> None:
+    """The growth lands between the open's fstat and the read: no more than the opened
+    size and a byte is read, so a file written without end is no read without end."""
+    path = tmp_path / "growing"
+    path.write_bytes(b"{}")
+
+    def grow(fd: int, st: os.stat_result) -> None:
+        with path.open("ab") as fh:
+            fh.write(b" " * 4096)
+
+    with pytest.raises(ChangedWhileReadError):
+        read_regular_file(path, 1 << 20, opened=grow)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+def test_a_file_whose_size_says_nothing_is_refused() -> None:
+    """``/proc`` files say size 0 and have bytes: what was read is not what fstat said."""
+    with pytest.raises(ChangedWhileReadError):
+        read_regular_file(Path("/proc/self/status"), 1 << 20)
+
+
+def test_the_opened_hook_refuses_before_the_file_is_judged(tmp_path: Path) -> None:
+    class OutsideError(Exception):
+        pass
+
+    def refuse(fd: int, st: os.stat_result) -> None:
+        raise OutsideError
+
+    with pytest.raises(OutsideError):  # not NotRegularFileError: the hook judged first
+        read_regular_file(tmp_path, opened=refuse)
+
+
+_AS_NOBODY = """
+import os, sys
+from pathlib import Path
+from sheets_sync.regular_file import read_regular_file
+os.setgid(65534)
+os.setuid(65534)
+try:
+    read_regular_file(Path(sys.argv[1]), 10)
+except PermissionError as exc:
+    print("PermissionError", exc.errno)
+"""
+
+
+@posix_only
+def test_a_file_it_may_not_read_is_permission_error(tmp_path: Path) -> None:
+    """EACCES from the open, raised as it is. As root (CI containers) in a child process
+    that has become ``nobody``: root reads any file."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)
+        path = Path(folder) / "key.json"
+        path.write_bytes(b"{}")
+        path.chmod(0)
+        if os.geteuid() != 0:
+            with pytest.raises(PermissionError):
+                read_regular_file(path, 10)
+            return
+        root = Path(__file__).resolve().parents[2]
+        child = subprocess.run(
+            [sys.executable, "-c", _AS_NOBODY, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+    assert child.stdout == "PermissionError 13\n", child.stderr
