@@ -23,8 +23,8 @@ from sheets_sync.config_models import GoogleModel, NotifyModel, WorkspaceModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError, MappingError
-from sheets_sync.grid import tab_key
 from sheets_sync.mapping.spec import MappingSpec, load_mapping
+from sheets_sync.shared_workbooks import Clash, Reading, fail_linked, shared_tabs
 from sheets_sync.sources import (
     GSHEET_PREFIX,
     confining_folders,
@@ -52,6 +52,9 @@ class TeamSpec:
     #: the resolved folders the file may really be in (``sources.confining_folders``),
     #: checked again each time it is read or written: it may become a link after the load
     confine: tuple[Path, ...] = field(default=(), compare=False)
+    #: why the team fails alone, found when the workspace loaded: its file is a symbolic
+    #: link to another team's workbook, whose tab it would read (``shared_workbooks``)
+    linked: str | None = field(default=None, compare=False)
 
     @property
     def outside(self) -> Path | None:
@@ -338,6 +341,12 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     rollup_file = resolved_path(root / rollup_output) if rollup_local else None
     rollup_target = rollup_file if rollup_local else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
+    listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
+    #: the matches so far, and the files of those not a link themselves: a match that is
+    #: a link to another match's file is a team of its own, which fails alone
+    #: (``shared_workbooks``; it was dropped, or took that file from its team)
+    named: set[Path] = set()
+    real_named: set[Path] = set()
     for pattern in globs:
         mapping = mapping_for(model.default_mapping, "default_mapping")
         try:
@@ -354,29 +363,43 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             continue
         if not matched:
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
-        listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
         base = root / glob_base(pattern)
         for p, resolved in matched:
-            if mapping is not None and resolved not in listed:
-                listed.add(resolved)
-                rel = str(p.relative_to(root))
-                confine = confining_folders(base, root, root_real, folders)
-                spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
-                if files_must_exist and spec.outside is not None:
-                    problems.append(
-                        f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}"
-                    )
-                teams.append(spec)
-                origins.append(f"teams_glob ({p.relative_to(root)})")
+            link = resolved != p and p.is_symlink()
+            if (
+                mapping is None
+                or resolved in listed
+                or p in named
+                or (not link and resolved in real_named)
+            ):  # a listed team's file, or one matched already (a linked folder's names)
+                continue
+            named.add(p)
+            if not link:
+                real_named.add(resolved)
+            rel = str(p.relative_to(root))
+            confine = confining_folders(base, root, root_real, folders)
+            spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
+            if files_must_exist and spec.outside is not None:
+                problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
+            teams.append(spec)
+            origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
-    reading: dict[object, list[tuple[TeamSpec, _Tabs]]] = {}
+    reading: Reading = {}
+    clashes = [clash for team_spec in teams for clash in shared_tabs(team_spec, reading)]
+    index = {id(t): i for i, t in enumerate(teams)}
+    teams, left = fail_linked(teams, clashes, root)
+    problem_clashes: dict[int, list[Clash]] = {}  # by the later team's index, in order
+    for clash in left:
+        problem_clashes.setdefault(index[id(clash.team)], []).append(clash)
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
         key = team_spec.name.casefold()
         if key in seen:
             problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
         seen[key] = i
-        for clash in _shared_tabs(team_spec, reading):
-            problems.append(f"{cfg.name}: {where}.source: {clash}")
+        for clash in problem_clashes.get(i, []):
+            problems.append(f"{cfg.name}: {where}.source: {clash.problem()}")
+        if files_must_exist and team_spec.linked is not None:  # sync fails it alone
+            problems.append(f"{cfg.name}: {where}.source: {team_spec.linked} ({team_spec.source})")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
@@ -435,59 +458,3 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
-
-
-_Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
-
-
-def _shared_tabs(team: TeamSpec, reading: dict[object, list[tuple[TeamSpec, _Tabs]]]) -> list[str]:
-    """Why ``team`` may read a tab a team before it reads: one reason per such team, all
-    at once as the other problems are, so fixing one does not just reveal the next on the
-    following run (``reading``: the teams of each workbook so far and their tabs, which
-    this adds ``team`` to). A pair meeting on both its goals and its KPIs tab (a
-    copy-pasted team line) is one slip and gets one reason, about the goals.
-
-    One workbook with a tab per team is a layout; two teams reading the same tab is a
-    copy-paste slip that counts one team's goals (or KPIs) twice in the rollup. A team
-    reads the *first* of its tab names the workbook has (``find_sheet``), so two lists
-    sharing any name can meet on that tab: ``[Sales OKRs, OKRs]`` and ``[OKRs]`` do
-    whenever ``Sales OKRs`` is missing or renamed.
-    """
-    spec = team.mapping
-    mine: _Tabs = tuple(
-        None if tab is None else tuple(map(tab_key, tab.sheet))  # as find_sheet finds it
-        for tab in (spec.okrs, spec.kpis)
-    )
-    others = reading.setdefault(team.path or team.source.strip(), [])
-    clashes = [
-        clash
-        for first, theirs in others
-        if (clash := _shared_tab(team, mine, first, theirs)) is not None
-    ]
-    others.append((team, mine))
-    return clashes
-
-
-def _shared_tab(team: TeamSpec, mine: _Tabs, first: TeamSpec, theirs: _Tabs) -> str | None:
-    """Why ``team`` may read a tab ``first`` (of the same workbook) reads, or None."""
-    spec = team.mapping
-    for tab, tabs, their_tabs, what in zip(
-        (spec.okrs, spec.kpis), mine, theirs, ("goals", "KPIs"), strict=True
-    ):
-        if tab is None or tabs is None or their_tabs is None:
-            continue
-        if their_tabs == tabs:
-            return (
-                f"team {team.name!r} reads the same tab of the same workbook as team "
-                f"{first.name!r} ({team.source}, tab {tab.sheet[0]!r}); the rollup would "
-                f"count its {what} twice"
-            )
-        named = zip(tab.sheet, tabs, strict=True)
-        if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
-            return (
-                f"team {team.name!r} can read the same tab of the same workbook as team "
-                f"{first.name!r} ({team.source}, tab {shared!r}, in both teams' tab "
-                "lists: a team reads the first of its tabs the workbook has); the rollup "
-                f"would count its {what} twice"
-            )
-    return None

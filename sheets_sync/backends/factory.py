@@ -28,6 +28,10 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         from sheets_sync.sources import outside_message
 
         raise SourceError(outside_message(team.outside), source=Path(team.source).name)
+    if team.linked is not None:  # another team's workbook: that team reads and writes it
+        from sheets_sync.errors import SourceError
+
+        raise SourceError(team.linked, source=Path(team.source).name)
     backups, flat_backups = workspace.backup_dirs_for(team.path)
     return ExcelBackend(
         team.path,

@@ -1,0 +1,132 @@
+"""Teams whose sources are one workbook: a tab each is a layout, a tab shared a problem.
+
+Two teams reading the same tab count one team's goals (or KPIs) twice in the rollup.
+Named by the same path in the workspace file, that is a slip in the YAML: a configuration
+error. Reached by a symbolic link from another team's name (a co-worker made
+``teams/b.xlsx`` a link to ``a.xlsx``), it is one file of the teams folder: that team
+alone fails, and the night goes on (until 2026-12-05 the whole night stopped, exit 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from sheets_sync.grid import tab_key
+
+if TYPE_CHECKING:
+    from sheets_sync.config import TeamSpec
+
+Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
+#: each workbook (a resolved path or a ``gsheet:`` key) -> its teams so far and their tabs
+Reading = dict[object, list[tuple["TeamSpec", Tabs]]]
+
+
+class Clash(NamedTuple):
+    """``team`` may read the tab ``tab`` that ``first``, of the same workbook, reads."""
+
+    team: TeamSpec
+    first: TeamSpec
+    tab: str
+    what: str  # "goals" or "KPIs"
+    exact: bool  # the same tab list, not merely a name in both
+
+    def problem(self) -> str:
+        """The configuration problem, naming both teams, the workbook and the tab."""
+        team, first = self.team.name, self.first.name
+        if self.exact:
+            return (
+                f"team {team!r} reads the same tab of the same workbook as team {first!r} "
+                f"({self.team.source}, tab {self.tab!r}); the rollup would count its "
+                f"{self.what} twice"
+            )
+        return (
+            f"team {team!r} can read the same tab of the same workbook as team {first!r} "
+            f"({self.team.source}, tab {self.tab!r}, in both teams' tab lists: a team reads "
+            f"the first of its tabs the workbook has); the rollup would count its "
+            f"{self.what} twice"
+        )
+
+
+def linked_message(real: Path, holder: str, tab: str, what: str) -> str:
+    """The one line a team whose file is a link to another team's workbook fails with."""
+    return (
+        f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or "
+        f"written (it would read the same tab, {tab!r}, and the rollup would count its "
+        f"{what} twice)"
+    )
+
+
+def shared_tabs(team: TeamSpec, reading: Reading) -> list[Clash]:
+    """Why ``team`` may read a tab a team before it reads: one clash per such team, all
+    at once as the other problems are, so fixing one does not just reveal the next on the
+    following run (``reading``: the teams of each workbook so far and their tabs, which
+    this adds ``team`` to). A pair meeting on both its goals and its KPIs tab (a
+    copy-pasted team line) is one slip and gets one clash, about the goals.
+
+    A team reads the *first* of its tab names the workbook has (``find_sheet``), so two
+    lists sharing any name can meet on that tab: ``[Sales OKRs, OKRs]`` and ``[OKRs]`` do
+    whenever ``Sales OKRs`` is missing or renamed.
+    """
+    spec = team.mapping
+    mine: Tabs = tuple(
+        None if tab is None else tuple(map(tab_key, tab.sheet))  # as find_sheet finds it
+        for tab in (spec.okrs, spec.kpis)
+    )
+    others = reading.setdefault(team.path or team.source.strip(), [])
+    clashes = [
+        clash for first, theirs in others if (clash := _shared_tab(team, mine, first, theirs))
+    ]
+    others.append((team, mine))
+    return clashes
+
+
+def _shared_tab(team: TeamSpec, mine: Tabs, first: TeamSpec, theirs: Tabs) -> Clash | None:
+    """Why ``team`` may read a tab ``first`` (of the same workbook) reads, or None."""
+    spec = team.mapping
+    for tab, tabs, their_tabs, what in zip(
+        (spec.okrs, spec.kpis), mine, theirs, ("goals", "KPIs"), strict=True
+    ):
+        if tab is None or tabs is None or their_tabs is None:
+            continue
+        if their_tabs == tabs:
+            return Clash(team, first, tab.sheet[0], what, exact=True)
+        named = zip(tab.sheet, tabs, strict=True)
+        if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
+            return Clash(team, first, shared, what, exact=False)
+    return None
+
+
+def linked_side(clash: Clash, root: Path) -> TeamSpec | None:
+    """Which team of ``clash`` reaches the workbook by a symbolic link from a name of its
+    own (the later one when both do), or None when both name it alike (a copy-pasted line,
+    ``teams/../teams/x.xlsx`` too) or neither name is a link: those are the YAML's."""
+    later, first = clash.team, clash.first
+    if later.path is None or first.path is None:
+        return None
+    named = [Path(os.path.abspath(root / t.source)) for t in (later, first)]
+    if named[0] == named[1]:
+        return None
+    return next((t for t, n in zip((later, first), named, strict=True) if os.path.islink(n)), None)
+
+
+def fail_linked(
+    teams: Sequence[TeamSpec], clashes: Sequence[Clash], root: Path
+) -> tuple[list[TeamSpec], list[Clash]]:
+    """``teams`` with each team a link makes share another's tab marked to fail alone
+    (``TeamSpec.linked``), and the clashes left for the configuration to report."""
+    marked: dict[int, str] = {}  # by id: names may repeat (a problem of their own)
+    left: list[Clash] = []
+    for clash in clashes:
+        side = linked_side(clash, root)
+        if side is None:
+            left.append(clash)
+            continue
+        holder = clash.first if side is clash.team else clash.team
+        if id(side) not in marked and side.path is not None:
+            marked[id(side)] = linked_message(side.path, holder.name, clash.tab, clash.what)
+    new = [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
+    return new, left

@@ -1,0 +1,104 @@
+"""Two team names of one workbook by a symbolic link: the linked team fails alone when it
+would read another team's tab (``shared_workbooks``); a tab of its own is a layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sheets_sync.config import load_workspace
+from tests.config.test_config import problems
+from tests.conftest import write_team
+
+
+def _linked(ws_root: Path, other: str) -> str:
+    return (
+        f"is a symbolic link to {ws_root.resolve() / 'teams' / f'{other.lower()}.xlsx'}, the "
+        f"workbook of team {other!r}; not read or written (it would read the same tab, "
+        "'OKRs', and the rollup would count its goals twice)"
+    )
+
+
+def _glob_workspace(workspace: Path) -> Path:
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(head + 'teams_glob: "teams/*.xlsx"\n', encoding="utf-8")
+    return workspace.parent
+
+
+def test_a_glob_match_linked_to_another_is_a_team_that_fails(workspace: Path) -> None:
+    """``b.xlsx -> sales.xlsx`` was dropped without a word: team b never showed."""
+    root = _glob_workspace(workspace)
+    (root / "teams" / "b.xlsx").symlink_to("sales.xlsx")
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert {t.name: t.linked for t in ws.teams} == {"b": _linked(root, "sales"), "sales": None}
+
+
+def test_a_glob_match_linked_to_a_later_match_does_not_take_its_file(workspace: Path) -> None:
+    """``a.xlsx -> sales.xlsx`` sorts first: team a read and wrote Sales's workbook, and
+    team sales was dropped."""
+    root = _glob_workspace(workspace)
+    (root / "teams" / "a.xlsx").symlink_to("sales.xlsx")
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert {t.name: t.linked for t in ws.teams} == {"a": _linked(root, "sales"), "sales": None}
+
+
+def test_a_glob_match_linked_to_a_listed_team_is_still_that_team(workspace: Path) -> None:
+    text = workspace.read_text()
+    workspace.write_text(text + 'teams_glob: "teams/*.xlsx"\n', encoding="utf-8")
+    (workspace.parent / "teams" / "b.xlsx").symlink_to("sales.xlsx")
+    assert [t.name for t in load_workspace(workspace).teams] == ["Sales"]
+
+
+def test_a_link_to_a_shared_workbook_with_a_tab_of_its_own_is_a_layout(workspace: Path) -> None:
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    for team in ("sales", "ops"):
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: [{team} OKRs]\n", encoding="utf-8"
+        )
+    (root / "teams" / "ops.xlsx").symlink_to("sales.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
+        "  - {name: Ops, source: teams/ops.xlsx, mapping: ops}\n",
+        encoding="utf-8",
+    )
+    assert [(t.name, t.linked) for t in load_workspace(workspace).teams] == [
+        ("Sales", None),
+        ("Ops", None),
+    ]
+
+
+def test_two_links_to_one_file_fail_the_later(workspace: Path) -> None:
+    root = workspace.parent
+    (root / "teams" / "a.xlsx").symlink_to("sales.xlsx")
+    (root / "teams" / "b.xlsx").symlink_to("sales.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n  - {name: A, source: teams/a.xlsx}\n  - {name: B, source: teams/b.xlsx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert {t.name: t.linked for t in ws.teams} == {
+        "A": None,
+        "B": _linked(root, "sales").replace("team 'sales'", "team 'A'"),
+    }
+
+
+def test_the_same_file_named_twice_without_a_link_is_still_the_yamls_problem(
+    workspace: Path,
+) -> None:
+    """A copy-pasted line (or ``teams/../teams/x.xlsx``) is no file someone linked: the
+    configuration error stays, every team unsynced until it is fixed."""
+    write_team(workspace.parent / "teams" / "ops.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    found = problems(
+        workspace.parent,
+        head + "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
+        "  - {name: Ops, source: teams/../teams/sales.xlsx}\n",
+    )
+    assert found == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        "workbook as team 'Sales' (teams/../teams/sales.xlsx, tab 'OKRs'); the rollup would "
+        "count its goals twice"
+    ]
