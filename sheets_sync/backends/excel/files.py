@@ -346,14 +346,14 @@ def atomic_replace(
         except FileNotFoundError:
             st = None
         if st is None or (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
-            if backup is not None:  # a link would follow the user's file from now on
-                with contextlib.suppress(OSError):
-                    backup.unlink()
             raise ConflictError("the file changed while it was being saved", source=source)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if backup is not None:  # the file is unchanged: a linked backup would follow it
+            with contextlib.suppress(OSError):
+                backup.unlink()
         if isinstance(exc, OSError):  # a full disk, a read-only folder: not a bug of ours
             why = exc.strerror or str(exc)
             raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc

@@ -94,6 +94,28 @@ def test_a_full_disk_is_a_clear_error_and_the_file_stays(
     assert [p.name for p in tmp_path.iterdir()] == ["sales.xlsx"]
 
 
+def test_a_failed_replace_leaves_no_backup_linked_to_the_live_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rename fails after the backup was made: the file is unchanged, and the backup
+    (a hard link to the live file's inode) goes. Kept, it would follow every later save
+    in place by the user's application, so it would no longer be the old version."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+
+    def full(*args: object, **kw: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(SourceError):
+        atomic_replace(target, b"v1", expected_version=_version(target),
+                       backup_dir=tmp_path / "bk", source="sales.xlsx")  # fmt: skip
+    monkeypatch.undo()
+    assert target.read_bytes() == b"v0"
+    assert target.stat().st_nlink == 1
+    assert list((tmp_path / "bk" / "sales.xlsx").iterdir()) == []
+
+
 def test_a_backup_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     """The backups folder cannot be made (here a file stands in its way; a read-only
     folder does the same): the error names it, not the team's folder, whose "cannot
