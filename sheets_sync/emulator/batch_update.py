@@ -245,7 +245,11 @@ def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
     return handler
 
 
-from sheets_sync.emulator.protected import add_protected_range, delete_protected_range  # noqa: E402
+from sheets_sync.emulator.protected import (  # noqa: E402
+    PROTECTED_MESSAGE,
+    add_protected_range,
+    delete_protected_range,
+)
 
 HANDLERS: dict[str, Handler] = {
     "addSheet": add_sheet,
@@ -297,7 +301,8 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
             try:
                 reply = handler(book, payload or {})
             except ApiError as err:
-                if err.code == 400 and not err.message.startswith(("Invalid", "Range")):
+                prefixed = not err.message.startswith(("Invalid", "Range"))
+                if err.code == 400 and prefixed and err.message != PROTECTED_MESSAGE:
                     err.message = f"Invalid requests[{i}].{kind}: {err.message}"
                 raise
             replies.append(reply or {})

@@ -10,6 +10,7 @@ from sheets_sync.emulator.cellvalues import is_empty, render
 from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.fields import apply_update
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
+from sheets_sync.emulator.protected import check_writable
 from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
@@ -54,12 +55,14 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
         r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
         width = max((len(r.get("values", [])) for r in rows), default=0)
         _bounded(Area(sheet, r0, r0 + len(rows), c0, c0 + max(width, 1)), "updateCells")
+        check_writable(book, sheet, (r0, r0 + len(rows), c0, c0 + max(width, 1)))
         for i, row in enumerate(rows):
             for j, value in enumerate(row.get("values", [])):
                 _write_cell(sheet, (r0 + i, c0 + j), value, fields)
         return None
     area = area_from_grid_range(book, req.get("range", {}))
     r0, r1, c0, c1 = _bounded(area, "updateCells")
+    check_writable(book, area.sheet, (r0, r1, c0, c1))
     for i, r in enumerate(range(r0, r1)):
         values = rows[i].get("values", []) if i < len(rows) else []
         for j, c in enumerate(range(c0, c1)):
@@ -70,6 +73,7 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 def repeat_cell(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     area = area_from_grid_range(book, req.get("range", {}))
     r0, r1, c0, c1 = _bounded(area, "repeatCell")
+    check_writable(book, area.sheet, (r0, r1, c0, c1))
     for r in range(r0, r1):
         for c in range(c0, c1):
             _write_cell(area.sheet, (r, c), req.get("cell", {}), req.get("fields", ""))

@@ -83,6 +83,10 @@ def sheet_json(book: Spreadsheet, sheet: Sheet, areas: list[Area] | None) -> dic
     for key in ("basicFilter", "protectedRanges", "rowGroups", "columnGroups"):
         if key in sheet.extra:
             out[key] = copy.deepcopy(sheet.extra[key])
+    if "protectedRanges" in out:
+        from sheets_sync.emulator.protected import protected_out
+
+        out["protectedRanges"] = [protected_out(book, p) for p in out["protectedRanges"]]
     return out
 
 

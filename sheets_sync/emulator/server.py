@@ -273,6 +273,32 @@ class Emulator:
 
         return seed_spreadsheet(self.state, title, sheets, owner, shared_with, value_input)
 
+    def protect(
+        self,
+        key: str,
+        tab: str,
+        a1: str | None = None,
+        *,
+        editors: list[str] | None = None,
+        unprotected: tuple[str, ...] = (),
+        warning_only: bool = False,
+        description: str = "",
+    ) -> int:
+        """Protect ``tab``'s ``a1`` (the whole tab when None) as its owner would: only
+        ``editors`` (default: the owner alone) may write it through the API."""
+        from sheets_sync.emulator.testing import seed_protection
+
+        return seed_protection(
+            self.state,
+            key,
+            tab,
+            a1,
+            list(editors or ["owner@example.com"]),
+            list(unprotected),
+            warning_only,
+            description,
+        )
+
     def issue_token(self, email: str = "tester@emulator.iam.gserviceaccount.com") -> str:
         token = "ya29.emu-direct-" + str(len(self.state.tokens))
         with self.state.lock:

@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from sheets_sync.emulator.formulas import recalc
+from sheets_sync.emulator.protected import protect
 from sheets_sync.emulator.ranges import parse_range
 from sheets_sync.emulator.state import Store
 from sheets_sync.emulator.values import render_area, write_matrix
@@ -48,3 +49,40 @@ def read_cell(store: Store, key: str, a1: str) -> dict[str, Any]:
         area = parse_range(store.get(key), a1)
         r0, _, c0, _ = area.bounds
         return copy.deepcopy(area.sheet.cells.get((r0, c0), {}))
+
+
+def seed_protection(
+    store: Store,
+    key: str,
+    tab: str,
+    a1: str | None,
+    editors: list[str],
+    unprotected: list[str],
+    warning_only: bool,
+    description: str,
+) -> int:
+    """A protected range (``a1``) or sheet (``None``) made by someone else."""
+    with store.lock:
+        book = store.get(key)
+        sheet = book.sheet_by_title(tab)
+        if sheet is None:
+            raise KeyError(tab)
+
+        def rect(text: str) -> dict[str, int]:
+            r0, r1, c0, c1 = parse_range(book, f"'{tab}'!{text}").bounds
+            return {
+                "startRowIndex": r0,
+                "endRowIndex": r1,
+                "startColumnIndex": c0,
+                "endColumnIndex": c1,
+            }
+
+        return protect(
+            book,
+            sheet,
+            rect(a1) if a1 else None,
+            editors=editors,
+            unprotected=[rect(u) for u in unprotected],
+            warning_only=warning_only,
+            description=description,
+        )
