@@ -18,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sheets_sync.backends.gsheets import protection
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
-from sheets_sync.errors import LayoutError
+from sheets_sync.errors import LayoutError, RemoteError
 from sheets_sync.grid import (
     CellError,
     CellRange,
@@ -32,9 +33,9 @@ from sheets_sync.grid import (
 )
 
 READ_FIELDS = (
-    "spreadsheetId,properties.title,"
+    f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
-    "merges,data(rowMetadata(hiddenByUser),"
+    f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))))"
 )
 VALUE_FIELD = "userEnteredValue"
@@ -216,6 +217,7 @@ class GoogleSheetsBackend:
         self.key = key
         self._display_name = display_name or f"gsheet:{key}"
         self._meta: dict[str, SheetMeta] = {}
+        self._protected: dict[str, list[protection.Protection]] = {}
         self._lock = threading.Lock()
         self.api_calls = 0
 
@@ -240,7 +242,9 @@ class GoogleSheetsBackend:
         names: list[str] = []
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
+        self._protected = {}
         with reply_shape(self.display_name, "read", self.key):
+            named = protection.named_ranges(body)
             for sheet, props in sheet_tabs(body):
                 title = str(props.get("title", ""))
                 names.append(title)
@@ -251,6 +255,7 @@ class GoogleSheetsBackend:
                     int(grid.get("rowCount", 0)),
                     int(grid.get("columnCount", 0)),
                 )
+                self._protected[title] = protection.protections(sheet, title, named)
                 if tab_key(title) in wanted:
                     if props.get("sheetType", "GRID") != "GRID":
                         sheets[title] = SheetGrid(title, ())
@@ -310,13 +315,21 @@ class GoogleSheetsBackend:
         if not self._meta:
             raise ValueError("write() needs read() on this backend first (no sheet metadata)")
         requests = self.plan(writes)
-        self.client.batch_update(
-            self.key,
-            {"requests": requests},
-            source=self.display_name,
-            what=f"write {len(writes)} cells",
-            tally=self._tally,
-        )
+        protection.check(writes, self._protected, self.client.email, self.display_name)
+        try:
+            self.client.batch_update(
+                self.key,
+                {"requests": requests},
+                source=self.display_name,
+                what=f"write {len(writes)} cells",
+                tally=self._tally,
+            )
+        except RemoteError as exc:
+            if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
+                raise protection.protected_since_read(
+                    exc.message, self.display_name, exc.status
+                ) from exc
+            raise
         for title in {w.sheet for w in writes}:  # the grid grew; keep the cache true
             meta = self._meta[title]
             rows = max([meta.rows] + [w.row for w in writes if w.sheet == title])
