@@ -8,7 +8,7 @@ from typing import Any
 
 from sheets_sync.emulator.cellvalues import is_empty, render
 from sheets_sync.emulator.errors import bad_request
-from sheets_sync.emulator.fields import apply_update
+from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
 from sheets_sync.emulator.protected import check_writable
 from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
@@ -23,6 +23,8 @@ def _write_cell(sheet: Sheet, key: tuple[int, int], source: dict[str, Any], fiel
     if "userEnteredFormat" in src:
         src["userEnteredFormat"] = normalize_format(src["userEnteredFormat"])
     apply_update(cell, src, fields)
+    if "userEnteredValue" in parse_mask(fields) and "chipRuns" not in parse_mask(fields):
+        cell.pop("chipRuns", None)  # Google: a new userEnteredValue erases the chips
     if cell.get("note") == "":
         del cell["note"]
     if cell.get("userEnteredFormat"):

@@ -20,6 +20,7 @@ _CELL_KEYS = (
     "userEnteredFormat",
     "note",
     "dataValidation",
+    "chipRuns",
 )
 
 
