@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.backends.gsheets import protection
+from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
 from sheets_sync.errors import LayoutError, RemoteError
@@ -36,7 +37,7 @@ READ_FIELDS = (
     f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
     f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
-    "rowData(values(effectiveValue,effectiveFormat.numberFormat.type))))"
+    "rowData(values(effectiveValue,chipRuns,effectiveFormat.numberFormat.type))))"
 )
 VALUE_FIELD = "userEnteredValue"
 FORMAT_FIELDS = ",".join(
@@ -82,6 +83,8 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if "stringValue" in value:
         text = str(value["stringValue"])
+        if cell.get("chipRuns"):
+            text = chip_text(text, cell["chipRuns"])
         return text or None
     if "boolValue" in value:
         return bool(value["boolValue"])
