@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ FORMAT_FIELDS = ",".join(
         "numberFormat",
     )
 )
+NO_GRID = re.compile(r"No grid with id: (\d+)")  # Google's 400 for a sheetId that is gone
 ERROR_CODES = {
     "DIVIDE_BY_ZERO": "#DIV/0!",
     "VALUE": "#VALUE!",
@@ -331,6 +333,15 @@ class GoogleSheetsBackend:
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 raise protection.protected_since_read(
                     exc.message, self.display_name, exc.status
+                ) from exc
+            gone = NO_GRID.search(exc.message) if exc.status == 400 else None
+            titles = [m.title for m in self._meta.values() if gone and m.sheet_id == int(gone[1])]
+            if titles:
+                raise LayoutError(
+                    "the tab was deleted after the read (or deleted and made anew); nothing "
+                    "written, the next run reads it again",
+                    source=self.display_name,
+                    tab=titles[0],
                 ) from exc
             raise
         for title in {w.sheet for w in writes}:  # the grid grew; keep the cache true
