@@ -69,13 +69,14 @@ def seed_protection(
             raise KeyError(tab)
 
         def rect(text: str) -> dict[str, int]:
-            r0, r1, c0, c1 = parse_range(book, f"'{tab}'!{text}").bounds
-            return {
-                "startRowIndex": r0,
-                "endRowIndex": r1,
-                "startColumnIndex": c0,
-                "endColumnIndex": c1,
+            area = parse_range(book, f"'{tab}'!{text}")  # F:F stays unbounded, as at Google
+            sides = {
+                "startRowIndex": area.r0,
+                "endRowIndex": area.r1,
+                "startColumnIndex": area.c0,
+                "endColumnIndex": area.c1,
             }
+            return {k: v for k, v in sides.items() if v is not None}
 
         return protect(
             book,

@@ -129,3 +129,26 @@ def test_a_sheet_dressed_by_its_users_gets_only_its_owned_cells_written(
     assert score_kr1["userEnteredValue"] == {"numberValue": pytest.approx(0.45)}
     for row, kr_id in ((2, "KR3"), (3, "KR2"), (4, "KR1")):
         assert emulator.values(key, f"OKRs!A{row}") == [[krs[kr_id].status.value]]
+
+
+def test_a_protected_score_column_fails_the_team_in_one_line_and_writes_nothing(
+    emulator: Emulator, client: Any, tmp_path: Path
+) -> None:
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *ROWS]}, value_input="RAW")
+    emulator.protect(key, "OKRs", "N:N", description="only the leads")
+    clear_clients()
+    result = Sync(load_workspace(_workspace(tmp_path, emulator, key))).run(
+        SyncOptions(as_of=AS_OF, rollup=False)
+    )
+    clear_clients()
+    (run,) = result.runs
+    assert run.outcome is Outcome.FAILED
+    assert run.error == (
+        f"Sales (gsheet:{key[:4]}...{key[-4:]})!OKRs!N2: in the protected range OKRs!N:N "
+        '("only the leads"), which '
+        f"{fake_service_account_info(emulator.host)['client_email']} may not edit: add it as "
+        "an editor of that range (Data > Protect sheets and ranges) or remove the protection; "
+        "nothing written"
+    )
+    assert run.api_calls == 1
+    assert emulator.values(key, "OKRs!A2:A4") == []
