@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator import cell_requests as cells
-from sheets_sync.emulator import defaults, dimensions
+from sheets_sync.emulator import defaults, dimensions, views
 from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
@@ -278,6 +278,11 @@ HANDLERS: dict[str, Handler] = {
     "clearBasicFilter": _sheet_extra("basicFilter", "filter", clear=True),
     "addProtectedRange": add_protected_range,
     "deleteProtectedRange": delete_protected_range,
+    "addFilterView": views.add_filter_view,
+    "updateFilterView": views.update_filter_view,
+    "deleteFilterView": views.delete_filter_view,
+    "addSlicer": views.add_slicer,
+    "deleteEmbeddedObject": views.delete_embedded_object,
 }
 
 

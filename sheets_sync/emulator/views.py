@@ -1,0 +1,94 @@
+"""Filter views and slicers: stored and echoed in the sheet resource, hiding no row.
+
+A filter view filters only for the person looking through it (Google's help: "filter
+views ... don't change what others see"), so the grid data stays as it is. A slicer's
+filter is shared; whether Google then reports its rows ``hiddenByFilter`` is not
+recorded anywhere we could check, so the emulator hides nothing for it either (sheets-sync
+reads rows hidden by a filter in any case).
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.fields import apply_update
+from sheets_sync.emulator.state import Sheet, Spreadsheet
+
+Reply = dict[str, Any] | None
+
+
+def _sheet(book: Spreadsheet, sheet_id: Any) -> Sheet:
+    sheet = book.sheet_by_id(int(sheet_id or 0))
+    if sheet is None:
+        raise bad_request(f"No grid with id: {int(sheet_id or 0)}")
+    return sheet
+
+
+def _new_id() -> int:
+    return secrets.randbelow(2_000_000_000) + 1
+
+
+def add_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    view = copy.deepcopy(req.get("filter", {}))
+    rng = view.setdefault("range", {})
+    sheet = _sheet(book, rng.get("sheetId"))
+    if not rng.get("sheetId"):
+        rng.pop("sheetId", None)
+    view["filterViewId"] = int(view.get("filterViewId") or _new_id())
+    sheet.extra.setdefault("filterViews", []).append(view)
+    return {"addFilterView": {"filter": copy.deepcopy(view)}}
+
+
+def _find(book: Spreadsheet, key: str, id_field: str, wanted: Any) -> tuple[Sheet, int] | None:
+    for sheet in book.sheets:
+        for i, item in enumerate(sheet.extra.get(key, [])):
+            if str(item.get(id_field)) == str(wanted):
+                return sheet, i
+    return None
+
+
+def update_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    new = req.get("filter", {})
+    found = _find(book, "filterViews", "filterViewId", new.get("filterViewId"))
+    if found is None:
+        raise bad_request(f"No filter view with id: {new.get('filterViewId')}")
+    sheet, i = found
+    apply_update(sheet.extra["filterViews"][i], new, req.get("fields", ""))
+    return None
+
+
+def delete_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    found = _find(book, "filterViews", "filterViewId", req.get("filterId"))
+    if found is None:
+        raise bad_request(f"No filter view with id: {req.get('filterId')}")
+    sheet, i = found
+    del sheet.extra["filterViews"][i]
+    if not sheet.extra["filterViews"]:
+        del sheet.extra["filterViews"]
+    return None
+
+
+def add_slicer(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """A slicer sits on the sheet of its anchor cell; its data range may be elsewhere."""
+    slicer = copy.deepcopy(req.get("slicer", {}))
+    anchor = slicer.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+    sheet = _sheet(book, anchor.get("sheetId"))
+    _sheet(book, slicer.get("spec", {}).get("dataRange", {}).get("sheetId"))
+    slicer["slicerId"] = int(slicer.get("slicerId") or _new_id())
+    sheet.extra.setdefault("slicers", []).append(slicer)
+    return {"addSlicer": {"slicer": copy.deepcopy(slicer)}}
+
+
+def delete_embedded_object(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """Deletes a slicer (the only embedded object the emulator keeps)."""
+    found = _find(book, "slicers", "slicerId", req.get("objectId"))
+    if found is None:
+        raise bad_request(f"No embedded object with id: {req.get('objectId')}")
+    sheet, i = found
+    del sheet.extra["slicers"][i]
+    if not sheet.extra["slicers"]:
+        del sheet.extra["slicers"]
+    return None
