@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.client import clear_clients
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
@@ -152,3 +153,20 @@ def test_a_protected_score_column_fails_the_team_in_one_line_and_writes_nothing(
     )
     assert run.api_calls == 1
     assert emulator.values(key, "OKRs!A2:A4") == []
+
+
+def test_filter_views_and_slicers_leave_every_kr_read(emulator: Emulator, client: Any) -> None:
+    """Someone's filter view showing only their KRs, and a slicer on Owner, are views:
+    every KR row is read."""
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *ROWS]}, value_input="RAW")
+    rng = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 4}
+    hide = {"hiddenValues": ["KR2", "KR3"]}
+    anchor = {"sheetId": 0, "rowIndex": 0, "columnIndex": 20}
+    slicer = {"spec": {"dataRange": rng, "columnIndex": COL["KR ID"], "filterCriteria": hide},
+              "position": {"overlayPosition": {"anchorCell": anchor}}}  # fmt: skip
+    view = {"range": rng, "criteria": {str(COL["KR ID"]): hide}}
+    requests = [{"addFilterView": {"filter": view}}, {"addSlicer": {"slicer": slicer}}]
+    client.batch_update(key, {"requests": requests}, source="user", what="edit")
+    okrs = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert [okrs.value(r, COL["KR ID"] + 1) for r in (2, 3, 4)] == ["KR3", "KR2", "KR1"]
+    assert okrs.hidden_rows == frozenset()
