@@ -85,6 +85,10 @@ def _dress(client: Any, key: str) -> None:
         {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
                                   "startColumnIndex": 1, "endColumnIndex": 3},
                         "mergeType": "MERGE_COLUMNS"}},
+        {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 2, "endRowIndex": 4,
+                                  "startColumnIndex": COL["Expected"],
+                                  "endColumnIndex": COL["Expected"] + 1},
+                        "mergeType": "MERGE_ALL"}},  # an owned cell merged into another
     ]  # fmt: skip
     client.batch_update(key, {"requests": requests}, source="user", what="edit")
 
@@ -126,6 +130,10 @@ def test_a_sheet_dressed_by_its_users_gets_only_its_owned_cells_written(
     assert {k: v for k, v in after.items() if k[1] not in owned} == {
         k: v for k, v in before.items() if k[1] not in owned
     }
+    assert emulator.cell(key, "OKRs!O3")["userEnteredValue"] == {
+        "numberValue": pytest.approx(krs["KR2"].expected)
+    }
+    assert emulator.cell(key, "OKRs!O4") == {}  # inside the merge: not written
     score_kr1 = emulator.cell(key, "OKRs!N4")
     assert score_kr1["userEnteredValue"] == {"numberValue": pytest.approx(0.45)}
     for row, kr_id in ((2, "KR3"), (3, "KR2"), (4, "KR1")):
