@@ -96,3 +96,27 @@ def test_a_range_protected_after_the_read_is_one_line_and_nothing_is_written(
         "protection if you need to edit.); nothing written"
     )
     assert emulator.values(key, "OKRs!D2:D3") == []
+
+
+def test_a_protection_backed_by_a_named_range_is_named_by_its_range(
+    emulator: Emulator, client: Any
+) -> None:
+    key = _team(emulator)
+    rng = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 3,
+           "endColumnIndex": 4}  # fmt: skip
+    reply = client.batch_update(
+        key,
+        {"requests": [{"addNamedRange": {"namedRange": {"name": "Scores", "range": rng}}}]},
+        source="t",
+        what="seed",
+    )
+    named_id = reply["replies"][0]["addNamedRange"]["namedRange"]["namedRangeId"]
+    with emulator.state.lock:
+        sheet = emulator.state.spreadsheets[key].sheets[0]
+        sheet.extra["protectedRanges"] = [
+            {"protectedRangeId": 7, "namedRangeId": named_id, "editors": {"users": ["o@x.y"]}}
+        ]
+    backend = _backend(client, key)
+    with pytest.raises(PermissionDeniedError) as info:
+        backend.write(backend.read(["OKRs"]), WRITES)
+    assert f"!OKRs!D2: in the protected range OKRs!D2:D3, which {client.email}" in str(info.value)
