@@ -116,3 +116,23 @@ def protected_since_read(message: str, source: str, status: int | None) -> Permi
         source=source,
         status=status,
     )
+
+
+def covering(found: Iterable[Protection], rows: int, cols: int) -> Protection | None:
+    """The first protection refusing a cell of rows 1..``rows`` x columns 1..``cols``: a
+    rollup tab is rewritten whole."""
+    for prot in found:
+        a = prot.area
+        for row in range(a.min_row, min(a.max_row, rows) + 1):
+            for col in range(a.min_col, min(a.max_col, cols) + 1):
+                if prot.refuses(row, col):
+                    return prot
+    return None
+
+
+def refuse_tab(prot: Protection, tab: str, email: str, source: str) -> PermissionDeniedError:
+    return PermissionDeniedError(
+        f"rollup tab {tab} is in {prot.label()}, which {email} may not edit: {HOW}; nothing "
+        "written",
+        source=source,
+    )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sheets_sync.backends.gsheets import protection
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
@@ -30,7 +31,10 @@ if TYPE_CHECKING:
     from sheets_sync.rollup import Rollup
     from sheets_sync.rollup.schema import Column
 
-META_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+META_FIELDS = (
+    f"{protection.NAMED_FIELDS},sheets(properties(sheetId,title,gridProperties(rowCount,"
+    f"columnCount)),{protection.FIELDS})"
+)
 EPOCH = dt.datetime(1899, 12, 30)
 HEADER_FORMAT = {
     "backgroundColor": rgb("DDEBF7"),
@@ -211,12 +215,23 @@ def write_rollup_gsheet(
     meta = client.get_spreadsheet(
         key, {"fields": META_FIELDS}, source=source, what="rollup: read tabs", tally=tally
     )
+    guarded: dict[str, list[protection.Protection]] = {}
     with reply_shape(source, "rollup: read tabs"):
         existing = {
             str(need(props, "title", "properties")): int(props.get("sheetId", 0))
             for _, props in sheet_tabs(meta)
         }
-    requests = rollup_requests(rollup_tabs(rollup), existing)
+        named = protection.named_ranges(meta)
+        for sheet, props in sheet_tabs(meta):
+            title = str(props["title"])
+            guarded[title.casefold()] = protection.protections(sheet, title, named)
+    tabs = rollup_tabs(rollup)
+    for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
+        width = max(1, max((len(r) for r in rows), default=1))
+        prot = protection.covering(guarded.get(title.casefold(), []), len(rows) + 1, width)
+        if prot is not None:
+            raise protection.refuse_tab(prot, prot.tab, client.email, source)
+    requests = rollup_requests(tabs, existing)
     client.batch_update(
         key, {"requests": requests}, source=source, what="rollup: write", tally=tally
     )

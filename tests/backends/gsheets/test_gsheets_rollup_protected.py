@@ -1,0 +1,56 @@
+"""A Google rollup whose tab someone protected without the service account as an editor:
+not published, in one line naming the tab, before the write is sent (Sync, live emulator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.sync.engine import Sync, SyncOptions
+
+pytestmark = pytest.mark.emulator
+
+OKRS: list[list[Any]] = [
+    ["Objective ID", "Objective", "KR ID", "Key result", "Start", "Target", "Current"],
+    ["O1", "Grow", "KR1", "Revenue", 0, 100, 40],
+]
+
+
+def test_a_protected_rollup_tab_is_not_published_and_named(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]], "Notes": [["x"]]})
+    emulator.protect(out, "Summary", None, description="CFO only")
+    emulator.protect(out, "Notes", None)  # a tab the rollup does not write
+    info = fake_service_account_info(emulator.host)
+    (tmp_path / "sa.json").write_text(json.dumps(info))
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n  - {{name: Sales, source: 'gsheet:{team}'}}\n"
+        f"rollup: {{output: 'gsheet:{out}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+    )
+    clear_clients()
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
+    clear_clients()
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: rollup tab Summary is in the "
+        f'protected tab Summary ("CFO only"), which {info["client_email"]} may not edit: add '
+        "it as an editor of that range (Data > Protect sheets and ranges) or remove the "
+        "protection; nothing written"
+    )
+    assert [r.endpoint for r in emulator.log.requests if r.spreadsheet_id == out] == [
+        "spreadsheets.get"
+    ]
+    assert emulator.values(out, "Summary!A1") == [["old"]]
