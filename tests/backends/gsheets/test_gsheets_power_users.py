@@ -85,6 +85,11 @@ def _dress(client: Any, key: str) -> None:
         {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3,
                                   "startColumnIndex": 1, "endColumnIndex": 3},
                         "mergeType": "MERGE_COLUMNS"}},
+        {"updateCells": {"start": {"sheetId": 0, "rowIndex": 1, "columnIndex": COL["Score"]},
+                         "rows": [{"values": [{"note": "checked by Ann", "userEnteredFormat": {
+                             "borders": {"top": {"style": "SOLID"}},
+                             "horizontalAlignment": "CENTER"}}]}],
+                         "fields": "note,userEnteredFormat(borders,horizontalAlignment)"}},
         {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 2, "endRowIndex": 4,
                                   "startColumnIndex": COL["Expected"],
                                   "endColumnIndex": COL["Expected"] + 1},
@@ -134,6 +139,13 @@ def test_a_sheet_dressed_by_its_users_gets_only_its_owned_cells_written(
         "numberValue": pytest.approx(krs["KR2"].expected)
     }
     assert emulator.cell(key, "OKRs!O4") == {}  # inside the merge: not written
+    score_kr3 = emulator.cell(key, "OKRs!N2")  # the user's note, border and alignment stay
+    assert score_kr3["note"] == "checked by Ann"
+    assert (
+        score_kr3["userEnteredFormat"]["borders"]
+        == before[(1, COL["Score"])]["userEnteredFormat"]["borders"]
+    )
+    assert score_kr3["userEnteredFormat"]["horizontalAlignment"] == "CENTER"
     score_kr1 = emulator.cell(key, "OKRs!N4")
     assert score_kr1["userEnteredValue"] == {"numberValue": pytest.approx(0.45)}
     for row, kr_id in ((2, "KR3"), (3, "KR2"), (4, "KR1")):
