@@ -134,9 +134,15 @@ class RemoteError(SourceError):
     """The Google Sheets API refused a request."""
 
     def __init__(
-        self, message: str, *, source: str | None = None, status: int | None = None
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        status: int | None = None,
+        tab: str | None = None,
+        cell: str | None = None,
     ) -> None:
-        super().__init__(message, source=source)
+        super().__init__(message, source=source, tab=tab, cell=cell)
         self.status = status
 
 

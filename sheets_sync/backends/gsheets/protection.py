@@ -99,12 +99,12 @@ def check(
     for w in writes:
         for prot in found.get(w.sheet, []):
             if prot.refuses(w.row, w.col):
-                err = PermissionDeniedError(
+                raise PermissionDeniedError(
                     f"in {prot.label()}, which {email} may not edit: {HOW}; nothing written",
                     source=source,
+                    tab=w.sheet,
+                    cell=f"{column_letter(w.col)}{w.row}",
                 )
-                err.tab, err.cell = w.sheet, f"{column_letter(w.col)}{w.row}"
-                raise err
 
 
 def protected_since_read(message: str, source: str, status: int | None) -> PermissionDeniedError:
