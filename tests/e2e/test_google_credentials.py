@@ -240,3 +240,24 @@ def test_a_key_setting_naming_no_file_fails_only_the_google_teams_of_a_sync(
         "error: sheets-sync.yaml: invalid configuration\n"
         "  sheets-sync.yaml: google.credentials: missing.json: file not found\n"
     )
+
+
+def test_a_key_with_a_foreign_token_uri_is_refused_before_any_request(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """google-auth posted the signed assertion wherever ``token_uri`` said (under the
+    emulator it went to the emulator, so nothing told): now no request is made at all."""
+    cfg = _workspace(tmp_path, env, 2, key_file=False)
+    key = {**fake_service_account_info(env.host), "token_uri": "https://evil.example/token"}
+    (tmp_path / "sa.json").write_text(json.dumps(key))
+    runs = _sync(cfg)
+    problem = (
+        f"Google credentials file {tmp_path / 'sa.json'}: token_uri "
+        "'https://evil.example/token' is not a Google host: the signed sign-in would go to "
+        "evil.example (Google's is https://oauth2.googleapis.com/token)"
+    )
+    assert [runs[f"G{i}"].error for i in range(2)] == [
+        f"{runs[f'G{i}'].source}: {problem}" for i in range(2)
+    ]
+    assert runs["Local"].outcome is not Outcome.FAILED
+    assert env.log.requests == []

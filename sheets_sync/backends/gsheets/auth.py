@@ -28,6 +28,7 @@ from google.auth import transport as auth_transport
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
+from sheets_sync.backends.gsheets.keyfields import field_problem
 from sheets_sync.backends.gsheets.retry import RETRYABLE_STATUS, parse_retry_after
 from sheets_sync.backends.gsheets.transport import emulator_host
 from sheets_sync.errors import CredentialsError
@@ -258,7 +259,8 @@ def load_info(path: Path) -> dict[str, Any]:
 
 def _info_problem(info: Any) -> tuple[str, str] | None:
     """What keeps ``info`` from being a service-account key (the problem, and the hint the
-    run's one error adds), or None when every field google-auth needs is there."""
+    run's one error adds), or None when every field google-auth needs is there and holds
+    what it may be sent with (``field_problem``)."""
     if not isinstance(info, dict):
         return "is not a JSON key file (not an object)", _NEW_KEY
     kind = info.get("type")
@@ -277,6 +279,8 @@ def _info_problem(info: Any) -> tuple[str, str] | None:
     missing = [f for f in REQUIRED_FIELDS if not info.get(f)]
     if missing:
         return f"is not a service-account key: missing {', '.join(missing)}", _NEW_KEY
+    if (wrong := field_problem(info)) is not None:
+        return wrong, "; download a new JSON key"
     return None
 
 
