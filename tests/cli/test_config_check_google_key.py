@@ -172,20 +172,22 @@ def test_a_key_from_the_environment_is_named_by_its_path(
     )
 
 
-def test_google_teams_without_any_key_get_a_note_not_an_error(
+def test_google_teams_without_any_key_fail_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Said nothing: the check passed, and the night's Google teams failed. The variable
-    may be set for the nightly job alone, so it is a note and the exit code stays 0."""
+    """Was a note with exit 0 (the variable may be set for the nightly job alone), so a
+    check that passed could be followed by a night where every Google team failed. The
+    check says whether the sync can work: exit 2, and the line says how to check with the
+    job's variable."""
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     code, out, err = _check(_workspace(tmp_path, GOOD, setting=False))
-    assert code == 0
-    assert out.startswith("sheets-sync.yaml: ok: Acme")
+    assert (code, out) == (2, "")
     assert err == (
-        "note: sheets-sync.yaml: 1 Google team but no Google key here: google.credentials is "
-        "not set and neither is GOOGLE_APPLICATION_CREDENTIALS in this environment: no Google "
-        "sheet can be read unless the job that syncs sets GOOGLE_APPLICATION_CREDENTIALS "
-        "(docs/google-sheets.md)\n"
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: google.credentials: not set, and neither is "
+        "GOOGLE_APPLICATION_CREDENTIALS in this environment: 1 Google team cannot be read "
+        "(set google.credentials, or run config check with the GOOGLE_APPLICATION_CREDENTIALS "
+        "the nightly job sets; docs/google-sheets.md)\n"
     )
 
 

@@ -5,7 +5,8 @@ out when a Google team asks for a token, and then fails those teams alone (Excel
 sync, which is why the configuration itself must not reject it). ``config check`` loads the
 key with the loader sync uses (google-auth's, without any network) and says in one line
 what would stop the Google teams, in the words each Google team's line would use. No key
-at all is only a note (``missing_key_note``).
+at all is a problem too (``_missing_key_problem``): the check exists to say whether tonight's
+sync can work, and without a key no Google team can.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 def credentials_problems(workspace: Workspace) -> list[str]:
     """One line per problem with the key the Google teams (or the rollup) would use: none
-    when no Google sheet is configured, or no key is (sync names that itself)."""
+    when no Google sheet is configured."""
     uses_google = workspace.rollup_is_google or any(t.is_google for t in workspace.teams)
     if not uses_google:
         return []
@@ -40,32 +41,39 @@ def credentials_problems(workspace: Workspace) -> list[str]:
     except CredentialsError as exc:  # a path that cannot even be made (``~nosuchuser/...``)
         shown = os.environ.get(CREDENTIALS_ENV, "").strip()
         return [f"{workspace.config_path.name}: {where}: {shown}: {exc.problem}"]
-    if path is None or (problem := key_file_problem(path)) is None:
+    if path is None:
+        return [_missing_key_problem(workspace)]
+    if (problem := key_file_problem(path)) is None:
         return []
     return [f"{workspace.config_path.name}: {where}: {setting or path}: {problem}"]
 
 
-def missing_key_note(workspace: Workspace) -> str | None:
-    """Google sheets are configured and no key is, here: a note, not a problem. The nightly
-    job may be the only place GOOGLE_APPLICATION_CREDENTIALS is set (a cron line, a systemd
-    unit), so a check run by hand must not fail for it; sync itself fails just the Google
-    teams then ("no Google credentials are configured")."""
-    try:
-        if credentials_file(workspace) is not None:
-            return None
-    except CredentialsError:  # named, though unusable: ``credentials_problems`` says why
-        return None
+def _users(workspace: Workspace) -> str:
+    """What in the workspace needs a Google key: "3 Google teams and the Google rollup sheet"."""
     teams = sum(1 for t in workspace.teams if t.is_google)
     users = [f"{teams} Google team{'s' if teams != 1 else ''}"] if teams else []
     users += ["the Google rollup sheet"] if workspace.rollup_is_google else []
-    if not users:
-        return None
+    return " and ".join(users)
+
+
+def _missing_key_problem(workspace: Workspace) -> str:
+    """Google sheets are configured and no key is, here: sync would fail every Google team
+    ("no Google credentials are configured"), so the check fails (exit 2). Until 2026-12-05
+    it was a note with exit 0, since the nightly job may be the only place the variable is
+    set (a cron line, a systemd unit): the line says to check with that job's variable."""
     return (
-        f"{workspace.config_path.name}: {' and '.join(users)} but no Google key here: "
-        f"google.credentials is not set and neither is {CREDENTIALS_ENV} in this environment: "
-        f"no Google sheet can be read unless the job that syncs sets {CREDENTIALS_ENV} "
-        "(docs/google-sheets.md)"
+        f"{workspace.config_path.name}: google.credentials: not set, and neither is "
+        f"{CREDENTIALS_ENV} in this environment: {_users(workspace)} cannot be read (set "
+        f"google.credentials, or run config check with the {CREDENTIALS_ENV} the nightly "
+        "job sets; docs/google-sheets.md)"
     )
+
+
+def missing_key_note(workspace: Workspace) -> str | None:
+    """Nothing any more: no key is ``credentials_problems``' line (exit 2) since 2026-12-05.
+    Kept while cli.py still asks for it (its call may go with cli.py's next change)."""
+    del workspace
+    return None
 
 
 def key_file_problem(path: Path) -> str | None:
