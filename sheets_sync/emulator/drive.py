@@ -11,6 +11,7 @@ from typing import Any
 from sheets_sync.emulator.cellvalues import render
 from sheets_sync.emulator.errors import ApiError
 from sheets_sync.emulator.fields import parse_mask, select
+from sheets_sync.emulator.scopes import PER_FILE
 from sheets_sync.emulator.state import Spreadsheet, Store
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -53,9 +54,18 @@ def _masked(data: dict[str, Any], params: Params, default: tuple[str, ...]) -> d
     return {k: v for k, v in data.items() if k in default}
 
 
+def reachable(book: Spreadsheet, email: str | None) -> bool:
+    """Shared with the caller and, for a ``drive.file``-only token (``PER_FILE``), created
+    by its client: ``owner`` is the email of the token that made it (``spreadsheets.create``,
+    ``files.create``, ``files.copy``); a sheet seeded through the test API has none."""
+    if not book.can_access(email):
+        return False
+    return not PER_FILE.get() or (email is not None and book.owner == email)
+
+
 def lookup(store: Store, file_id: str, email: str | None) -> Spreadsheet:
     book = store.spreadsheets.get(file_id)
-    if book is None or not book.can_access(email):
+    if book is None or not reachable(book, email):
         raise drive_not_found(file_id)
     return book
 
@@ -73,7 +83,7 @@ _Q_TERM = re.compile(r"(\w+)\s*(=|contains)\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\
 
 def list_files(store: Store, params: Params, email: str | None) -> dict[str, Any]:
     query = params.get("q", [""])[-1]
-    books = [b for b in store.spreadsheets.values() if b.can_access(email)]
+    books = [b for b in store.spreadsheets.values() if reachable(b, email)]
     for key, op, quoted in _Q_TERM.findall(query):
         value = quoted[1:-1].replace("\\'", "'").replace('\\"', '"')
         if key == "name":

@@ -6,9 +6,17 @@ scopes." with an ``ErrorInfo`` of reason ``ACCESS_TOKEN_SCOPE_INSUFFICIENT`` nam
 service and the RPC method, and a ``WWW-Authenticate`` challenge listing what would do.
 Drive replies also carry its legacy ``errors`` list. Scope sets follow the Sheets v4 and
 Drive v3 reference pages ("Authorization scopes") for each method.
+
+``drive.file`` is per-file access: Drive answers a token whose only fitting scope it is for
+the files its client (the key's ``client_email``) created, and 404 ``notFound`` ("File not
+found: ID.", as for a file that does not exist) for any other: ``PER_FILE`` tells the Drive
+handlers so (``drive.reachable``). The emulator has no file picker, so "opened with the
+app" does not arise.
 """
 
 from __future__ import annotations
+
+from contextvars import ContextVar
 
 from sheets_sync.emulator.errors import ApiError
 
@@ -53,6 +61,19 @@ NEEDS: dict[str, tuple[frozenset[str], str]] = {
     "drive.permissions.create": (DRIVE_WRITE, _DRIVE_METHOD + "Permissions.Create"),
     "drive.permissions.delete": (DRIVE_WRITE, _DRIVE_METHOD + "Permissions.Delete"),
 }
+
+
+#: the request's token reaches Drive files one by one (``per_file_only``); set by the
+#: server for each request, read by the Drive handlers
+PER_FILE: ContextVar[bool] = ContextVar("per_file", default=False)
+
+
+def per_file_only(endpoint: str, scopes: frozenset[str]) -> bool:
+    """Whether ``drive.file`` is the only scope in ``scopes`` that ``endpoint`` accepts, so
+    the call reaches only files the token's client created (a ``drive`` or
+    ``drive.readonly`` scope beside it reaches every file shared with the account)."""
+    need = NEEDS.get(endpoint)
+    return need is not None and endpoint.startswith("drive.") and scopes & need[0] == {DRIVE_FILE}
 
 
 def check_scopes(endpoint: str, scopes: frozenset[str]) -> None:

@@ -18,7 +18,7 @@ from sheets_sync.emulator import api
 from sheets_sync.emulator.auth import TokenError, issue_token
 from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
 from sheets_sync.emulator.faults import JSON_TYPE, Faults, LoggedRequest, RequestLog
-from sheets_sync.emulator.scopes import check_scopes
+from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, Store
 
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
@@ -175,11 +175,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _scopes(self, emu: Emulator, endpoint: str) -> None:
         """After a canned reply had its chance: it stands in for all of the API's answer."""
+        per_file = False
         if emu.require_auth:
             token = self.headers.get("Authorization", "")[7:].strip()
             grant = emu.state.grants.get(token)
             if grant is not None:
                 check_scopes(endpoint, grant.scopes)
+                per_file = per_file_only(endpoint, grant.scopes)
+        PER_FILE.set(per_file)
 
     @staticmethod
     def _body(raw: bytes, path: str) -> dict[str, Any]:

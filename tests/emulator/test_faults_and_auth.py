@@ -236,7 +236,12 @@ def test_a_token_without_the_scope_a_call_needs_is_403_in_googles_shape(
     assert error["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
     assert error["details"][0]["metadata"]["service"] == "drive.googleapis.com"
     assert key in emulator.state.spreadsheets
-    # a Drive scope may use the Sheets API too, and delete
+    # a Drive scope may use the Sheets API too, and delete; drive.file only what its client
+    # made (tests/emulator/test_drive_file_scope.py), not the sheet seeded here
     assert requests.get(url, headers=drive, timeout=5).status_code == 200
-    gone = requests.delete(f"{emulator.url}/drive/v3/files/{key}", headers=drive, timeout=5)
-    assert gone.status_code == 204 and key not in emulator.state.spreadsheets
+    kept = requests.delete(f"{emulator.url}/drive/v3/files/{key}", headers=drive, timeout=5)
+    assert kept.status_code == 404 and key in emulator.state.spreadsheets
+    made = requests.post(f"{emulator.url}/v4/spreadsheets", json={}, headers=drive, timeout=5)
+    mine = made.json()["spreadsheetId"]
+    gone = requests.delete(f"{emulator.url}/drive/v3/files/{mine}", headers=drive, timeout=5)
+    assert gone.status_code == 204 and mine not in emulator.state.spreadsheets
