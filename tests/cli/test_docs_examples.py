@@ -1,0 +1,173 @@
+"""The examples in docs/*.md keep working: every `sheets-sync ...` command they show parses,
+the workspace and mapping YAML examples load as shown, and the Python examples run.
+
+``test_readme.py`` does the same for the README's command table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import shlex
+import shutil
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.cli import cli
+from sheets_sync.config import load_workspace
+from sheets_sync.mapping.spec import parse_mapping
+from tests.cli.test_ops_cli import run
+
+ROOT = Path(__file__).parents[2]
+DOCS = ROOT / "docs"
+
+
+def _doc(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def code_blocks(name: str, language: str) -> list[str]:
+    """The fenced blocks of one language in a docs page, in order."""
+    return re.findall(rf"^```{language}\n(.*?)^```", _doc(name), flags=re.M | re.S)
+
+
+def _command_examples() -> list[tuple[str, str]]:
+    """(page, command line) of every `sheets-sync ...` the docs show, inline or in a block."""
+    found = []
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        spans = re.findall(r"`([^`]*\bsheets-sync [^`]*)`", text)
+        lines = [
+            re.sub(r"^.*?\S*/(?=sheets-sync )", "", line)  # a cron line's schedule and path
+            for block in re.findall(r"^```\w*\n(.*?)^```", text, flags=re.M | re.S)
+            for line in block.splitlines()
+            if re.search(r"(^| |/)sheets-sync [a-z-]", line.split("#")[0])
+        ]
+        for shown in [*spans, *lines]:
+            words = shown.split("  #")[0].split()
+            if words[0] == "sheets-sync" and (words[1] in cli.commands or words[1][0] == "-"):
+                found.append((page.name, " ".join(words)))
+    return sorted(set(found))
+
+
+EXAMPLES = _command_examples()
+
+
+def _argv(example: str) -> list[str]:
+    """The arguments of an example: placeholders (`<run id>`) made one word, shell
+    redirections dropped, and a value for a last option shown without one."""
+    words = shlex.split(re.sub(r"<[^>]*>", "X", example))[1:]
+    argv = [w for w in words if not (w.startswith((">", "2>")) or w == "&&")]
+    command: click.Command = cli
+    for word in argv:
+        if isinstance(command, click.Group) and word in command.commands:
+            command = command.commands[word]
+    last = next((p for p in command.params if argv and argv[-1] in p.opts), None)
+    if isinstance(last, click.Option) and not last.is_flag and not last.count:
+        argv.append("X")
+    return argv
+
+
+def test_docs_show_commands() -> None:
+    assert len(EXAMPLES) >= 12
+
+
+@pytest.mark.parametrize(("page", "example"), EXAMPLES, ids=[e for _, e in EXAMPLES])
+def test_command_example_parses(page: str, example: str) -> None:
+    # --help is eager: the options are parsed (unknown ones fail with exit 2), nothing runs
+    result = CliRunner().invoke(cli, [*_argv(example), "--help"])
+    assert result.exit_code == 0, f"{page}: {example}\n{result.output}"
+
+
+def _key_file(folder: Path) -> Path:
+    path = folder / "service-account.json"
+    path.write_text(json.dumps(fake_service_account_info("127.0.0.1:1")), encoding="utf-8")
+    return path
+
+
+def test_configuration_example_loads(tmp_path: Path) -> None:
+    """Every key of the full example in configuration.md is accepted as shown."""
+    (yaml,) = code_blocks("configuration.md", "yaml")
+    for team in ("teams/sales.xlsx", "teams/eng.xlsx", "more-teams/ops.xlsx"):
+        (tmp_path / team).parent.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / "templates" / "team.xlsx", tmp_path / team)
+    _key_file(tmp_path)
+    (tmp_path / "sheets-sync.yaml").write_text(yaml, encoding="utf-8")
+    ws = load_workspace(tmp_path / "sheets-sync.yaml")
+    assert [t.name for t in ws.teams] == ["Sales", "Engineering", "Marketing", "ops"]
+
+
+def test_google_sheets_example_loads(tmp_path: Path) -> None:
+    (yaml,) = code_blocks("google-sheets.md", "yaml")
+    (tmp_path / "secrets").mkdir()
+    _key_file(tmp_path / "secrets").rename(tmp_path / "secrets" / "sheets-sync-sa.json")
+    text = "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n" + yaml
+    (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
+    ws = load_workspace(tmp_path / "sheets-sync.yaml")
+    assert [t.source for t in ws.teams] == ["gsheet:1AbC-sales-sheet-key"]
+
+
+def test_mapping_examples_load() -> None:
+    full, blocks = code_blocks("mappings.md", "yaml")
+    assert parse_mapping(full, source="my-layout.yaml").name == "my-layout"
+    head = "name: blocks\nokrs:\n  sheet: [Goals]\n"
+    assert parse_mapping(head + blocks, source="blocks.yaml").name == "blocks"
+
+
+@pytest.mark.emulator
+def test_emulator_python_example_runs() -> None:
+    (example,) = code_blocks("emulator.md", "python")
+    exec(compile(example, "docs/emulator.md", "exec"), {})
+
+
+def test_template_regeneration_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-liner of template.md writes the committed template's bytes."""
+    (block,) = re.findall(r'python -c "(.*)"', _doc("template.md"))
+    (tmp_path / "templates").mkdir()
+    monkeypatch.chdir(tmp_path)
+    exec(block, {})
+    committed = (ROOT / "templates" / "team.xlsx").read_bytes()
+    assert (tmp_path / "templates" / "team.xlsx").read_bytes() == committed
+
+
+@pytest.mark.slow
+def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: Path) -> None:
+    """The Python of operations.md and rollup.md, on a synced demo workspace."""
+    from sheets_sync.ops.history import HistoryStore, default_history_path
+    from sheets_sync.ops.notify import notification, send, turned_off_track
+    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.report import run_report
+
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    workspace = load_workspace(tmp_path / "ws" / "sheets-sync.yaml")
+    as_of = dt.date(2026, 11, 23)
+    result = Sync(workspace).run(SyncOptions(as_of=as_of))
+    names: dict[str, Any] = {
+        "workspace": workspace,
+        "ws": workspace,
+        "result": result,
+        "runs": result.runs,
+        "context": result.context,
+        "as_of": as_of,
+        "date": as_of,
+        "dates": [as_of],
+        "log": logging.getLogger("docs"),
+        "Path": Path,
+        **{f.__name__: f for f in (HistoryStore, default_history_path, run_report)},
+        **{f.__name__: f for f in (notification, send, turned_off_track)},
+    }
+    monkeypatch.chdir(tmp_path)
+    for page in ("operations.md", "rollup.md"):
+        for i, example in enumerate(code_blocks(page, "python")):
+            exec(compile(example, f"docs/{page} example {i + 1}", "exec"), names)
+    assert code_blocks("operations.md", "python") and code_blocks("rollup.md", "python")
+    assert sorted(p.name for p in (tmp_path / "out" / "tables").iterdir())[0] == (
+        "alignment.parquet"
+    )
+    assert run("config", "check", "--config", str(tmp_path / "ws" / "sheets-sync.yaml"))[0] == 0
