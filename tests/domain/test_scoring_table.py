@@ -9,6 +9,8 @@ At risk >= expected - 0.25.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +184,11 @@ def test_a_due_date_outside_the_period_sets_the_pace(
     period to it (the lint warns about the date), one before its start is due at once."""
     kr = KeyResult("O1", "KR1", start=0, target=100, current=50, due=due)
     assert score_key_result(kr, period=PERIOD, as_of=as_of).expected == expected
+
+
+def test_scoring_doc_counts_the_cases() -> None:
+    """docs/scoring.md says how many hand-computed cases back it: the count stays true."""
+    doc = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    shown = re.search(r"hold (\d+) hand-computed cases", doc)
+    assert shown is not None
+    assert int(shown[1]) == len(KR_CASES) + len(OBJECTIVE_CASES) + len(KPI_CASES)
