@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
+from sheets_sync.emulator.cli import emulator_command
 from sheets_sync.mapping.spec import parse_mapping
 from tests.cli.test_ops_cli import run
 
@@ -83,6 +84,16 @@ def test_command_example_parses(page: str, example: str) -> None:
     # --help is eager: the options are parsed (unknown ones fail with exit 2), nothing runs
     result = CliRunner().invoke(cli, [*_argv(example), "--help"])
     assert result.exit_code == 0, f"{page}: {example}\n{result.output}"
+
+
+def test_emulator_command_line_parses() -> None:
+    """`python -m sheets_sync.emulator` with every option emulator.md shows."""
+    (block,) = code_blocks("emulator.md", "sh")
+    line = block.replace("\\\n", " ").splitlines()[0]
+    argv = shlex.split(line.replace("[", "").replace("]", ""))
+    assert argv[:3] == ["python", "-m", "sheets_sync.emulator"]
+    result = CliRunner().invoke(emulator_command, [*argv[3:], "--help"])
+    assert result.exit_code == 0, result.output
 
 
 def _key_file(folder: Path) -> Path:
