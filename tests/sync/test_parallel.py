@@ -173,6 +173,22 @@ def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
     assert Sync(load_workspace(demo)).processes(specs, SyncOptions(workers=4)) == 4
 
 
+def test_a_workspace_with_a_google_team_stays_in_process(demo: Path, tmp_path: Path) -> None:
+    """Forks and the Google threads do not mix: one Google team keeps the local ones in
+    the main process too, `--workers` or not (docs/operations.md, Worker processes)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / "sheets-sync.yaml"
+    text = cfg.read_text(encoding="utf-8").replace(
+        "teams:\n", 'teams:\n  - {name: Ads, source: "gsheet:1AbC-ads-sheet-key"}\n', 1
+    )
+    cfg.write_text(text, encoding="utf-8")
+    sync = Sync(load_workspace(cfg))
+    specs = sync.selected([])
+    assert sum(s.is_google for s in specs) == 1 and len(specs) == 7
+    assert sync.processes(specs, SyncOptions(workers=4)) == 1
+    assert sync.processes([s for s in specs if not s.is_google], SyncOptions(workers=4)) == 4
+
+
 def _aborts_in_a_child(i: int) -> tuple[int, int]:
     if i == 5 and os.getpid() != PARENT:
         _abort()
