@@ -182,3 +182,21 @@ def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, d
         "alignment.parquet"
     )
     assert run("config", "check", "--config", str(tmp_path / "ws" / "sheets-sync.yaml"))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(f"docs/{p.name}" for p in DOCS.glob("*.md"))]
+)
+def test_table_rows_have_their_headers_cells(page: str) -> None:
+    """A bare `|` inside a cell (`|target|`) splits it: GitHub drops the rest of the row."""
+    wrong, header = [], None
+    blocks = re.split(r"^```.*?^```", (ROOT / page).read_text(encoding="utf-8"), flags=re.M | re.S)
+    for line in "\n".join(blocks).splitlines():
+        if not line.lstrip().startswith("|"):
+            header = None
+            continue
+        count = len(re.split(r"(?<!\\)\|", line.strip().strip("|")))
+        header = header or count
+        if count != header:
+            wrong.append(line)
+    assert wrong == []
