@@ -100,3 +100,12 @@ def test_emulator_module_takes_dash_h() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Example: sheets-sync emulator" in result.stdout
+
+
+def test_every_make_target_is_in_the_readme() -> None:
+    """A newcomer learns the make targets from the README, not from the Makefile."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, flags=re.M)
+    assert phony is not None
+    missing = [t for t in phony[1].split() if f"`make {t}`" not in README]
+    assert missing == []
