@@ -62,9 +62,11 @@ EXAMPLES = _command_examples()
 
 def _argv(example: str) -> list[str]:
     """The arguments of an example: placeholders (`<run id>`) made one word, shell
-    redirections dropped, and a value for a last option shown without one."""
+    redirections and a next command (`&& ...`) dropped, and a value for a last option
+    shown without one."""
     words = shlex.split(re.sub(r"<[^>]*>", "X", example))[1:]
-    argv = [w for w in words if not (w.startswith((">", "2>")) or w == "&&")]
+    words = words[: words.index("&&")] if "&&" in words else words
+    argv = [w for w in words if not w.startswith((">", "2>"))]
     command: click.Command = cli
     for word in argv:
         if isinstance(command, click.Group) and word in command.commands:
