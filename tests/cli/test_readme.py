@@ -109,3 +109,13 @@ def test_every_make_target_is_in_the_readme() -> None:
     assert phony is not None
     missing = [t for t in phony[1].split() if f"`make {t}`" not in README]
     assert missing == []
+
+
+def test_layout_names_every_module() -> None:
+    """The README's Layout is where a newcomer looks for a module: it lists them all."""
+    layout = README.split("## Layout", 1)[1]
+    package = ROOT / "sheets_sync"
+    names = [p.name for p in package.glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    names += [f"{p.name}/" for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"]
+    missing = [n for n in sorted(names) if not re.search(rf"(?<![\w/]){re.escape(n)}", layout)]
+    assert missing == []
