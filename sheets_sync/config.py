@@ -317,11 +317,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         mapping = mapping_for(team.mapping, f"{where}.mapping")
         path = None
         source = team.source
-        if source.startswith(GSHEET_PREFIX) and not team.name.startswith("\x00"):  # stand-in
+        if not team.name.startswith("\x00"):  # a stand-in's source is no key
             try:
                 source = sheet_source(source)
             except ValueError as exc:
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
+                if not source.startswith(GSHEET_PREFIX):  # a bare URL: a sheet's problem
+                    source = GSHEET_PREFIX + source
         confine: tuple[Path, ...] = ()
         if not source.startswith(GSHEET_PREFIX):
             path = resolved_path(root / team.source)

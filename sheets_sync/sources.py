@@ -28,10 +28,15 @@ _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def sheet_source(source: str) -> str:
     """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
-    after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL."""
-    if not source.startswith(GSHEET_PREFIX):
+    after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL.
+    A sheet's ``https://`` URL pasted bare is a sheet too: as a path it was "file not
+    found", and no workbook path starts with ``https://docs.google.com/``."""
+    if source.startswith(GSHEET_PREFIX):
+        rest = source[len(GSHEET_PREFIX) :].strip()
+    elif re.match(r"^\s*https?://docs\.google\.com/spreadsheets/", source, re.I):
+        rest = source.strip()
+    else:
         return source
-    rest = source[len(GSHEET_PREFIX) :].strip()
     if url := _SHEET_URL.match(rest):
         if url.group(1):  # .../d/e/2PACX-...: a published copy's id, unknown to the API
             raise ValueError(

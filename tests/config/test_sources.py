@@ -94,6 +94,31 @@ def test_a_google_url_as_the_hint_gives_it_or_a_published_link_is_explained(
     ]
 
 
+def test_a_google_url_pasted_without_gsheet_is_a_sheet(workspace: Path) -> None:
+    """A sheet's URL pasted from the browser, without ``gsheet:``, was read as a file
+    path: "file not found (https://docs.google.com/...)". It names the sheet; so does the
+    rollup output, and a published link is explained as after ``gsheet:``."""
+    head = workspace.read_text().split("teams:")[0]
+    url = "https://docs.google.com/spreadsheets/d/1AbC-x_9/edit#gid=0"
+    ws = load_workspace(
+        write_config(
+            workspace.parent,
+            head + f'teams:\n  - {{name: S, source: "{url}"}}\n'
+            'rollup: {output: "http://docs.google.com/spreadsheets/d/2XyZ"}\n',
+        )
+    )
+    assert (ws.teams[0].source, ws.teams[0].google_key) == ("gsheet:1AbC-x_9", "1AbC-x_9")
+    assert ws.teams[0].path is None
+    assert ws.rollup_output == "gsheet:2XyZ"
+    published = "https://docs.google.com/spreadsheets/d/e/2PACX-1vQabc/pubhtml"
+    found = problems(workspace.parent, head + f"teams:\n  - {{name: S, source: {published}}}\n")
+    assert found == [
+        "sheets-sync.yaml: teams[0].source: a published-to-the-web link "
+        "(.../spreadsheets/d/e/...) has no spreadsheet key: open the sheet itself and give "
+        "its URL, docs.google.com/spreadsheets/d/<key>/edit"
+    ]
+
+
 @pytest.mark.parametrize(
     ("output", "problem"),
     [
