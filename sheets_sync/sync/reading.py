@@ -42,6 +42,8 @@ class TeamRead:
     error: str | None = None
     seconds: float = 0.0
     cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
+    cache_hit_key: str | None = None  # loaded from the read cache under this key
+    recall_key: str | None = None  # scored as a standalone team: its ``recall.py`` key
     run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
     todo: list[CellWrite] = field(default_factory=list)  # the planned writes
     pending: int = 0  # how many: known while ``todo`` is packed
@@ -159,13 +161,13 @@ def cached_read(
         backend = factory(spec, workspace)
         if not isinstance(backend, ExcelBackend):
             return None
-        _, version, _, hit = _lookup(backend, spec, workspace, cache)
+        _, version, key, hit = _lookup(backend, spec, workspace, cache)
     except SourceError:
         return None  # read_team reports it
     if hit is None:
         return None
     state = _from_cache(TeamRead(spec, backend), hit[0], version)
-    state.cached = hit[1]
+    state.cached, state.cache_hit_key = hit[1], key
     state.seconds = time.perf_counter() - started
     return state
 
@@ -185,6 +187,7 @@ def read_team(
             raw, version, key, hit = _lookup(backend, spec, workspace, cache, probe)
             if hit is not None:
                 _from_cache(state, hit[0], version)
+                state.cache_hit_key = key
             else:
                 _parse(state, backend.parse(raw, version, team_tabs(spec)))
                 state.cache_miss_key = key
