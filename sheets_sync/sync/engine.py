@@ -264,9 +264,8 @@ class Sync:
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         writes = options.write_back and not options.dry_run
-        steps = TeamSteps(
-            ws, options.as_of, writes, self.cache, frozenset(o.id for o in ws.company_objectives)
-        )
+        company_ids = frozenset(o.id for o in ws.company_objectives)
+        steps = TeamSteps(ws, options.as_of, writes, self.cache, company_ids, context.generated_at)
 
         def finish(state: TeamRead) -> TeamRun:
             return steps.finish(state)[0]
@@ -292,6 +291,7 @@ class Sync:
                 state.after = after_writes(state, state.todo)
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
+            steps.keep(state)  # for the next run, when it has nothing to write
 
         google = LinkedWrites((s.name for s in specs if s.is_google), (t.name for t in ws.teams))
         links = ws.state_dir / LINKS_FILE
@@ -338,6 +338,7 @@ class Sync:
             if r.run is None:
                 run, todo = steps.plan(r.unpack(), index)
                 r.planned(pack(run), todo)
+                steps.keep(r)
         writing = [i for i, r in enumerate(reads) if r.pending and writes]
         groups = by_workbook(writing, [reads[i].spec for i in writing])
         sharing = sharing_teams(reads)
@@ -399,8 +400,8 @@ class Sync:
         reads.clear()
         planned.clear()
         done.clear()
-        if self.cache is not None and not options.teams and options.shard is None:
-            self.cache.prune(ws.teams)
+        if not options.teams and options.shard is None:
+            steps.prune(ws.teams)
         index.clear()
         output, rewritten, rollup_error, skipped = None, False, None, None
         if partial:
