@@ -153,21 +153,36 @@ def _from_cache(state: TeamRead, hit: CachedRead, version: str) -> TeamRead:
 
 
 def cached_read(
-    spec: TeamSpec, workspace: Workspace, factory: BackendFactory, cache: ReadCache
+    spec: TeamSpec,
+    workspace: Workspace,
+    factory: BackendFactory,
+    cache: ReadCache | None,
+    recall: Callable[[TeamRead], bool] | None = None,
 ) -> TeamRead | None:
-    """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
+    """The team's read if the cache (if any) has its exact bytes, else None (no parse).
+    ``recall`` first gets the hit unloaded (its entry's pickle in ``cached``): True when
+    it finished the team from the last run's result (``recall.py``), which needs no
+    parse; loading the 2,000 entries of a quiet night was half of its CPU."""
     started = time.perf_counter()
+    if cache is None:
+        return None
     try:
         backend = factory(spec, workspace)
         if not isinstance(backend, ExcelBackend):
             return None
-        _, version, key, hit = _lookup(backend, spec, workspace, cache)
+        _, version, key, _ = _lookup(backend, spec, workspace, cache, probe=False)
     except SourceError:
         return None  # read_team reports it
-    if hit is None:
+    raw = cache.raw(spec, key)
+    if raw is None:
         return None
-    state = _from_cache(TeamRead(spec, backend), hit[0], version)
-    state.cached, state.cache_hit_key = hit[1], key
+    state = TeamRead(spec, backend, cached=raw, cache_hit_key=key)
+    state.seconds = time.perf_counter() - started
+    if recall is None or not recall(state):
+        hit = cache.loaded(spec, raw)
+        if hit is None:
+            return None
+        _from_cache(state, hit[0], version)
     state.seconds = time.perf_counter() - started
     return state
 

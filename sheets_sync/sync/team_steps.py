@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -108,6 +108,31 @@ class TeamSteps:
         ws = self.workspace
         return recall_key(read_key, state.spec, self.as_of, ws.period, ws.rules, self.company_ids)
 
+    def _kept(self, state: TeamRead, key: str | None) -> TeamRun | None:
+        """The team's run from the result kept under ``key``, if there is one."""
+        kept = self.recall.get(state.spec, key) if self.recall and key else None
+        if kept is None:
+            return None
+        assert self.clock is not None
+        held = replace(kept, clock=naive(self.clock))
+        return TeamRun(state.spec.name, state.spec.source, Outcome.UNCHANGED, held)
+
+    def recalled(self, state: TeamRead, pack: Callable[[TeamRun], TeamRun]) -> bool:
+        """Finish a cache hit, not loaded yet, from the result the last run kept for its
+        read (``reading.cached_read``), ``pack``-ed as every run is; False if none is. An
+        entry is kept only for a team standing alone, and its key names the read's bytes,
+        so the read need not be loaded to see that."""
+        read_key = state.cache_hit_key
+        if self.recall is None or read_key is None:
+            return False
+        ws = self.workspace
+        key = recall_key(read_key, state.spec, self.as_of, ws.period, ws.rules, self.company_ids)
+        if (run := self._kept(state, key)) is None:
+            return False
+        state.recall_key = key
+        state.run, state.finished = pack(replace(run, seconds=state.seconds)), True
+        return True
+
     def plan(self, state: TeamRead, index: Mapping[str, KPI]) -> tuple[TeamRun, list[CellWrite]]:
         """Score the team and list the owned cells whose value must change: a team whose
         result the last run left in its cells takes that result, with nothing to write."""
@@ -116,17 +141,13 @@ class TeamSteps:
             failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
             return failed, []
         started = time.perf_counter()
-        if (recall := self.recall) is not None:
+        if self.recall is not None:
             state.recall_key = self._recall_key(state, state.cache_hit_key or state.cache_miss_key)
             # a hit only: its read is the one the entry was kept for (a miss may parse a
             # file whose written read was not cached into other values)
-            key = state.recall_key if state.cache_hit_key else None
-            kept = recall.get(spec, key) if key else None
-            if kept is not None:
-                assert self.clock is not None
-                held = replace(kept, clock=naive(self.clock))
+            if state.cache_hit_key and (kept := self._kept(state, state.recall_key)):
                 state.seconds += time.perf_counter() - started
-                return TeamRun(spec.name, spec.source, Outcome.UNCHANGED, held), []
+                return kept, []
         try:
             result = evaluate_team(
                 state.team_input,

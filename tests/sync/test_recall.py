@@ -204,3 +204,28 @@ def test_an_edit_a_run_without_write_back_saw_is_scored_and_written_next(
     assert "Sales" in scored and sales.outcome.value == "ok" and sales.changes
     assert sales.result is not None
     assert 987654.0 in [k.kpi.actual for k in sales.result.kpis]
+
+
+def test_a_recalled_hit_is_not_loaded(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settled as they are loaded (many teams), the hits of teams whose result was kept
+    are finished without unpickling their read: only the team fed by another's KPIs is
+    loaded (and the KPIs it reads, from the entry as it was kept)."""
+    from sheets_sync.sync.readcache import ReadCache
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    expected = seen_runs(night(cfg, cache=False))
+    loaded: list[str] = []
+    real = ReadCache.loaded
+
+    def spy(self: ReadCache, spec: Any, value: bytes) -> Any:
+        loaded.append(spec.name)
+        return real(self, spec, value)
+
+    monkeypatch.setattr(ReadCache, "loaded", spy)
+    assert seen_runs(night(cfg)) == expected
+    assert set(loaded) == linked(cfg)
