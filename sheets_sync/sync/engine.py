@@ -153,6 +153,7 @@ class Sync:
         meanwhile: Callable[[], None] | None = None,
         pack: bool = False,
         order: Sequence[int] | None = None,
+        recall: Callable[[TeamRead], bool] | None = None,  # a hit's last result (cached_read)
     ) -> list[TeamRead]:
         """Every team's read; ``settle``, when given, runs on each read parsed in a worker
         (there, in parallel, instead of later in this process) to plan or finish it.
@@ -171,10 +172,12 @@ class Sync:
                 self._open_spill()
 
             def hit(spec: TeamSpec) -> TeamRead | None:
-                state = cached_read(spec, self.workspace, self.factory, cache) if cache else None
+                done = recall if park else None  # a hit finished there is not settled
+                state = cached_read(spec, self.workspace, self.factory, cache, done)
                 if state is not None and park:
                     assert settle is not None
-                    settle(state)
+                    if state.run is None:
+                        settle(state)
                     state.pack(self.spill)
                 return state
 
@@ -246,13 +249,9 @@ class Sync:
         ws = self.workspace
         self.history_skipped = None
         start_run()
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         context = RunContext(
-            ws.company,
-            ws.period,
-            options.as_of,
-            dt.datetime.now(dt.UTC).replace(microsecond=0),
-            ws.company_objectives,
-            ws.rules,
+            ws.company, ws.period, options.as_of, now, ws.company_objectives, ws.rules
         )
         specs = self.selected(options.teams)
         if options.shard is not None:
@@ -327,6 +326,7 @@ class Sync:
             _import_rollup if ahead_ok else None,
             pack=processes == 1 and self._local(specs) and len(specs) >= PACK_READS_AT,
             order=order,
+            recall=lambda state: steps.recalled(state, pack),
         )
         if google.links and writes:
             save_links(links, google.links, (t.name for t in ws.teams), last_night)
