@@ -42,18 +42,21 @@ FORMAT = 1  # bump when what an entry holds, or what a result is made from, chan
 FOLDER = "results"  # under the read cache's folder
 
 
-def recall_key(
-    read_key: str,
-    spec: TeamSpec,
-    as_of: dt.date,
-    period: Period,
-    rules: ScoringRules,
-    company_ids: frozenset[str],
+def night_facts(
+    as_of: dt.date, period: Period, rules: ScoringRules, company_ids: frozenset[str]
 ) -> str:
-    """What a standalone team's result and rows are made from besides its read."""
-    digest = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{read_key}\x00".encode())
-    hash_by_value(digest, (spec.name, spec.source, as_of, period, rules, sorted(company_ids)))
+    """What every team's result is made from besides its read and names: made once a run
+    (hashing them for each team was 0.15 ms a team)."""
+    digest = hashlib.sha256()
+    hash_by_value(digest, (as_of, period, rules, sorted(company_ids)))
     return digest.hexdigest()
+
+
+def recall_key(read_key: str, spec: TeamSpec, facts: str) -> str:
+    """A standalone team's result and rows are made from its read (``read_key``), its
+    name and source, and the run's ``night_facts``."""
+    text = f"{FORMAT}\x00{__version__}\x00{read_key}\x00{facts}\x00{spec.name}\x00{spec.source}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

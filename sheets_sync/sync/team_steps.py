@@ -9,6 +9,7 @@ a night with workers gives exactly what one process gives.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,7 +28,7 @@ from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.reading import TeamRead, internal_error
-from sheets_sync.sync.recall import FOLDER, Recall, recall_key
+from sheets_sync.sync.recall import FOLDER, Recall, night_facts, recall_key
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
 from sheets_sync.sync.team_rows import naive
@@ -100,13 +101,18 @@ class TeamSteps:
             return None
         return Recall(self.cache.folder / FOLDER)
 
+    @functools.cached_property
+    def facts(self) -> str:
+        """The run's ``recall.night_facts``."""
+        ws = self.workspace
+        return night_facts(self.as_of, ws.period, ws.rules, self.company_ids)
+
     def _recall_key(self, state: TeamRead, read_key: str | None) -> str | None:
         """The team's ``recall_key`` for the read under ``read_key``: None unless the team
         stands alone (a KR fed from another team's KPI may change with no byte of it)."""
         if read_key is None or state.team_input is None or linked_teams(state.team_input):
             return None
-        ws = self.workspace
-        return recall_key(read_key, state.spec, self.as_of, ws.period, ws.rules, self.company_ids)
+        return recall_key(read_key, state.spec, self.facts)
 
     def _kept(self, state: TeamRead, key: str | None) -> TeamRun | None:
         """The team's run from the result kept under ``key``, if there is one."""
@@ -125,8 +131,7 @@ class TeamSteps:
         read_key = state.cache_hit_key
         if self.recall is None or read_key is None:
             return False
-        ws = self.workspace
-        key = recall_key(read_key, state.spec, self.as_of, ws.period, ws.rules, self.company_ids)
+        key = recall_key(read_key, state.spec, self.facts)
         if (run := self._kept(state, key)) is None:
             return False
         state.recall_key = key
@@ -190,9 +195,7 @@ class TeamSteps:
                 # ``key``, and the result is the same
                 recall, packed = self.recall, run.packed
                 if recall is not None and state.recall_key and key and packed is not None:
-                    ws, spec = self.workspace, state.spec
-                    later = recall_key(key, spec, self.as_of, ws.period, ws.rules, self.company_ids)
-                    recall.put(spec, later, packed)
+                    recall.put(state.spec, recall_key(key, state.spec, self.facts), packed)
             except ConflictError as exc:
                 run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
             except FileLockedError as exc:
