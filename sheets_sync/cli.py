@@ -30,6 +30,7 @@ from sheets_sync.cli_support import (
     quiet_level,
     say,
     setup_logging,
+    survive_lost_console,
 )
 
 
@@ -439,4 +440,5 @@ _register_optional()
 
 
 def main() -> None:
+    survive_lost_console()
     cli()

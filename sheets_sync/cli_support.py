@@ -4,10 +4,12 @@ through, so ``--log-format json`` turns each line a command prints into a JSON r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -112,6 +114,53 @@ def setup_logging(verbose: int, quiet: int, log_format: str) -> None:
     root = logging.getLogger("sheets_sync")
     root.handlers[:] = [handler]
     root.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
+
+
+class LosableStream:
+    """``sys.stdout`` or ``sys.stderr`` for a console that may go away: the reader of a
+    pipe exits (``| head -1``, a ``tee`` that died) and every later write fails with
+    EPIPE. The first such write points the stream's descriptor at ``/dev/null`` (Python's
+    recipe for EPIPE), so the command finishes its work and exits with the code the work
+    earned, with no traceback and no "Exception ignored ... BrokenPipeError" at exit;
+    raised out of the write instead, it stopped the command wherever it printed."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._lose()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._lose()
+
+    def _lose(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        finally:
+            os.close(devnull)
+        with contextlib.suppress(OSError):  # what the failed write left goes to /dev/null
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno, buffer...
+        return getattr(self._stream, name)
+
+
+def survive_lost_console() -> None:
+    """Install ``LosableStream`` for stdout and stderr (``cli.main``): the one place a
+    closed pipe is handled, for every command and every way of printing (click, rich,
+    logging)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, LosableStream):
+            setattr(sys, name, LosableStream(stream))
 
 
 # --- what every command shares: options, dates, printing --------------------------
