@@ -30,6 +30,7 @@ from sheets_sync.cli_support import (
     quiet_level,
     say,
     setup_logging,
+    stop_on_signals,
     survive_lost_console,
 )
 
@@ -441,4 +442,5 @@ _register_optional()
 
 def main() -> None:
     survive_lost_console()
+    stop_on_signals()
     cli()

@@ -8,17 +8,21 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import signal
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from sheets_sync.errors import ConfigError, SheetsSyncError
+from sheets_sync.errors import ConfigError, Interrupted, SheetsSyncError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+#: the signals that stop a command cleanly; it exits 128 + the signal's number, as a
+#: shell reports a command the signal killed (130 SIGINT, 143 SIGTERM, 129 SIGHUP)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 log = logging.getLogger("sheets_sync")
 
 #: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
@@ -37,6 +41,12 @@ class SyncGroup(click.Group):
             where = {"source": exc.source, "tab": exc.tab, "cell": exc.cell}
             _error(ctx, exc.message, str(exc), problems=problems, location=where)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt as exc:  # ``Interrupted``, or a Ctrl-C before main()'s handler
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            done = f": {exc.done}" if isinstance(exc, Interrupted) and exc.done else ""
+            text = f"interrupted by {signal.Signals(signum).name}{done}"
+            _error(ctx, text, text)
+            sys.exit(128 + signum)
         except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
             log.debug("stopped by an OS error", exc_info=True)
             reason = exc.strerror or str(exc)
@@ -161,6 +171,21 @@ def survive_lost_console() -> None:
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, LosableStream):
             setattr(sys, name, LosableStream(stream))
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """Each of ``STOP_SIGNALS`` raises ``Interrupted`` in the main thread (``cli.main``):
+    SIGTERM and SIGHUP killed the process where it stood, leaving the prepared rollup's
+    temp file and the run's scratch folder behind; Ctrl-C printed click's bare
+    "Aborted!" and exit 1. Unwinding runs every cleanup (temp files, the spill folder,
+    the lock) and ``SyncGroup`` says, in one line, what happened. Worker processes stop
+    after the team in hand (``sync/parallel.py``)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
 
 
 # --- what every command shares: options, dates, printing --------------------------

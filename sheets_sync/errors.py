@@ -213,3 +213,16 @@ class HistoryError(SheetsSyncError):
     (``ops/history.py``), since the history never decides what a team's sheet shows."""
 
     exit_code = 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal ended the command: Ctrl-C (SIGINT), SIGTERM (systemd stop, an
+    Airflow task killed), SIGHUP (the terminal closed). Raised in the main thread by the
+    CLI's handlers (``cli_support.stop_on_signals``). Not a ``SheetsSyncError``, nor an
+    ``Exception`` at all: no ``except Exception`` may turn it into one failed team and go
+    on. ``done`` says how far the run got, for the one line the CLI prints."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.done = ""

@@ -127,6 +127,7 @@ class Sync:
         self.history = history
         self.cache: ReadCache | None = None
         self.spill: Spill | None = None  # this run's parked reads and results (``spill.py``)
+        self.ahead: list[RollupPrep] = []  # prepared, not yet published (``run._interruptible``)
         self._requested: int | None = None
         self.history_skipped: str | None = None  # this run's, set by ``record_history``
 
@@ -364,7 +365,7 @@ class Sync:
                 if self.progress:
                     self.progress(kept_run(done[i]))
         workers = self._share(len(groups), processes)
-        ahead: list[RollupPrep] = []  # the rollup, prepared while the workers write
+        ahead = self.ahead  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
 
         def meanwhile() -> None:

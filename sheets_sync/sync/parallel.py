@@ -78,14 +78,42 @@ def _parent() -> int | None:
     return os.getpid() if threading.current_thread() is threading.main_thread() else None
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_in_task: list[int] = []  # non-empty while this worker is inside a team's task
+_stop: list[int] = []  # a stop signal that came during one
+
+
+def _on_stop(signum: int, _frame: object) -> None:
+    """A worker's stop signal (Ctrl-C reaches the whole process group; systemd and Airflow
+    signal every process of the job): idle, it ends at once; inside a team it finishes
+    that team, so a write is never cut in the middle, and ends before the next. What
+    the run reports is the parent's to say (``cli_support.stop_on_signals``)."""
+    if not _in_task:
+        os._exit(128 + signum)
+    _stop.append(signum)
+
+
 def _init_worker(parent: int | None) -> None:
     if parent is not None:
         _die_with(parent)
+    _in_task.clear()
+    _stop.clear()
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _on_stop)
+
+
+def _one_task(i: int) -> object:
+    _in_task.append(i)
+    try:
+        return _TASK["task"](i)
+    finally:
+        _in_task.clear()
+        if _stop:
+            os._exit(128 + _stop[0])
 
 
 def _call(span: range) -> list[object]:
-    task = _TASK["task"]
-    return [task(i) for i in span]
+    return [_one_task(i) for i in span]
 
 
 def map_in_workers(
@@ -121,16 +149,20 @@ def map_in_workers(
             initargs=(_parent(),),
         ) as pool:
             chunks = [pool.submit(_call, span) for span in spans]  # all handed out now
-            if meanwhile is not None:
-                meanwhile()
             broken = len(chunks)
-            for k, chunk in enumerate(chunks):
-                try:
-                    part = cast(list[T], chunk.result())
-                except BrokenProcessPool:
-                    broken = k
-                    break
-                yield from part
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                for k, chunk in enumerate(chunks):
+                    try:
+                        part = cast(list[T], chunk.result())
+                    except BrokenProcessPool:
+                        broken = k
+                        break
+                    yield from part
+            except BaseException:  # a stop signal: the chunks not started are not started
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
             if broken == len(chunks):
                 return
         # Chunks that came back before the pool broke are kept; the rest are run again.
@@ -153,7 +185,7 @@ class WorkerDiedError(RuntimeError):
 def _one(i: int, out: Connection, parent: int | None) -> None:
     _init_worker(parent)
     try:
-        out.send((True, _TASK["task"](i)))
+        out.send((True, _one_task(i)))
     except BaseException as exc:  # sent back: the parent decides
         out.send((False, f"{type(exc).__name__}: {exc}"))
     finally:

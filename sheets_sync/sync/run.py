@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sheets_sync.atomic import make_writable_folder
 from sheets_sync.config import Workspace
-from sheets_sync.errors import ConfigError, HistoryError
+from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
 from sheets_sync.ops.shard import check_night, load_results, save_results
@@ -118,6 +118,7 @@ def run_sync(
         _check_results_dir(results_dir)
     total = len(options.teams) or len(workspace.teams)
     history = HistoryStore(default_history_path(workspace.state_dir))
+    finished: list[str] = []  # teams done, for the line an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
         try:  # a history that cannot be used stops no team (the night logs it again)
             previous = history.previous_kr_statuses(before=options.as_of, including=True)
@@ -139,12 +140,16 @@ def run_sync(
                 task = bar.add_task("syncing teams", total=total)
 
                 def tick(run: TeamRun) -> None:
+                    finished.append(run.team)
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
-                result = Sync(workspace, progress=tick, history=history).run(options)
+                result = _interruptible(
+                    Sync(workspace, progress=tick, history=history), options, finished, total
+                )
         else:
 
             def line(run: TeamRun) -> None:
+                finished.append(run.team)
                 log.info(
                     "%s: %s (%d cells)%s",
                     run.team,
@@ -153,7 +158,9 @@ def run_sync(
                     f": {run.error}" if run.error else "",
                 )
 
-            result = Sync(workspace, progress=line, history=history).run(options)
+            result = _interruptible(
+                Sync(workspace, progress=line, history=history), options, finished, total
+            )
         report = run_report(
             result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
         )
@@ -175,6 +182,28 @@ def run_sync(
         if problem is not None:
             result = replace(result, report_error=problem)
     return result
+
+
+def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total: int) -> SyncResult:
+    """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got. The
+    engine's own cleanup (the spill folder) has run by then; the rollup it prepared ahead
+    is dropped here (SIGTERM left ``.company.xlsx.*.tmp`` behind)."""
+    try:
+        return sync.run(options)
+    except BaseException as exc:
+        while sync.ahead:  # the rollup prepared while workers wrote: its temp file goes
+            sync.ahead.pop().drop()
+        if not isinstance(exc, Interrupted):
+            raise
+        written = (
+            "nothing was written (a dry run)"
+            if options.dry_run
+            else "a write in progress was finished, so each team file is whole (as it was, "
+            "or as synced tonight); no rollup or run report was written (the last ones "
+            "stay); run sync again to finish"
+        )
+        exc.done = f"stopped with {len(finished)} of {total} teams done; {written}"
+        raise
 
 
 def rebuild_rollup(workspace: Workspace, as_of: dt.date) -> SyncResult:

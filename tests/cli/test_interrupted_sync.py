@@ -1,0 +1,98 @@
+"""A sync stopped mid-night by Ctrl-C (SIGINT to the process group), systemd's stop
+(SIGTERM) or an Airflow task kill (SIGTERM to the group): a real process with workers,
+the signal sent once the first team is being written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate_workspace
+from tests.sync.test_killed_run import _alive
+
+AS_OF = ["--as-of", "2026-11-23"]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 teams: enough for two workers (``parallel.MIN_TEAMS_PER_WORKER``)."""
+    return generate_workspace(tmp_path_factory.mktemp("big") / "ws", 40)
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in found.read_text().split()] if found.exists() else []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
+@pytest.mark.parametrize(
+    ("signum", "group", "code"),
+    [
+        (signal.SIGINT, True, 130),  # Ctrl-C: the terminal signals the whole group
+        (signal.SIGTERM, False, 143),  # systemctl stop (KillMode=mixed), kill PID
+        (signal.SIGTERM, True, 143),  # Airflow: the task's process group
+    ],
+)
+def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
+    big: Path, tmp_path: Path, signum: int, group: bool, code: int
+) -> None:
+    """It was "Aborted!" with exit 1 (Ctrl-C), or death by SIGTERM leaving the prepared
+    rollup's temp file and the run's spill folder behind."""
+    ws = tmp_path / "ws"
+    shutil.copytree(big.parent, ws)
+    cfg = ws / "sheets-sync.yaml"
+    argv = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg), *AS_OF]
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    workers: list[int] = []
+    try:
+        backups = ws / ".sheets-sync" / "backups"
+        deadline = time.monotonic() + 60
+        while not (backups.is_dir() and any(backups.iterdir())):  # the writes have begun
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            workers = _children(proc.pid) or workers
+            time.sleep(0.005)
+        workers = _children(proc.pid) or workers
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, out + err
+    assert "Traceback" not in err and "Aborted" not in err, err
+    name = signal.Signals(signum).name
+    last = err.splitlines()[-1]
+    assert last.startswith(f"error: interrupted by {name}: stopped with "), err
+    assert last.endswith(
+        " of 40 teams done; a write in progress was finished, so each team file is whole "
+        "(as it was, or as synced tonight); no rollup or run report was written (the last "
+        "ones stay); run sync again to finish"
+    ), last
+    assert workers, "the sync forked no workers"
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers)), "a worker outlived the run"
+    assert not list(ws.rglob(".*.tmp*")), "a temp file was left behind"
+    assert not list((ws / ".sheets-sync" / "spill").glob("*")), "the spill folder was left"
+    for book in (ws / "teams").glob("*.xlsx"):
+        with zipfile.ZipFile(book) as z:
+            assert z.testzip() is None, book
+    # the lock is free and the next night finishes the job
+    again = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (ws / "company.xlsx").is_file()
