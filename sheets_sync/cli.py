@@ -4,6 +4,7 @@ Errors are mapped to messages and exit codes in one place (``cli_support.SyncGro
 0 ok, 1 some teams failed (or validation found errors), 2 usage or configuration error,
 3 another run holds the workspace lock. Bad input never shows a traceback, and neither
 does the machine failing under a run (a full disk: exit 1 with the file and the reason).
+stdout carries a command's result, stderr the rest (README, "Output streams").
 """
 
 from __future__ import annotations
@@ -276,8 +277,8 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         source = ""
     from sheets_sync.console import counted, failed_lines
 
-    for line in failed_lines(result.runs):
-        say(line, level=logging.ERROR)
+    for line in failed_lines(result.runs):  # problems beside the result (README: streams)
+        say(line, err=True, level=logging.ERROR)
     teams = counted(len(result.runs), "team")
     report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
     if result.rollup_error:  # logged as it happened; said again where the outcome is
