@@ -4,6 +4,8 @@ about the pipe (``cli_support.LosableStream``)."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -97,3 +99,28 @@ def test_stdout_and_stderr_both_gone_still_exit_with_the_work_s_code(
     proc.stdout.close()
     proc.stderr.close()
     assert proc.wait(timeout=60) == 2
+
+
+@pytest.mark.slow
+def test_a_narrow_dumb_console_off_a_terminal_wraps_no_line(demo: Path, tmp_path: Path) -> None:
+    """Cron mail: no TTY, ``TERM=dumb``, ``NO_COLOR``, ``COLUMNS=40``. Each line is whole
+    (nothing folded at 40 columns, no escape codes) and a JSON record stays one line."""
+    cfg = _copy(demo, tmp_path / "ws")
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "40"}
+    argv = _argv("sync", "--dry-run", "--config", str(cfg), *AS_OF)
+    text = subprocess.run(
+        argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False
+    )
+    assert text.returncode == 0 and "\x1b" not in text.stdout + text.stderr
+    last = text.stdout.splitlines()[-1]
+    assert last.startswith("6 teams, 0 failed, 163 cells would change in ")
+    tail = "; 2 errors, 2 warnings in team sheets (`sheets-sync validate` lists them)"
+    assert last.endswith(tail)
+    assert "Sales (teams/Sales.xlsx): 20 cells would change" in text.stdout.splitlines()
+    json_argv = _argv("--log-format", "json", "-v", *argv[3:])
+    records = subprocess.run(
+        json_argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False
+    )
+    assert records.returncode == 0
+    lines = (records.stdout + records.stderr).splitlines()
+    assert len(lines) > 60 and all(json.loads(line)["message"] for line in lines)
