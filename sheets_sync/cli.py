@@ -31,6 +31,7 @@ from sheets_sync.cli_support import (
     quiet_level,
     say,
     setup_logging,
+    stop_at_once_from_now,
     stop_on_signals,
     survive_lost_console,
 )
@@ -444,4 +445,7 @@ _register_optional()
 def main() -> None:
     survive_lost_console()
     stop_on_signals()
-    cli()
+    try:
+        cli()
+    finally:
+        stop_at_once_from_now()

@@ -177,6 +177,19 @@ def _interrupt(signum: int, _frame: object) -> None:
     raise Interrupted(signum)
 
 
+def _exit_now(signum: int, _frame: object) -> None:
+    os._exit(128 + signum)  # every line was flushed as it was printed
+
+
+def stop_at_once_from_now() -> None:
+    """The command has finished (``cli.main``, as it exits): a stop signal now has no
+    work to stop cleanly, and raised from an exit handler or the interpreter's shutdown
+    it was a traceback ("Exception ignored in atexit callback") or a silent 130. The
+    process exits at once with 128 + the signal's number."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _exit_now)
+
+
 def stop_on_signals() -> None:
     """Each of ``STOP_SIGNALS`` raises ``Interrupted`` in the main thread (``cli.main``):
     SIGTERM and SIGHUP killed the process where it stood, leaving the prepared rollup's

@@ -96,3 +96,22 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     again = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (ws / "company.xlsx").is_file()
+
+
+_SIGNAL_AT_EXIT = """
+import atexit, os, signal, sys, time
+from sheets_sync.cli import main
+
+atexit.register(lambda: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(1)))
+sys.argv = ["sheets-sync", "--version"]
+main()
+"""
+
+
+def test_a_stop_signal_after_the_command_finished_exits_quietly() -> None:
+    """One that lands while the interpreter shuts down (an exit handler, the workers'
+    pool being joined) was a traceback, "Exception ignored in atexit callback"."""
+    argv = [sys.executable, "-c", _SIGNAL_AT_EXIT]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (143, "")
+    assert done.stdout.startswith("sheets-sync, version ")
