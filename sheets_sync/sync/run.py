@@ -198,9 +198,8 @@ def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total:
         written = (
             "nothing was written (a dry run)"
             if options.dry_run
-            else "a write in progress was finished, so each team file is whole (as it was, "
-            "or as synced tonight); no rollup or run report was written (the last ones "
-            "stay); run sync again to finish"
+            else "each team file is whole (as it was, or as synced tonight); no rollup or "
+            "run report was written (the last ones stay); run sync again to finish"
         )
         exc.done = f"stopped with {len(finished)} of {total} teams done; {written}"
         raise

@@ -78,9 +78,8 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     last = err.splitlines()[-1]
     assert last.startswith(f"error: interrupted by {name}: stopped with "), err
     assert last.endswith(
-        " of 40 teams done; a write in progress was finished, so each team file is whole "
-        "(as it was, or as synced tonight); no rollup or run report was written (the last "
-        "ones stay); run sync again to finish"
+        " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
+        "rollup or run report was written (the last ones stay); run sync again to finish"
     ), last
     assert workers, "the sync forked no workers"
     deadline = time.monotonic() + 10
