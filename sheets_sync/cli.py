@@ -75,7 +75,7 @@ def config_check(config_path: str | None) -> None:
 
     Example: sheets-sync config check --config acme/sheets-sync.yaml
     """
-    from sheets_sync.backends.gsheets.keycheck import credentials_problems, missing_key_note
+    from sheets_sync.backends.gsheets.keycheck import credentials_problems
     from sheets_sync.config import load_workspace
     from sheets_sync.console import counted
     from sheets_sync.errors import ConfigError
@@ -92,8 +92,6 @@ def config_check(config_path: str | None) -> None:
     )
     for team in ws.teams if not quiet_level() else ():
         say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
-    if note := missing_key_note(ws):  # the key may be set for the nightly job alone
-        say(f"note: {note}", err=True, level=logging.WARNING)
 
 
 @cli.command(cls=DocumentCommand, document={"teams": [], "ok": False})

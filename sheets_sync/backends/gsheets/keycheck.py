@@ -69,13 +69,6 @@ def _missing_key_problem(workspace: Workspace) -> str:
     )
 
 
-def missing_key_note(workspace: Workspace) -> str | None:
-    """Nothing any more: no key is ``credentials_problems``' line (exit 2) since 2026-12-05.
-    Kept while cli.py still asks for it (its call may go with cli.py's next change)."""
-    del workspace
-    return None
-
-
 def key_file_problem(path: Path) -> str | None:
     """Why sync could not sign in as a service account with this file, or None: judged by
     the loader sync itself uses (``load_info``, ``credentials_from_info``; no network), so
