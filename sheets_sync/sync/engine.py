@@ -154,7 +154,6 @@ class Sync:
         meanwhile: Callable[[], None] | None = None,
         pack: bool = False,
         order: Sequence[int] | None = None,
-        recall: Callable[[TeamRead], bool] | None = None,  # a hit's last result (cached_read)
     ) -> list[TeamRead]:
         """Every team's read; ``settle``, when given, runs on each read parsed in a worker
         (there, in parallel, instead of later in this process) to plan or finish it.
@@ -173,12 +172,10 @@ class Sync:
                 self._open_spill()
 
             def hit(spec: TeamSpec) -> TeamRead | None:
-                done = recall if park else None  # a hit finished there is not settled
-                state = cached_read(spec, self.workspace, self.factory, cache, done)
+                state = cached_read(spec, self.workspace, self.factory, cache) if cache else None
                 if state is not None and park:
                     assert settle is not None
-                    if state.run is None:
-                        settle(state)
+                    settle(state)
                     state.pack(self.spill)
                 return state
 
@@ -250,9 +247,13 @@ class Sync:
         ws = self.workspace
         self.history_skipped = None
         start_run()
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         context = RunContext(
-            ws.company, ws.period, options.as_of, now, ws.company_objectives, ws.rules
+            ws.company,
+            ws.period,
+            options.as_of,
+            dt.datetime.now(dt.UTC).replace(microsecond=0),
+            ws.company_objectives,
+            ws.rules,
         )
         specs = self.selected(options.teams)
         if options.shard is not None:
@@ -264,8 +265,9 @@ class Sync:
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         writes = options.write_back and not options.dry_run
-        company_ids = frozenset(o.id for o in ws.company_objectives)
-        steps = TeamSteps(ws, options.as_of, writes, self.cache, company_ids, context.generated_at)
+        steps = TeamSteps(
+            ws, options.as_of, writes, self.cache, frozenset(o.id for o in ws.company_objectives)
+        )
 
         def finish(state: TeamRead) -> TeamRun:
             return steps.finish(state)[0]
@@ -291,7 +293,6 @@ class Sync:
                 state.after = after_writes(state, state.todo)
             assert state.run is not None
             state.run = pack(state.run)  # its rows and digest made here, in parallel
-            steps.keep(state)  # for the next run, when it has nothing to write
 
         google = LinkedWrites((s.name for s in specs if s.is_google), (t.name for t in ws.teams))
         links = ws.state_dir / LINKS_FILE
@@ -327,7 +328,6 @@ class Sync:
             _import_rollup if ahead_ok else None,
             pack=processes == 1 and self._local(specs) and len(specs) >= PACK_READS_AT,
             order=order,
-            recall=lambda state: steps.recalled(state, pack),
         )
         if google.links and writes:
             save_links(links, google.links, (t.name for t in ws.teams), last_night)
@@ -339,7 +339,6 @@ class Sync:
             if r.run is None:
                 run, todo = steps.plan(r.unpack(), index)
                 r.planned(pack(run), todo)
-                steps.keep(r)
         writing = [i for i, r in enumerate(reads) if r.pending and writes]
         groups = by_workbook(writing, [reads[i].spec for i in writing])
         sharing = sharing_teams(reads)
@@ -401,8 +400,8 @@ class Sync:
         reads.clear()
         planned.clear()
         done.clear()
-        if not options.teams and options.shard is None:
-            steps.prune(ws.teams)
+        if self.cache is not None and not options.teams and options.shard is None:
+            self.cache.prune(ws.teams)
         index.clear()
         output, rewritten, rollup_error, skipped = None, False, None, None
         if partial:

@@ -114,32 +114,17 @@ class ReadCache:
     def entry(self, spec: TeamSpec, key: str) -> tuple[CachedRead, bytes] | None:
         """``get``, with the read's pickle as the slot holds it: a read kept for later
         need not be pickled again."""
-        value = self.raw(spec, key)
-        return None if value is None else self.loaded(spec, value)
-
-    def raw(self, spec: TeamSpec, key: str) -> bytes | None:
-        """The read's pickle when the slot holds it, intact, under ``key``; not loaded
-        (``loaded``): a team whose result the last run kept needs only to know it is
-        there (``recall.py``)."""
         try:
             with open(self._slot(spec), "rb") as handle:
                 if unpickle.load(handle) != key:
                     return None
                 digest, value = handle.read(32), handle.read()
+            if hashlib.sha256(value).digest() != digest:  # a flipped byte, not a parse
+                log.debug("read cache entry for %s damaged", spec.name)
+                return None
+            read = unpickle.loads(value)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # torn or foreign file: parse instead
-            log.debug("read cache entry for %s unusable: %s", spec.name, exc)
-            return None
-        if hashlib.sha256(value).digest() != digest:  # a flipped byte, not a parse
-            log.debug("read cache entry for %s damaged", spec.name)
-            return None
-        return value
-
-    def loaded(self, spec: TeamSpec, value: bytes) -> tuple[CachedRead, bytes] | None:
-        """``raw``'s pickle loaded, or None when it is refused or not a read (a miss)."""
-        try:
-            read = unpickle.loads(value)
         except unpickle.RefusedPickle as exc:  # written by someone else: parse instead
             log.debug("read cache entry for %s refused: %s", spec.name, exc)
             return None

@@ -42,8 +42,6 @@ class TeamRead:
     error: str | None = None
     seconds: float = 0.0
     cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
-    cache_hit_key: str | None = None  # loaded from the read cache under this key
-    recall_key: str | None = None  # scored as a standalone team: its ``recall.py`` key
     run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
     todo: list[CellWrite] = field(default_factory=list)  # the planned writes
     pending: int = 0  # how many: known while ``todo`` is packed
@@ -153,36 +151,21 @@ def _from_cache(state: TeamRead, hit: CachedRead, version: str) -> TeamRead:
 
 
 def cached_read(
-    spec: TeamSpec,
-    workspace: Workspace,
-    factory: BackendFactory,
-    cache: ReadCache | None,
-    recall: Callable[[TeamRead], bool] | None = None,
+    spec: TeamSpec, workspace: Workspace, factory: BackendFactory, cache: ReadCache
 ) -> TeamRead | None:
-    """The team's read if the cache (if any) has its exact bytes, else None (no parse).
-    ``recall`` first gets the hit unloaded (its entry's pickle in ``cached``): True when
-    it finished the team from the last run's result (``recall.py``), which needs no
-    parse; loading the 2,000 entries of a quiet night was half of its CPU."""
+    """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
     started = time.perf_counter()
-    if cache is None:
-        return None
     try:
         backend = factory(spec, workspace)
         if not isinstance(backend, ExcelBackend):
             return None
-        _, version, key, _ = _lookup(backend, spec, workspace, cache, probe=False)
+        _, version, _, hit = _lookup(backend, spec, workspace, cache)
     except SourceError:
         return None  # read_team reports it
-    raw = cache.raw(spec, key)
-    if raw is None:
+    if hit is None:
         return None
-    state = TeamRead(spec, backend, cached=raw, cache_hit_key=key)
-    state.seconds = time.perf_counter() - started
-    if recall is None or not recall(state):
-        hit = cache.loaded(spec, raw)
-        if hit is None:
-            return None
-        _from_cache(state, hit[0], version)
+    state = _from_cache(TeamRead(spec, backend), hit[0], version)
+    state.cached = hit[1]
     state.seconds = time.perf_counter() - started
     return state
 
@@ -202,7 +185,6 @@ def read_team(
             raw, version, key, hit = _lookup(backend, spec, workspace, cache, probe)
             if hit is not None:
                 _from_cache(state, hit[0], version)
-                state.cache_hit_key = key
             else:
                 _parse(state, backend.parse(raw, version, team_tabs(spec)))
                 state.cache_miss_key = key

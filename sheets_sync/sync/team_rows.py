@@ -29,7 +29,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.pickling import fast_pickle, hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.spill import Parked, Spill, blob, parked, pickled, unpickled
+from sheets_sync.sync.spill import Parked, Spill, blob, pickled, unpickled
 
 Values = tuple[object, ...]
 
@@ -157,9 +157,6 @@ class PackedResult:
     rows: bytes | Parked | None = field(default=None, repr=False)
     digest: bytes | None = field(default=None, repr=False)
     off_track: tuple[str, ...] | None = None  # None: not known, unpack to see
-    # Set when the rows were made by an earlier run (``recall.py``): tonight's clock, for
-    # their "Last successful read" column as they are unpacked.
-    clock: dt.datetime | None = None
 
     @classmethod
     def pack(
@@ -182,7 +179,7 @@ class PackedResult:
     def team_rows(self) -> TeamRows:
         assert self.rows is not None
         rows: TeamRows = unpickled(self.rows)
-        return rows if self.clock is None else restamped(rows, self.clock)
+        return rows
 
     def kept(self) -> PackedResult:
         """What outlives the night: the result's deflated pickle in memory (the spill file
@@ -192,22 +189,9 @@ class PackedResult:
         )
 
 
-def restamped(rows: TeamRows, clock: dt.datetime) -> TeamRows:
-    """``rows`` with ``clock`` as their run's clock (the one column ``rows_digest`` omits)."""
-    tables = (rows.objectives, rows.key_results, rows.kpis, rows.findings)
-    return TeamRows(*([(*row[:CLOCK], clock, *row[CLOCK + 1 :]) for row in t] for t in tables))
-
-
 def packed_run(run: TeamRun, context: RunContext, spill: Spill | None, *, digest: bool) -> TeamRun:
-    """The run with its result packed (``digest``: make its ``rows_digest`` too). One
-    packed already (``recall.py``) has its pickles parked in ``spill`` as a new one's are."""
-    held = run.held
-    if isinstance(held, PackedResult):
-        if spill is None or not isinstance(held.result, bytes):
-            return run
-        rows = held.rows if held.rows is None else parked(blob(held.rows), spill)
-        return replace(run, held=replace(held, result=parked(held.result, spill), rows=rows))
-    if not isinstance(held, TeamResult):
+    """The run with its result packed (``digest``: make its ``rows_digest`` too)."""
+    if not isinstance(run.held, TeamResult):
         return run
     return replace(run, held=PackedResult.pack(run, context, spill, digest=digest))
 

@@ -9,10 +9,9 @@ a night with workers gives exactly what one process gives.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,15 +22,12 @@ from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, tab_key
-from sheets_sync.sync.linked import linked_teams
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.reading import TeamRead, internal_error
-from sheets_sync.sync.recall import FOLDER, Recall, night_facts, recall_key
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
-from sheets_sync.sync.team_rows import naive
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -92,67 +88,14 @@ class TeamSteps:
     writes: bool  # write owned cells back (not a dry run, write-back on)
     cache: ReadCache | None = None
     company_ids: frozenset[str] = frozenset()
-    clock: dt.datetime | None = None  # the run's: recalled results are kept with it only
-
-    @property
-    def recall(self) -> Recall | None:
-        """Last runs' results of unchanged teams (``recall.py``), kept beside the reads."""
-        if self.cache is None or self.clock is None:
-            return None
-        return Recall(self.cache.folder / FOLDER)
-
-    @functools.cached_property
-    def facts(self) -> str:
-        """The run's ``recall.night_facts``."""
-        ws = self.workspace
-        return night_facts(self.as_of, ws.period, ws.rules, self.company_ids)
-
-    def _recall_key(self, state: TeamRead, read_key: str | None) -> str | None:
-        """The team's ``recall_key`` for the read under ``read_key``: None unless the team
-        stands alone (a KR fed from another team's KPI may change with no byte of it)."""
-        if read_key is None or state.team_input is None or linked_teams(state.team_input):
-            return None
-        return recall_key(read_key, state.spec, self.facts)
-
-    def _kept(self, state: TeamRead, key: str | None) -> TeamRun | None:
-        """The team's run from the result kept under ``key``, if there is one."""
-        kept = self.recall.get(state.spec, key) if self.recall and key else None
-        if kept is None:
-            return None
-        assert self.clock is not None
-        held = replace(kept, clock=naive(self.clock))
-        return TeamRun(state.spec.name, state.spec.source, Outcome.UNCHANGED, held)
-
-    def recalled(self, state: TeamRead, pack: Callable[[TeamRun], TeamRun]) -> bool:
-        """Finish a cache hit, not loaded yet, from the result the last run kept for its
-        read (``reading.cached_read``), ``pack``-ed as every run is; False if none is. An
-        entry is kept only for a team standing alone, and its key names the read's bytes,
-        so the read need not be loaded to see that."""
-        read_key = state.cache_hit_key
-        if self.recall is None or read_key is None:
-            return False
-        key = recall_key(read_key, state.spec, self.facts)
-        if (run := self._kept(state, key)) is None:
-            return False
-        state.recall_key = key
-        state.run, state.finished = pack(replace(run, seconds=state.seconds)), True
-        return True
 
     def plan(self, state: TeamRead, index: Mapping[str, KPI]) -> tuple[TeamRun, list[CellWrite]]:
-        """Score the team and list the owned cells whose value must change: a team whose
-        result the last run left in its cells takes that result, with nothing to write."""
+        """Score the team and list the owned cells whose value must change."""
         spec = state.spec
         if state.team_input is None or state.extract is None:
             failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
             return failed, []
         started = time.perf_counter()
-        if self.recall is not None:
-            state.recall_key = self._recall_key(state, state.cache_hit_key or state.cache_miss_key)
-            # a hit only: its read is the one the entry was kept for (a miss may parse a
-            # file whose written read was not cached into other values)
-            if state.cache_hit_key and (kept := self._kept(state, state.recall_key)):
-                state.seconds += time.perf_counter() - started
-                return kept, []
         try:
             result = evaluate_team(
                 state.team_input,
@@ -170,16 +113,6 @@ class TeamSteps:
         state.seconds += time.perf_counter() - started
         return run, todo
 
-    def keep(self, state: TeamRead) -> None:
-        """Keep a planned team's packed result for the next run (``recall.py``) when its
-        plan is empty: its cells hold the result already. A written one: ``write``."""
-        run, recall = state.run, self.recall
-        if recall is None or run is None or run.changes or state.recall_key is None:
-            return  # (``todo`` is gone once a team is finished: ``changes`` is the plan)
-        packed = run.packed
-        if packed is not None and packed.clock is None:  # not recalled itself
-            recall.put(state.spec, state.recall_key, packed)
-
     def write(self, state: TeamRead, run: TeamRun, todo: list[CellWrite]) -> TeamRun:
         """Write the planned cells (when this run writes), then remember the file."""
         if run.outcome is Outcome.FAILED:
@@ -190,12 +123,7 @@ class TeamSteps:
             try:
                 state.backend.write(state.data, todo)
                 run = replace(run, outcome=Outcome.OK)
-                key = self.remember(state, todo)
-                # the file holds the plan now: the next run's read of it is cached under
-                # ``key``, and the result is the same
-                recall, packed = self.recall, run.packed
-                if recall is not None and state.recall_key and key and packed is not None:
-                    recall.put(state.spec, recall_key(key, state.spec, self.facts), packed)
+                self.remember(state, todo)
             except ConflictError as exc:
                 run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
             except FileLockedError as exc:
@@ -240,31 +168,22 @@ class TeamSteps:
         if self.cache is not None and len(specs) > 1:
             refile(self.cache, chain, specs, self.workspace.max_workbook_bytes)
 
-    def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> str | None:
+    def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the
         parse of a miss as it was, or after a write the same inputs with the values written
-        (one put a team either way). Returns the key of a write's entry, when one is put."""
+        (one put a team either way)."""
         if self.cache is None or (state.cache_miss_key is None and not written):
-            return None
+            return
         if written:
             sha = getattr(state.backend, "written_sha256", None)
             if sha is None:
-                return None
+                return
             key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
             if state.entry is not None:  # pickled where the team was planned
                 self.cache.put_pickled(state.spec, key, blob(state.entry))
             elif (after := after_writes(state, written)) is not None:
                 self.cache.put(state.spec, key, after)
-            else:
-                return None
-            return key
+            return
         assert state.data and state.extract and state.team_input and state.cache_miss_key
         read = CachedRead(replace(state.data, version=""), state.extract, state.team_input)
         self.cache.put(state.spec, state.cache_miss_key, read)
-        return None
-
-    def prune(self, teams: Sequence[TeamSpec]) -> None:
-        """Drop the cached reads and results of teams no longer in the workspace."""
-        if self.cache is not None:
-            self.cache.prune(teams)
-            Recall(self.cache.folder / FOLDER).prune(teams)
