@@ -3,7 +3,7 @@
 Most teams do not edit their sheet every day, yet every night the sync must know what is
 in it. A parse (package checks, XML scan, mapping, domain objects) costs ~10 ms a team; a
 sha256 of the file costs ~0.05 ms. So each parse is kept under a key made of the file's
-sha256, the team's name, display name and mapping, and the package version, in
+sha256, the team's name, display name and mapping, and the code's own fingerprint, in
 ``.sheets-sync/cache/``. The key names exact bytes, so a hit is what a parse would give.
 
 After a write-back the tool knows the new file too: the same inputs, and in each owned
@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,10 +64,31 @@ class CachedRead:
     __setstate__ = RefuseBuild()
 
 
+def source_digest(package: Path) -> str:
+    """The sha256 of every ``.py`` file under ``package``, names included."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(f"{path.relative_to(package).as_posix()}\x00".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """This code's own fingerprint, once a process (~6 ms): ``__version__`` is not bumped
+    for every fix, and ``FORMAT`` only by hand, so an upgrade that reads the same bytes
+    differently would have kept last night's parse of every file nobody touched."""
+    try:
+        code = source_digest(Path(__file__).resolve().parents[1])
+    except OSError:  # installed without sources: the version is all there is
+        code = ""
+    return f"{__version__}\x00{sys.version_info[:2]}\x00{code}"
+
+
 def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
     """``digest``: the sha256 (hex) of the file's bytes. ``size_limit`` (the workspace's
     ``limits``) is part of it: a lower limit must see the file again."""
-    h = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{digest}\x00{size_limit}".encode())
+    h = hashlib.sha256(f"{FORMAT}\x00{code_digest()}\x00{digest}\x00{size_limit}".encode())
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())
     return h.hexdigest()

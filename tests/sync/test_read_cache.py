@@ -19,7 +19,7 @@ import pytest
 from sheets_sync import unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
-from sheets_sync.sync import engine
+from sheets_sync.sync import engine, readcache
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.readcache import CachedRead, ReadCache
 from sheets_sync.sync.reading import TeamRead
@@ -161,6 +161,40 @@ def test_a_team_edit_is_parsed_and_used(demo: Path, tmp_path: Path, parses: list
     sales = next(r for r in result.runs if r.team == "Sales")
     assert sales.result is not None
     assert 987654.0 in [k.kpi.actual for k in sales.result.kpis]
+
+
+def test_new_code_parses_every_file_again(
+    demo: Path, tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade that reads the same bytes differently (a parse fix, with ``__version__``
+    and ``FORMAT`` unchanged) kept last night's parse of every file nobody edited."""
+    cfg = copy(demo, tmp_path / "ws")
+    night(cfg)
+    night(cfg)
+    parses.clear()
+    night(cfg)
+    assert parses == []
+    monkeypatch.setattr(readcache, "code_digest", lambda: "the next release")
+    night(cfg)
+    assert len(parses) == 6
+
+
+def test_the_code_fingerprint_names_every_source_file(tmp_path: Path) -> None:
+    """A changed, added or renamed module gives another fingerprint; other files do not."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "sub" / "b.py").write_text("y = 2\n")
+    seen = {readcache.source_digest(tmp_path)}
+    (tmp_path / "notes.txt").write_text("not code")
+    assert readcache.source_digest(tmp_path) in seen
+    (tmp_path / "a.py").write_text("x = 2\n")
+    seen.add(readcache.source_digest(tmp_path))
+    (tmp_path / "c.py").write_text("")
+    seen.add(readcache.source_digest(tmp_path))
+    (tmp_path / "sub" / "b.py").rename(tmp_path / "sub" / "d.py")
+    seen.add(readcache.source_digest(tmp_path))
+    assert len(seen) == 4
+    assert readcache.code_digest() == readcache.code_digest()
 
 
 def test_a_corrupt_entry_is_a_miss(demo: Path, tmp_path: Path, parses: list[str]) -> None:
