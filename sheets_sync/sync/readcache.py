@@ -25,18 +25,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import logging
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_sync import __version__, unpickle
+from sheets_sync import unpickle
+from sheets_sync.code_version import code_digest
 from sheets_sync.config import TeamSpec
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
@@ -62,27 +61,6 @@ class CachedRead:
     extract: Extract
     team_input: TeamInput
     __setstate__ = RefuseBuild()
-
-
-def source_digest(package: Path) -> str:
-    """The sha256 of every ``.py`` file under ``package``, names included."""
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        h.update(f"{path.relative_to(package).as_posix()}\x00".encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-@functools.cache
-def code_digest() -> str:
-    """This code's own fingerprint, once a process (~6 ms): ``__version__`` is not bumped
-    for every fix, and ``FORMAT`` only by hand, so an upgrade that reads the same bytes
-    differently would have kept last night's parse of every file nobody touched."""
-    try:
-        code = source_digest(Path(__file__).resolve().parents[1])
-    except OSError:  # installed without sources: the version is all there is
-        code = ""
-    return f"{__version__}\x00{sys.version_info[:2]}\x00{code}"
 
 
 def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_sync import __version__
 from sheets_sync.atomic import atomic_write_text
+from sheets_sync.code_version import code_digest
 from sheets_sync.pickling import hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import rows_digest, rows_for
@@ -44,7 +44,7 @@ def inputs_fingerprint(runs: Sequence[TeamRun], context: RunContext, history: ob
     the rest pickled by value, so a digest is only equal for equal values (a pickle that
     differs for equal values would only cost a table build).
     """
-    digest = hashlib.sha256(f"{__version__}\x00{context.company}".encode())
+    digest = hashlib.sha256(f"{code_digest()}\x00{context.company}".encode())
     facts = (context.as_of, context.period, tuple(context.company_objectives), context.rules)
     rows = [
         (run.team, run.source, SYNCED.get(run.outcome.value, run.outcome.value), run.error,

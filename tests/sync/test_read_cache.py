@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheets_sync import unpickle
+from sheets_sync import code_version, unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
 from sheets_sync.sync import engine, readcache
@@ -184,17 +184,17 @@ def test_the_code_fingerprint_names_every_source_file(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.py").write_text("x = 1\n")
     (tmp_path / "sub" / "b.py").write_text("y = 2\n")
-    seen = {readcache.source_digest(tmp_path)}
+    seen = {code_version.source_digest(tmp_path)}
     (tmp_path / "notes.txt").write_text("not code")
-    assert readcache.source_digest(tmp_path) in seen
+    assert code_version.source_digest(tmp_path) in seen
     (tmp_path / "a.py").write_text("x = 2\n")
-    seen.add(readcache.source_digest(tmp_path))
+    seen.add(code_version.source_digest(tmp_path))
     (tmp_path / "c.py").write_text("")
-    seen.add(readcache.source_digest(tmp_path))
+    seen.add(code_version.source_digest(tmp_path))
     (tmp_path / "sub" / "b.py").rename(tmp_path / "sub" / "d.py")
-    seen.add(readcache.source_digest(tmp_path))
+    seen.add(code_version.source_digest(tmp_path))
     assert len(seen) == 4
-    assert readcache.code_digest() == readcache.code_digest()
+    assert code_version.code_digest() == code_version.code_digest()
 
 
 def test_a_corrupt_entry_is_a_miss(demo: Path, tmp_path: Path, parses: list[str]) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from sheets_sync.config import load_workspace
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.sync import rollup_step
+from sheets_sync.sync import rollup_state, rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.rollup_state import RollupState
 from sheets_sync.workspace.demo import create_demo
@@ -55,6 +55,18 @@ def test_a_quiet_night_does_not_even_build_the_tables(
     with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
         assert not sync(cfg).rollup_rewritten
     assert "rollup inputs unchanged; company.xlsx left as it is" in caplog.messages
+
+
+def test_new_code_builds_the_tables_again(
+    cfg: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade that builds the workbook differently (``__version__`` unchanged, as it
+    is for most fixes) left last night's workbook in place on a quiet night."""
+    sync(cfg)
+    monkeypatch.setattr(rollup_state, "code_digest", lambda: "the next release")
+    with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
+        sync(cfg)
+    assert "rollup inputs unchanged; company.xlsx left as it is" not in caplog.messages
 
 
 def test_history_changed_by_hand_rebuilds(cfg: Path) -> None:
