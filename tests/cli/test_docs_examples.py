@@ -62,10 +62,11 @@ EXAMPLES = _command_examples()
 
 def _argv(example: str) -> list[str]:
     """The arguments of an example: placeholders (`<run id>`) made one word, shell
-    redirections and a next command (`&& ...`) dropped, and a value for a last option
+    redirections and a next command (`&& ...`, `| ...`) dropped, and a value for a last option
     shown without one."""
     words = shlex.split(re.sub(r"<[^>]*>", "X", example))[1:]
-    words = words[: words.index("&&")] if "&&" in words else words
+    for joiner in ("&&", "|", "||", ";"):
+        words = words[: words.index(joiner)] if joiner in words else words
     argv = [w for w in words if not w.startswith((">", "2>"))]
     command: click.Command = cli
     for word in argv:
