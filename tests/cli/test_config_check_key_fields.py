@@ -46,6 +46,21 @@ GOOGLE = "(Google's is https://oauth2.googleapis.com/token)"
             "token_uri 'https://googleapis.com.example.com/token' is not a Google host: the "
             f"signed sign-in would go to googleapis.com.example.com {GOOGLE}",
         ),
+        (  # urlsplit's host is Google's; urllib3, which sends it, goes to evil.example
+            {"token_uri": "https://evil.example\\@oauth2.googleapis.com/token"},
+            "token_uri 'https://evil.example\\\\@oauth2.googleapis.com/token' is not a plain "
+            "URL (a backslash, @, space or control character hides which host it names)",
+        ),
+        (
+            {"token_uri": "https://evil.example\\.googleapis.com/token"},
+            "token_uri 'https://evil.example\\\\.googleapis.com/token' is not a plain URL (a "
+            "backslash, @, space or control character hides which host it names)",
+        ),
+        (
+            {"token_uri": "https://evil.example#@oauth2.googleapis.com/"},
+            "token_uri 'https://evil.example#@oauth2.googleapis.com/' is not a plain URL (a "
+            "backslash, @, space or control character hides which host it names)",
+        ),
         ({"token_uri": ""}, "is not a service-account key: missing token_uri"),
         ({"client_email": 5}, "client_email is a number (5), not an email address"),
         (
@@ -64,7 +79,8 @@ GOOGLE = "(Google's is https://oauth2.googleapis.com/token)"
         ),
     ],
     ids=["uri-number", "uri-array", "uri-file", "uri-no-scheme", "uri-bad", "uri-http",
-         "uri-foreign", "uri-lookalike", "uri-empty", "email-number", "email-no-at",
+         "uri-foreign", "uri-lookalike", "uri-backslash-at", "uri-backslash-host",
+         "uri-fragment-at", "uri-empty", "email-number", "email-no-at",
          "email-space", "kid-number"],
 )  # fmt: skip
 def test_a_field_google_auth_would_send_unjudged_is_refused(

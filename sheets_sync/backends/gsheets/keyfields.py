@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 #: hosts a token exchange may use over plain http: the emulator's (and a test's) own
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -49,14 +52,24 @@ def token_uri_problem(uri: Any, universe: Any = None) -> str | None:
     of a Google host, or http(s) to this machine (the emulator's keys)."""
     if not isinstance(uri, str):
         return f"token_uri is {_kind(uri)} ({_shown(uri)}), not a URL"
+    if any(c in "\\@" or c.isspace() or not c.isprintable() for c in uri):
+        # urlsplit and urllib3 (what the exchange is sent with) disagree on where the host
+        # of "https://evil.example\\@oauth2.googleapis.com/" ends; no token URL has these
+        return (
+            f"token_uri {_shown(uri)} is not a plain URL (a backslash, @, space or control "
+            "character hides which host it names)"
+        )
     try:
-        parts = urlsplit(uri.strip())
+        parts = urlsplit(uri)
         host = (parts.hostname or "").lower()
         parts.port  # noqa: B018  (raises ValueError for a port that is no number)
-    except ValueError:
+        sent_to = (parse_url(uri).host or "").lower().strip("[]")
+    except (ValueError, LocationParseError):
         return f"token_uri {_shown(uri)} is not a URL"
     if parts.scheme not in ("http", "https") or not host:
         return f"token_uri {_shown(uri)} is not an https URL (Google's is {GOOGLE_TOKEN_URI})"
+    if sent_to != host:  # one more parser difference: judge only a host both agree on
+        return f"token_uri {_shown(uri)} is not a plain URL (its host is {sent_to or host!r})"
     if host in LOOPBACK:
         return None
     if parts.scheme != "https":
