@@ -261,7 +261,9 @@ def test_the_objective_burn_up_ends_at_each_objectives_score(demo: Path, tmp_pat
     ws = copy_ws(demo, tmp_path / "ws")
     assert run("sync", "--config", str(ws), *AS_OF)[0] == 0
     book = openpyxl.load_workbook(ws.parent / "company.xlsx")
-    objectives = pd.read_excel(ws.parent / "company.xlsx", sheet_name="Objectives")
+    objectives = pd.read_excel(
+        ws.parent / "company.xlsx", sheet_name="Objectives", engine="openpyxl"
+    )
     scores = {
         (t, o): s for t, o, s in zip(objectives["Team"], objectives["Objective ID"],
                                      objectives["Score"], strict=True) if pd.notna(s)
@@ -276,7 +278,9 @@ def test_the_objective_burn_up_ends_at_each_objectives_score(demo: Path, tmp_pat
         burnup[(team, objective)] = score
     assert burnup.keys() == scores.keys()
     assert burnup == pytest.approx(scores, rel=1e-9)
-    weights = pd.read_excel(ws.parent / "company.xlsx", sheet_name="Key results")["Weight"]
+    weights = pd.read_excel(
+        ws.parent / "company.xlsx", sheet_name="Key results", engine="openpyxl"
+    )["Weight"]
     assert set(weights) - {1.0}  # the demo weighs some KRs otherwise
 
 

@@ -39,3 +39,5 @@ def test_a_killed_runs_folder_goes_after_a_day(tmp_path: Path) -> None:
         os.utime(path, (day_ago, day_ago))
     Spill(tmp_path).close()  # the next run's start sweeps
     assert not old.folder.exists() and recent.folder.exists()
+    old.close()  # their files stay open (a killed run's would too) until closed here
+    recent.close()
