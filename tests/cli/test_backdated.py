@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +29,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _history(ws: Path) -> list[tuple[object, ...]]:
     """Every stored row, with when it was recorded."""
-    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+    with closing(sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite")) as conn, conn:
         return [
             *conn.execute("SELECT * FROM snapshots ORDER BY as_of, team"),
             *conn.execute("SELECT * FROM kr_snapshots ORDER BY seq"),
@@ -102,7 +103,7 @@ def test_a_back_dated_run_records_nothing_and_says_so(
     # a run for the latest night records as ever: replaces that night with today's sheets
     assert run("sync", "--config", str(ws), "--as-of", D3, "--report", str(report))[0] == 0
     assert json.loads(report.read_text(encoding="utf-8"))["history_skipped"] is None
-    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+    with closing(sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite")) as conn, conn:
         assert conn.execute("SELECT as_of FROM kpi_snapshots WHERE actual = 123456").fetchall() == [
             (D3,)
         ]

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import sys
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -104,16 +105,16 @@ def test_history_replaces_the_same_date_and_feeds_the_trends_tab(
     for as_of in ("2026-11-16", "2026-11-23", "2026-11-23"):
         assert run("sync", "--config", str(ws), "--as-of", as_of)[0] == 0
     db = ws.parent / ".sheets-sync" / "history.sqlite"
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         dates = conn.execute("SELECT as_of, COUNT(*) FROM kr_snapshots GROUP BY as_of").fetchall()
     assert [d for d, _ in dates] == ["2026-11-16", "2026-11-23"]
     assert dates[0][1] == dates[1][1]  # the second run on 11-23 replaced, not duplicated
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         kpis = conn.execute("SELECT COUNT(*) FROM kpi_snapshots").fetchone()[0]
     book = openpyxl.load_workbook(ws.parent / "company.xlsx")
     assert {"History", "Trends"} <= set(book.sheetnames)
     assert book["History"].max_row == 1 + dates[0][1] + dates[1][1] + kpis
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         (series,) = conn.execute(
             "SELECT (SELECT COUNT(DISTINCT team || '/' || kpi_id) FROM kpi_snapshots)"
             " + (SELECT COUNT(DISTINCT team || '/' || objective_id) FROM kr_snapshots)"
@@ -236,7 +237,7 @@ def test_history_prune_after_keeps_the_newest_dates(demo: Path, tmp_path: Path) 
     ws.write_text(text + "history: {keep_snapshots: 2, prune_after: 2}\n", encoding="utf-8")
     for as_of in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"):
         assert run("sync", "--config", str(ws), "--as-of", as_of)[0] == 0
-    with sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite") as conn:
+    with closing(sqlite3.connect(ws.parent / ".sheets-sync" / "history.sqlite")) as conn, conn:
         dates = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM kr_snapshots ORDER BY 1")]
     assert dates == ["2026-11-22", "2026-11-23"]
     ws.write_text(text + "history: {keep_snapshots: 5, prune_after: 2}\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,7 @@ def store(tmp_path: Path) -> HistoryStore:
 def test_created_on_first_use_with_schema_version(store: HistoryStore) -> None:
     assert not store.path.exists()
     assert store.dates() == []
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         mode = conn.execute("PRAGMA journal_mode").fetchone()
     assert version == (str(SCHEMA_VERSION),)
@@ -38,7 +39,7 @@ def test_created_on_first_use_with_schema_version(store: HistoryStore) -> None:
 
 def test_newer_schema_is_refused(store: HistoryStore) -> None:
     store.dates()
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(HistoryError, match="newer"):
         store.dates()
@@ -52,7 +53,7 @@ def test_a_damaged_history_is_set_aside_and_a_new_one_started(
     short) stopped every night at its start with a traceback; the history only feeds
     trends and alerts, so it is kept aside for recovery and the night goes on."""
     store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}}, D1))
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     good = store.path.read_bytes()
     store.path.write_bytes(store_bytes(damage, good))
@@ -75,7 +76,7 @@ def test_a_busy_history_is_not_taken_for_damage(store: HistoryStore) -> None:
     and the night goes on), and the file stays."""
     store.dates()
     busy = HistoryStore(store.path, timeout=0.05)
-    with sqlite3.connect(store.path, isolation_level=None) as holder:
+    with closing(sqlite3.connect(store.path, isolation_level=None)) as holder, holder:
         holder.execute("BEGIN EXCLUSIVE")
         with pytest.raises(HistoryError, match=r"cannot be used \(database is locked\)") as info:
             busy.prune(1)
@@ -266,7 +267,7 @@ def test_failed_write_rolls_back_the_whole_date(
     store: HistoryStore, make_result: MakeResult
 ) -> None:
     store.record(make_result({"Sales": {"KR1": 0}}, D1))
-    with sqlite3.connect(store.path) as conn:  # make the KPI insert fail half-way
+    with closing(sqlite3.connect(store.path)) as conn, conn:  # make the KPI insert fail half-way
         conn.execute(
             "CREATE TRIGGER boom BEFORE INSERT ON kpi_snapshots BEGIN SELECT RAISE(ABORT, 'x'); END"
         )
@@ -329,7 +330,7 @@ def test_a_schema_1_store_gains_weights_and_keeps_its_rows(
     """Schema 2 keeps each KR's weight, for the objective burn-up; a store written before
     keeps its rows, whose weight is blank (the burn-up counts it as 1)."""
     path = tmp_path / "history.sqlite"
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.executescript(SCHEMA_1)
     store = HistoryStore(path)
     store.record(make_result({"Sales": {"KR1": 50}}, D2))
@@ -339,7 +340,7 @@ def test_a_schema_1_store_gains_weights_and_keeps_its_rows(
         ("2026-11-14", 1.0),
     ]
     assert krs.loc[0, "score"] == 0.5  # the old row, as it was
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
 
 
@@ -352,7 +353,7 @@ def test_a_history_locked_by_another_process_does_not_end_the_night(
     path = ws.state_dir / "history.sqlite"
     HistoryStore(path).dates()  # made, then held by a writer elsewhere
     busy = HistoryStore(path, timeout=0.05)
-    with sqlite3.connect(path, isolation_level=None) as holder:
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder, holder:
         holder.execute("BEGIN EXCLUSIVE")
         result = Sync(ws, history=busy).run(SyncOptions(as_of=dt.date(2026, 11, 23)))
         holder.execute("ROLLBACK")
