@@ -4,7 +4,8 @@ SQLite (stdlib): replacing one as-of date for the teams of a run is a DELETE + I
 one transaction, so a crash leaves the old snapshot or the new one, never half; a Parquet
 file would have to be rewritten whole every night. WAL mode lets readers (a notebook, the
 rollup) read while a sync writes. Teams whose run failed are not touched, so they keep
-whatever that date held before. Schema and rationale: ``docs/operations.md``.
+whatever that date held before. Schema and rationale: ``docs/operations.md``; the tables
+and columns: ``history_schema.py``; which nights a run records: ``history_dates.py``.
 """
 
 from __future__ import annotations
@@ -14,19 +15,46 @@ import datetime as dt
 import functools
 import hashlib
 import logging
-import operator
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sheets_sync.errors import HistoryError
+from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
+from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
+    _KPI_FIELDS,
+    _KR_FIELDS,
+    _LAST_DATES,
+    _SCHEMA,
+    _TABLES,
+    KPI_COLUMNS,
+    KR_COLUMNS,
+    SCHEMA_VERSION,
+    _last,
+    _picker,
+    _select,
+)
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import pandas as pd
 
     from sheets_sync.sync.engine import SyncResult
+
+__all__ = [
+    "AHEAD_OK",
+    "CHUNK_ROWS",
+    "HISTORY_FILE",
+    "KPI_COLUMNS",
+    "KR_COLUMNS",
+    "SCHEMA_VERSION",
+    "STREAM_ROWS",
+    "HistoryStore",
+    "back_dated",
+    "dated_ahead",
+    "default_history_path",
+]
 
 log = logging.getLogger("sheets_sync.history")
 P = ParamSpec("P")
@@ -34,71 +62,13 @@ R = TypeVar("R")
 #: What SQLite says of a file that is no longer a database it can read.
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
-SCHEMA_VERSION = 2  # 2: kr_snapshots.weight, for the objective burn-up (2026-12-04)
-#: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
-_KR_FIELDS = (
-    *("Objective ID", "KR ID", "Description", "Current", "Target", "Score"),
-    *("Progress", "Expected", "Status", "Weight"),
-)
-_KPI_FIELDS = ("KPI ID", "Name", "Actual", "Target", "Status", "Variance")
 HISTORY_FILE = "history.sqlite"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (
-    as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
-    PRIMARY KEY (as_of, team)
-);
-CREATE TABLE IF NOT EXISTS kr_snapshots (
-    seq INTEGER PRIMARY KEY,
-    as_of TEXT NOT NULL, team TEXT NOT NULL, objective_id TEXT NOT NULL,
-    kr_id TEXT NOT NULL, description TEXT, current REAL, target REAL,
-    score REAL NOT NULL, progress REAL, expected REAL NOT NULL, status TEXT NOT NULL,
-    weight REAL
-);
-CREATE INDEX IF NOT EXISTS kr_by_date ON kr_snapshots (as_of, team);
-CREATE TABLE IF NOT EXISTS kpi_snapshots (
-    seq INTEGER PRIMARY KEY,
-    as_of TEXT NOT NULL, team TEXT NOT NULL, kpi_id TEXT NOT NULL, name TEXT,
-    actual REAL, target REAL, status TEXT NOT NULL, variance REAL
-);
-CREATE INDEX IF NOT EXISTS kpi_by_date ON kpi_snapshots (as_of, team);
-"""
 
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: Snapshot rows a ``stream`` chunk holds: the History tab's rows are rendered 1,600 at a
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
 #: new strings costs ~0.5 KB.
 STREAM_ROWS = 1_600
-#: The last N snapshot dates on or before a date (the query's parameters: date, N).
-_LAST_DATES = "(SELECT DISTINCT as_of FROM snapshots WHERE as_of <= ? ORDER BY as_of DESC LIMIT ?)"
-#: What ``through=None`` stands for: every date.
-_ALL_DATES = dt.date.max
-KR_COLUMNS: dict[str, str] = {
-    "date": "datetime64[s]",
-    "team": "str",
-    "objective_id": "str",
-    "kr_id": "str",
-    "description": "str",
-    "current": "float64",
-    "target": "float64",
-    "score": "float64",
-    "progress": "float64",
-    "expected": "float64",
-    "status": "str",
-    "weight": "float64",  # blank in rows recorded before schema 2: counted as 1
-}
-KPI_COLUMNS: dict[str, str] = {
-    "date": "datetime64[s]",
-    "team": "str",
-    "kpi_id": "str",
-    "name": "str",
-    "actual": "float64",
-    "target": "float64",
-    "status": "str",
-    "variance": "float64",
-}
-_TABLES = {"kr": ("kr_snapshots", KR_COLUMNS), "kpi": ("kpi_snapshots", KPI_COLUMNS)}
 
 
 def _recovering(method: Callable[P, R]) -> Callable[P, R]:
@@ -130,34 +100,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
     full disk): its "no transaction is active" must not hide the first error."""
     with contextlib.suppress(sqlite3.Error):
         conn.execute("ROLLBACK")
-
-
-def back_dated(as_of: dt.date, later: dt.date) -> str:
-    """Why a run as of ``as_of``, before the ``later`` night already recorded, records
-    nothing: it read the sheets as they are today, so its values are not that night's
-    (even for a date with no snapshot yet), and the nights after it must stay as they
-    were. A run for the latest recorded date or later records (and replaces) as ever."""
-    return (
-        f"history not recorded: as of {as_of} is before the latest recorded night "
-        f"({later}); a back-dated run reads today's sheets, not that night's values, "
-        "so the history is left as it is"
-    )
-
-
-#: How far past this machine's date a run may be dated and still be recorded: a scheduler
-#: in another time zone (Airflow dates its night in UTC) may be a day ahead.
-AHEAD_OK = dt.timedelta(days=1)
-
-
-def dated_ahead(as_of: dt.date, today: dt.date) -> str:
-    """Why a run dated well after today records nothing: it reads today's sheets, and the
-    night it recorded (a mistyped year, say) would make every real night before it a
-    back-dated one, recorded never again."""
-    return (
-        f"history not recorded: as of {as_of} is after today ({today}); a run dated ahead "
-        "reads today's sheets, not that night's values, and would leave every night before "
-        "it unrecorded"
-    )
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -475,26 +417,3 @@ class HistoryStore:
                 _rollback(conn)
                 raise
         return deleted
-
-
-def _select(table: str, columns: Iterable[str], where: str) -> str:
-    """The query of snapshot ``columns`` (``date`` is stored as ``as_of``) in the one order
-    every reader gives them: by night, then team, then as recorded."""
-    names = ", ".join("as_of" if c == "date" else c for c in columns)
-    return f"SELECT {names} FROM {table} WHERE {where} ORDER BY as_of, team, seq"
-
-
-def _at_least_one(last_n: int) -> None:
-    if last_n < 1:
-        raise ValueError(f"last_n must be at least 1, not {last_n}")
-
-
-def _last(last_n: int, through: dt.date | None) -> tuple[str, int]:
-    """``_LAST_DATES``' parameters."""
-    _at_least_one(last_n)
-    return (through or _ALL_DATES).isoformat(), last_n
-
-
-def _picker(names: tuple[str, ...], wanted: tuple[str, ...]) -> Any:
-    """An ``itemgetter`` of the ``wanted`` columns of a row with columns ``names``."""
-    return operator.itemgetter(*(names.index(n) for n in wanted))
