@@ -15,14 +15,13 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from sheets_sync.backends.factory import open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
-from sheets_sync.domain.company import score_aligned
-from sheets_sync.domain.models import KPI, CompanyObjectiveResult, TeamInput
+from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
-from sheets_sync.errors import HistoryError, SheetsSyncError
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import (
@@ -33,6 +32,8 @@ from sheets_sync.sync.linked import (
     read_order,
     save_links,
 )
+from sheets_sync.sync.night_end import NightEnd
+from sheets_sync.sync.options import SyncOptions
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.readcache import ReadCache
@@ -44,10 +45,21 @@ from sheets_sync.sync.reading import (
     worker_died,
 )
 from sheets_sync.sync.refile import WriteChain
+from sheets_sync.sync.result import PARTIAL_RUN, SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
 from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
+
+__all__ = [
+    "PACK_READS_AT",
+    "PARTIAL_RUN",
+    "Progress",
+    "Sync",
+    "SyncOptions",
+    "SyncResult",
+    "rollup_failed",
+]
 
 log = logging.getLogger("sheets_sync.sync")
 #: From this many teams a night in one process (``--workers 1``, one CPU) also packs and
@@ -57,54 +69,11 @@ PACK_READS_AT = 100
 Progress = Callable[[TeamRun], None]
 
 
-@dataclass(frozen=True)
-class SyncOptions:
-    as_of: dt.date = field(default_factory=dt.date.today)
-    teams: Sequence[str] = ()
-    dry_run: bool = False
-    write_back: bool = True
-    rollup: bool = True
-    shard: tuple[int, int] | None = None  # (k, n): this run handles the k-th of n shares
-    workers: int | None = None  # processes for local workbooks; None: one per CPU
-    read_cache: bool = True  # reuse parses of unchanged workbooks (``readcache.py``)
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    context: RunContext
-    runs: tuple[TeamRun, ...]
-    company: tuple[CompanyObjectiveResult, ...]
-    rollup_output: str | None = None
-    seconds: float = 0.0
-    rollup_rewritten: bool = True  # False: same content as the workbook already there
-    rollup_error: str | None = None  # the rollup could not be published; the old one stays
-    rollup_skipped: str | None = None  # why a run that could have published did not
-    history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
-    report_error: str | None = None  # the run report could not be written (``run.py``)
-
-    @property
-    def failed(self) -> bool:
-        broken = self.rollup_error is not None or self.report_error is not None
-        return broken or any(r.failed for r in self.runs)
-
-
-PARTIAL_RUN = "a run of some teams; `sheets-sync rollup` rebuilds it from every team"
-
-
-def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
-    """The message for a rollup that could not be published (the old one is unchanged)."""
-    if isinstance(exc, OSError):
-        why = exc.strerror or str(exc)
-        return f"{output}: cannot write the company rollup ({why}); the last one stays"
-    same_place = exc.source == output and not exc.tab  # not "gsheet:K: ...: gsheet:K: ..."
-    return f"{output}: the company rollup was not published: {exc.message if same_place else exc}"
-
-
 def _import_rollup() -> None:
     import sheets_sync.rollup.workbook  # noqa: F401  (pandas, pyarrow, xlsxwriter: ~1 s)
 
 
-class Sync:
+class Sync(NightEnd):
     """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this.
 
     ``progress`` gets each team's run as it finishes: its outcome, error and changes. A
@@ -234,7 +203,7 @@ class Sync:
         inputs += [r.team_input for r in self.read_all(extra) if r.team_input is not None]
         return kpi_index(inputs)
 
-    def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:
+    def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:  # noqa: B008 (frozen)
         try:
             return self._run(options)
         finally:
@@ -444,56 +413,3 @@ class Sync:
         """Workers for ``teams`` of this run's work: as asked (``--workers``), else only
         while each gets enough teams to pay for its start."""
         return min(processes, worker_count(teams, self._requested))
-
-    def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
-        """Merged shard runs in the order the workspace lists its teams, as one run has."""
-        order = {t.name: i for i, t in enumerate(self.workspace.teams)}
-        return sorted(runs, key=lambda r: order.get(r.team, len(order)))
-
-    def result_of(self, runs: Sequence[TeamRun], context: RunContext) -> SyncResult:
-        """Runs plus the company objectives scored from them (also for merged shards)."""
-        ws = self.workspace
-        aligned = (a for r in runs for a in r.aligned)
-        company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
-        return SyncResult(context, tuple(runs), company)
-
-    def record_history(self, result: SyncResult) -> None:
-        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
-
-        A back-dated run, or one dated well after today, records nothing
-        (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
-        A history that cannot be written (locked by another process, a full disk) is
-        logged, not raised: the teams are written by now, and the history feeds trends
-        and alerts, never a team's sheet."""
-        if self.history is None:
-            return
-        try:
-            skipped = self.history.not_recorded(result.context.as_of)
-            if skipped is not None:
-                if self.history_skipped is None:  # once, though a run may record twice
-                    log.warning("%s", skipped)
-                self.history_skipped = skipped
-                return
-            self.history.record(result)
-            if self.workspace.prune_history_after is not None:
-                self.history.prune(self.workspace.prune_history_after)
-        except HistoryError as exc:
-            log.error("%s; tonight's snapshot is not recorded", exc)
-
-    def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
-        """Build and publish the company rollup (also used to merge shard results).
-
-        Returns the output and whether it was rewritten: an Excel rollup whose tables
-        would only differ in this run's timestamp is left as it is (``fingerprint.py``),
-        and when what they are built from is unchanged they are not built at all
-        (``rollup_state.py``).
-        """
-        return self.publish_rollup(self.prepare_rollup(runs, context))
-
-    def prepare_rollup(
-        self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
-    ) -> RollupPrep:
-        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
-
-    def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
-        return rollup_step.publish(self.workspace, prep)

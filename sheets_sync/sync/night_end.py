@@ -1,0 +1,80 @@
+"""What a night does once its teams are run: score the company objectives, record the
+history, publish the rollup. ``Sync`` (``engine.py``) inherits it; a shard merge
+(``run.py``) calls it with runs from several processes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sheets_sync.config import Workspace
+from sheets_sync.domain.company import score_aligned
+from sheets_sync.errors import HistoryError
+from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import rollup_step
+from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.result import SyncResult
+from sheets_sync.sync.rollup_step import RollupPrep
+
+log = logging.getLogger("sheets_sync.sync")
+
+
+class NightEnd:
+    """The company score, history and rollup steps of ``Sync``."""
+
+    workspace: Workspace
+    history: HistoryStore | None
+    history_skipped: str | None
+
+    def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
+        """Merged shard runs in the order the workspace lists its teams, as one run has."""
+        order = {t.name: i for i, t in enumerate(self.workspace.teams)}
+        return sorted(runs, key=lambda r: order.get(r.team, len(order)))
+
+    def result_of(self, runs: Sequence[TeamRun], context: RunContext) -> SyncResult:
+        """Runs plus the company objectives scored from them (also for merged shards)."""
+        ws = self.workspace
+        aligned = (a for r in runs for a in r.aligned)
+        company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
+        return SyncResult(context, tuple(runs), company)
+
+    def record_history(self, result: SyncResult) -> None:
+        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
+
+        A back-dated run, or one dated well after today, records nothing
+        (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
+        A history that cannot be written (locked by another process, a full disk) is
+        logged, not raised: the teams are written by now, and the history feeds trends
+        and alerts, never a team's sheet."""
+        if self.history is None:
+            return
+        try:
+            skipped = self.history.not_recorded(result.context.as_of)
+            if skipped is not None:
+                if self.history_skipped is None:  # once, though a run may record twice
+                    log.warning("%s", skipped)
+                self.history_skipped = skipped
+                return
+            self.history.record(result)
+            if self.workspace.prune_history_after is not None:
+                self.history.prune(self.workspace.prune_history_after)
+        except HistoryError as exc:
+            log.error("%s; tonight's snapshot is not recorded", exc)
+
+    def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
+        """Build and publish the company rollup (also used to merge shard results).
+
+        Returns the output and whether it was rewritten: an Excel rollup whose tables
+        would only differ in this run's timestamp is left as it is (``fingerprint.py``),
+        and when what they are built from is unchanged they are not built at all
+        (``rollup_state.py``).
+        """
+        return self.publish_rollup(self.prepare_rollup(runs, context))
+
+    def prepare_rollup(
+        self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
+    ) -> RollupPrep:
+        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
+
+    def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
+        return rollup_step.publish(self.workspace, prep)

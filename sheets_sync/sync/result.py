@@ -1,0 +1,41 @@
+"""What a sync hands back: every team's run, the company objectives, and how the rollup
+and history went; ``report.py`` and the console render it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheets_sync.domain.models import CompanyObjectiveResult
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.sync.outcome import RunContext, TeamRun
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    context: RunContext
+    runs: tuple[TeamRun, ...]
+    company: tuple[CompanyObjectiveResult, ...]
+    rollup_output: str | None = None
+    seconds: float = 0.0
+    rollup_rewritten: bool = True  # False: same content as the workbook already there
+    rollup_error: str | None = None  # the rollup could not be published; the old one stays
+    rollup_skipped: str | None = None  # why a run that could have published did not
+    history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
+    report_error: str | None = None  # the run report could not be written (``run.py``)
+
+    @property
+    def failed(self) -> bool:
+        broken = self.rollup_error is not None or self.report_error is not None
+        return broken or any(r.failed for r in self.runs)
+
+
+PARTIAL_RUN = "a run of some teams; `sheets-sync rollup` rebuilds it from every team"
+
+
+def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
+    """The message for a rollup that could not be published (the old one is unchanged)."""
+    if isinstance(exc, OSError):
+        why = exc.strerror or str(exc)
+        return f"{output}: cannot write the company rollup ({why}); the last one stays"
+    same_place = exc.source == output and not exc.tab  # not "gsheet:K: ...: gsheet:K: ..."
+    return f"{output}: the company rollup was not published: {exc.message if same_place else exc}"
