@@ -17,3 +17,8 @@ __all__ = ["__version__"]
 # first keeps the thread. Child processes (``--notify-cmd``, LibreOffice) inherit the
 # variable, which only Arrow's jemalloc reads.
 os.environ.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")
+# numpy (pandas imports it) starts OpenBLAS's thread pool on import, a thread per further
+# CPU, idle at every fork of the writers for the same reason; the tool does no linear
+# algebra, so one BLAS thread is all it needs. Same rules: a value set by the user is kept,
+# and child processes inherit it (a ``--notify-cmd`` using numpy computes on one thread).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -5,6 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+# isort: off
+# First: openpyxl imports numpy, whose OpenBLAS starts its threads unless sheets_sync has
+# set their number first (sheets_sync/__init__.py); the workers' forks then warn (3.12+).
+import sheets_sync  # noqa: F401
+
+# isort: on
+
 import openpyxl
 import pytest
 

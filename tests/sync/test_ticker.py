@@ -101,3 +101,20 @@ def test_the_writers_fork_after_the_rollup_import_without_a_jemalloc_thread() ->
     )
     assert "jemalloc_bg_thd" not in done.stdout
     assert "multi-threaded" not in done.stderr  # Python 3.12+'s warning
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads listed by Linux /proc")
+def test_the_writers_fork_after_the_rollup_import_with_one_thread_only() -> None:
+    """numpy's OpenBLAS started a thread per further CPU on import: every fork of the
+    writers had it (Python 3.12 warned of it in the suite, 11 times in test_parallel.py
+    and test_modes_agree.py alone)."""
+    unset = ("JE_ARROW_MALLOC_CONF", "OPENBLAS_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    done = subprocess.run(
+        [sys.executable, "-c", _FORK_AFTER_ROLLUP_IMPORT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.split("\n")[-2] == "['python']"
