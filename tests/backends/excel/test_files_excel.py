@@ -363,18 +363,18 @@ def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_p
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     seen: set[str] = set()
     for _ in range(50):
-        child = subprocess.Popen(
+        with subprocess.Popen(  # closes its pipes
             [sys.executable, "-c", CHILD, str(target)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.stderr
-        time.sleep(rng.uniform(0, 0.15))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
+        ) as child:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready", child.stderr
+            time.sleep(rng.uniform(0, 0.15))
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=10)
         assert child.returncode == -signal.SIGKILL
         data = target.read_bytes()
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
