@@ -48,6 +48,7 @@ def _nights_shown(ws: Path) -> tuple[set[str], list[str]]:
         for v in row
         if isinstance(v, str) and v[:3] == "202"
     ]
+    book.close()  # read-only: it holds the file open
     return history, sorted(set(trends))
 
 
@@ -201,7 +202,9 @@ def test_a_history_that_cannot_be_opened_stops_no_team(demo: Path, tmp_path: Pat
     ):
         assert f"the run history cannot be used (unable to open database file); {step}" in err
     book = openpyxl.load_workbook(ws.parent / "company.xlsx", read_only=True)
-    assert "Summary" in book.sheetnames and "History" not in book.sheetnames
+    names = book.sheetnames
+    book.close()  # read-only: it holds the file open
+    assert "Summary" in names and "History" not in names
 
 
 def test_a_rerun_of_a_night_does_not_send_its_alerts_again(demo: Path, tmp_path: Path) -> None:

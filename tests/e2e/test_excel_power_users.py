@@ -201,7 +201,9 @@ def test_key_results_a_filter_hides_are_scored_written_and_rolled_up(tmp_path: P
     def key_results(ws: Path) -> list[tuple[object, ...]]:
         book = openpyxl.load_workbook(ws / "company.xlsx", read_only=True)
         # from Objective ID on: the columns before say when and from where it was read
-        return [row[6:] for row in book["Key results"].iter_rows(values_only=True)]
+        rows = [row[6:] for row in book["Key results"].iter_rows(values_only=True)]
+        book.close()  # read-only: it holds the file open
+        return rows
 
     got = key_results(config.parent)
     assert [row[1] for row in got] == ["KR ID", "O1.1", "O1.2", "O2.1", "O2.2"]

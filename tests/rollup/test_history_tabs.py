@@ -104,6 +104,7 @@ def test_trend_blocks_hold_the_pivots(history_xlsx: Path) -> None:
 def test_one_sparkline_per_trend_row(history_xlsx: Path) -> None:
     book = openpyxl.load_workbook(history_xlsx, read_only=True)
     index = book.sheetnames.index("Trends") + 1
+    book.close()  # read-only: it holds the file open
     with zipfile.ZipFile(history_xlsx) as z:
         xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
     history = _history()

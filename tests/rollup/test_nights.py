@@ -134,9 +134,11 @@ def _cells(burnup: pd.DataFrame) -> dict[tuple[object, ...], float]:
 
 def _sheets(path: Path) -> dict[str, bytes]:
     book = openpyxl.load_workbook(path, read_only=True)
+    names = book.sheetnames
+    book.close()  # read-only: it holds the file open
     with zipfile.ZipFile(path) as z:
         return {
-            name: z.read(f"xl/worksheets/sheet{book.sheetnames.index(name) + 1}.xml")
+            name: z.read(f"xl/worksheets/sheet{names.index(name) + 1}.xml")
             for name in ("Trends", "History")
         }
 

@@ -83,8 +83,9 @@ def test_history_changed_by_hand_rebuilds(cfg: Path) -> None:
     assert len(store.dates()) == 2
     store.prune(1)
     assert night(AS_OF).rollup_rewritten
-    history = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)["History"]
-    seen = {v for row in history.iter_rows(values_only=True) for v in row}
+    book = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)
+    seen = {v for row in book["History"].iter_rows(values_only=True) for v in row}
+    book.close()  # read-only: it holds the file open
     assert dt.datetime.combine(AS_OF - dt.timedelta(days=1), dt.time()) not in seen
 
 
@@ -98,8 +99,10 @@ def test_a_team_edit_rewrites_the_rollup(cfg: Path) -> None:
     book.save(team)
     result = sync(cfg)
     assert result.rollup_rewritten
-    kpis = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)["KPIs"]
-    assert 123456 in [v for row in kpis.iter_rows(values_only=True) for v in row]
+    book = openpyxl.load_workbook(cfg.parent / "company.xlsx", read_only=True)
+    seen = [v for row in book["KPIs"].iter_rows(values_only=True) for v in row]
+    book.close()  # read-only: it holds the file open
+    assert 123456 in seen
 
 
 def test_a_new_date_rewrites_the_rollup(cfg: Path) -> None:

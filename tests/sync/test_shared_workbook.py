@@ -56,6 +56,7 @@ def scores(path: Path) -> dict[str, list[object]]:
         rows = list(book[f"{team} OKRs"].iter_rows(values_only=True))
         column = rows[0].index("Score")
         out[team] = [row[column] for row in rows[1:]]
+    book.close()  # read-only: it holds the file open
     return out
 
 
@@ -151,4 +152,5 @@ def test_a_team_that_cannot_be_written_does_not_stop_the_next_of_its_workbook(
     assert "array formula" in (result.runs[1].error or "")
     written = openpyxl.load_workbook(book_path, read_only=True)
     rows = list(written["Eng OKRs"].iter_rows(values_only=True))
+    written.close()
     assert any(row[column - 1] is not None for row in rows[1:])
