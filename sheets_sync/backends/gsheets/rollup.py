@@ -216,6 +216,7 @@ def write_rollup_gsheet(
         key, {"fields": META_FIELDS}, source=source, what="rollup: read tabs", tally=tally
     )
     guarded: dict[str, list[protection.Protection]] = {}
+    grids: dict[str, tuple[int, int]] = {}  # a shrink deletes the rows and columns past it
     with reply_shape(source, "rollup: read tabs"):
         existing = {
             str(need(props, "title", "properties")): int(props.get("sheetId", 0))
@@ -225,10 +226,18 @@ def write_rollup_gsheet(
         for sheet, props in sheet_tabs(meta):
             title = str(props["title"])
             guarded[title.casefold()] = protection.protections(sheet, title, named)
+            size = props.get("gridProperties") or {}
+            grids[title.casefold()] = (
+                int(size.get("rowCount", 0)),
+                int(size.get("columnCount", 0)),
+            )
     tabs = rollup_tabs(rollup)
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
         width = max(1, max((len(r) for r in rows), default=1))
-        prot = protection.covering(guarded.get(title.casefold(), []), len(rows) + 1, width)
+        old_rows, old_cols = grids.get(title.casefold(), (0, 0))
+        prot = protection.covering(
+            guarded.get(title.casefold(), []), max(len(rows) + 1, old_rows), max(width, old_cols)
+        )
         if prot is not None:
             raise protection.refuse_tab(prot, prot.tab, client.email, source)
     requests = rollup_requests(tabs, existing)

@@ -54,3 +54,32 @@ def test_a_protected_rollup_tab_is_not_published_and_named(
         "spreadsheets.get"
     ]
     assert emulator.values(out, "Summary!A1") == [["old"]]
+
+
+def test_a_protected_range_past_the_new_rollup_is_named_too(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """The rollup shrinks each tab to its rows, deleting those past them: a protected range
+    there (row 900 of a 1,000-row tab) is refused by Google as a cell write is, so it is
+    named before the write too, not left to Google's bare 400."""
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]})
+    emulator.protect(out, "Summary", "A900:B900", description="archive")
+    info = fake_service_account_info(emulator.host)
+    (tmp_path / "sa.json").write_text(json.dumps(info))
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n  - {{name: Sales, source: 'gsheet:{team}'}}\n"
+        f"rollup: {{output: 'gsheet:{out}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+    )
+    clear_clients()
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
+    clear_clients()
+    assert result.rollup_error is not None
+    assert "rollup tab Summary is in the protected range Summary!A900:B900" in (
+        result.rollup_error
+    )
+    assert emulator.values(out, "Summary!A1") == [["old"]]
