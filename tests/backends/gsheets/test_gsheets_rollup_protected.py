@@ -79,7 +79,7 @@ def test_a_protected_range_past_the_new_rollup_is_named_too(
     result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
     clear_clients()
     assert result.rollup_error is not None
-    assert "rollup tab Summary is in the protected range Summary!A900:B900" in (
+    assert "rollup tab Summary is in the protected range Summary!A900:B900" in str(
         result.rollup_error
     )
     assert emulator.values(out, "Summary!A1") == [["old"]]
