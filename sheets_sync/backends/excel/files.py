@@ -349,9 +349,10 @@ def atomic_replace(
             raise ConflictError("the file changed while it was being saved", source=source)
         os.replace(tmp, path)
     except BaseException as exc:
+        replaced = not os.path.lexists(tmp)  # a signal raised as the rename returned
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if backup is not None:  # the file is unchanged: a linked backup would follow it
+        if backup is not None and not replaced:  # unchanged: a linked backup would follow it
             with contextlib.suppress(OSError):
                 backup.unlink()
         if isinstance(exc, OSError):  # a full disk, a read-only folder: not a bug of ours

@@ -116,6 +116,30 @@ def test_a_failed_replace_leaves_no_backup_linked_to_the_live_file(
     assert list((tmp_path / "bk" / "sales.xlsx").iterdir()) == []
 
 
+def test_a_signal_as_the_rename_returns_keeps_the_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop signal's handler runs as the rename's C call returns, still inside the write:
+    the file is already the new one, so its backup is the only copy of the old."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    real = os.replace
+
+    def interrupted(src: str, dst: str) -> None:
+        real(src, dst)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_replace(target, b"v1", expected_version=_version(target),
+                       backup_dir=tmp_path / "bk", source="sales.xlsx")  # fmt: skip
+    monkeypatch.undo()
+    assert target.read_bytes() == b"v1"
+    kept = list((tmp_path / "bk" / "sales.xlsx").iterdir())
+    assert [p.read_bytes() for p in kept] == [b"v0"]
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
 def test_a_backup_folder_that_cannot_be_made_is_named(tmp_path: Path) -> None:
     """The backups folder cannot be made (here a file stands in its way; a read-only
     folder does the same): the error names it, not the team's folder, whose "cannot
