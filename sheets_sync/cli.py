@@ -22,12 +22,14 @@ from sheets_sync import __version__
 from sheets_sync.cli_support import (
     EXIT_FAILED,
     EXIT_OK,
+    STOPPED_BY,
     DocumentCommand,
     SyncGroup,
     as_of_date,
     as_of_option,
     command_console,
     config_option,
+    die_by_signal,
     quiet_level,
     say,
     setup_logging,
@@ -447,3 +449,5 @@ def main() -> None:
         cli()
     finally:
         stop_at_once_from_now()
+        if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
+            die_by_signal(STOPPED_BY[-1])

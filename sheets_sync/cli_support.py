@@ -20,14 +20,19 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-#: the signals that stop a command cleanly; it exits 128 + the signal's number, as a
-#: shell reports a command the signal killed (130 SIGINT, 143 SIGTERM, 129 SIGHUP)
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: the signals that stop a command cleanly; after its cleanup and its line the process
+#: dies by the same signal, so a shell stops its script (Ctrl-C), systemd counts a stop
+#: as clean, and ``$?`` is 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). No SIGHUP on Windows.
+STOP_SIGNALS = tuple(
+    s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
+)
 log = logging.getLogger("sheets_sync")
 
 #: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
 #: --json``); an error is printed in it, so a script reading stdout gets JSON either way.
 ERROR_DOCUMENT = "sheets_sync.error_document"
+#: the stop signal that ended the command, for ``cli.main`` to die by once click unwound
+STOPPED_BY: list[int] = []
 
 
 class SyncGroup(click.Group):
@@ -46,6 +51,7 @@ class SyncGroup(click.Group):
             done = f": {exc.done}" if isinstance(exc, Interrupted) and exc.done else ""
             text = f"interrupted by {signal.Signals(signum).name}{done}"
             _error(ctx, text, text)
+            STOPPED_BY.append(signum)
             sys.exit(128 + signum)
         except OSError as exc:  # the machine's, not the input's: a full disk, a lost mount
             log.debug("stopped by an OS error", exc_info=True)
@@ -177,17 +183,37 @@ def _interrupt(signum: int, _frame: object) -> None:
     raise Interrupted(signum)
 
 
-def _exit_now(signum: int, _frame: object) -> None:
-    os._exit(128 + signum)  # every line was flushed as it was printed
+def die_by_signal(signum: int) -> None:
+    """End the process by ``signum`` itself, not by exit 128+N: a shell running
+    ``sheets-sync sync; next`` stops at a Ctrl-C only if the child died by it, and systemd
+    counts a SIGTERM death on ``systemctl stop`` as clean (exit 143 marked the unit
+    failed and fired ``OnFailure=``). Every line was flushed as it was printed."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # not reached where the signal kills; a fallback elsewhere
+
+
+def _die_now(signum: int, _frame: object) -> None:
+    die_by_signal(signum)
+
+
+def _ours(signum: int) -> bool:
+    """A signal ignored when the process started (``nohup``, a background job of a
+    non-interactive shell) stays ignored: it was a stop until 2026-12-05."""
+    return signal.getsignal(signum) is not signal.SIG_IGN
 
 
 def stop_at_once_from_now() -> None:
     """The command has finished (``cli.main``, as it exits): a stop signal now has no
     work to stop cleanly, and raised from an exit handler or the interpreter's shutdown
     it was a traceback ("Exception ignored in atexit callback") or a silent 130. The
-    process exits at once with 128 + the signal's number."""
+    process dies by it at once."""
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _exit_now)
+        if _ours(signum):
+            signal.signal(signum, _die_now)
 
 
 def stop_on_signals() -> None:
@@ -198,7 +224,8 @@ def stop_on_signals() -> None:
     the lock) and ``SyncGroup`` says, in one line, what happened. Worker processes stop
     after the team in hand (``sync/parallel.py``)."""
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _interrupt)
+        if _ours(signum):
+            signal.signal(signum, _interrupt)
 
 
 # --- what every command shares: options, dates, printing --------------------------

@@ -28,6 +28,13 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_workspace(tmp_path_factory.mktemp("big") / "ws", 40)
 
 
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    from sheets_sync.workspace.demo import create_demo
+
+    return create_demo(tmp_path / "ws")
+
+
 def _children(pid: int) -> list[int]:
     found = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in found.read_text().split()] if found.exists() else []
@@ -38,9 +45,10 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.parametrize(
     ("signum", "group", "code"),
     [
-        (signal.SIGINT, True, 130),  # Ctrl-C: the terminal signals the whole group
-        (signal.SIGTERM, False, 143),  # systemctl stop (KillMode=mixed), kill PID
-        (signal.SIGTERM, True, 143),  # Airflow: the task's process group
+        # it dies by the signal after its cleanup (a shell's $? is then 130 or 143)
+        (signal.SIGINT, True, -signal.SIGINT),  # Ctrl-C: the terminal signals the group
+        (signal.SIGTERM, False, -signal.SIGTERM),  # systemctl stop (KillMode=mixed), kill
+        (signal.SIGTERM, True, -signal.SIGTERM),  # Airflow: the task's process group
     ],
 )
 def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
@@ -112,5 +120,30 @@ def test_a_stop_signal_after_the_command_finished_exits_quietly() -> None:
     pool being joined) was a traceback, "Exception ignored in atexit callback"."""
     argv = [sys.executable, "-c", _SIGNAL_AT_EXIT]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
-    assert (done.returncode, done.stderr) == (143, "")
+    assert (done.returncode, done.stderr) == (-signal.SIGTERM, "")
     assert done.stdout.startswith("sheets-sync, version ")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, SIGHUP")
+def test_a_signal_ignored_at_start_stays_ignored(demo_copy: Path) -> None:
+    """``nohup sheets-sync sync &``: the hang-up when the terminal closes stopped the run
+    (exit 129), because the stop handler replaced the SIG_IGN nohup had set."""
+    nohup = shutil.which("nohup")
+    if nohup is None:
+        pytest.skip("no nohup")
+    sync = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(demo_copy), *AS_OF]
+    proc = subprocess.Popen(
+        [nohup, *sync], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    cmdline = Path(f"/proc/{proc.pid}/cmdline")
+    try:
+        while proc.poll() is None and cmdline.read_bytes().startswith(nohup.encode()):
+            time.sleep(0.005)  # nohup has set SIG_IGN once it runs python
+        while proc.poll() is None:
+            proc.send_signal(signal.SIGHUP)
+            time.sleep(0.05)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, out + err
+    assert (demo_copy.parent / "company.xlsx").is_file()
