@@ -21,7 +21,8 @@ def is_team_workbook(path: Path) -> bool:
 
 
 _SHEET_URL = re.compile(
-    r"^(?:https?://)?docs\.google\.com/spreadsheets/(?:u/\d+/)?d/(e/)?([\w-]+)", re.I
+    r"^(?:https?://)?docs\.google\.com/(?:a/[^/]+/)?spreadsheets/(?:u/\d+/)?d/(e/)?([\w-]+)",
+    re.I,
 )
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -33,7 +34,7 @@ def sheet_source(source: str) -> str:
     found", and no workbook path starts with ``https://docs.google.com/``."""
     if source.startswith(GSHEET_PREFIX):
         rest = source[len(GSHEET_PREFIX) :].strip()
-    elif re.match(r"^\s*https?://docs\.google\.com/spreadsheets/", source, re.I):
+    elif re.match(r"^\s*https?://docs\.google\.com/(?:a/[^/]+/)?spreadsheets/", source, re.I):
         rest = source.strip()
     else:
         return source

@@ -104,11 +104,13 @@ def test_a_google_url_pasted_without_gsheet_is_a_sheet(workspace: Path) -> None:
         write_config(
             workspace.parent,
             head + f'teams:\n  - {{name: S, source: "{url}"}}\n'
+            '  - {name: W, source: "https://docs.google.com/a/acme.com/spreadsheets/d/3W/edit"}\n'
             'rollup: {output: "http://docs.google.com/spreadsheets/d/2XyZ"}\n',
         )
     )
     assert (ws.teams[0].source, ws.teams[0].google_key) == ("gsheet:1AbC-x_9", "1AbC-x_9")
     assert ws.teams[0].path is None
+    assert ws.teams[1].google_key == "3W"  # a Google Workspace domain's URL
     assert ws.rollup_output == "gsheet:2XyZ"
     published = "https://docs.google.com/spreadsheets/d/e/2PACX-1vQabc/pubhtml"
     found = problems(workspace.parent, head + f"teams:\n  - {{name: S, source: {published}}}\n")
