@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sheets_sync.errors import HistoryError
+from sheets_sync.ops import history_pending
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
     _KPI_FIELDS,
@@ -176,13 +177,15 @@ class HistoryStore:
             raise
 
     @_recovering
-    def record(self, result: SyncResult) -> int:
+    def record(self, result: SyncResult, *, pending: bool = False) -> int:
         """Store the run's snapshot under its as-of date; returns the rows written.
 
         The date's rows for every team that was scored are replaced in one transaction;
         teams not in the run, and teams whose run failed, keep what they had. A snapshot
         row is a few columns of the team's rollup row (``team_rows``): made once a night,
-        and read from the packed results while the engine still holds them packed."""
+        and read from the packed results while the engine still holds them packed.
+        ``pending``: rows not yet known true, kept undoable until ``settle_pending``
+        (``history_pending.py``)."""
         from sheets_sync.sync.team_rows import KEY_RESULT, KPI, rows_for
 
         as_of = result.context.as_of.isoformat()
@@ -198,6 +201,8 @@ class HistoryStore:
                     if rows is None:
                         continue
                     key = (as_of, run.team)
+                    if pending:
+                        history_pending.hold(conn, *key)
                     conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute(
@@ -230,6 +235,31 @@ class HistoryStore:
                 _rollback(conn)
                 raise
         return written
+
+    @_recovering
+    def settle_pending(
+        self, as_of: dt.date | None, landed: Collection[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """Confirm the pending records (``record(pending=True)``) of the ``landed`` teams
+        on ``as_of`` (None: every team) and undo the others, of every date when ``as_of``
+        is None: their rows go back to what the date held before. Returns the (date,
+        team) undone."""
+        if not self.path.exists():
+            return []
+        day = None if as_of is None else as_of.isoformat()
+        with self._connect() as conn:
+            if not history_pending.pending_teams(conn, day):  # most nights: no write lock
+                return []
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if landed is None:
+                    landed = [team for _, team in history_pending.pending_teams(conn, day)]
+                undone = history_pending.settle(conn, day, landed)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        return undone
 
     @_recovering
     def later_night(self, as_of: dt.date) -> dt.date | None:

@@ -1,0 +1,65 @@
+"""Snapshot rows recorded before the night knows they are true: confirmed, or undone to
+what the date held before (``history_pending.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.ops.history import HistoryStore
+from tests.ops.conftest import MakeResult
+
+D1, D2 = dt.date(2026, 11, 14), dt.date(2026, 11, 15)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HistoryStore:
+    return HistoryStore(tmp_path / ".sheets-sync" / "history.sqlite")
+
+
+def rows(store: HistoryStore, day: dt.date) -> dict[tuple[str, str], float]:
+    frame = store.night("kr", day, ["team", "kr_id", "score"])
+    return {(t, k): s for t, k, s in frame.itertuples(index=False)}
+
+
+def test_pending_rows_are_undone_to_what_the_date_held(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A first run of D2 recorded Sales; a second run records Sales and Ops pending, and
+    only Ops lands: Sales goes back to the first run's rows, Ops stays."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 10}}, D2))
+    first = rows(store, D2)
+    store.record(make_result({"Sales": {"KR1": 90}, "Ops": {"KR1": 0}}, D2), pending=True)
+    assert rows(store, D2)[("Sales", "KR1")] != first[("Sales", "KR1")]
+    assert store.settle_pending(D2, {"Ops"}) == [(D2.isoformat(), "Sales")]
+    after = rows(store, D2)
+    assert after[("Sales", "KR1")] == first[("Sales", "KR1")]
+    assert ("Ops", "KR1") in after
+    assert store.settle_pending(D2, ()) == []  # settled: nothing pending any more
+    assert rows(store, D2) == after
+
+
+def test_a_night_undone_whole_leaves_the_last_finished_one(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """An interrupted night: its date goes, and the alerts compare with the night before."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}}, D2), pending=True)
+    store.record(make_result({"Sales": {"KR1": 0}}, D2), pending=True)  # twice: one copy
+    assert store.previous_kr_status(D2, including=True) == {("Sales", "KR1"): "Off track"}
+    assert store.settle_pending(None, ()) == [(D2.isoformat(), "Sales")]  # every date
+    assert store.dates() == [D1]
+    assert store.previous_kr_status(D2, including=True) == {("Sales", "KR1"): "On track"}
+
+
+def test_confirmed_rows_stay_and_a_store_without_pending_rows_is_not_written(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    assert store.settle_pending(D2) == [] and not store.path.exists()
+    store.record(make_result({"Sales": {"KR1": 0}}, D2), pending=True)
+    assert store.settle_pending(D2) == []
+    assert store.settle_pending(None, ()) == []  # confirmed: nothing left to undo
+    assert store.dates() == [D2]
