@@ -99,6 +99,7 @@ class Sync(NightEnd):
         self.ahead: list[RollupPrep] = []  # prepared, not yet published (``run._interruptible``)
         self._requested: int | None = None
         self.history_skipped: str | None = None  # this run's, set by ``record_history``
+        self.pending_teams: set[str] = set()
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         if not names:
@@ -204,12 +205,20 @@ class Sync(NightEnd):
         return kpi_index(inputs)
 
     def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:  # noqa: B008 (frozen)
+        """The night; its history rows recorded ahead of the writes stay only if it ends
+        (``history_pending.py``): a stop signal or a crash undoes them."""
         try:
-            return self._run(options)
+            result = self._run(options)
+        except BaseException:
+            self.settle_history(options.as_of, undo=True)
+            raise
         finally:
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
+        if not self.confirm_later:
+            self.settle_history(options.as_of)
+        return result
 
     def _run(self, options: SyncOptions) -> SyncResult:
         started = time.perf_counter()
@@ -342,7 +351,7 @@ class Sync(NightEnd):
             try:
                 guess = [done.get(i) or replace(run, outcome=Outcome.OK) for i, run in
                          enumerate(planned) if run]  # fmt: skip
-                self.record_history(SyncResult(context, tuple(guess), ()))
+                self.record_history(SyncResult(context, tuple(guess), ()), pending=True)
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
             except Exception:  # the usual path below does it again, and reports it
                 log.debug("rollup not prepared ahead", exc_info=True)
@@ -382,6 +391,7 @@ class Sync(NightEnd):
                 if prep is None or prep.runs != rollup_step.assumed(runs):
                     if prep is not None:
                         prep.drop()  # a write ended otherwise than assumed
+                    self.settle_history(options.as_of, undo=True)  # the guessed rows go
                     self.record_history(SyncResult(context, tuple(runs), ()))
                     prep = self.prepare_rollup(runs, context)
                 output, rewritten = self.publish_rollup(prep)

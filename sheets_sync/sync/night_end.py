@@ -4,8 +4,9 @@ history, publish the rollup. ``Sync`` (``engine.py``) inherits it; a shard merge
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sheets_sync.config import Workspace
 from sheets_sync.domain.company import score_aligned
@@ -25,6 +26,10 @@ class NightEnd:
     workspace: Workspace
     history: HistoryStore | None
     history_skipped: str | None
+    #: the caller confirms tonight's snapshot once the night is done (``run_sync``: after
+    #: its notification); else ``Sync.run`` does, as it returns
+    confirm_later: bool = False
+    pending_teams: set[str]  # recorded pending by this run, not yet settled
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -38,14 +43,15 @@ class NightEnd:
         company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
         return SyncResult(context, tuple(runs), company)
 
-    def record_history(self, result: SyncResult) -> None:
+    def record_history(self, result: SyncResult, *, pending: bool = False) -> None:
         """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
 
         A back-dated run, or one dated well after today, records nothing
         (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
         A history that cannot be written (locked by another process, a full disk) is
         logged, not raised: the teams are written by now, and the history feeds trends
-        and alerts, never a team's sheet."""
+        and alerts, never a team's sheet. ``pending`` (or ``confirm_later``): recorded
+        undoable (``settle_history``) until the night's outcome is known."""
         if self.history is None:
             return
         try:
@@ -55,11 +61,31 @@ class NightEnd:
                     log.warning("%s", skipped)
                 self.history_skipped = skipped
                 return
-            self.history.record(result)
+            pending = pending or self.confirm_later
+            self.history.record(result, pending=pending)
+            if pending:
+                self.pending_teams.update(r.team for r in result.runs if r.scored)
             if self.workspace.prune_history_after is not None:
                 self.history.prune(self.workspace.prune_history_after)
         except HistoryError as exc:
             log.error("%s; tonight's snapshot is not recorded", exc)
+
+    def settle_history(self, as_of: dt.date, *, undo: bool = False) -> None:
+        """Confirm the night's pending snapshot rows this run recorded, or ``undo`` them
+        (``HistoryStore.settle_pending``; pending rows a killed run left for the date are
+        undone either way): the history holds only what landed, and the night after one
+        that did not finish compares with the last that did. Logged, never raised."""
+        landed: Collection[str] = () if undo else set(self.pending_teams)
+        self.pending_teams.clear()
+        if self.history is None:
+            return
+        try:
+            undone = self.history.settle_pending(as_of, landed)
+        except HistoryError as exc:
+            log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
+            return
+        if undone:
+            log.info("history: %d team(s) of %s not recorded after all", len(undone), as_of)
 
     def write_rollup(self, runs: Sequence[TeamRun], context: RunContext) -> tuple[str, bool]:
         """Build and publish the company rollup (also used to merge shard results).

@@ -121,6 +121,7 @@ def run_sync(
     finished: list[str] = []  # teams done, for the line an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
         try:  # a history that cannot be used stops no team (the night logs it again)
+            _undo_unfinished(history)
             previous = history.previous_kr_statuses(before=options.as_of, including=True)
             unrecorded = history.not_recorded(options.as_of) is not None
         except HistoryError as exc:
@@ -143,9 +144,8 @@ def run_sync(
                     finished.append(run.team)
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
-                result = _interruptible(
-                    Sync(workspace, progress=tick, history=history), options, finished, total
-                )
+                sync = Sync(workspace, progress=tick, history=history)
+                result = _interruptible(sync, options, finished, total)
         else:
 
             def line(run: TeamRun) -> None:
@@ -158,9 +158,8 @@ def run_sync(
                     f": {run.error}" if run.error else "",
                 )
 
-            result = _interruptible(
-                Sync(workspace, progress=line, history=history), options, finished, total
-            )
+            sync = Sync(workspace, progress=line, history=history)
+            result = _interruptible(sync, options, finished, total)
         report = run_report(
             result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
         )
@@ -172,7 +171,12 @@ def run_sync(
             # already; one dated ahead records nothing, so the next night would report
             # them again (failures still go out)
             turned = [] if unrecorded else turned_off_track_by_team(result, previous)
-            report["notifications"] = _notify(workspace, report, turned, notify_cmd)
+            try:
+                report["notifications"] = _notify(workspace, report, turned, notify_cmd)
+            except BaseException:  # stopped before its alerts went out: the next run sends
+                sync.settle_history(options.as_of, undo=True)
+                raise
+        sync.settle_history(options.as_of)  # the night is done: the next compares with it
         kept = report_name(
             workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)
         )
@@ -184,10 +188,22 @@ def run_sync(
     return result
 
 
+def _undo_unfinished(history: HistoryStore) -> None:
+    """Undo the snapshot rows a run killed outright left pending (``history_pending.py``):
+    tonight compares with the last night that finished, and alerts on what it never sent."""
+    for day, team in history.settle_pending(None, ()):
+        log.warning(
+            "history: %s's snapshot of %s, left by a run that did not finish, is undone", team, day
+        )
+
+
 def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total: int) -> SyncResult:
     """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got. The
     engine's own cleanup (the spill folder) has run by then; the rollup it prepared ahead
-    is dropped here (SIGTERM left ``.company.xlsx.*.tmp`` behind)."""
+    is dropped here (SIGTERM left ``.company.xlsx.*.tmp`` behind). Tonight's history rows
+    stay pending until ``run_sync`` has sent the night's notification (``confirm_later``):
+    a night stopped before that is compared with by no later run."""
+    sync.confirm_later = True
     try:
         return sync.run(options)
     except BaseException as exc:

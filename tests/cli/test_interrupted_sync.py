@@ -5,13 +5,17 @@ the signal sent once the first team is being written."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shlex
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -147,3 +151,81 @@ def test_a_signal_ignored_at_start_stays_ignored(demo_copy: Path) -> None:
         proc.kill()
     assert proc.returncode == 0, out + err
     assert (demo_copy.parent / "company.xlsx").is_file()
+
+
+def _off_track(ws: Path, day: str) -> set[tuple[str, str]]:
+    """(team, KR) Off track in the history's snapshot of ``day``."""
+    with closing(sqlite3.connect(ws / ".sheets-sync" / "history.sqlite")) as conn:
+        found = conn.execute(
+            "SELECT team, kr_id FROM kr_snapshots WHERE as_of=? AND status='Off track'", (day,)
+        )
+        return set(found.fetchall())
+
+
+def _snapshots(ws: Path, day: str) -> int:
+    with closing(sqlite3.connect(ws / ".sheets-sync" / "history.sqlite")) as conn:
+        return int(
+            conn.execute("SELECT COUNT(*) FROM snapshots WHERE as_of=?", (day,)).fetchone()[0]
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
+    big: Path, tmp_path: Path
+) -> None:
+    """The night's snapshot is recorded while the workers write; SIGTERM then left it in
+    place, unsent, and the rerun compared with it: no KR had turned, no alert, exit 0.
+    Now the stopped night's rows are undone and the rerun sends what it never did."""
+    ws = tmp_path / "ws"
+    shutil.copytree(big.parent, ws)
+    night, day = "2026-11-23", "2026-10-05"
+
+    def sync(as_of: str) -> list[str]:
+        out = ws / f"notify-{as_of}.json"
+        keep = "import sys; open(sys.argv[1], 'w').write(sys.stdin.read())"
+        tee = shlex.join([sys.executable, "-c", keep, str(out)])
+        cfg = str(ws / "sheets-sync.yaml")
+        return [
+            sys.executable,
+            "-m",
+            "sheets_sync",
+            "sync",
+            "--config",
+            cfg,
+            "--as-of",
+            as_of,
+            "--notify-cmd",
+            tee,
+        ]
+
+    first = subprocess.run(sync(day), capture_output=True, text=True, check=False, timeout=120)
+    assert first.returncode == 0, first.stderr
+    proc = subprocess.Popen(
+        sync(night),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the snapshot the workers' writes are assumed to make
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            with contextlib.suppress(sqlite3.Error):
+                if _snapshots(ws, night):
+                    break
+            time.sleep(0.002)
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGTERM, err
+    assert _snapshots(ws, night) == 0  # the stopped night's rows are undone
+    assert not (ws / f"notify-{night}.json").exists()
+    again = subprocess.run(sync(night), capture_output=True, text=True, check=False, timeout=120)
+    assert again.returncode == 0, again.stderr
+    sent = json.loads((ws / f"notify-{night}.json").read_text())
+    turned = {(t["team"], t["kr_id"]) for t in sent["turned_off_track"]}
+    assert turned and turned == _off_track(ws, night) - _off_track(ws, day)
