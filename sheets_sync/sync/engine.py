@@ -96,7 +96,7 @@ class Sync(NightEnd):
         self.history = history
         self.cache: ReadCache | None = None
         self.spill: Spill | None = None  # this run's parked reads and results (``spill.py``)
-        self.ahead: list[RollupPrep] = []  # prepared, not yet published (``run._interruptible``)
+        self.ahead: list[RollupPrep] = []  # prepared, not yet published: dropped by ``run``
         self._requested: int | None = None
         self.history_skipped: str | None = None  # this run's, set by ``record_history``
         self.pending_teams: set[str] = set()
@@ -206,13 +206,17 @@ class Sync(NightEnd):
 
     def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:  # noqa: B008 (frozen)
         """The night; its history rows recorded ahead of the writes stay only if it ends
-        (``history_pending.py``): a stop signal or a crash undoes them."""
+        (``history_pending.py``): a stop signal or a crash undoes them. Whatever ends it,
+        its spill folder and a rollup prepared but not published (its
+        ``.company.xlsx.*.tmp``) are gone after it."""
         try:
             result = self._run(options)
         except BaseException:
             self.settle_history(options.as_of, undo=True)
             raise
         finally:
+            while self.ahead:
+                self.ahead.pop().drop()
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
@@ -386,14 +390,16 @@ class Sync(NightEnd):
             self.record_history(SyncResult(context, tuple(runs), ()))
             skipped = PARTIAL_RUN
         elif publishing:
-            prep = ahead.pop() if ahead else None
+            # kept in ``ahead`` until published: ``run`` drops it if a stop comes first
+            prep = ahead[-1] if ahead else None
             try:
                 if prep is None or prep.runs != rollup_step.assumed(runs):
                     if prep is not None:
-                        prep.drop()  # a write ended otherwise than assumed
+                        ahead.pop().drop()  # a write ended otherwise than assumed
                     self.settle_history(options.as_of, undo=True)  # the guessed rows go
                     self.record_history(SyncResult(context, tuple(runs), ()))
                     prep = self.prepare_rollup(runs, context)
+                    ahead.append(prep)
                 output, rewritten = self.publish_rollup(prep)
             except (SheetsSyncError, OSError) as exc:
                 # the teams are written: report them, and the rollup as failed
@@ -401,6 +407,7 @@ class Sync(NightEnd):
                 log.error("%s", rollup_error, exc_info=log.isEnabledFor(logging.DEBUG))
                 if prep is not None:
                     prep.drop()
+            ahead.clear()
             del prep
         result = self.result_of([kept_run(run) for run in runs], context)
         return replace(

@@ -199,18 +199,14 @@ def _undo_unfinished(history: HistoryStore) -> None:
 
 def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total: int) -> SyncResult:
     """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got. The
-    engine's own cleanup (the spill folder) has run by then; the rollup it prepared ahead
-    is dropped here (SIGTERM left ``.company.xlsx.*.tmp`` behind). Tonight's history rows
-    stay pending until ``run_sync`` has sent the night's notification (``confirm_later``):
-    a night stopped before that is compared with by no later run."""
+    engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then.
+    Tonight's history rows stay pending until ``run_sync`` has sent the night's
+    notification (``confirm_later``): a night stopped before that is compared with by no
+    later run."""
     sync.confirm_later = True
     try:
         return sync.run(options)
-    except BaseException as exc:
-        while sync.ahead:  # the rollup prepared while workers wrote: its temp file goes
-            sync.ahead.pop().drop()
-        if not isinstance(exc, Interrupted):
-            raise
+    except Interrupted as exc:
         written = (
             "nothing was written (a dry run)"
             if options.dry_run
