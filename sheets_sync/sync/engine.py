@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from sheets_sync.backends.factory import open_backend, start_run
@@ -97,6 +98,7 @@ class Sync(NightEnd):
         self.cache: ReadCache | None = None
         self.spill: Spill | None = None  # this run's parked reads and results (``spill.py``)
         self.ahead: list[RollupPrep] = []  # prepared, not yet published: dropped by ``run``
+        self.stopping = threading.Event()  # set on a stop: Google threads begin nothing more
         self._requested: int | None = None
         self.history_skipped: str | None = None  # this run's, set by ``record_history``
         self.pending_teams: set[str] = set()
@@ -171,6 +173,8 @@ class Sync(NightEnd):
             return [r for r in found if r is not None]
 
         def one(spec: TeamSpec, cache: ReadCache | None = None) -> TeamRead:
+            if self.stopping.is_set():  # a stop signal: no team is begun
+                return TeamRead(spec)
             state = read_team(spec, self.workspace, self.factory, cache)
             if settle is not None and spec.is_google:
                 settle(state)  # written now: a sheet can change under us until we write
@@ -181,9 +185,41 @@ class Sync(NightEnd):
         if workers <= 1:
             done = {i: one(specs[i], cache) for i in order}
             return [done[i] for i in range(len(specs))]
-        with ThreadPoolExecutor(max_workers=workers) as pool:  # the read cache is not shared
-            started = {i: pool.submit(one, specs[i]) for i in order}  # run in submit order
+        pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
+        started: dict[int, Future[TeamRead]] = {}
+        try:
+            started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
             return [started[i].result() for i in range(len(specs))]
+        except BaseException:
+            self._stop_threads(pool, started.values(), settle is not None)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+    def _stop_threads(
+        self, pool: ThreadPoolExecutor, started: Iterable[Future[TeamRead]], settled: bool
+    ) -> None:
+        """A stop signal (or an error) while Google teams are read and written in threads:
+        the teams not begun are cancelled, and a thread stops before its team's next read
+        or write (``stopping``), so each finishes at most the request it is making. The
+        threads are waited for, whatever further signals come: the workspace lock must
+        not be released while one may still write (another run could write the same
+        sheets). The teams they settled count as done."""
+        while True:
+            try:
+                self.stopping.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True)
+                break
+            except KeyboardInterrupt:
+                log.warning("stopping: waiting for the Google requests in flight to end")
+        if not (settled and self.progress):
+            return
+        for future in started:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                state = future.result()
+                if state.finished and state.run is not None:
+                    self.progress(kept_run(state.run))
 
     def _kpis_linked(self, reads: Sequence[TeamRead], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
         """The KPIs the teams still to plan here may read: their own, and those of every
@@ -209,6 +245,7 @@ class Sync(NightEnd):
         (``history_pending.py``): a stop signal or a crash undoes them. Whatever ends it,
         its spill folder and a rollup prepared but not published (its
         ``.company.xlsx.*.tmp``) are gone after it."""
+        self.stopping.clear()
         try:
             result = self._run(options)
         except BaseException:
@@ -292,6 +329,8 @@ class Sync(NightEnd):
             (``linked.py``), in the thread that read the last of them."""
             team = state.team_input
             needs = linked_teams(team) if team is not None else frozenset()
+            if state.spec.is_google and self.stopping.is_set():
+                return  # a stop signal: no Google write is begun (``_stop_threads``)
             if team is not None and not needs:
                 settle_here(state, team, kpi_index([team]))
             if not state.spec.is_google:
@@ -299,6 +338,8 @@ class Sync(NightEnd):
             for held, inputs in google.arrived(state, team, needs):
                 own = held.team_input
                 assert own is not None
+                if self.stopping.is_set():
+                    return
                 settle_here(held, own, kpi_index([own, *inputs]))
 
         # The workers parse while this process waits; the rollup, which this process

@@ -1,0 +1,89 @@
+"""Ctrl-C on a sync of Google teams (threads, ``engine.read_all``): a real ``sheets-sync``
+process against the emulator, whose every call takes 250 ms."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.emulator import Emulator
+from tests.e2e.test_google_sync import team_sheets, workspace
+
+pytestmark = [
+    pytest.mark.emulator,
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals, flock"),
+]
+TEAMS = 40
+
+
+def _written(emu: Emulator) -> int:
+    return sum(r.endpoint == "spreadsheets.batchUpdate" for r in emu.log.requests)
+
+
+def _lock_free(lock: Path) -> bool:
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_ctrl_c_stops_google_teams_between_requests_and_keeps_the_lock_till_the_end(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """Ctrl-C after a few of 40 teams: every queued team was still read and written, then
+    "stopped with 0 of 40 teams done"; a second Ctrl-C released ``run.lock`` while the
+    threads went on writing (another run could take it and write the same sheets)."""
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i % 3), value_input="RAW")
+        for i in range(TEAMS)
+    ]
+    cfg = workspace(tmp_path, env, keys, concurrency=4)
+    env.log.clear()
+    env.faults.latency_ms = 250
+    argv = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg)]
+    argv += ["--as-of", "2026-02-15"]
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    lock = tmp_path / ".sheets-sync" / "run.lock"
+    free_at: int | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while _written(env) < 4:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.03)
+        os.killpg(proc.pid, signal.SIGINT)  # again, while the threads end their requests
+        while proc.poll() is None:
+            if free_at is None and _lock_free(lock):
+                free_at = _written(env)
+            time.sleep(0.002)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    written = _written(env)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err, err
+    assert free_at in (None, written), "a sheet was written after the lock was released"
+    assert written < TEAMS // 2, written
+    assert "stopping: waiting for the Google requests in flight to end" in err, err
+    last = err.splitlines()[-1]
+    done = f"error: interrupted by SIGINT: stopped with {written} of {TEAMS} teams done; "
+    assert last.startswith(done), err
