@@ -167,9 +167,10 @@ class Sync(NightEnd):
 
             workers = self._share(len(misses), processes)
             parsed = map_in_workers(task, len(misses), workers, meanwhile, crashed)
-            for i, state in zip(misses, parsed, strict=True):
-                state.spec = specs[i]
-                found[i] = state
+            with contextlib.closing(parsed):  # a stop here stops the workers before it goes on
+                for i, state in zip(misses, parsed, strict=True):
+                    state.spec = specs[i]
+                    found[i] = state
             return [r for r in found if r is not None]
 
         def one(spec: TeamSpec, cache: ReadCache | None = None) -> TeamRead:
@@ -407,16 +408,21 @@ class Sync(NightEnd):
             return [(False, TeamRun(s.name, s.source, Outcome.FAILED, error=e))
                     for s, e in zip(specs, error, strict=True)]  # fmt: skip
 
-        outcomes = map_in_workers(
-            write_in_worker, len(groups), workers, meanwhile if ahead_ok else None, crashed
-        )
-        for group, sent_back in zip(groups, outcomes, strict=True):
-            for i, (stripped, sent) in zip(group, sent_back, strict=True):
+        def written(k: int, sent_back: list[tuple[bool, TeamRun]]) -> None:
+            for i, (stripped, sent) in zip(groups[k], sent_back, strict=True):
                 ours = planned[i]
                 assert ours is not None
                 done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
                 if self.progress:
                     self.progress(kept_run(done[i]))
+
+        # ``written`` too for the groups a stop signal let finish: they count as done
+        outcomes = map_in_workers(
+            write_in_worker, len(groups), workers, meanwhile if ahead_ok else None, crashed, written
+        )
+        with contextlib.closing(outcomes):  # a stop here stops the workers before it goes on
+            for k, sent_back in enumerate(outcomes):
+                written(k, sent_back)
         runs = [done[i] for i in range(len(reads))]
         # Every cell read is written back by now; the rollup needs only the runs (the
         # planned writes alone are ~200,000 objects at 2,000 teams).

@@ -13,6 +13,7 @@ test's injected backend factory may not survive a fork.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -21,8 +22,9 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -79,25 +81,50 @@ def _parent() -> int | None:
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: how long a worker signalled itself waits for the parent's word that the run stops
+_PARENT_GRACE = 2.0
 _in_task: list[int] = []  # non-empty while this worker is inside a team's task
 _stop: list[int] = []  # a stop signal that came during one
+# The run's stop flag, shared with the parent (``map_in_workers``): the number of the
+# signal that stops the run, 0 while it goes on. A raw int: read without a lock, so a
+# signal handler may read it at any point.
+_flag: list[ctypes.c_int] = []
+
+
+def _stopping() -> bool:
+    return bool(_flag) and bool(_flag[0].value)
+
+
+def _parent_stops() -> bool:
+    """Whether the parent says the run stops, waiting a moment for it: a signal to the
+    process group reaches every worker and the parent at once."""
+    deadline = time.monotonic() + _PARENT_GRACE
+    while not _stopping():
+        if not _flag or time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def _on_stop(signum: int, _frame: object) -> None:
     """A worker's stop signal (Ctrl-C reaches the whole process group; systemd and Airflow
-    signal every process of the job): idle, it ends at once; inside a team it finishes
-    that team, so a write is never cut in the middle, and ends before the next. What
-    the run reports is the parent's to say (``cli_support.stop_on_signals``)."""
-    if not _in_task:
+    signal every process of the job). Inside a team it finishes that team, so a write is
+    never cut in the middle. The run stops between teams on the parent's flag (set
+    whoever was signalled), and the pool then ends each worker in order, every finished
+    team's outcome sent back. A signal to this worker alone ends it (idle at once, else
+    after the team): the pool breaks and the parent runs its teams again."""
+    if _in_task:
+        _stop.append(signum)
+    elif not _parent_stops():
         os._exit(128 + signum)
-    _stop.append(signum)
 
 
-def _init_worker(parent: int | None) -> None:
+def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
     if parent is not None:
         _die_with(parent)
     _in_task.clear()
     _stop.clear()
+    _flag[:] = [flag] if flag is not None else []
     for signum in _STOP_SIGNALS:
         signal.signal(signum, _on_stop)
 
@@ -108,12 +135,42 @@ def _one_task(i: int) -> object:
         return _TASK["task"](i)
     finally:
         _in_task.clear()
-        if _stop:
-            os._exit(128 + _stop[0])
 
 
 def _call(span: range) -> list[object]:
-    return [_one_task(i) for i in span]
+    """The span's tasks in order, up to a stop: then the finished ones only."""
+    done: list[object] = []
+    for i in span:
+        if _stop and not _parent_stops():
+            os._exit(128 + _stop[0])  # signalled alone: see ``_on_stop``
+        if _stopping():
+            break
+        done.append(_one_task(i))
+    return done
+
+
+def _wind_down(pool: ProcessPoolExecutor) -> None:
+    """A stopping run waits for each worker to finish the team in hand; a second stop
+    signal meanwhile ends them at once (SIGKILL: a write in progress leaves the old file
+    and a temp file a later run removes). The workers are gone when this returns, so the
+    workspace lock is never released under a worker still writing."""
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        running = cast(dict[int, BaseProcess] | None, getattr(pool, "_processes", None))
+        children = list((running or {}).values())
+        while True:  # a third signal changes nothing: the kill is done again
+            try:
+                for child in children:
+                    with contextlib.suppress(OSError, ValueError):
+                        child.kill()
+                for child in children:
+                    child.join(5)
+                pool.shutdown(wait=True)
+                break
+            except KeyboardInterrupt:
+                continue
+        raise
 
 
 def map_in_workers(
@@ -122,11 +179,16 @@ def map_in_workers(
     workers: int,
     meanwhile: Callable[[], None] | None = None,
     crashed: Callable[[int, str], T] | None = None,
-) -> Iterator[T]:
+    stopped: Callable[[int, T], None] | None = None,
+) -> Generator[T, None, None]:
     """``task(0) .. task(count - 1)`` in ``workers`` forked processes, in order.
 
     ``meanwhile`` runs in this process once every task is handed out (only when there
     are workers): work of its own instead of waiting.
+
+    A stop signal (``KeyboardInterrupt``) raised here stops each worker after the task
+    in hand (a shared flag, checked between tasks): ``stopped(i, result)`` gets every
+    task that finished and was not yielded yet, then the signal goes on up.
 
     A pool breaks when a child dies: the OOM killer, or a native crash (a C or Rust
     library aborting on one team's file). The pool cannot say whose task killed it, so
@@ -142,15 +204,18 @@ def map_in_workers(
         size = max(1, min(16, count // (workers * 4)))
         spans = [range(a, min(a + size, count)) for a in range(0, count, size)]
         context = multiprocessing.get_context("fork")
+        flag = context.RawValue(ctypes.c_int, 0)
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(_parent(),),
+            initargs=(_parent(), flag),
         ) as pool:
-            chunks = [pool.submit(_call, span) for span in spans]  # all handed out now
-            broken = len(chunks)
+            chunks: list[Future[list[object]]] = []
+            yielded = 0  # tasks handed to the caller
             try:
+                chunks += [pool.submit(_call, span) for span in spans]  # all handed out now
+                broken = len(chunks)
                 if meanwhile is not None:
                     meanwhile()
                 for k, chunk in enumerate(chunks):
@@ -159,9 +224,14 @@ def map_in_workers(
                     except BrokenProcessPool:
                         broken = k
                         break
-                    yield from part
-            except BaseException:  # a stop signal: the chunks not started are not started
-                pool.shutdown(wait=True, cancel_futures=True)
+                    for value in part:
+                        yielded += 1
+                        yield value
+            except BaseException as exc:  # a stop signal (or the caller let go of us)
+                flag.value = getattr(exc, "signum", int(signal.SIGINT))
+                _wind_down(pool)  # the chunks not started are not started
+                if stopped is not None:
+                    _settle_stopped(chunks, spans, yielded, stopped)
                 raise
             if broken == len(chunks):
                 return
@@ -176,6 +246,22 @@ def map_in_workers(
             )
     finally:
         _TASK.clear()
+
+
+def _settle_stopped(
+    chunks: Sequence[Future[list[object]]],
+    spans: Sequence[range],
+    yielded: int,
+    stopped: Callable[[int, T], None],
+) -> None:
+    """The tasks of a stopped map that finished but were not yielded: whole chunks, and
+    the first tasks of those a worker stopped inside."""
+    for chunk, span in zip(chunks, spans, strict=False):
+        if not chunk.done() or chunk.cancelled() or chunk.exception() is not None:
+            continue
+        for i, value in zip(span, chunk.result(), strict=False):
+            if i >= yielded:
+                stopped(i, cast(T, value))
 
 
 class WorkerDiedError(RuntimeError):

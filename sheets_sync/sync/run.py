@@ -199,10 +199,10 @@ def _undo_unfinished(history: HistoryStore) -> None:
 
 def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total: int) -> SyncResult:
     """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got. The
-    engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then.
-    Tonight's history rows stay pending until ``run_sync`` has sent the night's
-    notification (``confirm_later``): a night stopped before that is compared with by no
-    later run."""
+    engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then,
+    and every worker and thread that could write has ended. Tonight's history rows stay
+    pending until ``run_sync`` has sent the night's notification (``confirm_later``): a
+    night stopped before that is compared with by no later run."""
     sync.confirm_later = True
     try:
         return sync.run(options)

@@ -93,6 +93,12 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
         " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
         "rollup or run report was written (the last ones stay); run sync again to finish"
     ), last
+    # "done" is honest: every team file synced tonight, those the workers finished after
+    # the signal included (a signal to the run alone left them writing whole chunks)
+    done = int(last.split(": stopped with ")[1].split()[0])
+    changed = [b.name for b in (ws / "teams").glob("*.xlsx")
+               if b.read_bytes() != (big.parent / "teams" / b.name).read_bytes()]  # fmt: skip
+    assert done == len(changed) < 40, (done, changed)
     assert workers, "the sync forked no workers"
     deadline = time.monotonic() + 10
     while any(map(_alive, workers)) and time.monotonic() < deadline:

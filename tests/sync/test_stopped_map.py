@@ -1,11 +1,16 @@
-"""A run with worker processes stopped by a signal."""
+"""A stop signal to a run with worker processes (``parallel.map_in_workers``): each worker
+stops between teams, every finished team is told, and a second signal ends the workers
+at once. Real forks, in a child Python of its own, so the signals reach no test."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +22,89 @@ from sheets_sync.sync.outcome import TeamRun
 from tests.sync.test_parallel import AS_OF
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script(code: str, *args: str, timeout: float = 30) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,  # ``killpg(0)`` signals the script's processes only
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+_BETWEEN_TEAMS = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync.parallel import map_in_workers
+
+out = Path(sys.argv[1])
+
+def task(i):
+    time.sleep(0.1)
+    (out / str(i)).write_text("")
+    return i
+
+got, late = [], []
+threading.Timer(0.6, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    for value in map_in_workers(task, 40, 2, stopped=lambda i, v: late.append((i, v))):
+        got.append(value)
+except KeyboardInterrupt:
+    pass
+files = sorted(int(p.name) for p in out.iterdir())
+print(json.dumps({"got": got, "late": late, "files": files}))
+"""
+
+
+def test_a_stop_to_the_parent_alone_stops_each_worker_after_its_team(tmp_path: Path) -> None:
+    """``kill PID`` or systemd's KillMode=mixed: the workers were not told, and each went
+    on to the end of its chunk (up to 16 teams) while the run said "0 of N done"."""
+    found = _script(_BETWEEN_TEAMS, str(tmp_path))
+    got, late, files = found["got"], found["late"], found["files"]
+    assert all(i == v for i, v in late)
+    told = got + [i for i, _ in late]
+    assert sorted(told) == files, "every team written is told, and only those"
+    assert len(told) == len(set(told))
+    assert 0 < len(files) < 20, files  # ~12 at the signal; the rest never begun
+
+
+_SECOND_SIGNAL = """
+import json, multiprocessing, os, signal, threading, time
+from sheets_sync.sync.parallel import map_in_workers
+
+def task(i):
+    time.sleep(60)  # a team that takes long to write
+    return i
+
+def stop_twice():
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Timer(0.5, stop_twice).start()
+began = time.monotonic()
+try:
+    list(map_in_workers(task, 4, 2))
+except KeyboardInterrupt:
+    pass
+alive = [p.pid for p in multiprocessing.active_children()]
+print(json.dumps({"seconds": time.monotonic() - began, "alive": alive}))
+"""
+
+
+def test_a_second_stop_ends_the_workers_at_once() -> None:
+    """docs/scheduling.md promised it; the second signal was lost in the pool's wait."""
+    found = _script(_SECOND_SIGNAL, timeout=20)
+    assert found["seconds"] < 5
+    assert found["alive"] == []
 
 
 @pytest.mark.slow
