@@ -23,12 +23,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 log = logging.getLogger("sheets_sync.sync")
 T = TypeVar("T")
@@ -127,6 +127,9 @@ def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
     _flag[:] = [flag] if flag is not None else []
     for signum in _STOP_SIGNALS:
         signal.signal(signum, _on_stop)
+    # blocked by the parent while it forked (``_signals_held``): until the handlers above
+    # were in, a signal ran the parent's handler here ("Exception in initializer")
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _one_task(i: int) -> object:
@@ -147,6 +150,30 @@ def _call(span: range) -> list[object]:
             break
         done.append(_one_task(i))
     return done
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Stop signals wait while this process forks workers. Blocked: a child inherits the
+    mask and unblocks them once its own handlers are in (``_init_worker``). Deferred
+    here too (another thread may take the signal for this one): raised between a fork
+    and the pool's note of the child, it left a worker no one ended. A signal that
+    came is raised again on leaving, for the usual handler."""
+    held: list[int] = []
+    handlers: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _STOP_SIGNALS:
+            if signal.getsignal(signum) is not None:
+                handlers[signum] = signal.signal(signum, lambda n, _f: held.append(n))
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def _wind_down(pool: ProcessPoolExecutor) -> None:
@@ -214,7 +241,8 @@ def map_in_workers(
             chunks: list[Future[list[object]]] = []
             yielded = 0  # tasks handed to the caller
             try:
-                chunks += [pool.submit(_call, span) for span in spans]  # all handed out now
+                with _signals_held():
+                    chunks += [pool.submit(_call, span) for span in spans]  # all handed out
                 broken = len(chunks)
                 if meanwhile is not None:
                     meanwhile()
@@ -303,7 +331,8 @@ def isolated(
             i = todo.pop()
             receive, send = context.Pipe(duplex=False)
             started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)
-            started.start()
+            with _signals_held():
+                started.start()
             send.close()  # the child's end: EOF here once it exits
             running[receive] = (i, started)
         for ready in wait(list(running)):

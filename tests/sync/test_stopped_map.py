@@ -1,6 +1,7 @@
 """A stop signal to a run with worker processes (``parallel.map_in_workers``): each worker
-stops between teams, every finished team is told, and a second signal ends the workers
-at once. Real forks, in a child Python of its own, so the signals reach no test."""
+stops between teams, every finished team is told, a second signal ends the workers at
+once, and a signal as a worker starts is its own to handle. Real forks, in a child
+Python of its own, so the signals reach no test."""
 
 from __future__ import annotations
 
@@ -105,6 +106,36 @@ def test_a_second_stop_ends_the_workers_at_once() -> None:
     found = _script(_SECOND_SIGNAL, timeout=20)
     assert found["seconds"] < 5
     assert found["alive"] == []
+
+
+_AS_A_WORKER_STARTS = """
+import json, os, signal, time
+from sheets_sync.sync import parallel
+
+real = parallel._init_worker
+
+def init(*args):
+    os.killpg(0, signal.SIGINT)  # Ctrl-C as the worker starts: before its handlers are in
+    time.sleep(0.1)
+    real(*args)
+
+parallel._init_worker = init
+mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+try:
+    list(parallel.map_in_workers(lambda i: time.sleep(0.2) or i, 8, 2))
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+same = signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask
+print(json.dumps({"stopped": stopped, "mask_restored": same}))
+"""
+
+
+def test_a_stop_as_a_worker_starts_is_no_traceback() -> None:
+    """A forked worker ran the parent's handler until ``_init_worker`` put in its own:
+    "Exception in initializer" with a traceback. The stop signals now wait, blocked,
+    until then; the parent's mask is as it was after the map."""
+    assert _script(_AS_A_WORKER_STARTS) == {"stopped": True, "mask_restored": True}
 
 
 @pytest.mark.slow
