@@ -80,7 +80,9 @@ def _parent() -> int | None:
     return os.getpid() if threading.current_thread() is threading.main_thread() else None
 
 
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_STOP_SIGNALS = tuple(  # no SIGHUP on Windows
+    s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
+)
 #: how long a worker signalled itself waits for the parent's word that the run stops
 _PARENT_GRACE = 2.0
 _in_task: list[int] = []  # non-empty while this worker is inside a team's task
@@ -113,10 +115,13 @@ def _on_stop(signum: int, _frame: object) -> None:
     whoever was signalled), and the pool then ends each worker in order, every finished
     team's outcome sent back. A signal to this worker alone ends it (idle at once, else
     after the team): the pool breaks and the parent runs its teams again."""
-    if _in_task:
+    if _in_task or _stop:  # a signal again while waiting for the parent: once is enough
         _stop.append(signum)
-    elif not _parent_stops():
+        return
+    _stop.append(signum)
+    if not _parent_stops():
         os._exit(128 + signum)
+    _stop.clear()
 
 
 def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
@@ -126,7 +131,8 @@ def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
     _stop.clear()
     _flag[:] = [flag] if flag is not None else []
     for signum in _STOP_SIGNALS:
-        signal.signal(signum, _on_stop)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's stays ignored, as above
+            signal.signal(signum, _on_stop)
     # blocked by the parent while it forked (``_signals_held``): until the handlers above
     # were in, a signal ran the parent's handler here ("Exception in initializer")
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
@@ -163,7 +169,7 @@ def _signals_held() -> Iterator[None]:
     handlers: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in _STOP_SIGNALS:
-            if signal.getsignal(signum) is not None:
+            if signal.getsignal(signum) not in (None, signal.SIG_IGN):  # nohup's stays
                 handlers[signum] = signal.signal(signum, lambda n, _f: held.append(n))
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:

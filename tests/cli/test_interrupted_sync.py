@@ -32,13 +32,6 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_workspace(tmp_path_factory.mktemp("big") / "ws", 40)
 
 
-@pytest.fixture
-def demo_copy(tmp_path: Path) -> Path:
-    from sheets_sync.workspace.demo import create_demo
-
-    return create_demo(tmp_path / "ws")
-
-
 def _children(pid: int) -> list[int]:
     found = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in found.read_text().split()] if found.exists() else []
@@ -134,29 +127,44 @@ def test_a_stop_signal_after_the_command_finished_exits_quietly() -> None:
     assert done.stdout.startswith("sheets-sync, version ")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, SIGHUP")
-def test_a_signal_ignored_at_start_stays_ignored(demo_copy: Path) -> None:
-    """``nohup sheets-sync sync &``: the hang-up when the terminal closes stopped the run
-    (exit 129), because the stop handler replaced the SIG_IGN nohup had set."""
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, SIGHUP, fork")
+def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> None:
+    """``nohup sheets-sync sync &``: the hang-up when the terminal closes (to the whole
+    group, workers included) stopped the run (exit 129), because the stop handlers
+    replaced the SIG_IGN nohup had set."""
     nohup = shutil.which("nohup")
     if nohup is None:
         pytest.skip("no nohup")
-    sync = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(demo_copy), *AS_OF]
+    ws = tmp_path / "ws"
+    shutil.copytree(big.parent, ws)
+    cfg = ws / "sheets-sync.yaml"
+    sync = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg), *AS_OF]
     proc = subprocess.Popen(
-        [nohup, *sync], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [nohup, *sync],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     cmdline = Path(f"/proc/{proc.pid}/cmdline")
+    workers: list[int] = []
     try:
-        while proc.poll() is None and cmdline.read_bytes().startswith(nohup.encode()):
+        running = "\0".join(sync[:3]).encode()  # not pytest's fork, not nohup yet
+        while proc.poll() is None and not cmdline.read_bytes().startswith(running):
             time.sleep(0.005)  # nohup has set SIG_IGN once it runs python
         while proc.poll() is None:
-            proc.send_signal(signal.SIGHUP)
-            time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGHUP)
+            workers = _children(proc.pid) or workers
+            time.sleep(0.02)
         out, err = proc.communicate(timeout=60)
     finally:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, out + err
-    assert (demo_copy.parent / "company.xlsx").is_file()
+    assert workers, "the sync forked no workers"
+    assert out.splitlines()[-1].startswith("40 teams, 0 failed"), out
+    assert (ws / "company.xlsx").is_file()
 
 
 def _off_track(ws: Path, day: str) -> set[tuple[str, str]]:
