@@ -14,7 +14,7 @@ from sheets_sync.backends.gsheets.client import clear_clients
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
-from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 
 pytestmark = pytest.mark.emulator
 
@@ -24,14 +24,8 @@ OKRS: list[list[Any]] = [
 ]
 
 
-def test_a_protected_rollup_tab_is_not_published_and_named(
-    emulator: Emulator, tmp_path: Path
-) -> None:
-    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
-    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]], "Notes": [["x"]]})
-    emulator.protect(out, "Summary", None, description="CFO only")
-    emulator.protect(out, "Notes", None)  # a tab the rollup does not write
-    info = fake_service_account_info(emulator.host)
+def _sync(tmp_path: Path, info: dict[str, Any], team: str, out: str) -> SyncResult:
+    """One night of team ``team`` with its rollup to ``out``, signed in as ``info``."""
     (tmp_path / "sa.json").write_text(json.dumps(info))
     cfg = tmp_path / "sheets-sync.yaml"
     cfg.write_text(
@@ -42,8 +36,21 @@ def test_a_protected_rollup_tab_is_not_published_and_named(
         'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
     )
     clear_clients()
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
-    clear_clients()
+    try:
+        return Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
+    finally:
+        clear_clients()
+
+
+def test_a_protected_rollup_tab_is_not_published_and_named(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]], "Notes": [["x"]]})
+    emulator.protect(out, "Summary", None, description="CFO only")
+    emulator.protect(out, "Notes", None)  # a tab the rollup does not write
+    info = fake_service_account_info(emulator.host)
+    result = _sync(tmp_path, info, team, out)
     assert result.rollup_error == (
         f"gsheet:{out}: the company rollup was not published: rollup tab Summary is in the "
         f'protected tab Summary ("CFO only"), which {info["client_email"]} may not edit: add '
@@ -66,18 +73,7 @@ def test_a_protected_range_past_the_new_rollup_is_named_too(
     out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]})
     emulator.protect(out, "Summary", "A900:B900", description="archive")
     info = fake_service_account_info(emulator.host)
-    (tmp_path / "sa.json").write_text(json.dumps(info))
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\n"
-        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
-        f"teams:\n  - {{name: Sales, source: 'gsheet:{team}'}}\n"
-        f"rollup: {{output: 'gsheet:{out}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
-    )
-    clear_clients()
-    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
-    clear_clients()
+    result = _sync(tmp_path, info, team, out)
     assert result.rollup_error is not None
     assert "rollup tab Summary is in the protected range Summary!A900:B900" in str(
         result.rollup_error
