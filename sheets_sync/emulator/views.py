@@ -61,13 +61,7 @@ def update_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 
 def delete_filter_view(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    found = _find(book, "filterViews", "filterViewId", req.get("filterId"))
-    if found is None:
-        raise bad_request(f"No filter view with id: {req.get('filterId')}")
-    sheet, i = found
-    del sheet.extra["filterViews"][i]
-    if not sheet.extra["filterViews"]:
-        del sheet.extra["filterViews"]
+    _remove(book, "filterViews", "filterViewId", req.get("filterId"), "filter view")
     return None
 
 
@@ -84,11 +78,17 @@ def add_slicer(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 def delete_embedded_object(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """Deletes a slicer (the only embedded object the emulator keeps)."""
-    found = _find(book, "slicers", "slicerId", req.get("objectId"))
-    if found is None:
-        raise bad_request(f"No embedded object with id: {req.get('objectId')}")
-    sheet, i = found
-    del sheet.extra["slicers"][i]
-    if not sheet.extra["slicers"]:
-        del sheet.extra["slicers"]
+    _remove(book, "slicers", "slicerId", req.get("objectId"), "embedded object")
     return None
+
+
+def _remove(book: Spreadsheet, kind: str, key: str, wanted: Any, what: str) -> None:
+    """Delete the ``kind`` entry whose ``key`` is ``wanted``; an emptied list goes, as
+    Google leaves the field out."""
+    found = _find(book, kind, key, wanted)
+    if found is None:
+        raise bad_request(f"No {what} with id: {wanted}")
+    sheet, i = found
+    del sheet.extra[kind][i]
+    if not sheet.extra[kind]:
+        del sheet.extra[kind]
