@@ -196,6 +196,8 @@ class HistoryStore:
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                if pending:
+                    history_pending.prepare(conn)
                 for run in result.runs:  # a team at a time: no night-sized lists of rows
                     rows = rows_for(run, result.context)
                     if rows is None:

@@ -4,10 +4,12 @@ what the date held before (``history_pending.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from sheets_sync.ops import history_pending
 from sheets_sync.ops.history import HistoryStore
 from tests.ops.conftest import MakeResult
 
@@ -63,3 +65,33 @@ def test_confirmed_rows_stay_and_a_store_without_pending_rows_is_not_written(
     assert store.settle_pending(D2) == []
     assert store.settle_pending(None, ()) == []  # confirmed: nothing left to undo
     assert store.dates() == [D2]
+
+
+def test_settling_a_night_reads_no_team_s_rows_but_its_own(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A quiet re-run confirms every team of the date: one statement a table, not one a
+    team, and an undo finds a team's copy by its key (each copy table scanned per team
+    made settling 2,000 teams take seconds). Checked by the statements and their query
+    plans, not by a clock."""
+    teams = {f"T{i:02}": {"KR1": i} for i in range(30)}
+    store.record(make_result(teams, D2))
+    store.record(make_result(teams, D2), pending=True)
+    statements: list[str] = []
+    conn = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        conn.set_trace_callback(statements.append)
+        conn.execute("BEGIN IMMEDIATE")
+        undone = history_pending.settle(conn, D2.isoformat(), [t for t in teams if t > "T09"])
+        conn.execute("COMMIT")
+        conn.set_trace_callback(None)
+        assert len(undone) == 10
+        # BEGIN, COMMIT, two reads of the marks, one delete a table, six statements an undo
+        assert len(statements) <= 2 + 2 + 4 + 6 * len(undone)
+        for sql in statements:
+            plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+            scans = [d for *_, d in plan if d.startswith("SCAN") and "sqlite_master" not in d]
+            assert not scans, (sql, plan)
+    finally:
+        conn.close()
+    assert store.settle_pending(None, ()) == []
