@@ -32,7 +32,10 @@ CONFIDENCE_WORDS = {
     "h": 0.9,
 }
 CURRENCY = "$€£¥₹"
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Day 0 of serial dates in Excel's 1900 system (as Google Sheets) and its 1904 system
+#: (``<workbookPr date1904="1"/>``, Mac workbooks).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EPOCH_1904 = dt.date(1904, 1, 1)
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
 _SUFFIX = re.compile(r"^[\d.,]+\s*[kmb]n?$", re.IGNORECASE)
@@ -145,8 +148,11 @@ def _parse_number_text(raw: str) -> float:
     return -number if negative else number
 
 
-def parse_date(value: CellValue) -> dt.date | None:
-    """Dates, datetimes, Excel serial numbers and ISO text (YYYY-MM-DD)."""
+def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None:
+    """Dates, datetimes, serial numbers (days since ``epoch``: ``EPOCH_1904`` in a Mac
+    workbook) and text with the month in letters or in year-month-day order. Day and
+    month in digits (31/03/2026, 3/31/2026, 31.03.2026) are refused: their order differs
+    between countries, and a guess would be a silent wrong date on the 1st to 12th."""
     _check_error(value)
     if is_empty(value):
         return None
@@ -157,9 +163,12 @@ def parse_date(value: CellValue) -> dt.date | None:
     if isinstance(value, bool):
         raise CellValueError(f"expected a date, got {_describe(value)}")
     if isinstance(value, int | float):
-        if not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
+        # Excel's 1900 system counts a 29 Feb 1900 that never was (serial 60), so serials
+        # below 61 are a day off there; no goal is dated before March 1900 anyway.
+        low = 61 if epoch == EXCEL_EPOCH else 0
+        if not low <= value < (dt.date(9999, 12, 31) - epoch).days + 1:
             raise CellValueError(f"expected a date, got the number {value}")
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return epoch + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"):
@@ -167,8 +176,32 @@ def parse_date(value: CellValue) -> dt.date | None:
                 return dt.datetime.strptime(text.replace(",", ""), fmt).date()
             except ValueError:
                 continue
-        raise CellValueError(f"expected a date like 2026-12-31, got {_describe(value)}")
+        raise CellValueError(
+            f"expected a date like 2026-12-31, got {_describe(value)}{_order_hint(text)}"
+        )
     raise CellValueError(f"expected a date, got {_describe(value)}")
+
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+
+
+def _order_hint(text: str) -> str:
+    """What a date with day and month in digits could mean, for the error message."""
+    match = _DAY_MONTH.match(text)
+    if match is None:
+        return ""
+    a, b, year = int(match[1]), int(match[3]), int(match[4])
+    readings = []
+    for day, month in ((a, b), (b, a)):
+        try:
+            readings.append(dt.date(year, month, day).isoformat())
+        except ValueError:
+            continue
+    if len(set(readings)) == 2:
+        return f"; day and month could be either way round: type {readings[0]} or {readings[1]}"
+    if readings:
+        return f"; type it as {readings[0]} (the order of day and month is not guessed)"
+    return ""
 
 
 def parse_text(value: CellValue) -> str | None:

@@ -8,6 +8,8 @@ import pytest
 
 from sheets_sync.domain.models import Direction
 from sheets_sync.domain.values import (
+    EPOCH_1904,
+    EXCEL_EPOCH,
     CellValueError,
     parse_choice,
     parse_confidence,
@@ -71,6 +73,50 @@ def test_bad_numbers(raw: CellValue, message: str) -> None:
     with pytest.raises(CellValueError, match=None) as info:
         parse_number(raw)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("03/04/2026", 'expected a date like 2026-12-31, got "03/04/2026"; day and month could'
+         " be either way round: type 2026-04-03 or 2026-03-04"),
+        ("31/03/2026", 'expected a date like 2026-12-31, got "31/03/2026"; type it as 2026-03-31'
+         " (the order of day and month is not guessed)"),
+        ("3/31/2026", 'expected a date like 2026-12-31, got "3/31/2026"; type it as 2026-03-31'
+         " (the order of day and month is not guessed)"),
+        ("31.03.2026", 'expected a date like 2026-12-31, got "31.03.2026"; type it as 2026-03-31'
+         " (the order of day and month is not guessed)"),
+        ("04.04.2026", 'expected a date like 2026-12-31, got "04.04.2026"; type it as 2026-04-04'
+         " (the order of day and month is not guessed)"),
+        ("31/02/2026", 'expected a date like 2026-12-31, got "31/02/2026"'),
+        ("2026-02-29", 'expected a date like 2026-12-31, got "2026-02-29"'),
+        # Excel's 1900 system has a 29 Feb 1900 (serial 60); serials up to it are a day off
+        (60.0, "expected a date, got the number 60.0"),
+        (1.0, "expected a date, got the number 1.0"),
+        (2958466.0, "expected a date, got the number 2958466.0"),
+    ],
+)  # fmt: skip
+def test_bad_date_messages(raw: CellValue, message: str) -> None:
+    """Digits-only day and month are never guessed: a wrong guess is a silent wrong date."""
+    with pytest.raises(CellValueError) as info:
+        parse_date(raw)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "epoch", "expected"),
+    [
+        (61.0, EXCEL_EPOCH, dt.date(1900, 3, 1)),
+        (46341.0, EXCEL_EPOCH, dt.date(2026, 11, 15)),
+        (2958465.0, EXCEL_EPOCH, dt.date(9999, 12, 31)),
+        (0.0, EPOCH_1904, dt.date(1904, 1, 1)),
+        (44879.75, EPOCH_1904, dt.date(2026, 11, 15)),  # 1904 serial with a time of day
+        ("Mar 31 2026", EXCEL_EPOCH, dt.date(2026, 3, 31)),
+        ("2028-02-29", EXCEL_EPOCH, dt.date(2028, 2, 29)),
+    ],
+)
+def test_date_serials_and_epochs(raw: CellValue, epoch: dt.date, expected: dt.date) -> None:
+    assert parse_date(raw, epoch) == expected
 
 
 @pytest.mark.parametrize(
