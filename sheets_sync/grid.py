@@ -143,6 +143,11 @@ class SheetGrid:
         return cells[col - 1] if col <= len(cells) else None
 
 
+#: ``WorkbookData.meta`` key, "1904" when the workbook's day numbers count from 1904-01-01
+#: (Excel for Mac's 1904 date system); absent for the 1900 system (and Google Sheets).
+DATE_SYSTEM = "date_system"
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class WorkbookData:

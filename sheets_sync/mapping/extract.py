@@ -6,13 +6,16 @@ unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest 
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
+from sheets_sync.grid import DATE_SYSTEM, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
@@ -157,7 +160,9 @@ def extract_tab(
     source: str,
     owned: tuple[str, ...],
     kind: Literal["okrs", "kpis"],
+    epoch: dt.date = EXCEL_EPOCH,
 ) -> tuple[TabExtract, list[Finding]]:
+    """``epoch``: day 0 of the workbook's day numbers, for dates kept as plain numbers."""
     findings: list[Finding] = []
     header_row = locate_header(grid, spec, source)
     columns, duplicates = _header_map(grid, header_row, spec)
@@ -192,6 +197,8 @@ def extract_tab(
     carry: dict[str, CellValue] = {}
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
+        if epoch != EXCEL_EPOCH:
+            values |= _dated(values, epoch)
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
@@ -265,6 +272,24 @@ def extract_tab(
     return TabExtract(layout, tuple(records), owned_values), findings
 
 
+#: Fields holding a date; a plain number in one is a day number of the workbook's system.
+DATE_FIELDS = ("due", "as_of")
+
+
+def _dated(values: Mapping[str, CellValue], epoch: dt.date) -> dict[str, CellValue]:
+    """The date fields holding a day number, as the dates they are from ``epoch`` (a date
+    cell is read right by the backend; a number in a plain cell is not: a Mac workbook's
+    46341 is 2030-11-16, four years and a day after the 1900 system's)."""
+    dated: dict[str, CellValue] = {}
+    for name in DATE_FIELDS:
+        value = values.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            with contextlib.suppress(ValueError, OverflowError):
+                if value >= 0:
+                    dated[name] = epoch + dt.timedelta(days=int(value))
+    return dated
+
+
 def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -305,6 +330,7 @@ def _block_row(
 def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
     """Cut a workbook into row records per the mapping; LayoutError if a required tab is gone."""
     findings: list[Finding] = []
+    epoch = EPOCH_1904 if data.meta.get(DATE_SYSTEM) == "1904" else EXCEL_EPOCH
     tabs: dict[str, TabExtract | None] = {}
     plan: tuple[tuple[Literal["okrs", "kpis"], TabSpec | None, tuple[str, ...]], ...] = (
         ("okrs", mapping.okrs, OKR_OWNED),
@@ -333,7 +359,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             tabs[kind] = None
             continue
         tab, tab_findings = extract_tab(
-            data.sheets[name], spec, source=data.source, owned=owned, kind=kind
+            data.sheets[name], spec, source=data.source, owned=owned, kind=kind, epoch=epoch
         )
         findings += tab_findings
         tabs[kind] = tab

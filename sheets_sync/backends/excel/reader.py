@@ -49,6 +49,7 @@ from sheets_sync.backends.excel.sheetscan import (
 )
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
+    DATE_SYSTEM,
     CellError,
     CellRange,
     CellValue,
@@ -103,8 +104,8 @@ def read_workbook_bytes(
     ``WorkbookError`` subclass, naming ``source``, for anything unreadable or unsafe.
     """
     package = inspect_package(data, source=source, max_uncompressed_bytes=max_uncompressed_bytes)
-    locations, styles_part = (
-        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None)
+    locations, styles_part, date1904 = (
+        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
@@ -162,9 +163,8 @@ def read_workbook_bytes(
             if totals:
                 grid = replace(grid, total_rows=totals)
             sheets[name] = grid
-    return WorkbookData(
-        source=source, sheet_names=names, sheets=sheets, meta={"format": package.kind}
-    )
+    meta = {"format": package.kind} | ({DATE_SYSTEM: "1904"} if date1904 else {})
+    return WorkbookData(source=source, sheet_names=names, sheets=sheets, meta=meta)
 
 
 def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
@@ -265,9 +265,9 @@ def _rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]
     return out
 
 
-def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart], str | None]:
-    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); and
-    the styles part."""
+def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart], str | None, bool]:
+    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
+    styles part; and whether day numbers count from 1904 (``workbookPr date1904``)."""
     main = next(
         (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
         "xl/workbook.xml",
@@ -290,7 +290,13 @@ def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart]
             part=target or None, is_chart=typ.endswith("/chartsheet")
         )
     styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
-    return found, styles
+    date1904 = any(
+        _local(el.tag) == "workbookPr"
+        and next((v for k, v in el.attrib.items() if _local(k) == "date1904"), "")
+        in ("1", "true", "on")
+        for el in root.iter()
+    )
+    return found, styles, date1904
 
 
 _T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
