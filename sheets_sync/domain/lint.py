@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from sheets_sync.domain.models import Finding, KeyResult, KRType, Period, Severity, TeamInput
@@ -13,6 +14,9 @@ MAX_OBJECTIVES, MAX_KPIS = 5, 15
 #: 60 in a plain cell is 6,000 %, while Excel keeps a typed 60 % as 0.6. Scores are
 #: ratios and do not change; the rollup's % columns would show 6000.0 %.
 WHOLE_PERCENT = 10
+#: An As of date this many days after the run's date is still today somewhere: a team in
+#: Kiritimati (UTC+14) is a day ahead of a server in Adak (UTC-10). Later ones are typos.
+AHEAD_DAYS = 1
 
 
 def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[str, str] | None:
@@ -112,4 +116,24 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
                 team.source,
             )
         )
+    return found
+
+
+def lint_kpi_dates(team: TeamInput, as_of: dt.date) -> list[Finding]:
+    """KPIs whose As of date keeps them from ever turning Stale: an Actual with no date,
+    or a date after the run's (a mistyped year stays fresh for that year)."""
+    found: list[Finding] = []
+    for kpi in team.kpis:
+        message = None
+        if kpi.as_of is None and kpi.actual is not None:
+            message = f"KPI {kpi.id} has an actual but no As of date, so it is never judged stale"
+        elif kpi.as_of is not None and (kpi.as_of - as_of).days > AHEAD_DAYS:
+            message = (
+                f"As of date {kpi.as_of.isoformat()} is after the run's date "
+                f"{as_of.isoformat()}; KPI {kpi.id} is not judged stale until it has passed"
+            )
+        if message is not None:
+            found.append(
+                Finding.at(kpi.origin, "as_of", message, severity=Severity.WARNING, row_id=kpi.id)
+            )
     return found

@@ -6,8 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sheets_sync.domain.kpi import kpi_status
-from sheets_sync.domain.lint import lint_team
+from sheets_sync.domain.kpi import is_stale, kpi_status
+from sheets_sync.domain.lint import lint_kpi_dates, lint_team
 from sheets_sync.domain.models import (
     KPI,
     Finding,
@@ -139,6 +139,16 @@ def evaluate_team(
         for kr in krs:
             current, source, notes = resolve_current(kr, team.team, index)
             findings += notes
+            fed = index.get(source.casefold()) if source else None
+            if fed is not None and fed.as_of is not None and is_stale(fed, as_of, rules):
+                findings.append(
+                    _warn(
+                        kr,
+                        "kpi_link",
+                        f"current value comes from KPI {source}, which is stale "
+                        f"(as of {fed.as_of.isoformat()}); update its Actual",
+                    )
+                )
             results.append(
                 score_key_result(
                     kr,
@@ -172,6 +182,7 @@ def evaluate_team(
             kpis.append(kpi_status(kpi, as_of=as_of, rules=rules))
 
     findings += lint_team(team, period)
+    findings += lint_kpi_dates(team, as_of)
     findings = [f if f.team else _with_team(f, team.team) for f in findings]
     all_krs = [kr for o in objectives for kr in o.key_results]
     return TeamResult(

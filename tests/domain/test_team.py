@@ -154,6 +154,8 @@ def test_lint_warnings() -> None:
         "sales.xlsx!OKRs!A2: objective O1 has 1 key result; 2 to 5 keep it focused",
         "sales.xlsx!KPIs!G2: KPI KPI-1 has no owner",
         "sales.xlsx!KPIs!J2: KPI KPI-1 has no target, so it cannot be judged",
+        "sales.xlsx!KPIs!2:2: KPI KPI-1 has an actual but no As of date, so it is never "
+        "judged stale",
     }
 
 
