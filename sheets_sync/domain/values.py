@@ -8,6 +8,7 @@ Guessing is worse than asking: "€3.5k" or "1,5" is an error, not a number.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
@@ -176,12 +177,16 @@ def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None
                 return dt.datetime.strptime(text.replace(",", ""), fmt).date()
             except ValueError:
                 continue
+        if _STAMP.match(text):  # an ISO timestamp pasted as text: its own calendar date
+            with contextlib.suppress(ValueError):
+                return dt.datetime.fromisoformat(text).date()
         raise CellValueError(
             f"expected a date like 2026-12-31, got {_describe(value)}{_order_hint(text)}"
         )
     raise CellValueError(f"expected a date, got {_describe(value)}")
 
 
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 
 

@@ -90,6 +90,8 @@ def test_bad_numbers(raw: CellValue, message: str) -> None:
          " (the order of day and month is not guessed)"),
         ("31/02/2026", 'expected a date like 2026-12-31, got "31/02/2026"'),
         ("2026-02-29", 'expected a date like 2026-12-31, got "2026-02-29"'),
+        ("2026-02-29T10:00", 'expected a date like 2026-12-31, got "2026-02-29T10:00"'),
+        ("2026-11-20 25:00", 'expected a date like 2026-12-31, got "2026-11-20 25:00"'),
         # Excel's 1900 system has a 29 Feb 1900 (serial 60); serials up to it are a day off
         (60.0, "expected a date, got the number 60.0"),
         (1.0, "expected a date, got the number 1.0"),
@@ -113,6 +115,11 @@ def test_bad_date_messages(raw: CellValue, message: str) -> None:
         (44879.75, EPOCH_1904, dt.date(2026, 11, 15)),  # 1904 serial with a time of day
         ("Mar 31 2026", EXCEL_EPOCH, dt.date(2026, 3, 31)),
         ("2028-02-29", EXCEL_EPOCH, dt.date(2028, 2, 29)),
+        # ISO timestamps pasted as text (exports, Zapier): the date as written, not UTC's
+        ("2026-11-20T14:30:00", EXCEL_EPOCH, dt.date(2026, 11, 20)),
+        ("2026-11-20 23:30", EXCEL_EPOCH, dt.date(2026, 11, 20)),
+        ("2026-11-20T23:30:00-10:00", EXCEL_EPOCH, dt.date(2026, 11, 20)),
+        ("2026-11-20T00:15:00Z", EXCEL_EPOCH, dt.date(2026, 11, 20)),
     ],
 )
 def test_date_serials_and_epochs(raw: CellValue, epoch: dt.date, expected: dt.date) -> None:
