@@ -17,3 +17,9 @@ class SyncOptions:
     shard: tuple[int, int] | None = None  # (k, n): this run handles the k-th of n shares
     workers: int | None = None  # processes for local workbooks; None: one per CPU
     read_cache: bool = True  # reuse parses of unchanged workbooks (``readcache.py``)
+
+    def __post_init__(self) -> None:
+        """A datetime passes for a date with the type checker but not in date arithmetic
+        (every team failed with a TypeError): keep its calendar day, as written."""
+        if isinstance(self.as_of, dt.datetime):
+            object.__setattr__(self, "as_of", self.as_of.date())
