@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
-from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
+from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH, CellValueError, parse_date
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import DATE_SYSTEM, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
@@ -284,9 +284,8 @@ def _dated(values: Mapping[str, CellValue], epoch: dt.date) -> dict[str, CellVal
     for name in DATE_FIELDS:
         value = values.get(name)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            with contextlib.suppress(ValueError, OverflowError):
-                if value >= 0:
-                    dated[name] = epoch + dt.timedelta(days=int(value))
+            with contextlib.suppress(CellValueError):  # not a day: parse.py reports it
+                dated[name] = parse_date(value, epoch)
     return dated
 
 
