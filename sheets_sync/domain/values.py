@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import math
 import re
+import unicodedata
 from enum import StrEnum
 from typing import TypeVar
 
@@ -37,7 +38,13 @@ CURRENCY = "$€£¥₹"
 #: (``<workbookPr date1904="1"/>``, Mac workbooks).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EPOCH_1904 = dt.date(1904, 1, 1)
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+#: "1,234.5"; a first group of 0 ("0,125") is a decimal comma, not thousands.
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+#: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
+_DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+#: Digits with spaces between them; the spaces must group thousands ("1 234 567").
+_SPACED_DIGITS = re.compile(r"\d[\d ]*\d")
+_SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+")
 _PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
 _SUFFIX = re.compile(r"^[\d.,]+\s*[kmb]n?$", re.IGNORECASE)
 
@@ -121,7 +128,15 @@ def _finite(number: float, typed: CellValue) -> float:
 
 
 def _parse_number_text(raw: str) -> float:
-    text = raw.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    # NFKC: full-width digits and signs ("１２３．５") become ASCII, and the no-break, narrow
+    # no-break (French) and thin spaces people group thousands with become plain spaces.
+    text = " ".join(unicodedata.normalize("NFKC", raw).split()).replace("\u2212", "-")
+    if text.startswith("'"):  # the apostrophe that forces text in Excel and Google Sheets
+        text = text[1:].strip()
+    for digits in _SPACED_DIGITS.findall(text):
+        if " " in digits and not _SPACE_GROUPS.fullmatch(digits):
+            raise CellValueError(f"expected a number, got {_describe(raw)}")
+    text = text.replace(" ", "")
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
@@ -139,6 +154,8 @@ def _parse_number_text(raw: str) -> float:
         raise CellValueError(f"{_describe(raw)} uses a k/M/bn suffix; type the full number instead")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
+    elif _DOT_THOUSANDS.match(text):
+        raise CellValueError(_dot_thousands(raw, text))
     elif "," in text:
         raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
@@ -147,6 +164,18 @@ def _parse_number_text(raw: str) -> float:
     if percent:
         number /= 100
     return -number if negative else number
+
+
+def _dot_thousands(raw: str, text: str) -> str:
+    """Why "1.234" typed as text is refused: in a European office it is 1234, in the rest
+    of the world 1.234, and reading the wrong one is off by a factor of 1,000."""
+    if text.count(".") > 1:
+        plain = text.replace(".", "")
+        return f"{_describe(raw)} uses dots as thousands separators; type it like {plain}"
+    return (
+        f"{_describe(raw)} is ambiguous (thousands dot or decimal point?); "
+        "type it as a number in a cell not formatted as text"
+    )
 
 
 def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None:

@@ -222,8 +222,9 @@ _README: tuple[tuple[str, str], ...] = (
     ("Values accepted", ""),
     (
         "Numbers",
-        "42, 1234.5, 1,234.5, 45% (= 0.45), $1,200, (300) for -300. Not accepted: "
-        "3.5k, 1,5 (decimal comma) - type the full number.",
+        "42, 1234.5, 1,234.5, 45% (= 0.45), $1,200, (300) for -300, 1 234 567. "
+        "Not accepted as text: 3.5k, 1,5 (decimal comma), 1.234 (thousands or "
+        "decimals?) - type the full number in a number cell.",
     ),
     ("Empty", "Blank, n/a, -, tbd, ? all mean no value yet."),
     ("Milestones", "Current: done / yes / x / 1 when done; no / open / 0 when not."),

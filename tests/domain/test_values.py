@@ -219,3 +219,51 @@ def test_long_text_is_quoted_short_and_cut_to_a_cell() -> None:
     text = parse_text("y" * 50_000)
     assert text is not None and len(text) == 32_767 and text.endswith("y...")
     assert parse_text("z" * 32_767) == "z" * 32_767
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1\u00a0234", 1234.0),  # no-break space between thousands (Excel, Word)
+        ("1\u202f234.5", 1234.5),  # narrow no-break space (French thousands)
+        ("1\u2009234 567", 1234567.0),  # thin space
+        ("１２３．５", 123.5),  # full-width digits and point (Japanese IME)
+        ("\uff0d5", -5.0),  # full-width minus
+        ("45\uff05", 0.45),  # full-width percent
+        ("'45", 45.0),  # the apostrophe that forces text, kept by a CSV paste
+        ("'1,200 ", 1200.0),
+        ("0.125", 0.125),  # a leading 0 is never a thousands group
+        ("1.2340", 1.234),
+    ],
+)
+def test_numbers_as_people_type_them(raw: str, expected: float) -> None:
+    assert parse_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        # "1.234" is 1234 in a European office and 1.234 elsewhere: read as text it was
+        # taken for 1.234, a thousandth of what a German team lead meant (2026-12-05)
+        (
+            "1.234",
+            '"1.234" is ambiguous (thousands dot or decimal point?); '
+            "type it as a number in a cell not formatted as text",
+        ),
+        (
+            "€12.500",
+            '"€12.500" is ambiguous (thousands dot or decimal point?); '
+            "type it as a number in a cell not formatted as text",
+        ),
+        ("1.234.567", '"1.234.567" uses dots as thousands separators; type it like 1234567'),
+        # "0,125" was read as 125: a first group of 0 is a decimal comma (2026-12-05)
+        ("0,125", '"0,125" is ambiguous (decimal comma?); type it like 1234.5'),
+        ("1\u202f234,5", '"1\u202f234,5" is ambiguous (decimal comma?); type it like 1234.5'),
+        # spaces that do not group thousands were dropped: "12 34" read as 1234 (2026-12-05)
+        ("12 34", 'expected a number, got "12 34"'),
+    ],
+)
+def test_numbers_that_would_be_misread_are_refused(raw: str, message: str) -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_number(raw)
+    assert str(info.value) == message
