@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -106,12 +107,18 @@ def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int
     aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
     found: dict[str, int] = {}
     duplicates: list[str] = []
+    loose: dict[str, list[int]] = {}
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
     for col, value in enumerate(cells, start=1):
         if value is None:
             continue
         name = aliases.get(normalise_header(value))
         if name is None:
+            for key in _loose_keys(value):
+                near = aliases.get(key)
+                if near is not None and near not in _OWNED_FIELDS:
+                    loose.setdefault(near, []).append(col)
+                    break
             continue
         if name in found:
             duplicates.append(
@@ -121,7 +128,35 @@ def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int
             )
             continue
         found[name] = col
+    for name, cols in loose.items():
+        if name in found:
+            continue
+        if len(cols) == 1:
+            found[name] = cols[0]
+            continue
+        headers = " and ".join(f"{str(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols)
+        duplicates.append(
+            f"columns {headers} could each be {spec.columns[name][0]}; "
+            f"name one of them {spec.columns[name][0]!r} to use it"
+        )
     return found, duplicates
+
+
+#: Owned columns are written by the sync, so only their exact header finds them: a team's
+#: own "Score (manual)" column must not be taken for the sync's Score and overwritten.
+_OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
+#: A note after the header: "Target (end of Q)", "Weight [%]".
+_HEADER_NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _loose_keys(value: CellValue) -> tuple[str, ...]:
+    """Keys of a header with its note dropped: its first line ("Target\n(end of Q)") and
+    the text before a trailing bracket ("Weight (%)"). Tried only when the whole header
+    matches no alias, so an exact "Target" column wins over "Target (last year)"."""
+    text = str(value).strip()
+    first = text.splitlines()[0] if text else ""
+    keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
+    return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))
 
 
 def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:

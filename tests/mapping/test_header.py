@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import SheetGrid
-from sheets_sync.mapping.extract import locate_header
+from sheets_sync.grid import CellValue, SheetGrid
+from sheets_sync.mapping.extract import TabExtract, extract_tab, locate_header
+from sheets_sync.mapping.fields import OKR_OWNED
 from sheets_sync.mapping.spec import load_mapping
 
 NEED = "no header row with Objective ID, KR ID, Target, Current"
@@ -102,3 +103,61 @@ def test_headers_in_another_script_are_told_apart() -> None:
     grid = SheetGrid("Цели", (("Цель", "Ключ", "План", "Факт"), ("O1", "KR1", 10, 4)))
     tab, _ = extract_tab(grid, spec.okrs, source="ru.xlsx", owned=(), kind="okrs")
     assert tab.layout.columns == {"objective_id": 1, "kr_id": 2, "target": 3, "current": 4}
+
+
+HEAD = ("Objective ID", "KR ID", "Start")
+ROW = ("O1", "O1.1", 0)
+
+
+def _extract(
+    headers: tuple[str, ...], values: tuple[CellValue, ...]
+) -> tuple[TabExtract, list[str]]:
+
+    grid = SheetGrid("OKRs", (HEAD + headers, ROW + values))
+    tab, findings = extract_tab(
+        grid, load_mapping("standard").okrs, source="sales.xlsx", owned=OKR_OWNED, kind="okrs"
+    )
+    return tab, [str(f) for f in findings]
+
+
+def test_a_header_with_a_note_is_found() -> None:
+    """'Target\\n(end of Q)', 'Current (EUR)' and 'Weight (%)' are how team leads annotate
+    headers: the first two failed the whole team ("no header row with ..."), the third
+    dropped every weight to 1 without a word (2026-12-05)."""
+    tab, findings = _extract(
+        ("Target\n(end of Q)", "Current (EUR)", "Weight (%)", "Confidence\n0-10"),
+        (100, 40, 2, 7),
+    )
+    assert dict(tab.layout.columns) == {
+        "objective_id": 1,
+        "kr_id": 2,
+        "start": 3,
+        "target": 4,
+        "current": 5,
+        "weight": 6,
+        "confidence": 7,
+    }
+    assert findings == []
+
+
+def test_an_exact_header_wins_over_one_with_a_note() -> None:
+    tab, findings = _extract(("Target (last year)", "Target", "Current"), (90, 100, 40))
+    assert tab.layout.columns["target"] == 5
+    assert findings == []
+
+
+def test_two_headers_with_notes_for_one_field_are_neither_guessed() -> None:
+    tab, findings = _extract(("Target", "Current", "Weight (old)", "Weight (new)"), (100, 40, 1, 2))
+    assert "weight" not in tab.layout.columns
+    assert findings == [
+        "sales.xlsx!OKRs!A1: columns 'Weight (old)' (F1) and 'Weight (new)' (G1) could each "
+        "be Weight; name one of them 'Weight' to use it"
+    ]
+
+
+def test_an_owned_header_with_a_note_is_the_teams_own_column() -> None:
+    """'Score (manual)' is the team's column: taken for the sync's Score it would be
+    overwritten every night. The sync adds its own Score column instead."""
+    tab, _ = _extract(("Target", "Current", "Score (manual)"), (100, 40, 0.5))
+    assert "score" not in tab.layout.columns
+    assert "score" in tab.layout.missing_owned
