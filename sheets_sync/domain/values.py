@@ -276,8 +276,13 @@ def parse_done(value: CellValue) -> float | None:
     raise CellValueError(f"a milestone is done (yes, done, x) or not (no), got {_describe(value)}")
 
 
+_CONFIDENCE_FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High"
+#: "7/10", "3 / 5": a score out of a scale, as people say it.
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
+
+
 def parse_confidence(value: CellValue) -> float | None:
-    """0-10, 0-100%, or Low/Medium/High, normalised to 0..1.
+    """0-10, 0-100%, 7/10, or Low/Medium/High, normalised to 0..1.
 
     A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
     percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7).
@@ -285,17 +290,34 @@ def parse_confidence(value: CellValue) -> float | None:
     _check_error(value)
     if is_empty(value):
         return None
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        # Excel (US) turns a typed 7/10 into July 10: say so, not "expected a number"
+        raise CellValueError(
+            f"{_CONFIDENCE_FORMS}, got a date ({_describe(value)}); "
+            "Excel turns a typed 7/10 into a date: type 7 or 70%"
+        )
     if isinstance(value, str):
         word = value.strip().lower()
         if word in CONFIDENCE_WORDS:
             return CONFIDENCE_WORDS[word]
+        fraction = _FRACTION.match(word)
+        if fraction:
+            part, whole = float(fraction[1]), float(fraction[2])
+            if not 0 <= part <= whole or whole == 0:
+                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
+            return part / whole
         if word.endswith("%"):
             number = parse_number(value)
             assert number is not None
             if not 0 <= number <= 1:
                 raise CellValueError(f"confidence must be between 0% and 100%, got {value}")
             return number
-    number = parse_number(value)
+    try:
+        number = parse_number(value)
+    except CellValueError as error:
+        if not str(error).startswith("expected a number"):
+            raise  # "0,7": the number's own, more precise message
+        raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
     assert number is not None
     if 0 <= number <= 10 and float(number).is_integer():
         return number / 10
@@ -303,7 +325,7 @@ def parse_confidence(value: CellValue) -> float | None:
         return number
     if 10 < number <= 100:
         return number / 100
-    raise CellValueError(f"confidence is 0-10, 0-100% or Low/Medium/High, got {_describe(value)}")
+    raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
 
 
 E = TypeVar("E", bound=StrEnum)

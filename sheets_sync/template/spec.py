@@ -120,7 +120,12 @@ _OKR_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
     "current": (10, GENERAL, (), "Latest value. Leave blank when a KPI link feeds it."),
     "unit": (9, TEXT, (), "Unit shown in reports: %, $, h, deals..."),
     "weight": (8, GENERAL, (), "Relative weight in the objective score. Blank = 1."),
-    "confidence": (11, GENERAL, (), "How likely the KR is hit: 0-10, 70% or Low/Medium/High."),
+    "confidence": (
+        11,
+        GENERAL,
+        (),
+        "How likely the KR is hit: 0-10, 70%, 7/10 or Low/Medium/High.",
+    ),
     "due": (12, DATE, (), "Due date if earlier than the end of the period."),
     "kpi_link": (22, TEXT, (), "KPI feeding Current: KPI-1 (this team) or Team/KPI-1."),
     "comment": (30, TEXT, (), "Anything else. Rows whose comment starts with Example are skipped."),
@@ -229,7 +234,7 @@ _README: tuple[tuple[str, str], ...] = (
     ("Empty", "Blank, n/a, -, tbd, ? all mean no value yet."),
     ("Milestones", "Current: done / yes / x / 1 when done; no / open / 0 when not."),
     ("Dates", "A date cell, or text like 2026-12-31 or 31 Dec 2026."),
-    ("Confidence", "0-10, a percentage (70%), or Low / Medium / High."),
+    ("Confidence", "0-10, a percentage (70%), 7/10, or Low / Medium / High."),
     (
         "Decreasing metrics",
         "Start 40, Target 20 (e.g. response time in hours) is scored "

@@ -267,3 +267,36 @@ def test_numbers_that_would_be_misread_are_refused(raw: str, message: str) -> No
     with pytest.raises(CellValueError) as info:
         parse_number(raw)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("7/10", 0.7), ("7 / 10", 0.7), ("3/5", 0.6), ("70/100", 0.7), ("0/10", 0.0)],
+)
+def test_confidence_as_a_fraction(raw: str, expected: float) -> None:
+    """'7/10' is how people say a confidence; it was "expected a number" (2026-12-05)."""
+    assert parse_confidence(raw) == pytest.approx(expected)
+
+
+FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got "
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("11/10", FORMS + '"11/10"'),
+        ("7/0", FORMS + '"7/0"'),
+        ("hoch", FORMS + '"hoch"'),  # was: expected a number, got "hoch"
+        (True, FORMS + "TRUE"),
+        (7.5, FORMS + "7.5"),
+        (
+            dt.datetime(2026, 7, 10),
+            FORMS + "a date (2026-07-10); Excel turns a typed 7/10 into a date: type 7 or 70%",
+        ),
+        ("0,7", '"0,7" is ambiguous (decimal comma?); type it like 1234.5'),
+    ],
+)
+def test_bad_confidence_says_what_is_accepted(raw: CellValue, message: str) -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_confidence(raw)
+    assert str(info.value) == message
