@@ -55,6 +55,28 @@ def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
     return None
 
 
+def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
+    """The first value of a key result typed as a plain number above 1 while another of its
+    values is in a percent cell: target 10% (stored 0.1) and current 8 meant 8 %, but
+    scored as 80 times the target, 1.0 and Achieved."""
+    shown = [
+        f for f in ("target", "start", "current")
+        if f in kr.shown_as_percent and getattr(kr, f) is not None
+    ]  # fmt: skip
+    if kr.type is KRType.MILESTONE or not shown:
+        return None
+    stored = getattr(kr, shown[0])
+    for field in ("start", "target", "current"):
+        value = getattr(kr, field)
+        if field not in kr.shown_as_percent and value is not None and abs(value) > 1:
+            return field, (
+                f"{value:g} is a plain number, but the {shown[0]} of key result {kr.id} is "
+                f"{stored * 100:g}% (stored {stored:g}); type {value:g}% if a percentage is "
+                "meant"
+            )
+    return None
+
+
 def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     found: list[Finding] = []
 
@@ -70,6 +92,8 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
             warn(kr, whole[0], whole[1], kr.id)
         if kr.shown_as_percent and (typed := _percent_in_count(kr)):
             warn(kr, typed[0], typed[1], kr.id)
+        elif kr.shown_as_percent and not whole and (mixed := _plain_beside_percent(kr)):
+            warn(kr, mixed[0], mixed[1], kr.id)
         if not kr.owner:
             warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
         if kr.due is not None and not period.start <= kr.due <= period.end:

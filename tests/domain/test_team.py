@@ -264,3 +264,25 @@ def test_a_percentage_in_a_key_result_not_in_percent_is_a_warning() -> None:
         "in 'deals'; type the number itself (45) in a plain cell, or set the unit to %",
     ]
     assert all(f.severity is Severity.WARNING for f in result.findings)
+
+
+def test_a_plain_number_beside_a_percent_cell_is_a_warning() -> None:
+    """Target 10% (a percent cell, stored 0.1) and current 8 typed plain: 8 % was meant,
+    but 8 / 0.1 scored 1.0, Achieved, with no word (2026-12-05). All percent cells, or a
+    plain 0 or fraction beside them, raise nothing; a "%" row's whole-number warning
+    (45 with unit %) is not repeated."""
+    target = frozenset({"target"})
+    both = frozenset({"target", "current"})
+    krs = [
+        kr(3, "KR1", start=0, target=0.1, current=8, unit="%", shown_as_percent=target),
+        kr(4, "KR2", start=0, target=1, current=0.45, unit="%", shown_as_percent=target),
+        kr(5, "KR3", start=0, target=1, current=0.45, unit="%", shown_as_percent=both),
+        kr(6, "KR4", start=0, target=1, current=45, unit="%", shown_as_percent=target),
+    ]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert sorted(str(f) for f in result.findings if "%" in f.message) == [
+        "sales.xlsx!OKRs!K3: 8 is a plain number, but the target of key result KR1 is 10% "
+        "(stored 0.1); type 8% if a percentage is meant",
+        "sales.xlsx!OKRs!K6: 45 with unit % is 4500 %; type percentages as 45% or 0.45",
+    ]
+    assert all(f.severity is Severity.WARNING for f in result.findings)
