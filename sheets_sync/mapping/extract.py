@@ -37,8 +37,9 @@ class RowRecord:
     percent: frozenset[str] = frozenset()
 
 
-#: The fields of a key result whose percent format lint compares with its unit.
-PERCENT_CHECKED = ("start", "target", "current")
+#: The fields of a key result whose percent format lint compares with its unit (and, for
+#: the weight, with the other weights of its objective).
+PERCENT_CHECKED = ("start", "target", "current", "weight")
 
 
 @fast_pickle

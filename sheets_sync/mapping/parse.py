@@ -32,7 +32,9 @@ from sheets_sync.domain.values import (
     parse_number,
     parse_text,
 )
+from sheets_sync.grid import CellValue
 from sheets_sync.mapping.extract import Extract, RowRecord
+from sheets_sync.mapping.weights import weight_findings
 
 T = TypeVar("T")
 
@@ -239,6 +241,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings: list[Finding] = list(extract.findings)
     objectives: dict[str, Objective] = {}
     key_results: list[KeyResult] = []
+    weights: list[tuple[KeyResult, CellValue]] = []
     tab = extract.okrs.layout.tab
     for record in extract.okrs.records:
         if record.kind == "objective":
@@ -257,6 +260,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 _merge_objective(objectives, objective, findings)
         if kr:
             key_results.append(kr)
+            weights.append((kr, record.values.get("weight")))
+    findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
         for record in extract.kpis.records:

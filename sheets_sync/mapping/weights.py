@@ -1,0 +1,70 @@
+"""Weights as team leads type them: a blank or a plain number beside percentages.
+
+A blank weight is 1 and only the ratios of weights count (docs/scoring.md). That is right
+for "2, blank, blank" and for "60%, 40%", but not when the two ways meet in one objective:
+"60%, blank" weighs the blank KR at 100 % against 60 %, and "60%, 40" at 40 against 0.6.
+Both are warnings on the cell, as the sheet cannot say which was meant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sheets_sync.domain.models import Finding, KeyResult, Severity
+from sheets_sync.domain.values import is_empty
+from sheets_sync.grid import CellValue
+
+#: Weights adding up to at most this are shares of 100 % (60% + 40%, 0.5 + 0.5).
+_SHARES = 1 + 1e-9
+
+
+def _typed_percent(kr: KeyResult, typed: CellValue) -> bool:
+    """A weight shown as a percentage: a percent cell, or text ending in %."""
+    if "weight" in kr.shown_as_percent:
+        return True
+    return isinstance(typed, str) and typed.strip().endswith("%")
+
+
+def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding]:
+    """Warnings for the objectives whose key results mix weight styles; ``rows`` pairs each
+    parsed key result with what its Weight cell held."""
+    by_objective: dict[str, list[tuple[KeyResult, CellValue]]] = defaultdict(list)
+    for kr, typed in rows:
+        by_objective[kr.objective_id].append((kr, typed))
+    found: list[Finding] = []
+    for objective, krs in by_objective.items():
+        given = [(kr, typed) for kr, typed in krs if not is_empty(typed)]
+        if not given:
+            continue
+        total = sum(kr.weight for kr, _ in given)
+        percent = [kr for kr, typed in given if _typed_percent(kr, typed)]
+        if percent:
+            shown = percent[0]
+            for kr, typed in given:
+                if not _typed_percent(kr, typed) and kr.weight > 1:
+                    found.append(
+                        _warn(
+                            kr,
+                            f"weight {kr.weight:g} is a plain number, but key result {shown.id} "
+                            f"of objective {objective} has weight {shown.weight * 100:g}%; "
+                            f"type every weight of {objective} as a percentage or none",
+                        )
+                    )
+        shares = percent or any(0 < kr.weight < 1 for kr, _ in given)  # not "1, blank"
+        if shares and 0 < total <= _SHARES and len(given) < len(krs):
+            for kr, typed in krs:
+                if is_empty(typed):
+                    found.append(
+                        _warn(
+                            kr,
+                            f"key result {kr.id} has no weight, so it counts as 1 (100%) "
+                            f"beside weights adding up to {total * 100:g}% in objective "
+                            f"{objective}; give it a weight",
+                        )
+                    )
+    return found
+
+
+def _warn(kr: KeyResult, message: str) -> Finding:
+    return Finding.at(kr.origin, "weight", message, severity=Severity.WARNING, row_id=kr.id)

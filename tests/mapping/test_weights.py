@@ -1,0 +1,67 @@
+"""Weights as team leads type them: percentages, shares, blanks, and where they clash."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.domain.models import Severity
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current", "Weight")
+
+
+def _warnings(weights: tuple[CellValue, ...], percent: tuple[int, ...] = ()) -> list[str]:
+    """Warnings about the weights of objective O1, its KRs in rows 2.. with the given
+    Weight cells; ``percent`` lists the rows whose Weight cell is in a percent format."""
+    krs = [("O1", f"O1.{i}", 0, 10, 5, w) for i, w in enumerate(weights, 1)]
+    rows: tuple[tuple[CellValue, ...], ...] = (HEAD, *krs)
+    grid = SheetGrid("OKRs", rows, percent_cells=frozenset((r, 6) for r in percent))
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    found = [f for f in team.findings if "weight" in f.message]
+    assert all(f.severity is Severity.WARNING for f in found)
+    return [str(f) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("weights", "percent"),
+    [
+        ((0.6, 0.4), (2, 3)),  # 60% and 40%
+        ((0.6, 0.4), ()),  # shares of 1
+        (("60%", "40%"), ()),
+        ((6, 4), ()),  # out of 10
+        ((2, None, None), ()),  # "Blank = 1" as documented
+        ((1, None), ()),
+        ((None, None), ()),
+        ((3, 0.5), ()),  # ratios of any size
+    ],
+)
+def test_consistent_weights_raise_nothing(
+    weights: tuple[CellValue, ...], percent: tuple[int, ...]
+) -> None:
+    assert _warnings(weights, percent) == []
+
+
+def test_a_blank_weight_beside_percentages_is_a_warning() -> None:
+    """60% and a blank weighed the blank KR at 100 %, not the 40 % meant (2026-12-05)."""
+    assert _warnings((0.6, None), percent=(2,)) == [
+        "sales.xlsx!OKRs!F3: key result O1.2 has no weight, so it counts as 1 (100%) beside "
+        "weights adding up to 60% in objective O1; give it a weight"
+    ]
+    assert _warnings((0.25, 0.25, None)) == [
+        "sales.xlsx!OKRs!F4: key result O1.3 has no weight, so it counts as 1 (100%) beside "
+        "weights adding up to 50% in objective O1; give it a weight"
+    ]
+
+
+def test_a_plain_weight_beside_a_percentage_is_a_warning() -> None:
+    """'60%' and 40 weighed 0.6 against 40, 1 : 67 (2026-12-05)."""
+    message = (
+        "sales.xlsx!OKRs!F3: weight 40 is a plain number, but key result O1.1 of objective O1 "
+        "has weight 60%; type every weight of O1 as a percentage or none"
+    )
+    assert _warnings(("60%", 40)) == [message]
+    assert _warnings((0.6, 40), percent=(2,)) == [message]
