@@ -237,8 +237,8 @@ def extract_tab(
             values |= _dated(values, epoch)
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            continue
+        if all(_blank(v) for n, v in values.items() if n != "comment"):
+            continue  # empty, or a note in the Comment column only: not a key result or KPI
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
         if _is_example(values, spec.example_prefix):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, SheetGrid
-from sheets_sync.mapping.extract import TabExtract, extract_tab, locate_header
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import TabExtract, extract, extract_tab, locate_header
 from sheets_sync.mapping.fields import OKR_OWNED
 from sheets_sync.mapping.spec import load_mapping
 
@@ -161,3 +161,23 @@ def test_an_owned_header_with_a_note_is_the_teams_own_column() -> None:
     tab, _ = _extract(("Target", "Current", "Score (manual)"), (100, 40, 0.5))
     assert "score" not in tab.layout.columns
     assert "score" in tab.layout.missing_owned
+
+
+def test_a_row_with_only_a_comment_is_a_note() -> None:
+    """A team lead's note in the Comment column of an otherwise empty row ('waiting for
+    finance') was a key result with no ID: "KR ID is missing", every night (2026-12-05).
+    It is skipped like an empty row; a row with anything else in it is still read."""
+    from sheets_sync.mapping.parse import build_team_input
+
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Comment"),
+        ("O1", "O1.1", 0, 10, 5, None),
+        (None, None, None, None, None, "waiting for finance"),
+        (None, None, None, None, 7, "no id"),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    got = extract(data, load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2, 4]
+    team = build_team_input("Sales", got)
+    okrs = [str(f) for f in team.findings if "!OKRs!" in str(f)]
+    assert okrs == ["sales.xlsx!OKRs!B4: KR ID is missing"]
