@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sheets_sync.domain.kpi import is_stale, kpi_status
 from sheets_sync.domain.lint import lint_kpi_dates, lint_team
@@ -96,6 +96,10 @@ def evaluate_team(
             findings += problems
     findings += duplicate_ids(team.key_results, "key result", "kr_id")
     findings += duplicate_ids(team.kpis, "KPI", "id")
+    # A repeated id is an error like any other: its row is left out of scores (an objective
+    # copied with its key results counted each of them twice).
+    bad_krs |= _repeats(kr.id for kr in team.key_results)
+    repeated_kpis = _repeats(kpi.id for kpi in team.kpis)
 
     objective_ids = {o.id for o in team.objectives}
     grouped: dict[str, list[KeyResult]] = defaultdict(list)
@@ -175,10 +179,10 @@ def evaluate_team(
         )
 
     kpis = []
-    for kpi in team.kpis:
+    for position, kpi in enumerate(team.kpis):
         problems = validate_kpi(kpi)
         findings += problems
-        if not problems:
+        if not problems and position not in repeated_kpis:
             kpis.append(kpi_status(kpi, as_of=as_of, rules=rules))
 
     findings += lint_team(team, period)
@@ -193,6 +197,17 @@ def evaluate_team(
         tuple(findings),
         net_confidence(all_krs),
     )
+
+
+def _repeats(ids: Iterable[str]) -> set[int]:
+    """Positions of every id after its first occurrence (``duplicate_ids`` reports them)."""
+    seen: set[str] = set()
+    found: set[int] = set()
+    for position, item_id in enumerate(ids):
+        if item_id in seen:
+            found.add(position)
+        seen.add(item_id)
+    return found
 
 
 def _with_team(finding: Finding, team: str) -> Finding:

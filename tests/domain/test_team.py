@@ -115,6 +115,27 @@ def test_duplicate_ids() -> None:
     assert [str(f) for f in result.errors] == ["sales.xlsx!OKRs!E4: duplicate key result ID KR1"]
 
 
+def test_a_repeated_id_is_left_out_of_scores() -> None:
+    """An objective copied with its key results (same IDs, next quarter's numbers) got the
+    duplicate error, yet every copy was scored: the objective averaged both quarters and
+    the rollup listed KR1 twice (2026-12-05). The repeat is left out, as rows with errors
+    are; the first occurrence is scored. The same holds for KPIs."""
+    krs = [kr(3, "KR1", current=100), kr(4, "KR2", current=100), kr(5, "KR1", current=0)]
+    kpis = [
+        KPI("KPI-1", owner="Ann", target=10, actual=10, origin=origin(2, "KPIs")),
+        KPI("KPI-1", owner="Ann", target=10, actual=1, origin=origin(3, "KPIs")),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.errors] == [
+        "sales.xlsx!OKRs!E5: duplicate key result ID KR1",
+        "sales.xlsx!KPIs!A3: duplicate KPI ID KPI-1",
+    ]
+    (objective,) = result.objectives
+    assert [(k.kr.id, k.kr.origin.row) for k in objective.key_results] == [("KR1", 3), ("KR2", 4)]
+    assert objective.score == 1.0
+    assert [(k.kpi.id, k.kpi.origin.row) for k in result.kpis] == [("KPI-1", 2)]
+
+
 def test_kr_fed_from_own_and_other_teams_kpi() -> None:
     cs_kpi = KPI("KPI-2", target=45, actual=41, origin=origin(3, "KPIs"))
     own_kpi = KPI("KPI-1", target=10, actual=5, origin=origin(2, "KPIs"))
