@@ -181,6 +181,21 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     raise LayoutError(message, source=source, tab=grid.name)
 
 
+def _repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
+    """A row whose required columns hold their own headers: a section pasted with its
+    header row, or one kept to print. Read as a key result it was an error in every
+    column, and its owned headers ("Status") were overwritten with "Not scored"."""
+    for name in spec.required_columns:
+        value = values.get(name)
+        if not isinstance(value, str):
+            return False
+        aliases = {normalise_header(a) for a in spec.columns[name]}
+        keys = (normalise_header(value), *_loose_keys(value))
+        if not any(k in aliases for k in keys):
+            return False
+    return True
+
+
 def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     for key in ("comment", "kr_id", "id", "key_result", "name"):
         value = values.get(key)
@@ -241,7 +256,7 @@ def extract_tab(
             continue  # empty, or a note in the Comment column only: not a key result or KPI
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
-        if _is_example(values, spec.example_prefix):
+        if _is_example(values, spec.example_prefix) or _repeats_header(values, spec):
             continue
         for name, col in input_cols.items():
             for merged in merged_ranges:

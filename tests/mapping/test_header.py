@@ -181,3 +181,21 @@ def test_a_row_with_only_a_comment_is_a_note() -> None:
     team = build_team_input("Sales", got)
     okrs = [str(f) for f in team.findings if "!OKRs!" in str(f)]
     assert okrs == ["sales.xlsx!OKRs!B4: KR ID is missing"]
+
+
+def test_a_repeated_header_row_is_skipped() -> None:
+    """A second section pasted with its header row: the repeat was read as a key result,
+    an error in every column ('expected a number, got "Target"'), and the sync wrote
+    "Not scored" over its Status header (2026-12-05). A row that repeats the required
+    headers (loosely, as the header row is found) is skipped like an empty row."""
+    head: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target\n(end of Q)", "Current")
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        head,
+        ("O1", "O1.1", 10, 5),
+        ("objective id", "KR-ID", "Target (end of Q)", "Current"),
+        ("O2", "O2.1", 10, 5),
+        ("O3", "KR ID", 10, 5),  # one header-like value is not a header row
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    got = extract(data, load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2, 4, 5]
