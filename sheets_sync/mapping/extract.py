@@ -181,6 +181,12 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     raise LayoutError(message, source=source, tab=grid.name)
 
 
+def _percent_text(value: CellValue) -> bool:
+    """Text typed as "45%" is read as 0.45 like a percent cell, so lint treats it as one
+    (a count of 45 deals typed "45%" read 0.45 without a word)."""
+    return isinstance(value, str) and value.rstrip().endswith("%")
+
+
 def _repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
     """A row whose required columns hold their own headers: a section pasted with its
     header row, or one kept to print. Read as a key result it was an error in every
@@ -282,10 +288,12 @@ def extract_tab(
                     values[name] = carry[name]
             carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
         percent: frozenset[str] = frozenset()
-        if grid.percent_cells and row_kind == "kr":
+        if row_kind == "kr":
             at = cells.columns
             percent = frozenset(
-                n for n in PERCENT_CHECKED if n in at and (row, at[n]) in grid.percent_cells
+                n
+                for n in PERCENT_CHECKED
+                if n in at and ((row, at[n]) in grid.percent_cells or _percent_text(values[n]))
             )
         records.append(RowRecord(row, row_kind, values, cells, percent))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said

@@ -1,0 +1,35 @@
+"""A percentage typed as text ("45%") is a percentage to the lint, as a percent cell is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sheets_sync.domain.models import Period
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+
+def test_a_percentage_typed_as_text_is_a_percentage_to_the_lint() -> None:
+    """'45%' typed as text reads 0.45, as a typed 45% in a percent cell does; only the
+    cell got the count-KR warning, so 45 deals typed '45%' scored 0.0045 without a word
+    (2026-12-05)."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Unit"),
+        ("O1", "O1.1", 0, 100, "45%", "deals"),
+        ("O1", "O1.2", 0, "100 %", "45%", "%"),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [sorted(kr.shown_as_percent) for kr in team.key_results] == [
+        ["current"],
+        ["current", "target"],
+    ]
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.warnings if "percentage" in f.message] == [
+        "sales.xlsx!OKRs!E2: 45% (stored 0.45) is a percentage, but key result O1.1 is "
+        "counted in 'deals'; type the number itself (45) in a plain cell, or set the unit to %"
+    ]
