@@ -42,6 +42,9 @@ EPOCH_1904 = dt.date(1904, 1, 1)
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 #: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
 _DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: The Unicode minus, and the en and figure dashes Word's autocorrect puts for a minus.
+_MINUS = str.maketrans("\u2212\u2013\u2012", "---")
 #: Digits with spaces between them; the spaces must group thousands ("1 234 567").
 _SPACED_DIGITS = re.compile(r"\d[\d ]*\d")
 _SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+")
@@ -130,7 +133,10 @@ def _finite(number: float, typed: CellValue) -> float:
 def _parse_number_text(raw: str) -> float:
     # NFKC: full-width digits and signs ("１２３．５") become ASCII, and the no-break, narrow
     # no-break (French) and thin spaces people group thousands with become plain spaces.
-    text = " ".join(unicodedata.normalize("NFKC", raw).split()).replace("\u2212", "-")
+    # Zero-width characters come with text pasted from web pages and chats: invisible in
+    # the cell and in the message, so "expected a number, got "45"" was all one saw.
+    text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
+    text = " ".join(text.split()).translate(_MINUS)
     if text.startswith("'"):  # the apostrophe that forces text in Excel and Google Sheets
         text = text[1:].strip()
     for digits in _SPACED_DIGITS.findall(text):

@@ -234,9 +234,14 @@ def test_long_text_is_quoted_short_and_cut_to_a_cell() -> None:
         ("'1,200 ", 1200.0),
         ("0.125", 0.125),  # a leading 0 is never a thousands group
         ("1.2340", 1.234),
+        ("\u200b45", 45.0),  # zero-width space from a web page: was "got "45""
+        ("45\ufeff", 45.0),
+        ("\u20135", -5.0),  # en dash, Word's autocorrected minus
+        ("\u2012 5 %", -0.05),  # figure dash
+        ("\u2013", None),  # a dash alone is still "no value"
     ],
 )
-def test_numbers_as_people_type_them(raw: str, expected: float) -> None:
+def test_numbers_as_people_type_them(raw: str, expected: float | None) -> None:
     assert parse_number(raw) == expected
 
 
