@@ -165,10 +165,21 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         return spec.header.row
     limit = min(spec.header.search or 20, grid.max_row)
     required = set(spec.required_columns)
+    best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
         found, _ = _header_map(grid, row, spec)
         if required <= found.keys():
             return row
+        if len(required & found.keys()) > best:
+            best, best_row = len(required & found.keys()), row
+    if best_row:  # a header row with a renamed column: say which, not "no header row"
+        found, _ = _header_map(grid, best_row, spec)
+        missing = [c for c in spec.required_columns if c not in found]
+        raise LayoutError(
+            f"missing column {_looked_for(spec, missing)} in header row {best_row}",
+            source=source,
+            tab=grid.name,
+        )
     need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
     if grid.max_row == 0:
         message = f"the tab is empty (no header row with {need})"
@@ -179,6 +190,13 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     else:
         message = f"no header row with {need} in any of its {limit} rows"
     raise LayoutError(message, source=source, tab=grid.name)
+
+
+def _looked_for(spec: TabSpec, missing: list[str]) -> str:
+    return "; ".join(
+        f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
+        for m in missing
+    )
 
 
 def _percent_text(value: CellValue) -> bool:
@@ -228,12 +246,10 @@ def extract_tab(
     ]
     missing = [c for c in spec.required_columns if c not in columns]
     if missing:
-        words = "; ".join(
-            f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
-            for m in missing
-        )
         raise LayoutError(
-            f"missing column {words} in header row {header_row}", source=source, tab=grid.name
+            f"missing column {_looked_for(spec, missing)} in header row {header_row}",
+            source=source,
+            tab=grid.name,
         )
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)

@@ -199,3 +199,20 @@ def test_a_repeated_header_row_is_skipped() -> None:
     data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
     got = extract(data, load_mapping("standard"))
     assert [r.row for r in got.okrs.records] == [2, 4, 5]
+
+
+def test_a_header_row_with_a_renamed_column_names_the_column() -> None:
+    """'Target' renamed 'Zielwert': the team failed with "no header row with Objective ID,
+    KR ID, Target, Current in any of its 3 rows", which did not say which (2026-12-05).
+    A row holding two or more of the required headers is the header row meant."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Sales Q4",),
+        ("Objective ID", "KR ID", "Zielwert", "Current"),
+        ("O1", "O1.1", 5, 3),
+    )
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), load_mapping("standard").okrs, "sales.xlsx")
+    assert str(info.value) == (
+        "sales.xlsx!OKRs: missing column Target (looked for 'Target', 'Target value', 'Goal') "
+        "in header row 2"
+    )
