@@ -296,7 +296,7 @@ def parse_confidence(value: CellValue) -> float | None:
     _check_error(value)
     if is_empty(value):
         return None
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
+    if isinstance(value, dt.date):  # and datetime
         # Excel (US) turns a typed 7/10 into July 10: say so, not "expected a number"
         raise CellValueError(
             f"{_CONFIDENCE_FORMS}, got a date ({_describe(value)}); "
