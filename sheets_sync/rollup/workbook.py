@@ -60,6 +60,8 @@ DEFAULT_FORMATS = {
 CURRENCIES = {"$": "$", "€": "€", "£": "£", "¥": "¥", "₹": "₹", "USD": "$", "EUR": "€"}
 CURRENCIES |= {"GBP": "£", "JPY": "¥", "INR": "₹"}
 ALIGNMENT_TAB = ("Item", "Score", "Status", "Band", "Team", "Objective ID", "KR ID", "Stale data")
+#: Characters a date / datetime needs as DEFAULT_FORMATS shows it (narrower prints ###).
+_MOMENT_WIDTHS = {Kind.DATE: 10, Kind.DATETIME: 16}
 SUMMARY_HEADER_ROW = 8  # 0-based row of the Summary team table's header
 BULK_KINDS = {Kind.TEXT: "text", Kind.FLAG: "bool"}  # everything else is a number
 
@@ -200,12 +202,15 @@ def write_frame(
     row0: int,
     name: str,
     bulk: BulkCells | None = None,
+    widths: dict[int, float] | None = None,
 ) -> int:
     """``frame`` as an Excel table (ListObject) at ``row0``; returns its last row.
 
     With ``bulk`` the data rows are rendered by ``bulk.py`` (no xlsxwriter cell may then
     share their rows); without it, cell by cell through xlsxwriter (the Summary's tables,
-    whose cells the charts read back for their caches).
+    whose cells the charts read back for their caches). With ``widths`` the columns'
+    widths are gathered there (the widest wins) for the caller to set: the Summary's two
+    tables share columns, and a width set per table let the second shrink the first's.
     """
     spec = TABLES[table]
     units = frame["Unit"].tolist() if "Unit" in frame.columns else None
@@ -225,7 +230,10 @@ def write_frame(
             write = _cell_writer(ws, col, serials=col.kind in (Kind.DATE, Kind.DATETIME))
             for r, v in enumerate(values.tolist(), start=row0 + 1):
                 write(r, c, v, formats[r - row0 - 1] if isinstance(formats, list) else formats)
-        ws.set_column(c, c, _width(col, series))
+        if widths is None:
+            ws.set_column(c, c, _width(col, series))
+        else:
+            widths[c] = max(widths.get(c, 0.0), _width(col, series))
     last = row0 + max(1, len(frame))
     add_long_table(
         ws,
@@ -245,7 +253,7 @@ def write_frame(
 
 def _width(col: Column, series: pd.Series) -> float:
     sample = [len(v) for v in series.iloc[:200].tolist() if isinstance(v, str)]
-    longest = max([len(col.name) + 2, *sample, 10 if col.kind is Kind.DATE else 0])
+    longest = max([len(col.name) + 2, *sample, _MOMENT_WIDTHS.get(col.kind, 0)])
     return float(min(60, longest + 1))
 
 
@@ -368,6 +376,7 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
     ws.write_string(0, 1, ctx.company, styles(bold=True, font_size=14))
     ws.write_string(1, 0, "Period", bold)
     ws.write_string(1, 1, ctx.period.name)
+    widths: dict[int, float] = {}  # column -> width, the widest of its cells' needs
     meta: list[tuple[str, dt.datetime, str]] = [
         ("Period start", dt.datetime.combine(ctx.period.start, dt.time()), "yyyy-mm-dd"),
         ("Period end", dt.datetime.combine(ctx.period.end, dt.time()), "yyyy-mm-dd"),
@@ -379,11 +388,14 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
         ws.write_datetime(
             row, 1, value, date_fmt if fmt == "yyyy-mm-dd" else styles(num_format=fmt, align="left")
         )
+        widths[1] = max(widths.get(1, 0.0), len(fmt) + 1.0)
     ws.write_string(6, 0, "Schema version", bold)
     ws.write_string(6, 1, SCHEMA_VERSION)
 
     top = SUMMARY_HEADER_ROW
-    last = write_frame(ws, styles, rollup.summary, table="summary", row0=top, name="Teams")
+    last = write_frame(
+        ws, styles, rollup.summary, table="summary", row0=top, name="Teams", widths=widths
+    )
     _score_ranges(ws, styles, rollup, spec=TABLES["summary"], first=top + 1, last=last + 1)
     total_row = last + 1
     for c, col in enumerate(TABLES["summary"]):
@@ -401,9 +413,12 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
         table="company_objectives",
         row0=head + 1,
         name="CompanyObjectives",
+        widths=widths,
     )
     _score_ranges(ws, styles, rollup, spec=TABLES["company_objectives"], first=head + 2, last=end)
-    ws.set_column(0, 0, 28)
+    widths[0] = 28.0  # as ever: room for most team names, the labels of A1:A7 and totals
+    for c, width in widths.items():
+        ws.set_column(c, c, width)
 
 
 def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCells) -> None:
