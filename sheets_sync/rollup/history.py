@@ -37,9 +37,14 @@ _TAB = (
     ("Target", "auto", None),
     ("Score", "number", "number"),  # 0.00, as the other tabs show scores
     ("Status", "text", None),
+    # KRs: what the Trends tab weighs and averages, so a pivot of this tab gives its
+    # numbers (Objectives.Score); after Status, so the columns before keep their place
+    ("Expected", "number", "number"),
+    ("Weight", "number", None),
 )
 _KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",
-            "score", "status")  # fmt: skip
+            "score", "status", "expected", "weight")  # fmt: skip
+_NO_KR = (None, None)  # a KPI row's Expected and Weight
 _KPI_READ = ("date", "team", "kpi_id", "name", "actual", "target", "status")
 
 
@@ -240,9 +245,9 @@ def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tup
                 raise _changed(kind, counted, seen)
             if kind == KR:
                 yield [("KR", serial[d], *rest) for d, *rest in chunk]
-            else:
+            else:  # no objective, score, expected or weight
                 yield [
-                    ("KPI", serial[d], team, None, kpi, name, actual, target, None, status)
+                    ("KPI", serial[d], team, None, kpi, name, actual, target, None, status, *_NO_KR)
                     for d, team, kpi, name, actual, target, status in chunk
                 ]
         if seen != counted:

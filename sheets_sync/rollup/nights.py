@@ -219,7 +219,8 @@ class FrameNights:
         frame = self._frame(kind)
         rows = frame[frame["date"].isin([pd.Timestamp(d) for d in dates])]
         rows = rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))
-        yield list(rows[list(columns)].itertuples(index=False, name=None))
+        rows = rows.reindex(columns=list(columns))  # as ``night``: ``weight`` may be missing
+        yield list(rows.itertuples(index=False, name=None))
 
     def identity(self) -> bytes:
         """A digest of both frames, for ``load_history``."""

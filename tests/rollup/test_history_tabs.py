@@ -114,7 +114,7 @@ def test_one_sparkline_per_trend_row(history_xlsx: Path) -> None:
 def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
     ws = openpyxl.load_workbook(history_xlsx)["History"]
     (table,) = ws.tables.values()
-    assert table.ref == "A1:J11" and table.autoFilter.ref == "A1:J11"
+    assert table.ref == "A1:L11" and table.autoFilter.ref == "A1:L11"  # J11 before Weight
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["KR"] * 6 + ["KPI"] * 4
     assert rows[0][2:8] == ("Sales", "S-O1", "S-KR1", '=HYPERLINK("x")', 1, 10)
@@ -122,6 +122,10 @@ def test_history_table_spans_krs_then_kpis(history_xlsx: Path) -> None:
     assert rows[9][6] is None and rows[9][9] == "Red"
     assert ws["B2"].number_format == "yyyy-mm-dd" and ws["B2"].value == DATES[0]
     assert ws["I2"].number_format == "0.00"  # scores look as on the other tabs
+    assert [c.value for c in ws[1]][9:] == ["Status", "Expected", "Weight"]
+    assert rows[0][10:] == (0.5, None)  # frames without weights (history schema 1): blank
+    assert rows[6][10:] == (None, None)  # KPIs have neither
+    assert ws["K2"].number_format == "0.00"
 
 
 def test_newest_nights_that_fit_are_kept_whole() -> None:
@@ -147,7 +151,7 @@ def test_a_history_past_excels_last_row_keeps_the_newest_nights(
     rows = list(book["History"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 5 and {r[1] for r in rows} == {DATES[1]}
     (table,) = book["History"].tables.values()
-    assert table.ref == "A1:J6"
+    assert table.ref == "A1:L6"  # J6 before Expected and Weight
     start, _ = _block(book["Trends"], "KPI trend (actual per night)")
     assert [c.value for c in book["Trends"][start + 1]][3:5] == ["2025-08-14", "2025-08-15"]
     assert caplog.messages == [
