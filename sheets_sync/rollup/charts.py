@@ -93,7 +93,16 @@ def add_charts(
         )
     score.combine(bands)
     score.set_title({"name": "Objective score by team"})
-    score.set_y_axis({"min": 0, "max": 1, "major_unit": 0.1, "num_format": "0.0"})
+    score.set_x_axis({"name": "Team"})
+    score.set_y_axis(
+        {
+            "name": "Average objective score",
+            "min": 0,
+            "max": 1,
+            "major_unit": 0.1,
+            "num_format": "0.0",
+        }
+    )
     score.set_legend({"position": "bottom"})
     score.set_size({"width": min(MAX_PIXELS, max(720, 120 + 24 * n)), "height": 360})
     ws.insert_chart(1, 5, score)
@@ -153,7 +162,7 @@ def _mix(
             }
         )
     chart.set_title({"name": title})
-    chart.set_y_axis({"reverse": True})  # first team on top, as in the Summary table
-    chart.set_x_axis({"num_format": "0"})
+    chart.set_y_axis({"name": "Team", "reverse": True})  # first team on top, as in the Summary
+    chart.set_x_axis({"name": "Key results" if prefix == "KRs" else "KPIs", "num_format": "0"})
     chart.set_legend({"position": "bottom"})
     return chart

@@ -44,6 +44,8 @@ _TAB = (
 )
 _KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",
             "score", "status", "expected", "weight")  # fmt: skip
+#: The History tab's column widths: a date needs 10 characters (narrower shows ###).
+_WIDTHS = (6, 11, 20, 13, 13, 40, 12, 12, 8, 10, 10, 8)
 _NO_KR = (None, None)  # a KPI row's Expected and Weight
 _KPI_READ = ("date", "team", "kpi_id", "name", "actual", "target", "status")
 
@@ -74,6 +76,8 @@ def _write_block(
         bulk.column(ws, c, header + 1, frame[key], "text", None)
     for c, date in enumerate(dates, start=len(keys)):
         bulk.column(ws, c, header + 1, frame[date], "number", formats["number"])
+        if c > 2:  # A:C are the keys' (18); a night's header is a 10-character date
+            ws.set_column(c, c, 11)
     if dates and len(frame):
         first, last = len(keys), len(keys) + len(dates) - 1
         rows = range(header + 2, header + 2 + len(frame))  # 1-based
@@ -162,7 +166,8 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
             }
         )
     chart.set_title({"name": "Company burn-up"})
-    chart.set_y_axis({"min": 0, "max": 1})
+    chart.set_x_axis({"name": "Night", "date_axis": True, "num_format": "yyyy-mm-dd"})
+    chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
     trends.insert_chart(0, 5, chart)
     row = max(last + 3, 18)
     row = _write_block(
@@ -210,8 +215,9 @@ def _write_raw(
 ) -> None:
     """Every snapshot row of ``nights``, KRs then KPIs, as one table to pivot: read from
     the history's source while the workbook is written."""
-    for c, (label, _, _) in enumerate(_TAB):
+    for c, ((label, _, _), width) in enumerate(zip(_TAB, _WIDTHS, strict=True)):
         ws.write(0, c, label, formats["header"])
+        ws.set_column(c, c, width)
     rows = sum(n.rows for n in nights)
     columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in _TAB]
     source = history.source  # not the history: its trend frames go with the Trends tab

@@ -3,13 +3,20 @@ say what a chart's axes are."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_sync.rollup import Rollup, write_rollup_xlsx
+from tests.rollup.test_history_tabs import _history
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 
 #: Characters each date format shows (Excel and LibreOffice print ``###`` when narrower).
 SHOWN = {"yyyy-mm-dd": 10, "yyyy-mm-dd hh:mm": 16, "yyyy-mm-dd hh:mm:ss": 19}
@@ -22,8 +29,11 @@ def book(rollup_xlsx: Path) -> openpyxl.Workbook:
 
 
 def _width(ws: Worksheet, col: int) -> float:
-    dim = ws.column_dimensions.get(get_column_letter(col))
-    return float(dim.width) if dim is not None and dim.width else DEFAULT_WIDTH
+    """openpyxl keeps a run of equal columns under its first letter (``min``..``max``)."""
+    for dim in ws.column_dimensions.values():
+        if dim.min is not None and dim.max is not None and dim.min <= col <= dim.max:
+            return float(dim.width) if dim.width else DEFAULT_WIDTH
+    return DEFAULT_WIDTH
 
 
 def _too_narrow(ws: Worksheet) -> list[str]:
@@ -42,3 +52,48 @@ def test_summary_dates_fit_their_columns(book: openpyxl.Workbook) -> None:
     set last and shrank the teams' (``Last successful read`` in 8.7 and ``Generated at``
     in 11.7 printed ``###``)."""
     assert _too_narrow(book["Summary"]) == []
+
+
+@pytest.fixture(scope="module")
+def history_book(rollup: Rollup, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("printed") / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=_history()), path)
+    return path
+
+
+def test_history_and_trends_dates_fit_their_columns(history_book: Path) -> None:
+    """The History tab's Date column had Excel's default width and showed ``###``; the
+    Trends pivots' night columns cut their dates (``2026-11-2``)."""
+    book = openpyxl.load_workbook(history_book)
+    assert _too_narrow(book["History"]) == []
+    trends = book["Trends"]
+    cells = [c for row in trends.iter_rows() for c in row]
+    nights = [c for c in cells if isinstance(c.value, str) and _is_day(c.value)]
+    assert nights and [c.coordinate for c in nights if _width(trends, c.column) < 10] == []
+
+
+def _is_day(text: str) -> bool:
+    return len(text) == 10 and text[4] == text[7] == "-"
+
+
+def _charts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/")]
+
+
+def test_every_chart_axis_has_a_title(history_book: Path) -> None:
+    """Titled charts whose axes said nothing: which is the team, which the count."""
+    charts = _charts(history_book)
+    assert len(charts) == 4  # score by team, KR mix, KPI mix, burn-up
+    for xml in charts:
+        axes = re.findall(r"<c:(?:valAx|catAx|dateAx)>.*?</c:(?:valAx|catAx|dateAx)>", xml, re.S)
+        shown = [a for a in axes if '<c:delete val="1"/>' not in a]
+        assert shown and all("<c:title>" in a for a in shown), xml[:200]
+
+
+def test_burn_up_nights_are_dates_not_serial_numbers(history_book: Path) -> None:
+    """LibreOffice drew the burn-up's nights as 45883, 45884: the axis was a category
+    axis over date cells, with no date format of its own."""
+    (burn_up,) = [xml for xml in _charts(history_book) if "Company burn-up" in xml]
+    axis = re.search(r"<c:dateAx>.*?</c:dateAx>", burn_up, re.S)
+    assert axis is not None and 'formatCode="yyyy-mm-dd"' in axis.group(0)
