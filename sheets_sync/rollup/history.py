@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
-from sheets_sync.rollup.longtable import add_long_table
+from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
 
 log = logging.getLogger("sheets_sync.rollup")
@@ -232,6 +232,7 @@ def _write_raw(
             {"name": "History", "columns": [{"header": label} for label, *_ in _TAB]},
         )
     ws.freeze_panes(1, 0)
+    print_titles(ws, 0)
 
 
 def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:

@@ -72,3 +72,12 @@ def _widening_works() -> bool:
         log.debug("xlsxwriter's tables are not widened", exc_info=True)
         return False
     return xml.count(b'ref="A1:B10"') == 2  # the table's and its autofilter's
+
+
+def print_titles(ws: Worksheet, header_row: int) -> None:
+    """Print a wide tab landscape with its header row and first column (the team, or the
+    item) on every page: it prints as several pages across, and only the first page said
+    which team a row was."""
+    ws.set_landscape()
+    ws.repeat_rows(header_row)
+    ws.repeat_columns(0)

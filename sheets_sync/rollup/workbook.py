@@ -28,7 +28,7 @@ from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
-from sheets_sync.rollup.longtable import add_long_table
+from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
 from sheets_sync.rollup.tables import Rollup
 from sheets_sync.sync.team_rows import naive
@@ -366,6 +366,7 @@ def _write_long(
     last = write_frame(ws, styles, frame, table=table, row0=0, name=name, bulk=bulk)
     _score_ranges(ws, styles, rollup, spec=TABLES[table], first=1, last=last)
     ws.freeze_panes(1, 1)
+    print_titles(ws, 0)
 
 
 def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
@@ -403,6 +404,7 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
         total_fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind) or "General"
         _cell_writer(ws, col)(total_row, c, value, styles(bold=True, top=1, num_format=total_fmt))
     ws.freeze_panes(top + 1, 1)
+    print_titles(ws, top)
 
     head = total_row + 2
     ws.write_string(head, 0, "Company objectives", styles(bold=True, font_size=12))
@@ -445,6 +447,7 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
     last = max(1, len(frame))
     ws.autofilter(0, 0, last, len(spec) - 1)
     ws.freeze_panes(1, 1)
+    print_titles(ws, 0)
     _colour(ws, styles, spec, 1, last)
     _score_ranges(ws, styles, rollup, spec=spec, first=1, last=last)
 

@@ -97,3 +97,26 @@ def test_burn_up_nights_are_dates_not_serial_numbers(history_book: Path) -> None
     (burn_up,) = [xml for xml in _charts(history_book) if "Company burn-up" in xml]
     axis = re.search(r"<c:dateAx>.*?</c:dateAx>", burn_up, re.S)
     assert axis is not None and 'formatCode="yyyy-mm-dd"' in axis.group(0)
+
+
+@pytest.mark.parametrize(
+    ("tab", "header"),
+    [
+        ("Summary", 9),
+        ("Objectives", 1),
+        ("Key results", 1),
+        ("KPIs", 1),
+        ("Alignment", 1),
+        ("Findings", 1),
+        ("History", 1),
+    ],
+)
+def test_every_printed_page_shows_the_header_and_the_team(
+    history_book: Path, tab: str, header: int
+) -> None:
+    """The Summary printed 8 pages across; pages 2 to 8 held numbers with no team name
+    and no header. Each wide tab repeats its header row and first column, landscape."""
+    ws = openpyxl.load_workbook(history_book)[tab]
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert ws.print_title_cols == "$A:$A"
+    assert ws.page_setup.orientation == "landscape"
