@@ -9,7 +9,7 @@ is written, never held.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import pandas as pd
@@ -59,11 +59,13 @@ def _write_block(
     title: str,
     formats: dict[str, Any],
     bulk: BulkCells,
+    row_formats: list[Any] | None = None,
 ) -> int:
     """A pivot with a sparkline column; returns the next free row.
 
     Title and header rows go through xlsxwriter, the data rows through ``bulk`` (one
     column at a time, read from ``frame`` at splice); a missing key is a blank cell.
+    ``row_formats``: each row's number format (a KPI's unit), else ``0.00``.
     """
     dates = [c for c in frame.columns if c not in keys]
     ws.write(row0, 0, title, formats["title"])
@@ -75,7 +77,7 @@ def _write_block(
     for c, key in enumerate(keys):
         bulk.column(ws, c, header + 1, frame[key], "text", None)
     for c, date in enumerate(dates, start=len(keys)):
-        bulk.column(ws, c, header + 1, frame[date], "number", formats["number"])
+        bulk.column(ws, c, header + 1, frame[date], "number", row_formats or formats["number"])
         if c > 2:  # A:C are the keys' (18); a night's header is a 10-character date
             ws.set_column(c, c, 11)
     if dates and len(frame):
@@ -135,7 +137,15 @@ def add_sparkline_column(
         )
 
 
-def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) -> None:
+def write_history(
+    workbook: Workbook,
+    history: History | None,
+    bulk: BulkCells,
+    kpi_formats: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """The Trends and History tabs. ``kpi_formats``: (team, KPI id) -> the number format
+    of the KPI's unit on the KPIs tab, for its trend row (``0.0%`` for a % KPI, which
+    showed 0.25 for 24.65 %); a KPI not on it tonight shows ``0.00``."""
     if history is None or not history.nights:
         return
     formats = {
@@ -170,15 +180,24 @@ def write_history(workbook: Workbook, history: History | None, bulk: BulkCells) 
     chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
     trends.insert_chart(0, 5, chart)
     row = max(last + 3, 18)
+    trend = history.kpi_trend
+    lookup, by_text = kpi_formats or {}, {"General": formats["number"]}
+    row_formats = []
+    for key in zip(trend["team"].tolist(), trend["kpi_id"].tolist(), strict=True):
+        text = lookup.get(key, "General")
+        if text not in by_text:
+            by_text[text] = workbook.add_format({"num_format": text})
+        row_formats.append(by_text[text])
     row = _write_block(
         trends,
-        history.kpi_trend,
+        trend,
         ["team", "kpi_id", "name"],
         ["Team", "KPI ID", "KPI"],
         row,
         "KPI trend (actual per night)",
         formats,
         bulk,
+        row_formats,
     )
     _write_block(
         trends,

@@ -133,7 +133,9 @@ def lay_out_rollup(rollup: Rollup, path: Path) -> BulkCells:
     _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup, bulk)
     _write_long(workbook, styles, rollup, "findings", "Findings", bulk)
     _write_dictionary(workbook.add_worksheet("Data dictionary"), styles)
-    write_history(workbook, rollup.history, bulk)
+    kpis = rollup.kpis
+    units = zip(kpis["Team"].tolist(), kpis["KPI ID"].tolist(), kpis["Unit"].tolist(), strict=True)
+    write_history(workbook, rollup.history, bulk, {(t, k): unit_format(u) for t, k, u in units})
     add_charts(
         workbook,
         charts,

@@ -10,11 +10,12 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.rollup import Rollup, write_rollup_xlsx
-from tests.rollup.test_history_tabs import _history
+from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from tests.rollup.test_history_tabs import _frames, _history
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 
@@ -120,3 +121,38 @@ def test_every_printed_page_shows_the_header_and_the_team(
     assert ws.print_title_rows == f"${header}:${header}"
     assert ws.print_title_cols == "$A:$A"
     assert ws.page_setup.orientation == "landscape"
+
+
+def test_kpi_trend_shows_each_kpi_in_its_units_format(rollup: Rollup, tmp_path: Path) -> None:
+    """Every KPI's trend was ``0.00``: Sales' churn of 3.25 % (0.0325, as Excel keeps a
+    percent) showed 0.03. A KPI shows as the KPIs tab shows its unit; one not on it
+    tonight (Ops' old KPI) as before."""
+    day = pd.Timestamp("2025-08-15")
+    kpi = pd.DataFrame(
+        {
+            "date": [day] * 3,
+            "team": ["Sales", "Sales", "Ops"],
+            "kpi_id": ["Churn", "NPS", "Gone"],
+            "name": ["Churn", "Net promoter", "Retired KPI"],
+            "actual": [0.0325, 40.0, 7.0],
+            "target": [0.03, 45.0, 5.0],
+            "status": ["Red", "Amber", "Red"],
+            "variance": [0.0025, -5.0, 2.0],
+        }
+    )
+    kr = _frames().kr.iloc[:0]
+    nights = FrameNights(kr, kpi)
+    history = load_history(nights, 12, nights.identity())
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    ws = openpyxl.load_workbook(path)["Trends"]
+    shown = {
+        (row[0].value, row[1].value): (row[3].value, row[3].number_format)
+        for row in ws.iter_rows()
+        if row[1].value in {"Churn", "NPS", "Gone"}
+    }
+    assert shown == {
+        ("Sales", "Churn"): (0.0325, "0.0%"),
+        ("Sales", "NPS"): (40, "0.00"),
+        ("Ops", "Gone"): (7, "0.00"),
+    }
