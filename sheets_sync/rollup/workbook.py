@@ -449,7 +449,11 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
     last = max(1, len(frame))
     ws.autofilter(0, 0, last, len(spec) - 1)
     ws.freeze_panes(1, 1)
-    print_titles(ws, 0)
+    # one page wide, its header on each: with the 70-wide Item repeated, a page had room
+    # for one more column (7 pages across)
+    ws.set_landscape()
+    ws.repeat_rows(0)
+    ws.fit_to_pages(1, 0)
     _colour(ws, styles, spec, 1, last)
     _score_ranges(ws, styles, rollup, spec=spec, first=1, last=last)
 

@@ -107,7 +107,6 @@ def test_burn_up_nights_are_dates_not_serial_numbers(history_book: Path) -> None
         ("Objectives", 1),
         ("Key results", 1),
         ("KPIs", 1),
-        ("Alignment", 1),
         ("Findings", 1),
         ("History", 1),
     ],
@@ -156,3 +155,13 @@ def test_kpi_trend_shows_each_kpi_in_its_units_format(rollup: Rollup, tmp_path: 
         ("Sales", "NPS"): (40, "0.00"),
         ("Ops", "Gone"): (7, "0.00"),
     }
+
+
+def test_alignment_prints_one_page_wide(history_book: Path) -> None:
+    """Its Item column is 70 wide: repeated on each page, it left room for one more
+    column a page. The reading view prints one page wide, its header on each page."""
+    ws = openpyxl.load_workbook(history_book)["Alignment"]
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols is None
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1: default
