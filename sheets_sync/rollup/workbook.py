@@ -484,3 +484,6 @@ def _write_dictionary(ws: Worksheet, styles: Styles) -> None:
     for c, width in enumerate((20, 14, 26, 10, 16, 10, 90)):
         ws.set_column(c, c, width)
     ws.freeze_panes(3, 0)
+    ws.set_landscape()  # 186 characters wide: one page wide, not Meaning on pages of its own
+    ws.repeat_rows(2)
+    ws.fit_to_pages(1, 0)

@@ -157,11 +157,13 @@ def test_kpi_trend_shows_each_kpi_in_its_units_format(rollup: Rollup, tmp_path: 
     }
 
 
-def test_alignment_prints_one_page_wide(history_book: Path) -> None:
-    """Its Item column is 70 wide: repeated on each page, it left room for one more
-    column a page. The reading view prints one page wide, its header on each page."""
-    ws = openpyxl.load_workbook(history_book)["Alignment"]
-    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols is None
+@pytest.mark.parametrize(("tab", "header"), [("Alignment", 1), ("Data dictionary", 3)])
+def test_reading_tabs_print_one_page_wide(history_book: Path, tab: str, header: int) -> None:
+    """Alignment's Item column is 70 wide: repeated on each page, it left room for one
+    more column a page. The Data dictionary printed its Meaning column on pages of its
+    own, without the column names. Both print one page wide, their header on each page."""
+    ws = openpyxl.load_workbook(history_book)[tab]
+    assert ws.print_title_rows == f"${header}:${header}" and ws.print_title_cols is None
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1: default
