@@ -65,6 +65,8 @@ def add_charts(
         points.append({"fill": {"color": colour}})
     ws.set_column(0, 0, 24)
     ws.set_column(1, 3, 12)
+    ws.set_landscape()  # printed at full size, page edges cut every chart in pieces
+    ws.fit_to_pages(1, 0)
     rows = max(1, n)
 
     score = workbook.add_chart({"type": "column"})

@@ -157,13 +157,17 @@ def test_kpi_trend_shows_each_kpi_in_its_units_format(rollup: Rollup, tmp_path: 
     }
 
 
-@pytest.mark.parametrize(("tab", "header"), [("Alignment", 1), ("Data dictionary", 3)])
-def test_reading_tabs_print_one_page_wide(history_book: Path, tab: str, header: int) -> None:
+@pytest.mark.parametrize(
+    ("tab", "header"), [("Alignment", 1), ("Data dictionary", 3), ("Charts", None)]
+)
+def test_reading_tabs_print_one_page_wide(history_book: Path, tab: str, header: int | None) -> None:
     """Alignment's Item column is 70 wide: repeated on each page, it left room for one
     more column a page. The Data dictionary printed its Meaning column on pages of its
-    own, without the column names. Both print one page wide, their header on each page."""
+    own, without the column names. The page edges cut every chart of the Charts tab in
+    two or more. Each prints one page wide, with its header on each page."""
     ws = openpyxl.load_workbook(history_book)[tab]
-    assert ws.print_title_rows == f"${header}:${header}" and ws.print_title_cols is None
+    titles = None if header is None else f"${header}:${header}"
+    assert ws.print_title_rows == titles and ws.print_title_cols is None
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1: default
