@@ -196,15 +196,14 @@ class HistoryStore:
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if pending:
-                    history_pending.prepare(conn)
+                holding = history_pending.prepare(conn) if pending else []
                 for run in result.runs:  # a team at a time: no night-sized lists of rows
                     rows = rows_for(run, result.context)
                     if rows is None:
                         continue
                     key = (as_of, run.team)
                     if pending:
-                        history_pending.hold(conn, *key)
+                        history_pending.hold(conn, *key, holding)
                     conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
                     conn.execute(

@@ -31,28 +31,51 @@ def _exists(conn: sqlite3.Connection) -> bool:
     return found is not None
 
 
-def prepare(conn: sqlite3.Connection) -> None:
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [name for _, name, *_ in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _shared(conn: sqlite3.Connection, table: str, copy: str) -> str:
+    """The columns a table and its copy share, by name: a migration that adds a column
+    (``ALTER TABLE ... ADD COLUMN``) leaves a copy made before it one short, and copies
+    are made once; ``SELECT *`` would then fail every night."""
+    kept = set(_columns(conn, copy))
+    return ", ".join(c for c in _columns(conn, table) if c in kept)
+
+
+def prepare(conn: sqlite3.Connection) -> list[str]:
     """Before a night's pending records (in their transaction): the copy tables, indexed
     by (as_of, team) like the tables they copy, so an undo finds a team's rows without
-    reading every team's."""
+    reading every team's. An empty copy that no longer has its table's columns is made
+    again. Returns the statements ``hold`` copies a team's rows with."""
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {_MARKS} (as_of TEXT, team TEXT, PRIMARY KEY (as_of, team))"
     )
+    statements = []
     for table, copy in _COPIES.items():
         conn.execute(f"CREATE TABLE IF NOT EXISTS {copy} AS SELECT * FROM {table} WHERE 0")
+        empty = conn.execute(f"SELECT 1 FROM {copy} LIMIT 1").fetchone() is None
+        if empty and _columns(conn, copy) != _columns(conn, table):
+            conn.execute(f"DROP TABLE {copy}")
+            conn.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table} WHERE 0")
         conn.execute(f"CREATE INDEX IF NOT EXISTS {copy}_by_key ON {copy} (as_of, team)")
+        columns = _shared(conn, table, copy)
+        statements.append(
+            f"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {table} WHERE as_of=? AND team=?"
+        )
+    return statements
 
 
-def hold(conn: sqlite3.Connection, as_of: str, team: str) -> None:
-    """Before a pending record of ``team`` on ``as_of`` (in its transaction, after
-    ``prepare``): keep the rows it replaces, unless an earlier pending record of this
-    night kept them already."""
+def hold(conn: sqlite3.Connection, as_of: str, team: str, statements: list[str]) -> None:
+    """Before a pending record of ``team`` on ``as_of`` (in its transaction, with the
+    statements ``prepare`` returned): keep the rows it replaces, unless an earlier
+    pending record of this night kept them already."""
     key = (as_of, team)
     if conn.execute(f"SELECT 1 FROM {_MARKS} WHERE as_of=? AND team=?", key).fetchone():
         return
     conn.execute(f"INSERT INTO {_MARKS} (as_of, team) VALUES (?, ?)", key)
-    for table, copy in _COPIES.items():
-        conn.execute(f"INSERT INTO {copy} SELECT * FROM {table} WHERE as_of=? AND team=?", key)
+    for statement in statements:
+        conn.execute(statement, key)
 
 
 def pending_teams(conn: sqlite3.Connection, as_of: str | None = None) -> list[tuple[str, str]]:
@@ -73,10 +96,18 @@ def settle(
     of teams: a quiet re-run of a date confirms every team."""
     landed = set(landed)
     undone = [key for key in pending_teams(conn, as_of) if key[1] not in landed]
+    shared = (
+        {table: _shared(conn, table, copy) for table, copy in _COPIES.items()} if undone else {}
+    )
     for key in undone:
         for table, copy in _COPIES.items():
+            columns = shared[table]
             conn.execute(f"DELETE FROM {table} WHERE as_of=? AND team=?", key)
-            conn.execute(f"INSERT INTO {table} SELECT * FROM {copy} WHERE as_of=? AND team=?", key)
+            conn.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {copy} "
+                "WHERE as_of=? AND team=?",
+                key,
+            )
     where, params = ("WHERE as_of=?", (as_of,)) if as_of is not None else ("", ())
     for table in (*_COPIES.values(), _MARKS):
         conn.execute(f"DELETE FROM {table} {where}", params)

@@ -86,8 +86,9 @@ def test_settling_a_night_reads_no_team_s_rows_but_its_own(
         conn.execute("COMMIT")
         conn.set_trace_callback(None)
         assert len(undone) == 10
-        # BEGIN, COMMIT, two reads of the marks, one delete a table, six statements an undo
-        assert len(statements) <= 2 + 2 + 4 + 6 * len(undone)
+        # BEGIN, COMMIT, two reads of the marks, six of the columns (once, for the undos),
+        # one delete a table, six statements an undo
+        assert len(statements) <= 2 + 2 + 6 + 4 + 6 * len(undone)
         for sql in statements:
             plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
             scans = [d for *_, d in plan if d.startswith("SCAN") and "sqlite_master" not in d]
@@ -95,3 +96,33 @@ def test_settling_a_night_reads_no_team_s_rows_but_its_own(
     finally:
         conn.close()
     assert store.settle_pending(None, ()) == []
+
+
+def test_copies_made_before_a_column_was_added_still_hold_and_undo(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """Copy tables are made once, with their tables' columns: a later migration that adds
+    a column must not make every pending record fail (``SELECT *`` of unequal tables),
+    nor the undo of rows a killed run left under the old columns."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 10}}, D2), pending=True)  # killed: left
+    conn = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        conn.execute("ALTER TABLE kr_snapshots ADD COLUMN added REAL")
+    finally:
+        conn.close()
+    assert store.settle_pending(None, ()) == [(D2.isoformat(), "Sales")]
+    assert store.dates() == [D1]
+    store.record(make_result({"Sales": {"KR1": 90}}, D2), pending=True)  # empty copies
+    assert store.settle_pending(D2, ()) == [(D2.isoformat(), "Sales")]
+    assert store.dates() == [D1]
+    store.record(make_result({"Sales": {"KR1": 90}}, D2), pending=True)
+    assert store.settle_pending(D2, {"Sales"}) == []
+    assert set(rows(store, D2)) == {("Sales", "KR1")}
+    conn = sqlite3.connect(store.path)
+    try:
+        names = "SELECT name FROM pragma_table_info(?)"
+        copied = conn.execute(names, ("pending_kr_snapshots",)).fetchall()
+        assert copied == conn.execute(names, ("kr_snapshots",)).fetchall()  # made again
+    finally:
+        conn.close()
