@@ -42,6 +42,7 @@ _TAB = (
     ("Expected", "number", "number"),
     ("Weight", "number", None),
 )
+_TEAM_COLUMN = [label for label, *_ in _TAB].index("Team")
 _KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",
             "score", "status", "expected", "weight")  # fmt: skip
 #: The History tab's column widths: a date needs 10 characters (narrower shows ###).
@@ -251,7 +252,7 @@ def _write_raw(
             {"name": "History", "columns": [{"header": label} for label, *_ in _TAB]},
         )
     ws.freeze_panes(1, 0)
-    print_titles(ws, 0)
+    print_titles(ws, 0, _TEAM_COLUMN)  # Kind, Date and Team: which row a page shows
 
 
 def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:

@@ -74,10 +74,10 @@ def _widening_works() -> bool:
     return xml.count(b'ref="A1:B10"') == 2  # the table's and its autofilter's
 
 
-def print_titles(ws: Worksheet, header_row: int) -> None:
-    """Print a wide tab landscape with its header row and first column (the team, or the
-    item) on every page: it prints as several pages across, and only the first page said
-    which team a row was."""
+def print_titles(ws: Worksheet, header_row: int, last_column: int = 0) -> None:
+    """Print a wide tab landscape with its header row and first columns (through
+    ``last_column``: the team, or the item) on every page: it prints as several pages
+    across, and only the first page said which team a row was."""
     ws.set_landscape()
     ws.repeat_rows(header_row)
-    ws.repeat_columns(0)
+    ws.repeat_columns(0, last_column)

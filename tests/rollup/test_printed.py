@@ -101,24 +101,25 @@ def test_burn_up_nights_are_dates_not_serial_numbers(history_book: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("tab", "header"),
+    ("tab", "header", "columns"),
     [
-        ("Summary", 9),
-        ("Objectives", 1),
-        ("Key results", 1),
-        ("KPIs", 1),
-        ("Findings", 1),
-        ("History", 1),
+        ("Summary", 9, "$A:$A"),
+        ("Objectives", 1, "$A:$A"),
+        ("Key results", 1, "$A:$A"),
+        ("KPIs", 1, "$A:$A"),
+        ("Findings", 1, "$A:$A"),
+        ("History", 1, "$A:$C"),  # Kind, Date, Team: column A alone said only "KR"
     ],
 )
 def test_every_printed_page_shows_the_header_and_the_team(
-    history_book: Path, tab: str, header: int
+    history_book: Path, tab: str, header: int, columns: str
 ) -> None:
     """The Summary printed 8 pages across; pages 2 to 8 held numbers with no team name
-    and no header. Each wide tab repeats its header row and first column, landscape."""
+    and no header. Each wide tab repeats its header row and the columns through the
+    team's, landscape."""
     ws = openpyxl.load_workbook(history_book)[tab]
     assert ws.print_title_rows == f"${header}:${header}"
-    assert ws.print_title_cols == "$A:$A"
+    assert ws.print_title_cols == columns
     assert ws.page_setup.orientation == "landscape"
 
 
