@@ -146,8 +146,12 @@ def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int
 #: Owned columns are written by the sync, so only their exact header finds them: a team's
 #: own "Score (manual)" column must not be taken for the sync's Score and overwritten.
 _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
-#: A note after the header: "Target (end of Q)", "Weight [%]".
-_HEADER_NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+#: A note after the header: "Target (end of Q)", "Weight [%]". Matched on text with its
+#: trailing spaces stripped, with no leading ``\s*``: that made a search of a cell of
+#: spaces quadratic (a 32,000-character cell took 10 s).
+_HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
+#: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
+HEADER_CHARS = 200
 
 
 def _loose_keys(value: CellValue) -> tuple[str, ...]:
@@ -155,7 +159,9 @@ def _loose_keys(value: CellValue) -> tuple[str, ...]:
     the text before a trailing bracket ("Weight (%)"). Tried only when the whole header
     matches no alias, so an exact "Target" column wins over "Target (last year)"."""
     text = str(value).strip()
-    first = text.splitlines()[0] if text else ""
+    if len(text) > HEADER_CHARS:
+        return ()
+    first = text.splitlines()[0].rstrip() if text else ""
     keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
     return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))
 
@@ -214,8 +220,9 @@ def _repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
         if not isinstance(value, str):
             return False
         aliases = {normalise_header(a) for a in spec.columns[name]}
-        keys = (normalise_header(value), *_loose_keys(value))
-        if not any(k in aliases for k in keys):
+        if normalise_header(value) in aliases:
+            continue
+        if not any(k in aliases for k in _loose_keys(value)):
             return False
     return True
 

@@ -216,3 +216,35 @@ def test_a_header_row_with_a_renamed_column_names_the_column() -> None:
         "sales.xlsx!OKRs: missing column Target (looked for 'Target', 'Target value', 'Goal') "
         "in header row 2"
     )
+
+
+@pytest.mark.timeout(10)
+def test_a_cell_of_spaces_is_read_in_linear_time() -> None:
+    """The header-note pattern began with ``\\s*``: a cell of 32,000 spaces between two
+    letters took 10 s, in the header rows and in every data row's Objective ID (checked
+    for a repeated header), 2026-12-05. At 200,000 spaces that was minutes."""
+    from sheets_sync.mapping.extract import _HEADER_NOTE, _loose_keys
+
+    spaces = " " * 200_000
+    assert _HEADER_NOTE.search("x" + spaces + "y") is None
+    assert _loose_keys("x" + spaces + "y") == ()  # no header is that long
+    head: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target", "Current", "x" + spaces)
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        *[("x" + spaces + "y",)] * 5,
+        head,
+        *(("O1" + spaces + ".", f"O1.{i}", 10, 5, None) for i in range(3)),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    got = extract(data, load_mapping("standard"))
+    assert got.okrs.layout.header_row == 6
+    assert [r.row for r in got.okrs.records] == [7, 8, 9]
+
+
+def test_a_header_note_is_dropped_with_spaces_around_it() -> None:
+    from sheets_sync.mapping.extract import _loose_keys
+
+    assert _loose_keys("Target   (end of Q)  \n more") == (
+        "targetendofq",
+        "targetendofqmore",
+        "target",
+    )
