@@ -103,8 +103,11 @@ def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
     return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
 
 
-def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int], list[str]]:
-    """Column of each field on ``row``; the first column wins a duplicated header."""
+def _header_map(
+    grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = True
+) -> tuple[dict[str, int], list[str]]:
+    """Column of each field on ``row``; the first column wins a duplicated header.
+    ``loose_ok``: also find a header that carries a note ("Target (end of Q)")."""
     aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
     found: dict[str, int] = {}
     duplicates: list[str] = []
@@ -115,7 +118,7 @@ def _header_map(grid: SheetGrid, row: int, spec: TabSpec) -> tuple[dict[str, int
             continue
         name = aliases.get(normalise_header(value))
         if name is None:
-            for key in _loose_keys(value):
+            for key in _loose_keys(value) if loose_ok else ():
                 near = aliases.get(key)
                 if near is not None and near not in _OWNED_FIELDS:
                     loose.setdefault(near, []).append(col)
@@ -171,6 +174,12 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         return spec.header.row
     limit = min(spec.header.search or 20, grid.max_row)
     required = set(spec.required_columns)
+    # Exact headers first in the whole window: a hint row above the header ("Objective ID
+    # (O1, O2)", "Score (by sync)") matches loosely, and taken for the header it had the
+    # sync add its own owned columns while the team's real ones went stale.
+    for row in range(1, limit + 1):
+        if required <= _header_map(grid, row, spec, loose_ok=False)[0].keys():
+            return row
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
         found, _ = _header_map(grid, row, spec)
