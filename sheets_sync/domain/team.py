@@ -34,8 +34,16 @@ def kpi_key(team: str, kpi_id: str) -> str:
 
 
 def kpi_index(teams: list[TeamInput]) -> dict[str, KPI]:
-    """Every team's KPIs by ``team/id`` (case-insensitive), for KRs fed from KPIs."""
-    return {kpi_key(t.team, k.id): k for t in teams for k in t.kpis}
+    """Every team's KPIs by ``team/id`` (case-insensitive), for KRs fed from KPIs. A
+    repeated id feeds from its first row, the one scored (``_repeats``): the last used to
+    win, so a KR was fed from a row left out of the KPI table."""
+    index: dict[str, KPI] = {}
+    for t in teams:
+        repeated = _repeats(k.id for k in t.kpis)
+        for position, kpi in enumerate(t.kpis):
+            if position not in repeated:
+                index.setdefault(kpi_key(t.team, kpi.id), kpi)
+    return index
 
 
 def _warn(kr: KeyResult, field: str, message: str) -> Finding:
@@ -200,13 +208,16 @@ def evaluate_team(
 
 
 def _repeats(ids: Iterable[str]) -> set[int]:
-    """Positions of every id after its first occurrence (``duplicate_ids`` reports them)."""
+    """Positions of every id after its first occurrence, ignoring case as links to a KPI
+    do (``duplicate_ids`` reports them): "kpi-1" and "KPI-1" fed one key and were both
+    scored."""
     seen: set[str] = set()
     found: set[int] = set()
     for position, item_id in enumerate(ids):
-        if item_id in seen:
+        key = item_id.casefold()
+        if key in seen:
             found.add(position)
-        seen.add(item_id)
+        seen.add(key)
     return found
 
 

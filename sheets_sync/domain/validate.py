@@ -78,12 +78,13 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
 
 
 def duplicate_ids(items: Iterable[KeyResult | KPI], what: str, field: str) -> list[Finding]:
-    """Every repeat after the first occurrence of an id is an error on its own row."""
+    """Every repeat after the first occurrence of an id (in any case: "kpi-1" repeats
+    "KPI-1", as links read them) is an error on its own row."""
     seen: Counter[str] = Counter()
     found: list[Finding] = []
     for item in items:
-        seen[item.id] += 1
-        if seen[item.id] > 1:
+        seen[item.id.casefold()] += 1
+        if seen[item.id.casefold()] > 1:
             found.append(
                 Finding.at(item.origin, field, f"duplicate {what} ID {item.id}", row_id=item.id)
             )

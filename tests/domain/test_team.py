@@ -307,3 +307,39 @@ def test_a_plain_number_beside_a_percent_cell_is_a_warning() -> None:
         "sales.xlsx!OKRs!K6: 45 with unit % is 4500 %; type percentages as 45% or 0.45",
     ]
     assert all(f.severity is Severity.WARNING for f in result.findings)
+
+
+def test_a_repeated_kpi_feeds_key_results_from_the_row_scored() -> None:
+    """The KPI table scored the first KPI-1 row while the index fed key results from the
+    last (2026-12-05); and "kpi-1" beside "KPI-1" was no repeat, so both were scored and
+    both fed one link. One rule now: the first row, ignoring case."""
+    kpis = [
+        KPI("KPI-1", owner="Ann", target=100, actual=100, origin=origin(2, "KPIs")),
+        KPI("KPI-1", owner="Ann", target=100, actual=5, origin=origin(3, "KPIs")),
+        KPI("kpi-1", owner="Ann", target=100, actual=7, origin=origin(4, "KPIs")),
+    ]
+    krs = [kr(3, "KR1", current=None, kpi_link="KPI-1"), kr(4, "KR2")]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.errors] == [
+        "sales.xlsx!KPIs!A3: duplicate KPI ID KPI-1",
+        "sales.xlsx!KPIs!A4: duplicate KPI ID kpi-1",
+    ]
+    by_id = {r.kr.id: r for r in result.key_results}
+    assert by_id["KR1"].current == 100 and by_id["KR1"].current_from == "Sales/KPI-1"
+    assert [(k.kpi.id, k.kpi.origin.row) for k in result.kpis] == [("KPI-1", 2)]
+    assert kpi_index([team(krs, kpis)])["sales/kpi-1"].origin.row == 2
+
+
+def test_a_stale_warning_names_the_kpi_row_that_feeds() -> None:
+    """The first KPI-1 is stale and feeds KR1; a fresh repeat below must not hide it."""
+    kpis = [
+        KPI("KPI-1", owner="Ann", target=100, actual=100, as_of=dt.date(2026, 1, 5),
+            origin=origin(2, "KPIs")),
+        KPI("KPI-1", owner="Ann", target=100, actual=5, as_of=AS_OF, origin=origin(3, "KPIs")),
+    ]  # fmt: skip
+    krs = [kr(3, "KR1", current=None, kpi_link="KPI-1"), kr(4, "KR2")]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert (
+        "sales.xlsx!OKRs!P3: current value comes from KPI Sales/KPI-1, which is stale "
+        "(as of 2026-01-05); update its Actual" in {str(f) for f in result.warnings}
+    )
