@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import math
 import re
-import unicodedata
 from enum import StrEnum
 from typing import TypeVar
 
@@ -43,6 +42,9 @@ _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 #: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
 _DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: The full-width forms of ASCII a Japanese or Chinese IME types ("１２３．５", "４５％"):
+#: only these, not all of NFKC, which read "10²" as 102, "①②" as 12 and "⒈5" as 1.5.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 #: The Unicode minus, and the en and figure dashes Word's autocorrect puts for a minus.
 _MINUS = str.maketrans("\u2212\u2013\u2012", "---")
 #: Digits with spaces between them; the spaces must group thousands ("1 234 567").
@@ -131,11 +133,11 @@ def _finite(number: float, typed: CellValue) -> float:
 
 
 def _parse_number_text(raw: str) -> float:
-    # NFKC: full-width digits and signs ("１２３．５") become ASCII, and the no-break, narrow
-    # no-break (French) and thin spaces people group thousands with become plain spaces.
+    # Full-width digits and signs ("１２３．５") become ASCII; the no-break, narrow no-break
+    # (French) and thin spaces people group thousands with are spaces to ``split``.
     # Zero-width characters come with text pasted from web pages and chats: invisible in
     # the cell and in the message, so "expected a number, got "45"" was all one saw.
-    text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
+    text = raw.translate(_FULL_WIDTH).translate(_INVISIBLE)
     text = " ".join(text.split()).translate(_MINUS)
     if text.startswith("'"):  # the apostrophe that forces text in Excel and Google Sheets
         text = text[1:].strip()

@@ -230,6 +230,8 @@ def test_long_text_is_quoted_short_and_cut_to_a_cell() -> None:
         ("１２３．５", 123.5),  # full-width digits and point (Japanese IME)
         ("\uff0d5", -5.0),  # full-width minus
         ("45\uff05", 0.45),  # full-width percent
+        ("\uff0b\uff11\uff0c\uff12\uff13\uff14", 1234.0),  # full-width plus and comma
+        ("1\u3000234", 1234.0),  # ideographic space
         ("'45", 45.0),  # the apostrophe that forces text, kept by a CSV paste
         ("'1,200 ", 1200.0),
         ("0.125", 0.125),  # a leading 0 is never a thousands group
@@ -266,6 +268,12 @@ def test_numbers_as_people_type_them(raw: str, expected: float | None) -> None:
         ("1\u202f234,5", '"1\u202f234,5" is ambiguous (decimal comma?); type it like 1234.5'),
         # spaces that do not group thousands were dropped: "12 34" read as 1234 (2026-12-05)
         ("12 34", 'expected a number, got "12 34"'),
+        # NFKC made digits of superscripts, circled and dotted numbers (2026-12-05)
+        ("10\u00b2", 'expected a number, got "10\u00b2"'),  # 10 squared was 102
+        ("1\u2070\u2070", 'expected a number, got "1\u2070\u2070"'),  # was 100
+        ("\u2460\u2461", 'expected a number, got "\u2460\u2461"'),  # circled 1 2: was 12
+        ("\u24885", 'expected a number, got "\u24885"'),  # "1." as one character: was 1.5
+        ("\u00bd", 'expected a number, got "\u00bd"'),  # a vulgar half
     ],
 )
 def test_numbers_that_would_be_misread_are_refused(raw: str, message: str) -> None:
