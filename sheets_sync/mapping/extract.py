@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -17,7 +16,8 @@ from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH, CellValueError, parse_date
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import DATE_SYSTEM, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
-from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED, normalise_header
+from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
+from sheets_sync.mapping.header import header_map, locate_header, looked_for, repeats_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
 
@@ -103,137 +103,10 @@ def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
     return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
 
 
-def _header_map(
-    grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = True
-) -> tuple[dict[str, int], list[str]]:
-    """Column of each field on ``row``; the first column wins a duplicated header.
-    ``loose_ok``: also find a header that carries a note ("Target (end of Q)")."""
-    aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
-    found: dict[str, int] = {}
-    duplicates: list[str] = []
-    loose: dict[str, list[int]] = {}
-    cells = grid.rows[row - 1] if row <= grid.max_row else ()
-    for col, value in enumerate(cells, start=1):
-        if value is None:
-            continue
-        name = aliases.get(normalise_header(value))
-        if name is None:
-            for key in _loose_keys(value) if loose_ok else ():
-                near = aliases.get(key)
-                if near is not None and near not in _OWNED_FIELDS:
-                    loose.setdefault(near, []).append(col)
-                    break
-            continue
-        if name in found:
-            duplicates.append(
-                f"column header {str(value).strip()!r} appears twice "
-                f"({a1(row, found[name])} and {a1(row, col)}); "
-                f"using {a1(row, found[name])}"
-            )
-            continue
-        found[name] = col
-    for name, cols in loose.items():
-        if name in found:
-            continue
-        if len(cols) == 1:
-            found[name] = cols[0]
-            continue
-        headers = " and ".join(f"{str(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols)
-        duplicates.append(
-            f"columns {headers} could each be {spec.columns[name][0]}; "
-            f"name one of them {spec.columns[name][0]!r} to use it"
-        )
-    return found, duplicates
-
-
-#: Owned columns are written by the sync, so only their exact header finds them: a team's
-#: own "Score (manual)" column must not be taken for the sync's Score and overwritten.
-_OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
-#: A note after the header: "Target (end of Q)", "Weight [%]". Matched on text with its
-#: trailing spaces stripped, with no leading ``\s*``: that made a search of a cell of
-#: spaces quadratic (a 32,000-character cell took 10 s).
-_HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
-#: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
-HEADER_CHARS = 200
-
-
-def _loose_keys(value: CellValue) -> tuple[str, ...]:
-    """Keys of a header with its note dropped: its first line ("Target\n(end of Q)") and
-    the text before a trailing bracket ("Weight (%)"). Tried only when the whole header
-    matches no alias, so an exact "Target" column wins over "Target (last year)"."""
-    text = str(value).strip()
-    if len(text) > HEADER_CHARS:
-        return ()
-    first = text.splitlines()[0].rstrip() if text else ""
-    keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
-    return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))
-
-
-def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
-    if spec.header.row is not None:
-        return spec.header.row
-    limit = min(spec.header.search or 20, grid.max_row)
-    required = set(spec.required_columns)
-    # Exact headers first in the whole window: a hint row above the header ("Objective ID
-    # (O1, O2)", "Score (by sync)") matches loosely, and taken for the header it had the
-    # sync add its own owned columns while the team's real ones went stale.
-    for row in range(1, limit + 1):
-        if required <= _header_map(grid, row, spec, loose_ok=False)[0].keys():
-            return row
-    best, best_row = 1, 0  # the row with the most required headers, if two or more
-    for row in range(1, limit + 1):
-        found, _ = _header_map(grid, row, spec)
-        if required <= found.keys():
-            return row
-        if len(required & found.keys()) > best:
-            best, best_row = len(required & found.keys()), row
-    if best_row:  # a header row with a renamed column: say which, not "no header row"
-        found, _ = _header_map(grid, best_row, spec)
-        missing = [c for c in spec.required_columns if c not in found]
-        raise LayoutError(
-            f"missing column {_looked_for(spec, missing)} in header row {best_row}",
-            source=source,
-            tab=grid.name,
-        )
-    need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
-    if grid.max_row == 0:
-        message = f"the tab is empty (no header row with {need})"
-    elif grid.max_row == 1:
-        message = f"no header row with {need} in its only row"
-    elif limit < grid.max_row:
-        message = f"no header row with {need} in the first {limit} rows"
-    else:
-        message = f"no header row with {need} in any of its {limit} rows"
-    raise LayoutError(message, source=source, tab=grid.name)
-
-
-def _looked_for(spec: TabSpec, missing: list[str]) -> str:
-    return "; ".join(
-        f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
-        for m in missing
-    )
-
-
 def _percent_text(value: CellValue) -> bool:
     """Text typed as "45%" is read as 0.45 like a percent cell, so lint treats it as one
     (a count of 45 deals typed "45%" read 0.45 without a word)."""
     return isinstance(value, str) and value.rstrip().endswith("%")
-
-
-def _repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
-    """A row whose required columns hold their own headers: a section pasted with its
-    header row, or one kept to print. Read as a key result it was an error in every
-    column, and its owned headers ("Status") were overwritten with "Not scored"."""
-    for name in spec.required_columns:
-        value = values.get(name)
-        if not isinstance(value, str):
-            return False
-        aliases = {normalise_header(a) for a in spec.columns[name]}
-        if normalise_header(value) in aliases:
-            continue
-        if not any(k in aliases for k in _loose_keys(value)):
-            return False
-    return True
 
 
 def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
@@ -256,14 +129,14 @@ def extract_tab(
     """``epoch``: day 0 of the workbook's day numbers, for dates kept as plain numbers."""
     findings: list[Finding] = []
     header_row = locate_header(grid, spec, source)
-    columns, duplicates = _header_map(grid, header_row, spec)
+    columns, duplicates = header_map(grid, header_row, spec)
     findings += [
         Finding(Severity.WARNING, m, source, grid.name, a1(header_row, 1)) for m in duplicates
     ]
     missing = [c for c in spec.required_columns if c not in columns]
     if missing:
         raise LayoutError(
-            f"missing column {_looked_for(spec, missing)} in header row {header_row}",
+            f"missing column {looked_for(spec, missing)} in header row {header_row}",
             source=source,
             tab=grid.name,
         )
@@ -294,7 +167,7 @@ def extract_tab(
             continue  # empty, or a note in the Comment column only: not a key result or KPI
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
-        if _is_example(values, spec.example_prefix) or _repeats_header(values, spec):
+        if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
         for name, col in input_cols.items():
             for merged in merged_ranges:

@@ -6,8 +6,9 @@ import pytest
 
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
-from sheets_sync.mapping.extract import TabExtract, extract, extract_tab, locate_header
+from sheets_sync.mapping.extract import TabExtract, extract, extract_tab
 from sheets_sync.mapping.fields import OKR_OWNED
+from sheets_sync.mapping.header import locate_header
 from sheets_sync.mapping.spec import load_mapping
 
 NEED = "no header row with Objective ID, KR ID, Target, Current"
@@ -223,7 +224,7 @@ def test_a_cell_of_spaces_is_read_in_linear_time() -> None:
     """The header-note pattern began with ``\\s*``: a cell of 32,000 spaces between two
     letters took 10 s, in the header rows and in every data row's Objective ID (checked
     for a repeated header), 2026-12-05. At 200,000 spaces that was minutes."""
-    from sheets_sync.mapping.extract import _HEADER_NOTE, _loose_keys
+    from sheets_sync.mapping.header import _HEADER_NOTE, _loose_keys
 
     spaces = " " * 200_000
     assert _HEADER_NOTE.search("x" + spaces + "y") is None
@@ -241,7 +242,7 @@ def test_a_cell_of_spaces_is_read_in_linear_time() -> None:
 
 
 def test_a_header_note_is_dropped_with_spaces_around_it() -> None:
-    from sheets_sync.mapping.extract import _loose_keys
+    from sheets_sync.mapping.header import _loose_keys
 
     assert _loose_keys("Target   (end of Q)  \n more") == (
         "targetendofq",
