@@ -129,14 +129,13 @@ def extract_tab(
     """``epoch``: day 0 of the workbook's day numbers, for dates kept as plain numbers."""
     findings: list[Finding] = []
     header_row = locate_header(grid, spec, source)
-    columns, duplicates = header_map(grid, header_row, spec)
-    findings += [
-        Finding(Severity.WARNING, m, source, grid.name, a1(header_row, 1)) for m in duplicates
-    ]
+    header = header_map(grid, header_row, spec)
+    columns = header.found
+    findings += [Finding(Severity.WARNING, m, source, grid.name, c) for c, m in header.warnings]
     missing = [c for c in spec.required_columns if c not in columns]
     if missing:
         raise LayoutError(
-            f"missing column {looked_for(spec, missing)} in header row {header_row}",
+            f"missing column {looked_for(spec, missing, header)} in header row {header_row}",
             source=source,
             tab=grid.name,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid, a1
@@ -15,14 +16,24 @@ from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import TabSpec
 
 
-def header_map(
-    grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = True
-) -> tuple[dict[str, int], list[str]]:
+@dataclass(frozen=True, slots=True)
+class HeaderMap:
+    """The fields found on a header row, and what its headers leave in doubt."""
+
+    found: dict[str, int]
+    #: (cell, message) of each duplicated header and each header read by its note
+    warnings: list[tuple[str, str]]
+    #: fields two noted headers could each be: "'Current (EUR)' (C1) and ..." by field
+    ambiguous: dict[str, str]
+
+
+def header_map(grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = True) -> HeaderMap:
     """Column of each field on ``row``; the first column wins a duplicated header.
     ``loose_ok``: also find a header that carries a note ("Target (end of Q)")."""
     aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
     found: dict[str, int] = {}
-    duplicates: list[str] = []
+    warnings: list[tuple[str, str]] = []
+    ambiguous: dict[str, str] = {}
     loose: dict[str, list[int]] = {}
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
     for col, value in enumerate(cells, start=1):
@@ -37,25 +48,37 @@ def header_map(
                     break
             continue
         if name in found:
-            duplicates.append(
-                f"column header {str(value).strip()!r} appears twice "
-                f"({a1(row, found[name])} and {a1(row, col)}); "
-                f"using {a1(row, found[name])}"
+            warnings.append(
+                (
+                    a1(row, 1),
+                    f"column header {str(value).strip()!r} appears twice "
+                    f"({a1(row, found[name])} and {a1(row, col)}); "
+                    f"using {a1(row, found[name])}",
+                )
             )
             continue
         found[name] = col
     for name, cols in loose.items():
         if name in found:
             continue
+        label = spec.columns[name][0]
         if len(cols) == 1:
+            # Read, but said: "Weight (old)" beside no Weight column changed every
+            # objective's score without a word (2026-12-05).
             found[name] = cols[0]
+            header = str(cells[cols[0] - 1]).strip()
+            warnings.append(
+                (
+                    a1(row, cols[0]),
+                    f"reading column {header!r} as {label}; "
+                    f"name it {label!r} to say so, or rename it if it is not",
+                )
+            )
             continue
         headers = " and ".join(f"{str(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols)
-        duplicates.append(
-            f"columns {headers} could each be {spec.columns[name][0]}; "
-            f"name one of them {spec.columns[name][0]!r} to use it"
-        )
-    return found, duplicates
+        ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
+        warnings.append((a1(row, 1), f"{ambiguous[name]} to use it"))
+    return HeaderMap(found, warnings, ambiguous)
 
 
 #: Owned columns are written by the sync, so only their exact header finds them: a team's
@@ -90,20 +113,20 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     # (O1, O2)", "Score (by sync)") matches loosely, and taken for the header it had the
     # sync add its own owned columns while the team's real ones went stale.
     for row in range(1, limit + 1):
-        if required <= header_map(grid, row, spec, loose_ok=False)[0].keys():
+        if required <= header_map(grid, row, spec, loose_ok=False).found.keys():
             return row
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
-        found, _ = header_map(grid, row, spec)
+        found = header_map(grid, row, spec).found
         if required <= found.keys():
             return row
         if len(required & found.keys()) > best:
             best, best_row = len(required & found.keys()), row
     if best_row:  # a header row with a renamed column: say which, not "no header row"
-        found, _ = header_map(grid, best_row, spec)
-        missing = [c for c in spec.required_columns if c not in found]
+        header = header_map(grid, best_row, spec)
+        missing = [c for c in spec.required_columns if c not in header.found]
         raise LayoutError(
-            f"missing column {looked_for(spec, missing)} in header row {best_row}",
+            f"missing column {looked_for(spec, missing, header)} in header row {best_row}",
             source=source,
             tab=grid.name,
         )
@@ -119,9 +142,13 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     raise LayoutError(message, source=source, tab=grid.name)
 
 
-def looked_for(spec: TabSpec, missing: list[str]) -> str:
+def looked_for(spec: TabSpec, missing: list[str], header: HeaderMap) -> str:
+    """Each missing field with the headers it has, or with the columns that could each
+    be it (then "looked for 'Current'" was wrong: two columns were near it)."""
     return "; ".join(
-        f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
+        f"{spec.columns[m][0]} ({header.ambiguous[m]})"
+        if m in header.ambiguous
+        else f"{spec.columns[m][0]} (looked for {', '.join(repr(a) for a in spec.columns[m])})"
         for m in missing
     )
 

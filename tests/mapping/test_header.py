@@ -124,7 +124,8 @@ def _extract(
 def test_a_header_with_a_note_is_found() -> None:
     """'Target\\n(end of Q)', 'Current (EUR)' and 'Weight (%)' are how team leads annotate
     headers: the first two failed the whole team ("no header row with ..."), the third
-    dropped every weight to 1 without a word (2026-12-05)."""
+    dropped every weight to 1 without a word (2026-12-05). Each is read with a warning on
+    its header: "Weight (old)" is read as Weight too, and may not be meant."""
     tab, findings = _extract(
         ("Target\n(end of Q)", "Current (EUR)", "Weight (%)", "Confidence\n0-10"),
         (100, 40, 2, 7),
@@ -138,7 +139,15 @@ def test_a_header_with_a_note_is_found() -> None:
         "weight": 6,
         "confidence": 7,
     }
-    assert findings == []
+    said = "; name it '{}' to say so, or rename it if it is not"
+    assert findings == [
+        "sales.xlsx!OKRs!D1: reading column 'Target\\n(end of Q)' as Target"
+        + said.format("Target"),
+        "sales.xlsx!OKRs!E1: reading column 'Current (EUR)' as Current" + said.format("Current"),
+        "sales.xlsx!OKRs!F1: reading column 'Weight (%)' as Weight" + said.format("Weight"),
+        "sales.xlsx!OKRs!G1: reading column 'Confidence\\n0-10' as Confidence"
+        + said.format("Confidence"),
+    ]
 
 
 def test_an_exact_header_wins_over_one_with_a_note() -> None:
@@ -248,4 +257,31 @@ def test_a_header_note_is_dropped_with_spaces_around_it() -> None:
         "targetendofq",
         "targetendofqmore",
         "target",
+    )
+
+
+def test_a_column_read_by_its_note_is_said_once() -> None:
+    """'Weight (old)' beside no Weight column was read as the weights and changed every
+    objective's score without a word (2026-12-05): read, with one warning for the tab."""
+    tab, findings = _extract(("Target", "Current", "Weight (old)"), (100, 40, 2))
+    assert tab.layout.columns["weight"] == 6
+    assert findings == [
+        "sales.xlsx!OKRs!F1: reading column 'Weight (old)' as Weight; name it 'Weight' to "
+        "say so, or rename it if it is not"
+    ]
+
+
+def test_two_noted_columns_for_a_required_field_are_named() -> None:
+    """'missing column Current (looked for 'Current', ...)' when the row had two Current
+    columns with notes: the error named neither (2026-12-05)."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Target", "Current (EUR)", "Current (USD)"),
+        ("O1", "O1.1", 10, 5, 6),
+    )
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), load_mapping("standard").okrs, "sales.xlsx")
+    assert str(info.value) == (
+        "sales.xlsx!OKRs: missing column Current (columns 'Current (EUR)' (D1) and "
+        "'Current (USD)' (E1) could each be Current; name one of them 'Current') in header "
+        "row 1"
     )
