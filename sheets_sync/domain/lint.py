@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sheets_sync.domain.models import Finding, KeyResult, KRType, Period, Severity, TeamInput
+from sheets_sync.domain.models import (
+    KPI,
+    Finding,
+    KeyResult,
+    KRType,
+    Period,
+    Severity,
+    TeamInput,
+)
 from sheets_sync.domain.units import is_percent_unit
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -145,11 +153,15 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
 
 def lint_kpi_dates(team: TeamInput, as_of: dt.date) -> list[Finding]:
     """KPIs whose As of date keeps them from ever turning Stale: an Actual with no date,
-    or a date after the run's (a mistyped year stays fresh for that year)."""
+    or a date after the run's (a mistyped year stays fresh for that year). A tab with no
+    As of column is one warning for the tab, not one per KPI every night."""
     found: list[Finding] = []
+    no_column: KPI | None = None  # the first KPI with an actual, on a tab without As of
     for kpi in team.kpis:
         message = None
-        if kpi.as_of is None and kpi.actual is not None:
+        if kpi.as_of is None and kpi.actual is not None and "as_of" not in kpi.origin.cells:
+            no_column = no_column or kpi
+        elif kpi.as_of is None and kpi.actual is not None:
             message = f"KPI {kpi.id} has an actual but no As of date, so it is never judged stale"
         elif kpi.as_of is not None and (kpi.as_of - as_of).days > AHEAD_DAYS:
             message = (
@@ -160,4 +172,14 @@ def lint_kpi_dates(team: TeamInput, as_of: dt.date) -> list[Finding]:
             found.append(
                 Finding.at(kpi.origin, "as_of", message, severity=Severity.WARNING, row_id=kpi.id)
             )
+    if no_column is not None:
+        found.append(
+            Finding(
+                Severity.WARNING,
+                "no As of column, so no KPI is ever judged stale; add one with the date of "
+                "each Actual",
+                no_column.origin.source,
+                no_column.origin.tab,
+            )
+        )
     return found

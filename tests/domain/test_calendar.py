@@ -5,6 +5,7 @@ days", and a KPI not updated within its frequency is stale."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -116,7 +117,7 @@ def test_kpi_dated_ahead_of_the_run_is_warned_about() -> None:
     )
     assert result.kpis[0].status is KPIStatus.GREEN
     assert _kpi_warnings(kpi, D(2026, 11, 21)) == [
-        "sales.xlsx!KPIs!2:2: As of date 2027-11-20 is after the run's date 2026-11-21; "
+        "sales.xlsx!KPIs!N2: As of date 2027-11-20 is after the run's date 2026-11-21; "
         "KPI KPI-1 is not judged stale until it has passed"
     ]
 
@@ -142,8 +143,23 @@ def test_kpi_without_as_of_is_warned_about_only_with_an_actual() -> None:
     assert _kpi_warnings(empty, run) == []
     undated = KPI("KPI-1", owner="Ann", target=10, actual=12, origin=origin(2, "KPIs"))
     assert _kpi_warnings(undated, run) == [
-        "sales.xlsx!KPIs!2:2: KPI KPI-1 has an actual but no As of date, so it is never "
-        "judged stale"
+        "sales.xlsx!KPIs!N2: KPI KPI-1 has an actual but no As of date, so it is never judged stale"
+    ]
+
+
+def test_a_kpi_tab_without_as_of_is_one_warning() -> None:
+    """A KPI tab with no As of column warned once per KPI, every night, at a row
+    ("KPIs!2:2"): one warning for the tab names the column instead (2026-12-05)."""
+    run = D(2026, 11, 21)
+    bare = Origin("sales.xlsx", "KPIs", 2, {"id": "A2", "actual": "L2"})
+    kpis = [
+        KPI(f"KPI-{i}", owner="Ann", target=10, actual=12, origin=dataclasses.replace(bare, row=i))
+        for i in (2, 3, 4)
+    ]
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR2")], kpis), period=Q4, as_of=run)
+    assert [str(f) for f in result.findings if f.severity is Severity.WARNING] == [
+        "sales.xlsx!KPIs: no As of column, so no KPI is ever judged stale; add one with the "
+        "date of each Actual"
     ]
 
 

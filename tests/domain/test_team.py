@@ -36,6 +36,7 @@ CELLS = {
     "kpi_link": "P{r}",
     "confidence": "N{r}",
     "id": "A{r}",
+    "as_of": "N{r}",  # on the KPIs tab
 }
 
 
@@ -175,7 +176,7 @@ def test_lint_warnings() -> None:
         "sales.xlsx!OKRs!A2: objective O1 has 1 key result; 2 to 5 keep it focused",
         "sales.xlsx!KPIs!G2: KPI KPI-1 has no owner",
         "sales.xlsx!KPIs!J2: KPI KPI-1 has no target, so it cannot be judged",
-        "sales.xlsx!KPIs!2:2: KPI KPI-1 has an actual but no As of date, so it is never "
+        "sales.xlsx!KPIs!N2: KPI KPI-1 has an actual but no As of date, so it is never "
         "judged stale",
     }
 
