@@ -132,13 +132,23 @@ def _finite(number: float, typed: CellValue) -> float:
     return result
 
 
-def _parse_number_text(raw: str) -> float:
+def is_percent_text(value: CellValue) -> bool:
+    """Text that ``parse_number`` reads as a percentage ("45%", "45 ％"), so lint treats
+    it as a percent cell: a count of 45 deals typed "45%" read 0.45 without a word."""
+    return isinstance(value, str) and _plain_text(value).endswith("%")
+
+
+def _plain_text(raw: str) -> str:
     # Full-width digits and signs ("１２３．５") become ASCII; the no-break, narrow no-break
     # (French) and thin spaces people group thousands with are spaces to ``split``.
     # Zero-width characters come with text pasted from web pages and chats: invisible in
     # the cell and in the message, so "expected a number, got "45"" was all one saw.
     text = raw.translate(_FULL_WIDTH).translate(_INVISIBLE)
-    text = " ".join(text.split()).translate(_MINUS)
+    return " ".join(text.split()).translate(_MINUS)
+
+
+def _parse_number_text(raw: str) -> float:
+    text = _plain_text(raw)
     if text.startswith("'"):  # the apostrophe that forces text in Excel and Google Sheets
         text = text[1:].strip()
     for digits in _SPACED_DIGITS.findall(text):

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
-from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH, CellValueError, parse_date
+from sheets_sync.domain.values import (
+    EPOCH_1904,
+    EXCEL_EPOCH,
+    CellValueError,
+    is_percent_text,
+    parse_date,
+)
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import DATE_SYSTEM, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
@@ -101,12 +107,6 @@ def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
     for name in data.sheet_names:
         by_key.setdefault(tab_key(name), name)
     return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
-
-
-def _percent_text(value: CellValue) -> bool:
-    """Text typed as "45%" is read as 0.45 like a percent cell, so lint treats it as one
-    (a count of 45 deals typed "45%" read 0.45 without a word)."""
-    return isinstance(value, str) and value.rstrip().endswith("%")
 
 
 def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
@@ -197,7 +197,7 @@ def extract_tab(
             percent = frozenset(
                 n
                 for n in PERCENT_CHECKED
-                if n in at and ((row, at[n]) in grid.percent_cells or _percent_text(values[n]))
+                if n in at and ((row, at[n]) in grid.percent_cells or is_percent_text(values[n]))
             )
         records.append(RowRecord(row, row_kind, values, cells, percent))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said

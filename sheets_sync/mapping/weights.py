@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sheets_sync.domain.models import Finding, KeyResult, Severity
-from sheets_sync.domain.values import is_empty
+from sheets_sync.domain.values import is_empty, is_percent_text
 from sheets_sync.grid import CellValue
 
 #: Weights adding up to at most this are shares of 100 % (60% + 40%, 0.5 + 0.5).
@@ -20,10 +20,8 @@ _SHARES = 1 + 1e-9
 
 
 def _typed_percent(kr: KeyResult, typed: CellValue) -> bool:
-    """A weight shown as a percentage: a percent cell, or text ending in %."""
-    if "weight" in kr.shown_as_percent:
-        return True
-    return isinstance(typed, str) and typed.strip().endswith("%")
+    """A weight shown as a percentage: a percent cell, or text read as one."""
+    return "weight" in kr.shown_as_percent or is_percent_text(typed)
 
 
 def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding]:

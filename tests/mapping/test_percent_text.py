@@ -20,16 +20,20 @@ def test_a_percentage_typed_as_text_is_a_percentage_to_the_lint() -> None:
         ("Objective ID", "KR ID", "Start", "Target", "Current", "Unit"),
         ("O1", "O1.1", 0, 100, "45%", "deals"),
         ("O1", "O1.2", 0, "100 %", "45%", "%"),
+        ("O1", "O1.3", 0, 100, "45\uff05", "deals"),  # full-width: missed (2026-12-05)
     )
     data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     assert [sorted(kr.shown_as_percent) for kr in team.key_results] == [
         ["current"],
         ["current", "target"],
+        ["current"],
     ]
     period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     assert [str(f) for f in result.warnings if "percentage" in f.message] == [
         "sales.xlsx!OKRs!E2: 45% (stored 0.45) is a percentage, but key result O1.1 is "
-        "counted in 'deals'; type the number itself (45) in a plain cell, or set the unit to %"
+        "counted in 'deals'; type the number itself (45) in a plain cell, or set the unit to %",
+        "sales.xlsx!OKRs!E4: 45% (stored 0.45) is a percentage, but key result O1.3 is "
+        "counted in 'deals'; type the number itself (45) in a plain cell, or set the unit to %",
     ]

@@ -65,3 +65,6 @@ def test_a_plain_weight_beside_a_percentage_is_a_warning() -> None:
     )
     assert _warnings(("60%", 40)) == [message]
     assert _warnings((0.6, 40), percent=(2,)) == [message]
+    # read as 0.6 like "60%", but the lint's own "%" checks missed it (2026-12-05)
+    assert _warnings(("60\uff05", 40)) == [message]  # full-width percent sign
+    assert _warnings(("60%\u200b", 40)) == [message]  # zero-width space pasted after
