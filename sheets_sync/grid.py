@@ -143,9 +143,10 @@ class SheetGrid:
         return cells[col - 1] if col <= len(cells) else None
 
 
-#: ``WorkbookData.meta`` key, "1904" when the workbook's day numbers count from 1904-01-01
-#: (Excel for Mac's 1904 date system); absent for the 1900 system (and Google Sheets).
-DATE_SYSTEM = "date_system"
+#: ``WorkbookData.meta`` key: day 0 of the workbook's plain-number dates, as an ISO date
+#: ("1904-01-01" in Excel for Mac's 1904 date system, or an .ods file's null date); absent
+#: when it is 1899-12-30 (Excel's 1900 system, and always on Google Sheets).
+DATE_EPOCH = "date_epoch"
 
 
 @fast_pickle

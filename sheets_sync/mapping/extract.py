@@ -14,14 +14,13 @@ from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.domain.values import (
-    EPOCH_1904,
     EXCEL_EPOCH,
     CellValueError,
     is_percent_text,
     parse_date,
 )
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import DATE_SYSTEM, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
+from sheets_sync.grid import DATE_EPOCH, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.header import header_map, locate_header, looked_for, repeats_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
@@ -292,7 +291,8 @@ def _block_row(
 def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
     """Cut a workbook into row records per the mapping; LayoutError if a required tab is gone."""
     findings: list[Finding] = []
-    epoch = EPOCH_1904 if data.meta.get(DATE_SYSTEM) == "1904" else EXCEL_EPOCH
+    stored = data.meta.get(DATE_EPOCH)
+    epoch = dt.date.fromisoformat(stored) if stored else EXCEL_EPOCH
     tabs: dict[str, TabExtract | None] = {}
     plan: tuple[tuple[Literal["okrs", "kpis"], TabSpec | None, tuple[str, ...]], ...] = (
         ("okrs", mapping.okrs, OKR_OWNED),

@@ -43,13 +43,15 @@ from sheets_sync.backends.excel.safety import (
 from sheets_sync.backends.excel.sheetscan import (
     Scan,
     active_filter,
+    ods_null_date,
     parser,
     scan_ods,
     scan_worksheet,
 )
+from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
-    DATE_SYSTEM,
+    DATE_EPOCH,
     CellError,
     CellRange,
     CellValue,
@@ -109,6 +111,10 @@ def read_workbook_bytes(
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
+    if package.kind == "ods":
+        epoch = ods_null_date(package.parts["content.xml"], source) or EXCEL_EPOCH
+    else:
+        epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
@@ -163,7 +169,9 @@ def read_workbook_bytes(
             if totals:
                 grid = replace(grid, total_rows=totals)
             sheets[name] = grid
-    meta = {"format": package.kind} | ({DATE_SYSTEM: "1904"} if date1904 else {})
+    meta = {"format": package.kind}
+    if epoch != EXCEL_EPOCH:
+        meta[DATE_EPOCH] = epoch.isoformat()
     return WorkbookData(source=source, sheet_names=names, sheets=sheets, meta=meta)
 
 

@@ -14,6 +14,7 @@ number or ``<dimension>`` cannot hide a far cell from the extent check.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -291,3 +292,33 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
     return scans
+
+
+def ods_null_date(xml: bytes, source: str) -> dt.date | None:
+    """Day 0 of the .ods file's plain-number dates (``<table:null-date>``; None: the ODF
+    default, 1899-12-30). A Mac workbook saved by LibreOffice keeps its 1904-01-01 here.
+    It sits in the settings before the first table, so the scan stops there."""
+    tag = f"{{{_ODS_TABLE}}}null-date"
+    events = etree.iterparse(
+        io.BytesIO(xml),
+        events=("start",),
+        tag=(tag, f"{{{_ODS_TABLE}}}table"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    try:
+        for _, el in events:
+            if el.tag != tag:
+                return None
+            value = el.get(f"{{{_ODS_TABLE}}}date-value", "")
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                raise WorkbookError(
+                    f"the file is damaged: its null date {value!r} is not a date", source=source
+                ) from None
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+    return None

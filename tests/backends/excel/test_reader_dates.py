@@ -8,17 +8,21 @@ too, not read as the 1900 system's (four years and a day early).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
-from sheets_sync.backends.excel.reader import read_workbook
-from sheets_sync.grid import DATE_SYSTEM, WorkbookData
+from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import DATE_EPOCH, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
+from tests.backends.excel.test_reader_filters import _MANIFEST
 from tests.support.libreoffice import convert, needs_libreoffice
 
 DUE = dt.date(2026, 11, 15)
@@ -65,7 +69,7 @@ def _dates(data: WorkbookData) -> tuple[list[dt.date | None], list[dt.date | Non
 @pytest.mark.parametrize("mac", [False, True], ids=["1900", "1904"])
 def test_due_and_as_of_dates_in_either_date_system(tmp_path: Path, mac: bool) -> None:
     data = read_workbook(build(tmp_path / "sales.xlsx", mac=mac), tabs=["OKRs", "KPIs"])
-    assert data.meta.get(DATE_SYSTEM) == ("1904" if mac else None)
+    assert data.meta.get(DATE_EPOCH) == ("1904-01-01" if mac else None)
     assert _dates(data) == ([DUE, DUE, DUE], [AS_OF, AS_OF])
 
 
@@ -75,15 +79,67 @@ def test_a_1900_workbook_says_no_date_system(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.epoch = CALENDAR_WINDOWS_1900
     wb.save(path)
-    assert DATE_SYSTEM not in read_workbook(path, tabs=["Sheet"]).meta
+    assert DATE_EPOCH not in read_workbook(path, tabs=["Sheet"]).meta
 
 
 @needs_libreoffice
-def test_libreoffice_saved_mac_workbook(tmp_path: Path) -> None:
-    """LibreOffice keeps the 1904 system when it saves the workbook again as .xlsx."""
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_libreoffice_saved_mac_workbook(tmp_path: Path, fmt: str) -> None:
+    """LibreOffice keeps the 1904 system when it saves the workbook again, as .xlsx
+    (``date1904``) or as .ods (``<table:null-date table:date-value="1904-01-01"/>``)."""
     (tmp_path / "src").mkdir()
     src = build(tmp_path / "src" / "sales.xlsx", mac=True)
-    saved = convert(src, "xlsx", tmp_path / "lo")
+    saved = convert(src, fmt, tmp_path / "lo")
     data = read_workbook(saved, tabs=["OKRs", "KPIs"])
-    assert data.meta.get(DATE_SYSTEM) == "1904"
+    assert data.meta.get(DATE_EPOCH) == "1904-01-01"
     assert _dates(data) == ([DUE, DUE, DUE], [AS_OF, AS_OF])
+
+
+_ODS = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">
+<office:body><office:spreadsheet>{settings}<table:table table:name="Sheet">{row}</table:table>
+</office:spreadsheet></office:body></office:document-content>"""
+_ROW = (
+    '<table:table-row><table:table-cell office:value-type="float" office:value="46341">'
+    "<text:p>46341</text:p></table:table-cell></table:table-row>"
+)
+
+
+def _ods(null_date: str | None) -> bytes:
+    settings = (
+        "<table:calculation-settings>"
+        f'<table:null-date table:date-value="{null_date}"/></table:calculation-settings>'
+        if null_date is not None
+        else ""
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", _ODS.format(settings=settings, row=_ROW))
+        z.writestr("META-INF/manifest.xml", _MANIFEST)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("null_date", "epoch"),
+    [
+        (None, None),  # the ODF default: 1899-12-30
+        ("1899-12-30", None),
+        ("1904-01-01", "1904-01-01"),
+        ("1900-01-01", "1900-01-01"),  # StarCalc 1.0's, a LibreOffice option
+        ("1904-01-01T00:00:00", "1904-01-01"),
+    ],
+)
+def test_ods_day_numbers_count_from_the_files_null_date(
+    null_date: str | None, epoch: str | None
+) -> None:
+    data = read_workbook_bytes(_ods(null_date), source="t.ods", tabs=["Sheet"])
+    assert data.meta.get(DATE_EPOCH) == epoch
+
+
+def test_an_ods_null_date_that_is_no_date_is_refused() -> None:
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(_ods("soon"), source="t.ods", tabs=["Sheet"])
+    assert str(info.value) == "t.ods: the file is damaged: its null date 'soon' is not a date"
