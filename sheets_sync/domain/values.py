@@ -37,6 +37,8 @@ CURRENCY = "$€£¥₹"
 #: (``<workbookPr date1904="1"/>``, Mac workbooks).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EPOCH_1904 = dt.date(1904, 1, 1)
+#: The smallest day number read as a date, in either system (see ``parse_date``).
+FIRST_DAY_NUMBER = 61
 #: "1,234.5"; a first group of 0 ("0,125") is a decimal comma, not thousands.
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 #: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
@@ -211,9 +213,11 @@ def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None
     if isinstance(value, bool):
         raise CellValueError(f"expected a date, got {_describe(value)}")
     if isinstance(value, int | float):
-        # Excel's 1900 system counts a 29 Feb 1900 that never was (serial 60), so serials
-        # below 61 are a day off there; no goal is dated before March 1900 anyway.
-        low = 61 if epoch == EXCEL_EPOCH else 0
+        # One rule in every system: a day number below 61 is no date anyone meant. Excel's
+        # 1900 system counts a 29 Feb 1900 that never was (serial 60), so its serials below
+        # 61 are a day off; in a Mac workbook they would be January-February 1904. Nor may
+        # any epoch (an .ods null date) land a number before 1 March 1900.
+        low = max(FIRST_DAY_NUMBER, (dt.date(1900, 3, 1) - epoch).days)
         if not low <= value < (dt.date(9999, 12, 31) - epoch).days + 1:
             raise CellValueError(f"expected a date, got the number {value}")
         return epoch + dt.timedelta(days=int(value))

@@ -6,7 +6,6 @@ unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,9 +14,7 @@ from typing import Literal
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
-    CellValueError,
     is_percent_text,
-    parse_date,
 )
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import DATE_EPOCH, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
@@ -93,6 +90,9 @@ class Extract:
     okrs: TabExtract
     kpis: TabExtract | None
     findings: tuple[Finding, ...]
+    #: day 0 of the workbook's plain-number dates (``grid.DATE_EPOCH``); parse.py counts
+    #: Due date / As of numbers from it, and refuses one that is no day of it
+    epoch: dt.date = EXCEL_EPOCH
 
     def for_writing(self) -> Extract:
         kpis = self.kpis.for_writing() if self.kpis is not None else None
@@ -123,9 +123,7 @@ def extract_tab(
     source: str,
     owned: tuple[str, ...],
     kind: Literal["okrs", "kpis"],
-    epoch: dt.date = EXCEL_EPOCH,
 ) -> tuple[TabExtract, list[Finding]]:
-    """``epoch``: day 0 of the workbook's day numbers, for dates kept as plain numbers."""
     findings: list[Finding] = []
     header_row = locate_header(grid, spec, source)
     header = header_map(grid, header_row, spec)
@@ -157,8 +155,6 @@ def extract_tab(
     carry: dict[str, CellValue] = {}
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
-        if epoch != EXCEL_EPOCH:
-            values |= _dated(values, epoch)
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(_blank(v) for n, v in values.items() if n != "comment"):
@@ -234,23 +230,6 @@ def extract_tab(
     return TabExtract(layout, tuple(records), owned_values), findings
 
 
-#: Fields holding a date; a plain number in one is a day number of the workbook's system.
-DATE_FIELDS = ("due", "as_of")
-
-
-def _dated(values: Mapping[str, CellValue], epoch: dt.date) -> dict[str, CellValue]:
-    """The date fields holding a day number, as the dates they are from ``epoch`` (a date
-    cell is read right by the backend; a number in a plain cell is not: a Mac workbook's
-    46341 is 2030-11-16, four years and a day after the 1900 system's)."""
-    dated: dict[str, CellValue] = {}
-    for name in DATE_FIELDS:
-        value = values.get(name)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            with contextlib.suppress(CellValueError):  # not a day: parse.py reports it
-                dated[name] = parse_date(value, epoch)
-    return dated
-
-
 def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -321,10 +300,10 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             tabs[kind] = None
             continue
         tab, tab_findings = extract_tab(
-            data.sheets[name], spec, source=data.source, owned=owned, kind=kind, epoch=epoch
+            data.sheets[name], spec, source=data.source, owned=owned, kind=kind
         )
         findings += tab_findings
         tabs[kind] = tab
     okrs = tabs["okrs"]
     assert okrs is not None
-    return Extract(data.source, okrs, tabs["kpis"], tuple(findings))
+    return Extract(data.source, okrs, tabs["kpis"], tuple(findings), epoch)

@@ -6,6 +6,7 @@ every other row scores.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,6 +25,7 @@ from sheets_sync.domain.models import (
     TeamInput,
 )
 from sheets_sync.domain.values import (
+    EXCEL_EPOCH,
     CellValueError,
     parse_choice,
     parse_confidence,
@@ -153,7 +155,9 @@ def parse_key_result(
     record: RowRecord,
     source: str,
     tab: str,
+    epoch: dt.date = EXCEL_EPOCH,
 ) -> tuple[KeyResult | None, list[Finding]]:
+    """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
     objective_id = reader.require("objective_id", "objective ID")
@@ -174,7 +178,7 @@ def parse_key_result(
         unit=reader.get("unit", parse_text),
         weight=1.0 if weight is None else weight,
         confidence=reader.get("confidence", parse_confidence),
-        due=reader.get("due", parse_date),
+        due=reader.get("due", parse_date, epoch),
         kpi_link=reader.get("kpi_link", parse_text),
         comment=reader.get("comment", parse_text),
         origin=origin,
@@ -183,7 +187,9 @@ def parse_key_result(
     return (kr if reader.ok else None), reader.findings
 
 
-def parse_kpi(record: RowRecord, source: str, tab: str) -> tuple[KPI | None, list[Finding]]:
+def parse_kpi(
+    record: RowRecord, source: str, tab: str, epoch: dt.date = EXCEL_EPOCH
+) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "id"))
     kpi = KPI(
@@ -206,7 +212,7 @@ def parse_kpi(record: RowRecord, source: str, tab: str) -> tuple[KPI | None, lis
         amber_threshold=reader.get("amber_threshold", parse_number),
         actual=reader.get("actual", parse_number),
         previous=reader.get("previous", parse_number),
-        as_of=reader.get("as_of", parse_date),
+        as_of=reader.get("as_of", parse_date, epoch),
         comment=reader.get("comment", parse_text),
         origin=origin,
     )
@@ -250,7 +256,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             if objective:
                 _merge_objective(objectives, objective, findings)
             continue
-        kr, problems = parse_key_result(record, extract.source, tab)
+        kr, problems = parse_key_result(record, extract.source, tab, extract.epoch)
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
@@ -265,7 +271,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     kpis: list[KPI] = []
     if extract.kpis is not None:
         for record in extract.kpis.records:
-            kpi, problems = parse_kpi(record, extract.source, extract.kpis.layout.tab)
+            kpi, problems = parse_kpi(
+                record, extract.source, extract.kpis.layout.tab, extract.epoch
+            )
             findings += problems
             if kpi:
                 kpis.append(kpi)

@@ -111,7 +111,7 @@ def test_bad_date_messages(raw: CellValue, message: str) -> None:
         (61.0, EXCEL_EPOCH, dt.date(1900, 3, 1)),
         (46341.0, EXCEL_EPOCH, dt.date(2026, 11, 15)),
         (2958465.0, EXCEL_EPOCH, dt.date(9999, 12, 31)),
-        (0.0, EPOCH_1904, dt.date(1904, 1, 1)),
+        (61.0, EPOCH_1904, dt.date(1904, 3, 2)),  # day numbers below 61: refused below
         (44879.75, EPOCH_1904, dt.date(2026, 11, 15)),  # 1904 serial with a time of day
         ("Mar 31 2026", EXCEL_EPOCH, dt.date(2026, 3, 31)),
         ("2028-02-29", EXCEL_EPOCH, dt.date(2028, 2, 29)),
@@ -124,6 +124,22 @@ def test_bad_date_messages(raw: CellValue, message: str) -> None:
 )
 def test_date_serials_and_epochs(raw: CellValue, epoch: dt.date, expected: dt.date) -> None:
     assert parse_date(raw, epoch) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "epoch"),
+    [
+        (0.0, EPOCH_1904),  # read as 1904-01-01 until 2026-12-05, while 1900's 1-60 were refused
+        (60.0, EPOCH_1904),
+        (2957004.0, EPOCH_1904),  # past 9999-12-31 from 1904, a day in the 1900 system
+        (61.0, dt.date(1800, 1, 1)),  # an .ods null date: no number lands before March 1900
+    ],
+)
+def test_day_numbers_refused_in_any_system(raw: float, epoch: dt.date) -> None:
+    """One rule: the same message in either system."""
+    with pytest.raises(CellValueError) as info:
+        parse_date(raw, epoch)
+    assert str(info.value) == f"expected a date, got the number {raw}"
 
 
 @pytest.mark.parametrize(
