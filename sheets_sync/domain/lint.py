@@ -24,6 +24,8 @@ MAX_OBJECTIVES, MAX_KPIS = 5, 15
 WHOLE_PERCENT = 10
 #: An As of date this many days after the run's date is still today somewhere: a team in
 #: Kiritimati (UTC+14) is a day ahead of a server in Adak (UTC-10). Later ones are typos.
+#: A run dated this far ahead of the machine's date is still recorded
+#: (``ops.history_dates.AHEAD_OK``), for the same reason.
 AHEAD_DAYS = 1
 
 

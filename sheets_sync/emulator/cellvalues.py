@@ -9,6 +9,9 @@ from typing import Any
 
 from sheets_sync.emulator.state import Cell
 
+#: Google's day 0. The product's is ``domain.values.EXCEL_EPOCH``; the emulator stands in
+#: for Google and imports nothing of the product, so a wrong epoch there cannot be copied
+#: into the fake and pass every test.
 EPOCH = dt.datetime(1899, 12, 30)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sheets_sync.domain.lint import AHEAD_DAYS
+
 
 def back_dated(as_of: dt.date, later: dt.date) -> str:
     """Why a run as of ``as_of``, before the ``later`` night already recorded, records
@@ -20,8 +22,9 @@ def back_dated(as_of: dt.date, later: dt.date) -> str:
 
 
 #: How far past this machine's date a run may be dated and still be recorded: a scheduler
-#: in another time zone (Airflow dates its night in UTC) may be a day ahead.
-AHEAD_OK = dt.timedelta(days=1)
+#: in another time zone (Airflow dates its night in UTC) may be a day ahead, as far as an
+#: As of date may be ahead of the run before the lint calls it a typo (one constant).
+AHEAD_OK = dt.timedelta(days=AHEAD_DAYS)
 
 
 def dated_ahead(as_of: dt.date, today: dt.date) -> str:

@@ -33,6 +33,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_attr
 from sheets_sync.sync.parallel import available_cpus
 
@@ -461,5 +462,5 @@ def _col_number(letters: str) -> int:
 
 def excel_serials(series: pd.Series) -> np.ndarray:
     """Datetimes as Excel serial days (vectorised; NaN stays blank), ~10x cheaper per cell."""
-    days = (series - pd.Timestamp(1899, 12, 30)) / pd.Timedelta(days=1)
+    days = (series - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
     return np.asarray(days.to_numpy(dtype="float64", na_value=np.nan))

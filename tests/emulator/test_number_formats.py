@@ -102,3 +102,13 @@ def test_date_time_pattern_through_the_api(emulator: Emulator) -> None:
     )
     assert resp.status_code == 200, resp.text
     assert emulator.values(key, "S!A1") == [["2026-12-04 10:12:10"]]
+
+
+def test_the_emulators_own_epoch_is_the_products() -> None:
+    """The emulator keeps its own day 0 (it imports nothing of the product); the two must
+    agree, or dates written by the rollup would read back shifted only in tests."""
+    from sheets_sync.domain.values import EXCEL_EPOCH
+    from sheets_sync.emulator.cellvalues import EPOCH
+
+    assert dt.datetime.combine(EXCEL_EPOCH, dt.time()) == EPOCH
+    assert to_serial(dt.datetime(2026, 11, 15)) == 46341

@@ -23,6 +23,7 @@ from sheets_sync.backends.gsheets import protection
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
+from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ META_FIELDS = (
     f"{protection.NAMED_FIELDS},sheets(properties(sheetId,title,gridProperties(rowCount,"
     f"columnCount)),{protection.FIELDS})"
 )
-EPOCH = dt.datetime(1899, 12, 30)
 HEADER_FORMAT = {
     "backgroundColor": rgb("DDEBF7"),
     "backgroundColorStyle": {"rgbColor": rgb("DDEBF7")},
@@ -49,10 +49,11 @@ Row = list[Cell]
 
 
 def serial(moment: dt.date) -> float:
-    """Days since 1899-12-30, the epoch Sheets and Excel share."""
+    """Days since ``EXCEL_EPOCH`` (1899-12-30), the epoch Sheets and Excel share."""
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())
-    return (moment.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
+    epoch = dt.datetime.combine(EXCEL_EPOCH, dt.time())
+    return (moment.replace(tzinfo=None) - epoch).total_seconds() / 86400
 
 
 def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = None) -> Cell:
