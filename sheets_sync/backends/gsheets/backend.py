@@ -11,8 +11,10 @@ tab that does not exist fails the request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import math
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -23,6 +25,7 @@ from sheets_sync.backends.gsheets import protection
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
+from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, RemoteError
 from sheets_sync.grid import (
     CellError,
@@ -82,6 +85,9 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         return None
     if "numberValue" in value:
         number = float(value["numberValue"])
+        kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
+        if kind in ("DATE", "DATE_TIME") and (moment := _dated(number, kind)) is not None:
+            return moment
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if "stringValue" in value:
         text = str(value["stringValue"])
@@ -94,6 +100,23 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         kind = str(value["errorValue"].get("type", "ERROR"))
         return CellError(ERROR_CODES.get(kind, "#ERROR!"))
     return None
+
+
+def _dated(serial: float, kind: str) -> dt.date | None:
+    """A number Google shows as a date (a typed 7/10 becomes July 10) as that date, as an
+    Excel date cell reads: a date on its day, a datetime with a time of day. None when it
+    is no day of ``dt.date``'s range; the number is read then."""
+    if not math.isfinite(serial):
+        return None
+    try:
+        moment = dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(
+            seconds=round(serial * 86400)
+        )
+    except OverflowError:
+        return None
+    if kind == "DATE" and moment.time() == dt.time():
+        return moment.date()
+    return moment
 
 
 def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:

@@ -4,11 +4,13 @@ checkboxes, dropdowns, numbers typed as text, a German locale's dates and percen
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, cell_value
+from sheets_sync.domain.values import CellValueError, parse_confidence
 from sheets_sync.emulator import Emulator
 
 pytestmark = pytest.mark.emulator
@@ -55,3 +57,46 @@ def test_people_and_file_chips_read_as_their_email_and_link(
         "bo@acme.example and cy@acme.example (😀) see https://docs.google.com/x",
         "Dee @ home",
     ]
+
+
+def test_numbers_in_a_date_format_read_as_dates(emulator: Emulator, client: Any) -> None:
+    """Google keeps a date as a serial number in a DATE format (a typed 7/10 becomes July
+    10): read as the date, like an Excel date cell, so a confidence of 7/10 gets the "got a
+    date" hint instead of reading as 46213, and a date in a number field is refused."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["KR ID", "Confidence"]] + [["KR"]] * 4})
+    date = {"numberFormat": {"type": "DATE", "pattern": "M/d"}}
+    stamp = {"numberFormat": {"type": "DATE_TIME", "pattern": "yyyy-MM-dd HH:mm"}}
+    _cells(
+        client,
+        key,
+        [
+            {"userEnteredValue": {"numberValue": 46213}, "userEnteredFormat": date},
+            {"userEnteredValue": {"numberValue": 46341.6}, "userEnteredFormat": stamp},
+            {"userEnteredValue": {"numberValue": 46213.5}, "userEnteredFormat": date},
+            {"userEnteredValue": {"numberValue": 7}},
+        ],
+        "userEnteredValue,userEnteredFormat.numberFormat",
+    )
+    okrs = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    assert [okrs.value(r, 2) for r in range(2, 6)] == [
+        dt.date(2026, 7, 10),
+        dt.datetime(2026, 11, 15, 14, 24),
+        dt.datetime(2026, 7, 10, 12, 0),
+        7,
+    ]
+    with pytest.raises(CellValueError) as info:
+        parse_confidence(okrs.value(2, 2))
+    assert str(info.value) == (
+        "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got a date "
+        "(2026-07-10); Excel turns a typed 7/10 into a date: type 7 or 70%"
+    )
+
+
+@pytest.mark.parametrize("number", [2958466, 9e9, -700000])
+def test_a_date_format_on_a_number_that_is_no_day_keeps_the_number(number: float) -> None:
+    """Past 9999-12-31 or before year 1 there is no date to give: the number stays."""
+    cell = {
+        "effectiveValue": {"numberValue": number},
+        "effectiveFormat": {"numberFormat": {"type": "DATE"}},
+    }
+    assert cell_value(cell) == number
