@@ -273,11 +273,22 @@ def map_in_workers(
         lost = {k for k in range(broken, len(chunks)) if chunks[k].exception() is not None}
         redo = [i for k in sorted(lost) for i in spans[k]]
         log.warning("a worker process died; %d teams run again, one a process", len(redo))
-        again = isolated(task, redo, workers, crashed)
+        values: dict[int, T] = {}  # by task: the chunks kept, then the reruns
         for k in range(broken, len(chunks)):
-            yield from (
-                (again[i] for i in spans[k]) if k in lost else cast(list[T], chunks[k].result())
-            )
+            if k not in lost:
+                values.update(zip(spans[k], cast(list[T], chunks[k].result()), strict=True))
+        told = spans[broken][0]  # the tasks before it were yielded
+        try:
+            isolated(task, redo, workers, crashed, values)
+            for i in range(told, count):
+                told = i + 1
+                yield values[i]
+        except BaseException:  # a stop signal during the reruns (or the caller let go)
+            if stopped is not None:  # every task that finished is told, as above
+                for i in range(told, count):
+                    if i in values:
+                        stopped(i, values[i])
+            raise
     finally:
         _TASK.clear()
 
@@ -324,37 +335,88 @@ def isolated(
     indices: Sequence[int],
     workers: int,
     crashed: Callable[[int, str], T] | None = None,
+    done: dict[int, T] | None = None,
 ) -> dict[int, T]:
     """``task(i)`` for each index, each in a forked child of its own, ``workers`` at a
-    time: a child that dies takes only its own task with it."""
+    time: a child that dies takes only its own task with it. Results go into ``done``
+    (returned), which holds what finished when a stop signal is raised here."""
     _TASK["task"] = task
     context = multiprocessing.get_context("fork")
     todo = list(reversed(indices))
     running: dict[Connection, tuple[int, BaseProcess]] = {}
-    done: dict[int, T] = {}
-    while todo or running:
-        while todo and len(running) < max(1, workers):
-            i = todo.pop()
-            receive, send = context.Pipe(duplex=False)
-            started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)
-            with _signals_held():
-                started.start()
-            send.close()  # the child's end: EOF here once it exits
-            running[receive] = (i, started)
-        for ready in wait(list(running)):
-            assert isinstance(ready, Connection)
-            i, child = running.pop(ready)
-            try:
-                ok, value = ready.recv()
-            except (EOFError, OSError, pickle.UnpicklingError):
-                ok, value = False, None
-            ready.close()
-            child.join()
-            if ok:
-                done[i] = value
-                continue
-            why = value or _why(child.exitcode)
-            if crashed is None:
-                raise WorkerDiedError(f"task {i}: {why}")
-            done[i] = crashed(i, why)
+    done = {} if done is None else done
+    try:
+        while todo or running:
+            while todo and len(running) < max(1, workers):
+                i = todo.pop()
+                receive, send = context.Pipe(duplex=False)
+                started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)
+                with _signals_held():  # a signal raised on leaving finds the child noted
+                    started.start()
+                    send.close()  # the child's end: EOF here once it exits
+                    running[receive] = (i, started)
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                i, child = running[ready]
+                ok, value = _outcome(ready, child)
+                del running[ready]
+                if ok:
+                    done[i] = value
+                    continue
+                why = value or _why(child.exitcode)
+                if crashed is None:
+                    raise WorkerDiedError(f"task {i}: {why}")
+                done[i] = crashed(i, why)
+    except BaseException:  # a stop signal: no team is begun, those begun finish
+        _wind_down_children(running, done)
+        raise
     return done
+
+
+def _outcome(ready: Connection, child: BaseProcess) -> tuple[bool, Any]:
+    """What a child of ``isolated`` sent back, once it has ended."""
+    try:
+        ok, value = ready.recv()
+    except (EOFError, OSError, pickle.UnpicklingError):
+        ok, value = False, None
+    ready.close()
+    child.join()
+    return ok, value
+
+
+def _wind_down_children(
+    running: dict[Connection, tuple[int, BaseProcess]], done: dict[int, Any]
+) -> None:
+    """``_wind_down`` for ``isolated``: each child in a team finishes it (a worker's
+    handler waits out the team) and its outcome is kept; one that ended without one
+    (stopped before its team began) did nothing. A second stop signal meanwhile kills
+    them (SIGKILL). The children are gone when this returns: the run released the
+    workspace lock and removed its scratch folder under reruns still writing, and its
+    death by the signal then killed them mid-write (``PR_SET_PDEATHSIG``)."""
+    try:
+        for closed in [c for c in running if c.closed]:  # read as the signal came
+            running.pop(closed)[1].join()
+        while running:
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                i, child = running[ready]
+                ok, value = _outcome(ready, child)
+                del running[ready]
+                if ok:
+                    done[i] = value
+    except BaseException:
+        children = [child for _, child in running.values()]
+        while True:  # a third signal changes nothing: the kill is done again
+            try:
+                for child in children:
+                    with contextlib.suppress(OSError, ValueError):
+                        child.kill()
+                for child in children:
+                    child.join()
+                break
+            except KeyboardInterrupt:
+                continue
+        for ready in running:
+            ready.close()
+        running.clear()
+        raise

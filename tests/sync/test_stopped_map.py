@@ -108,6 +108,38 @@ def test_a_second_stop_ends_the_workers_at_once() -> None:
     assert found["alive"] == []
 
 
+_SECOND_SIGNAL_IN_RERUNS = """
+import json, multiprocessing, os, signal, threading, time
+from sheets_sync.sync.parallel import isolated
+
+def task(i):
+    time.sleep(60)  # a team that takes long to write
+    return i
+
+def stop_twice():
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Timer(0.5, stop_twice).start()
+began = time.monotonic()
+try:
+    isolated(task, range(4), 2)
+except KeyboardInterrupt:
+    pass
+alive = [p.pid for p in multiprocessing.active_children()]
+print(json.dumps({"seconds": time.monotonic() - began, "alive": alive}))
+"""
+
+
+def test_a_second_stop_ends_the_reruns_at_once() -> None:
+    """A crashed worker's teams run again one a process (``isolated``): one stop waits
+    for the team in hand, a second kills them, and none is left running."""
+    found = _script(_SECOND_SIGNAL_IN_RERUNS, timeout=20)
+    assert found["seconds"] < 5
+    assert found["alive"] == []
+
+
 _AS_A_WORKER_STARTS = """
 import json, os, signal, time
 from sheets_sync.sync import parallel

@@ -1,0 +1,121 @@
+"""A sync stopped while a dead worker's teams are run again, one a process (``parallel.
+isolated``): the reruns in hand finish their team before the run lets go of the lock,
+removes its scratch folder and dies by the signal. A real ``sheets-sync sync`` process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate_workspace
+from tests.cli.test_interrupted_sync import AS_OF, _children
+from tests.sync.test_killed_run import _alive
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
+
+# A write in a pool worker kills that worker (a native crash); each rerun's
+# write then takes a second at its fsync, with its temp file in place, so the signal
+# comes while the reruns write.
+_CRASHING_SYNC = """
+import os, sys, time
+from pathlib import Path
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.cli import main
+from sheets_sync.sync import parallel
+
+marks, parent = Path(sys.argv[1]), os.getpid()
+write, fsync = ExcelBackend.write, os.fsync
+
+def dies_in_the_pool(self, *args, **kw):
+    if parallel._flag:  # a pool worker (the reruns share no flag): none writes a team
+        os._exit(3)
+    return write(self, *args, **kw)
+
+def slow_in_a_rerun(fd):
+    if os.getpid() != parent and not parallel._flag:
+        (marks / f"rerun-{os.getpid()}").touch()
+        time.sleep(1)
+    fsync(fd)
+
+ExcelBackend.write = dies_in_the_pool
+os.fsync = slow_in_a_rerun
+sys.argv = ["sheets-sync", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 teams: enough for two workers (``parallel.MIN_TEAMS_PER_WORKER``)."""
+    return generate_workspace(tmp_path_factory.mktemp("big") / "ws", 40)
+
+
+@pytest.mark.parametrize(
+    ("signum", "group"),
+    [
+        (signal.SIGINT, True),  # Ctrl-C: the reruns are signalled too
+        (signal.SIGTERM, False),  # systemctl stop (KillMode=mixed), kill PID
+    ],
+)
+def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
+    big: Path, tmp_path: Path, signum: int, group: bool
+) -> None:
+    """The run did not wait for the reruns: it removed its spill folder, released the
+    lock and died, and the kernel then killed each rerun mid-write (its temp file left,
+    its team written but not counted among those done)."""
+    ws, marks = tmp_path / "ws", tmp_path / "marks"
+    shutil.copytree(big.parent, ws)
+    marks.mkdir()
+    cfg = ws / "sheets-sync.yaml"
+    argv = ["sync", "--config", str(cfg), "--workers", "2", *AS_OF]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CRASHING_SYNC, str(marks), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    reruns: list[int] = []
+    try:
+        deadline = time.monotonic() + 90
+        while not list(marks.glob("rerun-*")):  # a rerun is writing
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.005)
+        reruns = _children(proc.pid)
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signum, out + err
+    assert "Traceback" not in err, err
+    name = signal.Signals(signum).name
+    last = err.splitlines()[-1]
+    assert last.startswith(f"error: interrupted by {name}: stopped with "), err
+    assert last.endswith(
+        " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
+        "rollup or run report was written (the last ones stay); run sync again to finish"
+    ), last
+    done = int(last.split(": stopped with ")[1].split()[0])
+    changed = [b.name for b in (ws / "teams").glob("*.xlsx")
+               if b.read_bytes() != (big.parent / "teams" / b.name).read_bytes()]  # fmt: skip
+    assert done == len(changed) < 40, (done, changed)
+    assert reruns and not any(map(_alive, reruns)), "a rerun outlived the run"
+    # ``.company.xlsx.*.tmp`` and a team's ``.sales.xlsx.*.sheets-sync-tmp``
+    assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
+    assert not list((ws / ".sheets-sync" / "spill").glob("*")), "the spill folder was left"
+    for book in (ws / "teams").glob("*.xlsx"):
+        with zipfile.ZipFile(book) as z:
+            assert z.testzip() is None, book
