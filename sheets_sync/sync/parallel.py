@@ -182,21 +182,19 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(held[0])
 
 
-def _wind_down(pool: ProcessPoolExecutor) -> None:
+def _wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
     """A stopping run waits for each worker to finish the team in hand; a second stop
     signal meanwhile ends them at once (SIGKILL: a write in progress leaves the old file
     and a temp file a later run removes). The workers are gone when this returns, so the
-    workspace lock is never released under a worker still writing."""
+    workspace lock is never released under a worker still writing. ``before``: the
+    pids of this process's children before the pool (``_workers``)."""
     try:
         pool.shutdown(wait=True, cancel_futures=True)
     except BaseException:
-        running = cast(dict[int, BaseProcess] | None, getattr(pool, "_processes", None))
-        children = list((running or {}).values())
+        children = _workers(pool, before)
         while True:  # a third signal changes nothing: the kill is done again
             try:
-                for child in children:
-                    with contextlib.suppress(OSError, ValueError):
-                        child.kill()
+                _kill(pool, children)
                 for child in children:
                     child.join(5)
                 pool.shutdown(wait=True)
@@ -204,6 +202,28 @@ def _wind_down(pool: ProcessPoolExecutor) -> None:
             except KeyboardInterrupt:
                 continue
         raise
+
+
+def _workers(pool: ProcessPoolExecutor, before: set[int]) -> list[BaseProcess]:
+    """The pool's worker processes. No public API names them before Python 3.14, whose
+    ``kill_workers`` clears the table it reads: so taken first, from the pool's private
+    table while it has one, else as the children this process started since ``before``
+    (the pool's, unless another thread started processes meanwhile)."""
+    table = getattr(pool, "_processes", None)
+    if isinstance(table, dict):
+        return [p for p in table.values() if isinstance(p, BaseProcess)]
+    return [p for p in multiprocessing.active_children() if p.pid not in before]
+
+
+def _kill(pool: ProcessPoolExecutor, children: Sequence[BaseProcess]) -> None:
+    """SIGKILL to every worker: ``kill_workers`` where Python has it (3.14+)."""
+    kill_workers = getattr(pool, "kill_workers", None)
+    if callable(kill_workers):
+        with contextlib.suppress(OSError, ValueError):
+            kill_workers()
+    for child in children:  # again, for any it did not know: a dead one is skipped
+        with contextlib.suppress(OSError, ValueError):
+            child.kill()
 
 
 def map_in_workers(
@@ -238,6 +258,7 @@ def map_in_workers(
         spans = [range(a, min(a + size, count)) for a in range(0, count, size)]
         context = multiprocessing.get_context("fork")
         flag = context.RawValue(ctypes.c_int, 0)
+        before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -263,7 +284,7 @@ def map_in_workers(
                         yield value
             except BaseException as exc:  # a stop signal (or the caller let go of us)
                 flag.value = getattr(exc, "signum", int(signal.SIGINT))
-                _wind_down(pool)  # the chunks not started are not started
+                _wind_down(pool, before)  # the chunks not started are not started
                 if stopped is not None:
                     _settle_stopped(chunks, spans, yielded, stopped)
                 raise
