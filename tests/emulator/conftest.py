@@ -1,4 +1,4 @@
-"""Emulator fixtures: one server per test session (cheap to reset) and real gspread clients."""
+"""Emulator fixtures: one server for this folder (cheap to reset) and real gspread clients."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ SCOPES = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _server() -> Iterator[Emulator]:
+    """Stopped after this folder's tests, so no later test forks beside its thread
+    (``tests/backends/gsheets/conftest.py``)."""
     with run_emulator() as emu:
         yield emu
 
@@ -30,9 +32,9 @@ def emulator(_server: Emulator) -> Emulator:
     return _server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sa_info(_server: Emulator) -> dict[str, Any]:
-    """One RSA key per session: generating 2048-bit keys is the slow part."""
+    """One RSA key per server: generating 2048-bit keys is the slow part."""
     return fake_service_account_info(_server.host)
 
 

@@ -23,8 +23,12 @@ from sheets_sync.emulator import Emulator, run_emulator
 FAST = RetryPolicy(max_attempts=5, max_seconds=10.0, base_delay=0.01, max_delay=0.05)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _emulator() -> Iterator[Emulator]:
+    """One server for this folder's tests, stopped after them: its thread, alive through
+    the session, made every later test that forks sync workers warn on Python 3.12+
+    ("This process is multi-threaded, use of fork() may lead to deadlocks"), and keeps a
+    sync there from forking at all (``parallel.worker_count``)."""
     with run_emulator() as emu:
         yield emu
 
@@ -39,7 +43,7 @@ def emulator(_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[E
     _emulator.reset()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sa_info(_emulator: Emulator) -> dict[str, Any]:
     return fake_service_account_info(_emulator.host)
 
