@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import multiprocessing
 import os
@@ -29,6 +30,8 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
+
+from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
 log = logging.getLogger("sheets_sync.sync")
 T = TypeVar("T")
@@ -46,12 +49,47 @@ def available_cpus() -> int:
 
 
 def worker_count(teams: int, requested: int | None) -> int:
-    """``requested`` (``--workers``) or, by default, one per CPU while each gets enough teams."""
+    """``requested`` (``--workers``) or, by default, one per CPU while each gets enough
+    teams; none while another thread runs in this process (``_other_threads``)."""
     if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    others = _other_threads()
+    if others:
+        _say_no_fork(tuple(sorted(others)))
         return 1
     if requested is not None:
         return max(1, min(requested, teams))
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
+
+
+#: ``ticker.Ticker``'s thread: it stops itself across each fork
+_FORK_SAFE_THREADS = frozenset({TICKER_THREAD})
+
+
+def _other_threads() -> list[str]:
+    """The names of the threads a fork would copy mid-flight: every one but the caller's
+    and the tool's own ticker. A forked child starts with the forking thread alone, and
+    a lock another thread held then (logging's, a C library's, a console's) stays held
+    there for good: the worker hangs. So a library caller's threaded app (a web server,
+    a scheduler's heartbeat) syncs in one process rather than risk that; Python 3.12+
+    warns of it on each fork. Processes, not a ``forkserver`` (Python 3.14's default on
+    Linux, which the pool does not use: it asks for fork): the workers rely on starting
+    with the night's plan in memory, which a fresh process would be sent pickled."""
+    me = threading.current_thread()
+    return [
+        t.name for t in threading.enumerate()
+        if t is not me and t.is_alive() and t.name not in _FORK_SAFE_THREADS
+    ]  # fmt: skip
+
+
+@functools.cache
+def _say_no_fork(threads: tuple[str, ...]) -> None:
+    """Once a process for each set of threads: ``worker_count`` is asked at each phase."""
+    log.info(
+        "other threads run in this process (%s): local teams are synced in it, without "
+        "worker processes (a fork would copy those threads' locks held)",
+        ", ".join(threads),
+    )
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
+#: the ticker's thread, the one a fork may find running (``parallel.worker_count``)
+THREAD_NAME = "sheets-sync-ticker"
 _running: list[Ticker] = []  # tickers inside their ``with``, in this process
 _guard = threading.Lock()  # ``_running``, against a fork from another thread
 
@@ -37,7 +39,7 @@ class Ticker:
     def _start(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(self._stop,), name="sheets-sync-ticker", daemon=True
+            target=self._run, args=(self._stop,), name=THREAD_NAME, daemon=True
         )
         self._thread.start()
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import faulthandler
 import json
+import logging
 import os
 import shutil
 import signal
+import threading
 import time
 from collections import Counter
 from concurrent.futures.process import EXTRA_QUEUED_CALLS
@@ -25,6 +27,7 @@ from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome, TeamRun
 from sheets_sync.sync.parallel import WorkerDiedError, map_in_workers, worker_count
 from sheets_sync.sync.reading import TeamRead
+from sheets_sync.sync.ticker import Ticker
 from sheets_sync.workspace.demo import create_demo
 from tests.support.workbooks import folder_cells
 
@@ -161,6 +164,36 @@ def test_default_is_one_process_per_cpu_with_enough_teams() -> None:
     assert worker_count(3, None) == 1  # a handful of teams: not worth a fork
     assert worker_count(10_000, None) == min(len(os.sched_getaffinity(0)), 8)
     assert worker_count(5, 16) == 5 and worker_count(5, 0) == 1
+
+
+def test_no_worker_is_forked_while_another_thread_runs(
+    demo: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A library caller's threaded app: a fork copies the other threads' locks held,
+    and the worker can hang on one for good (Python 3.12+ warns of it). Such a process
+    syncs its teams itself; the progress bar's own ticker stops across forks, so it does
+    not count. No test here leaves a thread behind (the emulator's stops with its
+    folder's tests), or every sync in this file would stay in one process."""
+    assert threading.active_count() == 1, threading.enumerate()
+    sync = Sync(load_workspace(demo))
+    specs = sync.selected([])
+    with Ticker(lambda: None):
+        assert worker_count(100, 2) == 2
+    caplog.set_level(logging.INFO, "sheets_sync.sync")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="web-server")
+    other.start()
+    try:
+        assert worker_count(100, 2) == worker_count(100, None) == 1
+        assert sync.processes(specs, SyncOptions(workers=4)) == 1
+    finally:
+        release.set()
+        other.join()
+    assert [r.getMessage() for r in caplog.records] == [
+        "other threads run in this process (web-server): local teams are synced in it, "
+        "without worker processes (a fork would copy those threads' locks held)"
+    ]
+    assert sync.processes(specs, SyncOptions(workers=4)) == 4
 
 
 def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
