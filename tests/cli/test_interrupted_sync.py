@@ -97,7 +97,9 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_alive, workers)), "a worker outlived the run"
-    assert not list(ws.rglob(".*.tmp*")), "a temp file was left behind"
+    # ``.company.xlsx.*.tmp``, and a team's ``.sales.xlsx.*.sheets-sync-tmp``, which
+    # ``.*.tmp*`` did not match
+    assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
     assert not list((ws / ".sheets-sync" / "spill").glob("*")), "the spill folder was left"
     for book in (ws / "teams").glob("*.xlsx"):
         with zipfile.ZipFile(book) as z:
