@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
 import threading
 import time
@@ -42,6 +44,32 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     emulator: Emulator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: dict[socket.socket, threading.Thread] = {}
+        self._open_lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open[request] = threading.current_thread()
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.pop(request, None)
+
+    def close_connections(self) -> None:
+        """End the connections clients keep alive, and their threads: left waiting on
+        the next request, each thread outlived the emulator, and a process that then
+        forks (a sync's workers) copies it mid-flight."""
+        with self._open_lock:
+            open_now = list(self._open.items())
+        for sock, _thread in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for _sock, thread in open_now:
+            thread.join(5)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -248,6 +276,7 @@ class Emulator:
     def stop(self) -> None:
         if self._thread is not None:
             self._server.shutdown()
+        self._server.close_connections()
         self._server.server_close()
         self.persist()
 
