@@ -449,9 +449,9 @@ def _wind_down_children(
     """``_wind_down`` for ``isolated``: each child in a team finishes it (a worker's
     handler waits out the team) and its outcome is kept; one that ended without one
     (stopped before its team began) did nothing. A second stop signal meanwhile kills
-    them (SIGKILL). The children are gone when this returns: the run released the
-    workspace lock and removed its scratch folder under reruns still writing, and its
-    death by the signal then killed them mid-write (``PR_SET_PDEATHSIG``)."""
+    them (SIGKILL). The children are gone when this returns (before 2026-12-05 the run
+    released the workspace lock and removed its scratch folder under reruns still
+    writing, and its death by the signal then killed them mid-write)."""
     try:
         for closed in [c for c in running if c.closed]:  # read as the signal came
             running.pop(closed)[1].join()
