@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -46,8 +47,18 @@ _WRAPPED_CELLS = etree.XPath(
 )
 
 
+#: No entities, DTDs, network or huge trees, in every parse of a workbook's parts: a
+#: team file is untrusted input (the attack files in ``../shared/real-world-xlsx``).
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
 def parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.XMLParser(**_SAFE)
+
+
+def _iterparse(xml: bytes, events: tuple[str, ...], tag: tuple[str, ...]) -> Any:
+    """``etree.iterparse`` of a part, with ``_SAFE``'s settings."""
+    return etree.iterparse(io.BytesIO(xml), events=events, tag=tag, **_SAFE)
 
 
 def _is_number(text: str) -> bool:
@@ -111,15 +122,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
             if cell.get("t") == "e":
                 scan.errors[(cell_row, col)] = _error_code(cell)
 
-    events = etree.iterparse(
-        io.BytesIO(xml),
-        events=("end",),
-        tag=("{*}row", "{*}autoFilter"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    events = _iterparse(xml, ("end",), ("{*}row", "{*}autoFilter"))
     try:
         for _, row in events:
             if row.tag[-3:] != "row":  # an autoFilter (after sheetData)
@@ -225,14 +228,8 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
     """Per-table extent (repeats expanded), hidden rows and error cells of content.xml."""
     scans: dict[str, Scan] = {}
     tname = f"{{{_ODS_TABLE}}}name"
-    events = etree.iterparse(
-        io.BytesIO(xml),
-        events=("start", "end"),
-        tag=(f"{{{_ODS_TABLE}}}table", f"{{{_ODS_TABLE}}}table-row"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
+    events = _iterparse(
+        xml, ("start", "end"), (f"{{{_ODS_TABLE}}}table", f"{{{_ODS_TABLE}}}table-row")
     )
     scan, row_no = Scan(), 0
     try:
@@ -299,15 +296,7 @@ def ods_null_date(xml: bytes, source: str) -> dt.date | None:
     default, 1899-12-30). A Mac workbook saved by LibreOffice keeps its 1904-01-01 here.
     It sits in the settings before the first table, so the scan stops there."""
     tag = f"{{{_ODS_TABLE}}}null-date"
-    events = etree.iterparse(
-        io.BytesIO(xml),
-        events=("start",),
-        tag=(tag, f"{{{_ODS_TABLE}}}table"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    events = _iterparse(xml, ("start",), (tag, f"{{{_ODS_TABLE}}}table"))
     try:
         for _, el in events:
             if el.tag != tag:
