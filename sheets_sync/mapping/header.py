@@ -109,19 +109,23 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         return spec.header.row
     limit = min(spec.header.search or 20, grid.max_row)
     required = set(spec.required_columns)
-    # Exact headers first in the whole window: a hint row above the header ("Objective ID
-    # (O1, O2)", "Score (by sync)") matches loosely, and taken for the header it had the
-    # sync add its own owned columns while the team's real ones went stale.
-    for row in range(1, limit + 1):
-        if required <= header_map(grid, row, spec, loose_ok=False).found.keys():
-            return row
+    # Of the rows holding every required header (notes allowed), the one with the most
+    # exact headers: a hint row above the header ("Objective ID (O1, O2)", "Score (by
+    # sync)") matches loosely, and taken for the header it had the sync add its own owned
+    # columns while the team's real ones went stale (2026-12-05), also when the real
+    # header has a note of its own ("Target (EUR)").
+    chosen: tuple[tuple[int, int, int], int] | None = None
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
         found = header_map(grid, row, spec).found
         if required <= found.keys():
-            return row
-        if len(required & found.keys()) > best:
+            weight = _header_evidence(header_map(grid, row, spec, loose_ok=False), required)
+            if chosen is None or weight > chosen[0]:  # the first row wins a tie
+                chosen = (weight, row)
+        elif len(required & found.keys()) > best:
             best, best_row = len(required & found.keys()), row
+    if chosen is not None:
+        return chosen[1]
     if best_row:  # a header row with a renamed column: say which, not "no header row"
         header = header_map(grid, best_row, spec)
         missing = [c for c in spec.required_columns if c not in header.found]
@@ -140,6 +144,14 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     else:
         message = f"no header row with {need} in any of its {limit} rows"
     raise LayoutError(message, source=source, tab=grid.name)
+
+
+def _header_evidence(exact: HeaderMap, required: set[str]) -> tuple[int, int, int]:
+    """How surely a row is the header, by its exact headers: owned ones first (only their
+    exact header finds them, and the sync wrote them beside the header it used), then
+    required ones, then any."""
+    names = exact.found.keys()
+    return len(names & _OWNED_FIELDS), len(names & required), len(names)
 
 
 def looked_for(spec: TabSpec, missing: list[str], header: HeaderMap) -> str:

@@ -285,3 +285,26 @@ def test_two_noted_columns_for_a_required_field_are_named() -> None:
         "'Current (USD)' (E1) could each be Current; name one of them 'Current') in header "
         "row 1"
     )
+
+
+def test_the_header_is_the_row_with_the_most_exact_headers() -> None:
+    """A hint row above a header with one noted column ("Target (EUR)") was taken for the
+    header: only a row with every required header exact beat it (2026-12-05). Of the rows
+    holding every required header, the one with the most exact owned, then required, then
+    other headers is the header; the first row wins a tie."""
+    okrs = load_mapping("standard").okrs
+    hint: tuple[CellValue, ...] = (
+        "Objective ID (O1, O2)",
+        "KR ID (O1.1)",
+        "Target (end of Q)",
+        "Current (latest)",
+        "Score (by sync)",
+    )
+    real: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target (EUR)", "Current", "Score")
+    assert locate_header(SheetGrid("OKRs", (hint, real)), okrs, "sales.xlsx") == 2
+    no_owned = real[:4]
+    assert locate_header(SheetGrid("OKRs", (hint, no_owned)), okrs, "sales.xlsx") == 2
+    assert locate_header(SheetGrid("OKRs", (real, real)), okrs, "sales.xlsx") == 1
+    # The owned columns the sync wrote mark its header, over a row above with no notes.
+    plain: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target", "Current")
+    assert locate_header(SheetGrid("OKRs", (plain, real)), okrs, "sales.xlsx") == 2
