@@ -118,8 +118,18 @@ def parse_number(value: CellValue) -> float | None:
     if isinstance(value, int | float):
         return _finite(value, value)
     if not isinstance(value, str):
-        raise CellValueError(f"expected a number, got a date or time ({_describe(value)})")
+        # A date here is a number shown through a date format (Excel, Google; an .ods date
+        # cell likewise): 120 in a date-formatted cell reads 1900-04-29. Say so.
+        kind = _TIME_KINDS.get(type(value), "date")
+        raise CellValueError(
+            f"expected a number, got a {kind} ({_describe(value)}); "
+            f"the cell is formatted as a {kind}: format it as a number"
+        )
     return _parse_number_text(value)
+
+
+#: What a cell shows a number as, by the value its format made of it.
+_TIME_KINDS: dict[type, str] = {dt.time: "time", dt.timedelta: "duration"}
 
 
 def _finite(number: float, typed: CellValue) -> float:

@@ -58,7 +58,7 @@ def test_numbers(raw: CellValue, expected: float | None) -> None:
         ("1,5", "ambiguous (decimal comma?)"),
         ("twelve", 'expected a number, got "twelve"'),
         (True, "expected a number, got TRUE"),
-        (dt.date(2026, 1, 1), "expected a number, got a date or time (2026-01-01)"),
+        (dt.date(2026, 1, 1), "expected a number, got a date (2026-01-01); the cell is"),
         (CellError("#DIV/0!"), "the cell shows the error #DIV/0!"),
         (CellError("#REF!"), "the cell shows the error #REF!"),
         (CellError("#N/A"), "the cell shows the error #N/A"),
@@ -73,6 +73,26 @@ def test_bad_numbers(raw: CellValue, message: str) -> None:
     with pytest.raises(CellValueError, match=None) as info:
         parse_number(raw)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (dt.date(1900, 4, 29), "a date (1900-04-29); the cell is formatted as a date"),
+        (dt.datetime(2026, 7, 10, 12), "a date (2026-07-10); the cell is formatted as a date"),
+        (dt.time(12), "a time (12:00:00); the cell is formatted as a time"),
+        (
+            dt.timedelta(hours=36),
+            "a duration (1 day, 12:00:00); the cell is formatted as a duration",
+        ),
+    ],
+)
+def test_a_number_shown_as_a_date_says_so(raw: CellValue, shown: str) -> None:
+    """120 in a date-formatted cell reads 1900-04-29 (Excel and Google keep dates as
+    numbers): "got a date or time" did not say the fix is the cell's format (2026-12-05)."""
+    with pytest.raises(CellValueError) as info:
+        parse_number(raw)
+    assert str(info.value) == f"expected a number, got {shown}: format it as a number"
 
 
 @pytest.mark.parametrize(

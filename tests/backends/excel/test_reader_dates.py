@@ -143,3 +143,28 @@ def test_an_ods_null_date_that_is_no_date_is_refused() -> None:
     with pytest.raises(WorkbookError) as info:
         read_workbook_bytes(_ods("soon"), source="t.ods", tabs=["Sheet"])
     assert str(info.value) == "t.ods: the file is damaged: its null date 'soon' is not a date"
+
+
+def test_a_number_in_a_date_or_time_format_says_the_format(tmp_path: Path) -> None:
+    """120 in a date-formatted Target cell reads 1900-04-29, 0.5 in a time format 12:00:
+    "expected a number, got a date or time" did not say the fix is the cell's format."""
+    wb = openpyxl.Workbook()
+    okrs = wb.active
+    assert okrs is not None
+    okrs.title = "OKRs"
+    okrs.append(["Objective ID", "KR ID", "Start", "Target", "Current"])
+    okrs.append(["O1", "O1.1", 0, 120, 0.5])
+    okrs.append(["O1", "O1.2", 0, 10, 1.5])
+    okrs["D2"].number_format = "yyyy-mm-dd"
+    okrs["E2"].number_format = "h:mm"
+    okrs["E3"].number_format = "[h]:mm"
+    wb.save(tmp_path / "sales.xlsx")
+    data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=["OKRs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    fix = "; the cell is formatted as a {0}: format it as a number"
+    assert [str(f) for f in team.findings if "!OKRs!" in str(f)] == [
+        "sales.xlsx!OKRs!D2: expected a number, got a date (1900-04-29)" + fix.format("date"),
+        "sales.xlsx!OKRs!E2: expected a number, got a time (12:00:00)" + fix.format("time"),
+        "sales.xlsx!OKRs!E3: expected a number, got a duration (1 day, 12:00:00)"
+        + fix.format("duration"),
+    ]

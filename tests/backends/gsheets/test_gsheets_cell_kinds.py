@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, cell_value
-from sheets_sync.domain.values import CellValueError, parse_confidence
+from sheets_sync.domain.values import CellValueError, parse_confidence, parse_number
 from sheets_sync.emulator import Emulator
 
 pytestmark = pytest.mark.emulator
@@ -89,6 +89,26 @@ def test_numbers_in_a_date_format_read_as_dates(emulator: Emulator, client: Any)
     assert str(info.value) == (
         "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got a date "
         "(2026-07-10); Excel turns a typed 7/10 into a date: type 7 or 70%"
+    )
+
+
+def test_a_number_in_a_date_format_says_the_format(emulator: Emulator, client: Any) -> None:
+    """A target of 120 in a cell a date format reached by accident read as 1900-04-29 and
+    was refused with "expected a number, got a date or time": the fix is the format."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["KR ID", "Target"], ["KR"]]})
+    date = {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    _cells(
+        client,
+        key,
+        [{"userEnteredValue": {"numberValue": 120}, "userEnteredFormat": date}],
+        "userEnteredValue,userEnteredFormat.numberFormat",
+    )
+    okrs = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    with pytest.raises(CellValueError) as info:
+        parse_number(okrs.value(2, 2))
+    assert str(info.value) == (
+        "expected a number, got a date (1900-04-29); the cell is formatted as a date: "
+        "format it as a number"
     )
 
 
