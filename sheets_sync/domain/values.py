@@ -323,10 +323,11 @@ def parse_confidence(value: CellValue) -> float | None:
     if is_empty(value):
         return None
     if isinstance(value, dt.date):  # and datetime
-        # Excel (US) turns a typed 7/10 into July 10: say so, not "expected a number"
+        # Excel (US) and Google turn a typed 7/10 into July 10: say so, not "expected a
+        # number"
         raise CellValueError(
             f"{_CONFIDENCE_FORMS}, got a date ({_describe(value)}); "
-            "Excel turns a typed 7/10 into a date: type 7 or 70%"
+            "a spreadsheet turns a typed 7/10 into a date: type 7 or 70%"
         )
     if isinstance(value, str):
         word = value.strip().lower()

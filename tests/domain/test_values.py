@@ -340,7 +340,8 @@ FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got "
         (7.5, FORMS + "7.5"),
         (
             dt.datetime(2026, 7, 10),
-            FORMS + "a date (2026-07-10); Excel turns a typed 7/10 into a date: type 7 or 70%",
+            FORMS + "a date (2026-07-10); a spreadsheet turns a typed 7/10 into a date: "
+            "type 7 or 70%",
         ),
         ("0,7", '"0,7" is ambiguous (decimal comma?); type it like 1234.5'),
     ],

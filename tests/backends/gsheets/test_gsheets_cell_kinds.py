@@ -88,7 +88,7 @@ def test_numbers_in_a_date_format_read_as_dates(emulator: Emulator, client: Any)
         parse_confidence(okrs.value(2, 2))
     assert str(info.value) == (
         "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got a date "
-        "(2026-07-10); Excel turns a typed 7/10 into a date: type 7 or 70%"
+        "(2026-07-10); a spreadsheet turns a typed 7/10 into a date: type 7 or 70%"
     )
 
 
