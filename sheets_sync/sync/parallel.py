@@ -305,67 +305,82 @@ def map_in_workers(
         ) as pool:
             chunks: list[Future[list[object]]] = []
             yielded = 0  # tasks handed to the caller
+            values: dict[int, T] = {}  # once the pool broke, by task: chunks kept, reruns
+            # One ``try`` from the first fork to the last rerun: a stop signal anywhere
+            # (also while a broken pool waits for its other workers) winds it all down.
             try:
                 with _signals_held():
                     chunks += [pool.submit(_call, span) for span in spans]  # all handed out
-                broken = len(chunks)
                 if meanwhile is not None:
                     meanwhile()
                 for k, chunk in enumerate(chunks):
                     try:
                         part = cast(list[T], chunk.result())
                     except BrokenProcessPool:
-                        broken = k
+                        _await_workers(pool, before)  # the others end their team in hand
+                        redo = _keep(chunks, spans, k, values)
                         break
                     for value in part:
                         yielded += 1
                         yield value
+                else:  # every chunk came back: the workers end, idle, under the ``try``
+                    pool.shutdown(wait=True)
+                    return
+                log.warning("a worker process died; %d teams run again, one a process", len(redo))
+                isolated(task, redo, workers, crashed, values)
+                for i in range(yielded, count):
+                    yielded = i + 1
+                    yield values[i]
             except BaseException as exc:  # a stop signal (or the caller let go of us)
                 flag.value = getattr(exc, "signum", int(signal.SIGINT))
                 _wind_down(pool, before)  # the chunks not started are not started
-                if stopped is not None:
-                    _settle_stopped(chunks, spans, yielded, stopped)
+                if stopped is not None:  # every task that finished and was not yielded
+                    finished = _finished(chunks, spans) | values
+                    for i in sorted(i for i in finished if i >= yielded):
+                        stopped(i, cast(T, finished[i]))
                 raise
-            if broken == len(chunks):
-                return
-        # Chunks that came back before the pool broke are kept; the rest are run again.
-        lost = {k for k in range(broken, len(chunks)) if chunks[k].exception() is not None}
-        redo = [i for k in sorted(lost) for i in spans[k]]
-        log.warning("a worker process died; %d teams run again, one a process", len(redo))
-        values: dict[int, T] = {}  # by task: the chunks kept, then the reruns
-        for k in range(broken, len(chunks)):
-            if k not in lost:
-                values.update(zip(spans[k], cast(list[T], chunks[k].result()), strict=True))
-        told = spans[broken][0]  # the tasks before it were yielded
-        try:
-            isolated(task, redo, workers, crashed, values)
-            for i in range(told, count):
-                told = i + 1
-                yield values[i]
-        except BaseException:  # a stop signal during the reruns (or the caller let go)
-            if stopped is not None:  # every task that finished is told, as above
-                for i in range(told, count):
-                    if i in values:
-                        stopped(i, values[i])
-            raise
     finally:
         _TASK.clear()
 
 
-def _settle_stopped(
+def _await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
+    """A broken pool's other workers each finish the team in hand (the pool SIGTERMs
+    them: ``_on_stop``), awaited here so a stop signal meanwhile reaches ``_wind_down``.
+    By their sentinels, not ``pool.shutdown``: a signal raised in Python 3.11's
+    ``Thread.join`` marks the thread ended, and ``_wind_down``'s own wait then returned
+    at once, under a worker still writing."""
+    pending = [child.sentinel for child in _workers(pool, before)]
+    while pending:
+        ready = wait(pending)
+        pending = [s for s in pending if s not in ready]
+
+
+def _keep(
     chunks: Sequence[Future[list[object]]],
     spans: Sequence[range],
-    yielded: int,
-    stopped: Callable[[int, T], None],
-) -> None:
-    """The tasks of a stopped map that finished but were not yielded: whole chunks, and
-    the first tasks of those a worker stopped inside."""
+    broken: int,
+    values: dict[int, Any],
+) -> list[int]:
+    """After the pool broke at chunk ``broken``: the later chunks that came back go into
+    ``values``; the tasks of the others (to run again) are returned. The pool cannot say
+    whose task killed it."""
+    redo: list[int] = []
+    for k in range(broken, len(chunks)):
+        if chunks[k].exception() is None:
+            values.update(zip(spans[k], chunks[k].result(), strict=True))
+        else:
+            redo += spans[k]
+    return redo
+
+
+def _finished(chunks: Sequence[Future[list[object]]], spans: Sequence[range]) -> dict[int, object]:
+    """The tasks of a stopped map that came back: whole chunks, and the first tasks of
+    those a worker stopped inside."""
+    finished: dict[int, object] = {}
     for chunk, span in zip(chunks, spans, strict=False):
-        if not chunk.done() or chunk.cancelled() or chunk.exception() is not None:
-            continue
-        for i, value in zip(span, chunk.result(), strict=False):
-            if i >= yielded:
-                stopped(i, cast(T, value))
+        if chunk.done() and not chunk.cancelled() and chunk.exception() is None:
+            finished.update(zip(span, chunk.result(), strict=False))
+    return finished
 
 
 class WorkerDiedError(RuntimeError):

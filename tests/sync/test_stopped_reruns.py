@@ -119,3 +119,82 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
     for book in (ws / "teams").glob("*.xlsx"):
         with zipfile.ZipFile(book) as z:
             assert z.testzip() is None, book
+
+
+# One pool worker dies (exit 3) while the other is in its team's write, slow at its fsync
+# (its pid in ``insync``): the broken pool waits for that worker when the stop comes.
+_BROKEN_WHILE_WRITING = """
+import os, sys, time
+from pathlib import Path
+from sheets_sync.backends.excel.backend import ExcelBackend
+from sheets_sync.cli import main
+from sheets_sync.sync import parallel
+
+marks = Path(sys.argv[1])
+write, fsync = ExcelBackend.write, os.fsync
+slow = []
+
+def one_dies_one_is_slow(self, *args, **kw):
+    if parallel._flag:  # a pool worker
+        try:
+            os.close(os.open(marks / "slow", os.O_CREAT | os.O_EXCL))
+            slow.append(1)
+        except FileExistsError:
+            while not (marks / "insync").exists():
+                time.sleep(0.01)
+            (marks / "died").touch()
+            os._exit(3)
+    return write(self, *args, **kw)
+
+def slow_fsync(fd):
+    if slow and parallel._flag and not (marks / "insync").exists():
+        (marks / "insync").write_text(str(os.getpid()))
+        time.sleep(3)
+    fsync(fd)
+
+ExcelBackend.write = one_dies_one_is_slow
+os.fsync = slow_fsync
+sys.argv = ["sheets-sync", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_stop_while_a_broken_pool_waits_for_a_writer_lets_it_finish(
+    big: Path, tmp_path: Path
+) -> None:
+    """The wait for the broken pool's other workers was outside the code that handles a
+    stop: the run released the lock, removed its scratch folder and died at once, and the
+    kernel then killed the worker still writing (its temp file left)."""
+    ws, marks = tmp_path / "ws", tmp_path / "marks"
+    shutil.copytree(big.parent, ws)
+    marks.mkdir()
+    argv = ["sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", "2", *AS_OF]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _BROKEN_WHILE_WRITING, str(marks), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not (marks / "died").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.005)
+        writer = int((marks / "insync").read_text())
+        time.sleep(0.5)  # the pool is broken; the other worker is still in its write
+        proc.send_signal(signal.SIGTERM)  # systemctl stop (KillMode=mixed): the run alone
+        out, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGTERM, out + err
+    assert "Traceback" not in err, err
+    assert err.splitlines()[-1].startswith("error: interrupted by SIGTERM: stopped with "), err
+    assert not _alive(writer), "the writer outlived the run"
+    assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
+    assert not list((ws / ".sheets-sync" / "spill").glob("*")), "the spill folder was left"
+    for book in (ws / "teams").glob("*.xlsx"):
+        with zipfile.ZipFile(book) as z:
+            assert z.testzip() is None, book
