@@ -389,8 +389,9 @@ class WorkerDiedError(RuntimeError):
 
 def _one(i: int, out: Connection, parent: int | None) -> None:
     _init_worker(parent)
+    _in_task.append(i)  # up to the send: a stop signal waits for the outcome (``_on_stop``)
     try:
-        out.send((True, _one_task(i)))
+        out.send((True, _TASK["task"](i)))
     except BaseException as exc:  # sent back: the parent decides
         out.send((False, f"{type(exc).__name__}: {exc}"))
     finally:

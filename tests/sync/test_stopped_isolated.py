@@ -1,0 +1,54 @@
+"""A stop signal in the windows around a rerun's outcome (``parallel.isolated``): a team
+the child finished is kept, whether the signal reaches the child as it sends its outcome
+or the parent after it received it. Real forks, in a child Python of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sync.test_stopped_map import _script
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
+
+_CHILD_SENDING = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+marks = Path(sys.argv[1])
+
+class Slow:  # an outcome that takes a while to send
+    def __reduce__(self):
+        (marks / "sending").touch()
+        time.sleep(0.5)
+        return (str, ("team 0 written",))
+
+def task(i):
+    (marks / "written").touch()
+    return Slow()
+
+def ctrl_c():  # the whole group: the child too, as it sends
+    while not (marks / "sending").exists():
+        time.sleep(0.005)
+    os.killpg(0, signal.SIGINT)
+
+threading.Thread(target=ctrl_c, daemon=True).start()
+done = {}
+try:
+    parallel.isolated(task, [0], 1, lambda i, why: f"crashed: {why}", done)
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+print(json.dumps({"stopped": stopped, "done": done}))
+"""
+
+
+def test_a_stop_as_a_rerun_sends_its_outcome_keeps_its_team(tmp_path: Path) -> None:
+    """The child counted itself out of its team before the send: signalled then, it
+    exited at once (130) with its team written, and the team was dropped from those done
+    (or, without a stop seen by the parent, reported FAILED "worker died")."""
+    found = _script(_CHILD_SENDING, str(tmp_path))
+    assert found == {"stopped": True, "done": {"0": "team 0 written"}}
