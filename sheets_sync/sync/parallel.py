@@ -430,15 +430,7 @@ def isolated(
                     started.start()
                     send.close()  # the child's end: EOF here once it exits
                     running[receive] = (i, started)
-            for ready in wait(list(running)):
-                assert isinstance(ready, Connection)
-                i, child = running[ready]
-                ok, value = _outcome(ready, child)
-                del running[ready]
-                if ok:
-                    done[i] = value
-                    continue
-                why = value or _why(child.exitcode)
+            for i, why in _receive(running, done):
                 if crashed is None:
                     raise WorkerDiedError(f"task {i}: {why}")
                 done[i] = crashed(i, why)
@@ -448,15 +440,30 @@ def isolated(
     return done
 
 
-def _outcome(ready: Connection, child: BaseProcess) -> tuple[bool, Any]:
-    """What a child of ``isolated`` sent back, once it has ended."""
-    try:
-        ok, value = ready.recv()
-    except (EOFError, OSError, pickle.UnpicklingError):
-        ok, value = False, None
-    ready.close()
-    child.join()
-    return ok, value
+def _receive(
+    running: dict[Connection, tuple[int, BaseProcess]], done: dict[int, Any]
+) -> list[tuple[int, str]]:
+    """Waits for children of ``isolated`` to end: each outcome sent goes into ``done``
+    (received and stored with stop signals held: one raised between the two lost a
+    team already written), the others are returned (task, why). A child is joined
+    after its outcome is stored; its pipe closed, ``running`` keeps it till then."""
+    failed: list[tuple[int, str]] = []
+    for ready in wait(list(running)):
+        assert isinstance(ready, Connection)
+        i, child = running[ready]
+        with _signals_held():
+            try:
+                ok, value = ready.recv()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                ok, value = False, None
+            ready.close()
+            if ok:
+                done[i] = value
+        child.join()
+        del running[ready]
+        if not ok:
+            failed.append((i, value or _why(child.exitcode)))
+    return failed
 
 
 def _wind_down_children(
@@ -469,16 +476,10 @@ def _wind_down_children(
     released the workspace lock and removed its scratch folder under reruns still
     writing, and its death by the signal then killed them mid-write)."""
     try:
-        for closed in [c for c in running if c.closed]:  # read as the signal came
+        for closed in [c for c in running if c.closed]:  # outcome stored as the signal came
             running.pop(closed)[1].join()
         while running:
-            for ready in wait(list(running)):
-                assert isinstance(ready, Connection)
-                i, child = running[ready]
-                ok, value = _outcome(ready, child)
-                del running[ready]
-                if ok:
-                    done[i] = value
+            _receive(running, done)
     except BaseException:
         children = [child for _, child in running.values()]
         while True:  # a third signal changes nothing: the kill is done again

@@ -52,3 +52,43 @@ def test_a_stop_as_a_rerun_sends_its_outcome_keeps_its_team(tmp_path: Path) -> N
     (or, without a stop seen by the parent, reported FAILED "worker died")."""
     found = _script(_CHILD_SENDING, str(tmp_path))
     assert found == {"stopped": True, "done": {"0": "team 0 written"}}
+
+
+_PARENT_JOINING = """
+import json, os, signal, sys, threading, time
+from multiprocessing import util
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+marks = Path(sys.argv[1])
+
+def linger():
+    (marks / "lingering").touch()
+    time.sleep(1.0)
+
+def task(i):
+    util.Finalize(None, linger, exitpriority=0)  # the child ends a second after its send
+    return f"team {i} written"
+
+def stop():  # the parent alone (kill PID), as it waits for the child to end
+    while not (marks / "lingering").exists():
+        time.sleep(0.005)
+    time.sleep(0.2)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=stop, daemon=True).start()
+done = {}
+try:
+    parallel.isolated(task, [0], 1, None, done)
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+print(json.dumps({"stopped": stopped, "done": done}))
+"""
+
+
+def test_a_stop_after_a_rerun_sent_its_outcome_keeps_its_team(tmp_path: Path) -> None:
+    """The parent stored an outcome only after the child had ended: a signal while it
+    waited for that discarded the outcome it had already received."""
+    found = _script(_PARENT_JOINING, str(tmp_path))
+    assert found == {"stopped": True, "done": {"0": "team 0 written"}}
