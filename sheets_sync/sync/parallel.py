@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import logging
 import multiprocessing
 import os
@@ -54,14 +53,22 @@ def worker_count(teams: int, requested: int | None) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     others = _other_threads()
-    if others:
-        _say_no_fork(tuple(sorted(others)))
+    if others:  # said once a process: asked at each phase, a server names threads per request
+        if not _said_no_fork:
+            _said_no_fork.append(True)
+            log.log(
+                logging.INFO if requested is None else logging.WARNING,  # workers asked for
+                "other threads run in this process (%s): local teams are synced in it, "
+                "without worker processes (a fork would copy those threads' locks held)",
+                ", ".join(sorted(others)),
+            )
         return 1
     if requested is not None:
         return max(1, min(requested, teams))
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
 
 
+_said_no_fork: list[bool] = []
 #: ``ticker.Ticker``'s thread: it stops itself across each fork
 _FORK_SAFE_THREADS = frozenset({TICKER_THREAD})
 
@@ -78,18 +85,18 @@ def _other_threads() -> list[str]:
     me = threading.current_thread()
     return [
         t.name for t in threading.enumerate()
-        if t is not me and t.is_alive() and t.name not in _FORK_SAFE_THREADS
+        if t is not me and _running(t) and t.name not in _FORK_SAFE_THREADS
     ]  # fmt: skip
 
 
-@functools.cache
-def _say_no_fork(threads: tuple[str, ...]) -> None:
-    """Once a process for each set of threads: ``worker_count`` is asked at each phase."""
-    log.info(
-        "other threads run in this process (%s): local teams are synced in it, without "
-        "worker processes (a fork would copy those threads' locks held)",
-        ", ".join(threads),
-    )
+def _running(thread: threading.Thread) -> bool:
+    """A ``_DummyThread`` (started outside Python, a C library's, that once called into
+    it) says it is alive for good: it counts while its OS thread runs (Linux: in
+    ``/proc``), as it may hold that library's locks; elsewhere it counts for good."""
+    tid = thread.native_id
+    if isinstance(thread, threading._DummyThread) and tid and sys.platform == "linux":
+        return os.path.exists(f"/proc/self/task/{tid}")
+    return thread.is_alive()
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -344,36 +351,33 @@ def map_in_workers(
 
 
 def _await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
-    """A broken pool's other workers each finish the team in hand (the pool SIGTERMs
-    them: ``_on_stop``), awaited here so a stop signal meanwhile reaches ``_wind_down``.
-    By their sentinels, not ``pool.shutdown``: a signal raised in Python 3.11's
-    ``Thread.join`` marks the thread ended, and ``_wind_down``'s own wait then returned
-    at once, under a worker still writing."""
+    """A broken pool's other workers finish the team in hand (the pool SIGTERMs them:
+    ``_on_stop``), awaited here so a stop signal meanwhile reaches ``_wind_down``. Not by
+    ``pool.shutdown``: a signal in Python 3.11's ``Thread.join`` marks the thread ended,
+    and ``_wind_down``'s wait then returned at once, under a worker still writing."""
     pending = [child.sentinel for child in _workers(pool, before)]
     while pending:
         ready = wait(pending)
         pending = [s for s in pending if s not in ready]
 
 
-def _keep(
-    chunks: Sequence[Future[list[object]]],
-    spans: Sequence[range],
-    broken: int,
-    values: dict[int, Any],
-) -> list[int]:
-    """After the pool broke at chunk ``broken``: the later chunks that came back go into
-    ``values``; the tasks of the others (to run again) are returned. The pool cannot say
-    whose task killed it."""
+_Chunks = Sequence[Future[list[object]]]
+_Running = dict[Connection, tuple[int, BaseProcess]]  # a child of ``isolated`` by its pipe
+
+
+def _keep(chunks: _Chunks, spans: Sequence[range], k: int, values: dict[int, Any]) -> list[int]:
+    """After the pool broke at chunk ``k``: the later chunks that came back go into
+    ``values``; the tasks of the others are returned (to run again)."""
     redo: list[int] = []
-    for k in range(broken, len(chunks)):
-        if chunks[k].exception() is None:
-            values.update(zip(spans[k], chunks[k].result(), strict=True))
+    for chunk, span in zip(chunks[k:], spans[k:], strict=True):
+        if chunk.exception() is None:
+            values.update(zip(span, chunk.result(), strict=True))
         else:
-            redo += spans[k]
+            redo += span
     return redo
 
 
-def _finished(chunks: Sequence[Future[list[object]]], spans: Sequence[range]) -> dict[int, object]:
+def _finished(chunks: _Chunks, spans: Sequence[range]) -> dict[int, object]:
     """The tasks of a stopped map that came back: whole chunks, and the first tasks of
     those a worker stopped inside."""
     finished: dict[int, object] = {}
@@ -418,7 +422,7 @@ def isolated(
     _TASK["task"] = task
     context = multiprocessing.get_context("fork")
     todo = list(reversed(indices))
-    running: dict[Connection, tuple[int, BaseProcess]] = {}
+    running: _Running = {}
     done = {} if done is None else done
     try:
         while todo or running:
@@ -440,9 +444,7 @@ def isolated(
     return done
 
 
-def _receive(
-    running: dict[Connection, tuple[int, BaseProcess]], done: dict[int, Any]
-) -> list[tuple[int, str]]:
+def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
     """Waits for children of ``isolated`` to end: each outcome sent goes into ``done``
     (received and stored with stop signals held: one raised between the two lost a
     team already written), the others are returned (task, why). A child is joined
@@ -466,9 +468,7 @@ def _receive(
     return failed
 
 
-def _wind_down_children(
-    running: dict[Connection, tuple[int, BaseProcess]], done: dict[int, Any]
-) -> None:
+def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
     """``_wind_down`` for ``isolated``: each child in a team finishes it (a worker's
     handler waits out the team) and its outcome is kept; one that ended without one
     (stopped before its team began) did nothing. A second stop signal meanwhile kills

@@ -9,6 +9,8 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -22,7 +24,7 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
-from sheets_sync.sync import engine
+from sheets_sync.sync import engine, parallel
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome, TeamRun
 from sheets_sync.sync.parallel import WorkerDiedError, map_in_workers, worker_count
@@ -167,7 +169,7 @@ def test_default_is_one_process_per_cpu_with_enough_teams() -> None:
 
 
 def test_no_worker_is_forked_while_another_thread_runs(
-    demo: Path, caplog: pytest.LogCaptureFixture
+    demo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library caller's threaded app: a fork copies the other threads' locks held,
     and the worker can hang on one for good (Python 3.12+ warns of it). Such a process
@@ -175,6 +177,7 @@ def test_no_worker_is_forked_while_another_thread_runs(
     not count. No test here leaves a thread behind (the emulator's stops with its
     folder's tests), or every sync in this file would stay in one process."""
     assert threading.active_count() == 1, threading.enumerate()
+    monkeypatch.setattr(parallel, "_said_no_fork", [])  # said once a process: not yet here
     sync = Sync(load_workspace(demo))
     specs = sync.selected([])
     with Ticker(lambda: None):
@@ -189,11 +192,78 @@ def test_no_worker_is_forked_while_another_thread_runs(
     finally:
         release.set()
         other.join()
-    assert [r.getMessage() for r in caplog.records] == [
-        "other threads run in this process (web-server): local teams are synced in it, "
-        "without worker processes (a fork would copy those threads' locks held)"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "WARNING",  # workers were asked for (``--workers``, ``workers=``)
+            "other threads run in this process (web-server): local teams are synced in it, "
+            "without worker processes (a fork would copy those threads' locks held)",
+        )
     ]
     assert sync.processes(specs, SyncOptions(workers=4)) == 4
+
+
+def test_no_fork_is_said_once_a_process(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Said once for each set of thread names: a server naming its threads per request
+    logged it on every run, and its cache grew without bound."""
+    monkeypatch.setattr(parallel, "_said_no_fork", [], raising=False)
+    caplog.set_level(logging.INFO, "sheets_sync.sync")
+    for name in ("request-1", "request-2"):
+        release = threading.Event()
+        other = threading.Thread(target=release.wait, name=name)
+        other.start()
+        try:
+            assert worker_count(100, None) == worker_count(100, None) == 1
+        finally:
+            release.set()
+            other.join()
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "INFO",  # by default: nothing asked for is refused
+            "other threads run in this process (request-1): local teams are synced in it, "
+            "without worker processes (a fork would copy those threads' locks held)",
+        )
+    ]
+
+
+_FOREIGN_THREAD = """
+import _thread, json, threading, time
+from sheets_sync.sync.parallel import worker_count
+
+release, ended = threading.Event(), threading.Event()
+
+def foreign():  # as a C library's thread calling into Python: a ``_DummyThread``
+    threading.current_thread()
+    release.wait()
+    ended.set()
+
+_thread.start_new_thread(foreign, ())
+while threading.active_count() < 2:
+    time.sleep(0.001)
+during = worker_count(100, 2)
+release.set()
+ended.wait()
+deadline = time.monotonic() + 5
+while worker_count(100, 2) == 1 and time.monotonic() < deadline:  # its OS thread ends
+    time.sleep(0.01)
+print(json.dumps({"during": during, "after": worker_count(100, 2)}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/task")
+def test_a_foreign_thread_counts_while_it_runs() -> None:
+    """A ``_DummyThread`` says it is alive for good: one that had ended kept every later
+    sync of the process from forking."""
+    done = subprocess.run(  # a process of its own: the ``_DummyThread`` stays listed
+        [sys.executable, "-c", _FOREIGN_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"during": 1, "after": 2}
 
 
 def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
