@@ -232,21 +232,37 @@ def _wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
     signal meanwhile ends them at once (SIGKILL: a write in progress leaves the old file
     and a temp file a later run removes). The workers are gone when this returns, so the
     workspace lock is never released under a worker still writing. ``before``: the
-    pids of this process's children before the pool (``_workers``)."""
+    pids of this process's children before the pool (``_workers``). The pool's own
+    thread has ended too (``_wait_ended``)."""
     try:
         pool.shutdown(wait=True, cancel_futures=True)
     except BaseException:
         children = _workers(pool, before)
+        manager = getattr(pool, "_executor_manager_thread", None)  # kill_workers drops it
         while True:  # a third signal changes nothing: the kill is done again
             try:
                 _kill(pool, children)
                 for child in children:
                     child.join(5)
                 pool.shutdown(wait=True)
+                _wait_ended(manager, 5)
                 break
             except KeyboardInterrupt:
                 continue
         raise
+
+
+def _wait_ended(thread: threading.Thread | None, timeout: float) -> None:
+    """Wait for the pool's manager thread, which reaps the killed workers and closes the
+    pool's pipes. Not ``join``: on Python 3.11/3.12 a join that a signal interrupted (the
+    second stop, in ``shutdown``) marks the thread ended while it runs, so ``shutdown``
+    and the interpreter's exit no longer waited for it; a run exiting then printed
+    "Exception ignored in ... _python_exit ... Bad file descriptor" as the thread closed
+    a pipe the exit hook wrote to. ``threading.enumerate()`` lists a thread until its
+    last line has run, whatever a join said."""
+    deadline = time.monotonic() + timeout
+    while thread in threading.enumerate() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _workers(pool: ProcessPoolExecutor, before: set[int]) -> list[BaseProcess]:
