@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
+from sheets_sync.sync.pool_end import await_workers, wind_down
 from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
 log = logging.getLogger("sheets_sync.sync")
@@ -227,66 +228,6 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(held[0])
 
 
-def _wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
-    """A stopping run waits for each worker to finish the team in hand; a second stop
-    signal meanwhile ends them at once (SIGKILL: a write in progress leaves the old file
-    and a temp file a later run removes). The workers are gone when this returns, so the
-    workspace lock is never released under a worker still writing. ``before``: the
-    pids of this process's children before the pool (``_workers``). The pool's own
-    thread has ended too (``_wait_ended``)."""
-    try:
-        pool.shutdown(wait=True, cancel_futures=True)
-    except BaseException:
-        children = _workers(pool, before)
-        manager = getattr(pool, "_executor_manager_thread", None)  # kill_workers drops it
-        while True:  # a third signal changes nothing: the kill is done again
-            try:
-                _kill(pool, children)
-                for child in children:
-                    child.join(5)
-                pool.shutdown(wait=True)
-                _wait_ended(manager, 5)
-                break
-            except KeyboardInterrupt:
-                continue
-        raise
-
-
-def _wait_ended(thread: threading.Thread | None, timeout: float) -> None:
-    """Wait for the pool's manager thread, which reaps the killed workers and closes the
-    pool's pipes. Not ``join``: on Python 3.11/3.12 a join that a signal interrupted (the
-    second stop, in ``shutdown``) marks the thread ended while it runs, so ``shutdown``
-    and the interpreter's exit no longer waited for it; a run exiting then printed
-    "Exception ignored in ... _python_exit ... Bad file descriptor" as the thread closed
-    a pipe the exit hook wrote to. ``threading.enumerate()`` lists a thread until its
-    last line has run, whatever a join said."""
-    deadline = time.monotonic() + timeout
-    while thread in threading.enumerate() and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def _workers(pool: ProcessPoolExecutor, before: set[int]) -> list[BaseProcess]:
-    """The pool's worker processes. No public API names them before Python 3.14, whose
-    ``kill_workers`` clears the table it reads: so taken first, from the pool's private
-    table while it has one, else as the children this process started since ``before``
-    (the pool's, unless another thread started processes meanwhile)."""
-    table = getattr(pool, "_processes", None)
-    if isinstance(table, dict):
-        return [p for p in table.values() if isinstance(p, BaseProcess)]
-    return [p for p in multiprocessing.active_children() if p.pid not in before]
-
-
-def _kill(pool: ProcessPoolExecutor, children: Sequence[BaseProcess]) -> None:
-    """SIGKILL to every worker: ``kill_workers`` where Python has it (3.14+)."""
-    kill_workers = getattr(pool, "kill_workers", None)
-    if callable(kill_workers):
-        with contextlib.suppress(OSError, ValueError):
-            kill_workers()
-    for child in children:  # again, for any it did not know: a dead one is skipped
-        with contextlib.suppress(OSError, ValueError):
-            child.kill()
-
-
 def map_in_workers(
     task: Callable[[int], T],
     count: int,
@@ -340,7 +281,7 @@ def map_in_workers(
                     try:
                         part = cast(list[T], chunk.result())
                     except BrokenProcessPool:
-                        _await_workers(pool, before)  # the others end their team in hand
+                        await_workers(pool, before)  # the others end their team in hand
                         redo = _keep(chunks, spans, k, values)
                         break
                     for value in part:
@@ -356,7 +297,7 @@ def map_in_workers(
                     yield values[i]
             except BaseException as exc:  # a stop signal (or the caller let go of us)
                 flag.value = getattr(exc, "signum", int(signal.SIGINT))
-                _wind_down(pool, before)  # the chunks not started are not started
+                wind_down(pool, before)  # the chunks not started are not started
                 if stopped is not None:  # every task that finished and was not yielded
                     finished = _finished(chunks, spans) | values
                     for i in sorted(i for i in finished if i >= yielded):
@@ -364,17 +305,6 @@ def map_in_workers(
                 raise
     finally:
         _TASK.clear()
-
-
-def _await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
-    """A broken pool's other workers finish the team in hand (the pool SIGTERMs them:
-    ``_on_stop``), awaited here so a stop signal meanwhile reaches ``_wind_down``. Not by
-    ``pool.shutdown``: a signal in Python 3.11's ``Thread.join`` marks the thread ended,
-    and ``_wind_down``'s wait then returned at once, under a worker still writing."""
-    pending = [child.sentinel for child in _workers(pool, before)]
-    while pending:
-        ready = wait(pending)
-        pending = [s for s in pending if s not in ready]
 
 
 _Chunks = Sequence[Future[list[object]]]
@@ -485,7 +415,7 @@ def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
 
 
 def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
-    """``_wind_down`` for ``isolated``: each child in a team finishes it (a worker's
+    """``wind_down`` for ``isolated``: each child in a team finishes it (a worker's
     handler waits out the team) and its outcome is kept; one that ended without one
     (stopped before its team began) did nothing. A second stop signal meanwhile kills
     them (SIGKILL). The children are gone when this returns (before 2026-12-05 the run

@@ -158,7 +158,7 @@ def test_a_second_stop_ends_the_workers_at_once(python: str) -> None:
 
 _WORKERS_WITHOUT_A_TABLE = """
 import json, multiprocessing, time
-from sheets_sync.sync.parallel import _workers
+from sheets_sync.sync.pool_end import _workers
 
 other = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
 other.start()
