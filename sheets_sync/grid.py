@@ -127,9 +127,6 @@ class SheetGrid:
     percent_cells: frozenset[tuple[int, int]] = frozenset()
     #: rows that are an Excel Table's totals row: the team's formulas, never a data row
     total_rows: frozenset[int] = frozenset()
-    #: (row, col, digits) of number cells in a zero-padding format (``000``): an ID typed
-    #: as 1 that Excel shows as 001 is read as the ``001`` the team sees
-    padded_cells: frozenset[tuple[int, int, int]] = frozenset()
 
     @property
     def max_row(self) -> int:

@@ -153,11 +153,8 @@ def extract_tab(
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
     carry: dict[str, CellValue] = {}
-    padded = _padded_ids(grid, input_cols)
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
-        if padded:
-            values |= {n: _pad(values[n], w) for n, w in padded.get(row, {}).items()}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(_blank(v) for n, v in values.items() if n != "comment"):
@@ -268,30 +265,6 @@ def _block_row(
         if _blank(values.get(key)) and key in carry:
             values[key] = carry[key]
     return "kr", values, cells
-
-
-#: Fields that hold an ID: a number there is a name, shown as its format shows it.
-_ID_FIELDS = ("objective_id", "aligns_to", "kr_id", "kpi_link", "id")
-
-
-def _padded_ids(grid: SheetGrid, columns: Mapping[str, int]) -> dict[int, dict[str, int]]:
-    """Row -> {ID field: digits} of the ID cells in a zero-padding format (``000``)."""
-    fields = {c: n for n, c in columns.items() if n in _ID_FIELDS}
-    found: dict[int, dict[str, int]] = {}
-    for row, col, width in grid.padded_cells:
-        if col in fields:
-            found.setdefault(row, {})[fields[col]] = width
-    return found
-
-
-def _pad(value: CellValue, width: int) -> CellValue:
-    """An ID typed as 1 in a ``000`` cell is ``001``, as the team sees it (and as a KPI
-    link typed as text names it); before 2026-12-05 it was read as ``1``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    if value < 0 or not float(value).is_integer():
-        return value
-    return str(int(value)).zfill(width)
 
 
 def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:

@@ -312,5 +312,4 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 11: the same grid, but the mapping reads other records and values from it
     # 12: the same grid; an .ods file's null date now counts its day numbers
     # 13: the same grid; a Google number in a date format is read as the date
-    # 14: ``padded_cells``, an ID typed as 1 in a ``000`` cell is read as 001
-    assert (FORMAT, fields[-1]) == (14, "padded_cells")
+    assert (FORMAT, fields[-1]) == (13, "total_rows")

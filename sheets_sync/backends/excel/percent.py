@@ -28,7 +28,6 @@ _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
 _NUM_FMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)>")
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
-_ZEROS = re.compile(r"0{2,}")
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -41,48 +40,21 @@ def is_percent_code(code: str) -> bool:
     return "%" in _LITERALS.sub("", code)
 
 
-def _formats(styles_xml: bytes) -> tuple[dict[int, str], list[int | None]]:
-    """The custom number formats by id, and each ``cellXfs`` entry's format id."""
-    codes = {}
-    for m in _NUM_FMT.finditer(styles_xml):
-        attrs = _attrs(m[1])
-        if attrs.get(b"numFmtId", b"").isdigit():
-            code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
-            codes[int(attrs[b"numFmtId"])] = code
-    section = _CELL_XFS.search(styles_xml)
-    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section[1])) if section else ()
-    return codes, [int(fmt) if fmt.isdigit() else None for fmt in ids]
-
-
 def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
     """Indexes into ``cellXfs`` (a cell's ``s``) whose number format is a percentage."""
     if not styles_xml:
         return frozenset()
-    codes, ids = _formats(styles_xml)
-    percent = BUILTIN_PERCENT | {i for i, code in codes.items() if is_percent_code(code)}
-    return frozenset(i for i, fmt in enumerate(ids) if fmt in percent)
-
-
-def padded_styles(styles_xml: bytes | None) -> dict[int, int]:
-    """Indexes into ``cellXfs`` whose format pads a number with leading zeros (``000``:
-    the 1 typed as an ID shows as ``001``), with the number of digits shown."""
-    if not styles_xml:
-        return {}
-    codes, ids = _formats(styles_xml)
-    widths = {i: len(code) for i, code in codes.items() if _ZEROS.fullmatch(code)}
-    return {i: widths[fmt] for i, fmt in enumerate(ids) if fmt in widths}
-
-
-def padded_cells(sheet_xml: bytes, styles: dict[int, int]) -> frozenset[tuple[int, int, int]]:
-    """(row, column, digits) of the number cells in a zero-padding style."""
-    by_width: dict[int, set[int]] = {}
-    for style, width in styles.items():
-        by_width.setdefault(width, set()).add(style)
-    return frozenset(
-        (row, col, width)
-        for width, group in by_width.items()
-        for row, col in percent_cells(sheet_xml, frozenset(group))
-    )
+    percent = set(BUILTIN_PERCENT)
+    for m in _NUM_FMT.finditer(styles_xml):
+        attrs = _attrs(m[1])
+        code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+        if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
+            percent.add(int(attrs[b"numFmtId"]))
+    section = _CELL_XFS.search(styles_xml)
+    if section is None:
+        return frozenset()
+    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section[1]))
+    return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
 
 
 def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
@@ -104,9 +76,8 @@ def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[in
 
 
 def percent_cells(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
-    """(row, column) of every cell in one of ``styles`` (the percent ones, or others) that
-    is not text (blank ones too: a value is looked for in them only by the cells the
-    mapping reads). Byte searches for
+    """(row, column) of every cell in a percent style that is not text (blank ones too:
+    a value is looked for in them only by the cells the mapping reads). Byte searches for
     each style's ``s="N"``, then the tag around it: a regex over every ``<c>`` was 14 % of
     a 1,200-row tab's read."""
     found: set[tuple[int, int]] = set()
@@ -142,11 +113,4 @@ def _cell_of(xml: bytes, at: int) -> bytes | None:
     return None
 
 
-__all__ = [
-    "is_percent_code",
-    "padded_cells",
-    "padded_styles",
-    "percent_cells",
-    "percent_ones",
-    "percent_styles",
-]
+__all__ = ["is_percent_code", "percent_cells", "percent_ones", "percent_styles"]

@@ -33,13 +33,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.percent import (
-    padded_cells,
-    padded_styles,
-    percent_cells,
-    percent_ones,
-    percent_styles,
-)
+from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
@@ -116,7 +110,6 @@ def read_workbook_bytes(
         _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
-    padded: dict[int, int] = {}  # cellXfs that pad with zeros: with ``percent``
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
     if package.kind == "ods":
         epoch = ods_null_date(package.parts["content.xml"], source) or EXCEL_EPOCH
@@ -168,10 +161,7 @@ def read_workbook_bytes(
             scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
             grid = _read_sheet(book, name, scan, source)
             if percent is None:
-                styles_xml = package.part(styles_part) if styles_part else None
-                percent, padded = percent_styles(styles_xml), padded_styles(styles_xml)
-            if padded and (ids := padded_cells(xml, padded)):
-                grid = replace(grid, padded_cells=ids)
+                percent = percent_styles(package.part(styles_part) if styles_part else None)
             if b">1</" in xml and (ones := percent_ones(xml, percent)):
                 grid = replace(grid, percent_ones=ones)
             if cells := percent_cells(xml, percent):
