@@ -113,7 +113,9 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     # exact headers: a hint row above the header ("Objective ID (O1, O2)", "Score (by
     # sync)") matches loosely, and taken for the header it had the sync add its own owned
     # columns while the team's real ones went stale (2026-12-05), also when the real
-    # header has a note of its own ("Target (EUR)").
+    # header has a note of its own ("Target (EUR)"). Only rows next to each other compete:
+    # the rows under a header are its data, and a table further down (last quarter's,
+    # with a Status column) beat the real header above it on a first sync.
     chosen: tuple[tuple[int, int, int], int] | None = None
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
@@ -122,6 +124,8 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
             weight = _header_evidence(header_map(grid, row, spec, loose_ok=False), required)
             if chosen is None or weight > chosen[0]:  # the first row wins a tie
                 chosen = (weight, row)
+        elif chosen is not None:
+            break
         elif len(required & found.keys()) > best:
             best, best_row = len(required & found.keys()), row
     if chosen is not None:

@@ -308,3 +308,27 @@ def test_the_header_is_the_row_with_the_most_exact_headers() -> None:
     # The owned columns the sync wrote mark its header, over a row above with no notes.
     plain: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target", "Current")
     assert locate_header(SheetGrid("OKRs", (plain, real)), okrs, "sales.xlsx") == 2
+
+
+def test_a_table_further_down_is_not_the_header() -> None:
+    """On a first sync the real header has no owned columns yet; a table lower down (last
+    quarter's archive, an actions list) with a Status column beat it, and the sync read the
+    archive and wrote over its Score and Status cells (found in review, 2026-12-05). Only
+    rows next to each other compete: the rows under a header are its data."""
+    top: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target", "Current", "Owner")
+    data: list[tuple[CellValue, ...]] = [("O1", f"O1.{i}", 10, 5, "ann") for i in range(1, 6)]
+    archive: tuple[CellValue, ...] = ("Objective ID", "KR ID", "Target", "Current", "Score")
+    rows = (top, *data, (None,) * 5, ("Last quarter (archive)",), archive, ("O1", "O1.1", 10, 10))
+    assert locate_header(SheetGrid("OKRs", rows), load_mapping("standard").okrs, "x.xlsx") == 1
+    kpi_top: tuple[CellValue, ...] = ("KPI ID", "KPI", "Actual", "Target")
+    actions: tuple[CellValue, ...] = ("KPI ID", "Action", "Owner", "Status", "Actual")
+    kpi_rows = (
+        kpi_top,
+        ("K1", "NPS", 40, 50),
+        (None,),
+        actions,
+        ("K1", "Survey", "ann", "open", 1),
+    )
+    kpis = load_mapping("standard").kpis
+    assert kpis is not None
+    assert locate_header(SheetGrid("KPIs", kpi_rows), kpis, "x.xlsx") == 1
