@@ -123,7 +123,7 @@ def parse_number(value: CellValue) -> float | None:
         kind = _TIME_KINDS.get(type(value), "date")
         raise CellValueError(
             f"expected a number, got a {kind} ({_describe(value)}); "
-            f"the cell is formatted as a {kind}: format it as a number"
+            f"the cell is formatted as a {kind}: if you meant a number, format it as one"
         )
     return _parse_number_text(value)
 

@@ -92,7 +92,10 @@ def test_a_number_shown_as_a_date_says_so(raw: CellValue, shown: str) -> None:
     numbers): "got a date or time" did not say the fix is the cell's format (2026-12-05)."""
     with pytest.raises(CellValueError) as info:
         parse_number(raw)
-    assert str(info.value) == f"expected a number, got {shown}: format it as a number"
+    assert (
+        str(info.value)
+        == f"expected a number, got {shown}: if you meant a number, format it as one"
+    )
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_a_number_in_a_date_or_time_format_says_the_format(tmp_path: Path) -> No
     wb.save(tmp_path / "sales.xlsx")
     data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=["OKRs"])
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
-    fix = "; the cell is formatted as a {0}: format it as a number"
+    fix = "; the cell is formatted as a {0}: if you meant a number, format it as one"
     assert [str(f) for f in team.findings if "!OKRs!" in str(f)] == [
         "sales.xlsx!OKRs!D2: expected a number, got a date (1900-04-29)" + fix.format("date"),
         "sales.xlsx!OKRs!E2: expected a number, got a time (12:00:00)" + fix.format("time"),

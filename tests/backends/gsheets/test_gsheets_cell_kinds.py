@@ -108,7 +108,7 @@ def test_a_number_in_a_date_format_says_the_format(emulator: Emulator, client: A
         parse_number(okrs.value(2, 2))
     assert str(info.value) == (
         "expected a number, got a date (1900-04-29); the cell is formatted as a date: "
-        "format it as a number"
+        "if you meant a number, format it as one"
     )
 
 
