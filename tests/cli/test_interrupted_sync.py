@@ -37,6 +37,23 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in found.read_text().split()] if found.exists() else []
 
 
+def stopped_done(err: str, signum: int, teams: Path, before: Path) -> int:
+    """The stopped run's last line, exactly, and its count of teams done, which must be
+    the team files that differ from ``before`` (fewer than the 40)."""
+    name = signal.Signals(signum).name
+    last = err.splitlines()[-1]
+    assert last.startswith(f"error: interrupted by {name}: stopped with "), err
+    assert last.endswith(
+        " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
+        "rollup or run report was written (the last ones stay); run sync again to finish"
+    ), last
+    done = int(last.split(": stopped with ")[1].split()[0])
+    changed = [b.name for b in teams.glob("*.xlsx")
+               if b.read_bytes() != (before / b.name).read_bytes()]  # fmt: skip
+    assert done == len(changed) < 40, (done, changed)
+    return done
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
 @pytest.mark.parametrize(
@@ -79,19 +96,9 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == code, out + err
     assert "Traceback" not in err and "Aborted" not in err, err
-    name = signal.Signals(signum).name
-    last = err.splitlines()[-1]
-    assert last.startswith(f"error: interrupted by {name}: stopped with "), err
-    assert last.endswith(
-        " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
-        "rollup or run report was written (the last ones stay); run sync again to finish"
-    ), last
     # "done" is honest: every team file synced tonight, those the workers finished after
     # the signal included (a signal to the run alone left them writing whole chunks)
-    done = int(last.split(": stopped with ")[1].split()[0])
-    changed = [b.name for b in (ws / "teams").glob("*.xlsx")
-               if b.read_bytes() != (big.parent / "teams" / b.name).read_bytes()]  # fmt: skip
-    assert done == len(changed) < 40, (done, changed)
+    stopped_done(err, signum, ws / "teams", big.parent / "teams")
     assert workers, "the sync forked no workers"
     deadline = time.monotonic() + 10
     while any(map(_alive, workers)) and time.monotonic() < deadline:

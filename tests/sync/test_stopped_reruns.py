@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_workspace
-from tests.cli.test_interrupted_sync import AS_OF, _children
+from tests.cli.test_interrupted_sync import AS_OF, _children, stopped_done
 from tests.sync.test_killed_run import _alive
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
@@ -101,17 +101,7 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == -signum, out + err
     assert "Traceback" not in err, err
-    name = signal.Signals(signum).name
-    last = err.splitlines()[-1]
-    assert last.startswith(f"error: interrupted by {name}: stopped with "), err
-    assert last.endswith(
-        " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
-        "rollup or run report was written (the last ones stay); run sync again to finish"
-    ), last
-    done = int(last.split(": stopped with ")[1].split()[0])
-    changed = [b.name for b in (ws / "teams").glob("*.xlsx")
-               if b.read_bytes() != (big.parent / "teams" / b.name).read_bytes()]  # fmt: skip
-    assert done == len(changed) < 40, (done, changed)
+    stopped_done(err, signum, ws / "teams", big.parent / "teams")
     assert reruns and not any(map(_alive, reruns)), "a rerun outlived the run"
     # ``.company.xlsx.*.tmp`` and a team's ``.sales.xlsx.*.sheets-sync-tmp``
     assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
