@@ -25,11 +25,13 @@ class HeaderMap:
     warnings: list[tuple[str, str]]
     #: fields two noted headers could each be: "'Current (EUR)' (C1) and ..." by field
     ambiguous: dict[str, str]
+    #: fields of ``found`` read by their header's note, not by an exact header
+    by_note: frozenset[str] = frozenset()
 
 
-def header_map(grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = True) -> HeaderMap:
-    """Column of each field on ``row``; the first column wins a duplicated header.
-    ``loose_ok``: also find a header that carries a note ("Target (end of Q)")."""
+def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
+    """Column of each field on ``row``, by its exact header or else by a header that
+    carries a note ("Target (end of Q)"); the first column wins a duplicated header."""
     aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
     found: dict[str, int] = {}
     warnings: list[tuple[str, str]] = []
@@ -41,7 +43,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = Tru
             continue
         name = aliases.get(normalise_header(value))
         if name is None:
-            for key in _loose_keys(value) if loose_ok else ():
+            for key in _loose_keys(value):
                 near = aliases.get(key)
                 if near is not None and near not in _OWNED_FIELDS:
                     loose.setdefault(near, []).append(col)
@@ -58,6 +60,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = Tru
             )
             continue
         found[name] = col
+    exact = frozenset(found)
     for name, cols in loose.items():
         if name in found:
             continue
@@ -78,7 +81,8 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec, *, loose_ok: bool = Tru
         headers = " and ".join(f"{str(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols)
         ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
         warnings.append((a1(row, 1), f"{ambiguous[name]} to use it"))
-    return HeaderMap(found, warnings, ambiguous)
+    by_note = frozenset(found) - exact  # what the loop above added
+    return HeaderMap(found, warnings, ambiguous, by_note)
 
 
 #: Owned columns are written by the sync, so only their exact header finds them: a team's
@@ -119,9 +123,10 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     chosen: tuple[tuple[int, int, int], int] | None = None
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
-        found = header_map(grid, row, spec).found
+        header = header_map(grid, row, spec)
+        found = header.found
         if required <= found.keys():
-            weight = _header_evidence(header_map(grid, row, spec, loose_ok=False), required)
+            weight = _header_evidence(header, required)
             if chosen is None or weight > chosen[0]:  # the first row wins a tie
                 chosen = (weight, row)
         elif chosen is not None:
@@ -150,11 +155,11 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     raise LayoutError(message, source=source, tab=grid.name)
 
 
-def _header_evidence(exact: HeaderMap, required: set[str]) -> tuple[int, int, int]:
+def _header_evidence(header: HeaderMap, required: set[str]) -> tuple[int, int, int]:
     """How surely a row is the header, by its exact headers: owned ones first (only their
     exact header finds them, and the sync wrote them beside the header it used), then
     required ones, then any."""
-    names = exact.found.keys()
+    names = header.found.keys() - header.by_note
     return len(names & _OWNED_FIELDS), len(names & required), len(names)
 
 
