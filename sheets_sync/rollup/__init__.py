@@ -53,6 +53,8 @@ def build_rollup(
 ) -> Rollup:
     """All rollup tables for ``runs``; teams that failed get their last good rows from
     ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped.
-    ``history`` (past nights' snapshots) adds the History and Trends tabs."""
+    ``history`` (past nights' snapshots) adds the History and Trends tabs. Rows of
+    another period than ``context``'s are not carried (a new quarter's first nights)."""
     failed = [r.team for r in runs if not r.scored]
-    return replace(build_tables(runs, context, load_previous(previous, failed)), history=history)
+    stale = load_previous(previous, failed, context.period.name)
+    return replace(build_tables(runs, context, stale), history=history)

@@ -4,7 +4,9 @@ When a team's file cannot be read tonight, finance still needs its numbers in th
 and leadership must see they are old: its rows from last night's workbook come back,
 conformed to today's schema and flagged ``Stale data``. Rows that were already stale stay
 stale with their original ``Last successful read``, so a team failing for a week shows
-data from a week ago, not from yesterday.
+data from a week ago, not from yesterday. Rows of another OKR period are no team's last
+good data for this one: the night after the period changed, a team that failed would
+otherwise count last quarter's goals in this quarter's totals and company objectives.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ log = logging.getLogger(__name__)
 LONG_TABLES = ("objectives", "key_results", "kpis")
 
 
-def load_previous(path: Path | None, teams: Collection[str]) -> dict[str, StaleData]:
-    """Last good rows of ``teams`` found in the rollup at ``path`` (empty when none).
+def load_previous(
+    path: Path | None, teams: Collection[str], period: str | None = None
+) -> dict[str, StaleData]:
+    """Last good rows of ``teams`` found in the rollup at ``path`` (empty when none);
+    with ``period`` (tonight's period name), only rows of that period.
 
     A missing or unreadable previous workbook is logged, never fatal: tonight's rollup of
     the teams that did read matters more than last night's rows of those that did not.
@@ -54,6 +59,8 @@ def load_previous(path: Path | None, teams: Collection[str]) -> dict[str, StaleD
     found: dict[str, StaleData] = {}
     for team in sorted(wanted):
         parts = {t: tables[t][tables[t]["Team"] == team].reset_index(drop=True) for t in tables}
+        if period is not None and _other_period(team, parts, period, path):
+            continue
         if all(p.empty for p in parts.values()):
             log.warning(
                 "%s: no last good data in the previous rollup %s: its rows are missing "
@@ -75,6 +82,20 @@ def load_previous(path: Path | None, teams: Collection[str]) -> dict[str, StaleD
             last_successful_read=latest,
         )
     return found
+
+
+def _other_period(team: str, parts: dict[str, pd.DataFrame], period: str, path: Path) -> bool:
+    """True (and logged) when the team's rows there are of another period than tonight's."""
+    periods = set(pd.concat([p["Period"] for p in parts.values()]).dropna().astype(str))
+    if not periods or periods == {period}:
+        return False
+    log.warning(
+        "%s: its last good data in the previous rollup %s is of period %s, not %s: not "
+        "carried into this period's company workbook; its rows are missing until it "
+        "reads again",
+        team, path, ", ".join(sorted(periods)), period,
+    )  # fmt: skip
+    return True
 
 
 def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:

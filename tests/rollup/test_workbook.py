@@ -10,13 +10,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, TeamInput
+from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, Period, TeamInput
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
 from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW, unit_format
-from sheets_sync.sync.outcome import Outcome, TeamRun
-from tests.rollup.fixtures import AS_OF, HOSTILE, PERIOD, context, runs
+from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
+from tests.rollup.fixtures import AS_OF, COMPANY, HOSTILE, PERIOD, context, runs
 from tests.support.libreoffice import convert, needs_libreoffice
 
 LONG_TABS = {"Objectives": "objectives", "Key results": "key_results", "KPIs": "kpis"}
@@ -200,6 +200,31 @@ def test_stale_twice_keeps_first_last_successful_read(tmp_path: Path, rollup_xls
     assert set(fin["Last successful read"]) == {pd.Timestamp("2025-08-14 06:30")}
     summary = again.summary.set_index("Team")
     assert summary.at["Finance", "Last successful read"] == pd.Timestamp("2025-08-14 06:30")
+
+
+def test_last_quarters_rows_are_not_carried_into_the_next(
+    rollup_xlsx: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first night of 2025-Q4, Finance's file cannot be read: its 2025-Q3 rows in
+    last night's workbook are not its last good data for Q4. Carried, they counted in the
+    Q4 totals and company objectives, under a Summary row that said 2025-Q4."""
+    q4 = Period("2025-Q4", dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    ctx = RunContext("Acme", q4, dt.date(2025, 10, 1), dt.datetime(2025, 10, 1, 6, 30), COMPANY)
+    with caplog.at_level("WARNING", logger="sheets_sync"):
+        again = build_rollup(runs(finance_fails=True), ctx, previous=rollup_xlsx)
+    for table in (again.objectives, again.key_results, again.kpis):
+        assert "Finance" not in set(table["Team"]) and set(table["Period"]) == {"2025-Q4"}
+    finance = again.summary.set_index("Team").loc["Finance"]
+    assert finance["Outcome"] == "failed" and not finance["Stale data"]
+    assert pd.isna(finance["Key results"])
+    assert not again.company_objectives["Includes stale data"].any()
+    assert any(
+        r.getMessage().startswith("Finance: its last good data in the previous rollup")
+        and "is of period 2025-Q3, not 2025-Q4" in r.getMessage()
+        for r in caplog.records
+    )
+    same = build_rollup(runs(finance_fails=True), context(), previous=rollup_xlsx)
+    assert same.key_results[same.key_results["Team"] == "Finance"]["Stale data"].all()
 
 
 @needs_libreoffice
