@@ -50,8 +50,11 @@ class NightEnd:
         (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
         A history that cannot be written (locked by another process, a full disk) is
         logged, not raised: the teams are written by now, and the history feeds trends
-        and alerts, never a team's sheet. ``pending`` (or ``confirm_later``): recorded
-        undoable (``settle_history``) until the night's outcome is known."""
+        and alerts, never a team's sheet; ``history_skipped`` says so too, so a night
+        whose exit code is 0 still tells a script its snapshot is missing (a history
+        written by a newer sheets-sync, after a downgrade, refuses every night).
+        ``pending`` (or ``confirm_later``): recorded undoable (``settle_history``) until
+        the night's outcome is known."""
         if self.history is None:
             return
         try:
@@ -69,6 +72,8 @@ class NightEnd:
                 self.history.prune(self.workspace.prune_history_after)
         except HistoryError as exc:
             log.error("%s; tonight's snapshot is not recorded", exc)
+            if self.history_skipped is None:  # the run report says so, not only the log
+                self.history_skipped = f"history not recorded: {exc}"
 
     def settle_history(self, as_of: dt.date, *, undo: bool = False) -> None:
         """Confirm the night's pending snapshot rows this run recorded, or ``undo`` them

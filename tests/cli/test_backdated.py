@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.ops.history import SCHEMA_VERSION
 from tests.cli.test_ops_cli import copy_ws, run
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
@@ -205,6 +206,30 @@ def test_a_history_that_cannot_be_opened_stops_no_team(demo: Path, tmp_path: Pat
     names = book.sheetnames
     book.close()  # read-only: it holds the file open
     assert "Summary" in names and "History" not in names
+
+
+def test_a_history_of_a_newer_sheets_sync_says_so_in_the_run_report(
+    demo: Path, tmp_path: Path
+) -> None:
+    """After a downgrade the history is refused every night (schema newer than the code)
+    and the night exits 0: the run report's ``history_skipped`` was null, "recorded", so a
+    script reading it never learnt that no night was recorded and no alert could go out."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    store = ws.parent / ".sheets-sync" / "history.sqlite"
+    with closing(sqlite3.connect(store)) as conn, conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    before = _history(ws)
+    report = tmp_path / "run.json"
+    code, _, err = run("sync", "--config", str(ws), "--as-of", D3, "--report", str(report))
+    assert code == 0, err
+    said = json.loads(report.read_text(encoding="utf-8"))["history_skipped"]
+    assert said == (
+        f"history not recorded: {store}: history schema 99 is newer than this sheets-sync "
+        f"understands ({SCHEMA_VERSION}); upgrade sheets-sync"
+    )
+    assert f"{said[len('history not recorded: ') :]}; tonight's snapshot is not recorded" in err
+    assert _history(ws) == before
 
 
 def test_a_rerun_of_a_night_does_not_send_its_alerts_again(demo: Path, tmp_path: Path) -> None:
