@@ -1,0 +1,99 @@
+"""The domain stays pure (README, Layout): no module under ``sheets_sync/domain`` reads a
+file, the clock, the environment or the network, so every rule is a function of its
+arguments and ``as_of`` is the only "today" a score ever sees. Checked on the source, as
+imports and calls, for the domain and for the few shared modules it may import."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[2] / "sheets_sync"
+#: what the domain may build on: pure standard library, and these modules of ours
+PURE_STDLIB = frozenset(
+    {
+        "__future__",
+        "abc",
+        "collections",
+        "contextlib",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "difflib",
+        "enum",
+        "fractions",
+        "functools",
+        "hashlib",
+        "itertools",
+        "math",
+        "operator",
+        "pickle",
+        "re",
+        "statistics",
+        "typing",
+        "unicodedata",
+    }
+)
+OURS = frozenset({"sheets_sync.errors", "sheets_sync.grid", "sheets_sync.pickling"})
+#: calls that read the clock or the outside world with no import to show it (``time``,
+#: ``os`` and ``pathlib`` are refused as imports): builtins, and ``dt.date.today()``
+FORBIDDEN_CALLS = frozenset({"open", "input", "print", "now", "utcnow", "today"})
+
+
+def _pure_modules() -> list[Path]:
+    ours = [PACKAGE / f"{name.rsplit('.', 1)[1]}.py" for name in sorted(OURS)]
+    return sorted((PACKAGE / "domain").glob("*.py")) + ours
+
+
+def _imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def _allowed(module: str) -> bool:
+    if module.partition(".")[0] in PURE_STDLIB:
+        return True
+    return (
+        module in OURS or module == "sheets_sync.domain" or module.startswith("sheets_sync.domain.")
+    )
+
+
+def _called_name(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_domain_does_no_io(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(PACKAGE).as_posix()
+    bad_imports = [
+        f"{where}:{line}: import {name}" for line, name in _imports(tree) if not _allowed(name)
+    ]
+    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call))
+    bad_calls = [
+        f"{where}:{n.lineno}: calls {name}()"
+        for n in calls
+        if (name := _called_name(n)) in FORBIDDEN_CALLS
+    ]
+    assert not bad_imports + bad_calls
+
+
+def test_the_check_sees_io() -> None:
+    """The rule is not vacuous: a module that reads a file and the clock fails it."""
+    tree = ast.parse(
+        "import os\nfrom pathlib import Path\nimport datetime as dt\n"
+        "x = dt.datetime.now()\nopen('f')\n"
+    )
+    assert [name for _, name in _imports(tree) if not _allowed(name)] == ["os", "pathlib"]
+    called = {_called_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    assert {"now", "open"} <= called & FORBIDDEN_CALLS
