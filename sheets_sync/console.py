@@ -236,10 +236,6 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
             console.print(f"  {c.tab}!{c.cell}: {c.old!r} -> {c.new!r}", **_PLAIN)
 
 
-def finding_lines(findings: Sequence[Finding]) -> list[str]:
-    return [str(f) for f in findings]
-
-
 def print_error(
     document: Mapping[str, object] | None,
     log_format: str,

@@ -35,10 +35,6 @@ def to_serial(moment: dt.datetime) -> float:
     return delta.days + delta.seconds / 86400
 
 
-def from_serial(serial: float) -> dt.datetime:
-    return EPOCH + dt.timedelta(days=serial)
-
-
 def json_number(value: float) -> int | float:
     """Google writes integral doubles without a fraction (2, not 2.0)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:

@@ -7,7 +7,6 @@ from typing import Any
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
-MAX_CELLS = 10_000_000
 
 
 def _rgb(red: float, green: float, blue: float) -> dict[str, Any]:
@@ -70,7 +69,3 @@ def sheet_properties(
         "sheetType": "GRID",
         "gridProperties": {"rowCount": rows, "columnCount": cols},
     }
-
-
-def default_format() -> dict[str, Any]:
-    return copy.deepcopy(_DEFAULT_FORMAT)

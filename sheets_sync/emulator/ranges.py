@@ -58,18 +58,6 @@ class Area:
             or (self.c0 is not None and self.c0 >= s.col_count)
         )
 
-    def grid_range(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"sheetId": self.sheet.sheet_id}
-        for key, val in (
-            ("startRowIndex", self.r0),
-            ("endRowIndex", self.r1),
-            ("startColumnIndex", self.c0),
-            ("endColumnIndex", self.c1),
-        ):
-            if val is not None:
-                out[key] = val
-        return out
-
 
 def format_area(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> str:
     """Render a bounded rectangle like Google: Sheet1!A1:B2, or Sheet1!B3 for one cell."""

@@ -58,7 +58,6 @@ METRICS_COLUMNS = (
 )  # fmt: skip
 BLOCK_OWNED = frozenset({"Progress", "Status", "Sync notes"})
 BETTER_WHEN = {"higher": "up", "lower": "down", "range": "between"}
-TITLE_ROWS = 3  # title, subtitle, blank line above the blocks layout's header
 
 
 def demo_teams() -> list[DemoTeam]:

@@ -48,16 +48,8 @@ _TRUE = (b"1", b"true")
 _NUMBER = (int, float)
 
 
-@dataclass(frozen=True)
-class CellEdit:
-    """What one owned cell becomes."""
-
-    value: str | float | None
-    style: CellStyle | None
-
-
 class Edit(Protocol):
-    """What an owned cell becomes: a ``CellEdit``, or the ``CellWrite`` itself."""
+    """What an owned cell becomes (a ``CellWrite`` is one: no copy a cell)."""
 
     @property
     def value(self) -> str | float | None: ...

@@ -378,10 +378,6 @@ class SheetsClient:
     def batch_update(self, key: str, body: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("POST", f"{SHEETS_URL}/{key}:batchUpdate", key=key, json=body, **kw)
 
-    def values_batch_update(self, key: str, body: Mapping[str, Any], **kw: Any) -> Any:
-        url = f"{SHEETS_URL}/{key}/values:batchUpdate"
-        return self.request("POST", url, key=key, json=body, **kw)
-
     def create_spreadsheet(self, body: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("POST", SHEETS_URL, json=body, **kw)
 
