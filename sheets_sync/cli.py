@@ -313,15 +313,15 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     Example: sheets-sync export --format parquet --out exports/
     """
     from sheets_sync.config import load_workspace
+    from sheets_sync.console import failed_lines
     from sheets_sync.sync.run import export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
     result, paths = export_workspace(ws, as_of_date(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
     for path in paths if not quiet_level() else ():
         say(str(path))
-    for run in result.runs:
-        if run.failed:
-            say(f"{run.team}: failed: {run.error}", err=True, level=logging.ERROR)
+    for line in failed_lines(result.runs):  # problems beside the result (README: streams)
+        say(line, err=True, level=logging.ERROR)
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 
 
