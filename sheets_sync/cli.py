@@ -15,6 +15,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -303,7 +304,9 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
     required=True,
     help="Folder for one file per table.",
 )
-def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -> None:
+def export(
+    config_path: str | None, as_of: str | None, fmt: Literal["csv", "parquet"], out_dir: str
+) -> None:
     """Write the rollup's seven tables, a file each, as CSV (formula-safe) or Parquet.
 
     The tables are built from the team sheets as they are (as of --as-of), as the nightly
@@ -317,7 +320,7 @@ def export(config_path: str | None, as_of: str | None, fmt: str, out_dir: str) -
     from sheets_sync.sync.run import export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
-    result, paths = export_workspace(ws, as_of_date(as_of), Path(out_dir), fmt)  # type: ignore[arg-type]
+    result, paths = export_workspace(ws, as_of_date(as_of), Path(out_dir), fmt)
     for path in paths if not quiet_level() else ():
         say(str(path))
     for line in failed_lines(result.runs):  # problems beside the result (README: streams)
