@@ -61,13 +61,19 @@ def commit(tmp: Path, path: Path) -> None:
     """Rename a ``stage``d temp file over ``path`` and fsync the folder."""
     try:
         os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or link in ``folder`` durable: until the folder itself is fsynced, a
+    power cut can bring back the old name after the new file's bytes are on disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_stale(paths: Iterable[Path], older_than: float = 3600.0) -> None:

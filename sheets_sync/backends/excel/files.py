@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sheets_sync.atomic import remove_stale
+from sheets_sync.atomic import fsync_dir, remove_stale
 from sheets_sync.backends.excel.safety import file_size_limit, refuse_oversized_file
 from sheets_sync.errors import ConflictError, SourceError
 from sheets_sync.regular_file import (
@@ -147,14 +147,6 @@ def _verify_unchanged(
     return current
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_temps(folder: Path) -> None:
     """Best effort: temp files of ours left by a crash more than an hour ago.
 
@@ -206,7 +198,7 @@ def write_backup(path: Path, data: bytes, backup_dir: Path) -> Path:
             backup_dir.mkdir(parents=True, exist_ok=True)
             _copy_backup(data, name, backup_dir, target)
             break
-    _fsync_dir(backup_dir)  # the new backup's link is on disk before the file is replaced
+    fsync_dir(backup_dir)  # the new backup's link is on disk before the file is replaced
     return target
 
 
@@ -359,7 +351,7 @@ def atomic_replace(
             why = exc.strerror or str(exc)
             raise SourceError(f"cannot save ({why}); the file is unchanged", source=source) from exc
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     if backup_dir is not None:  # only now: a write that ends in a conflict prunes nothing
         prune_backups(backup_dir / path.name, path.name, keep_backups, legacy_backup_dir)
 
