@@ -16,7 +16,6 @@ writable only by the job).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Callable, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sheets_sync import __version__, unpickle
+from sheets_sync.atomic import atomic_write
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
@@ -97,22 +97,18 @@ def results_file(directory: Path, k: int, n: int) -> Path:
 
 
 def save_results(directory: Path, k: int, n: int, result: SyncResult) -> Path:
-    """Write shard ``k``'s runs atomically (temp file, fsync, rename); returns the file."""
+    """Write shard ``k``'s runs atomically (``atomic_write``); returns the file."""
     _check(k, n)
     directory.mkdir(parents=True, exist_ok=True)
     path = results_file(directory, k, n)
     payload = ShardResults(k, n, __version__, result.context, tuple(result.runs))
-    header = MAGIC + f"{FORMAT_VERSION}\n".encode()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+
+    def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            fh.write(header)
+            fh.write(MAGIC + f"{FORMAT_VERSION}\n".encode())
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    atomic_write(path, write)
     return path
 
 
