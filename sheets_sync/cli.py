@@ -409,7 +409,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
 
     console = command_console()
     if google:
-        from sheets_sync.backends.gsheets.demo import run_google_demo
+        from sheets_sync.workspace.google_demo import run_google_demo
 
         gdemo = run_google_demo(Path(directory), as_of_date(as_of))
         say(
