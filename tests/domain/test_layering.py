@@ -6,12 +6,12 @@ imports and calls, for the domain and for the few shared modules it may import."
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).parents[2] / "sheets_sync"
+from tests.support.layering import PACKAGE, imports, parsed, within
+
 #: what the domain may build on: pure standard library, and these modules of ours
 PURE_STDLIB = frozenset(
     {
@@ -48,20 +48,10 @@ def _pure_modules() -> list[Path]:
     return sorted((PACKAGE / "domain").glob("*.py")) + ours
 
 
-def _imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from ((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.lineno, node.module
-
-
 def _allowed(module: str) -> bool:
     if module.partition(".")[0] in PURE_STDLIB:
         return True
-    return (
-        module in OURS or module == "sheets_sync.domain" or module.startswith("sheets_sync.domain.")
-    )
+    return module in OURS or within(module, "sheets_sync.domain")
 
 
 def _called_name(node: ast.Call) -> str | None:
@@ -74,10 +64,10 @@ def _called_name(node: ast.Call) -> str | None:
 
 @pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_domain_does_no_io(path: Path) -> None:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     where = path.relative_to(PACKAGE).as_posix()
     bad_imports = [
-        f"{where}:{line}: import {name}" for line, name in _imports(tree) if not _allowed(name)
+        f"{where}:{line}: import {name}" for line, name in imports(tree) if not _allowed(name)
     ]
     calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call))
     bad_calls = [
@@ -94,6 +84,6 @@ def test_the_check_sees_io() -> None:
         "import os\nfrom pathlib import Path\nimport datetime as dt\n"
         "x = dt.datetime.now()\nopen('f')\n"
     )
-    assert [name for _, name in _imports(tree) if not _allowed(name)] == ["os", "pathlib"]
+    assert [name for _, name in imports(tree) if not _allowed(name)] == ["os", "pathlib"]
     called = {_called_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     assert {"now", "open"} <= called & FORBIDDEN_CALLS
