@@ -7,12 +7,8 @@ read. See ``docs/write-safety.md``.
 """
 
 from sheets_sync.backends.excel.backend import ExcelBackend
-from sheets_sync.backends.excel.files import (
-    atomic_replace,
-    fingerprint,
-    is_lock_file,
-    lock_holder,
-)
+from sheets_sync.backends.excel.files import atomic_replace, fingerprint
+from sheets_sync.backends.excel.lockfiles import is_lock_file, lock_holder
 from sheets_sync.backends.excel.patch import patch_xlsx
 
 __all__ = [

@@ -14,12 +14,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from sheets_sync.backends.excel.files import (
-    atomic_replace,
-    fingerprint,
-    lock_holder,
-    read_with_stat,
-)
+from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
+from sheets_sync.backends.excel.lockfiles import lock_holder
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import (
     ConflictError,

@@ -1,4 +1,4 @@
-"""files.py: version checks, atomic replace under SIGKILL, backups, lock files."""
+"""files.py: version checks, atomic replace under SIGKILL, backups; lockfiles.py: lock files."""
 
 from __future__ import annotations
 
@@ -17,14 +17,8 @@ import pytest
 import python_calamine as pc
 
 from sheets_sync.backends.excel import files
-from sheets_sync.backends.excel.files import (
-    atomic_replace,
-    fingerprint,
-    is_lock_file,
-    lock_holder,
-    parse_excel_owner,
-    read_with_stat,
-)
+from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
+from sheets_sync.backends.excel.lockfiles import is_lock_file, lock_holder, parse_excel_owner
 from sheets_sync.errors import ConflictError, SourceError
 
 
@@ -299,7 +293,7 @@ def test_symlink_target_replaced_link_kept(tmp_path: Path) -> None:
 
 
 def _excel_owner(name: str) -> bytes:
-    """An Excel owner file as Excel writes it (see files.parse_excel_owner)."""
+    """An Excel owner file as Excel writes it (see lockfiles.parse_excel_owner)."""
     raw = bytes([len(name)]) + name.encode("cp1252", "replace")
     raw = raw.ljust(55, b" ") + len(name).to_bytes(2, "little") + name.encode("utf-16-le")
     return raw.ljust(165, b" ")

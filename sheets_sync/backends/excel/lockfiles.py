@@ -1,0 +1,110 @@
+"""Is a team's workbook open in Excel or LibreOffice, and by whom: the lock files those
+applications keep beside it (``~$x.xlsx``, ``.~lock.x.xlsx#``). A file that is open is
+left alone for the night (``FileLockedError``); the holder's name tells the team who.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sheets_sync.regular_file import read_regular_file
+
+
+def excel_lock_path(path: Path) -> Path:
+    return path.with_name(f"~${path.name}")
+
+
+def libreoffice_lock_path(path: Path) -> Path:
+    return path.with_name(f".~lock.{path.name}#")
+
+
+def is_lock_file(path: Path | str) -> bool:
+    """True for ``~$x.xlsx`` (Excel owner file) and ``.~lock.x.xlsx#`` (LibreOffice)."""
+    name = Path(path).name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def parse_excel_owner(raw: bytes) -> str | None:
+    """User name from an Excel owner file (165 bytes).
+
+    Byte 0 is the name's length, then the name in the Windows ANSI code page, padded to
+    offset 55 (54 for Word); there a 2-byte length and a UTF-16-LE copy follow. The UTF-16
+    copy is preferred because it is not lossy.
+    """
+    if not raw:
+        return None
+    ansi_len = raw[0]
+    if not 0 < ansi_len <= 52 or len(raw) < 1 + ansi_len:
+        return None
+    for offset in (55, 54):
+        if len(raw) >= offset + 2:
+            n = int.from_bytes(raw[offset : offset + 2], "little")
+            if n == ansi_len and len(raw) >= offset + 2 + 2 * n:
+                name = raw[offset + 2 : offset + 2 + 2 * n].decode("utf-16-le", "replace")
+                if name.strip():
+                    return name.strip()
+    return raw[1 : 1 + ansi_len].decode("cp1252", "replace").strip() or None
+
+
+def _split_lo_fields(text: str) -> list[str]:
+    """LibreOffice lock CSV: ``,`` separates, ``;`` ends, ``\\`` escapes either."""
+    fields: list[str] = []
+    cur: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            cur.append(next(chars, ""))
+        elif ch == ",":
+            fields.append("".join(cur))
+            cur = []
+        elif ch == ";":
+            break
+        else:
+            cur.append(ch)
+    fields.append("".join(cur))
+    return fields
+
+
+def parse_libreoffice_lock(raw: bytes) -> str | None:
+    """User name from ``.~lock.x#``: fields are LO user name, OS user, host, time, profile."""
+    fields = [f.strip() for f in _split_lo_fields(raw.decode("utf-8", "replace"))]
+    names = [f for f in fields[:2] if f and not f.isdigit()]
+    if not names:
+        return None
+    host = fields[2] if len(fields) > 2 and fields[2] else None
+    return f"{names[0]} on {host}" if host else names[0]
+
+
+def lock_holder(path: Path) -> tuple[bool, str | None]:
+    """Is ``path`` open in Excel or LibreOffice, and by whom (None when unknown)?
+
+    A stale lock left by a crashed application also counts: we would rather skip a night
+    than overwrite a file someone may be editing.
+    """
+    for lock, parse in (
+        (excel_lock_path(path), parse_excel_owner),
+        (libreoffice_lock_path(path), parse_libreoffice_lock),
+    ):
+        try:
+            raw = _read_lock(lock)
+        except FileNotFoundError:
+            continue
+        except OSError:  # a link, a pipe, a folder, no access: locked, holder unknown
+            return True, None
+        return True, _plausible(parse(raw))
+    return False, None
+
+
+def _read_lock(lock: Path) -> bytes:
+    """A lock file's first 4 KiB, only from a regular file its name holds itself: a FIFO
+    named ``~$Sales.xlsx`` held the whole night (and the workspace lock) waiting for a
+    writer, and a link of that name showed another file's bytes as the holder's name."""
+    return read_regular_file(lock, 4096, follow_links=False, cut=True)[0]
+
+
+def _plausible(name: str | None) -> str | None:
+    """A holder's name as a message may show it, or None for a lock file of other bytes
+    (a message showed \"open by  \ufffd\ufffd\" for one of binary garbage)."""
+    if not name or "\ufffd" in name or not name.isprintable() or len(name) > 120:
+        return None
+    return name
