@@ -22,9 +22,10 @@ Every byte first passes ``safety.inspect_package`` (zip integrity, size limits, 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -115,18 +116,13 @@ def read_workbook_bytes(
         epoch = ods_null_date(package.parts["content.xml"], source) or EXCEL_EPOCH
     else:
         epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
-    try:
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError as exc:
-        raise EncryptedWorkbookError(
-            "password-protected workbook; save it without a password", source=source
-        ) from exc
-    except Exception as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    except BaseException as exc:
-        if _is_panic(exc):
-            raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-        raise
+    with _calamine_failure("the file is damaged", source):
+        try:
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except pc.PasswordError as exc:
+            raise EncryptedWorkbookError(
+                "password-protected workbook; save it without a password", source=source
+            ) from exc
     with book:
         names = tuple(book.sheet_names)
         wanted = {tab_key(t) for t in tabs}
@@ -200,18 +196,26 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+@contextlib.contextmanager
+def _calamine_failure(what: str, source: str, tab: str | None = None) -> Iterator[None]:
+    """calamine failing on a damaged file, as the ``WorkbookError`` it is (``what``: the
+    reason's first words): any ``Exception``, or a Rust panic. A stop signal goes on."""
+    try:
+        yield
+    except WorkbookError:  # ours already (a password-protected file)
+        raise
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        raise WorkbookError(f"{what}: {exc}", source=source, tab=tab) from exc
+
+
 def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -> SheetGrid:
     """calamine's values, anchored at A1, with errors overlaid and trailing blanks trimmed."""
-    try:
+    with _calamine_failure("cannot read the tab", source, name):
         sheet = book.get_sheet_by_name(name)
         raw = sheet.to_python(skip_empty_area=False)
         merged_raw = sheet.merged_cell_ranges
-    except Exception as exc:
-        raise WorkbookError(f"cannot read the tab: {exc}", source=source, tab=name) from exc
-    except BaseException as exc:
-        if _is_panic(exc):
-            raise WorkbookError(f"cannot read the tab: {exc}", source=source, tab=name) from exc
-        raise
     rows: list[list[CellValue]] = [[None if v == "" else v for v in row] for row in raw]
     for (r, c), code in scan.errors.items():
         while len(rows) < r:
