@@ -113,7 +113,7 @@ def validate(
     Example: sheets-sync validate --team Sales --json
     """
     from sheets_sync.config import load_workspace
-    from sheets_sync.console import counted, print_findings
+    from sheets_sync.console import print_validation, validation_errors
     from sheets_sync.sync.engine import Sync, SyncOptions
     from sheets_sync.sync.report import team_dict
 
@@ -121,21 +121,13 @@ def validate(
     result = Sync(ws).run(
         SyncOptions(as_of=as_of_date(as_of), teams=teams, write_back=False, rollup=False)
     )
-    has_errors = any(r.failed or any(f.is_error for f in r.findings) for r in result.runs)
+    errors = validation_errors(result.runs)
     if as_json:
         payload = [team_dict(r, with_changes=False) for r in result.runs]
-        click.echo(json.dumps({"teams": payload, "ok": not has_errors}, indent=2))
+        click.echo(json.dumps({"teams": payload, "ok": not errors}, indent=2))
     else:
-        console = command_console()
-        print_findings(console, result.runs)
-        errors = sum(sum(f.is_error for f in r.findings) + r.failed for r in result.runs)
-        warnings = sum(sum(not f.is_error for f in r.findings) for r in result.runs)
-        if quiet_level() < 2 or errors:
-            console.print(
-                f"{counted(len(result.runs), 'team')}: {counted(errors, 'error')}, "
-                f"{counted(warnings, 'warning')}"
-            )
-    sys.exit(EXIT_FAILED if has_errors else EXIT_OK)
+        print_validation(command_console(), result.runs, quiet=quiet_level())
+    sys.exit(EXIT_FAILED if errors else EXIT_OK)
 
 
 @cli.command()

@@ -189,6 +189,24 @@ def needs_a_look(run: TeamRun) -> bool:
     return run.outcome not in (Outcome.OK, Outcome.UNCHANGED)
 
 
+def validation_errors(runs: Sequence[TeamRun]) -> int:
+    """``validate``'s errors: the error findings, and each team that could not be read."""
+    return sum(sum(f.is_error for f in r.findings) + r.failed for r in runs)
+
+
+def print_validation(console: Console, runs: Sequence[TeamRun], *, quiet: int = 0) -> None:
+    """``validate``'s report: every finding, then ``6 teams: 2 errors, 2 warnings``
+    (``-qq``: that line only when there are errors)."""
+    print_findings(console, runs)
+    errors = validation_errors(runs)
+    warnings = sum(sum(not f.is_error for f in r.findings) for r in runs)
+    if quiet < 2 or errors:
+        console.print(
+            f"{counted(len(runs), 'team')}: {counted(errors, 'error')}, "
+            f"{counted(warnings, 'warning')}"
+        )
+
+
 def print_summary(
     console: Console, result: SyncResult, *, dry_run: bool = False, quiet: int = 0
 ) -> None:
