@@ -174,20 +174,7 @@ def tab_requests(tab: TabTemplate, sheet_id: int) -> list[dict[str, Any]]:
                     }
                 }
             )
-        reqs.append(
-            {
-                "updateDimensionProperties": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "dimension": "COLUMNS",
-                        "startIndex": i,
-                        "endIndex": i + 1,
-                    },
-                    "properties": {"pixelSize": int(col.width * PIXELS_PER_WIDTH)},
-                    "fields": "pixelSize",
-                }
-            }
-        )
+        reqs.append(_column_width(sheet_id, i, col.width))
     reqs.append(
         {
             "updateCells": {
@@ -217,22 +204,24 @@ def readme_requests(sheet_id: int) -> list[dict[str, Any]]:
             }
         }
     ]
-    for i, width in enumerate(spec.widths):
-        reqs.append(
-            {
-                "updateDimensionProperties": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "dimension": "COLUMNS",
-                        "startIndex": i,
-                        "endIndex": i + 1,
-                    },
-                    "properties": {"pixelSize": int(width * PIXELS_PER_WIDTH)},
-                    "fields": "pixelSize",
-                }
-            }
-        )
+    reqs += (_column_width(sheet_id, i, width) for i, width in enumerate(spec.widths))
     return reqs
+
+
+def _column_width(sheet_id: int, col: int, width: float) -> dict[str, Any]:
+    """Column ``col`` as wide as the template's .xlsx makes it (Excel's width units)."""
+    return {
+        "updateDimensionProperties": {
+            "range": {
+                "sheetId": sheet_id,
+                "dimension": "COLUMNS",
+                "startIndex": col,
+                "endIndex": col + 1,
+            },
+            "properties": {"pixelSize": int(width * PIXELS_PER_WIDTH)},
+            "fields": "pixelSize",
+        }
+    }
 
 
 def create_google_template(client: SheetsClient, title: str) -> str:
