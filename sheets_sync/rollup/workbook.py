@@ -44,6 +44,7 @@ STATUS_FILLS = {
     "Off track": BAD, "Red": BAD, "failed": BAD,
     "No data": GREY, "Stale": GREY,
 }  # fmt: skip
+BAND_FILLS = (("green", GOOD), ("yellow", NEUTRAL), ("red", BAD))  # score bands, after those
 STATUS_COLUMNS = {"Status", "Band", "Last status", "Outcome"}
 SCORE_COLUMNS = {"Score", "Average objective score"}
 COUNT_FILLS = {
@@ -263,20 +264,7 @@ def _colour(ws: Worksheet, styles: Styles, spec: tuple[Column, ...], first: int,
     """Conditional fills: status words, score bands, and counts worth a look."""
     for c, col in enumerate(spec):
         if col.name in STATUS_COLUMNS:
-            for word, fill in STATUS_FILLS.items():
-                ws.conditional_format(
-                    first,
-                    c,
-                    last,
-                    c,
-                    {
-                        "type": "cell",
-                        "criteria": "==",
-                        "value": f'"{word}"',
-                        "format": styles(**fill),
-                    },
-                )
-            for word, fill in (("green", GOOD), ("yellow", NEUTRAL), ("red", BAD)):
+            for word, fill in (*STATUS_FILLS.items(), *BAND_FILLS):
                 ws.conditional_format(
                     first,
                     c,
