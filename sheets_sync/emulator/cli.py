@@ -55,6 +55,7 @@ def emulator_command(
     from sheets_sync.emulator.faults import Faults  # loaded here: see the package docstring
     from sheets_sync.emulator.server import Emulator
     from sheets_sync.emulator.state import StateFileError
+    from sheets_sync.errors import ConfigError
 
     faults = Faults(fail_rate=fail_rate, rate_limit_per_minute=rate_limit, latency_ms=latency_ms)
     try:
@@ -62,6 +63,8 @@ def emulator_command(
             port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults
         )
     except StateFileError as exc:  # left as it is, so it can be looked at or restored
+        if click.get_current_context().parent is not None:  # `sheets-sync emulator`: its
+            raise ConfigError(str(exc)) from None  # errors' one form (``SyncGroup``), JSON too
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(

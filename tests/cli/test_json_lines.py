@@ -79,3 +79,13 @@ def test_init_template_and_config_check_print_records(tmp_path: Path) -> None:
     code, out, err = run_json("config", "check", "--config", str(cfg))
     assert code == 0 and err == [] and len(out) == 2
     assert out[1] == ("info", "  Sales: teams/Sales.xlsx (mapping standard)")
+
+
+def test_emulator_state_file_error_is_an_error_record(tmp_path: Path) -> None:
+    """The emulator's one error (a state file it cannot load) ends ``sheets-sync emulator``
+    as any command's error does: a record under ``--log-format json``, not plain text."""
+    state = tmp_path / "state.json"
+    state.write_text("[1, 2]", encoding="utf-8")
+    code, out, err = run_json("emulator", "--port", "0", "--state", str(state))
+    assert code == 2 and out == []
+    assert err == [("error", f"state file {state} must hold a JSON object, not an array")]
