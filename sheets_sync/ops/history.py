@@ -96,11 +96,21 @@ def _recovering(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
-    """ROLLBACK after a failed statement, which SQLite may have rolled back itself (a
-    full disk): its "no transaction is active" must not hide the first error."""
-    with contextlib.suppress(sqlite3.Error):
-        conn.execute("ROLLBACK")
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, its lock taken up front (``BEGIN IMMEDIATE``: a concurrent
+    writer waits out the busy timeout instead of failing halfway), committed whole or
+    rolled back whatever ends it, a stop signal too. SQLite may have rolled back itself
+    after a failed statement (a full disk): its "no transaction is active" must not hide
+    the first error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -160,8 +170,7 @@ class HistoryStore:
                     f"{self.path}: history schema {found} is newer than this sheets-sync "
                     f"understands ({SCHEMA_VERSION}); upgrade sheets-sync"
                 )
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(conn):
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(statement)
             kr_columns = {row[1] for row in conn.execute("PRAGMA table_info(kr_snapshots)")}
@@ -171,10 +180,6 @@ class HistoryStore:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            _rollback(conn)
-            raise
 
     @_recovering
     def record(self, result: SyncResult, *, pending: bool = False) -> int:
@@ -193,48 +198,41 @@ class HistoryStore:
         kr_fields = _picker(KEY_RESULT, _KR_FIELDS)
         kpi_fields = _picker(KPI, _KPI_FIELDS)
         written = 0
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                holding = history_pending.prepare(conn) if pending else []
-                for run in result.runs:  # a team at a time: no night-sized lists of rows
-                    rows = rows_for(run, result.context)
-                    if rows is None:
-                        continue
-                    key = (as_of, run.team)
-                    if pending:
-                        history_pending.hold(conn, *key, holding)
-                    conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
-                    conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
-                    conn.execute(
-                        "INSERT OR REPLACE INTO snapshots (as_of, team, recorded_at) "
-                        "VALUES (?, ?, ?)",
-                        (*key, stamp),
-                    )
-                    krs = [
-                        (*key, objective, kr, description or None, *rest)
-                        for objective, kr, description, *rest in map(kr_fields, rows.key_results)
-                    ]
-                    kpis = [
-                        (*key, kpi, name or None, *rest)
-                        for kpi, name, *rest in map(kpi_fields, rows.kpis)
-                    ]
-                    conn.executemany(
-                        "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
-                        " current, target, score, progress, expected, status, weight)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        krs,
-                    )
-                    conn.executemany(
-                        "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target,"
-                        " status, variance) VALUES (?,?,?,?,?,?,?,?)",
-                        kpis,
-                    )
-                    written += len(krs) + len(kpis)
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
+        with self._connect() as conn, _transaction(conn):
+            holding = history_pending.prepare(conn) if pending else []
+            for run in result.runs:  # a team at a time: no night-sized lists of rows
+                rows = rows_for(run, result.context)
+                if rows is None:
+                    continue
+                key = (as_of, run.team)
+                if pending:
+                    history_pending.hold(conn, *key, holding)
+                conn.execute("DELETE FROM kr_snapshots WHERE as_of=? AND team=?", key)
+                conn.execute("DELETE FROM kpi_snapshots WHERE as_of=? AND team=?", key)
+                conn.execute(
+                    "INSERT OR REPLACE INTO snapshots (as_of, team, recorded_at) VALUES (?, ?, ?)",
+                    (*key, stamp),
+                )
+                krs = [
+                    (*key, objective, kr, description or None, *rest)
+                    for objective, kr, description, *rest in map(kr_fields, rows.key_results)
+                ]
+                kpis = [
+                    (*key, kpi, name or None, *rest)
+                    for kpi, name, *rest in map(kpi_fields, rows.kpis)
+                ]
+                conn.executemany(
+                    "INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, description,"
+                    " current, target, score, progress, expected, status, weight)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    krs,
+                )
+                conn.executemany(
+                    "INSERT INTO kpi_snapshots (as_of, team, kpi_id, name, actual, target,"
+                    " status, variance) VALUES (?,?,?,?,?,?,?,?)",
+                    kpis,
+                )
+                written += len(krs) + len(kpis)
         return written
 
     @_recovering
@@ -251,15 +249,10 @@ class HistoryStore:
         with self._connect() as conn:
             if not history_pending.pending_teams(conn, day):  # most nights: no write lock
                 return []
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 if landed is None:
                     landed = [team for _, team in history_pending.pending_teams(conn, day)]
                 undone = history_pending.settle(conn, day, landed)
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
         return undone
 
     @_recovering
@@ -437,14 +430,8 @@ class HistoryStore:
             " ORDER BY as_of DESC LIMIT -1 OFFSET ?))"
         )
         deleted = 0
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for table in ("kr_snapshots", "kpi_snapshots", "snapshots"):
-                    cur = conn.execute(f"DELETE FROM {table} WHERE as_of IN {cutoff}", (keep,))
-                    deleted += cur.rowcount if table != "snapshots" else 0
-                conn.execute("COMMIT")
-            except BaseException:
-                _rollback(conn)
-                raise
+        with self._connect() as conn, _transaction(conn):
+            for table in ("kr_snapshots", "kpi_snapshots", "snapshots"):
+                cur = conn.execute(f"DELETE FROM {table} WHERE as_of IN {cutoff}", (keep,))
+                deleted += cur.rowcount if table != "snapshots" else 0
         return deleted
