@@ -38,7 +38,7 @@ MAX_VALUES = 1_000_000
 MAX_BYTES = 4 * 1024 * 1024
 
 
-class FileTooLargeError(OSError):
+class YamlTooLargeError(OSError):
     """A YAML file past ``MAX_BYTES``; read no further than that. An ``OSError``, not a
     ``SheetsSyncError``: the callers already turn a file they cannot read into their own
     error (``ConfigError``, ``MappingError``) naming the file, and this joins that path."""
@@ -57,7 +57,7 @@ def read_text(path: Path) -> str:
     with path.open("rb") as fh:
         data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise FileTooLargeError
+        raise YamlTooLargeError
     return data.decode("utf-8")
 
 
