@@ -3,9 +3,9 @@
 Bad input is never a traceback: every problem a user can cause or fix is one of these,
 and the CLI maps each class to a message and an exit code in one place (``cli_support.SyncGroup``)::
 
-    SheetsSyncError                   base; str(e) is the user-facing message
+    SheetsSyncError                   base; str(e) is the user-facing message (exit 1)
     ├── ConfigError                   the workspace YAML is invalid (exit 2); .problems lists all
-    ├── MappingError                  a mapping file is invalid (exit 2)
+    │   └── MappingError             a mapping file is invalid (exit 2)
     ├── RunLockedError                another run holds the workspace lock (exit 3)
     ├── HistoryError                  the run history is newer, locked or unreadable (exit 2)
     ├── ScratchFileError              the run's scratch file was changed by something else

@@ -1,0 +1,58 @@
+"""The error hierarchy drawn in ``errors.py``'s docstring (the one place a newcomer reads
+which error ends a command with which exit code) is the hierarchy the CLI maps: every
+class, its parent, and each ``(exit N)`` the drawing states."""
+
+from __future__ import annotations
+
+import re
+
+import sheets_sync.errors as errors
+from sheets_sync.errors import SheetsSyncError
+
+#: a class's line of the drawing: the tree's prefix, its name, what it is
+_LINE = re.compile(r"^(?P<tree>[ │├└─]*)(?P<name>[A-Z]\w+Error)\s+(?P<what>.*)$")
+
+
+def _drawn() -> dict[str, tuple[str | None, int | None]]:
+    """Class name -> (its parent as drawn, the exit code the line states, if any)."""
+    drawn: dict[str, tuple[str | None, int | None]] = {}
+    parents: list[tuple[int, str]] = []  # (depth, name) of the open branches
+    for line in (errors.__doc__ or "").splitlines():
+        if not (m := _LINE.match(line.removeprefix("    "))):
+            continue
+        depth = len(m["tree"])
+        while parents and parents[-1][0] >= depth:
+            parents.pop()
+        code = re.search(r"\(exit (\d)\)", m["what"])  # "(exit 1 at the end)" is the run's
+        drawn[m["name"]] = (parents[-1][1] if parents else None, int(code[1]) if code else None)
+        parents.append((depth, m["name"]))
+    return drawn
+
+
+def _real() -> dict[str, type[SheetsSyncError]]:
+    found: dict[str, type[SheetsSyncError]] = {}
+    todo: list[type[SheetsSyncError]] = [SheetsSyncError]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__ == errors.__name__:
+            found[cls.__name__] = cls
+            todo += cls.__subclasses__()
+    return found
+
+
+def test_the_drawing_names_every_error_class_once() -> None:
+    assert sorted(_drawn()) == sorted(_real())
+
+
+def test_each_class_hangs_from_its_real_parent() -> None:
+    real = _real()
+    for name, (parent, _) in _drawn().items():
+        base = real[name].__bases__[0]
+        assert parent == (None if base is Exception else base.__name__), name
+
+
+def test_each_exit_code_drawn_is_the_class_exit_code() -> None:
+    real = _real()
+    stated = {name: code for name, (_, code) in _drawn().items() if code is not None}
+    assert stated, "the drawing states exit codes"
+    assert stated == {name: real[name].exit_code for name in stated}
