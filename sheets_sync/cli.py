@@ -336,15 +336,12 @@ def template(
     Example: sheets-sync template team.xlsx
     """
     if google:
-        import os
-
         from sheets_sync.backends.gsheets import template as gtemplate
-        from sheets_sync.config import CONFIG_ENV, DEFAULT_CONFIG, load_workspace
+        from sheets_sync.config import has_workspace, load_workspace
 
         # Credentials and settings from the workspace when there is one, else from
         # GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace).
-        has_workspace = config_path or os.environ.get(CONFIG_ENV) or Path(DEFAULT_CONFIG).is_file()
-        ws = load_workspace(config_path) if has_workspace else None
+        ws = load_workspace(config_path) if has_workspace(config_path) else None
         client = gtemplate.template_client(ws)
         key = gtemplate.create_google_template(client, title)
         say(key)  # stdout: the key alone, for scripts

@@ -161,6 +161,13 @@ def config_path(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
 
 
+def has_workspace(explicit: str | Path | None = None) -> bool:
+    """A workspace was named (``--config``, ``$SHEETS_SYNC_CONFIG``: loading it says if it
+    is missing) or the default file is here. For a command that can do without one
+    (``template --google``: a template is often made before any workspace)."""
+    return bool(explicit or os.environ.get(CONFIG_ENV)) or Path(DEFAULT_CONFIG).is_file()
+
+
 def _loc(parts: tuple[int | str, ...]) -> str:
     out = ""
     for part in parts:
