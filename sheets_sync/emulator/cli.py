@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-EXIT_USAGE = 2  # as `sheets-sync`: a usage or configuration error
+from sheets_sync.cli_support import EXIT_USAGE  # as `sheets-sync`: usage or configuration
 
 
 @click.command("emulator", context_settings={"help_option_names": ["-h", "--help"]})
