@@ -73,6 +73,9 @@ log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
+#: Google's 400 (FAILED_PRECONDITION) for an .xlsx file kept in Drive: Sheets opens it in
+#: its Office mode, with the same kind of URL, but the Sheets API cannot read or write it
+OFFICE_FILE = "This operation is not supported for this document"
 Tally = Callable[[], None]
 
 
@@ -363,6 +366,15 @@ class SheetsClient:
         if status == 401:
             return RemoteError(
                 f"Google rejected the credentials of {self.email} (401)",
+                source=source,
+                status=status,
+            )
+        if status == 400 and message.startswith(OFFICE_FILE):
+            return RemoteError(
+                f"an Excel file kept in Google Drive, not a Google Sheet{where}: the Sheets API "
+                f"cannot open it ({message}); open it in Google Sheets, choose File > Save as "
+                f"Google Sheets, share the new sheet with {self.email} as an editor and use "
+                "its key",
                 source=source,
                 status=status,
             )

@@ -360,3 +360,31 @@ def test_a_token_endpoint_answering_a_page_is_one_clear_error(
         f"Ops: http://{emulator.host}/token did not answer with a token: is a proxy or a "
         "login page in the way?"
     )
+
+
+def test_an_excel_file_kept_in_drive_says_to_save_it_as_a_google_sheet(
+    emulator: Emulator, client: Any
+) -> None:
+    """An .xlsx uploaded to Drive opens in Sheets with the same kind of URL, but the API
+    answers 400 FAILED_PRECONDITION for it (googlesheets4#275, node-google-spreadsheet#651):
+    "API error 400" left the team lead guessing at the key or the sharing."""
+    key = _seed(emulator)
+    google = "This operation is not supported for this document"
+    body = {
+        "error": {
+            "code": 400,
+            "message": google,
+            "errors": [{"message": google, "domain": "global", "reason": "failedPrecondition"}],
+            "status": "FAILED_PRECONDITION",
+        }
+    }
+    emulator.faults.answer(key, 400, body)
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert str(info.value) == (
+        f"Ops: an Excel file kept in Google Drive, not a Google Sheet (key {key}): the Sheets "
+        f"API cannot open it ({google}); open it in Google Sheets, choose File > Save as "
+        f"Google Sheets, share the new sheet with {client.email} as an editor and use its key"
+    )
+    assert backend.api_calls == 1  # a 400 is not retried
