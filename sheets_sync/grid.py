@@ -28,13 +28,21 @@ def tab_key(name: str) -> str:
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellError:
-    """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed)."""
+    """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed).
+    ``detail``: Google's words for it ("Did not find value 'x' in VLOOKUP evaluation."),
+    which the cell shows on hover and a team lead needs to fix it; not part of its
+    identity (Excel keeps none)."""
 
     code: str
+    detail: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return self.code
 
+
+#: What a Google cell shows while its formula (IMPORTRANGE, GOOGLEFINANCE) fetches its
+#: data: the API's error type ``LOADING``, "Corresponds to the `Loading...` state."
+LOADING = "Loading..."
 
 CellValue = (
     None | bool | int | float | str | dt.datetime | dt.date | dt.time | dt.timedelta | CellError

@@ -16,7 +16,7 @@ import re
 from enum import StrEnum
 from typing import TypeVar
 
-from sheets_sync.grid import CellError, CellValue
+from sheets_sync.grid import LOADING, CellError, CellValue
 
 EMPTY_WORDS = frozenset({"", "n/a", "na", "n.a.", "-", "--", "—", "–", "none", "null", "tbd", "?"})
 DONE_WORDS = frozenset({"yes", "y", "true", "done", "1", "x", "✓", "✔", "complete", "completed"})
@@ -103,9 +103,25 @@ def is_empty(value: CellValue) -> bool:
     return isinstance(value, str) and value.strip().lower() in EMPTY_WORDS
 
 
+#: The most characters of Google's words for an error a message quotes.
+ERROR_DETAIL_CHARS = 200
+
+
 def _check_error(value: CellValue) -> None:
-    if isinstance(value, CellError):
-        raise CellValueError(f"the cell shows the error {value.code}")
+    if not isinstance(value, CellError):
+        return
+    if value.code == LOADING:  # fetching, not broken: read at 4 am, nobody had it open
+        raise CellValueError(
+            "the cell still showed Loading... when it was read (its formula, such as "
+            "IMPORTRANGE or GOOGLEFINANCE, had not fetched its data yet); the next run "
+            "reads it again"
+        )
+    detail = " ".join(value.detail.split())
+    if detail and detail != value.code:
+        if len(detail) > ERROR_DETAIL_CHARS:
+            detail = detail[: ERROR_DETAIL_CHARS - 3] + "..."
+        raise CellValueError(f"the cell shows the error {value.code} ({printable(detail)})")
+    raise CellValueError(f"the cell shows the error {value.code}")
 
 
 def parse_number(value: CellValue) -> float | None:

@@ -76,6 +76,40 @@ def test_bad_numbers(raw: CellValue, message: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            CellError("#N/A", "Did not find value 'Q4' in VLOOKUP evaluation."),
+            "the cell shows the error #N/A (Did not find value 'Q4' in VLOOKUP evaluation.)",
+        ),
+        (CellError("#REF!", "#REF!"), "the cell shows the error #REF!"),
+        (
+            CellError("#NAME?", "Unknown\nfunction\x0b"),
+            "the cell shows the error #NAME? (Unknown function)",
+        ),
+        (
+            CellError("#VALUE!", "x" * 500),
+            "the cell shows the error #VALUE! (" + "x" * 197 + "...)",
+        ),
+        # what Google Sheets shows while IMPORTRANGE or GOOGLEFINANCE fetches: no cell
+        # shows the "#LOADING" the message named until 2026-12-05
+        (
+            CellError("Loading...", "Loading..."),
+            "the cell still showed Loading... when it was read (its formula, such as "
+            "IMPORTRANGE or GOOGLEFINANCE, had not fetched its data yet); the next run "
+            "reads it again",
+        ),
+    ],
+)
+def test_an_error_value_says_googles_words_for_it(raw: CellValue, message: str) -> None:
+    for parse in (parse_number, parse_text, parse_done, parse_date):
+        with pytest.raises(CellValueError) as info:
+            parse(raw)
+        assert str(info.value) == message
+    assert isinstance(raw, CellError) and raw == CellError(raw.code)  # the code is the error
+
+
+@pytest.mark.parametrize(
     ("raw", "shown"),
     [
         (dt.date(1900, 4, 29), "a date (1900-04-29); the cell is formatted as a date"),

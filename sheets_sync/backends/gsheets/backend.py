@@ -28,6 +28,7 @@ from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, RemoteError
 from sheets_sync.grid import (
+    LOADING,
     CellError,
     CellRange,
     CellValue,
@@ -65,7 +66,7 @@ ERROR_CODES = {
     "NUM": "#NUM!",
     "N_A": "#N/A",
     "NULL_VALUE": "#NULL!",
-    "LOADING": "#LOADING",
+    "LOADING": LOADING,  # no cell ever shows "#LOADING"
     "ERROR": "#ERROR!",
 }
 
@@ -97,8 +98,9 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
     if "boolValue" in value:
         return bool(value["boolValue"])
     if "errorValue" in value:
-        kind = str(value["errorValue"].get("type", "ERROR"))
-        return CellError(ERROR_CODES.get(kind, "#ERROR!"))
+        error = value["errorValue"]
+        code = ERROR_CODES.get(str(error.get("type", "ERROR")), "#ERROR!")
+        return CellError(code, str(error.get("message") or ""))
     return None
 
 

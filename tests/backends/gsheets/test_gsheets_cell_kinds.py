@@ -12,6 +12,7 @@ import pytest
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, cell_value
 from sheets_sync.domain.values import CellValueError, parse_confidence, parse_number
 from sheets_sync.emulator import Emulator
+from sheets_sync.grid import CellError
 
 pytestmark = pytest.mark.emulator
 
@@ -120,3 +121,34 @@ def test_a_date_format_on_a_number_that_is_no_day_keeps_the_number(number: float
         "effectiveFormat": {"numberFormat": {"type": "DATE"}},
     }
     assert cell_value(cell) == number
+
+
+def test_error_values_keep_googles_words_and_loading_reads_as_loading(
+    emulator: Emulator, client: Any
+) -> None:
+    """Google answers a formula's error with its type and its own words for it (the text
+    the cell shows on hover); a cell whose IMPORTRANGE or GOOGLEFINANCE was still fetching
+    when the night's read came (nobody had the sheet open) is type ``LOADING``, which the
+    API documents as the ``Loading...`` state. Until 2026-12-05 Google's words were dropped
+    and the KR's note named a ``#LOADING`` no cell ever shows."""
+    key = emulator.create_spreadsheet(
+        "t", {"OKRs": [["KR ID", "Current"], ["KR1", 1], ["KR2", 2], ["KR3", "=1/0"]]}
+    )
+    errors = {
+        (1, 1): {"type": "N_A", "message": "Did not find value 'Q4' in VLOOKUP evaluation."},
+        (2, 1): {"type": "LOADING", "message": "Loading..."},
+    }
+    with emulator.state.lock:  # as Google computed them: the emulator evaluates no lookups
+        sheet = emulator.state.spreadsheets[key].sheets[0]
+        for rc, error in errors.items():
+            sheet.cells[rc] = {"effectiveValue": {"errorValue": error}}
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    found = [grid.value(r, 2) for r in (2, 3, 4)]
+    assert found == [CellError("#N/A"), CellError("Loading..."), CellError("#DIV/0!")]
+    assert [e.detail for e in found if isinstance(e, CellError)] == [
+        "Did not find value 'Q4' in VLOOKUP evaluation.",
+        "Loading...",
+        "Function DIVIDE parameter 2 cannot be zero.",
+    ]
+    with pytest.raises(CellValueError, match=r"^the cell still showed Loading\.\.\. when"):
+        parse_number(found[1])
