@@ -10,7 +10,12 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.emulator.errors import QUOTA_MESSAGE, WRITE_QUOTA_MESSAGE, ApiError
+from sheets_sync.emulator.errors import (
+    MAX_PAYLOAD_BYTES,
+    QUOTA_MESSAGE,
+    WRITE_QUOTA_MESSAGE,
+    ApiError,
+)
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
@@ -83,6 +88,9 @@ class Faults:
     token_reply: Reply | None = None
     #: A fixed delay before the token endpoint answers (an OAuth outage that hangs).
     token_latency_ms: int = 0
+    #: Google's limit on a request's body (not a fault: always on); a test lowers it to
+    #: reach it without building a 10 MB rollup
+    max_payload_bytes: int = MAX_PAYLOAD_BYTES
     #: The ``expires_in`` of the tokens issued from now on (Google's is 3600); the API
     #: answers 401 to a token past it.
     token_lifetime_s: int = 3600
@@ -99,6 +107,7 @@ class Faults:
         self.throttled_spreadsheets.clear()
         self.answers.clear()
         self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
+        self.max_payload_bytes = MAX_PAYLOAD_BYTES
         with self._lock:
             self._window.clear()
 

@@ -18,7 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from sheets_sync.emulator import api
 from sheets_sync.emulator.auth import TokenError, issue_token
-from sheets_sync.emulator.errors import INVALID_AUTH_MESSAGE, MISSING_AUTH_MESSAGE, ApiError
+from sheets_sync.emulator.errors import (
+    INVALID_AUTH_MESSAGE,
+    MISSING_AUTH_MESSAGE,
+    ApiError,
+    payload_too_large,
+)
 from sheets_sync.emulator.faults import JSON_TYPE, Faults, LoggedRequest, RequestLog
 from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, Store
@@ -129,6 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] = {}
         try:
             name, func, match, mutates = api.resolve(method, path)
+            if len(raw) > emu.faults.max_payload_bytes:  # Google's front end, before auth
+                raise payload_too_large(emu.faults.max_payload_bytes)
             email = self._auth(emu)
             canned = emu.faults.canned(sid, name)
             if canned is not None:

@@ -245,3 +245,52 @@ def test_a_token_without_the_scope_a_call_needs_is_403_in_googles_shape(
     mine = made.json()["spreadsheetId"]
     gone = requests.delete(f"{emulator.url}/drive/v3/files/{mine}", headers=drive, timeout=5)
     assert gone.status_code == 204 and mine not in emulator.state.spreadsheets
+
+
+def test_a_request_body_past_googles_10_mib_is_400_whatever_the_call(emulator: Emulator) -> None:
+    """Google's front end refuses a body past 10,485,760 bytes with this 400, word for word
+    as API users report it (jlolling/talendcomp_tGoogleSheet#1 for values.update,
+    SCRT-HQ/PSGSuite#62, googleworkspace/dotnet-samples#23); a test lowers the limit to
+    reach it with less. Until 2026-12-05 the emulator took any size, so a Google rollup of
+    some 110 teams (its one batchUpdate 10 MB) passed here and failed at Google."""
+    key = emulator.create_spreadsheet("t", {"Sheet1": [["x"]]})
+    token = emulator.issue_token()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    url = f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate"
+    cell = {"userEnteredValue": {"stringValue": "x" * 1000}}
+    rows = [{"values": [cell]} for _ in range(10_000)]
+    update = {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0}, "rows": rows}
+    big = json.dumps({"requests": [{"updateCells": {**update, "fields": "userEnteredValue"}}]})
+    assert 10_485_760 < len(big) < 11_000_000
+    reply = requests.post(url, data=big, headers=headers, timeout=30)
+    message = "Request payload size exceeds the limit: 10485760 bytes."
+    assert (reply.status_code, reply.json()) == (
+        400,
+        {
+            "error": {
+                "code": 400,
+                "message": message,
+                "errors": [{"message": message, "domain": "global", "reason": "badRequest"}],
+                "status": "INVALID_ARGUMENT",
+            }
+        },
+    )
+    assert emulator.values(key, "Sheet1!A1") == [["x"]]  # nothing applied
+    emulator.faults.max_payload_bytes = 1000
+    one = {
+        "start": update["start"],
+        "rows": [{"values": [{"userEnteredValue": {"numberValue": 1}}]}],
+    }
+    small = {"requests": [{"updateCells": {**one, "fields": "userEnteredValue"}}]}
+    reply = requests.post(url, data=json.dumps(small), headers=headers, timeout=5)
+    assert reply.status_code == 200  # a short body passes
+    reply = requests.put(
+        f"{emulator.url}/v4/spreadsheets/{key}/values/Sheet1!A1?valueInputOption=RAW",
+        data=json.dumps({"values": [["y" * 1000]]}),
+        headers=headers,
+        timeout=5,
+    )
+    assert reply.status_code == 400
+    assert reply.json()["error"]["message"] == "Request payload size exceeds the limit: 1000 bytes."
+    emulator.reset()
+    assert emulator.faults.max_payload_bytes == 10_485_760
