@@ -396,3 +396,26 @@ def test_a_rollup_tab_list_of_the_wrong_shape_fails_only_the_rollup(
         f"gsheet:{out}: the company rollup was not published: rollup: read tabs: Google "
         "Sheets answered in an unexpected shape: sheets[0] has no 'properties'"
     )
+
+
+def test_a_rollup_past_googles_request_limit_fails_only_the_rollup_and_says_why(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """The rollup is one batchUpdate so that finance never sees it half-written; Google's
+    front end refuses a request past 10 MiB (some 110 teams of 20 KRs and 15 KPIs), lowered
+    here. The teams are written; the rollup says what is too large and what to do."""
+    keys = [env.create_spreadsheet(f"team {i}", team_sheets(i), value_input="RAW") for i in (0, 1)]
+    out = env.create_spreadsheet("company rollup", {"Sheet1": [["keep me"]]})
+    cfg = workspace(tmp_path, env, keys)
+    cfg.write_text(cfg.read_text() + f"rollup: {{output: 'gsheet:{out}'}}\n")
+    env.faults.max_payload_bytes = 20_000
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF))
+    assert [r.outcome for r in result.runs] == [Outcome.OK, Outcome.OK]
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: it is 0.1 MB as one request, "
+        "more than Google takes in one (Request payload size exceeds the limit: 20000 "
+        "bytes.); write it to an Excel workbook instead (rollup.output: company.xlsx), or "
+        "publish its tables with sheets-sync export"
+    )
+    assert env.values(out, "Sheet1!A1") == [["keep me"]]  # nothing applied
+    assert env.log.count("spreadsheets.batchUpdate") == 3  # two teams, one refused rollup

@@ -11,6 +11,7 @@ are typed cells (numbers as numbers, dates as serials with a date format, text a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import numbers
 import secrets
@@ -24,6 +25,7 @@ from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
+from sheets_sync.errors import RemoteError
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ HEADER_FORMAT = {
     "textFormat": {"bold": True},
 }
 BOLD = {"textFormat": {"bold": True}}
+#: Google's 400 for a request body past its front end's limit (10,485,760 bytes)
+TOO_LARGE = "Request payload size exceeds the limit"
 KIND_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "count": "0"}
 
 Cell = dict[str, Any]
@@ -242,7 +246,26 @@ def write_rollup_gsheet(
         if prot is not None:
             raise protection.refuse_tab(prot, prot.tab, client.email, source)
     requests = rollup_requests(tabs, existing)
-    client.batch_update(
-        key, {"requests": requests}, source=source, what="rollup: write", tally=tally
-    )
+    try:
+        client.batch_update(
+            key, {"requests": requests}, source=source, what="rollup: write", tally=tally
+        )
+    except RemoteError as exc:
+        if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
+            raise too_large(requests, exc, source) from exc
+        raise
     return spent[0]
+
+
+def too_large(requests: list[dict[str, Any]], exc: RemoteError, source: str) -> RemoteError:
+    """Google's front end refuses a request body past 10 MiB (some 110 teams of 20 key
+    results and 15 KPIs): the rollup is one request so that finance never reads it
+    half-written, so it cannot be cut in two here; say what would publish it."""
+    size = len(json.dumps({"requests": requests}).encode("utf-8"))
+    return RemoteError(
+        f"it is {size / 1_048_576:.1f} MB as one request, more than Google takes in "
+        f"one ({exc.message.split(': ', 1)[-1]}); write it to an Excel workbook instead "
+        "(rollup.output: company.xlsx), or publish its tables with sheets-sync export",
+        source=source,
+        status=exc.status,
+    )
