@@ -144,6 +144,18 @@ def parse_number(value: CellValue) -> float | None:
     return _parse_number_text(value)
 
 
+def parse_current(value: CellValue) -> float | None:
+    """The current value of a key result that counts (not a milestone). A checkbox there
+    (TRUE/FALSE, Google's and Excel's) says done or not, which is what a milestone's
+    current is: "expected a number" alone left the team lead at the checkbox."""
+    if isinstance(value, bool):
+        raise CellValueError(
+            f"expected a number, got {_describe(value)}; a checkbox says done or not, as a "
+            "milestone key result does: set its KR type to milestone"
+        )
+    return parse_number(value)
+
+
 #: What a cell shows a number as, by the value its format made of it.
 _TIME_KINDS: dict[type, str] = {dt.time: "time", dt.timedelta: "duration"}
 

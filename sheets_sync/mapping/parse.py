@@ -29,6 +29,7 @@ from sheets_sync.domain.values import (
     CellValueError,
     parse_choice,
     parse_confidence,
+    parse_current,
     parse_date,
     parse_done,
     parse_number,
@@ -164,7 +165,7 @@ def parse_key_result(
     kr_id = reader.require("kr_id", "KR ID")
     kr_type = reader.get("kr_type", parse_choice, KRType, KR_TYPE_ALIASES, KRType.NUMBER)
     kr_type = kr_type or KRType.NUMBER
-    current_parser = parse_done if kr_type is KRType.MILESTONE else parse_number
+    current_parser = parse_done if kr_type is KRType.MILESTONE else parse_current
     weight = reader.get("weight", parse_number)
     kr = KeyResult(
         objective_id=objective_id,

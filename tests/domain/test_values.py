@@ -13,6 +13,7 @@ from sheets_sync.domain.values import (
     CellValueError,
     parse_choice,
     parse_confidence,
+    parse_current,
     parse_date,
     parse_done,
     parse_number,
@@ -387,3 +388,15 @@ def test_bad_confidence_says_what_is_accepted(raw: CellValue, message: str) -> N
     with pytest.raises(CellValueError) as info:
         parse_confidence(raw)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("box", [True, False])
+def test_a_checkbox_in_a_key_result_that_counts_says_to_make_it_a_milestone(box: bool) -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_current(box)
+    assert str(info.value) == (
+        f"expected a number, got {str(box).upper()}; a checkbox says done or not, as a "
+        "milestone key result does: set its KR type to milestone"
+    )
+    assert parse_done(box) == float(box)
+    assert parse_current("45%") == 0.45 and parse_current(None) is None

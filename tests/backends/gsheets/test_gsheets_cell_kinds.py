@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, cell_value
-from sheets_sync.domain.values import CellValueError, parse_confidence, parse_number
+from sheets_sync.domain.values import (
+    CellValueError,
+    parse_confidence,
+    parse_current,
+    parse_done,
+    parse_number,
+)
 from sheets_sync.emulator import Emulator
 from sheets_sync.grid import CellError
 
@@ -152,3 +158,27 @@ def test_error_values_keep_googles_words_and_loading_reads_as_loading(
     ]
     with pytest.raises(CellValueError, match=r"^the cell still showed Loading\.\.\. when"):
         parse_number(found[1])
+
+
+def test_a_checkbox_reads_as_done_or_not_and_in_a_counting_kr_says_milestone(
+    emulator: Emulator, client: Any
+) -> None:
+    """Insert > Checkbox: a BOOLEAN rule and TRUE/FALSE values. A milestone scores it; a
+    key result of the default type (a number) says which type would."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["KR ID", "Current"], ["KR1"], ["KR2"]]})
+    box = {"dataValidation": {"condition": {"type": "BOOLEAN"}}}
+    _cells(
+        client,
+        key,
+        [
+            {"userEnteredValue": {"boolValue": True}, **box},
+            {"userEnteredValue": {"boolValue": False}, **box},
+        ],
+        "userEnteredValue,dataValidation",
+    )
+    grid = GoogleSheetsBackend(client, key).read(["OKRs"]).sheets["OKRs"]
+    ticked, unticked = grid.value(2, 2), grid.value(3, 2)
+    assert (ticked, unticked) == (True, False)
+    assert (parse_done(ticked), parse_done(unticked)) == (1.0, 0.0)
+    with pytest.raises(CellValueError, match=r"set its KR type to milestone$"):
+        parse_current(ticked)
