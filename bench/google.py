@@ -89,6 +89,16 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             outcomes1 = Counter(r.outcome.value for r in first.runs)
             per_changed, ep_changed = _per_key(emu, keys)
             rollup_requests = sum(1 for r in emu.log.requests if r.spreadsheet_id == out_key)
+            # the rollup is one batchUpdate, and Google refuses a body past 10 MiB: its
+            # size a team says how many teams a Google rollup holds
+            rollup_bytes = max(
+                (
+                    len(json.dumps(r.body).encode("utf-8"))
+                    for r in emu.log.requests
+                    if r.spreadsheet_id == out_key and r.endpoint == "spreadsheets.batchUpdate"
+                ),
+                default=0,
+            )
             log(f"google: first night {outcomes1}, {per_changed:.2f} requests/team")
             emu.log.clear()
             t0 = time.perf_counter()
@@ -106,6 +116,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 "changed_endpoints": ep_changed,
                 "unchanged_endpoints": ep_unchanged,
                 "rollup_requests": rollup_requests,
+                "rollup_bytes": rollup_bytes,
                 "changed_seconds": changed_s,
                 "unchanged_seconds": unchanged_s,
             }

@@ -201,7 +201,7 @@ def google_section(g: dict[str, Any] | None) -> str:
         f"changed): **{g['per_team_changed']:.2f}** ({g['changed_endpoints']})",
         f"- requests per team, next night (nothing changed): **{g['per_team_unchanged']:.2f}** "
         f"({g['unchanged_endpoints']})",
-        f"- rollup to a Google sheet: {g.get('rollup_requests', 'n/a')} requests",
+        f"- rollup to a Google sheet: {g.get('rollup_requests', 'n/a')} requests" + _rollup_size(g),
         f"- unthrottled wall time: {g['changed_seconds']:.2f} s changed, "
         f"{g['unchanged_seconds']:.2f} s unchanged ({g['teams']} teams)",
     ]
@@ -220,6 +220,21 @@ def google_section(g: dict[str, Any] | None) -> str:
     for n, changed, unchanged in g["projection"]:
         lines.append(f"| {n} | {changed / 60:.1f} min | {unchanged / 60:.1f} min |")
     return "\n".join(lines) + "\n"
+
+
+def _rollup_size(g: dict[str, Any]) -> str:
+    """Google refuses a request body past 10 MiB and the rollup is one batchUpdate: the
+    projection's larger N hold more teams than a Google rollup can publish."""
+    size = g.get("rollup_bytes") or 0
+    if not size:
+        return ""
+    per_team = size / g["teams"]
+    return (
+        f"; its batchUpdate {size / 1_048_576:.2f} MB for {g['teams']} teams "
+        f"({per_team / 1024:.0f} KB a team): Google refuses a request past 10 MiB, so a "
+        f"Google rollup publishes at most about {10_485_760 / per_team:.0f} such teams "
+        "(the projection's rollup requests assume it is published)"
+    )
 
 
 def _machine(results: dict[str, Any]) -> str:

@@ -32,11 +32,13 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     assert len(row["full"]["walls"]) == 2 and row["full"]["wall"] == min(row["full"]["walls"])
     assert results["google"]["per_team_changed"] == 2.0
     assert results["google"]["per_team_unchanged"] == 1.0
+    assert results["google"]["rollup_bytes"] > 10_000  # the one rollup batchUpdate's body
     text = report.read_text()
     assert "| 4 |" in summary_table(results) and "## Targets" in text
     assert "## A night in the steady state (12 nights of history)" in text
     assert "| 4 | " in night_table(results) and "| 1,680 |" in night_table(results)
     assert "2 times in interleaved rounds" in text
+    assert "Google refuses a request past 10 MiB, so a Google rollup publishes at most" in text
     assert "N=500 not in this run" in targets(results)
 
 
