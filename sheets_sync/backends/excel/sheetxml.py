@@ -13,6 +13,7 @@ first one, is captured by the same regex.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +29,7 @@ from sheets_sync.backends.excel.cellscan import (
 )
 from sheets_sync.backends.excel.formulas import Box, FormulaGuard
 from sheets_sync.backends.excel.xmlutil import (
+    MAIN_NS,
     Tag,
     check_xml_bytes,
     escape_text,
@@ -43,6 +45,7 @@ from sheets_sync.backends.excel.xmlutil import (
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, a1
 
+_SPACED_END_TAG = re.compile(rb"</[^\s>]+\s+>")  # ``</c >``: legal XML, unseen by the scans
 _ESCAPED: dict[str, bytes] = {}  # cell text that passed the checks -> its escaped bytes
 _TRUE = (b"1", b"true")
 _NUMBER = (int, float)
@@ -103,6 +106,26 @@ class SheetEditor:
             raise WorkbookError(
                 f"worksheet {sheet!r} has XML comments or CDATA in its cell "
                 "data, which this tool does not edit"
+            )
+        self._refuse_unscannable(lo, hi)
+
+    def _refuse_unscannable(self, lo: int, hi: int) -> None:
+        """The byte scans find cells and rows by their tags as written with the root's
+        prefix: ``</c >`` (legal XML) hid a cell's end, so writing the cell before it
+        deleted the team's next cell, and a cell under a second prefix for the same
+        namespace (``<x:c>`` in an unprefixed sheet) was not seen, so it was written
+        twice. Neither is what Excel or LibreOffice write: refused, not guessed."""
+        if _SPACED_END_TAG.search(self.xml, lo, hi) is not None:
+            raise WorkbookError(
+                f"worksheet {self.sheet!r} has end tags with spaces in its cell data "
+                "(</c >), which this tool does not edit; save the file again in Excel "
+                "or LibreOffice"
+            )
+        if self.xml.count(MAIN_NS.encode(), 0, hi) > 1:
+            raise WorkbookError(
+                f"worksheet {self.sheet!r} names the spreadsheet namespace twice "
+                "(two prefixes for its cells), which this tool does not edit; save the "
+                "file again in Excel or LibreOffice"
             )
 
     def _error(self, cell: str, message: str) -> WorkbookError:

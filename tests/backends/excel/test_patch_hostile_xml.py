@@ -1,0 +1,69 @@
+"""Worksheet XML that is legal but not as Excel or LibreOffice write it: refused by name,
+never patched into a file that lost a team's cell or holds one cell twice."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellWrite
+from tests.backends.excel.test_patch_xlsx import PREFIXED
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def with_sheet(sheet_xml: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in PREFIXED.items():
+            zf.writestr(name, sheet_xml if name == "xl/worksheets/sheet1.xml" else text)
+    return buf.getvalue()
+
+
+SPACED_CELL_END = (
+    f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="2"><x:c r="A2"><x:v>1</x:v></x:c >'
+    '<x:c r="B2" t="inlineStr"><x:is><x:t>team note</x:t></x:is></x:c></x:row></x:sheetData>'
+    "</x:worksheet>"
+)
+SPACED_ROW_END = (
+    f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></c></row\n>'
+    '<row r="3"><c r="A3"><v>5</v></c></row></sheetData></worksheet>'
+)
+SECOND_PREFIX = (
+    f'<worksheet xmlns="{MAIN}" xmlns:x="{MAIN}"><sheetData><x:row r="2"><x:c r="A2">'
+    "<x:v>7</x:v></x:c></x:row></sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    ("sheet_xml", "message"),
+    [
+        (SPACED_CELL_END, r"end tags with spaces in its cell data \(</c >\)"),
+        (SPACED_ROW_END, r"end tags with spaces"),
+        (SECOND_PREFIX, r"names the spreadsheet namespace twice"),
+    ],
+)
+def test_tags_the_scans_cannot_see_are_refused(sheet_xml: str, message: str) -> None:
+    """Before: A2 written through ``</c >`` replaced A2 *and* the team's note in B2; a
+    row closed by ``</row\\n>`` got row 2's cells inside row 3; ``<x:c r="A2">`` in an
+    unprefixed sheet got a second A2 beside it."""
+    data = with_sheet(sheet_xml)
+    with pytest.raises(WorkbookError, match=message) as caught:
+        patch_xlsx(data, [CellWrite("Data", 2, 1, 0.5), CellWrite("Data", 2, 3, 1.0)])
+    assert caught.value.tab == "Data"
+
+
+def test_spaces_inside_start_tags_are_still_patched() -> None:
+    """Whitespace the scans do handle (inside start tags) is no reason to refuse."""
+    sheet_xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="2" ><c r="A2" ><v>1</v></c>'
+        '<c\n r="B2"\n t="inlineStr"><is><t>team note</t></is></c></row></sheetData></worksheet>'
+    )
+    out = patch_xlsx(with_sheet(sheet_xml), [CellWrite("Data", 2, 1, 0.5)])
+    sheet = zipfile.ZipFile(io.BytesIO(out)).read("xl/worksheets/sheet1.xml")
+    assert b'<c r="A2"><v>0.5</v></c>' in sheet
+    assert b'<c\n r="B2"\n t="inlineStr"><is><t>team note</t></is></c>' in sheet
