@@ -135,6 +135,9 @@ class SheetGrid:
     percent_cells: frozenset[tuple[int, int]] = frozenset()
     #: rows that are an Excel Table's totals row: the team's formulas, never a data row
     total_rows: frozenset[int] = frozenset()
+    #: the rightmost column with a cell of content, a formula that shows blank included
+    #: (0: none known beyond the values): owned columns a layout lacks go right of it
+    used_cols: int = 0
 
     @property
     def max_row(self) -> int:

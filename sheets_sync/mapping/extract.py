@@ -144,7 +144,7 @@ def extract_tab(
         columns,
         owned,
         missing_owned,
-        max(grid.max_col, max(columns.values(), default=0)) + 1,
+        max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1,
         {o: spec.columns[o][0] for o in owned},
     )
     merged_ranges = [m for m in grid.merged if m.max_row > header_row]

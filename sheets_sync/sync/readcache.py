@@ -43,14 +43,15 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 14  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 15  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
 # is read; 11: headers with a note, comment-only and repeated header rows skipped, text
 # numbers such as "1.234" refused, a weight's percent format; 12: an .ods file's null date
 # counts its day numbers, meta["date_epoch"]; 13: a Google number in a date format is a
-# date; 14: a checkbox in a counting key result's Current says "milestone"), or the slot
+# date; 14: a checkbox in a counting key result's Current says "milestone"; 15:
+# SheetGrid.used_cols, owned columns added right of formulas showing blank), or the slot
 # format
 
 

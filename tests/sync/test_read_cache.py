@@ -313,4 +313,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 12: the same grid; an .ods file's null date now counts its day numbers
     # 13: the same grid; a Google number in a date format is read as the date
     # 14: the same grid; a checkbox in a counting key result's Current says "milestone"
-    assert (FORMAT, fields[-1]) == (14, "total_rows")
+    # 15: ``used_cols``, where owned columns a layout lacks are added
+    assert (FORMAT, fields[-1]) == (15, "used_cols")

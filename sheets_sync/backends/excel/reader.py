@@ -229,7 +229,11 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
         CellRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged_raw or ()
     ) or tuple(scan.merged)
     hidden = frozenset(r for r in scan.hidden_rows if r <= len(trimmed))
-    return SheetGrid(name=name, rows=trimmed, hidden_rows=hidden, merged=merged)
+    # the scan's extent counts a formula showing blank, which the values trim away: the
+    # sync appended its owned columns over such formulas (``=IF(x,"",...)`` helpers)
+    return SheetGrid(
+        name=name, rows=trimmed, hidden_rows=hidden, merged=merged, used_cols=scan.max_col
+    )
 
 
 def _trim(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:
