@@ -8,8 +8,8 @@ Python's ``zipfile`` cannot copy a member raw, so this writes the zip records it
 would need zip64, or a replaced member in a method other than stored or deflated, is
 re-zipped through ``zipfile`` instead, as before.
 
-Every member keeps its name, order, method, timestamp, attributes and comment; extra
-fields are dropped, as ``zipfile`` drops them on a re-zip.
+Every member keeps its name (its very bytes), order, method, timestamp, attributes and
+comment; extra fields are dropped, as ``zipfile`` drops them on a re-zip.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def rezip(
     out = io.BytesIO()
     central: list[bytes] = []
     for info in kept:
-        name, flags = _name(info.filename)
+        name, flags = _name_as_written(data, info)
         body = changed.get(info.filename)
         if body is None:
             raw, crc, size = _raw(data, info), info.CRC, info.file_size
@@ -107,6 +107,26 @@ def _name(filename: str) -> tuple[bytes, int]:
         return filename.encode("ascii"), 0
     except UnicodeEncodeError:
         return filename.encode("utf-8"), _UTF8
+
+
+def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """A member's name bytes and UTF-8 flag exactly as its local header has them. Names
+    ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
+    UTF-8 without the flag (``media/bild_ä.png``, as many zip tools write) came back as
+    ``bild_├ñ.png`` and the part its relationship names was gone (an image lost)."""
+    at = info.header_offset
+    head = data[at : at + _LOCAL.size]
+    if len(head) == _LOCAL.size and head[:4] == b"PK\x03\x04":
+        size = _LOCAL.unpack(head)[-2]
+        raw = data[at + _LOCAL.size : at + _LOCAL.size + size]
+        utf8 = info.flag_bits & _UTF8
+        try:
+            same = raw.decode("utf-8" if utf8 else "cp437") == info.orig_filename
+        except UnicodeDecodeError:
+            same = False
+        if same:
+            return raw, utf8
+    return _name(info.filename)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:

@@ -117,3 +117,37 @@ def test_every_real_world_package_rezips_to_the_same_members(path: Path) -> None
     out = rezip(src, zf.infolist(), {}, comment=zf.comment, read=zf.read)
     assert members(out) == before
     assert raw_members(out) == raw_members(src)
+
+
+def _clear_utf8_flags(data: bytes) -> bytes:
+    """The package as zip tools that write UTF-8 names without the UTF-8 flag leave it
+    (bit 11 cleared in every local and central header)."""
+    out = bytearray(data)
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = out.find(signature)
+        while at >= 0:
+            flags = int.from_bytes(out[at + flags_at : at + flags_at + 2], "little")
+            out[at + flags_at : at + flags_at + 2] = (flags & ~0x800).to_bytes(2, "little")
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def _names_as_written(data: bytes) -> list[tuple[bytes, int]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [rezip_module._name_as_written(data, i) for i in zf.infolist()]
+
+
+def test_member_names_keep_their_bytes_whatever_their_encoding() -> None:
+    """A name in UTF-8 without the flag reads as cp437 (``bild-├ñ.png``): it was written
+    back in UTF-8 *with* the flag, so every reader saw the mojibake name, and the image
+    its relationship names (``media/bild-ä.png``) was gone from the package."""
+    src = _clear_utf8_flags(package())
+    names = [i.filename for i in zipfile.ZipFile(io.BytesIO(src)).infolist()]
+    assert "xl/media/bild-├ñ.png" in names  # how zipfile (and so we) read it
+    out = rezip(src, zipfile.ZipFile(io.BytesIO(src)).infolist(), {"docProps/app.xml": b"<a/>"})
+    assert _names_as_written(out) == _names_as_written(src)
+    assert (b"xl/media/bild-\xc3\xa4.png", 0) in _names_as_written(out)
+    assert [m[0] for m in members(out)] == names
+    flagged = package()  # a name with the flag keeps it
+    out = rezip(flagged, zipfile.ZipFile(io.BytesIO(flagged)).infolist(), {})
+    assert (b"xl/media/bild-\xc3\xa4.png", 0x800) in _names_as_written(out)
