@@ -317,6 +317,7 @@ def atomic_replace(
     backup: Path | None = None
     try:
         with os.fdopen(fd, "wb") as fh:
+            _keep_xattrs(fh.fileno(), path)  # first: only a file's owner may set its ACL
             _keep_owner(fh.fileno(), before)
             os.fchmod(fh.fileno(), mode)  # after: a chown clears set-id bits
             fh.write(data)
@@ -354,6 +355,23 @@ def atomic_replace(
     fsync_dir(folder)
     if backup_dir is not None:  # only now: a write that ends in a conflict prunes nothing
         prune_backups(backup_dir / path.name, path.name, keep_backups, legacy_backup_dir)
+
+
+def _keep_xattrs(fd: int, path: Path) -> None:
+    """Copy the file's extended attributes to the new file, as far as this process may:
+    its POSIX ACL (``system.posix_acl_access``: on a shared drive, the colleagues allowed
+    to open the file), Samba's DOS attributes and Windows ACL, labels. The rename left a
+    file without them, and a team member whose access came from the ACL was locked out
+    of the team's own workbook after the night."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path)
+    except OSError:  # no extended attributes on this file system
+        return
+    for name in names:
+        with contextlib.suppress(OSError):  # e.g. ``trusted.*`` without the privilege
+            os.setxattr(fd, name, os.getxattr(path, name))
 
 
 def _keep_owner(fd: int, before: os.stat_result) -> None:

@@ -7,6 +7,7 @@ import io
 import os
 import random
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -47,6 +48,33 @@ def test_replace_keeps_mode_and_backs_up(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in kept] == [b"v4", b"v5", b"v6"]
     assert list(tmp_path.glob("*.xlsx*")) == [target]  # temp files never match
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["sales.xlsx"]
+
+
+def _acl(*entries: tuple[int, int, int]) -> bytes:
+    """A POSIX ACL as the kernel stores it in ``system.posix_acl_access``."""
+    body = b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in entries)
+    return struct.pack("<I", 2) + body
+
+
+def test_a_write_keeps_the_files_acl_and_extended_attributes(tmp_path: Path) -> None:
+    """A file on a shared drive opened to a colleague by an ACL (``setfacl -m u:1234:rw``),
+    with Samba's DOS attributes: the rename left a file with neither, so the colleague
+    could no longer open the team's workbook after the night (other: no access)."""
+    target = tmp_path / "sales.xlsx"
+    target.write_bytes(b"v0")
+    os.chmod(target, 0o660)
+    anyone = 0xFFFFFFFF
+    acl = _acl((1, 6, anyone), (2, 6, 1234), (4, 6, anyone), (0x10, 6, anyone), (0x20, 0, anyone))
+    try:
+        os.setxattr(target, "system.posix_acl_access", acl)
+        os.setxattr(target, "user.DOSATTRIB", b"0x20")
+    except (OSError, AttributeError):
+        pytest.skip("no ACLs or user extended attributes on this file system")
+    before = {n: os.getxattr(target, n) for n in os.listxattr(target)}
+    atomic_replace(target, b"v1", expected_version=_version(target), backup_dir=None)
+    assert target.read_bytes() == b"v1"
+    assert {n: os.getxattr(target, n) for n in os.listxattr(target)} == before
+    assert (target.stat().st_mode & 0o777) == 0o660
 
 
 def test_keep_zero_keeps_no_backup(tmp_path: Path) -> None:
