@@ -97,7 +97,7 @@ class SheetEditor:
         if sd.self_closing:
             self.sd_end = sd.end
         else:
-            close = xml.find(b"</" + p + b"sheetData>", sd.end)
+            close = xml.find(b"</" + p + b"sheetData", sd.end)  # ``>`` or ``\s>`` next
             if close < 0:
                 raise WorkbookError(f"worksheet {sheet!r} ({part}) is truncated")
             self.sd_end = close

@@ -173,6 +173,11 @@ def argb(color: str) -> str:
     return hexa if len(hexa) == 8 else "FF" + hexa
 
 
+@functools.lru_cache(maxsize=16)
+def _end_tag(qname: bytes) -> re.Pattern[bytes]:
+    return re.compile(b"</" + re.escape(qname) + rb"\s*>")
+
+
 _SECTIONS = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "cellXfs": "xf"}
 
 
@@ -329,9 +334,13 @@ class StyleBook:
                     )
                 )
                 continue
-            close = self.xml.find(b"</" + qname + b">", tag.end)
+            # ``</cellXfs >`` is legal XML: a plain find missed it and the splice at -1
+            # failed the team with an internal error
+            close = _end_tag(qname).search(self.xml, tag.end)
+            if close is None:
+                raise WorkbookError(f"{self.part} has no closing </{section}>")
             edits.append((tag.start, tag.end, render_tag(qname, attrs, False)))
-            edits.append((close, close, body))
+            edits.append((close.start(), close.start(), body))
         for section in missing:
             at = self._insert_point(section)
             qname = p + section.encode()

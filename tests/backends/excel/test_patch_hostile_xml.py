@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellWrite
+from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.test_patch_xlsx import PREFIXED
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -67,3 +68,25 @@ def test_spaces_inside_start_tags_are_still_patched() -> None:
     sheet = zipfile.ZipFile(io.BytesIO(out)).read("xl/worksheets/sheet1.xml")
     assert b'<c r="A2"><v>0.5</v></c>' in sheet
     assert b'<c\n r="B2"\n t="inlineStr"><is><t>team note</t></is></c>' in sheet
+
+
+def test_spaced_end_tags_of_styles_and_sheet_data_are_patched() -> None:
+    """``</x:cellXfs >`` in styles.xml: the new formats were spliced in at offset -1 and the
+    team failed with "internal error (AssertionError: overlapping XML edits)" and a
+    traceback; ``</x:sheetData >`` said the worksheet was truncated."""
+    styles = PREFIXED["xl/styles.xml"].replace("</x:cellXfs>", "</x:cellXfs >")
+    styles = styles.replace("</x:fills>", "</x:fills\n>")
+    sheet_xml = PREFIXED["xl/worksheets/sheet1.xml"].replace("</x:sheetData>", "</x:sheetData\t>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in PREFIXED.items():
+            body = {"xl/styles.xml": styles, "xl/worksheets/sheet1.xml": sheet_xml}.get(name, text)
+            zf.writestr(name, body)
+    style = CellStyle(fill="C6EFCE", bold=True)
+    out = patch_xlsx(buf.getvalue(), [CellWrite("Data", 5, 2, "On track", style)])
+    wb = openpyxl.load_workbook(io.BytesIO(out))
+    cell = wb["Data"]["B5"]
+    assert (cell.value, cell.fill.fgColor.rgb, cell.font.b) == ("On track", "FFC6EFCE", True)
+    assert wb["Data"]["B1"].value == "keep"
+    written = zipfile.ZipFile(io.BytesIO(out)).read("xl/styles.xml")
+    assert written.endswith(b"</x:cellXfs ></x:styleSheet>")
