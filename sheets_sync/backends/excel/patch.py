@@ -27,12 +27,12 @@ from lxml import etree
 from sheets_sync.backends.excel.cellscan import parse_ref
 from sheets_sync.backends.excel.recalc import force_recalc_on_load
 from sheets_sync.backends.excel.rezip import rezip
+from sheets_sync.backends.excel.safety import refuse_twin
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.backends.excel.xmlutil import MAIN_NS, STRICT_MAIN_NS, parse_xml, replace_spans
 from sheets_sync.errors import (
     EncryptedWorkbookError,
-    UnsafeWorkbookError,
     WorkbookError,
     WorkbookTooLargeError,
 )
@@ -78,8 +78,9 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookError(f"not a valid .xlsx (zip) file: {exc}") from None
         names = [i.filename for i in self.infos]
-        if len(set(names)) != len(names):
-            raise UnsafeWorkbookError("the zip holds two members with the same name")
+        seen: dict[str, str] = {}
+        for name in names:
+            refuse_twin(seen, name.replace("\\", "/").lower(), name)
         total = sum(i.file_size for i in self.infos)
         if total > max_uncompressed_bytes:
             raise WorkbookTooLargeError(

@@ -116,6 +116,21 @@ def _check_name(name: str, source: str) -> str:
     return normalise_part_name(posixpath.normpath(norm) if norm else norm)
 
 
+def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = None) -> None:
+    """Refuse a second zip entry for one part (OPC names are case-insensitive, and some
+    exporters write backslashes): Excel and LibreOffice show the first, calamine read the
+    last and the patch wrote the last, so a team saw values the rollup never did, and
+    the scores went into a part nobody sees."""
+    first = seen.get(key)
+    if first is not None:
+        raise UnsafeWorkbookError(
+            f"the zip holds two members for one part ({first!r} and {name!r}); "
+            "refused, since applications disagree on which one is the workbook",
+            source=source,
+        )
+    seen[key] = name
+
+
 def _inflate(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int, source: str
 ) -> bytes:
@@ -167,10 +182,12 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
     parts: dict[str, bytes] = {}
     mimetype = b""
     used = 0
+    seen: dict[str, str] = {}  # part name, lower-cased -> the entry's name
     for info in infos:
         name = _check_name(info.filename, source)
         if info.is_dir():
             continue
+        refuse_twin(seen, name.lower(), info.filename, source)
         if info.flag_bits & 0x1:
             raise EncryptedWorkbookError(
                 "the workbook's zip entries are encrypted; save it without a password",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import struct
 import time
+import warnings
 import zipfile
 
 import openpyxl
 import pytest
 
+from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.safety import inspect_package, normalise_part_name
 from sheets_sync.errors import (
@@ -18,6 +20,7 @@ from sheets_sync.errors import (
     WorkbookError,
     WorkbookTooLargeError,
 )
+from sheets_sync.grid import CellWrite
 
 LIMIT = 50 * 2**20
 
@@ -146,3 +149,24 @@ def test_damaged_worksheet_xml() -> None:
     data = replace_part("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c>")
     with pytest.raises(WorkbookError, match="damaged"):
         read_workbook_bytes(data, source="t", tabs=["Sheet"])
+
+
+@pytest.mark.parametrize(
+    "twin", ["xl/worksheets/Sheet1.xml", "xl\\worksheets\\sheet1.xml", "xl/worksheets/sheet1.xml"]
+)
+def test_two_members_for_one_part_are_refused_by_reader_and_writer(twin: str) -> None:
+    """``sheet1.xml`` and ``Sheet1.xml`` name one OPC part. LibreOffice showed the first;
+    calamine read the last (goals the team never saw reached the rollup) and the patch
+    wrote its scores into the last, a part no application shows."""
+    src = good_xlsx()
+    decoy = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    decoy += b'<sheetData><row r="1"><c r="A1"><v>999</v></c></row></sheetData></worksheet>'
+    buf = io.BytesIO(src)
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the very same name twice
+        zf.writestr(twin, decoy)
+    message = "two members for one part"
+    with pytest.raises(UnsafeWorkbookError, match=message):
+        read_workbook_bytes(buf.getvalue(), source="sales.xlsx", tabs=["Sheet"])
+    with pytest.raises(UnsafeWorkbookError, match=message):
+        patch_xlsx(buf.getvalue(), [CellWrite("Sheet", 1, 2, 1.0)])
