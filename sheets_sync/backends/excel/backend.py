@@ -115,6 +115,12 @@ class ExcelBackend:
 
     def _check_lock(self) -> None:
         locked, holder = lock_holder(self.path)
+        real = os.path.realpath(self.path)
+        if not locked and real != os.path.abspath(self.path):
+            # a linked team file: Excel and LibreOffice put their lock file beside the file
+            # that was opened, which is where the link leads (before 2026-12-05 only the
+            # link's folder was looked at, and a file open there was written)
+            locked, holder = lock_holder(Path(real))
         if locked:
             who = f"by {holder}" if holder else "by someone (lock file present)"
             raise FileLockedError(

@@ -110,6 +110,26 @@ def test_locked_file_is_not_written(
     assert team_file.read_bytes() == before
 
 
+@pytest.mark.parametrize("lock_name", ["~$sales-okrs.xlsx", ".~lock.sales-okrs.xlsx#"])
+def test_a_linked_file_open_where_the_link_leads_is_not_written(
+    team_file: Path, lock_name: str
+) -> None:
+    """``teams/Sales.xlsx`` a link to ``team/sales-okrs.xlsx``, which Bob has open: his
+    application put its lock file beside the file it opened, not beside the link, and
+    the write replaced the file under him."""
+    link = team_file.parent.parent / "teams" / "Sales.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(team_file)
+    backend = _backend(link)
+    data = backend.read(["OKRs"])
+    (team_file.parent / lock_name).write_bytes(b",Bob,pc-12,23.11.2025 08:00,file:///x;")
+    before = team_file.read_bytes()
+    with pytest.raises(FileLockedError, match="the file is open by"):
+        backend.write(data, status_writes())
+    assert team_file.read_bytes() == before
+    assert link.is_symlink()
+
+
 def test_backups_keep_previous_versions(team_file: Path) -> None:
     backend = _backend(team_file, keep_backups=2)
     versions = [team_file.read_bytes()]
