@@ -89,12 +89,24 @@ def column_of(ref: bytes) -> int:
     return col
 
 
-def ref_column(raw: bytes) -> int:
-    """Column of a cell from its start tag's attribute text; 0 when it has no ``r``."""
+def ref_attr(raw: bytes) -> bytes | None:
+    """A cell's ``r`` from its start tag's attribute text; None when it has none."""
     m = _R_ATTR.search(raw)
     if m is None:
-        return 0
-    return column_of(m.group(1) if m.group(1) is not None else m.group(2))
+        return None
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+def of_row(ref: bytes, digits: bytes) -> bool:
+    """Is ``ref`` (``b"J5"``) a cell of the row numbered ``digits`` (``b"5"``)?"""
+    ref = ref.strip()
+    return ref.endswith(digits) and not ref[-len(digits) - 1 : -len(digits)].isdigit()
+
+
+def ref_column(raw: bytes) -> int:
+    """Column of a cell from its start tag's attribute text; 0 when it has no ``r``."""
+    ref = ref_attr(raw)
+    return 0 if ref is None else column_of(ref)
 
 
 def a1_memo(row: int, col: int) -> str:

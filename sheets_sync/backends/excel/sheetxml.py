@@ -24,8 +24,9 @@ from sheets_sync.backends.excel.cellscan import (
     a1_memo,
     cell_range,
     column_of,
+    of_row,
     patterns,
-    ref_column,
+    ref_attr,
 )
 from sheets_sync.backends.excel.formulas import Box, FormulaGuard
 from sheets_sync.backends.excel.xmlutil import (
@@ -110,11 +111,10 @@ class SheetEditor:
         self._refuse_unscannable(lo, hi)
 
     def _refuse_unscannable(self, lo: int, hi: int) -> None:
-        """The byte scans find cells and rows by their tags as written with the root's
-        prefix: ``</c >`` (legal XML) hid a cell's end, so writing the cell before it
-        deleted the team's next cell, and a cell under a second prefix for the same
-        namespace (``<x:c>`` in an unprefixed sheet) was not seen, so it was written
-        twice. Neither is what Excel or LibreOffice write: refused, not guessed."""
+        """``</c >`` (legal XML) hid a cell's end from the scans, so writing the cell before
+        it deleted the team's next cell; a cell under a second prefix of the namespace
+        (``<x:c>`` in an unprefixed sheet) was unseen and written twice. No application
+        writes either: refused, not guessed."""
         if _SPACED_END_TAG.search(self.xml, lo, hi) is not None:
             raise WorkbookError(
                 f"worksheet {self.sheet!r} has end tags with spaces in its cell data "
@@ -166,16 +166,24 @@ class SheetEditor:
             pos, prev = end, num
         return rows
 
-    def _cells(self, start: int, end: int) -> list[tuple[int, Cell]]:
-        """(column, cell match) of the cells between ``start`` and ``end``, in order."""
+    def _cells(self, start: int, end: int, row: int) -> list[tuple[int, Cell]]:
+        """(column, cell match) of the cells of ``row`` between ``start`` and ``end``. One
+        whose reference names another row is refused: readers place it by its reference,
+        and writing the row's cell of its column deleted the team's cell shown there."""
         cells: list[tuple[int, Cell]] = []
         known = COLUMN_OF_REF.get
+        digits = str(row).encode()
         prev = 0
         for m in self._pat.cell.finditer(self.xml, start, end):
-            ref = m[2]
+            ref = m[2] if m[2] is not None else ref_attr(m[1])
             col = known(ref) if ref is not None else None
             if col is None:
-                col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
+                col = column_of(ref) if ref is not None else prev + 1
+            if ref is not None and not of_row(ref, digits):
+                shown = ref.decode("utf-8", "replace").strip()
+                raise self._error(
+                    shown, f"the worksheet is damaged: cell {shown} is stored in row {row}"
+                )
             if m[3] is None and not m[5]:
                 raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <c>")
             cells.append((col, m))
@@ -213,7 +221,7 @@ class SheetEditor:
         close_len = len(self._row_close)
         for tag, num, end in self._rows():
             if not tag.self_closing:
-                for col, m in self._cells(tag.end, end - close_len):
+                for col, m in self._cells(tag.end, end - close_len, num):
                     inner = m[4]
                     if inner and self._pat.f_open in inner:
                         yield num, col, inner
@@ -340,7 +348,7 @@ class SheetEditor:
             if row_edits is None:
                 continue
             seen.add(num)
-            cells = [] if tag.self_closing else self._cells(tag.end, end - close_len)
+            cells = [] if tag.self_closing else self._cells(tag.end, end - close_len, num)
             by_col = dict(cells)
             pending: dict[int, list[bytes]] = {}
             row_grown = grown_in.setdefault(num, [])

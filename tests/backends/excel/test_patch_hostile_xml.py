@@ -90,3 +90,21 @@ def test_spaced_end_tags_of_styles_and_sheet_data_are_patched() -> None:
     assert wb["Data"]["B1"].value == "keep"
     written = zipfile.ZipFile(io.BytesIO(out)).read("xl/styles.xml")
     assert written.endswith(b"</x:cellXfs ></x:styleSheet>")
+
+
+def test_a_cell_stored_in_another_rows_element_is_refused() -> None:
+    """``<row r="2"><c r="J5">``: calamine and LibreOffice show the team's note at J5 (by
+    its reference); writing J2 replaced that cell, so the note was gone."""
+    sheet_xml = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></c>'
+        '<c r="J5" t="inlineStr"><is><t>team note</t></is></c></row>'
+        '<row r="5"><c r="A5"><v>5</v></c></row></sheetData></worksheet>'
+    )
+    with pytest.raises(WorkbookError, match="damaged: cell J5 is stored in row 2") as caught:
+        patch_xlsx(with_sheet(sheet_xml), [CellWrite("Data", 2, 10, 0.5)])
+    assert (caught.value.tab, caught.value.cell) == ("Data", "J5")
+    ok = sheet_xml.replace('r="J5"', 'r="J2"')  # the same cell where it belongs: written
+    out = patch_xlsx(with_sheet(ok), [CellWrite("Data", 2, 10, 0.5), CellWrite("Data", 12, 3, 1.0)])
+    assert b'<c r="J2"><v>0.5</v></c>' in zipfile.ZipFile(io.BytesIO(out)).read(
+        "xl/worksheets/sheet1.xml"
+    )
