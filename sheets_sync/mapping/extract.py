@@ -116,6 +116,25 @@ def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     return False
 
 
+#: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)
+MAX_COLUMNS = 16_384
+
+
+def _check_room(layout: TabLayout, spec: TabSpec, source: str) -> None:
+    """Owned columns a layout lacks go right of the last used column: a stray cell far
+    right (a note in XFD1) left them no room, and the write failed as an internal error
+    with a traceback (``XFE1: outside the worksheet grid``) every night."""
+    if layout.missing_owned and layout.first_free_col + len(layout.missing_owned) - 1 > MAX_COLUMNS:
+        names = ", ".join(spec.columns[o][0] for o in layout.missing_owned)
+        last = a1(layout.header_row, layout.first_free_col - 1).rstrip("0123456789")
+        raise LayoutError(
+            f"no room for the columns {names} right of the last used column {last}; add "
+            "them by hand, or delete the stray cells far right of the data",
+            source=source,
+            tab=layout.tab,
+        )
+
+
 def extract_tab(
     grid: SheetGrid,
     spec: TabSpec,
@@ -147,6 +166,7 @@ def extract_tab(
         max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1,
         {o: spec.columns[o][0] for o in owned},
     )
+    _check_room(layout, spec, source)
     merged_ranges = [m for m in grid.merged if m.max_row > header_row]
     block_cols = _block_columns(input_cols, spec)
     records: list[RowRecord] = []

@@ -52,7 +52,8 @@ FORMAT = 15  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # counts its day numbers, meta["date_epoch"]; 13: a Google number in a date format is a
 # date; 14: a checkbox in a counting key result's Current says "milestone"; 15:
 # SheetGrid.used_cols, owned columns added right of formulas showing blank; a zip with
-# two members for one part refused), or the slot format
+# two members for one part refused; no room for added owned columns is the tab's error),
+# or the slot format
 
 
 @fast_pickle

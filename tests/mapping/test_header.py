@@ -332,3 +332,29 @@ def test_a_table_further_down_is_not_the_header() -> None:
     kpis = load_mapping("standard").kpis
     assert kpis is not None
     assert locate_header(SheetGrid("KPIs", kpi_rows), kpis, "x.xlsx") == 1
+
+
+@pytest.mark.parametrize("far", [16_384, 16_382])
+def test_no_room_for_added_owned_columns_is_the_tabs_error(far: int) -> None:
+    """A note in XFD1 (or XFB1) of a layout without owned columns: Score, Expected, Status
+    and Sync notes were planned at XFE1 and beyond, and the write failed every night as
+    an internal error with a traceback."""
+    spec = load_mapping("flat-tracker").okrs
+    head: list[CellValue] = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now"]
+    row: tuple[CellValue, ...] = ("E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50)
+    far_note: list[CellValue] = [None] * (far - len(head) - 1)
+    far_note.append("far note")
+    grid = SheetGrid("Tracker", (tuple(head + far_note), row))
+    with pytest.raises(LayoutError) as caught:
+        extract_tab(grid, spec, source="flat.xlsx", owned=OKR_OWNED, kind="okrs")
+    last = "XFD" if far == 16_384 else "XFB"
+    assert caught.value.message == (
+        f"no room for the columns Score, Expected, Status, Sync notes right of the last used "
+        f"column {last}; add them by hand, or delete the stray cells far right of the data"
+    )
+    assert (caught.value.source, caught.value.tab) == ("flat.xlsx", "Tracker")
+    at_xfa: list[CellValue] = [None] * (16_380 - len(head) - 1)
+    at_xfa.append("far note")  # in XEZ1
+    room = SheetGrid("Tracker", (tuple(head + at_xfa), row))
+    tab, _ = extract_tab(room, spec, source="flat.xlsx", owned=OKR_OWNED, kind="okrs")
+    assert tab.layout.column_of("sync_notes") == 16_384
