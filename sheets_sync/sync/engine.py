@@ -104,9 +104,12 @@ class Sync(NightEnd):
         self.pending_teams: set[str] = set()
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
+        """The teams ``names`` name, each once, in the order first named: a team named
+        twice (``--team Sales --team sales``) was synced twice, and named as often as the
+        workspace has teams it passed for a full run, whose rollup held it alone."""
         if not names:
             return list(self.workspace.teams)
-        return [self.workspace.team(n) for n in names]
+        return list(dict.fromkeys(self.workspace.team(n) for n in names))
 
     def processes(self, specs: Sequence[TeamSpec], options: SyncOptions) -> int:
         """Worker processes for this run: local workbooks with the real backends only."""

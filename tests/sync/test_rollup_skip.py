@@ -14,7 +14,7 @@ import pytest
 from sheets_sync.config import load_workspace
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_state, rollup_step
-from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.engine import PARTIAL_RUN, Sync, SyncOptions, SyncResult
 from sheets_sync.sync.rollup_state import RollupState
 from sheets_sync.workspace.demo import create_demo
 
@@ -145,3 +145,17 @@ def test_a_google_rollup_does_not_read_the_nights_it_cannot_show(cfg: Path, tmp_
     prep = rollup_step.prepare(google, store, result.runs, result.context)
     assert prep.write and prep.rollup is not None and prep.rollup.history is None
     assert set(prep.rollup.tables) == set(local.rollup.tables)
+
+
+def test_a_team_named_as_often_as_there_are_teams_is_still_a_run_of_some(cfg: Path) -> None:
+    """`sync --team Sales` six times over a six-team workspace passed for a run of every
+    team: Sales was synced six times and the company workbook published with Sales alone,
+    the five other teams gone from what finance reads."""
+    sync(cfg)
+    before = rollup_bytes(cfg)
+    ws = load_workspace(cfg)
+    names = ["Sales", "sales", *["SALES"] * (len(ws.teams) - 2)]
+    result = Sync(ws).run(SyncOptions(as_of=AS_OF, teams=names))
+    assert [r.team for r in result.runs] == ["Sales"]
+    assert result.rollup_skipped == PARTIAL_RUN and result.rollup_output is None
+    assert rollup_bytes(cfg) == before
