@@ -244,11 +244,14 @@ class Sync(NightEnd):
         inputs += [r.team_input for r in self.read_all(extra) if r.team_input is not None]
         return kpi_index(inputs)
 
-    def run(self, options: SyncOptions = SyncOptions()) -> SyncResult:  # noqa: B008 (frozen)
+    def run(self, options: SyncOptions | None = None) -> SyncResult:
         """The night; its history rows recorded ahead of the writes stay only if it ends
         (``history_pending.py``): a stop signal or a crash undoes them. Whatever ends it,
         its spill folder and a rollup prepared but not published (its
-        ``.company.xlsx.*.tmp``) are gone after it."""
+        ``.company.xlsx.*.tmp``) are gone after it. No ``options``: a full run as of
+        today, the day of the call (a default made with the function was dated the day
+        the module was imported: a server up for a week judged pace a week late)."""
+        options = SyncOptions() if options is None else options
         self.stopping.clear()
         try:
             result = self._run(options)

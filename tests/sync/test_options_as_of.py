@@ -4,9 +4,13 @@ type-checks as a date); the run still judges one calendar day."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from sheets_sync.config import load_workspace
+from sheets_sync.sync import engine
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 
@@ -27,3 +31,20 @@ def test_a_run_as_of_a_datetime_scores_like_its_day(workspace: Path) -> None:
     assert result.context.as_of == dt.date(2026, 11, 23)
     assert result.runs[0].changes  # the Expected, Score and Status cells it would write
     assert result.runs[0].changes == day.runs[0].changes
+
+
+def test_a_run_without_options_is_dated_the_day_it_is_called(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Sync.run()``'s default options were made once, when the module was imported: a
+    service that imported sheets-sync on Monday and synced on Friday judged pace and
+    staleness as of Monday."""
+
+    @dataclass(frozen=True)
+    class Friday(SyncOptions):
+        as_of: dt.date = dt.date(2026, 11, 27)
+        rollup: bool = False
+
+    monkeypatch.setattr(engine, "SyncOptions", Friday)
+    result = Sync(load_workspace(workspace)).run()
+    assert result.context.as_of == dt.date(2026, 11, 27)
