@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sheets_sync.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class SyncOptions:
@@ -20,6 +22,32 @@ class SyncOptions:
 
     def __post_init__(self) -> None:
         """A datetime passes for a date with the type checker but not in date arithmetic
-        (every team failed with a TypeError): keep its calendar day, as written."""
+        (every team failed with a TypeError): keep its calendar day, as written.
+
+        What the CLI's parsing refuses is refused here too, for a library caller, as one
+        ``ConfigError`` before anything is read: ``as_of="2026-11-23"`` failed every team
+        with an internal error (a traceback logged for each), ``teams="Sales"``
+        looked for a team named ``S``, ``workers=0`` passed for one worker, and a shard
+        out of range was a bare ``ValueError`` from deep in the run."""
         if isinstance(self.as_of, dt.datetime):
             object.__setattr__(self, "as_of", self.as_of.date())
+        if not isinstance(self.as_of, dt.date):
+            raise ConfigError(f"as_of: {self.as_of!r} is not a date (give a datetime.date)")
+        if isinstance(self.teams, str):
+            raise ConfigError(f"teams: a list of team names, not one name: teams=[{self.teams!r}]")
+        workers = self.workers
+        if workers is not None and (not isinstance(workers, int) or workers < 1):
+            raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")
+        if self.shard is not None:
+            _check_shard(self.shard)
+
+
+def _check_shard(shard: object) -> None:
+    """``shard`` is ``(k, n)``: the k-th of n shares, counted from 1 (``ops/shard.py``)."""
+    if not (isinstance(shard, tuple) and len(shard) == 2 and all(type(x) is int for x in shard)):
+        raise ConfigError(f"shard: must be a pair (k, n) such as (2, 4), not {shard!r}")
+    k, n = shard
+    if n < 1:
+        raise ConfigError(f"shard: the shard count must be at least 1, not {n}")
+    if not 1 <= k <= n:
+        raise ConfigError(f"shard: the shard number must be between 1 and {n}, not {k}")
