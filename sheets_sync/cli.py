@@ -38,6 +38,7 @@ from sheets_sync.cli_support import (
     stop_on_signals,
     survive_lost_console,
 )
+from sheets_sync.native_threads import for_this_process
 
 
 @click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -435,6 +436,7 @@ _register_optional()
 
 
 def main() -> None:
+    for_this_process()  # the tool's own process: children inherit them too
     survive_lost_console()
     stop_on_signals()
     try:

@@ -6,11 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 # isort: off
-# First: openpyxl imports numpy, whose OpenBLAS starts its threads unless sheets_sync has
-# set their number first (sheets_sync/__init__.py); the workers' forks then warn (3.12+).
-import sheets_sync  # noqa: F401
+# First: openpyxl imports numpy, whose OpenBLAS starts its threads unless it is imported
+# as sheets-sync imports it (sheets_sync/native_threads.py); the workers' forks then warn
+# (3.12+). So does pyarrow's jemalloc thread.
+from sheets_sync.native_threads import import_quietly
 
+import_quietly()
 # isort: on
+# ruff: noqa: E402 (the imports below come after that call)
 
 import openpyxl
 import pytest

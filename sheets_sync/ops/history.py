@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sheets_sync.errors import HistoryError
+from sheets_sync.native_threads import import_quietly
 from sheets_sync.ops import history_pending
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
@@ -284,6 +285,7 @@ class HistoryStore:
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
         sql = _select(table, columns, where)
+        import_quietly()  # before pandas, which imports numpy and pyarrow
         import pandas as pd  # only readers pay for it; the engine imports this module
 
         def typed(rows: list[Any]) -> pd.DataFrame:

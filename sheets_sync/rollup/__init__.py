@@ -12,6 +12,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from sheets_sync.native_threads import import_quietly
+
+# ruff: noqa: E402 (numpy and pyarrow first, their native threads kept from starting)
+import_quietly()
+
 import pyarrow
 
 from sheets_sync.rollup.export import export_tables
@@ -27,8 +32,8 @@ if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # Arrow takes a blank one f
     # what a night's build frees for later use, so the process held ~20 MB more at 2,000
     # teams (23-33 MB on the steady night); the C library's hands large blocks back at
     # once, at no measurable cost here (bench/notes.md, third and thirteenth passes).
-    # (Arrow's bundled jemalloc is told to start no thread in ``sheets_sync/__init__.py``:
-    # that has to happen before pyarrow is first imported, wherever that is.)
+    # (Arrow's bundled jemalloc is told to start no thread as pyarrow is imported above,
+    # ``native_threads.py``.)
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 __all__ = [

@@ -13,6 +13,11 @@ import re
 import zipfile
 from pathlib import Path
 
+from sheets_sync.native_threads import import_quietly
+
+# ruff: noqa: E402 (numpy, which openpyxl imports, first: its native threads kept from starting)
+import_quietly("numpy")
+
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill

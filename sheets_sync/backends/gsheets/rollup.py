@@ -18,6 +18,11 @@ import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from sheets_sync.native_threads import import_quietly
+
+# ruff: noqa: E402 (numpy and pyarrow first, their native threads kept from starting)
+import_quietly()
+
 import pandas as pd
 
 from sheets_sync.backends.gsheets import protection
