@@ -144,6 +144,8 @@ def init_workspace(
     Refuses (ConfigError) when the config exists: it may hold a team's hand-made settings.
     Existing team workbooks are kept, never overwritten.
     """
+    if isinstance(teams, str):  # a Sequence[str] too: its letters were the teams
+        raise ConfigError(f"teams: a list of team names, not one name: teams=[{teams!r}]")
     config = dir / DEFAULT_CONFIG
     if config.exists():
         raise ConfigError(f"{config}: already exists; not overwriting it")

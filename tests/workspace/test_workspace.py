@@ -186,3 +186,12 @@ def test_owned_cells_keep_the_number_formats_the_template_gives_their_columns(
                 assert cell.number_format == spec.number_format, where
                 checked.add(spec.header)
     assert checked == {"Score", "Expected", "Variance"}
+
+
+def test_init_with_one_team_name_for_the_list_says_so(tmp_path: Path) -> None:
+    """``init_workspace(dir, "Sales")`` from a library caller took the letters for the
+    teams and refused with "team 's' is given twice"."""
+    with pytest.raises(ConfigError) as caught:
+        init_workspace(tmp_path / "ws", "Sales")
+    assert str(caught.value) == "teams: a list of team names, not one name: teams=['Sales']"
+    assert not (tmp_path / "ws").exists()
