@@ -15,7 +15,18 @@ from pathlib import Path
 
 
 def _umask() -> int:
-    current = os.umask(0o022)
+    """The process's umask, read where Linux shows it (``/proc/self/status``, 4.7+) rather
+    than by setting it and back: in a program that uses sheets-sync as a library, a file
+    another of its threads created in that moment got 022 instead of the program's own
+    umask (077: readable by everyone)."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)  # elsewhere the only way: the moment stays
     os.umask(current)
     return current
 

@@ -1,0 +1,36 @@
+"""Whole-file atomic writes (``atomic.py``) inside a program that has threads of its own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.atomic import atomic_write
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="Linux shows the umask")
+def test_the_umask_is_read_without_being_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was set to 022 and back to read it: a file a web server's thread created in
+    that moment got 022 instead of the server's 077, readable by everyone."""
+    changed: list[int] = []
+    real = os.umask
+
+    def umask(mask: int) -> int:
+        changed.append(mask)
+        return real(mask)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text("{}")
+
+    monkeypatch.setattr(os, "umask", umask)
+    before = real(0o027)
+    try:
+        atomic_write(tmp_path / "report.json", write)
+    finally:
+        real(before)
+    assert changed == []
+    assert (tmp_path / "report.json").stat().st_mode & 0o777 == 0o640
