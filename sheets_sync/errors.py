@@ -31,6 +31,7 @@ name the exact place: ``sales.xlsx!OKRs!J7: target equals start value (100)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 def format_location(source: str | None, tab: str | None = None, cell: str | None = None) -> str:
@@ -63,6 +64,19 @@ class SheetsSyncError(Exception):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its state, not by calling ``__init__`` again with ``args`` (what a
+        process pool does with an error its worker raised): a class whose ``__init__``
+        needs keyword arguments (``ServiceDisabledError``) failed to unpickle."""
+        return _restored, (type(self), self.args, self.__dict__)
+
+
+def _restored(cls: type[SheetsSyncError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(SheetsSyncError):
