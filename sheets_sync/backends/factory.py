@@ -44,10 +44,13 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     )
 
 
-def start_run() -> None:
-    """Forget the Google clients of earlier runs in this process: a run's verdict on its
-    credentials (refused, the token endpoint down: ``gsheets/verdict.py``) must not
-    outlive it, and a key file replaced since is read again. Costs one token exchange."""
+def start_run(workspace: Workspace) -> None:
+    """Forget the Google clients of earlier runs of ``workspace`` in this process: a run's
+    verdict on its credentials (refused, the token endpoint down: ``gsheets/verdict.py``)
+    must not outlive it, and a key file replaced since is read again. Costs one token
+    exchange. Another workspace's clients are left alone: a program syncing two
+    workspaces at once took the other run's client away mid-run (its later teams made a
+    second one, with a rate limit of its own beside the first's)."""
     client = sys.modules.get("sheets_sync.backends.gsheets.client")
     if client is not None:
-        client.clear_clients()
+        client.clear_clients(workspace.config_path)

@@ -272,7 +272,7 @@ class Sync(NightEnd):
         started = time.perf_counter()
         ws = self.workspace
         self.history_skipped = None
-        start_run()
+        start_run(ws)
         context = RunContext(
             ws.company,
             ws.period,

@@ -67,6 +67,8 @@ from sheets_sync.errors import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sheets_sync.config import Workspace
 
 log = logging.getLogger("sheets_sync.gsheets")
@@ -439,10 +441,15 @@ def client_for(workspace: Workspace) -> SheetsClient:
         return client
 
 
-def clear_clients() -> None:
-    """Forget cached clients (tests that restart the emulator; long-lived processes)."""
+def clear_clients(config_path: Path | None = None) -> None:
+    """Forget cached clients (tests that restart the emulator; long-lived processes):
+    every one, or those of the workspace whose file is ``config_path``."""
     with _clients_lock:
-        _clients.clear()
+        if config_path is None:
+            _clients.clear()
+            return
+        for cache_key in [k for k in _clients if k[0] == config_path]:
+            del _clients[cache_key]
 
 
 @contextmanager

@@ -1,0 +1,40 @@
+"""The Google clients a process keeps, one a workspace: a run starts afresh with its own
+workspace's, and leaves another workspace's run (in another thread) its client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sheets_sync.backends.factory import start_run
+from sheets_sync.backends.gsheets.client import clear_clients, client_for
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.config import Workspace, load_workspace
+from sheets_sync.emulator import Emulator
+
+
+def _workspace(folder: Path, emu: Emulator) -> Workspace:
+    folder.mkdir()
+    (folder / "sa.json").write_text(json.dumps(fake_service_account_info(emu.host)))
+    cfg = folder / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        "teams:\n  - {name: Sales, source: 'gsheet:k1'}\n"
+        'google: {"credentials": "sa.json"}\n'
+    )
+    return load_workspace(cfg)
+
+
+def test_a_run_starts_afresh_with_its_own_clients_only(emulator: Emulator, tmp_path: Path) -> None:
+    """A run of workspace B forgot every client: A's run, going on in another thread,
+    made a second client for its later teams, a second rate limit beside the first."""
+    first, second = _workspace(tmp_path / "a", emulator), _workspace(tmp_path / "b", emulator)
+    try:
+        ours = client_for(first)
+        start_run(second)
+        assert client_for(first) is ours
+        start_run(first)
+        assert client_for(first) is not ours
+    finally:
+        clear_clients()
