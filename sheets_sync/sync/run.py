@@ -255,7 +255,11 @@ def export_workspace(
 ) -> tuple[SyncResult, list[Path]]:
     """The rollup's long tables from the team sheets as they are, writing none of them
     (``sheets-sync export``): built as the nightly rollup builds them, so a team that
-    cannot be read keeps its last good rows from the company workbook."""
+    cannot be read keeps its last good rows from the company workbook. An unknown
+    ``fmt`` is a ``ConfigError`` before any team is read (a bare ``ValueError`` from
+    ``export_tables`` once every team had been read)."""
+    if fmt not in ("csv", "parquet"):  # refused before the teams are read, not after
+        raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
     from sheets_sync.rollup import build_rollup, export_tables
 
     result = Sync(workspace).run(SyncOptions(as_of=as_of, write_back=False, rollup=False))

@@ -104,3 +104,20 @@ def test_contrived_finite_numbers_export_no_inf(tmp_path: Path) -> None:
             pd.read_parquet(tmp_path / f"{table}.parquet", columns=numbers),
         ):
             assert not frame.abs().eq(float("inf")).any().any(), table
+
+
+def test_an_unknown_format_is_a_config_error_before_any_team_is_read(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library caller's ``"xlsx"`` was a bare ValueError from ``export_tables``, once
+    ``export_workspace`` had read every team."""
+    from sheets_sync.config import load_workspace
+    from sheets_sync.errors import ConfigError
+    from sheets_sync.sync import run
+    from sheets_sync.sync.engine import Sync
+
+    read: list[object] = []
+    monkeypatch.setattr(Sync, "run", lambda *a: read.append(a))
+    with pytest.raises(ConfigError, match=r"^unknown export format 'xlsx' \(csv or parquet\)$"):
+        run.export_workspace(load_workspace(workspace), AS_OF, tmp_path / "out", "xlsx")  # type: ignore[arg-type]
+    assert read == [] and not (tmp_path / "out").exists()
