@@ -50,10 +50,6 @@ def notes_text(findings: Iterable[Finding]) -> str | None:
     return fit_cell(printable(text)) or None  # a row id may hold what a cell cannot
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
 def _unscored(notes: str | None, *blank: str) -> RowCells:
     cells: RowCells = {name: (None, None) for name in blank}
     cells["status"] = (NOT_SCORED, GREY)
@@ -64,8 +60,8 @@ def _unscored(notes: str | None, *blank: str) -> RowCells:
 def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
     band = BAND_STYLE[kr.band] if kr.current is not None else GREY
     return {
-        "score": (_round(kr.score), with_format(band, SCORE_FORMAT)),
-        "expected": (_round(kr.expected), EXPECTED_STYLE),
+        "score": (kr.score, with_format(band, SCORE_FORMAT)),
+        "expected": (kr.expected, EXPECTED_STYLE),
         "status": (kr.status.value, STATUS_STYLE[kr.status]),
         "sync_notes": (notes, NOTE),
     }
@@ -76,8 +72,8 @@ def objective_cells(result: ObjectiveResult | None, notes: str | None) -> RowCel
         return _unscored(notes, "score", "expected")
     band = BAND_STYLE[result.band] if result.band else GREY
     return {
-        "score": (_round(result.score), with_format(band, SCORE_FORMAT)),
-        "expected": (_round(result.expected), EXPECTED_STYLE),
+        "score": (result.score, with_format(band, SCORE_FORMAT)),
+        "expected": (result.expected, EXPECTED_STYLE),
         "status": (result.status.value, STATUS_STYLE[result.status]),
         "sync_notes": (notes, NOTE),
     }
@@ -91,7 +87,7 @@ def kpi_cells(kpi: KPIResult | None, notes: str | None) -> RowCells:
         notes = f"{stale}; {notes}" if notes else stale
     return {
         "status": (kpi.status.value, KPI_STYLE[kpi.status]),
-        "variance": (_round(kpi.variance), None),
+        "variance": (kpi.variance, None),
         "trend": (kpi.trend.value if kpi.trend else None, None),
         "sync_notes": (notes, NOTE),
     }

@@ -1,0 +1,64 @@
+"""The numbers written into a team sheet are the ones its status and colour were judged on.
+
+A coach checks a Score cell against the Status beside it and the rules in docs/scoring.md
+(Achieved at 1, green from 0.7, yellow from 0.4). A cell that holds 1 beside "On track",
+or 0.7 filled yellow, breaks that check, and so does a cell that differs from the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.config import load_workspace
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.conftest import CONFIG, write_team
+
+END = dt.date(2026, 12, 31)  # the period's last day: expected is 1.0
+MILLIONS: list[list[object]] = [
+    ["O1", "Revenue", "committed", "CO-1", "KR1", "Almost", "Ann", "number", 0, 10_000_000,
+     9_999_996, "$", 1],
+    [None, None, None, None, "KR2", "Just under green", "Ann", "number", 0, 10_000_000,
+     6_999_996, "$", 1],
+    [None, None, None, None, "KR3", "Just under yellow", "Ann", "number", 0, 10_000_000,
+     3_999_996, "$", 1],
+]  # fmt: skip
+KPIS: list[list[object]] = [
+    ["KPI-1", "Error rate", "Ann", "lagging", "weekly", None, "lower", 0.000002, None, None,
+     None, 0.0000025, None, END],
+]  # fmt: skip
+OKR = {field: i + 1 for i, (field, _) in enumerate(OKR_FIELDS)}
+KPI = {field: i + 1 for i, (field, _) in enumerate(KPI_FIELDS)}
+GREEN, YELLOW, RED = "FFC6EFCE", "FFFFEB9C", "FFFFC7CE"
+
+
+def _band_fill(score: float) -> str:
+    return GREEN if score >= 0.7 else YELLOW if score >= 0.4 else RED
+
+
+def test_score_cells_hold_the_score_their_status_and_colour_were_judged_on(
+    tmp_path: Path,
+) -> None:
+    team = write_team(tmp_path / "teams" / "sales.xlsx", MILLIONS, KPIS)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=END, rollup=False))
+    night = result.runs[0].result
+    assert night is not None
+    scored = {r.kr.id: r for r in night.key_results}
+    okrs = openpyxl.load_workbook(team)["OKRs"]
+    for row in range(2, 5):
+        kr = scored[okrs.cell(row, OKR["kr_id"]).value]
+        cell = okrs.cell(row, OKR["score"])
+        status = okrs.cell(row, OKR["status"]).value
+        assert cell.value == kr.score  # what the rollup and the export show
+        assert (status == "Achieved") == (cell.value >= 1)  # 0.9999996 was written 1
+        assert cell.fill.fgColor.rgb == _band_fill(cell.value)  # 0.6999996 was 0.7, yellow
+        assert okrs.cell(row, OKR["expected"]).value == kr.expected
+    kpis = openpyxl.load_workbook(team)["KPIs"]
+    assert kpis.cell(2, KPI["status"]).value == "Red"
+    # 5e-7 above its target: the variance was rounded to 1e-6 (or 0 beside "Red")
+    assert kpis.cell(2, KPI["variance"]).value == night.kpis[0].variance
