@@ -17,6 +17,7 @@ from sheets_sync.domain.models import (
     KPIStatus,
     KRResult,
     ObjectiveResult,
+    Status,
     TeamResult,
 )
 from sheets_sync.domain.values import fit_cell, printable
@@ -70,7 +71,10 @@ def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
 def objective_cells(result: ObjectiveResult | None, notes: str | None) -> RowCells:
     if result is None or result.score is None:
         return _unscored(notes, "score", "expected")
-    band = BAND_STYLE[result.band] if result.band else GREY
+    # grey as its key results with no current value, not the red of a 0.0 score
+    band = GREY
+    if result.band is not None and result.status is not Status.NO_DATA:
+        band = BAND_STYLE[result.band]
     return {
         "score": (result.score, with_format(band, SCORE_FORMAT)),
         "expected": (result.expected, EXPECTED_STYLE),

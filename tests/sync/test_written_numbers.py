@@ -62,3 +62,29 @@ def test_score_cells_hold_the_score_their_status_and_colour_were_judged_on(
     assert kpis.cell(2, KPI["status"]).value == "Red"
     # 5e-7 above its target: the variance was rounded to 1e-6 (or 0 beside "Red")
     assert kpis.cell(2, KPI["variance"]).value == night.kpis[0].variance
+
+
+def test_an_objective_with_no_data_is_grey_as_its_key_results(tmp_path: Path) -> None:
+    """docs/scoring.md: no current value is score 0.0, status No data (grey); an objective
+    whose key results all have none was written 0.00 filled red beside its grey rows."""
+    book = openpyxl.Workbook()
+    goals = book.active
+    assert goals is not None
+    goals.title = "Goals"
+    goals.append(["#", "Goal / Key result", "Type", "Baseline", "Goal", "Actual", "Progress",
+                  "Status"])  # fmt: skip
+    goals.append(["O1", "Brand", "committed"])
+    goals.append(["O1.1", "Mentions", "number", 10, 30, None])
+    goals.append(["O1.2", "Site", "milestone", None, 1, None])
+    (tmp_path / "teams").mkdir()
+    book.save(tmp_path / "teams" / "mkt.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Mkt, source: teams/mkt.xlsx, mapping: objective-blocks}\n",
+        encoding="utf-8",
+    )
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=END, rollup=False))
+    sheet = openpyxl.load_workbook(tmp_path / "teams" / "mkt.xlsx")["Goals"]
+    rows = [(r[6].value, r[7].value, r[6].fill.fgColor.rgb) for r in sheet.iter_rows(min_row=2)]
+    assert rows == [(0.0, "No data", "FFD9D9D9")] * 3
