@@ -145,7 +145,9 @@ def score_objective(
 ) -> ObjectiveResult:
     expected = expected_score(period, as_of, objective.type, None, rules)
     score = weighted_mean([(r.score, r.kr.weight) for r in key_results])
-    if score is None or all(r.status is Status.NO_DATA for r in key_results):
+    # a KR of weight 0 does not count, so its data does not make the others' count either
+    counted = [r for r in key_results if r.kr.weight != 0]
+    if score is None or all(r.status is Status.NO_DATA for r in counted):
         return ObjectiveResult(
             objective,
             tuple(key_results),

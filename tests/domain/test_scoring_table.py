@@ -142,6 +142,7 @@ OBJECTIVE_CASES = [
     ("zero weight ignored", [(100, 0), (20, 1)], 0.2, OFF),
     ("all achieved", [(100, 1), (120, 2)], 1.0, DONE),
     ("no data anywhere", [(None, 1), (None, 1)], 0.0, NONE),
+    ("no data where it counts (weight 0 does not)", [(None, 1), (100, 0)], 0.0, NONE),
     ("missing data counts as zero", [(None, 1), (60, 1)], 0.3, RISK),
     ("huge weights do not overflow", [(100, 1e308), (0, 1e308)], 0.5, ON),
     ("huge weights 3:1", [(100, 1.5e308), (0, 0.5e308)], 0.75, ON),
