@@ -24,6 +24,7 @@ from sheets_sync.domain.models import (
     Severity,
     TeamInput,
 )
+from sheets_sync.domain.units import is_percent_unit
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     CellValueError,
@@ -176,7 +177,7 @@ def parse_key_result(
         start=reader.get("start", parse_number),
         target=reader.get("target", parse_number),
         current=reader.get("current", current_parser),
-        unit=reader.get("unit", parse_text),
+        unit=reader.get("unit", parse_text) or _percent_type(record),
         weight=1.0 if weight is None else weight,
         confidence=reader.get("confidence", parse_confidence),
         due=reader.get("due", parse_date, epoch),
@@ -186,6 +187,15 @@ def parse_key_result(
         shown_as_percent=record.percent,
     )
     return (kr if reader.ok else None), reader.findings
+
+
+def _percent_type(record: RowRecord) -> str | None:
+    """A unit of "%" for a key result of KR type percent (a number KR in %) with no Unit whose
+    values show percentages: the count lint told it to type its 40% as 40, and the rollup
+    showed 0.4. Plain numbers stay without a unit, as typed."""
+    typed = record.values.get("kr_type")
+    shown = record.percent & {"start", "target", "current"}
+    return "%" if shown and isinstance(typed, str) and is_percent_unit(typed) else None
 
 
 def parse_kpi(

@@ -37,3 +37,27 @@ def test_a_percentage_typed_as_text_is_a_percentage_to_the_lint() -> None:
         "sales.xlsx!OKRs!E4: 45% (stored 0.45) is a percentage, but key result O1.3 is "
         "counted in 'deals'; type the number itself (45) in a plain cell, or set the unit to %",
     ]
+
+
+def test_a_percent_key_result_without_a_unit_is_in_percent() -> None:
+    """KR type "percent" is a number KR in % (docs/scoring.md); with no Unit its 40% cells
+    got the count warning ("type the number itself (40) in a plain cell") and the rollup
+    showed 0.4 (2026-12-05). Plain numbers leave the unit blank, as typed."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "KR type", "Start", "Target", "Current", "Unit"),
+        ("O1", "O1.1", "percent", "40%", "60%", "50%", None),
+        ("O1", "O1.2", "Percentage", 0, "60%", 8, None),
+        ("O1", "O1.3", "percent", 40, 60, 50, None),
+        ("O1", "O1.4", "percent", "40%", "60%", "50%", "pp"),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [kr.unit for kr in team.key_results] == ["%", "%", None, "pp"]
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.warnings if "percent" in f.message] == [
+        "sales.xlsx!OKRs!F3: 8 is a plain number, but the target of key result O1.2 is 60% "
+        "(stored 0.6); type 8% if a percentage is meant",
+        "sales.xlsx!OKRs!D5: 40% (stored 0.4) is a percentage, but key result O1.4 is "
+        "counted in 'pp'; type the number itself (40) in a plain cell, or set the unit to %",
+    ]

@@ -314,4 +314,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 13: the same grid; a Google number in a date format is read as the date
     # 14: the same grid; a checkbox in a counting key result's Current says "milestone"
     # 15: ``used_cols``, where owned columns a layout lacks are added
-    assert (FORMAT, fields[-1]) == (15, "used_cols")
+    # 16: the same grid; a percent KR type with no unit and percent values is in %; a
+    # confidence of 33.3 reads 0.333
+    assert (FORMAT, fields[-1]) == (16, "used_cols")
