@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sheets_sync.domain.models import Category, Direction, Frequency, KRType, ObjectiveType
+from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.mapping.fields import KPI_FIELDS, KPI_OWNED, OKR_FIELDS, OKR_OWNED
 
 CellValue = str | float | int | dt.date | None
@@ -196,6 +197,9 @@ _KPI_EXAMPLE: tuple[CellValue, ...] = (
     "Example row: overwrite or delete it", None, None, None, None,
 )  # fmt: skip
 
+#: The default grade thresholds, which the Read me quotes (a workspace may set others).
+_G, _Y = ScoringRules().green, ScoringRules().yellow
+
 _README: tuple[tuple[str, str], ...] = (
     ("Team OKRs and KPIs", ""),
     (
@@ -215,10 +219,20 @@ _README: tuple[tuple[str, str], ...] = (
         "notes: the sync job finds its columns by their header.",
     ),
     ("Colours", ""),
-    ("Green (C6EFCE)", "Achieved / on track / KPI green: score 0.7 or more, on pace."),
-    ("Yellow (FFEB9C)", "At risk / KPI amber: behind pace or within the amber threshold."),
-    ("Red (FFC7CE)", "Off track / KPI red."),
+    ("Green (C6EFCE)", f"Status Achieved or On track, KPI Green; Score {_G:g} or more."),
+    (
+        "Yellow (FFEB9C)",
+        "Status At risk (behind pace), KPI Amber (within the amber threshold); "
+        f"Score {_Y:g} to {_G:g}.",
+    ),
+    ("Red (FFC7CE)", f"Status Off track, KPI Red; Score below {_Y:g}."),
     ("Grey (D9D9D9)", "No data or stale: a value is missing or too old to judge."),
+    (
+        "Score and Status",
+        "A Score's colour is its grade, whatever the date; a Status's colour is the pace. "
+        f"Early in the quarter a Score of {(_Y + _G) / 2:g} is yellow beside a green On track. "
+        "(Grades shown are the defaults; your company may set others.)",
+    ),
     (
         "Grey-blue (D9E1F2)",
         "Columns owned by the sync job (OKRs: Score, Expected, Status, "

@@ -136,3 +136,17 @@ def test_template_survives_libreoffice_round_trip(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(TEMPLATE.tab_names)
     assert len(wb["OKRs"].data_validations.dataValidation) == 2
+
+
+def test_read_me_colours_tell_the_score_grade_from_the_status_pace() -> None:
+    """The Score cell is coloured by its grade (docs/scoring.md: green from 0.7, yellow
+    from 0.4), the Status cell by pace. The Read me gave one meaning per colour, "Yellow:
+    At risk, behind pace" and "Red: Off track", so an On track key result at 0.5 read as
+    behind pace, and one at 0.3 early in the quarter as Off track."""
+    from sheets_sync.domain.rules import ScoringRules
+
+    rules = ScoringRules()
+    colours = dict(TEMPLATE.readme.rows)
+    assert f"Score {rules.green:g} or more" in colours["Green (C6EFCE)"]
+    assert f"Score {rules.yellow:g} to {rules.green:g}" in colours["Yellow (FFEB9C)"]
+    assert f"Score below {rules.yellow:g}" in colours["Red (FFC7CE)"]
