@@ -177,7 +177,8 @@ def evaluate_team(
                     _warn(
                         kr,
                         "confidence",
-                        f"confidence {kr.confidence:.0%} is below {rules.low_confidence:.0%}",
+                        f"confidence {_percent_below(kr.confidence, rules.low_confidence)} "
+                        f"is below {rules.low_confidence * 100:g}%",
                     )
                 )
         if weight_problems:
@@ -205,6 +206,17 @@ def evaluate_team(
         tuple(findings),
         net_confidence(all_krs),
     )
+
+
+def _percent_below(value: float, threshold: float) -> str:
+    """``value`` as a percentage with the decimals it takes to read below ``threshold``:
+    whole percents showed a confidence of 39.5% as "40% is below 40%"."""
+    limit = float(f"{threshold * 100:g}")
+    for places in range(7):
+        shown = f"{value * 100:.{places}f}"
+        if float(shown) < limit:
+            return f"{shown}%"
+    return f"{value * 100:g}%"
 
 
 def _repeats(ids: Iterable[str]) -> set[int]:

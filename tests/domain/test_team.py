@@ -210,6 +210,19 @@ def test_low_confidence_flagged_and_net_confidence() -> None:
     assert abs(result.net_confidence - 1 / 3) < 1e-9
 
 
+@pytest.mark.parametrize(
+    ("confidence", "shown"), [(0.395, "39.5%"), (0.3999, "39.99%"), (1 / 3, "33%")]
+)
+def test_a_low_confidence_is_shown_below_the_threshold(confidence: float, shown: str) -> None:
+    """A confidence of 39.5% was said to be "40% is below 40%": shown to whole percents,
+    it rounded up to the threshold it is below."""
+    krs = [kr(3, "KR1", current=100, confidence=confidence), kr(4, "KR2", current=0)]
+    objectives = [Objective("O1", "Grow", ObjectiveType.COMMITTED, origin=origin(2))]
+    result = evaluate_team(team(krs, objectives=objectives), period=PERIOD, as_of=AS_OF)
+    found = [f.message for f in result.warnings if f.message.startswith("confidence")]
+    assert found == [f"confidence {shown} is below 40%"]
+
+
 def test_a_percentage_typed_as_a_whole_number_is_a_warning() -> None:
     """60 in a plain cell of a "%" row is 6,000 %: the rollup showed 6000.0 %. Fractions
     (0.6, as Excel keeps a typed 60 %) and growth up to 1,000 % raise nothing."""
