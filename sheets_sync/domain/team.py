@@ -27,6 +27,7 @@ from sheets_sync.domain.validate import (
     validate_kpi,
     validate_weights,
 )
+from sheets_sync.domain.values import show_number
 
 
 def kpi_key(team: str, kpi_id: str) -> str:
@@ -76,8 +77,8 @@ def resolve_current(
                 _warn(
                     kr,
                     "current",
-                    f"current value ({kr.current:g}) differs from KPI {ref} actual "
-                    f"({kpi.actual:g}); the sheet's value is used",
+                    f"current value ({show_number(kr.current)}) differs from KPI {ref} "
+                    f"actual ({show_number(kpi.actual)}); the sheet's value is used",
                 )
             ],
         )

@@ -13,10 +13,11 @@ from sheets_sync.domain.models import (
     KRType,
     Objective,
 )
+from sheets_sync.domain.values import show_number
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    return show_number(number)
 
 
 def validate_key_result(kr: KeyResult) -> list[Finding]:

@@ -97,6 +97,16 @@ def _describe(value: CellValue) -> str:
     return str(value)
 
 
+def show_number(number: float) -> str:
+    """A number in a message with every digit it was typed with: ``:g`` kept 6, so
+    1,234,567 and 1,234,568 both read 1.23457e+06 (one "differs from" the other).
+    Whole numbers as integers (1234567), others in their shortest exact form (0.1)."""
+    number = float(number)
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
+
+
 def is_empty(value: CellValue) -> bool:
     if value is None:
         return True

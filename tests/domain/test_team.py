@@ -164,6 +164,27 @@ def test_kr_fed_from_own_and_other_teams_kpi() -> None:
     assert "sales.xlsx!OKRs!P6: KPI link KPI-9 names no KPI (looked for Sales/KPI-9)" in warnings
 
 
+def test_messages_show_the_numbers_as_typed() -> None:
+    """Messages showed 6 significant digits: a current of 1,234,567 "differs from" a KPI
+    actual of 1,234,568 read "(1.23457e+06) differs from ... (1.23457e+06)", and a
+    target equal to its start "target equals start value (1.23457e+06)"."""
+    kpis = [KPI("KPI-1", target=2e6, actual=1_234_568, origin=origin(2, "KPIs"))]
+    krs = [
+        kr(3, "KR1", target=2e6, current=1_234_567, kpi_link="KPI-1"),
+        kr(4, "KR2", start=1_234_567, target=1_234_567, current=0.1),
+        kr(5, "KR3", start=0.1, target=0.1, weight=-2.5),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    found = {f.message for f in result.findings}
+    assert {
+        "current value (1234567) differs from KPI Sales/KPI-1 actual (1234568); "
+        "the sheet's value is used",
+        "target equals start value (1234567)",
+        "target equals start value (0.1)",
+        "weight must be 0 or more, got -2.5",
+    } <= found
+
+
 def test_lint_warnings() -> None:
     krs = [kr(3, "KR1", owner=None, due=dt.date(2027, 3, 1))]
     kpis = [KPI("KPI-1", actual=3, origin=origin(2, "KPIs"))]
