@@ -394,8 +394,8 @@ def parse_confidence(value: CellValue) -> float | None:
         return number / 10
     if 0 <= number < 1:
         return number
-    if 10 < number <= 100:
-        return number / 100
+    if 10 < number <= 100:  # as typed, rounded once: 33.3 / 100 is 0.33299999999999996
+        return float(f"{number!r}e-2")
     raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
 
 

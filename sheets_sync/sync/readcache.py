@@ -53,7 +53,8 @@ FORMAT = 16  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # date; 14: a checkbox in a counting key result's Current says "milestone"; 15:
 # SheetGrid.used_cols, owned columns added right of formulas showing blank; a zip with
 # two members for one part refused; no room for added owned columns is the tab's error;
-# 16: a percent KR type with no unit and percent values is in %), or the slot format
+# 16: a percent KR type with no unit and percent values is in %; a confidence of 33.3 is
+# 0.333), or the slot format
 
 
 @fast_pickle

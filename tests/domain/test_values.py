@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sheets_sync.domain.models import Direction
 from sheets_sync.domain.values import (
@@ -400,3 +403,13 @@ def test_a_checkbox_in_a_key_result_that_counts_says_to_make_it_a_milestone(box:
     )
     assert parse_done(box) == float(box)
     assert parse_current("45%") == 0.45 and parse_current(None) is None
+
+
+@given(st.decimals(min_value="10.01", max_value=100, places=2, allow_nan=False))
+def test_a_confidence_typed_in_percent_is_the_nearest_number_to_its_value(
+    typed: Decimal,
+) -> None:
+    """33.3 typed without % is 0.333, not 0.33299999999999996 (33.3 / 100 rounded twice,
+    which the export showed), whether the cell holds the number or the text."""
+    assert parse_confidence(float(typed)) == float(typed / 100)
+    assert parse_confidence(str(typed)) == float(typed / 100)
