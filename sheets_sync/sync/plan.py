@@ -166,16 +166,24 @@ def same_value(old: CellValue, new: Value) -> bool:
 def changed_writes(
     writes: list[CellWrite], extract: Extract
 ) -> tuple[list[CellWrite], list[CellChange]]:
-    """The writes whose cell does not already hold the value, with old -> new for dry runs."""
+    """The writes whose cell does not already hold the value, with old -> new for dry runs.
+
+    A row with a changed cell has all its owned cells written: a cell's colour follows its
+    row's state, not only its own value (an objective's 0.0 is red while Off track, grey
+    once No data), and the sheet's styles are not read, so a Score that keeps its number
+    while its Status moves would keep yesterday's fill. Only changed values are counted.
+    """
     current: dict[tuple[str, int, int], CellValue] = {}
     for tab in (extract.okrs, extract.kpis):
         if tab is not None:
             for (row, col), value in tab.owned_values.items():
                 current[(tab.layout.tab, row, col)] = value
-    todo, changes = [], []
+    changes: list[CellChange] = []
+    moved: set[tuple[str, int]] = set()
     for w in writes:
         old = current.get((w.sheet, w.row, w.col))
         if not same_value(old, w.value):
-            todo.append(w)
+            moved.add((w.sheet, w.row))
             changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value))
+    todo = [w for w in writes if (w.sheet, w.row) in moved]
     return todo, changes

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from sheets_sync.config import load_workspace
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
@@ -88,3 +89,32 @@ def test_an_objective_with_no_data_is_grey_as_its_key_results(tmp_path: Path) ->
     sheet = openpyxl.load_workbook(tmp_path / "teams" / "mkt.xlsx")["Goals"]
     rows = [(r[6].value, r[7].value, r[6].fill.fgColor.rgb) for r in sheet.iter_rows(min_row=2)]
     assert rows == [(0.0, "No data", "FFD9D9D9")] * 3
+
+
+def test_a_score_that_keeps_its_number_takes_its_new_status_colour(tmp_path: Path) -> None:
+    """A key result at 0 of 30 is 0.0 Off track, filled red; its current cleared the next
+    night, it is 0.0 No data, grey. The Score's number did not change, and a write was
+    planned only for cells whose value changed, so the red stayed for good."""
+    rows: list[list[object]] = [
+        ["O1", "Brand", "committed", None, "KR1", "Mentions", "Ann", "number", 10, 30, 10,
+         None, 1],
+    ]  # fmt: skip
+    team = write_team(tmp_path / "teams" / "sales.xlsx", rows, KPIS)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=END, rollup=False))
+    okrs = openpyxl.load_workbook(team)["OKRs"]
+    score = okrs.cell(2, OKR["score"])
+    assert (score.value, okrs.cell(2, OKR["status"]).value) == (0.0, "Off track")
+    assert score.fill.fgColor.rgb == RED
+
+    book = openpyxl.load_workbook(team)
+    book["OKRs"].cell(2, OKR["current"]).value = None
+    book.save(team)
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=END, rollup=False))
+    okrs = openpyxl.load_workbook(team)["OKRs"]
+    score = okrs.cell(2, OKR["score"])
+    assert (score.value, okrs.cell(2, OKR["status"]).value) == (0.0, "No data")
+    assert score.fill.fgColor.rgb == "FFD9D9D9"
+    changed = {c.cell for c in result.runs[0].changes}
+    assert f"{get_column_letter(OKR['score'])}2" not in changed  # written, not counted
