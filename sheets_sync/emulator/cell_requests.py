@@ -186,7 +186,41 @@ def sort_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     return None
 
 
+#: What each ``pasteType`` takes from a source cell (the Sheets API's PasteType enum:
+#: NORMAL is "values, formulas, formats, and merges", VALUES "the values ONLY without
+#: formats, formulas, or merges", FORMAT "the format only, excluding data validation");
+#: None: the whole cell. Conditional formats are not modelled, so that paste moves nothing.
+_PASTED: dict[str, tuple[str, ...] | None] = {
+    "PASTE_NORMAL": None,
+    "PASTE_NO_BORDERS": None,
+    "PASTE_VALUES": ("userEnteredValue", "effectiveValue", "formattedValue", "chipRuns"),
+    "PASTE_FORMAT": ("userEnteredFormat", "effectiveFormat"),
+    "PASTE_FORMULA": ("userEnteredValue", "effectiveValue", "formattedValue"),
+    "PASTE_DATA_VALIDATION": ("dataValidation",),
+    "PASTE_CONDITIONAL_FORMATTING": (),
+}
+_VALUE_PARTS = ("userEnteredValue", "effectiveValue", "formattedValue", "chipRuns")
+
+
+def _paste_cell(old: Cell | None, src: Cell | None, parts: tuple[str, ...] | None) -> Cell:
+    """The destination cell after a paste of ``parts`` of ``src`` (all of it when None)."""
+    if parts is None:
+        return copy.deepcopy(src) if src else {}
+    out = copy.deepcopy(old) if old else {}
+    if parts and set(parts) & set(_VALUE_PARTS):
+        parts = tuple(dict.fromkeys(parts + _VALUE_PARTS))  # a value replaces all of them
+    for part in parts:
+        out.pop(part, None)
+        if src and part in src:
+            out[part] = copy.deepcopy(src[part])
+    refresh_cell(out)  # a pasted value shows in the destination's format, and vice versa
+    return out
+
+
 def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Reply:
+    """Source and destination may lie on different sheets of the spreadsheet (each a
+    GridRange with its own ``sheetId``); the whole source is pasted from the destination's
+    top-left cell, and a protected cell there refuses the batch as a cell write does."""
     src = area_from_grid_range(book, req.get("source", {}))
     s0, s1, t0, t1 = src.bounds
     if cut:
@@ -197,6 +231,11 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
         dst = area_from_grid_range(book, req.get("destination", {}))
         top, left, _, _ = dst.bounds[0], dst.bounds[2], 0, 0
         target = dst.sheet
+    kind = str(req.get("pasteType") or "PASTE_NORMAL")
+    if kind not in _PASTED:
+        raise bad_request(f"Invalid value at 'requests[0].copy_paste.paste_type' ({kind})")
+    parts = _PASTED[kind]
+    check_writable(book, target, (top, top + s1 - s0, left, left + t1 - t0))
     block = {
         (r - s0, c - t0): copy.deepcopy(src.sheet.cells[(r, c)])
         for r in range(s0, s1)
@@ -209,7 +248,10 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
                 src.sheet.cells.pop((r, c), None)
     for r in range(s1 - s0):
         for c in range(t1 - t0):
-            target.cells.pop((top + r, left + c), None)
-    for (r, c), cell in block.items():
-        target.cells[(top + r, left + c)] = cell
+            key = (top + r, left + c)
+            cell = _paste_cell(target.cells.get(key), block.get((r, c)), parts)
+            if cell:
+                target.cells[key] = cell
+            else:
+                target.cells.pop(key, None)
     return None

@@ -7,6 +7,7 @@ import random
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,11 @@ class Faults:
     #: The ``expires_in`` of the tokens issued from now on (Google's is 3600); the API
     #: answers 401 to a token past it.
     token_lifetime_s: int = 3600
+    #: Called as ``before_request(endpoint, spreadsheet_id)`` before each API request is
+    #: served, outside the state lock: a test may read the spreadsheet there (what a reader
+    #: sees between two writes of a run), or raise an ``ApiError`` to fail just that request
+    #: (the third batchUpdate of a rollup, say); the token endpoint is exempt.
+    before_request: Callable[[str, str | None], None] | None = None
     _window: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -108,6 +114,7 @@ class Faults:
         self.answers.clear()
         self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
         self.max_payload_bytes = MAX_PAYLOAD_BYTES
+        self.before_request = None
         with self._lock:
             self._window.clear()
 

@@ -143,6 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(canned.status, canned.body, canned.ctype)
                 return
             self._scopes(emu, name)
+            if emu.faults.before_request is not None:
+                emu.faults.before_request(name, sid)
             emu.faults.check(sid, write=mutates)
             body = self._body(raw, split.path)
             CALLER.set(email)

@@ -1,0 +1,124 @@
+"""copyPaste as the Sheets API documents it (real gspread): from one tab to another, each
+``pasteType`` taking its part of the cells, a protected destination refusing the batch;
+and the ``before_request`` hook that lets a test read or fail one request of a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import pytest
+
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.errors import ApiError
+
+pytestmark = pytest.mark.emulator
+
+BOLD = {"textFormat": {"bold": True}}
+
+
+def _grid(sheet_id: int, rows: int, cols: int) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": 0,
+        "endRowIndex": rows,
+        "startColumnIndex": 0,
+        "endColumnIndex": cols,
+    }
+
+
+def _paste(sh: gspread.Spreadsheet, src: int, dst: int, kind: str) -> None:
+    sh.batch_update(
+        {
+            "requests": [
+                {
+                    "copyPaste": {
+                        "source": _grid(src, 2, 2),
+                        "destination": _grid(dst, 2, 2),
+                        "pasteType": kind,
+                        "pasteOrientation": "NORMAL",
+                    }
+                }
+            ]
+        }
+    )
+
+
+def _setup(gc: gspread.Client, emulator: Emulator) -> tuple[gspread.Spreadsheet, str, int, int]:
+    key = emulator.create_spreadsheet(
+        "t", {"Real": [["old", 1], ["old", 2]], "Staged": [["new", 5], ["", ""]]}
+    )
+    sh = gc.open_by_key(key)
+    real, staged = (ws.id for ws in sh.worksheets())
+    cell: dict[str, Any] = {"userEnteredFormat": BOLD}
+    for sheet_id in (staged,):  # the staged A1 is bold, the real one is not
+        sh.batch_update(
+            {
+                "requests": [
+                    {
+                        "repeatCell": {
+                            "range": _grid(sheet_id, 1, 1),
+                            "cell": cell,
+                            "fields": "userEnteredFormat",
+                        }
+                    }
+                ]
+            }
+        )
+    return sh, key, real, staged
+
+
+def test_paste_normal_across_tabs_replaces_whole_cells_blanks_included(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    sh, key, real, staged = _setup(gc, emulator)
+    _paste(sh, staged, real, "PASTE_NORMAL")
+    assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["new", 5]]
+    assert emulator.cell_format(key, "Real!A1") == BOLD
+    assert sh.worksheets()[0].id == real  # the tab keeps its id
+
+
+def test_paste_values_keeps_the_destination_format_and_paste_format_its_values(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    sh, key, real, staged = _setup(gc, emulator)
+    _paste(sh, staged, real, "PASTE_VALUES")
+    assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["new", 5]]
+    assert emulator.cell_format(key, "Real!A1") == {}
+    key2 = _setup(gc, emulator)
+    sh, key, real, staged = key2
+    _paste(sh, staged, real, "PASTE_FORMAT")
+    assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["old", 1], ["old", 2]]
+    assert emulator.cell_format(key, "Real!A1") == BOLD
+
+
+def test_a_paste_into_a_protected_range_refuses_the_batch(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    sh, key, real, staged = _setup(gc, emulator)
+    emulator.protect(key, "Real", "B2", description="CFO")
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        _paste(sh, staged, real, "PASTE_NORMAL")
+    assert info.value.response.status_code == 400
+    assert "You are trying to edit a protected cell" in str(info.value)
+    assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["old", 1], ["old", 2]]
+
+
+def test_before_request_sees_each_request_and_may_fail_one(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    sh, key, real, staged = _setup(gc, emulator)
+    seen: list[tuple[str, str | None]] = []
+
+    def hook(endpoint: str, sid: str | None) -> None:
+        seen.append((endpoint, sid))
+        if endpoint == "spreadsheets.batchUpdate":
+            raise ApiError(503, "The service is currently unavailable.")
+
+    emulator.faults.before_request = hook
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        _paste(sh, staged, real, "PASTE_NORMAL")
+    assert info.value.response.status_code == 503
+    assert ("spreadsheets.batchUpdate", key) in seen
+    emulator.reset()
+    assert emulator.faults.before_request is None
