@@ -1,9 +1,11 @@
 """The company rollup into a Google spreadsheet (``rollup.output: gsheet:<key>``).
 
-Two API calls whatever the number of teams: ``spreadsheets.get`` for the tab ids and sizes,
-then one ``batchUpdate`` that adds missing tabs (with ids we choose, so the same batch can
-fill them), resizes each of our tabs to its data and rewrites every cell. Google applies a
-batch all-or-nothing, so finance's ``IMPORTRANGE`` never sees a half-written rollup. Values
+Two API calls when it fits in one request (``staging.BATCH_BYTES``, some 85 teams):
+``spreadsheets.get`` for the tab ids and sizes, then one ``batchUpdate`` that adds missing
+tabs (with ids we choose, so the same batch can fill them), resizes each of our tabs to its
+data and rewrites every cell. Google applies a batch all-or-nothing, so finance's
+``IMPORTRANGE`` never sees a half-written rollup. A larger rollup is staged in hidden tabs
+over several batches and published by one final batch (``staging``). Values
 are typed cells (numbers as numbers, dates as serials with a date format, text as
 ``stringValue`` so nothing is ever parsed as a formula); tabs we do not own are left alone.
 """
@@ -11,10 +13,8 @@ are typed cells (numbers as numbers, dates as serials with a date format, text a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import numbers
-import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ import_quietly()
 
 import pandas as pd
 
-from sheets_sync.backends.gsheets import protection
+from sheets_sync.backends.gsheets import protection, staging
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
@@ -163,47 +163,48 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
     return tabs
 
 
-def rollup_requests(
+def place_tabs(
     tabs: Sequence[tuple[str, list[Row], int]], existing: dict[str, int]
-) -> list[dict[str, Any]]:
-    """The one batch: add or resize each tab to fit its rows exactly, then write every cell.
+) -> list[staging.Placed]:
+    """Each tab's sheetId and the request that adds it or resizes it to fit its rows.
 
     Tabs are matched as Google names them, regardless of case (``kpis`` is ``KPIs``: adding
     ``KPIs`` beside it is refused, which failed every night after a rename); a tab renamed
     so gets its name back."""
     used = set(existing.values())
     by_name = {title.casefold(): (sheet_id, title) for title, sheet_id in existing.items()}
-    requests: list[dict[str, Any]] = []
+    placed: list[staging.Placed] = []
     for title, rows, frozen in tabs:
         height = len(rows) + 1  # a spare row keeps the frozen header valid on an empty table
         width = max(1, max((len(r) for r in rows), default=1))
         grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen}
         sheet_id, had = by_name.get(title.casefold(), (None, title))
+        resize: dict[str, Any]
         if sheet_id is None:
-            sheet_id = secrets.randbelow(2_000_000_000) + 1
-            while sheet_id in used:
-                sheet_id = secrets.randbelow(2_000_000_000) + 1
-            used.add(sheet_id)
+            sheet_id = staging.new_id(used)
             props = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
-            requests.append({"addSheet": {"properties": props}})
+            resize = {"addSheet": {"properties": props}}
         else:
             props = {"sheetId": sheet_id, "gridProperties": grid}
             fields = "gridProperties(rowCount,columnCount,frozenRowCount)"
             if had != title:
                 props["title"], fields = title, f"title,{fields}"
-            requests.append({"updateSheetProperties": {"properties": props, "fields": fields}})
+            resize = {"updateSheetProperties": {"properties": props, "fields": fields}}
+        placed.append(staging.Placed(sheet_id, resize, rows, height, width))
+    return placed
+
+
+def rollup_requests(placed: Sequence[staging.Placed]) -> list[dict[str, Any]]:
+    """The one batch: add or resize each tab to fit its rows exactly, then write every cell."""
+    requests: list[dict[str, Any]] = []
+    for tab in placed:
+        requests.append(tab.resize)
         requests.append(
             {
                 "updateCells": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "startRowIndex": 0,
-                        "endRowIndex": height,
-                        "startColumnIndex": 0,
-                        "endColumnIndex": width,
-                    },
-                    "rows": [{"values": r} for r in rows],
-                    "fields": "userEnteredValue,userEnteredFormat",
+                    "range": staging.grid(tab.sheet_id, tab.height, tab.width),
+                    "rows": [{"values": r} for r in tab.rows],
+                    "fields": staging.FIELDS,
                 }
             }
         )
@@ -211,12 +212,20 @@ def rollup_requests(
 
 
 def write_rollup_gsheet(
-    rollup: Rollup, workspace: Workspace, client: SheetsClient | None = None
+    rollup: Rollup,
+    workspace: Workspace,
+    client: SheetsClient | None = None,
+    batch_bytes: int | None = None,
 ) -> int:
-    """Publish ``rollup`` to ``workspace.rollup_output``; returns the API calls it took."""
+    """Publish ``rollup`` to ``workspace.rollup_output``; returns the API calls it took.
+
+    One batch when it fits in ``batch_bytes`` (``staging.BATCH_BYTES``), else staged
+    batches and one final batch that publishes them (``staging``): either way the real
+    tabs change in one batch, all at once."""
     client = client or client_for(workspace)
     source = workspace.rollup_output
     key = source[len(GSHEET_PREFIX) :]
+    limit = batch_bytes or staging.BATCH_BYTES
     spent = [0]
 
     def tally() -> None:
@@ -250,25 +259,34 @@ def write_rollup_gsheet(
         )
         if prot is not None:
             raise protection.refuse_tab(prot, prot.tab, client.email, source)
-    requests = rollup_requests(tabs, existing)
-    try:
-        client.batch_update(
-            key, {"requests": requests}, source=source, what="rollup: write", tally=tally
-        )
-    except RemoteError as exc:
-        if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
-            raise too_large(requests, exc, source) from exc
-        raise
+    leftovers = [i for title, i in existing.items() if staging.is_staging(title)]
+    placed = place_tabs(tabs, existing)
+    single = rollup_requests(placed) + staging.delete(leftovers)
+    if staging.size({"requests": single}) <= limit:
+        batches = [single]
+    else:
+        used = set(existing.values()) | {tab.sheet_id for tab in placed}
+        batches = staging.staged_batches(placed, leftovers, used, limit, source)
+    for n, batch in enumerate(batches, start=1):
+        what = "rollup: write" if len(batches) == 1 else f"rollup: write {n} of {len(batches)}"
+        try:
+            client.batch_update(key, {"requests": batch}, source=source, what=what, tally=tally)
+        except RemoteError as exc:
+            if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
+                raise too_large(batch, exc, source, len(batches) > 1) from exc
+            raise
     return spent[0]
 
 
-def too_large(requests: list[dict[str, Any]], exc: RemoteError, source: str) -> RemoteError:
-    """Google's front end refuses a request body past 10 MiB (some 110 teams of 20 key
-    results and 15 KPIs): the rollup is one request so that finance never reads it
-    half-written, so it cannot be cut in two here; say what would publish it."""
-    size = len(json.dumps({"requests": requests}).encode("utf-8"))
+def too_large(
+    requests: list[dict[str, Any]], exc: RemoteError, source: str, staged: bool = False
+) -> RemoteError:
+    """Google took less than ``staging.BATCH_BYTES`` in one request (its front end's limit
+    is 10 MiB; the batches stay under 8 MiB): say what would publish the rollup."""
+    what = "one of its batches is" if staged else "it is"
+    size = staging.size({"requests": requests})
     return RemoteError(
-        f"it is {size / 1_048_576:.1f} MB as one request, more than Google takes in "
+        f"{what} {size / 1_048_576:.1f} MB as one request, more than Google takes in "
         f"one ({exc.message.split(': ', 1)[-1]}); write it to an Excel workbook instead "
         "(rollup.output: company.xlsx), or publish its tables with sheets-sync export",
         source=source,

@@ -1,0 +1,148 @@
+"""A Google rollup too large for one request, written in several and published in one.
+
+Google's front end refuses a request body past 10,485,760 bytes, and a rollup takes some
+95 KB a team of 20 key results and 15 KPIs. The rollup must still never be seen half
+written (finance's ``IMPORTRANGE`` reads its tabs at any moment), so the cells go first
+into hidden staging tabs, a batch of at most ``BATCH_BYTES`` at a time, none of which a
+reader of the real tabs sees; then one small batch resizes each real tab, pastes its
+staged twin over it (``copyPaste``, ranges only: a few hundred bytes a tab whatever the
+data) and deletes the staging tabs. Google applies that batch all-or-nothing, and the real
+tabs keep their sheetIds, so formulas pointing at them keep working. A run that dies
+before it leaves only hidden staging tabs, which the next run deletes (by ``PREFIX``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sheets_sync.errors import RemoteError
+
+#: Each batch's body stays under this (Google's limit is 10 MiB: room for the rest of
+#: the HTTP request and for an estimate that is a few bytes off)
+BATCH_BYTES = 8 * 1024 * 1024
+#: Staging tabs are named PREFIX + the run's token + the tab's number; no team names a tab
+#: so, and a name that starts so is ours to delete
+PREFIX = "~sheets-sync staging~"
+FIELDS = "userEnteredValue,userEnteredFormat"
+
+Request = dict[str, Any]
+Row = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A rollup tab where it goes: its sheetId, the request that adds or resizes it, its
+    rows and its grid."""
+
+    sheet_id: int
+    resize: Request
+    rows: list[Row]
+    height: int
+    width: int
+
+
+def size(body: Any) -> int:
+    """Bytes of ``body`` as the client sends it (requests' ``json=``: ``json.dumps`` with
+    its default separators, non-ASCII escaped)."""
+    return len(json.dumps(body).encode("utf-8"))
+
+
+def is_staging(title: str) -> bool:
+    return title.startswith(PREFIX)
+
+
+def new_id(used: set[int]) -> int:
+    """A sheetId nobody uses yet (chosen here, so that the same batch can write the tab)."""
+    sheet_id = secrets.randbelow(2_000_000_000) + 1
+    while sheet_id in used:
+        sheet_id = secrets.randbelow(2_000_000_000) + 1
+    used.add(sheet_id)
+    return sheet_id
+
+
+def grid(sheet_id: int, height: int, width: int, top: int = 0) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": top,
+        "endRowIndex": height,
+        "startColumnIndex": 0,
+        "endColumnIndex": width,
+    }
+
+
+def delete(sheet_ids: Iterable[int]) -> list[Request]:
+    return [{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in sheet_ids]
+
+
+def staged_batches(
+    placed: Sequence[Placed],
+    leftovers: Sequence[int],
+    used: set[int],
+    limit: int = BATCH_BYTES,
+    source: str = "",
+) -> list[list[Request]]:
+    """Every batch of a staged publish, the final one last.
+
+    The first adds the hidden staging tabs (and deletes a dead run's); the cells follow in
+    ``updateCells`` requests of consecutive rows, cut so that each batch's body stays
+    within ``limit``; the last makes every real tab take its staged twin at once.
+    """
+    token = secrets.token_hex(4)
+    stage_ids = [new_id(used) for _ in placed]
+    batches: list[list[Request]] = [[]]
+    batches[0] += delete(leftovers)
+    for n, (tab, stage) in enumerate(zip(placed, stage_ids, strict=True)):
+        props = {
+            "sheetId": stage,
+            "title": f"{PREFIX}{token}~{n + 1}",
+            "hidden": True,
+            "gridProperties": {"rowCount": tab.height, "columnCount": tab.width},
+        }
+        batches[0].append({"addSheet": {"properties": props}})
+    spent = size({"requests": batches[0]})
+    for tab, stage in zip(placed, stage_ids, strict=True):
+        top = 0
+        while top < len(tab.rows):
+            shell = {"updateCells": {"range": grid(stage, top, tab.width, top), "rows": [],
+                                     "fields": FIELDS}}  # fmt: skip
+            overhead = size(shell) + 2 + 24  # the separator and the end index's digits
+            chunk: list[dict[str, Any]] = []
+            room = limit - spent - overhead
+            for row in tab.rows[top:]:
+                cost = size({"values": row}) + 2
+                if cost > room:
+                    break
+                chunk.append({"values": row})
+                room -= cost
+            if not chunk:
+                if not batches[-1]:  # an empty batch had no room for it: no batch has
+                    raise RemoteError(
+                        f"row {top + 1} of a rollup tab is larger than a request may be "
+                        f"({limit:,} bytes)",
+                        source=source,
+                    )
+                batches.append([])
+                spent = size({"requests": []})
+                continue
+            end = top + len(chunk)
+            request = {"updateCells": {"range": grid(stage, end, tab.width, top),
+                                       "rows": chunk, "fields": FIELDS}}  # fmt: skip
+            batches[-1].append(request)
+            spent += size(request) + 2
+            top = end
+    final: list[Request] = []
+    for tab, stage in zip(placed, stage_ids, strict=True):
+        final.append(tab.resize)
+        paste = {
+            "source": grid(stage, tab.height, tab.width),
+            "destination": grid(tab.sheet_id, tab.height, tab.width),
+            "pasteType": "PASTE_NORMAL",
+            "pasteOrientation": "NORMAL",
+        }
+        final.append({"copyPaste": paste})
+    final += delete(stage_ids)
+    return [b for b in batches if b] + [final]

@@ -1,0 +1,227 @@
+"""A Google rollup larger than one request (Google refuses a body past 10 MiB, lowered here
+with the batch size): staged in hidden tabs over several batches, published by one; the
+real tabs change all at once, keep their sheetIds, and look exactly as the one-batch
+rollup makes them. Sync over real gspread and google-auth against the live emulator."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+from google.oauth2.service_account import Credentials
+
+from sheets_sync.backends.gsheets import staging
+from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.transport import emulator_http_client
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.errors import ApiError
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+
+pytestmark = pytest.mark.emulator
+
+HEAD = ["Objective ID", "Objective", "KR ID", "Key result", "Start", "Target", "Current"]
+BATCH = 20_000  # bytes a batch may take here (8 MiB in production)
+ROLLUP_TABS = ("Summary", "Objectives", "Key results", "Data dictionary")
+
+
+def _okrs(n: int) -> list[list[Any]]:
+    rows: list[list[Any]] = [HEAD]
+    for i in range(12):
+        rows.append([f"O{i // 3 + 1}", f"Objective {i // 3} of team {n}", f"KR{i + 1}",
+                     f"Key result number {i} of team {n}", 0, 100, 7 * i + n])  # fmt: skip
+    return rows
+
+
+def _sync(tmp_path: Path, info: dict[str, Any], teams: list[str], out: str) -> SyncResult:
+    (tmp_path / "sa.json").write_text(json.dumps(info))
+    listed = "\n".join(f"  - {{name: T{i}, source: 'gsheet:{k}'}}" for i, k in enumerate(teams))
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n{listed}\n"
+        f"rollup: {{output: 'gsheet:{out}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+    )
+    clear_clients()
+    try:
+        return Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 2, 15)))
+    finally:
+        clear_clients()
+
+
+def _tabs(emu: Emulator, key: str) -> dict[str, tuple[dict[str, Any], dict[Any, Any]]]:
+    """Each tab's properties and cells, as the emulator holds them."""
+    book = emu.state.spreadsheets[key]
+    return {s.title: (copy.deepcopy(s.properties), copy.deepcopy(s.cells)) for s in book.sheets}
+
+
+def _batches(emu: Emulator, key: str) -> list[Any]:
+    return [
+        r
+        for r in emu.log.requests
+        if r.spreadsheet_id == key and r.endpoint == "spreadsheets.batchUpdate"
+    ]
+
+
+def _timeless(cells: dict[Any, Any]) -> dict[Any, Any]:
+    """The cells with the moments of the two runs (generated at, each team's read) masked:
+    their formats still count."""
+    out = copy.deepcopy(cells)
+    for cell in out.values():
+        if cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type") == "DATE_TIME":
+            for part in ("userEnteredValue", "effectiveValue", "formattedValue"):
+                cell.pop(part, None)
+    return out
+
+
+@pytest.fixture
+def teams(emulator: Emulator) -> list[str]:
+    return [
+        emulator.create_spreadsheet(f"team {n}", {"OKRs": _okrs(n)}, value_input="RAW")
+        for n in range(3)
+    ]
+
+
+@pytest.fixture
+def small_batches(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Google's limit and the batch size lowered together: every batch must fit."""
+    monkeypatch.setattr(staging, "BATCH_BYTES", BATCH)
+    emulator.faults.max_payload_bytes = BATCH
+
+
+def _reader(emulator: Emulator, info: dict[str, Any]) -> gspread.Client:
+    scopes = ["https://www.googleapis.com/auth/spreadsheets"]
+    creds = Credentials.from_service_account_info(info, scopes=scopes)  # type: ignore[no-untyped-call]
+    return gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
+
+
+def test_a_staged_rollup_publishes_what_one_batch_publishes(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one = emulator.create_spreadsheet("one batch", {"Summary": [["old"]], "Notes": [["x"]]})
+    many = emulator.create_spreadsheet("staged", {"Summary": [["old"]], "Notes": [["x"]]})
+    summary_id = emulator.state.spreadsheets[many].sheets[0].sheet_id
+    assert _sync(tmp_path, sa_info, teams, one).rollup_error is None
+    assert len(_batches(emulator, one)) == 1
+    monkeypatch.setattr(staging, "BATCH_BYTES", BATCH)
+    emulator.faults.max_payload_bytes = BATCH
+    emulator.log.clear()
+    result = _sync(tmp_path, sa_info, teams, many)
+    assert result.rollup_error is None
+    sent = _batches(emulator, many)
+    assert len(sent) >= 4 and all(r.status == 200 for r in sent)
+    final = sent[-1].body["requests"]
+    assert staging.size(sent[-1].body) < 5_000  # ranges only, whatever the data
+    assert {next(iter(r)) for r in final} == {"updateSheetProperties", "addSheet",
+                                               "copyPaste", "deleteSheet"}  # fmt: skip
+    a, b = _tabs(emulator, one), _tabs(emulator, many)
+    assert list(a) == list(b)  # same tabs, same order, no staging tab left
+    assert b["Summary"][0]["sheetId"] == summary_id  # the real tab kept its id
+    for title in a:
+        props_a, cells_a = a[title]
+        props_b, cells_b = b[title]
+        assert props_a["gridProperties"] == props_b["gridProperties"], title
+        assert _timeless(cells_a) == _timeless(cells_b), title
+    assert emulator.values(many, "Key results!A1:B1") == [["Team", "Period"]]
+
+
+def test_a_failed_middle_batch_leaves_the_real_tabs_and_the_next_run_cleans_up(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    small_batches: None,
+) -> None:
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]], "Notes": [["x"]]})
+    before = _tabs(emulator, out)
+    calls = [0]
+
+    def fail_second(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            calls[0] += 1
+            if calls[0] == 2:
+                raise ApiError(400, "Invalid requests[0].updateCells: injected")
+
+    emulator.faults.before_request = fail_second
+    result = _sync(tmp_path, sa_info, teams, out)
+    assert result.rollup_error is not None and "injected" in str(result.rollup_error)
+    after = _tabs(emulator, out)
+    left = [t for t in after if staging.is_staging(t)]
+    assert left and all(after[t][0].get("hidden") for t in left)  # only hidden tabs added
+    assert {t: after[t] for t in after if t not in left} == before  # the real tabs untouched
+    emulator.faults.before_request = None
+    emulator.log.clear()
+    assert _sync(tmp_path, sa_info, teams, out).rollup_error is None
+    first = _batches(emulator, out)[0].body["requests"]
+    dead = {after[t][0]["sheetId"] for t in left}
+    assert dead <= {r["deleteSheet"]["sheetId"] for r in first if "deleteSheet" in r}
+    titles = list(_tabs(emulator, out))
+    assert not [t for t in titles if staging.is_staging(t)]
+    assert titles[:2] == ["Summary", "Notes"] and "Key results" in titles
+
+
+def test_a_reader_between_the_batches_sees_the_old_rollup(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    small_batches: None,
+) -> None:
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]], "Notes": [["x"]]})
+    sheet = _reader(emulator, sa_info).open_by_key(out)
+    seen: list[Any] = []
+
+    def read(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            seen.append(sheet.worksheet("Summary").get_all_values())
+
+    emulator.faults.before_request = read
+    assert _sync(tmp_path, sa_info, teams, out).rollup_error is None
+    emulator.faults.before_request = None
+    assert len(seen) >= 4 and all(s == [["old"]] for s in seen)  # before every batch
+    assert sheet.worksheet("Summary").acell("A1").value == "Company"  # after the last
+
+
+def test_a_protected_tab_still_refuses_before_any_staged_batch(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    small_batches: None,
+) -> None:
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    emulator.protect(out, "Summary", None, description="CFO only")
+    result = _sync(tmp_path, sa_info, teams, out)
+    assert "protected tab Summary" in str(result.rollup_error)
+    assert _batches(emulator, out) == []
+    assert list(_tabs(emulator, out)) == ["Summary"]
+
+
+def test_every_staged_batch_fits_and_only_the_last_touches_the_real_tabs() -> None:
+    from sheets_sync.backends.gsheets.rollup import cell, place_tabs
+
+    rows = [[cell(f"team {i}"), cell(i), cell("é" * 40)] for i in range(400)]
+    placed = place_tabs([("Key results", rows, 1)], {"Key results": 7, "Sheet1": 0})
+    batches = staging.staged_batches(placed, [99], {0, 7, 99}, limit=10_000)
+    assert len(batches) > 3
+    assert all(staging.size({"requests": b}) <= 10_000 for b in batches)
+    assert batches[0][0] == {"deleteSheet": {"sheetId": 99}}
+    for batch in batches[:-1]:
+        for request in batch:
+            ((kind, body),) = request.items()
+            target = body.get("range", body.get("properties", {})).get("sheetId")
+            assert target not in (7, 0), kind
+    written = [r for b in batches[:-1] for r in b if "updateCells" in r]
+    got = [row for r in written for row in r["updateCells"]["rows"]]
+    assert got == [{"values": r} for r in rows]
