@@ -64,6 +64,30 @@ def _per_key(emu: Any, keys: list[str]) -> tuple[float, str]:
     return per_team, ", ".join(f"{k} x{v}" for k, v in sorted(endpoints.items()))
 
 
+def rollup_plan(body: dict[str, Any], teams: int, n: int) -> list[int]:
+    """Bytes of each batchUpdate that publishes the rollup of ``n`` teams like the measured
+    ``teams``: every tab's data rows repeated in proportion (the last tab, the data
+    dictionary, keeps its size), cut into batches by the code that publishes it."""
+    from sheets_sync.backends.gsheets import staging
+    from sheets_sync.backends.gsheets.rollup import place_tabs, rollup_requests
+
+    cells = [r["updateCells"]["rows"] for r in body["requests"] if "updateCells" in r]
+    tabs = []
+    for i, rows in enumerate(cells):
+        values = [r.get("values", []) for r in rows]
+        data = values[1:]
+        if i < len(cells) - 1 and data:
+            data = [data[j % len(data)] for j in range(round(len(data) * n / max(teams, 1)))]
+        tabs.append((f"tab {i}", values[:1] + data, 1))
+    existing = {f"tab {i}": i + 1 for i in range(len(tabs))}
+    placed = place_tabs(tabs, existing)
+    single = {"requests": rollup_requests(placed)}
+    if staging.size(single) <= staging.BATCH_BYTES:
+        return [staging.size(single)]
+    batches = staging.staged_batches(placed, [], set(existing.values()))
+    return [staging.size({"requests": b}) for b in batches]
+
+
 def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
     try:
         from sheets_sync.backends.gsheets.client import clear_clients, use_emulator
@@ -89,16 +113,15 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             outcomes1 = Counter(r.outcome.value for r in first.runs)
             per_changed, ep_changed = _per_key(emu, keys)
             rollup_requests = sum(1 for r in emu.log.requests if r.spreadsheet_id == out_key)
-            # the rollup is one batchUpdate, and Google refuses a body past 10 MiB: its
-            # size a team says how many teams a Google rollup holds
-            rollup_bytes = max(
-                (
-                    len(json.dumps(r.body).encode("utf-8"))
-                    for r in emu.log.requests
-                    if r.spreadsheet_id == out_key and r.endpoint == "spreadsheets.batchUpdate"
-                ),
-                default=0,
-            )
+            # one batchUpdate while it fits 8 MiB (Google refuses a body past 10 MiB): its
+            # size a team says how many teams one request holds, and what N teams take
+            written = [
+                r.body
+                for r in emu.log.requests
+                if r.spreadsheet_id == out_key and r.endpoint == "spreadsheets.batchUpdate"
+            ]
+            rollup_bytes = max((len(json.dumps(b).encode("utf-8")) for b in written), default=0)
+            plans = {n: rollup_plan(written[0], teams, n) for n in PROJECT_N} if written else {}
             log(f"google: first night {outcomes1}, {per_changed:.2f} requests/team")
             emu.log.clear()
             t0 = time.perf_counter()
@@ -117,6 +140,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 "unchanged_endpoints": ep_unchanged,
                 "rollup_requests": rollup_requests,
                 "rollup_bytes": rollup_bytes,
+                "rollup_plans": {str(n): plan for n, plan in plans.items()},
                 "changed_seconds": changed_s,
                 "unchanged_seconds": unchanged_s,
             }
@@ -143,9 +167,10 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 log(f"google: quota run {result['quota']}")
             # Sliding one-minute window: about one request per second once the first
             # minute's burst is spent, so N teams need ~requests seconds.
+            # The rollup's requests grow with N once it is staged (1 read + its batches).
+            calls = {n: 1 + len(plans[n]) if plans else rollup_requests for n in PROJECT_N}
             result["projection"] = [
-                (n, per_changed * n + rollup_requests, per_unchanged * n + rollup_requests)
-                for n in PROJECT_N
+                (n, per_changed * n + calls[n], per_unchanged * n + calls[n]) for n in PROJECT_N
             ]
             return result
     except Exception as exc:  # the Google backend is still being finished elsewhere

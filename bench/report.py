@@ -223,18 +223,29 @@ def google_section(g: dict[str, Any] | None) -> str:
 
 
 def _rollup_size(g: dict[str, Any]) -> str:
-    """Google refuses a request body past 10 MiB and the rollup is one batchUpdate: the
-    projection's larger N hold more teams than a Google rollup can publish."""
+    """One batchUpdate holds a rollup up to 8 MiB (Google refuses a body past 10 MiB); a
+    larger one is staged over several and published by one more: what N teams cost."""
     size = g.get("rollup_bytes") or 0
     if not size:
         return ""
     per_team = size / g["teams"]
-    return (
+    text = (
         f"; its batchUpdate {size / 1_048_576:.2f} MB for {g['teams']} teams "
-        f"({per_team / 1024:.0f} KB a team): Google refuses a request past 10 MiB, so a "
-        f"Google rollup publishes at most about {10_485_760 / per_team:.0f} such teams "
-        "(the projection's rollup requests assume it is published)"
+        f"({per_team / 1024:.0f} KB a team): one request of 8 MiB holds about "
+        f"{8 * 1_048_576 / per_team:.0f} such teams, a larger rollup is staged in several "
+        "(Google refuses a request past 10 MiB)"
     )
+    for n, plan in (g.get("rollup_plans") or {}).items():
+        if int(n) != 500:
+            continue
+        sizes = ", ".join(f"{b / 1_048_576:.2f}" for b in plan[:-1])
+        text += (
+            f". At {n} teams: {1 + len(plan)} requests (1 read, {len(plan) - 1} staging "
+            f"batches of {sizes} MB, a final batch of {plan[-1] / 1024:.1f} KB), "
+            f"{sum(plan) / 1_048_576:.1f} MB in all: at the end of a night at 60 "
+            f"requests/minute, about {1 + len(plan)} s of quota, plus the upload"
+        )
+    return text
 
 
 def _machine(results: dict[str, Any]) -> str:

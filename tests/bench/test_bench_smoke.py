@@ -38,7 +38,10 @@ def test_harness_runs_every_scenario_and_reports(tmp_path: Path) -> None:
     assert "## A night in the steady state (12 nights of history)" in text
     assert "| 4 | " in night_table(results) and "| 1,680 |" in night_table(results)
     assert "2 times in interleaved rounds" in text
-    assert "Google refuses a request past 10 MiB, so a Google rollup publishes at most" in text
+    assert "one request of 8 MiB holds about" in text
+    assert "At 500 teams: " in text and "staging batches of" in text
+    plan = results["google"]["rollup_plans"]["500"]  # staged, each batch within 8 MiB
+    assert len(plan) > 2 and max(plan) <= 8 * 1_048_576 and plan[-1] < 10_000
     assert "N=500 not in this run" in targets(results)
 
 
