@@ -274,6 +274,9 @@ def write_rollup_gsheet(
         except RemoteError as exc:
             if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
                 raise too_large(batch, exc, source, len(batches) > 1) from exc
+            if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
+                # protected after the check above: likelier while staged batches go out
+                raise protection.protected_since_read(exc.message, source, exc.status) from exc
             raise
     return spent[0]
 

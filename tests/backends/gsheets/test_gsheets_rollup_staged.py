@@ -225,3 +225,28 @@ def test_every_staged_batch_fits_and_only_the_last_touches_the_real_tabs() -> No
     written = [r for b in batches[:-1] for r in b if "updateCells" in r]
     got = [row for r in written for row in r["updateCells"]["rows"]]
     assert got == [{"values": r} for r in rows]
+
+
+def test_a_tab_protected_between_the_batches_is_named_and_the_real_tabs_stay(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
+    small_batches: None,
+) -> None:  # fmt: skip
+    """The staged batches take a few seconds more than one: someone who protects a rollup
+    tab meanwhile makes Google refuse the final batch, which says so as a team's write does."""
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    calls = [0]
+
+    def protect_before_last(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            calls[0] += 1
+            if calls[0] == 3:
+                emulator.protect(out, "Summary", "A1", description="CFO only")
+
+    emulator.faults.before_request = protect_before_last
+    result = _sync(tmp_path, sa_info, teams, out)
+    assert str(result.rollup_error).startswith(
+        f"gsheet:{out}: the company rollup was not published: Google refused the write: a "
+        "cell it writes was protected after the read, and the account may not edit it (You "
+        "are trying to edit a protected cell"
+    )
+    assert emulator.values(out, "Summary!A1:B2") == [["old"]]
