@@ -13,6 +13,7 @@ are typed cells (numbers as numbers, dates as serials with a date format, text a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import numbers
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from sheets_sync.rollup import Rollup
     from sheets_sync.rollup.schema import Column
 
+log = logging.getLogger("sheets_sync.gsheets")
 META_FIELDS = (
     f"{protection.NAMED_FIELDS},sheets(properties(sheetId,title,gridProperties(rowCount,"
     f"columnCount)),{protection.FIELDS})"
@@ -269,9 +271,14 @@ def write_rollup_gsheet(
         batches = staging.staged_batches(placed, leftovers, used, limit, source)
     for n, batch in enumerate(batches, start=1):
         what = "rollup: write" if len(batches) == 1 else f"rollup: write {n} of {len(batches)}"
+        sent = spent[0]
         try:
             client.batch_update(key, {"requests": batch}, source=source, what=what, tally=tally)
         except RemoteError as exc:
+            again = spent[0] - sent > 1  # an earlier attempt may have been applied
+            if again and exc.status == 400 and staging.applied_before(exc.message, batch):
+                log.info("%s: %s: applied by an attempt that timed out", source, what)
+                continue
             if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
                 raise too_large(batch, exc, source, len(batches) > 1) from exc
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:

@@ -14,6 +14,7 @@ before it leaves only hidden staging tabs, which the next run deletes (by ``PREF
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,21 @@ def grid(sheet_id: int, height: int, width: int, top: int = 0) -> dict[str, int]
 
 def delete(sheet_ids: Iterable[int]) -> list[Request]:
     return [{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in sheet_ids]
+
+
+_EXISTS = re.compile(r"A sheet with id (\d+) already exists")
+_GONE = re.compile(r"No grid with id: (\d+)")
+
+
+def applied_before(message: str, batch: Sequence[Request]) -> bool:
+    """Whether Google's 400 to a batch sent again (the first attempt timed out) says that
+    the first was applied: a tab this batch adds already exists, or one it deletes is gone.
+    Only such a batch made those ids (chosen at random by this run) or removes them, and
+    Google applies a batch whole, so the rest of it is in place too."""
+    adds = {int(r["addSheet"]["properties"]["sheetId"]) for r in batch if "addSheet" in r}
+    deletes = {int(r["deleteSheet"]["sheetId"]) for r in batch if "deleteSheet" in r}
+    exists, gone = _EXISTS.search(message), _GONE.search(message)
+    return bool((exists and int(exists[1]) in adds) or (gone and int(gone[1]) in deletes))
 
 
 def staged_batches(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ def _okrs(n: int) -> list[list[Any]]:
     return rows
 
 
-def _sync(tmp_path: Path, info: dict[str, Any], teams: list[str], out: str) -> SyncResult:
+def _sync(
+    tmp_path: Path, info: dict[str, Any], teams: list[str], out: str, timeout: float = 30
+) -> SyncResult:
     (tmp_path / "sa.json").write_text(json.dumps(info))
     listed = "\n".join(f"  - {{name: T{i}, source: 'gsheet:{k}'}}" for i, k in enumerate(teams))
     cfg = tmp_path / "sheets-sync.yaml"
@@ -47,7 +50,8 @@ def _sync(tmp_path: Path, info: dict[str, Any], teams: list[str], out: str) -> S
         "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
         f"teams:\n{listed}\n"
         f"rollup: {{output: 'gsheet:{out}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+        f'google: {{"credentials": "sa.json", "requests_per_minute": 6000, '
+        f'"timeout_seconds": {timeout}}}\n'
     )
     clear_clients()
     try:
@@ -250,3 +254,43 @@ def test_a_tab_protected_between_the_batches_is_named_and_the_real_tabs_stay(
         "are trying to edit a protected cell"
     )
     assert emulator.values(out, "Summary!A1:B2") == [["old"]]
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
+    small_batches: None, which: str,
+) -> None:  # fmt: skip
+    """Google applied the batch but its answer came after the client's timeout: the
+    retry is refused (the staging tabs the first batch adds already exist; those the last
+    one deletes are gone), which says that the batch is in place: the run goes on."""
+    count = emulator.create_spreadsheet("count", {"Summary": [["old"]]})
+    assert _sync(tmp_path, sa_info, teams, count).rollup_error is None
+    total = len(_batches(emulator, count))
+    target = 1 if which == "first" else total
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    calls = [0]
+
+    def applied(n: int) -> bool:
+        return sum(1 for r in _batches(emulator, out) if r.status == 200) >= n
+
+    def late_answer(endpoint: str, sid: str | None) -> None:
+        if sid != out or endpoint != "spreadsheets.batchUpdate":
+            return
+        calls[0] += 1
+        if calls[0] == target:
+            time.sleep(1.5)  # the client stops waiting after 1 s; the batch is applied
+        elif calls[0] == target + 1:  # the retry, once the first attempt is in place
+            deadline = time.monotonic() + 10
+            while not applied(target) and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    emulator.faults.before_request = late_answer
+    result = _sync(tmp_path, sa_info, teams, out, timeout=1)
+    emulator.faults.before_request = None
+    assert result.rollup_error is None
+    refused = [r for r in _batches(emulator, out) if r.status == 400]
+    assert len(refused) == 1  # the retry, refused, was the sign
+    titles = list(_tabs(emulator, out))
+    assert not [t for t in titles if staging.is_staging(t)] and "Key results" in titles
+    assert emulator.values(out, "Summary!A1") == [["Company"]]
