@@ -1,7 +1,10 @@
-"""Trivial formula evaluation (arithmetic, cell references, SUM/AVERAGE/MIN/MAX/COUNT/ROUND/ABS).
+"""Trivial formula evaluation (arithmetic, cell references, SUM/AVERAGE/MIN/MAX/COUNT/ROUND/ABS,
+a text literal, a bare reference to one cell).
 
 Anything else keeps the formula text as its effective value, which is the documented gap: the
-product writes values, not formulas, so this only has to make round trips believable."""
+product writes values, not formulas, so this only has to make round trips believable. A
+formula whose result is blank (``=""``, or ``=E2`` of an empty E2) has no effectiveValue and
+no formattedValue, only its userEnteredValue, as Google answers it."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 _REF = re.compile(
     r"(?<![A-Za-z0-9_\"])\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?(?![A-Za-z0-9_(])"
 )
+_MARK = "\x01"  # prefixes a cell reference's text, so that it is not taken for a text literal
 _BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -84,7 +88,11 @@ class _Evaluator:
         if isinstance(node, ast.Expression):
             return self.eval(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str):
-            return self.area(node.value) if isinstance(node.value, str) else float(node.value)
+            if isinstance(node.value, str):
+                if not node.value.startswith(_MARK):
+                    raise UnsupportedError("text in arithmetic")
+                return self.area(node.value[1:])
+            return float(node.value)
         if isinstance(node, ast.BinOp) and type(node.op) in _BIN:
             return _BIN[type(node.op)](self.scalar(node.left), self.scalar(node.right))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
@@ -109,15 +117,69 @@ class _Evaluator:
             return value[0] if value else 0.0
         return float(value)
 
+    def referenced(self, ref: str) -> Cell | None:
+        """The cell a bare ``=E2`` shows, evaluated; None when E2 is blank (empty, or a
+        formula showing blank), which Google passes on as blank, not as 0."""
+        m = _REF.fullmatch(ref)
+        if not m or m.group(3):
+            raise UnsupportedError(ref)
+        cell = self.sheet.cells.get((int(m.group(2)) - 1, _col_index(m.group(1))))
+        if not cell:
+            return None
+        if "formulaValue" in cell.get("userEnteredValue", {}):
+            if self.depth >= 8:
+                raise UnsupportedError("reference chain too deep")
+            evaluate_cell(self.sheet, cell, self.depth + 1)
+        return cell if cell.get("effectiveValue") else None
+
+
+def _blank(cell: Cell) -> None:
+    """Google's answer for a formula showing blank: the formula, no value, no text (probe
+    of real Google: cartularium/cartularium packages/assay/docs/gsheets-celldata-probes.md,
+    ``=""``, ``=IF(,,)`` and a VLOOKUP of an empty cell)."""
+    cell.pop("effectiveValue", None)
+    cell.pop("formattedValue", None)
+
+
+def _bare(sheet: Sheet, cell: Cell, node: ast.AST, depth: int) -> bool:
+    """Fill a formula that is one text literal or one cell reference; False for others."""
+    if not (isinstance(node, ast.Expression) and isinstance(node.body, ast.Constant)):
+        return False
+    text = node.body.value
+    if not isinstance(text, str):
+        return False
+    if not text.startswith(_MARK):
+        if text:
+            cell["effectiveValue"] = {"stringValue": text}
+            cell["formattedValue"] = text
+        else:
+            _blank(cell)
+        return True
+    shown = _Evaluator(sheet, depth).referenced(text[1:])
+    if shown is None:
+        _blank(cell)
+        return True
+    value = dict(shown["effectiveValue"])
+    cell["effectiveValue"] = value
+    if "numberValue" in value:  # shown in this cell's own number format
+        fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
+        cell["formattedValue"] = format_number(float(value["numberValue"]), fmt)
+    else:
+        cell["formattedValue"] = str(shown.get("formattedValue", ""))
+    return True
+
 
 def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
     """Fill effectiveValue/formattedValue of a formula cell in place."""
     formula = str(cell["userEnteredValue"]["formulaValue"])
-    expr = _REF.sub(lambda m: repr(m.group(0).replace("$", "")), formula[1:].strip())
+    expr = _REF.sub(lambda m: repr(_MARK + m.group(0).replace("$", "")), formula[1:].strip())
     expr = expr.replace("^", "**")
     fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
     try:
-        value = _Evaluator(sheet, depth).scalar(ast.parse(expr, mode="eval"))
+        tree = ast.parse(expr, mode="eval")
+        if _bare(sheet, cell, tree, depth):
+            return
+        value = _Evaluator(sheet, depth).scalar(tree)
     except ZeroDivisionError:
         cell["effectiveValue"] = {
             "errorValue": {

@@ -185,6 +185,40 @@ def test_fields_mask_and_grid_data(api: Api, emulator: Emulator) -> None:
     assert full["sheets"][0]["data"][0]["startColumn"] == 1
 
 
+def test_a_formula_showing_blank_has_no_value_only_its_formula(
+    api: Api, emulator: Emulator
+) -> None:
+    """Google answers ``=""`` (and ``=IF(,,)``, a VLOOKUP of an empty cell) with the
+    formula alone: no effectiveValue, no formattedValue (a probe of real Google,
+    cartularium/cartularium packages/assay/docs/gsheets-celldata-probes.md, 2.b, 2.c,
+    10.b). Before, the emulator kept ``=""`` as the text of its formula, so a reader
+    that took such a cell for empty was never caught by a test."""
+    row = [1, "x", '=""', "=A1", "=B1", "=Z1", "=C1", '="ok"', "=1/0", "=I1"]
+    key = emulator.create_spreadsheet("t", {"S": [row]})
+    got = api.call(
+        "GET",
+        f"/v4/spreadsheets/{key}",
+        includeGridData="true",
+        fields="sheets.data.rowData.values(userEnteredValue.formulaValue,effectiveValue,"
+        "formattedValue)",
+    ).json()
+    cells = got["sheets"][0]["data"][0]["rowData"][0]["values"]
+    shown = [(c.get("effectiveValue"), c.get("formattedValue")) for c in cells]
+    div0 = {"type": "DIVIDE_BY_ZERO", "message": "Function DIVIDE parameter 2 cannot be zero."}
+    assert shown[2:] == [
+        (None, None),  # =""
+        ({"numberValue": 1}, "1"),  # =A1
+        ({"stringValue": "x"}, "x"),  # =B1: a reference shows the text, not 0
+        (None, None),  # =Z1, an empty cell: blank, not 0
+        (None, None),  # =C1, a formula showing blank
+        ({"stringValue": "ok"}, "ok"),
+        ({"errorValue": div0}, "#DIV/0!"),
+        ({"errorValue": div0}, "#DIV/0!"),
+    ]
+    assert cells[2] == {"userEnteredValue": {"formulaValue": '=""'}}
+    assert emulator.values(key, "S!C1:E1", "UNFORMATTED_VALUE") == [["", 1, "x"]]
+
+
 def test_state_file_round_trip_and_cli(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     with run_emulator(state_file=state) as emu:
