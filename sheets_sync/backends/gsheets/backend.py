@@ -1,9 +1,10 @@
 """``GoogleSheetsBackend``: one team's Google spreadsheet behind the ``Backend`` protocol.
 
 A changed team costs two API calls and an unchanged team one, whatever its size:
-``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values
-and number-format types, rows hidden by the user, merges, sheet properties) and ``write`` a single
-``batchUpdate``, which Google applies all-or-nothing, so a sheet is never left half-written.
+``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values,
+formulas, number-format types, rows hidden by the user, merges, sheet properties) and
+``write`` a single ``batchUpdate``, which Google applies all-or-nothing, so a sheet is never
+left half-written.
 The mapping's alternative tab names ("OKRs", "OKR", "Key results") are matched
 case-insensitively on our side, which is why the read cannot name ranges: a range for a
 tab that does not exist fails the request.
@@ -42,7 +43,8 @@ READ_FIELDS = (
     f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
     f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
-    "rowData(values(effectiveValue,chipRuns,effectiveFormat.numberFormat.type))))"
+    "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
+    "effectiveFormat.numberFormat.type))))"
 )
 VALUE_FIELD = "userEnteredValue"
 FORMAT_FIELDS = ",".join(
@@ -128,12 +130,15 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     hidden: set[int] = set()
     percent: set[tuple[int, int]] = set()
     shown: set[tuple[int, int]] = set()  # any number in a PERCENT format (lint)
+    used = 0
     for block in sheet.get("data", []):
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
         for i, row in enumerate(block.get("rowData", [])):
             cells = row.get("values", [])
             values = [None] * left + [cell_value(c) for c in cells]
             for j, c in enumerate(cells):
+                if j + 1 > used - left and _has_content(c):
+                    used = left + j + 1
                 if _in_percent(c):
                     shown.add((top + i + 1, left + j + 1))
                     if _is_percent_one(c):
@@ -165,7 +170,15 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         merged=merged,
         percent_ones=frozenset(percent),
         percent_cells=frozenset(shown),
+        used_cols=used,
     )
+
+
+def _has_content(cell: Mapping[str, Any]) -> bool:
+    """A value or a formula, as an Excel cell with a child counts. Google sends a formula
+    showing blank (``=IF(H2>0,"","")``) with no effectiveValue at all, only the formula:
+    read as empty, the sync added its owned columns over such helper formulas."""
+    return bool(cell.get("effectiveValue") or cell.get("userEnteredValue", {}).get("formulaValue"))
 
 
 def _in_percent(cell: Mapping[str, Any]) -> bool:
