@@ -389,6 +389,9 @@ def init(directory: str, teams: Sequence[str], company: str) -> None:
 def demo(directory: str, google: bool, as_of: str | None) -> None:
     """Create a realistic six-team demo workspace and validate it.
 
+    Its dates and period are set for --as-of (default today), so a sync that day shows
+    the findings it was made for: 2 errors, 2 warnings.
+
     \b
     Example: sheets-sync demo demo-ws && sheets-sync sync --config demo-ws/sheets-sync.yaml
     Google:  sheets-sync demo --google demo-g   (exit 1 if a team failed)
@@ -415,9 +418,10 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
         sys.exit(EXIT_FAILED if gdemo.result.failed else EXIT_OK)
     from sheets_sync.workspace.demo import create_demo
 
-    cfg = create_demo(Path(directory))
+    day = as_of_date(as_of)
+    cfg = create_demo(Path(directory), as_of=day)
     ws = load_workspace(cfg)
-    result = Sync(ws).run(SyncOptions(as_of=as_of_date(as_of), write_back=False, rollup=False))
+    result = Sync(ws).run(SyncOptions(as_of=day, write_back=False, rollup=False))
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True, quiet=quiet_level())
     say(f"demo workspace created: {cfg}")

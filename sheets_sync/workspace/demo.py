@@ -3,6 +3,10 @@
 Workbooks are written with xlsxwriter because it stores a formula's cached result: the
 Sales "new ARR" KR is computed from its Pipeline tab, and a file saved by openpyxl would
 carry no value for it until someone opened it in Excel.
+
+The demo is built as of a day (``sheets-sync demo --as-of``, default today): its dates and
+period move with that day (``demo_data.moved_team``, ``demo_data.demo_period``), so synced
+that day it shows the designed state, whichever day it is.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.config import DEFAULT_CONFIG
+from sheets_sync.domain.models import Period
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
     HEADER_FILL,
@@ -28,6 +33,7 @@ from sheets_sync.template.spec import (
 from sheets_sync.workspace.demo_data import (
     COMPANY,
     COMPANY_OBJECTIVES,
+    DESIGN_DAY,
     PERIOD,
     TEAMS,
     DemoRow,
@@ -35,6 +41,8 @@ from sheets_sync.workspace.demo_data import (
     DemoTeam,
     DemoValue,
     Formula,
+    demo_period,
+    moved_team,
 )
 from sheets_sync.workspace.init import ensure_gitignore, render_config
 
@@ -60,9 +68,9 @@ BLOCK_OWNED = frozenset({"Progress", "Status", "Sync notes"})
 BETTER_WHEN = {"higher": "up", "lower": "down", "range": "between"}
 
 
-def demo_teams() -> list[DemoTeam]:
-    """The six demo teams as plain data (template column order)."""
-    return list(TEAMS)
+def demo_teams(as_of: dt.date = DESIGN_DAY) -> list[DemoTeam]:
+    """The six demo teams as plain data (template column order), dated for ``as_of``."""
+    return [moved_team(team, as_of) for team in TEAMS]
 
 
 def _as_dict(tab: TabTemplate, row: DemoRow) -> dict[str, DemoValue]:
@@ -98,10 +106,10 @@ def _metrics_rows(team: DemoTeam) -> list[DemoRow]:
     return rows
 
 
-def layout_tabs(team: DemoTeam) -> tuple[DemoTab, ...]:
+def layout_tabs(team: DemoTeam, period: Period = PERIOD) -> tuple[DemoTab, ...]:
     """Every tab of the team's workbook as rows from A1, laid out for its mapping."""
     if team.mapping == "objective-blocks":
-        title = f"{team.name} - goals {PERIOD.name}"
+        title = f"{team.name} - goals {period.name}"
         goals = (
             (title,),
             ("One block per goal: the goal row, then its key results. Updated on Mondays.",),
@@ -187,26 +195,34 @@ def _write_tab(book: xlsxwriter.Workbook, tab: DemoTab, fmt: _Formats) -> None:
                 _write_value(ws, r, c, value, fmt)
 
 
-def write_team_workbook(team: DemoTeam, path: Path) -> None:
+def write_team_workbook(team: DemoTeam, path: Path, period: Period = PERIOD) -> None:
     book = xlsxwriter.Workbook(str(path), {"in_memory": True})
-    created: dict[str, Any] = {"created": dt.datetime(2026, 10, 1), "author": COMPANY}
-    book.set_properties(created)
+    created = dt.datetime.combine(period.start, dt.time())
+    properties: dict[str, Any] = {"created": created, "author": COMPANY}
+    book.set_properties(properties)
     fmt = _Formats(book)
-    for tab in layout_tabs(team):
+    for tab in layout_tabs(team, period):
         _write_tab(book, tab, fmt)
     book.close()
 
 
-def create_demo(dir: Path, teams: Sequence[DemoTeam] | None = None) -> Path:
-    """Write ``dir/sheets-sync.yaml`` and ``dir/teams/*.xlsx``; returns the config path."""
+def create_demo(
+    dir: Path, teams: Sequence[DemoTeam] | None = None, as_of: dt.date = DESIGN_DAY
+) -> Path:
+    """Write ``dir/sheets-sync.yaml`` and ``dir/teams/*.xlsx``; returns the config path.
+
+    ``teams`` are dated for the design day (``demo_teams()`` or variants of them): their
+    dates move with the period to ``as_of``. The default is the design day, the day every
+    test syncs as of; ``sheets-sync demo`` passes today."""
     config = dir / DEFAULT_CONFIG
     if config.exists():
         raise ConfigError(f"{config}: already exists; not overwriting it")
-    chosen = list(TEAMS if teams is None else teams)
+    period = demo_period(as_of)
+    chosen = [moved_team(t, as_of) for t in (TEAMS if teams is None else teams)]
     (dir / "teams").mkdir(parents=True, exist_ok=True)
     for team in chosen:
-        write_team_workbook(team, dir / "teams" / team.filename)
+        write_team_workbook(team, dir / "teams" / team.filename, period)
     entries = [(t.name, f"teams/{t.filename}", t.mapping) for t in chosen]
-    config.write_text(render_config(COMPANY, PERIOD, entries, COMPANY_OBJECTIVES), encoding="utf-8")
+    config.write_text(render_config(COMPANY, period, entries, COMPANY_OBJECTIVES), encoding="utf-8")
     ensure_gitignore(dir)
     return config

@@ -2,15 +2,24 @@
 
 Kept apart from the workbook writer so the Google Sheets demo can push the same rows.
 Deliberate mistakes (for ``validate`` to find) are marked ``# MISTAKE``.
+
+The rows are one snapshot, designed for ``DESIGN_DAY`` (2026-11-23, seven weeks into
+2026-Q4): synced that day the demo shows exactly its deliberate findings and no stale KPI.
+A demo built on another day would show more (weekly KPIs gone stale, the period over), so
+``moved_team`` and ``demo_period`` move every date by the same number of days: built and
+synced on any day, the demo is in the designed state. No text in the rows names a date, a
+month or a year, since text would not move with them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sheets_sync.domain.models import CompanyObjective, Period
+from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import TEMPLATE, CellValue
+from sheets_sync.workspace.init import quarter_of
 
 PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 COMPANY = "Northwind Analytics"
@@ -188,7 +197,7 @@ ENGINEERING = DemoTeam(
             actual=1.5, previous=3, as_of=D(2026, 11, 18)),
         kpi("KPI-3", "API error rate", "Kim Park", category="leading", frequency="weekly",
             unit="%", direction="lower", target="0.5%", actual="0.4%", previous="0.6%",
-            as_of=D(2026, 8, 28), comment="Dashboard export broke in September"),  # stale
+            as_of=D(2026, 8, 28), comment="Dashboard export broke last quarter"),  # stale
     ),
 )  # fmt: skip
 
@@ -261,8 +270,8 @@ PEOPLE = DemoTeam(
     "People",
     "standard",
     (
-        kr("O1", "O1.1", "Make 12 hires for the 2027 plan", "Rita Gomes",
-           **_obj("Hire the team we need for 2027", "committed", "C4"),
+        kr("O1", "O1.1", "Make 12 hires for next year's plan", "Rita Gomes",
+           **_obj("Hire the team we need next year", "committed", "C4"),
            start=0, target=12, current=7, unit="hires", confidence=7),
         kr(None, "O1.2", "Cut time-to-hire from 45 to 30 days", "Rita Gomes",
            start=45, target=30, unit="days", kpi_link="KPI-5"),  # MISTAKE: no KPI-5
@@ -288,3 +297,42 @@ PEOPLE = DemoTeam(
 )  # fmt: skip
 
 TEAMS = (SALES, MARKETING, ENGINEERING, CUSTOMER_SUCCESS, FINANCE, PEOPLE)
+
+DESIGN_DAY = D(2026, 11, 23)
+# Excel's dates start in 1900 and Python's end in 9999; the data spans 87 days before the
+# as-of day to 38 after, so these as-of days keep every moved date inside both.
+AS_OF_RANGE = (D(1901, 1, 1), D(9998, 12, 31))
+
+
+def _shift(as_of: dt.date) -> dt.timedelta:
+    first, last = AS_OF_RANGE
+    if not first <= as_of <= last:
+        raise ConfigError(f"the demo can be built as of {first} to {last}, not {as_of}")
+    return as_of - DESIGN_DAY
+
+
+def demo_period(as_of: dt.date = DESIGN_DAY) -> Period:
+    """PERIOD moved with the demo to ``as_of``. Its name is the calendar quarter that holds
+    its middle day (most of the period lies in it): 2026-Q4 on the design day, 2027-Q1 for
+    a demo built on 2027-03-10 (period 2027-01-16 to 2027-04-17). A quarter's name keeps
+    the rollup looking like a real company's; the dates in the workspace file are exact."""
+    by = _shift(as_of)
+    start, end = PERIOD.start + by, PERIOD.end + by
+    middle = start + dt.timedelta(days=(end - start).days // 2)
+    return Period(quarter_of(middle).name, start, end)
+
+
+def _moved_rows(rows: tuple[DemoRow, ...], by: dt.timedelta) -> tuple[DemoRow, ...]:
+    return tuple(tuple(v + by if isinstance(v, dt.date) else v for v in row) for row in rows)
+
+
+def moved_team(team: DemoTeam, as_of: dt.date = DESIGN_DAY) -> DemoTeam:
+    """``team`` (rows dated for DESIGN_DAY) with every date moved as ``demo_period`` moves
+    the period, so every KPI's age, due date and pace on ``as_of`` are as designed."""
+    by = _shift(as_of)
+    return replace(
+        team,
+        okr_rows=_moved_rows(team.okr_rows, by),
+        kpi_rows=_moved_rows(team.kpi_rows, by),
+        extra_tabs=tuple(replace(t, rows=_moved_rows(t.rows, by)) for t in team.extra_tabs),
+    )

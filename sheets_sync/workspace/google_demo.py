@@ -26,7 +26,13 @@ from sheets_sync.sync.engine import SyncOptions, SyncResult
 from sheets_sync.sync.run import run_sync
 from sheets_sync.workspace.demo import demo_teams as all_demo_teams
 from sheets_sync.workspace.demo import layout_tabs
-from sheets_sync.workspace.demo_data import COMPANY, COMPANY_OBJECTIVES, PERIOD, Formula
+from sheets_sync.workspace.demo_data import (
+    COMPANY,
+    COMPANY_OBJECTIVES,
+    DESIGN_DAY,
+    Formula,
+    demo_period,
+)
 from sheets_sync.workspace.init import ensure_gitignore, render_config
 
 STATE_FILE = "emulator-state.json"
@@ -86,23 +92,28 @@ def _write_private(path: Path, text: str) -> None:
         f.write(text)
 
 
-def seed_demo(emu: Emulator, directory: Path) -> tuple[Path, dict[str, str], str]:
+def seed_demo(
+    emu: Emulator, directory: Path, as_of: dt.date = DESIGN_DAY
+) -> tuple[Path, dict[str, str], str]:
     """Create every demo team's spreadsheet and the rollup spreadsheet in the emulator and
-    write the workspace; returns (config path, team -> key, rollup key)."""
+    write the workspace, dated for ``as_of`` as the Excel demo is (``create_demo``);
+    returns (config path, team -> key, rollup key)."""
+    period = demo_period(as_of)
     _check_empty(directory)
     directory.mkdir(parents=True, exist_ok=True)
     info = fake_service_account_info(emu.host)
     _write_private(directory / CREDENTIALS_FILE, json.dumps(info))
     keys: dict[str, str] = {}
     entries = []
-    for team in all_demo_teams():
+    for team in all_demo_teams(as_of):
         sheets = {
-            tab.name: [[_cell(v) for v in row] for row in tab.rows] for tab in layout_tabs(team)
+            tab.name: [[_cell(v) for v in row] for row in tab.rows]
+            for tab in layout_tabs(team, period)
         }
         keys[team.name] = emu.create_spreadsheet(f"{team.name} goals", sheets)
         entries.append((team.name, f"gsheet:{keys[team.name]}", team.mapping))
     rollup_key = emu.create_spreadsheet(f"{COMPANY} rollup", {"Summary": []})
-    text = render_config(COMPANY, PERIOD, entries, COMPANY_OBJECTIVES)
+    text = render_config(COMPANY, period, entries, COMPANY_OBJECTIVES)
     rollup = f'output: "gsheet:{rollup_key}"'
     if "output: company.xlsx" not in text:  # pragma: no cover - render_config changed
         raise RuntimeError("demo: the rendered workspace has no rollup output to replace")
@@ -116,12 +127,14 @@ def seed_demo(emu: Emulator, directory: Path) -> tuple[Path, dict[str, str], str
 
 def run_google_demo(directory: Path, as_of: dt.date) -> GoogleDemo:
     """Seed the demo in a fresh emulator, sync it (write-back and rollup), stop the
-    emulator and save its state next to the workspace."""
+    emulator and save its state next to the workspace. The demo is dated for ``as_of``
+    (``create_demo``), so this sync shows its designed state."""
+    demo_period(as_of)  # an as-of day the demo cannot be built for stops before the emulator
     _check_empty(directory)
     directory.mkdir(parents=True, exist_ok=True)
     state = directory / STATE_FILE
     with run_emulator(state_file=state) as emu, use_emulator(emu.host):
-        config, keys, rollup_key = seed_demo(emu, directory)
+        config, keys, rollup_key = seed_demo(emu, directory, as_of)
         result = run_sync(load_workspace(config), SyncOptions(as_of=as_of))
         requests = dict(sorted(emu.log.counts.items()))
     return GoogleDemo(config, state, result, keys, rollup_key, requests)

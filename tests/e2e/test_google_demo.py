@@ -30,6 +30,8 @@ from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.grid import column_letter
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from sheets_sync.workspace.demo import create_demo
+from sheets_sync.workspace.google_demo import run_google_demo
 
 pytestmark = pytest.mark.emulator
 AS_OF = dt.date(2026, 11, 23)
@@ -186,3 +188,30 @@ def test_google_demo_scores_exactly_as_the_excel_demo(
 
     assert scored(google.runs) == scored(excel.runs)
     assert sum(len(r.result.key_results) for r in excel.runs if r.result) > 20
+
+
+def test_google_demo_built_on_another_day_shows_the_designed_state(
+    tmp_path: Path, local_only: None
+) -> None:
+    """``demo --google`` without ``--as-of`` (today) dated its sheets for 2026-11-23:
+    synced on 2026-12-05 it showed two stale weekly KPIs (4 warnings), not the designed 2."""
+    day = dt.date(2027, 3, 10)
+    gdemo = run_google_demo(tmp_path / "gdemo", day)
+    assert load_workspace(gdemo.config).period.name == "2027-Q1"
+    designed = create_demo(tmp_path / "xdemo")  # the Excel demo on its design day
+    excel = Sync(load_workspace(designed)).run(SyncOptions(as_of=AS_OF, rollup=False))
+
+    def seen(result: Any) -> list[Any]:
+        return [
+            (
+                run.team,
+                sorted((f.severity, f.location.split("!", 1)[1], f.message)
+                       for f in run.result.findings),
+                [(k.kr.id, k.score, k.status, k.expected) for k in run.result.key_results],
+                [(k.kpi.id, k.status) for k in run.result.kpis],
+            )
+            for run in result.runs
+        ]  # fmt: skip
+
+    assert [r.result is not None for r in gdemo.result.runs] == [True] * 6
+    assert seen(gdemo.result) == seen(excel)
