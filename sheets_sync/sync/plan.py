@@ -168,22 +168,34 @@ def changed_writes(
 ) -> tuple[list[CellWrite], list[CellChange]]:
     """The writes whose cell does not already hold the value, with old -> new for dry runs.
 
-    A row with a changed cell has all its owned cells written: a cell's colour follows its
-    row's state, not only its own value (an objective's 0.0 is red while Off track, grey
-    once No data), and the sheet's styles are not read, so a Score that keeps its number
-    while its Status moves would keep yesterday's fill. Only changed values are counted.
+    A row whose Status changes has its Score written too: a Score's colour follows the
+    Status as well as its number (0.0 is red while Off track, grey once No data), and the
+    sheet's styles are not read, so a Score that keeps its number while its Status moves
+    would keep yesterday's fill. Only changed values are counted. Not the whole row: the
+    Expected cell moves every night, and its row's other cells would be rewritten with it.
     """
     current: dict[tuple[str, int, int], CellValue] = {}
+    status_col: dict[str, int] = {}
+    score_col: dict[str, int] = {}
     for tab in (extract.okrs, extract.kpis):
         if tab is not None:
+            layout = tab.layout
             for (row, col), value in tab.owned_values.items():
-                current[(tab.layout.tab, row, col)] = value
+                current[(layout.tab, row, col)] = value
+            if {"status", "score"} <= {*layout.columns, *layout.missing_owned}:
+                status_col[layout.tab] = layout.column_of("status")
+                score_col[layout.tab] = layout.column_of("score")
     changes: list[CellChange] = []
-    moved: set[tuple[str, int]] = set()
+    changed: set[tuple[str, int, int]] = set()
     for w in writes:
         old = current.get((w.sheet, w.row, w.col))
         if not same_value(old, w.value):
-            moved.add((w.sheet, w.row))
+            changed.add((w.sheet, w.row, w.col))
             changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value))
-    todo = [w for w in writes if (w.sheet, w.row) in moved]
+    restyled = {
+        (sheet, row, score_col[sheet])
+        for sheet, row, col in changed
+        if col == status_col.get(sheet)
+    }
+    todo = [w for w in writes if (w.sheet, w.row, w.col) in changed | restyled]
     return todo, changes
