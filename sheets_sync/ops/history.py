@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sheets_sync.errors import HistoryError
 from sheets_sync.native_threads import import_quietly
-from sheets_sync.ops import history_pending
+from sheets_sync.ops import history_alerts, history_pending
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
     _KPI_FIELDS,
@@ -177,6 +177,9 @@ class HistoryStore:
             kr_columns = {row[1] for row in conn.execute("PRAGMA table_info(kr_snapshots)")}
             if "weight" not in kr_columns:  # a schema 1 store: its rows keep a blank weight
                 conn.execute("ALTER TABLE kr_snapshots ADD COLUMN weight REAL")
+            for statement in filter(str.strip, history_alerts.TABLES.split(";")):
+                conn.execute(statement)
+            history_alerts.seed(conn)  # made now: the nights recorded so far were alerted
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -238,12 +241,18 @@ class HistoryStore:
 
     @_recovering
     def settle_pending(
-        self, as_of: dt.date | None, landed: Collection[str] | None = None
+        self,
+        as_of: dt.date | None,
+        landed: Collection[str] | None = None,
+        *,
+        alerted: Collection[str] = (),
     ) -> list[tuple[str, str]]:
         """Confirm the pending records (``record(pending=True)``) of the ``landed`` teams
         on ``as_of`` (None: every team) and undo the others, of every date when ``as_of``
         is None: their rows go back to what the date held before. Returns the (date,
-        team) undone."""
+        team) undone. The ``alerted`` teams of those confirmed (their night's alerts went
+        out, or there were none) become the next night's alert baseline, in the same
+        transaction (``history_alerts.py``)."""
         if not self.path.exists():
             return []
         day = None if as_of is None else as_of.isoformat()
@@ -254,6 +263,10 @@ class HistoryStore:
                 if landed is None:
                     landed = [team for _, team in history_pending.pending_teams(conn, day)]
                 undone = history_pending.settle(conn, day, landed)
+                if day is not None and alerted:
+                    kept = set(landed).difference(team for _, team in undone)
+                    kept.intersection_update(alerted)
+                    history_alerts.mark(conn, day, kept)
         return undone
 
     @_recovering
@@ -420,6 +433,14 @@ class HistoryStore:
                     krs = by_team[team] = {}
                 krs[shared.setdefault(kr_id, kr_id)] = shared.setdefault(status, status)
         return by_team
+
+    @_recovering
+    def alert_baseline(self, since: dt.date | None = None) -> dict[str, dict[str, str]]:
+        """team -> {KR id -> status} that tonight's alerts compare with: each team's
+        latest night whose alerts went out, not its latest snapshot (``history_alerts``);
+        ``since``: the period's start, before which a team's KRs are another period's."""
+        with self._connect() as conn:
+            return history_alerts.baseline(conn, None if since is None else since.isoformat())
 
     @_recovering
     def prune(self, keep: int) -> int:

@@ -8,7 +8,9 @@ import operator
 from collections.abc import Iterable
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: kr_snapshots.weight, for the objective burn-up (2026-12-04)
+#: 2: kr_snapshots.weight, for the objective burn-up (2026-12-04); 3: the alert baseline,
+#: ``alerted`` and ``alert_baseline`` (``history_alerts.py``, 2026-12-05)
+SCHEMA_VERSION = 3
 #: A snapshot's columns after (as_of, team), by their names in the rollup's rows.
 _KR_FIELDS = (
     *("Objective ID", "KR ID", "Description", "Current", "Target", "Score"),

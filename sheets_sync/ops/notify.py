@@ -1,7 +1,8 @@
 """Tell someone when the unattended nightly run needs a human.
 
 A notification goes out only when a team failed or a KR turned Off track since the
-previous snapshot; a quiet night sends nothing, so alerts keep meaning something.
+team's last alerted night (``history_alerts.py``); a quiet night sends nothing, so
+alerts keep meaning something.
 Delivery never raises: a broken hook is reported as a problem string and must not turn
 a good sync into a failed one.
 """
@@ -43,7 +44,7 @@ def turned_off_track_by_team(
     result: SyncResult, previous: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, Any]]:
     """KRs Off track now that were not Off track in ``previous`` (team -> KR id -> status,
-    as ``HistoryStore.previous_kr_statuses`` gives).
+    as ``HistoryStore.alert_baseline`` gives).
 
     A KR new to a team that has history counts (it starts Off track); a team with no
     history at all does not, so the very first run sets a baseline instead of alerting

@@ -75,17 +75,21 @@ class NightEnd:
             if self.history_skipped is None:  # the run report says so, not only the log
                 self.history_skipped = f"history not recorded: {exc}"
 
-    def settle_history(self, as_of: dt.date, *, undo: bool = False) -> None:
+    def settle_history(
+        self, as_of: dt.date, *, undo: bool = False, alerted: Collection[str] = ()
+    ) -> None:
         """Confirm the night's pending snapshot rows this run recorded, or ``undo`` them
         (``HistoryStore.settle_pending``; pending rows a killed run left for the date are
         undone either way): the history holds only what landed, and the night after one
-        that did not finish compares with the last that did. Logged, never raised."""
+        that did not finish compares with the last that did. The ``alerted`` teams (their
+        alerts went out: ``run_sync``) become the next night's alert baseline; a rollup
+        marks none. Logged, never raised."""
         landed: Collection[str] = () if undo else set(self.pending_teams)
         self.pending_teams.clear()
         if self.history is None:
             return
         try:
-            undone = self.history.settle_pending(as_of, landed)
+            undone = self.history.settle_pending(as_of, landed, alerted=alerted)
         except HistoryError as exc:
             log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
             return

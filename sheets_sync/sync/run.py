@@ -122,7 +122,7 @@ def run_sync(
     with RunLock(workspace.state_dir, options.shard):
         try:  # a history that cannot be used stops no team (the night logs it again)
             _undo_unfinished(history)
-            previous = history.previous_kr_statuses(before=options.as_of, including=True)
+            previous = history.alert_baseline(since=workspace.period.start)
             unrecorded = history.not_recorded(options.as_of) is not None
         except HistoryError as exc:
             log.error("%s; no Off-track alerts tonight", exc)
@@ -172,11 +172,16 @@ def run_sync(
             # them again (failures still go out)
             turned = [] if unrecorded else turned_off_track_by_team(result, previous)
             try:
-                report["notifications"] = _notify(workspace, report, turned, notify_cmd)
+                problems = _notify(workspace, report, turned, notify_cmd)
             except BaseException:  # stopped before its alerts went out: the next run sends
                 sync.settle_history(options.as_of, undo=True)
                 raise
-        sync.settle_history(options.as_of)  # the night is done: the next compares with it
+            report["notifications"] = problems
+            alerted = _alerted(result, turned, problems)
+        else:
+            alerted = set()
+        # the night is done: the next compares with it, and alerts from the teams marked
+        sync.settle_history(options.as_of, alerted=alerted)
         kept = report_name(
             workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)
         )
@@ -186,6 +191,24 @@ def run_sync(
         if problem is not None:
             result = replace(result, report_error=problem)
     return result
+
+
+def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[str]) -> set[str]:
+    """The teams whose alerts of tonight went out, or that had none: the next night
+    compares them with tonight. When delivery failed, the teams with a KR turned Off
+    track keep their baseline, so the next night sends those alerts again (at least
+    once); the run says so and still exits as its teams say (a hook never fails a run)."""
+    teams = {r.team for r in result.runs if r.scored}
+    if not problems:
+        return teams
+    unsent = {t["team"] for t in turned}
+    if unsent:
+        log.warning(
+            "notification not delivered: the Off-track alerts of %s go out again with the "
+            "next sync",
+            ", ".join(sorted(unsent)),
+        )
+    return teams - unsent
 
 
 def _undo_unfinished(history: HistoryStore) -> None:

@@ -154,7 +154,12 @@ def test_template_regeneration_command(tmp_path: Path, monkeypatch: pytest.Monke
 def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo: Path) -> None:
     """The Python of operations.md and rollup.md, on a synced demo workspace."""
     from sheets_sync.ops.history import HistoryStore, default_history_path
-    from sheets_sync.ops.notify import notification, send, turned_off_track
+    from sheets_sync.ops.notify import (
+        notification,
+        send,
+        turned_off_track,
+        turned_off_track_by_team,
+    )
     from sheets_sync.sync.engine import Sync, SyncOptions
     from sheets_sync.sync.report import run_report
 
@@ -174,7 +179,7 @@ def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, d
         "log": logging.getLogger("docs"),
         "Path": Path,
         **{f.__name__: f for f in (HistoryStore, default_history_path, run_report)},
-        **{f.__name__: f for f in (notification, send, turned_off_track)},
+        **{f.__name__: f for f in (notification, send, turned_off_track, turned_off_track_by_team)},
     }
     monkeypatch.chdir(tmp_path)
     for page in ("operations.md", "rollup.md"):

@@ -1,0 +1,94 @@
+"""What each team's alerts were last compared with and delivered: the alert baseline.
+
+Alerts are promised at least once. Comparing tonight with the previous snapshot lost
+them whenever a snapshot was recorded without its alerts going out: by ``sheets-sync
+rollup`` (it records, never notifies), by a night whose hook failed, by a rollup that
+confirmed a killed night's rows. So the statuses a delivered night compared against are
+kept apart from the snapshots, per team, in ``alert_baseline`` (with the night in
+``alerted``); only a night whose alerts went out (or had none to send) moves them, and
+no other record touches them. Runs in the caller's connection and transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection
+
+#: Made by the schema 3 migration (``history_schema._SCHEMA``).
+TABLES = """
+CREATE TABLE IF NOT EXISTS alerted (team TEXT PRIMARY KEY, as_of TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alert_baseline (
+    seq INTEGER PRIMARY KEY, team TEXT NOT NULL, kr_id TEXT NOT NULL, status TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_baseline_by_team ON alert_baseline (team);
+"""
+
+
+def seed(conn: sqlite3.Connection) -> None:
+    """On the upgrade to schema 3: each team's latest confirmed snapshot counts as
+    alerted, as it did before, so the first night after the upgrade neither repeats
+    old alerts nor skips any. A night a killed run left pending is not confirmed: its
+    rerun alerts on it."""
+    pending = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pending'"
+    ).fetchone()
+    unconfirmed = (
+        " AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.as_of = s.as_of AND p.team = s.team)"
+        if pending
+        else ""
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO alerted (team, as_of) "
+        f"SELECT team, MAX(as_of) FROM snapshots s WHERE 1{unconfirmed} GROUP BY team"
+    )
+    conn.execute("DELETE FROM alert_baseline")
+    conn.execute(
+        "INSERT INTO alert_baseline (team, kr_id, status) SELECT k.team, k.kr_id, k.status "
+        "FROM kr_snapshots k JOIN alerted a ON k.team = a.team AND k.as_of = a.as_of "
+        "ORDER BY k.seq"
+    )
+
+
+def mark(conn: sqlite3.Connection, as_of: str, teams: Collection[str]) -> None:
+    """The ``teams``' alerts of ``as_of`` went out (or there were none): their snapshot
+    of that night, as recorded now, is what the next night compares with."""
+    for team in teams:
+        conn.execute("DELETE FROM alert_baseline WHERE team=?", (team,))
+        conn.execute(
+            "INSERT INTO alert_baseline (team, kr_id, status) SELECT team, kr_id, status "
+            "FROM kr_snapshots WHERE as_of=? AND team=? ORDER BY seq",
+            (as_of, team),
+        )
+        conn.execute("INSERT OR REPLACE INTO alerted (team, as_of) VALUES (?, ?)", (team, as_of))
+
+
+def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str, str]]:
+    """team -> {KR id -> status} as last alerted; a team never alerted (its nights were
+    recorded by ``rollup`` only) by its first snapshot, the night that set its baseline.
+    A team whose baseline is from before ``since`` (the period's start: its KRs are last
+    quarter's, though their ids may be the same) is there with no KRs, so each of its
+    KRs is new (a team with history, alerted on when it starts Off track), not compared
+    with another period's KR."""
+    first = (
+        "SELECT team, MIN(as_of) AS as_of FROM snapshots"
+        " WHERE team NOT IN (SELECT team FROM alerted) GROUP BY team"
+    )
+    nights = f"SELECT team, as_of FROM alerted UNION ALL {first}"
+    teams: dict[str, dict[str, str]] = {}
+    old: set[str] = set()
+    for team, day in conn.execute(nights):
+        teams[team] = {}
+        if since is not None and day < since:
+            old.add(team)
+    sql = (
+        "SELECT team, kr_id, status FROM alert_baseline UNION ALL "
+        "SELECT k.team, k.kr_id, k.status FROM kr_snapshots k JOIN "
+        f"({first}) f ON k.team = f.team AND k.as_of = f.as_of"
+    )
+    shared: dict[str, str] = {}
+    for team, kr_id, status in conn.execute(sql):
+        krs = teams.get(team)
+        if krs is None or team in old:
+            continue
+        krs[shared.setdefault(kr_id, kr_id)] = shared.setdefault(status, status)
+    return teams

@@ -1,0 +1,102 @@
+"""Alerts go out at least once (docs/operations.md, Notifications): a night compares with
+each team's last night whose alerts were delivered, not with its latest snapshot, which
+``rollup``, a failed hook or a killed run may have recorded without alerting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.cli.test_backdated import _set_every_kr_to_its_start
+from tests.cli.test_ops_cli import copy_ws, run
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+D1, D2, D3 = "2026-11-16", "2026-11-20", "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    code, out, err = run("demo", str(root / "ws"), "--as-of", D3)
+    assert code == 0, out + err
+    return root / "ws" / "sheets-sync.yaml"
+
+
+def _hook(tmp_path: Path, exit_code: int = 0) -> tuple[str, Path]:
+    """A real hook command: a small script that writes its stdin to a file, then exits."""
+    sent = tmp_path / f"notified-{exit_code}.json"
+    script = tmp_path / f"hook-{exit_code}.py"
+    script.write_text(
+        f"import sys\nopen({str(sent)!r}, 'w').write(sys.stdin.read())\nsys.exit({exit_code})\n",
+        encoding="utf-8",
+    )
+    return f"{sys.executable} {script}", sent
+
+
+def _turned(sent: Path) -> list[str]:
+    payload = json.loads(sent.read_text(encoding="utf-8"))
+    return sorted(f"{t['team']} {t['kr_id']}" for t in payload["turned_off_track"])
+
+
+def test_a_rollup_between_nights_does_not_swallow_the_alerts(demo: Path, tmp_path: Path) -> None:
+    """``rollup`` records the night's snapshot and never notifies: the next sync compared
+    with it, found the KRs Off track already, and no alert ever went out."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    assert run("rollup", "--config", str(ws), "--as-of", D2)[0] == 0
+    cmd, sent = _hook(tmp_path)
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert _turned(sent)
+    sent.unlink()
+    assert run("rollup", "--config", str(ws), "--as-of", D3)[0] == 0
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert not sent.exists()  # delivered once: a rerun after a rollup sends them not again
+
+
+def test_a_killed_night_confirmed_by_a_rollup_still_alerts(demo: Path, tmp_path: Path) -> None:
+    """A night killed before its notification left its rows pending; ``rollup`` of that
+    date recorded over them, and the rerun compared with them: nothing was sent."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    workspace = load_workspace(ws)
+    killed = Sync(workspace, history=HistoryStore(default_history_path(workspace.state_dir)))
+    killed.confirm_later = True  # as ``run_sync``; the process then dies before settling
+    killed.run(SyncOptions(as_of=dt.date.fromisoformat(D3)))
+    assert run("rollup", "--config", str(ws), "--as-of", D3)[0] == 0
+    cmd, sent = _hook(tmp_path)
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert _turned(sent)
+
+
+def test_a_failed_hook_sends_the_alerts_again_next_night(demo: Path, tmp_path: Path) -> None:
+    """A hook that exits 1 lost the night's alerts for good: the night was confirmed and
+    the next compared with it. Now the run says so (exit code as ever: 0) and the next
+    night sends them; once delivered, they are not sent again."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    failing, tried = _hook(tmp_path, exit_code=1)
+    report = tmp_path / "run.json"
+    args = ("--notify-cmd", failing, "--report", str(report))
+    code, _, err = run("sync", "--config", str(ws), "--as-of", D2, *args)
+    assert code == 0, err
+    first = _turned(tried)
+    assert first
+    (problem,) = json.loads(report.read_text(encoding="utf-8"))["notifications"]
+    assert "exited with 1" in problem and "exited with 1" in err
+    assert "go out again with the next sync" in err
+    cmd, sent = _hook(tmp_path)
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert _turned(sent) == first
+    sent.unlink()
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert not sent.exists()

@@ -1,0 +1,98 @@
+"""The alert baseline (``history_alerts.py``): what a night's alerts compare with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.ops.history import SCHEMA_VERSION, HistoryStore
+from tests.ops.conftest import PERIOD, MakeResult
+
+D1, D2, D3 = dt.date(2026, 11, 13), dt.date(2026, 11, 14), dt.date(2026, 11, 15)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HistoryStore:
+    return HistoryStore(tmp_path / ".sheets-sync" / "history.sqlite")
+
+
+def test_only_a_night_marked_alerted_moves_the_baseline(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A night recorded without its alerts going out (a rollup, a failed hook) leaves each
+    team compared with its last alerted night."""
+    store.record(make_result({"Sales": {"KR1": 50}, "Ops": {"KR1": 50}}, D1), pending=True)
+    store.settle_pending(D1, {"Sales", "Ops"}, alerted={"Sales", "Ops"})
+    store.record(make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 0}}, D2))  # a rollup
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track"}, "Ops": {"KR1": "On track"}}
+    store.record(make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 0}}, D3), pending=True)
+    store.settle_pending(D3, {"Sales", "Ops"}, alerted={"Ops"})  # Sales' alert not delivered
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track"}, "Ops": {"KR1": "Off track"}}
+
+
+def test_a_team_never_alerted_compares_with_its_first_night(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """Nights recorded only by ``rollup``: the first one set the team's baseline."""
+    assert store.alert_baseline() == {}
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"KR1": 0}}, D2))
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track"}}
+
+
+def test_a_baseline_from_before_the_period_counts_every_kr_as_new(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """Next quarter's KR1 is not last quarter's KR1: the team has history (its KRs that
+    start Off track alert, as new ones), but no KR of the old period is compared with."""
+    store.record(make_result({"Sales": {"KR1": 50}}, D1), pending=True)
+    store.settle_pending(D1, {"Sales"}, alerted={"Sales"})
+    assert store.alert_baseline(since=D1) == {"Sales": {"KR1": "On track"}}
+    assert store.alert_baseline(since=D2) == {"Sales": {}}
+
+
+SCHEMA_2 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE snapshots (as_of TEXT NOT NULL, team TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    PRIMARY KEY (as_of, team));
+CREATE TABLE kr_snapshots (seq INTEGER PRIMARY KEY, as_of TEXT NOT NULL, team TEXT NOT NULL,
+    objective_id TEXT NOT NULL, kr_id TEXT NOT NULL, description TEXT, current REAL,
+    target REAL, score REAL NOT NULL, progress REAL, expected REAL NOT NULL,
+    status TEXT NOT NULL, weight REAL);
+CREATE TABLE kpi_snapshots (seq INTEGER PRIMARY KEY, as_of TEXT NOT NULL, team TEXT NOT NULL,
+    kpi_id TEXT NOT NULL, name TEXT, actual REAL, target REAL, status TEXT NOT NULL,
+    variance REAL);
+CREATE TABLE pending (as_of TEXT, team TEXT, PRIMARY KEY (as_of, team));
+INSERT INTO meta VALUES ('schema_version', '2');
+INSERT INTO snapshots VALUES ('2026-11-13', 'Sales', 'then'), ('2026-11-14', 'Sales', 'then'),
+    ('2026-11-14', 'Ops', 'then'), ('2026-11-15', 'Ops', 'killed');
+INSERT INTO kr_snapshots (as_of, team, objective_id, kr_id, score, expected, status) VALUES
+    ('2026-11-13', 'Sales', 'O1', 'KR1', 0.5, 0.4, 'At risk'),
+    ('2026-11-14', 'Sales', 'O1', 'KR1', 0.5, 0.4, 'On track'),
+    ('2026-11-14', 'Ops', 'O1', 'KR1', 0.5, 0.4, 'On track'),
+    ('2026-11-15', 'Ops', 'O1', 'KR1', 0.0, 0.4, 'Off track');
+INSERT INTO pending VALUES ('2026-11-15', 'Ops');
+"""
+
+
+def test_a_schema_2_store_upgrades_in_place_with_its_last_nights_as_alerted(
+    tmp_path: Path,
+) -> None:
+    """Each team's latest confirmed night was alerted under schema 2: the first night
+    after the upgrade neither repeats nor skips an alert. A night a killed run left
+    pending is not one of them."""
+    path = tmp_path / "history.sqlite"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.executescript(SCHEMA_2)
+    store = HistoryStore(path)
+    assert store.alert_baseline(since=PERIOD.start) == {
+        "Sales": {"KR1": "On track"},
+        "Ops": {"KR1": "On track"},
+    }
+    with closing(sqlite3.connect(path)) as conn, conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+    assert len(store.kr_history(5)) == 4  # every row kept
