@@ -83,15 +83,18 @@ class NightEnd:
         undone either way): the history holds only what landed, and the night after one
         that did not finish compares with the last that did. The ``alerted`` teams (their
         alerts went out: ``run_sync``) become the next night's alert baseline; a rollup
-        marks none. Logged, never raised."""
+        marks none. Logged, never raised; a history that could not be used when this run
+        recorded nothing was logged then, and its rows cannot be wrong."""
         landed: Collection[str] = () if undo else set(self.pending_teams)
+        recorded = bool(self.pending_teams)
         self.pending_teams.clear()
         if self.history is None:
             return
         try:
             undone = self.history.settle_pending(as_of, landed, alerted=alerted)
         except HistoryError as exc:
-            log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
+            if recorded:
+                log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
             return
         if undone:
             log.info("history: %d team(s) of %s not recorded after all", len(undone), as_of)

@@ -100,3 +100,14 @@ def test_a_failed_hook_sends_the_alerts_again_next_night(demo: Path, tmp_path: P
     sent.unlink()
     assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
     assert not sent.exists()
+
+
+def test_an_unusable_history_does_not_say_tonight_may_hold_rows(demo: Path, tmp_path: Path) -> None:
+    """Nothing was recorded, yet the night logged twice that its snapshot "may hold rows
+    of teams not written": each step that could not use the history says so once."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / ".sheets-sync" / "history.sqlite").mkdir(parents=True)  # cannot be opened
+    code, _, err = run("sync", "--config", str(ws), "--as-of", D3)
+    assert code == 0, err
+    assert "tonight's snapshot is not recorded" in err
+    assert "may hold rows of teams not written" not in err
