@@ -95,17 +95,25 @@ class History:
 
 
 def load_history(
-    source: NightSource, last_n: int, identity: bytes, through: dt.date | None = None
+    source: NightSource,
+    last_n: int,
+    identity: bytes,
+    through: dt.date | None = None,
+    since: dt.date | None = None,
 ) -> History | None:
     """The last ``last_n`` nights of ``source`` on or before ``through`` (the run's as-of
     date: a back-dated rollup shows no night after it; None: the last nights), or None
     when it has no rows: only one night's rows are in memory at a time.
 
+    ``since`` (the period's start): the Trends pivots leave out the nights before it. A
+    new quarter reuses last quarter's objective and KR ids for other goals, and a line
+    joining Q3's O1 to Q4's O1 is neither; the History tab, a log, keeps every night.
+
     A night that no longer holds the rows counted (the store was found damaged and set
     aside meanwhile, or another process wrote it) starts the reading over, once."""
     for _ in range(2):
         try:
-            return _load(source, last_n, identity, through)
+            return _load(source, last_n, identity, through, since)
         except _RecountedError:
             continue
     raise HistoryError("the run history changed while it was read twice; run the sync again")
@@ -116,7 +124,11 @@ class _RecountedError(Exception):
 
 
 def _load(
-    source: NightSource, last_n: int, identity: bytes, through: dt.date | None
+    source: NightSource,
+    last_n: int,
+    identity: bytes,
+    through: dt.date | None,
+    since: dt.date | None,
 ) -> History | None:
     nights = tuple(
         Night(pd.Timestamp(day), krs, kpis)
@@ -130,6 +142,8 @@ def _load(
     objectives: dict[pd.Timestamp, pd.Series] = {}
     for night in nights:
         day = night.date.date()
+        if since is not None and day < since:
+            continue
         kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected", "weight"])
         kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
         if (len(kr), len(kpi)) != (night.krs, night.kpis):

@@ -102,7 +102,9 @@ def prepare(
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
         assert marks is not None
-        shown = load_history(history, ws.keep_snapshots, marks, through=context.as_of)
+        shown = load_history(
+            history, ws.keep_snapshots, marks, through=context.as_of, since=context.period.start
+        )
     rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):

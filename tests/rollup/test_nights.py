@@ -315,3 +315,23 @@ def test_libreoffice_reads_the_streamed_history_tab(rollup: Rollup, tmp_path: Pa
             ), tab
     rows = ours.get_sheet_by_name("History").to_python()
     assert len(rows) == 1 + sum(n.rows for n in history.nights)
+
+
+@pytest.mark.parametrize("since", [DAYS[2], DAYS[-1] + dt.timedelta(days=1)], ids=["mid", "after"])
+def test_trends_leave_out_the_nights_before_the_period(
+    rollup: Rollup, tmp_path: Path, since: dt.date
+) -> None:
+    """A new quarter reuses the last one's ids: its Trends start at its start, and the
+    History tab (a log) keeps every night shown. A period with no night yet still
+    writes the workbook (an empty burn-up)."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(1))
+    history = load_history(store, 12, b"", since=since)
+    assert history is not None and history.dates == [pd.Timestamp(d) for d in DAYS]
+    kept = [pd.Timestamp(d) for d in DAYS if d >= since]
+    assert list(history.objective_burnup.columns[2:]) == kept
+    assert list(history.kpi_trend.columns[3:]) == kept
+    assert [pd.Timestamp(d) for d in history.company["date"]] == kept
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    rows = list(openpyxl.load_workbook(path)["History"].values)
+    assert len(rows) == 1 + sum(n.rows for n in history.nights)
