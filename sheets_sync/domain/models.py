@@ -157,6 +157,18 @@ class Period:
             return 1.0 if as_of >= stop else 0.0
         return min(1.0, max(0.0, (as_of - self.start).days / total))
 
+    def ended(self, as_of: dt.date) -> str | None:
+        """Why a run as of ``as_of`` is likely a period not updated, or None within it:
+        past the end every KR not done is expected done, so each turns Off track at
+        once and the night alerts on all of them."""
+        if as_of <= self.end:
+            return None
+        return (
+            f"as of {as_of} is after the end of period {self.name} ({self.end}): every key "
+            "result not done is Off track; if a new period has begun, update period in the "
+            "workspace file"
+        )
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)

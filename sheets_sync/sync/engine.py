@@ -281,6 +281,8 @@ class Sync(NightEnd):
             ws.company_objectives,
             ws.rules,
         )
+        if (ended := ws.period.ended(options.as_of)) is not None:
+            log.warning("%s", ended)  # once a run: the run report's period_ended too
         specs = self.selected(options.teams)
         if options.shard is not None:
             from sheets_sync.ops.shard import select, shard_keys

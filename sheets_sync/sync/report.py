@@ -105,6 +105,7 @@ def run_report(
         "rollup_error": result.rollup_error,
         "rollup_skipped": result.rollup_skipped,
         "history_skipped": result.history_skipped,
+        "period_ended": ctx.period.ended(ctx.as_of),
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

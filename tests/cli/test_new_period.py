@@ -51,3 +51,23 @@ def test_a_new_quarter_is_not_joined_to_the_last_one(demo: Path, tmp_path: Path)
     turned = json.loads(sent.read_text(encoding="utf-8"))["turned_off_track"]
     # a KR Off track in Q4 is new, not "turned" from Q3's KR of the same id
     assert turned and all(t["previous_status"] is None for t in turned)
+
+
+def test_a_night_past_the_period_end_warns_once(demo: Path, tmp_path: Path) -> None:
+    """An operator late updating the period: every KR not done turned Off track at once
+    and the night alerted on each, with nothing saying why."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    _period(ws, Q3)
+    report = tmp_path / "run.json"
+    code, _, err = run("sync", "--config", str(ws), "--as-of", Q4_NIGHT, "--report", str(report))
+    assert code == 0, err
+    said = (
+        f"as of {Q4_NIGHT} is after the end of period 2026-Q3 (2026-11-16): every key result "
+        "not done is Off track; if a new period has begun, update period in the workspace file"
+    )
+    assert err.count(said) == 1
+    assert json.loads(report.read_text(encoding="utf-8"))["period_ended"] == said
+    _period(ws, Q4)
+    code, _, err = run("sync", "--config", str(ws), "--as-of", Q4_NIGHT, "--report", str(report))
+    assert code == 0 and "after the end of period" not in err
+    assert json.loads(report.read_text(encoding="utf-8"))["period_ended"] is None
