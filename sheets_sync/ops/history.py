@@ -5,7 +5,8 @@ one transaction, so a crash leaves the old snapshot or the new one, never half; 
 file would have to be rewritten whole every night. WAL mode lets readers (a notebook, the
 rollup) read while a sync writes. Teams whose run failed are not touched, so they keep
 whatever that date held before. Schema and rationale: ``docs/operations.md``; the tables
-and columns: ``history_schema.py``; which nights a run records: ``history_dates.py``.
+and columns: ``history_schema.py``; which nights a run records: ``history_dates.py``;
+what a night's alerts compare with: ``history_alerts.py``.
 """
 
 from __future__ import annotations
