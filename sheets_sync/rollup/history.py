@@ -138,6 +138,24 @@ def add_sparkline_column(
         )
 
 
+def _burnup_chart(workbook: Workbook, trends: Worksheet, last: int) -> None:
+    """The company burn-up of the Trends rows 3 to ``last`` (1-based), beside them."""
+    chart = workbook.add_chart({"type": "line"})
+    for col, name in ((1, "Mean score"), (2, "Mean expected")):
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["Trends", 2, 0, last, 0],
+                "values": ["Trends", 2, col, last, col],
+                "marker": {"type": "circle"},
+            }
+        )
+    chart.set_title({"name": "Company burn-up"})
+    chart.set_x_axis({"name": "Night", "date_axis": True, "num_format": "yyyy-mm-dd"})
+    chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
+    trends.insert_chart(0, 5, chart)
+
+
 def write_history(
     workbook: Workbook,
     history: History | None,
@@ -166,20 +184,8 @@ def write_history(
         trends.write_number(r, 1, float(rec["score"]), formats["number"])
         trends.write_number(r, 2, float(rec["expected"]), formats["number"])
     last = 1 + len(company)
-    chart = workbook.add_chart({"type": "line"})
-    for col, name in ((1, "Mean score"), (2, "Mean expected")):
-        chart.add_series(
-            {
-                "name": name,
-                "categories": ["Trends", 2, 0, last, 0],
-                "values": ["Trends", 2, col, last, col],
-                "marker": {"type": "circle"},
-            }
-        )
-    chart.set_title({"name": "Company burn-up"})
-    chart.set_x_axis({"name": "Night", "date_axis": True, "num_format": "yyyy-mm-dd"})
-    chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
-    trends.insert_chart(0, 5, chart)
+    if len(company):  # none before the period's first night: a chart of rows 3 to 2
+        _burnup_chart(workbook, trends, last)
     row = max(last + 3, 18)
     trend = history.kpi_trend
     lookup, by_text = kpi_formats or {}, {"General": formats["number"]}

@@ -335,3 +335,24 @@ def test_trends_leave_out_the_nights_before_the_period(
     write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
     rows = list(openpyxl.load_workbook(path)["History"].values)
     assert len(rows) == 1 + sum(n.rows for n in history.nights)
+
+
+@needs_libreoffice
+def test_libreoffice_opens_trends_of_a_period_without_a_night(
+    rollup: Rollup, tmp_path: Path
+) -> None:
+    """Every night shown is of the last period (tonight's not recorded): the Trends tab
+    has no burn-up rows, and a real spreadsheet application still opens the workbook."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(1))
+    history = load_history(store, 12, b"", since=DAYS[-1] + dt.timedelta(days=1))
+    assert history is not None and history.company.empty
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert not any(b"$A$3:$A$2" in z.read(n) for n in charts)  # no upside-down range
+    back = convert(path, "xlsx", tmp_path / "lo", timeout=120)
+    theirs = CalamineWorkbook.from_path(str(back))
+    assert len(theirs.get_sheet_by_name("History").to_python()) == 1 + sum(
+        n.rows for n in history.nights
+    )
