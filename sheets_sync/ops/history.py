@@ -444,6 +444,23 @@ class HistoryStore:
             return history_alerts.baseline(conn, None if since is None else since.isoformat())
 
     @_recovering
+    def mark_alerted(self, result: SyncResult, teams: Collection[str]) -> None:
+        """The ``teams``' alerts of the run went out: their KR statuses as the run scored
+        them become their alert baseline. For a shard, whose night is recorded by the
+        merge; a whole sync marks its teams as it confirms their snapshot
+        (``settle_pending``)."""
+        from sheets_sync.sync.team_rows import KEY_RESULT, rows_for
+
+        pick = _picker(KEY_RESULT, ("KR ID", "Status"))
+        as_of = result.context.as_of.isoformat()
+        with self._connect() as conn, _transaction(conn):
+            for run in result.runs:
+                rows = rows_for(run, result.context) if run.team in teams else None
+                if rows is not None:
+                    statuses = map(pick, rows.key_results)
+                    history_alerts.mark_statuses(conn, as_of, run.team, statuses)
+
+    @_recovering
     def prune(self, keep: int) -> int:
         """Drop all but the newest ``keep`` snapshot dates (``history.keep_snapshots``);
         returns the rows deleted."""

@@ -12,7 +12,7 @@ no other record touches them. Runs in the caller's connection and transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 #: Made by the schema 3 migration (``history_schema._SCHEMA``).
 TABLES = """
@@ -60,6 +60,19 @@ def mark(conn: sqlite3.Connection, as_of: str, teams: Collection[str]) -> None:
             (as_of, team),
         )
         conn.execute("INSERT OR REPLACE INTO alerted (team, as_of) VALUES (?, ?)", (team, as_of))
+
+
+def mark_statuses(
+    conn: sqlite3.Connection, as_of: str, team: str, statuses: Iterable[tuple[str, str]]
+) -> None:
+    """``mark`` for a team whose night is not in the snapshots: a shard's, which records
+    no history (the merge does, and alerts on nothing), but sends its teams' alerts."""
+    conn.execute("DELETE FROM alert_baseline WHERE team=?", (team,))
+    conn.executemany(
+        "INSERT INTO alert_baseline (team, kr_id, status) VALUES (?, ?, ?)",
+        ((team, kr_id, status) for kr_id, status in statuses),
+    )
+    conn.execute("INSERT OR REPLACE INTO alerted (team, as_of) VALUES (?, ?)", (team, as_of))
 
 
 def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str, str]]:

@@ -180,6 +180,8 @@ def run_sync(
             alerted = _alerted(result, turned, problems)
         else:
             alerted = set()
+        if options.shard is not None and not unrecorded and alerted:
+            _mark_shard(history, result, alerted)  # a shard records no snapshot to confirm
         # the night is done: the next compares with it, and alerts from the teams marked
         sync.settle_history(options.as_of, alerted=alerted)
         kept = report_name(
@@ -209,6 +211,15 @@ def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[st
             ", ".join(sorted(unsent)),
         )
     return teams - unsent
+
+
+def _mark_shard(history: HistoryStore, result: SyncResult, alerted: set[str]) -> None:
+    """A shard's alerts went out: its teams' statuses are their next alert baseline
+    (logged, never raised: a history that cannot be used was said so at the start)."""
+    try:
+        history.mark_alerted(result, alerted)
+    except HistoryError as exc:
+        log.error("%s; tonight's alerts may be sent again", exc)
 
 
 def _undo_unfinished(history: HistoryStore) -> None:

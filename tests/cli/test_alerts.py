@@ -111,3 +111,22 @@ def test_an_unusable_history_does_not_say_tonight_may_hold_rows(demo: Path, tmp_
     assert code == 0, err
     assert "tonight's snapshot is not recorded" in err
     assert "may hold rows of teams not written" not in err
+
+
+def test_a_shard_sends_a_night_s_alerts_once(demo: Path, tmp_path: Path) -> None:
+    """A shard records no snapshot (the merge does, and alerts on nothing): its delivered
+    alerts move its teams' baseline themselves, or each night would send them again."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    cmd, sent = _hook(tmp_path)
+    results = tmp_path / "results"
+    for night in (D2, D3):
+        shard = ("--shard", "1/1", "--results-dir", str(results), "--notify-cmd", cmd)
+        assert run("sync", "--config", str(ws), "--as-of", night, *shard)[0] == 0
+        if night == D2:
+            assert _turned(sent)
+            sent.unlink()
+        code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+        assert code == 0, out + err
+    assert not sent.exists()  # D3: nothing turned since D2's delivered alerts
