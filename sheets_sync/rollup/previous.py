@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sheets_sync.rollup.schema import TAB_NAMES, conform
+from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
 
 log = logging.getLogger(__name__)
 LONG_TABLES = ("objectives", "key_results", "kpis")
+# Text cells are read as the text they hold: left to pandas, a period named "2026.10" came
+# back as the number 2026.1 and a team named "NA" or "null" as missing, so their rows no
+# longer matched tonight's period or team. Only an empty cell is blank.
+_TEXT_COLUMNS = {c.name: "string" for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
 
 
 def load_previous(
@@ -39,9 +43,22 @@ def load_previous(
     wanted = set(teams)
     try:
         frames = pd.read_excel(
-            path, sheet_name=[TAB_NAMES[t] for t in LONG_TABLES], engine="calamine"
+            path,
+            sheet_name=[TAB_NAMES[t] for t in LONG_TABLES],
+            engine="calamine",
+            dtype=_TEXT_COLUMNS,
+            keep_default_na=False,
+            na_values=[""],
         )
-        summary = pd.read_excel(path, sheet_name="Summary", header=None, engine="calamine")
+        summary = pd.read_excel(
+            path,
+            sheet_name="Summary",
+            header=None,
+            engine="calamine",
+            converters={0: str},  # the team names, as typed
+            keep_default_na=False,
+            na_values=[""],
+        )
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
         return {}
