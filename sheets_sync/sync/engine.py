@@ -265,7 +265,8 @@ class Sync(NightEnd):
                 self.spill.close()
                 self.spill = None
         if not self.confirm_later:
-            self.settle_history(options.as_of)
+            self.settle_history(options.as_of)  # may find the snapshot not recorded after all
+            result = replace(result, history_skipped=self.history_skipped)
         return result
 
     def _run(self, options: SyncOptions) -> SyncResult:

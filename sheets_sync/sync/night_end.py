@@ -66,6 +66,9 @@ class NightEnd:
                 return
             pending = pending or self.confirm_later
             self.history.record(result, pending=pending)
+            # an earlier attempt of this night failed (the record made while workers
+            # wrote): this one stands, so the night is recorded after all
+            self.history_skipped = None
             if pending:
                 self.pending_teams.update(r.team for r in result.runs if r.scored)
             if self.workspace.prune_history_after is not None:
@@ -84,7 +87,9 @@ class NightEnd:
         that did not finish compares with the last that did. The ``alerted`` teams (their
         alerts went out: ``run_sync``) become the next night's alert baseline; a rollup
         marks none. Logged, never raised; a history that could not be used when this run
-        recorded nothing was logged then, and its rows cannot be wrong."""
+        recorded nothing was logged then, and its rows cannot be wrong. A snapshot that
+        could not be confirmed stays pending, so the next run undoes it:
+        ``history_skipped`` says so, as for one that could not be recorded."""
         landed: Collection[str] = () if undo else set(self.pending_teams)
         recorded = bool(self.pending_teams)
         self.pending_teams.clear()
@@ -93,8 +98,12 @@ class NightEnd:
         try:
             undone = self.history.settle_pending(as_of, landed, alerted=alerted)
         except HistoryError as exc:
-            if recorded:
-                log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
+            if not landed:
+                if recorded:
+                    log.error("%s; tonight's snapshot may hold rows of teams not written", exc)
+                return
+            log.error("%s; tonight's snapshot is not recorded (the next run undoes it)", exc)
+            self.history_skipped = f"history not recorded: {exc}"
             return
         if undone:
             log.info("history: %d team(s) of %s not recorded after all", len(undone), as_of)

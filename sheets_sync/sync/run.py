@@ -184,6 +184,9 @@ def run_sync(
             _mark_shard(history, result, alerted)  # a shard records no snapshot to confirm
         # the night is done: the next compares with it, and alerts from the teams marked
         sync.settle_history(options.as_of, alerted=alerted)
+        if sync.history_skipped != result.history_skipped:  # it could not be confirmed
+            result = replace(result, history_skipped=sync.history_skipped)
+            report["history_skipped"] = sync.history_skipped
         kept = report_name(
             workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)
         )
