@@ -111,6 +111,16 @@ class Sync(NightEnd):
             return list(self.workspace.teams)
         return list(dict.fromkeys(self.workspace.team(n) for n in names))
 
+    def planned(self, options: SyncOptions) -> list[TeamSpec]:
+        """The teams a run of ``options`` syncs, as its progress counts them too."""
+        specs = self.selected(options.teams)
+        if options.shard is not None:
+            from sheets_sync.ops.shard import select, shard_keys
+
+            keys = shard_keys(self.workspace.teams)  # a workbook's teams in one shard
+            specs = select(specs, *options.shard, name=lambda spec: keys[spec.name])
+        return specs
+
     def processes(self, specs: Sequence[TeamSpec], options: SyncOptions) -> int:
         """Worker processes for this run: local workbooks with the real backends only."""
         if not self._local(specs):
@@ -284,12 +294,7 @@ class Sync(NightEnd):
         )
         if (ended := ws.period.ended(options.as_of)) is not None:
             log.warning("%s", ended)  # once a run: the run report's period_ended too
-        specs = self.selected(options.teams)
-        if options.shard is not None:
-            from sheets_sync.ops.shard import select, shard_keys
-
-            keys = shard_keys(ws.teams)  # a workbook's teams in one shard
-            specs = select(specs, *options.shard, name=lambda spec: keys[spec.name])
+        specs = self.planned(options)
         processes = self.processes(specs, options)
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None

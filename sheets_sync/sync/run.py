@@ -116,7 +116,8 @@ def run_sync(
         _check_report_path(workspace, report_path)
     if results_dir is not None and options.shard is not None and not options.dry_run:
         _check_results_dir(results_dir)
-    total = len(options.teams) or len(workspace.teams)
+    # each team once (``--team Sales --team sales``), of its shard: a bar that never filled
+    total = len(Sync(workspace).planned(options))
     history = HistoryStore(default_history_path(workspace.state_dir))
     finished: list[str] = []  # teams done, for the line an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
