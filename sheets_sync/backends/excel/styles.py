@@ -361,7 +361,8 @@ class StyleBook:
             tag = find_tag(tag_re(p, later.encode()), self.xml)
             if tag is not None:
                 return tag.start
-        close = self.xml.rfind(b"</" + p + b"styleSheet>")
-        if close < 0:
+        # the last match: ``</styleSheet >`` (legal) was not found by a plain search
+        ends = list(_end_tag(p + b"styleSheet").finditer(self.xml))
+        if not ends:
             raise WorkbookError(f"{self.part} has no closing </styleSheet>")
-        return close
+        return ends[-1].start()

@@ -108,3 +108,19 @@ def test_a_cell_stored_in_another_rows_element_is_refused() -> None:
     assert b'<c r="J2"><v>0.5</v></c>' in zipfile.ZipFile(io.BytesIO(out)).read(
         "xl/worksheets/sheet1.xml"
     )
+
+
+@pytest.mark.parametrize("end", ["</styleSheet>", "</styleSheet >", "</styleSheet\n>"])
+def test_a_style_section_is_added_before_a_spaced_root_end_tag(end: str) -> None:
+    """No cellXfs or later section: the new one goes before the root's end tag, which
+    ``</styleSheet >`` (legal XML) hid from a plain search, so the file was refused."""
+    styles = f'<styleSheet xmlns="{MAIN}"><numFmts count="0"/><fonts count="1"><font/></fonts>{end}'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in PREFIXED.items():
+            zf.writestr(name, styles if name == "xl/styles.xml" else text)
+    out = patch_xlsx(buf.getvalue(), [CellWrite("Data", 2, 1, 0.5, CellStyle(fill="FFC6EFCE"))])
+    written = zipfile.ZipFile(io.BytesIO(out)).read("xl/styles.xml")
+    assert written.endswith(b"</cellXfs>" + end.encode())
+    cell = openpyxl.load_workbook(io.BytesIO(out))["Data"]["A2"]
+    assert (cell.value, cell.fill.fgColor.rgb) == (0.5, "FFC6EFCE")
