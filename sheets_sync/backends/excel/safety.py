@@ -131,6 +131,17 @@ def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = 
     seen[key] = name
 
 
+def _read_here(lower: str) -> bool:
+    """Is the part (its lower-cased name) inflated and checked here?"""
+    return lower.endswith(_PARSED_SUFFIXES) or lower == "mimetype"
+
+
+def _refuse_case_twins(twins: list[tuple[str, str]], source: str) -> None:
+    if twins:
+        first, second = twins[0]
+        refuse_twin({first: first}, first, second, source)
+
+
 def _inflate(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int, source: str
 ) -> bytes:
@@ -182,20 +193,24 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
     parts: dict[str, bytes] = {}
     mimetype = b""
     used = 0
-    seen: dict[str, str] = {}  # part name, lower-cased -> the entry's name
+    seen: dict[str, str] = {}  # part name -> the entry's name
+    folded: dict[str, str] = {}  # part name, lower-cased -> the entry's name
+    case_twins: list[tuple[str, str]] = []  # (first, second) names that differ in case only
     for info in infos:
         name = _check_name(info.filename, source)
         if info.is_dir():
             continue
-        refuse_twin(seen, name.lower(), info.filename, source)
+        refuse_twin(seen, name, info.filename, source)
+        first = folded.setdefault(name.lower(), info.filename)
+        if first != info.filename:
+            case_twins.append((first, info.filename))
         if info.flag_bits & 0x1:
             raise EncryptedWorkbookError(
                 "the workbook's zip entries are encrypted; save it without a password",
                 source=source,
             )
         lower = name.lower()
-        parsed = lower.endswith(_PARSED_SUFFIXES)
-        if not parsed and lower != "mimetype":
+        if not _read_here(lower):
             continue
         try:
             body = _inflate(zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source)
@@ -211,7 +226,12 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
         else:
             parts[lower] = body
     if mimetype.startswith(_ODS_MIMETYPE) and "content.xml" in parts:
+        # ODF part names are case-sensitive: Pictures/logo.png and Pictures/Logo.png are
+        # two images. Only twins among the parts read here (kept by lower-cased name,
+        # so one would stand for the other) are refused.
+        _refuse_case_twins([t for t in case_twins if _read_here(t[0].lower())], source)
         return Package(kind="ods", parts=parts)
     if "[content_types].xml" in parts:
+        _refuse_case_twins(case_twins, source)  # one OPC part: names ignore case
         return Package(kind="xlsx", parts=parts)
     raise WorkbookError("not an Excel workbook (.xlsx)", source=source)

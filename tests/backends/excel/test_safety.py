@@ -170,3 +170,38 @@ def test_two_members_for_one_part_are_refused_by_reader_and_writer(twin: str) ->
         read_workbook_bytes(buf.getvalue(), source="sales.xlsx", tabs=["Sheet"])
     with pytest.raises(UnsafeWorkbookError, match=message):
         patch_xlsx(buf.getvalue(), [CellWrite("Sheet", 1, 2, 1.0)])
+
+
+def _ods_with(*extra: tuple[str, bytes]) -> bytes:
+    from tests.backends.excel.test_reader_dates import _ods
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_ods(None))) as src, zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the very same name twice
+            for name, body in extra:
+                z.writestr(name, body)
+    return out.getvalue()
+
+
+def test_an_ods_may_hold_two_parts_whose_names_differ_in_case() -> None:
+    """ODF part names are case-sensitive (OPC's are not): Pictures/logo.png beside
+    Pictures/Logo.png is two images, and the .ods was refused every night."""
+    data = _ods_with(("Pictures/logo.png", b"\x89PNG one"), ("Pictures/Logo.png", b"\x89PNG 2"))
+    assert read_workbook_bytes(data, source="t.ods", tabs=["Sheet"]).sheet_names == ("Sheet",)
+
+
+@pytest.mark.parametrize(
+    "twins",
+    [
+        ("Pictures/logo.png", "Pictures/logo.png"),  # one name twice
+        ("Pictures/logo.png", "Pictures\\logo.png"),
+        ("Content.xml", "CONTENT.XML"),  # parts read here are kept by lower-cased name
+    ],
+)
+def test_an_ods_with_two_members_for_one_name_is_refused(twins: tuple[str, str]) -> None:
+    data = _ods_with(*((name, b"<x/>") for name in twins))
+    with pytest.raises(UnsafeWorkbookError, match="two members for one part"):
+        read_workbook_bytes(data, source="t.ods", tabs=["Sheet"])
