@@ -14,6 +14,7 @@ import functools
 import math
 import re
 from enum import StrEnum
+from fractions import Fraction
 from typing import TypeVar
 
 from sheets_sync.grid import LOADING, CellError, CellValue
@@ -373,10 +374,12 @@ def parse_confidence(value: CellValue) -> float | None:
             return CONFIDENCE_WORDS[word]
         fraction = _FRACTION.match(word)
         if fraction:
-            part, whole = float(fraction[1]), float(fraction[2])
+            # the decimals as typed, divided exactly and rounded once: in floats 3.3 / 10
+            # is 0.32999999999999996, which a message quotes
+            part, whole = Fraction(fraction[1]), Fraction(fraction[2])
             if not 0 <= part <= whole or whole == 0:
                 raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
-            return part / whole
+            return float(part / whole)
         if word.endswith("%"):
             number = parse_number(value)
             assert number is not None

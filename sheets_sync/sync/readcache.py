@@ -43,7 +43,7 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 16  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 17  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -54,7 +54,8 @@ FORMAT = 16  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # SheetGrid.used_cols, owned columns added right of formulas showing blank; a zip with
 # two members for one part refused; no room for added owned columns is the tab's error;
 # 16: a percent KR type with no unit and percent values is in %; a confidence of 33.3 is
-# 0.333), or the slot format
+# 0.333; 17: a confidence typed 3.3/10 is 0.33, not 0.32999999999999996), or the slot
+# format
 
 
 @fast_pickle

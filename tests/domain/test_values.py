@@ -413,3 +413,18 @@ def test_a_confidence_typed_in_percent_is_the_nearest_number_to_its_value(
     which the export showed), whether the cell holds the number or the text."""
     assert parse_confidence(float(typed)) == float(typed / 100)
     assert parse_confidence(str(typed)) == float(typed / 100)
+
+
+@given(
+    st.decimals(min_value=0, max_value=100, places=1, allow_nan=False),
+    st.sampled_from([5, 10, 100]),
+)
+def test_a_confidence_typed_as_a_fraction_is_the_nearest_number_to_its_value(
+    part: Decimal, whole: int
+) -> None:
+    """3.3/10 is 0.33 and 33.3/100 is 0.333, not 0.32999999999999996 and
+    0.33299999999999996 (the floats divided, rounding twice, which a message quoted)."""
+    if part > whole:
+        return
+    assert parse_confidence(f"{part}/{whole}") == float(part / whole)
+    assert parse_confidence(f"{part} / {whole}.0") == float(part / whole)
