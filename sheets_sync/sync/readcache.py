@@ -54,8 +54,8 @@ FORMAT = 17  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # SheetGrid.used_cols, owned columns added right of formulas showing blank; a zip with
 # two members for one part refused; no room for added owned columns is the tab's error;
 # 16: a percent KR type with no unit and percent values is in %; a confidence of 33.3 is
-# 0.333; 17: a confidence typed 3.3/10 is 0.33, not 0.32999999999999996), or the slot
-# format
+# 0.333; 17: a confidence typed 3.3/10 is 0.33, not 0.32999999999999996; a cell stored
+# in another row's element refused), or the slot format
 
 
 @fast_pickle

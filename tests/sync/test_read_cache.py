@@ -316,5 +316,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 15: ``used_cols``, where owned columns a layout lacks are added
     # 16: the same grid; a percent KR type with no unit and percent values is in %; a
     # confidence of 33.3 reads 0.333
-    # 17: the same grid; a confidence typed 3.3/10 reads 0.33
+    # 17: the same grid; a confidence typed 3.3/10 reads 0.33; a cell stored in another
+    # row's element is refused
     assert (FORMAT, fields[-1]) == (17, "used_cols")

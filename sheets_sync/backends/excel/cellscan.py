@@ -97,15 +97,6 @@ def ref_attr(raw: bytes) -> bytes | None:
     return m.group(1) if m.group(1) is not None else m.group(2)
 
 
-def of_row(ref: bytes, digits: bytes) -> bool:
-    """Is ``ref`` (``b"J5"``) a cell of the row numbered ``digits`` (``b"5"``)? Called for
-    every cell a patch scans: the usual answer takes one comparison of bytes."""
-    if ref.endswith(digits) and len(ref) > len(digits) and not 48 <= ref[-len(digits) - 1] <= 57:
-        return True
-    ref = ref.strip()
-    return ref.endswith(digits) and not ref[-len(digits) - 1 : -len(digits)].isdigit()
-
-
 def ref_column(raw: bytes) -> int:
     """Column of a cell from its start tag's attribute text; 0 when it has no ``r``."""
     ref = ref_attr(raw)

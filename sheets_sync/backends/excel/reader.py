@@ -46,6 +46,7 @@ from sheets_sync.backends.excel.sheetscan import (
     active_filter,
     ods_null_date,
     parser,
+    refuse_misplaced,
     scan_ods,
     scan_worksheet,
 )
@@ -153,6 +154,7 @@ def read_workbook_bytes(
                 )
             scan = scan_worksheet(xml, source, name)
             _check_extent(scan, source, name)
+            refuse_misplaced(scan, source, name)
             totals, table_filters = _table_rows(package, where.part, source)
             scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
             grid = _read_sheet(book, name, scan, source)

@@ -83,6 +83,9 @@ class Scan:
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
     percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # .ods only: any n %
+    #: .xlsx only: the first cell whose reference names another row than its row element's
+    #: (reference, row number), see ``refuse_misplaced``
+    misplaced: tuple[str, int] | None = None
 
 
 def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
@@ -143,6 +146,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                     col = columns.get(letters)
                     if col is None or ref[len(letters) :] != suffix:
                         cell_row, col = _cell_ref(ref, source, tab)
+                        if cell_row != row_no and scan.misplaced is None:
+                            scan.misplaced = (ref.strip(), row_no)
                         columns[letters] = col
                         scan.max_row = max(scan.max_row, cell_row)
                     scan.max_col = max(scan.max_col, col)
@@ -160,6 +165,22 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source, tab=tab) from exc
     return scan
+
+
+def refuse_misplaced(scan: Scan, source: str, tab: str) -> None:
+    """``<row r="2"><c r="J5">``: calamine and LibreOffice show the cell at J5, by its
+    reference, but the patch finds cells by their row: writing J2 replaced it (the team's
+    J5 gone) and writing J5 added a second J5. No application writes it: refused here,
+    where every cell of the tab is read (after the extent check, whose error says more),
+    so the patch checks no cell's row on its hot path."""
+    if scan.misplaced is not None:
+        ref, row_no = scan.misplaced
+        raise WorkbookError(
+            f"the worksheet is damaged: cell {ref} is stored in row {row_no}",
+            source=source,
+            tab=tab,
+            cell=ref,
+        )
 
 
 def active_filter(auto_filter: etree._Element) -> CellRange | None:

@@ -24,9 +24,8 @@ from sheets_sync.backends.excel.cellscan import (
     a1_memo,
     cell_range,
     column_of,
-    of_row,
     patterns,
-    ref_attr,
+    ref_column,
 )
 from sheets_sync.backends.excel.formulas import Box, FormulaGuard
 from sheets_sync.backends.excel.xmlutil import (
@@ -166,24 +165,19 @@ class SheetEditor:
             pos, prev = end, num
         return rows
 
-    def _cells(self, start: int, end: int, row: int) -> list[tuple[int, Cell]]:
-        """(column, cell match) of the cells of ``row`` between ``start`` and ``end``. One
-        whose reference names another row is refused: readers place it by its reference,
-        and writing the row's cell of its column deleted the team's cell shown there."""
+    def _cells(self, start: int, end: int) -> list[tuple[int, Cell]]:
+        """(column, cell match) of the cells between ``start`` and ``end``, in order. The
+        hot path of a patch: a cell stored in another row's element (``<row r="2"><c
+        r="J5">``) is refused by the reader (``sheetscan``), which reads every cell of the
+        tab anyway, so no cell is checked for its row here."""
         cells: list[tuple[int, Cell]] = []
         known = COLUMN_OF_REF.get
-        digits = str(row).encode()
         prev = 0
         for m in self._pat.cell.finditer(self.xml, start, end):
-            ref = m[2] if m[2] is not None else ref_attr(m[1])
+            ref = m[2]
             col = known(ref) if ref is not None else None
             if col is None:
-                col = column_of(ref) if ref is not None else prev + 1
-            if ref is not None and not of_row(ref, digits):
-                shown = ref.decode("utf-8", "replace").strip()
-                raise self._error(
-                    shown, f"the worksheet is damaged: cell {shown} is stored in row {row}"
-                )
+                col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
             if m[3] is None and not m[5]:
                 raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <c>")
             cells.append((col, m))
@@ -221,7 +215,7 @@ class SheetEditor:
         close_len = len(self._row_close)
         for tag, num, end in self._rows():
             if not tag.self_closing:
-                for col, m in self._cells(tag.end, end - close_len, num):
+                for col, m in self._cells(tag.end, end - close_len):
                     inner = m[4]
                     if inner and self._pat.f_open in inner:
                         yield num, col, inner
@@ -348,7 +342,7 @@ class SheetEditor:
             if row_edits is None:
                 continue
             seen.add(num)
-            cells = [] if tag.self_closing else self._cells(tag.end, end - close_len, num)
+            cells = [] if tag.self_closing else self._cells(tag.end, end - close_len)
             by_col = dict(cells)
             pending: dict[int, list[bytes]] = {}
             row_grown = grown_in.setdefault(num, [])

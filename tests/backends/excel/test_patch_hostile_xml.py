@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.test_patch_xlsx import PREFIXED
@@ -94,14 +95,16 @@ def test_spaced_end_tags_of_styles_and_sheet_data_are_patched() -> None:
 
 def test_a_cell_stored_in_another_rows_element_is_refused() -> None:
     """``<row r="2"><c r="J5">``: calamine and LibreOffice show the team's note at J5 (by
-    its reference); writing J2 replaced that cell, so the note was gone."""
+    its reference); writing J2 replaced that cell, so the note was gone. The reader
+    refuses the tab (it reads every cell; the sync patches only what it read), so the
+    patch checks no cell's row on its hot path."""
     sheet_xml = (
         f'<worksheet xmlns="{MAIN}"><sheetData><row r="2"><c r="A2"><v>1</v></c>'
         '<c r="J5" t="inlineStr"><is><t>team note</t></is></c></row>'
         '<row r="5"><c r="A5"><v>5</v></c></row></sheetData></worksheet>'
     )
     with pytest.raises(WorkbookError, match="damaged: cell J5 is stored in row 2") as caught:
-        patch_xlsx(with_sheet(sheet_xml), [CellWrite("Data", 2, 10, 0.5)])
+        read_workbook_bytes(with_sheet(sheet_xml), source="t.xlsx", tabs=["Data"])
     assert (caught.value.tab, caught.value.cell) == ("Data", "J5")
     ok = sheet_xml.replace('r="J5"', 'r="J2"')  # the same cell where it belongs: written
     out = patch_xlsx(with_sheet(ok), [CellWrite("Data", 2, 10, 0.5), CellWrite("Data", 12, 3, 1.0)])

@@ -368,3 +368,33 @@ def test_a_panic_in_calamine_while_reading_a_tab_is_a_damaged_tab() -> None:
     assert str(caught.value) == (
         "sales.xlsx!OKRs: cannot read the tab: index out of bounds: the len is 3 but the index is 7"
     )
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        # J5 stored in row 2's element: the sync writes J5 (row 5), not row 2; the patch
+        # added a second J5 to row 5, so the file held one cell twice
+        '<row r="2"><c r="A2"><v>1</v></c><c r="J5"><v>111</v></c></row>'
+        '<row r="5"><c r="A5"><v>5</v></c></row>',
+        # the same in a row with no number (the one after row 1)
+        '<row r="1"><c r="A1"><v>1</v></c></row><row><c r="J5"><v>111</v></c></row>',
+        '<row r="2"><c r="A2"><v>1</v></c><c r="$J$5"><v>111</v></c></row>',
+        '<row r="5"><c r="J15"><v>111</v></c></row>',  # ends in the row's digits
+    ],
+)
+def test_a_cell_stored_in_another_rows_element_is_refused_by_name(sheet_data: str) -> None:
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook_bytes(_with_sheet_xml(sheet_data), source="t.xlsx", tabs=["Sheet"])
+    assert caught.value.tab == "Sheet" and "J" in (caught.value.cell or "")
+    assert "the worksheet is damaged: cell" in str(caught.value)
+    assert str(caught.value).startswith("t.xlsx!Sheet!")
+
+
+def test_cells_in_their_own_rows_are_read_whatever_their_reference_looks_like() -> None:
+    data = _with_sheet_xml(
+        '<row r="5"><c r="B5"><v>1</v></c><c><v>2</v></c></row>'
+        '<row r="15"><c r="A15"><v>4</v></c><c r="K15"><v>5</v></c></row>'
+    )
+    g = read(data)["Sheet"]
+    assert g.rows[4] == (None, 1.0, 2.0) and (g.rows[14][0], g.rows[14][10]) == (4.0, 5.0)
