@@ -21,6 +21,8 @@ from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 _REF = re.compile(
     r"(?<![A-Za-z0-9_\"])\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?(?![A-Za-z0-9_(])"
 )
+#: A text literal: Sheets writes a quote inside one as two
+_LITERAL = re.compile(r'("(?:[^"]|"")*")')
 _MARK = "\x01"  # prefixes a cell reference's text, so that it is not taken for a text literal
 _BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -169,11 +171,24 @@ def _bare(sheet: Sheet, cell: Cell, node: ast.AST, depth: int) -> bool:
     return True
 
 
+def _python(formula: str) -> str:
+    """The formula as a Python expression: each text literal a Python string (Sheets
+    writes a quote inside one as ``""``), each cell reference outside them a marked one.
+    Text inside a literal is never taken for a reference (``="see B1"`` shows ``see B1``)."""
+    parts = []
+    for piece in _LITERAL.split(formula):
+        if len(piece) > 1 and piece[0] == piece[-1] == '"':
+            parts.append(repr(piece[1:-1].replace('""', '"')))
+        else:
+            code = _REF.sub(lambda m: repr(_MARK + m.group(0).replace("$", "")), piece)
+            parts.append(code.replace("^", "**"))
+    return "".join(parts)
+
+
 def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
     """Fill effectiveValue/formattedValue of a formula cell in place."""
     formula = str(cell["userEnteredValue"]["formulaValue"])
-    expr = _REF.sub(lambda m: repr(_MARK + m.group(0).replace("$", "")), formula[1:].strip())
-    expr = expr.replace("^", "**")
+    expr = _python(formula[1:].strip())
     fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
     try:
         tree = ast.parse(expr, mode="eval")

@@ -228,3 +228,23 @@ def test_state_file_round_trip_and_cli(tmp_path: Path) -> None:
         assert emu.values(key, "S") == [["v"]]
     result = CliRunner().invoke(emulator_command, ["--help"])
     assert result.exit_code == 0 and "--fail-rate" in result.output
+
+
+def test_a_text_literal_is_text_not_references_and_two_quotes_are_one(
+    api: Api, emulator: Emulator
+) -> None:
+    """Text in quotes is shown as typed: a cell's name inside it is not a reference, and
+    ``""`` inside it is one quote, as Sheets (and Excel) write a quote in a literal. Before,
+    ``="see B1 here"`` showed ``see '\\x01B1' here`` and ``="a""b"`` showed ``ab``."""
+    row = ["x", 5, '="see B1 here"', '="a""b"', '="B1"', '=""""', '="$A$1:B2 ""B1"""']
+    key = emulator.create_spreadsheet("t", {"S": [row]})
+    got = api.call(
+        "GET",
+        f"/v4/spreadsheets/{key}",
+        includeGridData="true",
+        fields="sheets.data.rowData.values(effectiveValue,formattedValue)",
+    ).json()
+    cells = got["sheets"][0]["data"][0]["rowData"][0]["values"][2:]
+    shown = ["see B1 here", 'a"b', "B1", '"', '$A$1:B2 "B1"']
+    assert [c.get("formattedValue") for c in cells] == shown
+    assert [c.get("effectiveValue") for c in cells] == [{"stringValue": s} for s in shown]
