@@ -10,6 +10,7 @@ from sheets_sync.emulator.cellvalues import is_empty, render
 from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
+from sheets_sync.emulator.formulas import evaluate_cell
 from sheets_sync.emulator.protected import check_writable
 from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
@@ -186,20 +187,34 @@ def sort_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     return None
 
 
-#: What each ``pasteType`` takes from a source cell (the Sheets API's PasteType enum:
-#: NORMAL is "values, formulas, formats, and merges", VALUES "the values ONLY without
-#: formats, formulas, or merges", FORMAT "the format only, excluding data validation");
-#: None: the whole cell. Conditional formats are not modelled, so that paste moves nothing.
+#: What each ``pasteType`` takes from a source cell, as the Sheets API's PasteType enum
+#: documents it (developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request
+#: #pastetype): NORMAL "values, formulas, formats, and merges", VALUES "the values ONLY
+#: without formats, formulas, or merges" (a formula's value, not the formula: ``_as_value``),
+#: FORMAT "the format and data validation only"; None: the whole cell. Conditional
+#: formats are not modelled, so that paste moves nothing.
 _PASTED: dict[str, tuple[str, ...] | None] = {
     "PASTE_NORMAL": None,
     "PASTE_NO_BORDERS": None,
     "PASTE_VALUES": ("userEnteredValue", "effectiveValue", "formattedValue", "chipRuns"),
-    "PASTE_FORMAT": ("userEnteredFormat", "effectiveFormat"),
+    "PASTE_FORMAT": ("userEnteredFormat", "effectiveFormat", "dataValidation"),
     "PASTE_FORMULA": ("userEnteredValue", "effectiveValue", "formattedValue"),
     "PASTE_DATA_VALIDATION": ("dataValidation",),
     "PASTE_CONDITIONAL_FORMATTING": (),
 }
 _VALUE_PARTS = ("userEnteredValue", "effectiveValue", "formattedValue", "chipRuns")
+
+
+def _as_value(sheet: Sheet, cell: Cell) -> Cell:
+    """``cell`` with its formula, if any, replaced by the value it shows (blank when it
+    shows blank), as PASTE_VALUES pastes it."""
+    if "formulaValue" not in cell.get("userEnteredValue", {}):
+        return cell
+    evaluate_cell(sheet, cell)  # as of this request, not of the last recalc
+    out = {k: v for k, v in cell.items() if k not in _VALUE_PARTS}
+    if cell.get("effectiveValue"):
+        out["userEnteredValue"] = copy.deepcopy(cell["effectiveValue"])
+    return out
 
 
 def _paste_cell(old: Cell | None, src: Cell | None, parts: tuple[str, ...] | None) -> Cell:
@@ -238,6 +253,8 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
     check_writable(book, target, (top, top + s1 - s0, left, left + t1 - t0))
     block = {
         (r - s0, c - t0): copy.deepcopy(src.sheet.cells[(r, c)])
+        if kind != "PASTE_VALUES"
+        else _as_value(src.sheet, copy.deepcopy(src.sheet.cells[(r, c)]))
         for r in range(s0, s1)
         for c in range(t0, t1)
         if (r, c) in src.sheet.cells

@@ -122,3 +122,29 @@ def test_before_request_sees_each_request_and_may_fail_one(
     assert ("spreadsheets.batchUpdate", key) in seen
     emulator.reset()
     assert emulator.faults.before_request is None
+
+
+RULE = {"condition": {"type": "NOT_BLANK"}, "strict": True}
+
+
+def test_paste_values_pastes_a_formulas_value_and_paste_format_its_validation(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """The PasteType enum of the Sheets API: VALUES is "the values ONLY without formats,
+    formulas, or merges" (a formula's value, not the formula), FORMAT "the format and data
+    validation only". Before, PASTE_VALUES pasted ``=A1*3`` itself (the destination then
+    showed another cell's triple) and PASTE_FORMAT left the validation behind."""
+    key = emulator.create_spreadsheet(
+        "t", {"Real": [["old", "old"], ["", ""]], "Staged": [[2, "=A1*3"], ['=""', "=Z9"]]}
+    )
+    sh = gc.open_by_key(key)
+    real, staged = (ws.id for ws in sh.worksheets())
+    validate = {"setDataValidation": {"range": _grid(staged, 1, 2), "rule": RULE}}
+    sh.batch_update({"requests": [validate]})
+    _paste(sh, staged, real, "PASTE_VALUES")
+    assert emulator.cell(key, "Real!B1")["userEnteredValue"] == {"numberValue": 6}
+    assert emulator.values(key, "Real!A1:B2", "FORMULA") == [[2, 6]]  # blanks stay blank
+    assert "dataValidation" not in emulator.cell(key, "Real!B1")
+    _paste(sh, staged, real, "PASTE_FORMAT")
+    assert emulator.cell(key, "Real!B1")["dataValidation"] == RULE
+    assert emulator.values(key, "Real!A1:B2", "FORMULA") == [[2, 6]]
