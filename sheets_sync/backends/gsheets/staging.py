@@ -5,9 +5,9 @@ Google's front end refuses a request body past 10,485,760 bytes, and a rollup ta
 written (finance's ``IMPORTRANGE`` reads its tabs at any moment), so the cells go first
 into hidden staging tabs, a batch of at most ``BATCH_BYTES`` at a time, none of which a
 reader of the real tabs sees; then one small batch resizes each real tab, pastes its
-staged twin over it (``copyPaste``, ranges only: a few hundred bytes a tab whatever the
-data) and deletes the staging tabs. Google applies that batch all-or-nothing, and the real
-tabs keep their sheetIds, so formulas pointing at them keep working. A run that dies
+staged twin's values and formats over it (``publish``: ranges only, about a kilobyte a tab
+whatever the data) and deletes the staging tabs. Google applies that batch all-or-nothing,
+and the real tabs keep their sheetIds, so formulas pointing at them keep working. A run that dies
 before it leaves only hidden staging tabs, which the next run deletes (by ``PREFIX``).
 """
 
@@ -153,12 +153,33 @@ def staged_batches(
     final: list[Request] = []
     for tab, stage in zip(placed, stage_ids, strict=True):
         final.append(tab.resize)
-        paste = {
-            "source": grid(stage, tab.height, tab.width),
-            "destination": grid(tab.sheet_id, tab.height, tab.width),
-            "pasteType": "PASTE_NORMAL",
-            "pasteOrientation": "NORMAL",
-        }
-        final.append({"copyPaste": paste})
+        final += publish(stage, tab)
     final += delete(stage_ids)
     return [b for b in batches if b] + [final]
+
+
+def publish(stage: int, tab: Placed) -> list[Request]:
+    """The pastes that make a real tab take its staged twin as the one batch's
+    ``updateCells`` of ``FIELDS`` would: its values and formats, and nothing else of the
+    cells (a user's note, dropdown or merge on a rollup cell stays).
+
+    ``PASTE_NORMAL`` would paste whole cells, merges too; ``PASTE_VALUES`` pastes "the
+    values ONLY" and ``PASTE_FORMAT`` "the format and data validation only" (the Sheets
+    API's PasteType), so the twin first takes the real tab's data validation, which the
+    format paste then puts back where it was."""
+
+    def paste(source: int, target: int, kind: str) -> Request:
+        return {
+            "copyPaste": {
+                "source": grid(source, tab.height, tab.width),
+                "destination": grid(target, tab.height, tab.width),
+                "pasteType": kind,
+                "pasteOrientation": "NORMAL",
+            }
+        }
+
+    return [
+        paste(tab.sheet_id, stage, "PASTE_DATA_VALIDATION"),
+        paste(stage, tab.sheet_id, "PASTE_VALUES"),
+        paste(stage, tab.sheet_id, "PASTE_FORMAT"),
+    ]
