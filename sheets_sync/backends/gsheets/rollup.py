@@ -269,6 +269,7 @@ def write_rollup_gsheet(
     else:
         used = set(existing.values()) | {tab.sheet_id for tab in placed}
         batches = staging.staged_batches(placed, leftovers, used, limit, source)
+    chosen = staging.chosen_ids(batches)
     for n, batch in enumerate(batches, start=1):
         what = "rollup: write" if len(batches) == 1 else f"rollup: write {n} of {len(batches)}"
         sent = spent[0]
@@ -276,7 +277,8 @@ def write_rollup_gsheet(
             client.batch_update(key, {"requests": batch}, source=source, what=what, tally=tally)
         except RemoteError as exc:
             again = spent[0] - sent > 1  # an earlier attempt may have been applied
-            if again and exc.status == 400 and staging.applied_before(exc.message, batch):
+            applied = staging.applied_before(exc.message, batch, chosen)
+            if again and exc.status == 400 and applied:
                 log.info("%s: %s: applied by an attempt that timed out", source, what)
                 continue
             if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):

@@ -83,15 +83,30 @@ _EXISTS = re.compile(r"A sheet with id (\d+) already exists")
 _GONE = re.compile(r"No grid with id: (\d+)")
 
 
-def applied_before(message: str, batch: Sequence[Request]) -> bool:
+def applied_before(message: str, batch: Sequence[Request], chosen: set[int]) -> bool:
     """Whether Google's 400 to a batch sent again (the first attempt timed out) says that
-    the first was applied: a tab this batch adds already exists, or one it deletes is gone.
-    Only such a batch made those ids (chosen at random by this run) or removes them, and
-    Google applies a batch whole, so the rest of it is in place too."""
+    the first was applied: a tab this batch adds already exists, or one it deletes is gone,
+    the tab's id being one of ``chosen``, those this run chose at random (``new_id``). Only
+    this run's batch made such a tab or removes it, and Google applies a batch whole, so
+    the rest of it is in place too. A dead run's leftover staging tab that is gone says
+    nothing: anyone may have deleted it while the first attempt failed unapplied."""
     adds = {int(r["addSheet"]["properties"]["sheetId"]) for r in batch if "addSheet" in r}
     deletes = {int(r["deleteSheet"]["sheetId"]) for r in batch if "deleteSheet" in r}
     exists, gone = _EXISTS.search(message), _GONE.search(message)
-    return bool((exists and int(exists[1]) in adds) or (gone and int(gone[1]) in deletes))
+    return bool(
+        (exists and int(exists[1]) in adds & chosen) or (gone and int(gone[1]) in deletes & chosen)
+    )
+
+
+def chosen_ids(batches: Sequence[Sequence[Request]]) -> set[int]:
+    """The tab ids a run chose itself: every tab its batches add (new rollup tabs and its
+    staging tabs), never a tab that was there before it."""
+    return {
+        int(r["addSheet"]["properties"]["sheetId"])
+        for batch in batches
+        for r in batch
+        if "addSheet" in r
+    }
 
 
 def staged_batches(
@@ -103,14 +118,13 @@ def staged_batches(
 ) -> list[list[Request]]:
     """Every batch of a staged publish, the final one last.
 
-    The first adds the hidden staging tabs (and deletes a dead run's); the cells follow in
+    The first adds the hidden staging tabs (then deletes a dead run's); the cells follow in
     ``updateCells`` requests of consecutive rows, cut so that each batch's body stays
     within ``limit``; the last makes every real tab take its staged twin at once.
     """
     token = secrets.token_hex(4)
     stage_ids = [new_id(used) for _ in placed]
     batches: list[list[Request]] = [[]]
-    batches[0] += delete(leftovers)
     for n, (tab, stage) in enumerate(zip(placed, stage_ids, strict=True)):
         props = {
             "sheetId": stage,
@@ -119,6 +133,9 @@ def staged_batches(
             "gridProperties": {"rowCount": tab.height, "columnCount": tab.width},
         }
         batches[0].append({"addSheet": {"properties": props}})
+    # after the adds: a retry of an applied first batch is refused for a tab it adds
+    # (``applied_before``), not for a dead run's tab, which says nothing
+    batches[0] += delete(leftovers)
     spent = size({"requests": batches[0]})
     for tab, stage in zip(placed, stage_ids, strict=True):
         top = 0

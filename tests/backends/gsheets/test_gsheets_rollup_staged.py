@@ -220,7 +220,9 @@ def test_every_staged_batch_fits_and_only_the_last_touches_the_real_tabs() -> No
     batches = staging.staged_batches(placed, [99], {0, 7, 99}, limit=10_000)
     assert len(batches) > 3
     assert all(staging.size({"requests": b}) <= 10_000 for b in batches)
-    assert batches[0][0] == {"deleteSheet": {"sheetId": 99}}
+    kinds = [next(iter(r)) for r in batches[0] if "updateCells" not in r]
+    assert kinds == ["addSheet", "deleteSheet"]  # this run's tab first, then the dead run's
+    assert batches[0][1] == {"deleteSheet": {"sheetId": 99}}
     for batch in batches[:-1]:
         for request in batch:
             ((kind, body),) = request.items()
@@ -256,19 +258,24 @@ def test_a_tab_protected_between_the_batches_is_named_and_the_real_tabs_stay(
     assert emulator.values(out, "Summary!A1:B2") == [["old"]]
 
 
-@pytest.mark.parametrize("which", ["first", "last"])
+@pytest.mark.parametrize("which", ["first", "last", "first, a dead run's tab to delete"])
 def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
     small_batches: None, which: str,
 ) -> None:  # fmt: skip
     """Google applied the batch but its answer came after the client's timeout: the
     retry is refused (the staging tabs the first batch adds already exist; those the last
-    one deletes are gone), which says that the batch is in place: the run goes on."""
+    one deletes are gone), which says that the batch is in place: the run goes on. The
+    first batch adds its tabs before it deletes a dead run's, so that its retry is refused
+    for a tab of this run's (a dead run's tab gone says nothing)."""
     count = emulator.create_spreadsheet("count", {"Summary": [["old"]]})
     assert _sync(tmp_path, sa_info, teams, count).rollup_error is None
     total = len(_batches(emulator, count))
-    target = 1 if which == "first" else total
-    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    target = total if which == "last" else 1
+    tabs: dict[str, Any] = {"Summary": [["old"]]}
+    if "dead run" in which:
+        tabs[f"{staging.PREFIX}dead~1"] = [["x"]]
+    out = emulator.create_spreadsheet("rollup", tabs)
     calls = [0]
 
     def applied(n: int) -> bool:
@@ -347,3 +354,36 @@ def test_a_staged_publish_keeps_a_users_note_validation_and_merge_as_one_batch_d
     a, b = _tabs(emulator, one), _tabs(emulator, many)
     assert _timeless(a["Summary"][1]) == _timeless(b["Summary"][1])
     assert emulator.values(many, "Summary!A1:B1") == [["Company", "Acme"]]
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_a_dead_runs_tab_gone_on_a_retry_is_no_sign_the_first_attempt_was_applied(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
+    monkeypatch: pytest.MonkeyPatch, staged: bool,
+) -> None:  # fmt: skip
+    """The first attempt fails unapplied (503) while someone else deletes the leftover
+    staging tab of a dead run; the retry is refused for that tab (``No grid with id``).
+    That tab was not this run's: the rollup is not published, and the night says so.
+    Before, the run took the refusal for a sign that the first attempt was applied and
+    reported the rollup published while the real tabs kept yesterday's data."""
+    if staged:
+        monkeypatch.setattr(staging, "BATCH_BYTES", BATCH)
+        emulator.faults.max_payload_bytes = BATCH
+    out = emulator.create_spreadsheet(
+        "rollup", {"Summary": [["old"]], f"{staging.PREFIX}dead~1": [["x"]]}
+    )
+    book = emulator.state.spreadsheets[out]
+    calls = [0]
+
+    def tidy_then_fail(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            calls[0] += 1
+            if calls[0] == 1:
+                book.sheets[:] = [s for s in book.sheets if not staging.is_staging(s.title)]
+                raise ApiError(503, "The service is currently unavailable.")
+
+    emulator.faults.before_request = tidy_then_fail
+    result = _sync(tmp_path, sa_info, teams, out)
+    emulator.faults.before_request = None
+    assert "No grid with id" in str(result.rollup_error)
+    assert emulator.values(out, "Summary!A1:B2") == [["old"]]
