@@ -158,14 +158,17 @@ class Period:
         return min(1.0, max(0.0, (as_of - self.start).days / total))
 
     def ended(self, as_of: dt.date) -> str | None:
-        """Why a run as of ``as_of`` is likely a period not updated, or None within it:
-        past the end every KR not done is expected done, so each turns Off track at
-        once and the night alerts on all of them."""
+        """Why a run as of ``as_of`` is likely a period not updated, or None within it.
+        Past the end, expected stays what it was on the last day (the target; 70% of the way
+        to it for an aspirational objective) and the margins still apply, so not every KR turns
+        Off track: a new quarter's KRs, still near their start, do, and the night alerts
+        on each of them."""
         if as_of <= self.end:
             return None
         return (
             f"as of {as_of} is after the end of period {self.name} ({self.end}): every key "
-            "result not done is Off track; if a new period has begun, update period in the "
+            "result is expected at its target, so a new period's key results, still near "
+            "their start, show Off track; if a new period has begun, update period in the "
             "workspace file"
         )
 
