@@ -34,14 +34,16 @@ log = logging.getLogger("sheets_sync.sync")
 def _notify(
     workspace: Workspace, report: dict[str, Any], turned: list[dict[str, Any]], command: str | None
 ) -> list[str]:
-    """Deliver the summary when something needs a person; a broken hook never fails a run."""
+    """Deliver the summary when something needs a person; a broken hook never fails a run,
+    but is an error in the log: ``-q`` (errors only) keeps it, as a cron job's owner must
+    learn that the night's alerts did not go out."""
     payload = notification(report, turned)
     command = command or workspace.notify.command
     if payload is None or not (command or workspace.notify.webhook):
         return []
     problems = send(payload, command=command, webhook=workspace.notify.webhook)
     for problem in problems:
-        log.warning("notification: %s", problem)
+        log.error("notification: %s", problem)
     return problems
 
 
@@ -209,7 +211,7 @@ def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[st
         return teams
     unsent = {t["team"] for t in turned}
     if unsent:
-        log.warning(
+        log.error(
             "notification not delivered: the Off-track alerts of %s go out again with the "
             "next sync",
             ", ".join(sorted(unsent)),

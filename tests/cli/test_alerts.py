@@ -130,3 +130,16 @@ def test_a_shard_sends_a_night_s_alerts_once(demo: Path, tmp_path: Path) -> None
         code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
         assert code == 0, out + err
     assert not sent.exists()  # D3: nothing turned since D2's delivered alerts
+
+
+def test_quiet_still_shows_an_undelivered_notification(demo: Path, tmp_path: Path) -> None:
+    """``-q`` keeps errors only, and a failed hook was a warning: a cron job run with
+    ``-q`` never learnt that its alerts had not gone out (and would be sent again)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    failing, _ = _hook(tmp_path, exit_code=1)
+    code, _, err = run("-q", "sync", "--config", str(ws), "--as-of", D2, "--notify-cmd", failing)
+    assert code == 0, err
+    assert "exited with 1" in err
+    assert "notification not delivered" in err and "go out again with the next sync" in err
