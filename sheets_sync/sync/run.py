@@ -123,13 +123,17 @@ def run_sync(
     history = HistoryStore(default_history_path(workspace.state_dir))
     finished: list[str] = []  # teams done, for the line an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
+        # ``blind``: tonight's alert baseline could not be read, so nothing was compared
+        # and no alert went out; the night may still be recorded, but marks no team
+        # alerted (it would move every baseline past turns never sent)
+        blind = False
         try:  # a history that cannot be used stops no team (the night logs it again)
             _undo_unfinished(history)
             previous = history.alert_baseline(since=workspace.period.start)
             unrecorded = history.not_recorded(options.as_of) is not None
         except HistoryError as exc:
             log.error("%s; no Off-track alerts tonight", exc)
-            previous, unrecorded = {}, True
+            previous, unrecorded, blind = {}, True, True
         if console.is_terminal:
             columns = (
                 TextColumn("{task.description}"),
@@ -180,7 +184,7 @@ def run_sync(
                 sync.settle_history(options.as_of, undo=True)
                 raise
             report["notifications"] = problems
-            alerted = _alerted(result, turned, problems)
+            alerted = set() if blind else _alerted(result, turned, problems)
         else:
             alerted = set()
         if options.shard is not None and not unrecorded and alerted:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,38 @@ def test_quiet_still_shows_an_undelivered_notification(demo: Path, tmp_path: Pat
     assert code == 0, err
     assert "exited with 1" in err
     assert "notification not delivered" in err and "go out again with the next sync" in err
+
+
+@pytest.mark.slow  # waits out the history's 30 s busy timeout
+def test_a_night_that_cannot_read_its_baseline_marks_no_team(demo: Path, tmp_path: Path) -> None:
+    """The history locked at the night's start (a killed run's rows to undo, another
+    writer holding the lock past the busy timeout): no alerts, rightly, but the night's
+    own record then marked every team alerted, and the next night found nothing turned."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    _set_every_kr_to_its_start(ws)
+    workspace = load_workspace(ws)
+    path = default_history_path(workspace.state_dir)
+    killed = Sync(workspace, history=HistoryStore(path))
+    killed.confirm_later = True  # as ``run_sync``; the process then dies before settling
+    killed.run(SyncOptions(as_of=dt.date.fromisoformat(D2)))
+    held = threading.Event()
+
+    def writer() -> None:  # another process's long write (a notebook, a prune)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(32)
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    held.wait()
+    cmd, sent = _hook(tmp_path)
+    code, _, err = run("sync", "--config", str(ws), "--as-of", D2, "--notify-cmd", cmd)
+    thread.join()
+    assert code == 0, err
+    assert "no Off-track alerts tonight" in err and not sent.exists()
+    assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
+    assert _turned(sent)  # the turns the blind night never compared go out now
