@@ -28,25 +28,44 @@ def seed(conn: sqlite3.Connection) -> None:
     """On the upgrade to schema 3: each team's latest confirmed snapshot counts as
     alerted, as it did before, so the first night after the upgrade neither repeats
     old alerts nor skips any. A night a killed run left pending is not confirmed: its
-    rerun alerts on it."""
-    pending = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pending'"
-    ).fetchone()
-    unconfirmed = (
-        " AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.as_of = s.as_of AND p.team = s.team)"
-        if pending
-        else ""
-    )
+    rerun alerts on it. But a killed rerun over a night recorded before left that
+    night's rows in the pending copies (``history_pending.py``), which the undo puts
+    back: that night was alerted, with the copies' statuses (dropping it re-sent its
+    alerts)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    held = "pending" in names and "pending_kr_snapshots" in names and "pending_snapshots" in names
+    if "pending" in names:
+        copied = (
+            " AND NOT EXISTS (SELECT 1 FROM pending_snapshots c"
+            " WHERE c.as_of = p.as_of AND c.team = p.team)"
+            if held
+            else ""
+        )
+        unconfirmed = (
+            " AND NOT EXISTS (SELECT 1 FROM pending p"
+            f" WHERE p.as_of = s.as_of AND p.team = s.team{copied})"
+        )
+    else:
+        unconfirmed = ""
     conn.execute(
         "INSERT OR REPLACE INTO alerted (team, as_of) "
         f"SELECT team, MAX(as_of) FROM snapshots s WHERE 1{unconfirmed} GROUP BY team"
     )
     conn.execute("DELETE FROM alert_baseline")
-    conn.execute(
-        "INSERT INTO alert_baseline (team, kr_id, status) SELECT k.team, k.kr_id, k.status "
-        "FROM kr_snapshots k JOIN alerted a ON k.team = a.team AND k.as_of = a.as_of "
-        "ORDER BY k.seq"
-    )
+    tables = ["kr_snapshots", "pending_kr_snapshots"] if held else ["kr_snapshots"]
+    for table in tables:
+        pending = "EXISTS" if table.startswith("pending") else "NOT EXISTS"
+        where = (
+            f" WHERE {pending} (SELECT 1 FROM pending p"
+            " WHERE p.as_of = a.as_of AND p.team = a.team)"
+            if held
+            else ""
+        )
+        conn.execute(
+            "INSERT INTO alert_baseline (team, kr_id, status) SELECT k.team, k.kr_id, k.status "
+            f"FROM {table} k JOIN alerted a ON k.team = a.team AND k.as_of = a.as_of{where} "
+            "ORDER BY k.seq"
+        )
 
 
 def mark(conn: sqlite3.Connection, as_of: str, teams: Collection[str]) -> None:

@@ -96,3 +96,30 @@ def test_a_schema_2_store_upgrades_in_place_with_its_last_nights_as_alerted(
     with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
     assert len(store.kr_history(5)) == 4  # every row kept
+
+
+def test_the_upgrade_counts_a_killed_rerun_of_an_alerted_night_as_alerted(
+    tmp_path: Path,
+) -> None:
+    """A rerun of an alerted night, killed under schema 2, left its rows pending over the
+    first run's (kept in the pending copies). The seed dropped that night, the undo put
+    the first run's rows back, and the rerun compared with the night before: it sent
+    the night's alerts again."""
+    path = tmp_path / "history.sqlite"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.executescript(SCHEMA_2)
+        conn.executescript(
+            "CREATE TABLE pending_snapshots AS SELECT * FROM snapshots WHERE 0;"
+            "CREATE TABLE pending_kr_snapshots AS SELECT * FROM kr_snapshots WHERE 0;"
+            "CREATE TABLE pending_kpi_snapshots AS SELECT * FROM kpi_snapshots WHERE 0;"
+            "INSERT INTO pending VALUES ('2026-11-14', 'Sales');"
+            "INSERT INTO pending_snapshots VALUES ('2026-11-14', 'Sales', 'first');"
+            "INSERT INTO pending_kr_snapshots (seq, as_of, team, objective_id, kr_id, score,"
+            " expected, status) VALUES (99, '2026-11-14', 'Sales', 'O1', 'KR1', 0, 0.4,"
+            " 'Off track');"
+        )
+    store = HistoryStore(path)
+    assert store.alert_baseline(since=PERIOD.start) == {
+        "Sales": {"KR1": "Off track"},  # the first run's, which alerted (not the rerun's)
+        "Ops": {"KR1": "On track"},
+    }
