@@ -238,6 +238,8 @@ class HistoryStore:
                     kpis,
                 )
                 written += len(krs) + len(kpis)
+                if not pending:  # a pending night recovers once confirmed (settle_pending)
+                    history_alerts.recover(conn, as_of, (run.team,))
         return written
 
     @_recovering
@@ -264,10 +266,10 @@ class HistoryStore:
                 if landed is None:
                     landed = [team for _, team in history_pending.pending_teams(conn, day)]
                 undone = history_pending.settle(conn, day, landed)
-                if day is not None and alerted:
+                if day is not None:
                     kept = set(landed).difference(team for _, team in undone)
-                    kept.intersection_update(alerted)
-                    history_alerts.mark(conn, day, kept)
+                    history_alerts.recover(conn, day, kept)
+                    history_alerts.mark(conn, day, kept.intersection(alerted))
         return undone
 
     @_recovering

@@ -5,8 +5,10 @@ them whenever a snapshot was recorded without its alerts going out: by ``sheets-
 rollup`` (it records, never notifies), by a night whose hook failed, by a rollup that
 confirmed a killed night's rows. So the statuses a delivered night compared against are
 kept apart from the snapshots, per team, in ``alert_baseline`` (with the night in
-``alerted``); only a night whose alerts went out (or had none to send) moves them, and
-no other record touches them. Runs in the caller's connection and transaction.
+``alerted``); only a night whose alerts went out (or had none to send) moves them to
+Off track. Any other recorded night may only move a KR out of Off track (``recover``):
+left Off track, a KR that recovered and then turned Off track again was never alerted.
+Runs in the caller's connection and transaction.
 """
 
 from __future__ import annotations
@@ -79,6 +81,25 @@ def mark(conn: sqlite3.Connection, as_of: str, teams: Collection[str]) -> None:
             (as_of, team),
         )
         conn.execute("INSERT OR REPLACE INTO alerted (team, as_of) VALUES (?, ?)", (team, as_of))
+
+
+def recover(conn: sqlite3.Connection, as_of: str, teams: Iterable[str]) -> None:
+    """A recorded night that moves no baseline (``rollup``, a merge, a night whose hook
+    failed) still shows a baseline KR Off track back to not Off track: that recovery
+    needs no alert, and a KR left Off track in the baseline was never alerted when it
+    turned Off track again. Only Off -> not Off, never to Off track (an unsent turn
+    stays unsent), and only from a night on or after the team's baseline night."""
+    for team in teams:
+        conn.execute(
+            "UPDATE alert_baseline SET status = (SELECT k.status FROM kr_snapshots k"
+            " WHERE k.as_of = ?1 AND k.team = ?2 AND k.kr_id = alert_baseline.kr_id"
+            " AND k.status != 'Off track' ORDER BY k.seq LIMIT 1)"
+            " WHERE team = ?2 AND status = 'Off track'"
+            " AND ?1 >= (SELECT a.as_of FROM alerted a WHERE a.team = ?2)"
+            " AND EXISTS (SELECT 1 FROM kr_snapshots k WHERE k.as_of = ?1 AND k.team = ?2"
+            " AND k.kr_id = alert_baseline.kr_id AND k.status != 'Off track')",
+            (as_of, team),
+        )
 
 
 def mark_statuses(

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from sheets_sync.config import load_workspace
@@ -181,3 +182,47 @@ def test_a_night_that_cannot_read_its_baseline_marks_no_team(demo: Path, tmp_pat
     assert "no Off-track alerts tonight" in err and not sent.exists()
     assert run("sync", "--config", str(ws), "--as-of", D3, "--notify-cmd", cmd)[0] == 0
     assert _turned(sent)  # the turns the blind night never compared go out now
+
+
+def _set_kr(ws: Path, k: int, to: str) -> str:
+    """The first team's ``k``-th KR at its start value (Off track) or its target."""
+    team = sorted((ws.parent / "teams").glob("*.xlsx"))[0]
+    book = openpyxl.load_workbook(team)
+    sheet = book["OKRs"]
+    header = [c.value for c in sheet[1]]
+    start, current, target, kid = (
+        header.index(h) + 1 for h in ("Start", "Current", "Target", "KR ID")
+    )
+    rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, start).value is not None]
+    row = rows[k]
+    sheet.cell(row, current).value = sheet.cell(row, start if to == "start" else target).value
+    book.save(team)
+    return str(sheet.cell(row, kid).value)
+
+
+@pytest.mark.parametrize("between", ["failed-hook", "rollup"])
+def test_a_kr_that_recovers_and_turns_off_track_again_is_alerted(
+    demo: Path, tmp_path: Path, between: str
+) -> None:
+    """KR A alerted Off track, recovered on a night that moved no baseline (its hook
+    failed, or a ``rollup``), then turned Off track again: compared with the old
+    "Off track", it was never alerted (found by review)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", "2026-11-16")[0] == 0
+    a = _set_kr(ws, 0, "start")
+    cmd, sent = _hook(tmp_path)
+    assert run("sync", "--config", str(ws), "--as-of", "2026-11-17", "--notify-cmd", cmd)[0] == 0
+    assert any(t.endswith(f" {a}") for t in _turned(sent))
+    _set_kr(ws, 0, "target")
+    if between == "rollup":
+        assert run("rollup", "--config", str(ws), "--as-of", "2026-11-18")[0] == 0
+    else:
+        _set_kr(ws, 1, "start")  # B turns Off track: the hook runs, and fails
+        failing, tried = _hook(tmp_path, exit_code=1)
+        args = ("--as-of", "2026-11-18", "--notify-cmd", failing)
+        assert run("sync", "--config", str(ws), *args)[0] == 0
+        assert tried.exists()
+    _set_kr(ws, 0, "start")
+    sent.unlink()
+    assert run("sync", "--config", str(ws), "--as-of", "2026-11-19", "--notify-cmd", cmd)[0] == 0
+    assert any(t.endswith(f" {a}") for t in _turned(sent))

@@ -123,3 +123,35 @@ def test_the_upgrade_counts_a_killed_rerun_of_an_alerted_night_as_alerted(
         "Sales": {"KR1": "Off track"},  # the first run's, which alerted (not the rerun's)
         "Ops": {"KR1": "On track"},
     }
+
+
+def test_a_recovery_on_a_night_that_alerts_nothing_moves_the_baseline(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """A KR alerted Off track recovered on a night that moved no baseline (a rollup, a
+    failed hook), then turned Off track again: compared with the old "Off track", it was
+    never alerted. Any recorded night moves a baseline KR from Off track to not Off track,
+    never to Off track (an unsent turn stays unsent)."""
+    store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}}, D1), pending=True)
+    store.settle_pending(D1, {"Sales"}, alerted={"Sales"})
+    assert store.alert_baseline() == {"Sales": {"KR1": "Off track", "KR2": "On track"}}
+    store.record(make_result({"Sales": {"KR1": 50, "KR2": 0}}, D2))  # a rollup
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track", "KR2": "On track"}}
+    store.record(make_result({"Sales": {"KR1": 0, "KR2": 0}}, D3), pending=True)
+    store.settle_pending(D3, {"Sales"}, alerted=())  # the hook failed: nothing moves to Off
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track", "KR2": "On track"}}
+
+
+def test_a_failed_night_that_recovers_a_kr_moves_its_baseline(
+    store: HistoryStore, make_result: MakeResult
+) -> None:
+    """The night's hook failed (its turns are sent again), but its recoveries count."""
+    store.record(make_result({"Sales": {"KR1": 0, "KR2": 50}}, D1), pending=True)
+    store.settle_pending(D1, {"Sales"}, alerted={"Sales"})
+    store.record(make_result({"Sales": {"KR1": 50, "KR2": 0}}, D2), pending=True)
+    store.settle_pending(D2, {"Sales"}, alerted=())
+    assert store.alert_baseline() == {"Sales": {"KR1": "On track", "KR2": "On track"}}
+    store.record(make_result({"Sales": {"KR1": 0}}, D3), pending=True)
+    store.settle_pending(D3, {"Sales"}, alerted={"Sales"})
+    store.record(make_result({"Sales": {"KR1": 50}}, D2))  # before the baseline night
+    assert store.alert_baseline() == {"Sales": {"KR1": "Off track"}}
