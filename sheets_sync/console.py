@@ -212,8 +212,9 @@ def print_summary(
 ) -> None:
     """``dry_run``: nothing was written (``--dry-run``, or ``--no-write-back``), so the
     changes are what a sync would write. ``quiet`` (``-q``): only the teams that need a
-    look, and the summary line; ``-qq``: the summary line too only when something failed,
-    so a clean night prints nothing (cron mails any output)."""
+    look, and the summary line; ``-qq``: the summary line too only when something failed
+    or the notification was not delivered, so a clean night prints nothing (cron mails
+    any output)."""
     runs = [r for r in result.runs if needs_a_look(r)] if quiet else list(result.runs)
     if console.is_terminal:
         if runs or not quiet:
@@ -221,7 +222,7 @@ def print_summary(
     else:
         for run in runs:
             console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
-    if quiet > 1 and not result.failed:
+    if quiet > 1 and not result.failed and result.notify_error is None:
         return
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
@@ -242,6 +243,8 @@ def print_summary(
         line += f"; {found} in team sheets (`sheets-sync validate` lists them)"
     if result.report_error:
         line += f"; {result.report_error}"
+    if result.notify_error:
+        line += f"; notification not delivered: {result.notify_error}"
     console.print(line, **_PLAIN)
 
 

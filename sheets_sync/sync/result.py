@@ -22,6 +22,9 @@ class SyncResult:
     rollup_skipped: str | None = None  # why a run that could have published did not
     history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
     report_error: str | None = None  # the run report could not be written (``run.py``)
+    # the notification could not be delivered: not a failure (the exit code stays the
+    # teams'), but not a clean night either: ``-qq`` prints its summary line
+    notify_error: str | None = None
 
     @property
     def failed(self) -> bool:

@@ -184,6 +184,8 @@ def run_sync(
                 sync.settle_history(options.as_of, undo=True)
                 raise
             report["notifications"] = problems
+            if problems:
+                result = replace(result, notify_error="; ".join(problems))
             alerted = set() if blind else _alerted(result, turned, problems)
         else:
             alerted = set()

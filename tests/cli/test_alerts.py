@@ -149,6 +149,23 @@ def test_quiet_still_shows_an_undelivered_notification(demo: Path, tmp_path: Pat
     assert "notification not delivered" in err and "go out again with the next sync" in err
 
 
+def test_qq_prints_the_summary_of_a_night_whose_notification_failed(
+    demo: Path, tmp_path: Path
+) -> None:
+    """``-qq`` prints nothing on a clean night, and dropped the log's errors too: a night
+    whose hook failed printed nothing, as if clean. Its summary line now says so."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    code, out, err = run("-qq", "sync", "--config", str(ws), "--as-of", D1)
+    assert code == 0 and not (out + err).strip()  # a clean night: nothing
+    _set_every_kr_to_its_start(ws)
+    failing, _ = _hook(tmp_path, exit_code=1)
+    code, out, err = run("-qq", "sync", "--config", str(ws), "--as-of", D2, "--notify-cmd", failing)
+    assert code == 0, err
+    assert "notification not delivered: notify command" in out + err
+    assert "exited with 1" in out + err
+
+
 @pytest.mark.slow  # waits out the history's 30 s busy timeout
 def test_a_night_that_cannot_read_its_baseline_marks_no_team(demo: Path, tmp_path: Path) -> None:
     """The history locked at the night's start (a killed run's rows to undo, another
