@@ -32,6 +32,7 @@ from sheets_sync.workspace.demo_data import (
     DESIGN_DAY,
     Formula,
     demo_period,
+    moved_team,
 )
 from sheets_sync.workspace.init import ensure_gitignore, render_config
 
@@ -105,7 +106,7 @@ def seed_demo(
     _write_private(directory / CREDENTIALS_FILE, json.dumps(info))
     keys: dict[str, str] = {}
     entries = []
-    for team in all_demo_teams(as_of):
+    for team in (moved_team(t, as_of) for t in all_demo_teams()):
         sheets = {
             tab.name: [[_cell(v) for v in row] for row in tab.rows]
             for tab in layout_tabs(team, period)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from sheets_sync.config import load_workspace
@@ -105,3 +106,22 @@ def test_a_day_the_demo_cannot_be_dated_for_is_one_clear_error(
         create_demo(tmp_path / "ws", as_of=as_of)
     assert str(caught.value) == f"the demo can be built as of 1901-01-01 to 9998-12-31, not {as_of}"
     assert not (tmp_path / "ws").exists()
+
+
+def test_demo_teams_passed_to_create_demo_are_moved_once(tmp_path: Path) -> None:
+    """``create_demo(dir, demo_teams(), as_of=day)`` is dated as ``create_demo(dir,
+    as_of=day)``: ``demo_teams`` once took the day too, and the two moved every date twice
+    (a close date of 2027-05-16 in a period ending 2027-04-17)."""
+    day = dt.date(2027, 3, 10)
+    with pytest.raises(TypeError):
+        demo_teams(day)  # type: ignore[call-arg]  # the day is create_demo's alone
+    given = create_demo(tmp_path / "given", demo_teams(), as_of=day)
+    default = create_demo(tmp_path / "default", as_of=day)
+    for path in sorted((default.parent / "teams").iterdir()):
+        other = given.parent / "teams" / path.name
+        assert _cells(other) == _cells(path), path.name
+
+
+def _cells(path: Path) -> list[tuple[str, tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path, data_only=True)
+    return [(ws.title, row) for ws in book.worksheets for row in ws.iter_rows(values_only=True)]
