@@ -100,6 +100,10 @@ class Faults:
     #: sees between two writes of a run), or raise an ``ApiError`` to fail just that request
     #: (the third batchUpdate of a rollup, say); the token endpoint is exempt.
     before_request: Callable[[str, str | None], None] | None = None
+    #: Called as ``after_request(endpoint, spreadsheet_id)`` once a request is served and
+    #: logged, before its answer is sent: a sleep here is Google applying a write whose
+    #: answer comes after the client stopped waiting (its retry then finds it in place).
+    after_request: Callable[[str, str | None], None] | None = None
     _window: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -114,7 +118,7 @@ class Faults:
         self.answers.clear()
         self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
         self.max_payload_bytes = MAX_PAYLOAD_BYTES
-        self.before_request = None
+        self.before_request = self.after_request = None
         with self._lock:
             self._window.clear()
 

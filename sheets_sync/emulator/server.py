@@ -171,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         logged = result if status == 200 and isinstance(result, dict) else None
         emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged))
+        if emu.faults.after_request is not None:
+            emu.faults.after_request(name, sid)
         self._send(status, payload, ctype, headers)
 
     def _token(self, raw: bytes) -> None:

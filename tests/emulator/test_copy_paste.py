@@ -1,6 +1,7 @@
 """copyPaste as the Sheets API documents it (real gspread): from one tab to another, each
 ``pasteType`` taking its part of the cells, a protected destination refusing the batch;
-and the ``before_request`` hook that lets a test read or fail one request of a run."""
+and the ``before_request`` and ``after_request`` hooks that let a test read or fail one
+request of a run, or answer it late."""
 
 from __future__ import annotations
 
@@ -122,6 +123,25 @@ def test_before_request_sees_each_request_and_may_fail_one(
     assert ("spreadsheets.batchUpdate", key) in seen
     emulator.reset()
     assert emulator.faults.before_request is None
+
+
+def test_after_request_runs_once_the_write_is_in_place_before_the_answer(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    sh, key, real, staged = _setup(gc, emulator)
+    seen: list[Any] = []
+
+    def hook(endpoint: str, sid: str | None) -> None:
+        if endpoint == "spreadsheets.batchUpdate":  # what another reader sees meanwhile
+            seen.append(emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE"))
+
+    emulator.faults.after_request = hook
+    _paste(sh, staged, real, "PASTE_VALUES")
+    assert seen and seen[-1] == emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE")
+    assert seen[-1] != [["old", 1], ["old", 2]]
+    assert emulator.log.requests[-1].status == 200  # logged before the answer
+    emulator.reset()
+    assert emulator.faults.after_request is None
 
 
 RULE = {"condition": {"type": "NOT_BLANK"}, "strict": True}
