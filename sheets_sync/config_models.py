@@ -75,6 +75,21 @@ class ScoringModel(_Strict):
     stale_grace_days: int = Field(default=3, ge=0)
     low_confidence: float = Field(default=0.4, ge=0, le=1)
 
+    @field_validator("kpi_tolerance")
+    @classmethod
+    def _a_fraction(cls, tolerance: float) -> float:
+        """``kpi_tolerance: 10``, meant as 10 %, loaded and made every higher-is-better KPI
+        from -9 times its target up Amber, never Red. Above 1 the amber band of such a KPI
+        reaches below 0, which no workspace means (a wide band for one KPI is its Amber
+        threshold cell); the other fractions of this section stop at 1 too."""
+        if tolerance > 1:
+            raise ValueError(
+                f"{tolerance:g} is above 1: a tolerance is a fraction of a KPI's target "
+                "(0.1 is 10%), and above 1 the amber band of a higher-is-better KPI reaches "
+                f"below 0; type {tolerance / 100:g} for {tolerance:g}%"
+            )
+        return tolerance
+
     @model_validator(mode="after")
     def _bands(self) -> ScoringModel:
         if self.yellow > self.green:

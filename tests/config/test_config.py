@@ -396,3 +396,26 @@ def test_backup_folders_follow_where_the_files_really_are(tmp_path: Path) -> Non
     for path in (through_link, tmp_path / "elsewhere" / "sales.xlsx"):
         found = (ws.backup_dir_for(path), ws.flat_backup_dir_for(path))
         assert ws.backup_dirs_for(path) == found
+
+
+@pytest.mark.parametrize(("tolerance", "meant"), [(10, "0.1 for 10%"), (12.5, "0.125 for 12.5%")])
+def test_a_kpi_tolerance_above_1_is_a_percentage_typed_whole(
+    tmp_path: Path, tolerance: float, meant: str
+) -> None:
+    """``kpi_tolerance: 10`` (meant as 10 %) loaded and turned every KPI below its target
+    Amber, none Red (until 2026-12-06); the other fractions of ``scoring`` stopped at 1."""
+    found = problems(
+        tmp_path, _one_team_head(tmp_path) + f"scoring: {{kpi_tolerance: {tolerance}}}\n"
+    )
+    assert found == [
+        f"sheets-sync.yaml: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance is a "
+        "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
+        f"higher-is-better KPI reaches below 0; type {meant}"
+    ]
+
+
+@pytest.mark.parametrize("tolerance", [0, 0.1, 1])
+def test_a_kpi_tolerance_up_to_1_loads(tmp_path: Path, tolerance: float) -> None:
+    base = _one_team_head(tmp_path)
+    ws = load_workspace(write_config(tmp_path, base + f"scoring: {{kpi_tolerance: {tolerance}}}\n"))
+    assert ws.rules.kpi_tolerance == tolerance
