@@ -14,6 +14,7 @@ from sheets_sync.domain.models import (
     Severity,
     TeamInput,
 )
+from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning
 from sheets_sync.domain.units import is_percent_unit
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -126,10 +127,11 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
                 objective.id,
             )
     for kpi in team.kpis:
-        numbers = {"target": kpi.target, "lower": kpi.lower, "upper": kpi.upper,
-                   "actual": kpi.actual, "previous": kpi.previous}  # fmt: skip
+        numbers = {f: getattr(kpi, f) for f in KPI_NUMBERS}
         if whole := _whole_percent(kpi.unit, numbers):
             warn(kpi, whole[0], whole[1], kpi.id)
+        elif scale := kpi_scale_warning(kpi):
+            warn(kpi, scale[0], scale[1], kpi.id)
         if not kpi.owner:
             warn(kpi, "owner", f"KPI {kpi.id} has no owner", kpi.id)
         if kpi.target is None and kpi.direction.value != "range":

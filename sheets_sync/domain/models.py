@@ -224,6 +224,8 @@ class KPI:
     as_of: dt.date | None = None
     comment: str | None = None
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
+    #: the number fields whose cells show a percentage (a typed 10% is stored 0.1)
+    shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @fast_pickle

@@ -13,6 +13,7 @@ from sheets_sync.domain.models import (
     KRType,
     Objective,
 )
+from sheets_sync.domain.scales import percent_amber_note
 from sheets_sync.domain.values import show_number
 
 
@@ -73,7 +74,7 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
             error(
                 "amber_threshold",
                 f"amber threshold ({_fmt(kpi.amber_threshold)}) is below the target "
-                f"({_fmt(kpi.target)}) of a lower-is-better KPI",
+                f"({_fmt(kpi.target)}) of a lower-is-better KPI{percent_amber_note(kpi)}",
             )
     return found
 

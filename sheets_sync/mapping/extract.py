@@ -35,13 +35,17 @@ class RowRecord:
     kind: RowKind
     values: Mapping[str, CellValue]
     cells: Mapping[str, str]
-    #: the value fields (start, target, current) whose cells are in a percent format
+    #: the value fields (``PERCENT_CHECKED``) whose cells show a percentage
     percent: frozenset[str] = frozenset()
 
 
-#: The fields of a key result whose percent format lint compares with its unit (and, for
-#: the weight, with the other weights of its objective).
-PERCENT_CHECKED = ("start", "target", "current", "weight")
+#: The fields of a row whose percent format lint compares with its unit and its other
+#: values (and, for a weight, with the other weights of its objective): of a key result,
+#: and of a KPI, whose Amber threshold typed 10% read 0.1 of a count without a word.
+PERCENT_CHECKED: Mapping[RowKind, tuple[str, ...]] = {
+    "kr": ("start", "target", "current", "weight"),
+    "kpi": ("target", "lower", "upper", "amber_threshold", "actual", "previous"),
+}
 
 
 @fast_pickle
@@ -207,11 +211,11 @@ def extract_tab(
                     values[name] = carry[name]
             carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
         percent: frozenset[str] = frozenset()
-        if row_kind == "kr":
+        if row_kind != "objective":
             at = cells.columns
             percent = frozenset(
                 n
-                for n in PERCENT_CHECKED
+                for n in PERCENT_CHECKED[row_kind]
                 if n in at and ((row, at[n]) in grid.percent_cells or is_percent_text(values[n]))
             )
         records.append(RowRecord(row, row_kind, values, cells, percent))

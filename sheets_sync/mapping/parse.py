@@ -226,6 +226,7 @@ def parse_kpi(
         as_of=reader.get("as_of", parse_date, epoch),
         comment=reader.get("comment", parse_text),
         origin=origin,
+        shown_as_percent=record.percent,
     )
     return (kpi if reader.ok else None), reader.findings
 

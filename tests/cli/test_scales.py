@@ -3,6 +3,7 @@ a whole number): the line a user sees for each, and the exit code."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -29,3 +30,31 @@ def test_a_kpi_tolerance_typed_as_a_percentage_stops_the_night(tmp_path: Path) -
             "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
             "higher-is-better KPI reaches below 0; type 0.1 for 10%\n"
         )
+
+
+def _workspace(tmp_path: Path, okr_rows: list[list[object]], kpi_rows: list[list[object]]) -> Path:
+    write_team(tmp_path / "teams" / "sales.xlsx", okr_rows, kpi_rows)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    return cfg
+
+
+OKR = ["O1", "Grow", "committed", "CO-1", "KR1", "Pipeline", "Ann", "number", 0, 100, 50]
+AS_OF = dt.date(2026, 11, 20)
+
+
+def test_an_amber_threshold_typed_as_a_percentage_is_a_warning_on_its_cell(
+    tmp_path: Path,
+) -> None:
+    deals = ["KPI-1", "Deals", "Ann", "lagging", "monthly", "deals", "higher", 100, None, None,
+             "10%", 50, 40, AS_OF]  # fmt: skip
+    cfg = _workspace(tmp_path, [OKR, [*OKR[:4], "KR2", "NPS", "Bo", "number", 0, 10, 5]], [deals])
+    code, out, _ = run("validate", "--config", str(cfg), "--as-of", "2026-11-23")
+    assert (code, out) == (
+        0,
+        "Sales: warning: sales.xlsx!KPIs!K2: Amber threshold 10% (stored 0.1) is a "
+        "percentage, but KPI KPI-1 is counted in 'deals', so its amber band ends at 0.1; type "
+        "the worst value still Amber (90 for 10% below the target 100), or leave it blank "
+        "for the workspace's kpi_tolerance\n"
+        "1 team: 0 errors, 1 warning\n",
+    )

@@ -61,3 +61,38 @@ def test_a_percent_key_result_without_a_unit_is_in_percent() -> None:
         "sales.xlsx!OKRs!D5: 40% (stored 0.4) is a percentage, but key result O1.4 is "
         "counted in 'pp'; type the number itself (40) in a plain cell, or set the unit to %",
     ]
+
+
+def test_a_kpi_row_knows_which_of_its_numbers_show_a_percentage() -> None:
+    """Only key result rows kept their percent cells: a KPI's Amber threshold typed 10% on
+    a count of deals read 0.1 deals, its amber band from 0.1 up, without a word (until
+    2026-12-06). A percent cell and text ending in % both count."""
+    okrs: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current"),
+        ("O1", "O1.1", 0, 100, 50),
+    )
+    kpis: tuple[tuple[CellValue, ...], ...] = (
+        ("KPI ID", "Unit", "Direction", "Target", "Amber threshold", "Actual", "Previous"),
+        ("KPI-1", "deals", "higher", 100, "10%", 50, 40),
+        ("KPI-2", "%", "higher", 0.1, None, 8, 0.07),
+    )
+    grids = {
+        "OKRs": SheetGrid("OKRs", okrs),
+        "KPIs": SheetGrid("KPIs", kpis, percent_cells=frozenset({(3, 4), (3, 7)})),
+    }
+    data = WorkbookData("sales.xlsx", ("OKRs", "KPIs"), grids)
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [sorted(k.shown_as_percent) for k in team.kpis] == [
+        ["amber_threshold"],
+        ["previous", "target"],
+    ]
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.warnings if "percent" in f.message] == [
+        "sales.xlsx!KPIs!E2: Amber threshold 10% (stored 0.1) is a percentage, but KPI KPI-1 "
+        "is counted in 'deals', so its amber band ends at 0.1; type the worst value still "
+        "Amber (90 for 10% below the target 100), or leave it blank for the workspace's "
+        "kpi_tolerance",
+        "sales.xlsx!KPIs!F3: 8 is a plain number, but the target of KPI KPI-2 is 10% (stored "
+        "0.1); type 8% if a percentage is meant",
+    ]

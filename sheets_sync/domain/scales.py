@@ -1,0 +1,123 @@
+"""Numbers on another scale than the ones beside them: a percentage is stored as a
+fraction (a typed 10% is 0.1), a count or a percentage typed plain as a whole number.
+
+Each reading is what the sheet says and scores as documented, so nothing here changes a
+number; but a KPI's Amber threshold typed 10% on a count read 0.1 of the count without a
+word. These are the warnings that say so, on the cell to look at. Pure, like ``lint``.
+"""
+
+from __future__ import annotations
+
+from sheets_sync.domain.models import KPI, Direction
+from sheets_sync.domain.units import is_percent_unit
+from sheets_sync.domain.values import show_number
+
+#: A KPI's number fields, in the order a message looks for the one to quote.
+KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
+_LABELS = {"amber_threshold": "amber threshold"}
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:g}%"
+
+
+def _derived(value: float) -> str:
+    """A number the tool worked out (24 + 2.4 is 26.400000000000002): 12 digits."""
+    return f"{value:.12g}"
+
+
+def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
+    """An Amber threshold typed as a percentage on a KPI whose numbers are not: the cell
+    holds the worst value still Amber in the KPI's own unit (docs/scoring.md), so 10% of
+    a count of deals read 0.1 deals. A KPI with no unit and a target of 1 or less (a
+    rate typed 0.05) may mean its 4%, and is left alone. (Why, the band it gives, what
+    to type.)"""
+    amber = kpi.amber_threshold
+    if amber is None or "amber_threshold" not in kpi.shown_as_percent:
+        return None
+    if is_percent_unit(kpi.unit) or kpi.shown_as_percent & {"target", "lower", "upper", "actual"}:
+        return None
+    ranged = kpi.direction is Direction.RANGE
+    bounds = [v for v in ((kpi.lower, kpi.upper) if ranged else (kpi.target,)) if v is not None]
+    unit = (kpi.unit or "").strip()
+    if unit:
+        why = f"KPI {kpi.id} is counted in {unit!r}"
+    elif any(abs(v) > 1 for v in bounds):
+        why = f"the {'range' if ranged else 'target'} of KPI {kpi.id} is in plain numbers"
+    else:
+        return None
+    if ranged and kpi.lower is not None and kpi.upper is not None:
+        width = _derived(amber * (kpi.upper - kpi.lower))
+        return (
+            why,
+            f"is {show_number(amber)} wide",
+            (
+                f"type how far outside the range is still Amber ({width} for {_percent(amber)} "
+                f"of {show_number(kpi.lower)} to {show_number(kpi.upper)})"
+            ),
+        )
+    hint = "type the worst value still Amber"
+    if kpi.target is not None and not ranged:
+        higher = kpi.direction is Direction.HIGHER
+        edge = kpi.target + (-1 if higher else 1) * abs(kpi.target) * amber
+        side = "below" if higher else "above"
+        hint += (
+            f" ({_derived(edge)} for {_percent(amber)} {side} the target {show_number(kpi.target)})"
+        )
+    return why, f"ends at {show_number(amber)}", hint
+
+
+_BLANK = "or leave it blank for the workspace's kpi_tolerance"
+
+
+def percent_amber_note(kpi: KPI) -> str:
+    """What ``validate_kpi`` adds to its error on an Amber threshold typed as a percentage
+    (10% below the target 24 of a lower-is-better KPI): "" when it is not one."""
+    if mistyped := _percent_amber(kpi):
+        assert kpi.amber_threshold is not None
+        why, _, hint = mistyped
+        return f"; {_percent(kpi.amber_threshold)} is a percentage, but {why}: {hint}, {_BLANK}"
+    return ""
+
+
+def _percent_amber_warning(kpi: KPI) -> str | None:
+    mistyped = _percent_amber(kpi)
+    amber, target = kpi.amber_threshold, kpi.target
+    if mistyped is None or amber is None:
+        return None
+    if kpi.direction is Direction.LOWER and target is not None and amber < target:
+        return None  # an error already (``validate_kpi``), which says it
+    why, band, hint = mistyped
+    return (
+        f"Amber threshold {_percent(amber)} (stored {show_number(amber)}) is a percentage, "
+        f"but {why}, so its amber band {band}; {hint}, {_BLANK}"
+    )
+
+
+def _plain_beside_percent(kpi: KPI) -> tuple[str, str] | None:
+    """The first number of a KPI typed plain above 1 while another is in a percent cell:
+    target 10% (stored 0.1) and actual 8 meant 8 %, but read Green, 80 times the target."""
+    shown = [f for f in KPI_NUMBERS if f in kpi.shown_as_percent and getattr(kpi, f) is not None]
+    if not shown:
+        return None
+    stored = getattr(kpi, shown[0])
+    for field in KPI_NUMBERS:
+        value = getattr(kpi, field)
+        if field not in kpi.shown_as_percent and value is not None and abs(value) > 1:
+            return field, (
+                f"{show_number(value)} is a plain number, but the "
+                f"{_LABELS.get(shown[0], shown[0])} of KPI {kpi.id} is {_percent(stored)} "
+                f"(stored {show_number(stored)}); type {show_number(value)}% if a percentage "
+                "is meant"
+            )
+    return None
+
+
+def kpi_scale_warning(kpi: KPI) -> tuple[str, str] | None:
+    """(field, message) of a KPI number typed on another scale than the KPI's, or None."""
+    if message := _percent_amber_warning(kpi):
+        return "amber_threshold", message
+    return _plain_beside_percent(kpi)
+
+
+__all__ = ["KPI_NUMBERS", "kpi_scale_warning", "percent_amber_note"]

@@ -1,0 +1,127 @@
+"""Numbers on another scale than meant: a KPI's Amber threshold typed 10% on a count, a
+KPI's plain number beside its percent cells. Each is a warning on the cell to look at;
+no number changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.domain.models import (
+    KPI,
+    Direction,
+    KPIStatus,
+    Origin,
+    Severity,
+)
+from sheets_sync.domain.team import evaluate_team
+from tests.domain.test_team import AS_OF, PERIOD, kr, team
+
+KPI_CELLS = {"id": "A", "unit": "F", "target": "H", "lower": "I", "upper": "J",
+             "amber_threshold": "K", "actual": "L", "previous": "M", "as_of": "N"}  # fmt: skip
+
+
+def kpi(row: int, kpi_id: str, shown: frozenset[str] = frozenset(), **kw: object) -> KPI:
+    fields: dict[str, object] = {"owner": "Ann", "as_of": AS_OF}
+    fields.update(kw)
+    cells = {k: f"{c}{row}" for k, c in KPI_CELLS.items()}
+    origin = Origin("sales.xlsx", "KPIs", row, cells)
+    return KPI(kpi_id, origin=origin, shown_as_percent=shown, **fields)  # type: ignore[arg-type]
+
+
+AMBER = frozenset({"amber_threshold"})
+
+
+def warnings_about(kpis: list[KPI], words: str) -> list[str]:
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR2")], kpis), period=PERIOD, as_of=AS_OF)
+    assert all(f.severity is Severity.WARNING for f in result.findings)
+    return [str(f) for f in result.findings if words in f.message]
+
+
+def test_an_amber_threshold_typed_as_a_percentage_on_a_count_is_a_warning() -> None:
+    """The Amber threshold is the worst value still Amber, in the KPI's unit: 10% on a
+    count of deals read 0.1 deals, so 50 of a target of 100 was Amber (a range's band 0.1
+    wide) without a word (until 2026-12-06). The status stays as documented; on a
+    lower-is-better KPI it was an error already, which now says why."""
+    kpis = [
+        kpi(2, "K1", AMBER, unit="deals", target=100, amber_threshold=0.1, actual=50),
+        kpi(3, "K2", AMBER, unit="h", direction=Direction.LOWER, target=24, amber_threshold=0.1,
+            actual=25),
+        kpi(4, "K3", AMBER, unit="ms", direction=Direction.RANGE, lower=40, upper=60,
+            amber_threshold=0.1, actual=60.05),
+        kpi(5, "K4", AMBER, target=100, amber_threshold=0.1, actual=50),  # no unit
+    ]  # fmt: skip
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR2")], kpis), period=PERIOD, as_of=AS_OF)
+    assert [(k.kpi.id, k.status) for k in result.kpis] == [
+        ("K1", KPIStatus.AMBER),
+        ("K3", KPIStatus.AMBER),
+        ("K4", KPIStatus.AMBER),
+    ]
+    assert [str(f) for f in result.errors] == [
+        "sales.xlsx!KPIs!K3: amber threshold (0.1) is below the target (24) of a "
+        "lower-is-better KPI; 10% is a percentage, but KPI K2 is counted in 'h': type the "
+        "worst value still Amber (26.4 for 10% above the target 24), or leave it blank for "
+        "the workspace's kpi_tolerance"
+    ]
+    assert [str(f) for f in result.warnings if "Amber threshold" in f.message] == [
+        "sales.xlsx!KPIs!K2: Amber threshold 10% (stored 0.1) is a percentage, but KPI K1 is "
+        "counted in 'deals', so its amber band ends at 0.1; type the worst value still Amber "
+        "(90 for 10% below the target 100), or leave it blank for the workspace's "
+        "kpi_tolerance",
+        "sales.xlsx!KPIs!K4: Amber threshold 10% (stored 0.1) is a percentage, but KPI K3 is "
+        "counted in 'ms', so its amber band is 0.1 wide; type how far outside the range is "
+        "still Amber (2 for 10% of 40 to 60), or leave it blank for the workspace's "
+        "kpi_tolerance",
+        "sales.xlsx!KPIs!K5: Amber threshold 10% (stored 0.1) is a percentage, but the target "
+        "of KPI K4 is in plain numbers, so its amber band ends at 0.1; type the worst value "
+        "still Amber (90 for 10% below the target 100), or leave it blank for the "
+        "workspace's kpi_tolerance",
+    ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"unit": "%", "target": 0.05, "amber_threshold": 0.04, "actual": 0.045},
+        {"unit": "Percent", "target": 0.05, "amber_threshold": 0.04, "actual": 0.045},
+        {"target": 0.05, "amber_threshold": 0.04, "actual": 0.045},  # a rate, no unit
+    ],
+)
+def test_an_amber_threshold_in_percent_on_a_percent_kpi_is_no_warning(
+    fields: dict[str, object],
+) -> None:
+    assert warnings_about([kpi(2, "K1", AMBER, **fields)], "percent") == []
+
+
+def test_a_plain_kpi_number_beside_a_percent_cell_is_a_warning() -> None:
+    """Target 10% (stored 0.1) and actual 8 typed plain: 8 % was meant, but 8 is 80 times
+    the target, Green, with no word (until 2026-12-06; key results had the warning). A
+    plain 0 or fraction beside percent cells raises nothing, and a "%" KPI's whole-number
+    warning (45 with unit %) is not repeated."""
+    kpis = [
+        kpi(2, "K1", frozenset({"target"}), unit="%", target=0.1, actual=8),
+        kpi(3, "K2", frozenset({"target", "actual"}), unit="%", target=0.1, actual=0.08,
+            previous=0),
+        kpi(4, "K3", frozenset({"target"}), unit="%", target=0.1, actual=45),
+        kpi(5, "K4", frozenset({"target", "actual"}), unit="%", direction=Direction.LOWER,
+            target=0.1, actual=0.11, amber_threshold=8),
+    ]  # fmt: skip
+    assert warnings_about(kpis, "%") == [
+        "sales.xlsx!KPIs!L2: 8 is a plain number, but the target of KPI K1 is 10% (stored "
+        "0.1); type 8% if a percentage is meant",
+        "sales.xlsx!KPIs!L4: 45 with unit % is 4500 %; type percentages as 45% or 0.45",
+        "sales.xlsx!KPIs!K5: 8 is a plain number, but the target of KPI K4 is 10% (stored "
+        "0.1); type 8% if a percentage is meant",
+    ]
+
+
+def test_a_whole_percentage_in_an_amber_threshold_is_a_warning() -> None:
+    """A "%" KPI's values above 10 (1,000 %) were checked, its Amber threshold not."""
+    kpis = [kpi(2, "K1", unit="%", target=80, amber_threshold=75, actual=78)]
+    assert warnings_about(kpis, "with unit") == [
+        "sales.xlsx!KPIs!H2: 80 with unit % is 8000 %; type percentages as 80% or 0.8"
+    ]
+    kpis = [kpi(2, "K1", unit="%", direction=Direction.LOWER, target=0.2, amber_threshold=25,
+                actual=0.22)]  # fmt: skip
+    assert warnings_about(kpis, "with unit") == [
+        "sales.xlsx!KPIs!K2: 25 with unit % is 2500 %; type percentages as 25% or 0.25"
+    ]
