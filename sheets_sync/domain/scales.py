@@ -2,15 +2,20 @@
 fraction (a typed 10% is 0.1), a count or a percentage typed plain as a whole number.
 
 Each reading is what the sheet says and scores as documented, so nothing here changes a
-number; but a KPI's Amber threshold typed 10% on a count read 0.1 of the count without a
+number; but a KPI's Amber threshold typed 10% on a count read 0.1 of the count, and a key
+result counted 30 to 45 fed from a KPI of 4.2% scored 0.042 against them, both without a
 word. These are the warnings that say so, on the cell to look at. Pure, like ``lint``.
 """
 
 from __future__ import annotations
 
-from sheets_sync.domain.models import KPI, Direction
+from typing import Literal
+
+from sheets_sync.domain.models import KPI, Direction, KeyResult
 from sheets_sync.domain.units import is_percent_unit
 from sheets_sync.domain.values import show_number
+
+Scale = Literal["fraction", "whole"]
 
 #: A KPI's number fields, in the order a message looks for the one to quote.
 KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
@@ -120,4 +125,63 @@ def kpi_scale_warning(kpi: KPI) -> tuple[str, str] | None:
     return _plain_beside_percent(kpi)
 
 
-__all__ = ["KPI_NUMBERS", "kpi_scale_warning", "percent_amber_note"]
+def _kr_scale(kr: KeyResult) -> Scale | None:
+    """How a key result's Start and Target are typed: as percentages (fractions), as
+    plain numbers above 1, or None when they could be either (0 to 1, no unit)."""
+    typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
+    if any(f in kr.shown_as_percent for f, _ in typed):
+        return "fraction"
+    if any(abs(v) > 1 for _, v in typed):
+        return "whole"
+    return "fraction" if typed and is_percent_unit(kr.unit) else None
+
+
+def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:
+    if "actual" in kpi.shown_as_percent:
+        return "fraction"
+    if abs(actual) > 1:
+        return "whole"
+    if is_percent_unit(kpi.unit) or kpi.shown_as_percent & {"target", "lower", "upper"}:
+        return "fraction"
+    return None
+
+
+def _span(kr: KeyResult) -> str:
+    def shown(field: str, value: float) -> str:
+        return _percent(value) if field in kr.shown_as_percent else show_number(value)
+
+    if kr.start is not None and kr.target is not None:
+        return f"runs from {shown('start', kr.start)} to {shown('target', kr.target)}"
+    assert kr.target is not None or kr.start is not None
+    field, value = ("target", kr.target) if kr.target is not None else ("start", kr.start)
+    assert value is not None
+    return f"has the {field} {shown(field, value)}"
+
+
+def link_scale_warning(kr: KeyResult, kpi: KPI, ref: str, actual: float) -> str | None:
+    """A key result fed ``actual`` by KPI ``ref`` on another scale than its own: a
+    percentage (0.042) against counts (30 to 45) scores 0, a count (50) against
+    percentages (3% to 5%) scores 1, each without a word."""
+    mine, theirs = _kr_scale(kr), _kpi_scale(kpi, actual)
+    if mine is None or theirs is None or mine == theirs:
+        return None
+    if theirs == "fraction":
+        kind = f"is {_percent(actual)} (stored {show_number(actual)})"
+        fields = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
+        names = " and ".join(f.capitalize() for f, _ in fields)
+        typed = ", ".join(f"{show_number(v)}%" for _, v in fields)
+        plural = "percentages" if len(fields) > 1 else "a percentage"
+        are = "they are" if len(fields) > 1 else "it is"
+        fix = f"type its {names} as {plural} ({typed}) if {are}"
+    else:
+        kind = f"is the plain number {show_number(actual)}"
+        fix = f"type the KPI's Actual as a percentage ({show_number(actual)}%) if it is one"
+    them = "them" if kr.start is not None and kr.target is not None else "it"
+    return (
+        f"current value comes from KPI {ref}, whose actual {kind}, but key result {kr.id} "
+        f"{_span(kr)}; it is scored as {show_number(actual)} against {them}: {fix}, or link "
+        "a KPI on the key result's scale"
+    )
+
+
+__all__ = ["KPI_NUMBERS", "kpi_scale_warning", "link_scale_warning", "percent_amber_note"]

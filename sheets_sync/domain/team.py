@@ -20,6 +20,7 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import EPSILON, ScoringRules
+from sheets_sync.domain.scales import link_scale_warning
 from sheets_sync.domain.scoring import net_confidence, score_key_result, score_objective
 from sheets_sync.domain.validate import (
     duplicate_ids,
@@ -153,6 +154,13 @@ def evaluate_team(
             current, source, notes = resolve_current(kr, team.team, index)
             findings += notes
             fed = index.get(source.casefold()) if source else None
+            if (
+                fed is not None
+                and source is not None
+                and current is not None
+                and (scale := link_scale_warning(kr, fed, source, current))
+            ):
+                findings.append(_warn(kr, "kpi_link", scale))
             if fed is not None and fed.as_of is not None and is_stale(fed, as_of, rules):
                 findings.append(
                     _warn(

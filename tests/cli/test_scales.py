@@ -58,3 +58,27 @@ def test_an_amber_threshold_typed_as_a_percentage_is_a_warning_on_its_cell(
         "for the workspace's kpi_tolerance\n"
         "1 team: 0 errors, 1 warning\n",
     )
+
+
+def test_a_key_result_fed_from_a_kpi_on_another_scale_is_a_warning_on_its_link(
+    tmp_path: Path,
+) -> None:
+    """Marketing's KPI is a percentage, Sales' key result counts 30 to 45: it scored 0
+    from 4.2% (0.042) without a word until 2026-12-06."""
+    rate: list[object] = ["KPI-1", "Signup rate", "Mo", "leading", "monthly", "%", "higher",
+                          "5%", None, None, None, "4.2%", "4%", AS_OF]  # fmt: skip
+    write_team(tmp_path / "teams" / "marketing.xlsx", [OKR, [*OKR[:4], "KR2", *OKR[5:]]], [rate])
+    fed = [*OKR[:4], "KR2", "Signups", "Bo", "number", 30, 45, None, None, 1, 7, None,
+           "Marketing/KPI-1"]  # fmt: skip
+    cfg = _workspace(tmp_path, [OKR, fed], [])
+    with cfg.open("a", encoding="utf-8") as file:
+        file.write("  - {name: Marketing, source: teams/marketing.xlsx}\n")
+    code, out, _ = run("validate", "--config", str(cfg), "--team", "Sales", "--as-of", "2026-11-23")
+    assert (code, out) == (
+        0,
+        "Sales: warning: sales.xlsx!OKRs!P3: current value comes from KPI Marketing/KPI-1, "
+        "whose actual is 4.2% (stored 0.042), but key result KR2 runs from 30 to 45; it is "
+        "scored as 0.042 against them: type its Start and Target as percentages (30%, 45%) "
+        "if they are, or link a KPI on the key result's scale\n"
+        "1 team: 0 errors, 1 warning\n",
+    )

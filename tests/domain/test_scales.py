@@ -1,6 +1,6 @@
 """Numbers on another scale than meant: a KPI's Amber threshold typed 10% on a count, a
-KPI's plain number beside its percent cells. Each is a warning on the cell to look at;
-no number changes."""
+KPI's plain number beside its percent cells, a key result fed from a KPI on another
+scale. Each is a warning on the cell to look at; no number changes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from sheets_sync.domain.models import (
     KPI,
     Direction,
     KPIStatus,
+    KRType,
     Origin,
     Severity,
+    Status,
 )
-from sheets_sync.domain.team import evaluate_team
+from sheets_sync.domain.team import evaluate_team, kpi_index
 from tests.domain.test_team import AS_OF, PERIOD, kr, team
 
 KPI_CELLS = {"id": "A", "unit": "F", "target": "H", "lower": "I", "upper": "J",
@@ -125,3 +127,66 @@ def test_a_whole_percentage_in_an_amber_threshold_is_a_warning() -> None:
     assert warnings_about(kpis, "with unit") == [
         "sales.xlsx!KPIs!K2: 25 with unit % is 2500 %; type percentages as 25% or 0.25"
     ]
+
+
+def test_a_key_result_fed_from_a_kpi_on_another_scale_is_a_warning() -> None:
+    """A key result counted 30 to 45 fed 4.2% (0.042) scores 0, one of 3% to 5% fed 50
+    scores 1, both without a word until 2026-12-06: the warning names the key result's
+    KPI link cell and the KPI, and the score stays as documented."""
+    percent = frozenset({"actual"})
+    kpis = [
+        kpi(2, "K1", percent, unit="%", target=0.05, actual=0.042),
+        kpi(3, "K2", unit="deals", target=60, actual=50),
+        kpi(4, "K3", unit="%", target=0.05, actual=0.042),  # plain fractions, unit %
+    ]
+    krs = [
+        kr(3, "KR1", start=30, target=45, current=None, kpi_link="K1"),
+        kr(4, "KR2", start=0.03, target=0.05, current=None, kpi_link="Sales/K2",
+           shown_as_percent=frozenset({"start", "target"})),
+        kr(5, "KR3", type=KRType.AT_LEAST, start=None, target=45, current=None, kpi_link="K3"),
+    ]  # fmt: skip
+    sales = team(krs, kpis)
+    result = evaluate_team(sales, period=PERIOD, as_of=AS_OF, index=kpi_index([sales]))
+    assert [(r.score, r.current_from) for r in result.key_results] == [
+        (0.0, "Sales/K1"),
+        (1.0, "Sales/K2"),
+        (0.0, "Sales/K3"),
+    ]
+    assert [str(f) for f in result.findings if "current value comes" in f.message] == [
+        "sales.xlsx!OKRs!P3: current value comes from KPI Sales/K1, whose actual is 4.2% "
+        "(stored 0.042), but key result KR1 runs from 30 to 45; it is scored as 0.042 "
+        "against them: type its Start and Target as percentages (30%, 45%) if they are, or "
+        "link a KPI on the key result's scale",
+        "sales.xlsx!OKRs!P4: current value comes from KPI Sales/K2, whose actual is the plain "
+        "number 50, but key result KR2 runs from 3% to 5%; it is scored as 50 against them: "
+        "type the KPI's Actual as a percentage (50%) if it is one, or link a KPI on the key "
+        "result's scale",
+        "sales.xlsx!OKRs!P5: current value comes from KPI Sales/K3, whose actual is 4.2% "
+        "(stored 0.042), but key result KR3 has the target 45; it is scored as 0.042 against "
+        "it: type its Target as a percentage (45%) if it is, or link a KPI on the key "
+        "result's scale",
+    ]
+    assert all(f.severity is Severity.WARNING for f in result.findings)
+    assert result.key_results[0].status is Status.OFF_TRACK
+
+
+@pytest.mark.parametrize(
+    ("kr_fields", "kpi_fields"),
+    [
+        ({"start": 30, "target": 45, "unit": "points"}, {"unit": "points", "actual": 42}),
+        ({"start": 0.3, "target": 0.45, "unit": "%"}, {"unit": "%", "actual": 0.42}),
+        ({"start": 0.3, "target": 0.45}, {"unit": "%", "actual": 0.42}),  # a rate, no unit
+        ({"start": 0, "target": 1}, {"unit": "deals", "actual": 3}),  # 0 to 1: either
+        ({"start": 30, "target": 45, "unit": "%"}, {"unit": "%", "actual": 42}),  # whole %
+    ],
+)
+def test_a_key_result_fed_on_its_own_scale_is_no_warning(
+    kr_fields: dict[str, object], kpi_fields: dict[str, object]
+) -> None:
+    sales = team(
+        [kr(3, "KR1", current=None, kpi_link="K1", **kr_fields), kr(4, "KR2")],
+        [kpi(2, "K1", frozenset(), target=1, **kpi_fields)],
+    )
+    result = evaluate_team(sales, period=PERIOD, as_of=AS_OF)
+    assert result.key_results[0].current_from == "Sales/K1"
+    assert [f for f in result.findings if "current value comes" in f.message] == []
