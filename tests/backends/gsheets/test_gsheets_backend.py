@@ -388,3 +388,33 @@ def test_an_excel_file_kept_in_drive_says_to_save_it_as_a_google_sheet(
         f"Google Sheets, share the new sheet with {client.email} as an editor and use its key"
     )
     assert backend.api_calls == 1  # a 400 is not retried
+
+
+def test_a_kpi_amber_threshold_typed_as_a_percentage_reaches_the_lint(
+    emulator: Emulator, client: Any
+) -> None:
+    """A typed 10% in a KPI's Amber threshold arrives as 0.1 in a PERCENT format: the KPI
+    row keeps it as a percentage, so a count KPI's 10% is warned about (until 2026-12-06
+    only key result rows kept their percent cells)."""
+    import datetime as dt
+
+    from sheets_sync.domain.models import Period
+    from sheets_sync.domain.team import evaluate_team
+    from sheets_sync.mapping.extract import extract
+    from sheets_sync.mapping.parse import build_team_input
+    from sheets_sync.mapping.spec import load_mapping
+
+    kpis: list[list[Any]] = [
+        ["KPI ID", "Unit", "Direction", "Target", "Amber threshold", "Actual"],
+        ["K1", "deals", "higher", 100, "10%", 50],
+    ]
+    key = emulator.create_spreadsheet("team", {"OKRs": OKRS[:2], "KPIs": kpis})
+    data = GoogleSheetsBackend(client, key, display_name="sales").read(["OKRs", "KPIs"])
+    grid = data.sheets["KPIs"]
+    assert grid.value(2, 5) == 0.1 and (2, 5) in grid.percent_cells  # a number, not text
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert team.kpis[0].amber_threshold == 0.1
+    assert team.kpis[0].shown_as_percent == {"amber_threshold"}
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [f.cell for f in result.warnings if "Amber threshold 10%" in f.message] == ["E2"]
