@@ -49,6 +49,8 @@ def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding
                             f"type every weight of {objective} as a percentage or none",
                         )
                     )
+        if not percent:
+            found += _shares_beside_percentages(objective, given)
         shares = percent or any(0 < kr.weight < 1 for kr, _ in given)  # not "1, blank"
         if shares and 0 < total <= _SHARES and len(given) < len(krs):
             for kr, typed in krs:
@@ -62,6 +64,31 @@ def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding
                         )
                     )
     return found
+
+
+def _shares_beside_percentages(
+    objective: str, given: list[tuple[KeyResult, CellValue]]
+) -> list[Finding]:
+    """Plain weights that add up to 100 % only when the shares (0.4) are read as shares
+    and the whole numbers (60) as percentages: "0.4, 60" weighed 0.4 against 60, 1 : 150,
+    without a word. Other mixes ("3, 0.5") are ratios as documented, and raise nothing."""
+    fractions = [kr for kr, _ in given if 0 < kr.weight < 1]
+    wholes = [kr for kr, _ in given if 1 < kr.weight <= 100]
+    if not fractions or not wholes or len(fractions) + len(wholes) < len(given):
+        return []
+    total = sum(kr.weight for kr in fractions) + sum(kr.weight for kr in wholes) / 100
+    if abs(total - 1) > _SHARES - 1:
+        return []
+    share = fractions[0]
+    return [
+        _warn(
+            kr,
+            f"weight {kr.weight:g} is a whole number, but key result {share.id} of objective "
+            f"{objective} has weight {share.weight:g} (a share of 1: {share.weight * 100:g}%); "
+            f"type every weight of {objective} as shares or as percentages",
+        )
+        for kr in wholes
+    ]
 
 
 def _warn(kr: KeyResult, message: str) -> Finding:

@@ -82,3 +82,16 @@ def test_a_key_result_fed_from_a_kpi_on_another_scale_is_a_warning_on_its_link(
         "if they are, or link a KPI on the key result's scale\n"
         "1 team: 0 errors, 1 warning\n",
     )
+
+
+def test_a_share_beside_a_whole_percentage_weight_is_a_warning(tmp_path: Path) -> None:
+    rows = [[*OKR, None, 0.4], [*OKR[:4], "KR2", "NPS", "Bo", "number", 0, 10, 5, None, 60]]
+    cfg = _workspace(tmp_path, rows, [])
+    code, out, _ = run("validate", "--config", str(cfg), "--as-of", "2026-11-23")
+    assert (code, out) == (
+        0,
+        "Sales: warning: sales.xlsx!OKRs!M3: weight 60 is a whole number, but key result KR1 "
+        "of objective O1 has weight 0.4 (a share of 1: 40%); type every weight of O1 as "
+        "shares or as percentages\n"
+        "1 team: 0 errors, 1 warning\n",
+    )

@@ -68,3 +68,16 @@ def test_a_plain_weight_beside_a_percentage_is_a_warning() -> None:
     # read as 0.6 like "60%", but the lint's own "%" checks missed it (2026-12-05)
     assert _warnings(("60\uff05", 40)) == [message]  # full-width percent sign
     assert _warnings(("60%\u200b", 40)) == [message]  # zero-width space pasted after
+
+
+def test_a_share_beside_a_whole_percentage_is_a_warning() -> None:
+    """0.4 and 60 (40 % and 60 % typed two ways) weighed 0.4 against 60, 1 : 150, without
+    a word (until 2026-12-06). Only a mix that makes 100 % that way is warned about:
+    "3, 0.5" stays ratios of any size, as documented."""
+    assert _warnings((0.4, 60)) == [
+        "sales.xlsx!OKRs!F3: weight 60 is a whole number, but key result O1.1 of objective O1 "
+        "has weight 0.4 (a share of 1: 40%); type every weight of O1 as shares or as "
+        "percentages"
+    ]
+    assert len(_warnings((0.25, 50, 25))) == 2
+    assert _warnings((0.5, 3)) == _warnings((0.4, 60, 2)) == _warnings((0.4, 0.6)) == []
