@@ -77,7 +77,10 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("sheets_sync.sync.readcache", "CachedRead"),
         ("sheets_sync.sync.team_rows", "TeamRows"),
     ]
-    + [("sheets_sync.sync.outcome", n) for n in ("CellChange", "Outcome", "RunContext", "TeamRun")]
+    + [
+        ("sheets_sync.sync.outcome", n)
+        for n in ("CellChange", "Outcome", "RunContext", "TeamError", "TeamRun")
+    ]
     + [("sheets_sync.sync.outcome", "_unpickle_changes")]  # sets a CellChanges' two slots
 )
 # A spill file also holds the read's backend, to write it (a path and plain settings; its

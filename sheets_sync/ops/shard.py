@@ -33,7 +33,9 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     from sheets_sync.sync.engine import SyncResult
 
 T = TypeVar("T")
-FORMAT_VERSION = 2  # 2: a run holds its result as ``TeamRun.held`` (objects or packed)
+#: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's
+#: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"
+FORMAT_VERSION = 3
 MAGIC = b"sheets-sync shard results\n"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 

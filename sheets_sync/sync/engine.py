@@ -50,7 +50,13 @@ from sheets_sync.sync.result import PARTIAL_RUN, SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
-from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
+from sheets_sync.sync.team_steps import (
+    TeamSteps,
+    after_writes,
+    by_workbook,
+    failed_team,
+    sharing_teams,
+)
 
 __all__ = [
     "PACK_READS_AT",
@@ -68,10 +74,6 @@ log = logging.getLogger("sheets_sync.sync")
 #: waits in memory for its write (1.76x the peak at 2,000 teams against 200).
 PACK_READS_AT = 100
 Progress = Callable[[TeamRun], None]
-
-
-def _import_rollup() -> None:
-    import sheets_sync.rollup.workbook  # noqa: F401  (pandas, pyarrow, xlsxwriter: ~1 s)
 
 
 class Sync(NightEnd):
@@ -176,7 +178,7 @@ class Sync(NightEnd):
                 return state.shipped(self.spill)
 
             def crashed(k: int, why: str) -> TeamRead:
-                return TeamRead(specs[misses[k]], error=worker_died(specs[misses[k]], why))
+                return TeamRead(specs[misses[k]]).failed(worker_died(specs[misses[k]], why))
 
             workers = self._share(len(misses), processes)
             parsed = map_in_workers(task, len(misses), workers, meanwhile, crashed)
@@ -363,7 +365,7 @@ class Sync(NightEnd):
             specs,
             processes,
             settle_alone,
-            _import_rollup if ahead_ok else None,
+            rollup_step.import_libraries if ahead_ok else None,
             pack=processes == 1 and self._local(specs) and len(specs) >= PACK_READS_AT,
             order=order,
         )
@@ -418,9 +420,7 @@ class Sync(NightEnd):
 
         def crashed(k: int, why: str) -> list[tuple[bool, TeamRun]]:
             specs = [reads[i].spec for i in groups[k]]
-            error = [worker_died(spec, why, wrote=True) for spec in specs]
-            return [(False, TeamRun(s.name, s.source, Outcome.FAILED, error=e))
-                    for s, e in zip(specs, error, strict=True)]  # fmt: skip
+            return [(False, failed_team(s, worker_died(s, why, wrote=True))) for s in specs]
 
         def written(k: int, sent_back: list[tuple[bool, TeamRun]]) -> None:
             for i, (stripped, sent) in zip(groups[k], sent_back, strict=True):

@@ -18,6 +18,7 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.errors import SheetsSyncError, format_location
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 if TYPE_CHECKING:
@@ -102,6 +103,55 @@ def _unpickle_changes(blob: bytes, count: int) -> CellChanges:
     return changes
 
 
+#: ``TeamError.kind`` of a failure that is no ``SheetsSyncError``: a bug in sheets-sync, or
+#: the worker process that read or wrote the file died
+INTERNAL = "internal"
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class TeamError:
+    """Why a team was not synced, as fields: ``TeamRun.error`` is the line people read,
+    and a program had to parse it to learn which file, tab or cell to point at. Plain
+    strings, not the exception: a run's results cross processes and shard results files,
+    which load only sheets-sync's own data classes (``unpickle.py``).
+
+    ``kind`` names the class in ``sheets_sync.errors`` (``"ConflictError"``,
+    ``"LayoutError"``...), or is ``"internal"`` (``INTERNAL``); ``message`` is the reason
+    without the place; ``source`` the team's file (or ``gsheet:KEY``)."""
+
+    kind: str
+    message: str
+    source: str | None = None
+    tab: str | None = None
+    cell: str | None = None
+
+    @classmethod
+    def of(cls, exc: BaseException, source: str) -> TeamError:
+        """``exc`` of the team whose file is ``source`` (the error's own when it names one)."""
+        if not isinstance(exc, SheetsSyncError):
+            return cls(INTERNAL, f"internal error ({type(exc).__name__}: {exc})", source)
+        return cls(type(exc).__name__, exc.message, exc.source or source, exc.tab, exc.cell)
+
+    @property
+    def location(self) -> str:
+        """``sales.xlsx!OKRs!J7``: the parts known, joined as messages write them."""
+        return format_location(self.source, self.tab, self.cell)
+
+    @property
+    def error_class(self) -> type[SheetsSyncError] | None:
+        """The ``sheets_sync.errors`` class ``kind`` names, for ``issubclass`` (a
+        ``ConflictError`` is retried next night); None for an internal one."""
+        from sheets_sync import errors
+
+        found = getattr(errors, self.kind, None)
+        is_ours = isinstance(found, type) and issubclass(found, SheetsSyncError)
+        return found if is_ours else None
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True, eq=False)
 class TeamRun:
@@ -118,6 +168,8 @@ class TeamRun:
     changes: Sequence[CellChange] = ()  # a ``CellChanges`` from the engine
     seconds: float = 0.0
     api_calls: int = 0
+    # ``error`` as fields (file, tab, cell, class): last, so older pickles load without it
+    error_detail: TeamError | None = None
 
     @property
     def result(self) -> TeamResult | None:
@@ -152,7 +204,8 @@ class TeamRun:
         return self.outcome is Outcome.FAILED
 
     def _key(self) -> tuple[object, ...]:
-        return (self.team, self.source, self.outcome, self.error, self.seconds, self.api_calls)
+        fields = (self.team, self.source, self.outcome, self.error, self.error_detail)
+        return (*fields, self.seconds, self.api_calls)
 
     def __eq__(self, other: object) -> bool:
         """By value, whether the results are held as objects or packed."""

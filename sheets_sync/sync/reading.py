@@ -22,7 +22,7 @@ from sheets_sync.errors import SourceError
 from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
-from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.outcome import INTERNAL, TeamError, TeamRun
 from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
 from sheets_sync.sync.spill import Parked, Spill, parked, pickled, unpickled
 
@@ -40,6 +40,7 @@ class TeamRead:
     extract: Extract | None = None
     team_input: TeamInput | None = None
     error: str | None = None
+    detail: TeamError | None = None  # ``error`` as fields (``TeamRun.error_detail``)
     seconds: float = 0.0
     cache_miss_key: str | None = None  # parsed, not cached yet: phase 2 stores the newest
     run: TeamRun | None = None  # scored and planned (in the worker that parsed it, if alone)
@@ -51,6 +52,11 @@ class TeamRead:
     entry: bytes | Parked | None = None  # ``after``, pickled: what the writer caches
     # (a finished cache hit's: the entry it came from, for ``inputs``)
     cached: bytes | None = None  # a cache hit's entry as the slot held it (``pack``)
+
+    def failed(self, detail: TeamError, error: str | None = None) -> TeamRead:
+        """The team could not be read: ``error`` is its line (``detail`` as the line)."""
+        self.error, self.detail = error or str(detail), detail
+        return self
 
     def planned(self, run: TeamRun, todo: list[CellWrite]) -> None:
         self.run, self.todo, self.pending = run, todo, len(todo)
@@ -115,11 +121,13 @@ def team_tabs(spec: TeamSpec) -> list[str]:
     return tabs
 
 
-def internal_error(spec: TeamSpec, exc: Exception) -> str:
-    return f"{spec.display_name}: internal error ({type(exc).__name__}: {exc}); please report it"
+def internal_error(spec: TeamSpec, exc: Exception) -> TeamError:
+    """A bug: its line says so, and asks for a report."""
+    found = TeamError.of(exc, spec.display_name)
+    return replace(found, message=f"{found.message}; please report it")
 
 
-def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> str:
+def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> TeamError:
     """A team whose read or write killed the process it ran in, twice (``parallel.py``)."""
     what = "writing" if wrote else "reading"
     after = (
@@ -127,7 +135,8 @@ def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> str:
         if wrote
         else "it was not written. If it happens again, please report it with the file"
     )
-    return f"{spec.display_name}: {what} this file stopped its worker process ({why}); {after}"
+    message = f"{what} this file stopped its worker process ({why}); {after}"
+    return TeamError(INTERNAL, message, spec.display_name)
 
 
 def _lookup(
@@ -191,10 +200,11 @@ def read_team(
         else:
             _parse(state, backend.read(team_tabs(spec)))
     except SourceError as exc:
-        state.error = str(exc) if exc.source else f"{spec.display_name}: {exc}"
+        text = str(exc) if exc.source else f"{spec.display_name}: {exc}"
+        state.failed(TeamError.of(exc, spec.display_name), text)
     except Exception as exc:  # a bug must not stop the other teams
         log.exception("unexpected error reading team %s", spec.name)
-        state.error = internal_error(spec, exc)
+        state.failed(internal_error(spec, exc))
     state.seconds = time.perf_counter() - started
     return state
 

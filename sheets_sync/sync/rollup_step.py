@@ -31,6 +31,12 @@ STATE_FILE = "rollup-state.json"  # in .sheets-sync/: what the published rollup 
 Assumed = tuple[tuple[str, str, str | None, int], ...]
 
 
+def import_libraries() -> None:
+    """What building the workbook imports (pandas, pyarrow, xlsxwriter: ~1 s), imported
+    ahead while worker processes parse: the rollup is the night's critical path."""
+    import sheets_sync.rollup.workbook  # noqa: F401
+
+
 def _state(ws: Workspace) -> RollupState:
     return RollupState(ws.state_dir / STATE_FILE)
 

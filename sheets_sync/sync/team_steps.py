@@ -22,7 +22,7 @@ from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, tab_key
-from sheets_sync.sync.outcome import CellChanges, Outcome, TeamRun
+from sheets_sync.sync.outcome import CellChanges, Outcome, TeamError, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.reading import TeamRead, internal_error
@@ -35,11 +35,17 @@ log = logging.getLogger("sheets_sync.sync")
 def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:
     """A bug while scoring or writing one team must not stop the other teams."""
     if isinstance(exc, ScratchFileError):  # not a bug: someone else wrote our scratch file
-        error = f"{spec.display_name}: not written: {exc.message}"
-        log.error("%s", error)
-        return TeamRun(spec.name, spec.source, Outcome.FAILED, error=error)
-    log.exception("unexpected error syncing team %s", spec.name)
-    return TeamRun(spec.name, spec.source, Outcome.FAILED, error=internal_error(spec, exc))
+        detail = TeamError(type(exc).__name__, f"not written: {exc.message}", spec.display_name)
+        log.error("%s", detail)
+    else:
+        log.exception("unexpected error syncing team %s", spec.name)
+        detail = internal_error(spec, exc)
+    return failed_team(spec, detail)
+
+
+def failed_team(spec: TeamSpec, detail: TeamError) -> TeamRun:
+    """A team that failed, with ``detail`` as its error line too."""
+    return TeamRun(spec.name, spec.source, Outcome.FAILED, error=str(detail), error_detail=detail)
 
 
 def after_writes(state: TeamRead, writes: Sequence[CellWrite]) -> CachedRead | None:
@@ -79,6 +85,14 @@ def sharing_teams(reads: Sequence[TeamRead]) -> dict[Path, list[TeamSpec]]:
     return {path: specs for path, specs in by_path.items() if len(specs) > 1}
 
 
+def _written(exc: SourceError) -> Outcome:
+    """The outcome of a team whose write raised ``exc``: a file changed under us or open
+    in Excel is left alone and retried next night; any other source error fails it."""
+    if isinstance(exc, ConflictError):
+        return Outcome.CONFLICTED
+    return Outcome.SKIPPED_LOCKED if isinstance(exc, FileLockedError) else Outcome.FAILED
+
+
 @dataclass(frozen=True)
 class TeamSteps:
     """What one night needs to score, plan and write any of its teams."""
@@ -93,7 +107,9 @@ class TeamSteps:
         """Score the team and list the owned cells whose value must change."""
         spec = state.spec
         if state.team_input is None or state.extract is None:
-            failed = TeamRun(spec.name, spec.source, Outcome.FAILED, error=state.error)
+            failed = TeamRun(
+                spec.name, spec.source, Outcome.FAILED, error=state.error, error_detail=state.detail
+            )
             return failed, []
         started = time.perf_counter()
         try:
@@ -124,12 +140,9 @@ class TeamSteps:
                 state.backend.write(state.data, todo)
                 run = replace(run, outcome=Outcome.OK)
                 self.remember(state, todo)
-            except ConflictError as exc:
-                run = replace(run, outcome=Outcome.CONFLICTED, error=str(exc))
-            except FileLockedError as exc:
-                run = replace(run, outcome=Outcome.SKIPPED_LOCKED, error=str(exc))
             except SourceError as exc:
-                run = replace(run, outcome=Outcome.FAILED, error=str(exc))
+                detail = TeamError.of(exc, state.spec.display_name)
+                run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
         elif todo:
             run = replace(run, outcome=Outcome.OK)
         if run.outcome is Outcome.UNCHANGED or not self.writes:

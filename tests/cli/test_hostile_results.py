@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.ops.shard import MAGIC
+from sheets_sync.ops.shard import FORMAT_VERSION, MAGIC
 from tests.cli.test_ops_cli import AS_OF, run
 from tests.support.hostile import assert_untouched, payloads
 
@@ -20,7 +20,7 @@ def test_the_merge_refuses_hostile_results(tmp_path: Path, name: str) -> None:
     shard = ("--shard", "1/1", "--results-dir", str(results))
     assert run("sync", "--config", str(cfg), *AS_OF, *shard)[0] == 0
     path = results / "shard-001-of-001.pickle"
-    path.write_bytes(MAGIC + b"2\n" + payloads(marker)[name])
+    path.write_bytes(MAGIC + f"{FORMAT_VERSION}\n".encode() + payloads(marker)[name])
     code, out, err = run("rollup", "--config", str(cfg), "--from-results", str(results))
     assert (code, out) == (2, "") and err == (
         f"error: {path}: sheets-sync refuses to load these shard results: it names {name}, "

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import (
+    FORMAT_VERSION,
     MAGIC,
     load_results,
     parse_shard,
@@ -163,12 +164,16 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
         load_results(tmp_path)
     # bytes that unpickle into a failing call or a bad string: damaged, not a traceback
     for payload in (b"\x80\x04K\x01)R.", b"\x80\x04\x8c\x02\xff\xfe."):
-        path.write_bytes(MAGIC + b"2\n" + payload)
+        path.write_bytes(MAGIC + f"{FORMAT_VERSION}\n".encode() + payload)
         with pytest.raises(ConfigError, match="damaged shard results"):
             load_results(tmp_path)
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
-    with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 2"):
+    with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 3"):
+        load_results(tmp_path)
+    # format 3 added the runs' error detail, which a format-2 reader cannot load
+    path.write_bytes(MAGIC + b"2\n" + pickle.dumps(None))
+    with pytest.raises(ConfigError, match="format '2', this sheets-sync reads format 3"):
         load_results(tmp_path)
 
 
@@ -189,7 +194,7 @@ def test_hostile_results_are_refused(tmp_path: Path, make_result: MakeResult, na
     """Results a stranger dropped into the folder run nothing, changing no class either."""
     marker = tmp_path / "marker"
     path = save_results(tmp_path / "results", 1, 1, make_result({"Sales": {"KR1": 0}}))
-    path.write_bytes(MAGIC + b"2\n" + payloads(marker)[name])
+    path.write_bytes(MAGIC + f"{FORMAT_VERSION}\n".encode() + payloads(marker)[name])
     with pytest.raises(ConfigError) as err:
         load_results(tmp_path / "results")
     why = (
