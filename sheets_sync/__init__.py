@@ -1,12 +1,125 @@
 """sheets-sync: keep a company's OKRs and KPIs in the spreadsheets its people already use.
 
+The library's public API is ``__all__``: a call per CLI command (``run_sync`` is ``sync``,
+``validate_workspace`` is ``validate``...), the types they take and return, and the
+errors they raise (docs/library.md). Everything else is internal, ``Sync`` (the engine)
+above all: it takes no workspace lock, which ``run_sync`` and ``rebuild_rollup`` do.
+
+Each name is imported on first use (``__getattr__``): ``import sheets_sync`` stays cheap,
+and a program that only validates never loads the rollup's pandas.
+
 Importing it has no side effect on the process: the variables that keep numpy's and
 pyarrow's native threads from starting are set only while sheets-sync imports them
 (``native_threads.py``), not in the importing program's environment.
 """
 
+from __future__ import annotations
+
+import importlib
+
+#: ``typing`` costs the bare import more than the rest of it (mypy takes the name as true)
+TYPE_CHECKING = False
+
 #: The one place the version is written (pyproject.toml reads it from here). A literal, not
 #: ``importlib.metadata``: that lookup costs ~60 ms of every command's start.
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sheets_sync.config import Workspace, check_config, load_workspace
+    from sheets_sync.domain.models import Finding, Severity, TeamResult
+    from sheets_sync.errors import (
+        ConfigError,
+        HistoryError,
+        Interrupted,
+        MappingError,
+        RunLockedError,
+        SheetsSyncError,
+        SourceError,
+    )
+    from sheets_sync.sync.options import SyncOptions
+    from sheets_sync.sync.outcome import CellChange, Outcome, TeamError, TeamRun
+    from sheets_sync.sync.result import SyncResult
+    from sheets_sync.sync.run import (
+        export_workspace,
+        merge_shards,
+        rebuild_rollup,
+        run_sync,
+        validate_workspace,
+    )
+    from sheets_sync.template.xlsx import write_template
+    from sheets_sync.workspace.demo import create_demo
+    from sheets_sync.workspace.init import init_workspace
+
+#: public name -> the module that defines it
+_HOMES = {
+    **dict.fromkeys(("Workspace", "check_config", "load_workspace"), "sheets_sync.config"),
+    **dict.fromkeys(
+        ("run_sync", "validate_workspace", "rebuild_rollup", "merge_shards", "export_workspace"),
+        "sheets_sync.sync.run",
+    ),
+    "init_workspace": "sheets_sync.workspace.init",
+    "create_demo": "sheets_sync.workspace.demo",
+    "write_template": "sheets_sync.template.xlsx",
+    "SyncOptions": "sheets_sync.sync.options",
+    "SyncResult": "sheets_sync.sync.result",
+    **dict.fromkeys(("TeamRun", "TeamError", "Outcome", "CellChange"), "sheets_sync.sync.outcome"),
+    **dict.fromkeys(("Finding", "Severity", "TeamResult"), "sheets_sync.domain.models"),
+    **dict.fromkeys(
+        (
+            "SheetsSyncError",
+            "ConfigError",
+            "MappingError",
+            "RunLockedError",
+            "HistoryError",
+            "SourceError",
+            "Interrupted",
+        ),
+        "sheets_sync.errors",
+    ),
+}
+
+__all__ = [
+    "CellChange",
+    "ConfigError",
+    "Finding",
+    "HistoryError",
+    "Interrupted",
+    "MappingError",
+    "Outcome",
+    "RunLockedError",
+    "Severity",
+    "SheetsSyncError",
+    "SourceError",
+    "SyncOptions",
+    "SyncResult",
+    "TeamError",
+    "TeamResult",
+    "TeamRun",
+    "Workspace",
+    "__version__",
+    "check_config",
+    "create_demo",
+    "export_workspace",
+    "init_workspace",
+    "load_workspace",
+    "merge_shards",
+    "rebuild_rollup",
+    "run_sync",
+    "validate_workspace",
+    "write_template",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sheets_sync' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # the next lookup is a plain one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -79,14 +79,10 @@ def config_check(config_path: str | None) -> None:
 
     Example: sheets-sync config check --config acme/sheets-sync.yaml
     """
-    from sheets_sync.backends.gsheets.keycheck import credentials_problems
-    from sheets_sync.config import load_workspace
+    from sheets_sync.config import check_config
     from sheets_sync.console import counted
-    from sheets_sync.errors import ConfigError
 
-    ws = load_workspace(config_path)
-    if problems := credentials_problems(ws):  # here only: sync fails the Google teams alone
-        raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
+    ws = check_config(config_path)
     if quiet_level() > 1:
         return
     say(
@@ -115,13 +111,11 @@ def validate(
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import print_validation, validation_errors
-    from sheets_sync.sync.engine import Sync, SyncOptions
     from sheets_sync.sync.report import team_dict
+    from sheets_sync.sync.run import validate_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
-    result = Sync(ws).run(
-        SyncOptions(as_of=as_of_date(as_of), teams=teams, write_back=False, rollup=False)
-    )
+    result = validate_workspace(ws, teams=teams, as_of=as_of_date(as_of))
     errors = validation_errors(result.runs)
     if as_json:
         payload = [team_dict(r, with_changes=False) for r in result.runs]
@@ -313,7 +307,7 @@ def export(
     from sheets_sync.sync.run import export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
-    result, paths = export_workspace(ws, as_of_date(as_of), Path(out_dir), fmt)
+    result, paths = export_workspace(ws, out_dir, fmt, as_of=as_of_date(as_of))
     for path in paths if not quiet_level() else ():
         say(str(path))
     for line in failed_lines(result.runs):  # problems beside the result (README: streams)
@@ -398,7 +392,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import print_findings, print_summary
-    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.sync.run import validate_workspace
 
     console = command_console()
     if google:
@@ -421,7 +415,7 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     day = as_of_date(as_of)
     cfg = create_demo(Path(directory), as_of=day)
     ws = load_workspace(cfg)
-    result = Sync(ws).run(SyncOptions(as_of=day, write_back=False, rollup=False))
+    result = validate_workspace(ws, as_of=day)
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True, quiet=quiet_level())
     say(f"demo workspace created: {cfg}")

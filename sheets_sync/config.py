@@ -244,6 +244,18 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
     return _resolve(cfg, model, files_must_exist)
 
 
+def check_config(path: str | Path | None = None) -> Workspace:
+    """``sheets-sync config check``: the workspace with every file it names, and its
+    Google key (read, not used: a sync fails only the Google teams without one); every
+    problem at once in one ``ConfigError``."""
+    from sheets_sync.backends.gsheets.keycheck import credentials_problems  # Google's libs
+
+    ws = load_workspace(path)
+    if problems := credentials_problems(ws):
+        raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
+    return ws
+
+
 def _nul_strings(data: Any, loc: tuple[int | str, ...]) -> list[tuple[int | str, ...]]:
     if isinstance(data, str):
         return [loc] if "\x00" in data else []

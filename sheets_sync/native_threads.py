@@ -1,12 +1,13 @@
 """Native threads that numpy and pyarrow would start on import, kept from starting.
 
 The night forks its writers after it has imported pandas (``sync/engine.py``,
-``_import_rollup``), and a thread running at a fork is copied into the child with none of
-its state: numpy's OpenBLAS starts a thread pool on import (a thread per further CPU), and
-pyarrow's bundled jemalloc a background thread. Neither has work here (the tool does no
-linear algebra, and its Arrow memory is the C library's: ``rollup/__init__.py``), and
-Python 3.12+ warned of them at every fork. Each library reads its variable once, as it is
-loaded, so it has to be set before that first import, wherever it happens.
+``rollup_step.import_libraries``), and a thread running at a fork is copied into the
+child with none of its state: numpy's OpenBLAS starts a thread pool on import (a thread
+per further CPU), and pyarrow's bundled jemalloc a background thread. Neither has work
+here (the tool does no linear algebra, and its Arrow memory is the C library's:
+``rollup/__init__.py``), and Python 3.12+ warned of them at every fork. Each library
+reads its variable once, as it is loaded, so it has to be set before that first import,
+wherever it happens.
 
 Until 2026-12-05 ``import sheets_sync`` set both in ``os.environ`` for good: a program
 that imported the library kept them in its environment, its own numpy afterwards ran

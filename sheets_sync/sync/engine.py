@@ -24,7 +24,7 @@ from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.sync import rollup_step
+from sheets_sync.sync import rollup_step, team_steps
 from sheets_sync.sync.linked import (
     LINKS_FILE,
     LinkedWrites,
@@ -50,13 +50,7 @@ from sheets_sync.sync.result import PARTIAL_RUN, SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
-from sheets_sync.sync.team_steps import (
-    TeamSteps,
-    after_writes,
-    by_workbook,
-    failed_team,
-    sharing_teams,
-)
+from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
 
 __all__ = [
     "PACK_READS_AT",
@@ -77,7 +71,8 @@ Progress = Callable[[TeamRun], None]
 
 
 class Sync(NightEnd):
-    """Runs one sync over a workspace; the CLI's ``sync`` and ``rollup`` call this.
+    """One sync over a workspace. Internal, and takes no workspace lock: call it through
+    ``sync/run.py`` (the library's ``run_sync``..., the CLI's commands), which locks.
 
     ``progress`` gets each team's run as it finishes: its outcome, error and changes. A
     night that publishes a rollup holds every result packed (``TeamRun.packed``), in the
@@ -420,7 +415,8 @@ class Sync(NightEnd):
 
         def crashed(k: int, why: str) -> list[tuple[bool, TeamRun]]:
             specs = [reads[i].spec for i in groups[k]]
-            return [(False, failed_team(s, worker_died(s, why, wrote=True))) for s in specs]
+            died = [team_steps.failed_team(s, worker_died(s, why, wrote=True)) for s in specs]
+            return [(False, run) for run in died]
 
         def written(k: int, sent_back: list[tuple[bool, TeamRun]]) -> None:
             for i, (stripped, sent) in zip(groups[k], sent_back, strict=True):

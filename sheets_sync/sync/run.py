@@ -1,13 +1,19 @@
-"""Whole runs around the engine, each under the workspace lock: the nightly sync (progress,
-run report, shard results, notification), a rollup rebuilt from the team sheets, and
-the merge of a sharded night's results."""
+"""Whole runs around the engine: the nightly sync (progress, run report, shard results,
+notification), a rollup rebuilt from the team sheets and the merge of a sharded night's
+results, each under the workspace lock as it writes; and the two that write no team sheet,
+rollup or history, so run beside a night: validate and export.
+
+These are the library's calls (``sheets_sync.__all__``, docs/library.md) and the CLI's:
+``Sync`` itself takes no lock, so the engine is called from here only."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import replace
+from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,18 +107,25 @@ def _report_tag(options: SyncOptions) -> str:
     return f"{tag}-{DRY_RUN}" if options.dry_run else tag
 
 
+#: a path a library caller may give as a string
+PathArg = str | PathLike[str]
+
+
 def run_sync(
     workspace: Workspace,
-    options: SyncOptions,
+    options: SyncOptions | None = None,
     *,
-    report_path: Path | None = None,
+    report_path: PathArg | None = None,
     console: Console | None = None,
-    results_dir: Path | None = None,
+    results_dir: PathArg | None = None,
     notify_cmd: str | None = None,
 ) -> SyncResult:
-    """Sync under the workspace lock: history snapshot, run report (always kept in
-    ``.sheets-sync/runs/``), shard results, and a notification when teams failed or a KR
-    turned Off track."""
+    """``sheets-sync sync``, under the workspace lock: history snapshot, run report (always
+    kept in ``.sheets-sync/runs/``), shard results, and a notification when teams failed or
+    a KR turned Off track. No ``options``: every team, as of today."""
+    options = SyncOptions() if options is None else options
+    report_path = Path(report_path) if report_path is not None else None
+    results_dir = Path(results_dir) if results_dir is not None else None
     console = console or Console(stderr=True)
     if report_path is not None:
         _check_report_path(workspace, report_path)
@@ -263,10 +276,22 @@ def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total:
         raise
 
 
-def rebuild_rollup(workspace: Workspace, as_of: dt.date) -> SyncResult:
+def validate_workspace(
+    workspace: Workspace, *, teams: Sequence[str] = (), as_of: dt.date | None = None
+) -> SyncResult:
+    """``sheets-sync validate``: every team read and scored, nothing written (no team
+    sheet, rollup or history), so without the lock: it may run beside a night. The
+    findings are each run's ``findings``; a team that could not be read has its ``error``."""
+    day = dt.date.today() if as_of is None else as_of
+    options = SyncOptions(as_of=day, teams=teams, write_back=False, rollup=False)
+    return Sync(workspace).run(options)
+
+
+def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncResult:
     """The company rollup from the team sheets as they are, writing none of them
     (``sheets-sync rollup``): under the lock, as it writes the workbook and the history.
     Its run report is kept beside the nights' (``_keep_rollup_report``)."""
+    as_of = dt.date.today() if as_of is None else as_of
     with RunLock(workspace.state_dir):
         history = HistoryStore(default_history_path(workspace.state_dir))
         result = Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
@@ -297,7 +322,11 @@ def _keep_rollup_report(
 
 
 def export_workspace(
-    workspace: Workspace, as_of: dt.date, out_dir: Path, fmt: Literal["csv", "parquet"]
+    workspace: Workspace,
+    out_dir: PathArg,
+    fmt: Literal["csv", "parquet"] = "csv",
+    *,
+    as_of: dt.date | None = None,
 ) -> tuple[SyncResult, list[Path]]:
     """The rollup's long tables from the team sheets as they are, writing none of them
     (``sheets-sync export``): built as the nightly rollup builds them, so a team that
@@ -308,30 +337,32 @@ def export_workspace(
         raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
     from sheets_sync.rollup import build_rollup, export_tables
 
-    result = Sync(workspace).run(SyncOptions(as_of=as_of, write_back=False, rollup=False))
+    day = dt.date.today() if as_of is None else as_of
+    result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))
     previous = rollup_step.previous_workbook(workspace)
     rollup = build_rollup(list(result.runs), result.context, previous=previous)
-    return result, export_tables(rollup, out_dir, fmt)
+    return result, export_tables(rollup, Path(out_dir), fmt)
 
 
 def merge_shards(
-    workspace: Workspace, results_dir: Path, as_of: dt.date | None = None
+    workspace: Workspace, results_dir: PathArg, as_of: dt.date | None = None
 ) -> SyncResult:
     """One night's shard results (``sync --shard K/N --results-dir DIR``) as one run:
     the history snapshot and the company rollup a single run would have written.
 
     ``as_of``: the date the caller expects; the shards' own date is the one merged, so
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
+    folder = Path(results_dir)
     with RunLock(workspace.state_dir):
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
-        context, shard_runs = load_results(results_dir)
+        context, shard_runs = load_results(folder)
         if as_of is not None and as_of != context.as_of:
             raise ConfigError(
-                f"{results_dir}: the shard results are as of {context.as_of}, not --as-of "
+                f"{folder}: the shard results are as of {context.as_of}, not --as-of "
                 f"{as_of}; leave out --as-of, or run the shards again with --as-of {as_of}"
             )
         check_night(
-            results_dir, context, shard_runs, workspace.company, [t.name for t in workspace.teams]
+            folder, context, shard_runs, workspace.company, [t.name for t in workspace.teams]
         )
         merger = Sync(workspace, history=HistoryStore(default_history_path(workspace.state_dir)))
         runs = merger.in_workspace_order(shard_runs)
@@ -345,4 +376,4 @@ def merge_shards(
             history_skipped=merger.history_skipped,
             seconds=time.perf_counter() - started,
         )
-        return _keep_rollup_report(workspace, result, began, results_dir)
+        return _keep_rollup_report(workspace, result, began, folder)

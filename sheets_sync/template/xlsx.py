@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from os import PathLike
 from pathlib import Path
 
 from sheets_sync.native_threads import import_quietly
@@ -150,12 +151,13 @@ def deterministic_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def write_template(path: Path, *, overwrite: bool = False) -> None:
+def write_template(path: str | PathLike[str], *, overwrite: bool = False) -> None:
     """Write the team template workbook to ``path`` (deterministic bytes, atomically).
 
     An existing file is refused (``ConfigError``) unless ``overwrite``: it may be a team's
     workbook, and a blank template over it would lose the team's goals.
     """
+    path = Path(path)
     if path.exists() and not overwrite:
         raise ConfigError(
             f"{path}: already exists; not overwriting it (it may be a team's workbook; "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -209,13 +210,17 @@ def write_team_workbook(team: DemoTeam, path: Path, period: Period = PERIOD) -> 
 
 
 def create_demo(
-    dir: Path, teams: Sequence[DemoTeam] | None = None, as_of: dt.date = DESIGN_DAY
+    dir: str | PathLike[str],
+    teams: Sequence[DemoTeam] | None = None,
+    as_of: dt.date = DESIGN_DAY,
 ) -> Path:
     """Write ``dir/sheets-sync.yaml`` and ``dir/teams/*.xlsx``; returns the config path.
 
     ``teams`` are dated for the design day (``demo_teams()`` or variants of them): their
     dates move with the period to ``as_of``. The default is the design day, the day every
-    test syncs as of; ``sheets-sync demo`` passes today."""
+    test syncs as of; ``sheets-sync demo`` passes today. ``dir`` may be a string (a
+    library caller's ``"demo-ws"`` was a TypeError)."""
+    dir = Path(dir)
     config = dir / DEFAULT_CONFIG
     if config.exists():
         raise ConfigError(f"{config}: already exists; not overwriting it")

@@ -11,6 +11,7 @@ import json
 import re
 import shlex
 from collections.abc import Sequence
+from os import PathLike
 from pathlib import Path
 
 from sheets_sync.config import DEFAULT_CONFIG
@@ -133,7 +134,7 @@ def ensure_gitignore(directory: Path) -> None:
 
 
 def init_workspace(
-    dir: Path,
+    dir: str | PathLike[str],
     teams: Sequence[str],
     *,
     company: str = "Our company",
@@ -142,8 +143,9 @@ def init_workspace(
     """Create ``dir/sheets-sync.yaml``, ``dir/teams/<team>.xlsx`` and ``.gitignore``.
 
     Refuses (ConfigError) when the config exists: it may hold a team's hand-made settings.
-    Existing team workbooks are kept, never overwritten.
+    Existing team workbooks are kept, never overwritten. ``dir`` may be a string.
     """
+    dir = Path(dir)
     if isinstance(teams, str):  # a Sequence[str] too: its letters were the teams
         raise ConfigError(f"teams: a list of team names, not one name: teams=[{teams!r}]")
     config = dir / DEFAULT_CONFIG

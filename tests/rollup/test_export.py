@@ -119,5 +119,5 @@ def test_an_unknown_format_is_a_config_error_before_any_team_is_read(
     read: list[object] = []
     monkeypatch.setattr(Sync, "run", lambda *a: read.append(a))
     with pytest.raises(ConfigError, match=r"^unknown export format 'xlsx' \(csv or parquet\)$"):
-        run.export_workspace(load_workspace(workspace), AS_OF, tmp_path / "out", "xlsx")  # type: ignore[arg-type]
+        run.export_workspace(load_workspace(workspace), tmp_path / "out", "xlsx", as_of=AS_OF)  # type: ignore[arg-type]
     assert read == [] and not (tmp_path / "out").exists()

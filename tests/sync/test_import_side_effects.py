@@ -21,9 +21,9 @@ import sheets_sync
 QUIET = ("JE_ARROW_MALLOC_CONF", "OPENBLAS_NUM_THREADS")
 after_import = {k: os.environ.get(k) for k in QUIET}
 from sheets_sync.config import load_workspace
-from sheets_sync.sync import engine
+from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions
-engine._import_rollup()  # what the night imports while the readers parse
+rollup_step.import_libraries()  # what the night imports while the readers parse
 names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
 child = multiprocessing.get_context("fork").Process(target=print)
 child.start()

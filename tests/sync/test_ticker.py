@@ -79,8 +79,8 @@ def test_the_progress_bar_has_no_refresh_thread_of_rich_at_a_fork(tmp_path: Path
 
 _FORK_AFTER_ROLLUP_IMPORT = """
 import multiprocessing, os, sys
-from sheets_sync.sync import engine
-engine._import_rollup()  # what the night imports while the readers parse
+from sheets_sync.sync import rollup_step
+rollup_step.import_libraries()  # what the night imports while the readers parse
 names = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
 child = multiprocessing.get_context("fork").Process(target=print)
 child.start()

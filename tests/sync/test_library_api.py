@@ -1,0 +1,98 @@
+"""The library's public API (``sheets_sync.__all__``, docs/library.md): a call per CLI
+command, each as safe as the command. Those that write team sheets, the rollup or the
+history take the workspace lock as the CLI does (one code path: ``sync/run.py``); the
+engine itself (``Sync``) takes none and is not public."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sheets_sync
+from sheets_sync.sync.lock import RunLock
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> sheets_sync.Workspace:
+    return sheets_sync.load_workspace(sheets_sync.create_demo(tmp_path / "ws", as_of=AS_OF))
+
+
+def _team_files(ws: sheets_sync.Workspace) -> dict[Path, bytes]:
+    return {t.path: t.path.read_bytes() for t in ws.teams if t.path is not None}
+
+
+def test_every_public_name_resolves() -> None:
+    for name in sheets_sync.__all__:
+        assert getattr(sheets_sync, name) is not None, name
+    assert "Sync" not in sheets_sync.__all__  # the engine takes no lock: internal
+    with pytest.raises(AttributeError, match="no attribute 'Sync'"):
+        sheets_sync.Sync  # noqa: B018
+
+
+def test_the_package_import_stays_cheap() -> None:
+    """``import sheets_sync`` loads only itself; the public calls load what they need, and
+    a sync without a rollup to build never loads pandas."""
+    code = (
+        "import sys; before = set(sys.modules); import sheets_sync; "
+        "print(sorted(set(sys.modules) - before)); "
+        "from sheets_sync import run_sync, validate_workspace, SyncOptions, TeamError; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == ["['sheets_sync']", "[]"]
+
+
+def test_a_library_sync_beside_a_running_night_is_refused(demo: sheets_sync.Workspace) -> None:
+    """The run holding the lock stands for a night the CLI is running."""
+    before = _team_files(demo)
+    with RunLock(demo.state_dir):
+        with pytest.raises(sheets_sync.RunLockedError) as caught:
+            sheets_sync.run_sync(demo, sheets_sync.SyncOptions(as_of=AS_OF))
+        assert caught.value.exit_code == 3
+        with pytest.raises(sheets_sync.RunLockedError):
+            sheets_sync.rebuild_rollup(demo, as_of=AS_OF)
+        with pytest.raises(sheets_sync.RunLockedError):
+            sheets_sync.merge_shards(demo, demo.config_path.parent / "results")
+    assert _team_files(demo) == before
+    assert not demo.rollup_path.exists()
+
+
+def test_validate_and_export_write_nothing_so_run_beside_a_night(
+    demo: sheets_sync.Workspace, tmp_path: Path
+) -> None:
+    before = _team_files(demo)
+    with RunLock(demo.state_dir):
+        result = sheets_sync.validate_workspace(demo, as_of=AS_OF)
+        exported, paths = sheets_sync.export_workspace(demo, tmp_path / "out", as_of=AS_OF)
+    assert not result.failed and len(result.runs) == 6
+    assert sum(f.is_error for r in result.runs for f in r.findings) == 2
+    assert not exported.failed and {p.name for p in paths} >= {"summary.csv", "kpis.csv"}
+    assert _team_files(demo) == before
+
+
+def test_the_lock_is_released_after_a_library_sync(demo: sheets_sync.Workspace) -> None:
+    result = sheets_sync.run_sync(demo, sheets_sync.SyncOptions(as_of=AS_OF))
+    assert not result.failed and demo.rollup_path.exists()
+    with RunLock(demo.state_dir):  # free again
+        pass
+    again = sheets_sync.rebuild_rollup(demo, as_of=AS_OF)
+    assert not again.failed and not again.rollup_rewritten
+
+
+def test_paths_may_be_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller's ``"demo-ws"`` was a TypeError (``str / str``) in the calls that
+    create files."""
+    monkeypatch.chdir(tmp_path)
+    assert sheets_sync.create_demo("demo-ws", as_of=AS_OF) == Path("demo-ws/sheets-sync.yaml")
+    assert sheets_sync.init_workspace("acme", ["Sales"]) == Path("acme/sheets-sync.yaml")
+    sheets_sync.write_template("team.xlsx")
+    assert Path("team.xlsx").is_file()
+    assert sheets_sync.check_config("acme/sheets-sync.yaml").company == "Our company"
