@@ -101,6 +101,20 @@ def _check_results_dir(folder: Path) -> None:
         ) from None
 
 
+def _shard_options(options: SyncOptions, results_dir: PathArg | None) -> SyncOptions:
+    """A shard builds no rollup and records no night: the merge does both, from every
+    shard's results. The CLI's rules, here for a library caller too: a shard with the
+    default ``rollup=True`` recorded its teams' night in the history, and saved its results
+    packed, which the merge then refused as written by someone else. (A dry run saves no
+    results, so needs no folder.)"""
+    if results_dir is None and not options.dry_run:
+        raise ConfigError(
+            "shard: needs results_dir (where merge_shards, `rollup --from-results`, finds "
+            "every shard's results)"
+        )
+    return replace(options, rollup=False)
+
+
 def _report_tag(options: SyncOptions) -> str:
     """A shard's report names its shard; a dry run's says so, and is pruned apart."""
     tag = "-shard-{}-of-{}".format(*options.shard) if options.shard is not None else ""
@@ -124,6 +138,8 @@ def run_sync(
     kept in ``.sheets-sync/runs/``), shard results, and a notification when teams failed or
     a KR turned Off track. No ``options``: every team, as of today."""
     options = SyncOptions() if options is None else options
+    if options.shard is not None:
+        options = _shard_options(options, results_dir)
     report_path = Path(report_path) if report_path is not None else None
     results_dir = Path(results_dir) if results_dir is not None else None
     console = console or Console(stderr=True)

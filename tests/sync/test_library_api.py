@@ -96,3 +96,20 @@ def test_paths_may_be_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     sheets_sync.write_template("team.xlsx")
     assert Path("team.xlsx").is_file()
     assert sheets_sync.check_config("acme/sheets-sync.yaml").company == "Our company"
+
+
+def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_path: Path) -> None:
+    """With ``SyncOptions``' default ``rollup=True`` a shard recorded its night in the
+    history, and saved packed results that the merge refused ("it names
+    sheets_sync.sync.team_rows.PackedResult, which sheets-sync never writes")."""
+    results = tmp_path / "results"
+    with pytest.raises(sheets_sync.ConfigError, match="shard: needs results_dir"):
+        sheets_sync.run_sync(demo, sheets_sync.SyncOptions(as_of=AS_OF, shard=(1, 2)))
+    for k in (1, 2):
+        options = sheets_sync.SyncOptions(as_of=AS_OF, shard=(k, 2))
+        shard = sheets_sync.run_sync(demo, options, results_dir=str(results))
+        assert not shard.failed and shard.rollup_output is None
+    assert not demo.rollup_path.exists()
+    merged = sheets_sync.merge_shards(demo, results)
+    assert not merged.failed and len(merged.runs) == 6 and demo.rollup_path.exists()
+    assert merged.history_skipped is None  # recorded by the merge, not by the shards
