@@ -140,6 +140,38 @@ def test_emulator_python_example_runs() -> None:
     exec(compile(example, "docs/emulator.md", "exec"), {})
 
 
+def test_library_examples_run_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """library.md's Python blocks, one script in an empty folder, as the page says; the
+    comments that show output show what they print."""
+    blocks = code_blocks("library.md", "python")
+    assert len(blocks) >= 6
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    for number, block in enumerate(blocks):
+        exec(compile(block, f"docs/library.md (python block {number + 1})", "exec"), namespace)
+    out = capsys.readouterr().out
+    for shown in re.findall(r"#\s*(\S.*)$", "\n".join(blocks), flags=re.M):
+        if shown[0].isupper() or shown[0].isdigit():  # an output line, not a remark
+            assert shown.split("...")[0].rstrip() in out, shown
+
+
+def test_library_table_names_every_public_call() -> None:
+    """Every call of ``sheets_sync.__all__`` is on the page, and every call it shows is
+    public."""
+    import builtins
+
+    import sheets_sync
+
+    text = _doc("library.md")
+    calls = {n for n in sheets_sync.__all__ if n[0].islower() and not n.startswith("_")}
+    shown = set(re.findall(r"`(\w+)\(", text)) - {"SyncOptions", "Console"}
+    assert calls <= shown, calls - shown
+    ours = {s for s in shown if s[0].islower() and not hasattr(builtins, s)}
+    assert ours <= calls, ours - calls
+
+
 def test_template_regeneration_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The one-liner of template.md writes the committed template's bytes."""
     (block,) = re.findall(r'python -c "(.*)"', _doc("template.md"))
