@@ -30,7 +30,8 @@ from sheets_sync.cli_support import EXIT_USAGE  # as `sheets-sync`: usage or con
     "--rate-limit",
     default=None,
     type=int,
-    help="API requests allowed per sliding minute; 429 beyond.",
+    help="Read requests, and apart from them write requests, allowed per sliding minute "
+    "(Google's two quotas); 429 beyond.",
 )
 @click.option(
     "--latency-ms", default=0, show_default=True, help="Fixed delay added to every API call."

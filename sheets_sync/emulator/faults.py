@@ -71,7 +71,9 @@ class Reply:
 @dataclass
 class Faults:
     """Settable at any time from tests. fail_rate draws from error_mix; rate_limit_per_minute is
-    a sliding 60 s window over all API requests (the token endpoint is exempt, as at Google)."""
+    Google's per-user quota: a sliding 60 s window of reads and another of writes, each
+    allowing that many (a request that ``mutates`` is a write; the token endpoint is
+    exempt, as at Google)."""
 
     fail_rate: float = 0.0
     error_mix: tuple[int, ...] = (429, 500, 503)
@@ -104,7 +106,10 @@ class Faults:
     #: logged, before its answer is sent: a sleep here is Google applying a write whose
     #: answer comes after the client stopped waiting (its retry then finds it in place).
     after_request: Callable[[str, str | None], None] | None = None
-    _window: deque[float] = field(default_factory=deque, repr=False)
+    #: the quota windows, keyed by ``write``: Google counts reads and writes apart
+    _windows: dict[bool, deque[float]] = field(
+        default_factory=lambda: {False: deque(), True: deque()}, repr=False
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
@@ -120,7 +125,8 @@ class Faults:
         self.max_payload_bytes = MAX_PAYLOAD_BYTES
         self.before_request = self.after_request = None
         with self._lock:
-            self._window.clear()
+            for window in self._windows.values():
+                window.clear()
 
     def answer(
         self,
@@ -154,7 +160,8 @@ class Faults:
 
     def check(self, spreadsheet_id: str | None, *, write: bool = False) -> None:
         """Sleep for the configured latency, then raise the injected error if any. ``write``:
-        the endpoint changes data, so a 429 names Google's write quota, not the read one."""
+        the endpoint changes data, so it counts on Google's write quota, not the read one,
+        and a 429 names that quota."""
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
@@ -162,11 +169,12 @@ class Faults:
         if self.rate_limit_per_minute is not None:
             now = time.monotonic()
             with self._lock:
-                while self._window and now - self._window[0] >= 60:
-                    self._window.popleft()
-                if len(self._window) >= self.rate_limit_per_minute:
+                window = self._windows[write]
+                while window and now - window[0] >= 60:
+                    window.popleft()
+                if len(window) >= self.rate_limit_per_minute:
                     raise self._quota_error(write)
-                self._window.append(now)
+                window.append(now)
         with self._lock:
             roll = self._rng.random()
             code = self._rng.choice(self.error_mix) if self.error_mix else 500

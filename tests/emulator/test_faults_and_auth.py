@@ -82,6 +82,45 @@ def test_rate_limit_sliding_window(emulator: Emulator) -> None:
     assert last.json()["error"]["status"] == "RESOURCE_EXHAUSTED"
 
 
+def test_reads_and_writes_have_a_quota_each(emulator: Emulator) -> None:
+    """Google counts read and write requests on separate per-minute quotas: reads past the
+    limit are refused while writes still pass, and the other way round. Drive requests
+    count as the route marks them (a delete is a write); the token endpoint counts never."""
+    token = emulator.issue_token()
+    headers = {"Authorization": f"Bearer {token}"}
+    key = emulator.create_spreadsheet("t", {"Sheet1": [["a"]]})
+    spare = emulator.create_spreadsheet("spare")
+    base = f"{emulator.url}/v4/spreadsheets/{key}"
+    emulator.faults.rate_limit_per_minute = 60
+
+    title = {"updateSpreadsheetProperties": {"properties": {"title": "t"}, "fields": "title"}}
+
+    def write() -> requests.Response:
+        body = {"requests": [title]}
+        return requests.post(f"{base}:batchUpdate", json=body, headers=headers, timeout=5)
+
+    reads = [_get(emulator, f"/v4/spreadsheets/{key}", token).status_code for _ in range(61)]
+    assert reads == [200] * 60 + [429]
+    assert _get(emulator, f"/drive/v3/files/{key}", token).status_code == 429  # a read too
+    assert [write().status_code for _ in range(59)] == [200] * 59  # reads took no write's slot
+    drive = requests.delete(f"{emulator.url}/drive/v3/files/{spare}", headers=headers, timeout=5)
+    assert drive.status_code == 204  # the 60th write
+    refused = write()
+    assert refused.status_code == 429
+    assert refused.json()["error"]["message"] == WRITE_QUOTA
+    assert _get(emulator, f"/v4/spreadsheets/{key}", token).json()["error"]["message"] == (
+        READ_QUOTA
+    )
+    now = int(time.time())
+    claims = {"iss": "a@b.iam.gserviceaccount.com", "scope": "s", "aud": "x", "iat": now,
+              "exp": now + 3600}  # fmt: skip
+    grant = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+             "assertion": _jwt({"alg": "RS256"}, claims)}  # fmt: skip
+    exchange = requests.post(emulator.url + "/token", data=grant, timeout=5)
+    assert exchange.status_code == 200  # the token endpoint is exempt from both
+    assert emulator.log.counts["spreadsheets.batchUpdate"] == 60
+
+
 def test_fail_rate_mix_and_latency(emulator: Emulator) -> None:
     token = emulator.issue_token()
     key = emulator.create_spreadsheet("t")
