@@ -2,8 +2,9 @@
 
 gspread's ``HTTPClient`` does authentication (google-auth ``AuthorizedSession``) and raises
 ``APIError`` on any non-2xx; everything above that is ours: every attempt waits for the
-shared ``RateLimiter``, retryable failures go through ``call_with_retry``, and failures
-become the ``RemoteError`` family naming the team and the key. The HTTP client is
+shared ``RateLimiter`` (its read or its write quota, by what the call does), retryable
+failures go through ``call_with_retry``, and failures become the ``RemoteError`` family
+naming the team and the key. The HTTP client is
 injectable (class or instance), exactly as gspread's own ``Client`` takes one.
 """
 
@@ -32,7 +33,7 @@ from sheets_sync.backends.gsheets.auth import (
     missing_scope,
     redact,
 )
-from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter, quota_kind
 from sheets_sync.backends.gsheets.retry import (
     MIN_ATTEMPT_SECONDS,
     RETRYABLE_STATUS,
@@ -166,9 +167,10 @@ class SheetsClient:
     ) -> Any:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
         reached: list[bool] = []  # an attempt got past the token exchange
+        kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
-            self.limiter.acquire()
+            self.limiter.acquire(kind)
             with self._lock:
                 self.calls += 1
             if tally is not None:

@@ -1,0 +1,92 @@
+"""Google's read and write quotas are counted apart: the client's limiter keeps a window for
+each, and classifies every call it sends as the emulator (and Google) counts it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from sheets_sync.backends.gsheets.auth import TEMPLATE_SCOPES
+from sheets_sync.backends.gsheets.client import DRIVE_FILES_URL, SHEETS_URL
+from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter, quota_kind
+from sheets_sync.emulator import Emulator, api
+from tests.backends.gsheets.test_gsheets_retry import FakeClock
+
+
+def test_reads_and_writes_each_have_a_window_of_per_minute() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
+    assert [limiter.acquire(READ) for _ in range(2)] == [0.0, 0.0]
+    assert [limiter.acquire(WRITE) for _ in range(2)] == [0.0, 0.0]  # the reads took none
+    clock.now += 10
+    assert limiter.acquire(READ) == pytest.approx(50.0)  # until the first read is 60 s old
+    assert limiter.acquire(WRITE) == 0.0  # the writes' window moved on meanwhile
+    assert limiter.acquire(WRITE) == 0.0
+    assert limiter.acquire(WRITE) == pytest.approx(60.0)
+    assert limiter.waited_by_kind == {READ: pytest.approx(50.0), WRITE: pytest.approx(60.0)}
+    assert limiter.waited == pytest.approx(110.0)  # the run's total, both quotas
+    assert clock.sleeps == [pytest.approx(50.0), pytest.approx(60.0)]
+
+
+def test_a_changed_night_of_reads_and_writes_runs_at_both_quotas() -> None:
+    """One read and one write a team, 60 of each a minute: 60 teams in the first minute
+    with no wait; one window over both would have held the 31st team's read a minute."""
+    clock = FakeClock()
+    limiter = RateLimiter(60, clock=clock, sleep=clock.sleep)
+    for _ in range(60):
+        limiter.acquire(READ)
+        limiter.acquire(WRITE)
+    assert limiter.waited == 0.0 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kind"),
+    [
+        ("GET", f"{SHEETS_URL}/k", READ),
+        ("GET", f"{SHEETS_URL}/k/values:batchGet?ranges=A1", READ),
+        ("POST", f"{SHEETS_URL}/k:getByDataFilter", READ),
+        ("POST", f"{SHEETS_URL}/k/values:batchGetByDataFilter", READ),
+        ("POST", f"{SHEETS_URL}/k/developerMetadata:search", READ),
+        ("POST", f"{SHEETS_URL}/k:batchUpdate", WRITE),
+        ("POST", SHEETS_URL, WRITE),
+        ("POST", f"{SHEETS_URL}/k/values:batchUpdate", WRITE),
+        ("POST", f"{SHEETS_URL}/k/values/A1:append?valueInputOption=RAW", WRITE),
+        ("POST", f"{SHEETS_URL}/k/values/A1:clear", WRITE),
+        ("PUT", f"{SHEETS_URL}/k/values/A1", WRITE),
+        ("DELETE", f"{DRIVE_FILES_URL}/k", WRITE),
+        ("GET", f"{DRIVE_FILES_URL}/k", READ),
+    ],
+)
+def test_quota_kind_of_a_request(method: str, url: str, kind: str) -> None:
+    assert quota_kind(method, url) == kind
+
+
+@pytest.mark.emulator
+def test_every_call_the_client_sends_counts_on_the_quota_the_emulator_counts_it_on(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """Each of the client's endpoints, against the emulator's ``mutates``; a read and a
+    write at a quota of 1 a minute: neither waits for the other, a second write does."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    client = make_client(scopes=list(TEMPLATE_SCOPES), limiter=limiter)
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    title = {"updateSpreadsheetProperties": {"properties": {"title": "u"}, "fields": "title"}}
+    client.batch_update(key, {"requests": [title]}, source="t")
+    assert limiter.waited == 0.0  # the read and the write have a quota each
+    created = client.create_spreadsheet({"properties": {"title": "new"}}, source="new")
+    client.delete_file(str(created["spreadsheetId"]), source="new")
+    assert limiter.waited_by_kind == {READ: 0.0, WRITE: pytest.approx(120.0)}
+    sent = api_requests()
+    assert [r.endpoint for r in sent] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.create",
+        "drive.files.delete",
+    ]
+    for r in sent:
+        mutates = api.resolve(r.method, urlsplit(r.path).path)[3]
+        assert quota_kind(r.method, r.path) == (WRITE if mutates else READ), r.endpoint

@@ -1,0 +1,43 @@
+"""End to end under Google's quota: reads and writes are counted apart (60 of each a
+minute per user by default), so a changed night, one read and one write a team, runs at
+both quotas; a read never waits for writes' slots, nor a write for reads'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.gsheets.client import client_for
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from tests.e2e.test_google_sync import AS_OF, team_sheets, workspace
+
+pytestmark = pytest.mark.emulator
+
+
+def test_a_changed_night_at_the_quota_waits_for_no_slot_and_meets_no_429(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """4 changed teams at a quota of 4 a minute, the emulator's and ours: 4 reads and 4
+    writes, none held back and none refused. With one window over both, the fifth
+    request waited a minute (the limiter's waits, counted, not the wall clock)."""
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i), value_input="RAW") for i in range(4)
+    ]
+    ws = load_workspace(workspace(tmp_path, env, keys, requests_per_minute=4))
+    env.faults.rate_limit_per_minute = 4
+    result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
+    assert [r.api_calls for r in result.runs] == [2, 2, 2, 2]
+    limiter = client_for(ws).limiter  # the run's one client, shared by its threads
+    assert limiter.per_minute == 4
+    assert limiter.waited_by_kind == {"read": 0.0, "write": 0.0}
+    sent = [r for r in env.log.requests if r.endpoint != "token"]
+    assert (
+        sorted(r.endpoint for r in sent)
+        == ["spreadsheets.batchUpdate"] * 4 + ["spreadsheets.get"] * 4
+    )
+    assert {r.status for r in sent} == {200}
