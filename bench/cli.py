@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--google-teams", type=int, default=None,
                         help="teams for the emulator request count (0 skips Google)")  # fmt: skip
     parser.add_argument("--quota-teams", type=int, default=None,
-                        help="changed teams synced under a 60 requests/minute quota")  # fmt: skip
+                        help="changed teams synced under quotas of 60 read and 60 write "
+                        "requests/minute")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="earlier results.json to show as 'before'")
     parser.add_argument("--repeat", type=int, default=None,
                         help="interleaved rounds at N <= 500, median kept (default 3; "

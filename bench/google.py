@@ -1,4 +1,5 @@
-"""The Google path through the local emulator: API requests per team, quota-bound wall time.
+"""The Google path through the local emulator: API requests per team, quota-bound wall time
+(Google's quotas: 60 read and 60 write requests a minute per user, counted apart).
 
 Teams are the same generated workbooks, loaded into emulator spreadsheets as values
 (formulas are not carried over; the request count does not depend on them). Runs in the
@@ -64,6 +65,17 @@ def _per_key(emu: Any, keys: list[str]) -> tuple[float, str]:
     return per_team, ", ".join(f"{k} x{v}" for k, v in sorted(endpoints.items()))
 
 
+def _per_kind(emu: Any, keys: list[str]) -> dict[str, float]:
+    """Read and write requests per team, as the client's limiter counts them: Google
+    keeps a quota for each."""
+    from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, quota_kind
+
+    kinds = Counter(
+        quota_kind(r.method, r.path) for r in emu.log.requests if r.spreadsheet_id in set(keys)
+    )
+    return {kind: kinds[kind] / max(len(keys), 1) for kind in (READ, WRITE)}
+
+
 def rollup_plan(body: dict[str, Any], teams: int, n: int) -> list[int]:
     """Bytes of each batchUpdate that publishes the rollup of ``n`` teams like the measured
     ``teams``: every tab's data rows repeated in proportion (the last tab, the data
@@ -90,7 +102,7 @@ def rollup_plan(body: dict[str, Any], teams: int, n: int) -> list[int]:
 
 def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
     try:
-        from sheets_sync.backends.gsheets.client import clear_clients, use_emulator
+        from sheets_sync.backends.gsheets.client import clear_clients, client_for, use_emulator
         from sheets_sync.config import load_workspace
         from sheets_sync.emulator import run_emulator
         from sheets_sync.sync.engine import Sync, SyncOptions
@@ -112,6 +124,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             changed_s = time.perf_counter() - t0
             outcomes1 = Counter(r.outcome.value for r in first.runs)
             per_changed, ep_changed = _per_key(emu, keys)
+            kinds_changed = _per_kind(emu, keys)
             rollup_requests = sum(1 for r in emu.log.requests if r.spreadsheet_id == out_key)
             # one batchUpdate while it fits 8 MiB (Google refuses a body past 10 MiB): its
             # size a team says how many teams one request holds, and what N teams take
@@ -129,6 +142,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             unchanged_s = time.perf_counter() - t0
             outcomes2 = Counter(r.outcome.value for r in second.runs)
             per_unchanged, ep_unchanged = _per_key(emu, keys)
+            kinds_unchanged = _per_kind(emu, keys)
             log(f"google: next night {outcomes2}, {per_unchanged:.2f} requests/team")
             result: dict[str, Any] = {
                 "teams": teams,
@@ -136,6 +150,8 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 "outcomes_unchanged": dict(outcomes2),
                 "per_team_changed": per_changed,
                 "per_team_unchanged": per_unchanged,
+                "per_team_kinds_changed": kinds_changed,
+                "per_team_kinds_unchanged": kinds_unchanged,
                 "changed_endpoints": ep_changed,
                 "unchanged_endpoints": ep_unchanged,
                 "rollup_requests": rollup_requests,
@@ -153,8 +169,9 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 emu.faults.rate_limit_per_minute = 60
                 emu.log.clear()
                 clear_clients()
+                qws = load_workspace(qcfg)
                 t0 = time.perf_counter()
-                run = Sync(load_workspace(qcfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+                run = Sync(qws).run(SyncOptions(as_of=AS_OF, rollup=False))
                 seconds = time.perf_counter() - t0
                 emu.faults.rate_limit_per_minute = None
                 result["quota"] = {
@@ -163,14 +180,27 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                     "requests": sum(1 for r in emu.log.requests if r.spreadsheet_id in set(qkeys)),
                     "throttled": sum(1 for r in emu.log.requests if r.status == 429),
                     "outcomes": dict(Counter(r.outcome.value for r in run.runs)),
+                    # seconds the threads were held by our limiter, summed over threads
+                    "waited": client_for(qws).limiter.waited,
                 }
                 log(f"google: quota run {result['quota']}")
-            # Sliding one-minute window: about one request per second once the first
-            # minute's burst is spent, so N teams need ~requests seconds.
-            # The rollup's requests grow with N once it is staged (1 read + its batches).
+            # A sliding one-minute window per quota (Google counts reads and writes apart):
+            # about one read and one write per second once the first minute's burst is
+            # spent, so N teams need ~max(reads, writes) seconds, a team's write going
+            # beside the next team's read. The rollup follows the teams, a slot for each
+            # of its requests (1 read + its batches, which grow with N once it is staged).
             calls = {n: 1 + len(plans[n]) if plans else rollup_requests for n in PROJECT_N}
+
+            def teams_seconds(kinds: dict[str, float], n: int) -> float:
+                return max(kinds.values()) * n
+
             result["projection"] = [
-                (n, per_changed * n + calls[n], per_unchanged * n + calls[n]) for n in PROJECT_N
+                (
+                    n,
+                    teams_seconds(kinds_changed, n) + calls[n],
+                    teams_seconds(kinds_unchanged, n) + calls[n],
+                )
+                for n in PROJECT_N
             ]
             return result
     except Exception as exc:  # the Google backend is still being finished elsewhere

@@ -207,14 +207,17 @@ def google_section(g: dict[str, Any] | None) -> str:
     ]
     q = g.get("quota")
     if q:
+        waited = f", {q['waited']:.0f} s held by our limiter (all threads)" if "waited" in q else ""
         lines.append(
-            f"- with the emulator's quota at 60 requests/minute (and `google.requests_per_minute:"
-            f" 60`): {q['teams']} changed teams, {q['requests']} requests, "
-            f"**{q['seconds']:.1f} s** wall, {q['throttled']} answered 429"
+            f"- with the emulator's quotas at 60 read and 60 write requests/minute (and "
+            f"`google.requests_per_minute: 60`, which is each): {q['teams']} changed teams, "
+            f"{q['requests']} requests, **{q['seconds']:.1f} s** wall, {q['throttled']} "
+            f"answered 429{waited}"
         )
     lines.append("")
-    lines.append("Projected nightly wall time at 60 requests/minute (quota-bound; "
-                 "compute is negligible next to it):")  # fmt: skip
+    lines.append("Projected nightly wall time at 60 read and 60 write requests/minute "
+                 "(Google's two per-user quotas; quota-bound; compute is negligible next "
+                 "to it):")  # fmt: skip
     lines.append("")
     lines.append("| N teams | all changed | none changed |\n|---:|---:|---:|")
     for n, changed, unchanged in g["projection"]:
@@ -242,8 +245,8 @@ def _rollup_size(g: dict[str, Any]) -> str:
         text += (
             f". At {n} teams: {1 + len(plan)} requests (1 read, {len(plan) - 1} staging "
             f"batches of {sizes} MB, a final batch of {plan[-1] / 1024:.1f} KB), "
-            f"{sum(plan) / 1_048_576:.1f} MB in all: at the end of a night at 60 "
-            f"requests/minute, about {1 + len(plan)} s of quota, plus the upload"
+            f"{sum(plan) / 1_048_576:.1f} MB in all: at the end of a night at 60 read and "
+            f"60 write requests/minute, about {1 + len(plan)} s of quota, plus the upload"
         )
     return text
 
