@@ -12,6 +12,7 @@ from sheets_sync.backends.gsheets.auth import TEMPLATE_SCOPES
 from sheets_sync.backends.gsheets.client import DRIVE_FILES_URL, SHEETS_URL
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter, quota_kind
 from sheets_sync.emulator import Emulator, api
+from sheets_sync.emulator.errors import ApiError
 from tests.backends.gsheets.test_gsheets_retry import FakeClock
 
 
@@ -90,3 +91,31 @@ def test_every_call_the_client_sends_counts_on_the_quota_the_emulator_counts_it_
     for r in sent:
         mutates = api.resolve(r.method, urlsplit(r.path).path)[3]
         assert quota_kind(r.method, r.path) == (WRITE if mutates else READ), r.endpoint
+
+
+@pytest.mark.emulator
+def test_a_wait_for_a_quota_slot_does_not_spend_the_retry_budget(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """A read that waited a minute for its slot (past the first minute's quota), then met
+    a 503: retried within its 10 s budget, which the wait did not spend. It gave up after
+    its one attempt before, and its team failed with nothing wrong but the pacing."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    client = make_client(limiter=limiter, clock=clock, sleep=clock.sleep)
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    refused: list[str] = []
+
+    def once(endpoint: str, spreadsheet_id: str | None) -> None:
+        if not refused:
+            refused.append(endpoint)
+            raise ApiError(503, "The service is currently unavailable.")
+
+    emulator.faults.before_request = once
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    # a minute's wait for the read's slot, about another for its retry's (each attempt
+    # uses quota, as at Google), less the retry's backoff: none of it spent the budget
+    assert limiter.waited == pytest.approx(120.0, abs=1.0)
+    assert refused == ["spreadsheets.get"]
+    assert [r.status for r in api_requests()] == [200, 503, 200]
