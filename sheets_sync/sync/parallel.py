@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
-from sheets_sync.sync.pool_end import await_workers, wind_down
+from sheets_sync.sync.pool_end import await_workers, raise_recorded, stops_recorded, wind_down
 from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
 log = logging.getLogger("sheets_sync.sync")
@@ -243,7 +243,9 @@ def map_in_workers(
 
     A stop signal (``KeyboardInterrupt``) raised here stops each worker after the task
     in hand (a shared flag, checked between tasks): ``stopped(i, result)`` gets every
-    task that finished and was not yielded yet, then the signal goes on up.
+    task that finished and was not yielded yet, then the signal goes on up. One whose
+    exception was lost on the way (``stops_recorded``) is raised again, never taken
+    for a worker that died.
 
     A pool breaks when a child dies: the OOM killer, or a native crash (a C or Rust
     library aborting on one team's file). The pool cannot say whose task killed it, so
@@ -261,12 +263,15 @@ def map_in_workers(
         context = multiprocessing.get_context("fork")
         flag = context.RawValue(ctypes.c_int, 0)
         before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(_parent(), flag),
-        ) as pool:
+        with (
+            stops_recorded(flag, _STOP_SIGNALS),
+            ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(_parent(), flag),
+            ) as pool,
+        ):
             chunks: list[Future[list[object]]] = []
             yielded = 0  # tasks handed to the caller
             values: dict[int, T] = {}  # once the pool broke, by task: chunks kept, reruns
@@ -281,9 +286,12 @@ def map_in_workers(
                     try:
                         part = cast(list[T], chunk.result())
                     except BrokenProcessPool:
+                        raise_recorded(flag)  # the workers took our stop as their own
                         await_workers(pool, before)  # the others end their team in hand
+                        raise_recorded(flag)
                         redo = _keep(chunks, spans, k, values)
                         break
+                    raise_recorded(flag)  # a chunk the workers cut short
                     for value in part:
                         yielded += 1
                         yield value
@@ -291,7 +299,8 @@ def map_in_workers(
                     pool.shutdown(wait=True)
                     return
                 log.warning("a worker process died; %d teams run again, one a process", len(redo))
-                isolated(task, redo, workers, crashed, values)
+                isolated(task, redo, workers, crashed, values, lambda: raise_recorded(flag))
+                raise_recorded(flag)
                 for i in range(yielded, count):
                     yielded = i + 1
                     yield values[i]
@@ -361,10 +370,12 @@ def isolated(
     workers: int,
     crashed: Callable[[int, str], T] | None = None,
     done: dict[int, T] | None = None,
+    stop: Callable[[], None] | None = None,
 ) -> dict[int, T]:
     """``task(i)`` for each index, each in a forked child of its own, ``workers`` at a
     time: a child that dies takes only its own task with it. Results go into ``done``
-    (returned), which holds what finished when a stop signal is raised here."""
+    (returned), which holds what finished when a stop signal is raised here. ``stop``
+    raises one that was lost (``pool_end.raise_recorded``) before each child starts."""
     _TASK["task"] = task
     context = multiprocessing.get_context("fork")
     todo = list(reversed(indices))
@@ -373,6 +384,8 @@ def isolated(
     try:
         while todo or running:
             while todo and len(running) < max(1, workers):
+                if stop is not None:
+                    stop()
                 i = todo.pop()
                 receive, send = context.Pipe(duplex=False)
                 started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)

@@ -1,18 +1,25 @@
 """How a worker pool ends: waited for after a worker died, wound down by a stop signal,
-killed by a second one. Its own module because no public API of ``ProcessPoolExecutor``
-names its workers or its thread before Python 3.14, and each workaround here has a
-version's behaviour behind it (``parallel.py`` runs the pool)."""
+killed by a second one, stopped by a signal whose exception this process lost. Its own
+module because no public API of ``ProcessPoolExecutor`` names its workers or its thread
+before Python 3.14, and each workaround here has a version's behaviour behind it
+(``parallel.py`` runs the pool)."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
+from types import FrameType
+from typing import Any
+
+from sheets_sync.errors import Interrupted
 
 
 def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
@@ -84,3 +91,55 @@ def await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
     while pending:
         ready = wait(pending)
         pending = [s for s in pending if s not in ready]
+
+
+_Handler = Callable[[int, FrameType | None], Any]
+
+
+@contextlib.contextmanager
+def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[None]:
+    """While a pool runs, a stop signal whose handler raises here is noted in ``flag``
+    (the workers' stop flag) as the handler raises, not once its exception has reached
+    the pool's code: CPython runs a handler at the main thread's next bytecode, and when
+    that is in a finalizer (a ``__del__``, a weakref callback, run by the garbage
+    collector anywhere, as while the rollup is prepared) the exception is printed as
+    "Exception ignored" and dropped. A Ctrl-C to the process group was then lost: the
+    workers, not told, took it as their own after ``_PARENT_GRACE`` and exited, and the
+    run ran every team again and exited 0. ``raise_recorded`` raises such a stop again.
+    Only from the main thread (where handlers are set); a handler that raises nothing
+    (a caller's own) records nothing."""
+    ours: dict[int, tuple[_Handler, _Handler]] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in signals:
+            handler = signal.getsignal(signum)
+            if callable(handler):  # not SIG_IGN (nohup's) nor SIG_DFL
+                recording = _recording(flag, handler)
+                ours[signum] = (handler, recording)
+                signal.signal(signum, recording)
+    try:
+        yield
+    finally:
+        if threading.current_thread() is threading.main_thread():  # else left: it only adds
+            for signum, (handler, recording) in ours.items():
+                if signal.getsignal(signum) is recording:  # not one put in since
+                    signal.signal(signum, handler)
+
+
+def _recording(flag: ctypes.c_int, handler: _Handler) -> _Handler:
+    def record(signum: int, frame: FrameType | None) -> Any:
+        try:
+            return handler(signum, frame)
+        except BaseException:
+            flag.value = signum  # the workers stop after the team in hand
+            raise
+
+    return record
+
+
+def raise_recorded(flag: ctypes.c_int) -> None:
+    """The stop ``stops_recorded`` noted, raised again if its exception was lost: by its
+    own handler (``Interrupted`` in the CLI, ``KeyboardInterrupt`` in a library's
+    process), else as ``Interrupted``."""
+    if flag.value:
+        signal.raise_signal(flag.value)
+        raise Interrupted(flag.value)

@@ -252,3 +252,59 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
     sent = json.loads((ws / f"notify-{night}.json").read_text())
     turned = {(t["team"], t["kr_id"]) for t in sent["turned_off_track"]}
     assert turned and turned == _off_track(ws, night) - _off_track(ws, day)
+
+
+# The rollup prepared while the workers write meets a finalizer (the garbage collector runs
+# them anywhere) just as Ctrl-C reaches the job: CPython runs the run's handler inside it.
+_CTRL_C_IN_A_FINALIZER = """
+import os, signal, sys, time
+from sheets_sync.cli import main
+from sheets_sync.sync.engine import Sync
+
+prepare = Sync.prepare_rollup
+
+class Finalized:
+    def __del__(self):
+        os.killpg(0, signal.SIGINT)  # Ctrl-C: the terminal signals the group
+        began = time.monotonic()
+        while time.monotonic() - began < 0.3:
+            pass
+
+def prepare_rollup(self, *args, stage=False):
+    if stage:  # ahead, while the workers write
+        Finalized()
+    return prepare(self, *args, stage=stage)
+
+Sync.prepare_rollup = prepare_rollup
+sys.argv = ["sheets-sync", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+def test_a_ctrl_c_the_run_dropped_in_a_finalizer_still_stops_it(big: Path, tmp_path: Path) -> None:
+    """The run's ``Interrupted`` was printed as "Exception ignored" and lost; the workers,
+    signalled too, took it as their own after their wait and ended, and the run synced all
+    40 teams again ("a worker process died") and exited 0."""
+    ws = tmp_path / "ws"
+    shutil.copytree(big.parent, ws)
+    argv = ["sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", "2", *AS_OF]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CTRL_C_IN_A_FINALIZER, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Exception ignored" in err, "the signal did not land in the finalizer"
+    assert proc.returncode == -signal.SIGINT, out + err
+    assert "a worker process died" not in err, err
+    stopped_done(err, signal.SIGINT, ws / "teams", big.parent / "teams")
+    assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
+    assert not (ws / "company.xlsx").exists()

@@ -1,0 +1,87 @@
+"""A stop signal to the whole process group (Ctrl-C, an Airflow task kill) whose exception
+the parent never sees: CPython runs a signal's handler at the next bytecode of the main
+thread, and when that is inside a finalizer (``__del__``, a weakref callback, run by the
+garbage collector anywhere, as while the rollup is prepared) the exception is printed as
+"Exception ignored" and dropped. The workers got the signal too; they waited for the
+parent's word, took it as their own, exited, and the parent ran every team again and
+exited 0: the Ctrl-C was lost. Real forks, in a child Python of its own."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
+ROOT = Path(__file__).resolve().parents[2]
+
+_SWALLOWED = """
+import json, os, signal, sys, time
+from pathlib import Path
+from sheets_sync.cli_support import stop_on_signals
+from sheets_sync.sync import parallel
+
+signum, out = int(sys.argv[1]), Path(sys.argv[2])
+stop_on_signals()  # the CLI's handlers: each stop signal raises ``Interrupted``
+ignored = []
+sys.unraisablehook = lambda u: ignored.append(type(u.exc_value).__name__)
+
+def task(i):
+    time.sleep(0.05)
+    (out / str(i)).write_text("")
+    return i
+
+class Finalized:
+    def __del__(self):  # the signal lands while a finalizer runs
+        os.killpg(0, signum)
+        began = time.monotonic()
+        while time.monotonic() - began < 0.3:
+            pass
+
+def meanwhile():
+    Finalized()
+    time.sleep(0.3)
+
+got, late, stopped = [], [], None
+try:
+    for value in parallel.map_in_workers(
+        task, 40, 2, meanwhile, stopped=lambda i, v: late.append(i)
+    ):
+        got.append(value)
+except KeyboardInterrupt as exc:
+    stopped = getattr(exc, "signum", None)
+files = sorted(int(p.name) for p in out.iterdir())
+print(json.dumps({"got": got, "late": late, "files": files, "stopped": stopped,
+                  "ignored": ignored}))
+"""
+
+
+def _run(signum: int, out: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SWALLOWED, str(int(signum)), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,  # ``killpg(0)`` signals the script's processes only
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_group_stop_the_parent_dropped_in_a_finalizer_still_stops_the_run(
+    tmp_path: Path, signum: int
+) -> None:
+    found = _run(signum, tmp_path)
+    assert found["ignored"] == ["Interrupted"], "the signal did not land in the finalizer"
+    assert found["stopped"] == signum, found
+    told = found["got"] + found["late"]
+    assert sorted(told) == found["files"], "every team written is told, and only those"
+    assert len(found["files"]) < 40, "every team was run: the stop was lost"
