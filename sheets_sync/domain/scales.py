@@ -101,8 +101,15 @@ def _percent_amber_warning(kpi: KPI) -> str | None:
 
 def _plain_beside_percent(kpi: KPI) -> tuple[str, str] | None:
     """The first number of a KPI typed plain above 1 while another is in a percent cell:
-    target 10% (stored 0.1) and actual 8 meant 8 %, but read Green, 80 times the target."""
-    shown = [f for f in KPI_NUMBERS if f in kpi.shown_as_percent and getattr(kpi, f) is not None]
+    target 10% (stored 0.1) and actual 8 meant 8 %, but read Green, 80 times the target.
+    An Amber threshold in a percent cell says so only on a KPI in %: elsewhere it is the
+    mistyped cell itself (``_percent_amber``), and beside a target of 24 h or an actual of
+    80 with no target it asked for 24% and 80%."""
+    shown = [
+        f for f in KPI_NUMBERS
+        if f in kpi.shown_as_percent and getattr(kpi, f) is not None
+        and (f != "amber_threshold" or is_percent_unit(kpi.unit))
+    ]  # fmt: skip
     if not shown:
         return None
     stored = getattr(kpi, shown[0])

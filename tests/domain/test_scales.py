@@ -190,3 +190,35 @@ def test_a_key_result_fed_on_its_own_scale_is_no_warning(
     result = evaluate_team(sales, period=PERIOD, as_of=AS_OF)
     assert result.key_results[0].current_from == "Sales/K1"
     assert [f for f in result.findings if "current value comes" in f.message] == []
+
+
+def findings_by_kpi(kpis: list[KPI]) -> dict[str, list[str]]:
+    """Every finding of each KPI row, errors and warnings alike: a filtered list hid the
+    false warnings of the review of 2026-12-06."""
+    result = evaluate_team(team([kr(3, "KR1"), kr(4, "KR2")], kpis), period=PERIOD, as_of=AS_OF)
+    return {k.id: [str(f) for f in result.findings if f.row_id == k.id] for k in kpis}
+
+
+def test_a_percent_amber_threshold_is_no_percentage_beside_the_other_numbers() -> None:
+    """An Amber threshold typed 10% on a KPI not in % is the mistyped cell itself; beside
+    it a target of 24 h got "type 24% if a percentage is meant", and with no target an
+    actual of 80 got "type 80%" (2026-12-06)."""
+    kpis = [
+        kpi(2, "K1", AMBER, unit="h", direction=Direction.LOWER, target=24, amber_threshold=0.1,
+            actual=25),
+        kpi(3, "K2", AMBER, amber_threshold=0.1, actual=80),  # no unit, no target
+        kpi(4, "K3", AMBER, unit="%", target=5, amber_threshold=0.04, actual=0.045),
+    ]  # fmt: skip
+    assert findings_by_kpi(kpis) == {
+        "K1": [
+            "sales.xlsx!KPIs!K2: amber threshold (0.1) is below the target (24) of a "
+            "lower-is-better KPI; 10% is a percentage, but KPI K1 is counted in 'h': type the "
+            "worst value still Amber (26.4 for 10% above the target 24), or leave it blank "
+            "for the workspace's kpi_tolerance"
+        ],
+        "K2": ["sales.xlsx!KPIs!H3: KPI K2 has no target, so it cannot be judged"],
+        "K3": [
+            "sales.xlsx!KPIs!H4: 5 is a plain number, but the amber threshold of KPI K3 is 4% "
+            "(stored 0.04); type 5% if a percentage is meant"
+        ],
+    }
