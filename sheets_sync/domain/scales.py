@@ -77,7 +77,8 @@ _BLANK = "or leave it blank for the workspace's kpi_tolerance"
 
 def percent_amber_note(kpi: KPI) -> str:
     """What ``validate_kpi`` adds to its error on an Amber threshold typed as a percentage
-    (10% below the target 24 of a lower-is-better KPI): "" when it is not one."""
+    (10% below the target 24 of a lower-is-better KPI, above the target -5 of a
+    higher-is-better one): "" when it is not one."""
     if mistyped := _percent_amber(kpi):
         assert kpi.amber_threshold is not None
         why, _, hint = mistyped
@@ -85,12 +86,23 @@ def percent_amber_note(kpi: KPI) -> str:
     return ""
 
 
+def _amber_error(kpi: KPI, amber: float) -> bool:
+    """The Amber thresholds ``validate_kpi`` refuses: one cell gets the error, not a
+    warning besides (a target of -5 k$ with 10% above it had both)."""
+    target = kpi.target
+    if kpi.direction is Direction.RANGE:
+        return amber < 0
+    if target is None:
+        return False
+    return amber > target if kpi.direction is Direction.HIGHER else amber < target
+
+
 def _percent_amber_warning(kpi: KPI) -> str | None:
     mistyped = _percent_amber(kpi)
-    amber, target = kpi.amber_threshold, kpi.target
+    amber = kpi.amber_threshold
     if mistyped is None or amber is None:
         return None
-    if kpi.direction is Direction.LOWER and target is not None and amber < target:
+    if _amber_error(kpi, amber):
         return None  # an error already (``validate_kpi``), which says it
     why, band, hint = mistyped
     return (

@@ -68,7 +68,7 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
             error(
                 "amber_threshold",
                 f"amber threshold ({_fmt(kpi.amber_threshold)}) is above the target "
-                f"({_fmt(kpi.target)}) of a higher-is-better KPI",
+                f"({_fmt(kpi.target)}) of a higher-is-better KPI{percent_amber_note(kpi)}",
             )
         if kpi.direction is Direction.LOWER and kpi.amber_threshold < kpi.target:
             error(

@@ -222,3 +222,25 @@ def test_a_percent_amber_threshold_is_no_percentage_beside_the_other_numbers() -
             "(stored 0.04); type 5% if a percentage is meant"
         ],
     }
+
+
+def test_a_percent_amber_threshold_that_is_an_error_is_no_warning_too() -> None:
+    """10% above the target -5 k$ of a higher-is-better KPI is an error, which did not say
+    why, and the same cell got the warning too (2026-12-06); so did a range's -10%."""
+    kpis = [
+        kpi(2, "K1", AMBER, unit="k$", target=-5, amber_threshold=0.1, actual=-6),
+        kpi(3, "K2", AMBER, unit="deals", direction=Direction.RANGE, lower=40, upper=60,
+            amber_threshold=-0.1, actual=50),
+    ]  # fmt: skip
+    assert findings_by_kpi(kpis) == {
+        "K1": [
+            "sales.xlsx!KPIs!K2: amber threshold (0.1) is above the target (-5) of a "
+            "higher-is-better KPI; 10% is a percentage, but KPI K1 is counted in 'k$': type "
+            "the worst value still Amber (-5.5 for 10% below the target -5), or leave it "
+            "blank for the workspace's kpi_tolerance"
+        ],
+        "K2": [
+            "sales.xlsx!KPIs!K3: for a range KPI the amber threshold is the width of the "
+            "amber band and cannot be negative"
+        ],
+    }
