@@ -15,14 +15,10 @@ from sheets_sync.domain.models import (
     TeamInput,
 )
 from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning
-from sheets_sync.domain.units import is_percent_unit
+from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
 
 MIN_KRS, MAX_KRS = 2, 5
 MAX_OBJECTIVES, MAX_KPIS = 5, 15
-#: A value of a "%" row above this (1,000 %) is a percentage typed as a whole number:
-#: 60 in a plain cell is 6,000 %, while Excel keeps a typed 60 % as 0.6. Scores are
-#: ratios and do not change; the rollup's % columns would show 6000.0 %.
-WHOLE_PERCENT = 10
 #: An As of date this many days after the run's date is still today somewhere: a team in
 #: Kiritimati (UTC+14) is a day ahead of a server in Adak (UTC-10). Later ones are typos.
 #: A run dated this far ahead of the machine's date is still recorded

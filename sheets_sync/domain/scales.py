@@ -9,10 +9,11 @@ word. These are the warnings that say so, on the cell to look at. Pure, like ``l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from sheets_sync.domain.models import KPI, Direction, KeyResult
-from sheets_sync.domain.units import is_percent_unit
+from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
 from sheets_sync.domain.values import show_number
 
 Scale = Literal["fraction", "whole"]
@@ -20,6 +21,16 @@ Scale = Literal["fraction", "whole"]
 #: A KPI's number fields, in the order a message looks for the one to quote.
 KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
 _LABELS = {"amber_threshold": "amber threshold"}
+
+
+def whole_beside(value: float, percents: Iterable[float]) -> bool:
+    """Whether a plain number beside percentages (stored as fractions) reads as one typed
+    whole: 8 beside 10% meant 8 %, but 1.15 beside 110% is 115 % (a net revenue retention),
+    and was told to be typed 1.15%. It does above 1 and above ten times the largest of them
+    (nearer them as a percentage than as typed), and above ``WHOLE_PERCENT`` always; with
+    none to compare (a row whose unit is %), above ``WHOLE_PERCENT`` only."""
+    largest = max((abs(p) for p in percents), default=1.0)
+    return abs(value) > max(1.0, WHOLE_PERCENT * min(1.0, largest))
 
 
 def _percent(value: float) -> str:
@@ -125,9 +136,14 @@ def _plain_beside_percent(kpi: KPI) -> tuple[str, str] | None:
     if not shown:
         return None
     stored = getattr(kpi, shown[0])
+    percents = [getattr(kpi, f) for f in shown]
     for field in KPI_NUMBERS:
         value = getattr(kpi, field)
-        if field not in kpi.shown_as_percent and value is not None and abs(value) > 1:
+        if (
+            field not in kpi.shown_as_percent
+            and value is not None
+            and whole_beside(value, percents)
+        ):
             return field, (
                 f"{show_number(value)} is a plain number, but the "
                 f"{_LABELS.get(shown[0], shown[0])} of KPI {kpi.id} is {_percent(stored)} "
@@ -144,25 +160,28 @@ def kpi_scale_warning(kpi: KPI) -> tuple[str, str] | None:
     return _plain_beside_percent(kpi)
 
 
-def _kr_scale(kr: KeyResult) -> Scale | None:
+def _kr_scale(kr: KeyResult, actual: float) -> Scale | None:
     """How a key result's Start and Target are typed: as percentages (fractions), as
-    plain numbers above 1, or None when they could be either (0 to 1, no unit)."""
+    plain numbers above 1, or None when they could be either (0 to 1, no unit). In %, 1 to
+    1.2 fed 112% is 100 % to 120 %, while 0 to 10 fed 4.2% is 0 % to 10 % typed whole."""
     typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
     if any(f in kr.shown_as_percent for f, _ in typed):
         return "fraction"
-    if any(abs(v) > 1 for _, v in typed):
-        return "whole"
-    return "fraction" if typed and is_percent_unit(kr.unit) else None
+    if typed and is_percent_unit(kr.unit):
+        return "whole" if any(whole_beside(v, (actual,)) for _, v in typed) else "fraction"
+    return "whole" if any(abs(v) > 1 for _, v in typed) else None
 
 
 def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:
     if "actual" in kpi.shown_as_percent:
         return "fraction"
-    if abs(actual) > 1:
-        return "whole"
-    if is_percent_unit(kpi.unit) or kpi.shown_as_percent & {"target", "lower", "upper"}:
-        return "fraction"
-    return None
+    percents = [
+        v for f in ("target", "lower", "upper")
+        if f in kpi.shown_as_percent and (v := getattr(kpi, f)) is not None
+    ]  # fmt: skip
+    if percents or is_percent_unit(kpi.unit):
+        return "whole" if whole_beside(actual, percents) else "fraction"
+    return "whole" if abs(actual) > 1 else None
 
 
 def _span(kr: KeyResult) -> str:
@@ -181,7 +200,7 @@ def link_scale_warning(kr: KeyResult, kpi: KPI, ref: str, actual: float) -> str 
     """A key result fed ``actual`` by KPI ``ref`` on another scale than its own: a
     percentage (0.042) against counts (30 to 45) scores 0, a count (50) against
     percentages (3% to 5%) scores 1, each without a word."""
-    mine, theirs = _kr_scale(kr), _kpi_scale(kpi, actual)
+    mine, theirs = _kr_scale(kr, actual), _kpi_scale(kpi, actual)
     if mine is None or theirs is None or mine == theirs:
         return None
     if theirs == "fraction":

@@ -13,6 +13,12 @@ import re
 #: Spellings of "percent", compared case-folded with whitespace and hyphens dropped.
 PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pct", "%age"})
 
+#: A value of a "%" row above this (1,000 %) is a percentage typed as a whole number:
+#: 60 in a plain cell is 6,000 %, while Excel keeps a typed 60 % as 0.6. Scores are
+#: ratios and do not change; the rollup's % columns would show 6000.0 %. Below it, 1.15
+#: may be 115 % (a net revenue retention, an attainment above 100 %).
+WHOLE_PERCENT = 10
+
 _IGNORED = re.compile(r"[\s\-]+")
 
 

@@ -244,3 +244,56 @@ def test_a_percent_amber_threshold_that_is_an_error_is_no_warning_too() -> None:
             "amber band and cannot be negative"
         ],
     }
+
+
+def test_percentages_above_100_are_no_whole_numbers() -> None:
+    """A net revenue retention of 115% from a formula in a plain cell is 1.15: beside a
+    target of 110% it was told "type 1.15%", and a key result in % of 1 to 1.2 fed 112%
+    "type its Start and Target as percentages (1%, 1.2%)" (2026-12-06). Above 10 (1,000 %)
+    and beside small percentages (8 beside 10%, 0 to 10 beside 4.2%) a plain number still
+    reads whole."""
+    hundred = frozenset({"target"})
+    kpis = [
+        kpi(2, "K1", hundred, unit="%", target=1.1, actual=1.15, previous=1.08),
+        kpi(3, "K2", frozenset({"target", "actual"}), unit="%", target=1.2, actual=1.12),
+        kpi(4, "K3", hundred, unit="%", target=1, actual=1.05),
+        kpi(5, "K4", unit="%", target=1.1, actual=1.12),  # no percent cell
+        kpi(6, "K5", hundred, unit="%", target=1.1, actual=95, previous=1.08),
+        kpi(7, "K6", hundred, target=0.1, actual=8),  # no unit
+        kpi(8, "K7", frozenset({"target", "actual"}), unit="%", target=0.05, actual=0.042),
+    ]
+    krs = [
+        kr(3, "KR1", start=1, target=1.2, current=None, unit="%", kpi_link="K2"),
+        kr(4, "KR2", start=1, target=1.2, current=None, unit="%", kpi_link="K4"),
+        kr(5, "KR3", start=0, target=10, current=None, unit="%", kpi_link="K7"),
+        kr(6, "KR4", start=30, target=45, current=None, unit="%", kpi_link="K4"),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    rows = [k.id for k in kpis] + [k.id for k in krs]
+    assert {r: [str(f) for f in result.findings if f.row_id == r] for r in rows} == {
+        "K1": [],
+        "K2": [],
+        "K3": [],
+        "K4": [],
+        "K5": ["sales.xlsx!KPIs!L6: 95 with unit % is 9500 %; type percentages as 95% or 0.95"],
+        "K6": [
+            "sales.xlsx!KPIs!L7: 8 is a plain number, but the target of KPI K6 is 10% (stored "
+            "0.1); type 8% if a percentage is meant"
+        ],
+        "KR1": [],
+        "KR2": [],
+        "K7": [],
+        "KR3": [
+            "sales.xlsx!OKRs!P5: current value comes from KPI Sales/K7, whose actual is 4.2% "
+            "(stored 0.042), but key result KR3 runs from 0 to 10; it is scored as 0.042 "
+            "against them: type its Start and Target as percentages (0%, 10%) if they are, "
+            "or link a KPI on the key result's scale"
+        ],
+        "KR4": [
+            "sales.xlsx!OKRs!P6: current value comes from KPI Sales/K4, whose actual is 112% "
+            "(stored 1.12), but key result KR4 runs from 30 to 45; it is scored as 1.12 "
+            "against them: type its Start and Target as percentages (30%, 45%) if they are, "
+            "or link a KPI on the key result's scale",
+            "sales.xlsx!OKRs!I6: 30 with unit % is 3000 %; type percentages as 30% or 0.3",
+        ],
+    }
