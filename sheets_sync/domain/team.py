@@ -52,13 +52,18 @@ def _warn(kr: KeyResult, field: str, message: str) -> Finding:
     return Finding.at(kr.origin, field, message, severity=Severity.WARNING, row_id=kr.id)
 
 
+def _link_ref(kr: KeyResult, team: str) -> str:
+    assert kr.kpi_link
+    return kr.kpi_link if "/" in kr.kpi_link else f"{team}/{kr.kpi_link}"
+
+
 def resolve_current(
     kr: KeyResult, team: str, index: Mapping[str, KPI]
 ) -> tuple[float | None, str | None, list[Finding]]:
     """The KR's current value, taken from its linked KPI when the sheet leaves it empty."""
     if not kr.kpi_link:
         return kr.current, None, []
-    ref = kr.kpi_link if "/" in kr.kpi_link else f"{team}/{kr.kpi_link}"
+    ref = _link_ref(kr, team)
     kpi = index.get(ref.casefold())
     if kpi is None:
         return (
@@ -84,6 +89,21 @@ def resolve_current(
             ],
         )
     return kr.current, None, []
+
+
+def _link_scale(
+    kr: KeyResult, team: str, index: Mapping[str, KPI], current: float | None
+) -> str | None:
+    """The scale warning of a KR scored from its linked KPI's actual: fed from it, or
+    with Current filled with the same value (pasted, or ``=KPIs!L2`` in a plain cell),
+    which scored it alike without the warning (2026-12-06)."""
+    if not kr.kpi_link or current is None:
+        return None
+    ref = _link_ref(kr, team)
+    kpi = index.get(ref.casefold())
+    if kpi is None or kpi.actual is None or abs(current - kpi.actual) > EPSILON:
+        return None
+    return link_scale_warning(kr, kpi, ref, current)
 
 
 def evaluate_team(
@@ -154,12 +174,7 @@ def evaluate_team(
             current, source, notes = resolve_current(kr, team.team, index)
             findings += notes
             fed = index.get(source.casefold()) if source else None
-            if (
-                fed is not None
-                and source is not None
-                and current is not None
-                and (scale := link_scale_warning(kr, fed, source, current))
-            ):
+            if scale := _link_scale(kr, team.team, index, current):
                 findings.append(_warn(kr, "kpi_link", scale))
             if fed is not None and fed.as_of is not None and is_stale(fed, as_of, rules):
                 findings.append(

@@ -297,3 +297,27 @@ def test_percentages_above_100_are_no_whole_numbers() -> None:
             "sales.xlsx!OKRs!I6: 30 with unit % is 3000 %; type percentages as 30% or 0.3",
         ],
     }
+
+
+def test_a_key_result_whose_current_is_its_kpis_actual_gets_the_scale_warning() -> None:
+    """Current filled with the linked KPI's actual (pasted, or ``=KPIs!L2`` in a plain
+    cell) scores alike as a blank one fed from it, but got no scale warning (2026-12-06).
+    A Current that differs is the sheet's own value, with its own warning."""
+    kpis = [kpi(2, "K1", frozenset({"actual"}), unit="%", target=0.05, actual=0.042)]
+    krs = [
+        kr(3, "KR1", start=30, target=45, current=0.042, kpi_link="K1"),
+        kr(4, "KR2", start=30, target=45, current=0.05, kpi_link="K1"),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert {r: [str(f) for f in result.findings if f.row_id == r] for r in ("KR1", "KR2")} == {
+        "KR1": [
+            "sales.xlsx!OKRs!P3: current value comes from KPI Sales/K1, whose actual is 4.2% "
+            "(stored 0.042), but key result KR1 runs from 30 to 45; it is scored as 0.042 "
+            "against them: type its Start and Target as percentages (30%, 45%) if they are, "
+            "or link a KPI on the key result's scale"
+        ],
+        "KR2": [
+            "sales.xlsx!OKRs!K4: current value (0.05) differs from KPI Sales/K1 actual "
+            "(0.042); the sheet's value is used"
+        ],
+    }
