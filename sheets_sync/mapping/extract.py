@@ -216,7 +216,11 @@ def extract_tab(
             percent = frozenset(
                 n
                 for n in PERCENT_CHECKED[row_kind]
-                if n in at and ((row, at[n]) in grid.percent_cells or is_percent_text(values[n]))
+                if n in at
+                and (
+                    ((row, at[n]) in grid.percent_cells and _number(values[n]))
+                    or is_percent_text(values[n])
+                )
             )
         records.append(RowRecord(row, row_kind, values, cells, percent))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
@@ -252,6 +256,12 @@ def extract_tab(
         frozenset(merged_owned),
     )
     return TabExtract(layout, tuple(records), owned_values), findings
+
+
+def _number(value: CellValue) -> bool:
+    """What a percent cell must hold to show a percentage, as Google says of its cells: a
+    blank cell of a column formatted 0% made a KPI's plain 0.8 read as 80% (2026-12-06)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _blank(value: CellValue) -> bool:

@@ -319,4 +319,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 17: the same grid; a confidence typed 3.3/10 reads 0.33; a cell stored in another
     # row's element is refused
     # 18: the same grid; a KPI row keeps its cells in a percent format (shown_as_percent)
-    assert (FORMAT, fields[-1]) == (18, "used_cols")
+    # 19: the same grid; a percent cell with no number (blank, text) shows no percentage
+    assert (FORMAT, fields[-1]) == (19, "used_cols")

@@ -19,6 +19,7 @@ from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
 from sheets_sync.backends.excel.sheetscan import PERCENT_CELLS_KEPT, scan_ods
 from sheets_sync.domain.lint import lint_team
 from sheets_sync.domain.models import Period
+from sheets_sync.domain.team import evaluate_team
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -183,3 +184,34 @@ def test_ods_percent_cells_of_repeated_rows_are_capped() -> None:
     xml = f'<r {ns}><table:table table:name="OKRs">{row * 300}</table:table></r>'.encode()
     scan = scan_ods(xml, "t.ods")["OKRs"]
     assert PERCENT_CELLS_KEPT <= len(scan.percent_cells) < PERCENT_CELLS_KEPT + 100_001
+
+
+def test_a_blank_cell_in_a_percent_column_shows_no_percentage(tmp_path: Path) -> None:
+    """Excel keeps the format of a blank cell in a column formatted 0%, Google only says a
+    number is shown as one: a KPI's blank Lower and Upper in such a column made its plain
+    actual 0.8 read as 80%, and a key result of 0 to 10 fed from it was told to type 0% and
+    10% (2026-12-06). Only a cell with a number in it shows a percentage."""
+    book = openpyxl.Workbook()
+    okrs = book.active
+    assert okrs is not None
+    okrs.title = "OKRs"
+    okrs.append(["Objective ID", "KR ID", "Start", "Target", "Current", "Unit", "KPI link",
+                 "Owner"])  # fmt: skip
+    okrs.append(["O1", "O1.1", 0, 10, None, "launches", "KPI-1", "Ann"])
+    okrs.append(["O1", "O1.2", 0, 20, 5, "deals", None, "Ann"])
+    okrs["E2"].number_format = "0%"  # a blank Current in a percent column: nothing typed
+    kpis = book.create_sheet("KPIs")
+    kpis.append(["KPI ID", "Direction", "Target", "Lower", "Upper", "Actual", "As of", "Owner"])
+    kpis.append(["KPI-1", "higher", 0.9, None, None, 0.8, dt.datetime(2026, 11, 10), "Ann"])
+    for cell in ("D2", "E2"):
+        kpis[cell].number_format = "0%"
+    book.save(tmp_path / "sales.xlsx")
+    data = read_workbook(tmp_path / "sales.xlsx", tabs=["OKRs", "KPIs"])
+    assert data.sheets["KPIs"].percent_cells == {(2, 4), (2, 5)}  # the backend keeps them
+    assert data.sheets["OKRs"].percent_cells == {(2, 5)}
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [k.shown_as_percent for k in team.kpis] == [frozenset()]
+    assert [kr.shown_as_percent for kr in team.key_results] == [frozenset(), frozenset()]
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.findings if f.row_id in ("O1.1", "O1.2", "KPI-1")] == []
