@@ -65,6 +65,11 @@ class RollupModel(_Strict):
     output: str = "company.xlsx"
 
 
+#: The smallest ``kpi_tolerance`` read as a percentage typed whole (2 for 2 %): between 1
+#: and it the number may as well be a factor (1.5 for 150 %).
+_WHOLE_TOLERANCE = 2
+
+
 class ScoringModel(_Strict):
     green: float = Field(default=0.7, ge=0, le=1)
     yellow: float = Field(default=0.4, ge=0, le=1)
@@ -83,10 +88,17 @@ class ScoringModel(_Strict):
         reaches below 0, which no workspace means (a wide band for one KPI is its Amber
         threshold cell); the other fractions of this section stop at 1 too."""
         if tolerance > 1:
+            # 10 is 10 % typed whole; 1.5 (150 %? 1.5 %?) and 150 are no such guess, and
+            # "type 0.015 for 1.5%" misled (2026-12-06)
+            meant = (
+                f"type {tolerance / 100:g} for {tolerance:g}%"
+                if _WHOLE_TOLERANCE <= tolerance <= 100
+                else "type a fraction from 0 to 1"
+            )
             raise ValueError(
                 f"{tolerance:g} is above 1: a tolerance is a fraction of a KPI's target "
                 "(0.1 is 10%), and above 1 the amber band of a higher-is-better KPI reaches "
-                f"below 0; type {tolerance / 100:g} for {tolerance:g}%"
+                f"below 0; {meant}"
             )
         return tolerance
 

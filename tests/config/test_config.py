@@ -398,7 +398,9 @@ def test_backup_folders_follow_where_the_files_really_are(tmp_path: Path) -> Non
         assert ws.backup_dirs_for(path) == found
 
 
-@pytest.mark.parametrize(("tolerance", "meant"), [(10, "0.1 for 10%"), (12.5, "0.125 for 12.5%")])
+@pytest.mark.parametrize(
+    ("tolerance", "meant"), [(10, "0.1 for 10%"), (12.5, "0.125 for 12.5%"), (2, "0.02 for 2%")]
+)
 def test_a_kpi_tolerance_above_1_is_a_percentage_typed_whole(
     tmp_path: Path, tolerance: float, meant: str
 ) -> None:
@@ -419,3 +421,19 @@ def test_a_kpi_tolerance_up_to_1_loads(tmp_path: Path, tolerance: float) -> None
     base = _one_team_head(tmp_path)
     ws = load_workspace(write_config(tmp_path, base + f"scoring: {{kpi_tolerance: {tolerance}}}\n"))
     assert ws.rules.kpi_tolerance == tolerance
+
+
+@pytest.mark.parametrize("tolerance", [1.5, 150, 1000])
+def test_a_kpi_tolerance_above_1_that_is_no_whole_percentage_gets_no_guess(
+    tmp_path: Path, tolerance: float
+) -> None:
+    """1.5 was told "type 0.015 for 1.5%", though 150 % is as likely (2026-12-06); above
+    100 no percentage was meant either."""
+    found = problems(
+        tmp_path, _one_team_head(tmp_path) + f"scoring: {{kpi_tolerance: {tolerance}}}\n"
+    )
+    assert found == [
+        f"sheets-sync.yaml: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance is a "
+        "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
+        "higher-is-better KPI reaches below 0; type a fraction from 0 to 1"
+    ]
