@@ -14,7 +14,7 @@ from sheets_sync.domain.models import (
     Severity,
     TeamInput,
 )
-from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning
+from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning, whole_beside
 from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -73,9 +73,14 @@ def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
     if kr.type is KRType.MILESTONE or not shown:
         return None
     stored = getattr(kr, shown[0])
+    percents = [getattr(kr, f) for f in shown]
     for field in ("start", "target", "current"):
         value = getattr(kr, field)
-        if field not in kr.shown_as_percent and value is not None and abs(value) > 1:
+        if (
+            field not in kr.shown_as_percent
+            and value is not None
+            and whole_beside(value, percents)  # 1.15 beside 120% is 115 %
+        ):
             return field, (
                 f"{value:g} is a plain number, but the {shown[0]} of key result {kr.id} is "
                 f"{stored * 100:g}% (stored {stored:g}); type {value:g}% if a percentage is "

@@ -222,4 +222,10 @@ def link_scale_warning(kr: KeyResult, kpi: KPI, ref: str, actual: float) -> str 
     )
 
 
-__all__ = ["KPI_NUMBERS", "kpi_scale_warning", "link_scale_warning", "percent_amber_note"]
+__all__ = [
+    "KPI_NUMBERS",
+    "kpi_scale_warning",
+    "link_scale_warning",
+    "percent_amber_note",
+    "whole_beside",
+]

@@ -344,6 +344,25 @@ def test_a_plain_number_beside_a_percent_cell_is_a_warning() -> None:
     assert all(f.severity is Severity.WARNING for f in result.findings)
 
 
+def test_a_plain_fraction_beside_percentages_above_100_is_no_warning() -> None:
+    """Start 100% and target 120% in percent cells with current 1.15 from a formula in a
+    plain cell is 115 %: it was told "type 1.15% if a percentage is meant" (2026-12-06),
+    as a KPI's was. 8 beside 60% still is a whole-number percentage."""
+    cells = frozenset({"start", "target"})
+    krs = [
+        kr(3, "KR1", start=1, target=1.2, current=1.15, unit="%", shown_as_percent=cells),
+        kr(4, "KR2", start=0, target=0.6, current=8, unit="%", shown_as_percent=cells),
+    ]
+    result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
+    assert {r: [str(f) for f in result.findings if f.row_id == r] for r in ("KR1", "KR2")} == {
+        "KR1": [],
+        "KR2": [
+            "sales.xlsx!OKRs!K4: 8 is a plain number, but the target of key result KR2 is 60% "
+            "(stored 0.6); type 8% if a percentage is meant"
+        ],
+    }
+
+
 def test_a_repeated_kpi_feeds_key_results_from_the_row_scored() -> None:
     """The KPI table scored the first KPI-1 row while the index fed key results from the
     last (2026-12-05); and "kpi-1" beside "KPI-1" was no repeat, so both were scored and
