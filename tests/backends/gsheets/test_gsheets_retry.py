@@ -157,7 +157,16 @@ def test_rate_limiter_sliding_window_with_fake_clock() -> None:
 
 
 def test_rate_limiter_is_thread_safe() -> None:
-    limiter = RateLimiter(5, window=0.3)
+    """Each thread notes the time its slot was granted (the clock the limiter read under
+    its lock): a time taken after ``acquire`` returned is late by any preemption between
+    the two, and two such times came closer than the slots they stood for."""
+    granted = threading.local()
+
+    def clock() -> float:
+        granted.now = time.monotonic()
+        return float(granted.now)
+
+    limiter = RateLimiter(5, window=0.3, clock=clock)
     stamps: list[float] = []
     lock = threading.Lock()
 
@@ -165,7 +174,7 @@ def test_rate_limiter_is_thread_safe() -> None:
         for _ in range(4):
             limiter.acquire()
             with lock:
-                stamps.append(time.monotonic())
+                stamps.append(granted.now)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for t in threads:
