@@ -36,6 +36,10 @@ T = TypeVar("T")
 #: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's
 #: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"
 FORMAT_VERSION = 3
+#: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
+#: last field of ``TeamRun``, which defaults to None: the shards saved the night before an
+#: upgrade still merge after it
+READS_FORMATS = (FORMAT_VERSION, 2)
 MAGIC = b"sheets-sync shard results\n"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -120,10 +124,10 @@ def _read(path: Path) -> ShardResults:
             if fh.read(len(MAGIC)) != MAGIC:
                 raise ConfigError(f"{path}: not a sheets-sync shard results file")
             line = fh.readline().strip()
-            if line != str(FORMAT_VERSION).encode():
+            if line not in {str(n).encode() for n in READS_FORMATS}:
                 raise ConfigError(
                     f"{path}: results format {line.decode(errors='replace')!r}, this "
-                    f"sheets-sync reads format {FORMAT_VERSION}; rerun every shard with "
+                    f"sheets-sync reads format {FORMAT_VERSION} (or 2); rerun every shard with "
                     "the same version"
                 )
             data = unpickle.load(fh)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 import subprocess
 import sys
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sheets_sync import __version__
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import (
     FORMAT_VERSION,
     MAGIC,
+    ShardResults,
     load_results,
     parse_shard,
     results_file,
@@ -25,7 +29,7 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.outcome import _unpickle_changes
+from sheets_sync.sync.outcome import TeamRun, _unpickle_changes
 from tests.ops.conftest import MakeResult
 from tests.support.hostile import assert_untouched, payloads
 
@@ -171,10 +175,23 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
     with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 3"):
         load_results(tmp_path)
-    # format 3 added the runs' error detail, which a format-2 reader cannot load
-    path.write_bytes(MAGIC + b"2\n" + pickle.dumps(None))
-    with pytest.raises(ConfigError, match="format '2', this sheets-sync reads format 3"):
-        load_results(tmp_path)
+
+
+def test_format_2_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shards saved the night before an upgrade to format 3 merge after it: format 3 only
+    added ``TeamRun.error_detail``, last, so a format-2 run loads with it None."""
+    result = make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 1}})
+    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "error_detail"]
+    monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
+    payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
+    path = results_file(tmp_path, 1, 1)
+    path.write_bytes(MAGIC + b"2\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    context, runs = load_results(tmp_path)
+    assert context == result.context and tuple(runs) == result.runs
+    assert [run.error_detail for run in runs] == [None, None]
 
 
 def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
