@@ -15,9 +15,8 @@ pyarrow's native threads from starting are set only while sheets-sync imports th
 
 from __future__ import annotations
 
-import importlib
-
-#: ``typing`` costs the bare import more than the rest of it (mypy takes the name as true)
+#: ``typing`` costs the bare import more than the rest of it (mypy takes the name as true);
+#: deleted at the end, as it is no name of the API
 TYPE_CHECKING = False
 
 #: The one place the version is written (pyproject.toml reads it from here). A literal, not
@@ -25,8 +24,6 @@ TYPE_CHECKING = False
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from sheets_sync.config import Workspace, check_config, load_workspace
     from sheets_sync.domain.models import Finding, Severity, TeamResult
     from sheets_sync.errors import (
@@ -112,14 +109,23 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'sheets_sync' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # the next lookup is a plain one
-    return value
+if not TYPE_CHECKING:  # a module ``__getattr__`` a type checker saw would pass any name
+
+    def __getattr__(name: str) -> object:
+        import importlib  # loaded at start-up by `site` already: no cost to the bare import
+
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module 'sheets_sync' has no attribute {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value  # the next lookup is a plain one
+        return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The API and the module's dunders: not ``annotations`` or ``_HOMES``, which a
+    completion list would offer as if they were part of it."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
+
+
+del TYPE_CHECKING

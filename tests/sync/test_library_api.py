@@ -5,6 +5,7 @@ engine itself (``Sync``) takes none and is not public."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def test_every_public_name_resolves() -> None:
         assert getattr(sheets_sync, name) is not None, name
     assert "Sync" not in sheets_sync.__all__  # the engine takes no lock: internal
     with pytest.raises(AttributeError, match="no attribute 'Sync'"):
-        sheets_sync.Sync  # noqa: B018
+        sheets_sync.Sync  # type: ignore[attr-defined]  # noqa: B018
 
 
 def test_the_package_import_stays_cheap() -> None:
@@ -113,3 +114,61 @@ def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_pa
     merged = sheets_sync.merge_shards(demo, results)
     assert not merged.failed and len(merged.runs) == 6 and demo.rollup_path.exists()
     assert merged.history_skipped is None  # recorded by the merge, not by the shards
+
+
+def _type_checking_view() -> tuple[ast.Module, dict[str, str]]:
+    """``sheets_sync/__init__.py`` parsed, and what its ``if TYPE_CHECKING:`` imports."""
+    tree = ast.parse(Path(sheets_sync.__file__).read_text(encoding="utf-8"))
+    imported: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for stmt in node.body:
+                assert isinstance(stmt, ast.ImportFrom) and stmt.module, ast.unparse(stmt)
+                imported.update((alias.name, stmt.module) for alias in stmt.names)
+    return tree, imported
+
+
+def test_type_checkers_see_the_real_names_not_getattr() -> None:
+    """A module ``__getattr__`` a type checker sees makes every attribute of the package
+    ``Any``: a misspelt or internal name (``sheets_sync.run_synk``, ``Sync``) passed mypy.
+    It is defined only when not type checking, and the names are imported for it instead,
+    each from the module ``__getattr__`` loads it from."""
+    tree, imported = _type_checking_view()
+    guarded: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "not TYPE_CHECKING":
+            guarded |= {id(n) for n in ast.walk(node)}
+    defined = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    getattrs = [n for n in defined if n.name == "__getattr__"]
+    assert getattrs and all(id(n) in guarded for n in getattrs)
+    homes = sheets_sync._HOMES
+    assert imported == homes
+    assert set(homes) == set(sheets_sync.__all__) - {"__version__"}
+
+
+def test_dir_lists_the_api_not_helpers() -> None:
+    names = {name for name in dir(sheets_sync) if not name.startswith("__")}
+    assert names == set(sheets_sync.__all__) - {"__version__"}
+
+
+@pytest.mark.slow
+def test_mypy_flags_a_misspelt_or_internal_name(tmp_path: Path) -> None:
+    """What a client's type checker says, for real (mypy, ~15 s with a cold cache)."""
+    client = tmp_path / "client.py"
+    client.write_text(
+        "import sheets_sync\n"
+        "from sheets_sync import Sync\n"
+        "ws = sheets_sync.load_workspace('x.yaml')\n"
+        "result = sheets_sync.run_synk(ws)\n"
+        "reveal_type(sheets_sync.run_sync(ws).runs[0].error_detail)\n",
+        encoding="utf-8",
+    )
+    found = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+         "--no-error-summary", str(client)],
+        capture_output=True, text=True, check=False, cwd=Path(sheets_sync.__file__).parents[1],
+    )  # fmt: skip
+    out = found.stdout.replace(str(client), "client.py")
+    assert 'client.py:2: error: Module "sheets_sync" has no attribute "Sync"' in out, out
+    assert 'client.py:4: error: Module has no attribute "run_synk"' in out, out
+    assert 'Revealed type is "sheets_sync.sync.outcome.TeamError | None"' in out, out
