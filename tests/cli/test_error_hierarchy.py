@@ -4,8 +4,12 @@ class, its parent, and each ``(exit N)`` the drawing states."""
 
 from __future__ import annotations
 
+import inspect
 import re
+import textwrap
+from pathlib import Path
 
+import sheets_sync
 import sheets_sync.errors as errors
 from sheets_sync.errors import SheetsSyncError
 
@@ -13,11 +17,11 @@ from sheets_sync.errors import SheetsSyncError
 _LINE = re.compile(r"^(?P<tree>[ │├└─]*)(?P<name>[A-Z]\w+Error)\s+(?P<what>.*)$")
 
 
-def _drawn() -> dict[str, tuple[str | None, int | None]]:
+def _drawn(text: str = errors.__doc__ or "") -> dict[str, tuple[str | None, int | None]]:
     """Class name -> (its parent as drawn, the exit code the line states, if any)."""
     drawn: dict[str, tuple[str | None, int | None]] = {}
     parents: list[tuple[int, str]] = []  # (depth, name) of the open branches
-    for line in (errors.__doc__ or "").splitlines():
+    for line in text.splitlines():
         if not (m := _LINE.match(line.removeprefix("    "))):
             continue
         depth = len(m["tree"])
@@ -56,3 +60,24 @@ def test_each_exit_code_drawn_is_the_class_exit_code() -> None:
     stated = {name: code for name, (_, code) in _drawn().items() if code is not None}
     assert stated, "the drawing states exit codes"
     assert stated == {name: real[name].exit_code for name in stated}
+
+
+def test_library_page_draws_the_same_hierarchy() -> None:
+    """docs/library.md draws the tree for a program's ``except``: every class, each under
+    its real parent (it had lost ``ServiceDisabledError`` and folded in others)."""
+    page = (Path(__file__).parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
+    drawn = {name: parent for name, (parent, _) in _drawn(textwrap.indent(page, "    ")).items()}
+    assert drawn == {name: parent for name, (parent, _) in _drawn().items()}
+
+
+def test_every_error_class_is_public() -> None:
+    """The page calls the error classes public and everything public importable from
+    ``sheets_sync``: ``except sheets_sync.ConflictError`` must work, as for the others."""
+    classes = {
+        name for name, value in vars(errors).items()
+        if inspect.isclass(value) and value.__module__ == errors.__name__
+    }  # fmt: skip
+    assert classes == set(_real()) | {"Interrupted"}
+    assert classes <= set(sheets_sync.__all__), classes - set(sheets_sync.__all__)
+    for name in classes:
+        assert getattr(sheets_sync, name) is getattr(errors, name)
