@@ -118,20 +118,26 @@ class TeamError:
 
     ``kind`` names the class in ``sheets_sync.errors`` (``"ConflictError"``,
     ``"LayoutError"``...), or is ``"internal"`` (``INTERNAL``); ``message`` is the reason
-    without the place; ``source`` the team's file (or ``gsheet:KEY``)."""
+    without the place; ``source`` the place as the line names it (the file's name, or a
+    Google sheet's title and key once it was read), for people; ``team_source`` the team's
+    ``source`` as configured (``TeamSpec.source``), for a program to map back to the team."""
 
     kind: str
     message: str
     source: str | None = None
     tab: str | None = None
     cell: str | None = None
+    # last, so a format-3 shard results file written before it loads (without it)
+    team_source: str | None = None
 
     @classmethod
-    def of(cls, exc: BaseException, source: str) -> TeamError:
+    def of(cls, exc: BaseException, source: str, team_source: str | None = None) -> TeamError:
         """``exc`` of the team whose file is ``source`` (the error's own when it names one)."""
         if not isinstance(exc, SheetsSyncError):
-            return cls(INTERNAL, f"internal error ({type(exc).__name__}: {exc})", source)
-        return cls(type(exc).__name__, exc.message, exc.source or source, exc.tab, exc.cell)
+            why = f"internal error ({type(exc).__name__}: {exc})"
+            return cls(INTERNAL, why, source, team_source=team_source)
+        where = exc.source or source
+        return cls(type(exc).__name__, exc.message, where, exc.tab, exc.cell, team_source)
 
     @property
     def location(self) -> str:

@@ -123,7 +123,7 @@ def team_tabs(spec: TeamSpec) -> list[str]:
 
 def internal_error(spec: TeamSpec, exc: Exception) -> TeamError:
     """A bug: its line says so, and asks for a report."""
-    found = TeamError.of(exc, spec.display_name)
+    found = TeamError.of(exc, spec.display_name, spec.source)
     return replace(found, message=f"{found.message}; please report it")
 
 
@@ -136,7 +136,7 @@ def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> TeamError:
         else "it was not written. If it happens again, please report it with the file"
     )
     message = f"{what} this file stopped its worker process ({why}); {after}"
-    return TeamError(INTERNAL, message, spec.display_name)
+    return TeamError(INTERNAL, message, spec.display_name, team_source=spec.source)
 
 
 def _lookup(
@@ -201,7 +201,7 @@ def read_team(
             _parse(state, backend.read(team_tabs(spec)))
     except SourceError as exc:
         text = str(exc) if exc.source else f"{spec.display_name}: {exc}"
-        state.failed(TeamError.of(exc, spec.display_name), text)
+        state.failed(TeamError.of(exc, spec.display_name, spec.source), text)
     except Exception as exc:  # a bug must not stop the other teams
         log.exception("unexpected error reading team %s", spec.name)
         state.failed(internal_error(spec, exc))

@@ -35,7 +35,8 @@ log = logging.getLogger("sheets_sync.sync")
 def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:
     """A bug while scoring or writing one team must not stop the other teams."""
     if isinstance(exc, ScratchFileError):  # not a bug: someone else wrote our scratch file
-        detail = TeamError(type(exc).__name__, f"not written: {exc.message}", spec.display_name)
+        why = f"not written: {exc.message}"
+        detail = TeamError(type(exc).__name__, why, spec.display_name, team_source=spec.source)
         log.error("%s", detail)
     else:
         log.exception("unexpected error syncing team %s", spec.name)
@@ -141,7 +142,7 @@ class TeamSteps:
                 run = replace(run, outcome=Outcome.OK)
                 self.remember(state, todo)
             except SourceError as exc:
-                detail = TeamError.of(exc, state.spec.display_name)
+                detail = TeamError.of(exc, state.spec.display_name, state.spec.source)
                 run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
         elif todo:
             run = replace(run, outcome=Outcome.OK)

@@ -48,16 +48,17 @@ def test_a_failed_read_names_its_file_tab_and_kind(tmp_path: Path, workers: int)
     assert layout.error is not None and layout.error.startswith("t0.xlsx!OKRs: missing column")
     detail = layout.error_detail
     assert detail is not None
-    assert (detail.kind, detail.source, detail.tab, detail.cell) == (
+    assert (detail.kind, detail.source, detail.tab, detail.cell, detail.team_source) == (
         "LayoutError",
         "t0.xlsx",
         "OKRs",
         None,
+        "teams/t0.xlsx",
     )
     assert detail.message.startswith("missing column")
     assert detail.error_class is LayoutError and str(detail) == layout.error
     assert broken.error_detail == TeamError(
-        "WorkbookError", "not an Excel workbook (.xlsx)", "t1.xlsx"
+        "WorkbookError", "not an Excel workbook (.xlsx)", "t1.xlsx", team_source="teams/t1.xlsx"
     )
     assert broken.error_detail.error_class is not None
     assert issubclass(broken.error_detail.error_class, WorkbookError)
@@ -85,6 +86,7 @@ def test_a_write_left_alone_says_why_as_fields(workspace: Path) -> None:
     assert run.error_detail.kind == "ConflictError"
     assert run.error_detail.error_class is ConflictError
     assert run.error_detail.source == "sales.xlsx"
+    assert run.error_detail.team_source == ws.teams[0].source
 
 
 def test_a_bug_is_an_internal_error_with_its_file(workspace: Path) -> None:
@@ -95,7 +97,10 @@ def test_a_bug_is_an_internal_error_with_its_file(workspace: Path) -> None:
     (run,) = Sync(ws, factory=factory).run(SyncOptions(as_of=AS_OF, rollup=False)).runs
     assert run.error == "sales.xlsx: internal error (KeyError: 'boom'); please report it"
     assert run.error_detail == TeamError(
-        INTERNAL, "internal error (KeyError: 'boom'); please report it", "sales.xlsx"
+        INTERNAL,
+        "internal error (KeyError: 'boom'); please report it",
+        "sales.xlsx",
+        team_source=ws.teams[0].source,
     )
     assert run.error_detail.error_class is None
     assert str(run.error_detail) == run.error
@@ -118,6 +123,12 @@ def test_a_run_from_before_the_field_loads_without_it() -> None:
     them) loads with no detail."""
     old = TeamRun("Sales", "teams/s.xlsx", Outcome.FAILED, None, "s.xlsx: gone", (), 0.5, 0)
     assert old.error_detail is None
+
+
+def test_a_detail_from_before_team_source_loads_without_it() -> None:
+    """A format-3 shard results file written before ``team_source``: the detail pickled
+    with its five fields still loads."""
+    assert TeamError("LayoutError", "gone", "s.xlsx", "OKRs", None).team_source is None
 
 
 def test_of_an_error_without_a_source_names_the_team_file() -> None:
