@@ -122,9 +122,11 @@ def team_tabs(spec: TeamSpec) -> list[str]:
 
 
 def internal_error(spec: TeamSpec, exc: Exception) -> TeamError:
-    """A bug: its line says so, and asks for a report."""
-    found = TeamError.of(exc, spec.display_name, spec.source)
-    return replace(found, message=f"{found.message}; please report it")
+    """A bug: its line says so, and asks for a report. An error of ours that is no
+    ``SourceError`` is one too where a team's read or write lets it out (a ``ConfigError``
+    there is no config problem of the user's): ``internal``, whole, ``problems`` and all."""
+    why = f"internal error ({type(exc).__name__}: {exc}); please report it"
+    return TeamError(INTERNAL, why, spec.display_name, team_source=spec.source)
 
 
 def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> TeamError:

@@ -14,7 +14,14 @@ import pytest
 from sheets_sync import unpickle
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
-from sheets_sync.errors import ConflictError, LayoutError, SourceError, WorkbookError
+from sheets_sync.errors import (
+    ConfigError,
+    ConflictError,
+    LayoutError,
+    SheetsSyncError,
+    SourceError,
+    WorkbookError,
+)
 from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.ops.shard import load_results, save_results
 from sheets_sync.sync.engine import Sync, SyncOptions
@@ -104,6 +111,32 @@ def test_a_bug_is_an_internal_error_with_its_file(workspace: Path) -> None:
     )
     assert run.error_detail.error_class is None
     assert str(run.error_detail) == run.error
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (ConfigError("not set", problems=["a: bad", "b: worse"]), "ConfigError: a: bad\nb: worse"),
+        (SheetsSyncError("odd", tab="OKRs"), "SheetsSyncError: OKRs: odd"),
+    ],
+)
+def test_an_error_of_ours_that_escapes_a_read_is_internal(
+    workspace: Path, error: SheetsSyncError, shown: str
+) -> None:
+    """Only a ``SourceError`` is a team's problem; any other error of ours reaching the
+    read's catch-all is a bug, reported as one, the whole error in the line."""
+
+    def factory(spec: TeamSpec, ws: Workspace) -> ExcelBackend:
+        raise error
+
+    ws = load_workspace(workspace)
+    (run,) = Sync(ws, factory=factory).run(SyncOptions(as_of=AS_OF, rollup=False)).runs
+    message = f"internal error ({shown}); please report it"
+    assert run.error == f"sales.xlsx: {message}"
+    assert run.error_detail == TeamError(
+        INTERNAL, message, "sales.xlsx", team_source=ws.teams[0].source
+    )
+    assert run.error_detail.error_class is None
 
 
 def test_the_detail_survives_pickles_and_shard_results(tmp_path: Path) -> None:
