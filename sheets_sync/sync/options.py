@@ -29,10 +29,7 @@ class SyncOptions:
         with an internal error (a traceback logged for each), ``teams="Sales"``
         looked for a team named ``S``, ``workers=0`` passed for one worker, and a shard
         out of range was a bare ``ValueError`` from deep in the run."""
-        if isinstance(self.as_of, dt.datetime):
-            object.__setattr__(self, "as_of", self.as_of.date())
-        if not isinstance(self.as_of, dt.date):
-            raise ConfigError(f"as_of: {self.as_of!r} is not a date (give a datetime.date)")
+        object.__setattr__(self, "as_of", as_of_day(self.as_of))
         if isinstance(self.teams, str):
             raise ConfigError(f"teams: a list of team names, not one name: teams=[{self.teams!r}]")
         workers = self.workers
@@ -40,6 +37,18 @@ class SyncOptions:
             raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")
         if self.shard is not None:
             _check_shard(self.shard)
+
+
+def as_of_day(value: object) -> dt.date:
+    """A library caller's ``as_of``, as a date: a datetime's calendar day, as written; a
+    string or anything else refused as one ``ConfigError``. Every call that takes an
+    ``as_of`` checks it here (``merge_shards`` compared a datetime with the shards' date
+    and refused the very day it named)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date):
+        raise ConfigError(f"as_of: {value!r} is not a date (give a datetime.date)")
+    return value
 
 
 def _check_shard(shard: object) -> None:

@@ -30,6 +30,7 @@ from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
+from sheets_sync.sync.options import as_of_day
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
 from sheets_sync.sync.ticker import Ticker
@@ -369,6 +370,7 @@ def merge_shards(
     ``as_of``: the date the caller expects; the shards' own date is the one merged, so
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
     folder = Path(results_dir)
+    as_of = None if as_of is None else as_of_day(as_of)
     with RunLock(workspace.state_dir):
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
         context, shard_runs = load_results(folder)

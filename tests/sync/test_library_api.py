@@ -116,6 +116,24 @@ def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_pa
     assert merged.history_skipped is None  # recorded by the merge, not by the shards
 
 
+def test_merge_shards_takes_as_of_as_the_other_calls_do(
+    demo: sheets_sync.Workspace, tmp_path: Path
+) -> None:
+    """A datetime is its calendar day, as ``SyncOptions`` takes it: it was compared with
+    the shards' date and refused ("as of 2026-11-23, not --as-of 2026-11-23"); a string
+    is refused as one, not as another day."""
+    results = tmp_path / "results"
+    options = sheets_sync.SyncOptions(as_of=AS_OF, shard=(1, 1))
+    sheets_sync.run_sync(demo, options, results_dir=results)
+    with pytest.raises(sheets_sync.ConfigError, match="as_of: '2026-11-23' is not a date"):
+        sheets_sync.merge_shards(demo, results, as_of="2026-11-23")  # type: ignore[arg-type]
+    evening = dt.datetime(2026, 11, 23, 21, 30, tzinfo=dt.UTC)
+    merged = sheets_sync.merge_shards(demo, results, as_of=evening)
+    assert not merged.failed and merged.context.as_of == AS_OF
+    with pytest.raises(sheets_sync.ConfigError, match="as of 2026-11-23, not --as-of 2026-11-24"):
+        sheets_sync.merge_shards(demo, results, as_of=AS_OF + dt.timedelta(days=1))
+
+
 def _type_checking_view() -> tuple[ast.Module, dict[str, str]]:
     """``sheets_sync/__init__.py`` parsed, and what its ``if TYPE_CHECKING:`` imports."""
     tree = ast.parse(Path(sheets_sync.__file__).read_text(encoding="utf-8"))
