@@ -193,22 +193,20 @@ def sync(
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import print_changes, print_summary
+    from sheets_sync.errors import ConfigError
     from sheets_sync.ops.shard import parse_shard
     from sheets_sync.sync.engine import SyncOptions
+    from sheets_sync.sync.options import CLI, check_shard_results
     from sheets_sync.sync.run import run_sync
 
     try:
         shard_kn = parse_shard(shard) if shard else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
-    if shard_kn and not results_dir:
-        raise click.UsageError(
-            "--shard needs --results-dir (where `rollup --from-results` finds every shard)"
-        )
-    if results_dir and not shard_kn:
-        raise click.UsageError(
-            "--results-dir needs --shard (it holds one shard's results for `rollup --from-results`)"
-        )
+    try:  # the library's rule, in the flags' words
+        check_shard_results(shard_kn, results_dir, CLI)
+    except ConfigError as exc:
+        raise click.UsageError(exc.message) from None
     ws = load_workspace(config_path, files_must_exist=False)
     options = SyncOptions(
         as_of=as_of_date(as_of),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from os import PathLike, fspath
 
 from sheets_sync.errors import ConfigError
 
@@ -60,3 +61,38 @@ def _check_shard(shard: object) -> None:
         raise ConfigError(f"shard: the shard count must be at least 1, not {n}")
     if not 1 <= k <= n:
         raise ConfigError(f"shard: the shard number must be between 1 and {n}, not {k}")
+
+
+@dataclass(frozen=True)
+class ShardWords:
+    """How the shard rule names its two settings and the merge: the CLI's flags, or the
+    library's arguments (``LIBRARY``)."""
+
+    shard: str
+    results_dir: str
+    merge: str
+
+
+LIBRARY = ShardWords("shard", "results_dir", "merge_shards or `rollup --from-results`")
+CLI = ShardWords("--shard", "--results-dir", "`rollup --from-results`")
+
+
+def check_shard_results(
+    shard: tuple[int, int] | None,
+    results_dir: str | PathLike[str] | None,
+    words: ShardWords = LIBRARY,
+) -> None:
+    """A shard and its results folder go together, dry run or not, for the CLI and a
+    library caller alike: a folder without a shard was ignored (every team synced, no
+    results saved, so the merge found none), and ``results_dir=""`` was the current
+    folder. Raises ``ConfigError``; the CLI shows it as its usage error."""
+    folder = None if results_dir is None else fspath(results_dir)
+    if shard is not None and not folder:
+        raise ConfigError(
+            f"{words.shard} needs {words.results_dir} (where {words.merge} finds every shard)"
+        )
+    if folder is not None and shard is None:
+        raise ConfigError(
+            f"{words.results_dir} needs {words.shard} (it holds one shard's results for "
+            f"{words.merge})"
+        )

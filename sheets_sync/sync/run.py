@@ -30,7 +30,7 @@ from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
-from sheets_sync.sync.options import as_of_day
+from sheets_sync.sync.options import as_of_day, check_shard_results
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
 from sheets_sync.sync.ticker import Ticker
@@ -102,17 +102,11 @@ def _check_results_dir(folder: Path) -> None:
         ) from None
 
 
-def _shard_options(options: SyncOptions, results_dir: PathArg | None) -> SyncOptions:
+def _shard_options(options: SyncOptions) -> SyncOptions:
     """A shard builds no rollup and records no night: the merge does both, from every
     shard's results. The CLI's rules, here for a library caller too: a shard with the
     default ``rollup=True`` recorded its teams' night in the history, and saved its results
-    packed, which the merge then refused as written by someone else. (A dry run saves no
-    results, so needs no folder.)"""
-    if results_dir is None and not options.dry_run:
-        raise ConfigError(
-            "shard: needs results_dir (where merge_shards, `rollup --from-results`, finds "
-            "every shard's results)"
-        )
+    packed, which the merge then refused as written by someone else."""
     return replace(options, rollup=False)
 
 
@@ -139,8 +133,9 @@ def run_sync(
     kept in ``.sheets-sync/runs/``), shard results, and a notification when teams failed or
     a KR turned Off track. No ``options``: every team, as of today."""
     options = SyncOptions() if options is None else options
+    check_shard_results(options.shard, results_dir)
     if options.shard is not None:
-        options = _shard_options(options, results_dir)
+        options = _shard_options(options)
     report_path = Path(report_path) if report_path is not None else None
     results_dir = Path(results_dir) if results_dir is not None else None
     console = console or Console(stderr=True)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,7 +106,7 @@ def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_pa
     history, and saved packed results that the merge refused ("it names
     sheets_sync.sync.team_rows.PackedResult, which sheets-sync never writes")."""
     results = tmp_path / "results"
-    with pytest.raises(sheets_sync.ConfigError, match="shard: needs results_dir"):
+    with pytest.raises(sheets_sync.ConfigError, match="shard needs results_dir"):
         sheets_sync.run_sync(demo, sheets_sync.SyncOptions(as_of=AS_OF, shard=(1, 2)))
     for k in (1, 2):
         options = sheets_sync.SyncOptions(as_of=AS_OF, shard=(k, 2))
@@ -114,6 +116,36 @@ def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_pa
     merged = sheets_sync.merge_shards(demo, results)
     assert not merged.failed and len(merged.runs) == 6 and demo.rollup_path.exists()
     assert merged.history_skipped is None  # recorded by the merge, not by the shards
+
+
+@pytest.mark.parametrize(
+    ("options", "results_dir", "refused"),
+    [
+        ({}, "results", "results_dir needs shard (it holds one shard's results for merge_shards"),
+        ({"shard": (1, 2)}, "", "shard needs results_dir (where merge_shards"),
+        ({"shard": (1, 2), "dry_run": True}, None, "shard needs results_dir"),
+    ],
+    ids=["results-without-shard", "empty-results-dir", "dry-run-shard"],
+)
+def test_run_sync_applies_the_clis_shard_rules(
+    demo: sheets_sync.Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    options: dict[str, Any],
+    results_dir: str | None,
+    refused: str,
+) -> None:
+    """As ``sync`` refuses ``--results-dir`` without ``--shard`` and ``--shard`` without
+    ``--results-dir`` (a dry run too), before anything is read: ``run_sync`` synced every
+    team and saved no results, or saved a shard's into the current folder (``""``)."""
+    monkeypatch.chdir(tmp_path)
+    before = _team_files(demo)
+    with pytest.raises(sheets_sync.ConfigError, match=re.escape(refused)):
+        sheets_sync.run_sync(
+            demo, sheets_sync.SyncOptions(as_of=AS_OF, **options), results_dir=results_dir
+        )
+    assert _team_files(demo) == before and list(tmp_path.iterdir()) == [demo.config_path.parent]
+    assert not demo.rollup_path.exists()
 
 
 def test_merge_shards_takes_as_of_as_the_other_calls_do(

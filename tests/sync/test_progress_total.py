@@ -32,6 +32,7 @@ def shown(cfg: Path, teams: Sequence[str], shard: tuple[int, int] | None) -> tup
         load_workspace(cfg),
         SyncOptions(as_of=AS_OF, teams=teams, shard=shard, dry_run=True, workers=1),
         console=Console(file=out, force_terminal=True, width=120),
+        results_dir=None if shard is None else cfg.parent / "results",  # a dry run saves none
     )
     plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue())
     return len(result.runs), set(re.findall(r"\b\d+/\d+\b", plain))
