@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import Period
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync.options import as_of_day
 from sheets_sync.template.spec import (
     HEADER_FILL,
     HEADER_FONT,
@@ -212,14 +213,16 @@ def write_team_workbook(team: DemoTeam, path: Path, period: Period = PERIOD) -> 
 def create_demo(
     dir: str | PathLike[str],
     teams: Sequence[DemoTeam] | None = None,
-    as_of: dt.date = DESIGN_DAY,
+    as_of: dt.date | None = DESIGN_DAY,
 ) -> Path:
     """Write ``dir/sheets-sync.yaml`` and ``dir/teams/*.xlsx``; returns the config path.
 
     ``teams`` are dated for the design day (``demo_teams()`` or variants of them): their
     dates move with the period to ``as_of``. The default is the design day, the day every
-    test syncs as of; ``sheets-sync demo`` passes today. ``dir`` may be a string (a
-    library caller's ``"demo-ws"`` was a TypeError)."""
+    test syncs as of; ``sheets-sync demo`` passes today. ``as_of=None`` is today, as for
+    every call of the library (it was a TypeError), and a datetime is its calendar day.
+    ``dir`` may be a string (a library caller's ``"demo-ws"`` was a TypeError)."""
+    as_of = dt.date.today() if as_of is None else as_of_day(as_of)
     dir = Path(dir)
     config = dir / DEFAULT_CONFIG
     if config.exists():

@@ -118,6 +118,16 @@ def test_library_shards_merge_into_one_night(demo: sheets_sync.Workspace, tmp_pa
     assert merged.history_skipped is None  # recorded by the merge, not by the shards
 
 
+def test_create_demo_takes_none_for_today(tmp_path: Path) -> None:
+    """``as_of=None`` is today for every call, as the page says; create_demo's was a
+    TypeError from deep in the period's arithmetic."""
+    config = sheets_sync.create_demo(tmp_path / "today", as_of=None)
+    ws = sheets_sync.load_workspace(config)
+    assert ws.period.start <= dt.date.today() <= ws.period.end
+    with pytest.raises(sheets_sync.ConfigError, match="as_of: '2026-11-23' is not a date"):
+        sheets_sync.create_demo(tmp_path / "text", as_of="2026-11-23")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("options", "results_dir", "refused"),
     [
