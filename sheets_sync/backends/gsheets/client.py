@@ -39,6 +39,7 @@ from sheets_sync.backends.gsheets.retry import (
     RETRYABLE_STATUS,
     RetryableError,
     RetryPolicy,
+    SlotWaits,
     attempt_timeout,
     call_with_retry,
     parse_retry_after,
@@ -168,19 +169,12 @@ class SheetsClient:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
         reached: list[bool] = []  # an attempt got past the token exchange
         kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
-        paced = [0.0]  # seconds this call waited for quota slots
-
-        def budget_clock() -> float:
-            """The retry budget's clock stops while the call waits for a slot of the rate
-            limit: that is pacing, not retrying. Else a call that waited most of a minute
-            for its slot (a night past the first minute's quota) was left a 1 s timeout
-            and no retry, and its team failed with nothing wrong."""
-            return self._clock() - paced[0]
+        waits = SlotWaits()  # the first is pacing, not retrying: it spends no budget
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
             before = self._clock()
             self.limiter.acquire(kind)
-            paced[0] += self._clock() - before
+            waits.add(self._clock() - before)
             with self._lock:
                 self.calls += 1
             if tally is not None:
@@ -229,8 +223,9 @@ class SheetsClient:
                 what=what,
                 source=source,
                 sleep=self._sleep,
-                clock=budget_clock,
+                clock=self._clock,
                 rng=self._rng,
+                waits=waits,
             )
         except RetryExhaustedError as exc:
             if not reached:  # the whole budget went to the token endpoint

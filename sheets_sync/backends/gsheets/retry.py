@@ -51,6 +51,27 @@ class RetryPolicy:
         return float(rng() * min(self.max_delay, self.base_delay * 2.0**retry_number))
 
 
+@dataclass
+class SlotWaits:
+    """A call's waits for slots of the rate limit, as its attempts take them. The first is
+    the shared pacing every call of a busy night goes through, so it is not charged to
+    the retry budget: else a call that waited most of a minute for its first slot was
+    sent with a 1 s timeout and never retried. A retry's wait is charged: left out too, a
+    call that fails for good (a Google outage, a sheet throttled for good) waited for a
+    slot at every one of its attempts with its budget untouched, 5 attempts and minutes a
+    call at a small quota, where the budget promises about ``max_seconds``."""
+
+    slots: int = 0
+    exempt: float = 0.0  # seconds not charged to the budget: the first slot's wait
+    total: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        if not self.slots:
+            self.exempt = seconds
+        self.slots += 1
+        self.total += seconds
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a ``Retry-After`` header (Google sends delta-seconds); None if absent/odd."""
     if not value:
@@ -76,20 +97,22 @@ def call_with_retry(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     rng: Callable[[], float] = random.random,
+    waits: SlotWaits | None = None,
 ) -> T:
     """Run ``attempt`` until it returns, raises a non-retryable error, or the budget is spent.
 
     ``attempt`` gets ``remaining()``, the seconds left of ``policy.max_seconds``, to cap
     its timeout with. It signals a retryable failure by raising ``RetryableError``;
     anything else propagates at once. Exhaustion raises ``RetryExhaustedError`` naming
-    ``source``.
+    ``source``. ``waits``: the call's waits for rate-limit slots, which ``attempt``
+    records; the first one does not spend the budget.
     """
+    waits = waits or SlotWaits()
     started = clock()
-    deadline = started + policy.max_seconds
     tries = 0
 
     def remaining() -> float:
-        return deadline - clock()
+        return started + waits.exempt + policy.max_seconds - clock()
 
     while True:
         tries += 1
@@ -98,9 +121,8 @@ def call_with_retry(
         except RetryableError as exc:
             last = exc
         delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)
-        now = clock()
-        if tries >= policy.max_attempts or now + delay > deadline:
-            spent = now - started
+        if tries >= policy.max_attempts or delay > remaining():
+            spent = clock() - started - waits.exempt
             raise RetryExhaustedError(
                 f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
                 f"{spent:.1f} s (last error: {last.reason}); will retry next run",

@@ -11,8 +11,10 @@ import pytest
 from sheets_sync.backends.gsheets.auth import TEMPLATE_SCOPES
 from sheets_sync.backends.gsheets.client import DRIVE_FILES_URL, SHEETS_URL
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter, quota_kind
+from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator, api
 from sheets_sync.emulator.errors import ApiError
+from sheets_sync.errors import RetryExhaustedError
 from tests.backends.gsheets.test_gsheets_retry import FakeClock
 
 
@@ -119,3 +121,26 @@ def test_a_wait_for_a_quota_slot_does_not_spend_the_retry_budget(
     assert limiter.waited == pytest.approx(120.0, abs=1.0)
     assert refused == ["spreadsheets.get"]
     assert [r.status for r in api_requests()] == [200, 503, 200]
+
+
+@pytest.mark.emulator
+def test_only_the_first_slot_wait_of_a_call_is_spared_from_its_budget(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """A sheet throttled for good at a quota of 1 read a minute, default budget (5
+    attempts, 60 s): the first slot's wait is pacing and spends nothing, the retry's wait
+    spends the budget, so the call gives up after 2 attempts, not 5 of a minute's wait
+    each (300 s for a call whose budget says 60)."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    client = make_client(RetryPolicy(), limiter=limiter, clock=clock, sleep=clock.sleep)
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    emulator.faults.throttle(key)
+    started = clock.now
+    with pytest.raises(RetryExhaustedError) as info:
+        client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t", what="read")
+    assert "gave up after 2 attempts" in str(info.value)
+    assert [r.status for r in api_requests()] == [200, 429, 429]
+    # 60 s for the first slot, the 1 s Retry-After, 59 s for the retry's slot
+    assert clock.now - started == pytest.approx(120.0)
