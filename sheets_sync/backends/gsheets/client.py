@@ -169,7 +169,7 @@ class SheetsClient:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
         reached: list[bool] = []  # an attempt got past the token exchange
         kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
-        waits = SlotWaits()  # the first is pacing, not retrying: it spends no budget
+        waits = SlotWaits(kind)  # the first is pacing, not retrying: it spends no budget
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
             before = self._clock()

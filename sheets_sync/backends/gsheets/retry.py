@@ -61,6 +61,7 @@ class SlotWaits:
     slot at every one of its attempts with its budget untouched, 5 attempts and minutes a
     call at a small quota, where the budget promises about ``max_seconds``."""
 
+    quota: str = ""  # which quota the slots are of ("read", "write"), for the message
     slots: int = 0
     exempt: float = 0.0  # seconds not charged to the budget: the first slot's wait
     total: float = 0.0
@@ -70,6 +71,15 @@ class SlotWaits:
             self.exempt = seconds
         self.slots += 1
         self.total += seconds
+
+    def of(self, elapsed: float) -> str:
+        """How much of a call's ``elapsed`` time went to waiting for slots ("" if none
+        that shows): a call that gave up after minutes at the quota says why it took so
+        long, against a budget of seconds."""
+        if self.total < 0.05:
+            return ""
+        quota = f"the {self.quota} quota" if self.quota else "the rate limit"
+        return f", {min(self.total, elapsed):.1f} s of it waiting for {quota}"
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -122,10 +132,11 @@ def call_with_retry(
             last = exc
         delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)
         if tries >= policy.max_attempts or delay > remaining():
-            spent = clock() - started - waits.exempt
+            spent = clock() - started  # the call's time, not the budget's
             raise RetryExhaustedError(
                 f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
-                f"{spent:.1f} s (last error: {last.reason}); will retry next run",
+                f"{spent:.1f} s{waits.of(spent)} (last error: {last.reason}); will retry "
+                "next run",
                 source=source,
                 status=last.status,
             ) from None

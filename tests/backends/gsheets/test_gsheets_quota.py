@@ -11,7 +11,12 @@ import pytest
 from sheets_sync.backends.gsheets.auth import TEMPLATE_SCOPES
 from sheets_sync.backends.gsheets.client import DRIVE_FILES_URL, SHEETS_URL
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter, quota_kind
-from sheets_sync.backends.gsheets.retry import RetryPolicy
+from sheets_sync.backends.gsheets.retry import (
+    RetryableError,
+    RetryPolicy,
+    SlotWaits,
+    call_with_retry,
+)
 from sheets_sync.emulator import Emulator, api
 from sheets_sync.emulator.errors import ApiError
 from sheets_sync.errors import RetryExhaustedError
@@ -144,3 +149,56 @@ def test_only_the_first_slot_wait_of_a_call_is_spared_from_its_budget(
     assert [r.status for r in api_requests()] == [200, 429, 429]
     # 60 s for the first slot, the 1 s Retry-After, 59 s for the retry's slot
     assert clock.now - started == pytest.approx(120.0)
+
+
+@pytest.mark.emulator
+def test_a_call_that_gave_up_says_its_time_and_how_much_of_it_went_to_the_quota(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """The line gives the call's time, not the budget's (it said 60.0 s for a call of
+    120 s, 4.0 s for one of 300 s), and how much of it was a wait for the read quota."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    client = make_client(RetryPolicy(), limiter=limiter, clock=clock, sleep=clock.sleep)
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    emulator.faults.throttle(key)
+    with pytest.raises(RetryExhaustedError) as info:
+        client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t", what="read")
+    assert str(info.value).startswith(
+        "t: read: gave up after 2 attempts in 120.0 s, 119.0 s of it waiting for the read "
+        "quota (last error: 429 RESOURCE_EXHAUSTED Quota exceeded for quota metric 'Read "
+        "requests'"
+    )
+
+
+def test_a_write_that_gave_up_names_the_write_quota_and_one_that_never_waited_no_quota() -> None:
+    clock = FakeClock()
+
+    def attempt(remaining: Any) -> None:
+        clock.now += 30.0  # a slot of the write quota, 30 s away
+        waits.add(30.0)
+        raise RetryableError("503 UNAVAILABLE", status=503)
+
+    waits = SlotWaits(WRITE)
+    policy = RetryPolicy(max_attempts=2, max_seconds=60.0)
+    with pytest.raises(RetryExhaustedError) as info:
+        call_with_retry(attempt, policy=policy, what="write", source="s", sleep=clock.sleep,
+                        clock=clock, rng=lambda: 0.0, waits=waits)  # fmt: skip
+    assert str(info.value) == (
+        "s: write: gave up after 2 attempts in 60.0 s, 60.0 s of it waiting for the write "
+        "quota (last error: 503 UNAVAILABLE); will retry next run"
+    )
+    clock.now, waits = 1000.0, SlotWaits(READ)
+    with pytest.raises(RetryExhaustedError) as info:
+        call_with_retry(lambda remaining: attempt_fails(), policy=policy, what="read",
+                        source="s", sleep=clock.sleep, clock=clock, rng=lambda: 0.0,
+                        waits=waits)  # fmt: skip
+    assert str(info.value) == (
+        "s: read: gave up after 2 attempts in 0.0 s (last error: 503 UNAVAILABLE); will retry "
+        "next run"
+    )
+
+
+def attempt_fails() -> None:
+    raise RetryableError("503 UNAVAILABLE", status=503)
