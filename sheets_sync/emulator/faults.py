@@ -72,8 +72,8 @@ class Reply:
 class Faults:
     """Settable at any time from tests. fail_rate draws from error_mix; rate_limit_per_minute is
     Google's per-user quota: a sliding 60 s window of reads and another of writes, each
-    allowing that many (a request that ``mutates`` is a write; the token endpoint is
-    exempt, as at Google)."""
+    allowing that many (a request that ``mutates`` is a write; the token endpoint and the
+    Drive routes, on quotas of their own at Google, are exempt)."""
 
     fail_rate: float = 0.0
     error_mix: tuple[int, ...] = (429, 500, 503)
@@ -158,15 +158,18 @@ class Faults:
         message = WRITE_QUOTA_MESSAGE if write else QUOTA_MESSAGE
         return ApiError(429, message, headers={"Retry-After": str(self.retry_after_s)})
 
-    def check(self, spreadsheet_id: str | None, *, write: bool = False) -> None:
+    def check(
+        self, spreadsheet_id: str | None, *, write: bool = False, sheets: bool = True
+    ) -> None:
         """Sleep for the configured latency, then raise the injected error if any. ``write``:
         the endpoint changes data, so it counts on Google's write quota, not the read one,
-        and a 429 names that quota."""
+        and a 429 names that quota. ``sheets``: a Sheets API route; a Drive one is on the
+        Drive API's own quota at Google, so neither window counts it."""
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
             raise self._quota_error(write)
-        if self.rate_limit_per_minute is not None:
+        if self.rate_limit_per_minute is not None and sheets:
             now = time.monotonic()
             with self._lock:
                 window = self._windows[write]

@@ -145,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._scopes(emu, name)
             if emu.faults.before_request is not None:
                 emu.faults.before_request(name, sid)
-            emu.faults.check(sid, write=mutates)
+            emu.faults.check(sid, write=mutates, sheets=not name.startswith("drive."))
             body = self._body(raw, split.path)
             CALLER.set(email)
             with emu.state.lock:

@@ -169,12 +169,13 @@ class SheetsClient:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
         reached: list[bool] = []  # an attempt got past the token exchange
         kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
-        waits = SlotWaits(kind)  # the first is pacing, not retrying: it spends no budget
+        waits = SlotWaits(kind or "")  # the first is pacing, not retrying: it spends no budget
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
-            before = self._clock()
-            self.limiter.acquire(kind)
-            waits.add(self._clock() - before)
+            if kind is not None:  # a Drive call is on Drive's quota, not on ours
+                before = self._clock()
+                self.limiter.acquire(kind)
+                waits.add(self._clock() - before)
             with self._lock:
                 self.calls += 1
             if tally is not None:

@@ -27,14 +27,19 @@ WRITE: Kind = "write"
 READ_ONLY_POSTS = (":getByDataFilter", ":batchGetByDataFilter", "/developerMetadata:search")
 
 
-def quota_kind(method: str, url: str) -> Kind:
-    """The quota a request uses: a read for a method that only retrieves data, else a write
-    (create, batchUpdate, values update/append/clear, a Drive delete), as the emulator's
-    routes mark them (``mutates``)."""
+def quota_kind(method: str, url: str) -> Kind | None:
+    """The Sheets quota a request uses: a read for a method that only retrieves data, else
+    a write (create, batchUpdate, values update/append/clear), as the emulator's routes
+    mark them (``mutates``). None for a Drive call (``/drive/``: our delete of an
+    unfinished template): Google counts the Drive API on a quota of its own, so it takes
+    no slot of the Sheets windows and waits for none."""
+    path = urlsplit(url).path
+    if path.startswith(("/drive/", "/upload/drive/")):
+        return None
     verb = method.upper()
     if verb in ("GET", "HEAD"):
         return READ
-    if verb == "POST" and urlsplit(url).path.endswith(READ_ONLY_POSTS):
+    if verb == "POST" and path.endswith(READ_ONLY_POSTS):
         return READ
     return WRITE
 
