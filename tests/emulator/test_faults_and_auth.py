@@ -122,6 +122,20 @@ def test_reads_and_writes_have_a_quota_each(emulator: Emulator) -> None:
     assert emulator.log.counts["spreadsheets.batchUpdate"] == 61
 
 
+def test_a_shorter_quota_window_frees_its_slots_sooner(emulator: Emulator) -> None:
+    """The bench reaches the quota in seconds with a short window (its client's too)."""
+    token = emulator.issue_token()
+    key = emulator.create_spreadsheet("t", {"Sheet1": [["a"]]})
+    emulator.faults.rate_limit_per_minute = 2
+    emulator.faults.rate_limit_window_s = 0.5
+    reads = [_get(emulator, f"/v4/spreadsheets/{key}", token).status_code for _ in range(3)]
+    assert reads == [200, 200, 429]
+    time.sleep(0.6)
+    assert _get(emulator, f"/v4/spreadsheets/{key}", token).status_code == 200
+    emulator.faults.reset()
+    assert emulator.faults.rate_limit_window_s == 60.0
+
+
 def test_fail_rate_mix_and_latency(emulator: Emulator) -> None:
     token = emulator.issue_token()
     key = emulator.create_spreadsheet("t")
