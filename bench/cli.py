@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import AS_OF, generate_workspace
+from bench.google import QUOTA_TEAMS
 from bench.history import seed_history
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--google-teams", type=int, default=None,
                         help="teams for the emulator request count (0 skips Google)")  # fmt: skip
     parser.add_argument("--quota-teams", type=int, default=None,
-                        help="changed teams synced under quotas of 60 read and 60 write "
-                        "requests/minute")  # fmt: skip
+                        help="changed teams synced under quotas of 10 reads and 10 "
+                        "writes a 10 s window (Google's rate, time scaled)")  # fmt: skip
     parser.add_argument("--baseline", type=Path, help="earlier results.json to show as 'before'")
     parser.add_argument("--repeat", type=int, default=None,
                         help="interleaved rounds at N <= 500, median kept (default 3; "
@@ -153,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     workers = tuple(int(w) for w in args.workers.split(","))
     google_teams = args.google_teams if args.google_teams is not None else (3 if args.quick else 20)
     repeat = max(1, args.repeat if args.repeat is not None else (1 if args.quick else 3))
-    quota_teams = args.quota_teams if args.quota_teams is not None else (0 if args.quick else 40)
+    quota_teams = (
+        args.quota_teams if args.quota_teams is not None else (0 if args.quick else QUOTA_TEAMS)
+    )
     work = args.out or Path(tempfile.mkdtemp(prefix="sheets-sync-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 

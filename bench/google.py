@@ -13,12 +13,71 @@ import json
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench.generate import AS_OF, PERIOD_END, PERIOD_START, write_team
 
 PROJECT_N = (50, 200, 500, 2000)
+#: Google's default quotas: 60 read and 60 write requests a minute per user, counted apart
+GOOGLE_PER_MINUTE = 60
+#: The quota run's quota, emulator's and client's: 10 reads and 10 writes a 10 s window,
+#: Google's rate (60 a minute) with a sixth of its first burst, time scaled 6:1. The
+#: default 40 changed teams (40 reads, 40 writes) then pass the window's free requests
+#: and wait for the quota, in about 30 s. At Google's 60 a minute they fit the first
+#: minute and measured no quota; reaching it there would take 120 teams and over a minute.
+QUOTA_PER_WINDOW = 10
+QUOTA_WINDOW_S = 10.0
+#: The quota run's default changed teams (``--quota-teams``)
+QUOTA_TEAMS = 40
+
+
+@contextmanager
+def _scaled_window(window: float) -> Iterator[None]:
+    """The run's client gets a limiter of the same per-window count but a ``window`` of
+    its own, as the emulator's: the run makes its client afresh (``factory.start_run``)
+    from ``requests_per_minute``, which has no window to set."""
+    from sheets_sync.backends.gsheets import client
+    from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+
+    names = vars(client)  # the name ``from_credentials`` makes its limiter with
+    names["RateLimiter"] = partial(RateLimiter, window=window)
+    try:
+        yield
+    finally:
+        names["RateLimiter"] = RateLimiter
+
+
+def quota_seconds(
+    reads: float, writes: float, per_window: int = GOOGLE_PER_MINUTE, window: float = 60.0
+) -> float:
+    """Wall time the quotas impose on a night of ``reads`` and ``writes`` requests: each
+    quota lets its first ``per_window`` requests through at once (a sliding window that
+    starts empty), then ``per_window`` a window; the busier quota sets the pace, the other
+    keeps up beside it. A lower bound: the compute of a night that is not quota-bound
+    (few teams) takes longer than this."""
+    over = max(0.0, reads - per_window, writes - per_window)
+    return window * over / per_window
+
+
+def projection(
+    kinds_changed: dict[str, float],
+    kinds_unchanged: dict[str, float],
+    rollup_writes: dict[int, int],
+) -> list[tuple[int, float, float]]:
+    """(N, seconds all changed, seconds none changed) at Google's quotas: the teams'
+    requests by kind, and the rollup's after them (1 read, its batches on the write
+    quota)."""
+
+    def night(kinds: dict[str, float], n: int) -> float:
+        reads = kinds.get("read", 0.0) * n + 1
+        writes = kinds.get("write", 0.0) * n + rollup_writes[n]
+        return quota_seconds(reads, writes)
+
+    return [(n, night(kinds_changed, n), night(kinds_unchanged, n)) for n in PROJECT_N]
 
 
 def _sheets(seed: int) -> dict[str, list[list[Any]]]:
@@ -165,43 +224,40 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                     emu.create_spreadsheet(f"quota team {i}", sheets[i], value_input="RAW")
                     for i in range(quota_teams)
                 ]
-                qcfg = _workspace(folder / "quota", emu.host, qkeys, 60, None)
-                emu.faults.rate_limit_per_minute = 60
+                qcfg = _workspace(folder / "quota", emu.host, qkeys, QUOTA_PER_WINDOW, None)
+                emu.faults.rate_limit_per_minute = QUOTA_PER_WINDOW
+                emu.faults.rate_limit_window_s = QUOTA_WINDOW_S
                 emu.log.clear()
                 clear_clients()
                 qws = load_workspace(qcfg)
                 t0 = time.perf_counter()
-                run = Sync(qws).run(SyncOptions(as_of=AS_OF, rollup=False))
+                with _scaled_window(QUOTA_WINDOW_S):
+                    run = Sync(qws).run(SyncOptions(as_of=AS_OF, rollup=False))
                 seconds = time.perf_counter() - t0
                 emu.faults.rate_limit_per_minute = None
+                emu.faults.rate_limit_window_s = 60.0
+                sent = [r for r in emu.log.requests if r.spreadsheet_id in set(qkeys)]
+                reads, writes = (kinds_changed[k] * quota_teams for k in ("read", "write"))
                 result["quota"] = {
                     "teams": quota_teams,
+                    "per_window": QUOTA_PER_WINDOW,
+                    "window": QUOTA_WINDOW_S,
                     "seconds": seconds,
-                    "requests": sum(1 for r in emu.log.requests if r.spreadsheet_id in set(qkeys)),
+                    "requests": len(sent),
+                    # what the projection's model says this run's quota imposes
+                    "model_seconds": quota_seconds(reads, writes, QUOTA_PER_WINDOW, QUOTA_WINDOW_S),
                     "throttled": sum(1 for r in emu.log.requests if r.status == 429),
                     "outcomes": dict(Counter(r.outcome.value for r in run.runs)),
                     # seconds the threads were held by our limiter, summed over threads
                     "waited": client_for(qws).limiter.waited,
                 }
                 log(f"google: quota run {result['quota']}")
-            # A sliding one-minute window per quota (Google counts reads and writes apart):
-            # about one read and one write per second once the first minute's burst is
-            # spent, so N teams need ~max(reads, writes) seconds, a team's write going
-            # beside the next team's read. The rollup follows the teams, a slot for each
-            # of its requests (1 read + its batches, which grow with N once it is staged).
-            calls = {n: 1 + len(plans[n]) if plans else rollup_requests for n in PROJECT_N}
-
-            def teams_seconds(kinds: dict[str, float], n: int) -> float:
-                return max(kinds.values()) * n
-
-            result["projection"] = [
-                (
-                    n,
-                    teams_seconds(kinds_changed, n) + calls[n],
-                    teams_seconds(kinds_unchanged, n) + calls[n],
-                )
-                for n in PROJECT_N
-            ]
+            # The rollup follows the teams: 1 read and its batches (they grow with N once
+            # it is staged), on the write quota.
+            rollup_writes = {
+                n: len(plans[n]) if plans else max(rollup_requests - 1, 0) for n in PROJECT_N
+            }
+            result["projection"] = projection(kinds_changed, kinds_unchanged, rollup_writes)
             return result
     except Exception as exc:  # the Google backend is still being finished elsewhere
         log(f"google: skipped ({type(exc).__name__}: {exc})")

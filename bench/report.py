@@ -208,16 +208,30 @@ def google_section(g: dict[str, Any] | None) -> str:
     q = g.get("quota")
     if q:
         waited = f", {q['waited']:.0f} s held by our limiter (all threads)" if "waited" in q else ""
+        model = (
+            f" (the projection's model: {q['model_seconds']:.0f} s of quota)"
+            if "model_seconds" in q
+            else ""
+        )
+        if "window" in q:
+            quotas = (
+                f"the emulator's and our limiter's quotas at {q['per_window']} reads and "
+                f"{q['per_window']} writes a {q['window']:.0f} s window (Google's rate of 60 "
+                "a minute, time scaled so that the run passes the first window's free "
+                "requests in seconds)"
+            )
+        else:
+            quotas = "the emulator's quotas at 60 read and 60 write requests/minute"
         lines.append(
-            f"- with the emulator's quotas at 60 read and 60 write requests/minute (and "
-            f"`google.requests_per_minute: 60`, which is each): {q['teams']} changed teams, "
-            f"{q['requests']} requests, **{q['seconds']:.1f} s** wall, {q['throttled']} "
-            f"answered 429{waited}"
+            f"- with {quotas}: {q['teams']} changed teams, {q['requests']} requests, "
+            f"**{q['seconds']:.1f} s** wall{model}, {q['throttled']} answered 429{waited}"
         )
     lines.append("")
-    lines.append("Projected nightly wall time at 60 read and 60 write requests/minute "
-                 "(Google's two per-user quotas; quota-bound; compute is negligible next "
-                 "to it):")  # fmt: skip
+    lines.append("Projected time the quotas impose on a night at 60 read and 60 write "
+                 "requests/minute (Google's two per-user quotas: the first 60 of each pass "
+                 "at once, then 60 a minute; the rollup's batches on the write quota). A "
+                 "night takes at least this, or its compute if longer (a few teams fit the "
+                 "first minute: 0.0 min):")  # fmt: skip
     lines.append("")
     lines.append("| N teams | all changed | none changed |\n|---:|---:|---:|")
     for n, changed, unchanged in g["projection"]:

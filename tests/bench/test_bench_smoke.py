@@ -10,6 +10,13 @@ from typing import Any
 import pytest
 
 from bench.cli import main
+from bench.google import (
+    QUOTA_PER_WINDOW,
+    QUOTA_TEAMS,
+    QUOTA_WINDOW_S,
+    projection,
+    quota_seconds,
+)
 from bench.report import night_table, summary_table, targets
 
 
@@ -70,3 +77,29 @@ def test_rounds_are_also_compared_pair_by_pair() -> None:
     assert "- peak RSS full sync 2000 / 200: 1.450x (target <= 1.5x): **met**" in text
     assert "- peak RSS of the no-op re-sync 2000 / 200: 1.200x" in text
     assert "- peak RSS of the steady night (12 nights of history) 2000 / 200: 1.450x" in text
+
+
+def test_the_projection_lets_each_quotas_first_minute_through() -> None:
+    """Each quota's first 60 requests pass at once (the window starts empty), then 60 a
+    minute; the busier quota sets the pace and the rollup's batches are writes. It was
+    max(reads, writes) * N + rollup requests: about a minute high at every N."""
+    changed = {"read": 1.0, "write": 1.0}
+    unchanged = {"read": 1.0, "write": 0.0}
+    rollup = {50: 1, 200: 3, 500: 7, 2000: 25}
+    rows = projection(changed, unchanged, rollup)
+    assert rows == [
+        (50, 0.0, 0.0),  # 51 reads and 51 writes fit the first minute
+        (200, 60.0 * 143 / 60, 60.0 * 141 / 60),  # 203 writes: 143 past the first 60
+        (500, 60.0 * 447 / 60, 60.0 * 441 / 60),
+        (2000, 60.0 * 1965 / 60, 60.0 * 1941 / 60),
+    ]
+    assert quota_seconds(40, 40, 10, 10.0) == 30.0  # the bench's quota run, time scaled
+    assert quota_seconds(40, 40) == 0.0  # at Google's 60 a minute it measured no quota at all
+
+
+def test_the_default_quota_run_passes_the_first_minute_of_its_quota() -> None:
+    """A changed team is a read and a write: the default run must ask more of each quota
+    than its first minute lets through, or it measures no quota (40 teams at 60 did not)."""
+    assert quota_seconds(QUOTA_TEAMS, QUOTA_TEAMS, QUOTA_PER_WINDOW, QUOTA_WINDOW_S) >= (
+        2 * QUOTA_WINDOW_S
+    )
