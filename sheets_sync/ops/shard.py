@@ -34,12 +34,14 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
 
 T = TypeVar("T")
 #: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's
-#: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"
-FORMAT_VERSION = 3
+#: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"; 4:
+#: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError)
+FORMAT_VERSION = 4
 #: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
-#: last field of ``TeamRun``, which defaults to None: the shards saved the night before an
+#: last field of ``TeamRun``, and a format-3 file is format 4 without ``team_source``, the
+#: last field of ``TeamError``; both default to None: the shards saved the night before an
 #: upgrade still merge after it
-READS_FORMATS = (FORMAT_VERSION, 2)
+READS_FORMATS = (FORMAT_VERSION, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -127,7 +129,7 @@ def _read(path: Path) -> ShardResults:
             if line not in {str(n).encode() for n in READS_FORMATS}:
                 raise ConfigError(
                     f"{path}: results format {line.decode(errors='replace')!r}, this "
-                    f"sheets-sync reads format {FORMAT_VERSION} (or 2); rerun every shard with "
+                    f"sheets-sync reads format {FORMAT_VERSION} (or 3, 2); rerun every shard with "
                     "the same version"
                 )
             data = unpickle.load(fh)

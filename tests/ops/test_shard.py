@@ -29,7 +29,7 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.outcome import TeamRun, _unpickle_changes
+from sheets_sync.sync.outcome import TeamError, TeamRun, _unpickle_changes
 from tests.ops.conftest import MakeResult
 from tests.support.hostile import assert_untouched, payloads
 
@@ -173,7 +173,7 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
             load_results(tmp_path)
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
-    with pytest.raises(ConfigError, match="format '1', this sheets-sync reads format 3"):
+    with pytest.raises(ConfigError, match=r"format '1', this sheets-sync reads format 4 \(or 3"):
         load_results(tmp_path)
 
 
@@ -192,6 +192,28 @@ def test_format_2_results_still_merge(
     context, runs = load_results(tmp_path)
     assert context == result.context and tuple(runs) == result.runs
     assert [run.error_detail for run in runs] == [None, None]
+
+
+def test_team_source_is_a_new_format_and_format_3_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TeamError.team_source`` made a failed team's pickle one argument longer, which a
+    format-3 reader failed on as "damaged shard results (TypeError...)": the files say
+    format 4, so that reader refuses them plainly; a format-3 file (no ``team_source``)
+    still merges, its failed team's ``team_source`` None."""
+    result = make_result({"Sales": {"KR1": 0}, "Ops": None})
+    detail = TeamError("LayoutError", "no OKRs tab", "ops.xlsx", "OKRs", None, "ops.xlsx")
+    result = replace(result, runs=(result.runs[0], replace(result.runs[1], error_detail=detail)))
+    path = save_results(tmp_path, 1, 1, result)
+    assert path.read_bytes().startswith(MAGIC + b"4\n")
+    fields = [f.name for f in dataclasses.fields(TeamError) if f.name != "team_source"]
+    monkeypatch.setattr(TeamError, "__reduce__", lambda e: (TeamError, attrgetter(*fields)(e)))
+    payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
+    path.write_bytes(MAGIC + b"3\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    _, runs = load_results(tmp_path)
+    assert runs[1].error_detail == replace(detail, team_source=None)
+    assert runs[0] == result.runs[0]
 
 
 def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
