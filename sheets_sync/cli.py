@@ -203,6 +203,8 @@ def sync(
         shard_kn = parse_shard(shard) if shard else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from None
+    # "" is not given, as before the library's rule: a cron line's empty variable syncs
+    results_dir = results_dir or None
     try:  # the library's rule, in the flags' words
         check_shard_results(shard_kn, results_dir, CLI)
     except ConfigError as exc:

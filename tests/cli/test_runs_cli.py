@@ -114,6 +114,21 @@ def test_shard_and_results_dir_go_together(demo: Path, tmp_path: Path) -> None:
     )
 
 
+def test_an_empty_results_dir_is_not_given(demo: Path, tmp_path: Path) -> None:
+    """A cron line's ``--results-dir "$RESULTS"`` with the variable unset synced every team
+    until the shard rule moved into the library, which refuses ``results_dir=""``: the
+    night stopped with exit 2. On the command line "" is no folder, as before."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, "--results-dir", "")
+    assert code in (0, 1) and "--results-dir" not in err
+    assert (ws.parent / "company.xlsx").exists()
+    code, _, err = run("sync", "--config", str(ws), *AS_OF, "--results-dir=", "--shard", "1/2")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "Error: --shard needs --results-dir (where `rollup --from-results` finds every shard)"
+    )
+
+
 def test_a_merge_on_another_as_of_date_is_refused(demo: Path, tmp_path: Path) -> None:
     """`rollup --from-results DIR --as-of D` merged the shards' own date and ignored D."""
     ws = copy_ws(demo, tmp_path / "ws")
