@@ -29,8 +29,10 @@ class SyncOptions:
         ``ConfigError`` before anything is read: ``as_of="2026-11-23"`` failed every team
         with an internal error (a traceback logged for each), ``teams="Sales"``
         looked for a team named ``S``, ``workers=0`` passed for one worker, and a shard
-        out of range was a bare ``ValueError`` from deep in the run."""
-        object.__setattr__(self, "as_of", as_of_day(self.as_of))
+        out of range was a bare ``ValueError`` from deep in the run. ``as_of=None`` is
+        today, as docs/library.md says of every call (it was refused as no date)."""
+        day = dt.date.today() if self.as_of is None else self.as_of
+        object.__setattr__(self, "as_of", as_of_day(day))
         if isinstance(self.teams, str):
             raise ConfigError(f"teams: a list of team names, not one name: teams=[{self.teams!r}]")
         workers = self.workers

@@ -128,6 +128,14 @@ def test_create_demo_takes_none_for_today(tmp_path: Path) -> None:
         sheets_sync.create_demo(tmp_path / "text", as_of="2026-11-23")  # type: ignore[arg-type]
 
 
+def test_sync_options_take_none_for_today() -> None:
+    """``SyncOptions(as_of=None)`` was "as_of: None is not a date" though the page says
+    ``as_of=None`` is today for every call."""
+    assert sheets_sync.SyncOptions(as_of=None).as_of == dt.date.today()  # type: ignore[arg-type]
+    with pytest.raises(sheets_sync.ConfigError, match="as_of: '2026-11-23' is not a date"):
+        sheets_sync.SyncOptions(as_of="2026-11-23")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("options", "results_dir", "refused"),
     [
