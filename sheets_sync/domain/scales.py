@@ -160,27 +160,40 @@ def kpi_scale_warning(kpi: KPI) -> tuple[str, str] | None:
     return _plain_beside_percent(kpi)
 
 
-def _kr_scale(kr: KeyResult, actual: float) -> Scale | None:
+def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
     """How a key result's Start and Target are typed: as percentages (fractions), as
     plain numbers above 1, or None when they could be either (0 to 1, no unit). In %, 1 to
-    1.2 fed 112% is 100 % to 120 %, while 0 to 10 fed 4.2% is 0 % to 10 % typed whole."""
+    1.2 fed 112% is 100 % to 120 %, while 0 to 10 fed 4.2% is 0 % to 10 % typed whole;
+    ``actual`` is that KPI's actual when it is a percentage, else None: 2 to 5 in % fed a
+    plain 4 was read as 2 % to 5 % beside it, and told to type the 4 as 4%."""
     typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
     if any(f in kr.shown_as_percent for f, _ in typed):
         return "fraction"
     if typed and is_percent_unit(kr.unit):
-        return "whole" if any(whole_beside(v, (actual,)) for _, v in typed) else "fraction"
+        if actual is not None:
+            whole = any(whole_beside(v, (actual,)) for _, v in typed)
+        else:
+            whole = any(abs(v) > 1 for _, v in typed)
+        return "whole" if whole else "fraction"
     return "whole" if any(abs(v) > 1 for _, v in typed) else None
 
 
 def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:
+    """How a KPI's actual is typed, or None when it could be either: with only the unit %
+    to go by, 1 to 10 may be 112 % (1.12) or 4 % typed whole (a target of 5, an actual
+    of 4 was read as 400 %, and a key result of 2 to 5 fed from it told to type 2%, 5%)."""
     if "actual" in kpi.shown_as_percent:
         return "fraction"
     percents = [
         v for f in ("target", "lower", "upper")
         if f in kpi.shown_as_percent and (v := getattr(kpi, f)) is not None
     ]  # fmt: skip
-    if percents or is_percent_unit(kpi.unit):
+    if percents:
         return "whole" if whole_beside(actual, percents) else "fraction"
+    if is_percent_unit(kpi.unit):
+        if abs(actual) > WHOLE_PERCENT:
+            return "whole"
+        return None if abs(actual) > 1 else "fraction"
     return "whole" if abs(actual) > 1 else None
 
 
@@ -200,7 +213,8 @@ def link_scale_warning(kr: KeyResult, kpi: KPI, ref: str, actual: float) -> str 
     """A key result fed ``actual`` by KPI ``ref`` on another scale than its own: a
     percentage (0.042) against counts (30 to 45) scores 0, a count (50) against
     percentages (3% to 5%) scores 1, each without a word."""
-    mine, theirs = _kr_scale(kr, actual), _kpi_scale(kpi, actual)
+    theirs = _kpi_scale(kpi, actual)
+    mine = _kr_scale(kr, actual if theirs == "fraction" else None)
     if mine is None or theirs is None or mine == theirs:
         return None
     if theirs == "fraction":

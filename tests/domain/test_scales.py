@@ -266,7 +266,7 @@ def test_percentages_above_100_are_no_whole_numbers() -> None:
         kr(3, "KR1", start=1, target=1.2, current=None, unit="%", kpi_link="K2"),
         kr(4, "KR2", start=1, target=1.2, current=None, unit="%", kpi_link="K4"),
         kr(5, "KR3", start=0, target=10, current=None, unit="%", kpi_link="K7"),
-        kr(6, "KR4", start=30, target=45, current=None, unit="%", kpi_link="K4"),
+        kr(6, "KR4", start=30, target=45, current=None, unit="%", kpi_link="K2"),
     ]
     result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
     rows = [k.id for k in kpis] + [k.id for k in krs]
@@ -290,7 +290,7 @@ def test_percentages_above_100_are_no_whole_numbers() -> None:
             "or link a KPI on the key result's scale"
         ],
         "KR4": [
-            "sales.xlsx!OKRs!P6: current value comes from KPI Sales/K4, whose actual is 112% "
+            "sales.xlsx!OKRs!P6: current value comes from KPI Sales/K2, whose actual is 112% "
             "(stored 1.12), but key result KR4 runs from 30 to 45; it is scored as 1.12 "
             "against them: type its Start and Target as percentages (30%, 45%) if they are, "
             "or link a KPI on the key result's scale",
@@ -321,3 +321,30 @@ def test_a_key_result_whose_current_is_its_kpis_actual_gets_the_scale_warning() 
             "(0.042); the sheet's value is used"
         ],
     }
+
+
+@pytest.mark.parametrize(
+    ("kr_fields", "kpi_fields"),
+    [
+        # unit % with no percent cell: 4 may be 4 % typed whole, not 400 %
+        ({"start": 2, "target": 5}, {"unit": "%", "target": 5, "actual": 4}),
+        ({"start": 6, "target": 3}, {"unit": "%", "target": 3, "actual": 4}),  # lower is better
+        ({"start": 30, "target": 45, "unit": "%"}, {"unit": "%", "target": 1.1, "actual": 1.12}),
+        # a plain 4 is no percentage for a key result in % to be read beside
+        ({"start": 2, "target": 5, "unit": "%"}, {"target": 5, "actual": 4}),
+    ],
+)
+def test_a_kpi_that_may_be_in_whole_percent_gives_no_link_warning(
+    kr_fields: dict[str, object], kpi_fields: dict[str, object]
+) -> None:
+    """A KPI in % with a target of 5 and an actual of 4 (no percent cell) was read as
+    400 %, and a key result of 2 to 5 fed from it told to type 2%, 5%, which then scored
+    it Achieved; a key result in % of 2 to 5 fed a plain 4 was told to type the 4 as 4%
+    (review of 2026-12-06). 1 to 10 with only the unit % is either; no warning."""
+    sales = team(
+        [kr(3, "KR1", current=None, kpi_link="K1", **kr_fields), kr(4, "KR2")],
+        [kpi(2, "K1", frozenset(), **kpi_fields)],
+    )
+    result = evaluate_team(sales, period=PERIOD, as_of=AS_OF)
+    assert result.key_results[0].current_from == "Sales/K1"
+    assert [f for f in result.findings if "current value comes" in f.message] == []
