@@ -26,11 +26,17 @@ _LABELS = {"amber_threshold": "amber threshold"}
 def whole_beside(value: float, percents: Iterable[float]) -> bool:
     """Whether a plain number beside percentages (stored as fractions) reads as one typed
     whole: 8 beside 10% meant 8 %, but 1.15 beside 110% is 115 % (a net revenue retention),
-    and was told to be typed 1.15%. It does above 1 and above ten times the largest of them
-    (nearer them as a percentage than as typed), and above ``WHOLE_PERCENT`` always; with
-    none to compare (a row whose unit is %), above ``WHOLE_PERCENT`` only."""
-    largest = max((abs(p) for p in percents), default=1.0)
-    return abs(value) > max(1.0, WHOLE_PERCENT * min(1.0, largest))
+    and was told to be typed 1.15%. Above 1 it does beside percentages all under 100 %
+    (9 beside 95%: 1 is 100 % there already); beside one of 100 % or more only when not
+    near them, above twice the largest (8 beside 0% to 100% scored Achieved without a
+    word), or above ``WHOLE_PERCENT``; with none to compare (a row whose unit is %), above
+    ``WHOLE_PERCENT`` only."""
+    size = abs(value)
+    sizes = [abs(p) for p in percents]
+    if not sizes:
+        return size > WHOLE_PERCENT
+    largest = max(sizes)
+    return size > 1 and (largest < 1 or size > min(2 * largest, WHOLE_PERCENT))
 
 
 def _percent(value: float) -> str:

@@ -348,3 +348,47 @@ def test_a_kpi_that_may_be_in_whole_percent_gives_no_link_warning(
     result = evaluate_team(sales, period=PERIOD, as_of=AS_OF)
     assert result.key_results[0].current_from == "Sales/K1"
     assert [f for f in result.findings if "current value comes" in f.message] == []
+
+
+def test_a_plain_number_well_above_percentages_beside_it_is_whole() -> None:
+    """Percentages above 100 % exempted every plain number up to ten times the largest:
+    target 95% with actual 9 read Green, a key result of 0% to 100% with current 8 scored
+    Achieved, target 20% with actual 2 read Green, each without a word (review of
+    2026-12-06). Near them (up to twice the largest: 1.4 beside 150%, 1.15 beside 110%)
+    a plain number is still one above 100 %."""
+    target = frozenset({"target"})
+    kpis = [
+        kpi(2, "K1", target, unit="%", target=0.95, actual=9),
+        kpi(3, "K2", target, target=0.2, actual=2),
+        kpi(4, "K3", target, unit="%", target=1.5, actual=1.4),
+        kpi(5, "K4", target, unit="%", target=1.1, actual=1.15),
+        kpi(6, "K5", target, unit="%", target=1.5, actual=4),
+    ]
+    both = frozenset({"start", "target"})
+    krs = [
+        kr(3, "KR1", start=0, target=1, current=8, unit="%", shown_as_percent=both),
+        kr(4, "KR2", start=1, target=1.2, current=1.15, unit="%", shown_as_percent=both),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    rows = [k.id for k in kpis] + [k.id for k in krs]
+    assert {r: [str(f) for f in result.findings if f.row_id == r] for r in rows} == {
+        "K1": [
+            "sales.xlsx!KPIs!L2: 9 is a plain number, but the target of KPI K1 is 95% (stored "
+            "0.95); type 9% if a percentage is meant"
+        ],
+        "K2": [
+            "sales.xlsx!KPIs!L3: 2 is a plain number, but the target of KPI K2 is 20% (stored "
+            "0.2); type 2% if a percentage is meant"
+        ],
+        "K3": [],
+        "K4": [],
+        "K5": [
+            "sales.xlsx!KPIs!L6: 4 is a plain number, but the target of KPI K5 is 150% (stored "
+            "1.5); type 4% if a percentage is meant"
+        ],
+        "KR1": [
+            "sales.xlsx!OKRs!K3: 8 is a plain number, but the target of key result KR1 is "
+            "100% (stored 1); type 8% if a percentage is meant"
+        ],
+        "KR2": [],
+    }
