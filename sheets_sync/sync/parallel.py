@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import pickle
 import signal
-import socket
 import sys
 import threading
 import time
@@ -132,16 +131,12 @@ _STOP_SIGNALS = tuple(  # no SIGHUP on Windows
 )
 #: how long a worker signalled itself waits for the parent's word that the run stops
 _PARENT_GRACE = 2.0
-#: how long it waits once it knows the parent got a stop signal too (``_parent_signalled``)
-_PARENT_SIGNALLED_GRACE = 60.0
 _in_task: list[int] = []  # non-empty while this worker is inside a team's task
 _stop: list[int] = []  # a stop signal that came during one
 # The run's stop flag, shared with the parent (``map_in_workers``): the number of the
 # signal that stops the run, 0 while it goes on. A raw int: read without a lock, so a
 # signal handler may read it at any point.
 _flag: list[ctypes.c_int] = []
-# The parent's wakeup socket (``pool_end.stops_recorded``): the signals it got, by number.
-_told: list[socket.socket] = []
 
 
 def _stopping() -> bool:
@@ -150,29 +145,13 @@ def _stopping() -> bool:
 
 def _parent_stops() -> bool:
     """Whether the parent says the run stops, waiting a moment for it: a signal to the
-    process group reaches every worker and the parent at once. Longer when the parent
-    got a stop signal too but has not said so yet: its handler waits for its main
-    thread to leave a C call, and a worker that took the signal as its own then lost
-    the outcomes of its chunk's finished teams (synced, not counted as done)."""
-    began = time.monotonic()
+    process group reaches every worker and the parent at once."""
+    deadline = time.monotonic() + _PARENT_GRACE
     while not _stopping():
-        waited = time.monotonic() - began
-        if not _flag or waited > _PARENT_SIGNALLED_GRACE:
-            return False
-        if waited > _PARENT_GRACE and not _parent_signalled():
+        if not _flag or time.monotonic() > deadline:
             return False
         time.sleep(0.01)
     return True
-
-
-def _parent_signalled() -> bool:
-    """Whether the parent got a stop signal during this pool (read, not taken: every
-    worker reads the same bytes)."""
-    try:
-        got = _told[0].recv(4096, socket.MSG_PEEK) if _told else b""
-    except OSError:  # nothing yet (BlockingIOError), or no socket
-        return False
-    return any(number in _STOP_SIGNALS for number in got)
 
 
 def _on_stop(signum: int, _frame: object) -> None:
@@ -191,17 +170,12 @@ def _on_stop(signum: int, _frame: object) -> None:
     _stop.clear()
 
 
-def _init_worker(
-    parent: int | None, flag: ctypes.c_int | None = None, told: socket.socket | None = None
-) -> None:
+def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
     if parent is not None:
         _die_with(parent)
     _in_task.clear()
     _stop.clear()
     _flag[:] = [flag] if flag is not None else []
-    _told[:] = [told] if told is not None else []
-    with contextlib.suppress(ValueError):  # the parent's, inherited: its own signals not
-        signal.set_wakeup_fd(-1)
     for signum in _STOP_SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's stays ignored, as above
             signal.signal(signum, _on_stop)
@@ -290,12 +264,12 @@ def map_in_workers(
         flag = context.RawValue(ctypes.c_int, 0)
         before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         with (
-            stops_recorded(flag, _STOP_SIGNALS) as told,
+            stops_recorded(flag, _STOP_SIGNALS),
             ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(_parent(), flag, told),
+                initargs=(_parent(), flag),
             ) as pool,
         ):
             chunks: list[Future[list[object]]] = []

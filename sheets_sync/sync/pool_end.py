@@ -10,7 +10,6 @@ import contextlib
 import ctypes
 import multiprocessing
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -98,7 +97,7 @@ _Handler = Callable[[int, FrameType | None], Any]
 
 
 @contextlib.contextmanager
-def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[socket.socket | None]:
+def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[None]:
     """While a pool runs, a stop signal whose handler raises here is noted in ``flag``
     (the workers' stop flag) as the handler raises, not once its exception has reached
     the pool's code: CPython runs a handler at the main thread's next bytecode, and when
@@ -108,44 +107,22 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[socke
     workers, not told, took it as their own after ``_PARENT_GRACE`` and exited, and the
     run ran every team again and exited 0. ``raise_recorded`` raises such a stop again.
     Only from the main thread (where handlers are set); a handler that raises nothing
-    (a caller's own) records nothing.
-
-    Yields the workers' end of this process's wakeup socket (``signal.set_wakeup_fd``,
-    unless one is set already, as by asyncio): Python's C-level handler writes each
-    signal's number there as it arrives, before the handler itself runs, which waits
-    for the main thread to leave the C call it is in (an fsync on a busy disk, a long
-    compression). The workers read it (``parallel._parent_signalled``) so that such a
-    wait is not taken for a signal to them alone."""
+    (a caller's own) records nothing."""
     ours: dict[int, tuple[_Handler, _Handler]] = {}
-    told: socket.socket | None = None
-    main = threading.current_thread() is threading.main_thread()
-    if main:
+    if threading.current_thread() is threading.main_thread():
         for signum in signals:
             handler = signal.getsignal(signum)
             if callable(handler):  # not SIG_IGN (nohup's) nor SIG_DFL
                 recording = _recording(flag, handler)
                 ours[signum] = (handler, recording)
                 signal.signal(signum, recording)
-        writes, told = socket.socketpair()
-        writes.setblocking(False)
-        told.setblocking(False)
-        theirs = signal.set_wakeup_fd(writes.fileno(), warn_on_full_buffer=False)
-        if theirs != -1:  # kept: the workers then wait as before
-            signal.set_wakeup_fd(theirs)
-            writes.close()
-            told.close()
-            told = None
     try:
-        yield told
+        yield
     finally:
-        if main:  # else left: it only adds (a generator finalized in another thread)
+        if threading.current_thread() is threading.main_thread():  # else left: it only adds
             for signum, (handler, recording) in ours.items():
                 if signal.getsignal(signum) is recording:  # not one put in since
                     signal.signal(signum, handler)
-            if told is not None:
-                signal.set_wakeup_fd(-1)
-                writes.close()
-                told.close()
 
 
 def _recording(flag: ctypes.c_int, handler: _Handler) -> _Handler:
