@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import multiprocessing
 import os
@@ -134,13 +135,16 @@ _PARENT_GRACE = 2.0
 _in_task: list[int] = []  # non-empty while this worker is inside a team's task
 _stop: list[int] = []  # a stop signal that came during one
 # The run's stop flag, shared with the parent (``map_in_workers``): the number of the
-# signal that stops the run, 0 while it goes on. A raw int: read without a lock, so a
-# signal handler may read it at any point.
+# signal that stops the run, 0 while it goes on, ``_POOL_BROKE`` once a worker died. A
+# raw int: read without a lock, so a signal handler may read it at any point.
 _flag: list[ctypes.c_int] = []
+#: the flag once the pool broke: the SIGTERM the pool then sends each other worker is
+#: not the run's stop, and waiting ``_PARENT_GRACE`` for one only put off the reruns
+_POOL_BROKE = -1
 
 
 def _stopping() -> bool:
-    return bool(_flag) and bool(_flag[0].value)
+    return bool(_flag) and _flag[0].value > 0
 
 
 def _parent_stops() -> bool:
@@ -148,7 +152,7 @@ def _parent_stops() -> bool:
     process group reaches every worker and the parent at once."""
     deadline = time.monotonic() + _PARENT_GRACE
     while not _stopping():
-        if not _flag or time.monotonic() > deadline:
+        if not _flag or _flag[0].value == _POOL_BROKE or time.monotonic() > deadline:
             return False
         time.sleep(0.01)
     return True
@@ -198,7 +202,7 @@ def _call(span: range) -> list[object]:
     for i in span:
         if _stop and not _parent_stops():
             os._exit(128 + _stop[0])  # signalled alone: see ``_on_stop``
-        if _stopping():
+        if _flag and _flag[0].value:  # the run stops, or the pool broke: no team is begun
             break
         done.append(_one_task(i))
     return done
@@ -280,6 +284,8 @@ def map_in_workers(
             try:
                 with _signals_held():
                     chunks += [pool.submit(_call, span) for span in spans]  # all handed out
+                for chunk in chunks:  # in the pool's thread, before it SIGTERMs the others
+                    chunk.add_done_callback(functools.partial(_broke, flag))
                 if meanwhile is not None:
                     meanwhile()
                 for k, chunk in enumerate(chunks):
@@ -314,6 +320,15 @@ def map_in_workers(
                 raise
     finally:
         _TASK.clear()
+
+
+def _broke(flag: ctypes.c_int, chunk: Future[list[object]]) -> None:
+    """A chunk failed by a broken pool tells the other workers, in the pool's thread as
+    it fails each chunk and before it SIGTERMs them, that the pool broke (a stop the
+    run raised meanwhile keeps its number)."""
+    broke = not chunk.cancelled() and isinstance(chunk.exception(), BrokenProcessPool)
+    if broke and not flag.value:
+        flag.value = _POOL_BROKE
 
 
 _Chunks = Sequence[Future[list[object]]]

@@ -140,6 +140,6 @@ def raise_recorded(flag: ctypes.c_int) -> None:
     """The stop ``stops_recorded`` noted, raised again if its exception was lost: by its
     own handler (``Interrupted`` in the CLI, ``KeyboardInterrupt`` in a library's
     process), else as ``Interrupted``."""
-    if flag.value:
+    if flag.value > 0:  # not a broken pool's ``parallel._POOL_BROKE``
         signal.raise_signal(flag.value)
         raise Interrupted(flag.value)

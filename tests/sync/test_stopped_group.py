@@ -85,3 +85,41 @@ def test_a_group_stop_the_parent_dropped_in_a_finalizer_still_stops_the_run(
     told = found["got"] + found["late"]
     assert sorted(told) == found["files"], "every team written is told, and only those"
     assert len(found["files"]) < 40, "every team was run: the stop was lost"
+
+
+_ONE_DIES = """
+import json, os, sys, time
+from sheets_sync.sync import parallel
+
+parallel._PARENT_GRACE = float(sys.argv[1])
+
+def task(i):
+    if i == 5 and parallel._flag:  # in a pool worker it dies (a native crash), not rerun
+        os._exit(3)
+    time.sleep(0.02)
+    return i
+
+began = time.monotonic()
+got = list(parallel.map_in_workers(task, 40, 2, None, lambda i, why: -1))
+print(json.dumps({"got": got, "seconds": time.monotonic() - began}))
+"""
+
+
+def test_a_broken_pool_reruns_its_teams_without_waiting_for_a_stop() -> None:
+    """The pool SIGTERMs its other workers when one dies; each took it for a stop signal
+    and waited ``_PARENT_GRACE`` for the run's word before it ended, and the reruns
+    waited for that (the whole grace, on every night with a crash)."""
+    grace = 30.0
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_DIES, str(grace)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    assert found["got"] == list(range(40)), found["got"]  # task 5 rerun alone: it lives
+    assert found["seconds"] < grace / 2, found["seconds"]
