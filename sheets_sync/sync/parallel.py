@@ -130,8 +130,15 @@ def _parent() -> int | None:
 _STOP_SIGNALS = tuple(  # no SIGHUP on Windows
     s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
 )
-#: how long a worker signalled itself waits for the parent's word that the run stops
-_PARENT_GRACE = 2.0
+#: How long a worker signalled itself waits for the parent's word that the run stops. A
+#: signal to the process group reaches the parent too, but its handler runs only once its
+#: main thread leaves the C call it is in (an fsync on a busy disk, a deflate of the
+#: rollup's largest sheet: seconds under load); a worker that gave up first took the stop
+#: as its own and ended, and the teams it had finished in its chunk were synced but not
+#: counted (2 s until 2026-12-06). The wait ends as soon as the parent's word comes, so
+#: it costs only a worker signalled alone (``kill PID`` on a worker), which ends this much
+#: later; a broken pool's workers do not wait (``_POOL_BROKE``).
+_PARENT_GRACE = 10.0
 _in_task: list[int] = []  # non-empty while this worker is inside a team's task
 _stop: list[int] = []  # a stop signal that came during one
 # The run's stop flag, shared with the parent (``map_in_workers``): the number of the

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.sync import parallel
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,3 +125,109 @@ def test_a_broken_pool_reruns_its_teams_without_waiting_for_a_stop() -> None:
     found = json.loads(done.stdout)
     assert found["got"] == list(range(40)), found["got"]  # task 5 rerun alone: it lives
     assert found["seconds"] < grace / 2, found["seconds"]
+
+
+_LATE = """
+import hashlib, json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.cli_support import stop_on_signals
+from sheets_sync.sync import parallel
+
+signum, out, late = int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+stop_on_signals()
+
+def task(i):
+    time.sleep(0.05)
+    (out / str(i)).write_text("")
+    return i
+
+began = time.monotonic()
+hashlib.pbkdf2_hmac("sha256", b"x", b"y", 100_000)
+rounds = int(100_000 * late / (time.monotonic() - began))
+
+def meanwhile():  # one long C call (an fsync on a busy disk): no handler runs till it ends
+    threading.Timer(0.1, os.killpg, (0, signum)).start()
+    hashlib.pbkdf2_hmac("sha256", b"x", b"y", rounds)
+
+got, told, stopped = [], [], None
+try:
+    for value in parallel.map_in_workers(
+        task, 40, 2, meanwhile, stopped=lambda i, v: told.append(i)
+    ):
+        got.append(value)
+except KeyboardInterrupt as exc:
+    stopped = getattr(exc, "signum", None)
+files = sorted(int(p.name) for p in out.iterdir())
+print(json.dumps({"got": got, "late": told, "files": files, "stopped": stopped}))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_group_stop_the_parent_handles_late_loses_no_finished_team(
+    tmp_path: Path, signum: int
+) -> None:
+    """The run's handler waits for its main thread to leave a long C call (4 s here); the
+    workers waited 2 s for its word, took the signal as their own and exited, and the
+    teams they had finished in their chunk were written but not counted ("stopped with 0
+    of 40 teams done" over 6 teams synced)."""
+    late = 4.0
+    assert late < parallel._PARENT_GRACE - 4  # margin for a loaded machine
+    done = subprocess.run(
+        [sys.executable, "-c", _LATE, str(int(signum)), str(tmp_path), str(late)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    assert found["stopped"] == signum, found
+    told = found["got"] + found["late"]
+    assert sorted(told) == found["files"], "every team written is told, and only those"
+    assert 0 < len(found["files"]) < 40, found["files"]
+
+
+_ONE_WORKER = """
+import json, multiprocessing, os, signal, sys, time
+from sheets_sync.cli_support import stop_on_signals
+from sheets_sync.sync import parallel
+
+stop_on_signals()
+
+def task(i):
+    time.sleep(0.05)
+    return i
+
+killed = []
+
+def meanwhile():
+    time.sleep(0.2)
+    killed.append(multiprocessing.active_children()[0].pid)
+    os.kill(killed[0], signal.SIGTERM)  # an operator's ``kill PID`` on one worker
+
+began = time.monotonic()
+got = list(parallel.map_in_workers(task, 40, 2, meanwhile, lambda i, why: ("crashed", why)))
+print(json.dumps({"got": got, "seconds": time.monotonic() - began, "killed": len(killed)}))
+"""
+
+
+@pytest.mark.slow  # the worker waits ``_PARENT_GRACE`` for a word that never comes
+def test_a_stop_signal_to_one_worker_alone_reruns_its_teams() -> None:
+    """docs/operations.md: a worker signalled alone (not the run) ends after its wait,
+    and the run syncs its teams again."""
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_WORKER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    assert found["killed"] == 1
+    assert found["got"] == list(range(40)), found["got"]
+    assert found["seconds"] < parallel._PARENT_GRACE + 30, found["seconds"]
