@@ -275,7 +275,7 @@ def map_in_workers(
         flag = context.RawValue(ctypes.c_int, 0)
         before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         with (
-            stops_recorded(flag, _STOP_SIGNALS),
+            stops_recorded(flag, _STOP_SIGNALS) as raised,
             ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
@@ -299,12 +299,12 @@ def map_in_workers(
                     try:
                         part = cast(list[T], chunk.result())
                     except BrokenProcessPool:
-                        raise_recorded(flag)  # the workers took our stop as their own
+                        raise_recorded(raised)  # the workers took our stop as their own
                         await_workers(pool, before)  # the others end their team in hand
-                        raise_recorded(flag)
+                        raise_recorded(raised)
                         redo = _keep(chunks, spans, k, values)
                         break
-                    raise_recorded(flag)  # a chunk the workers cut short
+                    raise_recorded(raised)  # a chunk the workers cut short
                     for value in part:
                         yielded += 1
                         yield value
@@ -312,8 +312,8 @@ def map_in_workers(
                     pool.shutdown(wait=True)
                     return
                 log.warning("a worker process died; %d teams run again, one a process", len(redo))
-                isolated(task, redo, workers, crashed, values, lambda: raise_recorded(flag))
-                raise_recorded(flag)
+                isolated(task, redo, workers, crashed, values, lambda: raise_recorded(raised))
+                raise_recorded(raised)
                 for i in range(yielded, count):
                     yielded = i + 1
                     yield values[i]

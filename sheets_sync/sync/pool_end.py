@@ -19,8 +19,6 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
-from sheets_sync.errors import Interrupted
-
 
 def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
     """A stopping run waits for each worker to finish the team in hand; a second stop
@@ -97,7 +95,7 @@ _Handler = Callable[[int, FrameType | None], Any]
 
 
 @contextlib.contextmanager
-def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[None]:
+def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[list[BaseException]]:
     """While a pool runs, a stop signal whose handler raises here is noted in ``flag``
     (the workers' stop flag) as the handler raises, not once its exception has reached
     the pool's code: CPython runs a handler at the main thread's next bytecode, and when
@@ -105,19 +103,21 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[None]
     collector anywhere, as while the rollup is prepared) the exception is printed as
     "Exception ignored" and dropped. A Ctrl-C to the process group was then lost: the
     workers, not told, took it as their own after ``_PARENT_GRACE`` and exited, and the
-    run ran every team again and exited 0. ``raise_recorded`` raises such a stop again.
+    run ran every team again and exited 0. Yields the exceptions the handlers raised,
+    for ``raise_recorded`` to raise such a stop again.
     Only from the main thread (where handlers are set); a handler that raises nothing
     (a caller's own) records nothing."""
     ours: dict[int, tuple[_Handler, _Handler]] = {}
+    raised: list[BaseException] = []
     if threading.current_thread() is threading.main_thread():
         for signum in signals:
             handler = signal.getsignal(signum)
             if callable(handler):  # not SIG_IGN (nohup's) nor SIG_DFL
-                recording = _recording(flag, handler)
+                recording = _recording(flag, handler, raised)
                 ours[signum] = (handler, recording)
                 signal.signal(signum, recording)
     try:
-        yield
+        yield raised
     finally:
         if threading.current_thread() is threading.main_thread():  # else left: it only adds
             for signum, (handler, recording) in ours.items():
@@ -125,21 +125,24 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[None]
                     signal.signal(signum, handler)
 
 
-def _recording(flag: ctypes.c_int, handler: _Handler) -> _Handler:
+def _recording(flag: ctypes.c_int, handler: _Handler, raised: list[BaseException]) -> _Handler:
     def record(signum: int, frame: FrameType | None) -> Any:
         try:
             return handler(signum, frame)
-        except BaseException:
+        except BaseException as exc:
             flag.value = signum  # the workers stop after the team in hand
+            raised.append(exc)
             raise
 
     return record
 
 
-def raise_recorded(flag: ctypes.c_int) -> None:
-    """The stop ``stops_recorded`` noted, raised again if its exception was lost: by its
-    own handler (``Interrupted`` in the CLI, ``KeyboardInterrupt`` in a library's
-    process), else as ``Interrupted``."""
-    if flag.value > 0:  # not a broken pool's ``parallel._POOL_BROKE``
-        signal.raise_signal(flag.value)
-        raise Interrupted(flag.value)
+def raise_recorded(raised: Sequence[BaseException]) -> None:
+    """The first stop ``stops_recorded`` noted, raised again: called where no exception
+    is on its way, so its own was lost. The very exception its handler raised
+    (``Interrupted`` in the CLI, ``KeyboardInterrupt``, a caller's ``SystemExit``), not
+    the signal sent again: a caller's handler that had put ``SIG_DFL`` back before it
+    raised ("a second one kills") then killed the process where it stood, with a write
+    in hand, its temp file left and the caller's ``finally`` never run."""
+    if raised:
+        raise raised[0]

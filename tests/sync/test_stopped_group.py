@@ -231,3 +231,62 @@ def test_a_stop_signal_to_one_worker_alone_reruns_its_teams() -> None:
     assert found["killed"] == 1
     assert found["got"] == list(range(40)), found["got"]
     assert found["seconds"] < parallel._PARENT_GRACE + 30, found["seconds"]
+
+
+_GRACEFUL_THEN_KILL = """
+import json, os, signal, sys, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+out = Path(sys.argv[1])
+
+def graceful(n, f):  # a caller's handler: the first SIGTERM unwinds, a second one kills
+    signal.signal(n, signal.SIG_DFL)
+    raise SystemExit(128 + n)
+
+signal.signal(signal.SIGTERM, graceful)
+
+def task(i):
+    (out / f"{i}.tmp").write_text("half")  # a write in progress
+    time.sleep(0.2)
+    (out / f"{i}.tmp").rename(out / str(i))
+    return i
+
+class Finalized:
+    def __del__(self):
+        os.killpg(0, signal.SIGTERM)  # systemd's stop, KillMode=control-group
+        began = time.monotonic()
+        while time.monotonic() - began < 0.3:
+            pass
+
+def meanwhile():
+    Finalized()
+    time.sleep(0.3)
+
+try:
+    got = list(parallel.map_in_workers(task, 40, 2, meanwhile, lambda i, why: None))
+    print(json.dumps({"ended": "normally", "got": len(got)}))
+except SystemExit as exc:
+    print(json.dumps({"ended": "SystemExit", "code": exc.code}))
+"""
+
+
+def test_a_lost_stop_is_raised_again_as_its_handler_raised_it(tmp_path: Path) -> None:
+    """A lost stop was raised again by sending its signal again: a caller's handler that
+    had put ``SIG_DFL`` back before raising ("a second one kills") then killed the
+    process on the spot (exit 143), a write's temp file left and its ``finally``
+    skipped."""
+    done = subprocess.run(
+        [sys.executable, "-c", _GRACEFUL_THEN_KILL, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert "Exception ignored" in done.stderr, "the signal did not land in the finalizer"
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {"ended": "SystemExit", "code": 143}
+    assert not list(tmp_path.glob("*.tmp")), "a write was cut short"
+    assert len(list(tmp_path.iterdir())) < 40, "the stop was lost: every team was run"
