@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from sheets_sync.errors import ConfigError, Interrupted, SheetsSyncError
+from sheets_sync.sync import stops
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -180,6 +181,7 @@ def survive_lost_console() -> None:
 
 
 def _interrupt(signum: int, _frame: object) -> None:
+    stops.note(signum)  # raised again at the run's next check if this one is lost
     raise Interrupted(signum)
 
 

@@ -22,9 +22,9 @@ from sheets_sync.backends.factory import open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
-from sheets_sync.errors import SheetsSyncError
+from sheets_sync.errors import Interrupted, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
-from sheets_sync.sync import rollup_step, team_steps
+from sheets_sync.sync import rollup_step, stops, team_steps
 from sheets_sync.sync.linked import (
     LINKS_FILE,
     LinkedWrites,
@@ -262,7 +262,9 @@ class Sync(NightEnd):
         self.stopping.clear()
         try:
             result = self._run(options)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, Interrupted):
+                stops.arrived()
             self.settle_history(options.as_of, undo=True)
             raise
         finally:
@@ -364,6 +366,7 @@ class Sync(NightEnd):
             pack=processes == 1 and self._local(specs) and len(specs) >= PACK_READS_AT,
             order=order,
         )
+        stops.check()  # a stop lost while the teams were read (``stops.py``)
         if google.links and writes:
             save_links(links, google.links, (t.name for t in ws.teams), last_night)
         # Scoring and planning are cheap and pure: in the read workers when a team stands
@@ -433,6 +436,7 @@ class Sync(NightEnd):
         with contextlib.closing(outcomes):  # a stop here stops the workers before it goes on
             for k, sent_back in enumerate(outcomes):
                 written(k, sent_back)
+        stops.check()  # a stop lost while the teams were written
         runs = [done[i] for i in range(len(reads))]
         # Every cell read is written back by now; the rollup needs only the runs (the
         # planned writes alone are ~200,000 objects at 2,000 teams).
@@ -457,6 +461,7 @@ class Sync(NightEnd):
                     self.record_history(SyncResult(context, tuple(runs), ()))
                     prep = self.prepare_rollup(runs, context)
                     ahead.append(prep)
+                stops.check()  # no rollup is published after a stop
                 output, rewritten = self.publish_rollup(prep)
             except (SheetsSyncError, OSError) as exc:
                 # the teams are written: report them, and the rollup as failed

@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
+from sheets_sync.sync import stops
 from sheets_sync.sync.pool_end import await_workers, raise_recorded, stops_recorded, wind_down
 from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
@@ -265,7 +266,9 @@ def map_in_workers(
     (without ``crashed``, ``WorkerDiedError`` is raised), and the others finish.
     """
     if workers <= 1 or count <= 1:
-        yield from (task(i) for i in range(count))
+        for i in range(count):
+            stops.check()  # between teams: a stop lost in the last one (``stops.py``)
+            yield task(i)
         return
     _TASK["task"] = task
     try:
@@ -310,6 +313,7 @@ def map_in_workers(
                         yield value
                 else:  # every chunk came back: the workers end, idle, under the ``try``
                     pool.shutdown(wait=True)
+                    raise_recorded(raised)  # lost as the caller took the last chunk
                     return
                 log.warning("a worker process died; %d teams run again, one a process", len(redo))
                 isolated(task, redo, workers, crashed, values, lambda: raise_recorded(raised))
@@ -317,6 +321,7 @@ def map_in_workers(
                 for i in range(yielded, count):
                     yielded = i + 1
                     yield values[i]
+                raise_recorded(raised)  # lost as the caller took the last outcome
             except BaseException as exc:  # a stop signal (or the caller let go of us)
                 flag.value = getattr(exc, "signum", int(signal.SIGINT))
                 wind_down(pool, before)  # the chunks not started are not started

@@ -290,3 +290,57 @@ def test_a_lost_stop_is_raised_again_as_its_handler_raised_it(tmp_path: Path) ->
     assert json.loads(done.stdout) == {"ended": "SystemExit", "code": 143}
     assert not list(tmp_path.glob("*.tmp")), "a write was cut short"
     assert len(list(tmp_path.iterdir())) < 40, "the stop was lost: every team was run"
+
+
+_LOST_AT_THE_END = """
+import json, os, signal, sys, time
+from sheets_sync.sync import parallel
+
+crash = sys.argv[1] == "crash"  # Python's own SIGINT handler: KeyboardInterrupt
+ignored = []
+sys.unraisablehook = lambda u: ignored.append(type(u.exc_value).__name__)
+
+def task(i):
+    if crash and i == 5 and parallel._flag:  # a pool worker dies: every team rerun
+        os._exit(3)
+    time.sleep(0.01)
+    return i
+
+class Finalized:
+    def __del__(self):
+        os.killpg(0, signal.SIGINT)
+        began = time.monotonic()
+        while time.monotonic() - began < 0.3:
+            pass
+
+got, stopped = [], False
+try:
+    for value in parallel.map_in_workers(task, 40, 2, None, lambda i, why: -1):
+        got.append(value)
+        if value == 39:
+            Finalized()  # the caller takes the last outcome in
+except KeyboardInterrupt:
+    stopped = True
+print(json.dumps({"got": len(got), "stopped": stopped, "ignored": ignored}))
+"""
+
+
+@pytest.mark.parametrize("how", ["chunks", "crash"])
+def test_a_stop_lost_as_the_caller_takes_the_last_outcome_is_raised(
+    tmp_path: Path, how: str
+) -> None:
+    """Nothing raised it again after the last chunk, nor after the reruns' last outcome:
+    the map ended as if no signal had come."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LOST_AT_THE_END, how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    assert found["ignored"] == ["KeyboardInterrupt"], "the signal did not land in the finalizer"
+    assert found == {"got": 40, "stopped": True, "ignored": ["KeyboardInterrupt"]}

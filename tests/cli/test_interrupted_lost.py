@@ -1,0 +1,87 @@
+"""A Ctrl-C whose ``Interrupted`` CPython dropped: the run's handler ran inside a finalizer
+(a ``__del__``, which the garbage collector runs anywhere; "Exception ignored" on
+stderr) as the run took a team's outcome in. A real ``sheets-sync sync`` process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_interrupted_sync import AS_OF, big  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, killpg")
+
+_LOST_AT_A_TEAM = """
+import os, signal, sys, time
+from sheets_sync.cli import main
+from sheets_sync.sync import engine
+
+kept, at, calls = engine.kept_run, int(sys.argv[1]), []
+
+class Finalized:
+    def __del__(self):
+        os.killpg(0, signal.SIGINT)  # Ctrl-C: the terminal signals the group
+        began = time.monotonic()
+        while time.monotonic() - began < 0.3:
+            pass
+
+def kept_run(run):
+    calls.append(1)
+    if len(calls) == at:  # the run takes this team's outcome in
+        Finalized()
+    return kept(run)
+
+engine.kept_run = kept_run
+sys.argv = ["sheets-sync", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("workers", "at"),
+    [
+        ("2", 40),  # the pool's last chunk: nothing raised it again
+        ("1", 20),  # no pool: a team in the middle of the night
+    ],
+)
+def test_a_ctrl_c_lost_as_a_team_is_taken_in_stops_the_run(
+    big: Path,  # noqa: F811
+    tmp_path: Path,
+    workers: str,
+    at: int,
+) -> None:
+    """The run went on: it synced the other teams, published the company rollup and
+    exited 0 (README: Ctrl-C stops the run between teams, exit 130, no rollup)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(big.parent, ws)
+    argv = ["sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", workers, *AS_OF]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _LOST_AT_A_TEAM, str(at), *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert "Exception ignored" in err, "the signal did not land in the finalizer"
+    assert proc.returncode == -signal.SIGINT, out + err
+    assert err.splitlines()[-1].startswith(
+        f"error: interrupted by SIGINT: stopped with {at} of 40 teams done; "
+    ), err
+    changed = [b for b in (ws / "teams").glob("*.xlsx")
+               if b.read_bytes() != (big.parent / "teams" / b.name).read_bytes()]  # fmt: skip
+    assert len(changed) == at
+    assert not (ws / "company.xlsx").exists()
+    assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
