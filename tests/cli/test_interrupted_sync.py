@@ -91,9 +91,10 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
         else:
             proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == code, out + err
     assert "Traceback" not in err and "Aborted" not in err, err
     # "done" is honest: every team file synced tonight, those the workers finished after
@@ -167,9 +168,10 @@ def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> N
             workers = _children(proc.pid) or workers
             time.sleep(0.02)
         out, err = proc.communicate(timeout=60)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == 0, out + err
     assert workers, "the sync forked no workers"
     assert out.splitlines()[-1].startswith("40 teams, 0 failed"), out
@@ -241,9 +243,10 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
             time.sleep(0.002)
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == -signal.SIGTERM, err
     assert _snapshots(ws, night) == 0  # the stopped night's rows are undone
     assert not (ws / f"notify-{night}.json").exists()
@@ -299,9 +302,10 @@ def test_a_ctrl_c_the_run_dropped_in_a_finalizer_still_stops_it(big: Path, tmp_p
     )
     try:
         out, err = proc.communicate(timeout=120)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert "Exception ignored" in err, "the signal did not land in the finalizer"
     assert proc.returncode == -signal.SIGINT, out + err
     assert "a worker process died" not in err, err

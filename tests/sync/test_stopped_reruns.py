@@ -96,9 +96,10 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
         else:
             proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == -signum, out + err
     assert "Traceback" not in err, err
     stopped_done(err, signum, ws / "teams", big.parent / "teams")
@@ -176,9 +177,10 @@ def test_a_stop_while_a_broken_pool_waits_for_a_writer_lets_it_finish(
         time.sleep(0.5)  # the pool is broken; the other worker is still in its write
         proc.send_signal(signal.SIGTERM)  # systemctl stop (KillMode=mixed): the run alone
         out, err = proc.communicate(timeout=60)
-    finally:
+    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
     assert proc.returncode == -signal.SIGTERM, out + err
     assert "Traceback" not in err, err
     assert err.splitlines()[-1].startswith("error: interrupted by SIGTERM: stopped with "), err
