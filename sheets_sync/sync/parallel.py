@@ -27,12 +27,18 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
 from sheets_sync.sync import stops
-from sheets_sync.sync.pool_end import await_workers, raise_recorded, stops_recorded, wind_down
+from sheets_sync.sync.pool_end import (
+    await_workers,
+    raise_recorded,
+    stops_recorded,
+    wake_to_check,
+    wind_down,
+)
 from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
 log = logging.getLogger("sheets_sync.sync")
@@ -436,7 +442,7 @@ def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
     team already written), the others are returned (task, why). A child is joined
     after its outcome is stored; its pipe closed, ``running`` keeps it till then."""
     failed: list[tuple[int, str]] = []
-    for ready in wait(list(running)):
+    for ready in wake_to_check(list(running)):
         assert isinstance(ready, Connection)
         i, child = running[ready]
         with _signals_held():

@@ -87,8 +87,25 @@ def await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
     and ``wind_down``'s wait then returned at once, under a worker still writing."""
     pending = [child.sentinel for child in _workers(pool, before)]
     while pending:
-        ready = wait(pending)
+        ready = wake_to_check(pending)
         pending = [s for s in pending if s not in ready]
+
+
+#: how often a wait for processes wakes to run a signal handler that is due
+_WAKE = 0.25
+
+
+def wake_to_check(objects: Sequence[Any]) -> list[Any]:
+    """``multiprocessing.connection.wait`` for at least one of ``objects``, waking each
+    ``_WAKE`` s. A signal that came as the wait began (its C handler run, the main
+    thread not yet asleep in poll(), or the kernel handing it to another thread) does
+    not interrupt the poll: its Python handler ran only once a process ended, and a
+    second Ctrl-C meant to kill the teams in hand waited for them to finish instead
+    (tests/sync/test_stopped_map.py hung 1 run in 30, 60 s)."""
+    while True:
+        ready = wait(objects, timeout=_WAKE)
+        if ready:
+            return ready
 
 
 _Handler = Callable[[int, FrameType | None], Any]

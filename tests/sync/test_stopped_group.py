@@ -146,7 +146,12 @@ hashlib.pbkdf2_hmac("sha256", b"x", b"y", 100_000)
 rounds = int(100_000 * late / (time.monotonic() - began))
 
 def meanwhile():  # one long C call (an fsync on a busy disk): no handler runs till it ends
-    threading.Timer(0.1, os.killpg, (0, signum)).start()
+    def stop():  # blocked here, so the kernel hands it to the main thread (in its C call)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
+        time.sleep(0.1)
+        os.killpg(0, signum)
+
+    threading.Thread(target=stop, daemon=True).start()
     hashlib.pbkdf2_hmac("sha256", b"x", b"y", rounds)
 
 got, told, stopped = [], [], None

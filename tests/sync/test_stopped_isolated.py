@@ -31,6 +31,7 @@ def task(i):
     return Slow()
 
 def ctrl_c():  # the whole group: the child too, as it sends
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
     while not (marks / "sending").exists():
         time.sleep(0.005)
     os.killpg(0, signal.SIGINT)
@@ -71,6 +72,7 @@ def task(i):
     return f"team {i} written"
 
 def stop():  # the parent alone (kill PID), as it waits for the child to end
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
     while not (marks / "lingering").exists():
         time.sleep(0.005)
     time.sleep(0.2)

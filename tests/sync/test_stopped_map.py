@@ -54,6 +54,7 @@ def task(i):
     return i
 
 def stop():  # once a few teams are written: a fixed 0.6 s found none on a loaded machine
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
     while len(list(out.iterdir())) < 4:
         time.sleep(0.005)
     os.kill(os.getpid(), signal.SIGINT)
@@ -132,6 +133,7 @@ def task(i):
 workers = []
 
 def stop_twice():  # fixed waits (0.5 s each) let both signals in before the first was seen
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
     os.read(begun, 1), os.read(begun, 1)  # both workers are in a team
     workers.extend(p.pid for p in multiprocessing.active_children())  # the pool's, forked
     os.kill(os.getpid(), signal.SIGINT)
@@ -199,21 +201,42 @@ def test_the_workers_are_found_without_the_pools_private_table() -> None:
 
 _SECOND_SIGNAL_IN_RERUNS = """
 import json, multiprocessing, os, signal, threading, time
-from sheets_sync.sync.parallel import isolated
+from sheets_sync.sync import parallel
 
 def task(i):
     time.sleep(60)  # a team that takes long to write
     return i
 
+# The second signal once the run waits for the teams in hand: two sent before its handler
+# ran for the first are one (POSIX and CPython keep one pending signal of a kind). And
+# sent from a thread that blocks them: the kernel may hand a process's signal to any
+# thread, the sender's own included, whose C handler then cannot wake a main thread
+# asleep in select(), which waited for the 60 s teams (the test hung 1 run in 30).
+wind_down, receive = parallel._wind_down_children, parallel._receive
+started, waiting = threading.Event(), threading.Event()
+winding = []
+
+def winding_down(running, done):
+    winding.append(True)
+    return wind_down(running, done)
+
+def awaited(running, done):  # the run waits for its children to end
+    (waiting if winding else started).set()  # in the wind-down: the first stop was handled
+    return receive(running, done)
+
+parallel._wind_down_children, parallel._receive = winding_down, awaited
+
 def stop_twice():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
+    started.wait()
     os.kill(os.getpid(), signal.SIGINT)
-    time.sleep(0.5)
+    waiting.wait()
     os.kill(os.getpid(), signal.SIGINT)
 
-threading.Timer(0.5, stop_twice).start()
+threading.Thread(target=stop_twice, daemon=True).start()
 began = time.monotonic()
 try:
-    isolated(task, range(4), 2)
+    parallel.isolated(task, range(4), 2)
 except KeyboardInterrupt:
     pass
 alive = [p.pid for p in multiprocessing.active_children()]
