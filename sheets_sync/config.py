@@ -318,7 +318,10 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             try:
                 mappings[name] = load_mapping(name, root)
             except MappingError as exc:
-                problems.extend(exc.problems or [f"{cfg.name}: {where}: {exc.message}"])
+                # Each problem with the team it is the mapping of: a mapping file that
+                # five teams name otherwise printed one unlocated line five times.
+                found = exc.problems or [exc.message]
+                problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
                 return None
             except OSError as exc:  # a name the file system refuses (too long)
                 problems.append(

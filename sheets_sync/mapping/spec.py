@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -147,7 +147,7 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{source}: {_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        problems = [f"{source}: {_loc(e['loc'])}: {_problem(e)}" for e in exc.errors()]
         raise MappingError(f"{source}: invalid mapping", problems=problems) from None
     problems = _unknown_fields(spec, source)
     if problems:
@@ -176,6 +176,16 @@ def _unknown_fields(spec: MappingSpec, source: str) -> list[str]:
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
                 problems.append(f"{source}: {kind}.{where}: unknown field {name!r} ({hint})")
     return list(dict.fromkeys(problems))
+
+
+def _problem(error: Any) -> str:
+    """Pydantic's message in the workspace file's words: "Extra inputs are not permitted"
+    does not tell a user that a key is misspelt."""
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check the spelling; see docs/mappings.md)"
+    if error["type"] == "missing":
+        return "required"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _loc(parts: tuple[int | str, ...]) -> str:

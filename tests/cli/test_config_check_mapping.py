@@ -1,0 +1,55 @@
+"""A workspace mapping file with a mistake in it, as `config check` and `sync` report it:
+each problem names the team entry that uses the mapping, and a misspelt key says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.test_ops_cli import run
+from tests.conftest import write_team
+
+MAPPING = """name: mine
+okrs:
+  sheet: [OKRs]
+  layout: rowz
+kpis:
+  sheet: [KPIs]
+  requried: false
+"""
+
+
+def workspace(tmp_path: Path) -> Path:
+    write_team(tmp_path / "teams" / "sales.xlsx")
+    write_team(tmp_path / "teams" / "ops.xlsx")
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(MAPPING, encoding="utf-8")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: mine}\n"
+        "  - {name: Ops, source: teams/ops.xlsx, mapping: mine}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path) -> None:
+    """Until 2026-12-06 the two teams got the same two unlocated lines twice, the misspelt
+    key as pydantic's "Extra inputs are not permitted"."""
+    cfg = workspace(tmp_path)
+    lines = [
+        f"sheets-sync.yaml: teams[{i}].mapping: mine.yaml: {problem}"
+        for i in (0, 1)
+        for problem in (
+            "okrs.layout: Input should be 'rows' or 'objective_blocks'",
+            "kpis.requried: unknown key (check the spelling; see docs/mappings.md)",
+        )
+    ]
+    expected = "".join(
+        f"{line}\n" for line in ["error: sheets-sync.yaml: invalid configuration", *lines]
+    ).replace("\nsheets-sync.yaml: teams", "\n  sheets-sync.yaml: teams")
+    for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
+        code, out, err = run(*command, "--config", str(cfg))
+        assert (code, out, err) == (2, "", expected)
