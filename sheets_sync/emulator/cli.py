@@ -3,6 +3,7 @@ foreground until interrupted."""
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from sheets_sync.cli_support import EXIT_USAGE  # as `sheets-sync`: usage or con
 
 
 @click.command("emulator", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--port", default=8085, show_default=True, help="Port on 127.0.0.1 (0 = any free).")
+@click.option(
+    "--port",
+    default=8085,
+    show_default=True,
+    type=click.IntRange(0, 65535),  # beyond it, bind() raised a traceback
+    help="Port on 127.0.0.1 (0 = any free).",
+)
 @click.option(
     "--state",
     "state_file",
@@ -24,17 +31,22 @@ from sheets_sync.cli_support import EXIT_USAGE  # as `sheets-sync`: usage or con
     "--fail-rate",
     default=0.0,
     show_default=True,
+    type=click.FloatRange(0, 1),
     help="Fraction of API calls failing with 429/500/503.",
 )
 @click.option(
     "--rate-limit",
     default=None,
-    type=int,
+    type=click.IntRange(min=0),
     help="Read requests, and apart from them write requests, allowed per sliding minute "
     "(Google's two quotas); 429 beyond.",
 )
 @click.option(
-    "--latency-ms", default=0, show_default=True, help="Fixed delay added to every API call."
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),  # a negative one failed every request (time.sleep)
+    help="Fixed delay added to every API call.",
 )
 @click.option("--no-auth", is_flag=True, help="Accept requests without a bearer token.")
 @click.option("--verbose", is_flag=True, help="Log every request to stderr.")
@@ -56,7 +68,6 @@ def emulator_command(
     from sheets_sync.emulator.faults import Faults  # loaded here: see the package docstring
     from sheets_sync.emulator.server import Emulator
     from sheets_sync.emulator.state import StateFileError
-    from sheets_sync.errors import ConfigError
 
     faults = Faults(fail_rate=fail_rate, rate_limit_per_minute=rate_limit, latency_ms=latency_ms)
     try:
@@ -64,10 +75,14 @@ def emulator_command(
             port, state_file=state_file, require_auth=not no_auth, verbose=verbose, faults=faults
         )
     except StateFileError as exc:  # left as it is, so it can be looked at or restored
-        if click.get_current_context().parent is not None:  # `sheets-sync emulator`: its
-            raise ConfigError(str(exc)) from None  # errors' one form (``SyncGroup``), JSON too
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+        _refuse(str(exc))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        _refuse(  # was "error: Address already in use", naming no port (exit 1)
+            f"port {port} on 127.0.0.1 is in use (an emulator already running?); "
+            "pick another --port, or --port 0 for any free one"
+        )
     click.echo(
         f"Sheets API emulator on http://{emu.host}  (export GOOGLE_SHEETS_EMULATOR_HOST={emu.host})"
     )
@@ -77,3 +92,13 @@ def emulator_command(
         pass
     finally:
         emu.stop()
+
+
+def _refuse(message: str) -> None:
+    """End the command with one ``error:`` line and exit 2, nothing served."""
+    from sheets_sync.errors import ConfigError
+
+    if click.get_current_context().parent is not None:  # `sheets-sync emulator`: its
+        raise ConfigError(message) from None  # errors' one form (``SyncGroup``), JSON too
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
