@@ -75,6 +75,7 @@ def load_yaml(text: str) -> Any:
                 problem=f"its aliases expand to more than {MAX_VALUES:,} values",
                 problem_mark=node.start_mark,
             )
+        _refuse_duplicate_keys(node, set())
         return loader.construct_document(node)
     except RecursionError:
         raise yaml.MarkedYAMLError(problem="nested too deeply") from None
@@ -104,6 +105,35 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
         size += sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
     seen[id(node)] = size
     return size
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse_duplicate_keys(node: yaml.Node, seen: set[int]) -> None:
+    """Refuse a mapping that names a key twice. PyYAML keeps the last silently, so a
+    second ``teams:`` pasted below the first dropped every team of the first, and a
+    second ``scoring:`` every threshold of the first: settings that silently did nothing,
+    which unknown keys are errors to prevent. (YAML itself requires keys to be unique.)"""
+    if id(node) in seen:  # an alias: checked where its anchor is
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _refuse_duplicate_keys(child, seen)
+    elif isinstance(node, yaml.MappingNode):
+        first: dict[tuple[str, str], yaml.Node] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                earlier = first.setdefault((key.tag, key.value), key)
+                if earlier is not key:
+                    raise yaml.MarkedYAMLError(
+                        problem=f"the key {key.value!r} appears twice in one mapping (first "
+                        f"on line {earlier.start_mark.line + 1}); the second would silently "
+                        "replace the first",
+                        problem_mark=key.start_mark,
+                    )
+            _refuse_duplicate_keys(value, seen)
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:

@@ -1,0 +1,66 @@
+"""A key written twice in one YAML mapping is an error naming both lines. PyYAML keeps
+the last silently: until 2026-12-06 a second ``teams:`` pasted at the bottom of the
+workspace file dropped every team of the first, and `config check` said ok."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.test_ops_cli import run
+from tests.conftest import write_team
+
+HEAD = "company: Acme\nperiod: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+
+
+def test_a_second_teams_section_is_refused(tmp_path: Path) -> None:
+    write_team(tmp_path / "sales.xlsx")
+    write_team(tmp_path / "ops.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "teams:\n  - {name: Sales, source: sales.xlsx}\n"
+        "scoring: {green: 0.7}\n"
+        "teams:\n  - {name: Ops, source: ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    line = (
+        "error: sheets-sync.yaml: line 6 not valid YAML: the key 'teams' appears twice in one "
+        "mapping (first on line 3); the second would silently replace the first\n"
+    )
+    for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
+        assert run(*command, "--config", str(cfg)) == (2, "", line)
+
+
+def test_a_key_twice_in_a_mapping_file_is_refused(tmp_path: Path) -> None:
+    write_team(tmp_path / "sales.xlsx")
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  columns:\n    target: [Goal]\n"
+        "    current: [Now]\n    target: [Target]\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "teams:\n  - {name: Sales, source: sales.xlsx, mapping: mine}\n", encoding="utf-8"
+    )
+    expected = (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: teams[0].mapping: mine.yaml: line 7 not valid YAML: the key "
+        "'target' appears twice in one mapping (first on line 5); the second would silently "
+        "replace the first\n"
+    )
+    assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
+
+
+def test_a_merge_key_may_be_overridden(tmp_path: Path) -> None:
+    """``<<: *defaults`` then a key of the defaults again is YAML's override, not a
+    duplicate."""
+    write_team(tmp_path / "sales.xlsx")
+    write_team(tmp_path / "ops.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "teams:\n  - &sales {name: Sales, source: sales.xlsx, mapping: standard}\n"
+        "  - {<<: *sales, name: Ops, source: ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, err) == (0, ""), out
