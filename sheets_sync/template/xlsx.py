@@ -155,9 +155,15 @@ def write_template(path: str | PathLike[str], *, overwrite: bool = False) -> Non
     """Write the team template workbook to ``path`` (deterministic bytes, atomically).
 
     An existing file is refused (``ConfigError``) unless ``overwrite``: it may be a team's
-    workbook, and a blank template over it would lose the team's goals.
+    workbook, and a blank template over it would lose the team's goals. So is a name not
+    ending in ``.xlsx``: neither Excel nor a workspace would take the file as a workbook.
     """
     path = Path(path)
+    if path.suffix.lower() != ".xlsx":  # `template team.csv` wrote a workbook named so
+        raise ConfigError(
+            f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "
+            "(a workspace reads team files named so)"
+        )
     if path.exists() and not overwrite:
         raise ConfigError(
             f"{path}: already exists; not overwriting it (it may be a team's workbook; "

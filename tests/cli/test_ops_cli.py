@@ -220,6 +220,20 @@ def test_template_never_writes_over_a_teams_workbook(demo: Path, tmp_path: Path)
     assert team.read_bytes() != before and zipfile.is_zipfile(team)
 
 
+@pytest.mark.parametrize("name", ["team.csv", "team", "team.xlsm"])
+def test_template_is_written_only_under_an_xlsx_name(tmp_path: Path, name: str) -> None:
+    """``sheets-sync template team.csv`` (or ``team``) wrote the workbook under that
+    name, which neither Excel nor a workspace would open as one."""
+    path = tmp_path / name
+    code, out, err = run("template", str(path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {path}: the template is an Excel workbook; give it a name ending in .xlsx "
+        "(a workspace reads team files named so)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_workers_option(demo: Path, tmp_path: Path) -> None:
     ws = copy_ws(demo, tmp_path / "ws")
     code, out, err = run("sync", "--config", str(ws), *AS_OF, "--workers", "2")
