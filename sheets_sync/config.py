@@ -371,8 +371,8 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
     #: (``shared_workbooks``; it was dropped, or took that file from its team)
     named: set[Path] = set()
     real_named: set[Path] = set()
+    mapping = mapping_for(model.default_mapping, "default_mapping") if globs else None
     for pattern in globs:
-        mapping = mapping_for(model.default_mapping, "default_mapping")
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
                 (p, real)
@@ -386,7 +386,13 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             )
             continue
         if not matched:
-            problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook")
+            folder = pattern.rstrip("/\\")
+            hint = (  # `teams_glob: teams` meant the workbooks in it
+                f": it is a folder; '{folder}/*.xlsx' matches the workbooks in it"
+                if folder and path_is(root / folder, Path.is_dir)
+                else ""
+            )
+            problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")
         base = root / glob_base(pattern)
         for p, resolved in matched:
             link = resolved != p and p.is_symlink()

@@ -53,3 +53,28 @@ def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path
     for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
         code, out, err = run(*command, "--config", str(cfg))
         assert (code, out, err) == (2, "", expected)
+
+
+def test_a_teams_glob_naming_a_folder_says_how_to_match_its_workbooks(tmp_path: Path) -> None:
+    """``teams_glob: teams`` said only "matches no workbook", beside a folder of them; and
+    a misspelt ``default_mapping`` was reported once per pattern, the same line each time."""
+    write_team(tmp_path / "teams" / "sales.xlsx")
+    write_team(tmp_path / "emea" / "ops.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams_glob: [teams, emea/*.xlsx, apac/*.xlsx]\n"
+        "default_mapping: standrad\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: sheets-sync.yaml: invalid configuration",
+        "  sheets-sync.yaml: default_mapping: mapping 'standrad' not found (built-in: "
+        "flat-tracker, objective-blocks, standard)",
+        "  sheets-sync.yaml: teams_glob: 'teams' matches no workbook: it is a folder; "
+        "'teams/*.xlsx' matches the workbooks in it",
+        "  sheets-sync.yaml: teams_glob: 'apac/*.xlsx' matches no workbook",
+    ]
