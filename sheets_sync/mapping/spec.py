@@ -144,6 +144,10 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise MappingError(f"{source}: {yaml_problem(exc)}") from None
+    if not isinstance(data, dict):  # said "Input should be a valid dictionary or instance
+        # of MappingSpec", the class's name, as the workspace file says this one
+        what = "is empty" if data is None else "expected a mapping of settings at the top level"
+        raise MappingError(f"{source}: {what}; a mapping has name: and okrs: (docs/mappings.md)")
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_ops_cli import run
 from tests.conftest import write_team
 
@@ -77,4 +79,27 @@ def test_a_teams_glob_naming_a_folder_says_how_to_match_its_workbooks(tmp_path: 
         "  sheets-sync.yaml: teams_glob: 'teams' matches no workbook: it is a folder; "
         "'teams/*.xlsx' matches the workbooks in it",
         "  sheets-sync.yaml: teams_glob: 'apac/*.xlsx' matches no workbook",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "is empty"),
+        ("# nothing yet\n", "is empty"),
+        ("- okrs\n", "expected a mapping of settings at the top level"),
+    ],
+)
+def test_a_mapping_file_that_holds_no_settings(tmp_path: Path, text: str, problem: str) -> None:
+    """It said "(top level): Input should be a valid dictionary or instance of MappingSpec",
+    a class's name."""
+    cfg = workspace(tmp_path)
+    (tmp_path / "mappings" / "mine.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, out) == (2, "")
+    line = f"mine.yaml: {problem}; a mapping has name: and okrs: (docs/mappings.md)"
+    assert err.splitlines() == [
+        "error: sheets-sync.yaml: invalid configuration",
+        f"  sheets-sync.yaml: teams[0].mapping: {line}",
+        f"  sheets-sync.yaml: teams[1].mapping: {line}",
     ]
