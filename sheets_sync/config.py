@@ -361,6 +361,8 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         rollup_output = sheet_source(rollup_output)
     except ValueError as exc:
         problems.append(f"{cfg.name}: rollup.output: {exc}")
+        if not rollup_output.startswith(GSHEET_PREFIX):  # a URL: not also "folder not found"
+            rollup_output = GSHEET_PREFIX + rollup_output
     rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
     rollup_file = resolved_path(root / rollup_output) if rollup_local else None
     rollup_target = rollup_file if rollup_local else rollup_output

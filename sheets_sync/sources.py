@@ -36,6 +36,13 @@ def sheet_source(source: str) -> str:
         rest = source[len(GSHEET_PREFIX) :].strip()
     elif re.match(r"^\s*https?://docs\.google\.com/(?:a/[^/]+/)?spreadsheets/", source, re.I):
         rest = source.strip()
+    elif re.match(r"^\s*https?://", source, re.I):  # a Drive link to an uploaded .xlsx, a
+        raise ValueError(  # Google Doc: read as a path, it was "file not found (https://...)"
+            "a web address that is no Google Sheet's URL: give a sheet's URL (docs.google.com/"
+            "spreadsheets/d/<key>/edit) or a workbook's path; an .xlsx kept in Google Drive "
+            "is opened in Google Sheets and saved as a Google Sheet first (File > Save as "
+            "Google Sheets)"
+        )
     else:
         return source
     if url := _SHEET_URL.match(rest):
