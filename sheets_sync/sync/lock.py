@@ -115,6 +115,12 @@ def check_state_dir(folder: Path) -> None:
     try:
         make_writable_folder(folder)
     except OSError as exc:
+        if folder.is_file():
+            raise ConfigError(  # was "(File exists) ... Make the folder writable"
+                "is a file, not sheets-sync's state folder; nothing was done. Move the file "
+                "away (the folder is made at the next run) and run again",
+                source=str(folder),
+            ) from None
         raise ConfigError(
             f"cannot write sheets-sync's state folder ({exc.strerror or exc}); nothing was "
             "done. Make the folder writable (or mount it read-write) and run again",

@@ -144,3 +144,22 @@ def test_export_and_validate_need_no_writable_state_folder(
     )
     code, out, err = run("validate", "--config", str(cfg), *AS_OF)
     assert code == 1 and out.endswith("6 teams: 2 errors, 2 warnings\n"), out + err
+
+
+def test_a_file_in_the_state_folders_place_is_named_as_one(demo: Path, tmp_path: Path) -> None:
+    """A file named ``.sheets-sync`` (a copy, an editor's save) said "cannot write
+    sheets-sync's state folder (File exists) ... Make the folder writable", of a folder
+    that is none."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    state = ws.parent / ".sheets-sync"
+    shutil.rmtree(state, ignore_errors=True)
+    state.write_text("not a folder\n", encoding="utf-8")
+    before = _fingerprint(ws.parent)
+    for command in (["sync"], ["rollup"]):
+        code, out, err = run(*command, "--config", str(ws), *AS_OF)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"error: {state}: is a file, not sheets-sync's state folder; nothing was done. "
+            "Move the file away (the folder is made at the next run) and run again\n"
+        )
+    assert _fingerprint(ws.parent) == before
