@@ -330,6 +330,8 @@ def template(
 
     Example: sheets-sync template team.xlsx
     """
+    if google and path is not None:  # the PATH was ignored: no .xlsx was written
+        raise click.UsageError("give a PATH for the .xlsx or --google, not both")
     if google:
         from sheets_sync.backends.gsheets import template as gtemplate
         from sheets_sync.config import has_workspace, load_workspace

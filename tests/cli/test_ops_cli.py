@@ -234,6 +234,15 @@ def test_template_is_written_only_under_an_xlsx_name(tmp_path: Path, name: str) 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_template_takes_a_path_or_google_not_both(tmp_path: Path) -> None:
+    """``template --google team.xlsx`` made a Google sheet (or failed for want of a key)
+    and wrote no team.xlsx, without a word about the PATH."""
+    code, out, err = run("template", "--google", str(tmp_path / "team.xlsx"))
+    assert (code, out) == (2, "")
+    assert err.endswith("\nError: give a PATH for the .xlsx or --google, not both\n"), err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_workers_option(demo: Path, tmp_path: Path) -> None:
     ws = copy_ws(demo, tmp_path / "ws")
     code, out, err = run("sync", "--config", str(ws), *AS_OF, "--workers", "2")
