@@ -36,7 +36,7 @@ from sheets_sync.sources import (
     resolved_path,
     sheet_source,
 )
-from sheets_sync.yamlio import load_yaml, read_text, yaml_problem
+from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
 
 DEFAULT_CONFIG = "sheets-sync.yaml"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -305,6 +305,8 @@ def _message(error: Any) -> str:
         return "unknown key (check the spelling; see docs/configuration.md)"
     if error["type"] == "missing":
         return "required"
+    if error["type"] == "model_type":  # `rollup: company.xlsx`
+        return not_settings(error["input"], "docs/configuration.md")
     return str(error["msg"]).removeprefix("Value error, ")
 
 

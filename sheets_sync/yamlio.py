@@ -136,6 +136,14 @@ def _refuse_duplicate_keys(node: yaml.Node, seen: set[int]) -> None:
             _refuse_duplicate_keys(value, seen)
 
 
+def not_settings(value: Any, doc: str) -> str:
+    """The problem of a value where settings belong (``rollup: company.xlsx``): pydantic
+    said "Input should be a valid dictionary or instance of RollupModel", a class's name."""
+    given = repr(value)
+    given = given if len(given) <= 60 else f"{given[:57]}..."
+    return f"should hold settings (key: value), not {given}; see {doc}"
+
+
 def yaml_problem(exc: yaml.YAMLError) -> str:
     """``line 3 not valid YAML: <problem>``, one line: ``str(exc)`` quotes the offending
     lines of the file under it."""

@@ -21,7 +21,7 @@ from sheets_sync.mapping.fields import (
     OKR_FIELDS,
     OKR_REQUIRED,
 )
-from sheets_sync.yamlio import load_yaml, read_text, yaml_problem
+from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -189,6 +189,8 @@ def _problem(error: Any) -> str:
         return "unknown key (check the spelling; see docs/mappings.md)"
     if error["type"] == "missing":
         return "required"
+    if error["type"] == "model_type":  # `rollup: company.xlsx`
+        return not_settings(error["input"], "docs/mappings.md")
     return str(error["msg"]).removeprefix("Value error, ")
 
 

@@ -64,3 +64,34 @@ def test_a_merge_key_may_be_overridden(tmp_path: Path) -> None:
     )
     code, out, err = run("config", "check", "--config", str(cfg))
     assert (code, err) == (0, ""), out
+
+
+def test_a_value_where_settings_belong_names_no_class(tmp_path: Path) -> None:
+    """``rollup: company.xlsx`` (for ``rollup: {output: company.xlsx}``) said "Input should
+    be a valid dictionary or instance of RollupModel"; a mapping's ``header: 3`` the same
+    of HeaderSpec."""
+    write_team(tmp_path / "sales.xlsx")
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  header: 3\n", encoding="utf-8"
+    )
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: 2026-Q4\nrollup: company.xlsx\n"
+        f"scoring: [{', '.join(str(i) for i in range(40))}]\n"
+        "teams:\n  - {name: Sales, source: sales.xlsx, mapping: mine}\n  - Ops\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, out) == (2, "")
+    see = "; see docs/configuration.md"
+    assert err.splitlines() == [
+        "error: sheets-sync.yaml: invalid configuration",
+        f"  sheets-sync.yaml: period: should hold settings (key: value), not '2026-Q4'{see}",
+        f"  sheets-sync.yaml: teams[1]: should hold settings (key: value), not 'Ops'{see}",
+        "  sheets-sync.yaml: rollup: should hold settings (key: value), not 'company.xlsx'" + see,
+        "  sheets-sync.yaml: scoring: should hold settings (key: value), not [0, 1, 2, 3, 4, "
+        f"5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...{see}",
+        "  sheets-sync.yaml: teams[0].mapping: mine.yaml: okrs.header: should hold settings "
+        "(key: value), not 3; see docs/mappings.md",
+    ]
