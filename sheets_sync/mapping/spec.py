@@ -189,7 +189,7 @@ def _problem(error: Any) -> str:
         return "unknown key (check the spelling; see docs/mappings.md)"
     if error["type"] == "missing":
         return "required"
-    if error["type"] == "model_type":  # `rollup: company.xlsx`
+    if error["type"] == "model_type":  # `header: 3`
         return not_settings(error["input"], "docs/mappings.md")
     return str(error["msg"]).removeprefix("Value error, ")
 
