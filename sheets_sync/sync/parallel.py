@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -34,7 +34,9 @@ from typing import Any, TypeVar, cast
 from sheets_sync.sync import stops
 from sheets_sync.sync.pool_end import (
     await_workers,
+    end_idle,
     raise_recorded,
+    result_awake,
     stops_recorded,
     wake_to_check,
     wind_down,
@@ -134,9 +136,7 @@ def _parent() -> int | None:
     return os.getpid() if threading.current_thread() is threading.main_thread() else None
 
 
-_STOP_SIGNALS = tuple(  # no SIGHUP on Windows
-    s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
-)
+_STOP_SIGNALS = stops.SIGNALS
 #: How long a worker signalled itself waits for the parent's word that the run stops. A
 #: signal to the process group reaches the parent too, but its handler runs only once its
 #: main thread leaves the C call it is in (an fsync on a busy disk, a deflate of the
@@ -197,7 +197,7 @@ def _init_worker(parent: int | None, flag: ctypes.c_int | None = None) -> None:
     for signum in _STOP_SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's stays ignored, as above
             signal.signal(signum, _on_stop)
-    # blocked by the parent while it forked (``_signals_held``): until the handlers above
+    # blocked by the parent while it forked (``stops.held``): until the handlers above
     # were in, a signal ran the parent's handler here ("Exception in initializer")
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
@@ -220,30 +220,6 @@ def _call(span: range) -> list[object]:
             break
         done.append(_one_task(i))
     return done
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Stop signals wait while this process forks workers. Blocked: a child inherits the
-    mask and unblocks them once its own handlers are in (``_init_worker``). Deferred
-    here too (another thread may take the signal for this one): raised between a fork
-    and the pool's note of the child, it left a worker no one ended. A signal that
-    came is raised again on leaving, for the usual handler."""
-    held: list[int] = []
-    handlers: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in _STOP_SIGNALS:
-            if signal.getsignal(signum) not in (None, signal.SIG_IGN):  # nohup's stays
-                handlers[signum] = signal.signal(signum, lambda n, _f: held.append(n))
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-        if held:
-            signal.raise_signal(held[0])
 
 
 def map_in_workers(
@@ -298,7 +274,7 @@ def map_in_workers(
             # One ``try`` from the first fork to the last rerun: a stop signal anywhere
             # (also while a broken pool waits for its other workers) winds it all down.
             try:
-                with _signals_held():
+                with stops.held():
                     chunks += [pool.submit(_call, span) for span in spans]  # all handed out
                 for chunk in chunks:  # in the pool's thread, before it SIGTERMs the others
                     chunk.add_done_callback(functools.partial(_broke, flag))
@@ -306,7 +282,7 @@ def map_in_workers(
                     meanwhile()
                 for k, chunk in enumerate(chunks):
                     try:
-                        part = cast(list[T], chunk.result())
+                        part = cast(list[T], result_awake(chunk))
                     except BrokenProcessPool:
                         raise_recorded(raised)  # the workers took our stop as their own
                         await_workers(pool, before)  # the others end their team in hand
@@ -318,7 +294,7 @@ def map_in_workers(
                         yielded += 1
                         yield value
                 else:  # every chunk came back: the workers end, idle, under the ``try``
-                    pool.shutdown(wait=True)
+                    end_idle(pool, before)
                     raise_recorded(raised)  # lost as the caller took the last chunk
                     return
                 log.warning("a worker process died; %d teams run again, one a process", len(redo))
@@ -422,7 +398,7 @@ def isolated(
                 i = todo.pop()
                 receive, send = context.Pipe(duplex=False)
                 started = context.Process(target=_one, args=(i, send, _parent()), daemon=True)
-                with _signals_held():  # a signal raised on leaving finds the child noted
+                with stops.held():  # a signal raised on leaving finds the child noted
                     started.start()
                     send.close()  # the child's end: EOF here once it exits
                     running[receive] = (i, started)
@@ -445,7 +421,7 @@ def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
     for ready in wake_to_check(list(running)):
         assert isinstance(ready, Connection)
         i, child = running[ready]
-        with _signals_held():
+        with stops.held():
             try:
                 ok, value = ready.recv()
             except (EOFError, OSError, pickle.UnpicklingError):

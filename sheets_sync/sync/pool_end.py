@@ -13,11 +13,12 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 
 def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
@@ -26,12 +27,32 @@ def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
     and a temp file a later run removes). The workers are gone when this returns, so the
     workspace lock is never released under a worker still writing. ``before``: the
     pids of this process's children before the pool (``_workers``). The pool's own
-    thread has ended too (``_wait_ended``)."""
+    thread has ended too (``_wait_ended``). Its waits wake every ``_WAKE`` s (``_end``)."""
+    _end(pool, before, cancel=True)
+
+
+def end_idle(pool: ProcessPoolExecutor, before: set[int]) -> None:
+    """``pool.shutdown(wait=True)`` once every chunk came back, waking as ``wind_down``
+    does: a stop whose C handler ran as the join began (or in another thread) was seen
+    only once the idle workers had ended, and they, signalled too, waited
+    ``_PARENT_GRACE`` for the run's word first. A stop meanwhile kills them: idle, they
+    have nothing in hand."""
+    _end(pool, before, cancel=False)
+
+
+def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
+    """The pool shut down and its workers and thread awaited, not joined: a join (a
+    lock's wait with no timeout) sleeps through a signal whose C handler ran just before
+    it or in another thread, and a signal that cut one on Python 3.11/3.12 marked the
+    thread ended while it ran (``_wait_ended``). Workers and thread are taken first:
+    ``shutdown`` drops the pool's references to them."""
+    children = _workers(pool, before)
+    manager = getattr(pool, "_executor_manager_thread", None)  # kill_workers drops it
     try:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=cancel)
+        _await_ended(children)
+        _wait_ended(manager, None)
     except BaseException:
-        children = _workers(pool, before)
-        manager = getattr(pool, "_executor_manager_thread", None)  # kill_workers drops it
         while True:  # a third signal changes nothing: the kill is done again
             try:
                 _kill(pool, children)
@@ -45,16 +66,17 @@ def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
         raise
 
 
-def _wait_ended(thread: threading.Thread | None, timeout: float) -> None:
-    """Wait for the pool's manager thread, which reaps the killed workers and closes the
-    pool's pipes. Not ``join``: on Python 3.11/3.12 a join that a signal interrupted (the
-    second stop, in ``shutdown``) marks the thread ended while it runs, so ``shutdown``
-    and the interpreter's exit no longer waited for it; a run exiting then printed
-    "Exception ignored in ... _python_exit ... Bad file descriptor" as the thread closed
-    a pipe the exit hook wrote to. ``threading.enumerate()`` lists a thread until its
-    last line has run, whatever a join said."""
-    deadline = time.monotonic() + timeout
-    while thread in threading.enumerate() and time.monotonic() < deadline:
+def _wait_ended(thread: threading.Thread | None, timeout: float | None) -> None:
+    """Wait for a thread to end (the pool's manager thread, which reaps the workers and
+    closes the pool's pipes), waking each 0.01 s. Not ``join``: on Python 3.11/3.12 a
+    join that a signal interrupted (the second stop, in ``shutdown``) marks the thread
+    ended while it runs, so ``shutdown`` and the interpreter's exit no longer waited for
+    it; a run exiting then printed "Exception ignored in ... _python_exit ... Bad file
+    descriptor" as the thread closed a pipe the exit hook wrote to.
+    ``threading.enumerate()`` lists a thread until its last line has run, whatever a join
+    said."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while thread in threading.enumerate() and (deadline is None or time.monotonic() < deadline):
         time.sleep(0.01)
 
 
@@ -85,7 +107,11 @@ def await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
     ``_on_stop``), awaited here so a stop signal meanwhile reaches ``wind_down``. Not by
     ``pool.shutdown``: a signal in Python 3.11's ``Thread.join`` marks the thread ended,
     and ``wind_down``'s wait then returned at once, under a worker still writing."""
-    pending = [child.sentinel for child in _workers(pool, before)]
+    _await_ended(_workers(pool, before))
+
+
+def _await_ended(children: Sequence[BaseProcess]) -> None:
+    pending = [child.sentinel for child in children]
     while pending:
         ready = wake_to_check(pending)
         pending = [s for s in pending if s not in ready]
@@ -93,6 +119,7 @@ def await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:
 
 #: how often a wait for processes wakes to run a signal handler that is due
 _WAKE = 0.25
+T = TypeVar("T")
 
 
 def wake_to_check(objects: Sequence[Any]) -> list[Any]:
@@ -106,6 +133,18 @@ def wake_to_check(objects: Sequence[Any]) -> list[Any]:
         ready = wait(objects, timeout=_WAKE)
         if ready:
             return ready
+
+
+def result_awake(future: Future[T]) -> T:
+    """``future.result()``, waking each ``_WAKE`` s as ``wake_to_check`` does, for the
+    same reason: a wait with no timeout slept through a stop whose C handler ran as it
+    began, till the future was done (a chunk of up to 16 teams, a Google team's reads)."""
+    while True:
+        try:
+            future.exception(timeout=_WAKE)  # returns a task's exception, never raises it
+        except FuturesTimeout:
+            continue
+        return future.result()  # outside the ``try``: a task may raise TimeoutError
 
 
 _Handler = Callable[[int, FrameType | None], Any]

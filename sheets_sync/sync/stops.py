@@ -6,11 +6,22 @@ exception it raises is printed as "Exception ignored" and dropped, and the run w
 as if no Ctrl-C had come: it synced every team, published the rollup and exited 0.
 The handler notes its signal here before it raises (``cli_support._interrupt``), and
 the run checks between teams and phases and before it publishes the rollup (``check``).
-A pool's workers are told at once by its own wrapper (``pool_end.stops_recorded``)."""
+A pool's workers are told at once by its own wrapper (``pool_end.stops_recorded``).
+Where a stop must not land at all (a fork, an import), signals are ``held``."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Any
+
 from sheets_sync.errors import Interrupted
+
+SIGNALS = tuple(  # no SIGHUP on Windows
+    s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
+)
 
 _noted: list[int] = []  # the signals noted and not yet raised or seen arriving
 
@@ -32,3 +43,30 @@ def check() -> None:
 def arrived() -> None:
     """An ``Interrupted`` reached the run: nothing noted is lost."""
     _noted.clear()
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Stop signals wait while the block runs, and one that came is raised again on
+    leaving, for the usual handler. For what a stop must not cut in two: a fork (a child
+    inherits the mask and unblocks them once its own handlers are in: ``parallel.py``;
+    raised between a fork and the pool's note of the child, it left a worker no one
+    ended),
+    an import (a module left half-imported breaks every later import of it in the
+    process: ``rollup_step.import_libraries``). Blocked, and deferred here too: another
+    thread may take the signal for this one, and its C handler still runs ours."""
+    caught: list[int] = []
+    handlers: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in SIGNALS:
+            if signal.getsignal(signum) not in (None, signal.SIG_IGN):  # nohup's stays
+                handlers[signum] = signal.signal(signum, lambda n, _f: caught.append(n))
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if caught:
+            signal.raise_signal(caught[0])

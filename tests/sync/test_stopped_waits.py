@@ -1,0 +1,164 @@
+"""A stop signal that comes just as the run begins a wait for its worker pool: a chunk's
+outcome, the idle workers' end, the wind-down after a first stop. A wait with no timeout
+(a lock's) is woken by a signal only when this thread's own C handler ran in it: one that
+ran as the wait began, or in another thread (the kernel hands a process's signal to any
+thread that does not block it), was handled only once the wait ended. Real forks, in a
+child Python of its own, so the signals reach no test; where the run's signal lands is
+placed by the script (``pthread_kill`` to a helper thread of its own)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
+ROOT = Path(__file__).resolve().parents[2]
+GRACE = 20.0  # the workers' wait for the run's word (``parallel._PARENT_GRACE``), here
+BOUND = GRACE / 2  # a stop handled within this; late, it took the whole grace or more
+
+
+def _script(code: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+# What the scripts share: the main thread seen asleep in a wait (its frame and place
+# unchanged over 0.1 s), and a group stop whose share for the run lands on a helper thread.
+_COMMON = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+out = Path(sys.argv[1])
+parallel._PARENT_GRACE = float(sys.argv[2])
+
+def main_asleep():
+    main = threading.main_thread().ident
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+def group_stop(pids):  # Ctrl-C: every worker, and the run on a thread other than its main
+    for pid in pids:
+        os.kill(pid, signal.SIGINT)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+    stopped_at.append(time.monotonic())
+
+stopped_at = []
+"""
+
+_IN_A_CHUNK = (
+    _COMMON
+    + """
+def task(i):
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    if i % 5 == 2:  # a long team: it ends once its worker is signalled
+        began = time.monotonic()
+        while not parallel._stop and time.monotonic() - began < 60:
+            time.sleep(0.01)
+    (out / str(i)).write_text("")
+    return i
+
+def stop():
+    while not all((out / f"begun-{i}").exists() for i in (2, 7)):  # chunk 0's and 1's
+        time.sleep(0.01)
+    main_asleep()  # in the wait for chunk 0
+    group_stop({int((out / f"begun-{i}").read_text()) for i in (2, 7)})
+
+def meanwhile():  # after the forks: a thread at a fork would be copied
+    threading.Thread(target=stop, daemon=True).start()
+
+got, late, stopped = [], [], False
+told = lambda i, _: late.append(i)
+try:
+    for value in parallel.map_in_workers(task, 40, 2, meanwhile, stopped=told):
+        got.append(value)
+except KeyboardInterrupt:
+    stopped = True
+files = sorted(int(p.name) for p in out.iterdir() if not p.name.startswith("begun"))
+print(json.dumps({"got": got, "late": late, "files": files, "stopped": stopped,
+                  "seconds": time.monotonic() - stopped_at[0]}))
+"""
+)
+
+
+def test_a_stop_as_the_run_waits_for_a_chunk_is_handled_at_once(tmp_path: Path) -> None:
+    """The run slept in ``chunk.result()`` till the chunk ended; its workers, signalled
+    too, waited ``_PARENT_GRACE`` for its word, took the stop as their own and exited,
+    and the teams they had finished were synced but not counted."""
+    found = _script(_IN_A_CHUNK, str(tmp_path), str(GRACE))
+    assert found["stopped"], found
+    told = found["got"] + found["late"]
+    assert sorted(told) == found["files"], f"every team written is told, and only those: {found}"
+    assert {2, 7} <= set(found["files"]), found
+    assert found["seconds"] < BOUND, found
+
+
+_AT_THE_END = (
+    _COMMON
+    + """
+kept = []
+
+def slow_to_end():  # a worker whose exit waits for the run's word (a thread of its own)
+    began = time.monotonic()
+    while not (parallel._flag and parallel._flag[0].value) and time.monotonic() - began < 60:
+        time.sleep(0.01)
+
+def task(i):
+    if not kept:
+        kept.append(threading.Thread(target=slow_to_end))  # not a daemon: exit waits for it
+        kept[0].start()
+        (out / f"worker-{os.getpid()}").write_text("")
+    time.sleep(0.01)
+    return i
+
+last = threading.Event()
+
+def stop():
+    last.wait()  # the caller has every outcome: the run ends its idle workers
+    main_asleep()
+    group_stop({int(p.name.split("-")[1]) for p in out.glob("worker-*")})
+
+def meanwhile():
+    threading.Thread(target=stop, daemon=True).start()
+
+got, stopped = [], False
+try:
+    for value in parallel.map_in_workers(task, 16, 2, meanwhile):
+        got.append(value)
+        if len(got) == 16:
+            last.set()
+except KeyboardInterrupt:
+    stopped = True
+alive = [p.name for p in out.glob("worker-*") if os.path.exists(f"/proc/{p.name.split('-')[1]}")]
+print(json.dumps({"got": len(got), "stopped": stopped, "alive": alive,
+                  "seconds": time.monotonic() - stopped_at[0]}))
+"""
+)
+
+
+def test_a_stop_as_the_idle_workers_end_is_handled_at_once(tmp_path: Path) -> None:
+    """Every chunk came back and the run joined the pool (``pool.shutdown(wait=True)``):
+    the stop was handled once the workers had ended, and they waited for its word."""
+    found = _script(_AT_THE_END, str(tmp_path), str(GRACE))
+    assert found["got"] == 16 and found["stopped"], found
+    assert found["alive"] == [], found
+    assert found["seconds"] < BOUND, found
