@@ -35,6 +35,7 @@ from sheets_sync.sync import stops
 from sheets_sync.sync.pool_end import (
     await_workers,
     end_idle,
+    kill_started,
     raise_recorded,
     result_awake,
     stops_recorded,
@@ -260,7 +261,7 @@ def map_in_workers(
         flag = context.RawValue(ctypes.c_int, 0)
         before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
         with (
-            stops_recorded(flag, _STOP_SIGNALS) as raised,
+            stops_recorded(flag, _STOP_SIGNALS, functools.partial(kill_started, before)) as raised,
             ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,

@@ -66,6 +66,18 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
         raise
 
 
+def kill_started(before: set[int]) -> None:
+    """SIGKILL to every process this one started since ``before`` (a pool's workers, the
+    reruns' children): run by ``stops_recorded``'s handler itself on a second stop, so
+    the kill does not depend on where its exception lands (between an ``except`` and the
+    ``try`` of ``wind_down``, it skipped the kill and the pool's exit waited for the
+    teams in hand). Takes no lock: a handler may run while this thread holds one."""
+    for child in multiprocessing.active_children():
+        if child.pid not in before:
+            with contextlib.suppress(OSError, ValueError):
+                child.kill()
+
+
 def _wait_ended(thread: threading.Thread | None, timeout: float | None) -> None:
     """Wait for a thread to end (the pool's manager thread, which reaps the workers and
     closes the pool's pipes), waking each 0.01 s. Not ``join``: on Python 3.11/3.12 a
@@ -151,7 +163,9 @@ _Handler = Callable[[int, FrameType | None], Any]
 
 
 @contextlib.contextmanager
-def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[list[BaseException]]:
+def stops_recorded(
+    flag: ctypes.c_int, signals: Sequence[int], second: Callable[[], None] | None = None
+) -> Iterator[list[BaseException]]:
     """While a pool runs, a stop signal whose handler raises here is noted in ``flag``
     (the workers' stop flag) as the handler raises, not once its exception has reached
     the pool's code: CPython runs a handler at the main thread's next bytecode, and when
@@ -161,6 +175,7 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[list[
     workers, not told, took it as their own after ``_PARENT_GRACE`` and exited, and the
     run ran every team again and exited 0. Yields the exceptions the handlers raised,
     for ``raise_recorded`` to raise such a stop again.
+    ``second`` runs in the handler of each stop raised after the first (``kill_started``).
     Only from the main thread (where handlers are set); a handler that raises nothing
     (a caller's own) records nothing."""
     ours: dict[int, tuple[_Handler, _Handler]] = {}
@@ -169,7 +184,7 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[list[
         for signum in signals:
             handler = signal.getsignal(signum)
             if callable(handler):  # not SIG_IGN (nohup's) nor SIG_DFL
-                recording = _recording(flag, handler, raised)
+                recording = _recording(flag, handler, raised, second)
                 ours[signum] = (handler, recording)
                 signal.signal(signum, recording)
     try:
@@ -181,13 +196,20 @@ def stops_recorded(flag: ctypes.c_int, signals: Sequence[int]) -> Iterator[list[
                     signal.signal(signum, handler)
 
 
-def _recording(flag: ctypes.c_int, handler: _Handler, raised: list[BaseException]) -> _Handler:
+def _recording(
+    flag: ctypes.c_int,
+    handler: _Handler,
+    raised: list[BaseException],
+    second: Callable[[], None] | None,
+) -> _Handler:
     def record(signum: int, frame: FrameType | None) -> Any:
         try:
             return handler(signum, frame)
         except BaseException as exc:
             flag.value = signum  # the workers stop after the team in hand
             raised.append(exc)
+            if len(raised) > 1 and second is not None:
+                second()
             raise
 
     return record

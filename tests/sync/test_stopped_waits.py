@@ -162,3 +162,61 @@ def test_a_stop_as_the_idle_workers_end_is_handled_at_once(tmp_path: Path) -> No
     assert found["got"] == 16 and found["stopped"], found
     assert found["alive"] == [], found
     assert found["seconds"] < BOUND, found
+
+
+_SECOND_BEFORE_THE_WIND_DOWN = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+out = Path(sys.argv[1])
+real = parallel.wind_down
+
+def wind_down(pool, before):  # the second Ctrl-C comes as the run enters its ``except``
+    signal.raise_signal(signal.SIGINT)  # handled here, before ``wind_down``'s ``try``
+    return real(pool, before)
+
+parallel.wind_down = wind_down
+
+def task(i):
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    time.sleep(30)  # a team that takes long to write
+    (out / str(i)).write_text("")
+    return i
+
+began = []
+
+def stop():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    while len(list(out.glob("begun-*"))) < 2:  # both workers are in a team
+        time.sleep(0.01)
+    began.append(time.monotonic())
+    os.kill(os.getpid(), signal.SIGINT)
+
+def meanwhile():
+    threading.Thread(target=stop, daemon=True).start()
+
+stopped = False
+try:
+    list(parallel.map_in_workers(task, 4, 2, meanwhile))
+except KeyboardInterrupt:
+    stopped = True
+seconds = time.monotonic() - began[0]
+pids = [int(p.read_text()) for p in out.glob("begun-*")]
+print(json.dumps({
+    "stopped": stopped, "seconds": seconds,
+    "alive": [pid for pid in pids if os.path.exists(f"/proc/{pid}")],
+    "written": sorted(p.name for p in out.iterdir() if not p.name.startswith("begun")),
+}))
+"""
+
+
+def test_a_second_stop_before_the_wind_down_begins_still_kills(tmp_path: Path) -> None:
+    """A second Ctrl-C raised between ``except BaseException`` and ``wind_down``'s
+    ``try`` left its kill undone: the pool's exit waited for the teams in hand (30 s
+    here), or, cut by a third, let the run release its lock under them."""
+    found = _script(_SECOND_BEFORE_THE_WIND_DOWN, str(tmp_path))
+    assert found["stopped"], found
+    assert found["seconds"] < 10, found
+    assert found["alive"] == [], found
+    assert found["written"] == [], "a team in hand was finished, not killed"
