@@ -20,6 +20,7 @@ from sheets_sync.atomic import remove_stale, staging
 from sheets_sync.config import Workspace
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import HistoryStore
+from sheets_sync.sync import stops
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
 
@@ -33,8 +34,13 @@ Assumed = tuple[tuple[str, str, str | None, int], ...]
 
 def import_libraries() -> None:
     """What building the workbook imports (pandas, pyarrow, xlsxwriter: ~1 s), imported
-    ahead while worker processes parse: the rollup is the night's critical path."""
-    import sheets_sync.rollup.workbook  # noqa: F401
+    ahead while worker processes parse: the rollup is the night's critical path. With
+    stop signals held (a stop meanwhile is raised once it is done): a stop in the middle
+    left pandas or numpy half-imported in the process, and a library caller's next run
+    failed on an ImportError ("numpy._core.multiarray failed to import")."""
+    with stops.held():
+        import sheets_sync.rollup.fingerprint
+        import sheets_sync.rollup.workbook  # noqa: F401
 
 
 def _state(ws: Workspace) -> RollupState:
@@ -99,6 +105,7 @@ def prepare(
             log.info("rollup inputs unchanged; %s left as it is", ws.rollup_output)
             return prep
 
+    import_libraries()  # here first when no worker process parsed (``engine.read_all``)
     from sheets_sync.rollup import build_rollup, load_history
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
 

@@ -347,6 +347,7 @@ def export_workspace(
     ``export_tables`` once every team had been read)."""
     if fmt not in ("csv", "parquet"):  # refused before the teams are read, not after
         raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
+    rollup_step.import_libraries()  # whole, whatever stop comes
     from sheets_sync.rollup import build_rollup, export_tables
 
     day = dt.date.today() if as_of is None else as_of
