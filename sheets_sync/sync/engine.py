@@ -37,6 +37,7 @@ from sheets_sync.sync.night_end import NightEnd
 from sheets_sync.sync.options import SyncOptions
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.sync.pool_end import result_awake, threads_ended
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.sync.reading import (
     BackendFactory,
@@ -200,12 +201,13 @@ class Sync(NightEnd):
         started: dict[int, Future[TeamRead]] = {}
         try:
             started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
-            return [started[i].result() for i in range(len(specs))]
+            return [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
         except BaseException:
             self._stop_threads(pool, started.values(), settle is not None)
             raise
         finally:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=False)
+            threads_ended(getattr(pool, "_threads", ()))  # idle: each ends at once
 
     def _stop_threads(
         self, pool: ThreadPoolExecutor, started: Iterable[Future[TeamRead]], settled: bool
@@ -215,12 +217,13 @@ class Sync(NightEnd):
         or write (``stopping``), so each finishes at most the request it is making. The
         threads are waited for, whatever further signals come: the workspace lock must
         not be released while one may still write (another run could write the same
-        sheets). The teams they settled count as done."""
+        sheets); not joined, as a second signal in a join marked the thread ended on
+        Python 3.11/3.12 (``pool_end.threads_ended``). The teams they settled count."""
         while True:
             try:
                 self.stopping.set()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool.shutdown(wait=True)
+                threads_ended(getattr(pool, "_threads", ()))  # not joined: ``threads_ended``
                 break
             except KeyboardInterrupt:
                 log.warning("stopping: waiting for the Google requests in flight to end")

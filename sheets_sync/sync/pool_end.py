@@ -12,7 +12,7 @@ import multiprocessing
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from multiprocessing.connection import wait
@@ -90,6 +90,13 @@ def _wait_ended(thread: threading.Thread | None, timeout: float | None) -> None:
     deadline = None if timeout is None else time.monotonic() + timeout
     while thread in threading.enumerate() and (deadline is None or time.monotonic() < deadline):
         time.sleep(0.01)
+
+
+def threads_ended(threads: Iterable[threading.Thread]) -> None:
+    """Each thread ended, awaited as ``_wait_ended`` does: a thread pool's, whose work
+    may still write (``engine.py``'s Google teams)."""
+    for thread in list(threads):
+        _wait_ended(thread, None)
 
 
 def _workers(pool: ProcessPoolExecutor, before: set[int]) -> list[BaseProcess]:

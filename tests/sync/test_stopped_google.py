@@ -1,0 +1,111 @@
+"""A stop while Google teams are read in threads (``engine.Sync.read_all``): the run's
+main thread waits for a team whose request is in flight. Here the request is a backend
+factory that blocks till the script lets it go. In a child Python of its own, so the
+signals reach no test; where each signal lands is placed by ``pthread_kill``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+ROOT = Path(__file__).resolve().parents[2]
+
+_IN_FLIGHT = """
+import json, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import SourceError
+from sheets_sync.sync.engine import Sync
+
+mode, cfg = sys.argv[1], Path(sys.argv[2])
+cfg.write_text(
+    "company: Acme\\n"
+    "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\\n"
+    "teams:\\n  - {name: Ads, source: 'gsheet:1AbC-ads-sheet-key'}\\n"
+)
+begun, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+def factory(spec, ws):  # the team's request, in flight till released
+    begun.set()
+    release.wait(30)
+    finished.set()
+    raise SourceError("the request ended")
+
+sync = Sync(load_workspace(cfg), factory=factory)
+main = threading.main_thread().ident
+found = {}
+
+def main_asleep():  # its frame and place unchanged over 0.1 s: in a wait
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+def stop():
+    begun.wait()
+    main_asleep()  # waiting for the team's read
+    began = time.monotonic()
+    if mode == "aside":  # the kernel handed the run's Ctrl-C to a thread of its own
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+    else:
+        signal.pthread_kill(main, signal.SIGINT)
+    found["handled"] = sync.stopping.wait(15)  # set by ``_stop_threads``
+    found["seconds"] = time.monotonic() - began
+    if mode == "twice" and found["handled"]:
+        main_asleep()  # waiting for the thread to end its request
+        signal.pthread_kill(main, signal.SIGINT)  # a second Ctrl-C: the wait goes on
+        time.sleep(1)
+    release.set()
+
+threading.Thread(target=stop, daemon=True).start()
+try:
+    sync.read_all(sync.selected([]))
+    found["stopped"] = False
+except KeyboardInterrupt:
+    found["stopped"] = True
+found["request_ended_first"] = finished.is_set()
+print(json.dumps(found))
+"""
+
+
+def _run(mode: str, tmp_path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_FLIGHT, mode, str(tmp_path / "sheets-sync.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_a_stop_another_thread_took_is_handled_while_a_request_is_in_flight(
+    tmp_path: Path,
+) -> None:
+    """The run slept in ``Future.result()`` till the team's requests were done (each up
+    to a minute with retries): a Ctrl-C whose C handler ran in a Google thread was seen
+    only then."""
+    found = _run("aside", tmp_path)
+    assert found["handled"] and found["stopped"], found
+    assert found["seconds"] < 10, found
+    assert found["request_ended_first"], found
+
+
+def test_a_second_stop_does_not_cut_the_wait_for_a_request_in_flight(tmp_path: Path) -> None:
+    """A second Ctrl-C in ``pool.shutdown(wait=True)`` cut its ``Thread.join``, which on
+    Python 3.11/3.12 marks the thread ended while it runs: the retried join returned at
+    once and the run went on (released its lock) under a request still writing."""
+    found = _run("twice", tmp_path)
+    assert found["handled"] and found["stopped"], found
+    assert found["request_ended_first"], "the run ended before the team's request"
