@@ -240,7 +240,8 @@ def map_in_workers(
     in hand (a shared flag, checked between tasks): ``stopped(i, result)`` gets every
     task that finished and was not yielded yet, then the signal goes on up. One whose
     exception was lost on the way (``stops_recorded``) is raised again, never taken
-    for a worker that died.
+    for a worker that died. A second one kills every worker in its own handler
+    (``kill_started``). Every wait here wakes each 0.25 s to run a handler that is due.
 
     A pool breaks when a child dies: the OOM killer, or a native crash (a C or Rust
     library aborting on one team's file). The pool cannot say whose task killed it, so
