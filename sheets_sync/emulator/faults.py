@@ -82,6 +82,9 @@ class Faults:
     #: The quota windows' length (Google's: a minute). The bench shortens it, with its
     #: client's, to reach the quota in seconds: 10 a 10 s window is Google's rate.
     rate_limit_window_s: float = 60.0
+    #: The quota windows' clock, when a request is counted: a test sets a fake one, shared
+    #: with its client's rate limiter, to have a request arrive late without waiting
+    clock: Callable[[], float] = time.monotonic
     retry_after_s: int = 1
     throttled_spreadsheets: set[str] = field(default_factory=set)
     seed: int | None = None
@@ -122,7 +125,7 @@ class Faults:
 
     def reset(self) -> None:
         self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
-        self.rate_limit_window_s = 60.0
+        self.rate_limit_window_s, self.clock = 60.0, time.monotonic
         self.throttled_spreadsheets.clear()
         self.answers.clear()
         self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
@@ -174,7 +177,7 @@ class Faults:
         if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
             raise self._quota_error(write)
         if self.rate_limit_per_minute is not None and sheets:
-            now = time.monotonic()
+            now = self.clock()
             with self._lock:
                 window = self._windows[write]
                 while window and now - window[0] >= self.rate_limit_window_s:

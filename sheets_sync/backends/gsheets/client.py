@@ -33,7 +33,7 @@ from sheets_sync.backends.gsheets.auth import (
     missing_scope,
     redact,
 )
-from sheets_sync.backends.gsheets.ratelimit import RateLimiter, quota_kind
+from sheets_sync.backends.gsheets.ratelimit import Kind, RateLimiter, quota_kind
 from sheets_sync.backends.gsheets.retry import (
     MIN_ATTEMPT_SECONDS,
     RETRYABLE_STATUS,
@@ -172,30 +172,29 @@ class SheetsClient:
         waits = SlotWaits(kind or "")  # the first is pacing, not retrying: it spends no budget
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
-            if kind is not None:  # a Drive call is on Drive's quota, not on ours
-                before = self._clock()
-                self.limiter.acquire(kind)
-                waits.add(self._clock() - before)
-            with self._lock:
-                self.calls += 1
-            if tally is not None:
-                tally()
-            try:
-                with capped(attempt_timeout(self._timeout(), remaining())):
-                    response = self.http.request(method, url, params=dict(params or {}), json=json)
-            except APIError as exc:
-                if exc.response.status_code == 401 and again:
-                    raise _UnauthorizedError from None
-                error = exc.error if isinstance(exc.error, dict) else {}
-                raise self._api_error(exc.response, error, source, key) from None
-            except OddErrorShapeError as exc:
-                if exc.response.status_code == 401 and again:
-                    raise _UnauthorizedError from None
-                raise self._api_error(exc.response, exc.error, source, key) from None
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                raise RetryableError(f"network: {type(exc).__name__}") from None
-            except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
-                raise self._token_error(exc, source) from None  # google-auth's own refresh
+            with self._slot(kind, waits):  # until the answer is back: see RateLimiter
+                with self._lock:
+                    self.calls += 1
+                if tally is not None:
+                    tally()
+                try:
+                    with capped(attempt_timeout(self._timeout(), remaining())):
+                        response = self.http.request(
+                            method, url, params=dict(params or {}), json=json
+                        )
+                except APIError as exc:
+                    if exc.response.status_code == 401 and again:
+                        raise _UnauthorizedError from None
+                    error = exc.error if isinstance(exc.error, dict) else {}
+                    raise self._api_error(exc.response, error, source, key) from None
+                except OddErrorShapeError as exc:
+                    if exc.response.status_code == 401 and again:
+                        raise _UnauthorizedError from None
+                    raise self._api_error(exc.response, exc.error, source, key) from None
+                except (requests.Timeout, requests.ConnectionError) as exc:
+                    raise RetryableError(f"network: {type(exc).__name__}") from None
+                except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
+                    raise self._token_error(exc, source) from None  # google-auth's own refresh
             if not response.content:
                 return {}
             try:
@@ -232,6 +231,18 @@ class SheetsClient:
             if not reached:  # the whole budget went to the token endpoint
                 self.verdict.unavailable(self._token_where(), exc)
             raise
+
+    @contextmanager
+    def _slot(self, kind: Kind | None, waits: SlotWaits) -> Iterator[None]:
+        """A slot of ``kind``'s quota, held while the block sends; its wait is noted in
+        ``waits``. A Drive call (None) is on Drive's quota, not on ours."""
+        if kind is None:
+            yield
+            return
+        before = self._clock()
+        with self.limiter.slot(kind):
+            waits.add(self._clock() - before)
+            yield
 
     def _ensure_token(self, source: str, remaining: Callable[[], float]) -> object:
         """One token exchange for all threads, not one per thread at start-up. A thread

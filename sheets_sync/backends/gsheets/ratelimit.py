@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -45,8 +46,18 @@ def quota_kind(method: str, url: str) -> Kind | None:
 
 
 class RateLimiter:
-    """``acquire(kind)`` blocks until one more request of that kind fits into the last
-    ``window`` seconds; reads and writes have ``per_minute`` each."""
+    """``slot(kind)`` holds one request of that kind; reads and writes have ``per_minute``
+    each in any ``window`` seconds.
+
+    Google counts a request when it arrives, which we cannot see; we see when it was sent
+    and when its answer came back. A slot stamped as it was taken let slot k + per_minute's
+    request reach Google less than a window after slot k's when slot k's took longer to
+    arrive (a 429 at each window's edge: 8 of the bench's 88 requests). So a slot is in
+    flight from when it is taken until its answer is back (or its attempt failed), and is
+    counted in the window from then, an upper bound on when Google counted it: a request
+    sent at least a window after that time arrives at least a window after its
+    predecessor did. The cost is each request's round trip once a window, not a margin.
+    """
 
     def __init__(
         self,
@@ -54,16 +65,23 @@ class RateLimiter:
         *,
         window: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """``sleep``: a fake one for tests with a fake ``clock``; by default a waiter
+        sleeps on a condition that a slot's settling wakes."""
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
+        if window <= 0:
+            raise ValueError("window must be positive")
         self.per_minute = per_minute
         self.window = window
         self._clock = clock
         self._sleep = sleep
-        self._stamps: dict[Kind, deque[float]] = {READ: deque(), WRITE: deque()}
+        #: when each settled slot's answer came back, oldest first (read under the lock)
+        self._settled: dict[Kind, deque[float]] = {READ: deque(), WRITE: deque()}
+        self._in_flight: dict[Kind, int] = {READ: 0, WRITE: 0}
         self._lock = threading.Lock()
+        self._settles = threading.Condition(self._lock)
         #: seconds callers were held back, per quota, for the run report
         self.waited_by_kind: dict[Kind, float] = {READ: 0.0, WRITE: 0.0}
 
@@ -73,20 +91,50 @@ class RateLimiter:
         with self._lock:
             return sum(self.waited_by_kind.values())
 
+    @contextmanager
+    def slot(self, kind: Kind = READ) -> Iterator[float]:
+        """Hold one slot of ``kind``'s quota while the block sends its request; yields how
+        long the caller waited for it. The slot counts from the block's end."""
+        waited = self._take(kind)
+        try:
+            yield waited
+        finally:
+            self._settle(kind)
+
     def acquire(self, kind: Kind = READ) -> float:
-        """Take one slot of ``kind``'s quota; returns how long this call waited."""
-        stamps = self._stamps[kind]
+        """Take a slot counted from now, as for a request answered at once; returns how
+        long this call waited."""
+        with self.slot(kind) as waited:
+            return waited
+
+    def _take(self, kind: Kind) -> float:
+        settled = self._settled[kind]
+        started = self._clock()
         waited = 0.0
-        while True:
-            with self._lock:
+        with self._lock:
+            while True:
                 now = self._clock()
-                while stamps and now - stamps[0] >= self.window:
-                    stamps.popleft()
-                if len(stamps) < self.per_minute:
-                    stamps.append(now)
+                while settled and now - settled[0] >= self.window:
+                    settled.popleft()
+                if len(settled) + self._in_flight[kind] < self.per_minute:
+                    self._in_flight[kind] += 1
                     self.waited_by_kind[kind] += waited
                     return waited
-                wait = stamps[0] + self.window - now
-            # Sleep outside the lock so other threads can see the window too; re-check after.
-            self._sleep(wait)
-            waited += wait
+                # full: the oldest settled slot leaves the window then; with every slot
+                # in flight, the first to settle says when
+                wait = settled[0] + self.window - now if settled else None
+                if self._sleep is None or wait is None:
+                    self._settles.wait(wait)
+                else:  # a test's fake sleep, outside the lock like a real one
+                    self._lock.release()
+                    try:
+                        self._sleep(wait)
+                    finally:
+                        self._lock.acquire()
+                waited = self._clock() - started
+
+    def _settle(self, kind: Kind) -> None:
+        with self._lock:
+            self._in_flight[kind] -= 1
+            self._settled[kind].append(self._clock())  # under the lock: in order
+            self._settles.notify_all()

@@ -3,6 +3,9 @@ each, and classifies every call it sends as the emulator (and Google) counts it.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -207,3 +210,122 @@ def test_a_write_that_gave_up_names_the_write_quota_and_one_that_never_waited_no
 
 def attempt_fails() -> None:
     raise RetryableError("503 UNAVAILABLE", status=503)
+
+
+@pytest.mark.emulator
+def test_a_slot_counts_from_its_answer_so_a_read_that_arrived_late_meets_no_429(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """Google counts a request when it arrives. A quota of 1 read a minute, the emulator's
+    and ours on one fake clock; the first read takes 5 s to arrive. Stamped when its slot
+    was taken, the second read was sent 60 s after the first was sent, 55 s after Google
+    counted it: 429. Counted from the first read's answer, it waits until 65 s."""
+    clock = FakeClock()
+    emulator.faults.clock = clock
+    emulator.faults.rate_limit_per_minute = 1
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    client = make_client(RetryPolicy(max_attempts=1), limiter=limiter, clock=clock,
+                         sleep=clock.sleep)  # fmt: skip
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    late: list[str] = []
+
+    def arrives_late(endpoint: str, spreadsheet_id: str | None) -> None:
+        if not late:
+            late.append(endpoint)
+            clock.now += 5.0  # on its way to Google (this hook runs before the count)
+
+    emulator.faults.before_request = arrives_late
+    started = clock.now
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    assert late == ["spreadsheets.get"]
+    assert [r.status for r in api_requests()] == [200, 200]
+    assert limiter.waited == pytest.approx(60.0)  # the window from the first answer, 5 s in
+    assert clock.now - started == pytest.approx(65.0)
+
+
+@pytest.mark.emulator
+def test_a_client_at_full_rate_against_the_emulators_quota_meets_no_429(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """4 threads read as fast as the quota lets them, 3 reads and 3 writes a 2 s window,
+    the emulator's and ours, for 4 windows. The emulator holds each quota's first 3
+    requests 0.5 s before it counts them (slow to arrive, as the first of a run are: a new
+    connection, a busy server). A slot stamped when taken let the second window's requests
+    arrive less than a window after those: a 429 each. Counted from its answer, none."""
+    per_window, window, rounds = 3, 2.0, 4
+    emulator.faults.rate_limit_per_minute = per_window
+    emulator.faults.rate_limit_window_s = window
+    arrived: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def first_window_slow(endpoint: str, spreadsheet_id: str | None) -> None:
+        with lock:
+            arrived[endpoint] = arrived.get(endpoint, 0) + 1  # a read or a write
+            first = arrived[endpoint] <= per_window
+        if first:
+            time.sleep(0.5)
+
+    emulator.faults.before_request = first_window_slow
+    limiter = RateLimiter(per_window, window=window)
+    client = make_client(RetryPolicy(max_attempts=3, max_seconds=30.0), limiter=limiter)
+    keys = [emulator.create_spreadsheet(f"t{i}", {"OKRs": [["a"]]}) for i in range(4)]
+    title = {"updateSpreadsheetProperties": {"properties": {"title": "u"}, "fields": "title"}}
+    errors: list[BaseException] = []
+
+    def team(key: str) -> None:
+        try:
+            for _ in range(rounds * per_window // 4):
+                client.get_spreadsheet(key, {"fields": "sheets.properties"}, source=key)
+                client.batch_update(key, {"requests": [title]}, source=key)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=team, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not any(t.is_alive() for t in threads)
+    statuses = Counter(r.status for r in api_requests())
+    assert errors == [] and statuses == {200: 2 * rounds * per_window}, (errors, statuses)
+
+
+def test_a_slot_counts_in_its_window_from_when_its_block_ends() -> None:
+    """A request whose answer took 5 s holds its slot 5 s, and a window from then."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    with limiter.slot(READ) as waited:
+        clock.now += 5.0  # the round trip
+    assert waited == 0.0
+    assert limiter.acquire(READ) == pytest.approx(60.0)
+    assert clock.now == pytest.approx(1065.0)
+
+
+def test_a_slot_in_flight_holds_its_place_until_its_answer_then_a_window_more() -> None:
+    """Every slot in flight: a caller waits for one to settle (woken by it, no timer to
+    go by), then for a window from that moment."""
+    limiter = RateLimiter(1, window=0.2)
+    taken, answered = threading.Event(), threading.Event()
+    times: dict[str, float] = {}
+
+    def in_flight() -> None:
+        with limiter.slot(WRITE):
+            taken.set()
+            answered.wait(30)
+            times["answered"] = time.monotonic()
+
+    def next_write() -> None:
+        limiter.acquire(WRITE)
+        times["taken"] = time.monotonic()
+
+    first = threading.Thread(target=in_flight)
+    first.start()
+    assert taken.wait(30)
+    second = threading.Thread(target=next_write)
+    second.start()
+    assert limiter.acquire(READ) == 0.0  # the reads' window is not the writes'
+    answered.set()
+    first.join(30)
+    second.join(30)
+    assert times["taken"] - times["answered"] >= 0.2
