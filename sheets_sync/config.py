@@ -98,6 +98,10 @@ class Workspace:
     root_real: Path
     prune_history_after: int | None = None
     keep_run_reports: int | None = 90  # newest in .sheets-sync/runs/; None: all
+    #: Seconds of Google's quota windows (its quotas are a minute's): not in the workspace
+    #: file. The bench shortens it with its emulator's ``rate_limit_window_s`` to reach the
+    #: quota in seconds (``dataclasses.replace`` on a loaded workspace).
+    google_quota_window: float = 60.0
 
     @property
     def root(self) -> Path:

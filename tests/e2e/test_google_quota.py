@@ -4,6 +4,8 @@ both quotas; a read never waits for writes' slots, nor a write for reads'."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,28 @@ def test_a_changed_night_at_the_quota_waits_for_no_slot_and_meets_no_429(
         == ["spreadsheets.batchUpdate"] * 4 + ["spreadsheets.get"] * 4
     )
     assert {r.status for r in sent} == {200}
+
+
+def test_a_night_past_a_scaled_quota_window_waits_for_slots_and_meets_no_429(
+    env: Emulator, tmp_path: Path
+) -> None:
+    """The quota window is the workspace's ``google_quota_window`` (not in its file; the
+    bench scales it with the emulator's, as here: 2 reads and 2 writes a 2 s window). 6
+    changed teams pass the first window's free slots, so the run waits for the quota;
+    a slot counted from its answer is never refused at the window's edge. The bench
+    patched ``RateLimiter`` inside the client module for this."""
+    keys = [
+        env.create_spreadsheet(f"team {i}", team_sheets(i), value_input="RAW") for i in range(6)
+    ]
+    loaded = load_workspace(workspace(tmp_path, env, keys, requests_per_minute=2))
+    ws = replace(loaded, google_quota_window=2.0)
+    env.faults.rate_limit_per_minute = 2
+    env.faults.rate_limit_window_s = 2.0
+    result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
+    assert [r.outcome for r in result.runs] == [Outcome.OK] * 6, [r.error for r in result.runs]
+    limiter = client_for(ws).limiter
+    assert (limiter.per_minute, limiter.window) == (2, 2.0)
+    assert client_for(loaded).limiter.window == 60.0  # a client of its own: Google's minute
+    assert limiter.waited_by_kind["read"] > 0  # the writes keep pace behind the reads
+    sent = [r for r in env.log.requests if r.endpoint != "token"]
+    assert Counter(r.status for r in sent) == {200: 12}

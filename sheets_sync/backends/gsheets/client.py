@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -33,7 +33,7 @@ from sheets_sync.backends.gsheets.auth import (
     missing_scope,
     redact,
 )
-from sheets_sync.backends.gsheets.ratelimit import Kind, RateLimiter, quota_kind
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter, quota_kind
 from sheets_sync.backends.gsheets.retry import (
     MIN_ATTEMPT_SECONDS,
     RETRYABLE_STATUS,
@@ -139,16 +139,18 @@ class SheetsClient:
         *,
         http_client: type[HTTPClient] | None = None,
         session: requests.Session | None = None,
+        quota_window: float = 60.0,
         **kwargs: Any,
     ) -> SheetsClient:
-        """gspread's construction: ``http_client(auth, session)``; emulator-aware default."""
+        """gspread's construction: ``http_client(auth, session)``; emulator-aware default.
+        ``quota_window``: the limiter's window, Google's minute unless a bench scales it."""
         google = google or GoogleModel()
         if http_client is None:
             http_client = EmulatorHTTPClient if emulator_host() else HTTPClient
         http = http_client(creds, session)
         http.set_timeout(google.timeout_seconds)
         kwargs.setdefault("policy", policy_for(google))
-        kwargs.setdefault("limiter", RateLimiter(google.requests_per_minute))
+        kwargs.setdefault("limiter", RateLimiter(google.requests_per_minute, window=quota_window))
         kwargs.setdefault("email", creds.service_account_email)
         return cls(http, **kwargs)
 
@@ -172,7 +174,10 @@ class SheetsClient:
         waits = SlotWaits(kind or "")  # the first is pacing, not retrying: it spends no budget
 
         def send(remaining: Callable[[], float], again: bool) -> Any:
-            with self._slot(kind, waits):  # until the answer is back: see RateLimiter
+            # a slot of the call's quota (none for Drive: its own quota), held until the
+            # answer is back: see RateLimiter
+            with self.limiter.slot(kind) if kind else nullcontext(0.0) as waited:
+                waits.add(waited)
                 with self._lock:
                     self.calls += 1
                 if tally is not None:
@@ -231,18 +236,6 @@ class SheetsClient:
             if not reached:  # the whole budget went to the token endpoint
                 self.verdict.unavailable(self._token_where(), exc)
             raise
-
-    @contextmanager
-    def _slot(self, kind: Kind | None, waits: SlotWaits) -> Iterator[None]:
-        """A slot of ``kind``'s quota, held while the block sends; its wait is noted in
-        ``waits``. A Drive call (None) is on Drive's quota, not on ours."""
-        if kind is None:
-            yield
-            return
-        before = self._clock()
-        with self.limiter.slot(kind):
-            waits.add(self._clock() - before)
-            yield
 
     def _ensure_token(self, source: str, remaining: Callable[[], float]) -> object:
         """One token exchange for all threads, not one per thread at start-up. A thread
@@ -427,8 +420,8 @@ _clients_lock = threading.Lock()
 def client_for(workspace: Workspace) -> SheetsClient:
     """The run's one client for this workspace: every team's thread shares its rate limit.
 
-    Cached per (workspace file, credentials, settings, emulator host), so the engine may
-    call this once per team.
+    Cached per (workspace file, credentials, settings, quota window, emulator host), so
+    the engine may call this once per team.
     """
     from sheets_sync.backends.gsheets.auth import credentials_file
 
@@ -440,6 +433,7 @@ def client_for(workspace: Workspace) -> SheetsClient:
         workspace.config_path,
         key_file,
         workspace.google,
+        workspace.google_quota_window,
         emulator_host(),
     )
     with _clients_lock:
@@ -453,7 +447,10 @@ def client_for(workspace: Workspace) -> SheetsClient:
                 client = _clients[cache_key] = exc
             else:
                 origin = str(credentials_file(workspace) or "")
-                client = SheetsClient.from_credentials(creds, workspace.google, origin=origin)
+                window = workspace.google_quota_window
+                client = SheetsClient.from_credentials(
+                    creds, workspace.google, origin=origin, quota_window=window
+                )
                 _clients[cache_key] = client
         if isinstance(client, CredentialsError):
             raise CredentialsError(client.short)
