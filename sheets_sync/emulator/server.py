@@ -31,8 +31,16 @@ from sheets_sync.emulator.state import CALLER, Store
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 
 
-def _dump(data: Any) -> bytes:
+def _dump(data: Any, pretty: bool = True) -> bytes:
+    """Google's JSON: indented unless the request asked ``prettyPrint=false``."""
+    if not pretty:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _pretty(params: dict[str, list[str]]) -> bool:
+    """The ``prettyPrint`` system parameter, true unless its (last) value is ``false``."""
+    return params.get("prettyPrint", ["true"])[-1].lower() != "false"
 
 
 def _drop_nulls(data: Any) -> Any:
@@ -130,6 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(raw)
             return
         params = parse_qs(split.query, keep_blank_values=True)
+        pretty = _pretty(params)
         name, sid, body, result = "unknown", api.spreadsheet_id_of(path), None, None
         headers: dict[str, str] = {}
         try:
@@ -159,14 +168,15 @@ class _Handler(BaseHTTPRequestHandler):
             elif isinstance(result, tuple):
                 status, payload, ctype = 200, result[1], result[0]
             else:
-                status, payload, ctype = 200, _dump(result), JSON_TYPE
+                status, payload, ctype = 200, _dump(result, pretty), JSON_TYPE
         except ApiError as err:
-            status, payload, ctype, headers = err.code, _dump(err.body()), JSON_TYPE, err.headers
+            payload = _dump(err.body(), pretty)
+            status, ctype, headers = err.code, JSON_TYPE, err.headers
         except Exception:
             traceback.print_exc(file=sys.stderr)
             status, payload, ctype = (
                 500,
-                _dump(ApiError(500, "Internal error encountered.").body()),
+                _dump(ApiError(500, "Internal error encountered.").body(), pretty),
                 JSON_TYPE,
             )
         logged = result if status == 200 and isinstance(result, dict) else None

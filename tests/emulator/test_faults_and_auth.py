@@ -348,3 +348,22 @@ def test_a_request_body_past_googles_10_mib_is_400_whatever_the_call(emulator: E
     assert reply.json()["error"]["message"] == "Request payload size exceeds the limit: 1000 bytes."
     emulator.reset()
     assert emulator.faults.max_payload_bytes == 10_485_760
+
+
+def test_replies_are_pretty_printed_unless_the_request_asks_prettyprint_false(
+    emulator: Emulator,
+) -> None:
+    """As Google: indented JSON by default, compact with ``prettyPrint=false``, error
+    replies too; the same document either way."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a", 1]]})
+    token = emulator.issue_token()
+    pretty = _get(emulator, f"/v4/spreadsheets/{key}?includeGridData=true", token)
+    compact = _get(emulator, f"/v4/spreadsheets/{key}?includeGridData=true&prettyPrint=false",
+                   token)  # fmt: skip
+    assert pretty.status_code == compact.status_code == 200
+    assert pretty.content.startswith(b'{\n  "') and b"\n" not in compact.content
+    assert compact.json() == pretty.json()
+    assert len(compact.content) < len(pretty.content) * 0.6
+    missing = _get(emulator, "/v4/spreadsheets/nope?prettyPrint=false", token)
+    assert missing.status_code == 404 and b"\n" not in missing.content
+    assert b"\n" in _get(emulator, "/v4/spreadsheets/nope?prettyPrint=true", token).content

@@ -49,6 +49,7 @@ from sheets_sync.backends.gsheets.session import (
     cap_timeouts,
     capped,
     check_error_reply,
+    compact_replies,
     no_refresh_on_401,
 )
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
@@ -130,6 +131,7 @@ class SheetsClient:
                 hooks.append(check_error_reply)
             cap_timeouts(session)
             no_refresh_on_401(session)
+            compact_replies(session)
 
     @classmethod
     def from_credentials(

@@ -1,11 +1,12 @@
 """The requests session under gspread's HTTP client: what every reply and every send
 passes through before gspread sees it.
 
-Three hooks live here: google-auth's own refresh on a 401 turned off (the client
+Four hooks live here: google-auth's own refresh on a 401 turned off (the client
 refreshes within its budget), a response hook that turns error replies gspread cannot
 read into one exception we can, and an adapter that caps each send's timeout by what is
 left of the calling thread's retry budget (``capped``), since gspread's ``HTTPClient`` is
-shared by every thread and passes one fixed timeout.
+shared by every thread and passes one fixed timeout; and ``prettyPrint=false`` on every
+call (``compact_replies``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ def no_refresh_on_401(session: requests.Session) -> None:
     does not pass); a google-auth without it keeps its own refresh."""
     if hasattr(session, "_refresh_status_codes"):
         session._refresh_status_codes = ()
+
+
+def compact_replies(session: requests.Session) -> None:
+    """Ask for JSON without indentation: Google pretty-prints a reply unless the request
+    has ``prettyPrint=false`` (a system parameter of every Google API), and gspread does
+    not add it. A default query parameter of the session, so every Sheets and Drive call
+    asks; the token exchange goes through google-auth's own session."""
+    if isinstance(session.params, dict):  # a new session's: {}
+        session.params["prettyPrint"] = "false"
+    else:
+        session.params = {"prettyPrint": "false"}
 
 
 def cap_timeouts(session: requests.Session) -> None:

@@ -7,7 +7,7 @@ import threading
 import time
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -329,3 +329,22 @@ def test_a_slot_in_flight_holds_its_place_until_its_answer_then_a_window_more() 
     first.join(30)
     second.join(30)
     assert times["taken"] - times["answered"] >= 0.2
+
+
+@pytest.mark.emulator
+def test_every_call_asks_for_compact_json(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """``prettyPrint=false`` on every Sheets and Drive call (Google indents its JSON
+    otherwise, and gspread does not ask), from the session: no endpoint adds it."""
+    client = make_client(scopes=list(TEMPLATE_SCOPES))
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t")
+    title = {"updateSpreadsheetProperties": {"properties": {"title": "u"}, "fields": "title"}}
+    client.batch_update(key, {"requests": [title]}, source="t")
+    created = client.create_spreadsheet({"properties": {"title": "new"}}, source="new")
+    client.delete_file(str(created["spreadsheetId"]), source="new")
+    sent = api_requests()
+    assert len(sent) == 4
+    for r in sent:
+        assert parse_qs(urlsplit(r.path).query)["prettyPrint"] == ["false"], r.endpoint
