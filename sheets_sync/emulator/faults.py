@@ -30,6 +30,8 @@ class LoggedRequest:
     spreadsheet_id: str | None
     body: Any = None
     response: Any = None
+    #: the reply was sent gzip-compressed (the client asked for it as Google requires)
+    gzipped: bool = False
 
 
 @dataclass

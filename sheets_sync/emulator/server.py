@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import socket
 import sys
@@ -110,11 +111,26 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle("PATCH")
 
+    def _wants_gzip(self) -> bool:
+        """Google compresses a reply only for a request that accepts gzip and whose
+        User-Agent contains ``gzip`` (its APIs' performance guide)."""
+        accepts = self.headers.get("Accept-Encoding", "").lower()
+        return "gzip" in accepts and "gzip" in self.headers.get("User-Agent", "").lower()
+
     def _send(
-        self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        body: bytes,
+        ctype: str,
+        headers: dict[str, str] | None = None,
+        *,
+        compress: bool = False,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        if compress and body:
+            body = gzip.compress(body, compresslevel=6)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         for key, val in (headers or {}).items():
             self.send_header(key, val)
@@ -180,10 +196,11 @@ class _Handler(BaseHTTPRequestHandler):
                 JSON_TYPE,
             )
         logged = result if status == 200 and isinstance(result, dict) else None
-        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged))
+        compress = self._wants_gzip() and bool(payload)
+        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged, compress))
         if emu.faults.after_request is not None:
             emu.faults.after_request(name, sid)
-        self._send(status, payload, ctype, headers)
+        self._send(status, payload, ctype, headers, compress=compress)
 
     def _token(self, raw: bytes) -> None:
         emu = self.server.emulator

@@ -367,3 +367,17 @@ def test_replies_are_pretty_printed_unless_the_request_asks_prettyprint_false(
     missing = _get(emulator, "/v4/spreadsheets/nope?prettyPrint=false", token)
     assert missing.status_code == 404 and b"\n" not in missing.content
     assert b"\n" in _get(emulator, "/v4/spreadsheets/nope?prettyPrint=true", token).content
+
+
+def test_a_reply_is_gzipped_only_for_a_user_agent_that_says_gzip(emulator: Emulator) -> None:
+    """Google's rule (its APIs' performance guide): ``Accept-Encoding: gzip`` and a
+    User-Agent containing ``gzip``; requests sends the first, not the second."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a", 1]]})
+    headers = {"Authorization": f"Bearer {emulator.issue_token()}"}
+    url = f"{emulator.url}/v4/spreadsheets/{key}?includeGridData=true"
+    plain = requests.get(url, headers=headers, timeout=5)
+    asked = requests.get(url, headers={**headers, "User-Agent": "my program (gzip)"}, timeout=5)
+    assert "Content-Encoding" not in plain.headers
+    assert asked.headers["Content-Encoding"] == "gzip"
+    assert asked.json() == plain.json()  # requests decompresses it
+    assert [r.gzipped for r in emulator.log.requests] == [False, True]

@@ -50,6 +50,7 @@ from sheets_sync.backends.gsheets.session import (
     capped,
     check_error_reply,
     compact_replies,
+    gzip_replies,
     no_refresh_on_401,
 )
 from sheets_sync.backends.gsheets.shape import obj, reply_shape
@@ -132,6 +133,7 @@ class SheetsClient:
             cap_timeouts(session)
             no_refresh_on_401(session)
             compact_replies(session)
+            gzip_replies(session)
 
     @classmethod
     def from_credentials(

@@ -348,3 +348,22 @@ def test_every_call_asks_for_compact_json(
     assert len(sent) == 4
     for r in sent:
         assert parse_qs(urlsplit(r.path).query)["prettyPrint"] == ["false"], r.endpoint
+
+
+@pytest.mark.emulator
+def test_every_reply_with_a_body_comes_gzipped(
+    emulator: Emulator, make_client: Any, api_requests: Any
+) -> None:
+    """Google gzips a reply only for a User-Agent that contains ``gzip``; requests' and
+    gspread's did not, so every reply came uncompressed."""
+    client = make_client(scopes=list(TEMPLATE_SCOPES))
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client.get_spreadsheet(key, {"includeGridData": "true"}, source="t")
+    title = {"updateSpreadsheetProperties": {"properties": {"title": "u"}, "fields": "title"}}
+    client.batch_update(key, {"requests": [title]}, source="t")
+    emulator.faults.throttle(key)
+    with pytest.raises(RetryExhaustedError):  # an error's reply too
+        client.get_spreadsheet(key, {"fields": "spreadsheetId"}, source="t")
+    sent = api_requests()
+    assert [(r.status, r.gzipped) for r in sent[:3]] == [(200, True), (200, True), (429, True)]
+    assert "(gzip)" in client.http.session.headers["User-Agent"]
