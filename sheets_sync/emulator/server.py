@@ -204,8 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self, raw: bytes) -> None:
         emu = self.server.emulator
-        if emu.faults.token_latency_ms:
-            time.sleep(emu.faults.token_latency_ms / 1000)
+        if not emu.faults.token_delay():  # the test that set the hang has ended
+            self.close_connection = True
+            return
         canned = emu.faults.token_reply
         if canned is not None:
             emu.log.record(LoggedRequest("POST", self.path, "token", canned.status, None))

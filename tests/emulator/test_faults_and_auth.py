@@ -381,3 +381,34 @@ def test_a_reply_is_gzipped_only_for_a_user_agent_that_says_gzip(emulator: Emula
     assert asked.headers["Content-Encoding"] == "gzip"
     assert asked.json() == plain.json()  # requests decompresses it
     assert [r.gzipped for r in emulator.log.requests] == [False, True]
+
+
+def test_a_hanging_token_endpoint_ends_unlogged_at_reset(emulator: Emulator) -> None:
+    """A test hangs the token endpoint past its budgets; the reset after it ends the hang,
+    so the next test neither waits for it nor finds its exchange in its own log."""
+    import threading
+
+    emulator.faults.token_latency_ms = 600_000
+    ended: list[BaseException | int] = []
+
+    def exchange() -> None:
+        try:
+            ended.append(requests.post(emulator.url + "/token", data={}, timeout=120).status_code)
+        except requests.RequestException as exc:  # the emulator closed the connection
+            ended.append(exc)
+
+    thread = threading.Thread(target=exchange)
+    thread.start()
+    while not _token_waiting(emulator):  # the request is in its hang
+        assert thread.is_alive(), ended
+        time.sleep(0.01)
+    emulator.reset()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and len(ended) == 1
+    assert not isinstance(ended[0], int)  # no answer: the hang was cut, not served
+    assert emulator.log.requests == []
+
+
+def _token_waiting(emulator: Emulator) -> bool:
+    """Whether a token request is in its hang (someone waits on the release event)."""
+    return bool(emulator.faults._token_release._cond._waiters)  # type: ignore[attr-defined]
