@@ -20,10 +20,16 @@ from sheets_sync.sync import parallel
 
 marks = Path(sys.argv[1])
 
-class Slow:  # an outcome that takes a while to send
+def wait_for(mark):  # up to a minute: the signal comes in the window, however late
+    for _ in range(6000):
+        if (marks / mark).exists():
+            return
+        time.sleep(0.01)
+
+class Slow:  # an outcome whose send lasts until the stop signal has been sent
     def __reduce__(self):
         (marks / "sending").touch()
-        time.sleep(0.5)
+        wait_for("signalled")
         return (str, ("team 0 written",))
 
 def task(i):
@@ -35,6 +41,7 @@ def ctrl_c():  # the whole group: the child too, as it sends
     while not (marks / "sending").exists():
         time.sleep(0.005)
     os.killpg(0, signal.SIGINT)
+    (marks / "signalled").touch()
 
 threading.Thread(target=ctrl_c, daemon=True).start()
 done = {}
@@ -58,25 +65,38 @@ def test_a_stop_as_a_rerun_sends_its_outcome_keeps_its_team(tmp_path: Path) -> N
 _PARENT_JOINING = """
 import json, os, signal, sys, threading, time
 from multiprocessing import util
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from sheets_sync.sync import parallel
 
 marks = Path(sys.argv[1])
 
-def linger():
-    (marks / "lingering").touch()
-    time.sleep(1.0)
+def linger():  # the child ends only once the parent was signalled
+    for _ in range(6000):
+        if (marks / "signalled").exists():
+            return
+        time.sleep(0.01)
 
 def task(i):
-    util.Finalize(None, linger, exitpriority=0)  # the child ends a second after its send
+    util.Finalize(None, linger, exitpriority=0)  # the child lingers after its send
     return f"team {i} written"
+
+join = BaseProcess.join
+
+def joining(self, timeout=None):  # the parent, outcome received, waits for the child
+    if os.getpid() == parent:
+        (marks / "joining").touch()
+    return join(self, timeout)
+
+BaseProcess.join = joining
+parent = os.getpid()
 
 def stop():  # the parent alone (kill PID), as it waits for the child to end
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
-    while not (marks / "lingering").exists():
+    while not (marks / "joining").exists():
         time.sleep(0.005)
-    time.sleep(0.2)
     os.kill(os.getpid(), signal.SIGINT)
+    (marks / "signalled").touch()
 
 threading.Thread(target=stop, daemon=True).start()
 done = {}
