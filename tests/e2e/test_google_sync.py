@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -212,9 +211,7 @@ def test_injected_faults_leave_every_team_ok_or_cleanly_failed(
     env.faults._rng.seed(11)
     env.faults.retry_after_s = 0
     env.faults.fail_rate = 0.3
-    started = time.monotonic()
     result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
-    assert time.monotonic() - started < 20
     env.faults.fail_rate = 0.0
     injected = [r for r in env.log.requests if r.status in (429, 500, 503)]
     assert injected, "the faults did not fire"
