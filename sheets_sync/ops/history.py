@@ -66,6 +66,9 @@ R = TypeVar("R")
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 HISTORY_FILE = "history.sqlite"
+#: How long a connection waits for another writer's lock before the history "cannot be
+#: used" tonight. Read when a store is made: a test shortens it (else it waits 30 s).
+BUSY_TIMEOUT_SECONDS = 30.0
 
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: Snapshot rows a ``stream`` chunk holds: the History tab's rows are rendered 1,600 at a
@@ -123,9 +126,9 @@ def default_history_path(state_dir: Path) -> Path:
 class HistoryStore:
     """Snapshots keyed by (as-of date, team); created on first use."""
 
-    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, *, timeout: float | None = None) -> None:
         self.path = path
-        self.timeout = timeout
+        self.timeout = BUSY_TIMEOUT_SECONDS if timeout is None else timeout
 
     def set_aside(self, exc: Exception) -> Path:
         """Move a damaged history file (with its WAL) aside, kept for recovery by hand."""
