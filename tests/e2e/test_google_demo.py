@@ -38,9 +38,9 @@ AS_OF = dt.date(2026, 11, 23)
 TEAMS = ["Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People"]
 
 
-@pytest.fixture
-def local_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No emulator in the environment to start with; any non-local lookup fails the test."""
+def _local_only(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """No emulator in the environment to start with; each non-local lookup is refused and
+    kept in the list returned, for the caller to assert it empty."""
     monkeypatch.delenv(EMULATOR_ENV, raising=False)
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     clear_clients()
@@ -54,13 +54,30 @@ def local_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return real(host, *args, **kw)
 
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    return escaped
+
+
+@pytest.fixture
+def local_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No emulator in the environment to start with; any non-local lookup fails the test."""
+    escaped = _local_only(monkeypatch)
     yield
     clear_clients()
     assert escaped == []
 
 
-@pytest.fixture
-def demo_dir(tmp_path: Path, local_only: None) -> Path:
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One ``demo --google`` for the module: its tests only read it (the sync they run on
+    it writes nothing), and each built its own (~4 s, three times)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        escaped = _local_only(monkeypatch)
+        yield _demo(tmp_path_factory.mktemp("demo"))
+        clear_clients()
+    assert escaped == []
+
+
+def _demo(tmp_path: Path) -> Path:
     directory = tmp_path / "gdemo"
     result = CliRunner().invoke(
         cli, ["demo", "--google", str(directory), "--as-of", AS_OF.isoformat()]
@@ -89,7 +106,7 @@ def _header_cell(emu: Emulator, key: str, header: str) -> tuple[int, int]:
 
 
 def test_demo_google_leaves_synced_sheets_and_a_rollup(
-    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dir: Path, local_only: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = demo_dir / "sheets-sync.yaml"
     state = demo_dir / "emulator-state.json"
@@ -147,7 +164,7 @@ def test_demo_google_leaves_synced_sheets_and_a_rollup(
         assert {r[0] for r in rows} == set(TEAMS)
 
 
-def test_demo_google_refuses_a_used_folder(demo_dir: Path) -> None:
+def test_demo_google_refuses_a_used_folder(demo_dir: Path, local_only: None) -> None:
     before = (demo_dir / "emulator-state.json").read_bytes()
     result = CliRunner().invoke(cli, ["demo", "--google", str(demo_dir)])
     assert result.exit_code == 2
@@ -157,7 +174,7 @@ def test_demo_google_refuses_a_used_folder(demo_dir: Path) -> None:
 
 
 def test_google_demo_scores_exactly_as_the_excel_demo(
-    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_dir: Path, local_only: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same six teams in Google Sheets (values as the Sheets API gives them: numbers as
     doubles, dates as serials, percents as fractions) and in .xlsx files score alike."""
