@@ -229,9 +229,9 @@ def _parse_number_text(raw: str) -> float:
         raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
         raise CellValueError(f"expected a number, got {_describe(raw)}")
-    number = _finite(float(text), raw)
-    if percent:
-        number /= 100
+    # a percentage is its decimal value rounded once ("4.4%" is 0.044): 4.4 / 100 rounds
+    # twice and gave 0.044000000000000004, which exports and messages showed
+    number = _finite(float(text + "e-2" if percent else text), raw)
     return -number if negative else number
 
 

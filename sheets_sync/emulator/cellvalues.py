@@ -241,7 +241,10 @@ def parse_user_text(text: str) -> Cell | None:
     if m := _PERCENT.match(stripped):
         number = float(m.group(1))
         pattern = "0%" if number.is_integer() else "0.00%"
-        return _number_cell(number / 100, {"type": "PERCENT", "pattern": pattern})
+        # Google stores a typed 4.4% as 0.044, the decimal value rounded once (4.4 / 100
+        # is 0.044000000000000004)
+        value = float(m.group(1) + "e-2")
+        return _number_cell(value, {"type": "PERCENT", "pattern": pattern})
     for regex, py_format, pattern in _DATE_FORMS:
         if regex.match(stripped):
             try:

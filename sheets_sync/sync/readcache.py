@@ -43,7 +43,7 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 19  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 20  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -56,7 +56,8 @@ FORMAT = 19  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # 16: a percent KR type with no unit and percent values is in %; a confidence of 33.3 is
 # 0.333; 17: a confidence typed 3.3/10 is 0.33, not 0.32999999999999996; a cell stored
 # in another row's element refused; 18: a KPI's cells in a percent format,
-# KPI.shown_as_percent; 19: a percent cell with no number shows no percentage), or the
+# KPI.shown_as_percent; 19: a percent cell with no number shows no percentage; 20: a
+# percentage typed as text is its decimal value rounded once, "4.4%" 0.044), or the
 # slot format
 
 

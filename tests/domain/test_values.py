@@ -428,3 +428,21 @@ def test_a_confidence_typed_as_a_fraction_is_the_nearest_number_to_its_value(
         return
     assert parse_confidence(f"{part}/{whole}") == float(part / whole)
     assert parse_confidence(f"{part} / {whole}.0") == float(part / whole)
+
+
+@given(st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False))
+def test_a_percentage_typed_as_text_is_the_nearest_number_to_its_value(typed: Decimal) -> None:
+    """A typed "4.4%" is 0.044, not 0.044000000000000004 (4.4 / 100 rounded twice, which the
+    export and the messages showed), however it is written (three decimals after a dot
+    are refused as ambiguous: "1.234%")."""
+    value = float(typed / 100)
+    assert parse_number(f"{typed}%") == value
+    assert parse_number(f"{typed} %") == value
+    if typed >= 0:
+        assert parse_number(f"({typed}%)") == -value
+
+
+def test_four_point_four_percent_is_0_044() -> None:
+    assert parse_number("4.4%") == 0.044
+    assert parse_number("-4.4%") == -0.044
+    assert parse_number("$1" + "0" * 300 + "%") == 1e298

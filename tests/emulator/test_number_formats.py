@@ -112,3 +112,17 @@ def test_the_emulators_own_epoch_is_the_products() -> None:
 
     assert dt.datetime.combine(EXCEL_EPOCH, dt.time()) == EPOCH
     assert to_serial(dt.datetime(2026, 11, 15)) == 46341
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("4.4%", 0.044), ("0.7%", 0.007), ("-12.3%", -0.123), ("45%", 0.45)]
+)
+def test_a_typed_percentage_is_stored_as_google_stores_it(typed: str, stored: float) -> None:
+    """Google stores a typed 4.4% as 0.044, the decimal value rounded once; the emulator
+    stored 4.4 / 100, 0.044000000000000004, which no Google sheet holds."""
+    from sheets_sync.emulator.cellvalues import parse_user_text
+
+    cell = parse_user_text(typed)
+    assert cell is not None
+    assert cell["effectiveValue"] == {"numberValue": stored}
+    assert cell["userEnteredValue"] == {"numberValue": stored}
