@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sheets_sync.pickling import fast_pickle
 
@@ -23,3 +24,9 @@ class ScoringRules:
     kpi_tolerance: float = 0.10
     stale_grace_days: int = 3
     low_confidence: float = 0.4
+
+
+def percent(fraction: float) -> str:
+    """``fraction`` as a percentage for a text ("10%" for 0.1, "2.5%" for 0.025): from its
+    shortest repr, so no float noise shows (0.07 * 100 is 7.000000000000001)."""
+    return f"{Decimal(repr(float(fraction))).scaleb(2).normalize():f}%"

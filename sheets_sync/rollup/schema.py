@@ -15,6 +15,8 @@ from enum import StrEnum
 import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
+from sheets_sync.domain.rules import ScoringRules, percent
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -219,6 +221,17 @@ TAB_NAMES = {
     "company_objectives": "Summary",
     "alignment": "Alignment",
 }
+
+
+#: what a meaning says of the default ``scoring.kpi_tolerance`` (docs/rollup.md quotes it)
+DEFAULT_TOLERANCE = f"{percent(ScoringRules().kpi_tolerance)} tolerance"
+
+
+def meaning(column: Column, rules: ScoringRules) -> str:
+    """``column.meaning`` as the data dictionary of a workspace with ``rules`` says it:
+    the amber band's tolerance is the workspace's (it said 10% whatever
+    ``scoring.kpi_tolerance`` was); with the default rules, the meaning as it is."""
+    return column.meaning.replace(DEFAULT_TOLERANCE, f"{percent(rules.kpi_tolerance)} tolerance")
 
 
 def columns(table: str) -> list[str]:

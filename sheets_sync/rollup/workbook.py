@@ -22,14 +22,14 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
-from sheets_sync.domain.rules import EPSILON
+from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.units import is_percent_unit
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
-from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind, meaning
 from sheets_sync.rollup.tables import Rollup
 from sheets_sync.sync.team_rows import naive
 
@@ -133,7 +133,7 @@ def lay_out_rollup(rollup: Rollup, path: Path) -> BulkCells:
     _write_long(workbook, styles, rollup, "kpis", "KPIs", bulk)
     _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup, bulk)
     _write_long(workbook, styles, rollup, "findings", "Findings", bulk)
-    _write_dictionary(workbook.add_worksheet("Data dictionary"), styles)
+    _write_dictionary(workbook.add_worksheet("Data dictionary"), styles, rollup.context.rules)
     kpis = rollup.kpis
     units = zip(kpis["Team"].tolist(), kpis["KPI ID"].tolist(), kpis["Unit"].tolist(), strict=True)
     write_history(workbook, rollup.history, bulk, {(t, k): unit_format(u) for t, k, u in units})
@@ -446,12 +446,20 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
     _score_ranges(ws, styles, rollup, spec=spec, first=1, last=last)
 
 
-def _write_dictionary(ws: Worksheet, styles: Styles) -> None:
+def _write_dictionary(ws: Worksheet, styles: Styles, rules: ScoringRules) -> None:
     ws.write_string(0, 0, "Schema version", styles(bold=True))
     ws.write_string(0, 1, SCHEMA_VERSION)
     headers = ["Table", "Tab", "Column", "Type", "Pandas dtype", "Unit", "Meaning"]
     rows = [
-        [table, TAB_NAMES[table], col.name, col.kind.value, col.dtype, col.unit, col.meaning]
+        [
+            table,
+            TAB_NAMES[table],
+            col.name,
+            col.kind.value,
+            col.dtype,
+            col.unit,
+            meaning(col, rules),
+        ]
         for table, spec in TABLES.items()
         for col in spec
     ]

@@ -30,6 +30,7 @@ from sheets_sync.backends.gsheets import protection, staging
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
+from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import RemoteError
 from sheets_sync.sources import GSHEET_PREFIX
@@ -134,8 +135,9 @@ def summary_rows(rollup: Rollup) -> list[Row]:
     return rows
 
 
-def dictionary_rows() -> list[Row]:
-    from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES
+def dictionary_rows(rules: ScoringRules = ScoringRules()) -> list[Row]:
+    """The Data dictionary tab; its meanings quote ``rules``' KPI tolerance."""
+    from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, meaning
 
     rows: list[Row] = [[cell("Schema version", look=BOLD), cell(SCHEMA_VERSION)], []]
     rows.append(
@@ -146,7 +148,15 @@ def dictionary_rows() -> list[Row]:
     for table, spec in TABLES.items():
         for c in spec:
             rows.append(
-                text_row(table, TAB_NAMES[table], c.name, c.kind.value, c.dtype, c.unit, c.meaning)
+                text_row(
+                    table,
+                    TAB_NAMES[table],
+                    c.name,
+                    c.kind.value,
+                    c.dtype,
+                    c.unit,
+                    meaning(c, rules),
+                )
             )
     return rows
 
@@ -161,7 +171,7 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
         frame = rollup.tables.get(table)
         if frame is not None:
             tabs.append((TAB_NAMES[table], table_rows(frame, TABLES[table]), 1))
-    tabs.append(("Data dictionary", dictionary_rows(), 3))
+    tabs.append(("Data dictionary", dictionary_rows(rollup.context.rules), 3))
     return tabs
 
 

@@ -1,0 +1,64 @@
+"""The Data dictionary quotes the workspace's KPI tolerance: a blank Amber threshold is
+``scoring.kpi_tolerance`` of the target, and the tab said 10% whatever it was set to."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.backends.gsheets.rollup import dictionary_rows
+from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.rollup import build_rollup, write_rollup_xlsx
+from sheets_sync.rollup.fingerprint import rollup_fingerprint
+from sheets_sync.rollup.schema import DEFAULT_TOLERANCE, TABLES
+from tests.rollup.fixtures import context, runs
+
+FIVE = ScoringRules(kpi_tolerance=0.05)
+
+
+def _meanings(path: Path) -> dict[tuple[str, str], str]:
+    ws = openpyxl.load_workbook(path, read_only=True)["Data dictionary"]
+    return {(r[0], r[2]): r[6] for r in ws.iter_rows(min_row=4, values_only=True)}
+
+
+def _written(tmp_path: Path, rules: ScoringRules) -> dict[tuple[str, str], str]:
+    ctx = dataclasses.replace(context(), rules=rules)
+    path = tmp_path / f"company-{rules.kpi_tolerance}.xlsx"
+    write_rollup_xlsx(build_rollup(runs(finance_fails=False), ctx), path)
+    return _meanings(path)
+
+
+def test_the_dictionary_says_the_workspaces_tolerance(tmp_path: Path) -> None:
+    meanings = _written(tmp_path, FIVE)
+    amber = meanings[("kpis", "Amber threshold")]
+    assert amber == "Edge of the amber band as typed (blank: 5% tolerance)"
+    assert not any("10%" in text for text in meanings.values())
+
+
+def test_with_the_default_tolerance_the_dictionary_is_the_schemas(tmp_path: Path) -> None:
+    """The default leaves every meaning as ``schema.py`` (and docs/rollup.md) has it."""
+    expected = {(t, c.name): c.meaning for t, spec in TABLES.items() for c in spec}
+    assert _written(tmp_path, ScoringRules()) == expected
+    assert DEFAULT_TOLERANCE == "10% tolerance"
+    assert any(DEFAULT_TOLERANCE in text for text in expected.values())  # what is replaced
+
+
+def test_a_changed_tolerance_changes_the_rollups_fingerprint() -> None:
+    """A night whose only change is the tolerance rewrites the workbook, dictionary too."""
+    base = runs(finance_fails=False)
+    default = rollup_fingerprint(build_rollup(base, context()))
+    again = rollup_fingerprint(build_rollup(base, context()))
+    five = rollup_fingerprint(build_rollup(base, dataclasses.replace(context(), rules=FIVE)))
+    assert default == again != five
+
+
+def test_the_google_rollups_dictionary_says_it_too() -> None:
+    def texts(rules: ScoringRules) -> list[str]:
+        rows = dictionary_rows(rules)
+        return [c.get("userEnteredValue", {}).get("stringValue", "") for r in rows for c in r]
+
+    assert "Edge of the amber band as typed (blank: 5% tolerance)" in texts(FIVE)
+    assert "Edge of the amber band as typed (blank: 10% tolerance)" in texts(ScoringRules())
+    assert dictionary_rows() == dictionary_rows(ScoringRules())
