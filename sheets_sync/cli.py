@@ -332,24 +332,29 @@ def template(
     """
     if google and path is not None:  # the PATH was ignored: no .xlsx was written
         raise click.UsageError("give a PATH for the .xlsx or --google, not both")
+    if path is None and not google:
+        raise click.UsageError("give a PATH for the .xlsx, or --google")
+    from sheets_sync.config import has_workspace, load_workspace
+    from sheets_sync.template.spec import template_for
+
+    # The workspace's settings when there is one (its KPI tolerance in the help; for Google,
+    # its credentials), else the defaults and GOOGLE_APPLICATION_CREDENTIALS: a template
+    # is often made before any workspace.
+    ws = load_workspace(config_path, files_must_exist=False) if has_workspace(config_path) else None
+    rules = ws.rules if ws is not None else None
     if google:
         from sheets_sync.backends.gsheets import template as gtemplate
-        from sheets_sync.config import has_workspace, load_workspace
 
-        # Credentials and settings from the workspace when there is one, else from
-        # GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace).
-        ws = load_workspace(config_path) if has_workspace(config_path) else None
         client = gtemplate.template_client(ws)
-        key = gtemplate.create_google_template(client, title)
+        key = gtemplate.create_google_template(client, title, template_for(rules))
         say(key)  # stdout: the key alone, for scripts
         say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
         return
-    if path is None:
-        raise click.UsageError("give a PATH for the .xlsx, or --google")
+    assert path is not None
     from sheets_sync.template.xlsx import write_template
     from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
-    write_template(Path(path), overwrite=force)
+    write_template(Path(path), overwrite=force, rules=rules)
     say(f"template written to {path}", *TEMPLATE_NEXT_STEP.splitlines())
 
 

@@ -8,11 +8,12 @@ which columns the sync job owns, one example row per tab and the Read me text.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sheets_sync.domain.models import Category, Direction, Frequency, KRType, ObjectiveType
-from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.domain.rules import ScoringRules, percent
 from sheets_sync.mapping.fields import KPI_FIELDS, KPI_OWNED, OKR_FIELDS, OKR_OWNED
 
 CellValue = str | float | int | dt.date | None
@@ -89,6 +90,10 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
+#: what the Amber threshold's help says of a blank one: the default ``kpi_tolerance``,
+#: which ``template_for`` replaces by a workspace's
+_TOLERANCE = percent(ScoringRules().kpi_tolerance)
+
 # field -> (width, number format, options, help)
 _OKR_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
     "objective_id": (
@@ -161,7 +166,7 @@ _KPI_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
         GENERAL,
         (),
         "Worst value still amber (target 45, amber 40); range KPI: how far outside "
-        "is still amber. Blank = 10% of the target.",
+        f"is still amber. Blank = {_TOLERANCE} of the target.",
     ),
     "actual": (10, GENERAL, (), "Latest value."),
     "previous": (10, GENERAL, (), "Value of the previous period (for the trend)."),
@@ -276,3 +281,19 @@ def _readme_rows(okrs: TabTemplate, kpis: TabTemplate) -> tuple[tuple[str, str],
 _OKRS = TabTemplate("OKRs", _columns(OKR_FIELDS, _OKR_LOOK, OKR_OWNED), _OKR_EXAMPLE)
 _KPIS = TabTemplate("KPIs", _columns(KPI_FIELDS, _KPI_LOOK, KPI_OWNED), _KPI_EXAMPLE)
 TEMPLATE = TemplateSpec(_OKRS, _KPIS, ReadMeSpec("Read me", _readme_rows(_OKRS, _KPIS)))
+
+
+@functools.cache
+def template_for(rules: ScoringRules | None = None) -> TemplateSpec:
+    """``TEMPLATE`` as a workspace with ``rules`` fills it in: a blank Amber threshold is
+    its ``scoring.kpi_tolerance`` of the target (the Read me and the column's prompt said
+    10% whatever was set). None or the default tolerance give ``TEMPLATE`` itself."""
+    tolerance = _TOLERANCE if rules is None else percent(rules.kpi_tolerance)
+    if tolerance == _TOLERANCE:
+        return TEMPLATE
+    amber = _KPIS.column("amber_threshold")
+    told = f"Blank = {_TOLERANCE} of the target."
+    assert told in amber.help  # the text replaced below
+    helped = replace(amber, help=amber.help.replace(told, f"Blank = {tolerance} of the target."))
+    kpis = replace(_KPIS, columns=tuple(helped if c is amber else c for c in _KPIS.columns))
+    return TemplateSpec(_OKRS, kpis, ReadMeSpec("Read me", _readme_rows(_OKRS, kpis)))

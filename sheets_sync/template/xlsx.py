@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
+from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
     DATA_ROWS,
@@ -44,6 +45,7 @@ from sheets_sync.template.spec import (
     ReadMeSpec,
     TabTemplate,
     TemplateSpec,
+    template_for,
 )
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -151,12 +153,16 @@ def deterministic_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def write_template(path: str | PathLike[str], *, overwrite: bool = False) -> None:
+def write_template(
+    path: str | PathLike[str], *, overwrite: bool = False, rules: ScoringRules | None = None
+) -> None:
     """Write the team template workbook to ``path`` (deterministic bytes, atomically).
 
     An existing file is refused (``ConfigError``) unless ``overwrite``: it may be a team's
     workbook, and a blank template over it would lose the team's goals. So is a name not
     ending in ``.xlsx``: neither Excel nor a workspace would take the file as a workbook.
+    ``rules``: the workspace's, whose KPI tolerance the help quotes (``template_for``);
+    None, the defaults.
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":  # `template team.csv` wrote a workbook named so
@@ -170,7 +176,7 @@ def write_template(path: str | PathLike[str], *, overwrite: bool = False) -> Non
             "--force replaces it)"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = deterministic_bytes(build_workbook())
+    data = deterministic_bytes(build_workbook(template_for(rules)))
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)

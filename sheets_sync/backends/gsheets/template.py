@@ -30,6 +30,7 @@ from sheets_sync.template.spec import (
     OWNED_FONT,
     TEMPLATE,
     TabTemplate,
+    TemplateSpec,
 )
 
 if TYPE_CHECKING:
@@ -187,8 +188,8 @@ def tab_requests(tab: TabTemplate, sheet_id: int) -> list[dict[str, Any]]:
     return reqs
 
 
-def readme_requests(sheet_id: int) -> list[dict[str, Any]]:
-    spec = TEMPLATE.readme
+def readme_requests(sheet_id: int, template: TemplateSpec = TEMPLATE) -> list[dict[str, Any]]:
+    spec = template.readme
     rows = [
         {"values": [cell(head, look=_look(None, None, bold=True)), cell(text)]}
         if text
@@ -224,15 +225,18 @@ def _column_width(sheet_id: int, col: int, width: float) -> dict[str, Any]:
     }
 
 
-def create_google_template(client: SheetsClient, title: str) -> str:
+def create_google_template(
+    client: SheetsClient, title: str, template: TemplateSpec = TEMPLATE
+) -> str:
     """Create the team template as a new spreadsheet; returns its key (for ``gsheet:<key>``).
+    ``template``: ``template_for`` a workspace's rules (its KPI tolerance in the help).
 
     The spreadsheet belongs to the service account, and sheets-sync does not share it:
     until something with a Drive scope shares it, nobody else can open it (``sharing_note``,
     docs/google-sheets.md). When the follow-up write fails, the half-made spreadsheet is
     deleted if Google allows it (``_incomplete``).
     """
-    tabs = (TEMPLATE.okrs, TEMPLATE.kpis)
+    tabs = (template.okrs, template.kpis)
     sheets = [
         {
             "properties": {
@@ -253,9 +257,9 @@ def create_google_template(client: SheetsClient, title: str) -> str:
         {
             "properties": {
                 "sheetId": readme_id,
-                "title": TEMPLATE.readme.name,
+                "title": template.readme.name,
                 "index": readme_id,
-                "gridProperties": {"rowCount": len(TEMPLATE.readme.rows) + 5, "columnCount": 2},
+                "gridProperties": {"rowCount": len(template.readme.rows) + 5, "columnCount": 2},
             }
         }
     )
@@ -275,7 +279,7 @@ def create_google_template(client: SheetsClient, title: str) -> str:
     ]
     for i, tab in enumerate(tabs):
         requests += tab_requests(tab, i)
-    requests += readme_requests(readme_id)
+    requests += readme_requests(readme_id, template)
     try:
         client.batch_update(key, {"requests": requests}, source=f"gsheet:{key}", what="template")
     except RemoteError as exc:

@@ -1,0 +1,79 @@
+"""The template's help quotes the workspace's KPI tolerance: a blank Amber threshold is
+``scoring.kpi_tolerance`` of the target, and the Read me and the column's prompt said
+10% whatever it was set to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.backends.gsheets.template import readme_requests
+from sheets_sync.cli import cli
+from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.template.spec import TEMPLATE, template_for
+from sheets_sync.template.xlsx import write_template
+
+FIVE = "Blank = 5% of the target."
+TEN = "Blank = 10% of the target."
+
+
+def _amber_texts(path: Path) -> list[str]:
+    """The Read me's Amber threshold row."""
+    book = openpyxl.load_workbook(path)
+    return [
+        str(b) for a, b in book["Read me"].iter_rows(values_only=True) if a == "Amber threshold"
+    ]
+
+
+def test_write_template_with_a_workspaces_rules(tmp_path: Path) -> None:
+    write_template(tmp_path / "t.xlsx", rules=ScoringRules(kpi_tolerance=0.05))
+    (text,) = _amber_texts(tmp_path / "t.xlsx")
+    assert text.endswith(FIVE)
+
+
+def test_the_default_rules_give_the_template_itself(tmp_path: Path) -> None:
+    """Byte for byte: templates/team.xlsx and init's copies do not change."""
+    assert template_for() is TEMPLATE and template_for(ScoringRules()) is TEMPLATE
+    assert template_for(ScoringRules(green=0.8)) is TEMPLATE  # only the tolerance is quoted
+    write_template(tmp_path / "a.xlsx")
+    write_template(tmp_path / "b.xlsx", rules=ScoringRules())
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert _amber_texts(tmp_path / "a.xlsx")[0].endswith(TEN)
+
+
+def test_the_template_command_quotes_the_workspaces_tolerance(
+    tmp_path: Path, workspace: Path
+) -> None:
+    text = workspace.read_text(encoding="utf-8")
+    assert "scoring" not in text
+    workspace.write_text(text + "scoring: {kpi_tolerance: 0.05}\n", encoding="utf-8")
+    out = tmp_path / "team.xlsx"
+    result = CliRunner().invoke(cli, ["template", "--config", str(workspace), str(out)])
+    assert result.exit_code == 0, result.output
+    (said,) = _amber_texts(out)
+    assert said.endswith(FIVE)
+    tab = template_for(ScoringRules(kpi_tolerance=0.05)).kpis
+    assert tab.column("amber_threshold").help.endswith(FIVE)
+
+
+def test_without_a_workspace_the_template_says_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SHEETS_SYNC_CONFIG", raising=False)
+    result = CliRunner().invoke(cli, ["template", "team.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert _amber_texts(tmp_path / "team.xlsx")[0].endswith(TEN)
+
+
+def test_the_google_template_renders_the_rules_template() -> None:
+    def readme(rules: ScoringRules | None) -> str:
+        return repr(readme_requests(3, template_for(rules)))
+
+    assert FIVE in readme(ScoringRules(kpi_tolerance=0.05)) and TEN not in readme(
+        ScoringRules(kpi_tolerance=0.05)
+    )
+    assert readme(None) == repr(readme_requests(3))
