@@ -103,3 +103,14 @@ def test_the_default_quota_run_passes_the_first_minute_of_its_quota() -> None:
     assert quota_seconds(QUOTA_TEAMS, QUOTA_TEAMS, QUOTA_PER_WINDOW, QUOTA_WINDOW_S) >= (
         2 * QUOTA_WINDOW_S
     )
+
+
+def test_the_rollup_phase_has_its_cpu_time_beside_its_wall_time(tmp_path: Path) -> None:
+    """With workers the rollup is prepared while they write, so its wall time includes
+    waiting for a core: its own CPU time is recorded beside it (``rollup_cpu``)."""
+    from bench.generate import generate_workspace
+    from bench.worker import run_ours
+
+    generate_workspace(tmp_path, 3)
+    phases = run_ours(tmp_path, workers=1)["phases"]
+    assert 0 < phases["rollup_cpu"] <= phases["rollup"] * 1.05 + 0.01  # clock granularity
