@@ -172,6 +172,20 @@ class Period:
             "workspace file"
         )
 
+    def not_started(self, as_of: dt.date) -> str | None:
+        """Why a run as of ``as_of`` is likely a period updated too early, or None once it
+        has begun. Before ``start`` nothing has elapsed, so every key result is expected at
+        its start and shows On track: the last nights of the previous period, scored
+        against this one, would be recorded in the history as all well."""
+        if as_of >= self.start:
+            return None
+        return (
+            f"as of {as_of} is before the start of period {self.name} ({self.start}): every "
+            "key result is expected at its start, so one not below its start shows On track; "
+            "if the previous period has not ended, keep its period in the workspace file "
+            "until its last night has run"
+        )
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)

@@ -296,6 +296,8 @@ class Sync(NightEnd):
         )
         if (ended := ws.period.ended(options.as_of)) is not None:
             log.warning("%s", ended)  # once a run: the run report's period_ended too
+        if (early := ws.period.not_started(options.as_of)) is not None:
+            log.warning("%s", early)  # once a run: the run report's period_not_started too
         specs = self.planned(options)
         processes = self.processes(specs, options)
         self._requested = options.workers

@@ -106,6 +106,7 @@ def run_report(
         "rollup_skipped": result.rollup_skipped,
         "history_skipped": result.history_skipped,
         "period_ended": ctx.period.ended(ctx.as_of),
+        "period_not_started": ctx.period.not_started(ctx.as_of),
         "totals": {
             "teams": len(result.runs),
             "outcomes": dict(sorted(outcomes.items())),

@@ -74,3 +74,26 @@ def test_a_night_past_the_period_end_warns_once(demo: Path, tmp_path: Path) -> N
     code, _, err = run("sync", "--config", str(ws), "--as-of", Q4_NIGHT, "--report", str(report))
     assert code == 0 and "after the end of period" not in err
     assert json.loads(report.read_text(encoding="utf-8"))["period_ended"] is None
+
+
+def test_a_night_before_the_period_start_warns_once(demo: Path, tmp_path: Path) -> None:
+    """An operator early updating the period: the old quarter's last nights, scored against
+    the new one, had expected 0 (every KR On track) and were recorded in the history with
+    nothing saying why; only a night past the end warned."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    _period(ws, Q4)
+    report = tmp_path / "run.json"
+    code, _, err = run("sync", "--config", str(ws), "--as-of", Q3_NIGHT, "--report", str(report))
+    assert code == 0, err
+    said = (
+        f"as of {Q3_NIGHT} is before the start of period 2026-Q4 (2026-11-17): every key "
+        "result is expected at its start, so one not below its start shows On track; if the "
+        "previous period has not ended, keep its period in the workspace file until its last "
+        "night has run"
+    )
+    assert err.count(said) == 1
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["period_not_started"] == said and written["period_ended"] is None
+    code, _, err = run("sync", "--config", str(ws), "--as-of", Q4_NIGHT, "--report", str(report))
+    assert code == 0 and "before the start of period" not in err
+    assert json.loads(report.read_text(encoding="utf-8"))["period_not_started"] is None
