@@ -111,6 +111,19 @@ def test_unknown_team_is_a_usage_error(workspace: Path) -> None:
     assert err == "error: no team named 'Nope' in the workspace (teams: Sales)\n"
 
 
+def test_a_team_named_with_outer_spaces_is_found_by_its_name(workspace: Path) -> None:
+    """``name: " Sales "`` was accepted (and syncs, under that name, which keys its
+    history), but ``--team Sales`` found no team: outer spaces, like case, are ignored."""
+    text = workspace.read_text(encoding="utf-8")
+    workspace.write_text(text.replace("{name: Sales,", '{name: " Sales ",'), encoding="utf-8")
+    code, out, err = run("validate", "--config", str(workspace), "--team", "Sales", *AS_OF)
+    assert code == 1 and err == ""  # the fixture's sheet has findings: validated, not refused
+    assert out.endswith("\n1 team: 1 error, 0 warnings\n")
+    code, _, err = run("validate", "--config", str(workspace), "--team", "Sale", *AS_OF)
+    assert code == 2
+    assert err == "error: no team named 'Sale' in the workspace (teams:  Sales )\n"
+
+
 def test_bad_as_of_is_a_usage_error(workspace: Path) -> None:
     code, _, err = run("sync", "--config", str(workspace), "--as-of", "23/11/2026")
     assert code == 2
