@@ -83,10 +83,31 @@ def test_template_google_with_credentials_from_the_workspace(
 def test_template_google_without_credentials_is_a_clear_error(
     emu: tuple[Emulator, Path],
 ) -> None:
+    """Exit 2, a configuration error (nothing done), as ``config check`` calls a missing
+    key: until 2026-12-06 it was 1, the code of a failure reaching Google."""
     result = CliRunner().invoke(cli, ["template", "--google"])
-    assert result.exit_code == 1
-    assert "no Google credentials" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no Google credentials: set google.credentials in the workspace YAML or "
+        "GOOGLE_APPLICATION_CREDENTIALS to a service-account key file (see "
+        "docs/google-sheets.md)\n"
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_template_google_with_a_key_that_is_no_key_is_a_configuration_error(
+    emu: tuple[Emulator, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator, _ = emu
+    (tmp_path / "empty.json").write_text("{}")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "empty.json"))
+    result = CliRunner().invoke(cli, ["template", "--google"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"error: Google credentials file {tmp_path / 'empty.json'}: is not a service-account "
+        "key: missing type, client_email, private_key, token_uri"
+    )
+    assert not emulator.state.spreadsheets
 
 
 def test_a_refused_create_does_not_ask_to_share_a_sheet_that_does_not_exist(

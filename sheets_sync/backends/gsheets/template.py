@@ -20,7 +20,7 @@ from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.rollup import cell
 from sheets_sync.backends.gsheets.shape import need, reply_shape
-from sheets_sync.errors import RemoteError, ServiceDisabledError
+from sheets_sync.errors import ConfigError, CredentialsError, RemoteError, ServiceDisabledError
 from sheets_sync.template.spec import (
     DATA_ROWS,
     EXAMPLE_FONT,
@@ -44,10 +44,16 @@ def template_client(workspace: Workspace | None) -> SheetsClient:
     """Credentials and settings of the workspace when there is one, else the key named by
     GOOGLE_APPLICATION_CREDENTIALS (a template is often made before any workspace). Its
     token holds ``drive.file`` besides spreadsheets: only this command asks for it, so that
-    a half-made template can be deleted (``_incomplete``); the nightly sync does not."""
-    origin = str(credentials_file(workspace) or "")
+    a half-made template can be deleted (``_incomplete``); the nightly sync does not.
+    No key, or one that cannot be loaded, is a configuration error (exit 2, nothing done,
+    as ``config check`` says of it): sync fails its Google teams alone (exit 1, "some teams
+    failed") only because its other teams go on; here there is nothing else to do."""
     google = workspace.google if workspace else None
-    creds = load_credentials(workspace, TEMPLATE_SCOPES)
+    try:
+        origin = str(credentials_file(workspace) or "")
+        creds = load_credentials(workspace, TEMPLATE_SCOPES)
+    except CredentialsError as exc:  # before any request: the setup, not Google
+        raise ConfigError(str(exc)) from None
     return SheetsClient.from_credentials(creds, google, origin=origin)
 
 
