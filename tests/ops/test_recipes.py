@@ -53,6 +53,19 @@ def _cron_jobs() -> list[tuple[list[str], str]]:
     return jobs
 
 
+def test_cron_comment_lists_every_exit_code_of_the_readme() -> None:
+    """The cron file's comment listed 0 to 3 and not the codes of a run stopped by a
+    signal (130, 143, 129), which a log or a MAILTO reader then could not place."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    codes = {c for row in table.splitlines()[2:] for c in re.findall(r"\d+", row.split("|")[1])}
+    assert codes == {"0", "1", "2", "3", "130", "143", "129"}
+    lines = (DEPLOY / "cron" / "sheets-sync.cron").read_text().splitlines()
+    comment = " ".join(line.lstrip("# ") for line in lines if line.startswith("#"))
+    listed = comment.split("Exit codes", 1)[1]
+    assert codes <= set(re.findall(r"\b\d+\b", listed))
+
+
 def _localise(text: str, ws: Path) -> str:
     """Point a recipe's install and workspace paths at this checkout and a temp workspace."""
     return text.replace(INSTALLED, str(VENV_BIN)).replace("/srv/okrs", str(ws.parent))
