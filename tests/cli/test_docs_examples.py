@@ -136,8 +136,29 @@ def test_mapping_examples_load() -> None:
 
 @pytest.mark.emulator
 def test_emulator_python_example_runs() -> None:
-    (example,) = code_blocks("emulator.md", "python")
+    example, _ = code_blocks("emulator.md", "python")
     exec(compile(example, "docs/emulator.md", "exec"), {})
+
+
+@pytest.mark.emulator
+def test_emulator_production_example_runs_with_a_key_from_another_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's "production code" with a key whose token_uri is an emulator on another
+    port (the Google demo's, served again by ``sheets-sync emulator --port 8085``): the
+    snippet it showed (google-auth's loader, EmulatorHTTPClient) failed with a connection
+    traceback to the old port."""
+    from sheets_sync.emulator import run_emulator
+
+    _, example = code_blocks("emulator.md", "python")
+    monkeypatch.chdir(tmp_path)
+    _key_file(tmp_path)  # token_uri http://127.0.0.1:1/token: nothing listens there
+    with run_emulator() as emu:
+        monkeypatch.setenv("GOOGLE_SHEETS_EMULATOR_HOST", emu.host)
+        key = emu.create_spreadsheet("OKRs", sheets={"OKRs": [["Objective"], ["O1"]]})
+        namespace: dict[str, Any] = {}
+        exec(compile(example, "docs/emulator.md (production)", "exec"), namespace)
+        assert namespace["gc"].open_by_key(key).sheet1.acell("A2").value == "O1"
 
 
 def test_library_examples_run_in_order(
