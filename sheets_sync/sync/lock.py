@@ -121,6 +121,13 @@ def check_state_dir(folder: Path) -> None:
                 "away (the folder is made at the next run) and run again",
                 source=str(folder),
             ) from None
+        if folder.is_symlink() and not folder.exists():  # a share not mounted, a moved folder
+            raise ConfigError(  # was "(File exists) ... Make the folder writable" too
+                f"is a link to {os.readlink(folder)}, which does not exist, not sheets-sync's "
+                "state folder; nothing was done. Make the folder it points to (or mount its "
+                "share), or remove the link (the folder is made at the next run), and run again",
+                source=str(folder),
+            ) from None
         raise ConfigError(
             f"cannot write sheets-sync's state folder ({exc.strerror or exc}); nothing was "
             "done. Make the folder writable (or mount it read-write) and run again",

@@ -163,3 +163,26 @@ def test_a_file_in_the_state_folders_place_is_named_as_one(demo: Path, tmp_path:
             "Move the file away (the folder is made at the next run) and run again\n"
         )
     assert _fingerprint(ws.parent) == before
+
+
+def test_a_dangling_link_in_the_state_folders_place_is_named_as_one(
+    demo: Path, tmp_path: Path
+) -> None:
+    """A ``.sheets-sync`` link to a folder that is gone (a share not mounted, a moved
+    folder) said "(File exists) ... Make the folder writable", of a folder that is none."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    state = ws.parent / ".sheets-sync"
+    shutil.rmtree(state, ignore_errors=True)
+    gone = tmp_path / "share" / "okr-state"
+    state.symlink_to(gone)
+    before = _fingerprint(ws.parent)
+    for command in (["sync"], ["rollup"]):
+        code, out, err = run(*command, "--config", str(ws), *AS_OF)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"error: {state}: is a link to {gone}, which does not exist, not sheets-sync's "
+            "state folder; nothing was done. Make the folder it points to (or mount its "
+            "share), or remove the link (the folder is made at the next run), and run again\n"
+        )
+    assert _fingerprint(ws.parent) == before
+    assert state.is_symlink() and not gone.exists()
