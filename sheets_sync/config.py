@@ -154,13 +154,10 @@ class Workspace:
         return self.root / self.rollup_output
 
     def team(self, name: str) -> TeamSpec:
-        """The team ``--team NAME`` means: case ignored, and outer spaces too, since a
-        quoted ``" Sales "`` (or a file ``Sales .xlsx``) is accepted and may have synced for
-        months under that name, which keys its history: kept as written, found as typed."""
+        """``--team NAME``'s: case, then outer spaces ignored (a name keys its history)."""
         for key in (str.casefold, lambda n: n.strip().casefold()):
-            for team in self.teams:
-                if key(team.name) == key(name):
-                    return team
+            if found := [t for t in self.teams if key(t.name) == key(name)]:
+                return found[0]
         known = ", ".join(t.name for t in self.teams)
         raise ConfigError(f"no team named {name!r} in the workspace (teams: {known})")
 
