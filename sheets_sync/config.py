@@ -27,10 +27,14 @@ from sheets_sync.mapping.spec import MappingSpec, load_mapping
 from sheets_sync.shared_workbooks import Clash, Reading, fail_linked, shared_tabs
 from sheets_sync.sources import (
     GSHEET_PREFIX,
+    NotASheetURLError,
     confining_folders,
+    folder_hint,
     glob_base,
     is_team_workbook,
+    link_out,
     link_out_of,
+    not_a_file,
     outside_message,
     path_is,
     resolved_path,
@@ -53,7 +57,8 @@ class TeamSpec:
     #: checked again each time it is read or written: it may become a link after the load
     confine: tuple[Path, ...] = field(default=(), compare=False)
     #: why the team fails alone, found when the workspace loaded: its file is a symbolic
-    #: link to another team's workbook, whose tab it would read (``shared_workbooks``)
+    #: link to another team's workbook, whose tab it would read (``shared_workbooks``),
+    #: or its source is a web address that names no Google Sheet (``NotASheetURLError``)
     linked: str | None = field(default=None, compare=False)
 
     @property
@@ -178,24 +183,6 @@ def _loc(parts: tuple[int | str, ...]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _not_a_file(path: Path) -> str | None:
-    """Why ``path`` is no file to read, or None: "not found" for a folder or a pipe sent
-    people looking for a file that is there."""
-    if path_is(path, Path.is_file):
-        return None
-    if path_is(path, Path.is_dir):
-        return "is a folder, not a file"
-    if path_is(path, Path.exists):
-        return "is not a file (a pipe, device or socket)"
-    return "file not found"
-
-
-def _link_out(outside: Path | None) -> str | None:
-    """config check's problem for a file a link takes out of its folders (sync fails
-    that team alone), said as a missing file's is."""
-    return None if outside is None else outside_message(outside)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -346,25 +333,28 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         mapping = mapping_for(team.mapping, f"{where}.mapping")
         path = None
         source = team.source
+        fails: str | None = None  # why the team fails alone (``TeamSpec.linked``)
         if not team.name.startswith("\x00"):  # a stand-in's source is no key
             try:
                 source = sheet_source(source)
+            except NotASheetURLError as exc:  # the team fails alone, like a missing file
+                fails = str(exc)
             except ValueError as exc:
                 problems.append(f"{cfg.name}: {where}.source: {exc}")
                 if not source.startswith(GSHEET_PREFIX):  # a bare URL: a sheet's problem
                     source = GSHEET_PREFIX + source
         confine: tuple[Path, ...] = ()
-        if not source.startswith(GSHEET_PREFIX):
+        if fails is None and not source.startswith(GSHEET_PREFIX):
             path = resolved_path(root / team.source)
             confine = confining_folders((root / team.source).parent, root, root_real, folders)
             outside = link_out_of(path, confine)
-            if files_must_exist and (what := _not_a_file(path) or _link_out(outside)):
+            if files_must_exist and (what := not_a_file(path) or link_out(outside)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         if mapping is not None:
-            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, confine))
+            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails))
             origins.append(where)
     rollup_output = model.rollup.output
-    try:
+    try:  # a URL here stops the night: there is no company workbook to write
         rollup_output = sheet_source(rollup_output)
     except ValueError as exc:
         problems.append(f"{cfg.name}: rollup.output: {exc}")
@@ -395,12 +385,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             )
             continue
         if not matched:
-            folder = pattern.rstrip("/\\")
-            hint = (  # `teams_glob: teams` meant the workbooks in it
-                f": it is a folder; '{folder}/*.xlsx' matches the workbooks in it"
-                if folder and path_is(root / folder, Path.is_dir)
-                else ""
-            )
+            hint = folder_hint(root, pattern)
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")
         base = root / glob_base(pattern)
         for p, resolved in matched:
@@ -424,7 +409,9 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             origins.append(f"teams_glob ({p.relative_to(root)})")
     seen: dict[str, int] = {}
     reading: Reading = {}
-    clashes = [clash for team_spec in teams for clash in shared_tabs(team_spec, reading)]
+    clashes = [  # a web address (``linked`` already) reads no tab
+        clash for t in teams if t.linked is None for clash in shared_tabs(t, reading)
+    ]
     index = {id(t): i for i, t in enumerate(teams)}
     teams, left = fail_linked(teams, clashes, root)
     problem_clashes: dict[int, list[Clash]] = {}  # by the later team's index, in order

@@ -21,28 +21,54 @@ def is_team_workbook(path: Path) -> bool:
 
 
 _SHEET_URL = re.compile(
-    r"^(?:https?://)?docs\.google\.com/(?:a/[^/]+/)?spreadsheets/(?:u/\d+/)?d/(e/)?([\w-]+)",
+    r"^(?:https?://)?docs\.google\.com/(?:a/[^/]+/)?(?:u/\d+/)?spreadsheets/(?:u/\d+/)?d/(e/)?"
+    r"([\w-]+)",
+    re.I,
+)
+#: a sheet's older links: the legacy ``spreadsheet/ccc?key=`` and Drive's ``open?id=``
+_KEY_URL = re.compile(
+    r"^(?:https?://)?(?:docs\.google\.com/(?:a/[^/]+/)?(?:u/\d+/)?spreadsheet/ccc|"
+    r"drive\.google\.com/(?:u/\d+/)?open)\?(?:[^#]*&)?(?:key|id)=([\w-]+)",
     re.I,
 )
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_WEB = re.compile(r"^(?:https?://|docs\.google\.com/|drive\.google\.com/)", re.I)
+_DRIVE_FILE = re.compile(r"^(?:https?://)?drive\.google\.com/(?:u/\d+/)?file/", re.I)
+
+
+class NotASheetURLError(ValueError):
+    """A web address given where a workbook's path or a sheet goes, that names no Google
+    Sheet: that team's failure under ``sync`` (like a missing file), an error in
+    ``config check``."""
+
+
+def not_a_sheet_message(url: str) -> str:
+    """What to give instead of ``url``: a Drive link to an uploaded .xlsx is saved as a
+    Google Sheet; any other site's file (SharePoint, OneDrive) is synced to this machine."""
+    if _DRIVE_FILE.match(url):
+        return (
+            "a Google Drive link to an uploaded file, not a Google Sheet: open it in Google "
+            "Sheets, save it as one (File > Save as Google Sheets) and give that sheet's URL, "
+            "docs.google.com/spreadsheets/d/<key>/edit"
+        )
+    return (
+        "a web address that is no Google Sheet's URL: give the workbook's local path (a "
+        "SharePoint or OneDrive file synced to this machine first), or a Google Sheet's "
+        "URL, docs.google.com/spreadsheets/d/<key>/edit"
+    )
 
 
 def sheet_source(source: str) -> str:
     """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
     after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL.
-    A sheet's ``https://`` URL pasted bare is a sheet too: as a path it was "file not
-    found", and no workbook path starts with ``https://docs.google.com/``."""
+    A sheet's URL pasted bare is a sheet too: as a path it was "file not found". Any
+    other web address raises ``NotASheetURLError``; no workbook path starts with one."""
     if source.startswith(GSHEET_PREFIX):
         rest = source[len(GSHEET_PREFIX) :].strip()
-    elif re.match(r"^\s*https?://docs\.google\.com/(?:a/[^/]+/)?spreadsheets/", source, re.I):
+    elif _WEB.match(source.strip()):
         rest = source.strip()
-    elif re.match(r"^\s*https?://", source, re.I):  # a Drive link to an uploaded .xlsx, a
-        raise ValueError(  # Google Doc: read as a path, it was "file not found (https://...)"
-            "a web address that is no Google Sheet's URL: give a sheet's URL (docs.google.com/"
-            "spreadsheets/d/<key>/edit) or a workbook's path; an .xlsx kept in Google Drive "
-            "is opened in Google Sheets and saved as a Google Sheet first (File > Save as "
-            "Google Sheets)"
-        )
+        if not (_SHEET_URL.match(rest) or _KEY_URL.match(rest)):
+            raise NotASheetURLError(not_a_sheet_message(rest))
     else:
         return source
     if url := _SHEET_URL.match(rest):
@@ -53,6 +79,8 @@ def sheet_source(source: str) -> str:
                 "d/<key>/edit"
             )
         rest = url.group(2)
+    elif url := _KEY_URL.match(rest):
+        rest = url.group(1)
     if not rest:
         raise ValueError("gsheet: needs a spreadsheet key")
     if not _SHEET_KEY.match(rest):
@@ -140,3 +168,37 @@ def path_is(path: Path, test: Callable[[Path], bool]) -> bool:
         return test(path)
     except OSError:
         return False
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is no file to read, or None: "not found" for a folder or a pipe sent
+    people looking for a file that is there."""
+    if path_is(path, Path.is_file):
+        return None
+    if path_is(path, Path.is_dir):
+        return "is a folder, not a file"
+    if path_is(path, Path.exists):
+        return "is not a file (a pipe, device or socket)"
+    return "file not found"
+
+
+def link_out(outside: Path | None) -> str | None:
+    """config check's problem for a file a link takes out of its folders (sync fails
+    that team alone), said as a missing file's is."""
+    return None if outside is None else outside_message(outside)
+
+
+def folder_hint(root: Path, pattern: str) -> str:
+    """What a ``teams_glob`` matching nothing may have meant when it names a folder
+    (``teams``): a pattern for the workbooks in it, only one that matches some (they may
+    all be in subfolders, ``teams/emea/x.xlsx``); else nothing."""
+    folder = pattern.rstrip("/\\")
+    if not folder or not path_is(root / folder, Path.is_dir):
+        return ""
+    for suggested in (f"{folder}/*.xlsx", f"{folder}/**/*.xlsx"):
+        try:
+            if any(is_team_workbook(p) and p.is_file() for p in root.glob(suggested)):
+                return f": it is a folder; {suggested!r} matches the workbooks in it"
+        except (ValueError, OSError):
+            return ""
+    return ""

@@ -22,16 +22,17 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         )
     from sheets_sync.backends.excel.backend import ExcelBackend
 
-    assert team.path is not None
     if team.outside is not None:  # found when the workspace loaded: the early message
         from sheets_sync.errors import SourceError
         from sheets_sync.sources import outside_message
 
         raise SourceError(outside_message(team.outside), source=Path(team.source).name)
-    if team.linked is not None:  # another team's workbook: that team reads and writes it
+    if team.linked is not None:  # another team's workbook, or a web address: fails alone
         from sheets_sync.errors import SourceError
 
-        raise SourceError(team.linked, source=Path(team.source).name)
+        name = team.source if team.path is None else Path(team.source).name
+        raise SourceError(team.linked, source=name)
+    assert team.path is not None
     backups, flat_backups = workspace.backup_dirs_for(team.path)
     return ExcelBackend(
         team.path,

@@ -103,3 +103,25 @@ def test_a_mapping_file_that_holds_no_settings(tmp_path: Path, text: str, proble
         f"  sheets-sync.yaml: teams[0].mapping: {line}",
         f"  sheets-sync.yaml: teams[1].mapping: {line}",
     ]
+
+
+def test_a_teams_glob_folder_hint_suggests_only_a_pattern_that_matches(tmp_path: Path) -> None:
+    """Workbooks only in subfolders: the hint suggested 'teams/*.xlsx', which matches none
+    of them; it suggests 'teams/**/*.xlsx', and nothing for a folder with no workbook."""
+    write_team(tmp_path / "teams" / "emea" / "sales.xlsx")
+    (tmp_path / "empty").mkdir()
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams_glob: [teams, empty]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: sheets-sync.yaml: invalid configuration",
+        "  sheets-sync.yaml: teams_glob: 'teams' matches no workbook: it is a folder; "
+        "'teams/**/*.xlsx' matches the workbooks in it",
+        "  sheets-sync.yaml: teams_glob: 'empty' matches no workbook",
+    ]

@@ -1,7 +1,9 @@
-"""A web address that is no Google Sheet's URL, given as a team's source or the rollup's
-output, is a configuration error that says what to give instead. Until 2026-12-06 it was
-read as a path: `file not found (https://drive.google.com/...)`, and `sync` failed the
-team as if its workbook had been renamed."""
+"""A web address that is no Google Sheet's URL, given as a team's source, is that team's
+failure under ``sync`` (as a missing file is: one team's slip must not stop the whole
+company's night) and an error in ``config check``, each saying what to give instead. As
+the rollup's output it stops the night: there is no company workbook to write. Until
+2026-12-06 it was read as a path, `file not found (https://drive.google.com/...)`; then,
+briefly, any such team stopped the whole night (exit 2)."""
 
 from __future__ import annotations
 
@@ -9,25 +11,24 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.sources import GSHEET_PREFIX, sheet_source
 from tests.cli.test_ops_cli import run
 from tests.conftest import write_team
 
-PROBLEM = (
-    "a web address that is no Google Sheet's URL: give a sheet's URL (docs.google.com/"
-    "spreadsheets/d/<key>/edit) or a workbook's path; an .xlsx kept in Google Drive is "
-    "opened in Google Sheets and saved as a Google Sheet first (File > Save as Google Sheets)"
+KEY = "1AbCdefghijklmnopqrstuvwxyz0123456789ABCD"
+DRIVE_FILE = (
+    "a Google Drive link to an uploaded file, not a Google Sheet: open it in Google Sheets, "
+    "save it as one (File > Save as Google Sheets) and give that sheet's URL, "
+    "docs.google.com/spreadsheets/d/<key>/edit"
+)
+ELSEWHERE = (
+    "a web address that is no Google Sheet's URL: give the workbook's local path (a "
+    "SharePoint or OneDrive file synced to this machine first), or a Google Sheet's URL, "
+    "docs.google.com/spreadsheets/d/<key>/edit"
 )
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://drive.google.com/file/d/1AbCdefghijklmnopqrstuvwxyz0123456789ABCD/view",
-        "https://docs.google.com/document/d/1AbCdefghijklmnopqrstuvwxyz0123456789ABCD/edit",
-        "HTTP://intranet/okrs/sales.xlsx",
-    ],
-)
-def test_a_web_address_is_no_path(tmp_path: Path, url: str) -> None:
+def _workspace(tmp_path: Path, url: str, output: str = "company.xlsx") -> Path:
     write_team(tmp_path / "ops.xlsx")
     cfg = tmp_path / "sheets-sync.yaml"
     cfg.write_text(
@@ -35,13 +36,59 @@ def test_a_web_address_is_no_path(tmp_path: Path, url: str) -> None:
         "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
         f'teams:\n  - {{name: Sales, source: "{url}"}}\n'
         "  - {name: Ops, source: ops.xlsx}\n"
-        'rollup: {output: "https://intranet.example/company.xlsx"}\n',
+        f'rollup: {{output: "{output}"}}\n',
         encoding="utf-8",
     )
+    return cfg
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (f"https://drive.google.com/file/d/{KEY}/view", DRIVE_FILE),
+        (f"https://docs.google.com/document/d/{KEY}/edit", ELSEWHERE),
+        ("https://acme.sharepoint.com/sites/okr/Shared%20Documents/sales.xlsx", ELSEWHERE),
+        ("HTTP://intranet/okrs/sales.xlsx", ELSEWHERE),
+    ],
+)
+def test_a_web_address_fails_its_team_alone(tmp_path: Path, url: str, problem: str) -> None:
+    cfg = _workspace(tmp_path, url)
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: teams[0].source: {PROBLEM}\n"
-        f"  sheets-sync.yaml: rollup.output: {PROBLEM}\n"
+        f"  sheets-sync.yaml: teams[0].source: {problem} ({url})\n"
+    )
+    assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
+    code, out, _ = run("sync", "--as-of", "2026-11-23", "--config", str(cfg))
+    assert code == 1
+    assert f"Sales: failed: {url}: {problem}\n" in out
+    assert "Ops: ok" in out
+    assert (tmp_path / "company.xlsx").is_file()
+
+
+def test_a_web_address_as_the_rollup_output_stops_the_night(tmp_path: Path) -> None:
+    write_team(tmp_path / "sales.xlsx")
+    cfg = _workspace(tmp_path, "sales.xlsx", output="https://intranet.example/company.xlsx")
+    expected = (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        f"  sheets-sync.yaml: rollup.output: {ELSEWHERE}\n"
     )
     for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
         assert run(*command, "--config", str(cfg)) == (2, "", expected)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0",
+        f"https://docs.google.com/spreadsheets/u/1/d/{KEY}/edit",
+        f"https://docs.google.com/u/1/spreadsheets/d/{KEY}/edit",
+        f"https://docs.google.com/a/acme.com/spreadsheets/d/{KEY}/edit",
+        f"docs.google.com/spreadsheets/d/{KEY}/edit",
+        f"https://docs.google.com/spreadsheet/ccc?key={KEY}",
+        f"https://docs.google.com/spreadsheet/ccc?usp=sharing&key={KEY}#gid=0",
+        f"https://drive.google.com/open?id={KEY}",
+        f"gsheet:https://drive.google.com/open?id={KEY}",
+    ],
+)
+def test_a_sheets_url_forms_give_its_key(url: str) -> None:
+    assert sheet_source(url) == GSHEET_PREFIX + KEY
