@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -76,13 +77,14 @@ def emulator_command(
         )
     except StateFileError as exc:  # left as it is, so it can be looked at or restored
         _refuse(str(exc))
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        _refuse(  # was "error: Address already in use", naming no port (exit 1)
-            f"port {port} on 127.0.0.1 is in use (an emulator already running?); "
-            "pick another --port, or --port 0 for any free one"
-        )
+    except OSError as exc:  # binding: was a traceback, or "Address already in use" (exit 1)
+        if exc.errno == errno.EADDRINUSE:
+            _refuse(
+                f"port {port} on 127.0.0.1 is in use (an emulator already running?); "
+                "pick another --port, or --port 0 for any free one"
+            )
+        why = exc.strerror or str(exc)  # EACCES: a port below 1024 needs root
+        _refuse(f"cannot listen on port {port} of 127.0.0.1 ({why}); pick another --port")
     click.echo(
         f"Sheets API emulator on http://{emu.host}  (export GOOGLE_SHEETS_EMULATOR_HOST={emu.host})"
     )
@@ -94,7 +96,7 @@ def emulator_command(
         emu.stop()
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     """End the command with one ``error:`` line and exit 2, nothing served."""
     from sheets_sync.errors import ConfigError
 

@@ -1,5 +1,5 @@
 """`sheets-sync emulator` refuses what it cannot serve with one line and exit 2: a port
-out of range or in use, a fault setting out of range (until 2026-12-06 a traceback, a
+out of range, in use or refused, a fault setting out of range (until 2026-12-06 a traceback, a
 bare "Address already in use" with exit 1, or a negative latency that failed every
 request once it served)."""
 
@@ -63,3 +63,16 @@ def test_an_option_out_of_range_is_a_usage_error(
     for code, out, err in invoke(args):
         assert (code, out) == (2, "")
         assert err.endswith(f"\n\nError: Invalid value for '{option}': {problem}\n"), err
+
+
+def test_a_port_it_may_not_bind_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--port 80`` as a user other than root (EACCES) was a traceback."""
+    import errno
+    import socketserver
+
+    def refused(self: socketserver.TCPServer) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(socketserver.TCPServer, "server_bind", refused)
+    line = "error: cannot listen on port 80 of 127.0.0.1 (Permission denied); pick another --port\n"
+    assert invoke(["--port", "80"]) == [(2, "", line)] * 2
