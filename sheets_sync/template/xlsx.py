@@ -160,7 +160,8 @@ def write_template(
 
     An existing file is refused (``ConfigError``) unless ``overwrite``: it may be a team's
     workbook, and a blank template over it would lose the team's goals. So is a name not
-    ending in ``.xlsx``: neither Excel nor a workspace would take the file as a workbook.
+    ending in ``.xlsx``: Excel opens the macro-free workbook only under that name (as
+    ``.xlsm`` it refuses it, as ``.csv`` it shows garbage).
     ``rules``: the workspace's, whose KPI tolerance the help quotes (``template_for``);
     None, the defaults.
     """
@@ -168,7 +169,7 @@ def write_template(
     if path.suffix.lower() != ".xlsx":  # `template team.csv` wrote a workbook named so
         raise ConfigError(
             f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "
-            "(a workspace reads team files named so)"
+            "(Excel opens it only under such a name)"
         )
     if path.exists() and not overwrite:
         raise ConfigError(

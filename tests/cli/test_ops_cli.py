@@ -229,7 +229,7 @@ def test_template_is_written_only_under_an_xlsx_name(tmp_path: Path, name: str) 
     assert (code, out) == (2, "")
     assert err == (
         f"error: {path}: the template is an Excel workbook; give it a name ending in .xlsx "
-        "(a workspace reads team files named so)\n"
+        "(Excel opens it only under such a name)\n"
     )
     assert list(tmp_path.iterdir()) == []
 
