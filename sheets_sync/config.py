@@ -195,7 +195,7 @@ def _read_yaml(path: Path) -> Any:
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
         )
     try:
-        return load_yaml(read_text(path))
+        return load_yaml(read_text(path), path.name)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: {yaml_problem(exc)}") from None
     except UnicodeDecodeError as exc:  # as a mapping file's (mapping/spec.py)

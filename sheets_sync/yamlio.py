@@ -10,12 +10,14 @@ range``), as every other bad value's does.
 from __future__ import annotations
 
 import errno
+import logging
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+log = logging.getLogger(__name__)
 
 
 class _TextDates(yaml.SafeLoader):
@@ -61,10 +63,11 @@ def read_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, source: str = "") -> Any:
     """``yaml.safe_load`` with dates as text (raises ``yaml.YAMLError`` as it does, also
     for a document whose aliases expand past ``MAX_VALUES`` or that nests so deep the
-    parser ran out of stack: a RecursionError traceback)."""
+    parser ran out of stack: a RecursionError traceback). ``source``: the file's name,
+    for the warning about a key written twice with the same value."""
     loader = _TextDates(text)
     try:
         node = loader.get_single_node()
@@ -75,7 +78,7 @@ def load_yaml(text: str) -> Any:
                 problem=f"its aliases expand to more than {MAX_VALUES:,} values",
                 problem_mark=node.start_mark,
             )
-        _refuse_duplicate_keys(node, set())
+        _refuse_duplicate_keys(node, set(), loader, (source, hash(text)))
         return loader.construct_document(node)
     except RecursionError:
         raise yaml.MarkedYAMLError(problem="nested too deeply") from None
@@ -108,40 +111,79 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+#: keys compared by the value YAML reads them as: ``yes``/``true``, ``1``/``01``, ``~``/``null``
+_CORE = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
+#: the warnings given, with a hash of the file's text: a file loaded again (each command
+#: of a long-running program) warns once, not each time
+_warned: set[tuple[str, int]] = set()
 
 
-def _refuse_duplicate_keys(node: yaml.Node, seen: set[int]) -> None:
-    """Refuse a mapping that names a key twice. PyYAML keeps the last silently, so a
-    second ``teams:`` pasted below the first dropped every team of the first, and a
-    second ``scoring:`` every threshold of the first: settings that silently did nothing,
-    which unknown keys are errors to prevent. (YAML itself requires keys to be unique.)"""
+def _key_of(key: yaml.ScalarNode, loader: _TextDates) -> object:
+    """What makes two keys the same: the value the loaded dict holds it as (``True`` for
+    ``yes`` and ``true``) for the core scalar types, else the tag and the text."""
+    if key.tag in _CORE:
+        return ("value", loader.construct_object(key))
+    return ("text", key.tag, key.value)
+
+
+def _refuse_duplicate_keys(
+    node: yaml.Node, seen: set[int], loader: _TextDates, source: tuple[str, int]
+) -> None:
+    """Refuse a mapping that names a key twice with different values. PyYAML keeps the
+    last silently, so a second ``teams:`` pasted below the first dropped every team of the
+    first, and a second ``scoring:`` every threshold of the first: settings that silently
+    did nothing, which unknown keys are errors to prevent. The same value twice loses
+    nothing (``company: Acme`` pasted twice): a warning, not a stopped night."""
     if id(node) in seen:  # an alias: checked where its anchor is
         return
     seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            _refuse_duplicate_keys(child, seen)
+            _refuse_duplicate_keys(child, seen, loader, source)
     elif isinstance(node, yaml.MappingNode):
-        first: dict[tuple[str, str], yaml.Node] = {}
+        first: dict[object, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
-                earlier = first.setdefault((key.tag, key.value), key)
+                earlier, earlier_value = first.setdefault(_key_of(key, loader), (key, value))
                 if earlier is not key:
-                    raise yaml.MarkedYAMLError(
-                        problem=f"the key {key.value!r} appears twice in one mapping (first "
-                        f"on line {earlier.start_mark.line + 1}); the second would silently "
-                        "replace the first",
-                        problem_mark=key.start_mark,
-                    )
-            _refuse_duplicate_keys(value, seen)
+                    said = f"the key {key.value!r} appears twice in one mapping (first on line "
+                    said += f"{earlier.start_mark.line + 1})"
+                    same = loader.construct_object(earlier_value, deep=True)
+                    if same != loader.construct_object(value, deep=True):
+                        raise yaml.MarkedYAMLError(
+                            problem=f"{said}; the second would silently replace the first",
+                            problem_mark=key.start_mark,
+                        )
+                    where = f"{source[0]}: " if source[0] else ""
+                    message = f"{where}line {key.start_mark.line + 1}: {said}, with the same "
+                    message += "value; the second is ignored"
+                    if (message, source[1]) not in _warned:
+                        _warned.add((message, source[1]))
+                        log.warning(message)
+            _refuse_duplicate_keys(value, seen, loader, source)
 
 
 def not_settings(value: Any, doc: str) -> str:
     """The problem of a value where settings belong (``rollup: company.xlsx``): pydantic
-    said "Input should be a valid dictionary or instance of RollupModel", a class's name."""
-    given = repr(value)
-    given = given if len(given) <= 60 else f"{given[:57]}..."
-    return f"should hold settings (key: value), not {given}; see {doc}"
+    said "Input should be a valid dictionary or instance of RollupModel", a class's name.
+    The value is shown as the file has it (``true``, ``[a, b]``), not as Python's repr."""
+    if value is None:  # `rollup:` with nothing under it said "not None"
+        return f"is empty; it should hold settings (key: value); see {doc}"
+    return f"should hold settings (key: value), not {_as_yaml(value)}; see {doc}"
+
+
+def _as_yaml(value: Any) -> str:
+    """``value`` written as YAML on one line, cut to 60 characters; text quoted, so that
+    ``'Ops'`` reads as the word it is."""
+    if isinstance(value, str):
+        given = "'" + value.replace("'", "''") + "'"
+    else:
+        try:
+            given = yaml.safe_dump(value, default_flow_style=True, width=10**9).strip()
+        except yaml.YAMLError:  # no type YAML writes: never from a file, which is YAML
+            given = repr(value)
+        given = given.removesuffix("\n...").removesuffix("...").strip()
+    return given if len(given) <= 60 else f"{given[:57]}..."
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:

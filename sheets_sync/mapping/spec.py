@@ -141,7 +141,7 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
 
 def parse_mapping(text: str, *, source: str) -> MappingSpec:
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, source)
     except yaml.YAMLError as exc:
         raise MappingError(f"{source}: {yaml_problem(exc)}") from None
     if not isinstance(data, dict):  # said "Input should be a valid dictionary or instance

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
+from sheets_sync.yamlio import load_yaml, not_settings
 from tests.cli.test_ops_cli import run
 from tests.conftest import write_team
 
@@ -95,3 +99,52 @@ def test_a_value_where_settings_belong_names_no_class(tmp_path: Path) -> None:
         "  sheets-sync.yaml: teams[0].mapping: mine.yaml: okrs.header: should hold settings "
         "(key: value), not 3; see docs/mappings.md",
     ]
+
+
+def test_a_key_twice_with_the_same_value_is_a_warning(tmp_path: Path) -> None:
+    """``company: Acme`` pasted twice loses nothing: it stopped the night (exit 2)."""
+    write_team(tmp_path / "sales.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "company: Acme\nteams:\n  - {name: Sales, source: sales.xlsx}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("config", "check", "--config", str(cfg))
+    assert code == 0, err
+    assert err.count("the key 'company' appears twice") == 1
+    assert (
+        "sheets-sync.yaml: line 3: the key 'company' appears twice in one mapping (first on "
+        "line 1), with the same value; the second is ignored" in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [("yes: a\ntrue: b\n", "true"), ("1: a\n01: b\n", "01"), ("~: a\nnull: b\n", "null")],
+)
+def test_keys_yaml_reads_as_one_are_the_same_key(text: str, second: str) -> None:
+    """Compared by their text, they slipped through, and the second replaced the first."""
+    with pytest.raises(yaml.MarkedYAMLError) as raised:
+        load_yaml(text)
+    assert raised.value.problem == (
+        f"the key {second!r} appears twice in one mapping (first on line 1); the second "
+        "would silently replace the first"
+    )
+
+
+def test_keys_alike_only_in_text_are_two_keys() -> None:
+    assert load_yaml("1: a\n'1': b\n") == {1: "a", "1": "b"}
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (None, "is empty; it should hold settings (key: value); see d.md"),
+        (True, "should hold settings (key: value), not true; see d.md"),
+        (["a", "b"], "should hold settings (key: value), not [a, b]; see d.md"),
+        ("Ops", "should hold settings (key: value), not 'Ops'; see d.md"),
+    ],
+)
+def test_a_value_where_settings_belong_is_shown_as_yaml(value: object, problem: str) -> None:
+    """It said "not None", "not True", "not ['a', 'b']": Python's words, not the file's."""
+    assert not_settings(value, "d.md") == problem

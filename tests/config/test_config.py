@@ -74,8 +74,8 @@ rollup: {output: 3, extra: x}
     assert found == [
         "sheets-sync.yaml: company: required",
         "sheets-sync.yaml: period.end: required",
-        "sheets-sync.yaml: teams[2]: should hold settings (key: value), not ['not', 'a', "
-        "'team']; see docs/configuration.md",
+        "sheets-sync.yaml: teams[2]: should hold settings (key: value), not [not, a, "
+        "team]; see docs/configuration.md",
         "sheets-sync.yaml: rollup.output: Input should be a valid string",
         "sheets-sync.yaml: rollup.extra: unknown key (check the spelling; see "
         "docs/configuration.md)",
