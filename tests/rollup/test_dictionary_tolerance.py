@@ -19,8 +19,12 @@ FIVE = ScoringRules(kpi_tolerance=0.05)
 
 
 def _meanings(path: Path) -> dict[tuple[str, str], str]:
-    ws = openpyxl.load_workbook(path, read_only=True)["Data dictionary"]
-    return {(r[0], r[2]): r[6] for r in ws.iter_rows(min_row=4, values_only=True)}
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:  # read-only keeps the file open until closed: a ResourceWarning in a later test
+        rows = book["Data dictionary"].iter_rows(min_row=4, values_only=True)
+        return {(r[0], r[2]): r[6] for r in rows}
+    finally:
+        book.close()
 
 
 def _written(tmp_path: Path, rules: ScoringRules) -> dict[tuple[str, str], str]:
