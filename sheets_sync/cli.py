@@ -15,7 +15,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -39,6 +39,9 @@ from sheets_sync.cli_support import (
     survive_lost_console,
 )
 from sheets_sync.native_threads import for_this_process
+
+if TYPE_CHECKING:
+    from sheets_sync.domain.rules import ScoringRules
 
 
 @click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -337,14 +340,12 @@ def template(
     from sheets_sync.config import has_workspace, load_workspace
     from sheets_sync.template.spec import template_for
 
-    # The workspace's settings when there is one (its KPI tolerance in the help; for Google,
-    # its credentials), else the defaults and GOOGLE_APPLICATION_CREDENTIALS: a template
-    # is often made before any workspace.
-    ws = load_workspace(config_path, files_must_exist=False) if has_workspace(config_path) else None
-    rules = ws.rules if ws is not None else None
-    if google:
+    if google:  # the workspace's credentials and settings, else GOOGLE_APPLICATION_CREDENTIALS
         from sheets_sync.backends.gsheets import template as gtemplate
 
+        has = has_workspace(config_path)
+        ws = load_workspace(config_path, files_must_exist=False) if has else None
+        rules = ws.rules if ws is not None else None
         client = gtemplate.template_client(ws)
         key = gtemplate.create_google_template(client, title, template_for(rules))
         say(key)  # stdout: the key alone, for scripts
@@ -354,8 +355,37 @@ def template(
     from sheets_sync.template.xlsx import write_template
     from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP
 
-    write_template(Path(path), overwrite=force, rules=rules)
+    write_template(Path(path), overwrite=force, rules=_template_rules(config_path))
     say(f"template written to {path}", *TEMPLATE_NEXT_STEP.splitlines())
+
+
+def _template_rules(config_path: str | None) -> ScoringRules | None:
+    """The workspace's scoring rules, whose KPI tolerance the template's help quotes; None
+    (the defaults) without a workspace: a template is often made before any. Only its
+    scoring section is read: the rest may not hold yet (a teams_glob matching no file until
+    this one is made, a rollup folder not made). A workspace found implicitly that cannot
+    give them gets a note and the default, as before the template read it; one named by
+    --config is an error (exit 2), as for every command: its tolerance was asked for."""
+    from sheets_sync.config import has_workspace, load_rules
+    from sheets_sync.domain.rules import ScoringRules, percent
+    from sheets_sync.errors import ConfigError
+
+    if not has_workspace(config_path):
+        return None
+    try:
+        return load_rules(config_path)
+    except ConfigError as exc:
+        if config_path is not None:
+            raise
+        problem = exc.problems[0] if exc.problems else str(exc)
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        default = percent(ScoringRules().kpi_tolerance)
+        say(
+            f"note: {problem}{more}; the template's help quotes the default KPI tolerance, "
+            f"{default}",
+            err=True,
+        )
+        return None
 
 
 @cli.command()

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sheets_sync.config_models import GoogleModel, NotifyModel, WorkspaceModel
+from sheets_sync.config_models import GoogleModel, NotifyModel, ScoringModel, WorkspaceModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError, MappingError
@@ -185,7 +185,7 @@ def _loc(parts: tuple[int | str, ...]) -> str:
     return out
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> dict[str, Any]:
     if path_is(path, Path.is_dir) or (path_is(path, Path.exists) and not path.is_file()):
         what = "a folder" if path_is(path, Path.is_dir) else "a pipe, device or socket"
         raise ConfigError(f"{path}: the workspace configuration is {what}, not a file")
@@ -195,7 +195,7 @@ def _read_yaml(path: Path) -> Any:
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
         )
     try:
-        return load_yaml(read_text(path), path.name)
+        data = load_yaml(read_text(path), path.name)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: {yaml_problem(exc)}") from None
     except UnicodeDecodeError as exc:  # as a mapping file's (mapping/spec.py)
@@ -204,6 +204,9 @@ def _read_yaml(path: Path) -> Any:
         ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
+    return data
 
 
 def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = True) -> Workspace:
@@ -217,8 +220,6 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
     """
     cfg = config_path(path).resolve()
     data = _read_yaml(cfg)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{cfg.name}: expected a mapping of settings at the top level")
     if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise
         problems = [f"{cfg.name}: {_loc(loc)}: contains a NUL character" for loc in nul]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
@@ -234,6 +235,16 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     return _resolve(cfg, model, files_must_exist)
+
+
+def load_rules(path: str | Path | None = None) -> ScoringRules:
+    """The ``scoring`` section alone, for ``template``: the rest may not hold yet (see cli)."""
+    data = _read_yaml(cfg := config_path(path).resolve())
+    try:
+        return ScoringModel.model_validate(data.get("scoring", {})).rules()
+    except ValidationError as exc:
+        bad = [f"{cfg.name}: {_loc(('scoring', *e['loc']))}: {_message(e)}" for e in exc.errors()]
+        raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 
 def check_config(path: str | Path | None = None) -> Workspace:
@@ -454,17 +465,6 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
             problems.append(f"{cfg.name}: rollup.output: is a folder ({rollup_output})")
     if problems:
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
-    s = model.scoring
-    rules = ScoringRules(
-        green=s.green,
-        yellow=s.yellow,
-        on_track_margin=s.on_track_margin,
-        at_risk_margin=s.at_risk_margin,
-        aspirational_ambition=s.aspirational_ambition,
-        kpi_tolerance=s.kpi_tolerance,
-        stale_grace_days=s.stale_grace_days,
-        low_confidence=s.low_confidence,
-    )
     return Workspace(
         config_path=cfg,
         company=model.company,
@@ -474,7 +474,7 @@ def _resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) ->
         ),
         teams=tuple(teams),
         rollup_output=rollup_output,
-        rules=rules,
+        rules=model.scoring.rules(),
         google=model.google,
         max_workbook_bytes=int(model.limits.max_workbook_mb * 2**20),
         keep_backups=model.backups.keep,

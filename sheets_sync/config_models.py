@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from sheets_sync.domain.rules import ScoringRules
+
 
 class _Strict(BaseModel):
     # allow_inf_nan: YAML's .inf / .nan (and 1e400) passed ge=0; a weight of .inf showed
@@ -101,6 +103,10 @@ class ScoringModel(_Strict):
                 f"below 0; {meant}"
             )
         return tolerance
+
+    def rules(self) -> ScoringRules:
+        """These settings as the domain's rules (what they do not set, its defaults)."""
+        return ScoringRules(**self.model_dump())
 
     @model_validator(mode="after")
     def _bands(self) -> ScoringModel:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from sheets_sync.backends.gsheets.template import readme_requests
 from sheets_sync.cli import cli
@@ -77,3 +77,63 @@ def test_the_google_template_renders_the_rules_template() -> None:
         ScoringRules(kpi_tolerance=0.05)
     )
     assert readme(None) == repr(readme_requests(3))
+
+
+PERIOD = "company: Acme\nperiod: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+
+
+def _template_here(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, settings: str, *args: str
+) -> tuple[Path, Result]:
+    """``sheets-sync template [args] new/team.xlsx`` in ``folder``, whose ./sheets-sync.yaml
+    holds ``settings`` (found implicitly, as most people run it)."""
+    (folder / "sheets-sync.yaml").write_text(PERIOD + settings, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("SHEETS_SYNC_CONFIG", raising=False)
+    (folder / "new").mkdir()
+    result = CliRunner().invoke(cli, ["template", *args, "new/team.xlsx"])
+    return folder / "new" / "team.xlsx", result
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "teams_glob: new/*.xlsx\n",  # the first team file of a glob workspace: this one
+        "teams: [{name: Sales, source: sales.xlsx}]\nrollup: {output: out/company.xlsx}\n",
+        "teams: [{name: Sales, source: sales.xlsx}]\nrolup: {output: company.xlsx}\n",
+    ],
+    ids=["glob-matches-nothing-yet", "rollup-folder-not-made", "misspelt-key-elsewhere"],
+)
+def test_the_template_reads_only_the_scoring_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: str
+) -> None:
+    """Until 2026-12-06 the whole workspace had to load (exit 2): a glob workspace could
+    not make its first team file with `template`. The rest of the file is not its business."""
+    out, result = _template_here(tmp_path, monkeypatch, rest + "scoring: {kpi_tolerance: 0.05}\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert _amber_texts(out)[0].endswith(FIVE)
+
+
+def test_a_bad_scoring_section_found_implicitly_is_a_note_and_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, result = _template_here(tmp_path, monkeypatch, "scoring: {kpi_tolerence: 0.05}\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "note: sheets-sync.yaml: scoring.kpi_tolerence: unknown key (check the spelling; see "
+        "docs/configuration.md); the template's help quotes the default KPI tolerance, 10%\n"
+    )
+    assert _amber_texts(out)[0].endswith(TEN)
+
+
+def test_a_bad_scoring_section_named_by_config_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--config asks for that workspace's tolerance: the help must not quote another."""
+    out, result = _template_here(
+        tmp_path, monkeypatch, "scoring: {kpi_tolerance: 10}\n", "--config", "sheets-sync.yaml"
+    )
+    assert result.exit_code == 2
+    assert "sheets-sync.yaml: scoring.kpi_tolerance: 10 is above 1" in result.stderr
+    assert not out.exists()
