@@ -345,6 +345,8 @@ def template(
 
         has = has_workspace(config_path)
         ws = load_workspace(config_path, files_must_exist=False) if has else None
+        if ws is not None:
+            gtemplate.check_key_setting(ws)
         rules = ws.rules if ws is not None else None
         client = gtemplate.template_client(ws)
         key = gtemplate.create_google_template(client, title, template_for(rules))

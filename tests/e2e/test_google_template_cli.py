@@ -236,3 +236,39 @@ def test_a_half_made_template_with_the_drive_api_off_is_one_line(
         f"one by hand (Drive files.delete on {key} with this key) or leave it (nobody else "
         "can open it), and run the command again\n"
     )
+
+
+WORKSPACE = (
+    "company: Acme\n"
+    "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+    "teams: [{name: Sales, source: sales.xlsx}]\n"  # not made yet: not this command's concern
+    "google: {credentials: %s}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [("nokey.json", "file not found"), ("keys", "is a folder, not a key file")],
+)
+def test_a_credentials_setting_naming_no_file_is_a_configuration_error(
+    emu: tuple[Emulator, Path], tmp_path: Path, setting: str, problem: str
+) -> None:
+    """Exit 2 naming the setting, as config check says it (and this command did before it
+    read the workspace without its team files); it was exit 1, "Google credentials file
+    .../nokey.json: file not found", as if signing in had failed."""
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "sheets-sync.yaml").write_text(WORKSPACE % setting)
+    result = CliRunner().invoke(cli, ["template", "--google"])
+    assert result.exit_code == 2, result.output + result.stderr
+    assert f"sheets-sync.yaml: google.credentials: {setting}: {problem}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_team_file_not_made_yet_does_not_stop_the_google_template(
+    emu: tuple[Emulator, Path], tmp_path: Path
+) -> None:
+    emulator, _ = emu
+    (tmp_path / "sheets-sync.yaml").write_text(WORKSPACE % "sa.json")
+    result = CliRunner().invoke(cli, ["template", "--google"])
+    assert result.exit_code == 0, result.output + result.stderr
+    _created(emulator, result.stdout.strip(), "Team goals")

@@ -18,6 +18,7 @@ from sheets_sync.backends.gsheets.auth import (
 )
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.keycheck import key_path_problem
 from sheets_sync.backends.gsheets.rollup import cell
 from sheets_sync.backends.gsheets.shape import need, reply_shape
 from sheets_sync.errors import ConfigError, CredentialsError, RemoteError, ServiceDisabledError
@@ -55,6 +56,18 @@ def template_client(workspace: Workspace | None) -> SheetsClient:
     except CredentialsError as exc:  # before any request: the setup, not Google
         raise ConfigError(str(exc)) from None
     return SheetsClient.from_credentials(creds, google, origin=origin)
+
+
+def check_key_setting(workspace: Workspace) -> None:
+    """A ``google.credentials`` that names no file to read (missing, a folder) is the
+    workspace's error (``ConfigError``, exit 2), worded as ``config check`` words it, not a
+    failed sign-in: the workspace is loaded without ``files_must_exist``, which skips it,
+    so that a listed team file not made yet does not stop the template."""
+    setting = workspace.google.credentials
+    if setting and (what := key_path_problem(workspace.root / setting)):
+        name = workspace.config_path.name
+        problem = f"{name}: google.credentials: {setting}: {what}"
+        raise ConfigError(f"{name}: invalid configuration", problems=[problem])
 
 
 def sheet_url(key: str) -> str:
