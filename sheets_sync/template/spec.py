@@ -286,8 +286,9 @@ TEMPLATE = TemplateSpec(_OKRS, _KPIS, ReadMeSpec("Read me", _readme_rows(_OKRS, 
 @functools.cache
 def template_for(rules: ScoringRules | None = None) -> TemplateSpec:
     """``TEMPLATE`` as a workspace with ``rules`` fills it in: a blank Amber threshold is
-    its ``scoring.kpi_tolerance`` of the target (the Read me and the column's prompt said
-    10% whatever was set). None or the default tolerance give ``TEMPLATE`` itself."""
+    its ``scoring.kpi_tolerance`` of the target (the Read me's Amber threshold row said 10%
+    whatever was set; the column has no prompt, having no options). None or the default
+    tolerance give ``TEMPLATE`` itself."""
     tolerance = _TOLERANCE if rules is None else percent(rules.kpi_tolerance)
     if tolerance == _TOLERANCE:
         return TEMPLATE

@@ -1,6 +1,6 @@
 """The template's help quotes the workspace's KPI tolerance: a blank Amber threshold is
-``scoring.kpi_tolerance`` of the target, and the Read me and the column's prompt said
-10% whatever it was set to."""
+``scoring.kpi_tolerance`` of the target, and the Read me's Amber threshold row said 10%
+whatever it was set to (the column has no prompt: only columns with options get one)."""
 
 from __future__ import annotations
 
