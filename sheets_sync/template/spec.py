@@ -166,7 +166,8 @@ _KPI_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
         GENERAL,
         (),
         "Worst value still amber (target 45, amber 40); range KPI: how far outside "
-        f"is still amber. Blank = {_TOLERANCE} of the target.",
+        f"is still amber. Blank = {_TOLERANCE} of the target (a range KPI: of the range's "
+        "width).",
     ),
     "actual": (10, GENERAL, (), "Latest value."),
     "previous": (10, GENERAL, (), "Value of the previous period (for the trend)."),
@@ -293,8 +294,8 @@ def template_for(rules: ScoringRules | None = None) -> TemplateSpec:
     if tolerance == _TOLERANCE:
         return TEMPLATE
     amber = _KPIS.column("amber_threshold")
-    told = f"Blank = {_TOLERANCE} of the target."
+    told = f"Blank = {_TOLERANCE} of the "
     assert told in amber.help  # the text replaced below
-    helped = replace(amber, help=amber.help.replace(told, f"Blank = {tolerance} of the target."))
+    helped = replace(amber, help=amber.help.replace(told, f"Blank = {tolerance} of the "))
     kpis = replace(_KPIS, columns=tuple(helped if c is amber else c for c in _KPIS.columns))
     return TemplateSpec(_OKRS, kpis, ReadMeSpec("Read me", _readme_rows(_OKRS, kpis)))

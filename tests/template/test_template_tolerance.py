@@ -16,8 +16,10 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.template.spec import TEMPLATE, template_for
 from sheets_sync.template.xlsx import write_template
 
-FIVE = "Blank = 5% of the target."
-TEN = "Blank = 10% of the target."
+#: a range KPI's blank amber band is the tolerance of the range's width (domain/kpi.py),
+#: which "of the target" alone got wrong (until 2026-12-06)
+FIVE = "Blank = 5% of the target (a range KPI: of the range's width)."
+TEN = "Blank = 10% of the target (a range KPI: of the range's width)."
 
 
 def _amber_texts(path: Path) -> list[str]:
