@@ -380,7 +380,7 @@ def parse_confidence(value: CellValue) -> float | None:
             if not 0 <= part <= whole or whole == 0:
                 raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
             return float(part / whole)
-        if word.endswith("%"):
+        if is_percent_text(value):  # "100％", "100%\u200b" too: "100％" read 0.1
             number = parse_number(value)
             assert number is not None
             if not 0 <= number <= 1:

@@ -43,7 +43,7 @@ from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 20  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 21  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -57,8 +57,8 @@ FORMAT = 20  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # 0.333; 17: a confidence typed 3.3/10 is 0.33, not 0.32999999999999996; a cell stored
 # in another row's element refused; 18: a KPI's cells in a percent format,
 # KPI.shown_as_percent; 19: a percent cell with no number shows no percentage; 20: a
-# percentage typed as text is its decimal value rounded once, "4.4%" 0.044), or the
-# slot format
+# percentage typed as text is its decimal value rounded once, "4.4%" 0.044; 21: a
+# confidence typed "100％" (full-width sign) is 1.0, not 0.1), or the slot format
 
 
 @fast_pickle

@@ -446,3 +446,23 @@ def test_four_point_four_percent_is_0_044() -> None:
     assert parse_number("4.4%") == 0.044
     assert parse_number("-4.4%") == -0.044
     assert parse_number("$1" + "0" * 300 + "%") == 1e298
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("100％", 1.0), ("100%\u200b", 1.0), ("１００％", 1.0), ("7 ％", 0.07), ("70％", 0.7)],
+)
+def test_a_confidence_with_a_full_width_or_padded_percent_sign_is_a_percentage(
+    raw: str, expected: float
+) -> None:
+    """``endswith("%")`` missed the full-width sign and a trailing zero-width space, which
+    ``parse_number`` reads as percent: "100％" was 1.0 read again on the 0-10 scale, 0.1 (a
+    false low-confidence warning); lint's ``is_percent_text`` already knew the forms."""
+    assert parse_confidence(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["1000％", "1000%\u200b", "500％"])
+def test_a_confidence_over_100_percent_with_a_full_width_sign_is_refused(raw: str) -> None:
+    """ "1000％" read 10.0, then as 10 on the 0-10 scale: 1.0, not refused."""
+    with pytest.raises(CellValueError, match="between 0% and 100%"):
+        parse_confidence(raw)

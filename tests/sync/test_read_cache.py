@@ -321,4 +321,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 18: the same grid; a KPI row keeps its cells in a percent format (shown_as_percent)
     # 19: the same grid; a percent cell with no number (blank, text) shows no percentage
     # 20: the same grid; "4.4%" typed as text reads 0.044, not 0.044000000000000004
-    assert (FORMAT, fields[-1]) == (20, "used_cols")
+    # 21: the same grid; a confidence typed "100％" (full-width sign) reads 1.0, not 0.1
+    assert (FORMAT, fields[-1]) == (21, "used_cols")
