@@ -227,11 +227,24 @@ TAB_NAMES = {
 DEFAULT_TOLERANCE = f"{percent(ScoringRules().kpi_tolerance)} tolerance"
 
 
+def _bands(rules: ScoringRules) -> str:
+    """What the Band columns' meaning says of ``scoring.green`` and ``scoring.yellow``."""
+    return f"green >= {float(rules.green)!r}, yellow >= {float(rules.yellow)!r}"
+
+
+#: what the Band columns' meaning says of the default thresholds
+DEFAULT_BANDS = _bands(ScoringRules())
+
+
 def meaning(column: Column, rules: ScoringRules) -> str:
     """``column.meaning`` as the data dictionary of a workspace with ``rules`` says it:
-    the amber band's tolerance is the workspace's (it said 10% whatever
-    ``scoring.kpi_tolerance`` was); with the default rules, the meaning as it is."""
-    return column.meaning.replace(DEFAULT_TOLERANCE, f"{percent(rules.kpi_tolerance)} tolerance")
+    the amber band's tolerance and the score bands' thresholds are the workspace's (it
+    said 10% and 0.7 / 0.4 whatever ``scoring`` set); with the default rules, the meaning
+    as it is."""
+    tolerance = f"{percent(rules.kpi_tolerance)} tolerance"
+    return column.meaning.replace(DEFAULT_TOLERANCE, tolerance).replace(
+        DEFAULT_BANDS, _bands(rules)
+    )
 
 
 def columns(table: str) -> list[str]:

@@ -66,3 +66,20 @@ def test_the_google_rollups_dictionary_says_it_too() -> None:
     assert "Edge of the amber band as typed (blank: 5% tolerance)" in texts(FIVE)
     assert "Edge of the amber band as typed (blank: 10% tolerance)" in texts(ScoringRules())
     assert dictionary_rows() == dictionary_rows(ScoringRules())
+
+
+def test_the_dictionary_says_the_workspaces_score_bands(tmp_path: Path) -> None:
+    """The Band columns said "green >= 0.7, yellow >= 0.4" whatever scoring.green and
+    scoring.yellow were (until 2026-12-06)."""
+    rules = ScoringRules(green=0.8, yellow=0.55)
+    meanings = _written(tmp_path, rules)
+    bands = [text for (_, column), text in meanings.items() if column == "Band"]
+    said = "Score band: green >= 0.8, yellow >= 0.55, else red"
+    assert bands.count(said) == 3 and len(bands) == 4  # Alignment's names no threshold
+    assert not any("0.7" in text or "0.4" in text for text in bands)
+    google = [
+        c.get("userEnteredValue", {}).get("stringValue", "")
+        for r in dictionary_rows(rules)
+        for c in r
+    ]
+    assert google.count(said) == 3
