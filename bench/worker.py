@@ -20,24 +20,33 @@ STARTED = time.perf_counter()
 
 
 def _timed(
-    owner: Any, name: str, phases: dict[str, float], key: str, cpu_key: str | None = None
+    owner: Any,
+    name: str,
+    phases: dict[str, float],
+    key: str,
+    cpu_keys: tuple[str, str] | None = None,
 ) -> None:
-    """Add each call's wall time to ``phases[key]`` and, with ``cpu_key``, its CPU time
-    in the calling thread to ``phases[cpu_key]``: a phase that overlaps the worker
-    processes waits for a core, and its wall time alone cannot tell that from more work."""
+    """Add each call's wall time to ``phases[key]`` and, with ``cpu_keys`` (thread,
+    process), its CPU time: the calling thread's, and this process's over the call. A
+    phase that overlaps the worker processes waits for a core, and its wall time alone
+    cannot tell that from more work; the thread's misses the threads the call starts (the
+    rollup's ``bulk-deflate``), the process's counts them, and whatever else this process
+    ran meanwhile (the worker processes are others: not counted)."""
     original = getattr(owner, name, None)
     if original is None:
         return
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kw: Any) -> Any:
-        t0, c0 = time.perf_counter(), time.thread_time()
+        t0, c0, p0 = time.perf_counter(), time.thread_time(), time.process_time()
         try:
             return original(*args, **kw)
         finally:
             phases[key] = phases.get(key, 0.0) + time.perf_counter() - t0
-            if cpu_key is not None:
-                phases[cpu_key] = phases.get(cpu_key, 0.0) + time.thread_time() - c0
+            if cpu_keys is not None:
+                thread, process = cpu_keys
+                phases[thread] = phases.get(thread, 0.0) + time.thread_time() - c0
+                phases[process] = phases.get(process, 0.0) + time.process_time() - p0
 
     setattr(owner, name, wrapper)
 
@@ -64,10 +73,11 @@ def run_ours(root: Path, workers: int = 0, days_later: int = 0) -> dict[str, Any
     _timed(ExcelBackend, "write", phases, "write")
     # The rollup is prepared while workers write (when there are workers), then published:
     # both halves count as "rollup", so with workers it overlaps the write phase and its
-    # wall time includes waiting for a core the writers hold; "rollup_cpu" is its own CPU
-    # time (the twentieth pass's 2.1 s against 3.1 s in bench/notes.md was that wait).
+    # wall time includes waiting for a core the writers hold; "rollup_cpu" is the CPU time
+    # of the thread that runs it, "rollup_process_cpu" this process's over it (with the
+    # bulk-deflate thread), so wall minus that is the rest: run-queue wait and I/O.
     for name in ("prepare_rollup", "publish_rollup"):
-        _timed(Sync, name, phases, "rollup", "rollup_cpu")
+        _timed(Sync, name, phases, "rollup", ("rollup_cpu", "rollup_process_cpu"))
     t0 = time.perf_counter()
     ws = load_workspace(root / "sheets-sync.yaml")
     phases["config"] = time.perf_counter() - t0

@@ -4,6 +4,7 @@ benchmarks are measured by `make bench`, never by the test suite)."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +106,31 @@ def test_the_default_quota_run_passes_the_first_minute_of_its_quota() -> None:
     )
 
 
-def test_the_rollup_phase_has_its_cpu_time_beside_its_wall_time(tmp_path: Path) -> None:
-    """With workers the rollup is prepared while they write, so its wall time includes
-    waiting for a core: its own CPU time is recorded beside it (``rollup_cpu``)."""
+def test_the_rollup_phase_has_its_cpu_time_beside_its_wall_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_ours`` records the rollup phase's CPU time beside its wall time: the calling
+    thread's (``rollup_cpu``) and the process's (``rollup_process_cpu``), which counts the
+    rollup's ``bulk-deflate`` thread too. One worker (no worker processes, so nothing
+    overlaps here), with every rollup sheet deflated on that thread."""
+    import sheets_sync.rollup.bulk as bulk
     from bench.generate import generate_workspace
     from bench.worker import run_ours
 
+    monkeypatch.setattr(bulk, "BACKGROUND_CELLS", 1)
+    monkeypatch.setattr(bulk, "available_cpus", lambda: 2)
+    started = {t.name for t in threading.enumerate()}
+    seen: list[str] = []
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        seen.append(thread.name)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
     generate_workspace(tmp_path, 3)
     phases = run_ours(tmp_path, workers=1)["phases"]
+    assert "bulk-deflate" in seen and "bulk-deflate" not in started
     assert 0 < phases["rollup_cpu"] <= phases["rollup"] * 1.05 + 0.01  # clock granularity
+    # the process's CPU holds the thread's, and the deflate thread's besides
+    assert phases["rollup_process_cpu"] > phases["rollup_cpu"]
