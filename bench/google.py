@@ -143,7 +143,7 @@ def rollup_plan(body: dict[str, Any], teams: int, n: int) -> list[int]:
 
 def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
     try:
-        from sheets_sync.backends.gsheets.client import clear_clients, client_for, use_emulator
+        from sheets_sync.backends.gsheets.clients import clear_clients, client_for, use_emulator
         from sheets_sync.config import load_workspace
         from sheets_sync.emulator import run_emulator
         from sheets_sync.sync.engine import Sync, SyncOptions

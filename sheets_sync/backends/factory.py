@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     if team.is_google:
         from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
-        from sheets_sync.backends.gsheets.client import client_for
+        from sheets_sync.backends.gsheets.clients import client_for
 
         return GoogleSheetsBackend(
             client_for(workspace), team.google_key, display_name=team.display_name
@@ -52,6 +52,6 @@ def start_run(workspace: Workspace) -> None:
     exchange. Another workspace's clients are left alone: a program syncing two
     workspaces at once took the other run's client away mid-run (its later teams made a
     second one, with a rate limit of its own beside the first's)."""
-    client = sys.modules.get("sheets_sync.backends.gsheets.client")
+    client = sys.modules.get("sheets_sync.backends.gsheets.clients")
     if client is not None:
         client.clear_clients(workspace.config_path)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.backends.gsheets.client import use_emulator
+from sheets_sync.backends.gsheets.clients import use_emulator
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import DEFAULT_CONFIG, load_workspace
 from sheets_sync.emulator import Emulator, run_emulator

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV
 from sheets_sync.emulator import Emulator, run_emulator
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.gsheets.client import client_for
+from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.sync.engine import Sync, SyncOptions

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.backends.gsheets.auth import DRIVE_FILE_SCOPE, SCOPES
-from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
 from sheets_sync.cli import cli
 from sheets_sync.config import CONFIG_ENV

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets import protection, staging
 from sheets_sync.backends.gsheets.backend import number_format, rgb
-from sheets_sync.backends.gsheets.client import client_for
+from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH

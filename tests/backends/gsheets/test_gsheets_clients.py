@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from sheets_sync.backends.factory import start_run
-from sheets_sync.backends.gsheets.client import clear_clients, client_for
+from sheets_sync.backends.gsheets.clients import clear_clients, client_for
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import Workspace, load_workspace
 from sheets_sync.emulator import Emulator

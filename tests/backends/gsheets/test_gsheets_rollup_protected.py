@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator

@@ -17,7 +17,7 @@ import pytest
 from google.oauth2.service_account import Credentials
 
 from sheets_sync.backends.gsheets import staging
-from sheets_sync.backends.gsheets.client import clear_clients
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import emulator_http_client
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
