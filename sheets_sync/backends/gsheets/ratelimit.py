@@ -26,6 +26,9 @@ WRITE: Kind = "write"
 #: Sheets API methods that are sent as POST but only retrieve data, which Google counts
 #: as reads ("any method that retrieves data from a spreadsheet, such as get or search")
 READ_ONLY_POSTS = (":getByDataFilter", ":batchGetByDataFilter", "/developerMetadata:search")
+#: The longest a caller waits with every slot in flight before it looks again: a slot's
+#: settling wakes it, this only bounds a wake-up that never comes
+IDLE_RECHECK_SECONDS = 1.0
 
 
 def quota_kind(method: str, url: str) -> Kind | None:
@@ -95,11 +98,13 @@ class RateLimiter:
     def slot(self, kind: Kind = READ) -> Iterator[float]:
         """Hold one slot of ``kind``'s quota while the block sends its request; yields how
         long the caller waited for it. The slot counts from the block's end."""
-        waited = self._take(kind)
+        held: list[float] = []  # the wait, once the slot is counted: settled only then
         try:
-            yield waited
+            self._take(kind, held)
+            yield held[0]
         finally:
-            self._settle(kind)
+            if held:
+                self._settle(kind)
 
     def acquire(self, kind: Kind = READ) -> float:
         """Take a slot counted from now, as for a request answered at once; returns how
@@ -107,7 +112,11 @@ class RateLimiter:
         with self.slot(kind) as waited:
             return waited
 
-    def _take(self, kind: Kind) -> float:
+    def _take(self, kind: Kind, held: list[float]) -> None:
+        """Count a slot of ``kind`` in flight and put the wait in ``held``, as one unit: an
+        exception (a stop signal's KeyboardInterrupt) landing between the two would leave
+        a slot in flight that ``slot`` does not settle, and every later caller waiting
+        for it once the slots ran out."""
         settled = self._settled[kind]
         started = self._clock()
         waited = 0.0
@@ -118,12 +127,20 @@ class RateLimiter:
                     settled.popleft()
                 if len(settled) + self._in_flight[kind] < self.per_minute:
                     self._in_flight[kind] += 1
-                    self.waited_by_kind[kind] += waited
-                    return waited
+                    try:
+                        self.waited_by_kind[kind] += waited
+                        held.append(waited)
+                    except BaseException:
+                        if not held:  # else ``slot`` settles it
+                            self._in_flight[kind] -= 1
+                            self._settles.notify_all()
+                        raise
+                    return
                 # full: the oldest settled slot leaves the window then; with every slot
-                # in flight, the first to settle says when
-                wait = settled[0] + self.window - now if settled else None
-                if self._sleep is None or wait is None:
+                # in flight, the first to settle says when, and wakes us: a bounded wait
+                # and a look again all the same (a wake-up lost is not a wait for good)
+                wait = settled[0] + self.window - now if settled else IDLE_RECHECK_SECONDS
+                if self._sleep is None or not settled:
                     self._settles.wait(wait)
                 else:  # a test's fake sleep, outside the lock like a real one
                     self._lock.release()
