@@ -19,6 +19,8 @@ from sheets_sync.emulator.errors import (
 )
 
 JSON_TYPE = "application/json; charset=UTF-8"
+#: The ways ``Faults.break_bodies`` breaks a reply's body
+BODY_BREAKS = ("cut", "gzip")
 
 
 @dataclass
@@ -114,6 +116,11 @@ class Faults:
     #: logged, before its answer is sent: a sleep here is Google applying a write whose
     #: answer comes after the client stopped waiting (its retry then finds it in place).
     after_request: Callable[[str, str | None], None] | None = None
+    #: How many of the next API replies with a body break on the way (None: every one,
+    #: until reset), and how (``break_bodies``): what a dropped connection or a proxy
+    #: does to a reply after its status line, which the emulator itself never would.
+    broken_bodies: int | None = 0
+    broken_body: str = "cut"
     #: the quota windows, keyed by ``write``: Google counts reads and writes apart
     _windows: dict[bool, deque[float]] = field(
         default_factory=lambda: {False: deque(), True: deque()}, repr=False
@@ -134,6 +141,7 @@ class Faults:
         self.answers.clear()
         self.token_reply, self.token_latency_ms, self.token_lifetime_s = None, 0, 3600
         self.max_payload_bytes = MAX_PAYLOAD_BYTES
+        self.broken_bodies, self.broken_body = 0, "cut"
         self.before_request = self.after_request = None
         self._token_release.set()  # the hangs now waiting; later ones wait on a new one
         self._token_release = threading.Event()
@@ -168,6 +176,25 @@ class Faults:
     def canned(self, spreadsheet_id: str | None, endpoint: str) -> Reply | None:
         """The reply set for this spreadsheet, else for this endpoint, else None."""
         return self.answers.get(spreadsheet_id or "") or self.answers.get(endpoint)
+
+    def break_bodies(self, how: str = "cut", count: int | None = 1) -> None:
+        """Break the bodies of the next ``count`` API replies that have one (None: all,
+        until reset): ``cut`` sends half the body its Content-Length promises and closes
+        the connection; ``gzip`` sends a body marked gzip that does not decompress."""
+        if how not in BODY_BREAKS:
+            raise ValueError(f"how must be one of {BODY_BREAKS}, not {how!r}")
+        with self._lock:
+            self.broken_bodies, self.broken_body = count, how
+
+    def body_break(self) -> str | None:
+        """How this reply's body breaks, if it does (one of those ``break_bodies`` set)."""
+        with self._lock:
+            if self.broken_bodies is None:
+                return self.broken_body
+            if self.broken_bodies <= 0:
+                return None
+            self.broken_bodies -= 1
+            return self.broken_body
 
     def throttle(self, spreadsheet_id: str, on: bool = True) -> None:
         """Persistent 429 for one spreadsheet until switched off."""

@@ -200,7 +200,27 @@ class _Handler(BaseHTTPRequestHandler):
         emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged, compress))
         if emu.faults.after_request is not None:
             emu.faults.after_request(name, sid)
+        how = emu.faults.body_break() if payload else None
+        if how is not None:
+            self._send_broken(status, payload, ctype, how)
+            return
         self._send(status, payload, ctype, headers, compress=compress)
+
+    def _send_broken(self, status: int, body: bytes, ctype: str, how: str) -> None:
+        """A reply whose body breaks after its headers (``Faults.break_bodies``)."""
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        if how == "gzip":
+            data = b"\x1f\x8b\x08\x00" + b"not a deflate stream" * 4  # gzip's magic only
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+        else:  # cut: the connection closes halfway through what Content-Length promised
+            data = body[: len(body) // 2]
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+        self.close_connection = True
 
     def _token(self, raw: bytes) -> None:
         emu = self.server.emulator

@@ -193,8 +193,14 @@ class SheetsClient:
                     raise self._api_error(exc.response, exc.error, source, key) from None
                 except (requests.Timeout, requests.ConnectionError) as exc:
                     raise RetryableError(f"network: {type(exc).__name__}") from None
+                except requests.exceptions.ChunkedEncodingError:  # the connection cut mid-body
+                    raise RetryableError("network: the reply was cut short") from None
+                except requests.exceptions.ContentDecodingError:  # a gzip body: see gzip_replies
+                    raise RetryableError("network: the reply did not decompress") from None
                 except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
                     raise self._token_error(exc, source) from None  # google-auth's own refresh
+            # the body was read in the block above (requests reads it in ``send`` unless
+            # asked to stream), so its failures are the attempt's, retried
             if not response.content:
                 return {}
             try:
