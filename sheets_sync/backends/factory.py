@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,13 +46,28 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     )
 
 
-def start_run(workspace: Workspace) -> None:
+#: Each workspace's current run's stop event (by config path), for its Google clients
+_run_stops: dict[object, threading.Event] = {}
+
+
+def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> None:
     """Forget the Google clients of earlier runs of ``workspace`` in this process: a run's
     verdict on its credentials (refused, the token endpoint down: ``gsheets/verdict.py``)
     must not outlive it, and a key file replaced since is read again. Costs one token
     exchange. Another workspace's clients are left alone: a program syncing two
     workspaces at once took the other run's client away mid-run (its later teams made a
-    second one, with a rate limit of its own beside the first's)."""
+    second one, with a rate limit of its own beside the first's). ``stopping``: the
+    run's stop event, which its Google clients watch (``SheetsClient.stopping``): a
+    request still waiting for its quota slot when it is set is not sent."""
+    if stopping is None:
+        _run_stops.pop(workspace.config_path, None)
+    else:
+        _run_stops[workspace.config_path] = stopping
     client = sys.modules.get("sheets_sync.backends.gsheets.clients")
     if client is not None:
         client.clear_clients(workspace.config_path)
+
+
+def run_stop(workspace: Workspace) -> threading.Event | None:
+    """The stop event ``start_run`` was given for ``workspace``'s current run, if any."""
+    return _run_stops.get(workspace.config_path)

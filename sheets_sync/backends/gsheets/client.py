@@ -62,6 +62,7 @@ from sheets_sync.errors import (
     NotFoundError,
     PermissionDeniedError,
     RemoteError,
+    RequestStopped,
     RetryExhaustedError,
     ServiceDisabledError,
 )
@@ -116,6 +117,9 @@ class SheetsClient:
         self.calls = 0  # HTTP attempts to the API (retries included), all threads
         self.exchanges = 0  # token exchanges, all threads: each one inside an attempt
         self._refused: object = None  # the token the API last answered 401 to
+        #: the run's stop event (``factory.start_run``): once set, a request not yet sent
+        #: (waiting for its slot, or between attempts) raises ``RequestStopped`` unsent
+        self.stopping: threading.Event | None = None
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
             hooks = session.hooks.setdefault("response", [])
@@ -171,7 +175,8 @@ class SheetsClient:
         def send(remaining: Callable[[], float], again: bool) -> Any:
             # a slot of the call's quota (none for Drive: its own quota), held until the
             # answer is back: see RateLimiter
-            with self.limiter.slot(kind) if kind else nullcontext(0.0) as waited:
+            stop = self.stopping
+            with self.limiter.slot(kind, stop) if kind else nullcontext(0.0) as waited:
                 waits.add(waited)
                 with self._lock:
                     self.calls += 1
@@ -211,6 +216,8 @@ class SheetsClient:
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
         def attempt(remaining: Callable[[], float]) -> Any:
+            if self.stopping is not None and self.stopping.is_set():
+                raise RequestStopped  # a Drive call takes no slot to wait for: said here
             used = self._ensure_token(source, remaining)
             reached.append(True)
             try:
@@ -228,7 +235,7 @@ class SheetsClient:
                 policy=self.policy,
                 what=what,
                 source=source,
-                sleep=self._sleep,
+                sleep=self._pause,
                 clock=self._clock,
                 rng=self._rng,
                 waits=waits,
@@ -237,6 +244,14 @@ class SheetsClient:
             if not reached:  # the whole budget went to the token endpoint
                 self.verdict.unavailable(self._token_where(), exc)
             raise
+
+    def _pause(self, seconds: float) -> None:
+        """A retry's backoff, which a stop cuts short (the next attempt then says so)."""
+        stop = self.stopping
+        if stop is not None and self._sleep is time.sleep:
+            stop.wait(seconds)
+        else:
+            self._sleep(seconds)
 
     def _ensure_token(self, source: str, remaining: Callable[[], float]) -> object:
         """One token exchange for all threads, not one per thread at start-up. A thread

@@ -2,7 +2,7 @@
 
 Kept apart from ``client.py`` (the client itself): this is the process-wide cache, keyed
 by what makes two clients differ, and the stop event each run hands its clients
-(``stop_requests_on``): a thread waiting for a quota slot when the run is stopped sends
+(``factory.start_run``): a thread waiting for a quota slot when the run is stopped sends
 nothing (``RequestStopped``).
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from sheets_sync.backends.factory import run_stop
 from sheets_sync.backends.gsheets.auth import credentials_file, load_credentials
 from sheets_sync.backends.gsheets.client import SheetsClient, log
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, emulator_host
@@ -61,6 +62,7 @@ def client_for(workspace: Workspace) -> SheetsClient:
                 client = SheetsClient.from_credentials(
                     creds, workspace.google, origin=origin, quota_window=window
                 )
+                client.stopping = run_stop(workspace)
                 _clients[cache_key] = client
         if isinstance(client, CredentialsError):
             raise CredentialsError(client.short)

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlsplit
 
+from sheets_sync.errors import RequestStopped
+
 Kind = Literal["read", "write"]
 READ: Kind = "read"
 WRITE: Kind = "write"
@@ -29,6 +31,9 @@ READ_ONLY_POSTS = (":getByDataFilter", ":batchGetByDataFilter", "/developerMetad
 #: The longest a caller waits with every slot in flight before it looks again: a slot's
 #: settling wakes it, this only bounds a wake-up that never comes
 IDLE_RECHECK_SECONDS = 1.0
+#: How often a caller given a stop event looks at it while it waits (an ``Event`` set
+#: elsewhere cannot wake our condition)
+STOP_POLL_SECONDS = 0.1
 
 
 def quota_kind(method: str, url: str) -> Kind | None:
@@ -95,12 +100,14 @@ class RateLimiter:
             return sum(self.waited_by_kind.values())
 
     @contextmanager
-    def slot(self, kind: Kind = READ) -> Iterator[float]:
+    def slot(self, kind: Kind = READ, stop: threading.Event | None = None) -> Iterator[float]:
         """Hold one slot of ``kind``'s quota while the block sends its request; yields how
-        long the caller waited for it. The slot counts from the block's end."""
+        long the caller waited for it. The slot counts from the block's end. ``stop``: the
+        run's stop event; set while the caller waits (or before), the block is not run
+        and ``RequestStopped`` is raised instead, no slot taken."""
         held: list[float] = []  # the wait, once the slot is counted: settled only then
         try:
-            self._take(kind, held)
+            self._take(kind, held, stop)
             yield held[0]
         finally:
             if held:
@@ -112,7 +119,7 @@ class RateLimiter:
         with self.slot(kind) as waited:
             return waited
 
-    def _take(self, kind: Kind, held: list[float]) -> None:
+    def _take(self, kind: Kind, held: list[float], stop: threading.Event | None) -> None:
         """Count a slot of ``kind`` in flight and put the wait in ``held``, as one unit: an
         exception (a stop signal's KeyboardInterrupt) landing between the two would leave
         a slot in flight that ``slot`` does not settle, and every later caller waiting
@@ -122,6 +129,8 @@ class RateLimiter:
         waited = 0.0
         with self._lock:
             while True:
+                if stop is not None and stop.is_set():
+                    raise RequestStopped
                 now = self._clock()
                 while settled and now - settled[0] >= self.window:
                     settled.popleft()
@@ -140,6 +149,8 @@ class RateLimiter:
                 # in flight, the first to settle says when, and wakes us: a bounded wait
                 # and a look again all the same (a wake-up lost is not a wait for good)
                 wait = settled[0] + self.window - now if settled else IDLE_RECHECK_SECONDS
+                if stop is not None:  # nothing wakes us when it is set: look that often
+                    wait = min(wait, STOP_POLL_SECONDS)
                 if self._sleep is None or not settled:
                     self._settles.wait(wait)
                 else:  # a test's fake sleep, outside the lock like a real one

@@ -4,6 +4,7 @@ workspace's, and leaves another workspace's run (in another thread) its client."
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from sheets_sync.backends.factory import start_run
@@ -36,5 +37,22 @@ def test_a_run_starts_afresh_with_its_own_clients_only(emulator: Emulator, tmp_p
         assert client_for(first) is ours
         start_run(first)
         assert client_for(first) is not ours
+    finally:
+        clear_clients()
+
+
+def test_a_runs_clients_watch_the_stop_event_it_started_with(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``start_run(workspace, stopping)``: the hookup of ``Sync``'s ``stopping``."""
+    first, second = _workspace(tmp_path / "a", emulator), _workspace(tmp_path / "b", emulator)
+    stopping = threading.Event()
+    try:
+        start_run(first, stopping)
+        start_run(second)
+        assert client_for(first).stopping is stopping
+        assert client_for(second).stopping is None
+        start_run(first)  # a later run without one: the old event is not kept
+        assert client_for(first).stopping is None
     finally:
         clear_clients()

@@ -3,6 +3,7 @@ back, a caller never waits for good, and a stopped run's caller sends nothing.""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -11,6 +12,9 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter
+from sheets_sync.emulator import Emulator
+from sheets_sync.errors import RequestStopped
+from tests.backends.gsheets.conftest import MakeClient
 
 
 class InterruptOnce(dict):  # type: ignore[type-arg]
@@ -96,3 +100,110 @@ def test_many_threads_few_slots_with_failing_blocks_give_every_slot_back() -> No
     assert not any(t.is_alive() for t in threads)
     assert errors == []
     assert limiter._in_flight == {READ: 0, WRITE: 0}
+
+
+RENAME = {
+    "requests": [
+        {"updateSpreadsheetProperties": {"properties": {"title": "t2"}, "fields": "title"}}
+    ]
+}
+
+
+def hold_every_slot(limiter: RateLimiter, kind: str = READ) -> threading.Event:
+    """Take every slot of ``kind`` in a thread until the returned event is set."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with contextlib.ExitStack() as stack:
+            for _ in range(limiter.per_minute):
+                stack.enter_context(limiter.slot(kind))  # type: ignore[arg-type]
+            taken.set()
+            release.wait(60)
+
+    threading.Thread(target=hold, daemon=True).start()
+    assert taken.wait(30)
+    return release
+
+
+def test_a_caller_waiting_for_a_slot_stops_when_its_stop_is_set() -> None:
+    limiter = RateLimiter(1, window=60)
+    release = hold_every_slot(limiter)
+    stop, waiting, ended = threading.Event(), threading.Event(), threading.Event()
+    outcome: list[BaseException] = []
+
+    def wait_for_slot() -> None:
+        try:
+            waiting.set()
+            with limiter.slot(READ, stop):
+                pytest.fail("the block ran after the stop")  # pragma: no cover
+        except BaseException as exc:  # what the caller sees
+            outcome.append(exc)
+        ended.set()
+
+    threading.Thread(target=wait_for_slot, daemon=True).start()
+    assert waiting.wait(30)
+    assert not ended.wait(0.3)  # still waiting: every slot is in flight
+    stop.set()
+    assert ended.wait(30), "the stop did not end the wait"
+    assert [type(e) for e in outcome] == [RequestStopped]
+    assert limiter._in_flight == {READ: 1, WRITE: 0}  # the holder's only: none taken
+    release.set()
+
+
+def test_a_stop_set_before_a_slot_is_asked_for_takes_none() -> None:
+    limiter = RateLimiter(5)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(RequestStopped), limiter.slot(WRITE, stop):
+        pytest.fail("the block ran after the stop")  # pragma: no cover
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
+    assert limiter.acquire(WRITE) == 0.0
+
+
+@pytest.mark.emulator
+def test_a_client_request_waiting_for_its_slot_is_not_sent_after_a_stop(
+    emulator: Emulator, make_client: MakeClient, api_requests: Any
+) -> None:
+    """The review's case: a Google thread past the run's ``stopping`` check, waiting in
+    the limiter, sent its write once a slot came free, after the stop."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    limiter = RateLimiter(1, window=60)
+    client = make_client(limiter=limiter)
+    client.stopping = threading.Event()
+    client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="team X")
+    client.batch_update(key, RENAME, source="team X")  # both quotas used up
+    outcome: list[BaseException] = []
+    ended = threading.Event()
+
+    def write() -> None:
+        try:
+            client.batch_update(key, RENAME, source="team Y")
+        except BaseException as exc:  # what the team's thread sees
+            outcome.append(exc)
+        ended.set()
+
+    threading.Thread(target=write, daemon=True).start()
+    assert not ended.wait(0.5)  # waiting for the write quota's window
+    client.stopping.set()
+    assert ended.wait(30), "the stop did not end the wait for a slot"
+    assert [type(e) for e in outcome] == [RequestStopped]
+    assert [r.endpoint for r in api_requests(key)] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+    ]  # the stopped write was never sent
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
+
+
+@pytest.mark.emulator
+def test_a_stopped_client_sends_nothing_not_even_a_drive_call(
+    emulator: Emulator, make_client: MakeClient, api_requests: Any
+) -> None:
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    client = make_client()
+    client.stopping = threading.Event()
+    client.stopping.set()
+    with pytest.raises(RequestStopped):
+        client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="team X")
+    with pytest.raises(RequestStopped):
+        client.delete_file(key, source="template")
+    assert api_requests(key) == []
