@@ -240,10 +240,3 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(signum)
         self.signum = signum
         self.done = ""
-
-
-class RequestStopped(BaseException):
-    """The run was stopped while a Google request waited for its quota slot (or between
-    its attempts): the request was not sent. Raised in the team's thread, not the main
-    one, and like ``Interrupted`` not an ``Exception``: the team is not failed, it
-    ends where a thread that saw the run's ``stopping`` before its request would have."""

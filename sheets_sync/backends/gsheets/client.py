@@ -31,7 +31,7 @@ from sheets_sync.backends.gsheets.auth import (
     missing_scope,
     redact,
 )
-from sheets_sync.backends.gsheets.ratelimit import RateLimiter, quota_kind
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter, RequestStopped, quota_kind
 from sheets_sync.backends.gsheets.retry import (
     MIN_ATTEMPT_SECONDS,
     RETRYABLE_STATUS,
@@ -62,7 +62,6 @@ from sheets_sync.errors import (
     NotFoundError,
     PermissionDeniedError,
     RemoteError,
-    RequestStopped,
     RetryExhaustedError,
     ServiceDisabledError,
 )

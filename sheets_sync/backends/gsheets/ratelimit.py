@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sheets_sync.errors import RequestStopped
-
 Kind = Literal["read", "write"]
 READ: Kind = "read"
 WRITE: Kind = "write"
@@ -34,6 +32,14 @@ IDLE_RECHECK_SECONDS = 1.0
 #: How often a caller given a stop event looks at it while it waits (an ``Event`` set
 #: elsewhere cannot wake our condition)
 STOP_POLL_SECONDS = 0.1
+
+
+class RequestStopped(BaseException):
+    """The run was stopped while a Google request waited for its quota slot (or between
+    its attempts): the request was not sent. Raised in a team's thread, never reported
+    (the main thread has the stop signal's ``Interrupted``), and not an ``Exception``
+    either: no ``except Exception`` may fail the team for it. The thread ends where one
+    that saw the run's ``stopping`` before its request would have."""
 
 
 def quota_kind(method: str, url: str) -> Kind | None:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter
+from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter, RequestStopped
 from sheets_sync.emulator import Emulator
-from sheets_sync.errors import RequestStopped
 from tests.backends.gsheets.conftest import MakeClient
 
 
