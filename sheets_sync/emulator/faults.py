@@ -23,6 +23,10 @@ JSON_TYPE = "application/json; charset=UTF-8"
 BODY_BREAKS = ("cut", "gzip")
 
 
+class RequestEndedError(Exception):
+    """The request's test has ended (``Faults.reset``): no answer, and no log entry."""
+
+
 @dataclass
 class LoggedRequest:
     method: str
@@ -44,8 +48,13 @@ class RequestLog:
     counts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, entry: LoggedRequest) -> None:
+    def record(self, entry: LoggedRequest, arrived: threading.Event | None = None) -> None:
+        """``arrived``: the reset generation the request arrived in (``Faults.generation``);
+        once it has ended, the entry belongs to no test's log and is dropped. Checked under
+        the lock that ``clear`` takes, so an entry is either cleared or never added."""
         with self.lock:
+            if arrived is not None and arrived.is_set():
+                return
             self.requests.append(entry)
             self.counts[entry.endpoint] += 1
 
@@ -126,8 +135,9 @@ class Faults:
         default_factory=lambda: {False: deque(), True: deque()}, repr=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    #: set by ``reset``: the token endpoint's hangs (``token_latency_ms``) end with it
-    _token_release: threading.Event = field(default_factory=threading.Event, repr=False)
+    #: the reset generation: set by ``reset``, which ends the hangs (``token_latency_ms``,
+    #: ``latency_ms``) of the requests that arrived before it; see ``generation``
+    _release: threading.Event = field(default_factory=threading.Event, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +145,10 @@ class Faults:
             self._rng.seed(self.seed)
 
     def reset(self) -> None:
+        # first: a request of the ending generation checked after this sees it ended
+        # rather than the faults half reset; later ones wait on a new one
+        self._release, ended = threading.Event(), self._release
+        ended.set()
         self.fail_rate, self.latency_ms, self.rate_limit_per_minute = 0.0, 0, None
         self.rate_limit_window_s, self.clock = 60.0, time.monotonic
         self.throttled_spreadsheets.clear()
@@ -143,19 +157,28 @@ class Faults:
         self.max_payload_bytes = MAX_PAYLOAD_BYTES
         self.broken_bodies, self.broken_body = 0, "cut"
         self.before_request = self.after_request = None
-        self._token_release.set()  # the hangs now waiting; later ones wait on a new one
-        self._token_release = threading.Event()
         with self._lock:
             for window in self._windows.values():
                 window.clear()
 
-    def token_delay(self) -> bool:
-        """Waits ``token_latency_ms``; False when ``reset`` cut the wait short. A test
-        hangs the token endpoint longer than any budget it checks, and a hang outliving
-        its test ends there, unlogged, rather than answer in the next test's log (tests
-        slept the rest of the hang out before)."""
-        release = self._token_release
-        return not (self.token_latency_ms and release.wait(self.token_latency_ms / 1000))
+    def generation(self) -> threading.Event:
+        """The current reset generation, set once ``reset`` ends it. The server takes it as
+        a connection is accepted: a request accepted before a reset whose handler runs only
+        after it (a loaded machine) still belongs to the test that sent it, and must not
+        wait on the next test's hang nor be answered and logged in the next test's log."""
+        return self._release
+
+    def delay(self, ms: int, arrived: threading.Event | None = None) -> bool:
+        """Waits ``ms`` (a hang) unless the request's generation ends first; False when it
+        has ended. A test hangs an endpoint longer than any budget it checks, and a hang
+        outliving its test ends at the reset, unlogged, rather than answer in the next
+        test's log (tests slept the rest of the hang out before)."""
+        release = arrived or self._release
+        return not (release.is_set() or (ms and release.wait(ms / 1000)))
+
+    def token_delay(self, arrived: threading.Event | None = None) -> bool:
+        """``delay`` for ``token_latency_ms``."""
+        return self.delay(self.token_latency_ms, arrived)
 
     def answer(
         self,
@@ -207,14 +230,20 @@ class Faults:
         return ApiError(429, message, headers={"Retry-After": str(self.retry_after_s)})
 
     def check(
-        self, spreadsheet_id: str | None, *, write: bool = False, sheets: bool = True
+        self,
+        spreadsheet_id: str | None,
+        *,
+        write: bool = False,
+        sheets: bool = True,
+        arrived: threading.Event | None = None,
     ) -> None:
         """Sleep for the configured latency, then raise the injected error if any. ``write``:
         the endpoint changes data, so it counts on Google's write quota, not the read one,
         and a 429 names that quota. ``sheets``: a Sheets API route; a Drive one is on the
-        Drive API's own quota at Google, so neither window counts it."""
-        if self.latency_ms:
-            time.sleep(self.latency_ms / 1000)
+        Drive API's own quota at Google, so neither window counts it. ``arrived``: the
+        request's generation: a reset ends the latency, raising ``RequestEndedError``."""
+        if self.latency_ms and not self.delay(self.latency_ms, arrived):
+            raise RequestEndedError
         if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
             raise self._quota_error(write)
         if self.rate_limit_per_minute is not None and sheets:

@@ -25,7 +25,13 @@ from sheets_sync.emulator.errors import (
     ApiError,
     payload_too_large,
 )
-from sheets_sync.emulator.faults import JSON_TYPE, Faults, LoggedRequest, RequestLog
+from sheets_sync.emulator.faults import (
+    JSON_TYPE,
+    Faults,
+    LoggedRequest,
+    RequestEndedError,
+    RequestLog,
+)
 from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, Store
 
@@ -63,6 +69,18 @@ class _Server(ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
         self._open: dict[socket.socket, threading.Thread] = {}
         self._open_lock = threading.Lock()
+        self._arrived: dict[socket.socket, threading.Event] = {}
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """On the accepting thread, before the handler's: the reset generation the
+        connection's first request arrived in (``Faults.generation``)."""
+        with self._open_lock:
+            self._arrived[request] = self.emulator.faults.generation()
+        super().process_request(request, client_address)
+
+    def arrival(self, request: Any) -> threading.Event | None:
+        with self._open_lock:
+            return self._arrived.pop(request, None)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -91,6 +109,21 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     wbufsize = -1  # buffer headers and body into one send; avoids delayed-ACK stalls
     disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        super().setup()
+        self._accepted = self.server.arrival(self.request)
+
+    def _arrival(self) -> threading.Event:
+        """The generation this request arrived in: the accept's for the connection's first
+        request, the current one for a later one on a kept-alive connection (it may idle
+        across tests)."""
+        accepted, self._accepted = self._accepted, None
+        return accepted or self.server.emulator.faults.generation()
+
+    def _drop(self) -> None:
+        """No answer for a request whose test has ended: the connection closes."""
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.emulator.verbose:
@@ -143,6 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         emu = self.server.emulator
+        arrived = self._arrival()
         split = urlsplit(self.path)
         path = split.path
         for prefix in ("/upload",):
@@ -150,8 +184,11 @@ class _Handler(BaseHTTPRequestHandler):
                 path = path[len(prefix) :]
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if arrived.is_set():  # accepted before a reset, handled after it
+            self._drop()
+            return
         if path in ("/token", "/oauth2/v4/token"):
-            self._token(raw)
+            self._token(raw, arrived)
             return
         params = parse_qs(split.query, keep_blank_values=True)
         pretty = _pretty(params)
@@ -164,13 +201,15 @@ class _Handler(BaseHTTPRequestHandler):
             email = self._auth(emu)
             canned = emu.faults.canned(sid, name)
             if canned is not None:
-                emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid))
+                emu.log.record(LoggedRequest(method, self.path, name, canned.status, sid), arrived)
                 self._send(canned.status, canned.body, canned.ctype)
                 return
             self._scopes(emu, name)
             if emu.faults.before_request is not None:
                 emu.faults.before_request(name, sid)
-            emu.faults.check(sid, write=mutates, sheets=not name.startswith("drive."))
+            emu.faults.check(
+                sid, write=mutates, sheets=not name.startswith("drive."), arrived=arrived
+            )
             body = self._body(raw, split.path)
             CALLER.set(email)
             with emu.state.lock:
@@ -185,6 +224,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status, payload, ctype = 200, result[1], result[0]
             else:
                 status, payload, ctype = 200, _dump(result, pretty), JSON_TYPE
+        except RequestEndedError:  # a reset ended its latency
+            self._drop()
+            return
         except ApiError as err:
             payload = _dump(err.body(), pretty)
             status, ctype, headers = err.code, JSON_TYPE, err.headers
@@ -197,7 +239,11 @@ class _Handler(BaseHTTPRequestHandler):
             )
         logged = result if status == 200 and isinstance(result, dict) else None
         compress = self._wants_gzip() and bool(payload)
-        emu.log.record(LoggedRequest(method, self.path, name, status, sid, body, logged, compress))
+        if arrived.is_set():
+            self._drop()
+            return
+        entry = LoggedRequest(method, self.path, name, status, sid, body, logged, compress)
+        emu.log.record(entry, arrived)
         if emu.faults.after_request is not None:
             emu.faults.after_request(name, sid)
         how = emu.faults.body_break() if payload else None
@@ -222,21 +268,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
 
-    def _token(self, raw: bytes) -> None:
+    def _token(self, raw: bytes, arrived: threading.Event) -> None:
         emu = self.server.emulator
-        if not emu.faults.token_delay():  # the test that set the hang has ended
-            self.close_connection = True
+        if not emu.faults.token_delay(arrived):  # the test that set the hang has ended
+            self._drop()
             return
         canned = emu.faults.token_reply
         if canned is not None:
-            emu.log.record(LoggedRequest("POST", self.path, "token", canned.status, None))
+            emu.log.record(LoggedRequest("POST", self.path, "token", canned.status, None), arrived)
             self._send(canned.status, canned.body, canned.ctype)
             return
         try:
             status, data = 200, issue_token(emu.state, raw, emu.faults.token_lifetime_s)
         except TokenError as err:
             status, data = 400, err.body
-        emu.log.record(LoggedRequest("POST", self.path, "token", status, None))
+        emu.log.record(LoggedRequest("POST", self.path, "token", status, None), arrived)
         self._json(status, data)
 
     def _auth(self, emu: Emulator) -> str | None:
@@ -344,10 +390,12 @@ class Emulator:
             self.state.save(self.state_file)
 
     def reset(self) -> None:
-        """Forget all spreadsheets, tokens, faults and logged requests."""
+        """Forget all spreadsheets, tokens, faults and logged requests. The faults first:
+        that ends the requests that arrived before (``Faults.generation``), so none of
+        them is logged after the log is cleared."""
+        self.faults.reset()
         self.state.reset()
         self.log.clear()
-        self.faults.reset()
 
     # Convenience for tests -------------------------------------------------------------
 

@@ -411,4 +411,4 @@ def test_a_hanging_token_endpoint_ends_unlogged_at_reset(emulator: Emulator) -> 
 
 def _token_waiting(emulator: Emulator) -> bool:
     """Whether a token request is in its hang (someone waits on the release event)."""
-    return bool(emulator.faults._token_release._cond._waiters)  # type: ignore[attr-defined]
+    return bool(emulator.faults._release._cond._waiters)  # type: ignore[attr-defined]
