@@ -280,21 +280,20 @@ def test_each_attempt_gets_at_most_the_budget_left() -> None:
 def test_a_slow_failing_server_cannot_overrun_the_budget_by_a_timeout(
     emulator: Emulator, make_client: Any
 ) -> None:
-    """Google answering 503 after 4 s, a 10 s request timeout, a 1 s budget: the call ends
-    near 1 s, not after the first 4 s answer (nor 10 s). The bound is generous on purpose."""
+    """Google that would answer 503 only after a minute, a 10 s request timeout, a 1 s
+    budget: the call ends near 1 s, not at the 10 s timeout. The emulator's reset ends
+    the hang, so the next test neither waits for it nor finds it in its log."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
     client = make_client(RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01))
     backend = GoogleSheetsBackend(client, key, display_name="Sales")
     backend.read(["OKRs"])  # the token, once, outside the measured call
     emulator.faults.error_mix = (503,)
-    emulator.faults.fail_rate, emulator.faults.latency_ms = 1.0, 4000
+    emulator.faults.fail_rate, emulator.faults.latency_ms = 1.0, 60_000
     started = time.monotonic()
     with pytest.raises(RetryExhaustedError) as info:
         backend.read(["OKRs"])
     elapsed = time.monotonic() - started
-    assert elapsed < 3.0, elapsed  # budget + MIN_ATTEMPT_SECONDS + slack; 4 s without the cap
+    # the budget, then one attempt of MIN_ATTEMPT_SECONDS at most, and 3 s of slack for a
+    # loaded machine; 10 s (the request timeout) without the cap
+    assert elapsed < 1.0 + MIN_ATTEMPT_SECONDS + 3.0, elapsed
     assert "network: ReadTimeout" in str(info.value)
-    # let the emulator's handler finish its 4 s before the next test resets the log
-    wait_until = time.monotonic() + 10
-    while time.monotonic() < wait_until and emulator.log.count("spreadsheets.get") < 2:
-        time.sleep(0.05)
