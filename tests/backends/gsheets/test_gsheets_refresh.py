@@ -5,12 +5,16 @@ itself, outside the budget, with gspread's full timeout and its own ~3 s of slee
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import time
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from google.auth import _exponential_backoff
+from google.auth import _helpers as google_auth_helpers
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
@@ -25,6 +29,8 @@ HANG_MS = 60_000
 #: Past the budget and the last attempt's cap: a loaded machine's scheduling, far below
 #: the 10 s of gspread's timeout that a call ignoring the cap would wait
 SLACK = 3.0
+#: How far into google-auth's refresh threshold its injected clock moves (stale, not expired)
+STALE_BY = datetime.timedelta(seconds=60)
 QUICK = RetryPolicy(max_attempts=3, max_seconds=10.0, base_delay=0.01, max_delay=0.02)
 UNAUTHENTICATED = {
     "error": {
@@ -171,20 +177,30 @@ def test_a_refused_token_stays_on_the_credentials_until_replaced(
 
 
 def test_a_token_that_goes_stale_between_our_check_and_the_send_is_not_refreshed_by_google_auth(
-    emulator: Emulator, make_client: Any
+    emulator: Emulator, make_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """google-auth's ``before_request`` refreshes a token it finds within its refresh
     threshold (3 min 45 s before expiry) as it sends: an exchange outside the retry budget
-    and the timeout cap. Here the rate limiter holds the second read for 2.5 s after our
-    check found the token valid, and the token (226 s) turns stale for google-auth
-    meanwhile: only the client's own path may exchange, and the stale token, which Google
-    still accepts, is sent."""
-    from sheets_sync.backends.gsheets.ratelimit import RateLimiter
-
-    emulator.faults.token_lifetime_s = 226  # google-auth's threshold is 225 s
-    client = make_client(QUICK, limiter=RateLimiter(1, window=2.5))
+    and the timeout cap. Here google-auth's clock (injected, not the wall clock: the window
+    was 1 s of it) moves into the threshold while the rate limiter holds the second read,
+    after our check found the token fresh: only the client's own path may exchange, and
+    the stale token, which Google still accepts, is sent."""
+    start = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)  # naive, as google-auth's
+    moved = [datetime.timedelta(0)]
+    monkeypatch.setattr(google_auth_helpers, "utcnow", lambda: start + moved[0])
+    client = make_client(QUICK)
     backend, _ = _read_once(emulator, client)
-    assert client.exchanges == 1
+    assert client.exchanges == 1 and client.http.auth.valid
+    lifetime = datetime.timedelta(seconds=emulator.faults.token_lifetime_s)
+    slot = client.limiter.slot
+
+    @contextlib.contextmanager
+    def held(kind: Any) -> Iterator[float]:
+        with slot(kind) as waited:  # the wait for the slot, google-auth's clock moving on
+            moved[0] = lifetime - google_auth_helpers.REFRESH_THRESHOLD + STALE_BY
+            yield waited
+
+    monkeypatch.setattr(client.limiter, "slot", held)
     assert backend.read(["OKRs"]).sheet_names == ("OKRs",)
     assert _tokens(emulator) == client.exchanges == 1  # google-auth made none of its own
     assert not client.http.auth.valid  # stale by google-auth's rule, as it was sent
