@@ -195,8 +195,8 @@ def test_a_token_that_goes_stale_between_our_check_and_the_send_is_not_refreshed
     slot = client.limiter.slot
 
     @contextlib.contextmanager
-    def held(kind: Any) -> Iterator[float]:
-        with slot(kind) as waited:  # the wait for the slot, google-auth's clock moving on
+    def held(kind: Any, stop: Any = None) -> Iterator[float]:
+        with slot(kind, stop) as waited:  # the wait for the slot, google-auth's clock moving on
             moved[0] = lifetime - google_auth_helpers.REFRESH_THRESHOLD + STALE_BY
             yield waited
 
