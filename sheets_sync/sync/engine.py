@@ -285,7 +285,7 @@ class Sync(NightEnd):
         started = time.perf_counter()
         ws = self.workspace
         self.history_skipped = None
-        start_run(ws)
+        start_run(ws, self.stopping)
         context = RunContext(
             ws.company,
             ws.period,
