@@ -37,8 +37,9 @@ def import_libraries() -> None:
     ahead while worker processes parse: the rollup is the night's critical path. With
     stop signals held (a stop meanwhile is raised once it is done): a stop in the middle
     left pandas or numpy half-imported in the process, and a library caller's next run
-    failed on an ImportError ("numpy._core.multiarray failed to import")."""
-    with stops.held():
+    failed on an ImportError ("numpy._core.multiarray failed to import"). Not blocked
+    (``held(block=False)``): a second stop meanwhile still kills the workers."""
+    with stops.held(block=False):
         import sheets_sync.rollup.fingerprint
         import sheets_sync.rollup.workbook  # noqa: F401
 

@@ -46,27 +46,44 @@ def arrived() -> None:
 
 
 @contextlib.contextmanager
-def held() -> Iterator[None]:
-    """Stop signals wait while the block runs, and one that came is raised again on
-    leaving, for the usual handler. For what a stop must not cut in two: a fork (a child
-    inherits the mask and unblocks them once its own handlers are in: ``parallel.py``;
-    raised between a fork and the pool's note of the child, it left a worker no one
-    ended),
-    an import (a module left half-imported breaks every later import of it in the
-    process: ``rollup_step.import_libraries``). Blocked, and deferred here too: another
-    thread may take the signal for this one, and its C handler still runs ours."""
+def held(block: bool = True) -> Iterator[None]:
+    """Stop signals wait while the block runs, and each that came is raised again on
+    leaving, in order, for the usual handler: the first one's exception goes on up, and
+    a second one runs its handler too (``pool_end.stops_recorded`` kills the workers
+    then). For what a stop must not cut in two. ``block``: the signals are blocked too,
+    for a fork (a child inherits the mask and unblocks them once its own handlers are
+    in: ``parallel.py``; raised between a fork and the pool's note of the child, it left
+    a worker no one ended). An import is not a fork (``block=False``: a module left
+    half-imported breaks every later import of it in the process,
+    ``rollup_step.import_libraries``): blocked, two Ctrl-Cs merged into one pending
+    signal, and a second stop meant to kill the teams in hand was lost. Deferred by a
+    counting handler either way: another thread may take the signal for this one, and
+    its C handler still runs ours."""
     caught: list[int] = []
     handlers: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in SIGNALS:
             if signal.getsignal(signum) not in (None, signal.SIG_IGN):  # nohup's stays
                 handlers[signum] = signal.signal(signum, lambda n, _f: caught.append(n))
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         for number, handler in handlers.items():
             signal.signal(number, handler)
-        if caught:
-            signal.raise_signal(caught[0])
+        _replay(caught)
+
+
+def _replay(caught: list[int]) -> None:
+    """Each caught signal raised again, its handler run; the first exception raised."""
+    first: BaseException | None = None
+    for signum in caught:
+        try:
+            signal.raise_signal(signum)
+        except BaseException as exc:  # a stop's own exception: the first is kept
+            if first is None:
+                first = exc
+    if first is not None:
+        raise first

@@ -65,3 +65,89 @@ def test_a_run_stopped_as_pandas_is_imported_can_run_again(tmp_path: Path, worke
     assert done.returncode == 0, done.stdout + done.stderr
     found = json.loads(done.stdout.splitlines()[-1])
     assert found == {"fired": True, "first": "stopped", "second": "published"}, found
+
+
+_TWO_STOPS_IN_THE_IMPORT = """
+import importlib.abc, json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel, rollup_step
+
+out = Path(sys.argv[1])
+release = out / "release"
+
+class TwoStopsInPandas(importlib.abc.MetaPathFinder):  # Ctrl-C twice as pandas loads
+    fired = False
+
+    def find_spec(self, name, path, target=None):
+        if name == "pandas._libs.interval" and not TwoStopsInPandas.fired:
+            TwoStopsInPandas.fired = True
+            signal.raise_signal(signal.SIGINT)  # first: stop after the teams in hand
+            signal.raise_signal(signal.SIGINT)  # second: kill them now
+        return None
+
+def task(i):  # a team that takes long to write: till the script releases it
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    began = time.monotonic()
+    while not release.exists() and time.monotonic() - began < 60:
+        time.sleep(0.01)
+    (out / str(i)).write_text("")
+    return i
+
+imported = threading.Event()
+
+def main_asleep():  # its frame and place unchanged over 0.1 s: in a wait
+    main = threading.main_thread().ident
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+def let_go():  # once the run waits for the teams in hand, they may finish
+    imported.wait()
+    main_asleep()
+    release.write_text("")
+
+def meanwhile():
+    while len(list(out.glob("begun-*"))) < 2:  # both workers are in a team
+        time.sleep(0.01)
+    sys.meta_path.insert(0, TwoStopsInPandas())
+    threading.Thread(target=let_go, daemon=True).start()
+    try:
+        rollup_step.import_libraries()
+    finally:
+        imported.set()
+
+stopped = False
+try:
+    list(parallel.map_in_workers(task, 4, 2, meanwhile))
+except KeyboardInterrupt:
+    stopped = True
+pids = [int(p.read_text()) for p in out.glob("begun-*")]
+print(json.dumps({
+    "fired": TwoStopsInPandas.fired, "stopped": stopped,
+    "alive": [pid for pid in pids if os.path.exists(f"/proc/{pid}")],
+    "written": sorted(p.name for p in out.iterdir() if p.name.isdigit()),
+}))
+"""
+
+
+def test_a_second_stop_while_pandas_is_imported_kills_the_workers(tmp_path: Path) -> None:
+    """The import blocked the stop signals (``stops.held``): two Ctrl-Cs merged into one
+    pending signal, raised once on leaving, and the run waited for the teams in hand
+    instead of killing them. Here they finish only once the run waits for them."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TWO_STOPS_IN_THE_IMPORT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["fired"] and found["stopped"], found
+    assert found["alive"] == [], found
+    assert found["written"] == [], "a team in hand was finished, not killed"
