@@ -14,8 +14,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sheets_sync.backends.factory import open_backend, start_run
@@ -25,6 +24,7 @@ from sheets_sync.domain.team import kpi_index
 from sheets_sync.errors import Interrupted, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
+from sheets_sync.sync.google_threads import read_in_threads
 from sheets_sync.sync.linked import (
     LINKS_FILE,
     LinkedWrites,
@@ -37,7 +37,6 @@ from sheets_sync.sync.night_end import NightEnd
 from sheets_sync.sync.options import SyncOptions
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from sheets_sync.sync.parallel import map_in_workers, worker_count
-from sheets_sync.sync.pool_end import result_awake, threads_ended
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.sync.reading import (
     BackendFactory,
@@ -197,43 +196,13 @@ class Sync(NightEnd):
         if workers <= 1:
             done = {i: one(specs[i], cache) for i in order}
             return [done[i] for i in range(len(specs))]
-        pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
-        started: dict[int, Future[TeamRead]] = {}
-        try:
-            started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
-            return [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
-        except BaseException:
-            self._stop_threads(pool, started.values(), settle is not None)
-            raise
-        finally:
-            pool.shutdown(wait=False)
-            threads_ended(getattr(pool, "_threads", ()))  # idle: each ends at once
+        progress = self.progress if settle is not None else None  # settled teams count
 
-    def _stop_threads(
-        self, pool: ThreadPoolExecutor, started: Iterable[Future[TeamRead]], settled: bool
-    ) -> None:
-        """A stop signal (or an error) while Google teams are read and written in threads:
-        the teams not begun are cancelled, and a thread stops before its team's next read
-        or write (``stopping``), so each finishes at most the request it is making. The
-        threads are waited for, whatever further signals come: the workspace lock must
-        not be released while one may still write (another run could write the same
-        sheets); not joined, as a second signal in a join marked the thread ended on
-        Python 3.11/3.12 (``pool_end.threads_ended``). The teams they settled count."""
-        while True:
-            try:
-                self.stopping.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-                threads_ended(getattr(pool, "_threads", ()))  # not joined: ``threads_ended``
-                break
-            except KeyboardInterrupt:
-                log.warning("stopping: waiting for the Google requests in flight to end")
-        if not (settled and self.progress):
-            return
-        for future in started:
-            if future.done() and not future.cancelled() and future.exception() is None:
-                state = future.result()
-                if state.finished and state.run is not None:
-                    self.progress(kept_run(state.run))
+        def told(run: TeamRun) -> None:
+            assert progress is not None
+            progress(kept_run(run))
+
+        return read_in_threads(one, specs, order, workers, self.stopping, progress and told)
 
     def _kpis_linked(self, reads: Sequence[TeamRead], specs: Sequence[TeamSpec]) -> dict[str, KPI]:
         """The KPIs the teams still to plan here may read: their own, and those of every
@@ -349,7 +318,7 @@ class Sync(NightEnd):
             team = state.team_input
             needs = linked_teams(team) if team is not None else frozenset()
             if state.spec.is_google and self.stopping.is_set():
-                return  # a stop signal: no Google write is begun (``_stop_threads``)
+                return  # a stop signal: no Google write is begun (``google_threads``)
             if team is not None and not needs:
                 settle_here(state, team, kpi_index([team]))
             if not state.spec.is_google:

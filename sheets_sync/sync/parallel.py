@@ -7,7 +7,7 @@ and (in phase 2) the whole night's reads already in memory: only a team's index 
 into a child and only its small result comes back. Results come back in workspace order,
 so a run with workers equals a run without them.
 
-Used for local workbooks only: Google teams are I/O-bound (threads in ``engine.py``), and a
+Used for local workbooks only: Google teams are I/O-bound (threads: ``google_threads.py``), and a
 test's injected backend factory may not survive a fork.
 """
 

@@ -94,7 +94,7 @@ def _wait_ended(thread: threading.Thread | None, timeout: float | None) -> None:
 
 def threads_ended(threads: Iterable[threading.Thread]) -> None:
     """Each thread ended, awaited as ``_wait_ended`` does: a thread pool's, whose work
-    may still write (``engine.py``'s Google teams)."""
+    may still write (``google_threads.py``)."""
     for thread in list(threads):
         _wait_ended(thread, None)
 
