@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -28,43 +29,59 @@ def read_in_threads(
 ) -> list[TeamRead]:
     """``one(spec)`` for every spec in ``workers`` threads, begun in ``order``, returned
     in ``specs``' order. ``one`` begins no team once ``stopping`` is set. ``told`` gets
-    the run of each team a thread finished (settled) when a stop ends the reads."""
+    the run of each team a thread finished (settled) when a stop ends the reads.
+
+    A stop signal (or an error) while the threads run: the teams not begun are
+    cancelled, and a thread stops before its team's next read or write (``stopping``),
+    so each finishes at most the request it is making. The threads are waited for,
+    whatever further signals come and whatever their handlers raise (a caller's
+    ``sys.exit`` too): the workspace lock must not be released while one may still
+    write (another run could write the same sheets). The wait is in the ``finally``
+    itself, so a second signal that lands as the stop is handled still sets
+    ``stopping`` and cancels; the futures and threads are polled, not joined
+    (``pool_end.threads_ended``)."""
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
+    reads: list[TeamRead] | None = None
     try:
         started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
-        return [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
-    except BaseException:
-        _stop_threads(pool, stopping, started.values(), told)
-        raise
+        reads = [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
+        return reads
     finally:
-        pool.shutdown(wait=False)
-        threads_ended(getattr(pool, "_threads", ()))  # idle: each ends at once
+        returning, caught = reads is not None, None  # no exception is on its way
+        while True:  # a further signal, whatever its handler raises, changes nothing
+            try:
+                if reads is None:  # a stop (or an error) is on its way
+                    stopping.set()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                else:
+                    pool.shutdown(wait=False)
+                _futures_ended(started.values())
+                threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
+                break
+            except BaseException as exc:  # a stop's own exception: the first is kept
+                caught = exc if caught is None else caught
+                reads = None
+                log.warning("stopping: waiting for the Google requests in flight to end")
+        if reads is None and told is not None:
+            _tell(started.values(), told)
+        if caught is not None and returning:
+            raise caught  # none was on its way: this one goes up instead of the reads
 
 
-def _stop_threads(
-    pool: ThreadPoolExecutor,
-    stopping: threading.Event,
-    started: Iterable[Future[TeamRead]],
-    told: Callable[[TeamRun], None] | None,
-) -> None:
-    """A stop signal (or an error) while Google teams are read and written in threads:
-    the teams not begun are cancelled, and a thread stops before its team's next read
-    or write (``stopping``), so each finishes at most the request it is making. The
-    threads are waited for, whatever further signals come: the workspace lock must
-    not be released while one may still write (another run could write the same
-    sheets); not joined, as a second signal in a join marked the thread ended on
-    Python 3.11/3.12 (``pool_end.threads_ended``). The teams they settled count."""
-    while True:
-        try:
-            stopping.set()
-            pool.shutdown(wait=False, cancel_futures=True)
-            threads_ended(getattr(pool, "_threads", ()))  # not joined: ``threads_ended``
-            break
-        except KeyboardInterrupt:
-            log.warning("stopping: waiting for the Google requests in flight to end")
-    if told is None:
-        return
+def _futures_ended(futures: Iterable[Future[TeamRead]]) -> None:
+    """Every future done (cancelled, or its thread's task ended), polled each 0.01 s as
+    ``pool_end.threads_ended`` does. Not ``concurrent.futures.wait``: it takes every
+    future's lock in turn, and a signal's exception between two acquires left one held,
+    so the thread that finished its future hung on it, and the run with it."""
+    pending = list(futures)
+    while pending:
+        time.sleep(0.01)
+        pending = [f for f in pending if not f.done()]
+
+
+def _tell(started: Iterable[Future[TeamRead]], told: Callable[[TeamRun], None]) -> None:
+    """The teams the threads settled before the stop count as done."""
     for future in started:
         if future.done() and not future.cancelled() and future.exception() is None:
             state = future.result()

@@ -37,6 +37,8 @@ def factory(spec, ws):  # the team's request, in flight till released
     finished.set()
     raise SourceError("the request ended")
 
+if mode == "exits":  # a library caller's handler exits, as many daemons' SIGTERM ones do
+    signal.signal(signal.SIGINT, lambda *a: sys.exit(3))
 sync = Sync(load_workspace(cfg), factory=factory)
 main = threading.main_thread().ident
 found = {}
@@ -59,9 +61,9 @@ def stop():
         signal.pthread_kill(main, signal.SIGINT)
     found["handled"] = sync.stopping.wait(15)  # set by ``_stop_threads``
     found["seconds"] = time.monotonic() - began
-    if mode == "twice" and found["handled"]:
+    for _ in range({"twice": 1, "exits": 2}.get(mode, 0) if found["handled"] else 0):
         main_asleep()  # waiting for the thread to end its request
-        signal.pthread_kill(main, signal.SIGINT)  # a second Ctrl-C: the wait goes on
+        signal.pthread_kill(main, signal.SIGINT)  # a second (third) Ctrl-C: the wait goes on
         time.sleep(1)
     release.set()
 
@@ -69,7 +71,7 @@ threading.Thread(target=stop, daemon=True).start()
 try:
     sync.read_all(sync.selected([]))
     found["stopped"] = False
-except KeyboardInterrupt:
+except (KeyboardInterrupt, SystemExit):
     found["stopped"] = True
 found["request_ended_first"] = finished.is_set()
 print(json.dumps(found))
@@ -107,5 +109,15 @@ def test_a_second_stop_does_not_cut_the_wait_for_a_request_in_flight(tmp_path: P
     Python 3.11/3.12 marks the thread ended while it runs: the retried join returned at
     once and the run went on (released its lock) under a request still writing."""
     found = _run("twice", tmp_path)
+    assert found["handled"] and found["stopped"], found
+    assert found["request_ended_first"], "the run ended before the team's request"
+
+
+def test_a_caller_s_exiting_handler_does_not_cut_the_wait_for_a_request(tmp_path: Path) -> None:
+    """A caller's SIGINT handler that raises ``SystemExit``: the waits absorbed only
+    ``KeyboardInterrupt``, so the second stop escaped the wait for the threads, the third
+    escaped the ``finally``'s, and the run went on (released its lock) under a request
+    still in flight."""
+    found = _run("exits", tmp_path)
     assert found["handled"] and found["stopped"], found
     assert found["request_ended_first"], "the run ended before the team's request"
