@@ -308,11 +308,13 @@ def map_in_workers(
                 raise_recorded(raised)  # lost as the caller took the last outcome
             except BaseException as exc:  # a stop signal (or the caller let go of us)
                 flag.value = getattr(exc, "signum", int(signal.SIGINT))
-                wind_down(pool, before)  # the chunks not started are not started
-                if stopped is not None:  # every task that finished and was not yielded
-                    finished = _finished(chunks, spans) | values
-                    for i in sorted(i for i in finished if i >= yielded):
-                        stopped(i, cast(T, finished[i]))
+                try:
+                    wind_down(pool, before)  # the chunks not started are not started
+                finally:  # a second stop too: the teams that finished are still told
+                    if stopped is not None:  # every task that finished and was not yielded
+                        finished = _finished(chunks, spans) | values
+                        for i in sorted(i for i in finished if i >= yielded):
+                            stopped(i, cast(T, finished[i]))
                 raise
     finally:
         _TASK.clear()

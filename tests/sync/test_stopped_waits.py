@@ -220,3 +220,59 @@ def test_a_second_stop_before_the_wind_down_begins_still_kills(tmp_path: Path) -
     assert found["seconds"] < 10, found
     assert found["alive"] == [], found
     assert found["written"] == [], "a team in hand was finished, not killed"
+
+
+_SECOND_STOP_AFTER_A_TEAM_FINISHED = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+out = Path(sys.argv[1])
+
+def task(i):
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    began = time.monotonic()
+    while i != 1 and time.monotonic() - began < 60:  # teams 0 and 2 take long; 1 is quick
+        time.sleep(0.01)
+    (out / str(i)).write_text("")
+    return i
+
+def main_asleep():
+    main = threading.main_thread().ident
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+def stop():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread
+    while not ((out / "1").exists() and (out / "begun-2").exists()):
+        time.sleep(0.01)
+    main_asleep()  # in the wait for chunk 0
+    os.kill(os.getpid(), signal.SIGINT)  # first: the run waits for teams 0 and 2
+    main_asleep()  # in the wind-down
+    os.kill(os.getpid(), signal.SIGINT)  # second: kill them
+
+def meanwhile():
+    threading.Thread(target=stop, daemon=True).start()
+
+told, stopped = [], False
+try:
+    list(parallel.map_in_workers(task, 6, 2, meanwhile, stopped=lambda i, v: told.append(i)))
+except KeyboardInterrupt:
+    stopped = True
+print(json.dumps({"stopped": stopped, "told": told,
+                  "written": sorted(int(p.name) for p in out.iterdir() if p.name.isdigit())}))
+"""
+
+
+def test_a_second_stop_still_tells_the_teams_that_finished(tmp_path: Path) -> None:
+    """Team 1 came back while team 0 was still in hand (not yet yielded): after a second
+    stop's kill its outcome was never passed to ``stopped``, so the team was written but
+    not counted as done."""
+    found = _script(_SECOND_STOP_AFTER_A_TEAM_FINISHED, str(tmp_path))
+    assert found["stopped"], found
+    assert found["written"] == [1], found
+    assert found["told"] == [1], found
