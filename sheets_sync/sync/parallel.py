@@ -33,6 +33,7 @@ from typing import Any, TypeVar, cast
 
 from sheets_sync.sync import stops
 from sheets_sync.sync.pool_end import (
+    _WAKE,
     await_workers,
     end_idle,
     kill_started,
@@ -433,11 +434,19 @@ def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
             ready.close()
             if ok:
                 done[i] = value
-        child.join()
+        _joined(child)
         del running[ready]
         if not ok:
             failed.append((i, value or _why(child.exitcode)))
     return failed
+
+
+def _joined(child: BaseProcess) -> None:
+    """``child.join()``, waking each ``_WAKE`` s as ``wake_to_check`` does: a child that
+    sent its outcome may still take long to exit (a thread its task left running), and
+    a join with no timeout slept through a stop whose C handler ran in another thread."""
+    while child.exitcode is None:
+        child.join(_WAKE)
 
 
 def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
@@ -449,7 +458,7 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
     writing, and its death by the signal then killed them mid-write)."""
     try:
         for closed in [c for c in running if c.closed]:  # outcome stored as the signal came
-            running.pop(closed)[1].join()
+            _joined(running.pop(closed)[1])
         while running:
             _receive(running, done)
     except BaseException:
@@ -460,7 +469,7 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
                     with contextlib.suppress(OSError, ValueError):
                         child.kill()
                 for child in children:
-                    child.join()
+                    _joined(child)
                 break
             except KeyboardInterrupt:
                 continue

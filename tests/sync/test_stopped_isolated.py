@@ -114,3 +114,66 @@ def test_a_stop_after_a_rerun_sent_its_outcome_keeps_its_team(tmp_path: Path) ->
     waited for that discarded the outcome it had already received."""
     found = _script(_PARENT_JOINING, str(tmp_path))
     assert found == {"stopped": True, "done": {"0": "team 0 written"}}
+
+
+_CHILD_SLOW_TO_EXIT = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+marks = Path(sys.argv[1])
+handled = threading.Event()
+
+def interrupt(signum, frame):
+    handled.set()
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGINT, interrupt)
+
+def linger():  # a thread the team's task left running: the child exits once it ends
+    for _ in range(6000):
+        if (marks / "release").exists():
+            return
+        time.sleep(0.01)
+
+def task(i):
+    threading.Thread(target=linger).start()  # not a daemon: the child's exit waits
+    (marks / "sent").touch()
+    return i
+
+def main_asleep():
+    main = threading.main_thread().ident
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+found = {}
+
+def ctrl_c():  # to the run only, taken by this thread: its C handler runs here
+    while not (marks / "sent").exists():
+        time.sleep(0.005)
+    main_asleep()  # waiting for the child to exit
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+    found["handled"] = handled.wait(30)
+    (marks / "release").touch()
+
+threading.Thread(target=ctrl_c, daemon=True).start()
+try:
+    found["done"] = parallel.isolated(task, [0], 1)
+    found["stopped"] = False
+except KeyboardInterrupt:
+    found["stopped"] = True
+print(json.dumps(found))
+"""
+
+
+def test_a_stop_while_a_rerun_child_exits_is_handled_at_once(tmp_path: Path) -> None:
+    """The run joined a child that had sent its outcome with no timeout: a stop whose C
+    handler ran in another thread was seen only once the child exited (here, once the
+    thread its task left running ended)."""
+    found = _script(_CHILD_SLOW_TO_EXIT, str(tmp_path), timeout=120)
+    assert found["handled"], found
+    assert found["stopped"], found
