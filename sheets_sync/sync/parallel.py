@@ -36,6 +36,7 @@ from sheets_sync.sync.pool_end import (
     _WAKE,
     await_workers,
     end_idle,
+    kill_child,
     kill_started,
     raise_recorded,
     result_awake,
@@ -467,7 +468,7 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
             try:
                 for child in children:
                     with contextlib.suppress(OSError, ValueError):
-                        child.kill()
+                        kill_child(child)
                 for child in children:
                     _joined(child)
                 break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -75,7 +76,37 @@ def kill_started(before: set[int]) -> None:
     for child in multiprocessing.active_children():
         if child.pid not in before:
             with contextlib.suppress(OSError, ValueError):
-                child.kill()
+                kill_child(child)
+
+
+def kill_child(child: BaseProcess) -> None:
+    """SIGKILL to ``child`` while it is still this process's own, not to a stranger with
+    its pid: a child that exited and was reaped by someone else (a library caller's
+    SIGCHLD set to SIG_IGN, the pool's thread) stays listed with no exit code, and its
+    pid may be reused. Its ``sentinel`` (a pipe the child holds open) is readable once
+    it has exited: then it is skipped. On Linux a pidfd opened before that check names
+    the child itself, so the kill cannot reach a process that took its pid after;
+    elsewhere ``os.kill`` is left with a window of a few instructions."""
+    pid = child.pid
+    if pid is None:
+        return
+    opened = getattr(os, "pidfd_open", None)
+    try:
+        pidfd = opened(pid) if opened is not None else None
+    except ProcessLookupError:  # no process has the pid: ours is gone
+        return
+    except OSError:  # an old kernel, a seccomp filter: no pidfd
+        pidfd = None
+    try:
+        if wait([child.sentinel], 0):  # exited: perhaps reaped, its pid another's
+            return
+        if pidfd is not None:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
 
 
 def _wait_ended(thread: threading.Thread | None, timeout: float | None) -> None:
@@ -118,7 +149,7 @@ def _kill(pool: ProcessPoolExecutor, children: Sequence[BaseProcess]) -> None:
             kill_workers()
     for child in children:  # again, for any it did not know: a dead one is skipped
         with contextlib.suppress(OSError, ValueError):
-            child.kill()
+            kill_child(child)
 
 
 def await_workers(pool: ProcessPoolExecutor, before: set[int]) -> None:

@@ -303,3 +303,34 @@ def test_a_stopped_library_run_leaves_no_prepared_rollup(tmp_path: Path) -> None
     assert sync.ahead == []
     assert not list(cfg.parent.rglob(".*.tmp*")), "the prepared rollup's temp file was left"
     assert os.listdir(cfg.parent / ".sheets-sync" / "spill") == []
+
+
+_REAPED_ELSEWHERE = """
+import json, multiprocessing, os, signal, sys
+from sheets_sync.sync import pool_end
+
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # a daemon-style library caller: the kernel reaps
+ctx = multiprocessing.get_context("fork")
+before = {p.pid for p in multiprocessing.active_children()}
+child = ctx.Process(target=os._exit, args=(0,))  # a rerun's child that finished
+child.start()
+child.join()
+listed = [p.pid for p in multiprocessing.active_children()]
+killed = []
+real_kill, real_send = os.kill, getattr(signal, "pidfd_send_signal", None)
+os.kill = lambda pid, sig: killed.append(pid) or real_kill(pid, sig)
+if real_send is not None:
+    signal.pidfd_send_signal = lambda fd, sig, *a: killed.append(fd) or real_send(fd, sig, *a)
+pool_end.kill_started(before)  # the second Ctrl-C's handler
+pool_end._kill(type("NoPool", (), {})(), [child])  # the wind-down's kill
+print(json.dumps({"listed": child.pid in listed, "killed": killed}))
+"""
+
+
+def test_a_second_stop_kills_no_pid_that_is_no_longer_ours(tmp_path: Path) -> None:
+    """A child reaped by someone else (here the kernel: SIGCHLD ignored) stays listed by
+    ``multiprocessing`` with no exit code, and its pid may be another process's by the
+    time a second stop came: it got the SIGKILL."""
+    found = _script(_REAPED_ELSEWHERE)
+    assert found["listed"], "the case no longer arises: the child is not listed"
+    assert found["killed"] == [], found
