@@ -472,7 +472,7 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
                 for child in children:
                     _joined(child)
                 break
-            except KeyboardInterrupt:
+            except BaseException:  # whatever a handler raises (a caller's ``sys.exit``)
                 continue
         for ready in running:
             ready.close()

@@ -62,7 +62,7 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
                 pool.shutdown(wait=True)
                 _wait_ended(manager, 5)
                 break
-            except KeyboardInterrupt:
+            except BaseException:  # whatever a handler raises (a caller's ``sys.exit``)
                 continue
         raise
 

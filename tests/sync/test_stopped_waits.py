@@ -276,3 +276,68 @@ def test_a_second_stop_still_tells_the_teams_that_finished(tmp_path: Path) -> No
     assert found["stopped"], found
     assert found["written"] == [1], found
     assert found["told"] == [1], found
+
+
+_THIRD_STOP_IN_THE_KILL = """
+import itertools, json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel, pool_end
+
+out = Path(sys.argv[1])
+codes = itertools.count(1)
+signal.signal(signal.SIGINT, lambda *a: sys.exit(next(codes)))  # a caller's own handler
+real_kill = pool_end._kill
+
+third = []
+
+def kill(pool, children):  # a third Ctrl-C as the kill is done
+    real_kill(pool, children)
+    if not third:
+        third.append(True)
+        signal.raise_signal(signal.SIGINT)
+
+pool_end._kill = kill
+
+def task(i):
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    time.sleep(60)
+    return i
+
+def main_asleep():
+    main = threading.main_thread().ident
+    while True:
+        frame = sys._current_frames()[main]
+        place = frame.f_lasti
+        time.sleep(0.1)
+        if sys._current_frames()[main] is frame and frame.f_lasti == place:
+            return
+
+def stop():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread
+    while len(list(out.glob("begun-*"))) < 2:
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGINT)  # first: the run waits for the teams in hand
+    main_asleep()  # in the wind-down
+    os.kill(os.getpid(), signal.SIGINT)  # second: kill them
+
+def meanwhile():
+    threading.Thread(target=stop, daemon=True).start()
+
+code = None
+try:
+    list(parallel.map_in_workers(task, 4, 2, meanwhile))
+except SystemExit as exc:
+    code = exc.code
+pids = [int(p.read_text()) for p in out.glob("begun-*")]
+print(json.dumps({"code": code, "alive": [pid for pid in pids if os.path.exists(f"/proc/{pid}")]}))
+"""
+
+
+def test_a_third_stop_whose_handler_exits_does_not_cut_the_kill(tmp_path: Path) -> None:
+    """The wind-down's kill loop absorbed only ``KeyboardInterrupt``: a caller's handler
+    that raises ``SystemExit`` (here with the stop's count as its code) cut the kill and
+    its waits with the third stop's exit; the second stop's, which the kill answers, goes
+    on up."""
+    found = _script(_THIRD_STOP_IN_THE_KILL, str(tmp_path))
+    assert found["code"] == 2, found
+    assert found["alive"] == [], found
