@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from sheets_sync.backends.excel.xmlutil import tag_re
 from sheets_sync.errors import WorkbookError
@@ -118,3 +119,25 @@ def cell_range(ref: str) -> tuple[int, int, int, int]:
     r1, c1 = parse_ref(first)
     r2, c2 = parse_ref(last or first)
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+class _Scanned(Protocol):
+    xml: bytes
+    sheet: str
+
+
+def refuse_nested(
+    ed: _Scanned, opener: bytes, pattern: re.Pattern[bytes], lo: int, hi: int, where: str
+) -> None:
+    """A ``<row>`` inside a row, or a ``<c>`` inside a cell (in its ``<is>``, say): the
+    scans end the outer one at the inner one's end tag, so a write spliced cells into the
+    wrong row or broke the XML. The reader skips what it does not expect there; the patch
+    refuses what its scans cannot prove they understand (found by the mutation test)."""
+    at = ed.xml.find(opener, lo, hi)
+    while at >= 0:
+        if pattern.match(ed.xml, at, hi) is not None:
+            what = opener.decode().lstrip("<")
+            raise WorkbookError(
+                f"the worksheet is damaged: a <{what}> is stored inside {where}", tab=ed.sheet
+            )
+        at = ed.xml.find(opener, at + 1, hi)

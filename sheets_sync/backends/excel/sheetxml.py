@@ -25,7 +25,9 @@ from sheets_sync.backends.excel.cellscan import (
     cell_range,
     column_of,
     patterns,
+    ref_attr,
     ref_column,
+    refuse_nested,
 )
 from sheets_sync.backends.excel.formulas import Box, FormulaGuard
 from sheets_sync.backends.excel.xmlutil import (
@@ -149,6 +151,7 @@ class SheetEditor:
         if self.sd.self_closing:
             return rows
         xml, close, search = self.xml, self._row_close, self._pat.row.search
+        row_open = b"<" + self.p + b"row"
         pos, prev = self.sd.end, 0
         while (m := search(xml, pos, self.sd_end)) is not None:
             tag = Tag(m.start(), m.end(), m[1], m[3] == b"/")
@@ -160,6 +163,7 @@ class SheetEditor:
                 end = xml.find(close, tag.end)
                 if end < 0:
                     raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <row>")
+                refuse_nested(self, row_open, self._pat.row, tag.end, end, f"row {num}")
                 end += len(close)
             rows.append((tag, num, end))
             pos, prev = end, num
@@ -172,6 +176,7 @@ class SheetEditor:
         tab anyway, so no cell is checked for its row here."""
         cells: list[tuple[int, Cell]] = []
         known = COLUMN_OF_REF.get
+        c_open = b"<" + self.p + b"c"
         prev = 0
         for m in self._pat.cell.finditer(self.xml, start, end):
             ref = m[2]
@@ -180,6 +185,9 @@ class SheetEditor:
                 col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
             if m[3] is None and not m[5]:
                 raise WorkbookError(f"worksheet {self.sheet!r} has an unterminated <c>")
+            if (inner := m[4]) and c_open in inner:  # rare: only then the regex
+                at = (ref or ref_attr(m[1]) or b"").decode("utf-8", "replace")
+                refuse_nested(self, c_open, self._pat.cell, m.start(4), m.end(4), f"cell {at}")
             cells.append((col, m))
             prev = col
         return cells

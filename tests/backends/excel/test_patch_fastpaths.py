@@ -52,6 +52,8 @@ def _reference_rows(ed: SheetEditor) -> list[tuple[int, int, int, bool]]:
         end = tag.end if tag.self_closing else ed.xml.find(close, tag.end)
         if end < 0:
             raise WorkbookError("unterminated <row>")
+        if not tag.self_closing and find_tag(tag_re(ed.p, b"row"), ed.xml, tag.end, end):
+            raise WorkbookError("a <row> inside a row: refused, not misread")
         end = end if tag.self_closing else end + len(close)
         out.append((tag.start, num, end, tag.self_closing))
         pos, prev = end, num
@@ -71,6 +73,8 @@ def _reference_cells(ed: SheetEditor, start: int, end: int) -> list[tuple[int, i
             if found < 0:
                 raise WorkbookError("unterminated <c>")
             cell_end, inner = found + len(close), ed.xml[tag.end : found]
+            if find_tag(tag_re(ed.p, b"c"), inner) is not None:
+                raise WorkbookError("a <c> inside a cell: refused, not misread")
         out.append((col, tag.start, cell_end, inner))
         pos, prev = cell_end, col
     return out

@@ -115,3 +115,35 @@ def test_a_number_attribute_that_is_not_one_is_refused_by_name(
         patch_xlsx(data, status_writes())
     assert str(info.value).startswith("OKRs") or str(info.value).startswith("sales.xlsx")
     assert "the worksheet is damaged" in str(info.value)
+
+
+@pytest.mark.parametrize("target", [93, 48], ids=["row-in-a-cell", "row-in-a-row"])
+def test_a_row_stored_inside_another_element_is_refused_by_name(
+    team_openpyxl: bytes, target: int
+) -> None:
+    """Found by the test above (2026-12-06): row 15 moved into a cell's ``<is>`` (93) or
+    into row 2 (48) reads, and the patch, whose scans end a row at the first ``</row>``,
+    wrote malformed XML (93) or H2 into row 15 (48): a file the reader then refused."""
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = zipfile.ZipFile(io.BytesIO(team_openpyxl)).read(sheet)
+    data = _with_part(team_openpyxl, sheet, _mutate(xml, [(326, "move", target)]))
+    read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    with pytest.raises(SheetsSyncError) as info:
+        patch_xlsx(data, status_writes())
+    assert str(info.value).startswith("OKRs")
+    assert "the worksheet is damaged" in str(info.value)
+
+
+def test_a_cell_stored_inside_another_cell_is_refused_by_name(team_openpyxl: bytes) -> None:
+    """The scan ends a cell at the first ``</c>``: a cell inside another's ``<is>`` ended
+    it early, so a new cell inserted after it landed inside the ``<is>``."""
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = zipfile.ZipFile(io.BytesIO(team_openpyxl)).read(sheet)
+    old = b"<t>Key result 1</t></is>"
+    assert old in xml
+    nested = xml.replace(old, b'<t>Key result 1</t><c r="Z2"><v>1</v></c></is>', 1)
+    data = _with_part(team_openpyxl, sheet, nested)
+    with pytest.raises(SheetsSyncError) as info:
+        patch_xlsx(data, status_writes())
+    assert str(info.value).startswith("OKRs")
+    assert "the worksheet is damaged: a <c> is stored inside cell B2" in str(info.value)
