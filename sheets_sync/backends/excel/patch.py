@@ -30,7 +30,13 @@ from sheets_sync.backends.excel.rezip import rezip
 from sheets_sync.backends.excel.safety import refuse_twin
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
-from sheets_sync.backends.excel.xmlutil import MAIN_NS, STRICT_MAIN_NS, parse_xml, replace_spans
+from sheets_sync.backends.excel.xmlutil import (
+    MAIN_NS,
+    STRICT_MAIN_NS,
+    is_well_formed,
+    parse_xml,
+    replace_spans,
+)
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     WorkbookError,
@@ -286,6 +292,14 @@ def patch_xlsx(
         except WorkbookError as exc:
             exc.tab = exc.tab or info.name
             raise
+        if not is_well_formed(result.xml):
+            # the scans met a structure they misread (see SheetEditor): the file is kept
+            raise WorkbookError(
+                "the worksheet is damaged in a way this tool cannot edit safely (the "
+                "update would not be well-formed XML); not written. Save the file again "
+                "in Excel or LibreOffice",
+                tab=info.name,
+            )
         changed[part] = result.xml
         dropped_formulas.update((info.sheet_id, ref) for ref in result.replaced_formulas)
         for ref in result.replaced_formulas:

@@ -295,3 +295,26 @@ def test_a_file_on_a_read_only_mount_says_so(
         "writable and the next run will update it"
     )
     assert team_file.read_bytes() == before
+
+
+def test_a_patch_that_is_not_well_formed_xml_leaves_the_file(
+    team_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last guard before the replace: should the scans misread a damaged sheet again
+    (they ended a row at a nested row's ``</row>``), the team keeps its file."""
+    from sheets_sync.backends.excel import sheetxml
+
+    real = sheetxml.SheetEditor.apply
+
+    def broken(self: sheetxml.SheetEditor, *args: object) -> sheetxml.SheetPatch:
+        done = real(self, *args)  # type: ignore[arg-type]
+        return sheetxml.SheetPatch(done.xml.replace(b"</sheetData>", b"</is>", 1), ())
+
+    monkeypatch.setattr(sheetxml.SheetEditor, "apply", broken)
+    backend = _backend(team_file)
+    data = backend.read(["OKRs"])
+    before = team_file.read_bytes()
+    with pytest.raises(WorkbookError) as info:
+        backend.write(data, status_writes())
+    assert str(info.value).startswith("sales.xlsx!OKRs: the worksheet is damaged")
+    assert team_file.read_bytes() == before
