@@ -139,7 +139,8 @@ def one_dies_one_is_slow(self, *args, **kw):
 
 def slow_fsync(fd):
     if slow and parallel._flag and not (marks / "insync").exists():
-        (marks / "insync").write_text(str(os.getpid()))
+        (marks / "insync.part").write_text(str(os.getpid()))  # whole, then seen
+        (marks / "insync.part").rename(marks / "insync")
         time.sleep(3)
     fsync(fd)
 
