@@ -5,16 +5,15 @@ signals reach no test; where each signal lands is placed by ``pthread_kill``."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.scripts import run_script
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
-ROOT = Path(__file__).resolve().parents[2]
 
 _IN_FLIGHT = """
 import json, signal, sys, threading, time
@@ -43,13 +42,7 @@ sync = Sync(load_workspace(cfg), factory=factory)
 main = threading.main_thread().ident
 found = {}
 
-def main_asleep():  # its frame and place unchanged over 0.1 s: in a wait
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 def stop():
     begun.wait()
@@ -79,17 +72,8 @@ print(json.dumps(found))
 
 
 def _run(mode: str, tmp_path: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", _IN_FLIGHT, mode, str(tmp_path / "sheets-sync.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    cfg = str(tmp_path / "sheets-sync.yaml")
+    return run_script(_IN_FLIGHT, mode, cfg, clean=False, last_line=True)
 
 
 def test_a_stop_another_thread_took_is_handled_while_a_request_is_in_flight(

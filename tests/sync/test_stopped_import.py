@@ -5,15 +5,14 @@ child Python of its own: the import and the signal must be this process's first.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import run_script
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
-ROOT = Path(__file__).resolve().parents[2]
 
 _STOPPED_IN_THE_IMPORT = """
 import datetime as dt, importlib.abc, json, os, signal, sys
@@ -53,17 +52,10 @@ print(json.dumps({"fired": StopInPandas.fired, "first": first, "second": second}
 def test_a_run_stopped_as_pandas_is_imported_can_run_again(tmp_path: Path, workers: int) -> None:
     """With workers pandas is imported while they parse (``import_libraries``), without
     them as the rollup is prepared: the stop waits for the import, then stops the run."""
-    done = subprocess.run(
-        [sys.executable, "-c", _STOPPED_IN_THE_IMPORT, str(tmp_path / "ws"), str(workers)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
+    ws = str(tmp_path / "ws")
+    found = run_script(
+        _STOPPED_IN_THE_IMPORT, ws, str(workers), timeout=240, clean=False, last_line=True
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
     assert found == {"fired": True, "first": "stopped", "second": "published"}, found
 
 
@@ -95,14 +87,7 @@ def task(i):  # a team that takes long to write: till the script releases it
 
 imported = threading.Event()
 
-def main_asleep():  # its frame and place unchanged over 0.1 s: in a wait
-    main = threading.main_thread().ident
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 def let_go():  # once the run waits for the teams in hand, they may finish
     imported.wait()
@@ -137,17 +122,7 @@ def test_a_second_stop_while_pandas_is_imported_kills_the_workers(tmp_path: Path
     """The import blocked the stop signals (``stops.held``): two Ctrl-Cs merged into one
     pending signal, raised once on leaving, and the run waited for the teams in hand
     instead of killing them. Here they finish only once the run waits for them."""
-    done = subprocess.run(
-        [sys.executable, "-c", _TWO_STOPS_IN_THE_IMPORT, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
+    found = run_script(_TWO_STOPS_IN_THE_IMPORT, str(tmp_path), clean=False, last_line=True)
     assert found["fired"] and found["stopped"], found
     assert found["alive"] == [], found
     assert found["written"] == [], "a team in hand was finished, not killed"

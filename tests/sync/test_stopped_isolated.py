@@ -141,14 +141,7 @@ def task(i):
     (marks / "sent").touch()
     return i
 
-def main_asleep():
-    main = threading.main_thread().ident
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 found = {}
 

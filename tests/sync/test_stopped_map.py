@@ -5,10 +5,8 @@ Python of its own, so the signals reach no test."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.errors import Interrupted
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import TeamRun
+from tests.support.scripts import run_script
 from tests.sync.test_parallel import AS_OF
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
@@ -27,18 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _script(code: str, *args: str, timeout: float = 30) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,  # ``killpg(0)`` signals the script's processes only
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
-    return dict(json.loads(done.stdout))
+    """``killpg(0)`` in a script signals its own processes only (``run_script``)."""
+    return run_script(code, *args, timeout=timeout)
 
 
 _BETWEEN_TEAMS = """

@@ -8,33 +8,16 @@ placed by the script (``pthread_kill`` to a helper thread of its own)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.support.scripts import run_script
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
-ROOT = Path(__file__).resolve().parents[2]
 GRACE = 20.0  # the workers' wait for the run's word (``parallel._PARENT_GRACE``), here
 BOUND = GRACE / 2  # a stop handled within this; late, it took the whole grace or more
-
-
-def _script(code: str, *args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
-    return dict(json.loads(done.stdout))
 
 
 # What the scripts share: the main thread seen asleep in a wait (its frame and place
@@ -47,14 +30,7 @@ from sheets_sync.sync import parallel
 out = Path(sys.argv[1])
 parallel._PARENT_GRACE = float(sys.argv[2])
 
-def main_asleep():
-    main = threading.main_thread().ident
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 def group_stop(pids):  # Ctrl-C: every worker, and the run on a thread other than its main
     for pid in pids:
@@ -104,7 +80,7 @@ def test_a_stop_as_the_run_waits_for_a_chunk_is_handled_at_once(tmp_path: Path) 
     """The run slept in ``chunk.result()`` till the chunk ended; its workers, signalled
     too, waited ``_PARENT_GRACE`` for its word, took the stop as their own and exited,
     and the teams they had finished were synced but not counted."""
-    found = _script(_IN_A_CHUNK, str(tmp_path), str(GRACE))
+    found = run_script(_IN_A_CHUNK, str(tmp_path), str(GRACE))
     assert found["stopped"], found
     told = found["got"] + found["late"]
     assert sorted(told) == found["files"], f"every team written is told, and only those: {found}"
@@ -158,7 +134,7 @@ print(json.dumps({"got": len(got), "stopped": stopped, "alive": alive,
 def test_a_stop_as_the_idle_workers_end_is_handled_at_once(tmp_path: Path) -> None:
     """Every chunk came back and the run joined the pool (``pool.shutdown(wait=True)``):
     the stop was handled once the workers had ended, and they waited for its word."""
-    found = _script(_AT_THE_END, str(tmp_path), str(GRACE))
+    found = run_script(_AT_THE_END, str(tmp_path), str(GRACE))
     assert found["got"] == 16 and found["stopped"], found
     assert found["alive"] == [], found
     assert found["seconds"] < BOUND, found
@@ -215,7 +191,7 @@ def test_a_second_stop_before_the_wind_down_begins_still_kills(tmp_path: Path) -
     """A second Ctrl-C raised between ``except BaseException`` and ``wind_down``'s
     ``try`` left its kill undone: the pool's exit waited for the teams in hand (30 s
     here), or, cut by a third, let the run release its lock under them."""
-    found = _script(_SECOND_BEFORE_THE_WIND_DOWN, str(tmp_path))
+    found = run_script(_SECOND_BEFORE_THE_WIND_DOWN, str(tmp_path))
     assert found["stopped"], found
     assert found["seconds"] < 10, found
     assert found["alive"] == [], found
@@ -237,14 +213,7 @@ def task(i):
     (out / str(i)).write_text("")
     return i
 
-def main_asleep():
-    main = threading.main_thread().ident
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 def stop():
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread
@@ -272,7 +241,7 @@ def test_a_second_stop_still_tells_the_teams_that_finished(tmp_path: Path) -> No
     """Team 1 came back while team 0 was still in hand (not yet yielded): after a second
     stop's kill its outcome was never passed to ``stopped``, so the team was written but
     not counted as done."""
-    found = _script(_SECOND_STOP_AFTER_A_TEAM_FINISHED, str(tmp_path))
+    found = run_script(_SECOND_STOP_AFTER_A_TEAM_FINISHED, str(tmp_path))
     assert found["stopped"], found
     assert found["written"] == [1], found
     assert found["told"] == [1], found
@@ -303,14 +272,7 @@ def task(i):
     time.sleep(60)
     return i
 
-def main_asleep():
-    main = threading.main_thread().ident
-    while True:
-        frame = sys._current_frames()[main]
-        place = frame.f_lasti
-        time.sleep(0.1)
-        if sys._current_frames()[main] is frame and frame.f_lasti == place:
-            return
+from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
 def stop():
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread
@@ -338,6 +300,6 @@ def test_a_third_stop_whose_handler_exits_does_not_cut_the_kill(tmp_path: Path) 
     that raises ``SystemExit`` (here with the stop's count as its code) cut the kill and
     its waits with the third stop's exit; the second stop's, which the kill answers, goes
     on up."""
-    found = _script(_THIRD_STOP_IN_THE_KILL, str(tmp_path))
+    found = run_script(_THIRD_STOP_IN_THE_KILL, str(tmp_path))
     assert found["code"] == 2, found
     assert found["alive"] == [], found
