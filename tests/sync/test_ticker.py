@@ -23,11 +23,13 @@ from sheets_sync.sync.ticker import Ticker
 from sheets_sync.workspace.demo import create_demo
 
 TERMINAL_LOCK = threading.Lock()  # stands for the console's and stderr's locks
+_redraws = threading.Semaphore(0)  # one release a redraw
 
 
 def _redraw() -> None:
     with TERMINAL_LOCK:  # held nearly all the time, as a slow terminal would
         time.sleep(0.02)
+    _redraws.release()
 
 
 def _child_can_write(i: int) -> bool:
@@ -41,8 +43,12 @@ def test_a_ticker_never_holds_a_lock_across_a_fork() -> None:
     with Ticker(_redraw, interval=0.0001):
         time.sleep(0.05)
         assert isolated(_child_can_write, range(6), 2) == dict.fromkeys(range(6), True)
-        time.sleep(0.05)
-        assert TERMINAL_LOCK.locked()  # ticking again after the forks
+        while _redraws.acquire(blocking=False):  # the redraws before the last fork
+            pass
+        # ticking again after the forks: a redraw ends after the last one. (Looking at the
+        # lock at one instant failed under load: a busy box left the thread between two
+        # redraws for longer than the test waited.)
+        assert _redraws.acquire(timeout=30)
     assert not any(t.name == "sheets-sync-ticker" for t in threading.enumerate())
 
 
