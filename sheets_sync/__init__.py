@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from sheets_sync.config import Workspace, check_config, load_workspace
+    from sheets_sync.config import check_config, load_workspace
     from sheets_sync.domain.models import Finding, Severity, TeamResult
     from sheets_sync.errors import (
         ConfigError,
@@ -62,10 +62,12 @@ if TYPE_CHECKING:
     from sheets_sync.template.xlsx import write_template
     from sheets_sync.workspace.demo import create_demo
     from sheets_sync.workspace.init import init_workspace
+    from sheets_sync.workspace_spec import Workspace
 
 #: public name -> the module that defines it
 _HOMES = {
-    **dict.fromkeys(("Workspace", "check_config", "load_workspace"), "sheets_sync.config"),
+    **dict.fromkeys(("check_config", "load_workspace"), "sheets_sync.config"),
+    "Workspace": "sheets_sync.workspace_spec",
     **dict.fromkeys(
         ("run_sync", "validate_workspace", "rebuild_rollup", "merge_shards", "export_workspace"),
         "sheets_sync.sync.run",

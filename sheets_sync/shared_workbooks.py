@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sheets_sync.grid import tab_key
 
 if TYPE_CHECKING:
-    from sheets_sync.config import TeamSpec
+    from sheets_sync.workspace_spec import TeamSpec
 
 Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
 #: each workbook (a resolved path or a ``gsheet:`` key) -> its teams so far and their tabs

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sheets_sync.backends.base import Backend
 
 if TYPE_CHECKING:
-    from sheets_sync.config import TeamSpec, Workspace
+    from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 
 def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:

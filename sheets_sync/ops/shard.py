@@ -29,8 +29,8 @@ from sheets_sync.errors import ConfigError
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
-    from sheets_sync.config import TeamSpec
     from sheets_sync.sync.engine import SyncResult
+    from sheets_sync.workspace_spec import TeamSpec
 
 T = TypeVar("T")
 #: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's

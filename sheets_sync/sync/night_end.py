@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 from collections.abc import Collection, Sequence
 
-from sheets_sync.config import Workspace
 from sheets_sync.domain.company import score_aligned
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import HistoryStore
@@ -16,6 +15,7 @@ from sheets_sync.sync import rollup_step
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.result import SyncResult
 from sheets_sync.sync.rollup_step import RollupPrep
+from sheets_sync.workspace_spec import Workspace
 
 log = logging.getLogger("sheets_sync.sync")
 

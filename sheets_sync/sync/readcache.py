@@ -36,11 +36,11 @@ from pathlib import Path
 
 from sheets_sync import unpickle
 from sheets_sync.code_version import code_digest
-from sheets_sync.config import TeamSpec
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
+from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
 FORMAT = 21  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other

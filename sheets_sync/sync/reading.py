@@ -16,7 +16,6 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.backends.factory import open_backend
-from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.errors import SourceError
 from sheets_sync.grid import CellWrite, WorkbookData
@@ -25,6 +24,7 @@ from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.sync.outcome import INTERNAL, TeamError, TeamRun
 from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
 from sheets_sync.sync.spill import Parked, Spill, parked, pickled, unpickled
+from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 log = logging.getLogger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]

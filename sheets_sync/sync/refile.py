@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sheets_sync.config import TeamSpec
 from sheets_sync.grid import tab_key
 from sheets_sync.sync.readcache import ReadCache, cache_key
 from sheets_sync.sync.reading import team_tabs
+from sheets_sync.workspace_spec import TeamSpec
 
 
 @dataclass

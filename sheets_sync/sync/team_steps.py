@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import content_digest
-from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
@@ -28,6 +27,7 @@ from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache
 from sheets_sync.sync.reading import TeamRead, internal_error
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
+from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 log = logging.getLogger("sheets_sync.sync")
 

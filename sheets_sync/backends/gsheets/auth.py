@@ -40,7 +40,7 @@ from sheets_sync.regular_file import (
 )
 
 if TYPE_CHECKING:
-    from sheets_sync.config import Workspace
+    from sheets_sync.workspace_spec import Workspace
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"

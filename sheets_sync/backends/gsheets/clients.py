@@ -23,7 +23,7 @@ from sheets_sync.errors import CredentialsError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sheets_sync.config import Workspace
+    from sheets_sync.workspace_spec import Workspace
 
 #: A client, or why there is none (the run's credentials cannot be used)
 _clients: dict[tuple[object, ...], SheetsClient | CredentialsError] = {}

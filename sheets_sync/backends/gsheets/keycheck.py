@@ -25,7 +25,7 @@ from sheets_sync.backends.gsheets.auth import (
 from sheets_sync.errors import CredentialsError
 
 if TYPE_CHECKING:
-    from sheets_sync.config import Workspace
+    from sheets_sync.workspace_spec import Workspace
 
 
 def credentials_problems(workspace: Workspace) -> list[str]:

@@ -37,9 +37,9 @@ from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
     from sheets_sync.backends.gsheets.client import SheetsClient
-    from sheets_sync.config import Workspace
     from sheets_sync.rollup import Rollup
     from sheets_sync.rollup.schema import Column
+    from sheets_sync.workspace_spec import Workspace
 
 log = logging.getLogger("sheets_sync.gsheets")
 META_FIELDS = (

@@ -35,7 +35,7 @@ from sheets_sync.template.spec import (
 )
 
 if TYPE_CHECKING:
-    from sheets_sync.config import Workspace
+    from sheets_sync.workspace_spec import Workspace
 
 PIXELS_PER_WIDTH = 7  # an Excel width unit is about 7 px
 DRIVE_SCOPE = DRIVE_FILE_SCOPE  # the least that may delete or share what it created

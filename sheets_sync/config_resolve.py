@@ -1,0 +1,205 @@
+"""A validated ``sheets-sync.yaml`` resolved into a ``Workspace``: the teams' files (listed
+and globbed), their mappings, the workbooks teams share, the rollup output, the Google key.
+
+Every problem is collected, each with its YAML location, and raised at once in one
+``ConfigError`` (``config.load_workspace`` adds them to the schema's own).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sheets_sync.config_models import WorkspaceModel
+from sheets_sync.domain.models import CompanyObjective, Period
+from sheets_sync.errors import ConfigError, MappingError
+from sheets_sync.mapping.spec import MappingSpec, load_mapping
+from sheets_sync.shared_workbooks import Clash, Reading, fail_linked, shared_tabs
+from sheets_sync.sources import (
+    GSHEET_PREFIX,
+    NotASheetURLError,
+    confining_folders,
+    folder_hint,
+    glob_base,
+    is_team_workbook,
+    link_out,
+    link_out_of,
+    not_a_file,
+    outside_message,
+    path_is,
+    resolved_path,
+    sheet_source,
+)
+from sheets_sync.workspace_spec import TeamSpec, Workspace
+
+
+def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> Workspace:
+    problems: list[str] = []
+    root = cfg.parent
+    mappings: dict[str, MappingSpec] = {}
+
+    def mapping_for(name: str, where: str) -> MappingSpec | None:
+        if name not in mappings:
+            try:
+                mappings[name] = load_mapping(name, root)
+            except MappingError as exc:
+                # Each problem with the team it is the mapping of: a mapping file that
+                # five teams name otherwise printed one unlocated line five times.
+                found = exc.problems or [exc.message]
+                problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
+                return None
+            except OSError as exc:  # a name the file system refuses (too long)
+                problems.append(
+                    f"{cfg.name}: {where}: cannot read mapping {name!r} ({exc.strerror})"
+                )
+                return None
+        return mappings[name]
+
+    teams: list[TeamSpec] = []
+    origins: list[str] = []  # where each team comes from, for messages
+    root_real = resolved_path(root)
+    folders: dict[Path, tuple[Path, ...]] = {}  # 2,000 teams share a few folders
+    for i, team in enumerate(model.teams):
+        where = f"teams[{i}]"
+        mapping = mapping_for(team.mapping, f"{where}.mapping")
+        path = None
+        source = team.source
+        fails: str | None = None  # why the team fails alone (``TeamSpec.linked``)
+        if not team.name.startswith("\x00"):  # a stand-in's source is no key
+            try:
+                source = sheet_source(source)
+            except NotASheetURLError as exc:  # the team fails alone, like a missing file
+                fails = str(exc)
+            except ValueError as exc:
+                problems.append(f"{cfg.name}: {where}.source: {exc}")
+                if not source.startswith(GSHEET_PREFIX):  # a bare URL: a sheet's problem
+                    source = GSHEET_PREFIX + source
+        confine: tuple[Path, ...] = ()
+        if fails is None and not source.startswith(GSHEET_PREFIX):
+            path = resolved_path(root / team.source)
+            confine = confining_folders((root / team.source).parent, root, root_real, folders)
+            outside = link_out_of(path, confine)
+            if files_must_exist and (what := not_a_file(path) or link_out(outside)):
+                problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
+        if mapping is not None:
+            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails))
+            origins.append(where)
+    rollup_output = model.rollup.output
+    try:  # a URL here stops the night: there is no company workbook to write
+        rollup_output = sheet_source(rollup_output)
+    except ValueError as exc:
+        problems.append(f"{cfg.name}: rollup.output: {exc}")
+        if not rollup_output.startswith(GSHEET_PREFIX):  # a URL: not also "folder not found"
+            rollup_output = GSHEET_PREFIX + rollup_output
+    rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
+    rollup_file = resolved_path(root / rollup_output) if rollup_local else None
+    rollup_target = rollup_file if rollup_local else rollup_output
+    globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
+    listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
+    #: the matches so far, and the files of those not a link themselves: a match that is
+    #: a link to another match's file is a team of its own, which fails alone
+    #: (``shared_workbooks``; it was dropped, or took that file from its team)
+    named: set[Path] = set()
+    real_named: set[Path] = set()
+    mapping = mapping_for(model.default_mapping, "default_mapping") if globs else None
+    for pattern in globs:
+        try:
+            matched = sorted(  # each file resolved once: a glob may match 2,000
+                (p, real)
+                for p in root.glob(pattern)  # the company workbook is never a team's
+                if p.is_file() and is_team_workbook(p) and (real := p.resolve()) != rollup_file
+            )
+        except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:
+            problems.append(
+                f"{cfg.name}: teams_glob: {pattern!r} is not a pattern relative to the "
+                f"workspace folder, like 'teams/*.xlsx' ({exc})"
+            )
+            continue
+        if not matched:
+            hint = folder_hint(root, pattern)
+            problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")
+        base = root / glob_base(pattern)
+        for p, resolved in matched:
+            link = resolved != p and p.is_symlink()
+            if (
+                mapping is None
+                or resolved in listed
+                or p in named
+                or (not link and resolved in real_named)
+            ):  # a listed team's file, or one matched already (a linked folder's names)
+                continue
+            named.add(p)
+            if not link:
+                real_named.add(resolved)
+            rel = str(p.relative_to(root))
+            confine = confining_folders(base, root, root_real, folders)
+            spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
+            if files_must_exist and spec.outside is not None:
+                problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
+            teams.append(spec)
+            origins.append(f"teams_glob ({p.relative_to(root)})")
+    seen: dict[str, int] = {}
+    reading: Reading = {}
+    clashes = [  # a web address (``linked`` already) reads no tab
+        clash for t in teams if t.linked is None for clash in shared_tabs(t, reading)
+    ]
+    index = {id(t): i for i, t in enumerate(teams)}
+    teams, left = fail_linked(teams, clashes, root)
+    problem_clashes: dict[int, list[Clash]] = {}  # by the later team's index, in order
+    for clash in left:
+        problem_clashes.setdefault(index[id(clash.team)], []).append(clash)
+    for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
+        key = team_spec.name.casefold()
+        if key in seen:
+            problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
+        seen[key] = i
+        for clash in problem_clashes.get(i, []):
+            problems.append(f"{cfg.name}: {where}.source: {clash.problem()}")
+        if files_must_exist and team_spec.linked is not None:  # sync fails it alone
+            problems.append(f"{cfg.name}: {where}.source: {team_spec.linked} ({team_spec.source})")
+        if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
+            problems.append(
+                f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
+                f"({team_spec.source}); the company rollup would replace it"
+            )
+    ids = [o.id for o in model.company_objectives]
+    for i, oid in enumerate(ids):
+        if ids.index(oid) != i:
+            problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
+    key_file = model.google.credentials
+    if files_must_exist and key_file:  # config check: a sync fails just its Google teams
+        from sheets_sync.backends.gsheets.keycheck import key_path_problem
+
+        if what := key_path_problem(root / key_file):
+            problems.append(f"{cfg.name}: google.credentials: {key_file}: {what}")
+    if not rollup_output.startswith(GSHEET_PREFIX):
+        out_dir = (root / rollup_output).parent
+        if not path_is(out_dir, Path.is_dir):
+            problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
+        elif Path(rollup_output).suffix.lower() != ".xlsx":  # company.csv got an xlsx
+            problems.append(
+                f"{cfg.name}: rollup.output: the company workbook is an .xlsx file, not "
+                f"{rollup_output!r} (`sheets-sync export` writes CSV or Parquet)"
+            )
+        elif path_is(root / rollup_output, Path.is_dir):
+            problems.append(f"{cfg.name}: rollup.output: is a folder ({rollup_output})")
+    if problems:
+        raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
+    return Workspace(
+        config_path=cfg,
+        company=model.company,
+        period=Period(model.period.name, model.period.start, model.period.end),
+        company_objectives=tuple(
+            CompanyObjective(o.id, o.title, o.weight) for o in model.company_objectives
+        ),
+        teams=tuple(teams),
+        rollup_output=rollup_output,
+        rules=model.scoring.rules(),
+        google=model.google,
+        max_workbook_bytes=int(model.limits.max_workbook_mb * 2**20),
+        keep_backups=model.backups.keep,
+        notify=model.notify,
+        keep_snapshots=model.history.keep_snapshots,
+        root_real=root_real,
+        prune_history_after=model.history.prune_after,
+        keep_run_reports=model.run_reports.keep,
+    )
