@@ -1,4 +1,4 @@
-"""Regexes and A1 references for scanning worksheet XML (``sheetxml.py`` edits with them).
+"""Regexes and A1 references for scanning worksheet XML (``sheetrows.py`` scans with them).
 
 Every cell of every edited row is scanned, so the scan is one compiled regex per row
 (``finditer``) whose match objects are the cells, and a cell's column comes from its

@@ -94,6 +94,14 @@ def set_attr(attrs: list[tuple[bytes, bytes]], name: bytes, value: bytes | None)
         attrs.append((name, value))
 
 
+def first_attr(attrs: tuple[tuple[bytes, bytes], ...], name: bytes) -> bytes | None:
+    """The value of attribute ``name`` in ``parse_attrs``'s result, or None."""
+    for key, value in attrs:
+        if key == name:
+            return value
+    return None
+
+
 def escape_text(text: str, *, attr: bool = False) -> bytes:
     """XML-escape; ``\\r`` and tabs/newlines in attributes become character references so
     XML parsers' newline normalisation cannot change them."""
