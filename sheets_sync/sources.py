@@ -34,6 +34,16 @@ _KEY_URL = re.compile(
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _WEB = re.compile(r"^(?:https?://|docs\.google\.com/|drive\.google\.com/)", re.I)
 _DRIVE_FILE = re.compile(r"^(?:https?://)?drive\.google\.com/(?:u/\d+/)?file/", re.I)
+#: the other Google editors' links, which hold no spreadsheet
+_OTHER_EDITOR = re.compile(
+    r"^(?:https?://)?docs\.google\.com/(?:a/[^/]+/)?(?:u/\d+/)?(document|presentation|forms)/",
+    re.I,
+)
+_EDITOR_FILE = {
+    "document": "a Google Docs document",
+    "presentation": "a Google Slides presentation",
+    "forms": "a Google Forms form (its answers go to a sheet of their own: give that one)",
+}
 
 
 class NotASheetURLError(ValueError):
@@ -51,6 +61,11 @@ def not_a_sheet_message(url: str) -> str:
             "Sheets, save it as one (File > Save as Google Sheets) and give that sheet's URL, "
             "docs.google.com/spreadsheets/d/<key>/edit"
         )
+    if other := _OTHER_EDITOR.match(url):
+        return (
+            f"the URL of {_EDITOR_FILE[other.group(1).lower()]}, not of a spreadsheet: give "
+            "a Google Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit"
+        )
     return (
         "a web address that is no Google Sheet's URL: give the workbook's local path (a "
         "SharePoint or OneDrive file synced to this machine first), or a Google Sheet's "
@@ -62,9 +77,13 @@ def sheet_source(source: str) -> str:
     """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
     after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL.
     A sheet's URL pasted bare is a sheet too: as a path it was "file not found". Any
-    other web address raises ``NotASheetURLError``; no workbook path starts with one."""
+    other web address raises ``NotASheetURLError``; no workbook path starts with one.
+    After ``gsheet:``, a Drive file's or another editor's link says what it is, as it does
+    bare (it was "not a spreadsheet key"), as the ``ValueError`` of any bad key there."""
     if source.startswith(GSHEET_PREFIX):
         rest = source[len(GSHEET_PREFIX) :].strip()
+        if _DRIVE_FILE.match(rest) or _OTHER_EDITOR.match(rest):
+            raise ValueError(not_a_sheet_message(rest))
     elif _WEB.match(source.strip()):
         rest = source.strip()
         if not (_SHEET_URL.match(rest) or _KEY_URL.match(rest)):

@@ -21,6 +21,10 @@ DRIVE_FILE = (
     "save it as one (File > Save as Google Sheets) and give that sheet's URL, "
     "docs.google.com/spreadsheets/d/<key>/edit"
 )
+DOCUMENT = (
+    "the URL of a Google Docs document, not of a spreadsheet: give a Google Sheet's URL, "
+    "docs.google.com/spreadsheets/d/<key>/edit"
+)
 ELSEWHERE = (
     "a web address that is no Google Sheet's URL: give the workbook's local path (a "
     "SharePoint or OneDrive file synced to this machine first), or a Google Sheet's URL, "
@@ -46,7 +50,7 @@ def _workspace(tmp_path: Path, url: str, output: str = "company.xlsx") -> Path:
     ("url", "problem"),
     [
         (f"https://drive.google.com/file/d/{KEY}/view", DRIVE_FILE),
-        (f"https://docs.google.com/document/d/{KEY}/edit", ELSEWHERE),
+        (f"https://docs.google.com/document/d/{KEY}/edit", DOCUMENT),
         ("https://acme.sharepoint.com/sites/okr/Shared%20Documents/sales.xlsx", ELSEWHERE),
         ("HTTP://intranet/okrs/sales.xlsx", ELSEWHERE),
     ],
@@ -92,3 +96,40 @@ def test_a_web_address_as_the_rollup_output_stops_the_night(tmp_path: Path) -> N
 )
 def test_a_sheets_url_forms_give_its_key(url: str) -> None:
     assert sheet_source(url) == GSHEET_PREFIX + KEY
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (f"gsheet:https://drive.google.com/file/d/{KEY}/view?usp=sharing", DRIVE_FILE),
+        (f"gsheet:drive.google.com/u/0/file/d/{KEY}/view", DRIVE_FILE),
+        (f"gsheet:https://docs.google.com/document/d/{KEY}/edit", DOCUMENT),
+        (
+            f"gsheet: https://docs.google.com/presentation/d/{KEY}/edit",
+            "the URL of a Google Slides presentation, not of a spreadsheet: give a Google "
+            "Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit",
+        ),
+    ],
+)
+def test_gsheet_with_a_drive_file_or_another_editors_link_says_what_it_is(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    """As a bare link says; it was "'https://drive...' is not a spreadsheet key". A
+    Drive file link is what Drive gives an uploaded .xlsx (a Sheet's own link is on
+    docs.google.com), so its key is not taken: a bad ``gsheet:`` value, as any other."""
+    with pytest.raises(ValueError) as raised:
+        sheet_source(url)
+    assert str(raised.value) == problem and type(raised.value) is ValueError
+    cfg = _workspace(tmp_path, url)
+    expected = (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        f"  sheets-sync.yaml: teams[0].source: {problem}\n"
+    )
+    assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
+
+
+def test_a_bare_slides_or_forms_link_says_what_it_is() -> None:
+    with pytest.raises(ValueError, match=r"^the URL of a Google Slides presentation, not"):
+        sheet_source(f"https://docs.google.com/u/1/presentation/d/{KEY}/edit")
+    with pytest.raises(ValueError, match=r"^the URL of a Google Forms form \(its answers go"):
+        sheet_source(f"https://docs.google.com/forms/d/{KEY}/viewform")
