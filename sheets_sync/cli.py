@@ -171,7 +171,7 @@ def validate(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes for reading and writing local workbooks "
+    help="Processes for reading and writing local workbooks, at most one per CPU "
     "[default: one per CPU, at most 8, each with 8 teams or more].",
 )
 def sync(

@@ -36,7 +36,7 @@ from sheets_sync.sync.linked import (
 from sheets_sync.sync.night_end import NightEnd
 from sheets_sync.sync.options import SyncOptions
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
-from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.sync.parallel import map_in_workers, say_cpu_cap, worker_count
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.sync.reading import (
     BackendFactory,
@@ -269,6 +269,8 @@ class Sync(NightEnd):
             log.warning("%s", early)  # once a run: the run report's period_not_started too
         specs = self.planned(options)
         processes = self.processes(specs, options)
+        if self._local(specs):  # said once a run
+            say_cpu_cap(len(specs), options.workers)
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         writes = options.write_back and not options.dry_run

@@ -62,8 +62,9 @@ def available_cpus() -> int:
 
 
 def worker_count(teams: int, requested: int | None) -> int:
-    """``requested`` (``--workers``) or, by default, one per CPU while each gets enough
-    teams; none while another thread runs in this process (``_other_threads``)."""
+    """``requested`` (``--workers``) up to the CPUs this process may use, or, by default,
+    one per CPU while each gets enough teams; none while another thread runs in this
+    process (``_other_threads``)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     others = _other_threads()
@@ -78,8 +79,30 @@ def worker_count(teams: int, requested: int | None) -> int:
             )
         return 1
     if requested is not None:
-        return max(1, min(requested, teams))
+        return max(1, min(requested, teams, available_cpus()))
     return max(1, min(available_cpus(), teams // MIN_TEAMS_PER_WORKER, 8))
+
+
+def say_cpu_cap(teams: int, requested: int | None) -> None:
+    """A warning when ``worker_count`` gives fewer workers than asked for because of the
+    CPUs: ``--workers 64`` on a 2-CPU box forked 64 processes, each as big as the main
+    one after reading, taking turns on two CPUs (the night slower, the box swapping).
+    The CPUs this process may use, as ``taskset`` and a container's cpuset allow."""
+    cpus = available_cpus()
+    if (
+        requested is None
+        or _other_threads()
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return  # the default fits the CPUs; without forks, one process (said if asked)
+    if min(requested, teams) > cpus:
+        log.warning(
+            "%d workers asked for, but this process may use %d CPU%s: using %d",
+            requested,
+            cpus,
+            "" if cpus == 1 else "s",
+            cpus,
+        )
 
 
 _said_no_fork: list[bool] = []

@@ -162,14 +162,52 @@ def _same_but_timestamps(one: Path, two: Path) -> bool:
     return True
 
 
+@pytest.fixture
+def eight_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough CPUs for the counts a test asks for, on any box: the cap is tested alone."""
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 8)
+
+
 def test_default_is_one_process_per_cpu_with_enough_teams() -> None:
     assert worker_count(3, None) == 1  # a handful of teams: not worth a fork
     assert worker_count(10_000, None) == min(len(os.sched_getaffinity(0)), 8)
-    assert worker_count(5, 16) == 5 and worker_count(5, 0) == 1
+    assert worker_count(5, 0) == 1
+
+
+def test_workers_asked_for_are_capped_at_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--workers 64`` on a 2-CPU box forked 64 processes; fewer teams than CPUs, fewer."""
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    assert worker_count(100, 64) == worker_count(100, 2) == 2
+    assert worker_count(100, 1) == 1 and worker_count(1, 64) == 1
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 16)
+    assert worker_count(5, 16) == 5 and worker_count(100, 16) == 16
+
+
+def test_a_run_asking_too_many_workers_says_so_once_and_forks_per_cpu(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    forks: list[int] = []
+
+    def counted(task: Any, count: int, workers: int, *rest: Any) -> Any:
+        forks.append(workers)
+        return map_in_workers(task, count, workers, *rest)
+
+    monkeypatch.setattr(engine, "map_in_workers", counted)
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    caplog.set_level(logging.WARNING, "sheets_sync.sync")
+    result = run(tmp_path / "ws" / "sheets-sync.yaml", 64)
+    assert len(result.runs) > 2 and forks and set(forks) == {2}
+    assert [r.getMessage() for r in caplog.records if "CPU" in r.getMessage()] == [
+        "64 workers asked for, but this process may use 2 CPUs: using 2"
+    ]
+    caplog.clear()
+    run(tmp_path / "ws" / "sheets-sync.yaml", 2)  # as many as the CPUs: nothing to say
+    assert not [r for r in caplog.records if "CPU" in r.getMessage()]
 
 
 def test_no_worker_is_forked_while_another_thread_runs(
-    demo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    eight_cpus: None, demo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library caller's threaded app: a fork copies the other threads' locks held,
     and the worker can hang on one for good (Python 3.12+ warns of it). Such a process
@@ -229,7 +267,10 @@ def test_no_fork_is_said_once_a_process(
 
 _FOREIGN_THREAD = """
 import _thread, json, threading, time
+from sheets_sync.sync import parallel
 from sheets_sync.sync.parallel import worker_count
+
+parallel.available_cpus = lambda: 8  # two workers on any box
 
 release, ended = threading.Event(), threading.Event()
 
@@ -266,7 +307,7 @@ def test_a_foreign_thread_counts_while_it_runs() -> None:
     assert json.loads(done.stdout) == {"during": 1, "after": 2}
 
 
-def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
+def test_an_injected_backend_factory_stays_in_process(eight_cpus: None, demo: Path) -> None:
     def injected(spec: TeamSpec, ws: Workspace) -> Backend:  # a test's own backend factory
         return open_backend(spec, ws)
 
@@ -276,7 +317,9 @@ def test_an_injected_backend_factory_stays_in_process(demo: Path) -> None:
     assert Sync(load_workspace(demo)).processes(specs, SyncOptions(workers=4)) == 4
 
 
-def test_a_workspace_with_a_google_team_stays_in_process(demo: Path, tmp_path: Path) -> None:
+def test_a_workspace_with_a_google_team_stays_in_process(
+    eight_cpus: None, demo: Path, tmp_path: Path
+) -> None:
     """Forks and the Google threads do not mix: one Google team keeps the local ones in
     the main process too, `--workers` or not (docs/operations.md, Worker processes)."""
     shutil.copytree(demo.parent, tmp_path / "ws")
