@@ -35,17 +35,61 @@ def kpi_key(team: str, kpi_id: str) -> str:
     return f"{team}/{kpi_id}".casefold()
 
 
-def kpi_index(teams: list[TeamInput]) -> dict[str, KPI]:
+def team_key(name: str) -> str:
+    """A team's name as ``--team`` finds it at last: case and outer spaces ignored."""
+    return name.strip().casefold()
+
+
+class KPIIndex(dict[str, KPI]):
+    """KPIs by ``team/id`` (``kpi_key``), and ``names``: the workspace's team names by
+    ``team_key``, so that a link names a team as ``--team`` does (``linked_kpi``)."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.names: dict[str, list[str]] = {}
+        for name in dict.fromkeys(names):
+            self.names.setdefault(team_key(name), []).append(name)
+
+
+def kpi_index(teams: list[TeamInput], names: Iterable[str] = ()) -> KPIIndex:
     """Every team's KPIs by ``team/id`` (case-insensitive), for KRs fed from KPIs. A
     repeated id feeds from its first row, the one scored (``_repeats``): the last used to
-    win, so a KR was fed from a row left out of the KPI table."""
-    index: dict[str, KPI] = {}
+    win, so a KR was fed from a row left out of the KPI table. ``names``: every team of
+    the workspace (a team a link names may be missing here: its read failed)."""
+    index = KPIIndex([*(t.team for t in teams), *names])
     for t in teams:
         repeated = _repeats(k.id for k in t.kpis)
         for position, kpi in enumerate(t.kpis):
             if position not in repeated:
                 index.setdefault(kpi_key(t.team, kpi.id), kpi)
     return index
+
+
+def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | None]:
+    """The KPI ``ref`` (``Team/KPI-1``) names, or None with why when it is not plain
+    that it names none. The team is found as ``--team`` finds one: its name as written
+    (case ignored), else without outer spaces, so ``Sales/NPS`` reads team " Sales "
+    (kept as written: it keys the history); it found nothing. Two teams whose names
+    differ only by outer spaces are not told apart by a guess."""
+    kpi = index.get(ref.casefold())
+    names = index.names if isinstance(index, KPIIndex) else {}
+    if kpi is not None or not names:
+        return kpi, None
+    exact = {name.casefold() for found in names.values() for name in found}
+    cut = ref.find("/")
+    while cut >= 0:  # a team's name may hold a slash: each one may end it
+        part = ref[:cut]
+        if part.casefold() not in exact and (found := names.get(team_key(part))):
+            if len(found) > 1:
+                teams = " and ".join(repr(name) for name in sorted(found))
+                return None, (
+                    f"names no single team: {teams} differ only by outer spaces (rename one "
+                    "in the workspace)"
+                )
+            if (kpi := index.get(kpi_key(found[0], ref[cut + 1 :]))) is not None:
+                return kpi, None
+        cut = ref.find("/", cut + 1)
+    return None, None
 
 
 def _warn(kr: KeyResult, field: str, message: str) -> Finding:
@@ -64,13 +108,10 @@ def resolve_current(
     if not kr.kpi_link:
         return kr.current, None, []
     ref = _link_ref(kr, team)
-    kpi = index.get(ref.casefold())
+    kpi, why = linked_kpi(ref, index)
     if kpi is None:
-        return (
-            kr.current,
-            None,
-            [_warn(kr, "kpi_link", f"KPI link {kr.kpi_link} names no KPI (looked for {ref})")],
-        )
+        why = why or f"names no KPI (looked for {ref})"
+        return kr.current, None, [_warn(kr, "kpi_link", f"KPI link {kr.kpi_link} {why}")]
     if kpi.actual is None:
         return kr.current, None, []
     if kr.current is None:
@@ -100,7 +141,7 @@ def _link_scale(
     if not kr.kpi_link or current is None:
         return None
     ref = _link_ref(kr, team)
-    kpi = index.get(ref.casefold())
+    kpi = linked_kpi(ref, index)[0]
     if kpi is None or kpi.actual is None or abs(current - kpi.actual) > EPSILON:
         return None
     return link_scale_warning(kr, kpi, ref, current)
@@ -173,7 +214,7 @@ def evaluate_team(
         for kr in krs:
             current, source, notes = resolve_current(kr, team.team, index)
             findings += notes
-            fed = index.get(source.casefold()) if source else None
+            fed = linked_kpi(source, index)[0] if source else None
             if scale := _link_scale(kr, team.team, index, current):
                 findings.append(_warn(kr, "kpi_link", scale))
             if fed is not None and fed.as_of is not None and is_stale(fed, as_of, rules):

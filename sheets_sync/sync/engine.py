@@ -20,7 +20,7 @@ from dataclasses import replace
 from sheets_sync.backends.factory import open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
-from sheets_sync.domain.team import kpi_index
+from sheets_sync.domain.team import kpi_index, team_key
 from sheets_sync.errors import Interrupted, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
@@ -210,18 +210,25 @@ class Sync(NightEnd):
         (never written) so a ``--team`` or ``--shard`` run scores exactly like a full run."""
         here = [r.unpack().team_input for r in reads if r.run is None]
         inputs = [t for t in here if t is not None]
-        wanted = set().union(*(linked_teams(t) for t in inputs))
+        names = [t.name for t in self.workspace.teams]
+        wanted = set().union(*(linked_teams(t) for t in inputs))  # by ``team_key``
         if not wanted:
-            return kpi_index(inputs)
+            return kpi_index(inputs, names)
         have = {t.team.casefold() for t in inputs}
         for r in reads:
-            name = r.spec.name.casefold()
-            if name in wanted and name not in have and (found := r.unpack().inputs()):
+            name = r.spec.name
+            if team_key(name) not in wanted or name.casefold() in have:
+                continue
+            if found := r.unpack().inputs():
                 inputs.append(found)
-        outside = wanted - {s.name.casefold() for s in specs}
-        extra = [t for t in self.workspace.teams if t.name.casefold() in outside]
+        run = {s.name.casefold() for s in specs}
+        extra = [
+            t
+            for t in self.workspace.teams
+            if team_key(t.name) in wanted and t.name.casefold() not in run
+        ]
         inputs += [r.team_input for r in self.read_all(extra) if r.team_input is not None]
-        return kpi_index(inputs)
+        return kpi_index(inputs, names)
 
     def run(self, options: SyncOptions | None = None) -> SyncResult:
         """The night; its history rows recorded ahead of the writes stay only if it ends
@@ -330,7 +337,7 @@ class Sync(NightEnd):
                 assert own is not None
                 if self.stopping.is_set():
                     return
-                settle_here(held, own, kpi_index([own, *inputs]))
+                settle_here(held, own, kpi_index([own, *inputs], (t.name for t in ws.teams)))
 
         # The workers parse while this process waits; the rollup, which this process
         # builds while they write, is the night's critical path: import its libraries now.

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sheets_sync.atomic import atomic_write_text
 from sheets_sync.domain.models import TeamInput
+from sheets_sync.domain.team import team_key
 from sheets_sync.sync.reading import TeamRead
 
 log = logging.getLogger("sheets_sync.sync")
@@ -34,15 +35,16 @@ Ready = list[tuple[TeamRead, list[TeamInput]]]
 
 
 def linked_teams(team: TeamInput) -> frozenset[str]:
-    """The names (casefolded) that this team's KRs may mean as the team of a ``Team/KPI``
-    link: a team's name may hold a slash itself ("Sales/EMEA/KPI-1"), so each part before
-    a slash is a candidate. A candidate no team has is harmless to whoever looks it up."""
+    """The names (``team_key``: casefolded, without outer spaces) that this team's KRs
+    may mean as the team of a ``Team/KPI`` link: a team's name may hold a slash itself
+    ("Sales/EMEA/KPI-1"), so each part before a slash is a candidate. A candidate no team
+    has is harmless to whoever looks it up."""
     names: set[str] = set()
     for kr in team.key_results:
         link = kr.kpi_link or ""
         cut = link.find("/")
         while cut >= 0:
-            names.add(link[:cut].strip().casefold())
+            names.add(team_key(link[:cut]))
             cut = link.find("/", cut + 1)
     return frozenset(names)
 
@@ -53,7 +55,11 @@ class LinkedWrites:
     def __init__(self, teams: Iterable[str], every_team: Iterable[str]) -> None:
         """``teams``: the Google teams of this run; ``every_team``: the workspace's."""
         self._teams = frozenset(t.casefold() for t in teams)
-        self._known = frozenset(t.casefold() for t in every_team)
+        #: ``team_key`` -> the teams' names casefolded: " Sales " is read for ``Sales/NPS``
+        self._known: dict[str, frozenset[str]] = {}
+        for name in every_team:
+            key = team_key(name)
+            self._known[key] = self._known.get(key, frozenset()) | {name.casefold()}
         self._lock = threading.Lock()
         self._inputs: dict[str, TeamInput | None] = {}
         self._waiting: list[tuple[TeamRead, frozenset[str]]] = []
@@ -66,7 +72,8 @@ class LinkedWrites:
         when it ``needs`` teams not read yet (when none of them is a team: not held).
         Returns every held team whose named teams are now all read, with their inputs
         (failed reads have none: their KPIs give no data, as at the end of the reads)."""
-        needs &= self._known  # the candidates that are teams (``linked_teams``)
+        # the teams the candidates may be (``linked_teams``): every one, spaces or not
+        needs = frozenset().union(*(self._known.get(n, ()) for n in needs))
         with self._lock:
             self._inputs[state.spec.name.casefold()] = team
             if team is not None:  # every team named, in this run or not: a --team night

@@ -19,6 +19,7 @@ from sheets_sync.domain.models import (
     Severity,
     Status,
     TeamInput,
+    TeamResult,
 )
 from sheets_sync.domain.team import evaluate_team, kpi_index
 
@@ -397,3 +398,46 @@ def test_a_stale_warning_names_the_kpi_row_that_feeds() -> None:
         "sales.xlsx!OKRs!P3: current value comes from KPI Sales/KPI-1, which is stale "
         "(as of 2026-01-05); update its Actual" in {str(f) for f in result.warnings}
     )
+
+
+def test_a_link_names_a_team_with_outer_spaces_as_team_does() -> None:
+    """Team " Sales " (kept as written: it keys its history) is found by ``--team
+    Sales``, but ``Sales/KPI-2`` named no KPI (looked for Sales/KPI-2)."""
+    sales = team([], [KPI("KPI-2", target=45, actual=41, origin=origin(3, "KPIs"))], name=" Sales ")
+    ops = team([kr(3, "KR1", current=None, kpi_link="Sales/KPI-2")], name="Ops")
+    index = kpi_index([ops, sales], [" Sales ", "Ops"])
+    result = evaluate_team(ops, period=PERIOD, as_of=AS_OF, index=index)
+    assert [(r.current, r.current_from) for r in result.key_results] == [(41, "Sales/KPI-2")]
+    assert _link_warnings(result) == []
+
+
+def test_a_link_to_teams_differing_only_by_outer_spaces_is_no_guess() -> None:
+    kpi = KPI("KPI-2", target=45, actual=41, origin=origin(3, "KPIs"))
+    ops = team(
+        [kr(3, "KR1", current=None, kpi_link="Sales/KPI-2"), kr(4, "KR2", kpi_link="SALES/KPI-2")],
+        name="Ops",
+    )
+    names = [" Sales", "Sales ", "Ops"]
+    index = kpi_index([ops, team([], [kpi], name=" Sales")], names)  # "Sales " failed
+    result = evaluate_team(ops, period=PERIOD, as_of=AS_OF, index=index)
+    assert [r.current_from for r in result.key_results] == [None, None]
+    assert _link_warnings(result) == [
+        f"sales.xlsx!OKRs!P{row}: KPI link {link} names no single team: ' Sales' and "
+        "'Sales ' differ only by outer spaces (rename one in the workspace)"
+        for row, link in ((3, "Sales/KPI-2"), (4, "SALES/KPI-2"))
+    ]
+
+
+def test_a_team_named_as_written_is_the_one_a_link_names() -> None:
+    """As ``--team Sales`` finds team "Sales" beside " Sales ": no KPI-2 there."""
+    kpi = KPI("KPI-2", target=45, actual=41, origin=origin(3, "KPIs"))
+    ops = team([kr(3, "KR1", current=None, kpi_link="Sales/KPI-2")], name="Ops")
+    index = kpi_index([ops, team([], [kpi], name=" Sales ")], ["Sales", " Sales ", "Ops"])
+    result = evaluate_team(ops, period=PERIOD, as_of=AS_OF, index=index)
+    assert _link_warnings(result) == [
+        "sales.xlsx!OKRs!P3: KPI link Sales/KPI-2 names no KPI (looked for Sales/KPI-2)"
+    ]
+
+
+def _link_warnings(result: TeamResult) -> list[str]:
+    return [str(f) for f in result.warnings if "KPI link" in f.message]

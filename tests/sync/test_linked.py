@@ -3,10 +3,12 @@ order the next night reads them in."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from sheets_sync.config import TeamSpec
+from sheets_sync.config import TeamSpec, load_workspace
 from sheets_sync.mapping.spec import load_mapping
+from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.linked import (
     LinkedWrites,
     linked_teams,
@@ -15,6 +17,7 @@ from sheets_sync.sync.linked import (
     save_links,
 )
 from sheets_sync.sync.reading import TeamRead
+from tests.conftest import CONFIG, write_team
 from tests.domain.test_team import kr, team
 
 
@@ -79,3 +82,42 @@ def test_links_file_merges_nights_and_forgets_removed_teams(tmp_path: Path) -> N
     blocked.parent.write_text("")
     save_links(blocked, {"A": ["b"]}, ["A"], {})  # logged: the teams are synced all the same
     assert load_links(blocked) == {}
+
+
+def test_a_team_with_outer_spaces_is_waited_for_by_the_links_naming_it() -> None:
+    """``Sales/KPI-1`` reads team " Sales " (``domain.team.linked_kpi``): held until it
+    is read, as for any other team; both teams when two differ only by outer spaces."""
+    writes = LinkedWrites(["A", " Sales "], ["A", " Sales "])
+    a = _read("A")
+    a_in = team([kr(3, "KR1", kpi_link="Sales/KPI-1")], name="A")
+    sales_in = team([kr(3, "KR1")], name=" Sales ")
+    assert writes.arrived(a, a_in, linked_teams(a_in)) == []
+    assert writes.arrived(_read(" Sales "), sales_in) == [(a, [sales_in])]
+    assert writes.links == {"A": [" sales "], " Sales ": []}
+    both = LinkedWrites(["A", "Sales ", " Sales"], ["A", "Sales ", " Sales"])
+    assert both.arrived(a, a_in, linked_teams(a_in)) == []
+    assert both.arrived(_read("Sales "), None) == []
+    assert both.arrived(_read(" Sales"), None) == [(a, [])]
+
+
+def test_a_night_feeds_a_kr_from_a_team_named_with_outer_spaces(tmp_path: Path) -> None:
+    """A full night and a ``--team Ops`` one (which reads " Sales " without writing it)."""
+    write_team(tmp_path / "sales.xlsx")  # its KPI-1's actual: 0.048
+    link = ["O1", "Grow", "committed", "CO-1", "KR1", "Conversion", "Ann", "number", 0, 0.1]
+    write_team(tmp_path / "ops.xlsx", [[*link, None, "%", 1, None, None, "Sales/KPI-1"]], [])
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        CONFIG.replace("teams/sales.xlsx}", "sales.xlsx}").replace(
+            "name: Sales,", 'name: " Sales ",'
+        )
+        + "  - {name: Ops, source: ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(cfg)
+    assert [t.name for t in ws.teams] == [" Sales ", "Ops"]
+    for teams in ([], ["Ops"]):
+        options = SyncOptions(as_of=dt.date(2026, 11, 23), teams=teams, dry_run=True, workers=1)
+        runs = {r.team: r.result for r in Sync(ws).run(options).runs}
+        ops = runs["Ops"]
+        assert ops is not None
+        assert [(k.current, k.current_from) for k in ops.key_results] == [(0.048, "Sales/KPI-1")]
