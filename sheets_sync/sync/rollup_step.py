@@ -172,6 +172,30 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
     state.forget()  # a crash between the write and the save must not look unchanged
     if prep.staged is None:
         prep.staged = _stage_workbook(ws, prep)
+    open_by = _open_by(ws.rollup_path)
     commit(prep.staged, ws.rollup_path)
     state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+    if open_by is not None:
+        log.warning(
+            "%s is open %s: tonight's rollup replaced it all the same; close it and open it "
+            "again to see tonight's numbers (saving the open copy would put back the old "
+            "ones until the next run)",
+            ws.rollup_output,
+            open_by,
+        )
     return ws.rollup_output, True
+
+
+def _open_by(path: Path) -> str | None:
+    """Who has the company workbook open in Excel or LibreOffice (their lock file
+    beside it, as a team file's write reads it), said as that write says it; None when
+    nobody. A team file open is left alone, since it holds the team's edits; the rollup
+    holds nobody's (the tool's own output, rewritten the next night if saved over), and
+    skipping it left finance without the night's numbers: it is replaced, atomically as
+    always, and the warning says the open copy is the old one."""
+    from sheets_sync.backends.excel.lockfiles import holder_of
+
+    locked, holder = holder_of(path)
+    if not locked:
+        return None
+    return f"by {holder}" if holder else "by someone (lock file present)"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
-from sheets_sync.backends.excel.lockfiles import lock_holder
+from sheets_sync.backends.excel.lockfiles import holder_of
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import (
     ConflictError,
@@ -114,13 +114,7 @@ class ExcelBackend:
         return dataclasses.replace(wb, version=version)
 
     def _check_lock(self) -> None:
-        locked, holder = lock_holder(self.path)
-        real = os.path.realpath(self.path)
-        if not locked and real != os.path.abspath(self.path):
-            # a linked team file: Excel and LibreOffice put their lock file beside the file
-            # that was opened, which is where the link leads (before 2026-12-05 only the
-            # link's folder was looked at, and a file open there was written)
-            locked, holder = lock_holder(Path(real))
+        locked, holder = holder_of(self.path)  # a linked team file: beside its target too
         if locked:
             who = f"by {holder}" if holder else "by someone (lock file present)"
             raise FileLockedError(

@@ -5,6 +5,7 @@ left alone for the night (``FileLockedError``); the holder's name tells the team
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sheets_sync.regular_file import read_regular_file
@@ -93,6 +94,17 @@ def lock_holder(path: Path) -> tuple[bool, str | None]:
             return True, None
         return True, _plausible(parse(raw))
     return False, None
+
+
+def holder_of(path: Path) -> tuple[bool, str | None]:
+    """``lock_holder`` of ``path``, or of the file a symbolic link ``path`` leads to:
+    Excel and LibreOffice put their lock file beside the file that was opened, which is
+    where the link leads (before 2026-12-05 only the link's folder was looked at)."""
+    locked, holder = lock_holder(path)
+    real = os.path.realpath(path)
+    if not locked and real != os.path.abspath(path):
+        locked, holder = lock_holder(Path(real))
+    return locked, holder
 
 
 def _read_lock(lock: Path) -> bytes:

@@ -1,0 +1,65 @@
+"""A company workbook open in Excel or LibreOffice (its lock file beside it) is replaced
+all the same, atomically, with a warning naming who has it open: a team file open is left
+alone because it holds the team's edits, but the rollup holds nobody's, and skipping it
+left finance without the night's numbers (docs/rollup.md). Until 2026-12-06 it was
+replaced without a word, and the open copy went on showing the old numbers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.backends.excel.test_files_excel import _excel_owner
+from tests.cli.test_ops_cli import run
+
+WARNING = (
+    "WARNING sheets_sync.sync: company.xlsx is open by {who}: tonight's rollup replaced it "
+    "all the same; close it and open it again to see tonight's numbers (saving the open "
+    "copy would put back the old ones until the next run)\n"
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("lock", "raw", "who"),
+    [
+        ("~$company.xlsx", _excel_owner("Zoë Müller"), "Zoë Müller"),
+        (
+            ".~lock.company.xlsx#",
+            b",Jane Doe,laptop7,23.11.2026 09:00,file:///x;",
+            "Jane Doe on laptop7",
+        ),
+        ("~$company.xlsx", b"", "someone (lock file present)"),
+    ],
+)
+def test_an_open_rollup_is_replaced_and_the_warning_names_who_has_it(
+    workspace: Path, lock: str, raw: bytes, who: str
+) -> None:
+    config = ["--config", str(workspace)]
+    code, out, err = run("sync", *config, "--as-of", "2026-11-23")
+    assert code == 0, out + err
+    company = workspace.parent / "company.xlsx"
+    before = _digest(company)
+    (workspace.parent / lock).write_bytes(raw)
+    code, out, err = run("sync", *config, "--as-of", "2026-11-24")
+    assert code == 0, out + err
+    assert "rollup written to company.xlsx" in out
+    assert WARNING.format(who=who) in err
+    assert _digest(company) != before  # tonight's numbers, in the same place
+    assert (workspace.parent / lock).read_bytes() == raw  # the lock file is theirs
+    code, out, err = run("sync", *config, "--as-of", "2026-11-24")
+    assert code == 0 and "rollup unchanged (same content) in company.xlsx" in out
+    assert "is open by" not in err  # not replaced: the open copy is tonight's
+
+
+def test_a_rollup_nobody_has_open_is_replaced_without_a_word(workspace: Path) -> None:
+    config = ["--config", str(workspace)]
+    assert run("sync", *config, "--as-of", "2026-11-23")[0] == 0
+    code, out, err = run("sync", *config, "--as-of", "2026-11-24")
+    assert code == 0 and "rollup written to company.xlsx" in out
+    assert "is open" not in err
