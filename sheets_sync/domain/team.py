@@ -49,6 +49,7 @@ class KPIIndex(dict[str, KPI]):
         self.names: dict[str, list[str]] = {}
         for name in dict.fromkeys(names):
             self.names.setdefault(team_key(name), []).append(name)
+        self.exact = frozenset(name.casefold() for found in self.names.values() for name in found)
 
 
 def kpi_index(teams: list[TeamInput], names: Iterable[str] = ()) -> KPIIndex:
@@ -72,10 +73,9 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
     (kept as written: it keys the history); it found nothing. Two teams whose names
     differ only by outer spaces are not told apart by a guess."""
     kpi = index.get(ref.casefold())
-    names = index.names if isinstance(index, KPIIndex) else {}
-    if kpi is not None or not names:
+    if kpi is not None or not isinstance(index, KPIIndex):
         return kpi, None
-    exact = {name.casefold() for found in names.values() for name in found}
+    names, exact = index.names, index.exact
     cut = ref.find("/")
     while cut >= 0:  # a team's name may hold a slash: each one may end it
         part = ref[:cut]
