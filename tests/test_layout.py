@@ -23,7 +23,8 @@ def python_files(root: Path, names: tuple[str, ...] = CHECKED) -> list[Path]:
 
 
 def too_long(root: Path, names: tuple[str, ...] = CHECKED) -> list[str]:
-    """``path: N lines`` of each file over the limit, as ``wc -l`` counts them."""
+    """``path: N lines`` of each file over the limit, as an editor numbers them
+    (a last line without a newline counts)."""
     out = []
     for path in python_files(root, names):
         count = len(path.read_bytes().splitlines())

@@ -6,7 +6,7 @@ grow when needed. Everything else — other cells, row attributes, cols, merges,
 conditional formats, extLst, namespace declarations — is copied byte for byte.
 
 The scans that find the rows and cells are ``sheetrows.py``'s; a cell's new XML is
-``cellxml.py``'s.
+``ownedcell.py``'s.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sheets_sync.backends.excel.cellscan import a1_memo, cell_range
-from sheets_sync.backends.excel.cellxml import OldCell, cell_xml
 from sheets_sync.backends.excel.formulas import FormulaGuard
+from sheets_sync.backends.excel.ownedcell import OldCell, cell_xml
 from sheets_sync.backends.excel.sheetrows import SheetRows
 from sheets_sync.backends.excel.xmlutil import (
     Tag,

@@ -43,10 +43,7 @@ class Tag:
         return self._attrs
 
     def get(self, name: bytes) -> bytes | None:
-        for key, value in self.attrs:
-            if key == name:
-                return value
-        return None
+        return first_attr(self.attrs, name)
 
 
 def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.backends.excel import cellscan, cellxml, patch, styles
+from sheets_sync.backends.excel import cellscan, ownedcell, patch, styles
 from sheets_sync.backends.excel.cellscan import ref_column
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.sheetxml import SheetEditor
@@ -134,7 +134,7 @@ def test_cold_and_warm_caches_give_the_same_bytes(team_openpyxl: bytes) -> None:
     for cache in (
         cellscan._COLUMN_OF,
         cellscan.COLUMN_OF_REF,
-        cellxml._ESCAPED,
+        ownedcell._ESCAPED,
         cellscan._LETTERS,
     ):
         cache.clear()
