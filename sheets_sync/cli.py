@@ -9,6 +9,7 @@ stdout carries a command's result, stderr the rest (README, "Output streams").
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shlex
@@ -195,8 +196,8 @@ def sync(
                sheets-sync rollup --from-results results/
     """
     from sheets_sync.config import load_workspace
-    from sheets_sync.console import print_changes, print_summary
-    from sheets_sync.errors import ConfigError
+    from sheets_sync.console import night_title, print_changes, print_stopped, print_summary
+    from sheets_sync.errors import ConfigError, Interrupted
     from sheets_sync.ops.shard import parse_shard
     from sheets_sync.sync.engine import SyncOptions
     from sheets_sync.sync.options import CLI, check_shard_results
@@ -224,17 +225,26 @@ def sync(
         read_cache=not no_read_cache,
     )
     console = command_console()
-    result = run_sync(
-        ws,
-        options,
-        report_path=Path(report_path) if report_path else None,
-        console=console,
-        results_dir=Path(results_dir) if results_dir else None,
-        notify_cmd=notify_cmd,
-    )
+    nothing_written = dry_run or no_write_back
+    try:
+        result = run_sync(
+            ws,
+            options,
+            report_path=Path(report_path) if report_path else None,
+            console=console,
+            results_dir=Path(results_dir) if results_dir else None,
+            notify_cmd=notify_cmd,
+        )
+    except Interrupted as stop:  # the teams done, as a night says them; then the stop's line
+        title = night_title(ws.company, ws.period.name, options.as_of)
+        with contextlib.suppress(KeyboardInterrupt):  # a second stop cuts these short only
+            if dry_run:
+                print_changes(console, stop.runs)
+            print_stopped(console, title, stop.runs, stop.not_synced,
+                          dry_run=nothing_written, quiet=quiet_level())  # fmt: skip
+        raise
     if dry_run:
         print_changes(console, result.runs)
-    nothing_written = dry_run or no_write_back
     print_summary(console, result, dry_run=nothing_written, quiet=quiet_level())
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)
 

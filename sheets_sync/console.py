@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -108,15 +108,22 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
             console.print(f"{run.team}: {f.severity.value}: {f}", **_PLAIN)
 
 
+def night_title(company: str, period: str, as_of: object) -> str:
+    """``Acme · 2026-Q4 · as of 2026-11-23``: the title of a night's table."""
+    return f"{company} · {period} · as of {as_of}"
+
+
 def summary_table(
     result: SyncResult, *, dry_run: bool = False, runs: Sequence[TeamRun] | None = None
 ) -> Table:
-    table = Table(
-        title=_cell(
-            f"{result.context.company} · {result.context.period.name} · "
-            f"as of {result.context.as_of}"
-        )
-    )
+    context = result.context
+    title = night_title(context.company, context.period.name, context.as_of)
+    return teams_table(title, result.runs if runs is None else runs, dry_run=dry_run)
+
+
+def teams_table(title: str, runs: Sequence[TeamRun], *, dry_run: bool = False) -> Table:
+    """A row per team: a night's summary table, or a stopped night's teams done."""
+    table = Table(title=_cell(title))
     for col in (
         "Team",
         "Outcome",
@@ -128,7 +135,7 @@ def summary_table(
         "Note",
     ):
         table.add_column(col, overflow="fold")
-    for run in result.runs if runs is None else runs:
+    for run in runs:
         team = run.result  # unpacked once a row (``TeamRun.result``)
         scores = [o.score for o in team.objectives if o.score is not None] if team else []
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
@@ -207,6 +214,55 @@ def print_validation(console: Console, runs: Sequence[TeamRun], *, quiet: int = 
         )
 
 
+def print_team_lines(
+    console: Console,
+    runs: Sequence[TeamRun],
+    *,
+    table: Callable[[Sequence[TeamRun]], Table],
+    dry_run: bool = False,
+    quiet: int = 0,
+) -> None:
+    """A line per team (the ``table`` of them on a terminal): every team, or with
+    ``quiet`` only those that need a look. A night's and a stopped night's alike."""
+    runs = [r for r in runs if needs_a_look(r)] if quiet else list(runs)
+    if console.is_terminal:
+        if runs or not quiet:
+            console.print(table(runs))
+    else:
+        for run in runs:
+            console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
+
+
+#: the teams a stopped night's line names; the others are counted ("and 28 more")
+NAMED_NOT_SYNCED = 10
+
+
+def print_stopped(
+    console: Console,
+    title: str,
+    runs: Sequence[TeamRun],
+    not_synced: Sequence[str],
+    *,
+    dry_run: bool = False,
+    quiet: int = 0,
+) -> None:
+    """A night stopped by a signal: the lines of the teams that finished, as a night
+    prints them (``title``: its table's on a terminal), then the teams not synced,
+    ``not synced (stopped): 28 teams: Ops, ... and 18 more``, at every ``quiet`` level
+    (a stop is no clean night). The CLI's ``interrupted by ...`` line follows."""
+
+    def table(shown: Sequence[TeamRun]) -> Table:
+        return teams_table(f"{title} · stopped", shown, dry_run=dry_run)
+
+    print_team_lines(console, runs, table=table, dry_run=dry_run, quiet=quiet)
+    if not not_synced:
+        return
+    names = ", ".join(not_synced[:NAMED_NOT_SYNCED])
+    more = len(not_synced) - NAMED_NOT_SYNCED
+    names += f" and {more:,} more" if more > 0 else ""
+    console.print(f"not synced (stopped): {counted(len(not_synced), 'team')}: {names}", **_PLAIN)
+
+
 def print_summary(
     console: Console, result: SyncResult, *, dry_run: bool = False, quiet: int = 0
 ) -> None:
@@ -215,13 +271,8 @@ def print_summary(
     look, and the summary line; ``-qq``: the summary line too only when something failed
     or the notification was not delivered, so a clean night prints nothing (cron mails
     any output)."""
-    runs = [r for r in result.runs if needs_a_look(r)] if quiet else list(result.runs)
-    if console.is_terminal:
-        if runs or not quiet:
-            console.print(summary_table(result, dry_run=dry_run, runs=runs))
-    else:
-        for run in runs:
-            console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
+    print_team_lines(console, result.runs, dry_run=dry_run, quiet=quiet, table=lambda runs:
+                     summary_table(result, dry_run=dry_run, runs=runs))  # fmt: skip
     if quiet > 1 and not result.failed and result.notify_error is None:
         return
     failed = sum(r.failed for r in result.runs)

@@ -234,9 +234,13 @@ class Interrupted(KeyboardInterrupt):
     Airflow task killed), SIGHUP (the terminal closed). Raised in the main thread by the
     CLI's handlers (``cli_support.stop_on_signals``). Not a ``SheetsSyncError``, nor an
     ``Exception`` at all: no ``except Exception`` may turn it into one failed team and go
-    on. ``done`` says how far the run got, for the one line the CLI prints."""
+    on. ``done`` says how far the run got, for the one line the CLI prints; a stopped
+    ``run_sync`` also leaves ``runs``, the ``TeamRun`` of each team that finished (the
+    CLI prints their lines as a night's), and ``not_synced``, the names of the others."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
         self.done = ""
+        self.runs: tuple[Any, ...] = ()  # ``TeamRun``s: errors.py imports no sync module
+        self.not_synced: tuple[str, ...] = ()

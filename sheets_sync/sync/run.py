@@ -144,9 +144,9 @@ def run_sync(
     if results_dir is not None and options.shard is not None and not options.dry_run:
         _check_results_dir(results_dir)
     # each team once (``--team Sales --team sales``), of its shard: a bar that never filled
-    total = len(Sync(workspace).planned(options))
+    planned = [spec.name for spec in Sync(workspace).planned(options)]
     history = HistoryStore(default_history_path(workspace.state_dir))
-    finished: list[str] = []  # teams done, for the line an interrupted run prints
+    finished: list[TeamRun] = []  # teams done, for the lines an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
         # ``blind``: tonight's alert baseline could not be read, so nothing was compared
         # and no alert went out; the night may still be recorded, but marks no team
@@ -170,18 +170,18 @@ def run_sync(
             # never catch mid-redraw, holding the terminal's locks (``ticker.py``)
             bar = Progress(*columns, console=console, transient=True, auto_refresh=False)
             with bar, Ticker(bar.refresh):
-                task = bar.add_task("syncing teams", total=total)
+                task = bar.add_task("syncing teams", total=len(planned))
 
                 def tick(run: TeamRun) -> None:
-                    finished.append(run.team)
+                    finished.append(run)
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
                 sync = Sync(workspace, progress=tick, history=history)
-                result = _interruptible(sync, options, finished, total)
+                result = _interruptible(sync, options, finished, planned)
         else:
 
             def line(run: TeamRun) -> None:
-                finished.append(run.team)
+                finished.append(run)
                 log.info(
                     "%s: %s (%d cells)%s",
                     run.team,
@@ -191,7 +191,8 @@ def run_sync(
                 )
 
             sync = Sync(workspace, progress=line, history=history)
-            result = _interruptible(sync, options, finished, total)
+            result = _interruptible(sync, options, finished, planned)
+        finished.clear()  # the result holds them now
         report = run_report(
             result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
         )
@@ -268,8 +269,12 @@ def _undo_unfinished(history: HistoryStore) -> None:
         )
 
 
-def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total: int) -> SyncResult:
-    """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got. The
+def _interruptible(
+    sync: Sync, options: SyncOptions, finished: list[TeamRun], planned: list[str]
+) -> SyncResult:
+    """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got: the
+    runs of the teams that finished, and the names of the ``planned`` ones that did not,
+    for the lines the CLI prints of a stopped night (``console.print_stopped``). The
     engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then,
     and every worker and thread that could write has ended. Tonight's history rows stay
     pending until ``run_sync`` has sent the night's notification (``confirm_later``): a
@@ -284,7 +289,10 @@ def _interruptible(sync: Sync, options: SyncOptions, finished: list[str], total:
             else "each team file is whole (as it was, or as synced tonight); no rollup or "
             "run report was written (the last ones stay); run sync again to finish"
         )
-        exc.done = f"stopped with {len(finished)} of {total} teams done; {written}"
+        exc.done = f"stopped with {len(finished)} of {len(planned)} teams done; {written}"
+        exc.runs = tuple(finished)
+        done = {run.team for run in finished}
+        exc.not_synced = tuple(name for name in planned if name not in done)
         raise
 
 

@@ -1,0 +1,109 @@
+"""What a sync stopped by a signal prints for the cron log: the lines of the teams that
+finished, as a night prints them, then the teams not synced, then the stop's own line.
+The stop is raised where the signal's handler would raise it, as the run takes a team's
+outcome in (``engine.kept_run``), so no timing decides which teams finished."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync import cli_support, console
+from sheets_sync.cli import cli
+from sheets_sync.errors import Interrupted
+from sheets_sync.sync import engine, stops, team_rows
+from sheets_sync.sync.outcome import TeamRun
+from tests.cli.test_ops_cli import AS_OF, copy_ws
+
+TEAMS = ["Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People"]
+
+
+def stop_at(monkeypatch: pytest.MonkeyPatch, at: int) -> list[str]:
+    """SIGTERM as the run takes its ``at``-th team in (1-based): ``at - 1`` teams done,
+    whose names the returned list holds, in the order they finished."""
+    kept: Callable[[TeamRun], TeamRun] = team_rows.kept_run  # as ``engine`` imports it
+    taken: list[str] = []
+
+    def kept_run(run: TeamRun) -> TeamRun:
+        if len(taken) == at - 1:
+            stops.note(signal.SIGTERM)  # as ``cli_support._interrupt`` does
+            raise Interrupted(signal.SIGTERM)
+        taken.append(run.team)
+        return kept(run)
+
+    monkeypatch.setattr(engine, "kept_run", kept_run)
+    monkeypatch.setattr(cli_support, "STOPPED_BY", [])  # ``cli.main`` would die by it
+    return taken
+
+
+def _sync(cfg: Path, *args: str) -> tuple[int, str, str]:
+    argv = ["sync", "--config", str(cfg), "--workers", "1", *AS_OF, *args]
+    result = CliRunner().invoke(cli, argv)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("quiet", [[], ["-q"], ["-qq"]])
+def test_a_stopped_night_prints_the_teams_done_and_those_not_synced(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: list[str]
+) -> None:
+    """It printed the stop's line only: the cron log said how many teams were done, not
+    which, nor that one of them had failed, nor which were left for the next run."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    (cfg.parent / "teams" / "Finance.xlsx").write_text("not a workbook")
+    done = stop_at(monkeypatch, 4)
+    result = CliRunner().invoke(
+        cli, [*quiet, "sync", "--config", str(cfg), "--workers", "1", *AS_OF]
+    )
+    code, out, err = result.exit_code, result.stdout, result.stderr
+    assert code == 128 + signal.SIGTERM, out + err
+    # the failed read finishes first (``--workers 1``), then the writes in order
+    assert done == ["Finance", "Sales", "Marketing"], done
+    said = {
+        "Finance": "Finance: failed: Finance.xlsx: not an Excel workbook (.xlsx)",
+        "Sales": "Sales: ok, 20 cells changed (1 error in the sheet)",
+        "Marketing": "Marketing: ok, 36 cells changed",
+    }
+    lines = out.splitlines()
+    # as a night's: every team done, or with -q, -qq only those that need a look
+    shown = ["Finance"] if quiet else done
+    assert lines[:-1] == [said[t] for t in shown], out
+    left = [t for t in TEAMS if t not in done]
+    assert lines[-1] == f"not synced (stopped): 3 teams: {', '.join(left)}", out
+    assert err.splitlines()[-1].startswith(
+        "error: interrupted by SIGTERM: stopped with 3 of 6 teams done; "
+    ), err
+
+
+def test_the_teams_not_synced_are_named_up_to_a_bound(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A night of 2,000 teams stopped early names the first few, and counts the rest."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    monkeypatch.setattr(console, "NAMED_NOT_SYNCED", 2)
+    done = stop_at(monkeypatch, 2)
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    left = [t for t in TEAMS if t not in done]
+    assert len(left) == 5
+    assert out.splitlines()[-1] == (
+        f"not synced (stopped): 5 teams: {left[0]}, {left[1]} and 3 more"
+    ), out
+
+
+def test_a_stopped_dry_run_prints_what_its_teams_done_would_change(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = copy_ws(demo, tmp_path / "ws")
+    done = stop_at(monkeypatch, 3)
+    code, out, err = _sync(cfg, "--dry-run")
+    assert code == 128 + signal.SIGTERM, out + err
+    said = [ln for ln in out.splitlines() if ln.split(":")[0] in done]
+    assert [ln.split(":")[0] for ln in said] == done and all(
+        " cells would change" in ln for ln in said
+    ), out
+    assert out.splitlines()[-1].startswith("not synced (stopped): 4 teams: "), out
+    assert "nothing was written (a dry run)" in err.splitlines()[-1], err
