@@ -147,7 +147,8 @@ def validate(
     "--results-dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="With --shard: write this shard's results here for `rollup --from-results`.",
+    help="With --shard: write this shard's results here for `rollup --from-results` "
+    "(a dry run's are marked as such, and not merged).",
 )
 @click.option(
     "--notify-cmd",

@@ -43,6 +43,14 @@ FORMAT_VERSION = 4
 #: upgrade still merge after it
 READS_FORMATS = (FORMAT_VERSION, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
+#: A dry run's results (``sync --dry-run --shard K/N --results-dir DIR``): the same
+#: payload behind this header line instead of the format number, in a file of its own
+#: name (``-dry-run``), so it never replaces a real shard's results of the night. The
+#: merge refuses a folder of dry runs only, saying so (no team was written: there is no
+#: night to publish), and leaves them out beside real ones. Real results are unchanged
+#: (format 4); a version before this one refuses the header as an unknown format.
+DRY_RUN_FORMAT = f"{FORMAT_VERSION} dry-run"
+_DRY_RUN_SUFFIX = "-dry-run.pickle"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
@@ -100,33 +108,39 @@ class ShardResults:
     runs: tuple[TeamRun, ...]
 
 
-def results_file(directory: Path, k: int, n: int) -> Path:
-    return directory / f"shard-{k:03d}-of-{n:03d}.pickle"
+def results_file(directory: Path, k: int, n: int, *, dry_run: bool = False) -> Path:
+    return directory / f"shard-{k:03d}-of-{n:03d}{_DRY_RUN_SUFFIX if dry_run else '.pickle'}"
 
 
-def save_results(directory: Path, k: int, n: int, result: SyncResult) -> Path:
-    """Write shard ``k``'s runs atomically (``atomic_write``); returns the file."""
+def save_results(
+    directory: Path, k: int, n: int, result: SyncResult, *, dry_run: bool = False
+) -> Path:
+    """Write shard ``k``'s runs atomically (``atomic_write``); returns the file.
+    ``dry_run``: marked as a dry run's (``DRY_RUN_FORMAT``), under a name of its own."""
     _check(k, n)
     directory.mkdir(parents=True, exist_ok=True)
-    path = results_file(directory, k, n)
+    path = results_file(directory, k, n, dry_run=dry_run)
     payload = ShardResults(k, n, __version__, result.context, tuple(result.runs))
+    header = DRY_RUN_FORMAT if dry_run else str(FORMAT_VERSION)
 
     def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            fh.write(MAGIC + f"{FORMAT_VERSION}\n".encode())
+            fh.write(MAGIC + f"{header}\n".encode())
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     atomic_write(path, write)
     return path
 
 
-def _read(path: Path) -> ShardResults:
+def _read(path: Path) -> tuple[ShardResults, bool]:
+    """The shard's results, and whether a dry run wrote them (``DRY_RUN_FORMAT``)."""
     try:
         with path.open("rb") as fh:
             if fh.read(len(MAGIC)) != MAGIC:
                 raise ConfigError(f"{path}: not a sheets-sync shard results file")
             line = fh.readline().strip()
-            if line not in {str(n).encode() for n in READS_FORMATS}:
+            dry = line == DRY_RUN_FORMAT.encode()
+            if not dry and line not in {str(n).encode() for n in READS_FORMATS}:
                 raise ConfigError(
                     f"{path}: results format {line.decode(errors='replace')!r}, this "
                     f"sheets-sync reads format {FORMAT_VERSION} (or 3, 2); rerun every shard with "
@@ -154,7 +168,14 @@ def _read(path: Path) -> ShardResults:
             f"{path}: written by sheets-sync {data.version}, this is {__version__}; "
             "run every shard and the merge with the same version"
         )
-    return data
+    return data, dry
+
+
+def merged_files(directory: Path) -> list[str]:
+    """The names of the results files a merge of ``directory`` read, a dry run's left out
+    (by name: ``results_file``), for its run report."""
+    names = (p.name for p in directory.glob("shard-*.pickle"))
+    return sorted(n for n in names if not n.endswith(_DRY_RUN_SUFFIX))
 
 
 def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
@@ -165,7 +186,18 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
     files = sorted(directory.glob("shard-*.pickle"))
     if not files:
         raise ConfigError(f"{directory}: no shard results (shard-K-of-N.pickle) in the folder")
-    shards = [(path, _read(path)) for path in files]
+    # a dry run's are not read (one of another version or damaged blocks no merge), but
+    # for their header: a dry run's results renamed as a real shard's are still a dry run's
+    dry_runs = {p.name for p in files if p.name.endswith(_DRY_RUN_SUFFIX)}
+    read = [(path, *_read(path)) for path in files if path.name not in dry_runs]
+    shards = [(path, s) for path, s, dry in read if not dry]
+    dry_runs.update(path.name for path, _, dry in read if dry)
+    if not shards:
+        raise ConfigError(
+            f"{directory}: only dry-run shard results ({', '.join(sorted(dry_runs))}):"
+            " a dry run writes no team, so there is no night to merge; run the shards "
+            "without --dry-run, then merge"
+        )
     counts = sorted({s.n for _, s in shards})
     if len(counts) > 1:
         raise ConfigError(
@@ -190,9 +222,12 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
     ]
     missing = [k for k in range(1, n + 1) if k not in by_k]
     if missing:
+        named = (results_file(directory, k, n, dry_run=True).name for k in missing)
+        dry = [name for name in named if name in dry_runs]
         problems.append(
             f"{directory}: missing shard{'s' if len(missing) > 1 else ''} "
             f"{', '.join(f'{k}/{n}' for k in missing)}; did it fail or not finish?"
+            + (f" ({', '.join(dry)}: a dry run's, not merged)" if dry else "")
         )
     ordered = sorted((s for _, s in shards), key=lambda s: s.k)
     seen: dict[str, int] = {}

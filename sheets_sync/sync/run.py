@@ -25,7 +25,7 @@ from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
-from sheets_sync.ops.shard import check_night, load_results, save_results
+from sheets_sync.ops.shard import check_night, load_results, merged_files, save_results
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
@@ -91,9 +91,9 @@ def _state_file(state: Path, target: Path) -> str | None:
 
 
 def _check_results_dir(folder: Path) -> None:
-    """A shard's results folder, made and writable before any team is written: the
-    results were saved after, and a folder that could not be made ended the shard with
-    one line, its teams written, no summary, report or notification."""
+    """A shard's results folder (a dry run's too), made and writable before any team is
+    written: the results were saved after, and a folder that could not be made ended the
+    shard with one line, its teams written, no summary, report or notification."""
     try:
         make_writable_folder(folder)
     except OSError as exc:
@@ -141,7 +141,7 @@ def run_sync(
     console = console or Console(stderr=True)
     if report_path is not None:
         _check_report_path(workspace, report_path)
-    if results_dir is not None and options.shard is not None and not options.dry_run:
+    if results_dir is not None and options.shard is not None:
         _check_results_dir(results_dir)
     # each team once (``--team Sales --team sales``), of its shard: a bar that never filled
     planned = [spec.name for spec in Sync(workspace).planned(options)]
@@ -196,8 +196,9 @@ def run_sync(
         report = run_report(
             result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
         )
-        if results_dir is not None and options.shard is not None and not options.dry_run:
-            save_results(results_dir, *options.shard, result)
+        if results_dir is not None and options.shard is not None:
+            # a dry run's too, marked (``shard.DRY_RUN_FORMAT``): the merge says what they are
+            save_results(results_dir, *options.shard, result, dry_run=options.dry_run)
         if not options.dry_run:
             # a back-dated run (a shard too, which records nothing) compares today's sheets
             # with the night before its date: later nights have reported those turns
@@ -332,9 +333,7 @@ def _keep_rollup_report(
         command="rollup --from-results" if merged else "rollup",
     )
     report["from_results"] = (
-        {"folder": str(results), "shards": sorted(p.name for p in results.glob("shard-*.pickle"))}
-        if results is not None
-        else None
+        {"folder": str(results), "shards": merged_files(results)} if results is not None else None
     )
     kept = report_name(workspace.state_dir / "runs", when, f"-{ROLLUP}")
     problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports)

@@ -114,6 +114,38 @@ def test_shard_and_results_dir_go_together(demo: Path, tmp_path: Path) -> None:
     )
 
 
+def test_a_dry_run_shard_leaves_results_its_merge_names(demo: Path, tmp_path: Path) -> None:
+    """``sync --dry-run --shard K/N --results-dir DIR`` wrote no results, so the merge of
+    DIR said only that it held none. Now each dry-run shard writes its results, marked,
+    and the merge says they are a dry run's (exit 2, nothing published)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    before = {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()}
+    results = tmp_path / "results"
+    for k in (1, 2):
+        shard = ["--shard", f"{k}/2", "--results-dir", str(results)]
+        code, out, err = run("sync", "--config", str(ws), *AS_OF, "--dry-run", *shard)
+        assert code == 0, out + err
+    names = ["shard-001-of-002-dry-run.pickle", "shard-002-of-002-dry-run.pickle"]
+    assert sorted(p.name for p in results.iterdir()) == names
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {results}: only dry-run shard results ({', '.join(names)}): a dry run writes "
+        "no team, so there is no night to merge; run the shards without --dry-run, then merge"
+    ]
+    assert not (ws.parent / "company.xlsx").exists()
+    assert {p.name: p.read_bytes() for p in (ws.parent / "teams").iterdir()} == before
+    # the real night beside them merges, and its report lists its own results only
+    for k in (1, 2):
+        shard = ["--shard", f"{k}/2", "--results-dir", str(results)]
+        assert run("sync", "--config", str(ws), *AS_OF, *shard)[0] == 0
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert code == 0, out + err
+    (kept,) = (ws.parent / ".sheets-sync" / "runs").glob("*-rollup.json")
+    shards = json.loads(kept.read_text())["from_results"]["shards"]
+    assert shards == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]
+
+
 def test_an_empty_results_dir_is_not_given(demo: Path, tmp_path: Path) -> None:
     """A cron line's ``--results-dir "$RESULTS"`` with the variable unset synced every team
     until the shard rule moved into the library, which refuses ``results_dir=""``: the

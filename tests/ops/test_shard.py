@@ -265,3 +265,43 @@ def test_hostile_cell_changes_inside_results_are_refused(
         "which sheets-sync never writes; check who can write to the results folder"
     )
     assert_untouched(marker)
+
+
+def test_a_dry_runs_results_are_marked_and_never_merged(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """A dry run's results have a name and a header of their own: they never replace a
+    real shard's results, a folder of them only is refused, saying so, and beside real
+    ones they are left out. A real shard's file is unchanged (format 4)."""
+    shards = _split(make_result, 2)
+    dry = [save_results(tmp_path, k, 2, r, dry_run=True) for k, r in enumerate(shards, 1)]
+    assert [p.name for p in dry] == ["shard-001-of-002-dry-run.pickle",
+                                     "shard-002-of-002-dry-run.pickle"]  # fmt: skip
+    assert dry[0].read_bytes().startswith(MAGIC + f"{FORMAT_VERSION} dry-run\n".encode())
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: only dry-run shard results (shard-001-of-002-dry-run.pickle, "
+        "shard-002-of-002-dry-run.pickle): a dry run writes no team, so there is no night to "
+        "merge; run the shards without --dry-run, then merge"
+    )
+    real = save_results(tmp_path, 1, 2, shards[0])
+    assert real.name == "shard-001-of-002.pickle"
+    assert real.read_bytes().startswith(MAGIC + b"4\n")  # FORMAT_VERSION, recorded
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path)
+    assert err.value.problems == [
+        f"{tmp_path}: missing shard 2/2; did it fail or not finish? "
+        "(shard-002-of-002-dry-run.pickle: a dry run's, not merged)"
+    ]
+    save_results(tmp_path, 2, 2, shards[1])
+    dry[1].write_bytes(b"damaged")  # a dry run's are not read beside real ones
+    context, runs = load_results(tmp_path)
+    assert len(runs) == len(TEAMS) and context == shards[0].context
+    # a dry run's results renamed as a real shard's are still a dry run's
+    alone = tmp_path / "renamed"
+    save_results(alone, 1, 1, shards[0], dry_run=True).rename(results_file(alone, 1, 1))
+    with pytest.raises(
+        ConfigError, match=r"only dry-run shard results \(shard-001-of-001\.pickle\)"
+    ):
+        load_results(alone)
