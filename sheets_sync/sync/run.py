@@ -8,8 +8,10 @@ These are the library's calls (``sheets_sync.__all__``, docs/library.md) and the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -31,7 +33,7 @@ from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.options import as_of_day, check_shard_results
-from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
 from sheets_sync.sync.ticker import Ticker
 
@@ -110,9 +112,11 @@ def _shard_options(options: SyncOptions) -> SyncOptions:
     return replace(options, rollup=False)
 
 
-def _report_tag(options: SyncOptions) -> str:
-    """A shard's report names its shard; a dry run's says so, and is pruned apart."""
+def _report_tag(options: SyncOptions, *, stopped: bool = False) -> str:
+    """A shard's report names its shard; a stopped night's says so; a dry run's too, last,
+    and is pruned apart (``report_kind``)."""
     tag = "-shard-{}-of-{}".format(*options.shard) if options.shard is not None else ""
+    tag += "-stopped" if stopped else ""
     return f"{tag}-{DRY_RUN}" if options.dry_run else tag
 
 
@@ -177,7 +181,7 @@ def run_sync(
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
                 sync = Sync(workspace, progress=tick, history=history)
-                result = _interruptible(sync, options, finished, planned)
+                result = _interruptible(sync, options, finished, planned, report_path)
         else:
 
             def line(run: TeamRun) -> None:
@@ -191,7 +195,7 @@ def run_sync(
                 )
 
             sync = Sync(workspace, progress=line, history=history)
-            result = _interruptible(sync, options, finished, planned)
+            result = _interruptible(sync, options, finished, planned, report_path)
         finished.clear()  # the result holds them now
         report = run_report(
             result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
@@ -271,30 +275,71 @@ def _undo_unfinished(history: HistoryStore) -> None:
 
 
 def _interruptible(
-    sync: Sync, options: SyncOptions, finished: list[TeamRun], planned: list[str]
+    sync: Sync,
+    options: SyncOptions,
+    finished: list[TeamRun],
+    planned: list[str],
+    report_path: Path | None,
 ) -> SyncResult:
     """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got: the
     runs of the teams that finished, and the names of the ``planned`` ones that did not,
-    for the lines the CLI prints of a stopped night (``console.print_stopped``). The
+    for the lines the CLI prints of a stopped night (``console.print_stopped``) and its
+    run report (``_keep_stopped_report``). The
     engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then,
     and every worker and thread that could write has ended. Tonight's history rows stay
     pending until ``run_sync`` has sent the night's notification (``confirm_later``): a
     night stopped before that is compared with by no later run."""
     sync.confirm_later = True
+    began, started = dt.datetime.now(dt.UTC).replace(microsecond=0), time.perf_counter()
     try:
         return sync.run(options)
     except Interrupted as exc:
         written = (
             "nothing was written (a dry run)"
             if options.dry_run
-            else "each team file is whole (as it was, or as synced tonight); no rollup or "
-            "run report was written (the last ones stay); run sync again to finish"
+            else "each team file is whole (as it was, or as synced tonight); no rollup was "
+            "written (the last one stays); run sync again to finish"
         )
         exc.done = f"stopped with {len(finished)} of {len(planned)} teams done; {written}"
         exc.runs = tuple(finished)
         done = {run.team for run in finished}
         exc.not_synced = tuple(name for name in planned if name not in done)
+        with contextlib.suppress(KeyboardInterrupt):  # a second stop: no report, this stop goes on
+            seconds = time.perf_counter() - started
+            _keep_stopped_report(sync.workspace, options, exc, began, seconds, report_path)
         raise
+
+
+def _keep_stopped_report(
+    workspace: Workspace,
+    options: SyncOptions,
+    stop: Interrupted,
+    began: dt.datetime,
+    seconds: float,
+    report_path: Path | None,
+) -> None:
+    """A stopped night's run report, as a night's (``--report`` too), of the teams that
+    finished, with ``stopped``: the signal and every team not synced. Until 2026-12-06 a
+    stopped night wrote none, and ``--report`` kept the night before's, as if tonight's.
+    Named ``-stopped``; pruned among the nights (or the dry runs). No company objectives:
+    they are scored from every team."""
+    ws = workspace
+    context = RunContext(
+        ws.company, ws.period, options.as_of, began, ws.company_objectives, ws.rules
+    )
+    result = SyncResult(context, stop.runs, (), seconds=seconds)
+    report = run_report(
+        result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
+    )
+    teams = report.pop("teams")
+    report["stopped"] = {
+        "signal": signal.Signals(stop.signum).name,
+        "teams_done": len(stop.runs),
+        "not_synced": list(stop.not_synced),
+    }
+    report["teams"] = teams
+    kept = report_name(ws.state_dir / "runs", began, _report_tag(options, stopped=True))
+    keep_run_report(kept, report, stop.runs, ws.keep_run_reports, report_path)
 
 
 def validate_workspace(

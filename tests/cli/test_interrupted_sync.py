@@ -45,7 +45,7 @@ def stopped_done(err: str, signum: int, teams: Path, before: Path) -> int:
     assert last.startswith(f"error: interrupted by {name}: stopped with "), err
     assert last.endswith(
         " of 40 teams done; each team file is whole (as it was, or as synced tonight); no "
-        "rollup or run report was written (the last ones stay); run sync again to finish"
+        "rollup was written (the last one stays); run sync again to finish"
     ), last
     done = int(last.split(": stopped with ")[1].split()[0])
     changed = [b.name for b in teams.glob("*.xlsx")

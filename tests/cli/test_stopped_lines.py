@@ -5,6 +5,7 @@ outcome in (``engine.kept_run``), so no timing decides which teams finished."""
 
 from __future__ import annotations
 
+import json
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from sheets_sync.cli import cli
 from sheets_sync.errors import Interrupted
 from sheets_sync.sync import engine, stops, team_rows
 from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.report import report_kind
 from tests.cli.test_ops_cli import AS_OF, copy_ws
 
 TEAMS = ["Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People"]
@@ -73,9 +75,37 @@ def test_a_stopped_night_prints_the_teams_done_and_those_not_synced(
     assert lines[:-1] == [said[t] for t in shown], out
     left = [t for t in TEAMS if t not in done]
     assert lines[-1] == f"not synced (stopped): 3 teams: {', '.join(left)}", out
-    assert err.splitlines()[-1].startswith(
-        "error: interrupted by SIGTERM: stopped with 3 of 6 teams done; "
+    assert err.splitlines()[-1] == (
+        "error: interrupted by SIGTERM: stopped with 3 of 6 teams done; each team file is "
+        "whole (as it was, or as synced tonight); no rollup was written (the last one "
+        "stays); run sync again to finish"
     ), err
+
+
+def test_a_stopped_night_keeps_a_run_report_of_its_teams(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stopped night wrote no run report, and ``--report`` kept the night before's, as
+    if it were tonight's. Now it has its own: the teams done, and every team not synced."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    path = tmp_path / "last-night.json"
+    path.write_text('{"the night": "before"}')
+    done = stop_at(monkeypatch, 3)
+    code, out, err = _sync(cfg, "--report", str(path))
+    assert code == 128 + signal.SIGTERM, out + err
+    (kept,) = (cfg.parent / ".sheets-sync" / "runs").iterdir()
+    assert kept.name.endswith("Z-stopped.json"), kept.name
+    report = json.loads(path.read_text())
+    assert report == json.loads(kept.read_text())
+    assert report["stopped"] == {
+        "signal": "SIGTERM",
+        "teams_done": 2,
+        "not_synced": [t for t in TEAMS if t not in done],
+    }
+    assert [t["team"] for t in report["teams"]] == done
+    assert report["totals"]["teams"] == 2 and report["dry_run"] is False
+    assert all(t["outcome"] == "ok" and t["changes"] for t in report["teams"])
+    assert report["rollup_output"] is None and report["company_objectives"] == []
 
 
 def test_the_teams_not_synced_are_named_up_to_a_bound(
@@ -107,3 +137,6 @@ def test_a_stopped_dry_run_prints_what_its_teams_done_would_change(
     ), out
     assert out.splitlines()[-1].startswith("not synced (stopped): 4 teams: "), out
     assert "nothing was written (a dry run)" in err.splitlines()[-1], err
+    (kept,) = (cfg.parent / ".sheets-sync" / "runs").iterdir()  # pruned among dry runs
+    assert kept.name.endswith("Z-stopped-dry-run.json") and report_kind(kept.name) == "dry-run"
+    assert json.loads(kept.read_text())["stopped"]["teams_done"] == 2
