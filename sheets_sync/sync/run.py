@@ -8,7 +8,6 @@ These are the library's calls (``sheets_sync.__all__``, docs/library.md) and the
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import signal
@@ -284,9 +283,9 @@ def _interruptible(
     """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got: the
     runs of the teams that finished, and the names of the ``planned`` ones that did not,
     for the lines the CLI prints of a stopped night (``console.print_stopped``) and its
-    run report (``_keep_stopped_report``). The
-    engine's own cleanup (the spill folder, the rollup prepared ahead) has run by then,
-    and every worker and thread that could write has ended. Tonight's history rows stay
+    run report (``_keep_stopped_report``). The engine's own cleanup (the spill folder,
+    the rollup prepared ahead) has run by then, and every worker and thread that could
+    write has ended. Tonight's history rows stay
     pending until ``run_sync`` has sent the night's notification (``confirm_later``): a
     night stopped before that is compared with by no later run."""
     sync.confirm_later = True
@@ -304,9 +303,14 @@ def _interruptible(
         exc.runs = tuple(finished)
         done = {run.team for run in finished}
         exc.not_synced = tuple(name for name in planned if name not in done)
-        with contextlib.suppress(KeyboardInterrupt):  # a second stop: no report, this stop goes on
+        try:
             seconds = time.perf_counter() - started
             _keep_stopped_report(sync.workspace, options, exc, began, seconds, report_path)
+        except KeyboardInterrupt:  # a second stop: no report; this stop goes on
+            pass
+        except Exception as problem:  # never in place of the stop's line and exit code
+            log.error("the stopped night's run report was not written: %s", problem)
+            log.debug("stopped night's report", exc_info=True)
         raise
 
 

@@ -140,3 +140,23 @@ def test_a_stopped_dry_run_prints_what_its_teams_done_would_change(
     (kept,) = (cfg.parent / ".sheets-sync" / "runs").iterdir()  # pruned among dry runs
     assert kept.name.endswith("Z-stopped-dry-run.json") and report_kind(kept.name) == "dry-run"
     assert json.loads(kept.read_text())["stopped"]["teams_done"] == 2
+
+
+def test_a_stopped_report_that_fails_leaves_the_stop_as_it_is(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the report's write raises, the stop's lines and exit code stand."""
+    from sheets_sync.sync import run as sync_run
+
+    def broken(*_: object) -> None:
+        raise ValueError("a report bug")
+
+    monkeypatch.setattr(sync_run, "_keep_stopped_report", broken)
+    cfg = copy_ws(demo, tmp_path / "ws")
+    stop_at(monkeypatch, 2)
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    assert out.splitlines()[-1].startswith("not synced (stopped): 5 teams: "), out
+    assert "the stopped night's run report was not written: a report bug" in err, err
+    assert err.splitlines()[-1].startswith("error: interrupted by SIGTERM: stopped with 1 of 6")
+    assert "Traceback" not in err
