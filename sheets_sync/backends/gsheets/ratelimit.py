@@ -111,13 +111,17 @@ class RateLimiter:
         long the caller waited for it. The slot counts from the block's end. ``stop``: the
         run's stop event; set while the caller waits (or before), the block is not run
         and ``RequestStopped`` is raised instead, no slot taken."""
-        held: list[float] = []  # the wait, once the slot is counted: settled only then
+        held: list[float] = []  # the wait, once the slot is counted; emptied as it settles
         try:
             self._take(kind, held, stop)
             yield held[0]
         finally:
             if held:
-                self._settle(kind)
+                try:
+                    self._settle(kind, held)
+                finally:  # a stop signal cut it short: settled now, then the stop goes on
+                    if held:
+                        self._settle(kind, held)
 
     def acquire(self, kind: Kind = READ) -> float:
         """Take a slot counted from now, as for a request answered at once; returns how
@@ -167,8 +171,19 @@ class RateLimiter:
                         self._lock.acquire()
                 waited = self._clock() - started
 
-    def _settle(self, kind: Kind) -> None:
+    def _settle(self, kind: Kind, held: list[float]) -> None:
+        """The slot leaves flight, counted in the window from now, and ``held`` is emptied
+        to say so, as one step: no call comes between the three changes, and a stop
+        signal's exception lands in Python code only at a call (a function's start, a
+        call's return) or a loop's jump back. One landing before that step (at this
+        function's start, in the lock's wait, in the clock) changed nothing, and ``slot``
+        settles again; one after it finds ``held`` empty. A stop landing before the
+        step left the slot in flight for good until 2026-12-06, and every later caller
+        of the run waited for it once the slots ran out."""
         with self._lock:
-            self._in_flight[kind] -= 1
-            self._settled[kind].append(self._clock())  # under the lock: in order
+            now = self._clock()  # under the lock: the window's stamps stay in order
+            if held:
+                self._in_flight[kind] -= 1
+                del held[:]
+                self._settled[kind].append(now)
             self._settles.notify_all()

@@ -50,6 +50,52 @@ def test_an_interrupt_landing_just_after_a_slot_is_taken_gives_the_slot_back() -
     assert acquiring(limiter).wait(30), "the slot leaked: the next caller waits for good"
 
 
+class InterruptingClock:
+    """``time.monotonic`` whose next call, once armed, raises KeyboardInterrupt: a stop
+    signal whose handler runs as ``_settle`` reads the clock."""
+
+    armed = False
+
+    def __call__(self) -> float:
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return time.monotonic()
+
+
+def test_an_interrupt_as_a_slot_settles_still_settles_it() -> None:
+    clock = InterruptingClock()
+    limiter = RateLimiter(1, window=0.05, clock=clock)
+    with pytest.raises(KeyboardInterrupt), limiter.slot(READ):
+        clock.armed = True  # the request's answer is back: the slot settles
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
+    assert len(limiter._settled[READ]) == 1, "the request sent was not counted in the window"
+    assert acquiring(limiter).wait(30), "the slot leaked: the next caller waits for good"
+
+
+def test_an_interrupt_as_the_settling_begins_still_settles_the_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stop signal whose handler runs at ``_settle``'s first line (a function's start
+    is where a pending signal's handler runs): before 2026-12-06 the slot stayed in
+    flight for good."""
+    limiter = RateLimiter(1, window=0.05)
+    settle, calls = limiter._settle, []
+
+    def interrupted_once(*args: Any) -> None:
+        calls.append(args)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        settle(*args)
+
+    monkeypatch.setattr(limiter, "_settle", interrupted_once)
+    with pytest.raises(KeyboardInterrupt), limiter.slot(READ):
+        pass
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
+    assert acquiring(limiter).wait(30), "the slot leaked: the next caller waits for good"
+    assert len(calls) == 3  # the interrupted one, it again, and the next caller's
+
+
 def test_a_caller_with_every_slot_in_flight_looks_again_without_a_wake_up() -> None:
     """A wake-up that never comes (a slot given back behind the condition's back here)
     delays the caller at most a bounded wait, not for good."""
