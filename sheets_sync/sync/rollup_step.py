@@ -38,7 +38,8 @@ def import_libraries() -> None:
     stop signals held (a stop meanwhile is raised once it is done): a stop in the middle
     left pandas or numpy half-imported in the process, and a library caller's next run
     failed on an ImportError ("numpy._core.multiarray failed to import"). Not blocked
-    (``held(block=False)``): a second stop meanwhile still kills the workers."""
+    (``held(block=False)``): a stop's handler runs at once, so the workers stop after
+    their team in hand as it comes, and a second stop meanwhile kills them."""
     with stops.held(block=False):
         import sheets_sync.rollup.fingerprint
         import sheets_sync.rollup.workbook  # noqa: F401

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 from sheets_sync.errors import Interrupted
@@ -23,6 +24,7 @@ SIGNALS = tuple(  # no SIGHUP on Windows
     s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
 )
 
+_Handler = Callable[[int, FrameType | None], Any]
 _noted: list[int] = []  # the signals noted and not yet raised or seen arriving
 
 
@@ -53,18 +55,30 @@ def held(block: bool = True) -> Iterator[None]:
     then). For what a stop must not cut in two. ``block``: the signals are blocked too,
     for a fork (a child inherits the mask and unblocks them once its own handlers are
     in: ``parallel.py``; raised between a fork and the pool's note of the child, it left
-    a worker no one ended). An import is not a fork (``block=False``: a module left
-    half-imported breaks every later import of it in the process,
-    ``rollup_step.import_libraries``): blocked, two Ctrl-Cs merged into one pending
-    signal, and a second stop meant to kill the teams in hand was lost. Deferred by a
-    counting handler either way: another thread may take the signal for this one, and
-    its C handler still runs ours."""
+    a worker no one ended). Deferred by a counting handler: another thread may take the
+    signal for this one, and its C handler still runs ours.
+
+    An import is not a fork (``block=False``: a module left half-imported breaks every
+    later import of it in the process, ``rollup_step.import_libraries``). Its signals
+    are not blocked (blocked, two Ctrl-Cs merged into one pending signal, and a second
+    stop meant to kill the teams in hand was lost), and each one's handler runs at once,
+    its exception kept and raised on leaving (``_now``): so a pool's workers are told of
+    a stop as it comes (``stops_recorded`` raises their flag in its handler), not once
+    the import is done (~1 s of teams begun after it, until 2026-12-06), and a second
+    one kills them then. A signal with no handler of Python's (``SIG_DFL``) is raised
+    again on leaving, as for a fork."""
     caught: list[int] = []
+    kept: list[BaseException] = []
     handlers: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in SIGNALS:
-            if signal.getsignal(signum) not in (None, signal.SIG_IGN):  # nohup's stays
-                handlers[signum] = signal.signal(signum, lambda n, _f: caught.append(n))
+            handler = signal.getsignal(signum)
+            if handler not in (None, signal.SIG_IGN):  # nohup's stays
+                if not block and callable(handler):
+                    deferring = _now(handler, kept)
+                else:
+                    deferring = lambda n, _f: caught.append(n)  # noqa: E731
+                handlers[signum] = signal.signal(signum, deferring)
     old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
     try:
         yield
@@ -74,6 +88,22 @@ def held(block: bool = True) -> Iterator[None]:
         for number, handler in handlers.items():
             signal.signal(number, handler)
         _replay(caught)
+        if kept:
+            raise kept[0]
+
+
+def _now(handler: _Handler, kept: list[BaseException]) -> _Handler:
+    """A handler for ``held(block=False)``: ``handler`` run at once, whatever it raises
+    kept for ``held`` to raise on leaving. A signal again as it runs runs this again,
+    nested: its exception is kept too, and none reaches the block."""
+
+    def run(signum: int, frame: FrameType | None) -> Any:
+        try:
+            handler(signum, frame)
+        except BaseException as exc:  # a stop's own exception: raised once the block is done
+            kept.append(exc)
+
+    return run
 
 
 def _replay(caught: list[int]) -> None:

@@ -126,3 +126,67 @@ def test_a_second_stop_while_pandas_is_imported_kills_the_workers(tmp_path: Path
     assert found["fired"] and found["stopped"], found
     assert found["alive"] == [], found
     assert found["written"] == [], "a team in hand was finished, not killed"
+
+
+_STOP_HEARD_IN_THE_IMPORT = """
+import importlib.abc, json, os, signal, sys, time
+from pathlib import Path
+from sheets_sync.sync import parallel, rollup_step
+
+out = Path(sys.argv[1])
+
+def heard():
+    return len(list(out.glob("heard-*")))
+
+class StopInPandas(importlib.abc.MetaPathFinder):  # Ctrl-C as pandas loads its C parts
+    fired = heard = False
+
+    def find_spec(self, name, path, target=None):
+        if name == "pandas._libs.interval" and not StopInPandas.fired:
+            StopInPandas.fired = True
+            signal.raise_signal(signal.SIGINT)
+            deadline = time.monotonic() + 60  # the import goes on once both workers heard
+            while heard() < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            StopInPandas.heard = heard() == 2
+        return None
+
+def task(i):  # a team in hand until the workers' stop flag is up
+    (out / f"begun-{i}").write_text(str(os.getpid()))
+    began = time.monotonic()
+    while not parallel._flag[0].value and time.monotonic() - began < 60:
+        time.sleep(0.01)
+    if parallel._flag[0].value > 0:
+        (out / f"heard-{i}").write_text("")
+    return i
+
+def meanwhile():
+    while len(list(out.glob("begun-*"))) < 2:  # both workers are in a team
+        time.sleep(0.01)
+    sys.meta_path.insert(0, StopInPandas())
+    rollup_step.import_libraries()
+
+stopped = False
+try:
+    list(parallel.map_in_workers(task, 8, 2, meanwhile))
+except KeyboardInterrupt:
+    stopped = True
+import pandas
+pids = [int(p.read_text()) for p in out.glob("begun-*")]
+print(json.dumps({
+    "fired": StopInPandas.fired, "heard": StopInPandas.heard, "stopped": stopped,
+    "begun": len(pids), "alive": [pid for pid in pids if os.path.exists(f"/proc/{pid}")],
+    "pandas": int(pandas.DataFrame({"a": [1, 2]})["a"].sum()),
+}))
+"""
+
+
+def test_a_stop_while_pandas_is_imported_tells_the_workers_at_once(tmp_path: Path) -> None:
+    """The stop was held till the import's end (``stops.held(block=False)``), and the
+    workers, not told, went on for as long (~1 s), beginning teams. Here the import ends
+    only once both workers have heard of the stop; it still ends whole."""
+    found = run_script(_STOP_HEARD_IN_THE_IMPORT, str(tmp_path), clean=False, last_line=True)
+    assert found["fired"] and found["stopped"], found
+    assert found["heard"], "the workers heard of the stop only once the import was done"
+    assert found["begun"] == 2 and found["alive"] == [], found
+    assert found["pandas"] == 3, found
