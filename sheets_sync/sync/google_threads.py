@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sheets_sync.config import TeamSpec
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.pool_end import result_awake, threads_ended
+from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, result_awake, threads_ended
 from sheets_sync.sync.reading import TeamRead
 
 log = logging.getLogger("sheets_sync.sync")
@@ -39,7 +39,8 @@ def read_in_threads(
     write (another run could write the same sheets). The wait is in the ``finally``
     itself, so a second signal that lands as the stop is handled still sets
     ``stopping`` and cancels; the futures and threads are polled, not joined
-    (``pool_end.threads_ended``)."""
+    (``pool_end.threads_ended``). An error in that wait (no signal: it may come again
+    each time) gives it up after ``CLEANUP_ATTEMPTS``, logged."""
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
@@ -48,7 +49,7 @@ def read_in_threads(
         reads = [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
         return reads
     finally:
-        returning, caught = reads is not None, None  # no exception is on its way
+        returning, caught, errors = reads is not None, None, 0  # none is on its way
         while True:  # a further signal, whatever its handler raises, changes nothing
             try:
                 if reads is None:  # a stop (or an error) is on its way
@@ -62,6 +63,13 @@ def read_in_threads(
             except BaseException as exc:  # a stop's own exception: the first is kept
                 caught = exc if caught is None else caught
                 reads = None
+                errors += isinstance(exc, Exception)  # no signal: it may come each time
+                if errors >= CLEANUP_ATTEMPTS:  # retried for good until 2026-12-06
+                    log.error(
+                        "stopping: waiting for the Google requests in flight failed %d "
+                        "times, given up (%s: %s)", errors, type(exc).__name__, exc,
+                    )  # fmt: skip
+                    break
                 log.warning("stopping: waiting for the Google requests in flight to end")
         if reads is None and told is not None:
             _tell(started.values(), told)

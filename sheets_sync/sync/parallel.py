@@ -41,6 +41,7 @@ from sheets_sync.sync.pool_end import (
     raise_recorded,
     result_awake,
     stops_recorded,
+    until_done,
     wake_to_check,
     wind_down,
 )
@@ -487,16 +488,15 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
             _receive(running, done)
     except BaseException:
         children = [child for _, child in running.values()]
-        while True:  # a third signal changes nothing: the kill is done again
-            try:
-                for child in children:
-                    with contextlib.suppress(OSError, ValueError):
-                        kill_child(child)
-                for child in children:
-                    _joined(child)
-                break
-            except BaseException:  # whatever a handler raises (a caller's ``sys.exit``)
-                continue
+
+        def kill() -> None:
+            for child in children:
+                with contextlib.suppress(OSError, ValueError):
+                    kill_child(child)
+            for child in children:
+                _joined(child)
+
+        until_done(kill, "ending the reruns' processes")
         for ready in running:
             ready.close()
         running.clear()

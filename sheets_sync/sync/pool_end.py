@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,8 @@ from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any, TypeVar
+
+log = logging.getLogger("sheets_sync.sync")
 
 
 def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:
@@ -54,17 +57,45 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
         _await_ended(children)
         _wait_ended(manager, None)
     except BaseException:
-        while True:  # a third signal changes nothing: the kill is done again
-            try:
-                _kill(pool, children)
-                for child in children:
-                    child.join(5)
-                pool.shutdown(wait=True)
-                _wait_ended(manager, 5)
-                break
-            except BaseException:  # whatever a handler raises (a caller's ``sys.exit``)
-                continue
+
+        def kill() -> None:
+            _kill(pool, children)
+            for child in children:
+                child.join(5)
+            pool.shutdown(wait=True)
+            _wait_ended(manager, 5)
+
+        until_done(kill, "ending the worker processes")
         raise
+
+
+#: how many times an error (not a stop signal) may cut a stop's clean-up short before
+#: it is given up (``until_done``)
+CLEANUP_ATTEMPTS = 3
+
+
+def until_done(step: Callable[[], None], what: str) -> None:
+    """``step`` (a stop's clean-up: a kill, a wait for the workers) done again until it
+    completes: a further stop signal changes nothing, whatever its handler raises (a
+    caller's ``sys.exit``). An error (an ``Exception``) is no signal, and may come again
+    each time: after ``CLEANUP_ATTEMPTS`` the step is given up, the error logged, and
+    the stop goes on up (before 2026-12-06 such an error was retried for good, and the
+    stop hung in its own clean-up)."""
+    errors = 0
+    while True:
+        try:
+            step()
+            return
+        except Exception as exc:
+            errors += 1
+            if errors >= CLEANUP_ATTEMPTS:
+                log.error(
+                    "stopping: %s failed %d times, given up (%s: %s)",
+                    what, errors, type(exc).__name__, exc,
+                )  # fmt: skip
+                return
+        except BaseException:  # a further stop's own exception: done again
+            continue
 
 
 def kill_started(before: set[int]) -> None:

@@ -1,0 +1,119 @@
+"""A stop's clean-up (the kill of the workers, the wait for the Google threads) is done
+again whatever a further stop signal's handler raises, but an error that comes each
+time (no signal: a bug, a broken pool) is given up after a few attempts and logged, so
+the stop never hangs in its own clean-up. The failures are injected; each clean-up runs
+in a thread, so one that retried for good fails the test rather than hang it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, cast
+
+import pytest
+
+from sheets_sync.sync import google_threads, parallel
+from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, wind_down
+
+
+def ended(clean_up: Callable[[], object]) -> BaseException | None:
+    """What ``clean_up`` raised (None if it returned), once it ended."""
+    done, raised = threading.Event(), []
+
+    def run() -> None:
+        try:
+            clean_up()
+        except BaseException as exc:
+            raised.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(30), "the clean-up retried its error for good"
+    return raised[0] if raised else None
+
+
+def given_up(caplog: pytest.LogCaptureFixture, what: str, error: str) -> bool:
+    said = f"stopping: {what} failed {CLEANUP_ATTEMPTS} times, given up ({error})"
+    return any(r.levelno == logging.ERROR and r.getMessage() == said for r in caplog.records)
+
+
+class ShutdownBreaks:
+    """A pool with no worker whose ``shutdown`` is cut by a stop, then fails each time."""
+
+    _executor_manager_thread = None
+
+    def __init__(self) -> None:
+        self._processes: dict[int, Any] = {}
+        self.calls = 0
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.calls += 1
+        raise KeyboardInterrupt if self.calls == 1 else RuntimeError("shutdown broke")
+
+
+def test_the_kill_of_a_stopped_pool_gives_up_an_error_that_comes_each_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pool = ShutdownBreaks()
+    raised = ended(lambda: wind_down(cast(ProcessPoolExecutor, pool), set()))
+    assert isinstance(raised, KeyboardInterrupt), "the stop must go on up"
+    assert pool.calls == 1 + CLEANUP_ATTEMPTS
+    assert given_up(caplog, "ending the worker processes", "RuntimeError: shutdown broke")
+
+
+class Pipe:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_kill_of_stopped_reruns_gives_up_an_error_that_comes_each_time(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    kills: list[object] = []
+
+    def stopped(running: object, done: object) -> None:  # a stop as the reruns are awaited
+        raise KeyboardInterrupt
+
+    def kill_breaks(child: object) -> None:
+        kills.append(child)
+        raise RuntimeError("kill broke")
+
+    monkeypatch.setattr(parallel, "_receive", stopped)
+    monkeypatch.setattr(parallel, "kill_child", kill_breaks)
+    pipe, child = Pipe(), object()
+    running = cast(parallel._Running, {pipe: (0, child)})
+    raised = ended(lambda: parallel._wind_down_children(running, {}))
+    assert isinstance(raised, KeyboardInterrupt), "the stop must go on up"
+    assert kills == [child] * CLEANUP_ATTEMPTS
+    assert pipe.closed and running == {}
+    assert given_up(caplog, "ending the reruns' processes", "RuntimeError: kill broke")
+
+
+class ShutdownFails(ThreadPoolExecutor):
+    """Its threads end, and each ``shutdown`` says it failed."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=cancel_futures)
+        raise RuntimeError("shutdown broke")
+
+
+def test_the_wait_for_the_google_threads_gives_up_an_error_that_comes_each_time(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(google_threads, "ThreadPoolExecutor", ShutdownFails)
+    specs: list[Any] = ["a", "b", "c"]
+    stopping = threading.Event()
+
+    def one(spec: Any) -> Any:
+        return spec
+
+    raised = ended(lambda: google_threads.read_in_threads(one, specs, range(3), 2, stopping))
+    assert isinstance(raised, RuntimeError) and str(raised) == "shutdown broke", raised
+    assert stopping.is_set()  # once it failed, the wait was a stop's: no team is begun
+    what = "waiting for the Google requests in flight"
+    assert given_up(caplog, what, "RuntimeError: shutdown broke")
