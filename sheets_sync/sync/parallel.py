@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
@@ -469,9 +469,15 @@ def _receive(running: _Running, done: dict[int, Any]) -> list[tuple[int, str]]:
 def _joined(child: BaseProcess) -> None:
     """``child.join()``, waking each ``_WAKE`` s as ``wake_to_check`` does: a child that
     sent its outcome may still take long to exit (a thread its task left running), and
-    a join with no timeout slept through a stop whose C handler ran in another thread."""
+    a join with no timeout slept through a stop whose C handler ran in another thread.
+    Ended once its ``sentinel`` is readable, with an exit code or none: a child the
+    kernel reaped (a library caller's SIGCHLD set to SIG_IGN) never gets one, and the
+    reruns, and a stop's wind-down of them, waited for it for good (until 2026-12-06)."""
     while child.exitcode is None:
+        ended = bool(wait([child.sentinel], 0))  # then the join reaps it, if it still can
         child.join(_WAKE)
+        if ended:
+            return
 
 
 def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import run_script
 from tests.sync.test_stopped_map import _script
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
@@ -170,3 +171,53 @@ def test_a_stop_while_a_rerun_child_exits_is_handled_at_once(tmp_path: Path) -> 
     found = _script(_CHILD_SLOW_TO_EXIT, str(tmp_path), timeout=120)
     assert found["handled"], found
     assert found["stopped"], found
+
+
+_REAPED_BY_THE_KERNEL = """
+import json, os, signal, sys, threading, time
+from pathlib import Path
+from sheets_sync.sync import parallel
+
+out = Path(sys.argv[1])
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # a daemon-style library caller: the kernel reaps
+
+def task(i):  # the second reruns' teams are in hand till the run was stopped
+    if i >= 10:
+        (out / f"begun-{i}").write_text("")
+        while not (out / "release").exists():
+            time.sleep(0.01)
+    return i * 2
+
+first = {}
+rerun = threading.Thread(target=lambda: first.update(parallel.isolated(task, [0, 1, 2], 2)))
+rerun.daemon = True
+rerun.start()
+rerun.join(60)  # only a hang reaches it
+
+from tests.support.scripts import main_asleep
+
+def stop():  # the run alone: its children finish their team
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the main thread to take
+    while len(list(out.glob("begun-*"))) < 2:
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGINT)
+    main_asleep()  # in the wind-down's wait for them
+    (out / "release").write_text("")
+
+threading.Thread(target=stop, daemon=True).start()
+second, stopped = {}, False
+try:
+    parallel.isolated(task, [10, 11, 12], 2, done=second)
+except KeyboardInterrupt:
+    stopped = True
+print(json.dumps({"first": {str(k): v for k, v in first.items()}, "stopped": stopped,
+                  "second": {str(k): v for k, v in second.items()}}))
+"""
+
+
+def test_reruns_whose_children_the_kernel_reaps_end_and_stop(tmp_path: Path) -> None:
+    """A child reaped by the kernel (SIGCHLD ignored) never has an exit code: the reruns
+    waited for one for good, after each child's outcome and in a stop's wind-down."""
+    found = run_script(_REAPED_BY_THE_KERNEL, str(tmp_path), timeout=120)
+    assert found["first"] == {"0": 0, "1": 2, "2": 4}, found
+    assert found["stopped"] and found["second"] == {"10": 20, "11": 22}, found
