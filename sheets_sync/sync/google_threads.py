@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sheets_sync.config import TeamSpec
+from sheets_sync.sync import stops
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, result_awake, threads_ended
 from sheets_sync.sync.reading import TeamRead
@@ -46,7 +47,9 @@ def read_in_threads(
     reads: list[TeamRead] | None = None
     try:
         started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
-        reads = [result_awake(started[i]) for i in range(len(specs))]  # a stop: seen
+        # a stop: seen, and one whose exception was lost (``stops.py``) raised again, so
+        # the threads hear of it now, not once every team was read and written
+        reads = [result_awake(started[i], stops.check) for i in range(len(specs))]
         return reads
     finally:
         returning, caught, errors = reads is not None, None, 0  # none is on its way

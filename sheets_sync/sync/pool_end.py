@@ -216,14 +216,18 @@ def wake_to_check(objects: Sequence[Any]) -> list[Any]:
             return ready
 
 
-def result_awake(future: Future[T]) -> T:
+def result_awake(future: Future[T], check: Callable[[], None] | None = None) -> T:
     """``future.result()``, waking each ``_WAKE`` s as ``wake_to_check`` does, for the
     same reason: a wait with no timeout slept through a stop whose C handler ran as it
-    began, till the future was done (a chunk of up to 16 teams, a Google team's reads)."""
+    began, till the future was done (a chunk of up to 16 teams, a Google team's reads).
+    ``check`` runs at each wake: it raises a stop whose exception was lost meanwhile
+    (``stops.check``)."""
     while True:
         try:
             future.exception(timeout=_WAKE)  # returns a task's exception, never raises it
         except FuturesTimeout:
+            if check is not None:
+                check()
             continue
         return future.result()  # outside the ``try``: a task may raise TimeoutError
 

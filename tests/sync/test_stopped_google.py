@@ -5,12 +5,18 @@ signals reach no test; where each signal lands is placed by ``pthread_kill``."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sheets_sync.errors import Interrupted
+from sheets_sync.sync import stops
+from sheets_sync.sync.google_threads import read_in_threads
 from tests.support.scripts import run_script
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
@@ -105,3 +111,39 @@ def test_a_caller_s_exiting_handler_does_not_cut_the_wait_for_a_request(tmp_path
     found = _run("exits", tmp_path)
     assert found["handled"] and found["stopped"], found
     assert found["request_ended_first"], "the run ended before the team's request"
+
+
+def test_a_stop_lost_while_the_google_threads_run_stops_them_at_once() -> None:
+    """A stop whose exception Python dropped (raised in a finalizer: here the handler's
+    note alone, ``stops.note``) was raised again only once every Google team had been
+    read and written: the threads went on for the whole night. The main thread's wait
+    raises it at its next wake, and the threads begin no other team."""
+    stopping, release = threading.Event(), threading.Event()
+    begun: list[str] = []
+
+    def one(spec: Any) -> Any:
+        if stopping.is_set():
+            return spec
+        begun.append(spec)
+        release.wait(30)
+        return spec
+
+    heard: list[bool] = []
+
+    def lose_a_stop() -> None:  # once both threads are in a team
+        while len(begun) < 2:
+            time.sleep(0.01)
+        stops.note(signal.SIGINT)  # the handler ran; its exception never came
+        heard.append(stopping.wait(30))
+        release.set()
+
+    threading.Thread(target=lose_a_stop, daemon=True).start()
+    specs: list[Any] = [f"team {i}" for i in range(6)]
+    try:
+        with pytest.raises(Interrupted):
+            read_in_threads(one, specs, range(6), 2, stopping)
+    finally:
+        stops.arrived()
+        release.set()
+    assert heard == [True], "the threads heard of the lost stop only once every team was done"
+    assert len(begun) == 2, begun
