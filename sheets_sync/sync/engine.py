@@ -194,7 +194,10 @@ class Sync(NightEnd):
         workers = self.workspace.google.concurrency if any(s.is_google for s in specs) else 1
         order = range(len(specs)) if order is None else order
         if workers <= 1:
-            done = {i: one(specs[i], cache) for i in order}
+            done: dict[int, TeamRead] = {}
+            for i in order:
+                stops.check()  # between teams: a stop lost in the last one (``stops.py``)
+                done[i] = one(specs[i], cache)
             return [done[i] for i in range(len(specs))]
         progress = self.progress if settle is not None else None  # settled teams count
 
