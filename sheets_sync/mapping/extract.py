@@ -139,6 +139,15 @@ def _check_room(layout: TabLayout, spec: TabSpec, source: str) -> None:
         )
 
 
+def _first_free_col(grid: SheetGrid, header_row: int, columns: Mapping[str, int]) -> int:
+    """Where added owned columns start: right of every cell the team filled and of every
+    merged range from the header row down. A merge's other cells hold no value, so the
+    grid ends at its first column: a comment merged across Q3:T3 put Score, Expected and
+    Status in R3:T3, under the merge, where no one sees them (before 2026-12-06)."""
+    merged = max((m.max_col for m in grid.merged if m.max_row >= header_row), default=0)
+    return max(grid.max_col, grid.used_cols, merged, max(columns.values(), default=0)) + 1
+
+
 def extract_tab(
     grid: SheetGrid,
     spec: TabSpec,
@@ -167,7 +176,7 @@ def extract_tab(
         columns,
         owned,
         missing_owned,
-        max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1,
+        _first_free_col(grid, header_row, columns),
         {o: spec.columns[o][0] for o in owned},
     )
     _check_room(layout, spec, source)

@@ -43,7 +43,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 21  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 22  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -58,7 +58,8 @@ FORMAT = 21  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # in another row's element refused; 18: a KPI's cells in a percent format,
 # KPI.shown_as_percent; 19: a percent cell with no number shows no percentage; 20: a
 # percentage typed as text is its decimal value rounded once, "4.4%" 0.044; 21: a
-# confidence typed "100％" (full-width sign) is 1.0, not 0.1), or the slot format
+# confidence typed "100％" (full-width sign) is 1.0, not 0.1; 22: owned columns added
+# right of merged ranges from the header row down), or the slot format
 
 
 @fast_pickle
