@@ -138,6 +138,9 @@ class SheetGrid:
     #: the rightmost column with a cell of content, a formula that shows blank included
     #: (0: none known beyond the values): owned columns a layout lacks go right of it
     used_cols: int = 0
+    #: (row, col) of the cells holding a formula (.xlsx; in an array formula's range):
+    #: an owned one is written even when its value is the sync's (``plan.changed_writes``)
+    formula_cells: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def max_row(self) -> int:

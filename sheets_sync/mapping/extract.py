@@ -79,6 +79,9 @@ class TabExtract:
     layout: TabLayout
     records: tuple[RowRecord, ...]
     owned_values: Mapping[tuple[int, int], CellValue]
+    #: the owned cells holding a formula (``SheetGrid.formula_cells``): written whatever
+    #: their value, so a formula dragged down an owned column goes whole
+    owned_formulas: frozenset[tuple[int, int]] = frozenset()
 
     def for_writing(self) -> TabExtract:
         """The tab without its rows' input values: once they are domain objects, a write
@@ -185,6 +188,7 @@ def extract_tab(
     records: list[RowRecord] = []
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
+    owned_formulas: set[tuple[int, int]] = set()
     carry: dict[str, CellValue] = {}
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
@@ -237,6 +241,8 @@ def extract_tab(
             if name in columns:
                 col = columns[name]
                 owned_values[(row, col)] = grid.value(row, col)
+                if (row, col) in grid.formula_cells:
+                    owned_formulas.add((row, col))
                 if any(
                     (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
                 ):
@@ -264,7 +270,7 @@ def extract_tab(
         layout.owned_headers,
         frozenset(merged_owned),
     )
-    return TabExtract(layout, tuple(records), owned_values), findings
+    return TabExtract(layout, tuple(records), owned_values, frozenset(owned_formulas)), findings
 
 
 def _number(value: CellValue) -> bool:

@@ -59,7 +59,8 @@ FORMAT = 22  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # KPI.shown_as_percent; 19: a percent cell with no number shows no percentage; 20: a
 # percentage typed as text is its decimal value rounded once, "4.4%" 0.044; 21: a
 # confidence typed "100％" (full-width sign) is 1.0, not 0.1; 22: owned columns added
-# right of merged ranges from the header row down), or the slot format
+# right of merged ranges from the header row down; SheetGrid.formula_cells,
+# TabExtract.owned_formulas: an owned cell showing a formula is written), or the slot format
 
 
 @fast_pickle

@@ -236,6 +236,31 @@ def test_a_formula_dragged_down_the_score_column_is_replaced(tmp_path: Path) -> 
     assert not re.search(rb'<c r="R\d+"[^>]*>(?:(?!</c>).)*<f', after[OKRS])
 
 
+def test_a_formula_dragged_down_after_a_night_is_replaced_whole(tmp_path: Path) -> None:
+    """The sync wrote its scores; then the team typed a formula into R3 and dragged it
+    down to R6. Only the cells whose value differed were written, and R5's showed the
+    sync's own 1.0: the master R3 went without R5, and the team failed every night with
+    "owned cell holds the master of a shared formula used by R3:R6" (until 2026-12-06).
+    Every owned cell showing a formula is written, so the group goes whole."""
+    config = sales_workspace(tmp_path, lambda parts: None)
+    assert cli_run("sync", "--config", str(config), *AS_OF)[0] == 0
+    book = config.parent / "teams" / "Sales.xlsx"
+    parts = parts_of(book.read_bytes())
+    assert "<v>1.0</v>" in cell(parts[OKRS], "R5")  # the sync's score, which R5 shows
+    group = {3: '<f t="shared" ref="R3:R6" si="0">0.9+0*K3</f><v>0.9</v>'}
+    group |= {r: f'<f t="shared" si="0"/><v>{1 if r == 5 else 0.9}</v>' for r in (4, 5, 6)}
+    for row, inner in group.items():
+        old = cell(parts[OKRS], f"R{row}")
+        style = re.search(r'\ss="\d+"', old)
+        edit(parts, OKRS, old, f'<c r="R{row}"{style[0] if style else ""}>{inner}</c>')
+    book.write_bytes(zipped(parts))
+    code, out = cli_run("sync", "--config", str(config), *AS_OF)
+    assert code == 0, out
+    after = parts_of(book.read_bytes())[OKRS]
+    assert not re.search(rb'<c r="R\d+"[^>]*>(?:(?!</c>).)*<f', after)
+    assert "<v>1.0</v>" in cell(after, "R5") and "<v>0.6000000000000001</v>" in cell(after, "R3")
+
+
 # --- protection, macros, templates, zips: already right, kept so --------------------------
 
 SHEET_LOCK = (

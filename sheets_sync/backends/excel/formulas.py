@@ -6,7 +6,9 @@ formula lives in its top-left cell; the others hold only cached values. Replacin
 master of either breaks the rest of the group, unless the rest is replaced too: a team
 that typed a formula into the Score column and dragged it down gave Excel a shared
 formula made only of owned cells, which the sync writes all of (before 2026-12-05 such a
-team failed every night with "move the formula or the owned column").
+team failed every night with "move the formula or the owned column"). The reader marks
+the cells holding formulas (``formula_cells``), so the sync writes every owned one of
+them, whether or not its value changes, and a group of owned cells goes whole.
 """
 
 from __future__ import annotations
@@ -14,14 +16,50 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.xmlutil import find_tag
+from sheets_sync.backends.excel.cellscan import cell_range, parse_ref
+from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import a1
 
 Box = tuple[int, int, int, int]  # min row, min col, max row, max col
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
+_F_OPEN = re.compile(rb"<" + _P + rb"f(?=[\s/>])([^>]*)>")
+_CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
+#: cells of one multi-cell array marked at most (a spill over a whole column is refused
+#: by the patch anyway, unless written whole)
+_ARRAY_CELLS_KEPT = 100_000
 #: (row, column, inner XML) of every cell that holds a formula, in document order
 FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
+
+
+def formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column) of every cell that holds a formula, or lies in a multi-cell array
+    formula's range (its other cells hold only values), for the reader: an owned cell
+    showing a formula is written even when its value is the sync's. A team that dragged a
+    formula down the Score column after a night had only the cells whose value differed
+    written, so the master of the shared formula went without the rest of its group and
+    the team failed every night ("Move the formula or the owned column", until
+    2026-12-06). Byte searches for ``<f``, as ``percent.py`` does: ``<f>`` is a cell's
+    first child, so the tag before it is the cell."""
+    found: set[tuple[int, int]] = set()
+    for m in _F_OPEN.finditer(sheet_xml):
+        start = sheet_xml.rfind(b"<", 0, m.start())
+        cell = _CELL_OPEN.match(sheet_xml, start) if start >= 0 else None
+        if cell is None or sheet_xml[cell.end() : m.start()].strip():
+            continue  # not a cell's formula
+        ref = dict(parse_attrs(cell[1])).get(b"r")
+        if ref is None:
+            continue  # a cell without a reference: left to the patch's guard
+        f_attrs = dict(parse_attrs(m[1]))
+        try:
+            found.add(parse_ref(ref.decode("ascii", "replace")))
+            array = f_attrs.get(b"ref") if f_attrs.get(b"t") == b"array" else None
+            r1, c1, r2, c2 = cell_range(array.decode("ascii", "replace")) if array else (0,) * 4
+        except WorkbookError:
+            continue
+        if array and (r2 - r1 + 1) * (c2 - c1 + 1) <= _ARRAY_CELLS_KEPT:
+            found.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    return frozenset(found)
 
 
 def _covered(box: Box, edits: Collection[tuple[int, int]]) -> bool:

@@ -34,6 +34,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -166,6 +167,8 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_cells=cells)
             if totals:
                 grid = replace(grid, total_rows=totals)
+            if b"<f" in xml and (formulas := formula_cells(xml)):
+                grid = replace(grid, formula_cells=formulas)
             sheets[name] = grid
     meta = {"format": package.kind}
     if epoch != EXCEL_EPOCH:

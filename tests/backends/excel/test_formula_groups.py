@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellWrite
@@ -92,3 +93,22 @@ def test_a_group_written_in_part_is_refused(
     with pytest.raises(WorkbookError) as info:
         write(*refs)
     assert (info.value.message, info.value.cell, info.value.tab) == (message, cell, "Data")
+
+
+def test_the_reader_marks_every_cell_a_formula_or_its_array_covers() -> None:
+    """What ``changed_writes`` writes whatever its value: the cells of a shared group,
+    an array's whole range, a data table's cell; not a rich text's ``<family>``, nor a
+    cell without a reference (the patch's guard still sees those)."""
+    rich = (
+        '<x:row r="6"><x:c r="A6" t="inlineStr"><x:is><x:r><x:rPr><x:family val="2"/>'
+        "</x:rPr><x:t>f</x:t></x:r></x:is></x:c><x:c><x:f>1</x:f></x:c>"
+        '<x:c r="C6" s="1">\n  <x:f>A6</x:f><x:v>0</x:v></x:c></x:row>'
+    )
+    sheet = parts(workbook())[SHEET].replace(b"</x:sheetData>", rich.encode() + b"</x:sheetData>")
+    assert formula_cells(sheet) == {
+        (2, 2), (3, 2), (4, 2),  # the shared group
+        (2, 4), (3, 4),  # the array's range
+        (2, 5),  # the data table's formula cell
+        (5, 1), (5, 3),
+        (6, 3),
+    }  # fmt: skip
