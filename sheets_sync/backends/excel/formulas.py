@@ -16,15 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from sheets_sync.backends.excel.cellscan import cell_range, parse_ref
-from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs
+from sheets_sync.backends.excel.cellscan import cell_range, column_of, ref_attr
+from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import a1
 
 Box = tuple[int, int, int, int]  # min row, min col, max row, max col
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
-_F_OPEN = re.compile(rb"<" + _P + rb"f(?=[\s/>])([^>]*)>")
-_CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
+_TAG_GOES_ON = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # after a tag's name
 #: cells of one multi-cell array marked at most (a spill over a whole column is refused
 #: by the patch anyway, unless written whole)
 _ARRAY_CELLS_KEPT = 100_000
@@ -39,27 +37,60 @@ def formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     formula down the Score column after a night had only the cells whose value differed
     written, so the master of the shared formula went without the rest of its group and
     the team failed every night ("Move the formula or the owned column", until
-    2026-12-06). Byte searches for ``<f``, as ``percent.py`` does: ``<f>`` is a cell's
-    first child, so the tag before it is the cell."""
+    2026-12-06). Byte searches for ``<f``, as ``percent.py`` does (``<f>`` is a cell's
+    first child, so the tag before it is the cell), not a parse: the reader runs this on
+    every tab it reads."""
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return frozenset()
+    f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
     found: set[tuple[int, int]] = set()
-    for m in _F_OPEN.finditer(sheet_xml):
-        start = sheet_xml.rfind(b"<", 0, m.start())
-        cell = _CELL_OPEN.match(sheet_xml, start) if start >= 0 else None
-        if cell is None or sheet_xml[cell.end() : m.start()].strip():
-            continue  # not a cell's formula
-        ref = dict(parse_attrs(cell[1])).get(b"r")
-        if ref is None:
-            continue  # a cell without a reference: left to the patch's guard
-        f_attrs = dict(parse_attrs(m[1]))
-        try:
-            found.add(parse_ref(ref.decode("ascii", "replace")))
-            array = f_attrs.get(b"ref") if f_attrs.get(b"t") == b"array" else None
-            r1, c1, r2, c2 = cell_range(array.decode("ascii", "replace")) if array else (0,) * 4
-        except WorkbookError:
-            continue
-        if array and (r2 - r1 + 1) * (c2 - c1 + 1) <= _ARRAY_CELLS_KEPT:
-            found.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    at = sheet_xml.find(f_open)
+    while at >= 0:
+        after = at + len(f_open)
+        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
+            cell = _cell_before(sheet_xml, at, c_open)
+            if cell is not None:
+                found.add(cell)
+                close = sheet_xml.find(b">", after)
+                f_attrs = sheet_xml[after:close]
+                if b"array" in f_attrs:
+                    found.update(_array_cells(f_attrs))
+        at = sheet_xml.find(f_open, after)
     return frozenset(found)
+
+
+def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:
+    """(row, column) of the cell whose start tag ends (but for spaces) where ``at``
+    begins; None when the tag there is no cell's or has no usable reference."""
+    lt = xml.rfind(b"<", 0, at)
+    gt = xml.find(b">", lt)
+    if lt < 0 or not xml.startswith(c_open, lt) or xml[gt - 1 : gt] == b"/":
+        return None
+    if not xml[lt + len(c_open) : lt + len(c_open) + 1].isspace() or xml[gt + 1 : at].strip():
+        return None
+    ref = ref_attr(xml[lt + len(c_open) : gt])
+    if not ref:
+        return None
+    try:
+        return int(ref[len(ref.rstrip(b"0123456789")) :]), column_of(ref)  # column memoised
+    except (WorkbookError, ValueError):
+        return None
+
+
+def _array_cells(f_attrs: bytes) -> list[tuple[int, int]]:
+    attrs = dict(parse_attrs(f_attrs))
+    ref = attrs.get(b"ref")
+    if attrs.get(b"t") != b"array" or not ref:
+        return []
+    try:
+        r1, c1, r2, c2 = cell_range(ref.decode("ascii", "replace"))
+    except WorkbookError:
+        return []
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > _ARRAY_CELLS_KEPT:
+        return []
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def _covered(box: Box, edits: Collection[tuple[int, int]]) -> bool:
