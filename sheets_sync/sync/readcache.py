@@ -100,8 +100,12 @@ def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | N
         written = by_sheet.pop(tab.layout.tab, {})
         if not written.keys() <= tab.owned_values.keys():
             return None
-        if written:
-            tabs[name] = dataclasses.replace(tab, owned_values={**tab.owned_values, **written})
+        if written:  # a cell written holds a value now, no formula
+            tabs[name] = dataclasses.replace(
+                tab,
+                owned_values={**tab.owned_values, **written},
+                owned_formulas=tab.owned_formulas - written.keys(),
+            )
     if by_sheet:
         return None
     okrs = tabs["okrs"]

@@ -259,6 +259,10 @@ def test_a_formula_dragged_down_after_a_night_is_replaced_whole(tmp_path: Path) 
     after = parts_of(book.read_bytes())[OKRS]
     assert not re.search(rb'<c r="R\d+"[^>]*>(?:(?!</c>).)*<f', after)
     assert "<v>1.0</v>" in cell(after, "R5") and "<v>0.6000000000000001</v>" in cell(after, "R3")
+    # the read cache's entry for the written file knows the formulas are gone: a cached
+    # read said they were still there, and the night after rewrote the same five cells
+    code, out = cli_run("sync", "--config", str(config), *AS_OF)
+    assert code == 0 and "Sales: ok, 0 cells changed" in out, out
 
 
 # --- protection, macros, templates, zips: already right, kept so --------------------------
