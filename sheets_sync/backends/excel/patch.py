@@ -34,6 +34,7 @@ from sheets_sync.backends.excel.xmlutil import (
     MAIN_NS,
     STRICT_MAIN_NS,
     is_well_formed,
+    parse_attrs,
     parse_xml,
     replace_spans,
 )
@@ -223,20 +224,59 @@ def _drop_calc_cells(xml: bytes, drop: set[tuple[str, str]], part: str) -> bytes
     return out
 
 
-def _without_calc_chain(pkg: Package, wb_part: str, calc: str, changed: dict[str, bytes]) -> None:
-    """Remove an emptied calcChain's relationship and content-type override (surgically)."""
+_PFX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ATTR_TEXT = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
+
+
+@functools.lru_cache(maxsize=4)
+def _element(local: bytes) -> re.Pattern[bytes]:
+    """An empty element, self-closed or not, with attributes in either quote style."""
+    end = rb"(?:/>|>\s*</" + _PFX + local + rb"\s*>)"
+    return re.compile(rb"<" + _PFX + local + rb"(?=[\s/>])" + _ATTR_TEXT + end)
+
+
+def _without(data: bytes, name: str, local: bytes, attr: bytes, value: str, fold: bool) -> bytes:
+    """``data`` without its ``local`` elements whose ``attr`` is ``value`` (ignoring case
+    when ``fold``), cut out as bytes; when a cut misses one (a prefixed or odd form), the
+    part is written again by lxml: no relationship may be left naming a removed part
+    (Open Packaging Conventions)."""
+
+    def same(found: str) -> bool:
+        return found.lower() == value.lower() if fold else found == value
+
+    spans = [
+        (m.start(), m.end(), b"")
+        for m in _element(local).finditer(data)
+        if same(dict(parse_attrs(m[1])).get(attr, b"").decode("utf-8", "replace"))
+    ]
+    out = replace_spans(data, spans)
+    root = parse_xml(out, name)
+    left = [el for el in root if isinstance(el.tag, str) and same(el.get(attr.decode(), ""))]
+    if not left:
+        return out
+    for el in left:
+        root.remove(el)
+    tree: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return tree
+
+
+def _without_calc_chain(
+    pkg: Package, wb_part: str, calc: Rel, part: str, changed: dict[str, bytes]
+) -> None:
+    """Remove an emptied calcChain's relationship and content-type override (surgically:
+    before 2026-12-06 only ``Type="..."`` in double quotes of a self-closed element was
+    found, so a single-quoted or ``<Relationship ...></Relationship>`` one stayed,
+    naming the part that was removed)."""
     folder, base = posixpath.split(wb_part)
     rels_name = pkg.find(posixpath.join(folder, "_rels", base + ".rels"))
     ct_name = pkg.find("[Content_Types].xml")
-    for name, pattern in (
-        (rels_name, rb"<Relationship\b[^>]*calcChain\"[^>]*/>"),
-        (ct_name, rb"<Override\b[^>]*PartName=\"/" + re.escape(calc.encode()) + rb"\"[^>]*/>"),
+    for name, local, attr, value, fold in (
+        (rels_name, b"Relationship", b"Id", calc.rid, False),
+        (ct_name, b"Override", b"PartName", "/" + part, True),  # part names ignore case
     ):
-        if name is None:
-            continue
-        data = changed.get(name, pkg.read(name))
-        spans = [(m.start(), m.end(), b"") for m in re.finditer(pattern, data, re.I)]
-        changed[name] = replace_spans(data, spans)
+        if name is not None:
+            data = changed.get(name, pkg.read(name))
+            changed[name] = _without(data, name, local, attr, value, fold)
 
 
 def patch_xlsx(
@@ -315,7 +355,8 @@ def patch_xlsx(
         new_calc = _drop_calc_cells(pkg.read(calc_part), dropped_formulas, calc_part)
         if new_calc is None:
             removed.add(calc_part)
-            _without_calc_chain(pkg, wb_part, calc_part, changed)
+            assert calc_rel is not None
+            _without_calc_chain(pkg, wb_part, calc_rel, calc_part, changed)
         elif new_calc is not pkg.read(calc_part):
             changed[calc_part] = new_calc
     if calc_part is not None and calc_part not in removed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import openpyxl
 import pytest
@@ -170,6 +170,59 @@ def test_calc_chain_inherited_sheet_id_and_removal() -> None:
     assert b"calcChain" not in left["xl/_rels/workbook.xml.rels"]
     assert left["xl/workbook.xml"] == parts(src)["xl/workbook.xml"]  # no formulas remain
     assert openpyxl.load_workbook(io.BytesIO(every))[sheet]["A7"].value == 7
+
+
+CALC_REL = (
+    b'<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/calcChain" Target="calcChain.xml"/>'
+)
+
+
+def _rewritten(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """``data`` with its workbook rels and content types passed through ``change``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                body = change(body)
+            out.writestr(info.filename, body, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml.replace(b'"', b"'"),
+        lambda xml: xml.replace(CALC_REL, CALC_REL[:-2] + b"></Relationship>"),
+        lambda xml: xml.replace(CALC_REL, CALC_REL[:-2] + b"><!-- lxml --></Relationship>"),
+        lambda xml: (
+            xml.replace(b'Type="', b'Type = "')
+            .replace(b'PartName="', b"PartName = '")
+            .replace(b'.xml" ContentType', b".xml' ContentType")
+        ),
+    ],
+    ids=["single-quoted", "end-tag", "spaced", "comment-inside"],
+)
+@needs_real_world
+def test_an_emptied_calc_chain_leaves_no_relationship_to_it(
+    change: Callable[[bytes], bytes],
+) -> None:
+    """Before: only a self-closed, double-quoted ``Type="..calcChain"`` was cut out, so
+    the part went and its relationship and content type stayed (Excel's repair prompt)."""
+    src = (REAL_WORLD / "tafia__calamine" / "errors.xlsx").read_bytes()
+    sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(src)).sheet_names[0]
+    data = _rewritten(src, change)
+    left = parts(patch_xlsx(data, [CellWrite(sheet, r, 1, float(r)) for r in range(1, 8)]))
+    assert "xl/calcChain.xml" not in left
+    assert b"calcChain" not in left["[Content_Types].xml"]
+    assert b"calcChain" not in left["xl/_rels/workbook.xml.rels"]
+    rels = change(parts(src)["xl/_rels/workbook.xml.rels"])
+    assert len(left["xl/_rels/workbook.xml.rels"]) < len(rels)  # the rest kept as it was
+    assert (
+        left["xl/_rels/workbook.xml.rels"].count(b"<Relationship ")
+        == rels.count(b"<Relationship ") - 1
+    )
 
 
 @pytest.mark.parametrize(
