@@ -209,11 +209,13 @@ def _parse_number_text(raw: str) -> float:
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
-    if text[:1] in "+-":
+    # a sign by itself, not ``text[:1] in "+-"``: "" is in every string, and "$", "()"
+    # or "'" left nothing here (IndexError, the team's "internal error", until 2026-12-06)
+    if text[:1] in ("+", "-"):
         negative ^= text[0] == "-"
         text = text[1:]
     text = text.strip(CURRENCY)
-    if text[:1] in "+-":  # "$-5"
+    if text[:1] in ("+", "-"):  # "$-5"
         negative ^= text[0] == "-"
         text = text[1:]
     percent = text.endswith("%")
@@ -376,7 +378,10 @@ def parse_confidence(value: CellValue) -> float | None:
         if fraction:
             # the decimals as typed, divided exactly and rounded once: in floats 3.3 / 10
             # is 0.32999999999999996, which a message quotes
-            part, whole = Fraction(fraction[1]), Fraction(fraction[2])
+            try:
+                part, whole = Fraction(fraction[1]), Fraction(fraction[2])
+            except ValueError:  # past Python's 4,300 digits of an int read from text
+                raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
             if not 0 <= part <= whole or whole == 0:
                 raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")
             return float(part / whole)
