@@ -34,6 +34,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.safety import (
@@ -118,6 +119,10 @@ def read_workbook_bytes(
         epoch = ods_null_date(package.parts["content.xml"], source) or EXCEL_EPOCH
     else:
         epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
+    wanted = {tab_key(t) for t in tabs}
+    if package.kind == "xlsx":
+        parts = (w.part for n, w in locations.items() if tab_key(n) in wanted and w.part)
+        data = for_calamine(data, package, parts, source)
     with _calamine_failure("the file is damaged", source):
         try:
             book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -127,7 +132,6 @@ def read_workbook_bytes(
             ) from exc
     with book:
         names = tuple(book.sheet_names)
-        wanted = {tab_key(t) for t in tabs}
         sheets: dict[str, SheetGrid] = {}
         for name in names:
             if tab_key(name) not in wanted:

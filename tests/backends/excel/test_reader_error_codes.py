@@ -1,0 +1,87 @@
+"""Error values Excel 365 writes that calamine does not know: a finding on their cell.
+
+Found 2026-12-06 by fuzzing the cell forms of a team sheet's input cells: a cached
+``#SPILL!`` (a dynamic array with no room to spill), ``#CALC!`` or any code other than
+calamine's seven made it refuse the tab, so the whole team failed with
+``sales.xlsx!OKRs: cannot read the tab: Unsupported cell error value '#SPILL!'``
+instead of a finding on the cell, as docs/reading.md promises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.config import load_workspace
+from sheets_sync.grid import CellError
+from sheets_sync.mapping.fields import OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
+
+NEW_CODES = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _team() -> bytes:
+    book = openpyxl.Workbook()
+    okrs = book.active
+    assert okrs is not None
+    okrs.title = "OKRs"
+    okrs.append([h for _, h in OKR_FIELDS])
+    row: dict[str, object] = {"objective_id": "O1", "objective": "Grow", "owner": "Ann"}
+    row |= {"kr_type": "number"}
+    row |= {"start": 0, "target": 100, "current": 50, "weight": 1, "key_result": "k"}
+    for kr in ("KR1", "KR2"):
+        okrs.append([(row | {"kr_id": kr}).get(f) for f, _ in OKR_FIELDS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_cell(data: bytes, ref: str, cell: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                body, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(), cell.encode(), body)
+                assert n == 1
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("code", [*NEW_CODES, "#PYTHON!", "Err:502", "#n/a", "#N/A", "#REF!"])
+def test_any_error_code_reads_as_that_error(code: str) -> None:
+    data = _with_cell(_team(), "J2", f'<c r="J2" t="e"><f>FILTER(Z:Z,Z:Z)</f><v>{code}</v></c>')
+    grid = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1][9] == CellError(code)
+    assert grid.rows[2][9] == 100  # the rest of the tab is read as ever
+
+
+def test_a_spill_error_is_a_finding_on_its_cell_and_the_team_syncs(tmp_path: Path) -> None:
+    (tmp_path / "teams").mkdir()
+    spill = '<c r="J2" t="e"><f>FILTER(Z:Z,Z:Z)</f><v>#SPILL!</v></c>'
+    (tmp_path / "teams" / "sales.xlsx").write_bytes(_with_cell(_team(), "J2", spill))
+    (tmp_path / "teams" / "ops.xlsx").write_bytes(_team())
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\nteams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx}\n  - {name: Ops, source: teams/ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=dt.date(2026, 11, 12), workers=1))
+    sales, ops = result.runs
+    assert sales.error is None and ops.error is None
+    errors = [str(f) for f in sales.findings if f.is_error]
+    assert errors == ["sales.xlsx!OKRs!J2: the cell shows the error #SPILL!"]
+    assert sales.result is not None
+    assert [r.kr.id for r in sales.result.key_results] == ["KR2"]
+    after = zipfile.ZipFile(tmp_path / "teams" / "sales.xlsx").read(SHEET)
+    assert spill.encode() in after  # the team's formula and its cached error, untouched
