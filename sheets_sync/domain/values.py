@@ -54,6 +54,9 @@ _MINUS = str.maketrans("\u2212\u2013\u2012", "---")
 _SPACED_DIGITS = re.compile(r"\d[\d ]*\d")
 _SPACE_GROUPS = re.compile(r"\d{1,3}( \d{3})+")
 _PLAIN = re.compile(r"^\d+(\.\d*)?$|^\.\d+$")
+#: Digits with commas (and dots) only: what a decimal comma may have written ("1.234,5");
+#: "Q1, Q2" or "=DATE(2026,1,1)" typed as text is no number at all, not an ambiguous one.
+_COMMA_DIGITS = re.compile(r"^[\d.,]*\d[\d.,]*$")
 _SUFFIX = re.compile(r"^[\d.,]+\s*[kmb]n?$", re.IGNORECASE)
 
 
@@ -227,7 +230,7 @@ def _parse_number_text(raw: str) -> float:
         text = text.replace(",", "")
     elif _DOT_THOUSANDS.match(text):
         raise CellValueError(_dot_thousands(raw, text))
-    elif "," in text:
+    elif "," in text and _COMMA_DIGITS.match(text):
         raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
         raise CellValueError(f"expected a number, got {_describe(raw)}")

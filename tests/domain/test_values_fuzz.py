@@ -122,3 +122,12 @@ def test_a_confidence_fraction_of_thousands_of_digits_is_refused(raw: str) -> No
 
 def test_a_date_cell_far_from_today_is_still_a_date() -> None:
     assert parse_date(dt.datetime(1, 1, 1)) == dt.date(1, 1, 1)
+
+
+@pytest.mark.parametrize("raw", ["Q1, Q2", "about 5, maybe 6", "=DATE(2026,1,1)", "5 won, 2 lost"])
+def test_text_with_a_comma_that_is_no_number_is_not_called_a_decimal_comma(raw: str) -> None:
+    """Found 2026-12-06: any text with a comma was "ambiguous (decimal comma?); type it
+    like 1234.5", which sent the team lead looking for a number in "Q1, Q2"."""
+    with pytest.raises(CellValueError) as info:
+        parse_number(raw)
+    assert str(info.value) == f'expected a number, got "{raw}"'
