@@ -33,6 +33,7 @@ from urllib.parse import unquote
 import python_calamine as pc
 from lxml import etree
 
+from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.formulas import formula_cells
@@ -162,7 +163,13 @@ def read_workbook_bytes(
             refuse_misplaced(scan, source, name)
             totals, table_filters = _table_rows(package, where.part, source)
             scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
-            grid = _read_sheet(book, name, scan, source)
+            try:
+                grid = _read_sheet(book, name, scan, source)
+            except WorkbookError as exc:
+                blamed = _blamed(exc, package, xml, source)
+                if blamed is exc:
+                    raise
+                raise blamed from exc
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
             if b">1</" in xml and (ones := percent_ones(xml, percent)):
@@ -243,6 +250,23 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
     return SheetGrid(
         name=name, rows=trimmed, hidden_rows=hidden, merged=merged, used_cols=scan.max_col
     )
+
+
+def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> WorkbookError:
+    """``exc`` naming the cell calamine's refusal of the tab is about (``blame.py``), or
+    ``exc`` itself when no cell fits."""
+    if exc.cell is not None or exc.tab is None:
+        return exc
+    main = next(
+        (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    rels = _rels(package, main, source).values()
+    shared = next((t for typ, t in rels if typ.endswith("/sharedStrings")), None)
+    ref = blamed_cell(exc.message, xml, package.part(shared) if shared else None)
+    if ref is None:
+        return exc
+    return WorkbookError(exc.message, source=exc.source, tab=exc.tab, cell=ref)
 
 
 def _trim(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:

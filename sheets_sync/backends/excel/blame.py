@@ -1,0 +1,78 @@
+"""Which cell a damaged worksheet's refusal is about, when calamine does not say.
+
+calamine refuses a whole tab for one cell it cannot read (a shared string that does not
+exist, a boolean of 2, a number of "abc", an unknown ``t``), and names no cell:
+``sales.xlsx!OKRs: cannot read the tab: Cell string index not found in shared strings
+table``. Excel does not write such a cell; a tool that writes .xlsx by hand may, and the
+team lead must find the one cell among thousands to retype. Only after a refusal, the
+worksheet is searched for the first cell that reason fits; none found, none is named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from sheets_sync.backends.excel.sheetscan import parser
+
+#: What calamine's refusal says -> the kind of cell it is about.
+_REASONS = (
+    ("shared strings", "s"),
+    ("boolean", "b"),
+    ("'t' attribute", "t"),
+    ("float", "n"),
+)
+_TYPES = frozenset({"s", "str", "inlineStr", "n", "b", "e", "d"})
+_BOOLEANS = frozenset({"0", "1", "true", "false"})
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$|^\s*[+-]?(inf|nan)", re.I)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _value(cell: etree._Element) -> str | None:
+    return next((v.text or "" for v in cell if _local(v.tag) == "v"), None)
+
+
+def _fits(kind: str, cell: etree._Element, strings: int) -> bool:
+    """Whether ``cell`` is one calamine refuses for a reason of ``kind``."""
+    t, value = cell.get("t"), _value(cell)
+    if kind == "t":
+        return t is not None and t not in _TYPES
+    if value is None or (kind != "s" and not value.strip()):
+        return False
+    if kind == "s":
+        return t == "s" and not (value.strip().isdigit() and int(value) < strings)
+    if kind == "b":
+        return t == "b" and value.strip().lower() not in _BOOLEANS
+    return t in (None, "n") and _NUMBER.match(value) is None
+
+
+def _count_strings(shared: bytes | None) -> int:
+    if shared is None:
+        return 0
+    try:
+        root = etree.fromstring(shared, parser())
+    except etree.XMLSyntaxError:
+        return 0
+    return sum(1 for si in root if _local(si.tag) == "si")
+
+
+def blamed_cell(reason: str, xml: bytes, shared: bytes | None) -> str | None:
+    """The reference of the first cell of worksheet ``xml`` that calamine's ``reason``
+    fits, or None (a reason not known here, or no cell found)."""
+    kind = next((k for words, k in _REASONS if words in reason), None)
+    if kind is None:
+        return None
+    strings = _count_strings(shared) if kind == "s" else 0
+    try:
+        root = etree.fromstring(xml, parser())
+    except etree.XMLSyntaxError:
+        return None
+    for cell in root.iter("{*}c", "c"):
+        if _fits(kind, cell, strings):
+            ref = cell.get("r")
+            return ref if isinstance(ref, str) else None
+    return None
