@@ -27,7 +27,22 @@ from sheets_sync.errors import WorkbookError
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
 CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 STAND_IN = "#N/A"
-_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_ERROR_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?c\b[^>]*?\bt\s*=\s*["']e["'][^>]*>(.*?)</(?:[\w.-]+:)?c>""", re.S
+)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>(.*?)</", re.S)
+_KNOWN = frozenset(code.encode() for code in CALAMINE_ERRORS) | {b""}
+
+
+def _may_hold_others(xml: bytes) -> bool:
+    """Whether an error cell may hold a code calamine refuses: a quick look at the raw
+    bytes, so a sheet of #N/A from lookups is not parsed again. Unsure (an entity, a
+    CDATA section) is yes; the parse decides."""
+    for cell in _ERROR_CELL.finditer(xml):
+        value = _VALUE.search(cell.group(1))
+        if value is not None and value.group(1) not in _KNOWN:
+            return True
+    return False
 
 
 def _local(tag: object) -> str:
@@ -57,7 +72,7 @@ def for_calamine(data: bytes, package: Package, parts: Iterable[str], source: st
     changed: dict[str, bytes] = {}
     for part in parts:
         xml = package.part(part)
-        if xml is None or _ERROR_TYPE.search(xml) is None:
+        if xml is None or not _may_hold_others(xml):
             continue
         fixed = _known_codes(xml, part, source)
         if fixed is not None:

@@ -18,7 +18,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.safety import inspect_package
 from sheets_sync.config import load_workspace
 from sheets_sync.grid import CellError
 from sheets_sync.mapping.fields import OKR_FIELDS
@@ -85,3 +87,24 @@ def test_a_spill_error_is_a_finding_on_its_cell_and_the_team_syncs(tmp_path: Pat
     assert [r.kr.id for r in sales.result.key_results] == ["KR2"]
     after = zipfile.ZipFile(tmp_path / "teams" / "sales.xlsx").read(SHEET)
     assert spill.encode() in after  # the team's formula and its cached error, untouched
+
+
+@pytest.mark.parametrize(
+    ("value", "copied"),
+    [
+        *(("#N/A", False), ("#REF!", False), ("", False), ("&#35;N/A", False)),
+        *(("#SPILL!", True), ("&#35;SPILL!", True)),
+    ],
+)
+def test_only_a_sheet_with_other_codes_is_copied_for_calamine(value: str, copied: bool) -> None:
+    """A sheet of #N/A from lookups is handed to calamine as it is, unparsed; an escaped
+    or unknown code makes the copy (its parse decides, and #N/A stays #N/A)."""
+    data = _with_cell(_team(), "J2", f'<c r="J2" t="e"><v>{value}</v></c>')
+    package = inspect_package(data, source="sales.xlsx", max_uncompressed_bytes=2**25)
+    assert (for_calamine(data, package, [SHEET], "sales.xlsx") is not data) is copied
+
+
+def test_a_code_in_a_cdata_section_reads_as_that_code() -> None:
+    data = _with_cell(_team(), "J2", '<c r="J2" t="e"><v><![CDATA[#SPILL!]]></v></c>')
+    grid = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1][9] == CellError("#SPILL!")
