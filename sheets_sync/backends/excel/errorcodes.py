@@ -38,6 +38,8 @@ def _may_hold_others(xml: bytes) -> bool:
     """Whether an error cell may hold a code calamine refuses: a quick look at the raw
     bytes, so a sheet of #N/A from lookups is not parsed again. Unsure (an entity, a
     CDATA section) is yes; the parse decides."""
+    if b'"e"' not in xml and b"'e'" not in xml:  # no t="e" at all: the usual sheet
+        return False
     for cell in _ERROR_CELL.finditer(xml):
         value = _VALUE.search(cell.group(1))
         if value is not None and value.group(1) not in _KNOWN:
