@@ -110,3 +110,14 @@ def workspace(tmp_path: Path) -> Path:
     cfg = tmp_path / "sheets-sync.yaml"
     cfg.write_text(CONFIG, encoding="utf-8")
     return cfg
+
+
+@pytest.fixture
+def eight_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough CPUs for the worker counts a test asks for, on any box: ``--workers 2`` is
+    capped at the CPUs this process may use, so on a one-CPU runner (taskset, a cpuset,
+    a container's quota) the night stayed in one process and a test of the workers
+    passed testing nothing. The cap itself is tested alone (tests/sync/test_worker_count.py)."""
+    from sheets_sync.sync import parallel
+
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 8)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_interrupted_sync import AS_OF, big  # noqa: F401  (a fixture)
+from tests.support.cpus import needs_two_cpus
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, killpg")
 
@@ -47,7 +48,8 @@ main()
 @pytest.mark.parametrize(
     ("workers", "at"),
     [
-        ("2", 40),  # the pool's last chunk: nothing raised it again
+        # the pool's last chunk: nothing raised it again
+        pytest.param("2", 40, marks=needs_two_cpus),
         ("1", 20),  # no pool: a team in the middle of the night
     ],
 )

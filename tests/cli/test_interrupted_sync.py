@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_workspace
+from tests.support.cpus import needs_two_cpus
 from tests.sync.test_killed_run import _alive
 
 AS_OF = ["--as-of", "2026-11-23"]
@@ -56,6 +57,7 @@ def stopped_done(err: str, signum: int, teams: Path, before: Path) -> int:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
+@needs_two_cpus
 @pytest.mark.parametrize(
     ("signum", "group", "code"),
     [
@@ -139,6 +141,7 @@ def test_a_stop_signal_after_the_command_finished_exits_quietly() -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, SIGHUP, fork")
+@needs_two_cpus
 def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> None:
     """``nohup sheets-sync sync &``: the hang-up when the terminal closes (to the whole
     group, workers included) stopped the run (exit 129), because the stop handlers
@@ -196,6 +199,7 @@ def _snapshots(ws: Path, day: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+@needs_two_cpus
 def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
     big: Path, tmp_path: Path
 ) -> None:
@@ -286,6 +290,7 @@ main()
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+@needs_two_cpus
 def test_a_ctrl_c_the_run_dropped_in_a_finalizer_still_stops_it(big: Path, tmp_path: Path) -> None:
     """The run's ``Interrupted`` was printed as "Exception ignored" and lost; the workers,
     signalled too, took it as their own after their wait and ended, and the run synced all

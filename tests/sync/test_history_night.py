@@ -26,6 +26,8 @@ from sheets_sync.sync.outcome import Outcome
 from sheets_sync.sync.run import run_sync
 from sheets_sync.workspace.demo import create_demo
 
+# every night here has workers (``eight_cpus``: on a one-CPU box too)
+pytestmark = pytest.mark.usefixtures("eight_cpus")
 AS_OF = dt.date(2026, 11, 23)
 PARENT = os.getpid()
 

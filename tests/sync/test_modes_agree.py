@@ -78,7 +78,7 @@ def _workspace(root: Path, rnd: random.Random) -> Path:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_mode_syncs_the_same_nights(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    eight_cpus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     rnd = random.Random(seed)
     first = tmp_path / "one process"

@@ -21,7 +21,7 @@ from sheets_sync.workspace.demo import create_demo
 
 @pytest.mark.parametrize("workers", [1, 2])  # written after the team files, or staged ahead
 def test_the_rollup_is_let_go_before_its_rows_are_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+    eight_cpus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     held: dict[str, weakref.ref[Any]] = {}
     alive: list[list[str]] = []
@@ -54,7 +54,7 @@ def test_the_rollup_is_let_go_before_its_rows_are_written(
 
 
 def test_a_staging_that_fails_leaves_no_temp_file_and_the_night_writes_anyway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    eight_cpus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The staged write fails while a sheet's rows are written (the splice's own temp
     file is open by then): both temp files go, and the night writes the workbook the

@@ -272,7 +272,7 @@ def test_a_stop_as_a_worker_starts_is_no_traceback() -> None:
 
 
 @pytest.mark.slow
-def test_a_stopped_library_run_leaves_no_prepared_rollup(tmp_path: Path) -> None:
+def test_a_stopped_library_run_leaves_no_prepared_rollup(eight_cpus: None, tmp_path: Path) -> None:
     """The rollup prepared while the workers write (``Sync.ahead``) was dropped by the
     CLI only: a library caller of ``Sync.run`` stopped by a signal kept its
     ``.company.xlsx.*.tmp``."""

@@ -18,9 +18,13 @@ import pytest
 
 from bench.generate import generate_workspace
 from tests.cli.test_interrupted_sync import AS_OF, _children, stopped_done
+from tests.support.cpus import needs_two_cpus
 from tests.sync.test_killed_run import _alive
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork"),
+    needs_two_cpus,  # --workers 2
+]
 
 # A write in a pool worker kills that worker (a native crash); each rerun's
 # write then takes a second at its fsync, with its temp file in place, so the signal

@@ -64,7 +64,9 @@ def _before_fork() -> None:
 os.register_at_fork(before=_before_fork)
 
 
-def test_the_progress_bar_has_no_refresh_thread_of_rich_at_a_fork(tmp_path: Path) -> None:
+def test_the_progress_bar_has_no_refresh_thread_of_rich_at_a_fork(
+    eight_cpus: None, tmp_path: Path
+) -> None:
     cfg = create_demo(tmp_path / "ws")
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120)
