@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
-from sheets_sync.sync import stops
+from sheets_sync.sync import cgroup_quota, stops
 from sheets_sync.sync.pool_end import (
     _WAKE,
     await_workers,
@@ -56,10 +56,13 @@ _TASK: dict[str, Callable[[int], object]] = {}
 
 
 def available_cpus() -> int:
+    """The CPUs this process may use: as ``taskset`` or a cpuset allow, and no more than
+    a container's CPU quota (``cgroup_quota``: the affinity does not show it)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    return min(cpus, cgroup_quota.quota_cpus() or cpus)
 
 
 def worker_count(teams: int, requested: int | None) -> int:
@@ -88,7 +91,7 @@ def say_cpu_cap(teams: int, requested: int | None) -> None:
     """A warning when ``worker_count`` gives fewer workers than asked for because of the
     CPUs: ``--workers 64`` on a 2-CPU box forked 64 processes, each as big as the main
     one after reading, taking turns on two CPUs (the night slower, the box swapping).
-    The CPUs this process may use, as ``taskset`` and a container's cpuset allow."""
+    The CPUs this process may use: ``available_cpus``."""
     cpus = available_cpus()
     if (
         requested is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
-from sheets_sync.sync import engine, parallel
+from sheets_sync.sync import cgroup_quota, engine, parallel
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.parallel import map_in_workers, worker_count
 from sheets_sync.sync.ticker import Ticker
@@ -201,3 +202,41 @@ def test_a_workspace_with_a_google_team_stays_in_process(
     assert sum(s.is_google for s in specs) == 1 and len(specs) == 7
     assert sync.processes(specs, SyncOptions(workers=4)) == 1
     assert sync.processes([s for s in specs if not s.is_google], SyncOptions(workers=4)) == 4
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "v1", "cpus"),
+    [
+        ("200000 100000\n", None, 2),  # docker --cpus=2
+        ("150000 100000\n", None, 2),  # --cpus=1.5: a second CPU's part still helps
+        ("50000 100000\n", None, 1),
+        ("max 100000\n", ("150000", "100000"), 8),  # v2 says no quota: v1 is not asked
+        (None, ("300000\n", "100000\n"), 3),  # cgroup v1
+        (None, ("-1\n", "100000\n"), 8),  # v1: no quota
+        ("", ("garbled", "100000"), 8),  # unreadable: ignored
+        (None, None, 8),  # no cgroup files: not a container
+        ("1000000 100000\n", None, 8),  # a quota above the CPUs
+    ],
+)
+def test_a_containers_cpu_quota_caps_the_cpus(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cpu_max: str | None,
+    v1: tuple[str, str] | None,
+    cpus: int,
+) -> None:
+    """``docker --cpus=2`` or Kubernetes ``limits.cpu: 2`` on a 64-CPU node left all 64 in
+    the affinity: the default and ``--workers`` forked a worker per node CPU, each getting
+    a slice of two CPUs' time."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(cgroup_quota, "CPU_MAX", tmp_path / "cpu.max")
+    monkeypatch.setattr(cgroup_quota, "V1_CPU", tmp_path / "cpu")
+    if cpu_max is not None:
+        (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")
+    if v1 is not None:
+        (tmp_path / "cpu").mkdir()
+        (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text(v1[0], encoding="ascii")
+        (tmp_path / "cpu" / "cpu.cfs_period_us").write_text(v1[1], encoding="ascii")
+    assert parallel.available_cpus() == cpus
+    assert worker_count(10_000, None) == worker_count(100, 64) == cpus
