@@ -193,10 +193,15 @@ def _open_by(path: Path) -> str | None:
     nobody. A team file open is left alone, since it holds the team's edits; the rollup
     holds nobody's (the tool's own output, rewritten the next night if saved over), and
     skipping it left finance without the night's numbers: it is replaced, atomically as
-    always, and the warning says the open copy is the old one."""
-    from sheets_sync.backends.excel.lockfiles import holder_of
+    always, and the warning says the open copy is the old one. Only the lock files beside
+    ``path`` count, as the rename happens there: a symbolic link is replaced, never written
+    through, so a file it led to, open or not, keeps its bytes. With no workbook there yet
+    a lock file (a stale one) has nothing open to speak of."""
+    from sheets_sync.backends.excel.lockfiles import lock_holder
 
-    locked, holder = holder_of(path)
+    if not path.exists():
+        return None
+    locked, holder = lock_holder(path)
     if not locked:
         return None
     return f"by {holder}" if holder else "by someone (lock file present)"

@@ -63,3 +63,31 @@ def test_a_rollup_nobody_has_open_is_replaced_without_a_word(workspace: Path) ->
     code, out, err = run("sync", *config, "--as-of", "2026-11-24")
     assert code == 0 and "rollup written to company.xlsx" in out
     assert "is open" not in err
+
+
+def test_a_lock_beside_the_file_a_linked_rollup_led_to_says_nothing(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The rename replaces the link itself (docs/write-safety.md): the file it led to is
+    never written, so one open there keeps showing what it holds, and no warning is due."""
+    config = ["--config", str(workspace)]
+    assert run("sync", *config, "--as-of", "2026-11-23")[0] == 0
+    company = workspace.parent / "company.xlsx"
+    target = tmp_path / "finance" / "real.xlsx"
+    target.parent.mkdir()
+    company.rename(target)
+    company.symlink_to(target)
+    before = _digest(target)
+    (target.parent / "~$real.xlsx").write_bytes(_excel_owner("Jane Doe"))
+    code, out, err = run("sync", *config, "--as-of", "2026-11-24")
+    assert code == 0 and "rollup written to company.xlsx" in out
+    assert "is open" not in err
+    assert not company.is_symlink() and _digest(target) == before
+
+
+def test_a_stale_lock_on_the_first_night_says_nothing(workspace: Path) -> None:
+    """No company workbook yet: nothing was open, nothing was replaced."""
+    (workspace.parent / "~$company.xlsx").write_bytes(_excel_owner("Jane Doe"))
+    code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
+    assert code == 0 and "rollup written to company.xlsx" in out
+    assert "is open" not in err
