@@ -85,7 +85,7 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
             origins.append(where)
     rollup_output = model.rollup.output
     try:  # a URL here stops the night: there is no company workbook to write
-        rollup_output = sheet_source(rollup_output)
+        rollup_output = sheet_source(rollup_output, output=True)
     except ValueError as exc:
         problems.append(f"{cfg.name}: rollup.output: {exc}")
         if not rollup_output.startswith(GSHEET_PREFIX):  # a URL: not also "folder not found"

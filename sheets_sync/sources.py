@@ -42,8 +42,11 @@ _OTHER_EDITOR = re.compile(
 _EDITOR_FILE = {
     "document": "a Google Docs document",
     "presentation": "a Google Slides presentation",
-    "forms": "a Google Forms form (its answers go to a sheet of their own: give that one)",
+    "forms": "a Google Forms form",
 }
+#: said of a form given as a team's source, whose answers were meant; not of one given as
+#: the rollup's output, which is written to, not read
+_FORM_ANSWERS = " (its answers go to a sheet of their own: give that one)"
 
 
 class NotASheetURLError(ValueError):
@@ -52,9 +55,10 @@ class NotASheetURLError(ValueError):
     ``config check``."""
 
 
-def not_a_sheet_message(url: str) -> str:
+def not_a_sheet_message(url: str, output: bool = False) -> str:
     """What to give instead of ``url``: a Drive link to an uploaded .xlsx is saved as a
-    Google Sheet; any other site's file (SharePoint, OneDrive) is synced to this machine."""
+    Google Sheet; any other site's file (SharePoint, OneDrive) is synced to this machine.
+    ``output``: ``url`` is the rollup's output, where a form's answers make no sense."""
     if _DRIVE_FILE.match(url):
         return (
             "a Google Drive link to an uploaded file, not a Google Sheet: open it in Google "
@@ -62,9 +66,11 @@ def not_a_sheet_message(url: str) -> str:
             "docs.google.com/spreadsheets/d/<key>/edit"
         )
     if other := _OTHER_EDITOR.match(url):
+        kind = other.group(1).lower()
+        hint = _FORM_ANSWERS if kind == "forms" and not output else ""
         return (
-            f"the URL of {_EDITOR_FILE[other.group(1).lower()]}, not of a spreadsheet: give "
-            "a Google Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit"
+            f"the URL of {_EDITOR_FILE[kind]}{hint}, not of a spreadsheet: give a Google "
+            "Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit"
         )
     return (
         "a web address that is no Google Sheet's URL: give the workbook's local path (a "
@@ -73,21 +79,22 @@ def not_a_sheet_message(url: str) -> str:
     )
 
 
-def sheet_source(source: str) -> str:
+def sheet_source(source: str, output: bool = False) -> str:
     """``gsheet:<key>`` as given, or with the key taken out of a pasted URL: anything else
     after ``gsheet:`` (spaces, ``/values/...``, ``?x=1``) went into the request's URL.
     A sheet's URL pasted bare is a sheet too: as a path it was "file not found". Any
     other web address raises ``NotASheetURLError``; no workbook path starts with one.
-    After ``gsheet:``, a Drive file's or another editor's link says what it is, as it does
-    bare (it was "not a spreadsheet key"), as the ``ValueError`` of any bad key there."""
+    After ``gsheet:``, any other web address says what it is, as it does bare (it was
+    "not a spreadsheet key"), as the ``ValueError`` of any bad key there. ``output``: the
+    rollup's output (``not_a_sheet_message``)."""
     if source.startswith(GSHEET_PREFIX):
         rest = source[len(GSHEET_PREFIX) :].strip()
-        if _DRIVE_FILE.match(rest) or _OTHER_EDITOR.match(rest):
-            raise ValueError(not_a_sheet_message(rest))
+        if _WEB.match(rest) and not (_SHEET_URL.match(rest) or _KEY_URL.match(rest)):
+            raise ValueError(not_a_sheet_message(rest, output))
     elif _WEB.match(source.strip()):
         rest = source.strip()
         if not (_SHEET_URL.match(rest) or _KEY_URL.match(rest)):
-            raise NotASheetURLError(not_a_sheet_message(rest))
+            raise NotASheetURLError(not_a_sheet_message(rest, output))
     else:
         return source
     if url := _SHEET_URL.match(rest):

@@ -109,13 +109,17 @@ def test_a_sheets_url_forms_give_its_key(url: str) -> None:
             "the URL of a Google Slides presentation, not of a spreadsheet: give a Google "
             "Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit",
         ),
+        ("gsheet:https://forms.gle/abcDEF", ELSEWHERE),
+        (f"gsheet:https://docs.google.com/drawings/d/{KEY}/edit", ELSEWHERE),
+        ("gsheet:https://acme.sharepoint.com/sites/okr/Shared%20Documents/s.xlsx", ELSEWHERE),
     ],
 )
-def test_gsheet_with_a_drive_file_or_another_editors_link_says_what_it_is(
+def test_gsheet_with_a_web_address_not_a_sheets_says_what_it_is(
     tmp_path: Path, url: str, problem: str
 ) -> None:
-    """As a bare link says; it was "'https://drive...' is not a spreadsheet key". A
-    Drive file link is what Drive gives an uploaded .xlsx (a Sheet's own link is on
+    """As a bare link says; it was "'https://drive...' is not a spreadsheet key" (until
+    2026-12-06; for a forms.gle, Drawings or SharePoint link, after the others). A Drive
+    file link is what Drive gives an uploaded .xlsx (a Sheet's own link is on
     docs.google.com), so its key is not taken: a bad ``gsheet:`` value, as any other."""
     with pytest.raises(ValueError) as raised:
         sheet_source(url)
@@ -133,3 +137,18 @@ def test_a_bare_slides_or_forms_link_says_what_it_is() -> None:
         sheet_source(f"https://docs.google.com/u/1/presentation/d/{KEY}/edit")
     with pytest.raises(ValueError, match=r"^the URL of a Google Forms form \(its answers go"):
         sheet_source(f"https://docs.google.com/forms/d/{KEY}/viewform")
+
+
+@pytest.mark.parametrize("prefix", ["", "gsheet:"])
+def test_a_forms_link_as_the_rollup_output_asks_for_a_sheet(tmp_path: Path, prefix: str) -> None:
+    """A form's answers sheet is a hint for a team's source; the output is written to,
+    and "give that one" (the form's answers sheet) made no sense there."""
+    url = f"https://docs.google.com/forms/d/{KEY}/viewform"
+    write_team(tmp_path / "sales.xlsx")
+    cfg = _workspace(tmp_path, "sales.xlsx", output=prefix + url)
+    expected = (
+        "error: sheets-sync.yaml: invalid configuration\n"
+        "  sheets-sync.yaml: rollup.output: the URL of a Google Forms form, not of a "
+        "spreadsheet: give a Google Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit\n"
+    )
+    assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
