@@ -15,6 +15,7 @@ from pathlib import Path
 from sheets_sync.config_models import GoogleModel, NotifyModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.domain.team_names import TeamNames, not_one_team
 from sheets_sync.errors import ConfigError
 from sheets_sync.mapping.spec import MappingSpec
 from sheets_sync.sources import GSHEET_PREFIX, link_out_of, resolved_path
@@ -133,9 +134,12 @@ class Workspace:
         return self.root / self.rollup_output
 
     def team(self, name: str) -> TeamSpec:
-        """``--team NAME``'s: case, then outer spaces ignored (a name keys its history)."""
-        for key in (str.casefold, lambda n: n.strip().casefold()):
-            if found := [t for t in self.teams if key(t.name) == key(name)]:
-                return found[0]
+        """``--team NAME``'s, found as a KPI link finds one (``TeamNames``): two teams that
+        differ only by outer spaces are an error, not the first one."""
+        found = TeamNames(t.name for t in self.teams).find(name)
+        if len(found) > 1:
+            raise ConfigError(f"team {name!r} {not_one_team(found)}")
+        if found:
+            return next(t for t in self.teams if t.name == found[0])
         known = ", ".join(t.name for t in self.teams)
         raise ConfigError(f"no team named {name!r} in the workspace (teams: {known})")

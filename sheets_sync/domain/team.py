@@ -22,6 +22,7 @@ from sheets_sync.domain.models import (
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.scales import link_scale_warning
 from sheets_sync.domain.scoring import net_confidence, score_key_result, score_objective
+from sheets_sync.domain.team_names import TeamNames, not_one_team
 from sheets_sync.domain.validate import (
     duplicate_ids,
     validate_key_result,
@@ -35,21 +36,13 @@ def kpi_key(team: str, kpi_id: str) -> str:
     return f"{team}/{kpi_id}".casefold()
 
 
-def team_key(name: str) -> str:
-    """A team's name as ``--team`` finds it at last: case and outer spaces ignored."""
-    return name.strip().casefold()
-
-
 class KPIIndex(dict[str, KPI]):
-    """KPIs by ``team/id`` (``kpi_key``), and ``names``: the workspace's team names by
-    ``team_key``, so that a link names a team as ``--team`` does (``linked_kpi``)."""
+    """KPIs by ``team/id`` (``kpi_key``), and ``names``: the workspace's team names, so
+    that a link names a team as ``--team`` does (``linked_kpi``)."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         super().__init__()
-        self.names: dict[str, list[str]] = {}
-        for name in dict.fromkeys(names):
-            self.names.setdefault(team_key(name), []).append(name)
-        self.exact = frozenset(name.casefold() for found in self.names.values() for name in found)
+        self.names = TeamNames(names)
 
 
 def kpi_index(teams: list[TeamInput], names: Iterable[str] = ()) -> KPIIndex:
@@ -75,19 +68,13 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
     kpi = index.get(ref.casefold())
     if kpi is not None or not isinstance(index, KPIIndex):
         return kpi, None
-    names, exact = index.names, index.exact
     cut = ref.find("/")
     while cut >= 0:  # a team's name may hold a slash: each one may end it
-        part = ref[:cut]
-        if part.casefold() not in exact and (found := names.get(team_key(part))):
-            if len(found) > 1:
-                teams = " and ".join(repr(name) for name in sorted(found))
-                return None, (
-                    f"names no single team: {teams} differ only by outer spaces (rename one "
-                    "in the workspace)"
-                )
-            if (kpi := index.get(kpi_key(found[0], ref[cut + 1 :]))) is not None:
-                return kpi, None
+        found = index.names.find(ref[:cut])
+        if len(found) > 1:
+            return None, not_one_team(found)
+        if found and (kpi := index.get(kpi_key(found[0], ref[cut + 1 :]))) is not None:
+            return kpi, None
         cut = ref.find("/", cut + 1)
     return None, None
 

@@ -20,7 +20,8 @@ from dataclasses import replace
 from sheets_sync.backends.factory import open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
-from sheets_sync.domain.team import kpi_index, team_key
+from sheets_sync.domain.team import kpi_index
+from sheets_sync.domain.team_names import team_key
 from sheets_sync.errors import Interrupted, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sheets_sync.atomic import atomic_write_text
 from sheets_sync.domain.models import TeamInput
-from sheets_sync.domain.team import team_key
+from sheets_sync.domain.team_names import team_key
 from sheets_sync.sync.reading import TeamRead
 
 log = logging.getLogger("sheets_sync.sync")

@@ -124,6 +124,27 @@ def test_a_team_named_with_outer_spaces_is_found_by_its_name(workspace: Path) ->
     assert err == "error: no team named 'Sale' in the workspace (teams:  Sales )\n"
 
 
+def test_a_team_named_as_two_that_differ_by_outer_spaces_is_an_error(workspace: Path) -> None:
+    """As a KPI link naming it says: ``--team Sales`` took the first of " Sales" and
+    "Sales " without a word, while ``Sales/NPS`` gave the ambiguity warning. A name
+    written as typed is still found."""
+    write_team(workspace.parent / "teams" / "sales2.xlsx")
+    text = workspace.read_text(encoding="utf-8").replace(
+        "  - {name: Sales, source: teams/sales.xlsx}\n",
+        '  - {name: " Sales", source: teams/sales.xlsx}\n'
+        '  - {name: "Sales ", source: teams/sales2.xlsx}\n',
+    )
+    workspace.write_text(text, encoding="utf-8")
+    code, _, err = run("validate", "--config", str(workspace), "--team", "Sales", *AS_OF)
+    assert (code, err) == (
+        2,
+        "error: team 'Sales' names no single team: ' Sales' and 'Sales ' differ only by outer "
+        "spaces (rename one in the workspace)\n",
+    )
+    code, out, err = run("validate", "--config", str(workspace), "--team", "Sales ", *AS_OF)
+    assert code == 1 and err == "" and out.endswith("\n1 team: 1 error, 0 warnings\n")
+
+
 def test_bad_as_of_is_a_usage_error(workspace: Path) -> None:
     code, _, err = run("sync", "--config", str(workspace), "--as-of", "23/11/2026")
     assert code == 2
