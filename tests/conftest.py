@@ -118,6 +118,6 @@ def eight_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     capped at the CPUs this process may use, so on a one-CPU runner (taskset, a cpuset,
     a container's quota) the night stayed in one process and a test of the workers
     passed testing nothing. The cap itself is tested alone (tests/sync/test_worker_count.py)."""
-    from sheets_sync.sync import parallel
+    from sheets_sync.sync import workers
 
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 8)
+    monkeypatch.setattr(workers, "available_cpus", lambda: 8)

@@ -35,7 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_attr
-from sheets_sync.sync.parallel import available_cpus
+from sheets_sync.sync.workers import available_cpus
 
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')

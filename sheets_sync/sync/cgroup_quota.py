@@ -2,7 +2,7 @@
 
 ``docker --cpus=2`` or a Kubernetes ``limits.cpu: 2`` leave every CPU of the node in
 ``sched_getaffinity`` and give the process two CPUs' time each period: a worker per
-listed CPU then took turns on that time (``parallel.available_cpus`` takes the lesser).
+listed CPU then took turns on that time (``workers.available_cpus`` takes the lesser).
 Read from the cgroup the container sees as its root: v2's ``cpu.max``, else v1's pair.
 """
 

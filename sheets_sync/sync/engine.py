@@ -37,7 +37,7 @@ from sheets_sync.sync.linked import (
 from sheets_sync.sync.night_end import NightEnd
 from sheets_sync.sync.options import SyncOptions
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
-from sheets_sync.sync.parallel import map_in_workers, say_cpu_cap, worker_count
+from sheets_sync.sync.parallel import map_in_workers
 from sheets_sync.sync.readcache import ReadCache
 from sheets_sync.sync.reading import (
     BackendFactory,
@@ -52,6 +52,7 @@ from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import kept_run, packed_run
 from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
+from sheets_sync.sync.workers import say_cpu_cap, worker_count
 
 __all__ = [
     "PACK_READS_AT",

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
-#: the ticker's thread, the one a fork may find running (``parallel.worker_count``)
+#: the ticker's thread, the one a fork may find running (``workers.worker_count``)
 THREAD_NAME = "sheets-sync-ticker"
 _running: list[Ticker] = []  # tickers inside their ``with``, in this process
 _guard = threading.Lock()  # ``_running``, against a fork from another thread

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheets_sync.sync.parallel import available_cpus
+from sheets_sync.sync.workers import available_cpus
 
 needs_two_cpus = pytest.mark.skipif(
     available_cpus() < 2, reason="no worker is forked on one CPU (workers are capped at the CPUs)"

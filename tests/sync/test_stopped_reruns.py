@@ -59,7 +59,7 @@ main()
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """40 teams: enough for two workers (``parallel.MIN_TEAMS_PER_WORKER``)."""
+    """40 teams: enough for two workers (``workers.MIN_TEAMS_PER_WORKER``)."""
     return generate_workspace(tmp_path_factory.mktemp("big") / "ws", 40)
 
 

@@ -19,10 +19,11 @@ import pytest
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.config import TeamSpec, Workspace, load_workspace
-from sheets_sync.sync import cgroup_quota, engine, parallel
+from sheets_sync.sync import cgroup_quota, engine, workers
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.parallel import map_in_workers, worker_count
+from sheets_sync.sync.parallel import map_in_workers
 from sheets_sync.sync.ticker import Ticker
+from sheets_sync.sync.workers import worker_count
 from sheets_sync.workspace.demo import create_demo
 
 AS_OF = dt.date(2026, 11, 23)
@@ -39,23 +40,23 @@ def run(cfg: Path, workers: int) -> SyncResult:
 
 def test_default_is_one_process_per_cpu_with_enough_teams() -> None:
     assert worker_count(3, None) == 1  # a handful of teams: not worth a fork
-    assert worker_count(10_000, None) == min(parallel.available_cpus(), 8)
+    assert worker_count(10_000, None) == min(workers.available_cpus(), 8)
     assert worker_count(5, 0) == 1
 
 
 def test_workers_asked_for_are_capped_at_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     """``--workers 64`` on a 2-CPU box forked 64 processes; fewer teams than CPUs, fewer."""
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    monkeypatch.setattr(workers, "available_cpus", lambda: 2)
     assert worker_count(100, 64) == worker_count(100, 2) == 2
     assert worker_count(100, 1) == 1 and worker_count(1, 64) == 1
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 16)
+    monkeypatch.setattr(workers, "available_cpus", lambda: 16)
     assert worker_count(5, 16) == 5 and worker_count(100, 16) == 16
 
 
 def test_a_run_asking_too_many_workers_says_so_once_and_forks_per_cpu(
     demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    monkeypatch.setattr(workers, "available_cpus", lambda: 2)
     forks: list[int] = []
 
     def counted(task: Any, count: int, workers: int, *rest: Any) -> Any:
@@ -84,7 +85,7 @@ def test_no_worker_is_forked_while_another_thread_runs(
     not count. No test here leaves a thread behind (the emulator's stops with its
     folder's tests), or every sync in this file would stay in one process."""
     assert threading.active_count() == 1, threading.enumerate()
-    monkeypatch.setattr(parallel, "_said_no_fork", [])  # said once a process: not yet here
+    monkeypatch.setattr(workers, "_said_no_fork", [])  # said once a process: not yet here
     sync = Sync(load_workspace(demo))
     specs = sync.selected([])
     with Ticker(lambda: None):
@@ -114,7 +115,7 @@ def test_no_fork_is_said_once_a_process(
 ) -> None:
     """Said once for each set of thread names: a server naming its threads per request
     logged it on every run, and its cache grew without bound."""
-    monkeypatch.setattr(parallel, "_said_no_fork", [], raising=False)
+    monkeypatch.setattr(workers, "_said_no_fork", [], raising=False)
     caplog.set_level(logging.INFO, "sheets_sync.sync")
     for name in ("request-1", "request-2"):
         release = threading.Event()
@@ -136,10 +137,10 @@ def test_no_fork_is_said_once_a_process(
 
 _FOREIGN_THREAD = """
 import _thread, json, threading, time
-from sheets_sync.sync import parallel
-from sheets_sync.sync.parallel import worker_count
+from sheets_sync.sync import workers
+from sheets_sync.sync.workers import worker_count
 
-parallel.available_cpus = lambda: 8  # two workers on any box
+workers.available_cpus = lambda: 8  # two workers on any box
 
 release, ended = threading.Event(), threading.Event()
 
@@ -238,5 +239,5 @@ def test_a_containers_cpu_quota_caps_the_cpus(
         (tmp_path / "cpu").mkdir()
         (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text(v1[0], encoding="ascii")
         (tmp_path / "cpu" / "cpu.cfs_period_us").write_text(v1[1], encoding="ascii")
-    assert parallel.available_cpus() == cpus
+    assert workers.available_cpus() == cpus
     assert worker_count(10_000, None) == worker_count(100, 64) == cpus

@@ -28,7 +28,7 @@ def _emulator() -> Iterator[Emulator]:
     """One server for this folder's tests, stopped after them: its thread, alive through
     the session, made every later test that forks sync workers warn on Python 3.12+
     ("This process is multi-threaded, use of fork() may lead to deadlocks"), and keeps a
-    sync there from forking at all (``parallel.worker_count``)."""
+    sync there from forking at all (``workers.worker_count``)."""
     with run_emulator() as emu:
         yield emu
 
