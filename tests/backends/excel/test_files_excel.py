@@ -391,13 +391,14 @@ from sheets_sync.grid import CellStyle, CellWrite, WorkbookData
 path = Path(sys.argv[1])
 backend = ExcelBackend(path, backup_dir=path.parent / "bk", keep_backups=2)
 print("ready", flush=True)
-n = 0
+n = int(sys.argv[2])  # where this child's writes count from: each child's own values
 while True:
     data, st = read_with_stat(path)
     wb = WorkbookData(source="t", sheet_names=(), sheets={}, version=fingerprint(data, st))
     n += 1
     backend.write(wb, [CellWrite("OKRs", 2, 9, f"run {n}", CellStyle(fill="C6EFCE")),
                        CellWrite("Summary", 9, 1, float(n))])
+    print("wrote", n, flush=True)
 """
 
 
@@ -408,9 +409,9 @@ def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_p
     rng = random.Random(20251123)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     seen: set[str] = set()
-    for _ in range(50):
+    for kill in range(50):
         with subprocess.Popen(  # closes its pipes
-            [sys.executable, "-c", CHILD, str(target)],
+            [sys.executable, "-c", CHILD, str(target), str(kill * 1000)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -418,7 +419,12 @@ def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_p
         ) as child:
             assert child.stdout is not None
             assert child.stdout.readline().strip() == "ready", child.stderr
-            time.sleep(rng.uniform(0, 0.15))
+            # a number of whole writes first, then the kill at a random point of the next:
+            # a random delay alone let a loaded machine finish one write at most in it, and
+            # the kills landed only before real progress (seen was {'', 'run 1'})
+            for _ in range(rng.randrange(4)):
+                assert child.stdout.readline().startswith("wrote"), child.stderr
+            time.sleep(rng.uniform(0, 0.05))
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=10)
         assert child.returncode == -signal.SIGKILL
