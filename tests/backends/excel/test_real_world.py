@@ -63,9 +63,12 @@ def test_folder_holds_the_expected_files() -> None:
 
 
 @needs_folder
-@pytest.mark.timeout(10)
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("path", FILES, ids=rel)
 def test_reads_or_refuses_clearly_and_fast(path: Path) -> None:
+    """Fast: no hazard (a billion laughs, a 200 MB inflate) is worked through. The bounds
+    tell a hang, not the machine's speed: the slowest file takes 0.6 s on an idle one,
+    so 5 s (and the 10 s timeout) was within reach of a loaded machine's stalls."""
     start = time.perf_counter()
     expected = REFUSED.get(rel(path))
     if expected is None:
@@ -79,7 +82,7 @@ def test_reads_or_refuses_clearly_and_fast(path: Path) -> None:
         assert isinstance(info.value, expected)
         assert str(info.value).startswith(f"{path.name}: ")
         assert len(info.value.message) > 10
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 30
 
 
 def test_1904_dates_are_not_shifted() -> None:
