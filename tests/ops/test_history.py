@@ -287,7 +287,9 @@ def test_reader_during_a_write(store: HistoryStore, make_result: MakeResult) -> 
         result: list[int] = []
         reader = threading.Thread(target=lambda: result.append(len(store.kr_history(1))))
         reader.start()
-        reader.join(5)
+        # a generous wait for the thread (5 s was a bound a loaded machine could reach);
+        # a reader blocked by the writer fails all the same, after the 30 s busy timeout
+        reader.join(60)
         assert result == [1]
     finally:
         writer.execute("ROLLBACK")
