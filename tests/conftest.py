@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 
 # isort: off
@@ -19,6 +20,17 @@ import openpyxl
 import pytest
 
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A suite started as a background job of a script (``make test &`` in a CI wrapper)
+    has SIGINT ignored, and so has every Python it starts: the stop tests' Ctrl-C never
+    reached their scripts, which hung to their timeouts (test_stopped_map's second stops).
+    Handled here, a child starts with the default, as from a terminal; a test that wants
+    it ignored says so (``nohup`` in test_interrupted_sync)."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 OKR_ROWS: list[list[object]] = [
     [
