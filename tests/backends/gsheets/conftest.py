@@ -57,16 +57,18 @@ def make_client(emulator: Emulator, sa_info: dict[str, Any]) -> MakeClient:
         policy: RetryPolicy = FAST,
         per_minute: int = 6000,
         scopes: list[str] | None = None,
+        timeout: float = 10,
         **kw: Any,
     ) -> SheetsClient:
         """``scopes``: what the token asks for instead of the tool's own (the emulator
-        checks each request against them, as Google does)."""
+        checks each request against them, as Google does); ``timeout``: the per-request
+        timeout (``google.timeout_seconds``)."""
         creds = credentials_from_info(sa_info, "test key")
         if scopes is not None:
             creds = creds.with_scopes(scopes)
         return SheetsClient.from_credentials(
             creds,
-            GoogleModel(timeout_seconds=10),
+            GoogleModel(timeout_seconds=timeout),
             http_client=emulator_http_client(emulator.host),
             policy=policy,
             **{"limiter": RateLimiter(per_minute), **kw},

@@ -24,11 +24,14 @@ from sheets_sync.errors import RemoteError, RetryExhaustedError
 
 pytestmark = pytest.mark.emulator
 
-#: A token endpoint that hangs: longer than gspread's timeout, ended by the emulator's reset
+#: A token endpoint that hangs: longer than gspread's timeout (``TIMEOUT``), ended by the
+#: emulator's reset
 HANG_MS = 60_000
+TIMEOUT = 30.0
 #: Past the budget and the last attempt's cap: a loaded machine's scheduling, far below
-#: the 10 s of gspread's timeout that a call ignoring the cap would wait
-SLACK = 3.0
+#: the 30 s of gspread's timeout that a call ignoring the cap would wait (3 s of slack
+#: against a 10 s timeout left ~2 s of it with three busy loops on the test's core)
+SLACK = 10.0
 #: How far into google-auth's refresh threshold its injected clock moves (stale, not expired)
 STALE_BY = datetime.timedelta(seconds=60)
 QUICK = RetryPolicy(max_attempts=3, max_seconds=10.0, base_delay=0.01, max_delay=0.02)
@@ -98,9 +101,11 @@ def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
     emulator: Emulator, make_client: Any
 ) -> None:
     """A token endpoint that hangs during the refresh: the attempt's timeout cap holds,
-    where gspread's full timeout (10 s here) used to. The hang outlasts that timeout (the
+    where gspread's full timeout (30 s here) used to. The hang outlasts that timeout (the
     emulator's reset ends it), so the bound can leave a loaded machine seconds of slack."""
-    client = make_client(RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01))
+    client = make_client(
+        RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01), timeout=TIMEOUT
+    )
     backend, _ = _read_once(emulator, client)
     _revoke(emulator)
     emulator.faults.token_latency_ms = HANG_MS
