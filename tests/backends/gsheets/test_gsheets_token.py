@@ -169,7 +169,7 @@ def test_threads_waiting_for_a_hanging_token_endpoint_keep_their_own_budget(
     # they end at ~1.0 s, or ~2.0 s for one that takes the lock as the first exchange gives
     # up and makes its own of MIN_ATTEMPT_SECONDS. The serial exchanges each waited out a
     # whole MIN_ATTEMPT_SECONDS timeout, one after the other: the last thread ended after
-    # 8 of them at the least (8.8 s). The bound sits between: 4 s past the budget and its
+    # 8 of them at the least (8.0 s). The bound sits between: 4 s past the budget and its
     # one attempt for a loaded machine's scheduling (2.1 s seen with three busy loops on
     # the test's core, where 1.5 s of slack left 1.4 s), yet 2 s short of the serial 8
     serial = len(keys) * MIN_ATTEMPT_SECONDS
