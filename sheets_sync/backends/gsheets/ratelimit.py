@@ -116,12 +116,14 @@ class RateLimiter:
             self._take(kind, held, stop)
             yield held[0]
         finally:
-            if held:
+            first: BaseException | None = None
+            while held:  # a stop signal cut it short: settled again, however many come
                 try:
                     self._settle(kind, held)
-                finally:  # a stop signal cut it short: settled now, then the stop goes on
-                    if held:
-                        self._settle(kind, held)
+                except BaseException as exc:  # the first goes on up once it is settled
+                    first = exc if first is None else first
+            if first is not None:
+                raise first
 
     def acquire(self, kind: Kind = READ) -> float:
         """Take a slot counted from now, as for a request answered at once; returns how
@@ -177,9 +179,10 @@ class RateLimiter:
         signal's exception lands in Python code only at a call (a function's start, a
         call's return) or a loop's jump back. One landing before that step (at this
         function's start, in the lock's wait, in the clock) changed nothing, and ``slot``
-        settles again; one after it finds ``held`` empty. A stop landing before the
-        step left the slot in flight for good until 2026-12-06, and every later caller
-        of the run waited for it once the slots ran out."""
+        settles again, until one is done; one after it finds ``held`` empty. A stop
+        landing before the step left the slot in flight for good until 2026-12-06 (and a
+        second one as it settled again, later that day), and every later caller of the
+        run waited for it once the slots ran out."""
         with self._lock:
             now = self._clock()  # under the lock: the window's stamps stay in order
             if held:

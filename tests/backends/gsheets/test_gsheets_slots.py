@@ -96,6 +96,29 @@ def test_an_interrupt_as_the_settling_begins_still_settles_the_slot(
     assert len(calls) == 3  # the interrupted one, it again, and the next caller's
 
 
+def test_a_stop_at_each_settling_s_start_still_settles_the_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two stop signals (SIGINT, then SIGTERM), each whose handler runs at ``_settle``'s
+    first line: the first one's exception goes on up. Before it was settled again only
+    once, and the slot stayed in flight for good."""
+    limiter = RateLimiter(1, window=0.05)
+    settle, calls = limiter._settle, []
+
+    def interrupted_twice(*args: Any) -> None:
+        calls.append(args)
+        if len(calls) <= 2:
+            raise KeyboardInterrupt(len(calls))
+        settle(*args)
+
+    monkeypatch.setattr(limiter, "_settle", interrupted_twice)
+    with pytest.raises(KeyboardInterrupt) as raised, limiter.slot(READ):
+        pass
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
+    assert acquiring(limiter).wait(30), "the slot leaked: the next caller waits for good"
+    assert raised.value.args == (1,), "not the first stop's exception"
+
+
 def test_a_caller_with_every_slot_in_flight_looks_again_without_a_wake_up() -> None:
     """A wake-up that never comes (a slot given back behind the condition's back here)
     delays the caller at most a bounded wait, not for good."""
