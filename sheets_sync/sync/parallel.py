@@ -316,6 +316,8 @@ def _why(code: int | None) -> str:
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         return f"killed by {name}" + (", out of memory?" if name == "SIGKILL" else "")
+    if code is None:  # reaped by the kernel (``_joined``): its status went with it
+        return "exit status unknown, SIGCHLD ignored?"
     return f"exit status {code}"
 
 
