@@ -69,7 +69,7 @@ def held(block: bool = True) -> Iterator[None]:
     again on leaving, as for a fork."""
     caught: list[int] = []
     kept: list[BaseException] = []
-    handlers: dict[int, Any] = {}
+    handlers: dict[int, tuple[Any, _Handler]] = {}  # each signal's handler before, and ours
     if threading.current_thread() is threading.main_thread():
         for signum in SIGNALS:
             handler = signal.getsignal(signum)
@@ -77,19 +77,37 @@ def held(block: bool = True) -> Iterator[None]:
                 if not block and callable(handler):
                     deferring = _now(handler, kept)
                 else:
-                    deferring = lambda n, _f: caught.append(n)  # noqa: E731
-                handlers[signum] = signal.signal(signum, deferring)
+                    deferring = _later(caught)
+                handlers[signum] = (signal.signal(signum, deferring), deferring)
     old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
     try:
         yield
     finally:
         if old is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
-        _replay(caught)
-        if kept:
-            raise kept[0]
+        _restore(handlers, caught)
+        _replay(caught, kept[0] if kept else None)
+
+
+def _restore(handlers: dict[int, tuple[Any, _Handler]], caught: list[int]) -> None:
+    """Each handler ``held`` replaced put back while ours is still in place: one the
+    block or a handler run in it (``_now``) put in since stays (a library caller's that
+    sets ``SIG_DFL`` for "a second Ctrl-C kills" was undone until 2026-12-06), as
+    ``pool_end.stops_recorded`` does. The stop signals are blocked meanwhile, and each
+    that came is put in ``caught``: one whose handler, put back, raised between two
+    restores left ours on the rest, and a later signal was caught for good."""
+    if not handlers:
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # ours run any pending
+    try:
+        for number, (handler, ours) in handlers.items():
+            if signal.getsignal(number) is ours:  # not one put in since
+                signal.signal(number, handler)
+        take = getattr(signal, "sigtimedwait", None)  # none on macOS: they land on leaving
+        while take is not None and (came := take(SIGNALS, 0)) is not None:
+            caught.append(came.si_signo)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _now(handler: _Handler, kept: list[BaseException]) -> _Handler:
@@ -106,9 +124,18 @@ def _now(handler: _Handler, kept: list[BaseException]) -> _Handler:
     return run
 
 
-def _replay(caught: list[int]) -> None:
-    """Each caught signal raised again, its handler run; the first exception raised."""
-    first: BaseException | None = None
+def _later(caught: list[int]) -> _Handler:
+    """A handler for ``held``: its signal noted in ``caught``, raised again on leaving."""
+
+    def later(signum: int, _frame: FrameType | None) -> None:
+        caught.append(signum)
+
+    return later
+
+
+def _replay(caught: list[int], first: BaseException | None) -> None:
+    """Each caught signal raised again, its handler run; the first exception raised
+    (``first``, a handler's kept by ``_now``, if any)."""
     for signum in caught:
         try:
             signal.raise_signal(signum)

@@ -1,0 +1,78 @@
+"""``stops.held``: what it puts back on leaving. In this process's main thread, each
+test's handlers put back after it."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from sheets_sync.sync import stops
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+
+
+@pytest.fixture(autouse=True)
+def handlers_kept() -> Iterator[None]:
+    before = {signum: signal.getsignal(signum) for signum in stops.SIGNALS}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def callers(signum: int, _frame: FrameType | None) -> None:
+    """A library caller's handler: "a second Ctrl-C kills"."""
+    signal.signal(signum, signal.SIG_DFL)
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_a_handler_that_puts_in_another_keeps_it(block: bool) -> None:
+    """With ``block=False`` the handler runs in the block: on leaving, the one it
+    replaced was put back over its ``SIG_DFL`` until 2026-12-06."""
+    signal.signal(signal.SIGINT, callers)
+    with pytest.raises(KeyboardInterrupt), stops.held(block=block):
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000):  # where a pending handler runs
+            pass
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL, "the caller's choice undone"
+
+
+def test_a_stop_as_the_handlers_are_put_back_leaves_none_of_held_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A SIGINT whose handler, put back first, runs before SIGTERM's is put back: it
+    raised in the middle, and SIGTERM kept ``held``'s handler for good (each later one
+    noted and never raised). Now it is raised once all are put back, and its handler
+    runs as usual."""
+    ran: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        ran.append(signum)
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    put = signal.signal
+
+    def put_then_stop(signum: int, handler: Any) -> Any:
+        before = put(signum, handler)
+        if signum == signal.SIGINT and handler is stop:  # a Ctrl-C comes just then
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        return before
+
+    with pytest.raises(KeyboardInterrupt) as raised, stops.held(block=False):
+        monkeypatch.setattr(signal, "signal", put_then_stop)
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGTERM) is stop, "held's handler left in place"
+    assert signal.getsignal(signal.SIGINT) is stop
+    assert ran == [signal.SIGINT] and raised.value.args == (signal.SIGINT,), ran
