@@ -74,28 +74,42 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
 CLEANUP_ATTEMPTS = 3
 
 
-def until_done(step: Callable[[], None], what: str) -> None:
+def until_done(
+    step: Callable[[], None], what: str, again: Callable[[], None] | None = None
+) -> BaseException | None:
     """``step`` (a stop's clean-up: a kill, a wait for the workers) done again until it
     completes: a further stop signal changes nothing, whatever its handler raises (a
     caller's ``sys.exit``). An error (an ``Exception``) is no signal, and may come again
     each time: after ``CLEANUP_ATTEMPTS`` the step is given up, the error logged, and
     the stop goes on up (before 2026-12-06 such an error was retried for good, and the
-    stop hung in its own clean-up)."""
+    stop hung in its own clean-up). ``again``: what is done instead once one was cut
+    short, if not ``step``. Returns the first exception that cut one short (None if
+    none did), for a caller with none on its way to raise.
+
+    A stop's exception lands at a call, a function's start or a loop's jump back: the
+    loop's jump back is inside a second ``try`` (before 2026-12-06 one landing there
+    left the loop and skipped the clean-up); two stops at two jumps in a row still can."""
+    first: BaseException | None = None
     errors = 0
     while True:
         try:
-            step()
-            return
-        except Exception as exc:
-            errors += 1
-            if errors >= CLEANUP_ATTEMPTS:
-                log.error(
-                    "stopping: %s failed %d times, given up (%s: %s)",
-                    what, errors, type(exc).__name__, exc,
-                )  # fmt: skip
-                return
-        except BaseException:  # a further stop's own exception: done again
-            continue
+            while True:
+                try:
+                    (step if first is None or again is None else again)()
+                    return first
+                except Exception as exc:
+                    first = exc if first is None else first
+                    errors += 1
+                    if errors >= CLEANUP_ATTEMPTS:
+                        log.error(
+                            "stopping: %s failed %d times, given up (%s: %s)",
+                            what, errors, type(exc).__name__, exc,
+                        )  # fmt: skip
+                        return first
+                except BaseException as exc:  # a further stop's own exception: done again
+                    first = exc if first is None else first
+        except BaseException as exc:  # one that landed at the jump back
+            first = exc if first is None else first
 
 
 def kill_started(before: set[int]) -> None:

@@ -6,16 +6,19 @@ in a thread, so one that retried for good fails the test rather than hang it."""
 
 from __future__ import annotations
 
+import dis
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from types import FrameType
 from typing import Any, cast
 
 import pytest
 
 from sheets_sync.sync import google_threads, parallel
-from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, wind_down
+from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, until_done, wind_down
 
 
 def ended(clean_up: Callable[[], object]) -> BaseException | None:
@@ -117,3 +120,38 @@ def test_the_wait_for_the_google_threads_gives_up_an_error_that_comes_each_time(
     assert stopping.is_set()  # once it failed, the wait was a stop's: no team is begun
     what = "waiting for the Google requests in flight"
     assert given_up(caplog, what, "RuntimeError: shutdown broke")
+
+
+def test_a_stop_at_the_clean_up_s_jump_back_does_it_again() -> None:
+    """A stop's exception lands at a loop's jump back too (a pending signal's handler
+    runs there): one landing at ``until_done``'s, after a stop cut the step short, left
+    the loop and skipped the clean-up. The landing is a trace function's, raised at the
+    first jump back once the step was cut short."""
+    calls: list[int] = []
+
+    def step() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt("first")
+
+    jump = dis.opmap["JUMP_BACKWARD"]
+
+    def at_the_jump(frame: FrameType, event: str, _arg: object) -> Any:
+        if frame.f_code is not until_done.__code__:
+            return None
+        frame.f_trace_opcodes = True
+        if event == "opcode" and calls == [1] and frame.f_code.co_code[frame.f_lasti] == jump:
+            calls.append(0)  # once
+            raise KeyboardInterrupt("at the jump back")
+        return at_the_jump
+
+    first: BaseException | None = None
+    sys.settrace(at_the_jump)
+    try:
+        first = until_done(step, "a test's step")
+    except KeyboardInterrupt as exc:  # not pytest's to see: it would end the session
+        first = exc
+    finally:
+        sys.settrace(None)
+    assert calls == [1, 0, 1], f"the step was not done again ({first!r} went up)"
+    assert isinstance(first, KeyboardInterrupt) and first.args == ("first",), first
