@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from sheets_sync.config import TeamSpec
 from sheets_sync.sync import stops
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, result_awake, threads_ended
+from sheets_sync.sync.pool_end import result_awake, threads_ended, until_done
 from sheets_sync.sync.reading import TeamRead
 
 log = logging.getLogger("sheets_sync.sync")
@@ -41,7 +41,7 @@ def read_in_threads(
     itself, so a second signal that lands as the stop is handled still sets
     ``stopping`` and cancels; the futures and threads are polled, not joined
     (``pool_end.threads_ended``). An error in that wait (no signal: it may come again
-    each time) gives it up after ``CLEANUP_ATTEMPTS``, logged."""
+    each time) gives it up after ``pool_end.CLEANUP_ATTEMPTS``, logged (``until_done``)."""
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
@@ -52,29 +52,25 @@ def read_in_threads(
         reads = [result_awake(started[i], stops.check) for i in range(len(specs))]
         return reads
     finally:
-        returning, caught, errors = reads is not None, None, 0  # none is on its way
-        while True:  # a further signal, whatever its handler raises, changes nothing
-            try:
-                if reads is None:  # a stop (or an error) is on its way
-                    stopping.set()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                else:
-                    pool.shutdown(wait=False)
-                _futures_ended(started.values())
-                threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
-                break
-            except BaseException as exc:  # a stop's own exception: the first is kept
-                caught = exc if caught is None else caught
-                reads = None
-                errors += isinstance(exc, Exception)  # no signal: it may come each time
-                if errors >= CLEANUP_ATTEMPTS:  # retried for good until 2026-12-06
-                    log.error(
-                        "stopping: waiting for the Google requests in flight failed %d "
-                        "times, given up (%s: %s)", errors, type(exc).__name__, exc,
-                    )  # fmt: skip
-                    break
-                log.warning("stopping: waiting for the Google requests in flight to end")
-        if reads is None and told is not None:
+        returning = reads is not None  # none is on its way
+
+        def end(cancel: bool) -> None:  # a further signal changes nothing (``until_done``)
+            if cancel:  # a stop (or an error) is on its way
+                stopping.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                pool.shutdown(wait=False)
+            _futures_ended(started.values())
+            threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
+
+        def again() -> None:  # once one was cut short, the wait is a stop's
+            log.warning("stopping: waiting for the Google requests in flight to end")
+            end(cancel=True)
+
+        caught = until_done(
+            lambda: end(cancel=not returning), "waiting for the Google requests in flight", again
+        )
+        if (caught is not None or not returning) and told is not None:
             _tell(started.values(), told)
         if caught is not None and returning:
             raise caught  # none was on its way: this one goes up instead of the reads
