@@ -204,16 +204,25 @@ def keep_run_report(
 
             atomic_write(copy_to, copy)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            if kept.stat().st_size == 0:  # the name reserved, never written
-                kept.unlink()
+        _unreserve(kept)
         problem = f"{where}: the run report was not written ({exc.strerror or exc})"
         log.error("%s", problem)
+    except BaseException:  # a stop (a second one, as a stopped night's report is written)
+        _unreserve(kept)
+        raise
     if written:  # ours is on disk: the older ones of its kind past ``keep`` go
         pruned = prune_run_reports(kept.parent, keep, kept)
         if pruned:
             log.warning("run reports: %s", pruned)
     return problem
+
+
+def _unreserve(kept: Path) -> None:
+    """The name ``report_name`` reserved, never written, goes: an empty file in ``runs/``
+    (left by a stop as the report was written) is no report, and was pruned as one."""
+    with contextlib.suppress(OSError):
+        if kept.stat().st_size == 0:
+            kept.unlink()
 
 
 def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | None:

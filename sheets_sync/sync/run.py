@@ -8,9 +8,9 @@ These are the library's calls (``sheets_sync.__all__``, docs/library.md) and the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-import signal
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -27,13 +27,14 @@ from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
 from sheets_sync.ops.shard import check_night, load_results, merged_files, save_results
-from sheets_sync.sync import rollup_step
+from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.options import as_of_day, check_shard_results
-from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.report import DRY_RUN, ROLLUP, keep_run_report, report_name, run_report
+from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.report import ROLLUP, keep_run_report, report_name, run_report
+from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
 from sheets_sync.sync.ticker import Ticker
 
 log = logging.getLogger("sheets_sync.sync")
@@ -111,14 +112,6 @@ def _shard_options(options: SyncOptions) -> SyncOptions:
     return replace(options, rollup=False)
 
 
-def _report_tag(options: SyncOptions, *, stopped: bool = False) -> str:
-    """A shard's report names its shard; a stopped night's says so; a dry run's too, last,
-    and is pruned apart (``report_kind``)."""
-    tag = "-shard-{}-of-{}".format(*options.shard) if options.shard is not None else ""
-    tag += "-stopped" if stopped else ""
-    return f"{tag}-{DRY_RUN}" if options.dry_run else tag
-
-
 #: a path a library caller may give as a string
 PathArg = str | PathLike[str]
 
@@ -180,7 +173,7 @@ def run_sync(
                     bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
 
                 sync = Sync(workspace, progress=tick, history=history)
-                result = _interruptible(sync, options, finished, planned, report_path)
+                result = interruptible(sync, options, finished, planned, report_path)
         else:
 
             def line(run: TeamRun) -> None:
@@ -194,47 +187,71 @@ def run_sync(
                 )
 
             sync = Sync(workspace, progress=line, history=history)
-            result = _interruptible(sync, options, finished, planned, report_path)
+            result = interruptible(sync, options, finished, planned, report_path)
         finished.clear()  # the result holds them now
-        report = run_report(
-            result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
-        )
-        if results_dir is not None and options.shard is not None:
-            # a dry run's too, marked (``shard.DRY_RUN_FORMAT``): the merge says what they are
-            save_results(results_dir, *options.shard, result, dry_run=options.dry_run)
-        if not options.dry_run:
-            # a back-dated run (a shard too, which records nothing) compares today's sheets
-            # with the night before its date: later nights have reported those turns
-            # already; one dated ahead records nothing, so the next night would report
-            # them again (failures still go out)
-            turned = [] if unrecorded else turned_off_track_by_team(result, previous)
-            try:
-                problems = _notify(workspace, report, turned, notify_cmd)
-            except BaseException:  # stopped before its alerts went out: the next run sends
-                sync.settle_history(options.as_of, undo=True)
-                raise
-            report["notifications"] = problems
-            if problems:
-                result = replace(result, notify_error="; ".join(problems))
-            alerted = set() if blind else _alerted(result, turned, problems)
-        else:
-            alerted = set()
-        if options.shard is not None and not unrecorded and alerted:
-            _mark_shard(history, result, alerted)  # a shard records no snapshot to confirm
+        end = NightEnd()
+        try:
+            result = _end_night(sync, options, result, end, unrecorded, previous, blind,
+                                report_path, results_dir, notify_cmd)  # fmt: skip
+        except BaseException as exc:
+            if not end.settled:  # its alerts may not have gone out: the next run sends them
+                with contextlib.suppress(KeyboardInterrupt):  # a second stop: the next run's
+                    sync.settle_history(options.as_of, undo=True)
+            if isinstance(exc, Interrupted):  # every team done: how far, and a report
+                after_run(sync, options, exc, result, len(planned), end, report_path)
+            raise
+    return result
+
+
+def _end_night(
+    sync: Sync,
+    options: SyncOptions,
+    result: SyncResult,
+    end: NightEnd,
+    unrecorded: bool,
+    previous: dict[str, Any],
+    blind: bool,
+    report_path: Path | None,
+    results_dir: Path | None,
+    notify_cmd: str | None,
+) -> SyncResult:
+    """The night after its teams and rollup: shard results, notification, history, run
+    report. ``end`` says how far it got, for a stop that lands here (``after_run``)."""
+    workspace = sync.workspace
+    report = run_report(
+        result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
+    )
+    if results_dir is not None and options.shard is not None:
+        # a dry run's too, marked (``shard.DRY_RUN_FORMAT``): the merge says what they are
+        save_results(results_dir, *options.shard, result, dry_run=options.dry_run)
+        end.saved = True
+    if not options.dry_run:
+        # a back-dated run (a shard too, which records nothing) compares today's sheets
+        # with the night before its date: later nights have reported those turns
+        # already; one dated ahead records nothing, so the next night would report
+        # them again (failures still go out)
+        turned = [] if unrecorded else turned_off_track_by_team(result, previous)
+        problems = _notify(workspace, report, turned, notify_cmd)
+        report["notifications"] = problems
+        if problems:
+            result = replace(result, notify_error="; ".join(problems))
+        alerted = set() if blind else _alerted(result, turned, problems)
+    else:
+        alerted = set()
+    with stops.held(block=False):  # settled whole: a stop lands before it or after
+        if options.shard is not None and not unrecorded and alerted and sync.history:
+            _mark_shard(sync.history, result, alerted)  # a shard records no snapshot
         # the night is done: the next compares with it, and alerts from the teams marked
         sync.settle_history(options.as_of, alerted=alerted)
-        if sync.history_skipped != result.history_skipped:  # it could not be confirmed
-            result = replace(result, history_skipped=sync.history_skipped)
-            report["history_skipped"] = sync.history_skipped
-        kept = report_name(
-            workspace.state_dir / "runs", result.context.generated_at, _report_tag(options)
-        )
-        problem = keep_run_report(
-            kept, report, result.runs, workspace.keep_run_reports, report_path
-        )
-        if problem is not None:
-            result = replace(result, report_error=problem)
-    return result
+        end.settled = True
+    if sync.history_skipped != result.history_skipped:  # it could not be confirmed
+        result = replace(result, history_skipped=sync.history_skipped)
+        report["history_skipped"] = sync.history_skipped
+    kept = report_name(
+        workspace.state_dir / "runs", result.context.generated_at, report_tag(options)
+    )
+    problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports, report_path)
+    return result if problem is None else replace(result, report_error=problem)
 
 
 def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[str]) -> set[str]:
@@ -271,79 +288,6 @@ def _undo_unfinished(history: HistoryStore) -> None:
         log.warning(
             "history: %s's snapshot of %s, left by a run that did not finish, is undone", team, day
         )
-
-
-def _interruptible(
-    sync: Sync,
-    options: SyncOptions,
-    finished: list[TeamRun],
-    planned: list[str],
-    report_path: Path | None,
-) -> SyncResult:
-    """``sync.run(options)``; a stop signal (``Interrupted``) is told how far it got: the
-    runs of the teams that finished, and the names of the ``planned`` ones that did not,
-    for the lines the CLI prints of a stopped night (``console.print_stopped``) and its
-    run report (``_keep_stopped_report``). The engine's own cleanup (the spill folder,
-    the rollup prepared ahead) has run by then, and every worker and thread that could
-    write has ended. Tonight's history rows stay
-    pending until ``run_sync`` has sent the night's notification (``confirm_later``): a
-    night stopped before that is compared with by no later run."""
-    sync.confirm_later = True
-    began, started = dt.datetime.now(dt.UTC).replace(microsecond=0), time.perf_counter()
-    try:
-        return sync.run(options)
-    except Interrupted as exc:
-        written = (
-            "nothing was written (a dry run)"
-            if options.dry_run
-            else "each team file is whole (as it was, or as synced tonight); no rollup was "
-            "written (the last one stays); run sync again to finish"
-        )
-        exc.done = f"stopped with {len(finished)} of {len(planned)} teams done; {written}"
-        exc.runs = tuple(finished)
-        done = {run.team for run in finished}
-        exc.not_synced = tuple(name for name in planned if name not in done)
-        try:
-            seconds = time.perf_counter() - started
-            _keep_stopped_report(sync.workspace, options, exc, began, seconds, report_path)
-        except KeyboardInterrupt:  # a second stop: no report; this stop goes on
-            pass
-        except Exception as problem:  # never in place of the stop's line and exit code
-            log.error("the stopped night's run report was not written: %s", problem)
-            log.debug("stopped night's report", exc_info=True)
-        raise
-
-
-def _keep_stopped_report(
-    workspace: Workspace,
-    options: SyncOptions,
-    stop: Interrupted,
-    began: dt.datetime,
-    seconds: float,
-    report_path: Path | None,
-) -> None:
-    """A stopped night's run report, as a night's (``--report`` too), of the teams that
-    finished, with ``stopped``: the signal and every team not synced. Until 2026-12-06 a
-    stopped night wrote none, and ``--report`` kept the night before's, as if tonight's.
-    Named ``-stopped``; pruned among the nights (or the dry runs). No company objectives:
-    they are scored from every team."""
-    ws = workspace
-    context = RunContext(
-        ws.company, ws.period, options.as_of, began, ws.company_objectives, ws.rules
-    )
-    result = SyncResult(context, stop.runs, (), seconds=seconds)
-    report = run_report(
-        result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
-    )
-    teams = report.pop("teams")
-    report["stopped"] = {
-        "signal": signal.Signals(stop.signum).name,
-        "teams_done": len(stop.runs),
-        "not_synced": list(stop.not_synced),
-    }
-    report["teams"] = teams
-    kept = report_name(ws.state_dir / "runs", began, _report_tag(options, stopped=True))
-    keep_run_report(kept, report, stop.runs, ws.keep_run_reports, report_path)
 
 
 def validate_workspace(

@@ -19,6 +19,7 @@ from sheets_sync.errors import Interrupted
 from sheets_sync.sync import engine, stops, team_rows
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import report_kind
+from sheets_sync.sync.stopped import NOT_RECORDED
 from tests.cli.test_ops_cli import AS_OF, copy_ws
 
 TEAMS = ["Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People"]
@@ -101,7 +102,9 @@ def test_a_stopped_night_keeps_a_run_report_of_its_teams(
         "signal": "SIGTERM",
         "teams_done": 2,
         "not_synced": [t for t in TEAMS if t not in done],
+        "history": NOT_RECORDED,  # said, not ``history_skipped: null``
     }
+    assert report["history_skipped"] == NOT_RECORDED
     assert [t["team"] for t in report["teams"]] == done
     assert report["totals"]["teams"] == 2 and report["dry_run"] is False
     assert all(t["outcome"] == "ok" and t["changes"] for t in report["teams"])
@@ -146,12 +149,12 @@ def test_a_stopped_report_that_fails_leaves_the_stop_as_it_is(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever the report's write raises, the stop's lines and exit code stand."""
-    from sheets_sync.sync import run as sync_run
+    from sheets_sync.sync import stopped
 
     def broken(*_: object) -> None:
         raise ValueError("a report bug")
 
-    monkeypatch.setattr(sync_run, "_keep_stopped_report", broken)
+    monkeypatch.setattr(stopped, "_keep_stopped_report", broken)
     cfg = copy_ws(demo, tmp_path / "ws")
     stop_at(monkeypatch, 2)
     code, out, err = _sync(cfg)

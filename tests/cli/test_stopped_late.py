@@ -1,0 +1,125 @@
+"""A stop that lands outside the teams' own work: after every team and the rollup are
+written (as the notification hook runs, as the run report is written), and as a
+stopped night's report is written. Each is raised
+where a signal's handler would raise it, so no timing decides where it lands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.errors import Interrupted
+from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.sync import report, stops
+from sheets_sync.sync import run as sync_run
+from sheets_sync.sync.stopped import NOT_RECORDED, RECORDED
+from tests.cli.test_ops_cli import copy_ws
+from tests.cli.test_stopped_lines import TEAMS, _sync, stop_at
+
+NIGHT = dt.date(2026, 11, 23)  # ``AS_OF``
+
+
+def _stop(*_: object, **__: object) -> None:
+    stops.note(signal.SIGTERM)  # as ``cli_support._interrupt`` does
+    raise Interrupted(signal.SIGTERM)
+
+
+@pytest.fixture
+def no_death(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheets_sync import cli_support
+
+    monkeypatch.setattr(cli_support, "STOPPED_BY", [])  # ``cli.main`` would die by it
+
+
+def _runs(cfg: Path) -> list[tuple[str, int]]:
+    return sorted((p.name, p.stat().st_size) for p in (cfg.parent / ".sheets-sync/runs").iterdir())
+
+
+def _nights(cfg: Path) -> list[dt.date]:
+    return HistoryStore(default_history_path(cfg.parent / ".sheets-sync")).dates()
+
+
+def test_a_stop_as_the_notification_goes_out_says_every_team_and_keeps_a_report(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None
+) -> None:
+    """SIGTERM as the notification hook ran: every team and the rollup were written, but
+    the run printed no team line and wrote no run report, and ``--report`` kept the night
+    before's. Now every team's line, no "not synced" one, and a ``-stopped`` report with
+    the rollup as written and the history as it is: undone, so the alerts go out again."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    (cfg.parent / "teams" / "Finance.xlsx").write_text("not a workbook")  # a failure to tell
+    path = tmp_path / "last-night.json"
+    path.write_text('{"the night": "before"}')
+    monkeypatch.setattr(sync_run, "send", _stop)
+    code, out, err = _sync(cfg, "--report", str(path), "--notify-cmd", "true")
+    assert code == 128 + signal.SIGTERM, out + err
+    lines = out.splitlines()
+    assert sorted(ln.split(":")[0] for ln in lines) == sorted(TEAMS), out
+    assert not any(ln.startswith("not synced") for ln in lines), out
+    assert err.splitlines()[-1] == (
+        "error: interrupted by SIGTERM: stopped with 6 of 6 teams done; each team file is as "
+        "synced tonight; the rollup was written; the notification may not have gone out: "
+        "run sync again to finish"
+    ), err
+    ((name, size),) = _runs(cfg)
+    assert name.endswith("Z-stopped.json") and size > 0, name
+    kept = json.loads((cfg.parent / ".sheets-sync/runs" / name).read_text())
+    assert json.loads(path.read_text()) == kept
+    assert kept["stopped"] == {
+        "signal": "SIGTERM",
+        "teams_done": 6,
+        "not_synced": [],
+        "history": NOT_RECORDED,
+    }
+    assert kept["history_skipped"] == NOT_RECORDED
+    assert kept["rollup_output"] and kept["rollup_error"] is None
+    assert (cfg.parent / kept["rollup_output"]).is_file()
+    assert len(kept["teams"]) == 6 and kept["company_objectives"]
+    assert NIGHT not in _nights(cfg)  # undone: the next night sends tonight's alerts
+
+
+def test_a_stop_as_the_nights_report_is_written_keeps_the_night_recorded(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None
+) -> None:
+    """After the history is settled only the report is left: the stopped report says the
+    night is recorded, and the night's own report, cut short, leaves no empty file."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    real, calls = report.write_run_report, []
+
+    def write_run_report(*args: object) -> None:
+        calls.append(args)
+        if len(calls) == 1:  # the night's own report; the stopped one is written
+            _stop()
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "write_run_report", write_run_report)
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    assert len(out.splitlines()) == 6 and "not synced" not in out, out
+    assert "the notification" not in err.splitlines()[-1], err
+    ((name, size),) = _runs(cfg)
+    assert name.endswith("Z-stopped.json") and size > 0, name
+    kept = json.loads((cfg.parent / ".sheets-sync/runs" / name).read_text())
+    assert kept["stopped"]["history"] == RECORDED and kept["history_skipped"] is None
+    assert NIGHT in _nights(cfg)
+
+
+def test_a_second_stop_as_the_stopped_report_is_written_leaves_no_empty_report(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's name is reserved by an empty file; a stop as the report was written
+    left that 0-byte ``...Z-stopped.json`` in ``runs/`` (only an ``OSError`` removed it)."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    stop_at(monkeypatch, 3)
+
+    def second_stop(*_: object) -> None:
+        raise Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(report, "write_run_report", second_stop)
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    assert _runs(cfg) == []
