@@ -191,10 +191,8 @@ def map_in_workers(
     (``isolated``): a task that kills that child too ends as ``crashed(i, why)``
     (without ``crashed``, ``WorkerDiedError`` is raised), and the others finish.
     """
-    if workers <= 1 or count <= 1:
-        for i in range(count):
-            stops.check()  # between teams: a stop lost in the last one (``stops.py``)
-            yield task(i)
+    if workers <= 1 or count <= 1:  # a stop waits for the task in hand, as in a worker
+        yield from stops.serially(task, count, stopped)
         return
     _TASK["task"] = task
     try:

@@ -16,7 +16,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from sheets_sync.errors import Interrupted
 
@@ -25,6 +25,7 @@ SIGNALS = tuple(  # no SIGHUP on Windows
 )
 
 _Handler = Callable[[int, FrameType | None], Any]
+T = TypeVar("T")
 _noted: list[int] = []  # the signals noted and not yet raised or seen arriving
 
 
@@ -144,3 +145,28 @@ def _replay(caught: list[int], first: BaseException | None) -> None:
                 first = exc
     if first is not None:
         raise first
+
+
+def serially(
+    task: Callable[[int], T], count: int, stopped: Callable[[int, T], None] | None
+) -> Iterator[T]:
+    """``task(0) .. task(count - 1)`` in this process (``map_in_workers`` with one worker),
+    a stop lost in a task raised before the next. With ``stopped`` (the tasks write), a
+    stop waits for the task in hand, whose result goes to ``stopped`` (counted, as a
+    worker's finished task is), and is raised right after it: raised as it came, a
+    SIGTERM just after a team's file was replaced named that team "not synced (stopped)".
+    A second stop waits too (no worker to kill: the team in hand is this process's)."""
+    for i in range(count):
+        check()
+        if stopped is None:
+            yield task(i)
+            continue
+        done: list[T] = []
+        try:
+            with held(block=False):
+                done.append(task(i))
+        except KeyboardInterrupt:
+            if done:
+                stopped(i, done[0])
+            raise
+        yield done[0]

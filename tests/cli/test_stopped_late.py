@@ -1,6 +1,6 @@
 """A stop that lands outside the teams' own work: after every team and the rollup are
-written (as the notification hook runs, as the run report is written), and as a
-stopped night's report is written. Each is raised
+written (as the notification hook runs, as the run report is written), as a stopped
+night's report is written, and just after a team's file is replaced. Each is raised
 where a signal's handler would raise it, so no timing decides where it lands."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,46 @@ def test_a_second_stop_as_the_stopped_report_is_written_leaves_no_empty_report(
     code, out, err = _sync(cfg)
     assert code == 128 + signal.SIGTERM, out + err
     assert _runs(cfg) == []
+
+
+@pytest.fixture
+def stop_handler() -> Iterator[None]:
+    """The CLI's own handler for SIGTERM (``cli.main`` installs it; ``CliRunner`` not)."""
+    from sheets_sync import cli_support
+
+    old = signal.signal(signal.SIGTERM, cli_support._interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def test_a_team_written_as_the_stop_lands_is_counted_done(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None, stop_handler: None
+) -> None:
+    """``--workers 1``: a SIGTERM just after a team's file was replaced, before the run
+    took its result in, named that team "not synced (stopped)". The stop now waits for
+    the team to be counted, and is raised then: no other team is begun."""
+    from sheets_sync import atomic
+    from sheets_sync.backends.excel import files
+
+    cfg = copy_ws(demo, tmp_path / "ws")
+    teams = cfg.parent / "teams"
+    before = {p.name: p.read_bytes() for p in teams.glob("*.xlsx")}
+    real, calls = atomic.fsync_dir, []  # as ``files`` imports it
+
+    def fsync_dir(folder: Path) -> None:  # the signal lands just after the rename
+        real(folder)
+        calls.append(folder)
+        if len(calls) == 2:  # the backup's folder, then the team's: one team replaced
+            signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(files, "fsync_dir", fsync_dir)
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    changed = sorted(n[:-5] for n, b in before.items() if (teams / n).read_bytes() != b)
+    assert len(changed) == 1, changed  # raised before the next team was begun
+    lines = out.splitlines()
+    assert [ln.split(":")[0] for ln in lines[:-1]] == changed, out
+    left = [t for t in TEAMS if t not in changed]
+    assert lines[-1] == f"not synced (stopped): 5 teams: {', '.join(left)}", out
