@@ -22,12 +22,14 @@ from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
 
 REPORT_VERSION = 1
-#: what ``report_name`` names a report: a UTC stamp, then -shard-1-of-4, -dry-run or
-#: -rollup, then -2 (a second report that second) or a pid
+#: what ``report_name`` names a report: a UTC stamp, then its tag (-shard-1-of-4,
+#: -stopped, -dry-run, -rollup: ``stopped.report_tag``), then -2 (a second report that
+#: second) or a pid
 _REPORT_NAME = re.compile(r"\d{8}T\d{6}Z(?:-[0-9A-Za-z-]+)?\.json")
 #: the kinds of report pruned apart (``report_kind``): one never evicts another's
-DRY_RUN, ROLLUP = "dry-run", "rollup"
-_KIND = re.compile(r"-(dry-run|rollup)(?:-\d+)?\.json")
+DRY_RUN, ROLLUP, STOPPED = "dry-run", "rollup", "stopped"
+#: the kind is the tag's last word: a stopped dry run's (``-stopped-dry-run``) is a dry run's
+_KIND = re.compile(r"-(dry-run|rollup|stopped)(?:-\d+)?\.json")
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -157,8 +159,10 @@ def write_run_report(path: Path, report: Mapping[str, Any], runs: Sequence[TeamR
 
 
 def report_kind(name: str) -> str:
-    """``dry-run``, ``rollup`` (``rollup`` and the shard merge) or ``sync`` (a night, or
-    one shard's share of it): the reports ``prune_run_reports`` counts together."""
+    """``dry-run``, ``rollup`` (``rollup`` and the shard merge), ``stopped`` (a night, or
+    a shard's share, stopped by a signal: a night stopped again and again pushed the
+    real nights' reports out) or ``sync`` (a night, or one shard's share of it): the
+    reports ``prune_run_reports`` counts together."""
     found = _KIND.search(name)
     return found.group(1) if found else "sync"
 
@@ -166,7 +170,8 @@ def report_kind(name: str) -> str:
 def report_name(folder: Path, when: dt.datetime, tag: str = "") -> Path:
     """A name no other run's report has (runs of the same second, shards side by side,
     overwrote each other's), reserved by creating it empty. ``tag``: ``-shard-K-of-N``,
-    ``-dry-run`` or ``-rollup``, before any ``-2``, so a name keeps its kind."""
+    ``-stopped``, ``-dry-run`` or ``-rollup`` (``stopped.report_tag``), before any
+    ``-2``, so a name keeps its kind."""
     stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + tag
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)

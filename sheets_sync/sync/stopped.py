@@ -22,7 +22,7 @@ from sheets_sync.errors import Interrupted
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.report import DRY_RUN, keep_run_report, report_name, run_report
+from sheets_sync.sync.report import DRY_RUN, STOPPED, keep_run_report, report_name, run_report
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -35,10 +35,11 @@ NOT_RECORDED = "not recorded: the night was stopped before it ended (the next sy
 
 
 def report_tag(options: SyncOptions, *, stopped: bool = False) -> str:
-    """A shard's report names its shard; a stopped night's says so; a dry run's too, last,
-    and is pruned apart (``report_kind``)."""
+    """A shard's report names its shard; a stopped night's says so, and is pruned among
+    the stopped ones; a dry run's (stopped or not) says so last, and is pruned among
+    the dry runs (``report_kind``)."""
     tag = "-shard-{}-of-{}".format(*options.shard) if options.shard is not None else ""
-    tag += "-stopped" if stopped else ""
+    tag += f"-{STOPPED}" if stopped else ""
     return f"{tag}-{DRY_RUN}" if options.dry_run else tag
 
 
@@ -162,8 +163,8 @@ def _keep_stopped_report(
     """A stopped night's run report, as a night's (``--report`` too), of the teams that
     finished (and the rollup, when it was written), with ``stopped``: the signal, every
     team not synced and what became of the history (``history_skipped`` too, when the
-    night's snapshot is not recorded). Named ``-stopped``; pruned among the nights (or
-    the dry runs): until 2026-12-06 a stopped night wrote none."""
+    night's snapshot is not recorded). Named ``-stopped``, pruned among the stopped
+    nights (or the dry runs): until 2026-12-06 a stopped night wrote none."""
     if history != RECORDED and not options.dry_run and options.shard is None:
         result = replace(result, history_skipped=history)
     report: dict[str, Any] = run_report(

@@ -18,6 +18,7 @@ from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.engine import SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.report import prune_run_reports, report_kind
 from sheets_sync.sync.run import rebuild_rollup, run_sync
 
 OPTIONS = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
@@ -140,3 +141,17 @@ def test_a_rollup_keeps_its_report_pruned_among_rollups(workspace: Path) -> None
     assert report["from_results"] is None and report["rollup_output"] == "company.xlsx"
     assert report["rollup_rewritten"] is True and report["seconds"] > 0
     assert [(t["team"], t["outcome"]) for t in report["teams"]] == [("Sales", "ok")]
+
+
+def test_stopped_nights_are_pruned_among_their_own(workspace: Path) -> None:
+    """A stopped night's report counted among the nights: a night stopped again and
+    again (a job killed each time by a timeout) pushed the real nights' reports out."""
+    stopped = [f"202611{d:02}T023000Z-stopped.json" for d in range(15, 20)]
+    stopped.append("20261120T023000Z-shard-1-of-2-stopped.json")
+    runs = _runs(workspace, "3", [*OLD, *stopped])
+    tonight = _sync(workspace)
+    assert _left(runs) == sorted([*OLD[-2:], tonight, *stopped])
+    assert report_kind(stopped[0]) == report_kind(stopped[-1]) == "stopped"
+    assert report_kind("20261120T023000Z-stopped-dry-run.json") == "dry-run"
+    assert prune_run_reports(runs, 3, runs / stopped[-1]) is None
+    assert _left(runs) == sorted([*OLD[-2:], tonight, *stopped[-3:]])
