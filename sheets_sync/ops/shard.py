@@ -171,16 +171,11 @@ def _read(path: Path) -> tuple[ShardResults, bool]:
     return data, dry
 
 
-def merged_files(directory: Path) -> list[str]:
-    """The names of the results files a merge of ``directory`` read, a dry run's left out
-    (by name: ``results_file``), for its run report."""
-    names = (p.name for p in directory.glob("shard-*.pickle"))
-    return sorted(n for n in names if not n.endswith(_DRY_RUN_SUFFIX))
-
-
-def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
+def load_results(directory: Path) -> tuple[RunContext, list[TeamRun], list[str]]:
     """All N shards of one run, checked complete: same N, same as-of, each shard once,
-    each team once. Raises ``ConfigError`` naming what is wrong and how to fix it."""
+    each team once, and the names of the files merged, for the merge's run report: by
+    their header, not their name (a dry run's under another name was listed as merged
+    until 2026-12-06). Raises ``ConfigError`` naming what is wrong and how to fix it."""
     if not directory.is_dir():
         raise ConfigError(f"{directory}: results folder not found")
     files = sorted(directory.glob("shard-*.pickle"))
@@ -222,7 +217,10 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
     ]
     missing = [k for k in range(1, n + 1) if k not in by_k]
     if missing:
-        named = (results_file(directory, k, n, dry_run=True).name for k in missing)
+        # its dry run's, or a dry run's renamed as the real shard's (read: its header)
+        named = (
+            results_file(directory, k, n, dry_run=d).name for k in missing for d in (True, False)
+        )
         dry = [name for name in named if name in dry_runs]
         problems.append(
             f"{directory}: missing shard{'s' if len(missing) > 1 else ''} "
@@ -244,7 +242,7 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
             runs.append(run)
     if problems:
         raise ConfigError(f"{directory}: incomplete shard results", problems=problems)
-    return ordered[0].context, runs
+    return ordered[0].context, runs, sorted(path.name for path, _ in shards)
 
 
 def check_night(

@@ -26,7 +26,7 @@ from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
-from sheets_sync.ops.shard import check_night, load_results, merged_files, save_results
+from sheets_sync.ops.shard import check_night, load_results, save_results
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
@@ -313,11 +313,15 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncRe
 
 
 def _keep_rollup_report(
-    workspace: Workspace, result: SyncResult, when: dt.datetime, results: Path | None = None
+    workspace: Workspace,
+    result: SyncResult,
+    when: dt.datetime,
+    results: tuple[Path, list[str]] | None = None,
 ) -> SyncResult:
     """A run that publishes the company workbook leaves its report in ``runs/`` as a
     sync does, named ``-rollup`` and pruned among its kind: which teams it was built
-    from (failed ones named), from which shard results, what was published."""
+    from (failed ones named), from which shard results (``results``: the folder and the
+    files ``load_results`` merged), what was published."""
     merged = results is not None
     report = run_report(
         result,
@@ -326,7 +330,7 @@ def _keep_rollup_report(
         command="rollup --from-results" if merged else "rollup",
     )
     report["from_results"] = (
-        {"folder": str(results), "shards": merged_files(results)} if results is not None else None
+        {"folder": str(results[0]), "shards": results[1]} if results is not None else None
     )
     kept = report_name(workspace.state_dir / "runs", when, f"-{ROLLUP}")
     problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports)
@@ -369,7 +373,7 @@ def merge_shards(
     as_of = None if as_of is None else as_of_day(as_of)
     with RunLock(workspace.state_dir):
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
-        context, shard_runs = load_results(folder)
+        context, shard_runs, merged = load_results(folder)
         if as_of is not None and as_of != context.as_of:
             raise ConfigError(
                 f"{folder}: the shard results are as of {context.as_of}, not --as-of "
@@ -390,4 +394,4 @@ def merge_shards(
             history_skipped=merger.history_skipped,
             seconds=time.perf_counter() - started,
         )
-        return _keep_rollup_report(workspace, result, began, folder)
+        return _keep_rollup_report(workspace, result, began, (folder, merged))

@@ -112,7 +112,7 @@ def test_save_load_round_trip(tmp_path: Path, make_result: MakeResult) -> None:
         "shard-002-of-003.pickle",
         "shard-003-of-003.pickle",
     ]  # no temp files left behind
-    context, runs = load_results(tmp_path)
+    context, runs, _ = load_results(tmp_path)
     assert context == full.context
     assert sorted(runs, key=lambda r: r.team) == sorted(full.runs, key=lambda r: r.team)
     by_team = {r.team: r for r in runs}
@@ -189,7 +189,7 @@ def test_format_2_results_still_merge(
     path = results_file(tmp_path, 1, 1)
     path.write_bytes(MAGIC + b"2\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
     monkeypatch.undo()
-    context, runs = load_results(tmp_path)
+    context, runs, _ = load_results(tmp_path)
     assert context == result.context and tuple(runs) == result.runs
     assert [run.error_detail for run in runs] == [None, None]
 
@@ -211,7 +211,7 @@ def test_team_source_is_a_new_format_and_format_3_results_still_merge(
     payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
     path.write_bytes(MAGIC + b"3\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
     monkeypatch.undo()
-    _, runs = load_results(tmp_path)
+    _, runs, _ = load_results(tmp_path)
     assert runs[1].error_detail == replace(detail, team_source=None)
     assert runs[0] == result.runs[0]
 
@@ -223,7 +223,7 @@ def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
     ws = load_workspace(workspace)
     result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False, dry_run=True))
     save_results(tmp_path / "results", 1, 1, result)
-    context, runs = load_results(tmp_path / "results")
+    context, runs, _ = load_results(tmp_path / "results")
     assert context == result.context and tuple(runs) == result.runs
     assert runs[0].result is not None and runs[0].result.findings == result.runs[0].findings
 
@@ -296,7 +296,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
     ]
     save_results(tmp_path, 2, 2, shards[1])
     dry[1].write_bytes(b"damaged")  # a dry run's are not read beside real ones
-    context, runs = load_results(tmp_path)
+    context, runs, _ = load_results(tmp_path)
     assert len(runs) == len(TEAMS) and context == shards[0].context
     # a dry run's results renamed as a real shard's are still a dry run's
     alone = tmp_path / "renamed"
@@ -305,3 +305,36 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
         ConfigError, match=r"only dry-run shard results \(shard-001-of-001\.pickle\)"
     ):
         load_results(alone)
+
+
+def test_a_dry_runs_results_under_a_real_shards_name_are_named_in_the_missing_shard(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """A dry run's results renamed as the missing real shard's: the merge said the shard
+    was missing with no word of the file that has its name (the hint looked for the dry
+    run's own name only)."""
+    shards = _split(make_result, 2)
+    save_results(tmp_path, 1, 2, shards[0])
+    dry = save_results(tmp_path, 2, 2, shards[1], dry_run=True)
+    dry.rename(results_file(tmp_path, 2, 2))
+    with pytest.raises(ConfigError) as err:
+        load_results(tmp_path)
+    assert err.value.problems == [
+        f"{tmp_path}: missing shard 2/2; did it fail or not finish? "
+        "(shard-002-of-002.pickle: a dry run's, not merged)"
+    ]
+
+
+def test_the_merge_names_the_files_it_merged_by_their_header(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """The merge's run report listed every results file not named as a dry run's, so a
+    dry run's under another name was listed as merged; it lists what it read as real."""
+    shards = _split(make_result, 2)
+    for k, shard in enumerate(shards, 1):
+        save_results(tmp_path, k, 2, shard)
+    dry = save_results(tmp_path, 1, 2, shards[0], dry_run=True)
+    dry.rename(tmp_path / "shard-001-of-002-tuesday.pickle")
+    context, runs, merged = load_results(tmp_path)
+    assert len(runs) == len(TEAMS) and context == shards[0].context
+    assert merged == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]
