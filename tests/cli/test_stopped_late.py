@@ -126,6 +126,27 @@ def test_a_second_stop_as_the_stopped_report_is_written_leaves_no_empty_report(
     assert _runs(cfg) == []
 
 
+def test_a_stop_as_a_shard_saves_its_results_says_to_run_it_again(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None
+) -> None:
+    """Its teams are written, its results not saved: the merge would find it missing."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    monkeypatch.setattr(sync_run, "save_results", _stop)
+    results = tmp_path / "results"
+    code, out, err = _sync(cfg, "--shard", "1/2", "--results-dir", str(results))
+    assert code == 128 + signal.SIGTERM, out + err
+    assert out and "not synced" not in out, out
+    assert err.splitlines()[-1].endswith(
+        "teams done; each team file is as synced tonight; the shard's results were not "
+        "saved: run this shard again"
+    ), err
+    assert list(results.iterdir()) == []
+    ((name, _),) = _runs(cfg)
+    assert name.endswith("Z-shard-1-of-2-stopped.json"), name
+    kept = json.loads((cfg.parent / ".sheets-sync/runs" / name).read_text())
+    assert kept["stopped"]["history"] == "not recorded (a shard: the merge records the night)"
+
+
 @pytest.fixture
 def stop_handler() -> Iterator[None]:
     """The CLI's own handler for SIGTERM (``cli.main`` installs it; ``CliRunner`` not)."""
