@@ -120,7 +120,11 @@ def after_run(
     if options.dry_run:
         said.append("nothing was written (a dry run)")
     else:
-        said.append("each team file is as synced tonight")
+        said.append(
+            "each team file is as synced tonight"
+            if options.write_back
+            else "no team file was written (--no-write-back)"
+        )
         if result.rollup_output is not None and result.rollup_error is None:
             said.append("the rollup was written")
         if options.shard is not None and not end.saved:

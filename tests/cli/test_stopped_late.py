@@ -147,6 +147,17 @@ def test_a_stop_as_a_shard_saves_its_results_says_to_run_it_again(
     assert kept["stopped"]["history"] == "not recorded (a shard: the merge records the night)"
 
 
+def test_a_stop_after_a_night_that_wrote_no_team_says_so(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None
+) -> None:
+    cfg = copy_ws(demo, tmp_path / "ws")
+    (cfg.parent / "teams" / "Finance.xlsx").write_text("not a workbook")
+    monkeypatch.setattr(sync_run, "send", _stop)
+    code, out, err = _sync(cfg, "--no-write-back", "--notify-cmd", "true")
+    assert code == 128 + signal.SIGTERM, out + err
+    assert "; no team file was written (--no-write-back); " in err.splitlines()[-1], err
+
+
 @pytest.fixture
 def stop_handler() -> Iterator[None]:
     """The CLI's own handler for SIGTERM (``cli.main`` installs it; ``CliRunner`` not)."""
