@@ -189,6 +189,10 @@ def _wait_for(argv: list[str], stdin: IO[bytes], stderr: IO[bytes], timeout: flo
         proc.kill()
         proc.wait()
         return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
+    except BaseException:  # a stop (SIGTERM reaches us alone): the hook goes with the night,
+        proc.kill()  # which says the notification may not have gone out; the next sends it
+        proc.wait()
+        raise
     if returncode == 0:
         return None
     stderr.seek(max(os.fstat(stderr.fileno()).st_size - _STDERR_TAIL, 0))

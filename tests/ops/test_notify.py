@@ -258,6 +258,43 @@ def test_a_command_that_leaves_a_child_running_does_not_hold_the_night(
     assert [p.removeprefix("notify command 'sh' ") for p in problems] == expected
 
 
+def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
+    """A SIGTERM reaches the sync alone, not its hook: the stopped night said "the
+    notification may not have gone out" while the hook ran on and could still deliver it
+    (found by review). The hook now ends with the night."""
+    pid_file = tmp_path / "hook.pid"
+    command = f"sh -c 'echo $$ > \"{pid_file}\"; exec sleep 60'"
+    seen = threading.Event()
+
+    def stop_once_started() -> None:
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+        seen.set()
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGUSR1, interrupt)
+    stopper = threading.Thread(target=stop_once_started)
+    stopper.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            send({"n": 1}, command=command, webhook=None, timeout=60)
+    finally:
+        stopper.join()
+        signal.signal(signal.SIGUSR1, old)
+        if not seen.is_set():
+            _stop(pid_file)
+    assert seen.is_set()
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(pid, 0)
+
+
 def test_a_webhook_no_parser_takes_is_a_problem_not_a_traceback() -> None:
     """`http://[oops/hook` passed `config check`, then raised ValueError from urlsplit
     after every team was written. send() reports it; the configuration refuses it."""
