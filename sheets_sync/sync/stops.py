@@ -70,15 +70,16 @@ def held(block: bool = True) -> Iterator[None]:
     again on leaving, as for a fork."""
     caught: list[int] = []
     kept: list[BaseException] = []
+    closed: list[bool] = []  # the block is done: a handler of ours left in acts as the old
     handlers: dict[int, tuple[Any, _Handler]] = {}  # each signal's handler before, and ours
     if threading.current_thread() is threading.main_thread():
         for signum in SIGNALS:
             handler = signal.getsignal(signum)
             if handler not in (None, signal.SIG_IGN):  # nohup's stays
                 if not block and callable(handler):
-                    deferring = _now(handler, kept)
+                    deferring = _now(handler, kept, closed)
                 else:
-                    deferring = _later(caught)
+                    deferring = _later(caught, handler, closed)
                 handlers[signum] = (signal.signal(signum, deferring), deferring)
     old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
     try:
@@ -86,17 +87,22 @@ def held(block: bool = True) -> Iterator[None]:
     finally:
         if old is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        _restore(handlers, caught)
-        _replay(caught, kept[0] if kept else None)
+        closed.append(True)
+        try:
+            _restore(handlers, caught)
+        finally:
+            _replay(caught, kept[0] if kept else None)
 
 
 def _restore(handlers: dict[int, tuple[Any, _Handler]], caught: list[int]) -> None:
     """Each handler ``held`` replaced put back while ours is still in place: one the
     block or a handler run in it (``_now``) put in since stays (a library caller's that
     sets ``SIG_DFL`` for "a second Ctrl-C kills" was undone until 2026-12-06), as
-    ``pool_end.stops_recorded`` does. The stop signals are blocked meanwhile, and each
-    that came is put in ``caught``: one whose handler, put back, raised between two
-    restores left ours on the rest, and a later signal was caught for good."""
+    ``pool_end.stops_recorded`` does. The stop signals are blocked meanwhile in this
+    thread, and each that came is put in ``caught``. Another thread may still take one
+    (the mask is a thread's) and its handler, put back, run here and raise between two
+    restores: ours left on the rest then act as the handler they replaced (``closed``),
+    so a later signal is not caught for good (until 2026-12-06 it was, review)."""
     if not handlers:
         return
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # ours run any pending
@@ -111,12 +117,15 @@ def _restore(handlers: dict[int, tuple[Any, _Handler]], caught: list[int]) -> No
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _now(handler: _Handler, kept: list[BaseException]) -> _Handler:
+def _now(handler: _Handler, kept: list[BaseException], closed: list[bool]) -> _Handler:
     """A handler for ``held(block=False)``: ``handler`` run at once, whatever it raises
     kept for ``held`` to raise on leaving. A signal again as it runs runs this again,
-    nested: its exception is kept too, and none reaches the block."""
+    nested: its exception is kept too, and none reaches the block. Once ``closed``,
+    ``_handed_back``."""
 
     def run(signum: int, frame: FrameType | None) -> Any:
+        if closed:
+            return _handed_back(signum, handler)
         try:
             handler(signum, frame)
         except BaseException as exc:  # a stop's own exception: raised once the block is done
@@ -125,13 +134,23 @@ def _now(handler: _Handler, kept: list[BaseException]) -> _Handler:
     return run
 
 
-def _later(caught: list[int]) -> _Handler:
-    """A handler for ``held``: its signal noted in ``caught``, raised again on leaving."""
+def _later(caught: list[int], before: Any, closed: list[bool]) -> _Handler:
+    """A handler for ``held``: its signal noted in ``caught``, raised again on leaving.
+    Once ``closed``, ``_handed_back``."""
 
     def later(signum: int, _frame: FrameType | None) -> None:
+        if closed:
+            return _handed_back(signum, before)
         caught.append(signum)
 
     return later
+
+
+def _handed_back(signum: int, before: Any) -> None:
+    """A handler of ``held``'s still in after its block (``_restore`` cut short): the one
+    it replaced put back, and the signal raised again for it, as if it had been in."""
+    signal.signal(signum, before)
+    signal.raise_signal(signum)
 
 
 def _replay(caught: list[int], first: BaseException | None) -> None:

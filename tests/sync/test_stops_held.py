@@ -76,3 +76,39 @@ def test_a_stop_as_the_handlers_are_put_back_leaves_none_of_held_s(
     assert signal.getsignal(signal.SIGTERM) is stop, "held's handler left in place"
     assert signal.getsignal(signal.SIGINT) is stop
     assert ran == [signal.SIGINT] and raised.value.args == (signal.SIGINT,), ran
+
+
+def test_a_stop_taken_by_another_thread_as_handlers_are_put_back_loses_no_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With another thread alive, a process-directed SIGINT blocked in the main thread is
+    taken by the other; its handler, just put back, then runs in the main thread inside
+    the restore loop, and raised out of it: SIGTERM kept ``held``'s handler, and a later
+    SIGTERM was kept in a list no one read (review). The handler left in now acts as the
+    one it replaced. The handler's run in the loop is raised here where the race puts it."""
+    ran: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        ran.append(signum)
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    put = signal.signal
+
+    def put_then_stop(signum: int, handler: Any) -> Any:
+        before = put(signum, handler)
+        if signum == signal.SIGINT and handler is stop:  # its handler runs just then
+            stop(signal.SIGINT, None)
+        return before
+
+    with pytest.raises(KeyboardInterrupt), stops.held(block=False):
+        monkeypatch.setattr(signal, "signal", put_then_stop)
+    monkeypatch.undo()
+    assert ran == [signal.SIGINT]
+    with pytest.raises(KeyboardInterrupt) as later:  # a later SIGTERM still stops
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+        for _ in range(1000):  # its handler runs at the next bytecodes
+            pass
+    assert later.value.args == (signal.SIGTERM,) and ran == [signal.SIGINT, signal.SIGTERM]
+    assert signal.getsignal(signal.SIGTERM) is stop  # and it is the caller's again
