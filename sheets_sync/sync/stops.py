@@ -49,7 +49,7 @@ def arrived() -> None:
 
 
 @contextlib.contextmanager
-def held(block: bool = True) -> Iterator[None]:
+def held(block: bool = True, second_cuts: bool = False) -> Iterator[None]:
     """Stop signals wait while the block runs, and each that came is raised again on
     leaving, in order, for the usual handler: the first one's exception goes on up, and
     a second one runs its handler too (``pool_end.stops_recorded`` kills the workers
@@ -67,7 +67,8 @@ def held(block: bool = True) -> Iterator[None]:
     a stop as it comes (``stops_recorded`` raises their flag in its handler), not once
     the import is done (~1 s of teams begun after it, until 2026-12-06), and a second
     one kills them then. A signal with no handler of Python's (``SIG_DFL``) is raised
-    again on leaving, as for a fork."""
+    again on leaving, as for a fork. ``second_cuts`` (with ``block=False``): a second
+    stop's handler raises into the block, for work a second Ctrl-C may cut in two."""
     caught: list[int] = []
     kept: list[BaseException] = []
     closed: list[bool] = []  # the block is done: a handler of ours left in acts as the old
@@ -77,7 +78,7 @@ def held(block: bool = True) -> Iterator[None]:
             handler = signal.getsignal(signum)
             if handler not in (None, signal.SIG_IGN):  # nohup's stays
                 if not block and callable(handler):
-                    deferring = _now(handler, kept, closed)
+                    deferring = _now(handler, kept, closed, second_cuts)
                 else:
                     deferring = _later(caught, handler, closed)
                 handlers[signum] = (signal.signal(signum, deferring), deferring)
@@ -117,15 +118,19 @@ def _restore(handlers: dict[int, tuple[Any, _Handler]], caught: list[int]) -> No
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _now(handler: _Handler, kept: list[BaseException], closed: list[bool]) -> _Handler:
+def _now(
+    handler: _Handler, kept: list[BaseException], closed: list[bool], second_cuts: bool = False
+) -> _Handler:
     """A handler for ``held(block=False)``: ``handler`` run at once, whatever it raises
     kept for ``held`` to raise on leaving. A signal again as it runs runs this again,
-    nested: its exception is kept too, and none reaches the block. Once ``closed``,
-    ``_handed_back``."""
+    nested: its exception is kept too, and none reaches the block (with ``second_cuts``,
+    a second stop's goes into the block). Once ``closed``, ``_handed_back``."""
 
     def run(signum: int, frame: FrameType | None) -> Any:
         if closed:
             return _handed_back(signum, handler)
+        if second_cuts and kept:
+            return handler(signum, frame)
         try:
             handler(signum, frame)
         except BaseException as exc:  # a stop's own exception: raised once the block is done
@@ -174,7 +179,9 @@ def serially(
     stop waits for the task in hand, whose result goes to ``stopped`` (counted, as a
     worker's finished task is), and is raised right after it: raised as it came, a
     SIGTERM just after a team's file was replaced named that team "not synced (stopped)".
-    A second stop waits too (no worker to kill: the team in hand is this process's)."""
+    A second stop cuts the task in hand (with no worker to kill, it waited for a whole
+    workbook's teams, review): its file is whole either way (the write is atomic), and it
+    is named not synced."""
     for i in range(count):
         check()
         if stopped is None:
@@ -182,7 +189,7 @@ def serially(
             continue
         done: list[T] = []
         try:
-            with held(block=False):
+            with held(block=False, second_cuts=True):
                 done.append(task(i))
         except KeyboardInterrupt:
             if done:

@@ -112,3 +112,31 @@ def test_a_stop_taken_by_another_thread_as_handlers_are_put_back_loses_no_later_
             pass
     assert later.value.args == (signal.SIGTERM,) and ran == [signal.SIGINT, signal.SIGTERM]
     assert signal.getsignal(signal.SIGTERM) is stop  # and it is the caller's again
+
+
+def test_a_second_stop_cuts_the_serial_task_in_hand() -> None:
+    """``--workers 1``: a stop waits for the team in hand, but with no worker to kill a
+    second one waited too, for every team of a workbook (review). It now cuts it."""
+    ran: list[str] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    me = threading.main_thread().ident or 0
+
+    def task(i: int) -> int:
+        signal.pthread_kill(me, signal.SIGINT)  # the first: the task goes on
+        for _ in range(1000):
+            pass
+        ran.append("after the first")
+        signal.pthread_kill(me, signal.SIGINT)  # the second: cut here
+        for _ in range(1000):
+            pass
+        ran.append("after the second")
+        return i
+
+    counted: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        list(stops.serially(task, 3, lambda i, _: counted.append(i)))
+    assert ran == ["after the first"] and counted == []
