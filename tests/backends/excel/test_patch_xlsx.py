@@ -202,7 +202,7 @@ def _rewritten(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
             .replace(b'.xml" ContentType', b".xml' ContentType")
         ),
     ],
-    ids=["single-quoted", "end-tag", "spaced", "comment-inside"],
+    ids=["single-quoted", "end-tag", "comment-inside", "spaced"],
 )
 @needs_real_world
 def test_an_emptied_calc_chain_leaves_no_relationship_to_it(
