@@ -7,7 +7,8 @@ unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -17,7 +18,16 @@ from sheets_sync.domain.values import (
     is_percent_text,
 )
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import DATE_EPOCH, CellValue, RowCells, SheetGrid, WorkbookData, a1, tab_key
+from sheets_sync.grid import (
+    DATE_EPOCH,
+    CellRange,
+    CellValue,
+    RowCells,
+    SheetGrid,
+    WorkbookData,
+    a1,
+    tab_key,
+)
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.header import header_map, locate_header, looked_for, repeats_header
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
@@ -127,28 +137,55 @@ def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
 MAX_COLUMNS = 16_384
 
 
-def _check_room(layout: TabLayout, spec: TabSpec, source: str) -> None:
+def _check_room(layout: TabLayout, spec: TabSpec, source: str, merge: CellRange | None) -> None:
     """Owned columns a layout lacks go right of the last used column: a stray cell far
     right (a note in XFD1) left them no room, and the write failed as an internal error
-    with a traceback (``XFE1: outside the worksheet grid``) every night."""
+    with a traceback (``XFE1: outside the worksheet grid``) every night. A merge on a row
+    the sync writes that reaches the last column leaves none either: the error names it."""
     if layout.missing_owned and layout.first_free_col + len(layout.missing_owned) - 1 > MAX_COLUMNS:
         names = ", ".join(spec.columns[o][0] for o in layout.missing_owned)
         last = a1(layout.header_row, layout.first_free_col - 1).rstrip("0123456789")
-        raise LayoutError(
-            f"no room for the columns {names} right of the last used column {last}; add "
-            "them by hand, or delete the stray cells far right of the data",
-            source=source,
-            tab=layout.tab,
-        )
+        if merge is not None:
+            message = (
+                f"no room for the columns {names}: the merged cells {merge} reach the last "
+                f"column {last} on a row the sync writes; unmerge them, or add the columns by hand"
+            )
+        else:
+            message = (
+                f"no room for the columns {names} right of the last used column {last}; add "
+                "them by hand, or delete the stray cells far right of the data"
+            )
+        raise LayoutError(message, source=source, tab=layout.tab)
 
 
-def _first_free_col(grid: SheetGrid, header_row: int, columns: Mapping[str, int]) -> int:
-    """Where added owned columns start: right of every cell the team filled and of every
-    merged range from the header row down. A merge's other cells hold no value, so the
-    grid ends at its first column: a comment merged across Q3:T3 put Score, Expected and
-    Status in R3:T3, under the merge, where no one sees them (before 2026-12-06)."""
-    merged = max((m.max_col for m in grid.merged if m.max_row >= header_row), default=0)
-    return max(grid.max_col, grid.used_cols, merged, max(columns.values(), default=0)) + 1
+def _first_free_col(
+    grid: SheetGrid, columns: Mapping[str, int], written: Sequence[int], count: int
+) -> tuple[int, CellRange | None]:
+    """Where ``count`` added owned columns start, and the merge that pushed them past the
+    last column if one did: right of every cell the team filled, and of every merge that
+    crosses a row the sync writes (``written``, sorted: the header row and the records')
+    where the added cells would be. A merge's other cells hold no value, so the grid ends
+    at its first column: a comment merged across Q3:T3 put Score, Expected and Status in
+    R3:T3, under the merge, where no one saw them (before 2026-12-06). A section row or a
+    footer merged across the sheet (A5:XFD5) on a row the sync never writes moves nothing:
+    it pushed the columns past XFD, an error every night, or a footer A9:Z9 to AA."""
+    start = max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1
+    crossing = [m for m in grid.merged if _crosses(m, written)]
+    while count:
+        hit = [m for m in crossing if m.max_col >= start and m.min_col < start + count]
+        if not hit:
+            break
+        blocker = max(hit, key=lambda m: m.max_col)
+        start = blocker.max_col + 1
+        if start + count - 1 > MAX_COLUMNS:
+            return start, blocker
+    return start, None
+
+
+def _crosses(merge: CellRange, rows: Sequence[int]) -> bool:
+    """Whether ``merge`` spans one of ``rows`` (sorted)."""
+    at = bisect_left(rows, merge.min_row)
+    return at < len(rows) and rows[at] <= merge.max_row
 
 
 def extract_tab(
@@ -173,16 +210,6 @@ def extract_tab(
         )
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)
-    layout = TabLayout(
-        grid.name,
-        header_row,
-        columns,
-        owned,
-        missing_owned,
-        _first_free_col(grid, header_row, columns),
-        {o: spec.columns[o][0] for o in owned},
-    )
-    _check_room(layout, spec, source)
     merged_ranges = [m for m in grid.merged if m.max_row > header_row]
     block_cols = _block_columns(input_cols, spec)
     records: list[RowRecord] = []
@@ -260,16 +287,19 @@ def extract_tab(
                     row=row,
                 )
             )
+    written = [header_row, *(r.row for r in records)]  # in order: the records' follow
+    first_free, merge = _first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(
-        layout.tab,
-        layout.header_row,
-        layout.columns,
-        layout.owned,
-        layout.missing_owned,
-        layout.first_free_col,
-        layout.owned_headers,
+        grid.name,
+        header_row,
+        columns,
+        owned,
+        missing_owned,
+        first_free,
+        {o: spec.columns[o][0] for o in owned},
         frozenset(merged_owned),
     )
+    _check_room(layout, spec, source, merge)
     return TabExtract(layout, tuple(records), owned_values, frozenset(owned_formulas)), findings
 
 

@@ -127,3 +127,79 @@ def test_added_owned_columns_go_right_of_merged_cells(tmp_path: Path) -> None:
     tracker = openpyxl.load_workbook(path)["Tracker"]
     assert [c.value for c in tracker[2]][12:16] == ["Score", "Expected", "Status", "Sync notes"]
     assert tracker["M3"].value == 0.5 and tracker["I3"].value == "a long note"
+
+
+def _sheet_with(path: Path, merge: str, label: tuple[str, str] | None) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tracker"
+    ws.append(["Team goals, Q4"])
+    ws.append(HEADERS)
+    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50, "a long note"])
+    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
+    ws.append([])
+    ws.append(["E2", "Grow", "E2.1", "Sign ups", "Kim", 0, 10, 5])
+    if label is not None:
+        ws[label[0]] = label[1]
+    ws.merge_cells(merge)
+    wb.save(path)
+
+
+@pytest.mark.parametrize(
+    ("merge", "label"),
+    [
+        ("A5:XFD5", None),  # a band across the sheet between the objectives (Excel: XFD)
+        ("I8:Z8", ("I8", "Footer: notes for the whole team")),  # in the Notes column only
+    ],
+)
+def test_a_merge_on_a_row_the_sync_never_writes_moves_no_column(
+    tmp_path: Path, merge: str, label: tuple[str, str] | None
+) -> None:
+    """Before: every merge from the header row down counted, so a blank band merged
+    across the sheet failed the team every night (``no room for the columns ... right of
+    the last used column XFD; ... delete the stray cells``), and a footer note merged
+    across I8:Z8 put the columns at AA, J:Z left empty. Neither row is written."""
+    cfg, path = _flat_workspace(tmp_path)
+    _sheet_with(path, merge, label)
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    assert run.outcome is Outcome.OK, run.error
+    tracker = openpyxl.load_workbook(path)["Tracker"]
+    assert [c.value for c in tracker[2]][9:14] == [
+        "Score",
+        "Expected",
+        "Status",
+        "Sync notes",
+        None,
+    ]
+    assert tracker["J3"].value == 0.5 and tracker["J6"].value == 0.5
+
+
+def test_a_merge_across_a_written_row_to_the_last_column_is_named(tmp_path: Path) -> None:
+    """A section title in the Obj column is a row the sync writes (its notes say "KR ID
+    is missing"); merged to XFD, the added cells would be under it and there is no room
+    right of it. Before: the error blamed stray cells far right; it names the merge."""
+    cfg, path = _flat_workspace(tmp_path)
+    _sheet_with(path, "A5:XFD5", ("A5", "Second half"))
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    assert run.outcome is Outcome.FAILED
+    assert run.error == (
+        "Flat.xlsx!Tracker: no room for the columns Score, Expected, Status, Sync notes: "
+        "the merged cells A5:XFD5 reach the last column XFD on a row the sync writes; "
+        "unmerge them, or add the columns by hand"
+    )
+
+
+def test_a_footer_merged_across_a_written_row_pushes_the_columns(tmp_path: Path) -> None:
+    """A footer typed in the Obj column is a row the sync writes: the added columns go
+    right of its merge, so its Status and notes show (not under A8:Z8)."""
+    cfg, path = _flat_workspace(tmp_path)
+    _sheet_with(path, "A8:Z8", ("A8", "Footer"))
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    assert run.outcome is Outcome.OK, run.error
+    tracker = openpyxl.load_workbook(path)["Tracker"]
+    assert [c.value for c in tracker[2]][26:30] == ["Score", "Expected", "Status", "Sync notes"]
+    assert tracker["AC8"].value == "Not scored"
