@@ -303,9 +303,10 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
     for run in runs:
         if not run.changes:
             continue
-        console.print(f"{run.team} ({run.source}): {len(run.changes)} cells would change", **_PLAIN)
+        cells = counted(len(run.changes), "cell")
+        console.print(f"{run.team} ({run.source}): {cells} would change", **_PLAIN)
         for c in run.changes:
-            console.print(f"  {c.tab}!{c.cell}: {c.old!r} -> {c.new!r}", **_PLAIN)
+            console.print(f"  {c.tab}!{c.cell}: {c.shown_old()} -> {c.new!r}", **_PLAIN)
 
 
 def print_error(

@@ -138,9 +138,22 @@ class SheetGrid:
     #: the rightmost column with a cell of content, a formula that shows blank included
     #: (0: none known beyond the values): owned columns a layout lacks go right of it
     used_cols: int = 0
-    #: (row, col) of the cells holding a formula (.xlsx; in an array formula's range):
-    #: an owned one is written even when its value is the sync's (``plan.changed_writes``)
-    formula_cells: frozenset[tuple[int, int]] = frozenset()
+    #: (row, col) of the cells holding a formula (.xlsx), with its text ("=A1*2"; "" when
+    #: the text is another cell's, a shared formula's): an owned one is written even when
+    #: its value is the sync's (``plan.changed_writes``), and a dry run shows the formula
+    formula_cells: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    #: the ranges of multi-cell array formulas, whose other cells hold only values (kept
+    #: as boxes: one over A1:KN300 is 90,000 cells); their text is the top-left cell's
+    formula_arrays: tuple[CellRange, ...] = ()
+
+    def formula(self, row: int, col: int) -> str | None:
+        """The formula cell (row, col) shows (``formula_cells``), None for a value."""
+        text = self.formula_cells.get((row, col))
+        if text is None:
+            box = next((b for b in self.formula_arrays if (row, col) in b), None)
+            if box is not None:
+                text = self.formula_cells.get((box.min_row, box.min_col), "")
+        return text
 
     @property
     def max_row(self) -> int:

@@ -89,9 +89,9 @@ class TabExtract:
     layout: TabLayout
     records: tuple[RowRecord, ...]
     owned_values: Mapping[tuple[int, int], CellValue]
-    #: the owned cells holding a formula (``SheetGrid.formula_cells``): written whatever
-    #: their value, so a formula dragged down an owned column goes whole
-    owned_formulas: frozenset[tuple[int, int]] = frozenset()
+    #: the owned cells holding a formula, with its text (``SheetGrid.formula``): written
+    #: whatever their value, so a formula dragged down an owned column goes whole
+    owned_formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def for_writing(self) -> TabExtract:
         """The tab without its rows' input values: once they are domain objects, a write
@@ -215,7 +215,7 @@ def extract_tab(
     records: list[RowRecord] = []
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
-    owned_formulas: set[tuple[int, int]] = set()
+    owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
@@ -268,8 +268,8 @@ def extract_tab(
             if name in columns:
                 col = columns[name]
                 owned_values[(row, col)] = grid.value(row, col)
-                if (row, col) in grid.formula_cells:
-                    owned_formulas.add((row, col))
+                if (formula := grid.formula(row, col)) is not None:
+                    owned_formulas[(row, col)] = formula
                 if any(
                     (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
                 ):
@@ -300,7 +300,7 @@ def extract_tab(
         frozenset(merged_owned),
     )
     _check_room(layout, spec, source, merge)
-    return TabExtract(layout, tuple(records), owned_values, frozenset(owned_formulas)), findings
+    return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
 
 
 def _number(value: CellValue) -> bool:

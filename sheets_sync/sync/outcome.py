@@ -48,6 +48,17 @@ class CellChange:
     cell: str
     old: object
     new: object
+    #: the formula the cell held, ``old`` its value, replaced by ``new`` ("" when its
+    #: text is another cell's, a shared formula's); None when it held a value. Last, so
+    #: changes pickled before it load (without it).
+    formula: str | None = None
+
+    def shown_old(self) -> str:
+        """``old`` as a dry run prints it: a formula's text with its value, ``=0.5+0.5
+        (1.0)``, so a cell written although it shows the sync's value says why."""
+        if self.formula is None:
+            return repr(self.old)
+        return f"{self.formula or 'a formula'} ({self.old!r})"
 
 
 class CellChanges(Sequence[CellChange]):

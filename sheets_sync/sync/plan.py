@@ -173,10 +173,12 @@ def changed_writes(
     sheet's styles are not read, so a Score that keeps its number while its Status moves
     would keep yesterday's fill. Only changed values are counted. Not the whole row: the
     Expected cell moves every night, and its row's other cells would be rewritten with it.
-    An owned cell holding a formula is written whatever its value (``formula_cells``).
+    An owned cell holding a formula is written whatever its value (``formula_cells``);
+    its change keeps the formula, so a dry run shows ``=0.5+0.5 (1.0) -> 1.0``, not a
+    change of 1.0 to 1.0.
     """
     current: dict[tuple[str, int, int], CellValue] = {}
-    formulas: set[tuple[str, int, int]] = set()  # owned cells showing a formula's value
+    formulas: dict[tuple[str, int, int], str] = {}  # owned cells showing a formula's value
     status_col: dict[str, int] = {}
     score_col: dict[str, int] = {}
     for tab in (extract.okrs, extract.kpis):
@@ -184,7 +186,9 @@ def changed_writes(
             layout = tab.layout
             for (row, col), value in tab.owned_values.items():
                 current[(layout.tab, row, col)] = value
-            formulas.update((layout.tab, row, col) for row, col in tab.owned_formulas)
+            formulas.update(
+                ((layout.tab, row, col), f) for (row, col), f in tab.owned_formulas.items()
+            )
             if {"status", "score"} <= {*layout.columns, *layout.missing_owned}:
                 status_col[layout.tab] = layout.column_of("status")
                 score_col[layout.tab] = layout.column_of("score")
@@ -192,9 +196,10 @@ def changed_writes(
     changed: set[tuple[str, int, int]] = set()
     for w in writes:
         old = current.get((w.sheet, w.row, w.col))
-        if not same_value(old, w.value) or (w.sheet, w.row, w.col) in formulas:
+        formula = formulas.get((w.sheet, w.row, w.col))
+        if not same_value(old, w.value) or formula is not None:
             changed.add((w.sheet, w.row, w.col))
-            changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value))
+            changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value, formula))
     restyled = {
         (sheet, row, score_col[sheet])
         for sheet, row, col in changed

@@ -43,7 +43,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 23  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 24  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -61,7 +61,9 @@ FORMAT = 23  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # confidence typed "100％" (full-width sign) is 1.0, not 0.1; 22: owned columns added
 # right of merged ranges from the header row down; SheetGrid.formula_cells,
 # TabExtract.owned_formulas: an owned cell showing a formula is written; 23: only merges
-# across the header row or a row the sync writes move added owned columns), or the slot format
+# across the header row or a row the sync writes move added owned columns; 24:
+# SheetGrid.formula_cells holds formula texts, formula_arrays array ranges as boxes,
+# TabExtract.owned_formulas the texts), or the slot format
 
 
 @fast_pickle
@@ -105,7 +107,7 @@ def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | N
             tabs[name] = dataclasses.replace(
                 tab,
                 owned_values={**tab.owned_values, **written},
-                owned_formulas=tab.owned_formulas - written.keys(),
+                owned_formulas={k: f for k, f in tab.owned_formulas.items() if k not in written},
             )
     if by_sheet:
         return None

@@ -71,10 +71,14 @@ def team_dict(run: TeamRun, *, with_changes: bool = True) -> dict[str, Any]:
 
 
 def _changes(run: TeamRun) -> list[dict[str, Any]]:
-    return [
-        {"tab": c.tab, "cell": c.cell, "old": _plain(c.old), "new": _plain(c.new)}
-        for c in run.changes
-    ]
+    """Each change; ``formula`` only for a cell that held one (``CellChange.formula``)."""
+    out: list[dict[str, Any]] = []
+    for c in run.changes:
+        change = {"tab": c.tab, "cell": c.cell, "old": _plain(c.old), "new": _plain(c.new)}
+        if c.formula is not None:
+            change["formula"] = c.formula
+        out.append(change)
+    return out
 
 
 def run_report(

@@ -9,6 +9,7 @@ cells changed (every other zip member byte for byte) and that the scores read ba
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -263,6 +264,36 @@ def test_a_formula_dragged_down_after_a_night_is_replaced_whole(tmp_path: Path) 
     # read said they were still there, and the night after rewrote the same five cells
     code, out = cli_run("sync", "--config", str(config), *AS_OF)
     assert code == 0 and "Sales: ok, 0 cells changed" in out, out
+
+
+def test_a_dry_run_shows_the_formula_a_cell_held(tmp_path: Path) -> None:
+    """R5 shows the sync's own 1.0 through a formula, so it is written (the formula goes);
+    before, the dry run said ``OKRs!R5: 1.0 -> 1.0``, a change of nothing. It shows the
+    formula, and the run report's change has it; a shared group's other cell, whose text
+    is its master's, says ``a formula``."""
+    config = sales_workspace(tmp_path, lambda parts: None)
+    assert cli_run("sync", "--config", str(config), *AS_OF)[0] == 0
+    book = config.parent / "teams" / "Sales.xlsx"
+    parts = parts_of(book.read_bytes())
+    inner = {
+        5: "<f>0.5+0.5</f><v>1</v>",
+        3: '<f t="shared" ref="R3:R4" si="0">R5&amp;""</f><v>0.9</v>',
+        4: '<f t="shared" si="0"/><v>0.9</v>',
+    }
+    for row, xml in inner.items():
+        old = cell(parts[OKRS], f"R{row}")
+        style = re.search(r'\ss="\d+"', old)
+        edit(parts, OKRS, old, f'<c r="R{row}"{style[0] if style else ""}>{xml}</c>')
+    book.write_bytes(zipped(parts))
+    code, out = cli_run("sync", "--config", str(config), "--dry-run", *AS_OF)
+    assert code == 0, out
+    assert "  OKRs!R5: =0.5+0.5 (1.0) -> 1.0\n" in out
+    assert '  OKRs!R3: =R5&"" (0.9) -> 0.6000000000000001\n' in out
+    assert "  OKRs!R4: a formula (0.9) -> None\n" in out
+    (report,) = (config.parent / ".sheets-sync" / "runs").glob("*-dry-run.json")
+    changes = json.loads(report.read_text(encoding="utf-8"))["teams"][0]["changes"]
+    assert {"tab": "OKRs", "cell": "R5", "old": 1.0, "new": 1.0, "formula": "=0.5+0.5"} in changes
+    assert all("formula" not in c for c in changes if c["cell"] not in ("R3", "R4", "R5"))
 
 
 # --- protection, macros, templates, zips: already right, kept so --------------------------

@@ -325,4 +325,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 22: ``formula_cells``; owned columns are added right of merged ranges (the layout)
     # 23: the same grid; only merges across the header row or a row the sync writes move
     # the added owned columns (the layout)
-    assert (FORMAT, fields[-1]) == (23, "formula_cells")
+    # 24: ``formula_cells`` holds each formula's text, ``formula_arrays`` an array's range
+    # (not its every cell); TabExtract.owned_formulas the text too
+    assert (FORMAT, fields[-1]) == (24, "formula_arrays")

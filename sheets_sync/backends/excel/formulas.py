@@ -13,52 +13,69 @@ them, whether or not its value changes, and a group of owned cells goes whole.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Collection, Iterator
 
 from sheets_sync.backends.excel.cellscan import cell_range, column_of, ref_attr
 from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import a1
+from sheets_sync.grid import CellRange, a1
 
 Box = tuple[int, int, int, int]  # min row, min col, max row, max col
 _TAG_GOES_ON = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # after a tag's name
-#: cells of one multi-cell array marked at most (a spill over a whole column is refused
-#: by the patch anyway, unless written whole)
-_ARRAY_CELLS_KEPT = 100_000
 #: (row, column, inner XML) of every cell that holds a formula, in document order
 FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
 
 
-def formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
-    """(row, column) of every cell that holds a formula, or lies in a multi-cell array
-    formula's range (its other cells hold only values), for the reader: an owned cell
-    showing a formula is written even when its value is the sync's. A team that dragged a
-    formula down the Score column after a night had only the cells whose value differed
-    written, so the master of the shared formula went without the rest of its group and
-    the team failed every night ("Move the formula or the owned column", until
-    2026-12-06). Byte searches for ``<f``, as ``percent.py`` does (``<f>`` is a cell's
-    first child, so the tag before it is the cell), not a parse: the reader runs this on
-    every tab it reads."""
+#: what ``formula_cells`` finds: the text of each cell holding a formula, and the boxes of
+#: the multi-cell array formulas
+Formulas = tuple[dict[tuple[int, int], str], tuple[CellRange, ...]]
+
+
+def formula_cells(sheet_xml: bytes) -> Formulas:
+    """Each cell that holds a formula, with its text (``=0.5+0.5``; "" for a cell of a
+    shared formula whose text is its master's), and the range of each multi-cell array
+    formula (its other cells hold only values), for the reader: an owned cell showing a
+    formula is written even when its value is the sync's, and a dry run shows the formula
+    it replaces. A team that dragged a formula down the Score column after a night had
+    only the cells whose value differed written, so the master of the shared formula went
+    without the rest of its group and the team failed every night ("Move the formula or
+    the owned column", until 2026-12-06). An array's range is kept as a box, not cell by
+    cell (``A1:KN300`` was 90,000 tuples). Byte searches for ``<f``, as ``percent.py``
+    does (``<f>`` is a cell's first child, so the tag before it is the cell), not a
+    parse: the reader runs this on every tab it reads."""
     try:
         p = root_prefix(sheet_xml, b"worksheet", "worksheet")
     except WorkbookError:
-        return frozenset()
-    f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
-    found: set[tuple[int, int]] = set()
+        return {}, ()
+    f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"f>"
+    found: dict[tuple[int, int], str] = {}
+    arrays: list[CellRange] = []
     at = sheet_xml.find(f_open)
     while at >= 0:
         after = at + len(f_open)
         if sheet_xml[after : after + 1] in _TAG_GOES_ON:
             cell = _cell_before(sheet_xml, at, c_open)
             if cell is not None:
-                found.add(cell)
                 close = sheet_xml.find(b">", after)
+                found[cell] = _text(sheet_xml, close, f_close)
                 f_attrs = sheet_xml[after:close]
-                if b"array" in f_attrs:
-                    found.update(_array_cells(f_attrs))
+                if b"array" in f_attrs and (box := _array_box(f_attrs)) is not None:
+                    arrays.append(box)
         at = sheet_xml.find(f_open, after)
-    return frozenset(found)
+    return found, tuple(arrays)
+
+
+def _text(xml: bytes, close: int, f_close: bytes) -> str:
+    """The formula whose ``<f ...>`` ends at ``close``, as Excel shows it; "" for none."""
+    if close < 0 or xml[close - 1 : close] == b"/":
+        return ""
+    end = xml.find(f_close, close)
+    if end < 0:
+        return ""
+    text = html.unescape(xml[close + 1 : end].decode("utf-8", "replace"))
+    return f"={text}" if text else ""
 
 
 def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:
@@ -79,18 +96,16 @@ def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:
         return None
 
 
-def _array_cells(f_attrs: bytes) -> list[tuple[int, int]]:
+def _array_box(f_attrs: bytes) -> CellRange | None:
     attrs = dict(parse_attrs(f_attrs))
     ref = attrs.get(b"ref")
     if attrs.get(b"t") != b"array" or not ref:
-        return []
+        return None
     try:
         r1, c1, r2, c2 = cell_range(ref.decode("ascii", "replace"))
     except WorkbookError:
-        return []
-    if (r2 - r1 + 1) * (c2 - c1 + 1) > _ARRAY_CELLS_KEPT:
-        return []
-    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        return None
+    return None if (r1, c1) == (r2, c2) else CellRange(r1, c1, r2, c2)
 
 
 def _covered(box: Box, edits: Collection[tuple[int, int]]) -> bool:

@@ -178,8 +178,10 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_cells=cells)
             if totals:
                 grid = replace(grid, total_rows=totals)
-            if b"<f" in xml and (formulas := formula_cells(xml)):
-                grid = replace(grid, formula_cells=formulas)
+            if b"<f" in xml:
+                formulas, arrays = formula_cells(xml)
+                if formulas:
+                    grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             sheets[name] = grid
     meta = {"format": package.kind}
     if epoch != EXCEL_EPOCH:

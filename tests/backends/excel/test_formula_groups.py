@@ -11,7 +11,7 @@ import pytest
 from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellWrite
+from sheets_sync.grid import CellRange, CellWrite, SheetGrid
 from tests.backends.excel.fixtures import parts
 from tests.backends.excel.test_patch_xlsx import PREFIXED
 
@@ -98,17 +98,40 @@ def test_a_group_written_in_part_is_refused(
 def test_the_reader_marks_every_cell_a_formula_or_its_array_covers() -> None:
     """What ``changed_writes`` writes whatever its value: the cells of a shared group,
     an array's whole range, a data table's cell; not a rich text's ``<family>``, nor a
-    cell without a reference (the patch's guard still sees those)."""
+    cell without a reference (the patch's guard still sees those). Each with the text a
+    dry run shows (a shared group's other cells read their master's: "")."""
     rich = (
         '<x:row r="6"><x:c r="A6" t="inlineStr"><x:is><x:r><x:rPr><x:family val="2"/>'
         "</x:rPr><x:t>f</x:t></x:r></x:is></x:c><x:c><x:f>1</x:f></x:c>"
-        '<x:c r="C6" s="1">\n  <x:f>A6</x:f><x:v>0</x:v></x:c></x:row>'
+        '<x:c r="C6" s="1">\n  <x:f>IF(A6&lt;&gt;"",A6&amp;"%","")</x:f><x:v>0</x:v></x:c></x:row>'
     )
     sheet = parts(workbook())[SHEET].replace(b"</x:sheetData>", rich.encode() + b"</x:sheetData>")
-    assert formula_cells(sheet) == {
-        (2, 2), (3, 2), (4, 2),  # the shared group
-        (2, 4), (3, 4),  # the array's range
-        (2, 5),  # the data table's formula cell
-        (5, 1), (5, 3),
-        (6, 3),
+    cells, arrays = formula_cells(sheet)
+    assert cells == {
+        (2, 2): "=A2*2", (3, 2): "", (4, 2): "",  # the shared group
+        (2, 4): "=A2:A3*2",  # the array's first cell
+        (2, 5): "",  # the data table's formula cell (self-closed)
+        (5, 1): "=A4+1", (5, 3): "",
+        (6, 3): '=IF(A6<>"",A6&"%","")',
     }  # fmt: skip
+    assert arrays == (CellRange(2, 4, 3, 4),)
+    grid = SheetGrid("Data", (), formula_cells=cells, formula_arrays=arrays)
+    assert [grid.formula(r, c) for r, c in ((2, 4), (3, 4), (4, 4), (3, 2), (2, 1))] == [
+        "=A2:A3*2",
+        "=A2:A3*2",  # an array's other cell shows the array's formula
+        None,
+        "",
+        None,
+    ]
+
+
+def test_a_wide_array_formula_is_one_box() -> None:
+    """Before: each cell of an array's range was a tuple (``A1:KN300``, 90,000 of them),
+    and a range over 100,000 cells marked none of its cells."""
+    big = '<x:row r="7"><x:c r="A7"><x:f t="array" ref="A7:C1048576">A1:C1*2</x:f></x:c></x:row>'
+    sheet = parts(workbook())[SHEET].replace(b"</x:sheetData>", big.encode() + b"</x:sheetData>")
+    cells, arrays = formula_cells(sheet)
+    assert arrays == (CellRange(2, 4, 3, 4), CellRange(7, 1, 1_048_576, 3))
+    assert len(cells) == 8
+    grid = SheetGrid("Data", (), formula_cells=cells, formula_arrays=arrays)
+    assert grid.formula(500_000, 3) == "=A1:C1*2" and grid.formula(500_000, 4) is None
