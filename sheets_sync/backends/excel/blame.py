@@ -25,7 +25,14 @@ _REASONS = (
 )
 _TYPES = frozenset({"s", "str", "inlineStr", "n", "b", "e", "d"})
 _BOOLEANS = frozenset({"0", "1", "true", "false"})
-_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$|^\s*[+-]?(inf|nan)", re.I)
+#: What calamine parses as a float (Rust's ``f64::from_str``): no outer spaces, and
+#: ``inf``/``infinity``/``nan`` as whole words (``nancy`` is refused).
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.I | re.A)
+#: The cells calamine reads: ``c`` elements in ``sheetData`` (in a row or wrapped in
+#: another element), by local name whatever their namespace, as calamine matches them.
+_CELLS = etree.XPath(
+    "*[local-name()='sheetData']/descendant::*[local-name()='c']", smart_strings=False
+)
 
 
 def _local(tag: object) -> str:
@@ -44,10 +51,16 @@ def _fits(kind: str, cell: etree._Element, strings: int) -> bool:
     if value is None or (kind != "s" and not value.strip()):
         return False
     if kind == "s":
-        return t == "s" and not (value.strip().isdigit() and int(value) < strings)
+        return t == "s" and not _string_index_exists(value.strip(), strings)
     if kind == "b":
         return t == "b" and value.strip().lower() not in _BOOLEANS
-    return t in (None, "n") and _NUMBER.match(value) is None
+    return t == "n" and _NUMBER.fullmatch(value) is None  # no t: calamine keeps the text
+
+
+def _string_index_exists(index: str, strings: int) -> bool:
+    """``index`` is one of the ``strings`` shared strings: ASCII digits only (``'²'`` is a
+    digit to ``str.isdigit``), and few enough for ``int`` (5,000 digits raise)."""
+    return index.isascii() and index.isdigit() and len(index) <= 18 and int(index) < strings
 
 
 def _count_strings(shared: bytes | None) -> int:
@@ -62,7 +75,15 @@ def _count_strings(shared: bytes | None) -> int:
 
 def blamed_cell(reason: str, xml: bytes, shared: bytes | None) -> str | None:
     """The reference of the first cell of worksheet ``xml`` that calamine's ``reason``
-    fits, or None (a reason not known here, or no cell found)."""
+    fits, or None (a reason not known here, or no cell found). Never raises: a blame
+    that fails leaves calamine's refusal of the whole tab as it is."""
+    try:
+        return _first_fitting(reason, xml, shared)
+    except Exception:  # a hint for the message, never a new failure
+        return None
+
+
+def _first_fitting(reason: str, xml: bytes, shared: bytes | None) -> str | None:
     kind = next((k for words, k in _REASONS if words in reason), None)
     if kind is None:
         return None
@@ -71,7 +92,7 @@ def blamed_cell(reason: str, xml: bytes, shared: bytes | None) -> str | None:
         root = etree.fromstring(xml, parser())
     except etree.XMLSyntaxError:
         return None
-    for cell in root.iter("{*}c", "c"):
+    for cell in _CELLS(root):
         if _fits(kind, cell, strings):
             ref = cell.get("r")
             return ref if isinstance(ref, str) else None

@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 
+from sheets_sync.backends.excel import blame
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
@@ -54,3 +55,106 @@ def test_a_shared_string_that_exists_is_not_blamed() -> None:
     assert blamed_cell(reason, sheet, shared) == "A8"
     assert blamed_cell(reason, sheet, None) == "A9"
     assert blamed_cell("some other reason", sheet, shared) is None
+
+
+def _patched(old: bytes, new: bytes, *more: tuple[bytes, bytes]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                for a, b in ((old, new), *more):
+                    assert a in body
+                    body = body.replace(a, b)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+_K3 = b'<c r="K3" t="n"><v>50</v></c>'
+
+
+@pytest.mark.parametrize(
+    ("stray", "k3", "reason"),
+    [  # a cell calamine never reads, before the one it refuses, is not the one named
+        (
+            b'<c r="Z9" t="s"><v>\xc2\xb2</v></c>',
+            b'<c r="K3" t="s"><v>999</v></c>',
+            "Cell string index not found in shared strings table",
+        ),
+        (
+            b'<q:c xmlns:q="urn:q" t="s"><q:v>\xc2\xb2</q:v></q:c>',
+            b'<c r="K3" t="s"><v>999</v></c>',
+            "Cell string index not found in shared strings table",
+        ),
+        (
+            b'<c r="B9" t="b"><v>7</v></c>',
+            b'<c r="K3" t="b"><v>9</v></c>',
+            "Unrecognized boolean cell value: 9",
+        ),
+    ],
+)
+def test_only_cells_in_sheet_data_are_blamed(stray: bytes, k3: bytes, reason: str) -> None:
+    """Found by review 2026-12-06: a ``c`` in ``sheetPr`` (calamine does not read it) was
+    named instead of K3, and ``'²'`` (a digit to ``str.isdigit``) raised ValueError."""
+    data = _patched(b"<pageSetUpPr/>", b"<pageSetUpPr/>" + stray, (_K3, k3))
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == f"sales.xlsx!OKRs!K3: cannot read the tab: {reason}"
+
+
+def test_a_cell_after_sheet_data_is_not_blamed() -> None:
+    ext = b'<extLst><ext uri="x"><c r="A1" t="b"><v>7</v></c></ext></extLst></worksheet>'
+    data = _patched(b"</worksheet>", ext, (_K3, b'<c r="K3" t="b"><v>9</v></c>'))
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert info.value.cell == "K3"
+
+
+def test_a_cell_in_another_namespace_in_a_row_is_read_by_calamine_so_blamed() -> None:
+    """calamine matches ``c`` by its local name: one in any namespace in a row is read."""
+    data = _with_cell(_team(), "K3", '<q:c xmlns:q="urn:q" r="K3" t="b"><q:v>9</q:v></q:c>')
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert info.value.cell == "K3"
+
+
+@pytest.mark.parametrize("index", ["\u00b2", "\u0663", "1" * 5000, " 12 ", "+1"])
+def test_an_odd_string_index_is_blamed_not_raised(index: str) -> None:
+    sheet = f'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>{index}</v></c></row>'
+    reason = "Cell string index not found in shared strings table"
+    assert blamed_cell(reason, (sheet + "</sheetData></worksheet>").encode(), None) == "A1"
+
+
+def test_a_failing_blame_leaves_the_tab_level_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> bool:
+        raise RuntimeError("a bug in the search")
+
+    monkeypatch.setattr(blame, "_fits", broken)
+    data = _with_cell(_team(), "K3", '<c r="K3" t="b"><v>2</v></c>')
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert (
+        str(info.value)
+        == "sales.xlsx!OKRs: cannot read the tab: Unrecognized boolean cell value: 2"
+    )
+
+
+_FLOATS = ["1", "-1.5", "+.5", "1.", "1e5", "1E-5", ".5e+3", "inf", "+INF", "-infinity"]
+_FLOATS += ["NaN", "nancy", "information", "infinit", " 5", "5 ", "0x10", "1_0", "1e", "e5"]
+_FLOATS += [".", "+", "--1", "1.2.3", "\u0665", "\uff15", "\u0130nf"]
+
+
+@pytest.mark.parametrize("value", _FLOATS)
+def test_the_number_pattern_is_what_calamine_reads(value: str) -> None:
+    """``_NUMBER`` accepted ``nancy``, ``information`` and ``' 5'``, which calamine
+    refuses: the cell named was then a later one, or none."""
+    data = _with_cell(_team(), "K3", f'<c r="K3" t="n"><v>{value}</v></c>')
+    try:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    except WorkbookError as exc:
+        assert "Parse float error" in str(exc)
+        assert blame._NUMBER.fullmatch(value) is None
+        assert exc.cell == "K3"
+    else:
+        assert blame._NUMBER.fullmatch(value) is not None
