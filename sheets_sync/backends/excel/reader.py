@@ -121,8 +121,10 @@ def read_workbook_bytes(
     else:
         epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
     wanted = {tab_key(t) for t in tabs}
+    scans: dict[str, Scan] = {}
     if package.kind == "xlsx":
-        parts = (w.part for n, w in locations.items() if tab_key(n) in wanted and w.part)
+        scans = _checked_scans(package, locations, wanted, source)
+        parts = (w.part for n, w in locations.items() if n in scans and w.part)
         data = for_calamine(data, package, parts, source)
     with _calamine_failure("the file is damaged", source):
         try:
@@ -158,8 +160,7 @@ def read_workbook_bytes(
                 raise WorkbookError(
                     f"the worksheet part {where.part!r} is missing", source=source, tab=name
                 )
-            scan = scan_worksheet(xml, source, name)
-            _check_extent(scan, source, name)
+            scan = scans.get(name) or _checked_scan(xml, source, name)
             refuse_misplaced(scan, source, name)
             totals, table_filters = _table_rows(package, where.part, source)
             scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
@@ -194,6 +195,28 @@ def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
     for a row a filter hides (and re-applying the filter would re-show any hidden by hand
     there that match it, as LibreOffice reads them: ``visibility="filter"``)."""
     return {r for r in scan.hidden_rows if any(a.min_row < r <= a.max_row for a in areas)}
+
+
+def _checked_scans(
+    package: Package, locations: dict[str, _SheetPart], wanted: set[str], source: str
+) -> dict[str, Scan]:
+    """The scan of each wanted worksheet, each within the extent limit: before
+    ``for_calamine`` copies the workbook, so a tab too large is refused before any
+    copy is made of it."""
+    scans: dict[str, Scan] = {}
+    for name, where in locations.items():
+        if tab_key(name) not in wanted or where.is_chart or where.part is None:
+            continue
+        xml = package.part(where.part)
+        if xml is not None:  # a missing part: refused in workbook order by the caller
+            scans[name] = _checked_scan(xml, source, name)
+    return scans
+
+
+def _checked_scan(xml: bytes, source: str, tab: str) -> Scan:
+    scan = scan_worksheet(xml, source, tab)
+    _check_extent(scan, source, tab)
+    return scan
 
 
 def _check_extent(scan: Scan, source: str, tab: str) -> None:
