@@ -23,7 +23,11 @@ _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has on
 _V_OPEN = re.compile(rb"<" + _P + rb"v>")
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
 _FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
-_CELL_XFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(.*?)</" + _P + rb"cellXfs>", re.S)
+#: ``cellXfs``'s start tag (not a self-closing one) and end tag, found once each:
+#: ``<cellXfs[^>]*>(.*?)</cellXfs>`` scanned to the end of the part from each
+#: ``<cellXfs/>`` when no end tag followed (10,000 of them, a 5 KB .xlsx, took 17 s).
+_CELL_XFS_START = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*(?<!/)>")
+_CELL_XFS_END = re.compile(rb"</" + _P + rb"cellXfs\s*>")
 _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
 _NUM_FMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)>")
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -50,10 +54,12 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
         code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
         if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
             percent.add(int(attrs[b"numFmtId"]))
-    section = _CELL_XFS.search(styles_xml)
-    if section is None:
+    start = _CELL_XFS_START.search(styles_xml)
+    end = start and _CELL_XFS_END.search(styles_xml, start.end())
+    if start is None or end is None:
         return frozenset()
-    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section[1]))
+    section = styles_xml[start.end() : end.start()]
+    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section))
     return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -215,3 +217,27 @@ def test_a_blank_cell_in_a_percent_column_shows_no_percentage(tmp_path: Path) ->
     period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     assert [str(f) for f in result.findings if f.row_id in ("O1.1", "O1.2", "KPI-1")] == []
+
+
+_STYLES = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def test_self_closing_cell_xfs_cost_one_scan_each() -> None:
+    """Found by review 2026-12-06: ``(.*?)</cellXfs>`` scanned to the end of the styles
+    from each ``<cellXfs/>`` with no end tag after it (10,000: 17 s, a 5 KB .xlsx). 40,000
+    took minutes; in a child bounded far above a linear scan's milliseconds."""
+    code = (
+        "from sheets_sync.backends.excel.percent import percent_styles\n"
+        f"head = {_STYLES!r}\n"
+        "print(sorted(percent_styles(head + b'<cellXfs/>' * 40_000 + b'</styleSheet>')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout == "[]\n"
+
+
+def test_the_cell_xfs_read_are_the_first_with_an_end_tag() -> None:
+    real = b'<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="9"/></cellXfs>'
+    assert percent_styles(_STYLES + b"<cellXfs/>" * 3 + real + b"</styleSheet>") == {1}
+    assert percent_styles(_STYLES + b"<cellXfs >" + b"</styleSheet>") == frozenset()
