@@ -16,8 +16,21 @@ import_quietly()
 # isort: on
 # ruff: noqa: E402 (the imports below come after that call)
 
+import os
+
 import openpyxl
 import pytest
+from hypothesis import settings
+
+# The same examples on every run (a failed CI is fatal: one must not hang on the seed of
+# the day), and no ``.hypothesis`` database written or replayed. Speed is no test here
+# (house rule), so no deadline either: a busy CI box made a slow example a failure.
+# ``HYPOTHESIS_PROFILE=dev`` explores: random examples, failures kept in ``.hypothesis``.
+# (Hypothesis still caches the literals of the source it reads in ``.hypothesis/constants``,
+# keyed by the source's hash: a cache, the same examples with it or without.)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 
