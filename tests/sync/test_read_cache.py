@@ -327,4 +327,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # the added owned columns (the layout)
     # 24: ``formula_cells`` holds each formula's text, ``formula_arrays`` an array's range
     # (not its every cell); TabExtract.owned_formulas the text too
-    assert (FORMAT, fields[-1]) == (24, "formula_arrays")
+    # 25: the same grid; the percent styles are the first ``cellXfs`` with an end tag
+    assert (FORMAT, fields[-1]) == (25, "formula_arrays")
