@@ -22,6 +22,7 @@ from sheets_sync.grid import (
     DATE_EPOCH,
     CellRange,
     CellValue,
+    FormulaLookup,
     RowCells,
     SheetGrid,
     WorkbookData,
@@ -217,6 +218,7 @@ def extract_tab(
     merged_owned: set[tuple[int, int]] = set()
     owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}
+    formulas = FormulaLookup(grid)
     for row in range(header_row + 1, grid.max_row + 1):
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
@@ -268,7 +270,7 @@ def extract_tab(
             if name in columns:
                 col = columns[name]
                 owned_values[(row, col)] = grid.value(row, col)
-                if (formula := grid.formula(row, col)) is not None:
+                if (formula := formulas.formula(row, col)) is not None:
                     owned_formulas[(row, col)] = formula
                 if any(
                     (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
