@@ -35,21 +35,25 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
 T = TypeVar("T")
 #: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's
 #: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"; 4:
-#: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError)
-FORMAT_VERSION = 4
+#: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError);
+#: 5: ``CellChange.formula``, which a format-4 reader failed on as "damaged" (a TypeError)
+FORMAT_VERSION = 5
 #: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
-#: last field of ``TeamRun``, and a format-3 file is format 4 without ``team_source``, the
-#: last field of ``TeamError``; both default to None: the shards saved the night before an
-#: upgrade still merge after it
-READS_FORMATS = (FORMAT_VERSION, 3, 2)
+#: last field of ``TeamRun``, a format-3 file is format 4 without ``team_source``, the
+#: last field of ``TeamError``, and a format-4 file is format 5 without ``formula``, the
+#: last field of ``CellChange``; each defaults to None: the shards saved the night before
+#: an upgrade still merge after it
+READS_FORMATS = (FORMAT_VERSION, 4, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
 #: A dry run's results (``sync --dry-run --shard K/N --results-dir DIR``): the same
 #: payload behind this header line instead of the format number, in a file of its own
 #: name (``-dry-run``), so it never replaces a real shard's results of the night. The
 #: merge refuses a folder of dry runs only, saying so (no team was written: there is no
 #: night to publish), and leaves them out beside real ones. Real results are unchanged
-#: (format 4); a version before this one refuses the header as an unknown format.
+#: (format 5); a version before this one refuses the header as an unknown format.
 DRY_RUN_FORMAT = f"{FORMAT_VERSION} dry-run"
+#: The dry-run headers this version loads: one per readable format since dry runs had one
+DRY_RUN_FORMATS = frozenset(f"{n} dry-run".encode() for n in READS_FORMATS if n >= 4)
 _DRY_RUN_SUFFIX = "-dry-run.pickle"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -139,12 +143,13 @@ def _read(path: Path) -> tuple[ShardResults, bool]:
             if fh.read(len(MAGIC)) != MAGIC:
                 raise ConfigError(f"{path}: not a sheets-sync shard results file")
             line = fh.readline().strip()
-            dry = line == DRY_RUN_FORMAT.encode()
+            dry = line in DRY_RUN_FORMATS
             if not dry and line not in {str(n).encode() for n in READS_FORMATS}:
+                older = ", ".join(str(n) for n in READS_FORMATS[1:])
                 raise ConfigError(
                     f"{path}: results format {line.decode(errors='replace')!r}, this "
-                    f"sheets-sync reads format {FORMAT_VERSION} (or 3, 2); rerun every shard with "
-                    "the same version"
+                    f"sheets-sync reads format {FORMAT_VERSION} (or {older}); rerun every shard "
+                    "with the same version"
                 )
             data = unpickle.load(fh)
             for run in data.runs if isinstance(data, ShardResults) else ():

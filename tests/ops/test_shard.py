@@ -29,7 +29,7 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.outcome import TeamError, TeamRun, _unpickle_changes
+from sheets_sync.sync.outcome import CellChange, CellChanges, TeamError, TeamRun, _unpickle_changes
 from tests.ops.conftest import MakeResult
 from tests.support.hostile import assert_untouched, payloads
 
@@ -173,7 +173,9 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
             load_results(tmp_path)
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
-    with pytest.raises(ConfigError, match=r"format '1', this sheets-sync reads format 4 \(or 3"):
+    with pytest.raises(
+        ConfigError, match=r"format '1', this sheets-sync reads format 5 \(or 4, 3, 2\);"
+    ):
         load_results(tmp_path)
 
 
@@ -205,7 +207,7 @@ def test_team_source_is_a_new_format_and_format_3_results_still_merge(
     detail = TeamError("LayoutError", "no OKRs tab", "ops.xlsx", "OKRs", None, "ops.xlsx")
     result = replace(result, runs=(result.runs[0], replace(result.runs[1], error_detail=detail)))
     path = save_results(tmp_path, 1, 1, result)
-    assert path.read_bytes().startswith(MAGIC + b"4\n")
+    assert path.read_bytes().startswith(MAGIC + f"{FORMAT_VERSION}\n".encode())
     fields = [f.name for f in dataclasses.fields(TeamError) if f.name != "team_source"]
     monkeypatch.setattr(TeamError, "__reduce__", lambda e: (TeamError, attrgetter(*fields)(e)))
     payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
@@ -214,6 +216,34 @@ def test_team_source_is_a_new_format_and_format_3_results_still_merge(
     _, runs, _ = load_results(tmp_path)
     assert runs[1].error_detail == replace(detail, team_source=None)
     assert runs[0] == result.runs[0]
+
+
+def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``CellChange.formula`` made a change's pickle one argument longer, which a format-4
+    reader failed on as "damaged shard results (TypeError: CellChange.__init__() takes 5
+    positional arguments but 6 were given)": the files say format 5, so that reader
+    refuses them plainly; a format-4 file (no ``formula``) still merges, its changes'
+    ``formula`` None, and a format-4 dry run's is still known for one."""
+    result = make_result({"Sales": {"KR1": 0}})
+    change = CellChange("OKRs", "R5", 1.0, 1.0, "=0.5+0.5")
+    result = replace(result, runs=(replace(result.runs[0], changes=CellChanges([change])),))
+    path = save_results(tmp_path, 1, 1, result)
+    assert path.read_bytes().startswith(MAGIC + b"5\n")  # FORMAT_VERSION, recorded
+    assert list(load_results(tmp_path)[1][0].changes) == [change]
+    fields = [f.name for f in dataclasses.fields(CellChange) if f.name != "formula"]
+    monkeypatch.setattr(CellChange, "__reduce__", lambda c: (CellChange, attrgetter(*fields)(c)))
+    old = replace(result.runs[0], changes=CellChanges([change]))
+    payload = ShardResults(1, 1, __version__, result.context, (old,))
+    path.write_bytes(MAGIC + b"4\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    _, runs, _ = load_results(tmp_path)
+    assert list(runs[0].changes) == [replace(change, formula=None)]
+    path.rename(results_file(tmp_path, 1, 1, dry_run=True))
+    path.write_bytes(MAGIC + b"4 dry-run\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    with pytest.raises(ConfigError, match="only dry-run shard results"):
+        load_results(tmp_path)
 
 
 def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
@@ -272,7 +302,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
 ) -> None:
     """A dry run's results have a name and a header of their own: they never replace a
     real shard's results, a folder of them only is refused, saying so, and beside real
-    ones they are left out. A real shard's file is unchanged (format 4)."""
+    ones they are left out. A real shard's file is unchanged (format 5)."""
     shards = _split(make_result, 2)
     dry = [save_results(tmp_path, k, 2, r, dry_run=True) for k, r in enumerate(shards, 1)]
     assert [p.name for p in dry] == ["shard-001-of-002-dry-run.pickle",
@@ -287,7 +317,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
     )
     real = save_results(tmp_path, 1, 2, shards[0])
     assert real.name == "shard-001-of-002.pickle"
-    assert real.read_bytes().startswith(MAGIC + b"4\n")  # FORMAT_VERSION, recorded
+    assert real.read_bytes().startswith(MAGIC + b"5\n")  # FORMAT_VERSION, recorded
     with pytest.raises(ConfigError) as err:
         load_results(tmp_path)
     assert err.value.problems == [
