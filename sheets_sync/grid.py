@@ -139,7 +139,7 @@ class SheetGrid:
     #: the rightmost column with a cell of content, a formula that shows blank included
     #: (0: none known beyond the values): owned columns a layout lacks go right of it
     used_cols: int = 0
-    #: (row, col) of the cells holding a formula (.xlsx), with its text ("=A1*2"; "" when
+    #: (row, col) of the cells holding a formula (.xlsx, Google), with its text ("=A1*2"; "" when
     #: the text is another cell's, a shared formula's): an owned one is written even when
     #: its value is the sync's (``plan.changed_writes``), and a dry run shows the formula
     formula_cells: Mapping[tuple[int, int], str] = field(default_factory=dict)

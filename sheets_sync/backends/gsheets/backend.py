@@ -130,6 +130,7 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     hidden: set[int] = set()
     percent: set[tuple[int, int]] = set()
     shown: set[tuple[int, int]] = set()  # any number in a PERCENT format (lint)
+    formulas: dict[tuple[int, int], str] = {}  # an owned one is written whatever it shows
     used = 0
     for block in sheet.get("data", []):
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
@@ -139,6 +140,8 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
             for j, c in enumerate(cells):
                 if j + 1 > used - left and _has_content(c):
                     used = left + j + 1
+                if formula := _formula(c):
+                    formulas[(top + i + 1, left + j + 1)] = formula
                 if _in_percent(c):
                     shown.add((top + i + 1, left + j + 1))
                     if _is_percent_one(c):
@@ -171,7 +174,16 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         percent_ones=frozenset(percent),
         percent_cells=frozenset(shown),
         used_cols=used,
+        formula_cells=formulas,
     )
+
+
+def _formula(cell: Mapping[str, Any]) -> str:
+    """The formula the cell holds (``=0.25+0.25``), "" for a value. Google keeps an array
+    formula's text in its first cell only, and says nothing of the cells it fills: those
+    read as values (no ``formula_arrays``)."""
+    formula = cell.get("userEnteredValue", {}).get("formulaValue")
+    return formula if isinstance(formula, str) else ""
 
 
 def _has_content(cell: Mapping[str, Any]) -> bool:

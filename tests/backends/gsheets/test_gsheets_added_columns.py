@@ -104,3 +104,30 @@ def test_added_owned_columns_go_right_of_helper_formulas_showing_blank(
     assert again.outcome is Outcome.UNCHANGED, again.error
     assert [r.endpoint for r in api_requests(key)] == ["spreadsheets.get"]
     assert emulator.values(key, "Tracker!A1:O3", "FORMULA") == got
+
+
+def test_an_owned_cell_holding_a_formula_is_replaced_though_it_shows_the_value(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, client: Any
+) -> None:
+    """Before: the read asked Google for each cell's formula but kept none, so a team's
+    ``=0.25+0.25`` in the sync's Score cell, showing its 0.5, was left there every night
+    (an .xlsx file's is replaced), and a dry run did not show it (2026-12-06)."""
+    key = _team_sheet(emulator, sa_info)
+    cfg = _workspace(tmp_path, sa_info, key)
+    assert _sync(cfg).outcome is Outcome.OK
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        sa_info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
+    gc = gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
+    gc.open_by_key(key).worksheet("Tracker").update([["=0.25+0.25"]], "L2", raw=False)
+    assert emulator.values(key, "Tracker!L2", "FORMULA") == [["=0.25+0.25"]]
+    grid = GoogleSheetsBackend(client, key).read(["Tracker"]).sheets["Tracker"]
+    assert grid.formula_cells == {(2, 10): '=""', (2, 11): "=Z2", (3, 10): '=""',
+                                  (3, 11): "=Z3", (2, 12): "=0.25+0.25"}  # fmt: skip
+    assert grid.value(2, 12) == 0.5
+    run = _sync(cfg)
+    assert run.outcome is Outcome.OK, run.error
+    assert [(c.cell, c.shown_old(), c.new) for c in run.changes] == [
+        ("L2", "=0.25+0.25 (0.5)", 0.5)
+    ]
+    assert emulator.values(key, "Tracker!L2", "FORMULA") == [[0.5]]
