@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
@@ -41,6 +42,10 @@ class Outcome(SharedStrEnum):
         return Outcome.OK.value if self is Outcome.UNCHANGED else self.value
 
 
+#: what a dry run's line shows escaped (``\n``): a formula typed with Alt+Enter split it
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class CellChange:
@@ -55,10 +60,12 @@ class CellChange:
 
     def shown_old(self) -> str:
         """``old`` as a dry run prints it: a formula's text with its value, ``=0.5+0.5
-        (1.0)``, so a cell written although it shows the sync's value says why."""
+        (1.0)``, so a cell written although it shows the sync's value says why; its
+        control characters escaped (``\\n``), so it stays on its line."""
         if self.formula is None:
             return repr(self.old)
-        return f"{self.formula or 'a formula'} ({self.old!r})"
+        formula = _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], self.formula)
+        return f"{formula or 'a formula'} ({self.old!r})"
 
 
 class CellChanges(Sequence[CellChange]):

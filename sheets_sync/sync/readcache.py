@@ -64,8 +64,8 @@ FORMAT = 26  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # across the header row or a row the sync writes move added owned columns; 24:
 # SheetGrid.formula_cells holds formula texts, formula_arrays array ranges as boxes,
 # TabExtract.owned_formulas the texts; 25: the percent styles are the first cellXfs with
-# an end tag, not from a self-closing one; 26: a Google read fills formula_cells), or the
-# slot format
+# an end tag, not from a self-closing one; 26: a Google read fills formula_cells; an
+# .xlsx formula's text is unescaped as XML, not HTML), or the slot format
 
 
 @fast_pickle

@@ -328,5 +328,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 24: ``formula_cells`` holds each formula's text, ``formula_arrays`` an array's range
     # (not its every cell); TabExtract.owned_formulas the text too
     # 25: the same grid; the percent styles are the first ``cellXfs`` with an end tag
-    # 26: a Google read's grid has ``formula_cells`` too (its owned formulas are written)
+    # 26: a Google read's grid has ``formula_cells`` too (its owned formulas are written);
+    # an .xlsx formula's text is unescaped as XML (``&#128;`` U+0080, ``_x000D_`` CR)
     assert (FORMAT, fields[-1]) == (26, "formula_arrays")

@@ -13,12 +13,11 @@ them, whether or not its value changes, and a group of owned cells goes whole.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Collection, Iterator
 
 from sheets_sync.backends.excel.cellscan import cell_range, column_of, ref_attr
-from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix
+from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix, xml_text
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1
 
@@ -74,7 +73,7 @@ def _text(xml: bytes, close: int, f_close: bytes) -> str:
     end = xml.find(f_close, close)
     if end < 0:
         return ""
-    text = html.unescape(xml[close + 1 : end].decode("utf-8", "replace"))
+    text = xml_text(xml[close + 1 : end])
     return f"={text}" if text else ""
 
 

@@ -190,3 +190,28 @@ def replace_spans(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
         pos = end
     out.append(data[pos:])
     return b"".join(out)
+
+
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+#: OOXML's escape of a character XML cannot hold, or of itself (``_x005F_`` is "_"):
+#: Excel stores a carriage return as ``_x000D_``
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _reference(m: re.Match[str]) -> str:
+    if m[3]:
+        return _NAMED[m[3]]
+    code = int(m[1], 10) if m[1] else int(m[2], 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m[0]
+
+
+def xml_text(raw: bytes) -> str:
+    """An element's raw content as the string a parser and then Excel read: CDATA
+    sections as they are, XML's five named references and numeric ones (``&#128;`` is
+    U+0080, not the euro sign HTML makes of it; another name is left as written), then
+    OOXML's ``_xHHHH_`` escapes (``_x000D_`` is a carriage return)."""
+    parts = _CDATA.split(raw.decode("utf-8", "replace"))  # outside, inside, outside, ...
+    text = "".join(p if i % 2 else _REFERENCE.sub(_reference, p) for i, p in enumerate(parts))
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)

@@ -12,6 +12,7 @@ from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, CellWrite, SheetGrid
+from sheets_sync.sync.outcome import CellChange
 from tests.backends.excel.fixtures import parts
 from tests.backends.excel.test_patch_xlsx import PREFIXED
 
@@ -135,3 +136,27 @@ def test_a_wide_array_formula_is_one_box() -> None:
     assert len(cells) == 8
     grid = SheetGrid("Data", (), formula_cells=cells, formula_arrays=arrays)
     assert grid.formula(500_000, 3) == "=A1:C1*2" and grid.formula(500_000, 4) is None
+
+
+def test_a_formulas_text_is_read_as_xml_and_printed_on_one_line() -> None:
+    """Before: the text was unescaped as HTML (2026-12-06): ``&#128;`` became the euro
+    sign (XML means U+0080), ``_x000D_`` (Excel's carriage return) and a CDATA section
+    were shown as written, and a formula typed with Alt+Enter split the dry run's line."""
+    texts = (
+        "IF(A8&gt;0,&quot;a\nb_x000D_&quot;,&apos;x&apos;)",
+        "&#128;&#x41;&euro;&#0;&#xD800;_x005F_x000D_",
+        'A9&amp;<![CDATA["<&amp;>"]]>',
+    )
+    rows = "".join(
+        f'<x:row r="{r}"><x:c r="A{r}"><x:f>{t}</x:f><x:v>1</x:v></x:c></x:row>'
+        for r, t in enumerate(texts, 8)
+    )
+    sheet = parts(workbook())[SHEET].replace(b"</x:sheetData>", rows.encode() + b"</x:sheetData>")
+    cells, _ = formula_cells(sheet)
+    assert [cells[(r, 1)] for r in (8, 9, 10)] == [
+        "=IF(A8>0,\"a\nb\r\",'x')",
+        "=\x80A&euro;&#0;&#xD800;_x000D_",  # names and code points XML has not: as written
+        '=A9&"<&amp;>"',
+    ]
+    change = CellChange("OKRs", "A8", 1, 1, cells[(8, 1)] + "\u2028\x80")
+    assert change.shown_old() == "=IF(A8>0,\"a\\nb\\r\",'x')\\u2028\\x80 (1)"
