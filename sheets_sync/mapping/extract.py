@@ -20,6 +20,7 @@ from sheets_sync.domain.values import (
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
     DATE_EPOCH,
+    BoxIndex,
     CellRange,
     CellValue,
     FormulaLookup,
@@ -211,7 +212,7 @@ def extract_tab(
         )
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)
-    merged_ranges = [m for m in grid.merged if m.max_row > header_row]
+    merged_at = BoxIndex(grid.merged)  # not a scan per cell: rows x cells x merges
     block_cols = _block_columns(input_cols, spec)
     records: list[RowRecord] = []
     owned_values: dict[tuple[int, int], CellValue] = {}
@@ -230,19 +231,19 @@ def extract_tab(
         if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
         for name, col in input_cols.items():
-            for merged in merged_ranges:
-                if (row, col) in merged and row != merged.min_row and name not in spec.fill_down:
-                    findings.append(
-                        Finding(
-                            Severity.WARNING,
-                            f"{a1(row, col)} is inside merged cells {merged}; "
-                            "only the first row's value is read, unmerge to give each row its own",
-                            source,
-                            grid.name,
-                            a1(row, col),
-                            row=row,
-                        )
+            merged = merged_at.find(row, col)
+            if merged is not None and row != merged.min_row and name not in spec.fill_down:
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        f"{a1(row, col)} is inside merged cells {merged}; "
+                        "only the first row's value is read, unmerge to give each row its own",
+                        source,
+                        grid.name,
+                        a1(row, col),
+                        row=row,
                     )
+                )
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
         if spec.layout == "objective_blocks":
@@ -272,9 +273,7 @@ def extract_tab(
                 owned_values[(row, col)] = grid.value(row, col)
                 if (formula := formulas.formula(row, col)) is not None:
                     owned_formulas[(row, col)] = formula
-                if any(
-                    (row, col) in m and (row, col) != (m.min_row, m.min_col) for m in grid.merged
-                ):
+                if (m := merged_at.find(row, col)) and (row, col) != (m.min_row, m.min_col):
                     merged_owned.add((row, col))
                     hidden.append(a1(row, col))
         if hidden:
