@@ -19,7 +19,10 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 
+from lxml import etree
+
 from sheets_sync.backends.excel.safety import Package, normalise_part_name
+from sheets_sync.backends.excel.sheetscan import parser
 from sheets_sync.errors import WorkbookError
 
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
@@ -27,46 +30,88 @@ CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#R
 _READ = CALAMINE_ERRORS | {""}
 STAND_IN = "#N/A"
 _P = rb"(?:[\w.-]+:)?"
-#: An error cell, to its own end: a self-closing one (no group 1) stops at its ``/>``,
-#: and a body stops at the next cell's tag, so no match attempt scans past one cell.
-#: ``(.*?)</c>`` scanned to the end of the sheet for each ``<c t="e"/>`` with no ``</c>``
-#: after it: 8,000 of them (a 45 KB .xlsx) took 49 s to read, until 2026-12-06.
+_ATTR = rb"""\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*')"""
+#: An error cell, to its own end: its ``t`` found only as a whole unprefixed attribute
+#: (not ``x14ac:t="e"``, not ``t="e"`` inside another attribute's value, which read a
+#: number cell as #N/A until 2026-12-06). A self-closing one (no group 1) stops at its
+#: ``/>``; a body stops at the next cell's tag, so no match attempt scans past one cell,
+#: and group 2 is None when no ``</c>`` ends it there. ``(.*?)</c>`` scanned to the end
+#: of the sheet for each ``<c t="e"/>`` with no ``</c>`` after it: 8,000 of them (a 45 KB
+#: .xlsx) took 49 s to read, until 2026-12-06.
 _ERROR_CELL = re.compile(
-    rb"<" + _P + rb"""c\b[^>]*?\bt\s*=\s*["']e["'][^>]*?"""
-    rb"(?:/>|>((?:[^<]|<(?!/?" + _P + rb"c\b))*)</" + _P + rb"c\s*>)"
+    rb"<" + _P + rb"""c(?:\s+(?!t\s*=)[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*"""
+    rb"""\s+t\s*=\s*(?:"e"|'e')(?:""" + _ATTR + rb")*\s*"
+    rb"(?:/>|>((?:[^<]|<(?!/?" + _P + rb"c\b))*)(</" + _P + rb"c\s*>)?)"
 )
-_VALUE = re.compile(rb"<" + _P + rb"v\b[^>]*(?<!/)>(.*?)</" + _P + rb"v\s*>", re.S)
-_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.S)
+#: The cell bodies whose codes can be swapped in the bytes: only ``<f>`` and ``<v>``
+#: children holding text (no ``<is>``, no element inside a value).
+_BODY = re.compile(
+    rb"(?:[^<]|<" + _P + rb"[fv](?:" + _ATTR + rb")*\s*/>"
+    rb"|<" + _P + rb"[fv](?:" + _ATTR + rb")*\s*>[^<]*</" + _P + rb"[fv]\s*>)*"
+)
+_VALUE = re.compile(rb"<" + _P + rb"v(?:" + _ATTR + rb")*\s*>([^<]*)</" + _P + rb"v\s*>")
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^>]*>")
+#: What a swap in the bytes could misread: a comment, CDATA section, processing
+#: instruction or DOCTYPE (``<v>#SPILL!<!-- </v> --></v>``: the swap wrote malformed XML
+#: and the tab became unreadable, until 2026-12-06), or a reference in a ``t`` value
+#: (``t="&#101;"`` is an error cell the byte pattern cannot see).
+_UNSAFE_T = re.compile(rb"""\st\s*=\s*(?:"[^"&]*&|'[^'&]*&)""")
+_UNSAFE = re.compile(rb"<[!?]|" + _UNSAFE_T.pattern)
 
 
 def _text(raw: bytes) -> str:
-    """The text of a ``<v>``'s raw content: CDATA sections and character references
-    read as a parser would (``&#35;N/A`` is ``#N/A``)."""
-    parts = _CDATA.split(raw)  # outside, inside, outside, ...
-    return "".join(
-        p.decode("utf-8", "replace") if i % 2 else html.unescape(p.decode("utf-8", "replace"))
-        for i, p in enumerate(parts)
-    )
+    """The text of a ``<v>``'s raw content (no markup in it): character references read
+    as a parser would (``&#35;N/A`` is ``#N/A``)."""
+    return html.unescape(raw.decode("utf-8", "replace"))
 
 
 def _stand_ins(xml: bytes) -> bytes | None:
-    """The worksheet with each error code calamine refuses replaced by ``STAND_IN`` in
-    its raw bytes (nothing else of the part changes, and no tree is built: a 27 MB sheet
-    with one ``#SPILL!`` took 749 MB to parse and reserialise), or None when it has none.
-    A sheet without ``t="e"`` is not searched: the usual sheet."""
+    """The worksheet with each error code calamine refuses replaced by ``STAND_IN``, or
+    None when it has none. In its raw bytes when that is safe (nothing else of the part
+    changes, and no tree is built: a 27 MB sheet with one ``#SPILL!`` took 749 MB to parse
+    and reserialise); otherwise by a parse, for that part only. A sheet without ``t="e"``
+    is not searched: the usual sheet."""
     if b'"e"' not in xml and b"'e'" not in xml:
         return None
+    declaration = _DECLARATION.match(xml)
+    if _UNSAFE.search(xml, declaration.end() if declaration else 0):
+        return _parsed_stand_ins(xml)
     pieces: list[bytes] = []
     done = 0
     for cell in _ERROR_CELL.finditer(xml):
-        if cell.group(1) is None:  # <c t="e"/>: no value
+        body = cell.group(1)
+        if body is None:  # <c t="e"/>: no value
             continue
-        value = _VALUE.search(xml, cell.start(1), cell.end(1))
-        if value is None or _text(value.group(1)) in _READ:
-            continue
-        pieces += (xml[done : value.start(1)], STAND_IN.encode())
-        done = value.end(1)
+        if cell.group(2) is None or _BODY.fullmatch(body) is None:
+            return _parsed_stand_ins(xml)
+        for value in _VALUE.finditer(xml, cell.start(1), cell.end(1)):
+            if _text(value.group(1)) not in _READ:
+                pieces += (xml[done : value.start(1)], STAND_IN.encode())
+                done = value.end(1)
     return b"".join((*pieces, xml[done:])) if pieces else None
+
+
+def _parsed_stand_ins(xml: bytes) -> bytes | None:
+    """``_stand_ins`` by a parse and reserialise, for a part the byte swap could misread.
+    The part was parsed by its scan (well-formed). Every ``<v>`` child of a ``t="e"``
+    cell whose text calamine refuses is replaced whole (comments and all); a ``t`` given
+    by a reference is written plainly, as calamine does not read references there."""
+    root = etree.fromstring(xml, parser())
+    changed = False
+    for cell in root.iter("{*}c", "c"):
+        if cell.get("t") != "e":
+            continue
+        for value in cell:
+            if not isinstance(value.tag, str) or value.tag.rsplit("}", 1)[-1] != "v":
+                continue
+            text = "".join(t for t in value.xpath("text()") if isinstance(t, str))
+            if text not in _READ:
+                for child in list(value):
+                    value.remove(child)
+                value.text, changed = STAND_IN, True
+    if not changed and not _UNSAFE_T.search(xml):
+        return None
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def for_calamine(data: bytes, package: Package, parts: Iterable[str], source: str) -> bytes:
