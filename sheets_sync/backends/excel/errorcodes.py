@@ -51,12 +51,11 @@ _BODY = re.compile(
 )
 _VALUE = re.compile(rb"<" + _P + rb"v(?:" + _ATTR + rb")*\s*>([^<]*)</" + _P + rb"v\s*>")
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^>]*>")
-#: What a swap in the bytes could misread: a comment, CDATA section, processing
-#: instruction or DOCTYPE (``<v>#SPILL!<!-- </v> --></v>``: the swap wrote malformed XML
-#: and the tab became unreadable, until 2026-12-06), or a reference in a ``t`` value
-#: (``t="&#101;"`` is an error cell the byte pattern cannot see).
+#: What a swap in the bytes could misread: ``<!`` or ``<?`` after the declaration (a
+#: comment, CDATA section, processing instruction or DOCTYPE: ``<v>#SPILL!<!-- </v> --></v>``
+#: made the swap write malformed XML, and the tab unreadable, until 2026-12-06), or a
+#: reference in a ``t`` value (``t="&#101;"`` is an error cell the byte pattern cannot see).
 _UNSAFE_T = re.compile(rb"""\st\s*=\s*(?:"[^"&]*&|'[^'&]*&)""")
-_UNSAFE = re.compile(rb"<[!?]|" + _UNSAFE_T.pattern)
 
 
 def _text(raw: bytes) -> str:
@@ -74,7 +73,9 @@ def _stand_ins(xml: bytes) -> bytes | None:
     if b'"e"' not in xml and b"'e'" not in xml:
         return None
     declaration = _DECLARATION.match(xml)
-    if _UNSAFE.search(xml, declaration.end() if declaration else 0):
+    start = declaration.end() if declaration else 0
+    markup = xml.find(b"<!", start) >= 0 or xml.find(b"<?", start) >= 0  # fast scans
+    if markup or (b"&" in xml and _UNSAFE_T.search(xml)):
         return _parsed_stand_ins(xml)
     pieces: list[bytes] = []
     done = 0
