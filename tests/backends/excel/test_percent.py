@@ -241,3 +241,6 @@ def test_the_cell_xfs_read_are_the_first_with_an_end_tag() -> None:
     real = b'<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="9"/></cellXfs>'
     assert percent_styles(_STYLES + b"<cellXfs/>" * 3 + real + b"</styleSheet>") == {1}
     assert percent_styles(_STYLES + b"<cellXfs >" + b"</styleSheet>") == frozenset()
+    # (.*?)</cellXfs> read from the self-closing one, taking the 9 before the real list
+    early = b'<cellXfs/><xf numFmtId="9"/><cellXfs><xf numFmtId="0"/></cellXfs>'
+    assert percent_styles(_STYLES + early + b"</styleSheet>") == frozenset()
