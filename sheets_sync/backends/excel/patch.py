@@ -225,7 +225,7 @@ def _drop_calc_cells(xml: bytes, drop: set[tuple[str, str]], part: str) -> bytes
 
 
 _PFX = rb"(?:[A-Za-z_][\w.-]*:)?"
-_ATTR_TEXT = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
+_ATTR_TEXT = rb"""((?:[^>"'<]|"[^"<]*"|'[^'<]*')*?)"""  # values hold no ``<``: linear
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,6 +4,8 @@ never patched into a file that lost a team's cell or holds one cell twice."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
 
 import openpyxl
@@ -127,3 +129,16 @@ def test_a_style_section_is_added_before_a_spaced_root_end_tag(end: str) -> None
     assert written.endswith(b"</cellXfs>" + end.encode())
     cell = openpyxl.load_workbook(io.BytesIO(out))["Data"]["A2"]
     assert (cell.value, cell.fill.fgColor.rgb) == (0.5, "FFC6EFCE")
+
+
+def test_an_unclosed_quote_in_a_comment_costs_one_pass() -> None:
+    """Found by review 2026-12-06: ``_element``'s attribute text let a quoted value run
+    over ``<``, so each ``<Relationship "`` in a comment scanned to the part's end: 120 KB
+    of them in a .rels took 17.8 s, this 400 KB minutes. Attribute values hold no ``<``.
+    A child process, bounded generously: only the quadratic scan reaches the bound."""
+    code = (
+        "from sheets_sync.backends.excel.patch import _element\n"
+        "d = b'<Relationships><!-- ' + b'<Relationship \"' * 27000 + b' --></Relationships>'\n"
+        "assert not list(_element(b'Relationship').finditer(d))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
