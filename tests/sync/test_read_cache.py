@@ -330,4 +330,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 25: the same grid; the percent styles are the first ``cellXfs`` with an end tag
     # 26: a Google read's grid has ``formula_cells`` too (its owned formulas are written);
     # an .xlsx formula's text is unescaped as XML (``&#128;`` U+0080, ``_x000D_`` CR)
-    assert (FORMAT, fields[-1]) == (26, "formula_arrays")
+    # 27: the same grid; a number cell with ``x14ac:t="e"`` (or ``t="e"`` inside another
+    # attribute's value) reads its number, not #N/A; a sheet the error-code swap misread
+    # is parsed instead (a ``#SPILL!`` after a ``#N/A`` in one cell, ``t="&#101;"``)
+    assert (FORMAT, fields[-1]) == (27, "formula_arrays")
