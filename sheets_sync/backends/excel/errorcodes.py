@@ -16,14 +16,12 @@ import html
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable
 
 from lxml import etree
 
-from sheets_sync.backends.excel.safety import Package, normalise_part_name
+from sheets_sync.backends.excel.safety import Package, normalise_part_name, unzip_errors
 from sheets_sync.backends.excel.sheetscan import parser
-from sheets_sync.errors import WorkbookError
 
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
 CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
@@ -127,15 +125,13 @@ def for_calamine(data: bytes, package: Package, parts: Iterable[str], source: st
     if not changed:
         return data
     out = io.BytesIO()
-    try:  # inspect_package checked the XML parts; an image may still be damaged
-        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as z:
-            for info in src.infolist():
-                body = changed.get(normalise_part_name(info.filename).lower())
-                z.writestr(zipfile.ZipInfo(info.filename, info.date_time), body or src.read(info))
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    except NotImplementedError as exc:
-        raise WorkbookError(
-            f"the file uses an unsupported zip compression: {exc}", source=source
-        ) from exc
+    # inspect_package checked the XML parts; an image may still be damaged
+    with (
+        unzip_errors(source),
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w") as z,
+    ):
+        for info in src.infolist():
+            body = changed.get(normalise_part_name(info.filename).lower())
+            z.writestr(zipfile.ZipInfo(info.filename, info.date_time), body or src.read(info))
     return out.getvalue()

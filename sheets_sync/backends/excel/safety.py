@@ -9,10 +9,11 @@ parts that pass are kept (inflated, CRC-checked) so the reader never inflates th
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -171,6 +172,20 @@ def _inflate(
     return bytes(out)
 
 
+@contextlib.contextmanager
+def unzip_errors(source: str) -> Iterator[None]:
+    """What inflating a part can raise, as the file's own error: a damaged member (its
+    CRC, a truncated stream) or a compression zipfile cannot undo (LZMA without lzma)."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+    except NotImplementedError as exc:
+        raise WorkbookError(
+            f"the file uses an unsupported zip compression: {exc}", source=source
+        ) from exc
+
+
 def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) -> Package:
     """Check a candidate workbook and return its inflated XML parts.
 
@@ -212,14 +227,8 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
         lower = name.lower()
         if not _read_here(lower):
             continue
-        try:
+        with unzip_errors(source):
             body = _inflate(zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-            raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-        except NotImplementedError as exc:
-            raise WorkbookError(
-                f"the file uses an unsupported zip compression: {exc}", source=source
-            ) from exc
         used += len(body)
         if lower == "mimetype":
             mimetype = body.strip()
