@@ -17,6 +17,7 @@ PURE_STDLIB = frozenset(
     {
         "__future__",
         "abc",
+        "bisect",
         "collections",
         "contextlib",
         "dataclasses",
