@@ -55,13 +55,18 @@ def read_in_threads(
         returning = reads is not None  # none is on its way
 
         def end(cancel: bool) -> None:  # a further signal changes nothing (``until_done``)
-            if cancel:  # a stop (or an error) is on its way
-                stopping.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-            else:
-                pool.shutdown(wait=False)
-            _futures_ended(started.values())
-            threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
+            # held: a stop's exception landing inside a library's lock (the work queue's
+            # mutex in ``shutdown``, a future's condition in ``done``: a Python-level
+            # ``Condition.__exit__`` runs a pending handler before it releases) left it
+            # held, and a thread that needed it never ended; raised once this is done
+            with stops.held():
+                if cancel:  # a stop (or an error) is on its way
+                    stopping.set()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                else:
+                    pool.shutdown(wait=False)
+                _futures_ended(started.values())
+                threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
 
         def again() -> None:  # once one was cut short, the wait is a stop's
             log.warning("stopping: waiting for the Google requests in flight to end")
