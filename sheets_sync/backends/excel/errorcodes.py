@@ -12,7 +12,6 @@ puts each cell's own code back, as it does for every error cell.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -22,6 +21,7 @@ from lxml import etree
 
 from sheets_sync.backends.excel.safety import Package, normalise_part_name, unzip_errors
 from sheets_sync.backends.excel.sheetscan import parser
+from sheets_sync.backends.excel.xmlutil import xml_text
 
 #: The codes calamine reads (python-calamine 0.9); any other fails the tab.
 CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
@@ -56,12 +56,6 @@ _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^>]*>")
 _UNSAFE_T = re.compile(rb"""\st\s*=\s*(?:"[^"&]*&|'[^'&]*&)""")
 
 
-def _text(raw: bytes) -> str:
-    """The text of a ``<v>``'s raw content (no markup in it): character references read
-    as a parser would (``&#35;N/A`` is ``#N/A``)."""
-    return html.unescape(raw.decode("utf-8", "replace"))
-
-
 def _stand_ins(xml: bytes) -> bytes | None:
     """The worksheet with each error code calamine refuses replaced by ``STAND_IN``, or
     None when it has none. In its raw bytes when that is safe (nothing else of the part
@@ -84,7 +78,7 @@ def _stand_ins(xml: bytes) -> bytes | None:
         if cell.group(2) is None or _BODY.fullmatch(body) is None:
             return _parsed_stand_ins(xml)
         for value in _VALUE.finditer(xml, cell.start(1), cell.end(1)):
-            if _text(value.group(1)) not in _READ:
+            if xml_text(value.group(1)) not in _READ:  # &#35;N/A is #N/A, as a parser reads
                 pieces += (xml[done : value.start(1)], STAND_IN.encode())
                 done = value.end(1)
     return b"".join((*pieces, xml[done:])) if pieces else None
