@@ -16,6 +16,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.rules import ScoringRules, percent
+from sheets_sync.domain.values import CELL_CHARS
 
 SCHEMA_VERSION = "1.0"
 
@@ -273,11 +274,14 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _cast(series: pd.Series, kind: Kind) -> pd.Series:
+    if kind is Kind.TEXT:
+        text = _typed(series, kind)
+        if text is None:
+            text = series.astype("string")  # non-text (an id typed as 7) becomes "7"
+        return _fit(text)
     typed = _typed(series, kind)
     if typed is not None:
         return typed
-    if kind is Kind.TEXT:
-        return series.astype("string")  # non-text (an id typed as 7) becomes "7"
     if kind in (Kind.DATE, Kind.DATETIME):
         return pd.to_datetime(series.astype(object), errors="coerce").astype("datetime64[us]")
     if kind is Kind.NUMBER:
@@ -285,6 +289,17 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.COUNT:
         return pd.to_numeric(series.astype(object), errors="coerce").round().astype("Int64")
     return series.astype(object).where(series.notna(), None).astype("boolean")
+
+
+def _fit(text: pd.Series) -> pd.Series:
+    """Text longer than an Excel cell holds cut as ``values.fit_cell`` cuts it (an error
+    or a title from the workspace can be longer; a team's cells are cut as they are read):
+    Excel "repaired" a workbook with a longer cell, and Google refuses one past 50,000.
+    Cut here, the workbook, the export and a Google rollup hold the same value."""
+    lengths = text.str.len()
+    if not (lengths > CELL_CHARS).any():
+        return text
+    return text.where(lengths <= CELL_CHARS, text.str.slice(0, CELL_CHARS - 3) + "...")
 
 
 def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
+from sheets_sync.domain.values import CELL_CHARS
 from sheets_sync.rollup.nights import History
 from sheets_sync.rollup.schema import conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
@@ -284,11 +285,30 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
                 "Score": score,
                 "Band": band(score, context.rules).value if score is not None else None,
                 "Aligned objectives": len(aligned),
-                "Teams": ", ".join(dict.fromkeys(str(t) for t in aligned["Team"])),
+                "Teams": _team_list(list(dict.fromkeys(str(t) for t in aligned["Team"]))),
                 "Includes stale data": bool(aligned["Stale data"].fillna(False).any()),
             }
         )
     return conform(pd.DataFrame(rows), "company_objectives")
+
+
+def _team_list(teams: list[str]) -> str:
+    """``A, B, C``; one that would not fit an Excel cell ends ``, ... and 1,234 more``, a
+    whole team name at a time (at 1,500 teams of 33 characters the list ran to 52,000:
+    xlsxwriter cut it mid-name, Google refuses a cell past 50,000)."""
+    text = ", ".join(teams)
+    if len(text) <= CELL_CHARS:
+        return text
+    room = CELL_CHARS - len(f", ... and {len(teams):,} more")
+    used, shown = -2, 0
+    for name in teams:
+        if used + 2 + len(name) > room:
+            break
+        used += 2 + len(name)
+        shown += 1
+    if not shown:  # a name longer than a cell (the workspace does not limit them)
+        return f"{len(teams):,} teams"
+    return ", ".join(teams[:shown]) + f", ... and {len(teams) - shown:,} more"
 
 
 def _alignment(context: RunContext, obj: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
