@@ -314,13 +314,19 @@ def _order_hint(text: str) -> str:
     return ""
 
 
+#: Half of a UTF-16 pair: a JSON reply can carry one (``\ud83d``), and no UTF-8 text can
+#: hold it (pandas' strings, the history store, the workbook's XML).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_text(value: CellValue) -> str | None:
-    """Any cell as text; numbers keep their digits (12.0 -> "12")."""
+    """Any cell as text; numbers keep their digits (12.0 -> "12"); a lone surrogate is
+    U+FFFD, the character a UTF-16 decoder shows for it."""
     _check_error(value)
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = _SURROGATE.sub("\ufffd", value.strip())
         return fit_cell(text) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

@@ -43,7 +43,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 27  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 28  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -66,8 +66,8 @@ FORMAT = 27  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # TabExtract.owned_formulas the texts; 25: the percent styles are the first cellXfs with
 # an end tag, not from a self-closing one; 26: a Google read fills formula_cells; an
 # .xlsx formula's text is unescaped as XML, not HTML; 27: x14ac:t="e" and t="e" inside
-# another attribute are no error cells; a part the error-code swap misread is parsed), or
-# the slot format
+# another attribute are no error cells; a part the error-code swap misread is parsed; 28:
+# a lone surrogate in a text cell reads U+FFFD), or the slot format
 
 
 @fast_pickle

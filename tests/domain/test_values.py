@@ -298,6 +298,15 @@ def test_long_text_is_quoted_short_and_cut_to_a_cell() -> None:
     assert parse_text("z" * 32_767) == "z" * 32_767
 
 
+def test_a_lone_surrogate_is_read_as_the_replacement_character() -> None:
+    """A JSON reply can carry half of a UTF-16 pair (``\\ud83d``); read as is, it failed
+    ``build_rollup`` (pandas' strings are UTF-8: UnicodeEncodeError,
+    tests/rollup/test_cell_limits.py)."""
+    assert parse_text("ok \ud83d then") == "ok \ufffd then"
+    assert parse_text(" \udc00 ") == "\ufffd"
+    assert parse_text("a \U0001f600 pair") == "a \U0001f600 pair"
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -5,6 +5,7 @@ the export and a Google rollup show the same value."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from pathlib import Path
@@ -12,13 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from sheets_sync.domain.models import CompanyObjective
-from sheets_sync.domain.values import CELL_CHARS
+from sheets_sync.domain.team import evaluate_team, kpi_index
+from sheets_sync.domain.values import CELL_CHARS, parse_text
 from sheets_sync.rollup import build_rollup, export_tables, tables, write_rollup_xlsx
 from sheets_sync.rollup.schema import TABLES, Kind, conform
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
-from tests.rollup.fixtures import AS_OF, GENERATED, PERIOD, context, runs
+from tests.rollup.fixtures import AS_OF, COMPANY, GENERATED, PERIOD, context, runs, sales
 
 LONG = "x" * 40_000
+IDS = frozenset(c.id for c in COMPANY)
 
 
 def _aligned(teams: int) -> pd.DataFrame:
@@ -79,3 +82,19 @@ def test_no_text_cell_is_longer_than_excel_holds(tmp_path: Path) -> None:
                 assert max(map(len, texts), default=0) <= CELL_CHARS, part
     csv = export_tables(rollup, tmp_path / "csv", "csv")
     assert max(len(line) for p in csv for line in p.read_text("utf-8-sig").splitlines()) < 40_000
+
+
+def test_a_lone_surrogate_as_read_does_not_fail_the_rollup(tmp_path: Path) -> None:
+    """Half of a UTF-16 pair in a cell failed ``build_rollup`` (UnicodeEncodeError: pandas'
+    strings are UTF-8); read, it is U+FFFD."""
+    team = sales()
+    kr = dataclasses.replace(team.key_results[0], description=parse_text("Ship \ud83d") or "")
+    team = dataclasses.replace(team, key_results=(kr, *team.key_results[1:]))
+    night = [run for run in runs(finance_fails=False) if run.team != "Sales"]
+    result = evaluate_team(
+        team, period=PERIOD, as_of=AS_OF, index=kpi_index([team]), company_objective_ids=IDS
+    )
+    night.append(TeamRun("Sales", team.source, Outcome.OK, result))
+    rollup = build_rollup(night, context())
+    assert "Ship \ufffd" in rollup.key_results["Description"].tolist()
+    write_rollup_xlsx(rollup, tmp_path / "company.xlsx")
