@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sheets_sync import __version__, unpickle
 from sheets_sync.atomic import atomic_write
@@ -176,7 +176,23 @@ def _read(path: Path) -> tuple[ShardResults, bool]:
     return data, dry
 
 
-def load_results(directory: Path) -> tuple[RunContext, list[TeamRun], list[str]]:
+class MergedShards(NamedTuple):
+    """What ``load_shards`` read: the night's context, every team's run (shard by shard),
+    and the names of the files merged, for the merge's run report."""
+
+    context: RunContext
+    runs: list[TeamRun]
+    files: list[str]
+
+
+def load_results(directory: Path) -> tuple[RunContext, list[TeamRun]]:
+    """``load_shards`` without the file names, in the shape this call has always had
+    (docs/operations.md): a caller's ``context, runs = load_results(d)`` keeps working."""
+    context, runs, _ = load_shards(directory)
+    return context, runs
+
+
+def load_shards(directory: Path) -> MergedShards:
     """All N shards of one run, checked complete: same N, same as-of, each shard once,
     each team once, and the names of the files merged, for the merge's run report: by
     their header, not their name (a dry run's under another name was listed as merged
@@ -247,7 +263,7 @@ def load_results(directory: Path) -> tuple[RunContext, list[TeamRun], list[str]]
             runs.append(run)
     if problems:
         raise ConfigError(f"{directory}: incomplete shard results", problems=problems)
-    return ordered[0].context, runs, sorted(path.name for path, _ in shards)
+    return MergedShards(ordered[0].context, runs, sorted(path.name for path, _ in shards))
 
 
 def check_night(

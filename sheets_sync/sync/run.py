@@ -26,7 +26,7 @@ from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
-from sheets_sync.ops.shard import check_night, load_results, save_results
+from sheets_sync.ops.shard import check_night, load_shards, save_results
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
@@ -321,7 +321,7 @@ def _keep_rollup_report(
     """A run that publishes the company workbook leaves its report in ``runs/`` as a
     sync does, named ``-rollup`` and pruned among its kind: which teams it was built
     from (failed ones named), from which shard results (``results``: the folder and the
-    files ``load_results`` merged), what was published."""
+    files ``load_shards`` merged), what was published."""
     merged = results is not None
     report = run_report(
         result,
@@ -373,7 +373,7 @@ def merge_shards(
     as_of = None if as_of is None else as_of_day(as_of)
     with RunLock(workspace.state_dir):
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
-        context, shard_runs, merged = load_results(folder)
+        context, shard_runs, merged = load_shards(folder)
         if as_of is not None and as_of != context.as_of:
             raise ConfigError(
                 f"{folder}: the shard results are as of {context.as_of}, not --as-of "

@@ -22,6 +22,7 @@ from sheets_sync.ops.shard import (
     MAGIC,
     ShardResults,
     load_results,
+    load_shards,
     parse_shard,
     results_file,
     save_results,
@@ -112,7 +113,7 @@ def test_save_load_round_trip(tmp_path: Path, make_result: MakeResult) -> None:
         "shard-002-of-003.pickle",
         "shard-003-of-003.pickle",
     ]  # no temp files left behind
-    context, runs, _ = load_results(tmp_path)
+    context, runs = load_results(tmp_path)
     assert context == full.context
     assert sorted(runs, key=lambda r: r.team) == sorted(full.runs, key=lambda r: r.team)
     by_team = {r.team: r for r in runs}
@@ -191,7 +192,7 @@ def test_format_2_results_still_merge(
     path = results_file(tmp_path, 1, 1)
     path.write_bytes(MAGIC + b"2\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
     monkeypatch.undo()
-    context, runs, _ = load_results(tmp_path)
+    context, runs = load_results(tmp_path)
     assert context == result.context and tuple(runs) == result.runs
     assert [run.error_detail for run in runs] == [None, None]
 
@@ -213,7 +214,7 @@ def test_team_source_is_a_new_format_and_format_3_results_still_merge(
     payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
     path.write_bytes(MAGIC + b"3\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
     monkeypatch.undo()
-    _, runs, _ = load_results(tmp_path)
+    _, runs = load_results(tmp_path)
     assert runs[1].error_detail == replace(detail, team_source=None)
     assert runs[0] == result.runs[0]
 
@@ -238,7 +239,7 @@ def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
     payload = ShardResults(1, 1, __version__, result.context, (old,))
     path.write_bytes(MAGIC + b"4\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
     monkeypatch.undo()
-    _, runs, _ = load_results(tmp_path)
+    _, runs = load_results(tmp_path)
     assert list(runs[0].changes) == [replace(change, formula=None)]
     path.rename(results_file(tmp_path, 1, 1, dry_run=True))
     path.write_bytes(MAGIC + b"4 dry-run\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
@@ -253,7 +254,7 @@ def test_round_trip_of_a_real_sync(workspace: Path, tmp_path: Path) -> None:
     ws = load_workspace(workspace)
     result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False, dry_run=True))
     save_results(tmp_path / "results", 1, 1, result)
-    context, runs, _ = load_results(tmp_path / "results")
+    context, runs = load_results(tmp_path / "results")
     assert context == result.context and tuple(runs) == result.runs
     assert runs[0].result is not None and runs[0].result.findings == result.runs[0].findings
 
@@ -326,7 +327,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
     ]
     save_results(tmp_path, 2, 2, shards[1])
     dry[1].write_bytes(b"damaged")  # a dry run's are not read beside real ones
-    context, runs, _ = load_results(tmp_path)
+    context, runs = load_results(tmp_path)
     assert len(runs) == len(TEAMS) and context == shards[0].context
     # a dry run's results renamed as a real shard's are still a dry run's
     alone = tmp_path / "renamed"
@@ -365,6 +366,19 @@ def test_the_merge_names_the_files_it_merged_by_their_header(
         save_results(tmp_path, k, 2, shard)
     dry = save_results(tmp_path, 1, 2, shards[0], dry_run=True)
     dry.rename(tmp_path / "shard-001-of-002-tuesday.pickle")
-    context, runs, merged = load_results(tmp_path)
+    context, runs, merged = load_shards(tmp_path)
     assert len(runs) == len(TEAMS) and context == shards[0].context
     assert merged == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]
+
+
+def test_load_results_keeps_its_shape(tmp_path: Path, make_result: MakeResult) -> None:
+    """``load_results`` returns ``(context, runs)``, as docs/operations.md shows it: on
+    2026-12-06 it grew a third value (the merged files' names, for the merge's report) and
+    a caller's ``context, runs = load_results(d)`` failed, "too many values to unpack".
+    The names are ``load_shards``' ``files`` (the test above)."""
+    for k, result in enumerate(_split(make_result, 2), 1):
+        save_results(tmp_path, k, 2, result)
+    context, runs = load_results(tmp_path)
+    merged = load_shards(tmp_path)
+    assert (merged.context, merged.runs) == (context, runs) and len(runs) == len(TEAMS)
+    assert merged.files == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]

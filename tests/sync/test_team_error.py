@@ -147,7 +147,7 @@ def test_the_detail_survives_pickles_and_shard_results(tmp_path: Path) -> None:
     assert unpickle.loads(pickle.dumps(run)) == run
     assert unpickle.loads(pickle.dumps(run)).error_detail == run.error_detail
     save_results(tmp_path / "results", 1, 1, result)
-    _, runs, _ = load_results(tmp_path / "results")
+    _, runs = load_results(tmp_path / "results")
     assert [r.error_detail for r in runs] == [r.error_detail for r in result.runs]
 
 
