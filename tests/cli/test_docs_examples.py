@@ -261,3 +261,72 @@ def test_table_rows_have_their_headers_cells(page: str) -> None:
         if count != header:
             wrong.append(line)
     assert wrong == []
+
+
+#: library.md's "returns" column, as the calls' annotations spell it
+_RETURNS = {
+    "the config path": "Path",
+    "`None`": "None",
+    "`Workspace`": "Workspace",
+    "`SyncResult`": "SyncResult",
+    "`(SyncResult, [Path])`": "tuple[SyncResult, list[Path]]",
+}
+
+
+def _library_table() -> list[tuple[str, list[str], str]]:
+    """(call, its arguments as shown, what it returns) of each row of library.md's table."""
+    rows = []
+    for line in _doc("library.md").splitlines():
+        found = re.match(r"\| [^|]*\| `(\w+)\(([^`]*)\)`[^|]*\| (.*) \|$", line)
+        if found:
+            args: list[str] = []
+            depth, word = 0, ""
+            for char in found[2] + ",":  # split at the commas outside SyncOptions(...)
+                depth += (char == "(") - (char == ")")
+                if char == "," and depth == 0:
+                    args, word = [*args, word.strip()], ""
+                else:
+                    word += char
+            rows.append((found[1], args, found[3]))
+    return rows
+
+
+def test_library_table_calls_match_their_signatures() -> None:
+    """A call as the table shows it still binds, and returns what the table says: the
+    positional arguments in their places, each keyword a parameter of that name (an order
+    changed, `export_workspace(ws, as_of, out_dir, fmt)` before 2026-12-06, or a return
+    shape changed, broke library callers with no word)."""
+    import inspect
+    import typing
+
+    import sheets_sync
+
+    rows = _library_table()
+    assert {call for call, _, _ in rows} == {
+        n for n in sheets_sync.__all__ if n[0].islower() and not n.startswith("_")
+    }
+    wrong = []
+    for call, args, returns in rows:
+        function = getattr(sheets_sync, call)
+        signature = inspect.signature(function)
+        positional = [a for a in args if "=" not in a]
+        keywords = {a.split("=")[0]: object() for a in args if "=" in a}
+        try:
+            signature.bind(*(object() for _ in positional), **keywords)
+        except TypeError as exc:
+            wrong.append(f"{call}({', '.join(args)}): {exc}")
+        hint = typing.get_type_hints(function)["return"]
+        shown = "None" if hint is type(None) else str(hint)
+        shown = re.sub(r"<class '([\w.]+)'>", r"\1", shown)  # <class 'pathlib.Path'>
+        shown = re.sub(r"\b[\w.]+\.(\w+)", r"\1", shown)  # pathlib.Path -> Path
+        if _RETURNS.get(returns) != shown:
+            wrong.append(f"{call} returns {shown}, the table says {returns}")
+    assert wrong == []
+
+
+def test_library_examples_call_every_public_call() -> None:
+    """Each call of the table is run by an example (``test_library_examples_run_in_order``):
+    a call no example makes could change its shape with every test passing."""
+    code = "\n".join(code_blocks("library.md", "python"))
+    untried = [call for call, _, _ in _library_table() if f"sheets_sync.{call}(" not in code]
+    assert untried == []
