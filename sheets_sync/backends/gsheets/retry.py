@@ -135,9 +135,22 @@ def call_with_retry(
             spent = clock() - started  # the call's time, not the budget's
             raise RetryExhaustedError(
                 f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
-                f"{spent:.1f} s{waits.of(spent)} (last error: {last.reason}); will retry "
-                "next run",
+                f"{spent:.1f} s{waits.of(spent)} (last error: {last.reason})"
+                f"{_asked_too_long(last, tries, policy)}; will retry next run",
                 source=source,
                 status=last.status,
             ) from None
         sleep(delay)
+
+
+def _asked_too_long(last: RetryableError, tries: int, policy: RetryPolicy) -> str:
+    """Why a call gave up early, when Google's ``Retry-After`` asked for a wait past the
+    budget: "gave up after 1 attempt in 0.1 s" alone reads as giving up for nothing
+    (before 2026-12-06), and the setting that would let the wait happen is named."""
+    if last.retry_after is None or tries >= policy.max_attempts:
+        return ""
+    return (
+        f": Google asked for a wait of {last.retry_after:g} s before the next attempt "
+        f"(Retry-After), past what is left of google.max_retry_seconds "
+        f"({policy.max_seconds:g} s)"
+    )

@@ -248,6 +248,30 @@ def test_persistent_429_fails_in_bounded_time_honouring_retry_after(
     assert "429" in str(info.value)
 
 
+@pytest.mark.emulator
+def test_a_retry_after_past_the_budget_says_google_asked_for_the_wait(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """A 429 whose Retry-After (an hour) is past the budget ends the call at once, as it
+    should; the line says so and names the setting, not only "gave up after 1 attempt
+    in 0.0 s", which read as giving up for nothing."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    emulator.faults.throttle(key)
+    emulator.faults.retry_after_s = 3600
+    slept: list[float] = []
+    client = make_client(RetryPolicy(max_attempts=5, max_seconds=60), sleep=slept.append)
+    backend = GoogleSheetsBackend(client, key, display_name="Sales")
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.read(["OKRs"])
+    assert slept == [] and backend.api_calls == 1
+    message = str(info.value)
+    assert message.startswith("Sales: read: gave up after 1 attempt in ")
+    assert message.endswith(
+        "): Google asked for a wait of 3600 s before the next attempt (Retry-After), past "
+        "what is left of google.max_retry_seconds (60 s); will retry next run"
+    )
+
+
 def test_each_attempt_gets_at_most_the_budget_left() -> None:
     """Attempts that time out: each is given what is left of the budget (never less than
     MIN_ATTEMPT_SECONDS), so the call ends near the budget, not a whole timeout past it."""
