@@ -146,6 +146,10 @@ class SheetGrid:
     #: the ranges of multi-cell array formulas, whose other cells hold only values (kept
     #: as boxes: one over A1:KN300 is 90,000 cells); their text is the top-left cell's
     formula_arrays: tuple[CellRange, ...] = ()
+    #: what the tab is when it holds no cells to read ("a chart sheet"; "" for a tab of
+    #: cells): its layout error says so, where "the tab is empty" sent a team lead to a
+    #: Google connected-data tab full of rows (before 2026-12-06)
+    kind: str = ""
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

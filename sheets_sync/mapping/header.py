@@ -144,7 +144,12 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
             tab=grid.name,
         )
     need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
-    if grid.max_row == 0:
+    if grid.max_row == 0 and grid.kind:
+        message = (
+            f"the tab is {grid.kind}, not a tab of cells (no header row with {need}): "
+            f"rename it, and keep the data in a plain tab named {grid.name}"
+        )
+    elif grid.max_row == 0:
         message = f"the tab is empty (no header row with {need})"
     elif grid.max_row == 1:
         message = f"no header row with {need} in its only row"

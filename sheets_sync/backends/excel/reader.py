@@ -153,7 +153,8 @@ def read_workbook_bytes(
             if where is None:
                 raise WorkbookError(f"cannot find the worksheet for tab {name!r}", source=source)
             if where.is_chart or where.part is None:
-                sheets[name] = SheetGrid(name=name, rows=())
+                kind = "a chart sheet" if where.is_chart else ""
+                sheets[name] = SheetGrid(name=name, rows=(), kind=kind)
                 continue
             xml = package.part(where.part)
             if xml is None:

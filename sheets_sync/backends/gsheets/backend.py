@@ -72,6 +72,12 @@ ERROR_CODES = {
     "ERROR": "#ERROR!",
 }
 
+#: The tabs Google gives no cells for (``sheetType``), as a layout error names them
+SHEET_KINDS = {
+    "OBJECT": "a chart sheet",
+    "DATA_SOURCE": "a connected-data sheet (Connected Sheets: BigQuery, Looker)",
+}
+
 
 @dataclass(frozen=True)
 class SheetMeta:
@@ -312,8 +318,8 @@ class GoogleSheetsBackend:
                 )
                 self._protected[title] = protection.protections(sheet, title, named)
                 if tab_key(title) in wanted:
-                    if props.get("sheetType", "GRID") != "GRID":
-                        sheets[title] = SheetGrid(title, ())
+                    if (kind := str(props.get("sheetType", "GRID"))) != "GRID":
+                        sheets[title] = SheetGrid(title, (), kind=SHEET_KINDS.get(kind, kind))
                     else:
                         with reply_shape(self.display_name, f"read tab {title!r}", self.key):
                             sheets[title] = grid_from_json(sheet)
