@@ -19,6 +19,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import requests
+import urllib3
 from google.auth import exceptions as auth_exceptions
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
@@ -196,11 +197,15 @@ class SheetsClient:
                         raise _UnauthorizedError from None
                     raise self._api_error(exc.response, exc.error, source, key) from None
                 except (requests.Timeout, requests.ConnectionError) as exc:
-                    raise RetryableError(f"network: {type(exc).__name__}") from None
+                    raise RetryableError(
+                        f"network: {type(exc).__name__}", sent=_answer_lost(exc)
+                    ) from None
                 except requests.exceptions.ChunkedEncodingError:  # the connection cut mid-body
-                    raise RetryableError("network: the reply was cut short") from None
+                    raise RetryableError("network: the reply was cut short", sent=True) from None
                 except requests.exceptions.ContentDecodingError:  # a gzip body: see gzip_replies
-                    raise RetryableError("network: the reply did not decompress") from None
+                    raise RetryableError(
+                        "network: the reply did not decompress", sent=True
+                    ) from None
                 except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
                     raise self._token_error(exc, source) from None  # google-auth's own refresh
             # the body was read in the block above (requests reads it in ``send`` unless
@@ -238,6 +243,7 @@ class SheetsClient:
                 clock=self._clock,
                 rng=self._rng,
                 waits=waits,
+                if_sent=MAYBE_APPLIED if kind == "write" else "",
             )
         except RetryExhaustedError as exc:
             if not reached:  # the whole budget went to the token endpoint
@@ -425,3 +431,20 @@ class SheetsClient:
     def delete_file(self, key: str, **kw: Any) -> Any:
         """Drive ``files.delete``: needs a Drive scope, which Google may refuse (403)."""
         return self.request("DELETE", f"{DRIVE_FILES_URL}/{key}", key=key, **kw)
+
+
+#: What a write that gave up adds when its last answer was lost after it was sent: the
+#: line said only "N cells not written", where the sheet could hold them all (an update
+#: Google applied, its reply cut; before 2026-12-06)
+MAYBE_APPLIED = "; Google had the request and may have applied it (the sheet may hold it already)"
+
+
+def _answer_lost(exc: requests.RequestException) -> bool:
+    """A read timeout or a connection dropped after the request went out (Google may
+    have applied it), not one never made (refused, a connect timeout, no route)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.Timeout):
+        return True
+    reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.ProtocolError)

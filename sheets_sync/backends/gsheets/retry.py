@@ -28,13 +28,23 @@ MIN_ATTEMPT_SECONDS = 1.0
 
 
 class RetryableError(Exception):
-    """A failed attempt worth repeating; ``retry_after`` is the server's hint in seconds."""
+    """A failed attempt worth repeating; ``retry_after`` is the server's hint in seconds;
+    ``sent``: the request reached the server and its answer was lost (a read timeout, a
+    reply cut short), so a write may have been applied."""
 
-    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        sent: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.sent = sent
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,7 @@ def call_with_retry(
     clock: Callable[[], float] = time.monotonic,
     rng: Callable[[], float] = random.random,
     waits: SlotWaits | None = None,
+    if_sent: str = "",
 ) -> T:
     """Run ``attempt`` until it returns, raises a non-retryable error, or the budget is spent.
 
@@ -115,7 +126,9 @@ def call_with_retry(
     its timeout with. It signals a retryable failure by raising ``RetryableError``;
     anything else propagates at once. Exhaustion raises ``RetryExhaustedError`` naming
     ``source``. ``waits``: the call's waits for rate-limit slots, which ``attempt``
-    records; the first one does not spend the budget.
+    records; the first one does not spend the budget. ``if_sent``: what the exhaustion
+    adds when the last attempt's answer was lost after it was sent (a write: it may have
+    been applied).
     """
     waits = waits or SlotWaits()
     started = clock()
@@ -136,7 +149,8 @@ def call_with_retry(
             raise RetryExhaustedError(
                 f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
                 f"{spent:.1f} s{waits.of(spent)} (last error: {last.reason})"
-                f"{_asked_too_long(last, tries, policy)}; will retry next run",
+                f"{_asked_too_long(last, tries, policy)}{if_sent if last.sent else ''}; will retry "
+                "next run",
                 source=source,
                 status=last.status,
             ) from None

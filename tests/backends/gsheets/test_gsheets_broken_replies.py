@@ -3,14 +3,20 @@ does not decompress) is a network failure like a timeout: retried, then a clear 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+import requests
+import urllib3
 
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.client import _answer_lost
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter
 from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import RetryExhaustedError
+from sheets_sync.grid import CellWrite
 from tests.backends.gsheets.conftest import FAST, MakeClient
 
 pytestmark = pytest.mark.emulator
@@ -48,3 +54,46 @@ def test_a_reply_whose_body_always_breaks_gives_up_as_a_network_failure(
     assert info.value.source == "team X"
     assert len(api_requests(key)) == 2
     assert limiter._in_flight == {READ: 0, WRITE: 0}
+
+
+def test_a_write_whose_answer_is_always_lost_says_it_may_have_been_applied(
+    emulator: Emulator, make_client: MakeClient
+) -> None:
+    """Google applied the write each time and the answer never came back: the line
+    said only that the team's cells were not written, where the sheet held them all. A
+    read that gives up so says nothing of the kind (it changes nothing)."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    backend = GoogleSheetsBackend(
+        make_client(RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01)), key
+    )
+    data = backend.read(["OKRs"])
+    emulator.faults.break_bodies("cut", count=None)
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.write(data, [CellWrite("OKRs", 1, 2, "Score")])
+    assert re.search(
+        r"write 1 cells: gave up after 2 attempts in [\d.]+ s \(last error: network: the "
+        r"reply was cut short\); Google had the request and may have applied it \(the sheet "
+        r"may hold it already\); will retry next run$",
+        str(info.value),
+    )
+    assert emulator.values(key, "OKRs!A1:B1") == [["a", "Score"]]  # it was applied
+    with pytest.raises(RetryExhaustedError) as read:
+        backend.read(["OKRs"])
+    assert "may have applied" not in str(read.value)
+
+
+def test_a_connection_never_made_is_no_request_google_had() -> None:
+    """Refused, or a connect timeout: the request never went out, so a write that gave
+    up so was not applied; a read timeout or a connection dropped after the send was."""
+    refused = requests.ConnectionError(
+        urllib3.exceptions.MaxRetryError(
+            None,  # type: ignore[arg-type]
+            "/",
+            urllib3.exceptions.NewConnectionError(None, "refused"),  # type: ignore[arg-type]
+        )
+    )
+    dropped = requests.ConnectionError(
+        urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError())
+    )
+    assert not _answer_lost(refused) and not _answer_lost(requests.ConnectTimeout())
+    assert _answer_lost(requests.ReadTimeout()) and _answer_lost(dropped)
