@@ -24,6 +24,7 @@ from sheets_sync.emulator.errors import (
     MISSING_AUTH_MESSAGE,
     ApiError,
     payload_too_large,
+    permission_denied,
 )
 from sheets_sync.emulator.faults import (
     JSON_TYPE,
@@ -213,6 +214,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body(raw, split.path)
             CALLER.set(email)
             with emu.state.lock:
+                book = emu.state.spreadsheets.get(sid or "")
+                if mutates and book is not None and email in book.viewers:
+                    raise permission_denied()  # a viewer's write: Google's 403
                 result = func(api.Call(emu.state, email, params, body, match, raw))
                 if mutates and sid in emu.state.spreadsheets:
                     emu.state.spreadsheets[sid].touch()

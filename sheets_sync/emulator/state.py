@@ -104,6 +104,8 @@ class Spreadsheet:
     modified_time: str = field(default_factory=now_rfc3339)
     owner: str | None = None
     shared_with: list[str] | None = None  # None: every authenticated caller may access it
+    #: shared as Viewer or Commenter: may read it, and gets Google's 403 on any write
+    viewers: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -133,6 +135,8 @@ class Spreadsheet:
     def can_access(self, email: str | None) -> bool:
         if self.shared_with is None:
             return True
+        if email is not None and email in self.viewers:
+            return True
         return email is not None and (email == self.owner or email in self.shared_with)
 
     def to_json(self) -> dict[str, Any]:
@@ -145,6 +149,7 @@ class Spreadsheet:
             "modifiedTime": self.modified_time,
             "owner": self.owner,
             "sharedWith": self.shared_with,
+            "viewers": self.viewers,
         }
 
     @classmethod
@@ -158,6 +163,7 @@ class Spreadsheet:
             modified_time=data.get("modifiedTime", now_rfc3339()),
             owner=data.get("owner"),
             shared_with=data.get("sharedWith"),
+            viewers=list(data.get("viewers", [])),
         )
 
 

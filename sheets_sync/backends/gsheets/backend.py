@@ -27,7 +27,7 @@ from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import LayoutError, RemoteError
+from sheets_sync.errors import LayoutError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
     LOADING,
     CellError,
@@ -385,6 +385,19 @@ class GoogleSheetsBackend:
                 what=f"write {len(writes)} cells",
                 tally=self._tally,
             )
+        except PermissionDeniedError as exc:
+            if not exc.message.startswith("not shared with "):
+                raise
+            # it was read a moment ago: shared, as Viewer or Commenter ("not shared" sent
+            # the owner to a share dialog that lists the account; before 2026-12-06)
+            key = "" if self.key in self.display_name else f"; key {self.key}"
+            raise PermissionDeniedError(
+                f"{self.client.email} may read this sheet but not edit it (shared as a viewer "
+                f"or commenter{key}): share it with {self.client.email} as an editor; nothing "
+                "written",
+                source=self.display_name,
+                status=exc.status,
+            ) from exc
         except RemoteError as exc:
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 raise protection.protected_since_read(
