@@ -127,6 +127,26 @@ def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
     return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
 
 
+def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
+    """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
+    trailing space, ``Key-results`` beside ``Key results``): the first is read and
+    written, and the other, an old copy or the one the team now fills, was passed over
+    without a word (before 2026-12-06)."""
+    twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
+    if not twins:
+        return []
+    others = " and ".join(repr(n) for n in twins)
+    return [
+        Finding(
+            Severity.WARNING,
+            f"tabs {name!r} and {others} read as one name; the first, {name!r}, is read and "
+            "written: rename or delete the other",
+            data.source,
+            name,
+        )
+    ]
+
+
 def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     for key in ("comment", "kr_id", "id", "key_result", "name"):
         value = values.get(key)
@@ -379,6 +399,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             )
             tabs[kind] = None
             continue
+        findings += _twin_tabs(data, name)
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind
         )

@@ -45,3 +45,25 @@ def test_a_tab_of_no_cells_says_what_it_is(env: Emulator, tmp_path: Path) -> Non
         "KR ID, Target, Current): rename it, and keep the data in a plain tab named OKRs"
     )
     assert runs["Engineering"].error_detail is None  # the others are read as usual
+
+
+def test_two_tabs_that_read_as_one_name_are_warned_of(env: Emulator, tmp_path: Path) -> None:
+    """``OKRs`` and ``OKRs `` (a trailing space; Google refuses only names that differ in
+    case): the first is read and written, and the team lead hears of the other."""
+    config, keys, _ = seed_demo(env, tmp_path / "ws", AS_OF)
+    key = keys["Engineering"]
+    rows = env.values(key, "OKRs!A1:Q9", "UNFORMATTED_VALUE")
+    env.state.spreadsheets[key].sheets[0].properties["title"] = "OKRs "
+    copy = env.create_spreadsheet("x", {"OKRs": rows})
+    env.state.spreadsheets[key].sheets.insert(0, env.state.spreadsheets[copy].sheets[0])
+    for index, sheet in enumerate(env.state.spreadsheets[key].sheets):
+        sheet.properties["index"] = index
+    ws = sheets_sync.load_workspace(config)
+    runs = {run.team: run for run in sheets_sync.validate_workspace(ws, as_of=AS_OF).runs}
+    said = [str(f) for f in runs["Engineering"].findings if "read as one name" in f.message]
+    assert len(said) == 1 and said[0].endswith(
+        "!OKRs: tabs 'OKRs' and 'OKRs ' read as one name; the first, 'OKRs', is read and "
+        "written: rename or delete the other"
+    )
+    assert runs["Engineering"].error_detail is None
+    assert not [f for f in runs["Sales"].findings if "read as one name" in f.message]

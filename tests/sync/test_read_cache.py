@@ -337,4 +337,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # reads U+FFFD, not a character that failed the rollup
     # 29: ``kind``, what a tab with no cells is (a chart sheet, a Google connected-data
     # sheet), which its layout error names instead of "the tab is empty"
-    assert (FORMAT, fields[-1]) == (29, "kind")
+    # 30: the same grid; two tabs that read as one name (``OKRs``, ``OKRs ``) are warned of
+    assert (FORMAT, fields[-1]) == (30, "kind")
