@@ -87,6 +87,23 @@ class SheetMeta:
     cols: int
 
 
+def viewer_only(
+    exc: PermissionDeniedError, email: str, key: str, source: str
+) -> PermissionDeniedError:
+    """A write's 403 "not shared" for a sheet read a moment ago: it is shared, as Viewer
+    or Commenter ("not shared" sent the owner to a share dialog that lists the account;
+    before 2026-12-06). Any other 403 as it is."""
+    if not exc.message.startswith("not shared with "):
+        return exc
+    where = "" if key in source else f"; key {key}"
+    return PermissionDeniedError(
+        f"{email} may read this sheet but not edit it (shared as a viewer or commenter"
+        f"{where}): share it with {email} as an editor; nothing written",
+        source=source,
+        status=exc.status,
+    )
+
+
 def cell_value(cell: Mapping[str, Any]) -> CellValue:
     """An ``effectiveValue`` as a neutral value; whole numbers become ints like Excel's."""
     value = cell.get("effectiveValue")
@@ -386,18 +403,7 @@ class GoogleSheetsBackend:
                 tally=self._tally,
             )
         except PermissionDeniedError as exc:
-            if not exc.message.startswith("not shared with "):
-                raise
-            # it was read a moment ago: shared, as Viewer or Commenter ("not shared" sent
-            # the owner to a share dialog that lists the account; before 2026-12-06)
-            key = "" if self.key in self.display_name else f"; key {self.key}"
-            raise PermissionDeniedError(
-                f"{self.client.email} may read this sheet but not edit it (shared as a viewer "
-                f"or commenter{key}): share it with {self.client.email} as an editor; nothing "
-                "written",
-                source=self.display_name,
-                status=exc.status,
-            ) from exc
+            raise viewer_only(exc, self.client.email, self.key, self.display_name) from exc
         except RemoteError as exc:
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 raise protection.protected_since_read(

@@ -27,12 +27,12 @@ import_quietly()
 import pandas as pd
 
 from sheets_sync.backends.gsheets import protection, staging
-from sheets_sync.backends.gsheets.backend import number_format, rgb
+from sheets_sync.backends.gsheets.backend import number_format, rgb, viewer_only
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import RemoteError
+from sheets_sync.errors import PermissionDeniedError, RemoteError
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -285,6 +285,8 @@ def write_rollup_gsheet(
         sent = spent[0]
         try:
             client.batch_update(key, {"requests": batch}, source=source, what=what, tally=tally)
+        except PermissionDeniedError as exc:  # its tabs were read: shared as Viewer
+            raise viewer_only(exc, client.email, key, source) from exc
         except RemoteError as exc:
             again = spent[0] - sent > 1  # an earlier attempt may have been applied
             applied = staging.applied_before(exc.message, batch, chosen)

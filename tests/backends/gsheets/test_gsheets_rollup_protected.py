@@ -79,3 +79,24 @@ def test_a_protected_range_past_the_new_rollup_is_named_too(
         result.rollup_error
     )
     assert emulator.values(out, "Summary!A1") == [["old"]]
+
+
+def test_a_rollup_sheet_shared_as_viewer_says_to_make_it_an_editor(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Its tabs are read, and Google answers the write 403 "The caller does not have
+    permission": the sheet is shared as Viewer, which "not shared with EMAIL" denied."""
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]}, shared_with=[])
+    info = fake_service_account_info(emulator.host)
+    emulator.state.spreadsheets[out].viewers.append(info["client_email"])
+    result = _sync(tmp_path, info, team, out)
+    email = info["client_email"]
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: {email} may read this sheet but "
+        f"not edit it (shared as a viewer or commenter): share it with {email} as an editor; "
+        "nothing written"
+    )
+    assert emulator.state.spreadsheets[out].sheets[0].cells[(0, 0)]["effectiveValue"] == {
+        "stringValue": "old"
+    }
