@@ -27,7 +27,7 @@ from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import LayoutError, PermissionDeniedError, RemoteError
+from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
     LOADING,
     CellError,
@@ -404,6 +404,15 @@ class GoogleSheetsBackend:
             )
         except PermissionDeniedError as exc:
             raise viewer_only(exc, self.client.email, self.key, self.display_name) from exc
+        except NotFoundError as exc:
+            # read a moment ago: "not found or not shared" read as a wrong key
+            key = "" if self.key in self.display_name else f"; key {self.key}"
+            raise NotFoundError(
+                f"the spreadsheet was deleted, or unshared from {self.client.email}, after the "
+                f"read (Google answers 404 for both{key}); nothing written",
+                source=self.display_name,
+                status=exc.status,
+            ) from exc
         except RemoteError as exc:
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 raise protection.protected_since_read(
