@@ -46,7 +46,11 @@ def read_in_threads(
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
     try:
-        started.update((i, pool.submit(one, specs[i])) for i in order)  # in submit order
+        # held: a stop landing in ``submit``'s release of the pool's idle count (a
+        # ``Semaphore``'s Python-level ``Condition.__exit__``) left it held, and a thread
+        # that ended its team blocked on it for good (``pool_end.settle_awake``)
+        with stops.held(block=False):
+            started.update((i, pool.submit(one, specs[i])) for i in order)  # in order
         # a stop: seen, and one whose exception was lost (``stops.py``) raised again, so
         # the threads hear of it now, not once every team was read and written
         reads = [result_awake(started[i], stops.check) for i in range(len(specs))]

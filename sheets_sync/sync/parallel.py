@@ -40,6 +40,7 @@ from sheets_sync.sync.pool_end import (
     kill_started,
     raise_recorded,
     result_awake,
+    settle_awake,
     stops_recorded,
     until_done,
     wake_to_check,
@@ -216,10 +217,10 @@ def map_in_workers(
             # One ``try`` from the first fork to the last rerun: a stop signal anywhere
             # (also while a broken pool waits for its other workers) winds it all down.
             try:
-                with stops.held():
+                with stops.held():  # and no stop in a chunk's lock (``result_awake``)
                     chunks += [pool.submit(_call, span) for span in spans]  # all handed out
-                for chunk in chunks:  # in the pool's thread, before it SIGTERMs the others
-                    chunk.add_done_callback(functools.partial(_broke, flag))
+                    for chunk in chunks:  # in the pool's thread, before it SIGTERMs others
+                        chunk.add_done_callback(functools.partial(_broke, flag))
                 if meanwhile is not None:
                     meanwhile()
                 for k, chunk in enumerate(chunks):
@@ -278,10 +279,14 @@ def _keep(chunks: _Chunks, spans: Sequence[range], k: int, values: dict[int, Any
     ``values``; the tasks of the others are returned (to run again)."""
     redo: list[int] = []
     for chunk, span in zip(chunks[k:], spans[k:], strict=True):
-        if chunk.exception() is None:
-            values.update(zip(span, chunk.result(), strict=True))
-        else:
+        settle_awake(chunk)  # a stop meanwhile lands in no chunk's lock
+        with stops.held(block=False):  # nor here: the pool's thread may need it still
+            failed = chunk.exception() is not None
+            part = None if failed else chunk.result()
+        if part is None:
             redo += span
+        else:
+            values.update(zip(span, part, strict=True))
     return redo
 
 
@@ -289,9 +294,10 @@ def _finished(chunks: _Chunks, spans: Sequence[range]) -> dict[int, object]:
     """The tasks of a stopped map that came back: whole chunks, and the first tasks of
     those a worker stopped inside."""
     finished: dict[int, object] = {}
-    for chunk, span in zip(chunks, spans, strict=False):
-        if chunk.done() and not chunk.cancelled() and chunk.exception() is None:
-            finished.update(zip(span, chunk.result(), strict=False))
+    with stops.held(block=False):  # no stop in a chunk's lock (``pool_end.settle_awake``)
+        for chunk, span in zip(chunks, spans, strict=False):
+            if chunk.done() and not chunk.cancelled() and chunk.exception() is None:
+                finished.update(zip(span, chunk.result(), strict=False))
     return finished
 
 

@@ -16,11 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any, TypeVar
+
+from sheets_sync.sync import stops
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -235,15 +236,34 @@ def result_awake(future: Future[T], check: Callable[[], None] | None = None) -> 
     same reason: a wait with no timeout slept through a stop whose C handler ran as it
     began, till the future was done (a chunk of up to 16 teams, a Google team's reads).
     ``check`` runs at each wake: it raises a stop whose exception was lost meanwhile
-    (``stops.check``)."""
-    while True:
-        try:
-            future.exception(timeout=_WAKE)  # returns a task's exception, never raises it
-        except FuturesTimeout:
-            if check is not None:
-                check()
-            continue
-        return future.result()  # outside the ``try``: a task may raise TimeoutError
+    (``stops.check``). The wait is ``settle_awake``'s; the result is taken with stops
+    held (no stop lands in the future's lock, though none needs it once it is done)."""
+    settle_awake(future, check)
+    with stops.held(block=False):
+        return future.result()  # raises the task's own exception, if any
+
+
+def settle_awake(future: Future[Any], check: Callable[[], None] | None = None) -> None:
+    """Returns once ``future`` is done, waking each ``_WAKE`` s to run ``check``.
+
+    The wait is on a plain lock of this function's own, released by a done-callback:
+    a C-level ``acquire`` that a stop's exception leaves holding nothing another thread
+    needs. Not the future's own wait (``exception(timeout=...)``): a stop's exception
+    raised inside it unwinds through the future's ``with self._condition``, and one
+    landing at that ``Condition.__exit__``'s call (a Python function: CPython runs a
+    pending handler there, before the lock is released) left the future's lock held by
+    this thread for good; the thread that settles the future (a Google thread, the
+    process pool's) then blocked on it, and the run waited for that thread for good (two
+    Ctrl-Cs 30 ms apart, 1 clean-clone run in 3, 2026-12-06; tests/sync/
+    test_stopped_locks.py places the stop there). The callback is added with stops held
+    for the same reason: ``add_done_callback`` takes the future's lock."""
+    settled = threading.Lock()
+    settled.acquire()
+    with stops.held(block=False):
+        future.add_done_callback(lambda _: settled.release())  # at once if done
+    while not settled.acquire(timeout=_WAKE):
+        if check is not None:
+            check()
 
 
 _Handler = Callable[[int, FrameType | None], Any]

@@ -1,0 +1,192 @@
+"""A stop must never leave a library's lock held by the run's main thread.
+
+CPython runs a signal's Python handler at the main thread's next function call or jump
+back, and a Python-level ``threading.Condition.__exit__`` (a ``Future``'s, a
+``Semaphore``'s, an ``Event``'s) is a call made while the lock is held: a stop's
+exception raised there leaves the lock held for good. A thread that then needs it (a
+Google thread setting its future's result, a pool's thread marking itself idle) blocks,
+and the run, which waits for its threads before it releases the workspace lock, with
+it: a sync of 40 Google teams stopped by two Ctrl-Cs 30 ms apart hung for good
+(tests/e2e/test_google_interrupted.py, 1 clean-clone run in 3, 2026-12-06).
+
+The stop is placed by a trace function: at the ``call`` of ``Condition.__exit__`` from
+the named library function, it sends the signal (``signal.raise_signal`` runs the
+handler there, as CPython would at that call's start). Each scenario runs in a child
+Python of its own (signals; a hang ends the child, not the suite)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.support.scripts import run_script
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+
+_GOOGLE = """
+import json, os, signal, sys, threading, time
+from concurrent.futures import Future
+from sheets_sync.sync.google_threads import read_in_threads
+from tests.support.scripts import main_asleep
+
+caller, nth, first = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "first"
+stops, fired, calls = [], [], []
+ended, release, begun, stopping = (threading.Event() for _ in range(4))
+
+def handler(signum, frame):  # the default Ctrl-C's, counted
+    stops.append(signum)
+    raise KeyboardInterrupt(len(stops))
+
+signal.signal(signal.SIGINT, handler)
+callers = {
+    "Future.done": Future.done.__code__,
+    "Semaphore.acquire": threading.Semaphore.acquire.__code__,
+}
+exit_code = threading.Condition.__exit__.__code__
+
+def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such call
+    if event != "call" or frame.f_code is not exit_code or fired:
+        return None
+    if caller in ("any", frame.f_back.f_code.co_qualname) and (stops or not first):
+        calls.append(1)
+        if len(calls) == nth:
+            fired.append(frame.f_back.f_code.co_qualname)
+            signal.raise_signal(signal.SIGINT)  # its handler runs here, in ``__exit__``
+    return None
+
+def one(spec):  # a team's requests, in flight till released
+    begun.set()
+    release.wait(30)
+    return spec
+
+def first_stop():  # as the main thread waits for the team in flight
+    begun.wait(30)
+    main_asleep()
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+def let_go():  # the request ends once the stop landed
+    deadline = time.monotonic() + 15
+    while not fired and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+
+def watchdog():  # a run that never ends: said, and the child ends
+    if not ended.wait(20):
+        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
+        os._exit(0)
+
+threading.Thread(target=watchdog, daemon=True).start()
+threading.Thread(target=let_go, daemon=True).start()
+if first:
+    threading.Thread(target=first_stop, daemon=True).start()
+sys.settrace(landing)
+try:
+    read_in_threads(one, ["a", "b"], range(2), 1, stopping)
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+finally:
+    sys.settrace(None)
+    ended.set()
+print(json.dumps({
+    "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
+    "released_first": release.is_set(),
+}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("caller", "nth", "first"),
+    [
+        # the first, second, ... lock release after a first stop cut the wait for a
+        # team: the first was the team's future's (``Future.exception``: the hang of the
+        # clean-clone run), then ``stopping.set``, ``Future.cancel`` of the team not
+        # begun, ``Future.done`` in the wait for the threads (commit 38e627a)
+        ("any", 1, True),
+        ("any", 2, True),
+        ("any", 3, True),
+        ("any", 4, True),
+        ("Future.done", 1, True),
+        ("Semaphore.acquire", 2, False),  # ``submit`` of the second team: a first stop
+    ],
+)
+def test_a_stop_in_a_library_lock_s_release_does_not_hang_the_google_threads(
+    caller: str, nth: int, first: bool
+) -> None:
+    """One thread, two teams: the first in flight, the second queued. A stop lands as
+    the main thread releases a lock a Google thread needs next: the team's future's as
+    a first stop cuts its wait (the clean-clone hang), ``stopping``'s, the queued team's
+    as it is cancelled, the team's in the wait for the threads, the pool's idle count's
+    as the second team is submitted. The run must still wait for the team in flight,
+    then stop."""
+    found = run_script(_GOOGLE, caller, str(nth), "first" if first else "", timeout=60)
+    assert found["fired"], f"no stop landed in {caller}'s release: {found}"
+    assert not found["hung"], f"a stop in {found['fired']}'s lock release hung the run: {found}"
+    assert found["stopped"] and found["stops"] == (2 if first else 1), found
+    assert found["released_first"], "the run ended before the team's request"
+
+
+_WORKERS = """
+import json, os, signal, sys, threading, time
+from sheets_sync.sync import parallel
+from tests.support.scripts import main_asleep
+
+nth, test_pid = int(sys.argv[1]), os.getpid()
+stops, fired, calls, told, ended = [], [], [], [], threading.Event()
+
+def handler(signum, frame):  # the default Ctrl-C's, counted (the workers have their own)
+    stops.append(signum)
+    raise KeyboardInterrupt(len(stops))
+
+signal.signal(signal.SIGINT, handler)
+exit_code = threading.Condition.__exit__.__code__
+
+def landing(frame, event, arg):  # a second stop at the ``nth`` lock release after the first
+    if event == "call" and frame.f_code is exit_code and stops and not fired:
+        calls.append(1)
+        if len(calls) == nth:
+            fired.append(frame.f_back.f_code.co_qualname)
+            signal.raise_signal(signal.SIGINT)  # its handler runs here, in ``__exit__``
+    return None
+
+def task(i):  # a team in hand for a while
+    time.sleep(1)
+    return i
+
+def first_stop():  # as the main thread waits for the first chunk
+    main_asleep()
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+def watchdog():
+    if not ended.wait(30):
+        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
+        os._exit(0)
+
+threading.Thread(target=watchdog, daemon=True).start()
+threading.Thread(target=first_stop, daemon=True).start()
+sys.settrace(landing)
+try:
+    list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, value: told.append(i)))
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+finally:
+    sys.settrace(None)
+    ended.set()
+found = {"hung": False, "stopped": stopped, "stops": len(stops), "fired": fired, "told": told}
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])  # then ``done``, ``cancelled``, ``exception``
+def test_a_stop_in_a_chunk_s_lock_release_does_not_hang_the_worker_processes(nth: int) -> None:
+    """The same for worker processes: a second stop as the main thread releases a
+    chunk's lock after a first stop cut its wait (``Future.exception``'s, before
+    2026-12-06) left it held, and the pool's thread, failing the chunk once the second
+    stop had killed the workers, blocked on it: the wind-down waited for that thread
+    for good. Now the later releases (the chunks that finished, told) land it."""
+    found = run_script(_WORKERS, str(nth), timeout=90)
+    assert found["fired"], f"no stop landed in a lock's release: {found}"
+    assert not found["hung"], f"a stop in {found['fired']}'s lock release hung the run: {found}"
+    assert found["stopped"] and found["stops"] == 2, found
