@@ -12,6 +12,7 @@ it, so a fork never sees it mid-call; the child starts with no ticker.
 
 from __future__ import annotations
 
+import _thread
 import os
 import threading
 from collections.abc import Callable
@@ -29,15 +30,22 @@ class Ticker:
     def __init__(self, tick: Callable[[], None], interval: float = 0.1) -> None:
         self._tick = tick
         self._interval = interval
-        self._stop = threading.Event()
+        self._stop = _thread.allocate_lock()
         self._thread: threading.Thread | None = None
 
-    def _run(self, stop: threading.Event) -> None:
-        while not stop.wait(self._interval):
+    def _run(self, stop: _thread.LockType) -> None:
+        while not stop.acquire(timeout=self._interval):  # released: the ticker stops
             self._tick()
 
     def _start(self) -> None:
-        self._stop = threading.Event()
+        """The stop is a plain lock held till ``_halt`` releases it, not an ``Event``:
+        ``Event.set`` releases its lock in a Python-level ``Condition.__exit__``, and a
+        stop signal's exception landing at that call (the run's second Ctrl-C, as the
+        ticker's ``with`` is left) left it held: the ticker's thread blocked on it for
+        good in its ``wait``, and the run in the ``join`` below (tests/sync/test_ticker.py).
+        A plain lock's ``release`` is one C call: a stop lands before it or after."""
+        self._stop = _thread.allocate_lock()
+        self._stop.acquire()
         self._thread = threading.Thread(
             target=self._run, args=(self._stop,), name=THREAD_NAME, daemon=True
         )
@@ -49,7 +57,7 @@ class Ticker:
         wait for itself: the stop is set and the thread ends after that tick."""
         thread, self._thread = self._thread, None
         if thread is not None:
-            self._stop.set()
+            self._stop.release()
             if thread is not threading.current_thread():  # a tick that forks: it stops after
                 thread.join()
 

@@ -3,6 +3,7 @@ that a thread it does not have was holding (Python 3.12+ warns of the deadlock).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from rich.console import Console
@@ -126,3 +128,31 @@ def test_the_writers_fork_after_the_rollup_import_with_one_thread_only() -> None
         check=True,
     )
     assert done.stdout.split("\n")[-2] == "['python']"
+
+
+def test_a_stop_as_the_ticker_is_stopped_leaves_no_lock_held() -> None:
+    """A stop signal's exception lands at a Python function's call: at the release of a
+    library's lock (a Python-level ``Condition.__exit__``), it leaves the lock held. The
+    ticker was stopped by an ``Event``, whose ``set`` releases its lock so: a stop there
+    (a second Ctrl-C as the run left the ticker's ``with``) left the ticker's thread
+    blocked for good in its ``wait``, and the run in the ``join`` that followed. Placed
+    by a trace function at every such release the ``with``'s exit makes."""
+    ticker = Ticker(lambda: None, interval=0.001)
+    exit_code = threading.Condition.__exit__.__code__
+    landed: list[str] = []
+
+    def landing(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code is exit_code and not landed:
+            landed.append(frame.f_back.f_code.co_qualname if frame.f_back else "?")
+            raise KeyboardInterrupt("a stop at the lock's release")
+
+    threads: list[threading.Thread] = []
+    with contextlib.suppress(KeyboardInterrupt):
+        with ticker:
+            threads += [t for t in [ticker._thread] if t is not None]
+            sys.settrace(landing)
+        sys.settrace(None)
+    sys.settrace(None)
+    (thread,) = threads
+    thread.join(30)
+    assert not thread.is_alive(), f"a stop in {landed}'s lock release left the ticker blocked"
