@@ -69,6 +69,8 @@ from sheets_sync.errors import (
 
 log = logging.getLogger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
+#: how often a backoff in the main thread looks at the run's stop event (``_pause``)
+_STOP_LOOK_SECONDS = 0.05
 DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 #: Google's 400 (FAILED_PRECONDITION) for an .xlsx file kept in Drive: Sheets opens it in
@@ -251,12 +253,23 @@ class SheetsClient:
             raise
 
     def _pause(self, seconds: float) -> None:
-        """A retry's backoff, which a stop cuts short (the next attempt then says so)."""
+        """A retry's backoff, which a stop cuts short (the next attempt then says so).
+
+        In the main thread (``concurrency: 1``) not ``Event.wait``: a stop signal's
+        exception lands there at a call, and one landing at the release of the event's
+        lock (a Python-level ``Condition.__exit__``) left it held by this thread for
+        good, so the run's next ``stopping.clear()`` or ``set()`` (a library caller's
+        second run) blocked on it. Slept in slices instead, the event only looked at
+        (``is_set`` takes no lock); the stop signal itself cuts ``time.sleep``."""
         stop = self.stopping
-        if stop is not None and self._sleep is time.sleep:
+        if stop is None or self._sleep is not time.sleep:
+            self._sleep(seconds)
+        elif threading.current_thread() is not threading.main_thread():
             stop.wait(seconds)
         else:
-            self._sleep(seconds)
+            end = time.monotonic() + seconds
+            while not stop.is_set() and (left := end - time.monotonic()) > 0:
+                time.sleep(min(left, _STOP_LOOK_SECONDS))
 
     def _ensure_token(self, source: str, remaining: Callable[[], float]) -> object:
         """One token exchange for all threads, not one per thread at start-up. A thread

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import random
+import sys
 import threading
 import time
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -275,3 +277,34 @@ def test_a_stopped_client_sends_nothing_not_even_a_drive_call(
     with pytest.raises(RequestStopped):
         client.delete_file(key, source="template")
     assert api_requests(key) == []
+
+
+@pytest.mark.emulator
+def test_a_stop_in_the_main_thread_s_backoff_leaves_the_stop_event_usable(
+    make_client: MakeClient,
+) -> None:
+    """With ``concurrency: 1`` the requests, and their retries' backoffs, are the main
+    thread's, where a stop signal's exception lands at a call: at the release of the
+    run's stop event's lock (``Event.wait``'s Python-level ``Condition.__exit__``) it
+    left that lock held for good, and the next ``stopping.clear()`` (a library caller's
+    next run) or ``set()`` blocked on it. Placed by a trace function at every such
+    release the backoff makes."""
+    client = make_client()
+    client.stopping = threading.Event()
+    exit_code = threading.Condition.__exit__.__code__
+    landed: list[bool] = []
+
+    def landing(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code is exit_code and not landed:
+            landed.append(True)
+            raise KeyboardInterrupt("a stop at the lock's release")
+
+    sys.settrace(landing)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            client._pause(0.01)
+    finally:
+        sys.settrace(None)
+    lock = client.stopping._cond  # type: ignore[attr-defined]
+    assert lock.acquire(timeout=10), "the stop event's lock was left held"
+    lock.release()
