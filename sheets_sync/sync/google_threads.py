@@ -59,10 +59,11 @@ def read_in_threads(
         returning = reads is not None  # none is on its way
 
         def end(cancel: bool) -> None:  # a further signal changes nothing (``until_done``)
-            # held: a stop's exception landing inside a library's lock (the work queue's
-            # mutex in ``shutdown``, a future's condition in ``done``: a Python-level
-            # ``Condition.__exit__`` runs a pending handler before it releases) left it
-            # held, and a thread that needed it never ended; raised once this is done
+            # held: a stop's exception landing inside a library's lock (``stopping``'s in
+            # ``set``, a future's in ``shutdown``'s ``cancel`` and in ``done``: a
+            # Python-level ``Condition.__exit__`` runs a pending handler before it
+            # releases) left it held, and a thread that needed it never ended; raised
+            # once this is done (tests/sync/test_stopped_locks.py places one at each)
             with stops.held():
                 if cancel:  # a stop (or an error) is on its way
                     stopping.set()
