@@ -28,6 +28,7 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    column_letter,
     tab_key,
 )
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
@@ -193,8 +194,14 @@ def _first_free_col(
     it pushed the columns past XFD, an error every night, or a footer A9:Z9 to AA."""
     start = max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1
     crossing = [m for m in grid.merged if _crosses(m, written)]
+    return _right_of(start, count, crossing)
+
+
+def _right_of(start: int, count: int, boxes: Sequence[CellRange]) -> tuple[int, CellRange | None]:
+    """The first of ``count`` columns from ``start`` on that none of ``boxes`` reaches
+    into, and the box that pushed them past the last column if one did."""
     while count:
-        hit = [m for m in crossing if m.max_col >= start and m.min_col < start + count]
+        hit = [m for m in boxes if m.max_col >= start and m.min_col < start + count]
         if not hit:
             break
         blocker = max(hit, key=lambda m: m.max_col)
@@ -202,6 +209,39 @@ def _first_free_col(
         if start + count - 1 > MAX_COLUMNS:
             return start, blocker
     return start, None
+
+
+def _visible_place(grid: SheetGrid, start: int, count: int, merges: Sequence[CellRange]) -> int:
+    """``start``, or right of the columns hidden by hand it would put added columns in
+    (``<col hidden="1">``, a width of 0): there no one saw Score, Expected and Status, and
+    no warning said so (before 2026-12-06). Where hidden columns reach the last column
+    there is no room right of them: ``start`` it stays (``_hidden_warning`` says so)."""
+    if not grid.hidden_cols or not count:
+        return start
+    hidden = [CellRange(1, a, 1, b) for a, b in grid.hidden_cols]
+    moved, blocker = _right_of(start, count, [*merges, *hidden])
+    return start if blocker is not None else moved
+
+
+def _hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding | None:
+    """A warning naming the added columns that land in hidden columns (no room right of
+    them: columns hidden from the data to XFD), which no one would see otherwise."""
+    count = len(layout.missing_owned)
+    first = layout.first_free_col
+    cols = [c for c in range(first, first + count) if any(a <= c <= b for a, b in grid.hidden_cols)]
+    if not cols:
+        return None
+    letters = [column_letter(c) for c in cols]
+    span = letters[0] if len(letters) == 1 else f"{letters[0]}:{letters[-1]}"
+    names = ", ".join(layout.owned_headers[layout.missing_owned[c - first]] for c in cols)
+    return Finding(
+        Severity.WARNING,
+        f"the added columns {names} are in hidden columns {span} (no room right of them); "
+        "unhide the columns to see the results",
+        source,
+        layout.tab,
+        a1(layout.header_row, cols[0]),
+    )
 
 
 def _crosses(merge: CellRange, rows: Sequence[int]) -> bool:
@@ -310,6 +350,9 @@ def extract_tab(
             )
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = _first_free_col(grid, columns, written, len(missing_owned))
+    if merge is None:
+        crossing = [m for m in grid.merged if _crosses(m, written)]
+        first_free = _visible_place(grid, first_free, len(missing_owned), crossing)
     layout = TabLayout(
         grid.name,
         header_row,
@@ -321,6 +364,8 @@ def extract_tab(
         frozenset(merged_owned),
     )
     _check_room(layout, spec, source, merge)
+    if layout.missing_owned and (unseen := _hidden_warning(layout, grid, source)) is not None:
+        findings.append(unseen)
     return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
 
 

@@ -203,3 +203,64 @@ def test_a_footer_merged_across_a_written_row_pushes_the_columns(tmp_path: Path)
     tracker = openpyxl.load_workbook(path)["Tracker"]
     assert [c.value for c in tracker[2]][26:30] == ["Score", "Expected", "Status", "Sync notes"]
     assert tracker["AC8"].value == "Not scored"
+
+
+def _hidden_sheet(path: Path, hide: str) -> None:
+    """The tracker with helper columns right of the data hidden by hand: J:K hidden
+    (``<col hidden="1">``), J of width 0, or every column from J on (a tidy sheet)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tracker"
+    ws.append(HEADERS)
+    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50])
+    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
+    if hide != "width 0":
+        first, last = hide.split(":")
+        ws.column_dimensions.group(first, last, hidden=True)
+    wb.save(path)
+    if hide == "width 0":  # as Excel saves a column dragged shut (openpyxl drops width 0)
+        with zipfile.ZipFile(path) as zf:
+            members = [(i, zf.read(i)) for i in zf.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            cols = b'<cols><col min="10" max="10" width="0" customWidth="1"/></cols>'
+            for info, body in members:
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    zf.writestr(info, body.replace(b"<sheetData>", cols + b"<sheetData>"))
+                else:
+                    zf.writestr(info, body)
+
+
+@pytest.mark.parametrize(("hide", "first"), [("J:K", "L"), ("width 0", "K")])
+def test_added_owned_columns_go_right_of_hidden_columns(
+    tmp_path: Path, hide: str, first: str
+) -> None:
+    """Before: Score, Expected, Status and Sync notes went to J:M, in the hidden columns
+    right of the data, where no one saw them and no warning said so (2026-12-06)."""
+    cfg, path = _flat_workspace(tmp_path)
+    _hidden_sheet(path, hide)
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    assert run.outcome is Outcome.OK, run.error
+    tracker = openpyxl.load_workbook(path)["Tracker"]
+    col = openpyxl.utils.column_index_from_string(first)
+    assert [c.value for c in tracker[1]][col - 1 :] == ["Score", "Expected", "Status", "Sync notes"]
+    assert tracker[f"{first}2"].value == 0.5
+    assert not [f for f in run.findings if "hidden" in f.message]
+
+
+def test_added_owned_columns_in_hidden_columns_to_the_last_are_said(tmp_path: Path) -> None:
+    """Every column from J to XFD hidden leaves no room right of them: the columns go to
+    J:M as before, and a warning names them (before 2026-12-06: none did)."""
+    cfg, path = _flat_workspace(tmp_path)
+    _hidden_sheet(path, "J:XFD")
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    assert run.outcome is Outcome.OK, run.error
+    tracker = openpyxl.load_workbook(path)["Tracker"]
+    assert [c.value for c in tracker[1]][9:] == ["Score", "Expected", "Status", "Sync notes"]
+    said = [f"{f.cell}: {f.message}" for f in run.findings if "hidden" in f.message]
+    assert said == [
+        "J1: the added columns Score, Expected, Status, Sync notes are in hidden columns "
+        "J:M (no room right of them); unhide the columns to see the results"
+    ]

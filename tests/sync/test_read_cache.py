@@ -338,4 +338,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 29: ``kind``, what a tab with no cells is (a chart sheet, a Google connected-data
     # sheet), which its layout error names instead of "the tab is empty"
     # 30: the same grid; two tabs that read as one name (``OKRs``, ``OKRs ``) are warned of
-    assert (FORMAT, fields[-1]) == (30, "kind")
+    # 31: ``hidden_cols``; owned columns are added right of columns hidden by hand
+    assert (FORMAT, fields[-1]) == (31, "hidden_cols")

@@ -274,7 +274,12 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
     # the scan's extent counts a formula showing blank, which the values trim away: the
     # sync appended its owned columns over such formulas (``=IF(x,"",...)`` helpers)
     return SheetGrid(
-        name=name, rows=trimmed, hidden_rows=hidden, merged=merged, used_cols=scan.max_col
+        name=name,
+        rows=trimmed,
+        hidden_rows=hidden,
+        merged=merged,
+        used_cols=scan.max_col,
+        hidden_cols=tuple(scan.hidden_cols),
     )
 
 

@@ -81,6 +81,8 @@ class Scan:
     filter_areas: list[CellRange] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
+    #: (first, last) of each column span hidden by hand, or of width 0
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # .ods only: any n %
     #: .xlsx only: the first cell whose reference names another row than its row element's
@@ -125,9 +127,13 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
             if cell.get("t") == "e":
                 scan.errors[(cell_row, col)] = _error_code(cell)
 
-    events = _iterparse(xml, ("end",), ("{*}row", "{*}autoFilter"))
+    events = _iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col"))
     try:
         for _, row in events:
+            if row.tag[-3:] == "col":  # a column's width and visibility (before sheetData)
+                if (span := _hidden_span(row)) is not None:
+                    scan.hidden_cols.append(span)
+                continue
             if row.tag[-3:] != "row":  # an autoFilter (after sheetData)
                 parent = row.getparent()  # the sheet's, not a custom view's (applied later)
                 live = parent is not None and _local(parent.tag) == "worksheet"
@@ -165,6 +171,23 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
     except etree.XMLSyntaxError as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source, tab=tab) from exc
     return scan
+
+
+def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
+    """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that hides its
+    columns: ``hidden="1"``, or a width of 0 (Excel shows such a column as hidden)."""
+    parent = col.getparent()
+    grand = parent.getparent() if parent is not None else None
+    if grand is None or _local(grand.tag) != "worksheet":
+        return None
+    try:
+        first, last = int(col.get("min", "")), int(col.get("max", ""))
+        width = float(col.get("width", "1") or 1)
+    except ValueError:
+        return None
+    if not 1 <= first <= last or (col.get("hidden", "").lower() not in _TRUE and width != 0):
+        return None
+    return first, min(last, 16_384)
 
 
 def refuse_misplaced(scan: Scan, source: str, tab: str) -> None:
@@ -249,20 +272,25 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
     """Per-table extent (repeats expanded), hidden rows and error cells of content.xml."""
     scans: dict[str, Scan] = {}
     tname = f"{{{_ODS_TABLE}}}name"
-    events = _iterparse(
-        xml, ("start", "end"), (f"{{{_ODS_TABLE}}}table", f"{{{_ODS_TABLE}}}table-row")
-    )
-    scan, row_no = Scan(), 0
+    tags = ("table", "table-row", "table-column")
+    events = _iterparse(xml, ("start", "end"), tuple(f"{{{_ODS_TABLE}}}{t}" for t in tags))
+    scan, row_no, col_no = Scan(), 0, 0
     try:
         for event, el in events:
             if _local(el.tag) == "table":
                 if event == "start":
-                    scan, row_no = Scan(), 0
+                    scan, row_no, col_no = Scan(), 0, 0
                     scans[el.get(tname, "")] = scan
                 else:
                     el.clear()
                 continue
             if event == "start":
+                continue
+            if _local(el.tag) == "table-column":  # a column's visibility (before the rows)
+                span = int(el.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
+                if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and col_no < 16_384:
+                    scan.hidden_cols.append((col_no + 1, min(col_no + span, 16_384)))
+                col_no += span
                 continue
             repeat = int(el.get(f"{{{_ODS_TABLE}}}number-rows-repeated", "1") or 1)
             first = row_no + 1

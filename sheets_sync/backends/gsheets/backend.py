@@ -43,6 +43,7 @@ READ_FIELDS = (
     f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
     f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
+    "columnMetadata(hiddenByUser,pixelSize),"
     "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
     "effectiveFormat.numberFormat.type))))"
 )
@@ -151,6 +152,7 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     title = str(sheet["properties"]["title"])
     rows: list[tuple[CellValue, ...]] = []
     hidden: set[int] = set()
+    hidden_cols: list[int] = []  # owned columns a layout lacks are not added there
     percent: set[tuple[int, int]] = set()
     shown: set[tuple[int, int]] = set()  # any number in a PERCENT format (lint)
     formulas: dict[tuple[int, int], str] = {}  # an owned one is written whatever it shows
@@ -178,6 +180,9 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
             # hiddenByFilter is a view (one person's filter), not a decision: read the row
             if meta.get("hiddenByUser"):
                 hidden.add(top + i + 1)
+        for j, meta in enumerate(block.get("columnMetadata", [])):
+            if meta.get("hiddenByUser") or meta.get("pixelSize", 1) == 0:
+                hidden_cols.append(left + j + 1)
     while rows and not rows[-1]:
         rows.pop()
     merged = tuple(
@@ -198,7 +203,19 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         percent_cells=frozenset(shown),
         used_cols=used,
         formula_cells=formulas,
+        hidden_cols=_spans(hidden_cols),
     )
+
+
+def _spans(cols: list[int]) -> tuple[tuple[int, int], ...]:
+    """Column numbers as (first, last) spans of consecutive ones."""
+    spans: list[tuple[int, int]] = []
+    for col in sorted(set(cols)):
+        if spans and spans[-1][1] == col - 1:
+            spans[-1] = (spans[-1][0], col)
+        else:
+            spans.append((col, col))
+    return tuple(spans)
 
 
 def _formula(cell: Mapping[str, Any]) -> str:

@@ -180,3 +180,27 @@ def test_libreoffice_filtered_files_read_every_filtered_row(tmp_path: Path) -> N
         g = _grid(path.read_bytes(), path.name)
         assert g.hidden_rows == frozenset({7}), path.name
         assert [r[0] for r in g.rows[1:]] == [f"k{i}" for i in range(1, 8)]
+
+
+def test_columns_hidden_by_hand_are_read_as_spans() -> None:
+    """``<col hidden="1">`` and a width of 0 (.xlsx), ``visibility="collapse"`` (.ods):
+    owned columns a layout lacks are not added there (tests/sync/test_added_owned_columns)."""
+    wb = _book(criteria=False)
+    ws = wb.active
+    assert ws is not None
+    ws.column_dimensions.group("D", "E", hidden=True)
+    cols = b'<col min="7" max="7" width="0" customWidth="1"/></cols>'
+    data = _rewritten(_bytes(wb), "xl/worksheets/sheet1.xml", lambda x: x.replace(b"</cols>", cols))
+    assert _grid(data).hidden_cols == ((4, 5), (7, 7))
+    repeat = "table:number-columns-repeated"
+    columns = (
+        f'<table:table-column {repeat}="2"/>'
+        f'<table:table-column table:visibility="collapse" {repeat}="3"/>'
+        f'<table:table-column {repeat}="16379"/>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", _ODS_CONTENT.format(rows=columns + _ods_row(("KR",), "")))
+        z.writestr("META-INF/manifest.xml", _MANIFEST)
+    assert _grid(out.getvalue(), "t.ods").hidden_cols == ((3, 5),)

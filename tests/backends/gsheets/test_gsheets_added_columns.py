@@ -131,3 +131,30 @@ def test_an_owned_cell_holding_a_formula_is_replaced_though_it_shows_the_value(
         ("L2", "=0.25+0.25 (0.5)", 0.5)
     ]
     assert emulator.values(key, "Tracker!L2", "FORMULA") == [[0.5]]
+
+
+def test_added_owned_columns_go_right_of_hidden_columns(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    """The team's helper columns J:K hidden in the browser (Hide columns J - K): before
+    2026-12-06 Score, Expected and Status went to J:L, hidden from every reader."""
+    key = emulator.create_spreadsheet("Flat", {"Tracker": []})
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        sa_info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
+    gc = gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
+    book = gc.open_by_key(key)
+    book.worksheet("Tracker").update(
+        [HEADERS, ["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50]], "A1", raw=False
+    )
+    hide = {
+        "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 9, "endIndex": 11},
+        "properties": {"hiddenByUser": True},
+        "fields": "hiddenByUser",
+    }
+    book.batch_update({"requests": [{"updateDimensionProperties": hide}]})
+    run = _sync(_workspace(tmp_path, sa_info, key))
+    assert run.outcome is Outcome.OK, run.error
+    got = emulator.values(key, "Tracker!A1:O2", "FORMULA")
+    assert got[0][9:] == ["", "", "Score", "Expected", "Status", "Sync notes"]
+    assert got[1][11] == 0.5
