@@ -126,8 +126,24 @@ class GoogleModel(_Strict):
     concurrency: int = Field(default=4, ge=1)
 
 
+#: The smallest ``max_workbook_mb``: 10 KB, about an empty workbook's uncompressed parts
+MIN_WORKBOOK_MB = 0.01
+
+
 class LimitsModel(_Strict):
     max_workbook_mb: float = Field(default=50, gt=0)
+
+    @field_validator("max_workbook_mb")
+    @classmethod
+    def _admits_a_workbook(cls, mb: float) -> float:
+        """``1e-300`` passed ``gt=0`` and made a limit of 0 bytes: every team failed as
+        too large every night (until 2026-12-06)."""
+        if mb < MIN_WORKBOOK_MB:
+            raise ValueError(
+                f"must be at least {MIN_WORKBOOK_MB} (got {mb:g}): a smaller limit refuses "
+                "every workbook"
+            )
+        return mb
 
 
 class BackupsModel(_Strict):

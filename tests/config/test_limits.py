@@ -1,0 +1,43 @@
+"""``limits.max_workbook_mb`` admits a workbook: a limit too small to hold any is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from tests.config.test_config import _one_team_head, problems
+
+TOO_SMALL = "must be at least 0.01 (got {}): a smaller limit refuses every workbook"
+
+
+@pytest.mark.parametrize(
+    ("mb", "message"),
+    [
+        ("1e-300", TOO_SMALL.format("1e-300")),
+        ("0.001", TOO_SMALL.format("0.001")),
+        ("0.0099", TOO_SMALL.format("0.0099")),
+        ("0", "Input should be greater than 0"),
+        ("-1", "Input should be greater than 0"),
+    ],
+)
+def test_a_workbook_limit_below_10_kb_is_a_problem_naming_its_key(
+    tmp_path: Path, mb: str, message: str
+) -> None:
+    """Before: ``1e-300`` (or 0.001) loaded, a limit of 0 (or 1,048) bytes, and every team
+    failed as too large every night (until 2026-12-06)."""
+    found = problems(tmp_path, _one_team_head(tmp_path) + f"limits: {{max_workbook_mb: {mb}}}\n")
+    assert found == [f"sheets-sync.yaml: limits.max_workbook_mb: {message}"]
+
+
+@pytest.mark.parametrize("mb", [".inf", ".nan"])
+def test_a_workbook_limit_not_finite_is_a_problem(tmp_path: Path, mb: str) -> None:
+    found = problems(tmp_path, _one_team_head(tmp_path) + f"limits: {{max_workbook_mb: {mb}}}\n")
+    assert found == ["sheets-sync.yaml: limits.max_workbook_mb: Input should be a finite number"]
+
+
+def test_the_smallest_workbook_limit_loads(tmp_path: Path) -> None:
+    text = _one_team_head(tmp_path) + "limits: {max_workbook_mb: 0.01}\n"
+    (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
+    assert load_workspace(tmp_path / "sheets-sync.yaml").max_workbook_bytes == 10_485
