@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from sheets_sync.domain.findings_order import in_sheet_order
 from sheets_sync.domain.kpi import is_stale, kpi_status
 from sheets_sync.domain.lint import lint_kpi_dates, lint_team
 from sheets_sync.domain.models import (
@@ -248,7 +249,7 @@ def evaluate_team(
 
     findings += lint_team(team, period)
     findings += lint_kpi_dates(team, as_of)
-    findings = [f if f.team else _with_team(f, team.team) for f in findings]
+    findings = [f if f.team else _with_team(f, team.team) for f in in_sheet_order(findings)]
     all_krs = [kr for o in objectives for kr in o.key_results]
     return TeamResult(
         team.team,

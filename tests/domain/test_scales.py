@@ -289,12 +289,12 @@ def test_percentages_above_100_are_no_whole_numbers() -> None:
             "against them: type its Start and Target as percentages (0%, 10%) if they are, "
             "or link a KPI on the key result's scale"
         ],
-        "KR4": [
+        "KR4": [  # in column order (findings_order.py): I6 before P6
+            "sales.xlsx!OKRs!I6: 30 with unit % is 3000 %; type percentages as 30% or 0.3",
             "sales.xlsx!OKRs!P6: current value comes from KPI Sales/K2, whose actual is 112% "
             "(stored 1.12), but key result KR4 runs from 30 to 45; it is scored as 1.12 "
             "against them: type its Start and Target as percentages (30%, 45%) if they are, "
             "or link a KPI on the key result's scale",
-            "sales.xlsx!OKRs!I6: 30 with unit % is 3000 %; type percentages as 30% or 0.3",
         ],
     }
 

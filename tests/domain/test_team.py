@@ -92,11 +92,11 @@ def test_zero_weights_beside_a_weighted_key_result_with_errors_say_so() -> None:
         kr(6, "KR4", weight=0),
     ]
     result = evaluate_team(team(krs), period=PERIOD, as_of=AS_OF)
-    assert [f.message for f in result.errors] == [
-        "target equals start value (5)",
-        "weight must be 0 or more, got -1",
+    assert [f.message for f in result.errors] == [  # the objective's row comes first
         "every key result of objective O1 that can be scored has weight 0 (left out for "
         "errors: KR1, KR3); give at least one a weight above 0",
+        "target equals start value (5)",
+        "weight must be 0 or more, got -1",
     ]
     assert result.objectives[0].score is None
 

@@ -1,0 +1,34 @@
+"""The order a team lead reads a team's findings in: a tab's from top to bottom."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sheets_sync.domain.models import Finding
+
+_CELL = re.compile(r"^([A-Z]{0,3})(\d+)")
+
+
+def in_sheet_order(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` by tab (in the order each first appears), then row, then column;
+    stable, so a cell's findings keep the order their checks made them. Each check
+    appended its own: a row's parse errors, then every row's validation, then lint, so
+    ``G3``, ``H4`` came before ``G2`` in ``validate`` and ``sync`` (until 2026-12-06).
+    A finding with no cell (the tab's or the file's) goes first in its tab."""
+    listed = list(findings)
+    tabs: dict[tuple[str, str | None], int] = {}
+    for f in listed:
+        tabs.setdefault((f.source, f.tab), len(tabs))
+    return sorted(listed, key=lambda f: (tabs[(f.source, f.tab)], *_position(f)))
+
+
+def _position(finding: Finding) -> tuple[int, int]:
+    """(row, column) of a finding's cell: ``J7`` (7, 10), a whole row ``7:7`` (7, 0),
+    none (0, 0)."""
+    match = _CELL.match(finding.cell or "")
+    row = finding.row if finding.row is not None else int(match.group(2)) if match else 0
+    col = 0
+    for ch in match.group(1) if match else "":
+        col = col * 26 + ord(ch) - 64
+    return row, col

@@ -1,0 +1,56 @@
+"""A tab's findings are listed as a team lead reads the tab: row by row, then by column,
+in ``validate`` and a night's run alike (each check used to append its own, in turn)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.config import load_workspace
+from sheets_sync.sync.engine import Sync, SyncOptions
+from tests.cli.test_ops_cli import AS_OF, run
+
+HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
+IN_ORDER = [
+    "Flat: warning: Flat.xlsx!Tracker!A2: objective E1 has 1 key result; 2 to 5 keep it focused",
+    "Flat: error: Flat.xlsx!Tracker!G2: target equals start value (100)",
+    'Flat: error: Flat.xlsx!Tracker!G3: expected a number, got "abc"',
+    'Flat: error: Flat.xlsx!Tracker!H4: expected a number, got "x"',
+]
+
+
+def _workspace(root: Path) -> Path:
+    """Row 2's error is found by validation after every row's parse errors (rows 3, 4)."""
+    (root / "teams").mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tracker"
+    ws.append(HEADERS)
+    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 100, 100, 50])
+    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, "abc", 560])
+    ws.append([None, None, "E1.3", "Sign ups", "Kim", 800, 900, "x"])
+    wb.save(root / "teams" / "Flat.xlsx")
+    cfg = root / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Flat, source: teams/Flat.xlsx, mapping: flat-tracker}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_validate_lists_a_tabs_findings_by_row_then_column(tmp_path: Path) -> None:
+    """Before: G3 and H4 (parse errors), then G2 (validation), then A2 (lint)."""
+    _, out, _ = run("validate", "--config", str(_workspace(tmp_path)), *AS_OF)
+    assert [line for line in out.splitlines() if line.startswith("Flat: ")] == IN_ORDER
+
+
+def test_a_nights_run_holds_them_in_the_same_order(tmp_path: Path) -> None:
+    """What ``sync`` keeps of them (its run report's ``findings``, the rollup's Findings)."""
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False, dry_run=True)
+    (night,) = Sync(load_workspace(_workspace(tmp_path))).run(options).runs
+    said = [f"Flat: {f.severity.value}: {f}" for f in night.findings]
+    assert said == IN_ORDER
