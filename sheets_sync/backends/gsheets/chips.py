@@ -26,8 +26,10 @@ def chip_label(chip: Mapping[str, Any]) -> str | None:
 
 def chip_text(text: str, runs: Sequence[Mapping[str, Any]]) -> str:
     """``text`` with each chip's placeholder replaced by its label; runs without a chip, or
-    whose index is not an ``@``, leave the text as it is."""
-    units = text.encode("utf-16-le")
+    whose index is not an ``@``, leave the text as it is. A lone surrogate (a JSON reply can
+    carry ``\ud83d``) passes through both ways: strict, it failed the team's whole read
+    with UnicodeEncodeError (``values.parse_text`` shows it as U+FFFD)."""
+    units = text.encode("utf-16-le", "surrogatepass")
     parts: list[str] = []
     done = 0
     for run in sorted(runs, key=lambda r: int(r.get("startIndex", 0))):
@@ -35,8 +37,8 @@ def chip_text(text: str, runs: Sequence[Mapping[str, Any]]) -> str:
         label = chip_label(run.get("chip") or {})
         if label is None or start < done or units[2 * start : 2 * start + 2] != _AT:
             continue
-        parts.append(units[2 * done : 2 * start].decode("utf-16-le"))
+        parts.append(units[2 * done : 2 * start].decode("utf-16-le", "surrogatepass"))
         parts.append(label)
         done = start + 1
-    parts.append(units[2 * done :].decode("utf-16-le"))
+    parts.append(units[2 * done :].decode("utf-16-le", "surrogatepass"))
     return "".join(parts)

@@ -16,6 +16,7 @@ from sheets_sync.domain.values import (
     parse_current,
     parse_done,
     parse_number,
+    parse_text,
 )
 from sheets_sync.emulator import Emulator
 from sheets_sync.grid import CellError
@@ -64,6 +65,19 @@ def test_people_and_file_chips_read_as_their_email_and_link(
         "bo@acme.example and cy@acme.example (😀) see https://docs.google.com/x",
         "Dee @ home",
     ]
+
+
+def test_a_chipped_cell_with_half_a_utf16_pair_reads() -> None:
+    """A JSON reply can carry half a UTF-16 pair (``\ud83d``, which Python's decoder
+    keeps): the chip's text failed the team's whole read (UnicodeEncodeError); it reads,
+    and the read text shows it as U+FFFD."""
+    cell = {
+        "effectiveValue": {"stringValue": "@ \ud83d and \U0001f680 @"},
+        "chipRuns": [_person("ann@acme.example"), {"startIndex": 11, **_person("bo@x.example")}],
+    }
+    value = cell_value(cell)
+    assert value == "ann@acme.example \ud83d and \U0001f680 bo@x.example"
+    assert parse_text(value) == "ann@acme.example \ufffd and \U0001f680 bo@x.example"
 
 
 def test_numbers_in_a_date_format_read_as_dates(emulator: Emulator, client: Any) -> None:
