@@ -7,6 +7,7 @@ Every problem is collected, each with its YAML location, and raised at once in o
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sheets_sync.config_models import WorkspaceModel
@@ -131,12 +132,18 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
             if not link:
                 real_named.add(resolved)
             rel = str(p.relative_to(root))
+            if (shown := not_utf8(rel)) is not None:  # the team fails alone, named escaped
+                stem = not_utf8(p.stem) or p.stem
+                spec = TeamSpec(stem, shown, model.default_mapping, mapping, linked=NOT_UTF8)
+                teams.append(spec)
+                origins.append(f"teams_glob ({shown})")
+                continue
             confine = confining_folders(base, root, root_real, folders)
             spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
             if files_must_exist and spec.outside is not None:
                 problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
             teams.append(spec)
-            origins.append(f"teams_glob ({p.relative_to(root)})")
+            origins.append(f"teams_glob ({rel})")
     seen: dict[str, int] = {}
     reading: Reading = {}
     clashes = [  # a web address (``linked`` already) reads no tab
@@ -203,3 +210,25 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
+
+
+#: Why a team whose file name is no UTF-8 text fails (``TeamSpec.linked``).
+NOT_UTF8 = (
+    "the file's name is not UTF-8 text (written in another encoding, such as Latin-1), "
+    "which the reports and the rollup cannot show: rename the file"
+)
+
+
+def not_utf8(name: str) -> str | None:
+    """``name`` with each byte that is no UTF-8 shown as ``\\xc9``, when it has one; else
+    None. On Linux a file name is bytes: ``Équipe.xlsx`` written as Latin-1 is listed as
+    ``\\udcc9quipe.xlsx``, which no UTF-8 text (a report, the rollup) holds; it failed
+    ``validate``, ``sync`` and ``rollup`` with UnicodeEncodeError."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(name).decode("utf-8", "backslashreplace")
+        except UnicodeError:  # half a UTF-16 pair, not a byte (a Windows name)
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return None
