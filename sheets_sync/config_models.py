@@ -5,10 +5,11 @@ file through these and resolves it into a ``Workspace``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +19,7 @@ from pydantic import (
 )
 
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.domain.values import CELL_CHARS, utf16_len
 
 
 class _Strict(BaseModel):
@@ -39,8 +41,24 @@ class _Strict(BaseModel):
         return value
 
 
+def _fits_a_cell(value: str) -> str:
+    """A name or id the rollup pivots by (Team, Period, Company objective ID) is never cut
+    to what a cell holds, as prose is: cut, two could become one. So a longer one is
+    refused here (Excel "repaired" a longer cell, Google refuses one past 50,000)."""
+    if (units := utf16_len(value)) > CELL_CHARS:
+        raise ValueError(
+            f"is {units:,} characters long; a name or id is at most {CELL_CHARS:,} "
+            "(what an Excel cell holds)"
+        )
+    return value
+
+
+#: A name or an id the rollup shows in a cell of its own, and is pivoted by.
+Key = Annotated[str, AfterValidator(_fits_a_cell)]
+
+
 class PeriodModel(_Strict):
-    name: str
+    name: Key
     start: dt.date
     end: dt.date
 
@@ -52,13 +70,13 @@ class PeriodModel(_Strict):
 
 
 class CompanyObjectiveModel(_Strict):
-    id: str
+    id: Key
     title: str
     weight: float = Field(default=1.0, ge=0)
 
 
 class TeamModel(_Strict):
-    name: str = Field(min_length=1)
+    name: Key = Field(min_length=1)
     source: str = Field(min_length=1)
     mapping: str = "standard"
 

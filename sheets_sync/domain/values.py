@@ -64,15 +64,38 @@ class CellValueError(ValueError):
     """A cell's content cannot be read as the field's type."""
 
 
-#: The most characters an Excel cell holds. A Google cell holds 50,000, so longer text can
-#: arrive from Google; the rollup workbook and the sync notes must not pass it on.
+#: The most characters an Excel cell holds, counted as Excel and Google count them, in
+#: UTF-16 code units (an emoji such as U+1F680 is 2). A Google cell holds 50,000, so longer
+#: text can arrive from Google; the rollup workbook and the sync notes must not pass it on.
 CELL_CHARS = 32_767
 QUOTED_CHARS = 60
 
 
-def fit_cell(text: str) -> str:
-    """``text``, cut to what an Excel cell holds (the cut marked with "...")."""
-    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 3] + "..."
+def utf16_len(text: str) -> int:
+    """``text``'s length as Excel and Google count it: UTF-16 code units, 2 for a character
+    past U+FFFF (an emoji), 1 for any other (a lone surrogate too)."""
+    if len(text) <= 1:
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def cut_utf16(text: str, units: int) -> str:
+    """The longest start of ``text`` of at most ``units`` UTF-16 code units; a character
+    of 2 units (an emoji) is kept whole or left out, never split into half a pair."""
+    head = text[: max(units, 0)]
+    over, end = utf16_len(head) - units, len(head)
+    while over > 0:  # each character dropped from the end gives back 1 or 2 units
+        end -= 1
+        over -= 2 if ord(head[end]) > 0xFFFF else 1
+    return head[:end]
+
+
+def fit_cell(text: str, limit: int = CELL_CHARS) -> str:
+    """``text``, cut to what an Excel cell holds (the cut marked with "..."), in UTF-16
+    code units: a text of 20,000 emoji is 40,000 of them, which Excel and Google refuse."""
+    if 2 * len(text) <= limit or utf16_len(text) <= limit:  # every character is 1 or 2
+        return text
+    return cut_utf16(text, limit - 3) + "..."
 
 
 #: What an XML 1.0 document cannot hold: control characters (pasted from Word, stored by

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sheets_sync.atomic import atomic_write
+from sheets_sync.domain.values import CELL_CHARS, fit_cell
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind
 from sheets_sync.rollup.tables import Rollup
 
@@ -32,8 +33,12 @@ _ARROW = {
 
 
 def escape_formula(value: str) -> str:
-    """``=1+1`` -> ``'=1+1``: Excel shows the text instead of evaluating it."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    """``=1+1`` -> ``'=1+1``: Excel shows the text instead of evaluating it. The quote
+    counts towards what a cell holds: a text already at 32,767 (cut where the rollup is
+    built) is cut a unit shorter, or the field ran to 32,768, past what Excel opens."""
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    return "'" + fit_cell(value, CELL_CHARS - 1)
 
 
 def arrow_schema(table: str) -> pa.Schema:

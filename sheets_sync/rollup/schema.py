@@ -16,7 +16,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.rules import ScoringRules, percent
-from sheets_sync.domain.values import CELL_CHARS
+from sheets_sync.domain.values import CELL_CHARS, fit_cell
 
 SCHEMA_VERSION = "1.0"
 
@@ -270,6 +270,8 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     for col in TABLES[table]:
         raw = frame[col.name] if col.name in frame.columns else pd.Series([None] * size)
         out[col.name] = _cast(raw.reset_index(drop=True), col.kind)
+        if col.name in FREE_TEXT:
+            out[col.name] = _fit(out[col.name])
     return pd.DataFrame(out, index=pd.RangeIndex(size))
 
 
@@ -278,7 +280,7 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
         text = _typed(series, kind)
         if text is None:
             text = series.astype("string")  # non-text (an id typed as 7) becomes "7"
-        return _fit(text)
+        return text
     typed = _typed(series, kind)
     if typed is not None:
         return typed
@@ -291,15 +293,26 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     return series.astype(object).where(series.notna(), None).astype("boolean")
 
 
+#: The text columns cut to what a cell holds: prose, which nobody groups or pivots by.
+#: An id or a name (Team, Source, Company objective ID) is never cut here: cut, two could
+#: become one. An id read from a team's cell is cut as it is read (``values.fit_cell``),
+#: and the workspace refuses a longer team name, period name or company objective id.
+FREE_TEXT = frozenset(
+    {"Title", "Description", "Comment", "Message", "Error", "Item", "Name", "Teams"}
+)
+
+
 def _fit(text: pd.Series) -> pd.Series:
     """Text longer than an Excel cell holds cut as ``values.fit_cell`` cuts it (an error
     or a title from the workspace can be longer; a team's cells are cut as they are read):
     Excel "repaired" a workbook with a longer cell, and Google refuses one past 50,000.
-    Cut here, the workbook, the export and a Google rollup hold the same value."""
-    lengths = text.str.len()
-    if not (lengths > CELL_CHARS).any():
+    Cut here, the workbook, the export and a Google rollup hold the same value. Lengths
+    are UTF-16 code units, as Excel counts them: only a text past half the limit in
+    characters can be past it in units."""
+    long = (text.str.len() > CELL_CHARS // 2).fillna(False)
+    if not long.any():
         return text
-    return text.where(lengths <= CELL_CHARS, text.str.slice(0, CELL_CHARS - 3) + "...")
+    return text.where(~long, text[long].map(fit_cell)).astype("string")
 
 
 def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
-from sheets_sync.domain.values import CELL_CHARS
+from sheets_sync.domain.values import CELL_CHARS, utf16_len
 from sheets_sync.rollup.nights import History
 from sheets_sync.rollup.schema import conform, empty_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
@@ -295,18 +295,20 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
 def _team_list(teams: list[str]) -> str:
     """``A, B, C``; one that would not fit an Excel cell ends ``, ... and 1,234 more``, a
     whole team name at a time (at 1,500 teams of 33 characters the list ran to 52,000:
-    xlsxwriter cut it mid-name, Google refuses a cell past 50,000)."""
+    xlsxwriter cut it mid-name, Google refuses a cell past 50,000). Lengths are UTF-16
+    code units, as Excel counts them (``values.utf16_len``: an emoji is 2)."""
     text = ", ".join(teams)
-    if len(text) <= CELL_CHARS:
+    if utf16_len(text) <= CELL_CHARS:
         return text
     room = CELL_CHARS - len(f", ... and {len(teams):,} more")
     used, shown = -2, 0
     for name in teams:
-        if used + 2 + len(name) > room:
+        size = utf16_len(name)
+        if used + 2 + size > room:
             break
-        used += 2 + len(name)
+        used += 2 + size
         shown += 1
-    if not shown:  # a name longer than a cell (the workspace does not limit them)
+    if not shown:  # a first name near a cell's length (the workspace refuses a longer one)
         return f"{len(teams):,} teams"
     return ", ".join(teams[:shown]) + f", ... and {len(teams) - shown:,} more"
 

@@ -1,10 +1,12 @@
 """Text an Excel cell cannot hold never reaches the company workbook: a cell holds 32,767
 characters (Excel refuses more and "repairs" the file), a Google cell 50,000 (Google
-refuses the whole batch). Long text is cut where the rollup is built, so the workbook,
-the export and a Google rollup show the same value."""
+refuses the whole batch), both counted in UTF-16 code units (an emoji is 2). Long prose is
+cut where the rollup is built, so the workbook, the export and a Google rollup show the
+same value; a name or id is never cut (two could become one)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import re
 import zipfile
@@ -14,14 +16,20 @@ import pandas as pd
 
 from sheets_sync.domain.models import CompanyObjective
 from sheets_sync.domain.team import evaluate_team, kpi_index
-from sheets_sync.domain.values import CELL_CHARS, parse_text
-from sheets_sync.rollup import build_rollup, export_tables, tables, write_rollup_xlsx
+from sheets_sync.domain.values import CELL_CHARS, fit_cell, parse_text
+from sheets_sync.rollup import build_rollup, export_tables, schema, tables, write_rollup_xlsx
 from sheets_sync.rollup.schema import TABLES, Kind, conform
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from tests.rollup.fixtures import AS_OF, COMPANY, GENERATED, PERIOD, context, runs, sales
 
 LONG = "x" * 40_000
+ROCKET = "\U0001f680"  # 2 UTF-16 code units, as Excel and Google count it
 IDS = frozenset(c.id for c in COMPANY)
+
+
+def units(text: str) -> int:
+    """``text``'s length as Excel counts it, independently of ``values.utf16_len``."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _aligned(teams: int) -> pd.DataFrame:
@@ -79,9 +87,13 @@ def test_no_text_cell_is_longer_than_excel_holds(tmp_path: Path) -> None:
             if part.startswith("xl/worksheets/sheet") or part == "xl/sharedStrings.xml":
                 xml = z.read(part).decode()
                 texts = re.findall(r"<t[^>]*>([^<]*)</t>", xml)
-                assert max(map(len, texts), default=0) <= CELL_CHARS, part
-    csv = export_tables(rollup, tmp_path / "csv", "csv")
-    assert max(len(line) for p in csv for line in p.read_text("utf-8-sig").splitlines()) < 40_000
+                assert max(map(units, texts), default=0) <= CELL_CHARS, part
+    for path in export_tables(rollup, tmp_path / "csv", "csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            fields = [field for row in csv.reader(f) for field in row]
+        assert max(map(units, fields)) <= CELL_CHARS, path.name
+    quoted = tmp_path / "csv" / "findings.csv"  # the error starts with "=": quoted, and cut
+    assert "'=" + "x" * (CELL_CHARS - 5) + "..." in quoted.read_text("utf-8-sig")
 
 
 def test_a_lone_surrogate_as_read_does_not_fail_the_rollup(tmp_path: Path) -> None:
@@ -98,3 +110,71 @@ def test_a_lone_surrogate_as_read_does_not_fail_the_rollup(tmp_path: Path) -> No
     rollup = build_rollup(night, context())
     assert "Ship \ufffd" in rollup.key_results["Description"].tolist()
     write_rollup_xlsx(rollup, tmp_path / "company.xlsx")
+
+
+def test_text_is_cut_in_utf16_units_never_in_half_an_emoji(tmp_path: Path) -> None:
+    """Excel and Google count a cell's length in UTF-16 code units: a comment of 20,000
+    rockets (40,000 units) was "cut" to 32,767 characters, 65,534 units, which Excel
+    "repaired" away and Google refused. Cut in units, no rocket is halved."""
+    typed = ("Great quarter " + ROCKET + " ") * 3_000
+    comment = parse_text(typed) or ""
+    assert units(comment) in (CELL_CHARS, CELL_CHARS - 1) and comment.endswith("...")
+    assert typed.strip().startswith(comment[:-3])
+    for text in (ROCKET * 40_000, "a" + ROCKET * 40_000):  # a cut at an odd and even unit
+        cut = fit_cell(text)
+        assert units(cut) in (CELL_CHARS, CELL_CHARS - 1) and cut[:-3].strip("a") == ROCKET * (
+            (units(cut) - 3) // 2
+        )
+    assert fit_cell(ROCKET * 16_383 + "x") == ROCKET * 16_383 + "x"  # 32,767 units: whole
+    frame = conform(pd.DataFrame({"Message": [ROCKET * 40_000, ROCKET * 9]}), "findings")
+    assert units(frame["Message"].iloc[0]) == CELL_CHARS
+    assert frame["Message"].iloc[1] == ROCKET * 9
+    team = sales()
+    kr = dataclasses.replace(team.key_results[0], comment=parse_text(ROCKET * 40_000))
+    team = dataclasses.replace(team, key_results=(kr, *team.key_results[1:]))
+    night = [run for run in runs(finance_fails=False) if run.team != "Sales"]
+    result = evaluate_team(
+        team, period=PERIOD, as_of=AS_OF, index=kpi_index([team]), company_objective_ids=IDS
+    )
+    night.append(TeamRun("Sales", team.source, Outcome.OK, result))
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(build_rollup(night, context()), path)
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(p).decode() for p in z.namelist() if p.startswith("xl/work"))
+    assert max(map(units, re.findall(r"<t[^>]*>([^<]*)</t>", xml))) == CELL_CHARS
+
+
+def test_the_teams_of_a_company_objective_fit_in_utf16_units() -> None:
+    names = [f"{ROCKET} Growth squad {i:04d}" for i in range(3_000)]
+    aligned = conform(
+        pd.DataFrame({"Team": names, "Objective ID": "O1", "Aligns to": "C1", "Score": 0.5}).assign(
+            **{"Stale data": False}
+        ),
+        "objectives",
+    )
+    ctx = RunContext("Acme", PERIOD, AS_OF, GENERATED, (CompanyObjective("C1", "Grow"),))
+    teams = str(tables._company_objectives(ctx, aligned).iloc[0]["Teams"])
+    assert units(teams) <= CELL_CHARS
+    listed, _, rest = teams.rpartition(", ... and ")
+    assert listed.split(", ")[-1] in names and rest == f"{3_000 - len(listed.split(', ')):,} more"
+
+
+def test_names_and_ids_are_never_cut() -> None:
+    """Finance pivots by Team, Source and the ids: cut to a cell's length, two such values
+    that differ past it became one (an id is cut as it is read; the workspace refuses a
+    longer team name or company objective id, ``tests/config``)."""
+    frame = conform(
+        pd.DataFrame({"Team": [LONG + "a", LONG + "b"], "Message": [LONG, "short"]}),
+        "findings",
+    )
+    assert frame["Team"].tolist() == [LONG + "a", LONG + "b"]
+    assert units(frame["Message"].iloc[0]) == CELL_CHARS
+    text_columns = {c.name for cols in TABLES.values() for c in cols if c.kind is Kind.TEXT}
+    assert text_columns >= schema.FREE_TEXT
+    assert not schema.FREE_TEXT & {
+        "Team",
+        "Source",
+        "Company objective ID",
+        "Objective ID",
+        "KR ID",
+    }
