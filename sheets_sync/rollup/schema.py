@@ -9,6 +9,7 @@ the same columns and dtypes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -279,7 +280,7 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.TEXT:
         text = _typed(series, kind)
         if text is None:
-            text = series.astype("string")  # non-text (an id typed as 7) becomes "7"
+            text = _as_text(series)
         return text
     typed = _typed(series, kind)
     if typed is not None:
@@ -313,6 +314,44 @@ def _fit(text: pd.Series) -> pd.Series:
     if not long.any():
         return text
     return text.where(~long, text[long].map(fit_cell)).astype("string")
+
+
+#: Half of a UTF-16 pair, which no UTF-8 text holds (pandas' strings, the workbook's XML).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """``series`` as pandas strings; non-text (an id typed as 7) becomes "7". A lone
+    surrogate is U+FFFD (``without_surrogates``)."""
+    try:
+        return series.astype("string")
+    except UnicodeEncodeError:
+        return series.map(without_surrogates, na_action="ignore").astype("string")
+
+
+def without_surrogates(value: object) -> object:
+    """``value``, a text's lone surrogates shown as U+FFFD, as a team's cell reads
+    (``values.parse_text``): pandas' strings are UTF-8, which holds none, so a library
+    caller's TeamInput or TeamRun (a team named after a file name that is no UTF-8,
+    ``\\udcc9quipe``) failed the rollup with UnicodeEncodeError. Used only once a cast
+    has failed, so the text of every other rollup is not scanned twice."""
+    return storable(value) if isinstance(value, str) else value
+
+
+def storable(text: str) -> str:
+    """``text``, its lone surrogates shown as U+FFFD (``without_surrogates``)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def records_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
+    """``pd.DataFrame.from_records``, whose text columns are pandas' UTF-8 strings
+    already: a row with a lone surrogate is cleaned (``without_surrogates``) and the
+    frame made again."""
+    try:
+        return pd.DataFrame.from_records(rows, columns=names)
+    except UnicodeEncodeError:
+        clean = [tuple(without_surrogates(v) for v in row) for row in rows]
+        return pd.DataFrame.from_records(clean, columns=names)
 
 
 def _typed(series: pd.Series, kind: Kind) -> pd.Series | None:

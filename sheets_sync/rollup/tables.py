@@ -8,6 +8,7 @@ rows do, always flagged by ``Stale data``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,12 @@ from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.domain.values import CELL_CHARS, utf16_len
 from sheets_sync.rollup.nights import History
-from sheets_sync.rollup.schema import conform, empty_frame
+from sheets_sync.rollup.schema import (
+    conform,
+    empty_frame,
+    records_frame,
+    storable,
+)
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import (
     BASE,
@@ -117,7 +123,7 @@ class _Rows:
             self._flush()
 
     def _flush(self) -> None:
-        raw = pd.DataFrame.from_records(self.values, columns=list(NAMES[self.table]))
+        raw = records_frame(self.values, list(NAMES[self.table]))
         self.chunks.append(conform(raw, self.table))
         self.values = []
 
@@ -138,12 +144,27 @@ def _frame(rows: _Rows, stale: list[pd.DataFrame]) -> pd.DataFrame:
     return conform(pd.concat(parts, ignore_index=True), table)
 
 
+def storable_runs(runs: Sequence[TeamRun]) -> Sequence[TeamRun]:
+    """``runs``, a lone surrogate in a run's team, source or error shown as U+FFFD
+    (``schema.without_surrogates``): a library caller's TeamRun named after a file name
+    that is no UTF-8 (``\\udcc9quipe``) failed the rollup with UnicodeEncodeError, in
+    every table a team name is in. The configuration fails such a file's team alone."""
+    out = list(runs)
+    for i, run in enumerate(out):
+        team, source = storable(run.team), storable(run.source)
+        error = None if run.error is None else storable(run.error)
+        if (team, source, error) != (run.team, run.source, run.error):
+            out[i] = dataclasses.replace(run, team=team, source=source, error=error)
+    return out
+
+
 def build_tables(
     runs: Sequence[TeamRun], context: RunContext, stale: Mapping[str, StaleData] | None = None
 ) -> Rollup:
     """All tables; ``stale`` maps a team whose run has no result to its last good rows.
     A run's rows are made from its result here, or were made with it when it is packed."""
     stale = stale or {}
+    runs = storable_runs(runs)
     objectives, key_results = _Rows("objectives"), _Rows("key_results")
     kpis, findings = _Rows("kpis"), _Rows("findings")
     used: dict[str, StaleData] = {}

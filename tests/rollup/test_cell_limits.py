@@ -178,3 +178,26 @@ def test_names_and_ids_are_never_cut() -> None:
         "Objective ID",
         "KR ID",
     }
+
+
+def test_a_lone_surrogate_in_a_library_callers_run_does_not_fail_the_rollup(
+    tmp_path: Path,
+) -> None:
+    """A TeamRun named after a file name that is no UTF-8 (``\\udcc9quipe``, as Linux lists
+    ``\\xc9quipe.xlsx``), or a TeamInput a caller built, failed build_rollup with
+    UnicodeEncodeError (pandas' strings are UTF-8): shown as U+FFFD."""
+    night = list(runs(finance_fails=False))
+    night[0] = dataclasses.replace(night[0], team="\udcc9quipe", source="t/\udcc9quipe.xlsx")
+    team = sales()
+    kr = dataclasses.replace(team.key_results[0], description="Ship \ud83d")  # not read
+    team = dataclasses.replace(team, key_results=(kr, *team.key_results[1:]))
+    result = evaluate_team(
+        team, period=PERIOD, as_of=AS_OF, index=kpi_index([team]), company_objective_ids=IDS
+    )
+    night = [r for r in night if r.team != "Sales"]
+    night.append(TeamRun("Sales", team.source, Outcome.OK, result))
+    rollup = build_rollup(night, context())
+    assert "\ufffdquipe" in rollup.summary["Team"].tolist()
+    assert "Ship \ufffd" in rollup.key_results["Description"].tolist()
+    write_rollup_xlsx(rollup, tmp_path / "company.xlsx")
+    export_tables(rollup, tmp_path / "csv", "csv")
