@@ -5,10 +5,12 @@ keeps treating such a key as the Google teams' failure only
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -59,12 +61,21 @@ with warnings.catch_warnings():  # FFDH is deprecated: the point, for a key
 NOT_RSA = "private_key is not an RSA private key (a service-account key is RSA)"
 
 
+@functools.cache
+def _template() -> bytes:
+    """The Excel team's workbook, made once: these tests judge the Google key, and the
+    template took a second to write for each of some 50 workspaces."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_template(Path(tmp) / "local.xlsx")
+        return (Path(tmp) / "local.xlsx").read_bytes()
+
+
 def _workspace(tmp: Path, key: Any, *, google_team: bool = True, setting: bool = True) -> Path:
     if isinstance(key, bytes):
         (tmp / "sa.json").write_bytes(key)
     else:
         (tmp / "sa.json").write_text(key if isinstance(key, str) else json.dumps(key))
-    write_template(tmp / "local.xlsx")
+    (tmp / "local.xlsx").write_bytes(_template())
     teams = "  - {name: Local, source: local.xlsx}\n"
     if google_team:
         teams += f"  - {{name: Ops, source: 'gsheet:{KEY}'}}\n"
