@@ -19,12 +19,18 @@ run: $(STAMP)
 	test -f $(DEMO)/sheets-sync.yaml || $(PY) -m sheets_sync demo $(DEMO)
 	$(PY) -m sheets_sync sync --config $(DEMO)/sheets-sync.yaml
 
-## make test: the whole test suite (LibreOffice tests skip locally when soffice is missing)
+## make test: the whole test suite (LibreOffice tests skip locally when soffice is missing),
+## in TEST_JOBS processes (pytest-xdist): most slow tests wait on a subprocess, LibreOffice or
+## the emulator, so a second process fills the idle core. A file's tests stay in one process
+## (--dist loadfile): its module fixtures are made once and its tests keep their order.
+## TEST_JOBS=0 runs in this process alone (for --pdb, or to time tests one by one).
+TEST_JOBS ?= 2
+PYTEST_JOBS = $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_JOBS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow and not libreoffice"
+	$(PY) -m pytest $(PYTEST_JOBS) -m "not slow and not libreoffice"
 
 ## make test-pythons: the fast suite again on each newer Python the package claims, in a
 ## venv of its own (.venv3.12, ...); a version not installed is skipped (python3.X on PATH,
