@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, ec, x448, x25519
 
 from sheets_sync.backends.gsheets.auth import load_credentials
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
@@ -312,18 +313,33 @@ def test_a_key_setting_that_names_a_folder_says_so(tmp_path: Path) -> None:
     )
 
 
+def _run_here(cfg: Path, key: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in this process, as ``_run_bounded`` runs it (the same environment): these
+    keys are read at once, so no hang or memory bound is needed, and a process of its own
+    for each run cost some 2 s of imports, 12 runs in all."""
+    env = {"GOOGLE_APPLICATION_CREDENTIALS": key, EMULATOR_ENV: "127.0.0.1:9"}
+    clear_clients()
+    try:
+        result = CliRunner().invoke(cli, [*args, "--config", str(cfg)], env=env)
+    finally:
+        clear_clients()
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback, as the process would have printed
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 def _assert_one_line(
     cfg: Path, key: str, shown: str, where: str, problem: str, hint: str = ""
 ) -> None:
     """``config check`` names the key path and its problem in one line (exit 2), and sync
     fails its Google team alone with the same words (exit 1), no traceback in either."""
-    check = _run_bounded(cfg, Path(key), "config", "check")
+    check = _run_here(cfg, key, "config", "check")
     assert check.returncode == 2, check.stderr
     assert check.stderr == (
         "error: sheets-sync.yaml: invalid configuration\n"
         f"  sheets-sync.yaml: {where}: {shown}: {problem}\n"
     )
-    sync = _run_bounded(cfg, Path(key), "sync", "--as-of", "2026-02-15")
+    sync = _run_here(cfg, key, "sync", "--as-of", "2026-02-15")
     assert sync.returncode == 1, sync.stderr
     out = sync.stdout + sync.stderr
     assert "Traceback" not in out and "internal error" not in out
