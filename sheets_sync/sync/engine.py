@@ -50,7 +50,7 @@ from sheets_sync.sync.refile import WriteChain
 from sheets_sync.sync.result import PARTIAL_RUN, SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
-from sheets_sync.sync.team_rows import kept_run, packed_run
+from sheets_sync.sync.team_rows import KeptRuns, kept_run, packed_run
 from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
 from sheets_sync.sync.workers import say_cpu_cap, worker_count
 
@@ -79,7 +79,8 @@ class Sync(NightEnd):
     ``progress`` gets each team's run as it finishes: its outcome, error and changes. A
     night that publishes a rollup holds every result packed (``TeamRun.packed``), in the
     ``SyncResult`` that ``run`` returns too: ``TeamRun.result`` unpacks one. Both get
-    runs as ``kept_run`` keeps them, so their results outlive the night's spill file.
+    runs as ``kept_run`` keeps them, so their results outlive the night's spill file; each
+    team's the same copy (``KeptRuns``), so a callback may keep what it gets.
     """
 
     def __init__(
@@ -101,6 +102,7 @@ class Sync(NightEnd):
         self._requested: int | None = None
         self.history_skipped: str | None = None  # this run's, set by ``record_history``
         self.pending_teams: set[str] = set()
+        self.kept = KeptRuns()  # what ``progress`` got, shared with the ``SyncResult``
 
     def selected(self, names: Sequence[str]) -> list[TeamSpec]:
         """The teams ``names`` name, each once, in the order first named: a team named
@@ -205,7 +207,7 @@ class Sync(NightEnd):
 
         def told(run: TeamRun) -> None:
             assert progress is not None
-            progress(kept_run(run))
+            progress(self.kept.told(run, kept_run(run)))
 
         return read_in_threads(one, specs, order, workers, self.stopping, progress and told)
 
@@ -252,6 +254,7 @@ class Sync(NightEnd):
             self.settle_history(options.as_of, undo=True)
             raise
         finally:
+            self.kept.clear()
             while self.ahead:
                 self.ahead.pop().drop()
             if self.spill is not None:
@@ -388,7 +391,7 @@ class Sync(NightEnd):
             if i not in writing_set:
                 done[i] = r.run if r.finished and r.run else finish(r)
                 if self.progress:
-                    self.progress(kept_run(done[i]))
+                    self.progress(self.kept.told(done[i], kept_run(done[i])))
         workers = self._share(len(groups), processes)
         ahead = self.ahead  # the rollup, prepared while the workers write
         planned = [r.run for r in reads]
@@ -415,7 +418,7 @@ class Sync(NightEnd):
                 assert ours is not None
                 done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
                 if self.progress:
-                    self.progress(kept_run(done[i]))
+                    self.progress(self.kept.told(done[i], kept_run(done[i])))
 
         # ``written`` too for the groups a stop signal let finish: they count as done
         outcomes = map_in_workers(
@@ -459,7 +462,7 @@ class Sync(NightEnd):
                     prep.drop()
             ahead.clear()
             del prep
-        result = self.result_of([kept_run(run) for run in runs], context)
+        result = self.result_of([self.kept.again(run, kept_run) for run in runs], context)
         return replace(
             result,
             rollup_output=output,
