@@ -55,9 +55,10 @@ class LinkedWrites:
     def __init__(self, teams: Iterable[str], every_team: Iterable[str]) -> None:
         """``teams``: the Google teams of this run; ``every_team``: the workspace's."""
         self._teams = frozenset(t.casefold() for t in teams)
-        #: ``team_key`` -> the teams' names casefolded: " Sales " is read for ``Sales/NPS``
+        #: ``team_key`` -> the teams' names casefolded: " Sales " is read for ``Sales/NPS``;
+        #: only ``arrived`` reads it, for Google teams: without them, none (a set a team)
         self._known: dict[str, frozenset[str]] = {}
-        for name in every_team:
+        for name in every_team if self._teams else ():
             key = team_key(name)
             self._known[key] = self._known.get(key, frozenset()) | {name.casefold()}
         self._lock = threading.Lock()
