@@ -194,3 +194,17 @@ def test_the_rollup_phase_has_its_cpu_time_beside_its_wall_time(
     assert 0 < phases["rollup_cpu"] <= phases["rollup"] * 1.05 + 0.01  # clock granularity
     # the process's CPU holds the thread's, and the deflate thread's besides
     assert phases["rollup_process_cpu"] > phases["rollup_cpu"]
+
+
+@pytest.mark.slow
+def test_rss_runs_a_full_and_a_quiet_night_a_round(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.rss import main as rss_main
+
+    assert rss_main(["--sizes", "3", "--rounds", "1", "--keep", str(tmp_path)]) == 0
+    row = capsys.readouterr().out.splitlines()[-1]
+    n, full, quiet, median = (cell.strip() for cell in row.strip("|").split("|"))
+    assert n == "3" and float(full) > 0 and float(quiet) == float(median) > 0
+    assert (tmp_path / "n3" / "base" / "sheets-sync.yaml").is_file()  # kept for the next
+    assert not (tmp_path / "n3" / "run").exists()
