@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sheets_sync.backends.gsheets import protection
+from sheets_sync.backends.gsheets import protection, refusal
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
@@ -86,23 +86,6 @@ class SheetMeta:
     title: str
     rows: int
     cols: int
-
-
-def viewer_only(
-    exc: PermissionDeniedError, email: str, key: str, source: str
-) -> PermissionDeniedError:
-    """A write's 403 "not shared" for a sheet read a moment ago: it is shared, as Viewer
-    or Commenter ("not shared" sent the owner to a share dialog that lists the account;
-    before 2026-12-06). Any other 403 as it is."""
-    if not exc.message.startswith("not shared with "):
-        return exc
-    where = "" if key in source else f"; key {key}"
-    return PermissionDeniedError(
-        f"{email} may read this sheet but not edit it (shared as a viewer or commenter"
-        f"{where}): share it with {email} as an editor; nothing written",
-        source=source,
-        status=exc.status,
-    )
 
 
 def cell_value(cell: Mapping[str, Any]) -> CellValue:
@@ -419,17 +402,15 @@ class GoogleSheetsBackend:
                 what=f"write {len(writes)} cells",
                 tally=self._tally,
             )
-        except PermissionDeniedError as exc:
-            raise viewer_only(exc, self.client.email, self.key, self.display_name) from exc
-        except NotFoundError as exc:
-            # read a moment ago: "not found or not shared" read as a wrong key
-            key = "" if self.key in self.display_name else f"; key {self.key}"
-            raise NotFoundError(
-                f"the spreadsheet was deleted, or unshared from {self.client.email}, after the "
-                f"read (Google answers 404 for both{key}); nothing written",
-                source=self.display_name,
-                status=exc.status,
-            ) from exc
+        except PermissionDeniedError as exc:  # read a moment ago: a viewer, or unshared since
+            refused = refusal.refused_write(
+                self.client, exc, self.key, self.display_name, tally=self._tally
+            )
+            if refused is exc:  # another 403 (a disabled API, a policy): as it is
+                raise
+            raise refused from exc
+        except NotFoundError as exc:  # read a moment ago: deleted since (not a wrong key)
+            raise refusal.deleted_after_read(exc, self.key, self.display_name) from exc
         except RemoteError as exc:
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 raise protection.protected_since_read(

@@ -26,8 +26,8 @@ import_quietly()
 
 import pandas as pd
 
-from sheets_sync.backends.gsheets import protection, staging
-from sheets_sync.backends.gsheets.backend import number_format, rgb, viewer_only
+from sheets_sync.backends.gsheets import protection, refusal, staging
+from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.rules import ScoringRules
@@ -223,6 +223,15 @@ def rollup_requests(placed: Sequence[staging.Placed]) -> list[dict[str, Any]]:
     return requests
 
 
+NOTHING = refusal.NOTHING_WRITTEN
+#: what a 403 on a staged rollup's batch 2 or later left: the earlier batches were applied
+#: (staging tabs), and "nothing written" denied them (before 2026-12-06)
+STAGED_LEFT = (
+    "nothing published: the rollup tabs are as they were, and the hidden staging tabs "
+    "written so far stay until a run that may edit the sheet deletes them"
+)
+
+
 def write_rollup_gsheet(
     rollup: Rollup,
     workspace: Workspace,
@@ -285,8 +294,13 @@ def write_rollup_gsheet(
         sent = spent[0]
         try:
             client.batch_update(key, {"requests": batch}, source=source, what=what, tally=tally)
-        except PermissionDeniedError as exc:  # its tabs were read: shared as Viewer
-            raise viewer_only(exc, client.email, key, source) from exc
+        except PermissionDeniedError as exc:  # its tabs were read: a viewer, or unshared since
+            refused = refusal.refused_write(
+                client, exc, key, source, outcome=STAGED_LEFT if n > 1 else NOTHING, tally=tally
+            )
+            if refused is exc:
+                raise
+            raise refused from exc
         except RemoteError as exc:
             again = spent[0] - sent > 1  # an earlier attempt may have been applied
             applied = staging.applied_before(exc.message, batch, chosen)

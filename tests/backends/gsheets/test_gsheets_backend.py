@@ -213,47 +213,6 @@ def test_403_names_the_service_account(emulator: Emulator, client: Any) -> None:
     assert str(info.value).startswith("Ops: not shared with")
 
 
-def test_a_sheet_shared_as_viewer_reads_and_its_write_says_to_make_it_an_editor(
-    emulator: Emulator, client: Any
-) -> None:
-    """Shared as Viewer (or Commenter): the read works, and Google answers the write 403
-    "The caller does not have permission", which said "not shared with EMAIL" though the
-    owner's share dialog lists the account."""
-    key = _seed(emulator, owner="someone@example.com", shared_with=[])
-    emulator.state.spreadsheets[key].viewers.append(client.email)
-    backend = GoogleSheetsBackend(client, key, display_name="Ops")
-    data = backend.read(["OKRs"])
-    with pytest.raises(PermissionDeniedError) as info:
-        backend.write(data, [CellWrite("OKRs", 2, 2, "x")])
-    assert str(info.value) == (
-        f"Ops: {client.email} may read this sheet but not edit it (shared as a viewer or "
-        f"commenter; key {key}): share it with {client.email} as an editor; nothing written"
-    )
-    assert emulator.state.spreadsheets[key].sheets[0].cells.get((1, 1), {}).get(
-        "userEnteredValue"
-    ) != {"stringValue": "x"}  # nothing written
-
-
-def test_a_sheet_deleted_after_the_read_says_so(emulator: Emulator, client: Any) -> None:
-    """Deleted (or unshared: Google answers 404 for both) between the read and the
-    write: "spreadsheet not found" read as a wrong key for a sheet read a moment ago."""
-    key = _seed(emulator)
-    backend = GoogleSheetsBackend(client, key, display_name="Ops")
-    data = backend.read(["OKRs"])
-
-    def delete(endpoint: str, spreadsheet_id: str | None) -> None:
-        if endpoint == "spreadsheets.batchUpdate" and spreadsheet_id:
-            emulator.state.delete(spreadsheet_id)
-
-    emulator.faults.before_request = delete
-    with pytest.raises(NotFoundError) as info:
-        backend.write(data, [CellWrite("OKRs", 2, 2, "x")])
-    assert str(info.value) == (
-        f"Ops: the spreadsheet was deleted, or unshared from {client.email}, after the read "
-        f"(Google answers 404 for both; key {key}); nothing written"
-    )
-
-
 def test_secrets_never_reach_messages_or_logs(
     emulator: Emulator, make_client: Any, sa_info: dict[str, Any], caplog: Any
 ) -> None:

@@ -100,3 +100,26 @@ def test_a_rollup_sheet_shared_as_viewer_says_to_make_it_an_editor(
     assert emulator.state.spreadsheets[out].sheets[0].cells[(0, 0)]["effectiveValue"] == {
         "stringValue": "old"
     }
+
+
+def test_a_rollup_sheet_unshared_after_its_tab_read_is_not_called_a_viewer(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Unshared between the rollup's tab read and its write: Google answers 403 as for a
+    viewer, and "may read this sheet" sent the owner to a share dialog without the
+    account (before 2026-12-06)."""
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    info = fake_service_account_info(emulator.host)
+    email = info["client_email"]
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]}, shared_with=[email])
+
+    def unshare(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            emulator.state.spreadsheets[out].shared_with = []
+
+    emulator.faults.before_request = unshare
+    result = _sync(tmp_path, info, team, out)
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: the spreadsheet was unshared "
+        f"from {email} after the read: share it with {email} as an editor; nothing written"
+    )

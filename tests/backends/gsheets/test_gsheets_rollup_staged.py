@@ -258,6 +258,35 @@ def test_a_tab_protected_between_the_batches_is_named_and_the_real_tabs_stay(
     assert emulator.values(out, "Summary!A1:B2") == [["old"]]
 
 
+def test_a_403_after_a_staged_batch_says_nothing_published_not_nothing_written(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
+    small_batches: None,
+) -> None:  # fmt: skip
+    """Made a viewer of the rollup sheet after its first batch: the staging tabs that batch
+    wrote stay (hidden), and "nothing written" denied them (before 2026-12-06)."""
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    email, calls = sa_info["client_email"], [0]
+
+    def demote_before_second(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            calls[0] += 1
+            if calls[0] == 2:
+                emulator.state.spreadsheets[out].shared_with = []
+                emulator.state.spreadsheets[out].viewers.append(email)
+
+    emulator.faults.before_request = demote_before_second
+    result = _sync(tmp_path, sa_info, teams, out)
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: {email} may read this sheet but "
+        f"not edit it (shared as a viewer or commenter): share it with {email} as an editor; "
+        "nothing published: the rollup tabs are as they were, and the hidden staging tabs "
+        "written so far stay until a run that may edit the sheet deletes them"
+    )
+    after = _tabs(emulator, out)
+    assert [t for t in after if staging.is_staging(t)]  # what the first batch wrote stays
+    assert after["Summary"][1][(0, 0)]["effectiveValue"] == {"stringValue": "old"}
+
+
 @pytest.mark.parametrize("which", ["first", "last", "first, a dead run's tab to delete"])
 def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],

@@ -1,0 +1,89 @@
+"""Why Google refused a write to a spreadsheet that was read a moment ago.
+
+Google answers a write 403 "The caller does not have permission" both for a sheet
+shared with the service account as Viewer or Commenter and for one unshared from it
+since the read (a sheet never shared answers 403 too; 404 only for a key that does not
+exist). Only a read tells the two apart: one ``spreadsheets.get`` asking for nothing
+but the key, sent only when a write got that 403, so a normal night costs no request
+more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+
+NOT_SHARED = "not shared with "  # the start of the client's message for that 403
+NOTHING_WRITTEN = "nothing written"
+
+
+def _where(key: str, source: str) -> str:
+    return "" if key in source else f"key {key}"
+
+
+def refused_write(
+    client: SheetsClient,
+    exc: PermissionDeniedError,
+    key: str,
+    source: str,
+    *,
+    outcome: str = NOTHING_WRITTEN,
+    tally: Callable[[], None] | None = None,
+) -> PermissionDeniedError:
+    """The message for a write's 403 "not shared" (any other 403 as it is): shared as a
+    viewer when the sheet still reads, unshared after the read when the read is refused
+    too, a hedged message naming both when the read fails otherwise. ``outcome`` says
+    what the refusal left (``nothing written``; a staged rollup: ``nothing published``)."""
+    if not exc.message.startswith(NOT_SHARED):
+        return exc
+    email, where = client.email, _where(key, source)
+    try:
+        client.get_spreadsheet(
+            key,
+            {"fields": "spreadsheetId"},
+            source=source,
+            what="read access after a refused write",
+            tally=tally,
+        )
+    except PermissionDeniedError as check:
+        if not check.message.startswith(NOT_SHARED):
+            text = _either(email, where, outcome)
+        else:
+            text = (
+                f"the spreadsheet was unshared from {email} after the read"
+                f"{f' ({where})' if where else ''}: share it with {email} as an editor; "
+                f"{outcome}"
+            )
+    except RemoteError:  # a 404 (deleted meanwhile), an outage: no telling which
+        text = _either(email, where, outcome)
+    else:
+        text = (
+            f"{email} may read this sheet but not edit it (shared as a viewer or commenter"
+            f"{f'; {where}' if where else ''}): share it with {email} as an editor; {outcome}"
+        )
+    return PermissionDeniedError(text, source=source, status=exc.status)
+
+
+def _either(email: str, where: str, outcome: str) -> str:
+    return (
+        f"{email} may not edit this sheet (shared as a viewer or commenter, or unshared from "
+        f"{email} after the read{f'; {where}' if where else ''}): share it with {email} as an "
+        f"editor; {outcome}"
+    )
+
+
+def deleted_after_read(exc: NotFoundError, key: str, source: str) -> NotFoundError:
+    """A write's 404 for a sheet read a moment ago: Google answers 404 only for a key
+    that does not exist (an unshared sheet answers 403), so the sheet was deleted;
+    "not found or not shared" read as a wrong key."""
+    where = _where(key, source)
+    return NotFoundError(
+        f"the spreadsheet was deleted after the read{f' ({where})' if where else ''}; "
+        f"{NOTHING_WRITTEN}",
+        source=source,
+        status=exc.status,
+    )
+
+
+__all__ = ["deleted_after_read", "refused_write"]
