@@ -178,7 +178,8 @@ def _allowed_locations(c: Call) -> Result:
 
 
 def spreadsheet_id_of(path: str) -> str | None:
-    m = re.match(r"^/(?:v4/spreadsheets|drive/v3/files)/([^/:?]+)", path)
+    # drive/v2: the CSV import (``/upload`` taken off), which a viewer may not run either
+    m = re.match(r"^/(?:v4/spreadsheets|drive/v[23]/files)/([^/:?]+)", path)
     return unquote(m.group(1)) if m else None
 
 

@@ -145,6 +145,7 @@ def list_permissions(store: Store, file_id: str, email: str | None) -> dict[str,
     book = lookup(store, file_id, email)
     perms = [_perm(book.owner or "owner@emulator.local", "owner")]
     perms += [_perm(addr, "writer") for addr in book.shared_with or []]
+    perms += [_perm(addr, "reader") for addr in book.viewers]
     return {"kind": "drive#permissionList", "permissions": perms}
 
 
@@ -163,9 +164,16 @@ def create_permission(
 ) -> dict[str, Any]:
     book = lookup(store, file_id, email)
     address = body.get("emailAddress") or f"anyone-{secrets.token_hex(4)}"
+    role = body.get("role", "reader")
+    if role in ("reader", "commenter"):  # may read, not edit: a viewer
+        if address not in book.viewers and address not in (book.shared_with or []):
+            book.viewers.append(address)
+        return _perm(address, role)
+    if address in book.viewers:  # a viewer made an editor: its writes go through
+        book.viewers.remove(address)
     if book.shared_with is not None and address not in book.shared_with:
         book.shared_with.append(address)
-    return _perm(address, body.get("role", "reader"))
+    return _perm(address, role)
 
 
 def import_csv(store: Store, file_id: str, raw: bytes, email: str | None) -> dict[str, Any]:
