@@ -245,12 +245,23 @@ class SheetsClient:
                 clock=self._clock,
                 rng=self._rng,
                 waits=waits,
-                if_sent=MAYBE_APPLIED if kind == "write" else "",
+                if_sent=self._if_sent(method, url, kind),
             )
         except RetryExhaustedError as exc:
             if not reached:  # the whole budget went to the token endpoint
                 self.verdict.unavailable(self._token_where(), exc)
             raise
+
+    def _if_sent(self, method: str, url: str, kind: str | None) -> str:
+        """What a write that gave up after an answer lost says; a create's own words."""
+        if kind != "write":
+            return ""
+        if method.upper() == "POST" and url == SHEETS_URL:
+            return (
+                "; the request may have reached Google and made a spreadsheet all the same "
+                f"(one an attempt so lost), owned by {self.email} and shared with no one"
+            )
+        return MAYBE_APPLIED
 
     def _pause(self, seconds: float) -> None:
         """A retry's backoff, which a stop cuts short (the next attempt then says so).
@@ -446,18 +457,29 @@ class SheetsClient:
         return self.request("DELETE", f"{DRIVE_FILES_URL}/{key}", key=key, **kw)
 
 
-#: What a write that gave up adds when its last answer was lost after it was sent: the
+#: What a write that gave up adds when an attempt's answer was lost after it was sent: the
 #: line said only "N cells not written", where the sheet could hold them all (an update
-#: Google applied, its reply cut; before 2026-12-06)
-MAYBE_APPLIED = "; Google had the request and may have applied it (the sheet may hold it already)"
+#: Google applied, its reply cut; before 2026-12-06). "Had the request" said too much:
+#: a connection that drops may have dropped before all of it went out.
+MAYBE_APPLIED = (
+    "; the request may have reached Google and been applied (the sheet may hold it already)"
+)
+#: the send itself broke or timed out (a write timeout, a broken pipe): not all of the
+#: request went out, so Google cannot have applied it
+_UNSENT = (BrokenPipeError, TimeoutError)
 
 
 def _answer_lost(exc: requests.RequestException) -> bool:
     """A read timeout or a connection dropped after the request went out (Google may
-    have applied it), not one never made (refused, a connect timeout, no route)."""
+    have applied it), not one never made (refused, a connect timeout, no route) nor one
+    whose send broke or timed out (urllib3 reads past a reset while sending, so a reset
+    may still have come after the send: the words say "may")."""
     if isinstance(exc, requests.ConnectTimeout):
         return False
     if isinstance(exc, requests.Timeout):
         return True
     reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else None
-    return isinstance(reason, urllib3.exceptions.ProtocolError)
+    if not isinstance(reason, urllib3.exceptions.ProtocolError):
+        return False
+    inner = reason.args[1] if len(reason.args) > 1 else None
+    return not isinstance(inner, _UNSENT)

@@ -127,12 +127,13 @@ def call_with_retry(
     anything else propagates at once. Exhaustion raises ``RetryExhaustedError`` naming
     ``source``. ``waits``: the call's waits for rate-limit slots, which ``attempt``
     records; the first one does not spend the budget. ``if_sent``: what the exhaustion
-    adds when the last attempt's answer was lost after it was sent (a write: it may have
-    been applied).
+    adds when any attempt's answer was lost after it was sent (a write: it may have been
+    applied), not only the last's: a timeout Google applied, then a 503, left it too.
     """
     waits = waits or SlotWaits()
     started = clock()
     tries = 0
+    sent = False
 
     def remaining() -> float:
         return started + waits.exempt + policy.max_seconds - clock()
@@ -143,13 +144,14 @@ def call_with_retry(
             return attempt(remaining)
         except RetryableError as exc:
             last = exc
+            sent = sent or exc.sent
         delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)
         if tries >= policy.max_attempts or delay > remaining():
             spent = clock() - started  # the call's time, not the budget's
             raise RetryExhaustedError(
                 f"{what}: gave up after {tries} attempt{'s' if tries != 1 else ''} in "
                 f"{spent:.1f} s{waits.of(spent)} (last error: {last.reason})"
-                f"{_asked_too_long(last, tries, policy)}{if_sent if last.sent else ''}; will retry "
+                f"{_asked_too_long(last, tries, policy)}{if_sent if sent else ''}; will retry "
                 "next run",
                 source=source,
                 status=last.status,

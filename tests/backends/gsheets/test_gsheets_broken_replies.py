@@ -15,6 +15,7 @@ from sheets_sync.backends.gsheets.client import _answer_lost
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter
 from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.errors import ApiError
 from sheets_sync.errors import RetryExhaustedError
 from sheets_sync.grid import CellWrite
 from tests.backends.gsheets.conftest import FAST, MakeClient
@@ -72,8 +73,8 @@ def test_a_write_whose_answer_is_always_lost_says_it_may_have_been_applied(
         backend.write(data, [CellWrite("OKRs", 1, 2, "Score")])
     assert re.search(
         r"write 1 cells: gave up after 2 attempts in [\d.]+ s \(last error: network: the "
-        r"reply was cut short\); Google had the request and may have applied it \(the sheet "
-        r"may hold it already\); will retry next run$",
+        r"reply was cut short\); the request may have reached Google and been applied \(the "
+        r"sheet may hold it already\); will retry next run$",
         str(info.value),
     )
     assert emulator.values(key, "OKRs!A1:B1") == [["a", "Score"]]  # it was applied
@@ -97,3 +98,62 @@ def test_a_connection_never_made_is_no_request_google_had() -> None:
     )
     assert not _answer_lost(refused) and not _answer_lost(requests.ConnectTimeout())
     assert _answer_lost(requests.ReadTimeout()) and _answer_lost(dropped)
+
+
+def test_a_write_applied_by_an_earlier_attempt_says_so_whatever_the_last_got(
+    emulator: Emulator, make_client: MakeClient
+) -> None:
+    """Attempt 1 applied and its answer lost, attempt 2 a 503: only the last attempt was
+    looked at, so the line said nothing of the sheet holding the write (until 2026-12-06)."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
+    backend = GoogleSheetsBackend(
+        make_client(RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01)), key
+    )
+    data = backend.read(["OKRs"])
+    emulator.faults.break_bodies("cut", count=1)
+    writes = [0]
+
+    def unavailable_after_the_first(endpoint: str, sid: str | None) -> None:
+        if endpoint == "spreadsheets.batchUpdate":
+            writes[0] += 1
+            if writes[0] > 1:
+                raise ApiError(503, "The service is currently unavailable.")
+
+    emulator.faults.before_request = unavailable_after_the_first
+    with pytest.raises(RetryExhaustedError) as info:
+        backend.write(data, [CellWrite("OKRs", 1, 2, "Score")])
+    assert "(last error: 503 " in str(info.value)
+    assert str(info.value).endswith(
+        "; the request may have reached Google and been applied (the sheet may hold it "
+        "already); will retry next run"
+    )
+    assert emulator.values(key, "OKRs!A1:B1") == [["a", "Score"]]  # attempt 1 applied it
+
+
+def test_a_create_whose_answer_is_lost_says_a_spreadsheet_may_be_left(
+    emulator: Emulator, make_client: MakeClient
+) -> None:
+    """``template --google``: a lost create's reply leaves a spreadsheet that no one can
+    open; "the sheet may hold it already" said nothing of it (until 2026-12-06)."""
+    client = make_client(RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01))
+    before = len(emulator.state.spreadsheets)
+    emulator.faults.break_bodies("cut", count=None)
+    with pytest.raises(RetryExhaustedError) as info:
+        client.create_spreadsheet({"properties": {"title": "T"}}, source="T", what="create")
+    assert str(info.value).endswith(
+        "(last error: network: the reply was cut short); the request may have reached "
+        "Google and made a spreadsheet all the same (one an attempt so lost), owned by "
+        f"{client.email} and shared with no one; will retry next run"
+    )
+    assert len(emulator.state.spreadsheets) - before == 2  # as the line warns
+
+
+def test_a_send_that_broke_or_timed_out_is_no_request_google_had() -> None:
+    """A write timeout or a broken pipe while the request went out: not all of it was
+    sent, so Google cannot have applied it (until 2026-12-06 any dropped connection was
+    "Google had the request")."""
+    for inner in (TimeoutError("timed out"), BrokenPipeError()):
+        broken = requests.ConnectionError(
+            urllib3.exceptions.ProtocolError("Connection aborted.", inner)
+        )
+        assert not _answer_lost(broken)
