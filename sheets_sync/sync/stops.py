@@ -73,17 +73,19 @@ def held(block: bool = True, second_cuts: bool = False) -> Iterator[None]:
     kept: list[BaseException] = []
     closed: list[bool] = []  # the block is done: a handler of ours left in acts as the old
     handlers: dict[int, tuple[Any, _Handler]] = {}  # each signal's handler before, and ours
-    if threading.current_thread() is threading.main_thread():
-        for signum in SIGNALS:
-            handler = signal.getsignal(signum)
-            if handler not in (None, signal.SIG_IGN):  # nohup's stays
-                if not block and callable(handler):
-                    deferring = _now(handler, kept, closed, second_cuts)
-                else:
-                    deferring = _later(caught, handler, closed)
-                handlers[signum] = (signal.signal(signum, deferring), deferring)
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
-    try:
+    old = None
+    try:  # the swapping too: a SIGTERM landing once SIGINT's was swapped left ours in for good
+        if threading.current_thread() is threading.main_thread():
+            for signum in SIGNALS:
+                handler = signal.getsignal(signum)
+                if handler not in (None, signal.SIG_IGN):  # nohup's stays
+                    if not block and callable(handler):
+                        deferring = _now(handler, kept, closed, second_cuts)
+                    else:
+                        deferring = _later(caught, handler, closed)
+                    handlers[signum] = (handler, deferring)  # first: put back if it is in
+                    signal.signal(signum, deferring)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
         yield
     finally:
         if old is not None:

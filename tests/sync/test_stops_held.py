@@ -78,6 +78,37 @@ def test_a_stop_as_the_handlers_are_put_back_leaves_none_of_held_s(
     assert ran == [signal.SIGINT] and raised.value.args == (signal.SIGINT,), ran
 
 
+@pytest.mark.parametrize("block", [False, True])
+def test_a_stop_as_the_handlers_are_swapped_in_leaves_none_of_held_s(
+    monkeypatch: pytest.MonkeyPatch, block: bool
+) -> None:
+    """A SIGTERM whose handler runs once SIGINT's was swapped for ``held``'s, before
+    SIGTERM's is: the swapping was before ``held``'s ``try``, so its exception left
+    ``__enter__`` with ``held``'s SIGINT handler in for good (a library caller lost every
+    later Ctrl-C, until 2026-12-06, review). Now the one swapped in is put back."""
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    put = signal.signal
+
+    def put_then_stop(signum: int, handler: Any) -> Any:
+        before = put(signum, handler)
+        if signum == signal.SIGINT and handler is not stop:  # a SIGTERM comes just then
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+        return before
+
+    monkeypatch.setattr(signal, "signal", put_then_stop)
+    with pytest.raises(KeyboardInterrupt) as raised, stops.held(block=block):
+        pass
+    monkeypatch.undo()
+    assert raised.value.args == (signal.SIGTERM,)
+    assert signal.getsignal(signal.SIGINT) is stop, "held's handler left in place"
+    assert signal.getsignal(signal.SIGTERM) is stop
+
+
 def test_a_stop_taken_by_another_thread_as_handlers_are_put_back_loses_no_later_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
