@@ -5,6 +5,7 @@ worker processes are ``parallel.py``'s)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -39,9 +40,11 @@ def read_in_threads(
     ``sys.exit`` too): the workspace lock must not be released while one may still
     write (another run could write the same sheets). The wait is in the ``finally``
     itself, so a second signal that lands as the stop is handled still sets
-    ``stopping`` and cancels; the futures and threads are polled, not joined
-    (``pool_end.threads_ended``). An error in that wait (no signal: it may come again
-    each time) gives it up after ``pool_end.CLEANUP_ATTEMPTS``, logged (``until_done``)."""
+    ``stopping`` and cancels (one landing at the call of ``until_done`` itself, before
+    its ``try``, skipped it all until 2026-12-06, review); the futures and threads are
+    polled, not joined (``pool_end.threads_ended``). An error in that wait (no signal:
+    it may come again each time) gives it up after ``pool_end.CLEANUP_ATTEMPTS``, logged
+    (``until_done``)."""
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
@@ -77,9 +80,18 @@ def read_in_threads(
             log.warning("stopping: waiting for the Google requests in flight to end")
             end(cancel=True)
 
-        caught = until_done(
-            lambda: end(cancel=not returning), "waiting for the Google requests in flight", again
-        )
+        caught: BaseException | None = None
+        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it all
+            try:
+                first = until_done(
+                    functools.partial(end, not returning or caught is not None),
+                    "waiting for the Google requests in flight",
+                    again,
+                )
+                caught = caught or first
+                break
+            except BaseException as exc:  # landed at the call: the clean-up is still due
+                caught = caught or exc
         if (caught is not None or not returning) and told is not None:
             _tell(started.values(), told)
         if caught is not None and returning:

@@ -415,16 +415,21 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
         while running:
             _receive(running, done)
     except BaseException:
-        children = [child for _, child in running.values()]
 
-        def kill() -> None:
+        def kill() -> None:  # the children taken here: a stop may land at any call before
+            children = [child for _, child in running.values()]
             for child in children:
                 with contextlib.suppress(OSError, ValueError):
                     kill_child(child)
             for child in children:
                 _joined(child)
 
-        until_done(kill, "ending the reruns' processes")
+        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it
+            try:
+                until_done(kill, "ending the reruns' processes")
+                break
+            except BaseException:  # landed at the call: the kill is still due
+                pass
         for ready in running:
             ready.close()
         running.clear()

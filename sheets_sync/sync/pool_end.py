@@ -66,8 +66,13 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
             pool.shutdown(wait=True)
             _wait_ended(manager, 5)
 
-        until_done(kill, "ending the worker processes")
-        raise
+        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it
+            try:
+                until_done(kill, "ending the worker processes")
+                break
+            except BaseException:  # landed at the call: the kill is still due
+                pass
+        raise  # the stop that cut the wait
 
 
 #: how many times an error (not a stop signal) may cut a stop's clean-up short before

@@ -31,7 +31,7 @@ from sheets_sync.sync.google_threads import read_in_threads
 from tests.support.scripts import main_asleep
 
 caller, nth, first = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "first"
-stops, fired, calls = [], [], []
+stops, fired, calls, late, finished = [], [], [], [], []
 ended, release, begun, stopping = (threading.Event() for _ in range(4))
 
 def handler(signum, frame):  # the default Ctrl-C's, counted
@@ -44,6 +44,9 @@ callers = {
     "Semaphore.acquire": threading.Semaphore.acquire.__code__,
 }
 exit_code = threading.Condition.__exit__.__code__
+if sys.argv[4:] == ["until_done"]:  # the clean-up's own call, before its ``try``
+    from sheets_sync.sync import pool_end
+    exit_code = pool_end.until_done.__code__
 
 def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such call
     if event != "call" or frame.f_code is not exit_code or fired:
@@ -57,7 +60,10 @@ def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such
 
 def one(spec):  # a team's requests, in flight till released
     begun.set()
+    if fired:
+        late.append(spec)  # begun after the stop: it was not cancelled
     release.wait(30)
+    finished.append(spec)
     return spec
 
 def first_stop():  # as the main thread waits for the team in flight
@@ -91,7 +97,8 @@ finally:
     ended.set()
 print(json.dumps({
     "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
-    "released_first": release.is_set(),
+    "released_first": release.is_set(), "stopping": stopping.is_set(), "late": late,
+    "finished": finished,
 }))
 """
 
@@ -125,6 +132,20 @@ def test_a_stop_in_a_library_lock_s_release_does_not_hang_the_google_threads(
     assert not found["hung"], f"a stop in {found['fired']}'s lock release hung the run: {found}"
     assert found["stopped"] and found["stops"] == (2 if first else 1), found
     assert found["released_first"], "the run ended before the team's request"
+
+
+def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up() -> None:
+    """A second stop landing at the call of ``until_done`` in ``read_in_threads``'
+    ``finally`` (before its ``try``): until 2026-12-06 it skipped the whole clean-up,
+    ``stopping`` never set, the queued team not cancelled (it ran after the stop), the
+    team in flight not waited for (a library caller's threads wrote on after its lock
+    was released). Now the clean-up is done all the same."""
+    found = run_script(_GOOGLE, "read_in_threads", "1", "first", "until_done", timeout=60)
+    assert found["fired"] == ["read_in_threads"], f"no stop landed at the call: {found}"
+    assert not found["hung"] and found["stopped"] and found["stops"] == 2, found
+    assert found["stopping"], f"the threads were not told to stop: {found}"
+    assert found["finished"] == ["a"], f"the team in flight was not waited for: {found}"
+    assert found["late"] == [], f"a queued team began after the stop: {found}"
 
 
 _WORKERS = """
