@@ -163,15 +163,30 @@ class RateLimiter:
                 wait = settled[0] + self.window - now if settled else IDLE_RECHECK_SECONDS
                 if stop is not None:  # nothing wakes us when it is set: look that often
                     wait = min(wait, STOP_POLL_SECONDS)
-                if self._sleep is None or not settled:
+                if self._sleep is not None and settled:  # a test's fake sleep
+                    self._sleep_unlocked(self._sleep, wait)
+                elif threading.current_thread() is threading.main_thread():
+                    self._sleep_unlocked(time.sleep, wait if settled else STOP_POLL_SECONDS)
+                else:
                     self._settles.wait(wait)
-                else:  # a test's fake sleep, outside the lock like a real one
-                    self._lock.release()
-                    try:
-                        self._sleep(wait)
-                    finally:
-                        self._lock.acquire()
                 waited = self._clock() - started
+
+    def _sleep_unlocked(self, sleep: Callable[[float], None], seconds: float) -> None:
+        """``sleep(seconds)`` with the lock released: in the main thread, a test's fake
+        sleep like a real one. Not ``Condition.wait`` in the main thread: a stop signal's
+        exception landing at its re-acquire (``_acquire_restore``, a Python call) left it
+        without the lock, and ``_take``'s ``with`` then raised "release unlocked lock",
+        chained to the stop: the team failed as an internal error, not "not synced
+        (stopped)" (``concurrency: 1``, review). The release is inside the ``try``: an
+        exception as it returns (a signal's handler runs there) finds the lock taken
+        again; one at this function's start leaves it held, as the ``with`` expects. No
+        other thread wakes the main thread: with every slot in flight, it looks again
+        each ``STOP_POLL_SECONDS``."""
+        try:
+            self._lock.release()
+            sleep(seconds)
+        finally:
+            self._lock.acquire()
 
     def _settle(self, kind: Kind, held: list[float]) -> None:
         """The slot leaves flight, counted in the window from now, and ``held`` is emptied

@@ -305,6 +305,42 @@ def test_a_stop_in_the_main_thread_s_backoff_leaves_the_stop_event_usable(
             client._pause(0.01)
     finally:
         sys.settrace(None)
-    lock = client.stopping._cond  # type: ignore[attr-defined]
+    lock = client.stopping._cond  # type: ignore[attr-defined]  # Event's own, untyped
     assert lock.acquire(timeout=10), "the stop event's lock was left held"
     lock.release()
+
+
+@pytest.mark.parametrize("nth", range(1, 7))
+def test_a_stop_in_the_main_thread_s_wait_for_a_slot_leaves_the_lock_as_it_was(
+    nth: int,
+) -> None:
+    """With ``concurrency: 1`` the main thread waits for its slot; a stop signal's
+    exception lands at a call. At ``Condition.wait``'s re-acquire (``_acquire_restore``:
+    the 5th call) it left the wait without the limiter's lock, and ``_take``'s ``with``
+    raised "release unlocked lock" chained to the stop: the team failed as an internal
+    error, not stopped (review). Placed at the ``nth`` call the wait makes; a watchdog
+    sets the stop event if none landed."""
+    limiter = RateLimiter(1, window=60)
+    limiter.acquire(READ)  # the window is full for 60 s
+    stop = threading.Event()
+    watchdog = threading.Timer(30, stop.set)
+    watchdog.start()
+    take, calls = RateLimiter._take.__code__, list[str]()
+
+    def landing(frame: FrameType, event: str, _arg: object) -> None:
+        if event != "call" or (frame.f_code is not take and not calls):
+            return
+        calls.append(frame.f_code.co_qualname)
+        if len(calls) == nth + 1:  # the nth after ``_take``'s own
+            raise KeyboardInterrupt(f"a stop at {frame.f_code.co_qualname}")
+
+    sys.settrace(landing)
+    try:
+        with pytest.raises(KeyboardInterrupt), limiter.slot(READ, stop):
+            pytest.fail("the block ran in a full window")  # pragma: no cover
+    finally:
+        sys.settrace(None)
+        watchdog.cancel()
+    assert limiter._lock.acquire(timeout=10), "the limiter's lock was left held"
+    limiter._lock.release()
+    assert limiter._in_flight == {READ: 0, WRITE: 0}
