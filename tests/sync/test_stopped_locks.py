@@ -116,6 +116,7 @@ print(json.dumps({
         ("any", 4, True),
         ("Future.done", 1, True),
         ("Semaphore.acquire", 2, False),  # ``submit`` of the second team: a first stop
+        ("Future.add_done_callback", 1, False),  # ``settle_awake``'s, on the team's future
     ],
 )
 def test_a_stop_in_a_library_lock_s_release_does_not_hang_the_google_threads(
