@@ -19,6 +19,7 @@ import pytest
 
 from sheets_sync.sync import google_threads, parallel
 from sheets_sync.sync.pool_end import CLEANUP_ATTEMPTS, until_done, wind_down
+from tests.support.scripts import run_script
 
 
 def ended(clean_up: Callable[[], object]) -> BaseException | None:
@@ -155,3 +156,72 @@ def test_a_stop_at_the_clean_up_s_jump_back_does_it_again() -> None:
         sys.settrace(None)
     assert calls == [1, 0, 1], f"the step was not done again ({first!r} went up)"
     assert isinstance(first, KeyboardInterrupt) and first.args == ("first",), first
+
+
+_THIRD_AT_THE_CALL = """
+import json, multiprocessing, os, signal, sys, threading, time
+from sheets_sync.sync import parallel, pool_end
+from tests.support.scripts import main_asleep
+
+stops, fired, ended = [], [], threading.Event()
+
+def handler(signum, frame):  # the default Ctrl-C's, counted (the workers have their own)
+    stops.append(signum)
+    raise KeyboardInterrupt(len(stops))
+
+signal.signal(signal.SIGINT, handler)
+target = pool_end.until_done.__code__
+
+def landing(frame, event, arg):  # the third stop, at the kill's call in ``_end``
+    if event == "call" and frame.f_code is target and len(stops) == 2 and not fired:
+        fired.append(frame.f_back.f_code.co_name)
+        signal.raise_signal(signal.SIGINT)
+    return None
+
+def task(i):  # a team in hand till the second stop kills it
+    time.sleep(5)
+    return i
+
+def stops_sent():  # one as the main thread waits for a chunk, one in the wind-down's wait
+    for count in (0, 1):
+        while len(stops) < count:
+            time.sleep(0.01)
+        main_asleep()
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+def watchdog():
+    if not ended.wait(30):
+        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
+        os._exit(0)
+
+threading.Thread(target=watchdog, daemon=True).start()
+threading.Thread(target=stops_sent, daemon=True).start()
+sys.settrace(landing)
+try:
+    list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, value: None))
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+finally:
+    sys.settrace(None)
+    ended.set()
+children = [p for p in multiprocessing.process._children if p._popen is not None]
+print(json.dumps({
+    "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
+    "pool_threads": len([t for t in threading.enumerate() if not t.daemon]) - 1,
+    "unreaped": len([p for p in children if p._popen.returncode is None]),
+}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_stop_at_the_call_of_the_workers_kill_still_kills_and_waits() -> None:
+    """A third stop landing at the call of ``until_done`` in ``pool_end._end``'s
+    ``except`` (before its ``try``): until 2026-12-06 it skipped the kill and the waits,
+    and the run went on with the pool's thread still running and its workers unreaped
+    (review). Now the kill and the waits are done all the same."""
+    found = run_script(_THIRD_AT_THE_CALL, timeout=90)
+    assert found["fired"] == ["_end"], f"no stop landed at the call: {found}"
+    assert not found["hung"] and found["stopped"] and found["stops"] == 3, found
+    assert found["pool_threads"] == 0, f"the pool's thread outlived the wind-down: {found}"
+    assert found["unreaped"] == 0, f"a worker outlived the wind-down: {found}"
