@@ -225,3 +225,70 @@ def test_a_stop_at_the_call_of_the_workers_kill_still_kills_and_waits() -> None:
     assert not found["hung"] and found["stopped"] and found["stops"] == 3, found
     assert found["pool_threads"] == 0, f"the pool's thread outlived the wind-down: {found}"
     assert found["unreaped"] == 0, f"a worker outlived the wind-down: {found}"
+
+
+_THIRD_AT_THE_RERUNS_KILL = """
+import json, multiprocessing, os, signal, sys, threading, time
+from sheets_sync.sync import parallel, pool_end
+from tests.support.scripts import main_asleep
+
+stops, fired, ended = [], [], threading.Event()
+
+def handler(signum, frame):  # the default Ctrl-C's, counted
+    stops.append(signum)
+    raise KeyboardInterrupt(len(stops))
+
+signal.signal(signal.SIGINT, handler)
+target = pool_end.until_done.__code__
+
+def landing(frame, event, arg):  # the third stop, at the kill's call
+    if event == "call" and frame.f_code is target and len(stops) == 2 and not fired:
+        fired.append(frame.f_back.f_code.co_name)
+        signal.raise_signal(signal.SIGINT)
+    return None
+
+def task(i):  # a team in hand till the second stop kills it
+    time.sleep(20)
+    return i
+
+def stops_sent():  # one as the main thread waits for the reruns, one in their wind-down
+    for count in (0, 1):
+        while len(stops) < count:
+            time.sleep(0.01)
+        main_asleep()
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+def watchdog():
+    if not ended.wait(30):
+        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
+        os._exit(0)
+
+threading.Thread(target=watchdog, daemon=True).start()
+threading.Thread(target=stops_sent, daemon=True).start()
+sys.settrace(landing)
+try:
+    parallel.isolated(task, [0, 1], 2)
+    stopped = False
+except KeyboardInterrupt:
+    stopped = True
+finally:
+    sys.settrace(None)
+    ended.set()
+alive = [p.pid for p in multiprocessing.active_children()]
+print(json.dumps({
+    "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired, "alive": alive,
+}))
+for pid in alive:  # the test's own clean-up
+    os.kill(pid, signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals, fork")
+def test_a_stop_at_the_call_of_the_reruns_kill_still_kills_them() -> None:
+    """The same in ``parallel``'s wind-down of the reruns (``isolated``): a third stop
+    at the call of ``until_done`` skipped the kill, and the run went on with the reruns
+    still running (review)."""
+    found = run_script(_THIRD_AT_THE_RERUNS_KILL, timeout=90)
+    assert found["fired"] == ["_wind_down_children"], f"no stop landed at the call: {found}"
+    assert not found["hung"] and found["stopped"] and found["stops"] == 3, found
+    assert found["alive"] == [], f"a rerun outlived the wind-down: {found}"
