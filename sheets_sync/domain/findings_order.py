@@ -17,10 +17,18 @@ def in_sheet_order(findings: Iterable[Finding]) -> list[Finding]:
     ``G3``, ``H4`` came before ``G2`` in ``validate`` and ``sync`` (until 2026-12-06).
     A finding with no cell (the tab's or the file's) goes first in its tab."""
     listed = list(findings)
+    return [listed[i] for i in sheet_positions(listed)]
+
+
+def sheet_positions(findings: list[Finding]) -> list[int]:
+    """The indices of ``findings`` in :func:`in_sheet_order`'s order; a team keeps them
+    (``TeamResult.check_order``) so a row's Sync notes cell keeps the order its checks
+    made, as before the sort (else a cell read before that day changed for nothing)."""
     tabs: dict[tuple[str, str | None], int] = {}
-    for f in listed:
+    for f in findings:
         tabs.setdefault((f.source, f.tab), len(tabs))
-    return sorted(listed, key=lambda f: (tabs[(f.source, f.tab)], *_position(f)))
+    keys = [(tabs[(f.source, f.tab)], *_position(f)) for f in findings]
+    return sorted(range(len(findings)), key=keys.__getitem__)
 
 
 def _position(finding: Finding) -> tuple[int, int]:

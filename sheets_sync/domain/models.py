@@ -297,8 +297,12 @@ class TeamResult:
     source: str
     objectives: tuple[ObjectiveResult, ...]
     kpis: tuple[KPIResult, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # by tab, row, then column (``domain/findings_order.py``)
     net_confidence: float | None
+    #: ``findings[i]`` was the ``check_order[i]``-th its checks made: a row's Sync notes
+    #: cell lists them in that order, as before the sort ("Not scored"'s error first);
+    #: empty (a library caller's result): ``findings``' own order
+    check_order: tuple[int, ...] = ()
 
     @property
     def key_results(self) -> tuple[KRResult, ...]:

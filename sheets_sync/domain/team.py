@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sheets_sync.domain.findings_order import in_sheet_order
+from sheets_sync.domain.findings_order import sheet_positions
 from sheets_sync.domain.kpi import is_stale, kpi_status
 from sheets_sync.domain.lint import lint_kpi_dates, lint_team
 from sheets_sync.domain.models import (
@@ -249,15 +249,17 @@ def evaluate_team(
 
     findings += lint_team(team, period)
     findings += lint_kpi_dates(team, as_of)
-    findings = [f if f.team else _with_team(f, team.team) for f in in_sheet_order(findings)]
+    findings = [f if f.team else _with_team(f, team.team) for f in findings]
+    order = sheet_positions(findings)
     all_krs = [kr for o in objectives for kr in o.key_results]
     return TeamResult(
         team.team,
         team.source,
         tuple(objectives),
         tuple(kpis),
-        tuple(findings),
+        tuple(findings[i] for i in order),
         net_confidence(all_krs),
+        tuple(order),
     )
 
 

@@ -51,6 +51,20 @@ def notes_text(findings: Iterable[Finding]) -> str | None:
     return fit_cell(printable(text)) or None  # a row id may hold what a cell cannot
 
 
+def notes_order(result: TeamResult) -> list[Finding]:
+    """``result.findings`` in the order its checks made them, the order a Sync notes cell
+    has always had: the sort for the lists (by row, then column) would rewrite every such
+    cell whose findings it reorders, and put a lint warning before the error that says why
+    the row is "Not scored"."""
+    findings, order = result.findings, result.check_order
+    if sorted(order) != list(range(len(findings))):  # not one of ours
+        return list(findings)
+    checked = list(findings)
+    for finding, rank in zip(findings, order, strict=True):
+        checked[rank] = finding
+    return checked
+
+
 def _unscored(notes: str | None, *blank: str) -> RowCells:
     cells: RowCells = {name: (None, None) for name in blank}
     cells["status"] = (NOT_SCORED, GREY)
@@ -122,7 +136,7 @@ def _headers(tab: TabExtract) -> list[CellWrite]:
 def plan_writes(result: TeamResult, extract: Extract) -> list[CellWrite]:
     """Every owned cell's intended value and style (headers of added columns first)."""
     by_tab_row: dict[str | None, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    for finding in result.findings:
+    for finding in notes_order(result):
         if finding.row is not None:
             by_tab_row[finding.tab][finding.row].append(finding)
 

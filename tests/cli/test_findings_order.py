@@ -10,6 +10,7 @@ import openpyxl
 
 from sheets_sync.config import load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
 from tests.cli.test_ops_cli import AS_OF, run
 
 HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
@@ -54,3 +55,26 @@ def test_a_nights_run_holds_them_in_the_same_order(tmp_path: Path) -> None:
     (night,) = Sync(load_workspace(_workspace(tmp_path))).run(options).runs
     said = [f"Flat: {f.severity.value}: {f}" for f in night.findings]
     assert said == IN_ORDER
+
+
+#: row 2's Sync notes as sheets-sync wrote it before the sort (2ec5ef1): the error that
+#: makes the row "Not scored" first, then the lint warning, as its checks made them
+BASE_NOTES = (
+    "Error G2: target equals start value (100); "
+    "Warning A2: objective E1 has 1 key result; 2 to 5 keep it focused"
+)
+
+
+def test_a_rows_sync_notes_keep_the_order_they_had_before_the_sort(tmp_path: Path) -> None:
+    """The sort is for the lists: a Sync notes cell written before it must not change (the
+    first night after the upgrade rewrote every cell it reordered: ``ok``, not ``unchanged``,
+    and the lint warning came before the error that explains "Not scored")."""
+    cfg = _workspace(tmp_path)
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (night,) = Sync(load_workspace(cfg)).run(options).runs
+    assert night.outcome is Outcome.OK
+    ws = openpyxl.load_workbook(tmp_path / "teams" / "Flat.xlsx")["Tracker"]
+    assert (ws["L2"].value, ws["M2"].value) == ("Not scored", BASE_NOTES)
+    (again,) = Sync(load_workspace(cfg)).run(options).runs
+    assert again.outcome is Outcome.UNCHANGED, again.changes
+    assert [str(f.cell) for f in again.findings] == ["A2", "G2", "G3", "H4"]
