@@ -224,23 +224,41 @@ def _visible_place(grid: SheetGrid, start: int, count: int, merges: Sequence[Cel
 
 
 def _hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding | None:
-    """A warning naming the added columns that land in hidden columns (no room right of
-    them: columns hidden from the data to XFD), which no one would see otherwise."""
-    count = len(layout.missing_owned)
-    first = layout.first_free_col
-    cols = [c for c in range(first, first + count) if any(a <= c <= b for a, b in grid.hidden_cols)]
-    if not cols:
+    """One warning for the tab naming its owned columns, present or added tonight, that
+    sit in hidden columns: no one sees the results there. Every run and ``validate`` say
+    it (until 2026-12-06 only the night the columns were added, into hidden columns that
+    reach XFD, did; a sheet synced before then kept them hidden without a word)."""
+    at = sorted((layout.column_of(name), name) for name in layout.owned)
+    unseen = [(c, n) for c, n in at if any(a <= c <= b for a, b in grid.hidden_cols)]
+    if not unseen:
         return None
-    letters = [column_letter(c) for c in cols]
-    span = letters[0] if len(letters) == 1 else f"{letters[0]}:{letters[-1]}"
-    names = ", ".join(layout.owned_headers[layout.missing_owned[c - first]] for c in cols)
+    kept = [layout.owned_headers[n] for c, n in unseen if n in layout.columns]
+    added = [layout.owned_headers[n] for c, n in unseen if n not in layout.columns]
+    said = [f"the owned columns {', '.join(kept)}"] if kept else []
+    said += [f"the added columns {', '.join(added)}"] if added else []
+    room = " (no room right of them)" if added else ""
     return Finding(
         Severity.WARNING,
-        f"the added columns {names} are in hidden columns {span} (no room right of them); "
-        "unhide the columns to see the results",
+        f"{' and '.join(said)} {'is' if len(unseen) == 1 else 'are'} in hidden "
+        f"{'column' if len(unseen) == 1 else 'columns'} {_spans([c for c, _ in unseen])}"
+        f"{room}; unhide the columns to see the results",
         source,
         layout.tab,
-        a1(layout.header_row, cols[0]),
+        a1(layout.header_row, unseen[0][0]),
+    )
+
+
+def _spans(cols: Sequence[int]) -> str:
+    """``J:M`` for 10..13, ``J, L`` for 10 and 12 (sorted column numbers)."""
+    runs: list[list[int]] = []
+    for c in cols:
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return ", ".join(
+        column_letter(r[0]) if len(r) == 1 else f"{column_letter(r[0])}:{column_letter(r[-1])}"
+        for r in runs
     )
 
 
@@ -364,7 +382,7 @@ def extract_tab(
         frozenset(merged_owned),
     )
     _check_room(layout, spec, source, merge)
-    if layout.missing_owned and (unseen := _hidden_warning(layout, grid, source)) is not None:
+    if grid.hidden_cols and (unseen := _hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
     return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
 

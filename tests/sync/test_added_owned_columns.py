@@ -14,6 +14,8 @@ import pytest
 from sheets_sync.config import load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.cli.test_ops_cli import AS_OF
+from tests.cli.test_ops_cli import run as run_cli
 
 HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
 HELPERS = {"J": '=IF(H{r}>0,"","")', "K": '=""'}  # the team's helper columns, blank-looking
@@ -263,4 +265,41 @@ def test_added_owned_columns_in_hidden_columns_to_the_last_are_said(tmp_path: Pa
     assert said == [
         "J1: the added columns Score, Expected, Status, Sync notes are in hidden columns "
         "J:M (no room right of them); unhide the columns to see the results"
+    ]
+    # every later run, and validate, say it again (until 2026-12-06 only that night did)
+    (again,) = Sync(load_workspace(cfg)).run(options).runs
+    assert [f"{f.cell}: {f.message}" for f in again.findings if "hidden" in f.message] == [
+        "J1: the owned columns Score, Expected, Status, Sync notes are in hidden columns "
+        "J:M; unhide the columns to see the results"
+    ]
+    _, out, _ = run_cli("validate", "--config", str(cfg), *AS_OF)
+    assert [line for line in out.splitlines() if "hidden" in line] == [
+        "Flat: warning: Flat.xlsx!Tracker!J1: the owned columns Score, Expected, Status, "
+        "Sync notes are in hidden columns J:M; unhide the columns to see the results"
+    ]
+
+
+def test_owned_columns_hidden_after_a_sync_are_said_every_run(tmp_path: Path) -> None:
+    """A sheet synced before 2026-12-06 (or whose columns someone hid since) kept Score,
+    Status and Sync notes hidden without a word: one warning for the tab, not per row."""
+    cfg, path = _flat_workspace(tmp_path)
+    _hidden_sheet(path, "P:Q")  # nothing in the way: the columns go to J:M
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (first,) = Sync(load_workspace(cfg)).run(options).runs
+    assert not [f for f in first.findings if "hidden" in f.message]
+    wb = openpyxl.load_workbook(path)
+    tracker = wb["Tracker"]
+    for letter in ("K", "M"):
+        tracker.column_dimensions[letter].hidden = True
+    wb.save(path)
+    said = (
+        "K1: the owned columns Expected, Sync notes are in hidden columns K, M; "
+        "unhide the columns to see the results"
+    )
+    for _ in range(2):
+        (night,) = Sync(load_workspace(cfg)).run(options).runs
+        assert [f"{f.cell}: {f.message}" for f in night.findings if "hidden" in f.message] == [said]
+    _, out, _ = run_cli("validate", "--config", str(cfg), *AS_OF)
+    assert [line for line in out.splitlines() if "hidden" in line] == [
+        f"Flat: warning: Flat.xlsx!Tracker!{said}"
     ]
