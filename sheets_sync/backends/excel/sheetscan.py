@@ -175,17 +175,27 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
     """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that hides its
-    columns: ``hidden="1"``, or a width of 0 (Excel shows such a column as hidden)."""
+    columns: ``hidden="1"``, or, with no ``hidden``, a width of 0 (Excel shows such a
+    column as hidden). ``hidden`` decides first: a bad ``width`` beside ``hidden="1"``
+    dropped the span (until 2026-12-06). A ``min`` past XFD is no column: skipped."""
     parent = col.getparent()
     grand = parent.getparent() if parent is not None else None
     if grand is None or _local(grand.tag) != "worksheet":
         return None
     try:
         first, last = int(col.get("min", "")), int(col.get("max", ""))
-        width = float(col.get("width", "1") or 1)
     except ValueError:
         return None
-    if not 1 <= first <= last or (col.get("hidden", "").lower() not in _TRUE and width != 0):
+    if not 1 <= first <= min(last, 16_384):
+        return None
+    hidden = col.get("hidden")
+    if hidden is None:
+        try:
+            if float(col.get("width", "1") or 1) != 0:
+                return None
+        except ValueError:
+            return None
+    elif hidden.lower() not in _TRUE:
         return None
     return first, min(last, 16_384)
 

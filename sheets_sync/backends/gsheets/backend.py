@@ -43,7 +43,7 @@ READ_FIELDS = (
     f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
     f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
-    "columnMetadata(hiddenByUser,pixelSize),"
+    "columnMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
     "effectiveFormat.numberFormat.type))))"
 )
@@ -164,7 +164,7 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
             if meta.get("hiddenByUser"):
                 hidden.add(top + i + 1)
         for j, meta in enumerate(block.get("columnMetadata", [])):
-            if meta.get("hiddenByUser") or meta.get("pixelSize", 1) == 0:
+            if meta.get("hiddenByUser"):
                 hidden_cols.append(left + j + 1)
     while rows and not rows[-1]:
         rows.pop()

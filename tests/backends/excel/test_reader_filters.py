@@ -204,3 +204,29 @@ def test_columns_hidden_by_hand_are_read_as_spans() -> None:
         z.writestr("content.xml", _ODS_CONTENT.format(rows=columns + _ods_row(("KR",), "")))
         z.writestr("META-INF/manifest.xml", _MANIFEST)
     assert _grid(out.getvalue(), "t.ods").hidden_cols == ((3, 5),)
+
+
+@pytest.mark.parametrize(
+    ("col", "span"),
+    [
+        ('<col min="10" max="11" hidden="1" width="abc"/>', ((10, 11),)),  # was not hidden
+        ('<col min="10" max="11" hidden="true" width="9"/>', ((10, 11),)),
+        ('<col min="10" max="11" hidden="0" width="0"/>', ()),  # hidden decides first
+        ('<col min="10" max="11" width="0"/>', ((10, 11),)),
+        ('<col min="10" max="11" width="abc"/>', ()),
+        ('<col min="16385" max="16390" hidden="1"/>', ()),  # was (16385, 16384)
+        ('<col min="16384" max="20000" hidden="1"/>', ((16384, 16384),)),
+        ('<col min="12" max="11" hidden="1"/>', ()),
+    ],
+)
+def test_a_col_element_is_hidden_by_hidden_first_and_width_only_without_it(
+    col: str, span: tuple[tuple[int, int], ...]
+) -> None:
+    """``hidden`` decides; a ``width`` of 0 hides only a ``<col>`` without ``hidden``; a
+    ``min`` past XFD is no column and ``max`` stops at XFD."""
+    data = _rewritten(
+        _bytes(_book(criteria=False)),
+        "xl/worksheets/sheet1.xml",
+        lambda x: x.replace(b"<sheetData", b"<cols>" + col.encode() + b"</cols><sheetData", 1),
+    )
+    assert _grid(data).hidden_cols == span

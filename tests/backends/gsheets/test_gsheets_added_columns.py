@@ -14,7 +14,7 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.backend import READ_FIELDS, GoogleSheetsBackend, grid_from_json
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import emulator_http_client
 from sheets_sync.config import load_workspace
@@ -158,3 +158,13 @@ def test_added_owned_columns_go_right_of_hidden_columns(
     got = emulator.values(key, "Tracker!A1:O2", "FORMULA")
     assert got[0][9:] == ["", "", "Score", "Expected", "Status", "Sync notes"]
     assert got[1][11] == 0.5
+
+
+def test_a_google_column_is_hidden_by_hidden_by_user_alone() -> None:
+    """Asking ``pixelSize`` too made every column's ``columnMetadata`` entry non-empty (a
+    reply of every column of every tab); a column is hidden in Google by ``hiddenByUser``
+    (Hide column), and a 0-pixel width is no hidden column there."""
+    assert "columnMetadata(hiddenByUser)" in READ_FIELDS and "pixelSize" not in READ_FIELDS
+    meta = [{"pixelSize": 0}, {}, {"hiddenByUser": True}, {"hiddenByUser": True}]
+    sheet = {"properties": {"title": "Tracker"}, "data": [{"columnMetadata": meta}]}
+    assert grid_from_json(sheet).hidden_cols == ((3, 4),)
