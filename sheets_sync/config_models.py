@@ -155,10 +155,11 @@ class LimitsModel(_Strict):
     @classmethod
     def _admits_a_workbook(cls, mb: float) -> float:
         """``1e-300`` passed ``gt=0`` and made a limit of 0 bytes: every team failed as
-        too large every night (until 2026-12-06)."""
+        too large every night (until 2026-12-06). The value as typed (repr): ``:g`` said
+        "got 0.01" of 0.009999999."""
         if mb < MIN_WORKBOOK_MB:
             raise ValueError(
-                f"must be at least {MIN_WORKBOOK_MB} (got {mb:g}): a smaller limit refuses "
+                f"must be at least {MIN_WORKBOOK_MB} (got {mb!r}): a smaller limit refuses "
                 "every workbook"
             )
         return mb

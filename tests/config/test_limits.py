@@ -18,6 +18,7 @@ TOO_SMALL = "must be at least 0.01 (got {}): a smaller limit refuses every workb
         ("1e-300", TOO_SMALL.format("1e-300")),
         ("0.001", TOO_SMALL.format("0.001")),
         ("0.0099", TOO_SMALL.format("0.0099")),
+        ("0.009999999", TOO_SMALL.format("0.009999999")),  # was "got 0.01"
         ("0", "Input should be greater than 0"),
         ("-1", "Input should be greater than 0"),
     ],
