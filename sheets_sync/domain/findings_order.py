@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from sheets_sync.domain.models import Finding
 
 _CELL = re.compile(r"^([A-Z]{0,3})(\d+)")
 
 
-def in_sheet_order(findings: Iterable[Finding]) -> list[Finding]:
-    """``findings`` by tab (in the order each first appears), then row, then column;
-    stable, so a cell's findings keep the order their checks made them. Each check
-    appended its own: a row's parse errors, then every row's validation, then lint, so
-    ``G3``, ``H4`` came before ``G2`` in ``validate`` and ``sync`` (until 2026-12-06).
-    A finding with no cell (the tab's or the file's) goes first in its tab."""
-    listed = list(findings)
-    return [listed[i] for i in sheet_positions(listed)]
-
-
 def sheet_positions(findings: list[Finding]) -> list[int]:
-    """The indices of ``findings`` in :func:`in_sheet_order`'s order; a team keeps them
-    (``TeamResult.check_order``) so a row's Sync notes cell keeps the order its checks
-    made, as before the sort (else a cell read before that day changed for nothing)."""
+    """The indices of ``findings`` by tab (in the order each first appears), then row,
+    then column; stable, so a cell's findings keep the order their checks made them.
+    Each check appended its own: a row's parse errors, then every row's validation, then
+    lint, so ``G3``, ``H4`` came before ``G2`` in ``validate`` (until 2026-12-06). A
+    finding with no cell (the tab's or the file's) goes first in its tab. A team keeps
+    the indices (``TeamResult.check_order``) so a row's Sync notes cell keeps the order
+    its checks made, as before the sort (else a cell read before that day changed for
+    nothing)."""
     tabs: dict[tuple[str, str | None], int] = {}
     for f in findings:
         tabs.setdefault((f.source, f.tab), len(tabs))
