@@ -81,7 +81,10 @@ def read_in_threads(
             end(cancel=True)
 
         caught: BaseException | None = None
-        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it all
+        # a further stop at ``until_done``'s call (before its ``try``) skipped it all; two
+        # in a row, at that call and then at this loop's jump back, still do (the limit
+        # ``until_done`` names: no Python loop closes it while handlers raise)
+        while True:
             try:
                 first = until_done(
                     functools.partial(end, not returning or caught is not None),

@@ -424,7 +424,9 @@ def _wind_down_children(running: _Running, done: dict[int, Any]) -> None:
             for child in children:
                 _joined(child)
 
-        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it
+        # a further stop at ``until_done``'s call (before its ``try``) skipped it; two in a
+        # row, at that call and at this loop's jump back, still do (``until_done``'s limit)
+        while True:
             try:
                 until_done(kill, "ending the reruns' processes")
                 break

@@ -66,7 +66,9 @@ def _end(pool: ProcessPoolExecutor, before: set[int], cancel: bool) -> None:
             pool.shutdown(wait=True)
             _wait_ended(manager, 5)
 
-        while True:  # a further stop at ``until_done``'s call (before its ``try``) skipped it
+        # a further stop at ``until_done``'s call (before its ``try``) skipped it; two in a
+        # row, at that call and at this loop's jump back, still do (``until_done``'s limit)
+        while True:
             try:
                 until_done(kill, "ending the worker processes")
                 break

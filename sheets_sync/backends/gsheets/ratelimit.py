@@ -179,9 +179,13 @@ class RateLimiter:
         chained to the stop: the team failed as an internal error, not "not synced
         (stopped)" (``concurrency: 1``, review). The release is inside the ``try``: an
         exception as it returns (a signal's handler runs there) finds the lock taken
-        again; one at this function's start leaves it held, as the ``with`` expects. No
-        other thread wakes the main thread: with every slot in flight, it looks again
-        each ``STOP_POLL_SECONDS``."""
+        again, when no other thread holds it (the CLI's case: with threads, the main
+        thread makes no request); if one does, a stop during the ``acquire`` that waits
+        for it leaves this thread without the lock (an old hole, as ``_acquire_restore``
+        had: a library caller sharing one limiter between its main thread and others).
+        One at this function's start leaves it held, as the ``with`` expects. No other
+        thread wakes the main thread: with every slot in flight, it looks again each
+        ``STOP_POLL_SECONDS``."""
         try:
             self._lock.release()
             sleep(seconds)
