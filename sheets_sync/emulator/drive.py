@@ -145,7 +145,7 @@ def list_permissions(store: Store, file_id: str, email: str | None) -> dict[str,
     book = lookup(store, file_id, email)
     perms = [_perm(book.owner or "owner@emulator.local", "owner")]
     perms += [_perm(addr, "writer") for addr in book.shared_with or []]
-    perms += [_perm(addr, "reader") for addr in book.viewers]
+    perms += [_perm(a, "commenter" if a in book.commenters else "reader") for a in book.viewers]
     return {"kind": "drive#permissionList", "permissions": perms}
 
 
@@ -165,9 +165,17 @@ def create_permission(
     book = lookup(store, file_id, email)
     address = body.get("emailAddress") or f"anyone-{secrets.token_hex(4)}"
     role = body.get("role", "reader")
+    if address in book.commenters:  # Drive keeps one permission per user: the new one
+        book.commenters.remove(address)
     if role in ("reader", "commenter"):  # may read, not edit: a viewer
-        if address not in book.viewers and address not in (book.shared_with or []):
+        if book.shared_with is None:  # an open sheet: every caller may edit it still
+            return _perm(address, role)
+        if address in book.shared_with:  # an editor made a reader (kept its edit until
+            book.shared_with.remove(address)  # 2026-12-06)
+        if address not in book.viewers:
             book.viewers.append(address)
+        if role == "commenter":
+            book.commenters.append(address)
         return _perm(address, role)
     if address in book.viewers:  # a viewer made an editor: its writes go through
         book.viewers.remove(address)

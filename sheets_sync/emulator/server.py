@@ -223,8 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if mutates and book is not None and email in book.viewers and name not in READ:
                     raise permission_denied()  # a viewer's write: Google's 403
                 result = func(api.Call(emu.state, email, params, body, match, raw))
-                if mutates and sid in emu.state.spreadsheets:
-                    emu.state.spreadsheets[sid].touch()
+                if mutates and name not in READ and sid in emu.state.spreadsheets:
+                    emu.state.spreadsheets[sid].touch()  # a copy leaves its source as it was
             if mutates:
                 emu.persist()
             if result is None:

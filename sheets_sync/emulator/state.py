@@ -106,6 +106,8 @@ class Spreadsheet:
     shared_with: list[str] | None = None  # None: every authenticated caller may access it
     #: shared as Viewer or Commenter: may read it, and gets Google's 403 on any write
     viewers: list[str] = field(default_factory=list)
+    #: the viewers shared as Commenter (a subset of ``viewers``): the permissions list says so
+    commenters: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -150,6 +152,7 @@ class Spreadsheet:
             "owner": self.owner,
             "sharedWith": self.shared_with,
             "viewers": self.viewers,
+            "commenters": self.commenters,
         }
 
     @classmethod
@@ -164,6 +167,7 @@ class Spreadsheet:
             owner=data.get("owner"),
             shared_with=data.get("sharedWith"),
             viewers=list(data.get("viewers", [])),
+            commenters=list(data.get("commenters", [])),
         )
 
 
@@ -221,7 +225,9 @@ class Store:
             dup = Spreadsheet.from_json(copy.deepcopy(src.to_json()))
             dup.spreadsheet_id = new_file_id()
             dup.properties["title"] = title
-            dup.owner, dup.shared_with = owner, None
+            # Google: a copy keeps none of the source's shares (the copy's viewers were
+            # the source's, so a viewer's own copy was read-only to it, until 2026-12-06)
+            dup.owner, dup.shared_with, dup.viewers, dup.commenters = owner, None, [], []
             dup.created_time = dup.modified_time = now_rfc3339()
             self.spreadsheets[dup.spreadsheet_id] = dup
             return dup
