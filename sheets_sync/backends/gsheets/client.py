@@ -479,6 +479,8 @@ def _answer_lost(exc: requests.RequestException) -> bool:
     if isinstance(exc, requests.Timeout):
         return True
     reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else None
+    if isinstance(reason, urllib3.exceptions.ReadTimeoutError):
+        return True  # the body's read timed out (requests: ConnectionError, not Timeout)
     if not isinstance(reason, urllib3.exceptions.ProtocolError):
         return False
     inner = reason.args[1] if len(reason.args) > 1 else None

@@ -96,8 +96,14 @@ def test_a_connection_never_made_is_no_request_google_had() -> None:
     dropped = requests.ConnectionError(
         urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError())
     )
+    # a timeout while the body is read: requests raises ConnectionError, not ReadTimeout,
+    # and the line said nothing of the write Google may have applied (until 2026-12-06)
+    body_timed_out = requests.ConnectionError(
+        urllib3.exceptions.ReadTimeoutError(None, "/", "Read timed out.")  # type: ignore[arg-type]
+    )
     assert not _answer_lost(refused) and not _answer_lost(requests.ConnectTimeout())
     assert _answer_lost(requests.ReadTimeout()) and _answer_lost(dropped)
+    assert _answer_lost(body_timed_out)
 
 
 def test_a_write_applied_by_an_earlier_attempt_says_so_whatever_the_last_got(
