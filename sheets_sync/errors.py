@@ -158,6 +158,9 @@ class RemoteError(SourceError):
     ) -> None:
         super().__init__(message, source=source, tab=tab, cell=cell)
         self.status = status
+        #: an earlier attempt of the same write went out and lost its answer (set by the
+        #: retry loop): Google may have applied the write this error refused
+        self.maybe_applied = False
 
 
 class NotFoundError(RemoteError):

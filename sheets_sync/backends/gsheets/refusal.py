@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.client import MAYBE_APPLIED, SheetsClient
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 
 NOT_SHARED = "not shared with "  # the start of the client's message for that 403
@@ -34,9 +34,12 @@ def refused_write(
     """The message for a write's 403 "not shared" (any other 403 as it is): shared as a
     viewer when the sheet still reads, unshared after the read when the read is refused
     too, a hedged message naming both when the read fails otherwise. ``outcome`` says
-    what the refusal left (``nothing written``; a staged rollup: ``nothing published``)."""
+    what the refusal left (``nothing written``; a staged rollup: ``nothing published``),
+    unless an earlier attempt's answer was lost: that one may have been applied."""
     if not exc.message.startswith(NOT_SHARED):
         return exc
+    if exc.maybe_applied:
+        outcome = MAYBE_APPLIED.removeprefix("; ")
     email, where = client.email, _where(key, source)
     try:
         client.get_spreadsheet(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sheets_sync.errors import RetryExhaustedError
+from sheets_sync.errors import RemoteError, RetryExhaustedError
 
 T = TypeVar("T")
 
@@ -145,6 +145,9 @@ def call_with_retry(
         except RetryableError as exc:
             last = exc
             sent = sent or exc.sent
+        except RemoteError as exc:  # a refusal after a lost answer: a 403 "nothing written"
+            exc.maybe_applied = sent and bool(if_sent)  # was wrong (until 2026-12-06)
+            raise
         delay = last.retry_after if last.retry_after is not None else policy.backoff(tries - 1, rng)
         if tries >= policy.max_attempts or delay > remaining():
             spent = clock() - started  # the call's time, not the budget's

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import NotFoundError, PermissionDeniedError
 from sheets_sync.grid import CellWrite
@@ -106,3 +107,33 @@ def test_a_sheet_deleted_after_the_read_says_so(emulator: Emulator, client: Any)
     assert str(info.value) == (
         f"Ops: the spreadsheet was deleted after the read (key {key}); nothing written"
     )
+
+
+def test_a_refusal_after_an_answer_lost_does_not_say_nothing_written(
+    emulator: Emulator, make_client: Any
+) -> None:
+    """Attempt 1 applied, its reply cut; made a viewer before attempt 2, which gets the
+    403: "nothing written" was said of a sheet holding the write (until 2026-12-06)."""
+    key = _seed(emulator, owner="someone@example.com", shared_with=None)
+    client = make_client(RetryPolicy(max_attempts=3, max_seconds=10, base_delay=0.01))
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    data = backend.read(["OKRs"])
+    writes = [0]
+
+    def cut_then_demote(endpoint: str, spreadsheet_id: str | None) -> None:
+        if endpoint == "spreadsheets.batchUpdate":
+            writes[0] += 1
+            if writes[0] == 1:
+                emulator.faults.break_bodies("cut", count=1)
+            else:
+                emulator.state.spreadsheets[key].viewers.append(client.email)
+
+    emulator.faults.before_request = cut_then_demote
+    with pytest.raises(PermissionDeniedError) as info:
+        backend.write(data, [CellWrite("OKRs", 2, 2, "x")])
+    assert str(info.value) == (
+        f"Ops: {client.email} may read this sheet but not edit it (shared as a viewer or "
+        f"commenter; key {key}): share it with {client.email} as an editor; the request may "
+        "have reached Google and been applied (the sheet may hold it already)"
+    )
+    assert not _unwritten(emulator, key)  # attempt 1 applied it

@@ -123,3 +123,33 @@ def test_a_rollup_sheet_unshared_after_its_tab_read_is_not_called_a_viewer(
         f"gsheet:{out}: the company rollup was not published: the spreadsheet was unshared "
         f"from {email} after the read: share it with {email} as an editor; nothing written"
     )
+
+
+def test_a_rollup_refused_after_an_answer_lost_does_not_say_nothing_written(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """The rollup's write applied, its reply cut; unshared before the retry, which gets
+    the 403: "nothing written" was said of a published rollup (until 2026-12-06)."""
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    info = fake_service_account_info(emulator.host)
+    email = info["client_email"]
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]}, shared_with=[email])
+    writes = [0]
+
+    def cut_then_unshare(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            writes[0] += 1
+            if writes[0] == 1:
+                emulator.faults.break_bodies("cut", count=1)
+            else:
+                emulator.state.spreadsheets[out].shared_with = []
+
+    emulator.faults.before_request = cut_then_unshare
+    result = _sync(tmp_path, info, team, out)
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: the spreadsheet was unshared "
+        f"from {email} after the read: share it with {email} as an editor; the request may "
+        "have reached Google and been applied (the sheet may hold it already)"
+    )
+    emulator.state.spreadsheets[out].shared_with = None  # for the test API's read
+    assert emulator.values(out, "Summary!A1") != [["old"]]  # attempt 1 published it
