@@ -168,8 +168,10 @@ class SheetsClient:
         params: Mapping[str, Any] | None = None,
         json: Mapping[str, Any] | None = None,
         tally: Tally | None = None,
+        policy: RetryPolicy | None = None,
     ) -> Any:
-        """JSON of a successful response; ``tally`` is called once per HTTP attempt."""
+        """JSON of a successful response; ``tally`` is called once per HTTP attempt;
+        ``policy``: this call's own retries (the client's by default)."""
         reached: list[bool] = []  # an attempt got past the token exchange
         kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
         waits = SlotWaits(kind or "")  # the first is pacing, not retrying: it spends no budget
@@ -238,7 +240,7 @@ class SheetsClient:
         try:
             return call_with_retry(
                 attempt,
-                policy=self.policy,
+                policy=policy or self.policy,
                 what=what,
                 source=source,
                 sleep=self._pause,

@@ -10,6 +10,7 @@ more."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sheets_sync.backends.gsheets.client import MAYBE_APPLIED, SheetsClient
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
@@ -48,6 +49,9 @@ def refused_write(
             source=source,
             what="read access after a refused write",
             tally=tally,
+            # one attempt: a message's check, not worth a whole retry budget (up to
+            # google.max_retry_seconds in an outage, until 2026-12-06); failing, it names both
+            policy=replace(client.policy, max_attempts=1),
         )
     except PermissionDeniedError as check:
         if not check.message.startswith(NOT_SHARED):

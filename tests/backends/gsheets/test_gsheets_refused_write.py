@@ -11,6 +11,7 @@ import pytest
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.errors import ApiError
 from sheets_sync.errors import NotFoundError, PermissionDeniedError
 from sheets_sync.grid import CellWrite
 from tests.backends.gsheets.test_gsheets_backend import _seed
@@ -137,3 +138,26 @@ def test_a_refusal_after_an_answer_lost_does_not_say_nothing_written(
         "have reached Google and been applied (the sheet may hold it already)"
     )
     assert not _unwritten(emulator, key)  # attempt 1 applied it
+
+
+def test_the_check_after_a_refusal_gets_one_attempt(emulator: Emulator, make_client: Any) -> None:
+    """The read that only words the message retried as a team's read does: in an outage
+    it spent a whole retry budget (``google.max_retry_seconds``) after the refusal was
+    known (until 2026-12-06). One attempt; failing, the line names both causes."""
+    key = _seed(emulator, owner="someone@example.com", shared_with=[])
+    client = make_client(RetryPolicy(max_attempts=6, max_seconds=30, base_delay=0.01))
+    emulator.state.spreadsheets[key].viewers.append(client.email)
+    backend = GoogleSheetsBackend(client, key, display_name="Ops")
+    data = backend.read(["OKRs"])
+
+    def down(endpoint: str, spreadsheet_id: str | None) -> None:
+        if endpoint == "spreadsheets.get":
+            raise ApiError(503, "The service is currently unavailable.")
+
+    emulator.faults.before_request = down
+    with pytest.raises(PermissionDeniedError) as info:
+        backend.write(data, [CellWrite("OKRs", 2, 2, "x")])
+    assert "may not edit this sheet (shared as a viewer or commenter, or unshared" in str(
+        info.value
+    )
+    assert backend.api_calls == 3  # the read, the write, one check
