@@ -80,14 +80,15 @@ def _either(email: str, where: str, outcome: str) -> str:
     )
 
 
-def deleted_after_read(exc: NotFoundError, key: str, source: str) -> NotFoundError:
+def deleted_after_read(
+    exc: NotFoundError, key: str, source: str, *, outcome: str = NOTHING_WRITTEN
+) -> NotFoundError:
     """A write's 404 for a sheet read a moment ago: Google answers 404 only for a key
     that does not exist (an unshared sheet answers 403), so the sheet was deleted;
-    "not found or not shared" read as a wrong key."""
+    "not found or not shared" read as a wrong key. ``outcome`` as for ``refused_write``."""
     where = _where(key, source)
     return NotFoundError(
-        f"the spreadsheet was deleted after the read{f' ({where})' if where else ''}; "
-        f"{NOTHING_WRITTEN}",
+        f"the spreadsheet was deleted after the read{f' ({where})' if where else ''}; {outcome}",
         source=source,
         status=exc.status,
     )

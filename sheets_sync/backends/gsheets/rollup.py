@@ -32,7 +32,7 @@ from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import PermissionDeniedError, RemoteError
+from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -230,6 +230,8 @@ STAGED_LEFT = (
     "nothing published: the rollup tabs are as they were, and the hidden staging tabs "
     "written so far stay until a run that may edit the sheet deletes them"
 )
+#: what a 404 on batch 2 or later left: the staging tabs went with the deleted sheet
+STAGED_GONE = "nothing published"
 
 
 def write_rollup_gsheet(
@@ -301,6 +303,9 @@ def write_rollup_gsheet(
             if refused is exc:
                 raise
             raise refused from exc
+        except NotFoundError as exc:  # its tabs were read: deleted since, not a wrong key
+            outcome = STAGED_GONE if n > 1 else NOTHING
+            raise refusal.deleted_after_read(exc, key, source, outcome=outcome) from exc
         except RemoteError as exc:
             again = spent[0] - sent > 1  # an earlier attempt may have been applied
             applied = staging.applied_before(exc.message, batch, chosen)

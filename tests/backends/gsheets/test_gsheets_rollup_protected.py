@@ -153,3 +153,25 @@ def test_a_rollup_refused_after_an_answer_lost_does_not_say_nothing_written(
     )
     emulator.state.spreadsheets[out].shared_with = None  # for the test API's read
     assert emulator.values(out, "Summary!A1") != [["old"]]  # attempt 1 published it
+
+
+def test_a_rollup_sheet_deleted_after_its_tab_read_says_deleted(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Deleted between the rollup's tab read and its write: Google answers the write 404,
+    which it does only for a key that does not exist, and "spreadsheet not found or not
+    shared" read as a wrong key (until 2026-12-06; a team's sheet said deleted already)."""
+    team = emulator.create_spreadsheet("Sales", {"OKRs": OKRS}, value_input="RAW")
+    info = fake_service_account_info(emulator.host)
+    out = emulator.create_spreadsheet("Rollup", {"Summary": [["old"]]})
+
+    def delete(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            emulator.state.delete(out)
+
+    emulator.faults.before_request = delete
+    result = _sync(tmp_path, info, team, out)
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: the spreadsheet was deleted "
+        "after the read; nothing written"
+    )

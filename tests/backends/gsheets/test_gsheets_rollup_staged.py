@@ -287,6 +287,30 @@ def test_a_403_after_a_staged_batch_says_nothing_published_not_nothing_written(
     assert after["Summary"][1][(0, 0)]["effectiveValue"] == {"stringValue": "old"}
 
 
+def test_a_rollup_sheet_deleted_after_a_staged_batch_says_deleted(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
+    small_batches: None,
+) -> None:  # fmt: skip
+    """Deleted after the first staged batch: the 404 said "not found or not shared" (a
+    wrong key; until 2026-12-06), and the staging tabs went with the sheet, so the line
+    says nothing published without promising they stay."""
+    out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
+    calls = [0]
+
+    def delete_before_second(endpoint: str, sid: str | None) -> None:
+        if sid == out and endpoint == "spreadsheets.batchUpdate":
+            calls[0] += 1
+            if calls[0] == 2:
+                emulator.state.delete(out)
+
+    emulator.faults.before_request = delete_before_second
+    result = _sync(tmp_path, sa_info, teams, out)
+    assert result.rollup_error == (
+        f"gsheet:{out}: the company rollup was not published: the spreadsheet was deleted "
+        "after the read; nothing published"
+    )
+
+
 @pytest.mark.parametrize("which", ["first", "last", "first, a dead run's tab to delete"])
 def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
