@@ -116,6 +116,8 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
                 f"{period.name} ({period.start} to {period.end})",
                 kr.id,
             )
+    for objective_id in team.failed_kr_objectives:  # its rows count: their errors are said
+        per_objective[objective_id] += 1
     for objective in team.objectives:
         count = per_objective.get(objective.id, 0)
         if count < MIN_KRS or count > MAX_KRS:

@@ -253,6 +253,9 @@ class TeamInput:
     key_results: tuple[KeyResult, ...] = ()
     kpis: tuple[KPI, ...] = ()
     findings: tuple[Finding, ...] = ()
+    #: the objective ID of each key result row left out for its errors: an objective whose
+    #: key results all failed has them still ("has 0 key results" said it had none)
+    failed_kr_objectives: tuple[str, ...] = ()
 
 
 @fast_pickle

@@ -259,6 +259,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings: list[Finding] = list(extract.findings)
     objectives: dict[str, Objective] = {}
     key_results: list[KeyResult] = []
+    failed: list[str] = []  # objective IDs of the key result rows left out
     weights: list[tuple[KeyResult, CellValue]] = []
     tab = extract.okrs.layout.tab
     for record in extract.okrs.records:
@@ -279,6 +280,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         if kr:
             key_results.append(kr)
             weights.append((kr, record.values.get("weight")))
+        elif (objective_id := _id_of(record, "objective_id")) is not None:
+            failed.append(objective_id)
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
@@ -296,6 +299,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         tuple(key_results),
         tuple(kpis),
         tuple(_dedupe(findings)),
+        tuple(failed),
     )
 
 

@@ -23,7 +23,8 @@ IN_ORDER = [
 
 
 def _workspace(root: Path) -> Path:
-    """Row 2's error is found by validation after every row's parse errors (rows 3, 4)."""
+    """Row 2's error is found by validation after every row's parse errors (rows 3, 4).
+    Those are E2's key results, which count for it though they fail: E1 has one."""
     (root / "teams").mkdir()
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -31,8 +32,8 @@ def _workspace(root: Path) -> Path:
     ws.title = "Tracker"
     ws.append(HEADERS)
     ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 100, 100, 50])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, "abc", 560])
-    ws.append([None, None, "E1.3", "Sign ups", "Kim", 800, 900, "x"])
+    ws.append(["E2", "Grow", "E2.1", "Cut latency", "Lee", 800, "abc", 560])
+    ws.append([None, None, "E2.2", "Sign ups", "Kim", 800, 900, "x"])
     wb.save(root / "teams" / "Flat.xlsx")
     cfg = root / "sheets-sync.yaml"
     cfg.write_text(
