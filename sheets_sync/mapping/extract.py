@@ -32,7 +32,12 @@ from sheets_sync.grid import (
     tab_key,
 )
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
-from sheets_sync.mapping.header import header_map, locate_header, looked_for, repeats_header
+from sheets_sync.mapping.header import (
+    header_map,
+    locate_header,
+    missing_columns,
+    repeats_header,
+)
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
 
@@ -284,7 +289,7 @@ def extract_tab(
     missing = [c for c in spec.required_columns if c not in columns]
     if missing:
         raise LayoutError(
-            f"missing column {looked_for(spec, missing, header)} in header row {header_row}",
+            missing_columns(spec, missing, header, grid, header_row),
             source=source,
             tab=grid.name,
         )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, SheetGrid, a1
+from sheets_sync.grid import CellError, CellValue, SheetGrid, a1
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import TabSpec
 
@@ -139,9 +139,7 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         header = header_map(grid, best_row, spec)
         missing = [c for c in spec.required_columns if c not in header.found]
         raise LayoutError(
-            f"missing column {looked_for(spec, missing, header)} in header row {best_row}",
-            source=source,
-            tab=grid.name,
+            missing_columns(spec, missing, header, grid, best_row), source=source, tab=grid.name
         )
     need = ", ".join(spec.columns[r][0] for r in spec.required_columns)
     if grid.max_row == 0 and grid.kind:
@@ -166,6 +164,36 @@ def _header_evidence(header: HeaderMap, required: set[str]) -> tuple[int, int, i
     required ones, then any."""
     names = header.found.keys() - header.by_note
     return len(names & _OWNED_FIELDS), len(names & required), len(names)
+
+
+def missing_columns(
+    spec: TabSpec, missing: list[str], header: HeaderMap, grid: SheetGrid, row: int
+) -> str:
+    """The error of a header row that lacks ``missing``, with the cells of the row that
+    show an error value: a header made by a formula whose source was deleted shows
+    ``#REF!``, and "missing column KR ID" alone did not say why (2026-12-06)."""
+    cells = grid.rows[row - 1] if row <= grid.max_row else ()
+    errors = [
+        f"{a1(row, col)} shows {value.code}"
+        for col, value in enumerate(cells, start=1)
+        if isinstance(value, CellError)
+    ]
+    message = f"missing column {looked_for(spec, missing, header)} in header row {row}"
+    if len(errors) == 1:
+        return f"{message}; {errors[0]}, which may be the header: type it as text"
+    if errors:
+        more = len(errors) - _ERRORS_SHOWN
+        listed = (
+            f"{', '.join(errors[:-1])} and {errors[-1]}"
+            if more <= 0
+            else f"{', '.join(errors[:_ERRORS_SHOWN])} and {more:,} more cells show errors"
+        )
+        return f"{message}; {listed}, which may be headers: type them as text"
+    return message
+
+
+#: Error cells a missing column's message names; a row of them is said in a count.
+_ERRORS_SHOWN = 3
 
 
 def looked_for(spec: TabSpec, missing: list[str], header: HeaderMap) -> str:

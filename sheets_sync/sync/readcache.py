@@ -74,7 +74,8 @@ FORMAT = 34  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # counts them; 33: a <col>'s hidden decides before its width, a min past XFD skipped, a
 # Google column hidden by hiddenByUser alone; owned columns in hidden columns warned of
 # every run; 34: TeamInput.failed_kr_objectives, a failed key result counts for its
-# objective), or the slot format
+# objective; a missing column's layout error names the header cells showing errors), or
+# the slot format
 
 
 @fast_pickle

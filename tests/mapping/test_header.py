@@ -358,3 +358,40 @@ def test_no_room_for_added_owned_columns_is_the_tabs_error(far: int) -> None:
     room = SheetGrid("Tracker", (tuple(head + at_xfa), row))
     tab, _ = extract_tab(room, spec, source="flat.xlsx", owned=OKR_OWNED, kind="okrs")
     assert tab.layout.column_of("sync_notes") == 16_384
+
+
+def test_a_header_cell_showing_an_error_is_named() -> None:
+    """A KR ID header made by a formula whose source was deleted shows #REF!: the team
+    failed with "missing column KR ID ... in header row 1", which did not say why
+    (2026-12-06). The message names each cell of the header row that shows an error."""
+    from sheets_sync.grid import CellError
+
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", CellError("#REF!"), "Target", "Current"),
+        ("O1", "O1.1", 10, 5),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    with pytest.raises(LayoutError) as info:
+        extract(data, load_mapping("standard"))
+    assert str(info.value) == (
+        "sales.xlsx!OKRs: missing column KR ID (looked for 'KR ID', 'Key result ID', 'KR #') "
+        "in header row 1; B1 shows #REF!, which may be the header: type it as text"
+    )
+    rows = (
+        ("Sales Q4",),
+        ("Objective ID", CellError("#REF!"), CellError("#N/A"), "Current", CellError("#N/A")),
+        ("O1", "O1.1", 10, 5),
+    )
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), load_mapping("standard").okrs, "sales.xlsx")
+    assert info.value.message.endswith(
+        " in header row 2; B2 shows #REF!, C2 shows #N/A and E2 shows #N/A, which may be "
+        "headers: type them as text"
+    )
+    rows = (("Objective ID", "KR ID", *[CellError("#REF!")] * 5), ("O1", "O1.1", 10, 5))
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), load_mapping("standard").okrs, "sales.xlsx")
+    assert info.value.message.endswith(
+        "; C1 shows #REF!, D1 shows #REF!, E1 shows #REF! and 2 more cells show errors, "
+        "which may be headers: type them as text"
+    )

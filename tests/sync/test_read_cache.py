@@ -346,5 +346,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # ``hiddenByUser`` alone (not a 0-pixel width); a tab's owned columns in hidden
     # columns are warned of every run, not only the night they are added
     # 34: the same grid; a TeamInput holds the objective of each key result row its errors
-    # left out (``failed_kr_objectives``), which the lint counts for the objective
+    # left out (``failed_kr_objectives``), which the lint counts for the objective; a
+    # missing column's layout error names the header cells that show an error (``#REF!``)
     assert (FORMAT, fields[-1]) == (34, "hidden_cols")
