@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync.pickling import RefuseBuild, fast_pickle
@@ -48,6 +48,18 @@ LOADING = "Loading..."
 CellValue = (
     None | bool | int | float | str | dt.datetime | dt.date | dt.time | dt.timedelta | CellError
 )
+
+
+def column_spans(cols: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Column numbers as (first, last) spans of consecutive ones: 10, 11, 13 -> (10, 11),
+    (13, 13)."""
+    spans: list[tuple[int, int]] = []
+    for col in sorted(set(cols)):
+        if spans and spans[-1][1] == col - 1:
+            spans[-1] = (spans[-1][0], col)
+        else:
+            spans.append((col, col))
+    return tuple(spans)
 
 
 def column_letter(col: int) -> str:

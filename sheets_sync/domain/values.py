@@ -342,6 +342,12 @@ def _order_hint(text: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def without_lone_surrogates(text: str) -> str:
+    """``text``, each lone surrogate shown as U+FFFD, the character a UTF-16 decoder shows
+    for it: no UTF-8 text (pandas' strings, the history store, the workbook's XML) holds one."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def parse_text(value: CellValue) -> str | None:
     """Any cell as text; numbers keep their digits (12.0 -> "12"); a lone surrogate is
     U+FFFD, the character a UTF-16 decoder shows for it."""
@@ -349,7 +355,7 @@ def parse_text(value: CellValue) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = _SURROGATE.sub("\ufffd", value.strip())
+        text = without_lone_surrogates(value.strip())
         return fit_cell(text) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

@@ -29,6 +29,7 @@ from sheets_sync.grid import (
     WorkbookData,
     a1,
     column_letter,
+    column_spans,
     tab_key,
 )
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
@@ -199,7 +200,10 @@ def _first_free_col(
     it pushed the columns past XFD, an error every night, or a footer A9:Z9 to AA."""
     start = max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1
     crossing = [m for m in grid.merged if _crosses(m, written)]
-    return _right_of(start, count, crossing)
+    start, blocker = _right_of(start, count, crossing)
+    if blocker is None:
+        start = _visible_place(grid, start, count, crossing)
+    return start, blocker
 
 
 def _right_of(start: int, count: int, boxes: Sequence[CellRange]) -> tuple[int, CellRange | None]:
@@ -254,16 +258,10 @@ def _hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding 
 
 
 def _spans(cols: Sequence[int]) -> str:
-    """``J:M`` for 10..13, ``J, L`` for 10 and 12 (sorted column numbers)."""
-    runs: list[list[int]] = []
-    for c in cols:
-        if runs and c == runs[-1][-1] + 1:
-            runs[-1].append(c)
-        else:
-            runs.append([c])
+    """``J:M`` for 10..13, ``J, L`` for 10 and 12."""
     return ", ".join(
-        column_letter(r[0]) if len(r) == 1 else f"{column_letter(r[0])}:{column_letter(r[-1])}"
-        for r in runs
+        column_letter(a) if a == b else f"{column_letter(a)}:{column_letter(b)}"
+        for a, b in column_spans(cols)
     )
 
 
@@ -373,9 +371,6 @@ def extract_tab(
             )
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = _first_free_col(grid, columns, written, len(missing_owned))
-    if merge is None:
-        crossing = [m for m in grid.merged if _crosses(m, written)]
-        first_free = _visible_place(grid, first_free, len(missing_owned), crossing)
     layout = TabLayout(
         grid.name,
         header_row,

@@ -9,7 +9,6 @@ the same columns and dtypes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,7 +16,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.rules import ScoringRules, percent
-from sheets_sync.domain.values import CELL_CHARS, fit_cell
+from sheets_sync.domain.values import CELL_CHARS, fit_cell, without_lone_surrogates
 
 SCHEMA_VERSION = "1.0"
 
@@ -277,14 +276,11 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _cast(series: pd.Series, kind: Kind) -> pd.Series:
-    if kind is Kind.TEXT:
-        text = _typed(series, kind)
-        if text is None:
-            text = _as_text(series)
-        return text
     typed = _typed(series, kind)
     if typed is not None:
         return typed
+    if kind is Kind.TEXT:
+        return _as_text(series)
     if kind in (Kind.DATE, Kind.DATETIME):
         return pd.to_datetime(series.astype(object), errors="coerce").astype("datetime64[us]")
     if kind is Kind.NUMBER:
@@ -316,10 +312,6 @@ def _fit(text: pd.Series) -> pd.Series:
     return text.where(~long, text[long].map(fit_cell)).astype("string")
 
 
-#: Half of a UTF-16 pair, which no UTF-8 text holds (pandas' strings, the workbook's XML).
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _as_text(series: pd.Series) -> pd.Series:
     """``series`` as pandas strings; non-text (an id typed as 7) becomes "7". A lone
     surrogate is U+FFFD (``without_surrogates``)."""
@@ -335,12 +327,7 @@ def without_surrogates(value: object) -> object:
     caller's TeamInput or TeamRun (a team named after a file name that is no UTF-8,
     ``\\udcc9quipe``) failed the rollup with UnicodeEncodeError. Used only once a cast
     has failed, so the text of every other rollup is not scanned twice."""
-    return storable(value) if isinstance(value, str) else value
-
-
-def storable(text: str) -> str:
-    """``text``, its lone surrogates shown as U+FFFD (``without_surrogates``)."""
-    return _SURROGATE.sub("\ufffd", text)
+    return without_lone_surrogates(value) if isinstance(value, str) else value
 
 
 def records_frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:

@@ -18,14 +18,9 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
-from sheets_sync.domain.values import CELL_CHARS, utf16_len
+from sheets_sync.domain.values import CELL_CHARS, utf16_len, without_lone_surrogates
 from sheets_sync.rollup.nights import History
-from sheets_sync.rollup.schema import (
-    conform,
-    empty_frame,
-    records_frame,
-    storable,
-)
+from sheets_sync.rollup.schema import conform, empty_frame, records_frame
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import (
     BASE,
@@ -151,8 +146,8 @@ def storable_runs(runs: Sequence[TeamRun]) -> Sequence[TeamRun]:
     every table a team name is in. The configuration fails such a file's team alone."""
     out = list(runs)
     for i, run in enumerate(out):
-        team, source = storable(run.team), storable(run.source)
-        error = None if run.error is None else storable(run.error)
+        team, source = without_lone_surrogates(run.team), without_lone_surrogates(run.source)
+        error = None if run.error is None else without_lone_surrogates(run.error)
         if (team, source, error) != (run.team, run.source, run.error):
             out[i] = dataclasses.replace(run, team=team, source=source, error=error)
     return out
@@ -162,9 +157,9 @@ def build_tables(
     runs: Sequence[TeamRun], context: RunContext, stale: Mapping[str, StaleData] | None = None
 ) -> Rollup:
     """All tables; ``stale`` maps a team whose run has no result to its last good rows.
-    A run's rows are made from its result here, or were made with it when it is packed."""
+    A run's rows are made from its result here, or were made with it when it is packed.
+    ``runs`` as ``storable_runs`` gives them (``build_rollup`` calls it first)."""
     stale = stale or {}
-    runs = storable_runs(runs)
     objectives, key_results = _Rows("objectives"), _Rows("key_results")
     kpis, findings = _Rows("kpis"), _Rows("findings")
     used: dict[str, StaleData] = {}

@@ -12,7 +12,6 @@ it, so a fork never sees it mid-call; the child starts with no ticker.
 
 from __future__ import annotations
 
-import _thread
 import os
 import threading
 from collections.abc import Callable
@@ -30,10 +29,10 @@ class Ticker:
     def __init__(self, tick: Callable[[], None], interval: float = 0.1) -> None:
         self._tick = tick
         self._interval = interval
-        self._stop = _thread.allocate_lock()
+        self._stop = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def _run(self, stop: _thread.LockType) -> None:
+    def _run(self, stop: threading.Lock) -> None:
         while not stop.acquire(timeout=self._interval):  # released: the ticker stops
             self._tick()
 
@@ -44,7 +43,7 @@ class Ticker:
         ticker's ``with`` is left) left it held: the ticker's thread blocked on it for
         good in its ``wait``, and the run in the ``join`` below (tests/sync/test_ticker.py).
         A plain lock's ``release`` is one C call: a stop lands before it or after."""
-        self._stop = _thread.allocate_lock()
+        self._stop = threading.Lock()
         self._stop.acquire()
         self._thread = threading.Thread(
             target=self._run, args=(self._stop,), name=THREAD_NAME, daemon=True

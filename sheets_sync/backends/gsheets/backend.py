@@ -36,6 +36,7 @@ from sheets_sync.grid import (
     CellWrite,
     SheetGrid,
     WorkbookData,
+    column_spans,
     tab_key,
 )
 
@@ -186,19 +187,8 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
         percent_cells=frozenset(shown),
         used_cols=used,
         formula_cells=formulas,
-        hidden_cols=_spans(hidden_cols),
+        hidden_cols=column_spans(hidden_cols),
     )
-
-
-def _spans(cols: list[int]) -> tuple[tuple[int, int], ...]:
-    """Column numbers as (first, last) spans of consecutive ones."""
-    spans: list[tuple[int, int]] = []
-    for col in sorted(set(cols)):
-        if spans and spans[-1][1] == col - 1:
-            spans[-1] = (spans[-1][0], col)
-        else:
-            spans.append((col, col))
-    return tuple(spans)
 
 
 def _formula(cell: Mapping[str, Any]) -> str:
