@@ -45,6 +45,18 @@ def escape(text: str) -> str:
     return _sub(_escape_one, text)
 
 
+#: Integral doubles below this are written without ``.0``: every integer up to 2**53 is
+#: exactly a double, and ``2`` is what Excel itself writes for a count of 2.
+_EXACT_INT = 2.0**53
+
+
+def number_text(v: float) -> str:
+    """The cell text of a finite double: ``2`` for 2.0 (a count, a date serial; until
+    2026-12-06 they were ``2.0``), else ``repr``, the shortest text that reads back as
+    the same double."""
+    return str(int(v)) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else repr(v)
+
+
 def _blank(v: Any) -> bool:
     if v is None:
         return True
@@ -70,7 +82,7 @@ def _cell(letters: str, r: str, v: Any, style: str, kind: str) -> str:
     if kind == "bool":
         return f'<c r="{ref}"{style} t="b"><v>{int(bool(v))}</v></c>'
     number = float(v)
-    return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number!r}</v></c>'
+    return "" if math.isinf(number) else f'<c r="{ref}"{style}><v>{number_text(number)}</v></c>'
 
 
 #: (column letters, row numbers as text, values, style attributes) -> cells
@@ -103,7 +115,7 @@ def _numbers(
     letters: str, rows: Sequence[str], values: list[Any], styles: Iterable[str]
 ) -> list[str]:
     return [
-        (f'<c r="{letters}{r}"{s}><v>{v!r}</v></c>' if v - v == 0 else "")
+        (f'<c r="{letters}{r}"{s}><v>{number_text(v)}</v></c>' if v - v == 0 else "")
         if v.__class__ is float
         else ""
         if v is _NA or v is None
@@ -133,7 +145,7 @@ def _autos(
     return [
         f'<c r="{letters}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
         if v.__class__ is str and v
-        else (f'<c r="{letters}{r}"{s}><v>{v!r}</v></c>' if v - v == 0 else "")
+        else (f'<c r="{letters}{r}"{s}><v>{number_text(v)}</v></c>' if v - v == 0 else "")
         if v.__class__ is float
         else ""
         if v is _NA or v is None
@@ -178,7 +190,7 @@ class ExactWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no type
         attr = ""
         for key, value in attributes:
             attr += f' {key}="{self._escape_attributes(value)}"'
-        self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+        self.fh.write(f"<c{attr}><v>{number_text(float(number))}</v></c>")
 
 
 class ExactWorkbook(Workbook):  # type: ignore[misc]  # xlsxwriter has no type hints

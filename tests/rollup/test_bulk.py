@@ -134,7 +134,9 @@ def _reference_cell(letters: str, r: int, v: object, style: int, kind: str) -> s
     if kind == "bool":
         return f'<c r="{ref}"{attr} t="b"><v>{int(bool(v))}</v></c>'
     number = float(v)  # type: ignore[arg-type]
-    return "" if math.isinf(number) else f'<c r="{ref}"{attr}><v>{number!r}</v></c>'
+    # a whole number as Excel writes it, 2 not 2.0 (since 2026-12-06)
+    text = str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+    return "" if math.isinf(number) else f'<c r="{ref}"{attr}><v>{text}</v></c>'
 
 
 def _reference_blank(v: object) -> bool:
@@ -208,7 +210,7 @@ def test_columns_are_kept_as_given_and_converted_a_chunk_at_a_time(tmp_path: Pat
     assert column.values is series  # no list of Python floats held until splice
     chunks = list(bulk._sheets[ws.index].rows(1, 5_000, chunk=2_000))
     assert len(chunks) == 3 and chunks[-1].endswith(
-        b'<row r="5000"><c r="A5000"><v>4999.0</v></c></row>'
+        b'<row r="5000"><c r="A5000"><v>4999</v></c></row>'
     )
     book.close()
 

@@ -1,0 +1,32 @@
+"""Cells as finance reads them: whole numbers as integers, team names with a comma."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.rollup.cellxml import number_text
+
+
+def test_number_text_integral_without_point() -> None:
+    assert [number_text(v) for v in (2.0, 0.0, -3.0, 45884.0)] == ["2", "0", "-3", "45884"]
+    assert number_text(0.15000000000000002) == "0.15000000000000002"
+    assert number_text(2.0**53) == repr(2.0**53)  # past 2**53 a double is no exact int
+    assert float(number_text(1e15)) == 1e15
+
+
+def test_workbook_counts_are_integral(rollup_xlsx: Path) -> None:
+    """docs/rollup.md: counts are integers, format ``0``. A cell of ``2.0`` read as 2 all
+    the same, but other readers of the XML (and diffs of it) saw a float."""
+    with zipfile.ZipFile(rollup_xlsx) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        floats = {n: re.findall(r"<v>-?\d+\.0</v>", z.read(n).decode()) for n in sheets}
+    assert {n: f for n, f in floats.items() if f} == {}
+    book = openpyxl.load_workbook(rollup_xlsx)
+    summary = book["Summary"]
+    header = [c.value for c in summary[9]]
+    counts = summary.cell(10, header.index("Key results") + 1)
+    assert counts.value == 4 and isinstance(counts.value, int)
