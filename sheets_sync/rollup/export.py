@@ -3,10 +3,17 @@
 CSV is opened in Excel by people, so text cells that Excel would run as a formula get the
 OWASP treatment (a leading single quote). Only text columns are touched: a real negative
 number is a float column and stays a number. Parquet keeps the schema's exact types.
+
+Which texts run was measured by opening the CSV in LibreOffice 7.4
+(``tests/rollup/test_csv_formulas.py``): one starting ``=``, and, with the import dialog's
+"Trim spaces" ticked, one starting with spaces and then ``=`` (`` =1+1`` shows 2).
+Full-width ``＝`` (U+FF1D), small ``﹦`` (U+FE66), a no-break, ideographic or zero-width
+space, a BOM or a line feed before the ``=`` leave it text, with or without trimming.
 """
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -21,6 +28,10 @@ from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind
 from sheets_sync.rollup.tables import Rollup
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: A trigger after leading whitespace: LibreOffice's "Trim spaces" strips the spaces and
+#: runs `` =1+1``. A tab, CR or LF before it is escaped too, whatever an importer trims
+#: (LibreOffice reads a CR as LF; a tab or CR alone is OWASP's trigger anyway).
+_AFTER_BLANKS = re.compile(r"[ \t\r\n]+[=+\-@]")
 
 _ARROW = {
     Kind.TEXT: pa.string(),
@@ -33,10 +44,11 @@ _ARROW = {
 
 
 def escape_formula(value: str) -> str:
-    """``=1+1`` -> ``'=1+1``: Excel shows the text instead of evaluating it. The quote
-    counts towards what a cell holds: a text already at 32,767 (cut where the rollup is
-    built) is cut a unit shorter, or the field ran to 32,768, past what Excel opens."""
-    if not value.startswith(FORMULA_TRIGGERS):
+    """``=1+1`` -> ``'=1+1``, `` =1+1`` -> ``' =1+1``: Excel shows the text instead of
+    evaluating it. The quote counts towards what a cell holds: a text already at 32,767
+    (cut where the rollup is built) is cut a unit shorter, or the field ran to 32,768,
+    past what Excel opens."""
+    if not value.startswith(FORMULA_TRIGGERS) and _AFTER_BLANKS.match(value) is None:
         return value
     return "'" + fit_cell(value, CELL_CHARS - 1)
 

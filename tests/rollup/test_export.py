@@ -29,6 +29,10 @@ from tests.rollup.fixtures import AS_OF, PERIOD, context
         ("\rx", "'\rx"),
         ("plain", "plain"),
         ("a=b", "a=b"),
+        (" =1+1", "' =1+1"),  # LibreOffice's "Trim spaces" runs it
+        ("\n\t @x", "'\n\t @x"),
+        (" plain", " plain"),
+        ("\uff1d1+1", "\uff1d1+1"),  # full-width =: text in LibreOffice
     ],
 )
 def test_escape_formula(raw: str, safe: str) -> None:

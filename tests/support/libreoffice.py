@@ -56,10 +56,14 @@ def _profile() -> Path:
     return path
 
 
-def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 120.0) -> Path:
+def convert(
+    src: Path, fmt: str, outdir: Path, *, timeout: float = 120.0, infilter: str | None = None
+) -> Path:
     """``soffice --headless --convert-to fmt`` with a private profile; returns the output.
 
-    ``fmt`` is e.g. ``"xlsx"``, ``"pdf"`` or ``'xlsx:"Calc MS Excel 2007 XML"'``.
+    ``fmt`` is e.g. ``"xlsx"``, ``"pdf"`` or ``'xlsx:"Calc MS Excel 2007 XML"'``;
+    ``infilter`` the import filter with its options (a CSV's: ``"CSV:44,34,76,1,..."``,
+    what the import dialog would be set to).
     """
     exe = require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -68,6 +72,7 @@ def convert(src: Path, fmt: str, outdir: Path, *, timeout: float = 120.0) -> Pat
         f"-env:UserInstallation={_profile().as_uri()}",
         "--headless",
         "--norestore",
+        *([f"--infilter={infilter}"] if infilter else []),
         "--convert-to",
         fmt,
         "--outdir",
