@@ -177,7 +177,11 @@ COMPANY_OBJECTIVES = (
     Column("Score", N, "Mean score of aligned team objectives that have a score", "0..1", SCORE),
     Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
     Column("Aligned objectives", C, "Team objectives aligned to it", "count"),
-    Column("Teams", T, "Teams with an aligned objective, comma-separated"),
+    Column(
+        "Teams",
+        T,
+        'Teams with an aligned objective, comma-separated; a name with a comma in "double quotes"',
+    ),
     Column("Includes stale data", F, "TRUE: some aligned objectives are last good data"),
 )
 

@@ -308,11 +308,24 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
     return conform(pd.DataFrame(rows), "company_objectives")
 
 
-def _team_list(teams: list[str]) -> str:
+def listed_team(name: str) -> str:
+    """A team name as the ``Teams`` list holds it: as it is, or, holding a comma or
+    starting with a double quote, in double quotes with its quotes doubled
+    (``"Sales, EMEA"``), as a CSV field is. Split on ``, `` alone, ``Sales, EMEA, Ops``
+    was three teams; a CSV-aware split (Power Query's ``QuoteStyle.Csv``, Python's
+    ``csv.reader(..., skipinitialspace=True)``) gets the names back, and a list of names
+    without commas is as it always was."""
+    if "," not in name and not name.startswith('"'):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _team_list(names: list[str]) -> str:
     """``A, B, C``; one that would not fit an Excel cell ends ``, ... and 1,234 more``, a
     whole team name at a time (at 1,500 teams of 33 characters the list ran to 52,000:
     xlsxwriter cut it mid-name, Google refuses a cell past 50,000). Lengths are UTF-16
     code units, as Excel counts them (``values.utf16_len``: an emoji is 2)."""
+    teams = [listed_team(n) for n in names]
     text = ", ".join(teams)
     if utf16_len(text) <= CELL_CHARS:
         return text

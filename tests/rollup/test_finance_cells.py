@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 
+from sheets_sync.rollup import build_rollup
 from sheets_sync.rollup.cellxml import number_text
+from sheets_sync.rollup.tables import _team_list
+from tests.rollup.fixtures import context, runs
 
 
 def test_number_text_integral_without_point() -> None:
@@ -30,3 +35,15 @@ def test_workbook_counts_are_integral(rollup_xlsx: Path) -> None:
     header = [c.value for c in summary[9]]
     counts = summary.cell(10, header.index("Key results") + 1)
     assert counts.value == 4 and isinstance(counts.value, int)
+
+
+def test_a_team_name_with_a_comma_is_quoted_in_teams() -> None:
+    """``Sales, EMEA`` and ``Ops`` were listed ``Sales, EMEA, Ops``: three teams to any
+    split. A CSV-aware split gets the names back; plain names are listed as before."""
+    names = ["Sales, EMEA", "Ops", '"Quoted" team', 'Say "hi", all', "Finance"]
+    runs_ = [replace(r, team=n) for r, n in zip(runs(finance_fails=False) * 2, names, strict=False)]
+    frame = build_rollup(runs_, context()).company_objectives
+    teams = str(frame.set_index("Company objective ID").loc["C1", "Teams"])
+    assert teams == '"Sales, EMEA", Ops, """Quoted"" team", "Say ""hi"", all", Finance'
+    assert next(csv.reader([teams], skipinitialspace=True)) == names
+    assert _team_list(["Sales", "Ops"]) == "Sales, Ops"  # no comma: as it always was
