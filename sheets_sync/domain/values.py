@@ -40,6 +40,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EPOCH_1904 = dt.date(1904, 1, 1)
 #: The smallest day number read as a date, in either system (see ``parse_date``).
 FIRST_DAY_NUMBER = 61
+#: The first date read from a cell however typed: Excel has no day number before 1900
+#: (it shows ``####``) and counts January-February 1900 a day late.
+FIRST_DATE = dt.date(1900, 3, 1)
 #: "1,234.5"; a first group of 0 ("0,125") is a decimal comma, not thousands.
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 #: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
@@ -283,6 +286,16 @@ def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None
     _check_error(value)
     if is_empty(value):
         return None
+    day = _parse_date(value, epoch)
+    if day < FIRST_DATE:  # a typo (1850 for 2025): refused as the day numbers below 61 are
+        raise CellValueError(
+            f"expected a date on or after {FIRST_DATE.isoformat()}, got {day.isoformat()} "
+            "(Excel shows none before 1900 and January-February 1900 a day late)"
+        )
+    return day
+
+
+def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -56,3 +56,29 @@ def test_a_number_past_the_1904_systems_last_day_is_not_read_as_a_1900_day() -> 
         ["sales.xlsx!OKRs!J2: expected a date, got the number 2957500"],
     )
     assert _read(2957500, None)[0] == dt.date(1899, 12, 30) + dt.timedelta(days=2957500)
+
+
+@pytest.mark.parametrize(
+    ("due", "shown"),
+    [
+        ("1850-01-01", "1850-01-01"),
+        ("29 Feb 1896", "1896-02-29"),
+        (dt.date(1899, 12, 31), "1899-12-31"),
+        (dt.datetime(1900, 2, 28, 9, 30), "1900-02-28"),
+    ],
+)
+def test_a_date_before_march_1900_is_refused_however_typed(due: CellValue, shown: str) -> None:
+    """A due date of 1850 is a typo (for 2025?). It was read, and the company workbook
+    wrote it as a negative day number (Excel shows ``####``; the export and Google
+    1850-01-01): now it is refused as a day number below 61 is, naming the cell."""
+    assert _read(due, None) == (
+        None,
+        [
+            f"sales.xlsx!OKRs!J2: expected a date on or after 1900-03-01, got {shown} "
+            "(Excel shows none before 1900 and January-February 1900 a day late)"
+        ],
+    )
+
+
+def test_march_1900_is_a_date() -> None:
+    assert _read("1900-03-01", None) == (dt.date(1900, 3, 1), [])
