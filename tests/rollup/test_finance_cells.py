@@ -9,9 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+import pyarrow.parquet as pq
 
-from sheets_sync.rollup import build_rollup
+from sheets_sync.rollup import TABLES, Rollup, build_rollup, export_tables
 from sheets_sync.rollup.cellxml import number_text
+from sheets_sync.rollup.schema import dtypes
 from sheets_sync.rollup.tables import _team_list
 from tests.rollup.fixtures import context, runs
 
@@ -47,3 +49,16 @@ def test_a_team_name_with_a_comma_is_quoted_in_teams() -> None:
     assert teams == '"Sales, EMEA", Ops, """Quoted"" team", "Say ""hi"", all", Finance'
     assert next(csv.reader([teams], skipinitialspace=True)) == names
     assert _team_list(["Sales", "Ops"]) == "Sales, Ops"  # no comma: as it always was
+
+
+def test_export_counts_are_integers_as_documented(rollup: Rollup, tmp_path: Path) -> None:
+    """docs/rollup.md: counts are ``Int64``; the CSV holds ``2``, Parquet int64."""
+    export_tables(rollup, tmp_path, "csv")
+    export_tables(rollup, tmp_path, "parquet")
+    for table in TABLES:
+        counts = [c for c, t in dtypes(table).items() if t == "Int64"]
+        with open(tmp_path / f"{table}.csv", encoding="utf-8-sig", newline="") as handle:
+            cells = [r[c] for r in csv.DictReader(handle) for c in counts]
+        assert all(re.fullmatch(r"-?\d*", v) for v in cells), table
+        schema = pq.read_schema(tmp_path / f"{table}.parquet")
+        assert {str(schema.field(c).type) for c in counts} <= {"int64"}, table
