@@ -104,17 +104,35 @@ class _RowReader:
             return None
 
     def require(self, field: str, label: str) -> str:
-        value = self.get(field, parse_text)
-        if value is None:
+        said = len(self.findings)
+        value = self.get(field, parse_id, label)
+        if value is None and len(self.findings) == said:  # not "missing" after its error
             self.findings.append(
                 Finding.at(self.origin, field, f"{label} is missing", row_id=self.row_id)
             )
-            return ""
-        return value
+        return value or ""
 
     @property
     def ok(self) -> bool:
         return not any(f.is_error for f in self.findings)
+
+
+def parse_id(value: CellValue, label: str) -> str | None:
+    """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
+    pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
+    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06)."""
+    retype = "format the cell as plain text and type the ID again"
+    if isinstance(value, bool):
+        shown = "TRUE" if value else "FALSE"
+        what, fix = f"a checkbox or TRUE/FALSE value ({shown})", "type the ID in its place"
+    elif isinstance(value, dt.date | dt.datetime):
+        what = f"a date ({value.isoformat()[:10]})"
+        fix = f"a spreadsheet turns a typed 1-2 or 1/2 into a date; {retype}"
+    elif isinstance(value, dt.time | dt.timedelta):
+        what, fix = f"a time ({value})", retype
+    else:
+        return parse_text(value)
+    raise CellValueError(f"{label} is {what}, not an ID: {fix}")
 
 
 def _origin(extract_source: str, tab: str, record: RowRecord) -> Origin:
@@ -123,7 +141,7 @@ def _origin(extract_source: str, tab: str, record: RowRecord) -> Origin:
 
 def _id_of(record: RowRecord, field: str) -> str | None:
     try:
-        return parse_text(record.values.get(field))
+        return parse_id(record.values.get(field), field)
     except CellValueError:
         return None
 
@@ -274,7 +292,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
             objective, obj_problems = parse_objective(record, extract.source, tab)
-            findings += [p for p in obj_problems if p not in problems]
+            # said once: the key result's reader names its row by its KR ID
+            said = {(p.location, p.message) for p in problems}
+            findings += [p for p in obj_problems if (p.location, p.message) not in said]
             if objective:
                 _merge_objective(objectives, objective, findings)
         if kr:

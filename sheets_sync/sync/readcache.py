@@ -43,7 +43,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 35  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 36  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -75,7 +75,8 @@ FORMAT = 35  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # Google column hidden by hiddenByUser alone; owned columns in hidden columns warned of
 # every run; 34: TeamInput.failed_kr_objectives, a failed key result counts for its
 # objective; a missing column's layout error names the header cells showing errors; 35:
-# a date before 1900-03-01 refused, as the day numbers below 61), or the slot format
+# a date before 1900-03-01 refused, as the day numbers below 61; 36: a checkbox or date in
+# an ID column is the cell's error), or the slot format
 
 
 @fast_pickle

@@ -168,3 +168,34 @@ def test_a_number_in_a_date_or_time_format_says_the_format(tmp_path: Path) -> No
         "sales.xlsx!OKRs!E3: expected a number, got a duration (1 day, 12:00:00)"
         + fix.format("duration"),
     ]
+
+
+def test_a_boolean_or_a_date_in_an_id_column_is_no_id() -> None:
+    """An Excel KPI ID of TRUE (a boolean cell: typed, or a formula's) or a KR ID typed
+    1-2 (a day number in a date format) became the IDs "TRUE" and "2026-01-02" without a
+    word (until 2026-12-06): each is the cell's error, in the words a Google sheet's get
+    (tests/backends/gsheets/test_gsheets_cell_kinds.py)."""
+    wb = openpyxl.Workbook()
+    okrs = wb.active
+    assert okrs is not None
+    okrs.title = "OKRs"
+    okrs.append(["Objective ID", "KR ID", "Target", "Current"])
+    okrs.append(["O1", "KR1", 10, 5])
+    okrs.append(["O1", 46024, 10, 5])
+    okrs["B3"].number_format = "d-mmm"
+    kpis = wb.create_sheet("KPIs")
+    kpis.append(["KPI ID", "Actual"])
+    kpis.append(["K1", 5])
+    kpis.append([False, 6])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = read_workbook_bytes(buf.getvalue(), source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [str(f) for f in team.findings if f.is_error] == [
+        "sales.xlsx!OKRs!B3: KR ID is a date (2026-01-02), not an ID: a spreadsheet turns "
+        "a typed 1-2 or 1/2 into a date; format the cell as plain text and type the ID again",
+        "sales.xlsx!KPIs!A3: KPI ID is a checkbox or TRUE/FALSE value (FALSE), not an ID: "
+        "type the ID in its place",
+    ]
+    assert [kr.id for kr in team.key_results] == ["KR1"]
+    assert [kpi.id for kpi in team.kpis] == ["K1"]

@@ -20,6 +20,9 @@ from sheets_sync.domain.values import (
 )
 from sheets_sync.emulator import Emulator
 from sheets_sync.grid import CellError
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
 
 pytestmark = pytest.mark.emulator
 
@@ -196,3 +199,49 @@ def test_a_checkbox_reads_as_done_or_not_and_in_a_counting_kr_says_milestone(
     assert (parse_done(ticked), parse_done(unticked)) == (1.0, 0.0)
     with pytest.raises(CellValueError, match=r"set its KR type to milestone$"):
         parse_current(ticked)
+
+
+def test_a_checkbox_or_a_date_in_an_id_column_is_no_id(emulator: Emulator, client: Any) -> None:
+    """A checkbox pasted down the KPI ID column, TRUE typed as an Objective ID, a KR ID
+    typed 1-2 (which Google turns into 2 January, a number in a DATE format) became the
+    IDs "TRUE" and "2026-01-02" without a word (until 2026-12-06): each is the cell's
+    error now, and its row is left out."""
+    okrs: list[list[Any]] = [["Objective ID", "KR ID", "Target", "Current"],
+                             ["O1", "KR1", 10, 5], ["TRUE", "KR2", 10, 5],
+                             ["O1", "KR3", 10, 5]]  # fmt: skip
+    kpis: list[list[Any]] = [["KPI ID", "Actual"], ["K1", 5], ["K2", 6], ["K3", 7]]
+    key = emulator.create_spreadsheet("t", {"OKRs": okrs, "KPIs": kpis})
+    meta = client.get_spreadsheet(key, {"fields": "sheets.properties"}, source="t", what="ids")
+    okr_tab, kpi_tab = (s["properties"]["sheetId"] for s in meta["sheets"])
+    date = {"numberFormat": {"type": "DATE", "pattern": "d.M.yyyy"}}
+    typed = {"userEnteredValue": {"numberValue": 46024}, "userEnteredFormat": date}
+    checkbox = {"userEnteredValue": {"boolValue": True}, "dataValidation": _CHECKBOX}
+    fields = "userEnteredValue,userEnteredFormat.numberFormat,dataValidation"
+    requests = [
+        {"updateCells": {"start": {"sheetId": tab, "rowIndex": row, "columnIndex": col},
+                         "rows": [{"values": [cell]}], "fields": fields}}
+        for tab, row, col, cell in ((okr_tab, 3, 1, typed), (kpi_tab, 2, 0, checkbox),
+                                    (kpi_tab, 3, 0, typed))
+    ]  # fmt: skip
+    client.batch_update(key, {"requests": requests}, source="t", what="seed")
+    data = GoogleSheetsBackend(client, key).read(["OKRs", "KPIs"])
+    assert data.sheets["OKRs"].value(3, 1) is True
+    assert data.sheets["OKRs"].value(4, 2) == dt.date(2026, 1, 2)
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [str(f) for f in team.findings if f.is_error] == [
+        f"{data.source}!OKRs!A3: objective ID is a checkbox or TRUE/FALSE value (TRUE), "
+        "not an ID: type the ID in its place",
+        f"{data.source}!OKRs!B4: KR ID is a date (2026-01-02), not an ID: a spreadsheet "
+        "turns a typed 1-2 or 1/2 into a date; format the cell as plain text and type the "
+        "ID again",
+        f"{data.source}!KPIs!A3: KPI ID is a checkbox or TRUE/FALSE value (TRUE), not an "
+        "ID: type the ID in its place",
+        f"{data.source}!KPIs!A4: KPI ID is a date (2026-01-02), not an ID: a spreadsheet "
+        "turns a typed 1-2 or 1/2 into a date; format the cell as plain text and type the "
+        "ID again",
+    ]
+    assert [kr.id for kr in team.key_results] == ["KR1"]
+    assert [kpi.id for kpi in team.kpis] == ["K1"]
+
+
+_CHECKBOX = {"condition": {"type": "BOOLEAN"}}
