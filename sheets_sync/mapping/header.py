@@ -155,7 +155,26 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         message = f"no header row with {need} in the first {limit} rows"
     else:
         message = f"no header row with {need} in any of its {limit} rows"
-    raise LayoutError(message, source=source, tab=grid.name)
+    row = _header_with_errors(grid, spec, limit)
+    errors = _error_cells(grid, row) if row else []
+    raise LayoutError(_with_error_cells(message, errors), source=source, tab=grid.name)
+
+
+def _header_with_errors(grid: SheetGrid, spec: TabSpec, limit: int) -> int:
+    """The row of the first ``limit`` that may be a header whose cells show errors (a
+    header row made by formulas whose source was deleted: "no header row" did not say why,
+    until 2026-12-06), or 0: a row of text and error values only (a data row holds
+    numbers or dates), with the most required headers and error cells, the first of a tie."""
+    best, best_row = 0, 0
+    for row in range(1, limit + 1):
+        cells = [v for v in grid.rows[row - 1] if v is not None]
+        errors = sum(isinstance(v, CellError) for v in cells)
+        if not errors or not all(isinstance(v, str | CellError) for v in cells):
+            continue
+        found = header_map(grid, row, spec).found.keys() & set(spec.required_columns)
+        if len(found) + errors > best:
+            best, best_row = len(found) + errors, row
+    return best_row
 
 
 def _header_evidence(header: HeaderMap, required: set[str]) -> tuple[int, int, int]:
@@ -172,13 +191,22 @@ def missing_columns(
     """The error of a header row that lacks ``missing``, with the cells of the row that
     show an error value: a header made by a formula whose source was deleted shows
     ``#REF!``, and "missing column KR ID" alone did not say why (2026-12-06)."""
+    message = f"missing column {looked_for(spec, missing, header)} in header row {row}"
+    return _with_error_cells(message, _error_cells(grid, row))
+
+
+def _error_cells(grid: SheetGrid, row: int) -> list[str]:
+    """Each cell of ``row`` that shows an error value, as "B1 shows #REF!"."""
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
-    errors = [
+    return [
         f"{a1(row, col)} shows {value.code}"
         for col, value in enumerate(cells, start=1)
         if isinstance(value, CellError)
     ]
-    message = f"missing column {looked_for(spec, missing, header)} in header row {row}"
+
+
+def _with_error_cells(message: str, errors: list[str]) -> str:
+    """``message`` naming the header cells that show errors, as headers to type as text."""
     if len(errors) == 1:
         return f"{message}; {errors[0]}, which may be the header: type it as text"
     if errors:

@@ -395,3 +395,34 @@ def test_a_header_cell_showing_an_error_is_named() -> None:
         "; C1 shows #REF!, D1 shows #REF!, E1 shows #REF! and 2 more cells show errors, "
         "which may be headers: type them as text"
     )
+
+
+def test_no_header_row_names_the_cells_that_may_be_it() -> None:
+    """A header row made by formulas whose source was deleted (``=Template!A1:D1``) shows
+    ``#REF!`` in its cells: "no header row with ..." did not say why (until 2026-12-06).
+    A row of text and errors may be the header; a data row (numbers) with an error is not."""
+    from sheets_sync.grid import CellError
+
+    ref = CellError("#REF!")
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Sales Q4",),
+        ("Objective ID", ref, ref, ref),
+        ("O1", "O1.1", 10, CellError("#DIV/0!")),
+    )
+    spec = load_mapping("standard").okrs
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
+    assert str(info.value) == (
+        f"sales.xlsx!OKRs: {NEED} in any of its 3 rows; B2 shows #REF!, C2 shows #REF! and "
+        "D2 shows #REF!, which may be headers: type them as text"
+    )
+    rows = ((CellError("#N/A"),), ("O1", "O1.1", 10, CellError("#DIV/0!")))
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
+    assert info.value.message == (
+        f"{NEED} in any of its 2 rows; A1 shows #N/A, which may be the header: type it as text"
+    )
+    rows = (("Sales Q4",), ("O1", "O1.1", 10, CellError("#DIV/0!")))
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
+    assert info.value.message == f"{NEED} in any of its 2 rows"
