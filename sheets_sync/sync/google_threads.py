@@ -76,18 +76,24 @@ def read_in_threads(
                 _futures_ended(started.values())
                 threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
 
+        warned: list[bool] = []
+
         def again() -> None:  # once one was cut short, the wait is a stop's
-            log.warning("stopping: waiting for the Google requests in flight to end")
+            if not warned:  # said once, however many stops cut it short
+                log.warning("stopping: waiting for the Google requests in flight to end")
+                warned.append(True)
             end(cancel=True)
 
         caught: BaseException | None = None
         # a further stop at ``until_done``'s call (before its ``try``) skipped it all; two
         # in a row, at that call and then at this loop's jump back, still do (the limit
-        # ``until_done`` names: no Python loop closes it while handlers raise)
+        # ``until_done`` names: no Python loop closes it while handlers raise). One that
+        # landed at the call cut the wait short as one inside it does: ``again`` (until
+        # 2026-12-06 the wait was then done unsaid)
         while True:
             try:
                 first = until_done(
-                    functools.partial(end, not returning or caught is not None),
+                    again if caught else functools.partial(end, not returning),
                     "waiting for the Google requests in flight",
                     again,
                 )
