@@ -1,0 +1,140 @@
+"""Old owned columns the sync no longer writes, said once a tab every run.
+
+Someone types over the Score header ("Score Q3") or merges R1:T1 after a night: the
+sync no longer finds those owned columns by their header, adds new ones at the right,
+and the old ones keep that night's values, which look current. Until 2026-12-06 nothing
+said so. The signal is the cells themselves, so a new tracker's first night says
+nothing: a column right of the inputs that the sync does not write, whose header reads
+like an owned header with more text ("Score (old)") or is hidden under a merged owned
+header, and whose cells in the rows the sync writes all hold what that owned column
+holds (a score or an expected pace from 0 to 1, a status word, a trend word, a note). A
+column renamed to anything else ("Notes") cannot be told from a team's own and is not
+said (docs/mappings.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from sheets_sync.domain.models import Finding, KPIStatus, Severity, Status, Trend
+from sheets_sync.grid import CellRange, CellValue, SheetGrid, a1, column_letter, column_spans
+from sheets_sync.mapping.fields import normalise_header
+from sheets_sync.mapping.header import HEADER_CHARS
+from sheets_sync.mapping.spec import TabSpec
+
+_STATUSES = frozenset(normalise_header(s.value) for s in (*Status, *KPIStatus))
+_TRENDS = frozenset(normalise_header(t.value) for t in Trend)
+
+
+def stale_owned_warning(
+    grid: SheetGrid,
+    spec: TabSpec,
+    header_row: int,
+    last_input: int,
+    owned_at: Mapping[str, int],
+    rows: Sequence[int],
+    source: str,
+) -> Finding | None:
+    """One warning naming the columns right of ``last_input`` that look like the sync's
+    old owned columns; ``owned_at``: the column each owned field is written to tonight
+    (found or added), ``rows``: the rows the sync writes."""
+    taken = set(owned_at.values())
+    old: list[tuple[int, str]] = []
+    for col in range(last_input + 1, grid.max_col + 1):
+        if col in taken:
+            continue
+        fields, said = _header_evidence(grid, spec, header_row, col, owned_at)
+        values = [v for r in rows if not _blank(v := grid.value(r, col))]
+        if values and any(all(_fits(f, v) for v in values) for f in fields):
+            old.append((col, said))
+    if not old:
+        return None
+    one = len(old) == 1
+    names = ", ".join(said for _, said in old)
+    written = sorted((c, n) for n, c in owned_at.items())
+    headers = ", ".join(spec.columns[n][0] for _, n in written)
+    return Finding(
+        Severity.WARNING,
+        f"{'column' if one else 'columns'} {names} {'looks' if one else 'look'} like "
+        f"{'an old owned column' if one else 'old owned columns'} the sync no longer "
+        f"writes (it writes {headers} in {spans(c for c, _ in written)}), still holding "
+        f"{'its' if one else 'their'} last values: delete {'it' if one else 'them'} if so, "
+        f"or give {'it a header' if one else 'them headers'} of your own",
+        source,
+        grid.name,
+        a1(header_row, old[0][0]),
+    )
+
+
+def _header_evidence(
+    grid: SheetGrid, spec: TabSpec, row: int, col: int, owned_at: Mapping[str, int]
+) -> tuple[tuple[str, ...], str]:
+    """The owned fields the header of ``col`` may have been, and how the column is named
+    in the warning: ``R ('Score Q3')``, ``S (under the merged header R1:T1)``."""
+    letter = column_letter(col)
+    head = grid.value(row, col)
+    if isinstance(head, str):
+        field = _resembles(head, spec, owned_at)
+        return ((field,) if field else ()), f"{letter} ({head.strip()!r})"
+    if head is not None:
+        return (), letter
+    merge = _merge_over(grid.merged, row, col)
+    if merge is None:
+        return (), letter
+    anchor = grid.value(merge.min_row, merge.min_col)
+    if not isinstance(anchor, str) or not (
+        _resembles(anchor, spec, owned_at) or _is_owned(anchor, spec, owned_at)
+    ):
+        return (), letter
+    shown = f"{a1(merge.min_row, merge.min_col)}:{a1(merge.max_row, merge.max_col)}"
+    return tuple(owned_at), f"{letter} (under the merged header {shown})"
+
+
+def _resembles(text: str, spec: TabSpec, owned: Iterable[str]) -> str | None:
+    """The owned field whose header ``text`` is with more text after it ("Score Q3",
+    "Status (old)"), if any; an exact header would have found the column."""
+    if len(text) > HEADER_CHARS:
+        return None
+    key = normalise_header(text)
+    for name in owned:
+        for alias in spec.columns[name]:
+            start = normalise_header(alias)
+            if start and key != start and key.startswith(start):
+                return name
+    return None
+
+
+def _is_owned(text: str, spec: TabSpec, owned: Iterable[str]) -> bool:
+    key = normalise_header(text)
+    return any(key == normalise_header(a) for name in owned for a in spec.columns[name])
+
+
+def _merge_over(merged: Sequence[CellRange], row: int, col: int) -> CellRange | None:
+    """The merge that hides cell (row, col) under another cell's value."""
+    for m in merged:
+        if m.min_row <= row <= m.max_row and m.min_col < col <= m.max_col:
+            return m
+    return None
+
+
+def _fits(field: str, value: CellValue) -> bool:
+    """Whether the sync writes ``value`` in ``field``'s column."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return field == "variance" or (field in ("score", "expected") and 0 <= value <= 1)
+    if field == "status":
+        return isinstance(value, str) and normalise_header(value) in _STATUSES
+    if field == "trend":
+        return isinstance(value, str) and normalise_header(value) in _TRENDS
+    return isinstance(value, str)  # a sync note
+
+
+def _blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def spans(cols: Iterable[int]) -> str:
+    """``J:M`` for 10..13, ``J, L`` for 10 and 12."""
+    return ", ".join(
+        column_letter(a) if a == b else f"{column_letter(a)}:{column_letter(b)}"
+        for a, b in column_spans(sorted(cols))
+    )
