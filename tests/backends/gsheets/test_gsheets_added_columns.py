@@ -168,3 +168,33 @@ def test_a_google_column_is_hidden_by_hidden_by_user_alone() -> None:
     meta = [{"pixelSize": 0}, {}, {"hiddenByUser": True}, {"hiddenByUser": True}]
     sheet = {"properties": {"title": "Tracker"}, "data": [{"columnMetadata": meta}]}
     assert grid_from_json(sheet).hidden_cols == ((3, 4),)
+
+
+def test_a_score_header_typed_over_is_said_every_night_after(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    """The first night adds Score, Expected, Status and Sync notes in L:O, with no word of
+    old columns. Someone then types "Score Q3" over L1: the sync adds a new Score in P,
+    and L kept the first night's scores without a word (until 2026-12-06). Now one
+    warning says so, that night and every night after while column L is there."""
+    key = _team_sheet(emulator, sa_info)
+    cfg = _workspace(tmp_path, sa_info, key)
+    first = _sync(cfg)
+    assert first.outcome is Outcome.OK, first.error
+    assert not [f for f in first.findings if "no longer writes" in f.message]
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        sa_info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
+    gc = gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
+    gc.open_by_key(key).worksheet("Tracker").update([["Score Q3"]], "L1", raw=False)
+    said = (
+        "column L ('Score Q3') looks like an old owned column the sync no longer writes "
+        "(it writes Expected, Status, Sync notes, Score in M:P), still holding its last "
+        "values: delete it if so, or give it a header of your own"
+    )
+    for night in range(2):
+        run = _sync(cfg)
+        assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
+        old = [f"{f.cell}: {f.message}" for f in run.findings if "no longer" in f.message]
+        assert old == [f"L1: {said}"], (night, old)
+    assert emulator.values(key, "Tracker!P1:P2", "FORMULA") == [["Score"], [0.5]]
