@@ -39,18 +39,27 @@ def stale_owned_warning(
     old owned columns; ``owned_at``: the column each owned field is written to tonight
     (found or added), ``rows``: the rows the sync writes."""
     taken = set(owned_at.values())
+    # merges over the header row only, looked up once: a tab may hold thousands of merges
+    over = [m for m in grid.merged if m.min_row <= header_row <= m.max_row]
     old: list[tuple[int, str]] = []
+    checked = 0
     for col in range(last_input + 1, grid.max_col + 1):
         if col in taken:
             continue
-        fields, said = _header_evidence(grid, spec, header_row, col, owned_at)
-        values = [v for r in rows if not _blank(v := grid.value(r, col))]
-        if values and any(all(_fits(f, v) for v in values) for f in fields):
+        fields, said = _header_evidence(grid, spec, header_row, col, owned_at, over)
+        if not fields:  # the cells are read only under a header that may be owned
+            continue
+        checked += 1
+        if checked > _CHECKED:
+            break
+        if any(_holds(grid, col, rows, f) for f in fields):
             old.append((col, said))
     if not old:
         return None
     one = len(old) == 1
-    names = ", ".join(said for _, said in old)
+    names = ", ".join(said for _, said in old[:_SHOWN])
+    if len(old) > _SHOWN:
+        names += f" and {len(old) - _SHOWN:,} more"
     written = sorted((c, n) for n, c in owned_at.items())
     headers = ", ".join(spec.columns[n][0] for _, n in written)
     return Finding(
@@ -66,8 +75,35 @@ def stale_owned_warning(
     )
 
 
+#: Columns whose cells are looked at, at most: a tab of 2,000 columns headed "Score 1",
+#: "Score 2", ... each of 1,000 numbers took 18 s; an old owned group is 4 columns.
+_CHECKED = 16
+#: Old columns the warning names; more are counted.
+_SHOWN = 4
+
+
+def _holds(grid: SheetGrid, col: int, rows: Sequence[int], field: str) -> bool:
+    """Whether ``col`` holds a value in one of ``rows``, and in each only what the sync
+    writes in ``field``'s column."""
+    found = False
+    for r in rows:
+        cells = grid.rows[r - 1]
+        value = cells[col - 1] if col <= len(cells) else None
+        if _blank(value):
+            continue
+        if not _fits(field, value):
+            return False
+        found = True
+    return found
+
+
 def _header_evidence(
-    grid: SheetGrid, spec: TabSpec, row: int, col: int, owned_at: Mapping[str, int]
+    grid: SheetGrid,
+    spec: TabSpec,
+    row: int,
+    col: int,
+    owned_at: Mapping[str, int],
+    over: Sequence[CellRange],
 ) -> tuple[tuple[str, ...], str]:
     """The owned fields the header of ``col`` may have been, and how the column is named
     in the warning: ``R ('Score Q3')``, ``S (under the merged header R1:T1)``."""
@@ -78,7 +114,7 @@ def _header_evidence(
         return ((field,) if field else ()), f"{letter} ({head.strip()!r})"
     if head is not None:
         return (), letter
-    merge = _merge_over(grid.merged, row, col)
+    merge = _merge_over(over, row, col)
     if merge is None:
         return (), letter
     anchor = grid.value(merge.min_row, merge.min_col)
