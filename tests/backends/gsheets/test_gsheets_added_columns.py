@@ -198,3 +198,26 @@ def test_a_score_header_typed_over_is_said_every_night_after(
         old = [f"{f.cell}: {f.message}" for f in run.findings if "no longer" in f.message]
         assert old == [f"L1: {said}"], (night, old)
     assert emulator.values(key, "Tracker!P1:P2", "FORMULA") == [["Score"], [0.5]]
+
+
+def test_owned_headers_merged_over_are_said(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, client: Any
+) -> None:
+    """L1:N1 merged after the first night (Format > Merge cells, which keeps L1's "Score"
+    only): Expected and Status are added in P:Q, and M:N kept the first night's values."""
+    key = _team_sheet(emulator, sa_info)
+    cfg = _workspace(tmp_path, sa_info, key)
+    assert _sync(cfg).outcome is Outcome.OK
+    rng = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1,
+           "startColumnIndex": 11, "endColumnIndex": 14}  # fmt: skip
+    body = {"requests": [{"mergeCells": {"range": rng, "mergeType": "MERGE_ALL"}}]}
+    client.batch_update(key, body, source="t", what="merge")
+    run = _sync(cfg)
+    assert run.outcome is Outcome.OK, run.error
+    old = [f"{f.cell}: {f.message}" for f in run.findings if "no longer" in f.message]
+    assert old == [
+        "M1: columns M (under the merged header L1:N1), N (under the merged header L1:N1) "
+        "look like old owned columns the sync no longer writes (it writes Score, Sync "
+        "notes, Expected, Status in L, O:Q), still holding their last values: delete them "
+        "if so, or give them headers of your own"
+    ]
