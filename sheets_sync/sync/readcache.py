@@ -76,7 +76,9 @@ FORMAT = 36  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # every run; 34: TeamInput.failed_kr_objectives, a failed key result counts for its
 # objective; a missing column's layout error names the header cells showing errors; 35:
 # a date before 1900-03-01 refused, as the day numbers below 61; 36: a checkbox or date in
-# an ID column is the cell's error), or the slot format
+# an ID column is the cell's error, "no header row" names the cells that may be the header
+# showing errors, old owned columns the sync no longer writes are warned of), or the slot
+# format
 
 
 @fast_pickle

@@ -351,5 +351,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 35: the same grid; a date before 1900-03-01 (text ``1850-01-01``, a date cell) is
     # refused as the day numbers below 61 are, not read (Excel showed it ``####``)
     # 36: the same grid; a checkbox or a date in an ID column is the cell's error (it was
-    # the ID "TRUE" or "2026-01-02")
+    # the ID "TRUE" or "2026-01-02"); "no header row" names the header cells in error;
+    # an owned column whose header was typed or merged over is warned of
     assert (FORMAT, fields[-1]) == (36, "hidden_cols")
