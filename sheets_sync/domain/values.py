@@ -124,6 +124,8 @@ def _describe(value: CellValue) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()[:10]
+    if isinstance(value, float):  # as typed: a 12 in a cell reads 12.0, says 12
+        return show_number(value)
     return str(value)
 
 
@@ -309,7 +311,7 @@ def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
         # any epoch (an .ods null date) land a number before 1 March 1900.
         low = max(FIRST_DAY_NUMBER, (dt.date(1900, 3, 1) - epoch).days)
         if not low <= value < (dt.date(9999, 12, 31) - epoch).days + 1:
-            raise CellValueError(f"expected a date, got the number {value}")
+            raise CellValueError(f"expected a date, got the number {_describe(value)}")
         return epoch + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
@@ -389,7 +391,9 @@ def parse_done(value: CellValue) -> float | None:
     if isinstance(value, int | float):
         if value in (0, 1):
             return float(value)
-        raise CellValueError(f"a milestone is done (1, yes, x) or not (0, no), got {value}")
+        raise CellValueError(
+            f"a milestone is done (1, yes, x) or not (0, no), got {_describe(value)}"
+        )
     text = str(value).strip().lower()
     if text in DONE_WORDS:
         return 1.0

@@ -154,9 +154,11 @@ def test_a_number_shown_as_a_date_says_so(raw: CellValue, shown: str) -> None:
         ("2026-02-29T10:00", 'expected a date like 2026-12-31, got "2026-02-29T10:00"'),
         ("2026-11-20 25:00", 'expected a date like 2026-12-31, got "2026-11-20 25:00"'),
         # Excel's 1900 system has a 29 Feb 1900 (serial 60); serials up to it are a day off
-        (60.0, "expected a date, got the number 60.0"),
-        (1.0, "expected a date, got the number 1.0"),
-        (2958466.0, "expected a date, got the number 2958466.0"),
+        # a whole number as typed: a 12 in a cell reads 12.0 and says 12 (12.0 until 2026-12-06)
+        (60.0, "expected a date, got the number 60"),
+        (1.0, "expected a date, got the number 1"),
+        (2958466.0, "expected a date, got the number 2958466"),
+        (60.5, "expected a date, got the number 60.5"),
     ],
 )  # fmt: skip
 def test_bad_date_messages(raw: CellValue, message: str) -> None:
@@ -188,19 +190,20 @@ def test_date_serials_and_epochs(raw: CellValue, epoch: dt.date, expected: dt.da
 
 
 @pytest.mark.parametrize(
-    ("raw", "epoch"),
+    ("raw", "epoch", "shown"),
     [
-        (0.0, EPOCH_1904),  # read as 1904-01-01 until 2026-12-05, while 1900's 1-60 were refused
-        (60.0, EPOCH_1904),
-        (2957004.0, EPOCH_1904),  # past 9999-12-31 from 1904, a day in the 1900 system
-        (61.0, dt.date(1800, 1, 1)),  # an .ods null date: no number lands before March 1900
+        # read as 1904-01-01 until 2026-12-05, while 1900's 1-60 were refused
+        (0.0, EPOCH_1904, "0"),
+        (60.0, EPOCH_1904, "60"),
+        (2957004.0, EPOCH_1904, "2957004"),  # past 9999-12-31 from 1904, a 1900-system day
+        (61.0, dt.date(1800, 1, 1), "61"),  # an .ods null date: none lands before March 1900
     ],
 )
-def test_day_numbers_refused_in_any_system(raw: float, epoch: dt.date) -> None:
+def test_day_numbers_refused_in_any_system(raw: float, epoch: dt.date, shown: str) -> None:
     """One rule: the same message in either system."""
     with pytest.raises(CellValueError) as info:
         parse_date(raw, epoch)
-    assert str(info.value) == f"expected a date, got the number {raw}"
+    assert str(info.value) == f"expected a date, got the number {shown}"
 
 
 @pytest.mark.parametrize(
@@ -249,6 +252,9 @@ def test_milestones(raw: CellValue, expected: float | None) -> None:
 def test_milestone_rejects_other_numbers() -> None:
     with pytest.raises(CellValueError, match="a milestone is done"):
         parse_done(0.5)
+    with pytest.raises(CellValueError) as info:  # a typed 2 reads 2.0: said as typed
+        parse_done(2.0)
+    assert str(info.value) == "a milestone is done (1, yes, x) or not (0, no), got 2"
 
 
 @pytest.mark.parametrize(
@@ -388,6 +394,7 @@ FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got "
         ("hoch", FORMS + '"hoch"'),  # was: expected a number, got "hoch"
         (True, FORMS + "TRUE"),
         (7.5, FORMS + "7.5"),
+        (150.0, FORMS + "150"),  # a typed 150 reads 150.0: said as typed (150.0 until 2026-12-06)
         (
             dt.datetime(2026, 7, 10),
             FORMS + "a date (2026-07-10); a spreadsheet turns a typed 7/10 into a date: "

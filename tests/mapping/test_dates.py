@@ -30,13 +30,16 @@ def _read(due: CellValue, epoch: str | None) -> tuple[dt.date | None, list[str]]
 
 
 @pytest.mark.parametrize("epoch", [None, "1904-01-01"], ids=["1900", "1904"])
-@pytest.mark.parametrize("number", [0, 5, 60, 60.9])
+@pytest.mark.parametrize(
+    ("number", "shown"), [(0, "0"), (5.0, "5"), (60.0, "60"), (60.9, "60.9"), (12.0, "12")]
+)
 def test_day_numbers_below_61_are_refused_in_either_system(
-    epoch: str | None, number: float
+    epoch: str | None, number: float, shown: str
 ) -> None:
+    """A reader gives a typed 12 as 12.0: the message says 12, as typed."""
     assert _read(number, epoch) == (
         None,
-        [f"sales.xlsx!OKRs!J2: expected a date, got the number {number}"],
+        [f"sales.xlsx!OKRs!J2: expected a date, got the number {shown}"],
     )
 
 
