@@ -12,11 +12,10 @@ and the percent formats in ``styles.xml`` (built-in 9 and 10, or a custom code w
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 
 from sheets_sync.backends.excel.cellscan import parse_ref
-from sheets_sync.backends.excel.xmlutil import parse_attrs
+from sheets_sync.backends.excel.xmlutil import parse_attrs, xml_attr
 from sheets_sync.errors import WorkbookError
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
@@ -29,7 +28,11 @@ _FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
 _CELL_XFS_START = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*(?<!/)>")
 _CELL_XFS_END = re.compile(rb"</" + _P + rb"cellXfs\s*>")
 _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
-_NUM_FMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)>")
+#: A ``<numFmt>`` to its own end: a ``>`` is legal in a value (``formatCode="[>=1]0%"``),
+#: where ``[^>]*`` stopped, so the code was not read and 100% read as 1 of 10 (until
+#: 2026-12-06)
+_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
+_NUM_FMT = re.compile(rb"<" + _P + rb"numFmt" + _ATTRS + rb"\s*/?>")
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
 
@@ -51,7 +54,7 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
     percent = set(BUILTIN_PERCENT)
     for m in _NUM_FMT.finditer(styles_xml):
         attrs = _attrs(m[1])
-        code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+        code = xml_attr(attrs.get(b"formatCode", b""))  # &quot;%&quot; is quoted text
         if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
             percent.add(int(attrs[b"numFmtId"]))
     start = _CELL_XFS_START.search(styles_xml)

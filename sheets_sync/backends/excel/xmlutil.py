@@ -207,6 +207,18 @@ def _reference(m: re.Match[str]) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m[0]
 
 
+_ATTR_WHITESPACE = re.compile(r"\r\n?|[\n\t]")
+
+
+def xml_attr(raw: bytes) -> str:
+    """An attribute's raw value (between its quotes) as a parser reads it: a literal tab
+    or line break is a space, then XML's five named references and numeric ones, as in
+    ``xml_text`` (``&#37;`` is ``%``; HTML's ``&percnt;`` is no XML reference, and
+    calamine refuses the file that holds one)."""
+    text = _ATTR_WHITESPACE.sub(" ", raw.decode("utf-8", "replace"))
+    return _REFERENCE.sub(_reference, text) if "&" in text else text
+
+
 def xml_text(raw: bytes) -> str:
     """An element's raw content as the string a parser and then Excel read: CDATA
     sections as they are, XML's five named references and numeric ones (``&#128;`` is

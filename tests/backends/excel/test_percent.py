@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -244,3 +245,45 @@ def test_the_cell_xfs_read_are_the_first_with_an_end_tag() -> None:
     # (.*?)</cellXfs> read from the self-closing one, taking the 9 before the real list
     early = b'<cellXfs/><xf numFmtId="9"/><cellXfs><xf numFmtId="0"/></cellXfs>'
     assert percent_styles(_STYLES + early + b"</styleSheet>") == frozenset()
+
+
+def _styles_with(code: bytes) -> bytes:
+    """Styles whose cellXfs 1 has the custom format ``code``, as its raw attribute bytes."""
+    return (
+        _STYLES + b'<numFmts count="1"><numFmt numFmtId="164" formatCode="' + code + b'"/>'
+        b'</numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs>'
+        b"</styleSheet>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [
+        # a > is legal in an attribute: [^>]* stopped at it, the code unread (until 2026-12-06)
+        (b"[>=1]0%;0.0%", True),
+        (b"[&gt;=1]0%;0.0%", True),
+        (b"0&#37;", True),  # references decoded as a parser does, before the % is looked for
+        (b"0&#x25;", True),
+        (b"&quot;%&quot;0", False),  # a quoted %: text
+        (b"0&amp;quot;%", True),  # decoded once: 0&quot;% is no quote
+        (b"0\\&#37;", False),  # an escaped one
+    ],
+)
+def test_a_format_code_is_read_as_a_parser_reads_it(code: bytes, percent: bool) -> None:
+    assert percent_styles(_styles_with(code)) == ({1} if percent else frozenset())
+
+
+def test_a_confidence_of_100_percent_in_a_conditional_format_is_read(tmp_path: Path) -> None:
+    """A writer may leave > unescaped in ``formatCode="[>=1]0%;0.0%"``: the 1 in it was
+    read as 1 of 10 (a confidence of 10%) until 2026-12-06."""
+    path = _team(tmp_path / "t.xlsx")
+    with zipfile.ZipFile(path) as book:
+        parts = {i.filename: book.read(i.filename) for i in book.infolist()}
+    styles = parts["xl/styles.xml"]
+    assert styles.count(b'formatCode="0.0%"') == 1
+    parts["xl/styles.xml"] = styles.replace(b'formatCode="0.0%"', b'formatCode="[>=1]0.0%;0%"')
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.percent_ones == {(2, 1), (5, 1)}
