@@ -162,8 +162,8 @@ class SheetGrid:
     #: cells): its layout error says so, where "the tab is empty" sent a team lead to a
     #: Google connected-data tab full of rows (before 2026-12-06)
     kind: str = ""
-    #: (first, last) of the column spans hidden by hand (``<col hidden="1">`` or width 0;
-    #: Google's ``hiddenByUser`` or 0 pixels): owned columns a layout lacks are not added
+    #: (first, last) of the column spans hidden by hand (``<col hidden="1">`` or 0 wide;
+    #: Google's ``hiddenByUser``): owned columns a layout lacks are not added
     #: there, where no one would see them
     hidden_cols: tuple[tuple[int, int], ...] = ()
 

@@ -217,15 +217,17 @@ def _hidden_sheet(path: Path, hide: str) -> None:
     ws.append(HEADERS)
     ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50])
     ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
-    if hide != "width 0":
+    if not hide.startswith("width 0"):
         first, last = hide.split(":")
         ws.column_dimensions.group(first, last, hidden=True)
     wb.save(path)
-    if hide == "width 0":  # as Excel saves a column dragged shut (openpyxl drops width 0)
+    if hide.startswith("width 0"):  # as Excel saves a column dragged shut (openpyxl drops it)
         with zipfile.ZipFile(path) as zf:
             members = [(i, zf.read(i)) for i in zf.infolist()]
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            cols = b'<cols><col min="10" max="10" width="0" customWidth="1"/></cols>'
+            # "width 0, hidden 0": a writer's explicit hidden="0", drawn 0 wide by Excel
+            shown = b' hidden="0"' if hide.endswith("hidden 0") else b""
+            cols = b'<cols><col min="10" max="10"%s width="0" customWidth="1"/></cols>' % shown
             for info, body in members:
                 if info.filename == "xl/worksheets/sheet1.xml":
                     zf.writestr(info, body.replace(b"<sheetData>", cols + b"<sheetData>"))
@@ -233,7 +235,9 @@ def _hidden_sheet(path: Path, hide: str) -> None:
                     zf.writestr(info, body)
 
 
-@pytest.mark.parametrize(("hide", "first"), [("J:K", "L"), ("width 0", "K")])
+@pytest.mark.parametrize(
+    ("hide", "first"), [("J:K", "L"), ("width 0", "K"), ("width 0, hidden 0", "K")]
+)
 def test_added_owned_columns_go_right_of_hidden_columns(
     tmp_path: Path, hide: str, first: str
 ) -> None:

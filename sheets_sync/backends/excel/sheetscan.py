@@ -174,10 +174,13 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
 
 
 def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
-    """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that hides its
-    columns: ``hidden="1"``, or, with no ``hidden``, a width of 0 (Excel shows such a
-    column as hidden). ``hidden`` decides first: a bad ``width`` beside ``hidden="1"``
-    dropped the span (until 2026-12-06). A ``min`` past XFD is no column: skipped."""
+    """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that Excel does not
+    show: ``hidden="1"`` (whatever its width: a bad ``width`` beside it dropped the span
+    until 2026-12-06), or a width of 0 whatever ``hidden`` says (Excel draws such a
+    column 0 wide; ``hidden="0" width="0"`` read as shown until 2026-12-06), or
+    ``customWidth="1"`` with no ``width`` (Excel draws that 0 wide too: exceljs wrote it,
+    exceljs#204). LibreOffice shows the last two at the default width; the sync places
+    its columns for Excel's reader, the stricter eye. A ``min`` past XFD is skipped."""
     parent = col.getparent()
     grand = parent.getparent() if parent is not None else None
     if grand is None or _local(grand.tag) != "worksheet":
@@ -188,16 +191,20 @@ def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
         return None
     if not 1 <= first <= min(last, 16_384):
         return None
-    hidden = col.get("hidden")
-    if hidden is None:
-        try:
-            if float(col.get("width", "1") or 1) != 0:
-                return None
-        except ValueError:
-            return None
-    elif hidden.lower() not in _TRUE:
+    if col.get("hidden", "").lower() not in _TRUE and not _zero_width(col):
         return None
     return first, min(last, 16_384)
+
+
+def _zero_width(col: etree._Element) -> bool:
+    """Excel draws the ``<col>`` 0 wide: ``width="0"``, or a custom width with none given."""
+    width = col.get("width")
+    if width is None:
+        return col.get("customWidth", "").lower() in _TRUE
+    try:
+        return float(width or 1) == 0
+    except ValueError:
+        return False
 
 
 def refuse_misplaced(scan: Scan, source: str, tab: str) -> None:

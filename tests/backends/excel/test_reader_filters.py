@@ -211,19 +211,25 @@ def test_columns_hidden_by_hand_are_read_as_spans() -> None:
     [
         ('<col min="10" max="11" hidden="1" width="abc"/>', ((10, 11),)),  # was not hidden
         ('<col min="10" max="11" hidden="true" width="9"/>', ((10, 11),)),
-        ('<col min="10" max="11" hidden="0" width="0"/>', ()),  # hidden decides first
+        # Excel draws a 0-wide column whatever hidden says: read as shown until 2026-12-06
+        ('<col min="10" max="11" hidden="0" width="0" customWidth="1"/>', ((10, 11),)),
+        ('<col min="10" max="11" hidden="false" width="0.0"/>', ((10, 11),)),
         ('<col min="10" max="11" width="0"/>', ((10, 11),)),
+        ('<col min="10" max="11" hidden="0" customWidth="1"/>', ((10, 11),)),  # exceljs#204
+        ('<col min="10" max="11" hidden="0" width="9" customWidth="1"/>', ()),
+        ('<col min="10" max="11" customWidth="0"/>', ()),
         ('<col min="10" max="11" width="abc"/>', ()),
         ('<col min="16385" max="16390" hidden="1"/>', ()),  # was (16385, 16384)
         ('<col min="16384" max="20000" hidden="1"/>', ((16384, 16384),)),
         ('<col min="12" max="11" hidden="1"/>', ()),
     ],
 )
-def test_a_col_element_is_hidden_by_hidden_first_and_width_only_without_it(
+def test_a_col_element_is_hidden_by_hidden_or_a_width_of_0(
     col: str, span: tuple[tuple[int, int], ...]
 ) -> None:
-    """``hidden`` decides; a ``width`` of 0 hides only a ``<col>`` without ``hidden``; a
-    ``min`` past XFD is no column and ``max`` stops at XFD."""
+    """``hidden="1"`` hides whatever the width; a width of 0 (or a custom width with none
+    given) hides whatever ``hidden`` says, as Excel draws it; a ``min`` past XFD is no
+    column and ``max`` stops at XFD."""
     data = _rewritten(
         _bytes(_book(criteria=False)),
         "xl/worksheets/sheet1.xml",
