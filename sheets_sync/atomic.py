@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -85,6 +86,21 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+#: the random part of a ``tempfile.mkstemp`` name (CPython: 8 of a-z, 0-9 and _)
+_MKSTEMP = re.compile(r"[a-z0-9_]{8}")
+
+
+def is_temp_name(name: str, prefix: str, suffix: str) -> bool:
+    """``name`` is one ``tempfile.mkstemp`` gives for ``prefix`` and ``suffix``: a sweep
+    of a killed run's temp files deletes those, never a user's file of a like name."""
+    return (
+        len(name) == len(prefix) + 8 + len(suffix)
+        and name.startswith(prefix)
+        and name.endswith(suffix)
+        and _MKSTEMP.fullmatch(name, len(prefix), len(prefix) + 8) is not None
+    )
 
 
 def remove_stale(paths: Iterable[Path], older_than: float = 3600.0) -> None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import unpickle
+from sheets_sync.atomic import is_temp_name, remove_stale
 from sheets_sync.code_version import code_digest
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
@@ -209,12 +210,16 @@ class ReadCache:
         return False
 
     def prune(self, teams: Iterable[TeamSpec]) -> int:
-        """Delete the slots of teams no longer in the workspace; returns how many."""
+        """Delete the slots of teams no longer in the workspace; returns how many. And
+        the temp files of ``put_pickled`` a killed run left more than an hour ago (a
+        read's size each, kept for good until 2026-12-06)."""
         wanted = {self._slot(t).name for t in teams}
         try:
-            entries = [e for e in self.folder.iterdir() if e.suffix == ".pickle"]
+            listed = list(self.folder.iterdir())
         except OSError:
             return 0
+        remove_stale(e for e in listed if is_temp_name(e.name, ".", ".tmp"))
+        entries = [e for e in listed if e.suffix == ".pickle"]
         stale = [e for e in entries if e.name not in wanted]
         for entry in stale:
             entry.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.atomic import atomic_write
+from sheets_sync.atomic import atomic_write, is_temp_name, remove_stale
 from sheets_sync.domain.models import Finding
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
@@ -234,27 +234,34 @@ def _unreserve(kept: Path) -> None:
             kept.unlink()
 
 
+def _is_report_temp(name: str) -> bool:
+    """``.<report name>.<mkstemp's 8>.tmp``: a report's ``atomic_write`` temp file."""
+    report = name[1:-13]
+    return bool(_REPORT_NAME.fullmatch(report)) and is_temp_name(name, f".{report}.", ".tmp")
+
+
 def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | None:
     """Delete all but the newest ``keep`` reports in ``folder`` of ``written``'s kind
     (``report_kind``: a dozen dry runs a day pushed real nights out), ``written`` among
     them whatever its name sorts as; ``keep`` None keeps all. Only names a run gives its
     report are touched. Returns a problem instead of raising: the teams are synced, and
-    a report that cannot be deleted must not fail their night."""
-    if keep is None:
-        return None
+    a report that cannot be deleted must not fail their night. The same listing finds
+    the temp files of a report a killed run was writing (``atomic.staging``'s names of a
+    report's name), deleted an hour on: kept for good until 2026-12-06."""
     kind = report_kind(written.name)
     try:
         with os.scandir(folder) as entries:
-            names = sorted(
-                e.name
-                for e in entries
-                if _REPORT_NAME.fullmatch(e.name)
-                and report_kind(e.name) == kind
-                and e.name != written.name
-                and e.is_file(follow_symlinks=False)
-            )
+            listed = [e for e in entries if e.is_file(follow_symlinks=False)]
     except OSError as exc:
         return f"{folder}: old run reports not pruned ({exc.strerror or exc})"
+    remove_stale(Path(e.path) for e in listed if _is_report_temp(e.name))
+    if keep is None:
+        return None
+    names = sorted(
+        e.name
+        for e in listed
+        if _REPORT_NAME.fullmatch(e.name) and report_kind(e.name) == kind and e.name != written.name
+    )
     failed: list[OSError] = []
     for name in names[: max(len(names) - (keep - 1), 0)]:
         try:

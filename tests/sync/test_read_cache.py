@@ -6,9 +6,11 @@ import copyreg
 import datetime as dt
 import hashlib
 import io
+import os
 import pickle
 import shutil
 import struct
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,6 +239,22 @@ def test_removed_teams_lose_their_entries(demo: Path, tmp_path: Path) -> None:
     assert ReadCache(folder).prune(teams) == 0
     assert ReadCache(folder).prune(teams[:5]) == 1
     assert len(list(folder.glob("*.pickle"))) == 5
+
+
+def test_a_temp_a_killed_run_left_goes_an_hour_on(tmp_path: Path) -> None:
+    """``put_pickled`` stages each read in ``.<8>.tmp``: a run killed then left it in the
+    cache for good (until 2026-12-06). ``prune`` deletes ours an hour on, nothing else."""
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    stale, fresh = folder / ".k3x9_q2a.tmp", folder / ".a1b2c3d4.tmp"
+    kept = [folder / ".my-notes.tmp", folder / "k3x9_q2a.tmp", folder / ".k3x9_q2a9.tmp"]
+    for path in [stale, fresh, *kept]:
+        path.write_bytes(b"partial")
+    hours_ago = time.time() - 7200
+    for path in [stale, *kept]:
+        os.utime(path, (hours_ago, hours_ago))
+    assert ReadCache(folder).prune([]) == 0
+    assert not stale.exists() and fresh.exists() and all(p.exists() for p in kept)
 
 
 def _slots(cfg: Path) -> list[Path]:

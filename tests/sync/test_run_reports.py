@@ -155,3 +155,27 @@ def test_stopped_nights_are_pruned_among_their_own(workspace: Path) -> None:
     assert report_kind("20261120T023000Z-stopped-dry-run.json") == "dry-run"
     assert prune_run_reports(runs, 3, runs / stopped[-1]) is None
     assert _left(runs) == sorted([*OLD[-2:], tonight, *stopped[-3:]])
+
+
+@pytest.mark.parametrize("keep", [3, None])
+def test_a_report_temp_a_killed_run_left_goes_an_hour_on(tmp_path: Path, keep: int | None) -> None:
+    """A run killed as it wrote its report left ``.<report>.<8>.tmp`` in runs/ for good
+    (until 2026-12-06); the next report's prune deletes it an hour on. Nothing else."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    tonight = runs / "20261123T023000Z.json"
+    stale = runs / ".20261122T023000Z.json.k3x9_q2a.tmp"
+    fresh = runs / ".20261123T013000Z-dry-run.json.a1b2c3d4.tmp"  # maybe another run's
+    kept = [  # a user's names, however old: not a report's temp
+        runs / ".notes.json.abcdefgh.tmp",
+        runs / ".20261122T023000Z.json.my-notes.tmp",
+        runs / "20261122T023000Z.json.abcdefgh.tmp",
+    ]
+    for path in [tonight, stale, fresh, *kept]:
+        path.write_text("{", encoding="utf-8")
+    hours_ago = dt.datetime.now().timestamp() - 7200
+    for path in [stale, *kept]:
+        os.utime(path, (hours_ago, hours_ago))
+    assert prune_run_reports(runs, keep, tonight) is None
+    assert not stale.exists()
+    assert fresh.exists() and tonight.exists() and all(p.exists() for p in kept)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sheets_sync.atomic import fsync_dir, remove_stale
+from sheets_sync.atomic import fsync_dir, is_temp_name, remove_stale
 from sheets_sync.backends.excel.safety import file_size_limit, refuse_oversized_file
 from sheets_sync.errors import ConflictError, SourceError
 from sheets_sync.regular_file import (
@@ -206,12 +206,16 @@ def prune_backups(folder: Path, name: str, keep: int, legacy_dir: Path | None = 
     """Best effort: delete all but the newest ``keep`` of ``name``'s backups in its own
     ``folder`` (``keep`` 0: every one). ``legacy_dir``, where backups were kept before
     each file had a folder (``<legacy_dir>/<name>.<stamp>.bak``): those count as the
-    file's oldest, so they go first, as the file's own backups take their place."""
+    file's oldest, so they go first, as the file's own backups take their place.
+    The same listing finds the temp copies of ``_copy_backup`` a killed run left there more
+    than an hour ago (file-sized, and until 2026-12-06 never deleted: the folder's own
+    sweep, ``_remove_stale_temps``, is of the team file's folder)."""
     keep = max(keep, 0)
     try:
-        backups = _backups(folder, name)
+        backups, temps = _backups(folder, name)
     except OSError:  # no folder: none of its own
-        backups = []
+        backups, temps = [], []
+    remove_stale((folder / t for t in temps), _STALE_TEMP_SECONDS)
     surplus = max(len(backups) - keep, 0)
     for old in backups[:surplus]:
         with contextlib.suppress(OSError):
@@ -244,19 +248,24 @@ def _flat_backups(folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def _backups(folder: Path, name: str) -> list[str]:
+def _backups(folder: Path, name: str) -> tuple[list[str], list[str]]:
     """Names of ``name``'s backups in ``folder``, oldest first (``backup_name`` sorts by
-    time). A plain listing: a glob compiles a pattern for each team's name, and a night
-    prunes every team's backups (0.6 ms a team, most of it compiling)."""
+    time), and of ``_copy_backup``'s temp files there (``.<name>.<8 chars>`` and
+    ``TEMP_SUFFIX``: mkstemp's names, nothing a user saves). A plain listing: a glob
+    compiles a pattern for each team's name, and a night prunes every team's backups
+    (0.6 ms a team, most of it compiling)."""
     prefix, suffix = f"{name}.", f"Z{BACKUP_SUFFIX}"
+    temp = f".{name}."
+    backups: list[str] = []
+    temps: list[str] = []
     with os.scandir(folder) as entries:
-        return sorted(
-            e.name
-            for e in entries
-            if e.name.startswith(prefix)
-            and e.name.endswith(suffix)
-            and len(e.name) >= len(prefix) + len(suffix)
-        )
+        for e in entries:
+            if e.name.startswith(prefix) and e.name.endswith(suffix):
+                if len(e.name) >= len(prefix) + len(suffix):
+                    backups.append(e.name)
+            elif is_temp_name(e.name, temp, TEMP_SUFFIX) and e.is_file(follow_symlinks=False):
+                temps.append(e.name)
+    return sorted(backups), temps
 
 
 def _copy_backup(data: bytes, name: str, backup_dir: Path, target: Path) -> None:
