@@ -371,4 +371,10 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 36: the same grid; a checkbox or a date in an ID column is the cell's error (it was
     # the ID "TRUE" or "2026-01-02"); "no header row" names the header cells in error;
     # an owned column whose header was typed or merged over is warned of
-    assert (FORMAT, fields[-1]) == (36, "hidden_cols")
+    # 37: the same grid; a finding quotes a whole number as typed (``expected a date, got
+    # the number 12``, not ``12.0``)
+    # 38: the same grid; a custom format code with a ``>`` left unescaped in its attribute
+    # (``formatCode="[>=1]0%;0.0%"``) is read, so a 1 in it is 100% (``percent_ones``)
+    # 39: the same grid; a ``<col>`` Excel draws 0 wide is in ``hidden_cols`` whatever its
+    # ``hidden`` says (``hidden="0" width="0"``, ``customWidth="1"`` with no width)
+    assert (FORMAT, fields[-1]) == (39, "hidden_cols")
