@@ -6,26 +6,26 @@ file would have to be rewritten whole every night. WAL mode lets readers (a note
 rollup) read while a sync writes. Teams whose run failed are not touched, so they keep
 whatever that date held before. Schema and rationale: ``docs/operations.md``; the tables
 and columns: ``history_schema.py``; which nights a run records: ``history_dates.py``;
-what a night's alerts compare with: ``history_alerts.py``.
+what a night's alerts compare with: ``history_alerts.py``; the SQLite file's
+transactions, damage and values read back: ``history_db.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sheets_sync.errors import HistoryError
 from sheets_sync.native_threads import import_quietly
 from sheets_sync.ops import history_alerts, history_pending
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
+from sheets_sync.ops.history_db import DAMAGED, day, recovering, transaction, typed
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
     _KPI_FIELDS,
     _KR_FIELDS,
@@ -60,11 +60,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("sheets_sync.history")
-P = ParamSpec("P")
-R = TypeVar("R")
-#: What SQLite says of a file that is no longer a database it can read.
-_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-
 HISTORY_FILE = "history.sqlite"
 #: How long a connection waits for another writer's lock before the history "cannot be
 #: used" tonight. Read when a store is made: a test shortens it (else it waits 30 s).
@@ -75,47 +70,6 @@ CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
 #: new strings costs ~0.5 KB.
 STREAM_ROWS = 1_600
-
-
-def _recovering(method: Callable[P, R]) -> Callable[P, R]:
-    """A damaged history file (not a database, a malformed page) is set aside and the call
-    made again on a new one: the history feeds trends and alerts, never the teams' sync,
-    so it must not stop a night. A locked or busy database, a failed constraint, are not
-    damage: they raise."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kw: P.kwargs) -> R:
-        store = args[0]
-        assert isinstance(store, HistoryStore)
-        try:
-            try:
-                return method(*args, **kw)
-            except sqlite3.DatabaseError as exc:
-                if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
-                    raise  # locked, busy, full: not damage
-                store.set_aside(exc)
-                return method(*args, **kw)
-        except sqlite3.Error as exc:  # a locked file, a full disk: the caller's to report
-            raise HistoryError(f"{store.path}: the run history cannot be used ({exc})") from exc
-
-    return wrapper
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, its lock taken up front (``BEGIN IMMEDIATE``: a concurrent
-    writer waits out the busy timeout instead of failing halfway), committed whole or
-    rolled back whatever ends it, a stop signal too. SQLite may have rolled back itself
-    after a failed statement (a full disk): its "no transaction is active" must not hide
-    the first error."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -175,7 +129,7 @@ class HistoryStore:
                     f"{self.path}: history schema {found} is newer than this sheets-sync "
                     f"understands ({SCHEMA_VERSION}); upgrade sheets-sync"
                 )
-        with _transaction(conn):
+        with transaction(conn):
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(statement)
             kr_columns = {row[1] for row in conn.execute("PRAGMA table_info(kr_snapshots)")}
@@ -189,7 +143,7 @@ class HistoryStore:
                 (str(SCHEMA_VERSION),),
             )
 
-    @_recovering
+    @recovering
     def record(self, result: SyncResult, *, pending: bool = False) -> int:
         """Store the run's snapshot under its as-of date; returns the rows written.
 
@@ -206,7 +160,7 @@ class HistoryStore:
         kr_fields = _picker(KEY_RESULT, _KR_FIELDS)
         kpi_fields = _picker(KPI, _KPI_FIELDS)
         written = 0
-        with self._connect() as conn, _transaction(conn):
+        with self._connect() as conn, transaction(conn):
             holding = history_pending.prepare(conn) if pending else []
             for run in result.runs:  # a team at a time: no night-sized lists of rows
                 rows = rows_for(run, result.context)
@@ -245,7 +199,7 @@ class HistoryStore:
                     history_alerts.recover(conn, as_of, (run.team,))
         return written
 
-    @_recovering
+    @recovering
     def settle_pending(
         self,
         as_of: dt.date | None,
@@ -265,7 +219,7 @@ class HistoryStore:
         with self._connect() as conn:
             if not history_pending.pending_teams(conn, day):  # most nights: no write lock
                 return []
-            with _transaction(conn):
+            with transaction(conn):
                 if landed is None:
                     landed = [team for _, team in history_pending.pending_teams(conn, day)]
                 undone = history_pending.settle(conn, day, landed)
@@ -275,16 +229,15 @@ class HistoryStore:
                     history_alerts.mark(conn, day, kept.intersection(alerted))
         return undone
 
-    @_recovering
+    @recovering
     def later_night(self, as_of: dt.date) -> dt.date | None:
         """The latest recorded night when it is after ``as_of`` (a back-dated run), else
         None. A back-dated run reads the sheets as they are today, not as they were that
         night, so the sync records nothing then (``Sync.record_history``)."""
         with self._connect() as conn:
             (latest,) = conn.execute("SELECT MAX(as_of) FROM snapshots").fetchone()
-        if latest is None or latest <= as_of.isoformat():
-            return None
-        return dt.date.fromisoformat(latest)
+        night = None if latest is None else day(self.path, latest)
+        return None if night is None or night <= as_of else night
 
     def not_recorded(self, as_of: dt.date, today: dt.date | None = None) -> str | None:
         """Why a run as of ``as_of`` records nothing (``dated_ahead``, ``back_dated``), or
@@ -295,51 +248,48 @@ class HistoryStore:
         later = self.later_night(as_of)
         return None if later is None else back_dated(as_of, later)
 
-    @_recovering
+    @recovering
     def dates(self) -> list[dt.date]:
         """Every snapshot date, oldest first."""
         with self._connect() as conn:
             rows = conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY as_of").fetchall()
-        return [dt.date.fromisoformat(r[0]) for r in rows]
+        return [day(self.path, r[0]) for r in rows]
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
         sql = _select(table, columns, where)
         import_quietly()  # before pandas, which imports numpy and pyarrow
         import pandas as pd  # only readers pay for it; the engine imports this module
 
-        def typed(rows: list[Any]) -> pd.DataFrame:
-            frame = pd.DataFrame.from_records(rows, columns=list(columns))
-            if "date" in frame.columns:
-                frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-            return frame.astype(columns)
+        def typed_rows(rows: list[Any]) -> pd.DataFrame:
+            return typed(self.path, pd.DataFrame.from_records(rows, columns=list(columns)), columns)
 
         # A chunk of rows at a time: as Python rows a night's snapshot of every KR took
         # several times the size of the typed frame it ends up in.
         with self._connect() as conn:
             cursor = conn.execute(sql, params)
-            chunks = [typed(rows) for rows in iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])]
+            chunks = [typed_rows(rows) for rows in iter(lambda: cursor.fetchmany(CHUNK_ROWS), [])]
         if len(chunks) == 1:
             return chunks[0]
-        return pd.concat(chunks, ignore_index=True) if chunks else typed([])
+        return pd.concat(chunks, ignore_index=True) if chunks else typed_rows([])
 
     def _history(
         self, table: str, columns: dict[str, str], last_n: int, through: dt.date | None
     ) -> pd.DataFrame:
         return self._frame(table, columns, f"as_of IN {_LAST_DATES}", _last(last_n, through))
 
-    @_recovering
+    @recovering
     def kr_history(self, last_n: int, through: dt.date | None = None) -> pd.DataFrame:
         """Every KR of the last ``last_n`` snapshot dates (on or before ``through``, when
         given), oldest first (``KR_COLUMNS``)."""
         return self._history("kr_snapshots", KR_COLUMNS, last_n, through)
 
-    @_recovering
+    @recovering
     def kpi_history(self, last_n: int, through: dt.date | None = None) -> pd.DataFrame:
         """Every KPI of the last ``last_n`` snapshot dates (on or before ``through``, when
         given), oldest first (``KPI_COLUMNS``)."""
         return self._history("kpi_snapshots", KPI_COLUMNS, last_n, through)
 
-    @_recovering
+    @recovering
     def night_counts(
         self, last_n: int, through: dt.date | None = None
     ) -> list[tuple[dt.date, int, int]]:
@@ -354,9 +304,9 @@ class HistoryStore:
         params = _last(last_n, through)
         with self._connect() as conn:
             rows = conn.execute(sql, params).fetchall()
-        return [(dt.date.fromisoformat(day), krs, kpis) for day, krs, kpis in rows]
+        return [(day(self.path, d), krs, kpis) for d, krs, kpis in rows]
 
-    @_recovering
+    @recovering
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
         """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or
         "kpi") of one date's snapshot rows, typed: a night at a time, the trends of many
@@ -380,12 +330,12 @@ class HistoryStore:
                 cursor = conn.execute(sql, [d.isoformat() for d in dates])
                 yield from iter(lambda: cursor.fetchmany(STREAM_ROWS), [])
         except sqlite3.Error as exc:  # read mid-write of a workbook: no place to recover
-            damaged = getattr(exc, "sqlite_errorcode", None) in _DAMAGED
+            damaged = getattr(exc, "sqlite_errorcode", None) in DAMAGED
             if damaged:  # set aside now (and logged): the next run starts a new history
                 self.set_aside(exc)
             raise HistoryError(f"{self.path}: the run history could not be read: {exc}") from exc
 
-    @_recovering
+    @recovering
     def marks(self, last_n: int, as_of: dt.date, scored: Collection[str]) -> bytes:
         """A digest of (date, team, recorded at) of the snapshots a rollup as of ``as_of``
         shows (``night_counts(last_n, through=as_of)``): it changes whenever those rows
@@ -407,7 +357,7 @@ class HistoryStore:
                 digest.update(repr(mark).encode())
         return digest.digest()
 
-    @_recovering
+    @recovering
     def previous_kr_status(
         self, before: dt.date, *, including: bool = False
     ) -> dict[tuple[str, str], str]:
@@ -415,7 +365,7 @@ class HistoryStore:
         by_team = self.previous_kr_statuses(before, including=including)
         return {(t, kr): status for t, krs in by_team.items() for kr, status in krs.items()}
 
-    @_recovering
+    @recovering
     def previous_kr_statuses(
         self, before: dt.date, *, including: bool = False
     ) -> dict[str, dict[str, str]]:
@@ -440,7 +390,7 @@ class HistoryStore:
                 krs[shared.setdefault(kr_id, kr_id)] = shared.setdefault(status, status)
         return by_team
 
-    @_recovering
+    @recovering
     def alert_baseline(self, since: dt.date | None = None) -> dict[str, dict[str, str]]:
         """team -> {KR id -> status} that tonight's alerts compare with: each team's
         latest night whose alerts went out, not its latest snapshot (``history_alerts``);
@@ -448,7 +398,7 @@ class HistoryStore:
         with self._connect() as conn:
             return history_alerts.baseline(conn, None if since is None else since.isoformat())
 
-    @_recovering
+    @recovering
     def mark_alerted(self, result: SyncResult, teams: Collection[str]) -> None:
         """The ``teams``' alerts of the run went out: their KR statuses as the run scored
         them become their alert baseline. For a shard, whose night is recorded by the
@@ -458,14 +408,14 @@ class HistoryStore:
 
         pick = _picker(KEY_RESULT, ("KR ID", "Status"))
         as_of = result.context.as_of.isoformat()
-        with self._connect() as conn, _transaction(conn):
+        with self._connect() as conn, transaction(conn):
             for run in result.runs:
                 rows = rows_for(run, result.context) if run.team in teams else None
                 if rows is not None:
                     statuses = map(pick, rows.key_results)
                     history_alerts.mark_statuses(conn, as_of, run.team, statuses)
 
-    @_recovering
+    @recovering
     def prune(self, keep: int) -> int:
         """Drop all but the newest ``keep`` snapshot dates (``history.keep_snapshots``);
         returns the rows deleted."""
@@ -476,7 +426,7 @@ class HistoryStore:
             " ORDER BY as_of DESC LIMIT -1 OFFSET ?))"
         )
         deleted = 0
-        with self._connect() as conn, _transaction(conn):
+        with self._connect() as conn, transaction(conn):
             for table in ("kr_snapshots", "kpi_snapshots", "snapshots"):
                 cur = conn.execute(f"DELETE FROM {table} WHERE as_of IN {cutoff}", (keep,))
                 deleted += cur.rowcount if table != "snapshots" else 0

@@ -117,9 +117,13 @@ def prepare(
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
         assert marks is not None
-        shown = load_history(
-            history, ws.keep_snapshots, marks, through=context.as_of, since=context.period.start
-        )
+        try:
+            shown = load_history(
+                history, ws.keep_snapshots, marks, through=context.as_of, since=context.period.start
+            )
+        except HistoryError as exc:  # a value edited by hand in it, say: as for the marks
+            log.error("%s; the company workbook goes out without History and Trends", exc)
+            prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, None))
     rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):
