@@ -14,9 +14,10 @@ import os
 import shlex
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from sheets_sync.domain.models import Status
@@ -24,6 +25,7 @@ from sheets_sync.domain.models import Status
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     from sheets_sync.sync.engine import SyncResult
 
+T = TypeVar("T")
 NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value
 _STDERR_TAIL = 4096  # bytes of a failed command's stderr read for its last line
@@ -208,14 +210,17 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
     problem = ""
     for attempt in (1, 2):
         try:
-            response = requests.post(
-                url,
-                data=body,
-                headers={"Content-Type": "application/json"},
-                timeout=timeout,
-                allow_redirects=False,
+            response = _within(
+                timeout,
+                lambda: requests.post(
+                    url,
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                    timeout=timeout,
+                    allow_redirects=False,
+                ),
             )
-        except requests.Timeout:
+        except (requests.Timeout, TimeoutError):
             problem = f"no answer within {timeout:g} s"
         except requests.RequestException as exc:
             problem = f"cannot connect ({type(exc).__name__})"
@@ -228,6 +233,35 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
         if attempt == 1:
             time.sleep(retry_delay)
     return f"notify webhook {where}: {problem}"
+
+
+def _within(seconds: float, call: Callable[[], T]) -> T:
+    """``call()`` in a thread of its own, waited for ``seconds`` at most (``TimeoutError``
+    then): requests' timeout bounds each read of the socket, not the answer, and a server
+    that sent its reply a header every few seconds held the night, and its workspace
+    lock, for good. A request given up on is left to its thread (a daemon: it ends with
+    the process). The wait is on a plain lock, which a stop signal interrupts."""
+    done = threading.Lock()
+    done.acquire()
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            outcome.append((False, exc))
+        finally:
+            done.release()
+
+    thread = threading.Thread(target=run, name="sheets-sync-webhook", daemon=True)
+    thread.start()
+    if not done.acquire(timeout=seconds + 1):  # requests' own timeouts say it first
+        raise TimeoutError
+    thread.join(1)  # returning: gone before a next run counts this process's threads
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def send(

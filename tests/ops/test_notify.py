@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -182,6 +183,41 @@ def test_webhook_timeout_is_bounded(receiver: Receiver) -> None:
     # the receiver would hold each of the two attempts 60 s: a bound that far from the
     # 0.4 s it takes, out of reach of a loaded machine's stalls (3 s left them 2.6 s)
     assert time.perf_counter() - started < 30
+
+
+def test_a_webhook_that_trickles_its_answer_is_given_up_on(tmp_path: Path) -> None:
+    """requests' timeout bounds each read of the socket: a server sending its reply a
+    byte every 0.2 s never let one time out, and the night (holding the workspace lock)
+    waited for good. Now the whole answer is bounded."""
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        with contextlib.suppress(OSError):
+            while not stop.is_set():
+                conn, _ = listener.accept()
+                with conn:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                    while not stop.wait(0.2):  # until the test ends
+                        conn.sendall(b".")
+
+    threading.Thread(target=trickle, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    problems: list[list[str]] = []
+    done = threading.Event()
+
+    def deliver() -> None:
+        problems.append(send({}, command=None, webhook=url, timeout=0.5, retry_delay=0))
+        done.set()
+
+    threading.Thread(target=deliver, daemon=True).start()
+    try:
+        assert done.wait(30), "send() still waits for the trickled answer"
+    finally:
+        stop.set()
+        listener.close()
+    assert problems == [["notify webhook http://127.0.0.1: no answer within 0.5 s"]]
 
 
 def test_unreachable_webhook() -> None:
