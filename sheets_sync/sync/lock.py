@@ -67,7 +67,15 @@ class RunLock:
         return self
 
     def _take(self, path: Path, mode: int, *, record: bool) -> None:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a folder or a dead link there: exit 1 read as teams failed
+            raise ConfigError(
+                f"cannot open the run lock ({exc.strerror or exc}); nothing was done. It must "
+                "be a file this user can write: move what is there away (the next run makes "
+                "the file) and run again",
+                source=str(path),
+            ) from None
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.errors import RunLockedError
+from sheets_sync.errors import ConfigError, RunLockedError
 from sheets_sync.sync.lock import RunLock
 
 
@@ -129,3 +129,24 @@ def test_a_child_of_a_run_killed_with_sigkill_does_not_keep_the_lock(tmp_path: P
             pass
     finally:
         os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("shard", [None, (1, 2)])
+def test_a_lock_that_cannot_be_opened_is_a_configuration_error(
+    tmp_path: Path, shard: tuple[int, int] | None
+) -> None:
+    """A folder (or a dead link) in the lock file's place ended the run with
+    ``error: .../run.lock: Is a directory`` and exit 1, which says teams failed; nothing
+    was done, so it is exit 2 and names the fix. A shard's own lock too."""
+    name = "run.lock" if shard is None else "run-shard-1-of-2.lock"
+    (tmp_path / name).mkdir()
+    with pytest.raises(ConfigError) as caught:
+        RunLock(tmp_path, shard).__enter__()
+    assert caught.value.exit_code == 2 and caught.value.source == str(tmp_path / name)
+    assert str(caught.value).endswith(
+        "cannot open the run lock (Is a directory); nothing was done. It must be a file this "
+        "user can write: move what is there away (the next run makes the file) and run again"
+    )
+    if shard is not None:  # the shared workspace lock it took first is let go
+        with RunLock(tmp_path):
+            pass
