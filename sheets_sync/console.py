@@ -294,6 +294,8 @@ def print_summary(
         line += f"; {found} in team sheets (`sheets-sync validate` lists them)"
     if result.report_error:
         line += f"; {result.report_error}"
+    if result.results_error:
+        line += f"; {result.results_error}"
     if result.notify_error:
         line += f"; notification not delivered: {result.notify_error}"
     console.print(line, **_PLAIN)

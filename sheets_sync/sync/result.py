@@ -22,13 +22,15 @@ class SyncResult:
     rollup_skipped: str | None = None  # why a run that could have published did not
     history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
     report_error: str | None = None  # the run report could not be written (``run.py``)
+    results_error: str | None = None  # a shard's results could not be saved (``run.py``)
     # the notification could not be delivered: not a failure (the exit code stays the
     # teams'), but not a clean night either: ``-qq`` prints its summary line
     notify_error: str | None = None
 
     @property
     def failed(self) -> bool:
-        broken = self.rollup_error is not None or self.report_error is not None
+        errors = (self.rollup_error, self.report_error, self.results_error)
+        broken = any(e is not None for e in errors)
         return broken or any(r.failed for r in self.runs)
 
 

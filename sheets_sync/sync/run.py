@@ -26,7 +26,7 @@ from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
-from sheets_sync.ops.shard import check_night, load_shards, save_results
+from sheets_sync.ops.shard import check_night, load_shards, results_file, save_results
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.linked import LINKS_FILE
@@ -223,8 +223,12 @@ def _end_night(
     )
     if results_dir is not None and options.shard is not None:
         # a dry run's too, marked (``shard.DRY_RUN_FORMAT``): the merge says what they are
-        save_results(results_dir, *options.shard, result, dry_run=options.dry_run)
-        end.saved = True
+        try:
+            save_results(results_dir, *options.shard, result, dry_run=options.dry_run)
+            end.saved = True
+        except OSError as exc:  # its teams are written: the summary, report and alerts go on
+            result = replace(result, results_error=_results_not_saved(results_dir, options, exc))
+            log.error("%s", result.results_error)
     if not options.dry_run:
         # a back-dated run (a shard too, which records nothing) compares today's sheets
         # with the night before its date: later nights have reported those turns
@@ -252,6 +256,18 @@ def _end_night(
     )
     problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports, report_path)
     return result if problem is None else replace(result, report_error=problem)
+
+
+def _results_not_saved(results_dir: Path, options: SyncOptions, exc: OSError) -> str:
+    """A full disk, a folder in the results file's place: said as a shard's line, which
+    until 2026-12-06 was the temp file's OSError alone, its teams' lines, summary, report
+    and notification lost though its teams were written."""
+    assert options.shard is not None
+    path = results_file(results_dir, *options.shard, dry_run=options.dry_run)
+    return (
+        f"{path}: the shard's results were not saved ({exc.strerror or exc}); "
+        "run this shard again, then the merge"
+    )
 
 
 def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[str]) -> set[str]:

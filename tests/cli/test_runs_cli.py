@@ -269,3 +269,25 @@ def test_the_shard_merge_keeps_a_run_report(demo: Path, tmp_path: Path) -> None:
     teams = [team.name for team in load_workspace(ws).teams]
     assert [t["team"] for t in report["teams"]] == teams
     assert report["totals"]["teams"] == 6 and report["seconds"] > 0
+
+
+def test_a_shard_whose_results_cannot_be_saved_still_says_its_night(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The folder is checked before any team is written, but saving may still fail (a full
+    disk, a folder in the file's place): the run ended with the temp file's OSError alone,
+    its teams written but no team line, summary, run report or notification."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    (results / "shard-001-of-002.pickle").mkdir(parents=True)
+    code, out, err = run(
+        "sync", "--config", str(ws), *AS_OF, "--shard", "1/2", "--results-dir", str(results)
+    )
+    assert code == 1, out + err
+    said = (
+        f"{results}/shard-001-of-002.pickle: the shard's results were not saved (Is a "
+        "directory); run this shard again, then the merge"
+    )
+    summary = [line for line in out.splitlines() if " teams, 0 failed, " in line]
+    assert len(summary) == 1 and summary[0].endswith(said), out + err
+    assert list((ws.parent / ".sheets-sync" / "runs").glob("*-shard-1-of-2.json"))
