@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import functools
 import json
 import logging
 import os
 import re
 import shutil
-import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -225,31 +223,19 @@ def keep_run_report(
 
 
 def copy_report(kept: Path, copy_to: Path) -> None:
-    """``--report PATH``: a file (or a link, docs/write-safety.md: never written through)
-    replaced whole, so a reader never sees half a report; a pipe or a character device
-    named itself (a FIFO a monitor reads, ``/dev/null``) written into, a pipe only while
-    its reader is there (no reader: ENXIO, never a wait); anything else refused. Until
-    2026-12-06 each was replaced by a plain file: run as root, ``--report /dev/null``
-    made the machine's ``/dev/null`` a file holding the report."""
-    try:
-        mode = copy_to.lstat().st_mode
-        followed = copy_to.stat().st_mode if stat.S_ISLNK(mode) else mode
-    except FileNotFoundError:  # a new file, or a link to none: made
-        mode = followed = stat.S_IFREG
-    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
-        fd = os.open(copy_to, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        os.set_blocking(fd, True)
-        with open(fd, "wb") as sink, open(kept, "rb") as source:
+    """``--report PATH``: a file replaced whole (a reader never sees half a report); what
+    a link names, the link kept; a device or a pipe (``/dev/stdout``, a FIFO) written
+    into. Replaced too, as it was until 2026-12-06, ``/dev/null`` became a regular file
+    holding the report (as root: every program's ``/dev/null``), a link a plain file."""
+    if copy_to.exists() and not copy_to.is_file():  # follows links: /dev/stdout's pipe
+        with open(kept, "rb") as source, open(copy_to, "wb") as sink:
             shutil.copyfileobj(source, sink)
         return
-    if not stat.S_ISREG(followed):
-        kind = "a link to what is not a file" if stat.S_ISLNK(mode) else "not a file"
-        raise OSError(errno.EINVAL, f"{kind}; it is neither written through nor replaced")
 
     def copy(tmp: Path) -> None:
         shutil.copyfile(kept, tmp)
 
-    atomic_write(copy_to, copy)
+    atomic_write(copy_to.resolve() if copy_to.is_symlink() else copy_to, copy)
 
 
 def _unreserve(kept: Path) -> None:
