@@ -207,7 +207,11 @@ def keep_run_report(
         written = True
         if copy_to is not None:  # the same bytes: encoded once (every team's changes)
             where = copy_to
-            copy_report(kept, copy_to)
+
+            def copy(tmp: Path) -> None:
+                shutil.copyfile(kept, tmp)
+
+            atomic_write(copy_to, copy)
     except OSError as exc:
         _unreserve(kept)
         problem = f"{where}: the run report was not written ({exc.strerror or exc})"
@@ -220,22 +224,6 @@ def keep_run_report(
         if pruned:
             log.warning("run reports: %s", pruned)
     return problem
-
-
-def copy_report(kept: Path, copy_to: Path) -> None:
-    """``--report PATH``: a file replaced whole (a reader never sees half a report); what
-    a link names, the link kept; a device or a pipe (``/dev/stdout``, a FIFO) written
-    into. Replaced too, as it was until 2026-12-06, ``/dev/null`` became a regular file
-    holding the report (as root: every program's ``/dev/null``), a link a plain file."""
-    if copy_to.exists() and not copy_to.is_file():  # follows links: /dev/stdout's pipe
-        with open(kept, "rb") as source, open(copy_to, "wb") as sink:
-            shutil.copyfileobj(source, sink)
-        return
-
-    def copy(tmp: Path) -> None:
-        shutil.copyfile(kept, tmp)
-
-    atomic_write(copy_to.resolve() if copy_to.is_symlink() else copy_to, copy)
 
 
 def _unreserve(kept: Path) -> None:
