@@ -148,38 +148,56 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
         # of MappingSpec", the class's name, as the workspace file says this one
         what = "is empty" if data is None else "expected a mapping of settings at the top level"
         raise MappingError(f"{source}: {what}; a mapping has name: and okrs: (docs/mappings.md)")
+    # the field names are checked on the file's own data, so a misspelt key elsewhere
+    # (`requird:`) does not hide a misspelt field: every problem is reported at once
+    problems = _unknown_fields(data, source)
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{source}: {_loc(e['loc'])}: {_problem(e)}" for e in exc.errors()]
-        raise MappingError(f"{source}: invalid mapping", problems=problems) from None
-    problems = _unknown_fields(spec, source)
+        schema = [f"{source}: {_loc(e['loc'])}: {_problem(e)}" for e in exc.errors()]
+        raise MappingError(f"{source}: invalid mapping", problems=schema + problems) from None
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     return _with_defaults(spec)
 
 
-def _unknown_fields(spec: MappingSpec, source: str) -> list[str]:
+def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:
     """Field names a mapping uses that no tab has: a misspelt ``tagret`` would otherwise
-    map nothing, silently (as unknown keys in the workspace file are errors too)."""
+    map nothing, silently (as unknown keys in the workspace file are errors too). Read
+    from the file's data, not the validated spec, so they are reported beside its other
+    problems; a part of the wrong shape is the schema's problem and is passed over here."""
     problems = []
-    for kind, tab, fields in (("okrs", spec.okrs, OKR_FIELDS), ("kpis", spec.kpis, KPI_FIELDS)):
-        if tab is None:
-            continue
+    for kind, fields in (("okrs", OKR_FIELDS), ("kpis", KPI_FIELDS)):
         known = [name for name, _ in fields]
-        used = [("columns", n) for n in tab.columns]
-        used += [("required_columns", n) for n in tab.required_columns]
-        used += [("fill_down", n) for n in tab.fill_down]
-        if tab.blocks is not None:
-            used += [("blocks.objective_when_blank", n) for n in tab.blocks.objective_when_blank]
-            for key, value in (*tab.blocks.objective_fields.items(), *tab.blocks.kr_fields.items()):
-                used += [("blocks", key), ("blocks", value)]
-        for where, name in used:
+        for where, name in _used_fields(data.get(kind)):
             if name not in known:
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
                 problems.append(f"{source}: {kind}.{where}: unknown field {name!r} ({hint})")
     return list(dict.fromkeys(problems))
+
+
+def _used_fields(tab: object) -> list[tuple[str, str]]:
+    """(where, field name) of every field name a tab's settings use, in file order."""
+    if not isinstance(tab, dict):
+        return []
+    used: list[tuple[str, object]] = []
+    if isinstance(columns := tab.get("columns"), dict):
+        used += [("columns", n) for n in columns]
+    for key in ("required_columns", "fill_down"):
+        used += [(key, n) for n in _listed(tab.get(key))]
+    if isinstance(blocks := tab.get("blocks"), dict):
+        blank = _listed(blocks.get("objective_when_blank"))
+        used += [("blocks.objective_when_blank", n) for n in blank]
+        for key in ("objective_fields", "kr_fields"):
+            if isinstance(pairs := blocks.get(key), dict):
+                for old, new in pairs.items():
+                    used += [("blocks", old), ("blocks", new)]
+    return [(where, name) for where, name in used if isinstance(name, str)]
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def _problem(error: Any) -> str:

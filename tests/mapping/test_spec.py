@@ -46,6 +46,31 @@ kpis:
     ]
 
 
+def test_a_misspelt_field_is_reported_beside_a_misspelt_key() -> None:
+    """docs/mappings.md: every problem of a mapping is reported at once. A misspelt key
+    (`requried:`) hid a misspelt field (`tagret:`) until it was fixed and the run repeated."""
+    text = """name: mine
+okrs:
+  sheet: [OKRs]
+  columns: {tagret: [Goal]}
+  blocks: {objective_when_blank: [curent], kr_fields: 3}
+kpis:
+  sheet: [KPIs]
+  requried: false
+  fill_down: [nme]
+"""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: okrs.blocks.kr_fields: Input should be a valid dictionary",
+        "mine.yaml: kpis.requried: unknown key (check the spelling; see docs/mappings.md)",
+        "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
+        "mine.yaml: okrs.blocks.objective_when_blank: unknown field 'curent' "
+        "(did you mean 'current'?)",
+        "mine.yaml: kpis.fill_down: unknown field 'nme' (did you mean 'name'?)",
+    ]
+
+
 def test_every_builtin_mapping_loads() -> None:
     for name in builtin_mappings():
         assert load_mapping(name).name == name
