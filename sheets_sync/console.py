@@ -46,7 +46,8 @@ class PlainConsole(Console):
 class JsonLinesConsole(Console):
     """``--log-format json``: each line a command prints is a JSON log record on the
     stream it goes to (a shipper parsing the output dropped the plain ones), never a
-    table. ``level``: the records' (``error`` for failures said on stderr)."""
+    table. ``level``: the records' (``error`` for failures said on stderr); a line's own
+    ``level`` (a failed team's in sync's report, on stdout) wins."""
 
     def __init__(self, *, stderr: bool = False, level: int = logging.INFO) -> None:
         super().__init__(stderr=stderr, force_terminal=False, highlight=False, soft_wrap=True)
@@ -56,14 +57,21 @@ class JsonLinesConsole(Console):
     def is_terminal(self) -> bool:
         return False
 
-    def print(self, *objects: Any, sep: str = " ", markup: bool | None = None, **_: Any) -> None:
+    def print(
+        self,
+        *objects: Any,
+        sep: str = " ",
+        markup: bool | None = None,
+        level: int | None = None,
+        **_: Any,
+    ) -> None:
         from sheets_sync.logs import line_records
 
         text = one_line(sep.join(str(o) for o in objects))  # one record, as in the plain form
         if markup is not False:  # what the plain form shows: its markup rendered
             text = Text.from_markup(text).plain
         if text:
-            self.file.write(line_records(text, self.level) + "\n")
+            self.file.write(line_records(text, level or self.level) + "\n")
         self.file.flush()
 
 
@@ -230,7 +238,11 @@ def print_team_lines(
             console.print(table(runs))
     else:
         for run in runs:
-            console.print(outcome_line(run, dry_run=dry_run), **_PLAIN)
+            line = outcome_line(run, dry_run=dry_run)
+            if run.failed and isinstance(console, JsonLinesConsole):  # what a shipper alerts on
+                console.print(line, level=logging.ERROR, **_PLAIN)
+            else:
+                console.print(line, **_PLAIN)
 
 
 #: the teams a stopped night's line names; the others are counted ("and 28 more")

@@ -54,6 +54,21 @@ def test_export_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path
     assert err == [("error", "People: failed: People.xlsx: not an Excel workbook (.xlsx)")]
 
 
+def test_sync_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path) -> None:
+    """README: a failed team's line is at level error, so a shipper's alert on errors sees
+    the night's failed teams; sync's stayed info (its line is on stdout, the report)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
+    (tmp_path / "ws" / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    for quiet in ([], ["-q"]):
+        result = CliRunner().invoke(cli, ["--log-format", "json", *quiet, "sync", "--config", cfg])
+        assert result.exit_code == 1, result.output
+        out = records(result.stdout)
+        failed = ("error", "People: failed: People.xlsx: not an Excel workbook (.xlsx)")
+        assert failed in out
+        assert [level for level, _ in out if level != "info"] == ["error"]
+
+
 def test_rollup_validate_and_sync_print_records_only(demo: Path, tmp_path: Path) -> None:
     shutil.copytree(demo.parent, tmp_path / "ws")
     cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
