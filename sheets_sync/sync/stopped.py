@@ -74,12 +74,16 @@ def interruptible(
     try:
         return sync.run(options)
     except Interrupted as exc:
-        written = (
-            "nothing was written (a dry run)"
-            if options.dry_run
-            else "each team file is whole (as it was, or as synced tonight); no rollup was "
-            "written (the last one stays); run sync again to finish"
-        )
+        if options.dry_run:
+            written = "nothing was written (a dry run)"
+        else:
+            files = (
+                "each team file is whole (as it was, or as synced tonight)"
+                if options.write_back
+                else "no team file was written (--no-write-back)"  # as ``after_run`` says
+            )
+            rollup = "no rollup was written (the last one stays); run sync again to finish"
+            written = f"{files}; {rollup}"
         exc.done = f"stopped with {len(finished)} of {len(planned)} teams done; {written}"
         exc.runs = tuple(finished)
         done = {run.team for run in finished}

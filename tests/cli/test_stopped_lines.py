@@ -145,6 +145,23 @@ def test_a_stopped_dry_run_prints_what_its_teams_done_would_change(
     assert json.loads(kept.read_text())["stopped"]["teams_done"] == 2
 
 
+def test_a_stopped_no_write_back_night_says_no_team_file_was_written(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--no-write-back`` writes no team file: stopped midway it said "each team file is
+    whole (as it was, or as synced tonight)", as if some had been synced; stopped after
+    the rollup it already said "no team file was written (--no-write-back)"."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    stop_at(monkeypatch, 3)
+    code, out, err = _sync(cfg, "--no-write-back")
+    assert code == 128 + signal.SIGTERM, out + err
+    assert err.splitlines()[-1] == (
+        "error: interrupted by SIGTERM: stopped with 2 of 6 teams done; no team file was "
+        "written (--no-write-back); no rollup was written (the last one stays); run sync "
+        "again to finish"
+    ), err
+
+
 def test_a_stopped_report_that_fails_leaves_the_stop_as_it_is(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
