@@ -133,7 +133,9 @@ def test_a_refused_create_does_not_ask_to_share_a_sheet_that_does_not_exist(
 def test_template_google_says_how_to_share_what_it_cannot_share(
     emu: tuple[Emulator, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """It printed the key alone: nobody could open the sheet, and nothing said why."""
+    """It printed the key alone: nobody could open the sheet, and nothing said why. The
+    workbook to import is the one ``template`` writes (``templates/team.xlsx`` was named
+    until 2026-12-06: only a checkout has it, and not where the command runs)."""
     _, key_file = emu
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     result = CliRunner().invoke(cli, ["template", "--google", "--title", "Sales goals"])
@@ -145,8 +147,8 @@ def test_template_google_says_how_to_share_what_it_cannot_share(
         f"{email} and is shared with nobody: sheets-sync does not share files. Share it as "
         "Editor with a script that holds the Drive scope "
         "https://www.googleapis.com/auth/drive.file (or .../auth/drive) for this key (Drive "
-        f"permissions.create on {key}), or import templates/team.xlsx into your own Drive and "
-        f"share that with {email} as Editor\n"
+        f"permissions.create on {key}), or import the workbook `sheets-sync template "
+        f"team.xlsx` writes into your own Drive and share that with {email} as Editor\n"
     )
 
 

@@ -77,13 +77,15 @@ def sheet_url(key: str) -> str:
 def sharing_note(client: SheetsClient, key: str, title: str) -> str:
     """What a new template needs before anyone can use it, and how: nobody but the service
     account can open it, and sheets-sync shares nothing (its ``drive.file`` scope is for
-    deleting a half-made template; it has no address to share with)."""
+    deleting a half-made template; it has no address to share with). The workbook to
+    import is named by the command that writes it: ``templates/team.xlsx`` is only in a
+    checkout, and relative to it, not to where the command runs."""
     return (
         f"{title}: {sheet_url(key)} belongs to {client.email} and is shared with nobody: "
         f"sheets-sync does not share files. Share it as Editor with a script that holds the "
         f"Drive scope {DRIVE_SCOPE} (or .../auth/drive) for this key (Drive "
-        f"permissions.create on {key}), or import templates/team.xlsx into your own Drive "
-        f"and share that with {client.email} as Editor"
+        f"permissions.create on {key}), or import the workbook `sheets-sync template "
+        f"team.xlsx` writes into your own Drive and share that with {client.email} as Editor"
     )
 
 
