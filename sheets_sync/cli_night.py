@@ -193,7 +193,13 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
 @config_option
 @as_of_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="csv: text Excel would run as a formula (=, +, -, @ first) gets a leading '; "
+    "parquet: typed columns.",
 )
 @click.option(
     "--out",

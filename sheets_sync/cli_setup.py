@@ -109,7 +109,12 @@ def _template_rules(config_path: str | None) -> ScoringRules | None:
     required=True,
     help="A team to create a sheet for (repeatable).",
 )
-@click.option("--company", default="Our company", show_default=True)
+@click.option(
+    "--company",
+    default="Our company",
+    show_default=True,
+    help="The company's name in sheets-sync.yaml (company:), shown in reports and the rollup.",
+)
 def init(directory: str, teams: Sequence[str], company: str) -> None:
     """Create a workspace: sheets-sync.yaml plus a template copy per team.
 

@@ -88,6 +88,25 @@ def test_every_command_help_has_an_example(name: str) -> None:
     assert f"Example: sheets-sync {name}" in result.output
 
 
+def test_every_option_says_what_it_does() -> None:
+    """`-h` is where a newcomer learns an option: `init --company` and `export --format`
+    showed only their default, and no page mentioned `--company`."""
+    silent = []
+    for name in ["", *sorted(_leaf_commands(cli))]:
+        command: click.Command = cli
+        for word in name.split():
+            assert isinstance(command, click.Group)
+            found = command.get_command(click.Context(command), word)
+            assert found is not None
+            command = found
+        silent += [
+            f"{name or 'sheets-sync'} {p.opts[0]}"
+            for p in command.params
+            if isinstance(p, click.Option) and not p.help
+        ]
+    assert silent == []
+
+
 def test_emulator_module_takes_dash_h() -> None:
     """`python -m sheets_sync.emulator -h` works as every other command's `-h` does."""
     # a process of its own: click caches a command's help option once it is made
