@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from sheets_sync.domain.rules import ScoringRules
 
 
+def _given(name: str) -> bool:
+    """The option was typed on the command line (not its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
 @click.option("--google", is_flag=True, help="Create it as a new Google spreadsheet.")
@@ -47,6 +53,11 @@ def template(
         raise click.UsageError("give a PATH for the .xlsx or --google, not both")
     if path is None and not google:
         raise click.UsageError("give a PATH for the .xlsx, or --google")
+    if not google and _given("title"):  # it would be dropped, as the PATH above
+        raise click.UsageError(
+            "--title names a new Google spreadsheet: give it with --google "
+            "(an .xlsx template is named by its PATH)"
+        )
     from sheets_sync.config import has_workspace, load_workspace
     from sheets_sync.template.spec import template_for
 

@@ -243,6 +243,18 @@ def test_template_takes_a_path_or_google_not_both(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_template_title_is_for_google_only(tmp_path: Path) -> None:
+    """``template --title "Sales goals" sales.xlsx`` wrote the workbook and dropped the
+    title without a word, as ``--google`` with a PATH dropped the PATH."""
+    code, out, err = run("template", "--title", "Sales goals", str(tmp_path / "sales.xlsx"))
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "\nError: --title names a new Google spreadsheet: give it with --google "
+        "(an .xlsx template is named by its PATH)\n"
+    ), err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_workers_option(eight_cpus: None, demo: Path, tmp_path: Path) -> None:
     """Forks on a one-CPU box too (``eight_cpus``); no warning that the CPUs cap it."""
     ws = copy_ws(demo, tmp_path / "ws")
