@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -67,6 +68,29 @@ def _check_report_path(workspace: Workspace, path: Path) -> None:
     what = owned.get(target) or _state_file(workspace.state_dir.resolve(), target)
     if what:
         raise ConfigError(f"--report {path}: is {what}; give the report a path of its own")
+    kind = _not_a_file(path)
+    if kind:  # a pipe, or /dev/stdout: the rename would put a regular file in its place
+        raise ConfigError(
+            f"--report {path}: is {kind}, not a file; the report is a new file renamed into "
+            "its place: give it a file's path"
+        )
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What is at ``path`` (a link followed) when it is there and no regular file: the
+    report's atomic write replaces it, and a reader of a pipe, or a device as root (as
+    ``/dev/full`` was), lost it. A folder is click's to refuse."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there (or unreachable: the write says so)
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 #: the files and folders of ``.sheets-sync/`` that runs keep their state in

@@ -4,6 +4,8 @@ run's report goes, and which paths ``--report`` and ``--results-dir`` may name."
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -238,6 +240,29 @@ def test_a_report_path_on_the_runs_own_state_is_refused(
     ok = state / "last-run.json"  # the recipes' name, beside them, stays allowed
     assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
     assert run("sync", "--config", str(ws), *AS_OF, "--report", str(ok))[0] == 0
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_a_report_path_that_is_no_file_is_refused(demo: Path, tmp_path: Path, link: bool) -> None:
+    """The report is a new file renamed into place: --report on a named pipe (or a link to
+    one, as /dev/stdout is to a device) replaced it with a regular file, exit 0, and the
+    reader waiting on it got nothing; as root, --report /dev/full replaced the device."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    given = pipe
+    if link:
+        given = tmp_path / "stdout"
+        given.symlink_to(pipe)
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(given))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: --report {given}: is a named pipe, not a file; the report is a new file "
+        "renamed into its place: give it a file's path\n"
+    )
+    assert stat.S_ISFIFO(pipe.lstat().st_mode) and given.exists()
+    runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
+    assert not runs.exists() or list(runs.iterdir()) == []
 
 
 def test_the_shard_merge_keeps_a_run_report(demo: Path, tmp_path: Path) -> None:
