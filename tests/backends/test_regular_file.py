@@ -18,6 +18,7 @@ from sheets_sync.regular_file import (
     NotRegularFileError,
     read_regular_file,
 )
+from tests.support.scripts import HANG
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and links are POSIX")
 
@@ -152,7 +153,7 @@ def test_a_file_it_may_not_read_is_permission_error(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             check=False,
-            timeout=60,
+            timeout=HANG,
             cwd=root,
             env={**os.environ, "PYTHONPATH": str(root)},
         )

@@ -22,6 +22,7 @@ import pytest
 
 from bench.generate import generate_workspace
 from tests.support.cpus import needs_two_cpus
+from tests.support.scripts import HANG
 from tests.sync.test_killed_run import _alive
 
 AS_OF = ["--as-of", "2026-11-23"]
@@ -82,7 +83,7 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     workers: list[int] = []
     try:
         backups = ws / ".sheets-sync" / "backups"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG
         while not (backups.is_dir() and any(backups.iterdir())):  # the writes have begun
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             workers = _children(proc.pid) or workers
@@ -92,7 +93,7 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
             os.killpg(proc.pid, signum)
         else:
             proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -115,7 +116,7 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
         with zipfile.ZipFile(book) as z:
             assert z.testzip() is None, book
     # the lock is free and the next night finishes the job
-    again = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
+    again = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=HANG)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (ws / "company.xlsx").is_file()
 
@@ -134,7 +135,7 @@ def test_a_stop_signal_after_the_command_finished_exits_quietly() -> None:
     """One that lands while the interpreter shuts down (an exit handler, the workers'
     pool being joined) was a traceback, "Exception ignored in atexit callback"."""
     argv = [sys.executable, "-c", _SIGNAL_AT_EXIT]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=HANG, check=False)
     assert (done.returncode, done.stderr) == (-signal.SIGTERM, "")
     assert done.stdout.startswith("sheets-sync, version ")
 
@@ -170,7 +171,7 @@ def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> N
             os.killpg(proc.pid, signal.SIGHUP)
             workers = _children(proc.pid) or workers
             time.sleep(0.02)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -228,7 +229,7 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
             tee,
         ]
 
-    first = subprocess.run(sync(day), capture_output=True, text=True, check=False, timeout=120)
+    first = subprocess.run(sync(day), capture_output=True, text=True, check=False, timeout=HANG)
     assert first.returncode == 0, first.stderr
     proc = subprocess.Popen(
         sync(night),
@@ -238,7 +239,7 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG
         while True:  # the snapshot the workers' writes are assumed to make
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             with contextlib.suppress(sqlite3.Error):
@@ -246,7 +247,7 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
                     break
             time.sleep(0.002)
         os.killpg(proc.pid, signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -254,7 +255,7 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
     assert proc.returncode == -signal.SIGTERM, err
     assert _snapshots(ws, night) == 0  # the stopped night's rows are undone
     assert not (ws / f"notify-{night}.json").exists()
-    again = subprocess.run(sync(night), capture_output=True, text=True, check=False, timeout=120)
+    again = subprocess.run(sync(night), capture_output=True, text=True, check=False, timeout=HANG)
     assert again.returncode == 0, again.stderr
     sent = json.loads((ws / f"notify-{night}.json").read_text())
     turned = {(t["team"], t["kr_id"]) for t in sent["turned_off_track"]}
@@ -306,7 +307,7 @@ def test_a_ctrl_c_the_run_dropped_in_a_finalizer_still_stops_it(big: Path, tmp_p
         start_new_session=True,
     )
     try:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

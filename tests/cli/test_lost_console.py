@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_ops_cli import AS_OF
+from tests.support.scripts import HANG
 
 NOISE = ("Traceback", "Exception ignored", "BrokenPipeError", "Broken pipe")
 
@@ -98,7 +99,7 @@ def test_stdout_and_stderr_both_gone_still_exit_with_the_work_s_code(
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()
     proc.stderr.close()
-    assert proc.wait(timeout=60) == 2
+    assert proc.wait(timeout=HANG) == 2
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
+from tests.support.scripts import HANG
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -114,7 +115,7 @@ def test_emulator_module_takes_dash_h() -> None:
         [sys.executable, "-m", "sheets_sync.emulator", "-h"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ import pytest
 
 from sheets_sync.emulator import Emulator
 from tests.e2e.test_google_sync import team_sheets, workspace
+from tests.support.scripts import HANG
 
 pytestmark = [
     pytest.mark.emulator,
@@ -63,7 +64,7 @@ def test_ctrl_c_stops_google_teams_between_requests_and_keeps_the_lock_till_the_
     lock = tmp_path / ".sheets-sync" / "run.lock"
     free_at: int | None = None
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG
         while _written(env) < 4:
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.01)
@@ -74,7 +75,7 @@ def test_ctrl_c_stops_google_teams_between_requests_and_keeps_the_lock_till_the_
             if free_at is None and _lock_free(lock):
                 free_at = _written(env)
             time.sleep(0.002)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -106,7 +107,7 @@ def test_a_team_waiting_for_its_quota_slot_sends_nothing_after_ctrl_c(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG
         while not any(r.endpoint == "spreadsheets.get" for r in env.log.requests):
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.01)

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from sheets_sync.sync.lock import RunLock
+from tests.support.scripts import HANG
 
 ROOT = Path(__file__).parents[2]
 DEPLOY = ROOT / "deploy"
@@ -124,7 +125,7 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=HANG,
     )
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
 
@@ -152,7 +153,7 @@ def test_systemd_timer_fires_on_the_spring_forward_night(zone: str, night: str) 
         capture_output=True,
         text=True,
         check=True,
-        timeout=60,
+        timeout=HANG,
     )
     elapse = re.search(r"Next elapse: \w+ (\S+)", done.stdout)
     assert elapse is not None, done.stdout
@@ -206,13 +207,13 @@ def test_github_actions_sync_step_treats_exit_3_as_success(workspace: Path) -> N
     script = step["run"]
     with RunLock(workspace.parent / ".sheets-sync"):  # another run is going on
         locked = subprocess.run(
-            ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=60
+            ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=HANG
         )
     assert locked.returncode == 0
     assert b"holds the workspace lock" in locked.stdout + locked.stderr
     workspace.write_text("company: [broken")
     broken = subprocess.run(
-        ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=60
+        ["bash", "-e", "-c", script], env=env, capture_output=True, check=False, timeout=HANG
     )
     assert broken.returncode != 0
 
@@ -250,7 +251,7 @@ def test_github_actions_credentials_step_points_the_sync_at_the_key(
         "GOOGLE_SERVICE_ACCOUNT_JSON": secret,
     }
     done = subprocess.run(
-        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, check=False, timeout=60
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, check=False, timeout=HANG
     )
     assert done.returncode == 0, done.stderr
     name, _, value = github_env.read_text().strip().partition("=")

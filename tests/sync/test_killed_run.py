@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import HANG
+
 _KILLED_PARENT = """
 import os, signal, sys, threading, time
 from pathlib import Path
@@ -58,7 +60,7 @@ def test_workers_die_with_a_run_killed_with_sigkill(tmp_path: Path, how: str) ->
             check=False,
             stdout=out,
             stderr=out,
-            timeout=30,
+            timeout=HANG,
         )
     assert done.returncode == -signal.SIGKILL, log.read_text()
     workers = [int(p.name) for p in pids.iterdir()]

@@ -13,6 +13,7 @@ import pytest
 
 from sheets_sync.errors import ConfigError, RunLockedError
 from sheets_sync.sync.lock import RunLock
+from tests.support.scripts import HANG
 
 
 def test_a_second_whole_run_is_refused_and_told_who_holds_the_lock(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_a_child_of_a_run_killed_with_sigkill_does_not_keep_the_lock(tmp_path: P
         check=False,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=HANG,
     )
     assert done.returncode == -signal.SIGKILL
     child = int(done.stdout)

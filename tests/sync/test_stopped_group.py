@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.sync import parallel
+from tests.support.scripts import HANG
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def _run(signum: int, out: Path) -> dict[str, Any]:
         [sys.executable, "-c", _SWALLOWED, str(int(signum)), str(out)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,  # ``killpg(0)`` signals the script's processes only
@@ -116,7 +117,7 @@ def test_a_broken_pool_reruns_its_teams_without_waiting_for_a_stop() -> None:
         [sys.executable, "-c", _ONE_DIES, str(grace)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,
@@ -181,7 +182,7 @@ def test_a_group_stop_the_parent_handles_late_loses_no_finished_team(
         [sys.executable, "-c", _LATE, str(int(signum)), str(tmp_path), str(late)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,
@@ -226,7 +227,7 @@ def test_a_stop_signal_to_one_worker_alone_reruns_its_teams() -> None:
         [sys.executable, "-c", _ONE_WORKER],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,
@@ -285,7 +286,7 @@ def test_a_lost_stop_is_raised_again_as_its_handler_raised_it(tmp_path: Path) ->
         [sys.executable, "-c", _GRACEFUL_THEN_KILL, str(tmp_path)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,
@@ -340,7 +341,7 @@ def test_a_stop_lost_as_the_caller_takes_the_last_outcome_is_raised(
         [sys.executable, "-c", _LOST_AT_THE_END, how],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
         check=False,
         cwd=ROOT,
         start_new_session=True,

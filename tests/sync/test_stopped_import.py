@@ -53,9 +53,7 @@ def test_a_run_stopped_as_pandas_is_imported_can_run_again(tmp_path: Path, worke
     """With workers pandas is imported while they parse (``import_libraries``), without
     them as the rollup is prepared: the stop waits for the import, then stops the run."""
     ws = str(tmp_path / "ws")
-    found = run_script(
-        _STOPPED_IN_THE_IMPORT, ws, str(workers), timeout=240, clean=False, last_line=True
-    )
+    found = run_script(_STOPPED_IN_THE_IMPORT, ws, str(workers), clean=False, last_line=True)
     assert found == {"fired": True, "first": "stopped", "second": "published"}, found
 
 

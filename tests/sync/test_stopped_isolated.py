@@ -168,7 +168,7 @@ def test_a_stop_while_a_rerun_child_exits_is_handled_at_once(tmp_path: Path) -> 
     """The run joined a child that had sent its outcome with no timeout: a stop whose C
     handler ran in another thread was seen only once the child exited (here, once the
     thread its task left running ended)."""
-    found = _script(_CHILD_SLOW_TO_EXIT, str(tmp_path), timeout=120)
+    found = _script(_CHILD_SLOW_TO_EXIT, str(tmp_path))
     assert found["handled"], found
     assert found["stopped"], found
 
@@ -222,7 +222,7 @@ def test_reruns_whose_children_the_kernel_reaps_end_and_stop(tmp_path: Path) -> 
     """A child reaped by the kernel (SIGCHLD ignored) never has an exit code: the reruns
     waited for one for good, after each child's outcome and in a stop's wind-down. One
     that died says so, not "exit status None"."""
-    found = run_script(_REAPED_BY_THE_KERNEL, str(tmp_path), timeout=120)
+    found = run_script(_REAPED_BY_THE_KERNEL, str(tmp_path))
     unknown = "exit status unknown, SIGCHLD ignored?"
     assert found["first"] == {"0": 0, "1": 2, "2": 4, "3": unknown}, found
     assert found["stopped"] and found["second"] == {"10": 20, "11": 22}, found

@@ -19,6 +19,7 @@ import pytest
 from bench.generate import generate_workspace
 from tests.cli.test_interrupted_sync import AS_OF, _children, stopped_done
 from tests.support.cpus import needs_two_cpus
+from tests.support.scripts import HANG
 from tests.sync.test_killed_run import _alive
 
 pytestmark = [
@@ -90,7 +91,7 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
     )
     reruns: list[int] = []
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + HANG
         while not list(marks.glob("rerun-*")):  # a rerun is writing
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.005)
@@ -99,7 +100,7 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
             os.killpg(proc.pid, signum)
         else:
             proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -174,14 +175,14 @@ def test_a_stop_while_a_broken_pool_waits_for_a_writer_lets_it_finish(
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + HANG
         while not (marks / "died").exists():
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.005)
         writer = int((marks / "insync").read_text())
         time.sleep(0.5)  # the pool is broken; the other worker is still in its write
         proc.send_signal(signal.SIGTERM)  # systemctl stop (KillMode=mixed): the run alone
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

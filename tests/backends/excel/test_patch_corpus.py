@@ -32,6 +32,7 @@ from tests.backends.excel.fixtures import (
     without_recalc_flag,
 )
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 from tests.support.shared import REAL_WORLD
 
 # Files we refuse on purpose, with the error class and a phrase of the message.
@@ -194,7 +195,7 @@ def test_libreoffice_opens_and_renders_status_colours(team_lo: bytes, tmp_path: 
     subprocess.run(
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
         check=True,
-        timeout=60,
+        timeout=HANG,
     )
     page = next(tmp_path.glob("page*.png"))
     found = _pixel_counts(page, [GREEN, YELLOW, RED, GREY])

@@ -29,6 +29,7 @@ from sheets_sync.errors import (
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellError, CellRange, SheetGrid
+from tests.support.scripts import HANG
 
 Build = Callable[[openpyxl.Workbook], None]
 
@@ -347,7 +348,7 @@ def test_a_far_cell_outside_the_rows_is_refused_not_allocated(
         check=False,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert "the tab spans A1:XFD1048576" in done.stdout
