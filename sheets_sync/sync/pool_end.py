@@ -291,23 +291,33 @@ def stops_recorded(
     for ``raise_recorded`` to raise such a stop again.
     ``second`` runs in the handler of each stop raised after the first (``kill_started``).
     Only from the main thread (where handlers are set); a handler that raises nothing
-    (a caller's own) records nothing."""
+    (a caller's own) records nothing.
+
+    A stop landing as the handlers are put back (its handler, put back, raises between
+    two of them) left ours on the others for good, recording into a pool that was gone,
+    and a library caller's second stop after the run ran ``second`` (a SIGKILL to what
+    it had started since, until 2026-12-06). Ours are ``closed`` first: one still in
+    then acts as the handler it replaced, and puts it back."""
     ours: dict[int, tuple[_Handler, _Handler]] = {}
     raised: list[BaseException] = []
+    closed: list[bool] = []
     if threading.current_thread() is threading.main_thread():
         for signum in signals:
             handler = signal.getsignal(signum)
             if callable(handler):  # not SIG_IGN (nohup's) nor SIG_DFL
-                recording = _recording(flag, handler, raised, second)
+                recording = _recording(flag, handler, raised, second, closed)
                 ours[signum] = (handler, recording)
                 signal.signal(signum, recording)
     try:
         yield raised
     finally:
-        if threading.current_thread() is threading.main_thread():  # else left: it only adds
-            for signum, (handler, recording) in ours.items():
-                if signal.getsignal(signum) is recording:  # not one put in since
-                    signal.signal(signum, handler)
+        try:
+            closed.append(True)
+        finally:  # in another thread ours are left: closed, they only pass the signal on
+            if threading.current_thread() is threading.main_thread():
+                for signum, (handler, recording) in ours.items():
+                    if signal.getsignal(signum) is recording:  # not one put in since
+                        signal.signal(signum, handler)
 
 
 def _recording(
@@ -315,8 +325,13 @@ def _recording(
     handler: _Handler,
     raised: list[BaseException],
     second: Callable[[], None] | None,
+    closed: list[bool],
 ) -> _Handler:
     def record(signum: int, frame: FrameType | None) -> Any:
+        if closed:  # the pool is done: ``handler`` as if it had been put back, and it is
+            if signal.getsignal(signum) is record:
+                signal.signal(signum, handler)
+            return handler(signum, frame)
         try:
             return handler(signum, frame)
         except BaseException as exc:
