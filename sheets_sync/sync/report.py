@@ -18,6 +18,7 @@ from typing import Any
 
 from sheets_sync.atomic import atomic_write, is_temp_name, remove_stale
 from sheets_sync.domain.models import Finding
+from sheets_sync.sync import stops
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
 
@@ -192,17 +193,26 @@ def report_name(folder: Path, when: dt.datetime, tag: str = "") -> Path:
 
 
 def keep_run_report(
-    kept: Path,
+    folder: Path,
+    name: tuple[dt.datetime, str],
     report: Mapping[str, Any],
     runs: Sequence[TeamRun],
     keep: int | None,
     copy_to: Path | None = None,
+    reserved: list[Path] | None = None,
 ) -> str | None:
-    """Write the report to ``kept`` (a ``report_name``) and a copy to ``copy_to``, then
-    prune ``kept``'s folder (``prune_run_reports``). Returns why the report was not
-    written, logged, instead of raising: the run's work is done whatever happens here."""
-    where, written, problem = kept, False, None
+    """Write the report under a ``report_name(folder, *name)`` and a copy to ``copy_to``,
+    then prune ``folder`` (``prune_run_reports``). Returns why the report was not
+    written, logged, instead of raising: the run's work is done whatever happens here.
+    ``reserved`` gets the name as it is reserved (``stopped.after_run`` looks there).
+    The name is reserved inside the ``try`` and noted with stops held: reserved before
+    it, a stop landing between left the empty file in ``runs/`` (until 2026-12-06)."""
+    named = [] if reserved is None else reserved
+    where, written, problem = folder, False, None
     try:
+        with stops.held(block=False):  # reserved and noted as one
+            named.append(report_name(folder, *name))
+        kept = where = named[-1]
         write_run_report(kept, report, runs)
         written = True
         if copy_to is not None:  # the same bytes: encoded once (every team's changes)
@@ -213,25 +223,26 @@ def keep_run_report(
 
             atomic_write(copy_to, copy)
     except OSError as exc:
-        _unreserve(kept)
+        _unreserve(named)
         problem = f"{where}: the run report was not written ({exc.strerror or exc})"
         log.error("%s", problem)
     except BaseException:  # a stop (a second one, as a stopped night's report is written)
-        _unreserve(kept)
+        _unreserve(named)
         raise
     if written:  # ours is on disk: the older ones of its kind past ``keep`` go
-        pruned = prune_run_reports(kept.parent, keep, kept)
+        pruned = prune_run_reports(folder, keep, kept)
         if pruned:
             log.warning("run reports: %s", pruned)
     return problem
 
 
-def _unreserve(kept: Path) -> None:
+def _unreserve(named: Sequence[Path]) -> None:
     """The name ``report_name`` reserved, never written, goes: an empty file in ``runs/``
     (left by a stop as the report was written) is no report, and was pruned as one."""
-    with contextlib.suppress(OSError):
-        if kept.stat().st_size == 0:
-            kept.unlink()
+    for kept in named:
+        with contextlib.suppress(OSError):
+            if kept.stat().st_size == 0:
+                kept.unlink()
 
 
 def _is_report_temp(name: str) -> bool:

@@ -34,7 +34,7 @@ from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
 from sheets_sync.sync.options import as_of_day, check_shard_results
 from sheets_sync.sync.outcome import TeamRun
-from sheets_sync.sync.report import ROLLUP, keep_run_report, report_name, run_report
+from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
 from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
 from sheets_sync.sync.ticker import Ticker
 
@@ -275,10 +275,9 @@ def _end_night(
     if sync.history_skipped != result.history_skipped:  # it could not be confirmed
         result = replace(result, history_skipped=sync.history_skipped)
         report["history_skipped"] = sync.history_skipped
-    kept = report_name(
-        workspace.state_dir / "runs", result.context.generated_at, report_tag(options)
-    )
-    problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports, report_path)
+    name = (result.context.generated_at, report_tag(options))
+    problem = keep_run_report(workspace.state_dir / "runs", name, report, result.runs,
+                              workspace.keep_run_reports, report_path, end.report)  # fmt: skip
     return result if problem is None else replace(result, report_error=problem)
 
 
@@ -372,8 +371,8 @@ def _keep_rollup_report(
     report["from_results"] = (
         {"folder": str(results[0]), "shards": results[1]} if results is not None else None
     )
-    kept = report_name(workspace.state_dir / "runs", when, f"-{ROLLUP}")
-    problem = keep_run_report(kept, report, result.runs, workspace.keep_run_reports)
+    folder, name = workspace.state_dir / "runs", (when, f"-{ROLLUP}")
+    problem = keep_run_report(folder, name, report, result.runs, workspace.keep_run_reports)
     return result if problem is None else replace(result, report_error=problem)
 
 

@@ -9,11 +9,12 @@ team line and wrote no report, and ``--report`` kept the night before's."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import signal
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from sheets_sync.errors import Interrupted
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import RunContext, TeamRun
-from sheets_sync.sync.report import DRY_RUN, STOPPED, keep_run_report, report_name, run_report
+from sheets_sync.sync.report import DRY_RUN, STOPPED, keep_run_report, run_report
 
 log = logging.getLogger("sheets_sync.sync")
 
@@ -104,6 +105,7 @@ class NightEnd:
 
     saved: bool = False  # the shard's results (when it saves any)
     settled: bool = False  # the history: the snapshot confirmed, the alerts marked
+    report: list[Path] = field(default_factory=list)  # the night's own, once named
 
 
 def after_run(
@@ -138,7 +140,7 @@ def after_run(
             said.append(f"the notification may not have gone out: {night} again to finish")
     stop.done = "; ".join(said)
     history = _history(sync, options, settled=end.settled)
-    keep_report(sync.workspace, options, stop, result, history, report_path)
+    keep_report(sync.workspace, options, stop, result, history, report_path, end.report)
 
 
 def keep_report(
@@ -148,11 +150,18 @@ def keep_report(
     result: SyncResult,
     history: str,
     report_path: Path | None,
+    replaces: list[Path] | None = None,
 ) -> None:
     """The stopped night's run report, never in place of the stop's line and exit code:
-    a failure is logged, a second stop ends only the report."""
+    a failure is logged, a second stop ends only the report. ``replaces``: the night's
+    own report, when the stop came as it was kept (written, copied, the old ones
+    pruned): it goes once the stopped one is written. Until 2026-12-06 both stayed, two
+    reports of one night, and ``--report`` got the stopped one."""
     try:
-        _keep_stopped_report(workspace, options, stop, result, history, report_path)
+        if _keep_stopped_report(workspace, options, stop, result, history, report_path) is None:
+            for own in replaces or ():  # once the stopped one is written (else logged)
+                with contextlib.suppress(OSError):  # left: two reports, as before
+                    own.unlink(missing_ok=True)
     except KeyboardInterrupt:  # a second stop: no report; this stop goes on
         pass
     except Exception as problem:
@@ -167,7 +176,7 @@ def _keep_stopped_report(
     result: SyncResult,
     history: str,
     report_path: Path | None,
-) -> None:
+) -> str | None:
     """A stopped night's run report, as a night's (``--report`` too), of the teams that
     finished (and the rollup, when it was written), with ``stopped``: the signal, every
     team not synced and what became of the history (``history_skipped`` too, when the
@@ -186,6 +195,6 @@ def _keep_stopped_report(
         "history": history,
     }
     report["teams"] = teams
-    folder = workspace.state_dir / "runs"
-    kept = report_name(folder, result.context.generated_at, report_tag(options, stopped=True))
-    keep_run_report(kept, report, result.runs, workspace.keep_run_reports, report_path)
+    name = (result.context.generated_at, report_tag(options, stopped=True))
+    return keep_run_report(workspace.state_dir / "runs", name, report, result.runs,
+                           workspace.keep_run_reports, report_path)  # fmt: skip

@@ -10,6 +10,7 @@ import json
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,58 @@ def test_a_team_written_as_the_stop_lands_is_counted_done(
     assert [ln.split(":")[0] for ln in lines[:-1]] == changed, out
     left = [t for t in TEAMS if t not in changed]
     assert lines[-1] == f"not synced (stopped): 5 teams: {', '.join(left)}", out
+
+
+def test_a_stop_as_the_nights_report_is_named_leaves_no_empty_report(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None, stop_handler: None
+) -> None:
+    """The name was reserved (an empty file) before the ``try`` that removes it if the
+    report is not written: a SIGTERM landing between left a 0-byte ``...Z.json`` beside
+    the ``-stopped`` report, in ``runs/`` for good (pruned as a report)."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    real, calls = report.report_name, []
+
+    def report_name(*args: Any) -> Path:  # the signal lands as the name is returned
+        name = real(*args)
+        calls.append(name)
+        if len(calls) == 1:  # the night's own; the stopped one is written
+            signal.raise_signal(signal.SIGTERM)
+        return name
+
+    monkeypatch.setattr(report, "report_name", report_name)
+    monkeypatch.setattr(sync_run, "report_name", report_name, raising=False)  # as it was
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    runs = _runs(cfg)
+    assert len(runs) == 1, f"more than the stopped report: {runs}"
+    ((name, size),) = runs
+    assert name.endswith("Z-stopped.json") and size > 0, runs
+
+
+def test_a_stop_once_the_nights_report_is_written_leaves_one_report(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_death: None, stop_handler: None
+) -> None:
+    """A SIGTERM as the night's report was copied to ``--report`` or the old ones pruned
+    kept the night's report and a ``-stopped`` one beside it: two reports of one night.
+    The stopped one (what the run's exit says) is now the night's only report, and the
+    ``--report`` copy is it."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    path = tmp_path / "last-night.json"
+    real, calls = report.prune_run_reports, []
+
+    def prune_run_reports(*args: Any) -> str | None:
+        calls.append(args)
+        if len(calls) == 1:  # the night's own report is written and copied
+            signal.raise_signal(signal.SIGTERM)
+        return real(*args)
+
+    monkeypatch.setattr(report, "prune_run_reports", prune_run_reports)
+    code, out, err = _sync(cfg, "--report", str(path))
+    assert code == 128 + signal.SIGTERM, out + err
+    runs = _runs(cfg)
+    assert len(runs) == 1, f"more than the stopped report: {runs}"
+    ((name, size),) = runs
+    assert name.endswith("Z-stopped.json") and size > 0, runs
+    kept = json.loads((cfg.parent / ".sheets-sync/runs" / name).read_text())
+    assert kept["stopped"]["history"] == RECORDED and kept["stopped"]["teams_done"] == 6
+    assert json.loads(path.read_text()) == kept
