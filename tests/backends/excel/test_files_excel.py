@@ -21,6 +21,7 @@ from sheets_sync.backends.excel import files
 from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
 from sheets_sync.backends.excel.lockfiles import is_lock_file, lock_holder, parse_excel_owner
 from sheets_sync.errors import ConflictError, SourceError
+from tests.support.scripts import HANG
 
 
 def _version(path: Path) -> str:
@@ -489,7 +490,7 @@ def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_p
                 assert child.stdout.readline().startswith("wrote"), child.stderr
             time.sleep(rng.uniform(0, 0.05))
             child.send_signal(signal.SIGKILL)
-            child.wait(timeout=10)
+            child.wait(timeout=HANG)  # a kill during an fsync waits for the disk
         assert child.returncode == -signal.SIGKILL
         data = target.read_bytes()
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
