@@ -110,8 +110,12 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
         console.print(findings_table(runs))
         return
     for run in runs:
-        if run.error and not run.scored:
-            console.print(f"{run.team}: error: {run.error}", **_PLAIN)
+        if run.error and not run.scored:  # a team it could not read: what a shipper alerts on
+            failed = f"{run.team}: error: {run.error}"
+            if isinstance(console, JsonLinesConsole):
+                console.print(failed, level=logging.ERROR, **_PLAIN)
+            else:
+                console.print(failed, **_PLAIN)
         for f in run.findings:
             console.print(f"{run.team}: {f.severity.value}: {f}", **_PLAIN)
 

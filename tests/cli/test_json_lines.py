@@ -69,6 +69,21 @@ def test_sync_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path) 
         assert [level for level, _ in out if level != "info"] == ["error"]
 
 
+def test_validate_says_a_team_it_could_not_read_as_an_error_record(
+    demo: Path, tmp_path: Path
+) -> None:
+    """README: a failed team's line is at level error; validate's line for a team it could
+    not read stayed ``info`` (found 2026-12-06), its findings stay ``info``."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
+    (tmp_path / "ws" / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    code, out, err = run_json("validate", "--config", cfg, *AS_OF)
+    assert code == 1 and err == []
+    failed = ("error", "People: error: People.xlsx: not an Excel workbook (.xlsx)")
+    assert failed in out
+    assert [level for level, _ in out if level != "info"] == ["error"]
+
+
 def test_rollup_validate_and_sync_print_records_only(demo: Path, tmp_path: Path) -> None:
     shutil.copytree(demo.parent, tmp_path / "ws")
     cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
