@@ -20,6 +20,7 @@ from sheets_sync.mapping.fields import (
     KPI_REQUIRED,
     OKR_FIELDS,
     OKR_REQUIRED,
+    normalise_header,
 )
 from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
 
@@ -158,7 +159,10 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
         raise MappingError(f"{source}: invalid mapping", problems=schema + problems) from None
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
-    return _with_defaults(spec)
+    full = _with_defaults(spec)
+    if problems := _shared_headers(spec, full, source):
+        raise MappingError(f"{source}: invalid mapping", problems=problems)
+    return full
 
 
 def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:
@@ -198,6 +202,32 @@ def _used_fields(tab: object) -> list[tuple[str, str]]:
 
 def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
+
+
+def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
+    """A header given to two fields of one tab. Only one of them got the column, the one
+    listed last, without a word: ``comment: [Notes]`` beside ``score: [Notes]`` had the
+    sync write scores over the team's Notes (until 2026-12-06). A field's default header
+    (a field the file does not list) counts too: ``score: [Comment]`` added a second
+    Comment column for the scores."""
+    problems = []
+    for kind in ("okrs", "kpis"):
+        tab: TabSpec | None = getattr(full, kind)
+        if tab is None:
+            continue
+        listed = getattr(given, kind).columns
+        owner: dict[str, str] = {}
+        for name, headers in tab.columns.items():
+            for header in headers:
+                first = owner.setdefault(normalise_header(header), name)
+                if first != name:
+                    default = "" if name in listed else f" (the default header of {name})"
+                    problems.append(
+                        f"{source}: {kind}.columns: header {header!r} is given for both "
+                        f"{first} and {name}{default}; a column is read as one field, so "
+                        "give each field headers of its own"
+                    )
+    return list(dict.fromkeys(problems))
 
 
 def _problem(error: Any) -> str:

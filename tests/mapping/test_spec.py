@@ -74,3 +74,28 @@ kpis:
 def test_every_builtin_mapping_loads() -> None:
     for name in builtin_mappings():
         assert load_mapping(name).name == name
+
+
+def test_a_header_given_to_two_fields_is_an_error() -> None:
+    """Only the field listed last got the column, silently: ``comment: [Notes]`` beside
+    ``score: [Notes]`` had the sync write scores over the team's Notes; ``score:
+    [Comment]`` added a second Comment column for the scores (both until 2026-12-06)."""
+    text = """name: mine
+okrs:
+  sheet: [OKRs]
+  columns:
+    comment: [Comment, Notes]
+    score: [Score, notes]
+kpis:
+  sheet: [KPIs]
+  columns: {status: [Comment]}
+"""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: okrs.columns: header 'notes' is given for both comment and score; a "
+        "column is read as one field, so give each field headers of its own",
+        "mine.yaml: kpis.columns: header 'Comment' is given for both status and comment "
+        "(the default header of comment); a column is read as one field, so give each "
+        "field headers of its own",
+    ]
