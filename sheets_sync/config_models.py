@@ -148,8 +148,13 @@ class GoogleModel(_Strict):
 MIN_WORKBOOK_MB = 0.01
 
 
+#: The most any count or size of this file may be: far past any real one, and below what
+#: broke (a history count past SQLite's integers, ``1e308`` MB past a float's bytes)
+MAX_SETTING = 1_000_000_000
+
+
 class LimitsModel(_Strict):
-    max_workbook_mb: float = Field(default=50, gt=0)
+    max_workbook_mb: float = Field(default=50, gt=0, le=MAX_SETTING)
 
     @field_validator("max_workbook_mb")
     @classmethod
@@ -205,8 +210,10 @@ class NotifyModel(_Strict):
 
 
 class HistoryModel(_Strict):
-    keep_snapshots: int = Field(default=12, ge=1)  # nights the rollup's History/Trends show
-    prune_after: int | None = Field(default=None, ge=1)  # nights the store keeps; None: all
+    # nights the rollup's History/Trends show; past 2**63 the history store's queries
+    # raised OverflowError after the team sheets were written (until 2026-12-06)
+    keep_snapshots: int = Field(default=12, ge=1, le=MAX_SETTING)
+    prune_after: int | None = Field(default=None, ge=1, le=MAX_SETTING)  # None: every night
 
     @model_validator(mode="after")
     def _store_covers_the_tabs(self) -> HistoryModel:

@@ -1,4 +1,5 @@
-"""``limits.max_workbook_mb`` admits a workbook: a limit too small to hold any is refused."""
+"""``limits.max_workbook_mb`` admits a workbook: a limit too small to hold any is refused;
+and no count or size of the workspace file is past a billion, where they broke."""
 
 from __future__ import annotations
 
@@ -42,3 +43,33 @@ def test_the_smallest_workbook_limit_loads(tmp_path: Path) -> None:
     text = _one_team_head(tmp_path) + "limits: {max_workbook_mb: 0.01}\n"
     (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
     assert load_workspace(tmp_path / "sheets-sync.yaml").max_workbook_bytes == 10_485
+
+
+TOO_LARGE = "Input should be less than or equal to 1000000000"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("limits.max_workbook_mb", "1e308"),  # OverflowError making it bytes, in config check
+        ("history.keep_snapshots", "99999999999999999999"),  # OverflowError in SQLite,
+        ("history.prune_after", "99999999999999999999"),  # after the sheets were written
+        ("history.keep_snapshots", "1000000001"),
+    ],
+)
+def test_a_count_or_size_past_a_billion_is_a_problem_naming_its_key(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    """Until 2026-12-06 these loaded: ``1e308`` MB ended ``config check`` and every
+    command in an OverflowError traceback, and a history count past 2**63 passed the
+    check and ended the sync in one after it had written the team sheets."""
+    section, name = key.split(".")
+    found = problems(tmp_path, _one_team_head(tmp_path) + f"{section}: {{{name}: {value}}}\n")
+    assert found == [f"sheets-sync.yaml: {key}: {TOO_LARGE}"]
+
+
+def test_a_billion_still_loads(tmp_path: Path) -> None:
+    text = _one_team_head(tmp_path) + "limits: {max_workbook_mb: 1e9}\n"
+    text += "history: {keep_snapshots: 1000000000, prune_after: 1000000000}\n"
+    (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
+    assert load_workspace(tmp_path / "sheets-sync.yaml").keep_snapshots == 1_000_000_000
