@@ -176,10 +176,23 @@ def write_template(
             f"{path}: already exists; not overwriting it (it may be a team's workbook; "
             "--force replaces it)"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = deterministic_bytes(build_workbook(template_for(rules)))
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    atomic_write(path, write)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, write)
+    except OSError as exc:  # named the temp file (``/srv/.t.xlsx.k2j1.tmp: Permission
+        # denied``), or for a folder that is a file only ``t.xlsx: File exists``
+        raise ConfigError(f"{path}: cannot write the template: {_why(path, exc)}") from None
+
+
+def _why(path: Path, exc: OSError) -> str:
+    """What stopped the write, in words about ``path``'s folders: the nearest that exists
+    may be a file, where a folder was meant."""
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    return str(exc.strerror or exc)

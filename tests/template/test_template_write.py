@@ -1,0 +1,50 @@
+"""``sheets-sync template PATH`` where the file cannot be written: one line naming PATH and
+why, nothing left behind. It named the temp file beside it (``error: /srv/.t.xlsx.k2j1.tmp:
+Permission denied``, exit 1), or for a folder that is a file only ``t.xlsx: File exists``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+from tests.cli.test_state_folder import read_only  # noqa: F401 (a fixture)
+
+
+def _template(path: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["template", str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_read_only_folder_is_named_with_the_template(
+    tmp_path: Path,
+    read_only: Callable[[Path], str],  # noqa: F811
+) -> None:
+    folder = tmp_path / "shared drive"
+    folder.mkdir()
+    reason = read_only(folder)
+    path = folder / "Équipe.xlsx"
+    assert _template(path) == (2, "", f"error: {path}: cannot write the template: {reason}\n")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_folder_that_is_a_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "team.xlsx").write_bytes(b"the team's goals")
+    path = tmp_path / "team.xlsx" / "sub" / "t.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "sheets_sync", "template", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == (
+        f"error: {path}: cannot write the template: {tmp_path / 'team.xlsx'} is a file, not "
+        "a folder\n"
+    )
+    assert (tmp_path / "team.xlsx").read_bytes() == b"the team's goals"
