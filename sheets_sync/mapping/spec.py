@@ -74,6 +74,33 @@ class TabSpec(_Strict):
             return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
         return value
 
+    @field_validator("sheet")
+    @classmethod
+    def _names_a_tab(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        """``sheet: []`` failed each team with "no tab named " and nothing after it (a
+        ``kpis`` one with an internal error), until 2026-12-06."""
+        if not names:
+            raise ValueError("names no tab; give one or more tab names, as sheet: [OKRs]")
+        if any(not name.strip() for name in names):
+            raise ValueError("a tab name is blank")
+        return names
+
+    @field_validator("columns")
+    @classmethod
+    def _has_headers(cls, columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """``target: []`` failed each team with an internal error (IndexError), and a
+        header of no letter or digit (``""``, ``"-"``) matched every such cell, until
+        2026-12-06."""
+        for name, headers in columns.items():
+            if not headers:
+                raise ValueError(f"{name} has no header; give one or more, as {name}: [Goal]")
+            for header in headers:
+                if not normalise_header(header):
+                    raise ValueError(
+                        f"{name}: header {header!r} has no letter or digit (nor % or #)"
+                    )
+        return columns
+
 
 class MappingSpec(_Strict):
     name: str

@@ -99,3 +99,27 @@ kpis:
         "(the default header of comment); a column is read as one field, so give each "
         "field headers of its own",
     ]
+
+
+@pytest.mark.parametrize(
+    ("tabs", "problem"),
+    [
+        # failed each team with "no tab named " (a kpis one with an internal error)
+        ("okrs:\n  sheet: []\n", "okrs.sheet: names no tab; give one or more tab names, as "),
+        ("okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: []\n  required: false\n", "kpis.sheet: names "),
+        ('okrs:\n  sheet: [OKRs, " "]\n', "okrs.sheet: a tab name is blank"),
+        # an internal error (IndexError) for each team
+        ("okrs:\n  sheet: [OKRs]\n  columns: {target: []}\n", "okrs.columns: target has no "),
+        # matched every cell of no letter or digit as that field's header
+        (
+            'okrs:\n  sheet: [OKRs]\n  columns: {target: ["-"]}\n',
+            "okrs.columns: target: header '-' has no letter or digit (nor % or #)",
+        ),
+    ],
+)
+def test_a_tab_or_field_with_nothing_to_look_for_is_an_error(tabs: str, problem: str) -> None:
+    """Until 2026-12-06 these loaded, and each team using them failed at read time."""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping("name: mine\n" + tabs, source="mine.yaml")
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"mine.yaml: {problem}")
