@@ -20,6 +20,7 @@ from pydantic import (
 
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import CELL_CHARS, utf16_len
+from sheets_sync.yamlio import as_yaml
 
 
 class _Strict(BaseModel):
@@ -61,6 +62,15 @@ class PeriodModel(_Strict):
     name: Key
     start: dt.date
     end: dt.date
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _not_a_number(cls, value: Any) -> Any:
+        """``start: 20261001`` was read as seconds since 1970 and refused as "Datetimes
+        provided to dates should have zero time", which says nothing of the format."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"should be a date written as YYYY-MM-DD (2026-10-01), not {value}")
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> PeriodModel:
@@ -240,3 +250,17 @@ class WorkspaceModel(_Strict):
     run_reports: RunReportsModel = RunReportsModel()
     notify: NotifyModel = NotifyModel()
     history: HistoryModel = HistoryModel()
+
+    @field_validator("teams_glob", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any) -> Any:
+        """Anything else gave one problem per type of the union, each at a location no
+        file has: ``teams_glob.str: ...`` and ``teams_glob.list[str][0]: ...``."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        raise ValueError(
+            "should be a pattern such as 'teams/*.xlsx', or a list of patterns, not "
+            f"{as_yaml(value)}"
+        )

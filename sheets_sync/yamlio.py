@@ -169,10 +169,10 @@ def not_settings(value: Any, doc: str) -> str:
     The value is shown as the file has it (``true``, ``[a, b]``), not as Python's repr."""
     if value is None:  # `rollup:` with nothing under it said "not None"
         return f"is empty; it should hold settings (key: value); see {doc}"
-    return f"should hold settings (key: value), not {_as_yaml(value)}; see {doc}"
+    return f"should hold settings (key: value), not {as_yaml(value)}; see {doc}"
 
 
-def _as_yaml(value: Any) -> str:
+def as_yaml(value: Any) -> str:
     """``value`` written as YAML on one line, cut to 60 characters; text quoted, so that
     ``'Ops'`` reads as the word it is."""
     if isinstance(value, str):

@@ -1,0 +1,39 @@
+"""A value of the wrong shape is one problem at its key, in the file's words: a union's
+types each gave a problem at a location no file has (``teams_glob.list[str][0]``), and a
+date typed as a number was read as seconds since 1970."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.config.test_config import _one_team_head, problems
+
+PATTERN = "should be a pattern such as 'teams/*.xlsx', or a list of patterns, not "
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("5", "5"), ("[~, a]", "[null, a]"), ("{a: b}", "{a: b}")]
+)
+def test_teams_glob_of_another_shape_is_one_problem_at_its_key(
+    tmp_path: Path, value: str, shown: str
+) -> None:
+    """Until 2026-12-06: ``teams_glob.str: Input should be a valid string`` and
+    ``teams_glob.list[str][0]: Input should be a valid string``."""
+    found = problems(tmp_path, _one_team_head(tmp_path) + f"teams_glob: {value}\n")
+    assert found == [f"sheets-sync.yaml: teams_glob: {PATTERN}{shown}"]
+
+
+def test_a_period_date_typed_as_a_number_asks_for_a_date(tmp_path: Path) -> None:
+    """Until 2026-12-06: ``period.start: Datetimes provided to dates should have zero time
+    - e.g. be exact dates`` (20261001 read as seconds since 1970)."""
+    text = _one_team_head(tmp_path).replace(
+        "start: 2026-10-01, end: 2026-12-31", "start: 20261001, end: 2026.5"
+    )
+    assert problems(tmp_path, text) == [
+        "sheets-sync.yaml: period.start: should be a date written as YYYY-MM-DD "
+        "(2026-10-01), not 20261001",
+        "sheets-sync.yaml: period.end: should be a date written as YYYY-MM-DD "
+        "(2026-10-01), not 2026.5",
+    ]
