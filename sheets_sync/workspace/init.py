@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -30,12 +31,24 @@ def quarter_of(day: dt.date) -> Period:
     return Period(f"{day.year}-Q{q + 1}", start, end)
 
 
+#: the longest file name, in bytes, that Linux file systems take (ext4, XFS, Btrfs)
+NAME_MAX = 255
+
+
 def team_filename(team: str) -> str:
     """A file name for a team workbook: letters, digits, spaces, dots, dashes, underscores."""
     stem = re.sub(r"[^\w .-]+", "", team).strip(" .")
     if not stem:
         raise ConfigError(f"team name {team!r} gives no usable file name")
-    return f"{stem}.xlsx"
+    name = f"{stem}.xlsx"
+    if (size := len(os.fsencode(name))) > NAME_MAX:  # ended init half done: teams/ made,
+        # the workbooks before it written, no sheets-sync.yaml, "File name too long"
+        shown = team if len(team) <= 40 else f"{team[:40]}..."
+        raise ConfigError(
+            f"team name {shown!r} makes a file name of {size:,} bytes, more than the "
+            f"{NAME_MAX} a file system takes; give a shorter team name"
+        )
+    return name
 
 
 def _q(text: str) -> str:

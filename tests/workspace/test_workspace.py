@@ -195,3 +195,19 @@ def test_init_with_one_team_name_for_the_list_says_so(tmp_path: Path) -> None:
         init_workspace(tmp_path / "ws", "Sales")
     assert str(caught.value) == "teams: a list of team names, not one name: teams=['Sales']"
     assert not (tmp_path / "ws").exists()
+
+
+def test_init_refuses_a_team_name_too_long_for_a_file_before_writing_anything(
+    tmp_path: Path,
+) -> None:
+    """A 300-character team name ended init half done (``teams/`` made, the workbooks of
+    the teams before it written, no sheets-sync.yaml) with ``File name too long``."""
+    with pytest.raises(ConfigError) as caught:
+        init_workspace(tmp_path / "acme", ["Sales", "y" * 300])
+    assert str(caught.value) == (
+        f"team name '{'y' * 40}...' makes a file name of 305 bytes, more than the 255 a "
+        "file system takes; give a shorter team name"
+    )
+    assert not (tmp_path / "acme").exists()
+    init_workspace(tmp_path / "acme", ["é" * 125])  # 250 bytes and .xlsx: the longest
+    assert len((tmp_path / "acme" / "teams" / f"{'é' * 125}.xlsx").name.encode()) == 255
