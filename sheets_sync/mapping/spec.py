@@ -74,6 +74,18 @@ class TabSpec(_Strict):
             return {k: (v,) if isinstance(v, str) else v for k, v in value.items()}
         return value
 
+    @field_validator("example_prefix")
+    @classmethod
+    def _prefix(cls, prefix: str) -> str:
+        """Every row's text starts with "": ``example_prefix: ""`` skipped every row as an
+        example, and the team read as 0 rows and 0 findings (until 2026-12-06)."""
+        if not prefix.strip():
+            raise ValueError(
+                "is blank, so every row would be skipped as an example; give the word "
+                "example rows start with (the default: example)"
+            )
+        return prefix
+
     @field_validator("sheet")
     @classmethod
     def _names_a_tab(cls, names: tuple[str, ...]) -> tuple[str, ...]:

@@ -123,3 +123,16 @@ def test_a_tab_or_field_with_nothing_to_look_for_is_an_error(tabs: str, problem:
         parse_mapping("name: mine\n" + tabs, source="mine.yaml")
     assert len(caught.value.problems) == 1
     assert caught.value.problems[0].startswith(f"mine.yaml: {problem}")
+
+
+@pytest.mark.parametrize("prefix", ['""', '" "'])
+def test_a_blank_example_prefix_is_an_error(prefix: str) -> None:
+    """``example_prefix: ""`` skipped every row as an example: the team read as 0 rows and
+    0 findings, its goals gone from the rollup without a word (until 2026-12-06)."""
+    text = f"name: mine\nokrs:\n  sheet: [OKRs]\n  example_prefix: {prefix}\n"
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: okrs.example_prefix: is blank, so every row would be skipped as an "
+        "example; give the word example rows start with (the default: example)"
+    ]
