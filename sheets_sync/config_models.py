@@ -1,5 +1,5 @@
 """The workspace file's schema (``sheets-sync.yaml``), as pydantic models: every key, its
-type, default and bounds. Unknown keys are errors (``_Strict``); ``config.py`` loads a
+type, default and bounds. Unknown keys are errors (``Strict``); ``config.py`` loads a
 file through these and resolves it into a ``Workspace``."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sheets_sync.domain.values import CELL_CHARS, utf16_len
 from sheets_sync.yamlio import as_yaml
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     # allow_inf_nan: YAML's .inf / .nan (and 1e400) passed ge=0; a weight of .inf showed
     # blank in the rollup workbook and inf in its export
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -58,7 +58,7 @@ def _fits_a_cell(value: str) -> str:
 Key = Annotated[str, AfterValidator(_fits_a_cell)]
 
 
-class PeriodModel(_Strict):
+class PeriodModel(Strict):
     name: Key
     start: dt.date
     end: dt.date
@@ -79,19 +79,19 @@ class PeriodModel(_Strict):
         return self
 
 
-class CompanyObjectiveModel(_Strict):
+class CompanyObjectiveModel(Strict):
     id: Key
     title: str
     weight: float = Field(default=1.0, ge=0)
 
 
-class TeamModel(_Strict):
+class TeamModel(Strict):
     name: Key = Field(min_length=1)
     source: str = Field(min_length=1)
     mapping: str = "standard"
 
 
-class RollupModel(_Strict):
+class RollupModel(Strict):
     output: str = "company.xlsx"
 
 
@@ -100,7 +100,7 @@ class RollupModel(_Strict):
 _WHOLE_TOLERANCE = 2
 
 
-class ScoringModel(_Strict):
+class ScoringModel(Strict):
     green: float = Field(default=0.7, ge=0, le=1)
     yellow: float = Field(default=0.4, ge=0, le=1)
     on_track_margin: float = Field(default=0.10, ge=0, le=1)
@@ -145,7 +145,7 @@ class ScoringModel(_Strict):
         return self
 
 
-class GoogleModel(_Strict):
+class GoogleModel(Strict):
     credentials: str | None = None
     requests_per_minute: int = Field(default=60, ge=1)
     max_attempts: int = Field(default=5, ge=1)
@@ -163,7 +163,7 @@ MIN_WORKBOOK_MB = 0.01
 MAX_SETTING = 1_000_000_000
 
 
-class LimitsModel(_Strict):
+class LimitsModel(Strict):
     max_workbook_mb: float = Field(default=50, gt=0, le=MAX_SETTING)
 
     @field_validator("max_workbook_mb")
@@ -180,11 +180,11 @@ class LimitsModel(_Strict):
         return mb
 
 
-class BackupsModel(_Strict):
+class BackupsModel(Strict):
     keep: int = Field(default=5, ge=0)
 
 
-class RunReportsModel(_Strict):
+class RunReportsModel(Strict):
     keep: int | None = 90  # newest reports kept in .sheets-sync/runs/; None: every one
 
     @field_validator("keep")
@@ -199,7 +199,7 @@ class RunReportsModel(_Strict):
         return keep
 
 
-class NotifyModel(_Strict):
+class NotifyModel(Strict):
     command: str | None = None
     webhook: str | None = None
 
@@ -219,7 +219,7 @@ class NotifyModel(_Strict):
         return self
 
 
-class HistoryModel(_Strict):
+class HistoryModel(Strict):
     # nights the rollup's History/Trends show; past 2**63 the history store's queries
     # raised OverflowError after the team sheets were written (until 2026-12-06)
     keep_snapshots: int = Field(default=12, ge=1, le=MAX_SETTING)
@@ -235,7 +235,7 @@ class HistoryModel(_Strict):
         return self
 
 
-class WorkspaceModel(_Strict):
+class WorkspaceModel(Strict):
     company: str = Field(min_length=1)
     period: PeriodModel
     company_objectives: list[CompanyObjectiveModel] = Field(default_factory=list)

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
 from sheets_sync.mapping.fields import (
     FILL_DOWN_DEFAULT,
@@ -28,8 +29,10 @@ from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Strict):
+    """The workspace file's rules (``config_models.Strict``): unknown keys, yes/no for a
+    number (``header: {row: yes}`` was row 1, ``{search: no}`` "greater than or equal to
+    1", until 2026-12-06), numbers not finite."""
 
 
 class HeaderSpec(_Strict):

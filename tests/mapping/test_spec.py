@@ -136,3 +136,17 @@ def test_a_blank_example_prefix_is_an_error(prefix: str) -> None:
         "mine.yaml: okrs.example_prefix: is blank, so every row would be skipped as an "
         "example; give the word example rows start with (the default: example)"
     ]
+
+
+@pytest.mark.parametrize(("header", "value"), [("row: yes", "true"), ("search: no", "false")])
+def test_yes_or_no_for_a_header_row_is_an_error(header: str, value: str) -> None:
+    """YAML reads yes/no as booleans, which pydantic took as 1 and 0: ``row: yes`` read the
+    header from row 1, ``search: no`` said "greater than or equal to 1" (until 2026-12-06),
+    as the workspace file's numbers did until 2026-12-04."""
+    text = f"name: mine\nokrs:\n  sheet: [OKRs]\n  header: {{{header}}}\n"
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    key = header.split(":", maxsplit=1)[0]
+    assert caught.value.problems == [
+        f"mine.yaml: okrs.header.{key}: should be a number, not {value}"
+    ]
