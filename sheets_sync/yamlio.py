@@ -68,7 +68,10 @@ def load_yaml(text: str, source: str = "") -> Any:
     for a document whose aliases expand past ``MAX_VALUES`` or that nests so deep the
     parser ran out of stack: a RecursionError traceback). ``source``: the file's name,
     for the warning about a key written twice with the same value."""
-    loader = _TextDates(text)
+    try:
+        loader = _TextDates(text)
+    except yaml.reader.ReaderError as exc:  # said "...\\n  in "<unicode string>", position 11"
+        raise _placed(exc, text) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -84,6 +87,19 @@ def load_yaml(text: str, source: str = "") -> Any:
         raise yaml.MarkedYAMLError(problem="nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _placed(exc: yaml.reader.ReaderError, text: str) -> yaml.MarkedYAMLError:
+    """A character YAML refuses (a control character pasted from a spreadsheet), at its
+    line and column, as every other YAML problem is."""
+    line = text.count("\n", 0, exc.position)
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return yaml.MarkedYAMLError(
+        problem=f"character U+{code:04X} at column {column + 1} is one YAML does not allow; "
+        "delete it",
+        problem_mark=yaml.Mark("", exc.position, line, column, None, 0),
+    )
 
 
 _OPEN = -1

@@ -33,6 +33,13 @@ CASES = {
     ),
     "itself": ("company: &a [*a]\n", "line 1 not valid YAML: an alias refers to itself"),
     "deep": ("company: " + "[" * 5000 + "]" * 5000 + "\n", "not valid YAML: nested too deeply"),
+    # a control character (pasted from a spreadsheet) said '...\\n  in "<unicode string>",
+    # position 11', with no line (until 2026-12-06)
+    "control": (
+        "company: Acme\nperiod: Ac\x01me\n",
+        "line 2 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "
+        "delete it",
+    ),
 }
 
 
