@@ -11,6 +11,7 @@ their locations; ``config_resolve.py`` checks the files and teams it names and b
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from sheets_sync.config_models import ScoringModel, WorkspaceModel
 from sheets_sync.config_resolve import resolve
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
-from sheets_sync.sources import GSHEET_PREFIX, path_is
+from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
 
@@ -66,6 +67,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         what = "a folder" if path_is(path, Path.is_dir) else "a pipe, device or socket"
         raise ConfigError(f"{path}: the workspace configuration is {what}, not a file")
     if not path.is_file():
+        try:  # a link that leads to itself is there, only not readable
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # was a RuntimeError traceback (Path.resolve)
+                raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
         raise ConfigError(
             f"{path}: workspace configuration not found (use --config or "
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
@@ -94,7 +100,7 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
     renamed file must not stop the whole company's night. ``config check`` keeps it an
     error.
     """
-    cfg = config_path(path).resolve()
+    cfg = resolved_path(config_path(path))
     data = _read_yaml(cfg)
     if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise
         problems = [f"{cfg.name}: {_loc(loc)}: contains a NUL character" for loc in nul]
@@ -115,7 +121,7 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
 
 def load_rules(path: str | Path | None = None) -> ScoringRules:
     """The ``scoring`` section alone, for ``template``: the rest may not hold yet (see cli)."""
-    data = _read_yaml(cfg := config_path(path).resolve())
+    data = _read_yaml(cfg := resolved_path(config_path(path)))
     try:
         return ScoringModel.model_validate(data.get("scoring", {})).rules()
     except ValidationError as exc:

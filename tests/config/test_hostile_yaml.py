@@ -5,6 +5,8 @@ nested 5,000 deep was a RecursionError traceback, an 18 MB file took 700 MB and 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,22 @@ def test_a_workspace_file_that_is_no_file(tmp_path: Path, kind: str) -> None:
         load_workspace(cfg)
     what = "a folder" if kind == "folder" else "a pipe, device or socket"
     assert str(info.value) == f"{cfg}: the workspace configuration is {what}, not a file"
+
+
+@pytest.mark.parametrize("command", [["config", "check"], ["validate"], ["sync", "--dry-run"]])
+def test_a_workspace_file_that_is_a_link_to_itself(tmp_path: Path, command: list[str]) -> None:
+    """``--config loop.yaml``, a symbolic link leading to itself, ended every command in a
+    RuntimeError traceback (``Symlink loop from ...``, from ``Path.resolve``) until
+    2026-12-06."""
+    cfg = tmp_path / "loop.yaml"
+    cfg.symlink_to(tmp_path / "other.yaml")
+    (tmp_path / "other.yaml").symlink_to(cfg)
+    run = subprocess.run(
+        [sys.executable, "-m", "sheets_sync", *command, "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == f"error: {cfg}: cannot read: Too many levels of symbolic links\n"
