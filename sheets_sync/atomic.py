@@ -128,3 +128,13 @@ def make_writable_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
         pass
+
+
+def why_not_written(path: Path, exc: OSError) -> str:
+    """Why ``path`` (a file or folder being made) could not be written, in words about its
+    folders: the nearest that exists may be a file where a folder was meant, which the OS
+    says as ``File exists`` or ``Not a directory`` of some other path."""
+    folder = next((p for p in Path(path).parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    return str(exc.strerror or exc)

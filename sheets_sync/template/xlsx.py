@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.atomic import atomic_write
+from sheets_sync.atomic import atomic_write, why_not_written
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
@@ -186,13 +186,6 @@ def write_template(
         atomic_write(path, write)
     except OSError as exc:  # named the temp file (``/srv/.t.xlsx.k2j1.tmp: Permission
         # denied``), or for a folder that is a file only ``t.xlsx: File exists``
-        raise ConfigError(f"{path}: cannot write the template: {_why(path, exc)}") from None
-
-
-def _why(path: Path, exc: OSError) -> str:
-    """What stopped the write, in words about ``path``'s folders: the nearest that exists
-    may be a file, where a folder was meant."""
-    folder = next((p for p in path.parents if p.exists()), None)
-    if folder is not None and not folder.is_dir():
-        return f"{folder} is a file, not a folder"
-    return str(exc.strerror or exc)
+        raise ConfigError(
+            f"{path}: cannot write the template: {why_not_written(path, exc)}"
+        ) from None

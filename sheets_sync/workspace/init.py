@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
+from sheets_sync.atomic import why_not_written
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
@@ -171,7 +172,11 @@ def init_workspace(
             raise ConfigError(f"team {name!r} is given twice")
         seen.add(file.casefold())
     period = period or quarter_of(dt.date.today())
-    (dir / "teams").mkdir(parents=True, exist_ok=True)
+    try:  # said "acme/teams: Not a directory" of a folder acme that is a file
+        (dir / "teams").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = why_not_written(dir / "teams", exc)
+        raise ConfigError(f"{dir}: cannot create the workspace: {why}") from None
     template = deterministic_bytes(build_workbook())
     for file in files:
         target = dir / "teams" / file

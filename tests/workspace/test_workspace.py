@@ -211,3 +211,24 @@ def test_init_refuses_a_team_name_too_long_for_a_file_before_writing_anything(
     assert not (tmp_path / "acme").exists()
     init_workspace(tmp_path / "acme", ["é" * 125])  # 250 bytes and .xlsx: the longest
     assert len((tmp_path / "acme" / "teams" / f"{'é' * 125}.xlsx").name.encode()) == 255
+
+
+@pytest.mark.parametrize("command", [["init", "--team", "Sales"], ["demo"]])
+def test_init_and_demo_in_a_folder_that_is_a_file_say_so(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """``init acme/q4`` with ``acme`` a file said ``acme/q4/teams: Not a directory``
+    (exit 1) until 2026-12-06."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+
+    (tmp_path / "acme").write_text("notes", encoding="utf-8")
+    target = tmp_path / "acme" / "q4"
+    result = CliRunner().invoke(cli, [command[0], str(target), *command[1:]])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {target}: cannot create the workspace: {tmp_path / 'acme'} is a file, not "
+        "a folder\n"
+    )
+    assert (tmp_path / "acme").read_text(encoding="utf-8") == "notes"
