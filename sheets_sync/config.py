@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sheets_sync.config_models import ScoringModel, WorkspaceModel
 from sheets_sync.config_resolve import resolve
@@ -26,7 +26,7 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.workspace_spec import TeamSpec, Workspace
-from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
+from sheets_sync.yamlio import load_yaml, not_settings, read_text, unknown_key, yaml_problem
 
 __all__ = [
     "CONFIG_ENV",
@@ -125,7 +125,10 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
     try:
         return ScoringModel.model_validate(data.get("scoring", {})).rules()
     except ValidationError as exc:
-        bad = [f"{cfg.name}: {_loc(('scoring', *e['loc']))}: {_message(e)}" for e in exc.errors()]
+        bad = [
+            f"{cfg.name}: {_loc(('scoring', *e['loc']))}: {_message(e, ScoringModel)}"
+            for e in exc.errors()
+        ]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 
@@ -186,9 +189,10 @@ def _with_stand_ins(data: dict[str, Any], errors: Sequence[Any]) -> WorkspaceMod
         return None
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, model: type[BaseModel] = WorkspaceModel) -> str:
+    """Pydantic's message in the file's words; ``model``: the one ``error`` is of."""
     if error["type"] == "extra_forbidden":
-        return "unknown key (check the spelling; see docs/configuration.md)"
+        return unknown_key(model, error["loc"], "docs/configuration.md")
     if error["type"] == "missing":
         return "required"
     if error["type"] == "model_type":  # `rollup: company.xlsx`

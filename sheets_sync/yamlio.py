@@ -9,12 +9,15 @@ range``), as every other bad value's does.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
+from pydantic import BaseModel
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 log = logging.getLogger(__name__)
@@ -208,3 +211,23 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1} " if mark is not None else ""
     return f"{where}not valid YAML: {getattr(exc, 'problem', None) or exc}"
+
+
+def unknown_key(root: type[BaseModel], loc: Sequence[int | str], doc: str) -> str:
+    """The problem of a key ``root`` has no place for at ``loc``, with the known key it is
+    nearest to (``scoring.gren``: did you mean 'green'?), as a mapping's misspelt field
+    names get: "check the spelling" alone left the user to find it in the docs."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if model is None:
+            break
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        kinds = [] if field is None else [field.annotation, *get_args(field.annotation)]
+        model = next((k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel)), None)
+    known = list(model.model_fields) if model is not None and loc else []
+    near = difflib.get_close_matches(str(loc[-1]), known, n=1) if known else []
+    if near:
+        return f"unknown key (did you mean {near[0]!r}? see {doc})"
+    return f"unknown key (check the spelling; see {doc})"

@@ -23,7 +23,7 @@ from sheets_sync.mapping.fields import (
     OKR_REQUIRED,
     normalise_header,
 )
-from sheets_sync.yamlio import load_yaml, not_settings, read_text, yaml_problem
+from sheets_sync.yamlio import load_yaml, not_settings, read_text, unknown_key, yaml_problem
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -276,7 +276,7 @@ def _problem(error: Any) -> str:
     """Pydantic's message in the workspace file's words: "Extra inputs are not permitted"
     does not tell a user that a key is misspelt."""
     if error["type"] == "extra_forbidden":
-        return "unknown key (check the spelling; see docs/mappings.md)"
+        return unknown_key(MappingSpec, error["loc"], "docs/mappings.md")
     if error["type"] == "missing":
         return "required"
     if error["type"] == "model_type":  # `header: 3`

@@ -46,7 +46,7 @@ def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path
         for i in (0, 1)
         for problem in (
             "okrs.layout: Input should be 'rows' or 'objective_blocks'",
-            "kpis.requried: unknown key (check the spelling; see docs/mappings.md)",
+            "kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
         )
     ]
     expected = "".join(

@@ -48,7 +48,7 @@ scoring: {green: 2}
     assert found == [
         "sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)",
         "sheets-sync.yaml: teams[2].source: required",
-        "sheets-sync.yaml: teams[2].sorce: unknown key (check the spelling; see "
+        "sheets-sync.yaml: teams[2].sorce: unknown key (did you mean 'source'? see "
         "docs/configuration.md)",
         "sheets-sync.yaml: scoring.green: Input should be less than or equal to 1",
         # the rest is checked in the same pass, not after the above are fixed
@@ -105,7 +105,7 @@ rollup: {output: out/company.xlsx}
 def test_unknown_top_level_key_and_bad_yaml(tmp_path: Path) -> None:
     assert problems(
         tmp_path, "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteamz: []\n"
-    ) == ["sheets-sync.yaml: teamz: unknown key (check the spelling; see docs/configuration.md)"]
+    ) == ["sheets-sync.yaml: teamz: unknown key (did you mean 'teams'? see docs/configuration.md)"]
     assert problems(tmp_path, "company: [\n")[0].startswith("sheets-sync.yaml: line")
 
 

@@ -37,3 +37,16 @@ def test_a_period_date_typed_as_a_number_asks_for_a_date(tmp_path: Path) -> None
         "sheets-sync.yaml: period.end: should be a date written as YYYY-MM-DD "
         "(2026-10-01), not 2026.5",
     ]
+
+
+def test_an_unknown_key_names_the_known_key_nearest_to_it(tmp_path: Path) -> None:
+    """Until 2026-12-06 each said only "check the spelling", as one near none still does."""
+    text = _one_team_head(tmp_path).replace("source:", "sorce: x, source:")
+    text += "scoring: {gren: 0.8}\nhistroy: {}\ngoogle: {xyzzy: 1}\n"
+    doc = "see docs/configuration.md)"
+    assert problems(tmp_path, text) == [
+        f"sheets-sync.yaml: teams[0].sorce: unknown key (did you mean 'source'? {doc}",
+        f"sheets-sync.yaml: scoring.gren: unknown key (did you mean 'green'? {doc}",
+        f"sheets-sync.yaml: google.xyzzy: unknown key (check the spelling; {doc}",
+        f"sheets-sync.yaml: histroy: unknown key (did you mean 'history'? {doc}",
+    ]

@@ -123,8 +123,9 @@ def test_a_bad_scoring_section_found_implicitly_is_a_note_and_the_default(
     out, result = _template_here(tmp_path, monkeypatch, "scoring: {kpi_tolerence: 0.05}\n")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "note: sheets-sync.yaml: scoring.kpi_tolerence: unknown key (check the spelling; see "
-        "docs/configuration.md); the template's help quotes the default KPI tolerance, 10%\n"
+        "note: sheets-sync.yaml: scoring.kpi_tolerence: unknown key (did you mean "
+        "'kpi_tolerance'? see docs/configuration.md); the template's help quotes the default "
+        "KPI tolerance, 10%\n"
     )
     assert _amber_texts(out)[0].endswith(TEN)
 
