@@ -26,7 +26,14 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.workspace_spec import TeamSpec, Workspace
-from sheets_sync.yamlio import load_yaml, not_settings, read_text, unknown_key, yaml_problem
+from sheets_sync.yamlio import (
+    load_yaml,
+    not_a_list,
+    not_settings,
+    read_text,
+    unknown_key,
+    yaml_problem,
+)
 
 __all__ = [
     "CONFIG_ENV",
@@ -197,4 +204,6 @@ def _message(error: Any, model: type[BaseModel] = WorkspaceModel) -> str:
         return "required"
     if error["type"] == "model_type":  # `rollup: company.xlsx`
         return not_settings(error["input"], "docs/configuration.md")
+    if error["type"] in ("list_type", "tuple_type"):  # `teams: Sales`
+        return not_a_list(error["input"])
     return str(error["msg"]).removeprefix("Value error, ")

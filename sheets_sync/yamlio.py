@@ -191,6 +191,14 @@ def not_settings(value: Any, doc: str) -> str:
     return f"should hold settings (key: value), not {as_yaml(value)}; see {doc}"
 
 
+def not_a_list(value: Any) -> str:
+    """The problem of a value where a list belongs (``teams: Sales``, ``sheet: {a: b}``):
+    pydantic said "Input should be a valid tuple", a Python type's name."""
+    if value is None:
+        return "is empty; it should be a list (- one item a line, or [a, b])"
+    return f"should be a list (- one item a line, or [a, b]), not {as_yaml(value)}"
+
+
 def as_yaml(value: Any) -> str:
     """``value`` written as YAML on one line, cut to 60 characters; text quoted, so that
     ``'Ops'`` reads as the word it is."""

@@ -23,7 +23,14 @@ from sheets_sync.mapping.fields import (
     OKR_REQUIRED,
     normalise_header,
 )
-from sheets_sync.yamlio import load_yaml, not_settings, read_text, unknown_key, yaml_problem
+from sheets_sync.yamlio import (
+    load_yaml,
+    not_a_list,
+    not_settings,
+    read_text,
+    unknown_key,
+    yaml_problem,
+)
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -281,6 +288,8 @@ def _problem(error: Any) -> str:
         return "required"
     if error["type"] == "model_type":  # `header: 3`
         return not_settings(error["input"], "docs/mappings.md")
+    if error["type"] in ("list_type", "tuple_type"):  # `fill_down: objective`
+        return not_a_list(error["input"])
     return str(error["msg"]).removeprefix("Value error, ")
 
 

@@ -50,3 +50,24 @@ def test_an_unknown_key_names_the_known_key_nearest_to_it(tmp_path: Path) -> Non
         f"sheets-sync.yaml: google.xyzzy: unknown key (check the spelling; {doc}",
         f"sheets-sync.yaml: histroy: unknown key (did you mean 'history'? {doc}",
     ]
+
+
+def test_a_value_where_a_list_belongs_says_list(tmp_path: Path) -> None:
+    """Pydantic said "Input should be a valid list" (a mapping's "valid tuple", a Python
+    type's name) until 2026-12-06."""
+    text = "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
+    text += "teams: Sales\ncompany_objectives: ~\n"
+    assert problems(tmp_path, text) == [
+        "sheets-sync.yaml: company_objectives: is empty; it should be a list (- one item a "
+        "line, or [a, b])",
+        "sheets-sync.yaml: teams: should be a list (- one item a line, or [a, b]), not 'Sales'",
+    ]
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  fill_down: objective\n", encoding="utf-8"
+    )
+    text = text.replace("teams: Sales\ncompany_objectives: ~\n", "default_mapping: mine\n")
+    assert problems(tmp_path, text + "teams_glob: '*.xlsx'\n")[0] == (
+        "sheets-sync.yaml: default_mapping: mine.yaml: okrs.fill_down: should be a list (- one "
+        "item a line, or [a, b]), not 'objective'"
+    )
