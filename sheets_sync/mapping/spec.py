@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
+from sheets_sync.grid import tab_key
 from sheets_sync.mapping.fields import (
     FILL_DOWN_DEFAULT,
     KPI_FIELDS,
@@ -209,7 +210,7 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     full = _with_defaults(spec)
-    if problems := _shared_headers(spec, full, source):
+    if problems := _shared_headers(spec, full, source) + _shared_tab(spec, source):
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     return full
 
@@ -251,6 +252,21 @@ def _used_fields(tab: object) -> list[tuple[str, str]]:
 
 def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
+
+
+def _shared_tab(spec: MappingSpec, source: str) -> list[str]:
+    """A tab named for both the goals and the KPIs: their owned columns share headers
+    (Status, Sync notes), so the sync wrote a key result's status and then a KPI's into
+    one cell (until 2026-12-06)."""
+    if spec.kpis is None:
+        return []
+    okrs = {tab_key(name) for name in spec.okrs.sheet}
+    both = [name for name in spec.kpis.sheet if tab_key(name) in okrs]
+    return [
+        f"{source}: kpis.sheet: {name!r} is a tab of okrs.sheet too; the key results and the "
+        "KPIs are each read from a tab of their own"
+        for name in both
+    ]
 
 
 def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:

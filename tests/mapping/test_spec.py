@@ -150,3 +150,16 @@ def test_yes_or_no_for_a_header_row_is_an_error(header: str, value: str) -> None
     assert caught.value.problems == [
         f"mine.yaml: okrs.header.{key}: should be a number, not {value}"
     ]
+
+
+def test_a_tab_named_for_both_goals_and_kpis_is_an_error() -> None:
+    """Their owned columns share headers (Status, Sync notes): the sync wrote a key
+    result's status and then a KPI's into one cell, ``OKRs!T2: 'On track'`` and then
+    ``OKRs!T2: 'Red'`` (until 2026-12-06)."""
+    text = "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs, okrs]\n"
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: kpis.sheet: 'okrs' is a tab of okrs.sheet too; the key results and the "
+        "KPIs are each read from a tab of their own"
+    ]
