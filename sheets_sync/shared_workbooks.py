@@ -33,10 +33,19 @@ class Clash(NamedTuple):
     tab: str
     what: str  # "goals" or "KPIs"
     exact: bool  # the same tab list, not merely a name in both
+    #: what ``first`` reads the tab as, when not as ``what`` (its goals, this team's KPIs)
+    theirs: str | None = None
 
     def problem(self) -> str:
         """The configuration problem, naming both teams, the workbook and the tab."""
         team, first = self.team.name, self.first.name
+        if self.theirs is not None:
+            reads = "reads" if self.exact else "can read"
+            return (
+                f"team {team!r} {reads} as its {self.what} the tab team {first!r} reads as its "
+                f"{self.theirs} ({self.team.source}, tab {self.tab!r}); both would write their "
+                "results (Status, Sync notes) into that tab"
+            )
         if self.exact:
             return (
                 f"team {team!r} reads the same tab of the same workbook as team {first!r} "
@@ -97,6 +106,21 @@ def _shared_tab(team: TeamSpec, mine: Tabs, first: TeamSpec, theirs: Tabs) -> Cl
         named = zip(tab.sheet, tabs, strict=True)
         if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
             return Clash(team, first, shared, what, exact=False)
+    # one team's goals tab the other's KPI tab: each wrote its own Status into the same
+    # cells, and config check passed (until 2026-12-06)
+    for tab, tabs, their_tabs, what, other in zip(
+        (spec.okrs, spec.kpis),
+        mine,
+        reversed(theirs),
+        ("goals", "KPIs"),
+        ("KPIs", "goals"),
+        strict=True,
+    ):
+        if tab is None or tabs is None or their_tabs is None:
+            continue
+        named = zip(tab.sheet, tabs, strict=True)
+        if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
+            return Clash(team, first, shared, what, tabs == their_tabs, other)
     return None
 
 

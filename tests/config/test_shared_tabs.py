@@ -172,3 +172,20 @@ def test_every_shared_tab_of_a_workbook_is_reported_at_once(workspace: Path) -> 
         can_read.format(i=3, team="Hr", other="Sales", tab="OKRS"),
         can_read.format(i=3, team="Hr", other="Ops", tab="OKRS"),
     ]
+
+
+def test_one_teams_goals_tab_as_the_others_kpi_tab_is_a_problem(workspace: Path) -> None:
+    """Each team wrote its own results into that tab's Status and Sync notes cells (a key
+    result's 'On track', then a KPI's 'Red', into one cell), and config check passed,
+    until 2026-12-06: only tabs of one kind were compared."""
+    assert _two_teams_of_one_workbook(
+        workspace,
+        {
+            "sales": "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [Sales KPIs]\n",
+            "ops": "okrs:\n  sheet: [Ops OKRs]\nkpis:\n  sheet: [OKRs]\n",
+        },
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads as its KPIs the tab team 'Sales' "
+        "reads as its goals (teams/sales.xlsx, tab 'OKRs'); both would write their results "
+        "(Status, Sync notes) into that tab"
+    ]
