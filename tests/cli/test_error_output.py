@@ -89,15 +89,33 @@ def test_a_configuration_error_is_one_json_record_with_its_problems(tmp_path: Pa
 
 
 def test_an_os_error_is_a_json_record_naming_the_file(tmp_path: Path) -> None:
+    """(``template`` under a file was this test's OS error until 2026-12-06: it now says
+    what happened in its own words, below.)"""
     (tmp_path / "file").write_text("x")
-    target = tmp_path / "file" / "sub" / "team.xlsx"
-    code, out, err = run("--log-format", "json", "template", str(target))
+    target = tmp_path / "file" / "sub"
+    cfg = missing_source_config(tmp_path)
+    code, out, err = run(
+        "--log-format", "json", "export", "--config", str(cfg), "--out", str(target)
+    )
     assert (code, out) == (1, "")
     assert record(err) == {
         "level": "error",
         "logger": "sheets_sync",
         "message": "Not a directory",
-        "source": str(target.parent),
+        "source": str(target),
+    }
+
+
+def test_a_template_that_cannot_be_written_is_a_json_record(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    target = tmp_path / "file" / "sub" / "team.xlsx"
+    code, out, err = run("--log-format", "json", "template", str(target))
+    assert (code, out) == (2, "")
+    assert record(err) == {
+        "level": "error",
+        "logger": "sheets_sync",
+        "message": f"{target}: cannot write the template: {tmp_path / 'file'} is a file, not "
+        "a folder",
     }
 
 
