@@ -63,7 +63,7 @@ kpis:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
         "mine.yaml: okrs.blocks.kr_fields: Input should be a valid dictionary",
-        "mine.yaml: kpis.requried: unknown key (check the spelling; see docs/mappings.md)",
+        "mine.yaml: kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
         "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
         "mine.yaml: okrs.blocks.objective_when_blank: unknown field 'curent' "
         "(did you mean 'current'?)",
