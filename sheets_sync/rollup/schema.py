@@ -180,7 +180,8 @@ COMPANY_OBJECTIVES = (
     Column(
         "Teams",
         T,
-        'Teams with an aligned objective, comma-separated; a name with a comma in "double quotes"',
+        "Teams with an aligned objective, comma-separated; a name with a comma, quote, line "
+        'break or outer space in "double quotes"',
     ),
     Column("Includes stale data", F, "TRUE: some aligned objectives are last good data"),
 )

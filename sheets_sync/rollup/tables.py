@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -308,14 +309,20 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
     return conform(pd.DataFrame(rows), "company_objectives")
 
 
+#: What a name cannot hold unquoted in the ``Teams`` list: a comma splits it, a ``"``
+#: opens a quoted field, a CR or LF ends the line.
+_QUOTED_FOR = re.compile(r'[,"\r\n]')
+
+
 def listed_team(name: str) -> str:
-    """A team name as the ``Teams`` list holds it: as it is, or, holding a comma or
-    starting with a double quote, in double quotes with its quotes doubled
-    (``"Sales, EMEA"``), as a CSV field is. Split on ``, `` alone, ``Sales, EMEA, Ops``
-    was three teams; a CSV-aware split (Power Query's ``QuoteStyle.Csv``, Python's
-    ``csv.reader(..., skipinitialspace=True)``) gets the names back, and a list of names
-    without commas is as it always was."""
-    if "," not in name and not name.startswith('"'):
+    """A team name as the ``Teams`` list holds it: as it is, or in double quotes with its
+    quotes doubled (``"Sales, EMEA"``), as a CSV field is, when it holds a comma, a
+    ``"``, a CR or LF, or outer whitespace (a CSV split drops or trips over each:
+    `` Ops`` came back ``Ops``, a line break raised). Split on ``, `` alone, ``Sales, EMEA,
+    Ops`` was three teams; a CSV-aware split (Power Query's ``QuoteStyle.Csv``, Python's
+    ``csv.reader(..., skipinitialspace=True)``) gets the names back, and a list of plain
+    names is as it always was."""
+    if name and name == name.strip() and _QUOTED_FOR.search(name) is None:
         return name
     return '"' + name.replace('"', '""') + '"'
 
