@@ -13,7 +13,6 @@ space, a BOM or a line feed before the ``=`` leave it text, with or without trim
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -24,14 +23,8 @@ import pyarrow.parquet as pq
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.values import CELL_CHARS, fit_cell
-from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind
+from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind, runs_as_formula
 from sheets_sync.rollup.tables import Rollup
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-#: A trigger after leading whitespace: LibreOffice's "Trim spaces" strips the spaces and
-#: runs `` =1+1``. A tab, CR or LF before it is escaped too, whatever an importer trims
-#: (LibreOffice reads a CR as LF; a tab or CR alone is OWASP's trigger anyway).
-_AFTER_BLANKS = re.compile(r"[ \t\r\n]+[=+\-@]")
 
 _ARROW = {
     Kind.TEXT: pa.string(),
@@ -48,7 +41,7 @@ def escape_formula(value: str) -> str:
     evaluating it. The quote counts towards what a cell holds: a text already at 32,767
     (cut where the rollup is built) is cut a unit shorter, or the field ran to 32,768,
     past what Excel opens."""
-    if not value.startswith(FORMULA_TRIGGERS) and _AFTER_BLANKS.match(value) is None:
+    if not runs_as_formula(value):
         return value
     return "'" + fit_cell(value, CELL_CHARS - 1)
 

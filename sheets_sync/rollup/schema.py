@@ -9,6 +9,7 @@ the same columns and dtypes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -302,6 +303,21 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
 FREE_TEXT = frozenset(
     {"Title", "Description", "Comment", "Message", "Error", "Item", "Name", "Teams"}
 )
+
+
+#: OWASP's formula triggers: a CSV field starting with one runs in Excel.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: A trigger after leading whitespace: LibreOffice's "Trim spaces" strips the spaces and
+#: runs `` =1+1``. A tab, CR or LF before it is escaped too, whatever an importer trims
+#: (LibreOffice reads a CR as LF; a tab or CR alone is OWASP's trigger anyway).
+_AFTER_BLANKS = re.compile(r"[ \t\r\n]+[=+\-@]")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether the CSV export escapes ``text`` with a leading ``'``
+    (``export.escape_formula``). Here, beside the cell's length, so ``tables`` can build
+    the ``Teams`` list a unit short for that quote, not have it cut at its end."""
+    return text.startswith(FORMULA_TRIGGERS) or _AFTER_BLANKS.match(text) is not None
 
 
 def _fit(text: pd.Series) -> pd.Series:

@@ -21,7 +21,7 @@ from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.domain.values import CELL_CHARS, utf16_len, without_lone_surrogates
 from sheets_sync.rollup.nights import History
-from sheets_sync.rollup.schema import conform, empty_frame, records_frame
+from sheets_sync.rollup.schema import conform, empty_frame, records_frame, runs_as_formula
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import (
     BASE,
@@ -331,12 +331,15 @@ def _team_list(names: list[str]) -> str:
     """``A, B, C``; one that would not fit an Excel cell ends ``, ... and 1,234 more``, a
     whole team name at a time (at 1,500 teams of 33 characters the list ran to 52,000:
     xlsxwriter cut it mid-name, Google refuses a cell past 50,000). Lengths are UTF-16
-    code units, as Excel counts them (``values.utf16_len``: an emoji is 2)."""
+    code units, as Excel counts them (``values.utf16_len``: an emoji is 2). A list the
+    CSV export escapes (its first name starts ``=``) fits a unit less: the escape's
+    ``'`` counts too, and cut at its end, the list lost its count or a closing quote."""
     teams = [listed_team(n) for n in names]
     text = ", ".join(teams)
-    if utf16_len(text) <= CELL_CHARS:
+    limit = CELL_CHARS - 1 if runs_as_formula(text) else CELL_CHARS
+    if utf16_len(text) <= limit:
         return text
-    room = CELL_CHARS - len(f", ... and {len(teams):,} more")
+    room = limit - len(f", ... and {len(teams):,} more")
     used, shown = -2, 0
     for name in teams:
         size = utf16_len(name)

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from sheets_sync.domain.values import CELL_CHARS, utf16_len
+from sheets_sync.rollup.export import escape_formula
 from sheets_sync.rollup.tables import _team_list, listed_team
 
 #: What a team name in sheets-sync.yaml may hold that a CSV split could trip over.
@@ -60,3 +62,20 @@ def test_any_list_of_names_round_trips_through_the_recipe(names: list[str]) -> N
 def test_a_plain_name_is_listed_as_it_is(name: str) -> None:
     """No comma, quote, line break or outer space: as every list always was."""
     assert listed_team(name) == name
+
+
+def test_a_list_at_a_cells_length_keeps_room_for_the_exports_quote() -> None:
+    """A list of exactly 32,767 units starting ``=`` fit a cell, and the CSV export's
+    escape quote then cut it at its end, ``and 1 more`` (or a closing quote) with it."""
+    exact = ["=" + "x" * 99, "z" * (CELL_CHARS - 102)]  # 100 + ", " + the rest
+    assert utf16_len(", ".join(exact)) == CELL_CHARS
+    cut = ["=a", "b" * (CELL_CHARS - 20), "c" * 100]  # a list cut to 32,767 exactly
+    for names, listed in (
+        (exact, "=" + "x" * 99 + ", ... and 1 more"),
+        (cut, "=a, ... and 2 more"),
+    ):
+        assert _team_list(names) == listed
+        assert escape_formula(listed) == "'" + listed  # whole in the export
+    plain = ["a" * 99 + ",", "z" * (CELL_CHARS - 104)]  # quoted: no trigger, not cut
+    assert utf16_len(_team_list(plain)) == CELL_CHARS
+    assert _team_list(plain) == escape_formula(_team_list(plain))
