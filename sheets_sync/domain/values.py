@@ -288,13 +288,15 @@ def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None
     _check_error(value)
     if is_empty(value):
         return None
-    day = _parse_date(value, epoch)
-    if day < FIRST_DATE:  # a typo (1850 for 2025): refused as the day numbers below 61 are
-        raise CellValueError(
-            f"expected a date on or after {FIRST_DATE.isoformat()}, got {day.isoformat()} "
-            "(Excel shows none before 1900 and January-February 1900 a day late)"
-        )
-    return day
+    return not_before_first_date(_parse_date(value, epoch))
+
+
+def not_before_first_date(day: dt.date) -> dt.date:
+    """``day``, refused before ``FIRST_DATE``: a typo (1850 for 2025) no workbook shows."""
+    if day >= FIRST_DATE:
+        return day
+    late = "Excel shows none before 1900 and January-February 1900 a day late"
+    raise CellValueError(f"expected a date on or after {FIRST_DATE}, got {day} ({late})")
 
 
 def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
@@ -309,7 +311,7 @@ def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
         # 1900 system counts a 29 Feb 1900 that never was (serial 60), so its serials below
         # 61 are a day off; in a Mac workbook they would be January-February 1904. Nor may
         # any epoch (an .ods null date) land a number before 1 March 1900.
-        low = max(FIRST_DAY_NUMBER, (dt.date(1900, 3, 1) - epoch).days)
+        low = max(FIRST_DAY_NUMBER, (FIRST_DATE - epoch).days)
         if not low <= value < (dt.date(9999, 12, 31) - epoch).days + 1:
             raise CellValueError(f"expected a date, got the number {_describe(value)}")
         return epoch + dt.timedelta(days=int(value))
