@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from sheets_sync.domain.values import CellValueError, not_before_first_date
 from sheets_sync.errors import ConfigError, Interrupted, SheetsSyncError
 from sheets_sync.sync import stops
 
@@ -265,11 +266,20 @@ def command_console() -> Console:
 
 
 def as_of_date(value: str | None) -> dt.date:
+    """``--as-of``'s date (today without it). One before 1900-03-01 (a typo) is refused as
+    a team's date cell is: the rollup's As of went into the workbook as a negative day
+    number, Excel's ``####``."""
+    if value is None:
+        return dt.date.today()
     try:
-        return dt.date.today() if value is None else dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         msg = f"{value!r} is not a date like 2026-11-23"
         raise click.BadParameter(msg, param_hint="--as-of") from None
+    try:
+        return not_before_first_date(day)
+    except CellValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
 
 
 config_option = click.option(

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.domain.values import CELL_CHARS, utf16_len
+from sheets_sync.domain.values import CELL_CHARS, not_before_first_date, utf16_len
 from sheets_sync.yamlio import as_yaml
 
 
@@ -58,10 +58,16 @@ def _fits_a_cell(value: str) -> str:
 Key = Annotated[str, AfterValidator(_fits_a_cell)]
 
 
+#: A date the company workbook shows: one before 1900-03-01 (a typo, 1850 for 2025) went
+#: in as a negative day number (Excel ``####``; the export showed 1850-01-01). Refused
+#: with the words a team's date cell gets.
+Day = Annotated[dt.date, AfterValidator(not_before_first_date)]
+
+
 class PeriodModel(Strict):
     name: Key
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
     @field_validator("start", "end", mode="before")
     @classmethod

@@ -154,6 +154,20 @@ def test_bad_as_of_is_a_usage_error(workspace: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("command", ["sync", "validate", "rollup", "export"])
+def test_an_as_of_before_march_1900_is_a_usage_error(workspace: Path, command: str) -> None:
+    """``--as-of 1850-01-01`` (a typo) was taken: the rollup's As of went into the
+    workbook as a negative day number (Excel ``####``), 1850-01-01 in the export."""
+    args = ["export", "--config", str(workspace), "--out", str(workspace.parent / "x")]
+    args = args if command == "export" else [command, "--config", str(workspace)]
+    code, _, err = run(*args, "--as-of", "1850-01-01")
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        "Error: Invalid value for --as-of: expected a date on or after 1900-03-01, got "
+        "1850-01-01 (Excel shows none before 1900 and January-February 1900 a day late)",
+    )
+
+
 def test_sync_writes_back_then_is_idempotent(workspace: Path) -> None:
     team_file = workspace.parent / "teams" / "sales.xlsx"
     report = workspace.parent / "run.json"
