@@ -201,9 +201,18 @@ _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _reference(m: re.Match[str]) -> str:
+    """One reference's character, or the reference as written when it names none XML
+    allows. Leading zeros are dropped before ``int``: they keep a reference valid (calamine
+    reads ``&#000037;`` as ``%``, with 5,000 zeros too), and ``int`` refused a decimal one
+    past 4,300 digits with a ValueError, the team's "internal error" (until 2026-12-06).
+    More digits than U+10FFFF has (7 decimal, 6 hex) are out of range, as written."""
     if m[3]:
         return _NAMED[m[3]]
-    code = int(m[1], 10) if m[1] else int(m[2], 16)
+    digits, base, most = (m[1], 10, 7) if m[1] else (m[2], 16, 6)
+    digits = digits.lstrip("0")
+    if len(digits) > most:
+        return m[0]
+    code = int(digits or "0", base)
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m[0]
 
 

@@ -160,3 +160,18 @@ def test_a_formulas_text_is_read_as_xml_and_printed_on_one_line() -> None:
     ]
     change = CellChange("OKRs", "A8", 1, 1, cells[(8, 1)] + "\u2028\x80")
     assert change.shown_old() == "=IF(A8>0,\"a\\nb\\r\",'x')\\u2028\\x80 (1)"
+
+
+def test_a_formulas_long_character_reference_is_read() -> None:
+    """Leading zeros keep a reference valid (calamine reads ``&#000…037;`` as ``%``):
+    ``int`` refused a decimal one past 4,300 digits with a ValueError, the team's
+    "internal error" (until 2026-12-06). Out of range (more digits than U+10FFFF has)
+    it is kept as written."""
+    texts = ("A1&#" + "0" * 5000 + "37;", "A1&#x" + "0" * 5000 + "25;", "A1&#1" + "0" * 5000 + ";")
+    rows = "".join(
+        f'<x:row r="{r}"><x:c r="A{r}"><x:f>{t}</x:f><x:v>1</x:v></x:c></x:row>'
+        for r, t in enumerate(texts, 8)
+    )
+    sheet = parts(workbook())[SHEET].replace(b"</x:sheetData>", rows.encode() + b"</x:sheetData>")
+    cells, _ = formula_cells(sheet)
+    assert [cells[(r, 1)] for r in (8, 9, 10)] == ["=A1%", "=A1%", "=" + texts[2]]

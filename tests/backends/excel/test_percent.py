@@ -23,6 +23,7 @@ from sheets_sync.backends.excel.sheetscan import PERCENT_CELLS_KEPT, scan_ods
 from sheets_sync.domain.lint import lint_team
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
+from sheets_sync.grid import SheetGrid
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -267,6 +268,11 @@ def _styles_with(code: bytes) -> bytes:
         (b"&quot;%&quot;0", False),  # a quoted %: text
         (b"0&amp;quot;%", True),  # decoded once: 0&quot;% is no quote
         (b"0\\&#37;", False),  # an escaped one
+        # leading zeros keep a reference valid (calamine reads this %): int() refused a
+        # decimal one past 4,300 digits, a ValueError (until 2026-12-06)
+        (b"0&#" + b"0" * 5000 + b"37;", True),
+        (b"0&#x" + b"0" * 5000 + b"25;", True),
+        (b"0&#" + b"3" * 5000 + b";", False),  # out of range: as written, no %
     ],
 )
 def test_a_format_code_is_read_as_a_parser_reads_it(code: bytes, percent: bool) -> None:
@@ -276,14 +282,27 @@ def test_a_format_code_is_read_as_a_parser_reads_it(code: bytes, percent: bool) 
 def test_a_confidence_of_100_percent_in_a_conditional_format_is_read(tmp_path: Path) -> None:
     """A writer may leave > unescaped in ``formatCode="[>=1]0%;0.0%"``: the 1 in it was
     read as 1 of 10 (a confidence of 10%) until 2026-12-06."""
-    path = _team(tmp_path / "t.xlsx")
+    grid = _read_with_code(tmp_path / "t.xlsx", b"[>=1]0.0%;0%")
+    assert grid.percent_ones == {(2, 1), (5, 1)}
+
+
+def test_a_format_code_with_a_long_character_reference_is_read(tmp_path: Path) -> None:
+    """``&#000…037;`` with 5,000 zeros is ``%`` (calamine reads the file): the reader
+    raised ValueError (int's 4,300-digit limit), the team's "internal error", until
+    2026-12-06."""
+    grid = _read_with_code(tmp_path / "t.xlsx", b"0.0&#" + b"0" * 5000 + b"37;")
+    assert grid.percent_ones == {(2, 1), (5, 1)}
+
+
+def _read_with_code(path: Path, code: bytes) -> SheetGrid:
+    """``_team``'s tab read after its ``0.0%`` format code is replaced by raw ``code``."""
+    _team(path)
     with zipfile.ZipFile(path) as book:
         parts = {i.filename: book.read(i.filename) for i in book.infolist()}
     styles = parts["xl/styles.xml"]
     assert styles.count(b'formatCode="0.0%"') == 1
-    parts["xl/styles.xml"] = styles.replace(b'formatCode="0.0%"', b'formatCode="[>=1]0.0%;0%"')
+    parts["xl/styles.xml"] = styles.replace(b'formatCode="0.0%"', b'formatCode="' + code + b'"')
     with zipfile.ZipFile(path, "w") as book:
         for name, data in parts.items():
             book.writestr(name, data)
-    grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
-    assert grid.percent_ones == {(2, 1), (5, 1)}
+    return read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
