@@ -177,10 +177,12 @@ def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
     """(first, last) column of a ``<col>`` of the sheet's ``<cols>`` that Excel does not
     show: ``hidden="1"`` (whatever its width: a bad ``width`` beside it dropped the span
     until 2026-12-06), or a width of 0 whatever ``hidden`` says (Excel draws such a
-    column 0 wide; ``hidden="0" width="0"`` read as shown until 2026-12-06), or
-    ``customWidth="1"`` with no ``width`` (Excel draws that 0 wide too: exceljs wrote it,
-    exceljs#204). LibreOffice shows the last two at the default width; the sync places
-    its columns for Excel's reader, the stricter eye. A ``min`` past XFD is skipped."""
+    column 0 wide; ``hidden="0" width="0"`` read as shown until 2026-12-06), or no
+    ``width`` at all, whatever ``customWidth`` says (Windows Excel draws that 0 wide too:
+    exceljs#204, SheetJS#1404, qrilka/xlsx#89, tealeg/xlsx#61; until 2026-12-06 only with
+    ``customWidth="1"``). LibreOffice shows the last two at the default width; the sync
+    places its columns for Excel's reader, the stricter eye. A ``min`` past XFD is
+    skipped."""
     parent = col.getparent()
     grand = parent.getparent() if parent is not None else None
     if grand is None or _local(grand.tag) != "worksheet":
@@ -197,10 +199,11 @@ def _hidden_span(col: etree._Element) -> tuple[int, int] | None:
 
 
 def _zero_width(col: etree._Element) -> bool:
-    """Excel draws the ``<col>`` 0 wide: ``width="0"``, or a custom width with none given."""
+    """Excel draws the ``<col>`` 0 wide: ``width="0"``, or no ``width`` whatever
+    ``customWidth`` says."""
     width = col.get("width")
     if width is None:
-        return col.get("customWidth", "").lower() in _TRUE
+        return True
     try:
         return float(width or 1) == 0
     except ValueError:

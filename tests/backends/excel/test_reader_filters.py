@@ -217,7 +217,11 @@ def test_columns_hidden_by_hand_are_read_as_spans() -> None:
         ('<col min="10" max="11" width="0"/>', ((10, 11),)),
         ('<col min="10" max="11" hidden="0" customWidth="1"/>', ((10, 11),)),  # exceljs#204
         ('<col min="10" max="11" hidden="0" width="9" customWidth="1"/>', ()),
-        ('<col min="10" max="11" customWidth="0"/>', ()),
+        # no width is 0 wide whatever customWidth says: Windows Excel draws it so
+        # (SheetJS#1404, qrilka/xlsx#89, tealeg/xlsx#61); read as shown until 2026-12-06
+        ('<col min="10" max="11" customWidth="0"/>', ((10, 11),)),
+        ('<col min="10" max="11" hidden="0" bestFit="1"/>', ((10, 11),)),  # qrilka/xlsx#89
+        ('<col min="10" max="11" style="1"/>', ((10, 11),)),
         ('<col min="10" max="11" width="abc"/>', ()),
         ('<col min="16385" max="16390" hidden="1"/>', ()),  # was (16385, 16384)
         ('<col min="16384" max="20000" hidden="1"/>', ((16384, 16384),)),
@@ -227,9 +231,9 @@ def test_columns_hidden_by_hand_are_read_as_spans() -> None:
 def test_a_col_element_is_hidden_by_hidden_or_a_width_of_0(
     col: str, span: tuple[tuple[int, int], ...]
 ) -> None:
-    """``hidden="1"`` hides whatever the width; a width of 0 (or a custom width with none
-    given) hides whatever ``hidden`` says, as Excel draws it; a ``min`` past XFD is no
-    column and ``max`` stops at XFD."""
+    """``hidden="1"`` hides whatever the width; a width of 0 (or no width, whatever
+    ``customWidth`` says) hides whatever ``hidden`` says, as Excel draws it; a ``min``
+    past XFD is no column and ``max`` stops at XFD."""
     data = _rewritten(
         _bytes(_book(criteria=False)),
         "xl/worksheets/sheet1.xml",
