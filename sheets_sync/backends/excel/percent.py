@@ -15,7 +15,7 @@ import contextlib
 import re
 
 from sheets_sync.backends.excel.cellscan import parse_ref
-from sheets_sync.backends.excel.xmlutil import parse_attrs, xml_attr
+from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, xml_attr
 from sheets_sync.errors import WorkbookError
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
@@ -30,9 +30,8 @@ _CELL_XFS_END = re.compile(rb"</" + _P + rb"cellXfs\s*>")
 _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
 #: A ``<numFmt>`` to its own end: a ``>`` is legal in a value (``formatCode="[>=1]0%"``),
 #: where ``[^>]*`` stopped, so the code was not read and 100% read as 1 of 10 (until
-#: 2026-12-06)
-_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
-_NUM_FMT = re.compile(rb"<" + _P + rb"numFmt" + _ATTRS + rb"\s*/?>")
+#: 2026-12-06); the attributes matched as ``tag_re`` matches them
+_NUM_FMT = re.compile(rb"<" + _P + rb"numFmt" + TAG_ATTRS + rb"\s*/?>")
 _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
 

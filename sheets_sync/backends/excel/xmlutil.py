@@ -51,13 +51,14 @@ def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
     return tuple([(name, dq or sq) for name, dq, sq in _ATTR_RE.findall(raw)])
 
 
+#: A start tag's attributes as one group, each value quoted: a ``>`` in a value (legal XML,
+#: ``formatCode="[>=1]0%"``) does not end the tag, as ``[^>]*`` did
+TAG_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
+
+
 def tag_re(prefix: bytes, local: bytes) -> re.Pattern[bytes]:
     """Start tag ``<p:local ...>`` or ``<p:local .../>``; attribute values may hold ``>``."""
-    return re.compile(
-        b"<"
-        + re.escape(prefix + local)
-        + rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>"""
-    )
+    return re.compile(b"<" + re.escape(prefix + local) + TAG_ATTRS + rb"\s*(/?)>")
 
 
 def find_tag(

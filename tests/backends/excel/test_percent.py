@@ -279,6 +279,16 @@ def test_a_format_code_is_read_as_a_parser_reads_it(code: bytes, percent: bool) 
     assert percent_styles(_styles_with(code)) == ({1} if percent else frozenset())
 
 
+def test_a_num_fmt_tag_is_matched_by_the_shared_attribute_pattern() -> None:
+    """``<numFmt>``'s matcher held a copy of ``tag_re``'s attribute pattern: one constant,
+    so a fix to one (a ``>`` in a value) cannot miss the other."""
+    from sheets_sync.backends.excel import percent
+    from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, tag_re
+
+    assert TAG_ATTRS in tag_re(b"", b"numFmt").pattern
+    assert TAG_ATTRS in percent._NUM_FMT.pattern
+
+
 def test_a_confidence_of_100_percent_in_a_conditional_format_is_read(tmp_path: Path) -> None:
     """A writer may leave > unescaped in ``formatCode="[>=1]0%;0.0%"``: the 1 in it was
     read as 1 of 10 (a confidence of 10%) until 2026-12-06."""
