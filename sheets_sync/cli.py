@@ -13,6 +13,8 @@ night: sync, rollup, export), ``cli_setup`` (files to start from: template, init
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from sheets_sync import __version__
@@ -23,6 +25,7 @@ from sheets_sync.cli_support import (
     STOPPED_BY,
     SyncGroup,
     die_by_signal,
+    keep_stops_lost_in_finalizers,
     setup_logging,
     stop_at_once_from_now,
     stop_on_signals,
@@ -76,9 +79,11 @@ def main() -> None:
     for_this_process()  # the tool's own process: children inherit them too
     survive_lost_console()
     stop_on_signals()
+    unraisable = keep_stops_lost_in_finalizers()
     try:
         cli()
     finally:
         stop_at_once_from_now()
+        sys.unraisablehook = unraisable
         if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
             die_by_signal(STOPPED_BY[-1])

@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -184,6 +185,28 @@ def survive_lost_console() -> None:
 def _interrupt(signum: int, _frame: object) -> None:
     stops.note(signum)  # raised again at the run's next check if this one is lost
     raise Interrupted(signum)
+
+
+def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:
+    """While the command runs (``cli.main``), a stop's ``Interrupted`` that CPython drops
+    because it was raised in a finalizer (a ``__del__``, a weakref callback, a
+    ``multiprocessing`` ``Finalize``) is not printed: it was "Exception ignored in: ...
+    Traceback ... Interrupted: 15" in the user's cron log, though the run raises that
+    stop again at its next check (``stops``). Anything else, and an ``Interrupted`` not
+    noted (which no check would raise), goes to the hook before, as ever. Returns that
+    hook, for ``cli.main`` to put back: a library caller's own stays theirs."""
+    before = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> Any:
+        exc = unraisable.exc_value
+        if isinstance(exc, Interrupted) and stops.noted(exc.signum):
+            name = signal.Signals(exc.signum).name
+            log.debug("a stop (%s) landed in a finalizer; stopping at the next check", name)
+            return None
+        return before(unraisable)
+
+    sys.unraisablehook = hook
+    return before
 
 
 def die_by_signal(signum: int) -> None:

@@ -4,6 +4,7 @@ CPython runs a signal's handler at the main thread's next bytecode; inside a fin
 (a ``__del__``, a weakref callback, which the garbage collector runs anywhere) the
 exception it raises is printed as "Exception ignored" and dropped, and the run went on
 as if no Ctrl-C had come: it synced every team, published the rollup and exited 0.
+(The CLI no longer prints one it notes: ``cli_support.keep_stops_lost_in_finalizers``.)
 The handler notes its signal here before it raises (``cli_support._interrupt``), and
 the run checks between teams and phases and before it publishes the rollup (``check``).
 A pool's workers are told at once by its own wrapper (``pool_end.stops_recorded``).
@@ -41,6 +42,12 @@ def check() -> None:
         signum = _noted[0]
         _noted.clear()
         raise Interrupted(signum)
+
+
+def noted(signum: int) -> bool:
+    """A stop of ``signum`` is noted and not yet raised again nor seen arriving: its
+    exception, if lost, is raised at the next ``check``."""
+    return signum in _noted
 
 
 def arrived() -> None:
