@@ -25,6 +25,7 @@ from sheets_sync.cli_support import (
     STOPPED_BY,
     SyncGroup,
     die_by_signal,
+    dropped_unraised,
     keep_stops_lost_in_finalizers,
     setup_logging,
     stop_at_once_from_now,
@@ -87,3 +88,5 @@ def main() -> None:
         sys.unraisablehook = unraisable
         if STOPPED_BY:  # said and cleaned up: now die by it, as the shell expects
             die_by_signal(STOPPED_BY[-1])
+        if (lost := dropped_unraised()) is not None:  # the work was done: it dies by it now
+            die_by_signal(lost)

@@ -36,6 +36,9 @@ log = logging.getLogger("sheets_sync")
 ERROR_DOCUMENT = "sheets_sync.error_document"
 #: the stop signal that ended the command, for ``cli.main`` to die by once click unwound
 STOPPED_BY: list[int] = []
+#: the stop signals whose ``Interrupted`` CPython dropped in a finalizer (``cli.main``
+#: dies by one no check raised again: ``keep_stops_lost_in_finalizers``)
+DROPPED: list[int] = []
 
 
 class SyncGroup(click.Group):
@@ -194,7 +197,10 @@ def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:
     Traceback ... Interrupted: 15" in the user's cron log, though the run raises that
     stop again at its next check (``stops``). Anything else, and an ``Interrupted`` not
     noted (which no check would raise), goes to the hook before, as ever. Returns that
-    hook, for ``cli.main`` to put back: a library caller's own stays theirs."""
+    hook, for ``cli.main`` to put back: a library caller's own stays theirs. A stop
+    dropped after the run's last check, or in a command that makes none (``rollup``),
+    is in ``DROPPED`` still noted once the command is done: ``cli.main`` dies by it (so
+    the stop is not lost unseen, now that no traceback says it came)."""
     before = sys.unraisablehook
 
     def hook(unraisable: sys.UnraisableHookArgs) -> Any:
@@ -202,11 +208,17 @@ def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:
         if isinstance(exc, Interrupted) and stops.noted(exc.signum):
             name = signal.Signals(exc.signum).name
             log.debug("a stop (%s) landed in a finalizer; stopping at the next check", name)
+            DROPPED.append(exc.signum)
             return None
         return before(unraisable)
 
     sys.unraisablehook = hook
     return before
+
+
+def dropped_unraised() -> int | None:
+    """A stop ``DROPPED`` in a finalizer that no check raised again (``cli.main``)."""
+    return next((signum for signum in DROPPED if stops.noted(signum)), None)
 
 
 def die_by_signal(signum: int) -> None:

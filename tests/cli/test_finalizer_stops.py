@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,10 @@ import pytest
 from sheets_sync import cli, cli_support
 from sheets_sync.errors import Interrupted
 from sheets_sync.sync import stops
+from tests.cli.test_interrupted_sync import LANDED
+from tests.support.scripts import HANG
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Finalized:
@@ -65,15 +71,96 @@ def test_anything_else_in_a_finalizer_goes_to_the_hook_before(before: list[Any])
     assert [type(u.exc_value) for u in before] == [ValueError, Interrupted]
 
 
+def _main(monkeypatch: pytest.MonkeyPatch, command: Any) -> list[int]:
+    """``cli.main`` running ``command`` as its click group, its process left as it was:
+    the signals it would die by."""
+    died: list[int] = []
+    for name in ("for_this_process", "survive_lost_console", "stop_on_signals"):
+        monkeypatch.setattr(cli, name, lambda: None)
+    monkeypatch.setattr(cli, "stop_at_once_from_now", lambda: None)
+    monkeypatch.setattr(cli, "die_by_signal", died.append)
+    monkeypatch.setattr(cli, "cli", command)
+    monkeypatch.setattr(cli_support, "DROPPED", cli_support.DROPPED)
+    cli_support.DROPPED.clear()
+    cli.main()
+    return died
+
+
 def test_the_cli_puts_the_hook_before_back(
     before: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A library caller running ``cli.main`` in its process keeps its own hook."""
     during: list[Any] = []
-    for name in ("for_this_process", "survive_lost_console", "stop_on_signals"):
-        monkeypatch.setattr(cli, name, lambda: None)
-    monkeypatch.setattr(cli, "stop_at_once_from_now", lambda: None)
-    monkeypatch.setattr(cli, "cli", lambda: during.append(sys.unraisablehook))
-    cli.main()
+    died = _main(monkeypatch, lambda: during.append(sys.unraisablehook))
     assert during and during[0] != before.append, "the CLI's hook was not in"
     assert sys.unraisablehook == before.append
+    assert died == []
+
+
+def test_a_stop_dropped_after_the_last_check_ends_the_process_by_it(
+    before: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop dropped where no check follows (as ``rollup`` publishes, or after a sync's
+    last check) was printed as a traceback and lost: the command exited 0. Unprinted, it
+    would be lost unseen; the command's work is done, and the process dies by it."""
+
+    def command() -> None:
+        _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
+
+    assert _main(monkeypatch, command) == [signal.SIGTERM]
+    assert before == []
+
+
+def test_a_dropped_stop_the_run_raised_again_is_died_by_once(
+    before: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raised again at the run's check, the stop is the command's (``STOPPED_BY``): its
+    line is said and the process dies by it there, not by the dropped one again."""
+
+    def command() -> None:
+        _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
+        with pytest.raises(Interrupted):
+            stops.check()
+
+    assert _main(monkeypatch, command) == []
+
+
+_AS_CHECKED = """
+import os, signal, sys, time
+from sheets_sync import cli
+
+setup = cli.setup_logging
+
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)  # systemctl stop, KillMode=mixed
+        began = time.monotonic()
+        while time.monotonic() - began < 5:
+            pass
+
+def setup_logging(*args):  # the command has begun
+    setup(*args)
+    Finalized()  # the garbage collector runs it as the command works
+
+cli.setup_logging = setup_logging
+sys.argv = ["sheets-sync", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals")
+def test_a_command_whose_stop_was_dropped_dies_by_it_with_no_traceback(demo: Path) -> None:
+    """A real process: ``config check`` makes no check of a stop, and exited 0 with
+    "Exception ignored ... Interrupted: 15" in its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", _AS_CHECKED, "-vv", "config", "check", "--config", str(demo)],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    assert LANDED.format("SIGTERM") in done.stderr, "the signal did not land in the finalizer"
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr
