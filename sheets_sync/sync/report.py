@@ -200,13 +200,16 @@ def keep_run_report(
     keep: int | None,
     copy_to: Path | None = None,
     reserved: list[Path] | None = None,
+    pruning: list[Path] | None = None,
 ) -> str | None:
     """Write the report under a ``report_name(folder, *name)`` and a copy to ``copy_to``,
     then prune ``folder`` (``prune_run_reports``). Returns why the report was not
     written, logged, instead of raising: the run's work is done whatever happens here.
     ``reserved`` gets the name as it is reserved (``stopped.after_run`` looks there).
     The name is reserved inside the ``try`` and noted with stops held: reserved before
-    it, a stop landing between left the empty file in ``runs/`` (until 2026-12-06)."""
+    it, a stop landing between left the empty file in ``runs/`` (until 2026-12-06).
+    ``pruning`` gets its name as the first older one is deleted for it
+    (``prune_run_reports``)."""
     named = [] if reserved is None else reserved
     where, written, problem = folder, False, None
     try:
@@ -230,7 +233,7 @@ def keep_run_report(
         _unreserve(named)
         raise
     if written:  # ours is on disk: the older ones of its kind past ``keep`` go
-        pruned = prune_run_reports(folder, keep, kept)
+        pruned = prune_run_reports(folder, keep, kept, pruning)
         if pruned:
             log.warning("run reports: %s", pruned)
     return problem
@@ -251,14 +254,18 @@ def _is_report_temp(name: str) -> bool:
     return bool(_REPORT_NAME.fullmatch(report)) and is_temp_name(name, f".{report}.", ".tmp")
 
 
-def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | None:
+def prune_run_reports(
+    folder: Path, keep: int | None, written: Path, pruning: list[Path] | None = None
+) -> str | None:
     """Delete all but the newest ``keep`` reports in ``folder`` of ``written``'s kind
     (``report_kind``: a dozen dry runs a day pushed real nights out), ``written`` among
     them whatever its name sorts as; ``keep`` None keeps all. Only names a run gives its
     report are touched. Returns a problem instead of raising: the teams are synced, and
     a report that cannot be deleted must not fail their night. The same listing finds
     the temp files of a report a killed run was writing (``atomic.staging``'s names of a
-    report's name), deleted an hour on: kept for good until 2026-12-06."""
+    report's name), deleted an hour on: kept for good until 2026-12-06. ``pruning`` gets
+    ``written`` before the first report is deleted for it: a stop from then on finds one
+    may be gone, and keeps ``written`` (``stopped.after_run``)."""
     kind = report_kind(written.name)
     try:
         with os.scandir(folder) as entries:
@@ -275,6 +282,8 @@ def prune_run_reports(folder: Path, keep: int | None, written: Path) -> str | No
     )
     failed: list[OSError] = []
     for name in names[: max(len(names) - (keep - 1), 0)]:
+        if pruning is not None and not pruning:  # noted first: a stop after it sees it
+            pruning.append(written)
         try:
             os.unlink(folder / name)
         except FileNotFoundError:  # another run pruned it first

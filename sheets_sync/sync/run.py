@@ -260,7 +260,7 @@ def _end_night(
         # them again (failures still go out)
         turned = [] if unrecorded else turned_off_track_by_team(result, previous)
         problems = _notify(workspace, report, turned, notify_cmd)
-        report["notifications"] = problems
+        report["notifications"] = end.notifications = problems
         if problems:
             result = replace(result, notify_error="; ".join(problems))
         alerted = set() if blind else _alerted(result, turned, problems)
@@ -276,8 +276,10 @@ def _end_night(
         result = replace(result, history_skipped=sync.history_skipped)
         report["history_skipped"] = sync.history_skipped
     name = (result.context.generated_at, report_tag(options))
-    problem = keep_run_report(workspace.state_dir / "runs", name, report, result.runs,
-                              workspace.keep_run_reports, report_path, end.report)  # fmt: skip
+    folder, keep = workspace.state_dir / "runs", workspace.keep_run_reports
+    problem = keep_run_report(
+        folder, name, report, result.runs, keep, report_path, end.report, end.pruned
+    )
     return result if problem is None else replace(result, report_error=problem)
 
 

@@ -106,6 +106,13 @@ class NightEnd:
     saved: bool = False  # the shard's results (when it saves any)
     settled: bool = False  # the history: the snapshot confirmed, the alerts marked
     report: list[Path] = field(default_factory=list)  # the night's own, once named
+    #: what the notification hook's delivery said (``problems``), once it ran: only the
+    #: night's own report had it, and a stop as that report was kept (which then goes)
+    #: left a failed hook in no report
+    notifications: list[str] | None = None
+    #: the night's own, once an older report may be deleted for it (``prune_run_reports``):
+    #: it then stays beside the stopped one (gone, ``runs/`` was left one night short)
+    pruned: list[Path] = field(default_factory=list)
 
 
 def after_run(
@@ -140,7 +147,8 @@ def after_run(
             said.append(f"the notification may not have gone out: {night} again to finish")
     stop.done = "; ".join(said)
     history = _history(sync, options, settled=end.settled)
-    keep_report(sync.workspace, options, stop, result, history, report_path, end.report)
+    own = [] if end.pruned else end.report  # pruned for: two reports, not one short
+    keep_report(sync.workspace, options, stop, result, history, report_path, own, end.notifications)
 
 
 def keep_report(
@@ -151,14 +159,19 @@ def keep_report(
     history: str,
     report_path: Path | None,
     replaces: list[Path] | None = None,
+    notifications: list[str] | None = None,
 ) -> None:
     """The stopped night's run report, never in place of the stop's line and exit code:
     a failure is logged, a second stop ends only the report. ``replaces``: the night's
     own report, when the stop came as it was kept (written, copied, the old ones
     pruned): it goes once the stopped one is written. Until 2026-12-06 both stayed, two
-    reports of one night, and ``--report`` got the stopped one."""
+    reports of one night, and ``--report`` got the stopped one; it stays when the old
+    ones were pruned for it. ``notifications``: as the night's report says them."""
     try:
-        if _keep_stopped_report(workspace, options, stop, result, history, report_path) is None:
+        kept = _keep_stopped_report(
+            workspace, options, stop, result, history, report_path, notifications
+        )
+        if kept is None:
             for own in replaces or ():  # once the stopped one is written (else logged)
                 with contextlib.suppress(OSError):  # left: two reports, as before
                     own.unlink(missing_ok=True)
@@ -176,6 +189,7 @@ def _keep_stopped_report(
     result: SyncResult,
     history: str,
     report_path: Path | None,
+    notifications: list[str] | None,
 ) -> str | None:
     """A stopped night's run report, as a night's (``--report`` too), of the teams that
     finished (and the rollup, when it was written), with ``stopped``: the signal, every
@@ -188,6 +202,8 @@ def _keep_stopped_report(
         result, dry_run=options.dry_run, with_changes=False, write_back=options.write_back
     )
     teams = report.pop("teams")
+    if notifications is not None:  # the hook ran (none: a stop before or in it)
+        report["notifications"] = notifications
     report["stopped"] = {
         "signal": signal.Signals(stop.signum).name,
         "teams_done": len(stop.runs),
@@ -196,5 +212,5 @@ def _keep_stopped_report(
     }
     report["teams"] = teams
     name = (result.context.generated_at, report_tag(options, stopped=True))
-    return keep_run_report(workspace.state_dir / "runs", name, report, result.runs,
-                           workspace.keep_run_reports, report_path)  # fmt: skip
+    folder, keep = workspace.state_dir / "runs", workspace.keep_run_reports
+    return keep_run_report(folder, name, report, result.runs, keep, report_path)
