@@ -226,12 +226,12 @@ def keep_run_report(
 
             atomic_write(copy_to, copy)
     except OSError as exc:
-        _unreserve(named)
         problem = f"{where}: the run report was not written ({exc.strerror or exc})"
         log.error("%s", problem)
-    except BaseException:  # a stop (a second one, as a stopped night's report is written)
-        _unreserve(named)
-        raise
+    finally:  # also for a stop (a second one, as a stopped night's report is written)
+        if not written:  # whole: a stop in the ``except`` left the empty name (review)
+            with stops.held(block=False):
+                _unreserve(named)
     if written:  # ours is on disk: the older ones of its kind past ``keep`` go
         pruned = prune_run_reports(folder, keep, kept, pruning)
         if pruned:

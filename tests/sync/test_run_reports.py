@@ -8,18 +8,21 @@ import io
 import json
 import logging
 import os
+import signal
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
 from sheets_sync.config import load_workspace
-from sheets_sync.errors import ConfigError
+from sheets_sync.errors import ConfigError, Interrupted
 from sheets_sync.sync.engine import SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from sheets_sync.sync.report import prune_run_reports, report_kind
 from sheets_sync.sync.run import rebuild_rollup, run_sync
+from tests.cli.test_stopped_late import stop_handler  # noqa: F401
 
 OPTIONS = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
 OLD = [f"202611{d:02}T023000Z.json" for d in range(10, 15)]  # five nights before
@@ -179,3 +182,35 @@ def test_a_report_temp_a_killed_run_left_goes_an_hour_on(tmp_path: Path, keep: i
     assert prune_run_reports(runs, keep, tonight) is None
     assert not stale.exists()
     assert fresh.exists() and tonight.exists() and all(p.exists() for p in kept)
+
+
+@pytest.mark.usefixtures("stop_handler")
+def test_a_stop_as_an_unwritten_report_is_unreserved_leaves_no_empty_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report could not be written (a full disk) and a SIGTERM landed as its reserved
+    name was removed, in the ``except``: the stop went on up, and the empty file stayed in
+    ``runs/`` for good (pruned as a report). The removal is finished, then the stop goes."""
+    from sheets_sync.sync import report, stops
+
+    folder = tmp_path / "runs"
+    stat, stopped = Path.stat, list[Path]()
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    def stat_then_stop(self: Path, **kwargs: Any) -> os.stat_result:
+        if self.parent == folder and not stopped:  # as the empty name is looked at
+            stopped.append(self)
+            signal.raise_signal(signal.SIGTERM)
+        return stat(self, **kwargs)
+
+    monkeypatch.setattr(report, "write_run_report", full)
+    monkeypatch.setattr(Path, "stat", stat_then_stop)
+    when = dt.datetime(2026, 11, 23, 2, 30, tzinfo=dt.UTC)
+    try:
+        with pytest.raises(Interrupted):
+            report.keep_run_report(folder, (when, ""), {"teams": []}, [], 90)
+    finally:
+        stops.arrived()
+    assert stopped and list(folder.iterdir()) == []
