@@ -215,8 +215,18 @@ def run_sync(
         finished.clear()  # the result holds them now
         end = NightEnd()
         try:
-            result = _end_night(sync, options, result, end, unrecorded, previous, blind,
-                                report_path, results_dir, notify_cmd)  # fmt: skip
+            result = _end_night(
+                sync,
+                options,
+                result,
+                end,
+                unrecorded,
+                previous,
+                blind,
+                report_path,
+                results_dir,
+                notify_cmd,
+            )
         except BaseException as exc:
             if not end.settled:  # its alerts may not have gone out: the next run sends them
                 with contextlib.suppress(KeyboardInterrupt):  # a second stop: the next run's
