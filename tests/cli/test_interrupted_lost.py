@@ -74,7 +74,7 @@ def test_a_ctrl_c_lost_as_a_team_is_taken_in_stops_the_run(
         start_new_session=True,
     )
     try:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=HANG)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

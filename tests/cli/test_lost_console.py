@@ -57,7 +57,7 @@ def test_stdout_closed_before_any_output(
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None
     proc.stdout.close()  # before the interpreter has even started
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=HANG)
     assert proc.returncode == code, err.decode()
     assert not any(word in err.decode() for word in NOISE), err.decode()
     if command == ["sync", *AS_OF]:  # the night's work is all there
@@ -77,7 +77,7 @@ def test_a_tee_that_dies_after_the_first_line_cuts_no_work_short(
     assert proc.stdout is not None
     first = proc.stdout.readline()
     proc.stdout.close()
-    assert proc.wait(timeout=120) == 0, first
+    assert proc.wait(timeout=HANG) == 0, first
     ws = cfg.parent
     assert (ws / "company.xlsx").is_file()
     assert list((ws / ".sheets-sync" / "runs").glob("*.json"))

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The bound on a child process (a script, a command) that only a hang reaches: a run of
 #: a few seconds took over 60 s on a busy CI box (1 core shared by the suite's other
 #: process and the box's load), and a timeout then failed a test that was only slow. Below
-#: pytest's own 300 s (pyproject.toml), so the test says which child hung.
+#: pytest's 300 s (pyproject.toml) for one wait, so a test that waits once says which
+#: child hung; one that waits on several in turn sets a pytest timeout of its own.
 HANG = 240.0
 
 

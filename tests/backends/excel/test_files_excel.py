@@ -383,6 +383,7 @@ while True:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 50 child processes in turn (58 s at load 10), not one wait
 def test_sigkill_during_writes_never_breaks_the_file(team_openpyxl: bytes, tmp_path: Path) -> None:
     target = tmp_path / "team.xlsx"
     target.write_bytes(team_openpyxl)

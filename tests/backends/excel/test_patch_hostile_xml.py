@@ -16,6 +16,7 @@ from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.test_patch_xlsx import PREFIXED
+from tests.support.scripts import HANG
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -134,11 +135,12 @@ def test_a_style_section_is_added_before_a_spaced_root_end_tag(end: str) -> None
 def test_an_unclosed_quote_in_a_comment_costs_one_pass() -> None:
     """Found by review 2026-12-06: ``_element``'s attribute text let a quoted value run
     over ``<``, so each ``<Relationship "`` in a comment scanned to the part's end: 120 KB
-    of them in a .rels took 17.8 s, this 400 KB minutes. Attribute values hold no ``<``.
-    A child process, bounded generously: only the quadratic scan reaches the bound."""
+    of them in a .rels took 17.8 s, so this 900 KB some 15 minutes (quadratic). Attribute
+    values hold no ``<``. A child process, bounded by ``HANG``: only the quadratic scan
+    reaches it (the 400 KB it had, some 200 s by the same sum, may not have)."""
     code = (
         "from sheets_sync.backends.excel.patch import _element\n"
-        "d = b'<Relationships><!-- ' + b'<Relationship \"' * 27000 + b' --></Relationships>'\n"
+        "d = b'<Relationships><!-- ' + b'<Relationship \"' * 60000 + b' --></Relationships>'\n"
         "assert not list(_element(b'Relationship').finditer(d))\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=HANG)
