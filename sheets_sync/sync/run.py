@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import stat
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,16 +24,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheets_sync.atomic import make_writable_folder
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
-from sheets_sync.ops.history import HISTORY_FILE, HistoryStore, default_history_path
+from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
 from sheets_sync.ops.shard import check_night, load_shards, results_file, save_results
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
-from sheets_sync.sync.linked import LINKS_FILE
-from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK, RunLock
+from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.options import as_of_day, check_shard_results
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
+from sheets_sync.sync.report_path import check_report_path
 from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
 from sheets_sync.sync.ticker import Ticker
 
@@ -55,65 +54,6 @@ def _notify(
     for problem in problems:
         log.error("notification: %s", problem)
     return problems
-
-
-def _check_report_path(workspace: Workspace, path: Path) -> None:
-    """Refuse a report path that is a file the run reads or writes: a report written over
-    a team's workbook replaced it with JSON (exit 0), and the next night failed the team."""
-    target = path.resolve()
-    owned = {t.path: f"the workbook of team {t.name!r}" for t in workspace.teams if t.path}
-    if not workspace.rollup_is_google:
-        owned[workspace.rollup_path.resolve()] = "the company rollup"
-    owned[workspace.config_path.resolve()] = "the workspace configuration"
-    what = owned.get(target) or _state_file(workspace.state_dir.resolve(), target)
-    if what:
-        raise ConfigError(f"--report {path}: is {what}; give the report a path of its own")
-    kind = _not_a_file(path)
-    if kind:  # a pipe, or /dev/stdout: the rename would put a regular file in its place
-        raise ConfigError(
-            f"--report {path}: is {kind}, not a file; the report is a new file renamed into "
-            "its place: give it a file's path"
-        )
-
-
-def _not_a_file(path: Path) -> str | None:
-    """What is at ``path`` (a link followed) when it is there and no regular file: the
-    report's atomic write replaces it, and a reader of a pipe, or a device as root (as
-    ``/dev/full`` was), lost it. A folder is click's to refuse."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:  # nothing there (or unreachable: the write says so)
-        return None
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
-
-
-#: the files and folders of ``.sheets-sync/`` that runs keep their state in
-_STATE_FILES = {
-    HISTORY_FILE: "the run history",
-    WORKSPACE_LOCK: "the workspace lock",
-    SHARD_LOCK_PREFIX: "a shard's lock",
-    rollup_step.STATE_FILE: "the company rollup's state",
-    LINKS_FILE: "the Google teams' KPI links",
-}
-_STATE_FOLDERS = ("backups", "cache", "spill")
-
-
-def _state_file(state: Path, target: Path) -> str | None:
-    """What of the run's own state ``target`` is: a report written over the history
-    (``history.sqlite``) replaced it with JSON, and the next run set it aside as damaged,
-    every night lost; over ``run.lock`` a second run could take a new lock beside it."""
-    if target.parent == state:
-        for name, what in _STATE_FILES.items():
-            if target.name.startswith(name):  # history.sqlite-wal, -shm too
-                return what
-    folder = next((f for f in _STATE_FOLDERS if target.is_relative_to(state / f)), None)
-    return f"in sheets-sync's {folder} folder" if folder else None
 
 
 def _check_results_dir(folder: Path) -> None:
@@ -160,7 +100,7 @@ def run_sync(
     results_dir = Path(results_dir) if results_dir is not None else None
     console = console or Console(stderr=True)
     if report_path is not None:
-        _check_report_path(workspace, report_path)
+        check_report_path(workspace, report_path)
     if results_dir is not None and options.shard is not None:
         _check_results_dir(results_dir)
     # each team once (``--team Sales --team sales``), of its shard: a bar that never filled

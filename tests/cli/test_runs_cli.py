@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.sync.report_path import through_system
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
+from tests.support.scripts import HANG
 
 
 def test_shard_results_that_are_not_this_workspaces_night_are_refused(
@@ -263,6 +267,56 @@ def test_a_report_path_that_is_no_file_is_refused(demo: Path, tmp_path: Path, li
     assert stat.S_ISFIFO(pipe.lstat().st_mode) and given.exists()
     runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
     assert not runs.exists() or list(runs.iterdir()) == []
+
+
+def test_a_report_path_through_proc_is_refused_with_stdout_a_file(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The cron recipe's ``>>sync.log 2>&1`` with ``--report /dev/stdout``: the link leads
+    through /proc/self/fd/1 to sync.log, a regular file, so the pipe-and-device refusal let
+    it by and the rename replaced the link itself, exit 0 (as root, /dev/stdout). A link
+    of our own to /proc/self/fd/1 stands in for /dev/stdout: nothing here writes in /dev."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    log = tmp_path / "sync.log"
+    argv = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(ws), *AS_OF]
+    with log.open("ab") as out:
+        done = subprocess.run(
+            [*argv, "--report", str(link)], check=False, stdout=out, stderr=out, timeout=HANG
+        )
+    assert (done.returncode, log.read_text()) == (
+        2,
+        f"error: --report {link}: leads into /proc/self/fd/1, not a file; the report is a new "
+        "file renamed into its place: give it a file's path\n",
+    )
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
+    assert not runs.exists() or list(runs.iterdir()) == []
+
+
+def test_a_report_path_is_followed_link_by_link_into_proc_and_dev(tmp_path: Path) -> None:
+    """Every hop is looked at, a folder's link too: ``resolve`` goes through /proc/self/fd/1
+    to the file it names and never shows the hop. Nothing is written."""
+    (tmp_path / "dev").symlink_to("/dev")
+    (tmp_path / "fd").symlink_to("/dev/fd")  # itself a link to /proc/self/fd
+    (tmp_path / "to-stdout").symlink_to("dev/stdout")
+    (tmp_path / "dir").mkdir()
+    assert through_system(Path("/dev/stdout")) == (PurePosixPath("/dev"), Path("/dev/stdout"))
+    assert through_system(tmp_path / "dev" / "stdout") == (
+        PurePosixPath("/dev"),
+        Path("/dev/stdout"),
+    )
+    assert through_system(tmp_path / "to-stdout") == (PurePosixPath("/dev"), Path("/dev/stdout"))
+    assert through_system(tmp_path / "fd" / "1") == (PurePosixPath("/dev"), Path("/dev/fd/1"))
+    assert through_system(tmp_path / "dir" / ".." / "dev" / "null") == (
+        PurePosixPath("/dev"),
+        Path("/dev/null"),
+    )
+    assert through_system(tmp_path / "dir" / "report.json") is None
+    assert through_system(tmp_path / "missing" / "report.json") is None
+    (tmp_path / "loop").symlink_to("loop")
+    assert through_system(tmp_path / "loop") is None  # the write says ELOOP
 
 
 def test_the_shard_merge_keeps_a_run_report(demo: Path, tmp_path: Path) -> None:
