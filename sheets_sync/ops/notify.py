@@ -9,9 +9,11 @@ a good sync into a failed one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
+import socket
 import subprocess
 import tempfile
 import threading
@@ -23,11 +25,15 @@ from urllib.parse import urlsplit
 from sheets_sync.domain.models import Status
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
+    import requests
+
     from sheets_sync.sync.engine import SyncResult
 
 T = TypeVar("T")
 NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value
+#: the thread a webhook POST runs in (``_within``)
+WEBHOOK_THREAD = "sheets-sync-webhook"
 _STDERR_TAIL = 4096  # bytes of a failed command's stderr read for its last line
 
 
@@ -210,16 +216,7 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
     problem = ""
     for attempt in (1, 2):
         try:
-            response = _within(
-                timeout,
-                lambda: requests.post(
-                    url,
-                    data=body,
-                    headers={"Content-Type": "application/json"},
-                    timeout=timeout,
-                    allow_redirects=False,
-                ),
-            )
+            response = _post_once(url, body, timeout)
         except (requests.Timeout, TimeoutError):
             problem = f"no answer within {timeout:g} s"
         except requests.RequestException as exc:
@@ -235,33 +232,101 @@ def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | No
     return f"notify webhook {where}: {problem}"
 
 
-def _within(seconds: float, call: Callable[[], T]) -> T:
+def _post_once(url: str, body: bytes, timeout: float) -> requests.Response:
+    """One POST, bounded as a whole (``_within``), in a session of its own: its
+    connections are shut if it is given up on."""
+    import requests
+
+    with requests.Session() as session:
+        opened = _track_connections(session)
+        return _within(
+            timeout,
+            lambda: session.post(
+                url,
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=timeout,
+                allow_redirects=False,
+            ),
+            give_up=lambda: _shut(opened),
+        )
+
+
+def _track_connections(session: Any) -> list[Any]:
+    """The connections ``session`` opens, listed as each is made: one given up on is
+    shut from outside (``_shut``), as closing the session closes only idle ones."""
+    from requests.adapters import HTTPAdapter
+    from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+
+    opened: list[Any] = []
+
+    def tracked(base: type[Any]) -> type[Any]:
+        class Pool(base):  # type: ignore[misc]  # a base of type Any: urllib3's pool, one hook more
+            def _new_conn(self) -> Any:
+                conn = super()._new_conn()
+                opened.append(conn)
+                return conn
+
+        return Pool
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": tracked(HTTPConnectionPool),
+                "https": tracked(HTTPSConnectionPool),
+            }
+
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, Adapter())
+    return opened
+
+
+def _shut(opened: list[Any]) -> None:
+    """Shut the sockets of ``opened``: a read blocked on one returns at once (closing it
+    from another thread would not wake it), and the request's thread ends."""
+    for conn in list(opened):
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _within(seconds: float, call: Callable[[], T], give_up: Callable[[], None]) -> T:
     """``call()`` in a thread of its own, waited for ``seconds`` at most (``TimeoutError``
     then): requests' timeout bounds each read of the socket, not the answer, and a server
     that sent its reply a header every few seconds held the night, and its workspace
-    lock, for good. A request given up on is left to its thread (a daemon: it ends with
-    the process). The wait is on a plain lock, which a stop signal interrupts."""
+    lock, for good. The wait is on a plain lock, which a stop signal interrupts.
+
+    A request given up on is ended by ``give_up`` (its connection shut), waited for
+    ``max(seconds, 5)`` at most: left running while the server trickled, it was one more
+    thread in the process, and a library caller's next sync saw it
+    (``workers._other_threads``) and synced without worker processes."""
     done = threading.Lock()
     done.acquire()
-    outcome: list[tuple[bool, Any]] = []
+    answer: list[T] = []
+    failed: list[BaseException] = []
 
     def run() -> None:
         try:
-            outcome.append((True, call()))
+            answer.append(call())
         except BaseException as exc:  # handed to the waiting thread, which raises it
-            outcome.append((False, exc))
+            failed.append(exc)
         finally:
             done.release()
 
-    thread = threading.Thread(target=run, name="sheets-sync-webhook", daemon=True)
+    thread = threading.Thread(target=run, name=WEBHOOK_THREAD, daemon=True)
     thread.start()
     if not done.acquire(timeout=seconds + 1):  # requests' own timeouts say it first
+        deadline = time.monotonic() + max(seconds, 5)
+        while thread.is_alive() and time.monotonic() < deadline:
+            give_up()  # again: a connection made since (the connect is bounded)
+            thread.join(0.1)
         raise TimeoutError
     thread.join(1)  # returning: gone before a next run counts this process's threads
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value  # type: ignore[no-any-return]
+    if failed:
+        raise failed[0]
+    return answer[0]
 
 
 def send(

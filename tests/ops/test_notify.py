@@ -22,6 +22,7 @@ import pytest
 
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.ops.notify import (
+    WEBHOOK_THREAD,
     notification,
     send,
     turned_off_track,
@@ -29,6 +30,7 @@ from sheets_sync.ops.notify import (
 )
 from sheets_sync.sync.report import run_report
 from sheets_sync.sync.team_rows import kept_run, packed_run
+from sheets_sync.sync.workers import _other_threads
 from tests.ops.conftest import MakeResult
 
 D1, D2 = dt.date(2026, 11, 14), dt.date(2026, 11, 15)
@@ -185,39 +187,62 @@ def test_webhook_timeout_is_bounded(receiver: Receiver) -> None:
     assert time.perf_counter() - started < 30
 
 
-def test_a_webhook_that_trickles_its_answer_is_given_up_on(tmp_path: Path) -> None:
-    """requests' timeout bounds each read of the socket: a server sending its reply a
-    byte every 0.2 s never let one time out, and the night (holding the workspace lock)
-    waited for good. Now the whole answer is bounded."""
+@contextlib.contextmanager
+def trickling_server() -> Iterator[str]:
+    """A webhook URL whose server sends a reply's headers, then its body a byte every
+    0.2 s to each connection until the block ends (or the client goes)."""
     stop = threading.Event()
     listener = socket.create_server(("127.0.0.1", 0))
 
-    def trickle() -> None:
+    def trickle(conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.wait(0.2):
+                conn.sendall(b".")
+
+    def accept() -> None:
         with contextlib.suppress(OSError):
             while not stop.is_set():
                 conn, _ = listener.accept()
-                with conn:
-                    conn.recv(65536)
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-                    while not stop.wait(0.2):  # until the test ends
-                        conn.sendall(b".")
+                threading.Thread(target=trickle, args=(conn,), daemon=True).start()
 
-    threading.Thread(target=trickle, daemon=True).start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
-    problems: list[list[str]] = []
-    done = threading.Event()
-
-    def deliver() -> None:
-        problems.append(send({}, command=None, webhook=url, timeout=0.5, retry_delay=0))
-        done.set()
-
-    threading.Thread(target=deliver, daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
     try:
-        assert done.wait(30), "send() still waits for the trickled answer"
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
     finally:
         stop.set()
         listener.close()
+
+
+def test_a_webhook_that_trickles_its_answer_is_given_up_on() -> None:
+    """requests' timeout bounds each read of the socket: a server sending its reply a
+    byte every 0.2 s never let one time out, and the night (holding the workspace lock)
+    waited for good. Now the whole answer is bounded."""
+    problems: list[list[str]] = []
+    done = threading.Event()
+    with trickling_server() as url:
+
+        def deliver() -> None:
+            problems.append(send({}, command=None, webhook=url, timeout=0.5, retry_delay=0))
+            done.set()
+
+        threading.Thread(target=deliver, daemon=True).start()
+        assert done.wait(30), "send() still waits for the trickled answer"
     assert problems == [["notify webhook http://127.0.0.1: no answer within 0.5 s"]]
+
+
+def test_a_webhook_given_up_on_leaves_no_thread_behind() -> None:
+    """Each request given up on was left to its thread, its socket open while the server
+    trickled: a library caller's next sync saw those threads (``_other_threads``) and
+    synced without worker processes. Its connection is shut now, and the thread ends."""
+    with trickling_server() as url:  # still trickling as the threads are counted
+        problems = send({}, command=None, webhook=url, timeout=0.5, retry_delay=0)
+        assert problems == ["notify webhook http://127.0.0.1: no answer within 0.5 s"]
+        deadline = time.monotonic() + 30  # only a thread left running reaches it
+        while WEBHOOK_THREAD in _other_threads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert WEBHOOK_THREAD not in _other_threads()
 
 
 def test_unreachable_webhook() -> None:
