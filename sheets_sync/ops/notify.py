@@ -111,7 +111,13 @@ def _was(krs: Mapping[str, str], kr_id: str, folded: list[dict[str, str]]) -> st
     return was
 
 
-def _summary(company: str, as_of: str, failed: list[dict[str, Any]], turned: list[Any]) -> str:
+def _summary(
+    company: str,
+    as_of: str,
+    failed: list[dict[str, Any]],
+    turned: list[Any],
+    results_error: str | None = None,
+) -> str:
     lines = [f"sheets-sync {company} {as_of}:"]
     if failed:
         lines.append(f"{len(failed)} team(s) failed:")
@@ -123,6 +129,8 @@ def _summary(company: str, as_of: str, failed: list[dict[str, Any]], turned: lis
             + f" (was {t.get('previous_status') or 'new'})"
             for t in turned
         ]
+    if results_error:  # a shard's: its teams are written, the merge will miss them
+        lines.append(results_error)
     return "\n".join(lines)
 
 
@@ -148,7 +156,8 @@ def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dic
         "totals": report.get("totals", {}),
         "failed_teams": failed,
         "turned_off_track": list(turned),
-        "text": _summary(company, as_of, failed, turned),
+        "results_error": report.get("results_error"),
+        "text": _summary(company, as_of, failed, turned, report.get("results_error")),
     }
 
 

@@ -111,6 +111,7 @@ def run_report(
         "rollup_rewritten": result.rollup_rewritten,
         "rollup_error": result.rollup_error,
         "rollup_skipped": result.rollup_skipped,
+        "results_error": result.results_error,  # a shard's results not saved (``run.py``)
         "history_skipped": result.history_skipped,
         "period_ended": ctx.period.ended(ctx.as_of),
         "period_not_started": ctx.period.not_started(ctx.as_of),

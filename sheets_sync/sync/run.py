@@ -202,6 +202,7 @@ def _end_night(
             end.saved = True
         except OSError as exc:  # its teams are written: the summary, report and alerts go on
             result = replace(result, results_error=_results_not_saved(results_dir, options, exc))
+            report["results_error"] = result.results_error  # built before: a monitor's too
             log.error("%s", result.results_error)
     if not options.dry_run:
         # a back-dated run (a shard too, which records nothing) compares today's sheets
@@ -236,13 +237,21 @@ def _end_night(
 def _results_not_saved(results_dir: Path, options: SyncOptions, exc: OSError) -> str:
     """A full disk, a folder in the results file's place: said as a shard's line, which
     until 2026-12-06 was the temp file's OSError alone, its teams' lines, summary, report
-    and notification lost though its teams were written."""
+    and notification lost though its teams were written. An earlier attempt's results
+    file is removed, so the merge says the shard is missing rather than publish it."""
     assert options.shard is not None
     path = results_file(results_dir, *options.shard, dry_run=options.dry_run)
-    return (
+    said = (
         f"{path}: the shard's results were not saved ({exc.strerror or exc}); "
         "run this shard again, then the merge"
     )
+    try:  # an earlier attempt's (a retry reuses the folder): the merge published those
+        path.unlink()
+    except (FileNotFoundError, IsADirectoryError):
+        pass
+    except OSError as gone:
+        said += f"; delete the earlier attempt's results there first ({gone.strerror or gone})"
+    return said
 
 
 def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[str]) -> set[str]:

@@ -3,6 +3,7 @@ run's report goes, and which paths ``--report`` and ``--results-dir`` may name."
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -355,18 +356,55 @@ def test_a_shard_whose_results_cannot_be_saved_still_says_its_night(
 ) -> None:
     """The folder is checked before any team is written, but saving may still fail (a full
     disk, a folder in the file's place): the run ended with the temp file's OSError alone,
-    its teams written but no team line, summary, run report or notification."""
+    its teams written but no team line, summary, run report or notification. The report
+    and the notification were built before the save, and did not say it (a monitor
+    reading --report saw a clean night, exit 1)."""
     ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / "teams" / "Sales.xlsx").write_text("broken", encoding="utf-8")  # alerts
     results = tmp_path / "results"
-    (results / "shard-001-of-002.pickle").mkdir(parents=True)
+    (results / "shard-002-of-002.pickle").mkdir(parents=True)
+    sent, report = tmp_path / "notified.json", tmp_path / "report.json"
+    notify = f"{sys.executable} -c \"import sys; open({str(sent)!r}, 'w').write(sys.stdin.read())\""
+    shard = ["--shard", "2/2", "--results-dir", str(results)]
     code, out, err = run(
-        "sync", "--config", str(ws), *AS_OF, "--shard", "1/2", "--results-dir", str(results)
+        "sync", "--config", str(ws), *AS_OF, *shard, "--report", str(report), "--notify-cmd", notify
     )
     assert code == 1, out + err
     said = (
-        f"{results}/shard-001-of-002.pickle: the shard's results were not saved (Is a "
+        f"{results}/shard-002-of-002.pickle: the shard's results were not saved (Is a "
         "directory); run this shard again, then the merge"
     )
-    summary = [line for line in out.splitlines() if " teams, 0 failed, " in line]
+    summary = [line for line in out.splitlines() if " teams, 1 failed, " in line]
     assert len(summary) == 1 and summary[0].endswith(said), out + err
-    assert list((ws.parent / ".sheets-sync" / "runs").glob("*-shard-1-of-2.json"))
+    assert list((ws.parent / ".sheets-sync" / "runs").glob("*-shard-2-of-2.json"))
+    assert json.loads(report.read_text())["results_error"] == said
+    payload = json.loads(sent.read_text())
+    assert [t["team"] for t in payload["failed_teams"]] == ["Sales"]
+    assert payload["results_error"] == said and payload["text"].endswith(f"\n{said}")
+
+
+def test_a_shard_whose_results_cannot_be_saved_leaves_no_earlier_attempts(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Airflow retry reuses the folder: a save that failed (a full disk) left the
+    earlier attempt's results file, and the merge published those instead of saying the
+    shard is missing."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    shard = ["--results-dir", str(results), "--shard"]
+    for k in ("1/2", "2/2"):
+        assert run("sync", "--config", str(ws), *AS_OF, *shard, k)[0] == 0
+    earlier = results / "shard-001-of-002.pickle"
+    assert earlier.is_file()
+
+    def full_disk(*args: object, **kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sheets_sync.sync.run.save_results", full_disk)
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, *shard, "1/2")
+    assert code == 1, out + err
+    assert f"{earlier}: the shard's results were not saved (No space left on device)" in out
+    assert not earlier.exists()
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (2, ""), err
+    assert f"{results}: missing shard 1/2; did it fail or not finish?" in err, err
