@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import os
 from collections.abc import Callable
@@ -45,6 +46,12 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_close_held_in_child)
 
 
+#: Why a lock file cannot be opened that only moving what is there fixes (exit 2, which a
+#: scheduler does not retry): a folder, a link to nowhere or in a loop, a file of another
+#: user's. Any other error (ENOSPC, EMFILE, EIO) may pass: raised as it is, exit 1.
+_NOT_A_LOCK_FILE = frozenset({errno.EISDIR, errno.ENOENT, errno.EACCES, errno.ELOOP, errno.ENOTDIR})
+
+
 class RunLock:
     def __init__(self, state_dir: Path, shard: tuple[int, int] | None = None) -> None:
         self.path = state_dir / WORKSPACE_LOCK
@@ -70,6 +77,8 @@ class RunLock:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a folder or a dead link there: exit 1 read as teams failed
+            if exc.errno not in _NOT_A_LOCK_FILE:
+                raise  # a full disk, too many open files: exit 1, which a scheduler retries
             raise ConfigError(
                 f"cannot open the run lock ({exc.strerror or exc}); nothing was done. It must "
                 "be a file this user can write: move what is there away (the next run makes "

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,6 +99,7 @@ def test_a_full_disk_does_not_stop_a_run_over_the_record(
 _KILLED_RUN_WITH_A_CHILD = """
 import os, signal, sys, time
 from pathlib import Path
+from typing import Any
 from sheets_sync.sync.lock import RunLock
 with RunLock(Path(sys.argv[1])):
     child = os.fork()
@@ -151,3 +153,34 @@ def test_a_lock_that_cannot_be_opened_is_a_configuration_error(
     if shard is not None:  # the shared workspace lock it took first is let go
         with RunLock(tmp_path):
             pass
+
+
+@pytest.mark.parametrize(
+    "code", [errno.ENOSPC, errno.EMFILE, errno.EIO], ids=["ENOSPC", "EMFILE", "EIO"]
+)
+def test_a_lock_that_cannot_be_opened_for_now_is_no_configuration_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Every OSError opening the lock was exit 2 ("move what is there away"), which the
+    DAG does not retry: a full disk or too many open files for a moment stopped the night
+    for good. Those are raised as they are (exit 1, retried)."""
+    lock = tmp_path / "run.lock"
+    real_open = os.open
+
+    def failing(path: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == lock:
+            raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("sheets_sync.sync.lock.os.open", failing)
+    with pytest.raises(OSError) as caught:
+        RunLock(tmp_path).__enter__()
+    assert caught.value.errno == code  # not a ConfigError (no OSError): exit 1
+
+
+def test_a_dead_link_in_the_locks_place_is_a_configuration_error(tmp_path: Path) -> None:
+    """A link to nowhere (its folder gone) is one of the errors only moving it fixes."""
+    (tmp_path / "run.lock").symlink_to(tmp_path / "gone" / "run.lock")
+    with pytest.raises(ConfigError) as caught:
+        RunLock(tmp_path).__enter__()
+    assert "cannot open the run lock (No such file or directory)" in str(caught.value)
