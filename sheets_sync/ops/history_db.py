@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,34 +84,42 @@ def edited(path: Path, what: str) -> HistoryError:
     )
 
 
+#: A date as sheets-sync writes it: ``date.isoformat()``, YYYY-MM-DD, nothing else. Not
+#: ``fromisoformat``, which takes ``20261206`` and ``2026-W49-1`` too, and not pandas'
+#: ``%Y-%m-%d``, which takes ``2026-11-6``: the two disagreed on what a hand edit is.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(value: Any) -> dt.date | None:
+    """``value`` as a day when it is one written as sheets-sync writes it, else None."""
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+
+
 def day(path: Path, text: Any) -> dt.date:
     """A snapshot date as stored (ISO text), or ``edited``."""
-    try:
-        return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise edited(path, f"the date {text!r}") from None
+    found = iso_day(text)
+    if found is None:
+        raise edited(path, f"the date {text!r}")
+    return found
 
 
 def typed(path: Path, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """``frame`` with the ``columns``' types (``history_schema.KR_COLUMNS``), or
-    ``edited`` naming the value that has none of them."""
+    ``edited`` naming the value that has none of them. A date is checked as ``day``
+    checks it, once a value (a night's rows share theirs)."""
     import pandas as pd
 
     if "date" in frame.columns:
-        try:
-            frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-        except (TypeError, ValueError, OverflowError):
-            bad = next((v for v in frame["date"] if not _is_day(v)), None)
-            raise edited(path, f"the date {bad!r}") from None
+        bad = [v for v in pd.unique(frame["date"]) if iso_day(v) is None]
+        if bad:
+            raise edited(path, f"the date {bad[0]!r}")
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
     try:
         return frame.astype(columns)
     except (TypeError, ValueError, OverflowError) as exc:
         raise edited(path, f"a value of the wrong type ({exc})") from None
-
-
-def _is_day(value: Any) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(value, str) and len(value) == 10
