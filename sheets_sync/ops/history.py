@@ -32,12 +32,15 @@ from sheets_sync.ops.history_schema import (  # the public ones re-exported (__a
     _LAST_DATES,
     _SCHEMA,
     _TABLES,
+    EDITED_NIGHTS,
     KPI_COLUMNS,
     KR_COLUMNS,
     SCHEMA_VERSION,
     _last,
     _picker,
     _select,
+    iso,
+    kept,
 )
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
@@ -65,6 +68,8 @@ HISTORY_FILE = "history.sqlite"
 #: used" tonight. Read when a store is made: a test shortens it (else it waits 30 s).
 BUSY_TIMEOUT_SECONDS = 30.0
 
+#: The edited nights' dates a warning names (``HistoryStore._edited``)
+_EDITED_SAID = 5
 CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: Snapshot rows a ``stream`` chunk holds: the History tab's rows are rendered 1,600 at a
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
@@ -83,6 +88,7 @@ class HistoryStore:
     def __init__(self, path: Path, *, timeout: float | None = None) -> None:
         self.path = path
         self.timeout = BUSY_TIMEOUT_SECONDS if timeout is None else timeout
+        self._looked = False  # for nights of a date sheets-sync never writes (``_edited``)
 
     def set_aside(self, exc: Exception) -> Path:
         """Move a damaged history file (with its WAL) aside, kept for recovery by hand."""
@@ -108,7 +114,25 @@ class HistoryStore:
         ) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             self._migrate(conn)
+            if not self._looked:
+                self._looked = True
+                self._edited(conn)
             yield conn
+
+    def _edited(self, conn: sqlite3.Connection) -> None:
+        """Warn of nights whose date a hand edit made (``2026-11-6``): every query leaves
+        them out (``history_schema.iso``), so the history goes on being recorded, but
+        their rows are not shown until someone corrects or deletes them. Once a store."""
+        sql = f"SELECT as_of FROM {EDITED_NIGHTS} ORDER BY as_of"
+        found = [value for (value,) in conn.execute(sql).fetchmany(_EDITED_SAID + 1)]
+        if found:
+            more = ", ..." if len(found) > _EDITED_SAID else ""
+            log.warning(
+                "%s: the run history holds the date%s %s, which sheets-sync never writes "
+                "(edited by hand?); its rows are left out of the history: correct or delete them",
+                self.path, "s" if len(found) > 1 else "",
+                ", ".join(map(repr, found[:_EDITED_SAID])) + more,
+            )  # fmt: skip
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         has_meta = conn.execute(
@@ -235,8 +259,9 @@ class HistoryStore:
         None. A back-dated run reads the sheets as they are today, not as they were that
         night, so the sync records nothing then (``Sync.record_history``)."""
         with self._connect() as conn:
-            (latest,) = conn.execute("SELECT MAX(as_of) FROM snapshots").fetchone()
-        night = None if latest is None else day(self.path, latest)
+            sql = f"SELECT as_of FROM snapshots WHERE {iso()} ORDER BY as_of DESC LIMIT 1"
+            latest = conn.execute(sql).fetchone()
+        night = None if latest is None else day(self.path, latest[0])
         return None if night is None or night <= as_of else night
 
     def not_recorded(self, as_of: dt.date, today: dt.date | None = None) -> str | None:
@@ -252,7 +277,8 @@ class HistoryStore:
     def dates(self) -> list[dt.date]:
         """Every snapshot date, oldest first."""
         with self._connect() as conn:
-            rows = conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY as_of").fetchall()
+            sql = f"SELECT DISTINCT as_of FROM snapshots WHERE {kept()} ORDER BY as_of"
+            rows = conn.execute(sql).fetchall()
         return [day(self.path, r[0]) for r in rows]
 
     def _frame(self, table: str, columns: dict[str, str], where: str, params: Any) -> pd.DataFrame:
@@ -377,7 +403,8 @@ class HistoryStore:
         upto = "<=" if including else "<"
         sql = (
             "SELECT k.team, k.kr_id, k.status FROM kr_snapshots k JOIN "
-            f"(SELECT team, MAX(as_of) AS as_of FROM snapshots WHERE as_of {upto} ? GROUP BY team)"
+            "(SELECT team, MAX(as_of) AS as_of FROM snapshots"
+            f" WHERE as_of {upto} ? AND {kept()} GROUP BY team)"
             " s ON k.team = s.team AND k.as_of = s.as_of ORDER BY k.seq"
         )
         shared: dict[str, str] = {}
@@ -422,7 +449,7 @@ class HistoryStore:
         if keep < 1:
             raise ValueError(f"keep must be at least 1, not {keep}")
         cutoff = (
-            "(SELECT as_of FROM (SELECT DISTINCT as_of FROM snapshots"
+            f"(SELECT as_of FROM (SELECT DISTINCT as_of FROM snapshots WHERE {kept()}"
             " ORDER BY as_of DESC LIMIT -1 OFFSET ?))"
         )
         deleted = 0

@@ -16,6 +16,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterable
 
+from sheets_sync.ops.history_schema import kept
+
 #: Made by the schema 3 migration (``history_schema._SCHEMA``).
 TABLES = """
 CREATE TABLE IF NOT EXISTS alerted (team TEXT PRIMARY KEY, as_of TEXT NOT NULL);
@@ -51,7 +53,7 @@ def seed(conn: sqlite3.Connection) -> None:
         unconfirmed = ""
     conn.execute(
         "INSERT OR REPLACE INTO alerted (team, as_of) "
-        f"SELECT team, MAX(as_of) FROM snapshots s WHERE 1{unconfirmed} GROUP BY team"
+        f"SELECT team, MAX(as_of) FROM snapshots s WHERE {kept()}{unconfirmed} GROUP BY team"
     )
     conn.execute("DELETE FROM alert_baseline")
     tables = ["kr_snapshots", "pending_kr_snapshots"] if held else ["kr_snapshots"]
@@ -124,7 +126,7 @@ def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str,
     with another period's KR."""
     first = (
         "SELECT team, MIN(as_of) AS as_of FROM snapshots"
-        " WHERE team NOT IN (SELECT team FROM alerted) GROUP BY team"
+        f" WHERE team NOT IN (SELECT team FROM alerted) AND {kept()} GROUP BY team"
     )
     nights = f"SELECT team, as_of FROM alerted UNION ALL {first}"
     teams: dict[str, dict[str, str]] = {}

@@ -16,7 +16,7 @@ import pytest
 from tests.cli.test_ops_cli import copy_ws, run
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
-D1, D2 = "2026-11-16", "2026-11-23"
+D1, D2, D3 = "2026-11-16", "2026-11-23", "2026-11-30"
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +57,8 @@ def _sheets(ws: Path) -> list[str]:
             f"UPDATE kpi_snapshots SET actual = 'n/a' WHERE as_of = '{D1}'",
             "holds a value of the wrong type (could not convert string to float: 'n/a'",
         ),
-        (
-            f"UPDATE snapshots SET as_of = '2026-11-6' WHERE as_of = '{D1}'",
-            "holds the date '2026-11-6'",
-        ),
-        (
-            f"UPDATE snapshots SET as_of = '2026-02-30' WHERE as_of = '{D1}'",
-            "holds the date '2026-02-30'",
-        ),
     ],
-    ids=["kr-score", "kpi-actual", "not-iso", "no-such-day"],
+    ids=["kr-score", "kpi-actual"],
 )
 def test_a_value_edited_by_hand_names_the_file_and_the_night_goes_on(
     demo: Path, tmp_path: Path, sql: str, said: str
@@ -89,3 +81,28 @@ def test_a_value_edited_by_hand_names_the_file_and_the_night_goes_on(
     with closing(sqlite3.connect(path)) as conn:
         nights = {d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots")}
     assert len(nights) == 2 and D2 in nights  # the edited night is still there
+
+
+@pytest.mark.parametrize("edited", ["2026-11-6", "20261206", "2026-W49-1", "2026-02-30"])
+def test_a_night_whose_date_was_edited_by_hand_is_left_out_and_tonight_recorded(
+    demo: Path, tmp_path: Path, edited: str
+) -> None:
+    """A date sheets-sync never writes sorts where it will: '2026-11-6' and '20261206' after
+    every real night of November, so as the latest night it made each later run a
+    back-dated one, its night never recorded again ('20261206' read as a day: exit 0, a
+    clean summary); the others stopped the history each night. Such a night is left out
+    now, said as a warning naming the file and the value, and the history goes on."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    path = _edit(ws, f"UPDATE snapshots SET as_of = '{edited}' WHERE as_of = '{D1}'")
+    code, out, err = run("sync", "--config", str(ws), "--as-of", D3)
+    assert code == 0, out + err
+    assert (
+        f"WARNING sheets_sync.history: {path}: the run history holds the date {edited!r}, which "
+        "sheets-sync never writes (edited by hand?); its rows are left out of the history: "
+        "correct or delete them\n"
+    ) in err, err
+    assert "ERROR" not in err and "history not recorded" not in out + err, out + err
+    assert "History" in _sheets(ws)
+    with closing(sqlite3.connect(path)) as conn:
+        nights = {d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots")}
+    assert nights == {edited, D2, D3}  # tonight recorded; the edited row kept as it is

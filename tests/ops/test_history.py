@@ -263,6 +263,35 @@ def test_prune_keeps_the_newest_dates(store: HistoryStore, make_result: MakeResu
     assert store.dates() == [D2, D3]
 
 
+def test_a_night_of_a_date_edited_by_hand_is_left_out_of_every_query(
+    store: HistoryStore, make_result: MakeResult, caplog: pytest.LogCaptureFixture
+) -> None:
+    """'2026-11-6' sorts after every real night of November: it was the latest night (each
+    run back-dated, recorded never again), the one a team's alerts compared with, and the
+    newest kept as the oldest real nights were pruned. It is in none of them now, and left
+    in the file as it is, said once a store."""
+    for day in (D1, D2, D3):
+        store.record(make_result({"Sales": {"KR1": 10}}, day))
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("UPDATE snapshots SET as_of = '2026-11-6' WHERE as_of = ?", (str(D3),))
+        conn.execute("UPDATE kr_snapshots SET as_of = '2026-11-6' WHERE as_of = ?", (str(D3),))
+    edited = HistoryStore(store.path)
+    with caplog.at_level("WARNING", logger="sheets_sync.history"):
+        assert edited.dates() == [D1, D2] and edited.later_night(D1) == D2
+        assert edited.not_recorded(D2) is None
+        assert list(edited.previous_kr_status(dt.date(2026, 11, 30))) == [("Sales", "KR1")]
+        assert set(edited.kr_history(5)["date"]) == {pd.Timestamp(D1), pd.Timestamp(D2)}
+        assert edited.prune(1) == 2  # D1's KR and KPI, not D2's
+    said = [r.getMessage() for r in caplog.records if "never writes" in r.getMessage()]
+    assert said == [
+        f"{store.path}: the run history holds the date '2026-11-6', which sheets-sync never "
+        "writes (edited by hand?); its rows are left out of the history: correct or delete them"
+    ]
+    with closing(sqlite3.connect(store.path)) as conn:
+        kept = {d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots")}
+    assert kept == {str(D2), "2026-11-6"}
+
+
 def test_failed_write_rolls_back_the_whole_date(
     store: HistoryStore, make_result: MakeResult
 ) -> None:
