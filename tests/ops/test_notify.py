@@ -201,18 +201,28 @@ def trickling_server() -> Iterator[str]:
             while not stop.wait(0.2):
                 conn.sendall(b".")
 
+    threads: list[threading.Thread] = []
+
     def accept() -> None:
         with contextlib.suppress(OSError):
             while not stop.is_set():
                 conn, _ = listener.accept()
-                threading.Thread(target=trickle, args=(conn,), daemon=True).start()
+                threads.append(threading.Thread(target=trickle, args=(conn,), daemon=True))
+                threads[-1].start()
 
-    threading.Thread(target=accept, daemon=True).start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
     finally:
         stop.set()
+        with contextlib.suppress(OSError):  # wakes the accept: a close would not
+            socket.create_connection(listener.getsockname(), timeout=30).close()
+        acceptor.join(30)
         listener.close()
+        for thread in threads:  # gone before the next test counts this process's threads
+            thread.join(30)
+        assert not acceptor.is_alive() and not any(t.is_alive() for t in threads)
 
 
 def test_a_webhook_that_trickles_its_answer_is_given_up_on() -> None:
