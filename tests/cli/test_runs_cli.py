@@ -270,6 +270,25 @@ def test_a_report_path_that_is_no_file_is_refused(demo: Path, tmp_path: Path, li
     assert not runs.exists() or list(runs.iterdir()) == []
 
 
+@pytest.mark.parametrize("parent", ["nope", "file"])
+def test_a_report_path_whose_folder_is_missing_is_refused_first(
+    demo: Path, tmp_path: Path, parent: str
+) -> None:
+    """The night ran whole (team files written) and then ended exit 1 on "the run report
+    was not written (No such file or directory)": a missing folder is known before any
+    work, as the other --report refusals are (found 2026-12-06)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    if parent == "file":
+        (tmp_path / "file").write_text("x", encoding="utf-8")
+    given = tmp_path / parent / "r.json"
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(given))
+    assert (code, out) == (2, "")
+    what = "is not a folder" if parent == "file" else "does not exist; make it first"
+    assert err == f"error: --report {given}: the folder {tmp_path / parent} {what}\n"
+    runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
+    assert not runs.exists() or list(runs.iterdir()) == []
+
+
 def test_a_report_path_through_proc_is_refused_with_stdout_a_file(
     demo: Path, tmp_path: Path
 ) -> None:
