@@ -44,7 +44,8 @@ def check_report_path(workspace: Workspace, path: Path) -> None:
         where = f"is in {root}" if hop == Path(os.path.abspath(path)) else f"leads into {hop}"
         raise ConfigError(f"--report {path}: {where}, not a file; {_RENAMED}")
     folder = Path(os.path.abspath(path)).parent
-    if not folder.is_dir():  # the night ran whole, then ended exit 1 on the report alone
+    made = folder.resolve() == workspace.state_dir.resolve()  # the run makes it first
+    if not made and not folder.is_dir():  # the night ran whole, then ended exit 1 on it
         what = "is not a folder" if folder.exists() else "does not exist; make it first"
         raise ConfigError(f"--report {path}: the folder {folder} {what}")
 
