@@ -164,17 +164,25 @@ def _header_with_errors(grid: SheetGrid, spec: TabSpec, limit: int) -> int:
     """The row of the first ``limit`` that may be a header whose cells show errors (a
     header row made by formulas whose source was deleted: "no header row" did not say why,
     until 2026-12-06), or 0: a row of text and error values only (a data row holds
-    numbers or dates), with the most required headers and error cells, the first of a tie."""
-    best, best_row = 0, 0
+    numbers or dates), with the most required headers and error cells, the first of a tie.
+    A row no wider than one above it is not a header: the header is the first row as wide
+    as the table, and "Obj, Key result, Goal, Now" above "O1, KR1, #REF!, #REF!" made the
+    data row's errors "which may be headers" (2026-12-06)."""
+    best, best_row, widest = 0, 0, 0
     for row in range(1, limit + 1):
-        cells = [v for v in grid.rows[row - 1] if v is not None]
+        cells = [v for v in grid.rows[row - 1] if not _blank_cell(v)]
+        wider, widest = len(cells) > widest, max(widest, len(cells))
         errors = sum(isinstance(v, CellError) for v in cells)
-        if not errors or not all(isinstance(v, str | CellError) for v in cells):
+        if not wider or not errors or not all(isinstance(v, str | CellError) for v in cells):
             continue
         found = header_map(grid, row, spec).found.keys() & set(spec.required_columns)
         if len(found) + errors > best:
             best, best_row = len(found) + errors, row
     return best_row
+
+
+def _blank_cell(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _header_evidence(header: HeaderMap, required: set[str]) -> tuple[int, int, int]:

@@ -426,3 +426,13 @@ def test_no_header_row_names_the_cells_that_may_be_it() -> None:
     with pytest.raises(LayoutError) as info:
         locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
     assert info.value.message == f"{NEED} in any of its 2 rows"
+    # a data row of text and errors under a header of other names, as wide: its errors
+    # are not headers (the header is the first row as wide as the table)
+    rows = (("Obj", "Key result", "Goal", "Now"), ("O1", "KR1", ref, ref))
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
+    assert info.value.message == f"{NEED} in any of its 2 rows"
+    rows = (("Obj", "Key result", "Goal", "Now"), ("O1", "KR1", ref, ref, " "))
+    with pytest.raises(LayoutError) as info:
+        locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
+    assert info.value.message == f"{NEED} in any of its 2 rows"
