@@ -103,6 +103,23 @@ class _RowReader:
             self.findings.append(Finding.at(self.origin, field, str(exc), row_id=self.row_id))
             return None
 
+    def link(self, field: str, label: str, said: bool = True) -> str | None:
+        """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
+        said as in an ID column, as a warning (an unknown ID is one), and the link left
+        out; a KPI link typed 1-2 read "2026-01-02" and was said only as "names no KPI".
+        ``said``: False for an objective's later rows, which hold it filled down."""
+        try:
+            return parse_id(self.record.values.get(field), label)
+        except CellValueError as exc:
+            if not said:
+                return None
+            self.findings.append(
+                Finding.at(
+                    self.origin, field, str(exc), severity=Severity.WARNING, row_id=self.row_id
+                )
+            )
+            return None
+
     def require(self, field: str, label: str) -> str:
         said = len(self.findings)
         value = self.get(field, parse_id, label)
@@ -150,7 +167,9 @@ def parse_objective(
     record: RowRecord,
     source: str,
     tab: str,
+    first: bool = True,
 ) -> tuple[Objective | None, list[Finding]]:
+    """``first``: the objective's first row (its Aligns to is said there only)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "objective_id"))
     obj_id = reader.require("objective_id", "objective ID")
@@ -165,7 +184,7 @@ def parse_objective(
             ObjectiveType.COMMITTED,
         )
         or ObjectiveType.COMMITTED,
-        aligns_to=reader.get("aligns_to", parse_text),
+        aligns_to=reader.link("aligns_to", "Aligns to", said=first),
         origin=origin,
     )
     return (objective if reader.ok else None), reader.findings
@@ -199,7 +218,7 @@ def parse_key_result(
         weight=1.0 if weight is None else weight,
         confidence=reader.get("confidence", parse_confidence),
         due=reader.get("due", parse_date, epoch),
-        kpi_link=reader.get("kpi_link", parse_text),
+        kpi_link=reader.link("kpi_link", "KPI link"),
         comment=reader.get("comment", parse_text),
         origin=origin,
         shown_as_percent=record.percent,
@@ -282,7 +301,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     tab = extract.okrs.layout.tab
     for record in extract.okrs.records:
         if record.kind == "objective":
-            objective, problems = parse_objective(record, extract.source, tab)
+            first = _id_of(record, "objective_id") not in objectives
+            objective, problems = parse_objective(record, extract.source, tab, first)
             findings += problems
             if objective:
                 _merge_objective(objectives, objective, findings)
@@ -291,7 +311,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
-            objective, obj_problems = parse_objective(record, extract.source, tab)
+            first = _id_of(record, "objective_id") not in objectives
+            objective, obj_problems = parse_objective(record, extract.source, tab, first)
             # said once: the key result's reader names its row by its KR ID
             said = {(p.location, p.message) for p in problems}
             findings += [p for p in obj_problems if (p.location, p.message) not in said]
