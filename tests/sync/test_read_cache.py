@@ -380,4 +380,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 40: the same grid; a ``<col>`` with no ``width`` is in ``hidden_cols`` whatever its
     # ``customWidth`` says (``customWidth="0"`` read as shown); a format code or formula
     # with a long character reference (``&#000…037;``, 5,000 zeros) is read, not a ValueError
-    assert (FORMAT, fields[-1]) == (40, "hidden_cols")
+    # 41: the same grid; a Google number in a TIME format reads as
+    # the time of day; a date or a checkbox in a KPI link or Aligns to is said and left
+    # out; an old owned column is said only beside owned columns out of their order; a
+    # data row's errors are not named as the header's
+    assert (FORMAT, fields[-1]) == (41, "hidden_cols")
