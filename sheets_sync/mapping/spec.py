@@ -19,8 +19,10 @@ from sheets_sync.grid import tab_key
 from sheets_sync.mapping.fields import (
     FILL_DOWN_DEFAULT,
     KPI_FIELDS,
+    KPI_OWNED,
     KPI_REQUIRED,
     OKR_FIELDS,
+    OKR_OWNED,
     OKR_REQUIRED,
     normalise_header,
 )
@@ -274,9 +276,15 @@ def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[
     listed last, without a word: ``comment: [Notes]`` beside ``score: [Notes]`` had the
     sync write scores over the team's Notes (until 2026-12-06). A field's default header
     (a field the file does not list) counts too: ``score: [Comment]`` added a second
-    Comment column for the scores."""
+    Comment column for the scores.
+
+    Only a header shared with a field the sync writes is refused: mappings list fallback
+    headers a sheet may not have (``key_result: [Key result, KR, Comment]``,
+    ``kr_id: [KR ID, ID]`` beside ``objective_id: [Objective ID, ID]``), and two fields
+    that are only read share one as they did before, the field listed last taking the
+    column if the sheet has it, with nothing overwritten."""
     problems = []
-    for kind in ("okrs", "kpis"):
+    for kind, owned in (("okrs", OKR_OWNED), ("kpis", KPI_OWNED)):
         tab: TabSpec | None = getattr(full, kind)
         if tab is None:
             continue
@@ -285,7 +293,7 @@ def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[
         for name, headers in tab.columns.items():
             for header in headers:
                 first = owner.setdefault(normalise_header(header), name)
-                if first != name:
+                if first != name and (first in owned or name in owned):
                     default = "" if name in listed else f" (the default header of {name})"
                     problems.append(
                         f"{source}: {kind}.columns: header {header!r} is given for both "

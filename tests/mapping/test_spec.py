@@ -163,3 +163,43 @@ def test_a_tab_named_for_both_goals_and_kpis_is_an_error() -> None:
         "mine.yaml: kpis.sheet: 'okrs' is a tab of okrs.sheet too; the key results and the "
         "KPIs are each read from a tab of their own"
     ]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        "key_result: [Key result, KR, Comment]",
+        "confidence: [Confidence, Conf]\n    comment: [Comment, Conf]",
+        "objective_id: [Objective ID, ID]\n    kr_id: [KR ID, ID]",
+    ],
+)
+def test_a_fallback_header_shared_by_two_read_fields_loads(columns: str) -> None:
+    """Mappings list fallback headers a sheet may not have; two fields that are only read
+    sharing one overwrite nothing, and the mapping loads as before 2026-12-06 (when the
+    check refused it, and so stopped every team)."""
+    text = f"name: mine\nokrs:\n  sheet: [OKRs]\n  columns:\n    {columns}\n"
+    assert parse_mapping(text, source="mine.yaml").okrs.columns
+
+
+def test_a_fallback_kpi_header_shared_by_two_read_fields_loads() -> None:
+    text = "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n"
+    text += "  columns:\n    id: [KPI ID, KPI]\n"
+    spec = parse_mapping(text, source="mine.yaml")
+    assert spec.kpis is not None
+    assert spec.kpis.columns["id"] == ("KPI ID", "KPI")
+
+
+@pytest.mark.parametrize("owned", ["Score", "Status"])
+def test_a_read_header_shared_with_a_written_field_is_still_an_error(owned: str) -> None:
+    """``confidence: [Confidence, Status]``: a team's Status column, its confidence, is
+    the owned status's column too, and the sync writes over it."""
+    text = (
+        f"name: mine\nokrs:\n  sheet: [OKRs]\n  columns:\n    confidence: [Confidence, {owned}]\n"
+    )
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        f"mine.yaml: okrs.columns: header {owned!r} is given for both confidence and "
+        f"{owned.lower()} (the default header of {owned.lower()}); a column is read as one "
+        "field, so give each field headers of its own"
+    ]
