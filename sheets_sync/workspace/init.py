@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from os import PathLike
 from pathlib import Path
 
 from sheets_sync.atomic import why_not_written
+from sheets_sync.backends.excel.files import NAME_ADDED
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
@@ -34,6 +34,9 @@ def quarter_of(day: dt.date) -> Period:
 
 #: the longest file name, in bytes, that Linux file systems take (ext4, XFS, Btrfs)
 NAME_MAX = 255
+#: the longest workbook name, in UTF-8 bytes, that leaves room for the names of its
+#: backups and temp files: 255 let through a name whose every backup failed, each night
+WORKBOOK_NAME_MAX = NAME_MAX - NAME_ADDED
 
 
 def team_filename(team: str) -> str:
@@ -42,12 +45,14 @@ def team_filename(team: str) -> str:
     if not stem:
         raise ConfigError(f"team name {team!r} gives no usable file name")
     name = f"{stem}.xlsx"
-    if (size := len(os.fsencode(name))) > NAME_MAX:  # ended init half done: teams/ made,
-        # the workbooks before it written, no sheets-sync.yaml, "File name too long"
+    if (size := len(name.encode())) > WORKBOOK_NAME_MAX:  # ended init half done: teams/
+        # made, the workbooks before it written, no sheets-sync.yaml, "File name too long";
+        # up to 255 bytes the team failed every night, its backup's name too long
         shown = team if len(team) <= 40 else f"{team[:40]}..."
         raise ConfigError(
             f"team name {shown!r} makes a file name of {size:,} bytes, more than the "
-            f"{NAME_MAX} a file system takes; give a shorter team name"
+            f"{WORKBOOK_NAME_MAX} that leave room for its backups' names ({NAME_MAX} a file "
+            f"system takes, less {NAME_ADDED}); give a shorter team name"
         )
     return name
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
+from sheets_sync.backends.excel.files import backup_name
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.config import load_workspace
 from sheets_sync.domain.models import CompanyObjective, KPIStatus, Period, Severity, Status
@@ -205,12 +206,30 @@ def test_init_refuses_a_team_name_too_long_for_a_file_before_writing_anything(
     with pytest.raises(ConfigError) as caught:
         init_workspace(tmp_path / "acme", ["Sales", "y" * 300])
     assert str(caught.value) == (
-        f"team name '{'y' * 40}...' makes a file name of 305 bytes, more than the 255 a "
-        "file system takes; give a shorter team name"
+        f"team name '{'y' * 40}...' makes a file name of 305 bytes, more than the 228 that "
+        "leave room for its backups' names (255 a file system takes, less 27); give a "
+        "shorter team name"
     )
     assert not (tmp_path / "acme").exists()
-    init_workspace(tmp_path / "acme", ["é" * 125])  # 250 bytes and .xlsx: the longest
-    assert len((tmp_path / "acme" / "teams" / f"{'é' * 125}.xlsx").name.encode()) == 255
+    init_workspace(tmp_path / "acme", ["é" * 111])  # 222 bytes and .xlsx: the longest
+    assert len((tmp_path / "acme" / "teams" / f"{'é' * 111}.xlsx").name.encode()) == 227
+
+
+def test_init_refuses_a_team_name_whose_backups_names_are_too_long(tmp_path: Path) -> None:
+    """A workbook name of 229 to 255 bytes was let through, and the team failed every
+    night: its backup's name (27 bytes more) was too long for the file system."""
+    with pytest.raises(ConfigError, match="makes a file name of 256 bytes, more than the 228"):
+        init_workspace(tmp_path / "acme", ["é" * 125 + "y"])
+    with pytest.raises(ConfigError, match="makes a file name of 250 bytes, more than the 228"):
+        init_workspace(tmp_path / "acme", ["é" * 110 + "y" * 25])
+    assert not (tmp_path / "acme").exists()
+    longest = "é" * 111 + "y"  # 223 bytes and .xlsx: 228
+    init_workspace(tmp_path / "acme", [longest])
+    workbook = tmp_path / "acme" / "teams" / f"{longest}.xlsx"
+    assert len(workbook.name.encode()) == 228
+    backup = tmp_path / backup_name(workbook.name, dt.datetime(2026, 12, 6, 23, 59, 59, 999999))
+    backup.write_bytes(b"")  # the longest name the sync gives a file beside it fits
+    assert len(backup.name.encode()) == 255
 
 
 @pytest.mark.parametrize("command", [["init", "--team", "Sales"], ["demo"]])

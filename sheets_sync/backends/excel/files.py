@@ -167,6 +167,12 @@ def backup_name(name: str, when: dt.datetime) -> str:
     return f"{name}.{when.strftime('%Y%m%dT%H%M%S%fZ')}{BACKUP_SUFFIX}"
 
 
+#: The most bytes the sync adds to a workbook's file name: a backup's time stamp
+#: (``.20250101T120000123456Z.bak``, 27) or a temp file's ``.``, ``.``, mkstemp's 8
+#: letters and ``TEMP_SUFFIX`` (26); the lock files' ``~$`` and ``.~lock.#`` are shorter.
+NAME_ADDED = max(len(backup_name("", dt.datetime(2000, 1, 1))), len(f"..{'x' * 8}{TEMP_SUFFIX}"))
+
+
 def write_backup(path: Path, data: bytes, backup_dir: Path) -> Path:
     """Keep ``path`` (whose verified bytes are ``data``) as its newest backup. The older
     ones are pruned by ``atomic_replace`` once the file is replaced, not here: a save by

@@ -5,6 +5,7 @@ left alone for the night (``FileLockedError``); the holder's name tells the team
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -90,8 +91,10 @@ def lock_holder(path: Path) -> tuple[bool, str | None]:
             raw = _read_lock(lock)
         except FileNotFoundError:
             continue
-        except OSError:  # a link, a pipe, a folder, no access: locked, holder unknown
-            return True, None
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:  # a lock file of that name cannot exist
+                continue  # (was "open by someone" for a workbook name of 248+ bytes)
+            return True, None  # a link, a pipe, a folder, no access: holder unknown
         return True, _plausible(parse(raw))
     return False, None
 

@@ -307,6 +307,18 @@ def _excel_owner(name: str) -> bytes:
     return raw.ljust(165, b" ")
 
 
+def test_a_lock_file_name_too_long_to_exist_is_no_lock(tmp_path: Path) -> None:
+    """A workbook name of 248 to 255 bytes makes LibreOffice's lock file name
+    (``.~lock.NAME#``) too long for the file system: ENAMETOOLONG was counted as "open by
+    someone", and the workbook was skipped every night."""
+    target = tmp_path / f"{'y' * 245}.xlsx"  # 250 bytes; its LibreOffice lock's 258
+    target.write_bytes(b"x")
+    assert lock_holder(target) == (False, None)
+    owner = tmp_path / f"~${target.name}"  # Excel's lock's 252 bytes: still found
+    owner.write_bytes(_excel_owner("Zoë Müller"))
+    assert lock_holder(target) == (True, "Zoë Müller")
+
+
 def test_lock_holders(tmp_path: Path) -> None:
     target = tmp_path / "q3.xlsx"
     target.write_bytes(b"x")
