@@ -17,6 +17,9 @@ import_quietly()
 # ruff: noqa: E402 (the imports below come after that call)
 
 import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 
 import openpyxl
 import pytest
@@ -146,3 +149,35 @@ def eight_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     from sheets_sync.sync import workers
 
     monkeypatch.setattr(workers, "available_cpus", lambda: 8)
+
+
+@pytest.fixture
+def read_only() -> Iterator[Callable[[Path], str]]:
+    """Makes a folder unwritable: ``chmod 555``; as root, whom modes do not stop, the
+    immutable attribute (``chattr +i``), skipped where the file system has none. Yields
+    the function, which returns the reason the OS gives for a refused write."""
+    made: list[Path] = []
+
+    def make(folder: Path) -> str:
+        if os.geteuid() != 0:
+            folder.chmod(0o555)
+            made.append(folder)
+            return "Permission denied"
+        chattr = shutil.which("chattr")
+        if (
+            chattr is None
+            or subprocess.run(
+                [chattr, "+i", str(folder)], check=False, capture_output=True
+            ).returncode
+            != 0
+        ):
+            pytest.skip("root, and no immutable attribute here to make a folder read-only")
+        made.append(folder)
+        return "Operation not permitted"
+
+    yield make
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)

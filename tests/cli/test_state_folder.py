@@ -4,10 +4,8 @@ state there stops before it does anything, exit 2, one line naming the folder.""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,38 +20,6 @@ def _fingerprint(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-@pytest.fixture
-def read_only() -> Iterator[Callable[[Path], str]]:
-    """Makes a folder unwritable: ``chmod 555``; as root, whom modes do not stop, the
-    immutable attribute (``chattr +i``), skipped where the file system has none. Yields
-    the function, which returns the reason the OS gives for a refused write."""
-    made: list[Path] = []
-
-    def make(folder: Path) -> str:
-        if os.geteuid() != 0:
-            folder.chmod(0o555)
-            made.append(folder)
-            return "Permission denied"
-        chattr = shutil.which("chattr")
-        if (
-            chattr is None
-            or subprocess.run(
-                [chattr, "+i", str(folder)], check=False, capture_output=True
-            ).returncode
-            != 0
-        ):
-            pytest.skip("root, and no immutable attribute here to make a folder read-only")
-        made.append(folder)
-        return "Operation not permitted"
-
-    yield make
-    for folder in made:
-        if os.geteuid() == 0:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-        else:
-            folder.chmod(0o755)
 
 
 def _message(state: Path, reason: str) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
-from tests.cli.test_state_folder import read_only  # noqa: F401 (a fixture)
 
 
 def _template(path: Path) -> tuple[int, str, str]:
@@ -22,7 +21,7 @@ def _template(path: Path) -> tuple[int, str, str]:
 
 def test_a_read_only_folder_is_named_with_the_template(
     tmp_path: Path,
-    read_only: Callable[[Path], str],  # noqa: F811
+    read_only: Callable[[Path], str],
 ) -> None:
     folder = tmp_path / "shared drive"
     folder.mkdir()
