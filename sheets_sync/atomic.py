@@ -133,8 +133,17 @@ def make_writable_folder(folder: Path) -> None:
 def why_not_written(path: Path, exc: OSError) -> str:
     """Why ``path`` (a file or folder being made) could not be written, in words about its
     folders: the nearest that exists may be a file where a folder was meant, which the OS
-    says as ``File exists`` or ``Not a directory`` of some other path."""
-    folder = next((p for p in Path(path).parents if p.exists()), None)
-    if folder is not None and not folder.is_dir():
-        return f"{folder} is a file, not a folder"
+    says as ``File exists`` or ``Not a directory`` of some other path, or a link to
+    nothing, which ``File exists`` did not name either. Looking may fail too (a name too
+    long, a folder not searchable): that raised its own OSError from here, not the reason."""
+    for folder in Path(path).parents:
+        try:
+            if folder.is_symlink() and not folder.exists():
+                return f"{folder} is a link to {os.readlink(folder)}, which does not exist"
+            if folder.exists() and not folder.is_dir():
+                return f"{folder} is a file, not a folder"
+            if folder.exists():
+                break
+        except OSError:  # ENAMETOOLONG, EACCES: look at the folder above
+            continue
     return str(exc.strerror or exc)

@@ -171,7 +171,11 @@ def write_template(
             f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "
             "(Excel opens it only under such a name)"
         )
-    if path.exists() and not overwrite:
+    try:
+        there = path.exists()
+    except OSError:  # a name too long, a folder not searchable: raised as it was; the
+        there = False  # write below fails too, and says why about the path's folders
+    if there and not overwrite:
         raise ConfigError(
             f"{path}: already exists; not overwriting it (it may be a team's workbook; "
             "--force replaces it)"

@@ -9,9 +9,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
+from sheets_sync.errors import ConfigError
+from sheets_sync.template.xlsx import write_template
 
 
 def _template(path: Path) -> tuple[int, str, str]:
@@ -47,3 +50,26 @@ def test_a_folder_that_is_a_file_says_so(tmp_path: Path) -> None:
         "a folder\n"
     )
     assert (tmp_path / "team.xlsx").read_bytes() == b"the team's goals"
+
+
+def test_a_folder_name_too_long_is_the_reason_not_a_raw_os_error(tmp_path: Path) -> None:
+    """Looking for the nearest folder that exists raised ENAMETOOLONG from ``exists()``
+    itself: a library caller got a raw OSError, not the ConfigError naming the path."""
+    path = tmp_path / ("d" * 300) / "x" / "t.xlsx"
+    with pytest.raises(ConfigError) as caught:
+        write_template(path)
+    assert str(caught.value) == f"{path}: cannot write the template: File name too long"
+
+
+def test_a_folder_that_is_a_link_to_nothing_says_so(tmp_path: Path) -> None:
+    """A dangling link where a folder was meant (a share not mounted) said only ``File
+    exists``."""
+    (tmp_path / "share").symlink_to(tmp_path / "gone")
+    path = tmp_path / "share" / "sub" / "t.xlsx"
+    with pytest.raises(ConfigError) as caught:
+        write_template(path)
+    assert str(caught.value) == (
+        f"{path}: cannot write the template: {tmp_path / 'share'} is a link to "
+        f"{tmp_path / 'gone'}, which does not exist"
+    )
+    assert not (tmp_path / "gone").exists()
