@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import errno
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -92,11 +93,18 @@ def load_yaml(text: str, source: str = "") -> Any:
         loader.dispose()
 
 
+#: a line break as YAML's reader counts one (``yaml.reader.Reader.forward``)
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _placed(exc: yaml.reader.ReaderError, text: str) -> yaml.MarkedYAMLError:
     """A character YAML refuses (a control character pasted from a spreadsheet), at its
-    line and column, as every other YAML problem is."""
-    line = text.count("\n", 0, exc.position)
-    column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+    line and column, as every other YAML problem is. Lines end where YAML ends them
+    (``\r\n``, ``\r``, ``\n``, U+0085, U+2028, U+2029): counting only ``\n`` put a
+    file saved with bare ``\r`` all on line 1, at a column in the thousands."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, exc.position))
+    line = len(breaks)
+    column = exc.position - (breaks[-1].end() if breaks else 0)
     code = exc.character if isinstance(exc.character, int) else ord(exc.character)
     return yaml.MarkedYAMLError(
         problem=f"character U+{code:04X} at column {column + 1} is one YAML does not allow; "

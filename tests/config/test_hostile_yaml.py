@@ -42,6 +42,17 @@ CASES = {
         "line 2 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "
         "delete it",
     ),
+    # line 1 at column 25 with bare \r line ends (until 2026-12-06): only \n was counted
+    "control-cr": (
+        "company: Acme\rperiod: Ac\x01me\r",
+        "line 2 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "
+        "delete it",
+    ),
+    "control-crlf": (
+        "company: Acme\r\nname: x\u2028\r\nperiod: Ac\x01me\r\n",
+        "line 4 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "
+        "delete it",
+    ),
 }
 
 
