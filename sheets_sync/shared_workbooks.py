@@ -25,6 +25,10 @@ Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and 
 Reading = dict[object, list[tuple["TeamSpec", Tabs]]]
 
 
+#: why one team's goals tab may not be another's KPI tab
+BOTH_WRITE = "both would write their results (Status, Sync notes) into that tab"
+
+
 class Clash(NamedTuple):
     """``team`` may read the tab ``tab`` that ``first``, of the same workbook, reads."""
 
@@ -43,8 +47,7 @@ class Clash(NamedTuple):
             reads = "reads" if self.exact else "can read"
             return (
                 f"team {team!r} {reads} as its {self.what} the tab team {first!r} reads as its "
-                f"{self.theirs} ({self.team.source}, tab {self.tab!r}); both would write their "
-                "results (Status, Sync notes) into that tab"
+                f"{self.theirs} ({self.team.source}, tab {self.tab!r}); {BOTH_WRITE}"
             )
         if self.exact:
             return (
@@ -60,11 +63,19 @@ class Clash(NamedTuple):
         )
 
 
-def linked_message(real: Path, holder: str, tab: str, what: str) -> str:
-    """The one line a team whose file is a link to another team's workbook fails with."""
+def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | None) -> str:
+    """The one line a team whose file is a link to another team's workbook fails with:
+    it would read ``tab`` as its ``what``, which ``holder`` reads as its ``theirs`` when
+    not as ``what`` (a goals tab that is the other's KPI tab, in ``Clash.problem``'s
+    words: it said "count its goals twice" for that too until 2026-12-06)."""
+    start = f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or written"
+    if theirs is not None:
+        return (
+            f"{start} (it would read as its {what} the tab {tab!r} team {holder!r} reads as "
+            f"its {theirs}; {BOTH_WRITE})"
+        )
     return (
-        f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or "
-        f"written (it would read the same tab, {tab!r}, and the rollup would count its "
+        f"{start} (it would read the same tab, {tab!r}, and the rollup would count its "
         f"{what} twice)"
     )
 
@@ -150,7 +161,11 @@ def fail_linked(
             left.append(clash)
             continue
         holder = clash.first if side is clash.team else clash.team
+        # the clash is told as clash.team sees it: the link's team may be its first
+        what, theirs = (clash.what, clash.theirs)
+        if side is not clash.team and clash.theirs is not None:
+            what, theirs = clash.theirs, clash.what
         if id(side) not in marked and side.path is not None:
-            marked[id(side)] = linked_message(side.path, holder.name, clash.tab, clash.what)
+            marked[id(side)] = linked_message(side.path, holder.name, clash.tab, what, theirs)
     new = [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
     return new, left

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sheets_sync.config import load_workspace
 from tests.config.test_config import problems
 from tests.conftest import write_team
@@ -102,3 +104,34 @@ def test_the_same_file_named_twice_without_a_link_is_still_the_yamls_problem(
         "workbook as team 'Sales' (teams/../teams/sales.xlsx, tab 'OKRs'); the rollup would "
         "count its goals twice"
     ]
+
+
+@pytest.mark.parametrize("link_first", [False, True])
+def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
+    workspace: Path, link_first: bool
+) -> None:
+    """It said the rollup would "count its goals twice": the clash is that both teams
+    write their results (Status, Sync notes) into one tab, as ``config check`` says it
+    (told as the link's team sees it, listed first or not)."""
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    (root / "mappings" / "ops.yaml").write_text(
+        "name: ops\nokrs:\n  sheet: [Ops OKRs, KPIs]\n", encoding="utf-8"
+    )
+    (root / "teams" / "ops.xlsx").symlink_to("sales.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    lines = [
+        "  - {name: Sales, source: teams/sales.xlsx}\n",
+        "  - {name: Ops, source: teams/ops.xlsx, mapping: ops}\n",
+    ]
+    workspace.write_text(
+        head + "teams:\n" + "".join(lines[::-1] if link_first else lines), encoding="utf-8"
+    )
+    real = root.resolve() / "teams" / "sales.xlsx"
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert {t.name: t.linked for t in ws.teams} == {
+        "Sales": None,
+        "Ops": f"is a symbolic link to {real}, the workbook of team 'Sales'; not read or "
+        "written (it would read as its goals the tab 'KPIs' team 'Sales' reads as its "
+        "KPIs; both would write their results (Status, Sync notes) into that tab)",
+    }
