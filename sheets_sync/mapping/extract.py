@@ -133,6 +133,24 @@ def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
     return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
 
 
+def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) -> None:
+    """The key results and the KPIs read from one tab, by a tab name both lists hold as a
+    fallback (``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) in a workbook with neither first
+    name: both kinds' owned columns (Status, Sync notes) would be written into that tab.
+    Refused for this team only; the mapping loads, as other workbooks have both tabs."""
+    if tab_key(goals) != tab_key(kpis):
+        return
+    assert mapping.kpis is not None
+    raise LayoutError(
+        "the key results and the KPIs would both be read from this tab, the first of "
+        f"okrs.sheet ({', '.join(mapping.okrs.sheet)}) and of kpis.sheet "
+        f"({', '.join(mapping.kpis.sheet)}) the workbook has; each is read from a tab of "
+        f"its own: add a tab named {mapping.okrs.sheet[0]!r} or {mapping.kpis.sheet[0]!r}",
+        source=source,
+        tab=kpis,
+    )
+
+
 def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
     trailing space, ``Key-results`` beside ``Key results``): the first is read and
@@ -432,6 +450,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
     stored = data.meta.get(DATE_EPOCH)
     epoch = dt.date.fromisoformat(stored) if stored else EXCEL_EPOCH
     tabs: dict[str, TabExtract | None] = {}
+    names: dict[str, str] = {}  # the tab each kind is read from
     plan: tuple[tuple[Literal["okrs", "kpis"], TabSpec | None, tuple[str, ...]], ...] = (
         ("okrs", mapping.okrs, OKR_OWNED),
         ("kpis", mapping.kpis, KPI_OWNED),
@@ -458,6 +477,9 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             )
             tabs[kind] = None
             continue
+        if kind == "kpis" and (goals := names.get("okrs")) is not None:
+            _refuse_one_tab(goals, name, mapping, data.source)
+        names[kind] = name
         findings += _twin_tabs(data, name)
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind

@@ -257,17 +257,20 @@ def _listed(value: object) -> list[object]:
 
 
 def _shared_tab(spec: MappingSpec, source: str) -> list[str]:
-    """A tab named for both the goals and the KPIs: their owned columns share headers
-    (Status, Sync notes), so the sync wrote a key result's status and then a KPI's into
-    one cell (until 2026-12-06)."""
+    """A tab named first for both the goals and the KPIs: their owned columns share
+    headers (Status, Sync notes), so the sync wrote a key result's status and then a
+    KPI's into one cell (until 2026-12-06). A name both lists hold further on (a shared
+    fallback: ``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) meets only in a workbook with
+    neither first name, so it is refused at read time, for that team alone
+    (``extract``): refused here it stopped every team, with workbooks that had both tabs."""
     if spec.kpis is None:
         return []
-    okrs = {tab_key(name) for name in spec.okrs.sheet}
-    both = [name for name in spec.kpis.sheet if tab_key(name) in okrs]
+    name = spec.kpis.sheet[0]
+    if tab_key(name) != tab_key(spec.okrs.sheet[0]):
+        return []
     return [
         f"{source}: kpis.sheet: {name!r} is a tab of okrs.sheet too; the key results and the "
         "KPIs are each read from a tab of their own"
-        for name in both
     ]
 
 

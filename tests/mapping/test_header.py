@@ -436,3 +436,30 @@ def test_no_header_row_names_the_cells_that_may_be_it() -> None:
     with pytest.raises(LayoutError) as info:
         locate_header(SheetGrid("OKRs", rows), spec, "sales.xlsx")
     assert info.value.message == f"{NEED} in any of its 2 rows"
+
+
+def test_goals_and_kpis_read_from_one_fallback_tab_fail_the_team() -> None:
+    """``okrs.sheet: [OKRs, Sheet1]`` beside ``kpis.sheet: [KPIs, Sheet1]`` loads; a
+    workbook with only Sheet1 would read both kinds from it, and write a key result's
+    Status and then a KPI's into one cell: that team fails, naming the tab."""
+    from sheets_sync.mapping.spec import parse_mapping
+
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs, Sheet1]\nkpis:\n  sheet: [KPIs, sheet 1]\n",
+        source="mine.yaml",
+    )
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Target", "Current", "KPI ID", "Actual"),
+        ("O1", "O1.1", 10, 5, "K1", 3),
+    )
+    grid = SheetGrid("Sheet1", rows)
+    with pytest.raises(LayoutError) as caught:
+        extract(WorkbookData("sales.xlsx", ("Sheet1",), {"Sheet1": grid}), mapping)
+    assert str(caught.value) == (
+        "sales.xlsx!Sheet1: the key results and the KPIs would both be read from this tab, "
+        "the first of okrs.sheet (OKRs, Sheet1) and of kpis.sheet (KPIs, sheet 1) the "
+        "workbook has; each is read from a tab of its own: add a tab named 'OKRs' or 'KPIs'"
+    )
+    tabs = {"Sheet1": grid, "KPIs": SheetGrid("KPIs", rows)}
+    got = extract(WorkbookData("sales.xlsx", ("Sheet1", "KPIs"), tabs), mapping)
+    assert got.kpis is not None and len(got.okrs.records) == 1
