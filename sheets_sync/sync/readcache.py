@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 42  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 43  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -86,7 +86,9 @@ FORMAT = 42  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # of day; a date or checkbox in a KPI link or Aligns to is said and left out; an old owned
 # column is said only beside owned columns out of their order; a data row's errors are not
 # named as the header's; 42: goals and KPIs found on one tab by a fallback name both tab
-# lists hold are the team's layout error), or the slot format
+# lists hold are the team's layout error; 43: a Google number in a TIME format reads as a
+# number again, as before 41: a duration [h]:mm:ss under a day failed as a time), or the
+# slot format
 
 
 @fast_pickle

@@ -386,4 +386,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # data row's errors are not named as the header's
     # 42: the same grid; goals and KPIs found on one tab by a fallback name both tab lists
     # hold (``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) are the team's layout error
-    assert (FORMAT, fields[-1]) == (42, "hidden_cols")
+    # 43: a Google number in a TIME format reads as a number again (41 read it as a time of
+    # day, so a duration ``[h]:mm:ss`` under a day failed as "expected a number")
+    assert (FORMAT, fields[-1]) == (43, "hidden_cols")

@@ -99,8 +99,6 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
         kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
         if kind in ("DATE", "DATE_TIME") and (moment := _dated(number, kind)) is not None:
             return moment
-        if kind == "TIME" and (clock := _time_of_day(number)) is not None:
-            return clock
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if "stringValue" in value:
         text = str(value["stringValue"])
@@ -131,19 +129,6 @@ def _dated(serial: float, kind: str) -> dt.date | None:
     if kind == "DATE" and moment.time() == dt.time():
         return moment.date()
     return moment
-
-
-def _time_of_day(serial: float) -> dt.time | None:
-    """A number Google shows as a time of day (a typed 12:30 is 0.5208333) as that time,
-    as an Excel time cell reads: a KR ID typed 12:30 became "0.5208333333333334" without
-    a word, where Excel's said "KR ID is a time (12:30:00)" (until 2026-12-06). None for
-    a number no time of day is (a duration of 25 hours): the number is read then."""
-    if not (math.isfinite(serial) and 0 <= serial < 1):
-        return None
-    seconds = round(serial * 86400)
-    if seconds >= 86400:
-        return None
-    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
 def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
