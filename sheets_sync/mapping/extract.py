@@ -28,6 +28,8 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    column_letter,
+    column_spans,
     tab_key,
 )
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
@@ -38,7 +40,6 @@ from sheets_sync.mapping.header import (
     repeats_header,
 )
 from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
-from sheets_sync.mapping.stale import spans, stale_owned_warning
 from sheets_sync.pickling import fast_pickle
 
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
@@ -266,11 +267,19 @@ def _hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding 
     return Finding(
         Severity.WARNING,
         f"{' and '.join(said)} {'is' if len(unseen) == 1 else 'are'} in hidden "
-        f"{'column' if len(unseen) == 1 else 'columns'} {spans(c for c, _ in unseen)}"
+        f"{'column' if len(unseen) == 1 else 'columns'} {_spans([c for c, _ in unseen])}"
         f"{room}; unhide the columns to see the results",
         source,
         layout.tab,
         a1(layout.header_row, unseen[0][0]),
+    )
+
+
+def _spans(cols: Sequence[int]) -> str:
+    """``J:M`` for 10..13, ``J, L`` for 10 and 12."""
+    return ", ".join(
+        column_letter(a) if a == b else f"{column_letter(a)}:{column_letter(b)}"
+        for a, b in column_spans(cols)
     )
 
 
@@ -393,11 +402,6 @@ def extract_tab(
     _check_room(layout, spec, source, merge)
     if grid.hidden_cols and (unseen := _hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
-    owned_at = {name: layout.column_of(name) for name in owned}
-    last_input = max(input_cols.values(), default=0)
-    rows = [r.row for r in records]
-    if old := stale_owned_warning(grid, spec, header_row, last_input, owned_at, rows, source):
-        findings.append(old)
     return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
 
 
