@@ -5,6 +5,7 @@ check. In this process: the real handler, raised in a real finalizer."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import subprocess
@@ -34,43 +35,50 @@ class _Finalized:
         self.then()
 
 
-@pytest.fixture
-def before(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
-    """The hook the CLI found (a library caller's): what it was handed."""
+@contextlib.contextmanager
+def _library_hook() -> Iterator[list[Any]]:
+    """The hook the CLI found (a library caller's): what it was handed. Put in by the
+    test's body, not a fixture: pytest 8.0-8.3 put its own hook in around each phase
+    and the one before back after it, undoing one a fixture's setup put in."""
     handed: list[Any] = []
-    monkeypatch.setattr(sys, "unraisablehook", handed.append)
-    monkeypatch.setattr(cli_support, "DROPPED", [])
+    was = sys.unraisablehook
     stops.arrived()
-    yield handed
-    stops.arrived()
+    sys.unraisablehook = handed.append
+    try:
+        yield handed
+    finally:
+        sys.unraisablehook = was
+        stops.arrived()
 
 
 def test_a_stop_lost_in_a_finalizer_is_not_printed_and_stays_noted(
-    before: list[Any], caplog: pytest.LogCaptureFixture
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The run's next check raises it; said at debug level only (``-vv``)."""
-    previous = cli_support.keep_stops_lost_in_finalizers()
-    assert previous == before.append
-    with caplog.at_level(logging.DEBUG, logger="sheets_sync"):
-        _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
-    assert before == [], "the stop went to the hook that prints it"
-    assert "a stop (SIGTERM) landed in a finalizer; stopping at the next check" in caplog.text
-    with pytest.raises(Interrupted) as raised:
-        stops.check()  # the run's next check raises it
-    assert raised.value.signum == signal.SIGTERM
+    with _library_hook() as before:
+        previous = cli_support.keep_stops_lost_in_finalizers()
+        assert previous == before.append
+        with caplog.at_level(logging.DEBUG, logger="sheets_sync"):
+            _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
+        assert before == [], "the stop went to the hook that prints it"
+        assert LANDED.format("SIGTERM") in caplog.text
+        with pytest.raises(Interrupted) as raised:
+            stops.check()  # the run's next check raises it
+        assert raised.value.signum == signal.SIGTERM
 
 
-def test_anything_else_in_a_finalizer_goes_to_the_hook_before(before: list[Any]) -> None:
+def test_anything_else_in_a_finalizer_goes_to_the_hook_before() -> None:
     """A bug's exception, and an ``Interrupted`` no check would raise again (not noted),
     are printed as ever: swallowed, they were lost unseen."""
-    cli_support.keep_stops_lost_in_finalizers()
+    with _library_hook() as before:
+        cli_support.keep_stops_lost_in_finalizers()
 
-    def bug() -> None:
-        raise ValueError("a bug")
+        def bug() -> None:
+            raise ValueError("a bug")
 
-    _Finalized(bug)
-    _Finalized(lambda: (_ for _ in ()).throw(Interrupted(signal.SIGINT)))
-    assert [type(u.exc_value) for u in before] == [ValueError, Interrupted]
+        _Finalized(bug)
+        _Finalized(lambda: (_ for _ in ()).throw(Interrupted(signal.SIGINT)))
+        assert [type(u.exc_value) for u in before] == [ValueError, Interrupted]
 
 
 def _main(monkeypatch: pytest.MonkeyPatch, command: Any) -> list[int]:
@@ -86,43 +94,45 @@ def _main(monkeypatch: pytest.MonkeyPatch, command: Any) -> list[int]:
     return died
 
 
-def test_the_cli_puts_the_hook_before_back(
-    before: list[Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _dropped(signum: int) -> None:
+    """A stop of ``signum`` whose ``Interrupted`` the CLI's handler raised in a finalizer."""
+    _Finalized(lambda: cli_support._interrupt(signum, None))
+
+
+def test_the_cli_puts_the_hook_before_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """A library caller running ``cli.main`` in its process keeps its own hook."""
     during: list[Any] = []
-    died = _main(monkeypatch, lambda: during.append(sys.unraisablehook))
-    assert during and during[0] != before.append, "the CLI's hook was not in"
-    assert sys.unraisablehook == before.append
+    with _library_hook() as before:
+        died = _main(monkeypatch, lambda: during.append(sys.unraisablehook))
+        assert during and during[0] != before.append, "the CLI's hook was not in"
+        assert sys.unraisablehook == before.append
     assert died == []
 
 
 def test_a_stop_dropped_after_the_last_check_ends_the_process_by_it(
-    before: list[Any], monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A stop dropped where no check follows (as ``rollup`` publishes, or after a sync's
     last check) was printed as a traceback and lost: the command exited 0. Unprinted, it
     would be lost unseen; the command's work is done, and the process dies by it."""
-
-    def command() -> None:
-        _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
-
-    assert _main(monkeypatch, command) == [signal.SIGTERM]
+    with _library_hook() as before:
+        assert _main(monkeypatch, lambda: _dropped(signal.SIGTERM)) == [signal.SIGTERM]
     assert before == []
 
 
 def test_a_dropped_stop_the_run_raised_again_is_died_by_once(
-    before: list[Any], monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Raised again at the run's check, the stop is the command's (``STOPPED_BY``): its
     line is said and the process dies by it there, not by the dropped one again."""
 
     def command() -> None:
-        _Finalized(lambda: cli_support._interrupt(signal.SIGTERM, None))
+        _dropped(signal.SIGTERM)
         with pytest.raises(Interrupted):
             stops.check()
 
-    assert _main(monkeypatch, command) == []
+    with _library_hook():
+        assert _main(monkeypatch, command) == []
 
 
 _AS_CHECKED = """
