@@ -25,7 +25,6 @@ from sheets_sync.cli_support import (
     STOPPED_BY,
     SyncGroup,
     die_by_signal,
-    dropped_unraised,
     keep_stops_lost_in_finalizers,
     setup_logging,
     stop_at_once_from_now,
@@ -33,6 +32,7 @@ from sheets_sync.cli_support import (
     survive_lost_console,
 )
 from sheets_sync.native_threads import for_this_process
+from sheets_sync.sync.stops import dropped_unraised
 
 
 @click.group(cls=SyncGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -36,9 +36,6 @@ log = logging.getLogger("sheets_sync")
 ERROR_DOCUMENT = "sheets_sync.error_document"
 #: the stop signal that ended the command, for ``cli.main`` to die by once click unwound
 STOPPED_BY: list[int] = []
-#: the stop signals whose ``Interrupted`` CPython dropped in a finalizer (``cli.main``
-#: dies by one no check raised again: ``keep_stops_lost_in_finalizers``)
-DROPPED: list[int] = []
 
 
 class SyncGroup(click.Group):
@@ -199,16 +196,20 @@ def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:
     noted (which no check would raise), goes to the hook before, as ever. Returns that
     hook, for ``cli.main`` to put back: a library caller's own stays theirs. A stop
     dropped after the run's last check, or in a command that makes none (``rollup``),
-    is in ``DROPPED`` still noted once the command is done: ``cli.main`` dies by it (so
+    is ``stops.dropped_unraised`` once the command is done: ``cli.main`` dies by it (so
     the stop is not lost unseen, now that no traceback says it came)."""
     before = sys.unraisablehook
+    stops.arrived()  # an earlier command's stop (a library's second ``cli.main``) is not this one's
 
     def hook(unraisable: sys.UnraisableHookArgs) -> Any:
         exc = unraisable.exc_value
         if isinstance(exc, Interrupted) and stops.noted(exc.signum):
-            name = signal.Signals(exc.signum).name
-            log.debug("a stop (%s) landed in a finalizer; stopping at the next check", name)
-            DROPPED.append(exc.signum)
+            stops.dropped(exc.signum)  # first: a second stop may cut the rest short
+            try:
+                name = signal.Signals(exc.signum).name
+                log.debug("a stop (%s) landed in a finalizer; %s", name, _STOPPING)
+            except KeyboardInterrupt as second:  # Ctrl-C after systemctl's SIGTERM
+                _dropped_too(second)
             return None
         return before(unraisable)
 
@@ -216,9 +217,20 @@ def keep_stops_lost_in_finalizers() -> Callable[[sys.UnraisableHookArgs], Any]:
     return before
 
 
-def dropped_unraised() -> int | None:
-    """A stop ``DROPPED`` in a finalizer that no check raised again (``cli.main``)."""
-    return next((signum for signum in DROPPED if stops.noted(signum)), None)
+#: where a dropped stop ends the command: one that makes no check (``config check``,
+#: ``rollup``) dies by it once done; "at the next check" alone was untrue there
+_STOPPING = "stopping at the next check, or as the command ends"
+
+
+def _dropped_too(second: KeyboardInterrupt) -> None:
+    """A second stop raised in the hook as it logs the first: raised out of it, it was
+    "Exception ignored in sys.unraisablehook" and a traceback on stderr, and the first
+    was lost with it (the command exited 0, until 2026-12-06, review). Its handler
+    noted it; it is dropped too, for the run's next check or ``cli.main``."""
+    signum = second.signum if isinstance(second, Interrupted) else signal.SIGINT
+    if not stops.noted(signum):  # a bare KeyboardInterrupt: no handler of ours noted it
+        stops.note(signum)
+    stops.dropped(signum)
 
 
 def die_by_signal(signum: int) -> None:

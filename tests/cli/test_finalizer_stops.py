@@ -135,6 +135,58 @@ def test_a_dropped_stop_the_run_raised_again_is_died_by_once(
         assert _main(monkeypatch, command) == []
 
 
+def test_a_stop_landing_as_the_hook_says_the_first_is_dropped_too(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capfd: Any
+) -> None:
+    """Ctrl-C after systemctl's SIGTERM, its handler run as the hook logs the first: it
+    escaped the hook ("Exception ignored in sys.unraisablehook", a traceback), and the
+    first stop was lost with it: the command exited 0."""
+
+    def second(record: logging.LogRecord) -> bool:
+        if "landed in a finalizer" in record.getMessage():
+            cli_support._interrupt(signal.SIGINT, None)
+        return True
+
+    logger = logging.getLogger("sheets_sync")
+    logger.addFilter(second)
+    try:
+        with _library_hook() as before, caplog.at_level(logging.DEBUG, logger="sheets_sync"):
+            died = _main(monkeypatch, lambda: _dropped(signal.SIGTERM))
+    finally:
+        logger.removeFilter(second)
+    assert "Exception ignored" not in capfd.readouterr().err
+    assert before == []
+    assert died == [signal.SIGTERM]
+
+
+def test_a_dropped_stop_raised_again_is_not_died_by_for_a_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Raised at the run's check and handled there, the dropped stop is done with: a
+    later stop the command catches (``emulator`` exits 0 on one) killed the process by
+    the dropped one, left noted as dropped."""
+
+    def command() -> None:
+        _dropped(signal.SIGTERM)
+        with pytest.raises(Interrupted):
+            stops.check()
+        with pytest.raises(Interrupted):
+            cli_support._interrupt(signal.SIGTERM, None)  # raised where it lands: caught
+
+    with _library_hook():
+        assert _main(monkeypatch, command) == []
+
+
+def test_a_second_main_in_the_process_does_not_die_by_the_first_ones_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A library or a test calling ``cli.main`` twice: the first's dropped stop was the
+    second's to die by too."""
+    with _library_hook():
+        assert _main(monkeypatch, lambda: _dropped(signal.SIGTERM)) == [signal.SIGTERM]
+        assert _main(monkeypatch, lambda: None) == []
+
+
 _AS_CHECKED = """
 import os, signal, sys, time
 from sheets_sync import cli

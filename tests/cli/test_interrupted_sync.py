@@ -27,7 +27,7 @@ from tests.sync.test_killed_run import _alive
 
 AS_OF = ["--as-of", "2026-11-23"]
 #: the CLI's debug line (``-vv``) for a stop whose exception CPython dropped in a finalizer
-LANDED = "a stop ({}) landed in a finalizer; stopping at the next check"
+LANDED = "a stop ({}) landed in a finalizer; stopping at the next check, or as the command ends"
 
 
 @pytest.fixture(scope="module")
