@@ -35,6 +35,7 @@ from sheets_sync.emulator.faults import (
 )
 from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, Store
+from sheets_sync.sync import stops
 
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 
@@ -82,6 +83,14 @@ class _Server(ThreadingHTTPServer):
     def arrival(self, request: Any) -> threading.Event | None:
         with self._open_lock:
             return self._arrived.pop(request, None)
+
+    def service_actions(self) -> None:
+        """Each poll of ``serve_forever``: served in the main thread (``sheets-sync
+        emulator``), a stop whose exception was dropped in a finalizer is raised here
+        (``stops.check``), as the command's Ctrl-C is; it served on until killed. A
+        background thread's server (``start``) leaves stops to the main thread."""
+        if threading.current_thread() is threading.main_thread():
+            stops.check()
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._open_lock:

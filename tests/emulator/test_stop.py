@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 
+import pytest
 import requests
 
 from sheets_sync.emulator import run_emulator
+from sheets_sync.emulator.server import Emulator
+from sheets_sync.errors import Interrupted
+from sheets_sync.sync import stops
+from tests.support.scripts import HANG
 
 
 def test_stopping_ends_the_threads_of_kept_alive_connections() -> None:
@@ -20,3 +26,34 @@ def test_stopping_ends_the_threads_of_kept_alive_connections() -> None:
             assert reply.status_code == 401 and reply.headers.get("Connection") != "close"
         left = set(threading.enumerate()) - before
     assert not left, left
+
+
+def test_a_stop_dropped_in_a_finalizer_ends_the_emulator_served_in_the_main_thread() -> None:
+    """``sheets-sync emulator`` makes no check of a stop of its own: one whose exception
+    was dropped in a finalizer (a ``systemctl stop``) was lost, and it served on until
+    killed. Its server's poll raises it now, as the command's Ctrl-C is."""
+    emu = Emulator(0)
+    watchdog = threading.Timer(30.0, emu.stop)  # ends it only where the stop is lost
+    stops.note(signal.SIGTERM)  # the handler's note; its ``Interrupted`` was dropped
+    try:
+        watchdog.start()
+        with pytest.raises(Interrupted) as raised:
+            emu.serve_forever()
+        assert raised.value.signum == signal.SIGTERM
+    finally:
+        watchdog.cancel()
+        stops.arrived()
+        emu.stop()
+
+
+def test_an_emulator_in_a_background_thread_leaves_stops_to_the_main_thread() -> None:
+    """Raised in its thread, the stop would end the server and reach no run."""
+    stops.note(signal.SIGTERM)
+    try:
+        with run_emulator() as emu:
+            reply = requests.get(f"{emu.url}/v4/spreadsheets/nothing", timeout=HANG)
+            assert reply.status_code == 401
+            assert emu._thread is not None and emu._thread.is_alive()
+        assert stops.noted(signal.SIGTERM)
+    finally:
+        stops.arrived()
