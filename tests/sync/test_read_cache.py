@@ -388,4 +388,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # hold (``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) are the team's layout error
     # 43: a Google number in a TIME format reads as a number again (41 read it as a time of
     # day, so a duration ``[h]:mm:ss`` under a day failed as "expected a number")
-    assert (FORMAT, fields[-1]) == (43, "hidden_cols")
+    # 44: the same grid; the old-owned-column warning (36, 41) is taken out, as it fired on
+    # a team's own columns (``Score (manual)`` beside an owned ``Status``)
+    assert (FORMAT, fields[-1]) == (44, "hidden_cols")
