@@ -181,3 +181,20 @@ def read_only() -> Iterator[Callable[[Path], str]]:
             subprocess.run(["chattr", "-i", str(folder)], check=True)
         else:
             folder.chmod(0o755)
+
+
+@pytest.fixture(autouse=True)
+def _package_logger_as_it_was() -> Iterator[None]:
+    """Each test starts with the ``sheets_sync`` logger as the process had it: a command
+    run in-process (``CliRunner``, ``cli.main``) sets its level from ``-q``/``-v`` and its
+    handler to that run's stderr, and kept them; a test after a ``-qq`` one in the same
+    worker lost every ERROR record its ``caplog`` looked for (three stop clean-up tests
+    failed so in a clean-clone run, 2026-12-06)."""
+    import logging
+
+    logger = logging.getLogger("sheets_sync")
+    kept = (logger.level, list(logger.handlers), logger.propagate, logger.disabled)
+    yield
+    logger.setLevel(kept[0])
+    logger.handlers[:] = kept[1]
+    logger.propagate, logger.disabled = kept[2], kept[3]
