@@ -249,9 +249,13 @@ def _unreserve(named: Sequence[Path]) -> None:
                 kept.unlink()
 
 
+#: what ``atomic_write``'s temp name adds after a report's name: mkstemp's ``.<8>``, ``.tmp``
+_TEMP_TAIL = len(".") + 8 + len(".tmp")
+
+
 def _is_report_temp(name: str) -> bool:
     """``.<report name>.<mkstemp's 8>.tmp``: a report's ``atomic_write`` temp file."""
-    report = name[1:-13]
+    report = name[1:-_TEMP_TAIL]
     return bool(_REPORT_NAME.fullmatch(report)) and is_temp_name(name, f".{report}.", ".tmp")
 
 
