@@ -97,11 +97,19 @@ class Node:
     attrs: tuple[tuple[str, str], ...]  # sorted; names as written (prefix:local)
     children: tuple[Node, ...] = ()
     text: str = ""
+    raw: bytes = b""  # an ``extLst``, copied as written (see ``of``)
 
     @staticmethod
     def of(el: etree._Element) -> Node:
         tag = str(el.tag)
         local = tag[len(_M) :] if tag.startswith(_M) else tag
+        if local == "extLst":
+            # Other vocabularies live here: an Excel 2024 in-cell checkbox is an xf whose
+            # ext holds ``<xfpb:xfComplement>``. Kept whole, with its namespace
+            # declarations, so a status format derived from it is still a checkbox (until
+            # 2026-12-06 the foreign element failed the team: "styles.xml entry uses a
+            # foreign namespace; cannot copy it")
+            return Node(local, (), (), "", etree.tostring(el, with_tail=False))
         attrs = []
         for key, value in el.items():  # (cheaper than el.attrib.items(): no proxy)
             name = str(key)
@@ -118,7 +126,7 @@ class Node:
     def __hash__(self) -> int:  # memoised: nodes are dict keys (interning, render cache)
         h: int | None = self.__dict__.get("_hash")
         if h is None:
-            h = hash((self.tag, self.attrs, self.children, self.text))
+            h = hash((self.tag, self.attrs, self.children, self.text, self.raw))
             object.__setattr__(self, "_hash", h)
         return h
 
@@ -135,9 +143,11 @@ class Node:
                 values.pop(key, None)
             else:
                 values[key] = value
-        return Node(self.tag, tuple(sorted(values.items())), self.children, self.text)
+        return Node(self.tag, tuple(sorted(values.items())), self.children, self.text, self.raw)
 
     def render(self, prefix: bytes) -> bytes:
+        if self.raw:
+            return self.raw
         if self.tag.startswith("{"):
             raise WorkbookError("styles.xml entry uses a foreign namespace; cannot copy it")
         qname = prefix + self.tag.encode()

@@ -1,0 +1,111 @@
+"""Excel 365 content older corpora lack (``modern.py``): what the reader makes of it, and
+that a patch of the owned cells beside it leaves every other byte, and the features, as
+they were."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
+from tests.backends.excel.fixtures import parts
+from tests.backends.excel.modern import SHEET, modern_parts, modern_workbook
+from tests.support.libreoffice import convert, needs_libreoffice
+
+GREEN = CellStyle(fill="C6EFCE")
+#: the sync's cells: Score (F) and Status (G) of both rows
+OWNED = [
+    CellWrite("OKRs", 2, 6, 0.75, GREEN),
+    CellWrite("OKRs", 3, 6, 0.25, GREEN),
+    CellWrite("OKRs", 2, 7, "on track", GREEN),
+    CellWrite("OKRs", 3, 7, "at risk", GREEN),
+]
+
+
+def _cell(sheet: bytes, ref: str) -> bytes:
+    m = re.search(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', sheet)
+    assert m is not None, ref
+    return m[0]
+
+
+def _without_cells(sheet: bytes, refs: list[str]) -> bytes:
+    """The sheet without these cells (those it holds: the patch may have added some)."""
+    for ref in refs:
+        sheet = re.sub(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', b"", sheet)
+    return sheet
+
+
+def test_the_reader_reads_modern_cells() -> None:
+    grid = read_workbook_bytes(modern_workbook(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    row2, row3 = grid.rows[1], grid.rows[2]
+    assert row2[:4] == ("KR1", "Grow sales", CellError("#VALUE!"), True)
+    assert row3[3] is False  # the in-cell checkbox: a boolean
+    assert row2[7] == CellError("#VALUE!")  # the picture in the cell: Excel's fallback
+    assert grid.formula_arrays == (CellRange(2, 5, 3, 5),)  # the spilled dynamic array
+    assert grid.formula_cells[(2, 6)] == "=IF(D2,1,0.5)"
+
+
+def test_a_patch_beside_modern_content_changes_only_the_owned_cells() -> None:
+    before = modern_parts()
+    after = parts(patch_xlsx(modern_workbook(before), OWNED))
+    assert list(after) == list(before)
+    assert {n for n in before if before[n] != after[n]} == {SHEET, "xl/styles.xml"}
+    owned = ["F2", "F3", "G2", "G3"]
+    assert _without_cells(after[SHEET], owned) == _without_cells(before[SHEET], owned)
+    for ref in ("C2", "D2", "E2", "H2"):  # vm, the checkbox's style, cm: as they were
+        assert _cell(after[SHEET], ref) == _cell(before[SHEET], ref)
+    patched = patch_xlsx(modern_workbook(), OWNED)
+    grid = read_workbook_bytes(patched, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert [r[5:7] for r in grid.rows[1:]] == [(0.75, "on track"), (0.25, "at risk")]
+    assert grid.rows[1][2] == CellError("#VALUE!") and grid.rows[1][3] is True
+
+
+def test_an_owned_checkbox_keeps_its_checkbox_in_the_derived_format() -> None:
+    """A status format derived from an in-cell checkbox's xf keeps its ``xfComplement``
+    (until 2026-12-06 the team failed: "styles.xml entry uses a foreign namespace")."""
+    out = parts(patch_xlsx(modern_workbook(), [CellWrite("OKRs", 2, 4, True, GREEN)]))
+    cell = _cell(out[SHEET], "D2")
+    xf = int(re.search(rb' s="(\d+)"', cell)[1])  # type: ignore[index]
+    xfs = re.findall(rb"<xf [^>]*?(?:/>|>.*?</xf>)", out["xl/styles.xml"].split(b"<cellXfs")[1])
+    assert b'<xfpb:xfComplement i="0"/>' in xfs[xf] and b'fillId="2"' in xfs[xf]
+    assert b't="b"><v>1</v>' in cell
+    again = parts(patch_xlsx(modern_workbook(out), [CellWrite("OKRs", 2, 4, True, GREEN)]))
+    assert again["xl/styles.xml"] == out["xl/styles.xml"]  # the format is found, not added
+
+
+def test_an_owned_cell_in_a_spill_range_is_refused_by_name() -> None:
+    with pytest.raises(WorkbookError) as err:
+        patch_xlsx(modern_workbook(), [CellWrite("OKRs", 3, 5, 1.0)])
+    assert str(err.value) == "OKRs!E3: owned cell lies inside an array formula range E2:E3"
+
+
+def test_an_owned_vm_or_cm_cell_loses_its_metadata_with_its_value() -> None:
+    writes = [
+        CellWrite("OKRs", 2, 3, "France"),
+        CellWrite("OKRs", 2, 5, 1.0),
+        CellWrite("OKRs", 3, 5, 1.0),
+    ]
+    sheet = parts(patch_xlsx(modern_workbook(), writes))[SHEET]
+    assert (
+        _cell(sheet, "C2")
+        == b'<c r="C2" t="inlineStr"><is><t xml:space="preserve">France</t></is></c>'
+    )
+    assert _cell(sheet, "E2") == b'<c r="E2"><v>1.0</v></c>'
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_patched_workbook(tmp_path: Path) -> None:
+    writes = [*OWNED, CellWrite("OKRs", 3, 4, True, GREEN)]
+    src = tmp_path / "modern.xlsx"
+    src.write_bytes(patch_xlsx(modern_workbook(), writes))
+    out = convert(src, "csv", tmp_path / "csv")
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+    assert rows[1][:4] == ["KR1", "Grow sales", "#VALUE!", "TRUE"]
+    assert rows[1][5:7] == ["75%", "on track"]
+    assert rows[2][3] == "TRUE" and rows[2][5:7] == ["25%", "at risk"]
