@@ -390,4 +390,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # day, so a duration ``[h]:mm:ss`` under a day failed as "expected a number")
     # 44: the same grid; the old-owned-column warning (36, 41) is taken out, as it fired on
     # a team's own columns (``Score (manual)`` beside an owned ``Status``)
-    assert (FORMAT, fields[-1]) == (44, "hidden_cols")
+    # 45: the same grid; an Excel linked data type (Geography, Stocks) reads as the name it
+    # shows, not its #VALUE! fallback; a picture in a cell's #VALUE! says it is one
+    assert (FORMAT, fields[-1]) == (45, "hidden_cols")

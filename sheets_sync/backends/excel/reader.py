@@ -38,6 +38,7 @@ from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
+from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
@@ -115,6 +116,7 @@ def read_workbook_bytes(
         _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
+    rich: dict[int, RichValue] | None = None  # vm index -> rich value, read when needed
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
     if package.kind == "ods":
         epoch = ods_null_date(package.parts["content.xml"], source) or EXCEL_EPOCH
@@ -184,6 +186,10 @@ def read_workbook_bytes(
                 formulas, arrays = formula_cells(xml)
                 if formulas:
                     grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
+            if vms := vm_cells(xml):
+                if rich is None:
+                    rich = _rich_values(package, source)
+                grid = _shown_rich(grid, vms, rich)
             sheets[name] = grid
     meta = {"format": package.kind}
     if epoch != EXCEL_EPOCH:
@@ -298,6 +304,47 @@ def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> Wo
     if ref is None:
         return exc
     return WorkbookError(exc.message, source=exc.source, tab=exc.tab, cell=ref)
+
+
+def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
+    """The workbook's rich values by ``vm`` index (``richvalues.py``); an unreadable
+    part gives none, and its cells keep the #VALUE! Excel left for older readers."""
+    main = next(
+        (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    rels = _rels(package, main, source).values()
+
+    def part(suffix: str) -> str | None:
+        return next((t for typ, t in rels if typ.endswith(suffix)), None)
+
+    def load(name: str) -> etree._Element | None:
+        try:
+            return _xml(package, name, source)
+        except WorkbookError:
+            return None
+
+    return rich_values(
+        part("/sheetMetadata"), part("/rdRichValue"), part("/rdRichValueStructure"), load
+    )
+
+
+def _shown_rich(
+    grid: SheetGrid, vms: dict[tuple[int, int], int], rich: dict[int, RichValue]
+) -> SheetGrid:
+    """``grid`` with each rich-value cell's #VALUE! fallback replaced by what Excel shows:
+    a linked entity's text; a picture stays #VALUE! with words that say it is one."""
+    rows = [list(row) for row in grid.rows]
+    fallback = CellError("#VALUE!")
+    for (r, c), vm in vms.items():
+        value = rich.get(vm)
+        if value is None or r > len(rows) or c > len(rows[r - 1]) or rows[r - 1][c - 1] != fallback:
+            continue
+        if value.text is None:
+            rows[r - 1][c - 1] = CellError("#VALUE!", PICTURE)
+        else:
+            rows[r - 1][c - 1] = value.text or None
+    return replace(grid, rows=_trim(rows))
 
 
 def _trim(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:

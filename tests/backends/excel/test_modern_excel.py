@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.richvalues import PICTURE
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from tests.backends.excel.fixtures import parts
@@ -44,9 +46,11 @@ def _without_cells(sheet: bytes, refs: list[str]) -> bytes:
 def test_the_reader_reads_modern_cells() -> None:
     grid = read_workbook_bytes(modern_workbook(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
     row2, row3 = grid.rows[1], grid.rows[2]
-    assert row2[:4] == ("KR1", "Grow sales", CellError("#VALUE!"), True)
-    assert row3[3] is False  # the in-cell checkbox: a boolean
-    assert row2[7] == CellError("#VALUE!")  # the picture in the cell: Excel's fallback
+    # the Geography data type: the name it shows (until 2026-12-06 its #VALUE! fallback)
+    assert row2[:4] == ("KR1", "Grow sales", "France", True)
+    assert row3[2:4] == ("France", False)  # the in-cell checkbox: a boolean
+    assert row2[7] == CellError("#VALUE!", PICTURE)  # the picture in the cell
+    assert row2[7].detail == PICTURE  # type: ignore[union-attr]
     assert grid.formula_arrays == (CellRange(2, 5, 3, 5),)  # the spilled dynamic array
     assert grid.formula_cells[(2, 6)] == "=IF(D2,1,0.5)"
 
@@ -63,7 +67,7 @@ def test_a_patch_beside_modern_content_changes_only_the_owned_cells() -> None:
     patched = patch_xlsx(modern_workbook(), OWNED)
     grid = read_workbook_bytes(patched, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
     assert [r[5:7] for r in grid.rows[1:]] == [(0.75, "on track"), (0.25, "at risk")]
-    assert grid.rows[1][2] == CellError("#VALUE!") and grid.rows[1][3] is True
+    assert grid.rows[1][2:4] == ("France", True)
 
 
 def test_an_owned_checkbox_keeps_its_checkbox_in_the_derived_format() -> None:
@@ -109,3 +113,42 @@ def test_libreoffice_opens_the_patched_workbook(tmp_path: Path) -> None:
     assert rows[1][:4] == ["KR1", "Grow sales", "#VALUE!", "TRUE"]
     assert rows[1][5:7] == ["75%", "on track"]
     assert rows[2][3] == "TRUE" and rows[2][5:7] == ["25%", "at risk"]
+
+
+def _read(parts: dict[str, bytes]) -> tuple[object, ...]:
+    grid = read_workbook_bytes(modern_workbook(parts), source="t.xlsx", tabs=["OKRs"])
+    return grid.sheets["OKRs"].rows[1]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.pop("xl/metadata.xml"),
+        lambda p: p.pop("xl/richData/rdrichvaluestructure.xml"),
+        lambda p: p.__setitem__("xl/metadata.xml", b"<metadata"),  # not well-formed
+        lambda p: p.__setitem__(
+            "xl/richData/rdrichvalue.xml",
+            p["xl/richData/rdrichvalue.xml"].replace(b's="0"', b's="9"'),
+        ),
+        lambda p: p.__setitem__(
+            "xl/metadata.xml",
+            p["xl/metadata.xml"].replace(b'<rc t="2" v="0"/>', b'<rc t="2" v="x"/>'),
+        ),
+    ],
+)
+def test_rich_values_that_cannot_be_followed_keep_the_fallback(
+    damage: Callable[[dict[str, bytes]], object],
+) -> None:
+    parts = modern_parts()
+    damage(parts)
+    row = _read(parts)
+    assert row[2] == CellError("#VALUE!") and row[2].detail == ""
+
+
+def test_a_rich_value_with_a_real_cached_value_keeps_it() -> None:
+    """A value with properties (a number carrying fields) caches the number: it stays."""
+    parts = modern_parts()
+    parts[SHEET] = parts[SHEET].replace(
+        b'<c r="C2" t="e" vm="1"><v>#VALUE!</v></c>', b'<c r="C2" vm="1"><v>104.67</v></c>'
+    )
+    assert _read(parts)[2] == 104.67

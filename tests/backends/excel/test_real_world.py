@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.backends.excel.richvalues import PICTURE
 from sheets_sync.errors import (
     EncryptedWorkbookError,
     UnsafeWorkbookError,
@@ -146,6 +147,7 @@ def test_durations_and_merged_ranges() -> None:
 def test_excel_365_picture_in_cell_reads_as_value_error() -> None:
     g = read_one("jmcnamara__XlsxWriter/embed_image01.xlsx", "Sheet1")
     assert g.rows == ((CellError("#VALUE!"),),)
+    assert g.rows[0][0].detail == PICTURE
 
 
 def test_ods_reads() -> None:

@@ -1,0 +1,120 @@
+"""What an Excel 365 rich-value cell shows: a linked data type (Stocks, Geography, an
+Organization's data) shows its name, a picture placed in a cell shows the picture.
+
+Excel stores both as ``<c t="e" vm="1"><v>#VALUE!</v></c>``: the fallback older readers
+get (calamine, LibreOffice), while ``vm`` leads, through ``xl/metadata.xml``, to the rich
+value in ``xl/richData/rdrichvalue.xml``, whose structure (``rdrichvaluestructure.xml``)
+names its keys. A linked entity's ``_DisplayString`` is the text in the cell. Read as the
+fallback, a Country cell showing "France" was reported as "the cell shows the error
+#VALUE!" (until 2026-12-06).
+
+MS-XLSX 2.2.5 (metadata), 2.6.227 (rich values): ``vm`` is the 1-based index of a
+``valueMetadata`` block; its ``rc`` names the metadata type (1-based, ``XLRICHVALUE``)
+and, 0-based, a ``futureMetadata`` block whose ``rvb i`` is the rich value's index.
+Anything missing or odd reads as no rich value: the cell keeps its fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+#: a cell start tag that carries ``vm``: its attributes
+_VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
+_ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+#: shown as the cell's error detail: what the #VALUE! stands for
+PICTURE = "a picture placed in the cell, not a value: type the value instead"
+
+
+@dataclass(frozen=True)
+class RichValue:
+    """A linked entity's text (``text`` set) or a picture (``text`` None)."""
+
+    text: str | None
+
+
+#: part name -> its parsed root (None: absent or unreadable)
+Loader = Callable[[str], "etree._Element | None"]
+
+
+def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
+    """(row, column) -> ``vm`` index of each cell carrying one (a byte scan: the common
+    sheet has none and costs one ``find``)."""
+    found: dict[tuple[int, int], int] = {}
+    if xml.find(b" vm=") < 0 and xml.find(b"\tvm=") < 0 and xml.find(b"\nvm=") < 0:
+        return found
+    for m in _VM_CELL.finditer(xml):
+        attrs = {k: (a if a is not None else b) for k, a, b in _ATTR.findall(m[1])}
+        ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+        vm = attrs.get(b"vm", b"")
+        if ref is None or not vm.isdigit():
+            continue
+        col = 0
+        for ch in ref[1]:
+            col = col * 26 + ord(ch) - 64
+        found[(int(ref[2]), col)] = int(vm)
+    return found
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _kids(el: etree._Element | None, name: str) -> list[etree._Element]:
+    return [c for c in el if _local(c.tag) == name] if el is not None else []
+
+
+def rich_values(
+    metadata: str | None, values: str | None, structures: str | None, load: Loader
+) -> dict[int, RichValue]:
+    """``vm`` index -> what the cell shows, for the rich values a reader can tell."""
+    meta = load(metadata) if metadata else None
+    rv_root = load(values) if values else None
+    st_root = load(structures) if structures else None
+    if meta is None or rv_root is None or st_root is None:
+        return {}
+    types = [t.get("name") for m in _kids(meta, "metadataTypes") for t in _kids(m, "metadataType")]
+    if "XLRICHVALUE" not in types:
+        return {}
+    rich_type = str(types.index("XLRICHVALUE") + 1)
+    future = next(
+        (f for f in _kids(meta, "futureMetadata") if f.get("name") == "XLRICHVALUE"), None
+    )
+    rvb: list[int | None] = []
+    for bk in _kids(future, "bk"):
+        i = next((e.get("i") for e in bk.iter() if _local(e.tag) == "rvb"), None)
+        rvb.append(int(i) if i is not None and i.isdigit() else None)
+    structs = [
+        (s.get("t", ""), [k.get("n", "") for k in _kids(s, "k")]) for s in _kids(st_root, "s")
+    ]
+    rvs = _kids(rv_root, "rv")
+    out: dict[int, RichValue] = {}
+    for vm, bk in enumerate(
+        (b for m in _kids(meta, "valueMetadata") for b in _kids(m, "bk")), start=1
+    ):
+        rc = next(iter(_kids(bk, "rc")), None)
+        v = rc.get("v", "") if rc is not None and rc.get("t") == rich_type else ""
+        index = rvb[int(v)] if v.isdigit() and int(v) < len(rvb) else None
+        if index is None or index >= len(rvs):
+            continue
+        found = _shown(rvs[index], structs)
+        if found is not None:
+            out[vm] = found
+    return out
+
+
+def _shown(rv: etree._Element, structs: list[tuple[str, list[str]]]) -> RichValue | None:
+    s = rv.get("s", "")
+    if not s.isdigit() or int(s) >= len(structs):
+        return None
+    kind, keys = structs[int(s)]
+    texts = [v.text or "" for v in _kids(rv, "v")]
+    if "_DisplayString" in keys and keys.index("_DisplayString") < len(texts):
+        return RichValue(texts[keys.index("_DisplayString")])
+    if "image" in kind.lower():  # _localImage, _webimage
+        return RichValue(None)
+    return None
