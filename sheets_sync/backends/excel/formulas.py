@@ -74,7 +74,23 @@ def _text(xml: bytes, close: int, f_close: bytes) -> str:
     if end < 0:
         return ""
     text = xml_text(xml[close + 1 : end])
-    return f"={text}" if text else ""
+    return f"={_as_shown(text)}" if text else ""
+
+
+#: a quoted string or sheet name (left as written), or a prefix Excel hides
+_QUOTED_OR_PREFIX = re.compile(
+    r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![\w.])(?:_xl(?:fn|ws|pm)\.)+"""
+)
+
+
+def _as_shown(text: str) -> str:
+    """The formula without the prefixes the file gives functions newer than Excel 2007
+    (``_xlfn.XLOOKUP``, ``_xlfn._xlws.SORT``) and LAMBDA's parameters (``_xlpm.x``),
+    which Excel does not show: a dry run showed ``=_xlfn._xlws.SORT(A2:A9)`` until
+    2026-12-06. Text in quotes keeps them."""
+    if "_xl" not in text:
+        return text
+    return _QUOTED_OR_PREFIX.sub(lambda m: m[1] or "", text)
 
 
 def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:

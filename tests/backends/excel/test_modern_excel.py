@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.richvalues import PICTURE
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from tests.backends.excel.fixtures import parts
-from tests.backends.excel.modern import SHEET, modern_parts, modern_workbook
+from tests.backends.excel.modern import MAIN_NS, SHEET, modern_parts, modern_workbook
 from tests.support.libreoffice import convert, needs_libreoffice
 
 GREEN = CellStyle(fill="C6EFCE")
@@ -152,3 +153,21 @@ def test_a_rich_value_with_a_real_cached_value_keeps_it() -> None:
         b'<c r="C2" t="e" vm="1"><v>#VALUE!</v></c>', b'<c r="C2" vm="1"><v>104.67</v></c>'
     )
     assert _read(parts)[2] == 104.67
+
+
+def test_formula_text_is_shown_without_the_prefixes_excel_hides() -> None:
+    """A dry run shows the formula an owned cell held as Excel shows it: ``=SORT(...)``,
+    not ``=_xlfn._xlws.SORT(...)`` (until 2026-12-06); quoted text keeps its words."""
+    grid = read_workbook_bytes(modern_workbook(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.formula_cells[(2, 5)] == "=SORT(UNIQUE(A2:A3))"
+    formula = (
+        "_xlfn.LAMBDA(_xlpm.v,_xlpm.v&amp;\"_xlfn.x\"&amp;'_xlfn.S'!A1)"
+        "(_xlfn.XLOOKUP(1,my_xlfn.r,B:B))"
+    )
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="str">'
+        f"<f>{formula}</f><v>x</v></c></row></sheetData></worksheet>"
+    ).encode()
+    assert formula_cells(sheet)[0] == {
+        (1, 1): "=LAMBDA(v,v&\"_xlfn.x\"&'_xlfn.S'!A1)(XLOOKUP(1,my_xlfn.r,B:B))"
+    }
