@@ -148,16 +148,28 @@ class FormulaGuard:
 
     def check_arrays(self, ranges: list[tuple[Box, bool]]) -> None:
         """No owned cell inside a multi-cell array (``True``) or data-table range, unless
-        the edits cover the whole array."""
+        the edits cover the whole array. The message says whose range it is and what to
+        do: an Excel 365 formula that spills (FILTER, SORT, UNIQUE in a team's column,
+        spilling into an owned one) is stored as an array formula, and until 2026-12-06
+        a team read only "owned cell lies inside an array formula range E2:F9" (a data
+        table's range was called one too)."""
         for box, is_array in ranges:
             if is_array and _covered(box, self._edits):
                 continue
             for row, col in self._edits:
                 if box[0] <= row <= box[2] and box[1] <= col <= box[3]:
+                    area, anchor = f"{a1(box[0], box[1])}:{a1(box[2], box[3])}", a1(box[0], box[1])
+                    what = (
+                        f"the array formula in {anchor} fills (a formula that spills, such as "
+                        "FILTER or SORT, or one entered with Ctrl+Shift+Enter)"
+                        if is_array
+                        else f"the data table in {anchor} fills"
+                    )
+                    thing = "formula" if is_array else "data table"
                     raise self._error(
                         a1(row, col),
-                        "owned cell lies inside an array formula "
-                        f"range {a1(box[0], box[1])}:{a1(box[2], box[3])}",
+                        f"owned cell lies inside the range {area} that {what}; writing it "
+                        f"would break that {thing}. Move the {thing} or the owned column.",
                     )
 
     def _shared_groups(self) -> dict[bytes, set[tuple[int, int]]]:

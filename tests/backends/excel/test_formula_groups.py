@@ -84,8 +84,21 @@ def test_an_array_formula_written_whole_is_replaced() -> None:
             "owned cell holds the master of a shared formula used by A5:C5; replacing it "
             "would break those cells. Move the formula or the owned column.",
         ),
-        ([(3, 4)], "D3", "owned cell lies inside an array formula range D2:D3"),
-        ([(2, 5), (3, 5)], "E2", "owned cell lies inside an array formula range E2:E3"),
+        (
+            [(3, 4)],
+            "D3",
+            "owned cell lies inside the range D2:D3 that the array formula in D2 fills (a "
+            "formula that spills, such as FILTER or SORT, or one entered with "
+            "Ctrl+Shift+Enter); writing it would break that formula. Move the formula or "
+            "the owned column.",
+        ),
+        (
+            [(2, 5), (3, 5)],
+            "E2",
+            "owned cell lies inside the range E2:E3 that the data table in E2 fills; "
+            "writing it would break that data table. Move the data table or the owned "
+            "column.",
+        ),
     ],
 )
 def test_a_group_written_in_part_is_refused(

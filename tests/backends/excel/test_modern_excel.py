@@ -87,7 +87,12 @@ def test_an_owned_checkbox_keeps_its_checkbox_in_the_derived_format() -> None:
 def test_an_owned_cell_in_a_spill_range_is_refused_by_name() -> None:
     with pytest.raises(WorkbookError) as err:
         patch_xlsx(modern_workbook(), [CellWrite("OKRs", 3, 5, 1.0)])
-    assert str(err.value) == "OKRs!E3: owned cell lies inside an array formula range E2:E3"
+    assert str(err.value) == (
+        "OKRs!E3: owned cell lies inside the range E2:E3 that the array formula in E2 "
+        "fills (a formula that spills, such as FILTER or SORT, or one entered with "
+        "Ctrl+Shift+Enter); writing it would break that formula. Move the formula or the "
+        "owned column."
+    )
 
 
 def test_an_owned_vm_or_cm_cell_loses_its_metadata_with_its_value() -> None:
