@@ -177,8 +177,13 @@ _SHEET = (
     '<selection activeCell="F2" sqref="F2"/></sheetView></sheetViews>'
     '<sheetFormatPr defaultRowHeight="14.4" x14ac:dyDescent="0.3"/>'
     f"<sheetData>{ROWS}</sheetData>"
-    '<conditionalFormatting sqref="F2:F3"><cfRule type="cellIs" dxfId="0" priority="2" '
-    'operator="lessThan"><formula>0.3</formula></cfRule></conditionalFormatting>'
+    '<conditionalFormatting sqref="F2:F3"><cfRule type="dataBar" priority="1"><dataBar>'
+    '<cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar><extLst>'
+    '<ext uri="{B025F937-C7B1-47D3-B67F-A62EFF666E3E}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    "<x14:id>{1F0F7C53-7B0B-4C4B-9B55-2C3A3F6E2B11}</x14:id></ext></extLst></cfRule>"
+    '<cfRule type="cellIs" dxfId="0" priority="2" operator="lessThan"><formula>0.3</formula>'
+    "</cfRule></conditionalFormatting>"
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     '<legacyDrawing r:id="rId2"/>'
     '<tableParts count="1"><tablePart r:id="rId1"/></tableParts>'
@@ -187,9 +192,11 @@ _SHEET = (
     "<x14:conditionalFormattings>"
     '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
     '<x14:cfRule type="dataBar" id="{1F0F7C53-7B0B-4C4B-9B55-2C3A3F6E2B11}">'
-    '<x14:dataBar minLength="0" maxLength="100" gradient="0">'
-    '<x14:cfvo type="autoMin"/><x14:cfvo type="autoMax"/>'
-    '<x14:negativeFillColor rgb="FFFF0000"/><x14:axisColor rgb="FF000000"/>'
+    '<x14:dataBar minLength="0" maxLength="100" border="1" '
+    'negativeBarBorderColorSameAsPositive="0">'
+    '<x14:cfvo type="autoMin"/><x14:cfvo type="autoMax"/><x14:borderColor rgb="FF638EC6"/>'
+    '<x14:negativeFillColor rgb="FFFF0000"/><x14:negativeBorderColor rgb="FFFF0000"/>'
+    '<x14:axisColor rgb="FF000000"/>'
     "</x14:dataBar></x14:cfRule><xm:sqref>F2:F3</xm:sqref></x14:conditionalFormatting>"
     "</x14:conditionalFormattings></ext></extLst></worksheet>"
 )

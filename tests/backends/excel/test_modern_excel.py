@@ -119,6 +119,16 @@ def test_libreoffice_opens_the_patched_workbook(tmp_path: Path) -> None:
     assert rows[1][:4] == ["KR1", "Grow sales", "#VALUE!", "TRUE"]
     assert rows[1][5:7] == ["75%", "on track"]
     assert rows[2][3] == "TRUE" and rows[2][5:7] == ["25%", "at risk"]
+    # what LibreOffice understands of the features it keeps, it keeps as from the original
+    (tmp_path / "original.xlsx").write_bytes(modern_workbook())
+    kept = [
+        parts(convert(tmp_path / name, "xlsx", tmp_path / f"lo-{name}").read_bytes())
+        for name in ("original.xlsx", "modern.xlsx")
+    ]
+    assert list(kept[1]) == list(kept[0])
+    assert {"xl/tables/table1.xml", "xl/comments1.xml"} <= set(kept[1])
+    assert kept[1]["xl/tables/table1.xml"] == kept[0]["xl/tables/table1.xml"]
+    assert b'<x14:cfRule type="dataBar"' in kept[1][SHEET]  # the x14 conditional format
 
 
 def _read(parts: dict[str, bytes]) -> tuple[object, ...]:
