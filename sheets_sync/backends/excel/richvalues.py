@@ -48,7 +48,7 @@ def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
     if xml.find(b" vm=") < 0 and xml.find(b"\tvm=") < 0 and xml.find(b"\nvm=") < 0:
         return found
     for m in _VM_CELL.finditer(xml):
-        attrs = {k: (a if a is not None else b) for k, a, b in _ATTR.findall(m[1])}
+        attrs = {k: a or b for k, a, b in _ATTR.findall(m[1])}  # one of them matched
         ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
         vm = attrs.get(b"vm", b"")
         if ref is None or not vm.isdigit():

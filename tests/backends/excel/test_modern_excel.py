@@ -14,7 +14,7 @@ import pytest
 from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
-from sheets_sync.backends.excel.richvalues import PICTURE
+from sheets_sync.backends.excel.richvalues import PICTURE, vm_cells
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from tests.backends.excel.fixtures import parts
@@ -186,3 +186,13 @@ def test_formula_text_is_shown_without_the_prefixes_excel_hides() -> None:
     assert formula_cells(sheet)[0] == {
         (1, 1): "=LAMBDA(v,v&\"_xlfn.x\"&'_xlfn.S'!A1)(XLOOKUP(1,my_xlfn.r,B:B))"
     }
+
+
+def test_vm_cells_are_found_in_any_spelling() -> None:
+    sheet = (
+        b"<x:sheetData><x:row r='2'><x:c r='C2' t='e' vm='1'><x:v>#VALUE!</x:v></x:c>"
+        b'<x:c r="D2"\ts="1"\tvm="12"/><x:c vm="3"><x:v>1</x:v></x:c>'  # no r: left alone
+        b'<x:c r="AB7" xvm="4"/></x:row></x:sheetData>'
+    )
+    assert vm_cells(sheet) == {(2, 3): 1, (2, 4): 12}
+    assert vm_cells(b'<c r="A1"><v>1</v></c>') == {}
