@@ -8,9 +8,9 @@ names its keys. A linked entity's ``_DisplayString`` is the text in the cell. Re
 fallback, a Country cell showing "France" was reported as "the cell shows the error
 #VALUE!" (until 2026-12-06).
 
-MS-XLSX 2.2.5 (metadata), 2.6.227 (rich values): ``vm`` is the 1-based index of a
-``valueMetadata`` block; its ``rc`` names the metadata type (1-based, ``XLRICHVALUE``)
-and, 0-based, a ``futureMetadata`` block whose ``rvb i`` is the rich value's index.
+As MS-XLSX lays them out: ``vm`` is the 1-based index of a ``valueMetadata`` block; its
+``rc`` names the metadata type (1-based, ``XLRICHVALUE``) and, 0-based, a
+``futureMetadata`` block whose ``rvb i`` is the rich value's index.
 Anything missing or odd reads as no rich value: the cell keeps its fallback.
 """
 
