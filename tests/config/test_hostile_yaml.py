@@ -14,6 +14,7 @@ import pytest
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.yamlio import MAX_BYTES
+from tests.support.scripts import HANG
 
 
 def _laughs() -> str:
@@ -105,7 +106,7 @@ def test_a_workspace_file_that_is_a_link_to_itself(tmp_path: Path, command: list
         capture_output=True,
         text=True,
         check=False,
-        timeout=120,
+        timeout=HANG,
     )
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"error: {cfg}: cannot read: Too many levels of symbolic links\n"

@@ -89,7 +89,7 @@ def test_values_types_and_formats_read_back(tmp_path: Path) -> None:
 def test_libreoffice_reads_bulk_rows(tmp_path: Path) -> None:
     path = tmp_path / "bulk.xlsx"
     _write(path)
-    back = convert(path, "xlsx", tmp_path / "lo", timeout=120)
+    back = convert(path, "xlsx", tmp_path / "lo")
     book = CalamineWorkbook.from_path(str(back))
     rows = book.get_sheet_by_name("Data").to_python()
     assert [r[0] for r in rows[1:]] == [r[0] for r in book.get_sheet_by_name("Oracle").to_python()]
@@ -101,7 +101,7 @@ def test_libreoffice_reads_bulk_rows(tmp_path: Path) -> None:
 def test_libreoffice_round_trip_of_the_rollup_keeps_every_long_table(
     rollup_xlsx: Path, rollup: Rollup, tmp_path: Path
 ) -> None:
-    back = convert(rollup_xlsx, "xlsx", tmp_path / "lo", timeout=120)
+    back = convert(rollup_xlsx, "xlsx", tmp_path / "lo")
     ours = CalamineWorkbook.from_path(str(rollup_xlsx))
     theirs = CalamineWorkbook.from_path(str(back))
     for tab in ("Objectives", "Key results", "KPIs", "Findings"):

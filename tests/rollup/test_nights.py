@@ -304,7 +304,7 @@ def test_libreoffice_reads_the_streamed_history_tab(rollup: Rollup, tmp_path: Pa
     assert history is not None
     path = tmp_path / "company.xlsx"
     write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
-    back = convert(path, "xlsx", tmp_path / "lo", timeout=120)
+    back = convert(path, "xlsx", tmp_path / "lo")
     ours, theirs = CalamineWorkbook.from_path(str(path)), CalamineWorkbook.from_path(str(back))
     for tab in ("History", "Trends"):
         a, b = ours.get_sheet_by_name(tab).to_python(), theirs.get_sheet_by_name(tab).to_python()
@@ -351,7 +351,7 @@ def test_libreoffice_opens_trends_of_a_period_without_a_night(
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert not any(b"$A$3:$A$2" in z.read(n) for n in charts)  # no upside-down range
-    back = convert(path, "xlsx", tmp_path / "lo", timeout=120)
+    back = convert(path, "xlsx", tmp_path / "lo")
     theirs = CalamineWorkbook.from_path(str(back))
     assert len(theirs.get_sheet_by_name("History").to_python()) == 1 + sum(
         n.rows for n in history.nights

@@ -229,7 +229,7 @@ def test_last_quarters_rows_are_not_carried_into_the_next(
 
 @needs_libreoffice
 def test_libreoffice_converts_to_pdf(rollup_xlsx: Path, tmp_path: Path) -> None:
-    pdf = convert(rollup_xlsx, "pdf", tmp_path, timeout=120)
+    pdf = convert(rollup_xlsx, "pdf", tmp_path)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
 
 
@@ -269,9 +269,7 @@ def test_alignment_rows_match_the_frame(book: openpyxl.Workbook, rollup: Rollup)
 @needs_libreoffice
 def test_libreoffice_keeps_the_alignment_outline(rollup_xlsx: Path, tmp_path: Path) -> None:
     """The Alignment rows come from bulk: LibreOffice reads their levels, indents, values."""
-    back = openpyxl.load_workbook(
-        convert(rollup_xlsx, "xlsx", tmp_path, timeout=120), data_only=True
-    )
+    back = openpyxl.load_workbook(convert(rollup_xlsx, "xlsx", tmp_path), data_only=True)
     ours = openpyxl.load_workbook(rollup_xlsx)["Alignment"]
     theirs = back["Alignment"]
     assert theirs.max_row == ours.max_row > 3

@@ -20,6 +20,8 @@ from typing import TypeVar
 
 import pytest
 
+from tests.support.scripts import HANG
+
 _F = TypeVar("_F", bound=Callable[..., object])
 _LOCK = threading.Lock()
 
@@ -57,7 +59,7 @@ def _profile() -> Path:
 
 
 def convert(
-    src: Path, fmt: str, outdir: Path, *, timeout: float = 120.0, infilter: str | None = None
+    src: Path, fmt: str, outdir: Path, *, timeout: float = HANG, infilter: str | None = None
 ) -> Path:
     """``soffice --headless --convert-to fmt`` with a private profile; returns the output.
 

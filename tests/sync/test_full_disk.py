@@ -13,6 +13,7 @@ import pytest
 
 from sheets_sync.sync.spill import Spill, pickled
 from sheets_sync.workspace.demo import create_demo
+from tests.support.scripts import HANG
 from tests.support.workbooks import folder_cells
 
 AS_OF = "2026-11-20"
@@ -36,7 +37,7 @@ def _sync(ws: Path, limit_kb: int | None = None) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         preexec_fn=limit,
-        timeout=120,
+        timeout=HANG,
     )
 
 

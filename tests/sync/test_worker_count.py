@@ -25,6 +25,7 @@ from sheets_sync.sync.parallel import map_in_workers
 from sheets_sync.sync.ticker import Ticker
 from sheets_sync.sync.workers import worker_count
 from sheets_sync.workspace.demo import create_demo
+from tests.support.scripts import HANG
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -170,7 +171,7 @@ def test_a_foreign_thread_counts_while_it_runs() -> None:
         [sys.executable, "-c", _FOREIGN_THREAD],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
         check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -29,6 +29,7 @@ from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
 from tests.conftest import OKR_ROWS, write_team
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
 
 @pytest.mark.parametrize(
@@ -234,7 +235,7 @@ def test_self_closing_cell_xfs_cost_one_scan_each() -> None:
         "print(sorted(percent_styles(head + b'<cellXfs/>' * 40_000 + b'</styleSheet>')))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG, check=True
     )
     assert done.stdout == "[]\n"
 
