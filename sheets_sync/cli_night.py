@@ -138,8 +138,14 @@ def sync(
         with contextlib.suppress(KeyboardInterrupt):  # a second stop cuts these short only
             if dry_run:
                 print_changes(console, stop.runs)
-            print_stopped(console, title, stop.runs, stop.not_synced,
-                          dry_run=nothing_written, quiet=quiet_level())  # fmt: skip
+            print_stopped(
+                console,
+                title,
+                stop.runs,
+                stop.not_synced,
+                dry_run=nothing_written,
+                quiet=quiet_level(),
+            )
         raise
     if dry_run:
         print_changes(console, result.runs)

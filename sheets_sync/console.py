@@ -287,8 +287,13 @@ def print_summary(
     look, and the summary line; ``-qq``: the summary line too only when something failed
     or the notification was not delivered, so a clean night prints nothing (cron mails
     any output)."""
-    print_team_lines(console, result.runs, dry_run=dry_run, quiet=quiet, table=lambda runs:
-                     summary_table(result, dry_run=dry_run, runs=runs))  # fmt: skip
+    print_team_lines(
+        console,
+        result.runs,
+        dry_run=dry_run,
+        quiet=quiet,
+        table=lambda runs: summary_table(result, dry_run=dry_run, runs=runs),
+    )
     if quiet > 1 and not result.failed and result.notify_error is None:
         return
     failed = sum(r.failed for r in result.runs)

@@ -400,8 +400,11 @@ class Sync(NightEnd):
             """This process is idle while workers write: prepare the rollup from the
             outcomes the writes should have (used only if they do), history first."""
             try:
-                guess = [done.get(i) or replace(run, outcome=Outcome.OK) for i, run in
-                         enumerate(planned) if run]  # fmt: skip
+                guess = [
+                    done.get(i) or replace(run, outcome=Outcome.OK)
+                    for i, run in enumerate(planned)
+                    if run
+                ]
                 self.record_history(SyncResult(context, tuple(guess), ()), pending=True)
                 ahead.append(self.prepare_rollup(guess, context, stage=True))
             except Exception:  # the usual path below does it again, and reports it
