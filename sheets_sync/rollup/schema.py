@@ -74,6 +74,15 @@ COMMON = (
     Column("Last successful read", DT, "When this row's data was last read successfully"),
 )
 
+# A column that several tables have means the same in each: one definition, so its
+# meaning (the data dictionary's, docs/rollup.md) cannot drift from table to table.
+_EXPECTED = Column("Expected", N, "Score a linear plan would have reached by As of", "0..1", SCORE)
+_PACE_STATUS = Column("Status", T, "Achieved, On track, At risk, Off track or No data")
+_BAND = Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red")
+_OWNER = Column("Owner", T, "Person accountable")
+_UNIT = Column("Unit", T, "Unit the team gave (%, $, h, ...); % values are fractions")
+_COMMENT = Column("Comment", T, "Team's comment, verbatim")
+
 SUMMARY = (
     *COMMON,
     Column("Outcome", T, "Run outcome: ok (read and scored), conflicted, skipped-locked, failed"),
@@ -105,9 +114,9 @@ OBJECTIVES = (
     Column("Objective type", T, "committed (expected to reach 1.0) or aspirational (about 0.7)"),
     Column("Aligns to", T, "Company objective id this objective supports"),
     Column("Score", N, "Weighted mean of its key results' scores", "0..1", SCORE),
-    Column("Expected", N, "Score a linear plan would have reached by As of", "0..1", SCORE),
-    Column("Status", T, "Achieved, On track, At risk, Off track or No data"),
-    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+    _EXPECTED,
+    _PACE_STATUS,
+    _BAND,
     Column("KR count", C, "Number of scored key results under it", "count"),
 )
 
@@ -116,33 +125,33 @@ KEY_RESULTS = (
     Column("Objective ID", T, "Objective the key result belongs to"),
     Column("KR ID", T, "Key result id as typed by the team"),
     Column("Description", T, "Key result text, verbatim"),
-    Column("Owner", T, "Person accountable"),
+    _OWNER,
     Column("KR type", T, "number, at_least, at_most or milestone"),
     Column("Start", N, "Start value of a number KR", "Unit"),
     Column("Target", N, "Target value", "Unit"),
     Column("Current", N, "Current value used for scoring (sheet, or linked KPI)", "Unit"),
     Column("Current from KPI", T, "Team/KPI id the current value was taken from, if any"),
-    Column("Unit", T, "Unit the team gave (%, $, h, ...); % values are fractions"),
+    _UNIT,
     Column("Weight", N, "Weight within the objective", "relative", "0.00"),
     Column("Confidence", N, "Team's confidence the KR will be hit", "0..1", PCT),
     Column("Due date", D, "Due date when earlier than the period end"),
     Column("KPI link", T, "KPI reference typed by the team"),
-    Column("Comment", T, "Team's comment, verbatim"),
+    _COMMENT,
     Column("Progress", N, "(current - start) / (target - start), not capped", "ratio", PCT),
     Column("Score", N, "Progress clamped to 0..1", "0..1", SCORE),
-    Column("Expected", N, "Score a linear plan would have reached by As of", "0..1", SCORE),
-    Column("Status", T, "Achieved, On track, At risk, Off track or No data"),
-    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+    _EXPECTED,
+    _PACE_STATUS,
+    _BAND,
 )
 
 KPIS = (
     *COMMON,
     Column("KPI ID", T, "KPI id as typed by the team"),
     Column("Name", T, "KPI name"),
-    Column("Owner", T, "Person accountable"),
+    _OWNER,
     Column("Category", T, "leading or lagging"),
     Column("Frequency", T, "weekly, monthly or quarterly update cadence"),
-    Column("Unit", T, "Unit the team gave (%, $, h, ...); % values are fractions"),
+    _UNIT,
     Column("Direction", T, "higher, lower (is better) or range"),
     Column("Target", N, "Target value (higher/lower KPIs)", "Unit"),
     Column("Lower", N, "Lower bound of a range KPI", "Unit"),
@@ -151,7 +160,7 @@ KPIS = (
     Column("Actual", N, "Latest actual value", "Unit"),
     Column("Previous", N, "Previous period's value", "Unit"),
     Column("KPI as of", D, "Date the actual was measured"),
-    Column("Comment", T, "Team's comment, verbatim"),
+    _COMMENT,
     Column("Status", T, "Green, Amber, Red, No data, or Stale (not updated in time)"),
     Column("Last status", T, "For a Stale KPI: the status its last actual would have"),
     Column("Variance", N, "Actual - target (range: distance outside the range)", "Unit"),
@@ -176,7 +185,7 @@ COMPANY_OBJECTIVES = (
     Column("Title", T, "Company objective title"),
     Column("Weight", N, "Weight from the workspace; Score does not use it", "relative", "0.00"),
     Column("Score", N, "Mean score of aligned team objectives that have a score", "0..1", SCORE),
-    Column("Band", T, "Score band: green >= 0.7, yellow >= 0.4, else red"),
+    _BAND,
     Column("Aligned objectives", C, "Team objectives aligned to it", "count"),
     Column(
         "Teams",
