@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
@@ -27,6 +27,19 @@ def handlers_kept() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+def callers_stop(ran: list[int]) -> Callable[[int, FrameType | None], None]:
+    """A library caller's handler for SIGINT and SIGTERM, put in for both: it notes
+    each signal it runs for in ``ran`` and raises ``KeyboardInterrupt(signum)``."""
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        ran.append(signum)
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return stop
 
 
 def callers(signum: int, _frame: FrameType | None) -> None:
@@ -55,13 +68,7 @@ def test_a_stop_as_the_handlers_are_put_back_leaves_none_of_held_s(
     noted and never raised). Now it is raised once all are put back, and its handler
     runs as usual."""
     ran: list[int] = []
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        ran.append(signum)
-        raise KeyboardInterrupt(signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stop = callers_stop(ran)
     put = signal.signal
 
     def put_then_stop(signum: int, handler: Any) -> Any:
@@ -86,12 +93,7 @@ def test_a_stop_as_the_handlers_are_swapped_in_leaves_none_of_held_s(
     SIGTERM's is: the swapping was before ``held``'s ``try``, so its exception left
     ``__enter__`` with ``held``'s SIGINT handler in for good (a library caller lost every
     later Ctrl-C, until 2026-12-06, review). Now the one swapped in is put back."""
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stop = callers_stop([])
     put = signal.signal
 
     def put_then_stop(signum: int, handler: Any) -> Any:
@@ -118,13 +120,7 @@ def test_a_stop_taken_by_another_thread_as_handlers_are_put_back_loses_no_later_
     SIGTERM was kept in a list no one read (review). The handler left in now acts as the
     one it replaced. The handler's run in the loop is raised here where the race puts it."""
     ran: list[int] = []
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        ran.append(signum)
-        raise KeyboardInterrupt(signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stop = callers_stop(ran)
     put = signal.signal
 
     def put_then_stop(signum: int, handler: Any) -> Any:
