@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +19,7 @@ from sheets_sync import cli, cli_support
 from sheets_sync.errors import Interrupted
 from sheets_sync.sync import stops
 from tests.cli.test_interrupted_sync import LANDED
-from tests.support.scripts import HANG
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.scripts import script_run
 
 
 class _Finalized:
@@ -214,15 +211,7 @@ cli.main()
 def test_a_command_whose_stop_was_dropped_dies_by_it_with_no_traceback(demo: Path) -> None:
     """A real process: ``config check`` makes no check of a stop, and exited 0 with
     "Exception ignored ... Interrupted: 15" in its output."""
-    done = subprocess.run(
-        [sys.executable, "-c", _AS_CHECKED, "-vv", "config", "check", "--config", str(demo)],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    done = script_run(_AS_CHECKED, "-vv", "config", "check", "--config", str(demo))
     assert LANDED.format("SIGTERM") in done.stderr, "the signal did not land in the finalizer"
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert done.returncode == -signal.SIGTERM, done.stdout + done.stderr

@@ -5,11 +5,8 @@ on stderr, which the CLI keeps out of it) as the run took a team's outcome in. A
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +14,7 @@ import pytest
 
 from tests.cli.test_interrupted_sync import AS_OF, LANDED, big  # noqa: F401  (a fixture)
 from tests.support.cpus import needs_two_cpus
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, in_session
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, killpg")
 
@@ -66,19 +63,8 @@ def test_a_ctrl_c_lost_as_a_team_is_taken_in_stops_the_run(
     ws = tmp_path / "ws"
     shutil.copytree(big.parent, ws)
     argv = ["-vv", "sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", workers]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _LOST_AT_A_TEAM, str(at), *argv, *AS_OF],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with in_session([sys.executable, "-c", _LOST_AT_A_TEAM, str(at), *argv, *AS_OF]) as proc:
         out, err = proc.communicate(timeout=HANG)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert LANDED.format("SIGINT") in err, "the signal did not land in the finalizer"
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode == -signal.SIGINT, out + err
@@ -135,19 +121,8 @@ def test_a_stop_lost_in_a_finalizer_prints_no_traceback(
     ws, landed = tmp_path / "ws", tmp_path / "landed"
     shutil.copytree(big.parent, ws)
     argv = ["sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", "1", *AS_OF]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _IN_A_FINALIZE, str(landed), *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with in_session([sys.executable, "-c", _IN_A_FINALIZE, str(landed), *argv]) as proc:
         out, err = proc.communicate(timeout=HANG)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert landed.exists(), "the signal did not land in the finalizer"
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode == -signal.SIGTERM, out + err

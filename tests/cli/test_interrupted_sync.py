@@ -22,7 +22,7 @@ import pytest
 
 from bench.generate import generate_workspace
 from tests.support.cpus import needs_two_cpus
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, in_session, wait_until
 from tests.sync.test_killed_run import _alive
 
 AS_OF = ["--as-of", "2026-11-23"]
@@ -79,27 +79,22 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     shutil.copytree(big.parent, ws)
     cfg = ws / "sheets-sync.yaml"
     argv = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg), *AS_OF]
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+    backups = ws / ".sheets-sync" / "backups"
     workers: list[int] = []
-    try:
-        backups = ws / ".sheets-sync" / "backups"
-        deadline = time.monotonic() + HANG
-        while not (backups.is_dir() and any(backups.iterdir())):  # the writes have begun
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+    with in_session(argv) as proc:
+
+        def writing() -> bool:  # the writes have begun; the workers seen meanwhile kept
+            nonlocal workers
             workers = _children(proc.pid) or workers
-            time.sleep(0.005)
+            return backups.is_dir() and any(backups.iterdir())
+
+        wait_until(proc, writing)
         workers = _children(proc.pid) or workers
         if group:
             os.killpg(proc.pid, signum)
         else:
             proc.send_signal(signum)
         out, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert proc.returncode == code, out + err
     assert "Traceback" not in err and "Aborted" not in err, err
     # "done" is honest: every team file synced tonight, those the workers finished after
@@ -156,16 +151,9 @@ def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> N
     shutil.copytree(big.parent, ws)
     cfg = ws / "sheets-sync.yaml"
     sync = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg), *AS_OF]
-    proc = subprocess.Popen(
-        [nohup, *sync],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    cmdline = Path(f"/proc/{proc.pid}/cmdline")
     workers: list[int] = []
-    try:
+    with in_session([nohup, *sync]) as proc:
+        cmdline = Path(f"/proc/{proc.pid}/cmdline")
         running = "\0".join(sync[:3]).encode()  # not pytest's fork, not nohup yet
         while proc.poll() is None and not cmdline.read_bytes().startswith(running):
             time.sleep(0.005)  # nohup has set SIG_IGN once it runs python
@@ -174,10 +162,6 @@ def test_a_signal_ignored_at_start_stays_ignored(big: Path, tmp_path: Path) -> N
             workers = _children(proc.pid) or workers
             time.sleep(0.02)
         out, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert proc.returncode == 0, out + err
     assert workers, "the sync forked no workers"
     assert out.splitlines()[-1].startswith("40 teams, 0 failed"), out
@@ -233,27 +217,16 @@ def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
 
     first = subprocess.run(sync(day), capture_output=True, text=True, check=False, timeout=HANG)
     assert first.returncode == 0, first.stderr
-    proc = subprocess.Popen(
-        sync(night),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + HANG
-        while True:  # the snapshot the workers' writes are assumed to make
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            with contextlib.suppress(sqlite3.Error):
-                if _snapshots(ws, night):
-                    break
-            time.sleep(0.002)
+
+    def recorded() -> bool:  # the snapshot the workers' writes are assumed to make
+        with contextlib.suppress(sqlite3.Error):
+            return _snapshots(ws, night) > 0
+        return False
+
+    with in_session(sync(night)) as proc:
+        wait_until(proc, recorded, every=0.002)
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert proc.returncode == -signal.SIGTERM, err
     assert _snapshots(ws, night) == 0  # the stopped night's rows are undone
     assert not (ws / f"notify-{night}.json").exists()
@@ -302,19 +275,8 @@ def test_a_ctrl_c_the_run_dropped_in_a_finalizer_still_stops_it(big: Path, tmp_p
     ws = tmp_path / "ws"
     shutil.copytree(big.parent, ws)
     argv = ["-vv", "sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", "2", *AS_OF]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CTRL_C_IN_A_FINALIZER, *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with in_session([sys.executable, "-c", _CTRL_C_IN_A_FINALIZER, *argv]) as proc:
         out, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert LANDED.format("SIGINT") in err, "the signal did not land in the finalizer"
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode == -signal.SIGINT, out + err

@@ -1,16 +1,25 @@
 """What the stop tests' scripts share. Each runs in a fresh interpreter (``python -c``)
 in a session of its own, so a group signal reaches its processes only, from the
-repository root, so it can import this module; it answers one JSON object on stdout."""
+repository root, so it can import this module; it answers one JSON object on stdout.
+A command a test signals as it runs is started by ``in_session`` instead."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The bound on a child process (a script, a command) that only a hang reaches: a run of
@@ -21,12 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HANG = 240.0
 
 
-def run_script(
-    code: str, *args: str, timeout: float = HANG, clean: bool = True, last_line: bool = False
-) -> dict[str, Any]:
-    """The script's answer, once it exited 0. ``clean``: its stderr names no exception.
-    ``last_line``: the answer is the last line (what the run printed comes before it)."""
-    done = subprocess.run(
+def script_run(code: str, *args: str, timeout: float = HANG) -> subprocess.CompletedProcess[str]:
+    """The script's run, however it ended: for a test that reads its exit and stderr."""
+    return subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
@@ -35,10 +41,73 @@ def run_script(
         cwd=ROOT,
         start_new_session=True,
     )
+
+
+def run_script(
+    code: str, *args: str, timeout: float = HANG, clean: bool = True, last_line: bool = False
+) -> dict[str, Any]:
+    """The script's answer, once it exited 0. ``clean``: its stderr names no exception.
+    ``last_line``: the answer is the last line (what the run printed comes before it)."""
+    done = script_run(code, *args, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     if clean:
         assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
     return dict(json.loads(done.stdout.splitlines()[-1] if last_line else done.stdout))
+
+
+def counted_ctrl_c(stops: list[int]) -> None:
+    """A script's SIGINT handler: the default Ctrl-C's, counted. Each stop is noted in
+    ``stops`` and raises ``KeyboardInterrupt`` with its count."""
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        stops.append(signum)
+        raise KeyboardInterrupt(len(stops))
+
+    signal.signal(signal.SIGINT, handler)
+
+
+def watchdog(ended: threading.Event, stops: list[int], fired: list[str]) -> None:
+    """A script's guard against a run that never ends: unless ``ended`` is set within
+    120 s (only a hang is so slow), the answer ``{"hung": true, ...}`` is printed and the
+    script ends, well before HANG, so the test says the hang rather than time out."""
+
+    def watch() -> None:
+        if not ended.wait(120):
+            print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
+            os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def send_stops(stops: list[int], count: int) -> None:
+    """A script's Ctrl-Cs, sent from a thread of their own: ``count`` SIGINTs to the main
+    thread, each once the ones before were handled (noted in ``stops``) and the main
+    thread is asleep in a wait, where the stop under test lands."""
+
+    def send() -> None:
+        for before in range(count):
+            while len(stops) < before:
+                time.sleep(0.01)
+            main_asleep()
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+def stopped_traced(
+    landing: TraceFunction, ended: threading.Event, run: Callable[[], object]
+) -> bool:
+    """Whether ``run()``, traced by ``landing`` (which lands a stop where the test wants
+    it), ended by a stop; ``ended`` is set once it ended, either way (``watchdog``)."""
+    sys.settrace(landing)
+    try:
+        run()
+        return False
+    except KeyboardInterrupt:
+        return True
+    finally:
+        sys.settrace(None)
+        ended.set()
 
 
 def main_asleep() -> None:
@@ -52,3 +121,34 @@ def main_asleep() -> None:
         time.sleep(0.1)
         if sys._current_frames()[main] is frame and frame.f_lasti == place:
             return
+
+
+@contextlib.contextmanager
+def in_session(argv: Sequence[str]) -> Iterator[subprocess.Popen[str]]:
+    """``argv`` started in a session of its own (a group signal reaches its processes
+    only), its output piped as text. On leaving, the session's processes are killed,
+    then reaped and its pipes closed: a timeout left them to a later test."""
+    proc = subprocess.Popen(
+        list(argv),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+
+
+def wait_until(
+    proc: subprocess.Popen[str], ready: Callable[[], bool], every: float = 0.005
+) -> None:
+    """Return once ``ready()``, asked each ``every`` seconds; the test fails with the
+    process's output if it ends first, or HANG passes (only a hang is so slow)."""
+    deadline = time.monotonic() + HANG
+    while not ready():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(every)

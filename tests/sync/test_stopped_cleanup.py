@@ -161,15 +161,10 @@ def test_a_stop_at_the_clean_up_s_jump_back_does_it_again() -> None:
 _THIRD_AT_THE_CALL = """
 import json, multiprocessing, os, signal, sys, threading, time
 from sheets_sync.sync import parallel, pool_end
-from tests.support.scripts import main_asleep
+from tests.support.scripts import counted_ctrl_c, send_stops, stopped_traced, watchdog
 
 stops, fired, ended = [], [], threading.Event()
-
-def handler(signum, frame):  # the default Ctrl-C's, counted (the workers have their own)
-    stops.append(signum)
-    raise KeyboardInterrupt(len(stops))
-
-signal.signal(signal.SIGINT, handler)
+counted_ctrl_c(stops)  # the workers have their own
 target = pool_end.until_done.__code__
 
 def landing(frame, event, arg):  # the third stop, at the kill's call in ``_end``
@@ -182,29 +177,11 @@ def task(i):  # a team in hand till the second stop kills it
     time.sleep(5)
     return i
 
-def stops_sent():  # one as the main thread waits for a chunk, one in the wind-down's wait
-    for count in (0, 1):
-        while len(stops) < count:
-            time.sleep(0.01)
-        main_asleep()
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
-
-def watchdog():  # only a hang is so slow
-    if not ended.wait(120):
-        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
-        os._exit(0)
-
-threading.Thread(target=watchdog, daemon=True).start()
-threading.Thread(target=stops_sent, daemon=True).start()
-sys.settrace(landing)
-try:
-    list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, value: None))
-    stopped = False
-except KeyboardInterrupt:
-    stopped = True
-finally:
-    sys.settrace(None)
-    ended.set()
+watchdog(ended, stops, fired)  # only a hang is so slow
+send_stops(stops, 2)  # one as the main thread waits for a chunk, one in the wind-down's wait
+stopped = stopped_traced(
+    landing, ended, lambda: list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, v: None))
+)
 children = [p for p in multiprocessing.process._children if p._popen is not None]
 print(json.dumps({
     "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
@@ -230,15 +207,10 @@ def test_a_stop_at_the_call_of_the_workers_kill_still_kills_and_waits() -> None:
 _THIRD_AT_THE_RERUNS_KILL = """
 import json, multiprocessing, os, signal, sys, threading, time
 from sheets_sync.sync import parallel, pool_end
-from tests.support.scripts import main_asleep
+from tests.support.scripts import counted_ctrl_c, send_stops, stopped_traced, watchdog
 
 stops, fired, ended = [], [], threading.Event()
-
-def handler(signum, frame):  # the default Ctrl-C's, counted
-    stops.append(signum)
-    raise KeyboardInterrupt(len(stops))
-
-signal.signal(signal.SIGINT, handler)
+counted_ctrl_c(stops)
 target = pool_end.until_done.__code__
 
 def landing(frame, event, arg):  # the third stop, at the kill's call
@@ -251,29 +223,9 @@ def task(i):  # a team in hand till the second stop kills it
     time.sleep(20)
     return i
 
-def stops_sent():  # one as the main thread waits for the reruns, one in their wind-down
-    for count in (0, 1):
-        while len(stops) < count:
-            time.sleep(0.01)
-        main_asleep()
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
-
-def watchdog():  # only a hang is so slow
-    if not ended.wait(120):
-        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
-        os._exit(0)
-
-threading.Thread(target=watchdog, daemon=True).start()
-threading.Thread(target=stops_sent, daemon=True).start()
-sys.settrace(landing)
-try:
-    parallel.isolated(task, [0, 1], 2)
-    stopped = False
-except KeyboardInterrupt:
-    stopped = True
-finally:
-    sys.settrace(None)
-    ended.set()
+watchdog(ended, stops, fired)  # only a hang is so slow
+send_stops(stops, 2)  # one as the main thread waits for the reruns, one in their wind-down
+stopped = stopped_traced(landing, ended, lambda: parallel.isolated(task, [0, 1], 2))
 alive = [p.pid for p in multiprocessing.active_children()]
 print(json.dumps({
     "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired, "alive": alive,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,9 @@ from typing import Any
 import pytest
 
 from sheets_sync.sync import parallel
-from tests.support.scripts import HANG
+from tests.support.scripts import run_script, script_run
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
-ROOT = Path(__file__).resolve().parents[2]
 
 _SWALLOWED = """
 import json, os, signal, sys, time
@@ -65,17 +63,8 @@ print(json.dumps({"got": got, "late": late, "files": files, "stopped": stopped,
 
 
 def _run(signum: int, out: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", _SWALLOWED, str(int(signum)), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,  # ``killpg(0)`` signals the script's processes only
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return dict(json.loads(done.stdout))
+    # in a session of its own: ``killpg(0)`` signals the script's processes only
+    return run_script(_SWALLOWED, str(int(signum)), str(out), clean=False)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -113,17 +102,7 @@ def test_a_broken_pool_reruns_its_teams_without_waiting_for_a_stop() -> None:
     and waited ``_PARENT_GRACE`` for the run's word before it ended, and the reruns
     waited for that (the whole grace, on every night with a crash)."""
     grace = 30.0
-    done = subprocess.run(
-        [sys.executable, "-c", _ONE_DIES, str(grace)],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout)
+    found = run_script(_ONE_DIES, str(grace), clean=False)
     assert found["got"] == list(range(40)), found["got"]  # task 5 rerun alone: it lives
     assert found["seconds"] < grace / 2, found["seconds"]
 
@@ -178,17 +157,7 @@ def test_a_group_stop_the_parent_handles_late_loses_no_finished_team(
     of 40 teams done" over 6 teams synced)."""
     late = 4.0
     assert late < parallel._PARENT_GRACE - 4  # margin for a loaded machine
-    done = subprocess.run(
-        [sys.executable, "-c", _LATE, str(int(signum)), str(tmp_path), str(late)],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout)
+    found = run_script(_LATE, str(int(signum)), str(tmp_path), str(late), clean=False)
     assert found["stopped"] == signum, found
     told = found["got"] + found["late"]
     assert sorted(told) == found["files"], "every team written is told, and only those"
@@ -223,17 +192,7 @@ print(json.dumps({"got": got, "seconds": time.monotonic() - began, "killed": len
 def test_a_stop_signal_to_one_worker_alone_reruns_its_teams() -> None:
     """docs/operations.md: a worker signalled alone (not the run) ends after its wait,
     and the run syncs its teams again."""
-    done = subprocess.run(
-        [sys.executable, "-c", _ONE_WORKER],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout)
+    found = run_script(_ONE_WORKER, clean=False)
     assert found["killed"] == 1
     assert found["got"] == list(range(40)), found["got"]
     assert found["seconds"] < parallel._PARENT_GRACE + 30, found["seconds"]
@@ -282,15 +241,7 @@ def test_a_lost_stop_is_raised_again_as_its_handler_raised_it(tmp_path: Path) ->
     had put ``SIG_DFL`` back before raising ("a second one kills") then killed the
     process on the spot (exit 143), a write's temp file left and its ``finally``
     skipped."""
-    done = subprocess.run(
-        [sys.executable, "-c", _GRACEFUL_THEN_KILL, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
+    done = script_run(_GRACEFUL_THEN_KILL, str(tmp_path))
     assert "Exception ignored" in done.stderr, "the signal did not land in the finalizer"
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == {"ended": "SystemExit", "code": 143}
@@ -337,16 +288,6 @@ def test_a_stop_lost_as_the_caller_takes_the_last_outcome_is_raised(
 ) -> None:
     """Nothing raised it again after the last chunk, nor after the reruns' last outcome:
     the map ended as if no signal had come."""
-    done = subprocess.run(
-        [sys.executable, "-c", _LOST_AT_THE_END, how],
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = json.loads(done.stdout)
+    found = run_script(_LOST_AT_THE_END, how, clean=False)
     assert found["ignored"] == ["KeyboardInterrupt"], "the signal did not land in the finalizer"
     assert found == {"got": 40, "stopped": True, "ignored": ["KeyboardInterrupt"]}

@@ -28,17 +28,13 @@ _GOOGLE = """
 import json, logging, os, signal, sys, threading, time
 from concurrent.futures import Future
 from sheets_sync.sync.google_threads import read_in_threads
-from tests.support.scripts import main_asleep
+from tests.support.scripts import counted_ctrl_c, main_asleep, stopped_traced, watchdog
 
 caller, nth, first = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "first"
 stops, fired, calls, late, finished = [], [], [], [], []
 ended, release, begun, stopping = (threading.Event() for _ in range(4))
 
-def handler(signum, frame):  # the default Ctrl-C's, counted
-    stops.append(signum)
-    raise KeyboardInterrupt(len(stops))
-
-signal.signal(signal.SIGINT, handler)
+counted_ctrl_c(stops)
 said = []  # the run's warnings
 said_to = logging.Handler()
 said_to.emit = lambda record: said.append(record.getMessage())
@@ -81,24 +77,13 @@ def let_go():  # the request ends once the stop landed
         time.sleep(0.01)
     release.set()
 
-def watchdog():  # a run that never ends: said, and the child ends (only a hang is so slow)
-    if not ended.wait(120):
-        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
-        os._exit(0)
-
-threading.Thread(target=watchdog, daemon=True).start()
+watchdog(ended, stops, fired)  # only a hang is so slow
 threading.Thread(target=let_go, daemon=True).start()
 if first:
     threading.Thread(target=first_stop, daemon=True).start()
-sys.settrace(landing)
-try:
-    read_in_threads(one, ["a", "b"], range(2), 1, stopping)
-    stopped = False
-except KeyboardInterrupt:
-    stopped = True
-finally:
-    sys.settrace(None)
-    ended.set()
+stopped = stopped_traced(
+    landing, ended, lambda: read_in_threads(one, ["a", "b"], range(2), 1, stopping)
+)
 print(json.dumps({
     "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
     "released_first": release.is_set(), "stopping": stopping.is_set(), "late": late,
@@ -160,16 +145,11 @@ def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up() -> None:
 _WORKERS = """
 import json, os, signal, sys, threading, time
 from sheets_sync.sync import parallel
-from tests.support.scripts import main_asleep
+from tests.support.scripts import counted_ctrl_c, send_stops, stopped_traced, watchdog
 
 nth, test_pid = int(sys.argv[1]), os.getpid()
 stops, fired, calls, told, ended = [], [], [], [], threading.Event()
-
-def handler(signum, frame):  # the default Ctrl-C's, counted (the workers have their own)
-    stops.append(signum)
-    raise KeyboardInterrupt(len(stops))
-
-signal.signal(signal.SIGINT, handler)
+counted_ctrl_c(stops)  # the workers have their own
 exit_code = threading.Condition.__exit__.__code__
 
 def landing(frame, event, arg):  # a second stop at the ``nth`` lock release after the first
@@ -184,26 +164,12 @@ def task(i):  # a team in hand for a while
     time.sleep(1)
     return i
 
-def first_stop():  # as the main thread waits for the first chunk
-    main_asleep()
-    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+def run():  # the teams it tells of as stopped, noted
+    return list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, value: told.append(i)))
 
-def watchdog():  # only a hang is so slow
-    if not ended.wait(120):
-        print(json.dumps({"hung": True, "stops": len(stops), "fired": fired}), flush=True)
-        os._exit(0)
-
-threading.Thread(target=watchdog, daemon=True).start()
-threading.Thread(target=first_stop, daemon=True).start()
-sys.settrace(landing)
-try:
-    list(parallel.map_in_workers(task, 8, 2, stopped=lambda i, value: told.append(i)))
-    stopped = False
-except KeyboardInterrupt:
-    stopped = True
-finally:
-    sys.settrace(None)
-    ended.set()
+watchdog(ended, stops, fired)  # only a hang is so slow
+send_stops(stops, 1)  # as the main thread waits for the first chunk
+stopped = stopped_traced(landing, ended, run)
 found = {"hung": False, "stopped": stopped, "stops": len(stops), "fired": fired, "told": told}
 print(json.dumps(found))
 """

@@ -4,11 +4,9 @@ removes its scratch folder and dies by the signal. A real ``sheets-sync sync`` p
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import zipfile
@@ -19,7 +17,7 @@ import pytest
 from bench.generate import generate_workspace
 from tests.cli.test_interrupted_sync import AS_OF, _children, stopped_done
 from tests.support.cpus import needs_two_cpus
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, in_session, wait_until
 from tests.sync.test_killed_run import _alive
 
 pytestmark = [
@@ -82,29 +80,14 @@ def test_a_stop_during_the_reruns_waits_for_the_teams_in_hand(
     marks.mkdir()
     cfg = ws / "sheets-sync.yaml"
     argv = ["sync", "--config", str(cfg), "--workers", "2", *AS_OF]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CRASHING_SYNC, str(marks), *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    reruns: list[int] = []
-    try:
-        deadline = time.monotonic() + HANG
-        while not list(marks.glob("rerun-*")):  # a rerun is writing
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.005)
+    with in_session([sys.executable, "-c", _CRASHING_SYNC, str(marks), *argv]) as proc:
+        wait_until(proc, lambda: any(marks.glob("rerun-*")))  # a rerun is writing
         reruns = _children(proc.pid)
         if group:
             os.killpg(proc.pid, signum)
         else:
             proc.send_signal(signum)
         out, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert proc.returncode == -signum, out + err
     assert "Traceback" not in err, err
     stopped_done(err, signum, ws / "teams", big.parent / "teams")
@@ -167,26 +150,12 @@ def test_a_stop_while_a_broken_pool_waits_for_a_writer_lets_it_finish(
     shutil.copytree(big.parent, ws)
     marks.mkdir()
     argv = ["sync", "--config", str(ws / "sheets-sync.yaml"), "--workers", "2", *AS_OF]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _BROKEN_WHILE_WRITING, str(marks), *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + HANG
-        while not (marks / "died").exists():
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.005)
+    with in_session([sys.executable, "-c", _BROKEN_WHILE_WRITING, str(marks), *argv]) as proc:
+        wait_until(proc, (marks / "died").exists)
         writer = int((marks / "insync").read_text())
         time.sleep(0.5)  # the pool is broken; the other worker is still in its write
         proc.send_signal(signal.SIGTERM)  # systemctl stop (KillMode=mixed): the run alone
         out, err = proc.communicate(timeout=HANG)
-    finally:  # killed, then reaped and its pipes closed (a timeout left them to a later test)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
     assert proc.returncode == -signal.SIGTERM, out + err
     assert "Traceback" not in err, err
     assert err.splitlines()[-1].startswith("error: interrupted by SIGTERM: stopped with "), err
