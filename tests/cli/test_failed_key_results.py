@@ -6,31 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-
 from tests.cli.test_ops_cli import AS_OF, run
-
-HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
+from tests.support.flat import HEADERS, flat_book, flat_workspace
 
 
 def _workspace(root: Path) -> Path:
     """E1's two key results both have a text Target; E2's only one has too."""
-    (root / "teams").mkdir()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, "lots", 50])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 0, "less", 40])
-    ws.append(["E2", "Grow", "E2.1", "Sign ups", "Kim", 0, "many", 5])
-    wb.save(root / "teams" / "Flat.xlsx")
-    cfg = root / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Flat, source: teams/Flat.xlsx, mapping: flat-tracker}\n",
-        encoding="utf-8",
+    cfg, path = flat_workspace(root)
+    wb, _ = flat_book(
+        HEADERS,
+        ["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, "lots", 50],
+        [None, None, "E1.2", "Cut latency", "Lee", 0, "less", 40],
+        ["E2", "Grow", "E2.1", "Sign ups", "Kim", 0, "many", 5],
     )
+    wb.save(path)
     return cfg
 
 

@@ -12,8 +12,8 @@ from sheets_sync.config import load_workspace
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.cli.test_ops_cli import AS_OF, run
+from tests.support.flat import HEADERS, flat_book, flat_workspace
 
-HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
 IN_ORDER = [
     "Flat: warning: Flat.xlsx!Tracker!A2: objective E1 has 1 key result; 2 to 5 keep it focused",
     "Flat: error: Flat.xlsx!Tracker!G2: target equals start value (100)",
@@ -25,22 +25,14 @@ IN_ORDER = [
 def _workspace(root: Path) -> Path:
     """Row 2's error is found by validation after every row's parse errors (rows 3, 4).
     Those are E2's key results, which count for it though they fail: E1 has one."""
-    (root / "teams").mkdir()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 100, 100, 50])
-    ws.append(["E2", "Grow", "E2.1", "Cut latency", "Lee", 800, "abc", 560])
-    ws.append([None, None, "E2.2", "Sign ups", "Kim", 800, 900, "x"])
-    wb.save(root / "teams" / "Flat.xlsx")
-    cfg = root / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Flat, source: teams/Flat.xlsx, mapping: flat-tracker}\n",
-        encoding="utf-8",
+    cfg, path = flat_workspace(root)
+    wb, _ = flat_book(
+        HEADERS,
+        ["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 100, 100, 50],
+        ["E2", "Grow", "E2.1", "Cut latency", "Lee", 800, "abc", 560],
+        [None, None, "E2.2", "Sign ups", "Kim", 800, 900, "x"],
     )
+    wb.save(path)
     return cfg
 
 

@@ -16,8 +16,14 @@ from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.cli.test_ops_cli import AS_OF
 from tests.cli.test_ops_cli import run as run_cli
+from tests.support.flat import HEADERS, flat_book, flat_workspace
 
-HEADERS = ["Obj", "Objective", "Ref", "Key Result", "Lead", "From", "To", "Now", "Notes"]
+#: E1's two key results, as the tests type them below the headers (row 2 scores 0.5)
+KRS = (
+    ["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50],
+    [None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560],
+)
+NOTED = [*KRS[0], "a long note"]  # the first, with a note in Notes
 HELPERS = {"J": '=IF(H{r}>0,"","")', "K": '=""'}  # the team's helper columns, blank-looking
 
 
@@ -52,27 +58,14 @@ def test_added_owned_columns_go_right_of_formulas_showing_blank(
     """Before: the values trim a formula showing blank, so Score, Expected, Status and
     Sync notes went to J:M over the team's helper formulas in J and K, which were gone
     after the night (2026-12-05)."""
-    path = tmp_path / "teams" / "Flat.xlsx"
-    path.parent.mkdir()
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
+    cfg, path = flat_workspace(tmp_path)
+    wb, ws = flat_book(HEADERS, *KRS)
     for col, formula in HELPERS.items():
         for r in (2, 3):
             ws[f"{col}{r}"] = formula.format(r=r)
     wb.save(path)
     if saved_by != "openpyxl":
         _as_libreoffice_saves(path)
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Flat, source: teams/Flat.xlsx, mapping: flat-tracker}\n",
-        encoding="utf-8",
-    )
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
     assert run.outcome is Outcome.OK
@@ -90,33 +83,14 @@ def test_added_owned_columns_go_right_of_formulas_showing_blank(
     assert sheet["L2"].value == 0.5
 
 
-def _flat_workspace(tmp_path: Path) -> tuple[Path, Path]:
-    path = tmp_path / "teams" / "Flat.xlsx"
-    path.parent.mkdir()
-    cfg = tmp_path / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
-        "teams:\n  - {name: Flat, source: teams/Flat.xlsx, mapping: flat-tracker}\n",
-        encoding="utf-8",
-    )
-    return cfg, path
-
-
 def test_added_owned_columns_go_right_of_merged_cells(tmp_path: Path) -> None:
     """A note merged across I3:L3 (its value in I3 only) and a title merged across A1:Z1
     above the header: Score, Expected and Status went to J3:L3, under the merge, where
     no one saw them and no warning said so (before 2026-12-06). They go right of merges
     from the header row down; the title above the header moves nothing."""
-    cfg, path = _flat_workspace(tmp_path)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(["Team goals, Q4"])
+    cfg, path = flat_workspace(tmp_path)
+    wb, ws = flat_book(["Team goals, Q4"], HEADERS, NOTED, KRS[1])
     ws.merge_cells("A1:Z1")
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50, "a long note"])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
     ws.merge_cells("I3:L3")
     wb.save(path)
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
@@ -132,16 +106,8 @@ def test_added_owned_columns_go_right_of_merged_cells(tmp_path: Path) -> None:
 
 
 def _sheet_with(path: Path, merge: str, label: tuple[str, str] | None) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(["Team goals, Q4"])
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50, "a long note"])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
-    ws.append([])
-    ws.append(["E2", "Grow", "E2.1", "Sign ups", "Kim", 0, 10, 5])
+    e2 = ["E2", "Grow", "E2.1", "Sign ups", "Kim", 0, 10, 5]
+    wb, ws = flat_book(["Team goals, Q4"], HEADERS, NOTED, KRS[1], [], e2)
     if label is not None:
         ws[label[0]] = label[1]
     ws.merge_cells(merge)
@@ -162,7 +128,7 @@ def test_a_merge_on_a_row_the_sync_never_writes_moves_no_column(
     across the sheet failed the team every night (``no room for the columns ... right of
     the last used column XFD; ... delete the stray cells``), and a footer note merged
     across I8:Z8 put the columns at AA, J:Z left empty. Neither row is written."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _sheet_with(path, merge, label)
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
@@ -182,7 +148,7 @@ def test_a_merge_across_a_written_row_to_the_last_column_is_named(tmp_path: Path
     """A section title in the Obj column is a row the sync writes (its notes say "KR ID
     is missing"); merged to XFD, the added cells would be under it and there is no room
     right of it. Before: the error blamed stray cells far right; it names the merge."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _sheet_with(path, "A5:XFD5", ("A5", "Second half"))
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
@@ -197,7 +163,7 @@ def test_a_merge_across_a_written_row_to_the_last_column_is_named(tmp_path: Path
 def test_a_footer_merged_across_a_written_row_pushes_the_columns(tmp_path: Path) -> None:
     """A footer typed in the Obj column is a row the sync writes: the added columns go
     right of its merge, so its Status and notes show (not under A8:Z8)."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _sheet_with(path, "A8:Z8", ("A8", "Footer"))
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
@@ -210,13 +176,7 @@ def test_a_footer_merged_across_a_written_row_pushes_the_columns(tmp_path: Path)
 def _hidden_sheet(path: Path, hide: str) -> None:
     """The tracker with helper columns right of the data hidden by hand: J:K hidden
     (``<col hidden="1">``), J of width 0, or every column from J on (a tidy sheet)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Tracker"
-    ws.append(HEADERS)
-    ws.append(["E1", "Ship it", "E1.1", "Raise uptime", "Sam", 0, 100, 50])
-    ws.append([None, None, "E1.2", "Cut latency", "Lee", 800, 400, 560])
+    wb, ws = flat_book(HEADERS, *KRS)
     if not hide.startswith("width 0"):
         first, last = hide.split(":")
         ws.column_dimensions.group(first, last, hidden=True)
@@ -243,7 +203,7 @@ def test_added_owned_columns_go_right_of_hidden_columns(
 ) -> None:
     """Before: Score, Expected, Status and Sync notes went to J:M, in the hidden columns
     right of the data, where no one saw them and no warning said so (2026-12-06)."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _hidden_sheet(path, hide)
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
@@ -258,7 +218,7 @@ def test_added_owned_columns_go_right_of_hidden_columns(
 def test_added_owned_columns_in_hidden_columns_to_the_last_are_said(tmp_path: Path) -> None:
     """Every column from J to XFD hidden leaves no room right of them: the columns go to
     J:M as before, and a warning names them (before 2026-12-06: none did)."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _hidden_sheet(path, "J:XFD")
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (run,) = Sync(load_workspace(cfg)).run(options).runs
@@ -286,7 +246,7 @@ def test_added_owned_columns_in_hidden_columns_to_the_last_are_said(tmp_path: Pa
 def test_owned_columns_hidden_after_a_sync_are_said_every_run(tmp_path: Path) -> None:
     """A sheet synced before 2026-12-06 (or whose columns someone hid since) kept Score,
     Status and Sync notes hidden without a word: one warning for the tab, not per row."""
-    cfg, path = _flat_workspace(tmp_path)
+    cfg, path = flat_workspace(tmp_path)
     _hidden_sheet(path, "P:Q")  # nothing in the way: the columns go to J:M
     options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
     (first,) = Sync(load_workspace(cfg)).run(options).runs
