@@ -11,13 +11,12 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from sheets_sync.backends.excel.backend import ExcelBackend
-from sheets_sync.config import TeamSpec, Workspace, load_workspace
-from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.config import load_workspace
 from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.conftest import write_team
+from tests.support.meddling import edited_before_the_write
 from tests.support.workbooks import resave
 
 AS_OF = dt.date(2026, 11, 23)
@@ -100,18 +99,7 @@ def test_only_the_owned_sheet_parts_change(formula_ws: Path) -> None:
 def test_file_changed_between_read_and_write_is_not_overwritten(workspace: Path) -> None:
     ws = load_workspace(workspace)
     team_file = workspace.parent / "teams" / "sales.xlsx"
-
-    class Meddling(ExcelBackend):
-        def write(self, data: WorkbookData, writes: list[CellWrite]) -> None:  # type: ignore[override]
-            wb = openpyxl.load_workbook(team_file)
-            wb["OKRs"]["Q2"] = "edited by a person meanwhile"
-            wb.save(team_file)
-            super().write(data, writes)
-
-    def factory(spec: TeamSpec, workspace: Workspace) -> ExcelBackend:
-        assert spec.path is not None
-        return Meddling(spec.path, display_name=spec.display_name)
-
+    factory = edited_before_the_write(team_file)
     runs = Sync(ws, factory=factory).run(OPTIONS).runs
     assert runs[0].outcome is Outcome.CONFLICTED
     assert "changed" in (runs[0].error or "")

@@ -22,11 +22,11 @@ from sheets_sync.errors import (
     SourceError,
     WorkbookError,
 )
-from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.ops.shard import load_results, save_results
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import INTERNAL, Outcome, TeamError, TeamRun
 from tests.conftest import CONFIG, write_team
+from tests.support.meddling import edited_before_the_write
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -73,19 +73,7 @@ def test_a_failed_read_names_its_file_tab_and_kind(tmp_path: Path, workers: int)
 
 
 def test_a_write_left_alone_says_why_as_fields(workspace: Path) -> None:
-    team_file = workspace.parent / "teams" / "sales.xlsx"
-
-    class Meddling(ExcelBackend):
-        def write(self, data: WorkbookData, writes: list[CellWrite]) -> None:  # type: ignore[override]
-            wb = openpyxl.load_workbook(team_file)
-            wb["OKRs"]["Q2"] = "edited by a person meanwhile"
-            wb.save(team_file)
-            super().write(data, writes)
-
-    def factory(spec: TeamSpec, ws: Workspace) -> ExcelBackend:
-        assert spec.path is not None
-        return Meddling(spec.path, display_name=spec.display_name)
-
+    factory = edited_before_the_write(workspace.parent / "teams" / "sales.xlsx")
     ws = load_workspace(workspace)
     (run,) = Sync(ws, factory=factory).run(SyncOptions(as_of=AS_OF, rollup=False)).runs
     assert run.outcome is Outcome.CONFLICTED
