@@ -11,6 +11,7 @@ from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
 from sheets_sync.emulator.formulas import evaluate_cell
+from sheets_sync.emulator.links import drop_stale_runs
 from sheets_sync.emulator.protected import check_writable
 from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
@@ -26,6 +27,7 @@ def _write_cell(sheet: Sheet, key: tuple[int, int], source: dict[str, Any], fiel
     apply_update(cell, src, fields)
     if "userEnteredValue" in parse_mask(fields) and "chipRuns" not in parse_mask(fields):
         cell.pop("chipRuns", None)  # Google: a new userEnteredValue erases the chips
+    drop_stale_runs(cell, parse_mask(fields))  # and the rich-text runs
     if cell.get("note") == "":
         del cell["note"]
     if cell.get("userEnteredFormat"):

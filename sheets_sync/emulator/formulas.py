@@ -1,5 +1,5 @@
 """Trivial formula evaluation (arithmetic, cell references, SUM/AVERAGE/MIN/MAX/COUNT/ROUND/ABS,
-a text literal, a bare reference to one cell).
+a text literal, a bare reference to one cell, ``HYPERLINK`` (``links``) and ``NA()``).
 
 Anything else keeps the formula text as its effective value, which is the documented gap: the
 product writes values, not formulas, so this only has to make round trips believable. A
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator.cellvalues import format_number, json_number
+from sheets_sync.emulator.links import evaluate_hyperlink
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
 _REF = re.compile(
@@ -190,9 +191,15 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
     formula = str(cell["userEnteredValue"]["formulaValue"])
     expr = _python(formula[1:].strip())
     fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
+    if expr.replace(" ", "").upper() == "NA()":  # Google's N_A of =NA() has no message
+        cell["effectiveValue"] = {"errorValue": {"type": "N_A"}}
+        cell["formattedValue"] = "#N/A"
+        return
     try:
         tree = ast.parse(expr, mode="eval")
         if _bare(sheet, cell, tree, depth):
+            return
+        if evaluate_hyperlink(cell, tree, _Evaluator(sheet, depth).referenced):
             return
         value = _Evaluator(sheet, depth).scalar(tree)
     except ZeroDivisionError:

@@ -9,6 +9,7 @@ from sheets_sync.emulator.dimensions import dimension_metadata
 from sheets_sync.emulator.fields import parse_mask, select
 from sheets_sync.emulator.filters import filtered_rows
 from sheets_sync.emulator.formats import effective_format
+from sheets_sync.emulator.links import hyperlink, linked
 from sheets_sync.emulator.ranges import Area, parse_range
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
@@ -21,6 +22,7 @@ _CELL_KEYS = (
     "note",
     "dataValidation",
     "chipRuns",
+    "textFormatRuns",
 )
 
 
@@ -33,6 +35,9 @@ def _cell_json(book: Spreadsheet, sheet: Sheet, key: tuple[int, int]) -> dict[st
         out["effectiveFormat"] = effective_format(
             book.properties.get("defaultFormat", {}), cell.get("userEnteredFormat")
         )
+    if link := hyperlink(cell):
+        out["hyperlink"] = link
+        linked(out["effectiveFormat"], link, cell)
     return out
 
 
