@@ -323,8 +323,8 @@ def extract_tab(
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
-        if all(_blank(v) for n, v in values.items() if n != "comment"):
-            continue  # empty, or a note in the Comment column only: not a key result or KPI
+        if all(_blank(v) or v is False for n, v in values.items() if n != "comment"):
+            continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
         if _is_example(values, spec.example_prefix) or repeats_header(values, spec):

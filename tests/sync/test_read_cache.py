@@ -392,4 +392,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # a team's own columns (``Score (manual)`` beside an owned ``Status``)
     # 45: the same grid; an Excel linked data type (Geography, Stocks) reads as the name it
     # shows, not its #VALUE! fallback; a picture in a cell's #VALUE! says it is one
-    assert (FORMAT, fields[-1]) == (45, "hidden_cols")
+    # 46: the same grid; a row holding only unchecked checkboxes (FALSE) is an empty row,
+    # not a key result with no ID
+    assert (FORMAT, fields[-1]) == (46, "hidden_cols")
