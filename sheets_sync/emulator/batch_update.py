@@ -222,6 +222,13 @@ def _group(book: Spreadsheet, req: dict[str, Any], add: bool) -> Reply:
     return {"deleteDimensionGroup": {"dimensionGroups": groups} if groups else {}}
 
 
+def _update_group(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    group = req.get("dimensionGroup", {})
+    sheet = _sheet(book, group.get("range", {}).get("sheetId"))
+    dimensions.update_group(sheet, group, str(req.get("fields", "")))
+    return None
+
+
 def _sheet_extra(key: str, field: str, clear: bool = False) -> Handler:
     def handler(book: Spreadsheet, req: dict[str, Any]) -> Reply:
         sheet = _sheet(
@@ -274,6 +281,7 @@ HANDLERS: dict[str, Handler] = {
     "updateNamedRange": update_named_range,
     "addDimensionGroup": lambda b, r: _group(b, r, add=True),
     "deleteDimensionGroup": lambda b, r: _group(b, r, add=False),
+    "updateDimensionGroup": _update_group,
     "setBasicFilter": _sheet_extra("basicFilter", "filter"),
     "clearBasicFilter": _sheet_extra("basicFilter", "filter", clear=True),
     "addProtectedRange": add_protected_range,

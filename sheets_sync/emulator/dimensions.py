@@ -166,5 +166,38 @@ def delete_group(sheet: Sheet, rng: dict[str, Any]) -> list[dict[str, Any]]:
     return [_group_out(g) for g in groups]
 
 
+def update_group(sheet: Sheet, group: dict[str, Any], fields: str) -> None:
+    """``updateDimensionGroup`` (the UI's collapse and expand): the group of that range and
+    depth takes ``collapsed``, and, as the API documents, "when this property is updated,
+    all dimensions within it are set to hidden if this field is true, or set to visible if
+    this field is false" (``hiddenByUser``)."""
+    rng = group.get("range", {})
+    dimension = rng.get("dimension", "ROWS")
+    start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", 0))
+    depth = int(group.get("depth", 0))
+    for g in sheet.extra.get(_groups_key(dimension), []):
+        if (g["range"].get("startIndex", 0), g["range"]["endIndex"], g["depth"]) == (
+            start,
+            end,
+            depth,
+        ):
+            break
+    else:
+        raise bad_request(
+            "Invalid requests[0].updateDimensionGroup: No dimension group at depth "
+            f"{depth} with range {start}:{end}"
+        )
+    if "collapsed" not in fields and "*" not in fields:
+        return
+    g.pop("collapsed", None)  # Google leaves out a false one
+    hidden = {"hiddenByUser": True} if group.get("collapsed") else {}
+    if hidden:
+        g["collapsed"] = True
+    update_properties(sheet, dimension, start, end, hidden, "hiddenByUser")
+
+
 def _group_out(group: dict[str, Any]) -> dict[str, Any]:
-    return {"range": dict(group["range"]), "depth": group["depth"]}
+    out = {"range": dict(group["range"]), "depth": group["depth"]}
+    if group.get("collapsed"):
+        out["collapsed"] = True
+    return out
