@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.shifting import shift_sheet_ranges
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 DEFAULT_PIXELS = {"ROWS": 21, "COLUMNS": 100}
@@ -73,6 +74,7 @@ def insert_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int
     meta.clear()
     meta.update(shifted)
     _shift_ranges(sheet, dimension, start, count)
+    shift_sheet_ranges(book, sheet, dimension, start, count)
     sheet.grid[_count_key(dimension)] += count
 
 
@@ -98,6 +100,7 @@ def delete_dimension(book: Spreadsheet, sheet: Sheet, dimension: str, start: int
     meta.clear()
     meta.update(shifted)
     _shift_ranges(sheet, dimension, start, -count)
+    shift_sheet_ranges(book, sheet, dimension, start, -count)
     sheet.grid[_count_key(dimension)] = total - count
 
 

@@ -120,3 +120,19 @@ def test_a_protection_backed_by_a_named_range_is_named_by_its_range(
     with pytest.raises(PermissionDeniedError) as info:
         backend.write(backend.read(["OKRs"]), WRITES)
     assert f"!OKRs!D2: in the protected range OKRs!D2:D3, which {client.email}" in str(info.value)
+
+
+def test_a_protected_column_is_still_refused_after_a_column_is_inserted_before_it(
+    emulator: Emulator, client: Any
+) -> None:
+    """Someone protects Score (D:D), then someone inserts a column at A: Google moves the
+    protection with Score to E:E, so the owned E2 is refused, not written."""
+    key = _team(emulator)
+    emulator.protect(key, "OKRs", "D:D", description="scores: leads only")
+    rng = {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
+    client.batch_update(key, {"requests": [{"insertDimension": {"range": rng}}]},
+                        source="user", what="insert")  # fmt: skip
+    backend = _backend(client, key)
+    with pytest.raises(PermissionDeniedError, match=r"!OKRs!E2: in the protected range OKRs!E:E"):
+        backend.write(backend.read(["OKRs"]), [CellWrite("OKRs", 2, 5, 0.4)])
+    assert emulator.values(key, "OKRs!E2") == []
