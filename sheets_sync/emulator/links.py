@@ -40,7 +40,7 @@ def _is_hyperlink(node: ast.AST) -> bool:
         isinstance(node, ast.Expression)
         and isinstance(node.body, ast.Call)
         and isinstance(node.body.func, ast.Name)
-        and node.body.func.id == "HYPERLINK"
+        and node.body.func.id.upper() == "HYPERLINK"  # Sheets takes =hyperlink(...) too
         and 1 <= len(node.body.args) <= 2
         and not node.body.keywords
         and all(isinstance(a, ast.Constant) for a in node.body.args)

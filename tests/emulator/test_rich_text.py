@@ -72,15 +72,17 @@ def test_hyperlink_formulas_show_their_label_and_link_to_their_url(
 ) -> None:
     rows = [["KR", "Label"], ['=HYPERLINK("https://jira.example/KR-1","Ship ""v2""")', "Dash"],
             ['=HYPERLINK("https://x.example")', ""], ['=HYPERLINK("https://y.example",B2)', ""],
-            ['=HYPERLINK("https://z.example","")', ""]]  # fmt: skip
+            ['=HYPERLINK("https://z.example","")', ""],
+            ['=hyperlink("https://w.example")', ""]]  # fmt: skip
     sh = gc.open_by_key(emulator.create_spreadsheet("t", {"OKRs": rows}))
     shown = [(r.get("effectiveValue"), r.get("formattedValue"), r.get("hyperlink"))
-             for r in (_read(sh, f"A{n}") for n in (2, 3, 4, 5))]  # fmt: skip
+             for r in (_read(sh, f"A{n}") for n in (2, 3, 4, 5, 6))]  # fmt: skip
     assert shown == [
         ({"stringValue": 'Ship "v2"'}, 'Ship "v2"', "https://jira.example/KR-1"),
         ({"stringValue": "https://x.example"}, "https://x.example", "https://x.example"),
         ({"stringValue": "Dash"}, "Dash", "https://y.example"),
         (None, None, "https://z.example"),  # shows blank, the link stays
+        ({"stringValue": "https://w.example"}, "https://w.example", "https://w.example"),
     ]
     effective = _read(sh)["effectiveFormat"]  # as Google's probe 3 has it
     assert effective["hyperlinkDisplayType"] == "LINKED"
