@@ -146,7 +146,7 @@ def merge_cells(book: Spreadsheet, req: dict[str, Any]) -> Reply:
             for c in range(d0, d1):
                 cell = area.sheet.cells.get((r, c))
                 if (r, c) != (b0, d0) and cell:
-                    for name in ("userEnteredValue", "effectiveValue", "formattedValue"):
+                    for name in (*_VALUE_PARTS, "textFormatRuns"):
                         cell.pop(name, None)
         area.sheet.merges.append(grid)
     return None
@@ -230,6 +230,8 @@ def _paste_cell(old: Cell | None, src: Cell | None, parts: tuple[str, ...] | Non
         out.pop(part, None)
         if src and part in src:
             out[part] = copy.deepcopy(src[part])
+    if set(parts) & set(_VALUE_PARTS):  # a pasted value erases the runs, as a new value does
+        drop_stale_runs(out, {"userEnteredValue": {}})
     refresh_cell(out)  # a pasted value shows in the destination's format, and vice versa
     return out
 

@@ -96,3 +96,31 @@ def test_na_shows_googles_error_without_words(gc: gspread.Client, emulator: Emul
     cell = _read(sh)
     assert cell["effectiveValue"] == {"errorValue": {"type": "N_A"}}
     assert cell["formattedValue"] == "#N/A"
+
+
+def test_a_pasted_value_or_a_merge_leaves_no_stale_runs(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """PASTE_VALUES pastes "the values ONLY without formats": the destination's runs, for
+    its old text, go as under any new value; merging clears a non-anchor cell's text and
+    runs with it."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["Notes", "x"], ["old note", "new"]]})
+    sh = gc.open_by_key(key)
+    _update(sh, {"userEnteredValue": {"stringValue": "old note"}, "textFormatRuns": [BOLD]},
+            "userEnteredValue,textFormatRuns")  # fmt: skip
+
+    def grid(r0: int, c0: int) -> dict[str, int]:
+        return {"sheetId": 0, "startRowIndex": r0, "endRowIndex": r0 + 1,
+                "startColumnIndex": c0, "endColumnIndex": c0 + 1}  # fmt: skip
+
+    paste = {"source": grid(1, 1), "destination": grid(1, 0), "pasteType": "PASTE_VALUES"}
+    sh.batch_update({"requests": [{"copyPaste": paste}]})
+    cell = _read(sh)
+    assert cell["effectiveValue"] == {"stringValue": "new"}
+    assert "textFormatRuns" not in cell
+    _update(sh, {"userEnteredValue": {"stringValue": "again"}, "textFormatRuns": [BOLD]},
+            "userEnteredValue,textFormatRuns")  # fmt: skip
+    merge = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0,
+             "endColumnIndex": 1}  # fmt: skip
+    sh.batch_update({"requests": [{"mergeCells": {"range": merge, "mergeType": "MERGE_ALL"}}]})
+    assert _read(sh) == {}
