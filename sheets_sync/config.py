@@ -28,10 +28,9 @@ from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import (
     load_yaml,
-    not_a_list,
-    not_settings,
     read_text,
-    unknown_key,
+    schema_loc,
+    schema_problem,
     yaml_problem,
 )
 
@@ -60,13 +59,6 @@ def has_workspace(explicit: str | Path | None = None) -> bool:
     is missing) or the default file is here. For a command that can do without one
     (``template --google``: a template is often made before any workspace)."""
     return bool(explicit or os.environ.get(CONFIG_ENV)) or Path(DEFAULT_CONFIG).is_file()
-
-
-def _loc(parts: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -110,12 +102,12 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
     cfg = resolved_path(config_path(path))
     data = _read_yaml(cfg)
     if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise
-        problems = [f"{cfg.name}: {_loc(loc)}: contains a NUL character" for loc in nul]
+        problems = [f"{cfg.name}: {schema_loc(loc)}: contains a NUL character" for loc in nul]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
     try:
         model = WorkspaceModel.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{cfg.name}: {_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        problems = [f"{cfg.name}: {_problem(e)}" for e in exc.errors()]
         stand_in = _with_stand_ins(data, exc.errors())
         if stand_in is not None:  # the files and mappings of the valid rest, same pass
             try:
@@ -132,10 +124,7 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
     try:
         return ScoringModel.model_validate(data.get("scoring", {})).rules()
     except ValidationError as exc:
-        bad = [
-            f"{cfg.name}: {_loc(('scoring', *e['loc']))}: {_message(e, ScoringModel)}"
-            for e in exc.errors()
-        ]
+        bad = [f"{cfg.name}: {_problem(e, ScoringModel, ('scoring',))}" for e in exc.errors()]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 
@@ -196,14 +185,8 @@ def _with_stand_ins(data: dict[str, Any], errors: Sequence[Any]) -> WorkspaceMod
         return None
 
 
-def _message(error: Any, model: type[BaseModel] = WorkspaceModel) -> str:
-    """Pydantic's message in the file's words; ``model``: the one ``error`` is of."""
-    if error["type"] == "extra_forbidden":
-        return unknown_key(model, error["loc"], "docs/configuration.md")
-    if error["type"] == "missing":
-        return "required"
-    if error["type"] == "model_type":  # `rollup: company.xlsx`
-        return not_settings(error["input"], "docs/configuration.md")
-    if error["type"] in ("list_type", "tuple_type"):  # `teams: Sales`
-        return not_a_list(error["input"])
-    return str(error["msg"]).removeprefix("Value error, ")
+def _problem(
+    error: Any, model: type[BaseModel] = WorkspaceModel, where: tuple[str, ...] = ()
+) -> str:
+    """Pydantic's error in the file's words; ``model``: the one ``error`` is of."""
+    return schema_problem(error, model, "docs/configuration.md", where)

@@ -20,7 +20,7 @@ from pydantic import (
 
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import CELL_CHARS, not_before_first_date, utf16_len
-from sheets_sync.yamlio import as_yaml
+from sheets_sync.yamlio import DATE_WANTED, as_yaml
 
 
 class Strict(BaseModel):
@@ -64,6 +64,11 @@ Key = Annotated[str, AfterValidator(_fits_a_cell)]
 Day = Annotated[dt.date, AfterValidator(not_before_first_date)]
 
 
+#: The most any count or size of this file may be: far past any real one, and below what
+#: broke (a history count past SQLite's integers, ``1e308`` MB past a float's bytes)
+MAX_SETTING = 1_000_000_000
+
+
 class PeriodModel(Strict):
     name: Key
     start: Day
@@ -75,7 +80,7 @@ class PeriodModel(Strict):
         """``start: 20261001`` was read as seconds since 1970 and refused as "Datetimes
         provided to dates should have zero time", which says nothing of the format."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError(f"should be a date written as YYYY-MM-DD (2026-10-01), not {value}")
+            raise ValueError(f"should be {DATE_WANTED}, not {value}")
         return value
 
     @model_validator(mode="after")
@@ -113,7 +118,7 @@ class ScoringModel(Strict):
     at_risk_margin: float = Field(default=0.25, ge=0, le=1)
     aspirational_ambition: float = Field(default=0.7, gt=0, le=1)
     kpi_tolerance: float = Field(default=0.10, ge=0)
-    stale_grace_days: int = Field(default=3, ge=0)
+    stale_grace_days: int = Field(default=3, ge=0, le=MAX_SETTING)
     low_confidence: float = Field(default=0.4, ge=0, le=1)
 
     @field_validator("kpi_tolerance")
@@ -151,22 +156,28 @@ class ScoringModel(Strict):
         return self
 
 
+#: The longest ``google.timeout_seconds``: an hour for one request, far past any Google
+#: answers in; a longer wait only holds the night on a dead connection
+MAX_TIMEOUT_SECONDS = 3600
+
+#: The longest ``google.max_retry_seconds``: a day, past which a night's retries outlast it
+MAX_RETRY_SECONDS = 86_400
+
+
 class GoogleModel(Strict):
     credentials: str | None = None
-    requests_per_minute: int = Field(default=60, ge=1)
-    max_attempts: int = Field(default=5, ge=1)
-    max_retry_seconds: float = Field(default=60.0, gt=0)
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    concurrency: int = Field(default=4, ge=1)
+    requests_per_minute: int = Field(default=60, ge=1, le=MAX_SETTING)
+    max_attempts: int = Field(default=5, ge=1, le=MAX_SETTING)
+    # An attempt waits the lesser of these two; both at 1e12 passed config check and every
+    # Google team failed at its first request in an internal error, the wait past the
+    # platform's time_t (OverflowError), until 2026-12-06.
+    max_retry_seconds: float = Field(default=60.0, gt=0, le=MAX_RETRY_SECONDS)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=MAX_TIMEOUT_SECONDS)
+    concurrency: int = Field(default=4, ge=1, le=MAX_SETTING)
 
 
 #: The smallest ``max_workbook_mb``: 10 KB, about an empty workbook's uncompressed parts
 MIN_WORKBOOK_MB = 0.01
-
-
-#: The most any count or size of this file may be: far past any real one, and below what
-#: broke (a history count past SQLite's integers, ``1e308`` MB past a float's bytes)
-MAX_SETTING = 1_000_000_000
 
 
 class LimitsModel(Strict):
@@ -187,11 +198,12 @@ class LimitsModel(Strict):
 
 
 class BackupsModel(Strict):
-    keep: int = Field(default=5, ge=0)
+    keep: int = Field(default=5, ge=0, le=MAX_SETTING)
 
 
 class RunReportsModel(Strict):
-    keep: int | None = 90  # newest reports kept in .sheets-sync/runs/; None: every one
+    # newest reports kept in .sheets-sync/runs/; None: every one
+    keep: int | None = Field(default=90, le=MAX_SETTING)
 
     @field_validator("keep")
     @classmethod

@@ -3,8 +3,8 @@
 PyYAML turns an unquoted ``2026-02-30`` into a date itself, and an impossible one raised
 ``ValueError`` from inside the parser, past the YAMLError handlers: a traceback for a
 typo. Left as text, the date is checked by the field that holds it, whose error names
-it (``period.end: Input should be a valid date ... day value is outside expected
-range``), as every other bad value's does.
+it (``period.end: '2026-02-30' is no day of the calendar``), as every other bad value's
+does.
 """
 
 from __future__ import annotations
@@ -205,6 +205,108 @@ def not_a_list(value: Any) -> str:
     if value is None:
         return "is empty; it should be a list (- one item a line, or [a, b])"
     return f"should be a list (- one item a line, or [a, b]), not {as_yaml(value)}"
+
+
+#: what a date should be written as; a period date typed as a number says it too
+DATE_WANTED = "a date written as YYYY-MM-DD (2026-10-01)"
+_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+#: pydantic's error types, by what the value should have been: its messages named Python's
+#: types ("Input should be a valid string", "a valid integer") and none showed the value
+_SHOULD_BE = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": DATE_WANTED,
+    "date_parsing": DATE_WANTED,
+    "date_from_datetime_parsing": DATE_WANTED,
+    "date_from_datetime_inexact": DATE_WANTED,
+}
+#: pydantic's bounds (``ge=1``): "Input should be greater than or equal to 1" showed no value
+_BOUNDS = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
+
+
+def schema_problem(
+    error: Any, root: type[BaseModel], doc: str, where: Sequence[int | str] = ()
+) -> str:
+    """``loc: problem`` of one of pydantic's errors (``root``: the model it is of, ``where``:
+    where that model sits in the file) in the file's words, each the same way for the
+    workspace file and a mapping: what the value should be, and the value as the file has
+    it (``company: should be text, not 42``)."""
+    loc = (*where, *error["loc"])
+    kind, value, ctx = error["type"], error["input"], error.get("ctx") or {}
+    if len(loc) > 1 and loc[-1] == "[key]" and kind in _SHOULD_BE:  # `columns: {5: [a]}`
+        return f"{schema_loc(loc[:-2])}: the key {_given(value)} should be {_SHOULD_BE[kind]}"
+    if kind == "extra_forbidden":
+        said = unknown_key(root, error["loc"], doc)
+    elif kind == "missing":
+        said = "required"
+    elif kind in ("model_type", "dict_type"):  # `rollup: company.xlsx`
+        said = not_settings(value, doc)
+    elif kind in ("list_type", "tuple_type"):  # `teams: Sales`
+        said = not_a_list(value)
+    elif kind == "string_too_short" and value == "":
+        said = "is empty"
+    elif kind == "literal_error":  # `layout: blocks`
+        said = _not_what(ctx["expected"], value)
+    elif kind == "invalid_key" and loc:  # `header: {5: x}`
+        loc, said = loc[:-1], f"the key {loc[-1]} should be text"
+    elif (bound := next((b for b in _BOUNDS if b in ctx), None)) is not None:
+        said = f"must be {_BOUNDS[bound]} {_number(ctx[bound])} (got {_given(value)})"
+    elif (wanted := _SHOULD_BE.get(kind)) is not None:
+        said = _not_what(wanted, value)
+    else:
+        said = str(error["msg"]).removeprefix("Value error, ")
+    return f"{schema_loc(loc)}: {said}"
+
+
+def _not_what(wanted: str, value: Any) -> str:
+    if value is None:  # `company:` with nothing after it
+        return f"is empty; it should be {wanted}"
+    if wanted == DATE_WANTED and isinstance(value, str) and _DAY.fullmatch(value.strip()):
+        return f"{as_yaml(value)} is no day of the calendar"  # 2026-02-30
+    said = f"should be {wanted}, not {_given(value)}"
+    if wanted == "a whole number" and isinstance(value, str) and _given(value) == value.strip():
+        return f"should be a whole number written in digits, not {value.strip()}"  # 1e12
+    if wanted == "text" and isinstance(value, bool):
+        return f"{said} (YAML reads yes, no, on and off as true or false); put it in quotes"
+    if wanted == "text" and isinstance(value, int | float):
+        return f"{said}; put it in quotes if it is meant as text ('{_given(value)}')"
+    return said
+
+
+def _given(value: Any) -> str:
+    """The value as the file has it; a number YAML left as text (``1e400``, ``1e12``:
+    PyYAML's floats need a dot) is shown as the number it was typed as."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return as_yaml(value)
+        return value.strip()
+    return as_yaml(value)
+
+
+def _number(bound: Any) -> str:
+    """A bound as people write it: 1,000,000,000, not 1000000000; 0, not 0.0."""
+    if isinstance(bound, float) and bound.is_integer():
+        bound = int(bound)
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+
+
+def schema_loc(parts: Sequence[int | str]) -> str:
+    """``teams[2].source``: where a value is in the file."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
 
 
 def as_yaml(value: Any) -> str:

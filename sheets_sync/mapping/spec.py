@@ -27,11 +27,10 @@ from sheets_sync.mapping.fields import (
     normalise_header,
 )
 from sheets_sync.yamlio import (
+    as_yaml,
     load_yaml,
-    not_a_list,
-    not_settings,
     read_text,
-    unknown_key,
+    schema_problem,
     yaml_problem,
 )
 
@@ -78,6 +77,12 @@ class TabSpec(_Strict):
     @field_validator("sheet", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
+        """``sheet: 2026`` (a tab named by a year) was "should be a list ..., not 2026"."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(
+                f"should be a tab name or a list of them, not {as_yaml(value)}; put a name "
+                f"that is a number in quotes ('{as_yaml(value)}')"
+            )
         return (value,) if isinstance(value, str) else value
 
     @field_validator("columns", mode="before")
@@ -207,7 +212,9 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
-        schema = [f"{source}: {_loc(e['loc'])}: {_problem(e)}" for e in exc.errors()]
+        schema = [
+            f"{source}: {schema_problem(e, MappingSpec, 'docs/mappings.md')}" for e in exc.errors()
+        ]
         raise MappingError(f"{source}: invalid mapping", problems=schema + problems) from None
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
@@ -304,24 +311,3 @@ def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[
                         "give each field headers of its own"
                     )
     return list(dict.fromkeys(problems))
-
-
-def _problem(error: Any) -> str:
-    """Pydantic's message in the workspace file's words: "Extra inputs are not permitted"
-    does not tell a user that a key is misspelt."""
-    if error["type"] == "extra_forbidden":
-        return unknown_key(MappingSpec, error["loc"], "docs/mappings.md")
-    if error["type"] == "missing":
-        return "required"
-    if error["type"] == "model_type":  # `header: 3`
-        return not_settings(error["input"], "docs/mappings.md")
-    if error["type"] in ("list_type", "tuple_type"):  # `fill_down: objective`
-        return not_a_list(error["input"])
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
-def _loc(parts: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"

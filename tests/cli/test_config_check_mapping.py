@@ -45,7 +45,7 @@ def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path
         f"sheets-sync.yaml: teams[{i}].mapping: mine.yaml: {problem}"
         for i in (0, 1)
         for problem in (
-            "okrs.layout: Input should be 'rows' or 'objective_blocks'",
+            "okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'",
             "kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
         )
     ]

@@ -20,8 +20,8 @@ TOO_SMALL = "must be at least 0.01 (got {}): a smaller limit refuses every workb
         ("0.001", TOO_SMALL.format("0.001")),
         ("0.0099", TOO_SMALL.format("0.0099")),
         ("0.009999999", TOO_SMALL.format("0.009999999")),  # was "got 0.01"
-        ("0", "Input should be greater than 0"),
-        ("-1", "Input should be greater than 0"),
+        ("0", "must be above 0 (got 0)"),
+        ("-1", "must be above 0 (got -1)"),
     ],
 )
 def test_a_workbook_limit_below_10_kb_is_a_problem_naming_its_key(
@@ -36,7 +36,9 @@ def test_a_workbook_limit_below_10_kb_is_a_problem_naming_its_key(
 @pytest.mark.parametrize("mb", [".inf", ".nan"])
 def test_a_workbook_limit_not_finite_is_a_problem(tmp_path: Path, mb: str) -> None:
     found = problems(tmp_path, _one_team_head(tmp_path) + f"limits: {{max_workbook_mb: {mb}}}\n")
-    assert found == ["sheets-sync.yaml: limits.max_workbook_mb: Input should be a finite number"]
+    assert found == [
+        f"sheets-sync.yaml: limits.max_workbook_mb: should be a finite number, not {mb}"
+    ]
 
 
 def test_the_smallest_workbook_limit_loads(tmp_path: Path) -> None:
@@ -45,7 +47,7 @@ def test_the_smallest_workbook_limit_loads(tmp_path: Path) -> None:
     assert load_workspace(tmp_path / "sheets-sync.yaml").max_workbook_bytes == 10_485
 
 
-TOO_LARGE = "Input should be less than or equal to 1000000000"
+TOO_LARGE = "must be at most 1,000,000,000 (got {})"
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_a_count_or_size_past_a_billion_is_a_problem_naming_its_key(
     check and ended the sync in one after it had written the team sheets."""
     section, name = key.split(".")
     found = problems(tmp_path, _one_team_head(tmp_path) + f"{section}: {{{name}: {value}}}\n")
-    assert found == [f"sheets-sync.yaml: {key}: {TOO_LARGE}"]
+    assert found == [f"sheets-sync.yaml: {key}: {TOO_LARGE.format(value)}"]
 
 
 def test_a_billion_still_loads(tmp_path: Path) -> None:
@@ -73,3 +75,34 @@ def test_a_billion_still_loads(tmp_path: Path) -> None:
     text += "history: {keep_snapshots: 1000000000, prune_after: 1000000000}\n"
     (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
     assert load_workspace(tmp_path / "sheets-sync.yaml").keep_snapshots == 1_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("timeout_seconds", "1e12", "must be at most 3,600 (got 1e12)"),
+        ("timeout_seconds", "3601", "must be at most 3,600 (got 3601)"),
+        ("max_retry_seconds", "1e12", "must be at most 86,400 (got 1e12)"),
+        (
+            "concurrency",
+            "99999999999999999999",
+            "must be at most 1,000,000,000 (got 99999999999999999999)",
+        ),
+    ],
+)
+def test_a_google_wait_past_its_range_is_a_problem_naming_its_key(
+    tmp_path: Path, key: str, value: str, said: str
+) -> None:
+    """``timeout_seconds: 1e12`` passed ``config check`` (until 2026-12-06); with
+    ``max_retry_seconds: 1e12`` too, every Google team failed at its first request in an
+    internal error (OverflowError: timestamp out of range for platform time_t). An hour
+    for one request, a day of retries, a billion of a count."""
+    found = problems(tmp_path, _one_team_head(tmp_path) + f"google: {{{key}: {value}}}\n")
+    assert found == [f"sheets-sync.yaml: google.{key}: {said}"]
+
+
+def test_an_hour_of_timeout_and_a_day_of_retries_load(tmp_path: Path) -> None:
+    text = _one_team_head(tmp_path) + "google: {timeout_seconds: 3600, max_retry_seconds: 86400}\n"
+    (tmp_path / "sheets-sync.yaml").write_text(text, encoding="utf-8")
+    google = load_workspace(tmp_path / "sheets-sync.yaml").google
+    assert (google.timeout_seconds, google.max_retry_seconds) == (3600, 86400)

@@ -62,7 +62,8 @@ kpis:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: okrs.blocks.kr_fields: Input should be a valid dictionary",
+        "mine.yaml: okrs.blocks.kr_fields: should hold settings (key: value), not 3; see "
+        "docs/mappings.md",
         "mine.yaml: kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
         "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
         "mine.yaml: okrs.blocks.objective_when_blank: unknown field 'curent' "
