@@ -83,8 +83,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path.name}: not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8"
         ) from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:  # its str named the path again: "[Errno 13] ...: 'sheets-sync.yaml'"
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
     return data

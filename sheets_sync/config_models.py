@@ -253,8 +253,15 @@ class HistoryModel(Strict):
         return self
 
 
+def _not_blank(name: str) -> str:
+    """``company: "  "`` loaded and ``config check`` said ``ok:    , period ...``."""
+    if name and not name.strip():
+        raise ValueError("is blank; give the name reports and the rollup show")
+    return name
+
+
 class WorkspaceModel(Strict):
-    company: str = Field(min_length=1)
+    company: Annotated[str, AfterValidator(_not_blank)] = Field(min_length=1)
     period: PeriodModel
     company_objectives: list[CompanyObjectiveModel] = Field(default_factory=list)
     teams: list[TeamModel] = Field(default_factory=list)

@@ -167,6 +167,10 @@ def init_workspace(
     dir = Path(dir)
     if isinstance(teams, str):  # a Sequence[str] too: its letters were the teams
         raise ConfigError(f"teams: a list of team names, not one name: teams=[{teams!r}]")
+    if not company.strip():  # wrote `company: ""`, which validate then refused
+        raise ConfigError(
+            f"company name {company!r} is blank; give the name reports and the rollup show"
+        )
     config = dir / DEFAULT_CONFIG
     if config.exists():
         raise ConfigError(f"{config}: already exists; not overwriting it")

@@ -191,3 +191,38 @@ def test_the_scoring_section_alone_says_it_the_same_way(tmp_path: Path) -> None:
         "sheets-sync.yaml: scoring.green: must be at most 1 (got 2)",
         "sheets-sync.yaml: scoring.yellow: should be a number, not 'x'",
     ]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        PermissionError(13, "Permission denied", "sheets-sync.yaml"),
+        OSError(5, "Input/output error"),
+    ],
+)
+def test_a_workspace_file_it_cannot_read_is_named_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError
+) -> None:
+    """Until 2026-12-06 the OS error's own words followed: ``sheets-sync.yaml: cannot read:
+    [Errno 13] Permission denied: 'sheets-sync.yaml'``, the file named twice, and Python's
+    ``[Errno 5]``."""
+    from sheets_sync import config
+
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text("company: A\n", encoding="utf-8")
+
+    def refuse(path: Path) -> str:
+        raise error
+
+    monkeypatch.setattr(config, "read_text", refuse)
+    with pytest.raises(ConfigError) as caught:
+        config.load_workspace(cfg)
+    assert str(caught.value) == f"{cfg}: cannot read: {error.strerror}"
+
+
+def test_a_blank_company_name_is_a_problem(tmp_path: Path) -> None:
+    """``company: "  "`` loaded, and ``config check`` said ``ok:    , period ...``."""
+    text = _one_team_head(tmp_path).replace("company: A", "company: '  '")
+    assert problems(tmp_path, text) == [
+        "sheets-sync.yaml: company: is blank; give the name reports and the rollup show"
+    ]

@@ -251,3 +251,15 @@ def test_init_and_demo_in_a_folder_that_is_a_file_say_so(
         "a folder\n"
     )
     assert (tmp_path / "acme").read_text(encoding="utf-8") == "notes"
+
+
+@pytest.mark.parametrize("company", ["", "   "])
+def test_init_refuses_a_blank_company_name(tmp_path: Path, company: str) -> None:
+    """``init --company ''`` wrote ``company: ""``, which validate then refused, and a blank
+    one loaded and read ``ok:    , period ...`` (until 2026-12-06)."""
+    with pytest.raises(ConfigError) as caught:
+        init_workspace(tmp_path / "ws", ["Sales"], company=company)
+    assert str(caught.value) == (
+        f"company name {company!r} is blank; give the name reports and the rollup show"
+    )
+    assert not (tmp_path / "ws").exists()
