@@ -329,7 +329,7 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
         cells = counted(len(run.changes), "cell")
         console.print(f"{run.team} ({run.source}): {cells} would change", **_PLAIN)
         for c in run.changes:
-            console.print(f"  {c.tab}!{c.cell}: {c.shown_old()} -> {c.new!r}", **_PLAIN)
+            console.print(f"  {c.tab}!{c.cell}: {c.shown_old()} -> {c.shown_new()}", **_PLAIN)
 
 
 def print_error(

@@ -61,11 +61,27 @@ class CellChange:
     def shown_old(self) -> str:
         """``old`` as a dry run prints it: a formula's text with its value, ``=0.5+0.5
         (1.0)``, so a cell written although it shows the sync's value says why; its
-        control characters escaped (``\\n``), so it stays on its line."""
+        control characters escaped (``\\n``), so it stays on its line. A formula no
+        program computed (openpyxl writes none of their values) showed ``(None)``, an empty
+        cell ``None``, Python's word, until 2026-12-06."""
         if self.formula is None:
-            return repr(self.old)
+            return shown_value(self.old)
         formula = _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], self.formula)
-        return f"{formula or 'a formula'} ({self.old!r})"
+        value = "no cached value" if self.old is None else repr(self.old)
+        return f"{formula or 'a formula'} ({value})"
+
+    def shown_new(self) -> str:
+        """``new`` as a dry run prints it (``(empty)``: a note the sync clears)."""
+        return shown_value(self.new)
+
+
+def shown_value(value: object) -> str:
+    """A cell's value on a dry run's line: text quoted, a number as it is, ``(empty)``."""
+    return EMPTY_SHOWN if value is None else repr(value)
+
+
+#: an empty cell on a dry run's line (``KPIs!S2: (empty) -> 'last status ...'``)
+EMPTY_SHOWN = "(empty)"
 
 
 class CellChanges(Sequence[CellChange]):

@@ -211,7 +211,7 @@ def test_dry_run_writes_nothing(workspace: Path) -> None:
     before = team_file.read_bytes()
     code, out, _ = run("sync", "--config", str(workspace), *AS_OF, "--dry-run")
     assert code == 0
-    assert "  OKRs!T2: None -> 'On track'" in out
+    assert "  OKRs!T2: (empty) -> 'On track'" in out
     assert team_file.read_bytes() == before
     assert not (workspace.parent / "company.xlsx").exists()
 

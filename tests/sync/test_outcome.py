@@ -24,3 +24,18 @@ def test_pickles_without_unpacking_and_compares_in_a_run() -> None:
     again = pickle.loads(pickle.dumps(run))
     assert again == run and again.changes == CHANGES
     assert again == TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=CHANGES)
+
+
+def test_a_dry_run_says_an_empty_cell_and_a_formula_never_computed_in_words() -> None:
+    """openpyxl writes a formula without its value: the dry run showed ``=0.5+0.5 (None)``
+    and an empty cell ``None``, Python's word (until 2026-12-06)."""
+    assert CellChange("OKRs", "R5", None, 1.0, "=0.5+0.5").shown_old() == (
+        "=0.5+0.5 (no cached value)"
+    )
+    assert CellChange("OKRs", "R5", None, 1.0, "").shown_old() == "a formula (no cached value)"
+    assert CellChange("OKRs", "R5", 1.0, 1.0, "=0.5+0.5").shown_old() == "=0.5+0.5 (1.0)"
+    empty = CellChange("KPIs", "S2", None, "update Actual")
+    assert (empty.shown_old(), empty.shown_new()) == ("(empty)", "'update Actual'")
+    cleared = CellChange("KPIs", "S2", "update Actual", None)
+    assert (cleared.shown_old(), cleared.shown_new()) == ("'update Actual'", "(empty)")
+    assert CellChange("OKRs", "T2", "On track", "At risk").shown_old() == "'On track'"
