@@ -36,7 +36,11 @@ _PLAIN: dict[str, Any] = {"markup": False, "highlight": False, "soft_wrap": True
 
 class PlainConsole(Console):
     """Prints each text it is given as ``one_line``: a cell value or team name never
-    clears the terminal, writes its clipboard or adds a line of its own."""
+    clears the terminal, writes its clipboard or adds a line of its own. Emoji codes are
+    text: ``gsheet:abc:`` printed as ``gsheet🔤`` (rich's ``:abc:``) until 2026-12-06."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"emoji": False, **kwargs})
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         safe = [one_line(o) if isinstance(o, str) else o for o in objects]
@@ -69,7 +73,7 @@ class JsonLinesConsole(Console):
 
         text = one_line(sep.join(str(o) for o in objects))  # one record, as in the plain form
         if markup is not False:  # what the plain form shows: its markup rendered
-            text = Text.from_markup(text).plain
+            text = Text.from_markup(text, emoji=False).plain
         if text:
             self.file.write(line_records(text, level or self.level) + "\n")
         self.file.flush()

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from rich.console import Console
 
-from sheets_sync.console import JsonLinesConsole, print_findings, print_summary
+from sheets_sync.console import JsonLinesConsole, PlainConsole, print_findings, print_summary
 from sheets_sync.domain.models import Finding, Severity, TeamResult
 from sheets_sync.sync.engine import SyncResult
 from tests.ops.conftest import make
@@ -45,3 +45,23 @@ def test_json_lines_keep_user_text() -> None:
     print_summary(console, _result())
     messages = [json.loads(line)["message"] for line in console.file.getvalue().splitlines()]
     assert f"Ops [/b]: failed: {ERROR}" in messages
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["lines", "table"])
+def test_emoji_codes_are_printed_as_typed(terminal: bool) -> None:
+    """``gsheet:abc:`` (a key, then the error's colon) printed as ``gsheet🔤``, and a team
+    named ``:smile:`` as the emoji: rich's codes, until 2026-12-06."""
+    result = make({":smile: team": {"KR1": 50}, "G": None})
+    sales, google = result.runs
+    result = replace(result, runs=(sales, replace(google, error="gsheet:abc: no key")))
+    out = io.StringIO()
+    console = PlainConsole(file=out, force_terminal=terminal, width=400, color_system=None)
+    print_summary(console, result)
+    print_findings(console, result.runs)
+    assert "gsheet:abc: no key" in out.getvalue()
+    assert ":smile: team" in out.getvalue()
+    json_lines = JsonLinesConsole()
+    json_lines.file = io.StringIO()
+    print_findings(json_lines, result.runs)
+    messages = [json.loads(line)["message"] for line in json_lines.file.getvalue().splitlines()]
+    assert "G: error: gsheet:abc: no key" in messages
