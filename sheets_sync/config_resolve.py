@@ -155,14 +155,19 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
     for clash in left:
         problem_clashes.setdefault(index[id(clash.team)], []).append(clash)
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
+        # a matched file's origin names it already: `teams_glob (emea/b.xlsx).source: ...
+        # (emea/b.xlsx)` named it twice, at keys no file has (until 2026-12-06)
+        glob = where.startswith("teams_glob")
+        name_at, source_at = (where, where) if glob else (f"{where}.name", f"{where}.source")
         key = team_spec.name.casefold()
         if key in seen:
-            problems.append(f"{cfg.name}: {where}.name: duplicate team name {team_spec.name!r}")
+            problems.append(f"{cfg.name}: {name_at}: duplicate team name {team_spec.name!r}")
         seen[key] = i
         for clash in problem_clashes.get(i, []):
-            problems.append(f"{cfg.name}: {where}.source: {clash.problem()}")
+            problems.append(f"{cfg.name}: {source_at}: {clash.problem()}")
         if files_must_exist and team_spec.linked is not None:  # sync fails it alone
-            problems.append(f"{cfg.name}: {where}.source: {team_spec.linked} ({team_spec.source})")
+            shown = "" if glob else f" ({team_spec.source})"
+            problems.append(f"{cfg.name}: {source_at}: {team_spec.linked}{shown}")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "

@@ -244,7 +244,8 @@ def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
     assert found[0].startswith("sheets-sync.yaml: teams[0].mapping: mapping 'nope' not found")
     assert found[1:] == [
         "sheets-sync.yaml: teams[2].name: duplicate team name 'Ops'",
-        "sheets-sync.yaml: teams_glob (teams/ops.xlsx).name: duplicate team name 'ops'",
+        # until 2026-12-06 "teams_glob (teams/ops.xlsx).name: ...", a key no file has
+        "sheets-sync.yaml: teams_glob (teams/ops.xlsx): duplicate team name 'ops'",
     ]
 
 

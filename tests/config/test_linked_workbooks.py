@@ -34,6 +34,16 @@ def test_a_glob_match_linked_to_another_is_a_team_that_fails(workspace: Path) ->
     assert {t.name: t.linked for t in ws.teams} == {"b": _linked(root, "sales"), "sales": None}
 
 
+def test_config_check_names_a_linked_glob_match_once(workspace: Path) -> None:
+    """It said ``teams_glob (teams/b.xlsx).source: is a symbolic link ... (teams/b.xlsx)``:
+    the file twice, at a key no file has (until 2026-12-06)."""
+    root = _glob_workspace(workspace)
+    (root / "teams" / "b.xlsx").symlink_to("sales.xlsx")
+    assert problems(root, workspace.read_text()) == [
+        f"sheets-sync.yaml: teams_glob (teams/b.xlsx): {_linked(root, 'sales')}"
+    ]
+
+
 def test_a_glob_match_linked_to_a_later_match_does_not_take_its_file(workspace: Path) -> None:
     """``a.xlsx -> sales.xlsx`` sorts first: team a read and wrote Sales's workbook, and
     team sales was dropped."""
