@@ -1,4 +1,7 @@
-"""Reading a file someone else names (a team workbook, a lock file, a key file) safely.
+"""Reading a file someone else names (a team workbook, a lock file, a key file) safely,
+and what such a name is (``file_kind``, ``not_replaceable``): the one rule of what a name
+that is no regular file is called, and of which names a file renamed into place may not
+replace (a run report, the company workbook, an export).
 
 Each such name may turn out to be a named pipe (an ``open`` that waits forever for a
 writer), a device (``/dev/zero``: a read that never ends), a folder, a huge file or one
@@ -12,16 +15,30 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 _NON_BLOCKING = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+#: what a name that is no regular file is called, in every message that says so
 _KINDS = (
     (stat.S_ISDIR, "folder"),
-    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISFIFO, "named pipe"),
     (stat.S_ISSOCK, "socket"),
     (stat.S_ISCHR, "device"),
     (stat.S_ISBLK, "device"),
 )
+#: the kernel's file systems: a name there (``/dev/stdout``, ``/proc/self/fd/1``,
+#: ``/sys/kernel/...``) is a handle on something else, never a file to be renamed over
+SYSTEM_FOLDERS = (PurePosixPath("/proc"), PurePosixPath("/dev"), PurePosixPath("/sys"))
+#: as the kernel's limit on links followed in one name (ELOOP beyond)
+_MAX_LINKS = 40
+
+
+def file_kind(mode: int) -> str | None:
+    """``folder``, ``named pipe``, ``socket``, ``device`` or ``special file`` for a mode
+    that is no regular file's; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "special file")
 
 
 class NotRegularFileError(OSError):
@@ -29,7 +46,7 @@ class NotRegularFileError(OSError):
     end, or mean nothing. ``kind`` says which, for the caller's message."""
 
     def __init__(self, path: Path, mode: int) -> None:
-        self.kind = next((kind for test, kind in _KINDS if test(mode)), "special file")
+        self.kind = file_kind(mode) or "special file"
         super().__init__(f"{path}: not a regular file (a {self.kind})")
 
 
@@ -96,3 +113,57 @@ def _read_up_to(fd: int, count: int) -> bytes:
         chunks.append(chunk)
         count -= len(chunk)
     return b"".join(chunks)
+
+
+def not_replaceable(path: Path) -> str | None:
+    """Why a new file renamed into ``path``'s place must not go there (``is a named
+    pipe``, ``is in /dev``, ``leads into /proc/self/fd/1``), or None. The rename puts a
+    regular file where a pipe, socket, device or folder was (a reader of the pipe got
+    nothing; as root ``/dev/full`` was replaced), and a name in the kernel's file systems,
+    or one whose links lead there, is a handle on something else."""
+    try:
+        kind = file_kind(path.stat().st_mode)  # links followed: /dev/stdout to a pipe
+    except OSError:  # nothing there (or unreachable: the write says so)
+        kind = None
+    if kind is not None:
+        return f"is a {kind}"
+    system = through_system(path)
+    if system is None:
+        return None
+    root, hop = system
+    return f"is in {root}" if hop == Path(os.path.abspath(path)) else f"leads into {hop}"
+
+
+def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
+    """The kernel folder (``/proc``, ``/dev``, ``/sys``) and the first name in it that
+    ``path`` reaches, each link on the way followed one hop at a time, or None.
+
+    ``/dev/stdout`` of a cron job run ``>>sync.log`` is a link to ``/proc/self/fd/1``, a
+    link the kernel resolves to ``sync.log``: a regular file, so a test of the file alone
+    let it by, and the rename replaced the link itself (as root, ``/dev/stdout``).
+    ``resolve`` hides the hop through ``/proc``; this walk sees it."""
+    pending = list(reversed(PurePosixPath(os.path.abspath(path)).parts[1:]))
+    here = Path("/")
+    links = 0
+    while pending:
+        name = pending.pop()
+        if name == "..":
+            here = here.parent
+            continue
+        step = here / name
+        root = next((r for r in SYSTEM_FOLDERS if step.is_relative_to(r)), None)
+        if root is not None:  # the name as it goes on from there: /proc/self/fd/1
+            return root, step.joinpath(*reversed(pending))
+        try:
+            target = os.readlink(step)
+        except OSError:  # no link (or nothing there): a plain name
+            here = step
+            continue
+        links += 1
+        if links > _MAX_LINKS:  # a loop: the write says so
+            return None
+        hops = PurePosixPath(target)
+        if hops.is_absolute():
+            here = Path("/")
+        pending.extend(reversed([p for p in hops.parts if p not in ("/", ".")]))
+    return None

@@ -231,7 +231,7 @@ def _not_a_key(tmp: Path, kind: str) -> Path:
 
 
 NOT_A_KEY = [
-    pytest.param("fifo", "is a named pipe (FIFO), not a key file", id="fifo"),
+    pytest.param("fifo", "is a named pipe, not a key file", id="fifo"),
     pytest.param("dev-zero", "is a device, not a key file", id="dev-zero"),
     pytest.param("folder", "is a folder, not a key file", id="folder"),
     pytest.param(

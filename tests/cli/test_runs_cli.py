@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.config import load_workspace
-from sheets_sync.sync.report_path import through_system
+from sheets_sync.regular_file import through_system
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
 from tests.support.scripts import HANG
 

@@ -204,12 +204,6 @@ REQUIRED_FIELDS = ("type", "client_email", "private_key", "token_uri")
 _NEW_KEY = (
     " (create a key for a service account in the Cloud console and share each sheet with its email)"
 )
-#: ``NotRegularFileError.kind`` -> the problem; any other kind is a device
-_NOT_REGULAR = {
-    "folder": "is a folder, not a key file",
-    "named pipe (FIFO)": "is a named pipe (FIFO), not a key file",
-    "socket": "is a socket, not a key file",
-}
 
 
 def _key_error(origin: Path | str, problem: str, hint: str = "") -> CredentialsError:
@@ -228,7 +222,7 @@ def read_key(path: Path) -> bytes:
     except FileNotFoundError:
         raise _key_error(path, "file not found") from None
     except NotRegularFileError as exc:
-        raise _key_error(path, _NOT_REGULAR.get(exc.kind, "is a device, not a key file")) from None
+        raise _key_error(path, f"is a {exc.kind}, not a key file") from None
     except FileTooLargeError:
         raise _key_error(path, _too_large()) from None
     except ChangedWhileReadError:
