@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 
 from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.values import CELL_CHARS, fit_cell
+from sheets_sync.errors import ConfigError
+from sheets_sync.regular_file import not_replaceable
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind, runs_as_formula
 from sheets_sync.rollup.tables import Rollup
 
@@ -52,6 +54,21 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
+def check_export_paths(out_dir: Path, fmt: str) -> None:
+    """Refuse an ``--out`` whose table files the renames would replace
+    (``regular_file.not_replaceable``): ``summary.csv`` a named pipe a reader waits on, a
+    device, a name in ``/proc``, ``/dev`` or ``/sys``. Until 2026-12-06 each was replaced
+    with the table, exit 0."""
+    for name in TABLES:
+        path = out_dir / f"{name}.{fmt}"
+        problem = not_replaceable(path)
+        if problem:
+            raise ConfigError(
+                f"--out {out_dir}: {path.name} {problem}, not a file; each table is a new "
+                "file renamed into its place: give --out a folder of files"
+            )
+
+
 def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"]) -> list[Path]:
     """Write every table as ``<table>.csv`` or ``<table>.parquet``; returns the paths.
 
@@ -59,6 +76,7 @@ def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"])
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
+    check_export_paths(out_dir, fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in rollup.tables.items():

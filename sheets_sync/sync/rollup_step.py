@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from sheets_sync.atomic import remove_stale, staging
 from sheets_sync.config import Workspace
-from sheets_sync.errors import HistoryError
+from sheets_sync.errors import ConfigError, HistoryError
 from sheets_sync.ops.history import HistoryStore
+from sheets_sync.regular_file import not_replaceable
 from sheets_sync.sync import stops
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
@@ -43,6 +44,22 @@ def import_libraries() -> None:
     with stops.held(block=False):
         import sheets_sync.rollup.fingerprint
         import sheets_sync.rollup.workbook  # noqa: F401
+
+
+def check_output(ws: Workspace) -> None:
+    """Refuse an Excel ``rollup.output`` the publishing rename would replace
+    (``regular_file.not_replaceable``): a named pipe, a socket, a device, a folder, a name
+    in ``/proc``, ``/dev`` or ``/sys`` or one whose links lead there. Until 2026-12-06 the
+    night replaced a pipe or (as root) a device with the workbook, exit 0. Called before a
+    run that publishes does any work (exit 2), and again as the workbook is published."""
+    if ws.rollup_is_google:
+        return
+    problem = not_replaceable(ws.rollup_path)
+    if problem:
+        raise ConfigError(
+            f"rollup.output {ws.rollup_output}: {problem}, not a file; the company workbook "
+            "is a new file renamed into its place: give it a file's path"
+        )
 
 
 def _state(ws: Workspace) -> RollupState:
@@ -175,6 +192,7 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
 
     assert prep.fingerprint is not None
     state.forget()  # a crash between the write and the save must not look unchanged
+    check_output(ws)  # a pipe made there since the run began
     if prep.staged is None:
         prep.staged = _stage_workbook(ws, prep)
     open_by = _open_by(ws.rollup_path)

@@ -105,6 +105,9 @@ def run_sync(
         _check_results_dir(results_dir)
     # each team once (``--team Sales --team sales``), of its shard: a bar that never filled
     planned = [spec.name for spec in Sync(workspace).planned(options)]
+    whole = options.shard is None and len(planned) == len(workspace.teams)
+    if options.rollup and not options.dry_run and whole:  # a night that publishes it
+        rollup_step.check_output(workspace)
     history = HistoryStore(default_history_path(workspace.state_dir))
     finished: list[TeamRun] = []  # teams done, for the lines an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
@@ -306,6 +309,7 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncRe
     (``sheets-sync rollup``): under the lock, as it writes the workbook and the history.
     Its run report is kept beside the nights' (``_keep_rollup_report``)."""
     as_of = dt.date.today() if as_of is None else as_of
+    rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
         history = HistoryStore(default_history_path(workspace.state_dir))
         result = Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
@@ -353,6 +357,9 @@ def export_workspace(
         raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
     rollup_step.import_libraries()  # whole, whatever stop comes
     from sheets_sync.rollup import build_rollup, export_tables
+    from sheets_sync.rollup.export import check_export_paths
+
+    check_export_paths(Path(out_dir), fmt)  # before the teams are read
 
     day = dt.date.today() if as_of is None else as_of
     result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))
@@ -371,6 +378,7 @@ def merge_shards(
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
     folder = Path(results_dir)
     as_of = None if as_of is None else as_of_day(as_of)
+    rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
         context, shard_runs, merged = load_shards(folder)

@@ -4,9 +4,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path, PurePosixPath
 
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import not_replaceable, through_system
+from sheets_sync.sync import rollup_step
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
 
 RENAMED = "the report is a new file renamed into its place: give it a file's path"
@@ -39,3 +46,79 @@ def test_the_kernels_file_systems_are_proc_dev_and_sys(tmp_path: Path) -> None:
     assert not_replaceable(tmp_path / "r.json") is None
     (tmp_path / "r.json").write_text("{}", encoding="utf-8")
     assert not_replaceable(tmp_path / "r.json") is None
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
+@pytest.mark.parametrize("command", ["sync", "rollup"])
+@pytest.mark.parametrize("link", [False, True])
+def test_a_rollup_output_that_is_no_file_is_refused_before_any_work(
+    demo: Path, tmp_path: Path, command: str, link: bool
+) -> None:
+    """``rollup.output`` a named pipe (a dashboard's reader waiting on it), or a link to
+    one: the night wrote every team and then renamed the workbook over the pipe, exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    output = ws.parent / "company.xlsx"
+    if link:
+        output.symlink_to(pipe)
+    else:
+        os.mkfifo(output)
+    before = _files(ws.parent)
+    code, out, err = run(command, "--config", str(ws), *AS_OF)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: rollup.output company.xlsx: is a named pipe, not a file; the company workbook "
+        "is a new file renamed into its place: give it a file's path\n"
+    )
+    assert stat.S_ISFIFO(output.stat().st_mode) and output.is_symlink() == link
+    assert _files(ws.parent) == before  # no team written, no history, no report
+
+
+def test_a_rollup_output_in_dev_is_refused_and_a_team_run_goes_on(
+    demo: Path, tmp_path: Path
+) -> None:
+    """As root, ``rollup.output: /dev/full`` (or a name in /dev, /proc, /sys) was replaced
+    by the workbook. A ``--team`` run publishes no workbook, so it is not refused."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    text = ws.read_text(encoding="utf-8").replace("output: company.xlsx", "output: /dev/x.xlsx")
+    ws.write_text(text, encoding="utf-8")
+    code, out, err = run("sync", "--config", str(ws), *AS_OF)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: rollup.output /dev/x.xlsx: is in /dev, not a file; ")
+    assert run("sync", "--config", str(ws), *AS_OF, "--team", "Sales")[0] == 0
+    assert run("sync", "--config", str(ws), *AS_OF, "--dry-run")[0] == 0
+
+
+def test_the_rollup_output_is_judged_again_as_it_is_published(demo: Path, tmp_path: Path) -> None:
+    """A pipe made there while the night ran: the rollup fails (the teams are written), the
+    pipe stays."""
+    ws = load_workspace(copy_ws(demo, tmp_path / "ws"))
+    os.mkfifo(ws.rollup_path)
+    with pytest.raises(ConfigError, match=r"^rollup.output company.xlsx: is a named pipe, "):
+        rollup_step.publish(ws, rollup_step.RollupPrep((), fingerprint="x", write=True))
+    assert stat.S_ISFIFO(ws.rollup_path.lstat().st_mode)
+
+
+def test_an_export_over_a_pipe_is_refused_before_any_team_is_read(
+    demo: Path, tmp_path: Path
+) -> None:
+    """``export --out feed/`` with ``feed/summary.csv`` a named pipe (a loader reading it
+    as it comes): each table was renamed over it, exit 0."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    out_dir = tmp_path / "feed"
+    out_dir.mkdir()
+    os.mkfifo(out_dir / "kpis.csv")
+    code, out, err = run("export", "--config", str(ws), *AS_OF, "--out", str(out_dir))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: --out {out_dir}: kpis.csv is a named pipe, not a file; each table is a new "
+        "file renamed into its place: give --out a folder of files\n"
+    )
+    assert sorted(p.name for p in out_dir.iterdir()) == ["kpis.csv"]
+    assert stat.S_ISFIFO((out_dir / "kpis.csv").lstat().st_mode)
+    code, _, err = run("export", "--config", str(ws), *AS_OF, "--out", "/proc/self")
+    assert code == 2 and "summary.csv is in /proc, not a file; " in err
