@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sheets_sync.atomic import atomic_write_text
 from sheets_sync.code_version import code_digest
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.pickling import hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.team_rows import rows_digest, rows_for
@@ -85,14 +86,33 @@ class RollupState:
         return saved.get("sha256") is not None and saved.get("sha256") == file_sha256(workbook)
 
     def save(self, fingerprint: str, workbook: Path, inputs: str | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "fingerprint": fingerprint,
             "inputs": inputs,
             "output": str(workbook),
             "sha256": file_sha256(workbook),
         }
-        atomic_write_text(self.path, json.dumps(payload, indent=2))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, json.dumps(payload, indent=2))
+        except OSError as exc:
+            raise self._unusable(exc) from None
 
     def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise self._unusable(exc) from None
+
+    def _unusable(self, exc: OSError) -> SheetsSyncError:
+        """The state file, not the workbook, named: a folder in its place (a ``mkdir`` in
+        the wrong place, a restore) failed every night as ``company.xlsx: cannot write
+        the company rollup (Is a directory)``, which sent people to the workbook."""
+        if self.path.is_dir():
+            why = (
+                "is a folder, not the company rollup's state file; remove it (the next run "
+                "writes the file again)"
+            )
+        else:
+            why = f"the company rollup's state file cannot be written ({exc.strerror or exc})"
+        return SheetsSyncError(why, source=str(self.path))

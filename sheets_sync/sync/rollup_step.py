@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sheets_sync.atomic import remove_stale, staging
 from sheets_sync.config import Workspace
-from sheets_sync.errors import ConfigError, HistoryError
+from sheets_sync.errors import ConfigError, HistoryError, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.regular_file import not_replaceable
 from sheets_sync.sync import stops
@@ -197,7 +197,10 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
         prep.staged = _stage_workbook(ws, prep)
     open_by = _open_by(ws.rollup_path)
     commit(prep.staged, ws.rollup_path)
-    state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+    try:
+        state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+    except SheetsSyncError as exc:  # published all the same: said so, not as not published
+        log.warning("%s; the company workbook is published, and built again next night", exc)
     if open_by is not None:
         log.warning(
             "%s is open %s: tonight's rollup replaced it all the same; close it and open it "

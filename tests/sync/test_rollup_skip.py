@@ -159,3 +159,41 @@ def test_a_team_named_as_often_as_there_are_teams_is_still_a_run_of_some(cfg: Pa
     assert [r.team for r in result.runs] == ["Sales"]
     assert result.rollup_skipped == PARTIAL_RUN and result.rollup_output is None
     assert rollup_bytes(cfg) == before
+
+
+def test_a_folder_in_the_state_files_place_is_named_with_its_fix(cfg: Path) -> None:
+    """``.sheets-sync/rollup-state.json`` a folder: every night said ``company.xlsx: cannot
+    write the company rollup (Is a directory)``, which sent people to the workbook."""
+    state = cfg.parent / ".sheets-sync" / rollup_step.STATE_FILE
+    state.mkdir(parents=True)
+    result = sync(cfg)
+    assert result.rollup_error == (
+        f"company.xlsx: the company rollup was not published: {state}: is a folder, not the "
+        "company rollup's state file; remove it (the next run writes the file again)"
+    )
+    assert not (cfg.parent / "company.xlsx").exists()
+    state.rmdir()  # the fix the message gives
+    assert sync(cfg).rollup_rewritten and state.is_file()
+
+
+def test_a_state_file_not_saved_after_the_publish_is_a_warning(
+    cfg: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The workbook is in place when its state is saved: a full disk then said the rollup
+    could not be written and ``the last one stays``, of a workbook already replaced."""
+
+    def full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rollup_state, "atomic_write_text", full)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
+        result = sync(cfg)
+    assert (result.rollup_error, result.rollup_rewritten) == (None, True)
+    state = cfg.parent / ".sheets-sync" / rollup_step.STATE_FILE
+    assert caplog.messages[-1] == (
+        f"{state}: the company rollup's state file cannot be written (No space left on "
+        "device); the company workbook is published, and built again next night"
+    )
+    monkeypatch.undo()
+    assert sync(cfg).rollup_rewritten  # no state to say it is unchanged: written again
+    assert not sync(cfg).rollup_rewritten
