@@ -11,8 +11,9 @@ import logging
 import os
 import re
 import shutil
+import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -274,16 +275,22 @@ def prune_run_reports(
     kind = report_kind(written.name)
     try:
         with os.scandir(folder) as entries:
-            listed = [e for e in entries if e.is_file(follow_symlinks=False)]
+            every = list(entries)
     except OSError as exc:
         return f"{folder}: old run reports not pruned ({exc.strerror or exc})"
+    listed = [e for e in every if _is_file(e)]
+    _say_folders(e for e in every if _REPORT_NAME.fullmatch(e.name))
     remove_stale(Path(e.path) for e in listed if _is_report_temp(e.name))
+    empty = _sweep_empty(e for e in listed if _REPORT_NAME.fullmatch(e.name))
     if keep is None:
         return None
     names = sorted(
         e.name
         for e in listed
-        if _REPORT_NAME.fullmatch(e.name) and report_kind(e.name) == kind and e.name != written.name
+        if _REPORT_NAME.fullmatch(e.name)
+        and report_kind(e.name) == kind
+        and e.name != written.name
+        and e.name not in empty
     )
     failed: list[OSError] = []
     for name in names[: max(len(names) - (keep - 1), 0)]:
@@ -299,3 +306,56 @@ def prune_run_reports(
         return None
     why = failed[0].strerror or str(failed[0])
     return f"{folder}: {len(failed)} old run report(s) could not be deleted ({why})"
+
+
+def _is_file(entry: os.DirEntry[str], folder: bool = False) -> bool:
+    """``entry`` is a file (``folder``: a folder), links not followed; False if gone."""
+    try:
+        return (
+            entry.is_dir(follow_symlinks=False) if folder else entry.is_file(follow_symlinks=False)
+        )
+    except OSError:  # gone meanwhile
+        return False
+
+
+def _say_folders(entries: Iterable[os.DirEntry[str]]) -> None:
+    """A folder named as a report (a ``mkdir`` by hand, a restore) is no report: it was
+    skipped without a word, never pruned and never counted. Said once a run, all named."""
+    folders = [e.path for e in entries if _is_file(e, folder=True)]
+    if folders:
+        log.warning(
+            "run reports: %s: a folder named as a run report, left alone and not counted as "
+            "one (remove or rename it)",
+            ", ".join(folders),
+        )
+
+
+#: an empty report younger than this may be another run's, reserved as it writes its own
+EMPTY_REPORT_AGE = 3600.0
+
+
+def _sweep_empty(entries: Iterable[os.DirEntry[str]]) -> set[str]:
+    """The names of the empty reports among ``entries``, which are no reports and are not
+    counted: a run killed (``kill -9``, a power cut) between reserving its report's name
+    (``report_name``) and writing it leaves one, and it kept a real report out of ``keep``.
+    One older than ``EMPTY_REPORT_AGE`` is deleted, named in a warning; a younger one may
+    be another run's, still writing."""
+    empty: set[str] = set()
+    now, swept = time.time(), []
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if st.st_size:
+                continue
+            empty.add(entry.name)
+            if now - st.st_mtime > EMPTY_REPORT_AGE:
+                os.unlink(entry.path)
+                swept.append(entry.path)
+        except OSError:  # gone meanwhile, or not ours to delete: left as it is
+            continue
+    if swept:
+        log.warning(
+            "run reports: %s: empty, left by a run stopped before it wrote its report; deleted",
+            ", ".join(swept),
+        )
+    return empty

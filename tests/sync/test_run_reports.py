@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,35 @@ def test_a_stop_as_an_unwritten_report_is_unreserved_leaves_no_empty_name(
     finally:
         stops.arrived()
     assert stopped and list(folder.iterdir()) == []
+
+
+def test_empty_reports_and_folders_named_as_reports_are_not_counted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ``kill -9`` between reserving a report's name and writing it left an empty file in
+    ``runs/`` that counted as a report of its kind: the newest by name, it pushed a real
+    night out, and stayed for good. A folder named as a report was skipped without a word.
+    An empty one an hour old is deleted and named; a younger one may be another run's
+    reservation, so it stays, uncounted."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for name in OLD[:3]:
+        (runs / name).write_text("{}", encoding="utf-8")
+    killed, writing = runs / "20261120T023000Z.json", runs / "20261121T023000Z.json"
+    killed.touch()
+    writing.touch()
+    hours_ago = time.time() - 2 * 3600
+    os.utime(killed, (hours_ago, hours_ago))
+    (runs / "20261119T023000Z.json").mkdir()
+    written = runs / "20261122T023000Z.json"
+    written.write_text("{}", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
+        assert prune_run_reports(runs, 3, written) is None
+    assert sorted(p.name for p in runs.iterdir()) == sorted(
+        [*OLD[1:3], "20261119T023000Z.json", writing.name, written.name]
+    )
+    assert caplog.messages == [
+        f"run reports: {runs / '20261119T023000Z.json'}: a folder named as a run report, left "
+        "alone and not counted as one (remove or rename it)",
+        f"run reports: {killed}: empty, left by a run stopped before it wrote its report; deleted",
+    ]
