@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import select
 import shlex
 import socket
 import subprocess
@@ -34,7 +36,12 @@ NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value
 #: the thread a webhook POST runs in (``_within``)
 WEBHOOK_THREAD = "sheets-sync-webhook"
-_STDERR_TAIL = 4096  # bytes of a failed command's stderr read for its last line
+#: the last bytes of a hook's stderr kept (for a failed one's last line): no more, so a
+#: hook that writes without end fills neither the memory nor a disk
+STDERR_KEPT = 64 * 1024
+#: how often the hook's exit is looked for while its stderr is quiet
+_POLL = 0.05
+log = logging.getLogger("sheets_sync.ops")
 
 
 def turned_off_track(
@@ -172,9 +179,10 @@ def _where(url: str) -> str:
 
 
 def _run_command(command: str, body: bytes, timeout: float) -> str | None:
-    """Run the hook and wait for it, not for its children: its stdin and stderr are temp
-    files, not pipes, since a child it leaves in the background (``sleep 60 &``) held a
-    pipe open and the sync waited the whole timeout for an end of file."""
+    """Run the hook and wait for it, not for its children: its stdin is a temp file and
+    its stderr a pipe read as it comes (``_wait_for``), since a child it leaves in the
+    background (``sleep 60 &``) held a pipe open and the sync waited the whole timeout
+    for an end of file."""
     try:
         argv = shlex.split(command)
     except ValueError as exc:
@@ -182,40 +190,94 @@ def _run_command(command: str, body: bytes, timeout: float) -> str | None:
     if not argv:
         return "notify command is empty"
     try:
-        with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
+        with tempfile.TemporaryFile() as stdin:
             stdin.write(body)
             stdin.flush()
             stdin.seek(0)
-            return _wait_for(argv, stdin, stderr, timeout)
-    except OSError as exc:  # the temp files: a full or unusable temp folder
+            return _wait_for(argv, stdin, timeout)
+    except OSError as exc:  # the temp file, the pipe: a full or unusable temp folder
         return f"notify command {argv[0]!r}: not run ({exc.strerror or exc})"
 
 
-def _wait_for(argv: list[str], stdin: IO[bytes], stderr: IO[bytes], timeout: float) -> str | None:
+class _Tail:
+    """The last ``keep`` bytes of a stream, and how many it ran to."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep, self.total, self.data = keep, 0, bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        self.data += chunk
+        if len(self.data) > self.keep:
+            del self.data[: len(self.data) - self.keep]
+
+
+def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
+    """The hook's stderr comes through a pipe of which the last ``STDERR_KEPT`` bytes are
+    kept: it went to a temp file, and a chatty hook (or a child it left behind, writing on)
+    could fill the temp folder's disk. Once the hook has exited, what is in the pipe is read
+    and the pipe closed: a child still writing to it then gets SIGPIPE, as in a shell."""
+    read_end, write_end = os.pipe()
     try:
-        proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=write_end)
+        finally:
+            os.close(write_end)
+        err = _Tail(STDERR_KEPT)
+        try:
+            returncode = _read_until_exit(proc, read_end, err, timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
+        except BaseException:  # a stop (SIGTERM reaches us alone): the hook goes with the
+            proc.kill()  # night, which says the notification may not have gone out
+            proc.wait()
+            raise
     except FileNotFoundError:
         return f"notify command {argv[0]!r}: not found"
     except PermissionError:
         return f"notify command {argv[0]!r}: not executable"
-    except OSError as exc:
-        return f"notify command {argv[0]!r}: {exc}"
-    try:
-        returncode = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
-    except BaseException:  # a stop (SIGTERM reaches us alone): the hook goes with the night,
-        proc.kill()  # which says the notification may not have gone out; the next sends it
-        proc.wait()
-        raise
+    finally:
+        os.close(read_end)
+    if err.total > STDERR_KEPT:
+        log.warning(
+            "notification: notify command %r wrote %s bytes to stderr; only the last %d KB "
+            "were kept",
+            argv[0],
+            f"{err.total:,}",
+            STDERR_KEPT // 1024,
+        )
     if returncode == 0:
         return None
-    stderr.seek(max(os.fstat(stderr.fileno()).st_size - _STDERR_TAIL, 0))
-    err = stderr.read(_STDERR_TAIL).decode("utf-8", "replace").strip().splitlines()
-    tail = f": {err[-1][:300]}" if err else ""
+    lines = bytes(err.data).decode("utf-8", "replace").strip().splitlines()
+    tail = f": {lines[-1][:300]}" if lines else ""
     return f"notify command {argv[0]!r} exited with {returncode}{tail}"
+
+
+def _read_until_exit(
+    proc: subprocess.Popen[bytes], read_end: int, err: _Tail, timeout: float
+) -> int:
+    """Read the hook's stderr into ``err`` until it exits (``TimeoutExpired`` after
+    ``timeout``), then what is left in the pipe without waiting for its end: a child the
+    hook left behind may hold it open."""
+    deadline = time.monotonic() + timeout
+    at_end = False
+    while (returncode := proc.poll()) is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        if at_end:  # every writer gone: nothing to read, only the exit to wait for
+            return proc.wait(timeout=left)
+        if select.select([read_end], [], [], min(left, _POLL))[0]:
+            chunk = os.read(read_end, 1 << 16)
+            at_end = not chunk
+            err.add(chunk)
+    os.set_blocking(read_end, False)
+    with contextlib.suppress(BlockingIOError):
+        while chunk := os.read(read_end, 1 << 16):
+            err.add(chunk)
+    return returncode
 
 
 def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import pytest
 
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.ops.notify import (
+    STDERR_KEPT,
     WEBHOOK_THREAD,
     notification,
     send,
@@ -385,3 +387,52 @@ def test_the_configuration_refuses_a_webhook_that_is_no_http_url(workspace: Path
         "sheets-sync.yaml: notify: webhook must be an http(s) URL, such as "
         "https://hooks.example/..."
     ]
+
+
+def test_a_chatty_commands_stderr_is_cut_to_its_last_64_kb(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The hook's stderr went to a temp file kept whole: a hook (or a tool it ran) that
+    wrote without end filled the temp folder's disk. What the hook's stderr holds stays
+    bounded, the last line still says why, and the log says it was cut."""
+    held = tmp_path / "held"
+    script = (
+        "import os, sys\n"
+        "for _ in range(128): os.write(2, b'x' * 65535 + b'\\n')\n"
+        f"open({str(held)!r}, 'w').write(str(os.fstat(2).st_size))\n"
+        "sys.exit('broke at the end')\n"
+    )
+    (tmp_path / "hook.py").write_text(script, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.ops"):
+        problems = send({}, command=f"{sys.executable} {tmp_path / 'hook.py'}", webhook=None)
+    assert problems == [f"notify command {sys.executable!r} exited with 1: broke at the end"]
+    assert int(held.read_text()) <= STDERR_KEPT  # 8 MB in a temp file until 2026-12-06
+    assert caplog.messages == [
+        f"notification: notify command {sys.executable!r} wrote 8,388,625 bytes to stderr; "
+        "only the last 64 KB were kept"
+    ]
+
+
+def _running(pid: int) -> bool:
+    """The process is there and not a zombie waiting for its reaper."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_child_left_writing_to_the_stderr_does_not_fill_the_disk(tmp_path: Path) -> None:
+    """A child the hook leaves behind writing to stderr wrote into the temp file for as
+    long as it ran. The pipe is closed once the hook has exited: its next write ends it
+    (SIGPIPE), as a shell pipeline's would."""
+    command, pid_file = _background_child(tmp_path, "exit 0")
+    command = command.replace("sleep 30 &", "(while :; do echo chatty >&2; done) &")
+    try:
+        assert send({"n": 1}, command=command, webhook=None, timeout=20) == []
+        pid = int(pid_file.read_text())
+        deadline = time.monotonic() + 30  # only a child writing on reaches it
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(pid)
+    finally:
+        _stop(pid_file)
