@@ -7,6 +7,7 @@ workbooks go through ``backends/excel/files.py``, which adds conflict checks and
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -73,6 +74,30 @@ def commit(tmp: Path, path: Path) -> None:
     """Rename a ``stage``d temp file over ``path`` and fsync the folder."""
     try:
         os.replace(tmp, path)
+        fsync_dir(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+#: what ``os.link`` says on a file system without hard links (some FUSE and SMB mounts)
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+
+
+def commit_new(tmp: Path, path: Path) -> None:
+    """Put a ``stage``d temp file at ``path`` only if nothing is there: linked, not renamed,
+    so a file made at ``path`` since the caller looked is never replaced
+    (``FileExistsError``); the temp name then goes. A rename replaced a file made between
+    the caller's check and it. On a file system without hard links, the check and the
+    rename, as close together as they can be."""
+    try:
+        try:
+            os.link(tmp, path, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+            os.replace(tmp, path)
         fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)

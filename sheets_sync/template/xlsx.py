@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_sync.atomic import atomic_write, why_not_written
+from sheets_sync.atomic import atomic_write, commit_new, stage, why_not_written
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import (
@@ -153,6 +153,13 @@ def deterministic_bytes(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
+def _exists(path: Path) -> ConfigError:
+    return ConfigError(
+        f"{path}: already exists; not overwriting it (it may be a team's workbook; "
+        "--force replaces it)"
+    )
+
+
 def write_template(
     path: str | PathLike[str], *, overwrite: bool = False, rules: ScoringRules | None = None
 ) -> None:
@@ -176,10 +183,7 @@ def write_template(
     except OSError:  # a name too long, a folder not searchable: raised as it was; the
         there = False  # write below fails too, and says why about the path's folders
     if there and not overwrite:
-        raise ConfigError(
-            f"{path}: already exists; not overwriting it (it may be a team's workbook; "
-            "--force replaces it)"
-        )
+        raise _exists(path)
     data = deterministic_bytes(build_workbook(template_for(rules)))
 
     def write(tmp: Path) -> None:
@@ -187,7 +191,14 @@ def write_template(
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, write)
+        if overwrite:
+            atomic_write(path, write)
+        else:  # linked, not renamed: a file made there since the check above stays
+            tmp = stage(path, write)
+            try:
+                commit_new(tmp, path)
+            except FileExistsError:
+                raise _exists(path) from None
     except OSError as exc:  # named the temp file (``/srv/.t.xlsx.k2j1.tmp: Permission
         # denied``), or for a folder that is a file only ``t.xlsx: File exists``
         raise ConfigError(

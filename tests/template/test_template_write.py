@@ -4,16 +4,20 @@ Permission denied``, exit 1), or for a folder that is a file only ``t.xlsx: File
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
 from sheets_sync.errors import ConfigError
+from sheets_sync.template import xlsx
 from sheets_sync.template.xlsx import write_template
 
 
@@ -73,3 +77,44 @@ def test_a_folder_that_is_a_link_to_nothing_says_so(tmp_path: Path) -> None:
         f"{tmp_path / 'gone'}, which does not exist"
     )
     assert not (tmp_path / "gone").exists()
+
+
+@pytest.mark.parametrize("linkless", [False, True])
+def test_a_file_made_between_the_check_and_the_write_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linkless: bool
+) -> None:
+    """``template`` looked for the file, built the workbook, then renamed it into place:
+    a team's workbook saved there meanwhile (a sync script, a colleague) was replaced by
+    a blank template. The file is linked into place now, which fails on one that is
+    there; ``linkless``: a file system without hard links, where the check is made again
+    just before the rename. The file appears after the check, as the workbook is built."""
+    path = tmp_path / "team.xlsx"
+    build = xlsx.deterministic_bytes
+
+    def saved_meanwhile(book: Any) -> bytes:
+        path.write_bytes(b"the team's goals")
+        return build(book)
+
+    monkeypatch.setattr(xlsx, "deterministic_bytes", saved_meanwhile)
+    if linkless:
+
+        def no_links(*args: Any, **kwargs: Any) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(ConfigError) as caught:
+        write_template(path)
+    assert str(caught.value) == (
+        f"{path}: already exists; not overwriting it (it may be a team's workbook; --force "
+        "replaces it)"
+    )
+    assert path.read_bytes() == b"the team's goals"
+    assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]  # no temp file left
+
+
+def test_a_new_template_is_linked_into_place(tmp_path: Path) -> None:
+    path = tmp_path / "team.xlsx"
+    write_template(path)
+    assert path.stat().st_nlink == 1 and [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
+    write_template(path, overwrite=True)  # --force: renamed over it, as ever
+    assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
