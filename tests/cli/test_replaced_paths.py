@@ -122,3 +122,18 @@ def test_an_export_over_a_pipe_is_refused_before_any_team_is_read(
     assert stat.S_ISFIFO((out_dir / "kpis.csv").lstat().st_mode)
     code, _, err = run("export", "--config", str(ws), *AS_OF, "--out", "/proc/self")
     assert code == 2 and "summary.csv is in /proc, not a file; " in err
+
+
+def test_a_shard_merge_over_a_pipe_is_refused_before_it_merges(demo: Path, tmp_path: Path) -> None:
+    """``rollup --from-results`` (the Airflow DAG's merge) published the workbook over a
+    named pipe at ``rollup.output``, as the night did."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    results = tmp_path / "results"
+    shard = ["--shard", "1/1", "--results-dir", str(results)]
+    assert run("sync", "--config", str(ws), *AS_OF, *shard)[0] == 0
+    os.mkfifo(ws.parent / "company.xlsx")
+    before = _files(ws.parent)
+    code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: rollup.output company.xlsx: is a named pipe, not a file; ")
+    assert _files(ws.parent) == before
