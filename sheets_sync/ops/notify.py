@@ -263,13 +263,15 @@ def _read_until_exit(
     hook left behind may hold it open."""
     deadline = time.monotonic() + timeout
     at_end = False
+    ready = select.poll()  # not ``select.select``: a descriptor past 1023 is refused there
+    ready.register(read_end, select.POLLIN)
     while (returncode := proc.poll()) is None:
         left = deadline - time.monotonic()
         if left <= 0:
             raise subprocess.TimeoutExpired(proc.args, timeout)
         if at_end:  # every writer gone: nothing to read, only the exit to wait for
             return proc.wait(timeout=left)
-        if select.select([read_end], [], [], min(left, _POLL))[0]:
+        if ready.poll(min(left, _POLL) * 1000):  # readable, or every writer gone
             chunk = os.read(read_end, 1 << 16)
             at_end = not chunk
             err.add(chunk)
