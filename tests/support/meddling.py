@@ -3,7 +3,7 @@ before its write, so the write must see the file changed and leave it alone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +18,7 @@ def edited_before_the_write(team_file: Path) -> Callable[[TeamSpec, Workspace], 
     OKRs!Q2 typed over and saved, as by a person meanwhile."""
 
     class Meddling(ExcelBackend):
-        def write(self, data: WorkbookData, writes: list[CellWrite]) -> None:  # type: ignore[override]
+        def write(self, data: WorkbookData, writes: Sequence[CellWrite]) -> None:
             wb = openpyxl.load_workbook(team_file)
             wb["OKRs"]["Q2"] = "edited by a person meanwhile"
             wb.save(team_file)
