@@ -123,21 +123,61 @@ def main_asleep() -> None:
             return
 
 
+#: How long the processes of a session may take to end once its first process ended (a
+#: worker finishing its team, one dying with its parent): only one left behind is so slow.
+SETTLE = 30.0
+
+
+class Session(subprocess.Popen[str]):
+    """A process started by ``in_session``. ``outlived``: its session's processes (pid:
+    command line) still alive when the ``with`` block was left after it ended, and
+    ``settle`` s (``SETTLE``) later; ``None`` if it was still running when the block was
+    left (nothing to see)."""
+
+    outlived: dict[int, str] | None = None
+
+
+def _group(pgid: int) -> dict[int, str]:
+    """The live processes (not zombies) of group ``pgid``: pid: command line."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found[int(stat.parent.name)] = cmdline.decode(errors="replace").strip()
+    return found
+
+
+def _outlived(pgid: int, settle: float) -> dict[int, str]:
+    """The processes of group ``pgid`` still alive once ``settle`` s passed (or none)."""
+    deadline = time.monotonic() + settle
+    while (left := _group(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
 @contextlib.contextmanager
-def in_session(argv: Sequence[str]) -> Iterator[subprocess.Popen[str]]:
+def in_session(argv: Sequence[str], settle: float = SETTLE) -> Iterator[Session]:
     """``argv`` started in a session of its own (a group signal reaches its processes
-    only), its output piped as text. On leaving, the session's processes are killed,
-    then reaped and its pipes closed: a timeout left them to a later test."""
-    proc = subprocess.Popen(
+    only), its output piped as text. Left normally once it ended, what of its session
+    outlived it is noted (``Session.outlived``; on Linux, read from /proc): a check after
+    the block could not see it, the session being killed on leaving. Its processes are
+    then killed, reaped and its pipes closed: a timeout left them to a later test."""
+    proc = Session(
         list(argv),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+    left = False
     try:
         yield proc
+        left = True
     finally:
+        if left and proc.poll() is not None:
+            proc.outlived = _outlived(proc.pid, settle)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
@@ -147,8 +187,17 @@ def wait_until(
     proc: subprocess.Popen[str], ready: Callable[[], bool], every: float = 0.005
 ) -> None:
     """Return once ``ready()``, asked each ``every`` seconds; the test fails with the
-    process's output if it ends first, or HANG passes (only a hang is so slow)."""
+    process's output if it ends first, or HANG passes (only a hang is so slow). Its
+    session is killed first: what is left of it could hold the pipes open for good."""
+    import pytest  # here: the scripts that import this module need no pytest
+
     deadline = time.monotonic() + HANG
     while not ready():
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        ended = proc.poll() is not None
+        if ended or time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            why = f"it ended ({proc.returncode})" if ended else f"still running after {HANG} s"
+            pytest.fail(f"not ready: {why}; stdout:\n{out}\nstderr:\n{err}")
         time.sleep(every)
