@@ -22,8 +22,7 @@ import pytest
 
 from bench.generate import generate_workspace
 from tests.support.cpus import needs_two_cpus
-from tests.support.scripts import HANG, in_session, wait_until
-from tests.sync.test_killed_run import _alive
+from tests.support.scripts import HANG, SETTLE, in_session, wait_until
 
 AS_OF = ["--as-of", "2026-11-23"]
 #: the CLI's debug line (``-vv``) for a stop whose exception CPython dropped in a finalizer
@@ -61,6 +60,9 @@ def stopped_done(err: str, signum: int, teams: Path, before: Path) -> int:
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, fork")
 @needs_two_cpus
+# the run to its writes, then to its end, then the next night: in turn, each bounded by
+# HANG; SETTLE for what the run left, if anything
+@pytest.mark.timeout(3 * HANG + SETTLE + 60)
 @pytest.mark.parametrize(
     ("signum", "group", "code"),
     [
@@ -101,10 +103,7 @@ def test_a_stopped_sync_leaves_whole_files_no_temp_files_and_no_lock(
     # the signal included (a signal to the run alone left them writing whole chunks)
     stopped_done(err, signum, ws / "teams", big.parent / "teams")
     assert workers, "the sync forked no workers"
-    deadline = time.monotonic() + 10
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(map(_alive, workers)), "a worker outlived the run"
+    assert proc.outlived == {}, f"a worker outlived the run (workers {workers}): {proc.outlived}"
     # ``.company.xlsx.*.tmp``, and a team's ``.sales.xlsx.*.sheets-sync-tmp``, which
     # ``.*.tmp*`` did not match
     assert not list(ws.rglob(".*tmp")), "a temp file was left behind"
@@ -187,6 +186,7 @@ def _snapshots(ws: Path, day: str) -> int:
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
 @needs_two_cpus
+@pytest.mark.timeout(4 * HANG + SETTLE + 60)  # four runs waited on in turn, each bounded by HANG
 def test_a_night_stopped_after_its_snapshot_alerts_when_run_again(
     big: Path, tmp_path: Path
 ) -> None:
