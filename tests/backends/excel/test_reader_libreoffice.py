@@ -4,10 +4,6 @@ workbook is recalculated and saved once by LibreOffice headless (as .xlsx and .o
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 
 import openpyxl
@@ -15,44 +11,11 @@ import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.grid import CellError, CellRange, SheetGrid
+from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
-pytestmark = pytest.mark.libreoffice
-
-
-def soffice() -> str:
-    exe = shutil.which("soffice")
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("soffice (LibreOffice) is required in CI")
-        pytest.skip("soffice (LibreOffice headless) is not installed")
-    return exe
-
-
-def convert(src: Path, fmt: str, tmp: Path) -> Path:
-    """One conversion with a private profile, so parallel runs never share one."""
-    profile = Path("/tmp") / f"sheets-sync-lo-{uuid.uuid4().hex}"
-    outdir = tmp / fmt
-    try:
-        subprocess.run(
-            [
-                soffice(),
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(outdir),
-                str(src),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    out = outdir / f"{src.stem}.{fmt}"
-    assert out.is_file(), f"LibreOffice wrote no {out.name}"
-    return out
+#: the first test waits for the module's two conversions in turn, each bounded by HANG
+pytestmark = pytest.mark.timeout(2 * HANG + 60)
 
 
 def build(path: Path) -> None:
@@ -80,13 +43,14 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("lo")
     src = tmp / "okrs.xlsx"
     build(src)
-    return {fmt: convert(src, fmt, tmp) for fmt in ("xlsx", "ods")}
+    return {fmt: convert(src, fmt, tmp / fmt) for fmt in ("xlsx", "ods")}
 
 
 def read(path: Path) -> SheetGrid:
     return read_workbook(path, tabs=["okrs"]).sheets["OKRs"]
 
 
+@needs_libreoffice
 def test_cached_formula_values_xlsx(converted: dict[str, Path]) -> None:
     g = read(converted["xlsx"])
     assert g.rows[1] == (
@@ -104,12 +68,14 @@ def test_cached_formula_values_xlsx(converted: dict[str, Path]) -> None:
     assert g.value(6, 1) == 350.0
 
 
+@needs_libreoffice
 def test_hidden_and_merged_survive_libreoffice_xlsx(converted: dict[str, Path]) -> None:
     g = read(converted["xlsx"])
     assert g.hidden_rows == frozenset({4})
     assert g.merged == (CellRange(5, 1, 5, 3),)
 
 
+@needs_libreoffice
 def test_ods_values_errors_hidden_and_merged(converted: dict[str, Path]) -> None:
     g = read(converted["ods"])
     assert g.rows[1][:6] == ("Revenue", 100.0, 250.0, 0.6, CellError("#N/A"), "#N/A")
