@@ -22,6 +22,7 @@ from sheets_sync.rollup import Rollup, build_rollup, export_tables, write_rollup
 from sheets_sync.sync.outcome import Outcome, TeamRun
 from tests.rollup.fixtures import AS_OF, PERIOD, context
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
 #: text -> what the CSV export writes for it
 FORMULA_LIKE = {
@@ -106,6 +107,7 @@ def _ran(xlsx: Path) -> set[str]:
 
 
 @needs_libreoffice
+@pytest.mark.timeout(4 * HANG + 60)  # four conversions in turn, each bounded by HANG
 def test_libreoffice_runs_no_exported_text(texts_rollup: Rollup, tmp_path: Path) -> None:
     """The unescaped texts are the control: LibreOffice runs ``=1+1`` (7.4 also ``= 1+1``
     and, trimming, `` =1+1`` and ``  =1+1``), so the check would see a formula the export

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.domain.models import Category, Direction, Frequency, KRType, ObjectiveType
@@ -129,7 +128,6 @@ def test_standard_mapping_reads_template_and_skips_examples() -> None:
 
 
 @needs_libreoffice
-@pytest.mark.timeout(180)
 def test_template_survives_libreoffice_round_trip(tmp_path: Path) -> None:
     out = convert(COMMITTED, "xlsx", tmp_path / "lo")
     assert _read_standard(out) == (0, 0, 0, ())

@@ -20,6 +20,7 @@ from sheets_sync.grid import CellError, CellRange, CellStyle, CellWrite
 from tests.backends.excel.fixtures import parts
 from tests.backends.excel.modern import MAIN_NS, SHEET, modern_parts, modern_workbook
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
 GREEN = CellStyle(fill="C6EFCE")
 #: the sync's cells: Score (F) and Status (G) of both rows
@@ -110,6 +111,7 @@ def test_an_owned_vm_or_cm_cell_loses_its_metadata_with_its_value() -> None:
 
 
 @needs_libreoffice
+@pytest.mark.timeout(3 * HANG + 60)  # three conversions in turn, each bounded by HANG
 def test_libreoffice_opens_the_patched_workbook(tmp_path: Path) -> None:
     writes = [*OWNED, CellWrite("OKRs", 3, 4, True, GREEN)]
     src = tmp_path / "modern.xlsx"

@@ -185,6 +185,9 @@ def _pixel_counts(png: Path, colours: list[str]) -> dict[str, int]:
 
 
 @needs_libreoffice
+# team_lo's conversion (if no test made it before), this one and pdftoppm, each bounded
+# by HANG
+@pytest.mark.timeout(3 * HANG + 60)
 def test_libreoffice_opens_and_renders_status_colours(team_lo: bytes, tmp_path: Path) -> None:
     import subprocess
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.grid import SheetGrid
 from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
 OWNERS = ("Ann", "Bob", "Ann", "Bob", "Cy", "Dee", "Dee")
 
@@ -166,6 +167,7 @@ def test_ods_rows_a_filter_hides_are_read_and_rows_hidden_by_hand_are_not() -> N
 
 
 @needs_libreoffice
+@pytest.mark.timeout(2 * HANG + 60)  # two conversions in turn, each bounded by HANG
 def test_libreoffice_filtered_files_read_every_filtered_row(tmp_path: Path) -> None:
     """The Excel file saved by LibreOffice as .ods, and that .ods saved back as .xlsx
     (``hidden="true"``, its own ``autoFilter``): the filtered rows are read in both."""
