@@ -3,11 +3,9 @@ process against the emulator, whose every call takes 250 ms."""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,12 +14,13 @@ import pytest
 
 from sheets_sync.emulator import Emulator
 from tests.e2e.test_google_sync import team_sheets, workspace
-from tests.support.scripts import HANG
+from tests.support.scripts import HANG, in_session, wait_until
 
 pytestmark = [
     pytest.mark.emulator,
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals, flock"),
+    pytest.mark.timeout(2 * HANG + 60),  # the run waited on to a point, then to its end
 ]
 TEAMS = 40
 
@@ -58,16 +57,10 @@ def test_ctrl_c_stops_google_teams_between_requests_and_keeps_the_lock_till_the_
     env.faults.latency_ms = 250
     argv = [sys.executable, "-m", "sheets_sync", "sync", "--config", str(cfg)]
     argv += ["--as-of", "2026-02-15"]
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
     lock = tmp_path / ".sheets-sync" / "run.lock"
     free_at: int | None = None
-    try:
-        deadline = time.monotonic() + HANG
-        while _written(env) < 4:
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.01)
+    with in_session(argv) as proc:
+        wait_until(proc, lambda: _written(env) >= 4, every=0.01)
         os.killpg(proc.pid, signal.SIGINT)
         time.sleep(0.03)
         os.killpg(proc.pid, signal.SIGINT)  # again, while the threads end their requests
@@ -76,9 +69,6 @@ def test_ctrl_c_stops_google_teams_between_requests_and_keeps_the_lock_till_the_
                 free_at = _written(env)
             time.sleep(0.002)
         out, err = proc.communicate(timeout=HANG)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
     written = _written(env)
     assert proc.returncode == -signal.SIGINT, out + err  # dies by it after its line
     assert "Traceback" not in err, err
@@ -122,21 +112,16 @@ def test_a_team_waiting_for_its_quota_slot_sends_nothing_after_ctrl_c(
     env.log.clear()
     argv = [sys.executable, "-c", _HOUR_WINDOW, "sync", "--config", str(cfg)]
     argv += ["--as-of", "2026-02-15"]
-    proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + HANG
-        while not any(r.endpoint == "spreadsheets.get" for r in env.log.requests):
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.01)
+    with in_session(argv) as proc:
+
+        def reading() -> bool:
+            return any(r.endpoint == "spreadsheets.get" for r in env.log.requests)
+
+        wait_until(proc, reading, every=0.01)
         time.sleep(0.2)  # the other threads are in the limiter's wait (for the hour)
         reads_at_stop = sum(r.endpoint == "spreadsheets.get" for r in env.log.requests)
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=HANG)  # not the hour the waiting threads sleep
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
     assert "Traceback" not in err, err
     assert proc.returncode == -signal.SIGINT, out + err
     reads = sum(r.endpoint == "spreadsheets.get" for r in env.log.requests)
