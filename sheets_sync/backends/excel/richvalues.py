@@ -26,6 +26,8 @@ from lxml import etree
 _VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
 _ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+#: an index the reader follows: ASCII digits, few enough for ``int``
+_INDEX = re.compile(r"[0-9]{1,9}")
 #: shown as the cell's error detail: what the #VALUE! stands for
 PICTURE = "a picture placed in the cell, not a value: type the value instead"
 
@@ -41,6 +43,15 @@ class RichValue:
 Loader = Callable[[str], "etree._Element | None"]
 
 
+def _index(text: str | bytes | None) -> int | None:
+    """An index as written (ASCII digits, at most 9), or None: ``str.isdigit`` passes
+    "²", which ``int`` refuses, and 5,000 digits pass it but exceed Python's limit on
+    int conversion; either failed the team with an internal error (until 2026-12-06)."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    return int(text) if text is not None and _INDEX.fullmatch(text) else None
+
+
 def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
     """(row, column) -> ``vm`` index of each cell carrying one (a byte scan: the common
     sheet has none and costs one ``find``)."""
@@ -50,13 +61,13 @@ def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
     for m in _VM_CELL.finditer(xml):
         attrs = {k: a or b for k, a, b in _ATTR.findall(m[1])}  # one of them matched
         ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-        vm = attrs.get(b"vm", b"")
-        if ref is None or not vm.isdigit():
+        vm = _index(attrs.get(b"vm"))
+        if ref is None or vm is None:
             continue
         col = 0
         for ch in ref[1]:
             col = col * 26 + ord(ch) - 64
-        found[(int(ref[2]), col)] = int(vm)
+        found[(int(ref[2]), col)] = vm
     return found
 
 
@@ -86,8 +97,7 @@ def rich_values(
     )
     rvb: list[int | None] = []
     for bk in _kids(future, "bk"):
-        i = next((e.get("i") for e in bk.iter() if _local(e.tag) == "rvb"), None)
-        rvb.append(int(i) if i is not None and i.isdigit() else None)
+        rvb.append(_index(next((e.get("i") for e in bk.iter() if _local(e.tag) == "rvb"), None)))
     structs = [
         (s.get("t", ""), [k.get("n", "") for k in _kids(s, "k")]) for s in _kids(st_root, "s")
     ]
@@ -97,8 +107,8 @@ def rich_values(
         (b for m in _kids(meta, "valueMetadata") for b in _kids(m, "bk")), start=1
     ):
         rc = next(iter(_kids(bk, "rc")), None)
-        v = rc.get("v", "") if rc is not None and rc.get("t") == rich_type else ""
-        index = rvb[int(v)] if v.isdigit() and int(v) < len(rvb) else None
+        v = _index(rc.get("v")) if rc is not None and rc.get("t") == rich_type else None
+        index = rvb[v] if v is not None and v < len(rvb) else None
         if index is None or index >= len(rvs):
             continue
         found = _shown(rvs[index], structs)
@@ -108,10 +118,10 @@ def rich_values(
 
 
 def _shown(rv: etree._Element, structs: list[tuple[str, list[str]]]) -> RichValue | None:
-    s = rv.get("s", "")
-    if not s.isdigit() or int(s) >= len(structs):
+    s = _index(rv.get("s"))
+    if s is None or s >= len(structs):
         return None
-    kind, keys = structs[int(s)]
+    kind, keys = structs[s]
     texts = [v.text or "" for v in _kids(rv, "v")]
     if "_DisplayString" in keys and keys.index("_DisplayString") < len(texts):
         return RichValue(texts[keys.index("_DisplayString")])
