@@ -26,6 +26,8 @@ from lxml import etree
 _VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
 _ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+#: ``vm`` as an attribute, however spaced (``vm ="1"``, after ``\r``), for the pre-check
+_HAS_VM = re.compile(rb"\svm\s*=")
 #: an index the reader follows: ASCII digits, few enough for ``int``
 _INDEX = re.compile(r"[0-9]{1,9}")
 #: shown as the cell's error detail: what the #VALUE! stands for
@@ -54,9 +56,10 @@ def _index(text: str | bytes | None) -> int | None:
 
 def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
     """(row, column) -> ``vm`` index of each cell carrying one (a byte scan: the common
-    sheet has none and costs one ``find``)."""
+    sheet has none and costs one ``in``; until 2026-12-06 the pre-check missed
+    ``vm ="1"`` and ``\rvm=``, so such cells read as their fallback)."""
     found: dict[tuple[int, int], int] = {}
-    if xml.find(b" vm=") < 0 and xml.find(b"\tvm=") < 0 and xml.find(b"\nvm=") < 0:
+    if b"vm" not in xml or _HAS_VM.search(xml) is None:
         return found
     for m in _VM_CELL.finditer(xml):
         attrs = {k: a or b for k, a, b in _ATTR.findall(m[1])}  # one of them matched

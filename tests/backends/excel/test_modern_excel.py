@@ -214,3 +214,6 @@ def test_vm_cells_are_found_in_any_spelling() -> None:
     )
     assert vm_cells(sheet) == {(2, 3): 1, (2, 4): 12}
     assert vm_cells(b'<c r="A1"><v>1</v></c>') == {}
+    # spellings the pre-check missed until 2026-12-06
+    assert vm_cells(b'<c r="C2" t="e" vm ="1"><v>#VALUE!</v></c>') == {(2, 3): 1}
+    assert vm_cells(b'<c r="C2" t="e"\rvm="1"><v>#VALUE!</v></c>') == {(2, 3): 1}
