@@ -77,20 +77,70 @@ def _text(xml: bytes, close: int, f_close: bytes) -> str:
     return f"={_as_shown(text)}" if text else ""
 
 
-#: a quoted string or sheet name (left as written), or a prefix Excel hides
-_QUOTED_OR_PREFIX = re.compile(
-    r"""("(?:[^"]|"")*"|'(?:[^']|'')*')|(?<![\w.])(?:_xl(?:fn|ws|pm)\.)+"""
+#: left as written: a quoted string or sheet name, and a structured reference's brackets
+#: (``T['#ID]``, ``T[[#This Row],[Score]]``; inside them ``'`` escapes the next character)
+_SPAN = r"""("(?:[^"]|"")*"|'(?:[^']|'')*'|\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\])"""
+#: a span, a function Excel shows as an operator, a prefix Excel hides, or a parenthesis
+_TOKEN = re.compile(
+    rf"(?s){_SPAN}|(?<![\w.])_xlfn\.(SINGLE|ANCHORARRAY)\("
+    r"|(?<![\w.])(?:_xl(?:fn|ws|pm)\.)+|([()])"
 )
+#: an operator: outside parentheses, the operand of ``@`` or ``#`` needs them
+_OPERATOR = re.compile(r"[-+*/^&=<>%,\s]")
+
+
+class _Call:
+    """SINGLE's or ANCHORARRAY's argument while ``_as_shown`` reads it ("" at the top)."""
+
+    def __init__(self, fn: str, slot: int) -> None:
+        self.fn = fn
+        self.slot = slot  # where in the output its opening goes, once known
+        self.opened = 0  # parentheses open inside it
+        self.compound = False  # an operator outside those parentheses
+
+    def closed(self, out: list[str]) -> None:
+        """``@arg`` or ``arg#``, in parentheses unless the argument is one operand."""
+        bare = not self.compound and len(out) > self.slot + 1  # parts are never ""
+        out[self.slot] = ("@" if self.fn == "SINGLE" else "") + ("" if bare else "(")
+        if end := ("" if bare else ")") + ("" if self.fn == "SINGLE" else "#"):
+            out.append(end)
 
 
 def _as_shown(text: str) -> str:
-    """The formula without the prefixes the file gives functions newer than Excel 2007
-    (``_xlfn.XLOOKUP``, ``_xlfn._xlws.SORT``) and LAMBDA's parameters (``_xlpm.x``),
-    which Excel does not show: a dry run showed ``=_xlfn._xlws.SORT(A2:A9)`` until
-    2026-12-06. Text in quotes keeps them."""
+    """The formula as Excel shows it: without the prefixes the file gives functions newer
+    than Excel 2007 (``_xlfn.XLOOKUP``, ``_xlfn._xlws.SORT``) and LAMBDA's parameters
+    (``_xlpm.x``), and with the operators the file writes as functions: ``@A1:A9`` for
+    ``_xlfn.SINGLE(A1:A9)``, ``E2#`` for ``_xlfn.ANCHORARRAY(E2)``. A dry run showed
+    ``=_xlfn._xlws.SORT(A2:A9)`` until 2026-12-06. Quoted text and structured references
+    keep their words. One pass, each part written once (a file may nest deeply)."""
     if "_xl" not in text:
         return text
-    return _QUOTED_OR_PREFIX.sub(lambda m: m[1] or "", text)
+    out: list[str] = []
+    stack = [_Call("", -1)]
+    pos = 0
+    while (m := _TOKEN.search(text, pos)) is not None:
+        call = stack[-1]
+        if plain := text[pos : m.start()]:
+            out.append(plain)
+            call.compound = call.compound or (not call.opened and bool(_OPERATOR.search(plain)))
+        pos = m.end()
+        if m[1] is not None:
+            out.append(m[1])
+        elif m[2] is not None:
+            stack.append(_Call(m[2], len(out)))
+            out.append("")
+        elif m[3] == "(":
+            call.opened += 1
+            out.append("(")
+        elif m[3] == ")" and call.fn and not call.opened:
+            stack.pop().closed(out)
+        elif m[3] == ")":
+            call.opened = max(0, call.opened - 1)
+            out.append(")")
+    out.append(text[pos:])
+    for call in stack[1:]:  # an argument never closed: as written, less the prefix
+        out[call.slot] = f"{call.fn}("
+    return "".join(out)
 
 
 def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:

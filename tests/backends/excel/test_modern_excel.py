@@ -206,6 +206,35 @@ def test_formula_text_is_shown_without_the_prefixes_excel_hides() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        # a structured reference's ``'`` escapes a character, it opens no quote
+        (
+            "_xlfn.XLOOKUP(A2,T['#ID],T[Name])&amp;_xlfn.CONCAT(T['#x])",
+            "=XLOOKUP(A2,T['#ID],T[Name])&CONCAT(T['#x])",
+        ),
+        # implicit intersection and a spill reference, as Excel shows them
+        ("_xlfn.SINGLE(A1:A9)+SUM(_xlfn.ANCHORARRAY(E2))", "=@A1:A9+SUM(E2#)"),
+        (
+            "_xlfn.SINGLE(_xlfn.SINGLE(INDEX(T[[#This Row],[_xlfn.x]],(1+2))))",
+            "=@@INDEX(T[[#This Row],[_xlfn.x]],(1+2))",
+        ),
+        ("_xlfn.SINGLE(A1+B1)*_xlfn.ANCHORARRAY('My S'!E2)", "=@(A1+B1)*'My S'!E2#"),
+        # a parenthesis in quotes closes nothing; one never closed leaves the name
+        ('_xlfn.SINGLE("a)")&amp;_xlfn.SINGLE((A1', '=@"a)"&SINGLE((A1'),
+    ],
+)
+def test_formula_text_is_shown_as_excel_shows_it(written: str, shown: str) -> None:
+    """Until 2026-12-06 ``T['#ID]`` was read as opening a quote (the prefixes after it
+    stayed) and SINGLE and ANCHORARRAY showed as functions no one typed."""
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1">'
+        f"<f>{written}</f><v>1</v></c></row></sheetData></worksheet>"
+    ).encode()
+    assert formula_cells(sheet)[0] == {(1, 1): shown}
+
+
 def test_vm_cells_are_found_in_any_spelling() -> None:
     sheet = (
         b"<x:sheetData><x:row r='2'><x:c r='C2' t='e' vm='1'><x:v>#VALUE!</x:v></x:c>"
