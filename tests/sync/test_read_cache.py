@@ -391,7 +391,9 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 44: the same grid; the old-owned-column warning (36, 41) is taken out, as it fired on
     # a team's own columns (``Score (manual)`` beside an owned ``Status``)
     # 45: the same grid; an Excel linked data type (Geography, Stocks) reads as the name it
-    # shows, not its #VALUE! fallback; a picture in a cell's #VALUE! says it is one
+    # shows, not its #VALUE! fallback; a picture in a cell's #VALUE! says it is one; formula
+    # texts are shown as Excel shows them (``=SORT(A2:A9)``, not ``=_xlfn._xlws.SORT(A2:A9)``;
+    # ``@A1:A9`` and ``E2#`` for ``_xlfn.SINGLE`` and ``_xlfn.ANCHORARRAY``)
     # 46: the same grid; a row holding only unchecked checkboxes (FALSE) is an empty row,
     # not a key result with no ID
     assert (FORMAT, fields[-1]) == (46, "hidden_cols")
