@@ -51,8 +51,9 @@ def test_the_reader_reads_modern_cells() -> None:
     # the Geography data type: the name it shows (until 2026-12-06 its #VALUE! fallback)
     assert row2[:4] == ("KR1", "Grow sales", "France", True)
     assert row3[2:4] == ("France", False)  # the in-cell checkbox: a boolean
-    assert row2[7] == CellError("#VALUE!", PICTURE)  # the picture in the cell
-    assert row2[7].detail == PICTURE  # type: ignore[union-attr]
+    picture = row2[7]  # the picture in the cell
+    assert picture == CellError("#VALUE!", PICTURE)
+    assert isinstance(picture, CellError) and picture.detail == PICTURE
     assert grid.formula_arrays == (CellRange(2, 5, 3, 5),)  # the spilled dynamic array
     assert grid.formula_cells[(2, 6)] == "=IF(D2,1,0.5)"
 
@@ -77,7 +78,9 @@ def test_an_owned_checkbox_keeps_its_checkbox_in_the_derived_format() -> None:
     (until 2026-12-06 the team failed: "styles.xml entry uses a foreign namespace")."""
     out = parts(patch_xlsx(modern_workbook(), [CellWrite("OKRs", 2, 4, True, GREEN)]))
     cell = _cell(out[SHEET], "D2")
-    xf = int(re.search(rb' s="(\d+)"', cell)[1])  # type: ignore[index]
+    style = re.search(rb' s="(\d+)"', cell)
+    assert style is not None
+    xf = int(style[1])
     xfs = re.findall(rb"<xf [^>]*?(?:/>|>.*?</xf>)", out["xl/styles.xml"].split(b"<cellXfs")[1])
     assert b'<xfpb:xfComplement i="0"/>' in xfs[xf] and b'fillId="2"' in xfs[xf]
     assert b't="b"><v>1</v>' in cell
