@@ -314,14 +314,16 @@ _METADATA = (
 )
 
 _RD = "http://schemas.microsoft.com/office/spreadsheetml/2017/richdata"
+#: the linked entity's values in its structure's key order: the service (an integer, as
+#: Excel writes it: 536870912 is Geography), the entity, the name shown, culture, flags
 _RICH_VALUES = (
     f'<rvData xmlns="{_RD}" count="2">'
-    '<rv s="0"><v>France</v><v>geo:fr</v><v>France</v><v>en-US</v><v>5</v></rv>'
+    '<rv s="0"><v>536870912</v><v>geo:fr</v><v>France</v><v>en-US</v><v>5</v></rv>'
     '<rv s="1"><v>0</v><v>5</v></rv></rvData>'
 )
 _RICH_STRUCTURES = (
     f'<rvStructures xmlns="{_RD}" count="2">'
-    '<s t="_linkedentity2"><k n="%EntityServiceId" t="s"/><k n="%EntityId" t="s"/>'
+    '<s t="_linkedentity2"><k n="%EntityServiceId" t="i"/><k n="%EntityId" t="s"/>'
     '<k n="_DisplayString" t="s"/><k n="%EntityCulture" t="s"/><k n="_Flags" t="i"/></s>'
     '<s t="_localImage"><k n="_rvRel:LocalImageIdentifier" t="i"/>'
     '<k n="CalcOrigin" t="i"/></s></rvStructures>'
