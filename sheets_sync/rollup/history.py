@@ -21,6 +21,7 @@ from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
+from sheets_sync.rollup.widths import column_chars
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
@@ -60,13 +61,16 @@ def _write_block(
     title: str,
     formats: dict[str, Any],
     bulk: BulkCells,
+    widths: dict[int, int],
     row_formats: list[Any] | None = None,
+    row_texts: list[str] | None = None,
 ) -> int:
     """A pivot with a sparkline column; returns the next free row.
 
     Title and header rows go through xlsxwriter, the data rows through ``bulk`` (one
     column at a time, read from ``frame`` at splice); a missing key is a blank cell.
-    ``row_formats``: each row's number format (a KPI's unit), else ``0.00``.
+    ``row_formats``: each row's number format (a KPI's unit), else ``0.00``;
+    ``row_texts`` the same formats' codes, which size the night columns in ``widths``.
     """
     dates = [c for c in frame.columns if c not in keys]
     ws.write(row0, 0, title, formats["title"])
@@ -79,8 +83,10 @@ def _write_block(
         bulk.column(ws, c, header + 1, frame[key], "text", None)
     for c, date in enumerate(dates, start=len(keys)):
         bulk.column(ws, c, header + 1, frame[date], "number", row_formats or formats["number"])
-        if c > 2:  # A:C are the keys' (18); a night's header is a 10-character date
-            ws.set_column(c, c, 11)
+        if c > 2:  # A:C are the keys' (18); a night's header is a 10-character date,
+            # a value as wide as it prints (`$3,400,000.00` printed ###)
+            need = max(11, column_chars(frame[date], row_texts or "0.00") + 2)
+            widths[c] = max(widths.get(c, 0), need)  # the blocks share the columns
     if dates and len(frame):
         first, last = len(keys), len(keys) + len(dates) - 1
         rows = range(header + 2, header + 2 + len(frame))  # 1-based
@@ -189,12 +195,14 @@ def write_history(
     row = max(last + 3, 18)
     trend = history.kpi_trend
     lookup, by_text = kpi_formats or {}, {"General": formats["number"]}
-    row_formats = []
+    widths: dict[int, int] = {}  # a night's column -> the width its values need
+    row_formats, row_texts = [], []
     for key in zip(trend["team"].tolist(), trend["kpi_id"].tolist(), strict=True):
         text = lookup.get(key, "General")
         if text not in by_text:
             by_text[text] = workbook.add_format({"num_format": text})
         row_formats.append(by_text[text])
+        row_texts.append("0.00" if text == "General" else text)
     row = _write_block(
         trends,
         trend,
@@ -204,7 +212,9 @@ def write_history(
         "KPI trend (actual per night)",
         formats,
         bulk,
+        widths,
         row_formats,
+        row_texts,
     )
     _write_block(
         trends,
@@ -215,8 +225,11 @@ def write_history(
         "Objective burn-up (objective score per night)",
         formats,
         bulk,
+        widths,
     )
     trends.set_column(0, 2, 18)
+    for c, width in widths.items():
+        trends.set_column(c, c, width)
 
     shown, left_out = history.newest_that_fit(EXCEL_ROWS - 1)  # a row for the header
     if left_out:

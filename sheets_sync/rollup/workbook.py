@@ -31,6 +31,7 @@ from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind, meaning
 from sheets_sync.rollup.tables import Rollup
+from sheets_sync.rollup.widths import column_chars
 from sheets_sync.sync.team_rows import naive
 
 GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
@@ -221,22 +222,26 @@ def write_frame(
         series = frame[col.name]
         values, kind = _bulk_values(frame, col)
         formats: Any
+        shown: str | list[str] | None = None  # number formats, for the column's width
         if col.unit == "Unit" and units is not None:
             by_unit = {u: styles(num_format=unit_format(u)) for u in set(units)}
             formats = [by_unit[u] for u in units]
+            shown = [unit_format(u) for u in units]
         else:
             fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind)
             formats = styles(num_format=fmt) if fmt else None
+            shown = fmt if col.kind in (Kind.NUMBER, Kind.COUNT) else None
         if bulk is not None:
             bulk.column(ws, c, row0 + 1, values, kind, formats)
         else:
             write = _cell_writer(ws, col, serials=col.kind in (Kind.DATE, Kind.DATETIME))
             for r, v in enumerate(values.tolist(), start=row0 + 1):
                 write(r, c, v, formats[r - row0 - 1] if isinstance(formats, list) else formats)
+        need = _width(col, series, shown)
         if widths is None:
-            ws.set_column(c, c, _width(col, series))
+            ws.set_column(c, c, need)
         else:
-            widths[c] = max(widths.get(c, 0.0), _width(col, series))
+            widths[c] = max(widths.get(c, 0.0), need)
     last = row0 + max(1, len(frame))
     add_long_table(
         ws,
@@ -254,9 +259,12 @@ def write_frame(
     return last
 
 
-def _width(col: Column, series: pd.Series) -> float:
+def _width(col: Column, series: pd.Series, shown: str | list[str] | None) -> float:
+    """The header, the first 200 texts, a date's 10 characters, every number as its
+    ``shown`` format prints it (`$3,400,000.00` printed ``###`` in a 9-wide column)."""
     sample = [len(v) for v in series.iloc[:200].tolist() if isinstance(v, str)]
-    longest = max([len(col.name) + 2, *sample, _MOMENT_WIDTHS.get(col.kind, 0)])
+    numbers = column_chars(series, shown) + 1 if shown is not None else 0
+    longest = max([len(col.name) + 2, *sample, _MOMENT_WIDTHS.get(col.kind, 0), numbers])
     return float(min(60, longest + 1))
 
 

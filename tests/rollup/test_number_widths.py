@@ -1,0 +1,105 @@
+"""Numbers as wide as they print: no ``###`` for a currency value in the millions.
+
+The demo workspace's Sales pipeline (`$3,400,000.00`, 13 characters) printed ``###`` in
+the KPIs tab's Target, Actual and Previous columns (sized from their headers, 9 to 11
+wide), in the Key results tab's Target, and in each of the Trends tab's night columns
+(11 wide), in LibreOffice's PDF and on screen, as in Excel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from tests.rollup.test_history_tabs import _frames
+from tests.rollup.test_printed import _width
+from tests.support.libreoffice import convert, needs_libreoffice
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+
+PIPELINE = 3_400_000.0
+
+
+def _shown(value: float, num_format: str) -> str:
+    """The text Excel shows for the formats these cells have (the test's own reading)."""
+    if num_format.endswith("#,##0.00"):
+        return num_format.split('"')[1] + f"{value:,.2f}"
+    if num_format == "0.0%":
+        return f"{value * 100:.1f}%"
+    if num_format in ("0.00", "General"):
+        return f"{value:.2f}" if num_format == "0.00" else f"{value:.10g}"[:11]
+    if num_format == "0%":
+        return f"{value * 100:.0f}%"
+    return f"{value:.0f}"
+
+
+@pytest.fixture(scope="module")
+def millions(rollup: Rollup, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rollup with a KPI and a KR in dollars in the millions, and their history."""
+    kpis = rollup.kpis.copy()
+    kpis_cells: dict[str, str | float] = {"Unit": "$", "Target": 3_600_000.0, "Actual": PIPELINE}
+    for col, value in kpis_cells.items():
+        kpis.at[0, col] = value
+    kpis.at[0, "Previous"] = 3.1e6
+    krs = rollup.key_results.copy()
+    kr_cells: dict[str, str | float] = {"Unit": "$", "Start": 0.0, "Target": 1_200_000.0}
+    for col, value in kr_cells.items():
+        krs.at[0, col] = value
+    team, kpi_id = kpis.loc[0, "Team"], kpis.loc[0, "KPI ID"]
+    day = pd.Timestamp("2025-08-15")
+    nights = FrameNights(
+        _frames().kr.iloc[:0],
+        pd.DataFrame(
+            {
+                "date": [day],
+                "team": [team],
+                "kpi_id": [kpi_id],
+                "name": ["Qualified pipeline"],
+                "actual": [PIPELINE],
+                "target": [3_600_000.0],
+                "status": ["Amber"],
+                "variance": [-200_000.0],
+            }
+        ),
+    )
+    history = load_history(nights, 12, nights.identity())
+    big = dataclasses.replace(rollup, kpis=kpis, key_results=krs, history=history)
+    path = tmp_path_factory.mktemp("widths") / "company.xlsx"
+    write_rollup_xlsx(big, path)
+    return path
+
+
+def test_numbers_fit_their_columns(millions: Path) -> None:
+    book = openpyxl.load_workbook(millions)
+    narrow = [
+        f"{ws.title}!{cell.coordinate} {_shown(cell.value, cell.number_format)} "
+        f"in {_width(ws, cell.column):g}"
+        for ws in book.worksheets
+        if ws.title not in ("Charts", "Data dictionary")
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float)
+        and not isinstance(cell.value, bool)
+        and _width(ws, cell.column) < len(_shown(cell.value, cell.number_format)) + 1
+    ]
+    assert narrow == []
+    kpis = book["KPIs"]
+    assert [c.value for c in kpis[2] if c.value == PIPELINE]  # the case is there
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_libreoffice_prints_no_hashes(millions: Path, tmp_path: Path) -> None:
+    pdf = convert(millions, "pdf", tmp_path, timeout=120)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "$3,400,000.00" in text
+    assert [line for line in text.splitlines() if "###" in line] == []
