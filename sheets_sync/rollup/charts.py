@@ -64,7 +64,8 @@ def add_charts(
         colour = _band_colour(None if pd.isna(score) else float(score), rules)
         points.append({"fill": {"color": colour}})
     ws.set_column(0, 0, 24)
-    ws.set_column(1, 3, 12)
+    ws.set_column(1, 1, 25)  # the header, "Average objective score", was cut at 12
+    ws.set_column(2, 3, 12)
     ws.set_landscape()  # printed at full size, page edges cut every chart in pieces
     ws.fit_to_pages(1, 0)
     rows = max(1, n)
@@ -90,7 +91,7 @@ def add_charts(
                 "categories": ["Charts", 1, 0, rows, 0],
                 "values": ["Charts", 1, col, rows, col],
                 "line": {"color": colour, "width": 2, "dash_type": "dash"},
-                "marker": {"type": "none"},
+                "marker": _band_marker(colour, rows),
             }
         )
     score.combine(bands)
@@ -132,6 +133,16 @@ def add_charts(
     )
     kpi.set_size({"width": 720, "height": height})
     ws.insert_chart(20, 17, kpi)
+
+
+def _band_marker(colour: str, rows: int) -> dict[str, Any]:
+    """No marker on a band line; for a single team, whose line of one point draws
+    nothing (the legend named two lines the chart did not show), a wide dash at its
+    height across the team's column."""
+    if rows > 1:
+        return {"type": "none"}
+    edge = {"color": "#404040", "width": 0.75}  # apart from a column of its colour
+    return {"type": "dash", "size": 30, "border": edge, "fill": {"color": colour}}
 
 
 def _band_colour(score: float | None, rules: ScoringRules) -> str:

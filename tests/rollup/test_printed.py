@@ -172,3 +172,30 @@ def test_reading_tabs_print_one_page_wide(history_book: Path, tab: str, header: 
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1: default
+
+
+def _band_symbols(path: Path) -> list[str]:
+    """The marker symbols of the score chart's line series (the band lines)."""
+    score = next(c for c in _charts(path) if "Objective score by team" in c)
+    lines = re.findall(r"<c:lineChart>.*?</c:lineChart>", score, re.S)
+    return re.findall(r'<c:symbol val="(\w+)"/>', "".join(lines))
+
+
+def test_one_teams_chart_shows_its_band_lines(rollup: Rollup, tmp_path: Path) -> None:
+    """A band line of one point draws nothing: a single team's score chart named the
+    yellow and green bands in its legend and showed neither (LibreOffice, Excel). There
+    each band is a dash across the column; with more teams a dashed line, as before."""
+    one = tmp_path / "one.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, summary=rollup.summary.iloc[:1]), one)
+    assert _band_symbols(one) == ["dash", "dash"]
+    many = tmp_path / "many.xlsx"
+    write_rollup_xlsx(rollup, many)
+    assert len(rollup.summary) > 1 and _band_symbols(many) == ["none", "none"]
+
+
+def test_charts_data_block_headers_fit(book: openpyxl.Workbook) -> None:
+    """``Average objective score`` (23 characters) was cut to ``Average objec`` at 12."""
+    ws = book["Charts"]
+    assert [
+        c.value for c in ws[1] if isinstance(c.value, str) and _width(ws, c.column) < len(c.value)
+    ] == []
