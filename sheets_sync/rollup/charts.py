@@ -2,7 +2,8 @@
 
 Charts read the Summary tab's team table, so what they show is exactly what finance
 pivots. The score chart also needs the band edges as cells (constant line series); those
-sit in a small, visible data block on the Charts tab next to the charts.
+sit in a small, visible data block on the Charts tab next to the charts, whose column A
+holds the teams' chart labels (a long name cut), the category labels of every chart.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ KPI_COLOURS = {
 }
 BAND_COLOURS = {"green": "#00B050", "yellow": "#FFC000", "red": "#FF0000"}
 MAX_PIXELS = 8000  # a readable cap; Excel draws 500 teams either way
+#: Characters of a team's name a chart shows: a longer label took the charts' room (a
+#: 200-character name left the score chart's plot a sliver and the status mixes' bars
+#: half their width, their other teams' labels dropped).
+LABEL_CHARS = 40
 
 
 def add_charts(
@@ -56,7 +61,7 @@ def add_charts(
     for r, (team, score) in enumerate(
         zip(summary["Team"], summary["Average objective score"], strict=True), start=1
     ):
-        ws.write_string(r, 0, str(team))
+        ws.write_string(r, 0, chart_label(str(team)))
         if not pd.isna(score):
             ws.write_number(r, 1, float(score), score_fmt)
         ws.write_number(r, 2, rules.yellow, score_fmt)
@@ -135,6 +140,12 @@ def add_charts(
     ws.insert_chart(20, 17, kpi)
 
 
+def chart_label(team: str) -> str:
+    """``team`` as the charts label it: cut to ``LABEL_CHARS`` with ``…`` (the Summary
+    and the long tabs keep the name whole)."""
+    return team if len(team) <= LABEL_CHARS else team[: LABEL_CHARS - 1].rstrip() + "…"
+
+
 def _band_marker(colour: str, rows: int) -> dict[str, Any]:
     """No marker on a band line; for a single team, whose line of one point draws
     nothing (the legend named two lines the chart did not show), a wide dash at its
@@ -168,7 +179,7 @@ def _mix(
         chart.add_series(
             {
                 "name": ["Summary", header_row, col],
-                "categories": ["Summary", header_row + 1, 0, last, 0],
+                "categories": ["Charts", 1, 0, last - header_row, 0],  # the labels
                 "values": ["Summary", header_row + 1, col, last, col],
                 "fill": {"color": colour},
                 "gap": 40,

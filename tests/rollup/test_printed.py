@@ -199,3 +199,24 @@ def test_charts_data_block_headers_fit(book: openpyxl.Workbook) -> None:
     assert [
         c.value for c in ws[1] if isinstance(c.value, str) and _width(ws, c.column) < len(c.value)
     ] == []
+
+
+def test_a_long_team_name_is_cut_on_the_charts_only(rollup: Rollup, tmp_path: Path) -> None:
+    """A 200-character team name was each chart's category label in full: the score
+    chart's plot shrank to a sliver under it and the status mixes lost half their width
+    and the other teams' labels (LibreOffice's PDF). The charts label a team with its
+    first 40 characters; the Summary keeps the name whole."""
+    name = "Ventes, EMEA — 販売 🚀 " + "Très long nom d’équipe " * 8
+    summary = rollup.summary.copy()
+    summary.loc[0, "Team"] = name
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, summary=summary), path)
+    book = openpyxl.load_workbook(path)
+    labels = [c.value for c in book["Charts"]["A"][1 : len(summary) + 1]]
+    assert labels[0] == "Ventes, EMEA — 販売 🚀 Très long nom d’équ…" and len(labels[0]) == 40
+    assert labels[1:] == summary["Team"].tolist()[1:]
+    assert book["Summary"]["A10"].value == name
+    n = len(summary)
+    for xml in _charts(path):
+        cats = re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", xml, re.S)
+        assert cats and set(cats) == {f"Charts!$A$2:$A${n + 1}"}, xml[:200]
