@@ -144,8 +144,12 @@ def add_sparkline_column(
         )
 
 
+#: Rows the burn-up chart (288 pixels high, rows of 20) takes under the burn-up's rows.
+BURNUP_ROWS = 16
+
+
 def _burnup_chart(workbook: Workbook, trends: Worksheet, last: int) -> None:
-    """The company burn-up of the Trends rows 3 to ``last`` (1-based), beside them."""
+    """The company burn-up of the Trends rows 3 to ``last`` (1-based), under them."""
     chart = workbook.add_chart({"type": "line"})
     for col, name in ((1, "Mean score"), (2, "Mean expected")):
         chart.add_series(
@@ -159,7 +163,9 @@ def _burnup_chart(workbook: Workbook, trends: Worksheet, last: int) -> None:
     chart.set_title({"name": "Company burn-up"})
     chart.set_x_axis({"name": "Night", "date_axis": True, "num_format": "yyyy-mm-dd"})
     chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
-    trends.insert_chart(0, 5, chart)
+    # Under its rows, in A:C: at F1 it crossed the printed page's edge (portrait or
+    # landscape), its plot cut in two and its legend in three.
+    trends.insert_chart(last + 1, 0, chart, {"y_offset": 10})
 
 
 def write_history(
@@ -192,7 +198,7 @@ def write_history(
     last = 1 + len(company)
     if len(company):  # none before the period's first night: a chart of rows 3 to 2
         _burnup_chart(workbook, trends, last)
-    row = max(last + 3, 18)
+    row = last + 3 + (BURNUP_ROWS if len(company) else 0)
     trend = history.kpi_trend
     lookup, by_text = kpi_formats or {}, {"General": formats["number"]}
     widths: dict[int, int] = {}  # a night's column -> the width its values need
@@ -228,6 +234,9 @@ def write_history(
         widths,
     )
     trends.set_column(0, 2, 18)
+    # Landscape, as the other wide tabs; no print titles: LibreOffice repeats the part of
+    # the burn-up chart over columns A:B on every page.
+    trends.set_landscape()
     for c, width in widths.items():
         trends.set_column(c, c, width)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
 from tests.rollup.test_history_tabs import _frames, _history
+from tests.support.libreoffice import convert, needs_libreoffice
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 
@@ -220,3 +223,30 @@ def test_a_long_team_name_is_cut_on_the_charts_only(rollup: Rollup, tmp_path: Pa
     for xml in _charts(path):
         cats = re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", xml, re.S)
         assert cats and set(cats) == {f"Charts!$A$2:$A${n + 1}"}, xml[:200]
+
+
+def test_burn_up_chart_sits_under_its_rows(history_book: Path) -> None:
+    """At F1 the burn-up chart crossed the printed page's edge, portrait or landscape
+    (its plot cut in two, its legend in three). It sits under its rows now, from column
+    A, above the KPI trend, and the tab prints landscape as the other wide tabs."""
+    ws = openpyxl.load_workbook(history_book)["Trends"]
+    (chart,) = ws._charts
+    start, end = chart.anchor._from, chart.anchor.to
+    burn_up_last = max(c.row for c in ws["A"] if isinstance(c.value, dt.datetime))  # 1-based
+    kpi_title = next(c.row for c in ws["A"] if c.value == "KPI trend (actual per night)")
+    assert (start.col, start.row) == (0, burn_up_last) and end.col <= 4  # 480 px: A:D
+    assert end.row < kpi_title - 1
+    assert ws.page_setup.orientation == "landscape"
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_libreoffice_prints_the_burn_up_chart_whole(history_book: Path, tmp_path: Path) -> None:
+    """The page with the chart's axis title holds its whole legend (it held ``Mean sc``
+    and ``Mean ex``), besides the burn-up's own header of the same words."""
+    pdf = convert(history_book, "pdf", tmp_path, timeout=120)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    (page,) = [p for p in pages if "Mean KR score" in p]
+    assert page.count("Mean expected") == 2 and page.count("Mean score") == 2
