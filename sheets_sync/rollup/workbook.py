@@ -224,9 +224,10 @@ def write_frame(
         formats: Any
         shown: str | list[str] | None = None  # number formats, for the column's width
         if col.unit == "Unit" and units is not None:
-            by_unit = {u: styles(num_format=unit_format(u)) for u in set(units)}
+            texts = {u: unit_format(u) for u in set(units)}
+            by_unit = {u: styles(num_format=text) for u, text in texts.items()}
             formats = [by_unit[u] for u in units]
-            shown = [unit_format(u) for u in units]
+            shown = [texts[u] for u in units]
         else:
             fmt = col.excel_format or DEFAULT_FORMATS.get(col.kind)
             formats = styles(num_format=fmt) if fmt else None
