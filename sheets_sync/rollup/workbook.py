@@ -442,7 +442,8 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
         bulk.column(ws, c, 1, *_bulk_values(frame, col), formats)
     ws.outline_settings(True, False, True, False)  # summary rows above their details
     ws.set_column(0, 0, 70)
-    ws.set_column(1, len(spec) - 1, 14)
+    for c, col in enumerate(spec[1:], start=1):  # 14 cut `Customer Success` to 14 letters
+        ws.set_column(c, c, max(14.0, _width(col, frame[col.name], None)))
     last = max(1, len(frame))
     ws.autofilter(0, 0, last, len(spec) - 1)
     ws.freeze_panes(1, 1)

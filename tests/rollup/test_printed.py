@@ -250,3 +250,18 @@ def test_libreoffice_prints_the_burn_up_chart_whole(history_book: Path, tmp_path
     ).stdout.split("\f")
     (page,) = [p for p in pages if "Mean KR score" in p]
     assert page.count("Mean expected") == 2 and page.count("Mean score") == 2
+
+
+def test_alignment_team_names_fit(rollup: Rollup, tmp_path: Path) -> None:
+    """The Alignment tab's columns were 14 wide whatever they held: the demo's
+    ``Customer Success`` printed as ``Customer Succes`` against its objective id. They fit
+    their header and first 200 values, as the tables' columns do (at least 14)."""
+    alignment = rollup.alignment.copy()
+    alignment["Team"] = alignment["Team"].where(alignment["Team"].isna(), "Customer Success")
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, alignment=alignment), path)
+    ws = openpyxl.load_workbook(path)["Alignment"]
+    header = [c.value for c in ws[1]]
+    team = header.index("Team") + 1
+    assert _width(ws, team) >= len("Customer Success") + 1
+    assert all(_width(ws, c) >= 14 for c in range(2, len(header) + 1))
