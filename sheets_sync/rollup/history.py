@@ -233,7 +233,11 @@ def write_history(
         bulk,
         widths,
     )
-    trends.set_column(0, 2, 18)
+    trends.set_column(0, 1, 18)
+    # C: the KPI's name as the tables' text columns are (the first 200, at most 60): at
+    # 18, `Net Promoter Score (NPS)` was cut at its first night's value
+    names = [len(str(v)) for v in trend["name"].iloc[:200].tolist()]
+    widths[2] = max(18, widths.get(2, 0), min(60, max(names, default=0) + 2))
     # Landscape, as the other wide tabs; no print titles: LibreOffice repeats the part of
     # the burn-up chart over columns A:B on every page.
     trends.set_landscape()

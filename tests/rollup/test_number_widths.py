@@ -61,7 +61,7 @@ def millions(rollup: Rollup, tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "date": [day],
                 "team": [team],
                 "kpi_id": [kpi_id],
-                "name": ["Qualified pipeline"],
+                "name": ["Qualified pipeline, EMEA + APAC"],
                 "actual": [PIPELINE],
                 "target": [3_600_000.0],
                 "status": ["Amber"],
@@ -103,3 +103,11 @@ def test_libreoffice_prints_no_hashes(millions: Path, tmp_path: Path) -> None:
     ).stdout
     assert "$3,400,000.00" in text
     assert [line for line in text.splitlines() if "###" in line] == []
+
+
+def test_trend_kpi_names_fit(millions: Path) -> None:
+    """The KPI trend's name column (C) was 18 wide: `Qualified pipeline` fitted, the
+    demo's `Net Promoter Score (NPS)` was cut at its first night's value."""
+    ws = openpyxl.load_workbook(millions)["Trends"]
+    names = [r[2].value for r in ws.iter_rows() if r[2].value == "Qualified pipeline, EMEA + APAC"]
+    assert names and _width(ws, 3) >= len(names[0]) + 1
