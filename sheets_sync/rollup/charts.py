@@ -111,7 +111,9 @@ def add_charts(
             "num_format": "0.0",
         }
     )
-    score.set_legend({"position": "bottom"})
+    # no entry for the columns: a blue swatch for columns drawn green, yellow and red;
+    # the axis title names them, the legend the band lines
+    score.set_legend({"position": "bottom", "delete_series": [0]})
     score.set_size({"width": min(MAX_PIXELS, max(720, 120 + 24 * n)), "height": 360})
     ws.insert_chart(1, 5, score)
 

@@ -265,3 +265,14 @@ def test_alignment_team_names_fit(rollup: Rollup, tmp_path: Path) -> None:
     team = header.index("Team") + 1
     assert _width(ws, team) >= len("Customer Success") + 1
     assert all(_width(ws, c) >= 14 for c in range(2, len(header) + 1))
+
+
+def test_score_legend_names_the_bands_only(history_book: Path) -> None:
+    """The legend gave the score columns a blue swatch (the series' own colour) while
+    every column is drawn in its band's green, yellow or red: the entry is gone, the
+    axis title names the columns, the legend the two band lines."""
+    score = next(c for c in _charts(history_book) if "Objective score by team" in c)
+    legend = re.search(r"<c:legend>.*?</c:legend>", score, re.S)
+    assert legend and re.search(
+        r'<c:legendEntry><c:idx val="0"/><c:delete val="1"/></c:legendEntry>', legend.group()
+    )
