@@ -32,14 +32,15 @@ from sheets_sync.grid import (
     column_spans,
     tab_key,
 )
-from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KPI_OWNED, OKR_OWNED
+from sheets_sync.mapping.blocks import blank, block_columns, block_row
+from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.header import (
     header_map,
     locate_header,
     missing_columns,
     repeats_header,
 )
-from sheets_sync.mapping.spec import BlocksSpec, MappingSpec, TabSpec
+from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.pickling import fast_pickle
 
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
@@ -312,7 +313,7 @@ def extract_tab(
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)
     merged_at = BoxIndex(grid.merged)  # not a scan per cell: rows x cells x merges
-    block_cols = _block_columns(input_cols, spec)
+    block_cols = block_columns(input_cols, spec)
     records: list[RowRecord] = []
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
@@ -323,7 +324,7 @@ def extract_tab(
         values = {n: grid.value(row, c) for n, c in input_cols.items()}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
-        if all(_blank(v) or v is False for n, v in values.items() if n != "comment"):
+        if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
@@ -346,7 +347,7 @@ def extract_tab(
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
         if spec.layout == "objective_blocks":
-            row_kind, values, cells = _block_row(values, row, spec, carry, block_cols)
+            row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
             for name in spec.fill_down:
                 if name in values and values[name] is None and name in carry:
@@ -409,43 +410,6 @@ def _number(value: CellValue) -> bool:
     """What a percent cell must hold to show a percentage, as Google says of its cells: a
     blank cell of a column formatted 0% made a KPI's plain 0.8 read as 80% (2026-12-06)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _blank(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _block_columns(columns: Mapping[str, int], spec: TabSpec) -> dict[bool, dict[str, int]]:
-    """Objective rows (True) and KR rows (False) of a block layout name columns their own
-    way; each map is made once a tab and shared by its rows' ``RowCells``."""
-    blocks = spec.blocks or BlocksSpec()
-    return {
-        is_objective: {rename.get(k, k): c for k, c in columns.items()}
-        for is_objective, rename in ((True, blocks.objective_fields), (False, blocks.kr_fields))
-    }
-
-
-def _block_row(
-    values: dict[str, CellValue],
-    row: int,
-    spec: TabSpec,
-    carry: dict[str, CellValue],
-    block_cols: Mapping[bool, Mapping[str, int]],
-) -> tuple[RowKind, dict[str, CellValue], RowCells]:
-    """Objective header row or KR row; KR rows inherit their objective's fields."""
-    blocks = spec.blocks or BlocksSpec()
-    is_objective = all(_blank(values.get(f)) for f in blocks.objective_when_blank)
-    rename = blocks.objective_fields if is_objective else blocks.kr_fields
-    values = {rename.get(k, k): v for k, v in values.items()}
-    cells = RowCells(block_cols[is_objective], row)
-    if is_objective:
-        carry.clear()
-        carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
-        return "objective", values, cells
-    for key in FILL_DOWN_DEFAULT:
-        if _blank(values.get(key)) and key in carry:
-            values[key] = carry[key]
-    return "kr", values, cells
 
 
 def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
+from sheets_sync.domain.models import KRType
+
 # (field, default header) in template order. The sync job owns the last columns.
 OKR_FIELDS: tuple[tuple[str, str], ...] = (
     ("objective_id", "Objective ID"),
@@ -29,6 +31,27 @@ OKR_FIELDS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("sync_notes", "Sync notes"),
 )
+#: KR type words beyond the enum's own values (the block layout reads them too)
+KR_TYPE_ALIASES = {
+    "percent": KRType.NUMBER,
+    "percentage": KRType.NUMBER,
+    "currency": KRType.NUMBER,
+    "numeric": KRType.NUMBER,
+    "metric": KRType.NUMBER,
+    "increase": KRType.NUMBER,
+    "decrease": KRType.NUMBER,
+    "atleast": KRType.AT_LEAST,
+    ">=": KRType.AT_LEAST,
+    "minimum": KRType.AT_LEAST,
+    "atmost": KRType.AT_MOST,
+    "<=": KRType.AT_MOST,
+    "maximum": KRType.AT_MOST,
+    "binary": KRType.MILESTONE,
+    "done": KRType.MILESTONE,
+    "yes/no": KRType.MILESTONE,
+    "boolean": KRType.MILESTONE,
+    "task": KRType.MILESTONE,
+}
 KPI_FIELDS: tuple[tuple[str, str], ...] = (
     ("id", "KPI ID"),
     ("name", "KPI"),

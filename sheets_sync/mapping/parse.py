@@ -38,30 +38,11 @@ from sheets_sync.domain.values import (
 )
 from sheets_sync.grid import CellValue
 from sheets_sync.mapping.extract import Extract, RowRecord
+from sheets_sync.mapping.fields import KR_TYPE_ALIASES
 from sheets_sync.mapping.weights import weight_findings
 
 T = TypeVar("T")
 
-KR_TYPE_ALIASES = {
-    "percent": KRType.NUMBER,
-    "percentage": KRType.NUMBER,
-    "currency": KRType.NUMBER,
-    "numeric": KRType.NUMBER,
-    "metric": KRType.NUMBER,
-    "increase": KRType.NUMBER,
-    "decrease": KRType.NUMBER,
-    "atleast": KRType.AT_LEAST,
-    ">=": KRType.AT_LEAST,
-    "minimum": KRType.AT_LEAST,
-    "atmost": KRType.AT_MOST,
-    "<=": KRType.AT_MOST,
-    "maximum": KRType.AT_MOST,
-    "binary": KRType.MILESTONE,
-    "done": KRType.MILESTONE,
-    "yes/no": KRType.MILESTONE,
-    "boolean": KRType.MILESTONE,
-    "task": KRType.MILESTONE,
-}
 OBJECTIVE_TYPE_ALIASES = {
     "commit": ObjectiveType.COMMITTED,
     "stretch": ObjectiveType.ASPIRATIONAL,

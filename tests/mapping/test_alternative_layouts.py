@@ -6,6 +6,7 @@ Scores are hand-computed from tests/data/make_samples.py; as of 2026-11-23 in 20
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,27 @@ def test_objective_blocks_sample() -> None:
         "M3": (KPIStatus.GREEN, Trend.FLAT),  # 18% inside 15%..25%
     }
     assert kpis["M1"].variance == pytest.approx(20)
+
+
+def test_objective_blocks_unchecked_checkboxes_over_actual() -> None:
+    """Insert > Checkbox over the Actual column puts FALSE on every row: an objective row
+    stays an objective (it became a key result, and the tab "objective ID is missing" on
+    each row), while a milestone's FALSE is its answer, not done."""
+    mapping = load_mapping("objective-blocks")
+    data = read_workbook(DATA / "objective-blocks.xlsx", tabs=["Goals", "Metrics"])
+    grid = data.sheets["Goals"]
+    rows = [list(r) for r in grid.rows]
+    for row in (5, 8, 9, 10):  # O1, O1.3 (a milestone, "done" before), a blank row, O2
+        rows[row - 1] += [None] * (8 - len(rows[row - 1]))
+        rows[row - 1][7] = False  # H: Actual
+    boxed = replace(grid, rows=tuple(tuple(r) for r in rows))
+    ex = extract(replace(data, sheets={**data.sheets, "Goals": boxed}), mapping)
+    assert [(r.row, r.kind) for r in ex.okrs.records] == [
+        (5, "objective"), (6, "kr"), (7, "kr"), (8, "kr"), (10, "objective"), (11, "kr"),
+        (12, "kr")]  # fmt: skip
+    result = evaluate_team(build_team_input("Marketing", ex), period=PERIOD, as_of=AS_OF)
+    assert [f.message for f in result.findings] == []
+    assert _scores(result)["O1.3"] == 0.0 and _scores(result)["O1"] == pytest.approx(0.4)
 
 
 def test_flat_tracker_sample() -> None:

@@ -1,0 +1,67 @@
+"""Objective-blocks layout: which rows are objective header rows, and what KR rows inherit.
+
+A row is an objective row when every field of ``blocks.objective_when_blank`` is blank.
+An unchecked checkbox (FALSE, from Insert > Checkbox over the Current column) counts as
+blank there: until 2026-12-06 it made every objective row a key result, so the tab failed
+"objective ID is missing" on each row. On a row whose KR type says milestone a FALSE is
+its answer, not done, and the row stays a key result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from sheets_sync.domain.models import KRType
+from sheets_sync.domain.values import CellValueError, parse_choice
+from sheets_sync.grid import CellValue, RowCells
+from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KR_TYPE_ALIASES
+from sheets_sync.mapping.spec import BlocksSpec, TabSpec
+
+
+def blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def block_columns(columns: Mapping[str, int], spec: TabSpec) -> dict[bool, dict[str, int]]:
+    """Objective rows (True) and KR rows (False) of a block layout name columns their own
+    way; each map is made once a tab and shared by its rows' ``RowCells``."""
+    blocks = spec.blocks or BlocksSpec()
+    return {
+        is_objective: {rename.get(k, k): c for k, c in columns.items()}
+        for is_objective, rename in ((True, blocks.objective_fields), (False, blocks.kr_fields))
+    }
+
+
+def _says_milestone(value: CellValue) -> bool:
+    """The KR type cell names a milestone (any of its words); an unknown word is not one
+    here (the key result's parse says what is wrong with it)."""
+    try:
+        return parse_choice(value, KRType, KR_TYPE_ALIASES) is KRType.MILESTONE
+    except CellValueError:
+        return False
+
+
+def block_row(
+    values: dict[str, CellValue],
+    row: int,
+    spec: TabSpec,
+    carry: dict[str, CellValue],
+    block_cols: Mapping[bool, Mapping[str, int]],
+) -> tuple[Literal["kr", "objective"], dict[str, CellValue], RowCells]:
+    """Objective header row or KR row; KR rows inherit their objective's fields."""
+    blocks = spec.blocks or BlocksSpec()
+    checked = [values.get(f) for f in blocks.objective_when_blank]
+    unticked = any(v is False for v in checked) and not _says_milestone(values.get("kr_type"))
+    is_objective = all(blank(v) or (unticked and v is False) for v in checked)
+    rename = blocks.objective_fields if is_objective else blocks.kr_fields
+    values = {rename.get(k, k): v for k, v in values.items()}
+    cells = RowCells(block_cols[is_objective], row)
+    if is_objective:
+        carry.clear()
+        carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
+        return "objective", values, cells
+    for key in FILL_DOWN_DEFAULT:
+        if blank(values.get(key)) and key in carry:
+            values[key] = carry[key]
+    return "kr", values, cells
