@@ -186,10 +186,7 @@ def update_group(sheet: Sheet, group: dict[str, Any], fields: str) -> None:
         ):
             break
     else:
-        raise bad_request(
-            "Invalid requests[0].updateDimensionGroup: No dimension group at depth "
-            f"{depth} with range {start}:{end}"
-        )
+        raise bad_request(f"No dimension group at depth {depth} with range {start}:{end}")
     if "collapsed" not in fields and "*" not in fields:
         return
     g.pop("collapsed", None)  # Google leaves out a false one

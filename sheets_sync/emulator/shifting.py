@@ -1,11 +1,13 @@
 """Ranges that move with the grid when rows or columns are inserted or deleted.
 
-In Sheets a protected range, a basic filter, a filter view and a named range keep
-covering the same cells when someone inserts a column before them or deletes rows inside
-them, as merges do (``dimensions._shift_ranges``); a protected range, filter or filter
-view whose cells were all deleted goes with them. Before 2026-12-06 the emulator moved
-only merges: a Score column protected as N:N stayed N:N after a column was inserted at B,
-so a sync wrote the protected Score (now O) where Google refuses it.
+In Sheets a protected range, a basic filter, a filter view, a named range and a row or
+column group keep covering the same cells when someone inserts a column before them or
+deletes rows inside them, as merges do (``dimensions._shift_ranges``); a protected range,
+filter, filter view or group whose cells were all deleted goes with them. Before
+2026-12-06 the emulator moved only merges: a Score column protected as N:N stayed N:N
+after a column was inserted at B, so a sync wrote the protected Score (now O) where Google
+refuses it; groups stayed put a little longer (a row inserted above a group left it on
+its old rows, so collapsing it at its new place was refused).
 """
 
 from __future__ import annotations
@@ -71,6 +73,25 @@ def _shift_filter(spec: dict[str, Any], dimension: str, start: int, delta: int) 
     return True
 
 
+def _shift_groups(extra: dict[str, Any], dimension: str, start: int, delta: int) -> None:
+    """Groups of that dimension grow, shrink and move with it; one whose rows all went goes."""
+    key = "rowGroups" if dimension == "ROWS" else "columnGroups"
+    if key not in extra:
+        return
+    kept = []
+    for group in extra[key]:
+        rng = group["range"]
+        a = shift_index(int(rng.get("startIndex", 0)), start, delta, end_side=False)
+        b = shift_index(int(rng["endIndex"]), start, delta, end_side=True)
+        if b > a:
+            rng["startIndex"], rng["endIndex"] = a, b
+            kept.append(group)
+    if kept:
+        extra[key] = kept
+    else:
+        del extra[key]
+
+
 def shift_sheet_ranges(
     book: Spreadsheet, sheet: Sheet, dimension: str, start: int, delta: int
 ) -> None:
@@ -98,6 +119,7 @@ def shift_sheet_ranges(
             extra["filterViews"] = views
         else:
             del extra["filterViews"]
+    _shift_groups(extra, dimension, start, delta)
     for n in book.named_ranges:  # one whose cells all went is kept as it was (not modelled)
         rng = n.get("range", {})
         if int(rng.get("sheetId", 0)) == sheet.sheet_id:
