@@ -43,12 +43,13 @@ def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[s
 
 def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
     """The first value of a key result that is not in % but shows a percentage: a typed
-    45% is stored 0.45, so a count of 45 deals was probably meant."""
+    45% is stored 0.45, so a count of 45 deals was probably meant. A 0% is 0 deals too
+    (a Start of 0 in a column formatted 0% was told to be typed plain)."""
     if kr.type is KRType.MILESTONE or is_percent_unit(kr.unit):
         return None
     for field in ("start", "target", "current"):
         value = getattr(kr, field)
-        if field in kr.shown_as_percent and value is not None:
+        if field in kr.shown_as_percent and value:  # not None, not 0
             unit = (
                 f"is counted in {kr.unit.strip()!r}"
                 if kr.unit and kr.unit.strip()
@@ -65,10 +66,11 @@ def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
 def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
     """The first value of a key result typed as a plain number above 1 while another of its
     values is in a percent cell: target 10% (stored 0.1) and current 8 meant 8 %, but
-    scored as 80 times the target, 1.0 and Achieved."""
+    scored as 80 times the target, 1.0 and Achieved. A 0% says nothing of the scale (0 is
+    0 on all of them): a Start of 0% made a Target of 8 "a plain number beside 0%"."""
     shown = [
         f for f in ("target", "start", "current")
-        if f in kr.shown_as_percent and getattr(kr, f) is not None
+        if f in kr.shown_as_percent and getattr(kr, f)  # not None, not 0
     ]  # fmt: skip
     if kr.type is KRType.MILESTONE or not shown:
         return None

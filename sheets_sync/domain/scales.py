@@ -133,10 +133,11 @@ def _plain_beside_percent(kpi: KPI) -> tuple[str, str] | None:
     target 10% (stored 0.1) and actual 8 meant 8 %, but read Green, 80 times the target.
     An Amber threshold in a percent cell says so only on a KPI in %: elsewhere it is the
     mistyped cell itself (``_percent_amber``), and beside a target of 24 h or an actual of
-    80 with no target it asked for 24% and 80%."""
+    80 with no target it asked for 24% and 80%. A 0% says nothing of the scale (0 is 0 on
+    all of them), so it is no percentage to compare with."""
     shown = [
         f for f in KPI_NUMBERS
-        if f in kpi.shown_as_percent and getattr(kpi, f) is not None
+        if f in kpi.shown_as_percent and getattr(kpi, f)  # not None, not 0
         and (f != "amber_threshold" or is_percent_unit(kpi.unit))
     ]  # fmt: skip
     if not shown:

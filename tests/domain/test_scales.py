@@ -392,3 +392,26 @@ def test_a_plain_number_well_above_percentages_beside_it_is_whole() -> None:
         ],
         "KR2": [],
     }
+
+
+def test_a_zero_in_a_percent_cell_says_nothing_of_the_scale() -> None:
+    """0 is 0 on every scale: a Start of 0 in a column formatted 0% was "0% (stored 0) is
+    a percentage, but key result KR1 is counted in 'deals'", and made a Target of 8 (unit
+    %) or a KPI's upper bound of 8 "a plain number beside 0%" (review of 2026-12-06). A
+    percentage that is not 0 beside it still says so."""
+    start = frozenset({"start"})
+    krs = [
+        kr(3, "KR1", start=0, target=50, current=20, unit="deals", shown_as_percent=start),
+        kr(4, "KR2", start=0, target=8, current=4, unit="%", shown_as_percent=start),
+        kr(5, "KR3", start=0, target=0.1, current=8, unit="%", shown_as_percent=start | {"target"}),
+    ]
+    kpis = [
+        kpi(2, "K1", frozenset({"lower"}), unit="%", direction=Direction.RANGE, lower=0,
+            upper=8, actual=5),
+        kpi(3, "K2", frozenset({"previous"}), unit="deals", target=50, actual=20, previous=0),
+    ]  # fmt: skip
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert [str(f) for f in result.findings if "%" in f.message] == [
+        "sales.xlsx!OKRs!K5: 8 is a plain number, but the target of key result KR3 is 10% "
+        "(stored 0.1); type 8% if a percentage is meant"
+    ]
