@@ -10,6 +10,7 @@ a good sync into a failed one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -41,6 +42,12 @@ WEBHOOK_THREAD = "sheets-sync-webhook"
 STDERR_KEPT = 64 * 1024
 #: how often the hook's exit is looked for while its stderr is quiet
 _POLL = 0.05
+#: the reader a pipe a child of the hook still writes to is handed to (``_hand_off``):
+#: ``cat`` left in the background by a shell that exits at once, so it is no thread of
+#: ours, outlives the sync (whose CLI exits after the night) and is reaped by init
+_DRAIN = ["/bin/sh", "-c", "exec 3<&0; cat <&3 >/dev/null 2>&1 3<&- &"]
+#: how long that shell may take to start its ``cat`` and exit
+_HAND_OFF_WAIT = 10
 log = logging.getLogger("sheets_sync.ops")
 
 
@@ -215,9 +222,12 @@ class _Tail:
 def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     """The hook's stderr comes through a pipe of which the last ``STDERR_KEPT`` bytes are
     kept: it went to a temp file, and a chatty hook (or a child it left behind, writing on)
-    could fill the temp folder's disk. Once the hook has exited, what is in the pipe is read
-    and the pipe closed: a child still writing to it then gets SIGPIPE, as in a shell."""
+    could fill the temp folder's disk. Once the hook has exited, what is in the pipe is
+    read, and a pipe a child it left running still holds goes to a reader of its own
+    (``_hand_off``): closed, the child's next write there killed it (SIGPIPE), and the
+    alert it was delivering was lost."""
     read_end, write_end = os.pipe()
+    held = False  # by a child, once the hook has exited
     try:
         try:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=write_end)
@@ -225,7 +235,7 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
             os.close(write_end)
         err = _Tail(STDERR_KEPT)
         try:
-            returncode = _read_until_exit(proc, read_end, err, timeout)
+            returncode, held = _read_until_exit(proc, read_end, err, timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -239,6 +249,8 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     except PermissionError:
         return f"notify command {argv[0]!r}: not executable"
     finally:
+        if held:  # here, so that its errors are not said as the hook's
+            _hand_off(read_end, argv[0])
         os.close(read_end)
     if err.total > STDERR_KEPT:
         log.warning(
@@ -257,10 +269,11 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
 
 def _read_until_exit(
     proc: subprocess.Popen[bytes], read_end: int, err: _Tail, timeout: float
-) -> int:
+) -> tuple[int, bool]:
     """Read the hook's stderr into ``err`` until it exits (``TimeoutExpired`` after
     ``timeout``), then what is left in the pipe without waiting for its end: a child the
-    hook left behind may hold it open."""
+    hook left behind may hold it open. Returns the exit code and whether the pipe may
+    still have a writer."""
     deadline = time.monotonic() + timeout
     at_end = False
     ready = select.poll()  # not ``select.select``: a descriptor past 1023 is refused there
@@ -270,16 +283,56 @@ def _read_until_exit(
         if left <= 0:
             raise subprocess.TimeoutExpired(proc.args, timeout)
         if at_end:  # every writer gone: nothing to read, only the exit to wait for
-            return proc.wait(timeout=left)
+            return proc.wait(timeout=left), False
         if ready.poll(min(left, _POLL) * 1000):  # readable, or every writer gone
             chunk = os.read(read_end, 1 << 16)
             at_end = not chunk
             err.add(chunk)
+    return returncode, not at_end and not _read_rest(read_end, err)
+
+
+def _read_rest(read_end: int, err: _Tail) -> bool:
+    """What the pipe holds once the hook has exited, into ``err``: at most its capacity,
+    all the hook can have left there. A child writing on at full speed kept a read to
+    the end going for as long as it wrote. True when the pipe is at its end (no writer)."""
     os.set_blocking(read_end, False)
+    try:
+        left = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ)
+    except (AttributeError, OSError):  # no such call (not Linux): Linux's largest pipe
+        left = 1 << 20
     with contextlib.suppress(BlockingIOError):
-        while chunk := os.read(read_end, 1 << 16):
+        while left > 0:
+            chunk = os.read(read_end, min(left, 1 << 16))
+            if not chunk:
+                return True
             err.add(chunk)
-    return returncode
+            left -= len(chunk)
+    return False
+
+
+def _hand_off(read_end: int, name: str) -> None:
+    """Give the pipe a child of the hook still holds to a reader that discards what it
+    reads (``_DRAIN``): the child lives on and delivers, nothing it writes is kept in
+    memory or on disk, and the night does not wait for it. The reader ends at the pipe's
+    end, when the last child holding it exits: a library caller's runs leave no thread
+    behind, and no process beyond such children's lives."""
+    os.set_blocking(read_end, True)  # one open pipe, shared: the reader's reads must wait
+    try:
+        subprocess.run(
+            _DRAIN,
+            stdin=read_end,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=_HAND_OFF_WAIT,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning(
+            "notification: notify command %r left a child writing to its stderr, and "
+            "nothing could read it on (%s): that child's next write there ends it",
+            name,
+            exc.strerror if isinstance(exc, OSError) and exc.strerror else exc,
+        )
 
 
 def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:
