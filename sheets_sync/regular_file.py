@@ -131,7 +131,7 @@ def not_replaceable(path: Path) -> str | None:
     if system is None:
         return None
     root, hop = system
-    return f"is in {root}" if hop == Path(os.path.abspath(path)) else f"leads into {hop}"
+    return f"is in {root}" if hop == Path(os.getcwd(), path) else f"leads into {hop}"
 
 
 def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
@@ -141,8 +141,13 @@ def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
     ``/dev/stdout`` of a cron job run ``>>sync.log`` is a link to ``/proc/self/fd/1``, a
     link the kernel resolves to ``sync.log``: a regular file, so a test of the file alone
     let it by, and the rename replaced the link itself (as root, ``/dev/stdout``).
-    ``resolve`` hides the hop through ``/proc``; this walk sees it."""
-    pending = list(reversed(PurePosixPath(os.path.abspath(path)).parts[1:]))
+    ``resolve`` hides the hop through ``/proc``; this walk sees it.
+
+    The walk starts from the name as given, ``..`` and all: ``os.path.abspath`` dropped
+    ``lnk/..`` as text, before ``lnk`` (a link to ``/dev/shm/sub``) was followed, and
+    ``lnk/../r.json``, which is ``/dev/shm/r.json``, got by. A name in a kernel folder
+    is the answer once no ``..`` is left to lead out of it (``/dev/../srv/r.json``)."""
+    pending = list(reversed(PurePosixPath(os.getcwd(), path).parts[1:]))
     here = Path("/")
     links = 0
     while pending:
@@ -152,7 +157,7 @@ def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
             continue
         step = here / name
         root = next((r for r in SYSTEM_FOLDERS if step.is_relative_to(r)), None)
-        if root is not None:  # the name as it goes on from there: /proc/self/fd/1
+        if root is not None and ".." not in pending:  # the name as it goes on: /proc/self/fd/1
             return root, step.joinpath(*reversed(pending))
         try:
             target = os.readlink(step)

@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -46,6 +49,56 @@ def test_the_kernels_file_systems_are_proc_dev_and_sys(tmp_path: Path) -> None:
     assert not_replaceable(tmp_path / "r.json") is None
     (tmp_path / "r.json").write_text("{}", encoding="utf-8")
     assert not_replaceable(tmp_path / "r.json") is None
+
+
+@pytest.fixture
+def shm_folder() -> Iterator[Path]:
+    """A folder of its own in ``/dev/shm`` (a tmpfs in ``/dev`` on Linux)."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm")
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_link_then_dot_dot_is_followed_before_the_dot_dot(
+    demo: Path, tmp_path: Path, shm_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lnk/../r.json`` with ``lnk`` a link to ``/dev/shm/sub`` is ``/dev/shm/r.json``:
+    the walk began from ``os.path.abspath``, which drops ``lnk/..`` as text, and the name
+    got by; ``--report`` then ran the whole night and failed its write (found by review:
+    ``Invalid cross-device link``). A ``..`` is taken after the link, as the kernel does."""
+    (tmp_path / "lnk").symlink_to(shm_folder)
+    given = tmp_path / "lnk" / ".." / "r.json"
+    where = f"leads into {shm_folder.parent / 'r.json'}"
+    assert not_replaceable(given) == where
+    monkeypatch.chdir(tmp_path)  # a relative name starts from the working folder
+    assert not_replaceable(Path("lnk/../r.json")) == where
+    assert not_replaceable(Path("lnk/./../r.json")) == where
+    assert not_replaceable(shm_folder / "r.json") == "is in /dev"
+    # a kernel folder's name with a ``..`` leading out of it, a folder called proc, a link
+    # to a regular file, a name not made yet: none is in a kernel folder
+    (tmp_path / "srv" / "proc").mkdir(parents=True)
+    (tmp_path / "real.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "tofile").symlink_to(tmp_path / "real.json")
+    for fine in (
+        Path("/dev/../") / tmp_path.relative_to("/") / "r.json",
+        shm_folder / ".." / ".." / ".." / tmp_path.relative_to("/") / "r.json",
+        tmp_path / "srv" / "proc" / ".." / "r.json",
+        Path("srv/proc/../r.json"),
+        tmp_path / "tofile",
+        tmp_path / "new" / "r.json",
+        Path("new/../r.json"),
+    ):
+        assert through_system(fine) is None, fine
+        assert not_replaceable(fine) is None, fine
+    ws = copy_ws(demo, tmp_path / "ws")
+    code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(given))
+    assert (code, out) == (2, "")
+    assert err == f"error: --report {given}: {where}, not a file; {RENAMED}\n"
+    assert list(shm_folder.parent.glob("r.json")) == []
 
 
 def _files(folder: Path) -> dict[Path, bytes]:
