@@ -86,13 +86,15 @@ class RollupState:
         return saved.get("sha256") is not None and saved.get("sha256") == file_sha256(workbook)
 
     def save(self, fingerprint: str, workbook: Path, inputs: str | None = None) -> None:
-        payload = {
-            "fingerprint": fingerprint,
-            "inputs": inputs,
-            "output": str(workbook),
-            "sha256": file_sha256(workbook),
-        }
+        """Record ``workbook`` as written for ``fingerprint``; ``SheetsSyncError`` naming
+        the state file when it cannot be (``_unusable``)."""
         try:
+            payload = {
+                "fingerprint": fingerprint,
+                "inputs": inputs,
+                "output": str(workbook),
+                "sha256": file_sha256(workbook),
+            }
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.path, json.dumps(payload, indent=2))
         except OSError as exc:

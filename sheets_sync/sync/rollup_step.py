@@ -185,8 +185,8 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
         return ws.rollup_output, True
     state = _state(ws)
     if not prep.write:
-        if prep.fingerprint is not None:
-            state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
+        if prep.fingerprint is not None:  # the workbook in place is tonight's all the same
+            _save_state(state, ws, prep.fingerprint, prep.inputs)
         return ws.rollup_output, False
     from sheets_sync.atomic import commit
 
@@ -197,10 +197,7 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
         prep.staged = _stage_workbook(ws, prep)
     open_by = _open_by(ws.rollup_path)
     commit(prep.staged, ws.rollup_path)
-    try:
-        state.save(prep.fingerprint, ws.rollup_path, prep.inputs)
-    except SheetsSyncError as exc:  # published all the same: said so, not as not published
-        log.warning("%s; the company workbook is published, and built again next night", exc)
+    _save_state(state, ws, prep.fingerprint, prep.inputs)
     if open_by is not None:
         log.warning(
             "%s is open %s: tonight's rollup replaced it all the same; close it and open it "
@@ -210,6 +207,20 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
             open_by,
         )
     return ws.rollup_output, True
+
+
+def _save_state(state: RollupState, ws: Workspace, fingerprint: str, inputs: str | None) -> None:
+    """Save what the workbook in place was built from: a failed save is a warning, since
+    that workbook is tonight's whether just published or left as it was (``the company
+    rollup was not published`` said of it sent people to a workbook that was right)."""
+    try:
+        state.save(fingerprint, ws.rollup_path, inputs)
+    except SheetsSyncError as exc:
+        if state.path.is_dir():  # made since ``forget``: the next night's ``forget`` fails
+            then = "but none is again until that folder is removed"
+        else:
+            then = "and built again next night"
+        log.warning("%s; the company workbook is published, %s", exc, then)
 
 
 def _open_by(path: Path) -> str | None:

@@ -197,3 +197,57 @@ def test_a_state_file_not_saved_after_the_publish_is_a_warning(
     monkeypatch.undo()
     assert sync(cfg).rollup_rewritten  # no state to say it is unchanged: written again
     assert not sync(cfg).rollup_rewritten
+
+
+def test_a_state_file_not_saved_on_an_unchanged_night_is_a_warning(
+    cfg: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Inputs changed, tables the same: the workbook is left as it is, right, and only its
+    state is saved. A full disk then failed the rollup as ``the company rollup was not
+    published`` (found by review); it is the warning a save after a publish gives."""
+    sync(cfg)
+    written = rollup_bytes(cfg)
+
+    def full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rollup_state, "code_digest", lambda: "the next release")
+    monkeypatch.setattr(rollup_state, "atomic_write_text", full)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
+        result = sync(cfg)
+    assert (result.rollup_error, result.rollup_rewritten) == (None, False)
+    state = cfg.parent / ".sheets-sync" / rollup_step.STATE_FILE
+    assert caplog.messages[-1] == (
+        f"{state}: the company rollup's state file cannot be written (No space left on "
+        "device); the company workbook is published, and built again next night"
+    )
+    assert rollup_bytes(cfg) == written
+
+
+def test_a_folder_made_in_the_state_files_place_during_the_publish_is_said_truly(
+    cfg: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder made there between the state's ``forget`` and its ``save``: the warning
+    said the workbook would be ``built again next night``, but that night's ``forget``
+    fails on the folder and publishes nothing until it is removed (found by review)."""
+    state = cfg.parent / ".sheets-sync" / rollup_step.STATE_FILE
+    forget = RollupState.forget
+
+    def forget_then_a_folder(self: RollupState) -> None:
+        forget(self)
+        self.path.mkdir()
+
+    monkeypatch.setattr(RollupState, "forget", forget_then_a_folder)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
+        result = sync(cfg)
+    assert (result.rollup_error, result.rollup_rewritten) == (None, True)
+    assert caplog.messages[-1] == (
+        f"{state}: is a folder, not the company rollup's state file; remove it (the next run "
+        "writes the file again); the company workbook is published, but none is again until "
+        "that folder is removed"
+    )
+    monkeypatch.undo()
+    assert sync(cfg, AS_OF + dt.timedelta(days=1)).rollup_error == (
+        f"company.xlsx: the company rollup was not published: {state}: is a folder, not the "
+        "company rollup's state file; remove it (the next run writes the file again)"
+    )
