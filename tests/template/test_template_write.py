@@ -112,9 +112,30 @@ def test_a_file_made_between_the_check_and_the_write_is_never_replaced(
     assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]  # no temp file left
 
 
-def test_a_new_template_is_linked_into_place(tmp_path: Path) -> None:
+def test_a_new_template_is_linked_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linked, not renamed (a rename replaces a file made meanwhile), and the temp name
+    dropped after; ``--force`` renames over the file, as ever. The calls are watched:
+    one name left with one link holds for a rename too (found by review)."""
     path = tmp_path / "team.xlsx"
+    calls: list[tuple[str, str]] = []
+    link, replace = os.link, os.replace
+
+    def watched_link(src: Any, dst: Any, **kwargs: Any) -> None:
+        calls.append(("link", Path(dst).name))
+        link(src, dst, **kwargs)
+
+    def watched_replace(src: Any, dst: Any, **kwargs: Any) -> None:
+        calls.append(("replace", Path(dst).name))
+        replace(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "link", watched_link)
+    monkeypatch.setattr(os, "replace", watched_replace)
     write_template(path)
+    assert calls == [("link", "team.xlsx")]
     assert path.stat().st_nlink == 1 and [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
+    calls.clear()
     write_template(path, overwrite=True)  # --force: renamed over it, as ever
+    assert calls == [("replace", "team.xlsx")]
     assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
