@@ -8,6 +8,8 @@ holds the teams' chart labels (a long name cut), the category labels of every ch
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -33,6 +35,9 @@ KPI_COLOURS = {
     "Stale": "#7F7F7F",
 }
 BAND_COLOURS = {"green": "#00B050", "yellow": "#FFC000", "red": "#FF0000"}
+#: A single team's band dashes (``_band_marker``), by their line's colour: dark shades,
+#: visible in a column of any band colour, their own included.
+MARKER_COLOURS = {BAND_COLOURS["yellow"]: "#7F6000", BAND_COLOURS["green"]: "#00502A"}
 MAX_PIXELS = 8000  # a readable cap; Excel draws 500 teams either way
 #: Characters of a team's name a chart shows: a longer label took the charts' room (a
 #: 200-character name left the score chart's plot a sliver and the status mixes' bars
@@ -58,17 +63,19 @@ def add_charts(
         ws.write_string(0, c, title, bold)
     score_fmt = styles(num_format="0.00")
     points = []
-    for r, (team, score) in enumerate(
-        zip(summary["Team"], summary["Average objective score"], strict=True), start=1
+    labels = chart_labels([str(team) for team in summary["Team"]])
+    for r, (label, score) in enumerate(
+        zip(labels, summary["Average objective score"], strict=True), start=1
     ):
-        ws.write_string(r, 0, chart_label(str(team)))
+        ws.write_string(r, 0, label)
         if not pd.isna(score):
             ws.write_number(r, 1, float(score), score_fmt)
         ws.write_number(r, 2, rules.yellow, score_fmt)
         ws.write_number(r, 3, rules.green, score_fmt)
         colour = _band_colour(None if pd.isna(score) else float(score), rules)
         points.append({"fill": {"color": colour}})
-    ws.set_column(0, 0, 24)
+    # the labels whole (at most LABEL_CHARS): at 24, two cut names printed alike
+    ws.set_column(0, 0, max(24, max(map(len, labels), default=0) + 1))
     ws.set_column(1, 1, 25)  # the header, "Average objective score", was cut at 12
     ws.set_column(2, 3, 12)
     ws.set_landscape()  # printed at full size, page edges cut every chart in pieces
@@ -87,16 +94,15 @@ def add_charts(
     )
     bands = workbook.add_chart({"type": "line"})
     for col, label, colour in (
-        (2, "Yellow band from", "#FFC000"),
-        (3, "Green band from", "#00B050"),
+        (2, "Yellow band from", BAND_COLOURS["yellow"]),
+        (3, "Green band from", BAND_COLOURS["green"]),
     ):
         bands.add_series(
             {
                 "name": f"{label} {rules.yellow if col == 2 else rules.green:g}",
                 "categories": ["Charts", 1, 0, rows, 0],
                 "values": ["Charts", 1, col, rows, col],
-                "line": {"color": colour, "width": 2, "dash_type": "dash"},
-                "marker": _band_marker(colour, rows),
+                **_band_line(colour, rows),
             }
         )
     score.combine(bands)
@@ -148,14 +154,53 @@ def chart_label(team: str) -> str:
     return team if len(team) <= LABEL_CHARS else team[: LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _band_marker(colour: str, rows: int) -> dict[str, Any]:
-    """No marker on a band line; for a single team, whose line of one point draws
-    nothing (the legend named two lines the chart did not show), a wide dash at its
-    height across the team's column."""
+def chart_labels(teams: Sequence[str]) -> list[str]:
+    """Each team's ``chart_label``, told apart where two would be alike: two names sharing
+    their first 39 characters were one label twice (two bars nobody could name). A cut
+    label that clashes keeps the name's last word (``Ventes EMEA et Amérique du
+    Nord…(Paris)``); one still alike (or a name repeated) gets `` (2)``, `` (3)``."""
+    labels = [chart_label(team) for team in teams]
+    clash = Counter(labels)
+    labels = [
+        _with_tail(team) if clash[label] > 1 and len(team) > LABEL_CHARS else label
+        for team, label in zip(teams, labels, strict=True)
+    ]
+    taken, seen, unique = Counter(labels), set[str](), []
+    for label in labels:
+        shown, n = label, 1
+        while shown in seen or (shown != label and shown in taken):
+            n += 1
+            suffix = f" ({n})"
+            shown = label[: LABEL_CHARS - len(suffix)].rstrip() + suffix
+        seen.add(shown)
+        unique.append(shown)
+    return unique
+
+
+def _with_tail(team: str) -> str:
+    """``team`` cut in the middle: its start, ``…`` and its last word (at most half)."""
+    tail = team.rsplit(maxsplit=1)[-1][-(LABEL_CHARS // 2) :] if team.strip() else ""
+    return team[: LABEL_CHARS - 1 - len(tail)].rstrip() + "…" + tail
+
+
+def _band_line(colour: str, rows: int) -> dict[str, Any]:
+    """A band's dashed line in its colour, without markers. For a single team, whose line
+    of one point draws nothing (the legend named two lines the chart did not show), a
+    wide dash at its height across the team's column instead, in a dark shade of the
+    band's colour (``MARKER_COLOURS``): the dash for the team's own band lies in a column
+    of that colour, and a yellow team's 0.4 dash, drawn yellow, was invisible. Line and
+    marker both: LibreOffice draws a marker in its line's colour (fill and border
+    ignored), Excel in its fill; the legend's swatch is then the dash the chart shows."""
     if rows > 1:
-        return {"type": "none"}
-    edge = {"color": "#404040", "width": 0.75}  # apart from a column of its colour
-    return {"type": "dash", "size": 30, "border": edge, "fill": {"color": colour}}
+        return {
+            "line": {"color": colour, "width": 2, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        }
+    dark = MARKER_COLOURS[colour]
+    return {
+        "line": {"color": dark, "width": 2, "dash_type": "dash"},
+        "marker": {"type": "dash", "size": 30, "border": {"color": dark}, "fill": {"color": dark}},
+    }
 
 
 def _band_colour(score: float | None, rules: ScoringRules) -> str:

@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_sync.domain.scoring import band
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from sheets_sync.rollup.charts import BAND_COLOURS, LABEL_CHARS, chart_labels
 from tests.rollup.test_history_tabs import _frames, _history
 from tests.support.libreoffice import convert, needs_libreoffice
 
@@ -276,3 +278,56 @@ def test_score_legend_names_the_bands_only(history_book: Path) -> None:
     assert legend and re.search(
         r'<c:legendEntry><c:idx val="0"/><c:delete val="1"/></c:legendEntry>', legend.group()
     )
+
+
+@pytest.mark.parametrize("score", [0.2, 0.575, 0.85])  # a red, a yellow, a green column
+def test_one_teams_band_dashes_differ_from_every_column(
+    rollup: Rollup, tmp_path: Path, score: float
+) -> None:
+    """A single team's band dashes were drawn in their band's colour: the dash for the
+    team's own band lay in a column of that colour (a yellow team's 0.4 dash was
+    invisible in LibreOffice, which draws a marker in its line's colour, no border). Both
+    the marker (Excel) and the line (LibreOffice, the legend) are a dark shade now."""
+    summary = rollup.summary.iloc[:1].copy()
+    summary["Average objective score"] = score
+    path = tmp_path / "one.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, summary=summary), path)
+    chart = next(c for c in _charts(path) if "Objective score by team" in c)
+    (columns,) = re.findall(r"<c:barChart>.*?</c:barChart>", chart, re.S)
+    (lines,) = re.findall(r"<c:lineChart>.*?</c:lineChart>", chart, re.S)
+    column_fills = set(re.findall(r'<c:dPt>.*?<a:srgbClr val="(\w+)"/>', columns, re.S))
+    assert column_fills == {BAND_COLOURS[band(score, rollup.context.rules).value].lstrip("#")}
+    markers = re.findall(r"<c:marker>.*?</c:marker>", lines, re.S)
+    marker_fills = [re.findall(r'<a:solidFill><a:srgbClr val="(\w+)"/>', m) for m in markers]
+    assert len(markers) == 2 and all(marker_fills)
+    drawn = set(re.findall(r'<a:srgbClr val="(\w+)"/>', lines))  # lines, fills, borders
+    every_column = {c.lstrip("#") for c in BAND_COLOURS.values()}
+    assert drawn and not drawn & every_column, drawn
+
+
+def test_cut_labels_stay_distinct(rollup: Rollup, tmp_path: Path) -> None:
+    """Two names sharing their first 39 characters were one label twice on every chart
+    (two bars, one name). A clash keeps the names' last words; the data block's column A
+    is as wide as its labels, so it prints them whole (at 24 it cut them alike)."""
+    stem = "Ventes EMEA et Amérique du Nord — division grands comptes "
+    summary = rollup.summary.copy()
+    summary.loc[0, "Team"], summary.loc[1, "Team"] = stem + "A (Paris)", stem + "B (Montréal)"
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, summary=summary), path)
+    ws = openpyxl.load_workbook(path)["Charts"]
+    labels = [c.value for c in ws["A"][1 : len(summary) + 1]]
+    assert labels[:2] == [
+        "Ventes EMEA et Amérique du Nord…(Paris)",
+        "Ventes EMEA et Amérique du No…(Montréal)",  # 40 characters
+    ]
+    assert labels[2:] == summary["Team"].tolist()[2:]
+    assert _width(ws, 1) > max(len(label) for label in labels)
+
+
+def test_chart_labels_are_unique_and_at_most_40() -> None:
+    same = "x" * 60
+    twins = [same, same, "y" * 50 + " (2)", "Sales", "Sales", "Sales (2)"]
+    labels = chart_labels(twins)
+    assert len(set(labels)) == len(labels) and max(map(len, labels)) <= LABEL_CHARS, labels
+    assert labels[3] == "Sales" and labels[4] == "Sales (3)"  # "Sales (2)" is a team's
+    assert chart_labels(["Sales", "Finance"]) == ["Sales", "Finance"]
