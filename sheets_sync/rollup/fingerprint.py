@@ -10,7 +10,11 @@ edited the file since. The workbook's ``Last successful read`` (and ``Outcome``,
 ok for ok and unchanged alike, but not in workbooks written before 2026-12-04) then
 describe the run that wrote it; each run's own report is in
 ``.sheets-sync/runs/``. Everything else (a changed team, a new date, a schema change, a
-hand-edited or deleted workbook) rewrites it.
+hand-edited or deleted workbook) rewrites it, and so does new code: the fingerprint is
+seeded with ``code_version.code_digest()``, as the inputs' digest is, because a fix to the
+layout (a column width, a chart) changes the file but not the tables, and an upgrade's
+first same-day re-run said ``rollup unchanged`` and kept the old-looking workbook. New
+code rewrites the workbook once; the nights after it (the same code) skip again.
 What was written is kept by ``sync/rollup_state.py``, which can also skip building the
 tables (this module needs pandas; that one does not).
 """
@@ -21,6 +25,7 @@ import hashlib
 
 import pandas as pd
 
+from sheets_sync import code_version
 from sheets_sync.rollup.schema import SCHEMA_VERSION
 from sheets_sync.rollup.tables import Rollup
 from sheets_sync.sync.rollup_state import SYNCED
@@ -42,10 +47,12 @@ def _frame_digest(digest: hashlib._Hash, name: str, frame: pd.DataFrame, now: ob
 
 
 def rollup_fingerprint(rollup: Rollup) -> str:
-    """A digest of everything the workbook shows except when it was generated."""
+    """A digest of everything the workbook shows except when it was generated, and of the
+    code that lays it out (``code_version.code_digest``)."""
     ctx = rollup.context
     now = pd.Timestamp(naive(ctx.generated_at))
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}\x00{ctx.company}\x00{ctx.as_of}".encode())
+    seed = f"{code_version.code_digest()}\x00{SCHEMA_VERSION}\x00{ctx.company}\x00{ctx.as_of}"
+    digest = hashlib.sha256(seed.encode())
     digest.update(repr((ctx.period, ctx.company_objectives, ctx.rules)).encode())
     for name, frame in rollup.tables.items():
         _frame_digest(digest, name, frame, now)

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync import code_version
 from sheets_sync.config import load_workspace
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_state, rollup_step
@@ -61,12 +62,15 @@ def test_new_code_builds_the_tables_again(
     cfg: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An upgrade that builds the workbook differently (``__version__`` unchanged, as it
-    is for most fixes) left last night's workbook in place on a quiet night."""
+    is for most fixes) left last night's workbook in place on a quiet night: first the
+    tables were not built, then, built, their fingerprint (which had no code stamp)
+    matched and the old-looking workbook stayed. New code rewrites it, once."""
     sync(cfg)
-    monkeypatch.setattr(rollup_state, "code_digest", lambda: "the next release")
+    monkeypatch.setattr(code_version, "code_digest", lambda: "the next release")
     with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
-        sync(cfg)
+        assert sync(cfg).rollup_rewritten
     assert "rollup inputs unchanged; company.xlsx left as it is" not in caplog.messages
+    assert not sync(cfg).rollup_rewritten  # the same new code the next night: skipped
 
 
 def test_history_changed_by_hand_rebuilds(cfg: Path) -> None:
