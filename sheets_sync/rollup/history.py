@@ -21,7 +21,7 @@ from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
-from sheets_sync.rollup.widths import column_chars
+from sheets_sync.rollup.widths import MAX_CHARS, columns_chars, text_chars
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
@@ -83,10 +83,12 @@ def _write_block(
         bulk.column(ws, c, header + 1, frame[key], "text", None)
     for c, date in enumerate(dates, start=len(keys)):
         bulk.column(ws, c, header + 1, frame[date], "number", row_formats or formats["number"])
-        if c > 2:  # A:C are the keys' (18); a night's header is a 10-character date,
-            # a value as wide as it prints (`$3,400,000.00` printed ###)
-            need = max(11, column_chars(frame[date], row_texts or "0.00") + 2)
-            widths[c] = max(widths.get(c, 0), need)  # the blocks share the columns
+    # A:C are the keys' (18); a night's header is a 10-character date, a value as wide as
+    # it prints (`$3,400,000.00` printed ###); the rows grouped by format once, not a night
+    sized = [(c, date) for c, date in enumerate(dates, start=len(keys)) if c > 2]
+    chars = columns_chars(frame[[date for _, date in sized]], row_texts or "0.00")
+    for (c, _), need in zip(sized, chars, strict=True):
+        widths[c] = max(widths.get(c, 0), need + 2, 11)  # the blocks share the columns
     if dates and len(frame):
         first, last = len(keys), len(keys) + len(dates) - 1
         rows = range(header + 2, header + 2 + len(frame))  # 1-based
@@ -234,10 +236,9 @@ def write_history(
         widths,
     )
     trends.set_column(0, 1, 18)
-    # C: the KPI's name as the tables' text columns are (the first 200, at most 60): at
-    # 18, `Net Promoter Score (NPS)` was cut at its first night's value
-    names = [len(str(v)) for v in trend["name"].iloc[:200].tolist()]
-    widths[2] = max(18, widths.get(2, 0), min(60, max(names, default=0) + 2))
+    # C: the KPI's name as the tables' text columns are (``widths.text_chars``): at 18,
+    # `Net Promoter Score (NPS)` was cut at its first night's value
+    widths[2] = max(18, widths.get(2, 0), min(MAX_CHARS, text_chars(trend["name"]) + 2))
     # Landscape, as the other wide tabs; no print titles: LibreOffice repeats the part of
     # the burn-up chart over columns A:B on every page.
     trends.set_landscape()

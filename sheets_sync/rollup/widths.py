@@ -17,6 +17,10 @@ import pandas as pd
 #: Characters Excel's General format shows of a number at most (it rounds, then goes to
 #: scientific notation, rather than print ``###``).
 GENERAL_MAX = 11
+#: Texts a column's width is taken from (the first ones), and the widest a column gets:
+#: past it a text wraps or spills rather than push the next columns off the page.
+TEXT_SAMPLE = 200
+MAX_CHARS = 60
 
 
 def shown_chars(value: float, num_format: str) -> int:
@@ -39,17 +43,32 @@ def shown_chars(value: float, num_format: str) -> int:
 
 def column_chars(values: pd.Series, formats: str | Sequence[str]) -> int:
     """The widest rendering of ``values``, each in its format (one for all, or one a row)."""
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    return columns_chars(values.to_frame(), formats)[0]
+
+
+def columns_chars(frame: pd.DataFrame, formats: str | Sequence[str]) -> list[int]:
+    """``column_chars`` of each of ``frame``'s columns, the rows grouped by format once
+    (the Trends tab's night columns share their rows' formats: grouped again for each
+    night, they cost a groupby a night)."""
+    numbers = frame.apply(pd.to_numeric, errors="coerce").astype("float64")
     numbers = numbers.where(np.isfinite(numbers))
     if isinstance(formats, str):
-        extremes = [(formats, numbers.max(), numbers.min())]
+        highs, lows = numbers.max().to_frame(formats).T, numbers.min().to_frame(formats).T
     else:
         by = numbers.groupby(np.asarray(formats, dtype=object), sort=False)
-        agg = pd.DataFrame({"max": by.max(), "min": by.min()})
-        extremes = [(str(f), hi, lo) for f, hi, lo in agg.itertuples()]
-    widest = 0
-    for num_format, hi, lo in extremes:
-        for extreme in (hi, lo):
-            if not pd.isna(extreme):
-                widest = max(widest, shown_chars(float(extreme), num_format))
+        highs, lows = by.max(), by.min()
+    widest = [0] * len(frame.columns)
+    for extremes in (highs, lows):
+        for num_format, row in zip(extremes.index, extremes.to_numpy(), strict=True):
+            for c, extreme in enumerate(row):
+                if not pd.isna(extreme):
+                    widest[c] = max(widest[c], shown_chars(float(extreme), str(num_format)))
     return widest
+
+
+def text_chars(values: pd.Series) -> int:
+    """The longest of the first ``TEXT_SAMPLE`` texts in ``values`` (others count 0): what
+    a text column is sized by, so a 500,000-row column is not read whole."""
+    return max(
+        (len(v) for v in values.iloc[:TEXT_SAMPLE].tolist() if isinstance(v, str)), default=0
+    )

@@ -31,7 +31,7 @@ from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind, meaning
 from sheets_sync.rollup.tables import Rollup
-from sheets_sync.rollup.widths import column_chars
+from sheets_sync.rollup.widths import MAX_CHARS, column_chars, text_chars
 from sheets_sync.sync.team_rows import naive
 
 GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
@@ -263,10 +263,10 @@ def write_frame(
 def _width(col: Column, series: pd.Series, shown: str | list[str] | None) -> float:
     """The header, the first 200 texts, a date's 10 characters, every number as its
     ``shown`` format prints it (`$3,400,000.00` printed ``###`` in a 9-wide column)."""
-    sample = [len(v) for v in series.iloc[:200].tolist() if isinstance(v, str)]
     numbers = column_chars(series, shown) + 1 if shown is not None else 0
-    longest = max([len(col.name) + 2, *sample, _MOMENT_WIDTHS.get(col.kind, 0), numbers])
-    return float(min(60, longest + 1))
+    texts = text_chars(series)
+    longest = max([len(col.name) + 2, texts, _MOMENT_WIDTHS.get(col.kind, 0), numbers])
+    return float(min(MAX_CHARS, longest + 1))
 
 
 def _colour(ws: Worksheet, styles: Styles, spec: tuple[Column, ...], first: int, last: int) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from sheets_sync.rollup.widths import TEXT_SAMPLE, column_chars, columns_chars, text_chars
 from tests.rollup.test_history_tabs import _frames
 from tests.rollup.test_printed import _width
 from tests.support.libreoffice import convert, needs_libreoffice
@@ -111,3 +112,29 @@ def test_trend_kpi_names_fit(millions: Path) -> None:
     ws = openpyxl.load_workbook(millions)["Trends"]
     names = [r[2].value for r in ws.iter_rows() if r[2].value == "Qualified pipeline, EMEA + APAC"]
     assert names and _width(ws, 3) >= len(names[0]) + 1
+
+
+def test_night_columns_are_sized_with_one_grouping() -> None:
+    """The Trends tab's night columns share their rows' formats: ``columns_chars`` groups
+    the rows by format once for all of them (it was a groupby a night) and sizes each
+    column as ``column_chars`` does alone, missing, infinite and text values skipped."""
+    frame = pd.DataFrame(
+        {
+            "2026-11-22": [PIPELINE, 0.5, None, -3.0, float("inf")],
+            "2026-11-23": [-PIPELINE, 12.345, 7.0, None, "n/a"],
+            "2026-11-24": [None, None, None, None, None],
+        }
+    )
+    formats = ['"$"#,##0.00', "0.0%", "0.00", "0", "General"]
+    each = [column_chars(frame[c], formats) for c in frame.columns]
+    assert columns_chars(frame, formats) == each == [13, 14, 0]
+    assert columns_chars(frame, "0.00") == [10, 11, 0]
+    assert columns_chars(frame[[]], formats) == []
+
+
+def test_text_widths_sample_the_first_texts() -> None:
+    """One rule for a text column's width (the tables' and the Trends tab's KPI names):
+    the first ``TEXT_SAMPLE`` texts, numbers and blanks not counted."""
+    values = pd.Series(["Sales", 12345678.0, None] + ["x"] * TEXT_SAMPLE + ["y" * 80])
+    assert text_chars(values) == len("Sales")
+    assert text_chars(pd.Series([], dtype=object)) == 0
