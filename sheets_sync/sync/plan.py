@@ -219,5 +219,6 @@ def changed_writes(
         for sheet, row, col in changed
         if col == status_col.get(sheet)
     }
-    todo = [w for w in writes if (w.sheet, w.row, w.col) in changed | restyled]
+    changed |= restyled  # once: built for each write, the union made a team's plan quadratic
+    todo = [w for w in writes if (w.sheet, w.row, w.col) in changed]
     return todo, changes
