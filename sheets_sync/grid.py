@@ -239,11 +239,12 @@ class FormulaLookup:
 
     def __init__(self, grid: SheetGrid) -> None:
         self._cells = grid.formula_cells
-        self._arrays = BoxIndex(grid.formula_arrays)
+        # None for a tab without arrays (most): no look-up for each of its value cells
+        self._arrays = BoxIndex(grid.formula_arrays) if grid.formula_arrays else None
 
     def formula(self, row: int, col: int) -> str | None:
         text = self._cells.get((row, col))
-        if text is None and (box := self._arrays.find(row, col)) is not None:
+        if text is None and self._arrays is not None and (box := self._arrays.find(row, col)):
             text = self._cells.get((box.min_row, box.min_col), "")
         return text
 

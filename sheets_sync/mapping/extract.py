@@ -320,8 +320,12 @@ def extract_tab(
     owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}
     formulas = FormulaLookup(grid)
+    # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
+    input_items, merges = tuple(input_cols.items()), bool(grid.merged)
     for row in range(header_row + 1, grid.max_row + 1):
-        values = {n: grid.value(row, c) for n, c in input_cols.items()}
+        line = grid.rows[row - 1]  # row >= 1: below the header
+        width = len(line)
+        values = {n: line[c - 1] if c <= width else None for n, c in input_items}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
@@ -330,7 +334,7 @@ def extract_tab(
             continue
         if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
-        for name, col in input_cols.items():
+        for name, col in input_items if merges else ():
             merged = merged_at.find(row, col)
             if merged is not None and row != merged.min_row and name not in spec.fill_down:
                 findings.append(
@@ -370,10 +374,11 @@ def extract_tab(
         for name in owned:
             if name in columns:
                 col = columns[name]
-                owned_values[(row, col)] = grid.value(row, col)
+                owned_values[(row, col)] = line[col - 1] if col <= width else None
                 if (formula := formulas.formula(row, col)) is not None:
                     owned_formulas[(row, col)] = formula
-                if (m := merged_at.find(row, col)) and (row, col) != (m.min_row, m.min_col):
+                m = merged_at.find(row, col) if merges else None
+                if m is not None and (row, col) != (m.min_row, m.min_col):
                     merged_owned.add((row, col))
                     hidden.append(a1(row, col))
         if hidden:
