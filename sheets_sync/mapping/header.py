@@ -6,6 +6,7 @@ header that carries a note ("Target (end of Q)") is its text before the note.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ class HeaderMap:
 def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     """Column of each field on ``row``, by its exact header or else by a header that
     carries a note ("Target (end of Q)"); the first column wins a duplicated header."""
-    aliases = {normalise_header(a): name for name, alts in spec.columns.items() for a in alts}
+    aliases = _aliases(tuple(spec.columns.items()))
     found: dict[str, int] = {}
     warnings: list[tuple[str, str]] = []
     ambiguous: dict[str, str] = {}
@@ -83,6 +84,13 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         warnings.append((a1(row, 1), f"{ambiguous[name]} to use it"))
     by_note = frozenset(found) - exact  # what the loop above added
     return HeaderMap(found, warnings, ambiguous, by_note)
+
+
+@functools.lru_cache(maxsize=64)
+def _aliases(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, str]:
+    """Each field's normalised headers -> the field, made once a spec: a tab's header is
+    sought on several rows, in every team (3,000 maps at 500 teams, ~60 headers each)."""
+    return {normalise_header(a): name for name, alts in columns for a in alts}
 
 
 #: Owned columns are written by the sync, so only their exact header finds them: a team's
@@ -251,9 +259,22 @@ def repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
         value = values.get(name)
         if not isinstance(value, str):
             return False
-        aliases = {normalise_header(a) for a in spec.columns[name]}
+        aliases = _field_aliases(spec.columns[name])
         if normalise_header(value) in aliases:
             continue
-        if not any(k in aliases for k in _loose_keys(value)):
+        short = len(value) <= HEADER_CHARS  # a paragraph is not kept in the cache
+        keys = _text_loose_keys(value) if short else _loose_keys(value)
+        if not any(k in aliases for k in keys):
             return False
     return True
+
+
+@functools.lru_cache(maxsize=256)
+def _field_aliases(alts: tuple[str, ...]) -> frozenset[str]:
+    """One field's normalised headers: ``repeats_header`` asks for them on every row."""
+    return frozenset(map(normalise_header, alts))
+
+
+#: ``_loose_keys`` of a text, cached: ``repeats_header`` asks it of every row's ID ("O1",
+#: "KR1.2"), the same few hundred texts in every team
+_text_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
