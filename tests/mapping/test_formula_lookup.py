@@ -83,3 +83,30 @@ def test_merges_take_linear_work() -> None:
     ]
     assert tab.layout.merged_owned == {(5, 5), (5, 6)}
     assert CountedBoxes.seen <= 20 * len(merges)  # was 36 million
+
+
+def test_short_rows_and_a_tab_without_boxes_read_as_through_the_grid() -> None:
+    """A row's cells are taken from its tuple (no ``grid.value`` a cell) and a tab with
+    no merges or arrays looks none up: a row shorter than the header reads None past
+    its end, as ``grid.value`` gives, in input and owned columns alike."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        HEAD,
+        ("O1", "O1.1", 10, 5, 0.5, None, "On track", "note"),
+        ("O1", "O1.2", 10),  # ends before Current and every owned column
+        ("O1", "O1.3", 10, 4, 0.4),  # ends at Score
+    )
+    grid = SheetGrid("OKRs", rows, formula_cells={(4, 5): "=D4/C4"})
+    tab, _ = extract_tab(
+        grid, load_mapping("standard").okrs, source="s.xlsx", owned=OKR_OWNED, kind="okrs"
+    )
+    columns = tab.layout.columns
+    owned_cols = [columns[n] for n in OKR_OWNED if n in columns]
+    assert len(owned_cols) == 4 and len(tab.records) == 3
+    for record in tab.records:
+        for name, col in columns.items():
+            if name not in OKR_OWNED:
+                assert record.values[name] == grid.value(record.row, col), (record.row, name)
+        for col in owned_cols:
+            assert tab.owned_values[(record.row, col)] == grid.value(record.row, col)
+    assert tab.owned_formulas == {(4, 5): "=D4/C4"}
+    assert tab.layout.merged_owned == frozenset()

@@ -463,3 +463,26 @@ def test_goals_and_kpis_read_from_one_fallback_tab_fail_the_team() -> None:
     tabs = {"Sheet1": grid, "KPIs": SheetGrid("KPIs", rows)}
     got = extract(WorkbookData("sales.xlsx", ("Sheet1", "KPIs"), tabs), mapping)
     assert got.kpis is not None and len(got.okrs.records) == 1
+
+
+def test_a_repeated_header_padded_past_a_headers_length_is_still_skipped() -> None:
+    """A row ID's loose keys are cached only for texts no longer than a header
+    (``HEADER_CHARS``): a repeated header padded with spaces past that length is found
+    by the uncached path, as before the cache (its stripped text is a header)."""
+    from sheets_sync.mapping.header import HEADER_CHARS, _text_loose_keys
+
+    padded = "Objective ID (again)" + " " * (HEADER_CHARS + 50)
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Target", "Current"),
+        ("O1", "O1.1", 10, 5),
+        (padded, "KR ID (again)", "Target", "Current"),
+        ("O2", "O2.1", 10, 5),
+    )
+    _text_loose_keys.cache_clear()
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    got = extract(data, load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2, 4]
+    # the padded ID is not kept; "KR ID (again)" is (and "O1", "O2")
+    assert _text_loose_keys.cache_info().currsize == 3
+    again = extract(data, load_mapping("standard"))  # the cached answers: the same rows
+    assert [r.row for r in again.okrs.records] == [2, 4]
