@@ -36,9 +36,12 @@ __all__ = ["ALLOWED", "SPILL", "RefusedPickle", "load", "loads"]
 
 _MODELS = "sheets_sync.domain.models"
 # What the tool's own file pickles name (read cache, spill, shard results, and the cell
-# changes inside the latter), as traced over real runs and the test suite.
+# changes inside the latter), as traced over real runs and the test suite; and every kind
+# of value a cell can hold (``grid.CellValue``: a cell the sync owns keeps its old value in
+# the read and the night's changes; a time or an error value typed there was refused,
+# a traceback after the team's file was written, until 2026-12-06).
 ALLOWED: frozenset[tuple[str, str]] = frozenset(
-    [("datetime", n) for n in ("date", "datetime", "timedelta", "timezone")]
+    [("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")]
     + [
         (_MODELS, n)
         for n in [
@@ -66,7 +69,10 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
             "Trend",
         ]
     ]
-    + [("sheets_sync.grid", n) for n in ("CellStyle", "CellWrite", "RowCells", "WorkbookData")]
+    + [
+        ("sheets_sync.grid", n)
+        for n in ("CellError", "CellStyle", "CellWrite", "RowCells", "WorkbookData")
+    ]
     + [
         ("sheets_sync.mapping.extract", n)
         for n in ("Extract", "RowRecord", "TabExtract", "TabLayout")
