@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheets_sync.atomic import make_writable_folder
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
+from sheets_sync.logs import one_line
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
 from sheets_sync.ops.shard import check_night, load_shards, results_file, save_results
@@ -123,8 +124,9 @@ def run_sync(
             log.error("%s; no Off-track alerts tonight", exc)
             previous, unrecorded, blind = {}, True, True
         if console.is_terminal:
-            columns = (
-                TextColumn("{task.description}"),
+            columns = (  # a team's name as typed: as markup, ``Sales [/b]`` was a
+                # MarkupError after the team's file was written, ``:smile:`` an emoji
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -137,7 +139,9 @@ def run_sync(
 
                 def tick(run: TeamRun) -> None:
                     finished.append(run)
-                    bar.update(task, advance=1, description=f"{run.team}: {run.outcome.status}")
+                    bar.update(
+                        task, advance=1, description=f"{one_line(run.team)}: {run.outcome.status}"
+                    )
 
                 sync = Sync(workspace, progress=tick, history=history)
                 result = interruptible(sync, options, finished, planned, report_path)

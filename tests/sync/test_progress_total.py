@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,3 +51,23 @@ def test_the_bar_counts_the_teams_synced(
     assert 0 < synced < len(load_workspace(demo).teams)
     assert f"{synced}/{synced}" in counts
     assert all(c.endswith(f"/{synced}") for c in counts), counts
+
+
+def test_the_bar_shows_a_team_name_as_typed(demo: Path, tmp_path: Path) -> None:
+    """The bar read its line as rich markup: a team named ``Sales [/b]`` was a MarkupError
+    traceback after Sales.xlsx was written (the night not recorded), and ``:smile:`` an
+    emoji."""
+    name = "Sales [/b] :smile: [red]x"
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    cfg.write_text(cfg.read_text().replace('name: "Sales"', f'name: "{name}"', 1))
+    out = io.StringIO()
+    result = run_sync(
+        load_workspace(cfg),
+        SyncOptions(as_of=AS_OF, teams=(name,), rollup=False, workers=1),
+        console=Console(file=out, force_terminal=True, width=200),
+    )
+    assert [(r.team, r.outcome.status) for r in result.runs] == [(name, "ok")]
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue())
+    assert f"{name}: ok" in plain
+    assert "\U0001f604" not in plain
