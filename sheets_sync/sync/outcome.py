@@ -20,6 +20,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import SheetsSyncError, format_location
+from sheets_sync.grid import CellError
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class CellChange:
         if self.formula is None:
             return shown_value(self.old)
         formula = _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], self.formula)
-        value = "no cached value" if self.old is None else repr(self.old)
+        value = "no cached value" if self.old is None else _shown(self.old)
         return f"{formula or 'a formula'} ({value})"
 
     def shown_new(self) -> str:
@@ -77,7 +78,22 @@ class CellChange:
 
 def shown_value(value: object) -> str:
     """A cell's value on a dry run's line: text quoted, a number as it is, ``(empty)``."""
-    return EMPTY_SHOWN if value is None else repr(value)
+    return EMPTY_SHOWN if value is None else _shown(value)
+
+
+def _shown(value: object) -> str:
+    """A value as the rest of the project prints it: a date in ISO form, a checkbox TRUE or
+    FALSE, an error value its code (``datetime.date(2026, 1, 5)``, ``True`` and
+    ``CellError(code='#N/A', detail='')`` until 2026-12-06)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta | CellError):
+        return str(value)
+    return repr(value)
 
 
 #: an empty cell on a dry run's line (``KPIs!S2: (empty) -> 'last status ...'``)

@@ -68,5 +68,7 @@ def test_each_value_type_in_an_owned_cell_syncs_twice_the_second_from_the_cache(
     second = _night(cfg, dry_run=True)  # the same bytes: from the cache
     assert "Sales.xlsx" not in parsed
     assert _old_values(second) >= want
+    shown = {c.shown_old() for r in second.runs if r.team == "Sales" for c in r.changes}
+    assert {"10:30:00", "2026-01-05", "TRUE", "#N/A", "1 day, 6:00:00"} <= shown
     real_night = _night(cfg, dry_run=False)  # writes, and keeps the cells' old values
     assert _old_values(real_night) >= want

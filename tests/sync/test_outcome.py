@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import pickle
 
+from sheets_sync.grid import CellError
 from sheets_sync.sync.outcome import CellChange, CellChanges, Outcome, TeamRun
 
 CHANGES = (CellChange("OKRs", "R2", None, 0.665), CellChange("KPIs", "K7", "Amber", "Green"))
@@ -39,3 +41,23 @@ def test_a_dry_run_says_an_empty_cell_and_a_formula_never_computed_in_words() ->
     cleared = CellChange("KPIs", "S2", "update Actual", None)
     assert (cleared.shown_old(), cleared.shown_new()) == ("'update Actual'", "(empty)")
     assert CellChange("OKRs", "T2", "On track", "At risk").shown_old() == "'On track'"
+
+
+def test_a_dry_run_shows_dates_times_checkboxes_and_errors_as_the_project_prints_them() -> None:
+    """A date showed ``datetime.date(2026, 1, 5)``, a checkbox ``True``, an error value
+    ``CellError(code='#N/A', detail='')``: Python's words (until 2026-12-06)."""
+    shown = {
+        dt.date(2026, 1, 5): "2026-01-05",
+        dt.datetime(2026, 1, 5, 9, 15): "2026-01-05 09:15:00",
+        dt.time(10, 30): "10:30:00",
+        dt.timedelta(hours=30): "1 day, 6:00:00",
+        True: "TRUE",
+        False: "FALSE",
+        CellError("#N/A", "Did not find value"): "#N/A",
+        0.5: "0.5",
+        "On track": "'On track'",
+    }
+    for value, want in shown.items():
+        assert CellChange("OKRs", "R2", value, 0.5).shown_old() == want
+        assert CellChange("OKRs", "R2", 0.5, value).shown_new() == want
+        assert CellChange("OKRs", "R2", value, 0.5, "=A1").shown_old() == f"=A1 ({want})"
