@@ -13,6 +13,7 @@ import difflib
 import errno
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -32,6 +33,23 @@ _TextDates.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _whole_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An int as PyYAML reads it; one past Python's digit limit (4,300) raised ValueError
+    from inside the constructor, past the YAMLError handlers: a traceback."""
+    try:
+        return int(loader.construct_yaml_int(node))
+    except ValueError:
+        digits = sum(c.isdigit() for c in node.value)
+        raise yaml.constructor.ConstructorError(
+            problem=f"a whole number of {digits:,} digits; no setting needs more than "
+            f"{sys.get_int_max_str_digits():,}",
+            problem_mark=node.start_mark,
+        ) from None
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:int", _whole_number)
 
 
 #: values a document may hold once its aliases are expanded: a "billion laughs" file of
@@ -256,8 +274,8 @@ def schema_problem(
         said = "is empty"
     elif kind == "literal_error":  # `layout: blocks`
         said = _not_what(ctx["expected"], value)
-    elif kind == "invalid_key" and loc:  # `header: {5: x}`
-        loc, said = loc[:-1], f"the key {loc[-1]} should be text"
+    elif kind == "invalid_key" and loc:  # `header: {5: x}`; its input is the key as read
+        loc, said = loc[:-1], f"the key {_given(value)} should be text"  # null, not None
     elif (bound := next((b for b in _BOUNDS if b in ctx), None)) is not None:
         said = f"must be {_BOUNDS[bound]} {_number(ctx[bound])} (got {_given(value)})"
     elif (wanted := _SHOULD_BE.get(kind)) is not None:
@@ -273,8 +291,9 @@ def _not_what(wanted: str, value: Any) -> str:
     if wanted == DATE_WANTED and isinstance(value, str) and _DAY.fullmatch(value.strip()):
         return f"{as_yaml(value)} is no day of the calendar"  # 2026-02-30
     said = f"should be {wanted}, not {_given(value)}"
-    if wanted == "a whole number" and isinstance(value, str) and _given(value) == value.strip():
-        return f"should be a whole number written in digits, not {value.strip()}"  # 1e12
+    whole = wanted == "a whole number" and isinstance(value, str) and _is_number(value)
+    if whole and "e" in value.lower():  # 1e12 (YAML's floats need a dot: text); not '2.5'
+        return f"should be a whole number written in digits, not {_given(value)}"
     if wanted == "text" and isinstance(value, bool):
         return f"{said} (YAML reads yes, no, on and off as true or false); put it in quotes"
     if wanted == "text" and isinstance(value, int | float):
@@ -284,14 +303,24 @@ def _not_what(wanted: str, value: Any) -> str:
 
 def _given(value: Any) -> str:
     """The value as the file has it; a number YAML left as text (``1e400``, ``1e12``:
-    PyYAML's floats need a dot) is shown as the number it was typed as."""
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return as_yaml(value)
-        return value.strip()
+    PyYAML's floats need a dot) is shown as the number it was typed as, cut as any other
+    value (500 digits in quotes made a line of 568 characters)."""
+    if isinstance(value, str) and _is_number(value):
+        return _cut(value.strip())
     return as_yaml(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _cut(shown: str) -> str:
+    """A value in a message: 60 characters at most (a message quotes, it does not copy)."""
+    return shown if len(shown) <= 60 else f"{shown[:57]}..."
 
 
 def _number(bound: Any) -> str:
@@ -320,7 +349,7 @@ def as_yaml(value: Any) -> str:
         except yaml.YAMLError:  # no type YAML writes: never from a file, which is YAML
             given = repr(value)
         given = given.removesuffix("\n...").removesuffix("...").strip()
-    return given if len(given) <= 60 else f"{given[:57]}..."
+    return _cut(given)
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:

@@ -49,6 +49,11 @@ CASES = {
         "line 2 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "
         "delete it",
     ),
+    # a ValueError traceback from PyYAML (Python reads no int of more than 4,300 digits)
+    "digits": (
+        "company: Acme\nbackups: {keep: " + "9" * 5000 + "}\n",
+        "line 2 not valid YAML: a whole number of 5,000 digits; no setting needs more than 4,300",
+    ),
     "control-crlf": (
         "company: Acme\r\nname: x\u2028\r\nperiod: Ac\x01me\r\n",
         "line 4 not valid YAML: character U+0001 at column 11 is one YAML does not allow; "

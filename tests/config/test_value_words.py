@@ -128,6 +128,13 @@ def test_every_key_of_a_mapping_says_a_wrong_value_in_its_words() -> None:
             "backups.keep: should be a whole number written in digits, not 1e3",
         ),
         ("backups: {keep: -1}", "backups.keep: must be at least 0 (got -1)"),
+        # "written in digits" said of digits (until 2026-12-06)
+        ("backups: {keep: '2.5'}", "backups.keep: should be a whole number, not 2.5"),
+        # a number typed as text was never cut: a line of 568 characters
+        (
+            f"backups: {{keep: '{'1' * 500}'}}",
+            f"backups.keep: must be at most 1,000,000,000 (got {'1' * 57}...)",
+        ),
         ("scoring: {green: high}", "scoring.green: should be a number, not 'high'"),
         ("scoring: {green: [1]}", "scoring.green: should be a number, not [1]"),
         ("google: {timeout_seconds: 0}", "google.timeout_seconds: must be above 0 (got 0)"),
@@ -153,6 +160,10 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
         ("  header: {search: 500}", "okrs.header.search: must be at most 200 (got 500)"),
         ("  header: {5: x}", "okrs.header: the key 5 should be text"),
         ("  columns: {5: [Goal]}", "okrs.columns: the key 5 should be text"),
+        # Python's words for the key YAML read (until 2026-12-06): the key None, the key 1
+        ("  header: {~: x}", "okrs.header: the key null should be text"),
+        ("  header: {yes: x}", "okrs.header: the key true should be text"),
+        ("  header: {1.5: x}", "okrs.header: the key 1.5 should be text"),
         (
             "  example_prefix: 7",
             "okrs.example_prefix: should be text, not 7; put it in quotes "
