@@ -37,8 +37,9 @@ class Strict(BaseModel):
             kinds = set(get_args(cls.model_fields[info.field_name].annotation)) or {
                 cls.model_fields[info.field_name].annotation
             }
-            if kinds & {int, float} and bool not in kinds:
-                raise ValueError(f"should be a number, not {str(value).lower()}")
+            if kinds & {int, float} and bool not in kinds:  # a count: a whole number
+                wanted = "a number" if float in kinds else "a whole number"
+                raise ValueError(f"should be {wanted}, not {str(value).lower()}")
         return value
 
 

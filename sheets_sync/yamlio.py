@@ -14,9 +14,10 @@ import errno
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, get_args
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel
@@ -258,8 +259,11 @@ def schema_problem(
     where that model sits in the file) in the file's words, each the same way for the
     workspace file and a mapping: what the value should be, and the value as the file has
     it (``company: should be text, not 42``)."""
-    loc = (*where, *error["loc"])
+    field, keys = _walk(root, error["loc"])
+    loc = (*where, *keys)
     kind, value, ctx = error["type"], error["input"], error.get("ctx") or {}
+    if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):
+        kind, ctx = "too_big", _bounds(field, value > 0)  # past a float's range (400 digits)
     if len(loc) > 1 and loc[-1] == "[key]" and kind in _SHOULD_BE:  # `columns: {5: [a]}`
         return f"{schema_loc(loc[:-2])}: the key {_given(value)} should be {_SHOULD_BE[kind]}"
     if kind == "extra_forbidden":
@@ -278,11 +282,54 @@ def schema_problem(
         loc, said = loc[:-1], f"the key {_given(value)} should be text"  # null, not None
     elif (bound := next((b for b in _BOUNDS if b in ctx), None)) is not None:
         said = f"must be {_BOUNDS[bound]} {_number(ctx[bound])} (got {_given(value)})"
+    elif kind == "too_big":
+        said = f"is too big a number (got {_given(value)})"
     elif (wanted := _SHOULD_BE.get(kind)) is not None:
         said = _not_what(wanted, value)
     else:
         said = str(error["msg"]).removeprefix("Value error, ")
     return f"{schema_loc(loc)}: {said}"
+
+
+def _walk(root: type[BaseModel], loc: Sequence[int | str]) -> tuple[Any, tuple[int | str, ...]]:
+    """The field ``loc`` ends at (None when it is not one), and ``loc`` with each key of a
+    mapping as text: ``kr_fields: {5: [a]}`` said ``kr_fields[5]``, a list's index."""
+    kinds: list[Any] = [root]
+    field: Any = None
+    keys: list[int | str] = []
+    for part in loc:
+        field, found, key = None, [], part
+        for kind in kinds:
+            origin = get_origin(kind)
+            if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(part, str):
+                field = kind.model_fields.get(part)
+                found += [] if field is None else _kinds(field.annotation)
+            elif isinstance(origin, type) and issubclass(origin, Mapping):
+                key = str(part)  # a key, whatever YAML read it as
+                found += _kinds(get_args(kind)[-1])
+            elif isinstance(origin, type) and issubclass(origin, Sequence):
+                found += [k for a in get_args(kind) if a is not Ellipsis for k in _kinds(a)]
+        keys.append(key)
+        kinds = found
+    return field, tuple(keys)
+
+
+def _kinds(annotation: Any) -> list[Any]:
+    """An annotation's types: ``X | None`` and ``Annotated[X, ...]`` give X (and None)."""
+    if get_origin(annotation) in (Union, UnionType):
+        return [k for a in get_args(annotation) for k in _kinds(a)]
+    if get_origin(annotation) is Annotated:
+        return _kinds(get_args(annotation)[0])
+    return [annotation]
+
+
+def _bounds(field: Any, upper: bool) -> dict[str, Any]:
+    """A field's upper (or lower) bound (``le=1``) as pydantic's error context has it."""
+    found: dict[str, Any] = {}
+    for rule in getattr(field, "metadata", ()):
+        names = ("le", "lt") if upper else ("ge", "gt")
+        found.update({b: getattr(rule, b) for b in names if hasattr(rule, b)})
+    return found
 
 
 def _not_what(wanted: str, value: Any) -> str:
@@ -331,10 +378,11 @@ def _number(bound: Any) -> str:
 
 
 def schema_loc(parts: Sequence[int | str]) -> str:
-    """``teams[2].source``: where a value is in the file."""
+    """``teams[2].source``: where a value is in the file (a long key cut, as a value is)."""
     out = ""
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        key = _cut(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{key}" if out else key)
     return out or "(top level)"
 
 

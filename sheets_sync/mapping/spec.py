@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator
 from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
 from sheets_sync.grid import tab_key
+from sheets_sync.logs import one_line
 from sheets_sync.mapping.fields import (
     FILL_DOWN_DEFAULT,
     KPI_FIELDS,
@@ -236,7 +237,9 @@ def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:
             if name not in known:
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
-                problems.append(f"{source}: {kind}.{where}: unknown field {name!r} ({hint})")
+                problems.append(
+                    f"{source}: {kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
+                )
     return list(dict.fromkeys(problems))
 
 

@@ -359,12 +359,12 @@ def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) 
         _one_team_head(tmp_path) + "run_reports: {keep: yes}\nbackups: {keep: off}\n"
         "company_objectives:\n  - {id: C1, title: Grow, weight: true}\n",
     )
-    assert found == [
-        f"sheets-sync.yaml: {field}: should be a number, not {word}"
-        for field, word in (
-            ("company_objectives[0].weight", "true"),
-            ("backups.keep", "false"),
-            ("run_reports.keep", "true"),
+    assert found == [  # a count is a whole number (said "a number" until 2026-12-06)
+        f"sheets-sync.yaml: {field}: should be {wanted}, not {word}"
+        for field, wanted, word in (
+            ("company_objectives[0].weight", "a number", "true"),
+            ("backups.keep", "a whole number", "false"),
+            ("run_reports.keep", "a whole number", "true"),
         )
     ]
 

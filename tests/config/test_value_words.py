@@ -136,6 +136,18 @@ def test_every_key_of_a_mapping_says_a_wrong_value_in_its_words() -> None:
             f"backups.keep: must be at most 1,000,000,000 (got {'1' * 57}...)",
         ),
         ("scoring: {green: high}", "scoring.green: should be a number, not 'high'"),
+        # "should be a number" of a count, and of a number too big for a float (until
+        # 2026-12-06): a count is a whole number, and a huge one has a bound to say
+        ("backups: {keep: true}", "backups.keep: should be a whole number, not true"),
+        ("scoring: {green: true}", "scoring.green: should be a number, not true"),
+        (
+            f"limits: {{max_workbook_mb: 1{'0' * 400}}}",
+            f"limits.max_workbook_mb: must be at most 1,000,000,000 (got 1{'0' * 56}...)",
+        ),
+        (
+            f"scoring: {{green: 1{'0' * 400}}}",
+            f"scoring.green: must be at most 1 (got 1{'0' * 56}...)",
+        ),
         ("scoring: {green: [1]}", "scoring.green: should be a number, not [1]"),
         ("google: {timeout_seconds: 0}", "google.timeout_seconds: must be above 0 (got 0)"),
         ("history: {keep_snapshots: 0}", "history.keep_snapshots: must be at least 1 (got 0)"),
@@ -164,6 +176,12 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
         ("  header: {~: x}", "okrs.header: the key null should be text"),
         ("  header: {yes: x}", "okrs.header: the key true should be text"),
         ("  header: {1.5: x}", "okrs.header: the key 1.5 should be text"),
+        # a key of a mapping shown as a list's index (until 2026-12-06): kr_fields[5]
+        (
+            "  blocks: {kr_fields: {5: [a]}}",
+            "okrs.blocks.kr_fields: the key 5 should be text\n"
+            "m.yaml: okrs.blocks.kr_fields.5: should be text, not [a]",
+        ),
         (
             "  example_prefix: 7",
             "okrs.example_prefix: should be text, not 7; put it in quotes "
@@ -174,7 +192,7 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
 def test_a_mapping_says_a_wrong_value_as_the_workspace_file_does(setting: str, said: str) -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping(f"name: m\nokrs:\n  sheet: [OKRs]\n{setting}\n", source="m.yaml")
-    assert caught.value.problems == [f"m.yaml: {said}"]
+    assert caught.value.problems == f"m.yaml: {said}".split("\n")
 
 
 def test_a_tab_named_by_a_number_is_asked_for_in_quotes() -> None:
@@ -237,3 +255,18 @@ def test_a_blank_company_name_is_a_problem(tmp_path: Path) -> None:
     assert problems(tmp_path, text) == [
         "sheets-sync.yaml: company: is blank; give the name reports and the rollup show"
     ]
+
+
+def test_a_long_unknown_field_or_key_is_cut() -> None:
+    """A mapping's ``unknown field '<name>'`` and a key in a value's place showed a long
+    name whole (until 2026-12-06), as no value is."""
+    name = "z" * 300
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(
+            f"name: m\nokrs:\n  sheet: [OKRs]\n  blocks: {{kr_fields: {{{name}: [a]}}}}\n",
+            source="m.yaml",
+        )
+    assert caught.value.problems, caught.value.problems
+    assert len(caught.value.problems) == 2, caught.value.problems
+    assert not [p for p in caught.value.problems if name in p], caught.value.problems
+    assert "unknown field 'zzzzzzzz" in caught.value.problems[1]

@@ -149,7 +149,7 @@ def test_yes_or_no_for_a_header_row_is_an_error(header: str, value: str) -> None
         parse_mapping(text, source="mine.yaml")
     key = header.split(":", maxsplit=1)[0]
     assert caught.value.problems == [
-        f"mine.yaml: okrs.header.{key}: should be a number, not {value}"
+        f"mine.yaml: okrs.header.{key}: should be a whole number, not {value}"
     ]
 
 
