@@ -16,6 +16,7 @@ import logging
 import os
 import select
 import shlex
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -43,9 +44,10 @@ STDERR_KEPT = 64 * 1024
 #: how often the hook's exit is looked for while its stderr is quiet
 _POLL = 0.05
 #: the reader a pipe a child of the hook still writes to is handed to (``_hand_off``):
-#: ``cat`` left in the background by a shell that exits at once, so it is no thread of
-#: ours, outlives the sync (whose CLI exits after the night) and is reaped by init
-_DRAIN = ["/bin/sh", "-c", "exec 3<&0; cat <&3 >/dev/null 2>&1 3<&- &"]
+#: ``cat`` (``$1``, found here: one the shell did not find failed in the background,
+#: unsaid) left in the background by a shell that prints its pid and exits at once: no
+#: thread of ours, it outlives the sync (whose CLI exits after the night); init reaps it
+_DRAIN = ["/bin/sh", "-c", 'exec 3<&0; "$1" <&3 >/dev/null 2>&1 3<&- & echo $!', "sh"]
 #: how long that shell may take to start its ``cat`` and exit
 _HAND_OFF_WAIT = 10
 log = logging.getLogger("sheets_sync.ops")
@@ -249,9 +251,11 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     except PermissionError:
         return f"notify command {argv[0]!r}: not executable"
     finally:
-        if held:  # here, so that its errors are not said as the hook's
-            _hand_off(read_end, argv[0])
-        os.close(read_end)
+        try:
+            if held:  # here, so that its errors are not said as the hook's
+                _hand_off(read_end, argv[0])
+        finally:  # a stop during the hand-off left the pipe open in this process
+            os.close(read_end)
     if err.total > STDERR_KEPT:
         log.warning(
             "notification: notify command %r wrote %s bytes to stderr; only the last %d KB "
@@ -315,24 +319,41 @@ def _hand_off(read_end: int, name: str) -> None:
     reads (``_DRAIN``): the child lives on and delivers, nothing it writes is kept in
     memory or on disk, and the night does not wait for it. The reader ends at the pipe's
     end, when the last child holding it exits: a library caller's runs leave no thread
-    behind, and no process beyond such children's lives."""
+    behind, and no process beyond such children's lives. Logged (info) with its pid, so
+    that an operator can trace a process left running."""
+    cat = shutil.which("cat")
+    if cat is None:
+        _not_handed(name, "no cat on PATH")
+        return
     os.set_blocking(read_end, True)  # one open pipe, shared: the reader's reads must wait
     try:
-        subprocess.run(
-            _DRAIN,
+        started = subprocess.run(
+            [*_DRAIN, cat],
             stdin=read_end,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             timeout=_HAND_OFF_WAIT,
             check=True,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        log.warning(
-            "notification: notify command %r left a child writing to its stderr, and "
-            "nothing could read it on (%s): that child's next write there ends it",
-            name,
-            exc.strerror if isinstance(exc, OSError) and exc.strerror else exc,
-        )
+        _not_handed(name, exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+        return
+    log.info(
+        "notification: notify command %r left a child writing to its stderr; %s (pid %s) "
+        "reads it on until that child ends",
+        name,
+        cat,
+        started.stdout.decode("ascii", "replace").strip() or "?",
+    )
+
+
+def _not_handed(name: str, why: object) -> None:  # the hook still counts as delivered
+    log.warning(
+        "notification: notify command %r left a child writing to its stderr, and "
+        "nothing could read it on (%s): that child's next write there ends it",
+        name,
+        why,
+    )
 
 
 def _post(url: str, body: bytes, timeout: float, retry_delay: float) -> str | None:

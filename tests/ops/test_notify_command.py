@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -248,3 +250,101 @@ def test_a_pipe_nothing_can_read_on_is_a_warning_not_the_hooks_problem(
         "notification: notify command 'sh' left a child writing to its stderr, and nothing "
         "could read it on (No such file or directory): that child's next write there ends it"
     ]
+
+
+def test_no_cat_on_the_path_is_the_warning_not_a_silent_loss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The shell that starts the pipe's reader looked ``cat`` up itself: with none on the
+    PATH the ``cat`` it left in the background failed, the shell still exited 0, nothing
+    was logged, and the child died on its next write (found by review). ``cat`` is looked
+    up before the shell starts, and its absence is the documented warning."""
+    pid_file = tmp_path / "child.pid"
+    command = f"/bin/sh -c '/bin/sleep 30 & echo $! > \"{pid_file}\"; exit 0'"
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    try:
+        with caplog.at_level(logging.WARNING, logger="sheets_sync.ops"):
+            assert send({"n": 1}, command=command, webhook=None, timeout=20) == []
+    finally:
+        _stop(pid_file)
+    assert caplog.messages == [
+        "notification: notify command '/bin/sh' left a child writing to its stderr, and "
+        "nothing could read it on (no cat on PATH): that child's next write there ends it"
+    ]
+
+
+def test_the_hand_off_is_logged_with_the_readers_pid(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ``cat`` left running after the night was in no log: an operator could not tell
+    where it came from. The hand-off is one info line naming the hook and the reader's
+    pid, which reads the pipe the hook's child writes to."""
+    command, pid_file = _background_child(tmp_path, "exit 0")
+    try:
+        with caplog.at_level(logging.INFO, logger="sheets_sync.ops"):
+            assert send({"n": 1}, command=command, webhook=None, timeout=20) == []
+        [message] = caplog.messages
+        found = re.fullmatch(
+            r"notification: notify command 'sh' left a child writing to its stderr; "
+            r"(/\S+/cat) \(pid (\d+)\) reads it on until that child ends",
+            message,
+        )
+        assert found, message
+        assert os.path.samefile(found[1], shutil.which("cat") or "")
+        reader, child = found[2], pid_file.read_text().strip()
+        assert Path(f"/proc/{reader}/comm").read_text() == "cat\n"
+        assert os.readlink(f"/proc/{reader}/fd/0") == os.readlink(f"/proc/{child}/fd/2")
+    finally:
+        _stop(pid_file)
+
+
+class _RecordedPipe:
+    """``os`` for ``notify``, recording the inode of the pipe ``notify`` makes."""
+
+    def __init__(self) -> None:
+        self.inode = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    def pipe(self) -> tuple[int, int]:
+        read_end, write_end = os.pipe()
+        self.inode = os.fstat(read_end).st_ino
+        return read_end, write_end
+
+
+def _ours(inode: int) -> list[int]:
+    """This process's descriptors open on the pipe ``inode``."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{fd}") == f"pipe:[{inode}]":
+                found.append(int(fd))
+    return found
+
+
+def test_a_stop_during_the_hand_off_still_closes_the_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipe was closed after the hand-off, not in a ``finally`` of its own: a stop
+    (Ctrl-C, the stop signal's exception) while the reader was being started left it open
+    in this process, a descriptor lost for a library caller (found by review)."""
+    command, pid_file = _background_child(tmp_path, "exit 0")
+    recorded = _RecordedPipe()
+    monkeypatch.setattr(notify, "os", recorded)
+
+    def stopped(read_end: int, name: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(notify, "_hand_off", stopped)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            send({"n": 1}, command=command, webhook=None, timeout=20)
+        left = _ours(recorded.inode)
+    finally:
+        _stop(pid_file)
+    for fd in left:  # not to leak it into the next tests when this one fails
+        os.close(fd)
+    assert recorded.inode and left == []
