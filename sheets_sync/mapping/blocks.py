@@ -4,7 +4,10 @@ A row is an objective row when every field of ``blocks.objective_when_blank`` is
 An unchecked checkbox (FALSE, from Insert > Checkbox over the Current column) counts as
 blank there: until 2026-12-06 it made every objective row a key result, so the tab failed
 "objective ID is missing" on each row. On a row whose KR type says milestone a FALSE is
-its answer, not done, and the row stays a key result.
+its answer, not done, and the row stays a key result; so it is on a row whose own KR
+cells (KR ID, key result: columns the objective rows do not rename) are filled, as a
+milestone with no KR type read as an objective header until 2026-12-06 (its KR gone,
+the KRs below put under it).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from sheets_sync.domain.values import CellValueError, parse_choice
 from sheets_sync.grid import CellValue, RowCells
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KR_TYPE_ALIASES
 from sheets_sync.mapping.spec import BlocksSpec, TabSpec
+
+#: a key result's own cells: filled (in a column of their own), the row is a key result
+_KR_ONLY = ("kr_id", "key_result")
 
 
 def blank(value: CellValue) -> bool:
@@ -42,6 +48,16 @@ def _says_milestone(value: CellValue) -> bool:
         return False
 
 
+def _kr_cells_blank(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool:
+    """The row's KR ID and key result are blank, when in columns of their own: one the
+    objective rows rename (``#``: O1 there, O1.1 on a KR) is filled on both kinds."""
+    return all(
+        blank(value)
+        for key, value in values.items()
+        if blocks.kr_fields.get(key, key) in _KR_ONLY and key not in blocks.objective_fields
+    )
+
+
 def block_row(
     values: dict[str, CellValue],
     row: int,
@@ -52,7 +68,11 @@ def block_row(
     """Objective header row or KR row; KR rows inherit their objective's fields."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
-    unticked = any(v is False for v in checked) and not _says_milestone(values.get("kr_type"))
+    unticked = (
+        any(v is False for v in checked)
+        and not _says_milestone(values.get("kr_type"))
+        and _kr_cells_blank(values, blocks)
+    )
     is_objective = all(blank(v) or (unticked and v is False) for v in checked)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields
     values = {rename.get(k, k): v for k, v in values.items()}

@@ -14,9 +14,11 @@ import pytest
 from sheets_sync.backends.excel.reader import read_workbook
 from sheets_sync.domain.models import KPIStatus, ObjectiveType, Period, TeamResult, Trend
 from sheets_sync.domain.team import evaluate_team
+from sheets_sync.grid import CellValue
+from sheets_sync.mapping.blocks import block_columns, block_row
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
-from sheets_sync.mapping.spec import builtin_mappings, load_mapping
+from sheets_sync.mapping.spec import BlocksSpec, TabSpec, builtin_mappings, load_mapping
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
@@ -124,3 +126,44 @@ def test_flat_tracker_sample() -> None:
         }
     )
     assert result.kpis == ()
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        # an unticked milestone with no KR type: read as an objective header, its KR gone
+        # and the KRs below it put under it (found by review)
+        ({"objective_id": "O1", "key_result": "Launch beta", "current": False}, "kr"),
+        ({"kr_id": "KR2", "target": None, "current": False}, "kr"),
+        (
+            {"objective_id": "O1", "objective": "Grow", "target": None, "current": False},
+            "objective",
+        ),
+        ({"objective_id": "O1", "kr_id": " ", "key_result": None, "current": False}, "objective"),
+    ],
+)
+def test_objective_blocks_false_is_blank_only_where_no_kr_cell_is_filled(
+    values: dict[str, CellValue], kind: str
+) -> None:
+    """In a blocks layout with KR columns of their own, an unchecked checkbox counts as
+    blank only on a row with no KR ID and no key result: a KR with its FALSE stays a key
+    result, so what is wrong with it (no target, no milestone type) is said."""
+    spec = TabSpec(sheet=("OKRs",), layout="objective_blocks", blocks=BlocksSpec())
+    columns = {f: i for i, f in enumerate(("objective_id", "objective", "kr_id", "key_result"))}
+    columns.update(target=4, current=5)
+    carry: dict[str, CellValue] = {}
+    found, read, _ = block_row(dict(values), 5, spec, carry, block_columns(columns, spec))
+    assert found == kind
+    assert read.get("key_result") == values.get("key_result")
+
+
+def test_objective_blocks_shared_kr_columns_still_let_false_be_blank() -> None:
+    """Where the objective rows rename the KR columns (one ``#`` column: O1 there, O1.1 on
+    a KR), those cells are filled on objective rows too, and do not make a KR."""
+    mapping = load_mapping("objective-blocks")
+    spec = mapping.okrs
+    columns = {"kr_id": 0, "key_result": 1, "kr_type": 2, "start": 3, "target": 4}
+    columns["current"] = 5
+    values: dict[str, CellValue] = {"kr_id": "O1", "key_result": "Grow", "current": False}
+    found, read, _ = block_row(values, 5, spec, {}, block_columns(columns, spec))
+    assert (found, read["objective_id"]) == ("objective", "O1")

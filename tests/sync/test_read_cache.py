@@ -399,4 +399,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 47: the same grid; in the objective-blocks layout an unchecked checkbox (FALSE) in
     # ``objective_when_blank`` counts as blank, so an objective row with a checkbox over its
     # Actual stays an objective (a row whose KR type says milestone keeps its FALSE)
-    assert (FORMAT, fields[-1]) == (47, "hidden_cols")
+    # 48: the same grid; that FALSE counts as blank only on a row whose KR ID and key result
+    # (in columns of their own) are blank: an unticked milestone with no KR type was read
+    # as an objective header, its KR gone
+    assert (FORMAT, fields[-1]) == (48, "hidden_cols")
