@@ -294,7 +294,10 @@ def test_the_hand_off_is_logged_with_the_readers_pid(
         assert found, message
         assert os.path.samefile(found[1], shutil.which("cat") or "")
         reader, child = found[2], pid_file.read_text().strip()
-        assert Path(f"/proc/{reader}/comm").read_text() == "cat\n"
+        comm, deadline = Path(f"/proc/{reader}/comm"), time.monotonic() + 30
+        while comm.read_text() != "cat\n" and time.monotonic() < deadline:
+            time.sleep(0.05)  # the shell's fork may not have become cat yet
+        assert comm.read_text() == "cat\n"
         assert os.readlink(f"/proc/{reader}/fd/0") == os.readlink(f"/proc/{child}/fd/2")
     finally:
         _stop(pid_file)
