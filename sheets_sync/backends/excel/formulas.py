@@ -80,10 +80,12 @@ def _text(xml: bytes, close: int, f_close: bytes) -> str:
 #: left as written: a quoted string or sheet name, and a structured reference's brackets
 #: (``T['#ID]``, ``T[[#This Row],[Score]]``; inside them ``'`` escapes the next character)
 _SPAN = r"""("(?:[^"]|"")*"|'(?:[^']|'')*'|\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\])"""
-#: a span, a function Excel shows as an operator, a prefix Excel hides, or a parenthesis
+#: a span, a function Excel shows as an operator, a prefix Excel hides, a parenthesis, or
+#: the opening of a span that never closes (the rest is left as written: searched on, each
+#: later opening would be tried to the text's end again, quadratic on a file's 1 MB formula)
 _TOKEN = re.compile(
     rf"(?s){_SPAN}|(?<![\w.])_xlfn\.(SINGLE|ANCHORARRAY)\("
-    r"|(?<![\w.])(?:_xl(?:fn|ws|pm)\.)+|([()])"
+    r"|(?<![\w.])(?:_xl(?:fn|ws|pm)\.)+|([()])|([\"'\[])"
 )
 #: an operator: outside parentheses, the operand of ``@`` or ``#`` needs them
 _OPERATOR = re.compile(r"[-+*/^&=<>%,\s]")
@@ -124,6 +126,9 @@ def _as_shown(text: str) -> str:
             out.append(plain)
             call.compound = call.compound or (not call.opened and bool(_OPERATOR.search(plain)))
         pos = m.end()
+        if m[4] is not None:  # never closed: as written from here on
+            pos = m.start()
+            break
         if m[1] is not None:
             out.append(m[1])
         elif m[2] is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.excel.formulas import formula_cells
+from sheets_sync.backends.excel.formulas import _as_shown, formula_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.richvalues import PICTURE, vm_cells
@@ -236,6 +236,19 @@ def test_formula_text_is_shown_as_excel_shows_it(written: str, shown: str) -> No
         f"<f>{written}</f><v>1</v></c></row></sheetData></worksheet>"
     ).encode()
     assert formula_cells(sheet)[0] == {(1, 1): shown}
+
+
+@pytest.mark.timeout(60)  # the quadratic search took 2 minutes on one 200 KB formula
+@pytest.mark.parametrize(
+    "written",
+    ["_xlfn.X(" + "['" * 100_000, "_xlfn.X([" + "'[" * 100_000, "_xlfn.X(" + "[\"'" * 70_000],
+)
+def test_a_span_that_never_closes_leaves_the_rest_as_written(written: str) -> None:
+    """Each later ``[`` or quote of a span never closed was tried to the text's end again
+    (found by review): a file's 1 MB formula would take most of an hour, for one cell.
+    From the opening that never closes, the text is left as written."""
+    assert _as_shown(written) == "X(" + written.removeprefix("_xlfn.X(")
+    assert _as_shown("_xlfn.SINGLE(A1)&T[x") == "@A1&T[x"
 
 
 def test_vm_cells_are_found_in_any_spelling() -> None:
