@@ -14,13 +14,13 @@ import pytest
 
 from sheets_sync.emulator import Emulator
 from tests.e2e.test_google_sync import team_sheets, workspace
-from tests.support.scripts import HANG, in_session, wait_until
+from tests.support.scripts import HANG, SETTLE, in_session, wait_until
 
 pytestmark = [
     pytest.mark.emulator,
     pytest.mark.slow,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals, flock"),
-    pytest.mark.timeout(2 * HANG + 60),  # the run waited on to a point, then to its end
+    pytest.mark.timeout(2 * HANG + SETTLE + 60),  # waited on to a point, to its end, settled
 ]
 TEAMS = 40
 

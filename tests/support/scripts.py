@@ -197,7 +197,10 @@ def wait_until(
         if ended or time.monotonic() >= deadline:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
+            try:  # a grandchild that left the session could hold the pipes for good
+                out, err = proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                out, err = "(its pipes held open by a process outside its session)", ""
             why = f"it ended ({proc.returncode})" if ended else f"still running after {HANG} s"
             pytest.fail(f"not ready: {why}; stdout:\n{out}\nstderr:\n{err}")
         time.sleep(every)

@@ -6,6 +6,7 @@ went into a pickle the allowlist refused (``datetime.time``), as did an error va
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,7 @@ import pytest
 
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.config import load_workspace
-from sheets_sync.grid import CellError
+from sheets_sync.grid import CellError, WorkbookData
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.workspace.demo import create_demo
 
@@ -55,9 +56,9 @@ def test_each_value_type_in_an_owned_cell_syncs_twice_the_second_from_the_cache(
     parsed: list[str] = []
     real = ExcelBackend.parse
 
-    def spy(self: ExcelBackend, data: bytes, version: str, tabs: object) -> object:
+    def spy(self: ExcelBackend, data: bytes, version: str, tabs: Sequence[str]) -> WorkbookData:
         parsed.append(self.path.name)
-        return real(self, data, version, tabs)  # type: ignore[arg-type]
+        return real(self, data, version, tabs)
 
     monkeypatch.setattr(ExcelBackend, "parse", spy)
     want = {dt.time, dt.datetime, dt.date, dt.timedelta, bool, float, str, type(None)}
