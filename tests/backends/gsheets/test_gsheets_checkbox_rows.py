@@ -5,19 +5,14 @@ ID, and the sync writes nothing into them."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.clients import clear_clients
-from sheets_sync.backends.gsheets.transport import fake_service_account_info
-from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
-from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.support.google import sync_google_team
 
 pytestmark = pytest.mark.emulator
 
@@ -47,18 +42,7 @@ def test_unchecked_checkboxes_below_the_key_results_are_empty_rows(
                                 "fields": "userEnteredValue,dataValidation"}},
                 {"updateCells": checked}]  # fmt: skip
     client.batch_update(key, {"requests": requests}, source="user", what="edit")
-    (tmp_path / "sa.json").write_text(json.dumps(fake_service_account_info(emulator.host)))
-    (tmp_path / "sheets-sync.yaml").write_text(
-        "company: Acme\nperiod: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
-        f"teams:\n  - {{name: Launch, source: 'gsheet:{key}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
-    )
-    clear_clients()
-    result = Sync(load_workspace(tmp_path / "sheets-sync.yaml")).run(
-        SyncOptions(as_of=dt.date(2026, 2, 15), rollup=False)
-    )
-    clear_clients()
-    (run,) = result.runs
+    run = sync_google_team(emulator, tmp_path, "Launch", key)
     assert run.outcome is Outcome.OK, run.error
     assert run.result is not None
     assert {kr.kr.id: kr.score for kr in run.result.key_results} == {

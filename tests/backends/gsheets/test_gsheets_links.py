@@ -6,21 +6,16 @@ runs under a new note go, as Google erases them)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
-from sheets_sync.backends.gsheets.clients import clear_clients
-from sheets_sync.backends.gsheets.transport import fake_service_account_info
-from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.grid import CellError
-from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.support.google import sync_google_team
 
 pytestmark = pytest.mark.emulator
 
@@ -63,18 +58,7 @@ def test_links_rich_text_and_na_read_as_shown_and_only_owned_cells_change(
     assert okrs.value(4, 8) == 7
     with emulator.state.lock:
         before = {k: dict(v) for k, v in emulator.state.spreadsheets[key].sheets[0].cells.items()}
-    (tmp_path / "sa.json").write_text(json.dumps(fake_service_account_info(emulator.host)))
-    (tmp_path / "sheets-sync.yaml").write_text(
-        "company: Acme\nperiod: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
-        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
-    )
-    clear_clients()
-    result = Sync(load_workspace(tmp_path / "sheets-sync.yaml")).run(
-        SyncOptions(as_of=dt.date(2026, 2, 15), rollup=False)
-    )
-    clear_clients()
-    (run,) = result.runs
+    run = sync_google_team(emulator, tmp_path, "Sales", key)
     assert run.outcome is Outcome.OK, run.error
     assert run.result is not None
     krs = {kr.kr.id: kr for kr in run.result.key_results}

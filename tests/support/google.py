@@ -1,0 +1,37 @@
+"""One Google team synced through the real engine against the emulator: the set-up the
+Google reader's tests repeat (a service-account file, a workspace of one team, clients
+cleared before and after so no other test's client is reused)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import TeamRun
+
+
+def sync_google_team(
+    emulator: Emulator, folder: Path, name: str, key: str, as_of: dt.date = dt.date(2026, 2, 15)
+) -> TeamRun:
+    """The night's run of team ``name`` (sheet ``key``), no rollup, in Q1 2026."""
+    (folder / "sa.json").write_text(json.dumps(fake_service_account_info(emulator.host)))
+    (folder / "sheets-sync.yaml").write_text(
+        "company: Acme\nperiod: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n  - {{name: {name}, source: 'gsheet:{key}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+    )
+    clear_clients()
+    try:
+        result = Sync(load_workspace(folder / "sheets-sync.yaml")).run(
+            SyncOptions(as_of=as_of, rollup=False)
+        )
+    finally:
+        clear_clients()
+    (run,) = result.runs
+    return run
