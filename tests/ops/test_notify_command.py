@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.ops import notify
-from sheets_sync.ops.notify import STDERR_KEPT, send
+from sheets_sync.ops import hook
+from sheets_sync.ops.hook import STDERR_KEPT
+from sheets_sync.ops.notify import send
 
 
 def test_a_temp_folder_that_cannot_take_the_payload_is_a_problem_not_a_raise(
@@ -193,7 +194,7 @@ def test_a_child_left_writing_to_the_stderr_lives_and_nothing_is_kept(
 
 
 class _EndlessPipe:
-    """``os`` for ``notify``, but the hook's stderr pipe, once the hook has exited (made
+    """``os`` for ``hook``, but the hook's stderr pipe, once the hook has exited (made
     non-blocking), never empties: a child writing on faster than it is read."""
 
     def __init__(self) -> None:
@@ -226,7 +227,7 @@ def test_the_read_after_the_hook_exited_is_bounded(
     capacity is read now, all the hook itself can have left there."""
     command, pid_file = _background_child(tmp_path, "exit 0")  # the pipe held on
     endless = _EndlessPipe()
-    monkeypatch.setattr(notify, "os", endless)
+    monkeypatch.setattr(hook, "os", endless)
     try:
         assert send({"n": 1}, command=command, webhook=None, timeout=20) == []
     finally:
@@ -240,7 +241,7 @@ def test_a_pipe_nothing_can_read_on_is_a_warning_not_the_hooks_problem(
     """The hook succeeded: a ``cat`` that cannot be started for the child it left is said
     in the log, not as ``notify command 'sh': not found``."""
     command, pid_file = _background_child(tmp_path, "exit 0")
-    monkeypatch.setattr(notify, "_DRAIN", [str(tmp_path / "no-sh"), "-c", ":"])
+    monkeypatch.setattr(hook, "_DRAIN", [str(tmp_path / "no-sh"), "-c", ":"])
     try:
         with caplog.at_level(logging.WARNING, logger="sheets_sync.ops"):
             assert send({"n": 1}, command=command, webhook=None, timeout=20) == []
@@ -304,7 +305,7 @@ def test_the_hand_off_is_logged_with_the_readers_pid(
 
 
 class _RecordedPipe:
-    """``os`` for ``notify``, recording the inode of the pipe ``notify`` makes."""
+    """``os`` for ``hook``, recording the inode of the pipe ``hook`` makes."""
 
     def __init__(self) -> None:
         self.inode = 0
@@ -336,12 +337,12 @@ def test_a_stop_during_the_hand_off_still_closes_the_pipe(
     in this process, a descriptor lost for a library caller (found by review)."""
     command, pid_file = _background_child(tmp_path, "exit 0")
     recorded = _RecordedPipe()
-    monkeypatch.setattr(notify, "os", recorded)
+    monkeypatch.setattr(hook, "os", recorded)
 
     def stopped(read_end: int, name: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(notify, "_hand_off", stopped)
+    monkeypatch.setattr(hook, "_hand_off", stopped)
     try:
         with pytest.raises(KeyboardInterrupt):
             send({"n": 1}, command=command, webhook=None, timeout=20)
