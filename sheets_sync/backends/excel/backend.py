@@ -81,10 +81,11 @@ class ExcelBackend:
         except PermissionError:
             raise SourceError("permission denied", source=self.display_name) from None
         except NotRegularFileError as exc:  # a folder opens read-only on Linux, no EISDIR
+            # the kind as ``regular_file.file_kind`` names it everywhere: "is a named pipe"
             why = (
                 "is a folder, not a workbook"
                 if exc.kind == "folder"
-                else "is not a file (a pipe, device or socket)"
+                else f"is a {exc.kind}, not a file"
             )
             raise SourceError(why, source=self.display_name) from None
         except SourceError as exc:  # a conflict, a link out of ``confine``

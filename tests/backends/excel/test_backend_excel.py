@@ -175,6 +175,11 @@ def _pipe(path: Path) -> Path:
     return path
 
 
+def _device(path: Path) -> Path:
+    path.symlink_to("/dev/zero")
+    return path
+
+
 def _loop(path: Path) -> Path:
     (path.parent / "b.xlsx").symlink_to(path)
     path.symlink_to(path.parent / "b.xlsx")
@@ -200,13 +205,14 @@ def _folder(path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (_pipe, "is not a file (a pipe, device or socket)"),  # held the night, waiting
+        (_pipe, "is a named pipe, not a file"),  # held the night, waiting
+        (_device, "is a device, not a file"),  # /dev/zero: a read without end
         (_loop, "cannot read: Too many levels of symbolic links"),
         (_under_a_file, "cannot read: Not a directory"),
         (_too_long, "cannot read: File name too long"),
         (_folder, "is a folder, not a workbook"),
     ],
-    ids=["named-pipe", "symlink-loop", "parent-is-a-file", "name-too-long", "folder"],
+    ids=["named-pipe", "device", "symlink-loop", "parent-is-a-file", "name-too-long", "folder"],
 )
 def test_a_path_that_is_no_workbook_file_is_the_teams_error(
     tmp_path: Path, make: object, message: str
