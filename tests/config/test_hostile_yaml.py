@@ -94,7 +94,7 @@ def test_a_workspace_file_that_is_no_file(tmp_path: Path, kind: str) -> None:
     cfg.mkdir() if kind == "folder" else os.mkfifo(cfg)
     with pytest.raises(ConfigError) as info:
         load_workspace(cfg)
-    what = "a folder" if kind == "folder" else "a pipe, device or socket"
+    what = "a folder" if kind == "folder" else "a named pipe"
     assert str(info.value) == f"{cfg}: the workspace configuration is {what}, not a file"
 
 

@@ -27,8 +27,7 @@ def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
         "  - {name: P, source: teams/pipe.xlsx}\n  - {name: L, source: teams/a.xlsx}\n"
     )
     assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: teams[0].source: is not a file (a pipe, device or socket) "
-        "(teams/pipe.xlsx)",
+        "sheets-sync.yaml: teams[0].source: is a named pipe, not a file (teams/pipe.xlsx)",
         "sheets-sync.yaml: teams[1].source: file not found (teams/a.xlsx)",
     ]
     ws = load_workspace(write_config(tmp_path, text), files_must_exist=False)
