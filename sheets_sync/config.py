@@ -24,7 +24,8 @@ from sheets_sync.config_models import ScoringModel, WorkspaceModel
 from sheets_sync.config_resolve import resolve
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
-from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path, special_kind
+from sheets_sync.regular_file import path_kind
+from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import (
     load_yaml,
@@ -64,7 +65,7 @@ def has_workspace(explicit: str | Path | None = None) -> bool:
 def _read_yaml(path: Path) -> dict[str, Any]:
     if path_is(path, Path.is_dir):
         raise ConfigError(f"{path}: the workspace configuration is a folder, not a file")
-    if kind := special_kind(path):  # until 2026-12-06 "is a pipe, device or socket, not a file"
+    if kind := path_kind(path):  # until 2026-12-06 "is a pipe, device or socket, not a file"
         raise ConfigError(f"{path}: the workspace configuration is a {kind}, not a file")
     if not path.is_file():
         try:  # a link that leads to itself is there, only not readable

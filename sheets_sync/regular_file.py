@@ -41,6 +41,15 @@ def file_kind(mode: int) -> str | None:
     return next((kind for test, kind in _KINDS if test(mode)), "special file")
 
 
+def path_kind(path: Path) -> str | None:
+    """``file_kind`` of what ``path`` names, its links followed; None for a regular file
+    or for nothing there (or nothing reachable: what reads or writes it says so)."""
+    try:
+        return file_kind(os.stat(path).st_mode)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
+
+
 class NotRegularFileError(OSError):
     """The name is a folder, a pipe, a device or a socket: reading it could block, never
     end, or mean nothing. ``kind`` says which, for the caller's message."""
@@ -121,10 +130,7 @@ def not_replaceable(path: Path) -> str | None:
     regular file where a pipe, socket, device or folder was (a reader of the pipe got
     nothing; as root ``/dev/full`` was replaced), and a name in the kernel's file systems,
     or one whose links lead there, is a handle on something else."""
-    try:
-        kind = file_kind(path.stat().st_mode)  # links followed: /dev/stdout to a pipe
-    except OSError:  # nothing there (or unreachable: the write says so)
-        kind = None
+    kind = path_kind(path)  # links followed: /dev/stdout to a pipe
     if kind is not None:
         return f"is a {kind}"
     system = through_system(path)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sheets_sync.regular_file import file_kind
+from sheets_sync.regular_file import path_kind
 
 GSHEET_PREFIX = "gsheet:"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -205,21 +205,9 @@ def not_a_file(path: Path) -> str | None:
         return None
     if path_is(path, Path.is_dir):
         return "is a folder, not a file"
-    if kind := special_kind(path):  # until 2026-12-06 "is not a file (a pipe, device or socket)"
+    if kind := path_kind(path):  # until 2026-12-06 "is not a file (a pipe, device or socket)"
         return f"is a {kind}, not a file"
     return "file not found"
-
-
-def special_kind(path: Path) -> str | None:
-    """``named pipe``, ``device``, ``socket`` (``regular_file.file_kind``'s words, the one
-    wording of every message on such a name) for a name that is there and no regular file
-    or folder; None otherwise."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return None
-    kind = file_kind(mode)
-    return None if kind in (None, "folder") else kind
 
 
 def link_out(outside: Path | None) -> str | None:

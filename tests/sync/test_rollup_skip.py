@@ -180,16 +180,18 @@ def test_a_folder_in_the_state_files_place_is_named_with_its_fix(cfg: Path) -> N
     assert sync(cfg).rollup_rewritten and state.is_file()
 
 
+def _full_disk(path: Path, text: str) -> None:
+    """``atomic_write_text`` on a full disk."""
+    raise OSError(28, "No space left on device")
+
+
 def test_a_state_file_not_saved_after_the_publish_is_a_warning(
     cfg: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The workbook is in place when its state is saved: a full disk then said the rollup
     could not be written and ``the last one stays``, of a workbook already replaced."""
 
-    def full(path: Path, text: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(rollup_state, "atomic_write_text", full)
+    monkeypatch.setattr(rollup_state, "atomic_write_text", _full_disk)
     with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
         result = sync(cfg)
     assert (result.rollup_error, result.rollup_rewritten) == (None, True)
@@ -212,13 +214,10 @@ def test_a_state_file_not_saved_on_an_unchanged_night_is_a_warning(
     sync(cfg)
     written = rollup_bytes(cfg)
 
-    def full(path: Path, text: str) -> None:
-        raise OSError(28, "No space left on device")
-
     # other inputs, the same tables (the code stamp is in both fingerprints, so a new code
     # digest would rebuild and publish, not take the unchanged path this is about)
     monkeypatch.setattr(rollup_step, "inputs_fingerprint", lambda *a: "other inputs")
-    monkeypatch.setattr(rollup_state, "atomic_write_text", full)
+    monkeypatch.setattr(rollup_state, "atomic_write_text", _full_disk)
     with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
         result = sync(cfg)
     assert (result.rollup_error, result.rollup_rewritten) == (None, False)
