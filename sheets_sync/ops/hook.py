@@ -15,6 +15,7 @@ import os
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -78,26 +79,24 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     alert it was delivering was lost."""
     read_end, write_end = os.pipe()
     held = False  # by a child, once the hook has exited
+    err = _Tail(STDERR_KEPT)
+    proc: subprocess.Popen[bytes] | None = None
     try:
         try:
-            proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=write_end)
+            proc = _start(argv, stdin, write_end)
         finally:
             os.close(write_end)
-        err = _Tail(STDERR_KEPT)
-        try:
-            returncode, held = _read_until_exit(proc, read_end, err, timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
-        except BaseException:  # a stop (SIGTERM reaches us alone): the hook goes with the
-            proc.kill()  # night, which says the notification may not have gone out
-            proc.wait()
-            raise
+        returncode, held = _read_until_exit(proc, read_end, err, timeout)
+    except subprocess.TimeoutExpired:
+        _end(proc)
+        return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
     except FileNotFoundError:
         return f"notify command {argv[0]!r}: not found"
     except PermissionError:
         return f"notify command {argv[0]!r}: not executable"
+    except BaseException:  # a stop (SIGTERM reaches us alone): the hook goes with the
+        _end(proc)  # night, which says the notification may not have gone out
+        raise
     finally:
         try:
             if held:  # here, so that its errors are not said as the hook's
@@ -117,6 +116,31 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     lines = bytes(err.data).decode("utf-8", "replace").strip().splitlines()
     tail = f": {lines[-1][:300]}" if lines else ""
     return f"notify command {argv[0]!r} exited with {returncode}{tail}"
+
+
+def _start(argv: list[str], stdin: IO[bytes], stderr: int) -> subprocess.Popen[bytes]:
+    """Start the hook so that a stop landing anywhere in its start still ends it: one
+    landing inside ``Popen`` after the fork left the hook running (``Popen`` does not end
+    a child it started before it raised), and one landing between ``Popen`` and the wait
+    did too, since the caller had no handle on it yet (CI, 2026-12-06)."""
+    proc: subprocess.Popen[bytes] = subprocess.Popen.__new__(subprocess.Popen)
+    try:
+        subprocess.Popen.__init__(proc, argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+    except BaseException:
+        _end(proc)
+        raise
+    return proc
+
+
+def _end(proc: subprocess.Popen[bytes] | None) -> None:
+    """Kill and reap the hook, if it was started and is not reaped yet."""
+    pid = getattr(proc, "pid", None)
+    if proc is None or pid is None or getattr(proc, "returncode", None) is not None:
+        return
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    proc.returncode = -signal.SIGKILL
 
 
 def _read_until_exit(

@@ -103,6 +103,58 @@ def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
         os.kill(pid, 0)
 
 
+@pytest.mark.parametrize("where", ["inside Popen, after the fork", "before the wait"])
+def test_a_stop_landing_as_the_command_starts_still_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """CI, 2026-12-06: a stop that landed while ``Popen`` finished starting the hook (or
+    before the wait began) left the hook running, as ``Popen`` does not end a child it
+    started before it raised and the runner had no handle on it yet. The stop is made to
+    land there, as a loaded machine's scheduler did."""
+    started: list[int] = []
+    execute = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def stopped_after_the_fork(self: subprocess.Popen[bytes], *args: Any) -> None:
+        execute(self, *args)
+        started.append(self.pid)
+        if where == "inside Popen, after the fork":
+            raise KeyboardInterrupt
+
+    def stopped_before_the_wait(*args: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", stopped_after_the_fork)
+    if where == "before the wait":
+        monkeypatch.setattr(hook, "os", _ClosingThen(stopped_before_the_wait))
+    with pytest.raises(KeyboardInterrupt):
+        send({"n": 1}, command="sleep 60", webhook=None, timeout=60)
+    monkeypatch.undo()
+    (pid,) = started
+    try:
+        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+            os.kill(pid, 0)
+    finally:  # not to leave it to the next tests when this one fails
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+class _ClosingThen:
+    """``os`` for the hook module whose ``close`` closes, then calls ``then`` once: the
+    hook's first close after its start is of the pipe's write end, right before the wait."""
+
+    def __init__(self, then: Any) -> None:
+        self.then, self.called = then, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    def close(self, fd: int) -> None:
+        os.close(fd)
+        if not self.called:
+            self.called = True
+            self.then()
+
+
 def test_a_chatty_commands_stderr_is_cut_to_its_last_64_kb(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
