@@ -88,7 +88,8 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
             os.close(write_end)
         returncode, held = _read_until_exit(proc, read_end, err, timeout)
     except subprocess.TimeoutExpired:
-        _end(proc)
+        _end(proc)  # a child it left still writing to the pipe lives on, as after an exit:
+        held = not _read_rest(read_end, err)  # closed, its next write there killed it
         return f"notify command {argv[0]!r}: still running after {timeout:g} s; stopped"
     except FileNotFoundError:
         return f"notify command {argv[0]!r}: not found"

@@ -22,6 +22,7 @@ import pytest
 from sheets_sync.ops import hook
 from sheets_sync.ops.hook import STDERR_KEPT
 from sheets_sync.ops.notify import send
+from tests.support.scripts import HANG
 
 
 def test_a_temp_folder_that_cannot_take_the_payload_is_a_problem_not_a_raise(
@@ -64,6 +65,40 @@ def test_a_command_that_leaves_a_child_running_does_not_hold_the_night(
     finally:
         _stop(pid_file)
     assert [p.removeprefix("notify command 'sh' ") for p in problems] == expected
+
+
+def test_a_child_of_a_command_stopped_on_its_timeout_lives_on(tmp_path: Path) -> None:
+    """The hook stopped on its timeout had its stderr pipe closed behind it: a child it had
+    left in the background died of SIGPIPE at its next write there, the alert it was
+    delivering lost, while a child of a hook that exited lives on. The child here waits
+    for the hook to be gone, writes to stderr, then says it lived."""
+    lived, pid_file = tmp_path / "lived", tmp_path / "child.pid"
+    hook_sh = tmp_path / "hook.sh"
+    hook_sh.write_text(
+        f"hook=$$\n"
+        f"(while kill -0 $hook 2>/dev/null; do sleep 0.1; done; echo late >&2; "
+        f"echo yes > '{lived}') &\n"
+        f"echo $! > '{pid_file}'\n"
+        "exec sleep 60\n",
+        encoding="utf-8",
+    )
+    try:
+        problems = send({"n": 1}, command=f"sh {hook_sh}", webhook=None, timeout=3)
+        assert problems == ["notify command 'sh': still running after 3 s; stopped"]
+        deadline = time.monotonic() + HANG  # the child's end, not a clock the test reads
+        while not lived.exists() and _alive(pid_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        _stop(pid_file)
+    assert lived.exists() and lived.read_text() == "yes\n"
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
