@@ -48,6 +48,13 @@ def _derived(value: float) -> str:
     return f"{value:.12g}"
 
 
+def _percent_fields(item: KPI | KeyResult, fields: Iterable[str]) -> list[str]:
+    """The ``fields`` of a row whose cells show a percentage other than 0%: 0 is 0 on
+    every scale, so a Start of 0% ("from 0% to 40") or an actual of 0% says nothing of the
+    others (until 2026-12-06 each made the row's plain numbers percentages)."""
+    return [f for f in fields if f in item.shown_as_percent and getattr(item, f)]
+
+
 def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
     """An Amber threshold typed as a percentage on a KPI whose numbers are not: the cell
     holds the worst value still Amber in the KPI's own unit (docs/scoring.md), so 10% of
@@ -57,9 +64,11 @@ def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
     amber = kpi.amber_threshold
     if amber is None or "amber_threshold" not in kpi.shown_as_percent:
         return None
-    if is_percent_unit(kpi.unit) or kpi.shown_as_percent & {"target", "lower", "upper", "actual"}:
+    if is_percent_unit(kpi.unit) or _percent_fields(kpi, ("target", "lower", "upper", "actual")):
         return None
     ranged = kpi.direction is Direction.RANGE
+    if amber == 0 and (ranged or kpi.target == 0):
+        return None  # 0 wide, or the target itself: what 0% of it would give too
     bounds = [v for v in ((kpi.lower, kpi.upper) if ranged else (kpi.target,)) if v is not None]
     unit = (kpi.unit or "").strip()
     if unit:
@@ -174,7 +183,7 @@ def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
     ``actual`` is that KPI's actual when it is a percentage, else None: 2 to 5 in % fed a
     plain 4 was read as 2 % to 5 % beside it, and told to type the 4 as 4%."""
     typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
-    if any(f in kr.shown_as_percent for f, _ in typed):
+    if _percent_fields(kr, ("start", "target")):
         return "fraction"
     if typed and is_percent_unit(kr.unit):
         if actual is not None:
@@ -189,12 +198,11 @@ def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:
     """How a KPI's actual is typed, or None when it could be either: with only the unit %
     to go by, 1 to 10 may be 112 % (1.12) or 4 % typed whole (a target of 5, an actual
     of 4 was read as 400 %, and a key result of 2 to 5 fed from it told to type 2%, 5%)."""
+    if actual == 0:
+        return None  # 0 is 0 on every scale, in a percent cell or not
     if "actual" in kpi.shown_as_percent:
         return "fraction"
-    percents = [
-        v for f in ("target", "lower", "upper")
-        if f in kpi.shown_as_percent and (v := getattr(kpi, f)) is not None
-    ]  # fmt: skip
+    percents = [getattr(kpi, f) for f in _percent_fields(kpi, ("target", "lower", "upper"))]
     if percents:
         return "whole" if whole_beside(actual, percents) else "fraction"
     if is_percent_unit(kpi.unit):
@@ -227,6 +235,8 @@ def link_scale_warning(kr: KeyResult, kpi: KPI, ref: str, actual: float) -> str 
     if theirs == "fraction":
         kind = f"is {_percent(actual)} (stored {show_number(actual)})"
         fields = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
+        # the ones to retype: 40 of "from 0% to 40" (not 0, 0 % on every scale)
+        fields = [(f, v) for f, v in fields if f not in kr.shown_as_percent and v] or fields
         names = " and ".join(f.capitalize() for f, _ in fields)
         typed = ", ".join(f"{show_number(v)}%" for _, v in fields)
         plural = "percentages" if len(fields) > 1 else "a percentage"

@@ -286,8 +286,8 @@ def test_percentages_above_100_are_no_whole_numbers() -> None:
         "KR3": [
             "sales.xlsx!OKRs!P5: current value comes from KPI Sales/K7, whose actual is 4.2% "
             "(stored 0.042), but key result KR3 runs from 0 to 10; it is scored as 0.042 "
-            "against them: type its Start and Target as percentages (0%, 10%) if they are, "
-            "or link a KPI on the key result's scale"
+            "against them: type its Target as a percentage (10%) if it is, or link a KPI on "
+            "the key result's scale"  # its 0 is 0 % already (until 2026-12-06: "(0%, 10%)")
         ],
         "KR4": [  # in column order (findings_order.py): I6 before P6
             "sales.xlsx!OKRs!I6: 30 with unit % is 3000 %; type percentages as 30% or 0.3",
