@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from sheets_sync.domain.models import (
@@ -195,7 +196,7 @@ def parse_key_result(
         start=reader.get("start", parse_number),
         target=reader.get("target", parse_number),
         current=reader.get("current", current_parser),
-        unit=reader.get("unit", parse_text) or _percent_type(record),
+        unit=reader.get("unit", parse_text),
         weight=1.0 if weight is None else weight,
         confidence=reader.get("confidence", parse_confidence),
         due=reader.get("due", parse_date, epoch),
@@ -204,16 +205,20 @@ def parse_key_result(
         origin=origin,
         shown_as_percent=record.percent,
     )
-    return (kr if reader.ok else None), reader.findings
+    return (_percent_type(record, kr) if reader.ok else None), reader.findings
 
 
-def _percent_type(record: RowRecord) -> str | None:
+def _percent_type(record: RowRecord, kr: KeyResult) -> KeyResult:
     """A unit of "%" for a key result of KR type percent (a number KR in %) with no Unit whose
     values show percentages: the count lint told it to type its 40% as 40, and the rollup
-    showed 0.4. Plain numbers stay without a unit, as typed."""
+    showed 0.4. Plain numbers stay without a unit, as typed, and so does a 0%, 0 on every
+    scale: "from 0% to 40" was in %, its 40 "4000 %" (until 2026-12-06)."""
     typed = record.values.get("kr_type")
-    shown = record.percent & {"start", "target", "current"}
-    return "%" if shown and isinstance(typed, str) and is_percent_unit(typed) else None
+    if kr.unit or not (isinstance(typed, str) and is_percent_unit(typed)):
+        return kr
+    if any(getattr(kr, f) for f in record.percent & {"start", "target", "current"}):
+        return replace(kr, unit="%")
+    return kr
 
 
 def parse_kpi(

@@ -20,8 +20,10 @@ _SHARES = 1 + 1e-9
 
 
 def _typed_percent(kr: KeyResult, typed: CellValue) -> bool:
-    """A weight shown as a percentage: a percent cell, or text read as one."""
-    return "weight" in kr.shown_as_percent or is_percent_text(typed)
+    """A weight shown as a percentage: a percent cell, or text read as one. Not a 0%,
+    which is 0 on every scale: "0%, 40, 60" weighs as "0%, 40%, 60%" does, and was told
+    to type 40 and 60 as percentages (until 2026-12-06)."""
+    return kr.weight != 0 and ("weight" in kr.shown_as_percent or is_percent_text(typed))
 
 
 def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding]:
@@ -74,7 +76,8 @@ def _shares_beside_percentages(
     without a word. Other mixes ("3, 0.5") are ratios as documented, and raise nothing."""
     fractions = [kr for kr, _ in given if 0 < kr.weight < 1]
     wholes = [kr for kr, _ in given if 1 < kr.weight <= 100]
-    if not fractions or not wholes or len(fractions) + len(wholes) < len(given):
+    counted = [kr for kr, _ in given if kr.weight != 0]  # a 0 (or 0%) is 0 in both
+    if not fractions or not wholes or len(fractions) + len(wholes) < len(counted):
         return []
     total = sum(kr.weight for kr in fractions) + sum(kr.weight for kr in wholes) / 100
     if abs(total - 1) > _SHARES - 1:

@@ -63,6 +63,28 @@ def test_a_percent_key_result_without_a_unit_is_in_percent() -> None:
     ]
 
 
+def test_a_zero_percent_does_not_put_a_percent_key_result_in_percent() -> None:
+    """0 is 0 on every scale: a percent key result "from 0% to 40" with its 40 and current
+    typed plain was in %, so its 40 was "4000 %" and the rollup showed 4000.0 % (until
+    2026-12-06); it keeps no unit, as with a plain 0. A 0% beside another percentage
+    still goes with it."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "KR type", "Start", "Target", "Current", "Unit"),
+        ("O1", "O1.1", "percent", "0%", 40, 20, None),
+        ("O1", "O1.2", "percent", 0, 40, 20, None),
+        ("O1", "O1.3", "percent", 0, 0.4, 0.2, None),
+        ("O1", "O1.4", "percent", 0, "40%", 0.2, None),
+        ("O1", "O1.5", "percent", 0, 0.4, "0%", None),
+    )
+    grid = SheetGrid("OKRs", rows, percent_cells=frozenset({(3, 4), (4, 4), (6, 6)}))
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [kr.unit for kr in team.key_results] == [None, None, None, "%", None]
+    period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    assert [str(f) for f in result.warnings if "%" in f.message] == []
+
+
 def test_a_kpi_row_knows_which_of_its_numbers_show_a_percentage() -> None:
     """Only key result rows kept their percent cells: a KPI's Amber threshold typed 10% on
     a count of deals read 0.1 deals, its amber band from 0.1 up, without a word (until

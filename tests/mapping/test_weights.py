@@ -81,3 +81,21 @@ def test_a_share_beside_a_whole_percentage_is_a_warning() -> None:
     ]
     assert len(_warnings((0.25, 50, 25))) == 2
     assert _warnings((0.5, 3)) == _warnings((0.4, 60, 2)) == _warnings((0.4, 0.6)) == []
+
+
+def test_a_weight_of_zero_percent_is_no_percentage() -> None:
+    """0 is 0 on every scale: "0%, 40, 60" weighs as "0%, 40%, 60%" does (the first KR
+    counts for nothing either way), yet 40 and 60 were told to be typed as percentages
+    (until 2026-12-06). A 0 does not hide a share beside a whole percentage either, and a
+    0% beside real percentages and a blank leaves the blank's warning as it was."""
+    assert _warnings(("0%", 40, 60)) == _warnings((0, 40, 60), percent=(2,)) == []
+    share = (
+        "sales.xlsx!OKRs!F4: weight 60 is a whole number, but key result O1.2 of objective O1 "
+        "has weight 0.4 (a share of 1: 40%); type every weight of O1 as shares or as "
+        "percentages"
+    )
+    assert _warnings((0, 0.4, 60)) == _warnings(("0%", 0.4, 60)) == [share]
+    assert _warnings(("0%", "60%", None)) == [
+        "sales.xlsx!OKRs!F4: key result O1.3 has no weight, so it counts as 1 (100%) beside "
+        "weights adding up to 60% in objective O1; give it a weight"
+    ]

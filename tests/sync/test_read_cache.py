@@ -402,4 +402,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 48: the same grid; that FALSE counts as blank only on a row whose KR ID and key result
     # (in columns of their own) are blank: an unticked milestone with no KR type was read
     # as an objective header, its KR gone
-    assert (FORMAT, fields[-1]) == (48, "hidden_cols")
+    # 49: the same grid; a 0% (0 on every scale) puts no key result of KR type percent
+    # in % (its plain 40 was "4000 %"), and is no percentage among an objective's weights
+    assert (FORMAT, fields[-1]) == (49, "hidden_cols")
