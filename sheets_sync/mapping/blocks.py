@@ -7,7 +7,12 @@ blank there: until 2026-12-06 it made every objective row a key result, so the t
 its answer, not done, and the row stays a key result; so it is on a row whose own KR
 cells (KR ID, key result: columns the objective rows do not rename) are filled, as a
 milestone with no KR type read as an objective header until 2026-12-06 (its KR gone,
-the KRs below put under it).
+the KRs below put under it). So it is too on a row with a cell only a key result has
+(Start, Unit, Weight, Confidence, Due date, KPI link, its own KR type), unless it says
+it is an objective (an objective type, an Aligns to): in the built-in objective-blocks
+layout, where the ``#`` and title columns are shared, a milestone "O1.2 Publish the
+brand book" with an owner, a weight and a due date read as objective O1.2 (2026-12-06).
+An owner says neither: objective rows have one too.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from sheets_sync.domain.models import KRType
+from sheets_sync.domain.models import KRType, ObjectiveType
 from sheets_sync.domain.values import CellValueError, parse_choice
 from sheets_sync.grid import CellValue, RowCells
-from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KR_TYPE_ALIASES
+from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
 from sheets_sync.mapping.spec import BlocksSpec, TabSpec
 
 #: a key result's own cells: filled (in a column of their own), the row is a key result
 _KR_ONLY = ("kr_id", "key_result")
+#: cells only a key result has: filled, an unticked row is one, unless it says it is an
+#: objective (``_OBJECTIVE_ONLY``); not the owner or a comment, which objective rows have
+_KR_DETAILS = ("kr_type", "start", "unit", "weight", "confidence", "due", "kpi_link")
 
 
 def blank(value: CellValue) -> bool:
@@ -39,23 +47,45 @@ def block_columns(columns: Mapping[str, int], spec: TabSpec) -> dict[bool, dict[
     }
 
 
-def _says_milestone(value: CellValue) -> bool:
-    """The KR type cell names a milestone (any of its words); an unknown word is not one
-    here (the key result's parse says what is wrong with it)."""
+def _names_kr_type(value: CellValue) -> bool:
+    """The KR type cell names a key result's type (any of its words): ``milestone``, whose
+    FALSE is its answer, or another (``number`` with a FALSE, in the built-in layout's
+    shared Type column, read as an objective until 2026-12-06), whose FALSE is then an
+    error that says to make it a milestone. An unknown word is not one here (the key
+    result's parse says what is wrong with it)."""
     try:
-        return parse_choice(value, KRType, KR_TYPE_ALIASES) is KRType.MILESTONE
+        return parse_choice(value, KRType, KR_TYPE_ALIASES) is not None
     except CellValueError:
         return False
 
 
-def _kr_cells_blank(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool:
-    """The row's KR ID and key result are blank, when in columns of their own: one the
-    objective rows rename (``#``: O1 there, O1.1 on a KR) is filled on both kinds."""
+def _kr_cells_blank(
+    values: Mapping[str, CellValue], blocks: BlocksSpec, fields: tuple[str, ...] = _KR_ONLY
+) -> bool:
+    """The row's ``fields`` (its KR ID and key result) are blank, when in columns of their
+    own: one the objective rows rename (``#``: O1 there, O1.1 on a KR) is filled on both
+    kinds."""
     return all(
         blank(value)
         for key, value in values.items()
-        if blocks.kr_fields.get(key, key) in _KR_ONLY and key not in blocks.objective_fields
+        if blocks.kr_fields.get(key, key) in fields and key not in blocks.objective_fields
     )
+
+
+def _says_objective(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool:
+    """The row names an objective type (``committed``, ``stretch``) or an Aligns to, as
+    read on an objective row: a key result has neither of its own."""
+    for key, value in values.items():
+        field = blocks.objective_fields.get(key, key)
+        if field == "aligns_to" and not blank(value):
+            return True
+        if field == "objective_type" and not blank(value):
+            try:
+                parse_choice(value, ObjectiveType, OBJECTIVE_TYPE_ALIASES)
+            except CellValueError:
+                continue
+            return True
+    return False
 
 
 def block_row(
@@ -70,8 +100,9 @@ def block_row(
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = (
         any(v is False for v in checked)
-        and not _says_milestone(values.get("kr_type"))
+        and not _names_kr_type(values.get("kr_type"))
         and _kr_cells_blank(values, blocks)
+        and (_says_objective(values, blocks) or _kr_cells_blank(values, blocks, _KR_DETAILS))
     )
     is_objective = all(blank(v) or (unticked and v is False) for v in checked)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields

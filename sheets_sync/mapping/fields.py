@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from sheets_sync.domain.models import KRType
+from sheets_sync.domain.models import KRType, ObjectiveType
 
 # (field, default header) in template order. The sync job owns the last columns.
 OKR_FIELDS: tuple[tuple[str, str], ...] = (
@@ -32,6 +32,13 @@ OKR_FIELDS: tuple[tuple[str, str], ...] = (
     ("sync_notes", "Sync notes"),
 )
 #: KR type words beyond the enum's own values (the block layout reads them too)
+OBJECTIVE_TYPE_ALIASES = {
+    "commit": ObjectiveType.COMMITTED,
+    "stretch": ObjectiveType.ASPIRATIONAL,
+    "moonshot": ObjectiveType.ASPIRATIONAL,
+    "aspiration": ObjectiveType.ASPIRATIONAL,
+    "ambitious": ObjectiveType.ASPIRATIONAL,
+}
 KR_TYPE_ALIASES = {
     "percent": KRType.NUMBER,
     "percentage": KRType.NUMBER,

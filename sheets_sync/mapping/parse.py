@@ -39,18 +39,11 @@ from sheets_sync.domain.values import (
 )
 from sheets_sync.grid import CellValue
 from sheets_sync.mapping.extract import Extract, RowRecord
-from sheets_sync.mapping.fields import KR_TYPE_ALIASES
+from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
 from sheets_sync.mapping.weights import weight_findings
 
 T = TypeVar("T")
 
-OBJECTIVE_TYPE_ALIASES = {
-    "commit": ObjectiveType.COMMITTED,
-    "stretch": ObjectiveType.ASPIRATIONAL,
-    "moonshot": ObjectiveType.ASPIRATIONAL,
-    "aspiration": ObjectiveType.ASPIRATIONAL,
-    "ambitious": ObjectiveType.ASPIRATIONAL,
-}
 DIRECTION_ALIASES = {
     "up": Direction.HIGHER,
     "higher_is_better": Direction.HIGHER,
