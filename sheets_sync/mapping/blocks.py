@@ -29,7 +29,7 @@ from sheets_sync.mapping.spec import BlocksSpec, TabSpec
 #: a key result's own cells: filled (in a column of their own), the row is a key result
 _KR_ONLY = ("kr_id", "key_result")
 #: cells only a key result has: filled, an unticked row is one, unless it says it is an
-#: objective (``_OBJECTIVE_ONLY``); not the owner or a comment, which objective rows have
+#: objective (``_says_objective``); not the owner or a comment, which objective rows have
 _KR_DETAILS = ("kr_type", "start", "unit", "weight", "confidence", "due", "kpi_link")
 
 
