@@ -7,12 +7,13 @@ blank there: until 2026-12-06 it made every objective row a key result, so the t
 its answer, not done, and the row stays a key result; so it is on a row whose own KR
 cells (KR ID, key result: columns the objective rows do not rename) are filled, as a
 milestone with no KR type read as an objective header until 2026-12-06 (its KR gone,
-the KRs below put under it). So it is too on a row with a cell only a key result has
-(Start, Unit, Weight, Confidence, Due date, KPI link, its own KR type), unless it says
-it is an objective (an objective type, an Aligns to): in the built-in objective-blocks
-layout, where the ``#`` and title columns are shared, a milestone "O1.2 Publish the
-brand book" with an owner, a weight and a due date read as objective O1.2 (2026-12-06).
-An owner says neither: objective rows have one too.
+the KRs below put under it). So it is too on a row with a cell a key result has (Start,
+Unit, Weight, Confidence, Due date, KPI link, its own KR type) when nothing says it is an
+objective: an objective type, an Aligns to, or its objective ID (filled in a column of
+its own, or in the shared ``#`` one not extending the current objective's: O2 under O1).
+Objective rows have due dates and confidences too, and an owner says nothing: the ID
+tells "O1.2 Publish the brand book" under O1 (a key result, read as objective O1.2 until
+2026-12-06) from "O2" (an objective).
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from collections.abc import Mapping
 from typing import Literal
 
 from sheets_sync.domain.models import KRType, ObjectiveType
-from sheets_sync.domain.values import CellValueError, parse_choice
+from sheets_sync.domain.values import CellValueError, parse_choice, parse_text
 from sheets_sync.grid import CellValue, RowCells
 from sheets_sync.mapping.fields import FILL_DOWN_DEFAULT, KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
 from sheets_sync.mapping.spec import BlocksSpec, TabSpec
 
 #: a key result's own cells: filled (in a column of their own), the row is a key result
 _KR_ONLY = ("kr_id", "key_result")
-#: cells only a key result has: filled, an unticked row is one, unless it says it is an
-#: objective (``_says_objective``); not the owner or a comment, which objective rows have
+#: cells a key result has: filled, an unticked row is one, unless it says it is an
+#: objective (``_says_objective``, ``_id_allows_kr``: objective rows may have them too);
+#: not the owner or a comment, which objective rows have as often
 _KR_DETAILS = ("kr_type", "start", "unit", "weight", "confidence", "due", "kpi_link")
 
 
@@ -88,6 +90,37 @@ def _says_objective(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool
     return False
 
 
+def _text(value: CellValue) -> str:
+    try:
+        return (parse_text(value) or "").casefold()
+    except CellValueError:  # an error cell (#N/A) is no ID
+        return ""
+
+
+def _extends(kr_id: str, objective_id: str) -> bool:
+    """``O1.2``, ``O1-2``, ``O1 KR2``, ``O1a`` extend ``O1``; ``O10`` and ``O2`` do not."""
+    if not objective_id or len(kr_id) <= len(objective_id) or not kr_id.startswith(objective_id):
+        return False
+    last, rest = objective_id[-1], kr_id[len(objective_id)]
+    return not (last.isdigit() and rest.isdigit()) and not (last.isalpha() and rest.isalpha())
+
+
+def _id_allows_kr(
+    values: Mapping[str, CellValue], blocks: BlocksSpec, carry: Mapping[str, CellValue]
+) -> bool:
+    """The row's objective ID lets a key result's cells make it a key result: an objective
+    ID in a column of its own says objective when filled; in a column shared with the KR
+    ID (``#``) an ID that extends the current objective's (O1.2 under O1) or none lets it,
+    another (O2) says objective (a Due or a Confidence on an objective header made it a
+    key result of the objective above until 2026-12-06)."""
+    for key, value in values.items():
+        if blocks.objective_fields.get(key, key) != "objective_id" or blank(value):
+            continue
+        if key == "objective_id" or not _extends(_text(value), _text(carry.get("objective_id"))):
+            return False
+    return True
+
+
 def block_row(
     values: dict[str, CellValue],
     row: int,
@@ -102,7 +135,11 @@ def block_row(
         any(v is False for v in checked)
         and not _names_kr_type(values.get("kr_type"))
         and _kr_cells_blank(values, blocks)
-        and (_says_objective(values, blocks) or _kr_cells_blank(values, blocks, _KR_DETAILS))
+        and (
+            _says_objective(values, blocks)
+            or _kr_cells_blank(values, blocks, _KR_DETAILS)
+            or not _id_allows_kr(values, blocks, carry)
+        )
     )
     is_objective = all(blank(v) or (unticked and v is False) for v in checked)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields
