@@ -191,7 +191,11 @@ def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
         else:
             whole = any(abs(v) > 1 for _, v in typed)
         return "whole" if whole else "fraction"
-    return "whole" if any(abs(v) > 1 for _, v in typed) else None
+    if any(abs(v) > 1 for _, v in typed):
+        return "whole"
+    # a 0% beside numbers that may be fractions ("from 0% to 0.4") is the only hint left
+    # (fed a plain 35 it lost its warning while a 0% said nothing, 2026-12-06)
+    return "fraction" if any(f in kr.shown_as_percent for f, _ in typed) else None
 
 
 def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:

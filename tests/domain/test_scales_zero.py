@@ -16,6 +16,7 @@ import pytest
 
 from sheets_sync.domain.models import KPI, Direction, KeyResult, Status, TeamResult
 from sheets_sync.domain.team import evaluate_team
+from sheets_sync.domain.units import is_percent_unit
 from tests.domain.test_scales import kpi
 from tests.domain.test_team import AS_OF, PERIOD, kr, team
 
@@ -42,14 +43,16 @@ def test_a_start_of_zero_percent_does_not_make_a_key_result_a_percentage() -> No
         kr(4, "KR2", start=0, target=40, current=None, kpi_link="K2", shown_as_percent=START),
         kr(5, "KR3", start=0, target=0.4, current=None, kpi_link="K1", unit="%",
            shown_as_percent=S({"start", "target"})),
+        kr(6, "KR4", start=0, target=0.4, current=None, kpi_link="K1", shown_as_percent=START),
     ]  # fmt: skip
     result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
     assert [(round(r.score, 5), r.status) for r in result.key_results] == [
         (0.875, Status.ON_TRACK),
         (0.00875, Status.OFF_TRACK),
         (1.0, Status.ACHIEVED),
+        (1.0, Status.ACHIEVED),
     ]
-    assert {r: findings(result, r) for r in ("KR1", "KR2", "KR3")} == {
+    assert {r: findings(result, r) for r in ("KR1", "KR2", "KR3", "KR4")} == {
         "KR1": [],
         "KR2": [
             "sales.xlsx!OKRs!P4: current value comes from KPI Sales/K2, whose actual is 35% "
@@ -60,6 +63,12 @@ def test_a_start_of_zero_percent_does_not_make_a_key_result_a_percentage() -> No
         "KR3": [  # 0% to 40% is a percentage still, by its 40%
             "sales.xlsx!OKRs!P5: current value comes from KPI Sales/K1, whose actual is the "
             "plain number 35, but key result KR3 runs from 0% to 40%; it is scored as 35 "
+            "against them: type the KPI's Actual as a percentage (35%) if it is one, or link "
+            "a KPI on the key result's scale"
+        ],
+        "KR4": [  # 0% to 0.4: its 0% is the one hint of its scale, and 35 is far from 0.4
+            "sales.xlsx!OKRs!P6: current value comes from KPI Sales/K1, whose actual is the "
+            "plain number 35, but key result KR4 runs from 0% to 0.4; it is scored as 35 "
             "against them: type the KPI's Actual as a percentage (35%) if it is one, or link "
             "a KPI on the key result's scale"
         ],
@@ -141,6 +150,20 @@ def _subsets(fields: Iterable[str]) -> list[frozenset[str]]:
     return [S(c) for n in range(len(fields) + 1) for c in itertools.combinations(fields, n)]
 
 
+def _zero_percent_hints(item: KeyResult) -> bool:
+    """A key result whose only percent cells among Start and Target are 0%, beside numbers
+    that may be fractions (0 to 1) and no unit %: its 0% is the one hint of its scale, so it
+    is a percentage fed a plain number (``test_a_start_of_zero_percent...``), a plain 0 not."""
+    bounds = [(f, v) for f in ("start", "target") if (v := getattr(item, f)) is not None]
+    shown = [v for f, v in bounds if f in item.shown_as_percent]
+    return (
+        bool(shown)
+        and not any(shown)
+        and all(abs(v) <= 1 for _, v in bounds)
+        and not is_percent_unit(item.unit)
+    )
+
+
 def _same_with_plain_zeros(krs: list[KeyResult], kpis: list[KPI]) -> None:
     typed = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
     plain = evaluate_team(
@@ -148,7 +171,13 @@ def _same_with_plain_zeros(krs: list[KeyResult], kpis: list[KPI]) -> None:
         period=PERIOD,
         as_of=AS_OF,
     )
-    said = [f"{f.location}: {m}" for f in typed.findings if (m := _as_plain(f.message))]
+    hinted = {k.id for k in krs if _zero_percent_hints(k)}
+    said = [
+        f"{f.location}: {m}"
+        for f in typed.findings
+        if (m := _as_plain(f.message))
+        and not (f.row_id in hinted and "whose actual is the plain number" in m)
+    ]
     assert [_zero_shown(m) for m in said] == [_zero_shown(str(f)) for f in plain.findings]
     assert [(r.score, r.status) for r in typed.key_results] == [
         (r.score, r.status) for r in plain.key_results
