@@ -25,7 +25,10 @@ from sheets_sync.cli_support import (
 
 @click.group()
 def config() -> None:
-    """Inspect the workspace configuration."""
+    """Inspect the workspace configuration.
+
+    Example: sheets-sync config check --config acme/sheets-sync.yaml
+    """
 
 
 @config.command("check")

@@ -89,6 +89,23 @@ def test_every_command_help_has_an_example(name: str) -> None:
     assert f"Example: sheets-sync {name}" in result.output
 
 
+def _groups(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            names += [f"{prefix}{name}", *_groups(command, f"{prefix}{name} ")]
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(_groups(cli)))
+def test_every_group_help_has_an_example(name: str) -> None:
+    """`sheets-sync config -h` is where a newcomer lands after `config` alone: it showed
+    only its subcommand's one-line summary, no command line to copy."""
+    result = CliRunner().invoke(cli, [*name.split(), "-h"])
+    assert result.exit_code == 0, result.output
+    assert f"Example: sheets-sync {name} " in result.output
+
+
 def test_every_option_says_what_it_does() -> None:
     """`-h` is where a newcomer learns an option: `init --company` and `export --format`
     showed only their default, and no page mentioned `--company`."""
