@@ -3,6 +3,7 @@ options are accepted, every command is in the table, and every page in docs/ is 
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -156,3 +157,28 @@ def test_layout_names_every_module() -> None:
     names += [f"{p.name}/" for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"]
     missing = [n for n in sorted(names) if not re.search(rf"(?<![\w/]){re.escape(n)}", layout)]
     assert missing == []
+
+
+@pytest.mark.parametrize("found", [[], ["click"]], ids=["nothing", "click-only"])
+def test_cli_py_without_the_venv_says_which_python_to_use(found: list[str], tmp_path: Path) -> None:
+    """The README's `python cli.py ...` run by a Python without the package's dependencies
+    (the system's, before `make run` or outside the venv) ended in a ModuleNotFoundError
+    traceback, at once or, with click alone installed, once `validate` imported rich; it
+    says in one line what to run instead."""
+    for name in found:  # the only packages this Python has
+        module_file = __import__(name).__file__
+        assert module_file is not None
+        (tmp_path / name).symlink_to(Path(module_file).parent)
+    # -S: no site-packages at all, so no other dependency can be imported
+    result = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "cli.py"), "validate", "--config", "x.yaml"],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: this Python cannot import "), result.stderr
+    assert ".venv/bin/python cli.py" in result.stderr
