@@ -6,6 +6,7 @@ for; built and synced on 2026-12-05, the demo showed 4 warnings (two weekly KPIs
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ import pytest
 from tests.cli.test_ops_cli import run
 
 SUMMARY = "2 errors, 2 warnings in team sheets (`sheets-sync validate` lists them)"
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_quotes_the_summary_checked_here() -> None:
+    """The tests below check the line the README quotes, not a copy that could drift."""
+    assert f"its summary ends ``{SUMMARY}``" in README
 
 
 def test_make_run_today_ends_as_the_readme_says(tmp_path: Path) -> None:
@@ -47,3 +54,18 @@ def test_demo_as_of_a_day_it_cannot_be_dated_for_says_so(tmp_path: Path) -> None
     assert "the demo can be built as of 1901-01-01 to 9998-12-31, not 9999-12-31" in err
     assert "Traceback" not in err
     assert not (tmp_path / "ws").exists()
+
+
+def test_readme_dry_run_example_names_the_status_cell(tmp_path: Path) -> None:
+    """The README's `sync --dry-run` line shows a status change in the column the
+    template's Status is in: it showed `OKRs!S5`, the Expected column, whose values are
+    fractions."""
+    shown = re.search(r"`OKRs!([A-Z]+)\d+: 'On track' -> 'At risk'`", README)
+    assert shown is not None
+    cfg = tmp_path / "ws" / "sheets-sync.yaml"
+    assert run("demo", str(cfg.parent), "--as-of", "2026-11-23")[0] == 0
+    code, out, err = run("sync", "--config", str(cfg), "--dry-run", "--team", "Sales")
+    assert code == 0, out + err
+    statuses = re.findall(r"^  OKRs!([A-Z]+)\d+: \(empty\) -> 'On track'$", out, flags=re.M)
+    assert statuses
+    assert set(statuses) == {shown[1]}
