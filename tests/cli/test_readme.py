@@ -107,6 +107,36 @@ def test_every_group_help_has_an_example(name: str) -> None:
     assert f"Example: sheets-sync {name} " in result.output
 
 
+def _help_command_lines(help_text: str) -> list[str]:
+    """The `sheets-sync ...` command lines a `-h` shows, each command of `a && b` apart,
+    without an environment prefix (`VAR=x sheets-sync ...`), a comment or a remark in
+    brackets."""
+    lines = []
+    for text in help_text.splitlines():
+        if text.startswith("Usage:"):
+            continue
+        line = re.split(r"\s+(?:#|\()", text)[0]
+        for part in line.split("&&"):
+            found = re.search(r"(?:^|\s)(sheets-sync \S.*)$", part.strip())
+            if found:
+                lines.append(found[1].strip())
+    return lines
+
+
+@pytest.mark.parametrize("name", ["", *sorted(_groups(cli)), *sorted(_leaf_commands(cli))])
+def test_every_command_line_help_shows_is_accepted(name: str) -> None:
+    """`-h`'s examples are copied as they are: each one's options still exist."""
+    result = CliRunner().invoke(cli, [*name.split(), "-h"])
+    assert result.exit_code == 0, result.output
+    shown = _help_command_lines(result.output)
+    assert shown, result.output
+    for line in shown:
+        argv = shlex.split(line)[1:]
+        # --help is eager: the options are parsed (unknown ones fail with exit 2)
+        parsed = CliRunner().invoke(cli, [*argv, "--help"])
+        assert parsed.exit_code == 0, f"{line}\n{parsed.output}"
+
+
 def test_every_option_says_what_it_does() -> None:
     """`-h` is where a newcomer learns an option: `init --company` and `export --format`
     showed only their default, and no page mentioned `--company`."""
