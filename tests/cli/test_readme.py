@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import os
 import re
+import runpy
 import shlex
 import subprocess
 import sys
+import textwrap
+import tomllib
 from pathlib import Path
+from typing import cast
 
 import click
 import pytest
 from click.testing import CliRunner
 
+import sheets_sync.cli
 from sheets_sync.cli import cli
 from tests.support.scripts import HANG
 
@@ -189,16 +194,23 @@ def test_layout_names_every_module() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("found", [[], ["click"]], ids=["nothing", "click-only"])
-def test_cli_py_without_the_venv_says_which_python_to_use(found: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("found", "missing"), [([], "click"), (["click"], "defusedxml")], ids=["nothing", "click-only"]
+)
+def test_cli_py_without_the_venv_says_which_python_to_use(
+    found: list[str], missing: str, tmp_path: Path
+) -> None:
     """The README's `python cli.py ...` run by a Python without the package's dependencies
     (the system's, before `make run` or outside the venv) ended in a ModuleNotFoundError
     traceback, at once or, with click alone installed, once `validate` imported rich; it
-    says in one line what to run instead."""
+    says in one line what to run instead, with paths that work from where it was run (they
+    were relative to the checkout)."""
     for name in found:  # the only packages this Python has
         module_file = __import__(name).__file__
         assert module_file is not None
         (tmp_path / name).symlink_to(Path(module_file).parent)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     # -S: no site-packages at all, so no other dependency can be imported
     result = subprocess.run(
         [sys.executable, "-S", str(ROOT / "cli.py"), "validate", "--config", "x.yaml"],
@@ -207,8 +219,74 @@ def test_cli_py_without_the_venv_says_which_python_to_use(found: list[str], tmp_
         timeout=HANG,
         check=False,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        cwd=elsewhere,
     )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: this Python cannot import "), result.stderr
-    assert ".venv/bin/python cli.py" in result.stderr
+    here = ROOT.resolve()
+    assert result.stderr == (
+        f"error: this Python cannot import {missing} ({sys.executable}); run "
+        f"`make -C {here} .venv/.installed` once, then "
+        f"`{here}/.venv/bin/python {here}/cli.py ...` or `{here}/.venv/bin/sheets-sync ...`\n"
+    )
+
+
+def _cli_py() -> dict[str, object]:
+    """cli.py's names, run as a module is imported (its `__main__` part does not run)."""
+    return runpy.run_path(str(ROOT / "cli.py"), run_name="cli_py")
+
+
+def test_cli_py_runs_what_the_sheets_sync_command_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.py called click's `cli.main()`, not the console script's `main`: a SIGTERM left
+    the notify hook running and said nothing, Ctrl-C said "Aborted!" and exited 1."""
+    script = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    entry = script["project"]["scripts"]["sheets-sync"]
+    assert entry == "sheets_sync.cli:main"
+    called: list[bool] = []
+    monkeypatch.setattr(sheets_sync.cli, "main", lambda: called.append(True))
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "cli.py"), "--version"])
+    runpy.run_path(str(ROOT / "cli.py"), run_name="__main__")
+    assert called == [True]
+
+
+# pyproject.toml's name for a dependency -> the name it is imported as, where they differ
+IMPORT_NAMES = {"PyYAML": "yaml", "google-auth": "google.auth"}
+
+
+def test_cli_py_checks_every_dependency() -> None:
+    """cli.py says which dependency is missing before it runs a command: it checks them all."""
+    script = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0] for d in script["project"]["dependencies"]]
+    wanted = {IMPORT_NAMES.get(n, n.lower().replace("-", "_")) for n in names}
+    assert set(cast(tuple[str, ...], _cli_py()["DEPENDENCIES"])) == wanted
+
+
+def test_cli_py_shows_an_import_bug_inside_a_command_as_one(tmp_path: Path) -> None:
+    """A command that imports a module that does not exist (a bug, not a missing install)
+    was reported as `this Python cannot import openpyxl.utilz ... run make ...`, exit 2."""
+    bug = tmp_path / "bug.py"
+    bug.write_text(
+        textwrap.dedent(f"""
+        import runpy, sys
+        import sheets_sync.cli
+
+        def buggy(**kwargs):
+            import openpyxl.utilz  # the bug
+
+        sheets_sync.cli.cli.commands["validate"].callback = buggy
+        sys.argv = ["cli.py", "validate", "--config", "x.yaml"]
+        runpy.run_path({str(ROOT / "cli.py")!r}, run_name="__main__")
+        """),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(bug)],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+        cwd=ROOT,
+    )
+    assert "cannot import" not in result.stderr
+    assert "ModuleNotFoundError: No module named 'openpyxl.utilz'" in result.stderr
+    assert result.returncode == 1
