@@ -56,15 +56,19 @@ def test_demo_as_of_a_day_it_cannot_be_dated_for_says_so(tmp_path: Path) -> None
     assert not (tmp_path / "ws").exists()
 
 
-def test_readme_dry_run_example_names_the_status_cell(tmp_path: Path) -> None:
+@pytest.mark.parametrize("day", ["2026-11-23", "2026-12-09", "2027-03-10", "2028-02-29"])
+def test_readme_dry_run_example_names_the_status_cell(tmp_path: Path, day: str) -> None:
     """The README's `sync --dry-run` line shows a status change in the column the
     template's Status is in: it showed `OKRs!S5`, the Expected column, whose values are
-    fractions."""
+    fractions. The demo built as of a day is synced as of that day, as `make run` does (a
+    dry run as of today on a demo dated 2026-11-23 judged its pace weeks on)."""
     shown = re.search(r"`OKRs!([A-Z]+)\d+: 'On track' -> 'At risk'`", README)
     assert shown is not None
     cfg = tmp_path / "ws" / "sheets-sync.yaml"
-    assert run("demo", str(cfg.parent), "--as-of", "2026-11-23")[0] == 0
-    code, out, err = run("sync", "--config", str(cfg), "--dry-run", "--team", "Sales")
+    assert run("demo", str(cfg.parent), "--as-of", day)[0] == 0
+    code, out, err = run(
+        "sync", "--config", str(cfg), "--dry-run", "--team", "Sales", "--as-of", day
+    )
     assert code == 0, out + err
     statuses = re.findall(r"^  OKRs!([A-Z]+)\d+: \(empty\) -> 'On track'$", out, flags=re.M)
     assert statuses
