@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
-from sheets_sync.backends.excel.lockfiles import holder_of
+from sheets_sync.backends.excel.lockfiles import lock_of
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import (
     ConflictError,
@@ -115,14 +115,13 @@ class ExcelBackend:
         return dataclasses.replace(wb, version=version)
 
     def _check_lock(self) -> None:
-        locked, holder = holder_of(self.path)  # a linked team file: beside its target too
-        if locked:
-            who = f"by {holder}" if holder else "by someone (lock file present)"
+        lock = lock_of(self.path)  # a linked team file: beside its target too
+        if lock is not None:
             raise FileLockedError(
-                f"the file is open {who}; not written. Close it (or delete the stale lock "
-                "file if nobody has it open) and the next run will update it",
+                f"the file is {lock.describe()}; not written. Close it (or delete the "
+                "stale lock file if nobody has it open) and the next run will update it",
                 source=self.display_name,
-                holder=holder,
+                holder=lock.holder,
             )
 
     def _check_writable(self) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync.regular_file import read_regular_file
@@ -77,15 +79,44 @@ def parse_libreoffice_lock(raw: bytes) -> str | None:
     return f"{names[0]} on {host}" if host else names[0]
 
 
-def lock_holder(path: Path) -> tuple[bool, str | None]:
-    """Is ``path`` open in Excel or LibreOffice, and by whom (None when unknown)?
+@dataclass(frozen=True)
+class Lock:
+    """A lock file found beside a workbook: which application's, whose (None when it
+    names nobody we can show), and when it was last written (None when unknown)."""
 
-    A stale lock left by a crashed application also counts: we would rather skip a night
-    than overwrite a file someone may be editing.
-    """
-    for lock, parse in (
-        (excel_lock_path(path), parse_excel_owner),
-        (libreoffice_lock_path(path), parse_libreoffice_lock),
+    path: Path
+    application: str  # "Excel" or "LibreOffice"
+    holder: str | None
+    mtime: float | None
+
+    def describe(self, now: float | None = None) -> str:
+        """``open in Excel by Ana Ruiz (~$sales.xlsx)``; a lock a day old or more says
+        its age, ``(~$sales.xlsx, 3 days old)``: no lock file tells whether the
+        application that made it still runs (Excel's names no host, LibreOffice's no
+        process), so its age is what lets a person judge a lock left by a crash."""
+        who = f" by {self.holder}" if self.holder else ""
+        where = self.path.name
+        days = self.age_days(now)
+        if days >= 1:
+            where += f", {days} day{'s' if days > 1 else ''} old"
+        return f"open in {self.application}{who} ({where})"
+
+    def age_days(self, now: float | None = None) -> int:
+        """Whole days since the lock file was written (0 when unknown or in the future)."""
+        if self.mtime is None:
+            return 0
+        return max(0, int(((time.time() if now is None else now) - self.mtime) // 86400))
+
+
+def find_lock(path: Path) -> Lock | None:
+    """The lock file Excel or LibreOffice keeps beside ``path`` while it has it open, or
+    None. A stale lock left by a crashed application also counts: we would rather skip a
+    night than overwrite a file someone may be editing. Anything of that name counts, a
+    lock file of garbage bytes, a link, a pipe, one we may not read: a lock of nobody
+    named."""
+    for lock, application, parse in (
+        (excel_lock_path(path), "Excel", parse_excel_owner),
+        (libreoffice_lock_path(path), "LibreOffice", parse_libreoffice_lock),
     ):
         try:
             raw = _read_lock(lock)
@@ -94,20 +125,33 @@ def lock_holder(path: Path) -> tuple[bool, str | None]:
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:  # a lock file of that name cannot exist
                 continue  # (was "open by someone" for a workbook name of 248+ bytes)
-            return True, None  # a link, a pipe, a folder, no access: holder unknown
-        return True, _plausible(parse(raw))
-    return False, None
+            return Lock(lock, application, None, _mtime(lock))
+        return Lock(lock, application, _plausible(parse(raw)), _mtime(lock))
+    return None
 
 
-def holder_of(path: Path) -> tuple[bool, str | None]:
-    """``lock_holder`` of ``path``, or of the file a symbolic link ``path`` leads to:
+def lock_holder(path: Path) -> tuple[bool, str | None]:
+    """Is ``path`` open in Excel or LibreOffice, and by whom (None when unknown)?"""
+    lock = find_lock(path)
+    return (lock is not None, lock.holder if lock else None)
+
+
+def lock_of(path: Path) -> Lock | None:
+    """``find_lock`` of ``path``, or of the file a symbolic link ``path`` leads to:
     Excel and LibreOffice put their lock file beside the file that was opened, which is
     where the link leads (before 2026-12-05 only the link's folder was looked at)."""
-    locked, holder = lock_holder(path)
+    lock = find_lock(path)
     real = os.path.realpath(path)
-    if not locked and real != os.path.abspath(path):
-        locked, holder = lock_holder(Path(real))
-    return locked, holder
+    if lock is None and real != os.path.abspath(path):
+        lock = find_lock(Path(real))
+    return lock
+
+
+def _mtime(lock: Path) -> float | None:
+    try:
+        return os.lstat(lock).st_mtime
+    except OSError:
+        return None
 
 
 def _read_lock(lock: Path) -> bytes:

@@ -124,8 +124,12 @@ def test_a_linked_file_open_where_the_link_leads_is_not_written(
     data = backend.read(["OKRs"])
     (team_file.parent / lock_name).write_bytes(b",Bob,pc-12,23.11.2025 08:00,file:///x;")
     before = team_file.read_bytes()
-    with pytest.raises(FileLockedError, match="the file is open by"):
+    with pytest.raises(FileLockedError, match="the file is open in ") as info:
         backend.write(data, status_writes())
+    assert str(info.value).endswith(
+        f" ({lock_name}); not written. Close it (or delete the "
+        "stale lock file if nobody has it open) and the next run will update it"
+    )
     assert team_file.read_bytes() == before
     assert link.is_symlink()
 
