@@ -163,9 +163,7 @@ def teams_table(title: str, runs: Sequence[TeamRun], *, dry_run: bool = False) -
             avg,
             str(len(errors)),
             str(len(run.findings) - len(errors)),
-            str(len(run.changes))
-            if dry_run or _written(run)
-            else f"0 ({len(run.changes)} not written)",
+            str(len(run.changes)) if _written(run) else f"0 ({len(run.changes)} not written)",
             _cell(run.error or ""),
         )
     return table
@@ -176,7 +174,7 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
     an Excel workbook``."""
     if run.failed and not run.scored:
         return f"{run.team}: failed: {run.error}"
-    verb = "would change" if dry_run else "changed" if _written(run) else "not written"
+    verb = ("would change" if dry_run else "changed") if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.status}, {counted(len(run.changes), 'cell')} {verb}"
     found = finding_counts(run.findings)
     line += f" ({found} in the sheet)" if found else ""
@@ -202,7 +200,8 @@ def counted(n: int, noun: str) -> str:
 
 
 def _written(run: TeamRun) -> bool:
-    """The run's changes are in the file (conflicted, locked or failed: they are not)."""
+    """The run's changes are in the file, or would be after a dry run (conflicted, locked
+    or failed: they are not; a dry run shows a file open in Excel as ``skipped-locked``)."""
     return run.outcome in (Outcome.OK, Outcome.UNCHANGED)
 
 
@@ -302,7 +301,7 @@ def print_summary(
         return
     failed = sum(r.failed for r in result.runs)
     verb = "would change" if dry_run else "changed"
-    cells = sum(len(r.changes) for r in result.runs if dry_run or _written(r))
+    cells = sum(len(r.changes) for r in result.runs if _written(r))
     line = (
         f"{counted(len(result.runs), 'team')}, {failed} failed, {counted(cells, 'cell')} {verb} "
         f"in {result.seconds:.1f}s"

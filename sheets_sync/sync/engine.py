@@ -290,7 +290,12 @@ class Sync(NightEnd):
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         writes = options.write_back and not options.dry_run
         steps = TeamSteps(
-            ws, options.as_of, writes, self.cache, frozenset(o.id for o in ws.company_objectives)
+            ws,
+            options.as_of,
+            writes,
+            self.cache,
+            frozenset(o.id for o in ws.company_objectives),
+            previews=options.dry_run and options.write_back,
         )
 
         def finish(state: TeamRead) -> TeamRun:

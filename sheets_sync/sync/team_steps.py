@@ -94,6 +94,15 @@ def _written(exc: SourceError) -> Outcome:
     return Outcome.SKIPPED_LOCKED if isinstance(exc, FileLockedError) else Outcome.FAILED
 
 
+def _refusal(backend: object) -> SourceError | None:
+    """Why a write to ``backend`` now would be refused before it is tried (the file open
+    in Excel, read-only), for a dry run to say; None when it would be tried (a Google
+    sheet, whose writes are refused only by trying them)."""
+    check = getattr(backend, "write_refusal", None)
+    refusal = check() if callable(check) else None
+    return refusal if isinstance(refusal, SourceError) else None
+
+
 @dataclass(frozen=True)
 class TeamSteps:
     """What one night needs to score, plan and write any of its teams."""
@@ -103,6 +112,9 @@ class TeamSteps:
     writes: bool  # write owned cells back (not a dry run, write-back on)
     cache: ReadCache | None = None
     company_ids: frozenset[str] = frozenset()
+    #: a dry run of a night that writes: a team whose file that night would leave alone
+    #: (open in Excel, read-only) is shown as it would be, not as ``ok``
+    previews: bool = False
 
     def plan(self, state: TeamRead, index: Mapping[str, KPI]) -> tuple[TeamRun, list[CellWrite]]:
         """Score the team and list the owned cells whose value must change."""
@@ -146,6 +158,11 @@ class TeamSteps:
                 run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
         elif todo:
             run = replace(run, outcome=Outcome.OK)
+            if self.previews and (refusal := _refusal(state.backend)) is not None:
+                detail = TeamError.of(refusal, state.spec.display_name, state.spec.source)
+                run = replace(
+                    run, outcome=_written(refusal), error=str(refusal), error_detail=detail
+                )
         if run.outcome is Outcome.UNCHANGED or not self.writes:
             self.remember(state, ())  # the file as read is the file as it stays
         calls = getattr(state.backend, "api_calls", 0)

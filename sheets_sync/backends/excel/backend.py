@@ -124,6 +124,17 @@ class ExcelBackend:
                 holder=lock.holder,
             )
 
+    def write_refusal(self) -> FileLockedError | None:
+        """The ``FileLockedError`` a write now would raise before reading the file (open
+        in Excel or LibreOffice, read-only), or None: ``sync --dry-run`` shows a team
+        the night would leave alone as the night would, not as ``ok``."""
+        try:
+            self._check_lock()
+            self._check_writable()
+        except FileLockedError as exc:
+            return exc
+        return None
+
     def _check_writable(self) -> None:
         """The rename that makes a write atomic needs only the folder's permission: a file
         its team made read-only, or one the sync may not write, was replaced anyway."""

@@ -1,0 +1,84 @@
+"""A team file open in Excel or LibreOffice, through the CLI: read and scored, its scores
+in the rollup and the run report, its cells not written, the night exits 0; the first
+night after it is closed writes them. ``sync --dry-run`` shows such a team as the night
+would (until 2026-12-06 ``Sales: ok, 16 cells would change``, and the night then wrote
+none of them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+
+from tests.backends.excel.test_files_excel import _excel_owner
+from tests.backends.excel.test_lock_files import libreoffice_lock
+from tests.cli.test_ops_cli import run
+
+REFUSAL = (
+    "sales.xlsx: the file is open in {said}; not written. Close it (or delete the stale "
+    "lock file if nobody has it open) and the next run will update it"
+)
+
+
+def _summary_row(company: Path, team: str) -> dict[str, object]:
+    rows = list(
+        openpyxl.load_workbook(company, read_only=True)["Summary"].iter_rows(values_only=True)
+    )
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "Team")
+    row = next(r for r in rows[header + 1 :] if r and r[0] == team)
+    return dict(zip(rows[header], row, strict=False))
+
+
+def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
+    workspace: Path, tmp_path: Path
+) -> None:
+    config = ["--config", str(workspace), "--as-of", "2026-11-23"]
+    team = workspace.parent / "teams" / "sales.xlsx"
+    lock = team.parent / "~$sales.xlsx"
+    lock.write_bytes(_excel_owner("Ana Ruiz"))
+    before = team.read_bytes()
+    said = REFUSAL.format(said="Excel by Ana Ruiz (~$sales.xlsx)")
+    line = "Sales: skipped-locked, {n} cells not written (1 error in the sheet): " + said
+
+    code, out, err = run("sync", *config, "--dry-run")
+    assert code == 0, out + err
+    shown = next(x for x in out.splitlines() if x.startswith("Sales: "))
+    cells = int(shown.split(", ")[1].split(" ")[0])
+    assert cells > 0 and shown == line.format(n=cells)
+    assert "1 team, 0 failed, 0 cells would change in " in out
+
+    report = tmp_path / "run.json"
+    code, out, err = run("-q", "sync", *config, "--report", str(report))
+    assert code == 0, out + err
+    assert out.splitlines()[0] == line.format(n=cells)  # -q still shows it
+    assert team.read_bytes() == before and lock.read_bytes() == _excel_owner("Ana Ruiz")
+    (entry,) = json.loads(report.read_text(encoding="utf-8"))["teams"]
+    assert entry["outcome"] == "skipped-locked"
+    assert entry["error"] == said
+    summary = _summary_row(workspace.parent / "company.xlsx", "Sales")
+    assert summary["Outcome"] == "skipped-locked" and summary["Objectives"]
+
+    lock.unlink()  # closed
+    code, out, err = run("sync", *config)
+    assert code == 0, out + err
+    assert f"Sales: ok, {cells} cells changed" in out
+    assert team.read_bytes() != before
+
+
+def test_an_old_libreoffice_lock_is_still_a_lock_and_says_its_age(workspace: Path) -> None:
+    team = workspace.parent / "teams" / "sales.xlsx"
+    lock = team.parent / ".~lock.sales.xlsx#"
+    lock.write_bytes(
+        libreoffice_lock("Ana Ruiz", "ana", "laptop7", "20.11.2026 17:02", "file:///home/ana/4")
+    )
+    old = time.time() - 16 * 86400
+    os.utime(lock, (old, old))
+    before = team.read_bytes()
+    code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
+    assert code == 0, out + err
+    said = "LibreOffice by Ana Ruiz on laptop7 (.~lock.sales.xlsx#, 16 days old)"
+    assert f": {REFUSAL.format(said=said)}\n" in out
+    assert team.read_bytes() == before
