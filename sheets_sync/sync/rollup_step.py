@@ -200,7 +200,7 @@ def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:
     _save_state(state, ws, prep.fingerprint, prep.inputs)
     if open_by is not None:
         log.warning(
-            "%s is open %s: tonight's rollup replaced it all the same; close it and open it "
+            "%s is %s: tonight's rollup replaced it all the same; close it and open it "
             "again to see tonight's numbers (saving the open copy would put back the old "
             "ones until the next run)",
             ws.rollup_output,
@@ -225,19 +225,18 @@ def _save_state(state: RollupState, ws: Workspace, fingerprint: str, inputs: str
 
 def _open_by(path: Path) -> str | None:
     """Who has the company workbook open in Excel or LibreOffice (their lock file
-    beside it, as a team file's write reads it), said as that write says it; None when
-    nobody. A team file open is left alone, since it holds the team's edits; the rollup
+    beside it, as a team file's write reads it), said as that write says it (``open in
+    Excel by Ana Ruiz (~$company.xlsx)``; until 2026-12-06 ``open by Ana Ruiz``); None
+    when nobody. A team file open is left alone, since it holds the team's edits; the rollup
     holds nobody's (the tool's own output, rewritten the next night if saved over), and
     skipping it left finance without the night's numbers: it is replaced, atomically as
     always, and the warning says the open copy is the old one. Only the lock files beside
     ``path`` count, as the rename happens there: a symbolic link is replaced, never written
     through, so a file it led to, open or not, keeps its bytes. With no workbook there yet
     a lock file (a stale one) has nothing open to speak of."""
-    from sheets_sync.backends.excel.lockfiles import lock_holder
+    from sheets_sync.backends.excel.lockfiles import find_lock
 
     if not path.exists():
         return None
-    locked, holder = lock_holder(path)
-    if not locked:
-        return None
-    return f"by {holder}" if holder else "by someone (lock file present)"
+    lock = find_lock(path)
+    return None if lock is None else lock.describe()

@@ -15,7 +15,7 @@ from tests.backends.excel.test_files_excel import _excel_owner
 from tests.cli.test_ops_cli import run
 
 WARNING = (
-    "WARNING sheets_sync.sync: company.xlsx is open by {who}: tonight's rollup replaced it "
+    "WARNING sheets_sync.sync: company.xlsx is open in {who}: tonight's rollup replaced it "
     "all the same; close it and open it again to see tonight's numbers (saving the open "
     "copy would put back the old ones until the next run)\n"
 )
@@ -28,13 +28,13 @@ def _digest(path: Path) -> str:
 @pytest.mark.parametrize(
     ("lock", "raw", "who"),
     [
-        ("~$company.xlsx", _excel_owner("Zoë Müller"), "Zoë Müller"),
+        ("~$company.xlsx", _excel_owner("Zoë Müller"), "Excel by Zoë Müller (~$company.xlsx)"),
         (
             ".~lock.company.xlsx#",
             b",Jane Doe,laptop7,23.11.2026 09:00,file:///x;",
-            "Jane Doe on laptop7",
+            "LibreOffice by Jane Doe on laptop7 (.~lock.company.xlsx#)",
         ),
-        ("~$company.xlsx", b"", "someone (lock file present)"),
+        ("~$company.xlsx", b"", "Excel (~$company.xlsx)"),
     ],
 )
 def test_an_open_rollup_is_replaced_and_the_warning_names_who_has_it(
@@ -54,7 +54,7 @@ def test_an_open_rollup_is_replaced_and_the_warning_names_who_has_it(
     assert (workspace.parent / lock).read_bytes() == raw  # the lock file is theirs
     code, out, err = run("sync", *config, "--as-of", "2026-11-24")
     assert code == 0 and "rollup unchanged (same content) in company.xlsx" in out
-    assert "is open by" not in err  # not replaced: the open copy is tonight's
+    assert "is open in" not in err  # not replaced: the open copy is tonight's
 
 
 def test_a_rollup_nobody_has_open_is_replaced_without_a_word(workspace: Path) -> None:
