@@ -202,7 +202,7 @@ def counted(n: int, noun: str) -> str:
 def _written(run: TeamRun) -> bool:
     """The run's changes are in the file, or would be after a dry run (conflicted, locked
     or failed: they are not; a dry run shows a file open in Excel as ``skipped-locked``)."""
-    return run.outcome in (Outcome.OK, Outcome.UNCHANGED)
+    return run.outcome.written
 
 
 def needs_a_look(run: TeamRun) -> bool:
@@ -326,11 +326,16 @@ def print_summary(
 
 
 def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
+    """A dry run's cells, team by team: ``Sales (teams/sales.xlsx): 18 cells would
+    change``; a team the night would leave alone (open in Excel, read-only) says ``... 18
+    cells would change once it can be written``, as its line and the summary do not count
+    them (until 2026-12-06 its header said ``would change`` and the summary ``0 cells``)."""
     for run in runs:
         if not run.changes:
             continue
         cells = counted(len(run.changes), "cell")
-        console.print(f"{run.team} ({run.source}): {cells} would change", **_PLAIN)
+        when = "" if _written(run) else " once it can be written"
+        console.print(f"{run.team} ({run.source}): {cells} would change{when}", **_PLAIN)
         for c in run.changes:
             console.print(f"  {c.tab}!{c.cell}: {c.shown_old()} -> {c.shown_new()}", **_PLAIN)
 

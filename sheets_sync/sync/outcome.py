@@ -42,6 +42,13 @@ class Outcome(SharedStrEnum):
         said ``unchanged`` where the other said ``ok`` for the same team."""
         return Outcome.OK.value if self is Outcome.UNCHANGED else self.value
 
+    @property
+    def written(self) -> bool:
+        """A run of this outcome has its cell changes in the file, or would after a dry
+        run; conflicted, left alone (open in Excel, read-only) or failed: not. What the
+        summary line and the run report's ``totals.cells_changed`` count."""
+        return self in (Outcome.OK, Outcome.UNCHANGED)
+
 
 #: what a dry run's line shows escaped (``\n``): a formula typed with Alt+Enter split it
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -121,7 +121,9 @@ def run_report(
             "outcomes": dict(sorted(outcomes.items())),
             "errors": sum(sum(f.is_error for f in r.findings) for r in result.runs),
             "warnings": sum(sum(not f.is_error for f in r.findings) for r in result.runs),
-            "cells_changed": sum(len(r.changes) for r in result.runs),
+            # written, or a dry run's that would be: a team left alone (open in Excel,
+            # conflicted) counts none, as the summary line (until 2026-12-06 it did)
+            "cells_changed": sum(len(r.changes) for r in result.runs if r.outcome.written),
             "api_calls": sum(r.api_calls for r in result.runs),
         },
         "company_objectives": [

@@ -32,6 +32,17 @@ def _summary_row(company: Path, team: str) -> dict[str, object]:
     return dict(zip(rows[header], row, strict=False))
 
 
+def _written_and_planned(report: Path, cells: int) -> dict[str, object]:
+    """The run report of a night whose one team is open in Excel: its ``totals`` count
+    no cell changed (none is written; until 2026-12-06 they counted the team's), the
+    team's own entry the cells its scores change. Returns that entry."""
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["totals"]["cells_changed"] == 0
+    (entry,) = document["teams"]
+    assert entry["cells_changed"] == len(entry["changes"]) == cells
+    return dict(entry)
+
+
 def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
     workspace: Path, tmp_path: Path
 ) -> None:
@@ -43,19 +54,25 @@ def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
     said = REFUSAL.format(said="Excel by Ana Ruiz (~$sales.xlsx)")
     line = "Sales: skipped-locked, {n} cells not written (1 error in the sheet): " + said
 
-    code, out, err = run("sync", *config, "--dry-run")
+    dry = tmp_path / "dry.json"
+    code, out, err = run("sync", *config, "--dry-run", "--report", str(dry))
     assert code == 0, out + err
     shown = next(x for x in out.splitlines() if x.startswith("Sales: "))
     cells = int(shown.split(", ")[1].split(" ")[0])
     assert cells > 0 and shown == line.format(n=cells)
+    # the cells' header agrees (until 2026-12-06 `18 cells would change`), as do the
+    # summary line and the report's totals: the night would write none of them
+    header = f"Sales (teams/sales.xlsx): {cells} cells would change once it can be written"
+    assert header in out.splitlines()
     assert "1 team, 0 failed, 0 cells would change in " in out
+    _written_and_planned(dry, cells)
 
     report = tmp_path / "run.json"
     code, out, err = run("-q", "sync", *config, "--report", str(report))
     assert code == 0, out + err
     assert out.splitlines()[0] == line.format(n=cells)  # -q still shows it
     assert team.read_bytes() == before and lock.read_bytes() == _excel_owner("Ana Ruiz")
-    (entry,) = json.loads(report.read_text(encoding="utf-8"))["teams"]
+    entry = _written_and_planned(report, cells)
     assert entry["outcome"] == "skipped-locked"
     assert entry["error"] == said
     summary = _summary_row(workspace.parent / "company.xlsx", "Sales")
