@@ -117,9 +117,10 @@ class ExcelBackend:
     def _check_lock(self) -> None:
         lock = lock_of(self.path)  # a linked team file: beside its target too
         if lock is not None:
+            files = "lock files" if lock.also else "lock file"
             raise FileLockedError(
                 f"the file is {lock.describe()}; not written. Close it (or delete the "
-                "stale lock file if nobody has it open) and the next run will update it",
+                f"stale {files} if nobody has it open) and the next run will update it",
                 source=self.display_name,
                 holder=lock.holder,
             )

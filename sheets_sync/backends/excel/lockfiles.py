@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,20 +83,31 @@ def parse_libreoffice_lock(raw: bytes) -> str | None:
 @dataclass(frozen=True)
 class Lock:
     """A lock file found beside a workbook: which application's, whose (None when it
-    names nobody we can show), and when it was last written (None when unknown)."""
+    names nobody we can show), and when it was last written (None when unknown).
+    ``also``: the other lock files of the same opening, which a person deleting a stale
+    lock must delete too (LibreOffice with ``CreateMSOLockFiles`` writes Excel's
+    ``~$x.xlsx`` beside its own)."""
 
     path: Path
     application: str  # "Excel" or "LibreOffice"
     holder: str | None
     mtime: float | None
+    also: tuple[Path, ...] = ()
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every lock file of this opening, the one read first."""
+        return (self.path, *self.also)
 
     def describe(self, now: float | None = None) -> str:
         """``open in Excel by Ana Ruiz (~$sales.xlsx)``; a lock a day old or more says
         its age, ``(~$sales.xlsx, 3 days old)``: no lock file tells whether the
         application that made it still runs (Excel's names no host, LibreOffice's no
-        process), so its age is what lets a person judge a lock left by a crash."""
+        process), so its age is what lets a person judge a lock left by a crash. Both
+        lock files are named when both are there, ``(.~lock.sales.xlsx# and
+        ~$sales.xlsx)``: deleting one of them would not be enough."""
         who = f" by {self.holder}" if self.holder else ""
-        where = self.path.name
+        where = " and ".join(p.name for p in self.paths)
         days = self.age_days(now)
         if days >= 1:
             where += f", {days} day{'s' if days > 1 else ''} old"
@@ -113,21 +125,35 @@ def find_lock(path: Path) -> Lock | None:
     None. A stale lock left by a crashed application also counts: we would rather skip a
     night than overwrite a file someone may be editing. Anything of that name counts, a
     lock file of garbage bytes, a link, a pipe, one we may not read: a lock of nobody
-    named."""
-    for lock, application, parse in (
-        (excel_lock_path(path), "Excel", parse_excel_owner),
-        (libreoffice_lock_path(path), "LibreOffice", parse_libreoffice_lock),
-    ):
-        try:
-            raw = _read_lock(lock)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            if exc.errno == errno.ENAMETOOLONG:  # a lock file of that name cannot exist
-                continue  # (was "open by someone" for a workbook name of 248+ bytes)
-            return Lock(lock, application, None, _mtime(lock))
-        return Lock(lock, application, _plausible(parse(raw)), _mtime(lock))
-    return None
+    named. With both there, LibreOffice's is the one described (it names the host too;
+    LibreOffice writes Excel's beside its own when ``CreateMSOLockFiles`` is on, and until
+    2026-12-06 the message said ``open in Excel`` and named only ``~$x.xlsx``, whose
+    deletion left the file locked), Excel's named beside it; the newer one's age counts."""
+    excel = _lock(excel_lock_path(path), "Excel", parse_excel_owner)
+    office = _lock(libreoffice_lock_path(path), "LibreOffice", parse_libreoffice_lock)
+    if excel is None or office is None:
+        return excel or office
+    times = [t for t in (office.mtime, excel.mtime) if t is not None]
+    return Lock(
+        office.path,
+        office.application,
+        office.holder or excel.holder,
+        max(times) if times else None,
+        also=(excel.path,),
+    )
+
+
+def _lock(lock: Path, application: str, parse: Callable[[bytes], str | None]) -> Lock | None:
+    """The lock file ``lock`` as a ``Lock`` of ``application``, or None when it is not there."""
+    try:
+        raw = _read_lock(lock)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # a lock file of that name cannot exist
+            return None  # (was "open by someone" for a workbook name of 248+ bytes)
+        return Lock(lock, application, None, _mtime(lock))
+    return Lock(lock, application, _plausible(parse(raw)), _mtime(lock))
 
 
 def lock_holder(path: Path) -> tuple[bool, str | None]:

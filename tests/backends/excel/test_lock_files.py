@@ -125,17 +125,39 @@ def test_the_age_of_a_lock(hours: float, said: str) -> None:
     assert unknown.describe(now) == "open in Excel by Ana (~$x.xlsx)"
 
 
-def test_excel_owner_file_wins_over_libreoffice_lock(tmp_path: Path) -> None:
+def test_with_both_lock_files_libreoffice_s_is_described_and_both_are_named(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice with ``CreateMSOLockFiles`` writes Excel's owner file beside its own:
+    its lock carries the host, and deleting only ``~$q3.xlsx`` (all that was named until
+    2026-12-06, as ``open in Excel``) left the file locked."""
     target = tmp_path / "q3.xlsx"
     target.write_bytes(b"x")
     assert find_lock(target) is None
-    (tmp_path / ".~lock.q3.xlsx#").write_bytes(libreoffice_lock("Jo", "jo", "pc", "t", "p"))
-    assert find_lock(target) == Lock(
-        tmp_path / ".~lock.q3.xlsx#",
-        "LibreOffice",
-        "Jo on pc",
-        os.lstat(tmp_path / ".~lock.q3.xlsx#").st_mtime,
-    )
-    (tmp_path / "~$q3.xlsx").write_bytes(_excel_owner("Ana"))
+    office = tmp_path / ".~lock.q3.xlsx#"
+    office.write_bytes(libreoffice_lock("Jo", "jo", "pc", "t", "p"))
+    assert find_lock(target) == Lock(office, "LibreOffice", "Jo on pc", os.lstat(office).st_mtime)
+    excel = tmp_path / "~$q3.xlsx"
+    excel.write_bytes(_excel_owner("Jo"))
+    old = time.time() - 5 * 86400
+    os.utime(office, (old, old))  # the newer one's age counts: not "5 days old"
     found = find_lock(target)
-    assert found is not None and (found.application, found.holder) == ("Excel", "Ana")
+    assert found == Lock(office, "LibreOffice", "Jo on pc", os.lstat(excel).st_mtime, (excel,))
+    assert found.describe() == "open in LibreOffice by Jo on pc (.~lock.q3.xlsx# and ~$q3.xlsx)"
+    office.write_bytes(b"\xff\xfe;")  # LibreOffice's names nobody: Excel's name is shown
+    found = find_lock(target)
+    assert found is not None and (found.application, found.holder) == ("LibreOffice", "Jo")
+
+
+def test_the_refusal_with_both_lock_files_names_both(team_file: Path) -> None:
+    (team_file.parent / "~$sales.xlsx").write_bytes(_excel_owner("Ana Ruiz"))
+    (team_file.parent / ".~lock.sales.xlsx#").write_bytes(
+        libreoffice_lock("Ana Ruiz", "ana", "laptop7", "06.12.2026 18:50", "file:///h/4")
+    )
+    exc = _refusal(team_file)
+    assert str(exc) == (
+        "sales.xlsx: the file is open in LibreOffice by Ana Ruiz on laptop7 "
+        "(.~lock.sales.xlsx# and ~$sales.xlsx); not written. Close it (or delete the stale "
+        "lock files if nobody has it open) and the next run will update it"
+    )
+    assert exc.holder == "Ana Ruiz on laptop7"
