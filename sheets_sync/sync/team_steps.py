@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.domain.models import KPI
@@ -94,13 +95,12 @@ def _written(exc: SourceError) -> Outcome:
     return Outcome.SKIPPED_LOCKED if isinstance(exc, FileLockedError) else Outcome.FAILED
 
 
-def _refusal(backend: object) -> SourceError | None:
+def _refusal(backend: Backend | None) -> SourceError | None:
     """Why a write to ``backend`` now would be refused before it is tried (the file open
     in Excel, read-only), for a dry run to say; None when it would be tried (a Google
-    sheet, whose writes are refused only by trying them)."""
-    check = getattr(backend, "write_refusal", None)
-    refusal = check() if callable(check) else None
-    return refusal if isinstance(refusal, SourceError) else None
+    sheet, whose writes are refused only by trying them). Called by its type, not found
+    by name (until 2026-12-06 ``getattr``), so mypy catches a rename of the method."""
+    return backend.write_refusal() if isinstance(backend, ExcelBackend) else None
 
 
 @dataclass(frozen=True)
