@@ -21,6 +21,8 @@ import tempfile
 import time
 from typing import IO
 
+from sheets_sync.sync import stops
+
 #: the last bytes of a hook's stderr kept (for a failed one's last line): no more, so a
 #: hook that writes without end fills neither the memory nor a disk
 STDERR_KEPT = 64 * 1024
@@ -80,10 +82,12 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     read_end, write_end = os.pipe()
     held = False  # by a child, once the hook has exited
     err = _Tail(STDERR_KEPT)
-    proc: subprocess.Popen[bytes] | None = None
+    # made before the start, not returned by it: a stop landing as ``_start`` returned, its
+    # handler run before the assignment, lost the only handle on the hook
+    proc: subprocess.Popen[bytes] = subprocess.Popen.__new__(subprocess.Popen)
     try:
         try:
-            proc = _start(argv, stdin, write_end)
+            _start(proc, argv, stdin, write_end)
         finally:
             os.close(write_end)
         returncode, held = _read_until_exit(proc, read_end, err, timeout)
@@ -119,24 +123,28 @@ def _wait_for(argv: list[str], stdin: IO[bytes], timeout: float) -> str | None:
     return f"notify command {argv[0]!r} exited with {returncode}{tail}"
 
 
-def _start(argv: list[str], stdin: IO[bytes], stderr: int) -> subprocess.Popen[bytes]:
-    """Start the hook so that a stop landing anywhere in its start still ends it: one
-    landing inside ``Popen`` after the fork left the hook running (``Popen`` does not end
-    a child it started before it raised), and one landing between ``Popen`` and the wait
-    did too, since the caller had no handle on it yet (CI, 2026-12-06)."""
-    proc: subprocess.Popen[bytes] = subprocess.Popen.__new__(subprocess.Popen)
+def _start(proc: subprocess.Popen[bytes], argv: list[str], stdin: IO[bytes], stderr: int) -> None:
+    """Start the hook on ``proc`` so that a stop landing anywhere in its start still ends
+    it: one landing inside ``Popen`` after the fork left the hook running (``Popen`` does
+    not end a child it started before it raised), and one landing between ``Popen`` and
+    the wait did too, since the caller had no handle on it yet (CI, 2026-12-06). Stops
+    are ``held`` meanwhile: one whose handler raised as the fork returned the hook's pid
+    (a stop delivered during the fork runs its handler there) lost the pid before
+    ``Popen`` could store it, and nothing could end that hook."""
     try:
-        subprocess.Popen.__init__(proc, argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr)
+        with stops.held(block=False):  # not blocked: the hook would inherit the mask
+            subprocess.Popen.__init__(
+                proc, argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr
+            )
     except BaseException:
         _end(proc)
         raise
-    return proc
 
 
-def _end(proc: subprocess.Popen[bytes] | None) -> None:
+def _end(proc: subprocess.Popen[bytes]) -> None:
     """Kill and reap the hook, if it was started and is not reaped yet."""
     pid = getattr(proc, "pid", None)
-    if proc is None or pid is None or getattr(proc, "returncode", None) is not None:
+    if pid is None or getattr(proc, "returncode", None) is not None:
         return
     with contextlib.suppress(ProcessLookupError, ChildProcessError):
         os.kill(pid, signal.SIGKILL)

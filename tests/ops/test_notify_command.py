@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -171,6 +172,82 @@ def test_a_stop_landing_as_the_command_starts_still_ends_it(
     finally:  # not to leave it to the next tests when this one fails
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_stop_whose_handler_runs_as_the_fork_returns_still_ends_the_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stop delivered during the fork (which keeps signals out until the hook is
+    executed, then lets them in) has its handler run as the fork returns the hook's pid,
+    before ``Popen`` can store it: the pid was lost and the hook ran on. The stop is made
+    to come there, its handler run by ``raise_signal`` as CPython runs it there."""
+    started: list[int] = []
+    fork_exec = subprocess._fork_exec  # type: ignore[attr-defined]
+
+    def stopped_as_it_returns(*args: Any) -> int:
+        pid = int(fork_exec(*args))
+        started.append(pid)
+        signal.raise_signal(signal.SIGTERM)
+        return pid
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess, "_fork_exec", stopped_as_it_returns)
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            send({"n": 1}, command="sleep 60", webhook=None, timeout=60)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        monkeypatch.undo()
+    (pid,) = started
+    try:
+        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+            os.kill(pid, 0)
+    finally:  # not to leave it to the next tests when this one fails
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def test_a_stop_landing_as_the_start_returns_still_ends_the_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The start returned the hook's handle, and a stop whose handler ran as it returned
+    (CPython runs handlers as a call returns) lost it before the runner stored it: the
+    hook ran on. The stop is made to land there, raised by a trace of the start's return."""
+    started: list[int] = []
+    execute = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def noted(self: subprocess.Popen[bytes], *args: Any) -> None:
+        execute(self, *args)
+        started.append(self.pid)
+
+    def stopped_on_return(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "return" and started:
+            raise KeyboardInterrupt
+        return stopped_on_return
+
+    def landing(frame: FrameType, event: str, arg: Any) -> Any:
+        return stopped_on_return if frame.f_code is hook._start.__code__ else None
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", noted)
+    sys.settrace(landing)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            send({"n": 1}, command="sleep 60", webhook=None, timeout=60)
+    finally:
+        sys.settrace(None)
+        monkeypatch.undo()
+    (pid,) = started
+    try:
+        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+            os.kill(pid, 0)
+    finally:  # not to leave it to the next tests when this one fails
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 class _ClosingThen:
