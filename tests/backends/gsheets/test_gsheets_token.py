@@ -73,19 +73,21 @@ def test_a_token_endpoint_that_recovers_is_a_success(emulator: Emulator, make_cl
 def test_an_unreachable_token_endpoint_reads_as_unreachable(
     emulator: Emulator, sa_info: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with socket.socket() as sock:  # a port nobody listens on
+    # a port nobody listens on, and none can while the test runs: kept bound, not listening
+    # (closed at once, it was free for the server another test, or xdist worker, started)
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
-    info = dict(sa_info, token_uri=f"http://127.0.0.1:{port}/token")
-    with monkeypatch.context() as env:  # else the token URI is rewritten to the emulator
-        env.delenv(EMULATOR_ENV)
-        creds = credentials_from_info(info, "test key")
-    client = SheetsClient.from_credentials(
-        creds, http_client=emulator_http_client(emulator.host), policy=QUICK
-    )
-    with pytest.raises(RetryExhaustedError) as exc:
-        GoogleSheetsBackend(client, key, display_name="Ops").read(["OKRs"])
+        key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+        info = dict(sa_info, token_uri=f"http://127.0.0.1:{port}/token")
+        with monkeypatch.context() as env:  # else the token URI is rewritten to the emulator
+            env.delenv(EMULATOR_ENV)
+            creds = credentials_from_info(info, "test key")
+        client = SheetsClient.from_credentials(
+            creds, http_client=emulator_http_client(emulator.host), policy=QUICK
+        )
+        with pytest.raises(RetryExhaustedError) as exc:
+            GoogleSheetsBackend(client, key, display_name="Ops").read(["OKRs"])
     assert "gave up after 3 attempts" in str(exc.value)
     assert f"the token endpoint http://127.0.0.1:{port}/token is unreachable" in str(exc.value)
     assert "refused" not in str(exc.value)
