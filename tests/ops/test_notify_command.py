@@ -105,7 +105,10 @@ def _alive(pid_file: Path) -> bool:
 def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
     """A SIGTERM reaches the sync alone, not its hook: the stopped night said "the
     notification may not have gone out" while the hook ran on and could still deliver it
-    (found by review). The hook now ends with the night."""
+    (found by review). The hook now ends with the night. The stop is a stop's signal
+    (SIGTERM): SIGUSR1's handler (until 2026-12-06) is not held as the hook starts
+    (``hook._start``), and landing in the fork it left the hook running (2 in 18 runs
+    under load)."""
     pid_file = tmp_path / "hook.pid"
     command = f"sh -c 'echo $$ > \"{pid_file}\"; exec sleep 60'"
     seen = threading.Event()
@@ -117,12 +120,12 @@ def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
                 return
             time.sleep(0.01)
         seen.set()
-        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    old = signal.signal(signal.SIGUSR1, interrupt)
+    old = signal.signal(signal.SIGTERM, interrupt)
     stopper = threading.Thread(target=stop_once_started)
     stopper.start()
     try:
@@ -130,7 +133,7 @@ def test_a_stop_while_the_command_runs_ends_the_command(tmp_path: Path) -> None:
             send({"n": 1}, command=command, webhook=None, timeout=60)
     finally:
         stopper.join()
-        signal.signal(signal.SIGUSR1, old)
+        signal.signal(signal.SIGTERM, old)
         if not seen.is_set():
             _stop(pid_file)
     assert seen.is_set()
