@@ -76,7 +76,8 @@ class TwoStopsInPandas(importlib.abc.MetaPathFinder):  # Ctrl-C twice as pandas 
         return None
 
 def task(i):  # a team that takes long to write: till the script releases it
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     began = time.monotonic()
     while not release.exists() and time.monotonic() - began < 60:
         time.sleep(0.01)
@@ -150,7 +151,8 @@ class StopInPandas(importlib.abc.MetaPathFinder):  # Ctrl-C as pandas loads its 
         return None
 
 def task(i):  # a team in hand until the workers' stop flag is up
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     began = time.monotonic()
     while not parallel._flag[0].value and time.monotonic() - began < 60:
         time.sleep(0.01)

@@ -45,7 +45,8 @@ _IN_A_CHUNK = (
     _COMMON
     + """
 def task(i):
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     if i % 5 == 2:  # a long team: it ends once its worker is signalled
         began = time.monotonic()
         while not parallel._stop and time.monotonic() - began < 60:
@@ -155,7 +156,8 @@ def wind_down(pool, before):  # the second Ctrl-C comes as the run enters its ``
 parallel.wind_down = wind_down
 
 def task(i):
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     time.sleep(30)  # a team that takes long to write
     (out / str(i)).write_text("")
     return i
@@ -206,7 +208,8 @@ from sheets_sync.sync import parallel
 out = Path(sys.argv[1])
 
 def task(i):
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     began = time.monotonic()
     while i != 1 and time.monotonic() - began < 60:  # teams 0 and 2 take long; 1 is quick
         time.sleep(0.01)
@@ -268,7 +271,8 @@ def kill(pool, children):  # a third Ctrl-C as the kill is done
 pool_end._kill = kill
 
 def task(i):
-    (out / f"begun-{i}").write_text(str(os.getpid()))
+    (out / f"begun.{i}").write_text(str(os.getpid()))  # then renamed: whole once seen
+    (out / f"begun.{i}").rename(out / f"begun-{i}")  # (read empty: a worker killed mid-write)
     time.sleep(60)
     return i
 
