@@ -18,8 +18,9 @@ from pydantic import (
     model_validator,
 )
 
+from sheets_sync.domain.celltext import CELL_CHARS, utf16_len
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.domain.values import CELL_CHARS, not_before_first_date, utf16_len
+from sheets_sync.domain.values import not_before_first_date
 from sheets_sync.yamlio import DATE_WANTED, as_yaml
 
 

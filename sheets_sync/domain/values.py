@@ -17,7 +17,46 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
-from sheets_sync.grid import LOADING, CellError, CellValue
+from sheets_sync.domain.cellerrors import ERROR_DETAIL_CHARS, error_message
+from sheets_sync.domain.celltext import (  # re-exported (__all__): their first home
+    CELL_CHARS,
+    fit_cell,
+    printable,
+    utf16_len,
+    without_lone_surrogates,
+)
+from sheets_sync.grid import CellError, CellValue
+
+__all__ = [
+    "CELL_CHARS",
+    "CONFIDENCE_WORDS",
+    "CURRENCY",
+    "DONE_WORDS",
+    "EMPTY_WORDS",
+    "EPOCH_1904",
+    "ERROR_DETAIL_CHARS",
+    "EXCEL_EPOCH",
+    "FIRST_DATE",
+    "FIRST_DAY_NUMBER",
+    "NOT_DONE_WORDS",
+    "QUOTED_CHARS",
+    "CellValueError",
+    "fit_cell",
+    "is_empty",
+    "is_percent_text",
+    "not_before_first_date",
+    "parse_choice",
+    "parse_confidence",
+    "parse_current",
+    "parse_date",
+    "parse_done",
+    "parse_number",
+    "parse_text",
+    "printable",
+    "show_number",
+    "utf16_len",
+    "without_lone_surrogates",
+]
 
 EMPTY_WORDS = frozenset({"", "n/a", "na", "n.a.", "-", "--", "—", "–", "none", "null", "tbd", "?"})
 DONE_WORDS = frozenset({"yes", "y", "true", "done", "1", "x", "✓", "✔", "complete", "completed"})
@@ -67,52 +106,7 @@ class CellValueError(ValueError):
     """A cell's content cannot be read as the field's type."""
 
 
-#: The most characters an Excel cell holds, counted as Excel and Google count them, in
-#: UTF-16 code units (an emoji such as U+1F680 is 2). A Google cell holds 50,000, so longer
-#: text can arrive from Google; the rollup workbook and the sync notes must not pass it on.
-CELL_CHARS = 32_767
 QUOTED_CHARS = 60
-
-
-def utf16_len(text: str) -> int:
-    """``text``'s length as Excel and Google count it: UTF-16 code units, 2 for a character
-    past U+FFFF (an emoji), 1 for any other (a lone surrogate too)."""
-    if len(text) <= 1:
-        return len(text)
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def cut_utf16(text: str, units: int) -> str:
-    """The longest start of ``text`` of at most ``units`` UTF-16 code units; a character
-    of 2 units (an emoji) is kept whole or left out, never split into half a pair."""
-    head = text[: max(units, 0)]
-    over, end = utf16_len(head) - units, len(head)
-    while over > 0:  # each character dropped from the end gives back 1 or 2 units
-        end -= 1
-        over -= 2 if ord(head[end]) > 0xFFFF else 1
-    return head[:end]
-
-
-def fit_cell(text: str, limit: int = CELL_CHARS) -> str:
-    """``text``, cut to what an Excel cell holds (the cut marked with "..."), in UTF-16
-    code units: a text of 20,000 emoji is 40,000 of them, which Excel and Google refuse."""
-    if 2 * len(text) <= limit or utf16_len(text) <= limit:  # every character is 1 or 2
-        return text
-    return cut_utf16(text, limit - 3) + "..."
-
-
-#: What an XML 1.0 document cannot hold: control characters (pasted from Word, stored by
-#: Excel as ``_x000B_``), lone surrogates and the two non-characters.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """``text`` with each character a workbook cannot store shown as its escape (``\\x0b``):
-    for what the tool writes about a cell (a message, a sync note), which must name the
-    character, not drop it or fail to be written."""
-    if _UNSTORABLE.search(text) is None:
-        return text
-    return _UNSTORABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _describe(value: CellValue) -> str:
@@ -145,25 +139,9 @@ def is_empty(value: CellValue) -> bool:
     return isinstance(value, str) and value.strip().lower() in EMPTY_WORDS
 
 
-#: The most characters of Google's words for an error a message quotes.
-ERROR_DETAIL_CHARS = 200
-
-
 def _check_error(value: CellValue) -> None:
-    if not isinstance(value, CellError):
-        return
-    if value.code == LOADING:  # fetching, not broken: read at 4 am, nobody had it open
-        raise CellValueError(
-            "the cell still showed Loading... when it was read (its formula, such as "
-            "IMPORTRANGE or GOOGLEFINANCE, had not fetched its data yet); the next run "
-            "reads it again"
-        )
-    detail = " ".join(value.detail.split())
-    if detail and detail != value.code:
-        if len(detail) > ERROR_DETAIL_CHARS:
-            detail = detail[: ERROR_DETAIL_CHARS - 3] + "..."
-        raise CellValueError(f"the cell shows the error {value.code} ({printable(detail)})")
-    raise CellValueError(f"the cell shows the error {value.code}")
+    if isinstance(value, CellError):
+        raise CellValueError(error_message(value))
 
 
 def parse_number(value: CellValue) -> float | None:
@@ -352,17 +330,6 @@ def _order_hint(text: str) -> str:
     if readings:
         return f"; type it as {readings[0]} (the order of day and month is not guessed)"
     return ""
-
-
-#: Half of a UTF-16 pair: a JSON reply can carry one (``\ud83d``), and no UTF-8 text can
-#: hold it (pandas' strings, the history store, the workbook's XML).
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_lone_surrogates(text: str) -> str:
-    """``text``, each lone surrogate shown as U+FFFD, the character a UTF-16 decoder shows
-    for it: no UTF-8 text (pandas' strings, the history store, the workbook's XML) holds one."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def parse_text(value: CellValue) -> str | None:

@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
+from sheets_sync.domain.celltext import fit_cell, printable
 from sheets_sync.domain.models import (
     Finding,
     KPIResult,
@@ -20,7 +21,6 @@ from sheets_sync.domain.models import (
     Status,
     TeamResult,
 )
-from sheets_sync.domain.values import fit_cell, printable
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import CellChange
