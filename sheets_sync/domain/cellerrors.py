@@ -10,10 +10,57 @@ from sheets_sync.grid import LOADING, CellError
 #: The most characters of Google's words for an error a message quotes.
 ERROR_DETAIL_CHARS = 200
 
+_AGAIN = "open the file in Excel, let it finish, save it again"
+#: Why a cell shows one of Excel 365's error values, and what to do, as Microsoft's
+#: references describe them (Office.js ``ErrorCellValueType`` and its sub-types). The
+#: file keeps no words of its own for them, and "the cell shows the error #BUSY!" alone
+#: left the team lead searching (until 2026-12-06); the classic ones (#DIV/0!, #REF!)
+#: are well known, and a Google cell's come with Google's words.
+EXCEL_ERROR_WORDS = {
+    "#SPILL!": (
+        "the formula's results need the cells below or right of it, and one of them is "
+        "not empty or is merged: clear them, or move the formula"
+    ),
+    "#CALC!": (
+        "Excel could not calculate the formula, most often a list that came out empty "
+        "(a FILTER that matched nothing): give it a value for that case"
+    ),
+    "#GETTING_DATA": f"Excel had not finished fetching the data when the file was saved: {_AGAIN}",
+    "#BUSY!": (
+        "Excel was still working on the formula (an external link, a picture loading) "
+        f"when the file was saved: {_AGAIN}"
+    ),
+    "#CONNECT!": (
+        "Excel could not reach the service the formula's data comes from (a linked data "
+        "type such as Stocks, a linked workbook, Python in Excel): open the file in "
+        "Excel online, refresh its data, save it again"
+    ),
+    "#BLOCKED!": (
+        "Excel blocked what the formula needs (a linked data type, a linked workbook, "
+        "Python in Excel) by a privacy or admin setting: allow it, or type the value instead"
+    ),
+    "#UNKNOWN!": (
+        "the cell holds a kind of data the Excel that saved the file does not know: save "
+        "it from a current Excel (Microsoft 365), or type the value instead"
+    ),
+    "#FIELD!": (
+        "the formula asks a linked data type (Stocks, Geography) for a field its value "
+        "does not have: pick one of its fields"
+    ),
+    "#EXTERNAL!": (
+        "a source outside the workbook (an add-in's function, a linked service) gave the "
+        "formula an error: open the file in Excel, refresh or fix it, save it again"
+    ),
+    "#PYTHON!": (
+        "the cell's Python code (Python in Excel) stopped with an error: open the file in "
+        "Excel, read the cell's Diagnostics and fix the code"
+    ),
+}
+
 
 def error_message(error: CellError) -> str:
     """Why the cell's value cannot be read: the error it shows, with Google's words for
-    it (``detail``) when there are any."""
+    it (``detail``) when there are any, else ours for an Excel 365 error value."""
     if error.code == LOADING:  # fetching, not broken: read at 4 am, nobody had it open
         return (
             "the cell still showed Loading... when it was read (its formula, such as "
@@ -25,4 +72,6 @@ def error_message(error: CellError) -> str:
         if len(detail) > ERROR_DETAIL_CHARS:
             detail = detail[: ERROR_DETAIL_CHARS - 3] + "..."
         return f"the cell shows the error {error.code} ({printable(detail)})"
+    if (words := EXCEL_ERROR_WORDS.get(error.code)) is not None:
+        return f"the cell shows the error {error.code} ({words})"
     return f"the cell shows the error {error.code}"

@@ -82,7 +82,11 @@ def test_a_spill_error_is_a_finding_on_its_cell_and_the_team_syncs(tmp_path: Pat
     sales, ops = result.runs
     assert sales.error is None and ops.error is None
     errors = [str(f) for f in sales.findings if f.is_error]
-    assert errors == ["sales.xlsx!OKRs!J2: the cell shows the error #SPILL!"]
+    assert errors == [
+        "sales.xlsx!OKRs!J2: the cell shows the error #SPILL! (the formula's results need "
+        "the cells below or right of it, and one of them is not empty or is merged: clear "
+        "them, or move the formula)"
+    ]
     assert sales.result is not None
     assert [r.kr.id for r in sales.result.key_results] == ["KR2"]
     after = zipfile.ZipFile(tmp_path / "teams" / "sales.xlsx").read(SHEET)

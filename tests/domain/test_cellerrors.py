@@ -1,0 +1,90 @@
+"""A cell showing one of Excel 365's error values says why and what to do, as Google's
+errors (its words) and Loading... do: "the cell shows the error #BUSY!" alone left the
+team lead searching for what #BUSY! means (until 2026-12-06)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.domain.cellerrors import EXCEL_ERROR_WORDS, error_message
+from sheets_sync.domain.models import Status
+from sheets_sync.domain.values import (
+    CellValueError,
+    parse_choice,
+    parse_confidence,
+    parse_date,
+    parse_done,
+    parse_number,
+    parse_text,
+)
+from sheets_sync.grid import CellError
+
+#: every error value Excel 365 stores beyond the seven classic ones (and Google's)
+MODERN = [
+    "#BUSY!",
+    "#GETTING_DATA",
+    "#CONNECT!",
+    "#BLOCKED!",
+    "#UNKNOWN!",
+    "#FIELD!",
+    "#CALC!",
+    "#SPILL!",
+    "#EXTERNAL!",
+    "#PYTHON!",
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "#GETTING_DATA",
+            "the cell shows the error #GETTING_DATA (Excel had not finished fetching the data "
+            "when the file was saved: open the file in Excel, let it finish, save it again)",
+        ),
+        (
+            "#SPILL!",
+            "the cell shows the error #SPILL! (the formula's results need the cells below or "
+            "right of it, and one of them is not empty or is merged: clear them, or move the "
+            "formula)",
+        ),
+        (
+            "#PYTHON!",
+            "the cell shows the error #PYTHON! (the cell's Python code (Python in Excel) "
+            "stopped with an error: open the file in Excel, read the cell's Diagnostics and "
+            "fix the code)",
+        ),
+    ],
+)
+def test_an_excel_365_error_says_what_happened_and_what_to_do(code: str, message: str) -> None:
+    for parse in (parse_number, parse_text, parse_done, parse_date, parse_confidence):
+        with pytest.raises(CellValueError) as info:
+            parse(CellError(code))
+        assert str(info.value) == message
+    with pytest.raises(CellValueError) as info:
+        parse_choice(CellError(code), Status)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("code", MODERN)
+def test_every_excel_365_error_has_words_ending_in_what_to_do(code: str) -> None:
+    said = error_message(CellError(code))
+    assert said.startswith(f"the cell shows the error {code} (") and said.endswith(")")
+    words = said.removeprefix(f"the cell shows the error {code} (")
+    assert ": " in words  # what happened: what to do
+    assert len(said) < 250  # a finding line, not a help page
+
+
+def test_words_are_only_for_the_codes_they_explain() -> None:
+    assert sorted(EXCEL_ERROR_WORDS) == sorted(MODERN)
+    # the classic ones as ever (well known), a code in other letters is not Excel's
+    for code in ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#spill!", "Err:502"):
+        assert error_message(CellError(code)) == f"the cell shows the error {code}"
+
+
+def test_the_cells_own_words_come_before_ours() -> None:
+    """Words read from the file or from Google (``detail``) say more about that cell."""
+    error = CellError("#CALC!", "Nested arrays are not supported.")
+    assert error_message(error) == (
+        "the cell shows the error #CALC! (Nested arrays are not supported.)"
+    )
