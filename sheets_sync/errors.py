@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sheets_sync.logs import one_line
+
 
 def format_location(source: str | None, tab: str | None = None, cell: str | None = None) -> str:
     """``sales.xlsx!OKRs!J7`` style address; missing parts are left out."""
@@ -80,15 +82,18 @@ def _restored(cls: type[SheetsSyncError], args: tuple[Any, ...], state: dict[str
 
 
 class ConfigError(SheetsSyncError):
-    """The workspace configuration is invalid; ``problems`` holds every one found."""
+    """The workspace configuration is invalid; ``problems`` holds every one found, each
+    one line with its control characters shown as escapes (``logs.one_line``): a value,
+    key or file name quoted from the file carried them raw into ``--log-format json``,
+    ``validate --json`` and the library's callers (until 2026-12-06)."""
 
     exit_code = 2
 
     def __init__(
         self, message: str, *, source: str | None = None, problems: Sequence[str] = ()
     ) -> None:
-        super().__init__(message, source=source)
-        self.problems = list(problems)
+        super().__init__(one_line(message), source=source)
+        self.problems = [one_line(p) for p in problems]
 
     def __str__(self) -> str:
         if not self.problems:

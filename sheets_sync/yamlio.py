@@ -22,6 +22,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
+from sheets_sync.logs import one_line
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 log = logging.getLogger(__name__)
 
@@ -365,9 +367,19 @@ def _is_number(text: str) -> bool:
     return True
 
 
+#: the start of an escape ``one_line`` writes (``\\x1b``, ``\\u202e``, ``\\n``) left at the
+#: end of a cut: the cut goes before it, not through it
+_HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$")
+
+
 def _cut(shown: str) -> str:
-    """A value in a message: 60 characters at most (a message quotes, it does not copy)."""
-    return shown if len(shown) <= 60 else f"{shown[:57]}..."
+    """A value in a message: 60 characters at most (a message quotes, it does not copy),
+    its control characters shown as escapes (``one_line``, as every line the tool prints)
+    and counted as they are shown; a cut never splits an escape."""
+    shown = one_line(shown)
+    if len(shown) <= 60:
+        return shown
+    return f"{_HALF_ESCAPE.sub('', shown[:57])}..."
 
 
 def _number(bound: Any) -> str:
@@ -392,12 +404,25 @@ def as_yaml(value: Any) -> str:
     if isinstance(value, str):
         given = "'" + value.replace("'", "''") + "'"
     else:
-        try:
-            given = yaml.safe_dump(value, default_flow_style=True, width=10**9).strip()
+        try:  # YAML's own escapes (``\\e``, ``\\xE9`` for é) were a second rule
+            given = yaml.safe_dump(
+                _escaped(value), default_flow_style=True, width=10**9, allow_unicode=True
+            ).strip()
         except yaml.YAMLError:  # no type YAML writes: never from a file, which is YAML
             given = repr(value)
         given = given.removesuffix("\n...").removesuffix("...").strip()
     return _cut(given)
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` with each text in it (keys too) shown as ``one_line`` shows it."""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    return value
 
 
 def yaml_problem(exc: yaml.YAMLError) -> str:

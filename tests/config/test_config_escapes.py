@@ -1,0 +1,69 @@
+"""A control character in the workspace file (pasted from a terminal, a spreadsheet) is
+shown in a configuration problem by one rule, ``logs.one_line``'s (``\\x1b``), wherever
+the problem goes: the text and JSON log forms, ``validate --json``, the library. A text
+value was quoted raw (escaped only by the plain console, so JSON output and callers got
+the raw character), a list or mapping in YAML's own escapes (``\\e``, ``\\xE9`` for é),
+and a team's file name raw (until 2026-12-06)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+from sheets_sync.yamlio import as_yaml, schema_loc
+from tests.config.test_config import _one_team_head, problems
+
+#: C0 and C1 controls, DEL and the bidi/line-separator characters ``one_line`` escapes
+RAW = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+LONG = "x" * 30 + "\x1b[31m" + "y" * 40  # past the 60 characters a value is cut to
+
+
+def _workspace(root: Path) -> Path:
+    text = _one_team_head(root).replace("teams/s.xlsx", '"teams/s\\e[2J.xlsx"')
+    text += 'scoring: {green: "' + LONG.replace("\x1b", "\\e") + '"}\n'
+    text += 'teams_glob: ["a\\e]52;c;eA==\\a", 3]\n'
+    text += '"k\\e[2Jey": 1\n'
+    cfg = root / "sheets-sync.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+def test_every_problem_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    found = problems(tmp_path, _workspace(tmp_path).read_text(encoding="utf-8"))
+    assert [p for p in found if RAW.search(p)] == []
+    assert found == [
+        "sheets-sync.yaml: teams_glob: should be a pattern such as 'teams/*.xlsx', or a list "
+        "of patterns, not ['a\\x1b]52;c;eA==\\x07', 3]",
+        "sheets-sync.yaml: scoring.green: should be a number, not "
+        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\x1b[31myyyyyyyyyyyyyyyyyy...",
+        "sheets-sync.yaml: k\\x1b[2Jey: unknown key (check the spelling; see "
+        "docs/configuration.md)",
+        "sheets-sync.yaml: teams[0].source: file not found (teams/s\\x1b[2J.xlsx)",
+    ]
+
+
+def test_json_forms_carry_no_raw_control_character(tmp_path: Path) -> None:
+    cfg = str(_workspace(tmp_path))
+    runner = CliRunner()
+    logged = runner.invoke(cli, ["--log-format", "json", "config", "check", "--config", cfg])
+    record = json.loads(logged.stderr)
+    assert logged.exit_code == 2 and len(record["problems"]) == 4
+    document = runner.invoke(cli, ["validate", "--json", "--config", cfg])
+    assert len(json.loads(document.stdout)["errors"]) == 3  # its files need not exist
+    for said in (*record["problems"], *json.loads(document.stdout)["errors"]):
+        assert RAW.search(said) is None, said
+
+
+def test_a_value_is_shown_by_one_rule_and_cut_as_shown() -> None:
+    assert as_yaml("a\x1bb") == "'a\\x1bb'"
+    assert as_yaml(["a\x1bb", "é"]) == "[a\\x1bb, é]"  # not ["a\eb", "\xE9"]
+    assert as_yaml({"k\n": "\u202ev"}) == "{k\\n: \\u202ev}"
+    # counted as shown (60 at most), and never cut through an escape ("\x1" + "...")
+    for at in range(50, 60):
+        shown = as_yaml("x" * at + "\x1b" * 10)
+        assert len(shown) <= 60 and re.fullmatch(r"'x*(\\x1b)*\.\.\.", shown), shown
+    assert schema_loc(["scoring", "gr\x1ben"]) == "scoring.gr\\x1ben"
