@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sheets_sync.logs import one_line
+from sheets_sync.domain.celltext import one_line
 
 
 def format_location(source: str | None, tab: str | None = None, cell: str | None = None) -> str:
@@ -83,7 +83,7 @@ def _restored(cls: type[SheetsSyncError], args: tuple[Any, ...], state: dict[str
 
 class ConfigError(SheetsSyncError):
     """The workspace configuration is invalid; ``problems`` holds every one found, each
-    one line with its control characters shown as escapes (``logs.one_line``): a value,
+    one line with its control characters shown as escapes (``celltext.one_line``): a value,
     key or file name quoted from the file carried them raw into ``--log-format json``,
     ``validate --json`` and the library's callers (until 2026-12-06)."""
 

@@ -6,24 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
+
+from sheets_sync.domain.celltext import one_line  # re-exported (__all__): its first home
+
+__all__ = ["JsonFormatter", "PlainFormatter", "error_record", "line_records", "one_line", "record"]
 
 _SKIP = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
-
-
-#: what must not reach a terminal or a log file as it is: C0/C1 controls (a newline forged
-#: a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard) and the Unicode
-#: bidi and line-separator characters (U+202E showed a line backwards)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    """``text`` as one harmless line: each character ``_UNSAFE`` matches shown as its
-    escape (``\\n``, ``\\x1b``, ``\\u202e``). Team names, tab names, cell values and error
-    texts come from files anyone on the share may save."""
-    if _UNSAFE.search(text) is None:
-        return text
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class PlainFormatter(logging.Formatter):

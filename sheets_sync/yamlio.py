@@ -22,7 +22,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
-from sheets_sync.logs import one_line
+from sheets_sync.domain.celltext import one_line
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 log = logging.getLogger(__name__)

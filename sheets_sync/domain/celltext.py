@@ -1,6 +1,8 @@
 """Text as a workbook cell holds it: the length Excel and Google count (UTF-16 code
 units), a cut that keeps emoji whole, and the characters no workbook stores, shown as
-escapes. For what the tool writes into cells and notes, and reads from them."""
+escapes; and text as one harmless line (``one_line``) for every line the tool prints,
+here so that the pure modules (``errors``) can use it. For what the tool writes into
+cells and notes, reads from them, and says about them."""
 
 from __future__ import annotations
 
@@ -62,3 +64,18 @@ def without_lone_surrogates(text: str) -> str:
     """``text``, each lone surrogate shown as U+FFFD, the character a UTF-16 decoder shows
     for it: no UTF-8 text (pandas' strings, the history store, the workbook's XML) holds one."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+#: what must not reach a terminal or a log file as it is: C0/C1 controls (a newline forged
+#: a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard) and the Unicode
+#: bidi and line-separator characters (U+202E showed a line backwards)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one harmless line: each character ``_UNSAFE`` matches shown as its
+    escape (``\\n``, ``\\x1b``, ``\\u202e``). Team names, tab names, cell values and error
+    texts come from files anyone on the share may save."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
