@@ -367,16 +367,31 @@ def _is_number(text: str) -> bool:
     return True
 
 
-#: the start of an escape ``one_line`` writes (``\\x1b``, ``\\u202e``, ``\\n``) left at the
-#: end of a cut: the cut goes before it, not through it
-_HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$")
+#: what YAML writes only in double quotes, which double the backslash of each escape
+#: ``one_line`` wrote (``["a\\\\x1b\\uFEFF"]``), and no terminal shows or prints (a lone
+#: surrogate fails to print): the zero-width U+FEFF, halves of a UTF-16 pair, U+FFFE,
+#: U+FFFF and U+10FFFF; ``one_line`` escapes the rest YAML would
+_NOT_YAML = re.compile("[\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff]")
+
+#: the start of an escape (``\\x1b``, ``\\u202e``, ``\\U0010ffff``, ``\\n``) left at the end
+#: of a cut: the cut goes before it, not through it
+_HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]?|u[0-9a-fA-F]{0,3}|U[0-9a-fA-F]{0,7})?$")
+
+
+def _shown(text: str) -> str:
+    """``text`` as a message quotes it: ``one_line``, and what YAML cannot write as it is
+    (``_NOT_YAML``) shown as its escape too."""
+    text = one_line(text)
+    if _NOT_YAML.search(text) is None:
+        return text
+    return _NOT_YAML.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _cut(shown: str) -> str:
     """A value in a message: 60 characters at most (a message quotes, it does not copy),
-    its control characters shown as escapes (``one_line``, as every line the tool prints)
-    and counted as they are shown; a cut never splits an escape."""
-    shown = one_line(shown)
+    its control characters shown as escapes (``_shown``, ``one_line`` as every line the
+    tool prints) and counted as they are shown; a cut never splits an escape."""
+    shown = _shown(shown)
     if len(shown) <= 60:
         return shown
     return f"{_HALF_ESCAPE.sub('', shown[:57])}..."
@@ -415,11 +430,14 @@ def as_yaml(value: Any) -> str:
 
 
 def _escaped(value: Any) -> Any:
-    """``value`` with each text in it (keys too) shown as ``one_line`` shows it."""
+    """``value`` with each text in it (keys too) shown as ``_shown`` shows it, in whatever
+    YAML reads (``!!set`` is a set, ``!!omap`` a list of pairs)."""
     if isinstance(value, str):
-        return one_line(value)
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
+        return _shown(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_escaped(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return type(value)(_escaped(v) for v in value)
     if isinstance(value, dict):
         return {_escaped(k): _escaped(v) for k, v in value.items()}
     return value

@@ -67,3 +67,45 @@ def test_a_value_is_shown_by_one_rule_and_cut_as_shown() -> None:
         shown = as_yaml("x" * at + "\x1b" * 10)
         assert len(shown) <= 60 and re.fullmatch(r"'x*(\\x1b)*\.\.\.", shown), shown
     assert schema_loc(["scoring", "gr\x1ben"]) == "scoring.gr\\x1ben"
+
+
+def test_what_yaml_would_double_quote_is_escaped_too(tmp_path: Path) -> None:
+    """U+FEFF, a lone surrogate, U+FFFE/U+FFFF and U+10FFFF are no control characters,
+    but YAML writes a text holding one in double quotes, which doubled the backslash of
+    each escape before it (``["a\\\\x1b[31m\\uFEFF", 3]``). Escaped as ``one_line`` escapes:
+    a lone surrogate is no text a terminal can print either."""
+    text = _one_team_head(tmp_path) + 'teams_glob: ["a\\e[31m\\uFEFF", 3]\n'
+    text += 'scoring: {green: ["g\\uD800\\e"]}\n'
+    found = problems(tmp_path, text)
+    assert found == [
+        "sheets-sync.yaml: teams_glob: should be a pattern such as 'teams/*.xlsx', or a list "
+        "of patterns, not ['a\\x1b[31m\\ufeff', 3]",
+        "sheets-sync.yaml: scoring.green: should be a number, not [g\\ud800\\x1b]",
+    ]
+    checked = CliRunner().invoke(
+        cli, ["config", "check", "--config", str(tmp_path / "sheets-sync.yaml")]
+    )
+    assert checked.exit_code == 2, checked.output
+    assert "[g\\ud800\\x1b]" in checked.output
+    assert as_yaml(["x\ufffe", "\uffff", "\U0010ffff"]) == "[x\\ufffe, \\uffff, \\U0010ffff]"
+
+
+def test_a_set_and_pairs_are_escaped_as_a_list_is() -> None:
+    """``!!set`` reads as a set and ``!!omap``/``!!pairs`` as a list of tuples: their texts
+    were left to YAML's escapes (``\\e``)."""
+    assert as_yaml({"a\x1b"}) == "!!set {a\\x1b: null}"
+    assert as_yaml([("k\x1b", 1)]) == "[[k\\x1b, 1]]"
+    assert as_yaml(("k\x1b", "v\ufeff")) == "[k\\x1b, v\\ufeff]"
+    for value in ({"k\x1b": None}, frozenset({"k\x1b"})):
+        assert "\x1b" not in as_yaml(value) and "\\\\" not in as_yaml(value)
+
+
+def test_a_cut_never_splits_an_escape_in_either_case() -> None:
+    """``\\U0010ffff`` (10 characters) and YAML's upper-case ``\\uFEFF``: a cut through
+    one left ``\\U0010f...``."""
+    for at in range(45, 60):
+        for char in ("\U0010ffff", "\ufeff"):
+            shown = as_yaml(["x" * at + char * 6])
+            assert len(shown) <= 60 and re.fullmatch(r"\[x*(\\U0010ffff|\\ufeff)*\.\.\.", shown), (
+                shown
+            )
