@@ -12,14 +12,16 @@ ERROR_DETAIL_CHARS = 200
 
 _AGAIN = "open the file in Excel, let it finish, save it again"
 #: Why a cell shows one of Excel 365's error values, and what to do, as Microsoft's
-#: references describe them (Office.js ``ErrorCellValueType`` and its sub-types). The
+#: references describe them (Office.js ``ErrorCellValueType`` and its sub-types, #PYTHON!
+#: and #TIMEOUT! in its preview; Excel's support pages "How to correct a #X error"). The
 #: file keeps no words of its own for them, and "the cell shows the error #BUSY!" alone
 #: left the team lead searching (until 2026-12-06); the classic ones (#DIV/0!, #REF!)
 #: are well known, and a Google cell's come with Google's words.
 EXCEL_ERROR_WORDS = {
     "#SPILL!": (
-        "the formula's results need the cells below or right of it, and one of them is "
-        "not empty or is merged: clear them, or move the formula"
+        "a cell below or right of the formula, where its results go, is not empty or is "
+        "merged, or the formula is inside an Excel Table, where no results spill: clear "
+        "those cells, or move the formula"
     ),
     "#CALC!": (
         "Excel could not calculate the formula, most often a list that came out empty "
@@ -33,7 +35,7 @@ EXCEL_ERROR_WORDS = {
     "#CONNECT!": (
         "Excel could not reach the service the formula's data comes from (a linked data "
         "type such as Stocks, a linked workbook, Python in Excel): open the file in "
-        "Excel online, refresh its data, save it again"
+        "Excel, Data > Refresh All, save it again"
     ),
     "#BLOCKED!": (
         "Excel blocked what the formula needs (a linked data type, a linked workbook, "
@@ -47,9 +49,14 @@ EXCEL_ERROR_WORDS = {
         "the formula asks a linked data type (Stocks, Geography) for a field its value "
         "does not have: pick one of its fields"
     ),
-    "#EXTERNAL!": (
-        "a source outside the workbook (an add-in's function, a linked service) gave the "
-        "formula an error: open the file in Excel, refresh or fix it, save it again"
+    "#EXTERNAL!": (  # Microsoft describes it by its name only: no guess at a cause
+        "Excel's error for something outside the workbook, which Microsoft documents no "
+        "further: open the file in Excel, see what the formula draws on, save it again"
+    ),
+    "#TIMEOUT!": (
+        "the formula (most often Python in Excel) ran longer than Excel allows: open the "
+        "file in Excel, run it again or raise the Python Formula Timeout (File > Options > "
+        "Advanced), save it again"
     ),
     "#PYTHON!": (
         "the cell's Python code (Python in Excel) stopped with an error: open the file in "

@@ -31,6 +31,7 @@ MODERN = [
     "#SPILL!",
     "#EXTERNAL!",
     "#PYTHON!",
+    "#TIMEOUT!",
 ]
 
 
@@ -44,9 +45,27 @@ MODERN = [
         ),
         (
             "#SPILL!",
-            "the cell shows the error #SPILL! (the formula's results need the cells below or "
-            "right of it, and one of them is not empty or is merged: clear them, or move the "
-            "formula)",
+            "the cell shows the error #SPILL! (a cell below or right of the formula, where its "
+            "results go, is not empty or is merged, or the formula is inside an Excel Table, "
+            "where no results spill: clear those cells, or move the formula)",
+        ),
+        (
+            "#CONNECT!",
+            "the cell shows the error #CONNECT! (Excel could not reach the service the "
+            "formula's data comes from (a linked data type such as Stocks, a linked workbook, "
+            "Python in Excel): open the file in Excel, Data > Refresh All, save it again)",
+        ),
+        (
+            "#EXTERNAL!",
+            "the cell shows the error #EXTERNAL! (Excel's error for something outside the "
+            "workbook, which Microsoft documents no further: open the file in Excel, see what "
+            "the formula draws on, save it again)",
+        ),
+        (
+            "#TIMEOUT!",
+            "the cell shows the error #TIMEOUT! (the formula (most often Python in Excel) ran "
+            "longer than Excel allows: open the file in Excel, run it again or raise the "
+            "Python Formula Timeout (File > Options > Advanced), save it again)",
         ),
         (
             "#PYTHON!",

@@ -59,7 +59,9 @@ def _with_cell(data: bytes, ref: str, cell: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("code", [*NEW_CODES, "#PYTHON!", "Err:502", "#n/a", "#N/A", "#REF!"])
+@pytest.mark.parametrize(
+    "code", [*NEW_CODES, "#PYTHON!", "#TIMEOUT!", "Err:502", "#n/a", "#N/A", "#REF!"]
+)
 def test_any_error_code_reads_as_that_error(code: str) -> None:
     data = _with_cell(_team(), "J2", f'<c r="J2" t="e"><f>FILTER(Z:Z,Z:Z)</f><v>{code}</v></c>')
     grid = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"]).sheets["OKRs"]
@@ -83,9 +85,9 @@ def test_a_spill_error_is_a_finding_on_its_cell_and_the_team_syncs(tmp_path: Pat
     assert sales.error is None and ops.error is None
     errors = [str(f) for f in sales.findings if f.is_error]
     assert errors == [
-        "sales.xlsx!OKRs!J2: the cell shows the error #SPILL! (the formula's results need "
-        "the cells below or right of it, and one of them is not empty or is merged: clear "
-        "them, or move the formula)"
+        "sales.xlsx!OKRs!J2: the cell shows the error #SPILL! (a cell below or right of the "
+        "formula, where its results go, is not empty or is merged, or the formula is inside "
+        "an Excel Table, where no results spill: clear those cells, or move the formula)"
     ]
     assert sales.result is not None
     assert [r.kr.id for r in sales.result.key_results] == ["KR2"]
