@@ -1,0 +1,82 @@
+"""An upgrade keeps a workspace's past: a workspace made and synced by an older
+sheets-sync (``tests/data/upgrade-fe91865``, see its README) is synced by today's code
+without losing a night of history, with the team file's owned cells updated in place
+(no column added, nothing else changed), and the old state (read cache, run reports,
+rollup state) taken in its stride."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import sqlite3
+import zipfile
+from contextlib import closing
+from pathlib import Path
+
+import sheets_sync
+from sheets_sync.ops.history import HistoryStore
+
+FIXTURE = Path(__file__).parent.parent / "data" / "upgrade-fe91865"
+OLD_NIGHTS = [dt.date(2026, 11, 16), dt.date(2026, 11, 17), dt.date(2026, 11, 18)]
+OWNED = {"R", "S", "T", "U"}  # OKRs: Score, Expected, Status, Sync notes
+
+
+def _workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("README.md", "state"))
+    shutil.copytree(FIXTURE / "state", root / ".sheets-sync")
+    return root
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def _cells(sheet: bytes) -> dict[str, bytes]:
+    """Each cell's XML by reference (a ``<c>`` never nests another)."""
+    found = re.findall(rb'<c r="([A-Z]+[0-9]+)"(.*?)(?:/>|</c>)', sheet, re.S)
+    return {ref.decode(): xml for ref, xml in found}
+
+
+def _column(ref: str) -> str:
+    return ref.rstrip("0123456789")
+
+
+def test_an_older_workspace_syncs_with_its_nights_and_cells_kept(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    team = root / "teams" / "Ops.xlsx"
+    before = _members(team)
+    old_reports = sorted(p.name for p in (root / ".sheets-sync" / "runs").iterdir())
+    ws = sheets_sync.load_workspace(root / "sheets-sync.yaml")
+
+    night = dt.date(2026, 11, 19)
+    result = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
+    assert not result.failed and result.history_skipped is None
+    assert result.rollup_error is None
+    (ops,) = result.runs
+    assert ops.changes and {_column(c.cell) for c in ops.changes} <= OWNED
+
+    store = HistoryStore(root / ".sheets-sync" / "history.sqlite")
+    assert [d for d, _kr, _kpi in store.night_counts(12)] == [*OLD_NIGHTS, night]
+    assert [(kr, kpi) for _d, kr, kpi in store.night_counts(12)] == [(2, 1)] * 4
+    with closing(sqlite3.connect(root / ".sheets-sync" / "history.sqlite")) as db:
+        assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+        assert db.execute("SELECT count(*) FROM alerted").fetchone() == (1,)
+
+    after = _members(team)
+    assert after.keys() == before.keys()
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed <= {"xl/worksheets/sheet1.xml", "xl/styles.xml"}
+    old_cells, new_cells = (_cells(m["xl/worksheets/sheet1.xml"]) for m in (before, after))
+    assert old_cells.keys() == new_cells.keys()  # no owned column added beside the old ones
+    moved = {ref for ref in old_cells if old_cells[ref] != new_cells[ref]}
+    assert moved and {_column(ref) for ref in moved} <= OWNED
+
+    runs = sorted(p.name for p in (root / ".sheets-sync" / "runs").iterdir())
+    assert runs[: len(old_reports)] == old_reports and len(runs) == len(old_reports) + 1
+
+    again = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
+    assert not again.failed and [len(r.changes) for r in again.runs] == [0]
+    assert _members(team) == after
