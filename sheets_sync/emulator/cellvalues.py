@@ -267,11 +267,12 @@ def is_empty(cell: Cell | None) -> bool:
 
 
 def render(cell: Cell | None, value_option: str, date_option: str) -> Any:
-    """One cell as values.get returns it; '' for empty cells."""
-    if is_empty(cell):
+    """One cell as values.get returns it; '' for empty cells. A cell an array formula
+    fills (a value, none entered: ``spill``) shows its value, with FORMULA too."""
+    if is_empty(cell) and not (cell and cell.get("effectiveValue")):
         return ""
     assert cell is not None
-    if value_option == "FORMULA" and "formulaValue" in cell["userEnteredValue"]:
+    if value_option == "FORMULA" and "formulaValue" in cell.get("userEnteredValue", {}):
         return cell["userEnteredValue"]["formulaValue"]
     if value_option == "FORMATTED_VALUE":
         return cell.get("formattedValue", "")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sheets_sync.emulator import spill
 from sheets_sync.emulator.cellvalues import format_number, json_number
 from sheets_sync.emulator.links import evaluate_hyperlink
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
@@ -220,7 +221,17 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
 
 
 def recalc(book: Spreadsheet) -> None:
+    """Every formula again; a formula that fills a range (``spill``) fills it, and the
+    others are evaluated once more when one did, so ``=C5`` shows a filled C5."""
     for sheet in book.sheets:
-        for cell in sheet.cells.values():
-            if "formulaValue" in cell.get("userEnteredValue", {}):
-                evaluate_cell(sheet, cell)
+        spill.clear(sheet)
+        _evaluate_all(sheet, set())
+        anchors = spill.fill(sheet, evaluate_cell)
+        if anchors:
+            _evaluate_all(sheet, anchors)
+
+
+def _evaluate_all(sheet: Sheet, skip: set[tuple[int, int]]) -> None:
+    for pos, cell in sheet.cells.items():
+        if pos not in skip and "formulaValue" in cell.get("userEnteredValue", {}):
+            evaluate_cell(sheet, cell)

@@ -1,0 +1,141 @@
+"""Array formulas that fill a range from one cell (``sheets_sync/emulator/spill.py``).
+
+Google serves a cell another cell's array formula fills with its value and no
+``userEnteredValue`` (probe of real Google: cartularium/cartularium,
+``packages/assay/docs/gsheets-celldata-probes.md``, 9.a-9.c), and a value written into the
+range turns the anchor into ``#REF!``: the team's whole column is gone. The sync's refusal
+is tested against this (``tests/backends/gsheets/test_gsheets_spill.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import pytest
+import requests
+
+from sheets_sync.emulator import Emulator
+
+pytestmark = pytest.mark.emulator
+
+GRID = "sheets.data.rowData.values(userEnteredValue,effectiveValue,formattedValue)"
+NOT_EXPANDED = "Array result was not expanded because it would overwrite data in {}."
+
+
+def _cells(emulator: Emulator, key: str, tab: str = "S") -> list[list[dict[str, Any]]]:
+    token = emulator.issue_token()
+    got = requests.get(
+        f"{emulator.url}/v4/spreadsheets/{key}",
+        params={"includeGridData": "true", "fields": GRID, "ranges": tab},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    return [r.get("values", []) for r in got["sheets"][0]["data"][0].get("rowData", [])]
+
+
+def _put(emulator: Emulator, key: str, ref: str, values: list[list[Any]]) -> None:
+    requests.put(
+        f"{emulator.url}/v4/spreadsheets/{key}/values/{ref}",
+        params={"valueInputOption": "USER_ENTERED"},
+        json={"values": values},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=10,
+    ).raise_for_status()
+
+
+def _column(emulator: Emulator, key: str, ref: str) -> list[Any]:
+    return [r[0] if r else "" for r in emulator.values(key, ref, "UNFORMATTED_VALUE")]
+
+
+def test_an_arrayformula_fills_cells_with_a_value_and_nothing_entered(emulator: Emulator) -> None:
+    rows: list[list[Any]] = [
+        ["KR", "n", "x2"],
+        ["a", 1, "=ARRAYFORMULA(B2:B4*2)"],
+        ["b", 2],
+        ["c", 3],
+    ]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    cells = _cells(emulator, key)
+    assert cells[1][2] == {
+        "userEnteredValue": {"formulaValue": "=ARRAYFORMULA(B2:B4*2)"},
+        "effectiveValue": {"numberValue": 2},
+        "formattedValue": "2",
+    }
+    assert cells[2][2] == {"effectiveValue": {"numberValue": 4}, "formattedValue": "4"}
+    assert cells[3][2] == {"effectiveValue": {"numberValue": 6}, "formattedValue": "6"}
+    assert emulator.values(key, "S!C2:C4", "FORMULA") == [["=ARRAYFORMULA(B2:B4*2)"], [4], [6]]
+
+
+def test_an_open_ended_range_fills_to_the_last_row(emulator: Emulator) -> None:
+    key = emulator.create_spreadsheet("t", {"S": [["n", "x2"], [1, "=ARRAYFORMULA(A2:A*10)"]]})
+    emulator.state.spreadsheets[key].sheets[0].grid["rowCount"] = 6
+    _put(emulator, key, "S!A3", [[2]])  # any write recalculates
+    assert _column(emulator, key, "S!B2:B6") == [10, 20, 0, 0, 0]
+
+
+def test_the_spilling_functions_fill_their_ranges(emulator: Emulator) -> None:
+    rows: list[list[Any]] = [
+        ["k", "v", "seq", "", "sorted", "unique", "big"],
+        ["b", 3, "=SEQUENCE(3)", "", "=SORT(B2:B4)", "=UNIQUE(A2:A4)", "=FILTER(A2:A4, B2:B4>1)"],
+        ["a", 1],
+        ["b", 2],
+    ]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    assert emulator.values(key, "S!C2:G4", "UNFORMATTED_VALUE") == [
+        [1, "", 1, "b", "b"],
+        [2, "", 2, "a", "b"],
+        [3, "", 3],
+    ]
+    assert "userEnteredValue" not in _cells(emulator, key)[2][4]
+
+
+def test_a_value_written_into_the_range_turns_the_anchor_into_ref(
+    emulator: Emulator, gc: gspread.Client
+) -> None:
+    rows: list[list[Any]] = [
+        ["KR", "n", "x2"],
+        ["a", 1, "=ARRAYFORMULA(B2:B4*2)"],
+        ["b", 2],
+        ["c", 3],
+    ]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    gc.open_by_key(key).worksheet("S").update_acell("C4", 0.5)
+    cells = _cells(emulator, key)
+    assert cells[1][2]["effectiveValue"] == {
+        "errorValue": {"type": "REF", "message": NOT_EXPANDED.format("C4")}
+    }
+    assert cells[1][2]["formattedValue"] == "#REF!"
+    assert _column(emulator, key, "S!C2:C4") == ["#REF!", "", 0.5]  # the column is gone
+    gc.open_by_key(key).worksheet("S").update_acell("C4", "")  # cleared: filled again
+    assert _column(emulator, key, "S!C2:C4") == [2, 4, 6]
+
+
+def test_a_write_into_a_blank_the_array_fills_breaks_it_too(emulator: Emulator) -> None:
+    """A blank result is no value at Google (probe 9.b, 9.c), yet the range is the
+    array's: a value there stops it as well."""
+    rows: list[list[Any]] = [["n", "copy"], [1, "=ARRAYFORMULA(A2:A4)"], [""], [3]]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    cells = _cells(emulator, key)
+    assert cells[3][1] == {"effectiveValue": {"numberValue": 3}, "formattedValue": "3"}
+    assert len(cells[2]) < 2 or cells[2][1] == {}  # B3: blank, nothing served
+    _put(emulator, key, "S!B3", [["x"]])
+    assert _cells(emulator, key)[1][1]["effectiveValue"]["errorValue"]["message"] == (
+        NOT_EXPANDED.format("B3")
+    )
+
+
+def test_a_range_past_the_grid_is_ref_and_a_formula_not_modelled_keeps_its_text(
+    emulator: Emulator,
+) -> None:
+    key = emulator.create_spreadsheet("t", {"S": [["=SEQUENCE(3)", "=SORT(A1:A3, 1, FALSE)"]]})
+    emulator.state.spreadsheets[key].sheets[0].grid["rowCount"] = 2
+    _put(emulator, key, "S!C1", [[1]])
+    cells = _cells(emulator, key)
+    assert cells[0][0]["effectiveValue"] == {
+        "errorValue": {
+            "type": "REF",
+            "message": "Result was not automatically expanded, please insert more rows (1).",
+        }
+    }
+    assert cells[0][1]["effectiveValue"] == {"stringValue": "=SORT(A1:A3, 1, FALSE)"}
