@@ -1,0 +1,123 @@
+"""Cells another cell fills: an array formula's range, judged from the read.
+
+``=ARRAYFORMULA(IF(B2:B, ...))`` typed in one cell (or ``FILTER``, ``SORT``, ``UNIQUE``,
+``SEQUENCE``, ``QUERY``, ``IMPORTRANGE``..., which fill a range on their own) fills the
+cells right of and below it. Google keeps the formula in that first cell, the anchor; a
+filled cell is served with its ``effectiveValue`` and no ``userEnteredValue`` (a typed
+value has one; probe of real Google: cartularium/cartularium,
+``packages/assay/docs/gsheets-celldata-probes.md``, 9.a-9.c). A value written into a
+filled cell stops the array: the anchor shows ``#REF!`` ("Array result was not expanded
+because it would overwrite data in R5") and the team's whole column is gone. Until
+2026-12-06 the read asked only ``userEnteredValue.formulaValue``, so a filled cell looked
+like a typed one and the sync wrote into it every night.
+
+Google names no array's range: it is found from the cells (``filled_ranges``); the range
+is the box of the anchor and its filled cells. A blank result is
+no value at all (probe 9.b), so blank cells past the last filled one are not known to be
+the array's (docs/write-safety.md, Known gaps). A filled cell no formula claims (a pivot
+table's, a connected-data table's) is refused too, naming no anchor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellRange, CellWrite, a1
+
+Cell = tuple[int, int]  # 1-based (row, column)
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A range another cell fills: ``anchor`` holds its formula (None: not a formula we
+    found, a pivot table's output say), ``area`` the anchor and its filled cells."""
+
+    area: CellRange
+    anchor: Cell | None
+
+
+def filled_ranges(
+    filled: Collection[Cell], entered: Collection[Cell], formulas: Collection[Cell]
+) -> tuple[Filled, ...]:
+    """The ranges the ``filled`` cells (a value, none entered) belong to; ``entered`` are
+    the cells with a ``userEnteredValue``, ``formulas`` those holding a formula. A filled
+    cell takes the anchor of the filled cell above it, else of the one left of it (an
+    array's range is a box), else the nearer formula found going up or left over cells
+    no one entered (the first filled cell of a column, or of a row)."""
+    if not filled:
+        return ()
+    owner: dict[Cell, Cell | None] = {}
+    for r, c in sorted(filled):
+        anchor = owner.get((r - 1, c)) or owner.get((r, c - 1))
+        if anchor is None:
+            up, left = _walk(r, c, -1, 0, entered), _walk(r, c, 0, -1, entered)
+            seen = [a for a in (up, left) if a is not None and a in formulas]
+            near = sorted((abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
+            anchor = near[0][1] if near else None
+        owner[(r, c)] = anchor
+    boxes: dict[Cell, list[int]] = {}
+    alone: list[Filled] = []
+    for (r, c), anchor in owner.items():
+        if anchor is None:
+            alone.append(Filled(CellRange(r, c, r, c), None))
+            continue
+        box = boxes.setdefault(anchor, [anchor[0], anchor[1], anchor[0], anchor[1]])
+        box[2], box[3] = max(box[2], r), max(box[3], c)
+    found = [Filled(CellRange(b[0], b[1], b[2], b[3]), anchor) for anchor, b in boxes.items()]
+    return tuple(sorted(found, key=lambda f: (f.area.min_row, f.area.min_col))) + tuple(alone)
+
+
+def _walk(r: int, c: int, dr: int, dc: int, entered: Collection[Cell]) -> Cell | None:
+    """The first entered cell from (r, c) going up (``dr`` -1) or left (``dc`` -1)."""
+    r, c = r + dr, c + dc
+    while r >= 1 and c >= 1:
+        if (r, c) in entered:
+            return (r, c)
+        r, c = r + dr, c + dc
+    return None
+
+
+def check(writes: Sequence[CellWrite], found: Mapping[str, Sequence[Filled]], source: str) -> None:
+    """Refuse, naming the first owned cell inside a filled range, before anything is sent
+    (as the Excel backend refuses one inside an array formula's range): the whole team,
+    every night, until the formula or the owned column moves. A range every cell of which
+    is written goes whole, as in Excel: its formula is replaced, nothing is broken."""
+    by_tab: dict[str, set[Cell]] = {}
+    for w in writes:
+        by_tab.setdefault(w.sheet, set()).add((w.row, w.col))
+    for w in writes:
+        for fill in found.get(w.sheet, ()):
+            if (w.row, w.col) not in fill.area:
+                continue
+            if fill.anchor is not None and _covered(fill.area, by_tab[w.sheet]):
+                continue
+            raise WorkbookError(_message(fill), source=source, tab=w.sheet, cell=a1(w.row, w.col))
+
+
+def _covered(area: CellRange, cells: Collection[Cell]) -> bool:
+    return all(
+        (r, c) in cells
+        for r in range(area.min_row, area.max_row + 1)
+        for c in range(area.min_col, area.max_col + 1)
+    )
+
+
+def _message(fill: Filled) -> str:
+    if fill.anchor is None:
+        return (
+            "owned cell shows a value no one typed there: another cell fills it (an array "
+            "formula, a pivot table or a connected-data table); writing it would break "
+            "that. Move it or the owned column."
+        )
+    anchor = a1(*fill.anchor)
+    return (
+        f"owned cell lies inside the range {fill.area} that the array formula in {anchor} "
+        "fills (ARRAYFORMULA, or a formula that spills, such as FILTER or SORT); writing "
+        "it would break that formula (Google shows #REF! in its place). Move the formula "
+        "or the owned column."
+    )
+
+
+__all__ = ["Filled", "check", "filled_ranges"]

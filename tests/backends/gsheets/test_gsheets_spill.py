@@ -1,0 +1,170 @@
+"""Owned cells inside the range an array formula fills (``ARRAYFORMULA``, ``FILTER``,
+``SORT``...): refused before anything is sent, in the Excel backend's words, every night
+(``sheets_sync/backends/gsheets/arrays.py``). Written, Google would show ``#REF!`` in the
+formula's cell and the team's whole column would be gone (the emulator shows it too:
+``tests/emulator/test_spill.py``). Real gspread, live emulator, ``Sync`` end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
+from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.backends.gsheets.transport import fake_service_account_info
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellRange, CellWrite
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+
+pytestmark = pytest.mark.emulator
+AS_OF = dt.date(2026, 2, 15)
+HEADERS = ["Status", "Objective ID", "Objective", "KR ID", "Key result", "KR type", "Start",
+           "Target", "Current", "Confidence", "Due date", "Copy", "Score", "Expected",
+           "Sync notes"]  # fmt: skip
+# the team's "Copy" column (L) shows Target and Current again, two columns wide: its
+# array fills L2:M4, and M is the sync's Score column
+ROWS: list[list[Any]] = [
+    ["", "O1", "Grow revenue", "KR1", "Revenue to 100", "number", 0, 100, 45, 0.9, 46112,
+     "=ARRAYFORMULA(H2:I4)"],
+    ["", "", "", "KR2", "NPS to 50", "number", 30, 50, 40, 0.7, 46112],
+    ["", "", "", "KR3", "Ship v2", "number", 0, 10, 5, 0.5, 46112],
+]  # fmt: skip
+REFUSAL = (
+    "owned cell lies inside the range L2:M4 that the array formula in L2 fills "
+    "(ARRAYFORMULA, or a formula that spills, such as FILTER or SORT); writing it would "
+    "break that formula (Google shows #REF! in its place). Move the formula or the owned "
+    "column."
+)
+
+
+def _workspace(tmp: Path, emu: Emulator, key: str) -> Path:
+    (tmp / "sa.json").write_text(json.dumps(fake_service_account_info(emu.host)))
+    cfg = tmp / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
+        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
+    )
+    return cfg
+
+
+def test_an_owned_column_an_array_fills_fails_the_team_every_night_and_keeps_the_formula(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *ROWS]})
+    cfg = _workspace(tmp_path, emulator, key)
+    assert emulator.values(key, "OKRs!L2:M4", "UNFORMATTED_VALUE") == [
+        [100, 45],
+        [50, 40],
+        [10, 5],
+    ]
+    for _night in range(2):
+        clear_clients()
+        result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+        clear_clients()
+        (run,) = result.runs
+        assert run.outcome is Outcome.FAILED
+        assert run.error == f"Sales (gsheet:{key[:4]}...{key[-4:]})!OKRs!M2: {REFUSAL}"
+        assert run.api_calls == 1  # the read; nothing sent
+    assert emulator.values(key, "OKRs!L2:M4", "UNFORMATTED_VALUE") == [
+        [100, 45],
+        [50, 40],
+        [10, 5],
+    ]  # not #REF!: the team's columns are there
+    assert emulator.values(key, "OKRs!A2:A4") == [] == emulator.values(key, "OKRs!N2:O4")
+
+
+def test_written_the_array_breaks_as_google_shows_it(emulator: Emulator, client: Any) -> None:
+    """What the refusal prevents: the same writes sent anyway (the check bypassed)."""
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *ROWS]})
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    writes = [CellWrite("OKRs", row, 13, 0.5) for row in (2, 3, 4)]
+    with pytest.raises(WorkbookError) as info:
+        backend.write(data, writes)
+    assert str(info.value).endswith(f"!OKRs!M2: {REFUSAL}")
+    assert data.sheets["OKRs"].formula(3, 13) == "=ARRAYFORMULA(H2:I4)"  # always written
+    client.batch_update(key, {"requests": backend.plan(writes)}, source="t", what="t")
+    assert emulator.values(key, "OKRs!L2:L4") == [["#REF!"]]
+    assert emulator.cell(key, "OKRs!L2")["effectiveValue"]["errorValue"]["message"] == (
+        "Array result was not expanded because it would overwrite data in M2."
+    )
+
+
+def test_an_array_only_of_owned_cells_is_replaced_whole(emulator: Emulator, client: Any) -> None:
+    """As in Excel: a range every cell of which the sync writes loses its formula and
+    nothing else; a write of part of it is refused, a blank inside it included."""
+    rows = [["KR", "Score"], ["a", "=SEQUENCE(3)"], ["b"], ["c"]]
+    key = emulator.create_spreadsheet("Team", {"OKRs": rows})
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    assert data.sheets["OKRs"].formula_arrays == (CellRange(2, 2, 4, 2),)
+    with pytest.raises(WorkbookError, match=r"!OKRs!B3: owned cell lies inside the range B2:B4"):
+        backend.write(data, [CellWrite("OKRs", 3, 2, 0.5)])
+    backend.write(data, [CellWrite("OKRs", r, 2, r / 10) for r in (2, 3, 4)])
+    assert emulator.values(key, "OKRs!B2:B4", "FORMULA") == [[0.2], [0.3], [0.4]]
+
+
+def _cell(value: Any = None, formula: str | None = None, entered: bool = True) -> dict[str, Any]:
+    cell: dict[str, Any] = {}
+    if value is not None:
+        cell["effectiveValue"] = {"numberValue": value}
+    if formula is not None:
+        cell["userEnteredValue"] = {"formulaValue": formula}
+    elif entered and value is not None:
+        cell["userEnteredValue"] = {}  # a typed value, its fields masked out (READ_FIELDS)
+    return cell
+
+
+def _sheet(rows: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"properties": {"title": "S"}, "data": [{"rowData": [{"values": r} for r in rows]}]}
+
+
+def test_each_filled_cell_finds_its_anchor() -> None:
+    """A column's array (anchor above, a formula of the team's beside it), a 2-D one whose
+    first row and column are read, a row's, a blank inside a range, and a filled cell no
+    formula claims (a pivot table's)."""
+    fill = _cell(1, entered=False)
+    f, v = _cell(1, "=F()"), _cell(1)
+    e: dict[str, Any] = {}
+    rows = [
+        [v, f, v, v, e, f, v],  # B1: a column's array; F1: a formula of the team's
+        [v, fill, f, e, e, e, e],  # C2: another, not an array
+        [v, fill, e, e, f, fill, fill],  # E3: a 2-D array over E3:G4
+        [v, e, e, e, fill, fill, fill],
+        [v, fill, e, e, e, e, e],  # B5 after a blank B4: still B1's
+        [v, e, f, fill, fill, e, e],  # C6: a row's array
+        [v, e, e, e, e, e, fill],  # G7: no formula above or left of it
+    ]
+    _, fills = read_grid(_sheet(rows))
+    assert fills == (
+        Filled(CellRange(1, 2, 5, 2), (1, 2)),
+        Filled(CellRange(3, 5, 4, 7), (3, 5)),
+        Filled(CellRange(6, 3, 6, 5), (6, 3)),
+        Filled(CellRange(7, 7, 7, 7), None),
+    )
+    assert filled_ranges([], {(1, 1)}, {(1, 1)}) == ()
+    typed = [[{**c, "userEnteredValue": {"numberValue": 1}} if c.get("userEnteredValue") == {}
+              else c for c in r] for r in rows]  # fmt: skip
+    assert read_grid(_sheet(typed))[1] == ()  # no {} seen: no value taken for a filled one
+
+
+def test_a_value_no_formula_claims_is_refused_naming_no_formula() -> None:
+    found = {"OKRs": (Filled(CellRange(2, 2, 2, 2), None),)}  # a pivot table's, say
+    check([CellWrite("OKRs", 3, 2, 1), CellWrite("Other", 2, 2, 1)], found, "Team")
+    with pytest.raises(WorkbookError) as info:
+        check([CellWrite("OKRs", 2, 2, 1)], found, "Team")
+    assert str(info.value) == (
+        "Team!OKRs!B2: owned cell shows a value no one typed there: another cell fills it "
+        "(an array formula, a pivot table or a connected-data table); writing it would "
+        "break that. Move it or the owned column."
+    )
