@@ -43,17 +43,26 @@ def filled_ranges(
 ) -> tuple[Filled, ...]:
     """The ranges the ``filled`` cells (a value, none entered) belong to; ``entered`` are
     the cells with a ``userEnteredValue``, ``formulas`` those holding a formula. A filled
-    cell takes the anchor of the filled cell above it, else of the one left of it (an
-    array's range is a box), else the nearer formula found going up or left over cells
-    no one entered (the first filled cell of a column, or of a row)."""
+    cell takes the anchor of the filled cell above it, or the formula right above it
+    (teams put one ARRAYFORMULA atop each computed column, side by side), else those of
+    the cell left of it (an array's range is a box), else the nearer formula found going
+    up or left over blank results."""
     if not filled:
         return ()
     owner: dict[Cell, Cell | None] = {}
     for r, c in sorted(filled):
-        anchor = owner.get((r - 1, c)) or owner.get((r, c - 1))
-        if anchor is None:
-            up, left = _walk(r, c, -1, 0, entered), _walk(r, c, 0, -1, entered)
-            seen = [a for a in (up, left) if a is not None and a in formulas]
+        above, left = (r - 1, c), (r, c - 1)
+        if owner.get(above):  # a column's array goes on
+            anchor = owner[above]
+        elif above in formulas:  # one array a column, side by side: each its own
+            anchor = above
+        elif owner.get(left):  # a row's, or a 2-D array's first row, goes on
+            anchor = owner[left]
+        elif left in formulas:
+            anchor = left
+        else:  # after blank results: the nearer formula up or left, over blanks
+            up, back = _walk(r, c, -1, 0, entered), _walk(r, c, 0, -1, entered)
+            seen = [a for a in (up, back) if a is not None and a in formulas]
             near = sorted((abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
             anchor = near[0][1] if near else None
         owner[(r, c)] = anchor

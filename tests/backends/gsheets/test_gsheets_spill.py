@@ -130,9 +130,9 @@ def _sheet(rows: list[list[dict[str, Any]]]) -> dict[str, Any]:
 
 
 def test_each_filled_cell_finds_its_anchor() -> None:
-    """A column's array (anchor above, a formula of the team's beside it), a 2-D one whose
-    first row and column are read, a row's, a blank inside a range, and a filled cell no
-    formula claims (a pivot table's)."""
+    """A column's array (a blank result inside it), a 2-D one under a formula of the
+    team's, a row's, two columns' side by side, and a filled cell no formula claims (a
+    pivot table's)."""
     fill = _cell(1, entered=False)
     f, v = _cell(1, "=F()"), _cell(1)
     e: dict[str, Any] = {}
@@ -144,12 +144,16 @@ def test_each_filled_cell_finds_its_anchor() -> None:
         [v, fill, e, e, e, e, e],  # B5 after a blank B4: still B1's
         [v, e, f, fill, fill, e, e],  # C6: a row's array
         [v, e, e, e, e, e, fill],  # G7: no formula above or left of it
+        [v, f, f, e, e, e, e],  # B8, C8: a column's array each, side by side
+        [v, fill, fill, e, e, e, e],
     ]
     _, fills = read_grid(_sheet(rows))
     assert fills == (
         Filled(CellRange(1, 2, 5, 2), (1, 2)),
         Filled(CellRange(3, 5, 4, 7), (3, 5)),
         Filled(CellRange(6, 3, 6, 5), (6, 3)),
+        Filled(CellRange(8, 2, 9, 2), (8, 2)),
+        Filled(CellRange(8, 3, 9, 3), (8, 3)),
         Filled(CellRange(7, 7, 7, 7), None),
     )
     assert filled_ranges([], {(1, 1)}, {(1, 1)}) == ()
