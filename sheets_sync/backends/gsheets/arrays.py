@@ -20,6 +20,7 @@ table's, a connected-data table's) is refused too, naming no anchor.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,15 +39,40 @@ class Filled:
     anchor: Cell | None
 
 
+#: ``=ARRAYFORMULA(...B2:B...)``: a range open to the tab's last row, the first one's top row
+_OPEN = re.compile(
+    r"^=\s*ARRAYFORMULA\s*\(.*?"
+    r"(?<![A-Z0-9$])\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}(?![\d(A-Z$])"
+)
+
+
+def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, int]:
+    """The last row of each ``=ARRAYFORMULA(...)`` over a range open to the tab's end
+    (``B2:B``): its results go down to the tab's last row, blank ones too, which Google
+    sends no cell for (``=ARRAYFORMULA(IF(B2:B="",,...))`` shows nothing on a row with no
+    key result yet). Only an array seen filling cells is stretched so (``filled_ranges``):
+    ``=ARRAYFORMULA(SUM(B2:B))`` is one value."""
+    out: dict[Cell, int] = {}
+    for (row, col), text in formulas.items():
+        m = _OPEN.match(text.upper())
+        if m is not None and rows:
+            out[(row, col)] = row + rows - int(m.group(1))
+    return out
+
+
 def filled_ranges(
-    filled: Collection[Cell], entered: Collection[Cell], formulas: Collection[Cell]
+    filled: Collection[Cell],
+    entered: Collection[Cell],
+    formulas: Collection[Cell],
+    reaches: Mapping[Cell, int] | None = None,
 ) -> tuple[Filled, ...]:
     """The ranges the ``filled`` cells (a value, none entered) belong to; ``entered`` are
     the cells with a ``userEnteredValue``, ``formulas`` those holding a formula. A filled
     cell takes the anchor of the filled cell above it, or the formula right above it
     (teams put one ARRAYFORMULA atop each computed column, side by side), else those of
     the cell left of it (an array's range is a box), else the nearer formula found going
-    up or left over blank results."""
+    up or left over blank results. ``reaches``: the last row an anchor's formula says it
+    fills (``reach``), for an anchor seen filling a cell below it."""
     if not filled:
         return ()
     owner: dict[Cell, Cell | None] = {}
@@ -74,6 +100,9 @@ def filled_ranges(
             continue
         box = boxes.setdefault(anchor, [anchor[0], anchor[1], anchor[0], anchor[1]])
         box[2], box[3] = max(box[2], r), max(box[3], c)
+    for anchor, box in boxes.items():
+        if box[2] > anchor[0] and reaches and anchor in reaches:
+            box[2] = max(box[2], reaches[anchor])
     found = [Filled(CellRange(b[0], b[1], b[2], b[3]), anchor) for anchor, b in boxes.items()]
     return tuple(sorted(found, key=lambda f: (f.area.min_row, f.area.min_col))) + tuple(alone)
 

@@ -200,7 +200,10 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     )
     # a tab with no {} (only formulas, or should Google ever drop the empty message) has no
     # cell judged filled: a typed value is never taken for one and refused
-    fills = arrays.filled_ranges(filled if pruned else (), entered, formulas)
+    height = int(sheet["properties"].get("gridProperties", {}).get("rowCount", 0))
+    fills = arrays.filled_ranges(
+        filled if pruned else (), entered, formulas, arrays.reach(formulas, height)
+    )
     grid = SheetGrid(
         title,
         tuple(rows),

@@ -172,3 +172,23 @@ def test_a_value_no_formula_claims_is_refused_naming_no_formula() -> None:
         "(an array formula, a pivot table or a connected-data table); writing it would "
         "break that. Move it or the owned column."
     )
+
+
+def test_an_arrayformula_over_a_column_to_its_end_reaches_the_last_row() -> None:
+    """Its blank results (rows with no key result yet) are no cell at Google, yet the
+    array's: a value written there breaks it too. ``SUM`` of such a range is one value."""
+    typed = _cell(1)
+    rows = [
+        [typed, typed, _cell(2, '=ARRAYFORMULA(IF(B2:B="",,B2:B*2))'),
+         _cell(3, "=ARRAYFORMULA(SUM(B2:B))")],
+        [typed, typed, _cell(2, entered=False)],
+        [typed],
+    ]  # fmt: skip
+    sheet = _sheet(rows)
+    sheet["properties"]["gridProperties"] = {"rowCount": 10, "columnCount": 4}
+    grid, fills = read_grid(sheet)
+    assert fills == (Filled(CellRange(1, 3, 9, 3), (1, 3)),)  # B2:B is 9 rows, from C1
+    assert grid.formula_arrays == (CellRange(1, 3, 9, 3),)
+    inside = r"^Team!S!C7: owned cell lies inside the range C1:C9 "
+    with pytest.raises(WorkbookError, match=inside):
+        check([CellWrite("S", 7, 3, 0.5)], {"S": fills}, "Team")
