@@ -15,7 +15,8 @@ Google names no array's range: it is found from the cells (``filled_ranges``); t
 is the box of the anchor and its filled cells. A blank result is
 no value at all (probe 9.b), so blank cells past the last filled one are not known to be
 the array's (docs/write-safety.md, Known gaps). A filled cell no formula claims (a pivot
-table's, a connected-data table's) is refused too, naming no anchor.
+table's, a connected-data table's) is refused too, naming no anchor. An array broken
+already fills nothing; its anchor's ``#REF!`` names the cell in its way (``blocked``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, CellWrite, a1
+from sheets_sync.grid import CellRange, CellWrite, a1, column_index
 
 Cell = tuple[int, int]  # 1-based (row, column)
 
@@ -33,10 +35,13 @@ Cell = tuple[int, int]  # 1-based (row, column)
 @dataclass(frozen=True)
 class Filled:
     """A range another cell fills: ``anchor`` holds its formula (None: not a formula we
-    found, a pivot table's output say), ``area`` the anchor and its filled cells."""
+    found, a pivot table's output say), ``area`` the anchor and its filled cells. With
+    ``blocks``, the array is broken already (Google shows ``#REF!`` in the anchor) and
+    ``area`` is the one cell its message names as in the way."""
 
     area: CellRange
     anchor: Cell | None
+    blocks: bool = False
 
 
 #: ``=ARRAYFORMULA(...B2:B...)``: a range open to the tab's last row, the first one's top row
@@ -44,6 +49,11 @@ _OPEN = re.compile(
     r"^=\s*ARRAYFORMULA\s*\(.*?"
     r"(?<![A-Z0-9$])\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}(?![\d(A-Z$])"
 )
+
+
+#: the cell Google names in a broken array's ``#REF!`` (probed by no one here: the wording
+#: of a public incident report and o-spreadsheet, docs/emulator.md)
+_IN_THE_WAY = re.compile(r"would overwrite data in \$?([A-Z]{1,3})\$?([0-9]+)\b")
 
 
 def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, int]:
@@ -58,6 +68,21 @@ def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, int]:
         if m is not None and rows:
             out[(row, col)] = row + rows - int(m.group(1))
     return out
+
+
+def blocked(cell: Mapping[str, Any], at: Cell) -> Filled | None:
+    """An array Google could not expand: its anchor's ``#REF!`` names the cell in the
+    way ("Array result was not expanded because it would overwrite data in M2."). Nothing
+    is filled any more, so no filled cell tells of it: a sync that wrote M2 would write it
+    again every night, unseen."""
+    error = cell.get("effectiveValue", {}).get("errorValue")
+    if not isinstance(error, Mapping) or error.get("type") != "REF":
+        return None
+    m = _IN_THE_WAY.search(str(error.get("message", "")))
+    if m is None:
+        return None
+    row, col = int(m.group(2)), column_index(m.group(1))
+    return Filled(CellRange(row, col, row, col), at, blocks=True)
 
 
 def filled_ranges(
@@ -121,7 +146,9 @@ def check(writes: Sequence[CellWrite], found: Mapping[str, Sequence[Filled]], so
     """Refuse, naming the first owned cell inside a filled range, before anything is sent
     (as the Excel backend refuses one inside an array formula's range): the whole team,
     every night, until the formula or the owned column moves. A range every cell of which
-    is written goes whole, as in Excel: its formula is replaced, nothing is broken."""
+    is written goes whole, as in Excel: its formula is replaced, nothing is broken. An
+    array broken already is refused naming the written cell in its way, unless its anchor
+    is written too."""
     by_tab: dict[str, set[Cell]] = {}
     for w in writes:
         by_tab.setdefault(w.sheet, set()).add((w.row, w.col))
@@ -129,6 +156,12 @@ def check(writes: Sequence[CellWrite], found: Mapping[str, Sequence[Filled]], so
         for fill in found.get(w.sheet, ()):
             if (w.row, w.col) not in fill.area:
                 continue
+            if fill.blocks and fill.anchor in by_tab[w.sheet]:
+                continue  # its formula is replaced: nothing left to break
+            if fill.blocks:
+                raise WorkbookError(
+                    _message(fill), source=source, tab=w.sheet, cell=a1(w.row, w.col)
+                )
             if fill.anchor is not None and _covered(fill.area, by_tab[w.sheet]):
                 continue
             raise WorkbookError(_message(fill), source=source, tab=w.sheet, cell=a1(w.row, w.col))
@@ -150,6 +183,14 @@ def _message(fill: Filled) -> str:
             "that. Move it or the owned column."
         )
     anchor = a1(*fill.anchor)
+    if fill.blocks:
+        here = a1(fill.area.min_row, fill.area.min_col)
+        return (
+            f"the sync's value in {here} blocks the array formula in {anchor} (Google shows "
+            "#REF! there); writing it again keeps that formula broken. Clear the owned "
+            "cells inside the range the formula fills, or move the formula or the owned "
+            "column."
+        )
     return (
         f"owned cell lies inside the range {fill.area} that the array formula in {anchor} "
         "fills (ARRAYFORMULA, or a formula that spills, such as FILTER or SORT); writing "
@@ -158,4 +199,4 @@ def _message(fill: Filled) -> str:
     )
 
 
-__all__ = ["Filled", "check", "filled_ranges"]
+__all__ = ["Filled", "blocked", "check", "filled_ranges"]

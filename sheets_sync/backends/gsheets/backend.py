@@ -154,6 +154,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     formulas: dict[tuple[int, int], str] = {}  # an owned one is written whatever it shows
     filled: list[tuple[int, int]] = []  # a value, none entered: an array formula fills it
     entered: set[tuple[int, int]] = set()
+    blocks: list[arrays.Filled] = []  # arrays broken already: #REF!, nothing filled
     pruned = False  # a typed value's userEnteredValue seen as {}: what tells them apart
     used = 0
     for block in sheet.get("data", []):
@@ -166,6 +167,8 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                     used = left + j + 1
                 if formula := _formula(c):
                     formulas[(top + i + 1, left + j + 1)] = formula
+                    if broken := arrays.blocked(c, (top + i + 1, left + j + 1)):
+                        blocks.append(broken)
                 if "userEnteredValue" in c:  # ``{}`` for a typed value (READ_FIELDS)
                     entered.add((top + i + 1, left + j + 1))
                     pruned = pruned or not c["userEnteredValue"]
@@ -203,7 +206,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     height = int(sheet["properties"].get("gridProperties", {}).get("rowCount", 0))
     fills = arrays.filled_ranges(
         filled if pruned else (), entered, formulas, arrays.reach(formulas, height)
-    )
+    ) + tuple(blocks)
     grid = SheetGrid(
         title,
         tuple(rows),
@@ -213,7 +216,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
         percent_cells=frozenset(shown),
         used_cols=used,
         formula_cells=formulas,
-        formula_arrays=tuple(f.area for f in fills if f.anchor),
+        formula_arrays=tuple(f.area for f in fills if f.anchor and not f.blocks),
         hidden_cols=column_spans(hidden_cols),
     )
     return grid, fills

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
@@ -43,6 +44,7 @@ REFUSAL = (
     "break that formula (Google shows #REF! in its place). Move the formula or the owned "
     "column."
 )
+NOT_EXPANDED = "Array result was not expanded because it would overwrite data in {}."
 
 
 def _workspace(tmp: Path, emu: Emulator, key: str) -> Path:
@@ -192,3 +194,58 @@ def test_an_arrayformula_over_a_column_to_its_end_reaches_the_last_row() -> None
     inside = r"^Team!S!C7: owned cell lies inside the range C1:C9 "
     with pytest.raises(WorkbookError, match=inside):
         check([CellWrite("S", 7, 3, 0.5)], {"S": fills}, "Team")
+
+
+def _night(cfg: Path) -> Any:
+    clear_clients()
+    result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=AS_OF, rollup=False))
+    clear_clients()
+    (run,) = result.runs
+    return run
+
+
+def _current_blank() -> list[list[Any]]:
+    rows = [list(r) for r in ROWS]
+    for row in rows:
+        row[8] = ""  # Current not filled in yet (a quarter's start): the array's M is blank
+    return rows
+
+
+def test_an_array_the_sync_broke_already_is_told_every_night(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Written before this was caught, the array fills nothing (``#REF!`` in L2): no
+    filled cell tells of it, its anchor's message does."""
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *_current_blank()]})
+    requests.put(  # an old night's scores
+        f"{emulator.url}/v4/spreadsheets/{key}/values/OKRs!M2:M4",
+        params={"valueInputOption": "RAW"},
+        json={"values": [[0.5], [0.5], [0.5]]},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=10,
+    ).raise_for_status()
+    assert emulator.values(key, "OKRs!L2:L4") == [["#REF!"]]
+    cfg = _workspace(tmp_path, emulator, key)
+    for _night_no in range(2):
+        run = _night(cfg)
+        assert run.outcome is Outcome.FAILED
+        assert run.error == (
+            f"Sales (gsheet:{key[:4]}...{key[-4:]})!OKRs!M2: the sync's value in M2 blocks "
+            "the array formula in L2 (Google shows #REF! there); writing it again keeps that "
+            "formula broken. Clear the owned cells inside the range the formula fills, or "
+            "move the formula or the owned column."
+        )
+        assert run.api_calls == 1  # the read; nothing sent
+
+
+def test_a_broken_array_whose_anchor_is_written_goes_whole() -> None:
+    ref = {"errorValue": {"type": "REF", "message": NOT_EXPANDED.format("B3")}}
+    anchor = {"userEnteredValue": {"formulaValue": "=SEQUENCE(3)"}, "effectiveValue": ref}
+    rows = [[_cell(1), _cell(1)], [_cell(1), anchor], [_cell(1), _cell(7)], [_cell(1)]]
+    grid, fills = read_grid(_sheet(rows))
+    assert fills == (Filled(CellRange(3, 2, 3, 2), (2, 2), blocks=True),)
+    assert grid.formula_arrays == ()
+    check([CellWrite("S", r, 2, 0.5) for r in (2, 3)], {"S": fills}, "T")  # no formula left
+    with pytest.raises(WorkbookError, match=r"^T!S!B3: the sync's value in B3 blocks"):
+        check([CellWrite("S", 3, 2, 0.5)], {"S": fills}, "T")
+    check([CellWrite("S", 4, 2, 0.5)], {"S": fills}, "T")  # not the cell in its way
