@@ -83,6 +83,42 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+#: A range in a formula (``B2:C6``, ``$B$2:$C$6``), or one open to the tab's last row
+#: (``B2:B``); not one on another tab (``Data!$A$2:$C``), nor a whole column (``A:A``)
+FORMULA_RANGE = re.compile(
+    r"(?<![A-Za-z0-9_\"!$])\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]*)(?![A-Za-z0-9_(])"
+)
+TEXT_LITERAL = re.compile(r'("(?:[^"]|"")*")')
+
+
+def range_of(match: re.Match[str], last_row: int) -> CellRange:
+    """The cells a ``FORMULA_RANGE`` match names; an open end goes to ``last_row``."""
+    r0, c0, c1 = int(match.group(2)), column_index(match.group(1)), column_index(match.group(3))
+    r1 = int(match.group(4)) if match.group(4) else max(last_row, r0)
+    return CellRange(min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
+
+
+def formula_ranges(text: str, last_row: int) -> list[CellRange]:
+    """Every range of this tab a formula names, outside its text literals: what an
+    ``ARRAYFORMULA`` is as big as (the Google emulator fills it so, the Google backend
+    judges an array's range so: one parser for both)."""
+    out: list[CellRange] = []
+    for piece in TEXT_LITERAL.split(text):
+        if not piece.startswith('"'):
+            out.extend(range_of(m, last_row) for m in FORMULA_RANGE.finditer(piece))
+    return out
+
+
+def array_shape(expr: str, last_row: int) -> tuple[int, int]:
+    """The rows and columns ``ARRAYFORMULA(expr)`` fills: those of its largest ranges,
+    blank results too (1 x 1 for none)."""
+    rows = cols = 1
+    for box in formula_ranges(expr, last_row):
+        rows = max(rows, box.max_row - box.min_row + 1)
+        cols = max(cols, box.max_col - box.min_col + 1)
+    return rows, cols
+
+
 class RowCells(Mapping[str, str]):
     """Field -> A1 cell on one row, made on demand from the tab's shared field -> column
     map. Every key result and KPI keeps one (its ``Origin``) for error messages; a dict of

@@ -29,25 +29,18 @@ from typing import Any
 
 from sheets_sync.emulator.cellvalues import format_number
 from sheets_sync.emulator.state import Cell, Sheet
+from sheets_sync.grid import FORMULA_RANGE, TEXT_LITERAL, CellRange, array_shape, range_of
 
-#: A range (``B2:C6``) or one open-ended to the last row (``B2:B``)
-_RANGE = re.compile(
-    r"(?<![A-Za-z0-9_\"!])\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]*)(?![A-Za-z0-9_(])"
-)
-_LITERAL = re.compile(r'("(?:[^"]|"")*")')
+#: A range (``B2:C6``) or one open-ended to the last row (``B2:B``), not another tab's
+#: (``Data!A2:B``): the Google backend's parser, so both judge an array's size alike
+_RANGE = FORMULA_RANGE
+_LITERAL = TEXT_LITERAL
 _CALL = re.compile(r"^=\s*([A-Z]+)\s*\((.*)\)\s*$", re.S)
 _COMPARE = re.compile(r'^(.+?)\s*(<>|<=|>=|=|<|>)\s*(-?[0-9.]+|"(?:[^"]|"")*")$')
 SPILLERS = ("ARRAYFORMULA", "SEQUENCE", "SORT", "UNIQUE", "FILTER")
 
 Value = dict[str, Any] | None  # an effectiveValue, None for blank
 Box = tuple[int, int, int, int]  # zero-based first row, first col, last row, last col
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _letters(col: int) -> str:
@@ -60,9 +53,11 @@ def _letters(col: int) -> str:
 
 
 def _box(sheet: Sheet, m: re.Match[str]) -> Box:
-    r0, c0, c1 = int(m.group(2)) - 1, _col(m.group(1)), _col(m.group(3))
-    r1 = int(m.group(4)) - 1 if m.group(4) else max(sheet.row_count - 1, r0)
-    return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
+    return _zero(range_of(m, sheet.row_count))
+
+
+def _zero(box: CellRange) -> Box:
+    return box.min_row - 1, box.min_col - 1, box.max_row - 1, box.max_col - 1
 
 
 def _args(text: str) -> list[str]:
@@ -119,14 +114,7 @@ class _Spill:
         return dict(value) if value else None
 
     def shape(self, expr: str) -> tuple[int, int]:
-        rows = cols = 1
-        for piece in _LITERAL.split(expr):
-            if piece.startswith('"'):
-                continue
-            for m in _RANGE.finditer(piece):
-                r0, c0, r1, c1 = _box(self.sheet, m)
-                rows, cols = max(rows, r1 - r0 + 1), max(cols, c1 - c0 + 1)
-        return rows, cols
+        return array_shape(expr, self.sheet.row_count)
 
     def result(self, formula: str) -> list[list[Value]] | None:
         """The filled matrix, or None when this is no spilling formula we model."""

@@ -139,3 +139,16 @@ def test_a_range_past_the_grid_is_ref_and_a_formula_not_modelled_keeps_its_text(
         }
     }
     assert cells[0][1]["effectiveValue"] == {"stringValue": "=SORT(A1:A3, 1, FALSE)"}
+
+
+def test_another_tabs_range_gives_an_array_no_size(emulator: Emulator) -> None:
+    """``Data!$A$2:$C`` is the lookup table, not this tab's range: the array is as big as
+    ``A2:A3`` (one parser with the Google backend's, ``grid.formula_ranges``)."""
+    rows: list[list[Any]] = [["n", "x"], [1, "=ARRAYFORMULA(A2:A3*2+0*COUNT(Data!$A$2:$C))"], [2]]
+    key = emulator.create_spreadsheet("t", {"S": rows, "Data": [["k"]]})
+    emulator.state.spreadsheets[key].sheets[0].grid["rowCount"] = 6
+    _put(emulator, key, "S!D1", [[1]])  # any write recalculates
+    cells = _cells(emulator, key)
+    assert "errorValue" not in cells[1][1]["effectiveValue"]
+    assert [len(r) > 1 and "effectiveValue" in r[1] for r in cells[1:]] == [True, True]
+    assert all(len(r) <= 2 for r in cells[1:])  # nothing filled right of it

@@ -418,4 +418,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # #EXTERNAL! say it in other words (an Excel Table; Data > Refresh All; no guess)
     # 54: a Google read's grid has ``formula_arrays`` too: the ranges an ARRAYFORMULA (or
     # FILTER, SORT...) fills, whose owned cells are written every night and refused
-    assert (FORMAT, fields[-1]) == (54, "hidden_cols")
+    # 55: the same grid; an ARRAYFORMULA's formula_arrays range is as big as the ranges
+    # it names on its tab (``=ARRAYFORMULA(H2:I4)`` 3 by 2 though I is blank), not only
+    # the box of the cells seen filled, nor stretched by another tab's ``Data!$A$2:$C``
+    assert (FORMAT, fields[-1]) == (55, "hidden_cols")

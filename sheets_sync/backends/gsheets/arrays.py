@@ -12,11 +12,12 @@ because it would overwrite data in R5") and the team's whole column is gone. Unt
 like a typed one and the sync wrote into it every night.
 
 Google names no array's range: it is found from the cells (``filled_ranges``); the range
-is the box of the anchor and its filled cells. A blank result is
-no value at all (probe 9.b), so blank cells past the last filled one are not known to be
-the array's (docs/write-safety.md, Known gaps). A filled cell no formula claims (a pivot
-table's, a connected-data table's) is refused too, naming no anchor. An array broken
-already fills nothing; its anchor's ``#REF!`` names the cell in its way (``blocked``).
+is the box of the anchor and its filled cells, stretched to the size an ``ARRAYFORMULA``'s
+ranges give it (``reach``). A blank result is no value at all (probe 9.b), so blank cells
+past the last filled one of any other array are not known to be the array's
+(docs/write-safety.md, Known gaps). A filled cell no formula claims (a pivot table's, a
+connected-data table's) is refused too, naming no anchor. An array broken already fills
+nothing; its anchor's ``#REF!`` names the cell in its way (``blocked``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, CellWrite, a1, column_index
+from sheets_sync.grid import CellRange, CellWrite, a1, array_shape, column_index
 
 Cell = tuple[int, int]  # 1-based (row, column)
 
@@ -44,29 +45,30 @@ class Filled:
     blocks: bool = False
 
 
-#: ``=ARRAYFORMULA(...B2:B...)``: a range open to the tab's last row, the first one's top row
-_OPEN = re.compile(
-    r"^=\s*ARRAYFORMULA\s*\(.*?"
-    r"(?<![A-Z0-9$])\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}(?![\d(A-Z$])"
-)
-
-
+#: ``=ARRAYFORMULA(expr)``, the whole formula (not ``={"Score"; ARRAYFORMULA(...)}``)
+_ARRAY = re.compile(r"^=\s*ARRAYFORMULA\s*\((.*)\)\s*$", re.S)
 #: the cell Google names in a broken array's ``#REF!`` (probed by no one here: the wording
 #: of a public incident report and o-spreadsheet, docs/emulator.md)
 _IN_THE_WAY = re.compile(r"would overwrite data in \$?([A-Z]{1,3})\$?([0-9]+)\b")
 
 
-def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, int]:
-    """The last row of each ``=ARRAYFORMULA(...)`` over a range open to the tab's end
-    (``B2:B``): its results go down to the tab's last row, blank ones too, which Google
-    sends no cell for (``=ARRAYFORMULA(IF(B2:B="",,...))`` shows nothing on a row with no
-    key result yet). Only an array seen filling cells is stretched so (``filled_ranges``):
-    ``=ARRAYFORMULA(SUM(B2:B))`` is one value."""
-    out: dict[Cell, int] = {}
+def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, Cell]:
+    """The last row and column of each ``=ARRAYFORMULA(expr)``: as big as the largest
+    range in ``expr`` (``grid.array_shape``, the emulator's parser), ``B2:B`` open to the
+    tab's last row, blank results included, which Google sends no cell for
+    (``=ARRAYFORMULA(IF(B2:B="",,...))`` shows nothing on a row with no key result yet;
+    ``=ARRAYFORMULA(H2:I4)`` nothing in its I column while I is blank). A range on another
+    tab (``Data!$A$2:$C``) says nothing of the size. Only an array seen filling cells is
+    stretched so (``filled_ranges``): ``=ARRAYFORMULA(SUM(B2:B))`` is one value."""
+    out: dict[Cell, Cell] = {}
     for (row, col), text in formulas.items():
-        m = _OPEN.match(text.upper())
-        if m is not None and rows:
-            out[(row, col)] = row + rows - int(m.group(1))
+        m = _ARRAY.match(text.upper())
+        if m is None or "TRANSPOSE(" in m.group(1):  # its rows are columns: size unknown
+            continue
+        height, width = array_shape(m.group(1), rows)
+        if height * width > 1:
+            last = row + height - 1
+            out[(row, col)] = (min(last, rows) if rows else last, col + width - 1)
     return out
 
 
@@ -89,15 +91,15 @@ def filled_ranges(
     filled: Collection[Cell],
     entered: Collection[Cell],
     formulas: Collection[Cell],
-    reaches: Mapping[Cell, int] | None = None,
+    reaches: Mapping[Cell, Cell] | None = None,
 ) -> tuple[Filled, ...]:
     """The ranges the ``filled`` cells (a value, none entered) belong to; ``entered`` are
     the cells with a ``userEnteredValue``, ``formulas`` those holding a formula. A filled
     cell takes the anchor of the filled cell above it, or the formula right above it
     (teams put one ARRAYFORMULA atop each computed column, side by side), else those of
     the cell left of it (an array's range is a box), else the nearer formula found going
-    up or left over blank results. ``reaches``: the last row an anchor's formula says it
-    fills (``reach``), for an anchor seen filling a cell below it."""
+    up or left over blank results. ``reaches``: the last row and column an anchor's
+    formula says it fills (``reach``), for an anchor seen filling a cell."""
     if not filled:
         return ()
     owner: dict[Cell, Cell | None] = {}
@@ -126,8 +128,8 @@ def filled_ranges(
         box = boxes.setdefault(anchor, [anchor[0], anchor[1], anchor[0], anchor[1]])
         box[2], box[3] = max(box[2], r), max(box[3], c)
     for anchor, box in boxes.items():
-        if box[2] > anchor[0] and reaches and anchor in reaches:
-            box[2] = max(box[2], reaches[anchor])
+        if reaches and anchor in reaches:
+            box[2], box[3] = max(box[2], reaches[anchor][0]), max(box[3], reaches[anchor][1])
     found = [Filled(CellRange(b[0], b[1], b[2], b[3]), anchor) for anchor, b in boxes.items()]
     return tuple(sorted(found, key=lambda f: (f.area.min_row, f.area.min_col))) + tuple(alone)
 
@@ -199,4 +201,4 @@ def _message(fill: Filled) -> str:
     )
 
 
-__all__ = ["Filled", "blocked", "check", "filled_ranges"]
+__all__ = ["Filled", "blocked", "check", "filled_ranges", "reach"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges
+from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges, reach
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
@@ -211,6 +211,19 @@ def _current_blank() -> list[list[Any]]:
     return rows
 
 
+def test_an_array_whose_owned_column_shows_only_blank_results_is_refused(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """``=ARRAYFORMULA(H2:I4)`` fills L2:M4 though M shows nothing yet: its size is its
+    ranges', not only the cells seen filled."""
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [HEADERS, *_current_blank()]})
+    cfg = _workspace(tmp_path, emulator, key)
+    run = _night(cfg)
+    assert run.outcome is Outcome.FAILED
+    assert run.error == f"Sales (gsheet:{key[:4]}...{key[-4:]})!OKRs!M2: {REFUSAL}"
+    assert emulator.values(key, "OKRs!L2:L4", "UNFORMATTED_VALUE") == [[100], [50], [10]]
+
+
 def test_an_array_the_sync_broke_already_is_told_every_night(
     emulator: Emulator, tmp_path: Path
 ) -> None:
@@ -249,3 +262,28 @@ def test_a_broken_array_whose_anchor_is_written_goes_whole() -> None:
     with pytest.raises(WorkbookError, match=r"^T!S!B3: the sync's value in B3 blocks"):
         check([CellWrite("S", 3, 2, 0.5)], {"S": fills}, "T")
     check([CellWrite("S", 4, 2, 0.5)], {"S": fills}, "T")  # not the cell in its way
+
+
+def test_an_arrayformula_is_as_big_as_its_ranges_on_this_tab() -> None:
+    """Every range counts, closed ones too; another tab's (``Data!$A$2:$C``) does not,
+    nor does a range in a text; ``TRANSPOSE`` turns rows into columns: no size."""
+    formulas = {
+        (2, 12): "=ARRAYFORMULA(H2:I4*2)",
+        (2, 13): "=ARRAYFORMULA(IFERROR(VLOOKUP(D2:D4, Data!$A$2:$C, 2, 0)))",
+        (2, 14): '=arrayformula(if(B2:B="",,"A1:Z99"))',
+        (2, 15): "=ARRAYFORMULA(TRANSPOSE(B2:B4))",
+        (2, 16): "=SUM(B2:B4)",
+    }
+    assert reach(formulas, 1000) == {(2, 12): (4, 13), (2, 13): (4, 13), (2, 14): (1000, 14)}
+
+
+def test_an_owned_array_written_whole_is_not_stretched_by_another_tabs_range() -> None:
+    text = "=ARRAYFORMULA(IFERROR(VLOOKUP(D2:D4, Data!$A$2:$C, 2, 0)))"
+    rows = [[_cell(1)] * 13]
+    rows += [[_cell(1)] * 12 + [_cell(5, text)]]
+    rows += [[_cell(1)] * 12 + [_cell(v, entered=False)] for v in (6, 7)]
+    sheet = _sheet(rows)
+    sheet["properties"]["gridProperties"] = {"rowCount": 1000}
+    _, fills = read_grid(sheet)
+    assert fills == (Filled(CellRange(2, 13, 4, 13), (2, 13)),)
+    check([CellWrite("S", r, 13, 0.5) for r in (2, 3, 4)], {"S": fills}, "T")
