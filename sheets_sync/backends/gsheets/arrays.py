@@ -23,6 +23,7 @@ nothing; its anchor's ``#REF!`` names the cell in its way (``blocked``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +103,7 @@ def filled_ranges(
     formula says it fills (``reach``), for an anchor seen filling a cell."""
     if not filled:
         return ()
+    up, back = _Nearest(entered, 0), _Nearest(entered, 1)
     owner: dict[Cell, Cell | None] = {}
     for r, c in sorted(filled):
         above, left = (r - 1, c), (r, c - 1)
@@ -114,9 +116,8 @@ def filled_ranges(
         elif left in formulas:
             anchor = left
         else:  # after blank results: the nearer formula up or left, over blanks
-            up, back = _walk(r, c, -1, 0, entered), _walk(r, c, 0, -1, entered)
-            seen = [a for a in (up, back) if a is not None and a in formulas]
-            near = sorted((abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
+            seen = [a for a in (up.before(r, c), back.before(r, c)) if a in formulas]
+            near = sorted((abs(r - a[0]) + abs(c - a[1]), a) for a in seen if a is not None)
             anchor = near[0][1] if near else None
         owner[(r, c)] = anchor
     boxes: dict[Cell, list[int]] = {}
@@ -134,14 +135,30 @@ def filled_ranges(
     return tuple(sorted(found, key=lambda f: (f.area.min_row, f.area.min_col))) + tuple(alone)
 
 
-def _walk(r: int, c: int, dr: int, dc: int, entered: Collection[Cell]) -> Cell | None:
-    """The first entered cell from (r, c) going up (``dr`` -1) or left (``dc`` -1)."""
-    r, c = r + dr, c + dc
-    while r >= 1 and c >= 1:
-        if (r, c) in entered:
-            return (r, c)
-        r, c = r + dr, c + dc
-    return None
+class _Nearest:
+    """The first entered cell up a column (``axis`` 0) or left along a row (1) from a
+    cell, by bisection: walking cell by cell over a column's blank results made a read
+    quadratic (1.7 s for 4,000 rows of alternating blanks, before 2026-12-06). Indexed
+    when first asked: most tabs never are."""
+
+    def __init__(self, entered: Collection[Cell], axis: int) -> None:
+        self.entered = entered
+        self.axis = axis
+        self.lines: dict[int, list[int]] | None = None
+
+    def before(self, r: int, c: int) -> Cell | None:
+        if self.lines is None:
+            self.lines = {}
+            for cell in self.entered:
+                self.lines.setdefault(cell[1 - self.axis], []).append(cell[self.axis])
+            for line in self.lines.values():
+                line.sort()
+        along, across = ((r, c), (c, r))[self.axis]
+        line = self.lines.get(across, [])
+        at = bisect_left(line, along) - 1
+        if at < 0:
+            return None
+        return (line[at], c) if self.axis == 0 else (r, line[at])
 
 
 def check(writes: Sequence[CellWrite], found: Mapping[str, Sequence[Filled]], source: str) -> None:
