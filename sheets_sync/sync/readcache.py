@@ -100,10 +100,8 @@ FORMAT = 55  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # showing an Excel 365 error value (#SPILL!, #GETTING_DATA) says why and what to do; 53:
 # #TIMEOUT! too, and other words for #SPILL!, #CONNECT! and #EXTERNAL!; 54: a Google
 # read's grid has formula_arrays, the ranges array formulas fill (owned cells there are
-# written, refused), or the slot format; 55: a Google read's grid has formula_arrays, the
-# ranges array formulas fill (owned cells there are written, refused); 50: an
-# ARRAYFORMULA's range is as big as its ranges on the tab, H2:I4 3 by 2 though its I
-# column shows nothing yet), or the slot format
+# written, refused); 55: an ARRAYFORMULA's range is as big as its ranges on the tab, H2:I4
+# 3 by 2 though its I column shows nothing yet), or the slot format
 
 
 @fast_pickle
