@@ -7,13 +7,15 @@ blank there: until 2026-12-06 it made every objective row a key result, so the t
 its answer, not done, and the row stays a key result; so it is on a row whose own KR
 cells (KR ID, key result: columns the objective rows do not rename) are filled, as a
 milestone with no KR type read as an objective header until 2026-12-06 (its KR gone,
-the KRs below put under it). So it is too on a row with a cell a key result has (Start,
-Unit, Weight, Confidence, Due date, KPI link, its own KR type) when nothing says it is an
-objective: an objective type, an Aligns to, or its objective ID (filled in a column of
-its own, or in the shared ``#`` one not extending the current objective's: O2 under O1).
-Objective rows have due dates and confidences too, and an owner says nothing: the ID
-tells "O1.2 Publish the brand book" under O1 (a key result, read as objective O1.2 until
-2026-12-06) from "O2" (an objective).
+the KRs below put under it). So it is too, when nothing says objective (an objective
+type, an Aligns to, an objective ID or title in a column of its own, or in the shared
+``#`` one an ID not extending the current objective's: O2 under O1), on a row with a
+cell no objective row has (Start, Unit, KPI link, its own KR type); and on one with a
+Due, Confidence or Weight, which objective rows have too, when its ID extends the
+current objective's ("O1.2 Publish the brand book" under O1, read as objective O1.2
+until 2026-12-06; its FALSE's error says how to make it either) or, in columns of their
+own, both objective cells are blank. A blank ``#`` with a Due alone is an objective
+whose ID was forgotten, as it was before 2026-12-06. An owner says nothing.
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from sheets_sync.mapping.spec import BlocksSpec, TabSpec
 
 #: a key result's own cells: filled (in a column of their own), the row is a key result
 _KR_ONLY = ("kr_id", "key_result")
-#: cells a key result has: filled, an unticked row is one, unless it says it is an
-#: objective (``_says_objective``, ``_id_allows_kr``: objective rows may have them too);
-#: not the owner or a comment, which objective rows have as often
-_KR_DETAILS = ("kr_type", "start", "unit", "weight", "confidence", "due", "kpi_link")
+#: cells only a key result has: filled, an unticked row is one, unless it says it is an
+#: objective (``_says_objective``, ``_id_reading``); with its ID blank too (an objective
+#: header whose ID was forgotten has a Due and an unticked box, not these)
+_KR_DETAILS = ("kr_type", "start", "unit", "kpi_link")
+#: cells objective rows have as often as key results: filled, an unticked row numbered
+#: under the objective above (O1.2 under O1) is a key result, read so with a doubt
+#: (``objective_too``); not the owner or a comment, which say nothing
+_SHARED_DETAILS = ("weight", "confidence", "due")
 
 
 def blank(value: CellValue) -> bool:
@@ -105,20 +111,69 @@ def _extends(kr_id: str, objective_id: str) -> bool:
     return not (last.isdigit() and rest.isdigit()) and not (last.isalpha() and rest.isalpha())
 
 
-def _id_allows_kr(
+def _id_reading(
     values: Mapping[str, CellValue], blocks: BlocksSpec, carry: Mapping[str, CellValue]
-) -> bool:
-    """The row's objective ID lets a key result's cells make it a key result: an objective
-    ID in a column of its own says objective when filled; in a column shared with the KR
-    ID (``#``) an ID that extends the current objective's (O1.2 under O1) or none lets it,
-    another (O2) says objective (a Due or a Confidence on an objective header made it a
-    key result of the objective above until 2026-12-06)."""
+) -> Literal["objective", "extends", "blank"]:
+    """What the row's objective cells say: an objective ID or title filled in a column of
+    its own says objective; in the ``#`` column shared with the KR ID an ID that extends
+    the current objective's (O1.2 under O1) is ``extends``, another (O2) says objective (a
+    Due or a Confidence on an objective header made it a key result of the objective above
+    until 2026-12-06); none is ``blank``."""
+    found: Literal["objective", "extends", "blank"] = "blank"
     for key, value in values.items():
-        if blocks.objective_fields.get(key, key) != "objective_id" or blank(value):
+        field = blocks.objective_fields.get(key, key)
+        if field not in ("objective_id", "objective") or blank(value):
             continue
-        if key == "objective_id" or not _extends(_text(value), _text(carry.get("objective_id"))):
-            return False
-    return True
+        if key == field:  # a column of its own
+            return "objective"
+        if field == "objective_id":
+            if not _extends(_text(value), _text(carry.get("objective_id"))):
+                return "objective"
+            found = "extends"
+    return found
+
+
+def _unticked_kr(
+    values: Mapping[str, CellValue], blocks: BlocksSpec, carry: Mapping[str, CellValue]
+) -> Literal["kr", "either"] | None:
+    """A row with a FALSE where a blank says objective, read as a key result (``either``:
+    one an objective reads the same as, ``objective_too``), or None: an objective row."""
+    if _names_kr_type(values.get("kr_type")) or not _kr_cells_blank(values, blocks):
+        return "kr"
+    if _says_objective(values, blocks):
+        return None
+    reading = _id_reading(values, blocks, carry)
+    if reading == "objective":
+        return None
+    if not _kr_cells_blank(values, blocks, _KR_DETAILS):
+        return "kr"
+    if _kr_cells_blank(values, blocks, _SHARED_DETAILS):
+        return None
+    if reading == "extends":
+        return "either"
+    # no ID: in a "#" column shared with the KR ID, an objective header whose ID was
+    # forgotten (its title beside it) has a Due too, so only the cells above tell (it was a
+    # key result of the objective above, its own key results scored under that one, until
+    # 2026-12-06); with the objective's ID and title in columns of their own, both blank,
+    # it is no objective header
+    shared = "objective_id" in blocks.objective_fields.values()
+    return None if shared else "kr"
+
+
+def _unticked(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool:
+    """A FALSE among ``objective_when_blank``, and nothing else in them."""
+    checked = [values.get(f) for f in blocks.objective_when_blank]
+    return any(v is False for v in checked) and all(blank(v) or v is False for v in checked)
+
+
+def objective_too(
+    values: Mapping[str, CellValue], spec: TabSpec, carry: Mapping[str, CellValue]
+) -> bool:
+    """``block_row`` read this row (its cells as read, before it) as a key result that an
+    objective header reads the same as: ``O1.2`` under ``O1`` with a Due, a Confidence or a
+    Weight and an unticked box, no Type nor Aligns to. Its FALSE's error names both."""
+    blocks = spec.blocks or BlocksSpec()
+    return _unticked(values, blocks) and _unticked_kr(values, blocks, carry) == "either"
 
 
 def block_row(
@@ -131,16 +186,7 @@ def block_row(
     """Objective header row or KR row; KR rows inherit their objective's fields."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
-    unticked = (
-        any(v is False for v in checked)
-        and not _names_kr_type(values.get("kr_type"))
-        and _kr_cells_blank(values, blocks)
-        and (
-            _says_objective(values, blocks)
-            or _kr_cells_blank(values, blocks, _KR_DETAILS)
-            or not _id_allows_kr(values, blocks, carry)
-        )
-    )
+    unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
     is_objective = all(blank(v) or (unticked and v is False) for v in checked)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields
     values = {rename.get(k, k): v for k, v in values.items()}

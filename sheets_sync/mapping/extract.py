@@ -32,7 +32,7 @@ from sheets_sync.grid import (
     column_spans,
     tab_key,
 )
-from sheets_sync.mapping.blocks import blank, block_columns, block_row
+from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.header import (
     header_map,
@@ -57,6 +57,8 @@ class RowRecord:
     cells: Mapping[str, str]
     #: the value fields (``PERCENT_CHECKED``) whose cells show a percentage
     percent: frozenset[str] = frozenset()
+    #: a key result that reads as an objective header too (``blocks.objective_too``)
+    objective_too: bool = False
 
 
 #: The fields of a row whose percent format lint compares with its unit and its other
@@ -350,7 +352,9 @@ def extract_tab(
                 )
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
+        doubt = False
         if spec.layout == "objective_blocks":
+            doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
             for name in spec.fill_down:
@@ -369,7 +373,7 @@ def extract_tab(
                     or is_percent_text(values[n])
                 )
             )
-        records.append(RowRecord(row, row_kind, values, cells, percent))
+        records.append(RowRecord(row, row_kind, values, cells, percent, doubt))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:
             if name in columns:

@@ -179,6 +179,8 @@ def parse_key_result(
     kr_type = reader.get("kr_type", parse_choice, KRType, KR_TYPE_ALIASES, KRType.NUMBER)
     kr_type = kr_type or KRType.NUMBER
     current_parser = parse_done if kr_type is KRType.MILESTONE else parse_current
+    if current_parser is parse_current and record.objective_too:
+        current_parser = _current_or_objective
     weight = reader.get("weight", parse_number)
     kr = KeyResult(
         objective_id=objective_id,
@@ -199,6 +201,19 @@ def parse_key_result(
         shown_as_percent=record.percent,
     )
     return (_percent_type(record, kr) if reader.ok else None), reader.findings
+
+
+def _current_or_objective(value: CellValue) -> float | None:
+    """``parse_current`` of a row an objective header reads the same as (an unticked
+    ``O1a`` under ``O1`` with a Due, ``blocks.objective_too``): its FALSE's error names
+    both ways out, as a sub-objective read as a key result was told to be a milestone."""
+    try:
+        return parse_current(value)
+    except CellValueError as exc:
+        if not isinstance(value, bool):
+            raise
+        also = "or, if it is an objective, its Type to committed or aspirational"
+        raise CellValueError(f"{exc}, {also}") from None
 
 
 def _percent_type(record: RowRecord, kr: KeyResult) -> KeyResult:

@@ -31,7 +31,7 @@ def test_an_unticked_milestone_with_a_weight_and_a_due_date_stays_a_key_result()
         ("O1.1", "Grow mentions 10 to 30", "number", None, "Maria", 10, 30, 22),
         ("O1.2", "Publish the brand book", None, None, "Ana", None, None, False, None, 1, 7, DUE),
         ("O1.3", "Grow followers 100 to 300", "number", None, "Tom", 100, 300, 200),
-        (None, "Ship the press kit", None, None, "Ana", None, None, False, None, None, None, DUE),
+        ("O1.4", "Ship the press kit", None, None, "Ana", None, None, False, None, None, None, DUE),
         ("O1.5", "Grow leads 10 to 30", "number", None, "Tom", 10, 30, 20),
         ("O2", "Be the go-to voice", None, "C1", "Maria", None, None, False, None, None, 6, DUE),
         ("O2.1", "Cut cost 80 to 50", "number", None, "Tom", 80, 50, 65),
@@ -51,11 +51,11 @@ def test_an_unticked_milestone_with_a_weight_and_a_due_date_stays_a_key_result()
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     checkbox = (
         "expected a number, got FALSE; a checkbox says done or not, as a milestone key "
-        "result does: set its KR type to milestone"
+        "result does: set its KR type to milestone, or, if it is an objective, its Type to "
+        "committed or aspirational"
     )
     assert [str(f) for f in result.errors] == [
         f"m.xlsx!Goals!H4: {checkbox}",
-        "m.xlsx!Goals!A6: KR ID is missing",
         f"m.xlsx!Goals!H6: {checkbox}",
     ]
 
@@ -84,7 +84,14 @@ def test_an_unticked_milestone_with_a_weight_and_a_due_date_stays_a_key_result()
         ({"kr_id": "O10", "due": DUE}, "objective"),  # O10 does not extend O1
         ({"kr_id": "o1-2", "due": DUE}, "kr"),
         ({"kr_id": "O1a", "due": DUE}, "kr"),
-        ({"kr_id": None, "due": DUE}, "kr"),  # no ID: its cells tell
+        # no ID: only a cell no objective row has tells (an objective header whose ID
+        # was forgotten has a Due, a Confidence, a Weight too)
+        ({"kr_id": None, "due": DUE}, "objective"),
+        ({"kr_id": None, "confidence": 7, "weight": 1}, "objective"),
+        ({"kr_id": None, "due": DUE, "start": 0}, "kr"),
+        ({"kr_id": None, "unit": "launches"}, "kr"),
+        ({"kr_id": None, "kpi_link": "M2"}, "kr"),
+        ({"kr_id": None, "kr_type": "milestone"}, "kr"),
         ({"kr_id": "O2", "kr_type": "number"}, "kr"),  # a KR type tells whatever the ID
     ],
 )
@@ -92,8 +99,9 @@ def test_what_an_unticked_row_of_the_built_in_layout_is(
     values: dict[str, CellValue], kind: str
 ) -> None:
     """The ``#`` and title columns are shared; under objective O1 a row with a cell a key
-    result has (Weight, Due...) is a key result when its ID extends O1's or is blank,
-    unless it says it is an objective. An owner says neither."""
+    result has (Weight, Due...) is a key result when its ID extends O1's, with a cell no
+    objective row has (Start, Unit, KPI link) also when it is blank, unless it says it
+    is an objective. An owner says neither."""
     spec = load_mapping("objective-blocks").okrs
     fields = ("kr_id", "key_result", "kr_type", "aligns_to", "owner", "start", "target",
               "current", "unit", "weight", "confidence", "due", "kpi_link", "comment")  # fmt: skip
