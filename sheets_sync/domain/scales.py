@@ -191,11 +191,12 @@ def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
         else:
             whole = any(abs(v) > 1 for _, v in typed)
         return "whole" if whole else "fraction"
-    if any(abs(v) > 1 for _, v in typed):
-        return "whole"
-    # a 0% beside numbers that may be fractions ("from 0% to 0.4") is the only hint left
-    # (fed a plain 35 it lost its warning while a 0% said nothing, 2026-12-06)
-    return "fraction" if any(f in kr.shown_as_percent for f, _ in typed) else None
+    # a 0% beside numbers that may be fractions ("from 0% to 0.4", or to 1.5: 150 %, as
+    # ``whole_beside`` reads up to twice a percentage of 100 % or more) is the only hint
+    # left (fed a plain 35 it lost its warning while a 0% said nothing, 2026-12-06)
+    if any(f in kr.shown_as_percent for f, _ in typed) and all(abs(v) <= 2 for _, v in typed):
+        return "fraction"
+    return "whole" if any(abs(v) > 1 for _, v in typed) else None
 
 
 def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:

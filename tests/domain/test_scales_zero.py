@@ -75,6 +75,25 @@ def test_a_start_of_zero_percent_does_not_make_a_key_result_a_percentage() -> No
     }
 
 
+def test_a_start_of_zero_percent_beside_a_target_up_to_two() -> None:
+    """ "From 0% to 1.5" (no unit): 1.5 is 150 % as well as a plain 1.5, as ``whole_beside``
+    reads a number up to twice a percentage of 100 %; the 0% is the one hint. Fed a plain
+    95 it was scored 95 against 1.5, Achieved, with nothing said (until 2026-12-06)."""
+    kpis = [kpi(2, "K1", unit="points", target=100, actual=95)]
+    krs = [
+        kr(3, "KR1", start=0, target=1.5, current=None, kpi_link="K1", shown_as_percent=START),
+        kr(4, "KR2", start=0, target=3, current=None, kpi_link="K1", shown_as_percent=START),
+    ]
+    result = evaluate_team(team(krs, kpis), period=PERIOD, as_of=AS_OF)
+    assert findings(result, "KR1") == [
+        "sales.xlsx!OKRs!P3: current value comes from KPI Sales/K1, whose actual is the "
+        "plain number 95, but key result KR1 runs from 0% to 1.5; it is scored as 95 against "
+        "them: type the KPI's Actual as a percentage (95%) if it is one, or link a KPI on the "
+        "key result's scale"
+    ]
+    assert findings(result, "KR2") == []  # 0 to 3: a plain 3, as typed
+
+
 def test_a_kpi_actual_of_zero_percent_is_on_every_scale() -> None:
     """A KPI whose actual is 0 (0%, in a percent cell or in a KPI in %) fed a key result of
     30 to 45, told to type them as 30%, 45%: its score is 0 either way."""
@@ -152,14 +171,14 @@ def _subsets(fields: Iterable[str]) -> list[frozenset[str]]:
 
 def _zero_percent_hints(item: KeyResult) -> bool:
     """A key result whose only percent cells among Start and Target are 0%, beside numbers
-    that may be fractions (0 to 1) and no unit %: its 0% is the one hint of its scale, so it
+    that may be fractions (0 to 2: 200 %) and no unit %: its 0% is the one hint of its scale, so it
     is a percentage fed a plain number (``test_a_start_of_zero_percent...``), a plain 0 not."""
     bounds = [(f, v) for f in ("start", "target") if (v := getattr(item, f)) is not None]
     shown = [v for f, v in bounds if f in item.shown_as_percent]
     return (
         bool(shown)
         and not any(shown)
-        and all(abs(v) <= 1 for _, v in bounds)
+        and all(abs(v) <= 2 for _, v in bounds)
         and not is_percent_unit(item.unit)
     )
 
@@ -178,21 +197,27 @@ def _same_with_plain_zeros(krs: list[KeyResult], kpis: list[KPI]) -> None:
         if (m := _as_plain(f.message))
         and not (f.row_id in hinted and "whose actual is the plain number" in m)
     ]
-    assert [_zero_shown(m) for m in said] == [_zero_shown(str(f)) for f in plain.findings]
+    # a plain 0 to 1.5 fed a percentage is told to type its 1.5 as one; by its 0% it is one
+    plain_said = [
+        str(f)
+        for f in plain.findings
+        if not (f.row_id in hinted and re.search(r"whose actual is [\d.]+% \(stored", f.message))
+    ]
+    assert [_zero_shown(m) for m in said] == [_zero_shown(m) for m in plain_said]
     assert [(r.score, r.status) for r in typed.key_results] == [
         (r.score, r.status) for r in plain.key_results
     ]
     assert [k.status for k in typed.kpis] == [k.status for k in plain.kpis]
 
 
-#: key results of 0 or 10 to 0.4 or 40 (0.1 to 0: lower is better), a current of none
+#: key results of 0 or 10 to 0.4, 1.5 or 40 (0.1 to 0: lower is better), a current of none
 #: (fed from the KPI), 0, 0.2 or 20, no unit, deals or %, each subset in percent cells
 KRS = [
     kr(3 + i, f"KR{i}", start=start, target=target, current=current, unit=unit,
        kpi_link="K1", shown_as_percent=shown)
     for i, ((start, target), current, unit, shown) in enumerate(
         itertools.product(
-            ((0, 0.4), (0, 40), (10, 40), (0.1, 0)), (None, 0, 0.2, 20),
+            ((0, 0.4), (0, 1.5), (0, 40), (10, 40), (0.1, 0)), (None, 0, 0.2, 20),
             (None, "deals", "%"), _subsets(("start", "target", "current")),
         )
     )
