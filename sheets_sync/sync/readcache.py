@@ -101,10 +101,10 @@ FORMAT = 56  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # #TIMEOUT! too, and other words for #SPILL!, #CONNECT! and #EXTERNAL!; 54: a Google
 # read's grid has formula_arrays, the ranges array formulas fill (owned cells there are
 # written, refused); 55: an ARRAYFORMULA's range is as big as its ranges on the tab, H2:I4
-# 3 by 2 though its I column shows nothing yet; 56: nor on one with a blank "#" and only a
-# Due, Confidence or Weight, nor with an objective title in a column of its own; a key
-# result an objective reads the same as is marked, its FALSE's error naming both), or the
-# slot format
+# 3 by 2 though its I column shows nothing yet; 56: in objective blocks, a row with a blank
+# "#" and only a Due, Confidence or Weight, or with an objective title in a column of its
+# own, stays an objective; a key result an objective reads the same as is marked, its
+# FALSE's error naming both), or the slot format
 
 
 @fast_pickle
