@@ -73,7 +73,8 @@ def validate(
     from sheets_sync.sync.report import team_dict
     from sheets_sync.sync.run import validate_workspace
 
-    ws = load_workspace(config_path, files_must_exist=False)
+    # a set-up check: a mapping that does not load is the workspace's error (exit 2)
+    ws = load_workspace(config_path, files_must_exist=False, mappings_must_load=True)
     result = validate_workspace(ws, teams=teams, as_of=as_of_date(as_of))
     errors = validation_errors(result.runs)
     if as_json:

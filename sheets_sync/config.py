@@ -92,14 +92,21 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = True) -> Workspace:
+def load_workspace(
+    path: str | Path | None = None,
+    *,
+    files_must_exist: bool = True,
+    mappings_must_load: bool | None = None,
+) -> Workspace:
     """The validated workspace; every problem at once in one ``ConfigError``.
 
     ``files_must_exist=False`` is for the commands that read the teams (``sync``,
     ``validate``, ``rollup``, ``export``): a listed team file that is missing is then that
     team's failure at read time ("file not found"), and the other teams go on; one
     renamed file must not stop the whole company's night. ``config check`` keeps it an
-    error.
+    error. So is a mapping that does not load (``mappings_must_load``, default as
+    ``files_must_exist``): False fails the teams that use it, each with the mapping's
+    problems (``TeamSpec.mapping_error``); ``validate``, a set-up check, keeps it an error.
     """
     cfg = resolved_path(config_path(path))
     data = _read_yaml(cfg)
@@ -112,12 +119,12 @@ def load_workspace(path: str | Path | None = None, *, files_must_exist: bool = T
         problems = [f"{cfg.name}: {_problem(e)}" for e in exc.errors()]
         stand_in = _with_stand_ins(data, exc.errors())
         if stand_in is not None:  # the files and mappings of the valid rest, same pass
-            try:
-                resolve(cfg, stand_in, files_must_exist)
+            try:  # nothing runs: the mappings' problems are listed too
+                resolve(cfg, stand_in, files_must_exist, mappings_must_load=True)
             except ConfigError as more:
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
-    return resolve(cfg, model, files_must_exist)
+    return resolve(cfg, model, files_must_exist, mappings_must_load)
 
 
 def load_rules(path: str | Path | None = None) -> ScoringRules:

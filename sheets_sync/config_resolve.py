@@ -7,6 +7,8 @@ Every problem is collected, each with its YAML location, and raised at once in o
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from pathlib import Path
 
@@ -33,27 +35,39 @@ from sheets_sync.sources import (
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 
-def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> Workspace:
+def resolve(
+    cfg: Path,
+    model: WorkspaceModel,
+    files_must_exist: bool = True,
+    mappings_must_load: bool | None = None,
+) -> Workspace:
+    """``mappings_must_load`` (default: as ``files_must_exist``) False: a mapping that does
+    not load fails the teams that use it (``TeamSpec.mapping_error``), not the workspace:
+    one team's misspelt key stopped every team's night (until 2026-12-06)."""
     problems: list[str] = []
     root = cfg.parent
-    mappings: dict[str, MappingSpec] = {}
+    strict = files_must_exist if mappings_must_load is None else mappings_must_load
+    mappings: dict[str, MappingSpec | list[str]] = {}  # a name's spec, or its problems
 
-    def mapping_for(name: str, where: str) -> MappingSpec | None:
+    def mapping_for(name: str, where: str) -> tuple[MappingSpec, str | None] | None:
+        """The spec, and why the team fails alone (its ``where``: the problems); None
+        when the problems are the workspace's (``strict``)."""
         if name not in mappings:
             try:
                 mappings[name] = load_mapping(name, root)
             except MappingError as exc:
-                # Each problem with the team it is the mapping of: a mapping file that
-                # five teams name otherwise printed one unlocated line five times.
-                found = exc.problems or [exc.message]
-                problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
-                return None
+                mappings[name] = exc.problems or [exc.message]
             except OSError as exc:  # a name the file system refuses (too long)
-                problems.append(
-                    f"{cfg.name}: {where}: cannot read mapping {name!r} ({exc.strerror})"
-                )
-                return None
-        return mappings[name]
+                mappings[name] = [f"cannot read mapping {name!r} ({exc.strerror})"]
+        found = mappings[name]
+        if isinstance(found, MappingSpec):
+            return found, None
+        if strict:
+            # Each problem with the team it is the mapping of: a mapping file that
+            # five teams name otherwise printed one unlocated line five times.
+            problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
+            return None
+        return unread_mapping(), f"{where}: {'; '.join(found)}"
 
     teams: list[TeamSpec] = []
     origins: list[str] = []  # where each team comes from, for messages
@@ -61,7 +75,7 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
     folders: dict[Path, tuple[Path, ...]] = {}  # 2,000 teams share a few folders
     for i, team in enumerate(model.teams):
         where = f"teams[{i}]"
-        mapping = mapping_for(team.mapping, f"{where}.mapping")
+        mapped = mapping_for(team.mapping, f"{where}.mapping")
         path = None
         source = team.source
         fails: str | None = None  # why the team fails alone (``TeamSpec.linked``)
@@ -81,8 +95,10 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
             outside = link_out_of(path, confine)
             if files_must_exist and (what := not_a_file(path) or link_out(outside)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
-        if mapping is not None:
-            teams.append(TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails))
+        if mapped is not None:
+            mapping, unmapped = mapped
+            spec = TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails)
+            teams.append(dataclasses.replace(spec, mapping_error=unmapped) if unmapped else spec)
             origins.append(where)
     rollup_output = model.rollup.output
     try:  # a URL here stops the night: there is no company workbook to write
@@ -101,7 +117,8 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
     #: (``shared_workbooks``; it was dropped, or took that file from its team)
     named: set[Path] = set()
     real_named: set[Path] = set()
-    mapping = mapping_for(model.default_mapping, "default_mapping") if globs else None
+    mapped = mapping_for(model.default_mapping, "default_mapping") if globs else None
+    globbed, unmapped = mapped or (None, None)  # the matched files' mapping
     for pattern in globs:
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
@@ -122,7 +139,7 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
         for p, resolved in matched:
             link = resolved != p and p.is_symlink()
             if (
-                mapping is None
+                globbed is None
                 or resolved in listed
                 or p in named
                 or (not link and resolved in real_named)
@@ -134,12 +151,27 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
             rel = str(p.relative_to(root))
             if (shown := not_utf8(rel)) is not None:  # the team fails alone, named escaped
                 stem = not_utf8(p.stem) or p.stem
-                spec = TeamSpec(stem, shown, model.default_mapping, mapping, linked=NOT_UTF8)
+                spec = TeamSpec(
+                    stem,
+                    shown,
+                    model.default_mapping,
+                    globbed,
+                    linked=NOT_UTF8,
+                    mapping_error=unmapped,
+                )
                 teams.append(spec)
                 origins.append(f"teams_glob ({shown})")
                 continue
             confine = confining_folders(base, root, root_real, folders)
-            spec = TeamSpec(p.stem, rel, model.default_mapping, mapping, resolved, confine)
+            spec = TeamSpec(
+                p.stem,
+                rel,
+                model.default_mapping,
+                globbed,
+                resolved,
+                confine,
+                mapping_error=unmapped,
+            )
             if files_must_exist and spec.outside is not None:
                 problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
             teams.append(spec)
@@ -147,7 +179,10 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
     seen: dict[str, int] = {}
     reading: Reading = {}
     clashes = [  # a web address (``linked`` already) reads no tab
-        clash for t in teams if t.linked is None for clash in shared_tabs(t, reading)
+        clash
+        for t in teams
+        if t.linked is None and t.mapping_error is None  # no tabs known to read
+        for clash in shared_tabs(t, reading)
     ]
     index = {id(t): i for i, t in enumerate(teams)}
     teams, left = fail_linked(teams, clashes, root)
@@ -215,6 +250,13 @@ def resolve(cfg: Path, model: WorkspaceModel, files_must_exist: bool = True) -> 
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
+
+
+@functools.cache
+def unread_mapping() -> MappingSpec:
+    """The mapping of a team whose own did not load: a stand-in the team never reads
+    with (``TeamSpec.mapping_error`` fails it first), the built-in ``standard``."""
+    return load_mapping("standard")
 
 
 #: Why a team whose file name is no UTF-8 text fails (``TeamSpec.linked``).

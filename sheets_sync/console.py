@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from rich.text import Text
 
 from sheets_sync.domain.models import Finding
 from sheets_sync.logs import one_line
-from sheets_sync.sync.outcome import Outcome, TeamRun
+from sheets_sync.sync.outcome import MAPPING_ERROR, Outcome, TeamRun
 
 if TYPE_CHECKING:  # the engine's imports are not needed to print
     from sheets_sync.sync.engine import SyncResult
@@ -95,9 +96,9 @@ def findings_table(runs: Sequence[TeamRun]) -> Table:
     table = Table(title="Findings", show_lines=False)
     for col in ("Team", "Severity", "Where", "Message"):
         table.add_column(col, overflow="fold")
-    for run in runs:
+    for run, error in zip(runs, shown_errors(runs), strict=True):
         if run.error and not run.scored:
-            table.add_row(_cell(run.team), "[red]error[/]", _cell(run.source), _cell(run.error))
+            table.add_row(_cell(run.team), "[red]error[/]", _cell(run.source), _cell(error))
         for f in run.findings:
             colour = "red" if f.is_error else "yellow"
             table.add_row(
@@ -113,9 +114,9 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
     if console.is_terminal:
         console.print(findings_table(runs))
         return
-    for run in runs:
+    for run, error in zip(runs, shown_errors(runs), strict=True):
         if run.error and not run.scored:  # a team it could not read: what a shipper alerts on
-            failed = f"{run.team}: error: {run.error}"
+            failed = f"{run.team}: error: {error}"
             if isinstance(console, JsonLinesConsole):
                 console.print(failed, level=logging.ERROR, **_PLAIN)
             else:
@@ -151,7 +152,7 @@ def teams_table(title: str, runs: Sequence[TeamRun], *, dry_run: bool = False) -
         "Note",
     ):
         table.add_column(col, overflow="fold")
-    for run in runs:
+    for run, error in zip(runs, shown_errors(runs), strict=True):
         team = run.result  # unpacked once a row (``TeamRun.result``)
         scores = [o.score for o in team.objectives if o.score is not None] if team else []
         avg = f"{sum(scores) / len(scores):.2f}" if scores else "-"
@@ -164,26 +165,48 @@ def teams_table(title: str, runs: Sequence[TeamRun], *, dry_run: bool = False) -
             str(len(errors)),
             str(len(run.findings) - len(errors)),
             str(len(run.changes)) if _written(run) else f"0 ({len(run.changes)} not written)",
-            _cell(run.error or ""),
+            _cell(error),
         )
     return table
 
 
-def outcome_line(run: TeamRun, *, dry_run: bool = False) -> str:
+def outcome_line(run: TeamRun, *, dry_run: bool = False, error: str | None = None) -> str:
     """``Sales: ok, 18 cells changed (1 error in the sheet)`` or ``Ops: failed: ops.xlsx: not
-    an Excel workbook``."""
+    an Excel workbook``; ``error``: the run's as ``shown_errors`` shows it."""
+    error = run.error if error is None else error
     if run.failed and not run.scored:
-        return f"{run.team}: failed: {run.error}"
+        return f"{run.team}: failed: {error}"
     verb = ("would change" if dry_run else "changed") if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.status}, {counted(len(run.changes), 'cell')} {verb}"
     found = finding_counts(run.findings)
     line += f" ({found} in the sheet)" if found else ""
-    return f"{line}: {run.error}" if run.error else line
+    return f"{line}: {error}" if error else line
 
 
 def failed_lines(runs: Sequence[TeamRun]) -> list[str]:
     """``Ops: failed: ops.xlsx: not an Excel workbook``, a line per team that failed."""
-    return [f"{run.team}: failed: {run.error}" for run in runs if run.failed]
+    shown = shown_errors(runs)
+    return [f"{run.team}: failed: {shown[i]}" for i, run in enumerate(runs) if run.failed]
+
+
+def shown_errors(runs: Sequence[TeamRun]) -> list[str]:
+    """Each run's error as printed (``""``: none). A mapping that did not load is told
+    whole once, at the first team that uses it; each later one says so in a line:
+    ``Ops: failed: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales
+    (above)``, so a broken ``default_mapping`` under 200 teams is not 200 long lines.
+    The run report keeps each team's whole error."""
+    first: dict[str, str] = {}  # a mapping's problems -> the first team with them
+    shown = []
+    for run in runs:
+        text, detail = run.error or "", run.error_detail
+        if detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
+            where, _, problems = detail.message.partition(": ")  # teams[1].mapping: ...
+            team = first.setdefault(problems, run.team)
+            if team != run.team:
+                same = f"{where}: the same mapping error as {team} (above)"
+                text = str(dataclasses.replace(detail, message=same))
+        shown.append(text)
+    return shown
 
 
 def finding_counts(findings: Sequence[Finding]) -> str:
@@ -244,8 +267,8 @@ def print_team_lines(
         if runs or not quiet:
             console.print(table(runs))
     else:
-        for run in runs:
-            line = outcome_line(run, dry_run=dry_run)
+        for run, error in zip(runs, shown_errors(runs), strict=True):
+            line = outcome_line(run, dry_run=dry_run, error=error)
             if run.failed and isinstance(console, JsonLinesConsole):  # what a shipper alerts on
                 console.print(line, level=logging.ERROR, **_PLAIN)
             else:

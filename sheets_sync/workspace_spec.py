@@ -35,6 +35,11 @@ class TeamSpec:
     #: link to another team's workbook, whose tab it would read (``shared_workbooks``),
     #: or its source is a web address that names no Google Sheet (``NotASheetURLError``)
     linked: str | None = field(default=None, compare=False)
+    #: why the team fails alone because its mapping did not load (a sync's workspace,
+    #: ``config_resolve.resolve``): where the workspace names it, then the mapping's
+    #: problems, ``teams[1].mapping: mine.yaml: kpis.requried: unknown key (...)``;
+    #: ``mapping`` is then a stand-in no read uses
+    mapping_error: str | None = field(default=None, compare=False)
 
     @property
     def outside(self) -> Path | None:

@@ -165,6 +165,10 @@ def _unpickle_changes(blob: bytes, count: int) -> CellChanges:
 INTERNAL = "internal"
 
 
+#: ``TeamError.kind`` of a team whose mapping did not load (``reading.mapping_failure``)
+MAPPING_ERROR = "MappingError"
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class TeamError:

@@ -21,7 +21,7 @@ from sheets_sync.errors import SourceError
 from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
-from sheets_sync.sync.outcome import INTERNAL, TeamError, TeamRun
+from sheets_sync.sync.outcome import INTERNAL, MAPPING_ERROR, TeamError, TeamRun
 from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
 from sheets_sync.sync.spill import Parked, Spill, parked, pickled, unpickled
 from sheets_sync.workspace_spec import TeamSpec, Workspace
@@ -129,6 +129,15 @@ def internal_error(spec: TeamSpec, exc: Exception) -> TeamError:
     return TeamError(INTERNAL, why, spec.display_name, team_source=spec.source)
 
 
+def mapping_failure(spec: TeamSpec, workspace: Workspace) -> TeamError:
+    """A team whose mapping did not load: the mapping's problems, where the workspace file
+    names it, ``sheets-sync.yaml: teams[1].mapping: mine.yaml: ...`` (``config check``'s
+    words); the other teams go on."""
+    assert spec.mapping_error is not None
+    where = workspace.config_path.name
+    return TeamError(MAPPING_ERROR, spec.mapping_error, where, team_source=spec.source)
+
+
 def worker_died(spec: TeamSpec, why: str, wrote: bool = False) -> TeamError:
     """A team whose read or write killed the process it ran in, twice (``parallel.py``)."""
     what = "writing" if wrote else "reading"
@@ -166,6 +175,8 @@ def cached_read(
 ) -> TeamRead | None:
     """The team's read if the cache has its exact bytes, else None (cheap: no parse)."""
     started = time.perf_counter()
+    if spec.mapping_error is not None:
+        return None  # read_team reports it
     try:
         backend = factory(spec, workspace)
         if not isinstance(backend, ExcelBackend):
@@ -190,6 +201,8 @@ def read_team(
 ) -> TeamRead:
     started = time.perf_counter()
     state = TeamRead(spec)
+    if spec.mapping_error is not None:  # before the file: no read (nor cache) without it
+        return state.failed(mapping_failure(spec, workspace))
     try:
         backend = state.backend = factory(spec, workspace)
         if cache is not None and isinstance(backend, ExcelBackend):

@@ -81,8 +81,8 @@ def sharing_teams(reads: Sequence[TeamRead]) -> dict[Path, list[TeamSpec]]:
     """The teams of this run by workbook file, for the workbooks two or more share: the
     ones not written tonight too, whose reads ``TeamSteps.refile`` moves as well."""
     by_path: dict[Path, list[TeamSpec]] = {}
-    for r in reads:
-        if r.spec.path is not None:
+    for r in reads:  # a team whose mapping did not load has no tabs (nor read) to move
+        if r.spec.path is not None and r.spec.mapping_error is None:
             by_path.setdefault(r.spec.path, []).append(r.spec)
     return {path: specs for path, specs in by_path.items() if len(specs) > 1}
 

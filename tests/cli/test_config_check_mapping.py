@@ -1,8 +1,10 @@
-"""A workspace mapping file with a mistake in it, as `config check` and `sync` report it:
-each problem names the team entry that uses the mapping, and a misspelt key says so."""
+"""A workspace mapping file with a mistake in it, as `config check` and `validate` report
+it: each problem names the team entry that uses the mapping, and a misspelt key says so
+(`sync` fails only the teams that use it: ``test_mapping_fails_team.py``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -39,7 +41,8 @@ def workspace(tmp_path: Path) -> Path:
 
 def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path) -> None:
     """Until 2026-12-06 the two teams got the same two unlocated lines twice, the misspelt
-    key as pydantic's "Extra inputs are not permitted"."""
+    key as pydantic's "Extra inputs are not permitted". The set-up checks keep it an error
+    of the workspace (exit 2), which a sync was too until 2026-12-06."""
     cfg = workspace(tmp_path)
     lines = [
         f"sheets-sync.yaml: teams[{i}].mapping: mine.yaml: {problem}"
@@ -52,9 +55,12 @@ def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path
     expected = "".join(
         f"{line}\n" for line in ["error: sheets-sync.yaml: invalid configuration", *lines]
     ).replace("\nsheets-sync.yaml: teams", "\n  sheets-sync.yaml: teams")
-    for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
+    for command in (["config", "check"], ["validate", "--as-of", "2026-11-23"]):
         code, out, err = run(*command, "--config", str(cfg))
         assert (code, out, err) == (2, "", expected)
+    code, out, err = run("validate", "--json", "--config", str(cfg))
+    assert (code, err) == (2, "")
+    assert json.loads(out) == {"teams": [], "ok": False, "errors": lines}
 
 
 def test_a_teams_glob_naming_a_folder_says_how_to_match_its_workbooks(tmp_path: Path) -> None:
