@@ -15,8 +15,14 @@ from pathlib import Path
 from sheets_sync.config_models import WorkspaceModel
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError, MappingError
-from sheets_sync.mapping.spec import MappingSpec, load_mapping
-from sheets_sync.shared_workbooks import Clash, Reading, fail_linked, shared_tabs
+from sheets_sync.mapping.spec import MappingSpec, TabNames, load_mapping, named_tabs
+from sheets_sync.shared_workbooks import (
+    Clash,
+    Reading,
+    fail_linked,
+    shared_tabs,
+    unknown_tabs_message,
+)
 from sheets_sync.sources import (
     GSHEET_PREFIX,
     NotASheetURLError,
@@ -68,6 +74,10 @@ def resolve(
             problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
             return None
         return unread_mapping(), f"{where}: {'; '.join(found)}"
+
+    @functools.cache
+    def tabs_named(name: str) -> TabNames | None:
+        return named_tabs(name, root)
 
     teams: list[TeamSpec] = []
     origins: list[str] = []  # where each team comes from, for messages
@@ -178,14 +188,29 @@ def resolve(
             origins.append(f"teams_glob ({rel})")
     seen: dict[str, int] = {}
     reading: Reading = {}
-    clashes = [  # a web address (``linked`` already) reads no tab
-        clash
-        for t in teams
-        if t.linked is None and t.mapping_error is None  # no tabs known to read
-        for clash in shared_tabs(t, reading)
-    ]
+    clashes: list[Clash] = []
+    unknown: dict[object, tuple[int, str]] = {}  # a workbook -> a team whose tabs are unknown
+    for i, t in enumerate(teams):
+        if t.linked is not None:  # a web address (or a name no text) reads no tab
+            continue
+        tabs = None
+        if t.mapping_error is not None:  # its tabs as its mapping file still names them
+            tabs = tabs_named(t.mapping_name)
+            if tabs is None:
+                unknown.setdefault(t.path or t.source.strip(), (i, t.name))
+                continue
+        clashes.extend(shared_tabs(t, reading, tabs))
     index = {id(t): i for i, t in enumerate(teams)}
     teams, left = fail_linked(teams, clashes, root)
+    teams = [
+        dataclasses.replace(t, linked=unknown_tabs_message(t, holder[1], root))
+        if (holder := unknown.get(t.path or t.source.strip())) is not None
+        and holder[0] != i
+        and t.linked is None
+        and t.mapping_error is None
+        else t
+        for i, t in enumerate(teams)
+    ]
     problem_clashes: dict[int, list[Clash]] = {}  # by the later team's index, in order
     for clash in left:
         problem_clashes.setdefault(index[id(clash.team)], []).append(clash)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sheets_sync.grid import tab_key
 
 if TYPE_CHECKING:
+    from sheets_sync.mapping.spec import TabNames
     from sheets_sync.workspace_spec import TeamSpec
 
 Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
@@ -80,7 +81,7 @@ def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | N
     )
 
 
-def shared_tabs(team: TeamSpec, reading: Reading) -> list[Clash]:
+def shared_tabs(team: TeamSpec, reading: Reading, named: TabNames | None = None) -> list[Clash]:
     """Why ``team`` may read a tab a team before it reads: one clash per such team, all
     at once as the other problems are, so fixing one does not just reveal the next on the
     following run (``reading``: the teams of each workbook so far and their tabs, which
@@ -90,37 +91,43 @@ def shared_tabs(team: TeamSpec, reading: Reading) -> list[Clash]:
     A team reads the *first* of its tab names the workbook has (``find_sheet``), so two
     lists sharing any name can meet on that tab: ``[Sales OKRs, OKRs]`` and ``[OKRs]`` do
     whenever ``Sales OKRs`` is missing or renamed.
+
+    ``named``: the tabs, for a team whose mapping did not load (``TeamSpec.mapping``
+    is then a stand-in), as its mapping file still names them (``named_tabs``).
     """
     spec = team.mapping
+    if named is None:
+        named = (spec.okrs.sheet, None if spec.kpis is None else spec.kpis.sheet)
     mine: Tabs = tuple(
-        None if tab is None else tuple(map(tab_key, tab.sheet))  # as find_sheet finds it
-        for tab in (spec.okrs, spec.kpis)
+        None if names is None else tuple(map(tab_key, names))  # as find_sheet finds it
+        for names in named
     )
     others = reading.setdefault(team.path or team.source.strip(), [])
     clashes = [
-        clash for first, theirs in others if (clash := _shared_tab(team, mine, first, theirs))
+        clash
+        for first, theirs in others
+        if (clash := _shared_tab(team, named, mine, first, theirs))
     ]
     others.append((team, mine))
     return clashes
 
 
-def _shared_tab(team: TeamSpec, mine: Tabs, first: TeamSpec, theirs: Tabs) -> Clash | None:
+def _shared_tab(
+    team: TeamSpec, sheets: TabNames, mine: Tabs, first: TeamSpec, theirs: Tabs
+) -> Clash | None:
     """Why ``team`` may read a tab ``first`` (of the same workbook) reads, or None."""
-    spec = team.mapping
-    for tab, tabs, their_tabs, what in zip(
-        (spec.okrs, spec.kpis), mine, theirs, ("goals", "KPIs"), strict=True
-    ):
+    for tab, tabs, their_tabs, what in zip(sheets, mine, theirs, ("goals", "KPIs"), strict=True):
         if tab is None or tabs is None or their_tabs is None:
             continue
         if their_tabs == tabs:
-            return Clash(team, first, tab.sheet[0], what, exact=True)
-        named = zip(tab.sheet, tabs, strict=True)
+            return Clash(team, first, tab[0], what, exact=True)
+        named = zip(tab, tabs, strict=True)
         if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
             return Clash(team, first, shared, what, exact=False)
     # one team's goals tab the other's KPI tab: each wrote its own Status into the same
     # cells, and config check passed (until 2026-12-06)
     for tab, tabs, their_tabs, what, other in zip(
-        (spec.okrs, spec.kpis),
+        sheets,
         mine,
         reversed(theirs),
         ("goals", "KPIs"),
@@ -129,7 +136,7 @@ def _shared_tab(team: TeamSpec, mine: Tabs, first: TeamSpec, theirs: Tabs) -> Cl
     ):
         if tab is None or tabs is None or their_tabs is None:
             continue
-        named = zip(tab.sheet, tabs, strict=True)
+        named = zip(tab, tabs, strict=True)
         if (shared := next((n for n, k in named if k in their_tabs), None)) is not None:
             return Clash(team, first, shared, what, tabs == their_tabs, other)
     return None
@@ -169,3 +176,16 @@ def fail_linked(
             marked[id(side)] = linked_message(side.path, holder.name, clash.tab, what, theirs)
     new = [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
     return new, left
+
+
+def unknown_tabs_message(team: TeamSpec, holder: str, root: Path) -> str:
+    """Why ``team`` fails alone: ``holder``, of the same workbook, has a mapping that
+    did not load and names no tabs we can read, so either may read the other's tab (it
+    read into that team's tab, and the rollup counted the goals twice, until 2026-12-06)."""
+    why = (
+        f"not read or written: team {holder!r} of this workbook has a mapping that did not "
+        "load, so which tab it reads is unknown"
+    )
+    if team.path is not None and os.path.islink(os.path.abspath(root / team.source)):
+        return f"is a symbolic link to {team.path}, the workbook of team {holder!r}; {why}"
+    return f"is also the workbook of team {holder!r}; {why}"

@@ -314,3 +314,38 @@ def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[
                         "give each field headers of its own"
                     )
     return list(dict.fromkeys(problems))
+
+
+#: the tab names of a mapping's goals and KPIs (None: it reads no KPI tab)
+TabNames = tuple[tuple[str, ...], tuple[str, ...] | None]
+
+
+def named_tabs(name_or_path: str, base_dir: Path | None = None) -> TabNames | None:
+    """The tabs a mapping that does not load still names (``okrs.sheet``, ``kpis.sheet``),
+    or None when they are unknown (no file, a YAML slip, a ``sheet`` of the wrong shape):
+    a team whose mapping failed still holds its tabs against the other teams of its
+    workbook (``shared_workbooks``), which read into them otherwise (until 2026-12-06)."""
+    path = mapping_path(name_or_path, base_dir)
+    if path is None:
+        return None
+    try:
+        data = load_yaml(read_text(path), path.name)
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):  # ValueError: not UTF-8
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def sheets(tab: object) -> tuple[str, ...] | None:
+        names = tab.get("sheet") if isinstance(tab, dict) else None
+        names = [names] if isinstance(names, str) else names
+        if not isinstance(names, list) or not names:
+            return None
+        if not all(isinstance(n, str) and n.strip() for n in names):
+            return None
+        return tuple(names)
+
+    okrs = sheets(data.get("okrs"))
+    kpis = None if data.get("kpis") is None else sheets(data["kpis"])
+    if okrs is None or (kpis is None and data.get("kpis") is not None):
+        return None
+    return okrs, kpis

@@ -1,0 +1,130 @@
+"""A team whose mapping did not load still holds its tabs against the other teams of its
+workbook: a team reaching the same file by a link, the same path listed twice, the same
+``gsheet:`` key. Until 2026-12-06 the same-tab check passed such a team over, so the other
+synced INTO its tab (its Status written there) and the rollup counted the goals twice.
+Its tabs are the ones its mapping file still names; where they are unknown (a YAML slip,
+no such file) the other teams of that workbook fail alone, neither read nor written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sheets_sync import ConfigError, load_workspace
+from tests.cli.test_mapping_fails_team import AS_OF, HEAD
+from tests.cli.test_ops_cli import run
+from tests.conftest import write_team
+
+GOOD = "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n"
+#: still names its tabs (a misspelt key)
+MISSPELT = GOOD + "  requried: false\n"
+#: names no tab we can read (a YAML slip)
+SLIP = "name: mine\nokrs:\n  sheet: [OKRs\n"
+UNKNOWN = (
+    "not read or written: team 'Sales' of this workbook has a mapping that did not load, "
+    "so which tab it reads is unknown"
+)
+
+
+def linked(root: Path, mapping: str) -> tuple[Path, Path]:
+    """Sales (mapping ``mine``) and Engineering, whose file is a link to Sales's."""
+    write_team(root / "teams" / "Sales.xlsx")
+    os.symlink("Sales.xlsx", root / "teams" / "Engineering.xlsx")
+    (root / "mappings").mkdir()
+    (root / "mappings" / "mine.yaml").write_text(mapping, encoding="utf-8")
+    cfg = root / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "teams:\n  - {name: Sales, source: teams/Sales.xlsx, mapping: mine}\n"
+        "  - {name: Engineering, source: teams/Engineering.xlsx}\n",
+        encoding="utf-8",
+    )
+    return cfg, root / "teams" / "Sales.xlsx"
+
+
+@pytest.mark.parametrize("mapping", [MISSPELT, SLIP], ids=["tabs-named", "tabs-unknown"])
+def test_a_link_to_a_broken_teams_workbook_is_not_synced_into_it(
+    tmp_path: Path, mapping: str
+) -> None:
+    cfg, book = linked(tmp_path, mapping)
+    before = book.read_bytes()
+    code, out, err = run("sync", *AS_OF, "--config", str(cfg))
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[0].startswith("Sales: failed: sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+    start = f"Engineering: failed: Engineering.xlsx: is a symbolic link to {book}, "
+    if mapping is MISSPELT:  # the tab its mapping names: the link check's own words
+        assert lines[1] == (
+            f"{start}the workbook of team 'Sales'; not read or written (it would read the "
+            "same tab, 'OKRs', and the rollup would count its goals twice)"
+        )
+    else:
+        assert lines[1] == f"{start}the workbook of team 'Sales'; {UNKNOWN}"
+    assert lines[2].startswith("2 teams, 2 failed, 0 cells changed in ")
+    assert book.read_bytes() == before  # nobody wrote into Sales's workbook
+
+
+def listed_twice(root: Path, mapping: str, source: str = "teams/sales.xlsx") -> Path:
+    write_team(root / "teams" / "sales.xlsx")
+    write_team(root / "teams" / "web.xlsx")
+    (root / "mappings").mkdir()
+    (root / "mappings" / "mine.yaml").write_text(mapping, encoding="utf-8")
+    cfg = root / "sheets-sync.yaml"
+    cfg.write_text(
+        HEAD + "teams:\n  - {name: Sales, source: teams/sales.xlsx, mapping: mine}\n"
+        f"  - {{name: Ops, source: {source}}}\n"
+        "  - {name: Web, source: teams/web.xlsx}\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_the_same_file_listed_twice_is_still_a_clash_when_the_tabs_are_named(
+    tmp_path: Path,
+) -> None:
+    """As with a mapping that loads: a slip in the workspace file, which stops the night."""
+    cfg = listed_twice(tmp_path, MISSPELT)
+    before = (tmp_path / "teams" / "sales.xlsx").read_bytes()
+    code, out, err = run("sync", *AS_OF, "--config", str(cfg))
+    assert code == 2, out + err
+    assert (
+        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab 'OKRs', in both teams' tab lists"
+    ) in err
+    assert (tmp_path / "teams" / "sales.xlsx").read_bytes() == before
+
+
+def test_the_same_file_listed_twice_fails_the_other_team_when_the_tabs_are_unknown(
+    tmp_path: Path,
+) -> None:
+    cfg = listed_twice(tmp_path, SLIP)
+    before = (tmp_path / "teams" / "sales.xlsx").read_bytes()
+    code, out, err = run("sync", *AS_OF, "--config", str(cfg))
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[0].startswith("Sales: failed: sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+    assert lines[1] == f"Ops: failed: sales.xlsx: is also the workbook of team 'Sales'; {UNKNOWN}"
+    assert lines[2].startswith("Web: ok, 18 cells changed")
+    assert (tmp_path / "teams" / "sales.xlsx").read_bytes() == before
+
+
+@pytest.mark.parametrize("mapping", [MISSPELT, SLIP], ids=["tabs-named", "tabs-unknown"])
+def test_two_teams_naming_one_google_sheet(tmp_path: Path, mapping: str) -> None:
+    """Through the library: no Google account is needed to see the workspace's verdict."""
+    key = "gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFG"
+    cfg = listed_twice(tmp_path, mapping, source=key)
+    text = cfg.read_text(encoding="utf-8").replace("teams/sales.xlsx, mapping", f"{key}, mapping")
+    cfg.write_text(text, encoding="utf-8")
+    if mapping is MISSPELT:
+        with pytest.raises(ConfigError) as caught:
+            load_workspace(cfg, files_must_exist=False)
+        assert caught.value.problems == [
+            f"sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+            f"workbook as team 'Sales' ({key}, tab 'OKRs', in both teams' tab lists: a team "
+            "reads the first of its tabs the workbook has); the rollup would count its goals "
+            "twice"
+        ]
+        return
+    ops = load_workspace(cfg, files_must_exist=False).teams[1]
+    assert ops.linked == f"is also the workbook of team 'Sales'; {UNKNOWN}"
