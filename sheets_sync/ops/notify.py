@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -129,7 +130,9 @@ def _summary(
     lines = [f"sheets-sync {company} {as_of}:"]
     if failed:
         lines.append(f"{len(failed)} team(s) failed:")
-        lines += [f"- {f['team']}: {f['error']}" for f in failed]
+        lines += [
+            f"- {f['team']}: {error}" for f, error in zip(failed, _shown(failed), strict=True)
+        ]
     if turned:
         lines.append(f"{len(turned)} key result(s) turned Off track:")
         lines += [
@@ -140,6 +143,30 @@ def _summary(
     if results_error:  # a shard's: its teams are written, the merge will miss them
         lines.append(results_error)
     return "\n".join(lines)
+
+
+#: a team's error that is its mapping's (``TeamSpec.mapping_error``, after the workspace
+#: file's name): where the workspace names the mapping, then the mapping's problems
+_MAPPING_ERROR = re.compile(
+    r"(?P<where>[^:]+: (?:teams\[\d+\]\.mapping|default_mapping)): (?P<why>.+)", re.S
+)
+
+
+def _shown(failed: list[dict[str, Any]]) -> list[object]:
+    """The failed teams' errors as ``text`` tells them: a mapping that did not load whole
+    once, at its first team, then ``the same mapping error as Sales (above)``, as the
+    console does (``console.shown_errors``): 200 teams on a broken ``default_mapping`` were
+    200 long lines (until 2026-12-06). ``failed_teams`` keeps each error whole."""
+    first: dict[str, object] = {}  # a mapping's problems -> the first team with them
+    shown: list[object] = []
+    for f in failed:
+        error = f["error"]
+        if isinstance(error, str) and (found := _MAPPING_ERROR.fullmatch(error)):
+            team = first.setdefault(found["why"], f["team"])
+            if team != f["team"]:
+                error = f"{found['where']}: the same mapping error as {team} (above)"
+        shown.append(error)
+    return shown
 
 
 def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dict[str, Any] | None:

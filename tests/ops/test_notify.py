@@ -148,6 +148,38 @@ def test_notification_names_failures_and_turned_krs(make_result: MakeResult) -> 
     assert only_failed is not None and only_failed["turned_off_track"] == []
 
 
+def test_a_mapping_error_many_teams_share_is_told_once_in_the_text() -> None:
+    """As on the console: whole at its first team, then a short line per team (200 teams
+    on a broken default_mapping were 200 long lines until 2026-12-06); ``failed_teams``
+    keeps each error whole, for a program."""
+    problems = "mine.yaml: kpis.requried: unknown key (did you mean 'required'?)"
+    errors = {
+        "Sales": f"sheets-sync.yaml: teams[0].mapping: {problems}",
+        "Ops": f"sheets-sync.yaml: teams[1].mapping: {problems}",
+        "Web": "web.xlsx: file not found",
+        "a": f"sheets-sync.yaml: default_mapping: {problems}",
+        "b": f"sheets-sync.yaml: default_mapping: {problems}",
+        "Legal": "sheets-sync.yaml: teams[3].mapping: mapping 'nope' not found",
+    }
+    teams = [
+        {"team": t, "source": f"{t}.xlsx", "outcome": "failed", "error": e}
+        for t, e in errors.items()
+    ]
+    payload = notification({"company": "Acme", "as_of": "2026-11-23", "teams": teams}, [])
+    assert payload is not None
+    assert [t["error"] for t in payload["failed_teams"]] == list(errors.values())
+    assert payload["text"].splitlines() == [
+        "sheets-sync Acme 2026-11-23:",
+        "6 team(s) failed:",
+        f"- Sales: sheets-sync.yaml: teams[0].mapping: {problems}",
+        "- Ops: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+        "- Web: web.xlsx: file not found",
+        "- a: sheets-sync.yaml: default_mapping: the same mapping error as Sales (above)",
+        "- b: sheets-sync.yaml: default_mapping: the same mapping error as Sales (above)",
+        "- Legal: sheets-sync.yaml: teams[3].mapping: mapping 'nope' not found",
+    ]
+
+
 def test_webhook_receives_the_json(receiver: Receiver) -> None:
     assert send({"text": "hi"}, command=None, webhook=receiver.url) == []
     assert receiver.bodies == [{"text": "hi"}]
