@@ -21,6 +21,7 @@ from sheets_sync.cli_support import (
     as_of_option,
     command_console,
     config_option,
+    log_format,
     quiet_level,
     say,
 )
@@ -183,7 +184,8 @@ def rollup(config_path: str | None, as_of: str | None, from_results: str | None)
         source = ""
     from sheets_sync.console import counted, failed_lines
 
-    for line in failed_lines(result.runs):  # problems beside the result (README: streams)
+    # problems beside the result (README: streams); each JSON record whole, alone
+    for line in failed_lines(result.runs, whole=log_format() == "json"):
         say(line, err=True, level=logging.ERROR)
     teams = counted(len(result.runs), "team")
     report = f"; {result.report_error}" if result.report_error else ""  # exit 1 too
@@ -233,6 +235,7 @@ def export(
     result, paths = export_workspace(ws, out_dir, fmt, as_of=as_of_date(as_of))
     for path in paths if not quiet_level() else ():
         say(str(path))
-    for line in failed_lines(result.runs):  # problems beside the result (README: streams)
+    # problems beside the result (README: streams); each JSON record whole, alone
+    for line in failed_lines(result.runs, whole=log_format() == "json"):
         say(line, err=True, level=logging.ERROR)
     sys.exit(EXIT_FAILED if result.failed else EXIT_OK)

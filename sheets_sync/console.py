@@ -114,7 +114,8 @@ def print_findings(console: Console, runs: Sequence[TeamRun]) -> None:
     if console.is_terminal:
         console.print(findings_table(runs))
         return
-    for run, error in zip(runs, shown_errors(runs), strict=True):
+    whole = isinstance(console, JsonLinesConsole)
+    for run, error in zip(runs, shown_errors(runs, whole), strict=True):
         if run.error and not run.scored:  # a team it could not read: what a shipper alerts on
             failed = f"{run.team}: error: {error}"
             if isinstance(console, JsonLinesConsole):
@@ -183,23 +184,28 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False, error: str | None = Non
     return f"{line}: {error}" if error else line
 
 
-def failed_lines(runs: Sequence[TeamRun]) -> list[str]:
-    """``Ops: failed: ops.xlsx: not an Excel workbook``, a line per team that failed."""
-    shown = shown_errors(runs)
+def failed_lines(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
+    """``Ops: failed: ops.xlsx: not an Excel workbook``, a line per team that failed
+    (``whole``: each error whole, for JSON records, ``shown_errors``)."""
+    shown = shown_errors(runs, whole)
     return [f"{run.team}: failed: {shown[i]}" for i, run in enumerate(runs) if run.failed]
 
 
-def shown_errors(runs: Sequence[TeamRun]) -> list[str]:
+def shown_errors(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
     """Each run's error as printed (``""``: none). A mapping that did not load is told
     whole once, at the first team that uses it; each later one says so in a line:
     ``Ops: failed: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales
     (above)``, so a broken ``default_mapping`` under 200 teams is not 200 long lines.
-    The run report keeps each team's whole error."""
+    The run report keeps each team's whole error, and so does each JSON record (``whole``,
+    ``--log-format json``): a shipper shows a record alone, with no "above" to point to
+    (until 2026-12-06 a record said just "the same mapping error as Sales")."""
     first: dict[str, str] = {}  # a mapping's problems -> the first team with them
     shown = []
     for run in runs:
         text, detail = run.error or "", run.error_detail
-        if detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
+        if whole:
+            pass
+        elif detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
             where, _, problems = detail.message.partition(": ")  # teams[1].mapping: ...
             team = first.setdefault(problems, run.team)
             if team != run.team:
@@ -267,7 +273,8 @@ def print_team_lines(
         if runs or not quiet:
             console.print(table(runs))
     else:
-        for run, error in zip(runs, shown_errors(runs), strict=True):
+        whole = isinstance(console, JsonLinesConsole)
+        for run, error in zip(runs, shown_errors(runs, whole), strict=True):
             line = outcome_line(run, dry_run=dry_run, error=error)
             if run.failed and isinstance(console, JsonLinesConsole):  # what a shipper alerts on
                 console.print(line, level=logging.ERROR, **_PLAIN)

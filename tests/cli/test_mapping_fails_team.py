@@ -221,3 +221,19 @@ def test_the_workspace_files_own_error_still_stops_the_night(tmp_path: Path) -> 
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert (code, out) == (2, "")
     assert err.startswith("error: sheets-sync.yaml: line ")
+
+
+@pytest.mark.parametrize("command", ["sync", "export"])
+def test_each_json_record_keeps_the_mapping_error_whole(tmp_path: Path, command: str) -> None:
+    """A shipper shows a record alone: "the same mapping error as Sales (above)" points at
+    nothing there (each record said just that until 2026-12-06)."""
+    cfg = workspace(tmp_path)
+    extra = ("--out", str(tmp_path / "out")) if command == "export" else ()
+    code, out, err = run("--log-format", "json", command, *AS_OF, *extra, "--config", str(cfg))
+    assert code == 1, out + err
+    records = [json.loads(line) for line in (out + err).splitlines() if line.strip()]
+    failed = [r["message"] for r in records if r["level"] == "error"]
+    assert failed == [
+        f"Sales: failed: sheets-sync.yaml: teams[0].mapping: {BAD_SAYS}",
+        f"Ops: failed: sheets-sync.yaml: teams[1].mapping: {BAD_SAYS}",
+    ]
