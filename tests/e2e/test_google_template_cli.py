@@ -80,6 +80,26 @@ def test_template_google_with_credentials_from_the_workspace(
     _created(emulator, result.stdout.strip(), "Team goals")
 
 
+def test_template_google_goes_on_with_a_mapping_that_does_not_load(
+    emu: tuple[Emulator, Path], tmp_path: Path
+) -> None:
+    """A template reads no team, so no mapping: a team's broken one does not stop it (it
+    fails that team's sync, ``docs/mappings.md``), as a team file not made yet does not."""
+    emulator, _ = emu
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text("name: mine\nokrs:\n  sheet: [OKRs\n")
+    cfg = tmp_path / "ws.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams: [{name: Sales, source: teams/sales.xlsx, mapping: mine}]\n"
+        "google: {credentials: sa.json}\n"
+    )
+    result = CliRunner().invoke(cli, ["template", "--google", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output + result.stderr
+    _created(emulator, result.stdout.strip(), "Team goals")
+
+
 def test_template_google_without_credentials_is_a_clear_error(
     emu: tuple[Emulator, Path],
 ) -> None:
