@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync import ConfigError, load_workspace
+from sheets_sync.mapping.spec import named_tabs
 from tests.cli.test_mapping_fails_team import AS_OF, HEAD
 from tests.cli.test_ops_cli import run
 from tests.conftest import write_team
@@ -128,3 +129,30 @@ def test_two_teams_naming_one_google_sheet(tmp_path: Path, mapping: str) -> None
         return
     ops = load_workspace(cfg, files_must_exist=False).teams[1]
     assert ops.linked == f"is also the workbook of team 'Sales'; {UNKNOWN}"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "named"),
+    [
+        (MISSPELT, (("OKRs",), ("KPIs",))),
+        ("name: mine\nokrs: {sheet: OKRs, layout: rowz}\n", (("OKRs",), None)),
+        ("name: mine\nokrs: {sheet: [OKRs, '']}\n", None),  # a blank name: unknown
+        ("name: mine\nokrs: {sheet: [OKRs]}\nkpis: {sheet: 2026}\n", None),
+        ("- okrs\n", None),
+        (SLIP, None),
+    ],
+)
+def test_the_tabs_a_broken_mapping_still_names(tmp_path: Path, mapping: str, named: object) -> None:
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(mapping, encoding="utf-8")
+    assert named_tabs("mine", tmp_path) == named
+    assert named_tabs("nope", tmp_path) is None  # no such mapping
+
+
+def test_a_mapping_naming_no_file_fails_the_other_teams_of_its_workbook(tmp_path: Path) -> None:
+    cfg = listed_twice(tmp_path, GOOD)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("mapping: mine", "mapping: nope"))
+    sales, ops, web = load_workspace(cfg, files_must_exist=False).teams
+    assert sales.mapping_error is not None and sales.linked is None
+    assert ops.linked == f"is also the workbook of team 'Sales'; {UNKNOWN}"
+    assert web.linked is None
