@@ -168,13 +168,7 @@ def test_a_stop_landing_as_the_command_starts_still_ends_it(
     with pytest.raises(KeyboardInterrupt):
         send({"n": 1}, command="sleep 60", webhook=None, timeout=60)
     monkeypatch.undo()
-    (pid,) = started
-    try:
-        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
-            os.kill(pid, 0)
-    finally:  # not to leave it to the next tests when this one fails
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+    _ended(started)
 
 
 def test_a_stop_whose_handler_runs_as_the_fork_returns_still_ends_the_command(
@@ -204,14 +198,7 @@ def test_a_stop_whose_handler_runs_as_the_fork_returns_still_ends_the_command(
     finally:
         signal.signal(signal.SIGTERM, old)
         monkeypatch.undo()
-    (pid,) = started
-    try:
-        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
-            os.kill(pid, 0)
-    finally:  # not to leave it to the next tests when this one fails
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+    _ended(started)
 
 
 def test_a_stop_landing_as_the_start_returns_still_ends_the_command(
@@ -243,11 +230,17 @@ def test_a_stop_landing_as_the_start_returns_still_ends_the_command(
     finally:
         sys.settrace(None)
         monkeypatch.undo()
+    _ended(started)
+
+
+def _ended(started: list[int]) -> None:
+    """The one hook started was killed and reaped, not left running; killed here when not,
+    so that it is not left to the next tests."""
     (pid,) = started
     try:
-        with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
-    finally:  # not to leave it to the next tests when this one fails
+    finally:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
