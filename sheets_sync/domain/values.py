@@ -25,6 +25,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
+from sheets_sync.domain.shown import shown_float
 from sheets_sync.grid import CellError, CellValue
 
 __all__ = [
@@ -124,10 +125,9 @@ def _describe(value: CellValue) -> str:
 
 
 def show_number(number: float) -> str:
-    """A number in a message with every digit it was typed with: ``:g`` kept 6, so
-    1,234,567 and 1,234,568 both read 1.23457e+06 (one "differs from" the other).
-    Whole numbers as integers (1234567), others in their shortest exact form (0.1)."""
-    number = float(number)
+    """A number in a message with every digit it was typed with (``:g`` kept 6: 1,234,567
+    and 1,234,568 both read 1.23457e+06), whole as an integer, else ``shown.shown_text``."""
+    number = shown_float(float(number))
     if number.is_integer() and abs(number) < 1e16:
         return str(int(number))
     return repr(number)

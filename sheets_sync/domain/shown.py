@@ -1,0 +1,50 @@
+"""Numbers as people see them: at most 15 significant digits, as Excel shows a number.
+
+A score computed in floating point carries binary noise in its 16th and 17th digits: a
+progress of 0.6 came out 0.6000000000000001, and a dry run printed
+``OKRs!R5: (empty) -> 0.6000000000000001``. Excel stores the 17 digits and shows 15, so
+the cell reads 0.6; every text this project makes of a number (a dry run's line, the run
+report, JSON logs, notifications, the CSV export, a message in Sync notes) shows it the
+same way. Only the text is rounded: cells keep the exact value, and scores are never
+rounded inside the domain (a status compares the exact score with its thresholds).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: the significant digits Excel shows of a number (its specifications and limits: "Number
+#: precision: 15 digits"), and the most a number typed into a cell keeps
+SHOWN_DIGITS = 15
+
+
+def shown_float(number: float) -> float:
+    """``number`` rounded to ``SHOWN_DIGITS`` significant digits (0.6000000000000001 ->
+    0.6, 0.30000000000000004 -> 0.3): the value a text, or a JSON number, carries. Any
+    number typed with 15 digits or fewer is returned as it is; inf and NaN too."""
+    if not math.isfinite(number):
+        return number
+    return float(f"{number:.{SHOWN_DIGITS}g}")
+
+
+def shown_or_none(number: float | None) -> float | None:
+    """``shown_float`` of a number that may be missing (an unscored key result's score)."""
+    return None if number is None else shown_float(number)
+
+
+def shown_text(number: float) -> str:
+    """``number`` as a text: ``repr`` of ``shown_float``, so never more digits than it
+    needs ("0.6", "12.0", "1e-05", "1234567.891")."""
+    return repr(shown_float(number))
+
+
+def shown_numbers(value: object) -> object:
+    """A JSON-ready ``value`` with each float in it ``shown_float``, in dicts, lists and
+    tuples too; anything else (a bool, an int, a text) as it is."""
+    if isinstance(value, float):
+        return shown_float(value)
+    if isinstance(value, dict):
+        return {k: shown_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown_numbers(v) for v in value]
+    return value

@@ -1,0 +1,65 @@
+"""Numbers as text: at most the 15 significant digits Excel shows, never more than needed."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sheets_sync.domain.shown import shown_float, shown_numbers, shown_or_none, shown_text
+from sheets_sync.domain.values import show_number
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (0.2 + 0.4, "0.6"),  # 0.6000000000000001, a computed score
+        (0.1 + 0.2, "0.3"),  # 0.30000000000000004
+        (1 - 1e-16, "1.0"),  # 0.9999999999999999
+        (53 / 91, "0.582417582417582"),  # 0.5824175824175825: the 16th digit goes
+        (7 / 15, "0.466666666666667"),
+        (0.65, "0.65"),
+        (12.0, "12.0"),
+        (1e-05, "1e-05"),
+        (1234567.891, "1234567.891"),
+        (123456789012345.0, "123456789012345.0"),
+        (0.1 * 3 * 1e-17, "3e-18"),  # 3.0000000000000004e-18: the digits, not the size
+        (-0.07 * 100, "-7.0"),  # -7.000000000000001
+        (0.0, "0.0"),
+        (-0.0, "-0.0"),
+    ],
+)
+def test_a_number_shown_as_text_has_the_digits_excel_shows(number: float, text: str) -> None:
+    assert shown_text(number) == text
+    assert repr(shown_float(number)) == text
+
+
+def test_a_number_typed_with_15_digits_or_fewer_is_kept_as_it_is() -> None:
+    for typed in (0.1, 0.6, 1234.5678, 999999999999999.0, 1.23456789012345e-300, 1e308):
+        assert shown_float(typed) == typed
+
+
+def test_inf_nan_and_none_pass_through() -> None:
+    assert shown_float(math.inf) == math.inf
+    assert math.isnan(shown_float(math.nan))
+    assert shown_or_none(None) is None
+    assert shown_or_none(0.2 + 0.4) == 0.6
+
+
+def test_a_json_document_has_each_float_shown_and_nothing_else_touched() -> None:
+    doc = {"score": 0.2 + 0.4, "n": 3, "ok": True, "list": [0.1 + 0.2, "0.30000000000000004"]}
+    assert shown_numbers(doc) == {
+        "score": 0.6,
+        "n": 3,
+        "ok": True,
+        "list": [0.3, "0.30000000000000004"],
+    }
+    assert shown_numbers((0.2 + 0.4, None)) == [0.6, None]
+
+
+def test_a_message_shows_a_computed_number_as_excel_shows_it() -> None:
+    """``show_number`` (findings, Sync notes): a KPI Actual computed by a formula."""
+    assert show_number(0.1 + 0.2) == "0.3"
+    assert show_number(11.999999999999998) == "12"  # a whole number once shown
+    assert show_number(1234567.0) == "1234567"
+    assert show_number(0.125) == "0.125"
