@@ -11,6 +11,8 @@ from sheets_sync.domain.celltext import one_line  # re-exported (__all__): its f
 
 __all__ = ["JsonFormatter", "PlainFormatter", "error_record", "line_records", "one_line", "record"]
 
+from sheets_sync.domain.shown import shown_numbers
+
 _SKIP = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
@@ -32,7 +34,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        payload.update({k: v for k, v in record.__dict__.items() if k not in _SKIP})
+        # a number with the digits Excel shows (``shown_numbers``), as in the run report
+        payload.update({k: shown_numbers(v) for k, v in record.__dict__.items() if k not in _SKIP})
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)

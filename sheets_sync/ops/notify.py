@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from sheets_sync.domain.models import Status
+from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
@@ -101,9 +102,10 @@ def turned_off_track_by_team(
                         "owner": kr.kr.owner,
                         "previous_status": was,
                         "status": kr.status.value,
-                        "score": kr.score,
-                        "progress": kr.progress,
-                        "expected": kr.expected,
+                        # the digits Excel shows: 0.6, not 0.6000000000000001
+                        "score": shown_or_none(kr.score),
+                        "progress": shown_or_none(kr.progress),
+                        "expected": shown_or_none(kr.expected),
                     }
                 )
     return turned

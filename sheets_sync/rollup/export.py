@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sheets_sync.atomic import atomic_write
+from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.values import CELL_CHARS, fit_cell
 from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import not_replaceable
@@ -92,6 +93,8 @@ def _write_csv(frame: pd.DataFrame, table: str, path: Path) -> None:
     for col in TABLES[table]:
         if col.kind is Kind.TEXT:
             out[col.name] = out[col.name].map(escape_formula, na_action="ignore")
+        elif col.kind is Kind.NUMBER:  # the digits Excel shows: 0.6, not 0.6000000000000001
+            out[col.name] = out[col.name].map(shown_float, na_action="ignore")
         elif col.kind is Kind.DATE:
             out[col.name] = out[col.name].dt.strftime("%Y-%m-%d")
         elif col.kind is Kind.DATETIME:

@@ -19,6 +19,7 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.domain.shown import shown_text
 from sheets_sync.errors import SheetsSyncError, format_location
 from sheets_sync.grid import CellError
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
@@ -91,9 +92,12 @@ def shown_value(value: object) -> str:
 def _shown(value: object) -> str:
     """A value as the rest of the project prints it: a date in ISO form, a checkbox TRUE or
     FALSE, an error value its code (``datetime.date(2026, 1, 5)``, ``True`` and
-    ``CellError(code='#N/A', detail='')`` until 2026-12-06)."""
+    ``CellError(code='#N/A', detail='')`` until 2026-12-06), a number with the digits Excel
+    shows (``shown.shown_text``: ``0.6``, not ``0.6000000000000001``)."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return shown_text(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):

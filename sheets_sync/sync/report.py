@@ -19,6 +19,7 @@ from typing import Any
 
 from sheets_sync.atomic import atomic_write, is_temp_name, remove_stale
 from sheets_sync.domain.models import Finding
+from sheets_sync.domain.shown import shown_float, shown_or_none
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import TeamRun
@@ -50,7 +51,10 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def _plain(value: object) -> object:
-    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+    """A cell's value as JSON: a number with the digits Excel shows (``shown_float``)."""
+    if isinstance(value, float):
+        return shown_float(value)
+    return value if value is None or isinstance(value, str | int | bool) else str(value)
 
 
 def team_dict(run: TeamRun, *, with_changes: bool = True) -> dict[str, Any]:
@@ -130,7 +134,7 @@ def run_report(
             {
                 "id": c.objective.id,
                 "title": c.objective.title,
-                "score": c.score,
+                "score": shown_or_none(c.score),
                 "aligned_team_objectives": len(c.aligned),
             }
             for c in result.company

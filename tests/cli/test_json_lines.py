@@ -4,12 +4,14 @@ are (export's per-team lines, rollup's and the other commands' output stayed pla
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from sheets_sync import logs
 from sheets_sync.cli import cli
 from sheets_sync.workspace.init import TEMPLATE_NEXT_STEP, next_steps
 
@@ -119,3 +121,38 @@ def test_emulator_state_file_error_is_an_error_record(tmp_path: Path) -> None:
     code, out, err = run_json("emulator", "--port", "0", "--state", str(state))
     assert code == 2 and out == []
     assert err == [("error", f"state file {state} must hold a JSON object, not an array")]
+
+
+#: a float as repr and json write it (``0.6000000000000001``, ``1e-05``)
+_FLOAT = re.compile(r"\d+\.\d+(?:e-?\d+)?|\d+e-?\d+")
+
+
+def _too_many_digits(text: str) -> list[str]:
+    """The floats in ``text`` with more than the 15 significant digits Excel shows."""
+    return [
+        n for n in _FLOAT.findall(text) if len(n.split("e")[0].replace(".", "").strip("0")) > 15
+    ]
+
+
+def test_a_dry_runs_lines_and_report_show_the_digits_excel_shows(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The demo's dry run said ``OKRs!R3: (empty) -> 0.6000000000000001`` (and 16-digit
+    ``0.5824175824175825``), as did its run report, until 2026-12-06."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = str(tmp_path / "ws" / "sheets-sync.yaml")
+    code, out, _ = run_json("sync", "--config", cfg, *AS_OF, "--dry-run")
+    assert code == 0
+    assert ("info", "  OKRs!R3: (empty) -> 0.6") in out
+    assert ("info", "  OKRs!S2: (empty) -> 0.582417582417582") in out
+    assert _too_many_digits("\n".join(m for _, m in out)) == []
+    [report] = (tmp_path / "ws" / ".sheets-sync" / "runs").glob("*-dry-run.json")
+    text = report.read_text(encoding="utf-8")
+    assert '{"tab":"OKRs","cell":"R3","old":null,"new":0.6}' in text
+    assert _too_many_digits(text) == []
+
+
+def test_a_log_records_numbers_have_the_digits_excel_shows() -> None:
+    """A field of a JSON log record, as the run report's numbers (``shown_numbers``)."""
+    line = logs.record("scored", score=0.2 + 0.4, scores=[0.1 + 0.2, 1], team="Sales")
+    assert line.endswith('"score": 0.6, "scores": [0.3, 1], "team": "Sales"}')

@@ -334,3 +334,17 @@ def test_the_configuration_refuses_a_webhook_that_is_no_http_url(workspace: Path
         "sheets-sync.yaml: notify: webhook must be an http(s) URL, such as "
         "https://hooks.example/..."
     ]
+
+
+def test_the_notification_shows_numbers_with_the_digits_excel_shows(
+    make_result: MakeResult,
+) -> None:
+    """Mid-period a key result is expected at 45/91 of the way, 0.4945054945054945 in
+    the payload (and a chat bot's message built from it) until 2026-12-06."""
+    result = make_result({"Sales": {"KR1": 7}})
+    turned = turned_off_track(result, {("Sales", "KR1"): "At risk"})
+    payload = notification(run_report(result), turned)
+    assert payload is not None
+    [kr] = payload["turned_off_track"]
+    assert (kr["score"], kr["progress"], kr["expected"]) == (0.07, 0.07, 0.494505494505495)
+    assert '"expected": 0.494505494505495}' in json.dumps(payload)

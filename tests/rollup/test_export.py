@@ -125,3 +125,30 @@ def test_an_unknown_format_is_a_config_error_before_any_team_is_read(
     with pytest.raises(ConfigError, match=r"^unknown export format 'xlsx' \(csv or parquet\)$"):
         run.export_workspace(load_workspace(workspace), tmp_path / "out", "xlsx", as_of=AS_OF)  # type: ignore[arg-type]
     assert read == [] and not (tmp_path / "out").exists()
+
+
+def test_csv_numbers_have_the_digits_excel_shows_and_parquet_the_exact_value(
+    tmp_path: Path,
+) -> None:
+    """A progress of 6 of 10 from 0 is 0.6000000000000001 in floating point: written so
+    into the CSV finance loads (Excel showed 0.6) until 2026-12-06. Parquet keeps the
+    exact value, as the company workbook's cells do."""
+    team = TeamInput(
+        team="Lab",
+        source="lab.xlsx",
+        objectives=(Objective("L-O1", "Noise", origin=Origin("lab.xlsx", "OKRs", 2)),),
+        key_results=(
+            KeyResult("L-O1", "L-KR1", "Six of ten", "Ann", KRType.NUMBER, 0.2, 1.2, 0.8),
+        ),
+    )
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    noisy = result.key_results[0].progress
+    assert noisy is not None and repr(noisy) == "0.6000000000000001"
+    rollup = build_rollup([TeamRun("Lab", "lab.xlsx", Outcome.OK, result)], context())
+    export_tables(rollup, tmp_path, "csv")
+    with open(tmp_path / "key_results.csv", encoding="utf-8-sig", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["Progress"] == "0.6" and row["Start"] == "0.2" and row["Current"] == "0.8"
+    export_tables(rollup, tmp_path, "parquet")
+    krs = pd.read_parquet(tmp_path / "key_results.parquet")
+    assert krs["Progress"].tolist() == [noisy]

@@ -61,3 +61,14 @@ def test_a_dry_run_shows_dates_times_checkboxes_and_errors_as_the_project_prints
         assert CellChange("OKRs", "R2", value, 0.5).shown_old() == want
         assert CellChange("OKRs", "R2", 0.5, value).shown_new() == want
         assert CellChange("OKRs", "R2", value, 0.5, "=A1").shown_old() == f"=A1 ({want})"
+
+
+def test_a_dry_run_shows_a_computed_score_with_the_digits_excel_shows() -> None:
+    """``OKRs!R5: (empty) -> 0.6000000000000001``: a score's float noise, shown until
+    2026-12-06; the cell keeps the exact value (``new``), only the line is rounded."""
+    noisy = 0.2 + 0.4
+    change = CellChange("OKRs", "R5", None, noisy)
+    assert (change.shown_old(), change.shown_new()) == ("(empty)", "0.6")
+    assert change.new == noisy != 0.6
+    assert CellChange("OKRs", "S2", 53 / 91, 0.65).shown_old() == "0.582417582417582"
+    assert CellChange("OKRs", "R5", 0.1 + 0.2, 1.0, "=0.1+0.2").shown_old() == "=0.1+0.2 (0.3)"

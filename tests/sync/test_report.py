@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 
 from sheets_sync.config import load_workspace
-from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.domain.models import Band, CompanyObjective, CompanyObjectiveResult, Period
+from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
+from sheets_sync.sync.outcome import CellChange, CellChanges, Outcome, RunContext, TeamRun
 from sheets_sync.sync.report import run_report, write_run_report
 from sheets_sync.workspace.demo import create_demo
+
+PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 
 
 def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
@@ -24,3 +28,17 @@ def test_streamed_report_equals_the_whole_report(tmp_path: Path) -> None:
     text = (tmp_path / "runs" / "r.json").read_text(encoding="utf-8")
     assert json.loads(text) == json.loads(json.dumps(whole, default=str))
     assert text.endswith("}\n") and "\n" not in text[:-1]
+
+
+def test_the_report_shows_numbers_with_the_digits_excel_shows() -> None:
+    """A change's values and a company objective's score as JSON numbers of at most 15
+    significant digits: 0.6000000000000001 reached the report (and ``jq``) until 2026-12-06."""
+    context = RunContext("Acme", PERIOD, dt.date(2026, 11, 15), dt.datetime(2026, 11, 15, 2, 0))
+    changes = CellChanges([CellChange("OKRs", "R5", 0.1 + 0.2, 0.2 + 0.4)])
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=changes)
+    company = CompanyObjectiveResult(CompanyObjective("C1", "Grow"), 53 / 91, Band.YELLOW, ())
+    report = run_report(SyncResult(context, (run,), (company,)))
+    assert report["teams"][0]["changes"] == [{"tab": "OKRs", "cell": "R5", "old": 0.3, "new": 0.6}]
+    assert report["company_objectives"][0]["score"] == 0.582417582417582
+    text = json.dumps(report, default=str)
+    assert '"new": 0.6}' in text and '"score": 0.582417582417582,' in text
