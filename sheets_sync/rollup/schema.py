@@ -17,6 +17,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.rules import ScoringRules, percent
+from sheets_sync.domain.shown import shown_text
 from sheets_sync.domain.values import CELL_CHARS, fit_cell, without_lone_surrogates
 
 SCHEMA_VERSION = "1.0"
@@ -244,8 +245,9 @@ DEFAULT_TOLERANCE = f"{percent(ScoringRules().kpi_tolerance)} tolerance"
 
 
 def _bands(rules: ScoringRules) -> str:
-    """What the Band columns' meaning says of ``scoring.green`` and ``scoring.yellow``."""
-    return f"green >= {float(rules.green)!r}, yellow >= {float(rules.yellow)!r}"
+    """What the Band columns' meaning says of ``scoring.green`` and ``scoring.yellow``,
+    with the digits Excel shows (``shown_text``: a library's 0.2 + 0.4 says 0.6)."""
+    return f"green >= {shown_text(rules.green)}, yellow >= {shown_text(rules.yellow)}"
 
 
 #: what the Band columns' meaning says of the default thresholds

@@ -83,3 +83,15 @@ def test_the_dictionary_says_the_workspaces_score_bands(tmp_path: Path) -> None:
         for c in r
     ]
     assert google.count(said) == 3
+
+
+def test_the_dictionary_says_computed_thresholds_with_the_digits_excel_shows(
+    tmp_path: Path,
+) -> None:
+    """A text cell built from a number: ``ScoringRules(green=0.2 + 0.4)`` (a library
+    caller's) said "green >= 0.6000000000000001" until 2026-12-06; the thresholds
+    themselves stay exact (the status compares with them)."""
+    rules = ScoringRules(green=0.2 + 0.4, yellow=0.1 + 0.2)
+    bands = [text for (_, column), text in _written(tmp_path, rules).items() if column == "Band"]
+    assert bands.count("Score band: green >= 0.6, yellow >= 0.3, else red") == 3
+    assert rules.green == 0.6000000000000001
