@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 56  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 57  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -101,10 +101,11 @@ FORMAT = 56  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # #TIMEOUT! too, and other words for #SPILL!, #CONNECT! and #EXTERNAL!; 54: a Google
 # read's grid has formula_arrays, the ranges array formulas fill (owned cells there are
 # written, refused); 55: an ARRAYFORMULA's range is as big as its ranges on the tab, H2:I4
-# 3 by 2 though its I column shows nothing yet; 56: in objective blocks, a row with a blank
-# "#" and only a Due, Confidence or Weight, or with an objective title in a column of its
-# own, stays an objective; a key result an objective reads the same as is marked, its
-# FALSE's error naming both), or the slot format
+# 3 by 2 though its I column shows nothing yet; 56: in objective blocks, a row with a
+# blank "#" and only a Due, Confidence or Weight, or with an objective title in a column
+# of its own, stays an objective; a key result an objective reads the same as is marked,
+# its FALSE's error naming both; 57: a number read as text, or in a message, has the 15
+# significant digits Excel shows), or the slot format
 
 
 @fast_pickle

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from sheets_sync.domain.shown import shown_float, shown_numbers, shown_or_none, shown_text
-from sheets_sync.domain.values import show_number
+from sheets_sync.domain.values import parse_text, show_number
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,13 @@ def test_a_message_shows_a_computed_number_as_excel_shows_it() -> None:
     assert show_number(11.999999999999998) == "12"  # a whole number once shown
     assert show_number(1234567.0) == "1234567"
     assert show_number(0.125) == "0.125"
+
+
+def test_a_number_read_as_text_has_the_digits_excel_shows() -> None:
+    """A Description or an ID cell holding a formula's number (=0.1+0.2) read
+    "0.30000000000000004" into the company workbook's text column until 2026-12-06."""
+    assert parse_text(0.1 + 0.2) == "0.3"
+    assert parse_text(11.999999999999998) == "12"
+    assert parse_text(12.0) == "12"
+    assert parse_text(0.125) == "0.125"
+    assert parse_text(1e20) == "100000000000000000000"
