@@ -333,8 +333,9 @@ def _order_hint(text: str) -> str:
 
 
 def parse_text(value: CellValue) -> str | None:
-    """Any cell as text; a number with the digits Excel shows (12.0 -> "12"); a lone
-    surrogate is U+FFFD, the character a UTF-16 decoder shows for it."""
+    """Any cell as text; numbers keep their digits (12.0 -> "12"); a lone surrogate is
+    U+FFFD, the character a UTF-16 decoder shows for it. Not rounded as ``shown`` rounds:
+    IDs are read so (distinct 1234567890123456.8 and ...457 would be one)."""
     _check_error(value)
     if value is None:
         return None
@@ -343,8 +344,8 @@ def parse_text(value: CellValue) -> str | None:
         return fit_cell(text) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and (value := shown_float(value)).is_integer():
-        return str(int(value))  # else str of it: the digits Excel shows (0.1+0.2 is "0.3")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value)

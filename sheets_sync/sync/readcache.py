@@ -104,8 +104,9 @@ FORMAT = 57  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # 3 by 2 though its I column shows nothing yet; 56: in objective blocks, a row with a
 # blank "#" and only a Due, Confidence or Weight, or with an objective title in a column
 # of its own, stays an objective; a key result an objective reads the same as is marked,
-# its FALSE's error naming both; 57: a number read as text, or in a message, has the 15
-# significant digits Excel shows), or the slot format
+# its FALSE's error naming both; 57: a number in a finding's message has the 15
+# significant digits Excel shows, every digit where two compared would read the same; a
+# number read as text keeps its digits), or the slot format
 
 
 @fast_pickle

@@ -65,11 +65,13 @@ def test_a_message_shows_a_computed_number_as_excel_shows_it() -> None:
     assert show_number(0.125) == "0.125"
 
 
-def test_a_number_read_as_text_has_the_digits_excel_shows() -> None:
-    """A Description or an ID cell holding a formula's number (=0.1+0.2) read
-    "0.30000000000000004" into the company workbook's text column until 2026-12-06."""
-    assert parse_text(0.1 + 0.2) == "0.3"
-    assert parse_text(11.999999999999998) == "12"
+def test_a_number_read_as_text_keeps_every_digit() -> None:
+    """IDs are read as text: rounded as ``shown`` rounds, the distinct IDs
+    1234567890123456.8 and 1234567890123457 read the same, and a computed ID's text
+    (history is keyed by it) would change once."""
+    assert parse_text(0.1 + 0.2) == "0.30000000000000004"
+    assert parse_text(1234567890123456.8) == "1234567890123456.8"
+    assert parse_text(1234567890123457.0) == "1234567890123457"
+    assert parse_text(11.999999999999998) == "11.999999999999998"
     assert parse_text(12.0) == "12"
-    assert parse_text(0.125) == "0.125"
     assert parse_text(1e20) == "100000000000000000000"

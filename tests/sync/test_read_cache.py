@@ -426,7 +426,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # above), nor on one with an objective title in a column of its own; a key result an
     # objective header reads the same as (O1a under O1) is marked (``RowRecord.objective_too``)
     # so its FALSE's error names both readings
-    # 57: the same grid; a number read as text (parse_text) and a number in a finding's
-    # message have the 15 significant digits Excel shows: 0.1+0.2 is "0.3", not
-    # "0.30000000000000004"
+    # 57: the same grid; a number in a finding's message has the 15 significant digits
+    # Excel shows: 0.1+0.2 is "0.3", not "0.30000000000000004", unless two it compares
+    # would read the same ("below the lower bound (0.30000000000000004)"); a number read
+    # as text (parse_text, IDs) keeps every digit, as before
     assert (FORMAT, fields[-1]) == (57, "hidden_cols")
