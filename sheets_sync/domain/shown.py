@@ -21,10 +21,12 @@ SHOWN_DIGITS = 15
 def shown_float(number: float) -> float:
     """``number`` rounded to ``SHOWN_DIGITS`` significant digits (0.6000000000000001 ->
     0.6, 0.30000000000000004 -> 0.3): the value a text, or a JSON number, carries. Any
-    number typed with 15 digits or fewer is returned as it is; inf and NaN too."""
+    number typed with 15 digits or fewer is returned as it is; inf and NaN too, and a
+    number that would round past the largest float (1.7976931348623157e308 read 'inf')."""
     if not math.isfinite(number):
         return number
-    return float(f"{number:.{SHOWN_DIGITS}g}")
+    shown = float(f"{number:.{SHOWN_DIGITS}g}")
+    return shown if math.isfinite(shown) else number
 
 
 def shown_or_none(number: float | None) -> float | None:

@@ -54,6 +54,8 @@ def test_a_json_document_has_each_float_shown_and_nothing_else_touched() -> None
         "ok": True,
         "list": [0.3, "0.30000000000000004"],
     }
+    out = shown_numbers(doc)
+    assert isinstance(out, dict) and out["ok"] is True and type(out["n"]) is int
     assert shown_numbers((0.2 + 0.4, None)) == [0.6, None]
 
 
@@ -75,3 +77,13 @@ def test_a_number_read_as_text_keeps_every_digit() -> None:
     assert parse_text(11.999999999999998) == "11.999999999999998"
     assert parse_text(12.0) == "12"
     assert parse_text(1e20) == "100000000000000000000"
+
+
+def test_the_largest_float_is_not_rounded_to_infinity() -> None:
+    """Rounded to 15 digits it is 1.79769313486232e308, past the largest float: it read
+    'inf' (and Infinity in JSON) until 2026-12-06."""
+    biggest = 1.7976931348623157e308
+    assert shown_float(biggest) == biggest
+    assert shown_float(-biggest) == -biggest
+    assert shown_text(biggest) == "1.7976931348623157e+308"
+    assert shown_numbers([biggest]) == [biggest]
