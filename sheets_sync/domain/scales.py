@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from sheets_sync.domain.models import KPI, Direction, KeyResult
+from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
 from sheets_sync.domain.values import show_number
 
@@ -79,12 +80,13 @@ def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
         return None
     if ranged and kpi.lower is not None and kpi.upper is not None:
         width = _derived(amber * (kpi.upper - kpi.lower))
+        lower, upper = show_pair(kpi.lower, kpi.upper, whole=True)
         return (
             why,
             f"is {show_number(amber)} wide",
             (
                 f"type how far outside the range is still Amber ({width} for {_percent(amber)} "
-                f"of {show_number(kpi.lower)} to {show_number(kpi.upper)})"
+                f"of {lower} to {upper})"
             ),
         )
     hint = "type the worst value still Amber"

@@ -40,6 +40,25 @@ def shown_text(number: float) -> str:
     return repr(shown_float(number))
 
 
+def _text(number: float, whole: bool) -> str:
+    if whole and number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
+
+
+def show_pair(a: float, b: float, *, whole: bool = False) -> tuple[str, str]:
+    """Two numbers a text compares (``upper bound (X) is below the lower bound (Y)``, a
+    change ``X -> Y``): ``shown_text`` of each, unless those read the same while the
+    values differ, then the exact ``repr`` of each, so a message never says ``(0.3) is
+    below (0.3)``. ``whole``: a whole number as an integer (``12``, not ``12.0``), as a
+    message (``values.show_number``) shows it."""
+    a, b = float(a), float(b)
+    shown = _text(shown_float(a), whole), _text(shown_float(b), whole)
+    if shown[0] == shown[1] and a != b and not (math.isnan(a) and math.isnan(b)):
+        return _text(a, whole), _text(b, whole)
+    return shown
+
+
 def shown_numbers(value: object) -> object:
     """A JSON-ready ``value`` with each float in it ``shown_float``, in dicts, lists and
     tuples too; anything else (a bool, an int, a text) as it is."""

@@ -23,6 +23,7 @@ from sheets_sync.domain.models import (
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.scales import link_scale_warning
 from sheets_sync.domain.scoring import net_confidence, score_key_result, score_objective
+from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.team_names import TeamNames, not_one_team
 from sheets_sync.domain.validate import (
     duplicate_ids,
@@ -30,7 +31,6 @@ from sheets_sync.domain.validate import (
     validate_kpi,
     validate_weights,
 )
-from sheets_sync.domain.values import show_number
 
 
 def kpi_key(team: str, kpi_id: str) -> str:
@@ -105,6 +105,7 @@ def resolve_current(
     if kr.current is None:
         return kpi.actual, ref, []
     if abs(kr.current - kpi.actual) > EPSILON:
+        current, actual = show_pair(kr.current, kpi.actual, whole=True)
         return (
             kr.current,
             None,
@@ -112,8 +113,8 @@ def resolve_current(
                 _warn(
                     kr,
                     "current",
-                    f"current value ({show_number(kr.current)}) differs from KPI {ref} "
-                    f"actual ({show_number(kpi.actual)}); the sheet's value is used",
+                    f"current value ({current}) differs from KPI {ref} "
+                    f"actual ({actual}); the sheet's value is used",
                 )
             ],
         )

@@ -14,6 +14,7 @@ from sheets_sync.domain.models import (
     Objective,
 )
 from sheets_sync.domain.scales import percent_amber_note
+from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.values import show_number
 
 
@@ -53,10 +54,8 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
         if kpi.upper is None:
             error("upper", "a range KPI needs an upper bound")
         if kpi.lower is not None and kpi.upper is not None and kpi.lower > kpi.upper:
-            error(
-                "upper",
-                f"upper bound ({_fmt(kpi.upper)}) is below the lower bound ({_fmt(kpi.lower)})",
-            )
+            upper, lower = show_pair(kpi.upper, kpi.lower, whole=True)
+            error("upper", f"upper bound ({upper}) is below the lower bound ({lower})")
         if kpi.amber_threshold is not None and kpi.amber_threshold < 0:
             error(
                 "amber_threshold",
@@ -64,17 +63,18 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
                 "amber band and cannot be negative",
             )
     elif kpi.target is not None and kpi.amber_threshold is not None:
+        amber, target = show_pair(kpi.amber_threshold, kpi.target, whole=True)
         if kpi.direction is Direction.HIGHER and kpi.amber_threshold > kpi.target:
             error(
                 "amber_threshold",
-                f"amber threshold ({_fmt(kpi.amber_threshold)}) is above the target "
-                f"({_fmt(kpi.target)}) of a higher-is-better KPI{percent_amber_note(kpi)}",
+                f"amber threshold ({amber}) is above the target ({target}) of a "
+                f"higher-is-better KPI{percent_amber_note(kpi)}",
             )
         if kpi.direction is Direction.LOWER and kpi.amber_threshold < kpi.target:
             error(
                 "amber_threshold",
-                f"amber threshold ({_fmt(kpi.amber_threshold)}) is below the target "
-                f"({_fmt(kpi.target)}) of a lower-is-better KPI{percent_amber_note(kpi)}",
+                f"amber threshold ({amber}) is below the target ({target}) of a "
+                f"lower-is-better KPI{percent_amber_note(kpi)}",
             )
     return found
 

@@ -25,7 +25,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
-from sheets_sync.domain.shown import shown_float
+from sheets_sync.domain.shown import show_pair
 from sheets_sync.grid import CellError, CellValue
 
 __all__ = [
@@ -125,12 +125,10 @@ def _describe(value: CellValue) -> str:
 
 
 def show_number(number: float) -> str:
-    """A number in a message with every digit it was typed with (``:g`` kept 6: 1,234,567
-    and 1,234,568 both read 1.23457e+06), whole as an integer, else ``shown.shown_text``."""
-    number = shown_float(float(number))
-    if number.is_integer() and abs(number) < 1e16:
-        return str(int(number))
-    return repr(number)
+    """A number in a message as Excel shows it, 15 significant digits (``:g`` kept 6:
+    1,234,567 read 1.23457e+06), whole as an integer; two a message compares go through
+    ``shown.show_pair`` (``whole=True``), as alone close ones can read the same."""
+    return show_pair(number, number, whole=True)[0]
 
 
 def is_empty(value: CellValue) -> bool:

@@ -19,7 +19,7 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.domain.shown import shown_text
+from sheets_sync.domain.shown import show_pair, shown_text
 from sheets_sync.errors import SheetsSyncError, format_location
 from sheets_sync.grid import CellError
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
@@ -74,14 +74,22 @@ class CellChange:
         program computed (openpyxl writes none of their values) showed ``(None)``, an empty
         cell ``None``, Python's word, until 2026-12-06."""
         if self.formula is None:
-            return shown_value(self.old)
+            return self._pair()[0] or shown_value(self.old)
         formula = _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], self.formula)
-        value = "no cached value" if self.old is None else _shown(self.old)
+        value = "no cached value" if self.old is None else self._pair()[0] or _shown(self.old)
         return f"{formula or 'a formula'} ({value})"
 
     def shown_new(self) -> str:
         """``new`` as a dry run prints it (``(empty)``: a note the sync clears)."""
-        return shown_value(self.new)
+        return self._pair()[1] or shown_value(self.new)
+
+    def _pair(self) -> tuple[str, str] | tuple[None, None]:
+        """Two numbers as ``shown.show_pair`` shows them, every digit where the digits Excel
+        shows read the same both sides (``123456789.1 -> 123456789.1`` until 2026-12-06);
+        ``None`` unless both are floats."""
+        if isinstance(self.old, float) and isinstance(self.new, float):
+            return show_pair(self.old, self.new)
+        return None, None
 
 
 def shown_value(value: object) -> str:

@@ -80,7 +80,10 @@ def _changes(run: TeamRun) -> list[dict[str, Any]]:
     """Each change; ``formula`` only for a cell that held one (``CellChange.formula``)."""
     out: list[dict[str, Any]] = []
     for c in run.changes:
-        change = {"tab": c.tab, "cell": c.cell, "old": _plain(c.old), "new": _plain(c.new)}
+        old, new = _plain(c.old), _plain(c.new)
+        if isinstance(c.old, float) and isinstance(c.new, float) and old == new and c.old != c.new:
+            old, new = c.old, c.new  # the digits Excel shows read the same: every digit
+        change = {"tab": c.tab, "cell": c.cell, "old": old, "new": new}
         if c.formula is not None:
             change["formula"] = c.formula
         out.append(change)

@@ -72,3 +72,14 @@ def test_a_dry_run_shows_a_computed_score_with_the_digits_excel_shows() -> None:
     assert change.new == noisy != 0.6
     assert CellChange("OKRs", "S2", 53 / 91, 0.65).shown_old() == "0.582417582417582"
     assert CellChange("OKRs", "R5", 0.1 + 0.2, 1.0, "=0.1+0.2").shown_old() == "=0.1+0.2 (0.3)"
+
+
+def test_a_dry_run_never_shows_a_real_change_as_the_same_number_both_sides() -> None:
+    """``OKRs!C4: 123456789.1 -> 123456789.1`` until 2026-12-06: both sides rounded to the
+    15 digits Excel shows read the same, so they show every digit (``shown.show_pair``)."""
+    change = CellChange("OKRs", "C4", 123456789.1, 123456789.10000001)
+    assert (change.shown_old(), change.shown_new()) == ("123456789.1", "123456789.10000001")
+    formula = CellChange("OKRs", "C4", 0.6, 0.2 + 0.4, "=0.6")
+    assert (formula.shown_old(), formula.shown_new()) == ("=0.6 (0.6)", "0.6000000000000001")
+    assert CellChange("OKRs", "C4", 0.6, 0.7).shown_new() == "0.7"
+    assert CellChange("OKRs", "C4", 1, 1.5).shown_old() == "1"  # an int as it is

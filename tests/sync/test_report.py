@@ -42,3 +42,21 @@ def test_the_report_shows_numbers_with_the_digits_excel_shows() -> None:
     assert report["company_objectives"][0]["score"] == 0.582417582417582
     text = json.dumps(report, default=str)
     assert '"new": 0.6}' in text and '"score": 0.582417582417582,' in text
+
+
+def test_the_report_keeps_every_digit_of_a_change_whose_sides_would_read_the_same() -> None:
+    """123456789.1 -> 123456789.10000001 was ``"old": 123456789.1, "new": 123456789.1``
+    until 2026-12-06: a change that says nothing changed."""
+    context = RunContext("Acme", PERIOD, dt.date(2026, 11, 15), dt.datetime(2026, 11, 15, 2, 0))
+    changes = CellChanges(
+        [
+            CellChange("OKRs", "C4", 123456789.1, 123456789.10000001),
+            CellChange("OKRs", "C5", 0.1 + 0.2, 0.7),
+        ]
+    )
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=changes)
+    report = run_report(SyncResult(context, (run,), ()))
+    assert report["teams"][0]["changes"] == [
+        {"tab": "OKRs", "cell": "C4", "old": 123456789.1, "new": 123456789.10000001},
+        {"tab": "OKRs", "cell": "C5", "old": 0.3, "new": 0.7},
+    ]
