@@ -17,7 +17,7 @@ import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
 from sheets_sync.domain.rules import ScoringRules, percent
-from sheets_sync.domain.shown import shown_text
+from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.values import CELL_CHARS, fit_cell, without_lone_surrogates
 
 SCHEMA_VERSION = "1.0"
@@ -246,8 +246,10 @@ DEFAULT_TOLERANCE = f"{percent(ScoringRules().kpi_tolerance)} tolerance"
 
 def _bands(rules: ScoringRules) -> str:
     """What the Band columns' meaning says of ``scoring.green`` and ``scoring.yellow``,
-    with the digits Excel shows (``shown_text``: a library's 0.2 + 0.4 says 0.6)."""
-    return f"green >= {shown_text(rules.green)}, yellow >= {shown_text(rules.yellow)}"
+    with the digits Excel shows (``show_pair``: a library's 0.2 + 0.4 says 0.6, and a green
+    of 0.6000000000000001 over a yellow of 0.6 says both, not "0.6" twice)."""
+    green, yellow = show_pair(rules.green, rules.yellow)
+    return f"green >= {green}, yellow >= {yellow}"
 
 
 #: what the Band columns' meaning says of the default thresholds

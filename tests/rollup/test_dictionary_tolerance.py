@@ -95,3 +95,14 @@ def test_the_dictionary_says_computed_thresholds_with_the_digits_excel_shows(
     bands = [text for (_, column), text in _written(tmp_path, rules).items() if column == "Band"]
     assert bands.count("Score band: green >= 0.6, yellow >= 0.3, else red") == 3
     assert rules.green == 0.6000000000000001
+
+
+def test_the_dictionary_tells_two_thresholds_apart_that_would_read_the_same(
+    tmp_path: Path,
+) -> None:
+    """A green of 0.2 + 0.4 over a yellow of 0.6 said "green >= 0.6, yellow >= 0.6"
+    until 2026-12-06: the two thresholds show every digit when the 15 Excel shows match."""
+    rules = ScoringRules(green=0.2 + 0.4, yellow=0.6)
+    bands = [text for (_, column), text in _written(tmp_path, rules).items() if column == "Band"]
+    said = "Score band: green >= 0.6000000000000001, yellow >= 0.6, else red"
+    assert bands.count(said) == 3
