@@ -21,11 +21,13 @@ SHOWN_DIGITS = 15
 def shown_float(number: float) -> float:
     """``number`` rounded to ``SHOWN_DIGITS`` significant digits (0.6000000000000001 ->
     0.6, 0.30000000000000004 -> 0.3): the value a text, or a JSON number, carries. Any
-    number typed with 15 digits or fewer is returned as it is; inf and NaN too, and a
-    number that would round past the largest float (1.7976931348623157e308 read 'inf')."""
+    number typed with 15 digits or fewer is returned as it is, but -0.0 as 0.0 (a key
+    result at its start, lower being better, showed ``"progress": -0.0``); inf and NaN
+    too, and a number that would round past the largest float (1.7976931348623157e308
+    read 'inf')."""
     if not math.isfinite(number):
         return number
-    shown = float(f"{number:.{SHOWN_DIGITS}g}")
+    shown = float(f"{number:.{SHOWN_DIGITS}g}") + 0.0  # + 0.0: a -0.0 reads 0.0, as in Excel
     return shown if math.isfinite(shown) else number
 
 
@@ -46,15 +48,17 @@ def _text(number: float, whole: bool) -> str:
     return repr(number)
 
 
-def show_pair(a: float, b: float, *, whole: bool = False) -> tuple[str, str]:
+def show_pair(a: float, b: float, *, whole: bool = False, apart: float = 0.0) -> tuple[str, str]:
     """Two numbers a text compares (``upper bound (X) is below the lower bound (Y)``, a
     change ``X -> Y``): ``shown_text`` of each, unless those read the same while the
-    values differ, then the exact ``repr`` of each, so a message never says ``(0.3) is
-    below (0.3)``. ``whole``: a whole number as an integer (``12``, not ``12.0``), as a
-    message (``values.show_number``) shows it."""
+    values differ by more than ``apart``, then the exact ``repr`` of each, so a message
+    never says ``(0.3) is below (0.3)``. ``whole``: a whole number as an integer (``12``,
+    not ``12.0``), as a message (``values.show_number``) shows it. ``apart``: what the
+    caller counts as no difference (a cell rewritten for its style, ``0.6 -> 0.2+0.4``,
+    read ``0.6 -> 0.6000000000000001`` with none)."""
     a, b = float(a), float(b)
     shown = _text(shown_float(a), whole), _text(shown_float(b), whole)
-    if shown[0] == shown[1] and a != b and not (math.isnan(a) and math.isnan(b)):
+    if shown[0] == shown[1] and abs(a - b) > apart and not (math.isnan(a) and math.isnan(b)):
         return _text(a, whole), _text(b, whole)
     return shown
 

@@ -52,6 +52,10 @@ class Outcome(SharedStrEnum):
 
 
 #: what a dry run's line shows escaped (``\n``): a formula typed with Alt+Enter split it
+#: a number the sync would write that is this close to the cell's is the same number
+#: (``plan.same_value``), and a dry run shows both with the digits Excel shows
+SAME_WITHIN = 1e-9
+
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -88,7 +92,7 @@ class CellChange:
         shows read the same both sides (``123456789.1 -> 123456789.1`` until 2026-12-06);
         ``None`` unless both are floats."""
         if isinstance(self.old, float) and isinstance(self.new, float):
-            return show_pair(self.old, self.new)
+            return show_pair(self.old, self.new, apart=SAME_WITHIN)
         return None, None
 
 

@@ -23,7 +23,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
-from sheets_sync.sync.outcome import CellChange
+from sheets_sync.sync.outcome import SAME_WITHIN, CellChange
 from sheets_sync.sync.styles import (
     BAND_STYLE,
     GREY,
@@ -171,7 +171,7 @@ def same_value(old: CellValue, new: Value) -> bool:
     if old is None or (isinstance(old, str) and not old):
         return new is None or new == ""
     if isinstance(new, float) and isinstance(old, int | float) and not isinstance(old, bool):
-        return math.isclose(float(old), new, rel_tol=0, abs_tol=1e-9)
+        return math.isclose(float(old), new, rel_tol=0, abs_tol=SAME_WITHIN)
     if isinstance(old, dt.date | dt.datetime):
         return False
     return old == new

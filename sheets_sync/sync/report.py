@@ -22,7 +22,7 @@ from sheets_sync.domain.models import Finding
 from sheets_sync.domain.shown import shown_float, shown_or_none
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.outcome import SAME_WITHIN, TeamRun
 
 REPORT_VERSION = 1
 #: what ``report_name`` names a report: a UTC stamp, then its tag (-shard-1-of-4,
@@ -81,7 +81,12 @@ def _changes(run: TeamRun) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for c in run.changes:
         old, new = _plain(c.old), _plain(c.new)
-        if isinstance(c.old, float) and isinstance(c.new, float) and old == new and c.old != c.new:
+        if (
+            isinstance(c.old, float)
+            and isinstance(c.new, float)
+            and old == new
+            and abs(c.old - c.new) > SAME_WITHIN
+        ):
             old, new = c.old, c.new  # the digits Excel shows read the same: every digit
         change = {"tab": c.tab, "cell": c.cell, "old": old, "new": new}
         if c.formula is not None:

@@ -14,7 +14,14 @@ def test_two_numbers_show_the_digits_excel_shows_unless_those_read_the_same() ->
     assert show_pair(0.6, 0.2 + 0.4) == ("0.6", "0.6000000000000001")
     assert show_pair(123456789.1, 123456789.10000001) == ("123456789.1", "123456789.10000001")
     assert show_pair(0.6, 0.6) == ("0.6", "0.6")
-    assert show_pair(0.0, -0.0) == ("0.0", "-0.0")  # equal values: as each is shown
+    assert show_pair(0.0, -0.0) == ("0.0", "0.0")  # equal values; -0.0 reads 0.0
+    # what the caller counts as no difference: a cell rewritten for its style (its row's
+    # Status changed) read 0.6 -> 0.6000000000000001 in a dry run
+    assert show_pair(0.6, 0.2 + 0.4, apart=1e-9) == ("0.6", "0.6")
+    assert show_pair(123456789.1, 123456789.10000001, apart=1e-9) == (
+        "123456789.1",
+        "123456789.10000001",
+    )
     assert show_pair(12.0, 1e12 + 0.0001, whole=True) == ("12", "1000000000000")
     assert show_pair(1e12, 1e12 + 0.0001, whole=True) == ("1000000000000", "1000000000000.0001")
     assert show_pair(0.30000000000000004, 0.3, whole=True) == ("0.30000000000000004", "0.3")
