@@ -84,9 +84,11 @@ def a1(row: int, col: int) -> str:
 
 
 #: A range in a formula (``B2:C6``, ``$B$2:$C$6``), or one open to the tab's last row
-#: (``B2:B``); not one on another tab (``Data!$A$2:$C``), nor a whole column (``A:A``)
+#: (``B2:B``); not one on another tab (``Data!$A$2:$C``), nor a whole column (``A:A``), nor
+#: a row of more than 8 digits (``int`` refuses 4,300: a team failed every night so)
 FORMULA_RANGE = re.compile(
-    r"(?<![A-Za-z0-9_\"!$])\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]*)(?![A-Za-z0-9_(])"
+    r"(?<![A-Za-z0-9_\"!$])\$?([A-Z]{1,3})\$?([0-9]{1,8}):\$?([A-Z]{1,3})\$?([0-9]{0,8})"
+    r"(?![A-Za-z0-9_(])"
 )
 TEXT_LITERAL = re.compile(r'("(?:[^"]|"")*")')
 

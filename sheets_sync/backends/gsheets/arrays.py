@@ -23,7 +23,7 @@ nothing; its anchor's ``#REF!`` names the cell in its way (``blocked``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +50,16 @@ class Filled:
 _ARRAY = re.compile(r"^=\s*ARRAYFORMULA\s*\((.*)\)\s*$", re.S)
 #: the cell Google names in a broken array's ``#REF!`` (probed by no one here: the wording
 #: of a public incident report and o-spreadsheet, docs/emulator.md)
-_IN_THE_WAY = re.compile(r"would overwrite data in \$?([A-Z]{1,3})\$?([0-9]+)\b")
+_IN_THE_WAY = re.compile(r"would overwrite data in \$?([A-Z]{1,3})\$?([0-9]{1,8})\b")
+#: a formula that fills a range on its own, whose ``#REF!`` can be its own: an array
+#: literal (``={"Score"; ARRAYFORMULA(...)}``) or a function that spills, and its argument
+_SPILLS = re.compile(
+    r"^=\s*(?:\{|(ARRAYFORMULA|FILTER|SORT|SORTN|UNIQUE|SEQUENCE|QUERY|IMPORTRANGE|FLATTEN|"
+    r"SPLIT|TRANSPOSE|MMULT|IMPORTDATA|IMPORTHTML|IMPORTXML|IMPORTFEED)\s*\((.*)\)\s*$)",
+    re.S,
+)
+#: one cell, of this tab or another (``L2``, ``OKRs!$L$2``): what only passes an error on
+_ONE_CELL = re.compile(r"^\s*(?:(?:'(?:[^']|'')*'|[A-Z0-9_.]+)!)?\$?[A-Z]{1,3}\$?[0-9]{1,8}\s*$")
 
 
 def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, Cell]:
@@ -60,7 +69,9 @@ def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, Cell]:
     (``=ARRAYFORMULA(IF(B2:B="",,...))`` shows nothing on a row with no key result yet;
     ``=ARRAYFORMULA(H2:I4)`` nothing in its I column while I is blank). A range on another
     tab (``Data!$A$2:$C``) says nothing of the size. Only an array seen filling cells is
-    stretched so (``filled_ranges``): ``=ARRAYFORMULA(SUM(B2:B))`` is one value."""
+    stretched so (``filled_ranges``): ``=ARRAYFORMULA(SUM(B2:B))`` is one value; and only
+    up to the first typed cell or formula (``_Stops``), as the largest range need not set
+    the result's size (``VLOOKUP(A2:A6, H2:J40, 2, 0)`` is five rows)."""
     out: dict[Cell, Cell] = {}
     for (row, col), text in formulas.items():
         m = _ARRAY.match(text.upper())
@@ -73,18 +84,26 @@ def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, Cell]:
     return out
 
 
-def blocked(cell: Mapping[str, Any], at: Cell) -> Filled | None:
+def blocked(cell: Mapping[str, Any], at: Cell, formula: str) -> Filled | None:
     """An array Google could not expand: its anchor's ``#REF!`` names the cell in the
     way ("Array result was not expanded because it would overwrite data in M2."). Nothing
     is filled any more, so no filled cell tells of it: a sync that wrote M2 would write it
-    again every night, unseen."""
+    again every night, unseen. A formula that reads the broken anchor (``=OKRs!L2``,
+    ``=L2``) shows the same ``#REF!``, the same message: only a formula that spills, not
+    passing one cell on, whose named cell lies at or below and right of it, is taken for
+    the broken one (before 2026-12-06 such a copy refused its tab's M2 or named itself)."""
     error = cell.get("effectiveValue", {}).get("errorValue")
     if not isinstance(error, Mapping) or error.get("type") != "REF":
         return None
     m = _IN_THE_WAY.search(str(error.get("message", "")))
     if m is None:
         return None
+    spills = _SPILLS.match(formula.upper())
+    if spills is None or (spills.group(1) and _ONE_CELL.match(spills.group(2))):
+        return None
     row, col = int(m.group(2)), column_index(m.group(1))
+    if row < at[0] or col < at[1]:
+        return None
     return Filled(CellRange(row, col, row, col), at, blocks=True)
 
 
@@ -128,9 +147,12 @@ def filled_ranges(
             continue
         box = boxes.setdefault(anchor, [anchor[0], anchor[1], anchor[0], anchor[1]])
         box[2], box[3] = max(box[2], r), max(box[3], c)
-    for anchor, box in boxes.items():
-        if reaches and anchor in reaches:
-            box[2], box[3] = max(box[2], reaches[anchor][0]), max(box[3], reaches[anchor][1])
+    if reaches:
+        stops = _Stops(set(entered) | set(formulas))
+        for anchor, box in boxes.items():
+            if anchor in reaches:
+                box[2] = stops.down(box, reaches[anchor][0])
+                box[3] = stops.right(box, reaches[anchor][1])
     found = [Filled(CellRange(b[0], b[1], b[2], b[3]), anchor) for anchor, b in boxes.items()]
     return tuple(sorted(found, key=lambda f: (f.area.min_row, f.area.min_col))) + tuple(alone)
 
@@ -146,19 +168,56 @@ class _Nearest:
         self.axis = axis
         self.lines: dict[int, list[int]] | None = None
 
-    def before(self, r: int, c: int) -> Cell | None:
+    def line(self, across: int) -> list[int]:
         if self.lines is None:
             self.lines = {}
             for cell in self.entered:
                 self.lines.setdefault(cell[1 - self.axis], []).append(cell[self.axis])
             for line in self.lines.values():
                 line.sort()
+        return self.lines.get(across, [])
+
+    def before(self, r: int, c: int) -> Cell | None:
         along, across = ((r, c), (c, r))[self.axis]
-        line = self.lines.get(across, [])
+        line = self.line(across)
         at = bisect_left(line, along) - 1
         if at < 0:
             return None
         return (line[at], c) if self.axis == 0 else (r, line[at])
+
+    def after(self, along: int, across: int) -> int | None:
+        """The first entered cell's row (axis 0) or column (1) past ``along``."""
+        line = self.line(across)
+        at = bisect_right(line, along)
+        return line[at] if at < len(line) else None
+
+
+class _Stops:
+    """Where an ``ARRAYFORMULA``'s stretch (``reach``) ends: before the first row or column
+    holding a typed cell or a formula. An anchor showing a value, not ``#REF!``, proves none
+    lies in its real range; the largest range of a formula need not set its result's size
+    (``IF(LEN(A2:A), MMULT(N(B2:D), {1;1;1}),)`` is one column, ``VLOOKUP(A2:A6, H2:J40, 2,
+    0)`` five rows), and stretched over the owned cells beside it, it refused them every
+    night (before 2026-12-06)."""
+
+    def __init__(self, stops: Collection[Cell]) -> None:
+        self.columns, self.rows = _Nearest(stops, 0), _Nearest(stops, 1)
+
+    def down(self, box: list[int], last: int) -> int:
+        for c in range(box[1], box[3] + 1):
+            if last <= box[2]:
+                break
+            if (r := self.columns.after(box[2], c)) is not None:
+                last = min(last, r - 1)
+        return max(box[2], last)
+
+    def right(self, box: list[int], last: int) -> int:
+        for r in range(box[0], box[2] + 1):
+            if last <= box[3]:
+                break
+            if (c := self.rows.after(box[3], r)) is not None:
+                last = min(last, c - 1)
+        return max(box[3], last)
 
 
 def check(writes: Sequence[CellWrite], found: Mapping[str, Sequence[Filled]], source: str) -> None:

@@ -167,7 +167,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                     used = left + j + 1
                 if formula := _formula(c):
                     formulas[(top + i + 1, left + j + 1)] = formula
-                    if broken := arrays.blocked(c, (top + i + 1, left + j + 1)):
+                    if broken := arrays.blocked(c, (top + i + 1, left + j + 1), formula):
                         blocks.append(broken)
                 if "userEnteredValue" in c:  # ``{}`` for a typed value (READ_FIELDS)
                     entered.add((top + i + 1, left + j + 1))

@@ -21,7 +21,7 @@ from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, CellWrite
+from sheets_sync.grid import CellRange, CellWrite, formula_ranges
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 
@@ -287,3 +287,80 @@ def test_an_owned_array_written_whole_is_not_stretched_by_another_tabs_range() -
     _, fills = read_grid(sheet)
     assert fills == (Filled(CellRange(2, 13, 4, 13), (2, 13)),)
     check([CellWrite("S", r, 13, 0.5) for r in (2, 3, 4)], {"S": fills}, "T")
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("=ARRAYFORMULA(IF(LEN(A2:A), MMULT(N(B2:D), {1;1;1}),))", 50),  # one column
+        ("=ARRAYFORMULA(IFERROR(VLOOKUP(A2:A6, H2:J40, 2, 0)))", 40),  # five rows
+    ],
+)
+def test_a_stretch_stops_at_the_first_typed_cell_or_formula(text: str, last: int) -> None:
+    """The largest range of a formula need not set its result's size: ``N(B2:D)`` is 3
+    wide, ``H2:J40`` 39 rows, the results one column. An anchor showing a value proves no
+    typed cell or formula lies in its range: the typed M2:M6 beside it are the team's,
+    written; a typed L9 below ends it there."""
+    typed = _cell(1)
+    rows = [[typed] * 14]
+    rows += [[typed] * 11 + [_cell(2, text) if r == 2 else _cell(2, entered=False), typed]
+             for r in range(2, 7)]  # fmt: skip
+    sheet = _sheet(rows)
+    sheet["properties"]["gridProperties"] = {"rowCount": 50, "columnCount": 30}
+    grid, fills = read_grid(sheet)
+    assert fills == (Filled(CellRange(2, 12, last, 12), (2, 12)),)
+    assert grid.formula_arrays == (CellRange(2, 12, last, 12),)
+    check([CellWrite("S", r, 13, 0.5) for r in range(2, 7)], {"S": fills}, "T")
+    rows += [[], [], [typed] * 11 + [_cell(3, "=B9")]]  # a formula of the team's in L9
+    sheet["data"] = _sheet(rows)["data"]
+    _, fills = read_grid(sheet)
+    assert fills == (Filled(CellRange(2, 12, 8, 12), (2, 12)),)
+
+
+def test_a_broken_arrays_ref_passed_on_is_not_taken_for_one() -> None:
+    """A formula reading the broken anchor shows its ``#REF!`` and message: not a spill
+    of its own (``=OKRs!L2``, ``=L2``, ``=ARRAYFORMULA(OKRs!$L$2)``), nor one whose
+    named cell lies above or left of it. Only the anchor itself is told."""
+    message = {"errorValue": {"type": "REF", "message": NOT_EXPANDED.format("M2")}}
+
+    def ref(formula: str) -> dict[str, Any]:
+        return {"userEnteredValue": {"formulaValue": formula}, "effectiveValue": message}
+
+    for formula, at in [
+        ("=OKRs!L2", (3, 2)),
+        ("=L2", (5, 14)),
+        ('=IFERROR(L2, "")', (5, 14)),
+        ("=ARRAYFORMULA(OKRs!$L$2)", (3, 2)),
+        ("=ARRAYFORMULA('Q1 OKRs'!L2)", (3, 2)),
+        ("=ARRAYFORMULA(H2:I4)", (3, 12)),  # M2 is above it
+        ("=ARRAYFORMULA(H2:I4)", (2, 14)),  # M2 is left of it
+    ]:
+        rows = [[_cell(1)] + [{}] * 14 for _ in range(at[0])]
+        rows[at[0] - 1][at[1] - 1] = ref(formula)
+        _, fills = read_grid(_sheet(rows))
+        assert fills == (), formula
+        check([CellWrite("S", 2, 13, 0.5)], {"S": fills}, "T")
+    for formula in ["=ARRAYFORMULA(H2:I4)", "=SORT(H2:I4)", '={"Copy"; H2:H4}']:
+        rows = [[_cell(1)] + [{}] * 14 for _ in range(2)]
+        rows[1][11] = ref(formula)
+        _, fills = read_grid(_sheet(rows))
+        assert fills == (Filled(CellRange(2, 13, 2, 13), (2, 12), blocks=True),), formula
+
+
+def test_a_row_number_too_long_for_a_grid_names_no_range() -> None:
+    """A formula's ``B2:B`` followed by 4,300 digits made ``int`` refuse it: the team
+    failed every night with "unexpected reply". Eight digits are more than a grid has."""
+    huge = "9" * 4400
+    assert formula_ranges(f"B2:B{huge}*2 + B{huge}:C3 + B2:C99999999", 10) == [
+        CellRange(2, 2, 99999999, 3)
+    ]
+    ref = {"errorValue": {"type": "REF", "message": NOT_EXPANDED.format(f"M{huge}")}}
+    anchor = {"userEnteredValue": {"formulaValue": f"=ARRAYFORMULA(B2:B{huge})"}}
+    rows = [[_cell(1), _cell(1)], [_cell(1), {**anchor, "effectiveValue": ref}]]
+    rows += [
+        [_cell(1), _cell(2, f"=ARRAYFORMULA(B3:B{huge})")],
+        [_cell(1), _cell(2, entered=False)],
+    ]
+    sheet = _sheet(rows)
+    sheet["properties"]["gridProperties"] = {"rowCount": 10}
+    assert read_grid(sheet)[1] == (Filled(CellRange(3, 2, 4, 2), (3, 2)),)
