@@ -16,21 +16,27 @@ from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import TeamRun
 
 
-def sync_google_team(
-    emulator: Emulator, folder: Path, name: str, key: str, as_of: dt.date = dt.date(2026, 2, 15)
-) -> TeamRun:
-    """The night's run of team ``name`` (sheet ``key``), no rollup, in Q1 2026."""
+def google_team_workspace(emulator: Emulator, folder: Path, name: str, key: str) -> Path:
+    """A workspace file of one Google team ``name`` (sheet ``key``) in Q1 2026, with a
+    service account for ``emulator`` and a quota no test waits on."""
     (folder / "sa.json").write_text(json.dumps(fake_service_account_info(emulator.host)))
-    (folder / "sheets-sync.yaml").write_text(
+    cfg = folder / "sheets-sync.yaml"
+    cfg.write_text(
         "company: Acme\nperiod: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
         f"teams:\n  - {{name: {name}, source: 'gsheet:{key}'}}\n"
         'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
     )
+    return cfg
+
+
+def sync_google_team(
+    emulator: Emulator, folder: Path, name: str, key: str, as_of: dt.date = dt.date(2026, 2, 15)
+) -> TeamRun:
+    """The night's run of team ``name`` (sheet ``key``), no rollup, in Q1 2026."""
+    cfg = google_team_workspace(emulator, folder, name, key)
     clear_clients()
     try:
-        result = Sync(load_workspace(folder / "sheets-sync.yaml")).run(
-            SyncOptions(as_of=as_of, rollup=False)
-        )
+        result = Sync(load_workspace(cfg)).run(SyncOptions(as_of=as_of, rollup=False))
     finally:
         clear_clients()
     (run,) = result.runs

@@ -6,7 +6,6 @@ and date formats, a formula typed into the Score column. Only the owned cells ch
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sheets_sync.emulator import Emulator
 from sheets_sync.mapping.fields import OKR_OWNED
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.support.google import google_team_workspace
 
 pytestmark = pytest.mark.emulator
 AS_OF = dt.date(2026, 2, 15)
@@ -41,15 +41,7 @@ ROWS: list[list[Any]] = [
 
 
 def _workspace(tmp: Path, emu: Emulator, key: str) -> Path:
-    (tmp / "sa.json").write_text(json.dumps(fake_service_account_info(emu.host)))
-    cfg = tmp / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\n"
-        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
-        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
-    )
-    return cfg
+    return google_team_workspace(emu, tmp, "Sales", key)
 
 
 def _column(col: int, rows: tuple[int, int], fmt: dict[str, Any]) -> dict[str, Any]:

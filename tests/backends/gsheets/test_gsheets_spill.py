@@ -7,7 +7,6 @@ formula's cell and the team's whole column would be gone (the emulator shows it 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,13 @@ import requests
 from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges, reach
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
 from sheets_sync.backends.gsheets.clients import clear_clients
-from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, CellWrite, formula_ranges
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from tests.support.google import google_team_workspace
 
 pytestmark = pytest.mark.emulator
 AS_OF = dt.date(2026, 2, 15)
@@ -48,15 +47,7 @@ NOT_EXPANDED = "Array result was not expanded because it would overwrite data in
 
 
 def _workspace(tmp: Path, emu: Emulator, key: str) -> Path:
-    (tmp / "sa.json").write_text(json.dumps(fake_service_account_info(emu.host)))
-    cfg = tmp / "sheets-sync.yaml"
-    cfg.write_text(
-        "company: Acme\n"
-        "period: {name: 2026-Q1, start: 2026-01-01, end: 2026-03-31}\n"
-        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
-        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n'
-    )
-    return cfg
+    return google_team_workspace(emu, tmp, "Sales", key)
 
 
 def test_an_owned_column_an_array_fills_fails_the_team_every_night_and_keeps_the_formula(
