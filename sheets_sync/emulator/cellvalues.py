@@ -178,6 +178,20 @@ def format_number(value: float, number_format: dict[str, Any] | None) -> str:
     return general_format(value)
 
 
+#: what a cell in error shows (its ``formattedValue``), by Google's ``ErrorType``
+ERROR_SHOWN = {"DIVIDE_BY_ZERO": "#DIV/0!", "N_A": "#N/A", "REF": "#REF!"}
+
+
+def set_error(cell: Cell, kind: str, message: str | None = None) -> None:
+    """The cell shows the error ``kind`` (an ``ErrorType``), with Google's words for it
+    where Google gives some (``=NA()``'s N_A has none)."""
+    error: dict[str, Any] = {"type": kind}
+    if message is not None:
+        error["message"] = message
+    cell["effectiveValue"] = {"errorValue": error}
+    cell["formattedValue"] = ERROR_SHOWN.get(kind, "#ERROR!")
+
+
 def _number_cell(value: float, number_format: dict[str, Any] | None = None) -> Cell:
     cell: Cell = {
         "userEnteredValue": {"numberValue": json_number(value)},

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator import spill
-from sheets_sync.emulator.cellvalues import format_number, json_number
+from sheets_sync.emulator.cellvalues import format_number, json_number, set_error
 from sheets_sync.emulator.links import evaluate_hyperlink
 from sheets_sync.emulator.state import Cell, Sheet, Spreadsheet
 
@@ -193,8 +193,7 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
     expr = _python(formula[1:].strip())
     fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
     if expr.replace(" ", "").upper() == "NA()":  # Google's N_A of =NA() has no message
-        cell["effectiveValue"] = {"errorValue": {"type": "N_A"}}
-        cell["formattedValue"] = "#N/A"
+        set_error(cell, "N_A")
         return
     try:
         tree = ast.parse(expr, mode="eval")
@@ -204,13 +203,7 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
             return
         value = _Evaluator(sheet, depth).scalar(tree)
     except ZeroDivisionError:
-        cell["effectiveValue"] = {
-            "errorValue": {
-                "type": "DIVIDE_BY_ZERO",
-                "message": "Function DIVIDE parameter 2 cannot be zero.",
-            }
-        }
-        cell["formattedValue"] = "#DIV/0!"
+        set_error(cell, "DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero.")
         return
     except (UnsupportedError, SyntaxError, ValueError, TypeError, OverflowError):
         cell["effectiveValue"] = {"stringValue": formula}

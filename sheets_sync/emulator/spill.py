@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sheets_sync.emulator.cellvalues import format_number
+from sheets_sync.emulator.cellvalues import ERROR_SHOWN, format_number, set_error
 from sheets_sync.emulator.state import Cell, Sheet
 from sheets_sync.grid import FORMULA_RANGE, TEXT_LITERAL, CellRange, array_shape, range_of
 
@@ -220,11 +220,6 @@ def clear(sheet: Sheet) -> None:
                 del sheet.cells[pos]
 
 
-def _ref(cell: Cell, message: str) -> None:
-    cell["effectiveValue"] = {"errorValue": {"type": "REF", "message": message}}
-    cell["formattedValue"] = "#REF!"
-
-
 def fill(sheet: Sheet, evaluate: Callable[[Sheet, Cell], None]) -> set[tuple[int, int]]:
     """Fill the ranges of the sheet's spilling formulas (after ``clear`` and one
     evaluation of every formula); the anchors found, which show what this made of them."""
@@ -240,20 +235,15 @@ def fill(sheet: Sheet, evaluate: Callable[[Sheet, Cell], None]) -> set[tuple[int
         found.add((row, col))
         height, width = len(matrix), max((len(r) for r in matrix), default=0)
         if not height or not width:
-            anchor["effectiveValue"] = {
-                "errorValue": {
-                    "type": "N_A",
-                    "message": "No matches are found in FILTER evaluation.",
-                }
-            }
-            anchor["formattedValue"] = "#N/A"
+            set_error(anchor, "N_A", "No matches are found in FILTER evaluation.")
             continue
         if row + height > sheet.row_count or col + width > sheet.col_count:
             more = row + height - sheet.row_count
             what = "rows" if more > 0 else "columns"
             need = more if more > 0 else col + width - sheet.col_count
-            _ref(
+            set_error(
                 anchor,
+                "REF",
                 f"Result was not automatically expanded, please insert more {what} ({need}).",
             )
             continue
@@ -273,8 +263,10 @@ def fill(sheet: Sheet, evaluate: Callable[[Sheet, Cell], None]) -> set[tuple[int
         )
         if blocked is not None:
             where = f"{_letters(blocked[1])}{blocked[0] + 1}"
-            _ref(
-                anchor, f"Array result was not expanded because it would overwrite data in {where}."
+            set_error(
+                anchor,
+                "REF",
+                f"Array result was not expanded because it would overwrite data in {where}.",
             )
             continue
         for i, line in enumerate(matrix):
@@ -297,7 +289,5 @@ def _shown(value: dict[str, Any], cell: Cell) -> str:
     if "boolValue" in value:
         return "TRUE" if value["boolValue"] else "FALSE"
     if "errorValue" in value:
-        return {"DIVIDE_BY_ZERO": "#DIV/0!", "N_A": "#N/A", "REF": "#REF!"}.get(
-            str(value["errorValue"].get("type")), "#ERROR!"
-        )
+        return ERROR_SHOWN.get(str(value["errorValue"].get("type")), "#ERROR!")
     return str(value.get("stringValue", ""))
