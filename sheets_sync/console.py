@@ -16,7 +16,7 @@ from rich.text import Text
 
 from sheets_sync.domain.models import Finding
 from sheets_sync.logs import one_line
-from sheets_sync.sync.outcome import MAPPING_ERROR, Outcome, TeamRun
+from sheets_sync.sync.outcome import MAPPING_ERROR, Outcome, TeamRun, same_mapping_error
 
 if TYPE_CHECKING:  # the engine's imports are not needed to print
     from sheets_sync.sync.engine import SyncResult
@@ -207,9 +207,7 @@ def shown_errors(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
             pass
         elif detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
             where, _, problems = detail.message.partition(": ")  # teams[1].mapping: ...
-            team = first.setdefault(problems, run.team)
-            if team != run.team:
-                same = f"{where}: the same mapping error as {team} (above)"
+            if same := same_mapping_error(first, run.team, where, problems):
                 text = str(dataclasses.replace(detail, message=same))
         shown.append(text)
     return shown

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
+from sheets_sync.sync.outcome import same_mapping_error
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import requests
@@ -159,14 +160,12 @@ def _shown(failed: list[dict[str, Any]]) -> list[object]:
     once, at its first team, then ``the same mapping error as Sales (above)``, as the
     console does (``console.shown_errors``): 200 teams on a broken ``default_mapping`` were
     200 long lines (until 2026-12-06). ``failed_teams`` keeps each error whole."""
-    first: dict[str, object] = {}  # a mapping's problems -> the first team with them
+    first: dict[str, str] = {}  # a mapping's problems -> the first team with them
     shown: list[object] = []
     for f in failed:
         error = f["error"]
         if isinstance(error, str) and (found := _MAPPING_ERROR.fullmatch(error)):
-            team = first.setdefault(found["why"], f["team"])
-            if team != f["team"]:
-                error = f"{found['where']}: the same mapping error as {team} (above)"
+            error = same_mapping_error(first, str(f["team"]), found["where"], found["why"]) or error
         shown.append(error)
     return shown
 

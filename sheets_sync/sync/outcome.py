@@ -185,6 +185,15 @@ INTERNAL = "internal"
 MAPPING_ERROR = "MappingError"
 
 
+def same_mapping_error(first: dict[str, str], team: str, where: str, problems: str) -> str | None:
+    """None at the first team whose mapping failed with ``problems`` (noted in ``first``);
+    for each later one the line that points back to it, ``teams[1].mapping: the same
+    mapping error as Sales (above)``: the console and the notification's text tell a
+    mapping 200 teams share once, not in 200 long lines."""
+    said = first.setdefault(problems, team)
+    return None if said == team else f"{where}: the same mapping error as {said} (above)"
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class TeamError:
