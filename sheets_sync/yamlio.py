@@ -434,9 +434,7 @@ def _escaped(value: Any) -> Any:
     YAML reads (``!!set`` is a set, ``!!omap`` a list of pairs)."""
     if isinstance(value, str):
         return _shown(value)
-    if isinstance(value, list | tuple):
-        return type(value)(_escaped(v) for v in value)
-    if isinstance(value, set | frozenset):
+    if isinstance(value, list | tuple | set | frozenset):
         return type(value)(_escaped(v) for v in value)
     if isinstance(value, dict):
         return {_escaped(k): _escaped(v) for k, v in value.items()}
