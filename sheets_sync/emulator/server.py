@@ -281,10 +281,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:  # cut: the connection closes halfway through what Content-Length promised
             data = body[: len(body) // 2]
             self.send_header("Content-Length", str(len(body)))
+        # said, as a server that closes does: else the client may send its retry down the
+        # closing connection and see a reset instead of this fault (a CI flake)
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
         self.wfile.flush()
-        self.close_connection = True
 
     def _token(self, raw: bytes, arrived: threading.Event) -> None:
         emu = self.server.emulator
