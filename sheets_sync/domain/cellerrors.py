@@ -11,12 +11,12 @@ from sheets_sync.grid import LOADING, CellError
 ERROR_DETAIL_CHARS = 200
 
 _AGAIN = "open the file in Excel, let it finish, save it again"
-#: Why a cell shows one of Excel 365's error values, and what to do, as Microsoft's
-#: references describe them (Office.js ``ErrorCellValueType`` and its sub-types, #PYTHON!
-#: and #TIMEOUT! in its preview; Excel's support pages "How to correct a #X error"). The
-#: file keeps no words of its own for them, and "the cell shows the error #BUSY!" alone
-#: left the team lead searching (until 2026-12-06); the classic ones (#DIV/0!, #REF!)
-#: are well known, and a Google cell's come with Google's words.
+#: Why a cell shows one of Excel's error values, and what to do, as Microsoft's references
+#: describe them (Office.js ``ErrorCellValueType`` and its sub-types, #PYTHON! and
+#: #TIMEOUT! in its preview; Excel's support pages "How to correct a #X error"). The file
+#: keeps no words of its own for them, and "the cell shows the error #BUSY!" alone left
+#: the team lead searching (until 2026-12-06). The classic ones (``CLASSIC_ERROR_WORDS``)
+#: too: "well known" to whoever wrote the formula, not to the team lead reading the finding.
 EXCEL_ERROR_WORDS = {
     "#SPILL!": (
         "a cell below or right of the formula, where its results go, is not empty or is "
@@ -65,9 +65,55 @@ EXCEL_ERROR_WORDS = {
 }
 
 
+#: The seven error values every Excel has (and Google Sheets, with its own #ERROR!), after
+#: Microsoft's "How to correct a #X error" pages and Google's error list: what the formula
+#: met, then the usual fix. A Google cell brings Google's words (``detail``), which say
+#: more about that cell and come first; these are for an Excel file's, or a Google cell
+#: read with none. Until 2026-12-06 each read bare (``the cell shows the error #N/A``).
+CLASSIC_ERROR_WORDS = {
+    "#DIV/0!": (
+        "the formula divides by 0 or by an empty cell: type the number it divides by, or "
+        "have the formula check for 0 first (IF(B2=0, ..., A2/B2))"
+    ),
+    "#N/A": (
+        "a lookup in the formula (XLOOKUP, VLOOKUP, MATCH) did not find the value it looks "
+        "for, or the formula marks its value not available (NA()): add the value to the "
+        "list it searches, or type the value"
+    ),
+    "#VALUE!": (
+        "the formula got a value of the wrong kind, most often text (a word, a space) where "
+        "it does arithmetic: type a number in the cells it uses, or fix the formula"
+    ),
+    "#REF!": (
+        "the formula refers to a cell that is gone (its row, column or tab was deleted, or "
+        "cells were pasted over it): point the formula at the right cells again"
+    ),
+    "#NAME?": (
+        "the formula holds a name Excel does not know (a misspelt function or defined "
+        "name, or text without quotes): fix the spelling, or put the text in quotes"
+    ),
+    "#NUM!": (
+        "the formula met a number it cannot use: an impossible calculation (a square root of "
+        "a negative number), a result too large, or an IRR or RATE that found no answer: "
+        "check the numbers it uses"
+    ),
+    "#NULL!": (
+        "the formula has a space between two ranges that do not meet (Excel's intersection "
+        "operator), most often where a colon or comma was meant: write A1:A9 or A1,B1"
+    ),
+    "#ERROR!": (
+        "Google Sheets could not read the formula (a missing quote, bracket or operator, "
+        "or a circular reference): fix the formula"
+    ),
+}
+
+#: every error value's words, by its code as the cell stores it
+ERROR_WORDS = EXCEL_ERROR_WORDS | CLASSIC_ERROR_WORDS
+
+
 def error_message(error: CellError) -> str:
     """Why the cell's value cannot be read: the error it shows, with Google's words for
-    it (``detail``) when there are any, else ours for an Excel 365 error value."""
+    it (``detail``) when there are any, else ours (``ERROR_WORDS``)."""
     if error.code == LOADING:  # fetching, not broken: read at 4 am, nobody had it open
         return (
             "the cell still showed Loading... when it was read (its formula, such as "
@@ -79,6 +125,6 @@ def error_message(error: CellError) -> str:
         if len(detail) > ERROR_DETAIL_CHARS:
             detail = detail[: ERROR_DETAIL_CHARS - 3] + "..."
         return f"the cell shows the error {error.code} ({printable(detail)})"
-    if (words := EXCEL_ERROR_WORDS.get(error.code)) is not None:
+    if (words := ERROR_WORDS.get(error.code)) is not None:
         return f"the cell shows the error {error.code} ({words})"
     return f"the cell shows the error {error.code}"

@@ -1,12 +1,18 @@
-"""A cell showing one of Excel 365's error values says why and what to do, as Google's
+"""A cell showing one of Excel's error values says why and what to do, as Google's
 errors (its words) and Loading... do: "the cell shows the error #BUSY!" alone left the
-team lead searching for what #BUSY! means (until 2026-12-06)."""
+team lead searching for what #BUSY! means, and the classic #DIV/0!, #N/A, #REF! read bare
+too (until 2026-12-06)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sheets_sync.domain.cellerrors import EXCEL_ERROR_WORDS, error_message
+from sheets_sync.domain.cellerrors import (
+    CLASSIC_ERROR_WORDS,
+    ERROR_WORDS,
+    EXCEL_ERROR_WORDS,
+    error_message,
+)
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.values import (
     CellValueError,
@@ -33,6 +39,8 @@ MODERN = [
     "#PYTHON!",
     "#TIMEOUT!",
 ]
+#: the seven every Excel has, and Google's own #ERROR!
+CLASSIC = ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!"]
 
 
 @pytest.mark.parametrize(
@@ -73,6 +81,24 @@ MODERN = [
             "stopped with an error: open the file in Excel, read the cell's Diagnostics and "
             "fix the code)",
         ),
+        (
+            "#DIV/0!",
+            "the cell shows the error #DIV/0! (the formula divides by 0 or by an empty cell: "
+            "type the number it divides by, or have the formula check for 0 first "
+            "(IF(B2=0, ..., A2/B2)))",
+        ),
+        (
+            "#REF!",
+            "the cell shows the error #REF! (the formula refers to a cell that is gone (its "
+            "row, column or tab was deleted, or cells were pasted over it): point the formula "
+            "at the right cells again)",
+        ),
+        (
+            "#NULL!",
+            "the cell shows the error #NULL! (the formula has a space between two ranges that "
+            "do not meet (Excel's intersection operator), most often where a colon or comma "
+            "was meant: write A1:A9 or A1,B1)",
+        ),
     ],
 )
 def test_an_excel_365_error_says_what_happened_and_what_to_do(code: str, message: str) -> None:
@@ -85,7 +111,7 @@ def test_an_excel_365_error_says_what_happened_and_what_to_do(code: str, message
     assert str(info.value) == message
 
 
-@pytest.mark.parametrize("code", MODERN)
+@pytest.mark.parametrize("code", MODERN + CLASSIC)
 def test_every_excel_365_error_has_words_ending_in_what_to_do(code: str) -> None:
     said = error_message(CellError(code))
     assert said.startswith(f"the cell shows the error {code} (") and said.endswith(")")
@@ -96,8 +122,10 @@ def test_every_excel_365_error_has_words_ending_in_what_to_do(code: str) -> None
 
 def test_words_are_only_for_the_codes_they_explain() -> None:
     assert sorted(EXCEL_ERROR_WORDS) == sorted(MODERN)
-    # the classic ones as ever (well known), a code in other letters is not Excel's
-    for code in ("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#spill!", "Err:502"):
+    assert sorted(CLASSIC_ERROR_WORDS) == sorted(CLASSIC)
+    assert sorted(ERROR_WORDS) == sorted(MODERN + CLASSIC)
+    # a code in other letters is not Excel's; LibreOffice's own codes have no words here
+    for code in ("#spill!", "#div/0!", "#N/A!", "Err:502", "#NV"):
         assert error_message(CellError(code)) == f"the cell shows the error {code}"
 
 
@@ -106,4 +134,8 @@ def test_the_cells_own_words_come_before_ours() -> None:
     error = CellError("#CALC!", "Nested arrays are not supported.")
     assert error_message(error) == (
         "the cell shows the error #CALC! (Nested arrays are not supported.)"
+    )
+    google = CellError("#N/A", "Did not find value 'Ops' in VLOOKUP evaluation.")
+    assert error_message(google) == (
+        "the cell shows the error #N/A (Did not find value 'Ops' in VLOOKUP evaluation.)"
     )

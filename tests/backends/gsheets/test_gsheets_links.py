@@ -70,7 +70,14 @@ def test_links_rich_text_and_na_read_as_shown_and_only_owned_cells_change(
     assert {k: v for k, v in after.items() if k[1] not in OWNED} == {
         k: v for k, v in before.items() if k[1] not in OWNED
     }
-    assert emulator.values(key, "OKRs!L3") == [["Error H3: the cell shows the error #N/A"]]
+    assert emulator.values(key, "OKRs!L3") == [
+        [
+            "Error H3: the cell shows the error #N/A (a lookup in the formula (XLOOKUP, "
+            "VLOOKUP, MATCH) did not find the value it looks for, or the formula marks its "
+            "value not available (NA()): add the value to the list it searches, or type the "
+            "value)"
+        ]
+    ]
     notes = emulator.cell(key, "OKRs!L4")
     assert notes.get("userEnteredValue") != {"stringValue": "old note"}
     assert "textFormatRuns" not in notes  # last night's bold went with its text
