@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import traceback
+from typing import Any
 
 from sheets_sync.domain.celltext import one_line  # re-exported (__all__): its first home
 
@@ -18,12 +20,46 @@ _SKIP = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"messag
 
 class PlainFormatter(logging.Formatter):
     """The plain log line (``LEVEL logger: message``) with the message made ``one_line``;
-    a traceback (``-v``) keeps its lines."""
+    a traceback (``-v``) keeps its lines, each ``one_line``: its last line quotes the
+    error, a cell's or a tab's text in it (``\x1b[2J``, U+202E) was printed raw until
+    2026-12-06."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
         safe = logging.makeLogRecord(record.__dict__)
         safe.message = one_line(record.message)
         return super().formatMessage(safe)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        if ei[1] is None:
+            return _lines(super().formatException(ei))
+        error = traceback.TracebackException(type(ei[1]), ei[1], ei[2])
+        said = _said(error, set())
+        # the error's own text (a cell's, a tab's: a newline in it forged a log line) is
+        # one line; the frames' lines each
+        return "".join(
+            one_line(part.removesuffix("\n")) + "\n" if part in said else _lines(part)
+            for part in error.format()
+        ).removesuffix("\n")
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 (logging's name)
+        return _lines(super().formatStack(stack_info))
+
+
+def _said(error: traceback.TracebackException, seen: set[int]) -> set[str]:
+    """What ``error`` and the errors chained to it say (``format_exception_only``)."""
+    if id(error) in seen:
+        return set()
+    seen.add(id(error))
+    said = set(error.format_exception_only())
+    for other in (error.__cause__, error.__context__, *(error.exceptions or ())):
+        if other is not None:
+            said |= _said(other, seen)
+    return said
+
+
+def _lines(text: str) -> str:
+    """Each line of ``text`` ``one_line``, the line breaks kept (a traceback's frames)."""
+    return "\n".join(map(one_line, text.split("\n")))
 
 
 class JsonFormatter(logging.Formatter):

@@ -367,24 +367,18 @@ def _is_number(text: str) -> bool:
     return True
 
 
-#: what YAML writes only in double quotes, which double the backslash of each escape
-#: ``one_line`` wrote (``["a\\\\x1b\\uFEFF"]``), and no terminal shows or prints (a lone
-#: surrogate fails to print): the zero-width U+FEFF, halves of a UTF-16 pair, U+FFFE,
-#: U+FFFF and U+10FFFF; ``one_line`` escapes the rest YAML would
-_NOT_YAML = re.compile("[\ud800-\udfff\ufeff\ufffe\uffff\U0010ffff]")
-
 #: the start of an escape (``\\x1b``, ``\\u202e``, ``\\U0010ffff``, ``\\n``) left at the end
 #: of a cut: the cut goes before it, not through it
 _HALF_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]?|u[0-9a-fA-F]{0,3}|U[0-9a-fA-F]{0,7})?$")
 
 
 def _shown(text: str) -> str:
-    """``text`` as a message quotes it: ``one_line``, and what YAML cannot write as it is
-    (``_NOT_YAML``) shown as its escape too."""
-    text = one_line(text)
-    if _NOT_YAML.search(text) is None:
-        return text
-    return _NOT_YAML.sub(lambda m: repr(m.group())[1:-1], text)
+    """``text`` as a message quotes it: ``one_line``, the rule of every line the tool
+    prints. It escapes all YAML writes only in double quotes, which would double the
+    backslash of each escape (``["a\\\\x1b\\uFEFF"]``): controls, U+FEFF, lone
+    surrogates and the non-characters; this file kept a second list of those until
+    2026-12-06, which the log and the console did not escape."""
+    return one_line(text)
 
 
 def _cut(shown: str) -> str:

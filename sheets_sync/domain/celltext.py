@@ -67,9 +67,20 @@ def without_lone_surrogates(text: str) -> str:
 
 
 #: what must not reach a terminal or a log file as it is: C0/C1 controls (a newline forged
-#: a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard) and the Unicode
-#: bidi and line-separator characters (U+202E showed a line backwards)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard), the Unicode
+#: bidi and line-separator characters (U+202E showed a line backwards, as in "Trojan
+#: Source"), what shows nothing where it stands (U+200B, U+2060, U+FEFF: ``Sales\u200b``
+#: read as ``Sales``), the non-characters (U+FDD0-U+FDEF, U+FFFE, U+FFFF and the last two
+#: of every plane) and lone surrogates, which no UTF-8 stream can print. The configuration
+#: problems (``yamlio``) escaped U+FEFF, U+FFFE, U+FFFF and U+10FFFF while the log and the
+#: console printed them (until 2026-12-06): one rule for both. U+200C/U+200D stay as they
+#: are: a Persian or Hindi name needs them, and an emoji such as a family is joined by one.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+    "\u2066-\u2069\ufdd0-\ufdef\ufeff\ufffe\uffff\ud800-\udfff"
+    + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
+    + "]"
+)
 
 
 def one_line(text: str) -> str:

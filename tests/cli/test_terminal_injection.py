@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import shutil
+import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -119,3 +120,41 @@ def test_cli_shows_hostile_names_and_cells_on_one_line(
         "is not a company objective in the workspace"
     ) in lines
     assert not [line for line in lines if line.startswith("Sales: ok")]
+
+
+def test_one_line_escapes_what_shows_nothing_and_what_no_stream_prints() -> None:
+    """U+FEFF, U+FFFE and U+FFFF were escaped in a configuration problem but printed raw
+    in the log and on the console (until 2026-12-06): one rule for both. A lone surrogate
+    failed to print at all."""
+    hidden = "Sales\ufeff|\u200b|\u2060|\ufffe|\uffff|\ufdd0|\U0001fffe|\U0010ffff|\ud800"
+    assert one_line(hidden) == (
+        "Sales\\ufeff|\\u200b|\\u2060|\\ufffe|\\uffff|\\ufdd0|\\U0001fffe|\\U0010ffff|\\ud800"
+    )
+    assert one_line(hidden).encode("ascii")  # nothing left that a terminal hides or refuses
+    # joiners a name or an emoji needs stay: a family emoji, a Persian name with a ZWNJ
+    assert one_line("👨\u200d👩\u200d👧 می\u200cخواهم") == "👨\u200d👩\u200d👧 می\u200cخواهم"
+
+
+def test_a_traceback_quotes_the_error_escaped() -> None:
+    try:
+        raise ValueError(ERROR)
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed", None, sys.exc_info())
+    text = PlainFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert text.startswith("ERROR x: failed\nTraceback (most recent call last):\n")
+    assert text.endswith(f"ValueError: {ERROR_SHOWN}")
+    assert "\x1b" not in text
+
+
+def test_a_chained_error_in_a_traceback_is_one_line_too() -> None:
+    try:
+        try:
+            raise KeyError("tab\nINFO x: fine")
+        except KeyError as inner:
+            raise ValueError("row\u202e\nINFO x: ok") from inner
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed", None, sys.exc_info())
+    text = PlainFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert "KeyError: 'tab\\nINFO x: fine'" in text
+    assert text.endswith("ValueError: row\\u202e\\nINFO x: ok")
+    assert not [line for line in text.splitlines() if line.startswith("INFO")]

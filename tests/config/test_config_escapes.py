@@ -7,13 +7,16 @@ and a team's file name raw (until 2026-12-06)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
+from sheets_sync.domain.celltext import one_line
 from sheets_sync.yamlio import as_yaml, schema_loc
 from tests.config.test_config import _one_team_head, problems
 
@@ -109,3 +112,14 @@ def test_a_cut_never_splits_an_escape_in_either_case() -> None:
             assert len(shown) <= 60 and re.fullmatch(r"\[x*(\\U0010ffff|\\ufeff)*\.\.\.", shown), (
                 shown
             )
+
+
+def test_one_line_escapes_all_yaml_would_double_quote() -> None:
+    """``yamlio`` kept a list of its own beside ``one_line``'s until 2026-12-06: now
+    ``one_line`` alone, so every character YAML writes only in double quotes must be one
+    it escapes (the BMP, and the last two characters of every plane)."""
+    emitter = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
+    ends = [chr(p + e) for p in range(0x10000, 0x110000, 0x10000) for e in (0xFFFD, 0xFFFE, 0xFFFF)]
+    for char in [chr(c) for c in range(0x10000)] + ends:
+        if one_line(char) == char:
+            assert emitter.analyze_scalar(char).allow_single_quoted, hex(ord(char))
