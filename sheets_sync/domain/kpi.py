@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sheets_sync.domain.finite import difference, ratio_of_differences
+from sheets_sync.domain.finite import bounded, ratio_of_differences
 from sheets_sync.domain.models import KPI, Direction, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
+from sheets_sync.domain.shown import typed_difference
 
 
 def amber_threshold(kpi: KPI, rules: ScoringRules = ScoringRules()) -> float | None:
@@ -36,17 +37,11 @@ def _edge(kpi: KPI, value: float) -> float | None:
     return None
 
 
-def _outside(kpi: KPI, value: float) -> float:
-    """Signed distance outside a range KPI's [lower, upper] (0 inside), clamped to
-    Excel's numbers (1e308 above an upper bound of -1e308 is past them; ``finite.py``)."""
-    edge = _edge(kpi, value)
-    return 0.0 if edge is None else difference(value, edge)
-
-
 def _half_outside(kpi: KPI, value: float) -> float:
-    """Half of ``_outside``, which never overflows: what the range rules compare, so a
-    distance and a band width past a float's range still compare as they are (exactly
-    as the whole ones do within it; halving is exact)."""
+    """Half the signed distance outside a range KPI's [lower, upper] (0 inside), which
+    never overflows: what the range rules compare, so a distance and a band width past a
+    float's range still compare as they are (exactly as the whole ones do within it;
+    halving is exact)."""
     edge = _edge(kpi, value)
     return 0.0 if edge is None else value / 2 - edge / 2
 
@@ -77,22 +72,31 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     """(absolute, relative) distance from target; for a range, signed distance outside it
-    (negative below, positive above, 0 inside). Both finite (``domain/finite.py``)."""
+    (negative below, positive above, 0 inside). Both finite (``domain/finite.py``). The
+    absolute one is the difference of the numbers as typed (``shown.typed_difference``):
+    actual 0.9996 against 1 was -0.000399999999999956, in the cell, the export and the
+    dry run, until 2026-12-06; the status and the trend compare the floats as before."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None
-        if kpi.upper == kpi.lower:
-            return _outside(kpi, actual), None
         edge = _edge(kpi, actual)
         if edge is None:
-            return 0.0, 0.0
-        return difference(actual, edge), ratio_of_differences(actual, edge, kpi.upper, kpi.lower)
+            return 0.0, (None if kpi.upper == kpi.lower else 0.0)
+        if kpi.upper == kpi.lower:
+            return _typed_variance(actual, edge), None
+        pct = ratio_of_differences(actual, edge, kpi.upper, kpi.lower)
+        return _typed_variance(actual, edge), pct
     if kpi.target is None:
         return None, None
-    diff = difference(actual, kpi.target)
+    diff = _typed_variance(actual, kpi.target)
     if not kpi.target:
         return diff, None
     return diff, ratio_of_differences(actual, kpi.target, abs(kpi.target), 0.0)
+
+
+def _typed_variance(actual: float, target: float) -> float:
+    """``actual - target`` as typed (``shown.typed_difference``), clamped to Excel's numbers."""
+    return bounded(typed_difference(actual, target))
 
 
 def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:

@@ -12,6 +12,7 @@ rounded inside the domain (a status compares the exact score with its thresholds
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 
 #: the significant digits Excel shows of a number (its specifications and limits: "Number
 #: precision: 15 digits"), and the most a number typed into a cell keeps
@@ -73,3 +74,21 @@ def shown_numbers(value: object) -> object:
     if isinstance(value, list | tuple):
         return [shown_numbers(v) for v in value]
     return value
+
+
+def typed_difference(a: float, b: float) -> float:
+    """``a - b`` of the numbers as typed: the difference of the decimals ``a`` and ``b``
+    read as (their shortest ``repr``, the digits a person typed), rounded once to a
+    float. ``0.9996 - 1.0`` in binary is -0.000399999999999956 (each operand's error of a
+    17th digit, lifted into the 15 shown by the cancellation); typed it is -0.0004. Why
+    not the difference of the 15-digit *shown* operands: a formula's result (2/3) has
+    17 digits, and rounding it first would change a difference between numbers that
+    read the same (0.6000000000000001 - 0.6 gave 0); a ``repr`` reads back as the same
+    float, so two different floats always give a difference that is not 0 (1e-16
+    here), and never has more noise than the binary one. Finite in, finite or inf out
+    (1e308 - -1e308: the caller clamps, ``finite.bounded``)."""
+    if a == b:
+        return 0.0
+    with localcontext() as context:
+        context.prec = 800  # every digit of any two floats' difference: exact, then one rounding
+        return float(Decimal(repr(a)) - Decimal(repr(b)))

@@ -123,3 +123,24 @@ def test_any_finite_numbers_give_a_finite_range_variance(
     assert result.variance is not None and math.isfinite(result.variance)
     assert result.variance_pct is None or math.isfinite(result.variance_pct)
     assert result.trend is not None
+
+
+@pytest.mark.parametrize(
+    ("item", "actual", "shown"),
+    [
+        (kpi(Direction.HIGHER, target=1.0), 0.9996, -0.0004),  # was -0.000399999999999956
+        (kpi(Direction.LOWER, target=0.3), 0.1 + 0.2, 4e-17),  # a formula's 0.1+0.2: not 0
+        (kpi(Direction.HIGHER, target=0.6), 0.6000000000000001, 1e-16),  # not hidden: not 0
+        (kpi(Direction.RANGE, lower=1.1, upper=2.0), 1.0, -0.1),  # 1.0 - 1.1: -0.10000000000000009
+        (kpi(Direction.RANGE, lower=2.2, upper=2.2), 3.3, 1.1),  # 3.3 - 2.2: 1.0999999999999996
+        (kpi(Direction.HIGHER, target=1e308), -1e308, -BIG),  # clamped as before
+    ],
+)
+def test_a_variance_is_the_difference_of_the_numbers_as_typed(
+    item: KPI, actual: float, shown: float
+) -> None:
+    """A variance of close numbers carried float noise into the 15 digits Excel shows
+    (-0.000399999999999956), in the cell, the export and a dry run's line, until
+    2026-12-06; the difference of the decimals typed has none, and hides no difference
+    between two floats (``shown.typed_difference``)."""
+    assert kpi_status(item, as_of=AS_OF, actual=actual).variance == shown

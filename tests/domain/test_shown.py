@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sheets_sync.domain.shown import shown_float, shown_numbers, shown_or_none, shown_text
+from sheets_sync.domain.shown import (
+    shown_float,
+    shown_numbers,
+    shown_or_none,
+    shown_text,
+    typed_difference,
+)
 from sheets_sync.domain.values import parse_text, show_number
 
 
@@ -87,3 +96,23 @@ def test_the_largest_float_is_not_rounded_to_infinity() -> None:
     assert shown_float(-biggest) == -biggest
     assert shown_text(biggest) == "1.7976931348623157e+308"
     assert shown_numbers([biggest]) == [biggest]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@given(finite, finite)
+def test_a_typed_difference_hides_no_difference_and_keeps_the_sign(a: float, b: float) -> None:
+    """``typed_difference`` is the binary one without its noise: 0 only for equal floats,
+    of the same sign, and never farther from the true difference of the decimals typed."""
+    typed, binary = typed_difference(a, b), a - b
+    assert (typed == 0) == (a == b)
+    assert math.copysign(1, typed) == math.copysign(1, binary) or a == b
+    exact = Decimal(repr(a)) - Decimal(repr(b))
+    assert abs(Decimal(typed) - exact) <= abs(Decimal(binary) - exact)
+
+
+def test_a_typed_difference_of_close_numbers_reads_as_typed() -> None:
+    assert shown_text(0.9996 - 1.0) == "-0.000399999999999956"  # binary, 15 digits shown
+    assert typed_difference(0.9996, 1.0) == -0.0004
+    assert shown_text(typed_difference(12.3, 12.2)) == "0.1"  # 0.10000000000000142
