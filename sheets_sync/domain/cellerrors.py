@@ -102,8 +102,8 @@ CLASSIC_ERROR_WORDS = {
         "operator), most often where a colon or comma was meant: write A1:A9 or A1,B1"
     ),
     "#ERROR!": (
-        "Google Sheets could not read the formula (a missing quote, bracket or operator, "
-        "or a circular reference): fix the formula"
+        "Google Sheets could not read the formula (a missing quote, bracket, comma or "
+        "operator): fix the formula"
     ),
 }
 
