@@ -7,9 +7,11 @@ rollup state) taken in its stride."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import sqlite3
+import time
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -80,3 +82,31 @@ def test_an_older_workspace_syncs_with_its_nights_and_cells_kept(tmp_path: Path)
     again = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
     assert not again.failed and [len(r.changes) for r in again.runs] == [0]
     assert _members(team) == after
+
+
+KILLED = Path(__file__).parent.parent / "data" / "upgrade-killed-ef774b1"
+
+
+def test_what_an_older_run_killed_mid_write_left_is_swept_and_the_night_redone(
+    tmp_path: Path,
+) -> None:
+    """The temp files ef774b1 (2026-12-04) left when SIGKILLed between writing a file and
+    renaming it over the old one (``tests/data/upgrade-killed-ef774b1``: the rollup's
+    state, a run report, a read-cache entry) and its lock file naming the dead run.
+    Aged past an hour they are a killed run's, not a running one's: today's run removes
+    them. ``.rollup-state.json.*.tmp`` stayed for good, one more each killed night."""
+    root = _workspace(tmp_path)
+    shutil.copytree(KILLED / "state", root / ".sheets-sync", dirs_exist_ok=True)
+    left = list((root / ".sheets-sync").rglob("*.tmp"))
+    assert len(left) == 3
+    hours_ago = time.time() - 3 * 3600
+    for path in left:
+        os.utime(path, (hours_ago, hours_ago))
+    ws = sheets_sync.load_workspace(root / "sheets-sync.yaml")
+
+    night = dt.date(2026, 11, 19)
+    result = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
+    assert not result.failed and result.history_skipped is None and result.rollup_error is None
+    assert [p for p in left if p.exists()] == []
+    store = HistoryStore(root / ".sheets-sync" / "history.sqlite")
+    assert [(kr, kpi) for _d, kr, kpi in store.night_counts(12)] == [(2, 1)] * 4
