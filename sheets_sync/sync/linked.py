@@ -17,13 +17,14 @@ the teams it read the night before (``read_order``), so an unchanged link costs 
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from sheets_sync.atomic import atomic_write_text
+from sheets_sync.atomic import atomic_write_text, remove_stale
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.domain.team_names import team_key
 from sheets_sync.sync.reading import TeamRead
@@ -133,6 +134,9 @@ def save_links(
     """Merge tonight's ``links`` into ``old`` (the file's, as ``load_links`` gave them at
     the start of the night): the other ``teams`` of the workspace (not in this run) keep
     theirs, teams no longer in it go."""
+    # a run killed between writing the temp file and renaming it left it for good; swept
+    # each night, as most nights' links are the same and write nothing
+    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
     merged = {t: links[t] if t in links else old[t] for t in teams if t in links or t in old}
     if merged == old:
         return

@@ -4,6 +4,8 @@ order the next night reads them in."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 from sheets_sync.config import TeamSpec, load_workspace
@@ -82,6 +84,22 @@ def test_links_file_merges_nights_and_forgets_removed_teams(tmp_path: Path) -> N
     blocked.parent.write_text("")
     save_links(blocked, {"A": ["b"]}, ["A"], {})  # logged: the teams are synced all the same
     assert load_links(blocked) == {}
+
+
+def test_a_killed_runs_links_temp_file_is_swept_once_an_hour_old(tmp_path: Path) -> None:
+    """A run (this version or ef774b1 of 2026-12-04) SIGKILLed between writing the links'
+    temp file and renaming it left ``.google-links.json.<random>.tmp`` for good; a night
+    whose links did not change (most) wrote nothing, so sweeping only on a write missed it."""
+    path = tmp_path / "google-links.json"
+    save_links(path, {"A": ["b"]}, ["A"], {})
+    stale, young = (tmp_path / f".google-links.json.{n}.tmp" for n in ("k1ll3d0l", "runn1ng0"))
+    for temp in (stale, young):
+        temp.write_text('{"A": ["b"]}')
+    hours_ago = time.time() - 3 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    save_links(path, {"A": ["b"]}, ["A"], load_links(path))  # the same links: nothing written
+    assert not stale.exists() and young.exists()  # a younger one may be another run's
+    assert load_links(path) == {"A": ["b"]}
 
 
 def test_a_team_with_outer_spaces_is_waited_for_by_the_links_naming_it() -> None:
