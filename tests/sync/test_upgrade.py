@@ -7,14 +7,18 @@ rollup state) taken in its stride."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import os
 import re
 import shutil
 import sqlite3
 import time
+import warnings
 import zipfile
 from contextlib import closing
 from pathlib import Path
+
+import openpyxl
 
 import sheets_sync
 from sheets_sync.ops.history import HistoryStore
@@ -110,3 +114,48 @@ def test_what_an_older_run_killed_mid_write_left_is_swept_and_the_night_redone(
     assert [p for p in left if p.exists()] == []
     store = HistoryStore(root / ".sheets-sync" / "history.sqlite")
     assert [(kr, kpi) for _d, kr, kpi in store.night_counts(12)] == [(2, 1)] * 4
+
+
+def _trends_nights(book: Path) -> list[dt.date]:
+    """The nights of the Trends tab's burn-up table (from A3 to its first blank row)."""
+    with warnings.catch_warnings():  # "Sparkline Group extension is not supported"
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(book, read_only=True)
+    try:
+        nights = []
+        for (cell,) in wb["Trends"].iter_rows(min_row=3, max_col=1, values_only=True):
+            if not isinstance(cell, dt.datetime):
+                break
+            nights.append(cell.date())
+        return nights
+    finally:
+        wb.close()
+
+
+def test_a_night_an_older_run_was_killed_in_while_writing_the_rollup_is_redone_once(
+    tmp_path: Path,
+) -> None:
+    """ef774b1 SIGKILLed at the company workbook's rename (``at-rollup-rename``): it had
+    written the team file and recorded the night in history, deleted its rollup state,
+    and left the workbook staged. Today's run redoes the night: the rollup written with
+    it once, history holding it once."""
+    root = _workspace(tmp_path)
+    killed = KILLED / "at-rollup-rename"
+    shutil.copytree(killed / "teams", root / "teams", dirs_exist_ok=True)
+    shutil.copytree(killed / "state", root / ".sheets-sync", dirs_exist_ok=True)
+    history = root / ".sheets-sync" / "history.sqlite"
+    packed = history.with_suffix(".sqlite.gz")
+    with gzip.open(packed) as saved:
+        history.write_bytes(saved.read())
+    packed.unlink()
+    (root / ".sheets-sync" / "rollup-state.json").unlink()
+    ws = sheets_sync.load_workspace(root / "sheets-sync.yaml")
+
+    night = dt.date(2026, 11, 19)
+    result = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
+    assert not result.failed and result.history_skipped is None and result.rollup_error is None
+    assert {_column(c.cell) for r in result.runs for c in r.changes} <= OWNED
+    store = HistoryStore(history)
+    assert [d for d, _kr, _kpi in store.night_counts(12)] == [*OLD_NIGHTS, night]
+    assert [(kr, kpi) for _d, kr, kpi in store.night_counts(12)] == [(2, 1)] * 4
+    assert _trends_nights(root / "company.xlsx") == [*OLD_NIGHTS, night]
