@@ -39,6 +39,10 @@ def _workspace(tmp_path: Path, version: str) -> Path:
     root.mkdir()
     shutil.copy(fixture / "sheets-sync.yaml", root)
     shutil.copytree(fixture / "state", root / ".sheets-sync")
+    packed = root / ".sheets-sync" / "history.sqlite.gz"
+    with gzip.open(packed) as saved:
+        packed.with_suffix("").write_bytes(saved.read())
+    packed.unlink()
     with gzip.open(fixture / "emulator.json.gz") as saved:
         (root / "emulator.json").write_bytes(saved.read())
     return root
