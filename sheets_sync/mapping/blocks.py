@@ -15,11 +15,16 @@ Due, Confidence or Weight, which objective rows have too, when its ID extends th
 current objective's ("O1.2 Publish the brand book" under O1, read as objective O1.2
 until 2026-12-06; its FALSE's error says how to make it either) or, in columns of their
 own, both objective cells are blank. A blank ``#`` with a Due alone is an objective
-whose ID was forgotten, as it was before 2026-12-06. An owner says nothing.
+whose ID was forgotten, as it was before 2026-12-06. An owner says nothing. An ID
+numbered as a key result's (``KR3``, ``K1``, ``KR-7`` under O1) says key result whatever
+else the row has, unless it says objective: until 2026-12-06 such a row with an owner or
+a Due and no Type was an objective header, the KRs below put under it.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Literal
 
@@ -97,10 +102,38 @@ def _says_objective(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool
 
 
 def _text(value: CellValue) -> str:
+    """An ID as compared: full-width digits and letters (``Ｏ１``, typed with a CJK input
+    method) and a no-break space are the plain ones, case and spaces around do not count."""
     try:
-        return (parse_text(value) or "").casefold()
+        text = parse_text(value) or ""
     except CellValueError:  # an error cell (#N/A) is no ID
         return ""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+#: a key result's own numbering: ``KR3``, ``KR-7``, ``KR 1.2``, ``K1``, ``KR#2``, ``Key
+#: result 4``; one never names an objective, whatever the objective above is called
+_KR_NUMBER = re.compile(r"(?:kr|k|key\s*-?\s*results?)\s*[#.\-_:]?\s*\d+[a-z]?(?:[.\-]\d+[a-z]?)*")
+#: numbering with no letters (``2``, ``2.``, ``1.3``) or one letter (``a``, ``b)``, ``(c)``):
+#: under an objective with letters (``O1``) a key result's, or an objective whose ``O`` was
+#: left out
+_BARE = re.compile(r"\(?(?:\d+(?:[.\-]\d+)*|[a-z])[.)]?")
+
+
+def _kr_numbered(kr_id: str, objective_id: str) -> bool:
+    """``KR3`` under ``O1``: a key result whatever its cells, unless the objectives are
+    numbered so too (``K1``, ``K2``)."""
+    return _KR_NUMBER.fullmatch(kr_id) is not None and not _KR_NUMBER.fullmatch(objective_id)
+
+
+def _bare_under(kr_id: str, objective_id: str) -> bool:
+    """``2`` or ``b)`` under ``O1``: a key result or an objective, as ``O1.2`` under ``O1``;
+    ``2`` under ``1`` is the next objective."""
+    return (
+        _BARE.fullmatch(kr_id) is not None
+        and objective_id[:1].isalpha()
+        and _BARE.fullmatch(objective_id) is None
+    )
 
 
 def _extends(kr_id: str, objective_id: str) -> bool:
@@ -113,13 +146,15 @@ def _extends(kr_id: str, objective_id: str) -> bool:
 
 def _id_reading(
     values: Mapping[str, CellValue], blocks: BlocksSpec, carry: Mapping[str, CellValue]
-) -> Literal["objective", "extends", "blank"]:
+) -> Literal["objective", "kr", "extends", "blank"]:
     """What the row's objective cells say: an objective ID or title filled in a column of
     its own says objective; in the ``#`` column shared with the KR ID an ID that extends
-    the current objective's (O1.2 under O1) is ``extends``, another (O2) says objective (a
-    Due or a Confidence on an objective header made it a key result of the objective above
-    until 2026-12-06); none is ``blank``."""
-    found: Literal["objective", "extends", "blank"] = "blank"
+    the current objective's (O1.2 under O1), or bare numbering under one with letters (2
+    or b under O1), is ``extends``; a key result's own numbering (KR3, K1, KR-7 under O1:
+    objective headers until 2026-12-06) is ``kr``; another (O2) says objective (a Due or a
+    Confidence on an objective header made it a key result of the objective above until
+    2026-12-06); none is ``blank``."""
+    found: Literal["objective", "kr", "extends", "blank"] = "blank"
     for key, value in values.items():
         field = blocks.objective_fields.get(key, key)
         if field not in ("objective_id", "objective") or blank(value):
@@ -127,9 +162,13 @@ def _id_reading(
         if key == field:  # a column of its own
             return "objective"
         if field == "objective_id":
-            if not _extends(_text(value), _text(carry.get("objective_id"))):
+            kr_id, objective_id = _text(value), _text(carry.get("objective_id"))
+            if _kr_numbered(kr_id, objective_id):
+                found = "kr"
+            elif _extends(kr_id, objective_id) or _bare_under(kr_id, objective_id):
+                found = "extends"
+            else:
                 return "objective"
-            found = "extends"
     return found
 
 
@@ -143,8 +182,8 @@ def _unticked_kr(
     if _says_objective(values, blocks):
         return None
     reading = _id_reading(values, blocks, carry)
-    if reading == "objective":
-        return None
+    if reading in ("objective", "kr"):
+        return None if reading == "objective" else "kr"
     if not _kr_cells_blank(values, blocks, _KR_DETAILS):
         return "kr"
     if _kr_cells_blank(values, blocks, _SHARED_DETAILS):

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 59  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 60  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -106,8 +106,11 @@ FORMAT = 59  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # of its own, stays an objective; a key result an objective reads the same as is marked,
 # its FALSE's error naming both; 57: a number in a finding's message has the 15
 # significant digits Excel shows, every digit where two compared would read the same; a
-# number read as text keeps its digits; 59: a cell showing a classic error value
-# (#DIV/0!, #N/A, #REF!, Google's #ERROR!) says why and what to do), or the slot format
+# number read as text keeps its digits; 58: an ARRAYFORMULA's range stops before the first
+# typed cell or formula; 59: a cell showing a classic error value (#DIV/0!, N/A, #REF!,
+# Google's #ERROR!) says why and what to do; 60: in objective blocks, an unticked row
+# numbered as a key result (KR3, K1, KR-7 under O1) is one, bare numbering (2, b) under O1)
+# is read as O1.2 is, IDs compared in NFKC), or the slot format
 
 
 @fast_pickle

@@ -1,0 +1,136 @@
+"""Objective-blocks layout: key results numbered apart from their objective (``KR3`` under
+``O1``, ``K1``, ``KR-7``), unticked (FALSE from a checkbox column over Actual), with an
+owner, a Due or a Weight and no Type. Until 2026-12-06 each was read as an objective
+header unless its Type said milestone: its key result gone, the ones below put under
+"objective KR3", with nothing said."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.blocks import block_columns, block_row, objective_too
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("#", "Goal / Key result", "Type", "Aligns to", "Owner", "Baseline", "Goal", "Actual",
+        "Unit", "Weight", "Confidence", "Due")  # fmt: skip
+DUE = dt.datetime(2026, 12, 1)
+MILESTONE = (
+    "expected a number, got FALSE; a checkbox says done or not, as a milestone key result "
+    "does: set its KR type to milestone"
+)
+BOTH = MILESTONE + ", or, if it is an objective, its Type to committed or aspirational"
+
+
+def _read(*rows: tuple[CellValue, ...]) -> tuple[list[tuple[int, str]], list[str], list[str]]:
+    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": SheetGrid("Goals", (HEAD, *rows))})
+    read = extract(data, load_mapping("objective-blocks"))
+    team = build_team_input("M", read)
+    kinds: list[tuple[int, str]] = [(r.row, r.kind) for r in read.okrs.records]
+    owners = [f"{k.objective_id}:{k.id}" for k in team.key_results]
+    errors = [str(f) for f in team.findings if f.severity.name == "ERROR"]
+    return kinds, owners, errors
+
+
+def test_an_unticked_kr3_with_an_owner_and_a_due_date_is_a_key_result() -> None:
+    kinds, owners, errors = _read(
+        ("O1", "Build a brand", "committed", None, "Maria"),
+        ("KR1", "Grow mentions 10 to 30", "number", None, "Maria", 10, 30, 22),
+        ("KR2", "Publish the brand book", None, None, "Ana", None, None, False, None, 1, 7, DUE),
+        ("KR3", "Ship the press kit", None, None, "Ana", None, None, False),
+        ("KR4", "Grow leads 10 to 30", "number", None, "Tom", 10, 30, 20),
+    )
+    assert kinds == [(2, "objective"), (3, "kr"), (4, "kr"), (5, "kr"), (6, "kr")]
+    assert owners == ["O1:KR1", "O1:KR4"]
+    assert errors == [f"m.xlsx!Goals!H4: {MILESTONE}", f"m.xlsx!Goals!H5: {MILESTONE}"]
+
+
+@pytest.mark.parametrize(
+    ("objective_id", "kr_id", "kind"),
+    [
+        # a key result's own numbering, as teams type it: a key result, no doubt
+        ("O1", "KR3", "kr"),
+        ("O1", "kr3", "kr"),
+        ("O1", "KR 3", "kr"),
+        ("O1", "KR-7", "kr"),
+        ("O1", "KR_7", "kr"),
+        ("O1", "KR#2", "kr"),
+        ("O1", "KR.2", "kr"),
+        ("O1", "KR1.2", "kr"),
+        ("O1", "KR2a", "kr"),
+        ("O1", "K1", "kr"),
+        ("O1", "Key result 4", "kr"),
+        ("O1", "Key Result 4", "kr"),
+        ("O1", "KR３", "kr"),  # full-width digit
+        ("O1", "KR3 ", "kr"),  # trailing space
+        ("Objective 2", "KR1", "kr"),
+        ("1", "KR1", "kr"),
+        (None, "KR1", "kr"),  # above the first objective: its error says so
+        # numbered under the objective: either, its FALSE's error names both
+        ("O1", "O1.2", "either"),
+        ("O1", "O1-KR2", "either"),
+        ("O1", "O1 KR2", "either"),
+        ("O1", "O1.KR2", "either"),
+        ("O1", "2", "either"),  # bare numbers and letters under an objective with letters
+        ("O1", "a", "either"),
+        ("O1", "b)", "either"),
+        ("O1", "(c)", "either"),
+        ("O1", 2, "either"),
+        (1, 1.2, "either"),
+        ("Ｏ１", "O1.2", "either"),  # full-width objective ID
+        ("O1 ", "O1.2", "either"),
+        # the next objective
+        ("O1", "O2", "objective"),
+        ("O1", "Obj 2", "objective"),
+        ("O1", "Objective 2", "objective"),
+        ("K1", "K2", "objective"),  # objectives numbered K1, K2: K2 is the next one
+        (1, 2, "objective"),
+        ("1", "2", "objective"),
+        ("a", "b", "objective"),
+    ],
+)
+def test_what_a_numbering_says(objective_id: CellValue, kr_id: CellValue, kind: str) -> None:
+    """An unticked row with an owner and a Due, no Type nor Aligns to, under an objective
+    header: ``kr`` a key result, ``either`` one read as a key result whose FALSE's error
+    names both readings, ``objective`` the next objective header."""
+    spec = load_mapping("objective-blocks").okrs
+    fields = ("kr_id", "key_result", "owner", "current", "due")
+    columns = {f: i for i, f in enumerate(fields, 1)}
+    row: dict[str, CellValue] = {"kr_id": kr_id, "key_result": "Ship", "owner": "Ana"}
+    row.update(current=False, due=DUE)
+    carry: dict[str, CellValue] = {"objective_id": objective_id}
+    found, _, _ = block_row(dict(row), 5, spec, carry, block_columns(columns, spec))
+    doubt = objective_too(row, spec, {"objective_id": objective_id})
+    assert ("either" if doubt else found) == kind
+
+
+@pytest.mark.parametrize("kr_id", ["KR3", "K1", "KR-7"])
+def test_a_kr_number_with_only_an_owner_is_a_key_result(kr_id: str) -> None:
+    """An owner says nothing of a row; its KR numbering does."""
+    kinds, _, errors = _read(
+        ("O1", "Build a brand", None, None, "Maria", None, None, False),
+        (kr_id, "Ship the press kit", None, None, "Ana", None, None, False),
+        ("O2", "Be the go-to voice", None, None, "Maria", None, None, False),
+    )
+    assert kinds == [(2, "objective"), (3, "kr"), (4, "objective")]
+    assert errors == [f"m.xlsx!Goals!H3: {MILESTONE}"]
+
+
+def test_a_kr_number_with_an_objective_type_stays_an_objective() -> None:
+    kinds, _, _ = _read(
+        ("O1", "Build a brand", None, None, "Maria", None, None, False),
+        ("KR3", "Odd name", "committed", None, "Ana", None, None, False, None, 1, 7, DUE),
+    )
+    assert kinds == [(2, "objective"), (3, "objective")]
+
+
+def test_an_unticked_milestone_with_its_type_is_unchanged() -> None:
+    kinds, owners, errors = _read(
+        ("O1", "Build a brand", None, None, "Maria", None, None, False),
+        ("KR3", "Ship the press kit", "milestone", None, "Ana", None, None, False),
+    )
+    assert (kinds, owners, errors) == ([(2, "objective"), (3, "kr")], ["O1:KR3"], [])
