@@ -107,7 +107,7 @@ FORMAT = 60  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # its FALSE's error naming both; 57: a number in a finding's message has the 15
 # significant digits Excel shows, every digit where two compared would read the same; a
 # number read as text keeps its digits; 58: an ARRAYFORMULA's range stops before the first
-# typed cell or formula; 59: a cell showing a classic error value (#DIV/0!, N/A, #REF!,
+# typed cell or formula; 59: a cell showing a classic error value (#DIV/0!, #N/A, #REF!,
 # Google's #ERROR!) says why and what to do; 60: in objective blocks, an unticked row
 # numbered as a key result (KR3, K1, KR-7 under O1) is one, bare numbering (2, b) under O1)
 # is read as O1.2 is, IDs compared in NFKC), or the slot format
