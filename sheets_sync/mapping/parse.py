@@ -7,6 +7,7 @@ every other row scores.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
@@ -112,7 +113,8 @@ class _RowReader:
 def parse_id(value: CellValue, label: str) -> str | None:
     """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
     pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
-    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06)."""
+    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Full-width
+    characters are the plain ones."""
     retype = "format the cell as plain text and type the ID again"
     if isinstance(value, bool):
         shown = "TRUE" if value else "FALSE"
@@ -123,7 +125,10 @@ def parse_id(value: CellValue, label: str) -> str | None:
     elif isinstance(value, dt.time | dt.timedelta):
         what, fix = f"a time ({value})", retype
     else:
-        return parse_text(value)
+        text = parse_text(value)
+        # full-width (CJK input) ``Ｏ１`` is O1: it was another objective, and an Aligns to
+        # ``Ｃ１`` named no company objective (until 2026-12-06)
+        return None if text is None else unicodedata.normalize("NFKC", text).strip() or None
     raise CellValueError(f"{label} is {what}, not an ID: {fix}")
 
 
@@ -174,7 +179,18 @@ def parse_key_result(
     """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
-    objective_id = reader.require("objective_id", "objective ID")
+    if "objective_id" in record.values:
+        objective_id = reader.require("objective_id", "objective ID")
+    else:  # objective blocks: no objective row above it ("2:2: objective ID is missing")
+        objective_id = ""
+        reader.findings.append(
+            Finding.at(
+                origin,
+                "kr_id",
+                "key result above the first objective row: move it under its objective",
+                row_id=reader.row_id,
+            )
+        )
     kr_id = reader.require("kr_id", "KR ID")
     kr_type = reader.get("kr_type", parse_choice, KRType, KR_TYPE_ALIASES, KRType.NUMBER)
     kr_type = kr_type or KRType.NUMBER
@@ -286,6 +302,21 @@ def _merge_objective(
             )
 
 
+def _number_id_repeated(kr: KeyResult, value: CellValue, before: list[KeyResult]) -> list[Finding]:
+    """A KR ID typed in a number cell repeating one above: ``1.10`` reads 1.1, so the
+    tenth key result of objective 1 was only "duplicate key result ID 1.1", nothing
+    said of why (until 2026-12-06)."""
+    if not isinstance(value, float) or value.is_integer():
+        return []
+    if not any(other.id.casefold() == kr.id.casefold() for other in before):
+        return []
+    message = (
+        f"KR ID {kr.id} is a number, and a number drops its last zeros (1.10 is 1.1): "
+        "format the column as plain text and type the IDs again"
+    )
+    return [Finding.at(kr.origin, "kr_id", message, severity=Severity.WARNING, row_id=kr.id)]
+
+
 def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings: list[Finding] = list(extract.findings)
     objectives: dict[str, Objective] = {}
@@ -313,6 +344,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             if objective:
                 _merge_objective(objectives, objective, findings)
         if kr:
+            findings += _number_id_repeated(kr, record.values.get("kr_id"), key_results)
             key_results.append(kr)
             weights.append((kr, record.values.get("weight")))
         elif (objective_id := _id_of(record, "objective_id")) is not None:
