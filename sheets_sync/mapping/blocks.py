@@ -18,7 +18,8 @@ own, both objective cells are blank. A blank ``#`` with a Due alone is an object
 whose ID was forgotten, as it was before 2026-12-06. An owner says nothing. An ID
 numbered as a key result's (``KR3``, ``K1``, ``KR-7`` under O1) says key result whatever
 else the row has, unless it says objective: until 2026-12-06 such a row with an owner or
-a Due and no Type was an objective header, the KRs below put under it.
+a Due and no Type was an objective header, the KRs below put under it; so it is with
+its Start, Target and Current still blank.
 """
 
 from __future__ import annotations
@@ -122,7 +123,9 @@ _BARE = re.compile(r"\(?(?:\d+(?:[.\-]\d+)*|[a-z])[.)]?")
 
 def _kr_numbered(kr_id: str, objective_id: str) -> bool:
     """``KR3`` under ``O1``: a key result whatever its cells, unless the objectives are
-    numbered so too (``K1``, ``K2``)."""
+    numbered so too (``K1``, ``K2``); ``K1`` on the first row is such an objective."""
+    if not objective_id and not kr_id.startswith(("kr", "key")):
+        return False
     return _KR_NUMBER.fullmatch(kr_id) is not None and not _KR_NUMBER.fullmatch(objective_id)
 
 
@@ -227,6 +230,10 @@ def block_row(
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
     is_objective = all(blank(v) or (unticked and v is False) for v in checked)
+    if is_objective and not unticked and _id_reading(values, blocks, carry) == "kr":
+        # KR3 with its Baseline, Goal and Actual not filled yet: an objective header named
+        # KR3 until 2026-12-06, the key results below put under it
+        is_objective = _says_objective(values, blocks)
     rename = blocks.objective_fields if is_objective else blocks.kr_fields
     values = {rename.get(k, k): v for k, v in values.items()}
     cells = RowCells(block_cols[is_objective], row)

@@ -134,3 +134,30 @@ def test_an_unticked_milestone_with_its_type_is_unchanged() -> None:
         ("KR3", "Ship the press kit", "milestone", None, "Ana", None, None, False),
     )
     assert (kinds, owners, errors) == ([(2, "objective"), (3, "kr")], ["O1:KR3"], [])
+
+
+def test_a_kr_number_not_filled_yet_is_a_key_result() -> None:
+    """``KR2`` with its Baseline, Goal and Actual still blank (a key result written at the
+    start of the quarter) was an objective header named KR2, and KR3 scored under it
+    (until 2026-12-06)."""
+    kinds, owners, errors = _read(
+        ("O1", "Build a brand", "committed", None, "Maria"),
+        ("KR1", "Grow mentions 10 to 30", "number", None, "Maria", 10, 30, 22),
+        ("KR2", "Ship the press kit", None, None, "Ana"),
+        ("KR3", "Grow leads 10 to 30", "number", None, "Tom", 10, 30, 20),
+        ("KR4", "Odd, but it says so", "committed", None, "Tom"),
+    )
+    assert kinds == [(2, "objective"), (3, "kr"), (4, "kr"), (5, "kr"), (6, "objective")]
+    assert (owners, errors) == (["O1:KR1", "O1:KR2", "O1:KR3"], [])
+
+
+def test_objectives_numbered_k1_k2_stay_objectives() -> None:
+    """``K1`` on the first row, with no objective above, is an objective numbered K."""
+    kinds, owners, _ = _read(
+        ("K1", "Build a brand", None, None, "Ana", None, None, False, None, None, None, DUE),
+        ("K1.1", "Grow x", "number", None, "Tom", 10, 30, 20),
+        ("K2", "Be the go-to voice", None, None, "Ana", None, None, False),
+        ("K2.1", "Grow y", "number", None, "Tom", 10, 30, 20),
+    )
+    assert kinds == [(2, "objective"), (3, "kr"), (4, "objective"), (5, "kr")]
+    assert owners == ["K1:K1.1", "K2:K2.1"]
