@@ -75,6 +75,11 @@ def test_an_unticked_kr3_with_an_owner_and_a_due_date_is_a_key_result() -> None:
         ("O1", "O1-KR2", "either"),
         ("O1", "O1 KR2", "either"),
         ("O1", "O1.KR2", "either"),
+        ("O1", "O1/KR2", "either"),
+        ("O0", "O0.1", "either"),  # templates/team.xlsx numbers so
+        ("Objective 1", "1.1", "either"),
+        ("II", "a", "either"),  # roman objectives, lettered key results
+        ("Obj 1", "KR 1.1", "kr"),
         ("O1", "2", "either"),  # bare numbers and letters under an objective with letters
         ("O1", "a", "either"),
         ("O1", "b)", "either"),
