@@ -342,7 +342,12 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             said = {(p.location, p.message) for p in problems}
             findings += [p for p in obj_problems if (p.location, p.message) not in said]
             if objective:
-                _merge_objective(objectives, objective, findings)
+                # a title it holds filled down (a block's header, merged cells) is said
+                # once, at its first row: objective blocks said it on every KR row too
+                merged: list[Finding] = []
+                _merge_objective(objectives, objective, merged)
+                told = {f.message for f in findings}
+                findings += [f for f in merged if f.message not in told]
         if kr:
             findings += _number_id_repeated(kr, record.values.get("kr_id"), key_results)
             key_results.append(kr)

@@ -124,3 +124,14 @@ def test_trailing_spaces_and_full_width_ids() -> None:
         "as a milestone key result does: set its KR type to milestone, or, if it is an "
         "objective, its Type to committed or aspirational"
     ]
+
+
+def test_an_objective_repeated_with_another_title_is_said_once() -> None:
+    """Its key result rows hold the title filled down from the header: each said the
+    header's warning again, at a row and no cell (until 2026-12-06)."""
+    pairs, said = _read(_obj("O1"), _kr("O1.1"), _obj("O1", "Again"), _kr("O1.2"), _kr("O1.3"))
+    assert pairs == ["O1:O1.1", "O1:O1.2", "O1:O1.3"]
+    assert said == [
+        "WARNING m.xlsx!Goals!B4: objective O1 already has title 'Build a brand' (row 2); "
+        "'Again' is ignored"
+    ]
