@@ -302,18 +302,27 @@ def _merge_objective(
             )
 
 
-def _number_id_repeated(kr: KeyResult, value: CellValue, before: list[KeyResult]) -> list[Finding]:
-    """A KR ID typed in a number cell repeating one above: ``1.10`` reads 1.1, so the
-    tenth key result of objective 1 was only "duplicate key result ID 1.1", nothing
-    said of why (until 2026-12-06)."""
-    if not isinstance(value, float) or value.is_integer():
+def _id_repeated_why(kr: KeyResult, value: CellValue, before: list[KeyResult]) -> list[Finding]:
+    """Why a KR ID repeats one above, beside its "duplicate key result ID" error: typed
+    in a number cell (``1.10`` reads 1.1, the tenth key result of objective 1), or
+    numbered per objective (``KR1`` under O1 and under O2); until 2026-12-06 only the
+    duplicate was said."""
+    other = next((o for o in before if o.id.casefold() == kr.id.casefold()), None)
+    if other is None:
         return []
-    if not any(other.id.casefold() == kr.id.casefold() for other in before):
+    if isinstance(value, float) and not value.is_integer():
+        message = (
+            f"KR ID {kr.id} is a number, and a number drops its last zeros (1.10 is 1.1): "
+            "format the column as plain text and type the IDs again"
+        )
+    elif other.objective_id != kr.objective_id:
+        message = (
+            f"KR ID {kr.id} is also a key result of objective {other.objective_id} (row "
+            f"{other.origin.row}): KR IDs are the team's, not the objective's; number it "
+            f"apart ({kr.objective_id}.{kr.id})"
+        )
+    else:
         return []
-    message = (
-        f"KR ID {kr.id} is a number, and a number drops its last zeros (1.10 is 1.1): "
-        "format the column as plain text and type the IDs again"
-    )
     return [Finding.at(kr.origin, "kr_id", message, severity=Severity.WARNING, row_id=kr.id)]
 
 
@@ -349,7 +358,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 told = {f.message for f in findings}
                 findings += [f for f in merged if f.message not in told]
         if kr:
-            findings += _number_id_repeated(kr, record.values.get("kr_id"), key_results)
+            findings += _id_repeated_why(kr, record.values.get("kr_id"), key_results)
             key_results.append(kr)
             weights.append((kr, record.values.get("weight")))
         elif (objective_id := _id_of(record, "objective_id")) is not None:

@@ -135,3 +135,15 @@ def test_an_objective_repeated_with_another_title_is_said_once() -> None:
         "WARNING m.xlsx!Goals!B4: objective O1 already has title 'Build a brand' (row 2); "
         "'Again' is ignored"
     ]
+
+
+def test_kr_ids_numbered_per_objective_say_why_they_repeat() -> None:
+    """``KR1`` under O1 and under O2, as many teams number: only "duplicate key result ID
+    KR1" was said (until 2026-12-06)."""
+    pairs, said = _read(_obj("O1"), _kr("KR1"), _kr("KR2"), _obj("O2"), _kr("KR1"))
+    assert pairs == ["O1:KR1", "O1:KR2", "O2:KR1"]
+    assert said == [
+        "ERROR m.xlsx!Goals!A6: duplicate key result ID KR1",
+        "WARNING m.xlsx!Goals!A6: KR ID KR1 is also a key result of objective O1 (row 3): "
+        "KR IDs are the team's, not the objective's; number it apart (O2.KR1)",
+    ]
