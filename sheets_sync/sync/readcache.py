@@ -110,7 +110,11 @@ FORMAT = 60  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # typed cell or formula; 59: a cell showing a classic error value (#DIV/0!, #N/A, #REF!,
 # Google's #ERROR!) says why and what to do; 60: in objective blocks, an unticked row
 # numbered as a key result (KR3, K1, KR-7 under O1) is one, bare numbering (2, b) under O1)
-# is read as O1.2 is, IDs compared in NFKC), or the slot format
+# is read as O1.2 is, IDs compared in NFKC; an ID cell's full-width characters read plain
+# (Ｏ１ is O1), a key result above the first objective row says so at its ID, a KR ID number
+# repeating one above says a number drops its zeros, a row numbered KR3 under O1 with
+# Baseline, Goal and Actual blank is a key result, an objective's other title is said once,
+# a KR ID repeated under another objective says why), or the slot format
 
 
 @fast_pickle

@@ -440,5 +440,10 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 60: the same grid; in objective blocks an unticked row numbered as a key result
     # (KR3, K1, KR-7 under O1) is a key result, not an objective header; bare numbering
     # under an objective with letters (2, b under O1) reads as O1.2 does; IDs are
-    # compared NFKC-normalised (full-width digits)
+    # compared NFKC-normalised (full-width digits), and every ID cell reads so (Ｏ１ is
+    # O1); a key result above the first objective row says so at its ID (was "2:2:
+    # objective ID is missing"); a KR ID number repeating one above says why (1.10 is 1.1);
+    # a row numbered KR3 under O1 with Baseline, Goal and Actual blank is a key result;
+    # an objective repeated with another title is said once, not on each KR row below;
+    # a KR ID repeating one of another objective (KR1 under O1 and O2) says why
     assert (FORMAT, fields[-1]) == (60, "hidden_cols")
