@@ -17,78 +17,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
-from sheets_sync.domain.rules import EPSILON, ScoringRules
-from sheets_sync.domain.units import is_percent_unit
+from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
 from sheets_sync.rollup.history import write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind, meaning
+from sheets_sync.rollup.styles import Styles, colour, score_ranges, unit_format
 from sheets_sync.rollup.tables import Rollup
 from sheets_sync.rollup.widths import MAX_CHARS, column_chars, text_chars
 from sheets_sync.sync.team_rows import naive
 
-GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
-NEUTRAL = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
-BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
-GREY = {"bg_color": "#D9D9D9", "font_color": "#000000"}
-# Status words of KRs, objectives, KPIs, bands and outcomes -> Excel's Good/Neutral/Bad.
-STATUS_FILLS = {
-    "Achieved": GOOD, "On track": GOOD, "Green": GOOD, "ok": GOOD, "unchanged": GOOD,
-    "At risk": NEUTRAL, "Amber": NEUTRAL, "conflicted": NEUTRAL, "skipped-locked": NEUTRAL,
-    "Off track": BAD, "Red": BAD, "failed": BAD,
-    "No data": GREY, "Stale": GREY,
-}  # fmt: skip
-BAND_FILLS = (("green", GOOD), ("yellow", NEUTRAL), ("red", BAD))  # score bands, after those
-STATUS_COLUMNS = {"Status", "Band", "Last status", "Outcome"}
-SCORE_COLUMNS = {"Score", "Average objective score"}
-COUNT_FILLS = {
-    "KRs Achieved": GOOD, "KRs On track": GOOD, "KRs At risk": NEUTRAL, "KRs Off track": BAD,
-    "KRs No data": GREY, "KPIs Green": GOOD, "KPIs Amber": NEUTRAL, "KPIs Red": BAD,
-    "KPIs No data": GREY, "KPIs Stale": GREY, "Errors": BAD, "Warnings": NEUTRAL,
-}  # fmt: skip
 DEFAULT_FORMATS = {
     Kind.NUMBER: "General",
     Kind.COUNT: "0",
     Kind.DATE: "yyyy-mm-dd",
     Kind.DATETIME: "yyyy-mm-dd hh:mm",
 }
-CURRENCIES = {"$": "$", "€": "€", "£": "£", "¥": "¥", "₹": "₹", "USD": "$", "EUR": "€"}
-CURRENCIES |= {"GBP": "£", "JPY": "¥", "INR": "₹"}
 ALIGNMENT_TAB = ("Item", "Score", "Status", "Band", "Team", "Objective ID", "KR ID", "Stale data")
 #: Characters a date / datetime needs as DEFAULT_FORMATS shows it (narrower prints ###).
 _MOMENT_WIDTHS = {Kind.DATE: 10, Kind.DATETIME: 16}
 SUMMARY_HEADER_ROW = 8  # 0-based row of the Summary team table's header
 BULK_KINDS = {Kind.TEXT: "text", Kind.FLAG: "bool"}  # everything else is a number
-
-
-class Styles:
-    """xlsxwriter formats are workbook-global; make each distinct one once."""
-
-    def __init__(self, workbook: Workbook) -> None:
-        self.workbook = workbook
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def __call__(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.workbook.add_format(props)
-        return self._cache[key]
-
-
-def unit_format(unit: object) -> str:
-    """Per-row number format of a value column: % as percent, currency codes as money."""
-    if is_percent_unit(unit):  # "%", "percent", "pct", ...
-        return "0.0%"
-    text = unit.strip() if isinstance(unit, str) else ""
-    symbol = CURRENCIES.get(text.upper()) or CURRENCIES.get(text)
-    return f'"{symbol}"#,##0.00' if symbol else "General"
 
 
 def write_rollup_xlsx(rollup: Rollup, path: Path) -> None:
@@ -256,7 +211,7 @@ def write_frame(
             "columns": [{"header": col.name} for col in spec],
         },
     )
-    _colour(ws, styles, spec, row0 + 1, last)
+    colour(ws, styles, spec, row0 + 1, last)
     return last
 
 
@@ -269,101 +224,13 @@ def _width(col: Column, series: pd.Series, shown: str | list[str] | None) -> flo
     return float(min(MAX_CHARS, longest + 1))
 
 
-def _colour(ws: Worksheet, styles: Styles, spec: tuple[Column, ...], first: int, last: int) -> None:
-    """Conditional fills: status words, score bands, and counts worth a look."""
-    for c, col in enumerate(spec):
-        if col.name in STATUS_COLUMNS:
-            for word, fill in (*STATUS_FILLS.items(), *BAND_FILLS):
-                ws.conditional_format(
-                    first,
-                    c,
-                    last,
-                    c,
-                    {
-                        "type": "cell",
-                        "criteria": "==",
-                        "value": f'"{word}"',
-                        "format": styles(**fill),
-                    },
-                )
-        elif col.name in COUNT_FILLS:
-            ws.conditional_format(
-                first,
-                c,
-                last,
-                c,
-                {
-                    "type": "cell",
-                    "criteria": ">",
-                    "value": 0,
-                    "format": styles(**COUNT_FILLS[col.name]),
-                },
-            )
-        elif col.name in {"Stale data", "Includes stale data"}:
-            ws.conditional_format(
-                first,
-                c,
-                last,
-                c,
-                {"type": "cell", "criteria": "==", "value": "TRUE", "format": styles(**GREY)},
-            )
-
-
-def colour_scores(
-    ws: Worksheet,
-    styles: Styles,
-    col: int,
-    *,
-    first: int,
-    last: int,
-    green: float,
-    yellow: float,
-) -> None:
-    """Band fills on a score column, rows ``first..last`` (0-based); blanks stay blank.
-    Compared as ``domain.scoring.band`` compares (``score + EPSILON >= threshold``), so a
-    cell is filled as its row's Band says: 0% -> 10% at 4% scores 0.39999999999999997,
-    band yellow, and was filled red."""
-    ref = f"{xl_col_to_name(col)}{first + 1}"  # relative: Excel shifts it down the range
-    near = f"{ref}+{EPSILON:.0E}"  # 1E-09
-    rules = (
-        (f"AND(ISNUMBER({ref}),{near}>={green})", GOOD),
-        (f"AND(ISNUMBER({ref}),{near}>={yellow},{near}<{green})", NEUTRAL),
-        (f"AND(ISNUMBER({ref}),{near}<{yellow})", BAD),
-    )
-    for formula, fill in rules:
-        ws.conditional_format(
-            first,
-            col,
-            last,
-            col,
-            {"type": "formula", "criteria": "=" + formula, "format": styles(**fill)},
-        )
-
-
-def _score_ranges(
-    ws: Worksheet,
-    styles: Styles,
-    rollup: Rollup,
-    *,
-    spec: tuple[Column, ...],
-    first: int,
-    last: int,
-) -> None:
-    rules = rollup.context.rules
-    for c, col in enumerate(spec):
-        if col.name in SCORE_COLUMNS:
-            colour_scores(
-                ws, styles, c, first=first, last=last, green=rules.green, yellow=rules.yellow
-            )
-
-
 def _write_long(
     workbook: Workbook, styles: Styles, rollup: Rollup, table: str, name: str, bulk: BulkCells
 ) -> None:
     ws = workbook.add_worksheet(TAB_NAMES[table])
     frame = rollup.tables[table]
     last = write_frame(ws, styles, frame, table=table, row0=0, name=name, bulk=bulk)
-    _score_ranges(ws, styles, rollup, spec=TABLES[table], first=1, last=last)
+    score_ranges(ws, styles, rollup.context.rules, spec=TABLES[table], first=1, last=last)
     ws.freeze_panes(1, 1)
     print_titles(ws, 0)
 
@@ -396,7 +263,9 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
     last = write_frame(
         ws, styles, rollup.summary, table="summary", row0=top, name="Teams", widths=widths
     )
-    _score_ranges(ws, styles, rollup, spec=TABLES["summary"], first=top + 1, last=last + 1)
+    score_ranges(
+        ws, styles, rollup.context.rules, spec=TABLES["summary"], first=top + 1, last=last + 1
+    )
     total_row = last + 1
     for c, col in enumerate(TABLES["summary"]):
         value = rollup.totals[col.name].iloc[0]
@@ -416,7 +285,14 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
         name="CompanyObjectives",
         widths=widths,
     )
-    _score_ranges(ws, styles, rollup, spec=TABLES["company_objectives"], first=head + 2, last=end)
+    score_ranges(
+        ws,
+        styles,
+        rollup.context.rules,
+        spec=TABLES["company_objectives"],
+        first=head + 2,
+        last=end,
+    )
     widths[0] = 28.0  # as ever: room for most team names, the labels of A1:A7 and totals
     for c, width in widths.items():
         ws.set_column(c, c, width)
@@ -452,8 +328,8 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
     ws.set_landscape()
     ws.repeat_rows(0)
     ws.fit_to_pages(1, 0)
-    _colour(ws, styles, spec, 1, last)
-    _score_ranges(ws, styles, rollup, spec=spec, first=1, last=last)
+    colour(ws, styles, spec, 1, last)
+    score_ranges(ws, styles, rollup.context.rules, spec=spec, first=1, last=last)
 
 
 def _write_dictionary(ws: Worksheet, styles: Styles, rules: ScoringRules) -> None:

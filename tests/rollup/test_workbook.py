@@ -14,7 +14,8 @@ from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, Peri
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
-from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW, unit_format
+from sheets_sync.rollup.styles import unit_format
+from sheets_sync.rollup.workbook import ALIGNMENT_TAB, SUMMARY_HEADER_ROW
 from sheets_sync.sync.outcome import Outcome, RunContext, TeamRun
 from tests.rollup.fixtures import AS_OF, COMPANY, HOSTILE, PERIOD, context, runs
 from tests.support.libreoffice import convert, needs_libreoffice
