@@ -118,6 +118,14 @@ class _Rows:
         if len(self.values) >= self.CHUNK:
             self._flush()
 
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        """Rows already made (a stale team's, read back from last night's workbook), in
+        their place after the rows so far: the teams stay in the Summary's order."""
+        if self.values:
+            self._flush()
+        if not frame.empty:
+            self.chunks.append(conform(frame, self.table).reset_index(drop=True))
+
     def _flush(self) -> None:
         raw = records_frame(self.values, list(NAMES[self.table]))
         self.chunks.append(conform(raw, self.table))
@@ -129,15 +137,6 @@ class _Rows:
             self._flush()
         chunks, self.chunks = self.chunks, []
         return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
-
-
-def _frame(rows: _Rows, stale: list[pd.DataFrame]) -> pd.DataFrame:
-    table = rows.table
-    fresh = rows.frame()
-    parts = [fresh, *(conform(s, table) for s in stale if not s.empty)]
-    if len(parts) == 1:
-        return fresh
-    return conform(pd.concat(parts, ignore_index=True), table)
 
 
 def storable_runs(runs: Sequence[TeamRun]) -> Sequence[TeamRun]:
@@ -169,15 +168,16 @@ def build_tables(
         findings.extend(_finding_rows(run, rows, context))
         if rows is None:
             if run.team in stale and not stale[run.team].empty:
-                used[run.team] = stale[run.team]
+                used[run.team] = carried = stale[run.team]
+                objectives.add_frame(carried.objectives)  # in the team's place: until
+                key_results.add_frame(carried.key_results)  # 2026-12-06 after every
+                kpis.add_frame(carried.kpis)  # team read tonight
             continue
         objectives.extend(rows.objectives)
         key_results.extend(rows.key_results)
         kpis.extend(rows.kpis)
 
-    obj = _frame(objectives, [s.objectives for s in used.values()])
-    krs = _frame(key_results, [s.key_results for s in used.values()])
-    kpi = _frame(kpis, [s.kpis for s in used.values()])
+    obj, krs, kpi = objectives.frame(), key_results.frame(), kpis.frame()
     fnd = findings.frame()
     summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
     return Rollup(

@@ -1,0 +1,47 @@
+"""Row order finance can rely on: the long tables keep the teams in the Summary's order
+whether a team was read tonight or carried from last night (stale), so two nights'
+tabs line up row for row and a failed read does not move a team's rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sheets_sync.rollup import build_rollup
+from tests.rollup.fixtures import context, runs
+
+LONG = ("objectives", "key_results", "kpis")
+
+
+def _teams(frame_teams: list[str]) -> list[str]:
+    """Teams in order of first appearance."""
+    return list(dict.fromkeys(frame_teams))
+
+
+def test_a_stale_team_keeps_its_place(previous_xlsx: Path) -> None:
+    """Finance read fine last night and fails tonight, between Sales and Ops in the
+    configuration. Until 2026-12-06 its stale rows went after every team read tonight
+    (Sales, Ops, Finance) while the Summary kept Sales, Finance, Ops."""
+    night = runs(finance_fails=True)
+    ordered = [night[0], night[2], night[1]]  # Sales, Finance, Ops
+    rollup = build_rollup(ordered, context(), previous=previous_xlsx)
+    summary = rollup.summary["Team"].tolist()
+    assert summary == ["Sales", "Finance", "Ops"]
+    for table in LONG:
+        frame = rollup.tables[table]
+        assert frame["Stale data"].tolist().count(True) >= 1, table
+        assert _teams(frame["Team"].tolist()) == summary, table
+
+
+def test_order_is_the_same_on_a_night_all_teams_are_read(previous_xlsx: Path) -> None:
+    """The same order on a night nobody fails: the rows of a stale team are where its
+    fresh rows were, so a diff of two nights' tabs shows changed values, not moved rows."""
+    fresh = runs(finance_fails=False)
+    stale = runs(finance_fails=True)
+    good = build_rollup([fresh[0], fresh[2], fresh[1]], context())
+    bad = build_rollup([stale[0], stale[2], stale[1]], context(), previous=previous_xlsx)
+    for table in LONG:
+        ids = [c for c in ("Objective ID", "KR ID", "KPI ID") if c in good.tables[table]]
+        key = ["Team", *ids]
+        assert bad.tables[table][key].values.tolist() == good.tables[table][key].values.tolist(), (
+            table
+        )
