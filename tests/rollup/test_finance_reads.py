@@ -17,7 +17,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
+from sheets_sync.rollup import build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
+from tests.rollup.fixtures import context, runs
 from tests.rollup.odd_nights import UNICODE_TEAM, write_nights
 from tests.support.libreoffice import convert, needs_libreoffice
 
@@ -133,6 +135,9 @@ def test_pivotable(nights: tuple[Path, Path], night: int) -> None:
             assert header == [c.name for c in TABLES[SCHEMA_OF[name]]], name
         if tab != TAB_NAMES["summary"]:  # a long tab's table reaches its last row
             assert r1 == max(ws.max_row, r0 + 1), name
+    align = book[TAB_NAMES["alignment"]]  # a clean range: one header row, its filter on all
+    assert align.auto_filter.ref == f"A1:H{align.max_row}"
+    assert all(isinstance(c.value, str) for c in align[1])
     with zipfile.ZipFile(path) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
         assert not [n for n in sheets if re.search(rb"<f[ >]", z.read(n))]
@@ -168,3 +173,23 @@ def test_libreoffice_reads_the_values_written(nights: tuple[Path, Path], tmp_pat
         for r, (a_row, b_row) in enumerate(zip(mine, lo, strict=False), start=1):
             for c, (a, b) in enumerate(zip(a_row, b_row, strict=False), start=1):
                 assert _same(a, b), (tab, r, c, a, b)
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_a_night_generated_at_the_last_instant_stays_in_its_day(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Readers round a date-time cell to the millisecond: a night generated at
+    23:59:59.9995 or later on the quarter's last day read back as 00:00 of the next
+    quarter (Last successful read 2025-10-01, Generated at too) until 2026-12-06."""
+    night = dt.date(2025, 9, 30)
+    late = dt.datetime(2025, 9, 30, 23, 59, 59, 999999)
+    rollup = build_rollup(runs(finance_fails=False, as_of=night), context(night, late))
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(rollup, path)
+    expected = pd.Timestamp(2025, 9, 30, 23, 59, 59, 999000)
+    for name in ("Teams", "Objectives", "KeyResults", "KPIs"):
+        read = read_table(path, name, engine)["Last successful read"].tolist()
+        assert read and set(read) == {expected}, name
+    cell = openpyxl.load_workbook(path)["Summary"]["B6"].value  # Generated at
+    assert cell.date() == night
