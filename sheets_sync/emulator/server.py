@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
-import socket
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,85 +31,11 @@ from sheets_sync.emulator.faults import (
     RequestEndedError,
     RequestLog,
 )
+from sheets_sync.emulator.httpd import Server, drop_nulls, dump, pretty_of
 from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, Store
-from sheets_sync.sync import stops
 
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-
-
-def _dump(data: Any, pretty: bool = True) -> bytes:
-    """Google's JSON: indented unless the request asked ``prettyPrint=false``."""
-    if not pretty:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _pretty(params: dict[str, list[str]]) -> bool:
-    """The ``prettyPrint`` system parameter, true unless its (last) value is ``false``."""
-    return params.get("prettyPrint", ["true"])[-1].lower() != "false"
-
-
-def _drop_nulls(data: Any) -> Any:
-    """JSON null on a message field means "unset" to Google; nulls inside lists stay (values
-    matrices use them to skip cells)."""
-    if isinstance(data, dict):
-        return {k: _drop_nulls(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list):
-        return [_drop_nulls(v) for v in data]
-    return data
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    emulator: Emulator
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._open: dict[socket.socket, threading.Thread] = {}
-        self._open_lock = threading.Lock()
-        self._arrived: dict[socket.socket, threading.Event] = {}
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """On the accepting thread, before the handler's: the reset generation the
-        connection's first request arrived in (``Faults.generation``)."""
-        with self._open_lock:
-            self._arrived[request] = self.emulator.faults.generation()
-        super().process_request(request, client_address)
-
-    def arrival(self, request: Any) -> threading.Event | None:
-        with self._open_lock:
-            return self._arrived.pop(request, None)
-
-    def service_actions(self) -> None:
-        """Each poll of ``serve_forever``: served in the main thread (``sheets-sync
-        emulator``), a stop whose exception was dropped in a finalizer is raised here
-        (``stops.check``), as the command's Ctrl-C is; it served on until killed. A
-        background thread's server (``start``) leaves stops to the main thread."""
-        if threading.current_thread() is threading.main_thread():
-            stops.check()
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open[request] = threading.current_thread()
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self._open_lock:
-                self._open.pop(request, None)
-
-    def close_connections(self) -> None:
-        """End the connections clients keep alive, and their threads: left waiting on
-        the next request, each thread outlived the emulator, and a process that then
-        forks (a sync's workers) copies it mid-flight."""
-        with self._open_lock:
-            open_now = list(self._open.items())
-        for sock, _thread in open_now:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        for _sock, thread in open_now:
-            thread.join(5)
 
 
 #: changes no spreadsheet of its id though marked ``mutates``: a viewer may run it, as at
@@ -121,7 +45,7 @@ READ = frozenset({"drive.files.copy"})
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: Server
     wbufsize = -1  # buffer headers and body into one send; avoids delayed-ACK stalls
     disable_nagle_algorithm = True
 
@@ -187,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        self._send(status, _dump(data), JSON_TYPE, headers)
+        self._send(status, dump(data), JSON_TYPE, headers)
 
     def _handle(self, method: str) -> None:
         emu = self.server.emulator
@@ -206,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(raw, arrived)
             return
         params = parse_qs(split.query, keep_blank_values=True)
-        pretty = _pretty(params)
+        pretty = pretty_of(params)
         name, sid, body, result = "unknown", api.spreadsheet_id_of(path), None, None
         headers: dict[str, str] = {}
         try:
@@ -241,18 +165,18 @@ class _Handler(BaseHTTPRequestHandler):
             elif isinstance(result, tuple):
                 status, payload, ctype = 200, result[1], result[0]
             else:
-                status, payload, ctype = 200, _dump(result, pretty), JSON_TYPE
+                status, payload, ctype = 200, dump(result, pretty), JSON_TYPE
         except RequestEndedError:  # a reset ended its latency
             self._drop()
             return
         except ApiError as err:
-            payload = _dump(err.body(), pretty)
+            payload = dump(err.body(), pretty)
             status, ctype, headers = err.code, JSON_TYPE, err.headers
         except Exception:
             traceback.print_exc(file=sys.stderr)
             status, payload, ctype = (
                 500,
-                _dump(ApiError(500, "Internal error encountered.").body(), pretty),
+                dump(ApiError(500, "Internal error encountered.").body(), pretty),
                 JSON_TYPE,
             )
         logged = result if status == 200 and isinstance(result, dict) else None
@@ -347,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON payload received. Expected an object.")
-        cleaned: dict[str, Any] = _drop_nulls(data)
+        cleaned: dict[str, Any] = drop_nulls(data)
         return cleaned
 
 
@@ -371,7 +295,7 @@ class Emulator:
         self.verbose = verbose
         if state_file and state_file.exists():
             self.state.load(state_file)
-        self._server = _Server(("127.0.0.1", port), _Handler)
+        self._server = Server(("127.0.0.1", port), _Handler)
         self._server.emulator = self
         self._thread: threading.Thread | None = None
 

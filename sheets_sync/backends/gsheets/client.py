@@ -19,29 +19,27 @@ from contextlib import nullcontext
 from typing import Any
 
 import requests
-import urllib3
 from google.auth import exceptions as auth_exceptions
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from sheets_sync.backends.gsheets.auth import (
-    TokenRequest,
-    TokenUnavailable,
-    disabled_service,
-    missing_scope,
-    redact,
+from sheets_sync.backends.gsheets.auth import TokenRequest, TokenUnavailable, redact
+from sheets_sync.backends.gsheets.failures import (
+    MAYBE_APPLIED,
+    answer_lost,
+    api_error,
+    not_json,
+    one_line,
 )
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter, RequestStopped, quota_kind
 from sheets_sync.backends.gsheets.retry import (
     MIN_ATTEMPT_SECONDS,
-    RETRYABLE_STATUS,
     RetryableError,
     RetryPolicy,
     SlotWaits,
     attempt_timeout,
     call_with_retry,
-    parse_retry_after,
 )
 from sheets_sync.backends.gsheets.session import (
     OddErrorShapeError,
@@ -60,11 +58,8 @@ from sheets_sync.backends.gsheets.transport import (
 from sheets_sync.backends.gsheets.verdict import TokenVerdict
 from sheets_sync.config_models import GoogleModel
 from sheets_sync.errors import (
-    NotFoundError,
-    PermissionDeniedError,
     RemoteError,
     RetryExhaustedError,
-    ServiceDisabledError,
 )
 
 log = logging.getLogger("sheets_sync.gsheets")
@@ -72,20 +67,11 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 #: how often a backoff in the main thread looks at the run's stop event (``_pause``)
 _STOP_LOOK_SECONDS = 0.05
 DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
-NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
-#: Google's 400 (FAILED_PRECONDITION) for an .xlsx file kept in Drive: Sheets opens it in
-#: its Office mode, with the same kind of URL, but the Sheets API cannot read or write it
-OFFICE_FILE = "This operation is not supported for this document"
 Tally = Callable[[], None]
 
 
 class _UnauthorizedError(Exception):
     """The API answered 401 to a token that looked valid."""
-
-
-def _one_line(text: str) -> str:
-    """Google's or a proxy's text as one line: a message is one line of a run's output."""
-    return " ".join(text.split())
 
 
 def policy_for(google: GoogleModel) -> RetryPolicy:
@@ -202,7 +188,7 @@ class SheetsClient:
                     raise self._api_error(exc.response, exc.error, source, key) from None
                 except (requests.Timeout, requests.ConnectionError) as exc:
                     raise RetryableError(
-                        f"network: {type(exc).__name__}", sent=_answer_lost(exc)
+                        f"network: {type(exc).__name__}", sent=answer_lost(exc)
                     ) from None
                 except requests.exceptions.ChunkedEncodingError:  # the connection cut mid-body
                     raise RetryableError("network: the reply was cut short", sent=True) from None
@@ -219,7 +205,7 @@ class SheetsClient:
             try:
                 body = response.json()
             except ValueError:  # an HTML page: a proxy or a login portal in the way
-                raise self._not_json(response, source, "Google Sheets") from None
+                raise not_json(response, source, "Google Sheets") from None
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
@@ -324,15 +310,6 @@ class SheetsClient:
         Threads refused together make one exchange (the first replaces it)."""
         self._refused = used
 
-    def _not_json(self, response: requests.Response, source: str, who: str) -> RemoteError:
-        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-        return RemoteError(
-            f"{who} answered {response.status_code} with {kind}, not JSON: is a proxy or a "
-            "login page in the way?",
-            source=source,
-            status=response.status_code,
-        )
-
     def _timeout(self) -> float:
         """The per-request timeout the HTTP client was given (google-auth's 120 s if none)."""
         timeout = getattr(self.http, "timeout", None)
@@ -378,70 +355,14 @@ class SheetsClient:
         return redact(str(getattr(getattr(self.http, "auth", None), "_token_uri", "") or ""))
 
     def _refresh_error(self, exc: Exception, source: str) -> RemoteError:
-        reason = _one_line(redact(str(exc.args[0]) if exc.args else type(exc).__name__))
+        reason = one_line(redact(str(exc.args[0]) if exc.args else type(exc).__name__))
         log.debug("token refresh failed for %s: %s", self.email, reason)
         return self.verdict.refused(self.email, self.origin, reason, source)
 
     def _api_error(
         self, response: requests.Response, error: Mapping[str, Any], source: str, key: str
     ) -> Exception:
-        status = response.status_code
-        if str(error.get("status", "")).startswith("invalid JSON"):  # gspread's mark
-            error = {}  # its message is the page itself
-            if status not in RETRYABLE_STATUS and status != 404:
-                return self._not_json(response, source, "Google Sheets")
-        message = _one_line(redact(str(error.get("message") or response.reason or "")))[:300]
-        where = "" if key and key in source else f" (key {key})" if key else ""
-        if status in RETRYABLE_STATUS:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            log.info("%s: %s %s, will retry", source, status, error.get("status", ""))
-            return RetryableError(
-                " ".join(str(p) for p in (status, error.get("status"), message) if p),
-                status=status,
-                retry_after=retry_after,
-            )
-        if status == 404:
-            return NotFoundError(
-                f"spreadsheet not found or not shared with {self.email}{where}",
-                source=source,
-                status=status,
-            )
-        if status == 403:
-            # Google's reason, unless it is the one of a sheet not shared with us; a
-            # disabled API, a protected range or a policy also answer 403, and a call that
-            # names no sheet (create) has none to share
-            lacking = missing_scope(response, error, getattr(self.http, "auth", None))
-            disabled = disabled_service(response, error)
-            if lacking:
-                text = f"Google refused{where}: {lacking}"
-            elif message and (not key or not message.startswith(NOT_SHARED)):
-                text = f"Google refused{where}: {message}"
-            else:
-                text = f"not shared with {self.email}{where}: share the sheet with it as an editor"
-            if disabled and not lacking:
-                title, url = disabled
-                return ServiceDisabledError(
-                    text, service_title=title, activation_url=url, source=source, status=status
-                )
-            return PermissionDeniedError(text, source=source, status=status)
-        if status == 401:
-            return RemoteError(
-                f"Google rejected the credentials of {self.email} (401)",
-                source=source,
-                status=status,
-            )
-        if status == 400 and message.startswith(OFFICE_FILE):
-            return RemoteError(
-                f"an Excel file kept in Google Drive, not a Google Sheet{where}: the Sheets API "
-                f"cannot open it ({message}); open it in Google Sheets, choose File > Save as "
-                f"Google Sheets, share the new sheet with {self.email} as an editor and use "
-                "its key",
-                source=source,
-                status=status,
-            )
-        return RemoteError(
-            f"Google Sheets API error {status}{where}: {message}", source=source, status=status
-        )
+        return api_error(response, error, source, key, self.email, getattr(self.http, "auth", None))
 
     # -- endpoints ------------------------------------------------------------------------
 
@@ -457,33 +378,3 @@ class SheetsClient:
     def delete_file(self, key: str, **kw: Any) -> Any:
         """Drive ``files.delete``: needs a Drive scope, which Google may refuse (403)."""
         return self.request("DELETE", f"{DRIVE_FILES_URL}/{key}", key=key, **kw)
-
-
-#: What a write that gave up adds when an attempt's answer was lost after it was sent: the
-#: line said only "N cells not written", where the sheet could hold them all (an update
-#: Google applied, its reply cut; before 2026-12-06). "Had the request" said too much:
-#: a connection that drops may have dropped before all of it went out.
-MAYBE_APPLIED = (
-    "; the request may have reached Google and been applied (the sheet may hold it already)"
-)
-#: the send itself broke or timed out (a write timeout, a broken pipe): not all of the
-#: request went out, so Google cannot have applied it
-_UNSENT = (BrokenPipeError, TimeoutError)
-
-
-def _answer_lost(exc: requests.RequestException) -> bool:
-    """A read timeout or a connection dropped after the request went out (Google may
-    have applied it), not one never made (refused, a connect timeout, no route) nor one
-    whose send broke or timed out (urllib3 reads past a reset while sending, so a reset
-    may still have come after the send: the words say "may")."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return False
-    if isinstance(exc, requests.Timeout):
-        return True
-    reason = getattr(exc.args[0], "reason", exc.args[0]) if exc.args else None
-    if isinstance(reason, urllib3.exceptions.ReadTimeoutError):
-        return True  # the body's read timed out (requests: ConnectionError, not Timeout)
-    if not isinstance(reason, urllib3.exceptions.ProtocolError):
-        return False
-    inner = reason.args[1] if len(reason.args) > 1 else None
-    return not isinstance(inner, _UNSENT)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from sheets_sync.backends.gsheets.client import MAYBE_APPLIED, SheetsClient
+from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.failures import MAYBE_APPLIED
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
 
 NOT_SHARED = "not shared with "  # the start of the client's message for that 403

@@ -11,7 +11,7 @@ import requests
 import urllib3
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
-from sheets_sync.backends.gsheets.client import _answer_lost
+from sheets_sync.backends.gsheets.failures import answer_lost as _answer_lost
 from sheets_sync.backends.gsheets.ratelimit import READ, WRITE, RateLimiter
 from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.emulator import Emulator
