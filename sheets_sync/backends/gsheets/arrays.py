@@ -123,11 +123,18 @@ def filled_ranges(
     if not filled:
         return ()
     up, back = _Nearest(entered, 0), _Nearest(entered, 1)
+    typed = set(entered)
     owner: dict[Cell, Cell | None] = {}
     for r, c in sorted(filled):
         above, left = (r - 1, c), (r, c - 1)
-        if owner.get(above):  # a column's array goes on
-            anchor = owner[above]
+        mine = owner.get(above)
+        anchor: Cell | None
+        # an array's range is a box: one anchored left of this column fills the cell left
+        # of this one too, so a formula, a value or another array there ends it (arrays
+        # stacked one a row; before 2026-12-06 they all took the first row's anchor)
+        other = left in typed or owner.get(left) not in (None, mine)
+        if mine and not (mine[1] < c and other):  # a column's array goes on
+            anchor = mine
         elif above in formulas:  # one array a column, side by side: each its own
             anchor = above
         elif owner.get(left):  # a row's, or a 2-D array's first row, goes on

@@ -155,6 +155,26 @@ def test_each_filled_cell_finds_its_anchor() -> None:
     assert read_grid(_sheet(typed))[1] == ()  # no {} seen: no value taken for a filled one
 
 
+def test_arrays_stacked_one_per_row_are_each_their_own_range() -> None:
+    """Each row's own ARRAYFORMULA filling that row (A2 fills A2:C2, A3 fills A3:C3): the
+    array above cannot reach past a formula left of the cell (its range is a box), so the
+    refusal names the row's own array. Before 2026-12-06 every row took the first one's
+    anchor and the message named one range A2:C4 that no formula fills."""
+    fill, f, e = _cell(1, entered=False), _cell(1, "=ARRAYFORMULA(H2:J2)"), _cell(1)
+    rows = [[e, e, e], [f, fill, fill], [f, fill, fill], [f, fill, fill]]
+    _, fills = read_grid(_sheet(rows))
+    assert fills == tuple(Filled(CellRange(r, 1, r, 3), (r, 1)) for r in (2, 3, 4))
+    with pytest.raises(WorkbookError) as info:
+        check([CellWrite("S", 3, 2, 1)], {"S": fills}, "Team")
+    assert str(info.value).startswith(
+        "Team!S!B3: owned cell lies inside the range A3:C3 that the array formula in A3 fills"
+    )
+    # a column's array beside a formula per row is still one range (B2 fills B2:B4)
+    g, down = _cell(1, "=ROW()"), _cell(1, "=ARRAYFORMULA(H2:H4)")
+    col = [[e, e], [g, down], [g, fill], [g, fill]]
+    assert read_grid(_sheet(col))[1] == (Filled(CellRange(2, 2, 4, 2), (2, 2)),)
+
+
 def test_a_value_no_formula_claims_is_refused_naming_no_formula() -> None:
     found = {"OKRs": (Filled(CellRange(2, 2, 2, 2), None),)}  # a pivot table's, say
     check([CellWrite("OKRs", 3, 2, 1), CellWrite("Other", 2, 2, 1)], found, "Team")
