@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.backends.gsheets import arrays, protection, refusal
+from sheets_sync.backends.gsheets.cellshape import checked_cell
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.backends.gsheets.shape import obj, reply_shape, sheet_tabs
+from sheets_sync.backends.gsheets.shape import ShapeError, obj, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
@@ -36,6 +37,7 @@ from sheets_sync.grid import (
     CellWrite,
     SheetGrid,
     WorkbookData,
+    a1,
     column_spans,
     tab_key,
 )
@@ -161,6 +163,11 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
         for i, row in enumerate(block.get("rowData", [])):
             cells = row.get("values", [])
+            for j, c in enumerate(cells):
+                try:
+                    checked_cell(c)
+                except ShapeError as exc:  # the cell named only now: see checked_cell
+                    raise ShapeError(f"{title}!{a1(top + i + 1, left + j + 1)} {exc}") from None
             values = [None] * left + [cell_value(c) for c in cells]
             for j, c in enumerate(cells):
                 if j + 1 > used - left and _has_content(c):

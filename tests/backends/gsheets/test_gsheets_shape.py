@@ -42,7 +42,7 @@ TAB = {"properties": {"title": "OKRs", "sheetId": 0}}
         (
             {"sheets": [{**TAB, "data": [{"rowData": [{"values": [{"effectiveValue": [1]}]}]}]}]},
             "read tab 'OKRs'",
-            "AttributeError",
+            "OKRs!A1 effectiveValue is a list, not an object",
         ),
         (
             {"sheets": [{**TAB, "data": {"rowData": []}}]},
@@ -65,6 +65,61 @@ def test_a_read_reply_of_the_wrong_shape_is_a_remote_error(
     assert text.startswith(f"Sales: {what}: Google Sheets answered in an unexpected shape (key ")
     assert key in text and detail in text
     assert backend.api_calls == 1  # a wrong shape is not retried
+
+
+#: odd ``effectiveValue``/``userEnteredValue`` (and other cell) shapes, each with what the
+#: error says after the cell's name; before 2026-12-06 some failed deep in the read
+#: (AttributeError, KeyError, naming no cell) and some read on: ``{"stringValue": null}``
+#: as the text "None", ``{"boolValue": "no"}`` as ticked, an unknown key as blank
+ODD_CELLS = [
+    ({"effectiveValue": [1]}, "effectiveValue is a list, not an object"),
+    ({"effectiveValue": "7"}, "effectiveValue is a string, not an object"),
+    ({"effectiveValue": None}, "effectiveValue is null, not an object"),
+    ({"effectiveValue": {"numbr": 7}}, "effectiveValue has an unknown field 'numbr'"),
+    ({"effectiveValue": {"numberValue": "7"}}, "effectiveValue.numberValue is a string"),
+    ({"effectiveValue": {"numberValue": True}}, "effectiveValue.numberValue is a boolean"),
+    ({"effectiveValue": {"stringValue": None}}, "effectiveValue.stringValue is null"),
+    ({"effectiveValue": {"boolValue": "no"}}, "effectiveValue.boolValue is a string"),
+    ({"effectiveValue": {"errorValue": "REF"}}, "effectiveValue.errorValue is a string"),
+    ({"effectiveValue": {"errorValue": {"type": 5}}}, "effectiveValue.errorValue.type is a"),
+    (
+        {"effectiveValue": {"numberValue": 1, "stringValue": "a"}},
+        "effectiveValue has 2 kinds of value",
+    ),
+    ({"userEnteredValue": [1]}, "userEnteredValue is a list, not an object"),
+    ({"userEnteredValue": "=A1"}, "userEnteredValue is a string, not an object"),
+    ({"userEnteredValue": None}, "userEnteredValue is null, not an object"),
+    ({"userEnteredValue": {"formula": "=A1"}}, "userEnteredValue has an unknown field"),
+    ({"userEnteredValue": {"formulaValue": 5}}, "userEnteredValue.formulaValue is a number"),
+    ({"userEnteredValue": {"formulaValue": None}}, "userEnteredValue.formulaValue is null"),
+    ({"effectiveFormat": {"numberFormat": "PERCENT"}}, "effectiveFormat.numberFormat is a str"),
+    ({"effectiveFormat": []}, "effectiveFormat is a list, not an object"),
+    ({"chipRuns": {"chip": {}}}, "chipRuns is an object, not a list"),
+    ({"chipRuns": [{"startIndex": "0"}]}, "chipRuns[0].startIndex is a string"),
+    ([{"effectiveValue": {"numberValue": 7}}], "is a list, not an object"),
+    ("7", "is a string, not an object"),
+]
+
+
+@pytest.mark.parametrize(("cell", "detail"), ODD_CELLS)
+def test_an_odd_cell_shape_is_a_remote_error_naming_the_tab_and_cell(
+    emulator: Emulator, client: Any, cell: Any, detail: str
+) -> None:
+    """Through the HTTP path (a canned reply): the team, the tab and the cell, C3 here."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    typed = {"userEnteredValue": {}, "effectiveValue": {"numberValue": 1}}
+    if isinstance(cell, dict) and "effectiveValue" in cell:
+        cell = {"userEnteredValue": {}, **cell}
+    rows = [{"values": [typed]}, {}, {"values": [typed, {}, cell]}]
+    emulator.faults.answer(key, 200, {"sheets": [{**TAB, "data": [{"rowData": rows}]}]})
+    backend = GoogleSheetsBackend(client, key, display_name="Sales")
+    with pytest.raises(RemoteError) as info:
+        backend.read(["OKRs"])
+    assert type(info.value) is RemoteError
+    assert str(info.value).startswith(
+        "Sales: read tab 'OKRs': Google Sheets answered in an unexpected shape (key "
+    )
+    assert f"): OKRs!C3 {detail}" in str(info.value)
 
 
 @pytest.mark.parametrize(
