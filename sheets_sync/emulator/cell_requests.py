@@ -10,7 +10,7 @@ from sheets_sync.emulator.cellvalues import is_empty, render
 from sheets_sync.emulator.errors import bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import normalize_format, refresh_cell
-from sheets_sync.emulator.formulas import evaluate_cell
+from sheets_sync.emulator.formulas import recalc
 from sheets_sync.emulator.links import drop_stale_runs
 from sheets_sync.emulator.protected import check_writable
 from sheets_sync.emulator.ranges import Area, area_from_grid_range, grid_limit_error
@@ -207,12 +207,14 @@ _PASTED: dict[str, tuple[str, ...] | None] = {
 _VALUE_PARTS = ("userEnteredValue", "effectiveValue", "formattedValue", "chipRuns")
 
 
-def _as_value(sheet: Sheet, cell: Cell) -> Cell:
+def _as_value(cell: Cell) -> Cell:
     """``cell`` with its formula, if any, replaced by the value it shows (blank when it
-    shows blank), as PASTE_VALUES pastes it."""
-    if "formulaValue" not in cell.get("userEnteredValue", {}):
+    shows blank), as PASTE_VALUES pastes it; a cell an array formula fills, its value
+    typed (the book recalculated first: ``copy_paste``). An array's anchor shows its
+    first value: evaluated on its own, as before 2026-12-06, it pasted its own text."""
+    entered = cell.get("userEnteredValue")
+    if entered is not None and "formulaValue" not in entered:
         return cell
-    evaluate_cell(sheet, cell)  # as of this request, not of the last recalc
     out = {k: v for k, v in cell.items() if k not in _VALUE_PARTS}
     if cell.get("effectiveValue"):
         out["userEnteredValue"] = copy.deepcopy(cell["effectiveValue"])
@@ -255,10 +257,12 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
         raise bad_request(f"Invalid value at 'requests[0].copy_paste.paste_type' ({kind})")
     parts = _PASTED[kind]
     check_writable(book, target, (top, top + s1 - s0, left, left + t1 - t0))
+    if kind == "PASTE_VALUES":
+        recalc(book)  # values as of this request (an earlier one of the batch included)
     block = {
         (r - s0, c - t0): copy.deepcopy(src.sheet.cells[(r, c)])
         if kind != "PASTE_VALUES"
-        else _as_value(src.sheet, copy.deepcopy(src.sheet.cells[(r, c)]))
+        else _as_value(copy.deepcopy(src.sheet.cells[(r, c)]))
         for r in range(s0, s1)
         for c in range(t0, t1)
         if (r, c) in src.sheet.cells

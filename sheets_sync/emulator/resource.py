@@ -11,6 +11,7 @@ from sheets_sync.emulator.filters import filtered_rows
 from sheets_sync.emulator.formats import effective_format
 from sheets_sync.emulator.links import hyperlink, linked
 from sheets_sync.emulator.ranges import Area, parse_range
+from sheets_sync.emulator.spill import number_format
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 Params = dict[str, list[str]]
@@ -31,10 +32,12 @@ def _cell_json(book: Spreadsheet, sheet: Sheet, key: tuple[int, int]) -> dict[st
     if not cell:
         return {}
     out = {k: copy.deepcopy(cell[k]) for k in _CELL_KEYS if k in cell}
-    if "userEnteredValue" in cell or "userEnteredFormat" in cell:
-        out["effectiveFormat"] = effective_format(
-            book.properties.get("defaultFormat", {}), cell.get("userEnteredFormat")
-        )
+    anchor = sheet.filled_by.get(key) if "userEnteredValue" not in cell else None
+    if "userEnteredValue" in cell or "userEnteredFormat" in cell or anchor is not None:
+        entered = cell.get("userEnteredFormat")
+        if anchor is not None and (shown := number_format(cell, sheet.cells.get(anchor, {}))):
+            entered = {**(entered or {}), "numberFormat": shown}  # the anchor's: spill.py
+        out["effectiveFormat"] = effective_format(book.properties.get("defaultFormat", {}), entered)
     if link := hyperlink(cell):
         out["hyperlink"] = link
         linked(out["effectiveFormat"], link, cell)

@@ -212,6 +212,7 @@ def _order(value: Value) -> tuple[int, Any]:
 def clear(sheet: Sheet) -> None:
     """Take away what the last recalculation filled (cells with a value but none entered),
     keeping their formats: the next one fills again, or shows #REF!."""
+    sheet.filled_by.clear()
     for pos, cell in list(sheet.cells.items()):
         if "userEnteredValue" not in cell and "effectiveValue" in cell:
             cell.pop("effectiveValue", None)
@@ -276,15 +277,26 @@ def fill(sheet: Sheet, evaluate: Callable[[Sheet, Cell], None]) -> set[tuple[int
                 cell.pop("formattedValue", None)
                 if value is not None:
                     cell["effectiveValue"] = value
-                    cell["formattedValue"] = _shown(value, cell)
+                    cell["formattedValue"] = _shown(value, cell, anchor)
                 if cell and (i, j) != (0, 0):
                     sheet.cells[(row + i, col + j)] = cell
+                    sheet.filled_by[(row + i, col + j)] = (row, col)
     return found
 
 
-def _shown(value: dict[str, Any], cell: Cell) -> str:
+def number_format(cell: Cell, anchor: Cell) -> dict[str, Any] | None:
+    """A filled cell's number format: its own, else its anchor's, as Google shows an
+    array in the format of the cell holding its formula (before 2026-12-06 a filled
+    cell had none: a date or percent array read as plain numbers past its first cell)."""
+    fmt: dict[str, Any] | None = cell.get("userEnteredFormat", {}).get("numberFormat")
+    if fmt is None:
+        fmt = anchor.get("userEnteredFormat", {}).get("numberFormat")
+    return fmt
+
+
+def _shown(value: dict[str, Any], cell: Cell, anchor: Cell) -> str:
     if "numberValue" in value:
-        fmt = cell.get("userEnteredFormat", {}).get("numberFormat")
+        fmt = number_format(cell, anchor)
         return format_number(float(value["numberValue"]), fmt)
     if "boolValue" in value:
         return "TRUE" if value["boolValue"] else "FALSE"

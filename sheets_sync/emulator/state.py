@@ -50,6 +50,11 @@ class Sheet:
     row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # basicFilter, protectedRanges, groups
+    #: each cell an array formula fills, to its anchor: as of the last recalculation, not
+    #: kept in the state file (``spill.fill`` makes it again)
+    filled_by: dict[tuple[int, int], tuple[int, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def sheet_id(self) -> int:

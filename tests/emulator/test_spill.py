@@ -152,3 +152,84 @@ def test_another_tabs_range_gives_an_array_no_size(emulator: Emulator) -> None:
     assert "errorValue" not in cells[1][1]["effectiveValue"]
     assert [len(r) > 1 and "effectiveValue" in r[1] for r in cells[1:]] == [True, True]
     assert all(len(r) <= 2 for r in cells[1:])  # nothing filled right of it
+
+
+def _batch(emulator: Emulator, key: str, requests_: list[dict[str, Any]]) -> None:
+    requests.post(
+        f"{emulator.url}/v4/spreadsheets/{key}:batchUpdate",
+        json={"requests": requests_},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=10,
+    ).raise_for_status()
+
+
+def _sheet_id(emulator: Emulator, key: str, tab: str) -> int:
+    return next(s.sheet_id for s in emulator.state.spreadsheets[key].sheets if s.title == tab)
+
+
+def test_paste_values_of_an_array_pastes_its_values_not_its_formula(emulator: Emulator) -> None:
+    """The PasteType enum: VALUES pastes "the values ONLY without formats, formulas". The
+    anchor of ``=ARRAYFORMULA(B2:B4*2)`` shows 2: evaluated on its own, as a formula of
+    one value, it pasted its own text (before 2026-12-06); its filled cells paste as typed
+    values too, not as cells some array fills (the next recalculation wiped those)."""
+    rows: list[list[Any]] = [["KR", "n", "x2"], ["a", 1, "=ARRAYFORMULA(B2:B4*2)"], ["b", 2]]
+    rows.append(["c", 3])
+    key = emulator.create_spreadsheet("t", {"S": rows, "Copy": [[""]]})
+    src, dst = _sheet_id(emulator, key, "S"), _sheet_id(emulator, key, "Copy")
+    source = {"sheetId": src, "startRowIndex": 1, "endRowIndex": 4}
+    source |= {"startColumnIndex": 2, "endColumnIndex": 3}
+    target = {"sheetId": dst, "startRowIndex": 0, "endRowIndex": 3}
+    target |= {"startColumnIndex": 0, "endColumnIndex": 1}
+    paste = {"source": source, "destination": target, "pasteType": "PASTE_VALUES"}
+    # a write earlier in the same batch counts: B2 is 5 when the paste runs
+    write = {
+        "updateCells": {
+            "rows": [{"values": [{"userEnteredValue": {"numberValue": 5}}]}],
+            "fields": "userEnteredValue",
+            "start": {"sheetId": src, "rowIndex": 1, "columnIndex": 1},
+        }
+    }
+    _batch(emulator, key, [write, {"copyPaste": paste}])
+    assert emulator.values(key, "Copy!A1:A3", "FORMULA") == [[10], [4], [6]]
+    assert [emulator.cell(key, f"Copy!A{r}")["userEnteredValue"] for r in (1, 2, 3)] == [
+        {"numberValue": 10},
+        {"numberValue": 4},
+        {"numberValue": 6},
+    ]
+    _put(emulator, key, "S!A9", [["x"]])  # any write recalculates: the pasted values stay
+    assert emulator.values(key, "Copy!A1:A3", "FORMULA") == [[10], [4], [6]]
+
+
+def test_an_arrays_filled_cells_show_its_anchors_number_format(emulator: Emulator) -> None:
+    """Google shows an array in the number format of the cell holding its formula; a
+    filled cell with a format of its own keeps that. Before 2026-12-06 a filled cell had
+    no format at all: the Google backend read a percent or date array as plain numbers
+    past its first cell."""
+    rows: list[list[Any]] = [["n", "%"], [0.25, "=ARRAYFORMULA(A2:A4)"], [0.5], [0.75]]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    sid = _sheet_id(emulator, key, "S")
+
+    def number_format(row: int, pattern: str) -> dict[str, Any]:
+        fmt = {"numberFormat": {"type": "PERCENT", "pattern": pattern}}
+        return {
+            "repeatCell": {
+                "range": {"sheetId": sid, "startRowIndex": row, "endRowIndex": row + 1}
+                | {"startColumnIndex": 1, "endColumnIndex": 2},
+                "cell": {"userEnteredFormat": fmt},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        }
+
+    _batch(emulator, key, [number_format(1, "0%"), number_format(3, "0.0%")])
+    assert emulator.values(key, "S!B2:B4") == [["25%"], ["50%"], ["75.0%"]]
+    token = emulator.issue_token()
+    got = requests.get(
+        f"{emulator.url}/v4/spreadsheets/{key}",
+        params={"includeGridData": "true", "ranges": "S!B2:B4"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    cells = [r["values"][0] for r in got["sheets"][0]["data"][0]["rowData"]]
+    shown = [c["effectiveFormat"]["numberFormat"]["pattern"] for c in cells]
+    assert shown == ["0%", "0%", "0.0%"]
+    assert "userEnteredFormat" not in cells[1]  # the anchor's, not a format of its own
