@@ -26,7 +26,7 @@ from sheets_sync.backends.gsheets import arrays, protection, refusal
 from sheets_sync.backends.gsheets.cellshape import checked_cell
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.backends.gsheets.shape import ShapeError, obj, reply_shape, sheet_tabs
+from sheets_sync.backends.gsheets.shape import ShapeError, arr, obj, reply_shape, sheet_tabs
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
@@ -159,10 +159,12 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     blocks: list[arrays.Filled] = []  # arrays broken already: #REF!, nothing filled
     pruned = False  # a typed value's userEnteredValue seen as {}: what tells them apart
     used = 0
-    for block in sheet.get("data", []):
+    for b, data in enumerate(arr(sheet.get("data", []), f"{title!r} data")):
+        block = obj(data, f"{title!r} data[{b}]")
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
-        for i, row in enumerate(block.get("rowData", [])):
-            cells = row.get("values", [])
+        for i, row in enumerate(arr(block.get("rowData", []), f"{title!r} rowData")):
+            where = f"{title!r} row {top + i + 1}"
+            cells = arr(obj(row, where).get("values", []), f"{where} values")
             for j, c in enumerate(cells):
                 try:
                     checked_cell(c)

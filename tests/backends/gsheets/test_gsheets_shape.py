@@ -47,7 +47,17 @@ TAB = {"properties": {"title": "OKRs", "sheetId": 0}}
         (
             {"sheets": [{**TAB, "data": {"rowData": []}}]},
             "read tab 'OKRs'",
-            "AttributeError",
+            "'OKRs' data is an object, not a list",
+        ),
+        (
+            {"sheets": [{**TAB, "data": [{"rowData": [{}, {"values": {"A": 1}}]}]}]},
+            "read tab 'OKRs'",
+            "'OKRs' row 2 values is an object, not a list",
+        ),
+        (
+            {"sheets": [{**TAB, "data": [{"rowData": [[1]]}]}]},
+            "read tab 'OKRs'",
+            "'OKRs' row 1 is a list, not an object",
         ),
         ({"sheets": [{**TAB, "merges": [[0, 1]]}]}, "read tab 'OKRs'", "AttributeError"),
     ],
