@@ -13,7 +13,7 @@ from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
 from sheets_sync.emulator.formulas import recalc
-from sheets_sync.emulator.state import Sheet, Spreadsheet
+from sheets_sync.emulator.state import Sheet, Spreadsheet, fills_of, keep_fills
 
 Reply = dict[str, Any] | None
 Handler = Callable[[Spreadsheet, dict[str, Any]], Reply]
@@ -298,7 +298,7 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise bad_request("Must specify at least one request.")
-    snapshot = copy.deepcopy(book.to_json())
+    snapshot, fills = copy.deepcopy(book.to_json()), fills_of(book)
     replies: list[dict[str, Any]] = []
     try:
         for i, request in enumerate(requests):
@@ -322,6 +322,7 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
         recalc(book)
     except Exception:
         restored = Spreadsheet.from_json(snapshot)
+        keep_fills(fills, restored)
         book.__dict__.update(restored.__dict__)
         raise
     book.touch()

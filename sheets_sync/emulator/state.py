@@ -228,6 +228,7 @@ class Store:
         with self.lock:
             src = self.spreadsheets[key]
             dup = Spreadsheet.from_json(copy.deepcopy(src.to_json()))
+            keep_fills(fills_of(src), dup)
             dup.spreadsheet_id = new_file_id()
             dup.properties["title"] = title
             # Google: a copy keeps none of the source's shares (the copy's viewers were
@@ -276,9 +277,27 @@ class Store:
                 raise StateFileError(
                     path, f"spreadsheet {number} is not a saved spreadsheet ({why})"
                 ) from None
+        from sheets_sync.emulator.formulas import recalc  # it imports this module
+
         with self.lock:
             for book in books:
+                recalc(book)  # what each array fills (Sheet.filled_by) is not saved
                 self.spreadsheets[book.spreadsheet_id] = book
+
+
+Fills = dict[int, dict[tuple[int, int], tuple[int, int]]]  # by sheetId: Sheet.filled_by
+
+
+def fills_of(book: Spreadsheet) -> Fills:
+    return {sheet.sheet_id: dict(sheet.filled_by) for sheet in book.sheets}
+
+
+def keep_fills(fills: Fills, book: Spreadsheet) -> None:
+    """``book``, made from JSON, knows what its arrays fill (``fills``: ``fills_of`` the
+    book it was made from; ``Sheet.filled_by`` is no part of the JSON): else its filled
+    cells showed no anchor's number format until the next recalculation."""
+    for sheet in book.sheets:
+        sheet.filled_by = dict(fills.get(sheet.sheet_id, {}))
 
 
 class StateFileError(ValueError):

@@ -9,6 +9,7 @@ is tested against this (``tests/backends/gsheets/test_gsheets_spill.py``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gspread
@@ -200,7 +201,9 @@ def test_paste_values_of_an_array_pastes_its_values_not_its_formula(emulator: Em
     assert emulator.values(key, "Copy!A1:A3", "FORMULA") == [[10], [4], [6]]
 
 
-def test_an_arrays_filled_cells_show_its_anchors_number_format(emulator: Emulator) -> None:
+def test_an_arrays_filled_cells_show_its_anchors_number_format(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     """Google shows an array in the number format of the cell holding its formula; a
     filled cell with a format of its own keeps that. Before 2026-12-06 a filled cell had
     no format at all: the Google backend read a percent or date array as plain numbers
@@ -222,14 +225,29 @@ def test_an_arrays_filled_cells_show_its_anchors_number_format(emulator: Emulato
 
     _batch(emulator, key, [number_format(1, "0%"), number_format(3, "0.0%")])
     assert emulator.values(key, "S!B2:B4") == [["25%"], ["50%"], ["75.0%"]]
-    token = emulator.issue_token()
-    got = requests.get(
-        f"{emulator.url}/v4/spreadsheets/{key}",
-        params={"includeGridData": "true", "ranges": "S!B2:B4"},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
-    ).json()
-    cells = [r["values"][0] for r in got["sheets"][0]["data"][0]["rowData"]]
-    shown = [c["effectiveFormat"]["numberFormat"]["pattern"] for c in cells]
-    assert shown == ["0%", "0%", "0.0%"]
-    assert "userEnteredFormat" not in cells[1]  # the anchor's, not a format of its own
+
+    def patterns() -> list[str]:
+        got = requests.get(
+            f"{emulator.url}/v4/spreadsheets/{key}",
+            params={"includeGridData": "true", "ranges": "S!B2:B4"},
+            headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+            timeout=10,
+        ).json()
+        cells = [r["values"][0] for r in got["sheets"][0]["data"][0]["rowData"]]
+        assert "userEnteredFormat" not in cells[1]  # the anchor's, not a format of its own
+        return [c["effectiveFormat"]["numberFormat"]["pattern"] for c in cells]
+
+    assert patterns() == ["0%", "0%", "0.0%"]
+    # a batch that fails is undone from a JSON snapshot: what the arrays fill is kept
+    with pytest.raises(requests.HTTPError):
+        _batch(emulator, key, [number_format(1, "0.00%"), {"deleteSheet": {"sheetId": 99}}])
+    assert patterns() == ["0%", "0%", "0.0%"]
+    # and a state file, which does not hold it, is recalculated as it loads
+    book = emulator.state.spreadsheets[key]
+    for sheet in book.sheets:
+        sheet.filled_by.clear()
+    path = tmp_path / "state.json"
+    emulator.state.save(path)
+    emulator.state.spreadsheets.clear()
+    emulator.state.load(path)
+    assert patterns() == ["0%", "0%", "0.0%"]
