@@ -446,4 +446,9 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # a row numbered KR3 under O1 with Baseline, Goal and Actual blank is a key result;
     # an objective repeated with another title is said once, not on each KR row below;
     # a KR ID repeating one of another objective (KR1 under O1 and O2) says why
-    assert (FORMAT, fields[-1]) == (60, "hidden_cols")
+    # 61: the same grid; Google arrays stacked one a row (each row's own ARRAYFORMULA)
+    # are each their own formula_arrays range, not one box under the first row's anchor
+    # 62: the same grid; a Google cell whose effectiveValue or userEnteredValue is of an
+    # odd shape fails the read naming its tab and cell (``gsheets.cellshape``), where some
+    # read on: {"stringValue": null} was the text "None", {"boolValue": "no"} ticked
+    assert (FORMAT, fields[-1]) == (62, "hidden_cols")
