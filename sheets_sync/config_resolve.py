@@ -38,6 +38,7 @@ from sheets_sync.sources import (
     resolved_path,
     sheet_source,
 )
+from sheets_sync.sync.outcome import same_mapping_error
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 
@@ -55,9 +56,13 @@ def resolve(
     strict = files_must_exist if mappings_must_load is None else mappings_must_load
     mappings: dict[str, MappingSpec | list[str]] = {}  # a name's spec, or its problems
 
-    def mapping_for(name: str, where: str) -> tuple[MappingSpec, str | None] | None:
-        """The spec, and why the team fails alone (its ``where``: the problems); None
-        when the problems are the workspace's (``strict``)."""
+    said: dict[str, str] = {}  # a mapping's problems -> the first team told them (strict)
+
+    def mapping_for(name: str, where: str, team: str) -> tuple[MappingSpec, str | None]:
+        """The spec, and why the team fails alone (its ``where``: the problems). When the
+        problems are the workspace's (``strict``) they are listed too, and the team kept,
+        failing as a sync fails it, so the same-tab check says what the sync will refuse
+        (the other teams of its workbook; until 2026-12-06 only ``sync`` said so)."""
         if name not in mappings:
             try:
                 mappings[name] = load_mapping(name, root)
@@ -68,16 +73,24 @@ def resolve(
         found = mappings[name]
         if isinstance(found, MappingSpec):
             return found, None
+        told = "; ".join(found)
         if strict:
-            # Each problem with the team it is the mapping of: a mapping file that
-            # five teams name otherwise printed one unlocated line five times.
-            problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
-            return None
-        return unread_mapping(), f"{where}: {'; '.join(found)}"
+            # Each problem with the team it is the mapping of (a mapping file five teams
+            # name printed one unlocated line five times), told whole once, as a sync's
+            # lines tell it: each later team points up (it was told per team until
+            # 2026-12-06, 200 times for a mapping 200 listed teams share)
+            if same := same_mapping_error(said, team, where, told):
+                problems.append(f"{cfg.name}: {same}")
+            else:
+                problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
+        return unread_mapping(), f"{where}: {told}"
 
     @functools.cache
     def tabs_named(name: str) -> TabNames | None:
-        return named_tabs(name, root)
+        try:
+            return named_tabs(name, root)
+        except OSError:  # a name the file system refuses (too long): no tab it names is known
+            return None
 
     teams: list[TeamSpec] = []
     origins: list[str] = []  # where each team comes from, for messages
@@ -85,7 +98,7 @@ def resolve(
     folders: dict[Path, tuple[Path, ...]] = {}  # 2,000 teams share a few folders
     for i, team in enumerate(model.teams):
         where = f"teams[{i}]"
-        mapped = mapping_for(team.mapping, f"{where}.mapping")
+        mapped = mapping_for(team.mapping, f"{where}.mapping", team.name)
         path = None
         source = team.source
         fails: str | None = None  # why the team fails alone (``TeamSpec.linked``)
@@ -105,11 +118,10 @@ def resolve(
             outside = link_out_of(path, confine)
             if files_must_exist and (what := not_a_file(path) or link_out(outside)):
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
-        if mapped is not None:
-            mapping, unmapped = mapped
-            spec = TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails)
-            teams.append(dataclasses.replace(spec, mapping_error=unmapped) if unmapped else spec)
-            origins.append(where)
+        mapping, unmapped = mapped
+        spec = TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails)
+        teams.append(dataclasses.replace(spec, mapping_error=unmapped) if unmapped else spec)
+        origins.append(where)
     rollup_output = model.rollup.output
     try:  # a URL here stops the night: there is no company workbook to write
         rollup_output = sheet_source(rollup_output, output=True)
@@ -127,8 +139,11 @@ def resolve(
     #: (``shared_workbooks``; it was dropped, or took that file from its team)
     named: set[Path] = set()
     real_named: set[Path] = set()
-    mapped = mapping_for(model.default_mapping, "default_mapping") if globs else None
-    globbed, unmapped = mapped or (None, None)  # the matched files' mapping
+    # the matched files' mapping (a stand-in, and its problems, when it did not load)
+    globbed: MappingSpec | None = None
+    unmapped = None
+    if globs:
+        globbed, unmapped = mapping_for(model.default_mapping, "default_mapping", "default_mapping")
     for pattern in globs:
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
@@ -212,6 +227,7 @@ def resolve(
         for i, t in enumerate(teams)
     ]
     problem_clashes: dict[int, list[Clash]] = {}  # by the later team's index, in order
+    broken = {book(t) for t in teams if t.mapping_error is not None}
     for clash in left:
         problem_clashes.setdefault(index[id(clash.team)], []).append(clash)
     for i, (team_spec, where) in enumerate(zip(teams, origins, strict=True)):
@@ -225,7 +241,9 @@ def resolve(
         seen[key] = i
         for clash in problem_clashes.get(i, []):
             problems.append(f"{cfg.name}: {source_at}: {clash.problem()}")
-        if files_must_exist and team_spec.linked is not None:  # sync fails it alone
+        if team_spec.linked is not None and (  # sync fails it alone
+            files_must_exist or (strict and book(team_spec) in broken)
+        ):  # validate: its workbook's broken mapping stops it first (the rest it reads)
             shown = "" if glob else f" ({team_spec.source})"
             problems.append(f"{cfg.name}: {source_at}: {team_spec.linked}{shown}")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
@@ -275,6 +293,11 @@ def resolve(
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
+
+
+def book(team: TeamSpec) -> object:
+    """The workbook ``team`` reads: its resolved path, or its ``gsheet:`` key."""
+    return team.path or team.source.strip()
 
 
 @functools.cache

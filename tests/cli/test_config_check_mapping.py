@@ -42,15 +42,19 @@ def workspace(tmp_path: Path) -> Path:
 def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path) -> None:
     """Until 2026-12-06 the two teams got the same two unlocated lines twice, the misspelt
     key as pydantic's "Extra inputs are not permitted". The set-up checks keep it an error
-    of the workspace (exit 2), which a sync was too until 2026-12-06."""
+    of the workspace (exit 2), which a sync was too until 2026-12-06. The mapping is told
+    whole once, at its first team, and the later one points up to it as a sync's line does
+    (until 2026-12-06 each listed team repeated every problem)."""
     cfg = workspace(tmp_path)
     lines = [
-        f"sheets-sync.yaml: teams[{i}].mapping: mine.yaml: {problem}"
-        for i in (0, 1)
-        for problem in (
-            "okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'",
-            "kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
-        )
+        *(
+            f"sheets-sync.yaml: teams[0].mapping: mine.yaml: {problem}"
+            for problem in (
+                "okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'",
+                "kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
+            )
+        ),
+        "sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
     ]
     expected = "".join(
         f"{line}\n" for line in ["error: sheets-sync.yaml: invalid configuration", *lines]
@@ -107,7 +111,7 @@ def test_a_mapping_file_that_holds_no_settings(tmp_path: Path, text: str, proble
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
         f"  sheets-sync.yaml: teams[0].mapping: {line}",
-        f"  sheets-sync.yaml: teams[1].mapping: {line}",
+        "  sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
     ]
 
 
@@ -131,3 +135,38 @@ def test_a_teams_glob_folder_hint_suggests_only_a_pattern_that_matches(tmp_path:
         "'teams/**/*.xlsx' matches the workbooks in it",
         "  sheets-sync.yaml: teams_glob: 'empty' matches no workbook",
     ]
+
+
+def test_many_teams_and_the_default_mapping_sharing_a_mapping_are_told_it_once(
+    tmp_path: Path,
+) -> None:
+    """A broken mapping 5 listed teams name (and the glob's ``default_mapping``): its
+    problems once, then a short line per later entry, as ``sync`` tells it."""
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "mine.yaml").write_text(MAPPING, encoding="utf-8")
+    names = ["Sales", "Ops", "Web", "Legal", "Finance"]
+    for name in [*names, "hr"]:
+        write_team(tmp_path / ("glob" if name == "hr" else "teams") / f"{name}.xlsx")
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\n"
+        "period: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "default_mapping: mine\nteams_glob: glob/*.xlsx\nteams:\n"
+        + "".join(f"  - {{name: {n}, source: teams/{n}.xlsx, mapping: mine}}\n" for n in names),
+        encoding="utf-8",
+    )
+    for command in (["config", "check"], ["validate", "--as-of", "2026-11-23"]):
+        code, out, err = run(*command, "--config", str(cfg))
+        assert (code, out) == (2, "")
+        assert err.splitlines() == [
+            "error: sheets-sync.yaml: invalid configuration",
+            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: okrs.layout: should be 'rows' "
+            "or 'objective_blocks', not 'rowz'",
+            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: kpis.requried: unknown key "
+            "(did you mean 'required'? see docs/mappings.md)",
+            *(
+                f"  sheets-sync.yaml: teams[{i}].mapping: the same mapping error as Sales (above)"
+                for i in range(1, 5)
+            ),
+            "  sheets-sync.yaml: default_mapping: the same mapping error as Sales (above)",
+        ]

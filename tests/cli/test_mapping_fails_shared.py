@@ -156,3 +156,56 @@ def test_a_mapping_naming_no_file_fails_the_other_teams_of_its_workbook(tmp_path
     assert sales.mapping_error is not None and sales.linked is None
     assert ops.linked == f"is also the workbook of team 'Sales'; {UNKNOWN}"
     assert web.linked is None
+
+
+def _check_lines(cfg: Path) -> list[list[str]]:
+    """``config check``'s and ``validate``'s error lines (each exits 2, prints nothing)."""
+    said = []
+    for command in (["config", "check"], ["validate", *AS_OF]):
+        code, out, err = run(*command, "--config", str(cfg))
+        assert (code, out) == (2, ""), err
+        said.append(err.splitlines())
+    return said
+
+
+def test_the_set_up_checks_name_the_teams_a_sync_refuses_for_unknown_tabs(
+    tmp_path: Path,
+) -> None:
+    """``config check`` and ``validate`` say what ``sync`` will do with the other teams of
+    a workbook whose broken mapping names no tab, in its words (until 2026-12-06 they
+    listed the mapping's problems alone, and the night then refused Ops unannounced)."""
+    cfg = listed_twice(tmp_path, SLIP)
+    for lines in _check_lines(cfg):
+        assert lines[0] == "error: sheets-sync.yaml: invalid configuration"
+        assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+        assert lines[2:] == [
+            "  sheets-sync.yaml: teams[1].source: is also the workbook of team 'Sales'; "
+            f"{UNKNOWN} (teams/sales.xlsx)"
+        ]
+
+
+def test_the_set_up_checks_name_a_link_the_sync_refuses(tmp_path: Path) -> None:
+    cfg, book = linked(tmp_path, SLIP)
+    for lines in _check_lines(cfg):
+        assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+        assert lines[2:] == [
+            f"  sheets-sync.yaml: teams[1].source: is a symbolic link to {book}, the workbook "
+            f"of team 'Sales'; {UNKNOWN} (teams/Engineering.xlsx)"
+        ]
+
+
+def test_the_set_up_checks_name_the_clash_with_the_tabs_a_broken_mapping_names(
+    tmp_path: Path,
+) -> None:
+    """The same file listed twice stops the night (exit 2) even while Sales's mapping does
+    not load; the set-up checks said so only once the mapping was fixed."""
+    cfg = listed_twice(tmp_path, MISSPELT)
+    for lines in _check_lines(cfg):
+        assert lines[1:] == [
+            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: kpis.requried: unknown key "
+            "(did you mean 'required'? see docs/mappings.md)",
+            "  sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+            "workbook as team 'Sales' (teams/sales.xlsx, tab 'OKRs', in both teams' tab lists: "
+            "a team reads the first of its tabs the workbook has); the rollup would count its "
+            "goals twice",
+        ]

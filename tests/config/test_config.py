@@ -227,8 +227,10 @@ def test_a_folder_glob_never_takes_the_company_workbook_for_a_team(tmp_path: Pat
 
 
 def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
-    """A team left out for its unknown mapping does not shift the positions named after
-    it, and a team found by teams_glob is named by its file."""
+    """A team with an unknown mapping does not shift the positions named after it, and a
+    team found by teams_glob is named by its file. The team of the same workbook is told
+    as a sync would refuse it (until 2026-12-06 the broken team was left out, and the
+    check did not say so)."""
     root = workspace.parent
     write_team(root / "teams" / "other.xlsx")
     write_team(root / "teams" / "ops.xlsx")
@@ -244,6 +246,9 @@ def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
     assert found[0].startswith("sheets-sync.yaml: teams[0].mapping: mapping 'nope' not found")
     assert found[1:] == [
         "sheets-sync.yaml: teams[2].name: duplicate team name 'Ops'",
+        "sheets-sync.yaml: teams[2].source: is also the workbook of team 'Web'; not read or "
+        "written: team 'Web' of this workbook has a mapping that did not load, so which tab "
+        "it reads is unknown (teams/sales.xlsx)",
         # until 2026-12-06 "teams_glob (teams/ops.xlsx).name: ...", a key no file has
         "sheets-sync.yaml: teams_glob (teams/ops.xlsx): duplicate team name 'ops'",
     ]
@@ -274,6 +279,19 @@ def test_nul_characters_and_overlong_names_are_problems(workspace: Path) -> None
         f"sheets-sync.yaml: teams[0].mapping: cannot read mapping '{long}' (File name too long)",
         f"sheets-sync.yaml: teams[0].source: file not found ({long}.xlsx)",
     ]
+
+
+def test_an_overlong_mapping_name_fails_its_team_in_a_sync(workspace: Path) -> None:
+    """Its tabs (for the same-tab check) were looked up by a name the file system
+    refuses: an OSError traceback from ``sync`` (until 2026-12-06)."""
+    head = workspace.read_text().split("teams:")[0]
+    long = "a" * 300
+    cfg = workspace.parent / "sheets-sync.yaml"
+    cfg.write_text(head + f"teams:\n  - {{name: Sales, source: x.xlsx, mapping: {long}}}\n")
+    (team,) = load_workspace(cfg, files_must_exist=False).teams
+    assert team.mapping_error == (
+        f"teams[0].mapping: cannot read mapping '{long}' (File name too long)"
+    )
 
 
 ATOMS: list[object] = [
