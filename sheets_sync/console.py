@@ -328,11 +328,15 @@ def print_summary(
     if quiet > 1 and not result.failed and result.notify_error is None:
         return
     failed = sum(r.failed for r in result.runs)
+    # left alone, open in Excel or LibreOffice (or read-only): each one's line said so,
+    # the summary's count not (until 2026-12-06); said only when there is one
+    locked = sum(r.outcome is Outcome.SKIPPED_LOCKED for r in result.runs)
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs if _written(r))
+    left = f", {locked} {Outcome.SKIPPED_LOCKED.value}" if locked else ""
     line = (
-        f"{counted(len(result.runs), 'team')}, {failed} failed, {counted(cells, 'cell')} {verb} "
-        f"in {result.seconds:.1f}s"
+        f"{counted(len(result.runs), 'team')}, {failed} failed{left}, "
+        f"{counted(cells, 'cell')} {verb} in {result.seconds:.1f}s"
     )
     if result.rollup_error:
         line += f"; rollup failed: {result.rollup_error}"

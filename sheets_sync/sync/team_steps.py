@@ -28,6 +28,7 @@ from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache
 from sheets_sync.sync.reading import TeamRead, internal_error
 from sheets_sync.sync.refile import WriteChain, refile
 from sheets_sync.sync.spill import blob
+from sheets_sync.sync.stale_lock import with_stale_advice
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 log = logging.getLogger("sheets_sync.sync")
@@ -153,12 +154,14 @@ class TeamSteps:
                 state.backend.write(state.data, todo)
                 run = replace(run, outcome=Outcome.OK)
                 self.remember(state, todo)
-            except SourceError as exc:
+            except SourceError as refused:
+                exc = with_stale_advice(refused, state.spec.path)
                 detail = TeamError.of(exc, state.spec.display_name, state.spec.source)
                 run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
         elif todo:
             run = replace(run, outcome=Outcome.OK)
             if self.previews and (refusal := _refusal(state.backend)) is not None:
+                refusal = with_stale_advice(refusal, state.spec.path)
                 detail = TeamError.of(refusal, state.spec.display_name, state.spec.source)
                 run = replace(
                     run, outcome=_written(refusal), error=str(refusal), error_detail=detail

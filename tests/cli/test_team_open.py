@@ -64,13 +64,15 @@ def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
     # summary line and the report's totals: the night would write none of them
     header = f"Sales (teams/sales.xlsx): {cells} cells would change once it can be written"
     assert header in out.splitlines()
-    assert "1 team, 0 failed, 0 cells would change in " in out
+    # counted as left alone, as its line says (until 2026-12-06 only the line said so)
+    assert "1 team, 0 failed, 1 skipped-locked, 0 cells would change in " in out
     _written_and_planned(dry, cells)
 
     report = tmp_path / "run.json"
     code, out, err = run("-q", "sync", *config, "--report", str(report))
     assert code == 0, out + err
     assert out.splitlines()[0] == line.format(n=cells)  # -q still shows it
+    assert out.splitlines()[1].startswith("1 team, 0 failed, 1 skipped-locked, 0 cells changed in ")
     assert team.read_bytes() == before and lock.read_bytes() == _excel_owner("Ana Ruiz")
     entry = _written_and_planned(report, cells)
     assert entry["outcome"] == "skipped-locked"
@@ -82,6 +84,8 @@ def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
     code, out, err = run("sync", *config)
     assert code == 0, out + err
     assert f"Sales: ok, {cells} cells changed" in out
+    assert "1 team, 0 failed, 0 cells changed in " not in out  # the count is said when some
+    assert "skipped-locked" not in out
     assert team.read_bytes() != before
 
 
@@ -97,5 +101,27 @@ def test_an_old_libreoffice_lock_is_still_a_lock_and_says_its_age(workspace: Pat
     code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
     assert code == 0, out + err
     said = "LibreOffice by Ana Ruiz on laptop7 (.~lock.sales.xlsx#, 16 days old)"
-    assert f": {REFUSAL.format(said=said)}\n" in out
-    assert team.read_bytes() == before
+    # that old, it says the lock looks stale and what to delete; never deletes it itself
+    advice = (
+        "; at 16 days old the lock looks stale (left by a crash or a computer switched off "
+        "with the file open): if Ana Ruiz on laptop7 no longer has sales.xlsx open (ask "
+        f"first; a laptop asleep keeps it open), delete {os.path.realpath(lock)}, and only "
+        "that; sheets-sync never deletes a lock file"
+    )
+    assert f": {REFUSAL.format(said=said)}{advice}\n" in out
+    assert team.read_bytes() == before and lock.exists()
+    assert "1 team, 0 failed, 1 skipped-locked, 0 cells changed in " in out
+
+
+def test_a_lock_over_a_weekend_is_not_called_stale(workspace: Path) -> None:
+    """A laptop asleep from Friday evening keeps its lock until Monday: 2 days old is only
+    its age (``sync/stale_lock.STALE_LOCK_DAYS``)."""
+    team = workspace.parent / "teams" / "sales.xlsx"
+    lock = team.parent / "~$sales.xlsx"
+    lock.write_bytes(_excel_owner("Ana Ruiz"))
+    old = time.time() - 2.5 * 86400
+    os.utime(lock, (old, old))
+    code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
+    assert code == 0, out + err
+    said = REFUSAL.format(said="Excel by Ana Ruiz (~$sales.xlsx, 2 days old)")
+    assert f": {said}\n" in out and "stale (" not in out
