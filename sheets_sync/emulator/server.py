@@ -325,6 +325,8 @@ class Emulator:
     def stop(self) -> None:
         if self._thread is not None:
             self._server.shutdown()
+            if self._thread.name == "sheets-emulator":  # ``start``'s: past serve_forever
+                self._thread.join(5)  # it still runs, listed to a count of threads (a flake)
         self._server.close_connections()
         self._server.server_close()
         self.persist()

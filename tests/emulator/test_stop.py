@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Any
 
 import pytest
 import requests
 
 from sheets_sync.emulator import run_emulator
+from sheets_sync.emulator.httpd import Server
 from sheets_sync.emulator.server import Emulator
 from sheets_sync.errors import Interrupted
 from sheets_sync.sync import stops
@@ -26,6 +28,35 @@ def test_stopping_ends_the_threads_of_kept_alive_connections() -> None:
             assert reply.status_code == 401 and reply.headers.get("Connection") != "close"
         left = set(threading.enumerate()) - before
     assert not left, left
+
+
+def test_stopping_waits_for_the_server_thread_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stop`` returned once ``serve_forever`` had, its thread still running its last
+    lines: under load ``threading.enumerate()`` listed it, to the test above or to the
+    next test of the xdist worker that counts threads or forks sync workers (a flake).
+    Here the thread's last lines last until someone joins it."""
+    joined = threading.Event()
+    serve = Server.serve_forever
+
+    def serve_then_linger(self: Server, poll_interval: float = 0.5) -> None:
+        serve(self, poll_interval)
+        joined.wait(30)  # only a stop that never joins waits this out
+
+    monkeypatch.setattr(Server, "serve_forever", serve_then_linger)
+    with run_emulator() as emu:
+        thread = emu._thread
+        assert thread is not None
+        join = thread.join
+
+        def noted_join(timeout: Any = None) -> None:
+            joined.set()
+            join(timeout)
+
+        monkeypatch.setattr(thread, "join", noted_join)
+    try:
+        assert not thread.is_alive()
+    finally:
+        joined.set()
 
 
 def test_a_stop_dropped_in_a_finalizer_ends_the_emulator_served_in_the_main_thread() -> None:
