@@ -20,7 +20,10 @@ from sheets_sync.backends.gsheets.transport import (
 from sheets_sync.config_models import GoogleModel
 from sheets_sync.emulator import Emulator, run_emulator
 
-FAST = RetryPolicy(max_attempts=5, max_seconds=10.0, base_delay=0.01, max_delay=0.05)
+#: quick retries; a budget and a per-request timeout (``make_client``) for a loaded box: the
+#: emulator serves in this process, and the template's batchUpdate and its read cost it
+#: ~4-5 s each at a load of 8 on 2 cores; at 12, with xdist, they passed 10 s (ReadTimeout)
+FAST = RetryPolicy(max_attempts=5, max_seconds=60.0, base_delay=0.01, max_delay=0.05)
 
 
 @pytest.fixture(scope="package")
@@ -57,7 +60,7 @@ def make_client(emulator: Emulator, sa_info: dict[str, Any]) -> MakeClient:
         policy: RetryPolicy = FAST,
         per_minute: int = 6000,
         scopes: list[str] | None = None,
-        timeout: float = 10,
+        timeout: float = 60,
         **kw: Any,
     ) -> SheetsClient:
         """``scopes``: what the token asks for instead of the tool's own (the emulator
