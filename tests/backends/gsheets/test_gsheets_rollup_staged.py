@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -314,7 +314,7 @@ def test_a_rollup_sheet_deleted_after_a_staged_batch_says_deleted(
 @pytest.mark.parametrize("which", ["first", "last", "first, a dead run's tab to delete"])
 def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str],
-    small_batches: None, which: str,
+    small_batches: None, which: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     """Google applied the batch but its answer came after the client's timeout: the
     retry is refused (the staging tabs the first batch adds already exist; those the last
@@ -329,23 +329,42 @@ def test_a_batch_applied_by_an_attempt_that_timed_out_is_not_a_failure(
     if "dead run" in which:
         tabs[f"{staging.PREFIX}dead~1"] = [["x"]]
     out = emulator.create_spreadsheet("rollup", tabs)
-    calls = [0]
+    # the ``target``-th batch, not call: under load another batch timed out too, its retry
+    # a call, and the late one was the batch before the last (its retry a 200, not refused).
+    # Each handler's logged entry is noted in its thread, for ``late_answer``
+    handled = threading.local()
+    record = emulator.log.record
+    bodies: list[Any] = []  # of the batches, in order, each once
+    late: list[Any] = []
+    retried = threading.Event()
+
+    def noted(entry: Any, arrived: Any = None) -> None:
+        handled.entry = entry
+        record(entry, arrived)
+        if late and entry is not late[0] and entry.body == late[0].body:
+            retried.set()  # the client timed out and retried: the late answer may go
 
     def late_answer(endpoint: str, sid: str | None) -> None:
-        if sid == out and endpoint == "spreadsheets.batchUpdate":
-            calls[0] += 1
-            if calls[0] == target:  # applied and logged; the client stops waiting after 2 s
-                time.sleep(4)
+        entry = handled.entry
+        if sid != out or endpoint != "spreadsheets.batchUpdate" or entry.body in bodies:
+            return
+        bodies.append(entry.body)
+        if len(bodies) == target:  # applied and logged; answered once the client retried
+            late.append(entry)
+            retried.wait(60)  # only a retry never sent waits this out
 
+    monkeypatch.setattr(emulator.log, "record", noted)
     emulator.faults.after_request = late_answer
-    # 2 s, not less: on a loaded machine another request must not time out as well
-    result = _sync(tmp_path, sa_info, teams, out, timeout=2)
+    # 5 s: on a loaded machine another request must not time out as well (it did at 2 s);
+    # the late answer waits for the retry, not a fixed sleep past the timeout
+    result = _sync(tmp_path, sa_info, teams, out, timeout=5)
     emulator.faults.after_request = None
     assert result.rollup_error is None
+    assert late and retried.is_set()
     batches = _batches(emulator, out)
-    late = batches[target - 1]
-    assert late.status == 200
-    retries = [r for r in batches[target:] if r.body == late.body]
+    at = next(i for i, r in enumerate(batches) if r is late[0])
+    assert late[0].status == 200
+    retries = [r for r in batches[at + 1 :] if r.body == late[0].body]
     assert [r.status for r in retries] == [400]  # the retry, refused, was the sign
     applied = [r.body for r in batches if r.status == 200]
     # any other refusal is also a retry of a batch in place (one more timeout under load)
