@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import tempfile
@@ -126,6 +127,15 @@ def is_temp_name(name: str, prefix: str, suffix: str) -> bool:
         and name.endswith(suffix)
         and _MKSTEMP.fullmatch(name, len(prefix), len(prefix) + 8) is not None
     )
+
+
+def temp_files_of(path: Path) -> Iterator[Path]:
+    """The temp files ``atomic_write(path)`` stages beside ``path`` (a killed run's among
+    them): only mkstemp's names, so a sweep never deletes a user's look-alike such as
+    ``.rollup-state.json.before upgrade.tmp``."""
+    prefix = f".{path.name}."
+    found = path.parent.glob(f"{glob.escape(prefix)}*.tmp")
+    return (p for p in found if is_temp_name(p.name, prefix, ".tmp"))
 
 
 def remove_stale(paths: Iterable[Path], older_than: float = 3600.0) -> None:

@@ -17,14 +17,13 @@ the teams it read the night before (``read_order``), so an unchanged link costs 
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from sheets_sync.atomic import atomic_write_text, remove_stale
+from sheets_sync.atomic import atomic_write_text, remove_stale, temp_files_of
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.domain.team_names import team_key
 from sheets_sync.sync.reading import TeamRead
@@ -136,7 +135,7 @@ def save_links(
     theirs, teams no longer in it go."""
     # a run killed between writing the temp file and renaming it left it for good; swept
     # each night, as most nights' links are the same and write nothing
-    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    remove_stale(temp_files_of(path))
     merged = {t: links[t] if t in links else old[t] for t in teams if t in links or t in old}
     if merged == old:
         return

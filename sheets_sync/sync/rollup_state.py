@@ -13,7 +13,6 @@ No pandas here, on purpose.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import code_version
-from sheets_sync.atomic import atomic_write_text, remove_stale
+from sheets_sync.atomic import atomic_write_text, remove_stale, temp_files_of
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.pickling import hash_by_value
 from sheets_sync.sync.outcome import RunContext, TeamRun
@@ -103,7 +102,7 @@ class RollupState:
         except OSError as exc:
             raise self._unusable(exc) from None
         # a run killed between writing the temp file and renaming it left it for good
-        remove_stale(self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"))
+        remove_stale(temp_files_of(self.path))
 
     def forget(self) -> None:
         try:

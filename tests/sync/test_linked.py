@@ -93,12 +93,16 @@ def test_a_killed_runs_links_temp_file_is_swept_once_an_hour_old(tmp_path: Path)
     path = tmp_path / "google-links.json"
     save_links(path, {"A": ["b"]}, ["A"], {})
     stale, young = (tmp_path / f".google-links.json.{n}.tmp" for n in ("k1ll3d0l", "runn1ng0"))
-    for temp in (stale, young):
+    # a user's copies of a like name, as old: not mkstemp's names, so never ours to delete
+    users = [tmp_path / f".google-links.json.{n}.tmp" for n in ("before upgrade", "K1LL3D0L")]
+    for temp in (stale, young, *users):
         temp.write_text('{"A": ["b"]}')
     hours_ago = time.time() - 3 * 3600
-    os.utime(stale, (hours_ago, hours_ago))
+    for old in (stale, *users):
+        os.utime(old, (hours_ago, hours_ago))
     save_links(path, {"A": ["b"]}, ["A"], load_links(path))  # the same links: nothing written
     assert not stale.exists() and young.exists()  # a younger one may be another run's
+    assert [u for u in users if not u.exists()] == []
     assert load_links(path) == {"A": ["b"]}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,6 +136,28 @@ def test_a_torn_state_file_means_rewrite(cfg: Path) -> None:
     assert sync(cfg).rollup_rewritten
     RollupState(state).forget()
     assert sync(cfg).rollup_rewritten
+
+
+def test_a_killed_runs_state_temp_file_is_swept_but_a_users_look_alike_kept(
+    tmp_path: Path,
+) -> None:
+    """A run SIGKILLed between staging ``rollup-state.json`` and renaming it left
+    ``.rollup-state.json.<mkstemp's 8>.tmp``: swept by the next save once an hour old.
+    A user's ``.rollup-state.json.before upgrade.tmp`` is not a name of ours: kept (the
+    sweep took any ``.rollup-state.json.*.tmp`` until 2026-12-06)."""
+    state = tmp_path / "rollup-state.json"
+    book = tmp_path / "company.xlsx"
+    book.write_bytes(b"workbook")
+    killed = tmp_path / ".rollup-state.json.k1ll3d0l.tmp"
+    users = [tmp_path / f".rollup-state.json.{n}.tmp" for n in ("before upgrade", "K1LL3D0L")]
+    hours_ago = time.time() - 3 * 3600
+    for temp in (killed, *users):
+        temp.write_text("{}", encoding="utf-8")
+        os.utime(temp, (hours_ago, hours_ago))
+    RollupState(state).save("fp", book)
+    assert not killed.exists()
+    assert [u for u in users if not u.exists()] == []
+    assert RollupState(state).unchanged("fp", book)
 
 
 def test_a_google_rollup_does_not_read_the_nights_it_cannot_show(cfg: Path, tmp_path: Path) -> None:
