@@ -129,13 +129,21 @@ def is_temp_name(name: str, prefix: str, suffix: str) -> bool:
     )
 
 
-def temp_files_of(path: Path) -> Iterator[Path]:
+def temp_files_of(path: Path, tails: tuple[str, ...] = ("",)) -> Iterator[Path]:
     """The temp files ``atomic_write(path)`` stages beside ``path`` (a killed run's among
-    them): only mkstemp's names, so a sweep never deletes a user's look-alike such as
+    them), each with one of ``tails`` added (a file made beside the temp file): only
+    mkstemp's names, so a sweep never deletes a user's look-alike such as
     ``.rollup-state.json.before upgrade.tmp``."""
     prefix = f".{path.name}."
-    found = path.parent.glob(f"{glob.escape(prefix)}*.tmp")
-    return (p for p in found if is_temp_name(p.name, prefix, ".tmp"))
+
+    def ours(name: str) -> bool:
+        return any(
+            name.endswith(f".tmp{tail}")
+            and is_temp_name(name[: len(name) - len(tail)], prefix, ".tmp")
+            for tail in tails
+        )
+
+    return (p for p in path.parent.glob(f"{glob.escape(prefix)}*.tmp*") if ours(p.name))
 
 
 def remove_stale(paths: Iterable[Path], older_than: float = 3600.0) -> None:

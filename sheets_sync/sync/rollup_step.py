@@ -9,14 +9,13 @@ renames it into place and records what was written. If the writes end other than
 
 from __future__ import annotations
 
-import glob
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheets_sync.atomic import remove_stale, staging
+from sheets_sync.atomic import remove_stale, staging, temp_files_of
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, SheetsSyncError
 from sheets_sync.ops.history import HistoryStore
@@ -172,7 +171,7 @@ def _stage_workbook(ws: Workspace, prep: RollupPrep) -> Path:
 def _sweep_stale_temps(path: Path) -> None:
     """Temp workbooks a killed run staged and never renamed (``atomic.staging`` names),
     and the ``.bulk`` file of one killed while it spliced in the rows."""
-    remove_stale(path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"))
+    remove_stale(temp_files_of(path, ("", ".bulk")))
 
 
 def publish(ws: Workspace, prep: RollupPrep) -> tuple[str, bool]:

@@ -364,12 +364,18 @@ def test_a_killed_runs_staged_rollup_is_swept(demo: Path, tmp_path: Path) -> Non
     stages one removes them once they are an hour old, and only then."""
     shutil.copytree(demo.parent, tmp_path / "ws")
     cfg = tmp_path / "ws" / demo.name
-    old, fresh = cfg.parent / ".company.xlsx.abc123.tmp", cfg.parent / ".company.xlsx.def456.tmp"
-    spliced = cfg.parent / ".company.xlsx.abc123.tmp.bulk"
-    for leftover in (old, fresh, spliced):
+    old, fresh = (
+        cfg.parent / ".company.xlsx.abc123_x.tmp",
+        cfg.parent / ".company.xlsx.def456xy.tmp",
+    )
+    spliced = cfg.parent / ".company.xlsx.abc123_x.tmp.bulk"
+    # a user's copies of like names: not mkstemp's, so never ours to delete
+    users = [cfg.parent / f".company.xlsx.{n}" for n in ("before upgrade.tmp", "abc123_x.tmp.mine")]
+    for leftover in (old, fresh, spliced, *users):
         leftover.write_bytes(b"half a workbook")
     two_hours_ago = time.time() - 7200
-    for leftover in (old, spliced):
+    for leftover in (old, spliced, *users):
         os.utime(leftover, (two_hours_ago, two_hours_ago))
     assert run(cfg, 2).rollup_rewritten
     assert not old.exists() and not spliced.exists() and fresh.exists()
+    assert [u for u in users if not u.exists()] == []
