@@ -146,12 +146,20 @@ def test_a_night_an_older_run_was_killed_in_while_writing_the_rollup_is_redone_o
 ) -> None:
     """ef774b1 SIGKILLed at the company workbook's rename (``at-rollup-rename``): it had
     written the team file and recorded the night in history, deleted its rollup state,
-    and left the workbook staged. Today's run redoes the night: the rollup written with
-    it once, history holding it once."""
+    and left the workbook staged, the night before's ``company.xlsx`` still in place.
+    Today's run redoes the night: the rollup rewritten with it once, the staged workbook
+    swept, history migrated and holding it once."""
     root = _workspace(tmp_path)
     killed = KILLED / "at-rollup-rename"
     shutil.copytree(killed / "teams", root / "teams", dirs_exist_ok=True)
     shutil.copytree(killed / "state", root / ".sheets-sync", dirs_exist_ok=True)
+    shutil.copy2(killed / "company.xlsx", root / "company.xlsx")  # the night before's
+    assert _trends_nights(root / "company.xlsx") == OLD_NIGHTS
+    # the workbook it staged, by the name it had (its 37 KB not kept: swept unread)
+    staged = root / ".company.xlsx.zoa4yf_y.tmp"
+    staged.write_bytes(b"PK\x03\x04 the night's workbook, staged and never renamed")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(staged, (hours_ago, hours_ago))
     history = root / ".sheets-sync" / "history.sqlite"
     packed = history.with_suffix(".sqlite.gz")
     with gzip.open(packed) as saved:
@@ -167,6 +175,7 @@ def test_a_night_an_older_run_was_killed_in_while_writing_the_rollup_is_redone_o
     night = dt.date(2026, 11, 19)
     result = sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=night))
     assert not result.failed and result.history_skipped is None and result.rollup_error is None
+    assert result.rollup_rewritten and not staged.exists()
     assert {_column(c.cell) for r in result.runs for c in r.changes} <= OWNED
     version, tables = _schema(history)
     assert version == "3" and {"alerted", "alert_baseline"} <= tables  # migrated 2 -> 3
