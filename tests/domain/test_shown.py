@@ -116,3 +116,18 @@ def test_a_typed_difference_of_close_numbers_reads_as_typed() -> None:
     assert shown_text(0.9996 - 1.0) == "-0.000399999999999956"  # binary, 15 digits shown
     assert typed_difference(0.9996, 1.0) == -0.0004
     assert shown_text(typed_difference(12.3, 12.2)) == "0.1"  # 0.10000000000000142
+
+
+def test_a_typed_difference_below_the_normal_floats_is_never_0() -> None:
+    """2.1e-322 - 2.08e-322 typed is 2e-324, which rounds to 0; the binary difference
+    of two subnormals is exact: it read 0.0 until 2026-12-06."""
+    assert typed_difference(2.1e-322, 2.08e-322) == 2.1e-322 - 2.08e-322 != 0
+    assert typed_difference(5e-324, -5e-324) == 1e-323
+
+
+def test_a_typed_difference_takes_a_numpy_float() -> None:
+    """``repr(numpy.float64(0.9996))`` is ``np.float64(0.9996)``: it raised
+    InvalidOperation until 2026-12-06."""
+    np = pytest.importorskip("numpy")
+    assert typed_difference(np.float64(0.9996), np.float64(1.0)) == -0.0004
+    assert type(typed_difference(np.float64(0.9996), 1.0)) is float
