@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sheets_sync.domain.finite import bounded, ratio_of_differences
 from sheets_sync.domain.models import KPI, Direction, KPIResult, KPIStatus, Trend
@@ -72,10 +73,11 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     """(absolute, relative) distance from target; for a range, signed distance outside it
-    (negative below, positive above, 0 inside). Both finite (``domain/finite.py``). The
-    absolute one is the difference of the numbers as typed (``shown.typed_difference``):
+    (negative below, positive above, 0 inside) and its share of the range's width. Both
+    finite (``domain/finite.py``). Both of the numbers as typed (``shown.typed_difference``):
     actual 0.9996 against 1 was -0.000399999999999956, in the cell, the export and the
-    dry run, until 2026-12-06; the status and the trend compare the floats as before."""
+    dry run, until 2026-12-06 (Variance %, until a later pass that day); the status and
+    the trend compare the floats as before."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None
@@ -84,19 +86,29 @@ def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
             return 0.0, (None if kpi.upper == kpi.lower else 0.0)
         if kpi.upper == kpi.lower:
             return _typed_variance(actual, edge), None
-        pct = ratio_of_differences(actual, edge, kpi.upper, kpi.lower)
-        return _typed_variance(actual, edge), pct
+        return _typed_variance(actual, edge), _typed_ratio(actual, edge, kpi.upper, kpi.lower)
     if kpi.target is None:
         return None, None
     diff = _typed_variance(actual, kpi.target)
     if not kpi.target:
         return diff, None
-    return diff, ratio_of_differences(actual, kpi.target, abs(kpi.target), 0.0)
+    return diff, _typed_ratio(actual, kpi.target, abs(kpi.target), 0.0)
 
 
 def _typed_variance(actual: float, target: float) -> float:
     """``actual - target`` as typed (``shown.typed_difference``), clamped to Excel's numbers."""
     return bounded(typed_difference(actual, target))
+
+
+def _typed_ratio(a: float, b: float, c: float, d: float) -> float:
+    """``(a - b) / (c - d)`` (``c != d``) of the differences as typed, so Variance % has
+    no more noise than Variance (-0.0004 / 1 is -0.0004, not -0.000399999999999956); a
+    difference past a float's range is left to ``finite.ratio_of_differences``, which
+    takes it on halves. Clamped to Excel's numbers (a tiny width can make it huge)."""
+    top, bottom = typed_difference(a, b), typed_difference(c, d)
+    if math.isinf(top) or math.isinf(bottom):
+        return ratio_of_differences(a, b, c, d)
+    return bounded(top / bottom)  # bottom is not 0: c != d
 
 
 def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:

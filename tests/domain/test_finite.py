@@ -144,3 +144,21 @@ def test_a_variance_is_the_difference_of_the_numbers_as_typed(
     2026-12-06; the difference of the decimals typed has none, and hides no difference
     between two floats (``shown.typed_difference``)."""
     assert kpi_status(item, as_of=AS_OF, actual=actual).variance == shown
+
+
+@pytest.mark.parametrize(
+    ("item", "actual", "shown"),
+    [
+        (kpi(Direction.HIGHER, target=1.0), 0.9996, -0.0004),  # was -0.000399999999999956
+        (kpi(Direction.LOWER, target=-2.0), -1.9996, 0.0002),  # / |target|: 0.000199999999999978
+        (kpi(Direction.RANGE, lower=1.1, upper=2.0), 1.0, -0.1 / 0.9),  # was -0.111111111111111(2)
+        (kpi(Direction.HIGHER, target=1e308), -1e308, -2.0),  # past a float: taken on halves
+        (kpi(Direction.RANGE, lower=0.0, upper=5e-324), 1e308, BIG),  # a tiny width: clamped
+    ],
+)
+def test_a_variance_pct_is_the_ratio_of_the_numbers_as_typed(
+    item: KPI, actual: float, shown: float
+) -> None:
+    """Variance % was the binary difference over the target, so it kept the noise the
+    Variance beside it had lost (-0.000399999999999956 beside -0.0004) until 2026-12-06."""
+    assert kpi_status(item, as_of=AS_OF, actual=actual).variance_pct == shown
