@@ -70,40 +70,45 @@ EXCEL_ERROR_WORDS = {
 #: met, then the usual fix. A Google cell brings Google's words (``detail``), which say
 #: more about that cell and come first; these are for an Excel file's, or a Google cell
 #: read with none. Until 2026-12-06 each read bare (``the cell shows the error #N/A``).
+#: Each passes from cell to cell (``=F6*2`` shows F6's #DIV/0!), so each says "the
+#: formula, or a cell it draws on": the cause may be a cell away. #N/A starts with NA():
+#: a Google lookup that found nothing comes with Google's words, so a Google #N/A with
+#: none is almost always an ``=NA()``.
+_DRAWS_ON = "the formula, or a cell it draws on,"
 CLASSIC_ERROR_WORDS = {
     "#DIV/0!": (
-        "the formula divides by 0 or by an empty cell: type the number it divides by, or "
+        f"{_DRAWS_ON} divides by 0 or by an empty cell: type the number it divides by, or "
         "have the formula check for 0 first (IF(B2=0, ..., A2/B2))"
     ),
     "#N/A": (
-        "a lookup in the formula (XLOOKUP, VLOOKUP, MATCH) did not find the value it looks "
-        "for, or the formula marks its value not available (NA()): add the value to the "
-        "list it searches, or type the value"
+        f"{_DRAWS_ON} marks its value not available (NA()) or looks up (XLOOKUP, VLOOKUP, "
+        "MATCH) a value its list does not hold: type the value, or add it to the list"
     ),
     "#VALUE!": (
-        "the formula got a value of the wrong kind, most often text (a word, a space) where "
-        "it does arithmetic: type a number in the cells it uses, or fix the formula"
+        f"{_DRAWS_ON} got a value of the wrong kind, most often text (a word, a space) "
+        "where it does arithmetic: type a number in the cells it uses, or fix the formula"
     ),
     "#REF!": (
-        "the formula refers to a cell that is gone (its row, column or tab was deleted, or "
-        "cells were pasted over it): point the formula at the right cells again"
+        f"{_DRAWS_ON} refers to a cell that is gone (its row, column or tab was deleted, "
+        "or cells were pasted over it): point the formula at the right cells again"
     ),
     "#NAME?": (
-        "the formula holds a name Excel does not know (a misspelt function or defined "
+        f"{_DRAWS_ON} holds a name Excel does not know (a misspelt function or defined "
         "name, or text without quotes): fix the spelling, or put the text in quotes"
     ),
     "#NUM!": (
-        "the formula met a number it cannot use: an impossible calculation (a square root of "
-        "a negative number), a result too large, or an IRR or RATE that found no answer: "
-        "check the numbers it uses"
+        f"{_DRAWS_ON} met a number it cannot use: an impossible calculation (a square root "
+        "of a negative number), a result too large, or an IRR or RATE that found no "
+        "answer: check the numbers it uses"
     ),
     "#NULL!": (
-        "the formula has a space between two ranges that do not meet (Excel's intersection "
-        "operator), most often where a colon or comma was meant: write A1:A9 or A1,B1"
+        f"{_DRAWS_ON} has a space between two ranges that do not meet (Excel's "
+        "intersection operator), most often where a colon or comma was meant: write A1:A9 "
+        "or A1,B1"
     ),
     "#ERROR!": (
-        "Google Sheets could not read the formula (a missing quote, bracket, comma or "
-        "operator): fix the formula"
+        "Google Sheets could not read the formula, or a formula it draws on (a missing "
+        "quote, bracket, comma or operator): fix that formula"
     ),
 }
 

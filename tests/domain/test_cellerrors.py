@@ -81,23 +81,35 @@ CLASSIC = ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "
             "stopped with an error: open the file in Excel, read the cell's Diagnostics and "
             "fix the code)",
         ),
-        (
+        (  # classic errors pass from cell to cell: the cause may be a cell away
             "#DIV/0!",
-            "the cell shows the error #DIV/0! (the formula divides by 0 or by an empty cell: "
-            "type the number it divides by, or have the formula check for 0 first "
-            "(IF(B2=0, ..., A2/B2)))",
+            "the cell shows the error #DIV/0! (the formula, or a cell it draws on, divides by "
+            "0 or by an empty cell: type the number it divides by, or have the formula check "
+            "for 0 first (IF(B2=0, ..., A2/B2)))",
         ),
         (
             "#REF!",
-            "the cell shows the error #REF! (the formula refers to a cell that is gone (its "
-            "row, column or tab was deleted, or cells were pasted over it): point the formula "
-            "at the right cells again)",
+            "the cell shows the error #REF! (the formula, or a cell it draws on, refers to a "
+            "cell that is gone (its row, column or tab was deleted, or cells were pasted over "
+            "it): point the formula at the right cells again)",
         ),
         (
             "#NULL!",
-            "the cell shows the error #NULL! (the formula has a space between two ranges that "
-            "do not meet (Excel's intersection operator), most often where a colon or comma "
-            "was meant: write A1:A9 or A1,B1)",
+            "the cell shows the error #NULL! (the formula, or a cell it draws on, has a space "
+            "between two ranges that do not meet (Excel's intersection operator), most often "
+            "where a colon or comma was meant: write A1:A9 or A1,B1)",
+        ),
+        (  # NA() first: a Google lookup that found nothing comes with Google's words
+            "#N/A",
+            "the cell shows the error #N/A (the formula, or a cell it draws on, marks its "
+            "value not available (NA()) or looks up (XLOOKUP, VLOOKUP, MATCH) a value its "
+            "list does not hold: type the value, or add it to the list)",
+        ),
+        (
+            "#ERROR!",
+            "the cell shows the error #ERROR! (Google Sheets could not read the formula, or "
+            "a formula it draws on (a missing quote, bracket, comma or operator): fix that "
+            "formula)",
         ),
     ],
 )

@@ -88,9 +88,9 @@ def test_bad_numbers(raw: CellValue, message: str) -> None:
         ),
         (  # Google's words that are the code alone say nothing: ours (2026-12-06)
             CellError("#REF!", "#REF!"),
-            "the cell shows the error #REF! (the formula refers to a cell that is gone (its "
-            "row, column or tab was deleted, or cells were pasted over it): point the formula "
-            "at the right cells again)",
+            "the cell shows the error #REF! (the formula, or a cell it draws on, refers to a "
+            "cell that is gone (its row, column or tab was deleted, or cells were pasted over "
+            "it): point the formula at the right cells again)",
         ),
         (
             CellError("#NAME?", "Unknown\nfunction\x0b"),

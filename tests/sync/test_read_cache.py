@@ -451,4 +451,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 62: the same grid; a Google cell whose effectiveValue or userEnteredValue is of an
     # odd shape fails the read naming its tab and cell (``gsheets.cellshape``), where some
     # read on: {"stringValue": null} was the text "None", {"boolValue": "no"} ticked
-    assert (FORMAT, fields[-1]) == (62, "hidden_cols")
+    # 63: the same grid; a classic error value's words say the formula "or a cell it
+    # draws on" (each passes from cell to cell), and #N/A's start with NA()
+    assert (FORMAT, fields[-1]) == (63, "hidden_cols")

@@ -72,10 +72,9 @@ def test_links_rich_text_and_na_read_as_shown_and_only_owned_cells_change(
     }
     assert emulator.values(key, "OKRs!L3") == [
         [
-            "Error H3: the cell shows the error #N/A (a lookup in the formula (XLOOKUP, "
-            "VLOOKUP, MATCH) did not find the value it looks for, or the formula marks its "
-            "value not available (NA()): add the value to the list it searches, or type the "
-            "value)"
+            "Error H3: the cell shows the error #N/A (the formula, or a cell it draws on, "
+            "marks its value not available (NA()) or looks up (XLOOKUP, VLOOKUP, MATCH) a "
+            "value its list does not hold: type the value, or add it to the list)"
         ]
     ]
     notes = emulator.cell(key, "OKRs!L4")
