@@ -21,6 +21,7 @@ from sheets_sync.domain.models import (
     Status,
     TeamResult,
 )
+from sheets_sync.domain.shown import shown_text
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import SAME_WITHIN, CellChange
@@ -168,10 +169,19 @@ def plan_writes(result: TeamResult, extract: Extract) -> list[CellWrite]:
 
 
 def same_value(old: CellValue, new: Value) -> bool:
+    """The cell already holds ``new``: a number within ``SAME_WITHIN`` of it that reads
+    the same in the 15 digits Excel shows (``shown.shown_text``). Within 1e-9 alone, a
+    Variance an earlier sync wrote with float noise (-0.000399999999999956, now -0.0004)
+    stayed forever (until 2026-12-06); such a cell is rewritten once. A value stored
+    with other 16th and 17th digits (Excel's 0.6666666666666667 for 2/3, LibreOffice's
+    0.666666666666667) reads the same, and is left alone."""
     if old is None or (isinstance(old, str) and not old):
         return new is None or new == ""
     if isinstance(new, float) and isinstance(old, int | float) and not isinstance(old, bool):
-        return math.isclose(float(old), new, rel_tol=0, abs_tol=SAME_WITHIN)
+        if old == new:
+            return True
+        near = math.isclose(float(old), new, rel_tol=0, abs_tol=SAME_WITHIN)
+        return near and shown_text(float(old)) == shown_text(new)
     if isinstance(old, dt.date | dt.datetime):
         return False
     return old == new

@@ -251,3 +251,37 @@ def test_a_variance_past_excels_largest_number_is_written_as_excels_largest(
     with zipfile.ZipFile(team) as z:
         xml = z.read("xl/worksheets/sheet2.xml").decode()
     assert f'<c r="{variance.coordinate}"' in xml and "1.7976931348623157" not in xml
+
+
+def test_a_variance_written_with_float_noise_is_rewritten_once(workspace: Path) -> None:
+    """Until 2026-12-06 a Variance was the binary difference (-0.000399999999999956 for
+    actual 0.9996 against 1), and a number within 1e-9 of the cell's counted as the same:
+    the typed -0.0004 never replaced it. Now it is rewritten once, and the night after
+    writes nothing; a value whose 16th and 17th digits differ but reads the same in the 15
+    Excel shows (Excel's 17 digits, LibreOffice's 15) is left alone."""
+    team = workspace.parent / "teams" / "sales.xlsx"
+    row = ["Lead", "Ann", "lagging", "monthly", "", "higher"]
+    write_team(
+        team,
+        kpi_rows=[
+            ["KPI-1", *row, 1.0, None, None, None, 0.9996, None, AS_OF],
+            ["KPI-2", *row, 0.0, None, None, None, 2 / 3, None, AS_OF],
+            ["KPI-3", *row, 0.0, None, None, None, 2 / 3, None, AS_OF],
+        ],
+    )
+    assert sync(workspace)[0].outcome is Outcome.OK
+    wb = openpyxl.load_workbook(team)
+    kpis = wb["KPIs"]
+    col = [c.value for c in kpis[1]].index("Variance") + 1
+    assert [kpis.cell(r, col).value for r in (2, 3, 4)] == [-0.0004, 2 / 3, 2 / 3]
+    # as an earlier sync, Excel and LibreOffice left them
+    for r, stored in ((2, -0.000399999999999956), (3, 0.6666666666666667), (4, 0.666666666666667)):
+        kpis.cell(r, col).value = stored
+    wb.save(team)
+    night = sync(workspace)[0]
+    assert night.outcome is Outcome.OK
+    assert [(c.tab, c.cell, c.old, c.new) for c in night.changes] == [
+        ("KPIs", kpis.cell(2, col).coordinate, -0.000399999999999956, -0.0004)
+    ]
+    after = sync(workspace)[0]
+    assert after.outcome is Outcome.UNCHANGED and not after.changes
