@@ -66,20 +66,44 @@ def without_lone_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-#: what must not reach a terminal or a log file as it is: C0/C1 controls (a newline forged
-#: a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard), the Unicode
-#: bidi and line-separator characters (U+202E showed a line backwards, as in "Trojan
-#: Source"), what shows nothing where it stands (U+200B, U+2060, U+FEFF: ``Sales\u200b``
-#: read as ``Sales``), the non-characters (U+FDD0-U+FDEF, U+FFFE, U+FFFF and the last two
-#: of every plane) and lone surrogates, which no UTF-8 stream can print. The configuration
-#: problems (``yamlio``) escaped U+FEFF, U+FFFE, U+FFFF and U+10FFFF while the log and the
-#: console printed them (until 2026-12-06): one rule for both. U+200C/U+200D stay as they
-#: are: a Persian or Hindi name needs them, and an emoji such as a family is joined by one.
+#: Unicode's format characters (category Cf, Unicode 14 as Python 3.11 has it): they show
+#: nothing where they stand, or steer what is around them (U+202E showed a line backwards,
+#: as in "Trojan Source"; a soft hyphen or U+2061 made ``Sales\xad`` read ``Sales``). But
+#: ZWNJ and ZWJ (U+200C, U+200D), which a Persian or Hindi name needs and which join an
+#: emoji such as a family, and U+200B, which ``_KEPT`` keeps where a script needs it.
+_FORMAT = (
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+#: the non-characters: U+FDD0-U+FDEF and the last two of every plane (U+FFFE, U+FFFF, ...)
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)
+)
+#: Thai, Lao, Myanmar and Khmer letters: these scripts put no space between words, and a
+#: U+200B between two of them marks where a line may break, so text typed in them holds
+#: it (escaped, a Thai team name read ``\u0e2a\u0e35\u200b...`` in the log). Elsewhere it
+#: is what makes ``Sales\u200b`` read as ``Sales``, and is escaped.
+_NO_SPACES = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
+#: what of ``_UNSAFE`` stays as it is: an emoji flag's tags (U+1F3F4, then tag letters,
+#: then U+E007F: the flag of Scotland), U+200B between two letters of ``_NO_SPACES``, and
+#: Mongolian's vowel separator U+180E between two Mongolian letters, where words hold it
+_KEPT = (
+    "\U0001f3f4[\U000e0020-\U000e007f]+"
+    f"|(?<=[{_NO_SPACES}])\u200b(?=[{_NO_SPACES}])"
+    "|(?<=[\u1800-\u18af])\u180e(?=[\u1800-\u18af])"
+)
+#: what must not reach a terminal or a log file as it is: control characters (Cc: a
+#: newline forged a log line, ``\x1b[2J`` cleared the screen, OSC 52 wrote the clipboard),
+#: the format characters (``_FORMAT``), the line and paragraph separators (Zl, Zp: U+2028,
+#: U+2029), the non-characters and lone surrogates (Cs), which no UTF-8 stream can print.
+#: The configuration problems (``yamlio``) escaped U+FEFF, U+FFFE, U+FFFF and U+10FFFF
+#: while the log and the console printed them (until 2026-12-06): one rule for both; a
+#: list of some format characters (U+200B, U+2060, the bidi ones) left the soft hyphen and
+#: U+2061-U+2064 raw, until a later pass that day took Unicode's category Cf whole.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
-    "\u2066-\u2069\ufdd0-\ufdef\ufeff\ufffe\uffff\ud800-\udfff"
-    + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
-    + "]"
+    f"(?P<kept>{_KEPT})|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_FORMAT}{_NONCHARACTERS}]"
 )
 
 
@@ -89,4 +113,8 @@ def one_line(text: str) -> str:
     texts come from files anyone on the share may save."""
     if _UNSAFE.search(text) is None:
         return text
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group() if match.group("kept") else repr(match.group())[1:-1]

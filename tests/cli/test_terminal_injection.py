@@ -10,6 +10,7 @@ import json
 import logging
 import shutil
 import sys
+import unicodedata
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -133,6 +134,43 @@ def test_one_line_escapes_what_shows_nothing_and_what_no_stream_prints() -> None
     assert one_line(hidden).encode("ascii")  # nothing left that a terminal hides or refuses
     # joiners a name or an emoji needs stay: a family emoji, a Persian name with a ZWNJ
     assert one_line("👨\u200d👩\u200d👧 می\u200cخواهم") == "👨\u200d👩\u200d👧 می\u200cخواهم"
+
+
+def test_one_line_escapes_every_format_character_but_what_text_needs() -> None:
+    """A list of some format characters left the soft hyphen and U+2061 raw (``Sales\xad``
+    read ``Sales``) until 2026-12-06: every Cf, Cc, Cs, Zl and Zp character and every
+    non-character is escaped now, on its own, but the joiners (U+200C, U+200D)."""
+    for point in range(0x110000):
+        char = chr(point)
+        kind = unicodedata.category(char)
+        nonchar = 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+        if (kind in {"Cf", "Cc", "Cs", "Zl", "Zp"} or nonchar) and char not in "\u200c\u200d":
+            assert one_line(char) == repr(char)[1:-1], hex(point)
+    assert one_line("Sales\u2061|Sales\xad|\u0600") == "Sales\\u2061|Sales\\xad|\\u0600"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京 東京 서울 Ελλάδα",
+        "مبيعات שיווק",  # right-to-left names: the letters alone order them
+        "Cafe\u0301 e\u0308",  # combining marks
+        "\u2764\ufe0f 👍🏽 👨\u200d👩\u200d👧 می\u200cخواهم",  # VS16, skin tone, ZWJ, ZWNJ
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's tags
+        "\u0e2a\u0e35\u200b\u0e04\u0e33 \u179f\u17bd\u200b\u179f\u17d2",  # Thai, Khmer
+        "\u182e\u1823\u1829\u1820\u180e\u1821",  # Mongolian's vowel separator
+    ],
+)
+def test_one_line_keeps_what_a_script_or_an_emoji_needs(text: str) -> None:
+    """A U+200B between Thai, Lao, Khmer or Myanmar letters marks a word break their
+    text holds; an emoji flag's tags follow U+1F3F4: kept there, escaped elsewhere."""
+    assert one_line(text) == text
+
+
+def test_what_a_script_needs_is_escaped_elsewhere() -> None:
+    assert one_line("Sales\u200b|\u200b\u0e2a|\U000e0067|a\u180e") == (
+        "Sales\\u200b|\\u200b\u0e2a|\\U000e0067|a\\u180e"
+    )
 
 
 def test_a_traceback_quotes_the_error_escaped() -> None:
