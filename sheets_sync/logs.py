@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 from sheets_sync.domain.celltext import one_line  # re-exported (__all__): its first home
@@ -33,7 +34,7 @@ class PlainFormatter(logging.Formatter):
         if ei[1] is None:
             return _lines(super().formatException(ei))
         error = traceback.TracebackException(type(ei[1]), ei[1], ei[2])
-        said = _said(error, set())
+        said = _said(error, set())  # its notes each made one line first (``_said``)
         # the error's own text (a cell's, a tab's: a newline in it forged a log line) is
         # one line; the frames' lines each
         return "".join(
@@ -46,10 +47,16 @@ class PlainFormatter(logging.Formatter):
 
 
 def _said(error: traceback.TracebackException, seen: set[int]) -> set[str]:
-    """What ``error`` and the errors chained to it say (``format_exception_only``)."""
+    """What ``error`` and the errors chained to it say (``format_exception_only``), each
+    note (``add_note``) made ``one_line`` whole in them first: a note is printed a line
+    for each of its lines, so one holding a newline printed a line of its own
+    (``INFO forged``) until 2026-12-06."""
     if id(error) in seen:
         return set()
     seen.add(id(error))
+    notes = error.__notes__
+    if isinstance(notes, Sequence) and not isinstance(notes, str):
+        error.__notes__ = [one_line(note) if isinstance(note, str) else note for note in notes]
     said = set(error.format_exception_only())
     for other in (error.__cause__, error.__context__, *(error.exceptions or ())):
         if other is not None:
@@ -62,19 +69,37 @@ def _lines(text: str) -> str:
     return "\n".join(map(one_line, text.split("\n")))
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(PlainFormatter):
+    """One JSON object a line. Its texts as ``PlainFormatter`` prints them: the message
+    and each text field ``one_line``, the exception escaped (a frame a line): a shipper
+    that shows a record's message showed a cell's ``\x1b[2J`` or U+202E as it was, JSON
+    escaping being undone by reading it, until 2026-12-06."""
+
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, object] = {
             "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": one_line(record.getMessage()),
         }
         # a number with the digits Excel shows (``shown_numbers``), as in the run report
-        payload.update({k: shown_numbers(v) for k, v in record.__dict__.items() if k not in _SKIP})
+        payload.update(
+            {k: _texts(shown_numbers(v)) for k, v in record.__dict__.items() if k not in _SKIP}
+        )
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)
+
+
+def _texts(value: object) -> object:
+    """``value`` with each text in it (in dicts and lists too) ``one_line``."""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, dict):
+        return {k: _texts(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_texts(v) for v in value]
+    return value
 
 
 def record(message: str, level: int = logging.INFO, **fields: object) -> str:

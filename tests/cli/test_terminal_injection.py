@@ -19,7 +19,7 @@ import pytest
 
 from sheets_sync.console import PlainConsole, output_console, print_findings, print_summary
 from sheets_sync.domain.models import Finding, Severity, TeamResult
-from sheets_sync.logs import PlainFormatter, one_line
+from sheets_sync.logs import JsonFormatter, PlainFormatter, one_line
 from sheets_sync.sync.engine import SyncResult
 from tests.cli.test_ops_cli import AS_OF, run
 from tests.ops.conftest import make
@@ -196,3 +196,36 @@ def test_a_chained_error_in_a_traceback_is_one_line_too() -> None:
     assert "KeyError: 'tab\\nINFO x: fine'" in text
     assert text.endswith("ValueError: row\\u202e\\nINFO x: ok")
     assert not [line for line in text.splitlines() if line.startswith("INFO")]
+
+
+def test_a_note_of_many_lines_in_a_traceback_is_one_line() -> None:
+    """A note (``add_note``) printed a line for each of its lines, unescaped: a note
+    holding a cell's text forged a log line (``INFO forged``) until 2026-12-06."""
+    try:
+        error = ValueError("x")
+        error.add_note("row 7\nINFO x: forged\x1b[2J")
+        raise error
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed", None, sys.exc_info())
+    text = PlainFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert text.endswith("ValueError: x\nrow 7\\nINFO x: forged\\x1b[2J")
+    assert not [line for line in text.splitlines() if line.startswith("INFO")]
+
+
+def test_a_json_record_carries_no_control_character_once_read() -> None:
+    """JSON escapes a newline or an ESC, but a shipper that reads the record shows its
+    message as it was: a tab name's ``\x1b[2J`` and U+202E reached the screen so until
+    2026-12-06. The message, text fields and the exception are escaped as a plain line's."""
+    try:
+        raise ValueError("cell\x1b[2J\u202e")
+    except ValueError:
+        info = sys.exc_info()
+    record = logging.LogRecord("sheets_sync", 30, "", 0, "tab %s", ("OKRs\u202e\x1b[2J",), info)
+    record.__dict__["tab"] = "OKRs\nINFO"
+    payload = json.loads(JsonFormatter().format(record))
+    assert payload["message"] == "tab OKRs\\u202e\\x1b[2J"
+    assert payload["tab"] == "OKRs\\nINFO"
+    assert payload["exception"].endswith("ValueError: cell\\x1b[2J\\u202e")
+    assert payload["exception"].startswith("Traceback (most recent call last):\n")
+    unsafe = {chr(c) for c in range(32)} - {"\n"} | {"\x7f", "\u202e"}
+    assert not unsafe & set("".join(map(str, payload.values())))
