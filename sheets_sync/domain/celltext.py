@@ -102,16 +102,18 @@ _KEPT = (
 #: while the log and the console printed them (until 2026-12-06): one rule for both; a
 #: list of some format characters (U+200B, U+2060, the bidi ones) left the soft hyphen and
 #: U+2061-U+2064 raw, until a later pass that day took Unicode's category Cf whole.
-_UNSAFE = re.compile(
-    f"(?P<kept>{_KEPT})|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_FORMAT}{_NONCHARACTERS}]"
-)
+_CHARS = f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_FORMAT}{_NONCHARACTERS}]"
+_UNSAFE = re.compile(f"(?P<kept>{_KEPT})|{_CHARS}")
+#: a text with none of these is left as it is without trying ``_KEPT`` at each character
+#: (``_UNSAFE.search`` took 1.7 times as long on a plain log line)
+_ANY_UNSAFE = re.compile(_CHARS)
 
 
 def one_line(text: str) -> str:
     """``text`` as one harmless line: each character ``_UNSAFE`` matches shown as its
     escape (``\\n``, ``\\x1b``, ``\\u202e``). Team names, tab names, cell values and error
     texts come from files anyone on the share may save."""
-    if _UNSAFE.search(text) is None:
+    if _ANY_UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_escaped, text)
 
