@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from sheets_sync.config_models import WorkspaceModel
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError, MappingError
 from sheets_sync.mapping.spec import MappingSpec, TabNames, load_mapping, named_tabs
@@ -251,10 +252,13 @@ def resolve(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
                 f"({team_spec.source}); the company rollup would replace it"
             )
-    ids = [o.id for o in model.company_objectives]
-    for i, oid in enumerate(ids):
-        if ids.index(oid) != i:
-            problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {oid!r}")
+    # compared as a team's Aligns to is (``id_key``): C1 and Ｃ１ would be one objective
+    first_of: dict[str, int] = {}
+    for i, o in enumerate(model.company_objectives):
+        if (j := first_of.setdefault(id_key(o.id), i)) != i:
+            before = model.company_objectives[j].id
+            same = "" if before == o.id else f" (the same as {before!r})"
+            problems.append(f"{cfg.name}: company_objectives[{i}].id: duplicate id {o.id!r}{same}")
     key_file = model.google.credentials
     if files_must_exist and key_file:  # config check: a sync fails just its Google teams
         from sheets_sync.backends.gsheets.keycheck import key_path_problem

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     AlignedObjective,
     CompanyObjective,
@@ -38,14 +39,18 @@ def score_aligned(
     rules: ScoringRules = ScoringRules(),
 ) -> list[CompanyObjectiveResult]:
     """``score_company_objectives`` from each team's ``aligned_objectives``, which a night
-    keeps beside every packed result so that scoring the company unpacks none of them."""
-    by_company: dict[str, list[AlignedObjective]] = {o.id: [] for o in objectives}
+    keeps beside every packed result so that scoring the company unpacks none of them.
+    IDs compare as ``id_key`` compares them (``evaluate_team`` reads an Aligns to ``Ｃ１``
+    as the configuration's ``C1``; so does a night's result kept from before)."""
+    by_company: dict[str, list[AlignedObjective]] = {}
+    for o in objectives:  # the configuration refuses two IDs with one key: the first
+        by_company.setdefault(id_key(o.id), [])
     for a in aligned:
-        if a.aligns_to in by_company:
-            by_company[a.aligns_to].append(a)
+        if (key := id_key(a.aligns_to)) in by_company:
+            by_company[key].append(a)
     results = []
     for company in objectives:
-        mine = tuple(by_company[company.id])
+        mine = tuple(by_company[id_key(company.id)])
         score = weighted_mean([(a.score, 1.0) for a in mine if a.score is not None])
         results.append(
             CompanyObjectiveResult(

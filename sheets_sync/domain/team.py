@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from sheets_sync.domain.findings_order import sheet_positions
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.kpi import is_stale, kpi_status
 from sheets_sync.domain.lint import lint_kpi_dates, lint_team
 from sheets_sync.domain.models import (
@@ -14,6 +16,7 @@ from sheets_sync.domain.models import (
     Finding,
     KeyResult,
     KRResult,
+    Objective,
     ObjectiveResult,
     Period,
     Severity,
@@ -34,7 +37,8 @@ from sheets_sync.domain.validate import (
 
 
 def kpi_key(team: str, kpi_id: str) -> str:
-    return f"{team}/{kpi_id}".casefold()
+    """A KPI's key: its team's name in any case, its ID as IDs compare (``id_key``)."""
+    return f"{team.casefold()}/{id_key(kpi_id)}"
 
 
 class KPIIndex(dict[str, KPI]):
@@ -66,7 +70,7 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
     (case ignored), else without outer spaces, so ``Sales/NPS`` reads team " Sales "
     (kept as written: it keys the history); it found nothing. Two teams whose names
     differ only by outer spaces are not told apart by a guess."""
-    kpi = index.get(ref.casefold())
+    kpi = _as_written(ref, index)
     if kpi is not None or not isinstance(index, KPIIndex):
         return kpi, None
     cut = ref.find("/")
@@ -78,6 +82,17 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
             return kpi, None
         cut = ref.find("/", cut + 1)
     return None, None
+
+
+def _as_written(ref: str, index: Mapping[str, KPI]) -> KPI | None:
+    """The KPI ``ref`` names with its team's name as written (case ignored): the first
+    slash whose two sides name one (a team's name may hold a slash)."""
+    cut = ref.find("/")
+    while cut >= 0:
+        if (kpi := index.get(kpi_key(ref[:cut], ref[cut + 1 :]))) is not None:
+            return kpi
+        cut = ref.find("/", cut + 1)
+    return None
 
 
 def _warn(kr: KeyResult, field: str, message: str) -> Finding:
@@ -161,11 +176,12 @@ def evaluate_team(
     bad_krs |= _repeats(kr.id for kr in team.key_results)
     repeated_kpis = _repeats(kpi.id for kpi in team.kpis)
 
-    objective_ids = {o.id for o in team.objectives}
+    # IDs compared as ``id_key`` compares them: a key result under ``Ｏ１`` is O1's
+    objective_ids = {id_key(o.id) for o in team.objectives}
     grouped: dict[str, list[KeyResult]] = defaultdict(list)
     left_out: dict[str, list[KeyResult]] = defaultdict(list)  # with errors of their own
     for position, kr in enumerate(team.key_results):
-        if kr.objective_id not in objective_ids:
+        if id_key(kr.objective_id) not in objective_ids:
             findings.append(
                 Finding.at(
                     kr.origin,
@@ -175,29 +191,17 @@ def evaluate_team(
                 )
             )
         elif position not in bad_krs:
-            grouped[kr.objective_id].append(kr)
+            grouped[id_key(kr.objective_id)].append(kr)
         else:
-            left_out[kr.objective_id].append(kr)
+            left_out[id_key(kr.objective_id)].append(kr)
 
+    companies = _by_key(company_objective_ids or ())
     objectives: list[ObjectiveResult] = []
-    for objective in team.objectives:
-        if (
-            company_objective_ids is not None
-            and objective.aligns_to
-            and objective.aligns_to not in company_objective_ids
-        ):
-            findings.append(
-                Finding.at(
-                    objective.origin,
-                    "aligns_to",
-                    f"aligns to {objective.aligns_to}, which is not a company "
-                    "objective in the workspace",
-                    severity=Severity.WARNING,
-                    row_id=objective.id,
-                )
-            )
-        krs = grouped.get(objective.id, [])
-        weight_problems = validate_weights(objective, krs, left_out.get(objective.id, ()))
+    for typed in team.objectives:
+        objective, unknown = _aligned(typed, companies, company_objective_ids is not None)
+        findings += unknown
+        krs = grouped.get(id_key(objective.id), [])
+        weight_problems = validate_weights(objective, krs, left_out.get(id_key(objective.id), ()))
         findings += weight_problems
         results: list[KRResult] = []
         for kr in krs:
@@ -275,14 +279,51 @@ def _percent_below(value: float, threshold: float) -> str:
     return f"{value * 100:g}%"
 
 
+def _aligned(
+    objective: Objective, companies: Mapping[str, str], checked: bool
+) -> tuple[Objective, list[Finding]]:
+    """The objective with its Aligns to as the configuration spells the company objective
+    it names (``_by_key``), or the warning that it names none (``checked``: the workspace
+    has company objectives)."""
+    if not objective.aligns_to:
+        return objective, []
+    company = companies.get(id_key(objective.aligns_to))
+    if company is not None:
+        return replace(objective, aligns_to=company), []
+    if not checked:
+        return objective, []
+    message = f"aligns to {objective.aligns_to}, which is not a company objective in the workspace"
+    return objective, [
+        Finding.at(
+            objective.origin,
+            "aligns_to",
+            message,
+            severity=Severity.WARNING,
+            row_id=objective.id,
+        )
+    ]
+
+
+def _by_key(company_objective_ids: Iterable[str]) -> dict[str, str]:
+    """The company objectives' IDs by ``id_key``: an Aligns to ``ｃ１`` or ``Ｃ１`` names
+    ``C1`` of the configuration, and is read as ``C1`` (the rollup's Aligns to and the
+    company score match it as the configuration spells it). Until 2026-12-06 an Aligns
+    to matched only as typed, and the sheet's reader turned ``Ｃ１`` into ``C1`` for a
+    day: one the configuration spelled ``Ｃ１`` named no company objective."""
+    found: dict[str, str] = {}
+    for company_id in sorted(company_objective_ids):
+        found.setdefault(id_key(company_id), company_id)
+    return found
+
+
 def _repeats(ids: Iterable[str]) -> set[int]:
-    """Positions of every id after its first occurrence, ignoring case as links to a KPI
-    do (``duplicate_ids`` reports them): "kpi-1" and "KPI-1" fed one key and were both
-    scored."""
+    """Positions of every id after its first occurrence, compared as ``id_key`` compares
+    them, as links to a KPI do (``duplicate_ids`` reports them): "kpi-1" and "KPI-1" fed
+    one key and were both scored."""
     seen: set[str] = set()
     found: set[int] = set()
     for position, item_id in enumerate(ids):
-        key = item_id.casefold()
+        key = id_key(item_id)
         if key in seen:
             found.add(position)
         seen.add(key)
@@ -290,6 +331,4 @@ def _repeats(ids: Iterable[str]) -> set[int]:
 
 
 def _with_team(finding: Finding, team: str) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, team=team)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
     Direction,
@@ -80,13 +81,13 @@ def validate_kpi(kpi: KPI) -> list[Finding]:
 
 
 def duplicate_ids(items: Iterable[KeyResult | KPI], what: str, field: str) -> list[Finding]:
-    """Every repeat after the first occurrence of an id (in any case: "kpi-1" repeats
-    "KPI-1", as links read them) is an error on its own row."""
+    """Every repeat after the first occurrence of an id (as ``id_key`` compares them:
+    "kpi-1" and "ＫＰＩ-1" repeat "KPI-1", as links read them) is an error on its own row."""
     seen: Counter[str] = Counter()
     found: list[Finding] = []
     for item in items:
-        seen[item.id.casefold()] += 1
-        if seen[item.id.casefold()] > 1:
+        seen[id_key(item.id)] += 1
+        if seen[id_key(item.id)] > 1:
             found.append(
                 Finding.at(item.origin, field, f"duplicate {what} ID {item.id}", row_id=item.id)
             )

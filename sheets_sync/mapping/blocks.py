@@ -25,10 +25,10 @@ its Start, Target and Current still blank.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Literal
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import KRType, ObjectiveType
 from sheets_sync.domain.values import CellValueError, parse_choice, parse_text
 from sheets_sync.grid import CellValue, RowCells
@@ -103,13 +103,12 @@ def _says_objective(values: Mapping[str, CellValue], blocks: BlocksSpec) -> bool
 
 
 def _text(value: CellValue) -> str:
-    """An ID as compared: full-width digits and letters (``Ｏ１``, typed with a CJK input
-    method) and a no-break space are the plain ones, case and spaces around do not count."""
+    """An ID as compared (``id_key``: ``Ｏ１`` is ``o1``), or "" for none."""
     try:
         text = parse_text(value) or ""
     except CellValueError:  # an error cell (#N/A) is no ID
         return ""
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    return id_key(text)
 
 
 #: a key result's own numbering: ``KR3``, ``KR-7``, ``KR 1.2``, ``K1``, ``KR#2``, ``Key

@@ -7,11 +7,11 @@ every other row scores.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
     Category,
@@ -113,8 +113,8 @@ class _RowReader:
 def parse_id(value: CellValue, label: str) -> str | None:
     """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
     pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
-    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Full-width
-    characters are the plain ones."""
+    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Kept as
+    typed (it keys the history): IDs are compared through ``id_key``."""
     retype = "format the cell as plain text and type the ID again"
     if isinstance(value, bool):
         shown = "TRUE" if value else "FALSE"
@@ -125,10 +125,7 @@ def parse_id(value: CellValue, label: str) -> str | None:
     elif isinstance(value, dt.time | dt.timedelta):
         what, fix = f"a time ({value})", retype
     else:
-        text = parse_text(value)
-        # full-width (CJK input) ``Ｏ１`` is O1: it was another objective, and an Aligns to
-        # ``Ｃ１`` named no company objective (until 2026-12-06)
-        return None if text is None else unicodedata.normalize("NFKC", text).strip() or None
+        return parse_text(value)
     raise CellValueError(f"{label} is {what}, not an ID: {fix}")
 
 
@@ -141,6 +138,12 @@ def _id_of(record: RowRecord, field: str) -> str | None:
         return parse_id(record.values.get(field), field)
     except CellValueError:
         return None
+
+
+def _first_row(record: RowRecord, objectives: dict[str, Objective]) -> bool:
+    """The record is its objective's first row (``objectives`` keyed by ``id_key``)."""
+    objective_id = _id_of(record, "objective_id")
+    return objective_id is None or id_key(objective_id) not in objectives
 
 
 def parse_objective(
@@ -281,10 +284,11 @@ def parse_kpi(
 def _merge_objective(
     objectives: dict[str, Objective], new: Objective, findings: list[Finding]
 ) -> None:
-    """First row naming an objective defines it; later rows that disagree get a warning."""
-    old = objectives.get(new.id)
+    """First row naming an objective defines it; later rows that disagree get a warning.
+    ``objectives`` is keyed by ``id_key``: ``Ｏ１`` and ``O1`` are one objective."""
+    old = objectives.get(id_key(new.id))
     if old is None:
-        objectives[new.id] = new
+        objectives[id_key(new.id)] = new
         return
     for field in ("title", "type", "aligns_to"):
         before, after = getattr(old, field), getattr(new, field)
@@ -307,7 +311,7 @@ def _id_repeated_why(kr: KeyResult, value: CellValue, before: list[KeyResult]) -
     in a number cell (``1.10`` reads 1.1, the tenth key result of objective 1), or
     numbered per objective (``KR1`` under O1 and under O2); until 2026-12-06 only the
     duplicate was said."""
-    other = next((o for o in before if o.id.casefold() == kr.id.casefold()), None)
+    other = next((o for o in before if id_key(o.id) == id_key(kr.id)), None)
     if other is None:
         return []
     if isinstance(value, float) and not value.is_integer():
@@ -315,7 +319,7 @@ def _id_repeated_why(kr: KeyResult, value: CellValue, before: list[KeyResult]) -
             f"KR ID {kr.id} is a number, and a number drops its last zeros (1.10 is 1.1): "
             "format the column as plain text and type the IDs again"
         )
-    elif other.objective_id != kr.objective_id:
+    elif id_key(other.objective_id) != id_key(kr.objective_id):
         message = (
             f"KR ID {kr.id} is also a key result of objective {other.objective_id} (row "
             f"{other.origin.row}): KR IDs are the team's, not the objective's; number it "
@@ -335,7 +339,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     tab = extract.okrs.layout.tab
     for record in extract.okrs.records:
         if record.kind == "objective":
-            first = _id_of(record, "objective_id") not in objectives
+            first = _first_row(record, objectives)
             objective, problems = parse_objective(record, extract.source, tab, first)
             findings += problems
             if objective:
@@ -345,7 +349,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
-            first = _id_of(record, "objective_id") not in objectives
+            first = _first_row(record, objectives)
             objective, obj_problems = parse_objective(record, extract.source, tab, first)
             # said once: the key result's reader names its row by its KR ID
             said = {(p.location, p.message) for p in problems}

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
@@ -113,13 +114,15 @@ def turned_off_track_by_team(
 
 
 def _was(krs: Mapping[str, str], kr_id: str, folded: list[dict[str, str]]) -> str | None:
-    """The KR's status last night; its id case-folded only when not found as it is
-    (``folded`` holds the team's folded statuses once made)."""
+    """The KR's status last night; its id compared as ``id_key`` compares IDs only when
+    not found as it is (``folded`` holds the team's statuses so keyed once made): a
+    baseline keyed ``KR1`` names tonight's ``ＫＲ１`` (the sheet's reader wrote full-width
+    IDs plain for a day, 2026-12-06, and one keyed ``ＫＲ１`` named no ``KR1``)."""
     was = krs.get(kr_id)
     if was is None:
         if not folded:
-            folded.append({k.casefold(): s for k, s in krs.items()})
-        was = folded[0].get(kr_id.casefold())
+            folded.append({id_key(k): s for k, s in krs.items()})
+        was = folded[0].get(id_key(kr_id))
     return was
 
 

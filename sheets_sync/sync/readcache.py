@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 63  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 64  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -116,7 +116,9 @@ FORMAT = 63  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # Baseline, Goal and Actual blank is a key result, an objective's other title is said once,
 # a KR ID repeated under another objective says why; 61: Google arrays stacked one a row
 # are each their own formula_arrays range; 62: a Google cell of an odd shape fails the
-# read, naming it ({"stringValue": null} read as the text None)), or the slot format
+# read, naming it ({"stringValue": null} read as the text None); 63: a classic error's words
+# say "or a cell it draws on", #N/A's start with NA(); 64: IDs kept as typed again (Ｏ１
+# stays Ｏ１, compared through domain.ids.id_key)), or the slot format
 
 
 @fast_pickle

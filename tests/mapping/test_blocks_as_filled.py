@@ -94,7 +94,8 @@ def test_a_kr_id_1_10_typed_as_a_number_says_why_it_repeats_1_1() -> None:
 
 def test_trailing_spaces_and_full_width_ids() -> None:
     """``Ｏ１`` typed with a CJK input method was an objective apart from O1, and an
-    unticked ``O1.2`` under it an objective header (until 2026-12-06)."""
+    unticked ``O1.2`` under it an objective header (until 2026-12-06). IDs are kept as
+    typed (they key the history), compared as ``id_key`` compares them."""
     unticked = (
         "O1.2",
         "Ship",
@@ -118,7 +119,8 @@ def test_trailing_spaces_and_full_width_ids() -> None:
         _obj("O1", "Build a brand"),
         _kr("O1.3"),
     )
-    assert pairs == ["O1:O1.1", "O2:O2.1", "O1:O1.3"]  # O1.2's FALSE: the error below
+    # as typed, spaces around cut; O1.2's FALSE: the error below
+    assert pairs == ["Ｏ１:Ｏ１.１", "O2:O2.1", "O1:O1.3"]
     assert [s for s in said if s.startswith("ERROR")] == [
         "ERROR m.xlsx!Goals!H4: expected a number, got FALSE; a checkbox says done or not, "
         "as a milestone key result does: set its KR type to milestone, or, if it is an "

@@ -453,4 +453,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # read on: {"stringValue": null} was the text "None", {"boolValue": "no"} ticked
     # 63: the same grid; a classic error value's words say the formula "or a cell it
     # draws on" (each passes from cell to cell), and #N/A's start with NA()
-    assert (FORMAT, fields[-1]) == (63, "hidden_cols")
+    # 64: the same grid; ID cells read as typed again (Ｏ１ is kept, and compared with O1
+    # through domain.ids.id_key: 60's NFKC rewrite re-keyed history and Aligns to)
+    assert (FORMAT, fields[-1]) == (64, "hidden_cols")
