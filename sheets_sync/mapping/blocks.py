@@ -47,6 +47,11 @@ _KR_DETAILS = ("kr_type", "start", "unit", "kpi_link")
 _SHARED_DETAILS = ("weight", "confidence", "due")
 
 
+#: in ``block_row``'s carry: a key result was read above, with no objective row above it
+#: (``KR3`` below it is a key result; the tab's first row is an objective: ``KR1``)
+_ROWS_ABOVE = "_rows_above"
+
+
 def blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -114,28 +119,52 @@ def _text(value: CellValue) -> str:
 #: a key result's own numbering: ``KR3``, ``KR-7``, ``KR 1.2``, ``K1``, ``KR#2``, ``Key
 #: result 4``; one never names an objective, whatever the objective above is called
 _KR_NUMBER = re.compile(r"(?:kr|k|key\s*-?\s*results?)\s*[#.\-_:]?\s*\d+[a-z]?(?:[.\-]\d+[a-z]?)*")
-#: numbering with no letters (``2``, ``2.``, ``1.3``) or one letter (``a``, ``b)``, ``(c)``):
-#: under an objective with letters (``O1``) a key result's, or an objective whose ``O`` was
-#: left out
-_BARE = re.compile(r"\(?(?:\d+(?:[.\-]\d+)*|[a-z])[.)]?")
+#: numbering with no letters (``2``, ``2.``, ``1.3``) or letters alone (``a``, ``b)``,
+#: ``(c)``, ``iv``): under an objective with letters (``O1``) a key result's, or an
+#: objective whose ``O`` was left out (``_bare_under``)
+_BARE = re.compile(r"\(?(\d+(?:[.\-]\d+)*|[a-z]+)[.)]?")
+#: a roman numeral, as ``id_key`` leaves it (lower case)
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+_ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
-def _kr_numbered(kr_id: str, objective_id: str) -> bool:
+def _roman(text: str) -> int | None:
+    """``text``'s value as a roman numeral (``iv``: 4), or None."""
+    if not text or _ROMAN.fullmatch(text) is None:
+        return None
+    values = [_ROMAN_DIGITS[c] for c in text]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def _kr_numbered(kr_id: str, objective_id: str, first: bool) -> bool:
     """``KR3`` under ``O1``: a key result whatever its cells, unless the objectives are
-    numbered so too (``K1``, ``K2``); ``K1`` on the first row is such an objective."""
-    if not objective_id and not kr_id.startswith(("kr", "key")):
+    numbered so too (``K1``, ``K2``). On the tab's first row (``first``) it is an
+    objective numbered so (``K1``, ``KR1`` then ``KR1.1``): ``KR1`` there was a key result
+    above the first objective, and every row of such a tab failed, until 2026-12-06.
+    Below a key result with no objective above, ``KR3`` is one too, ``K1`` is not."""
+    if first or (not objective_id and not kr_id.startswith(("kr", "key"))):
         return False
     return _KR_NUMBER.fullmatch(kr_id) is not None and not _KR_NUMBER.fullmatch(objective_id)
 
 
 def _bare_under(kr_id: str, objective_id: str) -> bool:
     """``2`` or ``b)`` under ``O1``: a key result or an objective, as ``O1.2`` under ``O1``;
-    ``2`` under ``1`` is the next objective."""
-    return (
-        _BARE.fullmatch(kr_id) is not None
-        and objective_id[:1].isalpha()
-        and _BARE.fullmatch(objective_id) is None
-    )
+    ``2`` under ``1`` is the next objective. Letters are the level down under an objective
+    whose ID has a digit (``a``, ``i``, ``iv`` under ``O1`` or ``Obj 1``); under one of
+    letters only, a single letter is so under a roman numeral (``a`` under ``II``) unless
+    it is the next one (``V`` under ``IV``, ``X`` under ``IX``: the next objective, a key
+    result until 2026-12-06), and ``B`` under ``Obj A`` is the next objective."""
+    bare = _BARE.fullmatch(kr_id)
+    if bare is None or not objective_id[:1].isalpha():
+        return False
+    number = bare.group(1)
+    if number[0].isdigit():  # not under 1 nor under a: the objectives are numbered so
+        above_bare = _BARE.fullmatch(objective_id)
+        return above_bare is None or len(above_bare.group(1)) > 1
+    if any(c.isdigit() for c in objective_id):
+        return len(number) == 1 or _roman(number) is not None
+    above = _roman(objective_id)
+    return above is not None and len(number) == 1 and _roman(number) != above + 1
 
 
 def _extends(kr_id: str, objective_id: str) -> bool:
@@ -165,7 +194,7 @@ def _id_reading(
             return "objective"
         if field == "objective_id":
             kr_id, objective_id = _text(value), _text(carry.get("objective_id"))
-            if _kr_numbered(kr_id, objective_id):
+            if _kr_numbered(kr_id, objective_id, not carry):
                 found = "kr"
             elif _extends(kr_id, objective_id) or _bare_under(kr_id, objective_id):
                 found = "extends"
@@ -243,4 +272,5 @@ def block_row(
     for key in FILL_DOWN_DEFAULT:
         if blank(values.get(key)) and key in carry:
             values[key] = carry[key]
+    carry.setdefault(_ROWS_ABOVE, True)  # the next row is not the tab's first
     return "kr", values, cells

@@ -79,6 +79,11 @@ def test_an_unticked_kr3_with_an_owner_and_a_due_date_is_a_key_result() -> None:
         ("O0", "O0.1", "either"),  # templates/team.xlsx numbers so
         ("Objective 1", "1.1", "either"),
         ("II", "a", "either"),  # roman objectives, lettered key results
+        ("II", "i", "either"),
+        ("O1", "i", "either"),  # roman key results under an objective with a digit
+        ("O1", "ii", "either"),
+        ("O1", "iii", "either"),
+        ("Obj 1", "iv)", "either"),
         ("Obj 1", "KR 1.1", "kr"),
         ("O1", "2", "either"),  # bare numbers and letters under an objective with letters
         ("O1", "a", "either"),
@@ -96,6 +101,10 @@ def test_an_unticked_kr3_with_an_owner_and_a_due_date_is_a_key_result() -> None:
         (1, 2, "objective"),
         ("1", "2", "objective"),
         ("a", "b", "objective"),
+        ("IV", "V", "objective"),  # the next roman numeral: key results until 2026-12-06
+        ("IX", "X", "objective"),
+        ("II", "III", "objective"),
+        ("Obj A", "B", "objective"),  # a letter under letters alone: the next objective
     ],
 )
 def test_what_a_numbering_says(objective_id: CellValue, kr_id: CellValue, kind: str) -> None:
@@ -166,3 +175,29 @@ def test_objectives_numbered_k1_k2_stay_objectives() -> None:
     )
     assert kinds == [(2, "objective"), (3, "kr"), (4, "objective"), (5, "kr")]
     assert owners == ["K1:K1.1", "K2:K2.1"]
+
+
+def test_objectives_numbered_kr1_kr2_stay_objectives() -> None:
+    """``KR1`` on the first row with Baseline, Goal and Actual blank, ``KR1.1`` below: an
+    objective numbered so, as ``K1`` is. It was a key result above the first objective,
+    and every row of the tab failed (until 2026-12-06)."""
+    kinds, owners, errors = _read(
+        ("KR1", "Build a brand", None, None, "Ana"),
+        ("KR1.1", "Grow x", "number", None, "Tom", 10, 30, 20),
+        ("KR2", "Be the go-to voice", None, None, "Ana"),
+        ("KR2.1", "Grow y", "number", None, "Tom", 10, 30, 20),
+    )
+    assert kinds == [(2, "objective"), (3, "kr"), (4, "objective"), (5, "kr")]
+    assert (owners, errors) == (["KR1:KR1.1", "KR2:KR2.1"], [])
+
+
+def test_a_kr3_below_a_key_result_above_the_first_objective_is_one() -> None:
+    """Only the tab's first row is an objective for its KR numbering."""
+    kinds, _, errors = _read(
+        ("O1.1", "Grow x", "number", None, "Tom", 10, 30, 20),
+        ("KR3", "Ship", None, None, "Ana"),
+        ("O1", "Build a brand", "committed", None, "Ana"),
+    )
+    assert kinds == [(2, "kr"), (3, "kr"), (4, "objective")]
+    above = "key result above the first objective row: move it under its objective"
+    assert errors == [f"m.xlsx!Goals!A2: {above}", f"m.xlsx!Goals!A3: {above}"]
