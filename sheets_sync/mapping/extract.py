@@ -83,6 +83,9 @@ class TabLayout:
     first_free_col: int
     owned_headers: Mapping[str, str] = field(default_factory=dict)
     merged_owned: frozenset[tuple[int, int]] = frozenset()
+    #: objective blocks: a key result with no objective ID is one above the first
+    #: objective row (in a layout of a row per key result, its ID is missing)
+    blocks: bool = False
 
     def column_of(self, name: str) -> int:
         if name in self.columns:
@@ -408,6 +411,7 @@ def extract_tab(
         first_free,
         {o: spec.columns[o][0] for o in owned},
         frozenset(merged_owned),
+        spec.layout == "objective_blocks",
     )
     _check_room(layout, spec, source, merge)
     if grid.hidden_cols and (unseen := _hidden_warning(layout, grid, source)) is not None:

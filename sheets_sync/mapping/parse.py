@@ -178,13 +178,17 @@ def parse_key_result(
     source: str,
     tab: str,
     epoch: dt.date = EXCEL_EPOCH,
+    blocks: bool = False,
 ) -> tuple[KeyResult | None, list[Finding]]:
-    """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``)."""
+    """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``); ``blocks``: the
+    tab is in objective blocks, where a key result with no objective ID at all is one
+    above the first objective row (in another layout, one with no objective column, it
+    is ``...!2:2: objective ID is missing``, as it always was)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
-    if "objective_id" in record.values:
+    if "objective_id" in record.values or not blocks:
         objective_id = reader.require("objective_id", "objective ID")
-    else:  # objective blocks: no objective row above it ("2:2: objective ID is missing")
+    else:  # no objective row above it ("2:2: objective ID is missing" until 2026-12-06)
         objective_id = ""
         reader.findings.append(
             Finding.at(
@@ -345,7 +349,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             if objective:
                 _merge_objective(objectives, objective, findings)
             continue
-        kr, problems = parse_key_result(record, extract.source, tab, extract.epoch)
+        blocks = extract.okrs.layout.blocks
+        kr, problems = parse_key_result(record, extract.source, tab, extract.epoch, blocks)
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:

@@ -6,6 +6,7 @@ is wrong at its cell."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
@@ -149,3 +150,22 @@ def test_kr_ids_numbered_per_objective_say_why_they_repeat() -> None:
         "WARNING m.xlsx!Goals!A6: KR ID KR1 is also a key result of objective O1 (row 3): "
         "KR IDs are the team's, not the objective's; number it apart (O2.KR1)",
     ]
+
+
+def test_a_layout_of_a_row_per_key_result_says_its_objective_id_is_missing(
+    tmp_path: Path,
+) -> None:
+    """A mapping with no objective column (``required_columns: [kr_id, target,
+    current]``) is no objective blocks: "key result above the first objective row" was
+    said there too, a day (2026-12-06)."""
+    mapping = tmp_path / "custom.yaml"
+    mapping.write_text(
+        "name: custom\nokrs:\n  sheet: [OKRs]\n  columns:\n    kr_id: [KR ID]\n"
+        "    key_result: [Key result]\n    target: [Target]\n    current: [Current]\n"
+        "  required_columns: [kr_id, target, current]\n",
+        encoding="utf-8",
+    )
+    grid = SheetGrid("OKRs", (("KR ID", "Key result", "Target", "Current"), ("KR1", "Grow", 10, 5)))
+    data = WorkbookData("m.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("T", extract(data, load_mapping(str(mapping))))
+    assert [str(f) for f in team.findings] == ["m.xlsx!OKRs!2:2: objective ID is missing"]
