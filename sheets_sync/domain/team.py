@@ -200,7 +200,12 @@ def evaluate_team(
     for typed in team.objectives:
         objective, unknown = _aligned(typed, companies, company_objective_ids is not None)
         findings += unknown
-        krs = grouped.get(id_key(objective.id), [])
+        # a key result names its objective as the objective's row does (``O1`` under
+        # ``Ｏ１``): the rollup joins the two on it
+        krs = [
+            kr if kr.objective_id == objective.id else replace(kr, objective_id=objective.id)
+            for kr in grouped.get(id_key(objective.id), [])
+        ]
         weight_problems = validate_weights(objective, krs, left_out.get(id_key(objective.id), ()))
         findings += weight_problems
         results: list[KRResult] = []

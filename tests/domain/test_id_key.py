@@ -92,6 +92,8 @@ def test_a_key_result_under_a_full_width_objective_id_is_its() -> None:
     )
     result = _evaluate(team)
     assert [len(o.key_results) for o in result.objectives] == [1]
+    # its rows name the objective as the objective's row does (the rollup joins on it)
+    assert [k.kr.objective_id for k in result.key_results] == ["Ｏ１"]
     assert not [f for f in result.findings if "unknown objective" in f.message]
 
 
