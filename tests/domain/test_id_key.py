@@ -120,3 +120,22 @@ def test_a_kpi_link_names_its_kpi_as_ids_compare() -> None:
     )
     result = _evaluate(team)
     assert [(k.current, k.current_from) for k in result.key_results] == [(7, "M/ＫＰＩ-1")]
+
+
+def test_objectives_typed_o1_and_o1_in_another_case_are_one() -> None:
+    """Said at the second header (its other title ignored), both key results scored
+    under the first: two objectives until 2026-12-06."""
+    rows = (
+        ("O1", "Build", "committed", None, "Ana"),
+        ("KR1", "Grow", "number", None, "T", 0, 10, 5),
+        ("ｏ１", "Build again", "committed", None, "Ana"),
+        ("KR2", "Grow", "number", None, "T", 0, 10, 5),
+    )
+    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": SheetGrid("Goals", (HEAD, *rows))})
+    result = _evaluate(build_team_input("M", extract(data, load_mapping("objective-blocks"))))
+    assert [(o.objective.id, len(o.key_results)) for o in result.objectives] == [("O1", 2)]
+    assert [k.kr.objective_id for k in result.key_results] == ["O1", "O1"]
+    assert [str(f) for f in result.findings if "already has" in f.message] == [
+        "m.xlsx!Goals!B4: objective ｏ１ already has title 'Build' (row 2); 'Build again' is "
+        "ignored"
+    ]
