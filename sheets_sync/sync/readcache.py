@@ -118,7 +118,10 @@ FORMAT = 64  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # are each their own formula_arrays range; 62: a Google cell of an odd shape fails the
 # read, naming it ({"stringValue": null} read as the text None); 63: a classic error's words
 # say "or a cell it draws on", #N/A's start with NA(); 64: IDs kept as typed again (Ｏ１
-# stays Ｏ１, compared through domain.ids.id_key)), or the slot format
+# stays Ｏ１, compared through domain.ids.id_key), KR1 on a blocks tab's first row is an
+# objective, V under IV and X under IX are objectives, i to iv under O1 read as O1.2,
+# TabLayout.blocks: "above the first objective row" in objective blocks only), or the
+# slot format
 
 
 @fast_pickle

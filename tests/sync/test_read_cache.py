@@ -454,5 +454,10 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 63: the same grid; a classic error value's words say the formula "or a cell it
     # draws on" (each passes from cell to cell), and #N/A's start with NA()
     # 64: the same grid; ID cells read as typed again (Ｏ１ is kept, and compared with O1
-    # through domain.ids.id_key: 60's NFKC rewrite re-keyed history and Aligns to)
+    # through domain.ids.id_key: 60's NFKC rewrite re-keyed history and Aligns to); in
+    # objective blocks KR1 on the tab's first row is an objective (KR1.1 its key result),
+    # a single letter under a roman objective that is its next numeral (V under IV, X
+    # under IX) is the next objective and i, ii, iii, iv under O1 read as O1.2 does;
+    # TabLayout.blocks (a new field): only objective blocks say "key result above the
+    # first objective row", a row-per-KR layout is "2:2: objective ID is missing" again
     assert (FORMAT, fields[-1]) == (64, "hidden_cols")
