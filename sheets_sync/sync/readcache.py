@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 64  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 65  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -120,8 +120,10 @@ FORMAT = 64  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # say "or a cell it draws on", #N/A's start with NA(); 64: IDs kept as typed again (Ｏ１
 # stays Ｏ１, compared through domain.ids.id_key), KR1 on a blocks tab's first row is an
 # objective, V under IV and X under IX are objectives, i to iv under O1 read as O1.2,
-# TabLayout.blocks: "above the first objective row" in objective blocks only), or the
-# slot format
+# TabLayout.blocks: "above the first objective row" in objective blocks only; 65: a
+# Google 2-D array's cells after a blank result stay its beside a plain formula
+# (=ROW()*2 took them), a number too large for a float fails the read naming the cell),
+# or the slot format
 
 
 @fast_pickle

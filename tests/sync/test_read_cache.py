@@ -460,4 +460,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # under IX) is the next objective and i, ii, iii, iv under O1 read as O1.2 does;
     # TabLayout.blocks (a new field): only objective blocks say "key result above the
     # first objective row", a row-per-KR layout is "2:2: objective ID is missing" again
-    assert (FORMAT, fields[-1]) == (64, "hidden_cols")
+    # 65: the same grid; a Google array's cells after a blank result beside a formula per
+    # row that spills nothing (``=ROW()*2``) stay the array's formula_arrays range (A4 took
+    # B4:C5 of B1's FILTER, and C4 read as =ROW()*2); a numberValue too large for a float
+    # fails the read naming its cell (was "internal error"), a tab with spaces quoted
+    assert (FORMAT, fields[-1]) == (65, "hidden_cols")

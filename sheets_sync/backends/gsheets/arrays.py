@@ -84,6 +84,13 @@ def reach(formulas: Mapping[Cell, str], rows: int) -> dict[Cell, Cell]:
     return out
 
 
+def spills(formula: str) -> bool:
+    """Whether ``formula`` fills a range on its own (``_SPILLS``), not passing one cell on
+    (``=ARRAYFORMULA(L2)``): ``=ROW()*2`` never fills a cell beside or below it."""
+    m = _SPILLS.match(formula.upper())
+    return m is not None and not (m.group(1) and _ONE_CELL.match(m.group(2)))
+
+
 def blocked(cell: Mapping[str, Any], at: Cell, formula: str) -> Filled | None:
     """An array Google could not expand: its anchor's ``#REF!`` names the cell in the
     way ("Array result was not expanded because it would overwrite data in M2."). Nothing
@@ -98,8 +105,7 @@ def blocked(cell: Mapping[str, Any], at: Cell, formula: str) -> Filled | None:
     m = _IN_THE_WAY.search(str(error.get("message", "")))
     if m is None:
         return None
-    spills = _SPILLS.match(formula.upper())
-    if spills is None or (spills.group(1) and _ONE_CELL.match(spills.group(2))):
+    if not spills(formula):
         return None
     row, col = int(m.group(2)), column_index(m.group(1))
     if row < at[0] or col < at[1]:
@@ -110,20 +116,28 @@ def blocked(cell: Mapping[str, Any], at: Cell, formula: str) -> Filled | None:
 def filled_ranges(
     filled: Collection[Cell],
     entered: Collection[Cell],
-    formulas: Collection[Cell],
+    formulas: Mapping[Cell, str],
     reaches: Mapping[Cell, Cell] | None = None,
 ) -> tuple[Filled, ...]:
     """The ranges the ``filled`` cells (a value, none entered) belong to; ``entered`` are
-    the cells with a ``userEnteredValue``, ``formulas`` those holding a formula. A filled
-    cell takes the anchor of the filled cell above it, or the formula right above it
-    (teams put one ARRAYFORMULA atop each computed column, side by side), else those of
-    the cell left of it (an array's range is a box), else the nearer formula found going
-    up or left over blank results. ``reaches``: the last row and column an anchor's
-    formula says it fills (``reach``), for an anchor seen filling a cell."""
+    the cells with a ``userEnteredValue``, ``formulas`` the formula of each cell holding
+    one. A filled cell takes the anchor of the filled cell above it, or the formula right
+    above it (teams put one ARRAYFORMULA atop each computed column, side by side), else
+    those of the cell left of it (an array's range is a box), else the formula left of it
+    if that spills, else the nearer formula found going up or left over blank results,
+    one that spills first. ``reaches``: the last row and column an anchor's formula says
+    it fills (``reach``), for an anchor seen filling a cell."""
     if not filled:
         return ()
     up, back = _Nearest(entered, 0), _Nearest(entered, 1)
     typed = set(entered)
+    spilling: dict[Cell, bool] = {}
+
+    def spills_at(at: Cell) -> bool:  # asked of few cells: most filled cells go on
+        if at not in spilling:
+            spilling[at] = spills(formulas.get(at, ""))
+        return spilling[at]
+
     owner: dict[Cell, Cell | None] = {}
     for r, c in sorted(filled):
         above, left = (r - 1, c), (r, c - 1)
@@ -131,20 +145,23 @@ def filled_ranges(
         anchor: Cell | None
         # an array's range is a box: one anchored left of this column fills the cell left
         # of this one too, so a formula, a value or another array there ends it (arrays
-        # stacked one a row; before 2026-12-06 they all took the first row's anchor)
-        other = left in typed or owner.get(left) not in (None, mine)
+        # stacked one a row; before 2026-12-06 they all took the first row's anchor). Only
+        # a formula that spills is another array: a 2-D FILTER's cells after a blank result
+        # beside a row's =ROW()*2 went to that formula (before 2026-12-06)
+        theirs = owner.get(left)
+        other = left in typed or (theirs is not None and theirs != mine and spills_at(theirs))
         if mine and not (mine[1] < c and other):  # a column's array goes on
             anchor = mine
         elif above in formulas:  # one array a column, side by side: each its own
             anchor = above
-        elif owner.get(left):  # a row's, or a 2-D array's first row, goes on
-            anchor = owner[left]
-        elif left in formulas:
+        elif theirs:  # a row's, or a 2-D array's first row, goes on
+            anchor = theirs
+        elif left in formulas and spills_at(left):
             anchor = left
         else:  # after blank results: the nearer formula up or left, over blanks
-            seen = [a for a in (up.before(r, c), back.before(r, c)) if a in formulas]
-            near = sorted((abs(r - a[0]) + abs(c - a[1]), a) for a in seen if a is not None)
-            anchor = near[0][1] if near else None
+            seen = [a for a in (up.before(r, c), back.before(r, c)) if a and a in formulas]
+            near = sorted((not spills_at(a), abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
+            anchor = near[0][2] if near else None
         owner[(r, c)] = anchor
     boxes: dict[Cell, list[int]] = {}
     alone: list[Filled] = []
@@ -307,4 +324,4 @@ def _message(fill: Filled) -> str:
     )
 
 
-__all__ = ["Filled", "blocked", "check", "filled_ranges", "reach"]
+__all__ = ["Filled", "blocked", "check", "filled_ranges", "reach", "spills"]

@@ -118,6 +118,10 @@ def _cell(value: Any = None, formula: str | None = None, entered: bool = True) -
     return cell
 
 
+def _empty() -> dict[str, Any]:
+    return {}  # a blank result: Google sends no value
+
+
 def _sheet(rows: list[list[dict[str, Any]]]) -> dict[str, Any]:
     return {"properties": {"title": "S"}, "data": [{"rowData": [{"values": r} for r in rows]}]}
 
@@ -149,7 +153,7 @@ def test_each_filled_cell_finds_its_anchor() -> None:
         Filled(CellRange(8, 3, 9, 3), (8, 3)),
         Filled(CellRange(7, 7, 7, 7), None),
     )
-    assert filled_ranges([], {(1, 1)}, {(1, 1)}) == ()
+    assert filled_ranges([], {(1, 1)}, {(1, 1): "=F()"}) == ()
     typed = [[{**c, "userEnteredValue": {"numberValue": 1}} if c.get("userEnteredValue") == {}
               else c for c in r] for r in rows]  # fmt: skip
     assert read_grid(_sheet(typed))[1] == ()  # no {} seen: no value taken for a filled one
@@ -173,6 +177,39 @@ def test_arrays_stacked_one_per_row_are_each_their_own_range() -> None:
     g, down = _cell(1, "=ROW()"), _cell(1, "=ARRAYFORMULA(H2:H4)")
     col = [[e, e], [g, down], [g, fill], [g, fill]]
     assert read_grid(_sheet(col))[1] == (Filled(CellRange(2, 2, 4, 2), (2, 2)),)
+
+
+@pytest.mark.parametrize(
+    "array", ["=FILTER(H1:I9, H1:H9>0)", "=ARRAYFORMULA(H1:I5)", "=SORT(H1:I5)"]
+)
+def test_a_2d_arrays_cells_after_a_blank_result_stay_its_beside_a_plain_formula(
+    array: str,
+) -> None:
+    """B1's array fills B1:C5, B3 a blank result (no cell at Google); A3:A5 a formula per
+    row, ``=ROW()*2``, which fills nothing. Before 2026-12-06 B4 went to A4 (a formula left
+    of it) and A4 took B4:C5 from the array: the refusal named ``A4:C4`` and "the array
+    formula in A4", and the grid read C4's formula as ``=ROW()*2``."""
+    fill, v, e = _cell(1, entered=False), _cell(1), _empty()
+    g, two = _cell(1, "=ROW()*2"), _cell(1, array)
+    rows = [[v, two, fill], [v, fill, fill], [g, e, fill], [g, fill, fill], [g, fill, fill]]
+    grid, fills = read_grid(_sheet(rows))
+    assert fills == (Filled(CellRange(1, 2, 5, 3), (1, 2)),)
+    assert grid.formula(4, 3) == array and grid.formula(4, 1) == "=ROW()*2"
+    with pytest.raises(WorkbookError) as info:
+        check([CellWrite("S", 4, 3, 1)], {"S": fills}, "Team")
+    assert str(info.value).startswith(
+        "Team!S!C4: owned cell lies inside the range B1:C5 that the array formula in B1 fills"
+    )
+
+
+def test_a_columns_array_after_a_blank_result_stays_its_beside_a_plain_formula() -> None:
+    """C1's ``ARRAYFORMULA`` over a column, C3 a blank result, B2:B6 a formula per row:
+    C4:C6 are still C1's (B4's ``=B1*2`` fills nothing), with typed values beside it too."""
+    fill, v, e = _cell(1, entered=False), _cell(1), _empty()
+    col = _cell(1, '=ARRAYFORMULA(IF(A2:A="",,A2:A*2))')
+    for left in (_cell(1, "=B1*2"), v):
+        rows = [[v, v, col], [v, left, fill], [v, left, e], *[[v, left, fill]] * 3]
+        assert read_grid(_sheet(rows))[1] == (Filled(CellRange(1, 3, 6, 3), (1, 3)),)
 
 
 def test_a_value_no_formula_claims_is_refused_naming_no_formula() -> None:
