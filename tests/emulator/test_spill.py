@@ -226,9 +226,9 @@ def test_an_arrays_filled_cells_show_its_anchors_number_format(
     _batch(emulator, key, [number_format(1, "0%"), number_format(3, "0.0%")])
     assert emulator.values(key, "S!B2:B4") == [["25%"], ["50%"], ["75.0%"]]
 
-    def patterns() -> list[str]:
+    def patterns(book: str = key) -> list[str]:
         got = requests.get(
-            f"{emulator.url}/v4/spreadsheets/{key}",
+            f"{emulator.url}/v4/spreadsheets/{book}",
             params={"includeGridData": "true", "ranges": "S!B2:B4"},
             headers={"Authorization": f"Bearer {emulator.issue_token()}"},
             timeout=10,
@@ -242,6 +242,15 @@ def test_an_arrays_filled_cells_show_its_anchors_number_format(
     with pytest.raises(requests.HTTPError):
         _batch(emulator, key, [number_format(1, "0.00%"), {"deleteSheet": {"sheetId": 99}}])
     assert patterns() == ["0%", "0%", "0.0%"]
+    # a copy (drive.files.copy) is made from JSON too: it keeps what its arrays fill
+    copied = requests.post(
+        f"{emulator.url}/drive/v3/files/{key}/copy",
+        json={"name": "copy"},
+        headers={"Authorization": f"Bearer {emulator.issue_token()}"},
+        timeout=10,
+    )
+    assert copied.status_code == 200, copied.text
+    assert patterns(copied.json()["id"]) == ["0%", "0%", "0.0%"]
     # and a state file, which does not hold it, is recalculated as it loads
     book = emulator.state.spreadsheets[key]
     for sheet in book.sheets:

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xlsxwriter.utility import quote_sheetname
+
 from sheets_sync.backends.gsheets import arrays, protection, refusal
 from sheets_sync.backends.gsheets.cellshape import checked_cell
 from sheets_sync.backends.gsheets.chips import chip_text
@@ -169,7 +171,8 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                 try:
                     checked_cell(c)
                 except ShapeError as exc:  # the cell named only now: see checked_cell
-                    raise ShapeError(f"{title}!{a1(top + i + 1, left + j + 1)} {exc}") from None
+                    at = quote_sheetname(title)  # 'Q1 OKRs'!C3, as a formula names it
+                    raise ShapeError(f"{at}!{a1(top + i + 1, left + j + 1)} {exc}") from None
             values = [None] * left + [cell_value(c) for c in cells]
             for j, c in enumerate(cells):
                 if j + 1 > used - left and _has_content(c):

@@ -36,6 +36,9 @@ _PLAIN = {
     "formulaValue": frozenset({str}),
 }
 _ABSENT = object()
+#: a whole number this large may be too large for a float (JSON allows any size; the
+#: read makes each number a float): ``_value`` tells
+_HUGE = 2**1023
 
 
 def _plain(value: dict[str, Any]) -> bool:
@@ -45,7 +48,16 @@ def _plain(value: dict[str, Any]) -> bool:
     if len(value) != 1:
         return False
     ((name, got),) = value.items()
-    return type(got) in _PLAIN.get(name, ())
+    return type(got) in _PLAIN.get(name, ()) and not (type(got) is int and abs(got) > _HUGE)
+
+
+def _fits(number: Any) -> bool:
+    """Whether the read can make ``number`` a float: ``1e400`` written out is valid JSON."""
+    try:
+        float(number)
+    except OverflowError:
+        return False
+    return True
 
 
 def _value(value: Any, where: str) -> None:
@@ -58,6 +70,9 @@ def _value(value: Any, where: str) -> None:
         kinds = _KINDS[name]
         if not isinstance(got, kinds) or (bool not in kinds and isinstance(got, bool)):
             raise ShapeError(f"{where}.{name} is {describe(got)}, not {_TYPE_NAMES[name]}")
+        if name == "numberValue" and not _fits(got):  # float() raised OverflowError:
+            # "internal error" and a traceback (until 2026-12-06)
+            raise ShapeError(f"{where}.{name} is a number too large for a float")
     if len(fields) > 1:
         raise ShapeError(f"{where} has {len(fields)} kinds of value ({', '.join(fields)})")
     if "errorValue" in fields:

@@ -66,7 +66,7 @@ def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
         yield
     except ShapeError as exc:
         detail = str(exc)
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
         detail = f"{type(exc).__name__}: {exc}"[:200]
     else:
         return

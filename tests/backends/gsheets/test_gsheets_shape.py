@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.shape import reply_shape
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.faults import Reply
@@ -96,6 +97,10 @@ ODD_CELLS = [
         {"effectiveValue": {"numberValue": 1, "stringValue": "a"}},
         "effectiveValue has 2 kinds of value",
     ),
+    # valid JSON, too large for a float: an OverflowError, "internal error" (until 2026-12-06)
+    ({"effectiveValue": {"numberValue": 10**400}}, "effectiveValue.numberValue is a number too"),
+    ({"effectiveValue": {"numberValue": -(10**400)}}, "effectiveValue.numberValue is a number"),
+    ({"userEnteredValue": {"numberValue": 10**400}}, "userEnteredValue.numberValue is a number"),
     ({"userEnteredValue": [1]}, "userEnteredValue is a list, not an object"),
     ({"userEnteredValue": "=A1"}, "userEnteredValue is a string, not an object"),
     ({"userEnteredValue": None}, "userEnteredValue is null, not an object"),
@@ -130,6 +135,27 @@ def test_an_odd_cell_shape_is_a_remote_error_naming_the_tab_and_cell(
         "Sales: read tab 'OKRs': Google Sheets answered in an unexpected shape (key "
     )
     assert f"): OKRs!C3 {detail}" in str(info.value)
+
+
+def test_an_odd_cell_of_a_tab_named_with_spaces_names_it_quoted(
+    emulator: Emulator, client: Any
+) -> None:
+    """``'Q1 OKRs'!A1``, as a formula names that cell (``Q1 OKRs!A1`` until 2026-12-06)."""
+    key = emulator.create_spreadsheet("t", {"Q1 OKRs": [["A"]]})
+    tab = {"properties": {"title": "Q1 OKRs", "sheetId": 0}}
+    rows = [{"values": [{"effectiveValue": {"numberValue": 10**400}}]}]
+    emulator.faults.answer(key, 200, {"sheets": [{**tab, "data": [{"rowData": rows}]}]})
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Sales").read(["Q1 OKRs"])
+    assert "): 'Q1 OKRs'!A1 effectiveValue.numberValue is a number too large" in str(info.value)
+
+
+def test_an_overflow_in_a_parser_is_a_remote_error_too() -> None:
+    """An ``ArithmeticError`` (``float()`` of a huge int, say) is a wrong shape, no
+    "internal error" with a traceback."""
+    shape = r"^Sales: read: Google Sheets answered in an unexpected shape: OverflowError: int"
+    with pytest.raises(RemoteError, match=shape), reply_shape("Sales", "read"):
+        float(10**400)
 
 
 @pytest.mark.parametrize(
