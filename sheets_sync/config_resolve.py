@@ -140,11 +140,20 @@ def resolve(
     #: (``shared_workbooks``; it was dropped, or took that file from its team)
     named: set[Path] = set()
     real_named: set[Path] = set()
-    # the matched files' mapping (a stand-in, and its problems, when it did not load)
-    globbed: MappingSpec | None = None
-    unmapped = None
-    if globs:
-        globbed, unmapped = mapping_for(model.default_mapping, "default_mapping", "default_mapping")
+    # the matched files' mapping (a stand-in, and its problems, when it did not load),
+    # loaded at the first match that becomes a team: a broken default mapping no team
+    # uses fails no sync (config check and validate exited 2 for it until 2026-12-06)
+    default: tuple[MappingSpec, str | None] | None = None
+    at = len(problems)  # where its problems go: before the glob's, wherever it loads
+
+    def default_mapping() -> tuple[MappingSpec, str | None]:
+        before = len(problems)
+        loaded = mapping_for(model.default_mapping, "default_mapping", "default_mapping")
+        told = problems[before:]
+        del problems[before:]
+        problems[at:at] = told
+        return loaded
+
     for pattern in globs:
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
@@ -164,13 +173,11 @@ def resolve(
         base = root / glob_base(pattern)
         for p, resolved in matched:
             link = resolved != p and p.is_symlink()
-            if (
-                globbed is None
-                or resolved in listed
-                or p in named
-                or (not link and resolved in real_named)
-            ):  # a listed team's file, or one matched already (a linked folder's names)
-                continue
+            if resolved in listed or p in named or (not link and resolved in real_named):
+                continue  # a listed team's file, or one matched already (a linked folder's)
+            if default is None:
+                default = default_mapping()
+            globbed, unmapped = default
             named.add(p)
             if not link:
                 real_named.add(resolved)
@@ -202,6 +209,8 @@ def resolve(
                 problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
             teams.append(spec)
             origins.append(f"teams_glob ({rel})")
+    if default is None and len(problems) > at:  # the glob fails the night (matches no
+        default_mapping()  # workbook, not a pattern): all there is to fix, said at once
     seen: dict[str, int] = {}
     reading: Reading = {}
     clashes: list[Clash] = []
@@ -242,9 +251,12 @@ def resolve(
         seen[key] = i
         for clash in problem_clashes.get(i, []):
             problems.append(f"{cfg.name}: {source_at}: {clash.problem()}")
-        if team_spec.linked is not None and (  # sync fails it alone
-            files_must_exist or (strict and book(team_spec) in broken)
-        ):  # validate: its workbook's broken mapping stops it first (the rest it reads)
+        if (
+            team_spec.linked is not None  # sync fails it alone
+            and team_spec.mapping_error is None  # its own mapping's error is said instead
+            and (files_must_exist or (strict and bool(broken)))
+        ):  # validate, when a mapping failed (exit 2 certain): every team sync refuses
+            # (until 2026-12-06 only those of a workbook whose mapping failed were listed)
             shown = "" if glob else f" ({team_spec.source})"
             problems.append(f"{cfg.name}: {source_at}: {team_spec.linked}{shown}")
         if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
