@@ -1,35 +1,49 @@
-"""What to do about a lock file left for days beside a team's workbook (a crashed Excel,
-a computer switched off with the file open). The sync never judges a lock stale nor
-deletes one (docs/write-safety.md, Known gaps): it only tells the person who reads the
-team's line, once the lock is old, that it looks stale and how to remove it safely."""
+"""What to do about a lock file left for days beside a team's workbook. A lock file is
+written when the file is opened, so its age says only how long the file has been open by
+it, not whether a crash left it. The sync never judges a lock stale nor deletes one
+(docs/write-safety.md, Known gaps): it only tells the person who reads the team's line,
+once the lock is old, how long and how to remove it safely."""
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 from sheets_sync.errors import FileLockedError, SourceError
 
-#: a lock file this many whole days old looks left behind: past a weekend (a laptop asleep
+#: a lock file this many whole days old may be left behind: past a weekend (a laptop asleep
 #: from Friday evening keeps its lock until Monday, 2 days and some hours old)
 STALE_LOCK_DAYS = 3
 
+#: the age the refusal says, ``(~$sales.xlsx, 16 days old)`` (``Lock.describe``)
+_SAID_AGE = re.compile(r", (\d+) days? old\); not written")
 
-def with_stale_advice(exc: SourceError, path: Path | None, now: float | None = None) -> SourceError:
-    """``exc``, and when it is a lock's refusal whose lock file is ``STALE_LOCK_DAYS`` old or
-    more, the same refusal saying so and what to delete (until 2026-12-06 only its age
-    was shown, ``(~$sales.xlsx, 16 days old)``, night after night)."""
+
+def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
+    """``exc``, and when it is a lock's refusal that says its lock file is
+    ``STALE_LOCK_DAYS`` old or more, the same refusal saying how long the file has been
+    open and what to delete (until 2026-12-06 only its age was shown,
+    ``(~$sales.xlsx, 16 days old)``, night after night). The age is the one the refusal
+    says, not the lock's read again: near a day boundary a line read ``2 days old ... at
+    3 days old`` (until 2026-12-06)."""
     if not isinstance(exc, FileLockedError) or path is None:
         return exc
     from sheets_sync.backends.excel.lockfiles import lock_of
 
-    lock = lock_of(path)
-    if lock is None or (days := lock.age_days(now)) < STALE_LOCK_DAYS:
+    said = _SAID_AGE.findall(exc.message)  # the last: a file's name may hold the words
+    if not said or (days := int(said[-1])) < STALE_LOCK_DAYS:
         return exc
-    who = f"{lock.holder} no longer has" if lock.holder else "nobody has"
-    files = " and ".join(str(p) for p in lock.paths)
+    lock = lock_of(path)
+    if lock is None:  # closed since
+        return exc
+    who = f"{lock.holder} no longer has it" if lock.holder else "nobody has it"
+    # quoted for a shell: `~$sales.xlsx` expanded `$sales`, and a space split the path
+    files = " and ".join(shlex.quote(str(p)) for p in lock.paths)
+    only = "only those" if len(lock.paths) > 1 else "only that"
     advice = (
-        f"; at {days} days old the lock looks stale (left by a crash or a computer switched "
-        f"off with the file open): if {who} {path.name} open (ask first; a laptop asleep "
-        f"keeps it open), delete {files}, and only that; sheets-sync never deletes a lock file"
+        f"; by its lock file {path.name} has been open {days} days: if {who} open (ask "
+        f"first; a laptop asleep keeps it open), delete {files}, and {only}; sheets-sync "
+        "never deletes a lock file"
     )
     return FileLockedError(exc.message + advice, source=exc.source, holder=exc.holder)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import time
 from pathlib import Path
 
 import openpyxl
 
+from sheets_sync.errors import FileLockedError
+from sheets_sync.sync.stale_lock import with_stale_advice
 from tests.backends.excel.test_files_excel import _excel_owner
 from tests.backends.excel.test_lock_files import libreoffice_lock
 from tests.cli.test_ops_cli import run
@@ -84,7 +87,8 @@ def test_a_team_open_in_excel_is_scored_not_written_and_written_once_closed(
     code, out, err = run("sync", *config)
     assert code == 0, out + err
     assert f"Sales: ok, {cells} cells changed" in out
-    assert "1 team, 0 failed, 0 cells changed in " not in out  # the count is said when some
+    # the skipped-locked count is said only when there is one
+    assert f"1 team, 0 failed, {cells} cells changed in " in out
     assert "skipped-locked" not in out
     assert team.read_bytes() != before
 
@@ -101,12 +105,12 @@ def test_an_old_libreoffice_lock_is_still_a_lock_and_says_its_age(workspace: Pat
     code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
     assert code == 0, out + err
     said = "LibreOffice by Ana Ruiz on laptop7 (.~lock.sales.xlsx#, 16 days old)"
-    # that old, it says the lock looks stale and what to delete; never deletes it itself
-    advice = (
-        "; at 16 days old the lock looks stale (left by a crash or a computer switched off "
-        "with the file open): if Ana Ruiz on laptop7 no longer has sales.xlsx open (ask "
-        f"first; a laptop asleep keeps it open), delete {os.path.realpath(lock)}, and only "
-        "that; sheets-sync never deletes a lock file"
+    # that old, it says how long and what to delete; never deletes it itself
+    advice = (  # the lock's age is when the file was opened: no crash is claimed
+        "; by its lock file sales.xlsx has been open 16 days: if Ana Ruiz on laptop7 no "
+        "longer has it open (ask first; a laptop asleep keeps it open), delete "
+        f"{shlex.quote(os.path.realpath(lock))}, and only that; sheets-sync never deletes "
+        "a lock file"
     )
     assert f": {REFUSAL.format(said=said)}{advice}\n" in out
     assert team.read_bytes() == before and lock.exists()
@@ -125,3 +129,51 @@ def test_a_lock_over_a_weekend_is_not_called_stale(workspace: Path) -> None:
     assert code == 0, out + err
     said = REFUSAL.format(said="Excel by Ana Ruiz (~$sales.xlsx, 2 days old)")
     assert f": {said}\n" in out and "stale (" not in out
+
+
+def test_old_excel_and_libreoffice_locks_are_named_quoted_for_a_shell(workspace: Path) -> None:
+    """``~$sales.xlsx`` unquoted expands ``$sales`` in a shell (and a space splits a
+    path): each path is quoted, and two files are ``only those`` (until 2026-12-06
+    unquoted, and ``only that`` after two)."""
+    team = workspace.parent / "teams" / "sales.xlsx"
+    excel = team.parent / "~$sales.xlsx"
+    excel.write_bytes(_excel_owner("Ana Ruiz"))
+    office = team.parent / ".~lock.sales.xlsx#"
+    office.write_bytes(
+        libreoffice_lock("Ana Ruiz", "ana", "laptop7", "20.11.2026 17:02", "file:///home/ana/4")
+    )
+    old = time.time() - 10.5 * 86400
+    for lock in (excel, office):
+        os.utime(lock, (old, old))
+    code, out, err = run("sync", "--config", str(workspace), "--as-of", "2026-11-23")
+    assert code == 0, out + err
+    files = " and ".join(shlex.quote(os.path.realpath(p)) for p in (office, excel))
+    assert files.endswith(f" and '{os.path.realpath(excel)}'")  # `$sales` in quotes
+    assert (
+        f"(.~lock.sales.xlsx# and ~$sales.xlsx, 10 days old); not written. Close it (or "
+        "delete the stale lock files if nobody has it open) and the next run will update "
+        "it; by its lock file sales.xlsx has been open 10 days: if Ana Ruiz on laptop7 no "
+        "longer has it open (ask first; a laptop asleep keeps it open), delete "
+        f"{files}, and only those; sheets-sync never deletes a lock file\n"
+    ) in out
+    assert excel.exists() and office.exists()
+
+
+def test_the_advice_goes_by_the_age_the_refusal_says(tmp_path: Path) -> None:
+    """The refusal says the lock's age when it is raised; the advice, added later, used
+    to read it again: near a day boundary a line said ``2 days old ... at 3 days old``
+    (until 2026-12-06). It now goes by the age said, whatever the clock says since."""
+    team = tmp_path / "sales.xlsx"
+    team.write_bytes(b"x")
+    lock = tmp_path / "~$sales.xlsx"
+    lock.write_bytes(_excel_owner("Ana Ruiz"))
+    refusal = "the file is open in Excel by Ana Ruiz (~$sales.xlsx, {n} days old); not written"
+    for said, age in ((2, 3.5), (3, 2.5)):
+        then = time.time() - age * 86400
+        os.utime(lock, (then, then))
+        exc = FileLockedError(refusal.format(n=said), source="sales.xlsx")
+        advised = str(with_stale_advice(exc, team))
+        if said < 3:
+            assert advised == str(exc)
+        else:
+            assert advised.startswith(f"{exc}; by its lock file sales.xlsx has been open 3 days:")
