@@ -143,10 +143,17 @@ class FileLockedError(SourceError):
     """The file is open in a spreadsheet application, or read-only; it was not written."""
 
     def __init__(
-        self, message: str, *, source: str | None = None, holder: str | None = None
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        holder: str | None = None,
+        lock_days: int | None = None,
     ) -> None:
         super().__init__(message, source=source)
         self.holder = holder
+        #: whole days the refusing lock file is old, as its message says (None: no lock)
+        self.lock_days = lock_days
 
 
 class RemoteError(SourceError):

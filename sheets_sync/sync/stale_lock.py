@@ -6,7 +6,6 @@ once the lock is old, how long and how to remove it safely."""
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 
@@ -15,9 +14,6 @@ from sheets_sync.errors import FileLockedError, SourceError
 #: a lock file this many whole days old may be left behind: past a weekend (a laptop asleep
 #: from Friday evening keeps its lock until Monday, 2 days and some hours old)
 STALE_LOCK_DAYS = 3
-
-#: the age the refusal says, ``(~$sales.xlsx, 16 days old)`` (``Lock.describe``)
-_SAID_AGE = re.compile(r", (\d+) days? old\); not written")
 
 
 def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
@@ -31,8 +27,8 @@ def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
         return exc
     from sheets_sync.backends.excel.lockfiles import lock_of
 
-    said = _SAID_AGE.findall(exc.message)  # the last: a file's name may hold the words
-    if not said or (days := int(said[-1])) < STALE_LOCK_DAYS:
+    days = exc.lock_days
+    if days is None or days < STALE_LOCK_DAYS:
         return exc
     lock = lock_of(path)
     if lock is None:  # closed since
@@ -46,4 +42,6 @@ def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
         f"first; a laptop asleep keeps it open), delete {files}, and {only}; sheets-sync "
         "never deletes a lock file"
     )
-    return FileLockedError(exc.message + advice, source=exc.source, holder=exc.holder)
+    return FileLockedError(
+        exc.message + advice, source=exc.source, holder=exc.holder, lock_days=days
+    )

@@ -21,7 +21,7 @@ from tests.backends.excel.test_lock_files import libreoffice_lock
 from tests.cli.test_ops_cli import run
 
 REFUSAL = (
-    "sales.xlsx: the file is open in {said}; not written. Close it (or delete the stale "
+    "sales.xlsx: the file is open in {said}; not written. Close it (or delete the "
     "lock file if nobody has it open) and the next run will update it"
 )
 
@@ -151,7 +151,7 @@ def test_old_excel_and_libreoffice_locks_are_named_quoted_for_a_shell(workspace:
     assert files.endswith(f" and '{os.path.realpath(excel)}'")  # `$sales` in quotes
     assert (
         f"(.~lock.sales.xlsx# and ~$sales.xlsx, 10 days old); not written. Close it (or "
-        "delete the stale lock files if nobody has it open) and the next run will update "
+        "delete the lock files if nobody has it open) and the next run will update "
         "it; by its lock file sales.xlsx has been open 10 days: if Ana Ruiz on laptop7 no "
         "longer has it open (ask first; a laptop asleep keeps it open), delete "
         f"{files}, and only those; sheets-sync never deletes a lock file\n"
@@ -171,7 +171,7 @@ def test_the_advice_goes_by_the_age_the_refusal_says(tmp_path: Path) -> None:
     for said, age in ((2, 3.5), (3, 2.5)):
         then = time.time() - age * 86400
         os.utime(lock, (then, then))
-        exc = FileLockedError(refusal.format(n=said), source="sales.xlsx")
+        exc = FileLockedError(refusal.format(n=said), source="sales.xlsx", lock_days=said)
         advised = str(with_stale_advice(exc, team))
         if said < 3:
             assert advised == str(exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,11 +119,13 @@ class ExcelBackend:
         lock = lock_of(self.path)  # a linked team file: beside its target too
         if lock is not None:
             files = "lock files" if lock.also else "lock file"
+            now = time.time()  # one age for the message and the advice built on it
             raise FileLockedError(
-                f"the file is {lock.describe()}; not written. Close it (or delete the "
-                f"stale {files} if nobody has it open) and the next run will update it",
+                f"the file is {lock.describe(now)}; not written. Close it (or delete the "
+                f"{files} if nobody has it open) and the next run will update it",
                 source=self.display_name,
                 holder=lock.holder,
+                lock_days=lock.age_days(now),
             )
 
     def write_refusal(self) -> FileLockedError | None:

@@ -19,7 +19,7 @@ from tests.backends.excel.fixtures import status_writes
 from tests.backends.excel.test_files_excel import _excel_owner
 
 AFTER = (
-    "; not written. Close it (or delete the stale lock file if nobody has it open) and "
+    "; not written. Close it (or delete the lock file if nobody has it open) and "
     "the next run will update it"
 )
 
@@ -105,6 +105,7 @@ def test_a_lock_a_day_old_or_more_says_its_age(team_file: Path) -> None:
     assert str(exc) == (
         f"sales.xlsx: the file is open in Excel by Ana Ruiz (~$sales.xlsx, 3 days old){AFTER}"
     )
+    assert exc.lock_days == 3  # the age said, carried for the stale-lock advice
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,7 @@ def test_the_refusal_with_both_lock_files_names_both(team_file: Path) -> None:
     exc = _refusal(team_file)
     assert str(exc) == (
         "sales.xlsx: the file is open in LibreOffice by Ana Ruiz on laptop7 "
-        "(.~lock.sales.xlsx# and ~$sales.xlsx); not written. Close it (or delete the stale "
+        "(.~lock.sales.xlsx# and ~$sales.xlsx); not written. Close it (or delete the "
         "lock files if nobody has it open) and the next run will update it"
     )
     assert exc.holder == "Ana Ruiz on laptop7"
