@@ -167,7 +167,9 @@ def build_tables(
         rows = rows_for(run, context)
         findings.extend(_finding_rows(run, rows, context))
         if rows is None:
-            if run.team in stale and not stale[run.team].empty:
+            # once: a team listed twice (a library caller's runs, or two names that
+            # storable_runs makes one) had its stale rows twice until 2026-12-06
+            if run.team in stale and run.team not in used and not stale[run.team].empty:
                 used[run.team] = carried = stale[run.team]
                 objectives.add_frame(carried.objectives)  # in the team's place: until
                 key_results.add_frame(carried.key_results)  # 2026-12-06 after every

@@ -45,3 +45,18 @@ def test_order_is_the_same_on_a_night_all_teams_are_read(previous_xlsx: Path) ->
         assert bad.tables[table][key].values.tolist() == good.tables[table][key].values.tolist(), (
             table
         )
+
+
+def test_a_failed_team_listed_twice_is_carried_once(previous_xlsx: Path) -> None:
+    """A library caller's runs with Finance twice (or two names ``storable_runs`` makes
+    one): until 2026-12-06 its stale rows went in twice, and the Summary counted its
+    objectives and key results double."""
+    night = runs(finance_fails=True)
+    once = build_rollup([night[0], night[2], night[1]], context(), previous=previous_xlsx)
+    twice = build_rollup(
+        [night[0], night[2], night[1], night[2]], context(), previous=previous_xlsx
+    )
+    for table in LONG:
+        assert twice.tables[table]["Team"].tolist() == once.tables[table]["Team"].tolist()
+    cols = ["Team", "Objectives", "Key results", "KRs On track"]
+    assert twice.summary[cols].values.tolist() == once.summary[cols].values.tolist()
