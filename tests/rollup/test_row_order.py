@@ -4,9 +4,16 @@ tabs line up row for row and a failed read does not move a team's rows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from sheets_sync.rollup import build_rollup
+import pandas as pd
+import pytest
+
+from sheets_sync.rollup import Rollup, StaleData, build_rollup, tables
+from sheets_sync.rollup.schema import conform
+from sheets_sync.rollup.tables import build_tables
+from sheets_sync.sync.outcome import TeamRun
 from tests.rollup.fixtures import context, runs
 
 LONG = ("objectives", "key_results", "kpis")
@@ -60,3 +67,50 @@ def test_a_failed_team_listed_twice_is_carried_once(previous_xlsx: Path) -> None
         assert twice.tables[table]["Team"].tolist() == once.tables[table]["Team"].tolist()
     cols = ["Team", "Objectives", "Key results", "KRs On track"]
     assert twice.summary[cols].values.tolist() == once.summary[cols].values.tolist()
+
+
+def _night(teams: int, good: Rollup) -> tuple[list[TeamRun], dict[str, StaleData]]:
+    """``teams`` read teams, each followed by a failed one carrying last night's rows."""
+    read, failed = runs(finance_fails=False)[0], runs(finance_fails=True)[2]
+    night: list[TeamRun] = []
+    stale: dict[str, StaleData] = {}
+    for i in range(teams):
+        name = f"Failed {i:02d}"
+        night += [replace(read, team=f"Read {i:02d}"), replace(failed, team=name)]
+        parts = {}
+        for t in LONG:
+            rows = good.tables[t][good.tables[t]["Team"] == "Finance"].copy()
+            rows["Team"], rows["Stale data"] = name, True
+            parts[t] = conform(rows, t)
+        stale[name] = StaleData(parts["objectives"], parts["key_results"], parts["kpis"])
+    return night, stale
+
+
+def test_many_failed_teams_are_spliced_in_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every 2nd team failed: each failed team's rows in its place, the tables typed as
+    the schema says, and the rows made and conformed once per table, not once per failed
+    team (until 2026-12-06 each flushed and conformed the rows so far: 2000 teams, every
+    2nd failed, took 91 s of CPU against 51 s with the stale rows appended)."""
+    good = build_rollup(runs(finance_fails=False), context())
+    calls = []
+
+    def counted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+        calls.append(table)
+        return conform(frame, table)
+
+    monkeypatch.setattr(tables, "conform", counted)
+    made = {}
+    for teams in (2, 20):
+        calls.clear()
+        night, stale = _night(teams, good)
+        rollup = build_tables(night, context(), stale)
+        made[teams] = len(calls)
+        order = rollup.summary["Team"].tolist()
+        assert order == [r.team for r in night]
+        for table in LONG:
+            frame = rollup.tables[table]
+            assert _teams(frame["Team"].tolist()) == [t for t in order if t in set(frame["Team"])]
+            assert frame["Stale data"].sum() == teams * len(getattr(stale["Failed 00"], table))
+            assert frame.dtypes.tolist() == conform(frame, table).dtypes.tolist(), table
+            assert list(frame.index) == list(range(len(frame))), table
+    assert made[20] == made[2], made
