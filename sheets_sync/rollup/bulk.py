@@ -463,10 +463,10 @@ def _col_number(letters: str) -> int:
 def excel_serials(series: pd.Series) -> np.ndarray:
     """Datetimes as Excel serial days (vectorised; NaN stays blank), ~10x cheaper per cell.
 
-    Cut to the whole millisecond, which readers (openpyxl, calamine, Excel) round a
-    serial to: 23:59:59.9995 read back as 00:00 of the next day (of the next quarter on
-    a quarter's last night) until 2026-12-06."""
-    days = (pd.to_datetime(series).dt.floor("ms") - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(
-        days=1
-    )
+    Cut to the whole second, what a date-time's format shows: readers round a serial to
+    the millisecond and LibreOffice rounds what it shows to the second, so 23:59:59.7
+    showed as 00:00:00 of the next day (of the next quarter on a quarter's last night)
+    until 2026-12-06 (23:59:59.9995 read back so, until 2026-12-06 too)."""
+    moments = pd.to_datetime(series).dt.floor("s")
+    days = (moments - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
     return np.asarray(days.to_numpy(dtype="float64", na_value=np.nan))

@@ -117,10 +117,10 @@ def _close(workbook: Workbook) -> None:
         raise (cause if isinstance(cause, OSError) else OSError(str(exc))) from None
 
 
-def to_millisecond(moment: dt.datetime) -> dt.datetime:
-    """``moment`` cut to the whole millisecond, which readers round a serial to (see
-    ``bulk.excel_serials``): 23:59:59.9999 stays in its day."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+def to_second(moment: dt.datetime) -> dt.datetime:
+    """``moment`` cut to the whole second, what its format shows (see
+    ``bulk.excel_serials``): 23:59:59.7 stays in its day in LibreOffice too."""
+    return moment.replace(microsecond=0)
 
 
 def _cell_writer(
@@ -135,8 +135,8 @@ def _cell_writer(
             ws.write_number(r, c, v, f)
 
     def moment(r: int, c: int, v: Any, f: Any) -> None:
-        if v is not None and not pd.isna(v):  # to the millisecond, as ``excel_serials``
-            ws.write_datetime(r, c, to_millisecond(v.to_pydatetime()), f)
+        if v is not None and not pd.isna(v):  # to the second, as ``excel_serials``
+            ws.write_datetime(r, c, to_second(v.to_pydatetime()), f)
 
     if serials:  # dates pre-converted to Excel serial numbers (a date cell is one)
         return number
@@ -254,7 +254,7 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
         ("Period start", dt.datetime.combine(ctx.period.start, dt.time()), "yyyy-mm-dd"),
         ("Period end", dt.datetime.combine(ctx.period.end, dt.time()), "yyyy-mm-dd"),
         ("As of", dt.datetime.combine(ctx.as_of, dt.time()), "yyyy-mm-dd"),
-        ("Generated at", to_millisecond(naive(ctx.generated_at)), "yyyy-mm-dd hh:mm:ss"),
+        ("Generated at", to_second(naive(ctx.generated_at)), "yyyy-mm-dd hh:mm:ss"),
     ]
     for row, (label, value, fmt) in enumerate(meta, start=2):
         ws.write_string(row, 0, label, bold)

@@ -5,6 +5,7 @@ names, defined names on real ranges); LibreOffice reads the values written."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import re
@@ -175,21 +176,46 @@ def test_libreoffice_reads_the_values_written(nights: tuple[Path, Path], tmp_pat
                 assert _same(a, b), (tab, r, c, a, b)
 
 
+def _last_instant(tmp_path: Path, fraction: int) -> Path:
+    """The company workbook of a night generated at 23:59:59 and ``fraction`` microseconds
+    on the quarter's last day."""
+    night = dt.date(2025, 9, 30)
+    late = dt.datetime(2025, 9, 30, 23, 59, 59, fraction)
+    rollup = build_rollup(runs(finance_fails=False, as_of=night), context(night, late))
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(rollup, path)
+    return path
+
+
 @pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
 def test_a_night_generated_at_the_last_instant_stays_in_its_day(
     tmp_path: Path, engine: Engine
 ) -> None:
     """Readers round a date-time cell to the millisecond: a night generated at
     23:59:59.9995 or later on the quarter's last day read back as 00:00 of the next
-    quarter (Last successful read 2025-10-01, Generated at too) until 2026-12-06."""
-    night = dt.date(2025, 9, 30)
-    late = dt.datetime(2025, 9, 30, 23, 59, 59, 999999)
-    rollup = build_rollup(runs(finance_fails=False, as_of=night), context(night, late))
-    path = tmp_path / "company.xlsx"
-    write_rollup_xlsx(rollup, path)
-    expected = pd.Timestamp(2025, 9, 30, 23, 59, 59, 999000)
+    quarter (Last successful read 2025-10-01, Generated at too) until 2026-12-06. The
+    cells hold the whole second their format shows."""
+    path = _last_instant(tmp_path, 999999)
+    expected = pd.Timestamp(2025, 9, 30, 23, 59, 59)
     for name in ("Teams", "Objectives", "KeyResults", "KPIs"):
         read = read_table(path, name, engine)["Last successful read"].tolist()
         assert read and set(read) == {expected}, name
     cell = openpyxl.load_workbook(path)["Summary"]["B6"].value  # Generated at
-    assert cell.date() == night
+    assert cell == expected
+
+
+@needs_libreoffice
+@pytest.mark.slow
+def test_libreoffice_shows_the_last_second_in_its_day(tmp_path: Path) -> None:
+    """LibreOffice rounds what a cell shows to its format's second: a night generated at
+    23:59:59.7 on the quarter's last day showed Generated at (and each team's Last
+    successful read) as 2025-10-01 00:00:00 until 2026-12-06."""
+    path = _last_instant(tmp_path, 700000)
+    shown = convert(path, "csv", tmp_path / "lo")  # the first tab, the Summary
+    with shown.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.reader(f) if r]
+    assert [r[1] for r in rows if r[0] == "Generated at"] == ["2025-09-30 23:59:59"]
+    header = next(r for r in rows if r[0] == "Team")
+    col = header.index("Last successful read")
+    teams = rows[rows.index(header) + 1 :]
+    assert [r[col] for r in teams if r[0] == "Sales"] == ["2025-09-30 23:59:59"]
