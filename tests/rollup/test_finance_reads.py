@@ -219,3 +219,13 @@ def test_libreoffice_shows_the_last_second_in_its_day(tmp_path: Path) -> None:
     col = header.index("Last successful read")
     teams = rows[rows.index(header) + 1 :]
     assert [r[col] for r in teams if r[0] == "Sales"] == ["2025-09-30 23:59:59"]
+
+
+def test_the_google_rollup_cuts_to_the_second_too() -> None:
+    """The Google rollup's date-time cells hold what the workbook's do: until 2026-12-06
+    23:59:59.7 went as it was, the next day's 00:00:00 to a reader that rounds (LibreOffice)."""
+    from sheets_sync.backends.gsheets.rollup import cell
+
+    late = cell(pd.Timestamp(2025, 9, 30, 23, 59, 59, 700000))["userEnteredValue"]
+    whole = cell(pd.Timestamp(2025, 9, 30, 23, 59, 59))["userEnteredValue"]
+    assert late == whole

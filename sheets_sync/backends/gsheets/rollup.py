@@ -61,11 +61,13 @@ Row = list[Cell]
 
 
 def serial(moment: dt.date) -> float:
-    """Days since ``EXCEL_EPOCH`` (1899-12-30), the epoch Sheets and Excel share."""
+    """Days since ``EXCEL_EPOCH`` (1899-12-30), the epoch Sheets and Excel share; cut
+    to the whole second, what a date-time's format shows, as the workbook's
+    (``bulk.excel_serials``: 23:59:59.7 stays in its day)."""
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())
     epoch = dt.datetime.combine(EXCEL_EPOCH, dt.time())
-    return (moment.replace(tzinfo=None) - epoch).total_seconds() / 86400
+    return (moment.replace(tzinfo=None, microsecond=0) - epoch).total_seconds() / 86400
 
 
 def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = None) -> Cell:
