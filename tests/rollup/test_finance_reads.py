@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
 import re
 import zipfile
@@ -43,7 +44,9 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return write_nights(tmp_path_factory.mktemp("odd"))
 
 
+@functools.cache
 def _tables(path: Path) -> dict[str, tuple[str, str]]:
+    """Excel table name -> (tab, range); once per workbook (``read_table`` asks per table)."""
     book = openpyxl.load_workbook(path)
     return {name: (ws.title, ref) for ws in book.worksheets for name, ref in ws.tables.items()}
 
@@ -60,7 +63,7 @@ def read_table(path: Path, name: str, engine: Engine) -> pd.DataFrame:
         usecols=list(range(c0 - 1, c1)),
         engine=engine,
     )
-    return frame  # fmt: skip
+    return frame
 
 
 @pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
