@@ -123,9 +123,11 @@ _KR_NUMBER = re.compile(r"(?:kr|k|key\s*-?\s*results?)\s*[#.\-_:]?\s*\d+[a-z]?(?
 #: ``(c)``, ``iv``): under an objective with letters (``O1``) a key result's, or an
 #: objective whose ``O`` was left out (``_bare_under``)
 _BARE = re.compile(r"\(?(\d+(?:[.\-]\d+)*|[a-z]+)[.)]?")
-#: a roman numeral, as ``id_key`` leaves it (lower case)
-_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
-_ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+#: a roman numeral as a numbering uses one (``i`` to ``xxxix``), as ``id_key`` leaves it:
+#: words of other roman letters (``ci``, ``cd``, ``mix``, ``mi``) were numerals too, and
+#: under ``O1`` key results, until 2026-12-06
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10}
 
 
 def _roman(text: str) -> int | None:
@@ -150,10 +152,12 @@ def _kr_numbered(kr_id: str, objective_id: str, first: bool) -> bool:
 def _bare_under(kr_id: str, objective_id: str) -> bool:
     """``2`` or ``b)`` under ``O1``: a key result or an objective, as ``O1.2`` under ``O1``;
     ``2`` under ``1`` is the next objective. Letters are the level down under an objective
-    whose ID has a digit (``a``, ``i``, ``iv`` under ``O1`` or ``Obj 1``); under one of
-    letters only, a single letter is so under a roman numeral (``a`` under ``II``) unless
-    it is the next one (``V`` under ``IV``, ``X`` under ``IX``: the next objective, a key
-    result until 2026-12-06), and ``B`` under ``Obj A`` is the next objective."""
+    whose ID has a digit (``a``, ``i``, ``iv`` under ``O1`` or ``Obj 1``, not a word such
+    as ``CI``); under one of letters only, a single letter is so under a roman numeral
+    (``a`` under ``II``) unless it is the next one (``V`` under ``IV``, ``X`` under ``IX``:
+    key results until 2026-12-06) or the next letter (``J`` under ``I``, ``W`` under ``V``:
+    objectives ``A`` to ``E`` lost ``D`` and ``E`` to ``C`` and ``D``, until 2026-12-06),
+    and ``B`` under ``Obj A`` is the next objective."""
     bare = _BARE.fullmatch(kr_id)
     if bare is None or not objective_id[:1].isalpha():
         return False
@@ -164,7 +168,9 @@ def _bare_under(kr_id: str, objective_id: str) -> bool:
     if any(c.isdigit() for c in objective_id):
         return len(number) == 1 or _roman(number) is not None
     above = _roman(objective_id)
-    return above is not None and len(number) == 1 and _roman(number) != above + 1
+    if above is None or len(number) != 1 or _roman(number) == above + 1:
+        return False
+    return not (len(objective_id) == 1 and ord(number) == ord(objective_id) + 1)
 
 
 def _extends(kr_id: str, objective_id: str) -> bool:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 65  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 66  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -122,8 +122,10 @@ FORMAT = 65  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # objective, V under IV and X under IX are objectives, i to iv under O1 read as O1.2,
 # TabLayout.blocks: "above the first objective row" in objective blocks only; 65: a
 # Google 2-D array's cells after a blank result stay its beside a plain formula
-# (=ROW()*2 took them), a number too large for a float fails the read naming the cell),
-# or the slot format
+# (=ROW()*2 took them), a number too large for a float fails the read naming the cell);
+# 66: in objective blocks, the next letter under a one-letter objective is the next
+# objective (D under C, E under D: objectives A to E lost D and E), and a word of roman
+# letters (CI, MIX under O1) is no numbering), or the slot format
 
 
 @fast_pickle

@@ -105,6 +105,21 @@ def test_an_unticked_kr3_with_an_owner_and_a_due_date_is_a_key_result() -> None:
         ("IX", "X", "objective"),
         ("II", "III", "objective"),
         ("Obj A", "B", "objective"),  # a letter under letters alone: the next objective
+        # the next letter: objectives A to E lost D and E until 2026-12-06 (C, D look roman)
+        ("C", "D", "objective"),
+        ("D", "E", "objective"),
+        ("I", "J", "objective"),
+        ("V", "W", "objective"),
+        ("X", "Y", "objective"),
+        ("L", "M", "objective"),
+        ("I", "a", "either"),  # a roman objective's lettered key result, as under II
+        ("X", "a", "either"),
+        # words of roman letters are no numbering: key results under O1 until 2026-12-06
+        ("O1", "CI", "objective"),
+        ("O1", "CD", "objective"),
+        ("O1", "MIX", "objective"),
+        ("O1", "MI", "objective"),
+        ("O1", "xii", "either"),
     ],
 )
 def test_what_a_numbering_says(objective_id: CellValue, kr_id: CellValue, kind: str) -> None:
@@ -201,3 +216,19 @@ def test_a_kr3_below_a_key_result_above_the_first_objective_is_one() -> None:
     assert kinds == [(2, "kr"), (3, "kr"), (4, "objective")]
     above = "key result above the first objective row: move it under its objective"
     assert errors == [f"m.xlsx!Goals!A2: {above}", f"m.xlsx!Goals!A3: {above}"]
+
+
+def test_objectives_lettered_a_to_e_are_five() -> None:
+    """Unticked objective headers ``A`` to ``E`` with an owner and a Due, key results
+    ``A.1`` to ``E.1``: until 2026-12-06 ``D`` under ``C`` and ``E`` under ``D`` (``C`` and
+    ``D`` look roman) were read as key results, objectives D and E gone and their key
+    results scored under C."""
+    rows: list[tuple[CellValue, ...]] = []
+    for o in "ABCDE":
+        header = (o, f"Objective {o}", None, None, "Ana", None, None, False)
+        rows.append((*header, None, None, None, DUE))
+        rows.append((f"{o}.1", "Grow", "number", None, "Tom", 1, 3, 2))
+    kinds, owners, errors = _read(*rows)
+    assert [kind for _, kind in kinds] == ["objective", "kr"] * 5
+    assert owners == [f"{o}:{o}.1" for o in "ABCDE"]
+    assert errors == []
