@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
     Finding,
@@ -100,7 +101,7 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
 
     per_objective: dict[str, int] = defaultdict(int)
     for kr in team.key_results:
-        per_objective[kr.objective_id] += 1
+        per_objective[id_key(kr.objective_id)] += 1
         numbers = {"start": kr.start, "target": kr.target, "current": kr.current}
         if whole := _whole_percent(kr.unit, numbers):
             warn(kr, whole[0], whole[1], kr.id)
@@ -119,9 +120,9 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
                 kr.id,
             )
     for objective_id in team.failed_kr_objectives:  # its rows count: their errors are said
-        per_objective[objective_id] += 1
+        per_objective[id_key(objective_id)] += 1
     for objective in team.objectives:
-        count = per_objective.get(objective.id, 0)
+        count = per_objective.get(id_key(objective.id), 0)
         if count < MIN_KRS or count > MAX_KRS:
             warn(
                 objective,

@@ -296,6 +296,8 @@ def _merge_objective(
         return
     for field in ("title", "type", "aligns_to"):
         before, after = getattr(old, field), getattr(new, field)
+        if field == "aligns_to" and before and after and id_key(before) == id_key(after):
+            continue  # an ID: C1 and c1 are one (warned as two until 2026-12-06)
         if after and before != after:
             name = "objective" if field == "title" else field
             findings.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Finding, KeyResult, Severity
 from sheets_sync.domain.values import is_empty, is_percent_text
 from sheets_sync.grid import CellValue
@@ -30,10 +31,11 @@ def weight_findings(rows: Iterable[tuple[KeyResult, CellValue]]) -> list[Finding
     """Warnings for the objectives whose key results mix weight styles; ``rows`` pairs each
     parsed key result with what its Weight cell held."""
     by_objective: dict[str, list[tuple[KeyResult, CellValue]]] = defaultdict(list)
-    for kr, typed in rows:
-        by_objective[kr.objective_id].append((kr, typed))
+    for kr, typed in rows:  # O2 and Ｏ２ are one objective (id_key)
+        by_objective[id_key(kr.objective_id)].append((kr, typed))
     found: list[Finding] = []
-    for objective, krs in by_objective.items():
+    for krs in by_objective.values():
+        objective = krs[0][0].objective_id  # named as its first key result names it
         given = [(kr, typed) for kr, typed in krs if not is_empty(typed)]
         if not given:
             continue
