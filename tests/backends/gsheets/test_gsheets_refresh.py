@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 from google.auth import _exponential_backoff
 from google.auth import _helpers as google_auth_helpers
+from google.auth.transport import requests as google_auth_requests
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
@@ -28,10 +28,6 @@ pytestmark = pytest.mark.emulator
 #: emulator's reset
 HANG_MS = 60_000
 TIMEOUT = 30.0
-#: Past the budget and the last attempt's cap: a loaded machine's scheduling, far below
-#: the 30 s of gspread's timeout that a call ignoring the cap would wait (3 s of slack
-#: against a 10 s timeout left ~2 s of it with three busy loops on the test's core)
-SLACK = 10.0
 #: How far into google-auth's refresh threshold its injected clock moves (stale, not expired)
 STALE_BY = datetime.timedelta(seconds=60)
 QUICK = RetryPolicy(max_attempts=3, max_seconds=10.0, base_delay=0.01, max_delay=0.02)
@@ -98,23 +94,33 @@ def test_the_refresh_after_a_401_is_retried_by_the_budget_not_by_google_auth(
 
 
 def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
-    emulator: Emulator, make_client: Any
+    emulator: Emulator, make_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A token endpoint that hangs during the refresh: the attempt's timeout cap holds,
-    where gspread's full timeout (30 s here) used to. The hang outlasts that timeout (the
-    emulator's reset ends it), so the bound can leave a loaded machine seconds of slack."""
-    client = make_client(
-        RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01), timeout=TIMEOUT
-    )
+    """A token endpoint that hangs during the refresh: the exchange is given the attempt's
+    timeout cap, where gspread's full timeout (30 s here) it used to be. Every exchange's
+    timeout is recorded where google-auth's transport sends it (ours and any of
+    google-auth's own), not timed: a wall-clock bound failed on a loaded machine."""
+    timeouts: list[float] = []
+    send: Any = google_auth_requests.Request.__call__  # untyped in google-auth
+
+    def recorded(self: Any, url: str, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:
+        timeouts.append(timeout)
+        return send(self, url, *args, timeout=timeout, **kwargs)
+
+    policy = RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01)
+    client = make_client(policy, timeout=TIMEOUT)
     backend, _ = _read_once(emulator, client)
     _revoke(emulator)
     emulator.faults.token_latency_ms = HANG_MS
-    started = time.monotonic()
+    exchanges = client.exchanges
+    monkeypatch.setattr(google_auth_requests.Request, "__call__", recorded)
     with pytest.raises(RetryExhaustedError) as info:
         backend.read(["OKRs"])
-    took = time.monotonic() - started
     assert "the token endpoint" in str(info.value)
-    assert took < 1.0 + MIN_ATTEMPT_SECONDS + SLACK, took
+    # one exchange, in the attempt, capped by the budget: it waited out its whole timeout
+    # (more than the budget), so no attempt followed
+    assert timeouts == [max(policy.max_seconds, MIN_ATTEMPT_SECONDS)]
+    assert client.exchanges == exchanges + 1
 
 
 def test_a_new_token_refused_too_is_rejected_credentials_not_retried(
