@@ -99,7 +99,10 @@ def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
     """A token endpoint that hangs during the refresh: the exchange is given the attempt's
     timeout cap, where gspread's full timeout (30 s here) it used to be. Every exchange's
     timeout is recorded where google-auth's transport sends it (ours and any of
-    google-auth's own), not timed: a wall-clock bound failed on a loaded machine."""
+    google-auth's own), not timed: a wall-clock bound failed on a loaded machine. The
+    budget's clock moves by those timeouts alone: the exchange's cap does not hang on how
+    long the 401 took, and the 401 has the send's whole cap (3 s; with the wall clock and
+    a 1 s budget, a 401 slower than 1 s on a loaded box would end the call unexchanged)."""
     timeouts: list[float] = []
     send: Any = google_auth_requests.Request.__call__  # untyped in google-auth
 
@@ -107,8 +110,9 @@ def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
         timeouts.append(timeout)
         return send(self, url, *args, timeout=timeout, **kwargs)
 
-    policy = RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01)
-    client = make_client(policy, timeout=TIMEOUT)
+    policy = RetryPolicy(max_attempts=5, max_seconds=3.0, base_delay=0.01)
+    clock = lambda: 1000.0 + sum(timeouts)  # noqa: E731 (the budget's, read by the client)
+    client = make_client(policy, timeout=TIMEOUT, clock=clock, rng=lambda: 1.0)
     backend, _ = _read_once(emulator, client)
     _revoke(emulator)
     emulator.faults.token_latency_ms = HANG_MS
@@ -117,8 +121,8 @@ def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
     with pytest.raises(RetryExhaustedError) as info:
         backend.read(["OKRs"])
     assert "the token endpoint" in str(info.value)
-    # one exchange, in the attempt, capped by the budget: it waited out its whole timeout
-    # (more than the budget), so no attempt followed
+    # one exchange, in the attempt, given the whole budget: it waited out that timeout,
+    # which spent the budget, so no attempt followed
     assert timeouts == [max(policy.max_seconds, MIN_ATTEMPT_SECONDS)]
     assert client.exchanges == exchanges + 1
 

@@ -314,18 +314,26 @@ def test_a_slow_failing_server_cannot_overrun_the_budget_by_a_timeout(
     the call, is within reach of a loaded box's scheduling). The emulator's reset ends
     the hang, so the next test neither waits for it nor finds it in its log."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["A"]]})
+    given: list[Any] = []  # each recorded send's timeout: (connect, read), or one number
+    waited: list[float] = []  # the read timeouts the recorded sends waited out
     policy = RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01)
-    client = make_client(policy, timeout=30)
+    # the budget's clock moves by the waited-out timeouts alone: the first read, under
+    # the same 1 s budget, may take longer than that on a loaded box
+    client = make_client(policy, timeout=30, clock=lambda: 1000.0 + sum(waited), rng=lambda: 1.0)
     backend = GoogleSheetsBackend(client, key, display_name="Sales")
     backend.read(["OKRs"])  # the token, once, outside the recorded call
     emulator.faults.error_mix = (503,)
     emulator.faults.fail_rate, emulator.faults.latency_ms = 1.0, 60_000
-    given: list[Any] = []
     send: Any = requests.adapters.HTTPAdapter.send
 
     def recorded(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        given.append(kwargs.get("timeout"))
-        return send(self, request, *args, **kwargs)
+        timeout: Any = kwargs.get("timeout")
+        given.append(timeout)
+        try:
+            return send(self, request, *args, **kwargs)
+        except requests.Timeout:
+            waited.append(float(timeout[1] if isinstance(timeout, tuple) else timeout))
+            raise
 
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", recorded)
     calls = backend.api_calls
