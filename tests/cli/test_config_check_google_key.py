@@ -241,9 +241,10 @@ NOT_A_KEY = [
 
 
 def _run_bounded(cfg: Path, key: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in a process of its own, killed after 30 s and kept under 2 GiB: before,
+    """The CLI in a process of its own, killed after 120 s and kept under 2 GiB: before,
     these key paths hung it for good (in sync, a worker thread no timeout could stop) or
-    read /dev/zero until memory ran out."""
+    read /dev/zero until memory ran out. A sync takes ~2 s of CPU and ~5 s at a load of
+    6; 30 s was passed (TimeoutExpired, fifo) with pytest -n 2 beside two busy loops."""
 
     def limit() -> None:
         import resource  # POSIX only, as the test
@@ -260,7 +261,7 @@ def _run_bounded(cfg: Path, key: Path, *args: str) -> subprocess.CompletedProces
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,  # two runs a test: under pytest-timeout's 300 s
         preexec_fn=limit,
         check=False,
     )
