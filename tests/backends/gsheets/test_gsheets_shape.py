@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
-from sheets_sync.backends.gsheets.shape import reply_shape
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
+from sheets_sync.backends.gsheets.shape import ShapeError, reply_shape
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.faults import Reply
@@ -148,6 +148,21 @@ def test_an_odd_cell_of_a_tab_named_with_spaces_names_it_quoted(
     with pytest.raises(RemoteError) as info:
         GoogleSheetsBackend(client, key, display_name="Sales").read(["Q1 OKRs"])
     assert "): 'Q1 OKRs'!A1 effectiveValue.numberValue is a number too large" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "named"),
+    [("'Q1 OKRs", "'''Q1 OKRs'"), ("'Q1'", "'''Q1'''"), ("Bob's", "'Bob''s'"),
+     ("OKRs", "OKRs"), ("Q1", "'Q1'"), ("R1C1", "'R1C1'"), ("2026", "'2026'")],
+)  # fmt: skip
+def test_an_odd_cell_names_its_tab_as_a_formula_would(title: str, named: str) -> None:
+    """A tab whose name starts with ``'`` is quoted too, its quotes doubled: until
+    2026-12-06 xlsxwriter's ``quote_sheetname`` took ``'Q1 OKRs`` as quoted already."""
+    rows = [{"values": [{"effectiveValue": {"numberValue": 10**400}}]}]
+    sheet = {"properties": {"title": title}, "data": [{"rowData": rows}]}
+    with pytest.raises(ShapeError) as info:
+        read_grid(sheet)
+    assert str(info.value).startswith(f"{named}!A1 effectiveValue.numberValue is a number")
 
 
 def test_an_overflow_in_a_parser_is_a_remote_error_too() -> None:
