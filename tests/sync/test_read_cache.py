@@ -468,4 +468,10 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # is the next objective (D under C and E under D were key results: C and D look
     # roman), and only roman numerals of i, v and x are numbering (CI, CD, MIX, MI under
     # O1 are the next objective, not key results read as O1.2)
-    assert (FORMAT, fields[-1]) == (66, "hidden_cols")
+    # 67: the same grid; a Google array per row ends at any formula on its row, not one
+    # matching _SPILLS only (=IFERROR(ARRAYFORMULA(H2:J2),) a row gave A1:C3, A2:B2,
+    # A3:B3), a column's array under typed cells beside another's blank result is its own
+    # (B3's B5 went to A1, over typed B1:B2), and after blank results a formula with a
+    # spilling function anywhere in it goes before a plain one (other formula_arrays);
+    # a tab whose name starts with a quote is quoted in a read error, its quotes doubled
+    assert (FORMAT, fields[-1]) == (67, "hidden_cols")

@@ -53,11 +53,17 @@ _ARRAY = re.compile(r"^=\s*ARRAYFORMULA\s*\((.*)\)\s*$", re.S)
 _IN_THE_WAY = re.compile(r"would overwrite data in \$?([A-Z]{1,3})\$?([0-9]{1,8})\b")
 #: a formula that fills a range on its own, whose ``#REF!`` can be its own: an array
 #: literal (``={"Score"; ARRAYFORMULA(...)}``) or a function that spills, and its argument
-_SPILLS = re.compile(
-    r"^=\s*(?:\{|(ARRAYFORMULA|FILTER|SORT|SORTN|UNIQUE|SEQUENCE|QUERY|IMPORTRANGE|FLATTEN|"
-    r"SPLIT|TRANSPOSE|MMULT|IMPORTDATA|IMPORTHTML|IMPORTXML|IMPORTFEED)\s*\((.*)\)\s*$)",
-    re.S,
+_NAMES = (
+    "ARRAYFORMULA|FILTER|SORT|SORTN|UNIQUE|SEQUENCE|QUERY|IMPORTRANGE|FLATTEN|SPLIT|TRANSPOSE|"
+    "MMULT|IMPORTDATA|IMPORTHTML|IMPORTXML|IMPORTFEED|HSTACK|VSTACK|BYROW|BYCOL|MAP|MAKEARRAY|"
+    "SCAN|TOCOL|TOROW|CHOOSECOLS|CHOOSEROWS"
 )
+_SPILLS = re.compile(rf"^=\s*(?:\{{|({_NAMES})\s*\((.*)\)\s*$)", re.S)
+#: a formula that may fill a range, a spilling function or an array literal anywhere in it
+#: (``=IFERROR(ARRAYFORMULA(H2:J2),)``, ``=INDEX(SPLIT(H2, ","))``): only ranks the
+#: formulas a filled cell after blank results may belong to, as no parser here says which
+#: of them spill (before 2026-12-06 such a one lost to a plain ``=B1*2`` nearer)
+_MAY_SPILL = re.compile(rf"\{{|\b(?:{_NAMES})\s*\(")
 #: one cell, of this tab or another (``L2``, ``OKRs!$L$2``): what only passes an error on
 _ONE_CELL = re.compile(r"^\s*(?:(?:'(?:[^']|'')*'|[A-Z0-9_.]+)!)?\$?[A-Z]{1,3}\$?[0-9]{1,8}\s*$")
 
@@ -123,45 +129,48 @@ def filled_ranges(
     the cells with a ``userEnteredValue``, ``formulas`` the formula of each cell holding
     one. A filled cell takes the anchor of the filled cell above it, or the formula right
     above it (teams put one ARRAYFORMULA atop each computed column, side by side), else
-    those of the cell left of it (an array's range is a box), else the formula left of it
-    if that spills, else the nearer formula found going up or left over blank results,
-    one that spills first. ``reaches``: the last row and column an anchor's formula says
-    it fills (``reach``), for an anchor seen filling a cell."""
+    those of the cell left of it (an array's range is a box: neither if an entered cell
+    lies between that anchor and this cell), else the formula left of it if that spills,
+    else the nearer formula found going up or left over blank results, one that spills
+    first, then one that may (``_MAY_SPILL``). ``reaches``: the last row and column an
+    anchor's formula says it fills (``reach``), for an anchor seen filling a cell."""
     if not filled:
         return ()
     up, back = _Nearest(entered, 0), _Nearest(entered, 1)
-    typed = set(entered)
-    spilling: dict[Cell, bool] = {}
+    spilling: dict[Cell, tuple[bool, bool]] = {}
 
-    def spills_at(at: Cell) -> bool:  # asked of few cells: most filled cells go on
-        if at not in spilling:
-            spilling[at] = spills(formulas.get(at, ""))
+    def rank(at: Cell) -> tuple[bool, bool]:  # asked of few cells: most filled cells go on
+        if at not in spilling:  # False first: spills of itself, then may spill
+            text = formulas.get(at, "")
+            spilling[at] = (not spills(text), not _MAY_SPILL.search(text.upper()))
         return spilling[at]
 
     owner: dict[Cell, Cell | None] = {}
     for r, c in sorted(filled):
         above, left = (r - 1, c), (r, c - 1)
         mine = owner.get(above)
-        anchor: Cell | None
-        # an array's range is a box: one anchored left of this column fills the cell left
-        # of this one too, so a formula, a value or another array there ends it (arrays
-        # stacked one a row; before 2026-12-06 they all took the first row's anchor). Only
-        # a formula that spills is another array: a 2-D FILTER's cells after a blank result
-        # beside a row's =ROW()*2 went to that formula (before 2026-12-06)
         theirs = owner.get(left)
-        other = left in typed or (theirs is not None and theirs != mine and spills_at(theirs))
-        if mine and not (mine[1] < c and other):  # a column's array goes on
-            anchor = mine
+        anchor: Cell | None
+        # an array's range is a box: one anchored left of this column cannot fill this
+        # cell if a formula or a value lies on this row from its column to here (arrays
+        # stacked one a row, each its own: before 2026-12-06 they all took the first row's
+        # anchor; until the evening only a formula left of the cell matching _SPILLS ended
+        # it, so ``=IFERROR(ARRAYFORMULA(H2:J2),)`` a row gave A1:C3, A2:B2, A3:B3)
+        if mine and not (mine[1] < c and (b := back.before(r, c)) and b[1] >= mine[1]):
+            anchor = mine  # a column's array goes on
         elif above in formulas:  # one array a column, side by side: each its own
             anchor = above
-        elif theirs:  # a row's, or a 2-D array's first row, goes on
-            anchor = theirs
-        elif left in formulas and spills_at(left):
+        # likewise one anchored above this row cannot if a formula or a value lies in this
+        # column from its row to here (A1's column array with a blank A3 gave B3's column
+        # array's B5 to A1, and typed B1:B2 were refused every night, until 2026-12-06)
+        elif theirs and ((u := up.before(r, c)) is None or u[0] < theirs[0]):
+            anchor = theirs  # a row's, or a 2-D array's first row, goes on
+        elif left in formulas and not rank(left)[0]:
             anchor = left
         else:  # after blank results: the nearer formula up or left, over blanks
             seen = [a for a in (up.before(r, c), back.before(r, c)) if a and a in formulas]
-            near = sorted((not spills_at(a), abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
-            anchor = near[0][2] if near else None
+            near = sorted((*rank(a), abs(r - a[0]) + abs(c - a[1]), a) for a in seen)
+            anchor = near[0][-1] if near else None
         owner[(r, c)] = anchor
     boxes: dict[Cell, list[int]] = {}
     alone: list[Filled] = []

@@ -412,3 +412,86 @@ def test_a_row_number_too_long_for_a_grid_names_no_range() -> None:
     sheet = _sheet(rows)
     sheet["properties"]["gridProperties"] = {"rowCount": 10}
     assert read_grid(sheet)[1] == (Filled(CellRange(3, 2, 4, 2), (3, 2)),)
+
+
+def _layout(spec: list[str], formulas: dict[str, str]) -> tuple[Filled, ...]:
+    """A tab drawn a row a string: ``v`` a typed value, ``x`` a filled cell, ``.`` nothing
+    (a blank result), a capital the formula so named in ``formulas``."""
+    cells = {"v": _cell(1), "x": _cell(1, entered=False), ".": _empty()}
+    rows = [[cells[ch] if ch in cells else _cell(1, formulas[ch]) for ch in s] for s in spec]
+    return read_grid(_sheet(rows))[1]
+
+
+def _box(*area: int) -> Filled:  # an array's range, its anchor in its first cell
+    return Filled(CellRange(*area), (area[0], area[1]))
+
+
+_ROWS = ["=IFERROR(ARRAYFORMULA(H{r}:J{r}),)", "=HSTACK(H{r},I{r},J{r})",
+         '=INDEX(SPLIT(H{r},","))', "=BYCOL(H{r}:J{r},LAMBDA(c,SUM(c)))",
+         "=ARRAY_CONSTRAIN(ARRAYFORMULA(H{r}:J{r}),1,3)", "=ARRAYFORMULA(H{r}:J{r})"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _ROWS)
+@pytest.mark.parametrize("blank", [False, True])
+def test_arrays_stacked_one_per_row_are_their_own_whatever_their_formula(
+    text: str, blank: bool
+) -> None:
+    """A1:A3 each fill their row, three wide, typed D beside them (a blank result in B2
+    too): a formula on the row left of a cell ends the array above it, whether or not it
+    matches the known spilling functions. Until the evening of 2026-12-06 only one that
+    did ended it: A1:C3, A2:B2, A3:B3, and C2 refused as A1's."""
+    spec = ["1xxv", "2.xv" if blank else "2xxv", "3xxv"]
+    found = _layout(spec, {str(r): text.format(r=r) for r in (1, 2, 3)})
+    assert found == tuple(_box(r, 1, r, 3) for r in (1, 2, 3))
+    check([CellWrite("S", r, 4, 1) for r in (1, 2, 3)], {"S": found}, "Team")
+    with pytest.raises(WorkbookError, match="range A2:C2 that the array formula in A2 "):
+        check([CellWrite("S", 2, 3, 1)], {"S": found}, "Team")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=IFERROR(ARRAYFORMULA(A1:A8*2),)", "=IFERROR(FILTER(A1:A8,A1:A8>0),)",
+     "=IFNA(VSTACK(A1:A4,A5:A8),)", "=IFERROR(TOCOL(A1:A8),)",
+     '=IFERROR({"Score";ARRAYFORMULA(A2:A8*2)},)', "=ARRAYFORMULA(A1:A8*2)"],
+)  # fmt: skip
+def test_a_wrapped_arrays_cells_after_blanks_stay_its_beside_a_plain_formula(text: str) -> None:
+    """C1's array over C1:C8 (blank results in C3:C4), a plain ``=A1*3`` a row in B: C5
+    finds B5 left of it nearer than C1, and a formula that may spill (a spilling function
+    or an array literal anywhere in it) goes before one that does not. Until 2026-12-06
+    only the whole formula was asked, and ``=IFERROR(ARRAYFORMULA(...),)`` lost: B5:C5 to
+    B8:C8 were named "the array formula in B5" and C3:C4's range was C1:C2."""
+    spec = ["vBCv", "vBxv", "vB.v", "vB.v", *["vBxv"] * 4]
+    found = _layout(spec, {"B": "=A1*3", "C": text})
+    assert found == (_box(1, 3, 8, 3),)
+
+
+@pytest.mark.parametrize(
+    ("spec", "blank"),
+    [(["v1xxv", "v2.xv", "v3xxv"], '=SPLIT(A{r},",")'),
+     (["1xxxv", "2.xxv", "3xxxv"], "=TRANSPOSE(FILTER(H{r}:H9,1))")],
+)  # fmt: skip
+def test_arrays_one_per_row_after_a_blank_result_keep_their_row(
+    spec: list[str], blank: str
+) -> None:
+    """A row's array with a blank result right of its formula: the rest of the row is
+    still its own, not the array's above (B1:D2 and A1:D2, until 2026-12-06)."""
+    found = _layout(spec, {str(r): blank.format(r=r) for r in (1, 2, 3)})
+    first = spec[0].index("1") + 1
+    assert found == tuple(_box(r, first, r, len(spec[0]) - 1) for r in (1, 2, 3))
+
+
+@pytest.mark.parametrize("text", ["=ARRAYFORMULA(I3:I6)", "=IFERROR(ARRAYFORMULA(I3:I6))"])
+def test_a_column_array_under_typed_cells_beside_another_is_its_own(text: str) -> None:
+    """A1's column array (a blank result in A3), typed B1:B2 above B3's column array (a
+    blank result in B4): B5 took A5's anchor, A1's range went over B1:B2, and the sync's
+    B1:B2 were refused every night, until 2026-12-06. So too two column arrays side by
+    side with blank results on the same rows."""
+    found = _layout(
+        ["Avv", "xvv", ".Bv", "x.v", "xxv", "xxv"], {"A": "=ARRAYFORMULA(H1:H6)", "B": text}
+    )
+    assert found == (_box(1, 1, 6, 1), _box(3, 2, 6, 2))
+    check([CellWrite("S", r, 2, 1) for r in (1, 2)], {"S": found}, "Team")
+    formulas = {"A": "=ARRAYFORMULA(H1:H5)", "B": "=ARRAYFORMULA(I1:I5)"}
+    for spec in (["ABv", "xxv", "..v", "xxv", "xxv"], ["ABv", "xxv", "..v", "x.v", "xxv"]):
+        found = _layout(spec, formulas)
+        assert found == (_box(1, 1, 5, 1), _box(1, 2, 5, 2))
