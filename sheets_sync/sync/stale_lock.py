@@ -21,27 +21,27 @@ def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
     ``STALE_LOCK_DAYS`` old or more, the same refusal saying how long the file has been
     open and what to delete (until 2026-12-06 only its age was shown,
     ``(~$sales.xlsx, 16 days old)``, night after night). The age is the one the refusal
-    says, not the lock's read again: near a day boundary a line read ``2 days old ... at
-    3 days old`` (until 2026-12-06)."""
+    says, and the files are those it named, not the lock's read again: near a day boundary
+    a line read ``2 days old ... at 3 days old`` (until 2026-12-06), and a lock reopened
+    between the two would have been advised with the old one's age."""
     if not isinstance(exc, FileLockedError) or path is None:
         return exc
-    from sheets_sync.backends.excel.lockfiles import lock_of
-
-    days = exc.lock_days
-    if days is None or days < STALE_LOCK_DAYS:
+    days, paths = exc.lock_days, exc.lock_paths
+    if days is None or days < STALE_LOCK_DAYS or not paths:
         return exc
-    lock = lock_of(path)
-    if lock is None:  # closed since
-        return exc
-    who = f"{lock.holder} no longer has it" if lock.holder else "nobody has it"
+    who = f"{exc.holder} no longer has it" if exc.holder else "nobody has it"
     # quoted for a shell: `~$sales.xlsx` expanded `$sales`, and a space split the path
-    files = " and ".join(shlex.quote(str(p)) for p in lock.paths)
-    only = "only those" if len(lock.paths) > 1 else "only that"
+    files = " and ".join(shlex.quote(str(p)) for p in paths)
+    only = "only those" if len(paths) > 1 else "only that"
     advice = (
         f"; by its lock file {path.name} has been open {days} days: if {who} open (ask "
         f"first; a laptop asleep keeps it open), delete {files}, and {only}; sheets-sync "
         "never deletes a lock file"
     )
     return FileLockedError(
-        exc.message + advice, source=exc.source, holder=exc.holder, lock_days=days
+        exc.message + advice,
+        source=exc.source,
+        holder=exc.holder,
+        lock_days=days,
+        lock_paths=paths,
     )

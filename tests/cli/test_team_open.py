@@ -171,7 +171,9 @@ def test_the_advice_goes_by_the_age_the_refusal_says(tmp_path: Path) -> None:
     for said, age in ((2, 3.5), (3, 2.5)):
         then = time.time() - age * 86400
         os.utime(lock, (then, then))
-        exc = FileLockedError(refusal.format(n=said), source="sales.xlsx", lock_days=said)
+        exc = FileLockedError(
+            refusal.format(n=said), source="sales.xlsx", lock_days=said, lock_paths=(lock,)
+        )
         advised = str(with_stale_advice(exc, team))
         if said < 3:
             assert advised == str(exc)

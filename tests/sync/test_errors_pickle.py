@@ -5,6 +5,7 @@ class, message and context attributes."""
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,9 @@ from sheets_sync.errors import (
 ERRORS = [
     SheetsSyncError("target equals start value", source="s.xlsx", tab="OKRs", cell="J7"),
     ConfigError("x.yaml: invalid configuration", source="x.yaml", problems=["a", "b"]),
-    FileLockedError("open in Excel", source="s.xlsx", holder="ann"),
+    FileLockedError(
+        "open in Excel", source="s.xlsx", holder="ann", lock_days=16, lock_paths=(Path("~$s.xlsx"),)
+    ),
     RemoteError("refused", source="gsheet:k", status=500, tab="OKRs", cell="A1"),
     ServiceDisabledError(
         "the Sheets API is not enabled",

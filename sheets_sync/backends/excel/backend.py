@@ -126,6 +126,7 @@ class ExcelBackend:
                 source=self.display_name,
                 holder=lock.holder,
                 lock_days=lock.age_days(now),
+                lock_paths=lock.paths,
             )
 
     def write_refusal(self) -> FileLockedError | None:

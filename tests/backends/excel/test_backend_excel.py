@@ -128,7 +128,7 @@ def test_a_linked_file_open_where_the_link_leads_is_not_written(
         backend.write(data, status_writes())
     assert str(info.value).endswith(
         f" ({lock_name}); not written. Close it (or delete the "
-        "stale lock file if nobody has it open) and the next run will update it"
+        "lock file if nobody has it open) and the next run will update it"
     )
     assert team_file.read_bytes() == before
     assert link.is_symlink()
