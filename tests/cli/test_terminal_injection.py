@@ -5,6 +5,7 @@ clipboard, U+202E showed a line backwards. Each is shown as its escape, on one l
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import logging
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.console import PlainConsole, output_console, print_findings, print_summary
+from sheets_sync.domain import celltext
 from sheets_sync.domain.models import Finding, Severity, TeamResult
 from sheets_sync.logs import JsonFormatter, PlainFormatter, one_line
 from sheets_sync.sync.engine import SyncResult
@@ -136,17 +138,54 @@ def test_one_line_escapes_what_shows_nothing_and_what_no_stream_prints() -> None
     assert one_line("👨\u200d👩\u200d👧 می\u200cخواهم") == "👨\u200d👩\u200d👧 می\u200cخواهم"
 
 
+#: the format characters one_line keeps: the joiners, the prepended marks that show a
+#: glyph, and the weak direction marks (LRM, RLM, ALM)
+SHOWN_FORMAT = (
+    "\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd\u200e\u200f\u061c"
+)
+
+
 def test_one_line_escapes_every_format_character_but_what_text_needs() -> None:
     """A list of some format characters left the soft hyphen and U+2061 raw (``Sales\xad``
     read ``Sales``) until 2026-12-06: every Cf, Cc, Cs, Zl and Zp character and every
-    non-character is escaped now, on its own, but the joiners (U+200C, U+200D)."""
+    non-character is escaped now, on its own, but the joiners (U+200C, U+200D), the marks
+    that show a glyph (U+0600) and the weak direction marks (U+200F)."""
     for point in range(0x110000):
         char = chr(point)
         kind = unicodedata.category(char)
         nonchar = 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
-        if (kind in {"Cf", "Cc", "Cs", "Zl", "Zp"} or nonchar) and char not in "\u200c\u200d":
+        if (kind in {"Cf", "Cc", "Cs", "Zl", "Zp"} or nonchar) and char not in SHOWN_FORMAT:
             assert one_line(char) == repr(char)[1:-1], hex(point)
-    assert one_line("Sales\u2061|Sales\xad|\u0600") == "Sales\\u2061|Sales\\xad|\\u0600"
+    assert one_line("Sales\u2061|Sales\xad|\u202e|\u2067") == (
+        "Sales\\u2061|Sales\\xad|\\u202e|\\u2067"
+    )
+
+
+def test_a_format_character_of_a_later_unicode_is_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The format characters were a list of Unicode 14's (Python 3.11) until 2026-12-06:
+    Python 3.12 and 3.13 have U+13439-U+1343F as Cf too, and printed them raw. The class
+    is taken from ``unicodedata`` now: a character it calls Cf is escaped."""
+    later = "\U00013439"
+    real = unicodedata.category
+    monkeypatch.setattr(unicodedata, "category", lambda c: "Cf" if c == later else real(c))
+    fresh = importlib.reload(celltext)
+    try:
+        assert fresh.one_line(f"Sales{later}") == "Sales\\U00013439"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(celltext)
+
+
+def test_visible_marks_and_weak_direction_marks_are_kept() -> None:
+    """The Arabic number sign (U+0600), end of ayah (U+06DD) and Kaithi's number sign show
+    a glyph; LRM, RLM and ALM (U+200E, U+200F, U+061C) stand in real right-to-left names
+    and turn no run of text around: all were escaped until 2026-12-06. The overrides and
+    isolates still are."""
+    kept = "\u0600\u0661\u0662 \u06dd\u0663 \U000110bd1 \u05e9\u05dc\u05d5\u05dd\u200f (2)"
+    kept += " \u0645\u061c1 A\u200e"
+    assert one_line(kept) == kept
+    assert one_line("a\u202eb\u2066c\u2069") == "a\\u202eb\\u2066c\\u2069"
 
 
 @pytest.mark.parametrize(
@@ -171,6 +210,18 @@ def test_what_a_script_needs_is_escaped_elsewhere() -> None:
     assert one_line("Sales\u200b|\u200b\u0e2a|\U000e0067|a\u180e") == (
         "Sales\\u200b|\\u200b\u0e2a|\\U000e0067|a\\u180e"
     )
+
+
+def test_a_flag_s_tags_are_kept_only_as_a_flag_has_them() -> None:
+    """Tag characters after U+1F3F4 were kept whatever they were, without the closing
+    U+E007F too (until 2026-12-06): hidden ASCII (``🏴`` then tags spelling ``rm -rf``).
+    Kept now: one to eight tag digits or small letters, then U+E007F."""
+    tags = "".join(chr(0xE0000 + ord(c)) for c in "rm -rf")
+    assert one_line(f"\U0001f3f4{tags}") == "\U0001f3f4" + repr(tags)[1:-1]
+    unclosed = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074"
+    assert one_line(unclosed) == "\U0001f3f4" + repr(unclosed[1:])[1:-1]
+    capitals = "\U0001f3f4\U000e0041\U000e007f"
+    assert one_line(capitals) == "\U0001f3f4\\U000e0041\\U000e007f"
 
 
 def test_a_traceback_quotes_the_error_escaped() -> None:
