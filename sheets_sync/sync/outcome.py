@@ -52,9 +52,10 @@ class Outcome(SharedStrEnum):
 
 
 #: what a dry run's line shows escaped (``\n``): a formula typed with Alt+Enter split it
-#: a number the sync would write that is this close to the cell's, and reads the same in
-#: the 15 digits Excel shows, is the same number (``plan.same_value``); a dry run shows
-#: both with the digits Excel shows
+#: a number the sync would write that is this close to the cell's is the same number,
+#: unless its shortest form has fewer digits than the cell's, which then carries noise
+#: the sync cleans once (``plan.same_value``); a dry run shows both with the digits Excel
+#: shows
 SAME_WITHIN = 1e-9
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

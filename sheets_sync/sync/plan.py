@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from sheets_sync.domain.celltext import fit_cell, printable
 from sheets_sync.domain.models import (
@@ -21,7 +22,6 @@ from sheets_sync.domain.models import (
     Status,
     TeamResult,
 )
-from sheets_sync.domain.shown import shown_text
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import SAME_WITHIN, CellChange
@@ -168,23 +168,43 @@ def plan_writes(result: TeamResult, extract: Extract) -> list[CellWrite]:
     return writes
 
 
+#: how far a number rounded to 15 significant digits can be from it, relative to it (half
+#: a unit of the 15th digit, 5e-15, with room): LibreOffice's 1000000000000000.0 for the
+#: sync's 1000000000000000.2 is 0.2 away, past ``SAME_WITHIN``, and was rewritten every night
+_ROUNDED_15 = 1e-14
+
+
 def same_value(old: CellValue, new: Value) -> bool:
-    """The cell already holds ``new``: a number within ``SAME_WITHIN`` of it that reads
-    the same in the 15 digits Excel shows (``shown.shown_text``). Within 1e-9 alone, a
-    Variance an earlier sync wrote with float noise (-0.000399999999999956, now -0.0004)
-    stayed forever (until 2026-12-06); such a cell is rewritten once. A value stored
-    with other 16th and 17th digits (Excel's 0.6666666666666667 for 2/3, LibreOffice's
-    0.666666666666667) reads the same, and is left alone."""
+    """The cell already holds ``new``: a number within ``SAME_WITHIN`` of it (or within
+    what a rounding to 15 digits moves it, ``_ROUNDED_15``, for a large one), unless
+    ``new``'s shortest form (``repr``) has fewer significant digits than the cell's, the
+    cell then carrying noise the sync would clean (a Variance an earlier sync wrote as
+    -0.000399999999999956, now -0.0004, is rewritten once; within 1e-9 alone it stayed
+    until 2026-12-06). It cannot rewrite a cell every night: a cell the sync wrote holds
+    ``new`` exactly (Excel, Google: equal) or ``new`` rounded to 15 digits or fewer
+    (LibreOffice stores 27/35, 0.7714285714285715, as 0.771428571428572), and such a
+    rounding never has more digits than ``new``: ``new`` of 15 digits or fewer reads back
+    as itself, one of 16 or 17 is longer than the cell's and is left there. The 15
+    digits Excel shows alone (the rule of 2026-12-06) rewrote such a LibreOffice cell
+    every night, whose 15 digits round half up where Python's shown text rounds its
+    binary value (...572 against ...571): one fractional value in 27 of a re-saved file.
+    Excel's 0.6666666666666667 for 2/3 (0.6666666666666666), as long, is left alone."""
     if old is None or (isinstance(old, str) and not old):
         return new is None or new == ""
     if isinstance(new, float) and isinstance(old, int | float) and not isinstance(old, bool):
         if old == new:
             return True
-        near = math.isclose(float(old), new, rel_tol=0, abs_tol=SAME_WITHIN)
-        return near and shown_text(float(old)) == shown_text(new)
+        near = math.isclose(float(old), new, rel_tol=_ROUNDED_15, abs_tol=SAME_WITHIN)
+        return near and _digits(new) >= _digits(float(old))
     if isinstance(old, dt.date | dt.datetime):
         return False
     return old == new
+
+
+def _digits(number: float) -> int:
+    """The significant digits of ``number``'s shortest form (``repr``): 0.5 has 1,
+    -0.000399999999999956 has 15, 0.7714285714285715 has 16, 100.0 has 1."""
+    return len(Decimal(repr(number)).normalize().as_tuple().digits)
 
 
 def changed_writes(
