@@ -34,34 +34,33 @@ class PlainFormatter(logging.Formatter):
         if ei[1] is None:
             return _lines(super().formatException(ei))
         error = traceback.TracebackException(type(ei[1]), ei[1], ei[2])
-        said = _said(error, set())  # its notes each made one line first (``_said``)
-        # the error's own text (a cell's, a tab's: a newline in it forged a log line) is
-        # one line; the frames' lines each
-        return "".join(
-            one_line(part.removesuffix("\n")) + "\n" if part in said else _lines(part)
-            for part in error.format()
-        ).removesuffix("\n")
+        _escape_said(error, set())  # what each error says made one line first
+        # then each line one line: the frames' and the margins of an exception group's
+        return _lines("".join(error.format()).removesuffix("\n"))
 
     def formatStack(self, stack_info: str) -> str:  # noqa: N802 (logging's name)
         return _lines(super().formatStack(stack_info))
 
 
-def _said(error: traceback.TracebackException, seen: set[int]) -> set[str]:
-    """What ``error`` and the errors chained to it say (``format_exception_only``), each
-    note (``add_note``) made ``one_line`` whole in them first: a note is printed a line
-    for each of its lines, so one holding a newline printed a line of its own
-    (``INFO forged``) until 2026-12-06."""
+def _escape_said(error: traceback.TracebackException, seen: set[int]) -> None:
+    """Make what ``error`` and the errors chained to it or grouped in it say one line
+    each, before they are formatted: their message (a cell's, a tab's text; a newline in
+    it forged a log line) and each note (``add_note``), printed a line for each of its
+    lines (``INFO forged`` until 2026-12-06). Escaped after formatting, the message of an
+    exception group's member (printed behind a ``|`` margin) and a group's own (followed
+    by ``(2 sub-exceptions)``) were not found, and forged lines under ``-v`` until then."""
     if id(error) in seen:
-        return set()
+        return
     seen.add(id(error))
+    said = getattr(error, "_str", None)  # the message format_exception_only prints
+    if isinstance(said, str):
+        setattr(error, "_str", one_line(said))  # noqa: B010 (a private field of 3.11-3.13)
     notes = error.__notes__
     if isinstance(notes, Sequence) and not isinstance(notes, str):
         error.__notes__ = [one_line(note) if isinstance(note, str) else note for note in notes]
-    said = set(error.format_exception_only())
     for other in (error.__cause__, error.__context__, *(error.exceptions or ())):
         if other is not None:
-            said |= _said(other, seen)
-    return said
+            _escape_said(other, seen)
 
 
 def _lines(text: str) -> str:
@@ -83,23 +82,28 @@ class JsonFormatter(PlainFormatter):
             "message": one_line(record.getMessage()),
         }
         # a number with the digits Excel shows (``shown_numbers``), as in the run report
-        payload.update(
-            {k: _texts(shown_numbers(v)) for k, v in record.__dict__.items() if k not in _SKIP}
-        )
+        extras = {k: v for k, v in record.__dict__.items() if k not in _SKIP}
+        texts = _texts(shown_numbers(extras))
+        assert isinstance(texts, dict)
+        payload.update(texts)
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)
 
 
 def _texts(value: object) -> object:
-    """``value`` with each text in it (in dicts and lists too) ``one_line``."""
+    """``value`` with each text in it (in dicts and lists too, a dict's keys too)
+    ``one_line``, and anything JSON has no type for as its ``one_line(str())`` (``json``'s
+    ``default=str`` printed a path's or an object's text as it was until 2026-12-06)."""
     if isinstance(value, str):
         return one_line(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
     if isinstance(value, dict):
-        return {k: _texts(v) for k, v in value.items()}
+        return {one_line(str(k)): _texts(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_texts(v) for v in value]
-    return value
+    return one_line(str(value))
 
 
 def record(message: str, level: int = logging.INFO, **fields: object) -> str:

@@ -280,3 +280,30 @@ def test_a_json_record_carries_no_control_character_once_read() -> None:
     assert payload["exception"].startswith("Traceback (most recent call last):\n")
     unsafe = {chr(c) for c in range(32)} - {"\n"} | {"\x7f", "\u202e"}
     assert not unsafe & set("".join(map(str, payload.values())))
+
+
+def test_an_exception_group_s_messages_are_one_line_in_a_traceback() -> None:
+    """The messages of an exception group and of its members are printed behind a ``|``
+    margin, or before ``(1 sub-exception)``: escaped only as the whole line they were
+    expected to be, their newlines forged lines under ``-v`` until 2026-12-06."""
+    try:
+        raise ExceptionGroup("team\nINFO x: forged", [ValueError("cell\nINFO y: ok\x1b[2J")])
+    except ExceptionGroup:
+        record = logging.LogRecord("x", logging.ERROR, "", 0, "failed", None, sys.exc_info())
+    text = PlainFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert "| ExceptionGroup: team\\nINFO x: forged (1 sub-exception)" in text
+    assert "| ValueError: cell\\nINFO y: ok\\x1b[2J" in text
+    assert not [line for line in text.splitlines() if line.lstrip(" |").startswith("INFO")]
+
+
+def test_a_json_record_s_extra_keys_and_other_values_are_one_line() -> None:
+    """An extra's dict keys, and a value JSON has no type for (a path, printed through
+    ``str``), went into the record as they were until 2026-12-06."""
+    record = logging.LogRecord("sheets_sync", 30, "", 0, "read", None, None)
+    record.__dict__["cells"] = {"F7\x1b[2J": Path("teams/a\u202e.xlsx"), 3: [Path("b\nc")]}
+    record.__dict__["file"] = Path("teams/x\nINFO y.xlsx")
+    line = JsonFormatter().format(record)
+    payload = json.loads(line)
+    assert payload["cells"] == {"F7\\x1b[2J": "teams/a\\u202e.xlsx", "3": ["b\\nc"]}
+    assert payload["file"] == "teams/x\\nINFO y.xlsx"
+    assert "\n" not in line
