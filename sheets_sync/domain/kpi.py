@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sheets_sync.domain.finite import bounded, ratio_of_differences
+from sheets_sync.domain.finite import bounded
 from sheets_sync.domain.models import KPI, Direction, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.shown import typed_difference
@@ -102,13 +102,26 @@ def _typed_variance(actual: float, target: float) -> float:
 
 def _typed_ratio(a: float, b: float, c: float, d: float) -> float:
     """``(a - b) / (c - d)`` (``c != d``) of the differences as typed, so Variance % has
-    no more noise than Variance (-0.0004 / 1 is -0.0004, not -0.000399999999999956); a
-    difference past a float's range is left to ``finite.ratio_of_differences``, which
-    takes it on halves. Clamped to Excel's numbers (a tiny width can make it huge)."""
-    top, bottom = typed_difference(a, b), typed_difference(c, d)
-    if math.isinf(top) or math.isinf(bottom):
-        return ratio_of_differences(a, b, c, d)
-    return bounded(top / bottom)  # bottom is not 0: c != d
+    no more noise than Variance (-0.0004 / 1 is -0.0004, not -0.000399999999999956). A
+    difference past a float's range is taken on halves, as ``finite.ratio_of_differences``
+    does, that one only, and as typed too: a range from -1e308 to 1e308 and an actual of
+    1.0003e308 is 3e304 / 1e308 / 2, 0.00015 (0.00015000000000002698 until 2026-12-06,
+    the whole ratio left to binary differences). Clamped to Excel's numbers (a tiny width
+    can make it huge)."""
+    top, bottom, scale = typed_difference(a, b), typed_difference(c, d), 1.0
+    if math.isinf(top):
+        top, scale = _half_difference(a, b), 2.0
+    if math.isinf(bottom):
+        bottom, scale = _half_difference(c, d), scale / 2
+    return bounded(top / bottom * scale)  # bottom is not 0: c != d, and so are their halves
+
+
+def _half_difference(x: float, y: float) -> float:
+    """``x / 2 - y / 2`` as typed, of two numbers whose difference overflows (so their
+    halves are exact and differ); the binary one if the typed one rounds past the
+    largest float."""
+    typed = typed_difference(x / 2, y / 2)
+    return typed if math.isfinite(typed) else x / 2 - y / 2
 
 
 def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:

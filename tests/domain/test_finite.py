@@ -154,6 +154,11 @@ def test_a_variance_is_the_difference_of_the_numbers_as_typed(
         (kpi(Direction.RANGE, lower=1.1, upper=2.0), 1.0, -0.1 / 0.9),  # was -0.111111111111111(2)
         (kpi(Direction.HIGHER, target=1e308), -1e308, -2.0),  # past a float: taken on halves
         (kpi(Direction.RANGE, lower=0.0, upper=5e-324), 1e308, BIG),  # a tiny width: clamped
+        # only the width past a float: its half as typed, the difference as typed
+        (kpi(Direction.RANGE, lower=-1e308, upper=1e308), 1.0003e308, 0.00015),
+        (kpi(Direction.RANGE, lower=-1e308, upper=1e308), -1.0003e308, -0.00015),
+        # only the difference past a float: its half as typed, over the width as typed
+        (kpi(Direction.RANGE, lower=1e308, upper=1.3e308), -1e308, -20 / 3),  # was ...665
     ],
 )
 def test_a_variance_pct_is_the_ratio_of_the_numbers_as_typed(
