@@ -14,9 +14,8 @@ from sheets_sync.grid import CellRange, CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
+from tests.mapping.blocks_rows import HEAD, read_goals
 
-HEAD = ("#", "Goal / Key result", "Type", "Aligns to", "Owner", "Baseline", "Goal", "Actual",
-        "Unit", "Weight", "Confidence", "Due")  # fmt: skip
 Row = tuple[CellValue, ...]
 
 
@@ -30,9 +29,7 @@ def _kr(id_: CellValue) -> Row:
 
 def _read(*rows: Row, merged: tuple[CellRange, ...] = ()) -> tuple[list[str], list[str]]:
     """Objective:KR pairs read, and the findings but the missing Metrics tab's."""
-    grid = SheetGrid("Goals", (HEAD, *rows), merged=merged)
-    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": grid})
-    team = build_team_input("M", extract(data, load_mapping("objective-blocks")))
+    _, team = read_goals(*rows, merged=merged)
     period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     pairs = [f"{k.objective_id}:{k.id}" for k in team.key_results]

@@ -8,24 +8,12 @@ objective title but no ID was a key result too."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.grid import CellValue
 from sheets_sync.mapping.blocks import block_columns, block_row
-from sheets_sync.mapping.extract import extract
-from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
-
-HEAD = ("#", "Goal / Key result", "Type", "Aligns to", "Owner", "Baseline", "Goal", "Actual",
-        "Unit", "Weight", "Confidence", "Due")  # fmt: skip
-DUE = dt.datetime(2026, 12, 1)
-BOTH = (
-    "expected a number, got FALSE; a checkbox says done or not, as a milestone key result "
-    "does: set its KR type to milestone, or, if it is an objective, its Type to committed "
-    "or aspirational"
-)
+from tests.mapping.blocks_rows import BOTH, DUE, read_goals
 
 
 def _header(id_: CellValue, title: str) -> tuple[CellValue, ...]:
@@ -39,9 +27,7 @@ def _number(id_: str) -> tuple[CellValue, ...]:
 
 
 def _read(*rows: tuple[CellValue, ...]) -> tuple[list[tuple[int, str]], list[str], list[str]]:
-    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": SheetGrid("Goals", (HEAD, *rows))})
-    read = extract(data, load_mapping("objective-blocks"))
-    team = build_team_input("M", read)
+    read, team = read_goals(*rows)
     kinds: list[tuple[int, str]] = [(r.row, r.kind) for r in read.okrs.records]
     owners = [f"{k.objective_id}:{k.id}" for k in team.key_results]
     errors = [f"{f.cell}: {f.message}" for f in team.findings if f.severity.name == "ERROR"]

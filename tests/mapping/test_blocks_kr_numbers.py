@@ -6,30 +6,16 @@ header unless its Type said milestone: its key result gone, the ones below put u
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.grid import CellValue
 from sheets_sync.mapping.blocks import block_columns, block_row, objective_too
-from sheets_sync.mapping.extract import extract
-from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
-
-HEAD = ("#", "Goal / Key result", "Type", "Aligns to", "Owner", "Baseline", "Goal", "Actual",
-        "Unit", "Weight", "Confidence", "Due")  # fmt: skip
-DUE = dt.datetime(2026, 12, 1)
-MILESTONE = (
-    "expected a number, got FALSE; a checkbox says done or not, as a milestone key result "
-    "does: set its KR type to milestone"
-)
-BOTH = MILESTONE + ", or, if it is an objective, its Type to committed or aspirational"
+from tests.mapping.blocks_rows import DUE, MILESTONE, read_goals
 
 
 def _read(*rows: tuple[CellValue, ...]) -> tuple[list[tuple[int, str]], list[str], list[str]]:
-    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": SheetGrid("Goals", (HEAD, *rows))})
-    read = extract(data, load_mapping("objective-blocks"))
-    team = build_team_input("M", read)
+    read, team = read_goals(*rows)
     kinds: list[tuple[int, str]] = [(r.row, r.kind) for r in read.okrs.records]
     owners = [f"{k.objective_id}:{k.id}" for k in team.key_results]
     errors = [str(f) for f in team.findings if f.severity.name == "ERROR"]
