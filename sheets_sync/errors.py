@@ -31,7 +31,6 @@ name the exact place: ``sales.xlsx!OKRs!J7: target equals start value (100)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from sheets_sync.domain.celltext import one_line
@@ -150,13 +149,14 @@ class FileLockedError(SourceError):
         source: str | None = None,
         holder: str | None = None,
         lock_days: int | None = None,
-        lock_paths: tuple[Path, ...] = (),
+        lock_paths: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message, source=source)
         self.holder = holder
         #: whole days the refusing lock file is old, as its message says (None: no lock),
-        #: and the lock files it names: the stale-lock advice is built from these, not
-        #: from a second look that could find another opening
+        #: and the lock files it names (paths as text: this module does no I/O, not even
+        #: pathlib): the stale-lock advice is built from these, not from a second look
+        #: that could find another opening
         self.lock_days = lock_days
         self.lock_paths = lock_paths
 

@@ -31,7 +31,7 @@ def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
         return exc
     who = f"{exc.holder} no longer has it" if exc.holder else "nobody has it"
     # quoted for a shell: `~$sales.xlsx` expanded `$sales`, and a space split the path
-    files = " and ".join(shlex.quote(str(p)) for p in paths)
+    files = " and ".join(shlex.quote(p) for p in paths)
     only = "only those" if len(paths) > 1 else "only that"
     advice = (
         f"; by its lock file {path.name} has been open {days} days: if {who} open (ask "

@@ -172,7 +172,7 @@ def test_the_advice_goes_by_the_age_the_refusal_says(tmp_path: Path) -> None:
         then = time.time() - age * 86400
         os.utime(lock, (then, then))
         exc = FileLockedError(
-            refusal.format(n=said), source="sales.xlsx", lock_days=said, lock_paths=(lock,)
+            refusal.format(n=said), source="sales.xlsx", lock_days=said, lock_paths=(str(lock),)
         )
         advised = str(with_stale_advice(exc, team))
         if said < 3:

@@ -5,7 +5,6 @@ class, message and context attributes."""
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,7 @@ ERRORS = [
     SheetsSyncError("target equals start value", source="s.xlsx", tab="OKRs", cell="J7"),
     ConfigError("x.yaml: invalid configuration", source="x.yaml", problems=["a", "b"]),
     FileLockedError(
-        "open in Excel", source="s.xlsx", holder="ann", lock_days=16, lock_paths=(Path("~$s.xlsx"),)
+        "open in Excel", source="s.xlsx", holder="ann", lock_days=16, lock_paths=("~$s.xlsx",)
     ),
     RemoteError("refused", source="gsheet:k", status=500, tab="OKRs", cell="A1"),
     ServiceDisabledError(

@@ -126,7 +126,7 @@ class ExcelBackend:
                 source=self.display_name,
                 holder=lock.holder,
                 lock_days=lock.age_days(now),
-                lock_paths=lock.paths,
+                lock_paths=tuple(str(p) for p in lock.paths),
             )
 
     def write_refusal(self) -> FileLockedError | None:
