@@ -16,6 +16,20 @@ from dataclasses import dataclass, field
 
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 
+#: a tab name a formula may write bare: letters, digits, ``_``, not one naming a cell
+_PLAIN_TAB = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE", re.I)
+
+
+def quote_tab(title: str) -> str:
+    """``title`` as a formula (and Google's A1 notation) names the tab: ``'Q1 OKRs'``,
+    ``'Bob''s'``, ``OKRs``; anything that could be misread is quoted, a name that starts
+    with ``'`` too (xlsxwriter's ``quote_sheetname`` took it as quoted already)."""
+    if _PLAIN_TAB.fullmatch(title) and not _CELL_LIKE.fullmatch(title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
 
 

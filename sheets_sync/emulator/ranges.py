@@ -12,17 +12,9 @@ from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
 from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.state import Sheet, Spreadsheet
+from sheets_sync.grid import quote_tab
 
-_PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE)$", re.I)
 _A1_PART = re.compile(r"^\$?[A-Za-z]{0,3}\$?[0-9]*$")
-
-
-def quote_title(title: str) -> str:
-    """Google leaves simple identifiers bare and quotes anything that could be misread."""
-    if _PLAIN_TITLE.match(title) and not _CELL_LIKE.match(title):
-        return title
-    return "'" + title.replace("'", "''") + "'"
 
 
 @dataclass
@@ -61,7 +53,7 @@ class Area:
 
 def format_area(sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> str:
     """Render a bounded rectangle like Google: Sheet1!A1:B2, or Sheet1!B3 for one cell."""
-    prefix = quote_title(sheet.title) + "!"
+    prefix = quote_tab(sheet.title) + "!"
     start = rowcol_to_a1(r0 + 1, c0 + 1)
     if r1 - r0 <= 1 and c1 - c0 <= 1:
         return prefix + start

@@ -39,6 +39,7 @@ from sheets_sync.grid import (
     WorkbookData,
     a1,
     column_spans,
+    quote_tab,
     tab_key,
 )
 
@@ -145,20 +146,6 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     return read_grid(sheet)[0]
 
 
-#: a tab name a formula may write bare: letters, digits, ``_``, not one naming a cell
-_PLAIN_TAB = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*")
-
-
-def quoted_tab(title: str) -> str:
-    """``title`` as a formula names the tab: ``'Q1 OKRs'``, ``'Bob''s'``, ``OKRs``. A name
-    that starts with ``'`` is quoted too (xlsxwriter's ``quote_sheetname`` took it as
-    quoted already and left ``'Q1`` as it was, until 2026-12-06)."""
-    if _PLAIN_TAB.fullmatch(title) and not _CELL_LIKE.fullmatch(title):
-        return title
-    return "'" + title.replace("'", "''") + "'"
-
-
 def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled, ...]]:
     """``grid_from_json``, and the ranges other cells fill, which the write refuses."""
     title = str(sheet["properties"]["title"])
@@ -183,7 +170,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                 try:
                     checked_cell(c)
                 except ShapeError as exc:  # the cell named only now: see checked_cell
-                    at = quoted_tab(title)  # 'Q1 OKRs'!C3, as a formula names it
+                    at = quote_tab(title)  # 'Q1 OKRs'!C3, as a formula names it
                     raise ShapeError(f"{at}!{a1(top + i + 1, left + j + 1)} {exc}") from None
             values = [None] * left + [cell_value(c) for c in cells]
             for j, c in enumerate(cells):
