@@ -23,7 +23,13 @@ from sheets_sync.rollup.export import export_tables
 from sheets_sync.rollup.nights import FrameNights, History, load_history
 from sheets_sync.rollup.previous import load_previous
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
-from sheets_sync.rollup.tables import Rollup, StaleData, build_tables, storable_runs
+from sheets_sync.rollup.tables import (
+    Rollup,
+    StaleData,
+    build_tables,
+    first_listings,
+    storable_runs,
+)
 from sheets_sync.rollup.workbook import write_rollup_xlsx
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
@@ -61,6 +67,6 @@ def build_rollup(
     ``history`` (past nights' snapshots) adds the History and Trends tabs. Rows of
     another period than ``context``'s are not carried (a new quarter's first nights)."""
     runs = storable_runs(runs)  # no text pandas cannot hold (a library caller's names)
-    failed = [r.team for r in runs if not r.scored]
+    failed = [r.team for r in first_listings(runs)[0] if not r.scored]  # a team: its first
     stale = load_previous(previous, failed, context.period.name)
     return replace(build_tables(runs, context, stale), history=history)

@@ -172,23 +172,55 @@ def storable_runs(runs: Sequence[TeamRun]) -> Sequence[TeamRun]:
     return out
 
 
+def first_listings(runs: Sequence[TeamRun]) -> tuple[list[TeamRun], dict[str, list[TeamRun]]]:
+    """Each team's first run, in order, and team -> its later runs. A team listed twice (a
+    library caller's runs, or two names ``storable_runs`` makes one; the configuration,
+    ``sync --team`` and a shard merge never list one twice) is its first listing in every
+    table, as its one Summary row is: its rows, outcome, error and findings. A later
+    listing is left out, said by a warning in Findings under its own source, whether it
+    read the same file again or another file of that name: its rows or findings beside
+    the first's would count the team twice, or findings of rows not in the rollup.
+    (Until 2026-12-07 a team read fine twice
+    had its rows twice under a Summary row of its last listing.)"""
+    first: dict[str, TeamRun] = {}
+    later: dict[str, list[TeamRun]] = {}
+    for run in runs:
+        if run.team in first:  # by name: the same TeamRun twice is a later listing too
+            later.setdefault(run.team, []).append(run)
+        else:
+            first[run.team] = run
+    return list(first.values()), later
+
+
+def _left_out(run: TeamRun, context: RunContext) -> Values:
+    """The warning a team's later listing leaves in Findings (``first_listings``)."""
+    blank = (None,) * (len(FINDING) - len(BASE) - 2)
+    said = f"{run.outcome.status}: {run.error}" if run.error else run.outcome.status
+    message = (
+        f"listed more than once: this listing ({said}) is not in the rollup; the team's "
+        "first listing is"
+    )
+    return (*base_values(run.team, run.source, context), "warning", *blank, message)
+
+
 def build_tables(
     runs: Sequence[TeamRun], context: RunContext, stale: Mapping[str, StaleData] | None = None
 ) -> Rollup:
     """All tables; ``stale`` maps a team whose run has no result to its last good rows.
     A run's rows are made from its result here, or were made with it when it is packed.
-    ``runs`` as ``storable_runs`` gives them (``build_rollup`` calls it first)."""
+    ``runs`` as ``storable_runs`` gives them (``build_rollup`` calls it first); a team
+    listed twice is its first listing (``first_listings``)."""
     stale = stale or {}
     objectives, key_results = _Rows("objectives"), _Rows("key_results")
     kpis, findings = _Rows("kpis"), _Rows("findings")
     used: dict[str, StaleData] = {}
+    runs, later = first_listings(runs)
     for run in runs:
         rows = rows_for(run, context)
         findings.extend(_finding_rows(run, rows, context))
+        findings.extend([_left_out(r, context) for r in later.get(run.team, ())])
         if rows is None:
-            # once: a team listed twice (a library caller's runs, or two names that
-            # storable_runs makes one) had its stale rows twice until 2026-12-06
-            if run.team in stale and run.team not in used and not stale[run.team].empty:
+            if run.team in stale and not stale[run.team].empty:
                 used[run.team] = carried = stale[run.team]
                 objectives.add_frame(carried.objectives)  # in the team's place: until
                 key_results.add_frame(carried.key_results)  # 2026-12-06 after every
@@ -241,7 +273,7 @@ def _summary(
     used: Mapping[str, StaleData],
 ) -> pd.DataFrame:
     teams = list(dict.fromkeys(r.team for r in runs))
-    by_team = {r.team: r for r in runs}  # a team listed twice: the last run wins
+    by_team = {r.team: r for r in runs}  # one run a team (``first_listings``)
     kr_counts = _counts(krs, teams, KR_STATUSES, "KRs")
     kpi_counts = _counts(kpi, teams, KPI_STATUSES, "KPIs")
     severity = pd.crosstab(fnd["Team"], fnd["Severity"]) if not fnd.empty else pd.DataFrame()

@@ -1,0 +1,136 @@
+"""A team listed twice in a rollup's runs (a library caller's runs, or two names that
+``storable_runs`` makes one): its first listing is the team, in every table, as the
+Summary's one row for it is; a later listing is left out, with a warning in Findings
+naming its source. Until 2026-12-07 a team read fine twice had its rows twice in the
+long tables (twice in the company totals, objective scores and Alignment) under one
+Summary row, which showed its last listing's outcome."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets_sync import rollup
+from sheets_sync.rollup import Rollup, StaleData, build_rollup, previous
+from sheets_sync.rollup.tables import build_tables
+from sheets_sync.sync.outcome import TeamRun
+from tests.rollup.fixtures import context, runs
+
+#: every table but findings, whose only extra row is the note, and the Summary and
+#: totals, whose only change is that note in the Warnings count
+SAME = ("objectives", "key_results", "kpis", "company_objectives", "alignment")
+
+
+def _same_but_the_note(twice: Rollup, once: Rollup, team: str, source: str) -> None:
+    for table in SAME:
+        pd.testing.assert_frame_equal(twice.tables[table], once.tables[table], obj=table)
+    for table in ("summary", "totals"):
+        got, want = getattr(twice, table), getattr(once, table).copy()
+        at = want["Team"].isin([team, "Company total"])
+        want.loc[at, "Warnings"] = want.loc[at, "Warnings"] + 1
+        pd.testing.assert_frame_equal(got, want, obj=table)
+    notes = twice.findings["Message"].str.startswith("listed more than once").fillna(False)
+    note = twice.findings[notes]
+    assert note[["Team", "Source", "Severity"]].values.tolist() == [[team, source, "warning"]]
+    assert "is not in the rollup" in note["Message"].iloc[0]
+    # the note right after the team's own findings, in the team's place
+    kept = twice.findings[~notes].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, once.findings, obj="findings")
+    teams = twice.findings["Team"].tolist()
+    at = int(notes.to_numpy().nonzero()[0][0])
+    assert teams[: at + 1].count(team) == teams.count(team), teams
+
+
+def test_a_team_read_fine_twice_is_counted_once() -> None:
+    night = runs(finance_fails=False)
+    again = replace(night[0], source="sales-copy.xlsx")
+    once = build_rollup(night, context())
+    twice = build_rollup([*night, again], context())
+    _same_but_the_note(twice, once, "Sales", "sales-copy.xlsx")
+    assert twice.summary["Team"].tolist() == ["Sales", "Ops", "Finance"]
+
+
+def test_the_same_run_twice_is_counted_once() -> None:
+    night = runs(finance_fails=False)
+    once = build_rollup(night, context())
+    twice = build_rollup([night[0], night[1], night[1], night[2]], context())
+    _same_but_the_note(twice, once, "Ops", "ops.xlsx")
+
+
+def test_read_fine_then_failed_the_read_stands(previous_xlsx: Path) -> None:
+    """Finance read first, then failed: the read is the team, no stale rows beside it
+    and no failed outcome over them (until 2026-12-07 its fresh rows and last night's
+    both went in, under a Summary row saying failed)."""
+    fine, failing = runs(finance_fails=False), runs(finance_fails=True)
+    once = build_rollup(fine, context(), previous=previous_xlsx)
+    twice = build_rollup([*fine, failing[2]], context(), previous=previous_xlsx)
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    assert not twice.summary["Stale data"].fillna(False).any()
+    assert "file is encrypted" not in twice.findings["Message"].tolist()
+
+
+def test_failed_then_read_fine_the_failure_stands(previous_xlsx: Path) -> None:
+    """Finance failed first, then read: the first listing is the team, as the Summary
+    row shows it, so its rows are last night's, flagged stale."""
+    fine, failing = runs(finance_fails=False), runs(finance_fails=True)
+    once = build_rollup(failing, context(), previous=previous_xlsx)
+    twice = build_rollup([*failing, fine[2]], context(), previous=previous_xlsx)
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    finance = twice.summary.set_index("Team").loc["Finance"]
+    assert finance["Outcome"] == "failed" and finance["Stale data"]
+
+
+def test_failed_twice_carries_the_stale_rows_and_the_error_once(previous_xlsx: Path) -> None:
+    failing = runs(finance_fails=True)
+    other = replace(failing[2], source="finance-old.xlsx", error="file is gone")
+    ordered = [failing[2], failing[0], failing[1]]  # Finance first
+    once = build_rollup(failing, context(), previous=previous_xlsx)
+    twice = build_rollup([*ordered, other], context(), previous=previous_xlsx)
+    reordered = build_rollup(ordered, context(), previous=previous_xlsx)
+    _same_but_the_note(twice, reordered, "Finance", "finance-old.xlsx")
+    assert twice.findings["Message"].tolist().count("file is encrypted") == 1
+    assert "file is gone" not in twice.findings["Message"].tolist()
+    stale = twice.objectives[twice.objectives["Team"] == "Finance"]
+    assert len(stale) == len(once.objectives[once.objectives["Team"] == "Finance"]) > 0
+
+
+@pytest.mark.parametrize("first_fails", [True, False])
+def test_build_tables_keeps_the_first_listing(first_fails: bool, previous_xlsx: Path) -> None:
+    """``build_tables`` as a caller with its own stale rows calls it: the same rule."""
+    good = build_rollup(runs(finance_fails=False), context())
+    obj, krs, kpi = (
+        good.tables[t][good.tables[t]["Team"] == "Finance"].reset_index(drop=True)
+        for t in ("objectives", "key_results", "kpis")
+    )
+    stale = {"Finance": StaleData(obj, krs, kpi)}
+    failed: TeamRun = runs(finance_fails=True)[2]
+    read: TeamRun = runs(finance_fails=False)[2]
+    first, later = (failed, read) if first_fails else (read, failed)
+    base = runs(finance_fails=False)[:2]
+    once = build_tables([*base, first], context(), stale)
+    twice = build_tables([*base, first, later], context(), stale)
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    outcome = twice.summary.set_index("Team").loc["Finance", "Outcome"]
+    assert outcome == ("failed" if first_fails else "ok")
+
+
+def test_a_later_failed_listing_reads_no_stale_rows(
+    previous_xlsx: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finance read fine, then listed failed: no last good rows are looked up for it
+    (until 2026-12-07 they were, and went into the tables beside its fresh rows)."""
+    asked: list[list[str]] = []
+    real = previous.load_previous
+
+    def load(path: Path | None, teams: list[str], period: str | None = None) -> object:
+        asked.append(list(teams))
+        return real(path, teams, period)
+
+    monkeypatch.setattr(rollup, "load_previous", load)
+    fine, failing = runs(finance_fails=False), runs(finance_fails=True)
+    build_rollup([*fine, failing[2]], context(), previous=previous_xlsx)
+    build_rollup([*failing, fine[2]], context(), previous=previous_xlsx)
+    assert asked == [[], ["Finance"]]
