@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import pandas as pd
 
     from sheets_sync.sync.engine import SyncResult
+    from sheets_sync.sync.outcome import TeamRun
 
 __all__ = [
     "AHEAD_OK",
@@ -75,6 +76,17 @@ CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
 #: new strings costs ~0.5 KB.
 STREAM_ROWS = 1_600
+
+
+def _first_listings(runs: Iterable[TeamRun]) -> Iterator[TeamRun]:
+    """Each team's first run: a team listed twice (a library caller's result) is its first
+    listing, as the rollup has it (``rollup.tables.first_listings``). Until 2026-12-07 each
+    listing replaced the one before, and the history held the one the rollup left out."""
+    seen: set[str] = set()
+    for run in runs:
+        if run.team not in seen:
+            seen.add(run.team)
+            yield run
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -186,8 +198,8 @@ class HistoryStore:
         written = 0
         with self._connect() as conn, transaction(conn):
             holding = history_pending.prepare(conn) if pending else []
-            for run in result.runs:  # a team at a time: no night-sized lists of rows
-                rows = rows_for(run, result.context)
+            for run in _first_listings(result.runs):  # a team at a time: no night-sized
+                rows = rows_for(run, result.context)  # lists of rows
                 if rows is None:
                     continue
                 key = (as_of, run.team)
@@ -436,7 +448,7 @@ class HistoryStore:
         pick = _picker(KEY_RESULT, ("KR ID", "Status"))
         as_of = result.context.as_of.isoformat()
         with self._connect() as conn, transaction(conn):
-            for run in result.runs:
+            for run in _first_listings(result.runs):
                 rows = rows_for(run, result.context) if run.team in teams else None
                 if rows is not None:
                     statuses = map(pick, rows.key_results)
