@@ -134,3 +134,15 @@ def test_a_later_failed_listing_reads_no_stale_rows(
     build_rollup([*fine, failing[2]], context(), previous=previous_xlsx)
     build_rollup([*failing, fine[2]], context(), previous=previous_xlsx)
     assert asked == [[], ["Finance"]]
+
+
+def test_two_names_storable_runs_makes_one_are_one_team() -> None:
+    """``\\udcc9quipe`` and ``\\udce9quipe`` (file names that are no UTF-8) are both
+    ``\\ufffdquipe`` in the rollup: the first is the team, the second said left out."""
+    night = runs(finance_fails=False)
+    a = replace(night[1], team="\udcc9quipe", source="\udcc9quipe.xlsx")
+    b = replace(night[2], team="\udce9quipe", source="\udce9quipe.xlsx")
+    once = build_rollup([night[0], a], context())
+    twice = build_rollup([night[0], a, b], context())
+    _same_but_the_note(twice, once, "\ufffdquipe", "\ufffdquipe.xlsx")
+    assert twice.summary["Team"].tolist() == ["Sales", "\ufffdquipe"]
