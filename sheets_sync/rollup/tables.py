@@ -180,8 +180,8 @@ def first_listings(runs: Sequence[TeamRun]) -> tuple[list[TeamRun], dict[str, li
     listing is left out, said by a warning in Findings under its own source, whether it
     read the same file again or another file of that name: its rows or findings beside
     the first's would count the team twice, or findings of rows not in the rollup.
-    ``HistoryStore.record`` records the first listing too. (Until 2026-12-07 a team read fine twice
-    had its rows twice under a Summary row of its last listing.)"""
+    ``HistoryStore.record`` records the first listing too. (Until 2026-12-07 a team read
+    fine twice had its rows twice under a Summary row of its last listing.)"""
     first: dict[str, TeamRun] = {}
     later: dict[str, list[TeamRun]] = {}
     for run in runs:
