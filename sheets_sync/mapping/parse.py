@@ -312,13 +312,17 @@ def _merge_objective(
             )
 
 
-def _id_repeated_why(kr: KeyResult, value: CellValue, before: list[KeyResult]) -> list[Finding]:
+def _id_repeated_why(
+    kr: KeyResult, value: CellValue, first_by_key: dict[str, KeyResult]
+) -> list[Finding]:
     """Why a KR ID repeats one above, beside its "duplicate key result ID" error: typed
     in a number cell (``1.10`` reads 1.1, the tenth key result of objective 1), or
     numbered per objective (``KR1`` under O1 and under O2); until 2026-12-06 only the
-    duplicate was said."""
-    other = next((o for o in before if id_key(o.id) == id_key(kr.id)), None)
-    if other is None:
+    duplicate was said. ``first_by_key``: the first key result above of each ``id_key``,
+    ``kr``'s added when it is the first (until 2026-12-07 each row searched every row
+    above it, two ``id_key`` calls a pair: quadratic in a tab's key results)."""
+    other = first_by_key.setdefault(id_key(kr.id), kr)
+    if other is kr:
         return []
     if isinstance(value, float) and not value.is_integer():
         message = (
@@ -342,6 +346,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     key_results: list[KeyResult] = []
     failed: list[str] = []  # objective IDs of the key result rows left out
     weights: list[tuple[KeyResult, CellValue]] = []
+    first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
     for record in extract.okrs.records:
         if record.kind == "objective":
@@ -369,7 +374,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 told = {f.message for f in findings}
                 findings += [f for f in merged if f.message not in told]
         if kr:
-            findings += _id_repeated_why(kr, record.values.get("kr_id"), key_results)
+            findings += _id_repeated_why(kr, record.values.get("kr_id"), first_kr)
             key_results.append(kr)
             weights.append((kr, record.values.get("weight")))
         elif (objective_id := _id_of(record, "objective_id")) is not None:
