@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from sheets_sync.grid import tab_key
+from sheets_sync.grid import quote_tab, tab_key
 
 if TYPE_CHECKING:
     from sheets_sync.mapping.spec import TabNames
@@ -43,22 +43,22 @@ class Clash(NamedTuple):
 
     def problem(self) -> str:
         """The configuration problem, naming both teams, the workbook and the tab."""
-        team, first = self.team.name, self.first.name
+        team, first, tab = self.team.name, self.first.name, quote_tab(self.tab)
         if self.theirs is not None:
             reads = "reads" if self.exact else "can read"
             return (
                 f"team {team!r} {reads} as its {self.what} the tab team {first!r} reads as its "
-                f"{self.theirs} ({self.team.source}, tab {self.tab!r}); {BOTH_WRITE}"
+                f"{self.theirs} ({self.team.source}, tab {tab}); {BOTH_WRITE}"
             )
         if self.exact:
             return (
                 f"team {team!r} reads the same tab of the same workbook as team {first!r} "
-                f"({self.team.source}, tab {self.tab!r}); the rollup would count its "
+                f"({self.team.source}, tab {tab}); the rollup would count its "
                 f"{self.what} twice"
             )
         return (
             f"team {team!r} can read the same tab of the same workbook as team {first!r} "
-            f"({self.team.source}, tab {self.tab!r}, in both teams' tab lists: a team reads "
+            f"({self.team.source}, tab {tab}, in both teams' tab lists: a team reads "
             f"the first of its tabs the workbook has); the rollup would count its "
             f"{self.what} twice"
         )
@@ -70,14 +70,14 @@ def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | N
     not as ``what`` (a goals tab that is the other's KPI tab, in ``Clash.problem``'s
     words: it said "count its goals twice" for that too until 2026-12-06)."""
     start = f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or written"
+    tab = quote_tab(tab)
     if theirs is not None:
         return (
-            f"{start} (it would read as its {what} the tab {tab!r} team {holder!r} reads as "
+            f"{start} (it would read as its {what} the tab {tab} team {holder!r} reads as "
             f"its {theirs}; {BOTH_WRITE})"
         )
     return (
-        f"{start} (it would read the same tab, {tab!r}, and the rollup would count its "
-        f"{what} twice)"
+        f"{start} (it would read the same tab, {tab}, and the rollup would count its {what} twice)"
     )
 
 

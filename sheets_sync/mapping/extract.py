@@ -30,6 +30,7 @@ from sheets_sync.grid import (
     a1,
     column_letter,
     column_spans,
+    quote_tab,
     tab_key,
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
@@ -148,11 +149,12 @@ def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) ->
     if tab_key(goals) != tab_key(kpis):
         return
     assert mapping.kpis is not None
+    okrs, kpi_tab = quote_tab(mapping.okrs.sheet[0]), quote_tab(mapping.kpis.sheet[0])
     raise LayoutError(
         "the key results and the KPIs would both be read from this tab, the first of "
         f"okrs.sheet ({', '.join(mapping.okrs.sheet)}) and of kpis.sheet "
         f"({', '.join(mapping.kpis.sheet)}) the workbook has; each is read from a tab of "
-        f"its own: add a tab named {mapping.okrs.sheet[0]!r} or {mapping.kpis.sheet[0]!r}",
+        f"its own: add a tab named {okrs} or {kpi_tab}",
         source=source,
         tab=kpis,
     )
@@ -166,11 +168,11 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
     if not twins:
         return []
-    others = " and ".join(repr(n) for n in twins)
+    first, others = quote_tab(name), " and ".join(map(quote_tab, twins))
     return [
         Finding(
             Severity.WARNING,
-            f"tabs {name!r} and {others} read as one name; the first, {name!r}, is read and "
+            f"tabs {first} and {others} read as one name; the first, {first}, is read and "
             "written: rename or delete the other",
             data.source,
             name,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
 
@@ -66,11 +67,11 @@ def load_previous(
     for t in LONG_TABLES:
         if "Team" not in frames[TAB_NAMES[t]].columns:
             log.warning(
-                "previous rollup %s: its %r tab has no 'Team' column (edited by hand? the "
+                "previous rollup %s: its tab %s has no 'Team' column (edited by hand? the "
                 "company workbook is rewritten every night: build pivots in another file); "
                 "its rows cannot be carried",
                 path,
-                TAB_NAMES[t],
+                quote_tab(TAB_NAMES[t]),
             )
     tables = {t: _rows(frames[TAB_NAMES[t]], t, wanted) for t in LONG_TABLES}
     found: dict[str, StaleData] = {}

@@ -29,7 +29,7 @@ def _linked_line(ws: Path) -> str:
     return (
         f"Engineering.xlsx: is a symbolic link to {ws.resolve() / 'teams' / 'Sales.xlsx'}, "
         "the workbook of team 'Sales'; not read or written (it would read the same tab, "
-        "'OKRs', and the rollup would count its goals twice)"
+        "OKRs, and the rollup would count its goals twice)"
     )
 
 
@@ -82,7 +82,7 @@ def test_the_team_named_by_the_link_fails_whichever_comes_first(demo: Path, tmp_
     assert (
         f"Sales: failed: Sales.xlsx: is a symbolic link to "
         f"{ws.resolve() / 'teams' / 'Engineering.xlsx'}, the workbook of team 'Engineering'; "
-        "not read or written (it would read the same tab, 'OKRs', and the rollup would "
+        "not read or written (it would read the same tab, OKRs, and the rollup would "
         "count its goals twice)"
     ) in lines
     assert any(line.startswith("Engineering: ok, ") for line in lines), out

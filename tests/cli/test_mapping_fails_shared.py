@@ -58,7 +58,7 @@ def test_a_link_to_a_broken_teams_workbook_is_not_synced_into_it(
     if mapping is MISSPELT:  # the tab its mapping names: the link check's own words
         assert lines[1] == (
             f"{start}the workbook of team 'Sales'; not read or written (it would read the "
-            "same tab, 'OKRs', and the rollup would count its goals twice)"
+            "same tab, OKRs, and the rollup would count its goals twice)"
         )
     else:
         assert lines[1] == f"{start}the workbook of team 'Sales'; {UNKNOWN}"
@@ -91,7 +91,7 @@ def test_the_same_file_listed_twice_is_still_a_clash_when_the_tabs_are_named(
     assert code == 2, out + err
     assert (
         "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
-        "workbook as team 'Sales' (teams/sales.xlsx, tab 'OKRs', in both teams' tab lists"
+        "workbook as team 'Sales' (teams/sales.xlsx, tab OKRs, in both teams' tab lists"
     ) in err
     assert (tmp_path / "teams" / "sales.xlsx").read_bytes() == before
 
@@ -122,7 +122,7 @@ def test_two_teams_naming_one_google_sheet(tmp_path: Path, mapping: str) -> None
             load_workspace(cfg, files_must_exist=False)
         assert caught.value.problems == [
             f"sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
-            f"workbook as team 'Sales' ({key}, tab 'OKRs', in both teams' tab lists: a team "
+            f"workbook as team 'Sales' ({key}, tab OKRs, in both teams' tab lists: a team "
             "reads the first of its tabs the workbook has); the rollup would count its goals "
             "twice"
         ]
@@ -205,7 +205,7 @@ def test_the_set_up_checks_name_the_clash_with_the_tabs_a_broken_mapping_names(
             "  sheets-sync.yaml: teams[0].mapping: mine.yaml: kpis.requried: unknown key "
             "(did you mean 'required'? see docs/mappings.md)",
             "  sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
-            "workbook as team 'Sales' (teams/sales.xlsx, tab 'OKRs', in both teams' tab lists: "
+            "workbook as team 'Sales' (teams/sales.xlsx, tab OKRs, in both teams' tab lists: "
             "a team reads the first of its tabs the workbook has); the rollup would count its "
             "goals twice",
         ]
@@ -232,7 +232,7 @@ def test_validate_names_every_link_a_sync_refuses_once_a_mapping_failed(tmp_path
         assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
         assert lines[2:] == [
             f"  sheets-sync.yaml: teams[2].source: is a symbolic link to {web}, the workbook "
-            "of team 'Web'; not read or written (it would read the same tab, 'OKRs', and the "
+            "of team 'Web'; not read or written (it would read the same tab, OKRs, and the "
             "rollup would count its goals twice) (teams/eng.xlsx)"
         ]
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))

@@ -16,7 +16,7 @@ def _linked(ws_root: Path, other: str) -> str:
     return (
         f"is a symbolic link to {ws_root.resolve() / 'teams' / f'{other.lower()}.xlsx'}, the "
         f"workbook of team {other!r}; not read or written (it would read the same tab, "
-        "'OKRs', and the rollup would count its goals twice)"
+        "OKRs, and the rollup would count its goals twice)"
     )
 
 
@@ -111,7 +111,7 @@ def test_the_same_file_named_twice_without_a_link_is_still_the_yamls_problem(
     )
     assert found == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
-        "workbook as team 'Sales' (teams/../teams/sales.xlsx, tab 'OKRs'); the rollup would "
+        "workbook as team 'Sales' (teams/../teams/sales.xlsx, tab OKRs); the rollup would "
         "count its goals twice"
     ]
 
@@ -142,6 +142,6 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
     assert {t.name: t.linked for t in ws.teams} == {
         "Sales": None,
         "Ops": f"is a symbolic link to {real}, the workbook of team 'Sales'; not read or "
-        "written (it would read as its goals the tab 'KPIs' team 'Sales' reads as its "
+        "written (it would read as its goals the tab KPIs team 'Sales' reads as its "
         "KPIs; both would write their results (Status, Sync notes) into that tab)",
     }

@@ -36,7 +36,7 @@ def test_two_teams_reading_the_same_tab(
     )
     assert found == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
-        f"workbook as team 'Sales' ({named}, tab 'OKRs'); the rollup would count its goals twice"
+        f"workbook as team 'Sales' ({named}, tab OKRs); the rollup would count its goals twice"
     ]
 
 
@@ -80,7 +80,7 @@ def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> Non
         workspace, {"sales": own.format("sales"), "ops": own.format("ops")}
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
-        "as team 'Sales' (teams/sales.xlsx, tab 'KPIs'); the rollup would count its KPIs twice"
+        "as team 'Sales' (teams/sales.xlsx, tab KPIs); the rollup would count its KPIs twice"
     ]
 
 
@@ -107,7 +107,7 @@ def test_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> None
         {"sales": "okrs:\n  sheet: [Sales OKRs, OKRs]\n", "ops": "okrs:\n  sheet: [okrs]\n"},
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
-        "workbook as team 'Sales' (teams/sales.xlsx, tab 'okrs', in both teams' tab lists: a "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab okrs, in both teams' tab lists: a "
         "team reads the first of its tabs the workbook has); the rollup would count its goals "
         "twice"
     ]
@@ -159,16 +159,16 @@ def test_every_shared_tab_of_a_workbook_is_reported_at_once(workspace: Path) -> 
     )
     can_read = (
         "sheets-sync.yaml: teams[{i}].source: team '{team}' can read the same tab of the "
-        "same workbook as team '{other}' (teams/sales.xlsx, tab '{tab}', in both teams' tab "
+        "same workbook as team '{other}' (teams/sales.xlsx, tab {tab}, in both teams' tab "
         "lists: a team reads the first of its tabs the workbook has); the rollup would count "
         "its goals twice"
     )
     assert found == [
         can_read.format(i=1, team="Ops", other="Sales", tab="okrs"),
         "sheets-sync.yaml: teams[2].source: team 'Web' reads the same tab of the same "
-        "workbook as team 'Sales' (teams/sales.xlsx, tab 'kpis'); the rollup would count its "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab kpis); the rollup would count its "
         "KPIs twice",
-        can_read.format(i=2, team="Web", other="Ops", tab="web okrs"),
+        can_read.format(i=2, team="Web", other="Ops", tab="'web okrs'"),
         can_read.format(i=3, team="Hr", other="Sales", tab="OKRS"),
         can_read.format(i=3, team="Hr", other="Ops", tab="OKRS"),
     ]
@@ -186,6 +186,25 @@ def test_one_teams_goals_tab_as_the_others_kpi_tab_is_a_problem(workspace: Path)
         },
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads as its KPIs the tab team 'Sales' "
-        "reads as its goals (teams/sales.xlsx, tab 'OKRs'); both would write their results "
+        "reads as its goals (teams/sales.xlsx, tab OKRs); both would write their results "
         "(Status, Sync notes) into that tab"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "named"),
+    [('"Bob\'s"', "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("OKRs", "OKRs")],
+)
+def test_a_shared_tab_is_named_as_a_formula_names_it(
+    workspace: Path, sheet: str, named: str
+) -> None:
+    """``tab 'Bob''s'``, as a formula (and the cell locations of read errors) name the
+    tab: until 2026-12-07 Python's repr, ``tab "Bob's"`` and ``tab 'A1'`` beside
+    ``tab 'OKRs'``, quoting every name whether it needs it or not."""
+    assert _two_teams_of_one_workbook(
+        workspace, {team: f"okrs:\n  sheet: [{sheet}]\n" for team in ("sales", "ops")}
+    ) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        f"as team 'Sales' (teams/sales.xlsx, tab {named}); the rollup would count its goals "
+        "twice"
     ]

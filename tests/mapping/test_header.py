@@ -458,7 +458,7 @@ def test_goals_and_kpis_read_from_one_fallback_tab_fail_the_team() -> None:
     assert str(caught.value) == (
         "sales.xlsx!Sheet1: the key results and the KPIs would both be read from this tab, "
         "the first of okrs.sheet (OKRs, Sheet1) and of kpis.sheet (KPIs, sheet 1) the "
-        "workbook has; each is read from a tab of its own: add a tab named 'OKRs' or 'KPIs'"
+        "workbook has; each is read from a tab of its own: add a tab named OKRs or KPIs"
     )
     tabs = {"Sheet1": grid, "KPIs": SheetGrid("KPIs", rows)}
     got = extract(WorkbookData("sales.xlsx", ("Sheet1", "KPIs"), tabs), mapping)

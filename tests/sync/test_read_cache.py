@@ -474,4 +474,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (B3's B5 went to A1, over typed B1:B2), and after blank results a formula with a
     # spilling function anywhere in it goes before a plain one (other formula_arrays);
     # a tab whose name starts with a quote is quoted in a read error, its quotes doubled
-    assert (FORMAT, fields[-1]) == (67, "hidden_cols")
+    # 68: the same grid; the twin-tabs warning and the one-tab layout error name a tab
+    # as a formula does (``OKRs`` and ``'OKRs '``), not as Python's repr (``'OKRs'``)
+    assert (FORMAT, fields[-1]) == (68, "hidden_cols")

@@ -64,6 +64,7 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    quote_tab,
     tab_key,
 )
 
@@ -153,7 +154,9 @@ def read_workbook_bytes(
                 continue
             where = locations.get(name)
             if where is None:
-                raise WorkbookError(f"cannot find the worksheet for tab {name!r}", source=source)
+                raise WorkbookError(
+                    f"cannot find the worksheet for tab {quote_tab(name)}", source=source
+                )
             if where.is_chart or where.part is None:
                 kind = "a chart sheet" if where.is_chart else ""
                 sheets[name] = SheetGrid(name=name, rows=(), kind=kind)

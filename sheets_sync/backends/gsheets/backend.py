@@ -160,11 +160,11 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     blocks: list[arrays.Filled] = []  # arrays broken already: #REF!, nothing filled
     pruned = False  # a typed value's userEnteredValue seen as {}: what tells them apart
     used = 0
-    for b, data in enumerate(arr(sheet.get("data", []), f"{title!r} data")):
-        block = obj(data, f"{title!r} data[{b}]")
+    for b, data in enumerate(arr(sheet.get("data", []), f"{quote_tab(title)} data")):
+        block = obj(data, f"{quote_tab(title)} data[{b}]")
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
-        for i, row in enumerate(arr(block.get("rowData", []), f"{title!r} rowData")):
-            where = f"{title!r} row {top + i + 1}"
+        for i, row in enumerate(arr(block.get("rowData", []), f"{quote_tab(title)} rowData")):
+            where = f"{quote_tab(title)} row {top + i + 1}"
             cells = arr(obj(row, where).get("values", []), f"{where} values")
             for j, c in enumerate(cells):
                 try:
@@ -360,7 +360,7 @@ class GoogleSheetsBackend:
             for sheet, props in sheet_tabs(body):
                 title = str(props.get("title", ""))
                 names.append(title)
-                grid = obj(props.get("gridProperties", {}), f"{title!r} gridProperties")
+                grid = obj(props.get("gridProperties", {}), f"{quote_tab(title)} gridProperties")
                 self._meta[title] = SheetMeta(
                     int(props.get("sheetId", 0)),
                     title,
@@ -372,7 +372,9 @@ class GoogleSheetsBackend:
                     if (kind := str(props.get("sheetType", "GRID"))) != "GRID":
                         sheets[title] = SheetGrid(title, (), kind=SHEET_KINDS.get(kind, kind))
                     else:
-                        with reply_shape(self.display_name, f"read tab {title!r}", self.key):
+                        with reply_shape(
+                            self.display_name, f"read tab {quote_tab(title)}", self.key
+                        ):
                             sheets[title], self._filled[title] = read_grid(sheet)
             book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
@@ -397,7 +399,7 @@ class GoogleSheetsBackend:
             meta = self._meta.get(w.sheet)
             if meta is None:
                 raise LayoutError(
-                    f"tab {w.sheet!r} is not in the spreadsheet (renamed or deleted since "
+                    f"tab {quote_tab(w.sheet)} is not in the spreadsheet (renamed or deleted since "
                     "it was read?)",
                     source=self.display_name,
                     tab=w.sheet,

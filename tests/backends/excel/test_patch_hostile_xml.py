@@ -13,6 +13,7 @@ import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.sheetrows import SheetRows
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.test_patch_xlsx import PREFIXED
@@ -60,6 +61,31 @@ def test_tags_the_scans_cannot_see_are_refused(sheet_xml: str, message: str) -> 
     with pytest.raises(WorkbookError, match=message) as caught:
         patch_xlsx(data, [CellWrite("Data", 2, 1, 0.5), CellWrite("Data", 2, 3, 1.0)])
     assert caught.value.tab == "Data"
+
+
+@pytest.mark.parametrize(
+    ("tab", "named"),
+    [("Bob's", "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("Data", "Data")],
+)
+def test_a_refused_worksheet_names_its_tab_as_a_formula_would(tab: str, named: str) -> None:
+    """``worksheet 'Bob''s'``, as a cell's location names the tab: until 2026-12-07
+    Python's repr, ``worksheet "Bob's"`` and ``worksheet 'Data'``."""
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    spaced = SPACED_CELL_END.encode()
+    cases = [
+        (f'<worksheet xmlns="{MAIN}"/>'.encode(), "(xl/s.xml) has no <sheetData>"),
+        (sheet.encode(), "(xl/s.xml) is truncated"),
+        (spaced, "has end tags with spaces in its cell data"),
+        (SECOND_PREFIX.encode(), "names the spreadsheet namespace twice"),
+    ]
+    for xml, words in cases:
+        with pytest.raises(WorkbookError) as caught:
+            SheetRows(xml, "xl/s.xml", tab)
+        assert str(caught.value).startswith(f"worksheet {named} {words}")
+    if tab != "Data":  # the workbook's one tab
+        with pytest.raises(WorkbookError) as missing:
+            patch_xlsx(with_sheet(SECOND_PREFIX), [CellWrite(tab, 2, 1, 0.5)])
+        assert str(missing.value) == f"{tab}: the workbook has no tab named {named}"
 
 
 def test_spaces_inside_start_tags_are_still_patched() -> None:

@@ -37,30 +37,30 @@ TAB = {"properties": {"title": "OKRs", "sheetId": 0}}
         (
             {"sheets": [{"properties": {"title": "OKRs", "gridProperties": 7}}]},
             "read",
-            "'OKRs' gridProperties is a number, not an object",
+            "OKRs gridProperties is a number, not an object",
         ),
         ({"sheets": [TAB], "properties": "t"}, "read", "properties is a string, not an object"),
         (
             {"sheets": [{**TAB, "data": [{"rowData": [{"values": [{"effectiveValue": [1]}]}]}]}]},
-            "read tab 'OKRs'",
+            "read tab OKRs",
             "OKRs!A1 effectiveValue is a list, not an object",
         ),
         (
             {"sheets": [{**TAB, "data": {"rowData": []}}]},
-            "read tab 'OKRs'",
-            "'OKRs' data is an object, not a list",
+            "read tab OKRs",
+            "OKRs data is an object, not a list",
         ),
         (
             {"sheets": [{**TAB, "data": [{"rowData": [{}, {"values": {"A": 1}}]}]}]},
-            "read tab 'OKRs'",
-            "'OKRs' row 2 values is an object, not a list",
+            "read tab OKRs",
+            "OKRs row 2 values is an object, not a list",
         ),
         (
             {"sheets": [{**TAB, "data": [{"rowData": [[1]]}]}]},
-            "read tab 'OKRs'",
-            "'OKRs' row 1 is a list, not an object",
+            "read tab OKRs",
+            "OKRs row 1 is a list, not an object",
         ),
-        ({"sheets": [{**TAB, "merges": [[0, 1]]}]}, "read tab 'OKRs'", "AttributeError"),
+        ({"sheets": [{**TAB, "merges": [[0, 1]]}]}, "read tab OKRs", "AttributeError"),
     ],
 )
 def test_a_read_reply_of_the_wrong_shape_is_a_remote_error(
@@ -132,7 +132,7 @@ def test_an_odd_cell_shape_is_a_remote_error_naming_the_tab_and_cell(
         backend.read(["OKRs"])
     assert type(info.value) is RemoteError
     assert str(info.value).startswith(
-        "Sales: read tab 'OKRs': Google Sheets answered in an unexpected shape (key "
+        "Sales: read tab OKRs: Google Sheets answered in an unexpected shape (key "
     )
     assert f"): OKRs!C3 {detail}" in str(info.value)
 
@@ -163,6 +163,24 @@ def test_an_odd_cell_names_its_tab_as_a_formula_would(title: str, named: str) ->
     with pytest.raises(ShapeError) as info:
         read_grid(sheet)
     assert str(info.value).startswith(f"{named}!A1 effectiveValue.numberValue is a number")
+
+
+@pytest.mark.parametrize(
+    ("title", "named"),
+    [("Bob's", "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("OKRs", "OKRs")],
+)
+def test_a_row_or_tab_of_the_wrong_shape_names_its_tab_as_a_formula_would(
+    emulator: Emulator, client: Any, title: str, named: str
+) -> None:
+    """The row's and the tab's words name the tab as its cells' do (``'Bob''s'!A1``):
+    until 2026-12-07 Python's repr, ``"Bob's" row 1`` and ``read tab 'OKRs'``."""
+    key = emulator.create_spreadsheet("t", {title: [["A"]]})
+    tab = {"properties": {"title": title, "sheetId": 0}}
+    emulator.faults.answer(key, 200, {"sheets": [{**tab, "data": [{"rowData": [[1]]}]}]})
+    with pytest.raises(RemoteError) as info:
+        GoogleSheetsBackend(client, key, display_name="Sales").read([title])
+    assert str(info.value).startswith(f"Sales: read tab {named}: Google Sheets answered in ")
+    assert str(info.value).endswith(f"): {named} row 1 is a list, not an object")
 
 
 def test_an_overflow_in_a_parser_is_a_remote_error_too() -> None:
