@@ -46,10 +46,14 @@ class CellError:
     """A spreadsheet error value such as ``#DIV/0!`` or ``#REF!`` (cached or typed).
     ``detail``: Google's words for it ("Did not find value 'x' in VLOOKUP evaluation."),
     which the cell shows on hover and a team lead needs to fix it; not part of its
-    identity (Excel keeps none)."""
+    identity (Excel keeps none). ``typed``: the cell holds the error value itself, no
+    formula behind it (typed ``#N/A``, or a column of lookups pasted as values), whose fix
+    is a value typed in its place, not a formula mended; set by the backend that saw no
+    formula (False, a formula's, when it cannot tell); not part of its identity either."""
 
     code: str
     detail: str = field(default="", compare=False)
+    typed: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return self.code

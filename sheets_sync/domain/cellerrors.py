@@ -73,7 +73,8 @@ EXCEL_ERROR_WORDS = {
 #: Each passes from cell to cell (``=F6*2`` shows F6's #DIV/0!), so each says "the
 #: formula, or a cell it draws on": the cause may be a cell away. #N/A starts with NA():
 #: a Google lookup that found nothing comes with Google's words, so a Google #N/A with
-#: none is almost always an ``=NA()``.
+#: none is almost always an ``=NA()``. A cell holding the error value with no formula
+#: (``CellError.typed``) has words of its own, ``TYPED_ERROR_WORDS``.
 _DRAWS_ON = "the formula, or a cell it draws on,"
 CLASSIC_ERROR_WORDS = {
     "#DIV/0!": (
@@ -115,16 +116,29 @@ CLASSIC_ERROR_WORDS = {
 #: every error value's words, by its code as the cell stores it
 ERROR_WORDS = EXCEL_ERROR_WORDS | CLASSIC_ERROR_WORDS
 
+#: The words for an error value a cell holds with no formula (``CellError.typed``): typed
+#: (Excel stores a typed ``#N/A`` as the error value), or pasted as values from a column
+#: of lookups (copy, Paste Values). "The formula, or a cell it draws on" named a formula
+#: the cell does not have, and its fix (mend the formula) was not this one (until
+#: 2026-12-07).
+TYPED_ERROR_WORDS = (
+    "the cell holds the error value itself, with no formula: it was typed, or pasted as a "
+    "value from a formula's result; type the value in its place"
+)
+
 
 def error_message(error: CellError) -> str:
     """Why the cell's value cannot be read: the error it shows, with Google's words for
-    it (``detail``) when there are any, else ours (``ERROR_WORDS``)."""
+    it (``detail``) when there are any, else ours (``ERROR_WORDS``); for an error value
+    held with no formula (``typed``), that it is one."""
     if error.code == LOADING:  # fetching, not broken: read at 4 am, nobody had it open
         return (
             "the cell still showed Loading... when it was read (its formula, such as "
             "IMPORTRANGE or GOOGLEFINANCE, had not fetched its data yet); the next run "
             "reads it again"
         )
+    if error.typed:  # no formula to blame, nor words of Google's about one
+        return f"the cell shows the error {error.code} ({TYPED_ERROR_WORDS})"
     detail = " ".join(error.detail.split())
     if detail and detail != error.code:
         if len(detail) > ERROR_DETAIL_CHARS:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 68  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 69  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -129,7 +129,8 @@ FORMAT = 68  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # formula on the row (=IFERROR(ARRAYFORMULA(..)), =HSTACK(..)), a column's array under
 # typed cells is its own, a formula that may spill ranks first after blank results:
 # other formula_arrays ranges; 68: a finding or layout error names a tab as a formula
-# does, OKRs and 'OKRs ', not Python's 'OKRs'), or the slot format
+# does, OKRs and 'OKRs ', not Python's 'OKRs'; 69: CellError.typed, an error value a cell
+# holds with no formula, whose finding says so), or the slot format
 
 
 @fast_pickle

@@ -151,3 +151,31 @@ def test_the_cells_own_words_come_before_ours() -> None:
     assert error_message(google) == (
         "the cell shows the error #N/A (Did not find value 'Ops' in VLOOKUP evaluation.)"
     )
+
+
+@pytest.mark.parametrize("code", ["#N/A", "#DIV/0!", "#REF!", "#SPILL!", "Err:502"])
+def test_an_error_value_held_with_no_formula_says_so(code: str) -> None:
+    """A typed ``#N/A``, or a column of lookups pasted as values: until 2026-12-07 its
+    words blamed "the formula, or a cell it draws on", which the cell does not have, and
+    sent the team lead to mend a formula instead of typing the value."""
+    said = error_message(CellError(code, typed=True))
+    assert said == (
+        f"the cell shows the error {code} (the cell holds the error value itself, with no "
+        "formula: it was typed, or pasted as a value from a formula's result; type the "
+        "value in its place)"
+    )
+    assert "formula, or a cell it draws on" not in said
+    with pytest.raises(CellValueError) as info:
+        parse_number(CellError(code, typed=True))
+    assert str(info.value) == said
+    # no formula, so none of Google's words about one either; the same value otherwise
+    assert error_message(CellError(code, "Error", typed=True)) == said
+    assert CellError(code, typed=True) == CellError(code)
+    # a formula's keeps its words
+    assert "typed" not in error_message(CellError(code))
+
+
+def test_loading_is_loading_whatever_the_cell_holds() -> None:
+    assert error_message(CellError("Loading...", typed=True)).startswith(
+        "the cell still showed Loading... when it was read"
+    )

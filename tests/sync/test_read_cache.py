@@ -476,4 +476,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # a tab whose name starts with a quote is quoted in a read error, its quotes doubled
     # 68: the same grid; the twin-tabs warning and the one-tab layout error name a tab
     # as a formula does (``OKRs`` and ``'OKRs '``), not as Python's repr (``'OKRs'``)
-    assert (FORMAT, fields[-1]) == (68, "hidden_cols")
+    # 69: ``CellError.typed``: an error value held with no formula (typed #N/A, lookups
+    # pasted as values) says so, not "the formula, or a cell it draws on"
+    assert (FORMAT, fields[-1]) == (69, "hidden_cols")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -61,6 +61,7 @@ from sheets_sync.grid import (
     CellError,
     CellRange,
     CellValue,
+    FormulaLookup,
     SheetGrid,
     WorkbookData,
     a1,
@@ -189,7 +190,10 @@ def read_workbook_bytes(
                 formulas, arrays = formula_cells(xml)
                 if formulas:
                     grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
-            if vms := vm_cells(xml):
+            vms = vm_cells(xml)
+            if scan.errors:
+                grid = _typed_errors(grid, scan.errors, vms)
+            if vms:
                 if rich is None:
                     rich = _rich_values(package, source)
                 grid = _shown_rich(grid, vms, rich)
@@ -330,6 +334,35 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     return rich_values(
         part("/sheetMetadata"), part("/rdRichValue"), part("/rdRichValueStructure"), load
     )
+
+
+def _typed_errors(
+    grid: SheetGrid, errors: Mapping[tuple[int, int], str], vms: Mapping[tuple[int, int], int]
+) -> SheetGrid:
+    """``grid`` with each error cell that holds no formula marked ``typed`` (a ``t="e"``
+    cell with no ``<f>``: a typed ``#N/A``, or a lookup's result pasted as a value), whose
+    message then says so. A cell of an array formula's range holds only its value and is
+    the formula's; a rich value's ``#VALUE!`` (``vm``) is what Excel shows older readers."""
+    formulas = FormulaLookup(grid)
+    typed = [
+        (r, c)
+        for (r, c) in errors
+        if (r, c) not in vms and r <= len(grid.rows) and formulas.formula(r, c) is None
+    ]
+    if not typed:
+        return grid
+    rows = list(grid.rows)
+    by_row: dict[int, list[CellValue]] = {}  # each row copied once, however many it holds
+    for r, c in typed:
+        cells = by_row.get(r)
+        if cells is None:
+            cells = by_row[r] = list(rows[r - 1])
+        value = cells[c - 1] if c <= len(cells) else None
+        if isinstance(value, CellError):
+            cells[c - 1] = CellError(value.code, value.detail, typed=True)
+    for r, cells in by_row.items():
+        rows[r - 1] = tuple(cells)
+    return replace(grid, rows=tuple(rows))
 
 
 def _shown_rich(

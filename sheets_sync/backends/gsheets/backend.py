@@ -120,7 +120,11 @@ def cell_value(cell: Mapping[str, Any]) -> CellValue:
     if "errorValue" in value:
         error = value["errorValue"]
         code = ERROR_CODES.get(str(error.get("type", "ERROR")), "#ERROR!")
-        return CellError(code, str(error.get("message") or ""))
+        # a value entered with no formula (READ_FIELDS masks it to ``{}``): the error value
+        # itself, pasted or typed; no userEnteredValue at all is an array's cell, a formula's
+        entered = cell.get("userEnteredValue")
+        typed = entered is not None and "formulaValue" not in entered
+        return CellError(code, str(error.get("message") or ""), typed)
     return None
 
 
