@@ -319,6 +319,7 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
                     err.message = f"Invalid requests[{i}].{kind}: {err.message}"
                 raise
             replies.append(reply or {})
+            book.unsettled = True  # the next request sees this one's result (copy_paste)
         recalc(book)
     except Exception:
         restored = Spreadsheet.from_json(snapshot)

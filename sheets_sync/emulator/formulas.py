@@ -216,6 +216,7 @@ def evaluate_cell(sheet: Sheet, cell: Cell, depth: int = 0) -> None:
 def recalc(book: Spreadsheet) -> None:
     """Every formula again; a formula that fills a range (``spill``) fills it, and the
     others are evaluated once more when one did, so ``=C5`` shows a filled C5."""
+    book.unsettled = False
     for sheet in book.sheets:
         spill.clear(sheet)
         _evaluate_all(sheet, set())

@@ -113,6 +113,10 @@ class Spreadsheet:
     viewers: list[str] = field(default_factory=list)
     #: the viewers shared as Commenter (a subset of ``viewers``): the permissions list says so
     commenters: list[str] = field(default_factory=list)
+    #: a request of the batch being applied changed the book since the last
+    #: recalculation: an array it typed (or unblocked, or changed) fills cells not filled
+    #: yet (``cell_requests.copy_paste`` recalculates first); not kept in the state file
+    unsettled: bool = field(default=False, compare=False, repr=False)
 
     @property
     def title(self) -> str:

@@ -208,3 +208,65 @@ def test_paste_values_of_cells_an_array_fills_recalculates(emulator: Emulator) -
     assert sheet.filled_by == {(1, 0): (0, 0)}
     assert _computed(Area(sheet, 1, 2, 0, 1)) and _computed(Area(sheet, 0, 1, 0, 1))
     assert not _computed(Area(sheet, 0, 2, 2, 3)) and not _computed(Area(sheet, 0, 9, 1, 2))
+
+
+def _typed(sheet_id: int, row: int, col: int, value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "updateCells": {
+            "rows": [{"values": [{"userEnteredValue": value}]}],
+            "fields": "userEnteredValue",
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col},
+        }
+    }
+
+
+def _values_paste(src: int, rows: tuple[int, int], col: int, dst: int) -> dict[str, Any]:
+    source = {"sheetId": src, "startRowIndex": rows[0], "endRowIndex": rows[1]}
+    source |= {"startColumnIndex": col, "endColumnIndex": col + 1}
+    target = {"sheetId": dst, "startRowIndex": 0, "endRowIndex": rows[1] - rows[0]}
+    target |= {"startColumnIndex": 0, "endColumnIndex": 1}
+    return {"copyPaste": {"source": source, "destination": target, "pasteType": "PASTE_VALUES"}}
+
+
+@pytest.mark.parametrize(
+    "formula", ["=ARRAYFORMULA(B1:B3*2)", "=SEQUENCE(3,1,2,2)"], ids=["arrayformula", "sequence"]
+)
+def test_paste_values_sees_an_array_typed_earlier_in_the_same_batch(
+    gc: gspread.Client, emulator: Emulator, formula: str
+) -> None:
+    """Google applies a batch's requests in order, each seeing the last's result: a
+    PASTE_VALUES of the cells an array typed by an earlier request of the batch fills
+    pastes what they show. Until 2026-12-07 the emulator filled them only at the batch's
+    end: the source held no formula and no filled cell yet, and the paste pasted blanks."""
+    key = emulator.create_spreadsheet("t", {"S": [["", 1], ["", 2], ["", 3]], "Copy": [[""]]})
+    sh = gc.open_by_key(key)
+    src, dst = (ws.id for ws in sh.worksheets())
+    # C2:C3 only: the anchor (C1), a formula, had the book recalculated before
+    typed = _typed(src, 0, 2, {"formulaValue": formula})
+    sh.batch_update({"requests": [typed, _values_paste(src, (1, 3), 2, dst)]})
+    assert emulator.values(key, "Copy!A1:A2", "FORMULA") == [[4], [6]]
+    assert emulator.values(key, "S!C1:C3", "UNFORMATTED_VALUE") == [[2], [4], [6]]
+
+
+def test_paste_values_sees_an_array_a_clear_earlier_in_the_batch_let_fill(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """An array blocked by a value (``#REF!``) fills once the value is cleared: a paste
+    later in the same batch sees the cells it fills (until 2026-12-07, blanks)."""
+    rows: list[list[Any]] = [["=ARRAYFORMULA(B1:B3*2)", 1], ["x", 2], ["", 3]]
+    key = emulator.create_spreadsheet("t", {"S": rows, "Copy": [[""]]})
+    sh = gc.open_by_key(key)
+    src, dst = (ws.id for ws in sh.worksheets())
+    assert emulator.values(key, "S!A1", "UNFORMATTED_VALUE") == [["#REF!"]]
+    clear = {
+        "updateCells": {
+            "range": {"sheetId": src, "startRowIndex": 1, "endRowIndex": 2}
+            | {"startColumnIndex": 0, "endColumnIndex": 1},
+            "fields": "userEnteredValue",
+        }
+    }
+    paste = _values_paste(src, (1, 3), 0, dst)
+    sh.batch_update({"requests": [clear, paste, _typed(src, 2, 1, {"numberValue": 30})]})
+    # as of the paste: B3 was 3 then; the later write is seen in S, not in the copy
+    assert emulator.values(key, "Copy!A1:A2", "FORMULA") == [[4], [6]]
+    assert emulator.values(key, "S!A1:A3", "UNFORMATTED_VALUE") == [[2], [4], [60]]
