@@ -203,17 +203,44 @@ def test_webhook_failure_is_reported_without_the_secret(receiver: Receiver) -> N
     assert len(receiver.bodies) == 3  # a 4xx is not retried
 
 
-def test_webhook_timeout_is_bounded(receiver: Receiver) -> None:
+def test_webhook_timeout_is_bounded(receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
     """The receiver answers only once ``send`` is back: a 0.6 s delay was answered before
-    the client's 0.2 s timeout fired on a loaded machine (1 run in 3 under CPU stalls)."""
+    the client's 0.2 s timeout fired on a loaded machine (1 run in 3 under CPU stalls).
+    Each attempt is bounded by the timeout given, recorded where it is handed to
+    requests and to the whole answer's wait (``_within``), not measured: an elapsed
+    bound (30 s, until 2026-12-07) told a slow machine from a hang, not the timeout."""
+    import requests
+
+    from sheets_sync.ops import notify
+
+    posted: list[object] = []
+    waited: list[float] = []
+    post, within = requests.Session.post, notify._within
+
+    def recorded_post(self: requests.Session, *args: Any, **kwargs: Any) -> Any:
+        posted.append(kwargs.get("timeout"))
+        return post(self, *args, **kwargs)
+
+    def recorded_within(seconds: float, *args: Any, **kwargs: Any) -> Any:
+        waited.append(seconds)
+        return within(seconds, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "post", recorded_post)
+    monkeypatch.setattr(notify, "_within", recorded_within)
     receiver.answer.clear()
-    started = time.perf_counter()
-    problems = send({}, command=None, webhook=receiver.url, timeout=0.2, retry_delay=0)
+    problems: list[list[str]] = []
+    done = threading.Event()
+
+    def deliver() -> None:
+        problems.append(send({}, command=None, webhook=receiver.url, timeout=0.2, retry_delay=0))
+        done.set()
+
+    threading.Thread(target=deliver, daemon=True).start()
+    # a hang guard: the receiver holds each attempt 60 s, a run bounded by 0.2 s does not
+    assert done.wait(100), "send() waited for the receiver's answer"
     receiver.answer.set()
-    assert problems == ["notify webhook http://127.0.0.1: no answer within 0.2 s"]
-    # the receiver would hold each of the two attempts 60 s: a bound that far from the
-    # 0.4 s it takes, out of reach of a loaded machine's stalls (3 s left them 2.6 s)
-    assert time.perf_counter() - started < 30
+    assert problems == [["notify webhook http://127.0.0.1: no answer within 0.2 s"]]
+    assert posted == [0.2, 0.2] and waited == [0.2, 0.2]  # two attempts, each bounded
 
 
 @contextlib.contextmanager
