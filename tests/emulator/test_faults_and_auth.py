@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from typing import Any
 
@@ -143,7 +144,10 @@ def test_a_shorter_quota_window_frees_its_slots_sooner(emulator: Emulator) -> No
     assert emulator.faults.clock is time.monotonic
 
 
-def test_fail_rate_mix_and_latency(emulator: Emulator) -> None:
+def test_fail_rate_mix_and_latency(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The latency is the wait each request makes, recorded where it is asked for
+    (``Faults.delay``) and where it waits: not timed (until 2026-12-07 an elapsed time
+    of at least 0.05 s, which a request that waited nothing but ran slow passed too)."""
     token = emulator.issue_token()
     key = emulator.create_spreadsheet("t")
     emulator.faults.fail_rate = 1.0
@@ -154,9 +158,24 @@ def test_fail_rate_mix_and_latency(emulator: Emulator) -> None:
     assert codes <= {429, 500, 503} and len(codes) >= 2
     emulator.faults.fail_rate = 0.0
     emulator.faults.latency_ms = 50
-    start = time.monotonic()
+    asked: list[int] = []
+    delay = emulator.faults.delay
+
+    def recorded(ms: int, arrived: threading.Event | None = None) -> bool:
+        asked.append(ms)
+        return delay(ms, arrived)
+
+    monkeypatch.setattr(emulator.faults, "delay", recorded)
     assert _get(emulator, f"/v4/spreadsheets/{key}/values/Sheet1", token).status_code == 200
-    assert time.monotonic() - start >= 0.05
+    assert asked == [50]
+    waits: list[float | None] = []
+
+    class Generation(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout)
+            return False  # not ended: the whole latency waited
+
+    assert delay(50, Generation()) is True and waits == [0.05]
 
 
 def test_log_counts_per_endpoint(emulator: Emulator) -> None:
