@@ -304,31 +304,37 @@ def test_a_slot_counts_in_its_window_from_when_its_block_ends() -> None:
 
 def test_a_slot_in_flight_holds_its_place_until_its_answer_then_a_window_more() -> None:
     """Every slot in flight: a caller waits for one to settle (woken by it, no timer to
-    go by), then for a window from that moment."""
-    limiter = RateLimiter(1, window=0.2)
+    go by), then for a window from that moment. On a fake clock, which only the waits
+    move: the order of the two and the wait made are recorded, not timed (until
+    2026-12-07 the real gap between them, at least 0.2 s)."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, window=0.2, clock=clock, sleep=clock.sleep)
     taken, answered = threading.Event(), threading.Event()
-    times: dict[str, float] = {}
+    seen: list[tuple[str, float]] = []
 
     def in_flight() -> None:
         with limiter.slot(WRITE):
             taken.set()
-            answered.wait(30)
-            times["answered"] = time.monotonic()
+            assert answered.wait(60), "a hang: the answer never came"
+            clock.now += 5.0  # the round trip: the window runs from its end
+            seen.append(("answered", clock()))
 
     def next_write() -> None:
         limiter.acquire(WRITE)
-        times["taken"] = time.monotonic()
+        seen.append(("taken", clock()))
 
     first = threading.Thread(target=in_flight)
     first.start()
-    assert taken.wait(30)
+    assert taken.wait(60)
     second = threading.Thread(target=next_write)
     second.start()
     assert limiter.acquire(READ) == 0.0  # the reads' window is not the writes'
     answered.set()
-    first.join(30)
-    second.join(30)
-    assert times["taken"] - times["answered"] >= 0.2
+    first.join(60)
+    second.join(60)
+    assert not first.is_alive() and not second.is_alive(), "a hang: a write never got a slot"
+    assert seen == [("answered", 1005.0), ("taken", pytest.approx(1005.2))], seen
+    assert clock.sleeps == [pytest.approx(0.2)]  # a window from the answer, nothing before
 
 
 @pytest.mark.emulator
