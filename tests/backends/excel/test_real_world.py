@@ -7,7 +7,6 @@ exporters; see the folder's README for what each one exercises.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -67,10 +66,11 @@ def test_folder_holds_the_expected_files() -> None:
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("path", FILES, ids=rel)
 def test_reads_or_refuses_clearly_and_fast(path: Path) -> None:
-    """Fast: no hazard (a billion laughs, a 200 MB inflate) is worked through. The bounds
-    tell a hang, not the machine's speed: the slowest file takes 0.6 s on an idle one,
-    so 5 s (and the 10 s timeout) was within reach of a loaded machine's stalls."""
-    start = time.perf_counter()
+    """Fast: no hazard (a billion laughs, a 200 MB inflate) is worked through, as its
+    refusal's kind shows (``REFUSED``: the DTD or the inflated size refused before any
+    parser sees the part). The timeout tells a hang, not the machine's speed: the slowest
+    file takes 0.6 s on an idle one, so 5 s (and a 10 s timeout) was within reach of a
+    loaded machine's stalls; until 2026-12-07 each read was timed too (under 30 s)."""
     expected = REFUSED.get(rel(path))
     if expected is None:
         book = read_all(path)
@@ -83,7 +83,6 @@ def test_reads_or_refuses_clearly_and_fast(path: Path) -> None:
         assert isinstance(info.value, expected)
         assert str(info.value).startswith(f"{path.name}: ")
         assert len(info.value.message) > 10
-    assert time.perf_counter() - start < 30
 
 
 def test_1904_dates_are_not_shifted() -> None:
