@@ -16,8 +16,11 @@ import pytest
 from tests.support.scripts import run_script
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork, signals")
-GRACE = 20.0  # the workers' wait for the run's word (``parallel._PARENT_GRACE``), here
-BOUND = GRACE / 2  # a stop handled within this; late, it took the whole grace or more
+#: the workers' wait for the run's word (``parallel._PARENT_GRACE``), here: a stop handled
+#: late is one a worker gave up waiting for (``own-PID``), not a time measured (until
+#: 2026-12-07 the run's stop had to come within half of it, 10 s, which a loaded box could
+#: miss with the code right). Only a hang, or the bug, outlasts it.
+GRACE = 60.0
 
 
 # What the scripts share: the main thread seen asleep in a wait (its frame and place
@@ -29,6 +32,15 @@ from sheets_sync.sync import parallel
 
 out = Path(sys.argv[1])
 parallel._PARENT_GRACE = float(sys.argv[2])
+parent_stops = parallel._parent_stops
+
+def told_or_own():  # a worker that gave up waiting for the run's word says so
+    said = parent_stops()
+    if not said:
+        (out / f"own-{os.getpid()}").write_text("")
+    return said
+
+parallel._parent_stops = told_or_own
 
 from tests.support.scripts import main_asleep  # the main thread asleep in a wait
 
@@ -36,9 +48,9 @@ def group_stop(pids):  # Ctrl-C: every worker, and the run on a thread other tha
     for pid in pids:
         os.kill(pid, signal.SIGINT)
     signal.pthread_kill(threading.get_ident(), signal.SIGINT)
-    stopped_at.append(time.monotonic())
 
-stopped_at = []
+def on_their_own():  # the workers that took the stop as their own (the run's came late)
+    return sorted(p.name for p in out.glob("own-*"))
 """
 
 _IN_A_CHUNK = (
@@ -70,9 +82,9 @@ try:
         got.append(value)
 except KeyboardInterrupt:
     stopped = True
-files = sorted(int(p.name) for p in out.iterdir() if not p.name.startswith("begun"))
+files = sorted(int(p.name) for p in out.iterdir() if p.name.isdigit())
 print(json.dumps({"got": got, "late": late, "files": files, "stopped": stopped,
-                  "seconds": time.monotonic() - stopped_at[0]}))
+                  "own": on_their_own()}))
 """
 )
 
@@ -86,7 +98,7 @@ def test_a_stop_as_the_run_waits_for_a_chunk_is_handled_at_once(tmp_path: Path) 
     told = found["got"] + found["late"]
     assert sorted(told) == found["files"], f"every team written is told, and only those: {found}"
     assert {2, 7} <= set(found["files"]), found
-    assert found["seconds"] < BOUND, found
+    assert found["own"] == [], "the run's stop came only once its workers gave up on it"
 
 
 _AT_THE_END = (
@@ -126,8 +138,7 @@ try:
 except KeyboardInterrupt:
     stopped = True
 alive = [p.name for p in out.glob("worker-*") if os.path.exists(f"/proc/{p.name.split('-')[1]}")]
-print(json.dumps({"got": len(got), "stopped": stopped, "alive": alive,
-                  "seconds": time.monotonic() - stopped_at[0]}))
+print(json.dumps({"got": len(got), "stopped": stopped, "alive": alive, "own": on_their_own()}))
 """
 )
 
@@ -138,7 +149,7 @@ def test_a_stop_as_the_idle_workers_end_is_handled_at_once(tmp_path: Path) -> No
     found = run_script(_AT_THE_END, str(tmp_path), str(GRACE))
     assert found["got"] == 16 and found["stopped"], found
     assert found["alive"] == [], found
-    assert found["seconds"] < BOUND, found
+    assert found["own"] == [], "the run's stop came only once its workers gave up on it"
 
 
 _SECOND_BEFORE_THE_WIND_DOWN = """
@@ -162,13 +173,10 @@ def task(i):
     (out / str(i)).write_text("")
     return i
 
-began = []
-
 def stop():
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     while len(list(out.glob("begun-*"))) < 2:  # both workers are in a team
         time.sleep(0.01)
-    began.append(time.monotonic())
     os.kill(os.getpid(), signal.SIGINT)
 
 def meanwhile():
@@ -179,10 +187,9 @@ try:
     list(parallel.map_in_workers(task, 4, 2, meanwhile))
 except KeyboardInterrupt:
     stopped = True
-seconds = time.monotonic() - began[0]
 pids = [int(p.read_text()) for p in out.glob("begun-*")]
 print(json.dumps({
-    "stopped": stopped, "seconds": seconds,
+    "stopped": stopped,
     "alive": [pid for pid in pids if os.path.exists(f"/proc/{pid}")],
     "written": sorted(p.name for p in out.iterdir() if not p.name.startswith("begun")),
 }))
@@ -195,8 +202,9 @@ def test_a_second_stop_before_the_wind_down_begins_still_kills(tmp_path: Path) -
     here), or, cut by a third, let the run release its lock under them."""
     found = run_script(_SECOND_BEFORE_THE_WIND_DOWN, str(tmp_path))
     assert found["stopped"], found
-    assert found["seconds"] < 10, found
     assert found["alive"] == [], found
+    # not timed: a team in hand finishes only if the pool's exit waited for it (until
+    # 2026-12-07 also a bound, 10 s, on the time from the stop to the run's end)
     assert found["written"] == [], "a team in hand was finished, not killed"
 
 
