@@ -38,7 +38,7 @@ begun, release, finished = threading.Event(), threading.Event(), threading.Event
 
 def factory(spec, ws):  # the team's request, in flight till released
     begun.set()
-    release.wait(30)
+    release.wait(600)  # let go by ``stop`` once its wait for the stop ended: a hang's bound
     finished.set()
     raise SourceError("the request ended")
 
@@ -53,13 +53,13 @@ from tests.support.scripts import main_asleep  # the main thread asleep in a wai
 def stop():
     begun.wait()
     main_asleep()  # waiting for the team's read
-    began = time.monotonic()
     if mode == "aside":  # the kernel handed the run's Ctrl-C to a thread of its own
         signal.pthread_kill(threading.get_ident(), signal.SIGINT)
     else:
         signal.pthread_kill(main, signal.SIGINT)
-    found["handled"] = sync.stopping.wait(15)  # set by ``_stop_threads``
-    found["seconds"] = time.monotonic() - began
+    # set by ``_stop_threads``; a stop seen only once the request ends never is (this
+    # thread ends the request after), so the wait is a hang's bound, not a speed's
+    found["handled"] = sync.stopping.wait(120)
     for _ in range({"twice": 1, "exits": 2}.get(mode, 0) if found["handled"] else 0):
         main_asleep()  # waiting for the thread to end its request
         signal.pthread_kill(main, signal.SIGINT)  # a second (third) Ctrl-C: the wait goes on
@@ -89,8 +89,9 @@ def test_a_stop_another_thread_took_is_handled_while_a_request_is_in_flight(
     to a minute with retries): a Ctrl-C whose C handler ran in a Google thread was seen
     only then."""
     found = _run("aside", tmp_path)
+    # not timed (until 2026-12-07 also within 10 s): ``handled`` is set before the
+    # request in flight is let go, which a stop seen only after it never is
     assert found["handled"] and found["stopped"], found
-    assert found["seconds"] < 10, found
     assert found["request_ended_first"], found
 
 
