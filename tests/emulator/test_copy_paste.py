@@ -270,3 +270,27 @@ def test_paste_values_sees_an_array_a_clear_earlier_in_the_batch_let_fill(
     # as of the paste: B3 was 3 then; the later write is seen in S, not in the copy
     assert emulator.values(key, "Copy!A1:A2", "FORMULA") == [[4], [6]]
     assert emulator.values(key, "S!A1:A3", "UNFORMATTED_VALUE") == [[2], [4], [60]]
+
+
+def test_only_a_formula_above_and_left_of_a_paste_after_a_change_recalculates(
+    emulator: Emulator,
+) -> None:
+    """``_reached``: an array fills right of and below its anchor, so after a change in the
+    batch a paste of typed values recalculates only if a formula of its tab lies above
+    and left of its far corner; a book settled (no change since the last recalculation)
+    never does: the typed-values paste stays as cheap as before 2026-12-07."""
+    from sheets_sync.emulator.cell_requests import _reached
+    from sheets_sync.emulator.ranges import Area
+
+    rows: list[list[Any]] = [["", "", "", 1], ["", "", "=D1*2", 2], ["", "", "", 3]]
+    key = emulator.create_spreadsheet("t", {"S": rows, "Other": [["=1+1"]]})
+    book = emulator.state.spreadsheets[key]
+    sheet = book.sheets[0]
+    assert not book.unsettled and not _reached(book, Area(sheet, 1, 3, 2, 4))
+    book.unsettled = True  # as after a request of a batch
+    assert _reached(book, Area(sheet, 2, 3, 2, 3))  # below the formula (C2)
+    assert _reached(book, Area(sheet, 1, 2, 3, 4))  # right of it
+    assert not _reached(book, Area(sheet, 0, 1, 0, 4))  # above it
+    assert not _reached(book, Area(sheet, 0, 3, 0, 2))  # left of it
+    assert not _reached(book, Area(sheet, 0, 1, 0, 1))  # A1: only the other tab has one
+    assert _reached(book, Area(book.sheets[1], 0, 1, 0, 1))  # there, its own A1
