@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -135,8 +134,15 @@ def slow_fsync(fd):
         time.sleep(3)
     fsync(fd)
 
+await_workers = parallel.await_workers
+
+def awaited(pool, before):  # the broken pool waits for its other worker from here
+    (marks / "awaiting").touch()
+    return await_workers(pool, before)
+
 ExcelBackend.write = one_dies_one_is_slow
 os.fsync = slow_fsync
+parallel.await_workers = awaited
 sys.argv = ["sheets-sync", *sys.argv[2:]]
 main()
 """
@@ -156,7 +162,10 @@ def test_a_stop_while_a_broken_pool_waits_for_a_writer_lets_it_finish(
     with in_session([sys.executable, "-c", _BROKEN_WHILE_WRITING, str(marks), *argv]) as proc:
         wait_until(proc, (marks / "died").exists)
         writer = int((marks / "insync").read_text())
-        time.sleep(0.5)  # the pool is broken; the other worker is still in its write
+        # the pool is broken and the run waits for the other worker, still in its write
+        # (a marker, not a fixed 0.5 s as until 2026-12-07: a loaded box's run was not
+        # in that wait yet, and the stop landed elsewhere)
+        wait_until(proc, (marks / "awaiting").exists)
         proc.send_signal(signal.SIGTERM)  # systemctl stop (KillMode=mixed): the run alone
         out, err = proc.communicate(timeout=HANG)
     assert proc.returncode == -signal.SIGTERM, out + err
