@@ -146,29 +146,11 @@ def _refuse_case_twins(twins: list[tuple[str, str]], source: str) -> None:
 def _inflate(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int, source: str
 ) -> bytes:
-    """Inflate one entry, never past ``budget`` + 1 bytes, refusing a DTD or entity
-    declaration anywhere in it.
+    """Stream-inflate one entry, stopping as soon as the running total passes ``budget``.
 
     zipfile also stops at the declared size and checks the CRC, so a part whose header
-    lies about its size fails here, not inside calamine. One read of the whole part (its
-    declared size + 1 bytes, within ``budget`` + 1: zipfile inflates about what is asked,
-    so a lying header is not inflated whole) and one search a marker; only a part refused
-    goes through ``_inflate_streamed`` again, whose error is the one to give (the first
-    problem in the stream). Until 2026-12-07 every part was streamed in chunks to an
-    empty read: a team file's small parts cost twice the zipfile calls.
+    lies about its size fails here, not inside calamine.
     """
-    with zf.open(info) as fh:
-        body = fh.read(min(budget, info.file_size) + 1)
-    if len(body) <= budget and not any(marker in body for marker in _DTD_MARKERS):
-        return body
-    return _inflate_streamed(zf, info, budget, limit, source)
-
-
-def _inflate_streamed(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int, source: str
-) -> bytes:
-    """Stream-inflate one entry, stopping as soon as the running total passes ``budget``
-    or a chunk shows a DTD or entity marker (a window over chunk edges)."""
     out = bytearray()
     tail = b""
     with zf.open(info) as fh:

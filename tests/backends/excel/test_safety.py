@@ -225,20 +225,3 @@ def test_an_ods_with_two_members_for_one_name_is_refused(twins: tuple[str, str])
     data = _ods_with(*((name, b"<x/>") for name in twins))
     with pytest.raises(UnsafeWorkbookError, match="two members for one part"):
         read_workbook_bytes(data, source="t.ods", tabs=["Sheet"])
-
-
-def test_each_part_is_inflated_in_one_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A part is read whole (bounded by the budget left), not chunk by chunk to an empty
-    read: the check's zipfile calls halved for a team file's small parts. A part refused
-    is streamed again for its error (``test_entity_split_across_chunks_is_found``)."""
-    reads = 0
-    real = zipfile.ZipExtFile.read
-
-    def counted(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
-        nonlocal reads
-        reads += 1
-        return real(self, n)
-
-    monkeypatch.setattr(zipfile.ZipExtFile, "read", counted)
-    pkg = inspect_package(good_xlsx(), source="t", max_uncompressed_bytes=LIMIT)
-    assert reads == len(pkg.parts)
