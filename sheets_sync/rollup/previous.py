@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sheets_sync.grid import quote_tab
@@ -41,7 +43,6 @@ def load_previous(
     """
     if path is None or not teams or not Path(path).is_file():
         return {}
-    wanted = set(teams)
     try:
         frames = pd.read_excel(
             path,
@@ -63,6 +64,26 @@ def load_previous(
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
         return {}
+    return carry_previous(frames, summary, teams, period, str(path))
+
+
+def carry_previous(
+    frames: Mapping[str, pd.DataFrame],
+    summary: pd.DataFrame,
+    teams: Collection[str],
+    period: str | None,
+    where: str,
+) -> dict[str, StaleData]:
+    """Last good rows of ``teams`` in a previous rollup's tabs as read, whatever read them
+    (an Excel workbook, ``load_previous``; a Google rollup, ``backends.gsheets.previous``):
+    ``frames`` maps each long table's tab name to its rows under their header row (text
+    columns as text, moments as date-times), ``summary`` is the Summary tab's grid (no
+    header; column 0 as text). ``where`` names the rollup in warnings.
+
+    One pass over each table, whatever the number of failed teams: filtered, ordered by
+    team and conformed once, then sliced (team by team, 250 failed of 500 teams took some
+    five times as long: bench/notes.md, twenty-ninth pass)."""
+    wanted = set(teams)
     last_read = _summary_last_read(summary)
     for t in LONG_TABLES:
         if "Team" not in frames[TAB_NAMES[t]].columns:
@@ -70,48 +91,93 @@ def load_previous(
                 "previous rollup %s: its tab %s has no 'Team' column (edited by hand? the "
                 "company workbook is rewritten every night: build pivots in another file); "
                 "its rows cannot be carried",
-                path,
+                where,
                 quote_tab(TAB_NAMES[t]),
             )
     tables = {t: _rows(frames[TAB_NAMES[t]], t, wanted) for t in LONG_TABLES}
-    found: dict[str, StaleData] = {}
+    positions = {t: _positions(tables[t]) for t in LONG_TABLES}
+    periods, moments = _periods_and_moments(tables)
+    carried: dict[str, dt.datetime | None] = {}
     for team in sorted(wanted):
-        parts = {t: tables[t][tables[t]["Team"] == team].reset_index(drop=True) for t in tables}
-        if period is not None and _other_period(team, parts, period, path):
+        if period is not None and _other_period(team, periods.get(team, set()), period, where):
             continue
-        if all(p.empty for p in parts.values()):
+        if not any(team in positions[t] for t in LONG_TABLES):
             log.warning(
                 "%s: no last good data in the previous rollup %s: its rows are missing "
                 "from tonight's company workbook until it reads again",
                 team,
-                path,
+                where,
             )
             continue
-        moments = pd.concat([p["Last successful read"] for p in parts.values()]).dropna()
-        latest = last_read.get(team) or (moments.max().to_pydatetime() if len(moments) else None)
-        for t, part in parts.items():
-            part["Stale data"] = True
-            part["Last successful read"] = part["Last successful read"].fillna(latest)
-            parts[t] = conform(part, t)
-        found[team] = StaleData(
-            objectives=parts["objectives"],
-            key_results=parts["key_results"],
-            kpis=parts["kpis"],
+        moment = moments.get(team)
+        carried[team] = last_read.get(team) or (
+            moment.to_pydatetime() if moment is not None else None
+        )
+    split: dict[str, dict[str, pd.DataFrame]] = {team: {} for team in carried}
+    for t in LONG_TABLES:  # the carried teams' rows, team after team: one take, one cast
+        order: list[Any] = []
+        spans: dict[str, tuple[int, int]] = {}
+        at = 0
+        for team in carried:
+            rows = positions[t].get(team)
+            if rows is not None:
+                spans[team], at = (at, at + len(rows)), at + len(rows)
+                order.append(rows)
+        table = tables[t].take(np.concatenate(order) if order else np.array([], dtype=np.intp))
+        table["Stale data"] = True
+        fill = table["Team"].map(carried).astype("datetime64[us]")
+        table["Last successful read"] = table["Last successful read"].fillna(fill)
+        table = conform(table, t)
+        for team in carried:
+            start, stop = spans.get(team, (0, 0))
+            split[team][t] = table.iloc[start:stop].reset_index(drop=True)
+    return {
+        team: StaleData(
+            objectives=split[team]["objectives"],
+            key_results=split[team]["key_results"],
+            kpis=split[team]["kpis"],
             last_successful_read=latest,
         )
-    return found
+        for team, latest in carried.items()
+    }
 
 
-def _other_period(team: str, parts: dict[str, pd.DataFrame], period: str, path: Path) -> bool:
+def _positions(table: pd.DataFrame) -> dict[str, Any]:
+    """Team -> the positions of its rows, in their order (one pass; NA teams are none)."""
+    if table.empty:
+        return {}
+    groups = table.groupby("Team", sort=False, dropna=True, observed=True).indices
+    return {str(team): rows for team, rows in groups.items()}
+
+
+def _periods_and_moments(
+    tables: Mapping[str, pd.DataFrame],
+) -> tuple[dict[str, set[str]], dict[str, pd.Timestamp]]:
+    """Team -> the periods of its rows, and the latest Last successful read among them."""
+    periods: dict[str, set[str]] = {}
+    moments: dict[str, pd.Timestamp] = {}
+    for table in tables.values():
+        teams = table["Team"]
+        for team, value in zip(teams, table["Period"], strict=True):
+            if not pd.isna(team) and not pd.isna(value):
+                periods.setdefault(team, set()).add(str(value))
+        for team, moment in zip(teams, table["Last successful read"], strict=True):
+            if not pd.isna(team) and not pd.isna(moment):
+                best = moments.get(team)
+                if best is None or moment > best:
+                    moments[team] = moment
+    return periods, moments
+
+
+def _other_period(team: str, periods: set[str], period: str, where: str) -> bool:
     """True (and logged) when the team's rows there are of another period than tonight's."""
-    periods = set(pd.concat([p["Period"] for p in parts.values()]).dropna().astype(str))
     if not periods or periods == {period}:
         return False
     log.warning(
         "%s: its last good data in the previous rollup %s is of period %s, not %s: not "
         "carried into this period's company workbook; its rows are missing until it "
         "reads again",
-        team, path, ", ".join(sorted(periods)), period,
+        team, where, ", ".join(sorted(periods)), period,
     )  # fmt: skip
     return True
 
@@ -134,8 +200,7 @@ def _summary_last_read(sheet: pd.DataFrame) -> dict[str, dt.datetime]:
         return {}
     col = header.index("Last successful read")
     result: dict[str, dt.datetime] = {}
-    for _, row in sheet.iloc[start + 1 :].iterrows():
-        team, moment = row.iloc[0], row.iloc[col]
+    for team, moment in zip(sheet.iloc[start + 1 :, 0], sheet.iloc[start + 1 :, col], strict=True):
         if not isinstance(team, str) or not team or team == "Company total":
             break
         stamp = pd.to_datetime(moment, errors="coerce")
