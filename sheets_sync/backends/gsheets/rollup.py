@@ -24,6 +24,7 @@ from sheets_sync.native_threads import import_quietly
 # ruff: noqa: E402 (numpy and pyarrow first, their native threads kept from starting)
 import_quietly()
 
+import numpy as np
 import pandas as pd
 
 from sheets_sync.backends.gsheets import protection, refusal, staging
@@ -75,7 +76,7 @@ def cell(value: object, fmt: str | None = None, look: dict[str, Any] | None = No
     out: Cell = {}
     if value is None or value is pd.NA or value is pd.NaT:
         pass
-    elif isinstance(value, bool) or type(value).__name__ == "bool_":
+    elif isinstance(value, bool | np.bool_):  # numpy 2 names it ``bool``: not by name
         out["userEnteredValue"] = {"boolValue": bool(value)}
     elif isinstance(value, dt.date):
         out["userEnteredValue"] = {"numberValue": serial(value)}
