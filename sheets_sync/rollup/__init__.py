@@ -21,7 +21,7 @@ import pyarrow
 
 from sheets_sync.rollup.export import export_tables
 from sheets_sync.rollup.nights import FrameNights, History, load_history
-from sheets_sync.rollup.previous import load_previous
+from sheets_sync.rollup.previous import PreviousReader, load_previous
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
 from sheets_sync.rollup.tables import (
     Rollup,
@@ -59,14 +59,18 @@ __all__ = [
 def build_rollup(
     runs: Sequence[TeamRun],
     context: RunContext,
-    previous: Path | None = None,
+    previous: Path | PreviousReader | None = None,
     history: History | None = None,
 ) -> Rollup:
     """All rollup tables for ``runs``; teams that failed get their last good rows from
-    ``previous`` (last night's rollup workbook), flagged ``Stale data``, never dropped.
+    ``previous`` (last night's rollup workbook, or a reader of a Google rollup's, called
+    only when some team failed), flagged ``Stale data``, never dropped.
     ``history`` (past nights' snapshots) adds the History and Trends tabs. Rows of
     another period than ``context``'s are not carried (a new quarter's first nights)."""
     runs = storable_runs(runs)  # no text pandas cannot hold (a library caller's names)
     failed = [r.team for r in first_listings(runs)[0] if not r.scored]  # a team: its first
-    stale = load_previous(previous, failed, context.period.name)
+    if callable(previous):
+        stale = previous(failed, context.period.name) if failed else {}
+    else:
+        stale = load_previous(previous, failed, context.period.name)
     return replace(build_tables(runs, context, stale), history=history)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ LONG_TABLES = ("objectives", "key_results", "kpis")
 # Text cells are read as the text they hold: left to pandas, a period named "2026.10" came
 # back as the number 2026.1 and a team named "NA" or "null" as missing, so their rows no
 # longer matched tonight's period or team. Only an empty cell is blank.
+#: a previous rollup elsewhere (a Google one): the failed teams and tonight's period in,
+#: their last good rows out, as ``load_previous`` gives them (``carry_previous``)
+PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
 _TEXT_COLUMNS = {c.name: "string" for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
 
 

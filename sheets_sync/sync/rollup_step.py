@@ -26,6 +26,7 @@ from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
 
 if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup import Rollup
+    from sheets_sync.rollup.previous import PreviousReader
 
 log = logging.getLogger("sheets_sync.sync")
 STATE_FILE = "rollup-state.json"  # in .sheets-sync/: what the published rollup was built from
@@ -89,10 +90,15 @@ class RollupPrep:
             self.staged.unlink(missing_ok=True)
 
 
-def previous_workbook(ws: Workspace) -> Path | None:
+def previous_workbook(ws: Workspace) -> Path | PreviousReader | None:
     """Last night's company workbook, whose rows a team that cannot be read keeps (Stale
-    data): an Excel rollup's only, a Google one is not read back."""
-    if ws.rollup_is_google or not ws.rollup_path.is_file():
+    data); for a Google rollup, what reads them back from it (called only when a team
+    failed: one ``values:batchGet``, ``backends.gsheets.previous``)."""
+    if ws.rollup_is_google:
+        from sheets_sync.backends.gsheets.previous import previous_reader
+
+        return previous_reader(ws)
+    if not ws.rollup_path.is_file():
         return None
     return ws.rollup_path
 
@@ -128,7 +134,8 @@ def prepare(
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
 
     if ws.rollup_is_google:  # its tabs have no History or Trends: the nights are not read
-        prep.rollup, prep.write = build_rollup(runs, context), True
+        prep.rollup = build_rollup(runs, context, previous=previous_workbook(ws))
+        prep.write = True
         return prep
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)

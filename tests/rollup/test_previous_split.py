@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.domain.team import evaluate_team, kpi_index
-from sheets_sync.rollup import StaleData, build_rollup, write_rollup_xlsx
+from sheets_sync.rollup import Rollup, StaleData, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.previous import (
     _TEXT_COLUMNS,
     LONG_TABLES,
@@ -91,7 +91,11 @@ def _old_load_previous(
 
 
 def _odd_workbook(path: Path) -> None:
-    """A real rollup workbook of teams with odd names, then edited as nights leave it:
+    write_rollup_xlsx(odd_rollup(), path)
+
+
+def odd_rollup() -> Rollup:
+    """A real rollup of teams with odd names, then edited as nights leave it:
     a team with KPIs only, a team of another period, rows already stale (no moment of
     their own in one table), teams in the Summary without rows."""
     bases = [sales(), ops(), finance()]
@@ -114,10 +118,7 @@ def _odd_workbook(path: Path) -> None:
     stale = kpis["Team"] == "2026.10"  # carried for a week already
     kpis.loc[stale, "Stale data"] = True
     kpis.loc[stale, "Last successful read"] = pd.Timestamp("2026-11-02 06:30")
-    write_rollup_xlsx(
-        dataclasses.replace(rollup, objectives=objectives, key_results=key_results, kpis=kpis),
-        path,
-    )
+    return dataclasses.replace(rollup, objectives=objectives, key_results=key_results, kpis=kpis)
 
 
 @pytest.mark.parametrize("period", [PERIOD.name, None, "2026-Q3"])

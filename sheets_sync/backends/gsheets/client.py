@@ -369,6 +369,11 @@ class SheetsClient:
     def get_spreadsheet(self, key: str, params: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("GET", f"{SHEETS_URL}/{key}", key=key, params=params, **kw)
 
+    def batch_get_values(self, key: str, params: Mapping[str, Any], **kw: Any) -> Any:
+        """``spreadsheets.values.batchGet``: ``params["ranges"]`` a list, sent repeated."""
+        url = f"{SHEETS_URL}/{key}/values:batchGet"
+        return self.request("GET", url, key=key, params=params, **kw)
+
     def batch_update(self, key: str, body: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("POST", f"{SHEETS_URL}/{key}:batchUpdate", key=key, json=body, **kw)
 

@@ -1,0 +1,167 @@
+"""A failed team's last good rows read back from the previous Google rollup.
+
+The Excel rollup's ``load_previous`` for a ``rollup.output: gsheet:<key>``: the Objectives,
+Key results, KPIs and Summary tabs in one ``values:batchGet`` (one read request, only on a
+night some team failed), made into the frames the workbook's reader makes and handed to
+the same ``carry_previous``. Values come unformatted with date-times as serial numbers:
+what a cell holds whatever display format someone gave it; the schema says which columns
+are moments (a number in one is a day count from 1899-12-30, as the rollup wrote it).
+A missing, unshared or hand-edited previous rollup is logged, never fatal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sheets_sync.backends.gsheets.clients import client_for
+from sheets_sync.domain.values import EXCEL_EPOCH
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.grid import quote_tab
+from sheets_sync.rollup.previous import LONG_TABLES, PreviousReader, carry_previous
+from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
+from sheets_sync.sources import GSHEET_PREFIX
+
+if TYPE_CHECKING:
+    from sheets_sync.backends.gsheets.client import SheetsClient
+    from sheets_sync.rollup.tables import StaleData
+    from sheets_sync.workspace_spec import Workspace
+
+log = logging.getLogger("sheets_sync.gsheets")
+SUMMARY = "Summary"
+TABS = (*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY)
+#: what a cell holds (numbers, booleans, text as typed), moments as serial day counts
+RENDER = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+_MOMENTS = {c.name for t in (*LONG_TABLES, "summary") for c in TABLES[t]
+            if c.kind in (Kind.DATE, Kind.DATETIME)}  # fmt: skip
+_TEXT = {c.name for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
+_FLAGS = {c.name for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.FLAG}
+#: a flag as text: a rollup written before 2026-12-07 held ``True``/``False`` as text
+_FLAG_TEXT = {"true": True, "false": False}
+
+
+def previous_reader(workspace: Workspace, client: SheetsClient | None = None) -> PreviousReader:
+    """What ``build_rollup`` calls with the failed teams (and only when some failed)."""
+
+    def read(teams: Collection[str], period: str | None) -> dict[str, StaleData]:
+        return load_previous_gsheet(workspace, teams, period, client)
+
+    return read
+
+
+def load_previous_gsheet(
+    workspace: Workspace,
+    teams: Collection[str],
+    period: str | None = None,
+    client: SheetsClient | None = None,
+) -> dict[str, StaleData]:
+    """Last good rows of ``teams`` in the Google rollup ``workspace.rollup_output``."""
+    source = workspace.rollup_output
+    if not teams or not source.startswith(GSHEET_PREFIX):
+        return {}
+    key = source[len(GSHEET_PREFIX) :]
+    try:
+        client = client or client_for(workspace)
+        reply = client.batch_get_values(
+            key,
+            {"ranges": [quote_tab(t) for t in TABS], **RENDER},
+            source=source,
+            what="rollup: read last night's rows",
+        )
+        grids = _grids(reply)
+    except (SheetsSyncError, ValueError, TypeError) as exc:  # a broken reply too
+        log.warning("previous rollup %s unreadable, no last good data: %s", source, exc)
+        return {}
+    frames = {tab: _frame(grids[tab]) for tab in TABS[:-1]}
+    return carry_previous(frames, _summary(grids[SUMMARY]), teams, period, source)
+
+
+def _grids(reply: Any) -> dict[str, list[list[Any]]]:
+    """Each tab's rows, in the order the ranges were asked (as Google answers them)."""
+    ranges = reply.get("valueRanges") if isinstance(reply, dict) else None
+    if not isinstance(ranges, list) or len(ranges) != len(TABS):
+        raise ValueError(f"the reply has no value range for each of {', '.join(TABS)}")
+    out: dict[str, list[list[Any]]] = {}
+    for tab, got in zip(TABS, ranges, strict=True):
+        rows = got.get("values", []) if isinstance(got, dict) else None
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            raise ValueError(f"the reply's {tab} rows are not a list of rows")
+        out[tab] = rows
+    return out
+
+
+def _frame(rows: list[list[Any]]) -> pd.DataFrame:
+    """A long table's tab as ``pd.read_excel`` reads the workbook's: the first row names
+    the columns (a blank one ``Unnamed: N``, a repeat ``Team.1``), an empty cell is
+    missing, text columns hold text, moments are date-times."""
+    if not rows:
+        return pd.DataFrame()
+    names: list[str] = []
+    for i, value in enumerate(rows[0]):
+        name = str(value) if value != "" else f"Unnamed: {i}"
+        base, n = name, 0
+        while name in names:
+            n += 1
+            name = f"{base}.{n}"
+        names.append(name)
+    width = len(names)
+    body = [[_blank(v) for v in (r[:width] + [None] * (width - len(r)))] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    for name in names:
+        if name in _MOMENTS:
+            frame[name] = frame[name].map(_moment)
+        elif name in _TEXT:
+            frame[name] = frame[name].map(_text).astype("string")
+        elif name in _FLAGS:
+            frame[name] = frame[name].map(_flag)
+    return frame
+
+
+def _summary(rows: list[list[Any]]) -> pd.DataFrame:
+    """The Summary tab as a grid (no header), column 0 as text, the team table's moments
+    (under its header row, first cell ``Team``) as date-times."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [[_blank(v) for v in r] + [None] * (width - len(r)) for r in rows]
+    for r in grid:
+        if r and r[0] is not None:
+            r[0] = str(r[0])
+    top = next((i for i, r in enumerate(grid) if r and r[0] == "Team"), len(grid))
+    moments = [i for i, name in enumerate(grid[top] if top < len(grid) else []) if name in _MOMENTS]
+    for r in grid[top + 1 :]:
+        for i in moments:
+            r[i] = _moment(r[i])
+    return pd.DataFrame(grid, dtype=object)
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # JSON's 7 and 7.0 are one number
+    return str(value)
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    return _FLAG_TEXT.get(value.strip().casefold()) if isinstance(value, str) else None
+
+
+def _moment(value: Any) -> Any:
+    """A serial day count as the date-time it is (to the second, as the rollup writes
+    them); anything else as it is (text a date-time column holds is the schema's to cast)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    try:
+        seconds = round(value * 86400)
+        return dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        return None
