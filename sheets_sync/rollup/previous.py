@@ -29,6 +29,8 @@ LONG_TABLES = ("objectives", "key_results", "kpis")
 # Text cells are read as the text they hold: left to pandas, a period named "2026.10" came
 # back as the number 2026.1 and a team named "NA" or "null" as missing, so their rows no
 # longer matched tonight's period or team. Only an empty cell is blank.
+_FLAGS = {t: [c.name for c in TABLES[t] if c.kind is Kind.FLAG] for t in LONG_TABLES}
+_FLAG_TEXT = {"true": True, "false": False}
 #: a previous rollup elsewhere (a Google one): the failed teams and tonight's period in,
 #: their last good rows out, as ``load_previous`` gives them (``carry_previous``)
 PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
@@ -188,7 +190,23 @@ def _other_period(team: str, periods: set[str], period: str, where: str) -> bool
 def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
     if "Team" not in frame.columns:
         return conform(pd.DataFrame(), table)
-    return conform(frame[frame["Team"].astype(str).isin(teams)], table)
+    rows = frame[frame["Team"].astype(str).isin(teams)]
+    flags = [n for n in _FLAGS[table] if n in rows.columns and rows[n].dtype != bool]
+    if flags:  # a flag typed over by hand (``yes``) failed the cast, and the night with it
+        rows = rows.assign(**{n: rows[n].map(flag_value) for n in flags})
+    return conform(rows, table)
+
+
+def flag_value(value: object) -> bool | None:
+    """A flag cell as a flag: a boolean, TRUE/FALSE as text (a Google rollup written
+    before 2026-12-07 held ``True``/``False`` as text), 1 or 0; anything else is blank."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, str):
+        return _FLAG_TEXT.get(value.strip().casefold())
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    return None
 
 
 def _summary_last_read(sheet: pd.DataFrame) -> dict[str, dt.datetime]:

@@ -165,3 +165,25 @@ def test_one_failed_team_of_many_reads_the_same(tmp_path: Path) -> None:
         assert all(s.last_successful_read is not None for s in got.values())
     summary = load_previous(path, ["Sales "], PERIOD.name)["Sales "]
     assert summary.last_successful_read == dt.datetime(2025, 8, 15, 6, 30)  # the Summary's
+
+
+def test_a_flag_typed_over_by_hand_is_no_crash(tmp_path: Path) -> None:
+    """``yes`` typed in a Stale data cell of the previous workbook: the failed team's rows
+    still come back (flagged, as every carried row is); until 2026-12-07 the cast of that
+    column raised TypeError out of ``build_rollup`` and the night had no rollup."""
+    import openpyxl
+
+    path = tmp_path / "company.xlsx"
+    _odd_workbook(path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Key results"]
+    header = [c.value for c in sheet[1]]
+    at = header.index("Stale data") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, at).value = "yes" if row % 2 else "FALSE"
+    book.save(path)
+    got = load_previous(path, ["Sales", "NA"], PERIOD.name)
+    assert set(got) == {"Sales", "NA"}
+    for stale in got.values():
+        assert len(stale.key_results) and stale.key_results["Stale data"].all()
+        assert str(stale.key_results["Stale data"].dtype) == "boolean"

@@ -39,9 +39,6 @@ RENDER = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SER
 _MOMENTS = {c.name for t in (*LONG_TABLES, "summary") for c in TABLES[t]
             if c.kind in (Kind.DATE, Kind.DATETIME)}  # fmt: skip
 _TEXT = {c.name for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
-_FLAGS = {c.name for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.FLAG}
-#: a flag as text: a rollup written before 2026-12-07 held ``True``/``False`` as text
-_FLAG_TEXT = {"true": True, "false": False}
 
 
 def previous_reader(workspace: Workspace, client: SheetsClient | None = None) -> PreviousReader:
@@ -116,8 +113,6 @@ def _frame(rows: list[list[Any]]) -> pd.DataFrame:
             frame[name] = frame[name].map(_moment)
         elif name in _TEXT:
             frame[name] = frame[name].map(_text).astype("string")
-        elif name in _FLAGS:
-            frame[name] = frame[name].map(_flag)
     return frame
 
 
@@ -147,12 +142,6 @@ def _text(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # JSON's 7 and 7.0 are one number
     return str(value)
-
-
-def _flag(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return _FLAG_TEXT.get(value.strip().casefold()) if isinstance(value, str) else None
 
 
 def _moment(value: Any) -> Any:
