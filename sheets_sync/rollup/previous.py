@@ -31,6 +31,7 @@ LONG_TABLES = ("objectives", "key_results", "kpis")
 # longer matched tonight's period or team. Only an empty cell is blank.
 _FLAGS = {t: [c.name for c in TABLES[t] if c.kind is Kind.FLAG] for t in LONG_TABLES}
 _FLAG_TEXT = {"true": True, "false": False}
+_COUNTS = {t: [c.name for c in TABLES[t] if c.kind is Kind.COUNT] for t in LONG_TABLES}
 #: a previous rollup elsewhere (a Google one): the failed teams and tonight's period in,
 #: their last good rows out, as ``load_previous`` gives them (``carry_previous``)
 PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
@@ -194,7 +195,15 @@ def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
     flags = [n for n in _FLAGS[table] if n in rows.columns and rows[n].dtype != bool]
     if flags:  # a flag typed over by hand (``yes``) failed the cast, and the night with it
         rows = rows.assign(**{n: rows[n].map(flag_value) for n in flags})
+    counts = [n for n in _COUNTS[table] if n in rows.columns]
+    if counts:  # and so did a count typed as 1E+20: no count is past 2**53
+        rows = rows.assign(**{n: _count(rows[n]) for n in counts})
     return conform(rows, table)
+
+
+def _count(series: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
+    return numbers.where(numbers.abs() <= 2**53)
 
 
 def flag_value(value: object) -> bool | None:

@@ -168,9 +168,10 @@ def test_one_failed_team_of_many_reads_the_same(tmp_path: Path) -> None:
 
 
 def test_a_flag_typed_over_by_hand_is_no_crash(tmp_path: Path) -> None:
-    """``yes`` typed in a Stale data cell of the previous workbook: the failed team's rows
-    still come back (flagged, as every carried row is); until 2026-12-07 the cast of that
-    column raised TypeError out of ``build_rollup`` and the night had no rollup."""
+    """``yes`` typed in a Stale data cell of the previous workbook, 1E+20 in a KR count:
+    the failed team's rows still come back (flagged, as every carried row is; no such
+    count); until 2026-12-07 the cast of either column raised TypeError out of
+    ``build_rollup`` and the night had no rollup."""
     import openpyxl
 
     path = tmp_path / "company.xlsx"
@@ -181,9 +182,15 @@ def test_a_flag_typed_over_by_hand_is_no_crash(tmp_path: Path) -> None:
     at = header.index("Stale data") + 1
     for row in range(2, sheet.max_row + 1):
         sheet.cell(row, at).value = "yes" if row % 2 else "FALSE"
+    sheet = book["Objectives"]
+    at = [c.value for c in sheet[1]].index("KR count") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, at).value = 1e20 if row % 2 else 2
     book.save(path)
     got = load_previous(path, ["Sales", "NA"], PERIOD.name)
     assert set(got) == {"Sales", "NA"}
     for stale in got.values():
         assert len(stale.key_results) and stale.key_results["Stale data"].all()
         assert str(stale.key_results["Stale data"].dtype) == "boolean"
+        counts = stale.objectives["KR count"]
+        assert str(counts.dtype) == "Int64" and set(counts.dropna()) <= {2}
