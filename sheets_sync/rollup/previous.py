@@ -29,13 +29,13 @@ LONG_TABLES = ("objectives", "key_results", "kpis")
 # Text cells are read as the text they hold: left to pandas, a period named "2026.10" came
 # back as the number 2026.1 and a team named "NA" or "null" as missing, so their rows no
 # longer matched tonight's period or team. Only an empty cell is blank.
+_TEXT_COLUMNS = {c.name: "string" for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
 _FLAGS = {t: [c.name for c in TABLES[t] if c.kind is Kind.FLAG] for t in LONG_TABLES}
 _FLAG_TEXT = {"true": True, "false": False}
 _COUNTS = {t: [c.name for c in TABLES[t] if c.kind is Kind.COUNT] for t in LONG_TABLES}
 #: a previous rollup elsewhere (a Google one): the failed teams and tonight's period in,
 #: their last good rows out, as ``load_previous`` gives them (``carry_previous``)
 PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
-_TEXT_COLUMNS = {c.name: "string" for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
 
 
 def load_previous(
@@ -194,7 +194,7 @@ def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
     rows = frame[frame["Team"].astype(str).isin(teams)]
     flags = [n for n in _FLAGS[table] if n in rows.columns and rows[n].dtype != bool]
     if flags:  # a flag typed over by hand (``yes``) failed the cast, and the night with it
-        rows = rows.assign(**{n: rows[n].map(flag_value) for n in flags})
+        rows = rows.assign(**{n: rows[n].map(_flag_value) for n in flags})
     counts = [n for n in _COUNTS[table] if n in rows.columns]
     if counts:  # and so did a count typed as 1E+20: no count is past 2**53
         rows = rows.assign(**{n: _count(rows[n]) for n in counts})
@@ -206,7 +206,7 @@ def _count(series: pd.Series) -> pd.Series:
     return numbers.where(numbers.abs() <= 2**53)
 
 
-def flag_value(value: object) -> bool | None:
+def _flag_value(value: object) -> bool | None:
     """A flag cell as a flag: a boolean, TRUE/FALSE as text (a Google rollup written
     before 2026-12-07 held ``True``/``False`` as text), 1 or 0; anything else is blank."""
     if isinstance(value, bool | np.bool_):
