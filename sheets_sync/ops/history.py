@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,12 +42,12 @@ from sheets_sync.ops.history_schema import (  # the public ones re-exported (__a
     iso,
     kept,
 )
+from sheets_sync.sync.outcome import first_runs
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import pandas as pd
 
     from sheets_sync.sync.engine import SyncResult
-    from sheets_sync.sync.outcome import TeamRun
 
 __all__ = [
     "AHEAD_OK",
@@ -76,17 +76,6 @@ CHUNK_ROWS = 8192  # snapshot rows typed at a time when read back
 #: time (``rollup/bulk.py``: 16,000 cells, 10 columns), and each row waiting as a tuple of
 #: new strings costs ~0.5 KB.
 STREAM_ROWS = 1_600
-
-
-def _first_listings(runs: Iterable[TeamRun]) -> Iterator[TeamRun]:
-    """Each team's first run: a team listed twice (a library caller's result) is its first
-    listing, as the rollup has it (``rollup.tables.first_listings``). Until 2026-12-07 each
-    listing replaced the one before, and the history held the one the rollup left out."""
-    seen: set[str] = set()
-    for run in runs:
-        if run.team not in seen:
-            seen.add(run.team)
-            yield run
 
 
 def default_history_path(state_dir: Path) -> Path:
@@ -188,7 +177,10 @@ class HistoryStore:
         row is a few columns of the team's rollup row (``team_rows``): made once a night,
         and read from the packed results while the engine still holds them packed.
         ``pending``: rows not yet known true, kept undoable until ``settle_pending``
-        (``history_pending.py``)."""
+        (``history_pending.py``). A team is recorded under its name as ``first_runs``
+        gives it: a lone surrogate shown as U+FFFD, as in the rollup (until 2026-12-07 a
+        library caller's ``\\udcc9quipe`` raised UnicodeEncodeError), and a team listed
+        twice as its first listing."""
         from sheets_sync.sync.team_rows import KEY_RESULT, KPI, rows_for
 
         as_of = result.context.as_of.isoformat()
@@ -198,7 +190,7 @@ class HistoryStore:
         written = 0
         with self._connect() as conn, transaction(conn):
             holding = history_pending.prepare(conn) if pending else []
-            for run in _first_listings(result.runs):  # a team at a time: no night-sized
+            for run in first_runs(result.runs):  # a team at a time: no night-sized
                 rows = rows_for(run, result.context)  # lists of rows
                 if rows is None:
                     continue
@@ -442,13 +434,13 @@ class HistoryStore:
         """The ``teams``' alerts of the run went out: their KR statuses as the run scored
         them become their alert baseline. For a shard, whose night is recorded by the
         merge; a whole sync marks its teams as it confirms their snapshot
-        (``settle_pending``)."""
+        (``settle_pending``). ``teams`` are named as ``first_runs`` names them."""
         from sheets_sync.sync.team_rows import KEY_RESULT, rows_for
 
         pick = _picker(KEY_RESULT, ("KR ID", "Status"))
         as_of = result.context.as_of.isoformat()
         with self._connect() as conn, transaction(conn):
-            for run in _first_listings(result.runs):
+            for run in first_runs(result.runs):
                 rows = rows_for(run, result.context) if run.team in teams else None
                 if rows is not None:
                     statuses = map(pick, rows.key_results)

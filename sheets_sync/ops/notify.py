@@ -24,7 +24,7 @@ from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
-from sheets_sync.sync.outcome import same_mapping_error
+from sheets_sync.sync.outcome import first_runs, same_mapping_error
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import requests
@@ -69,13 +69,16 @@ def turned_off_track_by_team(
     A KR new to a team that has history counts (it starts Off track); a team with no
     history at all does not, so the very first run sets a baseline instead of alerting
     on everything. Keys match case-insensitively; a team's KR ids are case-folded only
-    when one is not found as it is (a night's rerun holds every team's KRs)."""
+    when one is not found as it is (a night's rerun holds every team's KRs). A team is
+    its first listing, named as the history names it (``first_runs``): until 2026-12-07
+    a result listing a team twice alerted from a listing the history and rollup leave
+    out, or twice for one KR."""
     teams: dict[str, Mapping[str, str]] = {}
     for name, statuses in previous.items():  # names that differ only in case: one team
         key = name.casefold()
         teams[key] = {**teams[key], **statuses} if key in teams else statuses
     turned: list[dict[str, Any]] = []
-    for run in result.runs:
+    for run in first_runs(result.runs):
         krs = teams.get(run.team.casefold())
         if krs is None:
             continue

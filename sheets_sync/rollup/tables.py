@@ -8,7 +8,6 @@ rows do, always flagged by ``Stale data``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -19,10 +18,10 @@ import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
-from sheets_sync.domain.values import CELL_CHARS, utf16_len, without_lone_surrogates
+from sheets_sync.domain.values import CELL_CHARS, utf16_len
 from sheets_sync.rollup.nights import History
 from sheets_sync.rollup.schema import conform, empty_frame, records_frame, runs_as_formula
-from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.outcome import RunContext, TeamRun, storable_run
 from sheets_sync.sync.team_rows import (
     BASE,
     FINDING,
@@ -163,13 +162,7 @@ def storable_runs(runs: Sequence[TeamRun]) -> Sequence[TeamRun]:
     (``schema.without_surrogates``): a library caller's TeamRun named after a file name
     that is no UTF-8 (``\\udcc9quipe``) failed the rollup with UnicodeEncodeError, in
     every table a team name is in. The configuration fails such a file's team alone."""
-    out = list(runs)
-    for i, run in enumerate(out):
-        team, source = without_lone_surrogates(run.team), without_lone_surrogates(run.source)
-        error = None if run.error is None else without_lone_surrogates(run.error)
-        if (team, source, error) != (run.team, run.source, run.error):
-            out[i] = dataclasses.replace(run, team=team, source=source, error=error)
-    return out
+    return [storable_run(run) for run in runs]
 
 
 def first_listings(runs: Sequence[TeamRun]) -> tuple[list[TeamRun], dict[str, list[TeamRun]]]:

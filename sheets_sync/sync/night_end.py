@@ -12,7 +12,7 @@ from sheets_sync.domain.company import score_aligned
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
-from sheets_sync.sync.outcome import RunContext, TeamRun
+from sheets_sync.sync.outcome import RunContext, TeamRun, first_runs
 from sheets_sync.sync.result import SyncResult
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.workspace_spec import Workspace
@@ -70,7 +70,7 @@ class NightEnd:
             # wrote): this one stands, so the night is recorded after all
             self.history_skipped = None
             if pending:
-                self.pending_teams.update(r.team for r in result.runs if r.scored)
+                self.pending_teams.update(r.team for r in first_runs(result.runs) if r.scored)
             if self.workspace.prune_history_after is not None:
                 self.history.prune(self.workspace.prune_history_after)
         except HistoryError as exc:

@@ -6,7 +6,7 @@ import datetime as dt
 import pickle
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, overload
 
 from sheets_sync import unpickle
@@ -20,6 +20,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.shown import show_pair, shown_text
+from sheets_sync.domain.values import without_lone_surrogates
 from sheets_sync.errors import SheetsSyncError, format_location
 from sheets_sync.grid import CellError
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
@@ -313,6 +314,33 @@ class TeamRun:
 
     def __hash__(self) -> int:
         return hash(self._key())
+
+
+def storable_run(run: TeamRun) -> TeamRun:
+    """``run``, a lone surrogate in its team, source or error shown as U+FFFD
+    (``without_lone_surrogates``): no UTF-8 text (pandas' strings, the history store)
+    holds one, and a library caller's TeamRun may be named after a file name that is no
+    UTF-8 (``\\udcc9quipe``). The configuration fails such a file's team alone."""
+    team, source = without_lone_surrogates(run.team), without_lone_surrogates(run.source)
+    error = None if run.error is None else without_lone_surrogates(run.error)
+    if (team, source, error) == (run.team, run.source, run.error):
+        return run
+    return replace(run, team=team, source=source, error=error)
+
+
+def first_runs(runs: Iterable[TeamRun]) -> Iterator[TeamRun]:
+    """Each team's first run, in order, as ``storable_run`` gives it. A team listed twice
+    (a library caller's runs, or two names that are one once a lone surrogate is U+FFFD;
+    the configuration, ``sync --team`` and a shard merge never list one twice) is its
+    first listing, as the rollup has it (``rollup.tables.first_listings``): so are its
+    history, its alerts and its alert baseline. Until 2026-12-07 the history held its
+    last listing and the alerts went through every listing (one alert a listing)."""
+    seen: set[str] = set()
+    for listed in runs:
+        run = storable_run(listed)
+        if run.team not in seen:
+            seen.add(run.team)
+            yield run
 
 
 @fast_pickle

@@ -32,7 +32,7 @@ from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
 from sheets_sync.sync.options import as_of_day, check_shard_results
-from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.outcome import TeamRun, first_runs
 from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
 from sheets_sync.sync.report_path import check_report_path
 from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
@@ -265,8 +265,9 @@ def _alerted(result: SyncResult, turned: list[dict[str, Any]], problems: list[st
     """The teams whose alerts of tonight went out, or that had none: the next night
     compares them with tonight. When delivery failed, the teams with a KR turned Off
     track keep their baseline, so the next night sends those alerts again (at least
-    once); the run says so and still exits as its teams say (a hook never fails a run)."""
-    teams = {r.team for r in result.runs if r.scored}
+    once); the run says so and still exits as its teams say (a hook never fails a run).
+    A team is its first listing (``first_runs``), as the history records it."""
+    teams = {r.team for r in first_runs(result.runs) if r.scored}
     if not problems:
         return teams
     unsent = {t["team"] for t in turned}
