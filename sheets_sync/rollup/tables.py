@@ -185,13 +185,16 @@ def first_listings(runs: Sequence[TeamRun]) -> tuple[list[TeamRun], dict[str, li
     return list(first.values()), later
 
 
-def _left_out(run: TeamRun, context: RunContext) -> Values:
-    """The warning a team's later listing leaves in Findings (``first_listings``)."""
+def _left_out(run: TeamRun, first: TeamRun, context: RunContext) -> Values:
+    """The warning a team's later listing ``run`` leaves in Findings (``first_listings``):
+    which listing the rollup has, then this one's outcome, its error last, so a long
+    error cut to a cell (``fit_cell``) loses only its own end. Until 2026-12-07 it named
+    no first listing and ended "the team's first listing is"."""
     blank = (None,) * (len(FINDING) - len(BASE) - 2)
     said = f"{run.outcome.status}: {run.error}" if run.error else run.outcome.status
     message = (
-        f"listed more than once: this listing ({said}) is not in the rollup; the team's "
-        "first listing is"
+        "listed more than once: not in the rollup, which has the team's first listing "
+        f"({first.source}, {first.outcome.status}); this listing: {said}"
     )
     return (*base_values(run.team, run.source, context), "warning", *blank, message)
 
@@ -211,7 +214,7 @@ def build_tables(
     for run in runs:
         rows = rows_for(run, context)
         findings.extend(_finding_rows(run, rows, context))
-        findings.extend([_left_out(r, context) for r in later.get(run.team, ())])
+        findings.extend([_left_out(r, run, context) for r in later.get(run.team, ())])
         if rows is None:
             if run.team in stale and not stale[run.team].empty:
                 used[run.team] = carried = stale[run.team]

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from sheets_sync import rollup
+from sheets_sync.domain.values import CELL_CHARS
 from sheets_sync.rollup import Rollup, StaleData, build_rollup, previous
 from sheets_sync.rollup.tables import build_tables
-from sheets_sync.sync.outcome import TeamRun
+from sheets_sync.sync.outcome import Outcome, TeamRun
 from tests.rollup.fixtures import context, runs
 
 #: every table but findings, whose only extra row is the note, and the Summary and
@@ -24,7 +25,17 @@ from tests.rollup.fixtures import context, runs
 SAME = ("objectives", "key_results", "kpis", "company_objectives", "alignment")
 
 
-def _same_but_the_note(twice: Rollup, once: Rollup, team: str, source: str) -> None:
+def _note(first: str, this: str) -> str:
+    """The note a later listing leaves: the first listing (its source, outcome), then
+    this one's outcome and error, last (until 2026-12-07 it ended "the team's first
+    listing is", naming none)."""
+    return (
+        "listed more than once: not in the rollup, which has the team's first listing "
+        f"({first}); this listing: {this}"
+    )
+
+
+def _same_but_the_note(twice: Rollup, once: Rollup, team: str, source: str, message: str) -> None:
     for table in SAME:
         pd.testing.assert_frame_equal(twice.tables[table], once.tables[table], obj=table)
     for table in ("summary", "totals"):
@@ -35,7 +46,7 @@ def _same_but_the_note(twice: Rollup, once: Rollup, team: str, source: str) -> N
     notes = twice.findings["Message"].str.startswith("listed more than once").fillna(False)
     note = twice.findings[notes]
     assert note[["Team", "Source", "Severity"]].values.tolist() == [[team, source, "warning"]]
-    assert "is not in the rollup" in note["Message"].iloc[0]
+    assert note["Message"].tolist() == [message]
     # the note right after the team's own findings, in the team's place
     kept = twice.findings[~notes].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, once.findings, obj="findings")
@@ -49,7 +60,7 @@ def test_a_team_read_fine_twice_is_counted_once() -> None:
     again = replace(night[0], source="sales-copy.xlsx")
     once = build_rollup(night, context())
     twice = build_rollup([*night, again], context())
-    _same_but_the_note(twice, once, "Sales", "sales-copy.xlsx")
+    _same_but_the_note(twice, once, "Sales", "sales-copy.xlsx", _note("sales.xlsx, ok", "ok"))
     assert twice.summary["Team"].tolist() == ["Sales", "Ops", "Finance"]
 
 
@@ -57,7 +68,7 @@ def test_the_same_run_twice_is_counted_once() -> None:
     night = runs(finance_fails=False)
     once = build_rollup(night, context())
     twice = build_rollup([night[0], night[1], night[1], night[2]], context())
-    _same_but_the_note(twice, once, "Ops", "ops.xlsx")
+    _same_but_the_note(twice, once, "Ops", "ops.xlsx", _note("ops.xlsx, ok", "ok"))
 
 
 def test_read_fine_then_failed_the_read_stands(previous_xlsx: Path) -> None:
@@ -67,7 +78,8 @@ def test_read_fine_then_failed_the_read_stands(previous_xlsx: Path) -> None:
     fine, failing = runs(finance_fails=False), runs(finance_fails=True)
     once = build_rollup(fine, context(), previous=previous_xlsx)
     twice = build_rollup([*fine, failing[2]], context(), previous=previous_xlsx)
-    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    said = _note("finance.xlsx, ok", "failed: file is encrypted")
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx", said)
     assert not twice.summary["Stale data"].fillna(False).any()
     assert "file is encrypted" not in twice.findings["Message"].tolist()
 
@@ -78,7 +90,7 @@ def test_failed_then_read_fine_the_failure_stands(previous_xlsx: Path) -> None:
     fine, failing = runs(finance_fails=False), runs(finance_fails=True)
     once = build_rollup(failing, context(), previous=previous_xlsx)
     twice = build_rollup([*failing, fine[2]], context(), previous=previous_xlsx)
-    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx", _note("finance.xlsx, failed", "ok"))
     finance = twice.summary.set_index("Team").loc["Finance"]
     assert finance["Outcome"] == "failed" and finance["Stale data"]
 
@@ -90,7 +102,8 @@ def test_failed_twice_carries_the_stale_rows_and_the_error_once(previous_xlsx: P
     once = build_rollup(failing, context(), previous=previous_xlsx)
     twice = build_rollup([*ordered, other], context(), previous=previous_xlsx)
     reordered = build_rollup(ordered, context(), previous=previous_xlsx)
-    _same_but_the_note(twice, reordered, "Finance", "finance-old.xlsx")
+    said = _note("finance.xlsx, failed", "failed: file is gone")
+    _same_but_the_note(twice, reordered, "Finance", "finance-old.xlsx", said)
     assert twice.findings["Message"].tolist().count("file is encrypted") == 1
     assert "file is gone" not in twice.findings["Message"].tolist()
     stale = twice.objectives[twice.objectives["Team"] == "Finance"]
@@ -112,7 +125,12 @@ def test_build_tables_keeps_the_first_listing(first_fails: bool, previous_xlsx: 
     base = runs(finance_fails=False)[:2]
     once = build_tables([*base, first], context(), stale)
     twice = build_tables([*base, first, later], context(), stale)
-    _same_but_the_note(twice, once, "Finance", "finance.xlsx")
+    said = (
+        _note("finance.xlsx, failed", "ok")
+        if first_fails
+        else _note("finance.xlsx, ok", "failed: file is encrypted")
+    )
+    _same_but_the_note(twice, once, "Finance", "finance.xlsx", said)
     outcome = twice.summary.set_index("Team").loc["Finance", "Outcome"]
     assert outcome == ("failed" if first_fails else "ok")
 
@@ -144,5 +162,19 @@ def test_two_names_storable_runs_makes_one_are_one_team() -> None:
     b = replace(night[2], team="\udce9quipe", source="\udce9quipe.xlsx")
     once = build_rollup([night[0], a], context())
     twice = build_rollup([night[0], a, b], context())
-    _same_but_the_note(twice, once, "\ufffdquipe", "\ufffdquipe.xlsx")
+    said = _note("\ufffdquipe.xlsx, ok", "ok")
+    _same_but_the_note(twice, once, "\ufffdquipe", "\ufffdquipe.xlsx", said)
     assert twice.summary["Team"].tolist() == ["Sales", "\ufffdquipe"]
+
+
+def test_a_long_error_cut_to_a_cell_keeps_what_the_note_says() -> None:
+    """The later listing's error comes last: one of 40,000 characters, cut to what a cell
+    holds, loses only its own end (until 2026-12-07 it stood mid-note, and the cut took
+    the rest of the note with it)."""
+    night = runs(finance_fails=False)
+    later = replace(night[2], source="finance-old.xlsx", held=None, error="x" * 40_000)
+    later = replace(later, outcome=Outcome.FAILED)
+    twice = build_rollup([*night, later], context())
+    [message] = twice.findings.loc[twice.findings["Source"] == "finance-old.xlsx", "Message"]
+    assert message.startswith(_note("finance.xlsx, ok", "failed: xxx"))
+    assert message.endswith("x...") and len(message) == CELL_CHARS
