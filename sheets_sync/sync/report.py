@@ -106,7 +106,8 @@ def run_report(
     """The report; ``with_changes`` False leaves out each team's cell changes, which
     ``write_run_report`` adds back as it writes (they are most of a report's size).
     ``write_back`` None: this run wrote no team, and cannot say whether the runs it
-    reports did (a shard merge: the shards' own reports say)."""
+    reports did (a shard merge: the shards' own reports say). It lists runs: a team
+    listed twice (a library caller's) is there once a listing (docs/operations.md)."""
     ctx = result.context
     outcomes = Counter(r.outcome.value for r in result.runs)
     return {

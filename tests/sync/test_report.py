@@ -60,3 +60,20 @@ def test_the_report_keeps_every_digit_of_a_change_whose_sides_would_read_the_sam
         {"tab": "OKRs", "cell": "C4", "old": 123456789.1, "new": 123456789.10000001},
         {"tab": "OKRs", "cell": "C5", "old": 0.3, "new": 0.7},
     ]
+
+
+def test_a_team_listed_twice_is_in_the_report_once_a_listing() -> None:
+    """The report lists runs, as ``docs/operations.md`` (Run reports) says: a library
+    caller's team listed twice is there twice, each listing counted in ``totals``,
+    though the rollup, history and Off-track alerts hold its first listing alone."""
+    context = RunContext("Acme", PERIOD, dt.date(2026, 11, 15), dt.datetime(2026, 11, 15, 2, 0))
+    read = TeamRun("Sales", "sales.xlsx", Outcome.OK)
+    failed = TeamRun("Sales", "sales-old.xlsx", Outcome.FAILED, error="file is gone")
+    report = run_report(SyncResult(context, (read, failed), ()))
+    teams = [(t["team"], t["source"], t["outcome"], t["error"]) for t in report["teams"]]
+    assert teams == [
+        ("Sales", "sales.xlsx", "ok", None),
+        ("Sales", "sales-old.xlsx", "failed", "file is gone"),
+    ]
+    assert report["totals"]["teams"] == 2
+    assert report["totals"]["outcomes"] == {"ok": 1, "failed": 1}
