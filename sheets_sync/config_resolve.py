@@ -23,6 +23,7 @@ from sheets_sync.shared_workbooks import (
     fail_linked,
     shared_tabs,
     unknown_tabs_message,
+    workbook_key,
 )
 from sheets_sync.sources import (
     GSHEET_PREFIX,
@@ -222,14 +223,15 @@ def resolve(
         if t.mapping_error is not None:  # its tabs as its mapping file still names them
             tabs = tabs_named(t.mapping_name)
             if tabs is None:
-                unknown.setdefault(t.path or t.source.strip(), (i, t.name))
+                unknown.setdefault(book(t), (i, t.name))
                 continue
         clashes.extend(shared_tabs(t, reading, tabs))
     index = {id(t): i for i, t in enumerate(teams)}
     teams, left = fail_linked(teams, clashes, root)
     teams = [
         dataclasses.replace(t, linked=unknown_tabs_message(t, holder[1], root))
-        if (holder := unknown.get(t.path or t.source.strip())) is not None
+        if unknown  # a stat a team, only when a mapping named no tabs
+        and (holder := unknown.get(book(t))) is not None
         and holder[0] != i
         and t.linked is None
         and t.mapping_error is None
@@ -312,8 +314,9 @@ def resolve(
 
 
 def book(team: TeamSpec) -> object:
-    """The workbook ``team`` reads: its resolved path, or its ``gsheet:`` key."""
-    return team.path or team.source.strip()
+    """The workbook ``team`` reads: its file (a hard link to another team's is that
+    file), resolved path or ``gsheet:`` key (``shared_workbooks.workbook_key``)."""
+    return workbook_key(team)
 
 
 @functools.cache

@@ -5,6 +5,8 @@ Named by the same path in the workspace file, that is a slip in the YAML: a conf
 error. Reached by a symbolic link from another team's name (a co-worker made
 ``teams/b.xlsx`` a link to ``a.xlsx``), it is one file of the teams folder: that team
 alone fails, and the night goes on (until 2026-12-05 the whole night stopped, exit 2).
+So does the later team of a hard link (``ln a.xlsx b.xlsx``): a workbook is its file
+(``workbook_key``), whatever names it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,24 @@ if TYPE_CHECKING:
     from sheets_sync.workspace_spec import TeamSpec
 
 Tabs = tuple[tuple[str, ...] | None, ...]  # the tab keys of a team's goals and KPIs
-#: each workbook (a resolved path or a ``gsheet:`` key) -> its teams so far and their tabs
+#: each workbook (``workbook_key``) -> its teams so far and their tabs
 Reading = dict[object, list[tuple["TeamSpec", Tabs]]]
+
+
+def workbook_key(team: TeamSpec) -> object:
+    """The workbook ``team`` reads, as two teams' are compared: its file's device and
+    inode when it exists, so a hard link to another team's file is that file (its
+    resolved path names another: two teams reading one tab through a hard link passed,
+    and the rollup counted its goals twice, until 2026-12-07); else its resolved path (a
+    file not made yet) or its ``gsheet:`` key. Writes go by path (``by_workbook``,
+    ``shard_keys``): a write replaces the name it is given, which leaves a hard link."""
+    if team.path is None:
+        return team.source.strip()
+    try:
+        found = os.stat(team.path)
+    except (OSError, ValueError):
+        return team.path
+    return (found.st_dev, found.st_ino)
 
 
 #: why one team's goals tab may not be another's KPI tab
@@ -64,12 +82,15 @@ class Clash(NamedTuple):
         )
 
 
-def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | None) -> str:
-    """The one line a team whose file is a link to another team's workbook fails with:
-    it would read ``tab`` as its ``what``, which ``holder`` reads as its ``theirs`` when
-    not as ``what`` (a goals tab that is the other's KPI tab, in ``Clash.problem``'s
-    words: it said "count its goals twice" for that too until 2026-12-06)."""
-    start = f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or written"
+def linked_message(
+    real: Path, holder: str, tab: str, what: str, theirs: str | None, how: str = "symbolic"
+) -> str:
+    """The one line a team whose file is a link (``how``: symbolic or hard) to another
+    team's workbook fails with: it would read ``tab`` as its ``what``, which ``holder``
+    reads as its ``theirs`` when not as ``what`` (a goals tab that is the other's KPI
+    tab, in ``Clash.problem``'s words: it said "count its goals twice" for that too
+    until 2026-12-06)."""
+    start = f"is a {how} link to {real}, the workbook of team {holder!r}; not read or written"
     tab = quote_tab(tab)
     if theirs is not None:
         return (
@@ -102,7 +123,7 @@ def shared_tabs(team: TeamSpec, reading: Reading, named: TabNames | None = None)
         None if names is None else tuple(map(tab_key, names))  # as find_sheet finds it
         for names in named
     )
-    others = reading.setdefault(team.path or team.source.strip(), [])
+    others = reading.setdefault(workbook_key(team), [])
     clashes = [
         clash
         for first, theirs in others
@@ -144,15 +165,28 @@ def _shared_tab(
 
 def linked_side(clash: Clash, root: Path) -> TeamSpec | None:
     """Which team of ``clash`` reaches the workbook by a symbolic link from a name of its
-    own (the later one when both do), or None when both name it alike (a copy-pasted line,
-    ``teams/../teams/x.xlsx`` too) or neither name is a link: those are the YAML's."""
+    own (the later one when both do), or the later one when the two names are hard links
+    of one file (two names of a file with more than one); None when both name it alike
+    (a copy-pasted line, ``teams/../teams/x.xlsx`` too) or neither name is a link (one
+    file named in two cases where case is ignored): those are the YAML's."""
     later, first = clash.team, clash.first
     if later.path is None or first.path is None:
         return None
     named = [Path(os.path.abspath(root / t.source)) for t in (later, first)]
     if named[0] == named[1]:
         return None
-    return next((t for t, n in zip((later, first), named, strict=True) if os.path.islink(n)), None)
+    linked = (t for t, n in zip((later, first), named, strict=True) if os.path.islink(n))
+    if (side := next(linked, None)) is not None:
+        return side
+    return later if later.path != first.path and _links(later.path) > 1 else None
+
+
+def _links(path: Path) -> int:
+    """How many names the file at ``path`` has (``st_nlink``); 0 when it cannot be seen."""
+    try:
+        return os.stat(path).st_nlink
+    except (OSError, ValueError):
+        return 0
 
 
 def fail_linked(
@@ -173,7 +207,10 @@ def fail_linked(
         if side is not clash.team and clash.theirs is not None:
             what, theirs = clash.theirs, clash.what
         if id(side) not in marked and side.path is not None:
-            marked[id(side)] = linked_message(side.path, holder.name, clash.tab, what, theirs)
+            real, how = side.path, "symbolic"
+            if not os.path.islink(os.path.abspath(root / side.source)) and holder.path:
+                real, how = holder.path, "hard"  # no link to follow: the other's name
+            marked[id(side)] = linked_message(real, holder.name, clash.tab, what, theirs, how)
     new = [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
     return new, left
 

@@ -3,6 +3,7 @@ would read another team's tab (``shared_workbooks``); a tab of its own is a layo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,57 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
         "written (it would read as its goals the tab KPIs team 'Sales' reads as its "
         "KPIs; both would write their results (Status, Sync notes) into that tab)",
     }
+
+
+def _hard(ws_root: Path, other: str, team: str) -> str:
+    """``_linked`` for a hard link to ``other``'s file, of team ``team``."""
+    said = _linked(ws_root, other).replace("a symbolic link", "a hard link")
+    return said.replace(f"team {other!r}", f"team {team!r}")
+
+
+def test_a_hard_link_to_another_teams_workbook_fails_the_later_team(workspace: Path) -> None:
+    """``ln sales.xlsx ops.xlsx``: one file, two paths resolved apart. Until 2026-12-07
+    both teams read its one tab and the rollup counted its goals twice."""
+    root = workspace.parent
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx}\n"
+        "  - {name: Ops, source: teams/ops.xlsx}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert {t.name: t.linked for t in ws.teams} == {
+        "Sales": None,
+        "Ops": _hard(root, "sales", "Sales"),
+    }
+
+
+def test_a_glob_match_hard_linked_to_another_is_a_team_that_fails(workspace: Path) -> None:
+    root = _glob_workspace(workspace)
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "b.xlsx")
+    assert problems(root, workspace.read_text()) == [
+        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b')}"
+    ]
+
+
+def test_a_hard_link_with_a_tab_of_its_own_is_a_layout(workspace: Path) -> None:
+    root = workspace.parent
+    (root / "mappings").mkdir()
+    for team in ("sales", "ops"):
+        (root / "mappings" / f"{team}.yaml").write_text(
+            f"name: {team}\nokrs:\n  sheet: [{team} OKRs]\n", encoding="utf-8"
+        )
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n"
+        "  - {name: Sales, source: teams/sales.xlsx, mapping: sales}\n"
+        "  - {name: Ops, source: teams/ops.xlsx, mapping: ops}\n",
+        encoding="utf-8",
+    )
+    assert [(t.name, t.linked) for t in load_workspace(workspace).teams] == [
+        ("Sales", None),
+        ("Ops", None),
+    ]
