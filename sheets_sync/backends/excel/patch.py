@@ -27,7 +27,7 @@ from lxml import etree
 from sheets_sync.backends.excel.cellscan import parse_ref
 from sheets_sync.backends.excel.recalc import force_recalc_on_load
 from sheets_sync.backends.excel.rezip import rezip
-from sheets_sync.backends.excel.safety import refuse_twin
+from sheets_sync.backends.excel.safety import refuse_twin, refuse_unsafe_member
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.backends.excel.xmlutil import (
@@ -88,6 +88,8 @@ class Package:
         seen: dict[str, str] = {}
         for name in names:
             refuse_twin(seen, name.replace("\\", "/").lower(), name)
+        for info in self.infos:  # the bytes may be newer than those read (``_holds``)
+            refuse_unsafe_member(info)
         total = sum(i.file_size for i in self.infos)
         if total > max_uncompressed_bytes:
             raise WorkbookTooLargeError(

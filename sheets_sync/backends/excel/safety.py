@@ -13,9 +13,10 @@ import contextlib
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from types import TracebackType
 
 from sheets_sync.errors import (
     EncryptedWorkbookError,
@@ -132,6 +133,30 @@ def refuse_twin(seen: dict[str, str], key: str, name: str, source: str | None = 
     seen[key] = name
 
 
+#: The only compressions Excel and LibreOffice write. zipfile bounds only deflate by the
+#: size asked for: a bzip2 or LZMA member inflates whole in one read (2 GiB of zeros in a
+#: 6.5 KB file was a MemoryError), so any other method is refused before it is opened.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
+
+
+def refuse_unsafe_member(info: zipfile.ZipInfo, source: str | None = None) -> None:
+    """Refuse an encrypted zip member, or one in a compression other than stored or
+    deflate, before anything opens it (directory entries too: a copy reads them)."""
+    if info.flag_bits & 0x1:
+        raise EncryptedWorkbookError(
+            "the workbook's zip entries are encrypted; save it without a password",
+            source=source,
+        )
+    if info.compress_type not in _METHODS:
+        method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise UnsafeWorkbookError(
+            f"part {info.filename!r} uses {method} compression, which Excel and "
+            "LibreOffice never write: refused as unsafe",
+            source=source,
+        )
+
+
 def _read_here(lower: str) -> bool:
     """Is the part (its lower-cased name) inflated and checked here?"""
     return lower.endswith(_PARSED_SUFFIXES) or lower == "mimetype"
@@ -172,18 +197,35 @@ def _inflate(
     return bytes(out)
 
 
-@contextlib.contextmanager
-def unzip_errors(source: str) -> Iterator[None]:
+def unzip_errors(source: str) -> _UnzipErrors:
     """What inflating a part can raise, as the file's own error: a damaged member (its
-    CRC, a truncated stream) or a compression zipfile cannot undo (LZMA without lzma)."""
-    try:
-        yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    except NotImplementedError as exc:
-        raise WorkbookError(
-            f"the file uses an unsupported zip compression: {exc}", source=source
-        ) from exc
+    CRC, a truncated stream) or a compression zipfile cannot undo; and running out of
+    memory (the team fails, not the run)."""
+    return _UnzipErrors(source)
+
+
+class _UnzipErrors(contextlib.AbstractContextManager[None]):
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __exit__(
+        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        del tb  # a frame of the failed read holds what it inflated: nothing here keeps it
+        if exc is None:
+            return
+        source = self.source
+        if isinstance(exc, MemoryError):
+            exc.__traceback__ = None
+            raise WorkbookTooLargeError(
+                "the workbook is too large to read in memory", source=source
+            ) from None
+        if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError)):
+            raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+        if isinstance(exc, NotImplementedError):
+            raise WorkbookError(
+                f"the file uses an unsupported zip compression: {exc}", source=source
+            ) from exc
 
 
 def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) -> Package:
@@ -213,17 +255,13 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
     case_twins: list[tuple[str, str]] = []  # (first, second) names that differ in case only
     for info in infos:
         name = _check_name(info.filename, source)
+        refuse_unsafe_member(info, source)
         if info.is_dir():
             continue
         refuse_twin(seen, name, info.filename, source)
         first = folded.setdefault(name.lower(), info.filename)
         if first != info.filename:
             case_twins.append((first, info.filename))
-        if info.flag_bits & 0x1:
-            raise EncryptedWorkbookError(
-                "the workbook's zip entries are encrypted; save it without a password",
-                source=source,
-            )
         lower = name.lower()
         if not _read_here(lower):
             continue
