@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
 from sheets_sync.domain import ids
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping import parse
 from sheets_sync.mapping.extract import extract
-from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.parse import _id_repeated_why, build_team_input
 from sheets_sync.mapping.spec import load_mapping
 
 HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current")
@@ -39,3 +41,20 @@ def test_kr_ids_are_compared_once_a_row_not_once_a_pair(monkeypatch: pytest.Monk
         "sales.xlsx!OKRs!B402: KR ID kr1 is also a key result of objective O1 "
         "(row 2): KR IDs are the team's, not the objective's; number it apart (O2.kr1)"
     ]
+
+
+def test_explaining_a_repeated_id_records_nothing() -> None:
+    """The explanation only reads the first key result of each ID: the parse records it
+    (the function that explained also added ``kr`` to the dict it was given)."""
+    grid = SheetGrid("OKRs", (HEAD, ("O1", "KR1", 0, 10, 5), ("O2", "kr1", 0, 10, 5)))
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    first, second = team.key_results
+    holders = MappingProxyType({ids.id_key("KR1"): first})
+    assert _id_repeated_why(first, "KR1", holders) == []
+    said = [str(f) for f in _id_repeated_why(second, "kr1", holders)]
+    assert said == [
+        "sales.xlsx!OKRs!B3: KR ID kr1 is also a key result of objective O1 "
+        "(row 2): KR IDs are the team's, not the objective's; number it apart (O2.kr1)"
+    ]
+    assert dict(holders) == {ids.id_key("KR1"): first}
