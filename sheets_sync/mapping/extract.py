@@ -35,6 +35,7 @@ from sheets_sync.grid import (
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
+from sheets_sync.mapping.filldown import fill_down
 from sheets_sync.mapping.header import (
     header_map,
     locate_header,
@@ -362,10 +363,7 @@ def extract_tab(
             doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
-            for name in spec.fill_down:
-                if name in values and values[name] is None and name in carry:
-                    values[name] = carry[name]
-            carry.update({n: v for n, v in values.items() if n in spec.fill_down and v is not None})
+            fill_down(values, carry, spec.fill_down)
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

@@ -481,4 +481,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 70: the same grid; a workbook with a zip member in a compression other than stored
     # or deflate (bzip2, LZMA: a bomb zipfile cannot bound) is refused, where one whose
     # such member calamine never read (an image, a tab not read) read before
-    assert (FORMAT, fields[-1]) == (70, "hidden_cols")
+    # 71: the same grid; in a row-per-KR layout a row naming another objective ID does
+    # not fill its blank Objective, Objective type and Aligns to down from the objective
+    # above (O2 under an aspirational O1 aligned to C1 was aspirational and under C1)
+    assert (FORMAT, fields[-1]) == (71, "hidden_cols")

@@ -1,0 +1,75 @@
+"""Fill-down in the rows layout: a blank objective cell is the objective's above, within
+that objective only."""
+
+from __future__ import annotations
+
+from sheets_sync.domain.models import Objective, ObjectiveType
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = (
+    "Objective ID",
+    "Objective",
+    "Objective type",
+    "Aligns to",
+    "KR ID",
+    "Start",
+    "Target",
+    "Current",
+)
+
+
+def _objectives(*rows: tuple[CellValue, ...]) -> dict[str, Objective]:
+    grid = SheetGrid("OKRs", (HEAD, *rows))
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    return {o.id: o for o in team.objectives}
+
+
+def test_blank_objective_cells_fill_down_within_the_objective() -> None:
+    got = _objectives(
+        ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+        (None, None, None, None, "KR2", 0, 10, 5),
+        ("O1", None, None, None, "KR3", 0, 10, 5),
+    )
+    assert list(got) == ["O1"]
+    assert (got["O1"].title, got["O1"].type, got["O1"].aligns_to) == (
+        "Grow",
+        ObjectiveType.ASPIRATIONAL,
+        "C1",
+    )
+
+
+def test_a_new_objective_takes_nothing_from_the_one_above() -> None:
+    """O2 with its title, type and Aligns to left blank was O1's title, aspirational (its
+    pace 0.7 of the period's) and counted under company objective C1 (until 2026-12-07):
+    blank, it is untitled, committed (the default) and aligned to nothing."""
+    got = _objectives(
+        ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+        (None, None, None, None, "KR2", 0, 10, 5),
+        ("O2", None, None, None, "KR3", 0, 10, 5),
+        (None, None, None, None, "KR4", 0, 10, 5),
+    )
+    assert (got["O2"].title, got["O2"].type, got["O2"].aligns_to) == (
+        "",
+        ObjectiveType.COMMITTED,
+        None,
+    )
+    assert got["O1"].type is ObjectiveType.ASPIRATIONAL
+
+
+def test_a_new_objective_fills_down_its_own_cells() -> None:
+    got = _objectives(
+        ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+        ("O2", "Keep", None, "C2", "KR2", 0, 10, 5),
+        (None, None, None, None, "KR3", 0, 10, 5),
+        ("o2", None, None, None, "KR4", 0, 10, 5),  # the same objective, as IDs compare
+    )
+    assert list(got) == ["O1", "O2"]
+    assert (got["O2"].title, got["O2"].type, got["O2"].aligns_to) == (
+        "Keep",
+        ObjectiveType.COMMITTED,
+        "C2",
+    )
