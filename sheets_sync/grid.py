@@ -222,6 +222,9 @@ class SheetGrid:
     #: Google's ``hiddenByUser``): owned columns a layout lacks are not added
     #: there, where no one would see them
     hidden_cols: tuple[tuple[int, int], ...] = ()
+    #: (row, col) of the cells holding a formula but no value (.xlsx saved by a program
+    #: that does not calculate, as openpyxl): they read as empty, and the mapping says why
+    uncalculated: frozenset[tuple[int, int]] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

@@ -66,6 +66,56 @@ def formula_cells(sheet_xml: bytes) -> Formulas:
     return found, tuple(arrays)
 
 
+#: a cell type whose empty value is a value: text (a formula showing ""; an inline string
+#: holds its text in ``<is>``, not ``<v>``)
+_TEXT_TYPES = (b"str", b"s", b"inlineStr")
+
+
+def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column) of each cell holding a formula but no value: no ``<v>``, or an empty
+    one in a cell of numbers (openpyxl writes ``<f>20+30</f><v></v>``), as a file saved by
+    a program that does not calculate holds them. Such a cell reads as empty; the mapping
+    says why (a Current of ``=20+30`` read as no data without a word until 2026-12-07).
+    A formula showing "" (``t="str"`` and an empty value, as Excel saves
+    ``=IF(A1>5,"x","")``) is calculated."""
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return frozenset()
+    f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
+    found: set[tuple[int, int]] = set()
+    at = sheet_xml.find(f_open)
+    while at >= 0:
+        after = at + len(f_open)
+        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
+            tag = _cell_tag_before(sheet_xml, at, c_open)
+            end = sheet_xml.find(c_close, after)
+            if tag is not None and end >= 0 and _no_value(sheet_xml[after:end], tag[1], p):
+                found.add(tag[0])
+        at = sheet_xml.find(f_open, after)
+    return frozenset(found)
+
+
+def _no_value(rest: bytes, attrs: bytes, p: bytes) -> bool:
+    """The cell whose start tag has ``attrs`` and whose content after ``<f`` is ``rest``
+    holds no value: no ``<v>``, or an empty one where a number goes."""
+    if dict(parse_attrs(attrs)).get(b"t") in _TEXT_TYPES:  # "" is the text it shows
+        return False
+    v_open = b"<" + p + b"v"
+    at = rest.find(v_open)
+    while at >= 0 and rest[at + len(v_open) : at + len(v_open) + 1] not in _TAG_GOES_ON:
+        at = rest.find(v_open, at + 1)
+    if at < 0:
+        return True
+    gt = rest.find(b">", at)
+    if gt < 0:
+        return False
+    if rest[gt - 1 : gt] == b"/":
+        return True
+    shut = rest.find(b"</" + p + b"v>", gt)
+    return shut >= 0 and not rest[gt + 1 : shut].strip()
+
+
 def _text(xml: bytes, close: int, f_close: bytes) -> str:
     """The formula whose ``<f ...>`` ends at ``close``, as Excel shows it; "" for none."""
     if close < 0 or xml[close - 1 : close] == b"/":
@@ -151,17 +201,24 @@ def _as_shown(text: str) -> str:
 def _cell_before(xml: bytes, at: int, c_open: bytes) -> tuple[int, int] | None:
     """(row, column) of the cell whose start tag ends (but for spaces) where ``at``
     begins; None when the tag there is no cell's or has no usable reference."""
+    tag = _cell_tag_before(xml, at, c_open)
+    return None if tag is None else tag[0]
+
+
+def _cell_tag_before(xml: bytes, at: int, c_open: bytes) -> tuple[tuple[int, int], bytes] | None:
+    """``_cell_before``, with the attribute text of the cell's start tag."""
     lt = xml.rfind(b"<", 0, at)
     gt = xml.find(b">", lt)
     if lt < 0 or not xml.startswith(c_open, lt) or xml[gt - 1 : gt] == b"/":
         return None
     if not xml[lt + len(c_open) : lt + len(c_open) + 1].isspace() or xml[gt + 1 : at].strip():
         return None
-    ref = ref_attr(xml[lt + len(c_open) : gt])
+    attrs = xml[lt + len(c_open) : gt]
+    ref = ref_attr(attrs)
     if not ref:
         return None
     try:
-        return int(ref[len(ref.rstrip(b"0123456789")) :]), column_of(ref)  # column memoised
+        return (int(ref[len(ref.rstrip(b"0123456789")) :]), column_of(ref)), attrs
     except (WorkbookError, ValueError):
         return None
 

@@ -36,7 +36,7 @@ from lxml import etree
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
-from sheets_sync.backends.excel.formulas import formula_cells
+from sheets_sync.backends.excel.formulas import formula_cells, uncalculated_cells
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
 from sheets_sync.backends.excel.safety import (
@@ -190,6 +190,8 @@ def read_workbook_bytes(
                 formulas, arrays = formula_cells(xml)
                 if formulas:
                     grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
+                if uncalculated := uncalculated_cells(xml):
+                    grid = replace(grid, uncalculated=uncalculated)
             vms = vm_cells(xml)
             if scan.errors:
                 grid = _typed_errors(grid, scan.errors, vms)

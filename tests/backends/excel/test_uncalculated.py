@@ -1,0 +1,64 @@
+"""Formulas no program calculated: a file saved by openpyxl (or another writer that does
+not calculate) holds a formula with no value, which reads as an empty cell. The reader
+marks such cells (``SheetGrid.uncalculated``), so the mapping can say why a Current that
+holds a formula reads as no data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.backends.excel.formulas import uncalculated_cells
+from sheets_sync.backends.excel.reader import read_workbook
+
+NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet(cells: str) -> bytes:
+    body = f"<x:sheetData>{cells}</x:sheetData>"
+    return f'<?xml version="1.0"?><x:worksheet {NS}>{body}</x:worksheet>'.encode()
+
+
+def test_a_formula_with_no_value_is_uncalculated() -> None:
+    sheet = _sheet(
+        '<x:row r="1">'
+        '<x:c r="A1"><x:f>1+1</x:f></x:c>'  # no value at all
+        '<x:c r="B1"><x:f>1+1</x:f><x:v></x:v></x:c>'  # openpyxl's empty value
+        '<x:c r="C1" t="n"><x:f>1+1</x:f><x:v/></x:c>'
+        '<x:c r="D1"><x:f>1+1</x:f><x:v>2</x:v></x:c>'  # calculated
+        '<x:c r="E1" t="str"><x:f>IF(D1&gt;5,"x","")</x:f><x:v></x:v></x:c>'  # "" shown
+        '<x:c r="F1" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>'
+        '<x:c r="G1" t="b"><x:f>D1&gt;1</x:f><x:v>1</x:v></x:c>'
+        "</x:row>"
+        '<x:row r="2">'
+        '<x:c r="A2"><x:f t="shared" ref="A2:A3" si="0">D1*2</x:f></x:c>'
+        '<x:c r="B2"><x:v>7</x:v></x:c>'  # no formula
+        "</x:row>"
+        '<x:row r="3"><x:c r="A3"><x:f t="shared" si="0"/></x:c>'
+        '<x:c r="B3"><x:f t="shared" si="1"/><x:v>3</x:v></x:c></x:row>'
+    )
+    assert uncalculated_cells(sheet) == frozenset({(1, 1), (1, 2), (1, 3), (2, 1), (3, 1)})
+
+
+def test_a_sheet_without_prefix_or_formulas() -> None:
+    plain = b'<worksheet><sheetData><row r="1"><c r="A1"><f>1</f></c>'
+    plain += b'<c r="B1"><v>1</v></c></row></sheetData></worksheet>'
+    assert uncalculated_cells(plain) == frozenset({(1, 1)})
+    assert uncalculated_cells(b"<worksheet><sheetData/></worksheet>") == frozenset()
+    assert uncalculated_cells(b"not xml <f>") == frozenset()
+
+
+def test_the_reader_marks_openpyxls_formulas(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(["KR ID", "Current"])
+    ws.append(["KR1", "=20+30"])
+    ws.append(["KR2", 5])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1] == ("KR1",)  # reads as empty
+    assert grid.uncalculated == frozenset({(2, 2)})

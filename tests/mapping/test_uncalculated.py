@@ -1,0 +1,58 @@
+"""A formula no program calculated reads as an empty cell; the row says why."""
+
+from __future__ import annotations
+
+from sheets_sync.domain.models import Severity
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current")
+
+
+def _findings(rows: tuple[tuple[CellValue, ...], ...], grid_args: dict[str, object]) -> list[str]:
+    grid = SheetGrid("OKRs", (HEAD, *rows), **grid_args)  # type: ignore[arg-type]
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    found = [f for f in team.findings if "owner" not in f.message and "KPIs" not in f.message]
+    return [f"{f.severity.value}: {f}" for f in found]
+
+
+def test_a_current_whose_formula_has_no_value_says_why() -> None:
+    """Until 2026-12-07 the key result read as No data without a word: a Current of
+    ``=Pipeline!B7`` saved by a script (openpyxl keeps no formula's value) looked blank."""
+    rows = (("O1", "KR1", 0, 10, None), ("O1", "KR2", 0, 10, None))
+    got = _findings(
+        rows,
+        {"formula_cells": {(2, 5): "=Pipeline!B7", (3, 5): ""}, "uncalculated": {(2, 5), (3, 5)}},
+    )
+    said = (
+        "holds no value: the file was last saved by a program that does not calculate "
+        "formulas (a script), so it reads as empty; open the file in Excel or LibreOffice "
+        "and save it"
+    )
+    assert got == [
+        f"warning: sales.xlsx!OKRs!E2: the formula =Pipeline!B7 {said}",
+        f"warning: sales.xlsx!OKRs!E3: the formula {said}",  # a shared formula's other cell
+    ]
+    assert all(Severity.WARNING.value in g for g in got)
+
+
+def test_a_calculated_formula_or_an_empty_row_says_nothing() -> None:
+    rows = (("O1", "KR1", 0, 10, 5), ("O1", "KR2", 0, 10, None), (None, None, None, None, None))
+    got = _findings(
+        rows,
+        # E2 calculated (5), E3 shows "" (not uncalculated), E4 a formula dragged down
+        # an empty row
+        {"formula_cells": {(2, 5): "=2+3", (3, 5): '=""', (4, 5): ""}, "uncalculated": {(4, 5)}},
+    )
+    assert got == []
+
+
+def test_a_long_formula_is_quoted_short() -> None:
+    long = "=" + "+".join(["A1"] * 50)
+    (got,) = _findings(
+        (("O1", "KR1", 0, 10, None),), {"formula_cells": {(2, 5): long}, "uncalculated": {(2, 5)}}
+    )
+    assert f"the formula {long[:60]}... (150 characters) holds no value" in got
