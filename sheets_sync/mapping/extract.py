@@ -343,8 +343,11 @@ def extract_tab(
             continue
         if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
+        under_merge: set[str] = set()  # cells a merge from a row above covers
         for name, col in input_items if merges else ():
             merged = merged_at.find(row, col)
+            if merged is not None and row != merged.min_row:
+                under_merge.add(name)
             if merged is not None and row != merged.min_row and name not in spec.fill_down:
                 findings.append(
                     Finding(
@@ -369,7 +372,7 @@ def extract_tab(
             doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
-            fill_down(values, carry, spec.fill_down)
+            fill_down(values, carry, spec.fill_down, under_merge)
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

@@ -4,7 +4,7 @@ that objective only."""
 from __future__ import annotations
 
 from sheets_sync.domain.models import Objective, ObjectiveType
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.grid import CellRange, CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -73,3 +73,27 @@ def test_a_new_objective_fills_down_its_own_cells() -> None:
         ObjectiveType.COMMITTED,
         "C2",
     )
+
+
+def test_a_cell_merged_over_two_objectives_fills_both() -> None:
+    """A type merged down over O1's and O2's rows is typed for both: the merge, not the
+    row above, gives O2 its value."""
+    merged = (CellRange(2, 3, 5, 3), CellRange(2, 4, 3, 4))  # C2:C5; D2:D3, O1's only
+    grid = SheetGrid(
+        "OKRs",
+        (
+            HEAD,
+            ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+            (None, None, None, None, "KR2", 0, 10, 5),
+            ("O2", "Keep", None, None, "KR3", 0, 10, 5),
+            (None, None, None, None, "KR4", 0, 10, 5),
+        ),
+        merged=merged,
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    got = {o.id: (o.type, o.aligns_to) for o in team.objectives}
+    assert got == {
+        "O1": (ObjectiveType.ASPIRATIONAL, "C1"),
+        "O2": (ObjectiveType.ASPIRATIONAL, None),
+    }
