@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from enum import Enum
 from typing import TypeVar
 
 from sheets_sync.domain.ids import id_key
@@ -300,6 +301,8 @@ def _merge_objective(
             continue  # an ID: C1 and c1 are one (warned as two until 2026-12-06)
         if after and before != after:
             name = "objective" if field == "title" else field
+            if isinstance(before, Enum):  # the type as typed, not Python's repr of it
+                before, after = before.value, after.value
             findings.append(
                 Finding.at(
                     new.origin,
