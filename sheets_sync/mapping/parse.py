@@ -40,6 +40,7 @@ from sheets_sync.domain.values import (
     parse_text,
 )
 from sheets_sync.grid import CellValue
+from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
 from sheets_sync.mapping.weights import weight_findings
@@ -286,16 +287,41 @@ def parse_kpi(
     return (kpi if reader.ok else None), reader.findings
 
 
+#: an objective's fields a row may type, by the record's field that holds each
+_OBJECTIVE_CELLS = (("title", "objective"), ("type", "objective_type"), ("aligns_to", "aligns_to"))
+
+
+def _typed(record: RowRecord) -> frozenset[str]:
+    """The objective's fields the row types (after fill-down): a blank one is no value."""
+    return frozenset(f for f, name in _OBJECTIVE_CELLS if not blank(record.values.get(name)))
+
+
 def _merge_objective(
-    objectives: dict[str, Objective], new: Objective, findings: list[Finding]
+    objectives: dict[str, Objective],
+    new: Objective,
+    findings: list[Finding],
+    typed: frozenset[str],
+    known: dict[str, set[str]],
 ) -> None:
     """First row naming an objective defines it; later rows that disagree get a warning.
-    ``objectives`` is keyed by ``id_key``: ``Ｏ１`` and ``O1`` are one objective."""
-    old = objectives.get(id_key(new.id))
+    ``objectives`` is keyed by ``id_key``: ``Ｏ１`` and ``O1`` are one objective.
+    ``typed``: the fields the new row types; ``known``: those typed so far, by key. A
+    field rows above left blank is taken from the first row that types it (until
+    2026-12-07 the first row's blank stood: ``already has title '' (row 2); 'Grow' is
+    ignored``), and a row leaving one blank contradicts nothing."""
+    key = id_key(new.id)
+    old = objectives.get(key)
     if old is None:
-        objectives[id_key(new.id)] = new
+        objectives[key] = new
+        known[key] = set(typed)
         return
-    for field in ("title", "type", "aligns_to"):
+    for field, _ in _OBJECTIVE_CELLS:
+        if field not in typed:
+            continue
+        if field not in known[key]:
+            old = objectives[key] = replace(old, **{field: getattr(new, field)})
+            known[key].add(field)
+            continue
         before, after = getattr(old, field), getattr(new, field)
         if field == "aligns_to" and before and after and id_key(before) == id_key(after):
             continue  # an ID: C1 and c1 are one (warned as two until 2026-12-06)
@@ -346,6 +372,7 @@ def _id_repeated_why(
 def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings: list[Finding] = list(extract.findings)
     objectives: dict[str, Objective] = {}
+    typed: dict[str, set[str]] = {}  # the objective fields some row typed, by id_key
     key_results: list[KeyResult] = []
     failed: list[str] = []  # objective IDs of the key result rows left out
     weights: list[tuple[KeyResult, CellValue]] = []
@@ -357,7 +384,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             objective, problems = parse_objective(record, extract.source, tab, first)
             findings += problems
             if objective:
-                _merge_objective(objectives, objective, findings)
+                _merge_objective(objectives, objective, findings, _typed(record), typed)
             continue
         blocks = extract.okrs.layout.blocks
         kr, problems = parse_key_result(record, extract.source, tab, extract.epoch, blocks)
@@ -373,7 +400,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 # a title it holds filled down (a block's header, merged cells) is said
                 # once, at its first row: objective blocks said it on every KR row too
                 merged: list[Finding] = []
-                _merge_objective(objectives, objective, merged)
+                _merge_objective(objectives, objective, merged, _typed(record), typed)
                 told = {f.message for f in findings}
                 findings += [f for f in merged if f.message not in told]
         if kr:

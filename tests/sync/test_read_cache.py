@@ -489,4 +489,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 73: the same grid; a cell merged down over two objectives' rows fills the second
     # (69 read it blank there); an objective's other type is quoted as typed, not as
     # ``<ObjectiveType.COMMITTED: 'committed'>``
-    assert (FORMAT, fields[-1]) == (73, "hidden_cols")
+    # 74: the same grid; an objective's title, type or Aligns to its first row leaves
+    # blank is taken from a later row that types it, and a blank contradicts nothing
+    assert (FORMAT, fields[-1]) == (74, "hidden_cols")
