@@ -13,6 +13,7 @@ them, whether or not its value changes, and a group of owned cells goes whole.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 
@@ -82,6 +83,8 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
         p = root_prefix(sheet_xml, b"worksheet", "worksheet")
     except WorkbookError:
         return frozenset()
+    if not any(m.search(sheet_xml) for m in _maybe_uncalculated(p)):  # Excel's files
+        return frozenset()
     f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
     found: set[tuple[int, int]] = set()
     at = sheet_xml.find(f_open)
@@ -94,6 +97,24 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
                 found.add(tag[0])
         at = sheet_xml.find(f_open, after)
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=8)
+def _maybe_uncalculated(p: bytes) -> tuple[re.Pattern[bytes], ...]:
+    """What a cell with a formula and no value has somewhere: a formula (or a self-closed
+    shared one) right before its cell's end, or an empty value. A tab with none of them
+    (every file Excel saved) is not scanned cell by cell. Four patterns, each starting
+    with its literal (one alternation was three times slower: 150 ms on 100,000 cells)."""
+    q = re.escape(p)
+    return tuple(
+        re.compile(pattern)
+        for pattern in (
+            rb"</" + q + rb"f>\s*</" + q + rb"c>",
+            rb"/>\s*</" + q + rb"c>",
+            rb"<" + q + rb"v\s*/>",
+            rb"<" + q + rb"v>\s*</" + q + rb"v>",
+        )
+    )
 
 
 def _no_value(rest: bytes, attrs: bytes, p: bytes) -> bool:
