@@ -491,4 +491,4 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # ``<ObjectiveType.COMMITTED: 'committed'>``
     # 74: the same grid; an objective's title, type or Aligns to its first row leaves
     # blank is taken from a later row that types it, and a blank contradicts nothing
-    assert (FORMAT, fields[-1]) == (74, "hidden_cols")
+    assert (FORMAT, fields[-1]) == (74, "uncalculated")
