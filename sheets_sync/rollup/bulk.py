@@ -34,7 +34,13 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.rollup.cellxml import RENDERERS, Values, python_values, style_attr
+from sheets_sync.rollup.cellxml import (
+    RENDERERS,
+    Values,
+    float_numbers,
+    python_values,
+    style_attr,
+)
 from sheets_sync.sync.workers import available_cpus
 
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
@@ -109,6 +115,9 @@ class _Column(_Span):
         else:
             attrs = {s: style_attr(s) for s in set(self.styles[i:j])}
             styles = [attrs[s] for s in self.styles[i:j]]
+        if self.kind == "number" and getattr(self.values, "dtype", None) == np.float64:
+            column = np.asarray(self.values)  # a float64 Series' own array (not Int64's)
+            return float_numbers(self.letters, numbers, column[i:j], styles)
         values = python_values(self.values, i, j)
         return RENDERERS[self.kind](self.letters, numbers, values, styles)
 

@@ -1,0 +1,57 @@
+"""The bulk renderers' fast paths give the general path's cells, byte for byte
+(bench/notes.md, twenty-ninth pass): a float64 column's texts made once a distinct value."""
+
+from __future__ import annotations
+
+import math
+from itertools import repeat
+
+import numpy as np
+import pandas as pd
+
+from sheets_sync.rollup.bulk import _Column
+from sheets_sync.rollup.cellxml import _numbers, float_numbers, number_texts
+
+ODD = [0.0, -0.0, 2.0, -3.0, 0.5, 0.15000000000000002, 1 / 3, -2 / 3, 1e-5, 1.5e-4, 1e9 + 0.5,
+       1e16, 2.0**53, -(2.0**53), 2.0**53 - 1, 5e-324, 1.7976931348623157e308, math.nan,
+       math.inf, -math.inf, 46363.070023148146, 45884.0, 99.99]  # fmt: skip
+
+
+def _rows(n: int) -> list[str]:
+    return [str(r) for r in range(2, n + 2)]
+
+
+def test_float_numbers_are_the_general_paths_cells() -> None:
+    rng = np.random.default_rng(29)
+    values = np.array(
+        ODD * 3
+        + rng.integers(-500, 500, 400).astype(float).tolist()
+        + np.round(rng.random(400), 3).tolist()
+        + (10 ** rng.uniform(-8, 20, 400)).tolist()
+    )
+    rng.shuffle(values)
+    styles = [' s="3"' if i % 3 else "" for i in range(len(values))]
+    rows = _rows(len(values))
+    assert float_numbers("AB", rows, values, styles) == _numbers(
+        "AB", rows, values.tolist(), styles
+    )
+
+
+def test_number_texts_blank_for_nan_and_infinities() -> None:
+    values = np.array([math.nan, 1.0, math.inf, -math.inf, 1.0, -0.0])
+    assert number_texts(values) == [None, "1", None, None, "1", "0"]
+    assert number_texts(np.array([], dtype=np.float64)) == []
+
+
+def test_a_float64_series_column_renders_as_its_values_one_by_one() -> None:
+    """``_Column`` takes the fast path for a float64 Series (a slice of a frame, its own
+    index) and an array; an Int64 column keeps the general path, with the same cells."""
+    values = pd.Series(ODD * 2, index=range(100, 100 + 2 * len(ODD)))
+    rows = _rows(len(values))
+    expected = _numbers("C", rows, values.tolist(), repeat(' s="2"'))
+    for column in (values, values.to_numpy()):
+        cells = _Column(2, "C", 2, column, "number", 2).render(2, 2 + len(values), rows)
+        assert cells == expected
+    counts = pd.Series([1, None, 3], dtype="Int64")
+    cells = _Column(2, "C", 2, counts, "number", 0).render(2, 5, _rows(3))
+    assert cells == ['<c r="C2"><v>1</v></c>', "", '<c r="C4"><v>3</v></c>']
