@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -183,15 +183,26 @@ RENDERERS: dict[str, Renderer] = {
 
 
 def python_values(values: Values, start: int, stop: int) -> list[Any]:
-    """``values[start:stop]`` as Python objects (what ``tolist`` gives for the whole)."""
+    """``values[start:stop]`` as Python objects (what ``tolist`` gives for the whole; a
+    missing text of an Arrow text column is None)."""
     chunk: list[Any]
-    if isinstance(values, pd.Series):
+    if isinstance(values, pd.Series) and _arrow_text(values.dtype):
+        # from the Arrow array itself, a missing one None (as NA or NaN, a blank cell):
+        # a third of the CPU of ``tolist`` through pandas (a Series a chunk, NA filled in)
+        arrow = cast(Any, values.array).__arrow_array__()  # its own: no copy
+        chunk = arrow.slice(start, stop - start).to_numpy(zero_copy_only=False).tolist()
+    elif isinstance(values, pd.Series):
         chunk = values.iloc[start:stop].tolist()
     elif isinstance(values, np.ndarray):
         chunk = values[start:stop].tolist()
     else:
         chunk = list(values[start:stop])
     return chunk
+
+
+def _arrow_text(dtype: Any) -> bool:
+    """A text dtype held in Arrow (``str``, ``string[pyarrow]``)."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def style_attr(style: int) -> str:
