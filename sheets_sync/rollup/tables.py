@@ -242,8 +242,17 @@ def build_tables(
     )
 
 
+def _crosstab(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows of ``frame`` by Team and ``column``: ``pd.crosstab``'s counts (its blank keys
+    dropped too) from a grouped size, without the Python function a group it aggregates
+    with (a third of the Summary table's CPU at 500 teams)."""
+    if frame.empty:
+        return pd.DataFrame()
+    return frame.groupby(["Team", column]).size().unstack(fill_value=0)
+
+
 def _counts(frame: pd.DataFrame, teams: list[str], values: list[str], prefix: str) -> pd.DataFrame:
-    table = pd.crosstab(frame["Team"], frame["Status"]) if not frame.empty else pd.DataFrame()
+    table = _crosstab(frame, "Status")
     table = table.reindex(index=teams, columns=values, fill_value=0).fillna(0)
     table.columns = [f"{prefix} {v}" for v in values]
     return table
@@ -272,16 +281,19 @@ def _summary(
     by_team = {r.team: r for r in runs}  # one run a team (``first_listings``)
     kr_counts = _counts(krs, teams, KR_STATUSES, "KRs")
     kpi_counts = _counts(kpi, teams, KPI_STATUSES, "KPIs")
-    severity = pd.crosstab(fnd["Team"], fnd["Severity"]) if not fnd.empty else pd.DataFrame()
+    severity = _crosstab(fnd, "Severity")
     severity = severity.reindex(index=teams, columns=["error", "warning"], fill_value=0)
     errors = {str(t): int(n) for t, n in severity["error"].items()}
     warnings = {str(t): int(n) for t, n in severity["warning"].items()}
-    mean_score = obj.groupby("Team")["Score"].mean() if not obj.empty else pd.Series()
-    n_obj = obj.groupby("Team").size() if not obj.empty else pd.Series()
+    # per team as dicts, not a ``.loc`` a team (~40 us each, two a team)
+    mean_score = obj.groupby("Team")["Score"].mean().to_dict() if not obj.empty else {}
+    n_obj = obj.groupby("Team").size().to_dict() if not obj.empty else {}
     kr_by_team = {
         str(t): {s: int(n) for s, n in zip(KR_STATUSES, counts, strict=True)}
         for t, counts in zip(teams, kr_counts.to_numpy().tolist(), strict=True)
     }
+    kr_columns = dict(zip(teams, kr_counts.to_dict("records"), strict=True))
+    kpi_columns = dict(zip(teams, kpi_counts.to_dict("records"), strict=True))
     rows: list[Row] = []
     for team in teams:
         run = by_team[team]
@@ -305,8 +317,8 @@ def _summary(
                 "Key results": sum(statuses.values()),
                 "Average objective score": mean_score.get(team),
                 "Net confidence": _net_confidence(statuses),
-                **{str(k): v for k, v in kr_counts.loc[team].items()},
-                **{str(k): v for k, v in kpi_counts.loc[team].items()},
+                **{str(k): v for k, v in kr_columns[team].items()},
+                **{str(k): v for k, v in kpi_columns[team].items()},
             }
         row["Errors"] = errors[team]
         row["Warnings"] = warnings[team]

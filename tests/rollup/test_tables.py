@@ -185,3 +185,28 @@ def test_tables_made_a_chunk_of_rows_at_a_time_equal_one_chunk(
     chunked = build_rollup(runs(finance_fails=True), context(), previous=previous_xlsx)
     for name, frame in rollup.tables.items():
         pd.testing.assert_frame_equal(chunked.tables[name], frame, check_exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", "object"])
+def test_summary_counts_are_crosstabs(dtype: str) -> None:
+    """``_crosstab`` (a grouped size, bench/notes.md twenty-ninth pass) counts as
+    ``pd.crosstab`` did: blank keys dropped, a team or status with no row absent."""
+    from sheets_sync.rollup.tables import _crosstab
+
+    frame = pd.DataFrame(
+        {
+            "Team": ["b", "a", "b", None, "a", "c", "b"],
+            "Status": ["On track", "Off track", "On track", "On track", None, "At risk", "At risk"],
+        },
+        dtype=dtype,
+    )
+    expected = pd.crosstab(frame["Team"], frame["Status"])
+    got = _crosstab(frame, "Status")
+    pd.testing.assert_frame_equal(got, expected)
+    teams, statuses = ["c", "a", "z", "b"], ["On track", "At risk", "Off track", "Done"]
+    pd.testing.assert_frame_equal(
+        got.reindex(index=teams, columns=statuses, fill_value=0),
+        expected.reindex(index=teams, columns=statuses, fill_value=0),
+        check_names=False,
+    )
+    assert _crosstab(frame.iloc[:0], "Status").empty
