@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sheets_sync.native_threads import import_quietly
 
@@ -19,7 +20,6 @@ import_quietly()
 
 import pyarrow
 
-from sheets_sync.rollup.export import export_tables
 from sheets_sync.rollup.nights import FrameNights, History, load_history
 from sheets_sync.rollup.previous import PreviousReader, load_previous
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES
@@ -32,6 +32,9 @@ from sheets_sync.rollup.tables import (
 )
 from sheets_sync.rollup.workbook import write_rollup_xlsx
 from sheets_sync.sync.outcome import RunContext, TeamRun
+
+if TYPE_CHECKING:
+    from sheets_sync.rollup.export import export_tables
 
 if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # Arrow takes a blank one for none
     # The tables' text columns are Arrow arrays. Arrow's own allocator (mimalloc) keeps
@@ -54,6 +57,17 @@ __all__ = [
     "load_history",
     "write_rollup_xlsx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``export_tables``, imported when first asked for: its ``pyarrow.parquet`` (with
+    pyarrow's file systems and ``ssl``, ~30 ms of CPU) is no part of a night that only
+    writes the company workbook (bench/notes.md, twenty-ninth pass)."""
+    if name == "export_tables":
+        from sheets_sync.rollup.export import export_tables
+
+        return export_tables
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_rollup(

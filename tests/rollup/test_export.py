@@ -152,3 +152,22 @@ def test_csv_numbers_have_the_digits_excel_shows_and_parquet_the_exact_value(
     export_tables(rollup, tmp_path, "parquet")
     krs = pd.read_parquet(tmp_path / "key_results.parquet")
     assert krs["Progress"].tolist() == [noisy]
+
+
+def test_the_workbook_alone_does_not_import_parquet() -> None:
+    """A night that writes only the company workbook imports no ``pyarrow.parquet``
+    (bench/notes.md, twenty-ninth pass); ``export_tables`` is there when asked for."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import sheets_sync.rollup.workbook, sheets_sync.rollup.fingerprint\n"
+        "from sheets_sync.rollup import build_rollup\n"
+        "assert 'pyarrow.parquet' not in sys.modules, 'parquet imported'\n"
+        "from sheets_sync.rollup import export_tables\n"
+        "assert 'pyarrow.parquet' in sys.modules and callable(export_tables)\n"
+    )
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
