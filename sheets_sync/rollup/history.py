@@ -21,6 +21,7 @@ from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
+from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respelled, Respellings
 from sheets_sync.rollup.widths import MAX_CHARS, columns_chars, text_chars
 
 log = logging.getLogger("sheets_sync.rollup")
@@ -274,7 +275,8 @@ def _write_raw(
     rows = sum(n.rows for n in nights)
     columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in _TAB]
     source = history.source  # not the history: its trend frames go with the Trends tab
-    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(source, nights))
+    spelled = history.respellings
+    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(source, nights, spelled))
     if rows:
         add_long_table(
             ws,
@@ -288,9 +290,13 @@ def _write_raw(
     print_titles(ws, 0, _TEAM_COLUMN)  # Kind, Date and Team: which row a page shows
 
 
-def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tuple[Any, ...]]]:
-    """The History tab's rows, a chunk at a time; raises ``HistoryError`` when the source
-    no longer holds the rows counted when the tabs were laid out."""
+def _tab_rows(
+    source: NightSource, nights: Sequence[Night], spelled: Respellings | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The History tab's rows, a chunk at a time, each ID in its series' spelling as the
+    Trends tab shows it (``spelled``; a pivot of the tab by ID gives one series too);
+    raises ``HistoryError`` when the source no longer holds the rows counted when the
+    tabs were laid out."""
     days = [n.date.date() for n in nights]
     serials = excel_serials(pd.Series([n.date for n in nights])).tolist()
     serial = dict(zip([d.isoformat() for d in days], serials, strict=True))
@@ -299,10 +305,13 @@ def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tup
         (KPI, _KPI_READ, sum(n.kpis for n in nights)),
     ):
         seen = 0
-        for chunk in source.stream(kind, read, days):
-            seen += len(chunk)
+        for read_rows in source.stream(kind, read, days):
+            seen += len(read_rows)
             if seen > counted:  # before bulk sees one row more than the table was sized for
                 raise _changed(kind, counted, seen)
+            chunk = read_rows
+            if spelled:  # only when a night typed an ID otherwise: none, most nights
+                chunk = [_respelled(kind, row, spelled.of(row[0])) for row in read_rows]
             if kind == KR:
                 yield [("KR", serial[d], *rest) for d, *rest in chunk]
             else:  # no objective, score, expected or weight
@@ -312,6 +321,19 @@ def _tab_rows(source: NightSource, nights: Sequence[Night]) -> Iterator[list[tup
                 ]
         if seen != counted:
             raise _changed(kind, counted, seen)
+
+
+def _respelled(
+    kind: str, row: tuple[Any, ...], spelled: Mapping[str, Respelled]
+) -> tuple[Any, ...]:
+    """A KR row (date, team, objective, KR, ...) or KPI row (date, team, KPI, ...) with
+    its IDs in their series' spelling."""
+    day, team, first, *rest = row
+    if kind == KPI:
+        return (day, team, spelled[KPI_ID].get((team, first), first), *rest)
+    kr, *rest = rest
+    objective = spelled[OBJECTIVE].get((team, first), first)
+    return (day, team, objective, spelled[KR_ID].get((team, kr), kr), *rest)
 
 
 def _changed(kind: str, counted: int, seen: int) -> HistoryError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 
 from sheets_sync.domain.scoring import weight_exponent
 from sheets_sync.errors import HistoryError
+from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respellings, Spellings, shown
 
 KR, KPI = "kr", "kpi"
 _KPI_KEYS = ["team", "kpi_id", "name"]
@@ -75,6 +76,8 @@ class History:
     objective_burnup: pd.DataFrame  # team, objective_id, then the objective score per night
     source: NightSource
     identity: bytes
+    #: the History tab's IDs in their series' spelling (``spellings.py``)
+    respellings: Respellings = field(default_factory=Respellings)
 
     @property
     def dates(self) -> list[pd.Timestamp]:
@@ -140,28 +143,47 @@ def _load(
     company: list[pd.DataFrame] = []
     kpis: dict[pd.Timestamp, pd.Series] = {}
     objectives: dict[pd.Timestamp, pd.Series] = {}
-    for night in nights:
+    # the IDs' spellings, apart for the nights of an earlier period (the History tab's)
+    scopes = {scope: {k: Spellings() for k in (OBJECTIVE, KR_ID, KPI_ID)} for scope in (0, 1)}
+    for n, night in enumerate(nights):
         day = night.date.date()
-        if since is not None and day < since:
-            continue
-        kr = source.night(KR, day, ["date", *_OBJECTIVE_KEYS, "score", "expected", "weight"])
-        kpi = source.night(KPI, day, [*_KPI_KEYS, "actual"])
+        earlier = since is not None and day < since
+        spellings = scopes[0 if earlier else 1]
+        kr_columns = ["date", *_OBJECTIVE_KEYS, "kr_id", "score", "expected", "weight"]
+        kpi_columns = [*_KPI_KEYS, "actual"]
+        if earlier:  # only its IDs, for the History tab
+            kr_columns, kpi_columns = [*_OBJECTIVE_KEYS, "kr_id"], ["team", "kpi_id"]
+        kr = source.night(KR, day, kr_columns)
+        kpi = source.night(KPI, day, kpi_columns)
         if (len(kr), len(kpi)) != (night.krs, night.kpis):
             raise _RecountedError
+        for column, frame in ((OBJECTIVE, kr), (KR_ID, kr), (KPI_ID, kpi)):
+            spellings[column].add(n, frame["team"], frame[column])
+        if earlier:
+            continue
         if night.krs:
             company.append(kr.groupby("date", as_index=False)[["score", "expected"]].mean())
+            kr[OBJECTIVE] = spellings[OBJECTIVE].keys(kr[OBJECTIVE])  # o1 and O1: one series
             objectives[night.date] = _objective_scores(kr)
         if night.kpis:
+            kpi[KPI_ID] = spellings[KPI_ID].keys(kpi[KPI_ID])
             # dropna=False: a KPI without a name is still a KPI; last() takes the last
             # actual that is not blank, so a KPI blank every night still gets its row
             kpis[night.date] = kpi.groupby(_KPI_KEYS, dropna=False, sort=False)["actual"].last()
+    current = scopes[1]
+    respellings = Respellings(
+        None if since is None else since.isoformat(),
+        {kind: s.respelled() for kind, s in scopes[0].items()},
+        {kind: s.respelled() for kind, s in current.items()},
+    )
     return History(
         nights,
         _concat(company, ["date", "score", "expected"]),
-        _pivot(kpis, _KPI_KEYS),
-        _pivot(objectives, _OBJECTIVE_KEYS),
+        shown(_pivot(kpis, _KPI_KEYS), KPI_ID, current[KPI_ID].chosen()),
+        shown(_pivot(objectives, _OBJECTIVE_KEYS), OBJECTIVE, current[OBJECTIVE].chosen()),
         source,
         identity,
+        respellings,
     )
 
 

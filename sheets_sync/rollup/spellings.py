@@ -1,0 +1,103 @@
+"""One series per ID as IDs compare: ``o1`` retyped ``O1`` goes on as one line.
+
+The history keeps each ID as typed (``ops/history.py``); the Trends pivots and the
+History tab read it through ``domain.ids.id_key``, as every other comparison does, and
+show each series under its latest night's spelling: until 2026-12-07 retyping ``o1`` as
+``O1`` (or ``ＫＲ１`` as ``KR1``) ended the old series the night before and started a new
+one. A night that spells one ID two ways (a row-per-KR sheet with ``O1`` on one KR's row
+and ``o1`` on another's) counts as its most common spelling, a tie going to the one first
+in code-point order (``O1`` before ``o1``), as ``mapping.parse`` names the objective.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_sync.domain.ids import id_key
+
+OBJECTIVE, KR_ID, KPI_ID = "objective_id", "kr_id", "kpi_id"
+#: (team, ID as typed) -> its series' spelling: only the IDs typed otherwise on a night.
+Respelled = Mapping[tuple[str, str], str]
+
+
+class Spellings:
+    """The spellings one kind of ID takes over the nights read, oldest night first."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}  # each distinct ID's id_key, computed once
+        self._seen: pd.DataFrame | None = None  # team, spelling, count, key, night
+
+    def keys(self, ids: pd.Series) -> pd.Series:
+        """``ids`` as they are compared (``id_key``); a blank stays blank."""
+        for text in ids.dropna().unique():
+            if text not in self._keys:
+                self._keys[text] = id_key(str(text))
+        return ids.map(self._keys)
+
+    def add(self, night: int, team: pd.Series, ids: pd.Series) -> None:
+        """One night's IDs (``night`` counts up from the oldest night)."""
+        counted = (
+            pd.DataFrame({"team": team, "spelling": ids})
+            .dropna()
+            .value_counts(sort=False)
+            .rename("count")
+            .reset_index()
+        )
+        counted["key"] = self.keys(counted["spelling"])
+        counted["night"] = night
+        seen = counted if self._seen is None else pd.concat([self._seen, counted])
+        self._seen = seen.drop_duplicates(["team", "spelling"], keep="last")
+
+    def chosen(self) -> pd.Series:
+        """(team, key) -> the spelling its series shows: its latest night's most common,
+        a tie to the first in code-point order."""
+        if self._seen is None or not len(self._seen):
+            index = pd.MultiIndex.from_arrays([[], []], names=["team", "key"])
+            return pd.Series([], index=index, dtype=object)
+        ranked = self._seen.sort_values(
+            ["team", "key", "night", "count", "spelling"],
+            ascending=[True, True, False, False, True],
+        )
+        return ranked.groupby(["team", "key"], sort=False)["spelling"].first()
+
+    def respelled(self) -> dict[tuple[str, str], str]:
+        """(team, ID as typed) -> its series' spelling, for the IDs that differ from it."""
+        if self._seen is None:
+            return {}
+        chosen = self.chosen()
+        seen = self._seen
+        spelled = chosen.reindex(pd.MultiIndex.from_frame(seen[["team", "key"]])).to_numpy()
+        other = seen["spelling"].to_numpy() != spelled
+        pairs = zip(seen["team"][other], seen["spelling"][other], spelled[other], strict=True)
+        return {(team, typed): shown for team, typed, shown in pairs}
+
+
+def shown(frame: pd.DataFrame, column: str, chosen: pd.Series) -> pd.DataFrame:
+    """``frame`` (a pivot keyed by ``team`` and ``column`` as ``id_key`` gives it) with
+    ``column`` in its series' spelling."""
+    if not len(frame):
+        return frame
+    index = pd.MultiIndex.from_frame(frame[["team", column]], names=["team", "key"])
+    spelled = chosen.reindex(index).to_numpy()
+    return frame.assign(**{column: frame[column].where(pd.isna(spelled), spelled)})
+
+
+@dataclass(frozen=True)
+class Respellings:
+    """The History tab's IDs in their series' spelling: for the nights before ``since``
+    (the period's start; a new period reuses IDs for other goals, its spelling is not
+    the last period's) and on or after it, per kind, (team, typed) -> shown."""
+
+    since: str | None = None  # ISO date
+    before: Mapping[str, Respelled] = field(default_factory=dict)
+    after: Mapping[str, Respelled] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.before.values()) or any(self.after.values())
+
+    def of(self, day: str) -> Mapping[str, Respelled]:
+        """The kinds' maps for a row of ``day`` (ISO text)."""
+        return self.before if self.since is not None and day < self.since else self.after

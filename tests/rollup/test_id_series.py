@@ -1,0 +1,98 @@
+"""The Trends pivots and the History tab read the history's IDs as IDs compare
+(``domain.ids.id_key``): one series per ID, under its latest night's spelling
+(``rollup/spellings.py``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from sheets_sync.rollup.spellings import Spellings
+from tests.rollup.test_nights import _frames
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
+D1, D2, D3 = "2026-11-10", "2026-11-11", "2026-11-12"
+
+
+def _kr(day: str, objective: str, kr: str, score: float, team: str = "Sales") -> tuple[object, ...]:
+    return (day, team, objective, kr, None, 1.0, 2.0, score, score, 0.5, "On track", 1.0)
+
+
+def _kpi(day: str, kpi: str, actual: float) -> tuple[object, ...]:
+    return (day, "Sales", kpi, "NPS", actual, 2.0, "Green", None)
+
+
+def _nights() -> FrameNights:
+    """``o1``/``kr1``/``kpi-1`` on the first night, ``Ｏ１``/``ＫＲ１`` full-width on the
+    second, ``O1``/``KR1``/``KPI-1`` on the last; Ops keeps its own ``o1``."""
+    krs = [
+        _kr(D1, "o1", "kr1", 0.2),
+        _kr(D2, "Ｏ１", "ＫＲ１", 0.4),
+        _kr(D3, "O1", "KR1", 0.6),
+        _kr(D1, "o1", "kr1", 0.1, team="Ops"),
+    ]
+    kpis = [_kpi(D1, "kpi-1", 1.0), _kpi(D2, "KPI-1", 2.0), _kpi(D3, "KPI-1", 3.0)]
+    return _frames(krs, kpis)
+
+
+def test_a_retyped_id_is_one_series_under_its_latest_spelling() -> None:
+    history = load_history(_nights(), 12, b"")
+    assert history is not None
+    burnup = history.objective_burnup
+    assert burnup[["team", "objective_id"]].values.tolist() == [["Ops", "o1"], ["Sales", "O1"]]
+    sales = burnup[burnup["team"] == "Sales"].iloc[0, 2:].tolist()
+    assert sales == pytest.approx([0.2, 0.4, 0.6])
+    trend = history.kpi_trend
+    assert trend[["team", "kpi_id"]].values.tolist() == [["Sales", "KPI-1"]]
+    assert trend.iloc[0, 3:].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_the_history_tab_shows_the_series_spelling(rollup: Rollup, tmp_path: Path) -> None:
+    history = load_history(_nights(), 12, b"")
+    assert history is not None
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    rows = list(openpyxl.load_workbook(path)["History"].values)[1:]
+    ids = [(r[0], r[2], r[3], r[4]) for r in rows]
+    assert sorted(ids, key=str) == sorted(
+        [("KR", "Sales", "O1", "KR1")] * 3
+        + [("KR", "Ops", "o1", "kr1")]
+        + [("KPI", "Sales", None, "KPI-1")] * 3,
+        key=str,
+    )
+
+
+def test_an_earlier_period_keeps_its_own_spelling(rollup: Rollup, tmp_path: Path) -> None:
+    """A new period reuses IDs for other goals: last period's ``o1`` is not renamed after
+    this period's ``O1``, but its own nights are one series (``ｏ１`` then ``o1``)."""
+    krs = [_kr("2026-09-29", "ｏ１", "kr1", 0.5), _kr("2026-09-30", "o1", "kr1", 0.5),
+           _kr(D1, "O1", "KR1", 0.2)]  # fmt: skip
+    nights = _frames(krs, [])
+    history = load_history(nights, 12, b"", since=dt.date(2026, 10, 1))
+    assert history is not None
+    assert history.objective_burnup["objective_id"].tolist() == ["O1"]
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(dataclasses.replace(rollup, history=history), path)
+    rows = list(openpyxl.load_workbook(path)["History"].values)[1:]
+    assert [r[3] for r in rows] == ["o1", "o1", "O1"]
+
+
+def test_a_night_that_spells_an_id_two_ways_shows_its_most_common() -> None:
+    """A row-per-KR sheet with ``o1`` on two KRs' rows and ``O1`` on one: ``o1``; a tie
+    goes to the first in code-point order (``O1``), whatever the rows' order."""
+    for rows, shown in (
+        (["O1", "o1", "o1"], "o1"),
+        (["o1", "O1", "o1"], "o1"),
+        (["o1", "O1"], "O1"),
+        (["O1", "o1"], "O1"),
+    ):
+        spellings = Spellings()
+        spellings.add(0, pd.Series(["T"] * len(rows)), pd.Series(rows))
+        assert spellings.chosen().tolist() == [shown], rows
+        assert spellings.respelled() == {("T", s): shown for s in set(rows) - {shown}}
