@@ -7,6 +7,7 @@ every other row scores.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from enum import Enum
@@ -378,7 +379,10 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     weights: list[tuple[KeyResult, CellValue]] = []
     first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
+    spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
     for record in extract.okrs.records:
+        if (typed := _id_of(record, "objective_id")) is not None:
+            spelled[id_key(typed)][typed] += 1
         if record.kind == "objective":
             first = _first_row(record, objectives)
             objective, problems = parse_objective(record, extract.source, tab, first)
@@ -423,12 +427,21 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     return TeamInput(
         team,
         extract.source,
-        tuple(objectives.values()),
+        tuple(_named(o, spelled[key]) for key, o in objectives.items()),
         tuple(key_results),
         tuple(kpis),
         tuple(_dedupe(findings)),
         tuple(failed),
     )
+
+
+def _named(objective: Objective, spellings: Counter[str]) -> Objective:
+    """``objective`` under the spelling most of its rows give its ID, a tie to the first
+    in code-point order (``O1`` before ``o1``): not its first row's, which sorting the
+    rows of a row-per-KR tab (``O1`` on one, ``o1`` on another) flipped between nights
+    (until 2026-12-07). A blank cell filled down counts as the row's."""
+    name = min(spellings, key=lambda s: (-spellings[s], s), default=objective.id)
+    return objective if name == objective.id else replace(objective, id=name)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

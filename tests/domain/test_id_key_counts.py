@@ -48,7 +48,12 @@ def test_an_objective_spelled_two_ways_is_counted_once(o1: str, o2: str) -> None
     assert any("objective O1 has 6 key results" in w for w in same)
     assert any("key result KR1 of objective O1 has weight 50%" in w for w in same)
     assert not any("objective O2 has" in w for w in same)
-    assert _warnings(o1, o2) == same
+    # the objective is named by its most common spelling (four rows of ``o1`` to two of
+    # ``O1``; until 2026-12-07 its first row's, ``O1``): counted once all the same
+    named = o1.strip()
+    assert _warnings(o1, o2) == [
+        w.replace("objective O1 has 6", f"objective {named} has 6") for w in same
+    ]
 
 
 @pytest.mark.parametrize(("first", "then", "warned"), [("C1", "c1", False),
