@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterable
 
+from sheets_sync.domain.ids import id_key
 from sheets_sync.ops.history_schema import kept
 
 #: Made by the schema 3 migration (``history_schema._SCHEMA``).
@@ -90,18 +91,35 @@ def recover(conn: sqlite3.Connection, as_of: str, teams: Iterable[str]) -> None:
     failed) still shows a baseline KR Off track back to not Off track: that recovery
     needs no alert, and a KR left Off track in the baseline was never alerted when it
     turned Off track again. Only Off -> not Off, never to Off track (an unsent turn
-    stays unsent), and only from a night on or after the team's baseline night."""
+    stays unsent), and only from a night on or after the team's baseline night.
+
+    A KR is matched as IDs compare (``id_key``), as the alerts match it: ``KR1`` in the
+    baseline is the night's ``kr1`` or ``ＫＲ１`` (until 2026-12-07 only as typed, so a KR
+    retyped while it recovered stayed Off track and its next turn was never alerted)."""
     for team in teams:
-        conn.execute(
-            "UPDATE alert_baseline SET status = (SELECT k.status FROM kr_snapshots k"
-            " WHERE k.as_of = ?1 AND k.team = ?2 AND k.kr_id = alert_baseline.kr_id"
-            " AND k.status != 'Off track' ORDER BY k.seq LIMIT 1)"
-            " WHERE team = ?2 AND status = 'Off track'"
-            " AND ?1 >= (SELECT a.as_of FROM alerted a WHERE a.team = ?2)"
-            " AND EXISTS (SELECT 1 FROM kr_snapshots k WHERE k.as_of = ?1 AND k.team = ?2"
-            " AND k.kr_id = alert_baseline.kr_id AND k.status != 'Off track')",
+        off = conn.execute(
+            "SELECT b.seq, b.kr_id FROM alert_baseline b JOIN alerted a ON a.team = b.team"
+            " WHERE b.team = ?2 AND b.status = 'Off track' AND ?1 >= a.as_of",
             (as_of, team),
-        )
+        ).fetchall()
+        if not off:  # most teams, most nights: nothing to look up
+            continue
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        for kr_id, status in conn.execute(
+            "SELECT kr_id, status FROM kr_snapshots WHERE as_of = ? AND team = ?"
+            " AND status != 'Off track' ORDER BY seq",
+            (as_of, team),
+        ):
+            if isinstance(kr_id, str):
+                exact.setdefault(kr_id, status)
+                folded.setdefault(id_key(kr_id), status)
+        recovered = [
+            (status, seq)
+            for seq, kr_id in off
+            if (status := exact.get(kr_id) or folded.get(id_key(kr_id))) is not None
+        ]
+        conn.executemany("UPDATE alert_baseline SET status = ? WHERE seq = ?", recovered)
 
 
 def mark_statuses(
