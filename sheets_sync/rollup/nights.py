@@ -158,7 +158,7 @@ def _load(
         if (len(kr), len(kpi)) != (night.krs, night.kpis):
             raise _RecountedError
         for column, frame in ((OBJECTIVE, kr), (KR_ID, kr), (KPI_ID, kpi)):
-            spellings[column].add(n, frame["team"], frame[column])
+            spellings[column].see(n, day, frame[column])
         if earlier:
             continue
         if night.krs:
@@ -170,6 +170,8 @@ def _load(
             # dropna=False: a KPI without a name is still a KPI; last() takes the last
             # actual that is not blank, so a KPI blank every night still gets its row
             kpis[night.date] = kpi.groupby(_KPI_KEYS, dropna=False, sort=False)["actual"].last()
+    for spellings in scopes.values():
+        _count_by_team(source, spellings)
     current = scopes[1]
     respellings = Respellings(
         None if since is None else since.isoformat(),
@@ -179,12 +181,27 @@ def _load(
     return History(
         nights,
         _concat(company, ["date", "score", "expected"]),
-        shown(_pivot(kpis, _KPI_KEYS), KPI_ID, current[KPI_ID].chosen()),
-        shown(_pivot(objectives, _OBJECTIVE_KEYS), OBJECTIVE, current[OBJECTIVE].chosen()),
+        shown(_pivot(kpis, _KPI_KEYS), KPI_ID, current[KPI_ID]),
+        shown(_pivot(objectives, _OBJECTIVE_KEYS), OBJECTIVE, current[OBJECTIVE]),
         source,
         identity,
         respellings,
     )
+
+
+def _count_by_team(source: NightSource, spellings: dict[str, Spellings]) -> None:
+    """The IDs spelled two ways (``Spellings.ambiguous``: none, in most histories) counted
+    team by team, their nights read again for them."""
+    for column, spelled in spellings.items():
+        ambiguous = spelled.ambiguous
+        if not ambiguous:
+            continue
+        kind = KPI if column == KPI_ID else KR
+        for n, day, rows in spelled.nights:
+            ids = source.night(kind, day, ["team", column])
+            if len(ids) != rows:
+                raise _RecountedError
+            spelled.add(n, ids["team"], ids[column], ambiguous)
 
 
 def _objective_scores(kr: pd.DataFrame) -> pd.Series:

@@ -93,6 +93,8 @@ def test_a_night_that_spells_an_id_two_ways_shows_its_most_common() -> None:
         (["O1", "o1"], "O1"),
     ):
         spellings = Spellings()
-        spellings.add(0, pd.Series(["T"] * len(rows)), pd.Series(rows))
-        assert spellings.chosen().tolist() == [shown], rows
+        teams, ids = pd.Series(["T"] * len(rows)), pd.Series(rows)
+        spellings.see(0, dt.date(2026, 11, 10), ids)
+        spellings.add(0, teams, ids, spellings.ambiguous)
+        assert spellings.shown(teams[:1], spellings.keys(ids[:1])).tolist() == [shown], rows
         assert spellings.respelled() == {("T", s): shown for s in set(rows) - {shown}}
