@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.cli.test_alerts import _hook, _set_kr, _turned
 from tests.cli.test_ops_cli import copy_ws, run
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
@@ -96,3 +97,24 @@ def test_an_id_retyped_in_another_case_is_one_series(
     assert {(o, i) for d, o, i in shown if d == D1} == {(o, i) for d, o, i in shown if d == D2}
     assert (after("O1"), after("O1.1")) in {(o, i) for _, o, i in shown}
     assert {o for _, o, _ in shown if o} == {after("O1"), after("O2")}
+
+
+def test_a_kr_retyped_the_night_it_recovers_is_alerted_when_it_turns_again(
+    demo: Path, tmp_path: Path
+) -> None:
+    """KR A alerted Off track, recovered on a ``rollup`` night that also retyped its ID
+    (``O1.1`` as ``o1.1``), then Off track again: the baseline kept ``O1.1`` Off track
+    (matched only as typed until 2026-12-07), so the turn was never alerted."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), "--as-of", D1)[0] == 0
+    a = _set_kr(ws, 0, "start")
+    cmd, sent = _hook(tmp_path)
+    assert run("sync", "--config", str(ws), "--as-of", D2, "--notify-cmd", cmd)[0] == 0
+    assert f"Customer Success {a}" in _turned(sent)
+    _set_kr(ws, 0, "target")
+    _retype(ws, str.lower)
+    assert run("rollup", "--config", str(ws), "--as-of", "2026-11-18")[0] == 0
+    _set_kr(ws, 0, "start")
+    sent.unlink()
+    assert run("sync", "--config", str(ws), "--as-of", "2026-11-19", "--notify-cmd", cmd)[0] == 0
+    assert f"Customer Success {a.lower()}" in _turned(sent)
