@@ -158,7 +158,7 @@ def _load(
         if (len(kr), len(kpi)) != (night.krs, night.kpis):
             raise _RecountedError
         for column, frame in ((OBJECTIVE, kr), (KR_ID, kr), (KPI_ID, kpi)):
-            spellings[column].see(n, day, frame[column])
+            spellings[column].see(n, day, frame["team"], frame[column])
         if earlier:
             continue
         if night.krs:
@@ -190,18 +190,15 @@ def _load(
 
 
 def _count_by_team(source: NightSource, spellings: dict[str, Spellings]) -> None:
-    """The IDs spelled two ways (``Spellings.ambiguous``: none, in most histories) counted
-    team by team, their nights read again for them."""
+    """The IDs spelled two ways counted team by team on the nights read before they
+    were found so (``Spellings.missed``: none, in most histories), read again."""
     for column, spelled in spellings.items():
-        ambiguous = spelled.ambiguous
-        if not ambiguous:
-            continue
         kind = KPI if column == KPI_ID else KR
-        for n, day, rows in spelled.nights:
+        for n, day, rows, missed in list(spelled.missed()):
             ids = source.night(kind, day, ["team", column])
             if len(ids) != rows:
                 raise _RecountedError
-            spelled.add(n, ids["team"], ids[column], ambiguous)
+            spelled.add(n, ids["team"], ids[column], missed)
 
 
 def _objective_scores(kr: pd.DataFrame) -> pd.Series:

@@ -12,7 +12,7 @@ in code-point order (``O1`` before ``o1``), as ``mapping.parse`` names the objec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,23 +30,35 @@ class Spellings:
 
     Most histories never spell one ID two ways: ``see`` notes each night's distinct IDs
     (a hash of the column), and only the IDs that share their ``id_key`` with another
-    (``ambiguous``) are then counted team by team (``add``), on a second reading of the
-    nights (``_load``): counting every ID of every night took 1 s more at 2,000 teams."""
+    (``ambiguous``) are counted team by team (``add``), from the night they are found
+    on; the nights before, read again for them (``missed``, ``_load``). Counting every ID
+    of every night by team took 1 s more at 2,000 teams."""
 
     def __init__(self) -> None:
         self._keys: dict[str, str] = {}  # each distinct ID's id_key, computed once
         self._sole: dict[str, str | None] = {}  # key -> its one spelling, None: several
         self._seen: pd.DataFrame | None = None  # team, spelling, count, key, night
-        #: (night, date, rows) of each night seen, for the second reading
-        self.nights: list[tuple[int, dt.date, int]] = []
+        #: (night, date, rows, the ambiguous IDs counted) of each night seen
+        self._nights: list[tuple[int, dt.date, int, frozenset[str]]] = []
 
-    def see(self, night: int, day: dt.date, ids: pd.Series) -> None:
+    def see(self, night: int, day: dt.date, team: pd.Series, ids: pd.Series) -> None:
         """One night's IDs (``night`` counts up from the oldest night)."""
-        self.nights.append((night, day, len(ids)))
         for text in ids.unique():
             if isinstance(text, str) and text not in self._keys:
                 key = self._keys[text] = id_key(text)
                 self._sole[key] = text if key not in self._sole else None
+        ambiguous = self.ambiguous
+        if ambiguous:
+            self.add(night, team, ids, ambiguous)
+        self._nights.append((night, day, len(ids), ambiguous))
+
+    def missed(self) -> Iterator[tuple[int, dt.date, int, frozenset[str]]]:
+        """(night, date, rows, IDs) of each night seen before ``IDs`` were found ambiguous:
+        to read again and ``add``."""
+        ambiguous = self.ambiguous
+        for night, day, rows, counted in self._nights:
+            if ambiguous - counted:
+                yield night, day, rows, ambiguous - counted
 
     @property
     def ambiguous(self) -> frozenset[str]:
@@ -68,8 +80,9 @@ class Spellings:
         )
         counted["key"] = self.keys(counted["spelling"])
         counted["night"] = night
-        seen = counted if self._seen is None else pd.concat([self._seen, counted])
-        self._seen = seen.drop_duplicates(["team", "spelling"], keep="last")
+        if self._seen is not None:  # each (team, spelling)'s latest night is kept
+            counted = pd.concat([self._seen, counted]).sort_values("night", kind="stable")
+        self._seen = counted.drop_duplicates(["team", "spelling"], keep="last")
 
     def _chosen(self) -> pd.Series:
         """(team, key) -> the spelling its series shows, of the keys counted by team: its

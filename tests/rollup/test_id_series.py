@@ -94,7 +94,6 @@ def test_a_night_that_spells_an_id_two_ways_shows_its_most_common() -> None:
     ):
         spellings = Spellings()
         teams, ids = pd.Series(["T"] * len(rows)), pd.Series(rows)
-        spellings.see(0, dt.date(2026, 11, 10), ids)
-        spellings.add(0, teams, ids, spellings.ambiguous)
+        spellings.see(0, dt.date(2026, 11, 10), teams, ids)
         assert spellings.shown(teams[:1], spellings.keys(ids[:1])).tolist() == [shown], rows
         assert spellings.respelled() == {("T", s): shown for s in set(rows) - {shown}}
