@@ -381,8 +381,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     tab = extract.okrs.layout.tab
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
     for record in extract.okrs.records:
-        if (typed := _id_of(record, "objective_id")) is not None:
-            spelled[id_key(typed)][typed] += 1
+        if (spelling := _id_of(record, "objective_id")) is not None:
+            spelled[id_key(spelling)][spelling] += 1
         if record.kind == "objective":
             first = _first_row(record, objectives)
             objective, problems = parse_objective(record, extract.source, tab, first)
