@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 75  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 76  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -130,14 +130,16 @@ FORMAT = 75  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # typed cells is its own, a formula that may spill ranks first after blank results:
 # other formula_arrays ranges; 68: a finding or layout error names a tab as a formula
 # does, OKRs and 'OKRs ', not Python's 'OKRs'; 69: CellError.typed, an error value a cell
-# holds with no formula, whose finding says so; 70: a zip member in a compression
-# other than stored or deflate (bzip2, LZMA) is refused, where one calamine never read
-# did read; 71: a row-per-KR row naming another objective ID fills nothing down from the
+# holds with no formula, whose finding says so; 70: a zip member in a compression other
+# than stored or deflate (bzip2, LZMA) is refused, where one calamine never read did
+# read; 71: a row-per-KR row naming another objective ID fills nothing down from the
 # objective above; 72: WorkbookData.uncalculated, formulas saved with no value; 73: a
 # cell merged down over two objectives fills both, an objective's other type quoted as
 # typed; 74: a title, type or Aligns to a first row leaves blank comes from a later row;
 # 75: an objective whose rows spell its ID two ways is named by the most common
-# spelling, a tie to the first in code-point order), or the slot format
+# spelling, a tie to the first in code-point order; 76: a formula's error is no typed
+# one in a prefixed sheet (<x:f>, whose formula_cells are read now too), a data table's
+# cells, or a cell with no r), or the slot format
 
 
 @fast_pickle

@@ -494,4 +494,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 75: the same grid; an objective whose rows spell its ID two ways (O1 on one row, o1
     # on another) is named by its most common spelling, a tie to the first in code-point
     # order, not by its first row's (sorting the rows flipped its ID between nights)
-    assert (FORMAT, fields[-1]) == (75, "uncalculated")
+    # 76: the same grid; a formula's error is not marked typed in a prefixed sheet
+    # (``<x:f>``, whose ``formula_cells`` are read now too), in a data table's cells, or in
+    # a cell with no ``r`` (the scan records which error cells hold an ``<f>``)
+    assert (FORMAT, fields[-1]) == (76, "uncalculated")

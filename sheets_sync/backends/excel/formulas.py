@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import cell_range, column_of, ref_attr
 from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix, xml_text
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, a1
+from sheets_sync.grid import (
+    BoxIndex,
+    CellError,
+    CellRange,
+    CellValue,
+    FormulaLookup,
+    SheetGrid,
+    a1,
+)
 
 Box = tuple[int, int, int, int]  # min row, min col, max row, max col
 _TAG_GOES_ON = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # after a tag's name
@@ -244,10 +253,39 @@ def _cell_tag_before(xml: bytes, at: int, c_open: bytes) -> tuple[tuple[int, int
         return None
 
 
-def _array_box(f_attrs: bytes) -> CellRange | None:
+def data_tables(sheet_xml: bytes) -> tuple[CellRange, ...]:
+    """The range of each data table (Data > What-If Analysis > Data Table): only its
+    top-left cell holds the ``<f t="dataTable" ref="B2:B4">``, the others hold the values
+    Excel computes, which are the table's, not typed. A byte search, as ``formula_cells``:
+    a sheet without one costs a single ``find``."""
+    if b"dataTable" not in sheet_xml:
+        return ()
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return ()
+    f_open = b"<" + p + b"f"
+    boxes: list[CellRange] = []
+    at = sheet_xml.find(b"dataTable")
+    while at >= 0:
+        lt, gt = sheet_xml.rfind(b"<", 0, at), sheet_xml.find(b">", at)
+        after = lt + len(f_open)
+        if (
+            lt >= 0
+            and gt > at
+            and sheet_xml.startswith(f_open, lt)
+            and sheet_xml[after : after + 1] in _TAG_GOES_ON
+            and (box := _array_box(sheet_xml[after:gt], b"dataTable")) is not None
+        ):
+            boxes.append(box)
+        at = sheet_xml.find(b"dataTable", at + 9)
+    return tuple(boxes)
+
+
+def _array_box(f_attrs: bytes, kind: bytes = b"array") -> CellRange | None:
     attrs = dict(parse_attrs(f_attrs))
     ref = attrs.get(b"ref")
-    if attrs.get(b"t") != b"array" or not ref:
+    if attrs.get(b"t") != kind or not ref:
         return None
     try:
         r1, c1, r2, c2 = cell_range(ref.decode("ascii", "replace"))
@@ -339,3 +377,45 @@ class FormulaGuard:
             f"owned cell holds {what} used by {f_ref.decode()}; replacing it would break "
             "those cells. Move the formula or the owned column.",
         )
+
+
+def typed_errors(
+    grid: SheetGrid,
+    errors: Mapping[tuple[int, int], str],
+    vms: Mapping[tuple[int, int], int],
+    *,
+    held: Collection[tuple[int, int]] = (),
+    tables: Sequence[CellRange] = (),
+) -> SheetGrid:
+    """``grid`` with each error cell that holds no formula marked ``typed`` (a ``t="e"``
+    cell with no ``<f>``: a typed ``#N/A``, or a lookup's result pasted as a value), whose
+    message then says so. ``held``: the error cells the scan saw an ``<f>`` in (it places
+    a cell with no ``r``, and sees ``<x:f>``, where ``formula_cells`` does not; until
+    2026-12-07 such a formula's error read as typed). A cell of an array formula's range
+    or of a data table's (``tables``) holds only its value and is the formula's; a rich
+    value's ``#VALUE!`` (``vm``) is what Excel shows older readers."""
+    formulas = FormulaLookup(grid)
+    in_table = BoxIndex(tables).find if tables else None
+    typed = [
+        (r, c)
+        for (r, c) in errors
+        if (r, c) not in vms
+        and (r, c) not in held
+        and r <= len(grid.rows)
+        and formulas.formula(r, c) is None
+        and (in_table is None or in_table(r, c) is None)
+    ]
+    if not typed:
+        return grid
+    rows = list(grid.rows)
+    by_row: dict[int, list[CellValue]] = {}  # each row copied once, however many it holds
+    for r, c in typed:
+        cells = by_row.get(r)
+        if cells is None:
+            cells = by_row[r] = list(rows[r - 1])
+        value = cells[c - 1] if c <= len(cells) else None
+        if isinstance(value, CellError):
+            cells[c - 1] = CellError(value.code, value.detail, typed=True)
+    for r, cells in by_row.items():
+        rows[r - 1] = tuple(cells)
+    return replace(grid, rows=tuple(rows))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import posixpath
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -36,7 +36,12 @@ from lxml import etree
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
-from sheets_sync.backends.excel.formulas import formula_cells, uncalculated_cells
+from sheets_sync.backends.excel.formulas import (
+    data_tables,
+    formula_cells,
+    typed_errors,
+    uncalculated_cells,
+)
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
 from sheets_sync.backends.excel.safety import (
@@ -61,7 +66,6 @@ from sheets_sync.grid import (
     CellError,
     CellRange,
     CellValue,
-    FormulaLookup,
     SheetGrid,
     WorkbookData,
     a1,
@@ -186,15 +190,16 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_cells=cells)
             if totals:
                 grid = replace(grid, total_rows=totals)
-            if b"<f" in xml:
-                formulas, arrays = formula_cells(xml)
-                if formulas:
-                    grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
-                if uncalculated := uncalculated_cells(xml):
-                    grid = replace(grid, uncalculated=uncalculated)
+            # any prefix (``<x:f>``): a search for ``<f`` missed it until 2026-12-07
+            formulas, arrays = formula_cells(xml)
+            if formulas:
+                grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
+            if uncalculated := uncalculated_cells(xml):
+                grid = replace(grid, uncalculated=uncalculated)
             vms = vm_cells(xml)
             if scan.errors:
-                grid = _typed_errors(grid, scan.errors, vms)
+                held, tables = scan.formula_errors, data_tables(xml)
+                grid = typed_errors(grid, scan.errors, vms, held=held, tables=tables)
             if vms:
                 if rich is None:
                     rich = _rich_values(package, source)
@@ -336,35 +341,6 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     return rich_values(
         part("/sheetMetadata"), part("/rdRichValue"), part("/rdRichValueStructure"), load
     )
-
-
-def _typed_errors(
-    grid: SheetGrid, errors: Mapping[tuple[int, int], str], vms: Mapping[tuple[int, int], int]
-) -> SheetGrid:
-    """``grid`` with each error cell that holds no formula marked ``typed`` (a ``t="e"``
-    cell with no ``<f>``: a typed ``#N/A``, or a lookup's result pasted as a value), whose
-    message then says so. A cell of an array formula's range holds only its value and is
-    the formula's; a rich value's ``#VALUE!`` (``vm``) is what Excel shows older readers."""
-    formulas = FormulaLookup(grid)
-    typed = [
-        (r, c)
-        for (r, c) in errors
-        if (r, c) not in vms and r <= len(grid.rows) and formulas.formula(r, c) is None
-    ]
-    if not typed:
-        return grid
-    rows = list(grid.rows)
-    by_row: dict[int, list[CellValue]] = {}  # each row copied once, however many it holds
-    for r, c in typed:
-        cells = by_row.get(r)
-        if cells is None:
-            cells = by_row[r] = list(rows[r - 1])
-        value = cells[c - 1] if c <= len(cells) else None
-        if isinstance(value, CellError):
-            cells[c - 1] = CellError(value.code, value.detail, typed=True)
-    for r, cells in by_row.items():
-        rows[r - 1] = tuple(cells)
-    return replace(grid, rows=tuple(rows))
 
 
 def _shown_rich(

@@ -80,6 +80,10 @@ class Scan:
     #: filter); the hidden rows below its header are filtered out, not hidden by hand
     filter_areas: list[CellRange] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: .xlsx only: the error cells holding a formula (an ``<f>`` child, wherever it is and
+    #: whatever the prefix): the others hold the error value itself (typed, or pasted).
+    #: Seen by the scan, which places a cell with no ``r``, not by a byte search after it
+    formula_errors: set[tuple[int, int]] = field(default_factory=set)
     merged: list[CellRange] = field(default_factory=list)  # .ods only; calamine has none
     #: (first, last) of each column span hidden by hand, or of width 0
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
@@ -125,7 +129,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
             cell_row, col = _cell_ref(cell.get("r", ""), source, tab)
             scan.max_row, scan.max_col = max(scan.max_row, cell_row), max(scan.max_col, col)
             if cell.get("t") == "e":
-                scan.errors[(cell_row, col)] = _error_code(cell)
+                code, held = _error_of(cell)
+                scan.errors[(cell_row, col)] = code
+                if held:
+                    scan.formula_errors.add((cell_row, col))
 
     events = _iterparse(xml, ("end",), ("{*}row", "{*}autoFilter", "{*}col"))
     try:
@@ -158,8 +165,11 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                         scan.max_row = max(scan.max_row, cell_row)
                     scan.max_col = max(scan.max_col, col)
                 scan.max_row = max(scan.max_row, row_no)
-            for ref, code in errors:
-                scan.errors[_cell_ref(ref, source, tab)] = code
+            for ref, code, held in errors:  # error cells only: few, off the hot loop
+                at = _cell_ref(ref, source, tab)
+                scan.errors[at] = code
+                if held:
+                    scan.formula_errors.add(at)
             row.clear(keep_tail=False)
             parent = row.getparent()
             while parent is not None and row.getprevious() is not None:
@@ -241,8 +251,13 @@ def active_filter(auto_filter: etree._Element) -> CellRange | None:
         return None
 
 
-def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[str, str]]]:
-    """References of a row's content cells, and (reference, code) of its error cells.
+#: (reference, code, holds a formula) of an error cell
+ErrorCell = tuple[str, str, bool]
+
+
+def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell]]:
+    """References of a row's content cells, and (reference, code, holds a formula) of
+    its error cells.
 
     A Python pass is fastest for ordinary rows; for wide rows (Gnumeric styles all 16,384
     cells) compiled XPath selects the few content cells in C. Cells wrapped in another
@@ -250,8 +265,8 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[
     """
     if len(row) > _WIDE_ROW and int(_UNREFERENCED(row)) == 0:
         wrapped = _WRAPPED_CELLS(row)
-        errors = [(c.get("r", ""), _error_code(c)) for c in _ERROR_CELLS(row)]
-        errors += [(c.get("r", ""), _error_code(c)) for c in wrapped if c.get("t") == "e"]
+        errors: list[ErrorCell] = [(c.get("r", ""), *_error_of(c)) for c in _ERROR_CELLS(row)]
+        errors += [(c.get("r", ""), *_error_of(c)) for c in wrapped if c.get("t") == "e"]
         return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors
     refs: list[str] = []
     errors = []
@@ -264,7 +279,7 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[
                 for inner in _STRAY_CELLS(cell):
                     refs.append(inner.get("r", ""))
                     if inner.get("t") == "e":
-                        errors.append((refs[-1], _error_code(inner)))
+                        errors.append((refs[-1], *_error_of(inner)))
             continue
         ref = cell.get("r")
         if ref is None:  # positional: one right of the previous cell
@@ -279,13 +294,21 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[tuple[
         if len(cell):
             refs.append(ref)
             if cell.get("t") == "e":
-                errors.append((ref, _error_code(cell)))
+                errors.append((ref, *_error_of(cell)))
     return refs, errors
 
 
-def _error_code(cell: etree._Element) -> str:
-    value = next((v.text for v in cell if _local(v.tag) == "v"), None)
-    return (value or "#VALUE!").strip()
+def _error_of(cell: etree._Element) -> tuple[str, bool]:
+    """An error cell's code, and whether it holds a formula (an ``<f>`` child)."""
+    values = []
+    held = False
+    for child in cell:
+        local = _local(child.tag)
+        if local == "v":
+            values.append(child.text)
+        elif local == "f":
+            held = True
+    return ((values[0] if values else None) or "#VALUE!").strip(), held
 
 
 def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 
-from sheets_sync.backends.excel.reader import _typed_errors, read_workbook_bytes
+from sheets_sync.backends.excel.formulas import typed_errors
+from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.config import load_workspace
-from sheets_sync.grid import CellError, CellRange, SheetGrid
+from sheets_sync.grid import CellError, CellRange, SheetGrid, a1
 from sheets_sync.sync.engine import Sync, SyncOptions
 from tests.backends.excel.test_reader_error_codes import SHEET, _team, _with_cell
 
@@ -55,11 +57,11 @@ def test_a_rich_values_fallback_is_not_marked_typed() -> None:
     linked data type, not a value anyone typed (its words are ``richvalues.py``'s)."""
     grid = SheetGrid("OKRs", ((CellError("#VALUE!"), CellError("#N/A")),))
     errors = {(1, 1): "#VALUE!", (1, 2): "#N/A"}
-    marked = _typed_errors(grid, errors, {(1, 1): 0})
+    marked = typed_errors(grid, errors, {(1, 1): 0})
     assert [_typed(v) for v in marked.rows[0]] == [False, True]
     box = (CellRange(1, 1, 1, 2),)  # an array formula at A1 filling A1:B1
     arrays = SheetGrid("OKRs", grid.rows, formula_cells={(1, 1): "=Z1:AA1"}, formula_arrays=box)
-    assert [_typed(v) for v in _typed_errors(arrays, errors, {}).rows[0]] == [False, False]
+    assert [_typed(v) for v in typed_errors(arrays, errors, {}).rows[0]] == [False, False]
 
 
 def test_a_typed_na_in_a_real_workbook_is_a_finding_saying_so(tmp_path: Path) -> None:
@@ -92,3 +94,83 @@ def test_a_typed_na_in_a_real_workbook_is_a_finding_saying_so(tmp_path: Path) ->
         "on, marks its value not available (NA()) or looks up (XLOOKUP, VLOOKUP, MATCH) a "
         "value its list does not hold: type the value, or add it to the list)",
     ]
+
+
+def _with_rows(rows: str) -> bytes:
+    """The team workbook with its OKRs sheet's cells replaced by ``rows``."""
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == SHEET:
+                body = re.sub(
+                    rb"<sheetData>.*</sheetData>",
+                    f"<sheetData>{rows}</sheetData>".encode(),
+                    body,
+                    flags=re.S,
+                )
+                body = re.sub(rb'<dimension ref="[^"]*"/>', b"", body)
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+def _marks(data: bytes) -> dict[str, bool]:
+    """a1 -> typed, of each error cell of the OKRs tab."""
+    grid = read_workbook_bytes(data, source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    return {
+        a1(r, c): v.typed
+        for r, row in enumerate(grid.rows, 1)
+        for c, v in enumerate(row, 1)
+        if isinstance(v, CellError)
+    }
+
+
+def test_a_prefixed_sheets_formula_errors_are_the_formulas() -> None:
+    """The .NET Open XML SDK writes ``<x:c><x:f>``: until 2026-12-07 the reader looked for
+    ``<f`` only, so every formula's error there read as typed and its formulas went
+    unmarked (an owned formula cell went unwritten when its value was the sync's)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        f'<x:worksheet xmlns:x="{ns}"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>KR ID</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>'
+        '<x:c r="B2" t="e"><x:v>#N/A</x:v></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    )
+    src = zipfile.ZipFile(io.BytesIO(_team()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, sheet.encode() if info.filename == SHEET else src.read(info))
+    assert _marks(out.getvalue()) == {"A2": False, "B2": True}
+    grid = read_workbook_bytes(out.getvalue(), source="s.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.formula_cells == {(2, 1): "=1/0"}
+
+
+def test_a_data_tables_cells_are_its_formulas() -> None:
+    """A What-If data table holds its ``<f t="dataTable" ref="B2:B4">`` in B2 only; Excel
+    computes B3 and B4, which until 2026-12-07 read as typed."""
+    rows = (
+        '<row r="1"><c r="A1"><v>0</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="e">'
+        '<f t="dataTable" ref="B2:B4" dt2D="0" dtr="0" r1="A1"/><v>#DIV/0!</v></c></row>'
+        '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="e"><v>#DIV/0!</v></c></row>'
+        '<row r="4"><c r="A4"><v>3</v></c><c r="B4" t="e"><v>#DIV/0!</v></c>'
+        '<c r="C4" t="e"><v>#N/A</v></c></row>'
+    )
+    assert _marks(_with_rows(rows)) == {"B2": False, "B3": False, "B4": False, "C4": True}
+
+
+def test_cells_without_a_reference_are_told_by_their_own_formula() -> None:
+    """A cell may leave out ``r`` (it is then one right of the one before): whether it
+    holds a formula is what the scan, which places it, saw; until 2026-12-07 a formula's
+    error there read as typed (and one whose ``<f>`` followed its ``<v>`` too)."""
+    rows = (
+        '<row r="1"><c><v>1</v></c><c t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        '<c t="e"><v>#N/A</v></c></row>'
+        '<row><c t="e"><v>#N/A</v></c><c t="e"><f>NA()</f><v>#N/A</v></c></row>'
+        '<row r="3"><c r="A3" t="e"><v>#N/A</v><f>NA()</f></c></row>'
+    )
+    marks = {"B1": False, "C1": True, "A2": True, "B2": False, "A3": False}
+    assert _marks(_with_rows(rows)) == marks
