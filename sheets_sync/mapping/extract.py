@@ -151,7 +151,7 @@ def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) ->
     if tab_key(goals) != tab_key(kpis):
         return
     assert mapping.kpis is not None
-    okrs, kpi_tab = quote_tab(mapping.okrs.sheet[0]), quote_tab(mapping.kpis.sheet[0])
+    okrs, kpi_tab = _as_typed(mapping.okrs.sheet[0]), _as_typed(mapping.kpis.sheet[0])
     raise LayoutError(
         "the key results and the KPIs would both be read from this tab, the first of "
         f"okrs.sheet ({', '.join(mapping.okrs.sheet)}) and of kpis.sheet "
@@ -162,6 +162,15 @@ def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) ->
     )
 
 
+def _as_typed(name: str) -> str:
+    """A tab's name as the team types it on the tab and finds it in the tab bar, in words
+    beside the location (``sales.xlsx!Bob's``): bare when nothing can be misread (``OKRs``),
+    else whole in double quotes (``"Bob's OKRs"``, ``"OKRs "``). A formula's quoting
+    (``'Bob''s OKRs'``, until 2026-12-07) would have the team type the doubled quote, and
+    named the tab two ways beside the location."""
+    return name if quote_tab(name) == name else f'"{name}"'
+
+
 def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
     trailing space, ``Key-results`` beside ``Key results``): the first is read and
@@ -170,7 +179,7 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
     if not twins:
         return []
-    first, others = quote_tab(name), " and ".join(map(quote_tab, twins))
+    first, others = _as_typed(name), " and ".join(map(_as_typed, twins))
     return [
         Finding(
             Severity.WARNING,

@@ -62,7 +62,7 @@ def test_two_tabs_that_read_as_one_name_are_warned_of(env: Emulator, tmp_path: P
     runs = {run.team: run for run in sheets_sync.validate_workspace(ws, as_of=AS_OF).runs}
     said = [str(f) for f in runs["Engineering"].findings if "read as one name" in f.message]
     assert len(said) == 1 and said[0].endswith(
-        "!OKRs: tabs OKRs and 'OKRs ' read as one name; the first, OKRs, is read and "
+        '!OKRs: tabs OKRs and "OKRs " read as one name; the first, OKRs, is read and '
         "written: rename or delete the other"
     )
     assert runs["Engineering"].error_detail is None
