@@ -89,13 +89,14 @@ def linked_message(
     team's workbook fails with: it would read ``tab`` as its ``what``, which ``holder``
     reads as its ``theirs`` when not as ``what`` (a goals tab that is the other's KPI
     tab, in ``Clash.problem``'s words: it said "count its goals twice" for that too
-    until 2026-12-06)."""
+    until 2026-12-06). "the tab KPIs, which team 'Sales' reads": until 2026-12-07 the
+    tab's name and the team ran together."""
     start = f"is a {how} link to {real}, the workbook of team {holder!r}; not read or written"
     tab = quote_tab(tab)
     if theirs is not None:
         return (
-            f"{start} (it would read as its {what} the tab {tab} team {holder!r} reads as "
-            f"its {theirs}; {BOTH_WRITE})"
+            f"{start} (it would read as its {what} the tab {tab}, which team {holder!r} reads "
+            f"as its {theirs}; {BOTH_WRITE})"
         )
     return (
         f"{start} (it would read the same tab, {tab}, and the rollup would count its {what} twice)"

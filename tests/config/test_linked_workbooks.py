@@ -143,7 +143,7 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
     assert {t.name: t.linked for t in ws.teams} == {
         "Sales": None,
         "Ops": f"is a symbolic link to {real}, the workbook of team 'Sales'; not read or "
-        "written (it would read as its goals the tab KPIs team 'Sales' reads as its "
+        "written (it would read as its goals the tab KPIs, which team 'Sales' reads as its "
         "KPIs; both would write their results (Status, Sync notes) into that tab)",
     }
 
