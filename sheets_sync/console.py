@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sheets_sync.domain.models import Finding
+from sheets_sync.grid import quote_tab
 from sheets_sync.logs import one_line
 from sheets_sync.sync.outcome import MAPPING_ERROR, Outcome, TeamRun, same_mapping_error
 
@@ -361,7 +362,9 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
     """A dry run's cells, team by team: ``Sales (teams/sales.xlsx): 18 cells would
     change``; a team the night would leave alone (open in Excel, read-only) says ``... 18
     cells would change once it can be written``, as its line and the summary do not count
-    them (until 2026-12-06 its header said ``would change`` and the summary ``0 cells``)."""
+    them (until 2026-12-06 its header said ``would change`` and the summary ``0 cells``).
+    Each cell is an A1 reference, its tab quoted as a formula quotes it (``'Q1 OKRs'!C3``;
+    until 2026-12-07 ``Q1 OKRs!C3``)."""
     for run in runs:
         if not run.changes:
             continue
@@ -369,7 +372,8 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
         when = "" if _written(run) else " once it can be written"
         console.print(f"{run.team} ({run.source}): {cells} would change{when}", **_PLAIN)
         for c in run.changes:
-            console.print(f"  {c.tab}!{c.cell}: {c.shown_old()} -> {c.shown_new()}", **_PLAIN)
+            at = f"{quote_tab(c.tab)}!{c.cell}"  # an A1 reference: 'Q1 OKRs'!C3
+            console.print(f"  {at}: {c.shown_old()} -> {c.shown_new()}", **_PLAIN)
 
 
 def print_error(

@@ -8,9 +8,9 @@ from pathlib import Path
 from rich.console import Console
 
 from sheets_sync.config import load_workspace
-from sheets_sync.console import findings_table, outcome_line, summary_table
+from sheets_sync.console import findings_table, outcome_line, print_changes, summary_table
 from sheets_sync.sync.engine import Sync, SyncOptions
-from sheets_sync.sync.outcome import Outcome, TeamRun
+from sheets_sync.sync.outcome import CellChange, Outcome, TeamRun
 from sheets_sync.workspace.demo import create_demo
 
 
@@ -38,3 +38,14 @@ def test_an_unread_team_is_named_with_its_error() -> None:
     run = TeamRun("Ops", "ops.xlsx", Outcome.FAILED, error="ops.xlsx: not an Excel workbook")
     assert outcome_line(run) == "Ops: failed: ops.xlsx: not an Excel workbook"
     assert "not an Excel workbook" in text(findings_table([run]))
+
+
+def test_a_dry_runs_cells_are_a1_references() -> None:
+    """``'Q1 OKRs'!C3``, the tab quoted as a formula quotes it: until 2026-12-07 a dry run
+    printed ``Q1 OKRs!C3``, which no formula or range box takes."""
+    changes = (CellChange("Q1 OKRs", "C3", 0.5, 0.75), CellChange("OKRs", "T5", None, "x"))
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=changes)
+    console = Console(record=True, width=200, color_system=None)
+    print_changes(console, [run])
+    lines = console.export_text().splitlines()
+    assert lines[1:] == ["  'Q1 OKRs'!C3: 0.5 -> 0.75", "  OKRs!T5: (empty) -> 'x'"]

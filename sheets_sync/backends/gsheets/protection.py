@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.errors import PermissionDeniedError
-from sheets_sync.grid import CellRange, CellWrite, column_letter
+from sheets_sync.grid import CellRange, CellWrite, column_letter, quote_tab
 
 FIELDS = (
     "protectedRanges(range,namedRangeId,requestingUserCanEdit,warningOnly,"
@@ -51,18 +51,20 @@ class Protection:
         return (row, col) in self.area and not any((row, col) in f for f in self.free)
 
     def label(self) -> str:
-        a = self.area
+        """The protection as its A1 range names it, the tab as a formula does (``'Q1
+        OKRs'!C:D``: until 2026-12-07 ``Q1 OKRs!C:D``, no A1 reference)."""
+        a, tab = self.area, quote_tab(self.tab)
         rows_open, cols_open = a.max_row >= _BIG, a.max_col >= _BIG
         if rows_open and cols_open and a.min_row == 1 and a.min_col == 1:
-            text = f"the protected tab {self.tab}"
+            text = f"the protected tab {tab}"
         elif rows_open and a.min_row == 1:
-            text = f"the protected range {self.tab}!{column_letter(a.min_col)}:" + (
+            text = f"the protected range {tab}!{column_letter(a.min_col)}:" + (
                 column_letter(a.max_col) if not cols_open else ""
             )
         elif cols_open and a.min_col == 1:
-            text = f"the protected range {self.tab}!{a.min_row}:{a.max_row}"
+            text = f"the protected range {tab}!{a.min_row}:{a.max_row}"
         else:
-            text = f"the protected range {self.tab}!{a}"
+            text = f"the protected range {tab}!{a}"
         return text + (f' ("{self.description}")' if self.description else "")
 
 
