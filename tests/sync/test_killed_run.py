@@ -49,6 +49,9 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
 @pytest.mark.parametrize("how", ["pool", "isolated"])
+# two waits of up to HANG in turn (the run, then its workers' death): above pytest's 300 s
+# for one (tests/support/scripts.py), so a hang in the second says which wait it was
+@pytest.mark.timeout(2 * HANG + 60)
 def test_workers_die_with_a_run_killed_with_sigkill(tmp_path: Path, how: str) -> None:
     """They lived on for good, idle, holding the night's memory (and, before
     ``sync/lock.py`` closed it in children, the workspace lock)."""
