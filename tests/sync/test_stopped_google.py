@@ -90,7 +90,8 @@ def test_a_stop_another_thread_took_is_handled_while_a_request_is_in_flight(
     only then."""
     found = _run("aside", tmp_path)
     # not timed (until 2026-12-07 also within 10 s): ``handled`` is set before the
-    # request in flight is let go, which a stop seen only after it never is
+    # request in flight is let go, which a stop seen only after it never is; how soon the
+    # wait wakes to see it (``pool_end._WAKE``) is checked in test_wake.py
     assert found["handled"] and found["stopped"], found
     assert found["request_ended_first"], found
 

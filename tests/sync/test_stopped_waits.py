@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fo
 #: the workers' wait for the run's word (``parallel._PARENT_GRACE``), here: a stop handled
 #: late is one a worker gave up waiting for (``own-PID``), not a time measured (until
 #: 2026-12-07 the run's stop had to come within half of it, 10 s, which a loaded box could
-#: miss with the code right). Only a hang, or the bug, outlasts it.
+#: miss with the code right). Only a hang, or the bug, outlasts it. How soon a wait wakes
+#: to handle the stop (``pool_end._WAKE``) is checked without a clock in test_wake.py.
 GRACE = 60.0
 
 
