@@ -243,16 +243,22 @@ def _computed(area: Area) -> bool:
     be stale before the batch's end. Recalculating the whole book for every paste of
     typed values took 5 of the 11 s a 100,000-cell paste took in a book of 200,000 typed
     cells, on a busy box (until 2026-12-06). An array an earlier request of the batch
-    typed, spilling into ``area``, fills no cell yet: ``_reached`` sees it."""
+    typed, spilling into ``area``, fills no cell yet: ``_reached`` sees it. A filled cell
+    is also one with a value but none entered (what ``spill.clear`` takes away): a row
+    or column inserted or deleted since the last recalculation moved it, not
+    ``Sheet.filled_by``, and a paste after the deletion of its anchor pasted its old
+    value (until 2026-12-07; Google pastes a blank)."""
     sheet, (r0, r1, c0, c1) = area.sheet, area.bounds
     if (r1 - r0) * (c1 - c0) <= len(sheet.cells):
         cells = ((r, c) for r in range(r0, r1) for c in range(c0, c1) if (r, c) in sheet.cells)
     else:
         cells = (p for p in sheet.cells if r0 <= p[0] < r1 and c0 <= p[1] < c1)
-    return any(
-        pos in sheet.filled_by or "formulaValue" in sheet.cells[pos].get("userEnteredValue", {})
-        for pos in cells
-    )
+    return any(pos in sheet.filled_by or _formula_or_filled(sheet.cells[pos]) for pos in cells)
+
+
+def _formula_or_filled(cell: dict[str, Any]) -> bool:
+    entered = cell.get("userEnteredValue")
+    return "effectiveValue" in cell if entered is None else "formulaValue" in entered
 
 
 def _reached(book: Spreadsheet, area: Area) -> bool:

@@ -51,7 +51,8 @@ class Sheet:
     col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # basicFilter, protectedRanges, groups
     #: each cell an array formula fills, to its anchor: as of the last recalculation, not
-    #: kept in the state file (``spill.fill`` makes it again)
+    #: kept in the state file (``spill.fill`` makes it again); not moved by a row or column
+    #: inserted or deleted since (``cell_requests._computed`` sees the cells it moved)
     filled_by: dict[tuple[int, int], tuple[int, int]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -294,3 +294,37 @@ def test_only_a_formula_above_and_left_of_a_paste_after_a_change_recalculates(
     assert not _reached(book, Area(sheet, 0, 3, 0, 2))  # left of it
     assert not _reached(book, Area(sheet, 0, 1, 0, 1))  # A1: only the other tab has one
     assert _reached(book, Area(book.sheets[1], 0, 1, 0, 1))  # there, its own A1
+
+
+def _dimension(kind: str, sheet_id: int, dimension: str, start: int) -> dict[str, Any]:
+    span = {"sheetId": sheet_id, "dimension": dimension, "startIndex": start}
+    return {kind: {"range": span | {"endIndex": start + 1}}}
+
+
+@pytest.mark.parametrize(
+    ("change", "formula", "paste"),
+    [
+        (("deleteDimension", "ROWS", 0), "=SEQUENCE(3)", (0, 1, 0)),  # the anchor's row
+        (("deleteDimension", "COLUMNS", 0), "=SEQUENCE(1,3)", (0, 1, 0)),  # its column
+        (("insertDimension", "ROWS", 1), "=SEQUENCE(3)", (3, 4, 0)),  # the last, pushed out
+    ],
+    ids=["delete-anchor-row", "delete-anchor-column", "insert-in-array"],
+)
+def test_paste_values_after_a_row_moved_an_array_s_cells_in_the_same_batch(
+    gc: gspread.Client,
+    emulator: Emulator,
+    change: tuple[str, str, int],
+    formula: str,
+    paste: tuple[int, int, int],
+) -> None:
+    """A row or column inserted or deleted earlier in the batch moves the cells an array
+    had filled, and Google fills the array again as of the change: a cell no array fills
+    now is blank. The emulator's note of the filled cells (``Sheet.filled_by``) kept
+    their old places, so a cell moved out of the array's reach held its old value, was not
+    seen as filled, and a later PASTE_VALUES of it pasted that value (until 2026-12-07)."""
+    key = emulator.create_spreadsheet("t", {"S": [[formula]], "Copy": [[""]]})
+    sh = gc.open_by_key(key)
+    src, dst = (ws.id for ws in sh.worksheets())
+    moved = _dimension(change[0], src, change[1], change[2])
+    sh.batch_update({"requests": [moved, _values_paste(src, paste[:2], paste[2], dst)]})
+    assert emulator.values(key, "Copy!A1", "UNFORMATTED_VALUE") == []
