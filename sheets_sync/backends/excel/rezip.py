@@ -5,8 +5,10 @@ A write-back changes one or two worksheets and maybe the styles; the other membe
 bytes they are, not inflated and deflated again: that was two thirds of a re-zip's time.
 Python's ``zipfile`` cannot copy a member raw, so this writes the zip records itself
 (local headers, central directory, end record; APPNOTE 6.3.x, no zip64). A package that
-would need zip64, or a replaced member in a method other than stored or deflated, is
-re-zipped through ``zipfile`` instead, as before.
+would need zip64 is re-zipped through ``zipfile`` instead, as before. So would one with a
+replaced member in a method other than stored or deflated, but the patch's package check
+(``safety.refuse_unsafe_member``, from ``patch.Package``) refuses any member in another
+method first (since 2026-12-07): that branch of ``_plain`` is only defensive.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields are dropped, as ``zipfile`` drops them on a re-zip.
@@ -86,7 +88,7 @@ def rezip(
 
 def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size: int) -> bool:
     """Fits the records written here: no zip64, no encryption, replaced members stored
-    or deflated."""
+    or deflated (defensive: the package check refused other methods before)."""
     if len(infos) >= 0xFFFF or size > _LIMIT:
         return False
     for info in infos:
