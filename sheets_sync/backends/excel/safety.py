@@ -200,7 +200,13 @@ def _inflate(
 def unzip_errors(source: str) -> _UnzipErrors:
     """What inflating a part can raise, as the file's own error: a damaged member (its
     CRC, a truncated stream) or a compression zipfile cannot undo; and running out of
-    memory (the team fails, not the run)."""
+    memory (the team fails, not the run: the machine's memory, not the file's size, may
+    be at fault, as when other workers read at once, so the next run tries it again).
+
+    The ``MemoryError`` is not chained and its traceback is dropped: its frames (the
+    inflate that ran out) held what that inflate had read. The new error's own traceback
+    still holds the frame around the ``with`` (``inspect_package``'s, with the parts it
+    inflated before) for as long as the error is kept with its traceback."""
     return _UnzipErrors(source)
 
 
@@ -211,14 +217,17 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
     def __exit__(
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        del tb  # a frame of the failed read holds what it inflated: nothing here keeps it
+        del tb  # a frame of the failed read holds what it inflated: not kept here
         if exc is None:
             return
         source = self.source
         if isinstance(exc, MemoryError):
             exc.__traceback__ = None
             raise WorkbookTooLargeError(
-                "the workbook is too large to read in memory", source=source
+                "the workbook is too large to read in the memory free on this machine (it ran "
+                "out as a part inflated: other reads at once, or a size limit above what the "
+                "machine holds); tried again next run",
+                source=source,
             ) from None
         if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError)):
             raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
