@@ -343,15 +343,16 @@ def _merge_objective(
 
 
 def _id_repeated_why(
-    kr: KeyResult, value: CellValue, first_by_key: Mapping[str, KeyResult]
+    kr: KeyResult, key: str, value: CellValue, first_by_key: Mapping[str, KeyResult]
 ) -> list[Finding]:
     """Why a KR ID repeats one above, beside its "duplicate key result ID" error: typed
     in a number cell (``1.10`` reads 1.1, the tenth key result of objective 1), or
     numbered per objective (``KR1`` under O1 and under O2); until 2026-12-06 only the
     duplicate was said. ``first_by_key``: the first key result of each ``id_key``, ``kr``
     among them (until 2026-12-07 each row searched every row above it, two ``id_key``
-    calls a pair: quadratic in a tab's key results). Only read: the caller records."""
-    other = first_by_key[id_key(kr.id)]
+    calls a pair: quadratic in a tab's key results). Only read: the caller records.
+    ``key``: ``id_key(kr.id)``, made once by the caller (until 2026-12-07 twice a row)."""
+    other = first_by_key[key]
     if other is kr:
         return []
     if isinstance(value, float) and not value.is_integer():
@@ -408,8 +409,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 told = {f.message for f in findings}
                 findings += [f for f in merged if f.message not in told]
         if kr:
-            first_kr.setdefault(id_key(kr.id), kr)
-            findings += _id_repeated_why(kr, record.values.get("kr_id"), first_kr)
+            key = id_key(kr.id)
+            first_kr.setdefault(key, kr)
+            findings += _id_repeated_why(kr, key, record.values.get("kr_id"), first_kr)
             key_results.append(kr)
             weights.append((kr, record.values.get("weight")))
         elif (objective_id := _id_of(record, "objective_id")) is not None:
