@@ -21,6 +21,7 @@ from sheets_sync.shared_workbooks import (
     Clash,
     Reading,
     fail_linked,
+    hard_linked,
     shared_tabs,
     unknown_tabs_message,
     workbook_key,
@@ -213,6 +214,7 @@ def resolve(
     if default is None and len(problems) > at:  # the glob fails the night (matches no
         default_mapping()  # workbook, not a pattern): all there is to fix, said at once
     seen: dict[str, int] = {}
+    teams = hard_linked(teams)  # both teams of a hard link fail, whatever tabs they read
     reading: Reading = {}
     clashes: list[Clash] = []
     unknown: dict[object, tuple[int, str]] = {}  # a workbook -> a team whose tabs are unknown

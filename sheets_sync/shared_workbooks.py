@@ -5,8 +5,10 @@ Named by the same path in the workspace file, that is a slip in the YAML: a conf
 error. Reached by a symbolic link from another team's name (a co-worker made
 ``teams/b.xlsx`` a link to ``a.xlsx``), it is one file of the teams folder: that team
 alone fails, and the night goes on (until 2026-12-05 the whole night stopped, exit 2).
-So does the later team of a hard link (``ln a.xlsx b.xlsx``): a workbook is its file
-(``workbook_key``), whatever names it.
+Two teams whose files are one file by two names (a hard link, ``ln a.xlsx b.xlsx``) both
+fail, whichever tabs they read (``hard_linked``): a night's write replaces the name it is
+given (``os.replace``), which parts the two names into two files, so the later team
+failed one night and both were read as two workbooks the next (until 2026-12-07).
 """
 
 from __future__ import annotations
@@ -29,19 +31,65 @@ Reading = dict[object, list[tuple["TeamSpec", Tabs]]]
 
 
 def workbook_key(team: TeamSpec) -> object:
-    """The workbook ``team`` reads, as two teams' are compared: its file's device and
-    inode when it exists, so a hard link to another team's file is that file (its
-    resolved path names another: two teams reading one tab through a hard link passed,
-    and the rollup counted its goals twice, until 2026-12-07); else its resolved path (a
-    file not made yet) or its ``gsheet:`` key. Writes go by path (``by_workbook``,
-    ``shard_keys``): a write replaces the name it is given, which leaves a hard link."""
+    """The workbook ``team`` reads, as two teams' are compared: its file (``file_key``)
+    or its ``gsheet:`` key."""
     if team.path is None:
         return team.source.strip()
+    return file_key(team.path)
+
+
+def file_key(path: Path) -> object:
+    """The file at the resolved ``path``, as two are compared: its device and inode when
+    it has more than one name (a hard link: two names resolved apart are one file), else
+    ``path`` (a file of one name, one not made yet). Some file systems report inode 0 for
+    every file (WinFsp and sshfs-win, some SMB mounts; CPython issue 78116): there the
+    inode says nothing, and every team was one file, the workspace refused (until
+    2026-12-07). A stat a team; the link count gates only the cost of a key."""
     try:
-        found = os.stat(team.path)
+        found = os.stat(path)
     except (OSError, ValueError):
-        return team.path
+        return path
+    if found.st_ino == 0 or found.st_nlink < 2:
+        return path
     return (found.st_dev, found.st_ino)
+
+
+def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
+    """``teams`` with every team whose file is another team's by another name (a hard
+    link) marked to fail alone (``TeamSpec.linked``): both teams, whichever tabs they
+    read, so nothing is written, the link stays and every night (and every shard) gives
+    the same answer. Written, a hard link parted (``os.replace`` replaces one name), and
+    the next night both names were read as two workbooks: the same tab counted twice in
+    the rollup, a tab each two files that no longer see each other's edits. Two
+    spellings of one name (case ignored by the file system) are no hard link: the same
+    workbook, whose shared tab stays the YAML's error (``shared_tabs``)."""
+    by_file: dict[object, list[TeamSpec]] = {}
+    for t in teams:
+        if t.path is not None and t.linked is None and isinstance(key := file_key(t.path), tuple):
+            by_file.setdefault(key, []).append(t)
+    marked: dict[int, str] = {}  # by id: names may repeat (a problem of their own)
+    for group in by_file.values():
+        for t in group:
+            name = _spelling(t.path)
+            other = next((o for o in group if _spelling(o.path) != name), None)
+            if other is not None and other.path is not None:
+                marked[id(t)] = hard_link_message(other.path, other.name)
+    return [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
+
+
+def _spelling(path: Path | None) -> str:
+    """``path`` as a file system that ignores case names it."""
+    return str(path).casefold()
+
+
+def hard_link_message(other: Path, holder: str) -> str:
+    """Why a team whose file is ``holder``'s by another name fails (``hard_linked``)."""
+    return (
+        f"is the same file as {other} (a hard link), the workbook of team {holder!r}; not "
+        "read or written: a write would part the two names into two files. Replace one name "
+        "by a copy of the file (a file each), or remove the link and list the one file for "
+        "both teams (a tab each)"
+    )
 
 
 #: why one team's goals tab may not be another's KPI tab
@@ -82,16 +130,14 @@ class Clash(NamedTuple):
         )
 
 
-def linked_message(
-    real: Path, holder: str, tab: str, what: str, theirs: str | None, how: str = "symbolic"
-) -> str:
-    """The one line a team whose file is a link (``how``: symbolic or hard) to another
+def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | None) -> str:
+    """The one line a team whose file is a symbolic link to another
     team's workbook fails with: it would read ``tab`` as its ``what``, which ``holder``
     reads as its ``theirs`` when not as ``what`` (a goals tab that is the other's KPI
     tab, in ``Clash.problem``'s words: it said "count its goals twice" for that too
     until 2026-12-06). "the tab KPIs, which team 'Sales' reads": until 2026-12-07 the
     tab's name and the team ran together."""
-    start = f"is a {how} link to {real}, the workbook of team {holder!r}; not read or written"
+    start = f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or written"
     tab = quote_tab(tab)
     if theirs is not None:
         return (
@@ -166,10 +212,10 @@ def _shared_tab(
 
 def linked_side(clash: Clash, root: Path) -> TeamSpec | None:
     """Which team of ``clash`` reaches the workbook by a symbolic link from a name of its
-    own (the later one when both do), or the later one when the two names are hard links
-    of one file (two names of a file with more than one); None when both name it alike
-    (a copy-pasted line, ``teams/../teams/x.xlsx`` too) or neither name is a link (one
-    file named in two cases where case is ignored): those are the YAML's."""
+    own (the later one when both do); None when both name it alike (a copy-pasted line,
+    ``teams/../teams/x.xlsx`` too) or neither name is a link (one file named in two
+    cases where case is ignored; a hard link failed both teams before, ``hard_linked``):
+    those are the YAML's."""
     later, first = clash.team, clash.first
     if later.path is None or first.path is None:
         return None
@@ -177,17 +223,7 @@ def linked_side(clash: Clash, root: Path) -> TeamSpec | None:
     if named[0] == named[1]:
         return None
     linked = (t for t, n in zip((later, first), named, strict=True) if os.path.islink(n))
-    if (side := next(linked, None)) is not None:
-        return side
-    return later if later.path != first.path and _links(later.path) > 1 else None
-
-
-def _links(path: Path) -> int:
-    """How many names the file at ``path`` has (``st_nlink``); 0 when it cannot be seen."""
-    try:
-        return os.stat(path).st_nlink
-    except (OSError, ValueError):
-        return 0
+    return next(linked, None)
 
 
 def fail_linked(
@@ -208,10 +244,7 @@ def fail_linked(
         if side is not clash.team and clash.theirs is not None:
             what, theirs = clash.theirs, clash.what
         if id(side) not in marked and side.path is not None:
-            real, how = side.path, "symbolic"
-            if not os.path.islink(os.path.abspath(root / side.source)) and holder.path:
-                real, how = holder.path, "hard"  # no link to follow: the other's name
-            marked[id(side)] = linked_message(real, holder.name, clash.tab, what, theirs, how)
+            marked[id(side)] = linked_message(side.path, holder.name, clash.tab, what, theirs)
     new = [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
     return new, left
 

@@ -149,14 +149,21 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
 
 
 def _hard(ws_root: Path, other: str, team: str) -> str:
-    """``_linked`` for a hard link to ``other``'s file, of team ``team``."""
-    said = _linked(ws_root, other).replace("a symbolic link", "a hard link")
-    return said.replace(f"team {other!r}", f"team {team!r}")
+    """What a team whose file is ``other``'s by another name (a hard link), the workbook
+    of team ``team``, fails with."""
+    return (
+        f"is the same file as {ws_root.resolve() / 'teams' / f'{other}.xlsx'} (a hard link), "
+        f"the workbook of team {team!r}; not read or written: a write would part the two "
+        "names into two files. Replace one name by a copy of the file (a file each), or "
+        "remove the link and list the one file for both teams (a tab each)"
+    )
 
 
-def test_a_hard_link_to_another_teams_workbook_fails_the_later_team(workspace: Path) -> None:
+def test_a_hard_link_to_another_teams_workbook_fails_both_teams(workspace: Path) -> None:
     """``ln sales.xlsx ops.xlsx``: one file, two paths resolved apart. Until 2026-12-07
-    both teams read its one tab and the rollup counted its goals twice."""
+    both teams read its one tab and the rollup counted its goals twice; then the later
+    team failed, the earlier was written, the write parted the names, and the next
+    night both synced as two files: the goals counted twice again, config check clean."""
     root = workspace.parent
     os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
     head = workspace.read_text().split("teams:")[0]
@@ -168,20 +175,26 @@ def test_a_hard_link_to_another_teams_workbook_fails_the_later_team(workspace: P
     )
     ws = load_workspace(workspace, files_must_exist=False)
     assert {t.name: t.linked for t in ws.teams} == {
-        "Sales": None,
+        "Sales": _hard(root, "ops", "Ops"),
         "Ops": _hard(root, "sales", "Sales"),
     }
 
 
-def test_a_glob_match_hard_linked_to_another_is_a_team_that_fails(workspace: Path) -> None:
+def test_a_glob_match_hard_linked_to_another_fails_both(workspace: Path) -> None:
+    """Name order decided which team was told it "is a hard link to" the other, and was
+    failed: a hard link has no direction (until 2026-12-07)."""
     root = _glob_workspace(workspace)
     os.link(root / "teams" / "sales.xlsx", root / "teams" / "b.xlsx")
     assert problems(root, workspace.read_text()) == [
-        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b')}"
+        f"sheets-sync.yaml: teams_glob (teams/b.xlsx): {_hard(root, 'sales', 'sales')}",
+        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b')}",
     ]
 
 
-def test_a_hard_link_with_a_tab_of_its_own_is_a_layout(workspace: Path) -> None:
+def test_a_hard_link_with_a_tab_of_its_own_fails_both_teams(workspace: Path) -> None:
+    """A tab each through two names: the first write parted them into two files, and a
+    user's later edits under one name were never seen under the other. Both fail: one
+    file named for both teams is the layout (``test_shared_workbook``)."""
     root = workspace.parent
     (root / "mappings").mkdir()
     for team in ("sales", "ops"):
@@ -196,7 +209,9 @@ def test_a_hard_link_with_a_tab_of_its_own_is_a_layout(workspace: Path) -> None:
         "  - {name: Ops, source: teams/ops.xlsx, mapping: ops}\n",
         encoding="utf-8",
     )
-    assert [(t.name, t.linked) for t in load_workspace(workspace).teams] == [
-        ("Sales", None),
-        ("Ops", None),
+    assert [
+        (t.name, t.linked) for t in load_workspace(workspace, files_must_exist=False).teams
+    ] == [
+        ("Sales", _hard(root, "ops", "Ops")),
+        ("Ops", _hard(root, "sales", "Sales")),
     ]

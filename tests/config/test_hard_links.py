@@ -1,0 +1,102 @@
+"""One file by two names (a hard link): both teams fail, every night and in every shard;
+a file system without inode numbers is no hard link (``shared_workbooks.hard_linked``,
+``file_key``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.ops.shard import shard_keys
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from tests.config.test_config import problems
+from tests.conftest import write_team
+
+TWO_TEAMS = "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
+
+
+def _two(workspace: Path, other: str = "ops.xlsx") -> Path:
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + TWO_TEAMS + f"  - {{name: Ops, source: teams/{other}}}\n", encoding="utf-8"
+    )
+    return workspace.parent
+
+
+def test_a_hard_link_fails_both_teams_every_night_and_stays(workspace: Path) -> None:
+    """Until 2026-12-07 the earlier team was written, which parted the two names, and
+    the next night both were read as two files: the goals counted twice again."""
+    root = _two(workspace)
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
+    for night in (dt.date(2026, 11, 16), dt.date(2026, 11, 23)):
+        ws = load_workspace(workspace, files_must_exist=False)
+        result = Sync(ws).run(SyncOptions(as_of=night, workers=1, rollup=False))
+        assert [(r.team, r.outcome) for r in result.runs] == [
+            ("Sales", Outcome.FAILED),
+            ("Ops", Outcome.FAILED),
+        ]
+        assert all("(a hard link)" in str(r.error) for r in result.runs)
+        assert os.path.samefile(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
+
+
+def test_a_hard_link_is_one_shard(workspace: Path) -> None:
+    """Grouped by path, the two names went to different shards (which ran first decided
+    which team was written, until 2026-12-07): a workbook is its file."""
+    root = _two(workspace)
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert shard_keys(ws.teams) == {"Sales": "Sales", "Ops": "Sales"}
+
+
+class _NoInode:
+    """An ``os.stat`` result of a file system that numbers no inode (``st_ino`` 0)."""
+
+    def __init__(self, found: os.stat_result) -> None:
+        self._found = found
+
+    def __getattr__(self, name: str) -> Any:
+        return 0 if name == "st_ino" else getattr(self._found, name)
+
+
+def test_a_file_system_without_inode_numbers_has_no_hard_links(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WinFsp, sshfs-win, some SMB mounts report inode 0 for every file: every team was
+    one file, and the whole workspace was refused (until 2026-12-07)."""
+    root = _two(workspace)
+    write_team(root / "teams" / "ops.xlsx")
+    os.link(root / "teams" / "ops.xlsx", root / "ops backup.xlsx")  # two names: a key
+    os.link(root / "teams" / "sales.xlsx", root / "sales backup.xlsx")
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda *a, **k: _NoInode(real(*a, **k)))
+    ws = load_workspace(workspace)
+    assert [(t.name, t.linked) for t in ws.teams] == [("Sales", None), ("Ops", None)]
+
+
+def test_a_name_spelled_in_another_case_stays_the_yamls_error(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where case is ignored, ``Sales.xlsx`` is ``sales.xlsx``; a backup linked to it
+    (a night killed before its rename) gives it two names. Ops was failed alone "as a
+    hard link" instead of the configuration error (until 2026-12-07)."""
+    root = _two(workspace, "Sales.xlsx")
+    os.link(root / "teams" / "sales.xlsx", root / "backup.xlsx")
+    real = os.stat
+
+    def ignoring_case(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, Path)) and Path(path).name == "Sales.xlsx":
+            path = Path(path).with_name("sales.xlsx")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", ignoring_case)
+    assert problems(root, workspace.read_text()) == [
+        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        "workbook as team 'Sales' (teams/Sales.xlsx, tab OKRs); the rollup would count "
+        "its goals twice"
+    ]
