@@ -21,6 +21,7 @@ from sheets_sync.shared_workbooks import (
     Clash,
     Reading,
     fail_linked,
+    file_key,
     hard_linked,
     shared_tabs,
     unknown_tabs_message,
@@ -134,7 +135,9 @@ def resolve(
             rollup_output = GSHEET_PREFIX + rollup_output
     rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
     rollup_file = resolved_path(root / rollup_output) if rollup_local else None
-    rollup_target = rollup_file if rollup_local else rollup_output
+    # the company workbook's file: a hard link to it in teams/ is it (``file_key``); it
+    # was read as a team, and the rollup's write parted the two names (until 2026-12-07)
+    rollup_key = file_key(rollup_file) if rollup_file is not None else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
     #: the matches so far, and the files of those not a link themselves: a match that is
@@ -161,7 +164,9 @@ def resolve(
             matched = sorted(  # each file resolved once: a glob may match 2,000
                 (p, real)
                 for p in root.glob(pattern)  # the company workbook is never a team's
-                if p.is_file() and is_team_workbook(p) and (real := p.resolve()) != rollup_file
+                if p.is_file()
+                and is_team_workbook(p)
+                and file_key(real := p.resolve()) != rollup_key
             )
         except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:
             problems.append(
@@ -263,7 +268,7 @@ def resolve(
             # (until 2026-12-06 only those of a workbook whose mapping failed were listed)
             shown = "" if glob else f" ({team_spec.source})"
             problems.append(f"{cfg.name}: {source_at}: {team_spec.linked}{shown}")
-        if (team_spec.path if rollup_local else team_spec.source.strip()) == rollup_target:
+        if book(team_spec) == rollup_key:
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
                 f"({team_spec.source}); the company rollup would replace it"

@@ -1,6 +1,6 @@
 """One file by two names (a hard link): both teams fail, every night and in every shard;
-a file system without inode numbers is no hard link (``shared_workbooks.hard_linked``,
-``file_key``)."""
+a file system without inode numbers is no hard link; the company workbook by another
+name is never a team's (``shared_workbooks.hard_linked``, ``file_key``)."""
 
 from __future__ import annotations
 
@@ -99,4 +99,32 @@ def test_a_name_spelled_in_another_case_stays_the_yamls_error(
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
         "workbook as team 'Sales' (teams/Sales.xlsx, tab OKRs); the rollup would count "
         "its goals twice"
+    ]
+
+
+def _company(root: Path) -> None:
+    """A company workbook, and a hard link to it in ``teams/``."""
+    write_team(root / "company.xlsx")
+    os.link(root / "company.xlsx", root / "teams" / "company copy.xlsx")
+
+
+def test_a_glob_match_hard_linked_to_the_company_workbook_is_no_team(workspace: Path) -> None:
+    """It was read as a team (its rows the company's), until 2026-12-07."""
+    root = workspace.parent
+    _company(root)
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(head + 'teams_glob: "teams/*.xlsx"\n', encoding="utf-8")
+    assert [t.name for t in load_workspace(workspace).teams] == ["sales"]
+
+
+def test_a_listed_team_hard_linked_to_the_company_workbook_is_a_problem(
+    workspace: Path,
+) -> None:
+    root = workspace.parent
+    _company(root)
+    head = workspace.read_text().split("teams:")[0]
+    text = head + TWO_TEAMS + "  - {name: Copy, source: teams/company copy.xlsx}\n"
+    assert problems(root, text) == [
+        "sheets-sync.yaml: rollup.output: is the workbook of team 'Copy' (teams/company "
+        "copy.xlsx); the company rollup would replace it"
     ]
