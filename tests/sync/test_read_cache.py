@@ -478,25 +478,18 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # as a formula does (``OKRs`` and ``'OKRs '``), not as Python's repr (``'OKRs'``)
     # 69: ``CellError.typed``: an error value held with no formula (typed #N/A, lookups
     # pasted as values) says so, not "the formula, or a cell it draws on"
-    # 70: the same grid; a workbook with a zip member in a compression other than stored
-    # or deflate (bzip2, LZMA: a bomb zipfile cannot bound) is refused, where one whose
-    # such member calamine never read (an image, a tab not read) read before
-    # 71: the same grid; in a row-per-KR layout a row naming another objective ID does
-    # not fill its blank Objective, Objective type and Aligns to down from the objective
-    # above (O2 under an aspirational O1 aligned to C1 was aspirational and under C1)
-    # 72: ``uncalculated``: the cells of an .xlsx holding a formula but no value (saved by
-    # openpyxl), which read as empty and are said on their row
-    # 73: the same grid; a cell merged down over two objectives' rows fills the second
-    # (69 read it blank there); an objective's other type is quoted as typed, not as
-    # ``<ObjectiveType.COMMITTED: 'committed'>``
+    # 70: the same grid; a zip member neither stored nor deflated (bzip2, LZMA) is refused
+    # 71: the same grid; a row-per-KR row naming another objective ID fills nothing down
+    # (O2 under an aspirational O1 aligned to C1 was aspirational and under C1)
+    # 72: ``uncalculated``: an .xlsx's formulas saved with no value (openpyxl), said
+    # 73: the same grid; a cell merged down over two objectives' rows fills the second;
+    # an objective's other type is quoted as typed, not ``<ObjectiveType.COMMITTED: ..>``
     # 74: the same grid; an objective's title, type or Aligns to its first row leaves
     # blank is taken from a later row that types it, and a blank contradicts nothing
-    # 75: the same grid; an objective whose rows spell its ID two ways (O1 on one row, o1
-    # on another) is named by its most common spelling, a tie to the first in code-point
-    # order, not by its first row's (sorting the rows flipped its ID between nights)
+    # 75: the same grid; an objective whose rows spell its ID two ways is named by its
+    # most common spelling, a tie to the first in code-point order (not its first row's)
     # 76: the same grid; a formula's error is not marked typed in a prefixed sheet
-    # (``<x:f>``, whose ``formula_cells`` are read now too), in a data table's cells, or in
-    # a cell with no ``r`` (the scan records which error cells hold an ``<f>``)
+    # (``<x:f>``), in a data table's cells, or in a cell with no ``r``
     # 77: the same grid; the twin-tabs warning and the one-tab layout error name a tab as
     # the team types it (``"Bob's"``, bare when plain), not as a formula (``'Bob''s'``)
     assert (FORMAT, fields[-1]) == (77, "uncalculated")
