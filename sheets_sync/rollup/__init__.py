@@ -70,6 +70,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """``dir()`` lists ``export_tables`` as ``__all__`` does, though it is imported late."""
+    return sorted({*globals(), "export_tables"})
+
+
 def build_rollup(
     runs: Sequence[TeamRun],
     context: RunContext,

@@ -47,7 +47,8 @@ def test_number_texts_blank_for_nan_and_infinities() -> None:
 
 def test_a_float64_series_column_renders_as_its_values_one_by_one() -> None:
     """``_Column`` takes the fast path for a float64 Series (a slice of a frame, its own
-    index) and an array; an Int64 column keeps the general path, with the same cells."""
+    index) and an array; an Int64 column with gaps renders the same cells (which path it
+    took is not told apart here: pandas may hand it over as float64 with NaN)."""
     values = pd.Series(ODD * 2, index=range(100, 100 + 2 * len(ODD)))
     rows = _rows(len(values))
     expected = _numbers("C", rows, values.tolist(), repeat(' s="2"'))
@@ -79,3 +80,10 @@ def test_text_values_of_a_series_of_several_arrow_chunks() -> None:
         ignore_index=True,
     )
     assert python_values(series, 1, 4) == ["y", None, "z"]
+
+
+def test_the_late_export_tables_is_listed_by_dir() -> None:
+    import sheets_sync.rollup as rollup
+
+    assert "export_tables" in dir(rollup)
+    assert callable(rollup.export_tables)
