@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
@@ -70,7 +72,28 @@ def load_previous(
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
         return {}
-    return carry_previous(frames, summary, teams, period, str(path))
+    return carry_logged(frames, summary, teams, period, str(path))
+
+
+def carry_logged(
+    frames: Mapping[str, pd.DataFrame],
+    summary: pd.DataFrame,
+    teams: Collection[str],
+    period: str | None,
+    where: str,
+) -> dict[str, StaleData]:
+    """``carry_previous``, whose failure on a cell edited by hand is logged, never fatal
+    (until 2026-12-07 a date-time typed as text with a time zone stopped the night)."""
+    try:
+        return carry_previous(frames, summary, teams, period, where)
+    except Exception as exc:  # any cell nobody foresaw: tonight's rollup matters more
+        log.warning(
+            "previous rollup %s: its rows cannot be carried, no last good data: %s: %s",
+            where,
+            type(exc).__name__,
+            exc,
+        )
+        return {}
 
 
 def carry_previous(
@@ -233,7 +256,31 @@ def _summary_last_read(sheet: pd.DataFrame) -> dict[str, dt.datetime]:
     for team, moment in zip(sheet.iloc[start + 1 :, 0], sheet.iloc[start + 1 :, col], strict=True):
         if not isinstance(team, str) or not team or team == "Company total":
             break
-        stamp = pd.to_datetime(moment, errors="coerce")
-        if not pd.isna(stamp):
-            result[team] = stamp.to_pydatetime()
+        stamp = moment_of(moment)
+        if stamp is not None:
+            result[team] = stamp
     return result
+
+
+def moment_of(value: Any) -> dt.datetime | None:
+    """A cell of a moment column as a naive date-time: a number is a serial day count from
+    1899-12-30 (to the second, as the rollup writes them; a Summary cell in General format
+    was read as nanoseconds since 1970 until 2026-12-07), text is parsed, and a time zone,
+    typed or read, gives the instant in UTC (``2026-02-15 06:30 +01:00`` is 05:30)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        try:
+            seconds = round(float(value) * 86400)
+            return dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(seconds=seconds)
+        except (OverflowError, ValueError):
+            return None
+    try:
+        with warnings.catch_warnings():  # "15/02/2026": read day first, as pandas guesses
+            warnings.simplefilter("ignore", UserWarning)
+            stamp = pd.to_datetime(value, errors="coerce", utc=True)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not isinstance(stamp, pd.Timestamp) or pd.isna(stamp):
+        return None
+    return stamp.tz_localize(None).to_pydatetime()

@@ -301,7 +301,9 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.TEXT:
         return _as_text(series)
     if kind in (Kind.DATE, Kind.DATETIME):
-        return pd.to_datetime(series.astype(object), errors="coerce").astype("datetime64[us]")
+        # a zone typed by hand (``2026-03-31T00:00:00Z``): the instant in UTC, not a crash
+        moments = pd.to_datetime(series.astype(object), errors="coerce", utc=True)
+        return moments.dt.tz_localize(None).astype("datetime64[us]")
     if kind is Kind.NUMBER:
         return pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
     if kind is Kind.COUNT:
