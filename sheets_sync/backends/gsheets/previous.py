@@ -1,17 +1,20 @@
 """A failed team's last good rows read back from the previous Google rollup.
 
-The Excel rollup's ``load_previous`` for a ``rollup.output: gsheet:<key>``: the Objectives,
-Key results, KPIs and Summary tabs in one ``values:batchGet`` (one read request, only on a
-night some team failed), made into the frames the workbook's reader makes and handed to
-the same ``carry_previous``. Values come unformatted with date-times as serial numbers:
-what a cell holds whatever display format someone gave it; the schema says which columns
-are moments (a number in one is a day count from 1899-12-30, as the rollup wrote it).
-A missing, unshared or hand-edited previous rollup is logged, never fatal.
+The Excel rollup's ``load_previous`` for a ``rollup.output: gsheet:<key>``: the tab titles
+(one ``spreadsheets.get``), then those of the Objectives, Key results, KPIs and Summary tabs
+that are there in one ``values:batchGet`` (two read requests, only on a night some team
+failed), made into the frames the workbook's reader makes and handed to the same
+``carry_previous``. A read that fails after its retries fails the rollup for the night
+(published without them, the failed teams' rows would be lost for good). Values come
+unformatted with date-times as serial numbers: what a cell holds whatever display format
+someone gave it; the schema says which columns are moments (a number in one is a day
+count from 1899-12-30, as the rollup wrote it).
+A missing tab is that table's "no last good data"; an unshared or hand-edited previous
+rollup is logged, never fatal.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -19,10 +22,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sheets_sync.backends.gsheets.clients import client_for
-from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import SheetsSyncError
+from sheets_sync.errors import RetryExhaustedError, SheetsSyncError
 from sheets_sync.grid import quote_tab
-from sheets_sync.rollup.previous import LONG_TABLES, PreviousReader, carry_previous
+from sheets_sync.rollup.previous import LONG_TABLES, PreviousReader, carry_logged, moment_of
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
 from sheets_sync.sources import GSHEET_PREFIX
 
@@ -63,27 +65,70 @@ def load_previous_gsheet(
     key = source[len(GSHEET_PREFIX) :]
     try:
         client = client or client_for(workspace)
+        tabs = _tabs_there(client, key, source)
+        if not tabs:  # a new sheet's first night: no last good data, as no workbook yet
+            log.info("previous rollup %s has none of the tabs %s yet", source, ", ".join(TABS))
+            return {}
         reply = client.batch_get_values(
             key,
-            {"ranges": [quote_tab(t) for t in TABS], **RENDER},
+            {"ranges": [quote_tab(t) for t in tabs], **RENDER},
             source=source,
             what="rollup: read last night's rows",
         )
-        grids = _grids(reply)
+        grids = _grids(reply, tabs)
+    except RetryExhaustedError as exc:
+        # 429 or 5xx past the retries: published without them, the failed teams' rows
+        # would be lost for good (the next night reads tonight's rollup); not published,
+        # last night's stays whole and the next night reads it again
+        why = exc.message.removesuffix("; will retry next run")
+        named = sorted(teams)
+        more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+        raise RetryExhaustedError(
+            f"last night's rows of the teams that failed ({', '.join(named[:5])}{more}) could "
+            f"not be read back ({why}); not published without them: the last rollup stays "
+            "as it is, and the next run reads it again",
+            source=source,
+            status=exc.status,
+        ) from exc
     except (SheetsSyncError, ValueError, TypeError) as exc:  # a broken reply too
-        log.warning("previous rollup %s unreadable, no last good data: %s", source, exc)
+        mine = isinstance(exc, SheetsSyncError) and exc.source == source and not exc.tab
+        said = exc.message if isinstance(exc, SheetsSyncError) and mine else str(exc)
+        # not "previous rollup gsheet:K unreadable, ...: gsheet:K: Google refused ..."
+        log.warning("previous rollup %s unreadable, no last good data: %s", source, said)
         return {}
-    frames = {tab: _frame(grids[tab]) for tab in TABS[:-1]}
-    return carry_previous(frames, _summary(grids[SUMMARY]), teams, period, source)
+    frames = {tab: _frame(grids.get(tab, [["Team"]])) for tab in TABS[:-1]}
+    return carry_logged(frames, _summary(grids.get(SUMMARY, [])), teams, period, source)
 
 
-def _grids(reply: Any) -> dict[str, list[list[Any]]]:
+def _tabs_there(client: SheetsClient, key: str, source: str) -> list[str]:
+    """Which of ``TABS`` the rollup has (one ``spreadsheets.get`` of the tab titles): one
+    range naming a tab that is not there fails the whole ``values:batchGet`` (``Unable to
+    parse range``), losing the other tabs' rows too (until 2026-12-07)."""
+    reply = client.get_spreadsheet(
+        key,
+        {"fields": "sheets.properties.title"},
+        source=source,
+        what="rollup: list last night's tabs",
+    )
+    sheets = reply.get("sheets", []) if isinstance(reply, dict) else None
+    if not isinstance(sheets, list):
+        raise ValueError("the reply's sheets are not a list")
+    titles = set()
+    for sheet in sheets:
+        props = sheet.get("properties") if isinstance(sheet, dict) else None
+        title = props.get("title") if isinstance(props, dict) else None
+        if isinstance(title, str):
+            titles.add(title)
+    return [t for t in TABS if t in titles]
+
+
+def _grids(reply: Any, tabs: list[str]) -> dict[str, list[list[Any]]]:
     """Each tab's rows, in the order the ranges were asked (as Google answers them)."""
     ranges = reply.get("valueRanges") if isinstance(reply, dict) else None
-    if not isinstance(ranges, list) or len(ranges) != len(TABS):
-        raise ValueError(f"the reply has no value range for each of {', '.join(TABS)}")
+    if not isinstance(ranges, list) or len(ranges) != len(tabs):
+        raise ValueError(f"the reply has no value range for each of {', '.join(tabs)}")
     out: dict[str, list[list[Any]]] = {}
-    for tab, got in zip(TABS, ranges, strict=True):
+    for tab, got in zip(tabs, ranges, strict=True):
         rows = got.get("values", []) if isinstance(got, dict) else None
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise ValueError(f"the reply's {tab} rows are not a list of rows")
@@ -145,12 +190,9 @@ def _text(value: Any) -> Any:
 
 
 def _moment(value: Any) -> Any:
-    """A serial day count as the date-time it is (to the second, as the rollup writes
-    them); anything else as it is (text a date-time column holds is the schema's to cast)."""
+    """A serial day count as the date-time it is (``moment_of``, shared with the
+    workbook's Summary); anything else as it is (text a date-time column holds is the
+    schema's to cast)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    try:
-        seconds = round(value * 86400)
-        return dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(seconds=seconds)
-    except (OverflowError, ValueError):
-        return None
+    return moment_of(value)

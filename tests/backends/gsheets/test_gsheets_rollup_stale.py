@@ -140,8 +140,10 @@ def test_a_previous_rollup_that_cannot_be_read_is_logged_not_fatal(
     teams: list[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A first night on a new sheet (no such tabs: Google refuses the ranges) and a KPIs
-    tab deleted by hand: the night goes out, the failed team with its Summary row only."""
+    """A first night on a new sheet (a Summary tab only: no rows to carry): the night
+    goes out, the failed team with its Summary row only and a warning naming it. A tab
+    deleted or renamed by hand, a first night with none of the tabs, a read failing after
+    its retries: ``test_gsheets_rollup_previous_faults.py``."""
     out = emulator.create_spreadsheet("rollup", {"Summary": [["old"]]})
     del emulator.state.spreadsheets[teams[2]]
     with caplog.at_level(logging.WARNING, logger="sheets_sync.gsheets"):
@@ -169,7 +171,10 @@ def test_a_google_rollup_reads_back_as_the_workbook_does(
         want = load_previous(tmp_path / "company.xlsx", failed, period)
         emulator.log.clear()
         got = load_previous_gsheet(workspace, failed, period, client)
-        assert [r.endpoint for r in emulator.log.requests] == ["values.batchGet"]
+        assert [r.endpoint for r in emulator.log.requests] == [
+            "spreadsheets.get",  # its tabs' titles: only tabs there are asked for
+            "values.batchGet",
+        ]
         assert list(got) == list(want) and len(want) >= 7
         for team, old in want.items():
             assert got[team].last_successful_read == old.last_successful_read, team
@@ -198,6 +203,11 @@ def test_hand_edits_and_old_text_flags_are_read_as_the_schema_says() -> None:
     }
 
     class Client:
+        def get_spreadsheet(self, key: str, params: dict[str, Any], **kw: Any) -> Any:
+            assert params == {"fields": "sheets.properties.title"}
+            titles = ["Summary", "Key results", "Objectives", "KPIs"]
+            return {"sheets": [{"properties": {"title": t}} for t in titles]}
+
         def batch_get_values(self, key: str, params: dict[str, Any], **kw: Any) -> Any:
             assert params["valueRenderOption"] == "UNFORMATTED_VALUE"
             assert params["dateTimeRenderOption"] == "SERIAL_NUMBER"
