@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.values import EXCEL_EPOCH
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
@@ -51,7 +52,12 @@ def load_previous(
     """
     if path is None or not teams or not Path(path).is_file():
         return {}
+    from sheets_sync.backends.excel.extent import check_workbook  # lxml: a failed night's
+
     try:
+        # before calamine: a stray cell at XFD1048576 made it allocate 512 GiB and abort
+        # the process (until 2026-12-07), past any ``except``
+        check_workbook(Path(path), tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), "Summary"])
         frames = pd.read_excel(
             path,
             sheet_name=[TAB_NAMES[t] for t in LONG_TABLES],
@@ -69,6 +75,10 @@ def load_previous(
             keep_default_na=False,
             na_values=[""],
         )
+    except SheetsSyncError as exc:  # refused by the checks: the file named once
+        said = f"{quote_tab(exc.tab)}: {exc.message}" if exc.tab else exc.message
+        log.warning("previous rollup %s unreadable, no last good data: %s", path, said)
+        return {}
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
         return {}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -111,3 +113,41 @@ def test_a_cell_nobody_foresaw_is_logged_never_fatal(
 )
 def test_moment_of(value: object, want: dt.datetime | None) -> None:
     assert moment_of(value) == want
+
+
+_LOAD = """
+import logging, sys
+from pathlib import Path
+from sheets_sync.rollup.previous import load_previous
+logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stdout)
+print(load_previous(Path(sys.argv[1]), ["Sales"], None))
+"""
+
+
+def _limited() -> None:  # a hang guard on memory, as the reviewer's ``ulimit -v``
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+
+def test_a_stray_cell_far_from_the_table_is_refused_before_calamine(tmp_path: Path) -> None:
+    """Cells at A1 and XFD1048576 of Objectives (6 KB of file): until 2026-12-07 calamine
+    allocated the 17-billion-cell rectangle (512 GiB) and aborted the process (``memory
+    allocation of 549755813888 bytes failed``, exit 134: the night died, no ``except``
+    ran); now refused before calamine, logged. In a child process: the abort kills it."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    book = openpyxl.load_workbook(path)
+    book["Objectives"]["XFD1048576"] = 1
+    book.save(path)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD, str(path)],
+        capture_output=True, text=True, timeout=600, preexec_fn=_limited, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        f"previous rollup {path} unreadable, no last good data: Objectives: the tab spans "
+        "A1:XFD1048576 (17,179,869,184 cells, limit 10,000,000): delete the stray cells far "
+        "from its table",
+        "{}",
+    ]
