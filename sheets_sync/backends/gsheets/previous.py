@@ -76,6 +76,8 @@ def load_previous_gsheet(
             what="rollup: read last night's rows",
         )
         grids = _grids(reply, tabs)
+        frames = {tab: _frame(grids.get(tab, [["Team"]])) for tab in TABS[:-1]}
+        summary = _summary(grids.get(SUMMARY, []))
     except RetryExhaustedError as exc:
         # 429 or 5xx past the retries: published without them, the failed teams' rows
         # would be lost for good (the next night reads tonight's rollup); not published,
@@ -90,14 +92,13 @@ def load_previous_gsheet(
             source=source,
             status=exc.status,
         ) from exc
-    except (SheetsSyncError, ValueError, TypeError) as exc:  # a broken reply too
+    except Exception as exc:  # a refusal, a broken reply, a grid nobody foresaw
         mine = isinstance(exc, SheetsSyncError) and exc.source == source and not exc.tab
         said = exc.message if isinstance(exc, SheetsSyncError) and mine else str(exc)
         # not "previous rollup gsheet:K unreadable, ...: gsheet:K: Google refused ..."
         log.warning("previous rollup %s unreadable, no last good data: %s", source, said)
         return {}
-    frames = {tab: _frame(grids.get(tab, [["Team"]])) for tab in TABS[:-1]}
-    return carry_logged(frames, _summary(grids.get(SUMMARY, [])), teams, period, source)
+    return carry_logged(frames, summary, teams, period, source)
 
 
 def _tabs_there(client: SheetsClient, key: str, source: str) -> list[str]:

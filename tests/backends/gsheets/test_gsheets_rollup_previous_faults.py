@@ -190,3 +190,28 @@ def test_export_of_a_google_rollup_carries_a_failed_teams_rows(
     kr = pd.read_csv(tmp_path / "exp" / "key_results.csv")
     t1 = kr[kr["Team"] == "T1"]
     assert len(t1) == 4 and t1["Stale data"].all()
+
+
+def test_any_other_failure_of_the_read_back_is_logged_never_fatal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Until 2026-12-07 only a refusal and a broken reply were caught: anything else the
+    read or the making of its frames raised stopped the night."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from sheets_sync.backends.gsheets.previous import load_previous_gsheet
+
+    class Client:
+        def get_spreadsheet(self, key: str, params: dict[str, Any], **kw: Any) -> Any:
+            return {"sheets": [{"properties": {"title": "Summary"}}]}
+
+        def batch_get_values(self, key: str, params: dict[str, Any], **kw: Any) -> Any:
+            raise RuntimeError("nobody foresaw this")
+
+    workspace = cast("Any", SimpleNamespace(rollup_output="gsheet:KEY"))
+    with caplog.at_level(logging.WARNING, logger="sheets_sync.gsheets"):
+        assert load_previous_gsheet(workspace, ["T1"], None, cast("Any", Client())) == {}
+    assert [r.getMessage() for r in caplog.records] == [
+        "previous rollup gsheet:KEY unreadable, no last good data: nobody foresaw this"
+    ]
