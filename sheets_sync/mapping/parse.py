@@ -302,26 +302,28 @@ def _merge_objective(
     new: Objective,
     findings: list[Finding],
     typed: frozenset[str],
-    known: dict[str, set[str]],
+    known: dict[str, dict[str, int | None]],
 ) -> None:
     """First row naming an objective defines it; later rows that disagree get a warning.
     ``objectives`` is keyed by ``id_key``: ``Ｏ１`` and ``O1`` are one objective.
-    ``typed``: the fields the new row types; ``known``: those typed so far, by key. A
-    field rows above left blank is taken from the first row that types it (until
-    2026-12-07 the first row's blank stood: ``already has title '' (row 2); 'Grow' is
-    ignored``), and a row leaving one blank contradicts nothing."""
+    ``typed``: the fields the new row types; ``known``: those typed so far, with the row
+    each came from, by key. A field rows above left blank is taken from the first row
+    that types it (until 2026-12-07 the first row's blank stood: ``already has title ''
+    (row 2); 'Grow' is ignored``), and a row leaving one blank contradicts nothing. A
+    warning names the row the kept value came from (until 2026-12-07 the objective's
+    first row, though its title came from row 3)."""
     key = id_key(new.id)
     old = objectives.get(key)
     if old is None:
         objectives[key] = new
-        known[key] = set(typed)
+        known[key] = dict.fromkeys(typed, new.origin.row)
         return
     for field, _ in _OBJECTIVE_CELLS:
         if field not in typed:
             continue
         if field not in known[key]:
             old = objectives[key] = replace(old, **{field: getattr(new, field)})
-            known[key].add(field)
+            known[key][field] = new.origin.row
             continue
         before, after = getattr(old, field), getattr(new, field)
         if field == "aligns_to" and before and after and id_key(before) == id_key(after):
@@ -335,7 +337,7 @@ def _merge_objective(
                     new.origin,
                     name if name != "type" else "objective_type",
                     f"objective {new.id} already has {field} {before!r} "
-                    f"(row {old.origin.row}); {after!r} is ignored",
+                    f"(row {known[key][field]}); {after!r} is ignored",
                     severity=Severity.WARNING,
                     row_id=new.id,
                 )
@@ -374,7 +376,7 @@ def _id_repeated_why(
 def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings: list[Finding] = list(extract.findings)
     objectives: dict[str, Objective] = {}
-    typed: dict[str, set[str]] = {}  # the objective fields some row typed, by id_key
+    typed: dict[str, dict[str, int | None]] = {}  # fields some row typed: their rows
     key_results: list[KeyResult] = []
     failed: list[str] = []  # objective IDs of the key result rows left out
     weights: list[tuple[KeyResult, CellValue]] = []

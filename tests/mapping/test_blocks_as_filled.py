@@ -137,6 +137,17 @@ def test_an_objective_repeated_with_another_title_is_said_once() -> None:
     ]
 
 
+def test_an_aligns_to_first_typed_on_a_key_result_row_is_said_at_that_row() -> None:
+    """The header leaves Aligns to blank, its first key result types C2: the next one's
+    C3 was said against row 2, the header's, until 2026-12-07."""
+    kr = _kr("O1.1")
+    pairs, said = _read(_obj("O1"), (*kr[:3], "C2", *kr[4:]), ("O1.2", *kr[1:3], "C3", *kr[4:]))
+    assert pairs == ["O1:O1.1", "O1:O1.2"]
+    assert [s for s in said if "already has" in s] == [
+        "WARNING m.xlsx!Goals!D4: objective O1 already has aligns_to 'C2' (row 3); 'C3' is ignored"
+    ]
+
+
 def test_kr_ids_numbered_per_objective_say_why_they_repeat() -> None:
     """``KR1`` under O1 and under O2, as many teams number: only "duplicate key result ID
     KR1" was said (until 2026-12-06)."""

@@ -71,3 +71,21 @@ def test_a_later_row_with_blank_cells_contradicts_nothing() -> None:
         "sales.xlsx!OKRs!C5: objective O1 already has type 'aspirational' (row 2); "
         "'committed' is ignored"
     ]
+
+
+def test_the_warning_names_the_row_the_kept_value_came_from() -> None:
+    """The title typed on row 3 (row 2 left it blank) was said to come from the
+    objective's first row until 2026-12-07: ``already has title 'Grow' (row 2)``."""
+    got, said = _objectives(
+        ("O1", None, None, "KR1", 0, 10, 5, None),
+        ("O1", "Grow", None, "KR2", 0, 10, 5, None),
+        ("O1", "Other", None, "KR3", 0, 10, 5, None),
+        ("O1", None, "aspirational", "KR4", 0, 10, 5, None),
+        ("O1", None, "committed", "KR5", 0, 10, 5, None),
+    )
+    assert got["O1"].title == "Grow"
+    assert said == [
+        "sales.xlsx!OKRs!B4: objective O1 already has title 'Grow' (row 3); 'Other' is ignored",
+        "sales.xlsx!OKRs!C6: objective O1 already has type 'aspirational' (row 5); "
+        "'committed' is ignored",
+    ]
