@@ -35,7 +35,7 @@ from sheets_sync.grid import (
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
-from sheets_sync.mapping.filldown import fill_down
+from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
     header_map,
     locate_header,
@@ -336,7 +336,8 @@ def extract_tab(
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
     owned_formulas: dict[tuple[int, int], str] = {}
-    carry: dict[str, CellValue] = {}
+    carry: dict[str, CellValue] = {}  # objective blocks: the block's header
+    filled = FillDown(spec.fill_down)  # rows
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
     input_items, merges = tuple(input_cols.items()), bool(grid.merged)
@@ -352,11 +353,11 @@ def extract_tab(
             continue
         if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
-        under_merge: set[str] = set()  # cells a merge from a row above covers
+        under_merge: dict[str, int] = {}  # cells a merge from a row above covers: its row
         for name, col in input_items if merges else ():
             merged = merged_at.find(row, col)
             if merged is not None and row != merged.min_row:
-                under_merge.add(name)
+                under_merge[name] = merged.min_row
             if merged is not None and row != merged.min_row and name not in spec.fill_down:
                 findings.append(
                     Finding(
@@ -381,7 +382,7 @@ def extract_tab(
             doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
-            fill_down(values, carry, spec.fill_down, under_merge)
+            filled.fill(values, row, under_merge)
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

@@ -3,7 +3,7 @@ the row above, an objective's cells within that objective only (docs/mappings.md
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.values import CellValueError, parse_text
@@ -13,20 +13,49 @@ from sheets_sync.grid import CellValue
 _OBJECTIVE_CELLS = ("objective", "objective_type", "aligns_to")
 
 
-def fill_down(
-    values: dict[str, CellValue],
-    carry: dict[str, CellValue],
-    fields: Sequence[str],
-    merged: Collection[str] = (),
-) -> None:
-    """Fill ``values``' blank ``fields`` from ``carry`` (the rows above), then carry this
-    row's filled ones on. ``merged``: the fields whose cell a merge from a row above
-    covers, which take its value whatever objective the row is of."""
-    _new_objective(values, carry, merged)
-    for name in fields:
-        if name in values and values[name] is None and name in carry:
-            values[name] = carry[name]
-    carry.update({n: v for n, v in values.items() if n in fields and v is not None})
+class FillDown:
+    """What the rows above a tab's row leave it: each ``fields`` value last typed (or
+    filled), the row it was typed on, and the last objective ID a row named."""
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        self.fields = fields
+        self.carry: dict[str, CellValue] = {}
+        self.rows: dict[str, int] = {}  # the row each carried value was set on
+        #: ``id_key`` of the objective ID the last row naming one named, whether or not
+        #: ``objective_id`` fills down (until 2026-12-07 known only when it did, so a
+        #: ``fill_down: [objective, ...]`` passed O1's title on to a blank O2)
+        self.objective: str | None = None
+
+    def fill(self, values: dict[str, CellValue], row: int, merged: Mapping[str, int]) -> None:
+        """Fill ``values``' (row ``row``'s) blank ``fields`` from the rows above, then
+        carry this row's filled ones on. ``merged``: the fields whose cell a merge from a
+        row above covers, with that merge's first row."""
+        self._new_objective(values, merged)
+        for name in self.fields:
+            if name not in values:
+                continue
+            if values[name] is not None:  # typed on this row
+                self.carry[name], self.rows[name] = values[name], row
+            elif name in self.carry:
+                values[name] = self.carry[name]
+
+    def _new_objective(self, values: dict[str, CellValue], merged: Mapping[str, int]) -> None:
+        """A row naming another objective ID than the rows above starts that objective:
+        its blank title, type and Aligns to are its own (untitled, committed, aligned to
+        nothing), not the objective above's. Until 2026-12-07 they filled down across the
+        new ID: an O2 below an aspirational O1 aligned to C1 was O1's title, aspirational
+        and under C1. A cell merged down over both objectives' rows is typed for both, if
+        the merge holds a value: an empty one straddling them (its value, if any, set
+        above the merge) passed O1's on to O2 until 2026-12-07."""
+        typed = _objective_key(values.get("objective_id"))
+        if typed is None:
+            return
+        if self.objective is not None and typed != self.objective:
+            for name in _OBJECTIVE_CELLS:
+                first = merged.get(name)
+                if first is None or self.rows.get(name, 0) < first:
+                    self.carry.pop(name, None)
+        self.objective = typed
 
 
 def _objective_key(value: CellValue) -> str | None:
@@ -35,19 +64,3 @@ def _objective_key(value: CellValue) -> str | None:
     except CellValueError:  # an error cell: the row's own finding, nothing to compare
         return None
     return None if text is None else id_key(text)
-
-
-def _new_objective(
-    values: dict[str, CellValue], carry: dict[str, CellValue], merged: Collection[str]
-) -> None:
-    """A row naming another objective ID than the rows above starts that objective: its
-    blank title, type and Aligns to are its own (untitled, committed, aligned to
-    nothing), not the objective above's. Until 2026-12-07 they filled down across the
-    new ID: an O2 below an aspirational O1 aligned to C1 was O1's title, aspirational and
-    under C1. A cell merged down over both objectives' rows is typed for both."""
-    typed = _objective_key(values.get("objective_id"))
-    carried = _objective_key(carry.get("objective_id"))
-    if typed is not None and carried is not None and typed != carried:
-        for name in _OBJECTIVE_CELLS:
-            if name not in merged:
-                carry.pop(name, None)

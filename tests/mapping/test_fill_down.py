@@ -97,3 +97,51 @@ def test_a_cell_merged_over_two_objectives_fills_both() -> None:
         "O1": (ObjectiveType.ASPIRATIONAL, "C1"),
         "O2": (ObjectiveType.ASPIRATIONAL, None),
     }
+
+
+def test_a_new_objective_takes_nothing_where_its_id_does_not_fill_down() -> None:
+    """``fill_down`` without objective_id: the previous row's ID was known only when it
+    filled down, so O2 took O1's title, type and Aligns to (until 2026-12-07)."""
+    standard = load_mapping("standard")
+    okrs = standard.okrs.model_copy(
+        update={"fill_down": ("objective", "objective_type", "aligns_to")}
+    )
+    spec = standard.model_copy(update={"okrs": okrs})
+    grid = SheetGrid(
+        "OKRs",
+        (
+            HEAD,
+            ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+            ("O2", None, None, None, "KR2", 0, 10, 5),
+            ("O2", "Keep", None, None, "KR3", 0, 10, 5),
+            ("O2", None, None, None, "KR4", 0, 10, 5),
+        ),
+    )
+    team = build_team_input(
+        "Sales", extract(WorkbookData("s.xlsx", ("OKRs",), {"OKRs": grid}), spec)
+    )
+    got = {o.id: (o.title, o.type, o.aligns_to) for o in team.objectives}
+    assert got == {
+        "O1": ("Grow", ObjectiveType.ASPIRATIONAL, "C1"),
+        "O2": ("Keep", ObjectiveType.COMMITTED, None),
+    }
+    assert [f for f in team.findings if "already has" in f.message] == []
+
+
+def test_an_empty_merge_over_two_objectives_passes_nothing_on() -> None:
+    """An empty cell merged over O1's last row and O2's (C3:C4, D3:D4; O1 typed on row 2)
+    passed O1's aspirational and C1 on to O2 until 2026-12-07: the merge holds nothing."""
+    grid = SheetGrid(
+        "OKRs",
+        (
+            HEAD,
+            ("O1", "Grow", "aspirational", "C1", "KR1", 0, 10, 5),
+            ("O1", None, None, None, "KR2", 0, 10, 5),
+            ("O2", None, None, None, "KR3", 0, 10, 5),
+        ),
+        merged=(CellRange(3, 3, 4, 3), CellRange(3, 4, 4, 4)),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    got = {o.id: (o.type, o.aligns_to) for o in team.objectives}
+    assert got == {"O1": (ObjectiveType.ASPIRATIONAL, "C1"), "O2": (ObjectiveType.COMMITTED, None)}
