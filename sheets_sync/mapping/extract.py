@@ -43,7 +43,7 @@ from sheets_sync.mapping.header import (
     repeats_header,
 )
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
-from sheets_sync.mapping.uncalculated import uncalculated
+from sheets_sync.mapping.uncalculated import uncalculated, uncalculated_skipped
 from sheets_sync.pickling import fast_pickle
 
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
@@ -338,6 +338,7 @@ def extract_tab(
     owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}  # objective blocks: the block's header
     filled = FillDown(spec.fill_down)  # rows
+    empty_rows: set[int] = set()  # rows read as empty, if any formula holds no value
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
     input_items, merges = tuple(input_cols.items()), bool(grid.merged)
@@ -348,6 +349,8 @@ def extract_tab(
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
+            if grid.uncalculated:  # said once a tab, after the rows
+                empty_rows.add(row)
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
@@ -419,6 +422,8 @@ def extract_tab(
                     row=row,
                 )
             )
+    if grid.uncalculated:
+        findings += uncalculated_skipped(grid, header_row, empty_rows, input_cols, source)
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = _first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(

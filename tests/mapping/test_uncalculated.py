@@ -56,3 +56,32 @@ def test_a_long_formula_is_quoted_short() -> None:
         (("O1", "KR1", 0, 10, None),), {"formula_cells": {(2, 5): long}, "uncalculated": {(2, 5)}}
     )
     assert f"the formula {long[:60]}... (150 characters) holds no value" in got
+
+
+def test_rows_made_only_of_formulas_with_no_value_are_said_once() -> None:
+    """Every row's cells formulas a script saved with no value: each row read as empty
+    and was skipped, and the tab validated with 0 errors, 0 warnings (until 2026-12-07).
+    Said once, at the first; row 5's Current dragged down a row with no ID says nothing."""
+    cells = {(r, c): f"=Plan!{'ABCDE'[c - 1]}{r}" for r in (2, 3) for c in range(1, 6)}
+    rows = ((None,) * 5, (None,) * 5, ("O1", "KR1", 0, 10, 5), (None,) * 5)
+    got = _findings(
+        rows,
+        {"formula_cells": {**cells, (5, 5): ""}, "uncalculated": {*cells, (5, 5)}},
+    )
+    assert got == [
+        "warning: sales.xlsx!OKRs!A2: 10 formulas on rows that read as empty hold no value, "
+        "the first here (=Plan!A2): the file was last saved by a program that does not "
+        "calculate formulas (a script), so those rows are skipped; open the file in Excel or "
+        "LibreOffice and save it"
+    ]
+
+
+def test_rows_below_the_grid_s_last_value_count_too() -> None:
+    """A grid ends at its last value: rows of formulas with no value are not in it."""
+    got = _findings((), {"formula_cells": {(2, 2): "=Plan!B2"}, "uncalculated": {(2, 2)}})
+    assert got == [
+        "warning: sales.xlsx!OKRs!B2: a formula on a row that reads as empty holds no value "
+        "(=Plan!B2): the file was last saved by a program that does not calculate formulas "
+        "(a script), so those rows are skipped; open the file in Excel or LibreOffice and "
+        "save it"
+    ]
