@@ -62,3 +62,27 @@ def test_the_reader_marks_openpyxls_formulas(tmp_path: Path) -> None:
     grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
     assert grid.rows[1] == ("KR1",)  # reads as empty
     assert grid.uncalculated == frozenset({(2, 2)})
+
+
+def test_the_quick_check_lets_through_what_the_scan_finds() -> None:
+    """Alone on a tab, each passed the quick check and was never scanned (until
+    2026-12-07): a spaced end tag, and an empty value that keeps its spaces."""
+    for cell in (
+        '<x:c r="A1"><x:f>1+1</x:f ></x:c>',
+        '<x:c r="A1"><x:f>1+1</x:f><x:v xml:space="preserve"></x:v></x:c>',
+    ):
+        assert uncalculated_cells(_sheet(f'<x:row r="1">{cell}</x:row>')) == {(1, 1)}, cell
+
+
+def test_a_text_formula_with_no_value_at_all_is_uncalculated() -> None:
+    """Only an empty ``<v>`` is the "" a text formula shows: with none, ``t="str"`` was
+    taken for calculated until 2026-12-07. An inline string holds its text in ``<is>``."""
+    sheet = _sheet(
+        '<x:row r="1">'
+        '<x:c r="A1" t="str"><x:f>B1</x:f></x:c>'
+        '<x:c r="B1" t="str"><x:f>C1</x:f><x:v></x:v></x:c>'
+        '<x:c r="C1" t="inlineStr"><x:f>D1</x:f><x:is><x:t>x</x:t></x:is></x:c>'
+        '<x:c r="D1" t="inlineStr"><x:f>E1</x:f></x:c>'
+        "</x:row>"
+    )
+    assert uncalculated_cells(sheet) == frozenset({(1, 1), (1, 4)})
