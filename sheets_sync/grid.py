@@ -225,6 +225,9 @@ class SheetGrid:
     #: (row, col) of the cells holding a formula but no value (.xlsx saved by a program
     #: that does not calculate, as openpyxl): they read as empty, and the mapping says why
     uncalculated: frozenset[tuple[int, int]] = frozenset()
+    #: the master cell of each uncalculated cell that is a shared formula's other cell
+    #: (its text is the master's, ``formula_cells`` holds ""): its warning quotes it
+    shared_from: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

@@ -43,7 +43,7 @@ from sheets_sync.mapping.header import (
     repeats_header,
 )
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
-from sheets_sync.mapping.uncalculated import uncalculated, uncalculated_skipped
+from sheets_sync.mapping.uncalculated import said_uncalculated, uncalculated_skipped
 from sheets_sync.pickling import fast_pickle
 
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
@@ -373,11 +373,8 @@ def extract_tab(
                         row=row,
                     )
                 )
-        for name, col in input_items if grid.uncalculated else ():
-            if values[name] is None and (row, col) in grid.uncalculated:
-                findings.append(
-                    uncalculated(formulas.formula(row, col), source, grid.name, row, col)
-                )
+        if grid.uncalculated:
+            findings += said_uncalculated(values, input_items, grid, formulas, source, row)
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
         doubt = False

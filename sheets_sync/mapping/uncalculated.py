@@ -1,35 +1,71 @@
-"""A cell that reads blank because its formula holds no value: said on its row."""
+"""A cell that reads blank because its formula holds no value: said on its row, and once a
+tab for rows that read as empty because of them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.domain.values import QUOTED_CHARS, printable
-from sheets_sync.grid import FormulaLookup, SheetGrid, a1
+from sheets_sync.grid import CellError, CellValue, FormulaLookup, SheetGrid, a1
 
 #: the fields whose cell makes a row an item: a row with none typed is no objective, key
 #: result or KPI
 _ID_FIELDS = ("objective_id", "kr_id", "id")
 
 
-def uncalculated(formula: str | None, source: str, tab: str, row: int, col: int) -> Finding:
+def said_uncalculated(
+    values: dict[str, CellValue],
+    items: Iterable[tuple[str, int]],
+    grid: SheetGrid,
+    formulas: FormulaLookup,
+    source: str,
+    row: int,
+) -> list[Finding]:
+    """The warnings on row ``row``'s read cells (``items``: field, column) holding a
+    formula with no value, each of which is then blank in ``values``: one with an
+    error type and no value (``t="e"``) read as ``#VALUE!`` until 2026-12-07."""
+    said: list[Finding] = []
+    for name, col in items:
+        if (row, col) in grid.uncalculated and (
+            values[name] is None or isinstance(values[name], CellError)
+        ):
+            values[name] = None
+            said.append(uncalculated(grid, formulas, source, row, col))
+    return said
+
+
+def uncalculated(
+    grid: SheetGrid, formulas: FormulaLookup, source: str, row: int, col: int
+) -> Finding:
     """The warning on a cell that reads blank because its formula holds no value (a file
     saved by a program that does not calculate, as openpyxl: ``SheetGrid.uncalculated``).
     Until 2026-12-07 a Current of ``=Pipeline!B7`` so saved read as No data without a word.
     """
-    quoted = _quoted(formula)
-    shown = f"the formula {quoted}" if quoted else "the formula"
+    text, master = _formula(grid, formulas, row, col)
+    shown = f"the formula {text}" if text else "the formula"
+    if master:  # a shared formula's other cell: the text is the master's, as written there
+        shown += f" (shared from {master})"
     return Finding(
         Severity.WARNING,
         f"{shown} holds no value: the file was last saved by a program that does not "
         "calculate formulas (a script), so it reads as empty; open the file in Excel or "
         "LibreOffice and save it",
         source,
-        tab,
+        grid.name,
         a1(row, col),
         row=row,
     )
+
+
+def _formula(grid: SheetGrid, formulas: FormulaLookup, row: int, col: int) -> tuple[str, str]:
+    """The formula of cell (row, col) as a message quotes it ("" unknown), and the master
+    cell it is shared from ("" when it is its own). Until 2026-12-07 a shared formula's
+    other cell said ``the formula holds no value``, naming none."""
+    text = formulas.formula(row, col)
+    if not text and (master := grid.shared_from.get((row, col))) is not None:
+        return _quoted(formulas.formula(*master)), a1(*master)
+    return _quoted(text), ""
 
 
 def uncalculated_skipped(
@@ -49,7 +85,8 @@ def uncalculated_skipped(
     if not skipped:
         return []
     row, col = min(skipped)
-    shown = _quoted(FormulaLookup(grid).formula(row, col))
+    text, master = _formula(grid, FormulaLookup(grid), row, col)
+    shown = f"{text}, shared from {master}" if text and master else text or master
     what = (
         f"{len(skipped):,} formulas on rows that read as empty hold no value, the first here"
         if len(skipped) > 1

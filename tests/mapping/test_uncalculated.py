@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sheets_sync.domain.models import Severity
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.grid import CellError, CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -85,3 +85,29 @@ def test_rows_below_the_grid_s_last_value_count_too() -> None:
         "(a script), so those rows are skipped; open the file in Excel or LibreOffice and "
         "save it"
     ]
+
+
+def test_a_shared_formulas_other_cell_quotes_its_master() -> None:
+    """Until 2026-12-07 ``the formula holds no value``: no formula to look for."""
+    got = _findings(
+        (("O1", "KR1", 0, 10, None), ("O1", "KR2", 0, 10, None)),
+        {
+            "formula_cells": {(2, 5): "=Pipeline!B7", (3, 5): ""},
+            "uncalculated": {(2, 5), (3, 5)},
+            "shared_from": {(3, 5): (2, 5)},
+        },
+    )
+    assert got[1].startswith(
+        "warning: sales.xlsx!OKRs!E3: the formula =Pipeline!B7 (shared from E2) holds no value: "
+    )
+
+
+def test_an_error_typed_formula_with_no_value_holds_no_value() -> None:
+    """``<c t="e"><f>1/0</f></c>``: read as #VALUE!, its error said as one the formula
+    got (until 2026-12-07), though no program calculated it."""
+    got = _findings(
+        (("O1", "KR1", 0, 10, CellError("#VALUE!")),),
+        {"formula_cells": {(2, 5): "=1/0"}, "uncalculated": {(2, 5)}},
+    )
+    assert len(got) == 1
+    assert got[0].startswith("warning: sales.xlsx!OKRs!E2: the formula =1/0 holds no value: ")

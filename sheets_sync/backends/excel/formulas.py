@@ -108,6 +108,36 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
+def shared_masters(
+    sheet_xml: bytes, cells: Collection[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """The master cell of each of ``cells`` that is a shared formula's other cell (its
+    ``<f t="shared" si="0"/>`` holds no text): its warning quotes the master's formula
+    (until 2026-12-07 ``the formula holds no value``, no formula named). Run only on a
+    tab with uncalculated cells."""
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return {}
+    f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
+    masters: dict[bytes, tuple[int, int]] = {}  # by si
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    at = sheet_xml.find(f_open)
+    while at >= 0:
+        after = at + len(f_open)
+        close = sheet_xml.find(b">", after)
+        if sheet_xml[after : after + 1] in _TAG_GOES_ON and b"shared" in sheet_xml[after:close]:
+            attrs = dict(parse_attrs(sheet_xml[after:close].rstrip(b"/")))
+            cell, si = _cell_before(sheet_xml, at, c_open), attrs.get(b"si")
+            if cell is not None and si is not None and attrs.get(b"t") == b"shared":
+                if attrs.get(b"ref"):
+                    masters[si] = cell
+                elif cell in cells and si in masters:
+                    found[cell] = masters[si]
+        at = sheet_xml.find(f_open, after)
+    return found
+
+
 @functools.lru_cache(maxsize=8)
 def _maybe_uncalculated(p: bytes) -> tuple[re.Pattern[bytes], ...]:
     """What a cell with a formula and no value has somewhere: a formula (or a self-closed

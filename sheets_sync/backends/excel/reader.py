@@ -39,6 +39,7 @@ from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.formulas import (
     data_tables,
     formula_cells,
+    shared_masters,
     typed_errors,
     uncalculated_cells,
 )
@@ -195,7 +196,8 @@ def read_workbook_bytes(
             if formulas:
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             if uncalculated := uncalculated_cells(xml):
-                grid = replace(grid, uncalculated=uncalculated)
+                shared = shared_masters(xml, uncalculated)
+                grid = replace(grid, uncalculated=uncalculated, shared_from=shared)
             vms = vm_cells(xml)
             if scan.errors:
                 held, tables = scan.formula_errors, data_tables(xml)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from sheets_sync.backends.excel.formulas import uncalculated_cells
+from sheets_sync.backends.excel.formulas import shared_masters, uncalculated_cells
 from sheets_sync.backends.excel.reader import read_workbook
 
 NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -86,3 +86,16 @@ def test_a_text_formula_with_no_value_at_all_is_uncalculated() -> None:
         "</x:row>"
     )
     assert uncalculated_cells(sheet) == frozenset({(1, 1), (1, 4)})
+
+
+def test_a_shared_formulas_other_cells_know_their_master() -> None:
+    sheet = _sheet(
+        '<x:row r="1"><x:c r="A1"><x:f t="shared" ref="A1:A3" si="0">B1*2</x:f></x:c>'
+        '<x:c r="B1"><x:f t="shared" ref="B1:B2" si="1">C1</x:f><x:v>1</x:v></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2"><x:f t="shared" si="0"/></x:c>'
+        '<x:c r="B2"><x:f t="shared" si="1" /></x:c></x:row>'
+        '<x:row r="3"><x:c r="A3"><x:f t="shared" si="0"/><x:v>4</x:v></x:c></x:row>'
+    )
+    cells = uncalculated_cells(sheet)
+    assert cells == {(1, 1), (2, 1), (2, 2)}
+    assert shared_masters(sheet, cells) == {(2, 1): (1, 1), (2, 2): (1, 2)}
