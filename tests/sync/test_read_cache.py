@@ -492,4 +492,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (``<x:f>``), in a data table's cells, or in a cell with no ``r``
     # 77: the same grid; the twin-tabs warning and the one-tab layout error name a tab as
     # the team types it (``"Bob's"``, bare when plain), not as a formula (``'Bob''s'``)
-    assert (FORMAT, fields[-1]) == (77, "uncalculated")
+    # 78: ``shared_from``; a repeat names its value's row; fill-down and no-value fixes
+    assert (FORMAT, fields[-1]) == (78, "shared_from")
