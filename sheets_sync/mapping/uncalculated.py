@@ -86,7 +86,7 @@ def uncalculated_skipped(
         return []
     row, col = min(skipped)
     text, master = _formula(grid, FormulaLookup(grid), row, col)
-    shown = f"{text}, shared from {master}" if text and master else text or master
+    shown = ", ".join(filter(None, (text, master and f"shared from {master}")))
     what = (
         f"{len(skipped):,} formulas on rows that read as empty hold no value, the first here"
         if len(skipped) > 1

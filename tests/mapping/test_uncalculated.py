@@ -111,3 +111,18 @@ def test_an_error_typed_formula_with_no_value_holds_no_value() -> None:
     )
     assert len(got) == 1
     assert got[0].startswith("warning: sales.xlsx!OKRs!E2: the formula =1/0 holds no value: ")
+
+
+def test_the_first_skipped_cell_of_a_shared_formula_quotes_its_master() -> None:
+    got = _findings(
+        (("O1", "KR1", 0, 10, 5),),
+        {
+            "formula_cells": {(2, 1): "=Plan!A2", (3, 1): ""},
+            "uncalculated": {(3, 1)},
+            "shared_from": {(3, 1): (2, 1)},
+        },
+    )
+    assert got[0].startswith(
+        "warning: sales.xlsx!OKRs!A3: a formula on a row that reads as empty holds no value "
+        "(=Plan!A2, shared from A2): "
+    )
