@@ -135,8 +135,10 @@ def resolve(
             rollup_output = GSHEET_PREFIX + rollup_output
     rollup_local = not rollup_output.startswith(GSHEET_PREFIX)
     rollup_file = resolved_path(root / rollup_output) if rollup_local else None
-    # the company workbook's file: a hard link to it in teams/ is it (``file_key``); it
-    # was read as a team, and the rollup's write parted the two names (until 2026-12-07)
+    # the company workbook's file: a team's file that is it by another name (a hard link,
+    # ``file_key``) is the error below. A glob skips the company workbook by its resolved
+    # path only: skipped as the company's too, a hard link was read as a team the night
+    # after the rollup's write parted the two names (until 2026-12-07)
     rollup_key = file_key(rollup_file) if rollup_file is not None else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
@@ -163,10 +165,8 @@ def resolve(
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
                 (p, real)
-                for p in root.glob(pattern)  # the company workbook is never a team's
-                if p.is_file()
-                and is_team_workbook(p)
-                and file_key(real := p.resolve()) != rollup_key
+                for p in root.glob(pattern)  # the company workbook itself is no team
+                if p.is_file() and is_team_workbook(p) and (real := p.resolve()) != rollup_file
             )
         except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:
             problems.append(
@@ -268,7 +268,7 @@ def resolve(
             # (until 2026-12-06 only those of a workbook whose mapping failed were listed)
             shown = "" if glob else f" ({team_spec.source})"
             problems.append(f"{cfg.name}: {source_at}: {team_spec.linked}{shown}")
-        if book(team_spec) == rollup_key:
+        if is_company(team_spec, rollup_file, rollup_key):
             problems.append(
                 f"{cfg.name}: rollup.output: is the workbook of team {team_spec.name!r} "
                 f"({team_spec.source}); the company rollup would replace it"
@@ -318,6 +318,15 @@ def resolve(
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
     )
+
+
+def is_company(team: TeamSpec, rollup_file: Path | None, rollup_key: object) -> bool:
+    """Whether ``team`` reads the company workbook: its path, or its file by another name
+    (``rollup_key``). The path first: a link count changes while a backup is made, so a
+    key alone could miss the very path (an inode only ever joins two names)."""
+    if team.path is None or rollup_file is None:
+        return team.path is None and team.source.strip() == rollup_key
+    return team.path == rollup_file or file_key(team.path) == rollup_key
 
 
 def book(team: TeamSpec) -> object:

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from sheets_sync import __version__, unpickle
 from sheets_sync.atomic import atomic_write
 from sheets_sync.errors import ConfigError
-from sheets_sync.shared_workbooks import workbook_key
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
@@ -92,11 +91,12 @@ def shard_keys(teams: Sequence[TeamSpec]) -> dict[str, str]:
     workbook, the first of them (in workspace order), so they land in one shard and are
     written one after another (``team_steps.by_workbook``) instead of by two processes
     that race to replace the same file. The same on every machine given the same YAML.
-    A workbook is its file (``workbook_key``): two names of one file (a hard link) are in
-    one shard, both teams failing there as in every shard (``hard_linked``); grouped by
-    path, which shard ran first decided which team was written (until 2026-12-07)."""
-    first: dict[object, str] = {}
-    return {t.name: first.setdefault(workbook_key(t), t.name) if t.path else t.name for t in teams}
+    Grouped by path, never by inode: a link count changes while another process writes
+    (a backup link, then a rename), so a stat could part one path's teams across shards,
+    even between two calls in one process. Two names of one file (a hard link) need no
+    shard of their own: both teams fail in every shard (``hard_linked``)."""
+    first: dict[Path, str] = {}
+    return {t.name: first.setdefault(t.path, t.name) if t.path else t.name for t in teams}
 
 
 def select(teams: Sequence[T], k: int, n: int, name: Callable[[T], str] = _name) -> list[T]:

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 from sheets_sync.config import load_workspace
-from sheets_sync.ops.shard import shard_keys
+from sheets_sync.errors import ConfigError
+from sheets_sync.ops.shard import select, shard_keys
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.config.test_config import problems
 from tests.conftest import write_team
+from tests.sync.test_shared_workbook import shared_workspace
 
 TWO_TEAMS = "teams:\n  - {name: Sales, source: teams/sales.xlsx}\n"
 
@@ -45,12 +47,37 @@ def test_a_hard_link_fails_both_teams_every_night_and_stays(workspace: Path) -> 
         assert os.path.samefile(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
 
 
-def test_a_hard_link_is_one_shard(workspace: Path) -> None:
-    """Grouped by path, the two names went to different shards (which ran first decided
-    which team was written, until 2026-12-07): a workbook is its file."""
+def test_a_hard_link_fails_in_every_shard(workspace: Path) -> None:
+    """Its two names may go to two shards (grouped by path): both teams fail in each."""
     root = _two(workspace)
     os.link(root / "teams" / "sales.xlsx", root / "teams" / "ops.xlsx")
     ws = load_workspace(workspace, files_must_exist=False)
+    assert shard_keys(ws.teams) == {"Sales": "Sales", "Ops": "Ops"}
+    keys = shard_keys(ws.teams)
+    for k in (1, 2):
+        mine = select(ws.teams, k, 2, lambda t: keys[t.name])
+        assert all(t.linked is not None and "(a hard link)" in t.linked for t in mine)
+
+
+def test_a_backup_link_made_meanwhile_does_not_part_one_paths_teams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keyed by inode, a backup link made between two stats (a night of another process:
+    link, then rename) gave one path's two teams two keys, two shards that race to
+    replace the file (until 2026-12-07)."""
+    ws = load_workspace(shared_workspace(tmp_path))
+    book = tmp_path / "teams" / "shared.xlsx"
+    real = os.stat
+    linked: list[bool] = []
+
+    def backup_after_first_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        found = real(path, *args, **kwargs)
+        if not linked:
+            linked.append(True)
+            os.link(book, tmp_path / "backup.xlsx")
+        return found
+
+    monkeypatch.setattr(os, "stat", backup_after_first_stat)
     assert shard_keys(ws.teams) == {"Sales": "Sales", "Ops": "Sales"}
 
 
@@ -108,13 +135,24 @@ def _company(root: Path) -> None:
     os.link(root / "company.xlsx", root / "teams" / "company copy.xlsx")
 
 
-def test_a_glob_match_hard_linked_to_the_company_workbook_is_no_team(workspace: Path) -> None:
-    """It was read as a team (its rows the company's), until 2026-12-07."""
+def test_a_glob_match_hard_linked_to_the_company_workbook_is_a_problem_every_night(
+    workspace: Path,
+) -> None:
+    """Skipped as the company workbook, it was skipped one night: the rollup's write
+    parted the two names, and the next night the copy was read as a team (its rows the
+    company's), until 2026-12-07. Now nothing is written and the link stays."""
     root = workspace.parent
     _company(root)
     head = workspace.read_text().split("teams:")[0]
     workspace.write_text(head + 'teams_glob: "teams/*.xlsx"\n', encoding="utf-8")
-    assert [t.name for t in load_workspace(workspace).teams] == ["sales"]
+    for _night in (1, 2):
+        with pytest.raises(ConfigError) as info:
+            load_workspace(workspace)
+        assert info.value.problems == [
+            "sheets-sync.yaml: rollup.output: is the workbook of team 'company copy' "
+            "(teams/company copy.xlsx); the company rollup would replace it"
+        ]
+        assert os.path.samefile(root / "company.xlsx", root / "teams" / "company copy.xlsx")
 
 
 def test_a_listed_team_hard_linked_to_the_company_workbook_is_a_problem(
