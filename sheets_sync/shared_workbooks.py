@@ -61,25 +61,55 @@ def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
     the same answer. Written, a hard link parted (``os.replace`` replaces one name), and
     the next night both names were read as two workbooks: the same tab counted twice in
     the rollup, a tab each two files that no longer see each other's edits. Two
-    spellings of one name (case ignored by the file system) are no hard link: the same
-    workbook, whose shared tab stays the YAML's error (``shared_tabs``)."""
+    spellings of one name (case, or NFC and NFD, where the file system ignores them) are
+    no hard link: the same workbook, whose shared tab stays the YAML's error
+    (``shared_tabs``). Two spellings are two names only when each is, exactly, in its
+    folder's listing (``_named``): on Linux ``Sales.xlsx`` and ``sales.xlsx`` can be one
+    file by two names, which a casefold took for one name (until 2026-12-07). Each
+    distinct path is looked at once."""
+    keys: dict[Path, object] = {}
     by_file: dict[object, list[TeamSpec]] = {}
     for t in teams:
-        if t.path is not None and t.linked is None and isinstance(key := file_key(t.path), tuple):
+        if t.path is None or t.linked is not None:
+            continue
+        if t.path not in keys:
+            keys[t.path] = file_key(t.path)
+        if isinstance(key := keys[t.path], tuple):
             by_file.setdefault(key, []).append(t)
+    listings: dict[Path, frozenset[str] | None] = {}
     marked: dict[int, str] = {}  # by id: names may repeat (a problem of their own)
     for group in by_file.values():
         for t in group:
-            name = _spelling(t.path)
-            other = next((o for o in group if _spelling(o.path) != name), None)
+            other = next((o for o in group if _two_names(t.path, o.path, listings)), None)
             if other is not None and other.path is not None:
                 marked[id(t)] = hard_link_message(other.path, other.name)
     return [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
 
 
-def _spelling(path: Path | None) -> str:
-    """``path`` as a file system that ignores case names it."""
-    return str(path).casefold()
+def _two_names(a: Path | None, b: Path | None, listings: dict[Path, frozenset[str] | None]) -> bool:
+    """Whether ``a`` and ``b``, paths of one file, are two of its names, not two
+    spellings of one name: spelled apart, and each, exactly, a name its folders list."""
+    if a is None or b is None or a == b:
+        return False
+    return _named(a, listings) and _named(b, listings)
+
+
+def _named(path: Path, listings: dict[Path, frozenset[str] | None]) -> bool:
+    """Whether every part of ``path`` is spelled as its folder lists it (``os.listdir``,
+    once a folder in ``listings``); a folder that cannot be listed says nothing against."""
+    for part in (path, *path.parents):
+        folder = part.parent
+        if folder == part:
+            return True
+        if folder not in listings:
+            try:
+                listings[folder] = frozenset(os.listdir(folder))
+            except (OSError, ValueError):
+                listings[folder] = None
+        listed = listings[folder]
+        if listed is not None and part.name not in listed:
+            return False
+    return True
 
 
 def hard_link_message(other: Path, holder: str) -> str:

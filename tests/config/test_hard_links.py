@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,56 @@ def test_a_name_spelled_in_another_case_stays_the_yamls_error(
     assert problems(root, workspace.read_text()) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
         "workbook as team 'Sales' (teams/Sales.xlsx, tab OKRs); the rollup would count "
+        "its goals twice"
+    ]
+
+
+def test_two_names_apart_only_in_case_are_a_hard_link_where_case_counts(
+    workspace: Path,
+) -> None:
+    """On Linux ``Sales.xlsx`` and ``sales.xlsx`` are two names; a casefold took them for
+    one and missed the link (until 2026-12-07): the YAML's shared-tab error, or, with a
+    tab each, the first write parted them."""
+    root = _two(workspace, "Sales.xlsx")
+    if (root / "teams" / "Sales.xlsx").exists():
+        pytest.skip("a file system that ignores case")
+    os.link(root / "teams" / "sales.xlsx", root / "teams" / "Sales.xlsx")
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert [(t.name, "(a hard link)" in (t.linked or "")) for t in ws.teams] == [
+        ("Sales", True),
+        ("Ops", True),
+    ]
+
+
+def test_one_name_in_nfc_and_nfd_is_no_hard_link(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where normalization is ignored (macOS), a name in NFC and in NFD is one file; a
+    backup linked to it gave it two names, and both teams failed "as a hard link"
+    instead of the YAML's shared-tab error (until 2026-12-07)."""
+    nfc, nfd = (
+        unicodedata.normalize("NFC", "Ventes é.xlsx"),
+        unicodedata.normalize("NFD", "Ventes é.xlsx"),
+    )
+    root = workspace.parent
+    write_team(root / "teams" / nfd)
+    os.link(root / "teams" / nfd, root / "backup.xlsx")
+    real = os.stat
+
+    def ignoring_normalization(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(path, (str, Path)) and Path(path).name == nfc:
+            path = Path(path).with_name(nfd)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", ignoring_normalization)
+    head = workspace.read_text().split("teams:")[0]
+    text = (
+        head
+        + f"teams:\n  - {{name: A, source: teams/{nfd}}}\n  - {{name: B, source: teams/{nfc}}}\n"
+    )
+    assert problems(root, text) == [
+        "sheets-sync.yaml: teams[1].source: team 'B' reads the same tab of the same "
+        f"workbook as team 'A' (teams/{nfc}, tab OKRs); the rollup would count "
         "its goals twice"
     ]
 
