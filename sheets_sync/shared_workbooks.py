@@ -82,7 +82,7 @@ def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
         for t in group:
             other = next((o for o in group if _two_names(t.path, o.path, listings)), None)
             if other is not None and other.path is not None:
-                marked[id(t)] = hard_link_message(other.path, other.name)
+                marked[id(t)] = hard_link_message(other.path, other.name, _meeting(t, other))
     return [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
 
 
@@ -112,14 +112,43 @@ def _named(path: Path, listings: dict[Path, frozenset[str] | None]) -> bool:
     return True
 
 
-def hard_link_message(other: Path, holder: str) -> str:
-    """Why a team whose file is ``holder``'s by another name fails (``hard_linked``)."""
-    return (
+def hard_link_message(other: Path, holder: str, clash: Clash | None = None) -> str:
+    """Why a team whose file is ``holder``'s by another name fails (``hard_linked``);
+    ``clash``: the tab both read, if any. A plain ``cp`` of one name to the other fails
+    ("are the same file"): one name is deleted first (until 2026-12-07 the advice said
+    "replace one name by a copy")."""
+    start = (
         f"is the same file as {other} (a hard link), the workbook of team {holder!r}; not "
-        "read or written: a write would part the two names into two files. Replace one name "
-        "by a copy of the file (a file each), or remove the link and list the one file for "
-        "both teams (a tab each)"
+        "read or written: a write would part the two names into two files. Delete one name, "
+        "then copy the other file to it"
     )
+    if clash is None:
+        return (
+            f"{start} (a file each), or delete one name and list the other for both teams "
+            "(a tab each)"
+        )
+    return (
+        f"{start}, and give the copy the other team's {clash.what} (both teams read the tab "
+        f"{quote_tab(clash.tab)})"
+    )
+
+
+def _meeting(team: TeamSpec, other: TeamSpec) -> Clash | None:
+    """The tab ``team`` and ``other`` may both read (``_shared_tab``), or None."""
+    named = [_named_tabs(t) for t in (team, other)]
+    keys = [_keys(n) for n in named]
+    return _shared_tab(team, named[0], keys[0], other, keys[1])
+
+
+def _named_tabs(team: TeamSpec) -> TabNames:
+    """The tabs ``team``'s mapping names for its goals and KPIs."""
+    spec = team.mapping
+    return (spec.okrs.sheet, None if spec.kpis is None else spec.kpis.sheet)
+
+
+def _keys(named: TabNames) -> Tabs:
+    """The tab keys of ``named``, as ``find_sheet`` finds a tab."""
+    return tuple(None if names is None else tuple(map(tab_key, names)) for names in named)
 
 
 #: why one team's goals tab may not be another's KPI tab
@@ -193,13 +222,9 @@ def shared_tabs(team: TeamSpec, reading: Reading, named: TabNames | None = None)
     ``named``: the tabs, for a team whose mapping did not load (``TeamSpec.mapping``
     is then a stand-in), as its mapping file still names them (``named_tabs``).
     """
-    spec = team.mapping
     if named is None:
-        named = (spec.okrs.sheet, None if spec.kpis is None else spec.kpis.sheet)
-    mine: Tabs = tuple(
-        None if names is None else tuple(map(tab_key, names))  # as find_sheet finds it
-        for names in named
-    )
+        named = _named_tabs(team)
+    mine = _keys(named)
     others = reading.setdefault(workbook_key(team), [])
     clashes = [
         clash

@@ -148,15 +148,22 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
     }
 
 
-def _hard(ws_root: Path, other: str, team: str) -> str:
+def _hard(ws_root: Path, other: str, team: str, tab: str | None = "OKRs") -> str:
     """What a team whose file is ``other``'s by another name (a hard link), the workbook
-    of team ``team``, fails with."""
-    return (
+    of team ``team``, fails with; ``tab``: the goals tab both read, None for a tab each.
+    A plain ``cp`` onto the other name fails ("are the same file"): the advice said to
+    replace one name by a copy (until 2026-12-07)."""
+    start = (
         f"is the same file as {ws_root.resolve() / 'teams' / f'{other}.xlsx'} (a hard link), "
         f"the workbook of team {team!r}; not read or written: a write would part the two "
-        "names into two files. Replace one name by a copy of the file (a file each), or "
-        "remove the link and list the one file for both teams (a tab each)"
+        "names into two files. Delete one name, then copy the other file to it"
     )
+    if tab is None:
+        return (
+            f"{start} (a file each), or delete one name and list the other for both teams "
+            "(a tab each)"
+        )
+    return f"{start}, and give the copy the other team's goals (both teams read the tab {tab})"
 
 
 def test_a_hard_link_to_another_teams_workbook_fails_both_teams(workspace: Path) -> None:
@@ -212,6 +219,6 @@ def test_a_hard_link_with_a_tab_of_its_own_fails_both_teams(workspace: Path) -> 
     assert [
         (t.name, t.linked) for t in load_workspace(workspace, files_must_exist=False).teams
     ] == [
-        ("Sales", _hard(root, "ops", "Ops")),
-        ("Ops", _hard(root, "sales", "Sales")),
+        ("Sales", _hard(root, "ops", "Ops", None)),
+        ("Ops", _hard(root, "sales", "Sales", None)),
     ]
