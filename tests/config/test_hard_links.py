@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.backends.excel.files import write_backup
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import select, shard_keys
@@ -80,6 +81,24 @@ def test_a_backup_link_made_meanwhile_does_not_part_one_paths_teams(
 
     monkeypatch.setattr(os, "stat", backup_after_first_stat)
     assert shard_keys(ws.teams) == {"Sales": "Sales", "Ops": "Sales"}
+
+
+def test_a_backup_link_left_by_a_killed_night_is_no_hard_link(workspace: Path) -> None:
+    """A night killed between its backup (a hard link, ``write_backup``) and its rename
+    leaves the team's file with two names, one of them no team's: the team syncs."""
+    root = _two(workspace)
+    write_team(root / "teams" / "ops.xlsx")
+    ws = load_workspace(workspace)
+    sales = root / "teams" / "sales.xlsx"
+    write_backup(sales, sales.read_bytes(), ws.backup_dir_for(sales.resolve()))
+    assert os.stat(sales).st_nlink == 2
+    ws = load_workspace(workspace)
+    assert [(t.name, t.linked) for t in ws.teams] == [("Sales", None), ("Ops", None)]
+    result = Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 16), workers=1, rollup=False))
+    assert [(r.team, r.outcome) for r in result.runs] == [
+        ("Sales", Outcome.OK),
+        ("Ops", Outcome.OK),
+    ]
 
 
 class _NoInode:
