@@ -80,9 +80,14 @@ def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
     marked: dict[int, str] = {}  # by id: names may repeat (a problem of their own)
     for group in by_file.values():
         for t in group:
-            other = next((o for o in group if _two_names(t.path, o.path, listings)), None)
-            if other is not None and other.path is not None:
-                marked[id(t)] = hard_link_message(other.path, other.name, _meeting(t, other))
+            others = [o for o in group if _two_names(t.path, o.path, listings)]
+            names: dict[Path, list[str]] = {}  # each other name, and its teams
+            for o in others:
+                if o.path is not None:
+                    names.setdefault(o.path, []).append(o.name)
+            if names:
+                clash = next((c for o in others if (c := _meeting(t, o)) is not None), None)
+                marked[id(t)] = hard_link_message(names, clash)
     return [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
 
 
@@ -112,15 +117,21 @@ def _named(path: Path, listings: dict[Path, frozenset[str] | None]) -> bool:
     return True
 
 
-def hard_link_message(other: Path, holder: str, clash: Clash | None = None) -> str:
-    """Why a team whose file is ``holder``'s by another name fails (``hard_linked``);
-    ``clash``: the tab both read, if any. A plain ``cp`` of one name to the other fails
-    ("are the same file"): one name is deleted first (until 2026-12-07 the advice said
-    "replace one name by a copy")."""
+def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) -> str:
+    """Why a team whose file is other teams' by other names fails (``hard_linked``):
+    ``names``, each other name and its teams, all of them (with three names one was
+    told, until 2026-12-07); ``clash``: a tab read by two of them, if any. A plain
+    ``cp`` of one name to the other fails ("are the same file"): one name is deleted
+    first (until 2026-12-07 the advice said "replace one name by a copy")."""
+    told = [f"{path}, the workbook of {_teams(teams)}" for path, teams in names.items()]
+    if len(told) == 1:
+        path, teams = next(iter(names.items()))
+        other, parted = f"{path} (a hard link), the workbook of {_teams(teams)}", "two"
+    else:
+        other, parted = ", and as ".join(told) + " (hard links)", str(len(told) + 1)
     start = (
-        f"is the same file as {other} (a hard link), the workbook of team {holder!r}; not "
-        "read or written: a write would part the two names into two files. Delete one name, "
-        "then copy the other file to it"
+        f"is the same file as {other}; not read or written: a write would part the "
+        f"{parted} names into {parted} files. Delete one name, then copy the other file to it"
     )
     if clash is None:
         return (
@@ -131,6 +142,14 @@ def hard_link_message(other: Path, holder: str, clash: Clash | None = None) -> s
         f"{start}, and give the copy the other team's {clash.what} (both teams read the tab "
         f"{quote_tab(clash.tab)})"
     )
+
+
+def _teams(names: list[str]) -> str:
+    """``team 'A'``, ``teams 'A' and 'B'``, ``teams 'A', 'B' and 'C'``."""
+    quoted = [repr(n) for n in names]
+    if len(quoted) == 1:
+        return f"team {quoted[0]}"
+    return f"teams {', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _meeting(team: TeamSpec, other: TeamSpec) -> Clash | None:

@@ -83,6 +83,25 @@ def test_a_backup_link_made_meanwhile_does_not_part_one_paths_teams(
     assert shard_keys(ws.teams) == {"Sales": "Sales", "Ops": "Sales"}
 
 
+def test_three_names_are_all_told(workspace: Path) -> None:
+    """With three names each team was told of one other (until 2026-12-07): fixing that
+    pair left the third."""
+    root = _two(workspace)
+    workspace.write_text(
+        workspace.read_text() + "  - {name: Hr, source: teams/hr.xlsx}\n", encoding="utf-8"
+    )
+    teams = root.resolve() / "teams"
+    for name in ("ops.xlsx", "hr.xlsx"):
+        os.link(teams / "sales.xlsx", teams / name)
+    ws = load_workspace(workspace, files_must_exist=False)
+    assert ws.teams[0].linked == (
+        f"is the same file as {teams / 'ops.xlsx'}, the workbook of team 'Ops', and as "
+        f"{teams / 'hr.xlsx'}, the workbook of team 'Hr' (hard links); not read or written: "
+        "a write would part the 3 names into 3 files. Delete one name, then copy the other "
+        "file to it, and give the copy the other team's goals (both teams read the tab OKRs)"
+    )
+
+
 def test_a_backup_link_left_by_a_killed_night_is_no_hard_link(workspace: Path) -> None:
     """A night killed between its backup (a hard link, ``write_backup``) and its rename
     leaves the team's file with two names, one of them no team's: the team syncs."""
