@@ -31,13 +31,27 @@ class Spellings:
     Most histories never spell one ID two ways: ``see`` notes each night's distinct IDs
     (a hash of the column), and only the IDs that share their ``id_key`` with another
     (``ambiguous``) are counted team by team (``add``), from the night they are found
-    on; the nights before, read again for them (``missed``, ``_load``). Counting every ID
-    of every night by team took 1 s more at 2,000 teams."""
+    on; the nights before, read again for them (``missed``, ``_load``). A (team, key)
+    that one team spells one way (``o1`` at Ops, ``O1`` at Sales) keeps it; only one
+    that a team spells two ways is respelled (``respelled``). Counting is on numbers
+    (each team and spelling numbered once), so teams that keep to different conventions
+    cost little (``docs/rollup.md``)."""
 
     def __init__(self) -> None:
         self._keys: dict[str, str] = {}  # each distinct ID's id_key, computed once
         self._sole: dict[str, str | None] = {}  # key -> its one spelling, None: several
-        self._seen: pd.DataFrame | None = None  # team, spelling, count, key, night
+        self._number: dict[str, int] = {}  # each distinct ID, numbered in the order seen
+        self._texts: list[str] = []  # and back
+        self._key_numbers: dict[str, int] = {}  # each key, numbered
+        self._key_of: list[int] = []  # an ID's number -> its key's
+        self._key_texts: list[str] = []  # a key's number -> the key
+        self._team_number: dict[str, int] = {}
+        self._teams: list[str] = []
+        # (team << 32 | spelling) of each ambiguous ID counted, sorted; its latest night
+        # and how many rows it had on that night
+        self._pairs = np.empty(0, dtype=np.int64)
+        self._night = np.empty(0, dtype=np.int64)
+        self._count = np.empty(0, dtype=np.int64)
         #: (night, date, rows, the ambiguous IDs counted) of each night seen
         self._nights: list[tuple[int, dt.date, int, frozenset[str]]] = []
 
@@ -47,6 +61,12 @@ class Spellings:
             if isinstance(text, str) and text not in self._keys:
                 key = self._keys[text] = id_key(text)
                 self._sole[key] = text if key not in self._sole else None
+                self._number[text] = len(self._texts)
+                self._texts.append(text)
+                if key not in self._key_numbers:
+                    self._key_numbers[key] = len(self._key_texts)
+                    self._key_texts.append(key)
+                self._key_of.append(self._key_numbers[key])
         ambiguous = self.ambiguous
         if ambiguous:
             self.add(night, team, ids, ambiguous)
@@ -69,32 +89,59 @@ class Spellings:
         """``ids`` as they are compared (``id_key``; ``see`` saw them); a blank stays blank."""
         return ids.map(self._keys)
 
+    def _numbered(self, values: pd.Series, numbers: dict[str, int], names: list[str]) -> np.ndarray:
+        """``values`` as their numbers (a hash of the column, then one look-up a value)."""
+        codes, uniques = pd.factorize(values)
+        distinct = uniques.tolist()  # not iterated: arrow strings iterate slowly
+        for value in distinct:
+            if value not in numbers:
+                numbers[value] = len(names)
+                names.append(value)
+        return np.array([numbers[v] for v in distinct], dtype=np.int64)[codes]
+
     def add(self, night: int, team: pd.Series, ids: pd.Series, ambiguous: frozenset[str]) -> None:
-        """One night's ``ambiguous`` IDs, counted by team."""
-        mine = ids.isin(ambiguous)
-        counted = (
-            pd.DataFrame({"team": team[mine], "spelling": ids[mine]})
-            .value_counts(sort=False)
-            .rename("count")
-            .reset_index()
-        )
-        counted["key"] = self.keys(counted["spelling"])
-        counted["night"] = night
-        if self._seen is not None:  # each (team, spelling)'s latest night is kept
-            counted = pd.concat([self._seen, counted]).sort_values("night", kind="stable")
-        self._seen = counted.drop_duplicates(["team", "spelling"], keep="last")
+        """One night's ``ambiguous`` IDs, counted by team: each (team, spelling)'s
+        latest night is kept."""
+        mine = ids.isin(ambiguous).to_numpy()
+        if not mine.any():
+            return
+        teams = self._numbered(team[mine], self._team_number, self._teams)
+        spellings = self._numbered(ids[mine], self._number, self._texts)
+        pairs, counts = np.unique(teams << 32 | spellings, return_counts=True)
+        at = np.searchsorted(self._pairs, pairs)
+        known = at < len(self._pairs)
+        known[known] = self._pairs[at[known]] == pairs[known]
+        later = np.zeros_like(known)
+        later[known] = self._night[at[known]] < night  # ``missed`` nights come after
+        self._night[at[later]] = night
+        self._count[at[later]] = counts[later]
+        new, at = ~known, at[~known]
+        self._pairs = np.insert(self._pairs, at, pairs[new])
+        self._night = np.insert(self._night, at, night)
+        self._count = np.insert(self._count, at, counts[new])
+
+    def _ranked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs counted as (team, key, spelling) numbers, each (team, key)'s first
+        (the spelling its series shows: its latest night's most common, a tie to the first
+        in code-point order) marked."""
+        teams, spellings = self._pairs >> 32, self._pairs & 0xFFFFFFFF
+        keys = np.array(self._key_of, dtype=np.int64)[spellings]
+        order = np.argsort(np.array(self._texts, dtype=object), kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        ranked = np.lexsort((rank[spellings], -self._count, -self._night, keys, teams))
+        teams, keys, spellings = teams[ranked], keys[ranked], spellings[ranked]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = (teams[1:] != teams[:-1]) | (keys[1:] != keys[:-1])
+        return teams, keys, spellings, first
 
     def _chosen(self) -> pd.Series:
-        """(team, key) -> the spelling its series shows, of the keys counted by team: its
-        latest night's most common, a tie to the first in code-point order."""
-        if self._seen is None or not len(self._seen):
-            index = pd.MultiIndex.from_arrays([[], []], names=["team", "key"])
-            return pd.Series([], index=index, dtype=object)
-        ranked = self._seen.sort_values(
-            ["team", "key", "night", "count", "spelling"],
-            ascending=[True, True, False, False, True],
-        )
-        return ranked.groupby(["team", "key"], sort=False)["spelling"].first()
+        """(team, key) -> the spelling its series shows, of the keys counted by team."""
+        teams, keys, spellings, first = self._ranked()
+        names = np.array(self._teams, dtype=object)[teams[first]]
+        key_texts = np.array(self._key_texts, dtype=object)[keys[first]]
+        index = pd.MultiIndex.from_arrays([names, key_texts], names=["team", "key"])
+        return pd.Series(np.array(self._texts, dtype=object)[spellings[first]], index=index)
 
     def shown(self, team: pd.Series, keys: pd.Series) -> np.ndarray:
         """Each (team, key)'s series' spelling."""
@@ -106,15 +153,16 @@ class Spellings:
         return spelled
 
     def respelled(self) -> dict[tuple[str, str], str]:
-        """(team, ID as typed) -> its series' spelling, for the IDs that differ from it."""
-        if self._seen is None:
+        """(team, ID as typed) -> its series' spelling, for the IDs that differ from it:
+        only where one team spelled one key two ways."""
+        if not len(self._pairs):
             return {}
-        chosen = self._chosen()
-        seen = self._seen
-        spelled = chosen.reindex(pd.MultiIndex.from_frame(seen[["team", "key"]])).to_numpy()
-        other = seen["spelling"].to_numpy() != spelled
-        pairs = zip(seen["team"][other], seen["spelling"][other], spelled[other], strict=True)
-        return {(team, typed): shown for team, typed, shown in pairs}
+        teams, _, spellings, first = self._ranked()
+        shown = spellings[np.flatnonzero(first)[np.cumsum(first) - 1]]
+        other = np.flatnonzero(spellings != shown)
+        return {
+            (self._teams[teams[i]], self._texts[spellings[i]]): self._texts[shown[i]] for i in other
+        }
 
 
 def shown(frame: pd.DataFrame, column: str, spellings: Spellings) -> pd.DataFrame:

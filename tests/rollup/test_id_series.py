@@ -97,3 +97,20 @@ def test_a_night_that_spells_an_id_two_ways_shows_its_most_common() -> None:
         spellings.see(0, dt.date(2026, 11, 10), teams, ids)
         assert spellings.shown(teams[:1], spellings.keys(ids[:1])).tolist() == [shown], rows
         assert spellings.respelled() == {("T", s): shown for s in set(rows) - {shown}}
+
+
+def test_teams_keeping_to_their_own_spelling_are_not_respelled() -> None:
+    """Sales types ``O1``, Ops ``o1`` every night: each keeps its own; only Web, which
+    retypes ``o1`` as ``O1``, is respelled, and only for its older nights."""
+    spellings = Spellings()
+    for night, web in enumerate(["o1", "o1", "O1"]):
+        teams = pd.Series(["Sales", "Ops", "Web", "Sales", "Ops"])
+        ids = pd.Series(["O1", "o1", web, "O1", "o1"])
+        spellings.see(night, dt.date(2026, 11, 10 + night), teams, ids)
+    assert spellings.respelled() == {("Web", "o1"): "O1"}
+    teams = pd.Series(["Sales", "Ops", "Web"])
+    assert spellings.shown(teams, spellings.keys(pd.Series(["o1"] * 3))).tolist() == [
+        "O1",
+        "o1",
+        "O1",
+    ]
