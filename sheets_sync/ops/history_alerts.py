@@ -95,7 +95,10 @@ def recover(conn: sqlite3.Connection, as_of: str, teams: Iterable[str]) -> None:
 
     A KR is matched as IDs compare (``id_key``), as the alerts match it: ``KR1`` in the
     baseline is the night's ``kr1`` or ``ＫＲ１`` (until 2026-12-07 only as typed, so a KR
-    retyped while it recovered stayed Off track and its next turn was never alerted)."""
+    retyped while it recovered stayed Off track and its next turn was never alerted). A
+    night holding the KR as typed still Off track and another spelling of it not (a
+    duplicate) leaves it Off track: the exact match wins (until 2026-12-07 the other
+    spelling recovered it)."""
     for team in teams:
         off = conn.execute(
             "SELECT b.seq, b.kr_id FROM alert_baseline b JOIN alerted a ON a.team = b.team"
@@ -104,21 +107,21 @@ def recover(conn: sqlite3.Connection, as_of: str, teams: Iterable[str]) -> None:
         ).fetchall()
         if not off:  # most teams, most nights: nothing to look up
             continue
-        exact: dict[str, str] = {}
-        folded: dict[str, str] = {}
+        exact: dict[str, str] = {}  # every row: an exact match Off track stays so
+        folded: dict[str, str] = {}  # the rows not Off track
         for kr_id, status in conn.execute(
-            "SELECT kr_id, status FROM kr_snapshots WHERE as_of = ? AND team = ?"
-            " AND status != 'Off track' ORDER BY seq",
+            "SELECT kr_id, status FROM kr_snapshots WHERE as_of = ? AND team = ? ORDER BY seq",
             (as_of, team),
         ):
             if isinstance(kr_id, str):
                 exact.setdefault(kr_id, status)
-                folded.setdefault(id_key(kr_id), status)
-        recovered = [
-            (status, seq)
-            for seq, kr_id in off
-            if (status := exact.get(kr_id) or folded.get(id_key(kr_id))) is not None
-        ]
+                if status != "Off track":
+                    folded.setdefault(id_key(kr_id), status)
+        recovered = []
+        for seq, kr_id in off:
+            status = exact[kr_id] if kr_id in exact else folded.get(id_key(kr_id))
+            if status is not None and status != "Off track":
+                recovered.append((status, seq))
         conn.executemany("UPDATE alert_baseline SET status = ? WHERE seq = ?", recovered)
 
 

@@ -7,6 +7,7 @@ and its next turn Off track was never alerted."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,24 @@ def test_a_retyped_kr_still_off_track_stays_so(tmp_path: Path, make_result: Make
         turned_off_track_by_team(make_result({"Sales": {"kr1": 0}}, D3), store.alert_baseline())
         == []
     )
+
+
+def test_the_kr_as_typed_still_off_track_wins_over_another_spelling(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    """A night holding ``KR1`` still Off track and ``kr1`` On track (a duplicate): the KR
+    as the baseline types it stays Off track (until 2026-12-07 ``kr1`` recovered it)."""
+    store = HistoryStore(tmp_path / "history.sqlite")
+    store.record(make_result({"Sales": {"KR1": 0}}, D1), pending=True)
+    store.settle_pending(D1, {"Sales"}, alerted={"Sales"})
+    store.record(make_result({"Sales": {"kr1": 50}}, D2), pending=True)
+    with sqlite3.connect(store.path) as conn:  # a sheet's duplicate, as a night may hold
+        kept = [c for _, c, *_ in conn.execute("PRAGMA table_info(kr_snapshots)") if c != "seq"]
+        copied = ", ".join(kept).replace("kr_id", "'KR1'").replace("status", "'Off track'")
+        conn.execute(
+            f"INSERT INTO kr_snapshots ({', '.join(kept)}) SELECT {copied} FROM kr_snapshots"
+            " WHERE kr_id = 'kr1'"
+        )
+    conn.close()
+    store.settle_pending(D2, {"Sales"})  # recovers what the night shows recovered
+    assert store.alert_baseline() == {"Sales": {"KR1": "Off track"}}
