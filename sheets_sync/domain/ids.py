@@ -1,7 +1,8 @@
 """IDs as compared: one rule for every place two IDs are matched.
 
-An ID is kept as typed (it is stored, written back and keys the history as it is); only
-comparisons read it through ``id_key``. Until 2026-12-06 the sheet reader rewrote each
+An ID is kept as typed (it is stored, written back and recorded in the history as it
+is); only comparisons read it through ``id_key``, the history's series too (one series
+per ``id_key``, ``rollup/spellings.py``). Until 2026-12-06 the sheet reader rewrote each
 ID in NFKC: a team's full-width ``ＫＲ１`` became ``KR1``, its history series restarted and
 last night's alert baseline no longer named it, and an Aligns to ``Ｃ１`` stopped matching
 a company objective the configuration spells ``Ｃ１``.

@@ -117,7 +117,8 @@ def parse_id(value: CellValue, label: str) -> str | None:
     """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
     pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
     became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Kept as
-    typed (it keys the history): IDs are compared through ``id_key``."""
+    typed (the history records it so): IDs are compared, and the history's series keyed,
+    through ``id_key``."""
     retype = "format the cell as plain text and type the ID again"
     if isinstance(value, bool):
         shown = "TRUE" if value else "FALSE"
