@@ -177,7 +177,8 @@ def shown(frame: pd.DataFrame, column: str, spellings: Spellings) -> pd.DataFram
 class Respellings:
     """The History tab's IDs in their series' spelling: for the nights before ``since``
     (the period's start; a new period reuses IDs for other goals, its spelling is not
-    the last period's) and on or after it, per kind, (team, typed) -> shown."""
+    the last period's; every earlier period's nights together, as the history records no
+    night's period) and on or after it, per kind, (team, typed) -> shown."""
 
     since: str | None = None  # ISO date
     before: Mapping[str, Respelled] = field(default_factory=dict)

@@ -114,3 +114,11 @@ def test_teams_keeping_to_their_own_spelling_are_not_respelled() -> None:
         "o1",
         "O1",
     ]
+
+
+def test_trends_rows_sort_by_id_as_ids_compare() -> None:
+    """``a2``, ``B3``, ``O1`` (docs/rollup.md, Trends): case does not split the order."""
+    krs = [_kr(D1, "O1", "KR1", 0.1), _kr(D1, "a2", "KR2", 0.2), _kr(D1, "B3", "KR3", 0.3)]
+    history = load_history(_frames(krs, []), 12, b"")
+    assert history is not None
+    assert history.objective_burnup["objective_id"].tolist() == ["a2", "B3", "O1"]
