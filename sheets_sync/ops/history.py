@@ -337,6 +337,20 @@ class HistoryStore:
         return [(day(self.path, d), krs, kpis) for d, krs, kpis in rows]
 
     @recovering
+    def distinct(self, kind: str, column: str, dates: Sequence[dt.date]) -> set[str]:
+        """The distinct texts of one ``column`` (of ``kind``'s, as ``night``) over
+        ``dates``: whether any ID of them is spelled two ways, without reading their rows
+        (``rollup/nights.py``)."""
+        table, types = _TABLES[kind]
+        if column not in types:
+            raise ValueError(f"no column {column!r} in {table}")
+        marks = ", ".join("?" * len(dates))
+        sql = f"SELECT DISTINCT {column} FROM {table} WHERE as_of IN ({marks})"
+        with self._connect() as conn:
+            rows = conn.execute(sql, [d.isoformat() for d in dates]).fetchall()
+        return {value for (value,) in rows if isinstance(value, str)}
+
+    @recovering
     def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
         """The ``columns`` (of ``KR_COLUMNS`` or ``KPI_COLUMNS``, by ``kind``: "kr" or
         "kpi") of one date's snapshot rows, typed: a night at a time, the trends of many

@@ -392,3 +392,16 @@ def test_a_history_locked_by_another_process_does_not_end_the_night(
     assert result.rollup_error is None and (workspace.parent / "company.xlsx").is_file()
     assert "database is locked); tonight's snapshot is not recorded" in caplog.text
     assert HistoryStore(path).dates() == []
+
+
+def test_distinct_gives_a_column_s_texts_over_some_nights(
+    tmp_path: Path, make_result: MakeResult
+) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite")
+    store.record(make_result({"Sales": {"KR1": 50}}, D1))
+    store.record(make_result({"Sales": {"kr1": 50}, "Ops": {"KR1": 50}}, D2))
+    store.record(make_result({"Sales": {"ＫＲ１": 50}}, D3))
+    assert store.distinct("kr", "kr_id", [D1, D2]) == {"KR1", "kr1"}
+    assert store.distinct("kpi", "kpi_id", [D3]) == {"KPI-1"}
+    with pytest.raises(ValueError):
+        store.distinct("kr", "kr_id) FROM snapshots --", [D1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
-from sheets_sync.rollup.spellings import Spellings
+from sheets_sync.rollup.spellings import OBJECTIVE, Spellings
 from tests.rollup.test_nights import _frames
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
@@ -122,3 +123,29 @@ def test_trends_rows_sort_by_id_as_ids_compare() -> None:
     history = load_history(_frames(krs, []), 12, b"")
     assert history is not None
     assert history.objective_burnup["objective_id"].tolist() == ["a2", "B3", "O1"]
+
+
+class _CountingNights(FrameNights):
+    """FrameNights that notes the nights read."""
+
+    read: list[dt.date]
+
+    def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+        self.read.append(date)
+        return super().night(kind, date, columns)
+
+
+def test_the_nights_before_the_period_are_read_only_to_respell() -> None:
+    """Nights before the period's start feed the History tab only: their IDs are read to
+    respell them only when one is spelled two ways among them (reading them took 0.15 s
+    -> 0.75 s at 2,000 teams, 11 of 12 nights earlier)."""
+    for earlier, read in ((["o1", "o1"], False), (["ｏ１", "o1"], True)):
+        krs = [_kr("2026-09-29", earlier[0], "kr1", 0.5), _kr("2026-09-30", earlier[1], "kr1", 0.5),
+               _kr(D1, "O1", "KR1", 0.2)]  # fmt: skip
+        frames = _frames(krs, [])
+        nights = _CountingNights(frames.kr, frames.kpi)
+        object.__setattr__(nights, "read", [])
+        history = load_history(nights, 12, b"", since=dt.date(2026, 10, 1))
+        assert history is not None
+        assert (dt.date(2026, 9, 29) in nights.read) is read, earlier
+        assert bool(history.respellings.before[OBJECTIVE]) is read
