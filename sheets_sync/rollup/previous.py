@@ -29,6 +29,7 @@ from sheets_sync.rollup.tables import StaleData
 
 log = logging.getLogger(__name__)
 LONG_TABLES = ("objectives", "key_results", "kpis")
+SUMMARY = "Summary"
 # Text cells are read as the text they hold: left to pandas, a period named "2026.10" came
 # back as the number 2026.1 and a team named "NA" or "null" as missing, so their rows no
 # longer matched tonight's period or team. Only an empty cell is blank.
@@ -57,24 +58,40 @@ def load_previous(
     try:
         # before calamine: a stray cell at XFD1048576 made it allocate 512 GiB and abort
         # the process (until 2026-12-07), past any ``except``
-        check_workbook(Path(path), tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), "Summary"])
-        frames = pd.read_excel(
-            path,
-            sheet_name=[TAB_NAMES[t] for t in LONG_TABLES],
-            engine="calamine",
-            dtype=_TEXT_COLUMNS,
-            keep_default_na=False,
-            na_values=[""],
-        )
-        summary = pd.read_excel(
-            path,
-            sheet_name="Summary",
-            header=None,
-            engine="calamine",
-            converters={0: str},  # the team names, as typed
-            keep_default_na=False,
-            na_values=[""],
-        )
+        there = check_workbook(Path(path), tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY])
+        # only the tabs there: one renamed or deleted lost every table (``Worksheet named
+        # 'KPIs' not found``, until 2026-12-07); a missing one has no last good data
+        for tab in [*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY]:
+            if tab not in there:
+                log.warning(
+                    "previous rollup %s has no tab %s: no last good data from it",
+                    path,
+                    quote_tab(tab),
+                )
+        frames = {TAB_NAMES[t]: pd.DataFrame(columns=["Team"]) for t in LONG_TABLES}
+        longs = [TAB_NAMES[t] for t in LONG_TABLES if TAB_NAMES[t] in there]
+        if longs:
+            frames.update(
+                pd.read_excel(
+                    path,
+                    sheet_name=longs,
+                    engine="calamine",
+                    dtype=_TEXT_COLUMNS,
+                    keep_default_na=False,
+                    na_values=[""],
+                )
+            )
+        summary = pd.DataFrame()
+        if SUMMARY in there:
+            summary = pd.read_excel(
+                path,
+                sheet_name=SUMMARY,
+                header=None,
+                engine="calamine",
+                converters={0: str},  # the team names, as typed
+                keep_default_na=False,
+                na_values=[""],
+            )
     except SheetsSyncError as exc:  # refused by the checks: the file named once
         said = f"{quote_tab(exc.tab)}: {exc.message}" if exc.tab else exc.message
         log.warning("previous rollup %s unreadable, no last good data: %s", path, said)

@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from sheets_sync.backends.excel.reader import _locate_sheets
-from sheets_sync.backends.excel.safety import inspect_package, refuse_oversized_file
+from sheets_sync.backends.excel.reader import _locate_sheets, _rels
+from sheets_sync.backends.excel.safety import (
+    inspect_package,
+    normalise_part_name,
+    refuse_oversized_file,
+)
 from sheets_sync.backends.excel.sheetscan import Scan, scan_ods, scan_worksheet
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import a1
@@ -35,28 +39,53 @@ def check_workbook(
     source: str | None = None,
     max_bytes: int = MAX_PREVIOUS_BYTES,
     max_cells: int = MAX_PREVIOUS_CELLS,
-) -> None:
+) -> list[str]:
     """Raise a ``WorkbookError`` (naming the file, and the tab) unless ``path`` is a safe
     package whose tabs named in ``tabs`` (exact names, as pandas reads them) each span at
-    most ``max_cells`` from A1."""
+    most ``max_cells`` from A1; return those of ``tabs`` the workbook has, in order."""
     name = source or str(path)
     try:
         refuse_oversized_file(path.stat().st_size, max_bytes, name)
         data = path.read_bytes()
     except OSError as exc:
         raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=name) from exc
-    package = inspect_package(data, source=name, max_uncompressed_bytes=max_bytes)
-    del data
+    # only the parts calamine reads for these tabs: the History tab grows every night
+    # (keep_snapshots), and inflating it too refused a 2,000-team company's own rollup
+    # (until 2026-12-07)
+    frame = {"[content_types].xml", "mimetype", "content.xml"}
+    package = inspect_package(
+        data, source=name, max_uncompressed_bytes=max_bytes,
+        read=lambda n: n in frame or n.endswith(".rels"),
+    )  # fmt: skip
     wanted = set(tabs)
     scans: dict[str, Scan] = {}
     if package.kind == "ods":
         scans = {t: s for t, s in scan_ods(package.parts["content.xml"], name).items()
                  if t in wanted}  # fmt: skip
     else:
-        for tab, where in _locate_sheets(package, name)[0].items():
-            xml = package.part(where.part) if where.part and tab in wanted else None
+        main = next(
+            (t for typ, t in _rels(package, "", name).values() if typ.endswith("/officeDocument")),
+            "xl/workbook.xml",
+        )
+        frame.add(normalise_part_name(main).lower())
+        package = inspect_package(
+            data, source=name, max_uncompressed_bytes=max_bytes,
+            read=lambda n: n in frame or n.endswith(".rels"),
+        )  # fmt: skip
+        sheets = {
+            tab: normalise_part_name(where.part).lower()
+            for tab, where in _locate_sheets(package, name)[0].items()
+            if where.part and tab in wanted
+        }
+        package = inspect_package(
+            data, source=name, max_uncompressed_bytes=max_bytes,
+            read=lambda n: n in frame or n in sheets.values() or n.endswith(".rels"),
+        )  # fmt: skip
+        for tab, part in sheets.items():
+            xml = package.part(part)
             if xml is not None:
                 scans[tab] = scan_worksheet(xml, name, tab)
+    del data
     for tab, scan in scans.items():
         cells = scan.max_row * scan.max_col
         if cells > max_cells:
@@ -66,3 +95,4 @@ def check_workbook(
                 source=name,
                 tab=tab,
             )
+    return [t for t in tabs if t in scans]

@@ -13,7 +13,7 @@ import contextlib
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from types import TracebackType
@@ -237,11 +237,20 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
             ) from exc
 
 
-def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) -> Package:
+def inspect_package(
+    data: bytes,
+    *,
+    source: str,
+    max_uncompressed_bytes: int,
+    read: Callable[[str], bool] | None = None,
+) -> Package:
     """Check a candidate workbook and return its inflated XML parts.
 
     Raises a ``WorkbookError`` subclass for anything that is not a safe, intact
-    .xlsx/.xlsm/.ods package; never hands a doubtful byte to a parser.
+    .xlsx/.xlsm/.ods package; never hands a doubtful byte to a parser. With ``read`` (a
+    lower-cased part name -> whether to inflate it), only those parts are inflated and
+    count towards ``max_uncompressed_bytes`` (every entry's name is still checked): the
+    previous company workbook's few tabs, not its History (``extent.check_workbook``).
     """
     _refuse_non_zip(data, source)
     try:
@@ -249,7 +258,10 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    declared = sum(info.file_size for info in infos)
+    chosen = read or (lambda _name: True)
+    declared = sum(
+        info.file_size for info in infos if chosen(normalise_part_name(info.filename).lower())
+    )
     if declared > max_uncompressed_bytes:
         raise WorkbookTooLargeError(
             f"the workbook would inflate to {_mib(declared)}, "
@@ -272,7 +284,7 @@ def inspect_package(data: bytes, *, source: str, max_uncompressed_bytes: int) ->
         if first != info.filename:
             case_twins.append((first, info.filename))
         lower = name.lower()
-        if not _read_here(lower):
+        if not _read_here(lower) or not chosen(lower):
             continue
         with unzip_errors(source):
             body = _inflate(zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source)

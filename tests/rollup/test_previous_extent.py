@@ -1,0 +1,62 @@
+"""The previous company workbook's checks before calamine read only what calamine reads:
+the workbook part, the relationships, the content types and the Objectives, Key results,
+KPIs and Summary tabs. The other tabs (History grows every night) are neither inflated nor
+counted against the size limit; a tab renamed or deleted loses its table only."""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.backends.excel.extent import check_workbook
+from sheets_sync.rollup import write_rollup_xlsx
+from sheets_sync.rollup.previous import LONG_TABLES, load_previous
+from sheets_sync.rollup.schema import TAB_NAMES
+from tests.rollup.test_previous_split import odd_rollup
+
+TABS = [*(TAB_NAMES[t] for t in LONG_TABLES), "Summary"]
+
+
+def test_a_large_other_tab_is_not_counted_against_the_limit(tmp_path: Path) -> None:
+    """Until 2026-12-07 every part was inflated: at 2,000 teams x 25 nights of History
+    the company's own workbook was refused (``would inflate to 1132.9 MiB``)."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    book = openpyxl.load_workbook(path)
+    notes = book.create_sheet("Notes")
+    for row in range(1, 3001):
+        notes.cell(row, 1, "x" * 200)
+        notes.cell(row, 2, row)
+    book.save(path)
+    with zipfile.ZipFile(path) as zf:
+        sizes = {i.filename: i.file_size for i in zf.infolist()}
+    big = max(sizes, key=lambda n: sizes[n])
+    assert sizes[big] > sum(sizes.values()) / 2  # the Notes tab: most of the inflated XML
+    limit = sum(sizes.values()) - sizes[big] // 2
+    assert check_workbook(path, tabs=TABS, max_bytes=limit) == TABS
+
+
+def test_a_renamed_tab_loses_only_its_own_table(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Until 2026-12-07 ``Worksheet named 'KPIs' not found`` lost every table."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    openpyxl.load_workbook(path).save(path)  # as saved by openpyxl, whole
+    whole = load_previous(path, ["Sales"], None)["Sales"]
+    book = openpyxl.load_workbook(path)
+    book["KPIs"].title = "KPIs old"
+    book.save(path)
+    assert check_workbook(path, tabs=TABS) == [t for t in TABS if t != "KPIs"]
+    with caplog.at_level(logging.WARNING):
+        got = load_previous(path, ["Sales"], None)["Sales"]
+    assert len(whole.kpis) > 0
+    assert got.kpis.empty
+    assert list(got.kpis.columns) == list(whole.kpis.columns)
+    assert got.objectives.equals(whole.objectives)
+    assert got.key_results.equals(whole.key_results)
+    assert "has no tab KPIs: no last good data from it" in caplog.text
