@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import SheetsSyncError
+from sheets_sync.errors import SheetsSyncError, WorkbookTooLargeError
 from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
@@ -92,6 +92,8 @@ def load_previous(
                 keep_default_na=False,
                 na_values=[""],
             )
+    except MemoryError:
+        raise out_of_memory(teams, str(path)) from None
     except SheetsSyncError as exc:  # refused by the checks: the file named once
         said = f"{quote_tab(exc.tab)}: {exc.message}" if exc.tab else exc.message
         log.warning("previous rollup %s unreadable, no last good data: %s", path, said)
@@ -113,6 +115,8 @@ def carry_logged(
     (until 2026-12-07 a date-time typed as text with a time zone stopped the night)."""
     try:
         return carry_previous(frames, summary, teams, period, where)
+    except MemoryError:
+        raise out_of_memory(teams, where) from None
     except Exception as exc:  # any cell nobody foresaw: tonight's rollup matters more
         log.warning(
             "previous rollup %s: its rows cannot be carried, no last good data: %s: %s",
@@ -121,6 +125,22 @@ def carry_logged(
             exc,
         )
         return {}
+
+
+def out_of_memory(teams: Collection[str], where: str) -> WorkbookTooLargeError:
+    """A read-back that ran out of memory, as the night's rollup failure: published
+    without them, the failed teams' rows were lost for good (the next night reads
+    tonight's rollup), as after a ``MemoryError`` logged as any failure (until
+    2026-12-07). Not chained: the error's frames held what was read."""
+    named = sorted(teams)
+    more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+    return WorkbookTooLargeError(
+        f"last night's rows of the teams that failed ({', '.join(named[:5])}{more}) could "
+        "not be read back (out of memory: other reads at once, or a rollup larger than "
+        "this machine holds); not published without them: the last rollup stays as it "
+        "is, and the next run reads it again",
+        source=where,
+    )
 
 
 def carry_previous(

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.extent import check_workbook
-from sheets_sync.rollup import write_rollup_xlsx
+from sheets_sync.errors import WorkbookTooLargeError
+from sheets_sync.rollup import previous, write_rollup_xlsx
 from sheets_sync.rollup.previous import LONG_TABLES, load_previous
 from sheets_sync.rollup.schema import TAB_NAMES
 from tests.rollup.test_previous_split import odd_rollup
@@ -60,3 +61,31 @@ def test_a_renamed_tab_loses_only_its_own_table(
     assert got.objectives.equals(whole.objectives)
     assert got.key_results.equals(whole.key_results)
     assert "has no tab KPIs: no last good data from it" in caplog.text
+
+
+@pytest.mark.parametrize("where", ["read", "carry"])
+def test_running_out_of_memory_is_the_nights_rollup_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Until 2026-12-07 a ``MemoryError`` was logged as any failure and the rollup went
+    out without the failed teams' rows: lost for good, the next night reads tonight's."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    if where == "read":
+        monkeypatch.setattr("pandas.read_excel", boom)
+    else:
+        monkeypatch.setattr(previous, "carry_previous", boom)
+    with pytest.raises(WorkbookTooLargeError) as caught:
+        load_previous(path, ["Sales", "Ops"], None)
+    assert caught.value.source == str(path)
+    assert caught.value.message == (
+        "last night's rows of the teams that failed (Ops, Sales) could not be read back (out "
+        "of memory: other reads at once, or a rollup larger than this machine holds); not "
+        "published without them: the last rollup stays as it is, and the next run reads it "
+        "again"
+    )
+    assert caught.value.__cause__ is None

@@ -24,7 +24,13 @@ import pandas as pd
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.errors import RetryExhaustedError, SheetsSyncError
 from sheets_sync.grid import quote_tab
-from sheets_sync.rollup.previous import LONG_TABLES, PreviousReader, carry_logged, moment_of
+from sheets_sync.rollup.previous import (
+    LONG_TABLES,
+    PreviousReader,
+    carry_logged,
+    moment_of,
+    out_of_memory,
+)
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
 from sheets_sync.sources import GSHEET_PREFIX
 
@@ -92,6 +98,8 @@ def load_previous_gsheet(
             source=source,
             status=exc.status,
         ) from exc
+    except MemoryError:  # published without them, their rows were lost for good
+        raise out_of_memory(teams, source) from None
     except Exception as exc:  # a refusal, a broken reply, a grid nobody foresaw
         mine = isinstance(exc, SheetsSyncError) and exc.source == source and not exc.tab
         said = exc.message if isinstance(exc, SheetsSyncError) and mine else str(exc)
