@@ -37,6 +37,8 @@ _TEXT_COLUMNS = {c.name: "string" for t in LONG_TABLES for c in TABLES[t] if c.k
 _FLAGS = {t: [c.name for c in TABLES[t] if c.kind is Kind.FLAG] for t in LONG_TABLES}
 _FLAG_TEXT = {"true": True, "false": False}
 _COUNTS = {t: [c.name for c in TABLES[t] if c.kind is Kind.COUNT] for t in LONG_TABLES}
+_MOMENT_KINDS = (Kind.DATE, Kind.DATETIME)
+_MOMENTS = {t: [c.name for c in TABLES[t] if c.kind in _MOMENT_KINDS] for t in LONG_TABLES}
 #: a previous rollup elsewhere (a Google one): the failed teams and tonight's period in,
 #: their last good rows out, as ``load_previous`` gives them (``carry_previous``)
 PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
@@ -265,6 +267,12 @@ def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
     flags = [n for n in _FLAGS[table] if n in rows.columns and rows[n].dtype != bool]
     if flags:  # a flag typed over by hand (``yes``) failed the cast, and the night with it
         rows = rows.assign(**{n: rows[n].map(_flag_value) for n in flags})
+    moments = [
+        n for n in _MOMENTS[table]
+        if n in rows.columns and not pd.api.types.is_datetime64_any_dtype(rows[n])
+    ]  # fmt: skip
+    if moments:  # a date in General format is its serial day count, not nanoseconds
+        rows = rows.assign(**{n: rows[n].astype(object).map(_serial) for n in moments})
     counts = [n for n in _COUNTS[table] if n in rows.columns]
     if counts:  # and so did a count typed as 1E+20: no count is past 2**53
         rows = rows.assign(**{n: _count(rows[n]) for n in counts})
@@ -274,6 +282,15 @@ def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
 def _count(series: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(series.astype(object), errors="coerce").astype("float64")
     return numbers.where(numbers.abs() <= 2**53)
+
+
+def _serial(value: object) -> object:
+    """A number in a moment column as the date-time it counts (``moment_of``); anything
+    else as it is (text is the schema's to cast). Until 2026-12-07 a ``Due date`` or
+    ``Last successful read`` in General format was read as nanoseconds since 1970."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return value
+    return moment_of(value)
 
 
 def _flag_value(value: object) -> bool | None:
