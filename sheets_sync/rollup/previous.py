@@ -340,7 +340,9 @@ def moment_of(value: Any) -> dt.datetime | None:
         except (OverflowError, ValueError):
             return None
     try:
-        with warnings.catch_warnings():  # "15/02/2026": read day first, as pandas guesses
+        # month first as pandas reads it (03/04/2026 is 4 March), unless the first number
+        # cannot be a month (15/02/2026 is 15 February): its UserWarning is not shown
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             stamp = pd.to_datetime(value, errors="coerce", utc=True)
     except (TypeError, ValueError, OverflowError):

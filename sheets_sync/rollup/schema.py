@@ -10,6 +10,7 @@ the same columns and dtypes.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -301,8 +302,15 @@ def _cast(series: pd.Series, kind: Kind) -> pd.Series:
     if kind is Kind.TEXT:
         return _as_text(series)
     if kind in (Kind.DATE, Kind.DATETIME):
-        # a zone typed by hand (``2026-03-31T00:00:00Z``): the instant in UTC, not a crash
-        moments = pd.to_datetime(series.astype(object), errors="coerce", utc=True)
+        # a zone typed by hand (``2026-03-31T00:00:00Z``): the instant in UTC, not a crash;
+        # each cell parsed as typed (``format="mixed"``): guessed from the first, a column
+        # of ``15/02/2026`` and ``2026-03-01 10:00`` lost the second, with a raw pandas
+        # UserWarning on stderr (until 2026-12-07); read as ``previous.moment_of`` reads one
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            moments = pd.to_datetime(
+                series.astype(object), errors="coerce", utc=True, format="mixed"
+            )
         return moments.dt.tz_localize(None).astype("datetime64[us]")
     if kind is Kind.NUMBER:
         return pd.to_numeric(series.astype(object), errors="coerce").astype("float64")

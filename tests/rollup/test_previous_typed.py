@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,7 @@ import pytest
 
 from sheets_sync.rollup import previous, write_rollup_xlsx
 from sheets_sync.rollup.previous import load_previous, moment_of
+from sheets_sync.rollup.schema import Kind, _cast
 from tests.rollup.fixtures import PERIOD
 from tests.rollup.test_previous_split import odd_rollup
 
@@ -111,6 +113,8 @@ def test_a_cell_nobody_foresaw_is_logged_never_fatal(
         (1e300, None),
         (dt.datetime(2026, 1, 1, 6, 30), dt.datetime(2026, 1, 1, 6, 30)),
         (pd.Timestamp("2026-01-01 06:30", tz="Europe/Paris"), dt.datetime(2026, 1, 1, 5, 30)),
+        ("03/04/2026", dt.datetime(2026, 3, 4)),  # month first, as pandas reads it
+        ("15/02/2026", dt.datetime(2026, 2, 15)),  # unless the first cannot be a month
     ],
 )
 def test_moment_of(value: object, want: dt.datetime | None) -> None:
@@ -152,4 +156,20 @@ def test_a_stray_cell_far_from_the_table_is_refused_before_calamine(tmp_path: Pa
         "A1:XFD1048576 (17,179,869,184 cells, limit 10,000,000): delete the stray cells far "
         "from its table",
         "{}",
+    ]
+
+
+def test_a_column_mixing_typed_formats_keeps_each_date_and_warns_nothing() -> None:
+    """Until 2026-12-07 pandas guessed the format from the first cell: the second was lost
+    (NaT) and a raw ``UserWarning`` (``Parsing dates in %d/%m/%Y format ...``) went to
+    stderr."""
+    typed = pd.Series(["15/02/2026", "2026-03-01 10:00", "x", "2026-02-15 06:30 +01:00"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = _cast(typed.astype(object), Kind.DATETIME)
+    assert list(got) == [
+        pd.Timestamp("2026-02-15"),
+        pd.Timestamp("2026-03-01 10:00"),
+        pd.NaT,
+        pd.Timestamp("2026-02-15 05:30"),
     ]
