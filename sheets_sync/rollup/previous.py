@@ -129,19 +129,37 @@ def carry_logged(
         return {}
 
 
-def out_of_memory(teams: Collection[str], where: str) -> WorkbookTooLargeError:
+def out_of_memory(
+    teams: Collection[str], where: str, *, export: bool = False
+) -> WorkbookTooLargeError:
     """A read-back that ran out of memory, as the night's rollup failure: published
     without them, the failed teams' rows were lost for good (the next night reads
     tonight's rollup), as after a ``MemoryError`` logged as any failure (until
     2026-12-07). Not chained: the error's frames held what was read."""
+    return WorkbookTooLargeError(
+        f"last night's rows of the teams that failed ({named_teams(teams)}) could not be "
+        "read back (out of memory: other reads at once, or a rollup larger than this "
+        f"machine holds); {without_them(export)}",
+        source=where,
+    )
+
+
+def named_teams(teams: Collection[str]) -> str:
+    """The failed teams, the first five by name."""
     named = sorted(teams)
     more = f" and {len(named) - 5} more" if len(named) > 5 else ""
-    return WorkbookTooLargeError(
-        f"last night's rows of the teams that failed ({', '.join(named[:5])}{more}) could "
-        "not be read back (out of memory: other reads at once, or a rollup larger than "
-        "this machine holds); not published without them: the last rollup stays as it "
-        "is, and the next run reads it again",
-        source=where,
+    return f"{', '.join(named[:5])}{more}"
+
+
+def without_them(export: bool) -> str:
+    """What a read-back that failed leaves: the nightly rollup is not published (the last
+    one stays whole), an export writes no file (until 2026-12-07 it said the rollup was
+    not published, which an export never does)."""
+    if export:
+        return "nothing exported without them: export again once it reads"
+    return (
+        "not published without them: the last rollup stays as it is, and the next run "
+        "reads it again"
     )
 
 

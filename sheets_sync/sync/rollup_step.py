@@ -90,14 +90,14 @@ class RollupPrep:
             self.staged.unlink(missing_ok=True)
 
 
-def previous_workbook(ws: Workspace) -> Path | PreviousReader | None:
+def previous_workbook(ws: Workspace, *, export: bool = False) -> Path | PreviousReader | None:
     """Last night's company workbook, whose rows a team that cannot be read keeps (Stale
     data); for a Google rollup, what reads them back from it (called only when a team
     failed: one ``values:batchGet``, ``backends.gsheets.previous``)."""
     if ws.rollup_is_google:
         from sheets_sync.backends.gsheets.previous import previous_reader
 
-        return previous_reader(ws)
+        return previous_reader(ws, export=export)
     if not ws.rollup_path.is_file():
         return None
     return ws.rollup_path

@@ -368,7 +368,7 @@ def export_workspace(
 
     day = dt.date.today() if as_of is None else as_of
     result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))
-    previous = rollup_step.previous_workbook(workspace)
+    previous = rollup_step.previous_workbook(workspace, export=True)
     rollup = build_rollup(list(result.runs), result.context, previous=previous)
     return result, export_tables(rollup, Path(out_dir), fmt)
 

@@ -29,7 +29,9 @@ from sheets_sync.rollup.previous import (
     PreviousReader,
     carry_logged,
     moment_of,
+    named_teams,
     out_of_memory,
+    without_them,
 )
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
 from sheets_sync.sources import GSHEET_PREFIX
@@ -49,11 +51,14 @@ _MOMENTS = {c.name for t in (*LONG_TABLES, "summary") for c in TABLES[t]
 _TEXT = {c.name for t in LONG_TABLES for c in TABLES[t] if c.kind is Kind.TEXT}
 
 
-def previous_reader(workspace: Workspace, client: SheetsClient | None = None) -> PreviousReader:
-    """What ``build_rollup`` calls with the failed teams (and only when some failed)."""
+def previous_reader(
+    workspace: Workspace, client: SheetsClient | None = None, *, export: bool = False
+) -> PreviousReader:
+    """What ``build_rollup`` calls with the failed teams (and only when some failed);
+    ``export``: for ``sheets-sync export``, which a failed read-back stops unpublished."""
 
     def read(teams: Collection[str], period: str | None) -> dict[str, StaleData]:
-        return load_previous_gsheet(workspace, teams, period, client)
+        return load_previous_gsheet(workspace, teams, period, client, export=export)
 
     return read
 
@@ -63,6 +68,8 @@ def load_previous_gsheet(
     teams: Collection[str],
     period: str | None = None,
     client: SheetsClient | None = None,
+    *,
+    export: bool = False,
 ) -> dict[str, StaleData]:
     """Last good rows of ``teams`` in the Google rollup ``workspace.rollup_output``."""
     source = workspace.rollup_output
@@ -89,17 +96,14 @@ def load_previous_gsheet(
         # would be lost for good (the next night reads tonight's rollup); not published,
         # last night's stays whole and the next night reads it again
         why = exc.message.removesuffix("; will retry next run")
-        named = sorted(teams)
-        more = f" and {len(named) - 5} more" if len(named) > 5 else ""
         raise RetryExhaustedError(
-            f"last night's rows of the teams that failed ({', '.join(named[:5])}{more}) could "
-            f"not be read back ({why}); not published without them: the last rollup stays "
-            "as it is, and the next run reads it again",
+            f"last night's rows of the teams that failed ({named_teams(teams)}) could not "
+            f"be read back ({why}); {without_them(export)}",
             source=source,
             status=exc.status,
         ) from exc
     except MemoryError:  # published without them, their rows were lost for good
-        raise out_of_memory(teams, source) from None
+        raise out_of_memory(teams, source, export=export) from None
     except Exception as exc:  # a refusal, a broken reply, a grid nobody foresaw
         mine = isinstance(exc, SheetsSyncError) and exc.source == source and not exc.tab
         said = exc.message if isinstance(exc, SheetsSyncError) and mine else str(exc)

@@ -16,6 +16,7 @@ from sheets_sync.backends.gsheets.client import SHEETS_URL
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
+from sheets_sync.errors import RetryExhaustedError
 from sheets_sync.sync.run import export_workspace
 from tests.backends.gsheets.test_gsheets_rollup_stale import _summary, _sync, _table, teams
 
@@ -190,6 +191,31 @@ def test_export_of_a_google_rollup_carries_a_failed_teams_rows(
     kr = pd.read_csv(tmp_path / "exp" / "key_results.csv")
     t1 = kr[kr["Team"] == "T1"]
     assert len(t1) == 4 and t1["Stale data"].all()
+
+
+def test_export_whose_read_back_fails_says_it_exported_nothing(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, teams: list[str]
+) -> None:
+    """Until 2026-12-07 it said ``not published ... the last rollup stays as it is``, of
+    an export, which publishes nothing."""
+    _night_1(emulator, sa_info, tmp_path, teams)
+    del emulator.state.spreadsheets[teams[1]]
+    emulator.faults.answer_endpoint("values.batchGet", 500, _error(500, "INTERNAL"))
+    clear_clients()
+    try:
+        with pytest.raises(RetryExhaustedError) as caught:
+            export_workspace(
+                load_workspace(tmp_path / "sheets-sync.yaml"), tmp_path / "exp", "csv",
+                as_of=dt.date(2026, 2, 15),
+            )  # fmt: skip
+    finally:
+        emulator.faults.answers.clear()
+        clear_clients()
+    said = caught.value.message
+    assert "last night's rows of the teams that failed (T1) could not be read back" in said
+    assert said.endswith("; nothing exported without them: export again once it reads")
+    assert "published" not in said
+    assert not list((tmp_path / "exp").glob("*.csv"))
 
 
 def test_any_other_failure_of_the_read_back_is_logged_never_fatal(
