@@ -195,7 +195,8 @@ def read_workbook_bytes(
             formulas, arrays = formula_cells(xml)
             if formulas:
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
-            if uncalculated := uncalculated_cells(xml):
+            # a subset of the formula cells: a formula-free tab skips its four scans
+            if formulas and (uncalculated := uncalculated_cells(xml)):
                 shared = shared_masters(xml, uncalculated)
                 grid = replace(grid, uncalculated=uncalculated, shared_from=shared)
             vms = vm_cells(xml)
