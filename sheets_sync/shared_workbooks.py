@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from sheets_sync.grid import quote_tab, tab_key
+from sheets_sync.grid import as_typed, tab_key
 
 if TYPE_CHECKING:
     from sheets_sync.mapping.spec import TabNames
@@ -187,7 +187,7 @@ class Clash(NamedTuple):
 
     def problem(self) -> str:
         """The configuration problem, naming both teams, the workbook and the tab."""
-        team, first, tab = self.team.name, self.first.name, quote_tab(self.tab)
+        team, first, tab = self.team.name, self.first.name, as_typed(self.tab)
         if self.theirs is not None:
             reads = "reads" if self.exact else "can read"
             return (
@@ -216,7 +216,7 @@ def linked_message(real: Path, holder: str, tab: str, what: str, theirs: str | N
     until 2026-12-06). "the tab KPIs, which team 'Sales' reads": until 2026-12-07 the
     tab's name and the team ran together."""
     start = f"is a symbolic link to {real}, the workbook of team {holder!r}; not read or written"
-    tab = quote_tab(tab)
+    tab = as_typed(tab)
     if theirs is not None:
         return (
             f"{start} (it would read as its {what} the tab {tab}, which team {holder!r} reads "

@@ -28,9 +28,9 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    as_typed,
     column_letter,
     column_spans,
-    quote_tab,
     tab_key,
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
@@ -151,24 +151,16 @@ def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) ->
     if tab_key(goals) != tab_key(kpis):
         return
     assert mapping.kpis is not None
-    okrs, kpi_tab = _as_typed(mapping.okrs.sheet[0]), _as_typed(mapping.kpis.sheet[0])
+    okrs, kpi_tab = as_typed(mapping.okrs.sheet[0]), as_typed(mapping.kpis.sheet[0])
+    okr_list = ", ".join(map(as_typed, mapping.okrs.sheet))
+    kpi_list = ", ".join(map(as_typed, mapping.kpis.sheet))
     raise LayoutError(
         "the key results and the KPIs would both be read from this tab, the first of "
-        f"okrs.sheet ({', '.join(mapping.okrs.sheet)}) and of kpis.sheet "
-        f"({', '.join(mapping.kpis.sheet)}) the workbook has; each is read from a tab of "
-        f"its own: add a tab named {okrs} or {kpi_tab}",
+        f"okrs.sheet ({okr_list}) and of kpis.sheet ({kpi_list}) the workbook has; each is "
+        f"read from a tab of its own: add a tab named {okrs} or {kpi_tab}",
         source=source,
         tab=kpis,
     )
-
-
-def _as_typed(name: str) -> str:
-    """A tab's name as the team types it on the tab and finds it in the tab bar, in words
-    beside the location (``sales.xlsx!Bob's``): bare when nothing can be misread (``OKRs``),
-    else whole in double quotes (``"Bob's OKRs"``, ``"OKRs "``). A formula's quoting
-    (``'Bob''s OKRs'``, until 2026-12-07) would have the team type the doubled quote, and
-    named the tab two ways beside the location."""
-    return name if quote_tab(name) == name else f'"{name}"'
 
 
 def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
@@ -179,7 +171,7 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
     if not twins:
         return []
-    first, others = _as_typed(name), " and ".join(map(_as_typed, twins))
+    first, others = as_typed(name), " and ".join(map(as_typed, twins))
     return [
         Finding(
             Severity.WARNING,
@@ -464,12 +456,11 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
         name = find_sheet(data, spec)
         if name is None:
             if spec.required:
-                have = ", ".join(data.sheet_names[:TABS_LISTED]) or "none"
+                have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
                 if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
                     have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
-                raise LayoutError(
-                    f"no tab named {' or '.join(spec.sheet)} (tabs: {have})", source=data.source
-                )
+                wanted = " or ".join(map(as_typed, spec.sheet))
+                raise LayoutError(f"no tab named {wanted} (tabs: {have})", source=data.source)
             findings.append(
                 Finding(
                     Severity.WARNING,

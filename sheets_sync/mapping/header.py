@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellError, CellValue, SheetGrid, a1
+from sheets_sync.grid import CellError, CellValue, SheetGrid, a1, as_typed
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import TabSpec
 
@@ -153,7 +153,7 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     if grid.max_row == 0 and grid.kind:
         message = (
             f"the tab is {grid.kind}, not a tab of cells (no header row with {need}): "
-            f"rename it, and keep the data in a plain tab named {grid.name}"
+            f"rename it, and keep the data in a plain tab named {as_typed(grid.name)}"
         )
     elif grid.max_row == 0:
         message = f"the tab is empty (no header row with {need})"

@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
-from sheets_sync.grid import quote_tab, tab_key
+from sheets_sync.grid import as_typed, tab_key
 from sheets_sync.logs import one_line
 from sheets_sync.mapping.fields import (
     FILL_DOWN_DEFAULT,
@@ -273,15 +273,15 @@ def _shared_tab(spec: MappingSpec, source: str) -> list[str]:
     fallback: ``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) meets only in a workbook with
     neither first name, so it is refused at read time, for that team alone
     (``extract``): refused here it stopped every team, with workbooks that had both tabs.
-    The tab is named as a formula names it (``OKRs``, ``'Q1 OKRs'``), as every message
-    naming a tab does (until 2026-12-07 Python's repr: ``'OKRs'``)."""
+    The tab is named in words as the team types it (``OKRs``, ``"Q1 OKRs"``: ``as_typed``;
+    until 2026-12-07 Python's repr, ``'OKRs'``, then for a day a formula's quoting)."""
     if spec.kpis is None:
         return []
     name = spec.kpis.sheet[0]
     if tab_key(name) != tab_key(spec.okrs.sheet[0]):
         return []
     return [
-        f"{source}: kpis.sheet: {quote_tab(name)} is a tab of okrs.sheet too; the key results "
+        f"{source}: kpis.sheet: {as_typed(name)} is a tab of okrs.sheet too; the key results "
         "and the "
         "KPIs are each read from a tab of their own"
     ]

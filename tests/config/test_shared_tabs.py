@@ -93,7 +93,7 @@ def test_a_tab_name_spelt_otherwise_is_the_same_tab(workspace: Path) -> None:
         {"sales": "okrs:\n  sheet: [Sales OKRs]\n", "ops": "okrs:\n  sheet: [sales-okrs]\n"},
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
-        "as team 'Sales' (teams/sales.xlsx, tab 'sales-okrs'); the rollup would count its "
+        "as team 'Sales' (teams/sales.xlsx, tab \"sales-okrs\"); the rollup would count its "
         "goals twice"
     ]
 
@@ -123,7 +123,7 @@ def test_kpi_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> 
         },
     ) == [
         "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
-        "workbook as team 'Sales' (teams/sales.xlsx, tab 'metrics!', in both teams' tab lists: "
+        "workbook as team 'Sales' (teams/sales.xlsx, tab \"metrics!\", in both teams' tab lists: "
         "a team reads the first of its tabs the workbook has); the rollup would count its KPIs "
         "twice"
     ]
@@ -168,7 +168,7 @@ def test_every_shared_tab_of_a_workbook_is_reported_at_once(workspace: Path) -> 
         "sheets-sync.yaml: teams[2].source: team 'Web' reads the same tab of the same "
         "workbook as team 'Sales' (teams/sales.xlsx, tab kpis); the rollup would count its "
         "KPIs twice",
-        can_read.format(i=2, team="Web", other="Ops", tab="'web okrs'"),
+        can_read.format(i=2, team="Web", other="Ops", tab='"web okrs"'),
         can_read.format(i=3, team="Hr", other="Sales", tab="OKRS"),
         can_read.format(i=3, team="Hr", other="Ops", tab="OKRS"),
     ]
@@ -193,14 +193,12 @@ def test_one_teams_goals_tab_as_the_others_kpi_tab_is_a_problem(workspace: Path)
 
 @pytest.mark.parametrize(
     ("sheet", "named"),
-    [('"Bob\'s"', "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("OKRs", "OKRs")],
+    [('"Bob\'s"', '"Bob\'s"'), ("Q1 OKRs", '"Q1 OKRs"'), ("A1", '"A1"'), ("OKRs", "OKRs")],
 )
-def test_a_shared_tab_is_named_as_a_formula_names_it(
-    workspace: Path, sheet: str, named: str
-) -> None:
-    """``tab 'Bob''s'``, as a formula (and the cell locations of read errors) name the
-    tab: until 2026-12-07 Python's repr, ``tab "Bob's"`` and ``tab 'A1'`` beside
-    ``tab 'OKRs'``, quoting every name whether it needs it or not."""
+def test_a_shared_tab_is_named_as_typed(workspace: Path, sheet: str, named: str) -> None:
+    """``tab "Bob's"``, in words as the team types it (``grid.as_typed``): until
+    2026-12-07 Python's repr, ``tab 'A1'`` beside ``tab 'OKRs'``, then for a day a
+    formula's quoting, ``tab 'Bob''s'``."""
     assert _two_teams_of_one_workbook(
         workspace, {team: f"okrs:\n  sheet: [{sheet}]\n" for team in ("sales", "ops")}
     ) == [

@@ -44,7 +44,7 @@ def test_a_missing_tab_lists_twenty_of_the_workbooks_tabs() -> None:
         extract(data, load_mapping("standard"))
     shown = ", ".join(names[:20])
     assert str(info.value) == (
-        f"big.xlsx: no tab named OKRs or OKR or Key results (tabs: {shown} and 1,004 more)"
+        f'big.xlsx: no tab named OKRs or OKR or "Key results" (tabs: {shown} and 1,004 more)'
     )
 
 
@@ -457,7 +457,7 @@ def test_goals_and_kpis_read_from_one_fallback_tab_fail_the_team() -> None:
         extract(WorkbookData("sales.xlsx", ("Sheet1",), {"Sheet1": grid}), mapping)
     assert str(caught.value) == (
         "sales.xlsx!Sheet1: the key results and the KPIs would both be read from this tab, "
-        "the first of okrs.sheet (OKRs, Sheet1) and of kpis.sheet (KPIs, sheet 1) the "
+        'the first of okrs.sheet (OKRs, Sheet1) and of kpis.sheet (KPIs, "sheet 1") the '
         "workbook has; each is read from a tab of its own: add a tab named OKRs or KPIs"
     )
     tabs = {"Sheet1": grid, "KPIs": SheetGrid("KPIs", rows)}

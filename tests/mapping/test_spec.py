@@ -166,14 +166,15 @@ def test_a_tab_named_for_both_goals_and_kpis_is_an_error() -> None:
     ]
 
 
-def test_the_tab_named_for_both_is_named_as_a_formula_does() -> None:
-    """As every message naming a tab (``grid.quote_tab``): until 2026-12-07 this one
-    gave Python's repr, ``"Bob's OKRs"``, where the others say ``'Bob''s OKRs'``."""
+def test_the_tab_named_for_both_is_named_as_typed() -> None:
+    """In words, as the team types it in the YAML and on the tab (``grid.as_typed``):
+    until 2026-12-07 Python's repr (``"Bob's OKRs"``, ``'OKRs'``), then for a day a
+    formula's quoting, ``'Bob''s OKRs'``, a doubled quote the team never types."""
     text = "name: mine\nokrs:\n  sheet: [Bob's OKRs]\nkpis:\n  sheet: [Bob's OKRs]\n"
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: kpis.sheet: 'Bob''s OKRs' is a tab of okrs.sheet too; the key results and "
+        'mine.yaml: kpis.sheet: "Bob\'s OKRs" is a tab of okrs.sheet too; the key results and '
         "the KPIs are each read from a tab of their own"
     ]
 

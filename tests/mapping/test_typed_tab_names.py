@@ -5,10 +5,13 @@ had the team type a doubled quote, and named one tab two ways on one line."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import openpyxl
 import pytest
 
 from sheets_sync.errors import LayoutError
-from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData, as_typed
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import parse_mapping
 
@@ -40,3 +43,76 @@ def test_twin_tabs_are_named_as_the_location_names_them() -> None:
         'sales.xlsx!Bob\'s: tabs "Bob\'s" and Bobs read as one name; the first, "Bob\'s", '
         "is read and written: rename or delete the other"
     ]
+
+
+def test_a_missing_tab_names_the_wanted_and_the_found_tabs_as_typed() -> None:
+    """``(tabs: OKRs , Data, 2026)`` read as three tabs, one with a trailing space
+    unseen (until 2026-12-07)."""
+    mapping = parse_mapping("name: mine\nokrs:\n  sheet: [Bob's OKRs, OKR]\n", source="m.yaml")
+    tabs = {"OKRs ": SheetGrid("OKRs ", ROWS), "Data, 2026": SheetGrid("Data, 2026", ROWS)}
+    with pytest.raises(LayoutError) as caught:
+        extract(WorkbookData("sales.xlsx", tuple(tabs), tabs), mapping)
+    assert str(caught.value) == (
+        'sales.xlsx: no tab named "Bob\'s OKRs" or OKR (tabs: "OKRs ", "Data, 2026")'
+    )
+
+
+def test_the_fallback_lists_of_one_tab_layout_are_named_as_typed() -> None:
+    mapping = parse_mapping(
+        'name: mine\nokrs:\n  sheet: [Bob\'s OKRs, "Data, 2026"]\n'
+        'kpis:\n  sheet: [KPIs, "Data, 2026"]\n',
+        source="mine.yaml",
+    )
+    grid = SheetGrid("Data, 2026", ROWS)
+    with pytest.raises(LayoutError) as caught:
+        extract(WorkbookData("sales.xlsx", ("Data, 2026",), {"Data, 2026": grid}), mapping)
+    assert 'okrs.sheet ("Bob\'s OKRs", "Data, 2026") and of kpis.sheet (KPIs, "Data, 2026")' in (
+        str(caught.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("OKRs", "OKRs"),
+        ("Bob's OKRs", '"Bob\'s OKRs"'),
+        ("OKRs ", '"OKRs "'),
+        ("A1", '"A1"'),
+        ('"OKRs"', "'\"OKRs\"'"),  # in double quotes, ""OKRs"" reads as OKRs
+        ('Bob\'s "Q1"', "'Bob''s \"Q1\"'"),
+    ],
+)
+def test_as_typed(name: str, typed: str) -> None:
+    assert as_typed(name) == typed
+
+
+def test_twin_tabs_with_a_double_quote_are_told_apart() -> None:
+    """``tabs OKRs and ""OKRs"" read as one name`` (until 2026-12-07)."""
+    mapping = parse_mapping("name: mine\nokrs:\n  sheet: [OKRs]\n", source="mine.yaml")
+    tabs = {"OKRs": SheetGrid("OKRs", ROWS), '"OKRs"': SheetGrid('"OKRs"', ROWS)}
+    got = extract(WorkbookData("sales.xlsx", tuple(tabs), tabs), mapping)
+    said = [f.message for f in got.findings if "read as one name" in f.message]
+    assert said == [
+        "tabs OKRs and '\"OKRs\"' read as one name; the first, OKRs, is read and written: "
+        "rename or delete the other"
+    ]
+
+
+def test_the_other_messages_name_a_tab_as_typed(tmp_path: Path) -> None:
+    from sheets_sync.backends.excel.patch import patch_xlsx
+    from sheets_sync.errors import WorkbookError
+    from sheets_sync.grid import CellWrite
+    from sheets_sync.mapping.header import locate_header
+
+    wb = openpyxl.Workbook()
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        patch_xlsx(path.read_bytes(), [CellWrite("Data, 2026", 2, 1, 0.5)])
+    assert str(caught.value).endswith('the workbook has no tab named "Data, 2026"')
+    text = "name: m\nokrs:\n  sheet: [x]\n  header: {search: 5}\n"
+    spec = parse_mapping(text, source="m.yaml").okrs
+    chart = SheetGrid("Bob's OKRs", (), kind="a chart sheet")
+    with pytest.raises(LayoutError) as laid:
+        locate_header(chart, spec, "sales.xlsx")
+    assert str(laid.value).endswith('keep the data in a plain tab named "Bob\'s OKRs"')

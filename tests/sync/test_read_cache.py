@@ -493,4 +493,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 77: the same grid; the twin-tabs warning and the one-tab layout error name a tab as
     # the team types it (``"Bob's"``, bare when plain), not as a formula (``'Bob''s'``)
     # 78: ``shared_from``; a repeat names its value's row; fill-down and no-value fixes
-    assert (FORMAT, fields[-1]) == (78, "shared_from")
+    # 79: the same grid; every tab named in words as typed (``no tab named "Q1 OKRs"``)
+    assert (FORMAT, fields[-1]) == (79, "shared_from")

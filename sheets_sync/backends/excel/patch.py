@@ -43,7 +43,7 @@ from sheets_sync.errors import (
     WorkbookError,
     WorkbookTooLargeError,
 )
-from sheets_sync.grid import CellStyle, CellWrite, quote_tab
+from sheets_sync.grid import CellStyle, CellWrite, as_typed
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -197,7 +197,7 @@ def _sheet_for(name: str, sheets: list[SheetInfo]) -> SheetInfo:
     exact = [s for s in sheets if s.name == name]
     found = exact or [s for s in sheets if s.name.casefold() == name.casefold()]
     if not found:
-        raise WorkbookError(f"the workbook has no tab named {quote_tab(name)}", tab=name)
+        raise WorkbookError(f"the workbook has no tab named {as_typed(name)}", tab=name)
     if found[0].part is None:
         raise WorkbookError("tab is not a worksheet (chart or dialog sheet)", tab=name)
     return found[0]

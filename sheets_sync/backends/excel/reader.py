@@ -70,7 +70,7 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
-    quote_tab,
+    as_typed,
     tab_key,
 )
 
@@ -161,7 +161,7 @@ def read_workbook_bytes(
             where = locations.get(name)
             if where is None:
                 raise WorkbookError(
-                    f"cannot find the worksheet for tab {quote_tab(name)}", source=source
+                    f"cannot find the worksheet for tab {as_typed(name)}", source=source
                 )
             if where.is_chart or where.part is None:
                 kind = "a chart sheet" if where.is_chart else ""

@@ -38,6 +38,7 @@ from sheets_sync.grid import (
     SheetGrid,
     WorkbookData,
     a1,
+    as_typed,
     column_spans,
     quote_tab,
     tab_key,
@@ -403,7 +404,7 @@ class GoogleSheetsBackend:
             meta = self._meta.get(w.sheet)
             if meta is None:
                 raise LayoutError(
-                    f"tab {quote_tab(w.sheet)} is not in the spreadsheet (renamed or deleted since "
+                    f"tab {as_typed(w.sheet)} is not in the spreadsheet (renamed or deleted since "
                     "it was read?)",
                     source=self.display_name,
                     tab=w.sheet,

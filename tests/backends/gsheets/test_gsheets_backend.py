@@ -187,6 +187,9 @@ def test_write_to_unknown_tab_is_a_layout_error(emulator: Emulator, client: Any)
     data = backend.read(["OKRs"])
     with pytest.raises(LayoutError, match="Gone"):
         backend.write(data, [CellWrite("Gone", 1, 1, "x")])
+    with pytest.raises(LayoutError) as caught:  # as typed: a formula's quoting until 2026-12-07
+        backend.write(data, [CellWrite("Bob's OKRs", 1, 1, "x")])
+    assert caught.value.args[0].startswith('tab "Bob\'s OKRs" is not in the spreadsheet')
 
 
 def test_write_before_read_is_refused(emulator: Emulator, client: Any) -> None:
