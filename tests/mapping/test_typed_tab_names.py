@@ -116,3 +116,24 @@ def test_the_other_messages_name_a_tab_as_typed(tmp_path: Path) -> None:
     with pytest.raises(LayoutError) as laid:
         locate_header(chart, spec, "sales.xlsx")
     assert str(laid.value).endswith('keep the data in a plain tab named "Bob\'s OKRs"')
+
+
+def test_a_worksheet_the_package_does_not_locate_is_named_as_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab calamine lists that the workbook's parts do not place (a name spelt two
+    ways in workbook.xml): said in words, not as a formula quotes it (until 2026-12-07)."""
+    from sheets_sync.backends.excel import reader
+    from sheets_sync.errors import WorkbookError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Bob's OKRs"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    located = reader._locate_sheets
+    monkeypatch.setattr(reader, "_locate_sheets", lambda *a: ({}, *located(*a)[1:]))
+    with pytest.raises(WorkbookError) as caught:
+        reader.read_workbook(path, tabs=["Bob's OKRs"])
+    assert caught.value.args[0] == 'cannot find the worksheet for tab "Bob\'s OKRs"'
