@@ -140,7 +140,7 @@ def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) 
         )
     return (
         f"{start}, and give the copy the other team's {clash.what} (both teams read the tab "
-        f"{quote_tab(clash.tab)})"
+        f"{as_typed(clash.tab)})"
     )
 
 
