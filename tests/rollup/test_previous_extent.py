@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.extent import check_workbook
-from sheets_sync.errors import WorkbookTooLargeError
+from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 from sheets_sync.rollup import previous, write_rollup_xlsx
 from sheets_sync.rollup.previous import LONG_TABLES, load_previous
 from sheets_sync.rollup.schema import TAB_NAMES
@@ -89,3 +89,23 @@ def test_running_out_of_memory_is_the_nights_rollup_failure(
         "again"
     )
     assert caught.value.__cause__ is None
+
+
+def test_the_shared_strings_calamine_reads_are_checked_too(tmp_path: Path) -> None:
+    """calamine reads the shared strings (and the styles) with the tabs: a DTD there (an
+    entity bomb) is refused before calamine sees it. The first cut of the part filter
+    (2026-12-07) checked only the workbook, its relationships and the four tabs."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(hostile, "w") as dst:
+        names = [i.filename for i in src.infolist()]
+        assert "xl/sharedStrings.xml" in names
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                body = body.replace(b"?>", b'?><!DOCTYPE sst [<!ENTITY a "aaaa">]>', 1)
+            dst.writestr(info, body)
+    assert check_workbook(path, tabs=TABS) == TABS
+    with pytest.raises(WorkbookError, match="DTD"):
+        check_workbook(hostile, tabs=TABS)

@@ -30,6 +30,9 @@ MAX_PREVIOUS_BYTES = 1024 * 2**20
 #: A rollup tab's rectangle: 10 million cells is some 400,000 rows of 25 columns (20
 #: times a 2,000-team company's Key results), ~320 MB of calamine's cells at most.
 MAX_PREVIOUS_CELLS = 10_000_000
+#: Read with the tabs: the relationships, and the shared strings and styles calamine
+#: reads for any tab (a DTD in the shared strings went unchecked in the filter's first cut).
+_WITH_TABS = (".rels", "sharedstrings.xml", "styles.xml")
 
 
 def check_workbook(
@@ -79,7 +82,7 @@ def check_workbook(
         }
         package = inspect_package(
             data, source=name, max_uncompressed_bytes=max_bytes,
-            read=lambda n: n in frame or n in sheets.values() or n.endswith(".rels"),
+            read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
         )  # fmt: skip
         for tab, part in sheets.items():
             xml = package.part(part)
