@@ -92,12 +92,14 @@ def uncalculated_skipped(
         if len(skipped) > 1
         else "a formula on a row that reads as empty holds no value"
     )
+    # one row: "that row is skipped" (until 2026-12-07 "those rows", whatever their number)
+    skips = "those rows are skipped" if len(rows) > 1 else "that row is skipped"
     return [
         Finding(
             Severity.WARNING,
             f"{what}{f' ({shown})' if shown else ''}: the file was last saved by a program "
-            "that does not calculate formulas (a script), so those rows are skipped; open "
-            "the file in Excel or LibreOffice and save it",
+            f"that does not calculate formulas (a script), so {skips}; open the file in "
+            "Excel or LibreOffice and save it",
             source,
             grid.name,
             a1(row, col),

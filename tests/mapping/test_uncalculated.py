@@ -77,12 +77,13 @@ def test_rows_made_only_of_formulas_with_no_value_are_said_once() -> None:
 
 
 def test_rows_below_the_grid_s_last_value_count_too() -> None:
-    """A grid ends at its last value: rows of formulas with no value are not in it."""
+    """A grid ends at its last value: rows of formulas with no value are not in it. One
+    row says "that row is skipped" ("those rows" until 2026-12-07)."""
     got = _findings((), {"formula_cells": {(2, 2): "=Plan!B2"}, "uncalculated": {(2, 2)}})
     assert got == [
         "warning: sales.xlsx!OKRs!B2: a formula on a row that reads as empty holds no value "
         "(=Plan!B2): the file was last saved by a program that does not calculate formulas "
-        "(a script), so those rows are skipped; open the file in Excel or LibreOffice and "
+        "(a script), so that row is skipped; open the file in Excel or LibreOffice and "
         "save it"
     ]
 
