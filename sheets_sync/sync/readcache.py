@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 79  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 80  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -144,8 +144,8 @@ FORMAT = 79  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # objective's repeat names the row of the value kept, fill-down tells a new objective
 # without objective_id in fill_down and through an empty merge, formulas with no value
 # are said on skipped rows, in </f >, <v xml:space>, t="str"/"e"; 79: layout errors and
-# the twin-tabs warning name every tab as typed, a name with " as a formula does), or the
-# slot format
+# the twin-tabs warning name every tab as typed, a name with " as a formula does; 80: a
+# formula's text ends at </f > too, not at the next formula's </f>), or the slot format
 
 
 @fast_pickle

@@ -58,7 +58,7 @@ def formula_cells(sheet_xml: bytes) -> Formulas:
         p = root_prefix(sheet_xml, b"worksheet", "worksheet")
     except WorkbookError:
         return {}, ()
-    f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"f>"
+    f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", _f_close(p)
     found: dict[tuple[int, int], str] = {}
     arrays: list[CellRange] = []
     at = sheet_xml.find(f_open)
@@ -183,14 +183,22 @@ def _no_value(rest: bytes, attrs: bytes, p: bytes) -> bool:
     return shut >= 0 and not rest[gt + 1 : shut].strip()
 
 
-def _text(xml: bytes, close: int, f_close: bytes) -> str:
-    """The formula whose ``<f ...>`` ends at ``close``, as Excel shows it; "" for none."""
+@functools.lru_cache(maxsize=8)
+def _f_close(prefix: bytes) -> re.Pattern[bytes]:
+    """The end tag of a formula (``</x:f>``, ``</f >``: XML allows spaces before ``>``)."""
+    return re.compile(b"</" + re.escape(prefix) + rb"f\s*>")
+
+
+def _text(xml: bytes, close: int, f_close: re.Pattern[bytes]) -> str:
+    """The formula whose ``<f ...>`` ends at ``close``, as Excel shows it; "" for none.
+    An end tag ``</f >`` was not found until 2026-12-07: the text ran on to the next
+    formula's ``</f>``, and a message quoted that raw XML as the formula."""
     if close < 0 or xml[close - 1 : close] == b"/":
         return ""
-    end = xml.find(f_close, close)
-    if end < 0:
+    end = f_close.search(xml, close)
+    if end is None:
         return ""
-    text = xml_text(xml[close + 1 : end])
+    text = xml_text(xml[close + 1 : end.start()])
     return f"={_as_shown(text)}" if text else ""
 
 

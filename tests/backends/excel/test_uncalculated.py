@@ -146,3 +146,17 @@ def test_a_tab_without_formulas_is_not_scanned_for_uncalculated_cells(
     wb.save(path)
     assert read_workbook(path, tabs=["OKRs"]).sheets["OKRs"].uncalculated == {(3, 2)}
     assert len(scanned) == 1
+
+
+def test_a_spaced_formula_end_tag_ends_the_formula_s_text() -> None:
+    """``</f >`` was not found (until 2026-12-07): the text ran on to the next formula's
+    ``</f>``, and the warning quoted that raw XML as the formula."""
+    sheet = _sheet(
+        '<x:row r="1"><x:c r="A1"><x:f>1/0</x:f ></x:c>'
+        '<x:c r="B1" t="str"><x:f>"a"</x:f\n\t><x:v></x:v></x:c>'
+        '<x:c r="C1"><x:f>2+2</x:f><x:v>4</x:v></x:c></x:row>'
+    )
+    assert formula_cells(sheet)[0] == {(1, 1): "=1/0", (1, 2): '="a"', (1, 3): "=2+2"}
+    plain = b'<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f ></c>'
+    plain += b'<c r="B1"><f>SUM(A1)</f></c></row></sheetData></worksheet>'
+    assert formula_cells(plain)[0] == {(1, 1): "=1+1", (1, 2): "=SUM(A1)"}
