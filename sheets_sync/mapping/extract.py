@@ -43,7 +43,11 @@ from sheets_sync.mapping.header import (
     repeats_header,
 )
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
-from sheets_sync.mapping.uncalculated import said_uncalculated, uncalculated_skipped
+from sheets_sync.mapping.uncalculated import (
+    blank_uncalculated,
+    said_uncalculated,
+    uncalculated_skipped,
+)
 from sheets_sync.pickling import fast_pickle
 
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
@@ -340,6 +344,8 @@ def extract_tab(
         values = {n: line[c - 1] if c <= width else None for n, c in input_items}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
+        if grid.uncalculated:  # a formula with no value is blank, though typed as an error
+            blank_uncalculated(values, input_items, grid, row)
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
                 empty_rows.add(row)

@@ -145,7 +145,8 @@ FORMAT = 80  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # without objective_id in fill_down and through an empty merge, formulas with no value
 # are said on skipped rows, in </f >, <v xml:space>, t="str"/"e"; 79: layout errors and
 # the twin-tabs warning name every tab as typed, a name with " as a formula does; 80: a
-# formula's text ends at </f > too, not at the next formula's </f>), or the slot format
+# formula's text ends at </f > too, not at the next formula's </f>, a row of t="e"
+# formulas with no value is an empty row, not a record with no IDs), or the slot format
 
 
 @fast_pickle

@@ -127,3 +127,19 @@ def test_the_first_skipped_cell_of_a_shared_formula_quotes_its_master() -> None:
         "warning: sales.xlsx!OKRs!A3: a formula on a row that reads as empty holds no value "
         "(=Plan!A2, shared from A2): "
     )
+
+
+def test_a_row_of_error_typed_formulas_with_no_value_is_an_empty_row() -> None:
+    """``<c t="e"><f>1/0</f></c>`` reads as #VALUE!, which the blank test saw before it
+    became blank: the row was a record with no IDs, "KR ID is missing" beside the
+    warning on each cell (until 2026-12-07). Skipped and said once, as any empty row."""
+    error = CellError("#VALUE!")
+    rows = (("O1", "KR1", 0, 10, 5), (None, error), (error, error))
+    cells = {(3, 2), (4, 1), (4, 2)}
+    got = _findings(rows, {"formula_cells": dict.fromkeys(cells, "=1/0"), "uncalculated": cells})
+    assert got == [
+        "warning: sales.xlsx!OKRs!B3: 3 formulas on rows that read as empty hold no value, "
+        "the first here (=1/0): the file was last saved by a program that does not "
+        "calculate formulas (a script), so those rows are skipped; open the file in Excel or "
+        "LibreOffice and save it"
+    ]
