@@ -344,8 +344,9 @@ def extract_tab(
         values = {n: line[c - 1] if c <= width else None for n, c in input_items}
         if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
+        unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
-            blank_uncalculated(values, input_items, grid, row)
+            unknown = blank_uncalculated(values, input_items, grid, row)
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
                 empty_rows.add(row)
@@ -380,7 +381,7 @@ def extract_tab(
             doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
         else:
-            filled.fill(values, row, under_merge)
+            filled.fill(values, row, under_merge, unknown)
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

@@ -3,7 +3,7 @@ the row above, an objective's cells within that objective only (docs/mappings.md
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.values import CellValueError, parse_text
@@ -26,20 +26,36 @@ class FillDown:
         #: ``fill_down: [objective, ...]`` passed O1's title on to a blank O2)
         self.objective: str | None = None
 
-    def fill(self, values: dict[str, CellValue], row: int, merged: Mapping[str, int]) -> None:
+    def fill(
+        self,
+        values: dict[str, CellValue],
+        row: int,
+        merged: Mapping[str, int],
+        unknown: Collection[str] = (),
+    ) -> None:
         """Fill ``values``' (row ``row``'s) blank ``fields`` from the rows above, then
         carry this row's filled ones on. ``merged``: the fields whose cell a merge from a
-        row above covers, with that merge's first row."""
-        self._new_objective(values, merged)
+        row above covers, with that merge's first row. ``unknown``: the fields whose cell
+        is a formula with no value: blank for the reading, but not left blank to mean "as
+        above", so not filled, and what the rows below leave blank unknown too (until
+        2026-12-07 an objective ID ``="O"&"2"`` so saved read as O1 from the row above,
+        and the warning said it read as empty). An unknown objective ID is another
+        objective's, for its cells."""
+        self._new_objective(values, merged, "objective_id" in unknown)
         for name in self.fields:
             if name not in values:
                 continue
-            if values[name] is not None:  # typed on this row
+            if name in unknown:
+                self.carry.pop(name, None)
+                self.rows.pop(name, None)
+            elif values[name] is not None:  # typed on this row
                 self.carry[name], self.rows[name] = values[name], row
             elif name in self.carry:
                 values[name] = self.carry[name]
 
-    def _new_objective(self, values: dict[str, CellValue], merged: Mapping[str, int]) -> None:
+    def _new_objective(
+        self, values: dict[str, CellValue], merged: Mapping[str, int], unknown: bool
+    ) -> None:
         """A row naming another objective ID than the rows above starts that objective:
         its blank title, type and Aligns to are its own (untitled, committed, aligned to
         nothing), not the objective above's. Until 2026-12-07 they filled down across the
@@ -47,8 +63,8 @@ class FillDown:
         and under C1. A cell merged down over both objectives' rows is typed for both, if
         the merge holds a value: an empty one straddling them (its value, if any, set
         above the merge) passed O1's on to O2 until 2026-12-07."""
-        typed = _objective_key(values.get("objective_id"))
-        if typed is None:
+        typed = "" if unknown else _objective_key(values.get("objective_id"))
+        if typed is None:  # "": a formula with no value, another objective than any
             return
         if self.objective is not None and typed != self.objective:
             for name in _OBJECTIVE_CELLS:

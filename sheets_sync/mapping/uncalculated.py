@@ -16,15 +16,19 @@ _ID_FIELDS = ("objective_id", "kr_id", "id")
 
 def blank_uncalculated(
     values: dict[str, CellValue], items: Iterable[tuple[str, int]], grid: SheetGrid, row: int
-) -> None:
-    """Row ``row``'s read cells (``items``: field, column) holding a formula with no value
-    and an error type (``t="e"``, read as ``#VALUE!``) made blank in ``values``, before the
-    row's blank test: a row whose only cells were such became a record with no IDs ("KR
-    ID is missing" beside the warning) until 2026-12-07, not an empty row said once."""
-    uncalculated = grid.uncalculated
+) -> frozenset[str]:
+    """The fields of row ``row``'s read cells (``items``: field, column) holding a formula
+    with no value, for fill-down to leave alone; those with an error type (``t="e"``,
+    read as ``#VALUE!``) made blank in ``values``, before the row's blank test: a row
+    whose only cells were such became a record with no IDs ("KR ID is missing" beside the
+    warning) until 2026-12-07, not an empty row said once."""
+    uncalculated, unknown = grid.uncalculated, []
     for name, col in items:
-        if isinstance(values[name], CellError) and (row, col) in uncalculated:
-            values[name] = None
+        if (row, col) in uncalculated:
+            unknown.append(name)
+            if isinstance(values[name], CellError):
+                values[name] = None
+    return frozenset(unknown)
 
 
 def said_uncalculated(

@@ -146,7 +146,9 @@ FORMAT = 80  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # are said on skipped rows, in </f >, <v xml:space>, t="str"/"e"; 79: layout errors and
 # the twin-tabs warning name every tab as typed, a name with " as a formula does; 80: a
 # formula's text ends at </f > too, not at the next formula's </f>, a row of t="e"
-# formulas with no value is an empty row, not a record with no IDs), or the slot format
+# formulas with no value is an empty row, not a record with no IDs, a fill_down cell of a
+# formula with no value is not filled from above, nor are those below it), or the slot
+# format
 
 
 @fast_pickle

@@ -145,3 +145,34 @@ def test_an_empty_merge_over_two_objectives_passes_nothing_on() -> None:
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     got = {o.id: (o.type, o.aligns_to) for o in team.objectives}
     assert got == {"O1": (ObjectiveType.ASPIRATIONAL, "C1"), "O2": (ObjectiveType.COMMITTED, None)}
+
+
+def test_an_objective_id_formula_with_no_value_is_not_filled_from_above() -> None:
+    """A3 ``="O"&"2"`` saved by a script (no value) read as O1 from the row above: KR2
+    joined O1, "objective O1 already has title 'Grow'", and the warning said A3 read as
+    empty (until 2026-12-07). Empty for the reading, not left blank to mean "as above":
+    not filled, and neither is row 4's blank ID below it."""
+    rows = (
+        ("O1", "Grow", "committed", None, "KR1", 0, 10, 5),
+        (None, "Expand", "aspirational", None, "KR2", 0, 10, 5),
+        (None, None, None, None, "KR3", 0, 10, 5),
+        ("O2", None, None, None, "KR4", 0, 10, 5),
+    )
+    grid = SheetGrid(
+        "OKRs", (HEAD, *rows), formula_cells={(3, 1): '="O"&"2"'}, uncalculated=frozenset({(3, 1)})
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    said = [f"{f.cell}: {f.message}" for f in team.findings if "owner" not in f.message]
+    assert [s for s in said if "KPIs" not in s] == [
+        'A3: the formula ="O"&"2" holds no value: the file was last saved by a program that '
+        "does not calculate formulas (a script), so it reads as empty; open the file in "
+        "Excel or LibreOffice and save it",
+        "A3: objective ID is missing",
+        "A4: objective ID is missing",
+    ]
+    assert [(o.id, o.title, o.type) for o in team.objectives] == [
+        ("O1", "Grow", ObjectiveType.COMMITTED),
+        ("O2", "", ObjectiveType.COMMITTED),
+    ]
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "KR1"), ("O2", "KR4")]

@@ -494,5 +494,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # the team types it (``"Bob's"``, bare when plain), not as a formula (``'Bob''s'``)
     # 78: ``shared_from``; a repeat names its value's row; fill-down and no-value fixes
     # 79: the same grid; every tab named in words as typed (``no tab named "Q1 OKRs"``)
-    # 80: ``</f >`` ends a formula's text (formula_cells); a t=e one with no value is blank
+    # 80: </f > ends a formula (formula_cells); no-value t=e is blank, no-value IDs unfilled
     assert (FORMAT, fields[-1]) == (80, "shared_from")
