@@ -291,6 +291,9 @@ def parse_kpi(
 
 #: an objective's fields a row may type, by the record's field that holds each
 _OBJECTIVE_CELLS = (("title", "objective"), ("type", "objective_type"), ("aligns_to", "aligns_to"))
+#: a field as the repeat warning names it: the user's header, not the attribute
+#: (``already has aligns_to 'C1'`` until 2026-12-07)
+_SAID = {"aligns_to": "Aligns to"}
 
 
 def _typed(record: RowRecord) -> frozenset[str]:
@@ -337,7 +340,7 @@ def _merge_objective(
                 Finding.at(
                     new.origin,
                     name if name != "type" else "objective_type",
-                    f"objective {new.id} already has {field} {before!r} "
+                    f"objective {new.id} already has {_SAID.get(field, field)} {before!r} "
                     f"(row {known[key][field]}); {after!r} is ignored",
                     severity=Severity.WARNING,
                     row_id=new.id,

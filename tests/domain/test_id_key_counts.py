@@ -67,6 +67,6 @@ def test_an_aligns_to_repeated_as_ids_compare_is_no_other(
         ("O1", "Grow", "committed", first, "KR1", "a", "Ana", 0, 10, 5),
         ("O1", "Grow", "committed", then, "KR2", "b", "Ana", 0, 10, 5),
     )
-    said = [f.message for f in team.findings if "already has aligns_to" in f.message]
-    assert said == ([f"objective O1 already has aligns_to {first!r} (row 2); {then!r} is ignored"]
+    said = [f.message for f in team.findings if "already has Aligns to" in f.message]
+    assert said == ([f"objective O1 already has Aligns to {first!r} (row 2); {then!r} is ignored"]
                     if warned else [])  # fmt: skip

@@ -144,7 +144,7 @@ def test_an_aligns_to_first_typed_on_a_key_result_row_is_said_at_that_row() -> N
     pairs, said = _read(_obj("O1"), (*kr[:3], "C2", *kr[4:]), ("O1.2", *kr[1:3], "C3", *kr[4:]))
     assert pairs == ["O1:O1.1", "O1:O1.2"]
     assert [s for s in said if "already has" in s] == [
-        "WARNING m.xlsx!Goals!D4: objective O1 already has aligns_to 'C2' (row 3); 'C3' is ignored"
+        "WARNING m.xlsx!Goals!D4: objective O1 already has Aligns to 'C2' (row 3); 'C3' is ignored"
     ]
 
 
