@@ -200,7 +200,7 @@ def carry_previous(
         if not any(team in positions[t] for t in LONG_TABLES):
             log.warning(
                 "%s: no last good data in the previous rollup %s: its rows are missing "
-                "from tonight's company workbook until it reads again",
+                "from tonight's rollup until it reads again",
                 team,
                 where,
             )

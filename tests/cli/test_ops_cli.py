@@ -181,6 +181,22 @@ def test_export_keeps_a_failed_teams_last_good_rows_and_exits_1(demo: Path, tmp_
     assert not krs.loc[krs["Team"] != "People", "Stale data"].any()
 
 
+def test_export_says_a_team_with_no_last_good_rows_is_missing_from_its_rollup(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An export writes CSV/Parquet, no company workbook: it said the team's rows were
+    "missing from tonight's company workbook" (until 2026-12-07)."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (ws.parent / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 1  # a workbook with no People rows
+    with caplog.at_level("WARNING", logger="sheets_sync"):
+        code, _, _ = run("export", "--config", str(ws), *AS_OF, "--out", str(tmp_path / "x"))
+    said = [r.getMessage() for r in caplog.records if "no last good data" in r.getMessage()]
+    assert code == 1 and len(said) == 1, said
+    assert said[0].startswith("People: no last good data in the previous rollup ")
+    assert said[0].endswith(": its rows are missing from tonight's rollup until it reads again")
+
+
 def test_init_and_template(tmp_path: Path) -> None:
     code, out, _ = run(
         "init",

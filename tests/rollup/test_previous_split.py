@@ -70,7 +70,7 @@ def _old_load_previous(
         if all(p.empty for p in parts.values()):
             log.warning(
                 "%s: no last good data in the previous rollup %s: its rows are missing "
-                "from tonight's company workbook until it reads again",
+                "from tonight's rollup until it reads again",
                 team,
                 path,
             )
