@@ -271,7 +271,7 @@ def _other_period(team: str, periods: set[str], period: str, where: str) -> bool
         return False
     log.warning(
         "%s: its last good data in the previous rollup %s is of period %s, not %s: not "
-        "carried into this period's company workbook; its rows are missing until it "
+        "carried into this period's rollup; its rows are missing until it "
         "reads again",
         team, where, ", ".join(sorted(periods)), period,
     )  # fmt: skip

@@ -197,6 +197,31 @@ def test_export_says_a_team_with_no_last_good_rows_is_missing_from_its_rollup(
     assert said[0].endswith(": its rows are missing from tonight's rollup until it reads again")
 
 
+def test_export_says_last_periods_rows_are_not_carried_into_its_rollup(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nor "not carried into this period's company workbook" (until 2026-12-07) of an
+    export, which writes none."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    assert run("sync", "--config", str(ws), *AS_OF)[0] == 0  # People's 2026-Q4 rows
+    (ws.parent / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
+    text = ws.read_text(encoding="utf-8")
+    q4 = 'name: "2026-Q4"\n  start: 2026-10-01\n  end: 2026-12-31'
+    assert q4 in text
+    ws.write_text(text.replace(q4, 'name: "2027-Q1"\n  start: 2027-01-01\n  end: 2027-03-31'))
+    with caplog.at_level("WARNING", logger="sheets_sync"):
+        code, _, _ = run(
+            "export", "--config", str(ws), "--as-of", "2027-01-04", "--out", str(tmp_path / "x")
+        )
+    said = [r.getMessage() for r in caplog.records if "is of period" in r.getMessage()]
+    assert code == 1 and len(said) == 1, said
+    assert said[0].startswith("People: its last good data in the previous rollup ")
+    assert said[0].endswith(
+        "is of period 2026-Q4, not 2027-Q1: not carried into this period's rollup; its rows "
+        "are missing until it reads again"
+    )
+
+
 def test_init_and_template(tmp_path: Path) -> None:
     code, out, _ = run(
         "init",

@@ -62,7 +62,7 @@ def _old_load_previous(
             if periods and periods != {period}:
                 log.warning(
                     "%s: its last good data in the previous rollup %s is of period %s, not %s: "
-                    "not carried into this period's company workbook; its rows are missing "
+                    "not carried into this period's rollup; its rows are missing "
                     "until it reads again",
                     team, path, ", ".join(sorted(periods)), period,
                 )  # fmt: skip
