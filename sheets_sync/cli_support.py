@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from sheets_sync.domain.values import CellValueError, not_before_first_date
+from sheets_sync.domain.values import CellValueError, no_such_day, not_before_first_date
 from sheets_sync.errors import ConfigError, Interrupted, SheetsSyncError
 from sheets_sync.sync import stops
 
@@ -321,7 +321,8 @@ def as_of_date(value: str | None) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        msg = f"{value!r} is not a date like 2026-11-23"
+        why = no_such_day(value)  # 2026-02-29: the shape is right, the day is not
+        msg = f"{value!r} {why}" if why else f"{value!r} is not a date like 2026-11-23"
         raise click.BadParameter(msg, param_hint="--as-of") from None
     try:
         return not_before_first_date(day)

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel
 
 from sheets_sync.domain.celltext import one_line
+from sheets_sync.domain.values import no_such_day
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 log = logging.getLogger(__name__)
@@ -230,7 +231,6 @@ def not_a_list(value: Any) -> str:
 
 #: what a date should be written as; a period date typed as a number says it too
 DATE_WANTED = "a date written as YYYY-MM-DD (2026-10-01)"
-_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 #: pydantic's error types, by what the value should have been: its messages named Python's
@@ -337,8 +337,8 @@ def _bounds(field: Any, upper: bool) -> dict[str, Any]:
 def _not_what(wanted: str, value: Any) -> str:
     if value is None:  # `company:` with nothing after it
         return f"is empty; it should be {wanted}"
-    if wanted == DATE_WANTED and isinstance(value, str) and _DAY.fullmatch(value.strip()):
-        return f"{as_yaml(value)} is no day of the calendar"  # 2026-02-30
+    if wanted == DATE_WANTED and isinstance(value, str) and (why := no_such_day(value)):
+        return f"{as_yaml(value)} {why}"  # 2026-02-30
     said = f"should be {wanted}, not {_given(value)}"
     whole = wanted == "a whole number" and isinstance(value, str) and _is_number(value)
     if whole and "e" in value.lower():  # 1e12 (YAML's floats need a dot: text); not '2.5'

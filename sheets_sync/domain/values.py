@@ -267,6 +267,25 @@ def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None
     return not_before_first_date(_parse_date(value, epoch))
 
 
+_DAY_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def no_such_day(text: str) -> str | None:
+    """Why ``text``, in a date's YYYY-MM-DD shape, is no day (``2026-02-30``): "is no day of
+    the calendar". None for a day and for text of another shape (``23/11/2026``: what is
+    wrong with it is its shape). One wording for the workspace file and ``--as-of``."""
+    text = text.strip()
+    if not _DAY_SHAPE.fullmatch(text):
+        return None
+    year, month, day = map(int, text.split("-"))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        leap = year >= 1 and month == 2 and day == 29  # 2026-02-29
+        return "is no day of the calendar" + (f" ({year} is no leap year)" if leap else "")
+    return None
+
+
 def not_before_first_date(day: dt.date) -> dt.date:
     """``day``, refused before ``FIRST_DATE``: a typo (1850 for 2025) no workbook shows."""
     if day >= FIRST_DATE:

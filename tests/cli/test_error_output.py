@@ -170,13 +170,28 @@ def test_a_usage_error_takes_the_json_forms_too(workspace: Path) -> None:
         "message": "--results-dir needs --shard (it holds one shard's results for "
         "`rollup --from-results`)",
     }
-    code, out, err = run("validate", "--config", str(workspace), "--json", "--as-of", "2026-13-01")
-    assert (code, err) == (2, "")
-    assert json.loads(out) == {
-        "teams": [],
-        "ok": False,
-        "errors": ["Invalid value for --as-of: '2026-13-01' is not a date like 2026-11-23"],
-    }
+    # a malformed value is said to be one; a day the calendar lacks is said to be that, in
+    # the workspace file's words ("is not a date like" for 2026-02-29 sent the user to the
+    # format, which was right)
+    for as_of, said in [
+        ("2026/11/23", "is not a date like 2026-11-23"),
+        ("2026-13-01", "is no day of the calendar"),
+        ("2026-02-29", "is no day of the calendar (2026 is no leap year)"),
+        ("2026-04-31", "is no day of the calendar"),
+    ]:
+        code, out, err = run("validate", "--config", str(workspace), "--json", "--as-of", as_of)
+        assert (code, err) == (2, "")
+        assert json.loads(out) == {
+            "teams": [],
+            "ok": False,
+            "errors": [f"Invalid value for --as-of: '{as_of}' {said}"],
+        }
+    code, out, err = run("validate", "--config", str(workspace), "--as-of", "2026-02-29")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "Error: Invalid value for --as-of: '2026-02-29' is no day of the calendar "
+        "(2026 is no leap year)\n"
+    )
     # the plain form is click's own, as it was
     code, out, err = run("sync", "--config", str(workspace), "--results-dir", "r")
     assert (code, out) == (2, "")

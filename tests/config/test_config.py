@@ -124,6 +124,11 @@ def test_an_impossible_date_is_a_problem_naming_its_field(tmp_path: Path) -> Non
         "sheets-sync.yaml: period.start: '2026-02-30' is no day of the calendar",
         "sheets-sync.yaml: period.end: '2026-09-31' is no day of the calendar",
     ]
+    leap = text.replace("2026-02-30", "2026-02-29").replace("09-31", "09-30")
+    assert problems(tmp_path, leap) == [  # the words --as-of 2026-02-29 gets too
+        "sheets-sync.yaml: period.start: '2026-02-29' is no day of the calendar "
+        "(2026 is no leap year)"
+    ]
     ok = load_workspace(
         write_config(tmp_path, text.replace("02-30", "07-01").replace("09-31", "09-30"))
     )
