@@ -12,6 +12,7 @@ import functools
 import os
 from pathlib import Path
 
+from sheets_sync.backends.excel.safety import head_problem
 from sheets_sync.config_models import WorkspaceModel
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import CompanyObjective, Period
@@ -120,7 +121,9 @@ def resolve(
             path = resolved_path(root / team.source)
             confine = confining_folders((root / team.source).parent, root, root_real, folders)
             outside = link_out_of(path, confine)
-            if files_must_exist and (what := not_a_file(path) or link_out(outside)):
+            if files_must_exist and (
+                what := not_a_file(path) or link_out(outside) or head_problem(path)
+            ):  # a team sync fails alone, as a missing file's (Ops.csv: not an Excel workbook)
                 problems.append(f"{cfg.name}: {where}.source: {what} ({team.source})")
         mapping, unmapped = mapped
         spec = TeamSpec(team.name, source, team.mapping, mapping, path, confine, fails)
@@ -214,6 +217,8 @@ def resolve(
             )
             if files_must_exist and spec.outside is not None:
                 problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
+            elif files_must_exist and (what := head_problem(resolved)):
+                problems.append(f"{cfg.name}: teams_glob ({rel}): {what}")
             teams.append(spec)
             origins.append(f"teams_glob ({rel})")
     if default is None and len(problems) > at:  # the glob fails the night (matches no

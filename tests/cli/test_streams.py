@@ -71,10 +71,16 @@ def test_json_records_go_to_the_same_streams(broken: Path, tmp_path: Path) -> No
     assert [(r["level"], r["message"]) for r in records] == [("error", BROKEN)]
 
 
-def test_config_check_and_errors(broken: Path, tmp_path: Path) -> None:
+def test_config_check_and_errors(demo: Path, broken: Path, tmp_path: Path) -> None:
     """The result on stdout; the error that ends a command on stderr, stdout empty."""
-    code, out, err = _run("config", "check", "--config", str(broken))
+    code, out, err = _run("config", "check", "--config", str(demo))
     assert code == 0 and err == [] and out[0].startswith("sheets-sync.yaml: ok: ")
+    code, out, err = _run("config", "check", "--config", str(broken))  # ok until 2026-12-07
+    assert (code, out) == (2, [])
+    assert err == [
+        "error: sheets-sync.yaml: invalid configuration",
+        "  sheets-sync.yaml: teams[5].source: not an Excel workbook (.xlsx) (teams/People.xlsx)",
+    ]
     missing = str(tmp_path / "missing.yaml")
     for command in (["sync"], ["validate"], ["rollup"], ["config", "check"]):
         code, out, err = _run(*command, "--config", missing)

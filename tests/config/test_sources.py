@@ -12,6 +12,9 @@ from sheets_sync.errors import ConfigError
 from sheets_sync.sources import glob_base
 from tests.config.test_config import problems, write_config
 
+#: an empty zip: config check reads a team file's first bytes (an empty file is no workbook)
+A_ZIP = b"PK\x05\x06" + bytes(18)
+
 
 def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
     """`config check` says what the path is; the commands that read the teams load the
@@ -162,9 +165,9 @@ def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
     (root / "teams").symlink_to(mount, target_is_directory=True)
     (tmp_path / "mnt" / "hr").mkdir()
     for name in ("emea/sales.xlsx", "ops.xlsx"):
-        (mount / name).touch()
+        (mount / name).write_bytes(A_ZIP)
     for name in ("hr/pay.xlsx", "old.xlsx"):
-        (tmp_path / "mnt" / name).touch()
+        (tmp_path / "mnt" / name).write_bytes(A_ZIP)
     (mount / "apac").symlink_to(tmp_path / "mnt" / "hr", target_is_directory=True)
     (mount / "emea" / "old.xlsx").symlink_to(tmp_path / "mnt" / "old.xlsx")
     (root / "sheets-sync.yaml").write_text(
@@ -231,7 +234,7 @@ def test_the_workspace_folder_is_resolved_once_when_it_loads(tmp_path: Path) -> 
     ``backup_dirs_for`` resolved it again with ``Path.resolve``, which raises where
     ``resolved_path`` falls back to the path as given."""
     (tmp_path / "real" / "teams").mkdir(parents=True)
-    (tmp_path / "real" / "teams" / "ops.xlsx").touch()
+    (tmp_path / "real" / "teams" / "ops.xlsx").write_bytes(A_ZIP)
     (tmp_path / "real" / "sheets-sync.yaml").write_text(
         HEAD + "teams:\n  - {name: Ops, source: teams/ops.xlsx}\n", encoding="utf-8"
     )

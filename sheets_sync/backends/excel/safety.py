@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from types import TracebackType
 
 from sheets_sync.errors import (
@@ -92,6 +93,25 @@ def _refuse_non_zip(data: bytes, source: str) -> None:
         raise EncryptedWorkbookError(_ole2_message(data), source=source)
     if not data.startswith(_ZIP_MAGICS):
         raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
+
+
+def head_problem(path: Path) -> str | None:
+    """What a read will refuse ``path`` for by its first bytes (empty, a legacy .xls or a
+    password, not a zip: ``Ops.csv``), in the words sync fails the team with; None when it
+    may be a workbook or cannot be opened (the read says why). ``config check``'s
+    prediction: a few bytes, a megabyte only of an OLE2 file (``_ole2_message``)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(OLE2_MAGIC))
+            if head.startswith(OLE2_MAGIC):
+                head += file.read((1 << 20) - len(head))
+    except OSError:
+        return None
+    try:
+        _refuse_non_zip(head, path.name)
+    except WorkbookError as exc:
+        return exc.message
+    return None
 
 
 def _ole2_message(data: bytes) -> str:
