@@ -225,7 +225,10 @@ def test_failed_team_exits_1_and_others_go_on(workspace: Path) -> None:
     code, out, _ = run("sync", "--config", str(workspace), *AS_OF)
     assert code == 1
     assert "Sales: ok" in out
-    assert "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)" in out
+    assert (
+        "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx" in out
+    )
 
 
 def test_a_rollup_names_the_team_that_failed(workspace: Path) -> None:
@@ -238,7 +241,10 @@ def test_a_rollup_names_the_team_that_failed(workspace: Path) -> None:
     )
     code, out, err = run("rollup", "--config", str(workspace), *AS_OF)
     assert (code, out) == (1, "rollup of 2 teams written to company.xlsx\n")
-    assert err == "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)\n"  # README: streams
+    assert err == (
+        "Ops: failed: ops.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx\n"
+    )  # README: streams
 
 
 @pytest.mark.parametrize("command", ["sync", "validate", "rollup"])

@@ -40,8 +40,8 @@ def test_a_team_file_that_is_no_workbook_is_a_config_check_problem(
                          "--team", "Old", "--team", "Empty", "--team", "Legacy")  # fmt: skip
     assert code == 1, out + err
     assert out.splitlines()[:4] == [  # what config check now says beforehand
-        "Ops: error: Ops.csv: not an Excel workbook (.xlsx)",
-        "Old: error: Old.xls: not an Excel workbook (.xlsx)",
+        "Ops: error: Ops.csv: not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
+        "Old: error: Old.xls: not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
         "Empty: error: Empty.xlsx: the file is empty (0 bytes)",
         "Legacy: error: Legacy.xls: legacy .xls (Excel 97-2003) workbook, possibly "
         "password-protected; save it as .xlsx without a password",
@@ -50,8 +50,10 @@ def test_a_team_file_that_is_no_workbook_is_a_config_check_problem(
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams[6].source: not an Excel workbook (.xlsx) (teams/Ops.csv)\n"
-        "  sheets-sync.yaml: teams[7].source: not an Excel workbook (.xlsx) (teams/Old.xls)\n"
+        "  sheets-sync.yaml: teams[6].source: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx (teams/Ops.csv)\n"
+        "  sheets-sync.yaml: teams[7].source: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx (teams/Old.xls)\n"
         "  sheets-sync.yaml: teams[8].source: the file is empty (0 bytes) (teams/Empty.xlsx)\n"
         "  sheets-sync.yaml: teams[9].source: legacy .xls (Excel 97-2003) workbook, possibly "
         "password-protected; save it as .xlsx without a password (teams/Legacy.xls)\n"
@@ -72,7 +74,8 @@ def test_a_glob_match_that_is_no_workbook_is_a_config_check_problem(
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams_glob (more/Bad.xlsx): not an Excel workbook (.xlsx)\n"
+        "  sheets-sync.yaml: teams_glob (more/Bad.xlsx): not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx\n"
     )
     (more / "Bad.xlsx").unlink()
     code, out, err = run("config", "check", "--config", str(cfg))

@@ -53,7 +53,13 @@ def test_export_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path
     assert code == 1
     assert {level for level, _ in out} == {"info"} and len(out) == 7  # a path a table
     assert all(Path(message).is_file() for _, message in out)
-    assert err == [("error", "People: failed: People.xlsx: not an Excel workbook (.xlsx)")]
+    assert err == [
+        (
+            "error",
+            "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+            "; open it in Excel and save it as .xlsx",
+        )
+    ]
 
 
 def test_sync_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path) -> None:
@@ -66,7 +72,11 @@ def test_sync_says_a_failed_team_as_an_error_record(demo: Path, tmp_path: Path) 
         result = CliRunner().invoke(cli, ["--log-format", "json", *quiet, "sync", "--config", cfg])
         assert result.exit_code == 1, result.output
         out = records(result.stdout)
-        failed = ("error", "People: failed: People.xlsx: not an Excel workbook (.xlsx)")
+        failed = (
+            "error",
+            "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+            "; open it in Excel and save it as .xlsx",
+        )
         assert failed in out
         assert [level for level, _ in out if level != "info"] == ["error"]
 
@@ -81,7 +91,11 @@ def test_validate_says_a_team_it_could_not_read_as_an_error_record(
     (tmp_path / "ws" / "teams" / "People.xlsx").write_text("broken", encoding="utf-8")
     code, out, err = run_json("validate", "--config", cfg, *AS_OF)
     assert code == 1 and err == []
-    failed = ("error", "People: error: People.xlsx: not an Excel workbook (.xlsx)")
+    failed = (
+        "error",
+        "People: error: People.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx",
+    )
     assert failed in out
     assert [level for level, _ in out if level != "info"] == ["error"]
 

@@ -174,7 +174,10 @@ def test_export_keeps_a_failed_teams_last_good_rows_and_exits_1(demo: Path, tmp_
         "export", "--config", str(ws), *AS_OF, "--format", "parquet", "--out", str(tmp_path / "pq")
     )
     assert code == 1 and len(out.splitlines()) == 7
-    assert err == "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"
+    assert err == (
+        "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx\n"
+    )
     krs = pd.read_parquet(tmp_path / "pq" / "key_results.parquet")
     people = krs[krs["Team"] == "People"]
     assert len(people) > 0 and people["Stale data"].all()

@@ -14,7 +14,10 @@ from sheets_sync.console import print_summary
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
 from tests.ops.conftest import make
 
-BROKEN = "Finance: failed: Finance.xlsx: not an Excel workbook (.xlsx)"
+BROKEN = (
+    "Finance: failed: Finance.xlsx: not an Excel workbook (.xlsx)"
+    "; open it in Excel and save it as .xlsx"
+)
 
 
 def _seconds(text: str) -> str:

@@ -217,7 +217,10 @@ def test_a_merge_names_the_team_that_failed_in_its_shard(demo: Path, tmp_path: P
     )
     code, out, err = run("rollup", "--config", str(ws), "--from-results", str(results))
     assert (code, out) == (1, f"rollup of 6 teams from {results} written to company.xlsx\n")
-    assert err == "People: failed: People.xlsx: not an Excel workbook (.xlsx)\n"  # README: streams
+    assert err == (
+        "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx\n"
+    )  # README: streams
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,10 @@ def test_a_stopped_night_prints_the_teams_done_and_those_not_synced(
     # the failed read finishes first (``--workers 1``), then the writes in order
     assert done == ["Finance", "Sales", "Marketing"], done
     said = {
-        "Finance": "Finance: failed: Finance.xlsx: not an Excel workbook (.xlsx)",
+        "Finance": (
+            "Finance: failed: Finance.xlsx: not an Excel workbook (.xlsx)"
+            "; open it in Excel and save it as .xlsx"
+        ),
         "Sales": "Sales: ok, 20 cells changed (1 error in the sheet)",
         "Marketing": "Marketing: ok, 36 cells changed",
     }

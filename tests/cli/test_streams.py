@@ -13,7 +13,10 @@ from click.testing import CliRunner
 from sheets_sync.cli import cli
 from tests.cli.test_ops_cli import AS_OF
 
-BROKEN = "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+BROKEN = (
+    "People: failed: People.xlsx: not an Excel workbook (.xlsx)"
+    "; open it in Excel and save it as .xlsx"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,10 @@ def test_sync_and_validate_report_every_team_on_stdout_failed_ones_included(
     assert BROKEN in out and out[-1].startswith("6 teams, 1 failed, ")
     code, out, err = _run("validate", "--config", str(broken), *AS_OF)
     assert (code, err) == (1, [])
-    assert "People: error: People.xlsx: not an Excel workbook (.xlsx)" in out
+    assert (
+        "People: error: People.xlsx: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx" in out
+    )
     assert out[-1] == "6 teams: 3 errors, 0 warnings"
 
 
@@ -79,7 +85,8 @@ def test_config_check_and_errors(demo: Path, broken: Path, tmp_path: Path) -> No
     assert (code, out) == (2, [])
     assert err == [
         "error: sheets-sync.yaml: invalid configuration",
-        "  sheets-sync.yaml: teams[5].source: not an Excel workbook (.xlsx) (teams/People.xlsx)",
+        "  sheets-sync.yaml: teams[5].source: not an Excel workbook (.xlsx)"
+        "; open it in Excel and save it as .xlsx (teams/People.xlsx)",
     ]
     missing = str(tmp_path / "missing.yaml")
     for command in (["sync"], ["validate"], ["rollup"], ["config", "check"]):

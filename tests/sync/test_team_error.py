@@ -65,7 +65,10 @@ def test_a_failed_read_names_its_file_tab_and_kind(tmp_path: Path, workers: int)
     assert detail.message.startswith("missing column")
     assert detail.error_class is LayoutError and str(detail) == layout.error
     assert broken.error_detail == TeamError(
-        "WorkbookError", "not an Excel workbook (.xlsx)", "t1.xlsx", team_source="teams/t1.xlsx"
+        "WorkbookError",
+        "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
+        "t1.xlsx",
+        team_source="teams/t1.xlsx",
     )
     assert broken.error_detail.error_class is not None
     assert issubclass(broken.error_detail.error_class, WorkbookError)

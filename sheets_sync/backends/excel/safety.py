@@ -28,6 +28,9 @@ from sheets_sync.errors import (
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+#: a file that is no zip at all: a CSV or text renamed .xlsx, which a new name does not
+#: make a workbook (until 2026-12-07 no hint what to do)
+NOT_A_WORKBOOK = "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
 #: scanned. Media, printer settings and vbaProject.bin are counted by declared size only.
@@ -92,7 +95,7 @@ def _refuse_non_zip(data: bytes, source: str) -> None:
     if data.startswith(OLE2_MAGIC):
         raise EncryptedWorkbookError(_ole2_message(data), source=source)
     if not data.startswith(_ZIP_MAGICS):
-        raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
+        raise WorkbookError(NOT_A_WORKBOOK, source=source)
 
 
 def head_problem(path: Path) -> str | None:

@@ -169,8 +169,11 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
     ("payload", "message"),
     [
         (b"", "the file is empty"),
-        (b"name,target\nrevenue,100\n", "not an Excel workbook (.xlsx)"),
-        (PNG, "not an Excel workbook (.xlsx)"),
+        (
+            b"name,target\nrevenue,100\n",
+            "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx",
+        ),
+        (PNG, "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx"),
     ],
     ids=["zero-bytes", "text-renamed", "png-renamed"],
 )
