@@ -290,7 +290,7 @@ def _rows(frame: pd.DataFrame, table: str, teams: set[str]) -> pd.DataFrame:
         if n in rows.columns and not pd.api.types.is_datetime64_any_dtype(rows[n])
     ]  # fmt: skip
     if moments:  # a date in General format is its serial day count, not nanoseconds
-        rows = rows.assign(**{n: rows[n].astype(object).map(_serial) for n in moments})
+        rows = rows.assign(**{n: rows[n].astype(object).map(serial_moment) for n in moments})
     counts = [n for n in _COUNTS[table] if n in rows.columns]
     if counts:  # and so did a count typed as 1E+20: no count is past 2**53
         rows = rows.assign(**{n: _count(rows[n]) for n in counts})
@@ -302,10 +302,11 @@ def _count(series: pd.Series) -> pd.Series:
     return numbers.where(numbers.abs() <= 2**53)
 
 
-def _serial(value: object) -> object:
+def serial_moment(value: object) -> object:
     """A number in a moment column as the date-time it counts (``moment_of``); anything
-    else as it is (text is the schema's to cast). Until 2026-12-07 a ``Due date`` or
-    ``Last successful read`` in General format was read as nanoseconds since 1970."""
+    else as it is (text is the schema's to cast). Both sources' cells: a Google rollup's
+    read unformatted, a workbook's in General format (until 2026-12-07 a ``Due date`` or
+    ``Last successful read`` there was read as nanoseconds since 1970)."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return value
     return moment_of(value)

@@ -28,9 +28,9 @@ from sheets_sync.rollup.previous import (
     LONG_TABLES,
     PreviousReader,
     carry_logged,
-    moment_of,
     named_teams,
     out_of_memory,
+    serial_moment,
     without_them,
 )
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind
@@ -168,7 +168,7 @@ def _frame(rows: list[list[Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=names, dtype=object)
     for name in names:
         if name in _MOMENTS:
-            frame[name] = frame[name].map(_moment)
+            frame[name] = frame[name].map(serial_moment)
         elif name in _TEXT:
             frame[name] = frame[name].map(_text).astype("string")
     return frame
@@ -186,7 +186,7 @@ def _summary(rows: list[list[Any]]) -> pd.DataFrame:
     moments = [i for i, name in enumerate(grid[top] if top < len(grid) else []) if name in _MOMENTS]
     for r in grid[top + 1 :]:
         for i in moments:
-            r[i] = _moment(r[i])
+            r[i] = serial_moment(r[i])
     return pd.DataFrame(grid, dtype=object)
 
 
@@ -200,12 +200,3 @@ def _text(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # JSON's 7 and 7.0 are one number
     return str(value)
-
-
-def _moment(value: Any) -> Any:
-    """A serial day count as the date-time it is (``moment_of``, shared with the
-    workbook's Summary); anything else as it is (text a date-time column holds is the
-    schema's to cast)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return moment_of(value)
