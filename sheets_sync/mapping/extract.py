@@ -373,7 +373,7 @@ def extract_tab(
                     )
                 )
         if grid.uncalculated:
-            findings += said_uncalculated(values, input_items, grid, formulas, source, row)
+            findings += said_uncalculated(input_items, grid, formulas, source, row)
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
         doubt = False

@@ -32,7 +32,6 @@ def blank_uncalculated(
 
 
 def said_uncalculated(
-    values: dict[str, CellValue],
     items: Iterable[tuple[str, int]],
     grid: SheetGrid,
     formulas: FormulaLookup,
@@ -40,16 +39,13 @@ def said_uncalculated(
     row: int,
 ) -> list[Finding]:
     """The warnings on row ``row``'s read cells (``items``: field, column) holding a
-    formula with no value, each of which is then blank in ``values``: one with an
-    error type and no value (``t="e"``) read as ``#VALUE!`` until 2026-12-07."""
-    said: list[Finding] = []
-    for name, col in items:
-        if (row, col) in grid.uncalculated and (
-            values[name] is None or isinstance(values[name], CellError)
-        ):
-            values[name] = None
-            said.append(uncalculated(grid, formulas, source, row, col))
-    return said
+    formula with no value: blank in the row's values already (``blank_uncalculated``
+    blanks one with an error type; fill-down leaves them alone)."""
+    return [
+        uncalculated(grid, formulas, source, row, col)
+        for _name, col in items
+        if (row, col) in grid.uncalculated
+    ]
 
 
 def uncalculated(
