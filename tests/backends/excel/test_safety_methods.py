@@ -14,7 +14,6 @@ import struct
 import tracemalloc
 import zipfile
 
-import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
@@ -22,18 +21,10 @@ from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.safety import inspect_package, unzip_errors
 from sheets_sync.errors import UnsafeWorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import CellWrite
+from tests.backends.excel.test_safety import LIMIT, good_xlsx
 
-LIMIT = 50 * 2**20
 SHEET = "xl/worksheets/sheet1.xml"
 METHODS = [(zipfile.ZIP_BZIP2, "bzip2"), (zipfile.ZIP_LZMA, "LZMA")]
-
-
-def good_xlsx() -> bytes:
-    wb = openpyxl.Workbook()
-    wb.active["A1"] = "hello"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def recompressed(methods: dict[str, int], bodies: dict[str, bytes] | None = None) -> bytes:
