@@ -188,11 +188,18 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
 
 
 def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
-    for key in ("comment", "kr_id", "id", "key_result", "name"):
-        value = values.get(key)
-        if isinstance(value, str) and value.strip().lower().startswith(prefix.lower()):
-            return True
-    return False
+    """An ID or description that starts with the prefix, or a Comment that does on a row
+    with neither: a row the team typed its own key result over, leaving the template's
+    Comment (`Example row: overwrite or delete it`), is theirs (until 2026-12-07 it was
+    skipped without a word, and the rows filled down from it lost their objective)."""
+
+    def starts(value: CellValue) -> bool:
+        return isinstance(value, str) and value.strip().lower().startswith(prefix.lower())
+
+    named = [values.get(key) for key in ("kr_id", "id", "key_result", "name")]
+    if any(starts(value) for value in named):
+        return True
+    return starts(values.get("comment")) and all(v is None or v == "" for v in named)
 
 
 #: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)

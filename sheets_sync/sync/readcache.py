@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 81  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 82  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -148,7 +148,9 @@ FORMAT = 81  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # formula's text ends at </f > too, not at the next formula's </f>, a row of t="e"
 # formulas with no value is an empty row, not a record with no IDs, a fill_down cell of a
 # formula with no value is not filled from above, nor are those below it; 81: an
-# objective's repeat warning says Aligns to, its header, not aligns_to), or the slot format
+# objective's repeat warning says Aligns to, its header, not aligns_to; 82: a row with
+# its own ID or description is read whatever its Comment, not skipped as an example),
+# or the slot format
 
 
 @fast_pickle

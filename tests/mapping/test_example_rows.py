@@ -1,0 +1,53 @@
+"""The template's example row is skipped; a row the team filled in over it is read."""
+
+from __future__ import annotations
+
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "Objective", "KR ID", "Key result", "Start", "Target", "Current", "Comment")
+KPI_HEAD = ("KPI ID", "KPI", "Target", "Actual", "Comment")
+LEFT = "Example row: overwrite or delete it"  # the template's Comment on its example rows
+
+
+def _team(*rows: tuple[CellValue, ...], kpis: tuple[tuple[CellValue, ...], ...] = ()) -> TeamInput:
+    tabs = {"OKRs": SheetGrid("OKRs", (HEAD, *rows)), "KPIs": SheetGrid("KPIs", (KPI_HEAD, *kpis))}
+    data = WorkbookData("sales.xlsx", ("OKRs", "KPIs"), tabs)
+    return build_team_input("Sales", extract(data, load_mapping("standard")))
+
+
+def test_the_template_example_rows_are_skipped() -> None:
+    team = _team(
+        ("O0", "Example: customers love us", "O0.1", "Example: raise NPS", 30, 45, 36, LEFT),
+        kpis=(("KPI-0", "Example: average first response time", 4, 4.5, LEFT),),
+    )
+    assert (team.objectives, team.kpis, team.findings) == ((), (), ())
+
+
+def test_an_example_row_filled_in_over_keeps_its_key_result() -> None:
+    """The template says to overwrite its grey example row. A team that typed its first
+    key result over it, and left the Comment far right as it was, lost that key result
+    without a word, and its objective with it: the next rows, filled down from it, said
+    `objective ID is missing` (until 2026-12-07). The Comment alone no longer makes a
+    row an example: its ID or description must still be the example's."""
+    team = _team(
+        ("O1", "Grow pipeline", "KR1", "Pipeline 1M to 2M", 1, 2, 1.3, LEFT),
+        (None, None, "KR2", "Win rate 20% to 30%", 0.2, 0.3, 0.22, None),
+        kpis=(("K1", "Bookings", 100, 90, LEFT),),
+    )
+    assert [o.id for o in team.objectives] == ["O1"]
+    assert [(kr.objective_id, kr.id) for kr in team.key_results] == [("O1", "KR1"), ("O1", "KR2")]
+    assert [k.id for k in team.kpis] == ["K1"]
+    assert not [f for f in team.findings if "missing" in f.message], team.findings
+
+
+def test_a_row_whose_id_or_description_is_still_the_example_is_skipped() -> None:
+    team = _team(
+        ("O1", "Grow", "KR1", "Pipeline 1M to 2M", 1, 2, 1.3, None),
+        ("O1", "Grow", "example-2", "Win rate", 0.2, 0.3, 0.22, None),
+        ("O1", "Grow", "KR3", "Example: win rate", 0.2, 0.3, 0.22, None),
+    )
+    assert [kr.id for kr in team.key_results] == ["KR1"]
