@@ -34,6 +34,7 @@ from sheets_sync.grid import (
     tab_key,
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
+from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
@@ -185,21 +186,6 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
             name,
         )
     ]
-
-
-def _is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
-    """An ID or description that starts with the prefix, or a Comment that does on a row
-    with neither: a row the team typed its own key result over, leaving the template's
-    Comment (`Example row: overwrite or delete it`), is theirs (until 2026-12-07 it was
-    skipped without a word, and the rows filled down from it lost their objective)."""
-
-    def starts(value: CellValue) -> bool:
-        return isinstance(value, str) and value.strip().lower().startswith(prefix.lower())
-
-    named = [values.get(key) for key in ("kr_id", "id", "key_result", "name")]
-    if any(starts(value) for value in named):
-        return True
-    return starts(values.get("comment")) and all(v is None or v == "" for v in named)
 
 
 #: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)
@@ -360,7 +346,7 @@ def extract_tab(
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
-        if _is_example(values, spec.example_prefix) or repeats_header(values, spec):
+        if is_example(values, spec.example_prefix) or repeats_header(values, spec):
             continue
         under_merge: dict[str, int] = {}  # cells a merge from a row above covers: its row
         for name, col in input_items if merges else ():

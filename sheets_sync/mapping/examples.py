@@ -1,0 +1,29 @@
+"""Example rows: the template's grey example row, and the rows the reader skips as one.
+
+Pure: a row's values as ``extract`` cut them, and the mapping's ``example_prefix``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sheets_sync.grid import CellValue
+
+#: the cells that make a row an example when they start with the prefix: its IDs and
+#: descriptions (a key result's, a KPI's)
+NAMED = ("kr_id", "id", "key_result", "name")
+
+
+def starts(value: CellValue, prefix: str) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith(prefix.lower())
+
+
+def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
+    """An ID or description that starts with the prefix, or a Comment that does on a row
+    with neither: a row the team typed its own key result over, leaving the template's
+    Comment (`Example row: overwrite or delete it`), is theirs (until 2026-12-07 it was
+    skipped without a word, and the rows filled down from it lost their objective)."""
+    named = [values.get(key) for key in NAMED]
+    if any(starts(value, prefix) for value in named):
+        return True
+    return starts(values.get("comment"), prefix) and all(v is None or v == "" for v in named)
