@@ -1,0 +1,187 @@
+"""Every bump of the read cache's ``FORMAT``, recorded (from test_read_cache.py, at 500 lines)."""
+
+from __future__ import annotations
+
+
+def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
+    """A parse cached before a tab's Excel Table totals rows were read (a grid without
+    ``total_rows``) must be a miss, or the sync keeps writing into the totals row: a new
+    field of the cached grid goes with a bump of ``readcache.FORMAT``, recorded here."""
+    import dataclasses
+
+    from sheets_sync.grid import SheetGrid
+    from sheets_sync.sync.readcache import FORMAT
+
+    fields = [f.name for f in dataclasses.fields(SheetGrid)]
+    # 10: the same grid, but a row a filter hides is no longer in ``hidden_rows``
+    # 11: the same grid, but the mapping reads other records and values from it
+    # 12: the same grid; an .ods file's null date now counts its day numbers
+    # 13: the same grid; a Google number in a date format is read as the date
+    # 14: the same grid; a checkbox in a counting key result's Current says "milestone"
+    # 15: ``used_cols``, where owned columns a layout lacks are added
+    # 16: the same grid; a percent KR type with no unit and percent values is in %; a
+    # confidence of 33.3 reads 0.333
+    # 17: the same grid; a confidence typed 3.3/10 reads 0.33; a cell stored in another
+    # row's element is refused
+    # 18: the same grid; a KPI row keeps its cells in a percent format (shown_as_percent)
+    # 19: the same grid; a percent cell with no number (blank, text) shows no percentage
+    # 20: the same grid; "4.4%" typed as text reads 0.044, not 0.044000000000000004
+    # 21: the same grid; a confidence typed "100％" (full-width sign) reads 1.0, not 0.1
+    # 22: ``formula_cells``; owned columns are added right of merged ranges (the layout)
+    # 23: the same grid; only merges across the header row or a row the sync writes move
+    # the added owned columns (the layout)
+    # 24: ``formula_cells`` holds each formula's text, ``formula_arrays`` an array's range
+    # (not its every cell); TabExtract.owned_formulas the text too
+    # 25: the same grid; the percent styles are the first ``cellXfs`` with an end tag
+    # 26: a Google read's grid has ``formula_cells`` too (its owned formulas are written);
+    # an .xlsx formula's text is unescaped as XML (``&#128;`` U+0080, ``_x000D_`` CR)
+    # 27: the same grid; a number cell with ``x14ac:t="e"`` (or ``t="e"`` inside another
+    # attribute's value) reads its number, not #N/A; a sheet the error-code swap misread
+    # is parsed instead (a ``#SPILL!`` after a ``#N/A`` in one cell, ``t="&#101;"``)
+    # 28: the same grid; a lone surrogate in a text cell (a Google cell can hold one)
+    # reads U+FFFD, not a character that failed the rollup
+    # 29: ``kind``, what a tab with no cells is (a chart sheet, a Google connected-data
+    # sheet), which its layout error names instead of "the tab is empty"
+    # 30: the same grid; two tabs that read as one name (``OKRs``, ``OKRs ``) are warned of
+    # 31: ``hidden_cols``; owned columns are added right of columns hidden by hand
+    # 32: the same grid; a text cell past 16,383 characters is cut in UTF-16 code units,
+    # as Excel and Google count a cell (an emoji is 2), not in characters
+    # 33: the same grid; ``<col hidden="1" width="abc">`` is hidden (``hidden`` decides
+    # before the width), a ``<col>`` past XFD is skipped, a Google column is hidden by
+    # ``hiddenByUser`` alone (not a 0-pixel width); a tab's owned columns in hidden
+    # columns are warned of every run, not only the night they are added
+    # 34: the same grid; a TeamInput holds the objective of each key result row its errors
+    # left out (``failed_kr_objectives``), which the lint counts for the objective; a
+    # missing column's layout error names the header cells that show an error (``#REF!``)
+    # 35: the same grid; a date before 1900-03-01 (text ``1850-01-01``, a date cell) is
+    # refused as the day numbers below 61 are, not read (Excel showed it ``####``)
+    # 36: the same grid; a checkbox or a date in an ID column is the cell's error (it was
+    # the ID "TRUE" or "2026-01-02"); "no header row" names the header cells in error;
+    # an owned column whose header was typed or merged over is warned of
+    # 37: the same grid; a finding quotes a whole number as typed (``expected a date, got
+    # the number 12``, not ``12.0``)
+    # 38: the same grid; a custom format code with a ``>`` left unescaped in its attribute
+    # (``formatCode="[>=1]0%;0.0%"``) is read, so a 1 in it is 100% (``percent_ones``)
+    # 39: the same grid; a ``<col>`` Excel draws 0 wide is in ``hidden_cols`` whatever its
+    # ``hidden`` says (``hidden="0" width="0"``, ``customWidth="1"`` with no width)
+    # 40: the same grid; a ``<col>`` with no ``width`` is in ``hidden_cols`` whatever its
+    # ``customWidth`` says (``customWidth="0"`` read as shown); a format code or formula
+    # with a long character reference (``&#000…037;``, 5,000 zeros) is read, not a ValueError
+    # 41: the same grid; a Google number in a TIME format reads as
+    # the time of day; a date or a checkbox in a KPI link or Aligns to is said and left
+    # out; an old owned column is said only beside owned columns out of their order; a
+    # data row's errors are not named as the header's
+    # 42: the same grid; goals and KPIs found on one tab by a fallback name both tab lists
+    # hold (``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) are the team's layout error
+    # 43: a Google number in a TIME format reads as a number again (41 read it as a time of
+    # day, so a duration ``[h]:mm:ss`` under a day failed as "expected a number")
+    # 44: the same grid; the old-owned-column warning (36, 41) is taken out, as it fired on
+    # a team's own columns (``Score (manual)`` beside an owned ``Status``)
+    # 45: the same grid; an Excel linked data type (Geography, Stocks) reads as the name it
+    # shows, not its #VALUE! fallback; a picture in a cell's #VALUE! says it is one; formula
+    # texts are shown as Excel shows them (``=SORT(A2:A9)``, not ``=_xlfn._xlws.SORT(A2:A9)``;
+    # ``@A1:A9`` and ``E2#`` for ``_xlfn.SINGLE`` and ``_xlfn.ANCHORARRAY``)
+    # 46: the same grid; a row holding only unchecked checkboxes (FALSE) is an empty row,
+    # not a key result with no ID
+    # 47: the same grid; in the objective-blocks layout an unchecked checkbox (FALSE) in
+    # ``objective_when_blank`` counts as blank, so an objective row with a checkbox over its
+    # Actual stays an objective (a row whose KR type says milestone keeps its FALSE)
+    # 48: the same grid; that FALSE counts as blank only on a row whose KR ID and key result
+    # (in columns of their own) are blank: an unticked milestone with no KR type was read
+    # as an objective header, its KR gone
+    # 49: the same grid; a 0% (0 on every scale) puts no key result of KR type percent
+    # in % (its plain 40 was "4000 %"), and is no percentage among an objective's weights
+    # 50: the same grid; in the objective-blocks layout that FALSE counts as blank only on
+    # a row with no KR type, Unit, Weight, Confidence, Due date or KPI link either (unless
+    # it names an objective type or Aligns to): an unticked milestone with a due date and
+    # no KR type was read as an objective header in the built-in layout
+    # 51: the same grid; nor (that FALSE counting as blank) on a row whose objective ID is
+    # filled in a column of its own, or in the shared ``#`` with an ID that does not extend
+    # the current objective's (O2 under O1): an objective header with a Due, a Confidence
+    # or a Weight was read as a key result of the objective above
+    # 52: the same grid; a cell showing an Excel 365 error value (#SPILL!, #GETTING_DATA)
+    # says why and what to do, which a cached finding must not keep saying without
+    # 53: the same grid; #TIMEOUT! says why and what to do too, and #SPILL!, #CONNECT! and
+    # #EXTERNAL! say it in other words (an Excel Table; Data > Refresh All; no guess)
+    # 54: a Google read's grid has ``formula_arrays`` too: the ranges an ARRAYFORMULA (or
+    # FILTER, SORT...) fills, whose owned cells are written every night and refused
+    # 55: the same grid; an ARRAYFORMULA's formula_arrays range is as big as the ranges
+    # it names on its tab (``=ARRAYFORMULA(H2:I4)`` 3 by 2 though I is blank), not only
+    # the box of the cells seen filled, nor stretched by another tab's ``Data!$A$2:$C``
+    # 56: the same grid; nor on a row whose ``#`` is blank with only a Due, Confidence or
+    # Weight (an objective header whose ID was forgotten was a key result of the one
+    # above), nor on one with an objective title in a column of its own; a key result an
+    # objective header reads the same as (O1a under O1) is marked (``RowRecord.objective_too``)
+    # so its FALSE's error names both readings
+    # 57: the same grid; a number in a finding's message has the 15 significant digits
+    # Excel shows: 0.1+0.2 is "0.3", not "0.30000000000000004", unless two it compares
+    # would read the same ("below the lower bound (0.30000000000000004)"); a number read
+    # as text (parse_text, IDs) keeps every digit, as before
+    # 58: the same grid; an ARRAYFORMULA's formula_arrays range stops before the first
+    # row or column holding a typed cell or formula (``VLOOKUP(A2:A6, H2:J40, 2, 0)`` was
+    # stretched over the typed owned M2:M6 beside it); a #REF! only passed on (``=L2``)
+    # is no broken array; a row number of 9 or more digits is no range
+    # 59: the same grid; a cell showing one of the classic error values (#DIV/0!, #N/A,
+    # #VALUE!, #REF!, #NAME?, #NUM!, #NULL!, Google's #ERROR! with no words of Google's)
+    # says why and what to do, as the Excel 365 ones have since 52
+    # 60: the same grid; in objective blocks an unticked row numbered as a key result
+    # (KR3, K1, KR-7 under O1) is a key result, not an objective header; bare numbering
+    # under an objective with letters (2, b under O1) reads as O1.2 does; IDs are
+    # compared NFKC-normalised (full-width digits), and every ID cell reads so (Ｏ１ is
+    # O1); a key result above the first objective row says so at its ID (was "2:2:
+    # objective ID is missing"); a KR ID number repeating one above says why (1.10 is 1.1);
+    # a row numbered KR3 under O1 with Baseline, Goal and Actual blank is a key result;
+    # an objective repeated with another title is said once, not on each KR row below;
+    # a KR ID repeating one of another objective (KR1 under O1 and O2) says why
+    # 61: the same grid; Google arrays stacked one a row (each row's own ARRAYFORMULA)
+    # are each their own formula_arrays range, not one box under the first row's anchor
+    # 62: the same grid; a Google cell whose effectiveValue or userEnteredValue is of an
+    # odd shape fails the read naming its tab and cell (``gsheets.cellshape``), where some
+    # read on: {"stringValue": null} was the text "None", {"boolValue": "no"} ticked
+    # 63: the same grid; a classic error value's words say the formula "or a cell it
+    # draws on" (each passes from cell to cell), and #N/A's start with NA()
+    # 64: the same grid; ID cells read as typed again (Ｏ１ is kept, and compared with O1
+    # through domain.ids.id_key: 60's NFKC rewrite re-keyed history and Aligns to); in
+    # objective blocks KR1 on the tab's first row is an objective (KR1.1 its key result),
+    # a single letter under a roman objective that is its next numeral (V under IV, X
+    # under IX) is the next objective and i, ii, iii, iv under O1 read as O1.2 does;
+    # TabLayout.blocks (a new field): only objective blocks say "key result above the
+    # first objective row", a row-per-KR layout is "2:2: objective ID is missing" again
+    # 65: the same grid; a Google array's cells after a blank result beside a formula per
+    # row that spills nothing (``=ROW()*2``) stay the array's formula_arrays range (A4 took
+    # B4:C5 of B1's FILTER, and C4 read as =ROW()*2); a numberValue too large for a float
+    # fails the read naming its cell (was "internal error"), a tab with spaces quoted
+    # 66: the same grid; in objective blocks the next letter under a one-letter objective
+    # is the next objective (D under C and E under D were key results: C and D look
+    # roman), and only roman numerals of i, v and x are numbering (CI, CD, MIX, MI under
+    # O1 are the next objective, not key results read as O1.2)
+    # 67: the same grid; a Google array per row ends at any formula on its row, not one
+    # matching _SPILLS only (=IFERROR(ARRAYFORMULA(H2:J2),) a row gave A1:C3, A2:B2,
+    # A3:B3), a column's array under typed cells beside another's blank result is its own
+    # (B3's B5 went to A1, over typed B1:B2), and after blank results a formula with a
+    # spilling function anywhere in it goes before a plain one (other formula_arrays);
+    # a tab whose name starts with a quote is quoted in a read error, its quotes doubled
+    # 68: the same grid; the twin-tabs warning and the one-tab layout error name a tab
+    # as a formula does (``OKRs`` and ``'OKRs '``), not as Python's repr (``'OKRs'``)
+    # 69: ``CellError.typed``: an error value held with no formula (typed #N/A, lookups
+    # pasted as values) says so, not "the formula, or a cell it draws on"
+    # 70: the same grid; a zip member neither stored nor deflated (bzip2, LZMA) is refused
+    # 71: the same grid; a row-per-KR row naming another objective ID fills nothing down
+    # (O2 under an aspirational O1 aligned to C1 was aspirational and under C1)
+    # 72: ``uncalculated``: an .xlsx's formulas saved with no value (openpyxl), said
+    # 73: the same grid; a cell merged down over two objectives' rows fills the second;
+    # an objective's other type is quoted as typed, not ``<ObjectiveType.COMMITTED: ..>``
+    # 74: the same grid; an objective's title, type or Aligns to its first row leaves
+    # blank is taken from a later row that types it, and a blank contradicts nothing
+    # 75: the same grid; an objective whose rows spell its ID two ways is named by its
+    # most common spelling, a tie to the first in code-point order (not its first row's)
+    # 76: the same grid; a formula's error is not marked typed in a prefixed sheet
+    # (``<x:f>``), in a data table's cells, or in a cell with no ``r``
+    # 77: the same grid; the twin-tabs warning and the one-tab layout error name a tab as
+    # the team types it (``"Bob's"``, bare when plain), not as a formula (``'Bob''s'``)
+    # 78: ``shared_from``; a repeat names its value's row; fill-down and no-value fixes
+    # 79: the same grid; every tab named in words as typed (``no tab named "Q1 OKRs"``)
+    # 80: </f > ends a formula (formula_cells); no-value t=e is blank, no-value IDs unfilled
+    # 81: the same grid; an objective's repeat warning says "Aligns to", not aligns_to
+    # 82: the same grid; a row with its own ID or description is no example for its Comment
+    assert (FORMAT, fields[-1]) == (82, "shared_from")
