@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sheets_sync.grid import CellValue
+from sheets_sync.mapping.blocks import blank
 
 #: the cells that make a row an example when they start with the prefix: its IDs and
 #: descriptions (a key result's, a KPI's)
@@ -22,8 +23,10 @@ def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     """An ID or description that starts with the prefix, or a Comment that does on a row
     with neither: a row the team typed its own key result over, leaving the template's
     Comment (`Example row: overwrite or delete it`), is theirs (until 2026-12-07 it was
-    skipped without a word, and the rows filled down from it lost their objective)."""
+    skipped without a word, and the rows filled down from it lost their objective). A
+    cell of spaces is blank, as everywhere: cleared so, the row was read as a key result
+    with no ID (until 2026-12-07)."""
     named = [values.get(key) for key in NAMED]
     if any(starts(value, prefix) for value in named):
         return True
-    return starts(values.get("comment"), prefix) and all(v is None or v == "" for v in named)
+    return starts(values.get("comment"), prefix) and all(map(blank, named))

@@ -51,3 +51,14 @@ def test_a_row_whose_id_or_description_is_still_the_example_is_skipped() -> None
         ("O1", "Grow", "KR3", "Example: win rate", 0.2, 0.3, 0.22, None),
     )
     assert [kr.id for kr in team.key_results] == ["KR1"]
+
+
+def test_an_example_row_whose_ids_hold_a_space_is_still_skipped() -> None:
+    """A KR ID and key result cleared with a space are blank, as everywhere else: the
+    row, its Comment still the template's, is the example, not a key result with no ID
+    (`KR ID is missing`) of the template's example objective (until 2026-12-07)."""
+    team = _team(
+        ("O0", "Example: customers love us", " ", " ", 30, 45, 36, LEFT),
+        kpis=((" ", "\t", 4, 4.5, LEFT),),
+    )
+    assert (team.objectives, team.key_results, team.kpis, team.findings) == ((), (), (), ())
