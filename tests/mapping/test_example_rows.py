@@ -62,3 +62,14 @@ def test_an_example_row_whose_ids_hold_a_space_is_still_skipped() -> None:
         kpis=((" ", "\t", 4, 4.5, LEFT),),
     )
     assert (team.objectives, team.key_results, team.kpis, team.findings) == ((), (), (), ())
+
+
+def test_an_example_row_with_its_ids_cleared_is_skipped_for_its_comment() -> None:
+    """The Comment alone makes a row an example when it names nothing of its own: the
+    template's example row with its IDs and descriptions cleared, its numbers and
+    Comment left, is no key result with no ID, nor a KPI with none."""
+    team = _team(
+        (None, None, None, None, 30, 45, 36, LEFT),
+        kpis=((None, None, 4, 4.5, LEFT),),
+    )
+    assert (team.objectives, team.key_results, team.kpis, team.findings) == ((), (), (), ())
