@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sheets_sync.grid import CellValue
+from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.values import QUOTED_CHARS, printable
+from sheets_sync.grid import CellValue, a1
 from sheets_sync.mapping.blocks import blank
 
 #: the cells that make a row an example when they start with the prefix: its IDs and
@@ -30,3 +32,39 @@ def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:
     if any(starts(value, prefix) for value in named):
         return True
     return starts(values.get("comment"), prefix) and all(map(blank, named))
+
+
+def quoted(value: str) -> str:
+    """A cell's text as a message quotes it: whole when short, else its start."""
+    text = value.strip()
+    if len(text) > QUOTED_CHARS:
+        return f'"{printable(text[:QUOTED_CHARS])}..."'
+    return f'"{printable(text)}"'
+
+
+def example_left(
+    values: Mapping[str, CellValue],
+    columns: Mapping[str, int],
+    row: int,
+    prefix: str,
+    where: tuple[str, str],
+) -> list[Finding]:
+    """A warning on the objective cell of a row that is read while it still holds the
+    template's example objective: a team that typed its key result over the example row
+    and left the objective cells published ``Example: customers love our support`` (O0,
+    aligned to C1) as its own goal without a word (until 2026-12-07)."""
+    value = values.get("objective")
+    if not isinstance(value, str) or not starts(value, prefix) or "objective" not in columns:
+        return []
+    source, tab = where
+    return [
+        Finding(
+            Severity.WARNING,
+            f"the objective is still the template's example ({quoted(value)}); type your "
+            "own over it",
+            source,
+            tab,
+            a1(row, columns["objective"]),
+            row=row,
+        )
+    ]

@@ -73,3 +73,22 @@ def test_an_example_row_with_its_ids_cleared_is_skipped_for_its_comment() -> Non
         kpis=((None, None, 4, 4.5, LEFT),),
     )
     assert (team.objectives, team.key_results, team.kpis, team.findings) == ((), (), (), ())
+
+
+def test_a_key_result_typed_under_the_example_objective_says_so() -> None:
+    """A team that typed its key result over the example row and left the objective cells
+    published the template's example objective (O0, aligned to C1) as its own goal
+    without a word (until 2026-12-07). The row is read, and the objective cell warned."""
+    team = _team(
+        ("O0", "Example: customers love us", "KR1", "Pipeline 1M to 2M", 1, 2, 1.3, LEFT),
+        (None, None, "KR2", "Win rate 20% to 30%", 0.2, 0.3, 0.22, None),
+    )
+    assert [(kr.objective_id, kr.id) for kr in team.key_results] == [("O0", "KR1"), ("O0", "KR2")]
+    assert [(f.severity.value, str(f), f.row) for f in team.findings] == [
+        (
+            "warning",
+            "sales.xlsx!OKRs!B2: the objective is still the template's example "
+            '("Example: customers love us"); type your own over it',
+            2,
+        )
+    ]

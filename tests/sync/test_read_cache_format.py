@@ -185,4 +185,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 81: the same grid; an objective's repeat warning says "Aligns to", not aligns_to
     # 82: the same grid; a row with its own ID or description is no example for its Comment
     # 83: the same grid; an example row whose IDs hold spaces is skipped
-    assert (FORMAT, fields[-1]) == (83, "shared_from")
+    # 84: the same grid; a row read with the example's objective warns on that cell
+    assert (FORMAT, fields[-1]) == (84, "shared_from")
