@@ -68,3 +68,52 @@ def example_left(
             row=row,
         )
     ]
+
+
+#: the IDs of the template's example rows (``template.spec``), as ``casefold`` leaves them
+TEMPLATE_IDS = frozenset({"o0", "o0.1", "kpi-0"})
+#: the cells a team types its own over the example row: IDs and descriptions
+OWN = ("objective_id", "objective", "kr_id", "key_result", "id", "name")
+
+
+def _own(value: CellValue, prefix: str) -> bool:
+    """A cell the team typed: not blank, not the example's (its prefix, a template ID)."""
+    if blank(value) or isinstance(value, bool) or starts(value, prefix):
+        return False
+    return str(value).strip().casefold() not in TEMPLATE_IDS
+
+
+def skipped_example(
+    values: Mapping[str, CellValue],
+    columns: Mapping[str, int],
+    row: int,
+    prefix: str,
+    where: tuple[str, str],
+    header: tuple[CellValue, ...],
+) -> list[Finding]:
+    """A warning on the cell that makes a row an example when the row holds cells of the
+    team's own too (an ID, an objective): a team that typed its objective and KR ID over
+    the example row and left the example's key result lost the row without a word, the
+    rows below saying ``objective ID is missing``, and a KPI K1 under the example's name
+    was gone silently (until 2026-12-07). The row stays skipped; the warning says why."""
+    if not any(_own(values.get(key), prefix) for key in OWN if key in columns):
+        return []
+    key = next((k for k in NAMED if k in columns and starts(values.get(k), prefix)), "comment")
+    value, col = values.get(key), columns.get(key)
+    if not isinstance(value, str) or col is None:
+        return []
+    title = header[col - 1] if col <= len(header) else None
+    name = " ".join(str(title).split()) if not blank(title) else key.replace("_", " ")
+    todo = "clear it" if key == "comment" else "type your own over it"
+    source, tab = where
+    return [
+        Finding(
+            Severity.WARNING,
+            f"this row is skipped as an example, as its {name} still says {quoted(value)}; "
+            f"{todo} to have the row read",
+            source,
+            tab,
+            a1(row, col),
+            row=row,
+        )
+    ]

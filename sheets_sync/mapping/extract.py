@@ -34,7 +34,7 @@ from sheets_sync.grid import (
     tab_key,
 )
 from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
-from sheets_sync.mapping.examples import example_left, is_example
+from sheets_sync.mapping.examples import example_left, is_example, skipped_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
@@ -346,7 +346,11 @@ def extract_tab(
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
-        if is_example(values, spec.example_prefix) or repeats_header(values, spec):
+        if is_example(values, spec.example_prefix):
+            where, head = (source, grid.name), grid.rows[header_row - 1]
+            findings += skipped_example(values, input_cols, row, spec.example_prefix, where, head)
+            continue
+        if repeats_header(values, spec):
             continue
         findings += example_left(values, input_cols, row, spec.example_prefix, (source, grid.name))
         under_merge: dict[str, int] = {}  # cells a merge from a row above covers: its row

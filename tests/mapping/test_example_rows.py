@@ -92,3 +92,65 @@ def test_a_key_result_typed_under_the_example_objective_says_so() -> None:
             2,
         )
     ]
+
+
+def test_an_example_row_half_typed_over_says_why_it_is_skipped() -> None:
+    """A team that typed its objective and KR ID over the example row and left the
+    example's key result lost the row without a word: the rows below said `objective ID
+    is missing`, nothing pointed at row 2, and a KPI K1 under the example's name was gone
+    silently (until 2026-12-07). The row is still skipped, and says why on the cell that
+    still says Example."""
+    team = _team(
+        ("O1", "Grow pipeline", "KR1", "Example: raise NPS", 30, 45, 36, LEFT),
+        (None, None, "KR2", "Win rate 20% to 30%", 0.2, 0.3, 0.22, None),
+        kpis=(("K1", "Example: average first response time", 4, 4.5, LEFT),),
+    )
+    assert team.kpis == ()
+    said = [(f.severity.value, str(f)) for f in team.findings if f.row == 2]
+    assert said == [
+        (
+            "warning",
+            "sales.xlsx!OKRs!D2: this row is skipped as an example, as its Key result still "
+            'says "Example: raise NPS"; type your own over it to have the row read',
+        ),
+        (
+            "warning",
+            "sales.xlsx!KPIs!B2: this row is skipped as an example, as its KPI still says "
+            '"Example: average first response time"; type your own over it to have the row read',
+        ),
+    ]
+
+
+def test_an_objective_line_typed_over_the_example_says_its_comment_skips_it() -> None:
+    team = _team(
+        ("O1", "Grow pipeline", None, None, None, None, None, LEFT),
+        (None, None, "KR1", "Win rate 20% to 30%", 0.2, 0.3, 0.22, None),
+    )
+    assert [str(f) for f in team.findings if f.row == 2] == [
+        "sales.xlsx!OKRs!H2: this row is skipped as an example, as its Comment still says "
+        f'"{LEFT}"; clear it to have the row read'
+    ]
+
+
+def test_the_template_example_ids_left_with_the_descriptions_cleared_say_nothing() -> None:
+    """O0, O0.1 and KPI-0 are the template's own: no sign the team typed over the row."""
+    team = _team(
+        ("O0", None, "O0.1", None, 30, 45, 36, LEFT),
+        ("o0 ", "Example: customers love us", None, None, None, None, None, LEFT),
+        kpis=(("KPI-0", None, 4, 4.5, LEFT),),
+    )
+    assert team.findings == ()
+
+
+def test_the_template_example_ids_are_those_the_template_writes() -> None:
+    from sheets_sync.mapping.examples import TEMPLATE_IDS
+    from sheets_sync.template.spec import TEMPLATE
+
+    ids = {"objective_id", "kr_id", "id"}
+    written = [
+        str(value).casefold()
+        for tab in (TEMPLATE.okrs, TEMPLATE.kpis)
+        for column, value in zip(tab.columns, tab.example, strict=True)
+        if column.field in ids
+    ]
+    assert sorted(written) == sorted(TEMPLATE_IDS)
