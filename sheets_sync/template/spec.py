@@ -134,7 +134,13 @@ _OKR_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
     ),
     "due": (12, DATE, (), "Due date if earlier than the end of the period."),
     "kpi_link": (22, TEXT, (), "KPI feeding Current: KPI-1 (this team) or Team/KPI-1."),
-    "comment": (30, TEXT, (), "Anything else. Rows whose comment starts with Example are skipped."),
+    "comment": (
+        30,
+        TEXT,
+        (),
+        "Anything else. A row whose KR ID or Key result starts with Example is skipped, and "
+        "so is one with neither whose comment starts with Example.",
+    ),
     "score": (8, SCORE, (), "0.0-1.0 grade of the KR (objective: weighted average)."),
     "expected": (10, PERCENT, (), "Progress expected today at a linear pace."),
     "status": (11, TEXT, (), "Achieved / On track / At risk / Off track / No data."),
@@ -172,7 +178,13 @@ _KPI_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
     "actual": (10, GENERAL, (), "Latest value."),
     "previous": (10, GENERAL, (), "Value of the previous period (for the trend)."),
     "as_of": (12, DATE, (), "Date of the latest value."),
-    "comment": (30, TEXT, (), "Anything else. Rows whose comment starts with Example are skipped."),
+    "comment": (
+        30,
+        TEXT,
+        (),
+        "Anything else. A row whose KPI ID or KPI starts with Example is skipped, and so is "
+        "one with neither whose comment starts with Example.",
+    ),
     "status": (11, TEXT, (), "Green / Amber / Red / No data / Stale."),
     "variance": (10, GENERAL, (), "Actual minus target; range KPI: how far outside the range."),
     "trend": (11, TEXT, (), "Improving / Worsening / Flat against Previous."),

@@ -154,3 +154,24 @@ def test_the_template_example_ids_are_those_the_template_writes() -> None:
         if column.field in ids
     ]
     assert sorted(written) == sorted(TEMPLATE_IDS)
+
+
+def test_the_read_me_states_the_rule_the_reader_keeps() -> None:
+    """The Read me said `Rows whose comment starts with Example are skipped`: a team that
+    typed its key result over the example row read that its row was lost (until
+    2026-12-07). It says the rule ``examples.is_example`` keeps, and the Google template
+    renders the same spec."""
+    from sheets_sync.template.spec import TEMPLATE
+
+    helps = {
+        tab.name: next(c.help for c in tab.columns if c.field == "comment")
+        for tab in (TEMPLATE.okrs, TEMPLATE.kpis)
+    }
+    assert helps == {
+        "OKRs": "Anything else. A row whose KR ID or Key result starts with Example is "
+        "skipped, and so is one with neither whose comment starts with Example.",
+        "KPIs": "Anything else. A row whose KPI ID or KPI starts with Example is skipped, "
+        "and so is one with neither whose comment starts with Example.",
+    }
+    readme = "\n".join(text for row in TEMPLATE.readme.rows for text in row)
+    assert "comment starts with Example are skipped" not in readme
