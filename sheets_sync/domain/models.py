@@ -65,13 +65,32 @@ class Trend(SharedStrEnum):
 
 
 class Frequency(SharedStrEnum):
+    """How often a KPI is updated; its window is the longest such interval can be (a
+    month 31 days, a quarter 92, half a year 184, a year 366), so a KPI updated on time
+    is never Stale (docs/scoring.md)."""
+
+    DAILY = "daily"
     WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    YEARLY = "yearly"
 
     @property
     def window_days(self) -> int:
-        return {"weekly": 7, "monthly": 31, "quarterly": 92}[self.value]
+        return _WINDOW_DAYS[self.value]
+
+
+_WINDOW_DAYS = {
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "monthly": 31,
+    "quarterly": 92,
+    "semiannual": 184,
+    "yearly": 366,
+}
 
 
 class Category(SharedStrEnum):

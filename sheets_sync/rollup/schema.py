@@ -152,7 +152,11 @@ KPIS = (
     Column("Name", T, "KPI name"),
     _OWNER,
     Column("Category", T, "leading or lagging"),
-    Column("Frequency", T, "weekly, monthly or quarterly update cadence"),
+    Column(
+        "Frequency",
+        T,
+        "daily, weekly, biweekly, monthly, quarterly, semiannual or yearly update cadence",
+    ),
     _UNIT,
     Column("Direction", T, "higher, lower (is better) or range"),
     Column("Target", N, "Target value (higher/lower KPIs)", "Unit"),

@@ -187,4 +187,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 83: the same grid; an example row whose IDs hold spaces is skipped
     # 84: the same grid; a row read with the example's objective warns on that cell
     # 85: the same grid; a skipped example row with IDs of the team's own says why
-    assert (FORMAT, fields[-1]) == (85, "shared_from")
+    # 86: the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly
+    assert (FORMAT, fields[-1]) == (86, "shared_from")

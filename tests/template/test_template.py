@@ -107,7 +107,7 @@ def test_workbook_features() -> None:
     kpi_lists = {str(dv.sqref)[0]: dv.formula1 for dv in kpis.data_validations.dataValidation}
     assert kpi_lists == {
         "D": '"leading,lagging"',
-        "E": '"weekly,monthly,quarterly"',
+        "E": '"daily,weekly,biweekly,monthly,quarterly,semiannual,yearly"',
         "G": '"higher,lower,range"',
     }
     assert okrs["O2"].number_format == "yyyy-mm-dd"
