@@ -20,10 +20,16 @@ from typing import TypeVar
 from sheets_sync.domain.cellerrors import ERROR_DETAIL_CHARS, error_message
 from sheets_sync.domain.celltext import (  # re-exported (__all__): their first home
     CELL_CHARS,
+    INVISIBLE,
     fit_cell,
     printable,
     utf16_len,
     without_lone_surrogates,
+)
+from sheets_sync.domain.done_words import (  # re-exported (__all__): their first home
+    DONE_WORDS,
+    NOT_DONE_WORDS,
+    done_or_not,
 )
 from sheets_sync.domain.shown import show_pair
 from sheets_sync.grid import CellError, CellValue
@@ -60,10 +66,6 @@ __all__ = [
 ]
 
 EMPTY_WORDS = frozenset({"", "n/a", "na", "n.a.", "-", "--", "—", "–", "none", "null", "tbd", "?"})
-DONE_WORDS = frozenset({"yes", "y", "true", "done", "1", "x", "✓", "✔", "complete", "completed"})
-NOT_DONE_WORDS = frozenset(
-    {"no", "n", "false", "0", "not done", "todo", "to do", "open", "in progress", "pending"}
-)
 CONFIDENCE_WORDS = {
     "low": 0.3,
     "l": 0.3,
@@ -87,7 +89,6 @@ FIRST_DATE = dt.date(1900, 3, 1)
 _THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 #: "1.234" and "1.234.567": dots between groups of three, as Germans write thousands.
 _DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 #: The full-width forms of ASCII a Japanese or Chinese IME types ("１２３．５", "４５％"):
 #: only these, not all of NFKC, which read "10²" as 102, "①②" as 12 and "⒈5" as 1.5.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -201,7 +202,7 @@ def _plain_text(raw: str) -> str:
     # (French) and thin spaces people group thousands with are spaces to ``split``.
     # Zero-width characters come with text pasted from web pages and chats: invisible in
     # the cell and in the message, so "expected a number, got "45"" was all one saw.
-    text = raw.translate(_FULL_WIDTH).translate(_INVISIBLE)
+    text = raw.translate(_FULL_WIDTH).translate(INVISIBLE)
     return " ".join(text.split()).translate(_MINUS)
 
 
@@ -382,13 +383,14 @@ def parse_done(value: CellValue) -> float | None:
             f"a milestone is done (1, yes, x) or not (0, no), got {_describe(value)}"
         )
     text = str(value).strip().lower()
-    if text in DONE_WORDS:
-        return 1.0
-    if text in NOT_DONE_WORDS:
-        return 0.0
     if text in EMPTY_WORDS:
         return None
-    raise CellValueError(f"a milestone is done (yes, done, x) or not (no), got {_describe(value)}")
+    done = done_or_not(text)
+    if done is None:
+        raise CellValueError(
+            f"a milestone is done (yes, done, x) or not (no), got {_describe(value)}"
+        )
+    return done
 
 
 _CONFIDENCE_FORMS = "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High"

@@ -189,4 +189,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 85: the same grid; a skipped example row with IDs of the team's own says why
     # 86: the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly
     # 87: the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly
-    assert (FORMAT, fields[-1]) == (87, "shared_from")
+    # 88: the same grid; a KPI's Frequency reads daily...yearly, a milestone Done ✅
+    assert (FORMAT, fields[-1]) == (88, "shared_from")

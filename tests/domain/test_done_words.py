@@ -1,0 +1,110 @@
+"""A milestone's Current as teams type it: the words and marks that say done or not
+(with emoji variation selectors, trailing punctuation, a mark beside the word), and
+everything that does not say it clearly stays an error on the cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.domain.values import CellValueError, parse_done
+from sheets_sync.grid import SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "achieved",
+        "Achieved",
+        " shipped ",
+        "Launched",
+        "delivered",
+        "released",
+        "finished",
+        "met",
+        "✅",
+        "✔\ufe0f",  # ✔️: the check mark with its emoji variation selector
+        "☑\ufe0f",
+        "Done ✅",
+        "✅ Done",
+        "✅done",
+        "yes ✓",
+        "Done!",
+        "Done.",
+        "done .",
+        "Completed\u200b",  # a zero-width space pasted from a chat
+    ],
+)
+def test_done(typed: str) -> None:
+    assert parse_done(typed) == 1.0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "not done",
+        "Not done ❌",
+        "❌",
+        "❌\ufe0f",
+        "☐",
+        "in progress",
+        "In-progress",
+        "in_progress",
+        "pending",
+        "no",
+        "No.",
+        "not yet",
+        "Not started",
+        "ongoing",
+        "WIP",
+        "blocked",
+        "incomplete",
+        "not achieved",
+        "Not met",
+    ],
+)
+def test_not_done(typed: str) -> None:
+    """In progress is not done: a milestone scores 1 done, else 0 (docs/scoring.md)."""
+    assert parse_done(typed) == 0.0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "done?",  # asks
+        "done ❌",  # says both
+        "✅❌",
+        "yes no",
+        "closed",  # done, or given up?
+        "cancelled",
+        "partly",
+        "50%",
+        "✗",  # a failure to some, a ticked box to others (as x is)
+        "✘",
+        "☒",
+        "❎",
+        "...",
+        "👍",
+    ],
+)
+def test_what_does_not_say_done_or_not_clearly_is_an_error(typed: str) -> None:
+    with pytest.raises(CellValueError, match=r"^a milestone is done \(yes, done, x\) or not"):
+        parse_done(typed)
+
+
+def test_a_milestone_typed_with_a_mark_scores_and_a_crossed_one_names_its_cell() -> None:
+    head = ("Objective ID", "Objective", "KR ID", "Key result", "KR type", "Target", "Current")
+    rows = (
+        head,
+        ("O1", "Launch", "KR1", "Ship v2", "milestone", 1, "Shipped ✅"),
+        ("O1", "Launch", "KR2", "Docs", "milestone", 1, "in-progress"),
+        ("O1", "Launch", "KR3", "Blog", "milestone", 1, "✗"),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [(k.id, k.current) for k in team.key_results] == [("KR1", 1.0), ("KR2", 0.0)]
+    assert [str(f) for f in team.findings if f.is_error] == [
+        'sales.xlsx!OKRs!G4: a milestone is done (yes, done, x) or not (no), got "✗"'
+    ]
