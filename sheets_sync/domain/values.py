@@ -26,6 +26,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
+from sheets_sync.domain.date_order import digit_date, order_hint
 from sheets_sync.domain.done_words import (  # re-exported (__all__): their first home
     DONE_WORDS,
     NOT_DONE_WORDS,
@@ -257,15 +258,19 @@ def _dot_thousands(raw: str, text: str) -> str:
     )
 
 
-def parse_date(value: CellValue, epoch: dt.date = EXCEL_EPOCH) -> dt.date | None:
+def parse_date(
+    value: CellValue, epoch: dt.date = EXCEL_EPOCH, day_first: bool | None = None
+) -> dt.date | None:
     """Dates, datetimes, serial numbers (days since ``epoch``: ``EPOCH_1904`` in a Mac
     workbook) and text with the month in letters or in year-month-day order. Day and
     month in digits (31/03/2026, 3/31/2026, 31.03.2026) are refused: their order differs
-    between countries, and a guess would be a silent wrong date on the 1st to 12th."""
+    between countries, and a guess would be a silent wrong date on the 1st to 12th;
+    unless ``day_first`` gives the order, as the column's other dates show it
+    (``date_order.digit_order``)."""
     _check_error(value)
     if is_empty(value):
         return None
-    return not_before_first_date(_parse_date(value, epoch))
+    return not_before_first_date(_parse_date(value, epoch, day_first))
 
 
 _DAY_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -295,7 +300,7 @@ def not_before_first_date(day: dt.date) -> dt.date:
     raise CellValueError(f"expected a date on or after {FIRST_DATE}, got {day} ({late})")
 
 
-def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
+def _parse_date(value: CellValue, epoch: dt.date, day_first: bool | None) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -321,33 +326,15 @@ def _parse_date(value: CellValue, epoch: dt.date) -> dt.date:
         if _STAMP.match(text):  # an ISO timestamp pasted as text: its own calendar date
             with contextlib.suppress(ValueError):
                 return dt.datetime.fromisoformat(text).date()
+        if day_first is not None and (day := digit_date(text, day_first)) is not None:
+            return day
         raise CellValueError(
-            f"expected a date like 2026-12-31, got {_describe(value)}{_order_hint(text)}"
+            f"expected a date like 2026-12-31, got {_describe(value)}{order_hint(text)}"
         )
     raise CellValueError(f"expected a date, got {_describe(value)}")
 
 
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-_DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
-
-
-def _order_hint(text: str) -> str:
-    """What a date with day and month in digits could mean, for the error message."""
-    match = _DAY_MONTH.match(text)
-    if match is None:
-        return ""
-    a, b, year = int(match[1]), int(match[3]), int(match[4])
-    readings = []
-    for day, month in ((a, b), (b, a)):
-        try:
-            readings.append(dt.date(year, month, day).isoformat())
-        except ValueError:
-            continue
-    if len(set(readings)) == 2:
-        return f"; day and month could be either way round: type {readings[0]} or {readings[1]}"
-    if readings:
-        return f"; type it as {readings[0]} (the order of day and month is not guessed)"
-    return ""
 
 
 def parse_text(value: CellValue) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from enum import Enum
 from typing import TypeVar
 
+from sheets_sync.domain.date_order import digit_order
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
@@ -44,6 +45,7 @@ from sheets_sync.grid import CellValue
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
+from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES
 from sheets_sync.mapping.weights import weight_findings
 
 T = TypeVar("T")
@@ -60,36 +62,6 @@ DIRECTION_ALIASES = {
     "between": Direction.RANGE,
     "within": Direction.RANGE,
     "band": Direction.RANGE,
-}
-#: Keys as ``parse_choice`` makes them: lower case, spaces and hyphens "_" ("Bi-weekly"
-#: is bi_weekly). Not "bimonthly" nor "biannual": each means twice a month (a year) to
-#: some, every other month (year) to others, so they stay errors naming the choices.
-FREQUENCY_ALIASES = {
-    "day": Frequency.DAILY,
-    "every_day": Frequency.DAILY,
-    "week": Frequency.WEEKLY,
-    "every_week": Frequency.WEEKLY,
-    "bi_weekly": Frequency.BIWEEKLY,
-    "fortnightly": Frequency.BIWEEKLY,
-    "fortnight": Frequency.BIWEEKLY,
-    "every_2_weeks": Frequency.BIWEEKLY,
-    "every_two_weeks": Frequency.BIWEEKLY,
-    "month": Frequency.MONTHLY,
-    "every_month": Frequency.MONTHLY,
-    "quarter": Frequency.QUARTERLY,
-    "every_quarter": Frequency.QUARTERLY,
-    "semi_annual": Frequency.SEMIANNUAL,
-    "semiannually": Frequency.SEMIANNUAL,
-    "semi_annually": Frequency.SEMIANNUAL,
-    "half_yearly": Frequency.SEMIANNUAL,
-    "halfyearly": Frequency.SEMIANNUAL,
-    "half_year": Frequency.SEMIANNUAL,
-    "every_6_months": Frequency.SEMIANNUAL,
-    "every_six_months": Frequency.SEMIANNUAL,
-    "year": Frequency.YEARLY,
-    "annual": Frequency.YEARLY,
-    "annually": Frequency.YEARLY,
-    "every_year": Frequency.YEARLY,
 }
 
 
@@ -208,11 +180,13 @@ def parse_key_result(
     tab: str,
     epoch: dt.date = EXCEL_EPOCH,
     blocks: bool = False,
+    day_first: bool | None = None,
 ) -> tuple[KeyResult | None, list[Finding]]:
     """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``); ``blocks``: the
     tab is in objective blocks, where a key result with no objective ID at all is one
     above the first objective row (in another layout, one with no objective column, it
-    is ``...!2:2: objective ID is missing``, as it always was)."""
+    is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
+    of the Due column's digit dates (``date_order.digit_order``)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
     if "objective_id" in record.values or not blocks:
@@ -246,7 +220,7 @@ def parse_key_result(
         unit=reader.get("unit", parse_text),
         weight=1.0 if weight is None else weight,
         confidence=reader.get("confidence", parse_confidence),
-        due=reader.get("due", parse_date, epoch),
+        due=reader.get("due", parse_date, epoch, day_first),
         kpi_link=reader.link("kpi_link", "KPI link"),
         comment=reader.get("comment", parse_text),
         origin=origin,
@@ -282,7 +256,11 @@ def _percent_type(record: RowRecord, kr: KeyResult) -> KeyResult:
 
 
 def parse_kpi(
-    record: RowRecord, source: str, tab: str, epoch: dt.date = EXCEL_EPOCH
+    record: RowRecord,
+    source: str,
+    tab: str,
+    epoch: dt.date = EXCEL_EPOCH,
+    day_first: bool | None = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "id"))
@@ -306,7 +284,7 @@ def parse_kpi(
         amber_threshold=reader.get("amber_threshold", parse_number),
         actual=reader.get("actual", parse_number),
         previous=reader.get("previous", parse_number),
-        as_of=reader.get("as_of", parse_date, epoch),
+        as_of=reader.get("as_of", parse_date, epoch, day_first),
         comment=reader.get("comment", parse_text),
         origin=origin,
         shown_as_percent=record.percent,
@@ -412,6 +390,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
+    day_first = digit_order(r.values.get("due") for r in extract.okrs.records)
     for record in extract.okrs.records:
         if (spelling := _id_of(record, "objective_id")) is not None:
             spelled[id_key(spelling)][spelling] += 1
@@ -423,7 +402,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 _merge_objective(objectives, objective, findings, _typed(record), typed)
             continue
         blocks = extract.okrs.layout.blocks
-        kr, problems = parse_key_result(record, extract.source, tab, extract.epoch, blocks)
+        kr, problems = parse_key_result(
+            record, extract.source, tab, extract.epoch, blocks, day_first
+        )
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
@@ -450,9 +431,10 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
+        kpi_first = digit_order(r.values.get("as_of") for r in extract.kpis.records)
         for record in extract.kpis.records:
             kpi, problems = parse_kpi(
-                record, extract.source, extract.kpis.layout.tab, extract.epoch
+                record, extract.source, extract.kpis.layout.tab, extract.epoch, kpi_first
             )
             findings += problems
             if kpi:

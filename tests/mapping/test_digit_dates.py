@@ -1,0 +1,97 @@
+"""Dates typed with day and month in digits: a column reads them in the order its
+unambiguous ones show (``15/02/2026`` has no month 15: day first, so ``03/04/2026`` is
+3 April); with no such date, or both orders in one column, each stays an error on its
+cell saying what to type (docs/scoring.md, Dates). Each column on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sheets_sync.domain.date_order import digit_order
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+D = dt.date
+OKR_HEAD = ("Objective ID", "Objective", "KR ID", "Key result", "Target", "Current", "Due date")
+KPI_HEAD = ("KPI ID", "KPI", "Target", "Actual", "As of")
+
+
+Dates = list[dt.date | None]
+
+
+def _team(
+    dues: list[CellValue], as_ofs: tuple[CellValue, ...] = ()
+) -> tuple[Dates, Dates, list[str]]:
+    okrs: list[tuple[CellValue, ...]] = [OKR_HEAD]
+    okrs += [("O1", "Grow", f"KR{i}", "Goal", 100, 50, due) for i, due in enumerate(dues, 1)]
+    kpis: list[tuple[CellValue, ...]] = [KPI_HEAD]
+    kpis += [(f"KPI-{i}", "NPS", 40, 41, day) for i, day in enumerate(as_ofs, 1)]
+    grids = {"OKRs": SheetGrid("OKRs", tuple(okrs)), "KPIs": SheetGrid("KPIs", tuple(kpis))}
+    data = WorkbookData("sales.xlsx", ("OKRs", "KPIs"), grids)
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    errors = [str(f) for f in team.findings if f.is_error]
+    return [k.due for k in team.key_results], [k.as_of for k in team.kpis], errors
+
+
+def test_one_day_first_date_reads_the_columns_ambiguous_ones_day_first() -> None:
+    dues, _, errors = _team(["15/02/2026", "03/04/2026", "2026-05-01", " 1.6.2026 "])
+    assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), D(2026, 5, 1), D(2026, 6, 1)], [])
+
+
+def test_one_month_first_date_reads_them_month_first() -> None:
+    dues, _, errors = _team(["3/31/2026", "04/05/2026", dt.datetime(2026, 7, 1)])
+    assert (dues, errors) == ([D(2026, 3, 31), D(2026, 4, 5), D(2026, 7, 1)], [])
+
+
+def test_with_no_date_that_tells_the_order_an_ambiguous_one_is_an_error() -> None:
+    dues, _, errors = _team(["03/04/2026", "2026-05-01"])
+    assert dues == [D(2026, 5, 1)]
+    assert errors == [
+        'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "03/04/2026"; day and '
+        "month could be either way round: type 2026-04-03 or 2026-03-04"
+    ]
+
+
+def test_a_column_in_both_orders_reads_none_of_its_digit_dates() -> None:
+    """Two people, two habits: which one typed 03/04/2026 is not known."""
+    dues, _, errors = _team(["15/02/2026", "02/16/2026", "03/04/2026", "2026-05-01"])
+    assert dues == [D(2026, 5, 1)]
+    assert errors == [
+        'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "15/02/2026"; type it as '
+        "2026-02-15 (the order of day and month is not guessed)",
+        'sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "02/16/2026"; type it as '
+        "2026-02-16 (the order of day and month is not guessed)",
+        'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "03/04/2026"; day and '
+        "month could be either way round: type 2026-04-03 or 2026-03-04",
+    ]
+
+
+def test_no_day_in_the_columns_order_is_an_error() -> None:
+    dues, _, errors = _team(["15/02/2026", "31/02/2026"])
+    assert dues == [D(2026, 2, 15)]
+    assert errors == ['sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "31/02/2026"']
+
+
+def test_each_column_tells_its_own_order() -> None:
+    """The KPIs' As of is day first by its 13/11/2026; the OKRs' Due is told nothing."""
+    dues, as_ofs, errors = _team(["03/04/2026"], ("13/11/2026", "05/11/2026"))
+    assert (dues, as_ofs) == ([], [D(2026, 11, 13), D(2026, 11, 5)])
+    assert [e.split(":")[0] for e in errors] == ["sales.xlsx!OKRs!G2"]
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["15/02/2026"], True),
+        (["2/15/2026", "1/1/2026"], False),
+        (["03/04/2026", "2026-02-15", 46000, None], None),
+        (["15/02/2026", "2/15/2026"], None),
+        (["13/13/2026", "15/02/26", "on 15/02/2026"], None),  # no day, no year of four
+    ],
+)
+def test_digit_order(values: list[CellValue], order: bool | None) -> None:
+    assert digit_order(values) is order
