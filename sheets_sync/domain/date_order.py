@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from sheets_sync.grid import CellValue
 
@@ -18,17 +19,27 @@ from sheets_sync.grid import CellValue
 DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 
 
-def digit_order(values: Iterable[CellValue]) -> bool | None:
+#: ``digit_order`` of a column with dates in both orders: none is read, and each says why.
+MIXED: Literal["mixed"] = "mixed"
+#: A column's order of digit dates: day first (True), month first (False), ``MIXED``, or
+#: None when no date tells.
+Order = bool | Literal["mixed"] | None
+MIXED_HINT = "; this column has dates both day first and month first, so none typed so is read"
+
+
+def digit_order(values: Iterable[CellValue]) -> Order:
     """True if the text cells among ``values`` with day and month in digits are day first
-    (one has a first number past 12, none a second), False if month first, None if no
-    cell tells or the cells disagree."""
+    (one has a first number past 12, none a second), False if month first, ``MIXED`` if
+    both show, None if no cell tells."""
     day = month = False
     for value in values:
         if isinstance(value, str) and (match := DAY_MONTH.match(value.strip())):
             first, second = int(match[1]), int(match[3])
             day |= first > 12 >= second
             month |= second > 12 >= first
-    return None if day is month else day
+    if day and month:
+        return MIXED
+    return day if day or month else None
 
 
 def digit_date(text: str, day_first: bool) -> dt.date | None:

@@ -26,7 +26,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
-from sheets_sync.domain.date_order import digit_date, order_hint
+from sheets_sync.domain.date_order import MIXED, MIXED_HINT, Order, digit_date, order_hint
 from sheets_sync.domain.done_words import (  # re-exported (__all__): their first home
     DONE_WORDS,
     NOT_DONE_WORDS,
@@ -259,14 +259,14 @@ def _dot_thousands(raw: str, text: str) -> str:
 
 
 def parse_date(
-    value: CellValue, epoch: dt.date = EXCEL_EPOCH, day_first: bool | None = None
+    value: CellValue, epoch: dt.date = EXCEL_EPOCH, day_first: Order = None
 ) -> dt.date | None:
     """Dates, datetimes, serial numbers (days since ``epoch``: ``EPOCH_1904`` in a Mac
     workbook) and text with the month in letters or in year-month-day order. Day and
     month in digits (31/03/2026, 3/31/2026, 31.03.2026) are refused: their order differs
     between countries, and a guess would be a silent wrong date on the 1st to 12th;
     unless ``day_first`` gives the order, as the column's other dates show it
-    (``date_order.digit_order``)."""
+    (``date_order.digit_order``; its ``MIXED`` reads none, and says why)."""
     _check_error(value)
     if is_empty(value):
         return None
@@ -300,7 +300,7 @@ def not_before_first_date(day: dt.date) -> dt.date:
     raise CellValueError(f"expected a date on or after {FIRST_DATE}, got {day} ({late})")
 
 
-def _parse_date(value: CellValue, epoch: dt.date, day_first: bool | None) -> dt.date:
+def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -326,10 +326,12 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: bool | None) -> dt.
         if _STAMP.match(text):  # an ISO timestamp pasted as text: its own calendar date
             with contextlib.suppress(ValueError):
                 return dt.datetime.fromisoformat(text).date()
-        if day_first is not None and (day := digit_date(text, day_first)) is not None:
+        if isinstance(day_first, bool) and (day := digit_date(text, day_first)) is not None:
             return day
+        hint = order_hint(text)
         raise CellValueError(
-            f"expected a date like 2026-12-31, got {_describe(value)}{order_hint(text)}"
+            f"expected a date like 2026-12-31, got {_describe(value)}{hint}"
+            + (MIXED_HINT if hint and day_first == MIXED else "")
         )
     raise CellValueError(f"expected a date, got {_describe(value)}")
 

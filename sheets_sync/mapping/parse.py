@@ -13,7 +13,7 @@ from dataclasses import replace
 from enum import Enum
 from typing import TypeVar
 
-from sheets_sync.domain.date_order import digit_order
+from sheets_sync.domain.date_order import Order, digit_order
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
@@ -180,7 +180,7 @@ def parse_key_result(
     tab: str,
     epoch: dt.date = EXCEL_EPOCH,
     blocks: bool = False,
-    day_first: bool | None = None,
+    day_first: Order = None,
 ) -> tuple[KeyResult | None, list[Finding]]:
     """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``); ``blocks``: the
     tab is in objective blocks, where a key result with no objective ID at all is one
@@ -260,7 +260,7 @@ def parse_kpi(
     source: str,
     tab: str,
     epoch: dt.date = EXCEL_EPOCH,
-    day_first: bool | None = None,
+    day_first: Order = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "id"))
