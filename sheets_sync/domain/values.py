@@ -326,6 +326,9 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
         if _STAMP.match(text):  # an ISO timestamp pasted as text: its own calendar date
             with contextlib.suppress(ValueError):
                 return dt.datetime.fromisoformat(text).date()
+        day = digit_date(text, True)
+        if day is not None and day == digit_date(text, False):  # 05/05/2026: either way
+            return day
         if isinstance(day_first, bool) and (day := digit_date(text, day_first)) is not None:
             return day
         hint = order_hint(text)

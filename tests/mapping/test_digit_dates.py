@@ -96,3 +96,9 @@ def test_each_column_tells_its_own_order() -> None:
 )
 def test_digit_order(values: list[CellValue], order: bool | str | None) -> None:
     assert digit_order(values) == order and type(digit_order(values)) is type(order)
+
+
+def test_a_date_whose_day_is_its_month_reads_in_any_column() -> None:
+    """05/05/2026 is 5 May either way round: nothing to guess (2026-12-07)."""
+    dues, _, errors = _team(["05/05/2026", "3/3/2026"])
+    assert (dues, errors) == ([D(2026, 5, 5), D(2026, 3, 3)], [])

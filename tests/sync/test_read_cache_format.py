@@ -192,4 +192,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 88: the same grid; a KPI's Frequency reads daily...yearly, a milestone Done ✅
     # 89: the same grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates
     # 90: the same grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates
-    assert (FORMAT, fields[-1]) == (90, "shared_from")
+    # 91: the same grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026
+    assert (FORMAT, fields[-1]) == (91, "shared_from")
