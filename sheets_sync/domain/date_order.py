@@ -1,75 +1,115 @@
 """Dates with day and month in digits (``15/02/2026``, ``3/31/2026``, ``31.03.2026``):
-their order differs between countries, so a cell alone is read only if its column says
-the order. A column whose digit dates include one that can be read only day first
-(``15/02/2026``: there is no month 15) and none only month first reads them all day
-first, ``03/04/2026`` as 3 April; likewise month first. A column with neither (every one
-could be either way) or both (two people, two habits) reads none: each is an error on
-its cell saying what to type (docs/scoring.md, Dates)."""
+their order differs between countries. One that is a day only one way round
+(``15/02/2026``: there is no month 15) or the same day both ways (``05/05/2026``) is read
+so. One that could be either (``03/04/2026``) is read in the order its column shows: a
+column whose one-way dates are all day first reads it day first, likewise month first. A
+column with none (every one could be either way) or both (two people, two habits) reads
+none of those: each is an error on its cell saying what to type, and in a column of both
+naming a cell of each. One that is no day either way round (``2/30/2026``) is an error of
+its own and shows no order (docs/scoring.md, Dates)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
+from dataclasses import dataclass
 
 from sheets_sync.grid import CellValue
 
 #: Day and month in digits and a year of four: "15/02/2026", "3.4.2026", "03-04-2026".
 DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+NO_SUCH_DAY = ": no such day, day first or month first"
 
 
-#: ``digit_order`` of a column with dates in both orders: none is read, and each says why.
-MIXED: Literal["mixed"] = "mixed"
-#: A column's order of digit dates: day first (True), month first (False), ``MIXED``, or
+@dataclass(frozen=True)
+class Mixed:
+    """A column with dates only day first and dates only month first: the first cell of
+    each ("G2", "G9"), which the error on a date that could be either names."""
+
+    day_cell: str
+    month_cell: str
+
+    @property
+    def hint(self) -> str:
+        return (
+            f"; in this column {self.day_cell} is day first, {self.month_cell} month first,"
+            " so this one's order is not guessed"
+        )
+
+
+#: A column's order of digit dates: day first (True), month first (False), ``Mixed``, or
 #: None when no date tells.
-Order = bool | Literal["mixed"] | None
-MIXED_HINT = "; this column has dates both day first and month first, so none typed so is read"
+Order = bool | Mixed | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The first cell of a column read only day first, and the first read only month
+    first, each with its text; None where there is none."""
+
+    day: tuple[str, str] | None = None
+    month: tuple[str, str] | None = None
+
+    @property
+    def order(self) -> Order:
+        if self.day and self.month:
+            return Mixed(self.day[0], self.month[0])
+        return bool(self.day) if self.day or self.month else None
+
+
+def readings(text: str) -> tuple[dt.date | None, dt.date | None] | None:
+    """``text`` (stripped) read day first and month first, None where it is no day so
+    read (``31/02/2026``); None for text of another shape."""
+    match = DAY_MONTH.match(text)
+    if match is None:
+        return None
+    a, b, year = int(match[1]), int(match[3]), int(match[4])
+    both: list[dt.date | None] = []
+    for day, month in ((a, b), (b, a)):
+        try:
+            both.append(dt.date(year, month, day))
+        except ValueError:
+            both.append(None)
+    return both[0], both[1]
+
+
+def column_evidence(cells: Iterable[tuple[str | None, CellValue]]) -> Evidence:
+    """What a column's text cells (each with its cell's name, None if unknown) show of
+    its order: only a date that is a day one way round and not the other tells it."""
+    day: tuple[str, str] | None = None
+    month: tuple[str, str] | None = None
+    for cell, value in cells:
+        if not isinstance(value, str) or (read := readings(value.strip())) is None:
+            continue
+        if day is None and read[0] and not read[1]:
+            day = (cell or "one", value.strip())
+        if month is None and read[1] and not read[0]:
+            month = (cell or "one", value.strip())
+        if day and month:
+            break
+    return Evidence(day, month)
 
 
 def digit_order(values: Iterable[CellValue]) -> Order:
-    """True if the text cells among ``values`` with day and month in digits are day first
-    (one has a first number past 12, none a second), False if month first, ``MIXED`` if
-    both show, None if no cell tells."""
-    day = month = False
-    for value in values:
-        if isinstance(value, str) and (match := DAY_MONTH.match(value.strip())):
-            first, second = int(match[1]), int(match[3])
-            day |= first > 12 >= second
-            month |= second > 12 >= first
-    if day and month:
-        return MIXED
-    return day if day or month else None
+    """The order ``values`` show (``column_evidence`` of cells with no names)."""
+    return column_evidence((None, value) for value in values).order
 
 
-def digit_date(text: str, day_first: bool) -> dt.date | None:
-    """``text`` (stripped) read in the given order, or None if it has no such shape or
-    is no day so read (``31/02/2026``)."""
-    match = DAY_MONTH.match(text)
-    if match is None:
+def digit_date(text: str, order: Order) -> dt.date | str | None:
+    """``text`` (stripped) as a date, in ``order`` where it could be either; else what to
+    add to the error: why, and what to type. None for text of another shape."""
+    read = readings(text)
+    if read is None:
         return None
-    first, second, year = int(match[1]), int(match[3]), int(match[4])
-    day, month = (first, second) if day_first else (second, first)
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def order_hint(text: str) -> str:
-    """What a date with day and month in digits could mean, for the error message."""
-    match = DAY_MONTH.match(text)
-    if match is None:
-        return ""
-    a, b, year = int(match[1]), int(match[3]), int(match[4])
-    readings = []
-    for day, month in ((a, b), (b, a)):
-        try:
-            readings.append(dt.date(year, month, day).isoformat())
-        except ValueError:
-            continue
-    if len(set(readings)) == 2:
-        return f"; day and month could be either way round: type {readings[0]} or {readings[1]}"
-    if readings:
-        return f"; type it as {readings[0]} (the order of day and month is not guessed)"
-    return ""
+    day_first, month_first = read
+    if day_first is None and month_first is None:
+        return NO_SUCH_DAY
+    if month_first is None or day_first == month_first:
+        return day_first
+    if day_first is None:
+        return month_first
+    if isinstance(order, bool):
+        return day_first if order else month_first
+    hint = f"; day and month could be either way round: type {day_first} or {month_first}"
+    return hint + (order.hint if isinstance(order, Mixed) else "")

@@ -26,7 +26,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
-from sheets_sync.domain.date_order import MIXED, MIXED_HINT, Order, digit_date, order_hint
+from sheets_sync.domain.date_order import Order, digit_date
 from sheets_sync.domain.done_words import (  # re-exported (__all__): their first home
     DONE_WORDS,
     NOT_DONE_WORDS,
@@ -263,10 +263,11 @@ def parse_date(
 ) -> dt.date | None:
     """Dates, datetimes, serial numbers (days since ``epoch``: ``EPOCH_1904`` in a Mac
     workbook) and text with the month in letters or in year-month-day order. Day and
-    month in digits (31/03/2026, 3/31/2026, 31.03.2026) are refused: their order differs
-    between countries, and a guess would be a silent wrong date on the 1st to 12th;
-    unless ``day_first`` gives the order, as the column's other dates show it
-    (``date_order.digit_order``; its ``MIXED`` reads none, and says why)."""
+    month in digits are read when they are a day only one way round (31/03/2026,
+    3/31/2026) or the same day both ways (05/05/2026); one that could be either
+    (03/04/2026) is refused, as a guess would be a silent wrong date, unless ``day_first``
+    gives the order, as the column's other dates show it (``date_order.column_evidence``;
+    its ``Mixed`` reads none of those, and names a cell of each order)."""
     _check_error(value)
     if is_empty(value):
         return None
@@ -326,16 +327,10 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
         if _STAMP.match(text):  # an ISO timestamp pasted as text: its own calendar date
             with contextlib.suppress(ValueError):
                 return dt.datetime.fromisoformat(text).date()
-        day = digit_date(text, True)
-        if day is not None and day == digit_date(text, False):  # 05/05/2026: either way
-            return day
-        if isinstance(day_first, bool) and (day := digit_date(text, day_first)) is not None:
-            return day
-        hint = order_hint(text)
-        raise CellValueError(
-            f"expected a date like 2026-12-31, got {_describe(value)}{hint}"
-            + (MIXED_HINT if hint and day_first == MIXED else "")
-        )
+        read = digit_date(text, day_first)
+        if isinstance(read, dt.date):
+            return read
+        raise CellValueError(f"expected a date like 2026-12-31, got {_describe(value)}{read or ''}")
     raise CellValueError(f"expected a date, got {_describe(value)}")
 
 

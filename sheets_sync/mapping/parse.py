@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from enum import Enum
 from typing import TypeVar
 
-from sheets_sync.domain.date_order import Order, digit_order
+from sheets_sync.domain.date_order import Order, column_evidence
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
@@ -186,7 +186,7 @@ def parse_key_result(
     tab is in objective blocks, where a key result with no objective ID at all is one
     above the first objective row (in another layout, one with no objective column, it
     is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
-    of the Due column's digit dates (``date_order.digit_order``)."""
+    of the Due column's digit dates (``date_order.column_evidence``)."""
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
     if "objective_id" in record.values or not blocks:
@@ -390,7 +390,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
-    day_first = digit_order(r.values.get("due") for r in extract.okrs.records)
+    day_first = _order(extract.okrs.records, "due")
     for record in extract.okrs.records:
         if (spelling := _id_of(record, "objective_id")) is not None:
             spelled[id_key(spelling)][spelling] += 1
@@ -431,7 +431,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
-        kpi_first = digit_order(r.values.get("as_of") for r in extract.kpis.records)
+        kpi_first = _order(extract.kpis.records, "as_of")
         for record in extract.kpis.records:
             kpi, problems = parse_kpi(
                 record, extract.source, extract.kpis.layout.tab, extract.epoch, kpi_first
@@ -448,6 +448,11 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         tuple(_dedupe(findings)),
         tuple(failed),
     )
+
+
+def _order(records: Iterable[RowRecord], field: str) -> Order:
+    """The order of a column's digit dates, naming its cells."""
+    return column_evidence((r.cells.get(field), r.values.get(field)) for r in records).order
 
 
 def _named(objective: Objective, spellings: Counter[str]) -> Objective:

@@ -146,13 +146,8 @@ def test_a_number_shown_as_a_date_says_so(raw: CellValue, shown: str) -> None:
     [
         ("03/04/2026", 'expected a date like 2026-12-31, got "03/04/2026"; day and month could'
          " be either way round: type 2026-04-03 or 2026-03-04"),
-        ("31/03/2026", 'expected a date like 2026-12-31, got "31/03/2026"; type it as 2026-03-31'
-         " (the order of day and month is not guessed)"),
-        ("3/31/2026", 'expected a date like 2026-12-31, got "3/31/2026"; type it as 2026-03-31'
-         " (the order of day and month is not guessed)"),
-        ("31.03.2026", 'expected a date like 2026-12-31, got "31.03.2026"; type it as 2026-03-31'
-         " (the order of day and month is not guessed)"),
-        ("31/02/2026", 'expected a date like 2026-12-31, got "31/02/2026"'),
+        ("31/02/2026", 'expected a date like 2026-12-31, got "31/02/2026": no such day, day'
+         " first or month first"),
         ("2026-02-29", 'expected a date like 2026-12-31, got "2026-02-29"'),
         ("2026-02-29T10:00", 'expected a date like 2026-12-31, got "2026-02-29T10:00"'),
         ("2026-11-20 25:00", 'expected a date like 2026-12-31, got "2026-11-20 25:00"'),
@@ -218,6 +213,10 @@ def test_day_numbers_refused_in_any_system(raw: float, epoch: dt.date, shown: st
         ("2026-12-31", dt.date(2026, 12, 31)),
         ("31 Dec 2026", dt.date(2026, 12, 31)),
         ("04.04.2026", dt.date(2026, 4, 4)),  # either way round the same day (2026-12-07)
+        # one way only: no month 31 (until 2026-12-07 refused as "not guessed")
+        ("31/03/2026", dt.date(2026, 3, 31)),
+        ("3/31/2026", dt.date(2026, 3, 31)),
+        ("31.03.2026", dt.date(2026, 3, 31)),
         ("n/a", None),
         (None, None),
     ],
@@ -226,7 +225,7 @@ def test_dates(raw: CellValue, expected: dt.date | None) -> None:
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12/31/2026", "next week", True, -3])
+@pytest.mark.parametrize("raw", ["13/13/2026", "next week", True, -3])
 def test_bad_dates(raw: CellValue) -> None:
     with pytest.raises(CellValueError):
         parse_date(raw)

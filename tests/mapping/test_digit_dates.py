@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync.domain.date_order import digit_order
+from sheets_sync.domain.date_order import Mixed, Order, digit_order
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
@@ -56,25 +56,38 @@ def test_with_no_date_that_tells_the_order_an_ambiguous_one_is_an_error() -> Non
     ]
 
 
-def test_a_column_in_both_orders_reads_none_of_its_digit_dates() -> None:
-    """Two people, two habits: which one typed 03/04/2026 is not known."""
+def test_a_column_in_both_orders_reads_its_one_way_dates() -> None:
+    """Two people, two habits: which one typed 03/04/2026 is not known, but 15/02/2026 and
+    02/16/2026 are each one day; the error names the cells of both habits (until
+    2026-12-07 every digit date of the column was an error, and its KR left out)."""
     dues, _, errors = _team(["15/02/2026", "02/16/2026", "03/04/2026", "2026-05-01"])
-    assert dues == [D(2026, 5, 1)]
-    mixed = "; this column has dates both day first and month first, so none typed so is read"
+    assert dues == [D(2026, 2, 15), D(2026, 2, 16), D(2026, 5, 1)]
     assert errors == [
-        'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "15/02/2026"; type it as '
-        f"2026-02-15 (the order of day and month is not guessed){mixed}",
-        'sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "02/16/2026"; type it as '
-        f"2026-02-16 (the order of day and month is not guessed){mixed}",
         'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "03/04/2026"; day and '
-        f"month could be either way round: type 2026-04-03 or 2026-03-04{mixed}",
+        "month could be either way round: type 2026-04-03 or 2026-03-04; in this column G2 "
+        "is day first, G3 month first, so this one's order is not guessed"
     ]
 
 
-def test_no_day_in_the_columns_order_is_an_error() -> None:
-    dues, _, errors = _team(["15/02/2026", "31/02/2026"])
-    assert dues == [D(2026, 2, 15)]
-    assert errors == ['sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "31/02/2026"']
+@pytest.mark.parametrize("typo", ["2/30/2026", "31/02/2026", "31/04/2026", "0/5/2026"])
+def test_no_such_day_is_its_own_error_and_tells_no_order(typo: str) -> None:
+    """2/30/2026 is no day either way round: it neither makes a day-first column mixed
+    (which left out every KR with a digit date, rows read the night before) nor is read."""
+    dues, _, errors = _team(["15/02/2026", "03/04/2026", typo])
+    assert dues == [D(2026, 2, 15), D(2026, 4, 3)]
+    assert errors == [
+        f'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "{typo}": no such day, '
+        "day first or month first"
+    ]
+
+
+def test_a_cliff_no_more() -> None:
+    """A day-first column of ten and one month-first 2/16/2026: the one-way dates and the
+    ISO one are still read; only the ones that could be either are errors."""
+    base = ["15/02/2026", *(f"0{i}/0{i + 1}/2026" for i in range(1, 9)), "2026-12-31"]
+    dues, _, errors = _team([*base, "2/16/2026"])
+    assert dues == [D(2026, 2, 15), D(2026, 12, 31), D(2026, 2, 16)]
+    assert len(errors) == 8 and all("G2 is day first, G12 month first" in e for e in errors)
 
 
 def test_each_column_tells_its_own_order() -> None:
@@ -90,11 +103,12 @@ def test_each_column_tells_its_own_order() -> None:
         (["15/02/2026"], True),
         (["2/15/2026", "1/1/2026"], False),
         (["03/04/2026", "2026-02-15", 46000, None], None),
-        (["15/02/2026", "2/15/2026"], "mixed"),
+        (["15/02/2026", "2/15/2026"], Mixed("one", "one")),
         (["13/13/2026", "15/02/26", "on 15/02/2026"], None),  # no day, no year of four
+        (["31/02/2026", "2/30/2026", "31/04/2026"], None),  # no day either way round
     ],
 )
-def test_digit_order(values: list[CellValue], order: bool | str | None) -> None:
+def test_digit_order(values: list[CellValue], order: Order) -> None:
     assert digit_order(values) == order and type(digit_order(values)) is type(order)
 
 
