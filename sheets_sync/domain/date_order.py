@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sheets_sync.domain.celltext import INVISIBLE
 from sheets_sync.grid import CellValue
 
 #: Day and month in digits and a year of four: "15/02/2026", "3.4.2026", "03-04-2026".
@@ -80,12 +81,15 @@ def column_evidence(cells: Iterable[tuple[str | None, CellValue]]) -> Evidence:
     day: tuple[str, str] | None = None
     month: tuple[str, str] | None = None
     for cell, value in cells:
-        if not isinstance(value, str) or (read := readings(value.strip())) is None:
+        if not isinstance(value, str):
+            continue
+        text = value.translate(INVISIBLE).strip()  # "15/02/2026\u200b" pasted from a chat
+        if (read := readings(text)) is None:
             continue
         if day is None and read[0] and not read[1]:
-            day = (cell or "one", value.strip())
+            day = (cell or "one", text)
         if month is None and read[1] and not read[0]:
-            month = (cell or "one", value.strip())
+            month = (cell or "one", text)
         if day and month:
             break
     return Evidence(day, month)

@@ -269,8 +269,8 @@ def parse_date(
     gives the order, as the column's other dates show it (``date_order.column_evidence``;
     its ``Mixed`` reads none of those, and names a cell of each order)."""
     _check_error(value)
-    if is_empty(value):
-        return None
+    if is_empty(value) or (isinstance(value, str) and is_empty(value.translate(INVISIBLE))):
+        return None  # "\u200b" alone, "n/a\u200b": zero-width characters pasted with it
     return not_before_first_date(_parse_date(value, epoch, day_first))
 
 
@@ -318,7 +318,7 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
             raise CellValueError(f"expected a date, got the number {_describe(value)}")
         return epoch + dt.timedelta(days=int(value))
     if isinstance(value, str):
-        text = value.strip()
+        text = value.translate(INVISIBLE).strip()
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"):
             try:
                 return dt.datetime.strptime(text.replace(",", ""), fmt).date()
@@ -359,6 +359,8 @@ def parse_text(value: CellValue) -> str | None:
 def parse_done(value: CellValue) -> float | None:
     """A milestone's current: done (1.0), not done (0.0), or no data (None)."""
     _check_error(value)
+    if isinstance(value, str):  # zero-width characters pasted with it: "\u200b" is blank
+        value = value.translate(INVISIBLE)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):

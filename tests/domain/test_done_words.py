@@ -108,3 +108,9 @@ def test_a_milestone_typed_with_a_mark_scores_and_a_crossed_one_names_its_cell()
     assert [str(f) for f in team.findings if f.is_error] == [
         'sales.xlsx!OKRs!G4: a milestone is done (yes, done, x) or not (no), got "✗"'
     ]
+
+
+@pytest.mark.parametrize("raw", ["\u200b", " \u200b\u2060 ", "n/a\u200b", "\u200b-", "tbd\u00ad"])
+def test_zero_width_alone_or_around_an_empty_word_is_no_data(raw: str) -> None:
+    """Invisible in the cell: "\u200b" is blank and "n/a\u200b" is "n/a" (was an error)."""
+    assert parse_done(raw) is None

@@ -116,3 +116,10 @@ def test_a_date_whose_day_is_its_month_reads_in_any_column() -> None:
     """05/05/2026 is 5 May either way round: nothing to guess (2026-12-07)."""
     dues, _, errors = _team(["05/05/2026", "3/3/2026"])
     assert (dues, errors) == ([D(2026, 5, 5), D(2026, 3, 3)], [])
+
+
+def test_zero_width_characters_are_dropped() -> None:
+    """Pasted from a chat: "15/02/2026\u200b" is 15/02/2026 and tells the order; a cell of
+    only a zero-width space is blank, and "n/a\u200b" no data, as "n/a" is."""
+    dues, _, errors = _team(["15/02/2026\u200b", "\ufeff03/04/2026", "\u200b", "n/a\u200b"])
+    assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), None, None], [])

@@ -194,4 +194,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 90: the same grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates
     # 91: the same grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026
     # 92: the same grid; Frequency daily..yearly, Done ✅, digit dates (15/02, 05/05, 2/30)
-    assert (FORMAT, fields[-1]) == (92, "shared_from")
+    # 93: the same grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026
+    assert (FORMAT, fields[-1]) == (93, "shared_from")
