@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sheets_sync.domain.celltext import INVISIBLE
@@ -117,3 +117,42 @@ def digit_date(text: str, order: Order) -> dt.date | str | None:
         return day_first if order else month_first
     hint = f"; day and month could be either way round: type {day_first} or {month_first}"
     return hint + (order.hint if isinstance(order, Mixed) else "")
+
+
+def swapped_dates(
+    evidence: Evidence, cells: Sequence[tuple[str | None, CellValue]]
+) -> tuple[int, str] | None:
+    """The first of ``cells`` (name, value) that is a date cell its spreadsheet may have
+    read the wrong way round, and the warning for it; None if none may be. A column whose
+    text is day first (``15/02/2026``, which a month-first spreadsheet leaves as text)
+    was typed day first: its date cells with a day up to 12 (not its month) may be such a
+    spreadsheet's reading of a typed ``04/03/2026``, 3 April for 4 March. Likewise month
+    first in a day-first spreadsheet. Said once for the column."""
+    order = evidence.order
+    told = evidence.day if order is True else evidence.month if order is False else None
+    if told is None:
+        return None
+    doubtful = [
+        i
+        for i, (_, value) in enumerate(cells)
+        if isinstance(value, dt.date) and value.day <= 12 and value.day != value.month
+    ]
+    if not doubtful:
+        return None
+    value = cells[doubtful[0]][1]
+    assert isinstance(value, dt.date)
+    day = dt.date(value.year, value.month, value.day)  # a datetime's date
+    meant = dt.date(day.year, day.day, day.month)
+    first, second = (day.month, day.day) if order else (day.day, day.month)
+    typed = f"{first:02d}/{second:02d}/{day.year}"
+    habit, other = ("day", "a month-first") if order else ("month", "a day-first")
+    message = (
+        f"this date cell is {day}, but this column's dates typed as text are {habit} first"
+        f" ({told[0]}: {told[1]}): if {typed} was typed here, {other} spreadsheet made it"
+        f" {day}, not {meant}; check it and type the date meant as {meant} or {day}"
+    )
+    if more := [cells[i][0] or "?" for i in doubtful[1:]]:
+        names = ", ".join(more[:5]) + (", ..." if len(more) > 5 else "")
+        cell_s = "cell" if len(more) == 1 else "cells"
+        message += f" ({len(more)} more date {cell_s} of this column could be so: {names})"
+    return doubtful[0], message

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from enum import Enum
 from typing import TypeVar
 
-from sheets_sync.domain.date_order import Order, column_evidence
+from sheets_sync.domain.date_order import Order, column_evidence, swapped_dates
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
     KPI,
@@ -390,7 +390,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
-    day_first = _order(extract.okrs.records, "due")
+    day_first, swapped = _date_column(extract.okrs.records, "due", extract.source, tab)
+    findings += swapped
     for record in extract.okrs.records:
         if (spelling := _id_of(record, "objective_id")) is not None:
             spelled[id_key(spelling)][spelling] += 1
@@ -431,7 +432,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
-        kpi_first = _order(extract.kpis.records, "as_of")
+        kpi_tab = extract.kpis.layout.tab
+        kpi_first, swapped = _date_column(extract.kpis.records, "as_of", extract.source, kpi_tab)
+        findings += swapped
         for record in extract.kpis.records:
             kpi, problems = parse_kpi(
                 record, extract.source, extract.kpis.layout.tab, extract.epoch, kpi_first
@@ -450,9 +453,18 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     )
 
 
-def _order(records: Iterable[RowRecord], field: str) -> Order:
-    """The order of a column's digit dates, naming its cells."""
-    return column_evidence((r.cells.get(field), r.values.get(field)) for r in records).order
+def _date_column(
+    records: Sequence[RowRecord], field: str, source: str, tab: str
+) -> tuple[Order, list[Finding]]:
+    """The order of a column's digit dates, naming its cells, and the warning on a date
+    cell the text's order says may be the wrong way round (``date_order.swapped_dates``)."""
+    cells = [(r.cells.get(field), r.values.get(field)) for r in records]
+    evidence = column_evidence(cells)
+    if (swapped := swapped_dates(evidence, cells)) is None:
+        return evidence.order, []
+    index, message = swapped
+    origin = _origin(source, tab, records[index])
+    return evidence.order, [Finding.at(origin, field, message, severity=Severity.WARNING)]
 
 
 def _named(objective: Objective, spellings: Counter[str]) -> Objective:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 93  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 94  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -160,7 +160,8 @@ FORMAT = 93  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates; 91: the same
 # grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026; 92: the same
 # grid; Frequency daily..yearly, Done ✅, digit dates (15/02, 05/05, 2/30); 93: the same
-# grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026),
+# grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026; 94: the same
+# grid; Frequency daily..yearly, Done ✅, n/a\u200b, digit dates, swaps),
 # or the slot format
 
 

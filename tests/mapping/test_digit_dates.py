@@ -37,6 +37,17 @@ def _team(
     return [k.due for k in team.key_results], [k.as_of for k in team.kpis], errors
 
 
+def _warnings(dues: list[CellValue], as_ofs: tuple[CellValue, ...] = ()) -> list[str]:
+    okrs: list[tuple[CellValue, ...]] = [OKR_HEAD]
+    okrs += [("O1", "Grow", f"KR{i}", "Goal", 100, 50, due) for i, due in enumerate(dues, 1)]
+    kpis: list[tuple[CellValue, ...]] = [KPI_HEAD]
+    kpis += [(f"KPI-{i}", "NPS", 40, 41, day) for i, day in enumerate(as_ofs, 1)]
+    grids = {"OKRs": SheetGrid("OKRs", tuple(okrs)), "KPIs": SheetGrid("KPIs", tuple(kpis))}
+    data = WorkbookData("sales.xlsx", ("OKRs", "KPIs"), grids)
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    return [str(f) for f in team.findings if not f.is_error]
+
+
 def test_one_day_first_date_reads_the_columns_ambiguous_ones_day_first() -> None:
     dues, _, errors = _team(["15/02/2026", "03/04/2026", "2026-05-01", " 1.6.2026 "])
     assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), D(2026, 5, 1), D(2026, 6, 1)], [])
@@ -123,3 +134,32 @@ def test_zero_width_characters_are_dropped() -> None:
     only a zero-width space is blank, and "n/a\u200b" no data, as "n/a" is."""
     dues, _, errors = _team(["15/02/2026\u200b", "\ufeff03/04/2026", "\u200b", "n/a\u200b"])
     assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), None, None], [])
+
+
+def test_date_cells_beside_day_first_text_are_warned_of() -> None:
+    """A month-first spreadsheet (US) turned a typed 04/03/2026 into 3 April and left
+    15/02/2026 as text: the text shows the team types day first, so the date cell may be
+    the wrong way round. Read as it is, and warned of once for the column, naming the
+    cell that set the order (it was read with no word, 2026-12-07)."""
+    assert _warnings([dt.datetime(2026, 4, 3), "15/02/2026", D(2026, 6, 7), D(2026, 5, 13)]) == [
+        "sales.xlsx!OKRs!G2: this date cell is 2026-04-03, but this column's dates typed as "
+        "text are day first (G3: 15/02/2026): if 04/03/2026 was typed here, a month-first "
+        "spreadsheet made it 2026-04-03, not 2026-03-04; check it and type the date meant "
+        "as 2026-03-04 or 2026-04-03 (1 more date cell of this column could be so: G4)"
+    ]
+
+
+def test_date_cells_beside_month_first_text_likewise() -> None:
+    """A day-first spreadsheet (UK) left 3/31/2026 as text and turned 04/03/2026 into
+    4 March; a day past 12 (13 May) or the same both ways (5 May) could not be swapped."""
+    assert _warnings([], ("3/31/2026", D(2026, 3, 4), D(2026, 5, 13), D(2026, 5, 5))) == [
+        "sales.xlsx!KPIs!E3: this date cell is 2026-03-04, but this column's dates typed as "
+        "text are month first (E2: 3/31/2026): if 04/03/2026 was typed here, a day-first "
+        "spreadsheet made it 2026-03-04, not 2026-04-03; check it and type the date meant "
+        "as 2026-04-03 or 2026-03-04"
+    ]
+
+
+def test_no_warning_without_text_that_sets_the_order() -> None:
+    assert _warnings([D(2026, 4, 3), "2026-02-15", "15/02/2026", "2/16/2026"]) == []
+    assert _warnings([D(2026, 4, 3), "03/04/2026"]) == []

@@ -195,4 +195,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 91: the same grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026
     # 92: the same grid; Frequency daily..yearly, Done ✅, digit dates (15/02, 05/05, 2/30)
     # 93: the same grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026
-    assert (FORMAT, fields[-1]) == (93, "shared_from")
+    # 94: the same grid; Frequency daily..yearly, Done ✅, n/a\u200b, digit dates, swaps
+    assert (FORMAT, fields[-1]) == (94, "shared_from")
