@@ -444,9 +444,14 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def parse_choice(
-    value: CellValue, enum: type[E], aliases: dict[str, E] | None = None, default: E | None = None
+    value: CellValue,
+    enum: type[E],
+    aliases: dict[str, E] | None = None,
+    default: E | None = None,
+    refused: dict[str, str] | None = None,
 ) -> E | None:
-    """One of an enum's values, forgiving case, spaces, dashes and known synonyms."""
+    """One of an enum's values, forgiving case, spaces, dashes, a trailing "." and known
+    synonyms; ``refused``: keys that mean two things, each with why and what to type."""
     _check_error(value)
     if is_empty(value):
         return default
@@ -456,15 +461,22 @@ def parse_choice(
         return member
     if aliases and key in aliases:
         return aliases[key]
+    if refused and key in refused:
+        raise CellValueError(f"{_describe(value)} is ambiguous {refused[key]}")
     allowed = ", ".join(m.value for m in enum)
     raise CellValueError(f"{_describe(value)} is not one of: {allowed}")
 
 
 @functools.lru_cache(maxsize=4096)
 def _choice_key(text: str) -> str:
-    """ "On Track", "on-track" and " ON_TRACK " are one key (cached: a few values repeat
-    in every row of every team)."""
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+    """ "On Track", "on-track", " ON_TRACK " and "On track." are one key, with any dash
+    between words (the non-breaking hyphen and the en dash a word processor puts in
+    "Bi-weekly"); cached: a few values repeat in every row of every team."""
+    return _CHOICE_JOINS.sub("_", text.strip().rstrip(".").strip().lower())
+
+
+#: Spaces, hyphens and dashes between the words of a choice: "_" in its key.
+_CHOICE_JOINS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")
 
 
 @functools.lru_cache(maxsize=64)

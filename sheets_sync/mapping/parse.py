@@ -45,7 +45,7 @@ from sheets_sync.grid import CellValue
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
-from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES
+from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES, FREQUENCY_REFUSED
 from sheets_sync.mapping.weights import weight_findings
 
 T = TypeVar("T")
@@ -270,7 +270,7 @@ def parse_kpi(
         owner=reader.get("owner", parse_text),
         category=reader.get("category", parse_choice, Category),
         frequency=reader.get(
-            "frequency", parse_choice, Frequency, FREQUENCY_ALIASES, Frequency.MONTHLY
+            "frequency", parse_choice, Frequency, FREQUENCY_ALIASES, None, FREQUENCY_REFUSED
         )
         or Frequency.MONTHLY,
         unit=reader.get("unit", parse_text),

@@ -7,7 +7,7 @@ from sheets_sync.domain.models import Frequency
 
 #: Keys as ``parse_choice`` makes them: lower case, spaces and hyphens "_" ("Bi-weekly"
 #: is bi_weekly). Not "bimonthly" nor "biannual": each means twice a month (a year) to
-#: some, every other month (year) to others, so they stay errors naming the choices.
+#: some, every other month (year) to others, so they stay errors (``FREQUENCY_REFUSED``).
 FREQUENCY_ALIASES = {
     "day": Frequency.DAILY,
     "every_day": Frequency.DAILY,
@@ -18,10 +18,13 @@ FREQUENCY_ALIASES = {
     "fortnight": Frequency.BIWEEKLY,
     "every_2_weeks": Frequency.BIWEEKLY,
     "every_two_weeks": Frequency.BIWEEKLY,
+    "every_other_week": Frequency.BIWEEKLY,
     "month": Frequency.MONTHLY,
     "every_month": Frequency.MONTHLY,
     "quarter": Frequency.QUARTERLY,
     "every_quarter": Frequency.QUARTERLY,
+    "every_3_months": Frequency.QUARTERLY,
+    "every_three_months": Frequency.QUARTERLY,
     "semi_annual": Frequency.SEMIANNUAL,
     "semiannually": Frequency.SEMIANNUAL,
     "semi_annually": Frequency.SEMIANNUAL,
@@ -34,4 +37,18 @@ FREQUENCY_ALIASES = {
     "annual": Frequency.YEARLY,
     "annually": Frequency.YEARLY,
     "every_year": Frequency.YEARLY,
+}
+
+_TWO_MONTHS = (
+    "(every two months, or twice a month?): "
+    "type biweekly for twice a month, monthly or quarterly for every two months"
+)
+_TWO_YEARS = (
+    "(twice a year, or every two years?): "
+    "type semiannual for twice a year, yearly for every two years"
+)
+#: Frequencies that mean two things, by ``parse_choice`` key: why, and what to type.
+FREQUENCY_REFUSED = {
+    **dict.fromkeys(("bimonthly", "bi_monthly"), _TWO_MONTHS),
+    **dict.fromkeys(("biannual", "bi_annual", "biannually", "bi_annually"), _TWO_YEARS),
 }

@@ -48,22 +48,54 @@ def _read(typed: CellValue) -> tuple[Frequency | None, list[str]]:
         ("Annually", Frequency.YEARLY),
         ("annual", Frequency.YEARLY),
         ("", Frequency.MONTHLY),  # blank: monthly, as before
+        # 2026-12-07: every ..., a non-breaking hyphen or an en dash, a trailing "."
+        ("every 3 months", Frequency.QUARTERLY),
+        ("Every three months", Frequency.QUARTERLY),
+        ("every week", Frequency.WEEKLY),
+        ("every month", Frequency.MONTHLY),
+        ("every day", Frequency.DAILY),
+        ("every other week", Frequency.BIWEEKLY),
+        ("Bi\u2011weekly", Frequency.BIWEEKLY),
+        ("Bi\u2013weekly", Frequency.BIWEEKLY),
+        ("Weekly.", Frequency.WEEKLY),
+        ("semi-annual. ", Frequency.SEMIANNUAL),
     ],
 )
 def test_frequencies_as_teams_type_them(typed: str, frequency: Frequency) -> None:
     assert _read(typed) == (frequency, [])
 
 
-@pytest.mark.parametrize("typed", ["bimonthly", "Biannual", "hourly", "sometimes"])
-def test_a_frequency_that_means_two_things_or_none_is_an_error_naming_the_choices(
-    typed: str,
-) -> None:
-    """Bimonthly is twice a month to some and every other month to others (biannual
-    likewise of a year): a guess would judge the KPI stale a month early or late."""
+@pytest.mark.parametrize("typed", ["hourly", "sometimes"])
+def test_a_frequency_that_means_none_is_an_error_naming_the_choices(typed: str) -> None:
     _, errors = _read(typed)
     assert errors == [
         f'sales.xlsx!KPIs!D2: "{typed}" is not one of: daily, weekly, biweekly, monthly, '
         "quarterly, semiannual, yearly"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("bimonthly", "every two months, or twice a month?"),
+        ("Bi-monthly", "every two months, or twice a month?"),
+        ("Biannual", "twice a year, or every two years?"),
+        ("bi-annually", "twice a year, or every two years?"),
+    ],
+)
+def test_a_frequency_that_means_two_things_is_an_error_saying_why_and_what_to_type(
+    typed: str, why: str
+) -> None:
+    """Bimonthly is twice a month to some and every other month to others (biannual
+    likewise of a year): a guess would judge the KPI stale a month early or late. The
+    error says so, and what to type for each (it named only the choices until
+    2026-12-07)."""
+    _, errors = _read(typed)
+    month = "type biweekly for twice a month, monthly or quarterly for every two months"
+    year = "type semiannual for twice a year, yearly for every two years"
+    assert errors == [
+        f'sales.xlsx!KPIs!D2: "{typed}" is ambiguous ({why}): '
+        + (month if why.startswith("every two months") else year)
     ]
 
 
