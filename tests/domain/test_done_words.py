@@ -4,9 +4,12 @@ everything that does not say it clearly stays an error on the cell."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from sheets_sync.domain.values import CellValueError, parse_done
+from sheets_sync.domain.values import DONE_WORDS, NOT_DONE_WORDS, CellValueError, parse_done
 from sheets_sync.grid import SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
@@ -114,3 +117,14 @@ def test_a_milestone_typed_with_a_mark_scores_and_a_crossed_one_names_its_cell()
 def test_zero_width_alone_or_around_an_empty_word_is_no_data(raw: str) -> None:
     """Invisible in the cell: "\u200b" is blank and "n/a\u200b" is "n/a" (was an error)."""
     assert parse_done(raw) is None
+
+
+def test_scoring_md_lists_every_word_and_mark_that_is_read() -> None:
+    """docs/scoring.md's milestone lists are what a team reads: each word and mark read
+    is there (🗸 was read and not listed), and the table says the rest are errors."""
+    page = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    section = page.split("A milestone's Current is done or not done", 1)[1].split("\n\n", 2)[1]
+    listed = set(re.findall(r"`([^`]+)`", section))
+    assert sorted(DONE_WORDS - listed) == [] and sorted(NOT_DONE_WORDS - listed) == []
+    row = next(line for line in page.splitlines() if line.startswith("| `milestone`"))
+    assert "else 0" not in row and "error" in row
