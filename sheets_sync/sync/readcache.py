@@ -152,16 +152,15 @@ FORMAT = 94  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # its own ID or description is read whatever its Comment, not skipped as an example;
 # 83: an example row whose IDs hold spaces is skipped, not read as one with none; 84: a
 # row read with the template's example objective warns on its objective cell; 85: an
-# example row with an ID or objective of the team's own warns on its Example cell; 86:
-# the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly; 87: the
-# same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly; 88: the
-# same grid; a KPI's Frequency reads daily...yearly, a milestone Done ✅; 89: the same
-# grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates; 90: the same
-# grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates; 91: the same
-# grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026; 92: the same
-# grid; Frequency daily..yearly, Done ✅, digit dates (15/02, 05/05, 2/30); 93: the same
-# grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026; 94: the same
-# grid; Frequency daily..yearly, Done ✅, n/a\u200b, digit dates, swaps),
+# example row with an ID or objective of the team's own warns on its Example cell; 86: a
+# KPI's Frequency reads daily, biweekly, semiannual and yearly; 87: (the frequencies
+# commit picked twice at a merge: a bump alone); 88: milestone done and not-done words
+# and marks (achieved, ✅, not started); 89: a column's digit dates (03/04/2026) read in
+# the order its dates show; 90: a column with dates in both orders says so on each digit
+# date; 91: a digit date whose day is its month (05/05/2026) is read; 92: only one-way
+# dates show an order and are read in any column; 2/30 refused; 93: zero-width
+# characters dropped in dates and before the milestone check; 94: a date cell the
+# column's text order says may be swapped is warned of),
 # or the slot format
 
 

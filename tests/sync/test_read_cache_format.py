@@ -188,12 +188,12 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 84: the same grid; a row read with the example's objective warns on that cell
     # 85: the same grid; a skipped example row with IDs of the team's own says why
     # 86: the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly
-    # 87: the same grid; a KPI's Frequency reads daily, biweekly, semiannual and yearly
-    # 88: the same grid; a KPI's Frequency reads daily...yearly, a milestone Done ✅
-    # 89: the same grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates
-    # 90: the same grid; Frequency daily..yearly, a milestone Done ✅, 15/02/2026 dates
-    # 91: the same grid; Frequency daily..yearly, Done ✅, 15/02/2026 dates, 05/05/2026
-    # 92: the same grid; Frequency daily..yearly, Done ✅, digit dates (15/02, 05/05, 2/30)
-    # 93: the same grid; Frequency daily..yearly, Done ✅, n/a\u200b, 15/02/2026, 2/30/2026
-    # 94: the same grid; Frequency daily..yearly, Done ✅, n/a\u200b, digit dates, swaps
+    # 87: the same grid (the frequencies commit picked twice at a merge: a bump alone)
+    # 88: the same grid; milestone done and not-done words and marks (achieved, ✅, not started)
+    # 89: the same grid; a column's digit dates (03/04/2026) read in the order its dates show
+    # 90: the same grid; a column with dates in both orders says so on each digit date
+    # 91: the same grid; a digit date whose day is its month (05/05/2026) is read
+    # 92: the same grid; only one-way dates show an order and are read in any column; 2/30 refused
+    # 93: the same grid; zero-width characters dropped in dates and before the milestone check
+    # 94: the same grid; a date cell the column's text order says may be swapped is warned of
     assert (FORMAT, fields[-1]) == (94, "shared_from")
