@@ -220,7 +220,8 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     full = _with_defaults(spec)
-    if problems := _shared_headers(spec, full, source) + _shared_tab(spec, source):
+    problems = _shared_headers(spec, full, source) + _shadowed(spec, full, source)
+    if problems := problems + _shared_tab(spec, source):
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     return full
 
@@ -317,6 +318,47 @@ def _shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[
                         "give each field headers of its own"
                     )
     return list(dict.fromkeys(problems))
+
+
+def _shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
+    """A listed field none of whose headers it would ever take: of two fields sharing a
+    header, the one listed last takes the column (a field the file does not list, by its
+    default header, comes after every listed one). ``target: [Goal]`` beside ``current:
+    [Goal]`` failed the team with "missing column Goal" in a row with a Goal column, and
+    ``objective_id: [Objective]`` lost the column to the title's default header; a field
+    that is not required read as blank, silently (until 2026-12-07). A header shared with
+    a field the sync writes is ``_shared_headers``' problem, not told twice here."""
+    problems = []
+    for kind, owned in (("okrs", OKR_OWNED), ("kpis", KPI_OWNED)):
+        tab: TabSpec | None = getattr(full, kind)
+        if tab is None:
+            continue
+        listed = getattr(given, kind).columns
+        taker = {normalise_header(h): n for n, headers in tab.columns.items() for h in headers}
+        for name in listed:
+            if name in owned:
+                continue
+            others = {h: taker[normalise_header(h)] for h in tab.columns[name]}
+            if name in others.values() or set(others.values()) & set(owned):
+                continue
+            if len(others) == 1:
+                ((header, other),) = others.items()
+                default = "" if other in listed else " (its default header)"
+                said = f"header {header!r} is given to {other} too{default}, which takes"
+            else:
+                each = [
+                    f"{h!r} (to {o}{'' if o in listed else ', its default header'})"
+                    for h, o in others.items()
+                ]
+                said = (
+                    f"headers {', '.join(each[:-1])} and {each[-1]} are given to other "
+                    "fields too, which take"
+                )
+            problems.append(
+                f"{source}: {kind}.columns: {name}: {said} the column (the field listed last "
+                f"does), so {name} is never read; give {name} a header of its own"
+            )
+    return problems
 
 
 #: the tab names of a mapping's goals and KPIs (None: it reads no KPI tab)

@@ -232,3 +232,48 @@ def test_a_fallback_tab_name_in_both_lists_loads(sheets: str) -> None:
     meet on one tab fails alone, at read time (``test_header``)."""
     spec = parse_mapping("name: mine\n" + sheets, source="mine.yaml")
     assert spec.kpis is not None
+
+
+@pytest.mark.parametrize(
+    ("tabs", "problem"),
+    [
+        # two required fields: the team failed "missing column Goal (looked for 'Goal') in
+        # header row 1", a row with a Goal column
+        (
+            "okrs:\n  sheet: [OKRs]\n  columns: {target: [Goal], current: [Goal]}\n",
+            "okrs.columns: target: header 'Goal' is given to current too, which takes the "
+            "column (the field listed last does), so target is never read; give target a "
+            "header of its own",
+        ),
+        # the key results' text read as blank, with nothing said
+        (
+            "okrs:\n  sheet: [OKRs]\n  columns:\n    key_result: [Description]\n"
+            "    comment: [Notes, description]\n",
+            "okrs.columns: key_result: header 'Description' is given to comment too, which "
+            "takes the column (the field listed last does), so key_result is never read; "
+            "give key_result a header of its own",
+        ),
+        # a column of IDs headed "Objective": the title's default header took it
+        (
+            "okrs:\n  sheet: [OKRs]\n  columns: {objective_id: [Objective]}\n",
+            "okrs.columns: objective_id: header 'Objective' is given to objective too (its "
+            "default header), which takes the column (the field listed last does), so "
+            "objective_id is never read; give objective_id a header of its own",
+        ),
+        # a KPI tab headed "KPI | Description | Actual", its IDs under KPI
+        (
+            "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  columns: {id: [KPI]}\n",
+            "kpis.columns: id: header 'KPI' is given to name too (its default header), which "
+            "takes the column (the field listed last does), so id is never read; give id a "
+            "header of its own",
+        ),
+    ],
+)
+def test_a_field_whose_every_header_another_field_takes_is_an_error(
+    tabs: str, problem: str
+) -> None:
+    """The field listed last (a field not listed: after every listed one) takes a header
+    two fields share, so a field with no header of its own never found its column."""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping("name: mine\n" + tabs, source="mine.yaml")
+    assert caught.value.problems == [f"mine.yaml: {problem}"]
