@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
@@ -50,6 +50,17 @@ class HeaderSpec(_Strict):
 
     row: int | None = Field(default=None, ge=1)
     search: int | None = Field(default=None, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _one_of_two(self) -> HeaderSpec:
+        """``{row: 3, search: 10}`` read row 3, the search passed over without a word
+        (until 2026-12-07)."""
+        if self.row is not None and self.search is not None:
+            raise ValueError(
+                "gives both row and search; give row (the header is on that row) or search "
+                "(the header is found within that many rows), not both"
+            )
+        return self
 
 
 class BlocksSpec(_Strict):

@@ -277,3 +277,15 @@ def test_a_field_whose_every_header_another_field_takes_is_an_error(
     with pytest.raises(MappingError) as caught:
         parse_mapping("name: mine\n" + tabs, source="mine.yaml")
     assert caught.value.problems == [f"mine.yaml: {problem}"]
+
+
+def test_a_header_row_and_a_search_both_given_is_an_error() -> None:
+    """``header: {row: 3, search: 10}`` read row 3 and passed over the search without a
+    word (until 2026-12-07): a mapping says one or the other."""
+    text = "name: mine\nokrs:\n  sheet: [OKRs]\n  header: {row: 3, search: 10}\n"
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: okrs.header: gives both row and search; give row (the header is on that "
+        "row) or search (the header is found within that many rows), not both"
+    ]
