@@ -279,6 +279,23 @@ def test_a_field_whose_every_header_another_field_takes_is_an_error(
     assert caught.value.problems == [f"mine.yaml: {problem}"]
 
 
+def test_objective_blocks_with_no_field_to_tell_an_objective_row_is_an_error() -> None:
+    """``objective_when_blank: []``: every row was an objective row (each is blank in no
+    field), so a tab of key results read as objectives with none, ``"number" is not one
+    of: committed, aspirational`` on each KR row (until 2026-12-07)."""
+    text = (
+        "name: mine\nokrs:\n  sheet: [Goals]\n  layout: objective_blocks\n"
+        "  blocks: {objective_when_blank: []}\n"
+    )
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert caught.value.problems == [
+        "mine.yaml: okrs.blocks.objective_when_blank: names no field, so every row would be "
+        "read as an objective; give the fields an objective row leaves blank, as [start, "
+        "target, current]"
+    ]
+
+
 def test_a_header_row_and_a_search_both_given_is_an_error() -> None:
     """``header: {row: 3, search: 10}`` read row 3 and passed over the search without a
     word (until 2026-12-07): a mapping says one or the other."""
