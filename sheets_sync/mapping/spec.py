@@ -244,7 +244,7 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     full = _with_defaults(spec)
     problems = _shared_headers(spec, full, source) + _shadowed(spec, full, source)
-    if problems := problems + _shared_tab(spec, source):
+    if problems := problems + _shared_tab(spec, source) + _unread(spec, source):
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     return full
 
@@ -288,6 +288,34 @@ def _used_fields(tab: object) -> list[tuple[str, str]]:
 
 def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
+
+
+def _unread(spec: MappingSpec, source: str) -> list[str]:
+    """Settings the tab's layout does not read, passed over without a word until
+    2026-12-07: ``blocks`` under the rows layout (a mapping that forgot ``layout:
+    objective_blocks`` failed each row "objective ID is missing"), ``fill_down`` under
+    objective blocks, and objective blocks for KPIs, which are read a row each."""
+    problems = []
+    for kind in ("okrs", "kpis"):
+        tab: TabSpec | None = getattr(spec, kind)
+        if tab is None:
+            continue
+        if kind == "kpis" and tab.layout == "objective_blocks":
+            problems.append(
+                f"{source}: kpis.layout: KPIs are read a row each; objective_blocks is a "
+                "layout of okrs only"
+            )
+        elif tab.blocks is not None and tab.layout == "rows":
+            problems.append(
+                f"{source}: {kind}.blocks: is read only with layout: objective_blocks (this "
+                "tab's layout is rows); add layout: objective_blocks, or remove blocks"
+            )
+        if kind == "okrs" and tab.fill_down and tab.layout == "objective_blocks":
+            problems.append(
+                f"{source}: okrs.fill_down: is not read with layout: objective_blocks (a key "
+                "result takes its objective's cells from its objective row); remove fill_down"
+            )
+    return problems
 
 
 def _shared_tab(spec: MappingSpec, source: str) -> list[str]:

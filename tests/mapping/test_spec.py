@@ -306,3 +306,32 @@ def test_a_header_row_and_a_search_both_given_is_an_error() -> None:
         "mine.yaml: okrs.header: gives both row and search; give row (the header is on that "
         "row) or search (the header is found within that many rows), not both"
     ]
+
+
+@pytest.mark.parametrize(
+    ("tabs", "problem"),
+    [
+        # the author forgot the layout: each row "objective ID is missing"
+        (
+            "okrs:\n  sheet: [Goals]\n  blocks: {objective_fields: {kr_id: objective_id}}\n",
+            "okrs.blocks: is read only with layout: objective_blocks (this tab's layout is "
+            "rows); add layout: objective_blocks, or remove blocks",
+        ),
+        # KPIs are read a row each: the layout was passed over
+        (
+            "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  layout: objective_blocks\n",
+            "kpis.layout: KPIs are read a row each; objective_blocks is a layout of okrs only",
+        ),
+        # a key result takes its objective's cells from the objective row, not the row above
+        (
+            "okrs:\n  sheet: [Goals]\n  layout: objective_blocks\n  fill_down: [owner]\n",
+            "okrs.fill_down: is not read with layout: objective_blocks (a key result takes its "
+            "objective's cells from its objective row); remove fill_down",
+        ),
+    ],
+)
+def test_a_setting_the_layout_does_not_read_is_an_error(tabs: str, problem: str) -> None:
+    """Until 2026-12-07 each was passed over without a word."""
+    with pytest.raises(MappingError) as caught:
+        parse_mapping("name: mine\n" + tabs, source="mine.yaml")
+    assert caught.value.problems == [f"mine.yaml: {problem}"]
