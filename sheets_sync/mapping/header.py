@@ -39,9 +39,10 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     ambiguous: dict[str, str] = {}
     loose: dict[str, list[int]] = {}
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
-    for col, value in enumerate(cells, start=1):
-        if value is None:
+    for col, cell in enumerate(cells, start=1):
+        if cell is None:
             continue
+        value = header_text(cell)
         name = aliases.get(normalise_header(value))
         if name is None:
             for key in _loose_keys(value):
@@ -70,7 +71,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             # Read, but said: "Weight (old)" beside no Weight column changed every
             # objective's score without a word (2026-12-05).
             found[name] = cols[0]
-            header = str(cells[cols[0] - 1]).strip()
+            header = header_text(cells[cols[0] - 1]).strip()
             warnings.append(
                 (
                     a1(row, cols[0]),
@@ -79,11 +80,21 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
                 )
             )
             continue
-        headers = " and ".join(f"{str(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols)
+        headers = " and ".join(
+            f"{header_text(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols
+        )
         ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
         warnings.append((a1(row, 1), f"{ambiguous[name]} to use it"))
     by_note = frozenset(found) - exact  # what the loop above added
     return HeaderMap(found, warnings, ambiguous, by_note)
+
+
+def header_text(value: CellValue) -> str:
+    """A header cell as the sheet shows it: a 2026 typed in a header cell is the number
+    2026.0, which read as "2026.0" and matched no mapping's "2026" (until 2026-12-07)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,0 +1,27 @@
+"""A header typed as a number: a KPI tab's year columns, headed 2025 and 2026."""
+
+from __future__ import annotations
+
+from sheets_sync.grid import SheetGrid
+from sheets_sync.mapping.extract import extract_tab
+from sheets_sync.mapping.fields import KPI_OWNED
+from sheets_sync.mapping.spec import parse_mapping
+
+
+def test_a_header_typed_as_a_number_matches_its_mapping_header() -> None:
+    """A spreadsheet keeps the 2026 typed in a header cell as the number 2026.0, which
+    read as "2026.0": ``actual: ["2026"]`` failed the team "missing column 2026 (looked
+    for '2026') in header row 1" beside the column headed 2026 (until 2026-12-07)."""
+    spec = parse_mapping(
+        "name: years\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  columns:\n"
+        '    previous: ["2025"]\n    actual: ["2026"]\n    target: ["Target 2026"]\n',
+        source="years.yaml",
+    )
+    assert spec.kpis is not None
+    grid = SheetGrid(
+        "KPIs",
+        (("KPI ID", "KPI", "Target 2026", 2025.0, 2026.0), ("K1", "Revenue", 100, 80, 90)),
+    )
+    tab, _ = extract_tab(grid, spec.kpis, source="y.xlsx", owned=KPI_OWNED, kind="kpis")
+    columns = tab.layout.columns
+    assert (columns["target"], columns["previous"], columns["actual"]) == (3, 4, 5)
