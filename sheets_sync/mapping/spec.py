@@ -386,8 +386,11 @@ def _shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
             continue
         listed = getattr(given, kind).columns
         taker = {normalise_header(h): n for n, headers in tab.columns.items() for h in headers}
+        renamed: set[str] = set()  # objective blocks: read through another's column too
+        if tab.blocks is not None and tab.layout == "objective_blocks":
+            renamed = {*tab.blocks.objective_fields.values(), *tab.blocks.kr_fields.values()}
         for name in listed:
-            if name in owned:
+            if name in owned or name in renamed:
                 continue
             others = {h: taker[normalise_header(h)] for h in tab.columns[name]}
             if name in others.values() or set(others.values()) & set(owned):

@@ -335,3 +335,15 @@ def test_a_setting_the_layout_does_not_read_is_an_error(tabs: str, problem: str)
     with pytest.raises(MappingError) as caught:
         parse_mapping("name: mine\n" + tabs, source="mine.yaml")
     assert caught.value.problems == [f"mine.yaml: {problem}"]
+
+
+def test_a_renamed_field_sharing_its_source_header_loads() -> None:
+    """In objective blocks ``objective`` is read through ``key_result``'s column on
+    objective rows (``objective_fields``): a mapping that lists the header for both
+    read the title as before, and is no field never read."""
+    text = (
+        "name: mine\nokrs:\n  sheet: [Goals]\n  layout: objective_blocks\n  columns:\n"
+        "    objective: [Goal / Key result]\n    key_result: [Goal / Key result]\n"
+        "  blocks: {objective_fields: {key_result: objective}}\n"
+    )
+    assert parse_mapping(text, source="mine.yaml").okrs.columns["objective"]
