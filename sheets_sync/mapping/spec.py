@@ -179,7 +179,8 @@ def _with_defaults(spec: MappingSpec) -> MappingSpec:
             update={
                 "columns": columns,
                 "required_columns": tab.required_columns or required,
-                "fill_down": tab.fill_down or fill,
+                # ``fill_down: []`` is none (until 2026-12-07 the default, silently)
+                "fill_down": tab.fill_down if "fill_down" in tab.model_fields_set else fill,
             }
         )
 

@@ -176,3 +176,15 @@ def test_an_objective_id_formula_with_no_value_is_not_filled_from_above() -> Non
         ("O2", "", ObjectiveType.COMMITTED),
     ]
     assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "KR1"), ("O2", "KR4")]
+
+
+def test_fill_down_given_empty_fills_nothing() -> None:
+    """``fill_down: []`` says no cell fills down (each key result's row types its
+    objective, a blank ID is missing): it read as the default, and a blank Objective ID
+    took the row above's without a word (until 2026-12-07)."""
+    from sheets_sync.mapping.spec import parse_mapping
+
+    spec = parse_mapping("name: m\nokrs:\n  sheet: [OKRs]\n  fill_down: []\n", source="m.yaml")
+    assert spec.okrs.fill_down == ()
+    unsaid = parse_mapping("name: m\nokrs:\n  sheet: [OKRs]\n", source="m.yaml")
+    assert unsaid.okrs.fill_down == ("objective_id", "objective", "objective_type", "aligns_to")
