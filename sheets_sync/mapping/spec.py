@@ -245,7 +245,8 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     full = _with_defaults(spec)
     problems = _shared_headers(spec, full, source) + _shadowed(spec, full, source)
-    if problems := problems + _shared_tab(spec, source) + _unread(spec, source):
+    problems += _shared_tab(spec, source) + _unread(spec, source) + _none_required(spec, source)
+    if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     return full
 
@@ -289,6 +290,22 @@ def _used_fields(tab: object) -> list[tuple[str, str]]:
 
 def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
+
+
+def _none_required(spec: MappingSpec, source: str) -> list[str]:
+    """``required_columns: []`` read as the default list, without a word (until
+    2026-12-07): the header row is found by the required columns, and none is no rule."""
+    problems = []
+    for kind, default in (("okrs", OKR_REQUIRED), ("kpis", KPI_REQUIRED)):
+        tab: TabSpec | None = getattr(spec, kind)
+        said = tab is not None and "required_columns" in tab.model_fields_set
+        if said and tab is not None and not tab.required_columns:
+            problems.append(
+                f"{source}: {kind}.required_columns: names no field; the header row is "
+                "the one holding them, so leave the key out for the default "
+                f"([{', '.join(default)}]) or name them"
+            )
+    return problems
 
 
 def _unread(spec: MappingSpec, source: str) -> list[str]:

@@ -347,3 +347,17 @@ def test_a_renamed_field_sharing_its_source_header_loads() -> None:
         "  blocks: {objective_fields: {key_result: objective}}\n"
     )
     assert parse_mapping(text, source="mine.yaml").okrs.columns["objective"]
+
+
+@pytest.mark.parametrize("kind", ["okrs", "kpis"])
+def test_required_columns_naming_none_is_an_error(kind: str) -> None:
+    """``required_columns: []`` read as the default list without a word (until
+    2026-12-07): a mapping that says nothing is required is told it is not so."""
+    tabs = "okrs:\n  sheet: [OKRs]\n" + ("kpis:\n  sheet: [KPIs]\n" if kind == "kpis" else "")
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(f"name: mine\n{tabs}  required_columns: []\n", source="mine.yaml")
+    default = "objective_id, kr_id, target, current" if kind == "okrs" else "id, actual"
+    assert caught.value.problems == [
+        f"mine.yaml: {kind}.required_columns: names no field; the header row is the one "
+        f"holding them, so leave the key out for the default ([{default}]) or name them"
+    ]
