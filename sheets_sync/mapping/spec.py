@@ -294,16 +294,33 @@ def _listed(value: object) -> list[object]:
 
 def _none_required(spec: MappingSpec, source: str) -> list[str]:
     """``required_columns: []`` read as the default list, without a word (until
-    2026-12-07): the header row is found by the required columns, and none is no rule."""
+    2026-12-07): the header row is found by the required columns, and none is no rule.
+    And owned fields named where only read fields mean something."""
     problems = []
-    for kind, default in (("okrs", OKR_REQUIRED), ("kpis", KPI_REQUIRED)):
+    for kind, default, owned in (
+        ("okrs", OKR_REQUIRED, OKR_OWNED),
+        ("kpis", KPI_REQUIRED, KPI_OWNED),
+    ):
         tab: TabSpec | None = getattr(spec, kind)
-        said = tab is not None and "required_columns" in tab.model_fields_set
-        if said and tab is not None and not tab.required_columns:
+        if tab is None:
+            continue
+        if "required_columns" in tab.model_fields_set and not tab.required_columns:
             problems.append(
                 f"{source}: {kind}.required_columns: names no field; the header row is "
                 "the one holding them, so leave the key out for the default "
                 f"([{', '.join(default)}]) or name them"
+            )
+        # an owned field is written, never read: required, the team failed "missing
+        # column Score" every night (its column is added once the tab is read); filled
+        # down, it was passed over (until 2026-12-07)
+        for name in dict.fromkeys(n for n in tab.required_columns if n in owned):
+            problems.append(
+                f"{source}: {kind}.required_columns: {name} is written by the sync, not read "
+                "(its column is added when missing); leave it out"
+            )
+        for name in dict.fromkeys(n for n in tab.fill_down if n in owned):
+            problems.append(
+                f"{source}: {kind}.fill_down: {name} is written by the sync, not read; leave it out"
             )
     return problems
 

@@ -361,3 +361,26 @@ def test_required_columns_naming_none_is_an_error(kind: str) -> None:
         f"mine.yaml: {kind}.required_columns: names no field; the header row is the one "
         f"holding them, so leave the key out for the default ([{default}]) or name them"
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        # failed the team "missing column Score" every night: the sync adds the column
+        # only once the tab is read
+        (
+            "  required_columns: [objective_id, kr_id, target, current, score]\n",
+            "okrs.required_columns: score is written by the sync, not read (its column is "
+            "added when missing); leave it out",
+        ),
+        # passed over: the sync writes the column, it is never read to fill down
+        (
+            "  fill_down: [objective_id, status]\n",
+            "okrs.fill_down: status is written by the sync, not read; leave it out",
+        ),
+    ],
+)
+def test_an_owned_field_required_or_filled_down_is_an_error(setting: str, problem: str) -> None:
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(f"name: mine\nokrs:\n  sheet: [OKRs]\n{setting}", source="mine.yaml")
+    assert caught.value.problems == [f"mine.yaml: {problem}"]
