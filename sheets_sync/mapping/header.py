@@ -54,7 +54,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         if name in found:
             warnings.append(
                 (
-                    a1(row, 1),
+                    a1(row, col),  # the column passed over (until 2026-12-07 the row's A)
                     f"column header {str(value).strip()!r} appears twice "
                     f"({a1(row, found[name])} and {a1(row, col)}); "
                     f"using {a1(row, found[name])}",
