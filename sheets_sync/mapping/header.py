@@ -84,7 +84,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             f"{header_text(cells[c - 1]).strip()!r} ({a1(row, c)})" for c in cols
         )
         ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
-        warnings.append((a1(row, 1), f"{ambiguous[name]} to use it"))
+        warnings.append((a1(row, cols[0]), f"{ambiguous[name]} to use it"))  # not A
     by_note = frozenset(found) - exact  # what the loop above added
     return HeaderMap(found, warnings, ambiguous, by_note)
 
