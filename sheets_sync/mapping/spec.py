@@ -209,6 +209,11 @@ def builtin_mappings() -> list[str]:
 
 
 def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec:
+    if not name_or_path.strip():  # said "mapping '' not found" (until 2026-12-07)
+        raise MappingError(
+            f"is blank; give a mapping's name (built-in: {', '.join(builtin_mappings())}) or "
+            "a path to a .yaml file, or leave the key out for standard"
+        )
     path = mapping_path(name_or_path, base_dir)
     if path is None:
         known = ", ".join(builtin_mappings())

@@ -384,3 +384,14 @@ def test_an_owned_field_required_or_filled_down_is_an_error(setting: str, proble
     with pytest.raises(MappingError) as caught:
         parse_mapping(f"name: mine\nokrs:\n  sheet: [OKRs]\n{setting}", source="mine.yaml")
     assert caught.value.problems == [f"mine.yaml: {problem}"]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_a_blank_mapping_name_says_so(name: str) -> None:
+    """``mapping: ""`` said "mapping '' not found", a mapping of no name sought."""
+    with pytest.raises(MappingError) as caught:
+        load_mapping(name)
+    assert str(caught.value) == (
+        "is blank; give a mapping's name (built-in: flat-tracker, objective-blocks, "
+        "standard) or a path to a .yaml file, or leave the key out for standard"
+    )
