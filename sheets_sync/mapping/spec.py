@@ -215,6 +215,11 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
             "a path to a .yaml file, or leave the key out for standard"
         )
     path = mapping_path(name_or_path, base_dir)
+    raw = Path(name_or_path)
+    if path is None and raw.suffix in (".yaml", ".yml"):
+        given = raw if raw.is_absolute() or base_dir is None else base_dir / raw
+        if given.is_dir():  # said "not found" (until 2026-12-07)
+            raise MappingError(f"{name_or_path}: is a folder, not a mapping file")
     if path is None:
         known = ", ".join(builtin_mappings())
         raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")

@@ -395,3 +395,11 @@ def test_a_blank_mapping_name_says_so(name: str) -> None:
         "is blank; give a mapping's name (built-in: flat-tracker, objective-blocks, "
         "standard) or a path to a .yaml file, or leave the key out for standard"
     )
+
+
+def test_a_mapping_path_to_a_folder_says_so(tmp_path: Path) -> None:
+    """``mapping: mappings/mine.yaml`` naming a folder said "not found"."""
+    (tmp_path / "mappings" / "mine.yaml").mkdir(parents=True)
+    with pytest.raises(MappingError) as caught:
+        load_mapping("mappings/mine.yaml", tmp_path)
+    assert str(caught.value) == "mappings/mine.yaml: is a folder, not a mapping file"
