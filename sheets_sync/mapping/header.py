@@ -267,9 +267,10 @@ def repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
     header row, or one kept to print. Read as a key result it was an error in every
     column, and its owned headers ("Status") were overwritten with "Not scored"."""
     for name in spec.required_columns:
-        value = values.get(name)
-        if not isinstance(value, str):
+        cell = values.get(name)
+        if cell is None:
             return False
+        value = header_text(cell)  # a 2026 typed as a number too (until 2026-12-07: text only)
         aliases = _field_aliases(spec.columns[name])
         if normalise_header(value) in aliases:
             continue

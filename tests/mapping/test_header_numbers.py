@@ -25,3 +25,23 @@ def test_a_header_typed_as_a_number_matches_its_mapping_header() -> None:
     tab, _ = extract_tab(grid, spec.kpis, source="y.xlsx", owned=KPI_OWNED, kind="kpis")
     columns = tab.layout.columns
     assert (columns["target"], columns["previous"], columns["actual"]) == (3, 4, 5)
+
+
+def test_a_repeated_header_row_of_number_headers_is_skipped() -> None:
+    """A second section pasted with its header row, its year headers typed as numbers:
+    the repeat was read as a KPI, "expected a number, got 'Target'", and the sync wrote
+    "Not scored" over its Status header and a note over its Sync notes header (until
+    2026-12-07: the repeat was only known by text headers)."""
+    spec = parse_mapping(
+        "name: years\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  columns:\n"
+        '    previous: ["2025"]\n    actual: ["2026"]\n',
+        source="years.yaml",
+    )
+    assert spec.kpis is not None
+    head = ("KPI ID", "KPI", "Target", 2025.0, 2026.0, "Status", "Sync notes")
+    grid = SheetGrid(
+        "KPIs",
+        (head, ("K1", "Revenue", 100, 80, 90), head, ("K2", "Churn", 5, 6, 7)),
+    )
+    tab, _ = extract_tab(grid, spec.kpis, source="y.xlsx", owned=KPI_OWNED, kind="kpis")
+    assert [r.row for r in tab.records] == [2, 4]
