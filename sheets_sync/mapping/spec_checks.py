@@ -1,0 +1,176 @@
+"""A mapping's checks once it has loaded (``spec.parse_mapping``): settings that each
+make sense alone but not together, all of them reported at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sheets_sync.grid import as_typed, tab_key
+from sheets_sync.mapping.fields import (
+    KPI_OWNED,
+    KPI_REQUIRED,
+    OKR_OWNED,
+    OKR_REQUIRED,
+    normalise_header,
+)
+
+if TYPE_CHECKING:
+    from sheets_sync.mapping.spec import MappingSpec, TabSpec
+
+
+def none_required(spec: MappingSpec, source: str) -> list[str]:
+    """``required_columns: []`` read as the default list, without a word (until
+    2026-12-07): the header row is found by the required columns, and none is no rule.
+    And owned fields named where only read fields mean something."""
+    problems = []
+    for kind, default, owned in (
+        ("okrs", OKR_REQUIRED, OKR_OWNED),
+        ("kpis", KPI_REQUIRED, KPI_OWNED),
+    ):
+        tab: TabSpec | None = getattr(spec, kind)
+        if tab is None:
+            continue
+        if "required_columns" in tab.model_fields_set and not tab.required_columns:
+            problems.append(
+                f"{source}: {kind}.required_columns: names no field; the header row is "
+                "the one holding them, so leave the key out for the default "
+                f"([{', '.join(default)}]) or name them"
+            )
+        # an owned field is written, never read: required, the team failed "missing
+        # column Score" every night (its column is added once the tab is read); filled
+        # down, it was passed over (until 2026-12-07)
+        for name in dict.fromkeys(n for n in tab.required_columns if n in owned):
+            problems.append(
+                f"{source}: {kind}.required_columns: {name} is written by the sync, not read "
+                "(its column is added when missing); leave it out"
+            )
+        for name in dict.fromkeys(n for n in tab.fill_down if n in owned):
+            problems.append(
+                f"{source}: {kind}.fill_down: {name} is written by the sync, not read; leave it out"
+            )
+    return problems
+
+
+def unread(spec: MappingSpec, source: str) -> list[str]:
+    """Settings the tab's layout does not read, passed over without a word until
+    2026-12-07: ``blocks`` under the rows layout (a mapping that forgot ``layout:
+    objective_blocks`` failed each row "objective ID is missing"), ``fill_down`` under
+    objective blocks, and objective blocks for KPIs, which are read a row each."""
+    problems = []
+    for kind in ("okrs", "kpis"):
+        tab: TabSpec | None = getattr(spec, kind)
+        if tab is None:
+            continue
+        if kind == "kpis" and tab.layout == "objective_blocks":
+            problems.append(
+                f"{source}: kpis.layout: KPIs are read a row each; objective_blocks is a "
+                "layout of okrs only"
+            )
+        elif tab.blocks is not None and tab.layout == "rows":
+            problems.append(
+                f"{source}: {kind}.blocks: is read only with layout: objective_blocks (this "
+                "tab's layout is rows); add layout: objective_blocks, or remove blocks"
+            )
+        if kind == "okrs" and tab.fill_down and tab.layout == "objective_blocks":
+            problems.append(
+                f"{source}: okrs.fill_down: is not read with layout: objective_blocks (a key "
+                "result takes its objective's cells from its objective row); remove fill_down"
+            )
+    return problems
+
+
+def shared_tab(spec: MappingSpec, source: str) -> list[str]:
+    """A tab named first for both the goals and the KPIs: their owned columns share
+    headers (Status, Sync notes), so the sync wrote a key result's status and then a
+    KPI's into one cell (until 2026-12-06). A name both lists hold further on (a shared
+    fallback: ``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) meets only in a workbook with
+    neither first name, so it is refused at read time, for that team alone
+    (``extract``): refused here it stopped every team, with workbooks that had both tabs.
+    The tab is named in words as the team types it (``OKRs``, ``"Q1 OKRs"``: ``as_typed``;
+    until 2026-12-07 Python's repr, ``'OKRs'``, then for a day a formula's quoting)."""
+    if spec.kpis is None:
+        return []
+    name = spec.kpis.sheet[0]
+    if tab_key(name) != tab_key(spec.okrs.sheet[0]):
+        return []
+    return [
+        f"{source}: kpis.sheet: {as_typed(name)} is a tab of okrs.sheet too; the key results "
+        "and the "
+        "KPIs are each read from a tab of their own"
+    ]
+
+
+def shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
+    """A header given to two fields of one tab. Only one of them got the column, the one
+    listed last, without a word: ``comment: [Notes]`` beside ``score: [Notes]`` had the
+    sync write scores over the team's Notes (until 2026-12-06). A field's default header
+    (a field the file does not list) counts too: ``score: [Comment]`` added a second
+    Comment column for the scores.
+
+    Only a header shared with a field the sync writes is refused: mappings list fallback
+    headers a sheet may not have (``key_result: [Key result, KR, Comment]``,
+    ``kr_id: [KR ID, ID]`` beside ``objective_id: [Objective ID, ID]``), and two fields
+    that are only read share one as they did before, the field listed last taking the
+    column if the sheet has it, with nothing overwritten."""
+    problems = []
+    for kind, owned in (("okrs", OKR_OWNED), ("kpis", KPI_OWNED)):
+        tab: TabSpec | None = getattr(full, kind)
+        if tab is None:
+            continue
+        listed = getattr(given, kind).columns
+        owner: dict[str, str] = {}
+        for name, headers in tab.columns.items():
+            for header in headers:
+                first = owner.setdefault(normalise_header(header), name)
+                if first != name and (first in owned or name in owned):
+                    default = "" if name in listed else f" (the default header of {name})"
+                    problems.append(
+                        f"{source}: {kind}.columns: header {header!r} is given for both "
+                        f"{first} and {name}{default}; a column is read as one field, so "
+                        "give each field headers of its own"
+                    )
+    return list(dict.fromkeys(problems))
+
+
+def shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
+    """A listed field none of whose headers it would ever take: of two fields sharing a
+    header, the one listed last takes the column (a field the file does not list, by its
+    default header, comes after every listed one). ``target: [Goal]`` beside ``current:
+    [Goal]`` failed the team with "missing column Goal" in a row with a Goal column, and
+    ``objective_id: [Objective]`` lost the column to the title's default header; a field
+    that is not required read as blank, silently (until 2026-12-07). A header shared with
+    a field the sync writes is ``shared_headers``' problem, not told twice here."""
+    problems = []
+    for kind, owned in (("okrs", OKR_OWNED), ("kpis", KPI_OWNED)):
+        tab: TabSpec | None = getattr(full, kind)
+        if tab is None:
+            continue
+        listed = getattr(given, kind).columns
+        taker = {normalise_header(h): n for n, headers in tab.columns.items() for h in headers}
+        renamed: set[str] = set()  # objective blocks: read through another's column too
+        if tab.blocks is not None and tab.layout == "objective_blocks":
+            renamed = {*tab.blocks.objective_fields.values(), *tab.blocks.kr_fields.values()}
+        for name in listed:
+            if name in owned or name in renamed:
+                continue
+            others = {h: taker[normalise_header(h)] for h in tab.columns[name]}
+            if name in others.values() or set(others.values()) & set(owned):
+                continue
+            if len(others) == 1:
+                ((header, other),) = others.items()
+                default = "" if other in listed else " (its default header)"
+                said = f"header {header!r} is given to {other} too{default}, which takes"
+            else:
+                each = [
+                    f"{h!r} (to {o}{'' if o in listed else ', its default header'})"
+                    for h, o in others.items()
+                ]
+                said = (
+                    f"headers {', '.join(each[:-1])} and {each[-1]} are given to other "
+                    "fields too, which take"
+                )
+            problems.append(
+                f"{source}: {kind}.columns: {name}: {said} the column (the field listed last "
+                f"does), so {name} is never read; give {name} a header of its own"
+            )
+    return problems
