@@ -309,6 +309,7 @@ def extract_tab(
     header_row = locate_header(grid, spec, source)
     header = header_map(grid, header_row, spec)
     columns = header.found
+    findings += [Finding(Severity.WARNING, m, source, grid.name) for m in spec.said]  # mapping's
     findings += [Finding(Severity.WARNING, m, source, grid.name, c) for c, m in header.warnings]
     missing = [c for c in spec.required_columns if c not in columns]
     if missing:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from sheets_sync.config_models import Strict
 from sheets_sync.errors import MappingError
@@ -24,13 +24,7 @@ from sheets_sync.mapping.fields import (
     OKR_REQUIRED,
     normalise_header,
 )
-from sheets_sync.mapping.spec_checks import (
-    none_required,
-    shadowed,
-    shared_headers,
-    shared_tab,
-    unread,
-)
+from sheets_sync.mapping.spec_checks import checked
 from sheets_sync.yamlio import (
     as_yaml,
     load_yaml,
@@ -54,17 +48,6 @@ class HeaderSpec(_Strict):
 
     row: int | None = Field(default=None, ge=1)
     search: int | None = Field(default=None, ge=1, le=200)
-
-    @model_validator(mode="after")
-    def _one_of_two(self) -> HeaderSpec:
-        """``{row: 3, search: 10}`` read row 3, the search passed over without a word
-        (until 2026-12-07)."""
-        if self.row is not None and self.search is not None:
-            raise ValueError(
-                "gives both row and search; give row (the header is on that row) or search "
-                "(the header is found within that many rows), not both"
-            )
-        return self
 
 
 class BlocksSpec(_Strict):
@@ -101,6 +84,20 @@ class TabSpec(_Strict):
     layout: Literal["rows", "objective_blocks"] = "rows"
     blocks: BlocksSpec | None = None
     example_prefix: str = "example"
+    #: what the mapping's checks say of this tab's settings (``spec_checks``): no key of
+    #: the file, so none in its dump
+    _said: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """Warnings of the mapping file's keys, each naming the file and key, said at the
+        tab of every team read with it (``extract_tab``)."""
+        return self._said
+
+    def saying(self, said: tuple[str, ...]) -> TabSpec:
+        tab = self.model_copy()
+        tab._said = said
+        return tab
 
     @field_validator("sheet", mode="before")
     @classmethod
@@ -192,6 +189,10 @@ def _with_defaults(spec: MappingSpec) -> MappingSpec:
         spec.okrs, OKR_FIELDS, OKR_REQUIRED, FILL_DOWN_DEFAULT if spec.okrs.layout == "rows" else ()
     )
     kpis = complete(spec.kpis, KPI_FIELDS, KPI_REQUIRED, ()) if spec.kpis else None
+    if kpis is not None and kpis.layout != "rows":  # said (spec_checks.unread): until
+        # 2026-12-07 KPIs were read as key results in blocks, a row each, their percent
+        # cells checked as a key result's (Start, Target, Current)
+        kpis = kpis.model_copy(update={"layout": "rows"})
     return spec.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 
@@ -258,11 +259,12 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     full = _with_defaults(spec)
-    problems = shared_headers(spec, full, source) + shadowed(spec, full, source)
-    problems += shared_tab(spec, source) + unread(spec, source) + none_required(spec, source)
+    problems, said = checked(spec, full, source)
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
-    return full
+    okrs = full.okrs.saying(said["okrs"])
+    kpis = full.kpis.saying(said["kpis"]) if full.kpis else None
+    return full.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 
 def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:

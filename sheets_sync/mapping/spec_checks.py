@@ -18,11 +18,47 @@ if TYPE_CHECKING:
     from sheets_sync.mapping.spec import MappingSpec, TabSpec
 
 
-def none_required(spec: MappingSpec, source: str) -> list[str]:
-    """``required_columns: []`` read as the default list, without a word (until
-    2026-12-07): the header row is found by the required columns, and none is no rule.
-    And owned fields named where only read fields mean something."""
-    problems = []
+#: (okrs or kpis, a warning of that tab's settings)
+Said = list[tuple[str, str]]
+
+
+def checked(
+    given: MappingSpec, full: MappingSpec, source: str
+) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """The problems of a loaded mapping (it can never work: an error at load), and the
+    warnings of each tab's settings (read another way than written, or not at all: the
+    team is told at the tab, and the mapping reads as it did). Until 2026-12-07 the
+    settings warned of were passed over without a word; for that day they were errors,
+    and a team whose mapping had synced cleanly failed every night."""
+    problems = shared_headers(given, full, source) + shared_tab(given, source)
+    shadows, said = shadowed(given, full, source)
+    problems += shadows
+    said += header_both(given, source) + unread(given, source) + passed_over(given, source)
+    return problems, {k: tuple(m for t, m in said if t == k) for k in ("okrs", "kpis")}
+
+
+def header_both(spec: MappingSpec, source: str) -> Said:
+    """``header: {row: 3, search: 10}`` reads row 3; the search is not read."""
+    said: Said = []
+    for kind in ("okrs", "kpis"):
+        tab: TabSpec | None = getattr(spec, kind)
+        if tab is not None and tab.header.row is not None and tab.header.search is not None:
+            said.append(
+                (
+                    kind,
+                    f"{source}: {kind}.header: gives both row and search; row "
+                    f"{tab.header.row} is used, search is not read",
+                )
+            )
+    return said
+
+
+def passed_over(spec: MappingSpec, source: str) -> Said:
+    """``required_columns: []`` reads as the default list (the header row is found by
+    the required columns, and none is no rule), and owned fields are named where only
+    read fields mean something: required, a sheet with no Score column failed "missing
+    column Score" (a sheet with one read as without it); filled down, passed over."""
+    said: Said = []
     for kind, default, owned in (
         ("okrs", OKR_REQUIRED, OKR_OWNED),
         ("kpis", KPI_REQUIRED, KPI_OWNED),
@@ -31,52 +67,71 @@ def none_required(spec: MappingSpec, source: str) -> list[str]:
         if tab is None:
             continue
         if "required_columns" in tab.model_fields_set and not tab.required_columns:
-            problems.append(
-                f"{source}: {kind}.required_columns: names no field; the header row is "
-                "the one holding them, so leave the key out for the default "
-                f"([{', '.join(default)}]) or name them"
+            said.append(
+                (
+                    kind,
+                    f"{source}: {kind}.required_columns: names no field, so the default is "
+                    f"used ({', '.join(default)}); leave the key out, or name the columns "
+                    "the header row holds",
+                )
             )
-        # an owned field is written, never read: required, the team failed "missing
-        # column Score" every night (its column is added once the tab is read); filled
-        # down, it was passed over (until 2026-12-07)
         for name in dict.fromkeys(n for n in tab.required_columns if n in owned):
-            problems.append(
-                f"{source}: {kind}.required_columns: {name} is written by the sync, not read "
-                "(its column is added when missing); leave it out"
+            said.append(
+                (
+                    kind,
+                    f"{source}: {kind}.required_columns: {name} is written by the sync, not "
+                    "read, yet a sheet without its column fails as missing it (the sync "
+                    "would add it); leave it out",
+                )
             )
         for name in dict.fromkeys(n for n in tab.fill_down if n in owned):
-            problems.append(
-                f"{source}: {kind}.fill_down: {name} is written by the sync, not read; leave it out"
+            said.append(
+                (
+                    kind,
+                    f"{source}: {kind}.fill_down: {name} is written by the sync, not read, "
+                    "so it is not filled down; leave it out",
+                )
             )
-    return problems
+    return said
 
 
-def unread(spec: MappingSpec, source: str) -> list[str]:
-    """Settings the tab's layout does not read, passed over without a word until
-    2026-12-07: ``blocks`` under the rows layout (a mapping that forgot ``layout:
-    objective_blocks`` failed each row "objective ID is missing"), ``fill_down`` under
-    objective blocks, and objective blocks for KPIs, which are read a row each."""
-    problems = []
+def unread(spec: MappingSpec, source: str) -> Said:
+    """Settings the tab's layout does not read: ``blocks`` under the rows layout (a
+    mapping that forgot ``layout: objective_blocks`` fails each row "objective ID is
+    missing"), ``fill_down`` under objective blocks, and objective blocks for KPIs,
+    which are read a row each."""
+    said: Said = []
     for kind in ("okrs", "kpis"):
         tab: TabSpec | None = getattr(spec, kind)
         if tab is None:
             continue
         if kind == "kpis" and tab.layout == "objective_blocks":
-            problems.append(
-                f"{source}: kpis.layout: KPIs are read a row each; objective_blocks is a "
-                "layout of okrs only"
+            said.append(
+                (
+                    kind,
+                    f"{source}: kpis.layout: KPIs are read a row each; objective_blocks is a "
+                    "layout of okrs only, so it is not read; remove layout",
+                )
             )
         elif tab.blocks is not None and tab.layout == "rows":
-            problems.append(
-                f"{source}: {kind}.blocks: is read only with layout: objective_blocks (this "
-                "tab's layout is rows); add layout: objective_blocks, or remove blocks"
+            said.append(
+                (
+                    kind,
+                    f"{source}: {kind}.blocks: is read only with layout: objective_blocks "
+                    "(this tab's layout is rows), so it is not read; add layout: "
+                    "objective_blocks, or remove blocks",
+                )
             )
         if kind == "okrs" and tab.fill_down and tab.layout == "objective_blocks":
-            problems.append(
-                f"{source}: okrs.fill_down: is not read with layout: objective_blocks (a key "
-                "result takes its objective's cells from its objective row); remove fill_down"
+            said.append(
+                (
+                    kind,
+                    f"{source}: okrs.fill_down: is not read with layout: objective_blocks (a "
+                    "key result takes its objective's cells from its objective row); remove "
+                    "fill_down",
+                )
             )
-    return problems
+    return said
 
 
 def shared_tab(spec: MappingSpec, source: str) -> list[str]:
@@ -132,7 +187,7 @@ def shared_headers(given: MappingSpec, full: MappingSpec, source: str) -> list[s
     return list(dict.fromkeys(problems))
 
 
-def shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
+def shadowed(given: MappingSpec, full: MappingSpec, source: str) -> tuple[list[str], Said]:
     """A listed field none of whose headers it would ever take: of two fields sharing a
     header, the one listed last takes the column (a field the file does not list, by its
     default header, comes after every listed one). ``target: [Goal]`` beside ``current:
@@ -140,7 +195,8 @@ def shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
     ``objective_id: [Objective]`` lost the column to the title's default header; a field
     that is not required read as blank, silently (until 2026-12-07). A header shared with
     a field the sync writes is ``shared_headers``' problem, not told twice here."""
-    problems = []
+    problems: list[str] = []
+    said: Said = []
     for kind, owned in (("okrs", OKR_OWNED), ("kpis", KPI_OWNED)):
         tab: TabSpec | None = getattr(full, kind)
         if tab is None:
@@ -159,18 +215,23 @@ def shadowed(given: MappingSpec, full: MappingSpec, source: str) -> list[str]:
             if len(others) == 1:
                 ((header, other),) = others.items()
                 default = "" if other in listed else " (its default header)"
-                said = f"header {header!r} is given to {other} too{default}, which takes"
+                told = f"header {header!r} is given to {other} too{default}, which takes"
             else:
                 each = [
                     f"{h!r} (to {o}{'' if o in listed else ', its default header'})"
                     for h, o in others.items()
                 ]
-                said = (
+                told = (
                     f"headers {', '.join(each[:-1])} and {each[-1]} are given to other "
                     "fields too, which take"
                 )
-            problems.append(
-                f"{source}: {kind}.columns: {name}: {said} the column (the field listed last "
-                f"does), so {name} is never read; give {name} a header of its own"
+            told = (
+                f"{source}: {kind}.columns: {name}: {told} the column (the field listed last "
+                f"does), so {name} is never read"
             )
-    return problems
+            mend = f"give {name} a header of its own"
+            if name in tab.required_columns:  # never found: the team fails
+                problems.append(f"{told}; {mend}")
+            else:  # read blank, as before
+                said.append((kind, f"{told} (it reads blank); {mend}"))
+    return problems, said
