@@ -61,18 +61,6 @@ class BlocksSpec(_Strict):
     objective_fields: dict[str, str] = Field(default_factory=dict)
     kr_fields: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("objective_when_blank")
-    @classmethod
-    def _names_a_field(cls, fields: tuple[str, ...]) -> tuple[str, ...]:
-        """``[]``: every row is blank in each of no fields, so every row was an objective
-        row, each key result read as an objective with none (until 2026-12-07)."""
-        if not fields:
-            raise ValueError(
-                "names no field, so every row would be read as an objective; give the "
-                "fields an objective row leaves blank, as [start, target, current]"
-            )
-        return fields
-
 
 class TabSpec(_Strict):
     sheet: tuple[str, ...]

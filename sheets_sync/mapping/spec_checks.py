@@ -32,9 +32,23 @@ def checked(
     and a team whose mapping had synced cleanly failed every night."""
     problems = shared_headers(given, full, source) + shared_tab(given, source)
     shadows, said = shadowed(given, full, source)
-    problems += shadows
+    problems += shadows + no_objective_rule(given, source)
     said += header_both(given, source) + unread(given, source) + passed_over(given, source)
     return problems, {k: tuple(m for t, m in said if t == k) for k in ("okrs", "kpis")}
+
+
+def no_objective_rule(spec: MappingSpec, source: str) -> list[str]:
+    """``objective_when_blank: []``: every row is blank in each of no fields, so every row
+    was an objective row, each key result read as an objective with none (until
+    2026-12-07). Checked here, not as the schema is read, so it is said with the rest."""
+    blocks = spec.okrs.blocks
+    if blocks is None or blocks.objective_when_blank:
+        return []
+    return [
+        f"{source}: okrs.blocks.objective_when_blank: names no field, so every row would be "
+        "read as an objective; give the fields an objective row leaves blank, as [start, "
+        "target, current]"
+    ]
 
 
 def header_both(spec: MappingSpec, source: str) -> Said:

@@ -290,6 +290,21 @@ def test_objective_blocks_with_no_field_to_tell_an_objective_row_is_an_error() -
     ]
 
 
+def test_objective_blocks_naming_no_field_is_said_with_the_other_problems() -> None:
+    """Checked as the schema was read, ``objective_when_blank: []`` was the only problem
+    said, and the author fixed one a load (until 2026-12-07)."""
+    text = (
+        "name: mine\nokrs:\n  sheet: [Goals]\n  layout: objective_blocks\n"
+        "  columns: {target: [Goal], current: [Goal]}\n  blocks: {objective_when_blank: []}\n"
+    )
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="mine.yaml")
+    assert [p.split(": ")[1] for p in caught.value.problems] == [
+        "okrs.columns",
+        "okrs.blocks.objective_when_blank",
+    ]
+
+
 @pytest.mark.parametrize(
     ("tabs", "kind", "said"),
     [
