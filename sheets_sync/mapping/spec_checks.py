@@ -124,7 +124,15 @@ def unread(spec: MappingSpec, source: str) -> Said:
                 (
                     kind,
                     f"{source}: kpis.layout: KPIs are read a row each; objective_blocks is a "
-                    "layout of okrs only, so it is not read; remove layout",
+                    "layout of okrs only, so it is not read; remove layout"
+                    + (" and blocks" if tab.blocks is not None else ""),
+                )
+            )
+        elif tab.blocks is not None and kind == "kpis":  # "add layout" was refused next
+            said.append(
+                (
+                    kind,
+                    f"{source}: kpis.blocks: is not read (KPIs are read a row each); remove blocks",
                 )
             )
         elif tab.blocks is not None and tab.layout == "rows":

@@ -315,6 +315,13 @@ def test_objective_blocks_naming_no_field_is_said_with_the_other_problems() -> N
             "okrs.blocks: is read only with layout: objective_blocks (this tab's layout is "
             "rows), so it is not read; add layout: objective_blocks, or remove blocks",
         ),
+        # KPIs are never read in blocks: "add layout: objective_blocks" was refused next
+        (
+            "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n"
+            "  blocks: {objective_when_blank: [actual]}\n",
+            "kpis",
+            "kpis.blocks: is not read (KPIs are read a row each); remove blocks",
+        ),
         # KPIs are read a row each
         (
             "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  layout: objective_blocks\n",
