@@ -213,6 +213,9 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
         given = raw if raw.is_absolute() or base_dir is None else base_dir / raw
         if given.is_dir():  # said "not found" (until 2026-12-07)
             raise MappingError(f"{name_or_path}: is a folder, not a mapping file")
+    named = None if base_dir is None else base_dir / "mappings" / f"{name_or_path}.yaml"
+    if path is None and named is not None and named.is_dir():  # a name: its file in mappings/
+        raise MappingError(f"mappings/{name_or_path}.yaml: is a folder, not a mapping file")
     if path is None:
         known = ", ".join(builtin_mappings())
         raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")

@@ -400,3 +400,12 @@ def test_a_mapping_path_to_a_folder_says_so(tmp_path: Path) -> None:
     with pytest.raises(MappingError) as caught:
         load_mapping("mappings/mine.yaml", tmp_path)
     assert str(caught.value) == "mappings/mine.yaml: is a folder, not a mapping file"
+
+
+def test_a_mapping_name_whose_file_is_a_folder_says_so(tmp_path: Path) -> None:
+    """``mapping: mine`` with ``mappings/mine.yaml`` a folder said "mapping 'mine' not
+    found" (until 2026-12-07), as a path to the folder did."""
+    (tmp_path / "mappings" / "mine.yaml").mkdir(parents=True)
+    with pytest.raises(MappingError) as caught:
+        load_mapping("mine", tmp_path)
+    assert str(caught.value) == "mappings/mine.yaml: is a folder, not a mapping file"
