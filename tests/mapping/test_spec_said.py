@@ -156,3 +156,17 @@ def test_a_setting_read_otherwise_reads_as_before_and_is_said(
     assert _as_read(got) == _as_read(before) and got.okrs.records
     assert _said(got) == [said]
     assert _said(before) == []
+
+
+def test_a_read_cached_without_a_warning_is_not_the_read_of_a_mapping_that_says_one() -> None:
+    """``required_columns: []`` dumps as a mapping that leaves the key out (both read the
+    default list), so the cache key names what the mapping says too: a read cached
+    before the key was typed would come back without its warning."""
+    from sheets_sync.sync.readcache import cache_key
+    from sheets_sync.workspace_spec import TeamSpec
+
+    plain = parse_mapping(STD, source="mine.yaml")
+    empty = parse_mapping(STD + "  required_columns: []\n", source="mine.yaml")
+    assert plain.model_dump_json() == empty.model_dump_json()
+    keys = {cache_key("0" * 64, TeamSpec("Sales", "s.xlsx", "mine", m), 1) for m in (plain, empty)}
+    assert len(keys) == 2
