@@ -187,6 +187,8 @@ def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
     h = hashlib.sha256(f"{FORMAT}\x00{code_digest()}\x00{digest}\x00{size_limit}".encode())
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())
+    tabs = (spec.mapping.okrs, spec.mapping.kpis)  # ``required_columns: []`` dumps as unsaid
+    h.update(repr([t.said for t in tabs if t is not None]).encode())
     return h.hexdigest()
 
 
