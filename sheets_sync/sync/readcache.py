@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 98  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 99  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -164,7 +164,8 @@ FORMAT = 98  # bump when Extract, TeamInput or WorkbookData change shape, a pars
 # typed as a number (2026) matches "2026", not "2026.0"; 96: a header typed as a number
 # matches "2026"; 83: a header typed twice said at it; 97: a number header matches
 # "2026"; 83, 84: a twice-typed or two-noted header said at it; 98: the same grid; a
-# header row repeated with number headers (2026) is skipped),
+# header row repeated with number headers (2026) is skipped; 99: formula_cells,
+# uncalculated and shared_from hold the cells with no ``r`` too),
 # or the slot format
 
 

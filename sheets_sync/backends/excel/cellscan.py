@@ -141,3 +141,30 @@ def refuse_nested(
                 f"the worksheet is damaged: a <{what}> is stored inside {where}", tab=ed.sheet
             )
         at = ed.xml.find(opener, at + 1, hi)
+
+
+def cell_places(xml: bytes, p: bytes) -> dict[int, tuple[int, int]]:
+    """(row, column) of each cell of a worksheet, by the offset of its start tag: a cell
+    with no ``r`` is one right of the cell before it (the first of its row at A), a row
+    with no ``r`` the one after the row before, as OOXML and ``sheetscan`` have it. For
+    the byte searches of formulas, which read a cell's place from its ``r`` and ask this
+    (one pass over the sheet) only for a cell without one: only those are listed. A
+    reference that is no reference is passed over (the reader refuses it)."""
+    pat = patterns(p)
+    close = b"</" + p + b"row>"
+    places: dict[int, tuple[int, int]] = {}
+    row_no = 0
+    for row in pat.row.finditer(xml):
+        r = row[2] if row[2] is not None else ref_attr(row[1])
+        row_no = int(r) if r is not None and r.isdigit() else row_no + 1
+        end = -1 if row[3] else xml.find(close, row.end())
+        col = 0
+        for cell in pat.cell.finditer(xml, row.end(), max(end, row.end())):
+            ref = cell[2] if cell[2] is not None else ref_attr(cell[1])
+            try:
+                col = col + 1 if ref is None else column_of(ref)
+            except WorkbookError:
+                continue
+            if ref is None:
+                places[cell.start()] = (row_no, col)
+    return places
