@@ -25,7 +25,7 @@ its Start, Target and Current still blank.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 from sheets_sync.domain.ids import id_key
@@ -258,12 +258,22 @@ def block_row(
     spec: TabSpec,
     carry: dict[str, CellValue],
     block_cols: Mapping[bool, Mapping[str, int]],
+    unknown: Collection[str] = (),
 ) -> tuple[Literal["kr", "objective"], dict[str, CellValue], RowCells]:
-    """Objective header row or KR row; KR rows inherit their objective's fields."""
+    """Objective header row or KR row; KR rows inherit their objective's fields.
+
+    ``unknown``: the fields whose cell is a formula with no value (``SheetGrid.
+    uncalculated``), read as blank but no blank the team left: one among
+    ``objective_when_blank`` makes the row a key result, as it is once calculated (until
+    2026-12-07 a key result whose Baseline, Goal and Actual were such formulas was an
+    objective header, the key results below put under it), and a key result's is not
+    filled from its objective's header (as the rows layout's fill-down leaves it)."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
-    is_objective = all(blank(v) or (unticked and v is False) for v in checked)
+    is_objective = all(blank(v) or (unticked and v is False) for v in checked) and not any(
+        f in unknown for f in blocks.objective_when_blank
+    )
     if is_objective and not unticked and _id_reading(values, blocks, carry) == "kr":
         # KR3 with its Baseline, Goal and Actual not filled yet: an objective header named
         # KR3 until 2026-12-06, the key results below put under it
@@ -275,8 +285,9 @@ def block_row(
         carry.clear()
         carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
         return "objective", values, cells
+    own = {blocks.kr_fields.get(k, k) for k in unknown}
     for key in FILL_DOWN_DEFAULT:
-        if blank(values.get(key)) and key in carry:
+        if blank(values.get(key)) and key in carry and key not in own:
             values[key] = carry[key]
     carry.setdefault(_ROWS_ABOVE, True)  # the next row is not the tab's first
     return "kr", values, cells

@@ -378,7 +378,7 @@ def extract_tab(
         doubt = False
         if spec.layout == "objective_blocks":
             doubt = objective_too(values, spec, carry)
-            row_kind, values, cells = block_row(values, row, spec, carry, block_cols)
+            row_kind, values, cells = block_row(values, row, spec, carry, block_cols, unknown)
         else:
             filled.fill(values, row, under_merge, unknown)
         percent: frozenset[str] = frozenset()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheets_sync.domain.models import Severity
+from sheets_sync.domain.models import Severity, TeamInput
 from sheets_sync.grid import CellError, CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
@@ -143,3 +143,66 @@ def test_a_row_of_error_typed_formulas_with_no_value_is_an_empty_row() -> None:
         "calculate formulas (a script), so those rows are skipped; open the file in Excel or "
         "LibreOffice and save it"
     ]
+
+
+BLOCKS_HEAD = ("#", "Goal / Key result", "Type", "Baseline", "Goal", "Actual")
+
+
+def _blocks(rows: tuple[tuple[CellValue, ...], ...], grid_args: dict[str, object]) -> TeamInput:
+    grid = SheetGrid("Goals", (BLOCKS_HEAD, *rows), **grid_args)  # type: ignore[arg-type]
+    data = WorkbookData("m.xlsx", ("Goals",), {"Goals": grid})
+    return build_team_input("Sales", extract(data, load_mapping("objective-blocks")))
+
+
+def test_a_key_result_whose_numbers_have_no_value_is_no_objective_header() -> None:
+    """Objective blocks: a row is an objective header when its Baseline, Goal and Actual
+    are blank; formulas there with no value read as empty, and until 2026-12-07 made the
+    key result O1.1 an objective (``"number" is not one of: committed, aspirational``),
+    the key result below it put under it. A formula there is the team's, whatever its
+    value: the row is the key result it is once calculated, said as the rows layout
+    says it."""
+    cells = {(3, 4): "=Plan!A1", (3, 5): "=Plan!A2", (3, 6): "=Plan!A3"}
+    team = _blocks(
+        (
+            ("O1", "Brand", "committed", None, None, None),
+            ("O1.1", "Mentions", "number", None, None, None),
+            ("O1.2", "Reach", "number", 1, 2, 1),
+        ),
+        {"formula_cells": cells, "uncalculated": frozenset(cells)},
+    )
+    assert [o.id for o in team.objectives] == ["O1"]
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "O1.1"), ("O1", "O1.2")]
+    said = [f.cell for f in team.findings if "holds no value" in f.message]
+    assert said == ["D3", "E3", "F3"]
+    assert not [f for f in team.findings if f.severity is Severity.ERROR]
+
+
+def test_a_key_results_own_objective_cells_with_no_value_are_not_its_headers() -> None:
+    """With the objective ID in a column of its own on the key result rows too, a formula
+    there with no value is not a blank left to mean "as the header": it is not filled
+    from the objective header, as the rows layout's fill-down leaves it (until 2026-12-07
+    the key result took the header's O1 whatever its formula named, and the warning said
+    the cell read as empty)."""
+    spec = load_mapping("objective-blocks")
+    assert spec.okrs.blocks is not None
+    columns = dict(spec.okrs.columns, objective_id=("Objective ID",), kr_id=("KR ID",))
+    renamed = {"key_result": "objective", "kr_type": "objective_type"}
+    blocks = spec.okrs.blocks.model_copy(update={"objective_fields": renamed})
+    okrs = spec.okrs.model_copy(update={"columns": columns, "blocks": blocks})
+    mapping = spec.model_copy(update={"okrs": okrs})
+    head = ("Objective ID", "KR ID", *BLOCKS_HEAD[1:])
+    rows = (
+        ("O1", None, "Brand", "committed", None, None, None),
+        (None, "KR1", "Mentions", "number", 0, 10, 5),
+        (None, "KR2", "Reach", "number", 0, 10, 5),
+    )
+    grid = SheetGrid(
+        "Goals", (head, *rows), formula_cells={(3, 1): "=Plan!A3"}, uncalculated=frozenset({(3, 1)})
+    )
+    team = build_team_input(
+        "Sales", extract(WorkbookData("m.xlsx", ("Goals",), {"Goals": grid}), mapping)
+    )
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "KR2")]
+    found = [(f.severity.value, f.cell, f.message[:26]) for f in team.findings]
+    assert ("warning", "A3", "the formula =Plan!A3 holds") in found
+    assert ("error", "A3", "objective ID is missing") in found
