@@ -252,6 +252,19 @@ def objective_too(
     return _unticked(values, blocks) and _unticked_kr(values, blocks, carry) == "either"
 
 
+def unknown_header(unknown: Collection[str], spec: TabSpec, carry: dict[str, CellValue]) -> None:
+    """A row skipped as empty whose objective ID is a formula with no value (``unknown``,
+    its fields as read) was an objective header: the key results below are that unknown
+    objective's (their objective ID missing, as the rows layout reads one), not the
+    objective above's (until 2026-12-07 O2.1 under such an O2 header was scored under O1,
+    with nothing said on its row)."""
+    renamed = (spec.blocks or BlocksSpec()).objective_fields
+    if any(renamed.get(n, n) == "objective_id" for n in unknown):
+        carry.clear()
+        carry.update(dict.fromkeys(FILL_DOWN_DEFAULT))
+        carry[_ROWS_ABOVE] = True  # the next row is not the tab's first
+
+
 def block_row(
     values: dict[str, CellValue],
     row: int,

@@ -33,7 +33,13 @@ from sheets_sync.grid import (
     column_spans,
     tab_key,
 )
-from sheets_sync.mapping.blocks import blank, block_columns, block_row, objective_too
+from sheets_sync.mapping.blocks import (
+    blank,
+    block_columns,
+    block_row,
+    objective_too,
+    unknown_header,
+)
 from sheets_sync.mapping.examples import example_left, is_example, skipped_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 from sheets_sync.mapping.filldown import FillDown
@@ -344,6 +350,8 @@ def extract_tab(
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
                 empty_rows.add(row)
+                if spec.layout == "objective_blocks" and unknown:
+                    unknown_header(unknown, spec, carry)
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 100  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 101  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -167,7 +167,9 @@ FORMAT = 100  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # header row repeated with number headers (2026) is skipped; 99: formula_cells,
 # uncalculated and shared_from hold the cells with no ``r`` too; 100: the same grid;
 # objective blocks: a formula with no value in Baseline, Goal or Actual makes a key
-# result, and a key result's own objective cells so are not filled),
+# result, and a key result's own objective cells so are not filled; 101: the same grid;
+# objective blocks: the key results under a header of formulas with no value (skipped as
+# empty) are an unknown objective's, not the one above's),
 # or the slot format
 
 

@@ -206,3 +206,26 @@ def test_a_key_results_own_objective_cells_with_no_value_are_not_its_headers() -
     found = [(f.severity.value, f.cell, f.message[:26]) for f in team.findings]
     assert ("warning", "A3", "the formula =Plan!A3 holds") in found
     assert ("error", "A3", "objective ID is missing") in found
+
+
+def test_an_objective_header_of_formulas_with_no_value_keeps_its_key_results() -> None:
+    """An objective header row whose ID and title are formulas with no value reads as
+    empty and is skipped (said once a tab); until 2026-12-07 its key results then went
+    under the objective above (O2.1 scored under O1, without a word on its row). Its ID
+    is another objective's, unknown, as the rows layout reads one: each of its key
+    results says its objective ID is missing."""
+    cells = {(4, 1): '="O"&"2"', (4, 2): '="Reach"'}
+    team = _blocks(
+        (
+            ("O1", "Brand", "committed", None, None, None),
+            ("O1.1", "Mentions", "number", 10, 30, 22),
+            (None, None, None, None, None, None),
+            ("O2.1", "Reach", "number", 10, 30, 22),
+        ),
+        {"formula_cells": cells, "uncalculated": frozenset(cells)},
+    )
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "O1.1")]
+    errors = [(f.cell, f.message) for f in team.findings if f.severity is Severity.ERROR]
+    assert errors == [("5:5", "objective ID is missing")]
+    (said,) = [f for f in team.findings if "no value" in f.message]
+    assert said.cell == "A4" and "2 formulas on rows" in said.message
