@@ -333,7 +333,7 @@ def extract_tab(
     merged_owned: set[tuple[int, int]] = set()
     owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}  # objective blocks: the block's header
-    filled = FillDown(spec.fill_down)  # rows
+    filled = FillDown(spec.fill_down, grid)  # rows
     empty_rows: set[int] = set()  # rows read as empty, if any formula holds no value
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
@@ -362,11 +362,11 @@ def extract_tab(
         if repeats_header(values, spec):
             continue
         findings += example_left(values, input_cols, row, spec.example_prefix, (source, grid.name))
-        under_merge: dict[str, int] = {}  # cells a merge from a row above covers: its row
+        under_merge: dict[str, CellRange] = {}  # cells a merge from a row above covers
         for name, col in input_items if merges else ():
             merged = merged_at.find(row, col)
             if merged is not None and row != merged.min_row:
-                under_merge[name] = merged.min_row
+                under_merge[name] = merged
             if merged is not None and row != merged.min_row and name not in spec.fill_down:
                 findings.append(
                     Finding(

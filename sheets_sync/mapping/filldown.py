@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.values import CellValueError, parse_text
-from sheets_sync.grid import CellValue
+from sheets_sync.grid import CellRange, CellValue, SheetGrid
 
 #: the objective's cells a row of another objective does not fill down from the one above
 _OBJECTIVE_CELLS = ("objective", "objective_type", "aligns_to")
@@ -17,8 +17,9 @@ class FillDown:
     """What the rows above a tab's row leave it: each ``fields`` value last typed (or
     filled), the row it was typed on, and the last objective ID a row named."""
 
-    def __init__(self, fields: Sequence[str]) -> None:
+    def __init__(self, fields: Sequence[str], grid: SheetGrid | None = None) -> None:
         self.fields = fields
+        self.grid = grid  # the merges' values
         self.carry: dict[str, CellValue] = {}
         self.rows: dict[str, int] = {}  # the row each carried value was set on
         #: ``id_key`` of the objective ID the last row naming one named, whether or not
@@ -30,17 +31,23 @@ class FillDown:
         self,
         values: dict[str, CellValue],
         row: int,
-        merged: Mapping[str, int],
+        merged: Mapping[str, CellRange],
         unknown: Collection[str] = (),
     ) -> None:
         """Fill ``values``' (row ``row``'s) blank ``fields`` from the rows above, then
         carry this row's filled ones on. ``merged``: the fields whose cell a merge from a
-        row above covers, with that merge's first row. ``unknown``: the fields whose cell
+        row above covers, with that merge: a blank there is the merge's value (its
+        top-left cell's, as Excel shows it) when the merge's first row is hidden (until
+        2026-12-07 the rows below then took the objective above's cells: the KRs of an O2
+        merged down from a hidden row scored under O1). ``unknown``: the fields whose cell
         is a formula with no value: blank for the reading, but not left blank to mean "as
         above", so not filled, and what the rows below leave blank unknown too (until
         2026-12-07 an objective ID ``="O"&"2"`` so saved read as O1 from the row above,
         and the warning said it read as empty). An unknown objective ID is another
         objective's, for its cells."""
+        for name in merged if self.grid is not None and self.grid.hidden_rows else ():
+            if name in self.fields and values.get(name) is None and name not in unknown:
+                values[name] = self._merge_value(merged[name])
         self._new_objective(values, merged, "objective_id" in unknown)
         for name in self.fields:
             if name not in values:
@@ -53,8 +60,16 @@ class FillDown:
             elif name in self.carry:
                 values[name] = self.carry[name]
 
+    def _merge_value(self, box: CellRange) -> CellValue:
+        """The value of merge ``box`` when its first row is hidden (skipped, so its value
+        was not carried, and is taken as typed on each row of it); None otherwise."""
+        if self.grid is None or box.min_row not in self.grid.hidden_rows:
+            return None
+        line = self.grid.rows[box.min_row - 1] if box.min_row <= len(self.grid.rows) else ()
+        return line[box.min_col - 1] if box.min_col <= len(line) else None
+
     def _new_objective(
-        self, values: dict[str, CellValue], merged: Mapping[str, int], unknown: bool
+        self, values: dict[str, CellValue], merged: Mapping[str, CellRange], unknown: bool
     ) -> None:
         """A row naming another objective ID than the rows above starts that objective:
         its blank title, type and Aligns to are its own (untitled, committed, aligned to
@@ -69,7 +84,7 @@ class FillDown:
         if self.objective is not None and typed != self.objective:
             for name in _OBJECTIVE_CELLS:
                 first = merged.get(name)
-                if first is None or self.rows.get(name, 0) < first:
+                if first is None or self.rows.get(name, 0) < first.min_row:
                     self.carry.pop(name, None)
         self.objective = typed
 

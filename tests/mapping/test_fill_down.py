@@ -188,3 +188,35 @@ def test_fill_down_given_empty_fills_nothing() -> None:
     assert spec.okrs.fill_down == ()
     unsaid = parse_mapping("name: m\nokrs:\n  sheet: [OKRs]\n", source="m.yaml")
     assert unsaid.okrs.fill_down == ("objective_id", "objective", "objective_type", "aligns_to")
+
+
+def _team(rows: tuple[tuple[CellValue, ...], ...], **grid: object) -> list[tuple[str, str]]:
+    sheet = SheetGrid("OKRs", (HEAD, *rows), **grid)  # type: ignore[arg-type]
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": sheet})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    titles = {o.id: o.title for o in team.objectives}
+    return [(k.objective_id, titles.get(k.objective_id, "")) for k in team.key_results]
+
+
+def test_a_merge_whose_first_row_is_hidden_fills_its_rows_with_its_value() -> None:
+    """Excel shows a merged range's value (its top-left cell's) over the rows of it that
+    are shown, whether or not its first row is hidden. The hidden row is skipped, and
+    until 2026-12-07 its value went with it: the rows below took the objective above's
+    (KR3 and KR4 scored under O1, Grow)."""
+    rows = (
+        ("O1", "Grow", None, None, "KR1", 0, 10, 5),
+        ("O2", "Ship", None, None, "KR2", 0, 10, 5),  # hidden: a KR dropped by hand
+        (None, None, None, None, "KR3", 0, 10, 5),
+        (None, None, None, None, "KR4", 0, 10, 5),
+    )
+    merged = (CellRange(3, 1, 5, 1), CellRange(3, 2, 5, 2))
+    got = _team(rows, merged=merged, hidden_rows=frozenset({3}))
+    assert got == [("O1", "Grow"), ("O2", "Ship"), ("O2", "Ship")]
+    # shown, as ever; and an empty merge still passes nothing of its own
+    assert _team(rows, merged=merged) == [("O1", "Grow"), *[("O2", "Ship")] * 3]
+    empty = (*rows[:1], (None, None, None, None, "KR2", 0, 10, 5), *rows[2:])
+    got = _team(empty, merged=merged, hidden_rows=frozenset({3}))
+    assert got == [("O1", "Grow")] * 3
+    # the ID alone merged: its rows are O2's, which takes nothing of O1's (its title)
+    got = _team(rows, merged=merged[:1], hidden_rows=frozenset({3}))
+    assert got == [("O1", "Grow"), ("O2", ""), ("O2", "")]
