@@ -208,4 +208,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # with no value (skipped as empty) are an unknown objective's, not the one above's
     # 102: the same grid; a merge whose first row is hidden fills its shown rows
     # (fill_down)
-    assert (FORMAT, fields[-1]) == (102, "shared_from")
+    # 103: ``uncalculated`` lists an .ods file's formulas with no value too
+    assert (FORMAT, fields[-1]) == (103, "shared_from")

@@ -156,6 +156,8 @@ def read_workbook_bytes(
                     grid = replace(grid, percent_ones=frozenset(scan.percent_ones))
                 if scan.percent_cells:
                     grid = replace(grid, percent_cells=frozenset(scan.percent_cells))
+                if scan.uncalculated:  # said, though unquoted: .ods formulas are not read
+                    grid = replace(grid, uncalculated=frozenset(scan.uncalculated))
                 sheets[name] = grid
                 continue
             where = locations.get(name)

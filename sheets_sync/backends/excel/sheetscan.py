@@ -89,6 +89,9 @@ class Scan:
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     percent_ones: set[tuple[int, int]] = field(default_factory=set)  # .ods only: 100% cells
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # .ods only: any n %
+    #: .ods only: the cells holding a formula with no value (``table:formula`` and no
+    #: ``office:value-type``, as a program that does not calculate writes them)
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
     #: .xlsx only: the first cell whose reference names another row than its row element's
     #: (reference, row number), see ``refuse_misplaced``
     misplaced: tuple[str, int] | None = None
@@ -352,6 +355,10 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                         CellRange(row_no, col, row_no + rows_spanned - 1, col + cols_spanned - 1)
                     )
                 if cell.get(f"{{{_ODS_OFFICE}}}value-type") is None and len(cell) == 0:
+                    if cell.get(f"{{{_ODS_TABLE}}}formula") is not None and span == 1:
+                        scan.uncalculated.update(
+                            (r, col) for r in range(first, min(row_no, first + 1000) + 1)
+                        )
                     continue
                 scan.max_row = max(scan.max_row, row_no)
                 scan.max_col = max(scan.max_col, col)

@@ -1,0 +1,75 @@
+"""An .ods a program that does not calculate wrote (odfpy, a script) holds a formula with
+no value: ``table:formula`` and no ``office:value-type``. It reads as empty, as in an
+.xlsx, and is listed in ``SheetGrid.uncalculated`` so the mapping says why (until
+2026-12-07 only an .xlsx's were: an .ods's Current read as No data without a word)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.grid import WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+from tests.backends.excel.test_reader_dates import _ODS
+from tests.backends.excel.test_reader_filters import _MANIFEST
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, str) and value.startswith("of:"):  # a formula with no value
+        return f'<table:table-cell table:formula="{value}"/>'
+    if isinstance(value, tuple):  # (formula, value): calculated
+        formula, number = value
+        return (
+            f'<table:table-cell table:formula="{formula}" office:value-type="float" '
+            f'office:value="{number}"><text:p>{number}</text:p></table:table-cell>'
+        )
+    if isinstance(value, str):
+        text = f"<text:p>{value}</text:p>"
+        return f'<table:table-cell office:value-type="string">{text}</table:table-cell>'
+    if value is None:
+        return "<table:table-cell/>"
+    return (
+        f'<table:table-cell office:value-type="float" office:value="{value}">'
+        f"<text:p>{value}</text:p></table:table-cell>"
+    )
+
+
+def _ods(*rows: tuple[object, ...]) -> bytes:
+    body = "".join(
+        "<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    content = _ODS.format(settings="", row=body).replace('table:name="Sheet"', 'table:name="OKRs"')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", _MANIFEST)
+    return out.getvalue()
+
+
+ROWS = (
+    ("Objective ID", "KR ID", "Start", "Target", "Current"),
+    ("O1", "KR1", 0, 10, "of:=[$Pipeline.B7]"),
+    ("O1", "KR2", 0, 10, ("of:=2+3", 5)),
+)
+
+
+def test_an_ods_formula_with_no_value_is_uncalculated() -> None:
+    grid = read_workbook_bytes(_ods(*ROWS), source="t.ods", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1] == ("O1", "KR1", 0.0, 10.0) and grid.rows[2][4] == 5.0
+    assert grid.uncalculated == {(2, 5)}
+
+
+def test_its_row_says_why() -> None:
+    data = read_workbook_bytes(_ods(*ROWS), source="t.ods", tabs=["OKRs"])
+    assert isinstance(data, WorkbookData)
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    said = [str(f) for f in team.findings if "no value" in f.message]
+    assert said == [
+        "t.ods!OKRs!E2: the formula holds no value: the file was last saved by a program "
+        "that does not calculate formulas (a script), so it reads as empty; open the file "
+        "in Excel or LibreOffice and save it"
+    ]
