@@ -209,4 +209,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 102: the same grid; a merge whose first row is hidden fills its shown rows
     # (fill_down)
     # 103: ``uncalculated`` lists an .ods file's formulas with no value too
-    assert (FORMAT, fields[-1]) == (103, "shared_from")
+    # 104: percent_cells, percent_ones and rich values place the cells with no ``r`` too
+    assert (FORMAT, fields[-1]) == (104, "shared_from")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
-from sheets_sync.backends.excel.cellscan import cell_places, cell_range, column_of, ref_attr
+from sheets_sync.backends.excel.cellscan import Places, cell_range, column_of, ref_attr
 from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix, xml_text
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import (
@@ -59,7 +59,7 @@ def formula_cells(sheet_xml: bytes) -> Formulas:
     except WorkbookError:
         return {}, ()
     f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", _f_close(p)
-    places = _Places(sheet_xml, p)
+    places = Places(sheet_xml, p)
     found: dict[tuple[int, int], str] = {}
     arrays: list[CellRange] = []
     at = sheet_xml.find(f_open)
@@ -96,7 +96,7 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     if not any(m.search(sheet_xml) for m in _maybe_uncalculated(p)):  # Excel's files
         return frozenset()
     f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
-    places = _Places(sheet_xml, p)
+    places = Places(sheet_xml, p)
     found: set[tuple[int, int]] = set()
     at = sheet_xml.find(f_open)
     while at >= 0:
@@ -122,7 +122,7 @@ def shared_masters(
     except WorkbookError:
         return {}
     f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
-    places = _Places(sheet_xml, p)
+    places = Places(sheet_xml, p)
     masters: dict[bytes, tuple[int, int]] = {}  # by si
     found: dict[tuple[int, int], tuple[int, int]] = {}
     at = sheet_xml.find(f_open)
@@ -276,23 +276,7 @@ def _as_shown(text: str) -> str:
     return "".join(out)
 
 
-class _Places:
-    """Where the cells with no ``r`` are (``cellscan.cell_places``), found on the first
-    one asked for: a sheet whose cells all have theirs costs nothing more. Until
-    2026-12-07 a formula in a cell with no ``r`` was no formula cell (an owned one went
-    unwritten, its error read as typed) and a formula there with no value was not said."""
-
-    def __init__(self, xml: bytes, p: bytes) -> None:
-        self._xml, self._p = xml, p
-        self._found: dict[int, tuple[int, int]] | None = None
-
-    def __call__(self, lt: int) -> tuple[int, int] | None:
-        if self._found is None:
-            self._found = cell_places(self._xml, self._p)
-        return self._found.get(lt)
-
-
-def _cell_before(xml: bytes, at: int, c_open: bytes, places: _Places) -> tuple[int, int] | None:
+def _cell_before(xml: bytes, at: int, c_open: bytes, places: Places) -> tuple[int, int] | None:
     """(row, column) of the cell whose start tag ends (but for spaces) where ``at``
     begins; None when the tag there is no cell's or has no usable reference."""
     tag = _cell_tag_before(xml, at, c_open, places)
@@ -300,7 +284,7 @@ def _cell_before(xml: bytes, at: int, c_open: bytes, places: _Places) -> tuple[i
 
 
 def _cell_tag_before(
-    xml: bytes, at: int, c_open: bytes, places: _Places
+    xml: bytes, at: int, c_open: bytes, places: Places
 ) -> tuple[tuple[int, int], bytes] | None:
     """``_cell_before``, with the attribute text of the cell's start tag."""
     lt = xml.rfind(b"<", 0, at)

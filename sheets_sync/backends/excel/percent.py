@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from sheets_sync.backends.excel.cellscan import parse_ref
+from sheets_sync.backends.excel.cellscan import Places, parse_ref
 from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, xml_attr
 from sheets_sync.errors import WorkbookError
 
@@ -70,15 +70,15 @@ def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[in
     if not styles:
         return frozenset()
     found: set[tuple[int, int]] = set()
+    places = Places(sheet_xml)
     at = sheet_xml.find(b">1</")
     while at >= 0:
         cell = _cell_of(sheet_xml, at)
         if cell is not None:
-            attrs = _attrs(cell)
+            attrs = _attrs(cell[1])
             style, kind = attrs.get(b"s", b""), attrs.get(b"t", b"n")
             if kind == b"n" and style.isdigit() and int(style) in styles:
-                with contextlib.suppress(WorkbookError):  # no r (implied position), bad r
-                    found.add(parse_ref(attrs.get(b"r", b"").decode("ascii", "replace")))
+                _add(found, attrs, cell[0], places)
         at = sheet_xml.find(b">1</", at + 4)
     return frozenset(found)
 
@@ -89,6 +89,7 @@ def percent_cells(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[i
     each style's ``s="N"``, then the tag around it: a regex over every ``<c>`` was 14 % of
     a 1,200-row tab's read."""
     found: set[tuple[int, int]] = set()
+    places = Places(sheet_xml)
     for style in styles:
         for quoted in (b's="%d"' % style, b"s='%d'" % style):
             at = sheet_xml.find(quoted)
@@ -98,14 +99,27 @@ def percent_cells(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[i
                 if cell is not None and cell.end() > at and sheet_xml[at - 1 : at].isspace():
                     attrs = _attrs(cell[1])
                     if attrs.get(b"t", b"n") in (b"n", b"e") and attrs.get(b"s") == b"%d" % style:
-                        with contextlib.suppress(WorkbookError):  # no r, or a bad one
-                            found.add(parse_ref(attrs.get(b"r", b"").decode("ascii", "replace")))
+                        _add(found, attrs, start, places)
                 at = sheet_xml.find(quoted, at + len(quoted))
     return frozenset(found)
 
 
-def _cell_of(xml: bytes, at: int) -> bytes | None:
-    """The attributes of the ``<c>`` whose ``<v>`` ends at ``at`` (``<v>1</v>``), else
+def _add(
+    found: set[tuple[int, int]], attrs: dict[bytes, bytes], start: int, places: Places
+) -> None:
+    """The place of the cell whose start tag at ``start`` has ``attrs``: its ``r``, or where
+    it follows the cell before it when it has none; a bad ``r`` places nothing."""
+    ref = attrs.get(b"r")
+    if ref is None:
+        if (place := places(start)) is not None:
+            found.add(place)
+        return
+    with contextlib.suppress(WorkbookError):
+        found.add(parse_ref(ref.decode("ascii", "replace")))
+
+
+def _cell_of(xml: bytes, at: int) -> tuple[int, bytes] | None:
+    """(start, attributes) of the ``<c>`` whose ``<v>`` ends at ``at`` (``<v>1</v>``), else
     None (the ``1`` is an inline string, a formula's text, anything but a cell value)."""
     start = xml.rfind(b"<", 0, at)
     if start < 0 or not _V_OPEN.fullmatch(xml, start, at + 1):
@@ -115,7 +129,7 @@ def _cell_of(xml: bytes, at: int) -> bytes | None:
         if start < 0:
             return None
         if cell := _CELL_OPEN.match(xml, start):
-            return bytes(cell[1])
+            return start, bytes(cell[1])
         if not _FORMULA_TAG.match(xml, start):
             return None
     return None

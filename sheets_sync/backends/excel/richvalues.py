@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from sheets_sync.backends.excel.cellscan import Places
+
 #: a cell start tag that carries ``vm``: its attributes
 _VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
 _ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -61,10 +63,14 @@ def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
     found: dict[tuple[int, int], int] = {}
     if b"vm" not in xml or _HAS_VM.search(xml) is None:
         return found
+    places = Places(xml)  # a cell with no ``r``: where it follows the cell before it
     for m in _VM_CELL.finditer(xml):
         attrs = {k: a or b for k, a, b in _ATTR.findall(m[1])}  # one of them matched
-        ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
         vm = _index(attrs.get(b"vm"))
+        if b"r" not in attrs and vm is not None and (place := places(m.start())) is not None:
+            found[place] = vm
+            continue
+        ref = _REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
         if ref is None or vm is None:
             continue
         col = 0

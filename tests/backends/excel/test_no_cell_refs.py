@@ -18,6 +18,7 @@ import pytest
 from sheets_sync.backends.excel.formulas import formula_cells, shared_masters, uncalculated_cells
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.richvalues import vm_cells
 from sheets_sync.grid import CellWrite, SheetGrid, column_index
 from tests.support.libreoffice import convert, needs_libreoffice
 from tests.support.shared import REAL_WORLD, needs_real_world
@@ -25,7 +26,16 @@ from tests.support.shared import REAL_WORLD, needs_real_world
 _ROW = re.compile(rb'<row r="(\d+)"([^>]*)>(.*?)</row>', re.S)
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)\d+"')
 #: what the read of a tab gives that a missing ``r`` could change
-FIELDS = ("rows", "formula_cells", "formula_arrays", "uncalculated", "shared_from", "hidden_rows")
+FIELDS = (
+    "rows",
+    "formula_cells",
+    "formula_arrays",
+    "uncalculated",
+    "shared_from",
+    "hidden_rows",
+    "percent_cells",
+    "percent_ones",
+)
 
 
 def strip_refs(xml: bytes, *, rows: bool) -> bytes:
@@ -66,11 +76,13 @@ def _team(path: Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "OKRs"
-    ws.append(["Objective ID", "KR ID", "Target", "Current", "Score", "Check"])
-    ws.append(["O1", "KR1", 10, 5, "=D2/C2", "=1/0"])
-    ws.append(["O1", "KR2", 10, 0, "=D3/C3", "=NA()"])
-    ws.append(["O1", "KR3", None, 7, "=D4/C4", None])  # C4 empty: E4 is C4's neighbour
+    ws.append(["Objective ID", "KR ID", "Target", "Current", "Score", "Check", "Confidence"])
+    ws.append(["O1", "KR1", 10, 5, "=D2/C2", "=1/0", 1])
+    ws.append(["O1", "KR2", 10, 0, "=D3/C3", "=NA()", 0.45])
+    ws.append(["O1", "KR3", None, 7, "=D4/C4", None, 0.5])  # C4 empty: E4 is C4's neighbour
     ws.append([None, None, None, None, "=SUM(E2:E4)"])
+    for row in (2, 3, 4):
+        ws.cell(row, 7).number_format = "0%"
     wb.save(path)
     return path
 
@@ -81,7 +93,8 @@ def _read(data: bytes) -> SheetGrid:
 
 def _same_read(data: bytes) -> None:
     kept = _read(data)
-    assert kept.formula_cells  # the file has what the comparison is about
+    assert kept.formula_cells and kept.percent_ones  # what the comparison is about
+    assert len(kept.percent_cells) == 3
     for rows in (False, True):
         stripped = rewrite_sheets(data, lambda b, rows=rows: strip_refs(b, rows=rows))
         assert stripped != data and b'<c r="E2"' not in stripped
@@ -92,7 +105,8 @@ def _same_read(data: bytes) -> None:
 
 def test_openpyxls_formulas_read_the_same_without_references(tmp_path: Path) -> None:
     """openpyxl writes no values: each formula is uncalculated, with or without ``r``
-    (until 2026-12-07 none was a formula cell, nor uncalculated, without it)."""
+    (until 2026-12-07 none was a formula cell, nor uncalculated, without it; nor was a
+    cell in a percent format listed, so a typed 100% Confidence read as 1 of 10)."""
     data = _team(tmp_path / "t.xlsx").read_bytes()
     assert len(_read(data).uncalculated) == 6
     _same_read(data)
@@ -190,3 +204,12 @@ def test_a_patch_among_cells_and_rows_with_no_reference_opens_as_meant(tmp_path:
     kept = _csv(patch_xlsx(data, writes), tmp_path / "kept.xlsx")
     assert kept[3][2] == "12" and kept[2][7] == "note" and kept[6][1] == "KR9"
     assert _csv(patch_xlsx(stripped, writes), tmp_path / "dropped.xlsx") == kept
+
+
+def test_rich_values_of_cells_with_no_reference_are_found() -> None:
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="2"><c r="C2" t="e" vm="1"><v>#VALUE!</v></c>'
+        b'<c t="e" vm="3"><v>#VALUE!</v></c></row></sheetData></worksheet>'
+    )
+    assert vm_cells(sheet) == {(2, 3): 1, (2, 4): 3}
