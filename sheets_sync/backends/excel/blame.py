@@ -14,7 +14,9 @@ import re
 
 from lxml import etree
 
+from sheets_sync.backends.excel.cellscan import parse_ref
 from sheets_sync.backends.excel.sheetscan import parser
+from sheets_sync.grid import a1
 
 #: What calamine's refusal says -> the kind of cell it is about.
 _REASONS = (
@@ -95,5 +97,29 @@ def _first_fitting(reason: str, xml: bytes, shared: bytes | None) -> str | None:
     for cell in _CELLS(root):
         if _fits(kind, cell, strings):
             ref = cell.get("r")
-            return ref if isinstance(ref, str) else None
+            return ref if isinstance(ref, str) else _place(cell)
     return None
+
+
+def _place(cell: etree._Element) -> str | None:
+    """The reference of a cell with no ``r`` in a row: one right of the cell before it (the
+    first at A), its row the one after the row before when the row has none either, as
+    the reader's scan places it (until 2026-12-07 no cell was named)."""
+    row = cell.getparent()
+    sheet_data = row.getparent() if row is not None else None
+    if row is None or sheet_data is None or _local(row.tag) != "row":
+        return None
+    col = row_no = 0
+    for c in row:
+        if _local(c.tag) == "c":
+            ref = c.get("r")
+            col = parse_ref(ref)[1] if ref else col + 1
+            if c is cell:
+                break
+    for r in sheet_data:
+        if _local(r.tag) == "row":
+            num = r.get("r", "")
+            row_no = int(num) if num.isascii() and num.isdigit() else row_no + 1
+            if r is row:
+                break
+    return a1(row_no, col)

@@ -158,3 +158,15 @@ def test_the_number_pattern_is_what_calamine_reads(value: str) -> None:
         assert exc.cell == "K3"
     else:
         assert blame._NUMBER.fullmatch(value) is not None
+
+
+def test_a_cell_with_no_reference_is_named_by_its_place() -> None:
+    """OOXML makes a cell's ``r`` optional (one right of the cell before it; a row with
+    none the row after the one before): until 2026-12-07 such a cell was found and
+    named no cell."""
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="2"><c r="J2"><v>1</v></c></row><row><c><v>1</v></c>'
+        b'<c r="J3"><v>1</v></c><c t="b"><v>2</v></c></row></sheetData></worksheet>'
+    )
+    assert blamed_cell("Unrecognized boolean cell value: 2", sheet, None) == "K3"
