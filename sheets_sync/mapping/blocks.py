@@ -257,8 +257,12 @@ def unknown_header(unknown: Collection[str], spec: TabSpec, carry: dict[str, Cel
     its fields as read) was an objective header: the key results below are that unknown
     objective's (their objective ID missing, as the rows layout reads one), not the
     objective above's (until 2026-12-07 O2.1 under such an O2 header was scored under O1,
-    with nothing said on its row)."""
-    renamed = (spec.blocks or BlocksSpec()).objective_fields
+    with nothing said on its row). A row with such a formula among
+    ``objective_when_blank`` was a key result, and changes nothing."""
+    blocks = spec.blocks or BlocksSpec()
+    renamed = blocks.objective_fields
+    if any(f in unknown for f in blocks.objective_when_blank):
+        return  # a formula there makes a key result (``block_row``), not a header
     if any(renamed.get(n, n) == "objective_id" for n in unknown):
         carry.clear()
         carry.update(dict.fromkeys(FILL_DOWN_DEFAULT))

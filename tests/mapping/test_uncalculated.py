@@ -229,3 +229,15 @@ def test_an_objective_header_of_formulas_with_no_value_keeps_its_key_results() -
     assert errors == [("5:5", "objective ID is missing")]
     (said,) = [f for f in team.findings if "no value" in f.message]
     assert said.cell == "A4" and "2 formulas on rows" in said.message
+    # a row of formulas with no value in its Goal too was a key result: O2.1 stays O1's
+    kr_cells = {**cells, (4, 5): "=Plan!E4"}
+    team = _blocks(
+        (
+            ("O1", "Brand", "committed", None, None, None),
+            ("O1.1", "Mentions", "number", 10, 30, 22),
+            (None, None, None, None, None, None),
+            ("O1.3", "Reach", "number", 10, 30, 22),
+        ),
+        {"formula_cells": kr_cells, "uncalculated": frozenset(kr_cells)},
+    )
+    assert [k.objective_id for k in team.key_results] == ["O1", "O1"]
