@@ -42,7 +42,7 @@ FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
 Formulas = tuple[dict[tuple[int, int], str], tuple[CellRange, ...]]
 
 
-def formula_cells(sheet_xml: bytes) -> Formulas:
+def formula_cells(sheet_xml: bytes, places: Places | None = None) -> Formulas:
     """Each cell that holds a formula, with its text (``=0.5+0.5``; "" for a cell of a
     shared formula whose text is its master's), and the range of each multi-cell array
     formula (its other cells hold only values), for the reader: an owned cell showing a
@@ -59,7 +59,7 @@ def formula_cells(sheet_xml: bytes) -> Formulas:
     except WorkbookError:
         return {}, ()
     f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", _f_close(p)
-    places = Places(sheet_xml, p)
+    places = places or Places(sheet_xml, p)  # the reader's: one pass for all the searches
     found: dict[tuple[int, int], str] = {}
     arrays: list[CellRange] = []
     at = sheet_xml.find(f_open)
@@ -82,7 +82,9 @@ def formula_cells(sheet_xml: bytes) -> Formulas:
 _TEXT_TYPES = (b"str", b"s", b"inlineStr")
 
 
-def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+def uncalculated_cells(
+    sheet_xml: bytes, places: Places | None = None
+) -> frozenset[tuple[int, int]]:
     """(row, column) of each cell holding a formula but no value: no ``<v>``, or an empty
     one in a cell of numbers (openpyxl writes ``<f>20+30</f><v></v>``), as a file saved by
     a program that does not calculate holds them. Such a cell reads as empty; the mapping
@@ -96,7 +98,7 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     if not any(m.search(sheet_xml) for m in _maybe_uncalculated(p)):  # Excel's files
         return frozenset()
     f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
-    places = Places(sheet_xml, p)
+    places = places or Places(sheet_xml, p)
     found: set[tuple[int, int]] = set()
     at = sheet_xml.find(f_open)
     while at >= 0:
@@ -111,7 +113,7 @@ def uncalculated_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
 
 
 def shared_masters(
-    sheet_xml: bytes, cells: Collection[tuple[int, int]]
+    sheet_xml: bytes, cells: Collection[tuple[int, int]], places: Places | None = None
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """The master cell of each of ``cells`` that is a shared formula's other cell (its
     ``<f t="shared" si="0"/>`` holds no text): its warning quotes the master's formula
@@ -122,7 +124,7 @@ def shared_masters(
     except WorkbookError:
         return {}
     f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
-    places = Places(sheet_xml, p)
+    places = places or Places(sheet_xml, p)
     masters: dict[bytes, tuple[int, int]] = {}  # by si
     found: dict[tuple[int, int], tuple[int, int]] = {}
     at = sheet_xml.find(f_open)

@@ -65,12 +65,14 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
     return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
 
 
-def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+def percent_ones(
+    sheet_xml: bytes, styles: frozenset[int], places: Places | None = None
+) -> frozenset[tuple[int, int]]:
     """(row, column) of every number cell holding exactly 1 in a percent style."""
     if not styles:
         return frozenset()
     found: set[tuple[int, int]] = set()
-    places = Places(sheet_xml)
+    places = places or Places(sheet_xml)
     at = sheet_xml.find(b">1</")
     while at >= 0:
         cell = _cell_of(sheet_xml, at)
@@ -83,13 +85,15 @@ def percent_ones(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[in
     return frozenset(found)
 
 
-def percent_cells(sheet_xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+def percent_cells(
+    sheet_xml: bytes, styles: frozenset[int], places: Places | None = None
+) -> frozenset[tuple[int, int]]:
     """(row, column) of every cell in a percent style that is not text (blank ones too:
     a value is looked for in them only by the cells the mapping reads). Byte searches for
     each style's ``s="N"``, then the tag around it: a regex over every ``<c>`` was 14 % of
     a 1,200-row tab's read."""
     found: set[tuple[int, int]] = set()
-    places = Places(sheet_xml)
+    places = places or Places(sheet_xml)
     for style in styles:
         for quoted in (b's="%d"' % style, b"s='%d'" % style):
             at = sheet_xml.find(quoted)

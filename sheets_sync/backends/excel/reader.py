@@ -34,7 +34,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.blame import blamed_cell
-from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.cellscan import Places, cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.formulas import (
     data_tables,
@@ -187,21 +187,22 @@ def read_workbook_bytes(
                 raise blamed from exc
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
-            if b">1</" in xml and (ones := percent_ones(xml, percent)):
+            places = Places(xml)  # cells with no ``r``: found once, if any search asks
+            if b">1</" in xml and (ones := percent_ones(xml, percent, places)):
                 grid = replace(grid, percent_ones=ones)
-            if cells := percent_cells(xml, percent):
+            if cells := percent_cells(xml, percent, places):
                 grid = replace(grid, percent_cells=cells)
             if totals:
                 grid = replace(grid, total_rows=totals)
             # any prefix (``<x:f>``): a search for ``<f`` missed it until 2026-12-07
-            formulas, arrays = formula_cells(xml)
+            formulas, arrays = formula_cells(xml, places)
             if formulas:
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             # a subset of the formula cells: a formula-free tab skips its four scans
-            if formulas and (uncalculated := uncalculated_cells(xml)):
-                shared = shared_masters(xml, uncalculated)
+            if formulas and (uncalculated := uncalculated_cells(xml, places)):
+                shared = shared_masters(xml, uncalculated, places)
                 grid = replace(grid, uncalculated=uncalculated, shared_from=shared)
-            vms = vm_cells(xml)
+            vms = vm_cells(xml, places)
             if scan.errors:
                 held, tables = scan.formula_errors, data_tables(xml)
                 grid = typed_errors(grid, scan.errors, vms, held=held, tables=tables)

@@ -56,14 +56,14 @@ def _index(text: str | bytes | None) -> int | None:
     return int(text) if text is not None and _INDEX.fullmatch(text) else None
 
 
-def vm_cells(xml: bytes) -> dict[tuple[int, int], int]:
+def vm_cells(xml: bytes, places: Places | None = None) -> dict[tuple[int, int], int]:
     """(row, column) -> ``vm`` index of each cell carrying one (a byte scan: the common
     sheet has none and costs one ``in``; until 2026-12-06 the pre-check missed
     ``vm ="1"`` and ``\rvm=``, so such cells read as their fallback)."""
     found: dict[tuple[int, int], int] = {}
     if b"vm" not in xml or _HAS_VM.search(xml) is None:
         return found
-    places = Places(xml)  # a cell with no ``r``: where it follows the cell before it
+    places = places or Places(xml)  # a cell with no ``r``: after the cell before it
     for m in _VM_CELL.finditer(xml):
         attrs = {k: a or b for k, a, b in _ATTR.findall(m[1])}  # one of them matched
         vm = _index(attrs.get(b"vm"))

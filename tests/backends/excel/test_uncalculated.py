@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel import reader
+from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.formulas import formula_cells, shared_masters, uncalculated_cells
 from sheets_sync.backends.excel.reader import read_workbook
 
@@ -127,9 +128,9 @@ def test_a_tab_without_formulas_is_not_scanned_for_uncalculated_cells(
     the formula search had found none (until 2026-12-07)."""
     scanned: list[bytes] = []
 
-    def spy(xml: bytes) -> frozenset[tuple[int, int]]:
+    def spy(xml: bytes, places: Places | None = None) -> frozenset[tuple[int, int]]:
         scanned.append(xml)
-        return uncalculated_cells(xml)
+        return uncalculated_cells(xml, places)
 
     monkeypatch.setattr(reader, "uncalculated_cells", spy)
     wb = openpyxl.Workbook()
