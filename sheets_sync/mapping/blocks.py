@@ -283,13 +283,16 @@ def block_row(
     uncalculated``), read as blank but no blank the team left: one among
     ``objective_when_blank`` makes the row a key result, as it is once calculated (until
     2026-12-07 a key result whose Baseline, Goal and Actual were such formulas was an
-    objective header, the key results below put under it), and a key result's is not
+    objective header, the key results below put under it), unless the row says objective
+    (its Type, its Aligns to: ``_says_objective``; a lookup dragged down the whole Actual
+    column made every header a key result until 2026-12-07), and a key result's is not
     filled from its objective's header (as the rows layout's fill-down leaves it)."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
-    is_objective = all(blank(v) or (unticked and v is False) for v in checked) and not any(
-        f in unknown for f in blocks.objective_when_blank
+    formula_kr = any(f in unknown for f in blocks.objective_when_blank)
+    is_objective = all(blank(v) or (unticked and v is False) for v in checked) and not (
+        formula_kr and not _says_objective(values, blocks)
     )
     if is_objective and not unticked and _id_reading(values, blocks, carry) == "kr":
         # KR3 with its Baseline, Goal and Actual not filled yet: an objective header named

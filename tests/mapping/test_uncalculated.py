@@ -241,3 +241,27 @@ def test_an_objective_header_of_formulas_with_no_value_keeps_its_key_results() -
         {"formula_cells": kr_cells, "uncalculated": frozenset(kr_cells)},
     )
     assert [k.objective_id for k in team.key_results] == ["O1", "O1"]
+
+
+def test_an_objective_header_whose_actual_has_no_value_stays_an_objective() -> None:
+    """A lookup dragged down the whole Actual column (``=IFERROR(VLOOKUP(..),"")``, the
+    header rows' too) saved by a script holds no value on every row. A formula with no
+    value in Baseline, Goal or Actual makes a key result, but not of a row that says it
+    is an objective (its Type ``committed``, or an Aligns to): until 2026-12-07 every
+    header then read as a key result (``"committed" is not one of: number, ...``, ``key
+    result above the first objective row``) and the tab failed."""
+    cells = {(r, 6): f'=IFERROR(VLOOKUP(A{r},Data!A:B,2,0),"")' for r in range(2, 6)}
+    team = _blocks(
+        (
+            ("O1", "Brand", "committed", None, None, None),
+            ("O1.1", "Mentions", "number", 10, 30, None),
+            ("O2", "Ship", "aspirational", None, None, None),
+            ("O2.1", "Reach", "number", 0, 10, None),
+        ),
+        {"formula_cells": cells, "uncalculated": frozenset(cells)},
+    )
+    assert [o.id for o in team.objectives] == ["O1", "O2"]
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "O1.1"), ("O2", "O2.1")]
+    said = [f.cell for f in team.findings if "holds no value" in f.message]
+    assert said == ["F2", "F3", "F4", "F5"]
+    assert not [f for f in team.findings if f.severity is Severity.ERROR]

@@ -210,4 +210,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (fill_down)
     # 103: ``uncalculated`` lists an .ods file's formulas with no value too
     # 104: percent_cells, percent_ones and rich values place the cells with no ``r`` too
-    assert (FORMAT, fields[-1]) == (104, "shared_from")
+    # 105: the same grid; objective blocks: a row whose Type or Aligns to says objective
+    # stays one whatever formula with no value its Baseline, Goal or Actual holds
+    assert (FORMAT, fields[-1]) == (105, "shared_from")
