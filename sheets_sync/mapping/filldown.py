@@ -44,10 +44,15 @@ class FillDown:
         above", so not filled, and what the rows below leave blank unknown too (until
         2026-12-07 an objective ID ``="O"&"2"`` so saved read as O1 from the row above,
         and the warning said it read as empty). An unknown objective ID is another
-        objective's, for its cells."""
+        objective's, for its cells; so is one a merge from a hidden row shows whose
+        top-left cell is a formula with no value (until 2026-12-07 the objective above's
+        filled it: KR3 and KR4 scored under O1)."""
         for name in merged if self.grid is not None and self.grid.hidden_rows else ():
             if name in self.fields and values.get(name) is None and name not in unknown:
-                values[name] = self._merge_value(merged[name])
+                if self._merge_unknown(merged[name]):
+                    unknown = {*unknown, name}
+                else:
+                    values[name] = self._merge_value(merged[name])
         self._new_objective(values, merged, "objective_id" in unknown)
         for name in self.fields:
             if name not in values:
@@ -67,6 +72,16 @@ class FillDown:
             return None
         line = self.grid.rows[box.min_row - 1] if box.min_row <= len(self.grid.rows) else ()
         return line[box.min_col - 1] if box.min_col <= len(line) else None
+
+    def _merge_unknown(self, box: CellRange) -> bool:
+        """Merge ``box``'s first row is hidden and its top-left cell a formula with no value
+        (``SheetGrid.uncalculated``; said on that cell by ``uncalculated_skipped``)."""
+        grid = self.grid
+        return (
+            grid is not None
+            and box.min_row in grid.hidden_rows
+            and (box.min_row, box.min_col) in grid.uncalculated
+        )
 
     def _new_objective(
         self, values: dict[str, CellValue], merged: Mapping[str, CellRange], unknown: bool

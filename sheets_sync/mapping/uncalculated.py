@@ -89,14 +89,17 @@ def uncalculated_skipped(
     ends at its last value) whose ID (objective, KR or KPI ID) is one, at the first. A
     tab whose every row was such formulas validated with no word until 2026-12-07. A row
     whose ID cell is empty is no item whatever its formulas show (a Current formula
-    dragged down below the last key result), and says nothing."""
+    dragged down below the last key result), and says nothing. Then the warning on each
+    such formula atop a merge whose first row is hidden (skipped) that its shown rows
+    show (``_hidden_merged``)."""
     read = set(cols.values())
     ids = {cols[n] for n in _ID_FIELDS if n in cols}
     cells = [(r, c) for r, c in grid.uncalculated if c in read and r > header_row]
     rows = {r for r, c in cells if c in ids and (r > grid.max_row or r in empty)}
     skipped = [(r, c) for r, c in cells if r in rows]
+    merged = _hidden_merged(grid, header_row, read, skipped, source)
     if not skipped:
-        return []
+        return merged
     row, col = min(skipped)
     text, master = _formula(grid, FormulaLookup(grid), row, col)
     shown = ", ".join(filter(None, (text, master and f"shared from {master}")))
@@ -116,7 +119,33 @@ def uncalculated_skipped(
             source,
             grid.name,
             a1(row, col),
-        )
+        ),
+        *merged,
+    ]
+
+
+def _hidden_merged(
+    grid: SheetGrid,
+    header_row: int,
+    read: Collection[int],
+    said: Collection[tuple[int, int]],
+    source: str,
+) -> list[Finding]:
+    """The warnings on the formulas with no value in read columns ``read`` atop merges
+    whose first row is hidden, so skipped, and another shown: the shown rows show that
+    cell, unknown (``FillDown`` leaves it so). Until 2026-12-07 nothing was said of it but
+    "objective O1 already has title", its rows scored under the objective above. Cells
+    ``said`` already (a skipped row's) are not said again."""
+    hidden, formulas = grid.hidden_rows, FormulaLookup(grid)
+    return [
+        uncalculated(grid, formulas, source, box.min_row, box.min_col)
+        for box in sorted(grid.merged, key=lambda b: (b.min_row, b.min_col))
+        if box.min_row > header_row
+        and box.min_row in hidden
+        and box.min_col in read
+        and (box.min_row, box.min_col) in grid.uncalculated
+        and (box.min_row, box.min_col) not in said
+        and any(r not in hidden for r in range(box.min_row + 1, box.max_row + 1))
     ]
 
 

@@ -220,3 +220,28 @@ def test_a_merge_whose_first_row_is_hidden_fills_its_rows_with_its_value() -> No
     # the ID alone merged: its rows are O2's, which takes nothing of O1's (its title)
     got = _team(rows, merged=merged[:1], hidden_rows=frozenset({3}))
     assert got == [("O1", "Grow"), ("O2", ""), ("O2", "")]
+
+
+def test_a_hidden_merge_top_left_formula_with_no_value_fills_nothing() -> None:
+    """A merge whose hidden first row's cell is a formula with no value (``="O"&2`` saved
+    by a script) shows no value over its rows: their objective ID is unknown, not filled
+    from the objective above (until 2026-12-07 KR3 and KR4 scored under O1, said only as
+    "objective O1 already has title 'Grow'"), and the warning is said on that cell, as it
+    is with the row shown."""
+    rows = (
+        ("O1", "Grow", None, None, "KR1", 0, 10, 5),
+        (None, "Ship", None, None, "KR2", 0, 10, 5),  # hidden; A3 ="O"&2, no value
+        (None, None, None, None, "KR3", 0, 10, 5),
+        (None, None, None, None, "KR4", 0, 10, 5),
+    )
+    merged = (CellRange(3, 1, 5, 1), CellRange(3, 2, 5, 2))
+    no_value = {"formula_cells": {(3, 1): '="O"&2'}, "uncalculated": frozenset({(3, 1)})}
+    for hidden in (frozenset({3}), frozenset()):
+        sheet = SheetGrid("OKRs", (HEAD, *rows), merged=merged, hidden_rows=hidden, **no_value)  # type: ignore[arg-type]
+        data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": sheet})
+        team = build_team_input("Sales", extract(data, load_mapping("standard")))
+        assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "KR1")], hidden
+        said = [(f.cell, f.message[:31]) for f in team.findings if "KPIs" not in f.message]
+        assert ("A3", 'the formula ="O"&2 holds no val') in said, hidden
+        assert said[-2:] == [("A4", "objective ID is missing"), ("A5", "objective ID is missing")]
+        assert not [f for f in team.findings if "already has" in f.message], hidden
