@@ -7,8 +7,7 @@ unreadable raise ``LayoutError``; everything else is a ``Finding`` and the rest 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -29,8 +28,6 @@ from sheets_sync.grid import (
     WorkbookData,
     a1,
     as_typed,
-    column_letter,
-    column_spans,
     tab_key,
 )
 from sheets_sync.mapping.blocks import (
@@ -49,6 +46,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
+from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.mapping.uncalculated import (
     blank_uncalculated,
@@ -194,115 +192,6 @@ def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     ]
 
 
-#: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)
-MAX_COLUMNS = 16_384
-
-
-def _check_room(layout: TabLayout, spec: TabSpec, source: str, merge: CellRange | None) -> None:
-    """Owned columns a layout lacks go right of the last used column: a stray cell far
-    right (a note in XFD1) left them no room, and the write failed as an internal error
-    with a traceback (``XFE1: outside the worksheet grid``) every night. A merge on a row
-    the sync writes that reaches the last column leaves none either: the error names it."""
-    if layout.missing_owned and layout.first_free_col + len(layout.missing_owned) - 1 > MAX_COLUMNS:
-        names = ", ".join(spec.columns[o][0] for o in layout.missing_owned)
-        last = a1(layout.header_row, layout.first_free_col - 1).rstrip("0123456789")
-        if merge is not None:
-            message = (
-                f"no room for the columns {names}: the merged cells {merge} reach the last "
-                f"column {last} on a row the sync writes; unmerge them, or add the columns by hand"
-            )
-        else:
-            message = (
-                f"no room for the columns {names} right of the last used column {last}; add "
-                "them by hand, or delete the stray cells far right of the data"
-            )
-        raise LayoutError(message, source=source, tab=layout.tab)
-
-
-def _first_free_col(
-    grid: SheetGrid, columns: Mapping[str, int], written: Sequence[int], count: int
-) -> tuple[int, CellRange | None]:
-    """Where ``count`` added owned columns start, and the merge that pushed them past the
-    last column if one did: right of every cell the team filled, and of every merge that
-    crosses a row the sync writes (``written``, sorted: the header row and the records')
-    where the added cells would be. A merge's other cells hold no value, so the grid ends
-    at its first column: a comment merged across Q3:T3 put Score, Expected and Status in
-    R3:T3, under the merge, where no one saw them (before 2026-12-06). A section row or a
-    footer merged across the sheet (A5:XFD5) on a row the sync never writes moves nothing:
-    it pushed the columns past XFD, an error every night, or a footer A9:Z9 to AA."""
-    start = max(grid.max_col, grid.used_cols, max(columns.values(), default=0)) + 1
-    crossing = [m for m in grid.merged if _crosses(m, written)]
-    start, blocker = _right_of(start, count, crossing)
-    if blocker is None:
-        start = _visible_place(grid, start, count, crossing)
-    return start, blocker
-
-
-def _right_of(start: int, count: int, boxes: Sequence[CellRange]) -> tuple[int, CellRange | None]:
-    """The first of ``count`` columns from ``start`` on that none of ``boxes`` reaches
-    into, and the box that pushed them past the last column if one did."""
-    while count:
-        hit = [m for m in boxes if m.max_col >= start and m.min_col < start + count]
-        if not hit:
-            break
-        blocker = max(hit, key=lambda m: m.max_col)
-        start = blocker.max_col + 1
-        if start + count - 1 > MAX_COLUMNS:
-            return start, blocker
-    return start, None
-
-
-def _visible_place(grid: SheetGrid, start: int, count: int, merges: Sequence[CellRange]) -> int:
-    """``start``, or right of the columns hidden by hand it would put added columns in
-    (``<col hidden="1">``, a width of 0): there no one saw Score, Expected and Status, and
-    no warning said so (before 2026-12-06). Where hidden columns reach the last column
-    there is no room right of them: ``start`` it stays (``_hidden_warning`` says so)."""
-    if not grid.hidden_cols or not count:
-        return start
-    hidden = [CellRange(1, a, 1, b) for a, b in grid.hidden_cols]
-    moved, blocker = _right_of(start, count, [*merges, *hidden])
-    return start if blocker is not None else moved
-
-
-def _hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding | None:
-    """One warning for the tab naming its owned columns, present or added tonight, that
-    sit in hidden columns: no one sees the results there. Every run and ``validate`` say
-    it (until 2026-12-06 only the night the columns were added, into hidden columns that
-    reach XFD, did; a sheet synced before then kept them hidden without a word)."""
-    at = sorted((layout.column_of(name), name) for name in layout.owned)
-    unseen = [(c, n) for c, n in at if any(a <= c <= b for a, b in grid.hidden_cols)]
-    if not unseen:
-        return None
-    kept = [layout.owned_headers[n] for c, n in unseen if n in layout.columns]
-    added = [layout.owned_headers[n] for c, n in unseen if n not in layout.columns]
-    said = [f"the owned columns {', '.join(kept)}"] if kept else []
-    said += [f"the added columns {', '.join(added)}"] if added else []
-    room = " (no room right of them)" if added else ""
-    return Finding(
-        Severity.WARNING,
-        f"{' and '.join(said)} {'is' if len(unseen) == 1 else 'are'} in hidden "
-        f"{'column' if len(unseen) == 1 else 'columns'} {_spans([c for c, _ in unseen])}"
-        f"{room}; unhide the columns to see the results",
-        source,
-        layout.tab,
-        a1(layout.header_row, unseen[0][0]),
-    )
-
-
-def _spans(cols: Sequence[int]) -> str:
-    """``J:M`` for 10..13, ``J, L`` for 10 and 12."""
-    return ", ".join(
-        column_letter(a) if a == b else f"{column_letter(a)}:{column_letter(b)}"
-        for a, b in column_spans(cols)
-    )
-
-
-def _crosses(merge: CellRange, rows: Sequence[int]) -> bool:
-    """Whether ``merge`` spans one of ``rows`` (sorted)."""
-    at = bisect_left(rows, merge.min_row)
-    return at < len(rows) and rows[at] <= merge.max_row
-
-
 def extract_tab(
     grid: SheetGrid,
     spec: TabSpec,
@@ -428,7 +317,7 @@ def extract_tab(
     if grid.uncalculated:
         findings += uncalculated_skipped(grid, header_row, empty_rows, input_cols, source)
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
-    first_free, merge = _first_free_col(grid, columns, written, len(missing_owned))
+    first_free, merge = first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(
         grid.name,
         header_row,
@@ -440,8 +329,8 @@ def extract_tab(
         frozenset(merged_owned),
         spec.layout == "objective_blocks",
     )
-    _check_room(layout, spec, source, merge)
-    if grid.hidden_cols and (unseen := _hidden_warning(layout, grid, source)) is not None:
+    check_room(layout, spec, source, merge)
+    if grid.hidden_cols and (unseen := hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
     return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
 
