@@ -50,6 +50,9 @@ _SHARED_DETAILS = ("weight", "confidence", "due")
 #: in ``block_row``'s carry: a key result was read above, with no objective row above it
 #: (``KR3`` below it is a key result; the tab's first row is an objective: ``KR1``)
 _ROWS_ABOVE = "_rows_above"
+#: in ``block_row``'s carry: the row of the header of formulas with no value the key
+#: results below are under (``unknown_header``), until the next objective row
+_UNKNOWN_ROW = "_unknown_row"
 
 
 def blank(value: CellValue) -> bool:
@@ -252,12 +255,15 @@ def objective_too(
     return _unticked(values, blocks) and _unticked_kr(values, blocks, carry) == "either"
 
 
-def unknown_header(unknown: Collection[str], spec: TabSpec, carry: dict[str, CellValue]) -> None:
+def unknown_header(
+    unknown: Collection[str], spec: TabSpec, carry: dict[str, CellValue], row: int
+) -> None:
     """A row skipped as empty whose objective ID is a formula with no value (``unknown``,
     its fields as read) was an objective header: the key results below are that unknown
     objective's (their objective ID missing, as the rows layout reads one), not the
     objective above's (until 2026-12-07 O2.1 under such an O2 header was scored under O1,
-    with nothing said on its row). A row with such a formula among
+    with nothing said on its row); each says why, naming row ``row``
+    (``unknown_objective_row``). A row with such a formula among
     ``objective_when_blank`` was a key result, and changes nothing."""
     blocks = spec.blocks or BlocksSpec()
     renamed = blocks.objective_fields
@@ -267,6 +273,15 @@ def unknown_header(unknown: Collection[str], spec: TabSpec, carry: dict[str, Cel
         carry.clear()
         carry.update(dict.fromkeys(FILL_DOWN_DEFAULT))
         carry[_ROWS_ABOVE] = True  # the next row is not the tab's first
+        carry[_UNKNOWN_ROW] = row
+
+
+def unknown_objective_row(carry: Mapping[str, CellValue]) -> int:
+    """The row of the header of formulas with no value a key result ``block_row`` just
+    read is under (``unknown_header``), or 0: its "objective ID is missing" says why
+    (until 2026-12-07 ``5:5: objective ID is missing`` alone)."""
+    row = carry.get(_UNKNOWN_ROW)
+    return row if isinstance(row, int) else 0
 
 
 def block_row(

@@ -36,6 +36,7 @@ from sheets_sync.mapping.blocks import (
     block_row,
     objective_too,
     unknown_header,
+    unknown_objective_row,
 )
 from sheets_sync.mapping.examples import example_left, is_example, skipped_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
@@ -71,6 +72,9 @@ class RowRecord:
     percent: frozenset[str] = frozenset()
     #: a key result that reads as an objective header too (``blocks.objective_too``)
     objective_too: bool = False
+    #: a key result under an objective header row of formulas with no value (objective
+    #: blocks): that row, which its "objective ID is missing" names; 0 for none
+    unknown_objective: int = 0
 
 
 #: The fields of a row whose percent format lint compares with its unit and its other
@@ -240,7 +244,7 @@ def extract_tab(
             if grid.uncalculated:  # said once a tab, after the rows
                 empty_rows.add(row)
                 if spec.layout == "objective_blocks" and unknown:
-                    unknown_header(unknown, spec, carry)
+                    unknown_header(unknown, spec, carry, row)
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
@@ -272,10 +276,11 @@ def extract_tab(
             findings += said_uncalculated(input_items, grid, formulas, source, row)
         cells = RowCells(input_cols, row)
         row_kind: RowKind = "kpi" if kind == "kpis" else "kr"
-        doubt = False
+        doubt, unknown_above = False, 0
         if spec.layout == "objective_blocks":
             doubt = objective_too(values, spec, carry)
             row_kind, values, cells = block_row(values, row, spec, carry, block_cols, unknown)
+            unknown_above = unknown_objective_row(carry) if row_kind == "kr" else 0
         else:
             filled.fill(values, row, under_merge, unknown)
         percent: frozenset[str] = frozenset()
@@ -290,7 +295,7 @@ def extract_tab(
                     or is_percent_text(values[n])
                 )
             )
-        records.append(RowRecord(row, row_kind, values, cells, percent, doubt))
+        records.append(RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above))
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:
             if name in columns:

@@ -96,12 +96,13 @@ class _RowReader:
             )
             return None
 
-    def require(self, field: str, label: str) -> str:
+    def require(self, field: str, label: str, why: str = "") -> str:
+        """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
         said = len(self.findings)
         value = self.get(field, parse_id, label)
         if value is None and len(self.findings) == said:  # not "missing" after its error
             self.findings.append(
-                Finding.at(self.origin, field, f"{label} is missing", row_id=self.row_id)
+                Finding.at(self.origin, field, f"{label} is missing{why}", row_id=self.row_id)
             )
         return value or ""
 
@@ -190,7 +191,9 @@ def parse_key_result(
     origin = _origin(source, tab, record)
     reader = _RowReader(record, origin, _id_of(record, "kr_id"))
     if "objective_id" in record.values or not blocks:
-        objective_id = reader.require("objective_id", "objective ID")
+        at = record.unknown_objective  # its header's cells: formulas with no value
+        why = f": its objective's row {at} holds formulas with no value" if at else ""
+        objective_id = reader.require("objective_id", "objective ID", why)
     else:  # no objective row above it ("2:2: objective ID is missing" until 2026-12-06)
         objective_id = ""
         reader.findings.append(

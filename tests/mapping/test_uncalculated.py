@@ -226,8 +226,9 @@ def test_an_objective_header_of_formulas_with_no_value_keeps_its_key_results() -
     )
     assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "O1.1")]
     errors = [(f.cell, f.message) for f in team.findings if f.severity is Severity.ERROR]
-    assert errors == [("5:5", "objective ID is missing")]
-    (said,) = [f for f in team.findings if "no value" in f.message]
+    why = "objective ID is missing: its objective's row 4 holds formulas with no value"
+    assert errors == [("5:5", why)]  # until 2026-12-07 it did not say why
+    (said,) = [f for f in team.findings if "no value" in f.message and not f.is_error]
     assert said.cell == "A4" and "2 formulas on rows" in said.message
     # a row of formulas with no value in its Goal too was a key result: O2.1 stays O1's
     kr_cells = {**cells, (4, 5): "=Plan!E4"}
@@ -265,3 +266,32 @@ def test_an_objective_header_whose_actual_has_no_value_stays_an_objective() -> N
     said = [f.cell for f in team.findings if "holds no value" in f.message]
     assert said == ["F2", "F3", "F4", "F5"]
     assert not [f for f in team.findings if f.severity is Severity.ERROR]
+
+
+def test_each_key_result_under_a_header_with_no_value_says_why_its_objective_is_missing() -> None:
+    """Every key result under a header row of formulas with no value says its objective
+    ID is missing and why (naming that row: until 2026-12-07 ``5:5: objective ID is
+    missing`` alone, its header skipped without a word on its rows), hidden or not; the
+    next objective's key results say nothing."""
+    cells = {(4, 1): "=Plan!A1", (4, 2): "=Plan!B1"}
+    rows = (
+        ("O1", "Brand", "committed", None, None, None),
+        ("O1.1", "Mentions", "number", 10, 30, 22),
+        (None, None, None, None, None, None),
+        ("O2.1", "Reach", "number", 10, 30, 22),
+        ("O2.2", "Reach more", "number", 10, 30, 22),
+        ("O3", "Ship", "committed", None, None, None),
+        ("O3.1", "Launch", "number", 0, 1, 0),
+    )
+    for hidden in (frozenset(), frozenset({4})):
+        grid: dict[str, object] = {
+            "formula_cells": cells,
+            "uncalculated": frozenset(cells),
+            "hidden_rows": hidden,
+        }
+        team = _blocks(rows, grid)
+        krs = [(k.objective_id, k.id) for k in team.key_results]
+        assert krs == [("O1", "O1.1"), ("O3", "O3.1")], hidden
+        why = "objective ID is missing: its objective's row 4 holds formulas with no value"
+        errors = [(f.cell, f.message) for f in team.findings if f.severity is Severity.ERROR]
+        assert errors == [("5:5", why), ("6:6", why)], hidden
