@@ -226,7 +226,7 @@ def extract_tab(
     merged_owned: set[tuple[int, int]] = set()
     owned_formulas: dict[tuple[int, int], str] = {}
     carry: dict[str, CellValue] = {}  # objective blocks: the block's header
-    filled = FillDown(spec.fill_down, grid)  # rows
+    filled = FillDown(spec.fill_down, grid, input_cols)  # rows
     empty_rows: set[int] = set()  # rows read as empty, if any formula holds no value
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any

@@ -17,9 +17,16 @@ class FillDown:
     """What the rows above a tab's row leave it: each ``fields`` value last typed (or
     filled), the row it was typed on, and the last objective ID a row named."""
 
-    def __init__(self, fields: Sequence[str], grid: SheetGrid | None = None) -> None:
+    def __init__(
+        self,
+        fields: Sequence[str],
+        grid: SheetGrid | None = None,
+        columns: Mapping[str, int] | None = None,
+    ) -> None:
         self.fields = fields
         self.grid = grid  # the merges' values
+        #: the fields' columns: a merge's value is its first column's (``_top_left``)
+        self.columns: Mapping[str, int] = columns or {}
         self.carry: dict[str, CellValue] = {}
         self.rows: dict[str, int] = {}  # the row each carried value was set on
         #: ``id_key`` of the objective ID the last row naming one named, whether or not
@@ -49,6 +56,8 @@ class FillDown:
         filled it: KR3 and KR4 scored under O1)."""
         for name in merged if self.grid is not None and self.grid.hidden_rows else ():
             if name in self.fields and values.get(name) is None and name not in unknown:
+                if not self._top_left(name, merged[name]):
+                    continue  # blank, as the merge's other cells read with its row shown
                 if self._merge_unknown(merged[name]):
                     unknown = {*unknown, name}
                 else:
@@ -72,6 +81,13 @@ class FillDown:
             return None
         line = self.grid.rows[box.min_row - 1] if box.min_row <= len(self.grid.rows) else ()
         return line[box.min_col - 1] if box.min_col <= len(line) else None
+
+    def _top_left(self, name: str, box: CellRange) -> bool:
+        """Field ``name``'s column is merge ``box``'s first, whose value the merge holds: a
+        merge over the Objective ID and Objective columns from a hidden row gave its ID
+        to both until 2026-12-07 (O2 titled "O2"); with the row shown the title's cell
+        holds none, blank (a field of unknown column is taken as the first)."""
+        return self.columns.get(name, box.min_col) == box.min_col
 
     def _merge_unknown(self, box: CellRange) -> bool:
         """Merge ``box``'s first row is hidden and its top-left cell a formula with no value

@@ -245,3 +245,19 @@ def test_a_hidden_merge_top_left_formula_with_no_value_fills_nothing() -> None:
         assert ("A3", 'the formula ="O"&2 holds no val') in said, hidden
         assert said[-2:] == [("A4", "objective ID is missing"), ("A5", "objective ID is missing")]
         assert not [f for f in team.findings if "already has" in f.message], hidden
+
+
+def test_a_merge_over_two_columns_from_a_hidden_row_gives_its_value_to_its_first() -> None:
+    """A merge over the Objective ID and Objective columns (A3:B5) holds one value, its
+    top-left cell's (A3): its hidden first row gave it to both columns, O2 titled "O2"
+    (until 2026-12-07), where with the row shown its title is blank, as B3 is."""
+    rows = (
+        ("O1", "Grow", None, None, "KR1", 0, 10, 5),
+        ("O2", None, None, None, "KR2", 0, 10, 5),
+        (None, None, None, None, "KR3", 0, 10, 5),
+        (None, None, None, None, "KR4", 0, 10, 5),
+    )
+    merged = (CellRange(3, 1, 5, 2),)
+    assert _team(rows, merged=merged) == [("O1", "Grow"), *[("O2", "")] * 3]
+    got = _team(rows, merged=merged, hidden_rows=frozenset({3}))
+    assert got == [("O1", "Grow"), ("O2", ""), ("O2", "")]
