@@ -6,7 +6,12 @@ no value: ``table:formula`` and no ``office:value-type``. It reads as empty, as 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.grid import WorkbookData
@@ -15,6 +20,8 @@ from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
 from tests.backends.excel.test_reader_dates import _ODS
 from tests.backends.excel.test_reader_filters import _MANIFEST
+from tests.support.libreoffice import convert, needs_libreoffice
+from tests.support.scripts import HANG
 
 
 def _cell(value: object) -> str:
@@ -73,3 +80,33 @@ def test_its_row_says_why() -> None:
         "that does not calculate formulas (a script), so it reads as empty; open the file "
         "in Excel or LibreOffice and save it"
     ]
+
+
+@needs_libreoffice
+@pytest.mark.timeout(HANG + 60)
+def test_an_empty_text_result_libreoffice_saved_is_no_formula_with_no_value(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice (7.4) saves a formula whose result is empty text (``=""``,
+    ``=IFERROR(1/0,"")``) with no ``office:value-type``, as a program that does not
+    calculate would, but with an empty ``<text:p/>``: calculated, empty, never listed as a
+    formula with no value nor said so (docs/reading.md said LibreOffice always saved a
+    value type until 2026-12-07)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "OKRs"
+    ws.append(["Objective ID", "KR ID", "Start", "Target", "Current"])
+    ws.append(["O1", "KR1", 0, 10, '=""'])
+    ws.append(["O1", "KR2", 0, 10, '=IFERROR(1/0,"")'])
+    ws.append(["O1", "KR3", 0, 10, '=IF(C4>0,5,"")'])
+    ws.append(["O1", "KR4", 0, 10, "=2+3"])
+    wb.save(tmp_path / "t.xlsx")
+    ods = convert(tmp_path / "t.xlsx", "ods", tmp_path / "out")
+    xml = zipfile.ZipFile(ods).read("content.xml").decode()
+    assert len(re.findall(r"table:formula=", xml)) == 4  # saved as formulas, calculated
+    data = read_workbook_bytes(ods.read_bytes(), source="t.ods", tabs=["OKRs"])
+    grid = data.sheets["OKRs"]
+    assert grid.uncalculated == frozenset()
+    assert [r[4] if len(r) > 4 else None for r in grid.rows[1:]] == [None, None, None, 5.0]
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert not [f for f in team.findings if "no value" in f.message]
