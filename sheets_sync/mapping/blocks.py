@@ -284,6 +284,20 @@ def unknown_objective_row(carry: Mapping[str, CellValue]) -> int:
     return row if isinstance(row, int) else 0
 
 
+def _named_objective(
+    values: Mapping[str, CellValue], blocks: BlocksSpec, carry: Mapping[str, CellValue]
+) -> bool:
+    """The row says objective whatever formulas with no value its ``objective_when_blank``
+    cells hold: its Type or Aligns to (``_says_objective``), or, with no KR type named,
+    its ID, as read for an unticked box (``O2`` under ``O1.1``, ``O1`` on the first row;
+    not ``O1.1`` under ``O1``: ``_id_reading``)."""
+    if _says_objective(values, blocks):
+        return True
+    if _names_kr_type(values.get("kr_type")):
+        return False
+    return _id_reading(values, blocks, carry) == "objective"
+
+
 def block_row(
     values: dict[str, CellValue],
     row: int,
@@ -299,15 +313,16 @@ def block_row(
     ``objective_when_blank`` makes the row a key result, as it is once calculated (until
     2026-12-07 a key result whose Baseline, Goal and Actual were such formulas was an
     objective header, the key results below put under it), unless the row says objective
-    (its Type, its Aligns to: ``_says_objective``; a lookup dragged down the whole Actual
-    column made every header a key result until 2026-12-07), and a key result's is not
-    filled from its objective's header (as the rows layout's fill-down leaves it)."""
+    (``_named_objective``: its Type, its Aligns to or its ID; a lookup dragged down the
+    whole Actual column made every header a key result until 2026-12-07), and a key
+    result's is not filled from its objective's header (as the rows layout's fill-down
+    leaves it)."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
     formula_kr = any(f in unknown for f in blocks.objective_when_blank)
     is_objective = all(blank(v) or (unticked and v is False) for v in checked) and not (
-        formula_kr and not _says_objective(values, blocks)
+        formula_kr and not _named_objective(values, blocks, carry)
     )
     if is_objective and not unticked and _id_reading(values, blocks, carry) == "kr":
         # KR3 with its Baseline, Goal and Actual not filled yet: an objective header named

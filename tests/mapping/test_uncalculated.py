@@ -295,3 +295,25 @@ def test_each_key_result_under_a_header_with_no_value_says_why_its_objective_is_
         why = "objective ID is missing: its objective's row 4 holds formulas with no value"
         errors = [(f.cell, f.message) for f in team.findings if f.severity is Severity.ERROR]
         assert errors == [("5:5", why), ("6:6", why)], hidden
+
+
+def test_an_objective_header_named_so_whose_actual_has_no_value_stays_an_objective() -> None:
+    """With no Type on the header rows, their ID says objective as it does for an
+    unticked box (``O1`` on the first row, ``O2`` under ``O1.1``; not ``O1.1`` under
+    ``O1``, nor a row whose Type names a KR type): a lookup dragged down the Actual column
+    made each a key result until 2026-12-07 (``key result above the first objective
+    row`` on every row)."""
+    cells = {(r, 6): f'=IFERROR(VLOOKUP(A{r},Data!A:B,2,0),"")' for r in range(2, 7)}
+    team = _blocks(
+        (
+            ("O1", "Brand", None, None, None, None),
+            ("O1.1", "Mentions", None, 10, 30, None),
+            ("O2", "Ship", None, None, None, None),
+            ("O2.1", "Reach", None, None, None, None),
+            ("O3", "Grow", "number", None, None, None),
+        ),
+        {"formula_cells": cells, "uncalculated": frozenset(cells)},
+    )
+    assert [o.id for o in team.objectives] == ["O1", "O2"]
+    krs = [(k.objective_id, k.id) for k in team.key_results]
+    assert krs == [("O1", "O1.1"), ("O2", "O2.1"), ("O2", "O3")]
