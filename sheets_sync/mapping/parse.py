@@ -422,8 +422,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
                 # once, at its first row: objective blocks said it on every KR row too
                 merged: list[Finding] = []
                 _merge_objective(objectives, objective, merged, _typed(record), typed)
-                told = {f.message for f in findings}
-                findings += [f for f in merged if f.message not in told]
+                if merged:  # the set only when there is something to check against it
+                    told = {f.message for f in findings}
+                    findings += [f for f in merged if f.message not in told]
         if kr:
             key = id_key(kr.id)
             first_kr.setdefault(key, kr)

@@ -114,10 +114,12 @@ def kpi_cells(kpi: KPIResult | None, notes: str | None) -> RowCells:
 
 def _to_writes(tab: TabExtract, row: int, cells: RowCells) -> list[CellWrite]:
     layout = tab.layout
+    merged = layout.merged_owned
+    sheet = layout.tab
     return [
-        CellWrite(layout.tab, row, layout.column_of(name), value, style)
+        CellWrite(sheet, row, col, value, style)
         for name, (value, style) in cells.items()
-        if (row, layout.column_of(name)) not in layout.merged_owned
+        if (row, col := layout.column_of(name)) not in merged
     ]
 
 
@@ -239,10 +241,11 @@ def changed_writes(
     changes: list[CellChange] = []
     changed: set[tuple[str, int, int]] = set()
     for w in writes:
-        old = current.get((w.sheet, w.row, w.col))
-        formula = formulas.get((w.sheet, w.row, w.col))
+        key = (w.sheet, w.row, w.col)  # once a write, not three times
+        old = current.get(key)
+        formula = formulas.get(key)
         if not same_value(old, w.value) or formula is not None:
-            changed.add((w.sheet, w.row, w.col))
+            changed.add(key)
             changes.append(CellChange(w.sheet, a1(w.row, w.col), old, w.value, formula))
     restyled = {
         (sheet, row, score_col[sheet])

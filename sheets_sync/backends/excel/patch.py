@@ -316,11 +316,14 @@ def patch_xlsx(
             )
         book = StyleBook(pkg.read(styles_part), styles_part)
 
-    resolved: dict[tuple[int, CellStyle], int] = {}
+    # keyed by the style's identity: a dataclass's __hash__ hashes a tuple of its fields on
+    # every call. The edits hold their styles for the whole call, so no id is reused; an
+    # equal style of another identity gets the same xf from ``xf_for``'s own memo.
+    resolved: dict[tuple[int, int], int] = {}
 
     def resolve(base_xf: int, style: CellStyle) -> int:
         assert book is not None
-        key = (base_xf, style)
+        key = (base_xf, id(style))
         xf = resolved.get(key)
         if xf is None:  # a few distinct (format, status colour) pairs cover a whole team
             xf = resolved[key] = book.xf_for(base_xf, style)

@@ -157,6 +157,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
             refs, errors = _row_cells(row, row_no)
             if refs:
                 suffix = str(row_no)
+                max_col = scan.max_col
                 for ref in refs:  # the hot loop: string ops only, columns cached by letters
                     letters = ref.rstrip(_DIGITS)
                     col = columns.get(letters)
@@ -166,7 +167,9 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                             scan.misplaced = (ref.strip(), row_no)
                         columns[letters] = col
                         scan.max_row = max(scan.max_row, cell_row)
-                    scan.max_col = max(scan.max_col, col)
+                    if col > max_col:  # noqa: PLR1730 (a comparison, not a max() call a cell)
+                        max_col = col
+                scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
             for ref, code, held in errors:  # error cells only: few, off the hot loop
                 at = _cell_ref(ref, source, tab)
