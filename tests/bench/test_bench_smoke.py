@@ -208,3 +208,19 @@ def test_rss_runs_a_full_and_a_quiet_night_a_round(
     assert n == "3" and float(full) > 0 and float(quiet) == float(median) > 0
     assert (tmp_path / "n3" / "base" / "sheets-sync.yaml").is_file()  # kept for the next
     assert not (tmp_path / "n3" / "run").exists()
+
+
+def test_precompile_writes_bytecode_even_when_the_environment_forbids_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bench box sets PYTHONDONTWRITEBYTECODE: each scenario's process compiled the
+    whole tree from source at its start, a cost no installed copy pays (bench/cli.py)."""
+    from bench.cli import precompile
+
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("X = 1\n")
+    (package / "sub" / "mod.py").write_text("Y = 2\n")
+    assert precompile(tmp_path, ("pkg",))
+    assert len(list(package.rglob("__pycache__/*.pyc"))) == 2
