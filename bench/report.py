@@ -299,7 +299,13 @@ def write_report(
         _machine(results),
         "Per team: 5 objectives x 4 KRs + 15 KPIs, formulas with cached values on a Data tab. "
         "Every scenario runs in a fresh process; seconds are the process's wall time "
-        "(interpreter start and imports included, as a cron job pays them); RSS is that "
+        "(interpreter start and imports included, as a cron job pays them"
+        + (
+            ": from modules compiled once before the scenarios, as an installed copy has them"
+            if results.get("precompiled")
+            else ""
+        )
+        + "); RSS is that "
         "process's own peak (`ru_maxrss`); our sync forks one worker process per CPU for "
         "reading and writing team files (`--workers`), whose largest peak is its own column."
         + _rounds(results)

@@ -52,6 +52,7 @@ def test_harness_runs_every_scenario_and_reports(
     assert results["google"]["rollup_bytes"] > 10_000  # the one rollup batchUpdate's body
     text = report.read_text()
     assert "| 4 |" in summary_table(results) and "## Targets" in text
+    assert results["precompiled"] and "compiled once before the scenarios" in text
     assert "## A night in the steady state (12 nights of history)" in text
     assert "| 4 | " in night_table(results) and "| 1,680 |" in night_table(results)
     assert "every scenario ran" not in text  # one round: no word of rounds (_rounds)
