@@ -5,6 +5,8 @@ The text always carries the status; colour only repeats it.
 
 from __future__ import annotations
 
+import functools
+
 from sheets_sync.domain.models import Band, KPIStatus, Status
 from sheets_sync.grid import CellStyle
 
@@ -34,5 +36,9 @@ KPI_STYLE = {
 BAND_STYLE = {Band.GREEN: GOOD, Band.YELLOW: NEUTRAL, Band.RED: BAD}
 
 
+@functools.lru_cache(maxsize=64)  # a few band styles x a few formats
 def with_format(style: CellStyle, number_format: str) -> CellStyle:
+    """``style`` with ``number_format``: one object per pair, not one per score cell (25 a
+    team), so the patch's style cache, keyed by identity (``patch_xlsx``), finds it again,
+    and a team's pickled writes hold it once."""
     return CellStyle(style.fill, style.font_color, style.bold, style.italic, number_format)
