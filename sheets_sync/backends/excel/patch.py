@@ -317,17 +317,18 @@ def patch_xlsx(
         book = StyleBook(pkg.read(styles_part), styles_part)
 
     # keyed by the style's identity: a dataclass's __hash__ hashes a tuple of its fields on
-    # every call. The edits hold their styles for the whole call, so no id is reused; an
+    # every call. Each entry keeps its style alive, so no id is reused within the call even
+    # for an edit that builds its style on each access (``Edit.style`` is a property); an
     # equal style of another identity gets the same xf from ``xf_for``'s own memo.
-    resolved: dict[tuple[int, int], int] = {}
+    resolved: dict[tuple[int, int], tuple[int, CellStyle]] = {}
 
     def resolve(base_xf: int, style: CellStyle) -> int:
         assert book is not None
         key = (base_xf, id(style))
-        xf = resolved.get(key)
-        if xf is None:  # a few distinct (format, status colour) pairs cover a whole team
-            xf = resolved[key] = book.xf_for(base_xf, style)
-        return xf
+        hit = resolved.get(key)
+        if hit is None:  # a few distinct (format, status colour) pairs cover a whole team
+            hit = resolved[key] = (book.xf_for(base_xf, style), style)
+        return hit[0]
 
     changed: dict[str, bytes] = {}
     dropped_formulas: set[tuple[str, str]] = set()

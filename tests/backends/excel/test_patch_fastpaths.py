@@ -3,6 +3,8 @@ row scans, the zip assembled without ``zipfile``, and the caches shared across w
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +14,7 @@ from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.backends.excel.sheetxml import SheetEditor
 from sheets_sync.backends.excel.xmlutil import find_tag, tag_re
 from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellStyle, CellWrite
 from tests.backends.excel.fixtures import status_writes
 
 TOKENS = [
@@ -149,3 +152,27 @@ def test_cold_and_warm_caches_give_the_same_bytes(team_openpyxl: bytes) -> None:
         cached.cache_clear()
     assert patch_xlsx(team_openpyxl, writes) == warm
     assert patch_xlsx(team_openpyxl, writes) == warm
+
+
+class _StyleOnEachAccess:
+    """An ``Edit`` whose style is built each time it is read (``Edit.style`` is a property):
+    nothing holds the style between reads, so its id can go to the next one built."""
+
+    def __init__(self, write: CellWrite) -> None:
+        self.sheet, self.row, self.col, self.value = write.sheet, write.row, write.col, write.value
+        self._style = write.style
+
+    ref = CellWrite.ref
+
+    @property
+    def style(self) -> CellStyle | None:
+        s = self._style
+        return None if s is None else dataclasses.replace(s)
+
+
+def test_a_style_built_on_each_read_gets_its_own_xf(team_openpyxl: bytes) -> None:
+    """The patch memoises a style's xf by the style's identity: an entry that let its style
+    go would hand a freed id's xf to the next style built there (red cells turned green)."""
+    writes = status_writes()
+    lazy = [_StyleOnEachAccess(w) for w in writes]
+    assert patch_xlsx(team_openpyxl, lazy) == patch_xlsx(team_openpyxl, writes)  # type: ignore[arg-type]
