@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import bench.cli as bench_cli_module
 import bench.google as bench_google_module
 from bench.cli import main
 from bench.google import (
@@ -32,6 +33,9 @@ def test_harness_runs_every_scenario_and_reports(
     # teams cut and sized (json.dumps) some 240 MB more, three quarters of this test's
     # time, and the report shows the plan at 500 alone (the projection takes any sizes).
     monkeypatch.setattr(bench_google_module, "PROJECT_N", (50, 500))
+    # Compiling the tree is tested on its own (tmp_path); here it would write ~200 .pyc
+    # files into the checkout and spend ~1.7 s of CPU on every run of the suite.
+    monkeypatch.setattr(bench_cli_module, "precompile", lambda: True)
     # One round: a second real round ran the same six subprocesses again (a third of the
     # suite's longest test); the rounds themselves are tested below, with the workers faked.
     args = ["--sizes", "4", "--workers", "0,1", "--google-teams", "2", "--quota-teams", "0"]
