@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         SourceError,
         UnsafeWorkbookError,
         WorkbookError,
+        WorkbookOutOfMemoryError,
         WorkbookTooLargeError,
     )
     from sheets_sync.sync.options import SyncOptions
@@ -102,6 +103,7 @@ _HOMES = {
             "SourceError",
             "UnsafeWorkbookError",
             "WorkbookError",
+            "WorkbookOutOfMemoryError",
             "WorkbookTooLargeError",
         ),
         "sheets_sync.errors",
@@ -138,6 +140,7 @@ __all__ = [
     "TeamRun",
     "UnsafeWorkbookError",
     "WorkbookError",
+    "WorkbookOutOfMemoryError",
     "WorkbookTooLargeError",
     "Workspace",
     "__version__",

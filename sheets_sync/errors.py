@@ -13,6 +13,7 @@ and the CLI maps each class to a message and an exit code in one place (``cli_su
         ├── WorkbookError             the file is not a readable workbook
         │   ├── EncryptedWorkbookError   password-protected (OLE2 container)
         │   ├── WorkbookTooLargeError    inflates past the configured limit
+        │   │   └── WorkbookOutOfMemoryError   the machine's memory ran out reading it
         │   └── UnsafeWorkbookError      entity expansion, DTDs, path tricks
         ├── LayoutError               a required tab or column is missing
         ├── ConflictError             the file changed while we worked; retried next run
@@ -125,6 +126,16 @@ class EncryptedWorkbookError(WorkbookError):
 
 class WorkbookTooLargeError(WorkbookError):
     """The workbook inflates past the configured size limit."""
+
+
+class WorkbookOutOfMemoryError(WorkbookTooLargeError):
+    """Memory ran out reading the workbook (inflating its parts, scanning or parsing
+    them): the machine's memory, not the file's size limit, may be at fault (other reads
+    at once), so the next run tries it again. A team's read fails that team; last night's
+    company workbook read back for the teams that failed fails the night's rollup (not
+    published without their rows, ``rollup/previous.py``). Until 2026-12-07 it was a
+    ``WorkbookTooLargeError`` like any other, and that read-back logged it as an
+    unreadable workbook and published the rollup without the failed teams' rows."""
 
 
 class UnsafeWorkbookError(WorkbookError):

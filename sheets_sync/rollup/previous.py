@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import warnings
 from collections.abc import Callable, Collection, Mapping
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.values import EXCEL_EPOCH
-from sheets_sync.errors import SheetsSyncError, WorkbookTooLargeError
+from sheets_sync.errors import SheetsSyncError, WorkbookOutOfMemoryError
 from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
@@ -44,23 +45,59 @@ _MOMENTS = {t: [c.name for c in TABLES[t] if c.kind in _MOMENT_KINDS] for t in L
 PreviousReader = Callable[[Collection[str], str | None], dict[str, StaleData]]
 
 
+#: a previous rollup's tabs as read: each long table's tab name -> its rows (under their
+#: header row), and the Summary tab's grid (``carry_previous``)
+Tables = tuple[dict[str, pd.DataFrame], pd.DataFrame]
+
+
+class RanOut(Enum):
+    """A read or carry that ran out of memory, returned rather than raised: the caller
+    raises ``out_of_memory`` once the frames that held what was read are gone (an error
+    raised in the ``except`` that caught it chains it as its ``__context__``, even
+    ``from None``, and with it the traceback of every frame it passed: the package check's
+    inflated tabs, the tables read, some 20 MiB at 500 teams, for as long as the error is
+    kept; until 2026-12-07)."""
+
+    MEMORY = "out of memory"
+
+
 def load_previous(
-    path: Path | None, teams: Collection[str], period: str | None = None
+    path: Path | None,
+    teams: Collection[str],
+    period: str | None = None,
+    *,
+    export: bool = False,
 ) -> dict[str, StaleData]:
     """Last good rows of ``teams`` found in the rollup at ``path`` (empty when none);
     with ``period`` (tonight's period name), only rows of that period.
 
     A missing or unreadable previous workbook is logged, never fatal: tonight's rollup of
     the teams that did read matters more than last night's rows of those that did not.
+    Running out of memory is (``out_of_memory``; ``export``: in ``sheets-sync export``'s
+    words).
     """
     if path is None or not teams or not Path(path).is_file():
         return {}
+    read = _read_tabs(Path(path))
+    if read is None:
+        return {}
+    if read is not RanOut.MEMORY:
+        carried = carry_logged(*read, teams, period, str(path))
+        del read  # the tables read go before the error is made: it keeps this frame
+        if carried is not RanOut.MEMORY:
+            return carried
+    raise out_of_memory(teams, str(path), export=export)
+
+
+def _read_tabs(path: Path) -> Tables | RanOut | None:
+    """The long tables' tabs and the Summary of the workbook at ``path``; None (logged)
+    when it cannot be read, ``RanOut.MEMORY`` when memory ran out reading it."""
     from sheets_sync.backends.excel.extent import check_workbook  # lxml: a failed night's
 
     try:
         # before calamine: a stray cell at XFD1048576 made it allocate 512 GiB and abort
         # the process (until 2026-12-07), past any ``except``
-        there = check_workbook(Path(path), tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY])
+        there = check_workbook(path, tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY])
         # only the tabs there: one renamed or deleted lost every table (``Worksheet named
         # 'KPIs' not found``, until 2026-12-07); a missing one has no last good data
         for tab in [*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY]:
@@ -94,16 +131,18 @@ def load_previous(
                 keep_default_na=False,
                 na_values=[""],
             )
-    except MemoryError:
-        raise out_of_memory(teams, str(path)) from None
+    except (MemoryError, WorkbookOutOfMemoryError):  # inflating, scanning or parsing
+        # the night's rollup failure: until 2026-12-07 one as a part inflated was logged
+        # as "unreadable" (too large) and the failed teams' rows were lost for good
+        return RanOut.MEMORY
     except SheetsSyncError as exc:  # refused by the checks: the file named once
         said = f"{quote_tab(exc.tab)}: {exc.message}" if exc.tab else exc.message
         log.warning("previous rollup %s unreadable, no last good data: %s", path, said)
-        return {}
+        return None
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
         log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
-        return {}
-    return carry_logged(frames, summary, teams, period, str(path))
+        return None
+    return frames, summary
 
 
 def carry_logged(
@@ -112,13 +151,15 @@ def carry_logged(
     teams: Collection[str],
     period: str | None,
     where: str,
-) -> dict[str, StaleData]:
+) -> dict[str, StaleData] | RanOut:
     """``carry_previous``, whose failure on a cell edited by hand is logged, never fatal
-    (until 2026-12-07 a date-time typed as text with a time zone stopped the night)."""
+    (until 2026-12-07 a date-time typed as text with a time zone stopped the night);
+    ``RanOut.MEMORY`` when memory ran out, for the caller to raise ``out_of_memory`` (not
+    from here: this frame holds the tables)."""
     try:
         return carry_previous(frames, summary, teams, period, where)
     except MemoryError:
-        raise out_of_memory(teams, where) from None
+        return RanOut.MEMORY
     except Exception as exc:  # any cell nobody foresaw: tonight's rollup matters more
         log.warning(
             "previous rollup %s: its rows cannot be carried, no last good data: %s: %s",
@@ -131,12 +172,12 @@ def carry_logged(
 
 def out_of_memory(
     teams: Collection[str], where: str, *, export: bool = False
-) -> WorkbookTooLargeError:
+) -> WorkbookOutOfMemoryError:
     """A read-back that ran out of memory, as the night's rollup failure: published
     without them, the failed teams' rows were lost for good (the next night reads
     tonight's rollup), as after a ``MemoryError`` logged as any failure (until
-    2026-12-07). Not chained: the error's frames held what was read."""
-    return WorkbookTooLargeError(
+    2026-12-07). Raised outside the frames that held what was read (``RanOut``)."""
+    return WorkbookOutOfMemoryError(
         f"last night's rows of the teams that failed ({named_teams(teams)}) could not be "
         "read back (out of memory: other reads at once, or a rollup larger than this "
         f"machine holds); {without_them(export)}",

@@ -37,10 +37,14 @@ class SyncResult:
 PARTIAL_RUN = "a run of some teams; `sheets-sync rollup` rebuilds it from every team"
 
 
-def rollup_failed(output: str, exc: SheetsSyncError | OSError) -> str:
-    """The message for a rollup that could not be published (the old one is unchanged)."""
+def rollup_failed(output: str, exc: SheetsSyncError | OSError, path: object = None) -> str:
+    """The message for a rollup that could not be published (the old one is unchanged).
+    ``path``: the workbook's path as read, which names the same place as ``output`` (last
+    night's rows read back from it: until 2026-12-07 ``company.xlsx: ... not published:
+    /srv/okr/company.xlsx: last night's rows ...``)."""
     if isinstance(exc, OSError):
         why = exc.strerror or str(exc)
         return f"{output}: cannot write the company rollup ({why}); the last one stays"
-    same_place = exc.source == output and not exc.tab  # not "gsheet:K: ...: gsheet:K: ..."
+    # not "gsheet:K: ...: gsheet:K: ..."
+    same_place = exc.source in (output, None if path is None else str(path)) and not exc.tab
     return f"{output}: the company rollup was not published: {exc.message if same_place else exc}"

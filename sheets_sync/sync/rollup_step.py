@@ -10,7 +10,7 @@ renames it into place and records what was written. If the writes end other than
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from sheets_sync.sync.rollup_state import RollupState, inputs_fingerprint
 if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup import Rollup
     from sheets_sync.rollup.previous import PreviousReader
+    from sheets_sync.rollup.tables import StaleData
 
 log = logging.getLogger("sheets_sync.sync")
 STATE_FILE = "rollup-state.json"  # in .sheets-sync/: what the published rollup was built from
@@ -93,14 +94,25 @@ class RollupPrep:
 def previous_workbook(ws: Workspace, *, export: bool = False) -> Path | PreviousReader | None:
     """Last night's company workbook, whose rows a team that cannot be read keeps (Stale
     data); for a Google rollup, what reads them back from it (called only when a team
-    failed: one ``values:batchGet``, ``backends.gsheets.previous``)."""
+    failed: one ``values:batchGet``, ``backends.gsheets.previous``). ``export``: for
+    ``sheets-sync export``, a reader whose failure says so (nothing exported, not "not
+    published": until 2026-12-07 an Excel rollup's said the latter of an export)."""
     if ws.rollup_is_google:
         from sheets_sync.backends.gsheets.previous import previous_reader
 
         return previous_reader(ws, export=export)
     if not ws.rollup_path.is_file():
         return None
-    return ws.rollup_path
+    if not export:
+        return ws.rollup_path
+    path = ws.rollup_path
+
+    def read(teams: Collection[str], period: str | None) -> dict[str, StaleData]:
+        from sheets_sync.rollup.previous import load_previous
+
+        return load_previous(path, teams, period, export=True)
+
+    return read
 
 
 def prepare(

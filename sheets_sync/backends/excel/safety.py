@@ -23,6 +23,7 @@ from sheets_sync.errors import (
     EncryptedWorkbookError,
     UnsafeWorkbookError,
     WorkbookError,
+    WorkbookOutOfMemoryError,
     WorkbookTooLargeError,
 )
 
@@ -223,8 +224,9 @@ def _inflate(
 def unzip_errors(source: str) -> _UnzipErrors:
     """What inflating a part can raise, as the file's own error: a damaged member (its
     CRC, a truncated stream) or a compression zipfile cannot undo; and running out of
-    memory (the team fails, not the run: the machine's memory, not the file's size, may
-    be at fault, as when other workers read at once, so the next run tries it again).
+    memory (``WorkbookOutOfMemoryError``: the team fails, not the run; the machine's
+    memory, not the file's size, may be at fault, as when other workers read at once, so
+    the next run tries it again).
 
     The ``MemoryError`` is not chained and its traceback is dropped: its frames (the
     inflate that ran out) held what that inflate had read. The new error's own traceback
@@ -246,7 +248,7 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
         source = self.source
         if isinstance(exc, MemoryError):
             exc.__traceback__ = None
-            raise WorkbookTooLargeError(
+            raise WorkbookOutOfMemoryError(
                 "the workbook is too large to read in the memory free on this machine (it ran "
                 "out as a part inflated: other reads at once, or a size limit above what the "
                 "machine holds); tried again next run",

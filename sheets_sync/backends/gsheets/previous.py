@@ -27,6 +27,8 @@ from sheets_sync.grid import quote_tab
 from sheets_sync.rollup.previous import (
     LONG_TABLES,
     PreviousReader,
+    RanOut,
+    Tables,
     carry_logged,
     named_teams,
     out_of_memory,
@@ -75,13 +77,32 @@ def load_previous_gsheet(
     source = workspace.rollup_output
     if not teams or not source.startswith(GSHEET_PREFIX):
         return {}
+    read = _read_back(workspace, teams, client, export=export)
+    if read is None:
+        return {}
+    if read is not RanOut.MEMORY:
+        carried = carry_logged(*read, teams, period, source)
+        del read  # the tables read go before the error is made: it keeps this frame
+        if carried is not RanOut.MEMORY:
+            return carried
+    # raised here, not where it was caught: chained, it kept the reply's frames
+    raise out_of_memory(teams, source, export=export)
+
+
+def _read_back(
+    workspace: Workspace, teams: Collection[str], client: SheetsClient | None, *, export: bool
+) -> Tables | RanOut | None:
+    """The rollup's Objectives, Key results, KPIs and Summary tabs as the workbook's
+    reader gives them; None (logged) when they cannot be read, ``RanOut.MEMORY`` when
+    memory ran out (the read's frames held what it read: the caller raises)."""
+    source = workspace.rollup_output
     key = source[len(GSHEET_PREFIX) :]
     try:
         client = client or client_for(workspace)
         tabs = _tabs_there(client, key, source)
         if not tabs:  # a new sheet's first night: no last good data, as no workbook yet
             log.info("previous rollup %s has none of the tabs %s yet", source, ", ".join(TABS))
-            return {}
+            return None
         reply = client.batch_get_values(
             key,
             {"ranges": [quote_tab(t) for t in tabs], **RENDER},
@@ -90,7 +111,7 @@ def load_previous_gsheet(
         )
         grids = _grids(reply, tabs)
         frames = {tab: _frame(grids.get(tab, [["Team"]])) for tab in TABS[:-1]}
-        summary = _summary(grids.get(SUMMARY, []))
+        return frames, _summary(grids.get(SUMMARY, []))
     except RetryExhaustedError as exc:
         # 429 or 5xx past the retries: published without them, the failed teams' rows
         # would be lost for good (the next night reads tonight's rollup); not published,
@@ -103,14 +124,13 @@ def load_previous_gsheet(
             status=exc.status,
         ) from exc
     except MemoryError:  # published without them, their rows were lost for good
-        raise out_of_memory(teams, source, export=export) from None
+        return RanOut.MEMORY
     except Exception as exc:  # a refusal, a broken reply, a grid nobody foresaw
         mine = isinstance(exc, SheetsSyncError) and exc.source == source and not exc.tab
         said = exc.message if isinstance(exc, SheetsSyncError) and mine else str(exc)
         # not "previous rollup gsheet:K unreadable, ...: gsheet:K: Google refused ..."
         log.warning("previous rollup %s unreadable, no last good data: %s", source, said)
-        return {}
-    return carry_logged(frames, summary, teams, period, source)
+        return None
 
 
 def _tabs_there(client: SheetsClient, key: str, source: str) -> list[str]:
