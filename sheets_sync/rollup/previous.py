@@ -16,6 +16,7 @@ import logging
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from enum import Enum
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,15 @@ def load_previous(
 def _read_tabs(path: Path) -> Tables | RanOut | None:
     """The long tables' tabs and the Summary of the workbook at ``path``; None (logged)
     when it cannot be read, ``RanOut.MEMORY`` when memory ran out reading it."""
-    from sheets_sync.backends.excel.extent import check_workbook  # lxml: a failed night's
+    from sheets_sync.backends.excel.extent import check_package, read_workbook  # lxml
 
     try:
+        data = read_workbook(path, source=str(path))
         # before calamine: a stray cell at XFD1048576 made it allocate 512 GiB and abort
         # the process (until 2026-12-07), past any ``except``
-        there = check_workbook(path, tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY])
+        there = check_package(
+            data, tabs=[*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY], source=str(path)
+        )
         # only the tabs there: one renamed or deleted lost every table (``Worksheet named
         # 'KPIs' not found``, until 2026-12-07); a missing one has no last good data
         for tab in [*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY]:
@@ -109,28 +113,26 @@ def _read_tabs(path: Path) -> Tables | RanOut | None:
                 )
         frames = {TAB_NAMES[t]: pd.DataFrame(columns=["Team"]) for t in LONG_TABLES}
         longs = [TAB_NAMES[t] for t in LONG_TABLES if TAB_NAMES[t] in there]
-        if longs:
-            frames.update(
-                pd.read_excel(
-                    path,
-                    sheet_name=longs,
-                    engine="calamine",
-                    dtype=_TEXT_COLUMNS,
-                    keep_default_na=False,
-                    na_values=[""],
-                )
-            )
         summary = pd.DataFrame()
-        if SUMMARY in there:
-            summary = pd.read_excel(
-                path,
-                sheet_name=SUMMARY,
-                header=None,
-                engine="calamine",
-                converters={0: str},  # the team names, as typed
-                keep_default_na=False,
-                na_values=[""],
-            )
+        if there:  # the bytes checked, opened once (two ``read_excel`` of the path: twice)
+            with pd.ExcelFile(BytesIO(data), engine="calamine") as book:
+                for tab in longs:
+                    frames[tab] = pd.read_excel(
+                        book,
+                        sheet_name=tab,
+                        dtype=_TEXT_COLUMNS,
+                        keep_default_na=False,
+                        na_values=[""],
+                    )
+                if SUMMARY in there:
+                    summary = pd.read_excel(
+                        book,
+                        sheet_name=SUMMARY,
+                        header=None,
+                        converters={0: str},  # the team names, as typed
+                        keep_default_na=False,
+                        na_values=[""],
+                    )
     except (MemoryError, WorkbookOutOfMemoryError):  # inflating, scanning or parsing
         # the night's rollup failure: until 2026-12-07 one as a part inflated was logged
         # as "unreadable" (too large) and the failed teams' rows were lost for good

@@ -5,13 +5,16 @@ counted against the size limit; a tab renamed or deleted loses its table only.""
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
+from sheets_sync.backends.excel import extent, safety
 from sheets_sync.backends.excel.extent import check_workbook
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 from sheets_sync.rollup import previous, write_rollup_xlsx
@@ -109,3 +112,59 @@ def test_the_shared_strings_calamine_reads_are_checked_too(tmp_path: Path) -> No
     assert check_workbook(path, tabs=TABS) == TABS
     with pytest.raises(WorkbookError, match="DTD"):
         check_workbook(hostile, tabs=TABS)
+
+
+def test_the_workbook_is_read_once_and_each_part_inflated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until 2026-12-07 the check inflated the relationships and content types in each of
+    its three steps (the workbook part in two), and the file was read three times: by the
+    check, then by calamine for the long tables and again for the Summary."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    inflated: list[str] = []
+    inflate = safety._inflate
+
+    def inflating(zf: Any, info: Any, budget: int, limit: int, source: str) -> bytes:
+        inflated.append(info.filename)
+        return inflate(zf, info, budget, limit, source)
+
+    opened: list[str] = []
+    real_open = io.open
+
+    def opening(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(path):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(safety, "_inflate", inflating)
+    monkeypatch.setattr(io, "open", opening)
+    monkeypatch.setattr("builtins.open", opening)
+    got = load_previous(path, ["Sales"], None)
+    assert len(got["Sales"].key_results) > 0
+    assert len(inflated) == len(set(inflated)), sorted(inflated)
+    assert "xl/workbook.xml" in inflated
+    assert len(opened) == 1, opened
+
+
+def test_calamine_parses_the_bytes_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook saved over the previous one between the check and calamine (someone's
+    edit landing, a stray cell at XFD1048576 in it) is not parsed unchecked: the bytes the
+    check passed are the ones read (until 2026-12-07 calamine opened the file again)."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    other = tmp_path / "other.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in book["Key results"].iter_rows(min_row=2):
+        row[0].value = "Nobody"
+    book.save(other)
+    check = extent.check_package
+
+    def checking(data: bytes, **kwargs: Any) -> list[str]:
+        there = check(data, **kwargs)
+        other.replace(path)  # saved over it once checked
+        return there
+
+    monkeypatch.setattr(extent, "check_package", checking)
+    got = load_previous(path, ["Sales"], None)
+    assert len(got["Sales"].key_results) > 0

@@ -47,11 +47,35 @@ def check_workbook(
     package whose tabs named in ``tabs`` (exact names, as pandas reads them) each span at
     most ``max_cells`` from A1; return those of ``tabs`` the workbook has, in order."""
     name = source or str(path)
+    data = read_workbook(path, source=name, max_bytes=max_bytes)
+    return check_package(data, tabs=tabs, source=name, max_bytes=max_bytes, max_cells=max_cells)
+
+
+def read_workbook(path: Path, *, source: str, max_bytes: int = MAX_PREVIOUS_BYTES) -> bytes:
+    """The bytes of the workbook at ``path``, once: checked (``check_package``), the same
+    bytes go to calamine, so the file is read once and what calamine parses is what was
+    checked (until 2026-12-07 the check read the file, then calamine read it twice more:
+    a save between them went unchecked)."""
     try:
-        refuse_oversized_file(path.stat().st_size, max_bytes, name)
-        data = path.read_bytes()
+        refuse_oversized_file(path.stat().st_size, max_bytes, source)
+        return path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=name) from exc
+        raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
+
+
+def check_package(
+    data: bytes,
+    *,
+    tabs: Collection[str],
+    source: str,
+    max_bytes: int = MAX_PREVIOUS_BYTES,
+    max_cells: int = MAX_PREVIOUS_CELLS,
+) -> list[str]:
+    """``check_workbook`` of a workbook's bytes (``read_workbook``). Each part is inflated
+    once: the relationships, then the workbook part they name, then the tabs it names and
+    what calamine reads with them, each step keeping what the last inflated (until
+    2026-12-07 each step inflated the relationships and content types again)."""
+    name = source
     # only the parts calamine reads for these tabs: the History tab grows every night
     # (keep_snapshots), and inflating it too refused a 2,000-team company's own rollup
     # (until 2026-12-07)
@@ -73,7 +97,7 @@ def check_workbook(
         frame.add(normalise_part_name(main).lower())
         package = inspect_package(
             data, source=name, max_uncompressed_bytes=max_bytes,
-            read=lambda n: n in frame or n.endswith(".rels"),
+            read=lambda n: n in frame or n.endswith(".rels"), inflated=package.parts,
         )  # fmt: skip
         sheets = {
             tab: normalise_part_name(where.part).lower()
@@ -83,12 +107,13 @@ def check_workbook(
         package = inspect_package(
             data, source=name, max_uncompressed_bytes=max_bytes,
             read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
+            inflated=package.parts,
         )  # fmt: skip
         for tab, part in sheets.items():
             xml = package.part(part)
             if xml is not None:
                 scans[tab] = scan_worksheet(xml, name, tab)
-    del data
+    del package
     for tab, scan in scans.items():
         cells = scan.max_row * scan.max_col
         if cells > max_cells:

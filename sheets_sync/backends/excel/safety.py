@@ -268,6 +268,7 @@ def inspect_package(
     source: str,
     max_uncompressed_bytes: int,
     read: Callable[[str], bool] | None = None,
+    inflated: Mapping[str, bytes] | None = None,
 ) -> Package:
     """Check a candidate workbook and return its inflated XML parts.
 
@@ -276,6 +277,8 @@ def inspect_package(
     lower-cased part name -> whether to inflate it), only those parts are inflated and
     count towards ``max_uncompressed_bytes`` (every entry's name is still checked): the
     previous company workbook's few tabs, not its History (``extent.check_workbook``).
+    ``inflated``: the parts an earlier call on the same ``data`` returned, kept (and
+    counted) as they are, not inflated again.
     """
     _refuse_non_zip(data, source)
     try:
@@ -311,8 +314,17 @@ def inspect_package(
         lower = name.lower()
         if not _read_here(lower) or not chosen(lower):
             continue
-        with unzip_errors(source):
-            body = _inflate(zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source)
+        body = None if inflated is None else inflated.get(lower)
+        if body is None:
+            with unzip_errors(source):
+                body = _inflate(
+                    zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source
+                )
+        elif len(body) > max_uncompressed_bytes - used:  # as its inflating stopped
+            raise WorkbookTooLargeError(
+                f"the workbook inflates past the size limit ({_mib(max_uncompressed_bytes)})",
+                source=source,
+            )
         used += len(body)
         if lower == "mimetype":
             mimetype = body.strip()
