@@ -25,7 +25,7 @@ import pandas as pd
 
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import SheetsSyncError, WorkbookOutOfMemoryError
-from sheets_sync.grid import quote_tab
+from sheets_sync.grid import as_typed
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
 
@@ -109,7 +109,7 @@ def _read_tabs(path: Path) -> Tables | RanOut | None:
                 log.warning(
                     "previous rollup %s has no tab %s: no last good data from it",
                     path,
-                    quote_tab(tab),
+                    as_typed(tab),
                 )
         frames = {TAB_NAMES[t]: pd.DataFrame(columns=["Team"]) for t in LONG_TABLES}
         longs = [TAB_NAMES[t] for t in LONG_TABLES if TAB_NAMES[t] in there]
@@ -138,7 +138,7 @@ def _read_tabs(path: Path) -> Tables | RanOut | None:
         # as "unreadable" (too large) and the failed teams' rows were lost for good
         return RanOut.MEMORY
     except SheetsSyncError as exc:  # refused by the checks: the file named once
-        said = f"{quote_tab(exc.tab)}: {exc.message}" if exc.tab else exc.message
+        said = f"{as_typed(exc.tab)}: {exc.message}" if exc.tab else exc.message
         log.warning("previous rollup %s unreadable, no last good data: %s", path, said)
         return None
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
@@ -231,7 +231,7 @@ def carry_previous(
                 "company workbook is rewritten every night: build pivots in another file); "
                 "its rows cannot be carried",
                 where,
-                quote_tab(TAB_NAMES[t]),
+                as_typed(TAB_NAMES[t]),
             )
     tables = {t: _rows(frames[TAB_NAMES[t]], t, wanted) for t in LONG_TABLES}
     positions = {t: _positions(tables[t]) for t in LONG_TABLES}

@@ -168,3 +168,24 @@ def test_calamine_parses_the_bytes_checked(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(extent, "check_package", checking)
     got = load_previous(path, ["Sales"], None)
     assert len(got["Sales"].key_results) > 0
+
+
+def test_a_tab_is_named_in_words_as_typed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Prose names a tab as it is typed (``grid.as_typed``), as every other message does:
+    until 2026-12-07 these lines quoted it as a formula does (``'Key results'``)."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    renamed, stray = tmp_path / "renamed.xlsx", tmp_path / "stray.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Key results"].title = "KRs old"
+    book.save(renamed)
+    book = openpyxl.load_workbook(path)
+    book["Key results"]["XFD1048576"] = 1
+    book.save(stray)
+    with caplog.at_level(logging.WARNING):
+        load_previous(renamed, ["Sales"], None)
+        load_previous(stray, ["Sales"], None)
+    assert 'has no tab "Key results": no last good data from it' in caplog.text
+    assert 'unreadable, no last good data: "Key results": the tab spans A1:XFD1048576' in (
+        caplog.text
+    )

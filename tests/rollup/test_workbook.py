@@ -298,7 +298,7 @@ def test_a_failed_team_without_last_good_rows_is_logged(
         again = build_rollup(runs(finance_fails=True), ctx, previous=edited)
     assert "Finance" not in set(again.key_results["Team"])
     messages = [r.getMessage() for r in caplog.records]
-    for named in ("Objectives", "'Key results'", "KPIs"):  # as a formula names the tab
+    for named in ("Objectives", '"Key results"', "KPIs"):  # as typed (not 'Key results')
         assert any(f"its tab {named} has no 'Team' column (edited by hand?" in m for m in messages)
     assert any(m.startswith("Finance: no last good data in the previous rollup") for m in messages)
 
