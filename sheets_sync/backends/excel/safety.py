@@ -230,8 +230,9 @@ def unzip_errors(source: str) -> _UnzipErrors:
 
     The ``MemoryError`` is not chained and its traceback is dropped: its frames (the
     inflate that ran out) held what that inflate had read. The new error's own traceback
-    still holds the frame around the ``with`` (``inspect_package``'s, with the parts it
-    inflated before) for as long as the error is kept with its traceback."""
+    still holds the frame around the ``with`` for as long as the error is kept with its
+    traceback: ``inspect_package`` lets go of the parts it inflated before (until
+    2026-12-07 they were kept with it)."""
     return _UnzipErrors(source)
 
 
@@ -316,10 +317,14 @@ def inspect_package(
             continue
         body = None if inflated is None else inflated.get(lower)
         if body is None:
-            with unzip_errors(source):
-                body = _inflate(
-                    zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source
-                )
+            try:
+                with unzip_errors(source):
+                    body = _inflate(
+                        zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source
+                    )
+            except WorkbookError:  # its traceback keeps this frame: not what it inflated
+                parts.clear()
+                raise
         elif len(body) > max_uncompressed_bytes - used:  # as its inflating stopped
             raise WorkbookTooLargeError(
                 f"the workbook inflates past the size limit ({_mib(max_uncompressed_bytes)})",

@@ -164,8 +164,8 @@ def test_the_error_of_a_read_out_of_memory_does_not_keep_its_memory() -> None:
     inflate that ran out (through its chained MemoryError, or the context manager's
     traceback) held what that inflate had read (16 MiB here). Only those frames: the
     error's own traceback still holds the frame around the ``with`` (here
-    ``_inflate_then_run_out``'s, holding nothing; in ``inspect_package``, the parts it
-    inflated before: docs/reading.md)."""
+    ``_inflate_then_run_out``'s, holding nothing; ``inspect_package``'s lets go of the
+    parts it inflated before: the test below)."""
     tracemalloc.start()
     try:
         error = _inflate_then_run_out()
@@ -175,3 +175,38 @@ def test_the_error_of_a_read_out_of_memory_does_not_keep_its_memory() -> None:
         tracemalloc.stop()
     assert "too large to read in the memory free on this machine" in str(error)
     assert held < 2**20  # before: the 16 MiB
+
+
+def test_the_error_keeps_none_of_the_parts_inflated_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The error's traceback holds the package check's frame: until 2026-12-07 with the
+    parts it had inflated before memory ran out (16 MiB here), for as long as the error
+    was kept (a report, a library caller)."""
+    from sheets_sync.backends.excel import safety
+    from sheets_sync.errors import WorkbookOutOfMemoryError
+
+    data = good_xlsx()
+    names = [i.filename for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
+    last = [n for n in names if n.endswith(".xml")][-1]
+
+    def inflating(zf: object, info: zipfile.ZipInfo, *_args: object) -> bytes:
+        if info.filename == last:
+            raise MemoryError
+        return bytes(16 * 2**20) if info.filename == SHEET else b"<x/>"
+
+    monkeypatch.setattr(safety, "_inflate", inflating)
+    error: BaseException | None = None
+    tracemalloc.start()
+    try:
+        try:
+            inspect_package(data, source="sales.xlsx", max_uncompressed_bytes=2**30)
+        except WorkbookOutOfMemoryError as exc:
+            error = exc
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert error is not None and error.__traceback__ is not None
+    assert SHEET in names and names.index(SHEET) < names.index(last)
+    assert held < 2**20, held
