@@ -74,8 +74,8 @@ def load_previous(
 
     A missing or unreadable previous workbook is logged, never fatal: tonight's rollup of
     the teams that did read matters more than last night's rows of those that did not.
-    Running out of memory is (``out_of_memory``; ``export``: in ``sheets-sync export``'s
-    words).
+    Running out of memory is fatal (``out_of_memory``; with ``export``, said in
+    ``sheets-sync export``'s words).
     """
     if path is None or not teams or not Path(path).is_file():
         return {}
