@@ -464,7 +464,8 @@ class Sync(NightEnd):
                 output, rewritten = self.publish_rollup(prep)
             except (SheetsSyncError, OSError) as exc:
                 # the teams are written: report them, and the rollup as failed
-                rollup_error = rollup_failed(ws.rollup_output, exc, ws.rollup_path)
+                workbook = None if ws.rollup_is_google else ws.rollup_path
+                rollup_error = rollup_failed(ws.rollup_output, exc, workbook)
                 log.error("%s", rollup_error, exc_info=log.isEnabledFor(logging.DEBUG))
                 if prep is not None:
                     prep.drop()

@@ -4,6 +4,7 @@ and history went; ``report.py`` and the console render it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sheets_sync.domain.models import CompanyObjectiveResult
 from sheets_sync.errors import SheetsSyncError
@@ -37,14 +38,16 @@ class SyncResult:
 PARTIAL_RUN = "a run of some teams; `sheets-sync rollup` rebuilds it from every team"
 
 
-def rollup_failed(output: str, exc: SheetsSyncError | OSError, path: object = None) -> str:
+def rollup_failed(output: str, exc: SheetsSyncError | OSError, path: Path | None = None) -> str:
     """The message for a rollup that could not be published (the old one is unchanged).
     ``path``: the workbook's path as read, which names the same place as ``output`` (last
     night's rows read back from it: until 2026-12-07 ``company.xlsx: ... not published:
-    /srv/okr/company.xlsx: last night's rows ...``)."""
+    /srv/okr/company.xlsx: last night's rows ...``); None when ``output`` alone names it
+    (a Google rollup: no path)."""
     if isinstance(exc, OSError):
         why = exc.strerror or str(exc)
         return f"{output}: cannot write the company rollup ({why}); the last one stays"
     # not "gsheet:K: ...: gsheet:K: ..."
-    same_place = exc.source in (output, None if path is None else str(path)) and not exc.tab
+    here = exc.source == output or (path is not None and exc.source == str(path))
+    same_place = here and not exc.tab
     return f"{output}: the company rollup was not published: {exc.message if same_place else exc}"
