@@ -1,10 +1,11 @@
 """The checks a workbook read by pandas passes first: the previous company workbook.
 
-``load_previous`` reads last night's rollup with ``pandas.read_excel`` (calamine), and
-people edit that file by hand. calamine allocates a tab's whole rectangle from A1 to its
-farthest cell: one stray cell at XFD1048576 asked for 512 GiB and aborted the process
-(``memory allocation ... failed``, exit 134: no ``except`` ran, the whole night died,
-until 2026-12-07). So the file first passes what a team's file passes
+``load_previous`` reads last night's rollup into memory once (``read_workbook``), checks
+those bytes (``check_package``) and hands the same bytes to ``pandas.ExcelFile``
+(calamine), and people edit that file by hand. calamine allocates a tab's whole rectangle
+from A1 to its farthest cell: one stray cell at XFD1048576 asked for 512 GiB and aborted
+the process (``memory allocation ... failed``, exit 134: no ``except`` ran, the whole
+night died, until 2026-12-07). So the file first passes what a team's file passes
 (``safety.inspect_package``: a zip, intact, no bomb, no DTD) and each tab read is
 scanned for its extent (``sheetscan``), streaming, before calamine sees a byte.
 """
@@ -35,22 +36,6 @@ MAX_PREVIOUS_CELLS = 10_000_000
 _WITH_TABS = (".rels", "sharedstrings.xml", "styles.xml")
 
 
-def check_workbook(
-    path: Path,
-    *,
-    tabs: Collection[str],
-    source: str | None = None,
-    max_bytes: int = MAX_PREVIOUS_BYTES,
-    max_cells: int = MAX_PREVIOUS_CELLS,
-) -> list[str]:
-    """Raise a ``WorkbookError`` (naming the file, and the tab) unless ``path`` is a safe
-    package whose tabs named in ``tabs`` (exact names, as pandas reads them) each span at
-    most ``max_cells`` from A1; return those of ``tabs`` the workbook has, in order."""
-    name = source or str(path)
-    data = read_workbook(path, source=name, max_bytes=max_bytes)
-    return check_package(data, tabs=tabs, source=name, max_bytes=max_bytes, max_cells=max_cells)
-
-
 def read_workbook(path: Path, *, source: str, max_bytes: int = MAX_PREVIOUS_BYTES) -> bytes:
     """The bytes of the workbook at ``path``, once: checked (``check_package``), the same
     bytes go to calamine, so the file is read once and what calamine parses is what was
@@ -71,10 +56,13 @@ def check_package(
     max_bytes: int = MAX_PREVIOUS_BYTES,
     max_cells: int = MAX_PREVIOUS_CELLS,
 ) -> list[str]:
-    """``check_workbook`` of a workbook's bytes (``read_workbook``). Each part is inflated
-    once: the relationships, then the workbook part they name, then the tabs it names and
-    what calamine reads with them, each step keeping what the last inflated (until
-    2026-12-07 each step inflated the relationships and content types again)."""
+    """Raise a ``WorkbookError`` (naming ``source``, and the tab) unless ``data`` (the
+    bytes ``read_workbook`` read) is a safe package whose tabs named in ``tabs`` (exact
+    names, as pandas reads them) each span at most ``max_cells`` from A1; return those of
+    ``tabs`` the workbook has, in order. Each part is inflated once: the relationships,
+    then the workbook part they name, then the tabs it names and what calamine reads with
+    them, each step keeping what the last inflated (until 2026-12-07 each step inflated
+    the relationships and content types again)."""
     name = source
     # only the parts calamine reads for these tabs: the History tab grows every night
     # (keep_snapshots), and inflating it too refused a 2,000-team company's own rollup

@@ -277,7 +277,7 @@ def inspect_package(
     .xlsx/.xlsm/.ods package; never hands a doubtful byte to a parser. With ``read`` (a
     lower-cased part name -> whether to inflate it), only those parts are inflated and
     count towards ``max_uncompressed_bytes`` (every entry's name is still checked): the
-    previous company workbook's few tabs, not its History (``extent.check_workbook``).
+    previous company workbook's few tabs, not its History (``extent.check_package``).
     ``inflated``: the parts an earlier call on the same ``data`` returned, kept (and
     counted) as they are, not inflated again.
     """
