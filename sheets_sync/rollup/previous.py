@@ -68,9 +68,13 @@ def load_previous(
     period: str | None = None,
     *,
     export: bool = False,
+    name: str | None = None,
 ) -> dict[str, StaleData]:
     """Last good rows of ``teams`` found in the rollup at ``path`` (empty when none);
-    with ``period`` (tonight's period name), only rows of that period.
+    with ``period`` (tonight's period name), only rows of that period. ``name``: the
+    workbook as the workspace names it (``ws.rollup_output``, ``company.xlsx``), in the
+    error and the log lines; ``path`` when None (until 2026-12-07 export and ``rollup
+    --from-results`` named it by its absolute path, where sync said ``company.xlsx``).
 
     A missing or unreadable previous workbook is logged, never fatal: tonight's rollup of
     the teams that did read matters more than last night's rows of those that did not.
@@ -79,20 +83,22 @@ def load_previous(
     """
     if path is None or not teams or not Path(path).is_file():
         return {}
-    read = _read_tabs(Path(path))
+    where = str(path) if name is None else name
+    read = _read_tabs(Path(path), where)
     if read is None:
         return {}
     if read is not RanOut.MEMORY:
-        carried = carry_logged(*read, teams, period, str(path))
+        carried = carry_logged(*read, teams, period, where)
         del read  # the tables read go before the error is made: it keeps this frame
         if carried is not RanOut.MEMORY:
             return carried
-    raise out_of_memory(teams, str(path), export=export)
+    raise out_of_memory(teams, where, export=export)
 
 
-def _read_tabs(path: Path) -> Tables | RanOut | None:
-    """The long tables' tabs and the Summary of the workbook at ``path``; None (logged)
-    when it cannot be read, ``RanOut.MEMORY`` when memory ran out reading it."""
+def _read_tabs(path: Path, where: str) -> Tables | RanOut | None:
+    """The long tables' tabs and the Summary of the workbook at ``path`` (``where`` names
+    it in the log lines); None (logged) when it cannot be read, ``RanOut.MEMORY`` when
+    memory ran out reading it."""
     from sheets_sync.backends.excel.extent import check_package, read_workbook  # lxml
 
     try:
@@ -108,7 +114,7 @@ def _read_tabs(path: Path) -> Tables | RanOut | None:
             if tab not in there:
                 log.warning(
                     "previous rollup %s has no tab %s: no last good data from it",
-                    path,
+                    where,
                     as_typed(tab),
                 )
         frames = {TAB_NAMES[t]: pd.DataFrame(columns=["Team"]) for t in LONG_TABLES}
@@ -139,10 +145,10 @@ def _read_tabs(path: Path) -> Tables | RanOut | None:
         return RanOut.MEMORY
     except SheetsSyncError as exc:  # refused by the checks: the file named once
         said = f"{as_typed(exc.tab)}: {exc.message}" if exc.tab else exc.message
-        log.warning("previous rollup %s unreadable, no last good data: %s", path, said)
+        log.warning("previous rollup %s unreadable, no last good data: %s", where, said)
         return None
     except Exception as exc:  # any parser error: a broken old file must not stop tonight
-        log.warning("previous rollup %s unreadable, no last good data: %s", path, exc)
+        log.warning("previous rollup %s unreadable, no last good data: %s", where, exc)
         return None
     return frames, summary
 

@@ -91,26 +91,27 @@ class RollupPrep:
             self.staged.unlink(missing_ok=True)
 
 
-def previous_workbook(ws: Workspace, *, export: bool = False) -> Path | PreviousReader | None:
-    """Last night's company workbook, whose rows a team that cannot be read keeps (Stale
-    data); for a Google rollup, what reads them back from it (called only when a team
-    failed: one ``values:batchGet``, ``backends.gsheets.previous``). ``export``: for
-    ``sheets-sync export``, a reader whose failure says so (nothing exported, not "not
-    published": until 2026-12-07 an Excel rollup's said the latter of an export)."""
+def previous_workbook(ws: Workspace, *, export: bool = False) -> PreviousReader | None:
+    """What reads last night's rows back from last night's company workbook, whose rows a
+    team that cannot be read keeps (Stale data); for a Google rollup, one
+    ``values:batchGet`` (``backends.gsheets.previous``). Called only when a team failed.
+    ``export``: for ``sheets-sync export``, a reader whose failure says so (nothing
+    exported, not "not published": until 2026-12-07 an Excel rollup's said the latter of
+    an export). An Excel workbook is named as the workspace names it (``company.xlsx``),
+    as sync names it (until 2026-12-07 export and ``rollup --from-results`` named it by
+    its absolute path)."""
     if ws.rollup_is_google:
         from sheets_sync.backends.gsheets.previous import previous_reader
 
         return previous_reader(ws, export=export)
     if not ws.rollup_path.is_file():
         return None
-    if not export:
-        return ws.rollup_path
-    path = ws.rollup_path
+    path, name = ws.rollup_path, ws.rollup_output
 
     def read(teams: Collection[str], period: str | None) -> dict[str, StaleData]:
         from sheets_sync.rollup.previous import load_previous
 
-        return load_previous(path, teams, period, export=True)
+        return load_previous(path, teams, period, export=export, name=name)
 
     return read
 
