@@ -193,3 +193,39 @@ def test_a_google_read_back_out_of_memory_keeps_nothing_of_the_reply() -> None:
     assert str(error) == f"gsheet:KEY: {NOT_READ_BACK}{NOT_PUBLISHED}"
     assert error.__context__ is None
     assert held < FILLER // 4, held
+
+
+def test_the_package_check_keeps_none_of_its_earlier_steps_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check_package`` inflates in steps, each keeping the parts of the one before: memory
+    running out in the last (the tabs) left the step before's package in its own frame and
+    the package check's ``inflated``, both in the error's traceback (until 2026-12-07).
+    ``FILLER`` bytes stand for the workbook part that step inflated."""
+    path = _previous(tmp_path)
+    data = extent.read_workbook(path, source="company.xlsx")
+    inflate = safety._inflate
+
+    def inflating(zf: Any, info: Any, budget: int, limit: int, source: str) -> bytes:
+        if "worksheets/sheet" in info.filename:
+            raise MemoryError
+        body = inflate(zf, info, budget, limit, source)
+        if info.filename == "xl/workbook.xml":  # after its root: still the same workbook
+            body += (b"<!--" + b" " * 1017 + b"-->") * (FILLER // 1024)
+        return body
+
+    monkeypatch.setattr(safety, "_inflate", inflating)
+    error: BaseException | None = None
+    tracemalloc.start()
+    try:
+        try:
+            extent.check_package(data, tabs=["Objectives"], source="company.xlsx")
+        except WorkbookOutOfMemoryError as exc:
+            error = exc
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(error, WorkbookOutOfMemoryError)
+    assert error.__traceback__ is not None  # kept with it, as a caller keeps it
+    assert held < FILLER // 4, held  # before: the filler

@@ -83,20 +83,26 @@ def check_package(
             "xl/workbook.xml",
         )
         frame.add(normalise_part_name(main).lower())
-        package = inspect_package(
-            data, source=name, max_uncompressed_bytes=max_bytes,
-            read=lambda n: n in frame or n.endswith(".rels"), inflated=package.parts,
-        )  # fmt: skip
-        sheets = {
-            tab: normalise_part_name(where.part).lower()
-            for tab, where in _locate_sheets(package, name)[0].items()
-            if where.part and tab in wanted
-        }
-        package = inspect_package(
-            data, source=name, max_uncompressed_bytes=max_bytes,
-            read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
-            inflated=package.parts,
-        )  # fmt: skip
+        try:
+            package = inspect_package(
+                data, source=name, max_uncompressed_bytes=max_bytes,
+                read=lambda n: n in frame or n.endswith(".rels"), inflated=package.parts,
+            )  # fmt: skip
+            sheets = {
+                tab: normalise_part_name(where.part).lower()
+                for tab, where in _locate_sheets(package, name)[0].items()
+                if where.part and tab in wanted
+            }
+            package = inspect_package(
+                data, source=name, max_uncompressed_bytes=max_bytes,
+                read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
+                inflated=package.parts,
+            )  # fmt: skip
+        except WorkbookError:
+            # its traceback keeps this frame: not the step before's parts (until
+            # 2026-12-07 memory running out in the tabs' step kept the workbook part's)
+            del package
+            raise
         for tab, part in sheets.items():
             xml = package.part(part)
             if xml is not None:

@@ -231,8 +231,9 @@ def unzip_errors(source: str) -> _UnzipErrors:
     The ``MemoryError`` is not chained and its traceback is dropped: its frames (the
     inflate that ran out) held what that inflate had read. The new error's own traceback
     still holds the frame around the ``with`` for as long as the error is kept with its
-    traceback: ``inspect_package`` lets go of the parts it inflated before (until
-    2026-12-07 they were kept with it)."""
+    traceback: ``inspect_package`` lets go of the parts it inflated before and of those
+    an earlier call handed it (``inflated``), and ``extent.check_package`` of its earlier
+    steps' package (until 2026-12-07 they were kept with it)."""
     return _UnzipErrors(source)
 
 
@@ -322,8 +323,9 @@ def inspect_package(
                     body = _inflate(
                         zf, info, max_uncompressed_bytes - used, max_uncompressed_bytes, source
                     )
-            except WorkbookError:  # its traceback keeps this frame: not what it inflated
-                parts.clear()
+            except WorkbookError:  # its traceback keeps this frame: not what it inflated,
+                parts.clear()  # nor the earlier call's parts (the caller drops its own)
+                inflated = None
                 raise
         elif len(body) > max_uncompressed_bytes - used:  # as its inflating stopped
             raise WorkbookTooLargeError(
