@@ -200,7 +200,7 @@ def test_the_package_check_keeps_none_of_its_earlier_steps_parts(
 ) -> None:
     """``check_package`` inflates in steps, each keeping the parts of the one before: memory
     running out in the last (the tabs) left the step before's package in its own frame and
-    the package check's ``inflated``, both in the error's traceback (until 2026-12-07).
+    the package check's ``_inflated``, both in the error's traceback (until 2026-12-07).
     ``FILLER`` bytes stand for the workbook part that step inflated."""
     path = _previous(tmp_path)
     data = extent.read_workbook(path, source="company.xlsx")

@@ -86,7 +86,7 @@ def check_package(
         try:
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
-                read=lambda n: n in frame or n.endswith(".rels"), inflated=package.parts,
+                read=lambda n: n in frame or n.endswith(".rels"), _inflated=package.parts,
             )  # fmt: skip
             sheets = {
                 tab: normalise_part_name(where.part).lower()
@@ -96,7 +96,7 @@ def check_package(
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
                 read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
-                inflated=package.parts,
+                _inflated=package.parts,
             )  # fmt: skip
         except WorkbookError:
             # its traceback keeps this frame: not the step before's parts (until

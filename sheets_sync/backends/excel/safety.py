@@ -232,7 +232,7 @@ def unzip_errors(source: str) -> _UnzipErrors:
     inflate that ran out) held what that inflate had read. The new error's own traceback
     still holds the frame around the ``with`` for as long as the error is kept with its
     traceback: ``inspect_package`` lets go of the parts it inflated before and of those
-    an earlier call handed it (``inflated``), and ``extent.check_package`` of its earlier
+    an earlier call handed it (``_inflated``), and ``extent.check_package`` of its earlier
     steps' package (until 2026-12-07 they were kept with it)."""
     return _UnzipErrors(source)
 
@@ -270,7 +270,7 @@ def inspect_package(
     source: str,
     max_uncompressed_bytes: int,
     read: Callable[[str], bool] | None = None,
-    inflated: Mapping[str, bytes] | None = None,
+    _inflated: Mapping[str, bytes] | None = None,
 ) -> Package:
     """Check a candidate workbook and return its inflated XML parts.
 
@@ -279,8 +279,11 @@ def inspect_package(
     lower-cased part name -> whether to inflate it), only those parts are inflated and
     count towards ``max_uncompressed_bytes`` (every entry's name is still checked): the
     previous company workbook's few tabs, not its History (``extent.check_package``).
-    ``inflated``: the parts an earlier call on the same ``data`` returned, kept (and
-    counted) as they are, not inflated again.
+    ``_inflated`` (private: ``extent.check_package``'s steps alone): the parts an earlier
+    call on the same ``data`` returned, kept (and counted) as they are, neither inflated
+    nor scanned for a DTD again: nothing here proves they came from ``data`` (another
+    workbook's parts would pass unscanned), so a caller passes only what it was handed
+    for these very bytes.
     """
     _refuse_non_zip(data, source)
     try:
@@ -316,7 +319,7 @@ def inspect_package(
         lower = name.lower()
         if not _read_here(lower) or not chosen(lower):
             continue
-        body = None if inflated is None else inflated.get(lower)
+        body = None if _inflated is None else _inflated.get(lower)
         if body is None:
             try:
                 with unzip_errors(source):
@@ -325,7 +328,7 @@ def inspect_package(
                     )
             except WorkbookError:  # its traceback keeps this frame: not what it inflated,
                 parts.clear()  # nor the earlier call's parts (the caller drops its own)
-                inflated = None
+                _inflated = None
                 raise
         elif len(body) > max_uncompressed_bytes - used:  # as its inflating stopped
             raise WorkbookTooLargeError(
