@@ -35,7 +35,7 @@ from sheets_sync.backends.excel.xmlutil import (
     tag_re,
 )
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import quote_tab
+from sheets_sync.grid import as_typed
 
 _SPACED_END_TAG = re.compile(rb"</[^\s>]+\s+>")  # ``</c >``: legal XML, unseen by the scans
 
@@ -54,19 +54,19 @@ class SheetRows:
         self._row_close = b"</" + p + b"row>"
         sd = find_tag(tag_re(p, b"sheetData"), xml)
         if sd is None:
-            raise WorkbookError(f"worksheet {quote_tab(sheet)} ({part}) has no <sheetData>")
+            raise WorkbookError(f"worksheet {as_typed(sheet)} ({part}) has no <sheetData>")
         self.sd = sd
         if sd.self_closing:
             self.sd_end = sd.end
         else:
             close = xml.find(b"</" + p + b"sheetData", sd.end)  # ``>`` or ``\s>`` next
             if close < 0:
-                raise WorkbookError(f"worksheet {quote_tab(sheet)} ({part}) is truncated")
+                raise WorkbookError(f"worksheet {as_typed(sheet)} ({part}) is truncated")
             self.sd_end = close
         lo, hi = (sd.end, self.sd_end) if not sd.self_closing else (0, 0)
         if any(xml.find(m, lo, hi) >= 0 for m in (b"<!--", b"<![CDATA[", b"<?")):
             raise WorkbookError(
-                f"worksheet {quote_tab(sheet)} has XML comments or CDATA in its cell "
+                f"worksheet {as_typed(sheet)} has XML comments or CDATA in its cell "
                 "data, which this tool does not edit"
             )
         self._refuse_unscannable(lo, hi)
@@ -78,13 +78,13 @@ class SheetRows:
         writes either: refused, not guessed."""
         if _SPACED_END_TAG.search(self.xml, lo, hi) is not None:
             raise WorkbookError(
-                f"worksheet {quote_tab(self.sheet)} has end tags with spaces in its cell data "
+                f"worksheet {as_typed(self.sheet)} has end tags with spaces in its cell data "
                 "(</c >), which this tool does not edit; save the file again in Excel "
                 "or LibreOffice"
             )
         if self.xml.count(MAIN_NS.encode(), 0, hi) > 1:
             raise WorkbookError(
-                f"worksheet {quote_tab(self.sheet)} names the spreadsheet namespace twice "
+                f"worksheet {as_typed(self.sheet)} names the spreadsheet namespace twice "
                 "(two prefixes for its cells), which this tool does not edit; save the "
                 "file again in Excel or LibreOffice"
             )
@@ -123,7 +123,7 @@ class SheetRows:
                 end = xml.find(close, tag.end)
                 if end < 0:
                     raise WorkbookError(
-                        f"worksheet {quote_tab(self.sheet)} has an unterminated <row>"
+                        f"worksheet {as_typed(self.sheet)} has an unterminated <row>"
                     )
                 refuse_nested(self, row_open, self._pat.row, tag.end, end, f"row {num}")
                 end += len(close)
@@ -146,7 +146,7 @@ class SheetRows:
             if col is None:
                 col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
             if m[3] is None and not m[5]:
-                raise WorkbookError(f"worksheet {quote_tab(self.sheet)} has an unterminated <c>")
+                raise WorkbookError(f"worksheet {as_typed(self.sheet)} has an unterminated <c>")
             if (inner := m[4]) and c_open in inner:  # rare: only then the regex
                 at = (ref or ref_attr(m[1]) or b"").decode("utf-8", "replace")
                 refuse_nested(self, c_open, self._pat.cell, m.start(4), m.end(4), f"cell {at}")

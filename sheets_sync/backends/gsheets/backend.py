@@ -165,11 +165,11 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     blocks: list[arrays.Filled] = []  # arrays broken already: #REF!, nothing filled
     pruned = False  # a typed value's userEnteredValue seen as {}: what tells them apart
     used = 0
-    for b, data in enumerate(arr(sheet.get("data", []), f"{quote_tab(title)} data")):
-        block = obj(data, f"{quote_tab(title)} data[{b}]")
+    for b, data in enumerate(arr(sheet.get("data", []), f"{as_typed(title)} data")):
+        block = obj(data, f"{as_typed(title)} data[{b}]")
         top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
-        for i, row in enumerate(arr(block.get("rowData", []), f"{quote_tab(title)} rowData")):
-            where = f"{quote_tab(title)} row {top + i + 1}"
+        for i, row in enumerate(arr(block.get("rowData", []), f"{as_typed(title)} rowData")):
+            where = f"{as_typed(title)} row {top + i + 1}"  # in words, as typed
             cells = arr(obj(row, where).get("values", []), f"{where} values")
             for j, c in enumerate(cells):
                 try:
@@ -365,7 +365,7 @@ class GoogleSheetsBackend:
             for sheet, props in sheet_tabs(body):
                 title = str(props.get("title", ""))
                 names.append(title)
-                grid = obj(props.get("gridProperties", {}), f"{quote_tab(title)} gridProperties")
+                grid = obj(props.get("gridProperties", {}), f"{as_typed(title)} gridProperties")
                 self._meta[title] = SheetMeta(
                     int(props.get("sheetId", 0)),
                     title,
@@ -378,7 +378,7 @@ class GoogleSheetsBackend:
                         sheets[title] = SheetGrid(title, (), kind=SHEET_KINDS.get(kind, kind))
                     else:
                         with reply_shape(
-                            self.display_name, f"read tab {quote_tab(title)}", self.key
+                            self.display_name, f"read tab {as_typed(title)}", self.key
                         ):
                             sheets[title], self._filled[title] = read_grid(sheet)
             book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.errors import PermissionDeniedError
-from sheets_sync.grid import CellRange, CellWrite, column_letter, quote_tab
+from sheets_sync.grid import CellRange, CellWrite, as_typed, column_letter, quote_tab
 
 FIELDS = (
     "protectedRanges(range,namedRangeId,requestingUserCanEdit,warningOnly,"
@@ -52,11 +52,13 @@ class Protection:
 
     def label(self) -> str:
         """The protection as its A1 range names it, the tab as a formula does (``'Q1
-        OKRs'!C:D``: until 2026-12-07 ``Q1 OKRs!C:D``, no A1 reference)."""
+        OKRs'!C:D``: until 2026-12-07 ``Q1 OKRs!C:D``, no A1 reference); a whole tab in
+        words, as typed (``the protected tab "Q1 OKRs"``: a formula's quoting until
+        2026-12-07)."""
         a, tab = self.area, quote_tab(self.tab)
         rows_open, cols_open = a.max_row >= _BIG, a.max_col >= _BIG
         if rows_open and cols_open and a.min_row == 1 and a.min_col == 1:
-            text = f"the protected tab {tab}"
+            text = f"the protected tab {as_typed(self.tab)}"
         elif rows_open and a.min_row == 1:
             text = f"the protected range {tab}!{column_letter(a.min_col)}:" + (
                 column_letter(a.max_col) if not cols_open else ""
@@ -134,7 +136,7 @@ def covering(found: Iterable[Protection], rows: int, cols: int) -> Protection | 
 
 def refuse_tab(prot: Protection, tab: str, email: str, source: str) -> PermissionDeniedError:
     return PermissionDeniedError(
-        f"rollup tab {tab} is in {prot.label()}, which {email} may not edit: {HOW}; nothing "
-        "written",
+        f"rollup tab {as_typed(tab)} is in {prot.label()}, which {email} may not edit: "
+        f"{HOW}; nothing written",
         source=source,
     )

@@ -65,11 +65,12 @@ def test_tags_the_scans_cannot_see_are_refused(sheet_xml: str, message: str) -> 
 
 @pytest.mark.parametrize(
     ("tab", "named"),
-    [("Bob's", "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("Data", "Data")],
+    [("Bob's", '"Bob\'s"'), ("Q1 OKRs", '"Q1 OKRs"'), ("A1", '"A1"'), ("Data", "Data")],
 )
 def test_a_refused_worksheet_names_its_tab(tab: str, named: str) -> None:
-    """``worksheet 'Bob''s'``, as a cell's location names the tab: until 2026-12-07
-    Python's repr, ``worksheet "Bob's"`` and ``worksheet 'Data'``."""
+    """``worksheet "Bob's"``, in words as the team types the name (``grid.as_typed``): until
+    2026-12-07 a formula's quoting (``worksheet 'Bob''s'``, a doubled quote no tab bar
+    shows), and before that Python's repr (``worksheet 'Data'``)."""
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
     spaced = SPACED_CELL_END.encode()
     cases = [
@@ -77,11 +78,23 @@ def test_a_refused_worksheet_names_its_tab(tab: str, named: str) -> None:
         (sheet.encode(), "(xl/s.xml) is truncated"),
         (spaced, "has end tags with spaces in its cell data"),
         (SECOND_PREFIX.encode(), "names the spreadsheet namespace twice"),
+        ((sheet + "<!-- x --></sheetData></worksheet>").encode(), "has XML comments or CDATA"),
     ]
     for xml, words in cases:
         with pytest.raises(WorkbookError) as caught:
             SheetRows(xml, "xl/s.xml", tab)
         assert str(caught.value).startswith(f"worksheet {named} {words}")
+    unclosed = {
+        "<row>": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"></sheetData></worksheet>',
+        "<c>": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"></row>'
+        "</sheetData></worksheet>",
+    }
+    for element, xml_text in unclosed.items():
+        rows = SheetRows(xml_text.encode(), "xl/s.xml", tab)
+        with pytest.raises(WorkbookError) as caught:
+            for _tag, _num, end in rows._rows():
+                rows._cells(_tag.end, end)
+        assert str(caught.value) == f"worksheet {named} has an unterminated {element}"
     if tab != "Data":  # the workbook's one tab
         with pytest.raises(WorkbookError) as missing:
             patch_xlsx(with_sheet(SECOND_PREFIX), [CellWrite(tab, 2, 1, 0.5)])

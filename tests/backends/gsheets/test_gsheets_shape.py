@@ -167,13 +167,15 @@ def test_an_odd_cell_names_its_tab_as_a_formula_would(title: str, named: str) ->
 
 @pytest.mark.parametrize(
     ("title", "named"),
-    [("Bob's", "'Bob''s'"), ("Q1 OKRs", "'Q1 OKRs'"), ("A1", "'A1'"), ("OKRs", "OKRs")],
+    [("Bob's", '"Bob\'s"'), ("Q1 OKRs", '"Q1 OKRs"'), ("A1", '"A1"'), ("OKRs", "OKRs")],
 )
-def test_a_row_or_tab_of_the_wrong_shape_names_its_tab_as_a_formula_would(
+def test_a_row_or_tab_of_the_wrong_shape_names_its_tab_as_typed(
     emulator: Emulator, client: Any, title: str, named: str
 ) -> None:
-    """The row's and the tab's words name the tab as its cells' do (``'Bob''s'!A1``):
-    until 2026-12-07 Python's repr, ``"Bob's" row 1`` and ``read tab 'OKRs'``."""
+    """The row's and the tab's words name the tab as the team types it (``grid.as_typed``;
+    a cell, an A1 reference, as a formula does: ``'Bob''s'!A1``, above): until 2026-12-07
+    a formula's quoting (``read tab 'Bob''s'``, a doubled quote no tab bar shows), and
+    before that Python's repr, ``"Bob's" row 1`` and ``read tab 'OKRs'``."""
     key = emulator.create_spreadsheet("t", {title: [["A"]]})
     tab = {"properties": {"title": title, "sheetId": 0}}
     emulator.faults.answer(key, 200, {"sheets": [{**tab, "data": [{"rowData": [[1]]}]}]})
