@@ -33,14 +33,16 @@ def quote_tab(title: str) -> str:
 def as_typed(title: str) -> str:
     """A tab's name in words, as the team types it on the tab and finds it in the tab bar
     (``add a tab named "Bob's OKRs"``): bare when nothing can be misread (``OKRs``), else
-    whole in double quotes (``"OKRs "``, ``"Data, 2026"``). A name holding ``"`` is named
-    as a formula names it (``'Say "hi"'``): in double quotes, ``""OKRs""`` read as the
-    name ``OKRs`` (until 2026-12-07). An A1 reference (``'Bob''s'!A1``) is ``quote_tab``'s;
-    a location (``file!tab!cell``) holds the name raw."""
-    quoted = quote_tab(title)
-    if quoted == title or '"' in title:
-        return quoted
-    return f'"{title}"'
+    whole in double quotes (``"OKRs "``, ``"Data, 2026"``), or in single quotes when it
+    holds a ``"`` (``'Say "hi"'``, ``'Bob's "Q1"'``): in double quotes ``""OKRs""`` read as
+    the name ``OKRs`` (until 2026-12-07). Between the outer quotes is what the team types,
+    nothing doubled: until 2026-12-07 a name holding ``"`` had a formula's quoting, so
+    ``Bob's "Q1"`` was ``'Bob''s "Q1"'``, a doubled quote no tab bar shows. An A1
+    reference (``'Bob''s'!A1``) is ``quote_tab``'s; a location (``file!tab!cell``) holds
+    the name raw."""
+    if quote_tab(title) == title:
+        return title
+    return f"'{title}'" if '"' in title else f'"{title}"'
 
 
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
