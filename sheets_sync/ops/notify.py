@@ -16,13 +16,14 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.shown import shown_or_none
+from sheets_sync.domain.values import without_lone_surrogates
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
 from sheets_sync.sync.outcome import first_runs, same_mapping_error
 
@@ -176,13 +177,26 @@ def _shown(failed: list[dict[str, Any]]) -> list[object]:
     return shown
 
 
+def _first_listings(teams: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """Each team's first listing in the report, as ``outcome.first_runs`` has it for the
+    rollup, the history and the alerts (a lone surrogate as U+FFFD): until 2026-12-07 a
+    failed later listing of a team listed twice was named in ``failed_teams``."""
+    seen: set[object] = set()
+    for t in teams:
+        name = t.get("team")
+        key = without_lone_surrogates(name) if isinstance(name, str) else name
+        if key not in seen:
+            seen.add(key)
+            yield t
+
+
 def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The JSON to send for a run report (``sync.report.run_report``), or None when no
     team failed and nothing turned Off track. ``text`` is a ready-to-post summary (Slack
     and Teams incoming webhooks show it as is)."""
     failed = [
         {"team": t.get("team"), "source": t.get("source"), "error": t.get("error")}
-        for t in report.get("teams", [])
+        for t in _first_listings(report.get("teams", []))
         if t.get("outcome") == "failed"
     ]
     if not failed and not turned:

@@ -180,6 +180,35 @@ def test_a_mapping_error_many_teams_share_is_told_once_in_the_text() -> None:
     ]
 
 
+def test_a_team_listed_twice_is_its_first_listing() -> None:
+    """As the rollup, the history and the alerts have it (``outcome.first_runs``): until
+    2026-12-07 a failed later listing of a team whose first listing synced was named in
+    ``failed_teams`` and the text, a failure no other part of the night showed. Two names
+    that are one once a lone surrogate is U+FFFD are one team too."""
+
+    def team(name: str, error: str | None) -> dict[str, object]:
+        outcome = "failed" if error else "ok"
+        return {"team": name, "source": "s.xlsx", "outcome": outcome, "error": error}
+
+    report = {"company": "Acme", "as_of": "2026-11-23"}
+    later = [team("Sales", None), team("Sales", "s.xlsx: file not found")]
+    assert notification({**report, "teams": later}, []) is None
+    first = [
+        team("Ops", "o.xlsx: file not found"),
+        team("Ops", None),
+        team("Ops", "o.xlsx: locked"),
+        team("\udcc9quipe", None),
+        team("\ufffdquipe", "e.xlsx: file not found"),
+    ]
+    payload = notification({**report, "teams": first}, [])
+    assert payload is not None
+    assert payload["failed_teams"] == [
+        {"team": "Ops", "source": "s.xlsx", "error": "o.xlsx: file not found"}
+    ]
+    said = payload["text"].splitlines()[1:]
+    assert said == ["1 team(s) failed:", "- Ops: o.xlsx: file not found"]
+
+
 def test_webhook_receives_the_json(receiver: Receiver) -> None:
     assert send({"text": "hi"}, command=None, webhook=receiver.url) == []
     assert receiver.bodies == [{"text": "hi"}]
