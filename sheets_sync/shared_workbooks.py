@@ -122,25 +122,41 @@ def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) 
     ``names``, each other name and its teams, all of them (with three names one was
     told, until 2026-12-07); ``clash``: a tab read by two of them, if any. A plain
     ``cp`` of one name to the other fails ("are the same file"): one name is deleted
-    first (until 2026-12-07 the advice said "replace one name by a copy")."""
+    first (until 2026-12-07 the advice said "replace one name by a copy"). With three
+    names or more the advice is worded for them all: every name but one is deleted, the
+    file left copied to each (until 2026-12-07 it said "delete one name, then copy the
+    other file to it", which left two of three names one file, and "both teams")."""
     told = [f"{path}, the workbook of {_teams(teams)}" for path, teams in names.items()]
     if len(told) == 1:
         path, teams = next(iter(names.items()))
         other, parted = f"{path} (a hard link), the workbook of {_teams(teams)}", "two"
+        delete, copy, list_it = (
+            "Delete one name",
+            "copy the other file to it",
+            "delete one name and list the other for "
+            + ("both teams" if len(teams) == 1 else "every team"),
+        )
     else:
         other, parted = ", and as ".join(told) + " (hard links)", str(len(told) + 1)
+        delete, copy, list_it = (
+            "Delete every name but one",
+            "copy the file left to each name deleted",
+            "delete every name but one and list the one left for every team",
+        )
     start = (
         f"is the same file as {other}; not read or written: a write would part the "
-        f"{parted} names into {parted} files. Delete one name, then copy the other file to it"
+        f"{parted} names into {parted} files. {delete}, then {copy}"
     )
     if clash is None:
+        return f"{start} (a file each), or {list_it} (a tab each)"
+    if len(told) == 1:
         return (
-            f"{start} (a file each), or delete one name and list the other for both teams "
-            "(a tab each)"
+            f"{start}, and give the copy the other team's {clash.what} (both teams read the "
+            f"tab {as_typed(clash.tab)})"
         )
     return (
-        f"{start}, and give the copy the other team's {clash.what} (both teams read the tab "
-        f"{as_typed(clash.tab)})"
+        f"{start}, and give each copy its team's {clash.what} (teams {clash.team.name!r} "
+        f"and {clash.first.name!r} read the tab {as_typed(clash.tab)})"
     )
 
 

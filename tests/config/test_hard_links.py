@@ -16,6 +16,7 @@ from sheets_sync.backends.excel.files import write_backup
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import select, shard_keys
+from sheets_sync.shared_workbooks import hard_link_message
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.config.test_config import problems
@@ -97,9 +98,29 @@ def test_three_names_are_all_told(workspace: Path) -> None:
     assert ws.teams[0].linked == (
         f"is the same file as {teams / 'ops.xlsx'}, the workbook of team 'Ops', and as "
         f"{teams / 'hr.xlsx'}, the workbook of team 'Hr' (hard links); not read or written: "
-        "a write would part the 3 names into 3 files. Delete one name, then copy the other "
-        "file to it, and give the copy the other team's goals (both teams read the tab OKRs)"
+        "a write would part the 3 names into 3 files. Delete every name but one, then copy "
+        "the file left to each name deleted, and give each copy its team's goals (teams "
+        "'Sales' and 'Ops' read the tab OKRs)"
     )
+
+
+def test_the_advice_for_three_names_is_worded_for_three() -> None:
+    """``Delete one name, then copy the other file to it`` left two names of three, and
+    ``both teams`` were three (until 2026-12-07); two names keep the pair's words."""
+    names = {Path("/t/ops.xlsx"): ["Ops"], Path("/t/hr.xlsx"): ["Hr", "Legal"]}
+    assert hard_link_message(names).endswith(
+        "a write would part the 3 names into 3 files. Delete every name but one, then copy "
+        "the file left to each name deleted (a file each), or delete every name but one and "
+        "list the one left for every team (a tab each)"
+    )
+    pair = hard_link_message({Path("/t/ops.xlsx"): ["Ops"]})
+    assert pair.endswith(
+        "a write would part the two names into two files. Delete one name, then copy the "
+        "other file to it (a file each), or delete one name and list the other for both "
+        "teams (a tab each)"
+    )
+    shared = hard_link_message({Path("/t/ops.xlsx"): ["Ops", "Hr"]})  # a tab each there
+    assert shared.endswith("or delete one name and list the other for every team (a tab each)")
 
 
 def test_a_backup_link_left_by_a_killed_night_is_no_hard_link(workspace: Path) -> None:
