@@ -221,7 +221,10 @@ def changed_writes(
     Expected cell moves every night, and its row's other cells would be rewritten with it.
     An owned cell holding a formula is written whatever its value (``formula_cells``);
     its change keeps the formula, so a dry run shows ``=0.5+0.5 (1.0) -> 1.0``, not a
-    change of 1.0 to 1.0.
+    change of 1.0 to 1.0. The changes are in sheet order, as a team reads its tab: row,
+    then column, each tab's together in the order its first write came (until 2026-12-07 a
+    row's cells came in the order they are computed: Score, Expected, Status, notes, which
+    a tab with Status left of Score listed ``O5, R5, P5``).
     """
     current: dict[tuple[str, int, int], CellValue] = {}
     formulas: dict[tuple[str, int, int], str] = {}  # owned cells showing a formula's value
@@ -240,7 +243,8 @@ def changed_writes(
                 score_col[layout.tab] = layout.column_of("score")
     changes: list[CellChange] = []
     changed: set[tuple[str, int, int]] = set()
-    for w in writes:
+    tabs: dict[str, int] = {}  # each tab's place: the order its first write came
+    for w in sorted(writes, key=lambda w: (tabs.setdefault(w.sheet, len(tabs)), w.row, w.col)):
         key = (w.sheet, w.row, w.col)  # once a write, not three times
         old = current.get(key)
         formula = formulas.get(key)
