@@ -59,7 +59,16 @@ def check_export_paths(out_dir: Path, fmt: str) -> None:
     """Refuse an ``--out`` whose table files the renames would replace
     (``regular_file.not_replaceable``): ``summary.csv`` a named pipe a reader waits on, a
     device, a name in ``/proc``, ``/dev`` or ``/sys``. Until 2026-12-06 each was replaced
-    with the table, exit 0."""
+    with the table, exit 0. An ``--out`` under a file (``notes.txt/x``) is refused too:
+    every team was read, then the folder could not be made (``notes.txt/x: Not a
+    directory``, exit 1, until 2026-12-07)."""
+    there = out_dir
+    while not there.exists() and there != there.parent:
+        there = there.parent
+    if there.exists() and not there.is_dir():
+        raise ConfigError(
+            f"--out {out_dir}: {there} is a file, not a folder; give --out a folder of files"
+        )
     for name in TABLES:
         path = out_dir / f"{name}.{fmt}"
         problem = not_replaceable(path)

@@ -190,3 +190,20 @@ def test_a_shard_merge_over_a_pipe_is_refused_before_it_merges(demo: Path, tmp_p
     assert (code, out) == (2, "")
     assert err.startswith("error: rollup.output company.xlsx: is a named pipe, not a file; ")
     assert _files(ws.parent) == before
+
+
+def test_an_export_folder_under_a_file_is_refused_before_any_team_is_read(
+    demo: Path, tmp_path: Path
+) -> None:
+    """``export --out notes.txt/x``: every team was read, then the folder could not be
+    made, ``error: notes.txt/x: Not a directory``, exit 1 as for a failed night (until
+    2026-12-07); now a usage error naming ``--out`` and the file in its way, nothing done."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    for out_dir in (tmp_path / "notes.txt" / "x", tmp_path / "notes.txt" / "x" / "y"):
+        code, out, err = run("export", "--config", str(ws), *AS_OF, "--out", str(out_dir))
+        assert (code, out) == (2, "")
+        assert err == (
+            f"error: --out {out_dir}: {tmp_path / 'notes.txt'} is a file, not a folder; "
+            "give --out a folder of files\n"
+        )
