@@ -60,6 +60,13 @@ def _fits_a_cell(value: str) -> str:
 Key = Annotated[str, AfterValidator(_fits_a_cell)]
 
 
+def _not_blank(name: str) -> str:
+    """``company: "  "`` loaded and ``config check`` said ``ok:    , period ...``."""
+    if name and not name.strip():
+        raise ValueError("is blank; give the name reports and the rollup show")
+    return name
+
+
 #: A date the company workbook shows: one before 1900-03-01 (a typo, 1850 for 2025) went
 #: in as a negative day number (Excel ``####``; the export showed 1850-01-01). Refused
 #: with the words a team's date cell gets.
@@ -72,7 +79,9 @@ MAX_SETTING = 1_000_000_000
 
 
 class PeriodModel(Strict):
-    name: Key
+    #: the rollup's Period, by which the next night finds a failed team's last good rows:
+    #: an empty or blank one loaded (until 2026-12-07)
+    name: Annotated[Key, AfterValidator(_not_blank)] = Field(min_length=1)
     start: Day
     end: Day
 
@@ -253,13 +262,6 @@ class HistoryModel(Strict):
                 f"({self.keep_snapshots}): the rollup could not show the nights it asks for"
             )
         return self
-
-
-def _not_blank(name: str) -> str:
-    """``company: "  "`` loaded and ``config check`` said ``ok:    , period ...``."""
-    if name and not name.strip():
-        raise ValueError("is blank; give the name reports and the rollup show")
-    return name
 
 
 class WorkspaceModel(Strict):

@@ -270,3 +270,17 @@ def test_a_long_unknown_field_or_key_is_cut() -> None:
     assert len(caught.value.problems) == 2, caught.value.problems
     assert not [p for p in caught.value.problems if name in p], caught.value.problems
     assert "unknown field 'zzzzzzzz" in caught.value.problems[1]
+
+
+@pytest.mark.parametrize("name", ["''", "'  '"])
+def test_a_blank_period_name_is_a_problem(tmp_path: Path, name: str) -> None:
+    """``period: {name: ""}`` loaded (until 2026-12-07): ``config check`` said ``ok: A,
+    period  (2026-10-01 to ...)``, and the rollup's Period column, which the next night's
+    last good rows are found by, was empty."""
+    text = _one_team_head(tmp_path).replace("{name: Q,", f"{{name: {name},")
+    said = problems(tmp_path, text)
+    assert said == [
+        "sheets-sync.yaml: period.name: is empty"
+        if name == "''"
+        else "sheets-sync.yaml: period.name: is blank; give the name reports and the rollup show"
+    ]
