@@ -44,6 +44,21 @@ def test_broken_state_file_is_one_line_exit_2(tmp_path: Path, content: str, prob
     assert state.read_text(encoding="utf-8") == content  # left as it was, for a look
 
 
+def test_a_state_file_in_no_folder_is_refused_before_it_listens(tmp_path: Path) -> None:
+    """``--state nowhere/emu.json``: it listened, every change failed to save, and the
+    one line, at its stop, named a temporary file (``error: nowhere/.emu.json.x1y2.tmp:
+    No such file or directory``; until 2026-12-07)."""
+    state = tmp_path / "nowhere" / "emu.json"
+    for command, args in ((emulator_command, []), (cli, ["emulator"])):
+        result = CliRunner().invoke(command, [*args, "--port", "0", "--state", str(state)])
+        assert result.exit_code == 2, result.output
+        assert "Sheets API emulator on" not in result.output
+        assert result.stderr == (
+            f"error: state file {state} is in no folder: {state.parent} does not exist; "
+            "make it first\n"
+        )
+
+
 def test_store_load_is_all_or_nothing(tmp_path: Path) -> None:
     good = Store()
     good.create("kept")
