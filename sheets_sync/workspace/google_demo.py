@@ -20,6 +20,7 @@ from typing import Any
 from sheets_sync.backends.gsheets.clients import use_emulator
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import DEFAULT_CONFIG, load_workspace
+from sheets_sync.domain.celltext import one_line
 from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.engine import SyncOptions, SyncResult
@@ -54,10 +55,11 @@ class GoogleDemo:
 
     def next_steps(self) -> str:
         """How to look at the saved spreadsheets again, for the person who ran the demo."""
-        state = shlex.quote(str(self.state_file))
-        config = shlex.quote(str(self.config))
+        state = shlex.quote(one_line(str(self.state_file)))  # a line break shown as \n
+        config = shlex.quote(one_line(str(self.config)))
         return (
-            f"The emulator has stopped; its spreadsheets are saved in {self.state_file}.\n"
+            f"The emulator has stopped; its spreadsheets are saved in "
+            f"{one_line(str(self.state_file))}.\n"
             "To serve them again and sync against them:\n"
             f"  sheets-sync emulator --port {SERVE_PORT} --state {state} &\n"
             f"  GOOGLE_SHEETS_EMULATOR_HOST=127.0.0.1:{SERVE_PORT} "

@@ -17,6 +17,7 @@ from pathlib import Path
 from sheets_sync.atomic import why_not_written
 from sheets_sync.backends.excel.files import NAME_ADDED
 from sheets_sync.config import DEFAULT_CONFIG
+from sheets_sync.domain.celltext import one_line
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.xlsx import build_workbook, deterministic_bytes
@@ -199,11 +200,13 @@ def init_workspace(
 
 def next_steps(config: Path) -> str:
     """What a newcomer does after ``init``: the command printed only the file it made, and
-    the way from there (fill in, validate, sync) was in the README alone."""
-    quoted = shlex.quote(str(config))
+    the way from there (fill in, validate, sync) was in the README alone. A control
+    character in a path is shown as its escape (``one_line``): a folder named with a line
+    break split a step in two (until 2026-12-07)."""
+    quoted = shlex.quote(one_line(str(config)))
     return (
         f"next:\n"
-        f"  1. each team fills in its workbook in {config.parent / 'teams'}/ "
+        f"  1. each team fills in its workbook in {one_line(str(config.parent / 'teams'))}/ "
         "(its Read me tab, docs/template.md)\n"
         f"  2. sheets-sync validate --config {quoted}   # every problem, nothing written\n"
         f"  3. sheets-sync sync --config {quoted}       # the nightly job (docs/scheduling.md)"

@@ -40,3 +40,23 @@ def test_demo_ends_with_a_command_that_pastes(tmp_path: Path) -> None:
     assert code == 0
     cfg = ws / "sheets-sync.yaml"
     assert out.endswith(f"demo workspace created: {cfg}\nnext: sheets-sync sync --config '{cfg}'\n")
+
+
+def test_a_control_character_in_the_folder_adds_no_line(tmp_path: Path) -> None:
+    """A folder named with a line break: the next steps broke in two at it, the rest of
+    a step printed as a line of its own (until 2026-12-07); shown as its escape, as every
+    line a command prints shows one (README, Bad input)."""
+    ws = tmp_path / "bad\nname"
+    code, out, err = run("init", str(ws), "--team", "Sales")
+    assert (code, err) == (0, "")
+    shown = str(tmp_path / "bad\\nname")
+    assert out.splitlines() == [
+        f"workspace created: {shown}/sheets-sync.yaml",
+        "next:",
+        f"  1. each team fills in its workbook in {shown}/teams/ (its Read me tab, "
+        "docs/template.md)",
+        f"  2. sheets-sync validate --config '{shown}/sheets-sync.yaml'   # every problem, "
+        "nothing written",
+        f"  3. sheets-sync sync --config '{shown}/sheets-sync.yaml'       # the nightly job "
+        "(docs/scheduling.md)",
+    ]
