@@ -293,7 +293,12 @@ def resolve(
             problems.append(f"{cfg.name}: google.credentials: {key_file}: {what}")
     if not rollup_output.startswith(GSHEET_PREFIX):
         out_dir = (root / rollup_output).parent
-        if not path_is(out_dir, Path.is_dir):
+        there = out_dir  # a file in the way said "folder not found" (until 2026-12-07)
+        while not path_is(there, Path.exists) and there != there.parent:
+            there = there.parent
+        if not path_is(out_dir, Path.is_dir) and path_is(there, Path.is_file):
+            problems.append(f"{cfg.name}: rollup.output: {there} is a file, not a folder")
+        elif not path_is(out_dir, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
         elif Path(rollup_output).suffix.lower() != ".xlsx":  # company.csv got an xlsx
             problems.append(

@@ -463,3 +463,15 @@ def test_a_kpi_tolerance_above_1_that_is_no_whole_percentage_gets_no_guess(
         "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
         "higher-is-better KPI reaches below 0; type a fraction from 0 to 1"
     ]
+
+
+def test_a_rollup_output_under_a_file_says_the_file_is_no_folder(tmp_path: Path) -> None:
+    """``rollup.output: notes.txt/company.xlsx`` said ``folder not found (.../notes.txt)``
+    (until 2026-12-07), for a file that is there."""
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    head = _one_team_head(tmp_path)
+    for output in ("notes.txt/company.xlsx", "notes.txt/x/company.xlsx"):
+        found = problems(tmp_path, head + f"rollup: {{output: {output}}}\n")
+        assert found == [
+            f"sheets-sync.yaml: rollup.output: {tmp_path / 'notes.txt'} is a file, not a folder"
+        ]
