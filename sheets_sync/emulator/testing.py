@@ -11,6 +11,7 @@ from sheets_sync.emulator.protected import protect
 from sheets_sync.emulator.ranges import parse_range
 from sheets_sync.emulator.state import Store
 from sheets_sync.emulator.values import render_area, write_matrix
+from sheets_sync.grid import quote_tab
 
 
 def seed_spreadsheet(
@@ -69,7 +70,8 @@ def seed_protection(
             raise KeyError(tab)
 
         def rect(text: str) -> dict[str, int]:
-            area = parse_range(book, f"'{tab}'!{text}")  # F:F stays unbounded, as at Google
+            # F:F stays unbounded, as at Google; the tab as a formula quotes it ('Bob''s')
+            area = parse_range(book, f"{quote_tab(tab)}!{text}")
             sides = {
                 "startRowIndex": area.r0,
                 "endRowIndex": area.r1,

@@ -80,3 +80,19 @@ def test_editors_and_warning_only_protections_write(
     mine = got["sheets"][0]["protectedRanges"][0]
     assert mine["requestingUserCanEdit"] is True
     assert mine["editors"] == {"users": ["owner@example.com", sa_email]}
+
+
+def test_a_tab_with_a_quote_in_its_name_can_be_protected(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """The helper quoted the tab itself (``'Bob's'!B2``, no A1 reference): a tab named
+    with ``'`` could not be protected (until 2026-12-07)."""
+    key = emulator.create_spreadsheet("t", {"Bob's": ROWS})
+    emulator.protect(key, "Bob's", "B2:B3", unprotected=())
+    emulator.protect(key, "Bob's", None, unprotected=("A2",))
+    got = gc.open_by_key(key).fetch_sheet_metadata({"fields": "sheets(protectedRanges)"})
+    ranges = [p["range"] for p in got["sheets"][0]["protectedRanges"]]
+    assert ranges[0] == {
+        "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 1, "endColumnIndex": 2
+    }  # fmt: skip
+    assert len(ranges) == 2
