@@ -99,8 +99,11 @@ def check(
     email: str,
     source: str,
 ) -> None:
-    """Refuse, naming the first owned cell a protection covers, before anything is sent."""
-    for w in writes:
+    """Refuse, naming the first owned cell a protection covers, before anything is sent:
+    first in sheet order (row, then column, each tab's together), as a dry run lists them;
+    until 2026-12-07 the first written, a row's Score before its Status left of it."""
+    tabs: dict[str, int] = {}
+    for w in sorted(writes, key=lambda w: (tabs.setdefault(w.sheet, len(tabs)), w.row, w.col)):
         for prot in found.get(w.sheet, []):
             if prot.refuses(w.row, w.col):
                 raise PermissionDeniedError(

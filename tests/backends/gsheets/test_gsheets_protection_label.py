@@ -43,3 +43,21 @@ def test_a_refused_rollup_tab_is_named_as_typed() -> None:
     assert said.startswith(
         'Rollup: rollup tab "Key results" is in the protected tab "Key results", which '
     )
+
+
+def test_the_refused_cell_named_is_the_first_in_sheet_order() -> None:
+    """A row's writes come Score, Expected, Status: with Status (J) left of Score (K),
+    both protected, the error named K2 (until 2026-12-07), not the first cell the team
+    meets reading the sheet, as a dry run lists them."""
+    import pytest
+
+    from sheets_sync.backends.gsheets.protection import check
+    from sheets_sync.errors import PermissionDeniedError
+    from sheets_sync.grid import CellWrite
+
+    found = {"OKRs": [Protection("OKRs", CellRange(1, 10, _BIG, 11), (), "")]}
+    writes = [CellWrite("OKRs", 3, 11, 0.5), CellWrite("OKRs", 2, 11, 0.5)]
+    writes += [CellWrite("OKRs", 2, 10, "On track")]
+    with pytest.raises(PermissionDeniedError) as caught:
+        check(writes, found, "bot@example.com", "Sales")
+    assert (caught.value.tab, caught.value.cell) == ("OKRs", "J2")
