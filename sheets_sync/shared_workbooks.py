@@ -79,6 +79,12 @@ def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
     listings: dict[Path, frozenset[str] | None] = {}
     marked: dict[int, str] = {}  # by id: names may repeat (a problem of their own)
     for group in by_file.values():
+        # any two teams of the group, of any names: two other names' teams that share a
+        # tab make "a tab each" no way out for this team either (until 2026-12-07 only
+        # this team and each other name were looked at)
+        clash = next(
+            (c for i, t in enumerate(group) for o in group[:i] if (c := _meeting(t, o))), None
+        )
         for t in group:
             others = [o for o in group if _two_names(t.path, o.path, listings)]
             names: dict[Path, list[str]] = {}  # each other name, and its teams
@@ -86,8 +92,8 @@ def hard_linked(teams: Sequence[TeamSpec]) -> list[TeamSpec]:
                 if o.path is not None:
                     names.setdefault(o.path, []).append(o.name)
             if names:
-                clash = next((c for o in others if (c := _meeting(t, o)) is not None), None)
-                marked[id(t)] = hard_link_message(names, clash)
+                own = len(group) - len(others)  # this team and those on its own name
+                marked[id(t)] = hard_link_message(names, clash, own)
     return [dataclasses.replace(t, linked=marked[id(t)]) if id(t) in marked else t for t in teams]
 
 
@@ -117,10 +123,15 @@ def _named(path: Path, listings: dict[Path, frozenset[str] | None]) -> bool:
     return True
 
 
-def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) -> str:
+def hard_link_message(
+    names: dict[Path, list[str]], clash: Clash | None = None, own: int = 1
+) -> str:
     """Why a team whose file is other teams' by other names fails (``hard_linked``):
     ``names``, each other name and its teams, all of them (with three names one was
-    told, until 2026-12-07); ``clash``: a tab read by two of them, if any. A plain
+    told, until 2026-12-07); ``clash``: a tab read by two teams of any of the names
+    (this one's too), if any, named in the advice (until 2026-12-07 "give the copy the
+    other team's goals", with three teams not saying which); ``own``: the teams of this
+    team's own name, itself counted ("both teams" were three, until 2026-12-07). A plain
     ``cp`` of one name to the other fails ("are the same file"): one name is deleted
     first (until 2026-12-07 the advice said "replace one name by a copy"). With three
     names or more the advice is worded for them all: every name but one is deleted, the
@@ -134,7 +145,7 @@ def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) 
             "Delete one name",
             "copy the other file to it",
             "delete one name and list the other for "
-            + ("both teams" if len(teams) == 1 else "every team"),
+            + ("both teams" if len(teams) == 1 and own == 1 else "every team"),
         )
     else:
         other, parted = ", and as ".join(told) + " (hard links)", str(len(told) + 1)
@@ -149,14 +160,15 @@ def hard_link_message(names: dict[Path, list[str]], clash: Clash | None = None) 
     )
     if clash is None:
         return f"{start} (a file each), or {list_it} (a tab each)"
+    pair = f"teams {clash.first.name!r} and {clash.team.name!r}"
     if len(told) == 1:
         return (
-            f"{start}, and give the copy the other team's {clash.what} (both teams read the "
-            f"tab {as_typed(clash.tab)})"
+            f"{start}, and keep each team's {clash.what} in its own file ({pair} both read "
+            f"the tab {as_typed(clash.tab)})"
         )
     return (
-        f"{start}, and give each copy its team's {clash.what} (teams {clash.team.name!r} "
-        f"and {clash.first.name!r} read the tab {as_typed(clash.tab)})"
+        f"{start}, and give each copy its team's {clash.what} ({pair} read the tab "
+        f"{as_typed(clash.tab)})"
     )
 
 

@@ -276,3 +276,56 @@ def test_a_listed_team_hard_linked_to_the_company_workbook_is_a_problem(
         "sheets-sync.yaml: rollup.output: is the workbook of team 'Copy' (teams/company "
         "copy.xlsx); the company rollup would replace it"
     ]
+
+
+def _linked_three(workspace: Path, names: tuple[str, str, str]) -> dict[str, str | None]:
+    """Teams Sales (standard), Ops (objective-blocks: its goals tab is Sales's) and Hr
+    (flat-tracker: a tab of its own) on ``names``, all one file by hard links; what each
+    team is told."""
+    root = workspace.parent
+    head = workspace.read_text().split("teams:")[0]
+    workspace.write_text(
+        head + "teams:\n"
+        f"  - {{name: Sales, source: teams/{names[0]}, mapping: standard}}\n"
+        f"  - {{name: Ops, source: teams/{names[1]}, mapping: objective-blocks}}\n"
+        f"  - {{name: Hr, source: teams/{names[2]}, mapping: flat-tracker}}\n",
+        encoding="utf-8",
+    )
+    for name in sorted(set(names) - {"sales.xlsx"}):
+        os.link(root / "teams" / "sales.xlsx", root / "teams" / name)
+    return {t.name: t.linked for t in load_workspace(workspace, files_must_exist=False).teams}
+
+
+def test_a_tab_each_is_not_advised_when_two_other_names_share_a_tab(workspace: Path) -> None:
+    """Clashes were looked for between a team and each other name only: Hr, reading a
+    tab of its own, was advised to list one name for every team, which the config then
+    refuses (Sales and Ops read one tab) (until 2026-12-07)."""
+    told = _linked_three(workspace, ("sales.xlsx", "ops.xlsx", "hr.xlsx"))
+    hr = told["Hr"]
+    assert hr is not None and "(a tab each)" not in hr
+    assert hr.endswith(
+        "and give each copy its team's goals (teams 'Sales' and 'Ops' read the tab OKRs)"
+    )
+
+
+def test_the_pair_advice_counts_the_teams_of_both_names(workspace: Path) -> None:
+    """Sales on one name, Ops and Hr on the other: Hr was told to list the other name
+    for "both teams" (three), a tab each, while Sales and Ops read one tab; Sales was
+    told to give "the copy the other team's goals", not saying which (until 2026-12-07)."""
+    told = _linked_three(workspace, ("sales.xlsx", "ops.xlsx", "ops.xlsx"))
+    assert all(m is not None and "(a tab each)" not in m for m in told.values())
+    assert all(
+        m is not None
+        and m.endswith(
+            "Delete one name, then copy the other file to it, and keep each team's goals in "
+            "its own file (teams 'Sales' and 'Ops' both read the tab OKRs)"
+        )
+        for m in told.values()
+    )
+
+
+def test_a_tab_each_by_three_teams_on_two_names_is_every_team() -> None:
+    """The teams on this team's own name count: one other team there and one here is
+    not "both teams" when a third shares this name."""
+    pair = hard_link_message({Path("/t/ops.xlsx"): ["Ops"]}, own=2)
+    assert pair.endswith("or delete one name and list the other for every team (a tab each)")

@@ -148,9 +148,12 @@ def test_a_link_whose_goals_tab_is_the_others_kpi_tab_says_so(
     }
 
 
-def _hard(ws_root: Path, other: str, team: str, tab: str | None = "OKRs") -> str:
+def _hard(
+    ws_root: Path, other: str, team: str, tab: str | None = "OKRs", both: str = "'Sales' and 'Ops'"
+) -> str:
     """What a team whose file is ``other``'s by another name (a hard link), the workbook
-    of team ``team``, fails with; ``tab``: the goals tab both read, None for a tab each.
+    of team ``team``, fails with; ``tab``: the goals tab both read, None for a tab each;
+    ``both``: the two teams that read it, in the config's order.
     A plain ``cp`` onto the other name fails ("are the same file"): the advice said to
     replace one name by a copy (until 2026-12-07)."""
     start = (
@@ -163,7 +166,10 @@ def _hard(ws_root: Path, other: str, team: str, tab: str | None = "OKRs") -> str
             f"{start} (a file each), or delete one name and list the other for both teams "
             "(a tab each)"
         )
-    return f"{start}, and give the copy the other team's goals (both teams read the tab {tab})"
+    return (
+        f"{start}, and keep each team's goals in its own file (teams {both} both read the "
+        f"tab {tab})"
+    )
 
 
 def test_a_hard_link_to_another_teams_workbook_fails_both_teams(workspace: Path) -> None:
@@ -192,9 +198,10 @@ def test_a_glob_match_hard_linked_to_another_fails_both(workspace: Path) -> None
     failed: a hard link has no direction (until 2026-12-07)."""
     root = _glob_workspace(workspace)
     os.link(root / "teams" / "sales.xlsx", root / "teams" / "b.xlsx")
+    glob = "'b' and 'sales'"
     assert problems(root, workspace.read_text()) == [
-        f"sheets-sync.yaml: teams_glob (teams/b.xlsx): {_hard(root, 'sales', 'sales')}",
-        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b')}",
+        "sheets-sync.yaml: teams_glob (teams/b.xlsx): " + _hard(root, "sales", "sales", both=glob),
+        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b', both=glob)}",
     ]
 
 
