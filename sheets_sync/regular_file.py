@@ -12,6 +12,7 @@ an ``OSError`` each caller turns into its own one-line message.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -122,6 +123,34 @@ def _read_up_to(fd: int, count: int) -> bytes:
         chunks.append(chunk)
         count -= len(chunk)
     return b"".join(chunks)
+
+
+def in_the_way(path: Path) -> tuple[Path, str] | None:
+    """The name that keeps a folder from being made at ``path`` and why, or None: the
+    nearest of ``path`` and the folders above it that is there (a link counts, wherever
+    it leads: ``os.path.lexists``), when it is no folder (``is a file, not a folder``, a
+    link to nothing, a link loop). ``..`` is taken as text (``x/../notes.txt/y`` is
+    ``notes.txt/y``): an ``x`` not there passed the walk, whose ``mkdir`` then failed
+    on the file. Walked with ``Path.exists`` (links followed), a link to nowhere or a
+    loop was passed by, and the folder failed to be made after the work was done (until
+    2026-12-07). Nothing there, or a name that cannot be looked at (permission), is None:
+    the write says so."""
+    there = Path(os.path.abspath(path))
+    while not os.path.lexists(there):
+        if there == there.parent:
+            return None
+        there = there.parent
+    try:
+        kind = file_kind(os.stat(there).st_mode)
+    except (OSError, ValueError) as exc:
+        if not os.path.islink(there):
+            return None
+        if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+            return there, "is a link loop"
+        return there, f"is a link to {os.readlink(there)}, which does not exist"
+    if kind == "folder":
+        return None
+    return there, "is a file, not a folder"
 
 
 def not_replaceable(path: Path) -> str | None:

@@ -25,7 +25,7 @@ from sheets_sync.atomic import atomic_write
 from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.values import CELL_CHARS, fit_cell
 from sheets_sync.errors import ConfigError
-from sheets_sync.regular_file import not_replaceable
+from sheets_sync.regular_file import in_the_way, not_replaceable
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind, runs_as_formula
 from sheets_sync.rollup.tables import Rollup
 
@@ -62,13 +62,9 @@ def check_export_paths(out_dir: Path, fmt: str) -> None:
     with the table, exit 0. An ``--out`` under a file (``notes.txt/x``) is refused too:
     every team was read, then the folder could not be made (``notes.txt/x: Not a
     directory``, exit 1, until 2026-12-07)."""
-    there = out_dir
-    while not there.exists() and there != there.parent:
-        there = there.parent
-    if there.exists() and not there.is_dir():
-        raise ConfigError(
-            f"--out {out_dir}: {there} is a file, not a folder; give --out a folder of files"
-        )
+    if (blocked := in_the_way(out_dir)) is not None:
+        there, why = blocked  # a link to nowhere, a loop: exit 1 at the end (until 2026-12-07)
+        raise ConfigError(f"--out {out_dir}: {there} {why}; give --out a folder of files")
     for name in TABLES:
         path = out_dir / f"{name}.{fmt}"
         problem = not_replaceable(path)

@@ -207,3 +207,32 @@ def test_an_export_folder_under_a_file_is_refused_before_any_team_is_read(
             f"error: --out {out_dir}: {tmp_path / 'notes.txt'} is a file, not a folder; "
             "give --out a folder of files\n"
         )
+
+
+def test_an_export_folder_through_a_broken_link_or_dotdot_is_refused_first(
+    demo: Path, tmp_path: Path
+) -> None:
+    """The walk up to the nearest name there followed links (``Path.exists``): a link to
+    nowhere or a link loop in ``--out`` was walked past, every team was read, then the
+    folder could not be made, exit 1; ``x/../notes.txt/y`` (no ``x``) passed the same way
+    (until 2026-12-07). Each is a usage error before any team is read."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    cases = {
+        tmp_path / "dangling" / "x": f"{tmp_path / 'dangling'} is a link to "
+        f"{tmp_path / 'gone'}, which does not exist",
+        tmp_path / "loop1" / "x": f"{tmp_path / 'loop1'} is a link loop",
+        tmp_path / "x" / ".." / "notes.txt" / "y": f"{tmp_path / 'notes.txt'} is a file, "
+        "not a folder",
+    }
+    for out_dir, why in cases.items():
+        code, out, err = run("export", "--config", str(ws), *AS_OF, "--out", str(out_dir))
+        assert (code, out, err) == (
+            2,
+            "",
+            f"error: --out {out_dir}: {why}; give --out a folder of files\n",
+        )
+    assert not (tmp_path / "gone").exists()
