@@ -18,6 +18,7 @@ from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError, MappingError
 from sheets_sync.mapping.spec import MappingSpec, TabNames, load_mapping, named_tabs
+from sheets_sync.regular_file import in_the_way
 from sheets_sync.shared_workbooks import (
     Clash,
     Reading,
@@ -293,11 +294,9 @@ def resolve(
             problems.append(f"{cfg.name}: google.credentials: {key_file}: {what}")
     if not rollup_output.startswith(GSHEET_PREFIX):
         out_dir = (root / rollup_output).parent
-        there = out_dir  # a file in the way said "folder not found" (until 2026-12-07)
-        while not path_is(there, Path.exists) and there != there.parent:
-            there = there.parent
-        if not path_is(out_dir, Path.is_dir) and path_is(there, Path.is_file):
-            problems.append(f"{cfg.name}: rollup.output: {there} is a file, not a folder")
+        # a file in the way said "folder not found" (until 2026-12-07), a named pipe too
+        if (blocked := in_the_way(out_dir)) is not None:
+            problems.append(f"{cfg.name}: rollup.output: {' '.join(map(str, blocked))}")
         elif not path_is(out_dir, Path.is_dir):
             problems.append(f"{cfg.name}: rollup.output: folder not found ({out_dir})")
         elif Path(rollup_output).suffix.lower() != ".xlsx":  # company.csv got an xlsx

@@ -128,13 +128,15 @@ def _read_up_to(fd: int, count: int) -> bytes:
 def in_the_way(path: Path) -> tuple[Path, str] | None:
     """The name that keeps a folder from being made at ``path`` and why, or None: the
     nearest of ``path`` and the folders above it that is there (a link counts, wherever
-    it leads: ``os.path.lexists``), when it is no folder (``is a file, not a folder``, a
-    link to nothing, a link loop). ``..`` is taken as text (``x/../notes.txt/y`` is
-    ``notes.txt/y``): an ``x`` not there passed the walk, whose ``mkdir`` then failed
-    on the file. Walked with ``Path.exists`` (links followed), a link to nowhere or a
-    loop was passed by, and the folder failed to be made after the work was done (until
-    2026-12-07). Nothing there, or a name that cannot be looked at (permission), is None:
-    the write says so."""
+    it leads: ``os.path.lexists``), when it is no folder (``is not a folder`` for a
+    file, ``is a named pipe, not a folder`` as ``file_kind`` calls it, a link to nothing,
+    a link loop): the one wording of ``export --out``, ``rollup.output``, ``--report``
+    and the emulator's ``--state`` (until 2026-12-07 four, a pipe called a file).
+    ``..`` is taken as text (``x/../notes.txt/y`` is ``notes.txt/y``): an ``x`` not
+    there passed the walk, whose ``mkdir`` then failed on the file. Walked with
+    ``Path.exists`` (links followed), a link to nowhere or a loop was passed by, and the
+    folder failed to be made after the work was done (until 2026-12-07). Nothing there,
+    or a name that cannot be looked at (permission), is None: the write says so."""
     there = Path(os.path.abspath(path))
     while not os.path.lexists(there):
         if there == there.parent:
@@ -150,7 +152,7 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
         return there, f"is a link to {os.readlink(there)}, which does not exist"
     if kind == "folder":
         return None
-    return there, "is a file, not a folder"
+    return there, "is not a folder" if kind is None else f"is a {kind}, not a folder"
 
 
 def not_replaceable(path: Path) -> str | None:

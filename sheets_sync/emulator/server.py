@@ -34,6 +34,7 @@ from sheets_sync.emulator.faults import (
 from sheets_sync.emulator.httpd import Server, drop_nulls, dump, pretty_of
 from sheets_sync.emulator.scopes import PER_FILE, check_scopes, per_file_only
 from sheets_sync.emulator.state import CALLER, StateFileError, Store
+from sheets_sync.regular_file import in_the_way
 
 _INVALID_TOKEN_CHALLENGE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 
@@ -297,8 +298,8 @@ class Emulator:
             self.state.load(state_file)
         elif state_file and not (folder := state_file.absolute().parent).is_dir():
             # it listened, each change failed to save, and its stop named a temp file
-            what = "is not a folder" if folder.exists() else "does not exist; make it first"
-            raise StateFileError(state_file, f"is in no folder: {folder} {what}")
+            there, what = in_the_way(folder) or (folder, "does not exist; make it first")
+            raise StateFileError(state_file, f"is in no folder: {there} {what}")
         self._server = Server(("127.0.0.1", port), _Handler)
         self._server.emulator = self
         self._thread: threading.Thread | None = None

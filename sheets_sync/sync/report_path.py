@@ -11,7 +11,7 @@ from pathlib import Path
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.history import HISTORY_FILE
-from sheets_sync.regular_file import not_replaceable
+from sheets_sync.regular_file import in_the_way, not_replaceable
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.linked import LINKS_FILE
 from sheets_sync.sync.lock import SHARD_LOCK_PREFIX, WORKSPACE_LOCK
@@ -36,8 +36,11 @@ def check_report_path(workspace: Workspace, path: Path) -> None:
     folder = Path(os.path.abspath(path)).parent
     made = folder.resolve() == workspace.state_dir.resolve()  # the run makes it first
     if not made and not folder.is_dir():  # the night ran whole, then ended exit 1 on it
-        what = "is not a folder" if folder.exists() else "does not exist; make it first"
-        raise ConfigError(f"--report {path}: the folder {folder} {what}")
+        blocked = in_the_way(folder)
+        what = f"the folder {folder} does not exist; make it first"
+        if blocked is not None:
+            what = f"{blocked[0]} {blocked[1]}"
+        raise ConfigError(f"--report {path}: {what}")
 
 
 #: the files and folders of ``.sheets-sync/`` that runs keep their state in

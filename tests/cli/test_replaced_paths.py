@@ -204,7 +204,7 @@ def test_an_export_folder_under_a_file_is_refused_before_any_team_is_read(
         code, out, err = run("export", "--config", str(ws), *AS_OF, "--out", str(out_dir))
         assert (code, out) == (2, "")
         assert err == (
-            f"error: --out {out_dir}: {tmp_path / 'notes.txt'} is a file, not a folder; "
+            f"error: --out {out_dir}: {tmp_path / 'notes.txt'} is not a folder; "
             "give --out a folder of files\n"
         )
 
@@ -221,12 +221,13 @@ def test_an_export_folder_through_a_broken_link_or_dotdot_is_refused_first(
     (tmp_path / "dangling").symlink_to(tmp_path / "gone")
     (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
     (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    os.mkfifo(tmp_path / "feed")  # called a file (until 2026-12-07)
     cases = {
         tmp_path / "dangling" / "x": f"{tmp_path / 'dangling'} is a link to "
         f"{tmp_path / 'gone'}, which does not exist",
         tmp_path / "loop1" / "x": f"{tmp_path / 'loop1'} is a link loop",
-        tmp_path / "x" / ".." / "notes.txt" / "y": f"{tmp_path / 'notes.txt'} is a file, "
-        "not a folder",
+        tmp_path / "x" / ".." / "notes.txt" / "y": f"{tmp_path / 'notes.txt'} is not a folder",
+        tmp_path / "feed" / "x": f"{tmp_path / 'feed'} is a named pipe, not a folder",
     }
     for out_dir, why in cases.items():
         code, out, err = run("export", "--config", str(ws), *AS_OF, "--out", str(out_dir))

@@ -273,7 +273,7 @@ def test_a_report_path_that_is_no_file_is_refused(demo: Path, tmp_path: Path, li
     assert not runs.exists() or list(runs.iterdir()) == []
 
 
-@pytest.mark.parametrize("parent", ["nope", "file"])
+@pytest.mark.parametrize("parent", ["nope", "file", "fifo"])
 def test_a_report_path_whose_folder_is_missing_is_refused_first(
     demo: Path, tmp_path: Path, parent: str
 ) -> None:
@@ -283,11 +283,17 @@ def test_a_report_path_whose_folder_is_missing_is_refused_first(
     ws = copy_ws(demo, tmp_path / "ws")
     if parent == "file":
         (tmp_path / "file").write_text("x", encoding="utf-8")
+    if parent == "fifo":  # was "is not a folder", and a pipe "a file" elsewhere
+        os.mkfifo(tmp_path / "fifo")
     given = tmp_path / parent / "r.json"
     code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(given))
     assert (code, out) == (2, "")
-    what = "is not a folder" if parent == "file" else "does not exist; make it first"
-    assert err == f"error: --report {given}: the folder {tmp_path / parent} {what}\n"
+    what = {
+        "nope": f"the folder {tmp_path / parent} does not exist; make it first",
+        "file": f"{tmp_path / parent} is not a folder",
+        "fifo": f"{tmp_path / parent} is a named pipe, not a folder",
+    }[parent]
+    assert err == f"error: --report {given}: {what}\n"
     runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
     assert not runs.exists() or list(runs.iterdir()) == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 from pathlib import Path
 
@@ -473,5 +474,16 @@ def test_a_rollup_output_under_a_file_says_the_file_is_no_folder(tmp_path: Path)
     for output in ("notes.txt/company.xlsx", "notes.txt/x/company.xlsx"):
         found = problems(tmp_path, head + f"rollup: {{output: {output}}}\n")
         assert found == [
-            f"sheets-sync.yaml: rollup.output: {tmp_path / 'notes.txt'} is a file, not a folder"
+            f"sheets-sync.yaml: rollup.output: {tmp_path / 'notes.txt'} is not a folder"
         ]
+
+
+def test_a_rollup_output_under_a_named_pipe_says_so(tmp_path: Path) -> None:
+    """A named pipe in the way said ``folder not found`` (a pipe is no file: until
+    2026-12-07 only a file was looked for), as the other "under a file" checks called a
+    pipe a file; one rule says both (``regular_file.in_the_way``)."""
+    os.mkfifo(tmp_path / "feed")
+    found = problems(tmp_path, _one_team_head(tmp_path) + "rollup: {output: feed/company.xlsx}\n")
+    assert found == [
+        f"sheets-sync.yaml: rollup.output: {tmp_path / 'feed'} is a named pipe, not a folder"
+    ]

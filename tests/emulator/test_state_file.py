@@ -59,6 +59,23 @@ def test_a_state_file_in_no_folder_is_refused_before_it_listens(tmp_path: Path) 
         )
 
 
+def test_a_state_file_under_a_file_or_a_pipe_says_which(tmp_path: Path) -> None:
+    """``--state notes.txt/emu.json`` said ``notes.txt is not a folder`` and a named pipe
+    the same; the other "under a file" checks said it their own ways (until 2026-12-07)."""
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    os.mkfifo(tmp_path / "feed")
+    for blocker, why in (
+        ("notes.txt", "is not a folder"),
+        ("feed", "is a named pipe, not a folder"),
+    ):
+        state = tmp_path / blocker / "sub" / "emu.json"
+        result = CliRunner().invoke(emulator_command, ["--port", "0", "--state", str(state)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (
+            f"error: state file {state} is in no folder: {tmp_path / blocker} {why}\n"
+        )
+
+
 def test_store_load_is_all_or_nothing(tmp_path: Path) -> None:
     good = Store()
     good.create("kept")
