@@ -5,7 +5,6 @@ codes in ``cli_support.SyncGroup``, as every command's."""
 
 from __future__ import annotations
 
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from sheets_sync.cli_support import (
     quiet_level,
     say,
 )
+from sheets_sync.domain.celltext import shell_word
 
 if TYPE_CHECKING:
     from sheets_sync.domain.rules import ScoringRules
@@ -184,4 +184,4 @@ def demo(directory: str, google: bool, as_of: str | None) -> None:
     print_findings(console, result.runs)
     print_summary(console, result, dry_run=True, quiet=quiet_level())
     say(f"demo workspace created: {cfg}")
-    say(f"next: sheets-sync sync --config {shlex.quote(str(cfg))}")
+    say(f"next: sheets-sync sync --config {shell_word(str(cfg))}")  # pastes as the path

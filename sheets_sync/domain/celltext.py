@@ -150,3 +150,37 @@ def one_line(text: str) -> str:
 
 def _escaped(match: re.Match[str]) -> str:
     return match.group() if match.group("kept") else repr(match.group())[1:-1]
+
+
+#: a word no shell quoting changes (as ``shlex.quote`` leaves one; shlex is no pure module's)
+_SHELL_PLAIN = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word a shell reads back as ``text``, in one harmless line: quoted
+    as ``shlex.quote`` does when ``one_line`` leaves it as it is, else in bash's and zsh's
+    ``$'...'`` quoting, each character ``one_line`` escapes written as an escape that
+    quoting reads back (``\\n``, ``\\x09``, ``\\u202e``; an undecodable byte of a file
+    name, kept by Python as a lone surrogate, as the byte). A path with a line break
+    printed ``'a\\nb/sheets-sync.yaml'``, which names another path (until 2026-12-07)."""
+    if _ANY_UNSAFE.search(text) is None:
+        if text and _SHELL_PLAIN.fullmatch(text):
+            return text
+        return "'" + text.replace("'", "'\"'\"'") + "'"
+    plain = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _UNSAFE.sub(_shell_escaped, plain) + "'"
+
+
+def _shell_escaped(match: re.Match[str]) -> str:
+    if match.group("kept"):
+        return match.group()
+    return "".join(map(_shell_escape, match.group()))
+
+
+def _shell_escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x80:
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

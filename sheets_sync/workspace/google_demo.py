@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from sheets_sync.backends.gsheets.clients import use_emulator
 from sheets_sync.backends.gsheets.transport import fake_service_account_info
 from sheets_sync.config import DEFAULT_CONFIG, load_workspace
-from sheets_sync.domain.celltext import one_line
+from sheets_sync.domain.celltext import one_line, shell_word
 from sheets_sync.emulator import Emulator, run_emulator
 from sheets_sync.errors import ConfigError
 from sheets_sync.sync.engine import SyncOptions, SyncResult
@@ -55,8 +54,8 @@ class GoogleDemo:
 
     def next_steps(self) -> str:
         """How to look at the saved spreadsheets again, for the person who ran the demo."""
-        state = shlex.quote(one_line(str(self.state_file)))  # a line break shown as \n
-        config = shlex.quote(one_line(str(self.config)))
+        state = shell_word(str(self.state_file))  # a line break as $'...\n...'
+        config = shell_word(str(self.config))
         return (
             f"The emulator has stopped; its spreadsheets are saved in "
             f"{one_line(str(self.state_file))}.\n"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shlex
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from sheets_sync.atomic import why_not_written
 from sheets_sync.backends.excel.files import NAME_ADDED
 from sheets_sync.config import DEFAULT_CONFIG
-from sheets_sync.domain.celltext import one_line
+from sheets_sync.domain.celltext import one_line, shell_word
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
 from sheets_sync.template.xlsx import build_workbook, deterministic_bytes
@@ -202,8 +201,10 @@ def next_steps(config: Path) -> str:
     """What a newcomer does after ``init``: the command printed only the file it made, and
     the way from there (fill in, validate, sync) was in the README alone. A control
     character in a path is shown as its escape (``one_line``): a folder named with a line
-    break split a step in two (until 2026-12-07)."""
-    quoted = shlex.quote(one_line(str(config)))
+    break split a step in two (until 2026-12-07). A command's path is one a shell reads
+    back (``shell_word``): shown as ``'a\\nb/...'`` it named another path (until
+    2026-12-07)."""
+    quoted = shell_word(str(config))
     return (
         f"next:\n"
         f"  1. each team fills in its workbook in {one_line(str(config.parent / 'teams'))}/ "

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
+from typing import Any, cast
 
+from sheets_sync.domain.celltext import one_line, shell_word
+from sheets_sync.workspace.google_demo import GoogleDemo
 from tests.cli.test_ops_cli import run
 
 
@@ -55,8 +60,54 @@ def test_a_control_character_in_the_folder_adds_no_line(tmp_path: Path) -> None:
         "next:",
         f"  1. each team fills in its workbook in {shown}/teams/ (its Read me tab, "
         "docs/template.md)",
-        f"  2. sheets-sync validate --config '{shown}/sheets-sync.yaml'   # every problem, "
+        f"  2. sheets-sync validate --config $'{shown}/sheets-sync.yaml'   # every problem, "
         "nothing written",
-        f"  3. sheets-sync sync --config '{shown}/sheets-sync.yaml'       # the nightly job "
+        f"  3. sheets-sync sync --config $'{shown}/sheets-sync.yaml'       # the nightly job "
         "(docs/scheduling.md)",
     ]
+
+
+def _pasted(word: str) -> str:
+    """What bash makes of ``word`` as a command's argument (bash: on every CI box)."""
+    done = subprocess.run(
+        ["bash", "-c", f"printf %s {word}"], capture_output=True, check=True, timeout=60
+    )
+    return os.fsdecode(done.stdout)
+
+
+def test_a_path_shown_with_escapes_is_pasted_as_the_path(tmp_path: Path) -> None:
+    """A folder named ``a<LF>b`` printed ``'a\\nb/...'``, which a shell reads as another
+    path, backslash and all (until 2026-12-07): a path ``one_line`` changes is printed in
+    bash's and zsh's ``$'...'`` quoting, which reads back as the path."""
+    ws = tmp_path / "new\nline\ttab 'quote'"
+    cfg = ws / "sheets-sync.yaml"
+    code, out, err = run("init", str(ws), "--team", "Sales")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 5, lines
+    word = lines[3].removeprefix("  2. sheets-sync validate --config ").split("   #")[0]
+    assert "\n" not in word and "\t" not in word
+    assert _pasted(word) == str(cfg)
+    demo = tmp_path / "demo\nfolder 'x'"
+    code, out, _ = run("demo", str(demo), "--as-of", "2026-11-23")
+    assert code == 0
+    word = out.splitlines()[-1].removeprefix("next: sheets-sync sync --config ")
+    assert _pasted(word) == str(demo / "sheets-sync.yaml")
+
+
+def test_the_google_demo_next_steps_paste_too(tmp_path: Path) -> None:
+    state = tmp_path / "em\nu's" / "state.json"
+    config = tmp_path / "ws\tx" / "sheets-sync.yaml"
+    told = GoogleDemo(config, state, cast(Any, None), {}, "k").next_steps()
+    serve, sync = told.splitlines()[2:4]
+    assert _pasted(serve.split("--state ")[1].removesuffix(" &")) == str(state)
+    assert _pasted(sync.split("--config ")[1]) == str(config)
+
+
+def test_a_shell_word_reads_back_as_its_text() -> None:
+    """Backslashes, quotes, an escape character and an undecodable byte of a file name
+    (kept by Python as a lone surrogate) all come back as they were."""
+    for text in ("plain", "it's", "back\\slash 'n' \n", "esc\x1b[2J", "byte\udc80x", ""):
+        word = shell_word(text)
+        assert one_line(word) == word
+        assert _pasted(word) == text
