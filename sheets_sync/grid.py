@@ -39,10 +39,14 @@ def as_typed(title: str) -> str:
     nothing doubled: until 2026-12-07 a name holding ``"`` had a formula's quoting, so
     ``Bob's "Q1"`` was ``'Bob''s "Q1"'``, a doubled quote no tab bar shows. An A1
     reference (``'Bob''s'!A1``) is ``quote_tab``'s; a location (``file!tab!cell``) holds
-    the name raw."""
+    the name raw. A name holding ``"`` that starts or ends with ``'`` is in guillemets
+    (``«'x "y"'»``): in single quotes ``''x "y"''`` read as ``x "y"`` or ``'x "y"'``
+    (until 2026-12-07)."""
     if quote_tab(title) == title:
         return title
-    return f"'{title}'" if '"' in title else f'"{title}"'
+    if '"' not in title:
+        return f'"{title}"'
+    return f"«{title}»" if title.startswith("'") or title.endswith("'") else f"'{title}'"
 
 
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")

@@ -213,4 +213,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 105: the same grid; objective blocks: a row whose Type or Aligns to says objective
     # stays one whatever formula with no value its Baseline, Goal or Actual holds
     # 106: the same grid; a tab holding " named as typed: 'Bob's "Q1"', not 'Bob''s "Q1"'
-    assert (FORMAT, fields[-1]) == (106, "shared_from")
+    # 107: the same grid; a tab holding " with ' at an end named «'x "y"'», not ''x "y"''
+    assert (FORMAT, fields[-1]) == (107, "shared_from")
