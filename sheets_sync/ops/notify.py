@@ -209,6 +209,8 @@ def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dic
         "period": report.get("period"),
         "as_of": as_of,
         "generated_at": report.get("generated_at"),
+        # the report's, every listing counted: a failed later listing of a team listed
+        # twice is in outcomes, not in failed_teams (docs/operations.md says so)
         "totals": report.get("totals", {}),
         "failed_teams": failed,
         "turned_off_track": list(turned),
