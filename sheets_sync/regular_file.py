@@ -127,32 +127,53 @@ def _read_up_to(fd: int, count: int) -> bytes:
 
 def in_the_way(path: Path) -> tuple[Path, str] | None:
     """The name that keeps a folder from being made at ``path`` and why, or None: the
-    nearest of ``path`` and the folders above it that is there (a link counts, wherever
-    it leads: ``os.path.lexists``), when it is no folder (``is not a folder`` for a
+    first name on the way that is there (a link counts, wherever it leads:
+    ``os.path.lexists``) and is no folder (``is not a folder`` for a
     file, ``is a named pipe, not a folder`` as ``file_kind`` calls it, a link to nothing,
     a link loop): the one wording of ``export --out``, ``rollup.output``, ``--report``
     and the emulator's ``--state`` (until 2026-12-07 four, a pipe called a file).
-    ``..`` is taken as text (``x/../notes.txt/y`` is ``notes.txt/y``): an ``x`` not
-    there passed the walk, whose ``mkdir`` then failed on the file. Walked with
-    ``Path.exists`` (links followed), a link to nowhere or a loop was passed by, and the
-    folder failed to be made after the work was done (until 2026-12-07). Nothing there,
-    or a name that cannot be looked at (permission), is None: the write says so."""
-    there = Path(os.path.abspath(path))
-    while not os.path.lexists(there):
-        if there == there.parent:
-            return None
-        there = there.parent
+    A ``..`` after a name not there is taken as text, as ``mkdir`` makes that name a
+    folder first (``x/../notes.txt/y`` is ``notes.txt/y``: an ``x`` not there passed the
+    walk, whose ``mkdir`` then failed on the file); after a name there, as the kernel
+    takes it (``lnk/..`` is the parent of ``lnk``'s target, not ``lnk``'s folder).
+    Walked with ``Path.exists`` (links followed), a link to nowhere or a loop was passed
+    by, and the folder failed to be made after the work was done (until 2026-12-07).
+    Nothing there, or a name that cannot be looked at (permission), is None: the write
+    says so."""
+    here = Path("/")
+    made: list[str] = []  # the names past ``here`` not there: mkdir makes them folders
+    for part in PurePosixPath(os.getcwd(), path).parts[1:]:
+        if part == "..":
+            if made:
+                made.pop()
+            elif here.is_symlink():  # the parent of its target, as the kernel goes
+                here = Path(os.path.realpath(here)).parent
+            else:
+                here = here.parent  # shown as given
+            continue
+        if made or not os.path.lexists(step := here / part):
+            made.append(part)
+            continue
+        why = _no_folder(step)
+        if why is not None:
+            return step, why
+        here = step
+    return None
+
+
+def _no_folder(there: Path) -> str | None:
+    """Why ``there``, a name that is there, is no folder (``in_the_way``), or None."""
     try:
         kind = file_kind(os.stat(there).st_mode)
     except (OSError, ValueError) as exc:
         if not os.path.islink(there):
             return None
         if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
-            return there, "is a link loop"
-        return there, f"is a link to {os.readlink(there)}, which does not exist"
+            return "is a link loop"
+        return f"is a link to {os.readlink(there)}, which does not exist"
     if kind == "folder":
         return None
-    return there, "is not a folder" if kind is None else f"is a {kind}, not a folder"
+    return "is not a folder" if kind is None else f"is a {kind}, not a folder"
 
 
 def not_replaceable(path: Path) -> str | None:

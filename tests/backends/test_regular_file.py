@@ -16,6 +16,7 @@ from sheets_sync.regular_file import (
     ChangedWhileReadError,
     FileTooLargeError,
     NotRegularFileError,
+    in_the_way,
     read_regular_file,
 )
 from tests.support.scripts import HANG
@@ -158,3 +159,27 @@ def test_a_file_it_may_not_read_is_permission_error(tmp_path: Path) -> None:
             env={**os.environ, "PYTHONPATH": str(root)},
         )
     assert child.stdout == "PermissionError 13\n", child.stderr
+
+
+def test_a_dotdot_after_a_link_is_the_links_target_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``..`` taken as text made ``lnk/../notes.txt/y`` ``notes.txt/y`` beside ``lnk``,
+    a file there, where the kernel (and ``mkdir``) goes to the parent of ``lnk``'s
+    target: a folder made fine was refused. A ``..`` after a name not there is text, as
+    ``mkdir`` makes the name a folder first."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    (tmp_path / "far" / "deep").mkdir(parents=True)
+    (tmp_path / "lnk").symlink_to(tmp_path / "far" / "deep")
+    assert in_the_way(Path("lnk/../notes.txt/y")) is None  # far/notes.txt/y: nothing there
+    (tmp_path / "far" / "notes.txt").write_text("hi", encoding="utf-8")
+    assert in_the_way(Path("lnk/../notes.txt/y")) == (
+        tmp_path / "far" / "notes.txt",
+        "is not a folder",
+    )
+    assert in_the_way(Path("x/../notes.txt/y")) == (tmp_path / "notes.txt", "is not a folder")
+    assert in_the_way(Path("x/../lnk/../../notes.txt")) == (
+        tmp_path / "notes.txt",
+        "is not a folder",
+    )
