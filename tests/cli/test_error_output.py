@@ -89,10 +89,9 @@ def test_a_configuration_error_is_one_json_record_with_its_problems(tmp_path: Pa
 
 
 def test_an_os_error_is_a_json_record_naming_the_file(tmp_path: Path) -> None:
-    """(``template`` under a file was this test's OS error until 2026-12-06: it now says
-    what happened in its own words, below.)"""
-    (tmp_path / "file").write_text("x")
-    target = tmp_path / "file" / "sub"
+    """(``template`` under a file was this test's OS error until 2026-12-06, and ``export
+    --out`` under a file until 2026-12-07: each now says what happened in its own words.)"""
+    target = tmp_path / ("x" * 300)  # longer than a file name may be
     cfg = missing_source_config(tmp_path)
     code, out, err = run(
         "--log-format", "json", "export", "--config", str(cfg), "--out", str(target)
@@ -101,7 +100,7 @@ def test_an_os_error_is_a_json_record_naming_the_file(tmp_path: Path) -> None:
     assert record(err) == {
         "level": "error",
         "logger": "sheets_sync",
-        "message": "Not a directory",
+        "message": "File name too long",
         "source": str(target),
     }
 
