@@ -40,9 +40,11 @@ def checked(
 def no_objective_rule(spec: MappingSpec, source: str) -> list[str]:
     """``objective_when_blank: []``: every row is blank in each of no fields, so every row
     was an objective row, each key result read as an objective with none (until
-    2026-12-07). Checked here, not as the schema is read, so it is said with the rest."""
+    2026-12-07). Checked here, not as the schema is read, so it is said with the rest.
+    Under the rows layout ``blocks`` is not read (``unread`` warns of it), and a mapping
+    that synced so fails nothing."""
     blocks = spec.okrs.blocks
-    if blocks is None or blocks.objective_when_blank:
+    if blocks is None or blocks.objective_when_blank or spec.okrs.layout != "objective_blocks":
         return []
     return [
         f"{source}: okrs.blocks.objective_when_blank: names no field, so every row would be "

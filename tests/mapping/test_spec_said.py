@@ -108,6 +108,15 @@ def _as_read(got: Extract) -> list[object]:
             id="blocks_rows",
         ),
         pytest.param(
+            STD + "  blocks:\n    objective_when_blank: []\n",
+            STD,
+            _standard,
+            "sales.xlsx!OKRs: mine.yaml: okrs.blocks: is read only with layout: "
+            "objective_blocks (this tab's layout is rows), so it is not read; add layout: "
+            "objective_blocks, or remove blocks",
+            id="owb_empty_rows",
+        ),
+        pytest.param(
             OB.replace(
                 "  layout: objective_blocks\n",
                 "  layout: objective_blocks\n  fill_down: [objective_id, objective]\n",
