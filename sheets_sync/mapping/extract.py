@@ -205,18 +205,22 @@ def extract_tab(
     kind: Literal["okrs", "kpis"],
 ) -> tuple[TabExtract, list[Finding]]:
     findings: list[Finding] = []
-    header_row = locate_header(grid, spec, source)
-    header = header_map(grid, header_row, spec)
-    columns = header.found
+    try:
+        header_row = locate_header(grid, spec, source)
+        header = header_map(grid, header_row, spec)
+        columns = header.found
+        missing = [c for c in spec.required_columns if c not in columns]
+        if missing:
+            raise LayoutError(
+                missing_columns(spec, missing, header, grid, header_row),
+                source=source,
+                tab=grid.name,
+            )
+    except LayoutError as failed:  # its setting's warning was lost with it (until 2026-12-07)
+        notes = "; ".join([failed.message, *(f"note: {m}" for m in spec.said)])
+        raise LayoutError(notes, source=failed.source, tab=failed.tab, cell=failed.cell) from None
     findings += [Finding(Severity.WARNING, m, source, grid.name) for m in spec.said]  # mapping's
     findings += [Finding(Severity.WARNING, m, source, grid.name, c) for c, m in header.warnings]
-    missing = [c for c in spec.required_columns if c not in columns]
-    if missing:
-        raise LayoutError(
-            missing_columns(spec, missing, header, grid, header_row),
-            source=source,
-            tab=grid.name,
-        )
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)
     merged_at = BoxIndex(grid.merged)  # not a scan per cell: rows x cells x merges

@@ -179,3 +179,50 @@ def test_a_read_cached_without_a_warning_is_not_the_read_of_a_mapping_that_says_
     assert plain.model_dump_json() == empty.model_dump_json()
     keys = {cache_key("0" * 64, TeamSpec("Sales", "s.xlsx", "mine", m), 1) for m in (plain, empty)}
     assert len(keys) == 2
+
+
+def _no_score() -> WorkbookData:
+    at = [h for _, h in OKR_FIELDS].index("Score")
+    full = _standard().sheets["OKRs"].rows
+    rows: Rows = tuple(tuple(v for i, v in enumerate(r) if i != at) for r in full)
+    return WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+
+
+def _titled() -> WorkbookData:
+    rows: Rows = (("Sales OKRs Q4",), (), *_standard().sheets["OKRs"].rows)
+    return WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+
+
+@pytest.mark.parametrize(
+    ("text", "book", "error"),
+    [
+        pytest.param(
+            STD + "  required_columns: [objective_id, kr_id, target, current, score]\n",
+            _no_score,
+            "sales.xlsx!OKRs: missing column Score (looked for 'Score') in header row 1; "
+            "note: mine.yaml: okrs.required_columns: score is written by the sync, not read, "
+            "yet a sheet without its column fails as missing it (the sync would add it); "
+            "leave it out",
+            id="req_score_missing",
+        ),
+        pytest.param(
+            STD + "  header: {row: 1, search: 10}\n",
+            _titled,
+            "sales.xlsx!OKRs: missing column Objective ID (looked for 'Objective ID'); KR ID "
+            "(looked for 'KR ID'); Target (looked for 'Target'); Current (looked for "
+            "'Current') in header row 1; note: mine.yaml: okrs.header: gives both row and "
+            "search; row 1 is used, search is not read",
+            id="row_search_low",
+        ),
+    ],
+)
+def test_a_tab_failed_by_a_setting_says_the_setting_in_its_error(
+    text: str, book: Callable[[], WorkbookData], error: str
+) -> None:
+    """The tab's warnings were said only when it was read, so they were lost exactly when
+    their setting made it fail (until 2026-12-07): the error carries them."""
+    from sheets_sync.errors import LayoutError
+
+    with pytest.raises(LayoutError) as caught:
+        _read(text, book())
+    assert str(caught.value) == error
