@@ -235,6 +235,7 @@ def extract_tab(
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
     input_items, merges = tuple(input_cols.items()), bool(grid.merged)
+    head = grid.rows[header_row - 1]
     for row in range(header_row + 1, grid.max_row + 1):
         line = grid.rows[row - 1]  # row >= 1: below the header
         width = len(line)
@@ -253,10 +254,10 @@ def extract_tab(
         if row in grid.hidden_rows or row in grid.total_rows:
             continue
         if is_example(values, spec.example_prefix):
-            where, head = (source, grid.name), grid.rows[header_row - 1]
+            where = (source, grid.name)
             findings += skipped_example(values, input_cols, row, spec.example_prefix, where, head)
             continue
-        if repeats_header(values, spec):
+        if repeats_header(values, spec, line, head):
             continue
         findings += example_left(values, input_cols, row, spec.example_prefix, (source, grid.name))
         under_merge: dict[str, CellRange] = {}  # cells a merge from a row above covers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sheets_sync.errors import LayoutError
@@ -262,14 +262,24 @@ def looked_for(spec: TabSpec, missing: list[str], header: HeaderMap) -> str:
     )
 
 
-def repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
+def repeats_header(
+    values: Mapping[str, CellValue],
+    spec: TabSpec,
+    line: Sequence[CellValue] = (),
+    head: Sequence[CellValue] = (),
+) -> bool:
     """A row whose required columns hold their own headers: a section pasted with its
     header row, or one kept to print. Read as a key result it was an error in every
-    column, and its owned headers ("Status") were overwritten with "Not scored"."""
+    column, and its owned headers ("Status") were overwritten with "Not scored". A row
+    whose matched cells hold numbers (2025, 2026 under columns so headed) is a header
+    only if it repeats the header row ``head``: a KPI's numbers were skipped as one
+    (until 2026-12-07)."""
+    numbers = False
     for name in spec.required_columns:
         cell = values.get(name)
         if cell is None:
             return False
+        numbers = numbers or not isinstance(cell, str)
         value = header_text(cell)  # a 2026 typed as a number too (until 2026-12-07: text only)
         aliases = _field_aliases(spec.columns[name])
         if normalise_header(value) in aliases:
@@ -278,7 +288,20 @@ def repeats_header(values: Mapping[str, CellValue], spec: TabSpec) -> bool:
         keys = _text_loose_keys(value) if short else _loose_keys(value)
         if not any(k in aliases for k in keys):
             return False
-    return True
+    return not numbers or _repeats(line, head)
+
+
+def _repeats(line: Sequence[CellValue], head: Sequence[CellValue]) -> bool:
+    """Whether ``line`` holds each non-blank cell of the header row ``head``."""
+    return all(
+        i < len(line) and line[i] is not None and _same(line[i], h)
+        for i, h in enumerate(head)
+        if h is not None and str(h).strip()
+    )
+
+
+def _same(cell: CellValue, header: CellValue) -> bool:
+    return normalise_header(header_text(cell)) == normalise_header(header_text(header))
 
 
 @functools.lru_cache(maxsize=256)

@@ -45,3 +45,29 @@ def test_a_repeated_header_row_of_number_headers_is_skipped() -> None:
     )
     tab, _ = extract_tab(grid, spec.kpis, source="y.xlsx", owned=KPI_OWNED, kind="kpis")
     assert [r.row for r in tab.records] == [2, 4]
+
+
+def test_a_data_row_whose_numbers_equal_number_headers_is_read() -> None:
+    """Required cells holding 2025 and 2026 under columns headed 2025 and 2026 read as
+    their headers, and the KPI was skipped without a word (until 2026-12-07): a row of
+    numbers is a header only if it repeats the header row."""
+    spec = parse_mapping(
+        "name: years\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n"
+        "  required_columns: [previous, actual]\n  columns:\n"
+        '    previous: ["2025"]\n    actual: ["2026"]\n',
+        source="years.yaml",
+    )
+    assert spec.kpis is not None
+    head = ("KPI ID", "KPI", "Target", 2025.0, 2026.0, "Status", "Sync notes")
+    grid = SheetGrid(
+        "KPIs",
+        (
+            head,
+            ("K1", "Revenue", 100, 80, 90),
+            ("K2", "Year", 2026, 2025, 2026),
+            head,
+            ("K3", "Churn", 5, 6, 7),
+        ),
+    )
+    tab, _ = extract_tab(grid, spec.kpis, source="y.xlsx", owned=KPI_OWNED, kind="kpis")
+    assert [r.row for r in tab.records] == [2, 3, 5]
