@@ -5,6 +5,7 @@ errors become messages and exit codes in ``cli_support.SyncGroup``, as every com
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -51,6 +52,10 @@ def config_check(config_path: str | None) -> None:
     )
     for team in ws.teams if not quiet_level() else ():
         say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
+        tabs = (team.mapping.okrs, team.mapping.kpis)
+        said = [f"    warning: {m}" for tab in tabs if tab is not None for m in tab.said]
+        if said:  # read another way than written: each night warned at the tab, too
+            say(*said, level=logging.WARNING)
 
 
 @click.command(cls=DocumentCommand, document={"teams": [], "ok": False})
