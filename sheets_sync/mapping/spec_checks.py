@@ -100,7 +100,8 @@ def passed_over(spec: MappingSpec, source: str) -> Said:
                     "would add it); leave it out",
                 )
             )
-        for name in dict.fromkeys(n for n in tab.fill_down if n in owned):
+        unread_fill = kind == "okrs" and tab.layout == "objective_blocks"  # said whole
+        for name in dict.fromkeys(n for n in tab.fill_down if n in owned and not unread_fill):
             said.append(
                 (
                     kind,
