@@ -290,7 +290,12 @@ def _named_objective(
     """The row says objective whatever formulas with no value its ``objective_when_blank``
     cells hold: its Type or Aligns to (``_says_objective``), or, with no KR type named,
     its ID, as read for an unticked box (``O2`` under ``O1.1``, ``O1`` on the first row;
-    not ``O1.1`` under ``O1``: ``_id_reading``)."""
+    not ``O1.1`` under ``O1``: ``_id_reading``). Not a row whose KR ID or key result is
+    filled in a column of its own, as ``_unticked_kr`` reads one first (an Objective ID
+    repeated on each key result's row made it a header until 2026-12-07, its key result
+    dropped)."""
+    if not _kr_cells_blank(values, blocks):
+        return False
     if _says_objective(values, blocks):
         return True
     if _names_kr_type(values.get("kr_type")):

@@ -317,3 +317,34 @@ def test_an_objective_header_named_so_whose_actual_has_no_value_stays_an_objecti
     assert [o.id for o in team.objectives] == ["O1", "O2"]
     krs = [(k.objective_id, k.id) for k in team.key_results]
     assert krs == [("O1", "O1.1"), ("O2", "O2.1"), ("O2", "O3")]
+
+
+def test_a_key_result_with_its_own_id_filled_stays_one_whatever_its_objective_id_says() -> None:
+    """With the Objective ID in a column of its own, repeated on every key result's row,
+    and the KR ID in one of its own: a key result whose Baseline, Goal and Actual are
+    formulas with no value is a key result, its KR ID filled, whatever its Objective ID
+    says (until 2026-12-07 each such row read as an objective header, its key result
+    dropped, said only as ``objective O1 already has title``)."""
+    spec = load_mapping("objective-blocks")
+    assert spec.okrs.blocks is not None
+    columns = dict(spec.okrs.columns, objective_id=("Objective ID",), kr_id=("KR ID",))
+    renamed = {"key_result": "objective", "kr_type": "objective_type"}
+    blocks = spec.okrs.blocks.model_copy(update={"objective_fields": renamed})
+    okrs = spec.okrs.model_copy(update={"columns": columns, "blocks": blocks})
+    mapping = spec.model_copy(update={"okrs": okrs})
+    head = ("Objective ID", "KR ID", *BLOCKS_HEAD[1:])
+    rows = (
+        ("O1", None, "Brand", None, None, None, None),
+        ("O1", "KR1", "Mentions", None, None, None, None),
+        ("O1", "KR2", "Reach", None, None, None, None),
+        ("O2", None, "Ship", None, None, None, None),
+        ("O2", "KR3", "Launch", None, None, None, None),
+    )
+    cells = {(r, c): "=Plan!A1" for r in range(2, 7) for c in (5, 6, 7)}
+    grid = SheetGrid("Goals", (head, *rows), formula_cells=cells, uncalculated=frozenset(cells))
+    team = build_team_input(
+        "Sales", extract(WorkbookData("m.xlsx", ("Goals",), {"Goals": grid}), mapping)
+    )
+    krs = [(k.objective_id, k.id) for k in team.key_results]
+    assert krs == [("O1", "KR1"), ("O1", "KR2"), ("O2", "KR3")]
+    assert not [f for f in team.findings if "already has title" in f.message]

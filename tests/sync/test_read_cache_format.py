@@ -216,4 +216,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 107: the same grid; a tab holding " with ' at an end named «'x "y"'», not ''x "y"''
     # 108: the same grid; a data row of numbers equal to number headers (K2 | 2025 | 2026)
     # is read unless it repeats the header row (it was skipped as one)
-    assert (FORMAT, fields[-1]) == (108, "shared_from")
+    # 109: the same grid; objective blocks: a row whose KR ID is filled in a column of its
+    # own stays a key result whatever formula with no value its Baseline, Goal or Actual
+    # holds
+    assert (FORMAT, fields[-1]) == (109, "shared_from")
