@@ -293,12 +293,14 @@ def _named_objective(
     not ``O1.1`` under ``O1``: ``_id_reading``). Not a row whose KR ID or key result is
     filled in a column of its own, as ``_unticked_kr`` reads one first (an Objective ID
     repeated on each key result's row made it a header until 2026-12-07, its key result
-    dropped)."""
+    dropped). Nor, under a header of formulas with no value (``unknown_header``), its ID
+    alone: that objective's ID is unknown, so nothing says ``O2.1`` is not under it (until
+    2026-12-07 it became objective ``O2.1``, the key results below scored under it)."""
     if not _kr_cells_blank(values, blocks):
         return False
     if _says_objective(values, blocks):
         return True
-    if _names_kr_type(values.get("kr_type")):
+    if _names_kr_type(values.get("kr_type")) or unknown_objective_row(carry):
         return False
     return _id_reading(values, blocks, carry) == "objective"
 

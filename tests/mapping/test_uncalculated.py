@@ -348,3 +348,30 @@ def test_a_key_result_with_its_own_id_filled_stays_one_whatever_its_objective_id
     krs = [(k.objective_id, k.id) for k in team.key_results]
     assert krs == [("O1", "KR1"), ("O1", "KR2"), ("O2", "KR3")]
     assert not [f for f in team.findings if "already has title" in f.message]
+
+
+def test_under_a_header_with_no_value_an_id_alone_says_no_objective() -> None:
+    """Under a header row of formulas with no value (its ID unknown), a key result whose
+    Baseline, Goal and Actual are formulas with no value too, with no Type: its ID alone
+    says no objective (nothing to compare it with), only a Type or an Aligns to does.
+    Until 2026-12-07 ``O2.1`` became objective ``O2.1``, ``O2.2`` scored under it, and
+    neither said its objective ID was missing."""
+    cells = {(4, 1): '="O"&"2"', (4, 2): '="Reach"', (5, 4): "=P!A1", (5, 5): "=P!A2"}
+    cells |= {(5, 6): "=P!A3", (7, 6): "=P!A4"}
+    team = _blocks(
+        (
+            ("O1", "Brand", "committed", None, None, None),
+            ("O1.1", "Mentions", "number", 10, 30, 22),
+            (None, None, None, None, None, None),
+            ("O2.1", "Reach", None, None, None, None),
+            ("O2.2", "Reach more", None, 10, 30, 22),
+            ("O3", "Ship", "committed", None, None, None),
+            ("O3.1", "Launch", None, 0, 1, 0),
+        ),
+        {"formula_cells": cells, "uncalculated": frozenset(cells)},
+    )
+    assert [o.id for o in team.objectives] == ["O1", "O3"]
+    assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "O1.1"), ("O3", "O3.1")]
+    why = "objective ID is missing: its objective's row 4 holds formulas with no value"
+    errors = [(f.cell, f.message) for f in team.findings if f.severity is Severity.ERROR]
+    assert errors == [("5:5", why), ("6:6", why)]
