@@ -78,7 +78,7 @@ def _visible_place(grid: SheetGrid, start: int, count: int, merges: Sequence[Cel
     """``start``, or right of the columns hidden by hand it would put added columns in
     (``<col hidden="1">``, a width of 0): there no one saw Score, Expected and Status, and
     no warning said so (before 2026-12-06). Where hidden columns reach the last column
-    there is no room right of them: ``start`` it stays (``_hidden_warning`` says so)."""
+    there is no room right of them: ``start`` it stays (``hidden_warning`` says so)."""
     if not grid.hidden_cols or not count:
         return start
     hidden = [CellRange(1, a, 1, b) for a, b in grid.hidden_cols]
