@@ -73,7 +73,9 @@ class RowRecord:
     #: a key result that reads as an objective header too (``blocks.objective_too``)
     objective_too: bool = False
     #: a key result under an objective header row of formulas with no value (objective
-    #: blocks): that row, which its "objective ID is missing" names; 0 for none
+    #: blocks), or whose objective ID a formula with no value above left unknown (rows: a
+    #: hidden merge's top-left cell, or a shown cell above its blank): that row, which its
+    #: "objective ID is missing" names; 0 for none
     unknown_objective: int = 0
 
 
@@ -288,6 +290,8 @@ def extract_tab(
             unknown_above = unknown_objective_row(carry) if row_kind == "kr" else 0
         else:
             filled.fill(values, row, under_merge, unknown)
+            if blank(values.get("objective_id")):
+                unknown_above = filled.unknown_row("objective_id", row)
         percent: frozenset[str] = frozenset()
         if row_kind != "objective":
             at = cells.columns

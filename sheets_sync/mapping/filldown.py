@@ -33,6 +33,9 @@ class FillDown:
         #: ``objective_id`` fills down (until 2026-12-07 known only when it did, so a
         #: ``fill_down: [objective, ...]`` passed O1's title on to a blank O2)
         self.objective: str | None = None
+        #: the row of the formula with no value each field's blank below it is unknown by
+        #: (its own row's, or a hidden merge's top-left cell's): ``unknown_row``
+        self.unknown_at: dict[str, int] = {}
 
     def fill(
         self,
@@ -54,12 +57,14 @@ class FillDown:
         objective's, for its cells; so is one a merge from a hidden row shows whose
         top-left cell is a formula with no value (until 2026-12-07 the objective above's
         filled it: KR3 and KR4 scored under O1)."""
+        at: dict[str, int] = {}  # the unknown fields a hidden merge's top-left cell left so
         for name in merged if self.grid is not None and self.grid.hidden_rows else ():
             if name in self.fields and values.get(name) is None and name not in unknown:
                 if not self._top_left(name, merged[name]):
                     continue  # blank, as the merge's other cells read with its row shown
                 if self._merge_unknown(merged[name]):
                     unknown = {*unknown, name}
+                    at[name] = merged[name].min_row
                 else:
                     values[name] = self._merge_value(merged[name])
         self._new_objective(values, merged, "objective_id" in unknown)
@@ -69,10 +74,20 @@ class FillDown:
             if name in unknown:
                 self.carry.pop(name, None)
                 self.rows.pop(name, None)
+                self.unknown_at[name] = at.get(name, row)
             elif values[name] is not None:  # typed on this row
                 self.carry[name], self.rows[name] = values[name], row
+                self.unknown_at.pop(name, None)
             elif name in self.carry:
                 values[name] = self.carry[name]
+
+    def unknown_row(self, name: str, row: int) -> int:
+        """The row of the formula with no value that left field ``name`` of row ``row``
+        (just filled) unknown, above it (a hidden merge's top-left cell, or a shown cell
+        whose blanks below stay unknown), or 0: its "objective ID is missing" names it
+        (until 2026-12-07 it said nothing of why). Its own row's warning is beside it."""
+        at = self.unknown_at.get(name, 0)
+        return at if at != row else 0
 
     def _merge_value(self, box: CellRange) -> CellValue:
         """The value of merge ``box`` when its first row is hidden (skipped, so its value

@@ -151,7 +151,7 @@ def test_an_objective_id_formula_with_no_value_is_not_filled_from_above() -> Non
     """A3 ``="O"&"2"`` saved by a script (no value) read as O1 from the row above: KR2
     joined O1, "objective O1 already has title 'Grow'", and the warning said A3 read as
     empty (until 2026-12-07). Empty for the reading, not left blank to mean "as above":
-    not filled, and neither is row 4's blank ID below it."""
+    not filled, and neither is row 4's blank ID below it, which names row 3 as why."""
     rows = (
         ("O1", "Grow", "committed", None, "KR1", 0, 10, 5),
         (None, "Expand", "aspirational", None, "KR2", 0, 10, 5),
@@ -169,7 +169,7 @@ def test_an_objective_id_formula_with_no_value_is_not_filled_from_above() -> Non
         "does not calculate formulas (a script), so it reads as empty; open the file in "
         "Excel or LibreOffice and save it",
         "A3: objective ID is missing",
-        "A4: objective ID is missing",
+        "A4: objective ID is missing: its objective's row 3 holds formulas with no value",
     ]
     assert [(o.id, o.title, o.type) for o in team.objectives] == [
         ("O1", "Grow", ObjectiveType.COMMITTED),
@@ -243,7 +243,9 @@ def test_a_hidden_merge_top_left_formula_with_no_value_fills_nothing() -> None:
         assert [(k.objective_id, k.id) for k in team.key_results] == [("O1", "KR1")], hidden
         said = [(f.cell, f.message[:31]) for f in team.findings if "KPIs" not in f.message]
         assert ("A3", 'the formula ="O"&2 holds no val') in said, hidden
-        assert said[-2:] == [("A4", "objective ID is missing"), ("A5", "objective ID is missing")]
+        missing = [(f.cell, f.message) for f in team.findings if f.is_error][-2:]
+        why = "objective ID is missing: its objective's row 3 holds formulas with no value"
+        assert missing == [("A4", why), ("A5", why)], hidden
         assert not [f for f in team.findings if "already has" in f.message], hidden
 
 
@@ -261,3 +263,35 @@ def test_a_merge_over_two_columns_from_a_hidden_row_gives_its_value_to_its_first
     assert _team(rows, merged=merged) == [("O1", "Grow"), *[("O2", "")] * 3]
     got = _team(rows, merged=merged, hidden_rows=frozenset({3}))
     assert got == [("O1", "Grow"), ("O2", ""), ("O2", "")]
+
+
+def test_an_objective_id_missing_under_a_formula_with_no_value_says_why() -> None:
+    """The rows whose objective ID a formula with no value leaves unknown (a merge from a
+    hidden row whose top-left cell is one, or the blanks below a shown one) say why, as
+    objective blocks do, naming its row: until 2026-12-07 ``objective ID is missing``
+    alone, the formula's warning on a row hidden or far above. Its own row's warning is
+    beside it, and says it."""
+    rows = (
+        ("O1", "Grow", None, None, "KR1", 0, 10, 5),
+        (None, "Ship", None, None, "KR2", 0, 10, 5),  # A3 ="O"&2, no value
+        (None, None, None, None, "KR3", 0, 10, 5),
+        (None, None, None, None, "KR4", 0, 10, 5),
+        (None, None, None, None, "KR5", 0, 10, 5),
+        ("O3", "Grow more", None, None, "KR6", 0, 10, 5),  # known again: nothing to say
+        (None, None, None, None, "KR7", 0, 10, 5),
+    )
+    no_value = {"formula_cells": {(3, 1): '="O"&2'}, "uncalculated": frozenset({(3, 1)})}
+    why = "objective ID is missing: its objective's row 3 holds formulas with no value"
+    for hidden in (frozenset({3}), frozenset()):
+        sheet = SheetGrid(
+            "OKRs",
+            (HEAD, *rows),
+            merged=(CellRange(3, 1, 5, 1),),
+            hidden_rows=hidden,
+            **no_value,  # type: ignore[arg-type]
+        )
+        data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": sheet})
+        team = build_team_input("Sales", extract(data, load_mapping("standard")))
+        errors = [(f.cell, f.message) for f in team.findings if f.is_error]
+        below = [("A4", why), ("A5", why), ("A6", why)]
+        assert errors == ([] if hidden else [("A3", "objective ID is missing")]) + below
