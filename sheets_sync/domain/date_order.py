@@ -127,16 +127,19 @@ def swapped_dates(
     text is day first (``15/02/2026``, which a month-first spreadsheet leaves as text)
     was typed day first: its date cells with a day up to 12 (not its month) may be such a
     spreadsheet's reading of a typed ``04/03/2026``, 3 April for 4 March. Likewise month
-    first in a day-first spreadsheet. Said once for the column."""
+    first in a day-first spreadsheet. Said once for the column, and only when none of its
+    date cells has a day past 12: such a spreadsheet leaves a typed 20/03/2026 as text, so
+    a date cell 2026-03-20 shows the column was typed in the spreadsheet's own order (its
+    text dates are cells formatted as text). A date cell with a time of day (a formula's,
+    a date picker's) was not typed so, and counts for neither."""
     order = evidence.order
     told = evidence.day if order is True else evidence.month if order is False else None
     if told is None:
         return None
-    doubtful = [
-        i
-        for i, (_, value) in enumerate(cells)
-        if isinstance(value, dt.date) and value.day <= 12 and value.day != value.month
-    ]
+    typed = [(i, v) for i, (_, v) in enumerate(cells) if isinstance(v, dt.date) and _no_time(v)]
+    if any(value.day > 12 for _, value in typed):
+        return None
+    doubtful = [i for i, value in typed if value.day != value.month]
     if not doubtful:
         return None
     value = cells[doubtful[0]][1]
@@ -144,11 +147,11 @@ def swapped_dates(
     day = dt.date(value.year, value.month, value.day)  # a datetime's date
     meant = dt.date(day.year, day.day, day.month)
     first, second = (day.month, day.day) if order else (day.day, day.month)
-    typed = f"{first:02d}/{second:02d}/{day.year}"
+    shown = f"{first:02d}/{second:02d}/{day.year}"
     habit, other = ("day", "a month-first") if order else ("month", "a day-first")
     message = (
         f"this date cell is {day}, but this column's dates typed as text are {habit} first"
-        f" ({told[0]}: {told[1]}): if {typed} was typed here, {other} spreadsheet made it"
+        f" ({told[0]}: {told[1]}): if {shown} was typed here, {other} spreadsheet made it"
         f" {day}, not {meant}; check it and type the date meant as {meant} or {day}"
     )
     if more := [cells[i][0] or "?" for i in doubtful[1:]]:
@@ -156,3 +159,8 @@ def swapped_dates(
         cell_s = "cell" if len(more) == 1 else "cells"
         message += f" ({len(more)} more date {cell_s} of this column could be so: {names})"
     return doubtful[0], message
+
+
+def _no_time(value: dt.date) -> bool:
+    """A date, or a datetime at midnight (a date cell as openpyxl reads it)."""
+    return not isinstance(value, dt.datetime) or value.time() == dt.time()

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 109  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 110  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -180,7 +180,8 @@ FORMAT = 109  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # to number headers (K2 | 2025 | 2026) is read unless it repeats the header row (it was
 # skipped as one); 109: the same grid; objective blocks: a row whose KR ID is filled in
 # a column of its own stays a key result whatever formula with no value its Baseline,
-# Goal or Actual holds),
+# Goal or Actual holds; 110: the same grid; frequencies, Done ✅, n/a\u200b, digit dates,
+# swaps; 87 their fixes),
 # or the slot format
 
 

@@ -141,18 +141,43 @@ def test_date_cells_beside_day_first_text_are_warned_of() -> None:
     15/02/2026 as text: the text shows the team types day first, so the date cell may be
     the wrong way round. Read as it is, and warned of once for the column, naming the
     cell that set the order (it was read with no word, 2026-12-07)."""
-    assert _warnings([dt.datetime(2026, 4, 3), "15/02/2026", D(2026, 6, 7), D(2026, 5, 13)]) == [
+    assert _warnings([dt.datetime(2026, 4, 3), "15/02/2026", D(2026, 6, 7), D(2026, 5, 1)]) == [
         "sales.xlsx!OKRs!G2: this date cell is 2026-04-03, but this column's dates typed as "
         "text are day first (G3: 15/02/2026): if 04/03/2026 was typed here, a month-first "
         "spreadsheet made it 2026-04-03, not 2026-03-04; check it and type the date meant "
-        "as 2026-03-04 or 2026-04-03 (1 more date cell of this column could be so: G4)"
+        "as 2026-03-04 or 2026-04-03 (2 more date cells of this column could be so: G4, G5)"
     ]
+
+
+def test_a_date_cell_with_a_day_past_12_disproves_the_swap() -> None:
+    """A month-first spreadsheet leaves a typed 20/03/2026 as text: a date cell 2026-03-20
+    shows the column's date cells were typed in the spreadsheet's own order, so its one
+    text date (formatted as text) says nothing of them. It warned every night on such
+    correct data (until 2026-12-07); 13 May in the column was taken as no counter-proof."""
+    day_first: list[CellValue] = [
+        D(2026, 3, 4),
+        D(2026, 3, 20),
+        D(2026, 4, 15),
+        D(2026, 5, 7),
+        "15/02/2026",
+    ]
+    assert _warnings(day_first) == []
+    assert _warnings([D(2026, 3, 4), D(2026, 7, 20), D(2026, 4, 5), "3/31/2026"]) == []
+    assert _warnings([dt.datetime(2026, 4, 3), "15/02/2026", D(2026, 6, 7), D(2026, 5, 13)]) == []
+    assert _warnings([], ("3/31/2026", D(2026, 3, 4), D(2026, 5, 13), D(2026, 5, 5))) == []
+
+
+def test_a_date_cell_with_a_time_of_day_is_no_typed_date() -> None:
+    """A formula or a date picker gives 2026-03-04 09:30: nobody typed it, so it may not
+    be a swapped one, nor disprove one (a time past 12 days into the month tells nothing)."""
+    assert _warnings([dt.datetime(2026, 3, 4, 9, 30), "15/02/2026"]) == []
+    assert _warnings([dt.datetime(2026, 3, 20, 9, 30), "15/02/2026", D(2026, 3, 4)]) != []
 
 
 def test_date_cells_beside_month_first_text_likewise() -> None:
     """A day-first spreadsheet (UK) left 3/31/2026 as text and turned 04/03/2026 into
-    4 March; a day past 12 (13 May) or the same both ways (5 May) could not be swapped."""
-    assert _warnings([], ("3/31/2026", D(2026, 3, 4), D(2026, 5, 13), D(2026, 5, 5))) == [
+    4 March; the same day both ways (5 May) could not be swapped."""
+    assert _warnings([], ("3/31/2026", D(2026, 3, 4), D(2026, 5, 5))) == [
         "sales.xlsx!KPIs!E3: this date cell is 2026-03-04, but this column's dates typed as "
         "text are month first (E2: 3/31/2026): if 04/03/2026 was typed here, a day-first "
         "spreadsheet made it 2026-03-04, not 2026-04-03; check it and type the date meant "
