@@ -152,13 +152,53 @@ def swapped_dates(
     message = (
         f"this date cell is {day}, but this column's dates typed as text are {habit} first"
         f" ({told[0]}: {told[1]}): if {shown} was typed here, {other} spreadsheet made it"
-        f" {day}, not {meant}; check it and type the date meant as {meant} or {day}"
+        f" {day}, not {meant}"
     )
     if more := [cells[i][0] or "?" for i in doubtful[1:]]:
-        names = ", ".join(more[:5]) + (", ..." if len(more) > 5 else "")
         cell_s = "cell" if len(more) == 1 else "cells"
-        message += f" ({len(more)} more date {cell_s} of this column could be so: {names})"
-    return doubtful[0], message
+        message += f" ({len(more)} more date {cell_s} of this column could be so: {_names(more)})"
+    message += (
+        f"; if {meant.day} {MONTHS[meant.month - 1]} was meant, type {meant}; if it is right,"
+        f" retype {told[0]} ({told[1]}) as {_read(told[1])}"
+    )
+    if texts := [name or "?" for name, text in _digit_texts(cells) if name != told[0]]:
+        message += f", and this column's other text dates likewise ({_names(texts)}),"
+    return doubtful[0], message + " and this warning goes"
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _names(cells: list[str]) -> str:
+    return ", ".join(cells[:5]) + (", ..." if len(cells) > 5 else "")
+
+
+def _read(text: str) -> dt.date | None:
+    """One-way ``text`` (the evidence) as its one date."""
+    read = readings(text)
+    return read and (read[0] or read[1])
+
+
+def _digit_texts(cells: Sequence[tuple[str | None, CellValue]]) -> list[tuple[str | None, str]]:
+    """The cells of ``cells`` holding a digit date as text, with it."""
+    found = []
+    for name, value in cells:
+        if isinstance(value, str) and readings(text := value.translate(INVISIBLE).strip()):
+            found.append((name, text))
+    return found
 
 
 def _no_time(value: dt.date) -> bool:

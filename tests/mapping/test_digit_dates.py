@@ -144,8 +144,9 @@ def test_date_cells_beside_day_first_text_are_warned_of() -> None:
     assert _warnings([dt.datetime(2026, 4, 3), "15/02/2026", D(2026, 6, 7), D(2026, 5, 1)]) == [
         "sales.xlsx!OKRs!G2: this date cell is 2026-04-03, but this column's dates typed as "
         "text are day first (G3: 15/02/2026): if 04/03/2026 was typed here, a month-first "
-        "spreadsheet made it 2026-04-03, not 2026-03-04; check it and type the date meant "
-        "as 2026-03-04 or 2026-04-03 (2 more date cells of this column could be so: G4, G5)"
+        "spreadsheet made it 2026-04-03, not 2026-03-04 (2 more date cells of this column "
+        "could be so: G4, G5); if 4 March was meant, type 2026-03-04; if it is right, retype "
+        "G3 (15/02/2026) as 2026-02-15 and this warning goes"
     ]
 
 
@@ -180,8 +181,21 @@ def test_date_cells_beside_month_first_text_likewise() -> None:
     assert _warnings([], ("3/31/2026", D(2026, 3, 4), D(2026, 5, 5))) == [
         "sales.xlsx!KPIs!E3: this date cell is 2026-03-04, but this column's dates typed as "
         "text are month first (E2: 3/31/2026): if 04/03/2026 was typed here, a day-first "
-        "spreadsheet made it 2026-03-04, not 2026-04-03; check it and type the date meant "
-        "as 2026-04-03 or 2026-03-04"
+        "spreadsheet made it 2026-03-04, not 2026-04-03; if 3 April was meant, type "
+        "2026-04-03; if it is right, retype E2 (3/31/2026) as 2026-03-31 and this warning goes"
+    ]
+
+
+def test_the_advice_names_every_text_date_to_retype() -> None:
+    """Retyping the date cell as 2026-03-04 gives the same date cell: what clears the
+    warning is retyping the text that set the order (the advice said to type the date
+    cell again until 2026-12-07), and the column's other text dates with it."""
+    assert _warnings(["15/02/2026", D(2026, 3, 4), "16/02/2026"]) == [
+        "sales.xlsx!OKRs!G3: this date cell is 2026-03-04, but this column's dates typed as "
+        "text are day first (G2: 15/02/2026): if 03/04/2026 was typed here, a month-first "
+        "spreadsheet made it 2026-03-04, not 2026-04-03; if 3 April was meant, type "
+        "2026-04-03; if it is right, retype G2 (15/02/2026) as 2026-02-15, and this column's "
+        "other text dates likewise (G4), and this warning goes"
     ]
 
 
