@@ -147,7 +147,8 @@ def swapped_dates(
     day = dt.date(value.year, value.month, value.day)  # a datetime's date
     meant = dt.date(day.year, day.day, day.month)
     first, second = (day.month, day.day) if order else (day.day, day.month)
-    shown = f"{first:02d}/{second:02d}/{day.year}"
+    sep = match[2] if (match := DAY_MONTH.match(told[1])) else "/"  # as the text is written
+    shown = f"{first:02d}{sep}{second:02d}{sep}{day.year}"
     habit, other = ("day", "a month-first") if order else ("month", "a day-first")
     message = (
         f"this date cell is {day}, but this column's dates typed as text are {habit} first"

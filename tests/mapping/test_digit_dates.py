@@ -199,6 +199,17 @@ def test_the_advice_names_every_text_date_to_retype() -> None:
     ]
 
 
+def test_the_warning_writes_the_date_as_the_text_dates_are_written() -> None:
+    """A team that types 15.02.2026 typed 03.04.2026, not 03/04/2026 (2026-12-07)."""
+    assert _warnings([D(2026, 3, 4), "15.02.2026"]) == [
+        "sales.xlsx!OKRs!G2: this date cell is 2026-03-04, but this column's dates typed as "
+        "text are day first (G3: 15.02.2026): if 03.04.2026 was typed here, a month-first "
+        "spreadsheet made it 2026-03-04, not 2026-04-03; if 3 April was meant, type "
+        "2026-04-03; if it is right, retype G3 (15.02.2026) as 2026-02-15 and this warning goes"
+    ]
+    assert "if 04-03-2026 was typed" in _warnings([D(2026, 3, 4), "3-31-2026"])[0]
+
+
 def test_no_warning_without_text_that_sets_the_order() -> None:
     assert _warnings([D(2026, 4, 3), "2026-02-15", "15/02/2026", "2/16/2026"]) == []
     assert _warnings([D(2026, 4, 3), "03/04/2026"]) == []
