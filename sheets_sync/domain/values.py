@@ -472,6 +472,7 @@ def _choice_key(text: str) -> str:
     """ "On Track", "on-track", " ON_TRACK " and "On track." are one key, with any dash
     between words (the non-breaking hyphen and the en dash a word processor puts in
     "Bi-weekly"); cached: a few values repeat in every row of every team."""
+    text = text.translate(INVISIBLE)  # "Bi-weekly\u200b" pasted from a chat
     return _CHOICE_JOINS.sub("_", text.strip().rstrip(".").strip().lower())
 
 

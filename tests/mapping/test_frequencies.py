@@ -59,6 +59,11 @@ def _read(typed: CellValue) -> tuple[Frequency | None, list[str]]:
         ("Bi\u2013weekly", Frequency.BIWEEKLY),
         ("Weekly.", Frequency.WEEKLY),
         ("semi-annual. ", Frequency.SEMIANNUAL),
+        # zero-width characters pasted from a chat are dropped (refused until 2026-12-07)
+        ("Bi-weekly\u200b", Frequency.BIWEEKLY),
+        ("bi\u200bweekly", Frequency.BIWEEKLY),
+        ("\ufeffWeekly", Frequency.WEEKLY),
+        ("Bi\u00adweekly", Frequency.BIWEEKLY),
     ],
 )
 def test_frequencies_as_teams_type_them(typed: str, frequency: Frequency) -> None:
