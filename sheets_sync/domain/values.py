@@ -476,8 +476,10 @@ def _choice_key(text: str) -> str:
     return _CHOICE_JOINS.sub("_", text.strip().rstrip(".").strip().lower())
 
 
-#: Spaces, hyphens and dashes between the words of a choice: "_" in its key.
-_CHOICE_JOINS = re.compile(r"[\s\-\u2010\u2011\u2012\u2013]+")
+#: Spaces, hyphens and dashes between the words of a choice: "_" in its key. U+2010 to
+#: U+2014 (hyphen, non-breaking hyphen, figure, en and em dash), the minus sign, and the
+#: small and full-width hyphen-minus.
+_CHOICE_JOINS = re.compile(r"[\s\-\u2010-\u2014\u2212\ufe63\uff0d]+")
 
 
 @functools.lru_cache(maxsize=64)

@@ -64,6 +64,11 @@ def _read(typed: CellValue) -> tuple[Frequency | None, list[str]]:
         ("bi\u200bweekly", Frequency.BIWEEKLY),
         ("\ufeffWeekly", Frequency.WEEKLY),
         ("Bi\u00adweekly", Frequency.BIWEEKLY),
+        # an em dash, a minus sign, a small and a full-width hyphen-minus (2026-12-07)
+        ("Bi\u2014weekly", Frequency.BIWEEKLY),
+        ("Bi\u2212weekly", Frequency.BIWEEKLY),
+        ("semi\ufe63annual", Frequency.SEMIANNUAL),
+        ("half\uff0dyearly", Frequency.SEMIANNUAL),
     ],
 )
 def test_frequencies_as_teams_type_them(typed: str, frequency: Frequency) -> None:
