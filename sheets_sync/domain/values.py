@@ -451,7 +451,8 @@ def parse_choice(
     refused: dict[str, str] | None = None,
 ) -> E | None:
     """One of an enum's values, forgiving case, spaces, dashes, a trailing "." and known
-    synonyms; ``refused``: keys that mean two things, each with why and what to type."""
+    synonyms; ``refused``: keys that mean two things or none of the choices, each with the
+    error's words after the value (why, and what to type)."""
     _check_error(value)
     if is_empty(value):
         return default
@@ -462,7 +463,7 @@ def parse_choice(
     if aliases and key in aliases:
         return aliases[key]
     if refused and key in refused:
-        raise CellValueError(f"{_describe(value)} is ambiguous {refused[key]}")
+        raise CellValueError(f"{_describe(value)} {refused[key]}")
     allowed = ", ".join(m.value for m in enum)
     raise CellValueError(f"{_describe(value)} is not one of: {allowed}")
 

@@ -40,15 +40,21 @@ FREQUENCY_ALIASES = {
 }
 
 _TWO_MONTHS = (
-    "(every two months, or twice a month?): "
+    "is ambiguous (every two months, or twice a month?): "
     "type biweekly for twice a month, monthly or quarterly for every two months"
 )
 _TWO_YEARS = (
-    "(twice a year, or every two years?): "
+    "is ambiguous (twice a year, or every two years?): "
     "type semiannual for twice a year, yearly for every two years"
 )
-#: Frequencies that mean two things, by ``parse_choice`` key: why, and what to type.
+_NONE = "is no frequency of its own: "
+_EVERY_TWO_MONTHS = _NONE + "type monthly or quarterly for every two months"
+_TWICE_A_MONTH = _NONE + "type biweekly for twice a month"
+#: Frequencies that mean two things, or that fall between the choices, by
+#: ``parse_choice`` key: the error's words after the value, why and what to type.
 FREQUENCY_REFUSED = {
     **dict.fromkeys(("bimonthly", "bi_monthly"), _TWO_MONTHS),
     **dict.fromkeys(("biannual", "bi_annual", "biannually", "bi_annually"), _TWO_YEARS),
+    **dict.fromkeys(("every_two_months", "every_2_months", "every_other_month"), _EVERY_TWO_MONTHS),
+    **dict.fromkeys(("twice_a_month", "semi_monthly", "semimonthly"), _TWICE_A_MONTH),
 }

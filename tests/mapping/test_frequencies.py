@@ -110,6 +110,24 @@ def test_a_frequency_that_means_two_things_is_an_error_saying_why_and_what_to_ty
 
 
 @pytest.mark.parametrize(
+    ("typed", "what"),
+    [
+        ("every two months", "type monthly or quarterly for every two months"),
+        ("every 2 months", "type monthly or quarterly for every two months"),
+        ("Every other month", "type monthly or quarterly for every two months"),
+        ("twice a month", "type biweekly for twice a month"),
+        ("semi-monthly", "type biweekly for twice a month"),
+        ("Semimonthly", "type biweekly for twice a month"),
+    ],
+)
+def test_a_frequency_between_the_choices_says_what_to_type(typed: str, what: str) -> None:
+    """Every two months and twice a month are clear but no choice of the list: the error
+    says what to type, as bimonthly's does (it named only the choices until 2026-12-07)."""
+    _, errors = _read(typed)
+    assert errors == [f'sales.xlsx!KPIs!D2: "{typed}" is no frequency of its own: {what}']
+
+
+@pytest.mark.parametrize(
     ("frequency", "fresh_days"),
     [
         (Frequency.DAILY, 4),
