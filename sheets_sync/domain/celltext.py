@@ -13,9 +13,13 @@ from unicodedata import category
 #: UTF-16 code units (an emoji such as U+1F680 is 2). A Google cell holds 50,000, so longer
 #: text can arrive from Google; the rollup workbook and the sync notes must not pass it on.
 CELL_CHARS = 32_767
-#: Zero-width characters that come with text pasted from web pages and chats, invisible
-#: in a cell and in a message: ``str.translate`` by this drops them.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: Zero-width characters that come with text pasted from web pages and chats, and the
+#: direction marks and isolates that come with a date pasted from Outlook (U+200E, U+200F,
+#: U+2066..U+2069), invisible in a cell and in a message: ``str.translate`` by this drops
+#: them.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u2066\u2067\u2068\u2069")
+)
 
 
 def utf16_len(text: str) -> int:

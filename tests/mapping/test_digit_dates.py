@@ -136,6 +136,15 @@ def test_zero_width_characters_are_dropped() -> None:
     assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), None, None], [])
 
 
+def test_direction_marks_are_dropped() -> None:
+    """Pasted from Outlook: a date wrapped in left-to-right marks (U+200E) or isolates
+    (U+2066..U+2069) is the date; it was an error until 2026-12-07."""
+    dues, _, errors = _team(
+        ["\u200e15/02/2026\u200e", "\u206603/04/2026\u2069", "\u200f2026-05-06"]
+    )
+    assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), D(2026, 5, 6)], [])
+
+
 def test_date_cells_beside_day_first_text_are_warned_of() -> None:
     """A month-first spreadsheet (US) turned a typed 04/03/2026 into 3 April and left
     15/02/2026 as text: the text shows the team types day first, so the date cell may be
