@@ -6,7 +6,8 @@ column whose one-way dates are all day first reads it day first, likewise month 
 column with none (every one could be either way) or both (two people, two habits) reads
 none of those: each is an error on its cell saying what to type, and in a column of both
 naming a cell of each. One that is no day either way round (``2/30/2026``) is an error of
-its own and shows no order (docs/scoring.md, Dates)."""
+its own and shows no order. A year of two digits after "/" or "." is 20yy
+(docs/scoring.md, Dates)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ from dataclasses import dataclass
 from sheets_sync.domain.celltext import INVISIBLE
 from sheets_sync.grid import CellValue
 
-#: Day and month in digits and a year of four: "15/02/2026", "3.4.2026", "03-04-2026".
-DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+#: Day and month in digits and a year of four: "15/02/2026", "3.4.2026", "03-04-2026";
+#: or of two, 20yy, after "/" or "." ("15/02/26"; "26-02-15" may be year first).
+DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
+#: Such a date with a time of day or a "." after it ("15/02/2026 10:00", "15.02.2026."):
+#: an error, with the date to type.
+LOOSE = re.compile(r"^(\d{1,2}([/.\-])\d{1,2}\2(?:\d{4}|\d{2}))(?:\.|,?[ T]+\d{1,2}:\d{2}.*)$")
 NO_SUCH_DAY = ": no such day, day first or month first"
 
 
@@ -66,6 +71,10 @@ def readings(text: str) -> tuple[dt.date | None, dt.date | None] | None:
     if match is None:
         return None
     a, b, year = int(match[1]), int(match[3]), int(match[4])
+    if len(match[4]) == 2:
+        if match[2] == "-":
+            return None
+        year += 2000
     both: list[dt.date | None] = []
     for day, month in ((a, b), (b, a)):
         try:
@@ -117,6 +126,15 @@ def digit_date(text: str, order: Order) -> dt.date | str | None:
         return day_first if order else month_first
     hint = f"; day and month could be either way round: type {day_first} or {month_first}"
     return hint + (order.hint if isinstance(order, Mixed) else "")
+
+
+def loose_hint(text: str, order: Order) -> str | None:
+    """What to add to the error on ``text`` (stripped), a digit date with a time of day or
+    a "." after it: the date to type, as ``order`` reads it; or why there is none. None
+    for text of another shape."""
+    if (match := LOOSE.match(text)) is None or (read := digit_date(match[1], order)) is None:
+        return None
+    return f"; type it as {read}" if isinstance(read, dt.date) else read
 
 
 def swapped_dates(

@@ -26,7 +26,7 @@ from sheets_sync.domain.celltext import (  # re-exported (__all__): their first 
     utf16_len,
     without_lone_surrogates,
 )
-from sheets_sync.domain.date_order import Order, digit_date
+from sheets_sync.domain.date_order import Order, digit_date, loose_hint
 from sheets_sync.domain.done_words import (  # re-exported (__all__): their first home
     DONE_WORDS,
     NOT_DONE_WORDS,
@@ -328,6 +328,7 @@ def _parse_date(value: CellValue, epoch: dt.date, day_first: Order) -> dt.date:
             with contextlib.suppress(ValueError):
                 return dt.datetime.fromisoformat(text).date()
         read = digit_date(text, day_first)
+        read = loose_hint(text, day_first) if read is None else read
         if isinstance(read, dt.date):
             return read
         raise CellValueError(f"expected a date like 2026-12-31, got {_describe(value)}{read or ''}")

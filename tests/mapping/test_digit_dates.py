@@ -115,7 +115,8 @@ def test_each_column_tells_its_own_order() -> None:
         (["2/15/2026", "1/1/2026"], False),
         (["03/04/2026", "2026-02-15", 46000, None], None),
         (["15/02/2026", "2/15/2026"], Mixed("one", "one")),
-        (["13/13/2026", "15/02/26", "on 15/02/2026"], None),  # no day, no year of four
+        (["13/13/2026", "15-02-26", "15/02/026", "on 15/02/2026"], None),  # no day, no year
+        (["15/02/26", "03/04/26"], True),  # a two-digit year after "/" is 20yy (2026-12-07)
         (["31/02/2026", "2/30/2026", "31/04/2026"], None),  # no day either way round
     ],
 )
@@ -134,6 +135,40 @@ def test_zero_width_characters_are_dropped() -> None:
     only a zero-width space is blank, and "n/a\u200b" no data, as "n/a" is."""
     dues, _, errors = _team(["15/02/2026\u200b", "\ufeff03/04/2026", "\u200b", "n/a\u200b"])
     assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), None, None], [])
+
+
+def test_a_two_digit_year_is_this_century() -> None:
+    """15/02/26 is 15 February 2026 and shows the column's order, so 03/04/26 beside it
+    is 3 April; a two-digit year is 20yy (with "-" it stays an error: 26-02-15 may be
+    year first). Both were errors until 2026-12-07."""
+    dues, _, errors = _team(["15/02/26", "03/04/26", "1.5.26"])
+    assert (dues, errors) == ([D(2026, 2, 15), D(2026, 4, 3), D(2026, 5, 1)], [])
+    assert _team(["15-02-26"])[2] == [
+        'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "15-02-26"'
+    ]
+    assert "retype G3 (15/02/26) as 2026-02-15" in _warnings([D(2026, 3, 4), "15/02/26"])[0]
+
+
+def test_a_digit_date_with_a_time_or_a_dot_says_what_to_type() -> None:
+    """15/02/2026 10:00 and 15.02.2026. are errors (a time of day in a date cell's place,
+    a typo), now with the date to type, as the column's order reads it."""
+    dues, _, errors = _team(
+        ["15/02/2026 10:00", "15.02.2026.", "03/04/2026 9:30", "2/30/2026 10:00"]
+    )
+    assert dues == [] and errors == [
+        'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "15/02/2026 10:00"; '
+        "type it as 2026-02-15",
+        'sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "15.02.2026."; '
+        "type it as 2026-02-15",
+        'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "03/04/2026 9:30"; '
+        "day and month could be either way round: type 2026-04-03 or 2026-03-04",
+        'sales.xlsx!OKRs!G5: expected a date like 2026-12-31, got "2/30/2026 10:00"'
+        ": no such day, day first or month first",
+    ]
+    assert _team(["15/02/2026", "03/04/2026 9:30"])[2] == [
+        'sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "03/04/2026 9:30"; '
+        "type it as 2026-04-03"
+    ]
 
 
 def test_direction_marks_are_dropped() -> None:
