@@ -165,8 +165,10 @@ def swapped_dates(
     day = dt.date(value.year, value.month, value.day)  # a datetime's date
     meant = dt.date(day.year, day.day, day.month)
     first, second = (day.month, day.day) if order else (day.day, day.month)
-    sep = match[2] if (match := DAY_MONTH.match(told[1])) else "/"  # as the text is written
-    shown = f"{first:02d}{sep}{second:02d}{sep}{day.year}"
+    match = DAY_MONTH.match(told[1])  # written as the text is: "15.02.2026", "15/02/26"
+    sep, year = (match[2], match[4]) if match else ("/", "yyyy")
+    year = f"{day.year % 100:02d}" if len(year) == 2 else str(day.year)
+    shown = f"{first:02d}{sep}{second:02d}{sep}{year}"
     habit, other = ("day", "a month-first") if order else ("month", "a day-first")
     message = (
         f"this date cell is {day}, but this column's dates typed as text are {habit} first"
