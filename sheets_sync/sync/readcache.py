@@ -180,8 +180,8 @@ FORMAT = 110  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # to number headers (K2 | 2025 | 2026) is read unless it repeats the header row (it was
 # skipped as one); 109: the same grid; objective blocks: a row whose KR ID is filled in
 # a column of its own stays a key result whatever formula with no value its Baseline,
-# Goal or Actual holds; 110: the same grid; frequencies, Done ✅, n/a\u200b, digit dates,
-# swaps; 87 their fixes),
+# Goal or Actual holds; 110: the swapped-date warning only where no date cell's day is
+# past 12; two-digit years (15/02/26); dashes, zero-width and direction marks in choices),
 # or the slot format
 
 

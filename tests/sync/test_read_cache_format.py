@@ -219,6 +219,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 109: the same grid; objective blocks: a row whose KR ID is filled in a column of its
     # own stays a key result whatever formula with no value its Baseline, Goal or Actual
     # holds
-    # 110: the same grid; frequencies, Done ✅, n/a\u200b, digit dates, swaps; 87 their
-    # fixes
+    # 110: the same grid; the swapped-date warning only where no date cell's day is past
+    # 12; two-digit years (15/02/26); dashes, zero-width and direction marks in choices
     assert (FORMAT, fields[-1]) == (110, "shared_from")
