@@ -35,6 +35,9 @@ class SyncOptions:
         object.__setattr__(self, "as_of", as_of_day(day))
         if isinstance(self.teams, str):
             raise ConfigError(f"teams: a list of team names, not one name: teams=[{self.teams!r}]")
+        # kept as a tuple: a generator was used up by ``run_sync``'s plan (the run then
+        # synced no team, silently), and a list the caller changed after changed the options
+        object.__setattr__(self, "teams", tuple(self.teams or ()))
         workers = self.workers
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")

@@ -1,0 +1,31 @@
+"""A library caller's arguments of the wrong shape (docs/library.md): each is one
+``ConfigError`` naming the argument before any team is read, never a bare
+AttributeError from deep in the run, nor a run that silently does something else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sheets_sync
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def test_teams_may_be_any_iterable_and_are_kept_as_given(workspace: Path) -> None:
+    """A generator of names was used up by ``run_sync``'s plan: the run then synced no
+    team at all, and said nothing (``runs == ()``)."""
+    ws = sheets_sync.load_workspace(workspace)
+    names = ["Sales"]
+    options = sheets_sync.SyncOptions(as_of=AS_OF, dry_run=True, teams=(n for n in names))  # type: ignore[arg-type]
+    assert options.teams == ("Sales",)
+    (run,) = sheets_sync.run_sync(ws, options).runs
+    assert run.team == "Sales" and not run.failed
+
+
+def test_teams_given_as_a_list_are_not_changed_by_the_callers_list() -> None:
+    """The options are frozen: a list the caller changes after does not change them."""
+    names = ["Sales"]
+    options = sheets_sync.SyncOptions(as_of=AS_OF, teams=names)
+    names.append("Marketing")
+    assert options.teams == ("Sales",)
