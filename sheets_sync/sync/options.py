@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike, fspath
 
@@ -37,12 +37,26 @@ class SyncOptions:
             raise ConfigError(f"teams: a list of team names, not one name: teams=[{self.teams!r}]")
         # kept as a tuple: a generator was used up by ``run_sync``'s plan (the run then
         # synced no team, silently), and a list the caller changed after changed the options
-        object.__setattr__(self, "teams", tuple(self.teams or ()))
+        object.__setattr__(self, "teams", _team_names(self.teams))
         workers = self.workers
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")
         if self.shard is not None:
             _check_shard(self.shard)
+
+
+def _team_names(teams: object) -> tuple[str, ...]:
+    """``teams`` as a tuple of names (``None``: every team); a name that is no string was
+    an AttributeError from the engine's team lookup, a number for the list a TypeError."""
+    if teams is None:
+        return ()
+    if not isinstance(teams, Iterable):
+        raise ConfigError(f"teams: a list of team names, not {teams!r}")
+    names = tuple(teams)
+    for name in names:
+        if not isinstance(name, str):
+            raise ConfigError(f"teams: a list of team names (strings), not {name!r}")
+    return names
 
 
 def as_of_day(value: object) -> dt.date:

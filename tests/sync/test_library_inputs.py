@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 import sheets_sync
 
 AS_OF = dt.date(2026, 11, 23)
@@ -29,3 +31,22 @@ def test_teams_given_as_a_list_are_not_changed_by_the_callers_list() -> None:
     options = sheets_sync.SyncOptions(as_of=AS_OF, teams=names)
     names.append("Marketing")
     assert options.teams == ("Sales",)
+
+
+@pytest.mark.parametrize(
+    ("teams", "message"),
+    [
+        ([1], "teams: a list of team names (strings), not 1"),
+        (["Sales", None], "teams: a list of team names (strings), not None"),
+        (5, "teams: a list of team names, not 5"),
+    ],
+)
+def test_teams_that_are_not_names_are_a_config_error(
+    workspace: Path, teams: object, message: str
+) -> None:
+    """``teams=[1]`` was an AttributeError (``'int' object has no attribute 'casefold'``)
+    from the engine's team lookup, ``teams=5`` a TypeError."""
+    ws = sheets_sync.load_workspace(workspace)
+    with pytest.raises(sheets_sync.ConfigError) as caught:
+        sheets_sync.validate_workspace(ws, teams=teams, as_of=AS_OF)  # type: ignore[arg-type]
+    assert str(caught.value) == message
