@@ -81,6 +81,16 @@ def _shard_options(options: SyncOptions) -> SyncOptions:
 PathArg = str | PathLike[str]
 
 
+def _check_workspace(workspace: object) -> None:
+    """Each call's ``workspace`` is a ``Workspace``: the workspace file's path (what
+    ``check_config`` takes), or ``None``, was an AttributeError from deep in the call."""
+    if not isinstance(workspace, Workspace):
+        raise ConfigError(
+            "workspace: a Workspace (sheets_sync.load_workspace(path) returns it), "
+            f"not {workspace!r}"
+        )
+
+
 def run_sync(
     workspace: Workspace,
     options: SyncOptions | None = None,
@@ -93,6 +103,7 @@ def run_sync(
     """``sheets-sync sync``, under the workspace lock: history snapshot, run report (always
     kept in ``.sheets-sync/runs/``), shard results, and a notification when teams failed or
     a KR turned Off track. No ``options``: every team, as of today."""
+    _check_workspace(workspace)
     options = SyncOptions() if options is None else options
     check_shard_results(options.shard, results_dir)
     if options.shard is not None:
@@ -304,6 +315,7 @@ def validate_workspace(
     """``sheets-sync validate``: every team read and scored, nothing written (no team
     sheet, rollup or history), so without the lock: it may run beside a night. The
     findings are each run's ``findings``; a team that could not be read has its ``error``."""
+    _check_workspace(workspace)
     day = dt.date.today() if as_of is None else as_of
     options = SyncOptions(as_of=day, teams=teams, write_back=False, rollup=False)
     return Sync(workspace).run(options)
@@ -313,6 +325,7 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncRe
     """The company rollup from the team sheets as they are, writing none of them
     (``sheets-sync rollup``): under the lock, as it writes the workbook and the history.
     Its run report is kept beside the nights' (``_keep_rollup_report``)."""
+    _check_workspace(workspace)
     as_of = dt.date.today() if as_of is None else as_of
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
@@ -358,6 +371,7 @@ def export_workspace(
     cannot be read keeps its last good rows from the company workbook. An unknown
     ``fmt`` is a ``ConfigError`` before any team is read (a bare ``ValueError`` from
     ``export_tables`` once every team had been read)."""
+    _check_workspace(workspace)
     if fmt not in ("csv", "parquet"):  # refused before the teams are read, not after
         raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
     rollup_step.import_libraries()  # whole, whatever stop comes
@@ -381,6 +395,7 @@ def merge_shards(
 
     ``as_of``: the date the caller expects; the shards' own date is the one merged, so
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
+    _check_workspace(workspace)
     folder = Path(results_dir)
     as_of = None if as_of is None else as_of_day(as_of)
     rollup_step.check_output(workspace)

@@ -5,7 +5,9 @@ AttributeError from deep in the run, nor a run that silently does something else
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,29 @@ def test_teams_that_are_not_names_are_a_config_error(
     with pytest.raises(sheets_sync.ConfigError) as caught:
         sheets_sync.validate_workspace(ws, teams=teams, as_of=AS_OF)  # type: ignore[arg-type]
     assert str(caught.value) == message
+
+
+CALLS: dict[str, Callable[[Any], object]] = {
+    "validate_workspace": lambda ws: sheets_sync.validate_workspace(ws, as_of=AS_OF),
+    "run_sync": lambda ws: sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=AS_OF)),
+    "rebuild_rollup": lambda ws: sheets_sync.rebuild_rollup(ws, as_of=AS_OF),
+    "merge_shards": lambda ws: sheets_sync.merge_shards(ws, "results"),
+    "export_workspace": lambda ws: sheets_sync.export_workspace(ws, "exports", as_of=AS_OF),
+}
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+def test_a_config_path_for_the_workspace_is_a_config_error(
+    workspace: Path, call: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace file's path where its ``Workspace`` goes (what ``check_config``
+    takes) was an AttributeError (``'PosixPath' object has no attribute ...``)."""
+    monkeypatch.chdir(workspace.parent)
+    before = sorted(p.name for p in workspace.parent.rglob("*"))
+    for wrong in (workspace, str(workspace), None):
+        with pytest.raises(sheets_sync.ConfigError) as caught:
+            CALLS[call](wrong)
+        assert str(caught.value) == (
+            f"workspace: a Workspace (sheets_sync.load_workspace(path) returns it), not {wrong!r}"
+        )
+    assert sorted(p.name for p in workspace.parent.rglob("*")) == before  # nothing done
