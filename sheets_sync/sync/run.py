@@ -105,6 +105,10 @@ def run_sync(
     a KR turned Off track. No ``options``: every team, as of today."""
     _check_workspace(workspace)
     options = SyncOptions() if options is None else options
+    if not isinstance(options, SyncOptions):  # a dict of the flags: an AttributeError
+        raise ConfigError(
+            f"options: a SyncOptions (sheets_sync.SyncOptions(dry_run=True, ...)), not {options!r}"
+        )
     check_shard_results(options.shard, results_dir)
     if options.shard is not None:
         options = _shard_options(options)

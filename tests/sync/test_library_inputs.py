@@ -78,3 +78,14 @@ def test_a_config_path_for_the_workspace_is_a_config_error(
             f"workspace: a Workspace (sheets_sync.load_workspace(path) returns it), not {wrong!r}"
         )
     assert sorted(p.name for p in workspace.parent.rglob("*")) == before  # nothing done
+
+
+def test_run_sync_options_that_are_not_sync_options_are_a_config_error(workspace: Path) -> None:
+    """``run_sync(ws, {"dry_run": True})`` was an AttributeError (``'dict' object has no
+    attribute 'shard'``)."""
+    ws = sheets_sync.load_workspace(workspace)
+    with pytest.raises(sheets_sync.ConfigError) as caught:
+        sheets_sync.run_sync(ws, {"dry_run": True})  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "options: a SyncOptions (sheets_sync.SyncOptions(dry_run=True, ...)), not {'dry_run': True}"
+    )
