@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sheets_sync.errors import format_location
+from sheets_sync.errors import ConfigError, format_location
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
 
@@ -101,6 +101,22 @@ class Category(SharedStrEnum):
 class Severity(SharedStrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+def _as_member(obj: object, name: str, kind: type[SharedStrEnum], optional: bool = False) -> None:
+    """A hand-built object's enum field given as its text (``type="number"``) as the member:
+    the scoring compares members by identity (``kr.type is KRType.NUMBER``), so a key
+    result typed ``"number"`` was scored as a milestone. A text that is no member is a
+    ``ConfigError`` naming the field. One ``type`` check for what the mapping builds."""
+    value = getattr(obj, name)
+    if type(value) is kind or (optional and value is None):
+        return
+    try:
+        member = kind(value)
+    except ValueError:
+        words = ", ".join(str(m) for m in kind.__members__.values())
+        raise ConfigError(f"{type(obj).__name__}.{name}: {value!r} is not one of {words}") from None
+    object.__setattr__(obj, name, member)
 
 
 @fast_pickle
@@ -215,6 +231,9 @@ class Objective:
     aligns_to: str | None = None
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
+    def __post_init__(self) -> None:
+        _as_member(self, "type", ObjectiveType)
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)
@@ -236,6 +255,9 @@ class KeyResult:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
     #: start/target/current whose cells show a percentage (a typed 45% is stored 0.45)
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __post_init__(self) -> None:
+        _as_member(self, "type", KRType)
 
 
 @fast_pickle
@@ -259,6 +281,11 @@ class KPI:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
     #: the number fields whose cells show a percentage (a typed 10% is stored 0.1)
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __post_init__(self) -> None:
+        _as_member(self, "category", Category, optional=True)
+        _as_member(self, "frequency", Frequency)
+        _as_member(self, "direction", Direction)
 
 
 @fast_pickle

@@ -1,0 +1,75 @@
+"""Domain objects built by hand, as a program that scores a team of its own does: an enum
+field given as its text (``type="number"``, what a YAML or JSON source holds) is that
+member, and a text that is no member is a ``ConfigError`` naming the field, not a key
+result silently scored as another type."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sheets_sync.domain.models import (
+    KPI,
+    Category,
+    Direction,
+    Frequency,
+    KeyResult,
+    KRType,
+    Objective,
+    ObjectiveType,
+    Period,
+    TeamInput,
+)
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.errors import ConfigError
+
+PERIOD = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def _score(kr: KeyResult) -> float | None:
+    team = TeamInput("Sales", "hand", objectives=(Objective("O1", "Grow"),), key_results=(kr,))
+    (objective,) = evaluate_team(team, period=PERIOD, as_of=dt.date(2026, 11, 15)).objectives
+    return objective.score
+
+
+def test_a_type_given_as_text_scores_as_that_type() -> None:
+    """``type="number"`` was scored as a milestone (``kr.type is KRType.NUMBER`` was
+    false): 50 of 100 scored 1.0, done, not 0.5."""
+    by_member = KeyResult("O1", "KR1", type=KRType.NUMBER, start=0, target=100, current=50)
+    by_text = KeyResult("O1", "KR1", type="number", start=0, target=100, current=50)  # type: ignore[arg-type]
+    assert by_text.type is KRType.NUMBER
+    assert _score(by_text) == _score(by_member) == 0.5
+
+
+def test_every_enum_field_given_as_text_is_its_member() -> None:
+    objective = Objective("O1", "Grow", type="aspirational")  # type: ignore[arg-type]
+    kpi = KPI("K1", category="lagging", frequency="weekly", direction="lower")  # type: ignore[arg-type]
+    assert objective.type is ObjectiveType.ASPIRATIONAL
+    assert kpi.category is Category.LAGGING
+    assert kpi.frequency is Frequency.WEEKLY
+    assert kpi.direction is Direction.LOWER
+    assert KPI("K2").category is None  # optional: None stays None
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: KeyResult("O1", "KR1", type="percent"),  # type: ignore[arg-type]
+            "KeyResult.type: 'percent' is not one of number, at_least, at_most, milestone",
+        ),
+        (
+            lambda: Objective("O1", "Grow", type="Committed"),  # type: ignore[arg-type]
+            "Objective.type: 'Committed' is not one of committed, aspirational",
+        ),
+        (
+            lambda: KPI("K1", direction=None),  # type: ignore[arg-type]
+            "KPI.direction: None is not one of higher, lower, range",
+        ),
+    ],
+)
+def test_a_text_that_is_no_member_is_a_config_error(build: object, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build()  # type: ignore[operator]
+    assert str(caught.value) == message
