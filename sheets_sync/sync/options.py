@@ -38,6 +38,10 @@ class SyncOptions:
         # kept as a tuple: a generator was used up by ``run_sync``'s plan (the run then
         # synced no team, silently), and a list the caller changed after changed the options
         object.__setattr__(self, "teams", _team_names(self.teams))
+        for flag in ("dry_run", "write_back", "rollup", "read_cache"):
+            value = getattr(self, flag)  # ``write_back="false"`` was true: the sheets written
+            if not isinstance(value, bool):
+                raise ConfigError(f"{flag}: must be True or False, not {value!r}")
         workers = self.workers
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")

@@ -42,3 +42,15 @@ def test_a_bad_option_is_a_config_error(
 def test_good_options_pass() -> None:
     options = SyncOptions(as_of=dt.date(2026, 11, 23), teams=["Sales"], workers=1, shard=(2, 4))
     assert options.workers == 1 and options.shard == (2, 4)
+
+
+@pytest.mark.parametrize("flag", ["dry_run", "write_back", "rollup", "read_cache"])
+def test_a_flag_that_is_no_bool_is_a_config_error(workspace: Path, flag: str) -> None:
+    """``write_back="false"`` (text from an environment variable) was true: the run wrote
+    the team sheets it was told not to."""
+    ws = load_workspace(workspace)
+    before = {p: p.read_bytes() for p in workspace.parent.rglob("*.xlsx")}
+    with pytest.raises(ConfigError) as caught:
+        Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), **{flag: "false"}))  # type: ignore[arg-type]
+    assert str(caught.value) == f"{flag}: must be True or False, not 'false'"
+    assert {p: p.read_bytes() for p in workspace.parent.rglob("*.xlsx")} == before
