@@ -43,7 +43,7 @@ class SyncOptions:
             if not isinstance(value, bool):
                 raise ConfigError(f"{flag}: must be True or False, not {value!r}")
         workers = self.workers
-        if workers is not None and (not isinstance(workers, int) or workers < 1):
+        if workers is not None and (type(workers) is not int or workers < 1):  # not True
             raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")
         if self.shard is not None:
             _check_shard(self.shard)

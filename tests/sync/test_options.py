@@ -54,3 +54,10 @@ def test_a_flag_that_is_no_bool_is_a_config_error(workspace: Path, flag: str) ->
         Sync(ws).run(SyncOptions(as_of=dt.date(2026, 11, 23), **{flag: "false"}))  # type: ignore[arg-type]
     assert str(caught.value) == f"{flag}: must be True or False, not 'false'"
     assert {p: p.read_bytes() for p in workspace.parent.rglob("*.xlsx")} == before
+
+
+def test_workers_true_is_no_number_of_workers() -> None:
+    """``workers=True`` (a bool is an int) passed for one worker."""
+    with pytest.raises(ConfigError) as caught:
+        SyncOptions(workers=True)
+    assert str(caught.value) == "workers: must be a whole number of 1 or more, not True"
