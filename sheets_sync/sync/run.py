@@ -21,7 +21,7 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sheets_sync.atomic import make_writable_folder
+from sheets_sync.atomic import make_writable_folder, why_not_written
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.logs import one_line
@@ -67,6 +67,17 @@ def _check_results_dir(folder: Path) -> None:
         raise ConfigError(
             f"--results-dir {folder}: cannot write there ({exc.strerror or exc})"
         ) from None
+
+
+def _check_out_dir(folder: Path) -> None:
+    """``export_workspace``'s folder, made and writable before any team is read: a file
+    there, or above it, was a bare FileExistsError or NotADirectoryError once every team
+    had been read (the command's ``--out`` refused only the first)."""
+    try:
+        make_writable_folder(folder)
+    except OSError as exc:  # ``folder`` itself among the folders looked at: a file there
+        why = why_not_written(folder / "table", exc)
+        raise ConfigError(f"--out {folder}: cannot write there ({why})") from None
 
 
 def _shard_options(options: SyncOptions) -> SyncOptions:
@@ -383,6 +394,7 @@ def export_workspace(
     from sheets_sync.rollup.export import check_export_paths
 
     check_export_paths(Path(out_dir), fmt)  # before the teams are read
+    _check_out_dir(Path(out_dir))
 
     day = dt.date.today() if as_of is None else as_of
     result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))

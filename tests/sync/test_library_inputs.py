@@ -89,3 +89,22 @@ def test_run_sync_options_that_are_not_sync_options_are_a_config_error(workspace
     assert str(caught.value) == (
         "options: a SyncOptions (sheets_sync.SyncOptions(dry_run=True, ...)), not {'dry_run': True}"
     )
+
+
+@pytest.mark.parametrize("out", ["sheets-sync.yaml", "sheets-sync.yaml/tables"])
+def test_export_to_a_file_is_a_config_error_before_any_team_is_read(
+    workspace: Path, out: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``out_dir`` that is a file, or under one, was a bare FileExistsError or
+    NotADirectoryError once every team had been read (the command's ``--out`` refuses the
+    first itself, and said the second as ``Not a directory`` after the teams)."""
+    monkeypatch.chdir(workspace.parent)
+    ws = sheets_sync.load_workspace(workspace)
+    read: list[str] = []
+    monkeypatch.setattr("sheets_sync.sync.run.Sync.run", lambda *a, **k: read.append("x"))
+    with pytest.raises(sheets_sync.ConfigError) as caught:
+        sheets_sync.export_workspace(ws, out, as_of=AS_OF)
+    assert str(caught.value) == (
+        f"--out {out}: cannot write there (sheets-sync.yaml is a file, not a folder)"
+    )
+    assert read == []
