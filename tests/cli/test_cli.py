@@ -341,19 +341,25 @@ def test_a_full_disk_fails_the_teams_and_the_rollup_not_the_run(
     assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_an_os_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
-    """A path the OS refuses (a name longer than the file system allows): the OS's reason,
-    exit 1. (Shown by ``template`` until 2026-12-06, and by an ``--out`` under a file until
-    2026-12-07: each now says so in its own words, a usage error, exit 2.)"""
+def test_an_os_error_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path the OS refuses when the tables are written (a name longer than the file
+    system allows, past export's folder check, as a folder that changes after the check
+    would be): the OS's reason, exit 1. (Shown by ``template`` until 2026-12-06, and by an
+    ``--out`` under a file until 2026-12-07: each now says so in its own words, exit 2.)"""
     (tmp_path / "file").write_text("x")
     cfg = missing_source_config(tmp_path)
-    long = tmp_path / ("x" * 300)
-    code, out, err = run("export", "--config", str(cfg), "--out", str(long))
-    assert code == 1 and out == ""
-    assert err.endswith(f"error: {long}: File name too long\n"), err
     code, out, err = run("export", "--config", str(cfg), "--out", str(tmp_path / "file" / "sub"))
     assert code == 2 and out == "" and "Traceback" not in err
     assert "file is not a folder" in err, err
+    long = tmp_path / ("x" * 300)
+    code, out, err = run("export", "--config", str(cfg), "--out", str(long))
+    assert (code, out) == (2, "") and "File name too long" in err, err  # the folder check's
+    monkeypatch.setattr("sheets_sync.sync.run._check_out_dir", lambda folder: None)
+    code, out, err = run("export", "--config", str(cfg), "--out", str(long))
+    assert code == 1 and out == ""
+    assert err.endswith(f"error: {long}: File name too long\n"), err
 
 
 def test_rollup_file_is_readable_by_others(workspace: Path) -> None:
