@@ -26,6 +26,7 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import path_kind
 from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
+from sheets_sync.sync.options import path_arg
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import (
     load_yaml,
@@ -108,6 +109,8 @@ def load_workspace(
     ``files_must_exist``): False fails the teams that use it, each with the mapping's
     problems (``TeamSpec.mapping_error``); ``validate``, a set-up check, keeps it an error.
     """
+    if path is not None:  # None, and "", are the default file, as no --config
+        path_arg(path, "path")
     cfg = resolved_path(config_path(path))
     data = _read_yaml(cfg)
     if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike, fspath
+from pathlib import Path
 
 from sheets_sync.errors import ConfigError
 
@@ -61,6 +62,18 @@ def _team_names(teams: object) -> tuple[str, ...]:
         if not isinstance(name, str):
             raise ConfigError(f"teams: a list of team names (strings), not {name!r}")
     return names
+
+
+def path_arg(value: object, name: str) -> Path:
+    """A library caller's path (``name`` the argument's), as a ``Path``: a number, bytes or
+    a name holding a NUL was a bare TypeError or ``ValueError: embedded null byte`` from
+    ``pathlib`` or the OS, some only after every team had been read."""
+    text = fspath(value) if isinstance(value, str | PathLike) else None
+    if not isinstance(text, str):
+        raise ConfigError(f"{name}: a path (a str or a pathlib.Path), not {value!r}")
+    if "\x00" in text:
+        raise ConfigError(f"{name}: {text!r} holds a NUL character, which no path can")
+    return Path(text)
 
 
 def as_of_day(value: object) -> dt.date:

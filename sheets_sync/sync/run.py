@@ -31,7 +31,7 @@ from sheets_sync.ops.shard import check_night, load_shards, results_file, save_r
 from sheets_sync.sync import rollup_step, stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.lock import RunLock
-from sheets_sync.sync.options import as_of_day, check_shard_results
+from sheets_sync.sync.options import as_of_day, check_shard_results, path_arg
 from sheets_sync.sync.outcome import TeamRun, first_runs
 from sheets_sync.sync.report import ROLLUP, keep_run_report, run_report
 from sheets_sync.sync.report_path import check_report_path
@@ -120,6 +120,9 @@ def run_sync(
         raise ConfigError(
             f"options: a SyncOptions (sheets_sync.SyncOptions(dry_run=True, ...)), not {options!r}"
         )
+    for name, path in (("report_path", report_path), ("results_dir", results_dir)):
+        if path is not None:
+            path_arg(path, name)
     check_shard_results(options.shard, results_dir)
     if options.shard is not None:
         options = _shard_options(options)
@@ -393,14 +396,15 @@ def export_workspace(
     from sheets_sync.rollup import build_rollup, export_tables
     from sheets_sync.rollup.export import check_export_paths
 
-    check_export_paths(Path(out_dir), fmt)  # before the teams are read
-    _check_out_dir(Path(out_dir))
+    out_dir = path_arg(out_dir, "out_dir")
+    check_export_paths(out_dir, fmt)  # before the teams are read
+    _check_out_dir(out_dir)
 
     day = dt.date.today() if as_of is None else as_of
     result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))
     previous = rollup_step.previous_workbook(workspace, export=True)
     rollup = build_rollup(list(result.runs), result.context, previous=previous)
-    return result, export_tables(rollup, Path(out_dir), fmt)
+    return result, export_tables(rollup, out_dir, fmt)
 
 
 def merge_shards(
@@ -412,7 +416,7 @@ def merge_shards(
     ``as_of``: the date the caller expects; the shards' own date is the one merged, so
     another date is refused rather than ignored (``rollup --from-results --as-of``)."""
     _check_workspace(workspace)
-    folder = Path(results_dir)
+    folder = path_arg(results_dir, "results_dir")
     as_of = None if as_of is None else as_of_day(as_of)
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_sync.atomic import atomic_write, commit_new, stage, why_not_written
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync.options import path_arg
 from sheets_sync.template.spec import (
     DATA_ROWS,
     EXAMPLE_FONT,
@@ -172,7 +173,7 @@ def write_template(
     ``rules``: the workspace's, whose KPI tolerance the help quotes (``template_for``);
     None, the defaults.
     """
-    path = Path(path)
+    path = path_arg(path, "path")
     if path.suffix.lower() != ".xlsx":  # `template team.csv` wrote a workbook named so
         raise ConfigError(
             f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "

@@ -24,7 +24,7 @@ from sheets_sync.atomic import why_not_written
 from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.models import Period
 from sheets_sync.errors import ConfigError
-from sheets_sync.sync.options import as_of_day
+from sheets_sync.sync.options import as_of_day, path_arg
 from sheets_sync.template.spec import (
     HEADER_FILL,
     HEADER_FONT,
@@ -224,7 +224,7 @@ def create_demo(
     every call of the library (it was a TypeError), and a datetime is its calendar day.
     ``dir`` may be a string (a library caller's ``"demo-ws"`` was a TypeError)."""
     as_of = dt.date.today() if as_of is None else as_of_day(as_of)
-    dir = Path(dir)
+    dir = path_arg(dir, "dir")
     config = dir / DEFAULT_CONFIG
     if config.exists():
         raise ConfigError(f"{config}: already exists; not overwriting it")

@@ -108,3 +108,47 @@ def test_export_to_a_file_is_a_config_error_before_any_team_is_read(
         f"--out {out}: cannot write there (sheets-sync.yaml is a file, not a folder)"
     )
     assert read == []
+
+
+PATH_CALLS: dict[str, tuple[str, Callable[[Any, Any], object]]] = {
+    "load_workspace": ("path", lambda ws, p: sheets_sync.load_workspace(p)),
+    "check_config": ("path", lambda ws, p: sheets_sync.check_config(p)),
+    "create_demo": ("dir", lambda ws, p: sheets_sync.create_demo(p, as_of=AS_OF)),
+    "write_template": ("path", lambda ws, p: sheets_sync.write_template(p)),
+    "export_workspace": ("out_dir", sheets_sync.export_workspace),
+    "merge_shards": ("results_dir", sheets_sync.merge_shards),
+    "run_sync report_path": (
+        "report_path",
+        lambda ws, p: sheets_sync.run_sync(
+            ws, sheets_sync.SyncOptions(dry_run=True), report_path=p
+        ),
+    ),
+    "run_sync results_dir": (
+        "results_dir",
+        lambda ws, p: sheets_sync.run_sync(
+            ws, sheets_sync.SyncOptions(shard=(1, 2)), results_dir=p
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("call", sorted(PATH_CALLS))
+def test_a_path_that_is_no_path_is_a_config_error(
+    workspace: Path, call: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A number, bytes or a name holding a NUL where a path goes was a bare TypeError or
+    ``ValueError: embedded null byte`` from ``pathlib`` or the OS (a ``None`` for
+    ``load_workspace``'s path is the default file, as the command's missing ``--config``)."""
+    monkeypatch.chdir(workspace.parent)
+    ws = sheets_sync.load_workspace(workspace)
+    name, run = PATH_CALLS[call]
+    before = sorted(p.name for p in workspace.parent.rglob("*"))
+    for wrong, why in [
+        (5, "a path (a str or a pathlib.Path), not 5"),
+        (b"out", "a path (a str or a pathlib.Path), not b'out'"),
+        ("out\x00.xlsx", "'out\\x00.xlsx' holds a NUL character, which no path can"),
+    ]:
+        with pytest.raises(sheets_sync.ConfigError) as caught:
+            run(ws, wrong)
+        assert str(caught.value) == f"{name}: {why}"
+    assert sorted(p.name for p in workspace.parent.rglob("*")) == before  # nothing done
