@@ -174,6 +174,11 @@ def write_template(
     None, the defaults.
     """
     path = path_arg(path, "path")
+    if rules is not None and not isinstance(rules, ScoringRules):  # ``rules=ws``: an
+        # AttributeError, after the name was checked
+        raise ConfigError(
+            f"rules: a ScoringRules (a workspace's ws.rules), not a {type(rules).__name__}"
+        )
     if path.suffix.lower() != ".xlsx":  # `template team.csv` wrote a workbook named so
         raise ConfigError(
             f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "

@@ -4,6 +4,7 @@ whatever it was set to (the column has no prompt: only columns with options get 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -12,9 +13,12 @@ from click.testing import CliRunner, Result
 
 from sheets_sync.backends.gsheets.template import readme_requests
 from sheets_sync.cli import cli
+from sheets_sync.config import load_workspace
 from sheets_sync.domain.rules import ScoringRules
+from sheets_sync.errors import ConfigError
 from sheets_sync.template.spec import TEMPLATE, template_for
 from sheets_sync.template.xlsx import write_template
+from sheets_sync.workspace.demo import create_demo
 
 #: a range KPI's blank amber band is the tolerance of the range's width (domain/kpi.py),
 #: which "of the target" alone got wrong (until 2026-12-06)
@@ -140,3 +144,14 @@ def test_a_bad_scoring_section_named_by_config_is_an_error(
     assert result.exit_code == 2
     assert "sheets-sync.yaml: scoring.kpi_tolerance: 10 is above 1" in result.stderr
     assert not out.exists()
+
+
+def test_rules_that_are_no_scoring_rules_are_a_config_error(tmp_path: Path) -> None:
+    """``rules=ws`` (the workspace, not its ``ws.rules``) was an AttributeError
+    (``'Workspace' object has no attribute 'kpi_tolerance'``); nothing is written."""
+    ws = load_workspace(create_demo(tmp_path / "ws", as_of=dt.date(2026, 11, 23)))
+    for wrong, kind in ((ws, "Workspace"), ("strict", "str"), ({"kpi_tolerance": 0.05}, "dict")):
+        with pytest.raises(ConfigError) as caught:
+            write_template(tmp_path / "team.xlsx", rules=wrong)  # type: ignore[arg-type]
+        assert str(caught.value) == f"rules: a ScoringRules (a workspace's ws.rules), not a {kind}"
+    assert not (tmp_path / "team.xlsx").exists()
