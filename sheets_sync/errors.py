@@ -91,9 +91,15 @@ class ConfigError(SheetsSyncError):
     exit_code = 2
 
     def __init__(
-        self, message: str, *, source: str | None = None, problems: Sequence[str] = ()
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        problems: Sequence[str] = (),
+        tab: str | None = None,
+        cell: str | None = None,
     ) -> None:
-        super().__init__(one_line(message), source=source)
+        super().__init__(one_line(message), source=source, tab=tab, cell=cell)
         self.problems = [one_line(p) for p in problems]
 
     def __str__(self) -> str:
@@ -161,8 +167,10 @@ class FileLockedError(SourceError):
         holder: str | None = None,
         lock_days: int | None = None,
         lock_paths: tuple[str, ...] = (),
+        tab: str | None = None,
+        cell: str | None = None,
     ) -> None:
-        super().__init__(message, source=source)
+        super().__init__(message, source=source, tab=tab, cell=cell)
         self.holder = holder
         #: whole days the refusing lock file is old, as its message says (None: no lock),
         #: and the lock files it names (paths as text: this module does no I/O, not even
@@ -211,8 +219,10 @@ class ServiceDisabledError(PermissionDeniedError):
         activation_url: str,
         source: str | None = None,
         status: int | None = None,
+        tab: str | None = None,
+        cell: str | None = None,
     ) -> None:
-        super().__init__(message, source=source, status=status)
+        super().__init__(message, source=source, status=status, tab=tab, cell=cell)
         self.service_title = service_title
         self.activation_url = activation_url
 
@@ -229,9 +239,16 @@ class CredentialsError(RemoteError):
     JSON (...)``), without its path: ``config check`` names the file its own way."""
 
     def __init__(
-        self, message: str, *, short: str | None = None, problem: str | None = None
+        self,
+        message: str,
+        *,
+        short: str | None = None,
+        problem: str | None = None,
+        source: str | None = None,
+        tab: str | None = None,
+        cell: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, source=source, tab=tab, cell=cell)
         self.short = short or message
         self.problem = problem or self.short
 
@@ -242,10 +259,20 @@ class ScratchFileError(SheetsSyncError):
     while the run lasted. A team's read fails that team; a team's result or rollup rows
     keep the company workbook from being published (exit 1)."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(
+        self,
+        why: str,
+        *,
+        source: str | None = None,
+        tab: str | None = None,
+        cell: str | None = None,
+    ) -> None:
         super().__init__(
             "the run's scratch file (.sheets-sync/spill/) was changed by something else "
-            f"during the run ({why}); check who can write to the state folder"
+            f"during the run ({why}); check who can write to the state folder",
+            source=source,
+            tab=tab,
+            cell=cell,
         )
 
 

@@ -81,3 +81,20 @@ def test_every_error_class_is_public() -> None:
     assert classes <= set(sheets_sync.__all__), classes - set(sheets_sync.__all__)
     for name in classes:
         assert getattr(sheets_sync, name) is getattr(errors, name)
+
+
+#: what each class needs besides its message (``ScratchFileError`` takes the reason alone)
+_REQUIRED: dict[str, dict[str, str]] = {
+    "ServiceDisabledError": {"service_title": "Google Sheets API", "activation_url": "https://x"},
+}
+
+
+def test_every_class_takes_the_place_the_page_promises() -> None:
+    """The page: every class has ``.source``/``.tab``/``.cell``, the place. A program's own
+    backend raising ``FileLockedError(..., tab="OKRs")``, ``CredentialsError(...,
+    source=...)``, ``ScratchFileError(..., source=...)`` or ``ServiceDisabledError(...,
+    cell=...)`` got a TypeError (an unexpected keyword argument)."""
+    for name, cls in sorted(_real().items()):
+        error = cls("why", source="s.xlsx", tab="OKRs", cell="J7", **_REQUIRED.get(name, {}))
+        assert (error.source, error.tab, error.cell) == ("s.xlsx", "OKRs", "J7"), name
+        assert str(error).startswith("s.xlsx!OKRs!J7: "), name
