@@ -120,6 +120,11 @@ def run_sync(
         raise ConfigError(
             f"options: a SyncOptions (sheets_sync.SyncOptions(dry_run=True, ...)), not {options!r}"
         )
+    if notify_cmd is not None and not isinstance(notify_cmd, str):  # a list: an
+        # AttributeError once the night was done, its sheets written and no report kept
+        raise ConfigError(
+            f"notify_cmd: a shell command line (a str, as notify: command), not {notify_cmd!r}"
+        )
     for name, path in (("report_path", report_path), ("results_dir", results_dir)):
         if path is not None:
             path_arg(path, name)

@@ -152,3 +152,18 @@ def test_a_path_that_is_no_path_is_a_config_error(
             run(ws, wrong)
         assert str(caught.value) == f"{name}: {why}"
     assert sorted(p.name for p in workspace.parent.rglob("*")) == before  # nothing done
+
+
+def test_a_notify_command_that_is_no_text_is_refused_before_any_team(workspace: Path) -> None:
+    """``notify_cmd=["notify-send", "okr"]`` (a list, as ``subprocess`` takes) was an
+    AttributeError (``'list' object has no attribute 'read'``) once the night was done,
+    its team sheets written, with no run report and its alerts unsent."""
+    ws = sheets_sync.load_workspace(workspace)
+    before = {p: p.read_bytes() for p in workspace.parent.rglob("*") if p.is_file()}
+    for wrong in (["notify-send", "okr"], 5):
+        with pytest.raises(sheets_sync.ConfigError) as caught:
+            sheets_sync.run_sync(ws, sheets_sync.SyncOptions(as_of=AS_OF), notify_cmd=wrong)  # type: ignore[arg-type]
+        assert str(caught.value) == (
+            f"notify_cmd: a shell command line (a str, as notify: command), not {wrong!r}"
+        )
+    assert {p: p.read_bytes() for p in workspace.parent.rglob("*") if p.is_file()} == before
