@@ -133,6 +133,8 @@ def run_sync(
         options = _shard_options(options)
     report_path = Path(report_path) if report_path is not None else None
     results_dir = Path(results_dir) if results_dir is not None else None
+    if console is not None and not isinstance(console, Console):  # ``sys.stderr``
+        raise ConfigError(f"console: a rich.console.Console, not {console!r}")
     console = console or Console(stderr=True)
     if report_path is not None:
         check_report_path(workspace, report_path)

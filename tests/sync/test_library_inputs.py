@@ -167,3 +167,13 @@ def test_a_notify_command_that_is_no_text_is_refused_before_any_team(workspace: 
             f"notify_cmd: a shell command line (a str, as notify: command), not {wrong!r}"
         )
     assert {p: p.read_bytes() for p in workspace.parent.rglob("*") if p.is_file()} == before
+
+
+def test_a_console_that_is_no_rich_console_is_a_config_error(workspace: Path) -> None:
+    """``console=sys.stderr`` (a stream, not a ``rich.console.Console``) was an
+    AttributeError (``... has no attribute 'is_terminal'``) with the workspace locked."""
+    ws = sheets_sync.load_workspace(workspace)
+    options = sheets_sync.SyncOptions(as_of=AS_OF, dry_run=True)
+    with pytest.raises(sheets_sync.ConfigError) as caught:
+        sheets_sync.run_sync(ws, options, console="stderr")  # type: ignore[arg-type]
+    assert str(caught.value) == "console: a rich.console.Console, not 'stderr'"
