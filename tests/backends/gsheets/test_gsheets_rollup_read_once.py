@@ -56,7 +56,8 @@ def test_an_excel_night_whose_writes_end_otherwise_prepares_its_rollup_twice(
         reads.append(sorted(teams))
         return load(path, teams, period, **kw)
 
-    monkeypatch.setattr("sheets_sync.rollup.load_previous", loading)
+    # the reader ``rollup_step.previous_workbook`` gives looks it up here at each call
+    monkeypatch.setattr("sheets_sync.rollup.previous.load_previous", loading)
     result = _second_night(root)
     assert result.rollup_error is None
     assert any(r.team == "Marketing" and r.outcome.value != "ok" for r in result.runs)
