@@ -34,6 +34,14 @@ def _umask() -> int:
     return current
 
 
+def _as_written(path: Path) -> Path:
+    """``path`` with ``..`` taken as text (``os.path.abspath``), as ``tempfile.mkstemp``
+    takes its folder: the temp file and the rename over ``path`` go to one folder, the one
+    ``regular_file.in_the_way`` checks. With the rename taking ``lnk/..`` as the kernel
+    does (the parent of the link's target), the two went to two folders."""
+    return Path(os.path.abspath(path))
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """``write(tmp)`` into a temp file beside ``path``, fsync, rename over ``path``.
 
@@ -57,7 +65,7 @@ def stage(path: Path, write: Callable[[Path], None]) -> Path:
 def staging(path: Path) -> Iterator[Path]:
     """``stage`` for a file written in steps: the temp path to write, fsynced on leaving
     (deleted if the block raised); the caller then ``commit``s it or deletes it."""
-    path = Path(path)
+    path = _as_written(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
@@ -73,6 +81,7 @@ def staging(path: Path) -> Iterator[Path]:
 
 def commit(tmp: Path, path: Path) -> None:
     """Rename a ``stage``d temp file over ``path`` and fsync the folder."""
+    path = _as_written(path)
     try:
         os.replace(tmp, path)
         fsync_dir(path.parent)
@@ -90,6 +99,7 @@ def commit_new(tmp: Path, path: Path) -> None:
     (``FileExistsError``); the temp name then goes. A rename replaced a file made between
     the caller's check and it. On a file system without hard links, the check and the
     rename, as close together as they can be."""
+    path = _as_written(path)
     try:
         try:
             os.link(tmp, path, follow_symlinks=False)

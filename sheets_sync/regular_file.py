@@ -132,28 +132,20 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
     file, ``is a named pipe, not a folder`` as ``file_kind`` calls it, a link to nothing,
     a link loop): the one wording of ``export --out``, ``rollup.output``, ``--report``
     and the emulator's ``--state`` (until 2026-12-07 four, a pipe called a file).
-    A ``..`` after a name not there is taken as text, as ``mkdir`` makes that name a
-    folder first (``x/../notes.txt/y`` is ``notes.txt/y``: an ``x`` not there passed the
-    walk, whose ``mkdir`` then failed on the file); after a name there, as the kernel
-    takes it (``lnk/..`` is the parent of ``lnk``'s target, not ``lnk``'s folder).
+    A ``..`` is taken as text (``os.path.abspath``), as every writer takes it
+    (``tempfile.mkstemp`` and ``atomic``'s renames, the ``mkdir`` of ``export --out``):
+    ``lnk/../sub2/out`` is ``sub2/out`` beside ``lnk``. Until 2026-12-07 a ``..`` after a
+    link went to the parent of the link's target, as the kernel goes, and check and
+    write disagreed: a folder the check passed was not the one written, after every
+    team was read.
     Walked with ``Path.exists`` (links followed), a link to nowhere or a loop was passed
     by, and the folder failed to be made after the work was done (until 2026-12-07).
     Nothing there, or a name that cannot be looked at (permission), is None: the write
     says so."""
     here = Path("/")
-    made: list[str] = []  # the names past ``here`` not there: mkdir makes them folders
-    for part in PurePosixPath(os.getcwd(), path).parts[1:]:
-        if part == "..":
-            if made:
-                made.pop()
-            elif here.is_symlink():  # the parent of its target, as the kernel goes
-                here = Path(os.path.realpath(here)).parent
-            else:
-                here = here.parent  # shown as given
-            continue
-        if made or not os.path.lexists(step := here / part):
-            made.append(part)
-            continue
+    for part in PurePosixPath(os.path.abspath(path)).parts[1:]:
+        if not os.path.lexists(step := here / part):
+            return None  # mkdir makes it and what follows folders
         why = _no_folder(step)
         if why is not None:
             return step, why

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 import threading
 import time
@@ -294,9 +295,11 @@ class Emulator:
         self.state_file = state_file
         self.require_auth = require_auth
         self.verbose = verbose
-        if state_file and state_file.exists():
-            self.state.load(state_file)
-        elif state_file and not (folder := state_file.absolute().parent).is_dir():
+        # '..' as text, as the atomic save takes it (lnk/.. is not the parent of lnk's target)
+        written = Path(os.path.abspath(state_file)) if state_file else None
+        if written and written.exists():
+            self.state.load(written)
+        elif state_file and written and not (folder := written.parent).is_dir():
             # it listened, each change failed to save, and its stop named a temp file
             there, what = in_the_way(folder) or (folder, "does not exist; make it first")
             raise StateFileError(state_file, f"is in no folder: {there} {what}")

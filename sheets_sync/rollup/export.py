@@ -13,6 +13,7 @@ space, a BOM or a line feed before the ``=`` leave it text, with or without trim
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -83,7 +84,8 @@ def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"])
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
     check_export_paths(out_dir, fmt)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # '..' as text, as the checks and the atomic writes take it (lnk/.. is not lnk's target's)
+    Path(os.path.abspath(out_dir)).mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in rollup.tables.items():
         path = out_dir / f"{name}.{fmt}"

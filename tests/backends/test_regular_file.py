@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.atomic import atomic_write
 from sheets_sync.regular_file import (
     ChangedWhileReadError,
     FileTooLargeError,
@@ -161,25 +162,29 @@ def test_a_file_it_may_not_read_is_permission_error(tmp_path: Path) -> None:
     assert child.stdout == "PermissionError 13\n", child.stderr
 
 
-def test_a_dotdot_after_a_link_is_the_links_target_parent(
+def test_a_dotdot_is_text_as_the_writers_take_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``..`` taken as text made ``lnk/../notes.txt/y`` ``notes.txt/y`` beside ``lnk``,
-    a file there, where the kernel (and ``mkdir``) goes to the parent of ``lnk``'s
-    target: a folder made fine was refused. A ``..`` after a name not there is text, as
-    ``mkdir`` makes the name a folder first."""
+    """``in_the_way`` takes ``..`` as the writers do (``os.path.abspath``: the temp file of
+    ``tempfile.mkstemp``, ``atomic``'s renames): ``lnk/../sub2/out`` is ``sub2/out`` beside
+    ``lnk``. It went to the parent of ``lnk``'s target, as the kernel does, and disagreed
+    with the writes both ways: a folder the check passed was not the one written (every
+    team read, then exit 1), and one the writes could use was refused."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
     (tmp_path / "far" / "deep").mkdir(parents=True)
-    (tmp_path / "lnk").symlink_to(tmp_path / "far" / "deep")
-    assert in_the_way(Path("lnk/../notes.txt/y")) is None  # far/notes.txt/y: nothing there
     (tmp_path / "far" / "notes.txt").write_text("hi", encoding="utf-8")
-    assert in_the_way(Path("lnk/../notes.txt/y")) == (
-        tmp_path / "far" / "notes.txt",
-        "is not a folder",
-    )
+    (tmp_path / "lnk").symlink_to(tmp_path / "far" / "deep")
+    assert in_the_way(Path("lnk/../notes.txt/y")) is None  # ./notes.txt/y: nothing there
+    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
+    assert in_the_way(Path("lnk/../notes.txt/y")) == (tmp_path / "notes.txt", "is not a folder")
     assert in_the_way(Path("x/../notes.txt/y")) == (tmp_path / "notes.txt", "is not a folder")
-    assert in_the_way(Path("x/../lnk/../../notes.txt")) == (
-        tmp_path / "notes.txt",
-        "is not a folder",
-    )
+    # the writers go where the check looked: beside lnk, not beside lnk's target
+    (tmp_path / "sub2").mkdir()
+    (tmp_path / "far" / "sub2").mkdir()  # where the kernel's rename went
+
+    def write(tmp: Path) -> None:
+        tmp.write_text("{}", encoding="utf-8")
+
+    atomic_write(Path("lnk/../sub2/r.json"), write)
+    assert (tmp_path / "sub2" / "r.json").read_text(encoding="utf-8") == "{}"
+    assert not (tmp_path / "far" / "sub2" / "r.json").exists()
