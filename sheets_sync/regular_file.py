@@ -128,7 +128,7 @@ def _read_up_to(fd: int, count: int) -> bytes:
 def in_the_way(path: Path) -> tuple[Path, str] | None:
     """The name that keeps a folder from being made at ``path`` and why, or None: the
     first name on the way that is there (a link counts, wherever it leads:
-    ``os.path.lexists``) and is no folder (``is not a folder`` for a
+    ``os.lstat``) and is no folder (``is not a folder`` for a
     file, ``is a named pipe, not a folder`` as ``file_kind`` calls it, a link to nothing,
     a link loop): the one wording of ``export --out``, ``rollup.output``, ``--report``
     and the emulator's ``--state`` (until 2026-12-07 four, a pipe called a file).
@@ -140,12 +140,22 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
     team was read.
     Walked with ``Path.exists`` (links followed), a link to nowhere or a loop was passed
     by, and the folder failed to be made after the work was done (until 2026-12-07).
-    Nothing there, or a name that cannot be looked at (permission), is None: the write
-    says so."""
+    Nothing there (``ENOENT``, ``ENOTDIR``) is None: ``mkdir`` makes it. A name that
+    cannot be looked at (``EACCES``: a folder the user cannot enter, ``/proc/1/cwd``)
+    ``cannot be looked at (Permission denied)``: until 2026-12-07 a ``readlink`` error
+    escaped (``error: /proc/1/cwd: Permission denied``, naming no option), and a link
+    into a folder the user cannot enter was called a link to nothing."""
     here = Path("/")
     for part in PurePosixPath(os.path.abspath(path)).parts[1:]:
-        if not os.path.lexists(step := here / part):
-            return None  # mkdir makes it and what follows folders
+        step = here / part
+        try:
+            os.lstat(step)
+        except ValueError:  # a NUL in the name: the write says so
+            return None
+        except OSError as exc:
+            if exc.errno in _NOT_THERE:
+                return None  # mkdir makes it and what follows folders
+            return step, _unseen(exc)
         why = _no_folder(step)
         if why is not None:
             return step, why
@@ -153,16 +163,30 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
     return None
 
 
+#: what ``stat`` says of a name that is not there: nothing else means "does not exist"
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR)
+
+
+def _unseen(exc: OSError) -> str:
+    """``in_the_way``'s words for a name ``stat`` or ``readlink`` cannot look at."""
+    return f"cannot be looked at ({exc.strerror or exc})"
+
+
 def _no_folder(there: Path) -> str | None:
     """Why ``there``, a name that is there, is no folder (``in_the_way``), or None."""
     try:
         kind = file_kind(os.stat(there).st_mode)
-    except (OSError, ValueError) as exc:
-        if not os.path.islink(there):
-            return None
-        if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
             return "is a link loop"
-        return f"is a link to {os.readlink(there)}, which does not exist"
+        if exc.errno not in _NOT_THERE:
+            return _unseen(exc)  # EACCES: a link into a folder the user cannot enter
+        try:
+            return f"is a link to {os.readlink(there)}, which does not exist"
+        except OSError as exc2:
+            return _unseen(exc2)
+    except ValueError:
+        return None
     if kind == "folder":
         return None
     return "is not a folder" if kind is None else f"is a {kind}, not a folder"

@@ -297,7 +297,12 @@ class Emulator:
         self.verbose = verbose
         # '..' as text, as the atomic save takes it (lnk/.. is not the parent of lnk's target)
         written = Path(os.path.abspath(state_file)) if state_file else None
-        if written and written.exists():
+        try:  # EACCES (/proc/1/cwd/s.json) was taken for the port's: "cannot listen"
+            found = written is not None and written.exists()
+        except OSError as exc:
+            why = f"cannot be looked at ({exc.strerror})"
+            raise StateFileError(state_file or Path(), why) from None
+        if written and found:
             self.state.load(written)
         elif state_file and written and not (folder := written.parent).is_dir():
             # it listened, each change failed to save, and its stop named a temp file

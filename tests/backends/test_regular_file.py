@@ -4,6 +4,7 @@ another file's bytes; callers' own messages are pinned in their own tests."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.atomic import atomic_write
+from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import (
     ChangedWhileReadError,
     FileTooLargeError,
@@ -20,6 +22,7 @@ from sheets_sync.regular_file import (
     in_the_way,
     read_regular_file,
 )
+from sheets_sync.rollup.export import check_export_paths
 from tests.support.scripts import HANG
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and links are POSIX")
@@ -188,3 +191,43 @@ def test_a_dotdot_is_text_as_the_writers_take_it(
     atomic_write(Path("lnk/../sub2/r.json"), write)
     assert (tmp_path / "sub2" / "r.json").read_text(encoding="utf-8") == "{}"
     assert not (tmp_path / "far" / "sub2" / "r.json").exists()
+
+
+def _denied(monkeypatch: pytest.MonkeyPatch, name: str, *where: Path) -> None:
+    """``os.<name>`` raises EACCES for ``where``: root looks at anything, so a folder
+    the user cannot enter is played this way (``/proc/1/cwd`` without ptrace rights)."""
+    real = getattr(os, name)
+
+    def denied(path: object, *args: object, **kwargs: object) -> object:
+        if Path(os.fsdecode(path)) in where:  # type: ignore[arg-type]
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, denied)
+
+
+def test_a_name_that_cannot_be_looked_at_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only ENOENT and ENOTDIR mean "not there". ``readlink``'s EACCES escaped
+    (``error: /proc/1/cwd: Permission denied``, naming no option; the emulator said it
+    could not listen), and a link into a folder the user cannot enter was called a link
+    to nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "locked" / "inner").mkdir(parents=True)
+    (tmp_path / "tolocked").symlink_to("locked/inner")
+    (tmp_path / "cwd").symlink_to("nowhere")
+    unseen = "cannot be looked at (Permission denied)"
+    _denied(monkeypatch, "stat", tmp_path / "tolocked", tmp_path / "cwd")
+    assert in_the_way(Path("tolocked/x")) == (tmp_path / "tolocked", unseen)
+    _denied(monkeypatch, "readlink", tmp_path / "cwd")
+    assert in_the_way(Path("cwd/x")) == (tmp_path / "cwd", unseen)
+    _denied(monkeypatch, "lstat", tmp_path / "locked" / "inner")
+    assert in_the_way(Path("locked/inner/x")) == (tmp_path / "locked" / "inner", unseen)
+    with pytest.raises(ConfigError) as caught:
+        check_export_paths(Path("cwd/x"), "csv")
+    assert (
+        caught.value.message
+        == f"--out cwd/x: {tmp_path / 'cwd'} {unseen}; give --out a folder of files"
+    )
+    assert in_the_way(Path("locked/none/x")) is None  # not there: mkdir makes it

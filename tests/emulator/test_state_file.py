@@ -76,6 +76,26 @@ def test_a_state_file_under_a_file_or_a_pipe_says_which(tmp_path: Path) -> None:
         )
 
 
+def test_a_state_file_that_cannot_be_looked_at_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--state /proc/1/cwd/s.json`` (a folder the user cannot enter): the EACCES of
+    looking for the file was taken for the port's (``cannot listen on port 0 ...; pick
+    another --port``) until 2026-12-07. Root enters any folder: the stat is made to fail."""
+    state = tmp_path / "locked" / "emu.json"
+    real = os.stat
+
+    def denied(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if Path(os.fsdecode(path)) == state:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", denied)
+    result = CliRunner().invoke(emulator_command, ["--port", "0", "--state", str(state)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: state file {state} cannot be looked at (Permission denied)\n"
+
+
 def test_store_load_is_all_or_nothing(tmp_path: Path) -> None:
     good = Store()
     good.create("kept")
