@@ -125,7 +125,7 @@ def _read_up_to(fd: int, count: int) -> bytes:
     return b"".join(chunks)
 
 
-def in_the_way(path: Path) -> tuple[Path, str] | None:
+def in_the_way(path: Path, *, write: bool = False) -> tuple[Path, str] | None:
     """The name that keeps a folder from being made at ``path`` and why, or None: the
     first name on the way that is there (a link counts, wherever it leads:
     ``os.lstat``) and is no folder (``is not a folder`` for a
@@ -144,7 +144,11 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
     cannot be looked at (``EACCES``: a folder the user cannot enter, ``/proc/1/cwd``)
     ``cannot be looked at (Permission denied)``: until 2026-12-07 a ``readlink`` error
     escaped (``error: /proc/1/cwd: Permission denied``, naming no option), and a link
-    into a folder the user cannot enter was called a link to nothing."""
+    into a folder the user cannot enter was called a link to nothing.
+
+    ``write``: the last folder there must also let the user make names in it
+    (``os.access`` ``W_OK | X_OK``), else ``is a folder you cannot write in``:
+    ``export --out ro/x`` read every team, then failed (until 2026-12-07)."""
     here = Path("/")
     for part in PurePosixPath(os.path.abspath(path)).parts[1:]:
         step = here / part
@@ -154,13 +158,20 @@ def in_the_way(path: Path) -> tuple[Path, str] | None:
             return None
         except OSError as exc:
             if exc.errno in _NOT_THERE:
-                return None  # mkdir makes it and what follows folders
+                return _unwritable(here) if write else None  # mkdir makes the rest
             return step, _unseen(exc)
         why = _no_folder(step)
         if why is not None:
             return step, why
         here = step
-    return None
+    return _unwritable(here) if write else None
+
+
+def _unwritable(folder: Path) -> tuple[Path, str] | None:
+    """``folder`` and why if the user cannot make a name in it (``in_the_way``)."""
+    if os.access(folder, os.W_OK | os.X_OK):
+        return None
+    return folder, "is a folder you cannot write in"
 
 
 #: what ``stat`` says of a name that is not there: nothing else means "does not exist"

@@ -35,12 +35,16 @@ def check_report_path(workspace: Workspace, path: Path) -> None:
         raise ConfigError(f"--report {path}: {problem}, not a file; {_RENAMED}")
     folder = Path(os.path.abspath(path)).parent
     made = folder.resolve() == workspace.state_dir.resolve()  # the run makes it first
-    if not made and not folder.is_dir():  # the night ran whole, then ended exit 1 on it
+    if made:
+        return
+    if not folder.is_dir():  # the night ran whole, then ended exit 1 on it
         blocked = in_the_way(folder)
         what = f"the folder {folder} does not exist; make it first"
         if blocked is not None:
             what = f"{blocked[0]} {blocked[1]}"
         raise ConfigError(f"--report {path}: {what}")
+    if (blocked := in_the_way(folder, write=True)) is not None:  # read-only: the same
+        raise ConfigError(f"--report {path}: {blocked[0]} {blocked[1]}")
 
 
 #: the files and folders of ``.sheets-sync/`` that runs keep their state in

@@ -23,6 +23,7 @@ from sheets_sync.regular_file import (
     read_regular_file,
 )
 from sheets_sync.rollup.export import check_export_paths
+from tests.support.access import read_only
 from tests.support.scripts import HANG
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and links are POSIX")
@@ -231,3 +232,25 @@ def test_a_name_that_cannot_be_looked_at_says_so(
         == f"--out cwd/x: {tmp_path / 'cwd'} {unseen}; give --out a folder of files"
     )
     assert in_the_way(Path("locked/none/x")) is None  # not there: mkdir makes it
+
+
+def test_a_folder_you_cannot_write_in_is_refused_before_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``export --out ro/x`` read every team, then failed on ``Permission denied``
+    (exit 1): the last folder there must let the user make names in it."""
+    ro = tmp_path / "ro"
+    (ro / "sub").mkdir(parents=True)
+    read_only(monkeypatch, ro)
+    try:
+        assert in_the_way(ro / "x") is None  # only a writer asks
+        assert in_the_way(ro / "x" / "y", write=True) == (ro, "is a folder you cannot write in")
+        assert in_the_way(ro, write=True) == (ro, "is a folder you cannot write in")
+        assert in_the_way(ro / "sub", write=True) is None  # sub itself may be written in
+        with pytest.raises(ConfigError) as caught:
+            check_export_paths(ro / "x", "csv")
+        assert str(caught.value) == (
+            f"--out {ro / 'x'}: {ro} is a folder you cannot write in; give --out a folder of files"
+        )
+    finally:
+        ro.chmod(0o755)

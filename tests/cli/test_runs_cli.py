@@ -17,6 +17,7 @@ import pytest
 from sheets_sync.config import load_workspace
 from sheets_sync.regular_file import through_system
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
+from tests.support.access import read_only
 from tests.support.scripts import HANG
 
 
@@ -294,6 +295,26 @@ def test_a_report_path_whose_folder_is_missing_is_refused_first(
         "fifo": f"{tmp_path / parent} is a named pipe, not a folder",
     }[parent]
     assert err == f"error: --report {given}: {what}\n"
+    runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
+    assert not runs.exists() or list(runs.iterdir()) == []
+
+
+def test_a_report_path_in_a_folder_you_cannot_write_in_is_refused_first(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder: the night ran whole, then ended exit 1 on the report (until
+    2026-12-07). As root ``os.access`` is made to say no: root writes anywhere."""
+    ws = copy_ws(demo, tmp_path / "ws")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    read_only(monkeypatch, ro)
+    try:
+        given = ro / "r.json"
+        code, out, err = run("sync", "--config", str(ws), *AS_OF, "--report", str(given))
+    finally:
+        ro.chmod(0o755)
+    assert (code, out) == (2, "")
+    assert err == f"error: --report {given}: {ro} is a folder you cannot write in\n"
     runs = ws.parent / ".sheets-sync" / "runs"  # refused before anything was done
     assert not runs.exists() or list(runs.iterdir()) == []
 
