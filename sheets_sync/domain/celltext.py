@@ -164,7 +164,8 @@ def shell_word(text: str) -> str:
     """``text`` as one word a shell reads back as ``text``, in one harmless line: quoted
     as ``shlex.quote`` does when ``one_line`` leaves it as it is, else in bash's and zsh's
     ``$'...'`` quoting, each character ``one_line`` escapes written as an escape that
-    quoting reads back (``\\n``, ``\\x09``, ``\\u202e``; an undecodable byte of a file
+    quoting reads back in any locale (``\\n``, ``\\x09``, ``\\xe2\\x80\\xae`` for U+202E,
+    as its UTF-8 bytes; an undecodable byte of a file
     name, kept by Python as a lone surrogate, as the byte). A path with a line break
     printed ``'a\\nb/sheets-sync.yaml'``, which names another path (until 2026-12-07)."""
     if _ANY_UNSAFE.search(text) is None:
@@ -187,4 +188,6 @@ def _shell_escape(char: str) -> str:
         return f"\\x{code - 0xDC00:02x}"
     if code < 0x80:
         return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\x{code:02x}")
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    # as its UTF-8 bytes: bash decodes \\u200b only in a UTF-8 locale (in C, cron's, it
+    # stayed text and named another path, until 2026-12-07); \\xHH in any
+    return "".join(f"\\x{b:02x}" for b in char.encode("utf-8", "surrogatepass"))

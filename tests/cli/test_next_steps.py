@@ -67,10 +67,12 @@ def test_a_control_character_in_the_folder_adds_no_line(tmp_path: Path) -> None:
     ]
 
 
-def _pasted(word: str) -> str:
-    """What bash makes of ``word`` as a command's argument (bash: on every CI box)."""
+def _pasted(word: str, locale: str | None = None) -> str:
+    """What bash makes of ``word`` as a command's argument (bash: on every CI box), in
+    ``locale`` (``LC_ALL``) if given."""
+    env = {**os.environ, "LC_ALL": locale} if locale else None
     done = subprocess.run(
-        ["bash", "-c", f"printf %s {word}"], capture_output=True, check=True, timeout=60
+        ["bash", "-c", f"printf %s {word}"], capture_output=True, check=True, timeout=60, env=env
     )
     return os.fsdecode(done.stdout)
 
@@ -111,3 +113,13 @@ def test_a_shell_word_reads_back_as_its_text() -> None:
         word = shell_word(text)
         assert one_line(word) == word
         assert _pasted(word) == text
+
+
+def test_a_shell_word_reads_back_in_any_locale() -> None:
+    """``\\u200b`` in ``$'...'`` is decoded by bash only in a UTF-8 locale: in C or POSIX
+    (cron's) it stayed text and named another path (until 2026-12-07). Each escaped
+    non-ASCII character is written as its UTF-8 bytes (``\\xe2\\x80\\x8b``)."""
+    for text in ("zw\u200bsp\n", "\u202e/日本\n", "emoji😀\n", "é\x85", "byte\udc80\u200b"):
+        word = shell_word(text)
+        for locale in ("C", "POSIX", "C.UTF-8"):
+            assert _pasted(word, locale) == text, (locale, word)
