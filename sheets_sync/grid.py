@@ -34,19 +34,19 @@ def as_typed(title: str) -> str:
     """A tab's name in words, as the team types it on the tab and finds it in the tab bar
     (``add a tab named "Bob's OKRs"``): bare when nothing can be misread (``OKRs``), else
     whole in double quotes (``"OKRs "``, ``"Data, 2026"``), or in single quotes when it
-    holds a ``"`` (``'Say "hi"'``, ``'Bob's "Q1"'``): in double quotes ``""OKRs""`` read as
+    holds a ``"`` (``'Say "hi"'``): in double quotes ``""OKRs""`` read as
     the name ``OKRs`` (until 2026-12-07). Between the outer quotes is what the team types,
     nothing doubled: until 2026-12-07 a name holding ``"`` had a formula's quoting, so
     ``Bob's "Q1"`` was ``'Bob''s "Q1"'``, a doubled quote no tab bar shows. An A1
     reference (``'Bob''s'!A1``) is ``quote_tab``'s; a location (``file!tab!cell``) holds
-    the name raw. A name holding ``"`` that starts or ends with ``'`` is in guillemets
-    (``«'x "y"'»``): in single quotes ``''x "y"''`` read as ``x "y"`` or ``'x "y"'``
-    (until 2026-12-07)."""
+    the name raw. A name holding both ``"`` and ``'`` is in guillemets (``«Bob's "Q1"»``,
+    ``«'x "y"'»``): in single quotes ``''x "y"''`` read as ``x "y"`` or ``'x "y"'``, and
+    ``'Bob's "Q1"'`` seemed to end at ``'Bob'`` (until 2026-12-07)."""
     if quote_tab(title) == title:
         return title
     if '"' not in title:
         return f'"{title}"'
-    return f"«{title}»" if title.startswith("'") or title.endswith("'") else f"'{title}'"
+    return f"«{title}»" if "'" in title else f"'{title}'"
 
 
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
