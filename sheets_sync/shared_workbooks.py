@@ -160,16 +160,18 @@ def hard_link_message(
     )
     if clash is None:
         return f"{start} (a file each), or {list_it} (a tab each)"
+    tab, what = as_typed(clash.tab), clash.what
     pair = f"teams {clash.first.name!r} and {clash.team.name!r}"
-    if len(told) == 1:
-        return (
-            f"{start}, and keep each team's {clash.what} in its own file ({pair} both read "
-            f"the tab {as_typed(clash.tab)})"
+    read, read_both = f"{pair} read the tab {tab}", f"{pair} both read the tab {tab}"
+    if clash.theirs not in (None, what):  # one's goals tab the other's KPIs tab
+        what = "goals and KPIs"  # "keep each team's goals" until 2026-12-07
+        read = read_both = (
+            f"team {clash.team.name!r} reads the tab {tab} as its {clash.what}, "
+            f"team {clash.first.name!r} as its {clash.theirs}"
         )
-    return (
-        f"{start}, and give each copy its team's {clash.what} ({pair} read the tab "
-        f"{as_typed(clash.tab)})"
-    )
+    if len(told) == 1:
+        return f"{start}, and keep each team's {what} in its own file ({read_both})"
+    return f"{start}, and give each copy its team's {what} ({read})"
 
 
 def _teams(names: list[str]) -> str:

@@ -8,7 +8,8 @@ import datetime as dt
 import os
 import unicodedata
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
@@ -16,7 +17,7 @@ from sheets_sync.backends.excel.files import write_backup
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import select, shard_keys
-from sheets_sync.shared_workbooks import hard_link_message
+from sheets_sync.shared_workbooks import Clash, hard_link_message
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.config.test_config import problems
@@ -329,3 +330,20 @@ def test_a_tab_each_by_three_teams_on_two_names_is_every_team() -> None:
     not "both teams" when a third shares this name."""
     pair = hard_link_message({Path("/t/ops.xlsx"): ["Ops"]}, own=2)
     assert pair.endswith("or delete one name and list the other for every team (a tab each)")
+
+
+def test_a_cross_clash_names_goals_and_kpis() -> None:
+    """One team's goals tab is the other's KPIs tab: the advice said "keep each team's
+    goals" (until 2026-12-07), a KPIs tab the other team's too."""
+    team, first = (cast(Any, SimpleNamespace(name=n)) for n in ("B", "A"))
+    clash = Clash(team, first, "X", "goals", exact=True, theirs="KPIs")
+    told = hard_link_message({Path("/t/b.xlsx"): ["B"]}, clash)
+    assert told.endswith(
+        "and keep each team's goals and KPIs in its own file (team 'B' reads the tab X as "
+        "its goals, team 'A' as its KPIs)"
+    ), told
+    three = hard_link_message({Path("/t/b.xlsx"): ["B"], Path("/t/c.xlsx"): ["C"]}, clash)
+    assert three.endswith(
+        "and give each copy its team's goals and KPIs (team 'B' reads the tab X as its "
+        "goals, team 'A' as its KPIs)"
+    ), three
