@@ -63,7 +63,7 @@ def check_export_paths(out_dir: Path, fmt: str) -> None:
     with the table, exit 0. An ``--out`` under a file (``notes.txt/x``) is refused too:
     every team was read, then the folder could not be made (``notes.txt/x: Not a
     directory``, exit 1, until 2026-12-07)."""
-    if (blocked := in_the_way(out_dir, write=True)) is not None:
+    if (blocked := in_the_way(out_dir)) is not None:
         there, why = blocked  # a link to nowhere, a loop: exit 1 at the end (until 2026-12-07)
         raise ConfigError(f"--out {out_dir}: {there} {why}; give --out a folder of files")
     for name in TABLES:
@@ -74,6 +74,9 @@ def check_export_paths(out_dir: Path, fmt: str) -> None:
                 f"--out {out_dir}: {path.name} {problem}, not a file; each table is a new "
                 "file renamed into its place: give --out a folder of files"
             )
+    if (blocked := in_the_way(out_dir, write=True)) is not None:  # read every team, then
+        there, why = blocked  # Permission denied, exit 1 (until 2026-12-07)
+        raise ConfigError(f"--out {out_dir}: {there} {why}; give --out a folder of files")
 
 
 def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"]) -> list[Path]:
