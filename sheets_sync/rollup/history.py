@@ -22,13 +22,14 @@ from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
 from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respelled, Respellings
+from sheets_sync.rollup.styles import unit_format
 from sheets_sync.rollup.widths import MAX_CHARS, columns_chars, text_chars
 
 log = logging.getLogger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
 EXCEL_ROWS = 1_048_576
 #: The History tab's columns: (label, kind, format name). KR and KPI rows share them.
-_TAB = (
+HISTORY_COLUMNS = (
     ("Kind", "text", None),
     ("Date", "number", "date"),
     ("Team", "text", None),
@@ -44,12 +45,23 @@ _TAB = (
     ("Expected", "number", "number"),
     ("Weight", "number", None),
 )
-_TEAM_COLUMN = [label for label, *_ in _TAB].index("Team")
+_TEAM_COLUMN = [label for label, *_ in HISTORY_COLUMNS].index("Team")
 _KR_READ = ("date", "team", "objective_id", "kr_id", "description", "current", "target",
             "score", "status", "expected", "weight")  # fmt: skip
 #: The History tab's column widths: a date needs 10 characters (narrower shows ###).
 _WIDTHS = (6, 11, 20, 13, 13, 40, 12, 12, 8, 10, 10, 8)
 _NO_KR = (None, None)  # a KPI row's Expected and Weight
+#: The History tab's format names' number formats
+HISTORY_FORMATS = {"date": "yyyy-mm-dd", "number": "0.00"}
+#: The Trends tab's titles, and its two pivots' key columns (frame column, label)
+BURNUP_TITLE = "Company burn-up: mean KR score vs expected, by night"
+BURNUP_COLUMNS = ("Date", "Mean score", "Mean expected")
+KPI_BLOCK = ("KPI trend (actual per night)", ("team", "kpi_id", "name"), ("Team", "KPI ID", "KPI"))
+OBJECTIVE_BLOCK = (
+    "Objective burn-up (objective score per night)",
+    ("team", "objective_id"),
+    ("Team", "Objective ID"),
+)
 _KPI_READ = ("date", "team", "kpi_id", "name", "actual", "target", "status")
 
 
@@ -171,6 +183,13 @@ def _burnup_chart(workbook: Workbook, trends: Worksheet, last: int) -> None:
     trends.insert_chart(last + 1, 0, chart, {"y_offset": 10})
 
 
+def kpi_formats(kpis: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(team, KPI id) -> the number format of its unit on the KPIs tab (the Trends tab's
+    KPI rows are in it)."""
+    units = zip(kpis["Team"].tolist(), kpis["KPI ID"].tolist(), kpis["Unit"].tolist(), strict=True)
+    return {(t, k): unit_format(u) for t, k, u in units}
+
+
 def write_history(
     workbook: Workbook,
     history: History | None,
@@ -185,13 +204,12 @@ def write_history(
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
         "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
-        "number": workbook.add_format({"num_format": "0.00"}),
-        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        **{name: workbook.add_format({"num_format": f}) for name, f in HISTORY_FORMATS.items()},
     }
     trends = workbook.add_worksheet("Trends")
     company = history.company
-    trends.write(0, 0, "Company burn-up: mean KR score vs expected, by night", formats["title"])
-    for c, label in enumerate(["Date", "Mean score", "Mean expected"]):
+    trends.write(0, 0, BURNUP_TITLE, formats["title"])
+    for c, label in enumerate(BURNUP_COLUMNS):
         trends.write(1, c, label, formats["header"])
     records: list[dict[Any, Any]] = company.to_dict("records")
     for r, rec in enumerate(records, start=2):
@@ -215,10 +233,10 @@ def write_history(
     row = _write_block(
         trends,
         trend,
-        ["team", "kpi_id", "name"],
-        ["Team", "KPI ID", "KPI"],
+        list(KPI_BLOCK[1]),
+        list(KPI_BLOCK[2]),
         row,
-        "KPI trend (actual per night)",
+        KPI_BLOCK[0],
         formats,
         bulk,
         widths,
@@ -228,10 +246,10 @@ def write_history(
     _write_block(
         trends,
         history.objective_burnup,
-        ["team", "objective_id"],
-        ["Team", "Objective ID"],
+        list(OBJECTIVE_BLOCK[1]),
+        list(OBJECTIVE_BLOCK[2]),
         row,
-        "Objective burn-up (objective score per night)",
+        OBJECTIVE_BLOCK[0],
         formats,
         bulk,
         widths,
@@ -269,28 +287,28 @@ def _write_raw(
 ) -> None:
     """Every snapshot row of ``nights``, KRs then KPIs, as one table to pivot: read from
     the history's source while the workbook is written."""
-    for c, ((label, _, _), width) in enumerate(zip(_TAB, _WIDTHS, strict=True)):
+    for c, ((label, _, _), width) in enumerate(zip(HISTORY_COLUMNS, _WIDTHS, strict=True)):
         ws.write(0, c, label, formats["header"])
         ws.set_column(c, c, width)
     rows = sum(n.rows for n in nights)
-    columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in _TAB]
+    columns = [(kind, formats.get(fmt) if fmt else None) for _, kind, fmt in HISTORY_COLUMNS]
     source = history.source  # not the history: its trend frames go with the Trends tab
     spelled = history.respellings
-    bulk.rows(ws, 1, 0, rows, columns, lambda: _tab_rows(source, nights, spelled))
+    bulk.rows(ws, 1, 0, rows, columns, lambda: tab_rows(source, nights, spelled))
     if rows:
         add_long_table(
             ws,
             0,
             0,
             rows,
-            len(_TAB) - 1,
-            {"name": "History", "columns": [{"header": label} for label, *_ in _TAB]},
+            len(HISTORY_COLUMNS) - 1,
+            {"name": "History", "columns": [{"header": label} for label, *_ in HISTORY_COLUMNS]},
         )
     ws.freeze_panes(1, 0)
     print_titles(ws, 0, _TEAM_COLUMN)  # Kind, Date and Team: which row a page shows
 
 
-def _tab_rows(
+def tab_rows(
     source: NightSource, nights: Sequence[Night], spelled: Respellings | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The History tab's rows, a chunk at a time, each ID in its series' spelling as the

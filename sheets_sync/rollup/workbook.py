@@ -25,7 +25,7 @@ from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
 from sheets_sync.rollup.charts import add_charts
-from sheets_sync.rollup.history import write_history
+from sheets_sync.rollup.history import kpi_formats, write_history
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TAB_NAMES, TABLES, Column, Kind, meaning
 from sheets_sync.rollup.styles import Styles, colour, score_ranges, unit_format
@@ -90,9 +90,7 @@ def lay_out_rollup(rollup: Rollup, path: Path) -> BulkCells:
     _write_alignment(workbook.add_worksheet(TAB_NAMES["alignment"]), styles, rollup, bulk)
     _write_long(workbook, styles, rollup, "findings", "Findings", bulk)
     _write_dictionary(workbook.add_worksheet("Data dictionary"), styles, rollup.context.rules)
-    kpis = rollup.kpis
-    units = zip(kpis["Team"].tolist(), kpis["KPI ID"].tolist(), kpis["Unit"].tolist(), strict=True)
-    write_history(workbook, rollup.history, bulk, {(t, k): unit_format(u) for t, k, u in units})
+    write_history(workbook, rollup.history, bulk, kpi_formats(rollup.kpis))
     add_charts(
         workbook,
         charts,
