@@ -146,20 +146,28 @@ def prepare(
     from sheets_sync.rollup import build_rollup, load_history
     from sheets_sync.rollup.fingerprint import rollup_fingerprint
 
-    if ws.rollup_is_google:  # its tabs have no History or Trends: the nights are not read
-        prep.rollup = build_rollup(runs, context, previous=previous_workbook(ws))
-        prep.write = True
-        return prep
     shown = None
     if history is not None:  # the marks identify the rows shown (see ``HistoryStore.marks``)
-        assert marks is not None
+        # a Google rollup is rewritten every night, never fingerprinted: no marks
+        identity = b"" if ws.rollup_is_google else marks
+        assert identity is not None
         try:
             shown = load_history(
-                history, ws.keep_snapshots, marks, through=context.as_of, since=context.period.start
-            )
+                history, ws.keep_snapshots, identity, through=context.as_of,
+                since=context.period.start,
+            )  # fmt: skip
         except HistoryError as exc:  # a value edited by hand in it, say: as for the marks
-            log.error("%s; the company workbook goes out without History and Trends", exc)
+            without = (
+                "the Google rollup's History and Trends tabs stay as they were"
+                if ws.rollup_is_google
+                else "the company workbook goes out without History and Trends"
+            )
+            log.error("%s; %s", exc, without)
             prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, None))
+    if ws.rollup_is_google:
+        prep.rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
+        prep.write = True
+        return prep
     rollup = build_rollup(runs, context, previous=previous_workbook(ws), history=shown)
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):

@@ -101,7 +101,9 @@ def test_an_older_google_workspace_syncs_with_its_nights_and_cells_kept(
     moved = {ref for ref in old_cells if old_cells[ref] != new_cells[ref]}
     assert moved and {(tab, col) for tab, _row, col in moved} <= {("OKRs", c) for c in OWNED}
     rollup_tabs = [s["properties"]["title"] for s in after["Our company rollup"]["sheets"]]
-    assert rollup_tabs == [s["properties"]["title"] for s in before["Our company rollup"]["sheets"]]
+    # the old tabs, then the Trends and History of its nights (since 2026-12-07)
+    old_tabs = [s["properties"]["title"] for s in before["Our company rollup"]["sheets"]]
+    assert rollup_tabs == [*old_tabs, "Trends", "History"]
 
     store = HistoryStore(root / ".sheets-sync" / "history.sqlite")
     assert [(d, kr, kpi) for d, kr, kpi in store.night_counts(12)] == [

@@ -165,7 +165,10 @@ def dictionary_rows(rules: ScoringRules = ScoringRules()) -> list[Row]:
 
 
 def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
-    """(tab title, rows, frozen rows) for every tab the rollup owns, in order."""
+    """(tab title, rows, frozen rows) for every tab the rollup owns, in order, but the
+    History tab, whose size depends on the spreadsheet's other tabs (``trends``)."""
+    from sheets_sync.backends.gsheets import trends
+    from sheets_sync.rollup.history import kpi_formats
     from sheets_sync.rollup.schema import TAB_NAMES, TABLES
     from sheets_sync.rollup.workbook import SUMMARY_HEADER_ROW
 
@@ -175,7 +178,7 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
         if frame is not None:
             tabs.append((TAB_NAMES[table], table_rows(frame, TABLES[table]), 1))
     tabs.append(("Data dictionary", dictionary_rows(rollup.context.rules), 3))
-    return tabs
+    return tabs + trends.history_tabs(rollup.history, kpi_formats(rollup.kpis))
 
 
 def place_tabs(
@@ -277,6 +280,9 @@ def write_rollup_gsheet(
                 int(size.get("columnCount", 0)),
             )
     tabs = rollup_tabs(rollup)
+    from sheets_sync.backends.gsheets import trends  # it builds on this module's cells
+
+    tabs += trends.history_tab(rollup.history, trends.history_room(tabs, grids))
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
         width = max(1, max((len(r) for r in rows), default=1))
         old_rows, old_cols = grids.get(title.casefold(), (0, 0))

@@ -1,0 +1,149 @@
+"""The Google rollup's Trends and History tabs: the Excel workbook's (``rollup/history.py``)
+as typed cells, from the same ``History`` (its Trends pivots, and the History tab's rows
+read from the history store as the tab is built), cell for cell where the workbook has
+a value.
+
+Google holds at most ``CELL_LIMIT`` cells in a spreadsheet, the tabs of others counted,
+and a staged publish (``staging``) holds each rollup tab twice for a while: the History
+tab, which grows every night, keeps the newest nights that fit (``history_rows``), as
+the workbook keeps those that fit in Excel's rows. What Google cannot show are the
+workbook's drawings: no burn-up chart (its rows stay, blank, so every block is where the
+workbook has it) and no sparklines (the Trend column is there, blank): a ``SPARKLINE``
+is a formula, which the rollup never writes, and a staged publish pastes values only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Row, cell, text_row
+from sheets_sync.rollup.history import (
+    BURNUP_COLUMNS,
+    BURNUP_ROWS,
+    BURNUP_TITLE,
+    HISTORY_COLUMNS,
+    HISTORY_FORMATS,
+    KPI_BLOCK,
+    OBJECTIVE_BLOCK,
+    tab_rows,
+)
+
+if TYPE_CHECKING:
+    from sheets_sync.rollup.nights import History
+
+log = logging.getLogger("sheets_sync.gsheets")
+#: Cells Google holds in one spreadsheet, every tab's grid counted (rows x columns)
+CELL_LIMIT = 10_000_000
+TITLE = {"textFormat": {"bold": True, "fontSize": 13}}
+HISTORY_WIDTH = len(HISTORY_COLUMNS)
+NUMBER = HISTORY_FORMATS["number"]
+
+Tab = tuple[str, list[Row], int]
+
+
+def trends_rows(history: History, kpi_formats: Mapping[tuple[str, str], str]) -> list[Row]:
+    """The Trends tab, row for row as ``history.write_history`` lays it out."""
+    rows: list[Row] = [[cell(BURNUP_TITLE, look=TITLE)]]
+    rows.append(text_row(*BURNUP_COLUMNS, look=HEADER_FORMAT))
+    company = history.company
+    for day, score, expected in company[["date", "score", "expected"]].itertuples(
+        index=False, name=None
+    ):
+        moment = pd.Timestamp(day).to_pydatetime()
+        rows.append([cell(moment, HISTORY_FORMATS["date"]), cell(score, NUMBER),
+                     cell(expected, NUMBER)])  # fmt: skip
+    rows += [[] for _ in range(2 + (BURNUP_ROWS if len(company) else 0))]  # the chart's rows
+    trend = history.kpi_trend
+    keys = zip(trend["team"].tolist(), trend["kpi_id"].tolist(), strict=True)
+    formats = [kpi_formats.get(key, "General") for key in keys]
+    rows += _block(trend, KPI_BLOCK, [NUMBER if f == "General" else f for f in formats])
+    rows += [[], []]
+    rows += _block(history.objective_burnup, OBJECTIVE_BLOCK, None)
+    return rows
+
+
+def _block(
+    frame: pd.DataFrame,
+    block: tuple[str, tuple[str, ...], tuple[str, ...]],
+    formats: Sequence[str] | None,
+) -> list[Row]:
+    """A pivot: its title, its header (the nights as ``yyyy-mm-dd`` text, then Trend) and
+    a row per key, each night's value in ``formats``' (a row's) or ``0.00``."""
+    title, keys, labels = block
+    dates = [c for c in frame.columns if c not in keys]
+    header = [*labels, *(pd.Timestamp(d).strftime("%Y-%m-%d") for d in dates), "Trend"]
+    rows: list[Row] = [[cell(title, look=TITLE)], text_row(*header, look=HEADER_FORMAT)]
+    data = frame.reindex(columns=[*keys, *dates])
+    for n, record in enumerate(data.itertuples(index=False, name=None)):
+        fmt = formats[n] if formats is not None else NUMBER
+        rows.append([cell(v) for v in record[: len(keys)]] +
+                    [cell(v, fmt) for v in record[len(keys):]])  # fmt: skip
+    return rows
+
+
+def history_rows(history: History, room: int) -> list[Row]:
+    """The History tab in at most ``room`` rows, its header counted: the newest nights
+    that fit, each whole (``History.newest_that_fit``), the rows read from the store."""
+    shown, left_out = history.newest_that_fit(max(0, room - 1))
+    if left_out:
+        oldest, newest = left_out[0].date(), left_out[-1].date()
+        log.warning(
+            "the Google rollup's History tab shows %d of %d nights: the rest (%s) would pass "
+            "Google's %s cells a spreadsheet; the Trends tab and the history store "
+            "(history.sqlite) keep them all",
+            len(shown),
+            len(history.nights),
+            oldest if oldest == newest else f"{oldest} to {newest}",
+            f"{CELL_LIMIT:,}",
+        )
+    formats = [HISTORY_FORMATS[f] if f else None for _, _, f in HISTORY_COLUMNS]
+    rows: list[Row] = [text_row(*(label for label, *_ in HISTORY_COLUMNS), look=HEADER_FORMAT)]
+    for chunk in tab_rows(history.source, shown, history.respellings):
+        rows += [[cell(v, f) for v, f in zip(row, formats, strict=True)] for row in chunk]
+    return rows
+
+
+def _cells(rows: Sequence[Row]) -> int:
+    """The cells of a tab of ``rows`` as ``place_tabs`` sizes it (a spare row)."""
+    return (len(rows) + 1) * max(1, max((len(r) for r in rows), default=1))
+
+
+def history_room(
+    tabs: Sequence[Tab], grids: Mapping[str, tuple[int, int]], limit: int | None = None
+) -> int:
+    """Rows the History tab may take so that the spreadsheet never holds more than
+    ``limit`` cells while the rollup is published.
+
+    ``grids``: every tab's (rows, columns) now, by case-folded title; ``tabs``: the
+    rollup's other tabs as they will be. A staged publish first adds a hidden twin of
+    each rollup tab at its new size beside the tabs as they are, and its last batch
+    resizes the real tabs before it deletes the twins: counted so, a tab holds at most
+    its old or new size plus its new size at once (the one-batch publish, less)."""
+    limit = CELL_LIMIT if limit is None else limit
+    ours = {title.casefold() for title, _, _ in tabs} | {"history"}
+    peak = sum(r * c for title, (r, c) in grids.items() if title not in ours)
+    for title, rows, _ in tabs:
+        old_rows, old_columns = grids.get(title.casefold(), (0, 0))
+        new = _cells(rows)
+        peak += max(old_rows * old_columns, new) + new
+    left = limit - peak
+    old_rows, old_columns = grids.get("history", (0, 0))
+    cells = min(left // 2, left - old_rows * old_columns)  # new + max(old, new) <= left
+    return max(0, cells // HISTORY_WIDTH - 1)  # the spare row
+
+
+def history_tabs(history: History | None, kpi_formats: Mapping[tuple[str, str], str]) -> list[Tab]:
+    """The Trends tab, when there is a history (none, none: as the workbook)."""
+    if history is None or not history.nights:
+        return []
+    return [("Trends", trends_rows(history, kpi_formats), 0)]
+
+
+def history_tab(history: History | None, room: int) -> list[Tab]:
+    if history is None or not history.nights:
+        return []
+    return [("History", history_rows(history, room), 1)]
