@@ -40,13 +40,13 @@ class Spellings:
     def __init__(self) -> None:
         self._keys: dict[str, str] = {}  # each distinct ID's id_key, computed once
         self._sole: dict[str, str | None] = {}  # key -> its one spelling, None: several
-        self._number: dict[str, int] = {}  # each distinct ID, numbered in the order seen
-        self._texts: list[str] = []  # and back
+        self._number: dict[str | None, int] = {}  # each distinct ID, numbered as seen
+        self._texts: list[str | None] = []  # and back (None: a blank, ``_numbered``)
         self._key_numbers: dict[str, int] = {}  # each key, numbered
         self._key_of: list[int] = []  # an ID's number -> its key's
         self._key_texts: list[str] = []  # a key's number -> the key
-        self._team_number: dict[str, int] = {}
-        self._teams: list[str] = []
+        self._team_number: dict[str | None, int] = {}
+        self._teams: list[str | None] = []
         # (team << 32 | spelling) of each ambiguous ID counted, sorted; its latest night
         # and how many rows it had on that night
         self._pairs = np.empty(0, dtype=np.int64)
@@ -89,10 +89,15 @@ class Spellings:
         """``ids`` as they are compared (``id_key``; ``see`` saw them); a blank stays blank."""
         return ids.map(self._keys)
 
-    def _numbered(self, values: pd.Series, numbers: dict[str, int], names: list[str]) -> np.ndarray:
-        """``values`` as their numbers (a hash of the column, then one look-up a value)."""
-        codes, uniques = pd.factorize(values)
-        distinct = uniques.tolist()  # not iterated: arrow strings iterate slowly
+    def _numbered(
+        self, values: pd.Series, numbers: dict[str | None, int], names: list[str | None]
+    ) -> np.ndarray:
+        """``values`` as their numbers (a hash of the column, then one look-up a value); a
+        blank (a hand-built frame's team) is the value None: ``factorize`` codes it -1,
+        which took the last value's number."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        # not iterated: arrow strings iterate slowly
+        distinct = [None if pd.isna(v) else v for v in uniques.tolist()]
         for value in distinct:
             if value not in numbers:
                 numbers[value] = len(names)

@@ -149,3 +149,13 @@ def test_the_nights_before_the_period_are_read_only_to_respell() -> None:
         assert history is not None
         assert (dt.date(2026, 9, 29) in nights.read) is read, earlier
         assert bool(history.respellings.before[OBJECTIVE]) is read
+
+
+def test_a_blank_team_is_counted_apart_from_the_others() -> None:
+    """A hand-built frame's rows with no team (a blank, which the history store never
+    holds) counted as no team's: ``pd.factorize`` codes a blank -1, which took the last
+    team's number, so Sales, which only ever typed ``O1``, was respelled ``o1``."""
+    spellings = Spellings()
+    teams = pd.Series(["Sales", None, None], dtype=object)
+    spellings.see(0, dt.date(2026, 11, 10), teams, pd.Series(["O1", "o1", "o1"]))
+    assert not [team for team, _ in spellings.respelled() if team == "Sales"]
