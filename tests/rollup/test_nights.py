@@ -10,6 +10,7 @@ import random
 import sqlite3
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from sheets_sync.domain.scoring import weighted_mean
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import KPI_COLUMNS, KR_COLUMNS, HistoryStore
 from sheets_sync.rollup import FrameNights, Rollup, load_history, write_rollup_xlsx
+from sheets_sync.rollup.nights import NightSource
 from tests.support.libreoffice import convert, needs_libreoffice
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
@@ -356,3 +358,24 @@ def test_libreoffice_opens_trends_of_a_period_without_a_night(
     assert len(theirs.get_sheet_by_name("History").to_python()) == 1 + sum(
         n.rows for n in history.nights
     )
+
+
+def test_both_sources_are_night_sources_with_distinct(tmp_path: Path) -> None:
+    """``distinct``, which ``load_history`` asks of its source, is part of ``NightSource``:
+    the store and the frames have it; a source without it is none (until 2026-12-07 the
+    protocol lacked it, and ``getattr`` found it or read the nights)."""
+    store = _store(tmp_path / "history.sqlite", *_random_nights(2))
+    assert isinstance(store, NightSource)
+    assert isinstance(_frames(*_random_nights(2)), NightSource)
+
+    class Partial:
+        def night_counts(self, last_n: int, through: dt.date | None = None) -> list[Any]:
+            return []
+
+        def night(self, kind: str, date: dt.date, columns: Sequence[str]) -> pd.DataFrame:
+            return pd.DataFrame()
+
+        def stream(self, kind: str, columns: Sequence[str], dates: Sequence[dt.date]) -> Any:
+            return iter([])
+
+    assert not isinstance(Partial(), NightSource)
