@@ -20,6 +20,7 @@ from sheets_sync.backends.gsheets.transport import emulator_http_client
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.rollup import load_history
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 
 pytestmark = [
@@ -223,3 +224,17 @@ def test_the_history_tab_gets_the_cells_the_others_leave_twice() -> None:
     grids["history"] = (500, 12)
     assert trends.history_room(tabs, grids, limit=10_000) == (8_880 - 6_000) // 12 - 1
     assert trends.history_room(tabs, {"notes": (1_000, 10)}, limit=10_000) == 0
+
+
+def test_the_history_tabs_repeated_cells_are_held_once() -> None:
+    """A cell repeated down the History tab (its kind, night, team, target) is one object,
+    and the Google rollup holds a row in some 1.4 KB, not 6 KB (``trends._Cells``)."""
+    from tests.rollup.test_nights import _frames, _random_nights
+
+    history = load_history(_frames(*_random_nights(2)), 12, b"")
+    assert history is not None
+    rows = trends.history_rows(history, 10_000)
+    krs = [r for r in rows[1:] if r[0] == {"userEnteredValue": {"stringValue": "KR"}}]
+    assert len(krs) > 2 and all(r[0] is krs[0][0] and r[1] is krs[0][1] for r in krs[1:3])
+    kpi = next(r for r in rows if r[0] == {"userEnteredValue": {"stringValue": "KPI"}})
+    assert kpi[3] == {} and kpi[8] == {}  # no objective, no score
