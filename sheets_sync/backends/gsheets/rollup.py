@@ -8,6 +8,7 @@ data and rewrites every cell. Google applies a batch all-or-nothing, so finance'
 over several batches and published by one final batch (``staging``). Values
 are typed cells (numbers as numbers, dates as serials with a date format, text as
 ``stringValue`` so nothing is ever parsed as a formula); tabs we do not own are left alone.
+With a history, the workbook's Trends and History tabs follow the others (``trends``).
 """
 
 from __future__ import annotations
