@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sheets_sync.gsheets")
 META_FIELDS = (
-    f"{protection.NAMED_FIELDS},sheets(properties(sheetId,title,gridProperties(rowCount,"
+    "namedRanges(namedRangeId,name,range),sheets(properties(sheetId,title,gridProperties(rowCount,"
     f"columnCount)),{protection.FIELDS})"
 )
 HEADER_FORMAT = {
@@ -280,10 +280,15 @@ def write_rollup_gsheet(
                 int(size.get("rowCount", 0)),
                 int(size.get("columnCount", 0)),
             )
-    tabs = rollup_tabs(rollup)
     from sheets_sync.backends.gsheets import trends  # it builds on this module's cells
 
-    tabs += trends.history_tab(rollup.history, trends.history_room(tabs, grids))
+    theirs = trends.not_ours(existing, meta.get("namedRanges", []))
+    skipped = {t.casefold() for t in theirs}
+    tabs = [tab for tab in rollup_tabs(rollup) if tab[0].casefold() not in skipped]
+    if theirs and rollup.history is not None and rollup.history.nights:
+        trends.leave_alone(source, theirs)
+    if "history" not in skipped:
+        tabs += trends.history_tab(rollup.history, trends.history_room(tabs, grids))
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
         width = max(1, max((len(r) for r in rows), default=1))
         old_rows, old_cols = grids.get(title.casefold(), (0, 0))
@@ -294,12 +299,17 @@ def write_rollup_gsheet(
             raise protection.refuse_tab(prot, prot.tab, client.email, source)
     leftovers = [i for title, i in existing.items() if staging.is_staging(title)]
     placed = place_tabs(tabs, existing)
-    single = rollup_requests(placed) + staging.delete(leftovers)
+    marks = trends.mark_requests(
+        [(tab[0], p.sheet_id) for tab, p in zip(tabs, placed, strict=True)],
+        meta.get("namedRanges", []),
+    )
+    single = rollup_requests(placed) + marks + staging.delete(leftovers)
     if staging.size({"requests": single}) <= limit:
         batches = [single]
     else:
         used = set(existing.values()) | {tab.sheet_id for tab in placed}
         batches = staging.staged_batches(placed, leftovers, used, limit, source)
+        batches[-1] += marks
     chosen = staging.chosen_ids(batches)
     for n, batch in enumerate(batches, start=1):
         what = "rollup: write" if len(batches) == 1 else f"rollup: write {n} of {len(batches)}"

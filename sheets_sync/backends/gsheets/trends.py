@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -170,3 +170,59 @@ def history_tab(history: History | None, room: int) -> list[Tab]:
     if history is None or not history.nights:
         return []
     return [("History", history_rows(history, room), 1)]
+
+
+#: The named range that marks a Trends or History tab as the rollup's own (it covers the
+#: whole tab): a tab of that name without it is a user's, which the rollup leaves alone
+MARKS = {"trends": "sheets_sync_trends", "history": "sheets_sync_history"}
+
+
+def _marked(named: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[str, int]]]:
+    """Each mark's named ranges, (namedRangeId, the tab it covers)."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for n in named:
+        sheet = int((n.get("range") or {}).get("sheetId", 0))
+        found.setdefault(str(n.get("name", "")), []).append((str(n.get("namedRangeId")), sheet))
+    return found
+
+
+def not_ours(existing: Mapping[str, int], named: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The spreadsheet's tabs named Trends or History (in any case) that the rollup did not
+    make: no mark of ours covers them (a Google rollup wrote neither before 2026-12-07)."""
+    marked = _marked(named)
+    return [
+        title
+        for title, sheet_id in existing.items()
+        if title.casefold() in MARKS
+        and sheet_id not in {s for _, s in marked.get(MARKS[title.casefold()], [])}
+    ]
+
+
+def mark_requests(
+    placed: Sequence[tuple[str, int]], named: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The requests that mark the rollup's Trends and History tabs (title, sheetId) as its
+    own, where the mark is not on them yet (a stale one, on a tab since deleted, goes)."""
+    marked = _marked(named)
+    requests: list[dict[str, Any]] = []
+    for title, sheet_id in placed:
+        mark = MARKS.get(title.casefold())
+        if mark is None or any(s == sheet_id for _, s in marked.get(mark, [])):
+            continue
+        requests += [{"deleteNamedRange": {"namedRangeId": i}} for i, _ in marked.get(mark, [])]
+        named_range = {"name": mark, "range": {"sheetId": sheet_id}}
+        requests.append({"addNamedRange": {"namedRange": named_range}})
+    return requests
+
+
+def leave_alone(source: str, titles: Sequence[str]) -> None:
+    """Say once a night which user tabs kept the rollup's Trends or History out."""
+    log.warning(
+        "%s: %s not made by sheets-sync: left alone, and the rollup's %s not written; rename "
+        "%s to get %s",
+        source,
+        " and ".join(f"tab {t!r}" for t in titles) + (" are" if len(titles) > 1 else " is"),
+        " and ".join(t.title() for t in titles) + (" tabs are" if len(titles) > 1 else " tab is"),
+        "them" if len(titles) > 1 else "it",
+        "them" if len(titles) > 1 else "it",
+    )
