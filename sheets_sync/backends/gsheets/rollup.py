@@ -288,7 +288,7 @@ def write_rollup_gsheet(
     if theirs and rollup.history is not None and rollup.history.nights:
         trends.leave_alone(source, theirs)
     if "history" not in skipped:
-        tabs += trends.history_tab(rollup.history, trends.history_room(tabs, grids))
+        tabs = trends.fitted(tabs, grids, rollup.history, source)
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
         width = max(1, max((len(r) for r in rows), default=1))
         old_rows, old_cols = grids.get(title.casefold(), (0, 0))

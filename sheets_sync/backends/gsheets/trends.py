@@ -147,16 +147,49 @@ def history_room(
     resizes the real tabs before it deletes the twins: counted so, a tab holds at most
     its old or new size plus its new size at once (the one-batch publish, less)."""
     limit = CELL_LIMIT if limit is None else limit
+    left = limit - _peak(tabs, grids)
+    old_rows, old_columns = grids.get("history", (0, 0))
+    cells = min(left // 2, left - old_rows * old_columns)  # new + max(old, new) <= left
+    return max(0, cells // HISTORY_WIDTH - 1)  # the spare row
+
+
+def _peak(tabs: Sequence[Tab], grids: Mapping[str, tuple[int, int]]) -> int:
+    """The most cells the spreadsheet holds while ``tabs`` are published, History not
+    counted (``history_room``)."""
     ours = {title.casefold() for title, _, _ in tabs} | {"history"}
     peak = sum(r * c for title, (r, c) in grids.items() if title not in ours)
     for title, rows, _ in tabs:
         old_rows, old_columns = grids.get(title.casefold(), (0, 0))
         new = _cells(rows)
         peak += max(old_rows * old_columns, new) + new
-    left = limit - peak
+    return peak
+
+
+def fitted(
+    tabs: Sequence[Tab],
+    grids: Mapping[str, tuple[int, int]],
+    history: History | None,
+    source: str,
+    limit: int | None = None,
+) -> list[Tab]:
+    """``tabs`` and the History tab in the room Google leaves it; when even the Trends tab
+    does not fit beside the History tab as it is, neither is written (both stay as they
+    were): Google would refuse the publish."""
+    limit = CELL_LIMIT if limit is None else limit
+    if history is None or not history.nights:
+        return list(tabs)
     old_rows, old_columns = grids.get("history", (0, 0))
-    cells = min(left // 2, left - old_rows * old_columns)  # new + max(old, new) <= left
-    return max(0, cells // HISTORY_WIDTH - 1)  # the spare row
+    if _peak(tabs, grids) + old_rows * old_columns > limit:
+        log.warning(
+            "%s: the rollup's Trends and History tabs are left as they were tonight: with "
+            "the spreadsheet's other tabs they would pass Google's %s cells a spreadsheet "
+            "while published (each rollup tab is held twice); make room (delete tabs or "
+            "rows of your own) or write the rollup to an Excel workbook",
+            source,
+            f"{limit:,}",
+        )
+        return [tab for tab in tabs if tab[0].casefold() != "trends"]
+    return [*tabs, *history_tab(history, history_room(tabs, grids, limit))]
 
 
 def history_tabs(history: History | None, kpi_formats: Mapping[tuple[str, str], str]) -> list[Tab]:
