@@ -86,16 +86,17 @@ def _block(
     return rows
 
 
-def history_rows(history: History, room: int) -> list[Row]:
+def history_rows(history: History, room: int, source: str = "") -> list[Row]:
     """The History tab in at most ``room`` rows, its header counted: the newest nights
     that fit, each whole (``History.newest_that_fit``), the rows read from the store."""
     shown, left_out = history.newest_that_fit(max(0, room - 1))
     if left_out:
         oldest, newest = left_out[0].date(), left_out[-1].date()
         log.warning(
-            "the Google rollup's History tab shows %d of %d nights: the rest (%s) would pass "
+            "%sthe Google rollup's History tab shows %d of %d nights: the rest (%s) would pass "
             "Google's %s cells a spreadsheet; the Trends tab and the history store "
             "(history.sqlite) keep them all",
+            f"{source}: " if source else "",
             len(shown),
             len(history.nights),
             oldest if oldest == newest else f"{oldest} to {newest}",
@@ -189,7 +190,7 @@ def fitted(
             f"{limit:,}",
         )
         return [tab for tab in tabs if tab[0].casefold() != "trends"]
-    return [*tabs, *history_tab(history, history_room(tabs, grids, limit))]
+    return [*tabs, *history_tab(history, history_room(tabs, grids, limit), source)]
 
 
 def history_tabs(history: History | None, kpi_formats: Mapping[tuple[str, str], str]) -> list[Tab]:
@@ -199,10 +200,10 @@ def history_tabs(history: History | None, kpi_formats: Mapping[tuple[str, str], 
     return [("Trends", trends_rows(history, kpi_formats), 0)]
 
 
-def history_tab(history: History | None, room: int) -> list[Tab]:
+def history_tab(history: History | None, room: int, source: str = "") -> list[Tab]:
     if history is None or not history.nights:
         return []
-    return [("History", history_rows(history, room), 1)]
+    return [("History", history_rows(history, room, source), 1)]
 
 
 #: The named range that marks a Trends or History tab as the rollup's own (it covers the

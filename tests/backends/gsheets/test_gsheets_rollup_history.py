@@ -208,7 +208,7 @@ def test_a_history_past_googles_cell_limit_keeps_its_newest_nights(
     assert _night(cfg, NIGHTS[2]).rollup_error is None
     history = _google(_reader(emulator, sa_info), out, "History")
     assert {r[1] for r in history[1:]} == {46067, 46068}  # the newest two nights, whole
-    assert "shows 2 of 3 nights" in caplog.text
+    assert f"gsheet:{out}: the Google rollup's History tab shows 2 of 3 nights" in caplog.text
     assert sum(_grids(emulator, out).values()) <= limit
 
 
