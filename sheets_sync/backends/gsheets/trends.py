@@ -88,8 +88,19 @@ def _block(
 
 def history_rows(history: History, room: int, source: str = "") -> list[Row]:
     """The History tab in at most ``room`` rows, its header counted: the newest nights
-    that fit, each whole (``History.newest_that_fit``), the rows read from the store."""
+    that fit, each whole (``History.newest_that_fit``), the rows read from the store;
+    none when no night fits (the tab stays as it was)."""
     shown, left_out = history.newest_that_fit(max(0, room - 1))
+    if not shown:  # a header alone would say the history is empty
+        log.warning(
+            "%sthe Google rollup's History tab is left as it was tonight: not one night of "
+            "the %d would fit in Google's %s cells a spreadsheet beside its other tabs; the "
+            "Trends tab and the history store (history.sqlite) keep them all",
+            f"{source}: " if source else "",
+            len(history.nights),
+            f"{CELL_LIMIT:,}",
+        )
+        return []
     if left_out:
         oldest, newest = left_out[0].date(), left_out[-1].date()
         log.warning(
@@ -203,7 +214,8 @@ def history_tabs(history: History | None, kpi_formats: Mapping[tuple[str, str], 
 def history_tab(history: History | None, room: int, source: str = "") -> list[Tab]:
     if history is None or not history.nights:
         return []
-    return [("History", history_rows(history, room, source), 1)]
+    rows = history_rows(history, room, source)
+    return [("History", rows, 1)] if rows else []
 
 
 #: The named range that marks a Trends or History tab as the rollup's own (it covers the

@@ -53,3 +53,41 @@ def test_trends_that_do_not_fit_twice_stay_as_they_were(
     assert sum(_grids(emulator, out).values()) <= limit
     said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(f"gsheet:{out}" in m and "Trends and History tabs" in m for m in said), said
+
+
+def _grid(emulator: Emulator, key: str, tab: str) -> tuple[int, int]:
+    sheet = next(s for s in emulator.state.spreadsheets[key].sheets if s.title == tab)
+    grid = sheet.properties["gridProperties"]
+    return grid["rowCount"], grid["columnCount"]
+
+
+def test_a_history_tab_with_room_for_no_night_stays_as_it_was(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    out = emulator.create_spreadsheet("rollup", {"Notes": [["mine"]]})
+    cfg = _workspace(tmp_path, sa_info, teams, f"gsheet:{out}")
+    for day in NIGHTS[:2]:
+        assert _night(cfg, day).rollup_error is None
+    reader = _reader(emulator, sa_info)
+    before = _google(reader, out, "History")
+    grids = _grids(emulator, out)
+    others = sum(c for t, c in grids.items() if t not in ("Notes", "Trends", "History"))
+    rows, columns = _grid(emulator, out, "Trends")
+    trends_new = (rows + 2) * (columns + 1)  # a night more: a row and a column, at most
+    # the other tabs and Trends twice, History once as it is and some 10 rows more: no night
+    limit = grids["Notes"] + 2 * others + 2 * trends_new + grids["History"]
+    monkeypatch.setattr(trends, "CELL_LIMIT", limit)
+    monkeypatch.setattr(staging, "BATCH_BYTES", 20_000)
+    emulator.faults.max_payload_bytes = 20_000
+    assert _night(cfg, NIGHTS[2]).rollup_error is None
+    assert _google(reader, out, "History") == before
+    assert any("2026-02-15" in r for r in _google(reader, out, "Trends"))  # tonight's
+    assert sum(_grids(emulator, out).values()) <= limit
+    said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(f"gsheet:{out}: the Google rollup's History tab is left as it was" in m
+               for m in said), said  # fmt: skip
