@@ -309,12 +309,15 @@ def _write_raw(
 
 
 def tab_rows(
-    source: NightSource, nights: Sequence[Night], spelled: Respellings | None = None
+    source: NightSource,
+    nights: Sequence[Night],
+    spelled: Respellings | None = None,
+    writing: str = "the company workbook was written",
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The History tab's rows, a chunk at a time, each ID in its series' spelling as the
     Trends tab shows it (``spelled``; a pivot of the tab by ID gives one series too);
     raises ``HistoryError`` when the source no longer holds the rows counted when the
-    tabs were laid out."""
+    tabs were laid out, saying it changed while ``writing``."""
     days = [n.date.date() for n in nights]
     serials = excel_serials(pd.Series([n.date for n in nights])).tolist()
     serial = dict(zip([d.isoformat() for d in days], serials, strict=True))
@@ -326,7 +329,7 @@ def tab_rows(
         for read_rows in source.stream(kind, read, days):
             seen += len(read_rows)
             if seen > counted:  # before bulk sees one row more than the table was sized for
-                raise _changed(kind, counted, seen)
+                raise _changed(kind, counted, seen, writing)
             chunk = read_rows
             if spelled:  # only when a night typed an ID otherwise: none, most nights
                 chunk = [_respelled(kind, row, spelled.of(row[0])) for row in read_rows]
@@ -338,7 +341,7 @@ def tab_rows(
                     for d, team, kpi, name, actual, target, status in chunk
                 ]
         if seen != counted:
-            raise _changed(kind, counted, seen)
+            raise _changed(kind, counted, seen, writing)
 
 
 def _respelled(
@@ -354,9 +357,9 @@ def _respelled(
     return (day, team, objective, spelled[KR_ID].get((team, kr), kr), *rest)
 
 
-def _changed(kind: str, counted: int, seen: int) -> HistoryError:
+def _changed(kind: str, counted: int, seen: int, writing: str) -> HistoryError:
     return HistoryError(
-        f"the run history changed while the company workbook was written ({counted:,} "
+        f"the run history changed while {writing} ({counted:,} "
         f"{kind.upper()} rows counted, {'more' if seen > counted else f'{seen:,}'} read); "
         "run the sync again"
     )

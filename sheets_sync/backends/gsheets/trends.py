@@ -116,7 +116,8 @@ def history_rows(history: History, room: int, source: str = "") -> list[Row]:
     formats = [HISTORY_FORMATS[f] if f else None for _, _, f in HISTORY_COLUMNS]
     rows: list[Row] = [text_row(*(label for label, *_ in HISTORY_COLUMNS), look=HEADER_FORMAT)]
     typed = _Cells()
-    for chunk in tab_rows(history.source, shown, history.respellings):
+    built = "the Google rollup's History tab was built"
+    for chunk in tab_rows(history.source, shown, history.respellings, built):
         rows += [[typed(v, f) for v, f in zip(row, formats, strict=True)] for row in chunk]
     return rows
 

@@ -3,6 +3,8 @@ they stay as they were, with a warning, and the publish never passes the limit."
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 
 from sheets_sync.backends.gsheets import staging, trends
 from sheets_sync.emulator import Emulator
+from sheets_sync.errors import HistoryError
+from sheets_sync.rollup import load_history
 from tests.backends.gsheets.test_gsheets_rollup_history import (
     NIGHTS,
     _google,
@@ -91,3 +95,17 @@ def test_a_history_tab_with_room_for_no_night_stays_as_it_was(
     said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(f"gsheet:{out}: the Google rollup's History tab is left as it was" in m
                for m in said), said  # fmt: skip
+
+
+def test_a_history_changed_while_the_google_tab_is_built_says_so(tmp_path: Path) -> None:
+    """Not "the company workbook": a Google rollup writes none."""
+    from tests.rollup.test_nights import _random_nights, _store
+
+    store = _store(tmp_path / "history.sqlite", *_random_nights(1))
+    history = load_history(store, 12, b"")
+    assert history is not None
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("DELETE FROM kr_snapshots WHERE seq = (SELECT MIN(seq) FROM kr_snapshots)")
+    message = r"changed while the Google rollup's History tab was built \(\d+ KR rows counted"
+    with pytest.raises(HistoryError, match=message):
+        trends.history_rows(history, 10**6)
