@@ -1,6 +1,7 @@
 """The company rollup into a Google spreadsheet (``rollup.output: gsheet:<key>``).
 
-Two API calls when it fits in one request (``staging.BATCH_BYTES``, some 88 teams):
+Two API calls when it fits in one request (``staging.BATCH_BYTES``, some 88 teams, some
+19 with 12 nights of Trends and History):
 ``spreadsheets.get`` for the tab ids and sizes, then one ``batchUpdate`` that adds missing
 tabs (with ids we choose, so the same batch can fill them), resizes each of our tabs to its
 data and rewrites every cell. Google applies a batch all-or-nothing, so finance's
