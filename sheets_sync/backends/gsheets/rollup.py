@@ -305,7 +305,7 @@ def write_rollup_gsheet(
         meta.get("namedRanges", []),
     )
     single = rollup_requests(placed) + marks + staging.delete(leftovers)
-    if staging.size({"requests": single}) <= limit:
+    if staging.fits(single, limit):
         batches = [single]
     else:
         used = set(existing.values()) | {tab.sheet_id for tab in placed}
