@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.backends.gsheets import staging
 from sheets_sync.emulator import Emulator
 from sheets_sync.rollup.history import BURNUP_TITLE
 from tests.backends.gsheets.test_gsheets_rollup_history import (
@@ -71,3 +72,22 @@ def test_the_tabs_it_made_it_keeps_rewriting(
         assert _night(cfg, day).rollup_error is None
     history = _google(_reader(emulator, sa_info), out, "History")
     assert {r[1] for r in history[1:]} == {46066, 46067, 46068}  # every night, ours
+
+
+def test_the_tabs_a_staged_publish_made_are_its_own(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(staging, "BATCH_BYTES", 20_000)
+    emulator.faults.max_payload_bytes = 20_000
+    out = emulator.create_spreadsheet("rollup", {"Notes": [["mine"]]})
+    cfg = _workspace(tmp_path, sa_info, teams, f"gsheet:{out}")
+    for day in NIGHTS[:2]:
+        assert _night(cfg, day).rollup_error is None
+    history = _google(_reader(emulator, sa_info), out, "History")
+    assert {r[1] for r in history[1:]} == {46066, 46067}
+    assert "not made by sheets-sync" not in caplog.text
