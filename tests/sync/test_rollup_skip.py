@@ -160,9 +160,11 @@ def test_a_killed_runs_state_temp_file_is_swept_but_a_users_look_alike_kept(
     assert RollupState(state).unchanged("fp", book)
 
 
-def test_a_google_rollup_does_not_read_the_nights_it_cannot_show(cfg: Path, tmp_path: Path) -> None:
-    """The Google rollup has no History or Trends tab: 12 nights read into frames there
-    cost about 3 s and 140 MB at 2,000 teams for nothing."""
+def test_a_google_rollup_reads_the_nights_the_workbook_shows(cfg: Path, tmp_path: Path) -> None:
+    """The Google rollup has the workbook's History and Trends tabs (since 2026-12-07):
+    it reads the same nights, as the workbook does. Until then it had neither, and this
+    test held that it read no night (12 nights read into frames cost about 3 s and 140 MB
+    at 2,000 teams for nothing)."""
     ws = load_workspace(cfg)
     store = HistoryStore(tmp_path / "history.sqlite")
     result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
@@ -171,7 +173,8 @@ def test_a_google_rollup_does_not_read_the_nights_it_cannot_show(cfg: Path, tmp_
     assert local.rollup is not None and local.rollup.history is not None
     google = replace(ws, rollup_output="gsheet:1AbCdEf")
     prep = rollup_step.prepare(google, store, result.runs, result.context)
-    assert prep.write and prep.rollup is not None and prep.rollup.history is None
+    assert prep.write and prep.rollup is not None and prep.rollup.history is not None
+    assert prep.rollup.history.nights == local.rollup.history.nights
     assert set(prep.rollup.tables) == set(local.rollup.tables)
 
 
