@@ -288,8 +288,7 @@ def write_rollup_gsheet(
     tabs = [tab for tab in rollup_tabs(rollup) if tab[0].casefold() not in skipped]
     if theirs and rollup.history is not None and rollup.history.nights:
         trends.leave_alone(source, theirs)
-    if "history" not in skipped:
-        tabs = trends.fitted(tabs, grids, rollup.history, source)
+    tabs = trends.fitted(tabs, grids, rollup.history, source, with_history="history" not in skipped)
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
         width = max(1, max((len(r) for r in rows), default=1))
         old_rows, old_cols = grids.get(title.casefold(), (0, 0))

@@ -184,10 +184,12 @@ def fitted(
     history: History | None,
     source: str,
     limit: int | None = None,
+    with_history: bool = True,
 ) -> list[Tab]:
-    """``tabs`` and the History tab in the room Google leaves it; when even the Trends tab
-    does not fit beside the History tab as it is, neither is written (both stay as they
-    were): Google would refuse the publish."""
+    """``tabs`` and the History tab (``with_history``: not a user's tab of that name) in
+    the room Google leaves it; when even the Trends tab does not fit beside the History
+    tab as it is, neither is written (both stay as they were): Google would refuse the
+    publish."""
     limit = CELL_LIMIT if limit is None else limit
     if history is None or not history.nights:
         return list(tabs)
@@ -202,6 +204,8 @@ def fitted(
             f"{limit:,}",
         )
         return [tab for tab in tabs if tab[0].casefold() != "trends"]
+    if not with_history:
+        return list(tabs)
     return [*tabs, *history_tab(history, history_room(tabs, grids, limit), source)]
 
 

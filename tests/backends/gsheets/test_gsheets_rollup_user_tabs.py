@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets import staging
+from sheets_sync.backends.gsheets import staging, trends
 from sheets_sync.emulator import Emulator
 from sheets_sync.rollup.history import BURNUP_TITLE
 from tests.backends.gsheets.test_gsheets_rollup_history import (
     NIGHTS,
     _google,
+    _grids,
     _night,
     _reader,
     _workspace,
@@ -91,3 +92,26 @@ def test_the_tabs_a_staged_publish_made_are_its_own(
     history = _google(_reader(emulator, sa_info), out, "History")
     assert {r[1] for r in history[1:]} == {46066, 46067}
     assert "not made by sheets-sync" not in caplog.text
+
+
+def test_trends_beside_a_users_history_tab_still_fit_the_limit(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    teams: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    out = emulator.create_spreadsheet("rollup", {"History": [["finance's log"]]})
+    cfg = _workspace(tmp_path, sa_info, teams, f"gsheet:{out}")
+    assert _night(cfg, NIGHTS[0]).rollup_error is None
+    reader = _reader(emulator, sa_info)
+    before = _google(reader, out, "Trends")
+    grids = _grids(emulator, out)
+    others = sum(c for t, c in grids.items() if t not in ("Trends", "History"))
+    limit = grids["History"] + 2 * others + grids["Trends"] + 20  # Trends once, not twice
+    monkeypatch.setattr(trends, "CELL_LIMIT", limit)
+    assert _night(cfg, NIGHTS[1]).rollup_error is None
+    assert _google(reader, out, "Trends") == before
+    assert sum(_grids(emulator, out).values()) <= limit
+    assert "Trends and History tabs are left as they were" in caplog.text
