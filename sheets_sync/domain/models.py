@@ -149,6 +149,9 @@ class Finding:
     team: str | None = None
     row: int | None = None
 
+    def __post_init__(self) -> None:
+        _as_member(self, "severity", Severity)  # "error" counted as a warning
+
     @property
     def location(self) -> str:
         return format_location(self.source, self.tab, self.cell)

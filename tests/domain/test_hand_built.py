@@ -13,12 +13,14 @@ from sheets_sync.domain.models import (
     KPI,
     Category,
     Direction,
+    Finding,
     Frequency,
     KeyResult,
     KRType,
     Objective,
     ObjectiveType,
     Period,
+    Severity,
     TeamInput,
 )
 from sheets_sync.domain.team import evaluate_team
@@ -73,3 +75,21 @@ def test_a_text_that_is_no_member_is_a_config_error(build: object, message: str)
     with pytest.raises(ConfigError) as caught:
         build()  # type: ignore[operator]
     assert str(caught.value) == message
+
+
+def test_a_finding_given_its_severity_as_text_is_that_severity() -> None:
+    """``Finding("error", ...)`` counted as a warning (``is_error`` compares the member by
+    identity), and the report's ``f.severity.value`` was an AttributeError on the text."""
+    finding = Finding("error", "Target is missing", "sales.xlsx", "OKRs", "F7")  # type: ignore[arg-type]
+    assert finding.severity is Severity.ERROR
+    assert finding.is_error
+    assert Finding("warning", "late", "sales.xlsx").severity is Severity.WARNING  # type: ignore[arg-type]
+    team = TeamInput("Sales", "hand", objectives=(Objective("O1", "Grow"),), findings=(finding,))
+    result = evaluate_team(team, period=PERIOD, as_of=dt.date(2026, 11, 15))
+    assert [f.severity.value for f in result.findings if f.is_error] == ["error"]
+
+
+def test_a_finding_severity_that_is_no_member_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Finding("fatal", "bad", "sales.xlsx")  # type: ignore[arg-type]
+    assert str(caught.value) == "Finding.severity: 'fatal' is not one of error, warning"
