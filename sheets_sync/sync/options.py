@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike, fspath
@@ -41,13 +43,33 @@ class SyncOptions:
         object.__setattr__(self, "teams", _team_names(self.teams))
         for flag in ("dry_run", "write_back", "rollup", "read_cache"):
             value = getattr(self, flag)  # ``write_back="false"`` was true: the sheets written
-            if not isinstance(value, bool):
+            if not _is_bool(value):
                 raise ConfigError(f"{flag}: must be True or False, not {value!r}")
-        workers = self.workers
-        if workers is not None and (type(workers) is not int or workers < 1):  # not True
-            raise ConfigError(f"workers: must be a whole number of 1 or more, not {workers!r}")
+            object.__setattr__(self, flag, bool(value))
+        if self.workers is not None:
+            object.__setattr__(self, "workers", _workers(self.workers))
         if self.shard is not None:
             _check_shard(self.shard)
+
+
+def _is_bool(value: object) -> bool:
+    """A flag is a ``bool`` or a numpy bool (a pandas column's value), not ``1`` or
+    ``"false"``. numpy is looked up, not imported: no numpy loaded, no numpy bool made."""
+    numpy = sys.modules.get("numpy")
+    return type(value) is bool or (numpy is not None and type(value) is numpy.bool_)
+
+
+def _workers(value: object) -> int:
+    """``workers`` as an ``int``: any whole number (``np.int64``, an ``IntEnum`` member, an
+    int subclass) of 1 or more; not ``True`` (a bool is an int: it passed for one worker),
+    ``2.0`` or ``"2"``."""
+    try:
+        count = None if isinstance(value, bool) else operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        count = None
+    if count is None or count < 1:
+        raise ConfigError(f"workers: must be a whole number of 1 or more, not {value!r}")
+    return count
 
 
 def _team_names(teams: object) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from deep in the run nor a run of failed teams."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,37 @@ def test_workers_true_is_no_number_of_workers() -> None:
     with pytest.raises(ConfigError) as caught:
         SyncOptions(workers=True)
     assert str(caught.value) == "workers: must be a whole number of 1 or more, not True"
+
+
+class _Workers(enum.IntEnum):
+    TWO = 2
+
+
+class _Count(int):
+    pass
+
+
+def test_a_numpy_bool_is_a_flag_and_an_integer_like_is_workers() -> None:
+    """Valid values refused since flags and workers were checked: ``dry_run=np.bool_(True)``
+    (a pandas column's value), ``workers=np.int64(2)``, an ``IntEnum`` member, an int
+    subclass. They are kept as the plain ``bool`` and ``int``."""
+    np = pytest.importorskip("numpy")
+    options = SyncOptions(dry_run=np.bool_(True), write_back=np.bool_(False), workers=np.int64(2))
+    assert options.dry_run is True and options.write_back is False
+    assert options.workers == 2 and type(options.workers) is int
+    assert SyncOptions(workers=_Workers.TWO).workers == 2
+    assert type(SyncOptions(workers=_Count(3)).workers) is int
+
+
+@pytest.mark.parametrize("value", [1, 0, "true", None, 1.0])
+def test_a_flag_is_a_bool_not_a_number_or_text(value: object) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SyncOptions(dry_run=value)  # type: ignore[arg-type]
+    assert str(caught.value) == f"dry_run: must be True or False, not {value!r}"
+
+
+@pytest.mark.parametrize("value", [2.0, 2.5, "2", False])
+def test_workers_that_is_no_whole_number_is_a_config_error(value: object) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SyncOptions(workers=value)  # type: ignore[arg-type]
+    assert str(caught.value) == f"workers: must be a whole number of 1 or more, not {value!r}"
