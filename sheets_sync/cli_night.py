@@ -229,9 +229,10 @@ def export(
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import failed_lines
-    from sheets_sync.sync.run import export_workspace
+    from sheets_sync.sync.run import check_export_folder, export_workspace
 
     ws = load_workspace(config_path, files_must_exist=False)
+    check_export_folder(Path(out_dir), fmt, "--out")  # the library's check, in the flag's words
     result, paths = export_workspace(ws, out_dir, fmt, as_of=as_of_date(as_of))
     for path in paths if not quiet_level() else ():
         say(str(path))

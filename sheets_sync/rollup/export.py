@@ -56,27 +56,27 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
-def check_export_paths(out_dir: Path, fmt: str) -> None:
-    """Refuse an ``--out`` whose table files the renames would replace
-    (``regular_file.not_replaceable``): ``summary.csv`` a named pipe a reader waits on, a
-    device, a name in ``/proc``, ``/dev`` or ``/sys``. Until 2026-12-06 each was replaced
-    with the table, exit 0. An ``--out`` under a file (``notes.txt/x``) is refused too:
-    every team was read, then the folder could not be made (``notes.txt/x: Not a
-    directory``, exit 1, until 2026-12-07)."""
+def check_export_paths(out_dir: Path, fmt: str, flag: str = "out_dir") -> None:
+    """Refuse an ``out_dir`` (``flag``: the CLI says ``--out``) whose table files the
+    renames would replace (``regular_file.not_replaceable``): ``summary.csv`` a named pipe
+    a reader waits on, a device, a name in ``/proc``, ``/dev`` or ``/sys``. Until
+    2026-12-06 each was replaced with the table, exit 0. An ``out_dir`` under a file
+    (``notes.txt/x``) is refused too: every team was read, then the folder could not be
+    made (``notes.txt/x: Not a directory``, exit 1, until 2026-12-07)."""
     if (blocked := in_the_way(out_dir)) is not None:
         there, why = blocked  # a link to nowhere, a loop: exit 1 at the end (until 2026-12-07)
-        raise ConfigError(f"--out {out_dir}: {there} {why}; give --out a folder of files")
+        raise ConfigError(f"{flag} {out_dir}: {there} {why}; give {flag} a folder of files")
     for name in TABLES:
         path = out_dir / f"{name}.{fmt}"
         problem = not_replaceable(path)
         if problem:
             raise ConfigError(
-                f"--out {out_dir}: {path.name} {problem}, not a file; each table is a new "
-                "file renamed into its place: give --out a folder of files"
+                f"{flag} {out_dir}: {path.name} {problem}, not a file; each table is a new "
+                f"file renamed into its place: give {flag} a folder of files"
             )
     if (blocked := in_the_way(out_dir, write=True)) is not None:  # read every team, then
         there, why = blocked  # Permission denied, exit 1 (until 2026-12-07)
-        raise ConfigError(f"--out {out_dir}: {there} {why}; give --out a folder of files")
+        raise ConfigError(f"{flag} {out_dir}: {there} {why}; give {flag} a folder of files")
 
 
 def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"]) -> list[Path]:

@@ -69,7 +69,17 @@ def _check_results_dir(folder: Path) -> None:
         ) from None
 
 
-def _check_out_dir(folder: Path) -> None:
+def check_export_folder(out_dir: Path, fmt: str, flag: str = "out_dir") -> None:
+    """``export_workspace``'s folder checked before any team is read, its problem named by
+    ``flag``: the argument, or the CLI's ``--out`` (the command checks it first, in its
+    own words, as ``check_shard_results`` does)."""
+    from sheets_sync.rollup.export import check_export_paths
+
+    check_export_paths(out_dir, fmt, flag)
+    _check_out_dir(out_dir, flag)
+
+
+def _check_out_dir(folder: Path, flag: str = "out_dir") -> None:
     """``export_workspace``'s folder, made and writable before any team is read: a file
     there, or above it, was a bare FileExistsError or NotADirectoryError once every team
     had been read (the command's ``--out`` refused only the first)."""
@@ -77,7 +87,7 @@ def _check_out_dir(folder: Path) -> None:
         make_writable_folder(folder)
     except OSError as exc:  # ``folder`` itself among the folders looked at: a file there
         why = why_not_written(folder / "table", exc)
-        raise ConfigError(f"--out {folder}: cannot write there ({why})") from None
+        raise ConfigError(f"{flag} {folder}: cannot write there ({why})") from None
 
 
 def _shard_options(options: SyncOptions) -> SyncOptions:
@@ -401,11 +411,9 @@ def export_workspace(
         raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
     rollup_step.import_libraries()  # whole, whatever stop comes
     from sheets_sync.rollup import build_rollup, export_tables
-    from sheets_sync.rollup.export import check_export_paths
 
     out_dir = path_arg(out_dir, "out_dir")
-    check_export_paths(out_dir, fmt)  # before the teams are read
-    _check_out_dir(out_dir)
+    check_export_folder(out_dir, fmt)  # before the teams are read
 
     day = dt.date.today() if as_of is None else as_of
     result = Sync(workspace).run(SyncOptions(as_of=day, write_back=False, rollup=False))

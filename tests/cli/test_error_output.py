@@ -96,7 +96,7 @@ def test_an_os_error_is_a_json_record_naming_the_file(
     Here a name too long for the file system passes export's folder check, as a folder
     that changes after the check would, and fails when the tables are written.)"""
     target = tmp_path / ("x" * 300)  # longer than a file name may be
-    monkeypatch.setattr("sheets_sync.sync.run._check_out_dir", lambda folder: None)
+    monkeypatch.setattr("sheets_sync.sync.run._check_out_dir", lambda *a: None)
     cfg = missing_source_config(tmp_path)
     code, out, err = run(
         "--log-format", "json", "export", "--config", str(cfg), "--out", str(target)

@@ -5,6 +5,7 @@ AttributeError from deep in the run, nor a run that silently does something else
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,10 +106,28 @@ def test_export_to_a_file_is_a_config_error_before_any_team_is_read(
     with pytest.raises(sheets_sync.ConfigError) as caught:
         sheets_sync.export_workspace(ws, out, as_of=AS_OF)
     message = str(caught.value)  # said by the export's path check (regular_file.in_the_way)
-    assert message.startswith(f"--out {out}: ") and message.endswith(
-        "sheets-sync.yaml is not a folder; give --out a folder of files"
+    assert message.startswith(f"out_dir {out}: ") and message.endswith(
+        "sheets-sync.yaml is not a folder; give out_dir a folder of files"
     ), message
     assert read == []
+
+
+def test_export_over_a_pipe_names_the_argument_not_the_flag(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library's messages say ``out_dir``, as ``path_arg`` does; they said the CLI's
+    ``--out`` (the command still does: tests/cli/test_replaced_paths.py)."""
+    ws = sheets_sync.load_workspace(workspace)
+    monkeypatch.setattr("sheets_sync.sync.run.Sync.run", lambda *a, **k: pytest.fail("read"))
+    out_dir = tmp_path / "feed"
+    out_dir.mkdir()
+    os.mkfifo(out_dir / "kpis.csv")
+    with pytest.raises(sheets_sync.ConfigError) as caught:
+        sheets_sync.export_workspace(ws, out_dir, as_of=AS_OF)
+    assert str(caught.value) == (
+        f"out_dir {out_dir}: kpis.csv is a named pipe, not a file; each table is a new file "
+        "renamed into its place: give out_dir a folder of files"
+    )
 
 
 PATH_CALLS: dict[str, tuple[str, Callable[[Any, Any], object]]] = {
