@@ -114,7 +114,7 @@ class Sync(NightEnd):
 
     def planned(self, options: SyncOptions) -> list[TeamSpec]:
         """The teams a run of ``options`` syncs, as its progress counts them too."""
-        specs = self.selected(options.teams)
+        specs = self.selected(tuple(options.teams))  # a tuple already, typed as given
         if options.shard is not None:
             from sheets_sync.ops.shard import select, shard_keys
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from os import PathLike, fspath
 from pathlib import Path
@@ -16,7 +16,7 @@ from sheets_sync.errors import ConfigError
 @dataclass(frozen=True)
 class SyncOptions:
     as_of: dt.date = field(default_factory=dt.date.today)
-    teams: Sequence[str] = ()
+    teams: Iterable[str] = ()  # any iterable of names (a generator too), kept as a tuple
     dry_run: bool = False
     write_back: bool = True
     rollup: bool = True

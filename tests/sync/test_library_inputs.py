@@ -19,10 +19,12 @@ AS_OF = dt.date(2026, 11, 23)
 
 def test_teams_may_be_any_iterable_and_are_kept_as_given(workspace: Path) -> None:
     """A generator of names was used up by ``run_sync``'s plan: the run then synced no
-    team at all, and said nothing (``runs == ()``)."""
+    team at all, and said nothing (``runs == ()``). ``teams`` takes an ``Iterable[str]``
+    for the type checker too (``make lint``: ``SyncOptions.teams`` was a ``Sequence[str]``,
+    so a generator, as docs/library.md allows, was an arg-type error under mypy --strict)."""
     ws = sheets_sync.load_workspace(workspace)
     names = ["Sales"]
-    options = sheets_sync.SyncOptions(as_of=AS_OF, dry_run=True, teams=(n for n in names))  # type: ignore[arg-type]
+    options = sheets_sync.SyncOptions(as_of=AS_OF, dry_run=True, teams=(n for n in names))
     assert options.teams == ("Sales",)
     (run,) = sheets_sync.run_sync(ws, options).runs
     assert run.team == "Sales" and not run.failed
