@@ -132,6 +132,25 @@ def test_export_over_a_pipe_names_the_argument_not_the_flag(
     )
 
 
+def test_a_failed_export_can_leave_its_folder_empty(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder is made (and proved writable) before any team is read, so a call that
+    fails after, here its read, leaves it there, empty, as docs/library.md says."""
+    ws = sheets_sync.load_workspace(workspace)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise sheets_sync.ConfigError("read failed")
+
+    monkeypatch.setattr("sheets_sync.sync.run.Sync.run", fail)
+    out_dir = tmp_path / "exports" / "q4"
+    with pytest.raises(sheets_sync.ConfigError, match="read failed"):
+        sheets_sync.export_workspace(ws, out_dir, as_of=AS_OF)
+    assert out_dir.is_dir() and list(out_dir.iterdir()) == []
+    doc = (Path(__file__).parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
+    assert "can leave its folder, empty" in " ".join(doc.split())
+
+
 PATH_CALLS: dict[str, tuple[str, Callable[[Any, Any], object]]] = {
     "load_workspace": ("path", lambda ws, p: sheets_sync.load_workspace(p)),
     "check_config": ("path", lambda ws, p: sheets_sync.check_config(p)),
