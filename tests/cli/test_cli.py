@@ -345,8 +345,8 @@ def test_an_os_error_is_a_message_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A path the OS refuses when the tables are written (a name longer than the file
-    system allows, past export's folder check, as a folder that changes after the check
-    would be): the OS's reason, exit 1. (Shown by ``template`` until 2026-12-06, and by an
+    system allows, with export's path checks passed over, as a folder that changes after
+    them would be): the OS's reason, exit 1. (Shown by ``template`` until 2026-12-06, and by an
     ``--out`` under a file until 2026-12-07: each now says so in its own words, exit 2.)"""
     (tmp_path / "file").write_text("x")
     cfg = missing_source_config(tmp_path)
@@ -356,7 +356,8 @@ def test_an_os_error_is_a_message_not_a_traceback(
     long = tmp_path / ("x" * 300)
     code, out, err = run("export", "--config", str(cfg), "--out", str(long))
     assert (code, out) == (2, "") and "File name too long" in err, err  # the folder check's
-    monkeypatch.setattr("sheets_sync.sync.run._check_out_dir", lambda *a: None)
+    monkeypatch.setattr("sheets_sync.sync.run.check_export_folder", lambda *a: None)
+    monkeypatch.setattr("sheets_sync.rollup.export.check_export_paths", lambda *a: None)
     code, out, err = run("export", "--config", str(cfg), "--out", str(long))
     assert code == 1 and out == ""
     assert err.endswith(f"error: {long}: File name too long\n"), err

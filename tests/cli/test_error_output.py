@@ -93,10 +93,11 @@ def test_an_os_error_is_a_json_record_naming_the_file(
 ) -> None:
     """(``template`` under a file was this test's OS error until 2026-12-06, and ``export
     --out`` under a file until 2026-12-07: each now says what happened in its own words.
-    Here a name too long for the file system passes export's folder check, as a folder
-    that changes after the check would, and fails when the tables are written.)"""
+    Here a name too long for the file system, with export's path checks passed over as a
+    folder that changes after them would be, fails when the tables are written.)"""
     target = tmp_path / ("x" * 300)  # longer than a file name may be
-    monkeypatch.setattr("sheets_sync.sync.run._check_out_dir", lambda *a: None)
+    monkeypatch.setattr("sheets_sync.sync.run.check_export_folder", lambda *a: None)
+    monkeypatch.setattr("sheets_sync.rollup.export.check_export_paths", lambda *a: None)
     cfg = missing_source_config(tmp_path)
     code, out, err = run(
         "--log-format", "json", "export", "--config", str(cfg), "--out", str(target)
