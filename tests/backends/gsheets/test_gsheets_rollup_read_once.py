@@ -16,7 +16,6 @@ import pytest
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
-from sheets_sync.rollup import previous
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.workspace.demo import create_demo
 
@@ -38,30 +37,6 @@ def _second_night(root: Path) -> SyncResult:
     (root / "teams" / "Sales.xlsx").write_bytes(b"PK\x03\x04 cut short")
     (root / "teams" / ".~lock.Marketing.xlsx#").write_text(",Ana Ruiz,host,26.11.2026 09:00,ana;")
     return _night(root, 24)
-
-
-def test_an_excel_night_whose_writes_end_otherwise_prepares_its_rollup_twice(
-    eight_cpus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """That the case re-prepares (what makes the Google test below mean something): with
-    an Excel rollup the previous workbook is read by each preparation, the one made while
-    the workers wrote and the one published (some 2 s of CPU at 500 teams with 250
-    failed, on such a night only: left as it is)."""
-    root = create_demo(tmp_path / "ws").parent
-    assert _night(root, 23).rollup_error is None
-    reads: list[list[str]] = []
-    load = previous.load_previous
-
-    def loading(path: Any, teams: Any, period: Any = None, **kw: Any) -> Any:
-        reads.append(sorted(teams))
-        return load(path, teams, period, **kw)
-
-    # the reader ``rollup_step.previous_workbook`` gives looks it up here at each call
-    monkeypatch.setattr("sheets_sync.rollup.previous.load_previous", loading)
-    result = _second_night(root)
-    assert result.rollup_error is None
-    assert any(r.team == "Marketing" and r.outcome.value != "ok" for r in result.runs)
-    assert reads == [["Sales"], ["Sales"]]
 
 
 def test_a_google_rollup_is_read_back_once_that_night(
