@@ -409,3 +409,14 @@ def test_a_mapping_name_whose_file_is_a_folder_says_so(tmp_path: Path) -> None:
     with pytest.raises(MappingError) as caught:
         load_mapping("mine", tmp_path)
     assert str(caught.value) == "mappings/mine.yaml: is a folder, not a mapping file"
+
+
+def test_a_mapping_path_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    """``mapping: mine.yaml`` where ``mine.yaml`` is a folder said ``mapping 'mine.yaml'
+    not found (built-in: ...)`` (until 2026-12-07), as if the name were misspelt."""
+    (tmp_path / "mine.yaml").mkdir()
+    with pytest.raises(MappingError) as caught:
+        load_mapping("mine.yaml", tmp_path)
+    assert str(caught.value) == "mine.yaml: is a folder, not a mapping file"
+    with pytest.raises(MappingError, match=r"^mapping 'gone\.yaml' not found \(built-in: "):
+        load_mapping("gone.yaml", tmp_path)
