@@ -161,10 +161,10 @@ FORMAT = 111  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # dates show an order and are read in any column; 2/30 refused; 93: zero-width
 # characters dropped in dates and before the milestone check; 94: a date cell the
 # column's text order says may be swapped is warned of; 95: the same grid; a header
-# typed as a number (2026) matches "2026", not "2026.0"; 96: a header typed as a number
-# matches "2026"; 83: a header typed twice said at it; 97: a number header matches
-# "2026"; 83, 84: a twice-typed or two-noted header said at it; 98: the same grid; a
-# header row repeated with number headers (2026) is skipped; 99: formula_cells,
+# typed as a number (2026) matches "2026", not "2026.0"; 96: a header typed twice is said
+# at the column passed over; 97: two noted headers of one field are said at the first;
+# 98: a header row repeated with number headers (2026) is skipped, a mapping's settings
+# read another way than written warn at the tab (TabSpec.said); 99: formula_cells,
 # uncalculated and shared_from hold the cells with no ``r`` too; 100: the same grid;
 # objective blocks: a formula with no value in Baseline, Goal or Actual makes a key
 # result, and a key result's own objective cells so are not filled; 101: the same grid;
