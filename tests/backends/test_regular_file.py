@@ -226,7 +226,7 @@ def test_a_name_that_cannot_be_looked_at_says_so(
     _denied(monkeypatch, "lstat", tmp_path / "locked" / "inner")
     assert in_the_way(Path("locked/inner/x")) == (tmp_path / "locked" / "inner", unseen)
     with pytest.raises(ConfigError) as caught:
-        check_export_paths(Path("cwd/x"), "csv")
+        check_export_paths(Path("cwd/x"), "csv", "--out")  # in the command's words
     assert (
         caught.value.message
         == f"--out cwd/x: {tmp_path / 'cwd'} {unseen}; give --out a folder of files"
@@ -248,7 +248,7 @@ def test_a_folder_you_cannot_write_in_is_refused_before_the_work(
         assert in_the_way(ro, write=True) == (ro, "is a folder you cannot write in")
         assert in_the_way(ro / "sub", write=True) is None  # sub itself may be written in
         with pytest.raises(ConfigError) as caught:
-            check_export_paths(ro / "x", "csv")
+            check_export_paths(ro / "x", "csv", "--out")
         assert str(caught.value) == (
             f"--out {ro / 'x'}: {ro} is a folder you cannot write in; give --out a folder of files"
         )
