@@ -29,6 +29,7 @@ from sheets_sync.errors import ConfigError
 from sheets_sync.regular_file import in_the_way, not_replaceable
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, Kind, runs_as_formula
 from sheets_sync.rollup.tables import Rollup
+from sheets_sync.sync.options import path_arg
 
 _ARROW = {
     Kind.TEXT: pa.string(),
@@ -79,13 +80,18 @@ def check_export_paths(out_dir: Path, fmt: str, flag: str = "out_dir") -> None:
         raise ConfigError(f"{flag} {out_dir}: {there} {why}; give {flag} a folder of files")
 
 
-def export_tables(rollup: Rollup, out_dir: Path, fmt: Literal["csv", "parquet"]) -> list[Path]:
+def export_tables(
+    rollup: Rollup, out_dir: str | os.PathLike[str], fmt: Literal["csv", "parquet"]
+) -> list[Path]:
     """Write every table as ``<table>.csv`` or ``<table>.parquet``; returns the paths.
 
     Each file is written to a temp name and renamed, so a reader never sees half a file.
+    An unknown ``fmt`` or an ``out_dir`` that is no path is a ``ConfigError`` naming the
+    argument (until 2026-12-07 a bare ``ValueError``, and a ``TypeError`` for a str).
     """
     if fmt not in ("csv", "parquet"):
-        raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
+        raise ConfigError(f"fmt: unknown export format {fmt!r} (csv or parquet)")
+    out_dir = path_arg(out_dir, "out_dir")
     check_export_paths(out_dir, fmt)
     # '..' as text, as the checks and the atomic writes take it (lnk/.. is not lnk's target's)
     Path(os.path.abspath(out_dir)).mkdir(parents=True, exist_ok=True)

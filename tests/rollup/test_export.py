@@ -75,8 +75,29 @@ def test_empty_run_exports_typed_empty_files(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_refused(rollup: Rollup, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="csv or parquet"):
+    """Until 2026-12-07 a bare ValueError, naming no argument."""
+    from sheets_sync.errors import ConfigError
+
+    unknown = r"^fmt: unknown export format 'xlsx' \(csv or parquet\)$"
+    with pytest.raises(ConfigError, match=unknown):
         export_tables(rollup, tmp_path, "xlsx")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out_dir", [5, None, b"out", "o\x00ut"])
+def test_an_out_dir_that_is_no_path_is_a_config_error(rollup: Rollup, out_dir: object) -> None:
+    """A number or None was a bare TypeError from ``pathlib``; a NUL a ValueError."""
+    from sheets_sync.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^out_dir: "):
+        export_tables(rollup, out_dir, "csv")  # type: ignore[arg-type]
+
+
+def test_a_str_out_dir_is_taken_as_a_path(rollup: Rollup, tmp_path: Path) -> None:
+    """A str ``out_dir`` was a TypeError (``str / str``) once the format was checked."""
+    paths = export_tables(rollup, str(tmp_path / "out"), "csv")
+    assert sorted(p.name for p in paths) == sorted(f"{name}.csv" for name in TABLES)
+    assert all(isinstance(p, Path) and p.is_file() for p in paths)
 
 
 def test_contrived_finite_numbers_export_no_inf(tmp_path: Path) -> None:
