@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from sheets_sync.config import DEFAULT_CONFIG
 from sheets_sync.domain.celltext import one_line, shell_word
 from sheets_sync.domain.models import CompanyObjective, Period
 from sheets_sync.errors import ConfigError
+from sheets_sync.sync.options import path_arg
 from sheets_sync.template.xlsx import build_workbook, deterministic_bytes
 
 GITIGNORE_LINE = ".sheets-sync/"
@@ -164,9 +165,19 @@ def init_workspace(
     Refuses (ConfigError) when the config exists: it may hold a team's hand-made settings.
     Existing team workbooks are kept, never overwritten. ``dir`` may be a string.
     """
-    dir = Path(dir)
+    dir = path_arg(dir, "dir")  # None was a TypeError (until 2026-12-07)
     if isinstance(teams, str):  # a Sequence[str] too: its letters were the teams
         raise ConfigError(f"teams: a list of team names, not one name: teams=[{teams!r}]")
+    if not isinstance(teams, Iterable):  # None or 5: a TypeError (until 2026-12-07)
+        raise ConfigError(f"teams: a list of team names, not {teams!r}")
+    teams = list(teams)
+    for team in teams:
+        if not isinstance(team, str):
+            raise ConfigError(f"teams: {team!r} is not a team name (a str)")
+    if not isinstance(company, str):  # None or 5: an AttributeError (until 2026-12-07)
+        raise ConfigError(f"company: a name (a str), not {company!r}")
+    if period is not None and not isinstance(period, Period):
+        raise ConfigError(f"period: a Period, not {period!r}")
     if not company.strip():  # wrote `company: ""`, which validate then refused
         raise ConfigError(
             f"company name {company!r} is blank; give the name reports and the rollup show"

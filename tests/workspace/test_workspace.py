@@ -263,3 +263,27 @@ def test_init_refuses_a_blank_company_name(tmp_path: Path, company: str) -> None
         f"company name {company!r} is blank; give the name reports and the rollup show"
     )
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"company": None}, "company: a name (a str), not None"),
+        ({"company": 5}, "company: a name (a str), not 5"),
+        ({"teams": None}, "teams: a list of team names, not None"),
+        ({"teams": 5}, "teams: a list of team names, not 5"),
+        ({"teams": ["Sales", 5]}, "teams: 5 is not a team name (a str)"),
+        ({"dir": None}, "dir: a path (a str or a pathlib.Path), not None"),
+        ({"period": "2026-Q4"}, "period: a Period, not '2026-Q4'"),
+    ],
+)
+def test_init_arguments_of_the_wrong_type_are_config_errors(
+    tmp_path: Path, kwargs: dict[str, object], message: str
+) -> None:
+    """``company=None`` or ``5`` was an AttributeError (``.strip``), a None ``dir`` or
+    ``teams`` a TypeError (until 2026-12-07); each names its argument now."""
+    args: dict[str, object] = {"dir": tmp_path / "ws", "teams": ["Sales"], **kwargs}
+    with pytest.raises(ConfigError) as caught:
+        init_workspace(**args)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+    assert not (tmp_path / "ws").exists()
