@@ -18,6 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ from sheets_sync.ops.history_schema import (  # the public ones re-exported (__a
     iso,
     kept,
 )
+from sheets_sync.sync.options import path_arg
 from sheets_sync.sync.outcome import first_runs
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
@@ -86,8 +88,9 @@ def default_history_path(state_dir: Path) -> Path:
 class HistoryStore:
     """Snapshots keyed by (as-of date, team); created on first use."""
 
-    def __init__(self, path: Path, *, timeout: float | None = None) -> None:
-        self.path = path
+    def __init__(self, path: str | PathLike[str], *, timeout: float | None = None) -> None:
+        # a str was an AttributeError on first use (until 2026-12-07)
+        self.path = path_arg(path, "path")
         self.timeout = BUSY_TIMEOUT_SECONDS if timeout is None else timeout
         self._looked = False  # for nights of a date sheets-sync never writes (``_edited``)
 

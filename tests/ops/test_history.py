@@ -405,3 +405,18 @@ def test_distinct_gives_a_column_s_texts_over_some_nights(
     assert store.distinct("kpi", "kpi_id", [D3]) == {"KPI-1"}
     with pytest.raises(ValueError):
         store.distinct("kr", "kr_id) FROM snapshots --", [D1])
+
+
+def test_a_str_path_is_taken_and_a_non_path_refused(tmp_path: Path) -> None:
+    """``HistoryStore("x.sqlite")`` was an AttributeError on first use (``str.parent``),
+    until 2026-12-07; a str or any PathLike is a path now, anything else a ConfigError."""
+    import os
+
+    from sheets_sync.errors import ConfigError
+
+    text = os.fspath(tmp_path / ".sheets-sync" / "history.sqlite")
+    store = HistoryStore(text)
+    assert store.path == Path(text) and store.dates() == []
+    assert Path(text).is_file()
+    with pytest.raises(ConfigError, match=r"^path: a path \(a str or a pathlib.Path\), not 5$"):
+        HistoryStore(5)  # type: ignore[arg-type]
