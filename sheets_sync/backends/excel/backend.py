@@ -105,8 +105,12 @@ class ExcelBackend:
         return self._read_bytes()
 
     def parse(self, data: bytes, version: str, tabs: Sequence[str]) -> WorkbookData:
+        """``tabs`` may be one tab's name as a str (its letters were taken for the tabs,
+        and none was found, until 2026-12-07)."""
         from sheets_sync.backends.excel.reader import read_workbook_bytes
 
+        if isinstance(tabs, str):
+            tabs = (tabs,)
         wb = read_workbook_bytes(
             data,
             source=self.display_name,

@@ -328,3 +328,12 @@ def test_a_patch_that_is_not_well_formed_xml_leaves_the_file(
         backend.write(data, status_writes())
     assert str(info.value).startswith("sales.xlsx!OKRs: the worksheet is damaged")
     assert team_file.read_bytes() == before
+
+
+def test_one_tab_name_as_a_str_is_that_tab(team_file: Path) -> None:
+    """``read("OKRs")`` took the letters for the tabs and silently found none (until
+    2026-12-07): a str is one tab's name, as the list of it is."""
+    backend = _backend(team_file)
+    one, listed = backend.read("OKRs"), backend.read(["OKRs"])
+    assert list(one.sheets) == list(listed.sheets) != []
+    assert one.sheets == listed.sheets
