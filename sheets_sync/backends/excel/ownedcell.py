@@ -17,6 +17,7 @@ from sheets_sync.backends.excel.xmlutil import (
     render_tag,
     set_attr,
 )
+from sheets_sync.errors import WorkbookError
 
 _ESCAPED: dict[str, bytes] = {}  # cell text that passed the checks -> its escaped bytes
 _NUMBER = (int, float)
@@ -38,20 +39,26 @@ def value_xml(
         return b"b", v_open + (b"1" if value else b"0") + v_close
     if isinstance(value, _NUMBER):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{sheet}!{ref}: {value} cannot be stored in a cell")
+            raise WorkbookError(f"{value} cannot be stored in a cell", tab=sheet, cell=ref)
         text = repr(value).encode() if isinstance(value, float) else str(value).encode()
         return None, v_open + text + v_close
+    if not isinstance(value, str):  # a TypeError from deep in the escaping (until 2026-12-07)
+        raise WorkbookError(
+            f"{value!r} is not a cell value (a str, a number, a bool or None)",
+            tab=sheet,
+            cell=ref,
+        )
     is_open, is_close = pat.inline
     plain = type(value) is str  # not a subclass, whose methods could differ
     known = _ESCAPED.get(value) if plain else None
     if known is not None:  # checked and escaped before
         return b"inlineStr", is_open + known + is_close
     if has_invalid_xml_chars(value):
-        raise ValueError(
-            f"{sheet}!{ref}: text holds control characters that a workbook cannot store"
+        raise WorkbookError(
+            "text holds control characters that a workbook cannot store", tab=sheet, cell=ref
         )
     if len(value) > 32767:
-        raise ValueError(f"{sheet}!{ref}: text longer than Excel's 32,767 characters")
+        raise WorkbookError("text longer than Excel's 32,767 characters", tab=sheet, cell=ref)
     text = escape_text(value)
     if plain and len(value) <= 200 and len(_ESCAPED) < 20_000:
         _ESCAPED[value] = text

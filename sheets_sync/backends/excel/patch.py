@@ -298,7 +298,8 @@ def patch_xlsx(
     by_tab: dict[str, dict[tuple[int, int], Edit]] = {}  # tab name as written -> its edits
     for w in writes:
         if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
-            raise ValueError(f"{w.sheet}!{w.ref}: outside the worksheet grid")
+            # a bare ValueError (until 2026-12-07)
+            raise WorkbookError("outside the worksheet grid", tab=w.sheet, cell=w.ref)
         edits = by_tab.get(w.sheet)
         if edits is None:
             info = _sheet_for(w.sheet, sheets)

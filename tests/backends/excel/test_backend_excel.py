@@ -337,3 +337,42 @@ def test_one_tab_name_as_a_str_is_that_tab(team_file: Path) -> None:
     one, listed = backend.read("OKRs"), backend.read(["OKRs"])
     assert list(one.sheets) == list(listed.sheets) != []
     assert one.sheets == listed.sheets
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (CellWrite("OKRs", 0, 8, 1.0), "sales.xlsx!OKRs!H0: outside the worksheet grid"),
+        (
+            CellWrite("OKRs", 2, 16_385, 1.0),
+            "sales.xlsx!OKRs!XFE2: outside the worksheet grid",
+        ),
+        (
+            CellWrite("OKRs", 2, 8, float("nan")),
+            "sales.xlsx!OKRs!H2: nan cannot be stored in a cell",
+        ),
+        (
+            CellWrite("OKRs", 2, 8, float("inf")),
+            "sales.xlsx!OKRs!H2: inf cannot be stored in a cell",
+        ),
+        (
+            CellWrite("OKRs", 2, 8, [1]),  # type: ignore[arg-type]
+            "sales.xlsx!OKRs!H2: [1] is not a cell value (a str, a number, a bool or None)",
+        ),
+        (
+            CellWrite("OKRs", 2, 8, "a\x01b"),
+            "sales.xlsx!OKRs!H2: text holds control characters that a workbook cannot store",
+        ),
+    ],
+)
+def test_a_write_a_cell_cannot_hold_is_a_workbook_error_naming_the_cell(
+    team_file: Path, write: CellWrite, message: str
+) -> None:
+    """A cell outside the grid or a NaN was a bare ValueError, a value of another type a
+    TypeError (until 2026-12-07); the file is left as it was."""
+    backend = _backend(team_file)
+    data, before = backend.read(["OKRs"]), team_file.read_bytes()
+    with pytest.raises(WorkbookError) as caught:
+        backend.write(data, [write])
+    assert str(caught.value) == message
+    assert team_file.read_bytes() == before
