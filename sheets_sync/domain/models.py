@@ -7,6 +7,7 @@ name the file, tab and cell a team lead has to fix.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -119,6 +120,22 @@ def _as_member(obj: object, name: str, kind: type[SharedStrEnum], optional: bool
     object.__setattr__(obj, name, member)
 
 
+#: a hand-built key result's and KPI's number fields, none of which may be NaN or infinite
+KR_NUMBERS = ("start", "target", "current")
+KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
+
+
+def _finite(obj: object, names: tuple[str, ...]) -> None:
+    """Refuse a NaN or infinite number field of ``obj`` as a ``ConfigError`` naming it: a
+    hand-built key result with a NaN target scored 0.0 with no finding (until 2026-12-07).
+    Called when the fields' sum is not finite: one of them is not, or finite ones overflow
+    it (then none is refused). The reader's numbers are finite already (``values._finite``)."""
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{type(obj).__name__}.{name}: {value} is not a finite number")
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -186,6 +203,15 @@ class Period:
     name: str
     start: dt.date
     end: dt.date
+
+    def __post_init__(self) -> None:
+        """An end before the start was taken (until 2026-12-07), every key result then
+        expected at its target; one day (start = end) is a period."""
+        for name in ("start", "end"):
+            if not isinstance(getattr(self, name), dt.date):
+                raise ConfigError(f"Period.{name}: {getattr(self, name)!r} is not a date")
+        if self.end < self.start:
+            raise ConfigError(f"Period {self.name}: end {self.end} is before start {self.start}")
 
     def elapsed_fraction(self, as_of: dt.date, end: dt.date | None = None) -> float:
         """Share of the period gone by at ``as_of`` (an earlier ``end`` ends it sooner)."""
@@ -261,6 +287,12 @@ class KeyResult:
 
     def __post_init__(self) -> None:
         _as_member(self, "type", KRType)
+        try:  # NaN or infinite when one of them is: one sum on the hot path
+            total = (self.start or 0.0) + (self.target or 0.0) + (self.current or 0.0)
+        except TypeError:  # a text: validate_key_result's finding
+            return
+        if total - total != 0.0:
+            _finite(self, KR_NUMBERS)
 
 
 @fast_pickle
@@ -289,6 +321,19 @@ class KPI:
         _as_member(self, "category", Category, optional=True)
         _as_member(self, "frequency", Frequency)
         _as_member(self, "direction", Direction)
+        try:
+            total = (
+                (self.target or 0.0)
+                + (self.lower or 0.0)
+                + (self.upper or 0.0)
+                + (self.amber_threshold or 0.0)
+                + (self.actual or 0.0)
+                + (self.previous or 0.0)
+            )
+        except TypeError:  # a text: the KPI's own findings
+            return
+        if total - total != 0.0:
+            _finite(self, KPI_NUMBERS)
 
 
 @fast_pickle

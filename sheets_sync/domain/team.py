@@ -34,6 +34,7 @@ from sheets_sync.domain.validate import (
     validate_kpi,
     validate_weights,
 )
+from sheets_sync.errors import ConfigError
 
 
 def kpi_key(team: str, kpi_id: str) -> str:
@@ -160,6 +161,10 @@ def evaluate_team(
     index: Mapping[str, KPI] | None = None,
     company_objective_ids: frozenset[str] | None = None,
 ) -> TeamResult:
+    if isinstance(as_of, dt.datetime):  # ``datetime - date``: a TypeError (until 2026-12-07)
+        as_of = as_of.date()
+    elif not isinstance(as_of, dt.date):
+        raise ConfigError(f"as_of: {as_of!r} is not a date (give a datetime.date)")
     findings: list[Finding] = list(team.findings)
     index = index if index is not None else kpi_index([team])
 

@@ -93,3 +93,53 @@ def test_a_finding_severity_that_is_no_member_is_a_config_error() -> None:
     with pytest.raises(ConfigError) as caught:
         Finding("fatal", "bad", "sales.xlsx")  # type: ignore[arg-type]
     assert str(caught.value) == "Finding.severity: 'fatal' is not one of error, warning"
+
+
+def test_a_period_that_ends_before_it_starts_is_a_config_error() -> None:
+    """It was taken, and every key result expected at its target (until 2026-12-07)."""
+    with pytest.raises(ConfigError) as caught:
+        Period("2026-Q4", dt.date(2026, 12, 31), dt.date(2026, 10, 1))
+    assert str(caught.value) == "Period 2026-Q4: end 2026-10-01 is before start 2026-12-31"
+    with pytest.raises(ConfigError, match=r"^Period\.start: '2026-10-01' is not a date"):
+        Period("2026-Q4", "2026-10-01", dt.date(2026, 12, 31))  # type: ignore[arg-type]
+    assert Period("day", dt.date(2026, 10, 1), dt.date(2026, 10, 1)).end == dt.date(2026, 10, 1)
+
+
+NOT_FINITE = [float("nan"), float("inf"), -float("inf")]
+
+
+@pytest.mark.parametrize("value", NOT_FINITE)
+@pytest.mark.parametrize("name", ["start", "target", "current"])
+def test_a_key_result_number_that_is_not_finite_is_a_config_error(name: str, value: float) -> None:
+    """A NaN or infinite target scored 0.0 with no finding (until 2026-12-07)."""
+    numbers: dict[str, float] = {"start": 0.0, "target": 100.0, "current": 50.0, name: value}
+    with pytest.raises(ConfigError) as caught:
+        KeyResult("O1", "KR1", **numbers)  # type: ignore[arg-type]
+    assert str(caught.value) == f"KeyResult.{name}: {value} is not a finite number"
+
+
+@pytest.mark.parametrize("value", NOT_FINITE)
+@pytest.mark.parametrize(
+    "name", ["target", "lower", "upper", "amber_threshold", "actual", "previous"]
+)
+def test_a_kpi_number_that_is_not_finite_is_a_config_error(name: str, value: float) -> None:
+    with pytest.raises(ConfigError) as caught:
+        KPI("K1", **{name: value})  # type: ignore[arg-type]
+    assert str(caught.value) == f"KPI.{name}: {value} is not a finite number"
+
+
+def test_finite_and_missing_numbers_are_kept() -> None:
+    kr = KeyResult("O1", "KR1", start=0, target=1e308, current=None)
+    assert (kr.start, kr.target, kr.current) == (0, 1e308, None)
+    assert KPI("K1", target=-1e308, actual=5).actual == 5
+
+
+def test_evaluate_team_takes_a_datetimes_day_and_refuses_what_is_no_date() -> None:
+    """A datetime ``as_of`` was a TypeError (``datetime - date``) (until 2026-12-07)."""
+    kr = KeyResult("O1", "KR1", start=0, target=100, current=50)
+    team = TeamInput("Sales", "hand", objectives=(Objective("O1", "Grow"),), key_results=(kr,))
+    by_day = evaluate_team(team, period=PERIOD, as_of=dt.date(2026, 11, 15))
+    by_time = evaluate_team(team, period=PERIOD, as_of=dt.datetime(2026, 11, 15, 23, 59))
+    assert by_time == by_day
+    with pytest.raises(ConfigError, match=r"^as_of: '2026-11-15' is not a date"):
+        evaluate_team(team, period=PERIOD, as_of="2026-11-15")  # type: ignore[arg-type]
