@@ -346,7 +346,10 @@ class GoogleSheetsBackend:
             self.api_calls += 1
 
     def read(self, tabs: Sequence[str]) -> WorkbookData:
-        """All tab names plus the grids of ``tabs`` (case- and outer-space-insensitive)."""
+        """All tab names plus the grids of ``tabs`` (case- and outer-space-insensitive);
+        one tab's name may be given as a str (its letters were the tabs until 2026-12-07)."""
+        if isinstance(tabs, str):
+            tabs = (tabs,)
         body = self.client.get_spreadsheet(
             self.key,
             {"includeGridData": "true", "fields": READ_FIELDS},

@@ -421,3 +421,12 @@ def test_a_kpi_amber_threshold_typed_as_a_percentage_reaches_the_lint(
     period = Period("Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
     assert [f.cell for f in result.warnings if "Amber threshold 10%" in f.message] == ["E2"]
+
+
+def test_one_tab_name_as_a_str_is_that_tab(emulator: Emulator, client: Any) -> None:
+    """``read("OKRs")`` took the letters for the tabs and silently found none (until
+    2026-12-07), as ``ExcelBackend.read`` did: a str is one tab's name."""
+    backend = GoogleSheetsBackend(client, _seed(emulator), display_name="team")
+    one, listed = backend.read("OKRs"), backend.read(["OKRs"])
+    assert set(one.sheets) == set(listed.sheets) == {"OKRs"}
+    assert one.sheets["OKRs"].rows == listed.sheets["OKRs"].rows
