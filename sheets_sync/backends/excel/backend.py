@@ -19,6 +19,7 @@ from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_w
 from sheets_sync.backends.excel.lockfiles import lock_of
 from sheets_sync.backends.excel.patch import patch_xlsx
 from sheets_sync.errors import (
+    ConfigError,
     ConflictError,
     FileLockedError,
     SheetsSyncError,
@@ -188,7 +189,10 @@ class ExcelBackend:
         if not writes:
             return
         if not data.version:
-            raise ValueError("write() needs WorkbookData read by this backend (no version)")
+            raise ConfigError(  # a bare ValueError (until 2026-12-07)
+                "data: WorkbookData with no version; write() takes what read() returned",
+                source=self.display_name,
+            )
         self._check_lock()
         self._check_writable()
         current, version = self._read_bytes()

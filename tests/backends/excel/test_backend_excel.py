@@ -376,3 +376,18 @@ def test_a_write_a_cell_cannot_hold_is_a_workbook_error_naming_the_cell(
         backend.write(data, [write])
     assert str(caught.value) == message
     assert team_file.read_bytes() == before
+
+
+def test_a_write_with_data_of_no_version_is_a_config_error(team_file: Path) -> None:
+    """``write()`` of WorkbookData built by hand (no version) was a bare ValueError."""
+    import dataclasses
+
+    from sheets_sync.errors import ConfigError
+
+    backend = _backend(team_file)
+    data = dataclasses.replace(backend.read(["OKRs"]), version="")
+    with pytest.raises(ConfigError) as caught:
+        backend.write(data, status_writes())
+    assert str(caught.value) == (
+        "sales.xlsx: data: WorkbookData with no version; write() takes what read() returned"
+    )
