@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +56,10 @@ _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
 def tab_key(name: str) -> str:
     """How a tab is looked up, by the mapping and by the backends that read only the tabs
     it names: case, spaces and punctuation do not matter (``Key-Results`` is ``key
-    results``); letters of any script do (``Ziele``, ``目标``)."""
-    return _NOT_IN_TAB_KEY.sub("", name.casefold()) or name.strip().casefold()
+    results``); letters of any script do (``Ziele``, ``目标``); full width does not
+    (``ＯＫＲｓ`` is ``OKRs``, NFKC-folded after the first strip as headers are)."""
+    key = _NOT_IN_TAB_KEY.sub("", name.casefold()) or name.strip().casefold()
+    return _NOT_IN_TAB_KEY.sub("", unicodedata.normalize("NFKC", key).casefold()) or key
 
 
 @fast_pickle

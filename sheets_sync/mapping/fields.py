@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from sheets_sync.domain.models import KRType, ObjectiveType
 
@@ -94,10 +95,15 @@ _NOT_IN_HEADER = re.compile(r"[^\w%#]+|_+")
 
 @functools.lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
-    return _NOT_IN_HEADER.sub("", text.casefold())
+    """NFKC-folded as IDs are (``domain.ids.id_key``): ``Ｔａｒｇｅｔ`` typed with a CJK input
+    method is ``target``. Folded after the first strip, so a header matching before still
+    does (``Brand™`` is ``brand``, not ``brandtm``)."""
+    key = _NOT_IN_HEADER.sub("", text.casefold())
+    return _NOT_IN_HEADER.sub("", unicodedata.normalize("NFKC", key).casefold())
 
 
 def normalise_header(text: object) -> str:
-    """Case, spaces and punctuation do not matter: "KR-ID", "kr id" and "KR ID" match.
+    """Case, spaces and punctuation do not matter: "KR-ID", "kr id" and "KR ID" match; nor
+    does full width ("ＫＲ ＩＤ").
     (Cached: every tab of every team normalises the same few dozen headers and aliases.)"""
     return _normalised(str(text))

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = logging.getLogger("sheets_sync.sync")
-FORMAT = 111  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -182,7 +182,8 @@ FORMAT = 111  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # a column of its own stays a key result whatever formula with no value its Baseline,
 # Goal or Actual holds; 110: the swapped-date warning only where no date cell's day is
 # past 12; two-digit years (15/02/26); dashes, zero-width and direction marks in
-# choices; 111: the same grid; a tab holding both " and ' anywhere named in guillemets),
+# choices; 111: the same grid; a tab holding both " and ' anywhere named in guillemets;
+# 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match, NFKC),
 # or the slot format
 
 

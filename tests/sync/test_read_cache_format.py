@@ -222,4 +222,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 110: the same grid; the swapped-date warning only where no date cell's day is past
     # 12; two-digit years (15/02/26); dashes, zero-width and direction marks in choices
     # 111: the same grid; a tab holding both " and ' anywhere named in guillemets
-    assert (FORMAT, fields[-1]) == (111, "shared_from")
+    # 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match (NFKC)
+    assert (FORMAT, fields[-1]) == (112, "shared_from")

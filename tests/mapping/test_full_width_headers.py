@@ -1,0 +1,78 @@
+"""Headers and tab names typed full-width (``Ｔａｒｇｅｔ``, as a Japanese input method types
+them) match as IDs do (``domain.ids.id_key`` folds NFKC): they were no header at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.grid import SheetGrid, WorkbookData, tab_key
+from sheets_sync.mapping.extract import extract_tab, find_sheet
+from sheets_sync.mapping.fields import OKR_OWNED, normalise_header
+from sheets_sync.mapping.spec import TabSpec, load_mapping
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Ｔａｒｇｅｔ", "target"),
+        ("ＫＲ　ＩＤ", "krid"),  # an ideographic space, too
+        ("Conf．（０－１０）", "conf010"),
+        ("Brand™", "brand"),  # what was dropped stays dropped: "Brand" matched it before
+        ("目標", "目標"),
+    ],
+)
+def test_a_full_width_header_is_its_ascii_key(header: str, key: str) -> None:
+    assert normalise_header(header) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("ＯＫＲｓ", "okrs"), ("Ｓａｌｅｓ　ＯＫＲｓ", "salesokrs"), ("目標", "目標"), ("---", "---")],
+)
+def test_a_full_width_tab_name_is_its_ascii_key(name: str, key: str) -> None:
+    assert tab_key(name) == key
+
+
+def test_full_width_headers_and_tab_are_read() -> None:
+    grid = SheetGrid(
+        "ＯＫＲｓ",
+        (
+            (
+                "Ｏｂｊｅｃｔｉｖｅ ＩＤ",
+                "ＫＲ ＩＤ",
+                "Ｓｔａｒｔ",
+                "Ｔａｒｇｅｔ",
+                "Ｃｕｒｒｅｎｔ",
+            ),
+            ("O1", "O1.1", 0, 10, 4),
+        ),
+    )
+    spec = load_mapping("standard").okrs
+    assert spec is not None
+    assert find_sheet(WorkbookData("x.xlsx", ("ＯＫＲｓ",), {}), spec) == "ＯＫＲｓ"
+    tab, _ = extract_tab(grid, spec, source="sales.xlsx", owned=OKR_OWNED, kind="okrs")
+    assert {
+        k: tab.layout.columns.get(k) for k in ("objective_id", "kr_id", "target", "current")
+    } == {
+        "objective_id": 1,
+        "kr_id": 2,
+        "target": 4,
+        "current": 5,
+    }
+
+
+def test_a_mapping_header_typed_full_width_finds_the_ascii_one() -> None:
+    spec = TabSpec.model_validate(
+        {
+            "sheet": ["OKRs"],
+            "columns": {
+                "objective_id": ["Ｏｂｊ"],
+                "kr_id": ["KR"],
+                "target": ["T"],
+                "current": ["C"],
+            },
+        }
+    )
+    grid = SheetGrid("OKRs", (("Obj", "KR", "T", "C"), ("O1", "KR1", 10, 4)))
+    tab, _ = extract_tab(grid, spec, source="x.xlsx", owned=(), kind="okrs")
+    assert tab.layout.columns["objective_id"] == 1
