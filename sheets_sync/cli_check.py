@@ -43,17 +43,17 @@ def config_check(config_path: str | None) -> None:
     from sheets_sync.console import counted
 
     ws = check_config(config_path)
-    if quiet_level() > 1:
-        return
-    say(
-        f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
-        f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
-        f"rollup to {ws.rollup_output}"
-    )
-    for team in ws.teams if not quiet_level() else ():
-        say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
+    if quiet_level() < 2:
+        say(
+            f"{ws.config_path.name}: ok: {ws.company}, period {ws.period.name} "
+            f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
+            f"rollup to {ws.rollup_output}"
+        )
+    for team in ws.teams:
         tabs = (team.mapping.okrs, team.mapping.kpis)
         said = [f"    warning: {m}" for tab in tabs if tab is not None for m in tab.said]
+        if said or not quiet_level():  # -q hides the ok lines, not the warnings
+            say(f"  {team.name}: {team.source} (mapping {team.mapping_name})")
         if said:  # read another way than written: each night warned at the tab, too
             say(*said, level=logging.WARNING)
 
