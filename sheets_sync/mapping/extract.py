@@ -178,6 +178,16 @@ def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) ->
     )
 
 
+def _noting(failed: LayoutError, said: tuple[str, ...]) -> LayoutError:
+    """``failed`` with the tab's mapping warnings after its message (``TabSpec.said``): a
+    tab that fails is not read, so they were lost with it (until 2026-12-07), though the
+    setting was often the cause."""
+    if not said:
+        return failed
+    notes = "; ".join([failed.message, *(f"note: {m}" for m in said)])
+    return LayoutError(notes, source=failed.source, tab=failed.tab, cell=failed.cell)
+
+
 def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
     trailing space, ``Key-results`` beside ``Key results``): the first is read and
@@ -219,8 +229,7 @@ def extract_tab(
                 tab=grid.name,
             )
     except LayoutError as failed:  # its setting's warning was lost with it (until 2026-12-07)
-        notes = "; ".join([failed.message, *(f"note: {m}" for m in spec.said)])
-        raise LayoutError(notes, source=failed.source, tab=failed.tab, cell=failed.cell) from None
+        raise _noting(failed, spec.said) from None
     findings += [Finding(Severity.WARNING, m, source, grid.name) for m in spec.said]  # mapping's
     findings += [Finding(Severity.WARNING, m, source, grid.name, c) for c, m in header.warnings]
     input_cols = {n: c for n, c in columns.items() if n not in owned}
@@ -343,7 +352,10 @@ def extract_tab(
         frozenset(merged_owned),
         spec.layout == "objective_blocks",
     )
-    check_room(layout, spec, source, merge)
+    try:
+        check_room(layout, spec, source, merge)
+    except LayoutError as failed:
+        raise _noting(failed, spec.said) from None
     if grid.hidden_cols and (unseen := hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
     return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
@@ -377,7 +389,8 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
                 if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
                     have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
                 wanted = " or ".join(map(as_typed, spec.sheet))
-                raise LayoutError(f"no tab named {wanted} (tabs: {have})", source=data.source)
+                failed = LayoutError(f"no tab named {wanted} (tabs: {have})", source=data.source)
+                raise _noting(failed, spec.said)
             findings.append(
                 Finding(
                     Severity.WARNING,
@@ -388,7 +401,11 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             tabs[kind] = None
             continue
         if kind == "kpis" and (goals := names.get("okrs")) is not None:
-            _refuse_one_tab(goals, name, mapping, data.source)
+            try:
+                _refuse_one_tab(goals, name, mapping, data.source)
+            except LayoutError as failed:  # both tabs' settings: either may be the cause
+                said = dict.fromkeys((*mapping.okrs.said, *spec.said))
+                raise _noting(failed, tuple(said)) from None
         names[kind] = name
         findings += _twin_tabs(data, name)
         tab, tab_findings = extract_tab(

@@ -183,7 +183,8 @@ FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # Goal or Actual holds; 110: the swapped-date warning only where no date cell's day is
 # past 12; two-digit years (15/02/26); dashes, zero-width and direction marks in
 # choices; 111: the same grid; a tab holding both " and ' anywhere named in guillemets;
-# 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match, NFKC),
+# 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match, NFKC; no
+# tab named, one tab for both kinds and no room say the mapping's warnings),
 # or the slot format
 
 
