@@ -201,6 +201,19 @@ def builtin_mappings() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
 
+def _meant_file(name: str, base_dir: Path | None) -> str:
+    """``mappings/banner``, a name holding a ``/``, is looked up as a name (in
+    ``mappings/``, then built-in), so a path typed without .yaml was "not found" with no
+    hint (until 2026-12-07): the file it may mean, if there is one."""
+    if "/" not in name and "\\" not in name:
+        return ""
+    for suffix in (".yaml", ".yml"):
+        file = Path(f"{name}{suffix}")
+        if (file if file.is_absolute() or base_dir is None else base_dir / file).is_file():
+            return f"; did you mean {name}{suffix}?"
+    return ""
+
+
 def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec:
     if not name_or_path.strip():  # said "mapping '' not found" (until 2026-12-07)
         raise MappingError(
@@ -218,7 +231,8 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
         raise MappingError(f"mappings/{name_or_path}.yaml: is a folder, not a mapping file")
     if path is None:
         known = ", ".join(builtin_mappings())
-        raise MappingError(f"mapping {name_or_path!r} not found (built-in: {known})")
+        hint = _meant_file(name_or_path, base_dir)
+        raise MappingError(f"mapping {name_or_path!r} not found{hint} (built-in: {known})")
     try:
         text = read_text(path)
     except UnicodeDecodeError as exc:  # saved by an old editor in Latin-1, say

@@ -420,3 +420,18 @@ def test_a_mapping_path_that_is_a_folder_says_so(tmp_path: Path) -> None:
     assert str(caught.value) == "mine.yaml: is a folder, not a mapping file"
     with pytest.raises(MappingError, match=r"^mapping 'gone\.yaml' not found \(built-in: "):
         load_mapping("gone.yaml", tmp_path)
+
+
+def test_a_mapping_path_without_yaml_says_the_file_it_may_mean(tmp_path: Path) -> None:
+    """``mapping: mappings/banner`` is a name (no .yaml), looked up as
+    ``mappings/mappings/banner.yaml``: it said only "not found" (until 2026-12-07)."""
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "banner.yaml").write_text("name: banner\n", encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        load_mapping("mappings/banner", tmp_path)
+    assert str(caught.value) == (
+        "mapping 'mappings/banner' not found; did you mean mappings/banner.yaml? (built-in: "
+        "flat-tracker, objective-blocks, standard)"
+    )
+    with pytest.raises(MappingError, match=r"^mapping 'mappings/gone' not found \(built-in"):
+        load_mapping("mappings/gone", tmp_path)  # no such file: no hint
