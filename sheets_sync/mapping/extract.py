@@ -39,7 +39,7 @@ from sheets_sync.mapping.blocks import (
     unknown_objective_row,
 )
 from sheets_sync.mapping.examples import example_left, is_example, skipped_example
-from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
+from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
     header_map,
@@ -188,6 +188,39 @@ def _noting(failed: LayoutError, said: tuple[str, ...]) -> LayoutError:
     return LayoutError(notes, source=failed.source, tab=failed.tab, cell=failed.cell)
 
 
+def _named_missing(
+    spec: TabSpec,
+    columns: Mapping[str, int],
+    owned: tuple[str, ...],
+    grid: SheetGrid,
+    header_row: int,
+    source: str,
+) -> list[Finding]:
+    """An optional field whose headers the mapping names and the header row lacks
+    (``weight: [Wt]``): passed over without a word (until 2026-12-07), every weight 1.
+    Not a field the sync writes (it adds the column), nor a built-in's (``TabSpec.named``),
+    nor one whose header is there but another field's (``spec_checks.shadowed`` says so)."""
+    if not spec.named:
+        return []
+    row = grid.rows[header_row - 1] if header_row <= len(grid.rows) else ()
+    there = {normalise_header(v) for v in row if v is not None}
+    return [
+        Finding(
+            Severity.WARNING,
+            f"{label}: no column headed {' or '.join(map(as_typed, spec.columns[f]))} in "
+            f"header row {header_row}, so {f} is not read; add the column, or name the "
+            "header it has",
+            source,
+            grid.name,
+        )
+        for f, label in spec.named.items()
+        if f not in columns
+        and f not in owned
+        and f in spec.columns
+        and not any(normalise_header(h) in there for h in spec.columns[f])
+    ]
+
+
 def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
     """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
     trailing space, ``Key-results`` beside ``Key results``): the first is read and
@@ -232,6 +265,7 @@ def extract_tab(
         raise _noting(failed, spec.said) from None
     findings += [Finding(Severity.WARNING, m, source, grid.name) for m in spec.said]  # mapping's
     findings += [Finding(Severity.WARNING, m, source, grid.name, c) for c, m in header.warnings]
+    findings += _named_missing(spec, columns, owned, grid, header_row, source)
     input_cols = {n: c for n, c in columns.items() if n not in owned}
     missing_owned = tuple(o for o in owned if o not in columns)
     merged_at = BoxIndex(grid.merged)  # not a scan per cell: rows x cells x merges

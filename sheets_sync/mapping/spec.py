@@ -7,6 +7,7 @@ which field, which fields fill down from the row above, and which row shape the 
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -75,6 +76,7 @@ class TabSpec(_Strict):
     #: what the mapping's checks say of this tab's settings (``spec_checks``): no key of
     #: the file, so none in its dump
     _said: tuple[str, ...] = PrivateAttr(default=())
+    _named: dict[str, str] = PrivateAttr(default_factory=dict)  # ``named``: nor these
 
     @property
     def said(self) -> tuple[str, ...]:
@@ -85,6 +87,18 @@ class TabSpec(_Strict):
     def saying(self, said: tuple[str, ...]) -> TabSpec:
         tab = self.model_copy()
         tab._said = said
+        return tab
+
+    @property
+    def named(self) -> dict[str, str]:
+        """The fields whose headers the mapping file names itself, each with its key as
+        said (``mine.yaml: okrs.columns.weight``): an optional one the sheet lacks is said
+        at the tab. None for a built-in mapping, whose headers a sheet may lack."""
+        return self._named
+
+    def naming(self, named: dict[str, str]) -> TabSpec:
+        tab = self.model_copy()
+        tab._named = named
         return tab
 
     @field_validator("sheet", mode="before")
@@ -201,6 +215,33 @@ def builtin_mappings() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
 
+def _named(given: TabSpec, kind: str, source: str, builtin: bool) -> dict[str, str]:
+    """``TabSpec.named``: the fields of ``given`` (the file's own columns), but those whose
+    headers a built-in mapping gives the field as they are (a copy of flat-tracker.yaml
+    lists headers a sheet may lack, as the built-in does)."""
+    if builtin:
+        return {}
+    defaults = _builtin_headers()
+    return {
+        f: f"{source}: {kind}.columns.{f}"
+        for f, headers in given.columns.items()
+        if tuple(headers) not in defaults.get((kind, f), ())
+    }
+
+
+@functools.cache
+def _builtin_headers() -> dict[tuple[str, str], frozenset[tuple[str, ...]]]:
+    """Each field's header lists in the built-in mappings, by (kind, field)."""
+    found: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+    for path in BUILTIN_DIR.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for kind in ("okrs", "kpis"):
+            columns = (data.get(kind) or {}).get("columns") or {}
+            for f, headers in columns.items():
+                found.setdefault((kind, f), set()).add(tuple(map(str, headers)))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
 def _meant_file(name: str, base_dir: Path | None) -> str:
     """``mappings/banner``, a name holding a ``/``, is looked up as a name (in
     ``mappings/``, then built-in), so a path typed without .yaml was "not found" with no
@@ -239,10 +280,12 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
         raise MappingError(
             f"{path.name}: not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8"
         ) from None
-    return parse_mapping(text, source=path.name)
+    return parse_mapping(text, source=path.name, builtin=path.parent == BUILTIN_DIR)
 
 
-def parse_mapping(text: str, *, source: str) -> MappingSpec:
+def parse_mapping(text: str, *, source: str, builtin: bool = False) -> MappingSpec:
+    """``builtin``: a mapping of ``BUILTIN_DIR``, whose headers are defaults a sheet may
+    lack (``TabSpec.named`` none)."""
     try:
         data = load_yaml(text, source)
     except yaml.YAMLError as exc:
@@ -267,8 +310,10 @@ def parse_mapping(text: str, *, source: str) -> MappingSpec:
     problems, said = checked(spec, full, source)
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
-    okrs = full.okrs.saying(said["okrs"])
-    kpis = full.kpis.saying(said["kpis"]) if full.kpis else None
+    okrs = full.okrs.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
+    kpis = None
+    if full.kpis is not None and spec.kpis is not None:
+        kpis = full.kpis.saying(said["kpis"]).naming(_named(spec.kpis, "kpis", source, builtin))
     return full.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 

@@ -184,7 +184,8 @@ FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # past 12; two-digit years (15/02/26); dashes, zero-width and direction marks in
 # choices; 111: the same grid; a tab holding both " and ' anywhere named in guillemets;
 # 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match, NFKC; no
-# tab named, one tab for both kinds and no room say the mapping's warnings),
+# tab named, one tab for both kinds and no room say the mapping's warnings; an optional
+# field whose header the mapping names and the sheet lacks is said, TabSpec.named keyed),
 # or the slot format
 
 
@@ -208,7 +209,7 @@ def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())
     tabs = (spec.mapping.okrs, spec.mapping.kpis)  # ``required_columns: []`` dumps as unsaid
-    h.update(repr([t.said for t in tabs if t is not None]).encode())
+    h.update(repr([(t.said, t.named) for t in tabs if t is not None]).encode())  # nor named
     return h.hexdigest()
 
 

@@ -224,5 +224,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 111: the same grid; a tab holding both " and ' anywhere named in guillemets
     # 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match (NFKC)
     # (and, in the same bump, no tab named, one tab for both kinds and no room for owned
-    # columns say the mapping's warnings after the error)
+    # columns say the mapping's warnings after the error; an optional field whose header the
+    # mapping names and the sheet lacks is said at the tab, TabSpec.named in the key)
     assert (FORMAT, fields[-1]) == (112, "shared_from")
