@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from os import PathLike
@@ -184,8 +185,9 @@ def write_template(
             f"{path}: the template is an Excel workbook; give it a name ending in .xlsx "
             "(Excel opens it only under such a name)"
         )
+    written = Path(os.path.normpath(path))  # ``..`` as text, as ``atomic`` writes it
     try:
-        there = path.exists()
+        there = written.exists()
     except OSError:  # a name too long, a folder not searchable: raised as it was; the
         there = False  # write below fails too, and says why about the path's folders
     if there and not overwrite:
@@ -196,7 +198,7 @@ def write_template(
         tmp.write_bytes(data)
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        written.parent.mkdir(parents=True, exist_ok=True)  # lnk/..: beside lnk
         if overwrite:
             atomic_write(path, write)
         else:  # linked, not renamed: a file made there since the check above stays
@@ -208,5 +210,5 @@ def write_template(
     except OSError as exc:  # named the temp file (``/srv/.t.xlsx.k2j1.tmp: Permission
         # denied``), or for a folder that is a file only ``t.xlsx: File exists``
         raise ConfigError(
-            f"{path}: cannot write the template: {why_not_written(path, exc)}"
+            f"{path}: cannot write the template: {why_not_written(written, exc)}"
         ) from None

@@ -139,3 +139,17 @@ def test_a_new_template_is_linked_into_place(
     write_template(path, overwrite=True)  # --force: renamed over it, as ever
     assert calls == [("replace", "team.xlsx")]
     assert [p.name for p in tmp_path.iterdir()] == ["team.xlsx"]
+
+
+def test_dot_dot_after_a_link_is_taken_as_text_as_the_write_takes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lnk/../sub/t.xlsx``: ``mkdir`` made ``sub`` beside the link's target (the kernel's
+    ``..``) while the atomic write took ``..`` as text (``./sub``), which was not there:
+    ``cannot write the template: No such file or directory``, a folder made elsewhere."""
+    (tmp_path / "far" / "deep").mkdir(parents=True)
+    (tmp_path / "lnk").symlink_to(tmp_path / "far" / "deep")
+    monkeypatch.chdir(tmp_path)
+    write_template(Path("lnk/../sub/t.xlsx"))
+    assert (tmp_path / "sub" / "t.xlsx").is_file()
+    assert not (tmp_path / "far" / "sub").exists()
