@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from sheets_sync.regular_file import path_kind
+
 
 def _umask() -> int:
     """The process's umask, read where Linux shows it (``/proc/self/status``, 4.7+) rather
@@ -193,8 +195,14 @@ def why_not_written(path: Path, exc: OSError) -> str:
         try:
             if folder.is_symlink() and not folder.exists():
                 return f"{folder} is a link to {os.readlink(folder)}, which does not exist"
-            if folder.exists() and not folder.is_dir():
-                return f"{folder} is a file, not a folder"
+            kind = path_kind(folder)  # in ``regular_file.in_the_way``'s words: until
+            # 2026-12-07 ``is a file, not a folder``, a pipe too
+            if folder.exists() and kind != "folder":
+                return (
+                    f"{folder} is not a folder"
+                    if kind is None
+                    else f"{folder} is a {kind}, not a folder"
+                )
             if folder.exists():
                 break
         except OSError:  # ENAMETOOLONG, EACCES: look at the folder above

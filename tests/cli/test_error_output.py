@@ -119,8 +119,7 @@ def test_a_template_that_cannot_be_written_is_a_json_record(tmp_path: Path) -> N
     assert record(err) == {
         "level": "error",
         "logger": "sheets_sync",
-        "message": f"{target}: cannot write the template: {tmp_path / 'file'} is a file, not "
-        "a folder",
+        "message": f"{target}: cannot write the template: {tmp_path / 'file'} is not a folder",
     }
 
 

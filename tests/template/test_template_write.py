@@ -50,8 +50,7 @@ def test_a_folder_that_is_a_file_says_so(tmp_path: Path) -> None:
     )
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == (
-        f"error: {path}: cannot write the template: {tmp_path / 'team.xlsx'} is a file, not "
-        "a folder\n"
+        f"error: {path}: cannot write the template: {tmp_path / 'team.xlsx'} is not a folder\n"
     )
     assert (tmp_path / "team.xlsx").read_bytes() == b"the team's goals"
 

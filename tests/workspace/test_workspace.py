@@ -247,8 +247,7 @@ def test_init_and_demo_in_a_folder_that_is_a_file_say_so(
     result = CliRunner().invoke(cli, [command[0], str(target), *command[1:]])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"error: {target}: cannot create the workspace: {tmp_path / 'acme'} is a file, not "
-        "a folder\n"
+        f"error: {target}: cannot create the workspace: {tmp_path / 'acme'} is not a folder\n"
     )
     assert (tmp_path / "acme").read_text(encoding="utf-8") == "notes"
 
