@@ -216,7 +216,7 @@ def not_replaceable(path: Path) -> str | None:
     if system is None:
         return None
     root, hop = system
-    return f"is in {root}" if hop == Path(os.getcwd(), path) else f"leads into {hop}"
+    return f"is in {root}" if hop == Path(os.path.abspath(path)) else f"leads into {hop}"
 
 
 def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
@@ -228,11 +228,14 @@ def through_system(path: Path) -> tuple[PurePosixPath, Path] | None:
     let it by, and the rename replaced the link itself (as root, ``/dev/stdout``).
     ``resolve`` hides the hop through ``/proc``; this walk sees it.
 
-    The walk starts from the name as given, ``..`` and all: ``os.path.abspath`` dropped
-    ``lnk/..`` as text, before ``lnk`` (a link to ``/dev/shm/sub``) was followed, and
-    ``lnk/../r.json``, which is ``/dev/shm/r.json``, got by. A name in a kernel folder
-    is the answer once no ``..`` is left to lead out of it (``/dev/../srv/r.json``)."""
-    pending = list(reversed(PurePosixPath(os.getcwd(), path).parts[1:]))
+    A ``..`` in the name is taken as text (``os.path.abspath``), as every writer takes it
+    (``atomic``, ``in_the_way``): ``lnk/../r.json`` is ``r.json`` beside ``lnk``, whatever
+    ``lnk`` leads to. Until 2026-12-07 this walk took it after the link, as the kernel
+    does, stricter than the write: ``lnk`` a link to ``/dev/shm/sub`` refused the name
+    (``leads into /dev/shm/r.json``), a file the write never touches. A ``..`` in a link's
+    target is taken where the link leads, as the kernel takes it. A name in a kernel
+    folder is the answer once no ``..`` is left to lead out of it."""
+    pending = list(reversed(PurePosixPath(os.path.abspath(path)).parts[1:]))
     here = Path("/")
     links = 0
     while pending:
