@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable
@@ -312,13 +313,21 @@ def command_console() -> Console:
     return output_console(log_format())
 
 
+#: ``--as-of``'s one shape, the workspace file's (``yamlio.DATE_WANTED``)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def as_of_date(value: str | None) -> dt.date:
     """``--as-of``'s date (today without it). One before 1900-03-01 (a typo) is refused as
     a team's date cell is: the rollup's As of went into the workbook as a negative day
     number, Excel's ``####``."""
     if value is None:
         return dt.date.today()
-    try:
+    try:  # YYYY-MM-DD only, as the workspace file's dates: ``fromisoformat`` alone took
+        # ``20261123`` and ``2026-W48-1`` (until 2026-12-07), which the message and the
+        # file refuse
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError(value)
         day = dt.date.fromisoformat(value)
     except ValueError:
         why = no_such_day(value)  # 2026-02-29: the shape is right, the day is not

@@ -154,6 +154,17 @@ def test_bad_as_of_is_a_usage_error(workspace: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("as_of", ["20261123", "2026-W48-1", "2026W481", "2026-11-23 "])
+def test_as_of_is_only_a_date_written_as_yyyy_mm_dd(workspace: Path, as_of: str) -> None:
+    """``date.fromisoformat`` took ``20261123`` and week dates (``2026-W48-1``) where the
+    message says "a date like 2026-11-23" and the workspace file's dates refuse them."""
+    code, _, err = run("validate", "--config", str(workspace), "--as-of", as_of)
+    assert code == 2
+    assert err.endswith(
+        f"Error: Invalid value for --as-of: {as_of!r} is not a date like 2026-11-23\n"
+    )
+
+
 @pytest.mark.parametrize("command", ["sync", "validate", "rollup", "export"])
 def test_an_as_of_before_march_1900_is_a_usage_error(workspace: Path, command: str) -> None:
     """``--as-of 1850-01-01`` (a typo) was taken: the rollup's As of went into the
