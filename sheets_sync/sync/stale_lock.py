@@ -6,9 +6,9 @@ once the lock is old, how long and how to remove it safely."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
+from sheets_sync.domain.celltext import shell_word
 from sheets_sync.errors import FileLockedError, SourceError
 
 #: a lock file this many whole days old may be left behind: past a weekend (a laptop asleep
@@ -30,8 +30,10 @@ def with_stale_advice(exc: SourceError, path: Path | None) -> SourceError:
     if days is None or days < STALE_LOCK_DAYS or not paths:
         return exc
     who = f"{exc.holder} no longer has it" if exc.holder else "nobody has it"
-    # quoted for a shell: `~$sales.xlsx` expanded `$sales`, and a space split the path
-    files = " and ".join(shlex.quote(p) for p in paths)
+    # quoted for a shell: `~$sales.xlsx` expanded `$sales`, and a space split the path;
+    # a line break or other control character as an escape (``shlex.quote`` printed it,
+    # until 2026-12-07: the advice broke in two)
+    files = " and ".join(shell_word(p) for p in paths)
     only = "only those" if len(paths) > 1 else "only that"
     advice = (
         f"; by its lock file {path.name} has been open {days} days: if {who} open (ask "
