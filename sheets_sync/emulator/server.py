@@ -308,6 +308,10 @@ class Emulator:
             # it listened, each change failed to save, and its stop named a temp file
             there, what = in_the_way(folder) or (folder, "does not exist; make it first")
             raise StateFileError(state_file, f"is in no folder: {there} {what}")
+        if state_file and written and (blocked := in_the_way(written.parent, write=True)):
+            # a folder the user cannot write in: it listened, each change failed to save
+            # (until 2026-12-07), where export and --report ask before any work
+            raise StateFileError(state_file, f"cannot be saved: {blocked[0]} {blocked[1]}")
         self._server = Server(("127.0.0.1", port), _Handler)
         self._server.emulator = self
         self._thread: threading.Thread | None = None

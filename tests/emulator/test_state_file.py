@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sheets_sync.cli import cli
 from sheets_sync.emulator.cli import emulator_command
 from sheets_sync.emulator.state import StateFileError, Store
+from tests.support.access import read_only
 
 pytestmark = pytest.mark.emulator
 REPO = Path(__file__).resolve().parents[2]
@@ -74,6 +75,35 @@ def test_a_state_file_under_a_file_or_a_pipe_says_which(tmp_path: Path) -> None:
         assert result.stderr == (
             f"error: state file {state} is in no folder: {tmp_path / blocker} {why}\n"
         )
+
+
+@pytest.mark.parametrize("there", [False, True])
+def test_a_state_file_in_a_folder_you_cannot_write_in_is_refused_before_it_listens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there: bool
+) -> None:
+    """``--state ro/emu.json``, ``ro`` a folder the user cannot write in: it listened (and
+    loaded a file there), and every change failed to save, until 2026-12-07; the other
+    writers (``export --out``, ``--report``) asked before any work."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    state = folder / "emu.json"
+    if there:
+        Store().save(state)
+    read_only(monkeypatch, folder)
+
+    def listened(self: object) -> None:  # a hang guard: it listened, and never stopped
+        raise AssertionError("it listened")
+
+    monkeypatch.setattr("sheets_sync.emulator.server.Emulator.serve_forever", listened)
+    try:
+        result = CliRunner().invoke(emulator_command, ["--port", "0", "--state", str(state)])
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 2, result.output
+    assert "Sheets API emulator on" not in result.output
+    assert result.stderr == (
+        f"error: state file {state} cannot be saved: {folder} is a folder you cannot write in\n"
+    )
 
 
 def test_a_state_file_that_cannot_be_looked_at_says_so(
