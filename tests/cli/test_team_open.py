@@ -27,9 +27,11 @@ REFUSAL = (
 
 
 def _summary_row(company: Path, team: str) -> dict[str, object]:
-    rows = list(
-        openpyxl.load_workbook(company, read_only=True)["Summary"].iter_rows(values_only=True)
-    )
+    book = openpyxl.load_workbook(company, read_only=True)  # holds the file open: closed
+    try:  # here, not when the garbage collector gets to it (a ResourceWarning, an error)
+        rows = list(book["Summary"].iter_rows(values_only=True))
+    finally:
+        book.close()
     header = next(i for i, r in enumerate(rows) if r and r[0] == "Team")
     row = next(r for r in rows[header + 1 :] if r and r[0] == team)
     return dict(zip(rows[header], row, strict=False))
