@@ -9,6 +9,7 @@ Rows and columns are 1-based, as a spreadsheet user counts them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -53,11 +54,13 @@ def as_typed(title: str) -> str:
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1024)
 def tab_key(name: str) -> str:
     """How a tab is looked up, by the mapping and by the backends that read only the tabs
     it names: case, spaces and punctuation do not matter (``Key-Results`` is ``key
     results``); letters of any script do (``Ziele``, ``目标``); full width does not
-    (``ＯＫＲｓ`` is ``OKRs``, NFKC-folded after the first strip as headers are)."""
+    (``ＯＫＲｓ`` is ``OKRs``, NFKC-folded after the first strip as headers are).
+    Cached: a team's writes ask it of each cell's tab (``team_steps``), and a book has few."""
     key = _NOT_IN_TAB_KEY.sub("", name.casefold()) or name.strip().casefold()
     return _NOT_IN_TAB_KEY.sub("", unicodedata.normalize("NFKC", key).casefold()) or key
 
