@@ -121,7 +121,7 @@ def _as_member(obj: object, name: str, kind: type[SharedStrEnum], optional: bool
 
 
 #: a hand-built key result's and KPI's number fields, none of which may be NaN or infinite
-KR_NUMBERS = ("start", "target", "current")
+KR_NUMBERS = ("start", "target", "current", "weight", "confidence")
 KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
 
 
@@ -288,8 +288,15 @@ class KeyResult:
     def __post_init__(self) -> None:
         _as_member(self, "type", KRType)
         try:  # NaN or infinite when one of them is: one sum on the hot path
-            total = (self.start or 0.0) + (self.target or 0.0) + (self.current or 0.0)
-        except TypeError:  # a text: validate_key_result's finding
+            total = (
+                (self.start or 0.0)
+                + (self.target or 0.0)
+                + (self.current or 0.0)
+                + self.weight
+                + (self.confidence or 0.0)
+            )
+        except TypeError:  # a text: validate_key_result's finding; the floats still checked
+            _finite(self, KR_NUMBERS)
             return
         if total - total != 0.0:
             _finite(self, KR_NUMBERS)

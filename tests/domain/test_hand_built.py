@@ -119,6 +119,29 @@ def test_a_key_result_number_that_is_not_finite_is_a_config_error(name: str, val
 
 
 @pytest.mark.parametrize("value", NOT_FINITE)
+@pytest.mark.parametrize("name", ["weight", "confidence"])
+def test_a_key_result_weight_or_confidence_that_is_not_finite_is_a_config_error(
+    name: str, value: float
+) -> None:
+    """A NaN or infinite weight made its objective's score NaN (until 2026-12-07): refused
+    as ``target`` is, naming the field."""
+    with pytest.raises(ConfigError) as caught:
+        KeyResult("O1", "KR1", start=0, target=100, current=50, **{name: value})  # type: ignore[arg-type]
+    assert str(caught.value) == f"KeyResult.{name}: {value} is not a finite number"
+
+
+def test_a_text_weight_does_not_hide_a_nan_target() -> None:
+    with pytest.raises(ConfigError, match=r"^KeyResult\.target: nan is not a finite number$"):
+        KeyResult("O1", "KR1", target=float("nan"), weight="2")  # type: ignore[arg-type]
+
+
+def test_a_finite_weight_and_confidence_are_kept() -> None:
+    kr = KeyResult("O1", "KR1", target=100, weight=1e308, confidence=0.7)
+    assert (kr.weight, kr.confidence) == (1e308, 0.7)
+    assert KeyResult("O1", "KR1", confidence=None).confidence is None
+
+
+@pytest.mark.parametrize("value", NOT_FINITE)
 @pytest.mark.parametrize(
     "name", ["target", "lower", "upper", "amber_threshold", "actual", "previous"]
 )
