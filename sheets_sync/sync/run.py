@@ -408,7 +408,7 @@ def export_workspace(
     ``export_tables`` once every team had been read)."""
     _check_workspace(workspace)
     if fmt not in ("csv", "parquet"):  # refused before the teams are read, not after
-        raise ConfigError(f"unknown export format {fmt!r} (csv or parquet)")
+        raise ConfigError(f"fmt: unknown export format {fmt!r} (csv or parquet)")
     rollup_step.import_libraries()  # whole, whatever stop comes
     from sheets_sync.rollup import build_rollup, export_tables
 

@@ -143,7 +143,8 @@ def test_an_unknown_format_is_a_config_error_before_any_team_is_read(
 
     read: list[object] = []
     monkeypatch.setattr(Sync, "run", lambda *a: read.append(a))
-    with pytest.raises(ConfigError, match=r"^unknown export format 'xlsx' \(csv or parquet\)$"):
+    unknown = r"^fmt: unknown export format 'xlsx' \(csv or parquet\)$"  # as export_tables says
+    with pytest.raises(ConfigError, match=unknown):
         run.export_workspace(load_workspace(workspace), tmp_path / "out", "xlsx", as_of=AS_OF)  # type: ignore[arg-type]
     assert read == [] and not (tmp_path / "out").exists()
 
