@@ -18,6 +18,7 @@ import click
 
 from sheets_sync.domain.values import CellValueError, no_such_day, not_before_first_date
 from sheets_sync.errors import ConfigError, Interrupted, SheetsSyncError
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 STOP_SIGNALS = tuple(
     s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
 )
-log = logging.getLogger("sheets_sync")
+log = get_logger("sheets_sync")
 
 #: ``ctx.meta`` key: the JSON document of a command whose output is one (``validate
 #: --json``); an error is printed in it, so a script reading stdout gets JSON either way.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import errno
-import logging
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,9 +23,10 @@ from pydantic import BaseModel
 
 from sheets_sync.domain.celltext import one_line
 from sheets_sync.domain.values import no_such_day
+from sheets_sync.loggers import get_logger
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class _TextDates(yaml.SafeLoader):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sheets_sync.errors import HistoryError
+from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
 from sheets_sync.ops import history_alerts, history_pending
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
@@ -65,7 +65,7 @@ __all__ = [
     "default_history_path",
 ]
 
-log = logging.getLogger("sheets_sync.history")
+log = get_logger("sheets_sync.history")
 HISTORY_FILE = "history.sqlite"
 #: How long a connection waits for another writer's lock before the history "cannot be
 #: used" tonight. Read when a store is made: a test shortens it (else it waits 30 s).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import logging
 import os
 import select
 import shlex
@@ -21,6 +20,7 @@ import tempfile
 import time
 from typing import IO
 
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 
 #: the last bytes of a hook's stderr kept (for a failed one's last line): no more, so a
@@ -35,7 +35,7 @@ _POLL = 0.05
 _DRAIN = ["/bin/sh", "-c", 'exec 3<&0; "$1" <&3 >/dev/null 2>&1 3<&- & echo $!', "sh"]
 #: how long that shell may take to start its ``cat`` and exit
 _HAND_OFF_WAIT = 10
-log = logging.getLogger("sheets_sync.ops")
+log = get_logger("sheets_sync.ops")
 
 
 def run_command(command: str, body: bytes, timeout: float) -> str | None:

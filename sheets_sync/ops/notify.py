@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import re
 import socket
 import threading
@@ -24,6 +23,7 @@ from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.domain.values import without_lone_surrogates
+from sheets_sync.loggers import get_logger
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
 from sheets_sync.sync.outcome import first_runs, same_mapping_error
 
@@ -47,7 +47,7 @@ NOTIFICATION_VERSION = 1
 _OFF = Status.OFF_TRACK.value
 #: the thread a webhook POST runs in (``_within``)
 WEBHOOK_THREAD = "sheets-sync-webhook"
-log = logging.getLogger("sheets_sync.ops")
+log = get_logger("sheets_sync.ops")
 
 
 def turned_off_track(

@@ -8,7 +8,6 @@ is written, never held.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -18,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.errors import HistoryError
+from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
@@ -25,7 +25,7 @@ from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respelled, Re
 from sheets_sync.rollup.styles import unit_format
 from sheets_sync.rollup.widths import MAX_CHARS, columns_chars, text_chars
 
-log = logging.getLogger("sheets_sync.rollup")
+log = get_logger("sheets_sync.rollup")
 #: Rows of an Excel worksheet: a file with rows past the last one is outside the format.
 EXCEL_ROWS = 1_048_576
 #: The History tab's columns: (label, kind, format name). KR and KPI rows share them.

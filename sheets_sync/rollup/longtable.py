@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import zipfile
 from typing import Any
 
@@ -16,7 +15,9 @@ from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
-log = logging.getLogger("sheets_sync.rollup")
+from sheets_sync.loggers import get_logger
+
+log = get_logger("sheets_sync.rollup")
 
 
 def add_long_table(

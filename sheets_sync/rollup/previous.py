@@ -12,7 +12,6 @@ otherwise count last quarter's goals in this quarter's totals and company object
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from enum import Enum
@@ -26,10 +25,11 @@ import pandas as pd
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import SheetsSyncError, WorkbookOutOfMemoryError
 from sheets_sync.grid import as_typed
+from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.schema import TAB_NAMES, TABLES, Kind, conform
 from sheets_sync.rollup.tables import StaleData
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 LONG_TABLES = ("objectives", "key_results", "kpis")
 SUMMARY = "Summary"
 # Text cells are read as the text they hold: left to pandas, a period named "2026.10" came

@@ -23,6 +23,7 @@ from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
 from sheets_sync.domain.team_names import team_key
 from sheets_sync.errors import Interrupted, SheetsSyncError
+from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step, stops, team_steps
 from sheets_sync.sync.google_threads import read_in_threads
@@ -64,7 +65,7 @@ __all__ = [
     "rollup_failed",
 ]
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 #: From this many teams a night in one process (``--workers 1``, one CPU) also packs and
 #: parks each read as it is made, as the workers' reads are: otherwise every team's parse
 #: waits in memory for its write (1.76x the peak at 2,000 teams against 200).

@@ -6,19 +6,19 @@ worker processes are ``parallel.py``'s)."""
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sheets_sync.config import TeamSpec
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.pool_end import result_awake, threads_ended, until_done
 from sheets_sync.sync.reading import TeamRead
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 def read_in_threads(

@@ -18,7 +18,6 @@ the teams it read the night before (``read_order``), so an unchanged link costs 
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,9 +25,10 @@ from pathlib import Path
 from sheets_sync.atomic import atomic_write_text, remove_stale, temp_files_of
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.domain.team_names import team_key
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync.reading import TeamRead
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 LINKS_FILE = "google-links.json"
 
 Ready = list[tuple[TeamRead, list[TeamInput]]]

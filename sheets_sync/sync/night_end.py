@@ -5,11 +5,11 @@ history, publish the rollup. ``Sync`` (``engine.py``) inherits it; a shard merge
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Collection, Sequence
 
 from sheets_sync.domain.company import score_aligned
 from sheets_sync.errors import HistoryError
+from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.outcome import RunContext, TeamRun, first_runs
@@ -17,7 +17,7 @@ from sheets_sync.sync.result import SyncResult
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.workspace_spec import Workspace
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 class NightEnd:

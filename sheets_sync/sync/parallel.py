@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import logging
 import multiprocessing
 import os
 import pickle
@@ -31,6 +30,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar, cast
 
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 from sheets_sync.sync.pool_end import (
     _WAKE,
@@ -47,7 +47,7 @@ from sheets_sync.sync.pool_end import (
     wind_down,
 )
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 T = TypeVar("T")
 
 # Set in the parent just before the pool forks; each child sees its own copy.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import logging
 import multiprocessing
 import os
 import signal
@@ -21,9 +20,10 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any, TypeVar
 
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 def wind_down(pool: ProcessPoolExecutor, before: set[int]) -> None:

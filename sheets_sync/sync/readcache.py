@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import logging
 import os
 import pickle
 import tempfile
@@ -39,11 +38,12 @@ from sheets_sync.atomic import is_temp_name, remove_stale
 from sheets_sync.code_version import code_digest
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue, CellWrite, WorkbookData
+from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in

@@ -7,7 +7,6 @@ planned writes. Reads parsed in worker processes come back packed (``TeamRead.pa
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from sheets_sync.backends.factory import open_backend
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.errors import SourceError
 from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.sync.outcome import INTERNAL, MAPPING_ERROR, TeamError, TeamRun
@@ -26,7 +26,7 @@ from sheets_sync.sync.readcache import CachedRead, ReadCache, cache_key
 from sheets_sync.sync.spill import Parked, Spill, parked, pickled, unpickled
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 BackendFactory = Callable[[TeamSpec, Workspace], Backend]
 
 

@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import logging
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 from sheets_sync.atomic import atomic_write, is_temp_name, remove_stale
 from sheets_sync.domain.models import Finding
 from sheets_sync.domain.shown import shown_float, shown_or_none
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import SyncResult
 from sheets_sync.sync.outcome import SAME_WITHIN, TeamRun
@@ -34,7 +34,7 @@ DRY_RUN, ROLLUP, STOPPED = "dry-run", "rollup", "stopped"
 #: the kind is the tag's last word: a stopped dry run's (``-stopped-dry-run``) is a dry run's
 _KIND = re.compile(r"-(dry-run|rollup|stopped)(?:-\d+)?\.json")
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:

@@ -9,7 +9,6 @@ renames it into place and records what was written. If the writes end other than
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 from sheets_sync.atomic import remove_stale, staging, temp_files_of
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, SheetsSyncError
+from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
 from sheets_sync.regular_file import not_replaceable
 from sheets_sync.sync import stops
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pandas: imported only when a rollup is built
     from sheets_sync.rollup.previous import PreviousReader
     from sheets_sync.rollup.tables import StaleData
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 STATE_FILE = "rollup-state.json"  # in .sheets-sync/: what the published rollup was built from
 Assumed = tuple[tuple[str, str, str | None, int], ...]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sheets_sync.atomic import make_writable_folder, why_not_written
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
+from sheets_sync.loggers import get_logger
 from sheets_sync.logs import one_line
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.ops.notify import notification, send, turned_off_track_by_team
@@ -38,7 +38,7 @@ from sheets_sync.sync.report_path import check_report_path
 from sheets_sync.sync.stopped import NightEnd, after_run, interruptible, report_tag
 from sheets_sync.sync.ticker import Ticker
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 def _notify(

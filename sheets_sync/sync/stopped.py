@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import signal
 import time
 from dataclasses import dataclass, field, replace
@@ -20,12 +19,13 @@ from typing import Any
 
 from sheets_sync.config import Workspace
 from sheets_sync.errors import Interrupted
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import RunContext, TeamRun
 from sheets_sync.sync.report import DRY_RUN, STOPPED, keep_run_report, run_report
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 #: what a stopped report's ``stopped.history`` says of a night that recorded it
 RECORDED = "recorded"

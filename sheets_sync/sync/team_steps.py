@@ -9,7 +9,6 @@ a night with workers gives exactly what one process gives.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, tab_key
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamError, TeamRun
 from sheets_sync.sync.plan import changed_writes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
@@ -31,7 +31,7 @@ from sheets_sync.sync.spill import blob
 from sheets_sync.sync.stale_lock import with_stale_advice
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 
 
 def failed_run(spec: TeamSpec, exc: Exception) -> TeamRun:

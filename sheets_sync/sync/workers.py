@@ -13,10 +13,11 @@ import os
 import sys
 import threading
 
+from sheets_sync.loggers import get_logger
 from sheets_sync.sync import cgroup_quota
 from sheets_sync.sync.ticker import THREAD_NAME as TICKER_THREAD
 
-log = logging.getLogger("sheets_sync.sync")
+log = get_logger("sheets_sync.sync")
 MIN_TEAMS_PER_WORKER = 8  # below this a worker's start-up costs more than it saves
 
 

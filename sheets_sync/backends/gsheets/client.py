@@ -10,7 +10,6 @@ injectable (class or instance), exactly as gspread's own ``Client`` takes one.
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 import time
@@ -61,8 +60,9 @@ from sheets_sync.errors import (
     RemoteError,
     RetryExhaustedError,
 )
+from sheets_sync.loggers import get_logger
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 #: how often a backoff in the main thread looks at the run's stop event (``_pause``)
 _STOP_LOOK_SECONDS = 0.05

@@ -3,7 +3,6 @@ whether an attempt whose answer was lost may have been applied (split from ``cli
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +17,9 @@ from sheets_sync.errors import (
     RemoteError,
     ServiceDisabledError,
 )
+from sheets_sync.loggers import get_logger
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 NOT_SHARED = "The caller does not have permission"  # Google's 403 for a sheet not shared
 #: Google's 400 (FAILED_PRECONDITION) for an .xlsx file kept in Drive: Sheets opens it in
 #: its Office mode, with the same kind of URL, but the Sheets API cannot read or write it

@@ -15,7 +15,6 @@ rollup is logged, never fatal.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ import pandas as pd
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.errors import RetryExhaustedError, SheetsSyncError
 from sheets_sync.grid import quote_tab
+from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.previous import (
     LONG_TABLES,
     PreviousReader,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from sheets_sync.rollup.tables import StaleData
     from sheets_sync.workspace_spec import Workspace
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 SUMMARY = "Summary"
 TABS = (*(TAB_NAMES[t] for t in LONG_TABLES), SUMMARY)
 #: what a cell holds (numbers, booleans, text as typed), moments as serial day counts

@@ -15,7 +15,6 @@ With a history, the workbook's Trends and History tabs follow the others (``tren
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 import numbers
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+from sheets_sync.loggers import get_logger
 from sheets_sync.sources import GSHEET_PREFIX
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sheets_sync.rollup.schema import Column
     from sheets_sync.workspace_spec import Workspace
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 META_FIELDS = (
     "namedRanges(namedRangeId,name,range),sheets(properties(sheetId,title,gridProperties(rowCount,"
     f"columnCount)),{protection.FIELDS})"

@@ -14,7 +14,6 @@ is a formula, which the rollup never writes, and a staged publish pastes values 
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Cell, Row, cell, text_row
+from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.history import (
     BURNUP_COLUMNS,
     BURNUP_ROWS,
@@ -36,7 +36,7 @@ from sheets_sync.rollup.history import (
 if TYPE_CHECKING:
     from sheets_sync.rollup.nights import History
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 #: Cells Google holds in one spreadsheet, every tab's grid counted (rows x columns)
 CELL_LIMIT = 10_000_000
 TITLE = {"textFormat": {"bold": True, "fontSize": 13}}

@@ -11,14 +11,14 @@ the reason is logged once. The verdict lives as long as the client: one run
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from dataclasses import dataclass
 
 from sheets_sync.errors import RemoteError, RetryExhaustedError
+from sheets_sync.loggers import get_logger
 
-log = logging.getLogger("sheets_sync.gsheets")
+log = get_logger("sheets_sync.gsheets")
 _OAUTH_CODE = re.compile(r"^([a-z_]+):")  # google-auth: "invalid_grant: Invalid JWT ..."
 
 
