@@ -9,12 +9,14 @@ renames it into place and records what was written. If the writes end other than
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheets_sync.atomic import remove_stale, staging, temp_files_of
+from sheets_sync.atomic import remove_stale, staging, temp_files_of, why_not_written
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, SheetsSyncError
 from sheets_sync.loggers import get_logger
@@ -61,6 +63,28 @@ def check_output(ws: Workspace) -> None:
             f"rollup.output {ws.rollup_output}: {problem}, not a file; the company workbook "
             "is a new file renamed into its place: give it a file's path"
         )
+
+
+def check_output_writable(ws: Workspace) -> None:
+    """An Excel workbook's folder proved writable by a file created and dropped there
+    (where the new workbook is staged): a night that publishes, ``rollup`` and ``rollup
+    --from-results`` check it once they hold the lock (its folder's problem, the state
+    folder's, said first), before any team is read (exit 2). Until 2026-12-07 a folder
+    one cannot write in was found only at the end of the night, every team read and
+    written back, the workbook unpublished. Not ``validate``'s nor ``config check``'s: a
+    user who may only read runs them."""
+    if ws.rollup_is_google:
+        return
+    folder = Path(os.path.abspath(ws.rollup_path)).parent  # ``..`` as text, as staged
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"rollup.output {ws.rollup_output}: cannot write in its folder {folder} "
+            f"({why_not_written(folder / 'x', exc)}); the company workbook is written "
+            "there at the end of the night"
+        ) from None
 
 
 def _state(ws: Workspace) -> RollupState:

@@ -153,11 +153,14 @@ def run_sync(
     # each team once (``--team Sales --team sales``), of its shard: a bar that never filled
     planned = [spec.name for spec in Sync(workspace).planned(options)]
     whole = options.shard is None and len(planned) == len(workspace.teams)
-    if options.rollup and not options.dry_run and whole:  # a night that publishes it
+    publishes = options.rollup and not options.dry_run and whole
+    if publishes:
         rollup_step.check_output(workspace)
     history = HistoryStore(default_history_path(workspace.state_dir))
     finished: list[TeamRun] = []  # teams done, for the lines an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
+        if publishes:  # its folder writable, before any team is read
+            rollup_step.check_output_writable(workspace)
         # ``blind``: tonight's alert baseline could not be read, so nothing was compared
         # and no alert went out; the night may still be recorded, but marks no team
         # alerted (it would move every baseline past turns never sent)
@@ -364,6 +367,7 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncRe
     as_of = dt.date.today() if as_of is None else as_of
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
+        rollup_step.check_output_writable(workspace)
         history = HistoryStore(default_history_path(workspace.state_dir))
         result = Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
         return _keep_rollup_report(workspace, result, result.context.generated_at)
@@ -435,6 +439,7 @@ def merge_shards(
     as_of = None if as_of is None else as_of_day(as_of)
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
+        rollup_step.check_output_writable(workspace)
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
         context, shard_runs, merged = load_shards(folder)
         if as_of is not None and as_of != context.as_of:
