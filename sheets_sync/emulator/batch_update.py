@@ -83,6 +83,62 @@ def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     return {"addSheet": {"properties": copy.deepcopy(full)}}
 
 
+#: the keys of a sheet's merges and extras whose values are GridRanges (or GridCoordinates,
+#: or DimensionRanges): each names its sheet by ``sheetId``, left out when it is 0
+_RANGE_KEYS = frozenset({"range", "unprotectedRanges", "dataRange", "anchorCell"})
+#: the ids a sheet's protections, filter views and slicers hold, unique in the book
+_OBJECT_IDS = frozenset({"protectedRangeId", "filterViewId", "slicerId"})
+
+
+def _moved_to(value: Any, old: int, new: int, ranges: bool = False) -> Any:
+    """``value`` (a sheet's merges or extras, copied) with every range of sheet ``old``
+    on sheet ``new``, and every protection, filter view and slicer under a new id."""
+    if isinstance(value, list):
+        return [_moved_to(v, old, new, ranges) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _moved_to(v, old, new, k in _RANGE_KEYS) for k, v in value.items()}
+    for key in _OBJECT_IDS & out.keys():
+        out[key] = secrets.randbelow(2_000_000_000) + 1
+    if ranges and int(out.get("sheetId", 0)) == old:
+        out.pop("sheetId", None)
+        if new:
+            out = {"sheetId": new, **out}
+    return out
+
+
+def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """DuplicateSheetRequest: ``sourceSheetId``'s cells, row and column sizes, merges,
+    filter, protections, filter views and slicers on a new tab, named ``newSheetName``
+    (``Copy of <source>`` when empty, ``Copy of <source> 2`` and on when taken), with id
+    ``newSheetId`` (chosen when unset) at ``insertSheetIndex`` (right after the source
+    when unset); the tabs from that index on move up one."""
+    source = _sheet(book, req.get("sourceSheetId"))
+    new_id = req.get("newSheetId")
+    sheet_id = book.new_sheet_id() if new_id is None else int(new_id)
+    if sheet_id < 0 or book.sheet_by_id(sheet_id):
+        raise bad_request(f"A sheet with id {sheet_id} already exists.")
+    title = req.get("newSheetName") or f"Copy of {source.title}"
+    if not req.get("newSheetName"):
+        n, base = 2, title
+        while any(s.title.lower() == title.lower() for s in book.sheets):
+            title, n = f"{base} {n}", n + 1
+    _check_title(book, title)
+    index = req.get("insertSheetIndex")
+    index = int(source.properties["index"]) + 1 if index is None else int(index)
+    copied = Sheet.from_json(copy.deepcopy(source.to_json()))
+    props = copied.properties
+    props.update({"sheetId": sheet_id, "title": title, "index": index})
+    copied.merges = _moved_to(copied.merges, source.sheet_id, sheet_id, ranges=True)
+    copied.extra = _moved_to(copied.extra, source.sheet_id, sheet_id)
+    for s in book.sheets:
+        if s.properties["index"] >= index:
+            s.properties["index"] += 1
+    book.sheets.append(copied)
+    book.reindex()
+    return {"duplicateSheet": {"properties": copy.deepcopy(props)}}
+
+
 def delete_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     sheet = _sheet(book, req.get("sheetId"))
     if len(book.sheets) == 1:
@@ -261,6 +317,7 @@ from sheets_sync.emulator.protected import (  # noqa: E402
 HANDLERS: dict[str, Handler] = {
     "addSheet": add_sheet,
     "deleteSheet": delete_sheet,
+    "duplicateSheet": duplicate_sheet,
     "updateSheetProperties": update_sheet_properties,
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     "updateCells": cells.update_cells,
