@@ -68,6 +68,17 @@ def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> 
         client.clear_clients(workspace.config_path)
 
 
+def end_run(workspace: Workspace) -> None:
+    """Close and forget the Google clients of ``workspace``'s run, as it ends (``Sync.run``,
+    ``merge_shards``): the next run makes its own (``start_run``), so a process that
+    syncs every hour keeps no connection of the last run open (until 2026-12-07 it kept
+    every run's). Its stop event is forgotten too."""
+    _run_stops.pop(workspace.config_path, None)
+    client = sys.modules.get("sheets_sync.backends.gsheets.clients")
+    if client is not None:
+        client.clear_clients(workspace.config_path)
+
+
 def run_stop(workspace: Workspace) -> threading.Event | None:
     """The stop event ``start_run`` was given for ``workspace``'s current run, if any."""
     return _run_stops.get(workspace.config_path)

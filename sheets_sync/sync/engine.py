@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sheets_sync.backends.factory import open_backend, start_run
+from sheets_sync.backends.factory import end_run, open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
@@ -261,6 +261,7 @@ class Sync(NightEnd):
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
+            end_run(self.workspace)  # its Google clients' connections closed
         if not self.confirm_later:
             self.settle_history(options.as_of)  # may find the snapshot not recorded after all
             result = replace(result, history_skipped=self.history_skipped)

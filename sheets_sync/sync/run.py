@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sheets_sync.atomic import make_writable_folder, why_not_written
+from sheets_sync.backends.factory import end_run
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.loggers import get_logger
@@ -454,7 +455,10 @@ def merge_shards(
         runs = merger.in_workspace_order(shard_runs)
         result = merger.result_of(runs, context)
         merger.record_history(result)
-        output, rewritten = merger.write_rollup(runs, context)
+        try:
+            output, rewritten = merger.write_rollup(runs, context)
+        finally:
+            end_run(workspace)  # a Google rollup's client closed, as a night's are
         result = replace(
             result,
             rollup_output=output,

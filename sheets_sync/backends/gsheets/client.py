@@ -141,6 +141,22 @@ class SheetsClient:
         kwargs.setdefault("email", creds.service_account_email)
         return cls(http, **kwargs)
 
+    def close(self) -> None:
+        """Close the connections the client holds (its session's, and google-auth's token
+        session under it). It still works after: a later call connects again. A run's
+        clients are closed at its end (``factory.end_run``), a cached one as it is
+        forgotten (``clients.clear_clients``): until 2026-12-07 none was, and a process
+        that synced every hour kept each run's sockets open."""
+        session = getattr(self.http, "session", None)
+        if isinstance(session, requests.Session):
+            session.close()
+
+    def __enter__(self) -> SheetsClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- the one path every call takes ---------------------------------------------------
 
     def request(

@@ -70,14 +70,16 @@ def client_for(workspace: Workspace) -> SheetsClient:
 
 
 def clear_clients(config_path: Path | None = None) -> None:
-    """Forget cached clients (tests that restart the emulator; long-lived processes):
-    every one, or those of the workspace whose file is ``config_path``."""
+    """Forget cached clients, closing their connections (a run's start and end, tests
+    that restart the emulator; long-lived processes): every one, or those of the
+    workspace whose file is ``config_path``. A client still in use elsewhere keeps
+    working (``SheetsClient.close``): it connects again."""
     with _clients_lock:
-        if config_path is None:
-            _clients.clear()
-            return
-        for cache_key in [k for k in _clients if k[0] == config_path]:
-            del _clients[cache_key]
+        keys = [k for k in _clients if config_path is None or k[0] == config_path]
+        forgotten = [_clients.pop(k) for k in keys]
+    for client in forgotten:
+        if isinstance(client, SheetsClient):
+            client.close()
 
 
 @contextmanager
