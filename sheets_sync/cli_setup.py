@@ -69,10 +69,10 @@ def template(
         if ws is not None:
             gtemplate.check_key_setting(ws)
         rules = ws.rules if ws is not None else None
-        client = gtemplate.template_client(ws)
-        key = gtemplate.create_google_template(client, title, template_for(rules))
-        say(key)  # stdout: the key alone, for scripts
-        say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
+        with gtemplate.template_client(ws) as client:  # its connections closed after
+            key = gtemplate.create_google_template(client, title, template_for(rules))
+            say(key)  # stdout: the key alone, for scripts
+            say(f"note: {gtemplate.sharing_note(client, key, title)}", err=True)
         return
     assert path is not None
     from sheets_sync.template.xlsx import write_template

@@ -7,13 +7,16 @@ closed: a web app calling sync every hour kept each run's sessions and sockets o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from sheets_sync.backends.gsheets.clients import clear_clients, client_for
+from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.sync.engine import Sync, SyncOptions
@@ -93,4 +96,21 @@ def test_a_client_is_a_context_manager_and_a_forgotten_one_is_closed(
     cached.get_spreadsheet(key, {}, source="t")
     assert _sockets_to(port) - before != set()
     clear_clients()
+    assert _sockets_to(port) - before == set()
+
+
+def test_template_google_closes_its_client(
+    emulator: Emulator,
+    sa_info: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``template --google`` makes a client of its own, outside the run's cache."""
+    (tmp_path / "sa.json").write_text(json.dumps(sa_info))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "sa.json"))
+    monkeypatch.chdir(tmp_path)
+    port = _port(emulator)
+    before = _sockets_to(port)
+    result = CliRunner().invoke(cli, ["template", "--google", "--title", "OKRs 2027"])
+    assert result.exit_code == 0, result.output
     assert _sockets_to(port) - before == set()
