@@ -102,13 +102,31 @@ def text_row(*values: object, look: dict[str, Any] | None = None) -> Row:
 
 
 def table_rows(frame: pd.DataFrame, spec: Sequence[Column]) -> list[Row]:
-    """Header plus one row per record, each column formatted by its schema kind."""
+    """Header plus one row per record, each column formatted by its schema kind, and a
+    value column (unit ``Unit``: Start, Target, Actual, ...) by the row's unit, as the
+    workbook's (``styles.unit_format``: until 2026-12-07 they had no format, a `%` KPI's
+    target of 0.08 showed ``0.08`` where the workbook shows ``8.0%``)."""
+    from sheets_sync.rollup.styles import unit_format
+
     formats = [c.excel_format or KIND_FORMATS.get(c.kind.value) for c in spec]
     rows: list[Row] = [text_row(*(c.name for c in spec), look=HEADER_FORMAT)]
     names = [c.name for c in spec]
     data = frame.reindex(columns=names)
+    in_unit = [i for i, c in enumerate(spec) if c.unit == "Unit"] if "Unit" in names else []
+    unit_at = names.index("Unit") if in_unit else 0
+    by_unit: dict[object, list[str | None]] = {}
     for record in data.itertuples(index=False, name=None):
-        rows.append([cell(v, f) for v, f in zip(record, formats, strict=True)])
+        row_formats: list[str | None] | None = formats
+        if in_unit:
+            unit = record[unit_at]
+            key = None if pd.isna(unit) else unit
+            row_formats = by_unit.get(key)
+            if row_formats is None:
+                row_formats = by_unit[key] = list(formats)
+                for i in in_unit:
+                    row_formats[i] = unit_format(key)
+        assert row_formats is not None
+        rows.append([cell(v, f) for v, f in zip(record, row_formats, strict=True)])
     return rows
 
 
