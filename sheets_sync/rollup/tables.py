@@ -86,12 +86,20 @@ def _base(run: TeamRun, context: RunContext) -> Row:
     return dict(zip(BASE, base_values(run.team, run.source, context), strict=True))
 
 
-def _finding_rows(run: TeamRun, rows: TeamRows | None, context: RunContext) -> list[Values]:
+def _finding_rows(
+    run: TeamRun, rows: TeamRows | None, context: RunContext, stale: StaleData | None
+) -> list[Values]:
     """The run's error first (a failed read is an error; a note on a read team, such as
-    a locked file, a warning), then the findings of its result."""
+    a locked file, a warning), then the findings of its result. A team not read tonight
+    has its Summary row's ``Last successful read`` there: its carried rows' (``stale``),
+    or blank (until 2026-12-07 tonight's clock, the moment the read failed)."""
     blank = (None,) * (len(FINDING) - len(BASE) - 2)
     found = list(rows.findings) if rows is not None else []
     base = base_values(run.team, run.source, context)
+    if not run.scored:
+        at = BASE.index("Last successful read")
+        last = stale.last_successful_read if stale is not None else None
+        base = (*base[:at], last, *base[at + 1 :])
     if run.error:
         severity = "error" if not run.scored else "warning"
         found.insert(0, (*base, severity, *blank, run.error))
@@ -213,7 +221,9 @@ def build_tables(
     runs, later = first_listings(runs)
     for run in runs:
         rows = rows_for(run, context)
-        findings.extend(_finding_rows(run, rows, context))
+        carry = stale.get(run.team) if rows is None else None
+        carry = carry if carry is not None and not carry.empty else None
+        findings.extend(_finding_rows(run, rows, context, carry))
         findings.extend([_left_out(r, run, context) for r in later.get(run.team, ())])
         if rows is None:
             if run.team in stale and not stale[run.team].empty:
