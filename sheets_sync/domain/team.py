@@ -49,6 +49,19 @@ class KPIIndex(dict[str, KPI]):
     def __init__(self, names: Iterable[str] = ()) -> None:
         super().__init__()
         self.names = TeamNames(names)
+        self.teams: dict[str, str] = {}  # key -> the team's name as configured
+
+
+def canonical_ref(ref: str, index: Mapping[str, KPI]) -> str:
+    """``ref`` as the rollup's tables spell the KPI it names: its team's name as
+    configured, a ``/`` and its ``KPI ID`` as the KPIs table holds it, so a KR's
+    ``Current from KPI`` joins the KPIs table on ``Team + "/" + KPI ID``. A link typed
+    ``sales/kpi-3`` read team Sales's ``KPI-3`` and said ``sales/kpi-3`` (until
+    2026-12-07), which joined nothing. ``ref`` itself when the index cannot tell."""
+    key = _found_key(ref, index)
+    if key is None or not isinstance(index, KPIIndex) or key not in index.teams:
+        return ref
+    return f"{index.teams[key]}/{index[key].id}"
 
 
 def kpi_index(teams: list[TeamInput], names: Iterable[str] = ()) -> KPIIndex:
@@ -60,8 +73,9 @@ def kpi_index(teams: list[TeamInput], names: Iterable[str] = ()) -> KPIIndex:
     for t in teams:
         repeated = _repeats(k.id for k in t.kpis)
         for position, kpi in enumerate(t.kpis):
-            if position not in repeated:
-                index.setdefault(kpi_key(t.team, kpi.id), kpi)
+            if position not in repeated and (key := kpi_key(t.team, kpi.id)) not in index:
+                index[key] = kpi
+                index.teams[key] = t.team
     return index
 
 
@@ -71,27 +85,37 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
     (case ignored), else without outer spaces, so ``Sales/NPS`` reads team " Sales "
     (kept as written: it keys the history); it found nothing. Two teams whose names
     differ only by outer spaces are not told apart by a guess."""
-    kpi = _as_written(ref, index)
-    if kpi is not None or not isinstance(index, KPIIndex):
-        return kpi, None
+    key, why = _lookup(ref, index)
+    return (index[key] if key is not None else None), why
+
+
+def _found_key(ref: str, index: Mapping[str, KPI]) -> str | None:
+    return _lookup(ref, index)[0]
+
+
+def _lookup(ref: str, index: Mapping[str, KPI]) -> tuple[str | None, str | None]:
+    """The index key of the KPI ``ref`` names (``linked_kpi``), or None with why."""
+    key = _as_written(ref, index)
+    if key is not None or not isinstance(index, KPIIndex):
+        return key, None
     cut = ref.find("/")
     while cut >= 0:  # a team's name may hold a slash: each one may end it
         found = index.names.find(ref[:cut])
         if len(found) > 1:
             return None, not_one_team(found)
-        if found and (kpi := index.get(kpi_key(found[0], ref[cut + 1 :]))) is not None:
-            return kpi, None
+        if found and (key := kpi_key(found[0], ref[cut + 1 :])) in index:
+            return key, None
         cut = ref.find("/", cut + 1)
     return None, None
 
 
-def _as_written(ref: str, index: Mapping[str, KPI]) -> KPI | None:
-    """The KPI ``ref`` names with its team's name as written (case ignored): the first
-    slash whose two sides name one (a team's name may hold a slash)."""
+def _as_written(ref: str, index: Mapping[str, KPI]) -> str | None:
+    """The key of the KPI ``ref`` names with its team's name as written (case ignored):
+    the first slash whose two sides name one (a team's name may hold a slash)."""
     cut = ref.find("/")
     while cut >= 0:
-        if (kpi := index.get(kpi_key(ref[:cut], ref[cut + 1 :]))) is not None:
-            return kpi
+        if (key := kpi_key(ref[:cut], ref[cut + 1 :])) in index:
+            return key
         cut = ref.find("/", cut + 1)
     return None
 
@@ -237,7 +261,7 @@ def evaluate_team(
                     objective_type=objective.type,
                     rules=rules,
                     current=current,
-                    current_from=source,
+                    current_from=canonical_ref(source, index) if source else None,
                 )
             )
             if kr.confidence is not None and kr.confidence + EPSILON < rules.low_confidence:
