@@ -167,7 +167,8 @@ class Finding:
     row: int | None = None
 
     def __post_init__(self) -> None:
-        _as_member(self, "severity", Severity)  # "error" counted as a warning
+        if type(self.severity) is not Severity:  # "error" counted as a warning
+            _as_member(self, "severity", Severity)
 
     @property
     def location(self) -> str:
@@ -261,7 +262,8 @@ class Objective:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
 
     def __post_init__(self) -> None:
-        _as_member(self, "type", ObjectiveType)
+        if type(self.type) is not ObjectiveType:
+            _as_member(self, "type", ObjectiveType)
 
 
 @fast_pickle
@@ -286,7 +288,8 @@ class KeyResult:
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
-        _as_member(self, "type", KRType)
+        if type(self.type) is not KRType:
+            _as_member(self, "type", KRType)
         try:  # NaN or infinite when one of them is: one sum on the hot path
             total = (
                 (self.start or 0.0)
@@ -325,9 +328,14 @@ class KPI:
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
-        _as_member(self, "category", Category, optional=True)
-        _as_member(self, "frequency", Frequency)
-        _as_member(self, "direction", Direction)
+        if not (
+            (self.category is None or type(self.category) is Category)
+            and type(self.frequency) is Frequency
+            and type(self.direction) is Direction
+        ):
+            _as_member(self, "category", Category, optional=True)
+            _as_member(self, "frequency", Frequency)
+            _as_member(self, "direction", Direction)
         try:
             total = (
                 (self.target or 0.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import pickle
 import shutil
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,21 @@ from typing import Any
 
 import pytest
 
+from sheets_sync import unpickle
 from sheets_sync.config import load_workspace
+from sheets_sync.domain import models
+from sheets_sync.domain.models import (
+    KPI,
+    Category,
+    Direction,
+    Finding,
+    Frequency,
+    KeyResult,
+    KRType,
+    Objective,
+    ObjectiveType,
+    Severity,
+)
 from sheets_sync.sync import plan
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome
@@ -98,3 +113,48 @@ def test_a_quiet_nights_plans_sort_nothing(demo: Path, tmp_path: Path) -> None:
     with none."""
     _, seen = quiet_night(demo, tmp_path)
     assert ("builtins", builtins.sorted.__name__) not in seen
+
+
+def _members() -> list[Any]:
+    return [
+        Finding(Severity.WARNING, "a note", "sales.xlsx"),
+        Objective("O1", "Grow", type=ObjectiveType.ASPIRATIONAL),
+        KeyResult("O1", "KR1", "Win", type=KRType.NUMBER, start=0.0, target=10.0, current=5.0),
+        KPI(
+            "K1",
+            "Churn",
+            category=Category.LEADING,
+            frequency=Frequency.MONTHLY,
+            direction=Direction.LOWER,
+            target=2.0,
+            actual=1.0,
+        ),
+        KPI("K2", "NPS", category=None, frequency=Frequency.WEEKLY, direction=Direction.HIGHER),
+    ]
+
+
+def test_objects_given_their_members_are_not_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the mapping builds and a cache hit unpickles (some 35,000 objects a night at
+    500 teams) holds members already: checked by one ``type`` test inline, not a call of
+    ``_as_member`` for each enum field."""
+
+    def refuse(*args: object, **kw: object) -> None:
+        raise AssertionError("_as_member called for a member")
+
+    monkeypatch.setattr(models, "_as_member", refuse)
+    built = _members()
+    again = unpickle.loads(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == built
+
+
+def test_objects_given_texts_still_take_them_as_members() -> None:
+    kpi = KPI("K1", "Churn", category="leading", frequency="monthly", direction="lower")  # type: ignore[arg-type]
+    assert (kpi.category, kpi.frequency, kpi.direction) == (
+        Category.LEADING,
+        Frequency.MONTHLY,
+        Direction.LOWER,
+    )
+    assert KPI("K1", "x", frequency=Frequency.WEEKLY, direction="lower").direction is (  # type: ignore[arg-type]
+        Direction.LOWER
+    )
+    assert Finding("error", "x", "s.xlsx").severity is Severity.ERROR  # type: ignore[arg-type]
