@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import Enum
-from typing import TypeVar
 
 from sheets_sync.domain.date_order import Order, column_evidence, swapped_dates
 from sheets_sync.domain.ids import id_key
@@ -45,10 +44,9 @@ from sheets_sync.grid import CellValue
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
+from sheets_sync.mapping.rowreader import RowReader, parse_id
 from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES, FREQUENCY_REFUSED
 from sheets_sync.mapping.weights import weight_findings
-
-T = TypeVar("T")
 
 DIRECTION_ALIASES = {
     "up": Direction.HIGHER,
@@ -63,72 +61,6 @@ DIRECTION_ALIASES = {
     "within": Direction.RANGE,
     "band": Direction.RANGE,
 }
-
-
-class _RowReader:
-    """Parses a record's fields, collecting findings against the right cell."""
-
-    def __init__(self, record: RowRecord, origin: Origin, row_id: str | None) -> None:
-        self.record, self.origin, self.row_id = record, origin, row_id
-        self.findings: list[Finding] = []
-
-    def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
-        try:
-            return parser(self.record.values.get(field), *args)
-        except CellValueError as exc:
-            self.findings.append(Finding.at(self.origin, field, str(exc), row_id=self.row_id))
-            return None
-
-    def link(self, field: str, label: str, said: bool = True) -> str | None:
-        """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
-        said as in an ID column, as a warning (an unknown ID is one), and the link left
-        out; a KPI link typed 1-2 read "2026-01-02" and was said only as "names no KPI".
-        ``said``: False for an objective's later rows, which hold it filled down."""
-        try:
-            return parse_id(self.record.values.get(field), label)
-        except CellValueError as exc:
-            if not said:
-                return None
-            self.findings.append(
-                Finding.at(
-                    self.origin, field, str(exc), severity=Severity.WARNING, row_id=self.row_id
-                )
-            )
-            return None
-
-    def require(self, field: str, label: str, why: str = "") -> str:
-        """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
-        said = len(self.findings)
-        value = self.get(field, parse_id, label)
-        if value is None and len(self.findings) == said:  # not "missing" after its error
-            self.findings.append(
-                Finding.at(self.origin, field, f"{label} is missing{why}", row_id=self.row_id)
-            )
-        return value or ""
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.is_error for f in self.findings)
-
-
-def parse_id(value: CellValue, label: str) -> str | None:
-    """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
-    pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
-    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Kept as
-    typed (the history records it so): IDs are compared, and the history's series keyed,
-    through ``id_key``."""
-    retype = "format the cell as plain text and type the ID again"
-    if isinstance(value, bool):
-        shown = "TRUE" if value else "FALSE"
-        what, fix = f"a checkbox or TRUE/FALSE value ({shown})", "type the ID in its place"
-    elif isinstance(value, dt.date | dt.datetime):
-        what = f"a date ({value.isoformat()[:10]})"
-        fix = f"a spreadsheet turns a typed 1-2 or 1/2 into a date; {retype}"
-    elif isinstance(value, dt.time | dt.timedelta):
-        what, fix = f"a time ({value})", retype
-    else:
-        return parse_text(value)
-    raise CellValueError(f"{label} is {what}, not an ID: {fix}")
 
 
 def _origin(extract_source: str, tab: str, record: RowRecord) -> Origin:
@@ -156,7 +88,7 @@ def parse_objective(
 ) -> tuple[Objective | None, list[Finding]]:
     """``first``: the objective's first row (its Aligns to is said there only)."""
     origin = _origin(source, tab, record)
-    reader = _RowReader(record, origin, _id_of(record, "objective_id"))
+    reader = RowReader(record, origin, _id_of(record, "objective_id"))
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,
@@ -189,7 +121,7 @@ def parse_key_result(
     is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
     of the Due column's digit dates (``date_order.column_evidence``)."""
     origin = _origin(source, tab, record)
-    reader = _RowReader(record, origin, _id_of(record, "kr_id"))
+    reader = RowReader(record, origin, _id_of(record, "kr_id"))
     if "objective_id" in record.values or not blocks:
         at = record.unknown_objective  # its header's cells: formulas with no value
         why = f": its objective's row {at} holds formulas with no value" if at else ""
@@ -266,7 +198,7 @@ def parse_kpi(
     day_first: Order = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
-    reader = _RowReader(record, origin, _id_of(record, "id"))
+    reader = RowReader(record, origin, _id_of(record, "id"))
     kpi = KPI(
         id=reader.require("id", "KPI ID"),
         name=reader.get("name", parse_text) or "",

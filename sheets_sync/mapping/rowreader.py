@@ -1,0 +1,81 @@
+"""Reading one row's cells into fields, each bad cell a Finding against it (``RowReader``),
+and an ID cell as an ID (``parse_id``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from sheets_sync.domain.models import Finding, Origin, Severity
+from sheets_sync.domain.values import CellValueError, parse_text
+from sheets_sync.grid import CellValue
+from sheets_sync.mapping.extract import RowRecord
+
+T = TypeVar("T")
+
+
+class RowReader:
+    """Parses a record's fields, collecting findings against the right cell."""
+
+    def __init__(self, record: RowRecord, origin: Origin, row_id: str | None) -> None:
+        self.record, self.origin, self.row_id = record, origin, row_id
+        self.findings: list[Finding] = []
+
+    def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
+        try:
+            return parser(self.record.values.get(field), *args)
+        except CellValueError as exc:
+            self.findings.append(Finding.at(self.origin, field, str(exc), row_id=self.row_id))
+            return None
+
+    def link(self, field: str, label: str, said: bool = True) -> str | None:
+        """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
+        said as in an ID column, as a warning (an unknown ID is one), and the link left
+        out; a KPI link typed 1-2 read "2026-01-02" and was said only as "names no KPI".
+        ``said``: False for an objective's later rows, which hold it filled down."""
+        try:
+            return parse_id(self.record.values.get(field), label)
+        except CellValueError as exc:
+            if not said:
+                return None
+            self.findings.append(
+                Finding.at(
+                    self.origin, field, str(exc), severity=Severity.WARNING, row_id=self.row_id
+                )
+            )
+            return None
+
+    def require(self, field: str, label: str, why: str = "") -> str:
+        """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
+        said = len(self.findings)
+        value = self.get(field, parse_id, label)
+        if value is None and len(self.findings) == said:  # not "missing" after its error
+            self.findings.append(
+                Finding.at(self.origin, field, f"{label} is missing{why}", row_id=self.row_id)
+            )
+        return value or ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+def parse_id(value: CellValue, label: str) -> str | None:
+    """An ID cell as text, refusing a checkbox and a date: a KPI ID of TRUE (a checkbox
+    pasted down the column) or a date (Google and Excel turn a typed ``1-2`` into 2 Jan)
+    became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Kept as
+    typed (the history records it so): IDs are compared, and the history's series keyed,
+    through ``id_key``."""
+    retype = "format the cell as plain text and type the ID again"
+    if isinstance(value, bool):
+        shown = "TRUE" if value else "FALSE"
+        what, fix = f"a checkbox or TRUE/FALSE value ({shown})", "type the ID in its place"
+    elif isinstance(value, dt.date | dt.datetime):
+        what = f"a date ({value.isoformat()[:10]})"
+        fix = f"a spreadsheet turns a typed 1-2 or 1/2 into a date; {retype}"
+    elif isinstance(value, dt.time | dt.timedelta):
+        what, fix = f"a time ({value})", retype
+    else:
+        return parse_text(value)
+    raise CellValueError(f"{label} is {what}, not an ID: {fix}")
