@@ -143,7 +143,9 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
 
 
 def is_stale(kpi: KPI, as_of: dt.date, rules: ScoringRules = ScoringRules()) -> bool:
-    if kpi.as_of is None:
+    """Not judged with no As of date, nor with a Frequency in error (``KPI.unread``): read
+    as monthly, which it is not, it would turn Stale a month early or late."""
+    if kpi.as_of is None or "frequency" in kpi.unread:
         return False
     return (as_of - kpi.as_of).days > kpi.frequency.window_days + rules.stale_grace_days
 

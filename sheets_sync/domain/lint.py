@@ -109,7 +109,7 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
             warn(kr, typed[0], typed[1], kr.id)
         elif kr.shown_as_percent and not whole and (mixed := _plain_beside_percent(kr)):
             warn(kr, mixed[0], mixed[1], kr.id)
-        if not kr.owner:
+        if not kr.owner and "owner" not in kr.unread:  # an Owner in error is said so
             warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
         if kr.due is not None and not period.start <= kr.due <= period.end:
             warn(
@@ -138,7 +138,7 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
             warn(kpi, whole[0], whole[1], kpi.id)
         elif scale := kpi_scale_warning(kpi):
             warn(kpi, scale[0], scale[1], kpi.id)
-        if not kpi.owner:
+        if not kpi.owner and "owner" not in kpi.unread:
             warn(kpi, "owner", f"KPI {kpi.id} has no owner", kpi.id)
         if kpi.target is None and kpi.direction.value != "range":
             warn(kpi, "target", f"KPI {kpi.id} has no target, so it cannot be judged", kpi.id)
@@ -171,7 +171,7 @@ def lint_kpi_dates(team: TeamInput, as_of: dt.date) -> list[Finding]:
         message = None
         if kpi.as_of is None and kpi.actual is not None and "as_of" not in kpi.origin.cells:
             no_column = no_column or kpi
-        elif kpi.as_of is None and kpi.actual is not None:
+        elif kpi.as_of is None and kpi.actual is not None and "as_of" not in kpi.unread:
             message = f"KPI {kpi.id} has an actual but no As of date, so it is never judged stale"
         elif kpi.as_of is not None and (kpi.as_of - as_of).days > AHEAD_DAYS:
             message = (

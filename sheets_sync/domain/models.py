@@ -286,6 +286,9 @@ class KeyResult:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
     #: start/target/current whose cells show a percentage (a typed 45% is stored 0.45)
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
+    #: fields whose cell holds what cannot be read (an error said on it), read as blank:
+    #: none a score needs, or the row is not scored (``mapping.parse.KR_SCORED``)
+    unread: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         if type(self.type) is not KRType:
@@ -326,6 +329,10 @@ class KPI:
     origin: Origin = field(default_factory=lambda: Origin(""), compare=False)
     #: the number fields whose cells show a percentage (a typed 10% is stored 0.1)
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
+    #: fields whose cell holds what cannot be read (an error said on it), read as blank:
+    #: none its status needs (``mapping.parse.KPI_SCORED``); an unread Frequency or As of
+    #: leaves it never judged Stale
+    unread: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         if not (

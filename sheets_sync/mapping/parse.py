@@ -1,7 +1,11 @@
 """Turn row records into validated domain objects, one Finding per bad cell.
 
-A row with any error is left out of the scores (its findings still reach the team);
-every other row scores.
+A key result or KPI row with an error in a cell its score needs (``KR_SCORED``,
+``KPI_SCORED``) is left out of the scores; an error in any other cell (a Due date, an
+Owner, a Confidence) is said as well, and the row scores with that field blank
+(``unread``; until 2026-12-07 any error left the row out). So for an objective
+(``OBJECTIVE_SCORED``): an error in its title leaves it untitled. Every finding reaches
+the team.
 """
 
 from __future__ import annotations
@@ -40,13 +44,25 @@ from sheets_sync.domain.values import (
     parse_number,
     parse_text,
 )
-from sheets_sync.grid import CellValue
+from sheets_sync.grid import CellError, CellValue
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
 from sheets_sync.mapping.rowreader import RowReader, parse_id
 from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES, FREQUENCY_REFUSED
 from sheets_sync.mapping.weights import weight_findings
+
+#: a key result's fields its score, pace and objective roll-up need: an error in one of
+#: these cells leaves the row out of the scores (docs/scoring.md, "A cell in error"). A
+#: Due date is not one: a key result whose Due date is in error is paced to the period's
+#: end, as one with none is
+KR_SCORED = frozenset({"objective_id", "kr_id", "kr_type", "start", "target", "current", "weight"})
+#: a KPI's fields its Green / Amber / Red needs; an error in its Frequency or As of leaves
+#: it never judged Stale, one in Previous with no Trend
+KPI_SCORED = frozenset({"id", "direction", "target", "lower", "upper", "amber_threshold", "actual"})
+#: an objective's: its type sets its key results' pace (an Objective title in error leaves
+#: it untitled; an Aligns to it cannot read is a warning, and no link)
+OBJECTIVE_SCORED = frozenset({"objective_id", "objective_type"})
 
 DIRECTION_ALIASES = {
     "up": Direction.HIGHER,
@@ -88,7 +104,7 @@ def parse_objective(
 ) -> tuple[Objective | None, list[Finding]]:
     """``first``: the objective's first row (its Aligns to is said there only)."""
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "objective_id"))
+    reader = RowReader(record, origin, _id_of(record, "objective_id"), OBJECTIVE_SCORED)
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,
@@ -121,7 +137,7 @@ def parse_key_result(
     is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
     of the Due column's digit dates (``date_order.column_evidence``)."""
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "kr_id"))
+    reader = RowReader(record, origin, _id_of(record, "kr_id"), KR_SCORED)
     if "objective_id" in record.values or not blocks:
         at = record.unknown_objective  # its header's cells: formulas with no value
         why = f": its objective's row {at} holds formulas with no value" if at else ""
@@ -160,6 +176,7 @@ def parse_key_result(
         comment=reader.get("comment", parse_text),
         origin=origin,
         shown_as_percent=record.percent,
+        unread=frozenset(reader.unread),
     )
     return (_percent_type(record, kr) if reader.ok else None), reader.findings
 
@@ -198,7 +215,7 @@ def parse_kpi(
     day_first: Order = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "id"))
+    reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED)
     kpi = KPI(
         id=reader.require("id", "KPI ID"),
         name=reader.get("name", parse_text) or "",
@@ -223,6 +240,7 @@ def parse_kpi(
         comment=reader.get("comment", parse_text),
         origin=origin,
         shown_as_percent=record.percent,
+        unread=frozenset(reader.unread),
     )
     return (kpi if reader.ok else None), reader.findings
 
@@ -235,8 +253,14 @@ _SAID = {"aligns_to": "Aligns to"}
 
 
 def _typed(record: RowRecord) -> frozenset[str]:
-    """The objective's fields the row types (after fill-down): a blank one is no value."""
-    return frozenset(f for f, name in _OBJECTIVE_CELLS if not blank(record.values.get(name)))
+    """The objective's fields the row types (after fill-down): a blank one is no value,
+    nor is a cell showing an error (its objective is read with that field blank, and a
+    later row's value is taken, not warned of as another)."""
+    return frozenset(
+        f
+        for f, name in _OBJECTIVE_CELLS
+        if not blank(value := record.values.get(name)) and not isinstance(value, CellError)
+    )
 
 
 def _merge_objective(

@@ -18,15 +18,30 @@ T = TypeVar("T")
 class RowReader:
     """Parses a record's fields, collecting findings against the right cell."""
 
-    def __init__(self, record: RowRecord, origin: Origin, row_id: str | None) -> None:
+    def __init__(
+        self,
+        record: RowRecord,
+        origin: Origin,
+        row_id: str | None,
+        scored: frozenset[str] | None = None,
+    ) -> None:
+        """``scored``: the fields an error in which leaves the row out (None: every one);
+        an error in another is said, and the field read as blank (``unread``)."""
         self.record, self.origin, self.row_id = record, origin, row_id
+        self.scored = scored
         self.findings: list[Finding] = []
+        self.unread: set[str] = set()
+        self._spared: list[Finding] = []  # the errors of the fields in ``unread``
 
     def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
         try:
             return parser(self.record.values.get(field), *args)
         except CellValueError as exc:
-            self.findings.append(Finding.at(self.origin, field, str(exc), row_id=self.row_id))
+            finding = Finding.at(self.origin, field, str(exc), row_id=self.row_id)
+            self.findings.append(finding)
+            if self.scored is not None and field not in self.scored:
+                self.unread.add(field)
+                self._spared.append(finding)
             return None
 
     def link(self, field: str, label: str, said: bool = True) -> str | None:
@@ -58,7 +73,9 @@ class RowReader:
 
     @property
     def ok(self) -> bool:
-        return not any(f.is_error for f in self.findings)
+        """No error but in a field the score does without."""
+        spared = {id(f) for f in self._spared}
+        return not any(f.is_error and id(f) not in spared for f in self.findings)
 
 
 def parse_id(value: CellValue, label: str) -> str | None:

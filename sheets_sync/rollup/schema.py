@@ -155,7 +155,8 @@ KPIS = (
     Column(
         "Frequency",
         T,
-        "daily, weekly, biweekly, monthly, quarterly, semiannual or yearly update cadence",
+        "daily, weekly, biweekly, monthly, quarterly, semiannual or yearly update cadence; "
+        "blank for a cell in error (the KPI is then never judged Stale)",
     ),
     _UNIT,
     Column("Direction", T, "higher, lower (is better) or range"),
@@ -176,7 +177,12 @@ KPIS = (
 
 FINDINGS = (
     *COMMON,
-    Column("Severity", T, "error (row not scored / team not read) or warning"),
+    Column(
+        "Severity",
+        T,
+        "error (a cell not read, its row not scored if its score needs the cell; or the "
+        "team not read) or warning",
+    ),
     Column("Tab", T, "Tab of the source the finding is about"),
     Column("Cell", T, "Cell or row range to fix, e.g. J7 or 7:7"),
     Column("Row", C, "Row number in the tab", "row"),

@@ -45,7 +45,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 113  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -186,7 +186,11 @@ FORMAT = 112  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # choices; 111: the same grid; a tab holding both " and ' anywhere named in guillemets;
 # 112: the same grid; headers and tab names typed full-width (Ｔａｒｇｅｔ) match, NFKC; no
 # tab named, one tab for both kinds and no room say the mapping's warnings; an optional
-# field whose header the mapping names and the sheet lacks is said, TabSpec.named keyed),
+# field whose header the mapping names and the sheet lacks is said, TabSpec.named keyed;
+# 113: the same grid; a key result or KPI whose only errors are in cells its score does
+# without (Due date, Owner, Confidence, Frequency, As of...) is kept, those fields blank
+# and named in KeyResult.unread / KPI.unread (it was left out, TeamInput without it); an
+# objective whose title is in error is kept, untitled),
 # or the slot format
 
 

@@ -95,8 +95,10 @@ def kr_values(base: Values, r: KRResult) -> Values:
 
 def kpi_values(base: Values, r: KPIResult) -> Values:
     k = r.kpi
+    # a Frequency in error is blank, as it was read (not the monthly it stands for)
+    frequency = None if "frequency" in k.unread else k.frequency.value
     return (*base, k.id, k.name, k.owner, k.category.value if k.category else None,
-            k.frequency.value, k.unit, k.direction.value, k.target, k.lower, k.upper,
+            frequency, k.unit, k.direction.value, k.target, k.lower, k.upper,
             k.amber_threshold, k.actual, k.previous, k.as_of, k.comment, r.status.value,
             r.last_status.value if r.last_status else None, r.variance, r.variance_pct,
             r.trend.value if r.trend else None)  # fmt: skip

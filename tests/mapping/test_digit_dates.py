@@ -60,7 +60,10 @@ def test_one_month_first_date_reads_them_month_first() -> None:
 
 def test_with_no_date_that_tells_the_order_an_ambiguous_one_is_an_error() -> None:
     dues, _, errors = _team(["03/04/2026", "2026-05-01"])
-    assert dues == [D(2026, 5, 1)]
+    assert dues == [
+        None,
+        D(2026, 5, 1),
+    ]  # its key result scored, undated (left out until 2026-12-07)
     assert errors == [
         'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "03/04/2026"; day and '
         "month could be either way round: type 2026-04-03 or 2026-03-04"
@@ -72,7 +75,7 @@ def test_a_column_in_both_orders_reads_its_one_way_dates() -> None:
     02/16/2026 are each one day; the error names the cells of both habits (until
     2026-12-07 every digit date of the column was an error, and its KR left out)."""
     dues, _, errors = _team(["15/02/2026", "02/16/2026", "03/04/2026", "2026-05-01"])
-    assert dues == [D(2026, 2, 15), D(2026, 2, 16), D(2026, 5, 1)]
+    assert dues == [D(2026, 2, 15), D(2026, 2, 16), None, D(2026, 5, 1)]
     assert errors == [
         'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "03/04/2026"; day and '
         "month could be either way round: type 2026-04-03 or 2026-03-04; in this column G2 "
@@ -85,7 +88,7 @@ def test_no_such_day_is_its_own_error_and_tells_no_order(typo: str) -> None:
     """2/30/2026 is no day either way round: it neither makes a day-first column mixed
     (which left out every KR with a digit date, rows read the night before) nor is read."""
     dues, _, errors = _team(["15/02/2026", "03/04/2026", typo])
-    assert dues == [D(2026, 2, 15), D(2026, 4, 3)]
+    assert dues == [D(2026, 2, 15), D(2026, 4, 3), None]
     assert errors == [
         f'sales.xlsx!OKRs!G4: expected a date like 2026-12-31, got "{typo}": no such day, '
         "day first or month first"
@@ -97,14 +100,14 @@ def test_a_cliff_no_more() -> None:
     ISO one are still read; only the ones that could be either are errors."""
     base = ["15/02/2026", *(f"0{i}/0{i + 1}/2026" for i in range(1, 9)), "2026-12-31"]
     dues, _, errors = _team([*base, "2/16/2026"])
-    assert dues == [D(2026, 2, 15), D(2026, 12, 31), D(2026, 2, 16)]
+    assert dues == [D(2026, 2, 15), *[None] * 8, D(2026, 12, 31), D(2026, 2, 16)]
     assert len(errors) == 8 and all("G2 is day first, G12 month first" in e for e in errors)
 
 
 def test_each_column_tells_its_own_order() -> None:
     """The KPIs' As of is day first by its 13/11/2026; the OKRs' Due is told nothing."""
     dues, as_ofs, errors = _team(["03/04/2026"], ("13/11/2026", "05/11/2026"))
-    assert (dues, as_ofs) == ([], [D(2026, 11, 13), D(2026, 11, 5)])
+    assert (dues, as_ofs) == ([None], [D(2026, 11, 13), D(2026, 11, 5)])
     assert [e.split(":")[0] for e in errors] == ["sales.xlsx!OKRs!G2"]
 
 
@@ -157,7 +160,7 @@ def test_a_digit_date_with_a_time_or_a_dot_says_what_to_type() -> None:
     dues, _, errors = _team(
         ["15/02/2026 10:00", "15.02.2026.", "03/04/2026 9:30", "2/30/2026 10:00"]
     )
-    assert dues == [] and errors == [
+    assert dues == [None] * 4 and errors == [
         'sales.xlsx!OKRs!G2: expected a date like 2026-12-31, got "15/02/2026 10:00"; '
         "type it as 2026-02-15",
         'sales.xlsx!OKRs!G3: expected a date like 2026-12-31, got "15.02.2026."; '
