@@ -254,13 +254,22 @@ _SAID = {"aligns_to": "Aligns to"}
 
 def _typed(record: RowRecord) -> frozenset[str]:
     """The objective's fields the row types (after fill-down): a blank one is no value,
-    nor is a cell showing an error (its objective is read with that field blank, and a
-    later row's value is taken, not warned of as another)."""
-    return frozenset(
-        f
-        for f, name in _OBJECTIVE_CELLS
-        if not blank(value := record.values.get(name)) and not isinstance(value, CellError)
-    )
+    nor is one the row could not read (its objective is read with that field blank, and
+    a later row's value is taken, not warned of as another): a title showing an error, or
+    an Aligns to holding a date or a checkbox (which told a later row's C1 ``already has
+    Aligns to None (row 2); 'C1' is ignored``, until 2026-12-07)."""
+    return frozenset(f for f, name in _OBJECTIVE_CELLS if _reads(name, record.values.get(name)))
+
+
+def _reads(name: str, value: CellValue) -> bool:
+    if blank(value) or isinstance(value, CellError):
+        return False
+    if name == "aligns_to":
+        try:
+            parse_id(value, "Aligns to")
+        except CellValueError:
+            return False
+    return True
 
 
 def _merge_objective(

@@ -232,3 +232,26 @@ def test_an_objective_type_in_error_leaves_the_objective_out() -> None:
         "sales.xlsx!OKRs!A2: key result KR1 points at unknown objective O1",
         'sales.xlsx!OKRs!O2: "sometimes" is not one of: committed, aspirational',
     ]
+
+
+def test_an_aligns_to_an_objective_row_cannot_read_is_taken_from_a_row_below() -> None:
+    """A date in its first row's Aligns to (1-2 typed, a spreadsheet's 2 January) is a
+    warning and no link; the C1 a row below types is its link, not `already has Aligns
+    to None (row 2); 'C1' is ignored` (until 2026-12-07)."""
+    head: tuple[CellValue, ...] = (
+        "Objective ID",
+        "Aligns to",
+        "KR ID",
+        "Start",
+        "Target",
+        "Current",
+    )
+    rows: list[tuple[CellValue, ...]] = [
+        head,
+        ("O1", dt.date(2026, 1, 2), "KR1", 0, 100, 50),
+        ("O1", "C1", "KR2", 0, 9, 5),
+    ]
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", tuple(rows))})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [(o.id, o.aligns_to) for o in team.objectives] == [("O1", "C1")]
+    assert [f.cell for f in team.findings if f.tab] == ["B2"]
