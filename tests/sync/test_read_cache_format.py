@@ -229,9 +229,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 113: the same grid; a key result or KPI whose only errors are in cells its score does
     # without (Due date, Owner, Confidence, Frequency, As of...) is kept, those fields
     # blank and named in KeyResult.unread / KPI.unread (it was left out, TeamInput without it);
-    # an objective whose title is in error is kept, untitled
-    # 113: the same grid; a key result or KPI whose only errors are in cells its score
-    # does without (Due date, Owner, Confidence, Frequency, As of...) is kept, those
-    # fields blank and named in KeyResult.unread / KPI.unread (it was left out, TeamInput
-    # without it); an objective whose title is in error is kept, untitled
+    # an objective whose title is in error is kept, untitled; a title or Aligns to a row
+    # cannot read (#REF!, a date) is taken from a row below
     assert (FORMAT, fields[-1]) == (113, "shared_from")
