@@ -191,7 +191,8 @@ FORMAT = 113  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # without (Due date, Owner, Confidence, Frequency, As of...) is kept, those fields blank
 # and named in KeyResult.unread / KPI.unread (it was left out, TeamInput without it); an
 # objective whose title is in error is kept, untitled, and a title or Aligns to its row
-# cannot read is taken from a row below), or the slot format
+# cannot read is taken from a row below),
+# or the slot format
 
 
 @fast_pickle
