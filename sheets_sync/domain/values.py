@@ -207,8 +207,8 @@ def _plain_text(raw: str) -> str:
     return " ".join(text.split()).translate(_MINUS)
 
 
-def _parse_number_text(raw: str) -> float:
-    text = _plain_text(raw)
+def _parse_number_text(raw: str) -> float | None:
+    text = plain = _plain_text(raw)
     if text.startswith("'"):  # the apostrophe that forces text in Excel and Google Sheets
         text = text[1:].strip()
     for digits in _SPACED_DIGITS.findall(text):
@@ -239,6 +239,8 @@ def _parse_number_text(raw: str) -> float:
     elif "," in text and _COMMA_DIGITS.match(text):
         raise CellValueError(f"{_describe(raw)} is ambiguous (decimal comma?); type it like 1234.5")
     if not _PLAIN.match(text):
+        if plain.lower() in EMPTY_WORDS:  # "\u200b" alone, "n/a\u200b": invisible characters
+            return None  # pasted with an empty word (each was "expected a number", unseen)
         raise CellValueError(f"expected a number, got {_describe(raw)}")
     # a percentage is its decimal value rounded once ("4.4%" is 0.044): 4.4 / 100 rounds
     # twice and gave 0.044000000000000004, which exports and messages showed
@@ -431,7 +433,8 @@ def parse_confidence(value: CellValue) -> float | None:
         if not str(error).startswith("expected a number"):
             raise  # "0,7": the number's own, more precise message
         raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
-    assert number is not None
+    if number is None:  # "\u200b", "n/a\u200b": an empty word with invisible characters
+        return None
     if 0 <= number <= 10 and float(number).is_integer():
         return number / 10
     if 0 <= number < 1:
