@@ -18,7 +18,23 @@ NAMED = ("kr_id", "id", "key_result", "name")
 
 
 def starts(value: CellValue, prefix: str) -> bool:
-    return isinstance(value, str) and value.strip().lower().startswith(prefix.lower())
+    """``value`` is text that starts with the word ``prefix``: ``Example:``, ``Example
+    row``, ``example-2``, not ``Examples gallery`` or ``Example2Go`` (a letter, digit or
+    ``_`` after a prefix that ends in one goes on the word; such rows were skipped as
+    examples without a word until 2026-12-07). A prefix ending in no letter (``e.g.``)
+    needs no boundary."""
+    if not isinstance(value, str):
+        return False
+    text, word = value.strip().lower(), prefix.lower()
+    if not text.startswith(word):
+        return False
+    after = text[len(word) : len(word) + 1]
+    return not (after and _wordy(after) and _wordy(word[-1:]))
+
+
+def _wordy(char: str) -> bool:
+    """A character that goes on a word, as regex ``\\w`` has it."""
+    return char.isalnum() or char == "_"
 
 
 def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:

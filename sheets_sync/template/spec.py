@@ -138,8 +138,8 @@ _OKR_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
         30,
         TEXT,
         (),
-        "Anything else. A row whose KR ID or Key result starts with Example is skipped, and "
-        "so is one with neither whose comment starts with Example.",
+        "Anything else. A row whose KR ID or Key result starts with the word Example "
+        "(Example:, not Examples) is skipped, and so is one with neither whose comment does.",
     ),
     "score": (8, SCORE, (), "0.0-1.0 grade of the KR (objective: weighted average)."),
     "expected": (10, PERCENT, (), "Progress expected today at a linear pace."),
@@ -182,8 +182,8 @@ _KPI_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
         30,
         TEXT,
         (),
-        "Anything else. A row whose KPI ID or KPI starts with Example is skipped, and so is "
-        "one with neither whose comment starts with Example.",
+        "Anything else. A row whose KPI ID or KPI starts with the word Example (Example:, "
+        "not Examples) is skipped, and so is one with neither whose comment does.",
     ),
     "status": (11, TEXT, (), "Green / Amber / Red / No data / Stale."),
     "variance": (10, GENERAL, (), "Actual minus target; range KPI: how far outside the range."),

@@ -167,11 +167,34 @@ def test_the_read_me_states_the_rule_the_reader_keeps() -> None:
         tab.name: next(c.help for c in tab.columns if c.field == "comment")
         for tab in (TEMPLATE.okrs, TEMPLATE.kpis)
     }
-    assert helps == {
-        "OKRs": "Anything else. A row whose KR ID or Key result starts with Example is "
-        "skipped, and so is one with neither whose comment starts with Example.",
-        "KPIs": "Anything else. A row whose KPI ID or KPI starts with Example is skipped, "
-        "and so is one with neither whose comment starts with Example.",
+    assert helps == {  # the word Example: "Examples gallery" is no example (2026-12-07)
+        "OKRs": "Anything else. A row whose KR ID or Key result starts with the word Example "
+        "(Example:, not Examples) is skipped, and so is one with neither whose comment does.",
+        "KPIs": "Anything else. A row whose KPI ID or KPI starts with the word Example "
+        "(Example:, not Examples) is skipped, and so is one with neither whose comment does.",
     }
     readme = "\n".join(text for row in TEMPLATE.readme.rows for text in row)
     assert "comment starts with Example are skipped" not in readme
+
+
+def test_the_example_prefix_is_a_whole_word() -> None:
+    """``Examples gallery: ...`` or ``Example2Go`` starts with the letters of "example"
+    but is no example: the row was skipped without a word (until 2026-12-07). The prefix
+    must end at a word boundary: ``Example:``, ``Example row``, ``example-2``, ``Example``
+    alone are examples."""
+    from sheets_sync.mapping.examples import starts
+
+    team = _team(
+        ("O1", "Grow", "KR1", "Examples gallery: 10 case studies", 0, 10, 4, None),
+        ("O1", "Grow", "KR2", "Example2Go partner deals", 0, 5, 1, None),
+        ("O1", "Grow", "Examples-3", "Docs site visits", 0, 5, 1, None),
+        ("O1", "Grow", "KR4", "Example: win rate", 0.2, 0.3, 0.22, None),
+        kpis=(("K1", "Exampled reviews", 4, 4.5, None), ("K2", "Example", 4, 4.5, None)),
+    )
+    assert [kr.id for kr in team.key_results] == ["KR1", "KR2", "Examples-3"]
+    assert [k.id for k in team.kpis] == ["K1"]
+    for typed in ("Example:", "example row", "EXAMPLE - x", "example-2", " Example", "Example"):
+        assert starts(typed, "example"), typed
+    for typed in ("Examples gallery", "Example2Go", "exampled", "example_kr"):
+        assert not starts(typed, "example"), typed
+    assert starts("e.g. a row", "e.g.") and starts("e.g.a row", "e.g.")  # ends in no letter

@@ -233,4 +233,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # cannot read (#REF!, a date) is taken from a row below
     # 114: the same grid; a number cell of only zero-width characters, or one beside an
     # empty word ("n/a\u200b"), is no value, not "expected a number"
-    assert (FORMAT, fields[-1]) == (114, "shared_from")
+    # 115: the same grid; the example prefix is a whole word: a row whose key result says
+    # "Examples gallery: ..." is read, not skipped as an example
+    assert (FORMAT, fields[-1]) == (115, "shared_from")
