@@ -264,7 +264,12 @@ _README: tuple[tuple[str, str], ...] = (
         "decimals?) - type the full number in a number cell.",
     ),
     ("Empty", "Blank, n/a, -, tbd, ? all mean no value yet."),
-    ("Milestones", "Current: done / yes / x / 1 when done; no / open / 0 when not."),
+    (
+        "Milestones",
+        "Current: done / yes / x / ✓ / 1 / completed / achieved / shipped when done; "
+        "no / 0 / open / not started / in progress / blocked when not. "
+        "Blank is no data; a word that says neither is an error on the cell.",
+    ),
     ("Dates", "A date cell, or text like 2026-12-31 or 31 Dec 2026."),
     ("Confidence", "0-10, a percentage (70%), 7/10, or Low / Medium / High."),
     (

@@ -128,3 +128,21 @@ def test_scoring_md_lists_every_word_and_mark_that_is_read() -> None:
     assert sorted(DONE_WORDS - listed) == [] and sorted(NOT_DONE_WORDS - listed) == []
     row = next(line for line in page.splitlines() if line.startswith("| `milestone`"))
     assert "else 0" not in row and "error" in row
+
+
+def test_the_read_me_lists_the_main_done_and_not_done_words() -> None:
+    """The template's Read me (Values accepted: Milestones) said only `done / yes / x / 1`
+    and `no / open / 0`: a team typing `Completed`, `✓` or `not started` had to guess
+    (until 2026-12-07). It names the main words of ``done_words``, each read as it says."""
+    from sheets_sync.template.spec import TEMPLATE
+
+    (help_text,) = [text for key, text in TEMPLATE.readme.rows if key == "Milestones"]
+    done_part, _, not_part = help_text.partition(" when done; ")
+    done = done_part.removeprefix("Current: ").split(" / ")
+    not_done = not_part.split(" when not")[0].split(" / ")
+    assert all(parse_done(word) == 1.0 for word in done), done
+    assert all(parse_done(word) == 0.0 for word in not_done), not_done
+    for main in ("done", "yes", "x", "✓", "1", "completed", "achieved", "shipped"):
+        assert main in done, main
+    for main in ("no", "0", "open", "not started", "in progress", "blocked"):
+        assert main in not_done, main
