@@ -17,6 +17,7 @@ from sheets_sync.domain.models import (
 )
 from sheets_sync.domain.scales import KPI_NUMBERS, kpi_scale_warning, whole_beside
 from sheets_sync.domain.units import WHOLE_PERCENT, is_percent_unit
+from sheets_sync.domain.values import show_number
 
 MIN_KRS, MAX_KRS = 2, 5
 MAX_OBJECTIVES, MAX_KPIS = 5, 15
@@ -92,6 +93,35 @@ def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
     return None
 
 
+def _milestone_numbers(kr: KeyResult) -> tuple[str, str] | None:
+    """A milestone's Start and Target, which its score never reads (done or not): 30 to 45
+    typed there is a count the KR type may have wrong, or numbers left from one, and said
+    nothing (until 2026-12-07). 0 to 1, or either blank, is done or not in numbers: quiet."""
+    if kr.type is not KRType.MILESTONE:
+        return None
+    typed = [
+        (field, value)
+        for field, value, quiet in (("start", kr.start, 0), ("target", kr.target, 1))
+        if value is not None and value != quiet
+    ]
+    if not typed:
+        return None
+    if len(typed) == 1 and kr.start is not None and kr.target is not None:
+        typed = [("start", kr.start), ("target", kr.target)]  # 5 to 1: both, as a pair
+    cells = {field: kr.origin.cell(field) for field, _ in typed}
+    names = " and ".join(
+        f"{field.capitalize()} ({cell})" if cell else field.capitalize()
+        for field, cell in cells.items()
+    )
+    shown = {field: show_number(value) for field, value in typed}
+    span = " ".join(f"{'from' if f == 'start' else 'to'} {shown[f]}" for f in shown)
+    them, are = ("them", "are") if len(typed) == 2 else ("it", "is")
+    return typed[0][0], (
+        f"key result {kr.id} is a milestone (done or not), so its {names} {are} not read; "
+        f"clear {them}, or set its KR type to number if it counts {span}"
+    )
+
+
 def lint_team(team: TeamInput, period: Period) -> list[Finding]:
     found: list[Finding] = []
 
@@ -109,6 +139,8 @@ def lint_team(team: TeamInput, period: Period) -> list[Finding]:
             warn(kr, typed[0], typed[1], kr.id)
         elif kr.shown_as_percent and not whole and (mixed := _plain_beside_percent(kr)):
             warn(kr, mixed[0], mixed[1], kr.id)
+        if milestone := _milestone_numbers(kr):
+            warn(kr, milestone[0], milestone[1], kr.id)
         if not kr.owner and "owner" not in kr.unread:  # an Owner in error is said so
             warn(kr, "owner", f"key result {kr.id} has no owner", kr.id)
         if kr.due is not None and not period.start <= kr.due <= period.end:
