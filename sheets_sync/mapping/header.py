@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellError, CellValue, SheetGrid, a1, as_typed
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
@@ -38,6 +39,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     warnings: list[tuple[str, str]] = []
     ambiguous: dict[str, str] = {}
     loose: dict[str, list[int]] = {}
+    owned_twice: dict[str, list[int]] = {}  # an owned field's columns, when it has two
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
     for col, cell in enumerate(cells, start=1):
         if cell is None:
@@ -51,6 +53,9 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
                     loose.setdefault(near, []).append(col)
                     break
             continue
+        if name in found and name in _OWNED_FIELDS:
+            owned_twice.setdefault(name, [found[name]]).append(col)
+            continue
         if name in found:
             warnings.append(
                 (
@@ -62,6 +67,8 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             )
             continue
         found[name] = col
+    for name, cols in owned_twice.items():
+        found[name] = _owned_column(grid, row, name, cols, found, warnings)
     exact = frozenset(found)
     for name, cols in loose.items():
         if name in found:
@@ -87,6 +94,64 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         warnings.append((a1(row, cols[0]), f"{ambiguous[name]} to use it"))  # not A
     by_note = frozenset(found) - exact  # what the loop above added
     return HeaderMap(found, warnings, ambiguous, by_note)
+
+
+#: What the sync writes in a Status cell (``sync.plan``): a column of these only is one it
+#: wrote (the mapping, pure, cannot ask the plan; a test holds the two together).
+SYNC_STATUSES = frozenset({"Not scored", *Status, *KPIStatus})
+
+
+def _owned_column(
+    grid: SheetGrid,
+    row: int,
+    name: str,
+    cols: list[int],
+    found: Mapping[str, int],
+    warnings: list[tuple[str, str]],
+) -> int:
+    """The column of an owned field whose header is typed on ``cols`` (two or more): the
+    one the sync wrote, that is the Status column holding only the statuses it writes,
+    else the one with the most of its other owned columns (Score, Expected, Sync notes)
+    beside it, else the first. Until 2026-12-07 the first won, so a team's own Status
+    added left of the sync's was written over, and the sync's left stale. Each column
+    passed over is warned of, naming both cells."""
+    if name == "status" and len(wrote := [c for c in cols if _holds_statuses(grid, row, c)]) == 1:
+        chosen, why = wrote[0], "which holds the statuses it wrote"
+    else:
+        others = {c for n, c in found.items() if n in _OWNED_FIELDS and n != name}
+        beside = [len({c - 1, c + 1} & others) for c in cols]  # owned neighbours, 0 to 2
+        most = max(beside)
+        chosen = cols[beside.index(most)] if most and beside.count(most) == 1 else cols[0]
+        why = "beside its other columns" if chosen != cols[0] else ""
+    header = str(header_text(grid.rows[row - 1][chosen - 1])).strip()
+    at = a1(row, chosen)
+    for col in cols:
+        if col == chosen:
+            continue
+        other = a1(row, col)
+        if chosen == cols[0]:  # the first, as before: "using"
+            message = f"column header {header!r} appears twice ({at} and {other}); using {at}"
+        else:
+            message = (
+                f"column header {header!r} appears twice ({other} and {at}); the sync writes "
+                f"{at}, {why}, and leaves {other} alone: rename {other} if it is your own"
+            )
+        warnings.append((a1(row, col), message))
+    return chosen
+
+
+def _holds_statuses(grid: SheetGrid, row: int, col: int) -> bool:
+    """The cells below the header row in ``col`` hold statuses the sync writes, one at
+    least, and nothing else (blanks aside)."""
+    said = False
+    for line in grid.rows[row:]:
+        value = line[col - 1] if col <= len(line) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str) or value.strip() not in SYNC_STATUSES:
+            return False
+        said = True
+    return said
 
 
 def header_text(value: CellValue) -> str:

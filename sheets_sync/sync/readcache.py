@@ -45,7 +45,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 115  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 116  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -194,7 +194,9 @@ FORMAT = 115  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # cannot read is taken from a row below; 114: the same grid; a number cell of only
 # zero-width characters, or one beside an empty word ("n/a\u200b"), is no value, not
 # "expected a number"; 115: the same grid; the example prefix is a whole word: a row
-# whose key result says "Examples gallery: ..." is read, not skipped as an example),
+# whose key result says "Examples gallery: ..." is read, not skipped as an example; 116:
+# the same grid; an owned header typed twice (Status) is the column holding the statuses
+# the sync wrote, else the one among its other owned columns, not the first),
 # or the slot format
 
 
