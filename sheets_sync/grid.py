@@ -87,6 +87,9 @@ class CellError:
 #: What a Google cell shows while its formula (IMPORTRANGE, GOOGLEFINANCE) fetches its
 #: data: the API's error type ``LOADING``, "Corresponds to the `Loading...` state."
 LOADING = "Loading..."
+#: The fills (RGB) the sync gives its owned cells (``sync.styles``: Excel's Good, Neutral
+#: and Bad, and grey): the ones a backend that reads fills looks for (``SheetGrid.fills``)
+OWNED_FILLS = frozenset({"C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"})
 
 CellValue = (
     None | bool | int | float | str | dt.datetime | dt.date | dt.time | dt.timedelta | CellError
@@ -253,6 +256,10 @@ class SheetGrid:
     #: the master cell of each uncalculated cell that is a shared formula's other cell
     #: (its text is the master's, ``formula_cells`` holds ""): its warning quotes it
     shared_from: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    #: (row, col) -> RGB of the cells whose fill is one of ``OWNED_FILLS`` (a cell not here
+    #: has another fill, or none); None where the backend reads no fills (Google, .ods):
+    #: the sync recolours an owned Status cell whose fill is not its status's
+    fills: Mapping[tuple[int, int], str] | None = None
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

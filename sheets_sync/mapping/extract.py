@@ -125,6 +125,9 @@ class TabExtract:
     #: the owned cells holding a formula, with its text (``SheetGrid.formula``): written
     #: whatever their value, so a formula dragged down an owned column goes whole
     owned_formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    #: each owned cell's fill, one of ``grid.OWNED_FILLS`` or "" for another or none; None
+    #: where the backend reads no fills: a Status cell recoloured by hand is recoloured
+    owned_fills: Mapping[tuple[int, int], str] | None = None
 
     def for_writing(self) -> TabExtract:
         """The tab without its rows' input values: once they are domain objects, a write
@@ -274,6 +277,8 @@ def extract_tab(
     owned_values: dict[tuple[int, int], CellValue] = {}
     merged_owned: set[tuple[int, int]] = set()
     owned_formulas: dict[tuple[int, int], str] = {}
+    owned_fills: dict[tuple[int, int], str] = {}
+    fills = grid.fills
     carry: dict[str, CellValue] = {}  # objective blocks: the block's header
     filled = FillDown(spec.fill_down, grid, input_cols)  # rows
     empty_rows: set[int] = set()  # rows read as empty, if any formula holds no value
@@ -353,6 +358,8 @@ def extract_tab(
             if name in columns:
                 col = columns[name]
                 owned_values[(row, col)] = line[col - 1] if col <= width else None
+                if fills is not None:
+                    owned_fills[(row, col)] = fills.get((row, col), "")
                 if (formula := formulas.formula(row, col)) is not None:
                     owned_formulas[(row, col)] = formula
                 m = merged_at.find(row, col) if merges else None
@@ -392,7 +399,8 @@ def extract_tab(
         raise _noting(failed, spec.said) from None
     if grid.hidden_cols and (unseen := hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
-    return TabExtract(layout, tuple(records), owned_values, owned_formulas), findings
+    known = owned_fills if fills is not None else None
+    return TabExtract(layout, tuple(records), owned_values, owned_formulas, known), findings
 
 
 def _number(value: CellValue) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sheets_sync.domain.celltext import fit_cell, printable
@@ -209,15 +209,30 @@ def _digits(number: float) -> int:
     return len(Decimal(repr(number)).normalize().as_tuple().digits)
 
 
+def _recoloured(
+    write: CellWrite, fills: Mapping[tuple[int, int], str] | None, status_col: int | None
+) -> bool:
+    """A Status cell holding its value in another fill than its status's: recoloured by
+    hand, it kept the hand colour while the value stood, the text saying On track on red
+    (until 2026-12-07). Only where the backend reads fills (``TabExtract.owned_fills``):
+    elsewhere no fill is known, and a quiet night must write nothing."""
+    if fills is None or write.col != status_col or write.style is None:
+        return False
+    want = write.style.fill
+    return want is not None and fills.get((write.row, write.col), want) != want
+
+
 def changed_writes(
     writes: list[CellWrite], extract: Extract
 ) -> tuple[list[CellWrite], list[CellChange]]:
     """The writes whose cell does not already hold the value, with old -> new for dry runs.
 
     A row whose Status changes has its Score written too: a Score's colour follows the
-    Status as well as its number (0.0 is red while Off track, grey once No data), and the
-    sheet's styles are not read, so a Score that keeps its number while its Status moves
-    would keep yesterday's fill. Only changed values are counted. Not the whole row: the
+    Status as well as its number (0.0 is red while Off track, grey once No data), and a
+    Score's fill is not read, so a Score that keeps its number while its Status moves
+    would keep yesterday's fill. A Status cell whose fill is not its status's (recoloured
+    by hand) is written too, where the backend reads fills (.xlsx: ``owned_fills``), and
+    its Score with it. Only changed values are counted. Not the whole row: the
     Expected cell moves every night, and its row's other cells would be rewritten with it.
     An owned cell holding a formula is written whatever its value (``formula_cells``);
     its change keeps the formula, so a dry run shows ``=0.5+0.5 (1.0) -> 1.0``, not a
@@ -228,8 +243,10 @@ def changed_writes(
     """
     current: dict[tuple[str, int, int], CellValue] = {}
     formulas: dict[tuple[str, int, int], str] = {}  # owned cells showing a formula's value
+    fills: dict[str, Mapping[tuple[int, int], str]] = {}  # by tab, where the backend reads them
     status_col: dict[str, int] = {}
     score_col: dict[str, int] = {}
+    fill_col: dict[str, int] = {}  # the Status column of each tab whose fills are read
     for tab in (extract.okrs, extract.kpis):
         if tab is not None:
             layout = tab.layout
@@ -241,6 +258,9 @@ def changed_writes(
             if {"status", "score"} <= {*layout.columns, *layout.missing_owned}:
                 status_col[layout.tab] = layout.column_of("status")
                 score_col[layout.tab] = layout.column_of("score")
+            if tab.owned_fills is not None and "status" in layout.columns:
+                fills[layout.tab] = tab.owned_fills
+                fill_col[layout.tab] = layout.columns["status"]
     changed: set[tuple[str, int, int]] = set()
     found: list[tuple[CellWrite, CellValue, str | None]] = []
     for w in writes:
@@ -250,6 +270,8 @@ def changed_writes(
         if not same_value(old, w.value) or formula is not None:
             changed.add(key)
             found.append((w, old, formula))
+        elif _recoloured(w, fills.get(w.sheet), fill_col.get(w.sheet)):
+            changed.add(key)  # its colour only: no change of value to count or show
     changes: list[CellChange] = []
     if found:  # sorted when there are changes: a quiet night has none (70,000 writes at 500)
         tabs = {sheet: i for i, sheet in enumerate(dict.fromkeys(w.sheet for w in writes))}

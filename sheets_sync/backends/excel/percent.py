@@ -89,9 +89,20 @@ def percent_cells(
     sheet_xml: bytes, styles: frozenset[int], places: Places | None = None
 ) -> frozenset[tuple[int, int]]:
     """(row, column) of every cell in a percent style that is not text (blank ones too:
-    a value is looked for in them only by the cells the mapping reads). Byte searches for
-    each style's ``s="N"``, then the tag around it: a regex over every ``<c>`` was 14 % of
-    a 1,200-row tab's read."""
+    a value is looked for in them only by the cells the mapping reads)."""
+    return cells_in_styles(sheet_xml, styles, places)
+
+
+def cells_in_styles(
+    sheet_xml: bytes,
+    styles: frozenset[int],
+    places: Places | None = None,
+    *,
+    any_kind: bool = False,
+) -> frozenset[tuple[int, int]]:
+    """(row, column) of every cell in one of ``styles`` that is a number or an error (of
+    any kind, text too, with ``any_kind``). Byte searches for each style's ``s="N"``, then
+    the tag around it: a regex over every ``<c>`` was 14 % of a 1,200-row tab's read."""
     found: set[tuple[int, int]] = set()
     places = places or Places(sheet_xml)
     for style in styles:
@@ -102,7 +113,8 @@ def percent_cells(
                 cell = _CELL_OPEN.match(sheet_xml, start) if start >= 0 else None
                 if cell is not None and cell.end() > at and sheet_xml[at - 1 : at].isspace():
                     attrs = _attrs(cell[1])
-                    if attrs.get(b"t", b"n") in (b"n", b"e") and attrs.get(b"s") == b"%d" % style:
+                    kind = any_kind or attrs.get(b"t", b"n") in (b"n", b"e")
+                    if kind and attrs.get(b"s") == b"%d" % style:
                         _add(found, attrs, start, places)
                 at = sheet_xml.find(quoted, at + len(quoted))
     return frozenset(found)
@@ -139,4 +151,10 @@ def _cell_of(xml: bytes, at: int) -> tuple[int, bytes] | None:
     return None
 
 
-__all__ = ["is_percent_code", "percent_cells", "percent_ones", "percent_styles"]
+__all__ = [
+    "cells_in_styles",
+    "is_percent_code",
+    "percent_cells",
+    "percent_ones",
+    "percent_styles",
+]

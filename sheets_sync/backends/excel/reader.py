@@ -36,6 +36,7 @@ from lxml import etree
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import Places, cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
+from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.formulas import (
     data_tables,
     formula_cells,
@@ -123,6 +124,7 @@ def read_workbook_bytes(
         _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
+    fills: dict[int, str] | None = None  # cellXfs in an owned cell's fill, as ``percent``
     rich: dict[int, RichValue] | None = None  # vm index -> rich value, read when needed
     ods_scans = scan_ods(package.parts["content.xml"], source) if package.kind == "ods" else {}
     if package.kind == "ods":
@@ -192,6 +194,9 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_ones=ones)
             if cells := percent_cells(xml, percent, places):
                 grid = replace(grid, percent_cells=cells)
+            if fills is None:
+                fills = fill_styles(package.part(styles_part) if styles_part else None)
+            grid = replace(grid, fills=fill_cells(xml, fills, places) if fills else {})
             if totals:
                 grid = replace(grid, total_rows=totals)
             # any prefix (``<x:f>``): a search for ``<f`` missed it until 2026-12-07

@@ -1,0 +1,38 @@
+"""The cells of a worksheet in one of the fills the sync writes (``excel/fills.py``)."""
+
+from __future__ import annotations
+
+from sheets_sync.backends.excel.fills import fill_cells, fill_styles
+
+STYLES = b"""<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<x:fills count="6"><x:fill><x:patternFill patternType="none"/></x:fill>
+<x:fill><x:patternFill patternType="gray125"/></x:fill>
+<x:fill><x:patternFill patternType="solid"><x:fgColor rgb="FFC6EFCE"/></x:patternFill></x:fill>
+<x:fill><x:patternFill patternType="solid"><x:fgColor theme="4"/></x:patternFill></x:fill>
+<x:fill><x:patternFill patternType="darkGrid"><x:fgColor rgb="FFFFC7CE"/></x:patternFill></x:fill>
+<x:fill><x:patternFill patternType="solid"><x:fgColor rgb="00b050"/></x:patternFill></x:fill>
+<x:fill><x:patternFill patternType="solid"><x:fgColor rgb="ffffc7ce"/></x:patternFill></x:fill>
+</x:fills>
+<x:cellXfs count="7"><x:xf fillId="0"/><x:xf fillId="2" fontId="1"/><x:xf fillId="3"/>
+<x:xf fillId="4"/><x:xf fillId="5"/><x:xf fillId="6" applyFill="1"></x:xf><x:xf fillId="99"/>
+</x:cellXfs></x:styleSheet>"""
+
+
+def test_only_the_solid_rgb_fills_the_sync_writes_are_looked_for() -> None:
+    """A theme colour, a pattern that is not solid, a colour the sync never writes and a
+    fill that is not there are no fill of the sync's: a cell in one is recoloured."""
+    assert fill_styles(STYLES) == {1: "C6EFCE", 5: "FFC7CE"}
+    assert fill_styles(None) == {} and fill_styles(b"<styleSheet/>") == {}
+
+
+def test_the_cells_in_those_styles_are_found_with_their_fill() -> None:
+    sheet = (
+        b'<worksheet><sheetData><row r="2"><c r="A2" s="1" t="inlineStr"><is><t>On track'
+        b'</t></is></c><c r="B2" s="5"><v>1</v></c><c r="C2" s="2" t="inlineStr"/>'
+        b'<c r="D2" ss="1"/><c s="1"/></row></sheetData></worksheet>'
+    )
+    assert fill_cells(sheet, fill_styles(STYLES)) == {
+        (2, 1): "C6EFCE",
+        (2, 2): "FFC7CE",
+        (2, 5): "C6EFCE",  # no ``r``: placed after the cell before it
+    }
