@@ -257,7 +257,7 @@ class SheetGrid:
     #: (its text is the master's, ``formula_cells`` holds ""): its warning quotes it
     shared_from: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     #: (row, col) -> RGB of the cells whose fill is one of ``OWNED_FILLS`` (a cell not here
-    #: has another fill, or none); None where the backend reads no fills (Google, .ods):
+    #: has another fill, or none); None where the backend reads no fills (.ods):
     #: the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None
 

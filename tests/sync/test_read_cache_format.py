@@ -239,4 +239,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # statuses the sync wrote, else the one among its other owned columns, not the first
     # 117: ``fills``, the cells in one of the fills the sync writes (.xlsx), and
     # TabExtract.owned_fills: a Status cell recoloured by hand is coloured again
-    assert (FORMAT, fields[-1]) == (117, "shared_from")
+    # 118: a Google read's grid has ``fills`` too (userEnteredFormat.backgroundColor)
+    assert (FORMAT, fields[-1]) == (118, "shared_from")

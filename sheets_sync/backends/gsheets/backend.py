@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_sync.backends.gsheets import arrays, protection, refusal
-from sheets_sync.backends.gsheets.cellshape import checked_cell
+from sheets_sync.backends.gsheets.cellshape import checked_cell, owned_fill
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.shape import ShapeError, arr, obj, reply_shape, sheet_tabs
@@ -57,7 +57,7 @@ READ_FIELDS = (
     f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
     "columnMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
-    "effectiveFormat.numberFormat.type))))"
+    "effectiveFormat.numberFormat.type,userEnteredFormat.backgroundColor))))"
 )
 VALUE_FIELD = "userEnteredValue"
 FORMAT_FIELDS = ",".join(
@@ -159,6 +159,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     hidden_cols: list[int] = []  # owned columns a layout lacks are not added there
     percent: set[tuple[int, int]] = set()
     shown: set[tuple[int, int]] = set()  # any number in a PERCENT format (lint)
+    painted: dict[tuple[int, int], str] = {}  # cells in a fill the sync writes (``fills``)
     formulas: dict[tuple[int, int], str] = {}  # an owned one is written whatever it shows
     filled: list[tuple[int, int]] = []  # a value, none entered: an array formula fills it
     entered: set[tuple[int, int]] = set()
@@ -190,6 +191,8 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                     pruned = pruned or not c["userEnteredValue"]
                 elif c.get("effectiveValue"):
                     filled.append((top + i + 1, left + j + 1))
+                if (fill := owned_fill(c)) is not None:
+                    painted[(top + i + 1, left + j + 1)] = fill
                 if _in_percent(c):
                     shown.add((top + i + 1, left + j + 1))
                     if _is_percent_one(c):
@@ -234,6 +237,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
         formula_cells=formulas,
         formula_arrays=tuple(f.area for f in fills if f.anchor and not f.blocks),
         hidden_cols=column_spans(hidden_cols),
+        fills=painted,
     )
     return grid, fills
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sheets_sync.backends.gsheets.shape import ShapeError, describe, obj
+from sheets_sync.grid import OWNED_FILLS
 
 #: ``ExtendedValue``'s one-of: each kind and the JSON type its value has
 _KINDS: dict[str, tuple[type, ...]] = {
@@ -121,3 +122,22 @@ def checked_cell(cell: Any) -> Mapping[str, Any]:
     if (runs := cell.get("chipRuns", _ABSENT)) is not _ABSENT:
         _runs(runs, "chipRuns")
     return cell
+
+
+def owned_fill(cell: Mapping[str, Any]) -> str | None:
+    """The cell's background as RGB hex ("C6EFCE") when it is one of the fills the sync
+    writes (``grid.OWNED_FILLS``), else None: another colour, none, or a shape that is no
+    colour (a fill is never worth failing a read for; the sync writes the cell again).
+    Google leaves out a channel of 0 and sends each as a float (``round(198 / 255, 6)``)."""
+    colour = cell.get("userEnteredFormat", {})
+    colour = colour.get("backgroundColor") if type(colour) is dict else None
+    if type(colour) is not dict:
+        return None
+    try:
+        channels = [float(colour.get(name, 0) or 0) for name in ("red", "green", "blue")]
+    except (TypeError, ValueError):
+        return None
+    if not all(0 <= c <= 1 for c in channels):
+        return None
+    text = "".join(f"{round(c * 255):02X}" for c in channels)
+    return text if text in OWNED_FILLS else None
