@@ -121,8 +121,8 @@ _OKR_LOOK: dict[str, tuple[float, str, tuple[str, ...], str]] = {
         "number (start -> target, also decreasing), at_least, at_most, or milestone "
         "(done / not done). Blank = number.",
     ),
-    "start": (10, GENERAL, (), "Value at the start of the period."),
-    "target": (10, GENERAL, (), "Value to reach by the due date."),
+    "start": (10, GENERAL, (), "Value at the start of the period (blank for a milestone)."),
+    "target": (10, GENERAL, (), "Value to reach by the due date (blank for a milestone)."),
     "current": (10, GENERAL, (), "Latest value. Leave blank when a KPI link feeds it."),
     "unit": (9, TEXT, (), "Unit shown in reports: %, $, h, deals..."),
     "weight": (8, GENERAL, (), "Relative weight in the objective score. Blank = 1."),

@@ -47,3 +47,11 @@ def test_a_milestone_from_0_to_1_or_blank_says_nothing() -> None:
         ("O1", "Launch", "KR3", "Blog", "Ann", "milestone", None, None, "no"),
         ("O1", "Launch", "KR4", "Talk", "Ann", "milestone", 0, None, "no"),
     )
+
+
+def test_the_read_me_says_start_and_target_stay_blank_for_a_milestone() -> None:
+    from sheets_sync.template.spec import TEMPLATE
+
+    helps = {c.field: c.help for c in TEMPLATE.okrs.columns}
+    assert "blank for a milestone" in helps["start"]
+    assert "blank for a milestone" in helps["target"]
