@@ -142,11 +142,12 @@ def _owned_column(
 
 def _holds_statuses(grid: SheetGrid, row: int, col: int) -> bool:
     """The cells below the header row in ``col`` hold statuses the sync writes, one at
-    least, and nothing else (blanks aside)."""
+    least, and nothing else (blanks and a repeat of the header row's aside)."""
     said = False
+    header = grid.rows[row - 1][col - 1]
     for line in grid.rows[row:]:
         value = line[col - 1] if col <= len(line) else None
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and not value.strip()) or value == header:
             continue
         if not isinstance(value, str) or value.strip() not in SYNC_STATUSES:
             return False

@@ -29,6 +29,8 @@ def test_a_team_status_column_left_of_the_synced_one_is_left_alone() -> None:
         ("O1", "KR1", 0, 10, 5, "green, says Ann", 0.5, 0.4, "On track", None),
         ("O1", "KR2", 0, 10, 2, None, 0.2, 0.4, "Off track", None),
         ("O1", "KR3", 0, 10, None, "?", None, None, "Not scored", "Error E4: ..."),
+        (*HEAD, *OWNED),  # the header row repeated over a second section
+        ("O2", "KR1", 0, 10, 5, None, 0.5, 0.4, "At risk", None),
     )
     assert tab.layout.column_of("status") == 9
     assert said == [
