@@ -407,7 +407,7 @@ def parse_confidence(value: CellValue) -> float | None:
             "a spreadsheet turns a typed 7/10 into a date: type 7 or 70%"
         )
     if isinstance(value, str):
-        word = value.strip().lower()
+        word = value.translate(INVISIBLE).strip().lower()  # "High\u200b" pasted from a chat
         if word in CONFIDENCE_WORDS:
             return CONFIDENCE_WORDS[word]
         fraction = _FRACTION.match(word)

@@ -43,3 +43,14 @@ def test_zero_width_characters_do_not_join_digits_a_space_keeps_apart() -> None:
     """Dropped, not read as a thousands space: "4\u2060 2" is still "4 2", no number."""
     with pytest.raises(CellValueError, match="expected a number"):
         parse_number("4\u2060 2")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("High\u200b", 0.9), ("\ufeffmedium", 0.6), ("7\u200b/10", 0.7)]
+)
+def test_a_confidence_word_or_fraction_with_zero_width_characters_is_read(
+    raw: str, expected: float
+) -> None:
+    """Its number was read ("7\u200b" is 0.7), its word and fraction were not: "High" pasted
+    from a chat was `confidence is 0-10, ..., got "High"`, the character unseen."""
+    assert parse_confidence(raw) == expected

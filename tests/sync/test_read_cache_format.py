@@ -242,4 +242,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 118: a Google read's grid has ``fills`` too (userEnteredFormat.backgroundColor)
     # 119: the same grid; a repeat of the header row does not keep the sync's Status
     # column (an owned header typed twice, 115) from holding only its statuses
-    assert (FORMAT, fields[-1]) == (119, "shared_from")
+    # 120: the same grid; a confidence word or fraction with zero-width characters
+    # ("High\u200b", "7\u200b/10") reads, as its number did
+    assert (FORMAT, fields[-1]) == (120, "shared_from")
