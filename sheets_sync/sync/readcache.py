@@ -37,7 +37,7 @@ from sheets_sync import unpickle
 from sheets_sync.atomic import is_temp_name, remove_stale
 from sheets_sync.code_version import code_digest
 from sheets_sync.domain.models import TeamInput
-from sheets_sync.grid import CellValue, CellWrite, WorkbookData
+from sheets_sync.grid import OWNED_FILLS, CellValue, CellWrite, WorkbookData
 from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.mapping.spec import MappingSpec
@@ -201,7 +201,7 @@ FORMAT = 120  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # TabExtract.owned_fills: a Status cell recoloured by hand is coloured again; 118: a
 # Google read's grid has ``fills`` too (userEnteredFormat.backgroundColor); 119: the
 # same grid; a repeat of the header row does not keep the sync's Status column (an owned
-# header typed twice, 115) from holding only its statuses; 120: the same grid; a
+# header typed twice, 116) from holding only its statuses; 120: the same grid; a
 # confidence word or fraction with zero-width characters ("High\u200b", "7\u200b/10")
 # reads, as its number did),
 # or the slot format
@@ -255,8 +255,12 @@ def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | N
     """The read the written file would give, or None when the write moved the layout or
     touched a cell the extract does not hold as owned (then the next night parses)."""
     by_sheet: dict[str, dict[tuple[int, int], CellValue]] = {}
+    filled: dict[str, dict[tuple[int, int], str]] = {}  # the fills the writes gave
     for w in writes:
         by_sheet.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+        if w.style is not None and w.style.fill is not None:  # else the cell's fill stays
+            fill = w.style.fill.upper()
+            filled.setdefault(w.sheet, {})[(w.row, w.col)] = fill if fill in OWNED_FILLS else ""
     tabs: dict[str, TabExtract | None] = {"okrs": read.extract.okrs, "kpis": read.extract.kpis}
     for name, tab in tabs.items():
         if tab is None:
@@ -266,11 +270,13 @@ def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | N
         written = by_sheet.pop(tab.layout.tab, {})
         if not written.keys() <= tab.owned_values.keys():
             return None
-        if written:  # a cell written holds a value now, no formula
+        if written:  # a cell written holds a value now, no formula, and its fill
+            fills = tab.owned_fills
             tabs[name] = dataclasses.replace(
                 tab,
                 owned_values={**tab.owned_values, **written},
                 owned_formulas={k: f for k, f in tab.owned_formulas.items() if k not in written},
+                owned_fills=None if fills is None else {**fills, **filled.get(tab.layout.tab, {})},
             )
     if by_sheet:
         return None

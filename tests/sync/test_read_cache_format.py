@@ -241,7 +241,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # TabExtract.owned_fills: a Status cell recoloured by hand is coloured again
     # 118: a Google read's grid has ``fills`` too (userEnteredFormat.backgroundColor)
     # 119: the same grid; a repeat of the header row does not keep the sync's Status
-    # column (an owned header typed twice, 115) from holding only its statuses
+    # column (an owned header typed twice, 116) from holding only its statuses
     # 120: the same grid; a confidence word or fraction with zero-width characters
     # ("High\u200b", "7\u200b/10") reads, as its number did
-    assert (FORMAT, fields[-1]) == (120, "shared_from")
+    assert (FORMAT, fields[-1]) == (120, "fills")
