@@ -260,6 +260,10 @@ class SheetGrid:
     #: has another fill, or none); None where the backend reads no fills (.ods):
     #: the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None
+    #: the workbook's formula values are a script's placeholders (XlsxWriter's 0s, with
+    #: ``fullCalcOnLoad``): those read as empty, listed in ``uncalculated``, and only
+    #: Excel (or LibreOffice told to recalculate) replaces them
+    placeholder_values: bool = False
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

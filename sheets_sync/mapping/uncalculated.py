@@ -62,13 +62,24 @@ def uncalculated(
     return Finding(
         Severity.WARNING,
         f"{shown} holds no value: the file was last saved by a program that does not "
-        "calculate formulas (a script), so it reads as empty; open the file in Excel or "
-        "LibreOffice and save it",
+        f"calculate formulas (a script), so it reads as empty; {_remedy(grid)}",
         source,
         grid.name,
         a1(row, col),
         row=row,
     )
+
+
+def _remedy(grid: SheetGrid) -> str:
+    """What makes the formulas hold values. A script's placeholder 0s (XlsxWriter's,
+    ``SheetGrid.placeholder_values``) are kept by a LibreOffice set as it ships, which
+    does not recalculate an Excel file on load: it saves them as values."""
+    if grid.placeholder_values:
+        return (
+            "open the file in Excel and save it (in LibreOffice, Data > Calculate > "
+            "Recalculate Hard before saving: it keeps the script's 0s otherwise)"
+        )
+    return "open the file in Excel or LibreOffice and save it"
 
 
 def _formula(grid: SheetGrid, formulas: FormulaLookup, row: int, col: int) -> tuple[str, str]:
@@ -114,8 +125,7 @@ def uncalculated_skipped(
         Finding(
             Severity.WARNING,
             f"{what}{f' ({shown})' if shown else ''}: the file was last saved by a program "
-            f"that does not calculate formulas (a script), so {skips}; open the file in "
-            "Excel or LibreOffice and save it",
+            f"that does not calculate formulas (a script), so {skips}; {_remedy(grid)}",
             source,
             grid.name,
             a1(row, col),

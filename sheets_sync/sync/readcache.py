@@ -45,7 +45,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 120  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 121  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -203,7 +203,9 @@ FORMAT = 120  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # same grid; a repeat of the header row does not keep the sync's Status column (an owned
 # header typed twice, 116) from holding only its statuses; 120: the same grid; a
 # confidence word or fraction with zero-width characters ("High\u200b", "7\u200b/10")
-# reads, as its number did),
+# reads, as its number did; 121: ``placeholder_values``; a formula's 0 in a workbook
+# XlsxWriter wrote (``calcPr calcId="124519" fullCalcOnLoad="1"``) reads as no value,
+# not 0),
 # or the slot format
 
 

@@ -244,4 +244,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # column (an owned header typed twice, 116) from holding only its statuses
     # 120: the same grid; a confidence word or fraction with zero-width characters
     # ("High\u200b", "7\u200b/10") reads, as its number did
-    assert (FORMAT, fields[-1]) == (120, "fills")
+    # 121: ``placeholder_values``; a formula's 0 in a workbook XlsxWriter wrote (``calcPr
+    # calcId="124519" fullCalcOnLoad="1"``) reads as no value, not 0
+    assert (FORMAT, fields[-1]) == (121, "placeholder_values")

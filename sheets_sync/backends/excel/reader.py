@@ -45,6 +45,7 @@ from sheets_sync.backends.excel.formulas import (
     uncalculated_cells,
 )
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
+from sheets_sync.backends.excel.placeholders import placeholder_cells, placeholder_values
 from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -120,8 +121,8 @@ def read_workbook_bytes(
     ``WorkbookError`` subclass, naming ``source``, for anything unreadable or unsafe.
     """
     package = inspect_package(data, source=source, max_uncompressed_bytes=max_uncompressed_bytes)
-    locations, styles_part, date1904 = (
-        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False)
+    locations, styles_part, date1904, stale = (
+        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
     fills: dict[int, str] | None = None  # cellXfs in an owned cell's fill, as ``percent``
@@ -204,7 +205,12 @@ def read_workbook_bytes(
             if formulas:
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             # a subset of the formula cells: a formula-free tab skips its four scans
-            if formulas and (uncalculated := uncalculated_cells(xml, places)):
+            uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
+            if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
+                zeros = placeholder_cells(xml, places)
+                grid = replace(_blanked(grid, zeros), placeholder_values=True)
+                uncalculated |= zeros
+            if uncalculated:
                 shared = shared_masters(xml, uncalculated, places)
                 grid = replace(grid, uncalculated=uncalculated, shared_from=shared)
             vms = vm_cells(xml, places)
@@ -220,6 +226,15 @@ def read_workbook_bytes(
     if epoch != EXCEL_EPOCH:
         meta[DATE_EPOCH] = epoch.isoformat()
     return WorkbookData(source=source, sheet_names=names, sheets=sheets, meta=meta)
+
+
+def _blanked(grid: SheetGrid, cells: frozenset[tuple[int, int]]) -> SheetGrid:
+    """``grid`` with ``cells`` empty."""
+    rows = [list(row) for row in grid.rows]
+    for r, c in cells:
+        if r <= len(rows) and c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = None
+    return replace(grid, rows=_trim(rows))
 
 
 def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
@@ -417,9 +432,12 @@ def _rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]
     return out
 
 
-def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart], str | None, bool]:
+def _locate_sheets(
+    package: Package, source: str
+) -> tuple[dict[str, _SheetPart], str | None, bool, bool]:
     """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
-    styles part; and whether day numbers count from 1904 (``workbookPr date1904``)."""
+    styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
+    whether its formulas' values are a script's placeholders (``placeholders.py``)."""
     main = next(
         (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
         "xl/workbook.xml",
@@ -448,7 +466,11 @@ def _locate_sheets(package: Package, source: str) -> tuple[dict[str, _SheetPart]
         in ("1", "true", "on")
         for el in root.iter()
     )
-    return found, styles, date1904
+    calc_pr = next(
+        ({_local(k): v for k, v in el.attrib.items()} for el in root if _local(el.tag) == "calcPr"),
+        None,
+    )
+    return found, styles, date1904, placeholder_values(calc_pr)
 
 
 _T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)

@@ -1,0 +1,71 @@
+"""Formula values no program calculated, though the file holds one: XlsxWriter's 0.
+
+XlsxWriter (and libxlsxwriter, rust_xlsxwriter) cannot calculate, so it stores ``<v>0</v>``
+as every formula's value unless the script passes one, and asks the application to
+recalculate on load: ``<calcPr calcId="124519" fullCalcOnLoad="1"/>``. Excel does, and
+clears the flag when it saves. A team sheet a script generated and no one saved in Excel
+read each formula's Actual as 0 (until 2026-12-07): a wrong score without a word.
+
+Only that pair marks the values as placeholders. The sync itself sets ``fullCalcOnLoad`` on
+every workbook it writes (``recalc.py``), beside the ``calcId`` of the Excel that saved it
+(``191029``) or none (LibreOffice writes none), where the values are Excel's or
+LibreOffice's: those are read as they are. ``124519`` is the calculation engine id openpyxl
+and XlsxWriter write, not one a current Excel writes (an Excel file saved since 2010 has
+its own; Excel 2007's file patched by the sync would have its 0s read as no value).
+LibreOffice 7.4, set as it ships ("never recalculate" an Excel 2007+ file on load), keeps
+the 0s and drops the flag when it saves: the file then reads 0 and nothing tells it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sheets_sync.backends.excel.cellscan import Places
+from sheets_sync.backends.excel.formulas import _TAG_GOES_ON, _cell_tag_before
+from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
+from sheets_sync.errors import WorkbookError
+
+#: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
+SCRIPT_CALC_ID = "124519"
+_ON = ("1", "true")
+
+
+def placeholder_values(calc_pr: dict[str, str] | None) -> bool:
+    """Whether the workbook's ``calcPr`` attributes (by local name) mark its formula values
+    as placeholders: a recalculation on load asked, beside a script's engine id."""
+    if calc_pr is None:
+        return False
+    return calc_pr.get("fullCalcOnLoad") in _ON and calc_pr.get("calcId") == SCRIPT_CALC_ID
+
+
+_ZERO = re.compile(rb"\s*0\s*")
+
+
+def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozenset[tuple[int, int]]:
+    """(row, column) of each formula cell whose value is a number 0 (no ``t`` or ``t="n"``,
+    ``<v>0</v>``): XlsxWriter's placeholder. Run only on a workbook whose ``calcPr`` says
+    the values are placeholders (``placeholder_values``) and a tab with formulas."""
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return frozenset()
+    f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
+    v_open, v_close = b"<" + p + b"v>", b"</" + p + b"v>"
+    places = places or Places(sheet_xml, p)
+    found: set[tuple[int, int]] = set()
+    at = sheet_xml.find(f_open)
+    while at >= 0:
+        after = at + len(f_open)
+        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
+            tag = _cell_tag_before(sheet_xml, at, c_open, places)
+            end = sheet_xml.find(c_close, after)
+            if tag is not None and end >= 0:
+                kind = dict(parse_attrs(tag[1])).get(b"t", b"n")
+                rest = sheet_xml[after:end]
+                v = rest.find(v_open)
+                shut = rest.find(v_close, v)
+                zero = v >= 0 and shut >= 0 and _ZERO.fullmatch(rest, v + len(v_open), shut)
+                if kind == b"n" and zero:
+                    found.add(tag[0])
+        at = sheet_xml.find(f_open, after)
+    return frozenset(found)
