@@ -24,6 +24,7 @@ _REASONS = (
     ("boolean", "b"),
     ("'t' attribute", "t"),
     ("float", "n"),
+    ("alphanumeric", "r"),  # a ``$`` in a cell's ``r`` (``$C$2``): "got 24", its hex
 )
 _TYPES = frozenset({"s", "str", "inlineStr", "n", "b", "e", "d"})
 _BOOLEANS = frozenset({"0", "1", "true", "false"})
@@ -48,6 +49,8 @@ def _value(cell: etree._Element) -> str | None:
 def _fits(kind: str, cell: etree._Element, strings: int) -> bool:
     """Whether ``cell`` is one calamine refuses for a reason of ``kind``."""
     t, value = cell.get("t"), _value(cell)
+    if kind == "r":
+        return "$" in (cell.get("r") or "")
     if kind == "t":
         return t is not None and t not in _TYPES
     if value is None or (kind != "s" and not value.strip()):
@@ -57,6 +60,19 @@ def _fits(kind: str, cell: etree._Element, strings: int) -> bool:
     if kind == "b":
         return t == "b" and value.strip().lower() not in _BOOLEANS
     return t == "n" and _NUMBER.fullmatch(value) is None  # no t: calamine keeps the text
+
+
+def damaged_reference(ref: str) -> tuple[str, str] | None:
+    """The cell and the message for a blamed cell whose ``r`` holds ``$`` (``$C$2``), which
+    calamine refuses as ``Expecting alphanumeric character, got 24`` and LibreOffice 7.4
+    drops (checked: the cell is not there); None for another reference."""
+    if "$" not in ref:
+        return None
+    return ref.replace("$", ""), (
+        f"the worksheet is damaged: the cell's reference is written {ref}, with $ signs, "
+        "which spreadsheets do not read (LibreOffice drops the cell); the program that "
+        "wrote the file must write it without them, or retype the cell in Excel and save"
+    )
 
 
 def _string_index_exists(index: str, strings: int) -> bool:

@@ -19,11 +19,13 @@ the 0s and drops the flag when it saves: the file then reads 0 and nothing tells
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.formulas import _TAG_GOES_ON, _cell_tag_before
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellValue
 
 #: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
 SCRIPT_CALC_ID = "124519"
@@ -69,3 +71,14 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
                     found.add(tag[0])
         at = sheet_xml.find(f_open, after)
     return frozenset(found)
+
+
+def blanked(
+    rows: Sequence[Sequence[CellValue]], cells: Collection[tuple[int, int]]
+) -> list[list[CellValue]]:
+    """``rows`` with ``cells`` (row, column) empty, untrimmed."""
+    out = [list(row) for row in rows]
+    for r, c in cells:
+        if r <= len(out) and c <= len(out[r - 1]):
+            out[r - 1][c - 1] = None
+    return out

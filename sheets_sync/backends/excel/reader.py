@@ -33,7 +33,7 @@ from urllib.parse import unquote
 import python_calamine as pc
 from lxml import etree
 
-from sheets_sync.backends.excel.blame import blamed_cell
+from sheets_sync.backends.excel.blame import blamed_cell, damaged_reference
 from sheets_sync.backends.excel.cellscan import Places, cell_range
 from sheets_sync.backends.excel.errorcodes import for_calamine
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
@@ -45,7 +45,11 @@ from sheets_sync.backends.excel.formulas import (
     uncalculated_cells,
 )
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
-from sheets_sync.backends.excel.placeholders import placeholder_cells, placeholder_values
+from sheets_sync.backends.excel.placeholders import (
+    blanked,
+    placeholder_cells,
+    placeholder_values,
+)
 from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -208,7 +212,8 @@ def read_workbook_bytes(
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
             if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
                 zeros = placeholder_cells(xml, places)
-                grid = replace(_blanked(grid, zeros), placeholder_values=True)
+                rows = _trim(blanked(grid.rows, zeros))
+                grid = replace(grid, rows=rows, placeholder_values=True)
                 uncalculated |= zeros
             if uncalculated:
                 shared = shared_masters(xml, uncalculated, places)
@@ -226,15 +231,6 @@ def read_workbook_bytes(
     if epoch != EXCEL_EPOCH:
         meta[DATE_EPOCH] = epoch.isoformat()
     return WorkbookData(source=source, sheet_names=names, sheets=sheets, meta=meta)
-
-
-def _blanked(grid: SheetGrid, cells: frozenset[tuple[int, int]]) -> SheetGrid:
-    """``grid`` with ``cells`` empty."""
-    rows = [list(row) for row in grid.rows]
-    for r, c in cells:
-        if r <= len(rows) and c <= len(rows[r - 1]):
-            rows[r - 1][c - 1] = None
-    return replace(grid, rows=_trim(rows))
 
 
 def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
@@ -343,6 +339,9 @@ def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> Wo
     ref = blamed_cell(exc.message, xml, package.part(shared) if shared else None)
     if ref is None:
         return exc
+    if (damaged := damaged_reference(ref)) is not None:
+        cell, message = damaged
+        return WorkbookError(message, source=exc.source, tab=exc.tab, cell=cell)
     return WorkbookError(exc.message, source=exc.source, tab=exc.tab, cell=ref)
 
 

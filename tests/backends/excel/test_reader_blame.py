@@ -170,3 +170,17 @@ def test_a_cell_with_no_reference_is_named_by_its_place() -> None:
         b'<c r="J3"><v>1</v></c><c t="b"><v>2</v></c></row></sheetData></worksheet>'
     )
     assert blamed_cell("Unrecognized boolean cell value: 2", sheet, None) == "K3"
+
+
+@pytest.mark.parametrize("ref", ["$K$3", "$K3", "K$3"])
+def test_a_cell_reference_with_dollar_signs_is_named(ref: str) -> None:
+    """calamine refused ``r="$K$3"`` as ``Expecting alphanumeric character, got 24`` (the
+    ``$``'s hex), naming no cell (until 2026-12-07); LibreOffice 7.4 drops the cell."""
+    data = _with_cell(_team(), "K3", f'<c r="{ref}"><v>5</v></c>')
+    with pytest.raises(WorkbookError) as info:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert str(info.value) == (
+        f"sales.xlsx!OKRs!K3: the worksheet is damaged: the cell's reference is written {ref}, "
+        "with $ signs, which spreadsheets do not read (LibreOffice drops the cell); the program "
+        "that wrote the file must write it without them, or retype the cell in Excel and save"
+    )
