@@ -28,6 +28,7 @@ import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote
 
 import python_calamine as pc
@@ -35,7 +36,7 @@ from lxml import etree
 
 from sheets_sync.backends.excel.blame import blamed_cell, damaged_reference
 from sheets_sync.backends.excel.cellscan import Places, cell_range
-from sheets_sync.backends.excel.errorcodes import for_calamine
+from sheets_sync.backends.excel.errorcodes import _stand_ins, for_calamine
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.formulas import (
     data_tables,
@@ -44,13 +45,14 @@ from sheets_sync.backends.excel.formulas import (
     typed_errors,
     uncalculated_cells,
 )
+from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.placeholders import (
     blanked,
     placeholder_cells,
     placeholder_values,
 )
-from sheets_sync.backends.excel.richvalues import PICTURE, RichValue, rich_values, vm_cells
+from sheets_sync.backends.excel.richvalues import RichValue, rich_values, shown_rich, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
@@ -60,6 +62,7 @@ from sheets_sync.backends.excel.safety import (
 from sheets_sync.backends.excel.sheetscan import (
     Scan,
     active_filter,
+    filtered_rows,
     ods_null_date,
     parser,
     refuse_misplaced,
@@ -184,14 +187,18 @@ def read_workbook_bytes(
             scan = scans.get(name) or _checked_scan(xml, source, name)
             refuse_misplaced(scan, source, name)
             totals, table_filters = _table_rows(package, where.part, source)
-            scan.hidden_rows -= _filtered_rows(scan, [*scan.filter_areas, *table_filters])
+            scan.hidden_rows -= filtered_rows(scan, [*scan.filter_areas, *table_filters])
             try:
                 grid = _read_sheet(book, name, scan, source)
-            except WorkbookError as exc:
-                blamed = _blamed(exc, package, xml, source)
-                if blamed is exc:
-                    raise
-                raise blamed from exc
+            except WorkbookError as exc:  # numbers with spaces (``<v> 5 </v>``): padded.py
+                trimmed = trimmed_numbers(xml) if "float" in exc.message else None
+                if trimmed is None:
+                    _raise_blamed(exc, package, xml, source)
+                copy = with_part(data, where.part, _stand_ins(trimmed) or trimmed, source)
+                try:
+                    grid = _reread(copy, name, scan, source)
+                except WorkbookError as again:  # another cell: named in the trimmed sheet
+                    _raise_blamed(again, package, trimmed, source)
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
             places = Places(xml)  # cells with no ``r``: found once, if any search asks
@@ -225,19 +232,12 @@ def read_workbook_bytes(
             if vms:
                 if rich is None:
                     rich = _rich_values(package, source)
-                grid = _shown_rich(grid, vms, rich)
+                grid = replace(grid, rows=_trim(shown_rich(grid.rows, vms, rich)))
             sheets[name] = grid
     meta = {"format": package.kind}
     if epoch != EXCEL_EPOCH:
         meta[DATE_EPOCH] = epoch.isoformat()
     return WorkbookData(source=source, sheet_names=names, sheets=sheets, meta=meta)
-
-
-def _filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
-    """The hidden rows below the header of an active filter: Excel writes no other mark
-    for a row a filter hides (and re-applying the filter would re-show any hidden by hand
-    there that match it, as LibreOffice reads them: ``visibility="filter"``)."""
-    return {r for r in scan.hidden_rows if any(a.min_row < r <= a.max_row for a in areas)}
 
 
 def _checked_scans(
@@ -325,6 +325,21 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
     )
 
 
+def _reread(data: bytes, name: str, scan: Scan, source: str) -> SheetGrid:
+    """Tab ``name`` of a copy of the workbook made readable (``padded.py``)."""
+    with _calamine_failure("the file is damaged", source):
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with book:
+        return _read_sheet(book, name, scan, source)
+
+
+def _raise_blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> NoReturn:
+    blamed = _blamed(exc, package, xml, source)
+    if blamed is exc:
+        raise exc
+    raise blamed from exc
+
+
 def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> WorkbookError:
     """``exc`` naming the cell calamine's refusal of the tab is about (``blame.py``), or
     ``exc`` itself when no cell fits."""
@@ -366,24 +381,6 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     return rich_values(
         part("/sheetMetadata"), part("/rdRichValue"), part("/rdRichValueStructure"), load
     )
-
-
-def _shown_rich(
-    grid: SheetGrid, vms: dict[tuple[int, int], int], rich: dict[int, RichValue]
-) -> SheetGrid:
-    """``grid`` with each rich-value cell's #VALUE! fallback replaced by what Excel shows:
-    a linked entity's text; a picture stays #VALUE! with words that say it is one."""
-    rows = [list(row) for row in grid.rows]
-    fallback = CellError("#VALUE!")
-    for (r, c), vm in vms.items():
-        value = rich.get(vm)
-        if value is None or r > len(rows) or c > len(rows[r - 1]) or rows[r - 1][c - 1] != fallback:
-            continue
-        if value.text is None:
-            rows[r - 1][c - 1] = CellError("#VALUE!", PICTURE)
-        else:
-            rows[r - 1][c - 1] = value.text or None
-    return replace(grid, rows=_trim(rows))
 
 
 def _trim(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:

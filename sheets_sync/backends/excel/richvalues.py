@@ -17,12 +17,13 @@ Anything missing or odd reads as no rich value: the cell keeps its fallback.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import Places
+from sheets_sync.grid import CellError, CellValue
 
 #: a cell start tag that carries ``vm``: its attributes
 _VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
@@ -137,3 +138,22 @@ def _shown(rv: etree._Element, structs: list[tuple[str, list[str]]]) -> RichValu
     if "image" in kind.lower():  # _localImage, _webimage
         return RichValue(None)
     return None
+
+
+def shown_rich(
+    rows: Sequence[Sequence[CellValue]], vms: dict[tuple[int, int], int], rich: dict[int, RichValue]
+) -> list[list[CellValue]]:
+    """``rows`` with each rich-value cell's #VALUE! fallback replaced by what Excel shows:
+    a linked entity's text; a picture stays #VALUE! with words that say it is one
+    (untrimmed: the reader trims)."""
+    out = [list(row) for row in rows]
+    fallback = CellError("#VALUE!")
+    for (r, c), vm in vms.items():
+        value = rich.get(vm)
+        if value is None or r > len(out) or c > len(out[r - 1]) or out[r - 1][c - 1] != fallback:
+            continue
+        if value.text is None:
+            out[r - 1][c - 1] = CellError("#VALUE!", PICTURE)
+        else:
+            out[r - 1][c - 1] = value.text or None
+    return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,6 +241,13 @@ def refuse_misplaced(scan: Scan, source: str, tab: str) -> None:
             tab=tab,
             cell=ref,
         )
+
+
+def filtered_rows(scan: Scan, areas: Sequence[CellRange]) -> set[int]:
+    """The hidden rows below the header of an active filter: Excel writes no other mark
+    for a row a filter hides (and re-applying the filter would re-show any hidden by hand
+    there that match it, as LibreOffice reads them: ``visibility="filter"``)."""
+    return {r for r in scan.hidden_rows if any(a.min_row < r <= a.max_row for a in areas)}
 
 
 def active_filter(auto_filter: etree._Element) -> CellRange | None:

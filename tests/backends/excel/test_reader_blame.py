@@ -148,7 +148,9 @@ _FLOATS += [".", "+", "--1", "1.2.3", "\u0665", "\uff15", "\u0130nf"]
 @pytest.mark.parametrize("value", _FLOATS)
 def test_the_number_pattern_is_what_calamine_reads(value: str) -> None:
     """``_NUMBER`` accepted ``nancy``, ``information`` and ``' 5'``, which calamine
-    refuses: the cell named was then a later one, or none."""
+    refuses: the cell named was then a later one, or none. Since 2026-12-07 the reader
+    reads a number with outer spaces (``padded.py``): calamine still refuses it, and
+    reads the copy with the spaces dropped."""
     data = _with_cell(_team(), "K3", f'<c r="K3" t="n"><v>{value}</v></c>')
     try:
         read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
@@ -157,7 +159,8 @@ def test_the_number_pattern_is_what_calamine_reads(value: str) -> None:
         assert blame._NUMBER.fullmatch(value) is None
         assert exc.cell == "K3"
     else:
-        assert blame._NUMBER.fullmatch(value) is not None
+        padded = value != value.strip()
+        assert blame._NUMBER.fullmatch(value.strip() if padded else value) is not None
 
 
 def test_a_cell_with_no_reference_is_named_by_its_place() -> None:

@@ -1,0 +1,84 @@
+"""Numbers stored with spaces around them (``<c t="n"><v> 5 </v></c>``), read as Excel does.
+
+A value of a number cell is an ``xsd:double``, whose spaces XML Schema collapses: Excel and
+LibreOffice (7.4, checked) read ``<v> 5 </v>`` as 5, whether the cell says ``t="n"`` or
+no type. calamine refuses the whole tab for a ``t="n"`` one (``Parse float error: invalid
+float literal``), so a tool that padded its numbers failed the team (until 2026-12-07).
+Only after that refusal is the sheet searched and a trimmed copy read: the usual sheet
+costs nothing. Cells with no type are trimmed in that copy too (alone, calamine reads them
+as the text ``" 5 "``, which the mapping reads as the number 5 anyway).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+
+from sheets_sync.backends.excel.safety import normalise_part_name, unzip_errors
+from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, root_prefix
+from sheets_sync.errors import WorkbookError
+
+#: a number as calamine parses it (Rust's ``f64::from_str``), as ``blame.py`` reads one
+_NUMBER = re.compile(
+    rb"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.I | re.A
+)
+
+
+@lru_cache(maxsize=8)
+def _cell(p: bytes) -> re.Pattern[bytes]:
+    """A cell with a body, to its end tag: 1 attributes, 2 body."""
+    q = re.escape(p)
+    return re.compile(
+        b"<" + q + b"c" + TAG_ATTRS + rb"\s*>((?:[^<]|<(?!/?" + q + rb"c[\s/>]))*)</" + q + b"c>"
+    )
+
+
+@lru_cache(maxsize=8)
+def _value(p: bytes) -> re.Pattern[bytes]:
+    q = re.escape(p)
+    return re.compile(b"<" + q + rb"v>([^<]*)</" + q + b"v>")
+
+
+def trimmed_numbers(sheet_xml: bytes) -> bytes | None:
+    """``sheet_xml`` with the spaces around each number cell's value (``t="n"`` or no
+    ``t``) dropped, or None when it has none."""
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return None
+    edits: list[tuple[int, int, bytes]] = []
+    for cell in _cell(p).finditer(sheet_xml):
+        if dict(parse_attrs(cell.group(1))).get(b"t", b"n") != b"n":
+            continue
+        for v in _value(p).finditer(sheet_xml, cell.start(2), cell.end(2)):
+            text = v.group(1)
+            bare = text.strip()
+            if bare != text and _NUMBER.fullmatch(bare):
+                edits.append((v.start(1), v.end(1), bare))
+    if not edits:
+        return None
+    out, done = [], 0
+    for start, end, new in edits:
+        out += [sheet_xml[done:start], new]
+        done = end
+    return b"".join([*out, sheet_xml[done:]])
+
+
+def with_part(data: bytes, part: str, body: bytes, source: str) -> bytes:
+    """The zip ``data`` with its member ``part`` (matched as the reader matches part names)
+    holding ``body``."""
+    wanted = normalise_part_name(part).lower()
+    out = io.BytesIO()
+    with (
+        unzip_errors(source),
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w") as z,
+    ):
+        for info in src.infolist():
+            mine = normalise_part_name(info.filename).lower() == wanted
+            z.writestr(
+                zipfile.ZipInfo(info.filename, info.date_time), body if mine else src.read(info)
+            )
+    return out.getvalue()
