@@ -30,8 +30,9 @@ from sheets_sync.grid import CellRange, a1, column_index
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
-#: .ods percent cells listed for lint, at most (each repeated cell adds up to 1,000 rows x
-#: 100 columns): a tab of repeated % cells must not take hundreds of MB for one warning
+#: .ods percent cells listed for lint, at most, and formulas with no value (each repeated
+#: cell adds up to 1,000 rows x 100 columns): a tab of repeated % cells must not take
+#: hundreds of MB for one warning
 PERCENT_CELLS_KEPT = 100_000
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -366,9 +367,12 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                         CellRange(row_no, col, row_no + rows_spanned - 1, col + cols_spanned - 1)
                     )
                 if cell.get(f"{{{_ODS_OFFICE}}}value-type") is None and len(cell) == 0:
-                    if cell.get(f"{{{_ODS_TABLE}}}formula") is not None and span == 1:
-                        scan.uncalculated.update(
-                            (r, col) for r in range(first, min(row_no, first + 1000) + 1)
+                    formula = cell.get(f"{{{_ODS_TABLE}}}formula") is not None
+                    if formula and len(scan.uncalculated) < PERCENT_CELLS_KEPT:
+                        scan.uncalculated.update(  # repeats as percent cells (until
+                            (r, c)  # 2026-12-07 a repeated cell listed none)
+                            for r in range(first, min(row_no, first + 1000) + 1)
+                            for c in range(max(col - span, col - 100) + 1, col + 1)
                         )
                     continue
                 scan.max_row = max(scan.max_row, row_no)

@@ -110,3 +110,26 @@ def test_an_empty_text_result_libreoffice_saved_is_no_formula_with_no_value(
     assert [r[4] if len(r) > 4 else None for r in grid.rows[1:]] == [None, None, None, 5.0]
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     assert not [f for f in team.findings if "no value" in f.message]
+
+
+def test_repeated_formula_cells_with_no_value_are_each_uncalculated() -> None:
+    """``table:number-columns-repeated`` on a formula with no value (odfpy writes a run of
+    like cells so) listed none of them until 2026-12-07: the Current and Confidence beside
+    each other read as No data without a word. Repeats in both directions, as the percent
+    cells are: up to 1,000 rows and 100 columns."""
+    repeated = '<table:table-cell table:number-columns-repeated="2" table:formula="of:=1+1"/>'
+    content = _ods(("KR ID", "Current", "Confidence"), ("KR1", "x", "y"))
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        xml = z.read("content.xml").decode()
+    row = re.search(r"<table:table-row>(?:(?!</table:table-row>).)*KR1.*?</table:table-row>", xml)
+    assert row is not None
+    kr1 = '<table:table-cell office:value-type="string"><text:p>KR1</text:p></table:table-cell>'
+    rows = f'<table:table-row table:number-rows-repeated="3">{kr1}{repeated}</table:table-row>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", xml.replace(row.group(0), rows))
+        z.writestr("META-INF/manifest.xml", _MANIFEST)
+    grid = read_workbook_bytes(out.getvalue(), source="t.ods", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1:] == (("KR1",), ("KR1",), ("KR1",))
+    assert grid.uncalculated == {(r, c) for r in (2, 3, 4) for c in (2, 3)}
