@@ -45,7 +45,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 122  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 123  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -206,7 +206,9 @@ FORMAT = 122  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # reads, as its number did; 121: ``placeholder_values``; a formula's 0 in a workbook
 # XlsxWriter wrote (``calcPr calcId="124519" fullCalcOnLoad="1"``) reads as no value,
 # not 0; 122: the same grid; an .ods formula with no value repeated across columns
-# (``table:number-columns-repeated``) is listed in ``uncalculated``, each of its cells),
+# (``table:number-columns-repeated``) is listed in ``uncalculated``, each of its cells;
+# 123: the same grid; an ISO 8601 date cell with a zone (``t="d"``, ``...T10:30:00Z``,
+# ``+02:00``) reads as its date or datetime (UTC), not as text),
 # or the slot format
 
 

@@ -248,4 +248,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # calcId="124519" fullCalcOnLoad="1"``) reads as no value, not 0
     # 122: the same grid; an .ods formula with no value repeated across columns
     # (``table:number-columns-repeated``) is listed in ``uncalculated``, each of its cells
-    assert (FORMAT, fields[-1]) == (122, "placeholder_values")
+    # 123: the same grid; an ISO 8601 date cell with a zone (``t="d"``, ``...T10:30:00Z``,
+    # ``+02:00``) reads as its date or datetime (UTC), not as text
+    assert (FORMAT, fields[-1]) == (123, "placeholder_values")

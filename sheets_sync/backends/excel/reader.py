@@ -45,6 +45,7 @@ from sheets_sync.backends.excel.formulas import (
     typed_errors,
     uncalculated_cells,
 )
+from sheets_sync.backends.excel.isodates import iso_dates
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.placeholders import (
@@ -199,6 +200,8 @@ def read_workbook_bytes(
                     grid = _reread(copy, name, scan, source)
                 except WorkbookError as again:  # another cell: named in the trimmed sheet
                     _raise_blamed(again, package, trimmed, source)
+            if scan.date_cells and (dated := iso_dates(grid.rows, scan.date_cells)):
+                grid = replace(grid, rows=_trim(dated))  # ``Z``, ``+02:00``: isodates.py
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
             places = Places(xml)  # cells with no ``r``: found once, if any search asks

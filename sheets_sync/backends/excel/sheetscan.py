@@ -40,6 +40,7 @@ _ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
 _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
+_DATE_CELLS = etree.XPath("*[local-name()='c' and * and @t='d']/@r", smart_strings=False)
 _WIDE_ROW = 256
 #: Content cells (with a reference) in what is not a row, or in a row's child that is not
 #: a cell: outside what a well-formed sheet has, but calamine reads them.
@@ -97,6 +98,8 @@ class Scan:
     #: .xlsx only: the first cell whose reference names another row than its row element's
     #: (reference, row number), see ``refuse_misplaced``
     misplaced: tuple[str, int] | None = None
+    #: .xlsx only: the ISO 8601 date cells (``t="d"``), see ``isodates.py``
+    date_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
@@ -173,8 +176,11 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                         max_col = col
                 scan.max_col = max_col
                 scan.max_row = max(scan.max_row, row_no)
-            for ref, code, held in errors:  # error cells only: few, off the hot loop
+            for ref, code, held in errors:  # error and date cells: few, off the hot loop
                 at = _cell_ref(ref, source, tab)
+                if code is None:  # an ISO 8601 date cell: calamine leaves some as text
+                    scan.date_cells.add(at)
+                    continue
                 scan.errors[at] = code
                 if held:
                     scan.formula_errors.add(at)
@@ -267,12 +273,14 @@ def active_filter(auto_filter: etree._Element) -> CellRange | None:
 
 
 #: (reference, code, holds a formula) of an error cell
-ErrorCell = tuple[str, str, bool]
+#: (reference, code, holds a formula) of an error cell; code None: an ISO 8601 date cell
+#: (``t="d"``), listed with them so the usual row costs no other list
+ErrorCell = tuple[str, str | None, bool]
 
 
 def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell]]:
     """References of a row's content cells, and (reference, code, holds a formula) of
-    its error cells.
+    its error cells and (reference, None, False) of its ISO 8601 date cells.
 
     A Python pass is fastest for ordinary rows; for wide rows (Gnumeric styles all 16,384
     cells) compiled XPath selects the few content cells in C. Cells wrapped in another
@@ -282,6 +290,8 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
         wrapped = _WRAPPED_CELLS(row)
         errors: list[ErrorCell] = [(c.get("r", ""), *_error_of(c)) for c in _ERROR_CELLS(row)]
         errors += [(c.get("r", ""), *_error_of(c)) for c in wrapped if c.get("t") == "e"]
+        dated = _DATE_CELLS(row) + [c.get("r", "") for c in wrapped if c.get("t") == "d"]
+        errors += [(ref, None, False) for ref in dated]
         return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors
     refs: list[str] = []
     errors = []
@@ -293,8 +303,10 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
             if len(cell):  # not a cell: an extLst, or a wrapper around cells
                 for inner in _STRAY_CELLS(cell):
                     refs.append(inner.get("r", ""))
-                    if inner.get("t") == "e":
+                    if (t := inner.get("t")) == "e":
                         errors.append((refs[-1], *_error_of(inner)))
+                    elif t == "d":
+                        errors.append((refs[-1], None, False))
             continue
         ref = cell.get("r")
         if ref is None:  # positional: one right of the previous cell
@@ -308,8 +320,10 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
             last_ref = ref
         if len(cell):
             refs.append(ref)
-            if cell.get("t") == "e":
+            if (t := cell.get("t")) == "e":
                 errors.append((ref, *_error_of(cell)))
+            elif t == "d":
+                errors.append((ref, None, False))
     return refs, errors
 
 
