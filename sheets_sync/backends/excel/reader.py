@@ -221,9 +221,9 @@ def read_workbook_bytes(
             # a subset of the formula cells: a formula-free tab skips its four scans
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
             if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
-                zeros = placeholder_cells(xml, places)
-                rows = _trim(blanked(grid.rows, zeros))
-                grid = replace(grid, rows=rows, placeholder_values=True)
+                if zeros := placeholder_cells(xml, places):
+                    grid = replace(grid, rows=_trim(blanked(grid.rows, zeros)))
+                grid = replace(grid, placeholder_values=True)
                 uncalculated |= zeros
             if uncalculated:
                 shared = shared_masters(xml, uncalculated, places)
