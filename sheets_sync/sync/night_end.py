@@ -30,6 +30,9 @@ class NightEnd:
     #: its notification); else ``Sync.run`` does, as it returns
     confirm_later: bool = False
     pending_teams: set[str]  # recorded pending by this run, not yet settled
+    #: the last good rows a preparation read from the previous workbook, for the next one
+    #: (a night whose writes end otherwise prepares twice); gone once a rollup is published
+    carried: rollup_step.CarriedOnce | None = None
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -121,7 +124,12 @@ class NightEnd:
     def prepare_rollup(
         self, runs: Sequence[TeamRun], context: RunContext, *, stage: bool = False
     ) -> RollupPrep:
-        return rollup_step.prepare(self.workspace, self.history, runs, context, stage=stage)
+        if self.carried is None:
+            self.carried = rollup_step.CarriedOnce()
+        return rollup_step.prepare(
+            self.workspace, self.history, runs, context, stage=stage, carried=self.carried
+        )
 
     def publish_rollup(self, prep: RollupPrep) -> tuple[str, bool]:
+        self.carried = None
         return rollup_step.publish(self.workspace, prep)
