@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sheets_sync.native_threads import import_quietly
@@ -234,19 +234,21 @@ def place_tabs(
 
 def rollup_requests(placed: Sequence[staging.Placed]) -> list[dict[str, Any]]:
     """The one batch: add or resize each tab to fit its rows exactly, then write every cell."""
-    requests: list[dict[str, Any]] = []
+    return list(each_request(placed))
+
+
+def each_request(placed: Sequence[staging.Placed]) -> Iterator[dict[str, Any]]:
+    """``rollup_requests`` one at a time: whether they fit in one batch is told without
+    holding them all (``staging.fits`` stops past the limit)."""
     for tab in placed:
-        requests.append(tab.resize)
-        requests.append(
-            {
-                "updateCells": {
-                    "range": staging.grid(tab.sheet_id, tab.height, tab.width),
-                    "rows": [{"values": r} for r in tab.rows],
-                    "fields": staging.FIELDS,
-                }
+        yield tab.resize
+        yield {
+            "updateCells": {
+                "range": staging.grid(tab.sheet_id, tab.height, tab.width),
+                "rows": [{"values": r} for r in tab.rows],
+                "fields": staging.FIELDS,
             }
-        )
-    return requests
+        }
 
 
 NOTHING = refusal.NOTHING_WRITTEN
@@ -321,15 +323,23 @@ def write_rollup_gsheet(
         [(tab[0], p.sheet_id) for tab, p in zip(tabs, placed, strict=True)],
         meta.get("namedRanges", []),
     )
-    single = rollup_requests(placed) + marks + staging.delete(leftovers)
-    if staging.fits(single, limit):
-        batches = [single]
-    else:
+
+    def single() -> Iterator[dict[str, Any]]:
+        yield from each_request(placed)
+        yield from marks
+        yield from staging.delete(leftovers)
+
+    batches: Sequence[list[dict[str, Any]]]
+    if staging.fits(single(), limit):
+        batches = [list(single())]
+        chosen = staging.chosen_ids(batches)
+    else:  # each batch made as it goes out: one batch's requests held at a time
         used = set(existing.values()) | {tab.sheet_id for tab in placed}
-        batches = staging.staged_batches(placed, leftovers, used, limit, source)
-        batches[-1] += marks
-    chosen = staging.chosen_ids(batches)
-    for n, batch in enumerate(batches, start=1):
+        batches = staged = staging.staged_batches(placed, leftovers, used, limit, source)
+        staged.final = marks
+        chosen = staged.chosen
+
+    def send(n: int, batch: list[dict[str, Any]]) -> None:
         what = "rollup: write" if len(batches) == 1 else f"rollup: write {n} of {len(batches)}"
         sent = spent[0]
         try:
@@ -349,13 +359,18 @@ def write_rollup_gsheet(
             applied = staging.applied_before(exc.message, batch, chosen)
             if again and exc.status == 400 and applied:
                 log.info("%s: %s: applied by an attempt that timed out", source, what)
-                continue
+                return
             if exc.status == 400 and exc.message.split(": ", 1)[-1].startswith(TOO_LARGE):
                 raise too_large(batch, exc, source, len(batches) > 1) from exc
             if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
                 # protected after the check above: likelier while staged batches go out
                 raise protection.protected_since_read(exc.message, source, exc.status) from exc
             raise
+
+    for n in range(1, len(batches) + 1):
+        # the batch is made and held by ``send`` alone: gone before the next is made
+        send(n, batches[n - 1])
+
     return spent[0]
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sheets_sync.errors import RemoteError
 
@@ -52,13 +52,15 @@ def size(body: Any) -> int:
     return len(json.dumps(body).encode("utf-8"))
 
 
-def fits(requests: Sequence[Request], limit: int) -> bool:
+def fits(requests: Iterable[Request], limit: int) -> bool:
     """Whether ``size({"requests": requests}) <= limit``, told a row at a time: sized
     whole, a batch's JSON text and then its bytes are built (a 2,000-team History tab is
     some 150 MB of JSON: 268 MB more peak RSS); so, one row's at a time, and it stops
-    once past ``limit``."""
-    spent = size({"requests": []}) + 2 * max(0, len(requests) - 1)
-    for request in requests:
+    once past ``limit``. ``requests`` may be made as they are asked for: none is held
+    once sized."""
+    spent = size({"requests": []})
+    for n, request in enumerate(requests):
+        spent += 2 if n else 0  # ", " before each request but the first
         update = request.get("updateCells")
         if update is None or not update.get("rows"):
             spent += size(request)
@@ -71,7 +73,7 @@ def fits(requests: Sequence[Request], limit: int) -> bool:
                     return False
         if spent > limit:
             return False
-    return True
+    return spent <= limit  # no request: the empty body's own bytes (it said True)
 
 
 def is_staging(title: str) -> bool:
@@ -131,14 +133,69 @@ def chosen_ids(batches: Sequence[Sequence[Request]]) -> set[int]:
     }
 
 
+class StagedBatches(Sequence[list[Request]]):
+    """Every batch of a staged publish, the final one last, each made when asked for
+    (``staged_batches``): a batch's requests wrap some 8 MiB of the tabs' rows, and all
+    of them made before the first was sent held the whole rollup's wrappers at once
+    (until 2026-12-07). Only where each batch cuts the tabs' rows is kept; a batch asked
+    for twice is made twice, the same. ``chosen``: the staging tabs' ids (``chosen_ids``)."""
+
+    def __init__(
+        self,
+        placed: Sequence[Placed],
+        stage_ids: Sequence[int],
+        first: list[Request],
+        cuts: list[list[tuple[int, int, int]]],
+    ) -> None:
+        self.placed, self.stage_ids = list(placed), list(stage_ids)
+        self.first, self.cuts = first, cuts  # cuts: per batch (tab, first row, end row)
+        self.chosen = set(stage_ids) | chosen_ids([[tab.resize for tab in placed]])
+        self.final: list[Request] = []  # what the caller adds to the final batch
+
+    def __len__(self) -> int:
+        return len(self.cuts) + 1
+
+    @overload
+    def __getitem__(self, n: int) -> list[Request]: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[list[Request]]: ...
+    def __getitem__(self, n: int | slice) -> list[Request] | list[list[Request]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        if n == len(self.cuts):
+            return self._final() + self.final
+        batch = list(self.first) if n == 0 else []
+        for k, top, end in self.cuts[n]:
+            tab, stage = self.placed[k], self.stage_ids[k]
+            rows = [{"values": row} for row in tab.rows[top:end]]
+            batch.append({"updateCells": {"range": grid(stage, end, tab.width, top),
+                                          "rows": rows, "fields": FIELDS}})  # fmt: skip
+        return batch
+
+    def __iter__(self) -> Iterator[list[Request]]:
+        return (self[n] for n in range(len(self)))
+
+    def _final(self) -> list[Request]:
+        final: list[Request] = []
+        for tab, stage in zip(self.placed, self.stage_ids, strict=True):
+            final.append(tab.resize)
+            final += publish(stage, tab)
+        return final + delete(self.stage_ids)
+
+
 def staged_batches(
     placed: Sequence[Placed],
     leftovers: Sequence[int],
     used: set[int],
     limit: int = BATCH_BYTES,
     source: str = "",
-) -> list[list[Request]]:
-    """Every batch of a staged publish, the final one last.
+) -> StagedBatches:
+    """Every batch of a staged publish, the final one last, each made as it is asked for
+    (``StagedBatches``); where they cut the rows is told here, each row sized once.
 
     The first adds the hidden staging tabs (then deletes a dead run's); the cells follow in
     ``updateCells`` requests of consecutive rows, cut so that each batch's body stays
@@ -146,7 +203,7 @@ def staged_batches(
     """
     token = secrets.token_hex(4)
     stage_ids = [new_id(used) for _ in placed]
-    batches: list[list[Request]] = [[]]
+    first: list[Request] = []
     for n, (tab, stage) in enumerate(zip(placed, stage_ids, strict=True)):
         props = {
             "sheetId": stage,
@@ -154,47 +211,50 @@ def staged_batches(
             "hidden": True,
             "gridProperties": {"rowCount": tab.height, "columnCount": tab.width},
         }
-        batches[0].append({"addSheet": {"properties": props}})
+        first.append({"addSheet": {"properties": props}})
     # after the adds: a retry of an applied first batch is refused for a tab it adds
     # (``applied_before``), not for a dead run's tab, which says nothing
-    batches[0] += delete(leftovers)
-    spent = size({"requests": batches[0]})
-    for tab, stage in zip(placed, stage_ids, strict=True):
+    first += delete(leftovers)
+    cuts: list[list[tuple[int, int, int]]] = [[]]
+    filled = bool(first)  # whether the batch being cut holds a request yet
+    spent = size({"requests": first})
+    for k, (tab, stage) in enumerate(zip(placed, stage_ids, strict=True)):
         top = 0
         while top < len(tab.rows):
             shell = {"updateCells": {"range": grid(stage, top, tab.width, top), "rows": [],
                                      "fields": FIELDS}}  # fmt: skip
             overhead = size(shell) + 2 + 24  # the separator and the end index's digits
-            chunk: list[dict[str, Any]] = []
             room = limit - spent - overhead
+            end, costs = top, 0
             for row in tab.rows[top:]:
                 cost = size({"values": row}) + 2
                 if cost > room:
                     break
-                chunk.append({"values": row})
                 room -= cost
-            if not chunk:
-                if not batches[-1]:  # an empty batch had no room for it: no batch has
+                costs += cost
+                end += 1
+            if end == top:
+                if not filled:  # an empty batch had no room for it: no batch has
                     raise RemoteError(
                         f"row {top + 1} of a rollup tab is larger than a request may be "
                         f"({limit:,} bytes)",
                         source=source,
                     )
-                batches.append([])
+                cuts.append([])
+                filled = False
                 spent = size({"requests": []})
                 continue
-            end = top + len(chunk)
-            request = {"updateCells": {"range": grid(stage, end, tab.width, top),
-                                       "rows": chunk, "fields": FIELDS}}  # fmt: skip
-            batches[-1].append(request)
-            spent += size(request) + 2
+            cuts[-1].append((k, top, end))
+            filled = True
+            # the request's size as sent, its rows not serialised again: each row's JSON
+            # and ", " between them (``costs`` counted ", " after every row)
+            empty = {"updateCells": {"range": grid(stage, end, tab.width, top), "rows": [],
+                                     "fields": FIELDS}}  # fmt: skip
+            spent += size(empty) + costs - 2 + 2
             top = end
-    final: list[Request] = []
-    for tab, stage in zip(placed, stage_ids, strict=True):
-        final.append(tab.resize)
-        final += publish(stage, tab)
-    final += delete(stage_ids)
-    return [b for b in batches if b] + [final]
+    if not first and not cuts[0]:
+        cuts.pop(0)  # no request in the first batch: no tab to add, nothing to delete
+    return StagedBatches(placed, stage_ids, first, cuts)
 
 
 def publish(stage: int, tab: Placed) -> list[Request]:

@@ -42,3 +42,11 @@ def test_fits_never_builds_the_batch_whole() -> None:
     finally:
         tracemalloc.stop()
     assert whole > 4_000_000 and peak < whole // 20, (peak, whole)
+
+
+def test_fits_takes_requests_made_as_they_are_asked_for() -> None:
+    batch = _batch(3)
+    exact = staging.size({"requests": batch})
+    assert staging.fits(iter(batch), exact) and not staging.fits(iter(batch), exact - 1)
+    empty = staging.size({"requests": []})
+    assert staging.fits([], empty) and not staging.fits([], empty - 1)

@@ -1,0 +1,77 @@
+"""A staged publish makes each batch as it goes out (``staging.StagedBatches``): all
+of them made before the first was sent held every row's request of the rollup at once
+(until 2026-12-07). Where each batch cuts the rows is told once, each row sized once;
+the batches are the ones the eager cut made, and the stage-then-swap order holds."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from sheets_sync.backends.gsheets import rollup as gsheets_rollup
+from sheets_sync.backends.gsheets import staging
+from sheets_sync.backends.gsheets.rollup import cell, place_tabs
+
+
+def _tabs() -> list[tuple[str, list[list[dict[str, Any]]], int]]:
+    kr = [[cell(f"team {i} ✓"), cell(i), cell("é" * 40), cell(0.5, "0.00")] for i in range(300)]
+    kpi = [[cell(f"KPI {i}"), cell(i * 1.5)] for i in range(200)]
+    return [("Key results", kr, 1), ("KPIs", kpi, 1)]
+
+
+def test_each_batch_is_made_when_asked_for_and_made_the_same_again() -> None:
+    placed = place_tabs(_tabs(), {"Key results": 7, "Sheet1": 0})
+    batches = staging.staged_batches(placed, [99], {0, 7, 99}, limit=6_000)
+    assert len(batches) > 4
+    first = [batches[n] for n in range(len(batches))]
+    assert [batches[n] for n in range(len(batches))] == first == list(batches)
+    assert batches[-1] == first[-1] and batches[1:3] == first[1:3]
+    with pytest.raises(IndexError):
+        batches[len(batches)]
+    assert all(staging.size({"requests": b}) <= 6_000 for b in first)
+    written = [r["updateCells"] for b in first[:-1] for r in b if "updateCells" in r]
+    got = [row for r in written for row in r["rows"]]
+    assert got == [{"values": r} for _, rows, _ in _tabs() for r in rows]
+    for update in written:  # each request's range is its rows'
+        rng = update["range"]
+        assert rng["endRowIndex"] - rng["startRowIndex"] == len(update["rows"])
+    kinds = [next(iter(r)) for r in first[-1]]
+    assert kinds.count("copyPaste") == 6 and kinds[-2:] == ["deleteSheet", "deleteSheet"]
+    # the ids this run chose: its staging tabs and the real tab it adds (KPIs), not 7
+    added = {r["addSheet"]["properties"]["sheetId"] for b in first for r in b if "addSheet" in r}
+    assert batches.chosen == added and 7 not in added
+
+
+def test_a_staged_publish_makes_a_batch_only_once_the_one_before_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[tuple[str, int]] = []
+    make = staging.StagedBatches.__getitem__
+
+    def made(self: staging.StagedBatches, n: Any) -> Any:
+        events.append(("made", n))
+        return make(self, n)
+
+    class Client:
+        email = "robot@example.com"
+
+        def get_spreadsheet(self, key: str, params: Any, tally: Any = None, **kw: Any) -> Any:
+            tally()
+            return {"sheets": [{"properties": {"title": "Sheet1", "sheetId": 0}}]}
+
+        def batch_update(self, key: str, body: Any, tally: Any = None, **kw: Any) -> Any:
+            tally()
+            events.append(("sent", len(events)))
+            return {}
+
+    monkeypatch.setattr(staging.StagedBatches, "__getitem__", made)
+    monkeypatch.setattr(gsheets_rollup, "rollup_tabs", lambda rollup: _tabs())
+    workspace: Any = SimpleNamespace(rollup_output="gsheet:KEY")
+    rollup: Any = SimpleNamespace(history=None)
+    client: Any = Client()
+    calls = gsheets_rollup.write_rollup_gsheet(rollup, workspace, client, batch_bytes=6_000)
+    kinds = [kind for kind, _ in events]
+    assert calls > 5 and kinds == ["made", "sent"] * (calls - 1)
+    assert [n for kind, n in events if kind == "made"] == list(range(calls - 1))
