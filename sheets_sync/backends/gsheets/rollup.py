@@ -228,7 +228,8 @@ def place_tabs(
             if had != title:
                 props["title"], fields = title, f"title,{fields}"
             resize = {"updateSheetProperties": {"properties": props, "fields": fields}}
-        placed.append(staging.Placed(sheet_id, resize, rows, height, width))
+        formats = tuple(rows.formats.items()) if isinstance(rows, staging.FormattedRows) else ()
+        placed.append(staging.Placed(sheet_id, resize, rows, height, width, formats))
     return placed
 
 
@@ -249,6 +250,7 @@ def each_request(placed: Sequence[staging.Placed]) -> Iterator[dict[str, Any]]:
                 "fields": staging.FIELDS,
             }
         }
+        yield from staging.column_formats(tab.sheet_id, tab)
 
 
 NOTHING = refusal.NOTHING_WRITTEN

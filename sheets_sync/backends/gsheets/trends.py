@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sheets_sync.backends.gsheets import staging
+from sheets_sync.backends.gsheets.backend import number_format
 from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Cell, Row, cell, text_row
 from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.history import (
@@ -114,11 +116,17 @@ def history_rows(history: History, room: int, source: str = "") -> list[Row]:
             f"{CELL_LIMIT:,}",
         )
     formats = [HISTORY_FORMATS[f] if f else None for _, _, f in HISTORY_COLUMNS]
-    rows: list[Row] = [text_row(*(label for label, *_ in HISTORY_COLUMNS), look=HEADER_FORMAT)]
+    # a column of one number format takes it once (``staging.FormattedRows``), not a cell
+    # at a time: its cells are typed bare
+    rows = staging.FormattedRows(
+        [text_row(*(label for label, *_ in HISTORY_COLUMNS), look=HEADER_FORMAT)],
+        {c: {"numberFormat": number_format(f)} for c, f in enumerate(formats) if f},
+    )
     typed = _Cells()
     built = "the Google rollup's History tab was built"
     for chunk in tab_rows(history.source, shown, history.respellings, built):
-        rows += [[typed(v, f) for v, f in zip(row, formats, strict=True)] for row in chunk]
+        rows += [[typed(v, f, bare=f is not None) for v, f in zip(row, formats, strict=True)]
+                 for row in chunk]  # fmt: skip
     return rows
 
 
@@ -130,16 +138,20 @@ class _Cells:
     row). The cells are only serialised, never changed."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[type, object, str | None], Cell] = {}
+        self.seen: dict[tuple[type, object, str | None, bool], Cell] = {}
         self.blank: Cell = {}
 
-    def __call__(self, value: object, fmt: str | None) -> Cell:
+    def __call__(self, value: object, fmt: str | None, bare: bool = False) -> Cell:
+        """``cell(value, fmt)``; ``bare``: without its format, which its column takes."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return self.blank  # NaN is no key: it equals nothing
-        key = (type(value), value, fmt)
+        key = (type(value), value, fmt, bare)
         found = self.seen.get(key)
         if found is None:
-            found = self.seen[key] = cell(value, fmt)
+            found = cell(value, fmt)
+            if bare:
+                found.pop("userEnteredFormat", None)
+            self.seen[key] = found
         return found
 
 
