@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sheets_sync.backends.excel.xmlutil import root_prefix, tag_re
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import column_index, column_letter
+from sheets_sync.grid import CellValue, column_index, column_letter
 
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 #: The ``r`` attribute inside a start tag's attribute text (``r`` alone, not ``spans``).
@@ -193,3 +193,16 @@ class Places:
                     p = None
             self._found = {} if p is None else cell_places(self._xml, p)
         return self._found.get(lt)
+
+
+def trimmed_rows(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:
+    """The rows without their trailing blank cells and trailing empty rows."""
+    out: list[tuple[CellValue, ...]] = []
+    for row in rows:
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        out.append(tuple(row[:end]))
+    while out and not out[-1]:
+        out.pop()
+    return tuple(out)

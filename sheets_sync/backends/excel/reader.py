@@ -35,7 +35,7 @@ import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.blame import blamed_cell, damaged_reference
-from sheets_sync.backends.excel.cellscan import Places, cell_range
+from sheets_sync.backends.excel.cellscan import Places, cell_range, trimmed_rows
 from sheets_sync.backends.excel.errorcodes import _stand_ins, for_calamine
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.formulas import (
@@ -201,7 +201,7 @@ def read_workbook_bytes(
                 except WorkbookError as again:  # another cell: named in the trimmed sheet
                     _raise_blamed(again, package, trimmed, source)
             if scan.date_cells and (dated := iso_dates(grid.rows, scan.date_cells)):
-                grid = replace(grid, rows=_trim(dated))  # ``Z``, ``+02:00``: isodates.py
+                grid = replace(grid, rows=trimmed_rows(dated))  # ``Z``, ``+02:00``: isodates.py
             if percent is None:
                 percent = percent_styles(package.part(styles_part) if styles_part else None)
             places = Places(xml)  # cells with no ``r``: found once, if any search asks
@@ -222,7 +222,7 @@ def read_workbook_bytes(
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
             if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
                 if zeros := placeholder_cells(xml, places):
-                    grid = replace(grid, rows=_trim(blanked(grid.rows, zeros)))
+                    grid = replace(grid, rows=trimmed_rows(blanked(grid.rows, zeros)))
                 grid = replace(grid, placeholder_values=True)
                 uncalculated |= zeros
             if uncalculated:
@@ -235,7 +235,7 @@ def read_workbook_bytes(
             if vms:
                 if rich is None:
                     rich = _rich_values(package, source)
-                grid = replace(grid, rows=_trim(shown_rich(grid.rows, vms, rich)))
+                grid = replace(grid, rows=trimmed_rows(shown_rich(grid.rows, vms, rich)))
             sheets[name] = grid
     meta = {"format": package.kind}
     if epoch != EXCEL_EPOCH:
@@ -311,7 +311,7 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
         if len(row) < c:
             row.extend([None] * (c - len(row)))
         row[c - 1] = CellError(code)
-    trimmed = _trim(rows)
+    trimmed = trimmed_rows(rows)
     merged = tuple(
         CellRange(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged_raw or ()
     ) or tuple(scan.merged)
@@ -384,18 +384,6 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     return rich_values(
         part("/sheetMetadata"), part("/rdRichValue"), part("/rdRichValueStructure"), load
     )
-
-
-def _trim(rows: list[list[CellValue]]) -> tuple[tuple[CellValue, ...], ...]:
-    out: list[tuple[CellValue, ...]] = []
-    for row in rows:
-        end = len(row)
-        while end and row[end - 1] is None:
-            end -= 1
-        out.append(tuple(row[:end]))
-    while out and not out[-1]:
-        out.pop()
-    return tuple(out)
 
 
 # --- OOXML: which part holds which tab ------------------------------------------------
