@@ -40,7 +40,6 @@ from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import OWNED_FILLS, CellValue, CellWrite, WorkbookData
 from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, TabExtract
-from sheets_sync.mapping.spec import MappingSpec
 from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
@@ -230,30 +229,10 @@ def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
     ``limits``) is part of it: a lower limit must see the file again."""
     h = hashlib.sha256(f"{FORMAT}\x00{code_digest()}\x00{digest}\x00{size_limit}".encode())
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
-    h.update(_mapping_text(spec.mapping))
+    h.update(spec.mapping.model_dump_json().encode())
+    tabs = (spec.mapping.okrs, spec.mapping.kpis)  # ``required_columns: []`` dumps as unsaid
+    h.update(repr([(t.said, t.named) for t in tabs if t is not None]).encode())  # nor named
     return h.hexdigest()
-
-
-#: each mapping's part of the key, by the mapping object (held, so its id is not reused):
-#: every team of a workspace shares a few, and dumping one and reading its tabs' private
-#: attributes (pydantic's slow path) cost ~12 us a team, a quiet night's every hit
-_MAPPING_TEXTS: dict[int, tuple[object, bytes]] = {}
-
-
-def _mapping_text(mapping: MappingSpec) -> bytes:
-    """The mapping as the key names it: its dump, and what it says of its tabs, which the
-    dump leaves out (``required_columns: []`` dumps as unsaid, ``TabSpec.named`` not at
-    all). The same bytes as hashed before it was kept (the keys did not change)."""
-    found = _MAPPING_TEXTS.get(id(mapping))
-    if found is not None and found[0] is mapping:
-        return found[1]
-    tabs = (mapping.okrs, mapping.kpis)
-    said = repr([(t.said, t.named) for t in tabs if t is not None])
-    text = mapping.model_dump_json().encode() + said.encode()
-    if len(_MAPPING_TEXTS) >= 256:  # a long-lived process loading many workspaces
-        _MAPPING_TEXTS.clear()
-    _MAPPING_TEXTS[id(mapping)] = (mapping, text)
-    return text
 
 
 def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import hashlib
 import pickle
 import shutil
 import sys
@@ -19,7 +18,6 @@ from typing import Any
 import pytest
 
 from sheets_sync import unpickle
-from sheets_sync.code_version import code_digest
 from sheets_sync.config import load_workspace
 from sheets_sync.domain import models
 from sheets_sync.domain.models import (
@@ -34,8 +32,7 @@ from sheets_sync.domain.models import (
     ObjectiveType,
     Severity,
 )
-from sheets_sync.mapping.spec import MappingSpec
-from sheets_sync.sync import plan, readcache
+from sheets_sync.sync import plan
 from sheets_sync.sync.engine import Sync, SyncOptions, SyncResult
 from sheets_sync.sync.outcome import Outcome
 from sheets_sync.workspace.demo import create_demo
@@ -161,32 +158,3 @@ def test_objects_given_texts_still_take_them_as_members() -> None:
         Direction.LOWER
     )
     assert Finding("error", "x", "s.xlsx").severity is Severity.ERROR  # type: ignore[arg-type]
-
-
-def test_a_shared_mapping_is_dumped_once_for_the_cache_keys(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every team's key named its mapping by dumping it (and reading its tabs' private
-    attributes through pydantic's slow path): ~12 us a team, a quiet night's every hit.
-    Dumped once per mapping object now, into the same keys."""
-    teams = load_workspace(demo).teams
-    assert len({id(t.mapping) for t in teams}) < len(teams)  # teams share a mapping
-    expected = {}
-    for t in teams:  # the key as it was made before, dumped for each team
-        h = hashlib.sha256(f"{readcache.FORMAT}\x00{code_digest()}\x00{'a' * 64}\x0010".encode())
-        h.update(f"\x00{t.name}\x00{t.display_name}\x00".encode())
-        h.update(t.mapping.model_dump_json().encode())
-        tabs = (t.mapping.okrs, t.mapping.kpis)
-        h.update(repr([(x.said, x.named) for x in tabs if x is not None]).encode())
-        expected[t.name] = h.hexdigest()
-    dumps: list[str] = []
-    real = MappingSpec.model_dump_json
-
-    def counted(self: MappingSpec, **kw: Any) -> str:
-        dumps.append(self.name)
-        return real(self, **kw)
-
-    monkeypatch.setattr(MappingSpec, "model_dump_json", counted)
-    monkeypatch.setattr(readcache, "_MAPPING_TEXTS", {}, raising=False)
-    assert {t.name: readcache.cache_key("a" * 64, t, 10) for t in teams} == expected
-    assert len(dumps) == len({id(t.mapping) for t in teams})
