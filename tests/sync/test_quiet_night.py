@@ -87,31 +87,45 @@ def calls() -> Iterator[list[tuple[str, str]]]:
         sys.setprofile(None)
 
 
-def quiet_night(demo: Path, tmp_path: Path) -> tuple[SyncResult, list[tuple[str, str]]]:
-    shutil.copytree(demo.parent, tmp_path / "a")
-    cfg = tmp_path / "a" / demo.name
+#: a quiet night as watched: its result, each call made in this thread, and the calls as
+#: ``module:function`` under ``sheets_sync/``
+Watched = tuple[SyncResult, list[tuple[str, str]], set[str]]
+
+
+@pytest.fixture(scope="module", params=[1, 2], ids=["one process", "two workers"])
+def quiet(
+    request: pytest.FixtureRequest, demo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Watched:
+    """The third night with nothing changed, watched: in one process (``read_team``
+    finds each hit) and with workers, a normal night's path (``read_all`` loads the hits
+    here with ``cached_read``, only misses go to the workers). Set up once for the tests."""
+    copy = tmp_path_factory.mktemp("quiet")
+    shutil.copytree(demo.parent, copy / "a")
+    cfg = copy / "a" / demo.name
     night(cfg)  # the first night writes the sheets and fills the cache
     night(cfg)  # (a file whose written state the cache cannot tell is parsed once more)
     sync = Sync(load_workspace(cfg))  # the mapping's checks run here, not in the night
     with calls() as seen:
-        result = sync.run(SyncOptions(as_of=NIGHT, workers=1))
+        result = sync.run(SyncOptions(as_of=NIGHT, workers=request.param))
     assert {r.outcome for r in result.runs} == {Outcome.UNCHANGED}
-    return result, seen
-
-
-def test_a_quiet_nights_hits_do_no_parse_work(demo: Path, tmp_path: Path) -> None:
-    _, seen = quiet_night(demo, tmp_path)
     ran = {f"{Path(f).as_posix().rsplit('/sheets_sync/', 1)[-1]}:{name}" for f, name in seen}
+    found = "sync/reading.py:read_team" if request.param == 1 else "sync/reading.py:cached_read"
+    assert found in ran  # the path this night takes was watched
+    return result, seen, ran
+
+
+def test_a_quiet_nights_hits_do_no_parse_work(quiet: Watched) -> None:
+    _, _, ran = quiet
     parse_work = sorted(r for r in ran if r.startswith(PARSE_ONLY))
     assert parse_work == []
     assert any(r.startswith("sync/plan.py:changed_writes") for r in ran)  # it was watched
 
 
-def test_a_quiet_nights_plans_sort_nothing(demo: Path, tmp_path: Path) -> None:
+def test_a_quiet_nights_plans_sort_nothing(quiet: Watched) -> None:
     """No changes, nothing to put in sheet order: ``changed_writes`` sorted every write
     (some 140 a team, a Python key each) to list the changes in sheet order, on a night
     with none."""
-    _, seen = quiet_night(demo, tmp_path)
+    _, seen, _ = quiet
     assert ("builtins", builtins.sorted.__name__) not in seen
 
 
