@@ -47,6 +47,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
+from sheets_sync.mapping.near_tabs import near_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.mapping.uncalculated import (
@@ -403,6 +404,12 @@ def extract_tab(
     return TabExtract(layout, tuple(records), owned_values, owned_formulas, known), findings
 
 
+def _sheets(mapping: MappingSpec) -> tuple[str, ...]:
+    """Every tab name the mapping gives, of both kinds."""
+    kpis = mapping.kpis.sheet if mapping.kpis is not None else ()
+    return (*mapping.okrs.sheet, *kpis)
+
+
 def _number(value: CellValue) -> bool:
     """What a percent cell must hold to show a percentage, as Google says of its cells: a
     blank cell of a column formatted 0% made a KPI's plain 0.8 read as 80% (2026-12-06)."""
@@ -450,6 +457,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
                 raise _noting(failed, tuple(said)) from None
         names[kind] = name
         findings += _twin_tabs(data, name)
+        findings += near_tabs(data, kind, spec, name, _sheets(mapping))
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind
         )

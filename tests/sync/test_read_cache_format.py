@@ -250,4 +250,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (``table:number-columns-repeated``) is listed in ``uncalculated``, each of its cells
     # 123: the same grid; an ISO 8601 date cell with a zone (``t="d"``, ``...T10:30:00Z``,
     # ``+02:00``) reads as its date or datetime (UTC), not as text
-    assert (FORMAT, fields[-1]) == (123, "placeholder_values")
+    # 124: the same grid; a second tab of one kind under a near name (KPIs 2026 beside
+    # KPIs, Copy of OKRs) is said at that tab, naming the tab read
+    assert (FORMAT, fields[-1]) == (124, "placeholder_values")

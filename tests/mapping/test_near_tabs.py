@@ -1,0 +1,79 @@
+"""A second tab of one kind under a near name (``KPIs`` and ``KPIs 2026``, ``Copy of
+OKRs``, ``OKRs (2)``): the first name of the mapping's list is read, and the other, an old
+copy or the one the team fills now, was passed over without a word (until 2026-12-07).
+It is said at the tab not read, naming the tab that is, unless the mapping names it."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.domain.models import Severity
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.spec import MappingSpec, load_mapping, parse_mapping
+
+OKR_ROWS: tuple[tuple[CellValue, ...], ...] = (
+    ("Objective ID", "KR ID", "Target", "Current"),
+    ("O1", "O1.1", 10, 5),
+)
+KPI_ROWS: tuple[tuple[CellValue, ...], ...] = (("KPI ID", "Actual"), ("K1", 3))
+
+
+def _book(*names: str) -> WorkbookData:
+    grids = {n: SheetGrid(n, KPI_ROWS if "kpi" in n.lower() else OKR_ROWS) for n in names}
+    return WorkbookData("sales.xlsx", names, grids)
+
+
+def _said(mapping: MappingSpec, *names: str) -> list[str]:
+    got = extract(_book(*names), mapping)
+    return [str(f) for f in got.findings if "is not read" in f.message]
+
+
+def test_a_second_kpi_tab_under_a_near_name_is_said_at_it() -> None:
+    said = _said(load_mapping("standard"), "OKRs", "KPIs", "KPIs 2026")
+    assert said == [
+        "sales.xlsx!KPIs 2026: this tab is not read: the KPIs are read from KPIs, the "
+        "first of kpis.sheet (KPIs, KPI, Metrics) the workbook has; if the team fills this "
+        "tab now, name it first in kpis.sheet, or rename or delete the other"
+    ]
+
+
+def test_it_is_a_warning_and_the_tab_read_is_the_first() -> None:
+    got = extract(_book("OKRs", "KPIs 2026", "KPIs"), load_mapping("standard"))
+    near = [f for f in got.findings if "is not read" in f.message]
+    assert [(f.severity, f.tab) for f in near] == [(Severity.WARNING, "KPIs 2026")]
+    assert got.kpis is not None and got.kpis.layout.tab == "KPIs"
+
+
+@pytest.mark.parametrize(
+    "other", ["Copy of OKRs", "OKRs (2)", "OKRs Q1", "FY26 OKRs", "okrs_old", "OKR 2025"]
+)
+def test_copies_and_periods_are_near_names(other: str) -> None:
+    said = _said(load_mapping("standard"), "OKRs", other)
+    assert (
+        len(said) == 1
+        and "the key results are read from OKRs, the first of okrs.sheet" in (said[0])
+    )
+
+
+@pytest.mark.parametrize("other", ["OKR guide", "Board KPIs", "Notes", "2026", "Metrics"])
+def test_other_tabs_are_not_near_names(other: str) -> None:
+    assert _said(load_mapping("standard"), "OKRs", "KPIs", other) == []
+
+
+def test_a_tab_the_mapping_names_is_not_said() -> None:
+    """The mapping says which: its list's order."""
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs 2026, KPIs]\n",
+        source="mine.yaml",
+    )
+    assert _said(mapping, "OKRs", "KPIs", "KPIs 2026") == []
+
+
+def test_the_other_kinds_tab_is_not_said() -> None:
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [Goals]\nkpis:\n  sheet: [Goals 2026]\n", source="m.yaml"
+    )
+    grids = {"Goals": SheetGrid("Goals", OKR_ROWS), "Goals 2026": SheetGrid("Goals 2026", KPI_ROWS)}
+    got = extract(WorkbookData("sales.xlsx", tuple(grids), grids), mapping)
+    assert [f for f in got.findings if "is not read" in f.message] == []
