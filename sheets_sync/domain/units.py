@@ -27,3 +27,33 @@ def is_percent_unit(unit: object) -> bool:
     if not isinstance(unit, str):
         return False
     return _IGNORED.sub("", unit).casefold() in PERCENT_UNITS
+
+
+#: Units teams type in a row of units under the header (``| % | EUR | days |``), compared
+#: as ``is_percent_unit`` compares, brackets and a leading "in" dropped. Not a milestone's
+#: words (``no``, ``done``), which a data row holds.
+UNIT_WORDS = PERCENT_UNITS | frozenset(
+    {
+        "#", "count", "number", "num", "qty", "ratio", "score", "pts", "points", "pp",
+        "bps", "x", "nps", "fte", "people", "users", "customers", "tickets",
+        "eur", "usd", "gbp", "chf", "jpy", "cny", "sek", "nok", "dkk", "pln", "inr",
+        "aud", "cad", "€", "$", "£", "¥", "k€", "€k", "m€", "€m", "$k", "k$", "$m",
+        "keur", "meur", "kusd", "musd", "ms", "s", "sec", "seconds", "min", "mins",
+        "minutes", "h", "hrs", "hours", "d", "days", "weeks", "months", "years",
+        "date", "yes/no", "kg", "km", "gb", "tb", "mb",
+    }
+)  # fmt: skip
+
+_BRACKETED = re.compile(r"^[(\[{](.*)[)\]}]$")
+
+
+def is_unit_word(value: object) -> bool:
+    """Whether a cell holds a unit alone (``%``, ``EUR``, ``(days)``, ``in EUR``)."""
+    if not isinstance(value, str):
+        return False
+    word = value.strip()
+    if (bracketed := _BRACKETED.match(word)) is not None:
+        word = bracketed.group(1).strip()
+    if word.casefold().startswith("in "):
+        word = word[3:]
+    return _IGNORED.sub("", word).casefold() in UNIT_WORDS

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.units import is_unit_word
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     is_percent_text,
@@ -296,6 +297,8 @@ def extract_tab(
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
+        if row == header_row + 1 and _units_row(values):
+            continue  # | % | EUR | days | under the header: read as data until 2026-12-07
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
                 empty_rows.add(row)
@@ -402,6 +405,12 @@ def extract_tab(
         findings.append(unseen)
     known = owned_fills if fills is not None else None
     return TabExtract(layout, tuple(records), owned_values, owned_formulas, known), findings
+
+
+def _units_row(values: Mapping[str, CellValue]) -> bool:
+    """A row of units alone (``%``, ``EUR``, ``days``): what each column counts."""
+    typed = [v for v in values.values() if not blank(v)]
+    return bool(typed) and all(map(is_unit_word, typed))
 
 
 def _sheets(mapping: MappingSpec) -> tuple[str, ...]:
