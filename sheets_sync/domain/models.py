@@ -372,6 +372,9 @@ class TeamInput:
     #: the objective ID of each key result row left out for its errors: an objective whose
     #: key results all failed has them still ("has 0 key results" said it had none)
     failed_kr_objectives: tuple[str, ...] = ()
+    #: (tab, what the mapping looked for) of each key-result tab with no Start column:
+    #: its number key results are said once, at the tab (``domain.no_start``), naming it
+    no_start: tuple[tuple[str, str], ...] = ()
 
 
 @fast_pickle

@@ -23,6 +23,7 @@ from sheets_sync.domain.models import (
     TeamInput,
     TeamResult,
 )
+from sheets_sync.domain.no_start import no_start_column, said_once
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.scales import link_scale_warning
 from sheets_sync.domain.scoring import net_confidence, score_key_result, score_objective
@@ -193,11 +194,15 @@ def evaluate_team(
     index = index if index is not None else kpi_index([team])
 
     bad_krs: set[int] = set()
+    startless: list[KeyResult] = []  # on a tab with no Start column: said once, at it
     for position, kr in enumerate(team.key_results):
         problems = validate_key_result(kr)
-        if problems:
+        if no_start_column(kr):
+            startless.append(kr)
+        if problems or no_start_column(kr):
             bad_krs.add(position)
             findings += problems
+    findings += said_once(startless, dict(team.no_start))
     findings += duplicate_ids(team.key_results, "key result", "kr_id")
     findings += duplicate_ids(team.kpis, "KPI", "id")
     # A repeated id is an error like any other: its row is left out of scores (an objective

@@ -14,6 +14,7 @@ from sheets_sync.domain.models import (
     KRType,
     Objective,
 )
+from sheets_sync.domain.no_start import no_start_column
 from sheets_sync.domain.scales import percent_amber_note
 from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.values import show_number
@@ -30,7 +31,7 @@ def validate_key_result(kr: KeyResult) -> list[Finding]:
         found.append(Finding.at(kr.origin, field, message, row_id=kr.id))
 
     if kr.type is KRType.NUMBER:
-        if kr.start is None:
+        if kr.start is None and not no_start_column(kr):  # said once, at the tab
             error("start", "start value is missing (type 0 if the metric starts at zero)")
         if kr.target is None:
             error("target", "target is missing")

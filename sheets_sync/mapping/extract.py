@@ -43,8 +43,10 @@ from sheets_sync.mapping.examples import example_left, is_example, skipped_examp
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
+    HeaderMap,
     header_map,
     locate_header,
+    looked_for,
     missing_columns,
     repeats_header,
 )
@@ -106,6 +108,10 @@ class TabLayout:
     #: objective blocks: a key result with no objective ID is one above the first
     #: objective row (in a layout of a row per key result, its ID is missing)
     blocks: bool = False
+    #: a key-result tab with no Start column: the field with what the mapping looked for
+    #: (``header.looked_for``), said once at the tab for the number key results that need
+    #: it, which failed each alone (until 2026-12-07); "" when the tab has one
+    no_start: str = ""
 
     def column_of(self, name: str) -> int:
         if name in self.columns:
@@ -396,6 +402,7 @@ def extract_tab(
         {o: spec.columns[o][0] for o in owned},
         frozenset(merged_owned),
         spec.layout == "objective_blocks",
+        _no_start(spec, columns, header) if kind == "okrs" else "",
     )
     try:
         check_room(layout, spec, source, merge)
@@ -405,6 +412,13 @@ def extract_tab(
         findings.append(unseen)
     known = owned_fills if fills is not None else None
     return TabExtract(layout, tuple(records), owned_values, owned_formulas, known), findings
+
+
+def _no_start(spec: TabSpec, columns: Mapping[str, int], header: HeaderMap) -> str:
+    """``TabLayout.no_start``: the Start column as the mapping looks for it, if missing."""
+    if "start" in columns:
+        return ""
+    return looked_for(spec, ["start"], header) if "start" in spec.columns else "Start"
 
 
 def _units_row(values: Mapping[str, CellValue]) -> bool:

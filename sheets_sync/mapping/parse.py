@@ -419,6 +419,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         tuple(kpis),
         tuple(_dedupe(findings)),
         tuple(failed),
+        ((layout.tab, f"{layout.no_start} in header row {layout.header_row}"),)
+        if (layout := extract.okrs.layout).no_start
+        else (),
     )
 
 

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 125  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 126  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -211,7 +211,9 @@ FORMAT = 125  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # second tab of one kind under a near name (KPIs 2026 beside KPIs, Copy of OKRs) is said
 # at that tab, naming the tab read; 125: the same grid; a row of units alone (| % | EUR
 # | days |) right under the header row is skipped, not read as a data row with an error
-# at each cell),
+# at each cell; 126: the same grid; TabLayout.no_start and TeamInput.no_start: a
+# key-result tab with no Start column is said once at the tab, not at each number key
+# result's row),
 # or the slot format
 
 
