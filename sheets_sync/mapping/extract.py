@@ -462,7 +462,14 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
                     have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
                 wanted = " or ".join(map(as_typed, spec.sheet))
                 failed = LayoutError(f"no tab named {wanted} (tabs: {have})", source=data.source)
-                raise _noting(failed, spec.said)
+                if kind == "okrs":
+                    raise _noting(failed, spec.said)
+                # the KPIs: an error of the sheet, and the key results read and written
+                # (until 2026-12-07 the team failed, for a tab its key results do not need)
+                missing = _noting(failed, spec.said)
+                findings.append(Finding(Severity.ERROR, missing.message, data.source))
+                tabs[kind] = None
+                continue
             findings.append(
                 Finding(
                     Severity.WARNING,

@@ -256,4 +256,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # row is skipped, not read as a data row with an error at each cell
     # 126: the same grid; TabLayout.no_start and TeamInput.no_start: a key-result tab with
     # no Start column is said once at the tab, not at each number key result's row
-    assert (FORMAT, fields[-1]) == (126, "placeholder_values")
+    # 127: the same grid; a KPI tab that is required and missing is an error finding, the
+    # key results read (the read was a LayoutError, the team failed)
+    assert (FORMAT, fields[-1]) == (127, "placeholder_values")
