@@ -93,12 +93,18 @@ FILL_DOWN_DEFAULT = ("objective_id", "objective", "objective_type", "aligns_to")
 _NOT_IN_HEADER = re.compile(r"[^\w%#]+|_+")
 
 
+#: the signs NFKC folds to ``%`` and ``#``, which stay significant: folded before the first
+#: strip, which dropped them as punctuation (``KR ＃`` was ``kr``, until 2026-12-07)
+_SIGNS = str.maketrans({"\uff05": "%", "\ufe6a": "%", "\uff03": "#", "\ufe5f": "#"})
+
+
 @functools.lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
     """NFKC-folded as IDs are (``domain.ids.id_key``): ``Ｔａｒｇｅｔ`` typed with a CJK input
     method is ``target``. Folded after the first strip, so a header matching before still
-    does (``Brand™`` is ``brand``, not ``brandtm``)."""
-    key = _NOT_IN_HEADER.sub("", text.casefold())
+    does (``Brand™`` is ``brand``, not ``brandtm``); but for ``％`` and ``＃`` (``_SIGNS``),
+    folded before it, as ``%`` and ``#`` count."""
+    key = _NOT_IN_HEADER.sub("", text.translate(_SIGNS).casefold())
     return _NOT_IN_HEADER.sub("", unicodedata.normalize("NFKC", key).casefold())
 
 

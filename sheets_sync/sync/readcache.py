@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 127  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 128  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -214,7 +214,9 @@ FORMAT = 127  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # at each cell; 126: the same grid; TabLayout.no_start and TeamInput.no_start: a
 # key-result tab with no Start column is said once at the tab, not at each number key
 # result's row; 127: the same grid; a KPI tab that is required and missing is an error
-# finding, the key results read (the read was a LayoutError, the team failed)),
+# finding, the key results read (the read was a LayoutError, the team failed); 128: the
+# same grid; a full-width ％ or ＃ in a header is % or # (KR ＃ is KR #), not dropped as
+# punctuation (KR ＃ read as KR)),
 # or the slot format
 
 

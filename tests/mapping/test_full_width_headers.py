@@ -76,3 +76,30 @@ def test_a_mapping_header_typed_full_width_finds_the_ascii_one() -> None:
     grid = SheetGrid("OKRs", (("Obj", "KR", "T", "C"), ("O1", "KR1", 10, 4)))
     tab, _ = extract_tab(grid, spec, source="x.xlsx", owned=(), kind="okrs")
     assert tab.layout.columns["objective_id"] == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [("Ｋ Ｒ ＃", "kr#"), ("Ｗｅｉｇｈｔ ％", "weight%"), ("KR ＃", "kr#"), ("﹪ done", "%done")],
+)
+def test_a_full_width_percent_or_number_sign_is_folded_not_dropped(header: str, key: str) -> None:
+    """``％`` and ``＃`` are ``%`` and ``#`` in NFKC, which stay significant: a header typed
+    ``KR ＃`` was ``kr``, not ``KR #`` (until 2026-12-07: dropped as punctuation first)."""
+    assert normalise_header(header) == key
+
+
+def test_a_full_width_number_sign_header_is_the_mappings_hash_column() -> None:
+    spec = TabSpec.model_validate(
+        {
+            "sheet": ["OKRs"],
+            "columns": {
+                "objective_id": ["Obj"],
+                "kr_id": ["KR #"],
+                "target": ["T"],
+                "current": ["C"],
+            },
+        }
+    )
+    grid = SheetGrid("OKRs", (("Obj", "KR", "KR ＃", "T", "C"), ("O1", "x", "KR1", 10, 4)))
+    tab, _ = extract_tab(grid, spec, source="x.xlsx", owned=(), kind="okrs")
+    assert tab.layout.columns["kr_id"] == 3

@@ -258,4 +258,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # no Start column is said once at the tab, not at each number key result's row
     # 127: the same grid; a KPI tab that is required and missing is an error finding, the
     # key results read (the read was a LayoutError, the team failed)
-    assert (FORMAT, fields[-1]) == (127, "placeholder_values")
+    # 128: the same grid; a full-width ％ or ＃ in a header is % or # (KR ＃ is KR #), not
+    # dropped as punctuation (KR ＃ read as KR)
+    assert (FORMAT, fields[-1]) == (128, "placeholder_values")
