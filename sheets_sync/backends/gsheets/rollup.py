@@ -57,7 +57,10 @@ HEADER_FORMAT = {
 BOLD = {"textFormat": {"bold": True}}
 #: Google's 400 for a request body past its front end's limit (10,485,760 bytes)
 TOO_LARGE = "Request payload size exceeds the limit"
-KIND_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "count": "0"}
+#: as the workbook's (``workbook.DEFAULT_FORMATS``; until 2026-12-07 a date-time column
+#: here was ``yyyy-mm-dd hh:mm:ss``); the Summary's Generated at shows its seconds in both
+KIND_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "count": "0"}
+GENERATED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 Cell = dict[str, Any]
 Row = list[Cell]
@@ -142,7 +145,7 @@ def summary_rows(rollup: Rollup) -> list[Row]:
         [cell("Period start", look=BOLD), cell(ctx.period.start)],
         [cell("Period end", look=BOLD), cell(ctx.period.end)],
         [cell("As of", look=BOLD), cell(ctx.as_of)],
-        [cell("Generated at", look=BOLD), cell(ctx.generated_at)],
+        [cell("Generated at", look=BOLD), cell(ctx.generated_at, GENERATED_AT_FORMAT)],
         [cell("Schema version", look=BOLD), cell(SCHEMA_VERSION)],
     ]
     rows += [[] for _ in range(SUMMARY_HEADER_ROW - len(rows))]
