@@ -446,6 +446,11 @@ class CompanyObjective:
     title: str
     weight: float = 1.0
 
+    def __post_init__(self) -> None:
+        """A NaN or infinite weight is refused as a key result's (until 2026-12-07 it went
+        into the rollup's Company objectives table as is)."""
+        _finite(self, ("weight",))
+
 
 @fast_pickle
 @dataclass(frozen=True, slots=True)

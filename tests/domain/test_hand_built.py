@@ -12,6 +12,7 @@ import pytest
 from sheets_sync.domain.models import (
     KPI,
     Category,
+    CompanyObjective,
     Direction,
     Finding,
     Frequency,
@@ -149,6 +150,17 @@ def test_a_kpi_number_that_is_not_finite_is_a_config_error(name: str, value: flo
     with pytest.raises(ConfigError) as caught:
         KPI("K1", **{name: value})  # type: ignore[arg-type]
     assert str(caught.value) == f"KPI.{name}: {value} is not a finite number"
+
+
+@pytest.mark.parametrize("value", NOT_FINITE)
+def test_a_company_objective_weight_that_is_not_finite_is_a_config_error(value: float) -> None:
+    """A NaN or infinite weight went into the rollup's Company objectives table as is
+    (until 2026-12-07); the workspace's YAML refuses it (``config_models``), a hand-built
+    one now too, as a key result's."""
+    with pytest.raises(ConfigError) as caught:
+        CompanyObjective("C1", "Grow", value)
+    assert str(caught.value) == f"CompanyObjective.weight: {value} is not a finite number"
+    assert CompanyObjective("C1", "Grow", 1e308).weight == 1e308
 
 
 def test_finite_and_missing_numbers_are_kept() -> None:
