@@ -113,8 +113,9 @@ class Workspace:
 
     def backup_dirs_for(self, path: Path) -> tuple[Path, Path | None]:
         """``backup_dir_for`` and ``flat_backup_dir_for`` with ``path`` resolved once, and
-        the workspace folder once a run: every team's backend is opened with them, on a
-        night that writes nothing too (three resolves a team were 0.4 s at 2,000)."""
+        the workspace folder once a run (three resolves a team were 0.4 s at 2,000). A
+        team's backend asks as it writes (``open_backend``; until 2026-12-07 as it opened,
+        on a night that writes nothing too)."""
         base = self.state_dir / "backups"
         real = resolved_path(path)
         folder = real.parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from pathlib import Path
@@ -34,15 +35,14 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         name = team.source if team.path is None else Path(team.source).name
         raise SourceError(team.linked, source=name)
     assert team.path is not None
-    backups, flat_backups = workspace.backup_dirs_for(team.path)
     return ExcelBackend(
         team.path,
         display_name=team.display_name,
-        backup_dir=backups,
         keep_backups=workspace.keep_backups,
         max_uncompressed_bytes=workspace.max_workbook_bytes,
-        legacy_backup_dir=flat_backups,
         confine=team.confine or None,  # checked again as the file is read and written
+        # found as the file is written: a night that writes nothing resolves none
+        backup_dirs=functools.partial(workspace.backup_dirs_for, team.path),
     )
 
 
