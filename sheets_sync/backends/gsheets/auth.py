@@ -107,11 +107,26 @@ class TokenRequest(Request):
     """google-auth's transport for the token exchange, kept inside our retry budget: each
     request has our timeout (google-auth's default is 120 s), and a transient status is
     raised at once instead of being retried by google-auth itself (three tries and
-    seconds of sleep that no budget of ours would see)."""
+    seconds of sleep that no budget of ours would see). Each exchange has its own, closed
+    by ``close`` as it ends (``SheetsClient._ensure_token``): until 2026-12-07 it was left
+    to the collector, and a failed exchange's reply, which the error's traceback holds,
+    kept its connection to the token endpoint open until a collection."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__()
         self.timeout = timeout
+
+    def close(self) -> None:
+        """Close the exchange's connections. Closing the session is not enough: urllib3 2
+        drops its pools then without closing them, and a reply still held (a failed
+        exchange's, by the error's traceback) holds its pool and the pool its connection."""
+        for adapter in self.session.adapters.values():
+            pools: Any = getattr(getattr(adapter, "poolmanager", None), "pools", None) or {}
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
+        self.session.close()
 
     def __call__(
         self,

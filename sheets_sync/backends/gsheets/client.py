@@ -306,8 +306,9 @@ class SheetsClient:
             self.verdict.check(source)  # decided while this thread waited for the lock
             with self._lock:
                 self.exchanges += 1
+            exchange = TokenRequest(attempt_timeout(self._timeout(), remaining()))
             try:
-                creds.refresh(TokenRequest(attempt_timeout(self._timeout(), remaining())))
+                creds.refresh(exchange)
             except (auth_exceptions.TransportError, auth_exceptions.RefreshError) as exc:
                 raise self._token_error(exc, source) from None
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -315,6 +316,8 @@ class SheetsClient:
                 # inside it (a proxy or a login portal in front of the token endpoint)
                 log.debug("token reply unusable", exc_info=True)
                 raise self._no_token(source) from None
+            finally:
+                exchange.close()
             return creds.token
         finally:
             self._token_lock.release()

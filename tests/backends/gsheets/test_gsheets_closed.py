@@ -7,6 +7,7 @@ closed: a web app calling sync every hour kept each run's sessions and sockets o
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 from pathlib import Path
@@ -16,9 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.backends.gsheets.clients import clear_clients, client_for
+from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.cli import cli
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.faults import Reply
+from sheets_sync.errors import RetryExhaustedError
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
 from tests.backends.gsheets.conftest import MakeClient
@@ -114,3 +118,28 @@ def test_template_google_closes_its_client(
     result = CliRunner().invoke(cli, ["template", "--google", "--title", "OKRs 2027"])
     assert result.exit_code == 0, result.output
     assert _sockets_to(port) - before == set()
+
+
+def test_a_failed_token_exchange_leaves_no_connection_open(
+    emulator: Emulator, make_client: MakeClient
+) -> None:
+    """Each token exchange's session (``TokenRequest``) is closed as the exchange ends.
+    Until 2026-12-07 it was left to the collector: a failed exchange's, which the error's
+    traceback holds, kept its connection to the token endpoint open until a collection
+    (one socket here, with no API call made). The collector is kept off meanwhile, so it
+    cannot close one first."""
+    key = emulator.create_spreadsheet("t", {"OKRs": [["KR"]]})
+    emulator.faults.token_reply = Reply.of(503, {"error": "temporarily_unavailable"})
+    port = _port(emulator)
+    before = _sockets_to(port)
+    quick = RetryPolicy(max_attempts=3, max_seconds=30.0, base_delay=0.01, max_delay=0.02)
+    client = make_client(quick)
+    gc.disable()
+    try:
+        with pytest.raises(RetryExhaustedError, match="token endpoint"):
+            client.get_spreadsheet(key, {}, source="t")
+        assert sum(1 for r in emulator.log.requests if r.endpoint == "token") == 3
+        assert _sockets_to(port) - before == set()
+    finally:
+        gc.enable()
+        client.close()
