@@ -36,21 +36,26 @@ T = TypeVar("T")
 #: 2: a run holds its result as ``TeamRun.held`` (objects or packed); 3: a failed team's
 #: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"; 4:
 #: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError);
-#: 5: ``CellChange.formula``, which a format-4 reader failed on as "damaged" (a TypeError)
-FORMAT_VERSION = 5
+#: 5: ``CellChange.formula``, which a format-4 reader failed on as "damaged" (a TypeError);
+#: 6: KeyResult.unread, KPI.unread, which a format-5 reader failed on as "damaged" (a
+#: TypeError)
+FORMAT_VERSION = 6
 #: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
 #: last field of ``TeamRun``, a format-3 file is format 4 without ``team_source``, the
 #: last field of ``TeamError``, and a format-4 file is format 5 without ``formula``, the
-#: last field of ``CellChange``; each defaults to None: the shards saved the night before
-#: an upgrade still merge after it
-READS_FORMATS = (FORMAT_VERSION, 4, 3, 2)
+#: last field of ``CellChange``; each defaults to None. A format-5 file is format 6
+#: without ``unread``, the last field of ``KeyResult`` and of ``KPI``; it defaults to an
+#: empty set (no cell in error). The shards saved the night before an upgrade still
+#: merge after it
+READS_FORMATS = (FORMAT_VERSION, 5, 4, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
 #: A dry run's results (``sync --dry-run --shard K/N --results-dir DIR``): the same
 #: payload behind this header line instead of the format number, in a file of its own
 #: name (``-dry-run``), so it never replaces a real shard's results of the night. The
 #: merge refuses a folder of dry runs only, saying so (no team was written: there is no
-#: night to publish), and leaves them out beside real ones. Real results are unchanged
-#: (format 5); a version before this one refuses the header as an unknown format.
+#: night to publish), and leaves them out beside real ones. Real results keep the
+#: format number alone as their header; a version before this one refuses the header as
+#: an unknown format.
 DRY_RUN_FORMAT = f"{FORMAT_VERSION} dry-run"
 #: The dry-run headers this version loads: one per readable format since dry runs had one
 DRY_RUN_FORMATS = frozenset(f"{n} dry-run".encode() for n in READS_FORMATS if n >= 4)

@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheets_sync import __version__
+from sheets_sync.domain.models import KPI, KeyResult
+from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import (
     FORMAT_VERSION,
@@ -30,8 +32,15 @@ from sheets_sync.ops.shard import (
     shard_of,
 )
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.outcome import CellChange, CellChanges, TeamError, TeamRun, _unpickle_changes
-from tests.ops.conftest import MakeResult
+from sheets_sync.sync.outcome import (
+    CellChange,
+    CellChanges,
+    Outcome,
+    TeamError,
+    TeamRun,
+    _unpickle_changes,
+)
+from tests.ops.conftest import MakeResult, team_input
 from tests.support.hostile import assert_untouched, payloads
 
 TEAMS = {"Sales": {"KR1": 0}, "Ops": {"KR1": 50}, "Finance": {"KR1": 100}, "HR": None}
@@ -175,7 +184,7 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
     with pytest.raises(
-        ConfigError, match=r"format '1', this sheets-sync reads format 5 \(or 4, 3, 2\);"
+        ConfigError, match=r"format '1', this sheets-sync reads format 6 \(or 5, 4, 3, 2\);"
     ):
         load_results(tmp_path)
 
@@ -231,7 +240,7 @@ def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
     change = CellChange("OKRs", "R5", 1.0, 1.0, "=0.5+0.5")
     result = replace(result, runs=(replace(result.runs[0], changes=CellChanges([change])),))
     path = save_results(tmp_path, 1, 1, result)
-    assert path.read_bytes().startswith(MAGIC + b"5\n")  # FORMAT_VERSION, recorded
+    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
     assert list(load_results(tmp_path)[1][0].changes) == [change]
     fields = [f.name for f in dataclasses.fields(CellChange) if f.name != "formula"]
     monkeypatch.setattr(CellChange, "__reduce__", lambda c: (CellChange, attrgetter(*fields)(c)))
@@ -303,7 +312,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
 ) -> None:
     """A dry run's results have a name and a header of their own: they never replace a
     real shard's results, a folder of them only is refused, saying so, and beside real
-    ones they are left out. A real shard's file is unchanged (format 5)."""
+    ones they are left out. A real shard's file is unchanged (format 6)."""
     shards = _split(make_result, 2)
     dry = [save_results(tmp_path, k, 2, r, dry_run=True) for k, r in enumerate(shards, 1)]
     assert [p.name for p in dry] == ["shard-001-of-002-dry-run.pickle",
@@ -318,7 +327,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
     )
     real = save_results(tmp_path, 1, 2, shards[0])
     assert real.name == "shard-001-of-002.pickle"
-    assert real.read_bytes().startswith(MAGIC + b"5\n")  # FORMAT_VERSION, recorded
+    assert real.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
     with pytest.raises(ConfigError) as err:
         load_results(tmp_path)
     assert err.value.problems == [
@@ -382,3 +391,37 @@ def test_load_results_keeps_its_shape(tmp_path: Path, make_result: MakeResult) -
     merged = load_shards(tmp_path)
     assert (merged.context, merged.runs) == (context, runs) and len(runs) == len(TEAMS)
     assert merged.files == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]
+
+
+def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``KeyResult.unread`` and ``KPI.unread`` made their pickles one argument longer, which
+    a format-5 reader failed on as "damaged shard results (TypeError...)": the files say
+    format 6, so that reader refuses them plainly; a format-5 file (no ``unread``) still
+    merges, its key results' and KPIs' ``unread`` empty, as a row with no cell in error."""
+    base = team_input("Sales", {"KR1": 50})
+    team = replace(
+        base,
+        key_results=tuple(replace(kr, unread=frozenset({"due"})) for kr in base.key_results),
+        kpis=tuple(replace(kpi, unread=frozenset({"frequency"})) for kpi in base.kpis),
+    )
+    context = make_result({}).context
+    scored = evaluate_team(team, period=context.period, as_of=context.as_of)
+    result = SyncResult(context, (TeamRun("Sales", "sales.xlsx", Outcome.OK, scored),), ())
+    path = save_results(tmp_path, 1, 1, result)
+    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    loaded = load_results(tmp_path)[1][0].result
+    assert loaded is not None
+    assert [kr.kr.unread for kr in loaded.key_results] == [frozenset({"due"})]
+    assert [k.kpi.unread for k in loaded.kpis] == [frozenset({"frequency"})]
+    for cls in (KeyResult, KPI):
+        fields = [f.name for f in dataclasses.fields(cls) if f.name != "unread"]
+        monkeypatch.setattr(cls, "__reduce__", lambda o, c=cls, f=fields: (c, attrgetter(*f)(o)))
+    payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
+    path.write_bytes(MAGIC + b"5\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    old = load_results(tmp_path)[1][0].result
+    assert old is not None and old == scored
+    assert [kr.kr.unread for kr in old.key_results] == [frozenset()]
+    assert [k.kpi.unread for k in old.kpis] == [frozenset()]
