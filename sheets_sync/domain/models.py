@@ -375,6 +375,11 @@ class TeamInput:
     #: (tab, what the mapping looked for) of each key-result tab with no Start column:
     #: its number key results are said once, at the tab (``domain.no_start``), naming it
     no_start: tuple[tuple[str, str], ...] = ()
+    #: (objective ID, KR ID, row) of each key result row left out for its errors whose
+    #: Weight does not read 0 (in error, blank or above 0): an objective whose scored key
+    #: results all weigh 0 names them (``validate_weights``; "every key result has
+    #: weight 0" was untrue of them); a row with no KR ID it can read is named "row 7"
+    failed_krs: tuple[tuple[str, str, int], ...] = ()
 
 
 @fast_pickle

@@ -229,6 +229,10 @@ def evaluate_team(
         else:
             left_out[id_key(kr.objective_id)].append(kr)
 
+    failed: dict[str, list[tuple[str, int]]] = defaultdict(list)  # left out as read
+    for objective_id, kr_id, row in team.failed_krs:
+        failed[id_key(objective_id)].append((kr_id, row))
+
     companies = _by_key(company_objective_ids or ())
     objectives: list[ObjectiveResult] = []
     for typed in team.objectives:
@@ -240,7 +244,8 @@ def evaluate_team(
             kr if kr.objective_id == objective.id else replace(kr, objective_id=objective.id)
             for kr in grouped.get(id_key(objective.id), [])
         ]
-        weight_problems = validate_weights(objective, krs, left_out.get(id_key(objective.id), ()))
+        key = id_key(objective.id)
+        weight_problems = validate_weights(objective, krs, left_out.get(key, ()), failed[key])
         findings += weight_problems
         results: list[KRResult] = []
         for kr in krs:

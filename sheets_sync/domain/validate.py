@@ -96,18 +96,25 @@ def duplicate_ids(items: Iterable[KeyResult | KPI], what: str, field: str) -> li
 
 
 def validate_weights(
-    objective: Objective, key_results: Iterable[KeyResult], left_out: Iterable[KeyResult] = ()
+    objective: Objective,
+    key_results: Iterable[KeyResult],
+    left_out: Iterable[KeyResult] = (),
+    failed: Iterable[tuple[str, int]] = (),
 ) -> list[Finding]:
     """An error when the key results to score (``key_results``) all have weight 0.
 
     ``left_out``: the objective's key results with errors of their own. When one of them
     has a weight, "every key result has weight 0" would be false (it was said), so the
-    message names them instead.
+    message names them instead, with ``failed``: the (KR ID, row) of each key result row
+    left out as it was read whose Weight does not read 0 (``TeamInput.failed_krs``), in
+    row order.
     """
     krs = list(key_results)
     if not krs or any(kr.weight != 0 for kr in krs):
         return []
-    weighted = [kr.id for kr in left_out if kr.weight != 0]
+    rows = [(kr.origin.row or 0, kr.id) for kr in left_out if kr.weight != 0]
+    rows += [(row, kr_id) for kr_id, row in failed]
+    weighted = list(dict.fromkeys(kr_id for _, kr_id in sorted(rows, key=lambda r: r[0])))
     which = "that can be scored " if weighted else ""
     why = f" (left out for errors: {', '.join(weighted)})" if weighted else ""
     return [

@@ -354,6 +354,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     typed: dict[str, dict[str, int | None]] = {}  # fields some row typed: their rows
     key_results: list[KeyResult] = []
     failed: list[str] = []  # objective IDs of the key result rows left out
+    failed_krs: list[tuple[str, str, int]] = []  # those that weigh: TeamInput.failed_krs
     weights: list[tuple[KeyResult, CellValue]] = []
     first_kr: dict[str, KeyResult] = {}  # the first key result of each id_key
     tab = extract.okrs.layout.tab
@@ -398,6 +399,9 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             weights.append((kr, record.values.get("weight")))
         elif (objective_id := _id_of(record, "objective_id")) is not None:
             failed.append(objective_id)
+            if _weighs(record.values.get("weight")):
+                kr_id = _id_of(record, "kr_id") or f"row {record.row}"
+                failed_krs.append((objective_id, kr_id, record.row))
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:
@@ -422,7 +426,16 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         ((layout.tab, f"{layout.no_start} in header row {layout.header_row}"),)
         if (layout := extract.okrs.layout).no_start
         else (),
+        tuple(failed_krs),
     )
+
+
+def _weighs(value: CellValue) -> bool:
+    """A Weight cell that does not read 0: in error, blank (a weight of 1) or above 0."""
+    try:
+        return parse_number(value) != 0
+    except CellValueError:
+        return True
 
 
 def _date_column(

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 128  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 129  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -216,7 +216,9 @@ FORMAT = 128  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # result's row; 127: the same grid; a KPI tab that is required and missing is an error
 # finding, the key results read (the read was a LayoutError, the team failed); 128: the
 # same grid; a full-width ％ or ＃ in a header is % or # (KR ＃ is KR #), not dropped as
-# punctuation (KR ＃ read as KR)),
+# punctuation (KR ＃ read as KR); 129: the same grid; TeamInput.failed_krs (objective, KR
+# ID, row of a key result left out as it was read, its Weight not 0): an objective whose
+# others weigh 0 names them),
 # or the slot format
 
 

@@ -255,3 +255,35 @@ def test_an_aligns_to_an_objective_row_cannot_read_is_taken_from_a_row_below() -
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     assert [(o.id, o.aligns_to) for o in team.objectives] == [("O1", "C1")]
     assert [f.cell for f in team.findings if f.tab] == ["B2"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "named"),
+    [
+        ({"Weight": "heavy"}, True),
+        ({"Target": CellError("#REF!"), "Weight": 2}, True),
+        ({"Target": CellError("#REF!"), "Weight": None}, True),  # a blank weighs 1
+        ({"Target": CellError("#REF!"), "Weight": 0}, False),
+    ],
+)
+def test_a_key_result_left_out_as_it_is_read_is_named_when_the_others_weigh_0(
+    cells: dict[str, CellValue], named: bool
+) -> None:
+    """KR1's Weight (or Target) in error leaves it out as it is read, KR2 and KR3 weigh 0:
+    the objective's error said "every key result of objective O1 has weight 0", untrue of
+    KR1 (until 2026-12-07: the scoring never saw it). It names it, as it names a key result
+    the scoring leaves out (KR4, target equal to start), in row order; a KR1 whose Weight
+    reads 0 leaves the words as they were."""
+    weigh_0 = [(*row[:10], 0, *row[11:]) for row in OTHERS]
+    kr4 = ("O1", "Grow", "KR4", "Visits", "Di", "number", 5, 5, 5, "", 2, 8, "", "")
+    rows = [OKR_HEAD, tuple({**KR_ROW, **cells}[h] for h in OKR_HEAD), *weigh_0, kr4]
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", tuple(rows))})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    (said,) = [str(f) for f in result.findings if f.cell == "A2" and f.is_error]
+    left_out = "KR1, KR4" if named else "KR4"
+    assert said == (
+        "sales.xlsx!OKRs!A2: every key result of objective O1 that can be scored has weight "
+        f"0 (left out for errors: {left_out}); give at least one a weight above 0"
+    )
+    assert result.objectives[0].score is None

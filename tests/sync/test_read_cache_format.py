@@ -260,4 +260,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # key results read (the read was a LayoutError, the team failed)
     # 128: the same grid; a full-width ％ or ＃ in a header is % or # (KR ＃ is KR #), not
     # dropped as punctuation (KR ＃ read as KR)
-    assert (FORMAT, fields[-1]) == (128, "placeholder_values")
+    # 129: the same grid; TeamInput.failed_krs (objective, KR ID, row of a key result left
+    # out as it was read, its Weight not 0): an objective whose others weigh 0 names them
+    assert (FORMAT, fields[-1]) == (129, "placeholder_values")
