@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 from sheets_sync.domain.finite import bounded
-from sheets_sync.domain.models import KPI, Direction, KPIResult, KPIStatus, Trend
+from sheets_sync.domain.models import KPI, Direction, Frequency, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.shown import typed_difference
 
@@ -143,11 +143,14 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
 
 
 def is_stale(kpi: KPI, as_of: dt.date, rules: ScoringRules = ScoringRules()) -> bool:
-    """Not judged with no As of date, nor with a Frequency in error (``KPI.unread``): read
-    as monthly, which it is not, it would turn Stale a month early or late."""
-    if kpi.as_of is None or "frequency" in kpi.unread:
+    """Not judged with no As of date. A Frequency in error (``KPI.unread``) is judged
+    against the longest window, a year's: read as monthly, which it is not, it would turn
+    Stale a month early or late; never judged, it stayed fresh forever (until
+    2026-12-07). So it turns Stale when it would under any frequency typed."""
+    if kpi.as_of is None:
         return False
-    return (as_of - kpi.as_of).days > kpi.frequency.window_days + rules.stale_grace_days
+    frequency = Frequency.YEARLY if "frequency" in kpi.unread else kpi.frequency
+    return (as_of - kpi.as_of).days > frequency.window_days + rules.stale_grace_days
 
 
 def kpi_status(

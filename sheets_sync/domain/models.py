@@ -330,8 +330,8 @@ class KPI:
     #: the number fields whose cells show a percentage (a typed 10% is stored 0.1)
     shown_as_percent: frozenset[str] = field(default=frozenset(), compare=False)
     #: fields whose cell holds what cannot be read (an error said on it), read as blank:
-    #: none its status needs (``mapping.parse.KPI_SCORED``); an unread Frequency or As of
-    #: leaves it never judged Stale
+    #: none its status needs (``mapping.parse.KPI_SCORED``); an unread As of leaves it
+    #: never judged Stale, an unread Frequency judged against a year (``kpi.is_stale``)
     unread: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:

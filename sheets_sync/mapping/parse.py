@@ -57,8 +57,8 @@ from sheets_sync.mapping.weights import weight_findings
 #: Due date is not one: a key result whose Due date is in error is paced to the period's
 #: end, as one with none is
 KR_SCORED = frozenset({"objective_id", "kr_id", "kr_type", "start", "target", "current", "weight"})
-#: a KPI's fields its Green / Amber / Red needs; an error in its Frequency or As of leaves
-#: it never judged Stale, one in Previous with no Trend
+#: a KPI's fields its Green / Amber / Red needs; an error in its As of leaves it never
+#: judged Stale, in its Frequency judged against a year, in Previous with no Trend
 KPI_SCORED = frozenset({"id", "direction", "target", "lower", "upper", "amber_threshold", "actual"})
 #: an objective's: its type sets its key results' pace (an Objective title in error leaves
 #: it untitled; an Aligns to it cannot read is a warning, and no link)

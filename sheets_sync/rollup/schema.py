@@ -156,7 +156,8 @@ KPIS = (
         "Frequency",
         T,
         "daily, weekly, biweekly, monthly, quarterly, semiannual or yearly update cadence; "
-        "blank for a cell in error (the KPI is then never judged Stale)",
+        "blank for a cell in error (the KPI is then judged Stale after a year, the longest "
+        "window)",
     ),
     _UNIT,
     Column("Direction", T, "higher, lower (is better) or range"),

@@ -147,10 +147,11 @@ def test_a_key_result_with_a_due_date_in_error_is_paced_to_the_periods_end() -> 
     assert all(f.is_error for f in result.findings if f.row_id == "KR1")
 
 
-def test_a_kpi_with_a_frequency_in_error_gets_its_status_never_stale() -> None:
+def test_a_kpi_with_a_frequency_in_error_gets_its_status_not_stale_for_weeks() -> None:
     """As of 2026-01-02 is six weeks old on 2026-02-15: Stale for a weekly KPI, but its
     Frequency is in error, so how often it is due is not known; monthly, what a blank
-    cell reads, would be a guess. Its rollup row's Frequency is blank."""
+    cell reads, would be a guess (it is judged against a year: the test below). Its
+    rollup row's Frequency is blank."""
     assert evaluate_team(_team(), period=PERIOD, as_of=AS_OF).kpis[0].status is KPIStatus.STALE
     team = _team(kpi={"Frequency": "bimonthly"})
     assert _errors(team) == [
@@ -160,6 +161,19 @@ def test_a_kpi_with_a_frequency_in_error_gets_its_status_never_stale() -> None:
     (kpi,) = evaluate_team(team, period=PERIOD, as_of=AS_OF).kpis
     assert kpi.status is KPIStatus.GREEN and kpi.kpi.unread == {"frequency"}
     assert kpi_values((), kpi)[4] is None  # the Frequency column
+
+
+@pytest.mark.parametrize(("as_of", "stale"), [("2025-02-11", False), ("2025-02-10", True)])
+def test_a_kpi_with_a_frequency_in_error_is_judged_against_a_year(as_of: str, stale: bool) -> None:
+    """Its Frequency unread, a KPI not updated for years stayed Green, forever, and fed a
+    key result to Achieved without a word (until 2026-12-07): it is judged against the
+    longest window, a year (366 days and the grace), so it turns Stale when it would under
+    any frequency typed: 369 days before 2026-02-15 is fresh, 370 Stale, as for yearly."""
+    team = _team(kpi={"Frequency": "bimonthly", "As of": as_of})
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    (kpi,) = result.kpis
+    assert kpi.status is (KPIStatus.STALE if stale else KPIStatus.GREEN)
+    assert kpi.kpi.unread == {"frequency"} and kpi_values((), kpi)[4] is None
 
 
 @pytest.mark.parametrize(
