@@ -46,8 +46,10 @@ def _whole_percent(unit: str | None, values: dict[str, float | None]) -> tuple[s
 def _percent_in_count(kr: KeyResult) -> tuple[str, str] | None:
     """The first value of a key result that is not in % but shows a percentage: a typed
     45% is stored 0.45, so a count of 45 deals was probably meant. A 0% is 0 deals too
-    (a Start of 0 in a column formatted 0% was told to be typed plain)."""
-    if kr.type is KRType.MILESTONE or is_percent_unit(kr.unit):
+    (a Start of 0 in a column formatted 0% was told to be typed plain). Not said of a
+    Unit in error (``KeyResult.unread``): its own error is, and "has no unit" was not
+    known (it was said beside it until 2026-12-07)."""
+    if kr.type is KRType.MILESTONE or is_percent_unit(kr.unit) or "unit" in kr.unread:
         return None
     for field in ("start", "target", "current"):
         value = getattr(kr, field)

@@ -301,3 +301,22 @@ def test_a_key_result_left_out_as_it_is_read_is_named_when_the_others_weigh_0(
         f"0 (left out for errors: {left_out}); give at least one a weight above 0"
     )
     assert result.objectives[0].score is None
+
+
+def test_a_unit_in_error_beside_percent_cells_is_said_once() -> None:
+    """A Unit showing #REF! on a row of percent cells: its error was said, and beside it
+    "10% (stored 0.1) is a percentage, but key result KR1 has no unit", of a unit the
+    sheet may well give (until 2026-12-07). The error alone is said."""
+    head = ("Objective ID", "Objective", "KR ID", "Owner", "Start", "Target", "Current", "Unit")
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        head,
+        ("O1", "Grow", "KR1", "Ann", 0.1, 0.5, 0.3, CellError("#REF!")),
+        ("O1", "Grow", "KR2", "Bob", 0, 10, 5, "deals"),
+    )
+    grid = SheetGrid("OKRs", rows, percent_cells=frozenset({(2, 5), (2, 6), (2, 7)}))
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert team.key_results[0].shown_as_percent == {"start", "target", "current"}
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
+    said = [f"{f.severity.value} {f.cell}" for f in result.findings if f.row_id == "KR1"]
+    assert said == ["error H2"]
