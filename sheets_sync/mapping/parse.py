@@ -380,9 +380,14 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         if has_objective:
             first = _first_row(record, objectives)
             objective, obj_problems = parse_objective(record, extract.source, tab, first)
-            # said once: the key result's reader names its row by its KR ID
+            # said once: the key result's reader names its row by its KR ID; and a field
+            # with no cell on the row (objective blocks: its header's, held by each key
+            # result below) is said at the header's cell, not at each row below it
             said = {(p.location, p.message) for p in problems}
-            findings += [p for p in obj_problems if (p.location, p.message) not in said]
+            here = f"{record.row}:{record.row}"
+            findings += [
+                p for p in obj_problems if (p.location, p.message) not in said and p.cell != here
+            ]
             if objective:
                 # a title it holds filled down (a block's header, merged cells) is said
                 # once, at its first row: objective blocks said it on every KR row too

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 129  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 130  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -218,7 +218,9 @@ FORMAT = 129  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # same grid; a full-width ％ or ＃ in a header is % or # (KR ＃ is KR #), not dropped as
 # punctuation (KR ＃ read as KR); 129: the same grid; TeamInput.failed_krs (objective, KR
 # ID, row of a key result left out as it was read, its Weight not 0): an objective whose
-# others weigh 0 names them),
+# others weigh 0 names them; 130: the same grid; objective blocks: a header's field in
+# error (a title showing #REF!) is said at the header's cell only, not again at each key
+# result row (3:3)),
 # or the slot format
 
 

@@ -320,3 +320,23 @@ def test_a_unit_in_error_beside_percent_cells_is_said_once() -> None:
     result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
     said = [f"{f.severity.value} {f.cell}" for f in result.findings if f.row_id == "KR1"]
     assert said == ["error H2"]
+
+
+def test_an_objective_headers_title_in_error_is_said_once_at_its_cell_in_blocks() -> None:
+    """Objective blocks: a header whose title shows #REF! was said at the header's B2 and
+    again at each key result row below, at the row (``3:3``, ``4:4``), as the key results
+    hold their objective's fields: a clean key result's Sync notes read ``Error 4:4: the
+    cell shows the error #REF!``, and validate counted 3 errors for one cell (until
+    2026-12-07). It is said once, at B2, its key results scored."""
+    head = ("#", "Goal / Key result", "Type", "Owner", "Baseline", "Goal", "Actual", "Weight")
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        head,
+        ("O1", CellError("#REF!"), "committed"),
+        ("KR1", "Sign ups", "number", "Ann", 0, 100, 50, 1),
+        ("KR2", "Calls", "number", "Bob", 0, 10, 5, 1),
+    )
+    data = WorkbookData("sales.xlsx", ("Goals",), {"Goals": SheetGrid("Goals", rows)})
+    team = build_team_input("Sales", extract(data, load_mapping("objective-blocks")))
+    assert [f.cell for f in team.findings if f.is_error] == ["B2"]
+    assert [(o.id, o.title) for o in team.objectives] == [("O1", "")]
+    assert [kr.id for kr in team.key_results] == ["KR1", "KR2"]
