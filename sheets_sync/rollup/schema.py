@@ -181,8 +181,9 @@ FINDINGS = (
     Column(
         "Severity",
         T,
-        "error (a cell not read, its row not scored if its score needs the cell; or the "
-        "team not read) or warning",
+        "error (a cell to fix: not read, or read but not scorable, e.g. target equal to "
+        "start, a duplicate ID, an unknown objective; its row is scored only if its score "
+        "does without that cell; or the team not read) or warning",
     ),
     Column("Tab", T, "Tab of the source the finding is about"),
     Column("Cell", T, "Cell or row range to fix, e.g. J7 or 7:7"),
