@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -337,15 +338,13 @@ def _aligned(
     if not checked:
         return objective, []
     message = f"aligns to {objective.aligns_to}, which is not a company objective in the workspace"
-    return objective, [
-        Finding.at(
-            objective.origin,
-            "aligns_to",
-            message,
-            severity=Severity.WARNING,
-            row_id=objective.id,
-        )
-    ]
+    found = Finding.at(
+        objective.origin, "aligns_to", message, severity=Severity.WARNING, row_id=objective.id
+    )
+    # on the row its cell is: a row below the objective's first gave the value when the
+    # first left it blank or unread (``mapping.parse._merge_objective``)
+    row = re.fullmatch(r"[A-Z]+([0-9]+)", found.cell or "")
+    return objective, [replace(found, row=int(row[1])) if row else found]
 
 
 def _by_key(company_objective_ids: Iterable[str]) -> dict[str, str]:

@@ -293,12 +293,15 @@ def _merge_objective(
         objectives[key] = new
         known[key] = dict.fromkeys(typed, new.origin.row)
         return
-    for field, _ in _OBJECTIVE_CELLS:
+    for field, cell_name in _OBJECTIVE_CELLS:
         if field not in typed:
             continue
         if field not in known[key]:
             old = objectives[key] = replace(old, **{field: getattr(new, field)})
             known[key][field] = new.origin.row
+            if (cell := new.origin.cell(cell_name)) is not None:  # said there, not row 2
+                cells = {**old.origin.cells, cell_name: cell}  # (until 2026-12-07 row 2)
+                old = objectives[key] = replace(old, origin=replace(old.origin, cells=cells))
             continue
         before, after = getattr(old, field), getattr(new, field)
         if field == "aligns_to" and before and after and id_key(before) == id_key(after):

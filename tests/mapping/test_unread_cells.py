@@ -340,3 +340,26 @@ def test_an_objective_headers_title_in_error_is_said_once_at_its_cell_in_blocks(
     assert [f.cell for f in team.findings if f.is_error] == ["B2"]
     assert [(o.id, o.title) for o in team.objectives] == [("O1", "")]
     assert [kr.id for kr in team.key_results] == ["KR1", "KR2"]
+
+
+def test_an_aligns_to_taken_from_a_row_below_is_warned_of_at_that_row() -> None:
+    """Row 2's Aligns to shows #REF! (its own warning, at B2), row 3 types C2, which is
+    no company objective: the warning named B2, the cell in error, of a C2 it does not
+    hold (until 2026-12-07); it names B3, the cell the value came from, on row 3."""
+    head: tuple[CellValue, ...] = ("Objective ID", "Aligns to", "KR ID", "Start", "Target")
+    rows: list[tuple[CellValue, ...]] = [
+        (*head, "Current"),
+        ("O1", CellError("#REF!"), "KR1", 0, 100, 50),
+        ("O1", "C2", "KR2", 0, 9, 5),
+    ]
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", tuple(rows))})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    companies = frozenset({"C1"})
+    result = evaluate_team(team, period=PERIOD, as_of=AS_OF, company_objective_ids=companies)
+    (objective,) = result.objectives
+    assert objective.objective.aligns_to == "C2" and objective.objective.origin.row == 2
+    (warned,) = [f for f in result.findings if "not a company objective" in f.message]
+    assert (str(warned), warned.row) == (
+        "sales.xlsx!OKRs!B3: aligns to C2, which is not a company objective in the workspace",
+        3,
+    )

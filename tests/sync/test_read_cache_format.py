@@ -264,4 +264,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # out as it was read, its Weight not 0): an objective whose others weigh 0 names them
     # 130: the same grid; objective blocks: a header's field in error (a title showing
     # #REF!) is said at the header's cell only, not again at each key result row (3:3)
-    assert (FORMAT, fields[-1]) == (130, "placeholder_values")
+    # 131: the same grid; an objective's Aligns to (title, type) taken from a row below
+    # its first keeps that row's cell in Objective.origin.cells: its warning names B3, not
+    # B2
+    assert (FORMAT, fields[-1]) == (131, "placeholder_values")
