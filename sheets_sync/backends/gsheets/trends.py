@@ -14,7 +14,6 @@ is a formula, which the rollup never writes, and a staged publish pastes values 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets import staging
 from sheets_sync.backends.gsheets.backend import number_format
-from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Cell, Row, cell, text_row
+from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Cells, Row, cell, text_row
 from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.history import (
     BURNUP_COLUMNS,
@@ -122,37 +121,12 @@ def history_rows(history: History, room: int, source: str = "") -> list[Row]:
         [text_row(*(label for label, *_ in HISTORY_COLUMNS), look=HEADER_FORMAT)],
         {c: {"numberFormat": number_format(f)} for c, f in enumerate(formats) if f},
     )
-    typed = _Cells()
+    typed = Cells()
     built = "the Google rollup's History tab was built"
     for chunk in tab_rows(history.source, shown, history.respellings, built):
         rows += [[typed(v, f, bare=f is not None) for v, f in zip(row, formats, strict=True)]
                  for row in chunk]  # fmt: skip
     return rows
-
-
-class _Cells:
-    """``cell``, one object for each (value, format): the History tab repeats most of its
-    cells (kind, night, team, IDs, names, targets, status, a night's expected score), and
-    a ``CellData`` is two to four dicts, some 400 bytes a cell: 6.1 KB a row held, 1.4
-    KB so (``tracemalloc``, 20,000 KR rows whose current value and score differ on every
-    row). The cells are only serialised, never changed."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[type, object, str | None, bool], Cell] = {}
-        self.blank: Cell = {}
-
-    def __call__(self, value: object, fmt: str | None, bare: bool = False) -> Cell:
-        """``cell(value, fmt)``; ``bare``: without its format, which its column takes."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return self.blank  # NaN is no key: it equals nothing
-        key = (type(value), value, fmt, bare)
-        found = self.seen.get(key)
-        if found is None:
-            found = cell(value, fmt)
-            if bare:
-                found.pop("userEnteredFormat", None)
-            self.seen[key] = found
-        return found
 
 
 def _cells(rows: Sequence[Row]) -> int:
