@@ -139,33 +139,48 @@ class Cells:
         return found
 
 
-def table_rows(frame: pd.DataFrame, spec: Sequence[Column]) -> list[Row]:
+def table_rows(frame: pd.DataFrame, spec: Sequence[Column], by_column: bool = False) -> list[Row]:
     """Header plus one row per record, each column formatted by its schema kind, and a
     value column (unit ``Unit``: Start, Target, Actual, ...) by the row's unit, as the
     workbook's (``styles.unit_format``: until 2026-12-07 they had no format, a `%` KPI's
-    target of 0.08 showed ``0.08`` where the workbook shows ``8.0%``)."""
+    target of 0.08 showed ``0.08`` where the workbook shows ``8.0%``).
+
+    ``by_column``: a tab of its own, whose columns of one number format on every row
+    take it once (``staging.FormattedRows``), their cells bare (until 2026-12-07 each
+    cell carried it); a value column whose rows' units differ in format keeps a format
+    in each cell."""
     from sheets_sync.rollup.styles import unit_format
 
     formats = [c.excel_format or KIND_FORMATS.get(c.kind.value) for c in spec]
-    rows: list[Row] = [text_row(*(c.name for c in spec), look=HEADER_FORMAT)]
+    header = text_row(*(c.name for c in spec), look=HEADER_FORMAT)
     names = [c.name for c in spec]
     data = frame.reindex(columns=names)
     in_unit = [i for i, c in enumerate(spec) if c.unit == "Unit"] if "Unit" in names else []
     unit_at = names.index("Unit") if in_unit else 0
     by_unit: dict[object, list[str | None]] = {}
+    for unit in data["Unit"].unique() if in_unit else ():
+        key = None if pd.isna(unit) else unit
+        by_unit[key] = list(formats)
+        for i in in_unit:
+            by_unit[key][i] = unit_format(key)
+    column_format = list(formats)  # a value column's when every row's unit shows so
+    for i in in_unit:
+        shown = {row[i] for row in by_unit.values()}
+        column_format[i] = shown.pop() if len(shown) == 1 else None
+    looks = {
+        n: {"numberFormat": number_format(f)}
+        for n, f in enumerate(column_format)
+        if by_column and f and f != "General"
+    }
+    rows: list[Row] = staging.FormattedRows([header], looks) if by_column else [header]
+    bare = [n in looks for n in range(len(formats))]
     typed = Cells()
     for record in data.itertuples(index=False, name=None):
-        row_formats: list[str | None] | None = formats
+        row_formats = formats
         if in_unit:
             unit = record[unit_at]
-            key = None if pd.isna(unit) else unit
-            row_formats = by_unit.get(key)
-            if row_formats is None:
-                row_formats = by_unit[key] = list(formats)
-                for i in in_unit:
-                    row_formats[i] = unit_format(key)
-        assert row_formats is not None
-        rows.append([typed(v, f) for v, f in zip(record, row_formats, strict=True)])
+            row_formats = by_unit[None if pd.isna(unit) else unit]
+        rows.append([typed(v, f, b) for v, f, b in zip(record, row_formats, bare, strict=True)])
     return rows
 
 
@@ -235,7 +250,7 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
     for table in ("objectives", "key_results", "kpis", "alignment", "findings"):
         frame = rollup.tables.get(table)
         if frame is not None:
-            tabs.append((TAB_NAMES[table], table_rows(frame, TABLES[table]), 1))
+            tabs.append((TAB_NAMES[table], table_rows(frame, TABLES[table], by_column=True), 1))
     tabs.append(("Data dictionary", dictionary_rows(rollup.context.rules), 3))
     return tabs + trends.history_tabs(rollup.history, kpi_formats(rollup.kpis))
 

@@ -59,3 +59,35 @@ def test_other_number_columns_keep_their_own_format() -> None:
     frame["Score"] = 0.5
     assert _formats("kpis", frame)["Variance %"] == ["0%", "0%"]
     assert _formats("key_results", frame)["Score"] == ["0.00", "0.00"]
+
+
+def test_a_tab_of_its_own_formats_a_value_column_once_only_when_every_row_agrees() -> None:
+    """``by_column``: a column of one format on every row takes it once (a ``repeatCell``),
+    its cells bare; a value column whose rows' units differ keeps a format in each cell."""
+    from sheets_sync.backends.gsheets.staging import FormattedRows
+
+    spec = TABLES["kpis"]
+    names = [c.name for c in spec]
+    target, actual, variance = (names.index(c) for c in ("Target", "Actual", "Variance %"))
+    mixed = pd.DataFrame({"Team": ["A", "B", "C"], "Unit": ["%", "$", "pct"]})
+    mixed["Target"], mixed["Actual"], mixed["Variance %"] = 0.08, 0.07, 0.1
+    rows = table_rows(mixed, spec, by_column=True)
+    assert isinstance(rows, FormattedRows)
+    pattern = {n: look["numberFormat"]["pattern"] for n, look in rows.formats.items()}
+    assert pattern[variance] == "0%" and target not in pattern and actual not in pattern
+    assert [r[target]["userEnteredFormat"]["numberFormat"]["pattern"] for r in rows[1:]] == [
+        "0.0%",
+        '"$"#,##0.00',
+        "0.0%",
+    ]
+    assert all("userEnteredFormat" not in r[variance] for r in rows[1:])
+    alike = mixed.assign(Unit=["%", "percent", "pct"])  # one format: 0.0%
+    rows = table_rows(alike, spec, by_column=True)
+    assert isinstance(rows, FormattedRows)
+    assert rows.formats[target]["numberFormat"]["pattern"] == "0.0%"
+    assert all("userEnteredFormat" not in r[target] for r in rows[1:])
+    none = mixed.assign(Unit=pd.Series([None, "h", ""], dtype="string"))  # no format: none once
+    rows = table_rows(none, spec, by_column=True)
+    assert isinstance(rows, FormattedRows)
+    assert target not in rows.formats and all(r[target] == rows[1][target] for r in rows[1:])
+    assert "userEnteredFormat" not in rows[1][target]
