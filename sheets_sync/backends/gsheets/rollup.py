@@ -124,6 +124,8 @@ class Cells:
         if isinstance(value, float) and math.isnan(value):
             return self.blank  # NaN is no key: it equals nothing
         key = (type(value), value, fmt, bare)
+        if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+            key = (type(value), "-0", fmt, bare)  # equals 0.0, which it is not as sent
         try:
             found = self.seen.get(key)
         except TypeError:  # unhashable: no table holds one, but a cell all the same

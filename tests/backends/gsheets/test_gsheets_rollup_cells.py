@@ -6,10 +6,12 @@ bytes (until 2026-12-07). The cells are the ones ``cell`` makes, value for value
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sheets_sync.backends.gsheets.rollup import (
     HEADER_FORMAT,
@@ -88,3 +90,12 @@ def test_unit_formatted_cells_are_shared_only_within_a_format() -> None:
     assert pct["userEnteredFormat"]["numberFormat"]["pattern"] == "0.0%"
     assert "userEnteredFormat" not in none
     assert all(rows[n][score] is rows[1][score] for n in range(2, 7))  # 0.5 as 0.00
+
+
+@pytest.mark.parametrize("first", [0.0, -0.0, np.float64(-0.0)])
+def test_minus_zero_is_a_cell_of_its_own(first: float) -> None:
+    """-0.0 equals 0.0 (and hashes alike): one key would send whichever came first for
+    both, where ``cell`` sends each as it is (a KPI's variance of -(0.0), say)."""
+    typed = Cells()
+    for value in (first, 0.0, -0.0, np.float64(-0.0), np.float64(0.0)):
+        assert json.dumps(typed(value, "0.00")) == json.dumps(cell(value, "0.00")), value
