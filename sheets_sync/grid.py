@@ -260,10 +260,11 @@ class SheetGrid:
     #: has another fill, or none); None where the backend reads no fills (.ods):
     #: the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None
-    #: the workbook's formula values are a script's placeholders (XlsxWriter's 0s, with
-    #: ``fullCalcOnLoad``): those read as empty, listed in ``uncalculated``, and only
-    #: Excel (or LibreOffice told to recalculate) replaces them
-    placeholder_values: bool = False
+    #: (row, col) of the cells whose formula value is a script's placeholder (XlsxWriter's
+    #: 0, in a workbook with ``calcId="124519" fullCalcOnLoad="1"``; an array formula's
+    #: other cells with it): they read as empty, are in ``uncalculated`` too, and only
+    #: Excel (or LibreOffice told to recalculate) replaces them, as their warning says
+    placeholder_values: frozenset[tuple[int, int]] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

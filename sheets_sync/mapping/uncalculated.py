@@ -62,7 +62,7 @@ def uncalculated(
     return Finding(
         Severity.WARNING,
         f"{shown} holds no value: the file was last saved by a program that does not "
-        f"calculate formulas (a script), so it reads as empty; {_remedy(grid)}",
+        f"calculate formulas (a script), so it reads as empty; {_remedy(grid, [(row, col)])}",
         source,
         grid.name,
         a1(row, col),
@@ -70,11 +70,15 @@ def uncalculated(
     )
 
 
-def _remedy(grid: SheetGrid) -> str:
-    """What makes the formulas hold values. A script's placeholder 0s (XlsxWriter's,
-    ``SheetGrid.placeholder_values``) are kept by a LibreOffice set as it ships, which
-    does not recalculate an Excel file on load: it saves them as values."""
-    if grid.placeholder_values:
+def _remedy(grid: SheetGrid, cells: Iterable[tuple[int, int]]) -> str:
+    """What makes the formulas of ``cells`` hold values. A script's placeholder 0s
+    (XlsxWriter's, ``SheetGrid.placeholder_values``) are kept by a LibreOffice set as it
+    ships, which does not recalculate an Excel file on load: it saves them as values. A
+    formula saved with no value at all (openpyxl's, in a workbook with the same
+    ``calcPr``) it does calculate: until 2026-12-07 every cell of such a tab got the
+    advice for 0s."""
+    placeholders = grid.placeholder_values
+    if placeholders and any(cell in placeholders for cell in cells):
         return (
             "open the file in Excel and save it (in LibreOffice, Data > Calculate > "
             "Recalculate Hard before saving: it keeps the script's 0s otherwise)"
@@ -125,7 +129,7 @@ def uncalculated_skipped(
         Finding(
             Severity.WARNING,
             f"{what}{f' ({shown})' if shown else ''}: the file was last saved by a program "
-            f"that does not calculate formulas (a script), so {skips}; {_remedy(grid)}",
+            f"that does not calculate formulas (a script), so {skips}; {_remedy(grid, skipped)}",
             source,
             grid.name,
             a1(row, col),

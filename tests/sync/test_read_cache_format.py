@@ -267,4 +267,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 131: the same grid; an objective's Aligns to (title, type) taken from a row below
     # its first keeps that row's cell in Objective.origin.cells: its warning names B3, not
     # B2
-    assert (FORMAT, fields[-1]) == (131, "placeholder_values")
+    # 132: ``placeholder_values`` holds the cells of a script's 0s (it was one flag for
+    # the workbook); a formula saved with no value beside them gets the plain advice
+    # ("open the file in Excel or LibreOffice")
+    assert (FORMAT, fields[-1]) == (132, "placeholder_values")

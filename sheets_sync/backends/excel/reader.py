@@ -220,10 +220,9 @@ def read_workbook_bytes(
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             # a subset of the formula cells: a formula-free tab skips its four scans
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
-            if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
-                if zeros := placeholder_cells(xml, places):
-                    grid = replace(grid, rows=trimmed_rows(blanked(grid.rows, zeros)))
-                grid = replace(grid, placeholder_values=True)
+            if formulas and stale and (zeros := placeholder_cells(xml, places)):  # XlsxWriter
+                rows = trimmed_rows(blanked(grid.rows, zeros))
+                grid = replace(grid, rows=rows, placeholder_values=zeros)
                 uncalculated |= zeros
             if uncalculated:
                 shared = shared_masters(xml, uncalculated, places)

@@ -1,0 +1,126 @@
+"""Which cells are a script's placeholder 0s, cell by cell (``SheetGrid.placeholder_values``).
+
+openpyxl writes the same ``<calcPr calcId="124519" fullCalcOnLoad="1"/>`` as XlsxWriter,
+on every file, and saves a formula with no value at all: LibreOffice as it ships calculates
+those. Until 2026-12-07 (a review of h-reader) every formula with no value on a tab of such
+a workbook got XlsxWriter's advice ("Recalculate Hard ... it keeps the script's 0s").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.models import Period
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.grid import SheetGrid
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+from sheets_sync.mapping.uncalculated import uncalculated_skipped
+from tests.backends.excel.test_placeholder_values import HEAD
+from tests.support.libreoffice import convert, needs_libreoffice
+
+_PLAIN = "open the file in Excel or LibreOffice and save it"
+_HARD = (
+    "open the file in Excel and save it (in LibreOffice, Data > Calculate > Recalculate "
+    "Hard before saving: it keeps the script's 0s otherwise)"
+)
+
+
+def _said(path: Path) -> list[str]:
+    data = read_workbook(path, tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    return sorted({str(f) for f in [*team.findings, *result.warnings] if "no value" in str(f)})
+
+
+def test_an_openpyxl_formula_with_no_value_gets_the_plain_advice(tmp_path: Path) -> None:
+    path = tmp_path / "sales.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(HEAD)
+    ws.append(["O1", "Grow", None, "Ann", "KR1", "Revenue", "Ann", "number", 0, 100, "=20+30"])
+    wb.save(path)
+    assert b'calcId="124519" fullCalcOnLoad="1"' in zipfile.ZipFile(path).read("xl/workbook.xml")
+    grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.uncalculated == {(2, 11)}
+    assert grid.placeholder_values == frozenset()
+    assert _said(path) == [
+        "sales.xlsx!OKRs!K2: the formula =20+30 holds no value: the file was last saved by a "
+        f"program that does not calculate formulas (a script), so it reads as empty; {_PLAIN}"
+    ]
+
+
+@needs_libreoffice
+def test_libreoffice_as_it_ships_calculates_a_formula_saved_with_no_value(tmp_path: Path) -> None:
+    """Checked, not wished: the plain advice works (LibreOffice 7.4 keeps XlsxWriter's 0s,
+    test_placeholder_values.py, but fills in a formula saved with no value)."""
+    path = tmp_path / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    ws.append(["KR ID", "Current"])
+    ws.append(["KR1", "=20+30"])
+    wb.save(path)
+    grid = read_workbook(convert(path, "xlsx", tmp_path / "lo"), tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1] == ("KR1", 50.0)
+    assert grid.uncalculated == frozenset()
+
+
+def test_each_cell_gets_the_advice_for_what_it_holds(tmp_path: Path) -> None:
+    """One XlsxWriter 0 and one formula saved with no value, on one tab."""
+    path = tmp_path / "sales.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("OKRs")
+    ws.write_row(0, 0, HEAD)
+    for r, kr in ((1, "KR1"), (2, "KR2")):
+        ws.write_row(r, 0, ["O1", "Grow", None, "Ann", kr, "Revenue", "Ann", "number", 0, 100])
+    ws.write_formula(1, 10, "=20+30")  # XlsxWriter's 0
+    ws.write_formula(2, 10, "=40+2")  # its <v>0</v> dropped below: no value at all
+    wb.close()
+    _patch(path, "xl/worksheets/sheet1.xml", b"<f>40+2</f><v>0</v>", b"<f>40+2</f>")
+    grid = read_workbook(path, tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.uncalculated == {(2, 11), (3, 11)}
+    assert grid.placeholder_values == {(2, 11)}
+    said = _said(path)
+    assert [s.split(": ", 1)[0] for s in said] == ["sales.xlsx!OKRs!K2", "sales.xlsx!OKRs!K3"]
+    assert said[0].endswith(_HARD)
+    assert said[1].endswith(_PLAIN)
+
+
+def _patch(path: Path, part: str, old: bytes, new: bytes) -> None:
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == part:
+                assert old in body
+                body = body.replace(old, new)
+            dst.writestr(info, body)
+
+
+def test_the_tab_warning_gives_xlsxwriters_advice_when_a_cell_it_covers_is_a_zero() -> None:
+    base = SheetGrid(name="OKRs", rows=(("KR ID", "Current"),), uncalculated=frozenset({(2, 1)}))
+    cols = {"kr_id": 1, "current": 2}
+    (plain,) = uncalculated_skipped(base, 1, (), cols, "s.xlsx")
+    assert plain.message.endswith(_PLAIN)
+    zeros = SheetGrid(
+        name="OKRs",
+        rows=(("KR ID", "Current"),),
+        uncalculated=frozenset({(2, 1), (3, 1)}),
+        placeholder_values=frozenset({(3, 1)}),
+    )
+    (hard,) = uncalculated_skipped(zeros, 1, (), cols, "s.xlsx")
+    assert hard.cell == "A2"
+    assert hard.message.endswith(_HARD)
