@@ -270,4 +270,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 132: ``placeholder_values`` holds the cells of a script's 0s (it was one flag for
     # the workbook); a formula saved with no value beside them gets the plain advice
     # ("open the file in Excel or LibreOffice")
-    assert (FORMAT, fields[-1]) == (132, "placeholder_values")
+    # 133: the same grid; an XlsxWriter array formula's other cells (a bare ``<v>0</v>``)
+    # are placeholders with its first, no value, not 0
+    assert (FORMAT, fields[-1]) == (133, "placeholder_values")

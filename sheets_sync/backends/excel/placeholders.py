@@ -18,13 +18,13 @@ the 0s and drops the flag when it saves: the file then reads 0 and nothing tells
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.formulas import _TAG_GOES_ON, _cell_tag_before
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellValue
+from sheets_sync.grid import CellRange, CellValue
 
 #: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
 SCRIPT_CALC_ID = "124519"
@@ -70,6 +70,28 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
                 if kind == b"n" and zero:  # 48: "0"
                     found.add(tag[0])
         at = sheet_xml.find(f_open, after)
+    return frozenset(found)
+
+
+def array_placeholders(
+    rows: Sequence[Sequence[CellValue]],
+    arrays: Iterable[CellRange],
+    zeros: Collection[tuple[int, int]],
+) -> frozenset[tuple[int, int]]:
+    """(row, column) of the number 0s in the range of each array formula (``arrays``)
+    whose first cell is a placeholder (in ``zeros``, from ``placeholder_cells``):
+    XlsxWriter writes ``<f t="array" ref="B2:B4">`` and its 0 in the first cell, and a bare
+    ``<v>0</v>`` in the others, which read 0 without a word until 2026-12-07."""
+    found: set[tuple[int, int]] = set()
+    for box in arrays:
+        if (box.min_row, box.min_col) not in zeros:
+            continue
+        for r in range(box.min_row, min(box.max_row, len(rows)) + 1):
+            row = rows[r - 1]
+            for c in range(box.min_col, min(box.max_col, len(row)) + 1):
+                value = row[c - 1]
+                if type(value) in (float, int) and value == 0:  # not False: a bool
+                    found.add((r, c))
     return frozenset(found)
 
 

@@ -49,6 +49,7 @@ from sheets_sync.backends.excel.isodates import iso_dates
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.placeholders import (
+    array_placeholders,
     blanked,
     placeholder_cells,
     placeholder_values,
@@ -220,7 +221,8 @@ def read_workbook_bytes(
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             # a subset of the formula cells: a formula-free tab skips its four scans
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
-            if formulas and stale and (zeros := placeholder_cells(xml, places)):  # XlsxWriter
+            if formulas and stale and (zeros := placeholder_cells(xml, places)):
+                zeros |= array_placeholders(grid.rows, arrays, zeros)  # XlsxWriter's 0s
                 rows = trimmed_rows(blanked(grid.rows, zeros))
                 grid = replace(grid, rows=rows, placeholder_values=zeros)
                 uncalculated |= zeros

@@ -3,7 +3,10 @@
 openpyxl writes the same ``<calcPr calcId="124519" fullCalcOnLoad="1"/>`` as XlsxWriter,
 on every file, and saves a formula with no value at all: LibreOffice as it ships calculates
 those. Until 2026-12-07 (a review of h-reader) every formula with no value on a tab of such
-a workbook got XlsxWriter's advice ("Recalculate Hard ... it keeps the script's 0s").
+a workbook got XlsxWriter's advice ("Recalculate Hard ... it keeps the script's 0s"). And
+an XlsxWriter array formula (``write_array_formula``, ``write_dynamic_array_formula``)
+stores its placeholder 0 in its first cell and a bare ``<v>0</v>`` in the others of its
+range: those read 0 without a word.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.grid import SheetGrid
@@ -124,3 +127,49 @@ def test_the_tab_warning_gives_xlsxwriters_advice_when_a_cell_it_covers_is_a_zer
     (hard,) = uncalculated_skipped(zeros, 1, (), cols, "s.xlsx")
     assert hard.cell == "A2"
     assert hard.message.endswith(_HARD)
+
+
+def _arrays_book(calc_pr: bytes | None = None) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("OKRs")
+    ws.write_row(0, 0, ["KR ID", "Current", "Other", "Given"])
+    for r in range(1, 4):
+        ws.write(r, 0, f"KR{r}")
+    ws.write_array_formula("B2:B4", '{=A2:A4&"x"}')
+    ws.write_dynamic_array_formula("C2:C4", "=LEN(A2:A4)")
+    ws.write_array_formula("D2:D3", "{=ROW(A2:A3)}", None, 2)  # a value given: kept
+    wb.close()
+    data = buf.getvalue()
+    if calc_pr is None:
+        return data
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', calc_pr)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_an_array_formulas_other_cells_are_placeholders_too() -> None:
+    grid = read_workbook_bytes(_arrays_book(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows == (
+        ("KR ID", "Current", "Other", "Given"),
+        ("KR1", None, None, 2.0),
+        ("KR2", None, None, 0.0),  # D3: XlsxWriter's 0, but its first cell holds a value
+        ("KR3",),
+    )
+    cells = {(r, c) for r in (2, 3, 4) for c in (2, 3)}
+    assert grid.uncalculated == cells
+    assert grid.placeholder_values == cells
+    assert grid.formula(4, 2) == '=A2:A4&"x"'  # the warning quotes the array's formula
+
+
+def test_an_array_in_a_workbook_excel_saved_keeps_its_zeros() -> None:
+    data = _arrays_book(b'<calcPr calcId="191029"/>')
+    grid = read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[2] == ("KR2", 0.0, 0.0, 0.0)
+    assert grid.uncalculated == frozenset()
+    assert grid.placeholder_values == frozenset()
