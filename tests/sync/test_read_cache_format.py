@@ -272,4 +272,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # ("open the file in Excel or LibreOffice")
     # 133: the same grid; an XlsxWriter array formula's other cells (a bare ``<v>0</v>``)
     # are placeholders with its first, no value, not 0
-    assert (FORMAT, fields[-1]) == (133, "placeholder_values")
+    # 134: the same grid; ``fullCalcOnLoad="1" calcId="124519"``, the flag first (the
+    # sync's, on an Excel 2007 file), marks no placeholders: a formula's 0 there is read
+    assert (FORMAT, fields[-1]) == (134, "placeholder_values")

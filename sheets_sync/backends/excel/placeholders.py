@@ -6,12 +6,16 @@ recalculate on load: ``<calcPr calcId="124519" fullCalcOnLoad="1"/>``. Excel doe
 clears the flag when it saves. A team sheet a script generated and no one saved in Excel
 read each formula's Actual as 0 (until 2026-12-07): a wrong score without a word.
 
-Only that pair marks the values as placeholders. The sync itself sets ``fullCalcOnLoad`` on
-every workbook it writes (``recalc.py``), beside the ``calcId`` of the Excel that saved it
-(``191029``) or none (LibreOffice writes none), where the values are Excel's or
-LibreOffice's: those are read as they are. ``124519`` is the calculation engine id openpyxl
-and XlsxWriter write, not one a current Excel writes (an Excel file saved since 2010 has
-its own; Excel 2007's file patched by the sync would have its 0s read as no value).
+Only that pair, in that order, marks the values as placeholders. The sync itself sets
+``fullCalcOnLoad`` on every workbook with Excel's values it writes (``recalc.py``), beside
+the ``calcId`` of the Excel that saved it (``191029``) or none (LibreOffice writes none):
+those are read as they are. ``124519`` is the calculation engine id openpyxl and XlsxWriter
+write, and Excel 2007's (a later Excel writes its own): beside it the sync's flag made the
+pair, and an Excel 2007 file's real 0s read as no value on the next night, until
+2026-12-07. The sync turns that id to ``0`` now, and its flag came first in the files it
+wrote before (``fullCalcOnLoad="1" calcId="124519"``), where the scripts write the id
+first: read as Excel's values. (A program that rewrites ``workbook.xml`` with the id first
+and keeps both, with Excel 2007's values, would have its 0s read as no value.)
 LibreOffice 7.4, set as it ships ("never recalculate" an Excel 2007+ file on load), keeps
 the 0s and drops the flag when it saves: the file then reads 0 and nothing tells it.
 """
@@ -32,11 +36,15 @@ _ON = ("1", "true")
 
 
 def placeholder_values(calc_pr: dict[str, str] | None) -> bool:
-    """Whether the workbook's ``calcPr`` attributes (by local name) mark its formula values
-    as placeholders: a recalculation on load asked, beside a script's engine id."""
-    if calc_pr is None:
+    """Whether the workbook's ``calcPr`` attributes (by local name, in the order written)
+    mark its formula values as placeholders: a recalculation on load asked, after a
+    script's engine id. The sync wrote its flag first, beside Excel 2007's same id, until
+    2026-12-07 (``recalc.py`` turns that id to 0 now): those values are Excel's."""
+    if calc_pr is None or calc_pr.get("calcId") != SCRIPT_CALC_ID:
         return False
-    return calc_pr.get("fullCalcOnLoad") in _ON and calc_pr.get("calcId") == SCRIPT_CALC_ID
+    names = list(calc_pr)
+    flag = "fullCalcOnLoad"
+    return calc_pr.get(flag) in _ON and names.index("calcId") < names.index(flag)
 
 
 def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozenset[tuple[int, int]]:

@@ -8,8 +8,18 @@ Excel defines for exactly this (Apache POI's ``setForceFormulaRecalculation`` se
 Excel clears it on its next save. The formulas and their cached values stay as they were:
 readers of cached values (pandas, calamine) see what they saw before the sync.
 
+The flag beside ``calcId="124519"`` (Excel 2007's engine id, and the one XlsxWriter and
+openpyxl write) is the pair that marks a script's placeholder 0s (``placeholders.py``):
+there the id becomes ``0``, as Apache POI's ``setForceFormulaRecalculation`` set it when it
+came (3.8) to have Excel recalculate (lower than any Excel's own id, so Excel recalculates
+on load with or without the flag; LibreOffice 7.4 opens it, checked). Until 2026-12-07 an
+Excel 2007 file the sync wrote read its real formula 0s as no value on the next night. A
+file written before then keeps ``fullCalcOnLoad="1" calcId="124519"`` in that order, the
+flag first, which no script writes (``placeholder_values`` reads the order).
+
 The edit is a byte splice, not a re-serialisation, so the rest of ``workbook.xml`` is
-byte-identical; the result is parsed before it is used, and dropped if it would not parse.
+byte-identical (but for that id); the result is parsed before it is used, and dropped if
+it would not parse.
 """
 
 from __future__ import annotations
@@ -17,11 +27,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from sheets_sync.backends.excel.placeholders import SCRIPT_CALC_ID
 from sheets_sync.backends.excel.xmlutil import MAIN_NS, parse_xml, root_prefix, tag_re
 from sheets_sync.errors import WorkbookError
 
 _FLAG = re.compile(rb"""\sfullCalcOnLoad\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ON = re.compile(rb"""\sfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
+#: ``calcId="124519"``: Excel 2007's engine id, and the one XlsxWriter and openpyxl write
+#: beside their own flag, which the reader takes for a script's placeholder 0s
+_SCRIPT_ID = re.compile(rb"""(\scalcId\s*=\s*(["']))""" + SCRIPT_CALC_ID.encode() + rb"\2")
 
 
 @lru_cache(maxsize=8)
@@ -49,7 +63,8 @@ def force_recalc_on_load(xml: bytes) -> bytes:
         attrs = found.group(1)
         if _ON.search(attrs):
             return xml
-        new = b"<" + p + b'calcPr fullCalcOnLoad="1"' + _FLAG.sub(b"", attrs)
+        rest = _SCRIPT_ID.sub(rb"\g<1>0\2", _FLAG.sub(b"", attrs), count=1)
+        new = b"<" + p + b'calcPr fullCalcOnLoad="1"' + rest
         out = xml[: found.start()] + new + found.group(2) + b">" + xml[found.end() :]
     else:
         ends = list(before.finditer(xml))

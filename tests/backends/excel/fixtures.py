@@ -185,8 +185,16 @@ def xf_count(styles: bytes) -> int:
     return 0 if xfs is None else len(xfs)
 
 
-def without_recalc_flag(workbook_xml: bytes) -> bytes:
+def without_recalc_flag(workbook_xml: bytes, *, script_id: bool = False) -> bytes:
     """``workbook.xml`` with the flag ``patch_xlsx`` may add taken out again: what is left
-    must be the original, byte for byte."""
+    must be the original, byte for byte. ``script_id``: the original's ``calcId`` was
+    ``124519``, which the flag turns to ``0`` (``recalc.py``), put back."""
     xml = re.sub(rb'<(\w+:)?calcPr fullCalcOnLoad="1"/>', b"", workbook_xml, count=1)
+    if script_id:
+        xml = re.sub(
+            rb"""(<(?:\w+:)?calcPr fullCalcOnLoad="1"[^>]*?\scalcId=(["']))0\2""",
+            rb"\g<1>124519\2",
+            xml,
+            count=1,
+        )
     return xml.replace(b'calcPr fullCalcOnLoad="1"', b"calcPr", 1)

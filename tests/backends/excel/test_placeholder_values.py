@@ -14,6 +14,7 @@ import xlsxwriter
 
 from sheets_sync.backends.excel.placeholders import placeholder_cells, placeholder_values
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
+from sheets_sync.backends.excel.recalc import force_recalc_on_load
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.mapping.extract import extract
@@ -125,3 +126,59 @@ def test_libreoffice_as_it_ships_keeps_the_zeros_and_drops_the_flag(tmp_path: Pa
     grid = read_workbook(out, tabs=["OKRs"]).sheets["OKRs"]
     assert grid.rows[1][1] == 0.0
     assert grid.uncalculated == frozenset()
+
+
+def _excel2007_book(tmp_path: Path) -> bytes:
+    """A book as Excel 2007 saves one: ``calcId="124519"`` and no flag, a real 0 (=5-5)."""
+    wb = xlsxwriter.Workbook(str(tmp_path / "e.xlsx"))
+    ws = wb.add_worksheet("OKRs")
+    ws.write_row(0, 0, ["KR ID", "Current", "Other"])
+    ws.write_row(1, 0, ["KR1"])
+    ws.write_formula(1, 1, "=5-5", None, 0)
+    ws.write_formula(1, 2, "=2+3", None, 5)
+    wb.close()
+    return _with_calc_pr((tmp_path / "e.xlsx").read_bytes(), b'<calcPr calcId="124519"/>')
+
+
+def _synced(data: bytes) -> bytes:
+    """``data`` with the sync's ``fullCalcOnLoad`` (``recalc.py``), as a write adds it."""
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = force_recalc_on_load(body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_real_zero_in_an_excel_2007_file_the_sync_wrote_is_read(tmp_path: Path) -> None:
+    """Excel 2007's ``calcId`` is the scripts' ``124519``: the sync's flag beside it made
+    the pair, and a real 0 read as no value on the next night (until 2026-12-07)."""
+    excel2007 = _excel2007_book(tmp_path)
+    synced = _synced(excel2007)
+    assert b'<calcPr fullCalcOnLoad="1" calcId="0"/>' in zipfile.ZipFile(io.BytesIO(synced)).read(
+        "xl/workbook.xml"
+    )
+    for data in (excel2007, synced):
+        grid = read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+        assert grid.rows[1] == ("KR1", 0.0, 5.0)
+        assert grid.uncalculated == frozenset()
+
+
+def test_a_real_zero_in_a_file_an_earlier_sync_flagged_is_read(tmp_path: Path) -> None:
+    """Written before 2026-12-07: the sync put its flag first, beside Excel 2007's id; the
+    scripts write the id first. The order tells them apart."""
+    data = _with_calc_pr(_excel2007_book(tmp_path), b'<calcPr fullCalcOnLoad="1" calcId="124519"/>')
+    grid = read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1] == ("KR1", 0.0, 5.0)
+    assert grid.uncalculated == frozenset()
+    assert not placeholder_values({"fullCalcOnLoad": "1", "calcId": "124519"})
+
+
+@needs_libreoffice
+def test_libreoffice_opens_an_excel_2007_file_the_sync_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(_synced(_excel2007_book(tmp_path)))
+    out = convert(path, "xlsx", tmp_path / "lo")
+    assert read_workbook(out, tabs=["OKRs"]).sheets["OKRs"].rows[1] == ("KR1", 0.0, 5.0)

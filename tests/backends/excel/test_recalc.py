@@ -84,3 +84,25 @@ def test_already_set_is_left_alone(flag: bytes) -> None:
 def test_no_safe_place_leaves_it_alone() -> None:
     src = book(b"<bookViews/>")  # no <sheets>: nothing to anchor to
     assert force_recalc_on_load(src) is src
+
+
+@pytest.mark.parametrize("quote", [b'"', b"'"])
+def test_a_scripts_engine_id_goes_with_the_flag(quote: bytes) -> None:
+    """Excel 2007 saved ``calcId="124519"``, the id XlsxWriter and openpyxl write beside
+    their own flag, which the reader takes for placeholder 0s (``placeholders.py``): the
+    sync's flag beside it made a real 0 read as no value on the next night (until
+    2026-12-07). It becomes ``0``, as Apache POI's first ``setForceFormulaRecalculation``
+    (3.8) set it to have Excel recalculate: lower than any Excel's id, so Excel
+    recalculates on load either way."""
+    q = quote
+    src = book(b"{SHEETS}<calcPr calcId=" + q + b"124519" + q + b" iterate='1'/>")
+    out = force_recalc_on_load(src)
+    assert out == book(
+        b'{SHEETS}<calcPr fullCalcOnLoad="1" calcId=' + q + b"0" + q + b" iterate='1'/>"
+    )
+    assert without_recalc_flag(out, script_id=True) == src
+    assert force_recalc_on_load(out) is out
+    other = book(b'{SHEETS}<calcPr calcId="1245190"/>')  # another id: kept
+    assert force_recalc_on_load(other) == book(
+        b'{SHEETS}<calcPr fullCalcOnLoad="1" calcId="1245190"/>'
+    )
