@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 134  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 135  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -228,7 +228,9 @@ FORMAT = 134  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # XlsxWriter array formula's other cells (a bare ``<v>0</v>``) are placeholders with its
 # first, no value, not 0; 134: the same grid; ``fullCalcOnLoad="1" calcId="124519"``,
 # the flag first (the sync's, on an Excel 2007 file), marks no placeholders: a formula's
-# 0 there is read),
+# 0 there is read; 135: the same grid; an untyped cell with spaces (``<v> 007 </v>``)
+# beside a padded ``t="n"`` one reads as calamine's text, as it does alone, not as the
+# number),
 # or the slot format
 
 

@@ -5,8 +5,10 @@ LibreOffice (7.4, checked) read ``<v> 5 </v>`` as 5, whether the cell says ``t="
 no type. calamine refuses the whole tab for a ``t="n"`` one (``Parse float error: invalid
 float literal``), so a tool that padded its numbers failed the team (until 2026-12-07).
 Only after that refusal is the sheet searched and a trimmed copy read: the usual sheet
-costs nothing. Cells with no type are trimmed in that copy too (alone, calamine reads them
-as the text ``" 5 "``, which the mapping reads as the number 5 anyway).
+costs nothing. Cells with no type are left as they are in that copy: calamine reads them as
+the text ``" 5 "`` (which the mapping reads as the number 5 anyway), whatever else the tab
+holds (until a review on 2026-12-07 they were trimmed too, so ``<v> 007 </v>`` read 7.0
+only beside a padded ``t="n"`` cell).
 """
 
 from __future__ import annotations
@@ -42,15 +44,15 @@ def _value(p: bytes) -> re.Pattern[bytes]:
 
 
 def trimmed_numbers(sheet_xml: bytes) -> bytes | None:
-    """``sheet_xml`` with the spaces around each number cell's value (``t="n"`` or no
-    ``t``) dropped, or None when it has none."""
+    """``sheet_xml`` with the spaces around each ``t="n"`` cell's value dropped, or None
+    when it has none."""
     try:
         p = root_prefix(sheet_xml, b"worksheet", "worksheet")
     except WorkbookError:
         return None
     edits: list[tuple[int, int, bytes]] = []
     for cell in _cell(p).finditer(sheet_xml):
-        if dict(parse_attrs(cell.group(1))).get(b"t", b"n") != b"n":
+        if dict(parse_attrs(cell.group(1))).get(b"t") != b"n":  # untyped: calamine's text
             continue
         for v in _value(p).finditer(sheet_xml, cell.start(2), cell.end(2)):
             text = v.group(1)
