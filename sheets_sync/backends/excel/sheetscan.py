@@ -384,9 +384,10 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                     formula = cell.get(f"{{{_ODS_TABLE}}}formula") is not None
                     if formula and len(scan.uncalculated) < PERCENT_CELLS_KEPT:
                         scan.uncalculated.update(  # repeats as percent cells (until
-                            (r, c)  # 2026-12-07 a repeated cell listed none)
+                            (r, c)  # 2026-12-07 a repeated cell listed none), the first
+                            # 100 columns (the last 100, until a review on 2026-12-07)
                             for r in range(first, min(row_no, first + 1000) + 1)
-                            for c in range(max(col - span, col - 100) + 1, col + 1)
+                            for c in range(col - span + 1, min(col, col - span + 100) + 1)
                         )
                     continue
                 scan.max_row = max(scan.max_row, row_no)
@@ -398,7 +399,7 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                     scan.percent_cells.update(
                         (r, c)
                         for r in range(first, min(row_no, first + 1000) + 1)
-                        for c in range(max(col - span, col - 100) + 1, col + 1)
+                        for c in range(col - span + 1, min(col, col - span + 100) + 1)
                     )
                 if (
                     cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.backends.excel.sheetscan import scan_ods
 from sheets_sync.grid import WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
@@ -133,3 +134,23 @@ def test_repeated_formula_cells_with_no_value_are_each_uncalculated() -> None:
     grid = read_workbook_bytes(out.getvalue(), source="t.ods", tabs=["OKRs"]).sheets["OKRs"]
     assert grid.rows[1:] == (("KR1",), ("KR1",), ("KR1",))
     assert grid.uncalculated == {(r, c) for r in (2, 3, 4) for c in (2, 3)}
+
+
+def test_a_cell_repeated_past_100_columns_lists_its_first_100() -> None:
+    """A cell repeated 150 columns from A listed columns 51 to 150 (the cap kept the last
+    100), where the first hold a team's columns, until a review on 2026-12-07: a formula
+    with no value, and a percent cell, its twin."""
+    ns = (
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    )
+    cells = (
+        '<table:table-row><table:table-cell table:number-columns-repeated="150" '
+        'table:formula="of:=1+1"/></table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="150" '
+        'office:value-type="percentage" office:value="0.45"/></table:table-row>'
+    )
+    xml = f'<r {ns}><table:table table:name="OKRs">{cells}</table:table></r>'.encode()
+    scan = scan_ods(xml, "t.ods")["OKRs"]
+    assert scan.uncalculated == {(1, c) for c in range(1, 101)}
+    assert scan.percent_cells == {(2, c) for c in range(1, 101)}
