@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 136  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 137  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -231,7 +231,9 @@ FORMAT = 136  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # 0 there is read; 135: the same grid; an untyped cell with spaces (``<v> 007 </v>``)
 # beside a padded ``t="n"`` one reads as calamine's text, as it does alone, not as the
 # number; 136: the same grid; an .ods cell repeated over more than 100 columns lists its
-# first 100 in ``uncalculated`` and ``percent_cells``, not its last),
+# first 100 in ``uncalculated`` and ``percent_cells``, not its last; 137: the same grid;
+# an ISO date cell with a zone and no time (``2026-01-05+02:00``) reads as its midnight
+# in UTC, not as text),
 # or the slot format
 
 

@@ -278,4 +278,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # ``t="n"`` one reads as calamine's text, as it does alone, not as the number
     # 136: the same grid; an .ods cell repeated over more than 100 columns lists its first
     # 100 in ``uncalculated`` and ``percent_cells``, not its last
-    assert (FORMAT, fields[-1]) == (136, "placeholder_values")
+    # 137: the same grid; an ISO date cell with a zone and no time (``2026-01-05+02:00``)
+    # reads as its midnight in UTC, not as text
+    assert (FORMAT, fields[-1]) == (137, "placeholder_values")
