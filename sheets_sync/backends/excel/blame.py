@@ -68,7 +68,7 @@ def damaged_reference(ref: str) -> tuple[str, str] | None:
     drops (checked: the cell is not there); None for another reference."""
     if "$" not in ref:
         return None
-    return ref.replace("$", ""), (
+    return ref.replace("$", "").upper(), (  # r="$c$2": C2 (c2 until 2026-12-07)
         f"the worksheet is damaged: the cell's reference is written {ref}, with $ signs, "
         "which spreadsheets do not read (LibreOffice drops the cell); the program that "
         "wrote the file must write it without them, or retype the cell in Excel and save"
