@@ -56,7 +56,7 @@ _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^>]*>")
 _UNSAFE_T = re.compile(rb"""\st\s*=\s*(?:"[^"&]*&|'[^'&]*&)""")
 
 
-def _stand_ins(xml: bytes) -> bytes | None:
+def stand_ins(xml: bytes) -> bytes | None:
     """The worksheet with each error code calamine refuses replaced by ``STAND_IN``, or
     None when it has none. In its raw bytes when that is safe (nothing else of the part
     changes, and no tree is built: a 27 MB sheet with one ``#SPILL!`` took 749 MB to parse
@@ -85,7 +85,7 @@ def _stand_ins(xml: bytes) -> bytes | None:
 
 
 def _parsed_stand_ins(xml: bytes) -> bytes | None:
-    """``_stand_ins`` by a parse and reserialise, for a part the byte swap could misread.
+    """``stand_ins`` by a parse and reserialise, for a part the byte swap could misread.
     The part was parsed by its scan (well-formed). Every ``<v>`` child of a ``t="e"``
     cell whose text calamine refuses is replaced whole (comments and all); a ``t`` given
     by a reference is written plainly, as calamine does not read references there."""
@@ -113,7 +113,7 @@ def for_calamine(data: bytes, package: Package, parts: Iterable[str], source: st
     changed: dict[str, bytes] = {}
     for part in parts:
         xml = package.part(part)
-        fixed = None if xml is None else _stand_ins(xml)
+        fixed = None if xml is None else stand_ins(xml)
         if fixed is not None:
             changed[normalise_part_name(part).lower()] = fixed
     if not changed:

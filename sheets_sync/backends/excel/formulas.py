@@ -32,7 +32,7 @@ from sheets_sync.grid import (
 )
 
 Box = tuple[int, int, int, int]  # min row, min col, max row, max col
-_TAG_GOES_ON = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # after a tag's name
+TAG_GOES_ON = (b" ", b"\t", b"\n", b"\r", b"/", b">")  # after a tag's name
 #: (row, column, inner XML) of every cell that holds a formula, in document order
 FormulaCells = Callable[[], Iterator[tuple[int, int, bytes]]]
 
@@ -65,7 +65,7 @@ def formula_cells(sheet_xml: bytes, places: Places | None = None) -> Formulas:
     at = sheet_xml.find(f_open)
     while at >= 0:
         after = at + len(f_open)
-        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
+        if sheet_xml[after : after + 1] in TAG_GOES_ON:
             cell = _cell_before(sheet_xml, at, c_open, places)
             if cell is not None:
                 close = sheet_xml.find(b">", after)
@@ -103,8 +103,8 @@ def uncalculated_cells(
     at = sheet_xml.find(f_open)
     while at >= 0:
         after = at + len(f_open)
-        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
-            tag = _cell_tag_before(sheet_xml, at, c_open, places)
+        if sheet_xml[after : after + 1] in TAG_GOES_ON:
+            tag = cell_tag_before(sheet_xml, at, c_open, places)
             end = sheet_xml.find(c_close, after)
             if tag is not None and end >= 0 and _no_value(sheet_xml[after:end], tag[1], p):
                 found.add(tag[0])
@@ -131,7 +131,7 @@ def shared_masters(
     while at >= 0:
         after = at + len(f_open)
         close = sheet_xml.find(b">", after)
-        if sheet_xml[after : after + 1] in _TAG_GOES_ON and b"shared" in sheet_xml[after:close]:
+        if sheet_xml[after : after + 1] in TAG_GOES_ON and b"shared" in sheet_xml[after:close]:
             attrs = dict(parse_attrs(sheet_xml[after:close].rstrip(b"/")))
             cell, si = _cell_before(sheet_xml, at, c_open, places), attrs.get(b"si")
             if cell is not None and si is not None and attrs.get(b"t") == b"shared":
@@ -173,7 +173,7 @@ def _no_value(rest: bytes, attrs: bytes, p: bytes) -> bool:
     kind = dict(parse_attrs(attrs)).get(b"t")
     v_open = b"<" + p + b"v"
     at = rest.find(v_open)
-    while at >= 0 and rest[at + len(v_open) : at + len(v_open) + 1] not in _TAG_GOES_ON:
+    while at >= 0 and rest[at + len(v_open) : at + len(v_open) + 1] not in TAG_GOES_ON:
         at = rest.find(v_open, at + 1)
     if at < 0:
         return kind != b"inlineStr" or b"<" + p + b"is" not in rest
@@ -281,11 +281,11 @@ def _as_shown(text: str) -> str:
 def _cell_before(xml: bytes, at: int, c_open: bytes, places: Places) -> tuple[int, int] | None:
     """(row, column) of the cell whose start tag ends (but for spaces) where ``at``
     begins; None when the tag there is no cell's or has no usable reference."""
-    tag = _cell_tag_before(xml, at, c_open, places)
+    tag = cell_tag_before(xml, at, c_open, places)
     return None if tag is None else tag[0]
 
 
-def _cell_tag_before(
+def cell_tag_before(
     xml: bytes, at: int, c_open: bytes, places: Places
 ) -> tuple[tuple[int, int], bytes] | None:
     """``_cell_before``, with the attribute text of the cell's start tag."""
@@ -330,7 +330,7 @@ def data_tables(sheet_xml: bytes) -> tuple[CellRange, ...]:
             lt >= 0
             and gt > at
             and sheet_xml.startswith(f_open, lt)
-            and sheet_xml[after : after + 1] in _TAG_GOES_ON
+            and sheet_xml[after : after + 1] in TAG_GOES_ON
             and (box := _array_box(sheet_xml[after:gt], b"dataTable")) is not None
         ):
             boxes.append(box)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from sheets_sync.backends.excel.cellscan import Places
-from sheets_sync.backends.excel.formulas import _TAG_GOES_ON, _cell_tag_before
+from sheets_sync.backends.excel.formulas import TAG_GOES_ON, cell_tag_before
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, CellValue
@@ -66,8 +66,8 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
     at = sheet_xml.find(f_open)
     while at >= 0:
         after = at + len(f_open)
-        if sheet_xml[after : after + 1] in _TAG_GOES_ON:
-            tag = _cell_tag_before(sheet_xml, at, c_open, places)
+        if sheet_xml[after : after + 1] in TAG_GOES_ON:
+            tag = cell_tag_before(sheet_xml, at, c_open, places)
             end = sheet_xml.find(c_close, after)
             if tag is not None and end >= 0:
                 kind = dict(parse_attrs(tag[1])).get(b"t", b"n")

@@ -36,7 +36,7 @@ from lxml import etree
 
 from sheets_sync.backends.excel.blame import blamed_cell, damaged_reference
 from sheets_sync.backends.excel.cellscan import Places, cell_range, trimmed_rows
-from sheets_sync.backends.excel.errorcodes import _stand_ins, for_calamine
+from sheets_sync.backends.excel.errorcodes import for_calamine, stand_ins
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.formulas import (
     data_tables,
@@ -196,7 +196,7 @@ def read_workbook_bytes(
                 trimmed = trimmed_numbers(xml) if "float" in exc.message else None
                 if trimmed is None:
                     _raise_blamed(exc, package, xml, source)
-                copy = with_part(data, where.part, _stand_ins(trimmed) or trimmed, source)
+                copy = with_part(data, where.part, stand_ins(trimmed) or trimmed, source)
                 try:
                     grid = _reread(copy, name, scan, source)
                 except WorkbookError as again:  # another cell: named in the trimmed sheet
