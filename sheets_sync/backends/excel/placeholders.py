@@ -23,12 +23,13 @@ the 0s and drops the flag when it saves: the file then reads 0 and nothing tells
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
-from sheets_sync.backends.excel.cellscan import Places
+from sheets_sync.backends.excel.cellscan import Places, trimmed_rows
 from sheets_sync.backends.excel.formulas import TAG_GOES_ON, cell_tag_before
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, CellValue
+from sheets_sync.grid import CellRange, CellValue, SheetGrid
 
 #: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
 SCRIPT_CALC_ID = "124519"
@@ -79,6 +80,18 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
                     found.add(tag[0])
         at = sheet_xml.find(f_open, after)
     return frozenset(found)
+
+
+def with_placeholders(grid: SheetGrid, sheet_xml: bytes, places: Places) -> SheetGrid:
+    """``grid`` (of a tab with formulas, in a workbook whose ``calcPr`` marks placeholders)
+    with each placeholder 0 (``placeholder_cells``, and its array's other cells) blank
+    and listed in ``placeholder_values``; ``grid`` itself when it has none."""
+    zeros = placeholder_cells(sheet_xml, places)
+    if not zeros:
+        return grid
+    zeros |= array_placeholders(grid.rows, grid.formula_arrays, zeros)
+    rows = trimmed_rows(blanked(grid.rows, zeros))
+    return replace(grid, rows=rows, placeholder_values=zeros)
 
 
 def array_placeholders(

@@ -48,12 +48,7 @@ from sheets_sync.backends.excel.formulas import (
 from sheets_sync.backends.excel.isodates import iso_dates
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
-from sheets_sync.backends.excel.placeholders import (
-    array_placeholders,
-    blanked,
-    placeholder_cells,
-    placeholder_values,
-)
+from sheets_sync.backends.excel.placeholders import placeholder_values, with_placeholders
 from sheets_sync.backends.excel.richvalues import RichValue, rich_values, shown_rich, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
@@ -221,11 +216,9 @@ def read_workbook_bytes(
                 grid = replace(grid, formula_cells=formulas, formula_arrays=arrays)
             # a subset of the formula cells: a formula-free tab skips its four scans
             uncalculated = uncalculated_cells(xml, places) if formulas else frozenset()
-            if formulas and stale and (zeros := placeholder_cells(xml, places)):
-                zeros |= array_placeholders(grid.rows, arrays, zeros)  # XlsxWriter's 0s
-                rows = trimmed_rows(blanked(grid.rows, zeros))
-                grid = replace(grid, rows=rows, placeholder_values=zeros)
-                uncalculated |= zeros
+            if formulas and stale:  # XlsxWriter's 0s: no value (placeholders.py)
+                grid = with_placeholders(grid, xml, places)
+                uncalculated |= grid.placeholder_values
             if uncalculated:
                 shared = shared_masters(xml, uncalculated, places)
                 grid = replace(grid, uncalculated=uncalculated, shared_from=shared)
