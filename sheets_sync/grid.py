@@ -90,6 +90,11 @@ LOADING = "Loading..."
 #: The fills (RGB) the sync gives its owned cells (``sync.styles``: Excel's Good, Neutral
 #: and Bad, and grey): the ones a backend that reads fills looks for (``SheetGrid.fills``)
 OWNED_FILLS = frozenset({"C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"})
+#: The fill of an owned column's header, as the template and the sync style it
+#: (``sync.styles.OWNED_HEADER``): read too, so a Status typed twice is told apart by it
+OWNED_HEADER_FILL = "D9E1F2"
+#: The fills a backend that reads fills looks for (``SheetGrid.fills``)
+READ_FILLS = OWNED_FILLS | {OWNED_HEADER_FILL}
 
 CellValue = (
     None | bool | int | float | str | dt.datetime | dt.date | dt.time | dt.timedelta | CellError
@@ -256,7 +261,7 @@ class SheetGrid:
     #: the master cell of each uncalculated cell that is a shared formula's other cell
     #: (its text is the master's, ``formula_cells`` holds ""): its warning quotes it
     shared_from: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    #: (row, col) -> RGB of the cells whose fill is one of ``OWNED_FILLS`` (a cell not here
+    #: (row, col) -> RGB of the cells whose fill is one of ``READ_FILLS`` (a cell not here
     #: has another fill, or none); None where the backend reads no fills (.ods):
     #: the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None

@@ -20,6 +20,7 @@ from sheets_sync.domain.values import (
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
     DATE_EPOCH,
+    OWNED_FILLS,
     BoxIndex,
     CellRange,
     CellValue,
@@ -369,7 +370,8 @@ def extract_tab(
                 col = columns[name]
                 owned_values[(row, col)] = line[col - 1] if col <= width else None
                 if fills is not None:
-                    owned_fills[(row, col)] = fills.get((row, col), "")
+                    fill = fills.get((row, col), "")  # the owned header's: another
+                    owned_fills[(row, col)] = fill if fill in OWNED_FILLS else ""
                 if (formula := formulas.formula(row, col)) is not None:
                     owned_formulas[(row, col)] = formula
                 m = merged_at.find(row, col) if merges else None

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 137  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 138  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -233,7 +233,10 @@ FORMAT = 137  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # number; 136: the same grid; an .ods cell repeated over more than 100 columns lists its
 # first 100 in ``uncalculated`` and ``percent_cells``, not its last; 137: the same grid;
 # an ISO date cell with a zone and no time (``2026-01-05+02:00``) reads as its midnight
-# in UTC, not as text),
+# in UTC, not as text; 138: ``fills`` holds the owned header's grey-blue (D9E1F2) too; a
+# Status typed twice is the sync's by that header fill, or by statuses each in the
+# sync's fill, never by words a team typed ("Achieved" by hand counted as the sync's,
+# and was written over)),
 # or the slot format
 
 

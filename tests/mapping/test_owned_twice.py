@@ -12,10 +12,12 @@ HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current", "Status")
 OWNED = ("Score", "Expected", "Status", "Sync notes")
 
 
-def _okrs(*rows: tuple[CellValue, ...]) -> tuple[TabExtract, list[str]]:
+def _okrs(
+    *rows: tuple[CellValue, ...], fills: dict[tuple[int, int], str] | None = None
+) -> tuple[TabExtract, list[str]]:
     okrs = load_mapping("standard").okrs
     tab, findings = extract_tab(
-        SheetGrid("OKRs", rows), okrs, source="d.xlsx", owned=OKR_OWNED, kind="okrs"
+        SheetGrid("OKRs", rows, fills=fills), okrs, source="d.xlsx", owned=OKR_OWNED, kind="okrs"
     )
     return tab, [str(f) for f in findings if "twice" in f.message]
 
@@ -23,7 +25,9 @@ def _okrs(*rows: tuple[CellValue, ...]) -> tuple[TabExtract, list[str]]:
 def test_a_team_status_column_left_of_the_synced_one_is_left_alone() -> None:
     """The team added its own Status (F) left of the sync's (I): the first column won, so
     the sync wrote its statuses over the team's and left its own column stale (until
-    2026-12-07). The sync's column holds the statuses it wrote: it stays the sync's."""
+    2026-12-07). The sync's column holds the statuses it wrote, in the fills it gave them
+    (as an .xlsx or Google read finds them): it stays the sync's."""
+    written = {(2, 9): "C6EFCE", (3, 9): "FFC7CE", (4, 9): "D9D9D9", (6, 9): "FFEB9C"}
     tab, said = _okrs(
         (*HEAD, *OWNED),
         ("O1", "KR1", 0, 10, 5, "green, says Ann", 0.5, 0.4, "On track", None),
@@ -31,6 +35,7 @@ def test_a_team_status_column_left_of_the_synced_one_is_left_alone() -> None:
         ("O1", "KR3", 0, 10, None, "?", None, None, "Not scored", "Error E4: ..."),
         (*HEAD, *OWNED),  # the header row repeated over a second section
         ("O2", "KR1", 0, 10, 5, None, 0.5, 0.4, "At risk", None),
+        fills=written,
     )
     assert tab.layout.column_of("status") == 9
     assert said == [

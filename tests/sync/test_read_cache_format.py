@@ -280,4 +280,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 100 in ``uncalculated`` and ``percent_cells``, not its last
     # 137: the same grid; an ISO date cell with a zone and no time (``2026-01-05+02:00``)
     # reads as its midnight in UTC, not as text
-    assert (FORMAT, fields[-1]) == (137, "placeholder_values")
+    # 138: ``fills`` holds the owned header's grey-blue (D9E1F2) too; a Status typed twice
+    # is the sync's by that header fill, or by statuses each in the sync's fill, never by
+    # words a team typed ("Achieved" by hand counted as the sync's, and was written over)
+    assert (FORMAT, fields[-1]) == (138, "placeholder_values")

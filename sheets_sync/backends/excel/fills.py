@@ -3,7 +3,8 @@
 The sync owns the colour of its Status cells as well as their text: one recoloured by
 hand is coloured again (``sync.plan.changed_writes``), so the plan must know each owned
 cell's fill. calamine gives values without styles, so this reads ``styles.xml``'s solid
-fills and the ``cellXfs`` that use one of ``grid.OWNED_FILLS``, then finds the cells in
+fills and the ``cellXfs`` that use one of ``grid.READ_FILLS`` (those and the owned
+header's, which tells the sync's Status column from a team's own), then finds the cells in
 those styles with byte searches for their ``s="N"`` (as ``percent.percent_cells`` does):
 a handful of styles, not a parse of every cell.
 """
@@ -15,7 +16,7 @@ import re
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.percent import cells_in_styles
 from sheets_sync.backends.excel.xmlutil import parse_attrs
-from sheets_sync.grid import OWNED_FILLS
+from sheets_sync.grid import READ_FILLS
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
 _FILLS = re.compile(rb"<" + _P + rb"fills\b[^>]*(?<!/)>(.*?)</" + _P + rb"fills\s*>", re.S)
@@ -43,7 +44,7 @@ def _solid(fill: bytes) -> str | None:
 
 
 def fill_styles(styles_xml: bytes | None) -> dict[int, str]:
-    """Indexes into ``cellXfs`` (a cell's ``s``) whose fill is one of ``OWNED_FILLS``,
+    """Indexes into ``cellXfs`` (a cell's ``s``) whose fill is one of ``READ_FILLS``,
     with that fill's RGB."""
     if not styles_xml:
         return {}
@@ -59,7 +60,7 @@ def fill_styles(styles_xml: bytes | None) -> dict[int, str]:
         fill_id = _attrs(xf[1]).get(b"fillId", b"0")
         if fill_id.isdigit() and int(fill_id) < len(colours):
             colour = colours[int(fill_id)]
-            if colour in OWNED_FILLS:
+            if colour in READ_FILLS:
                 found[index] = colour
     return found
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sheets_sync.backends.gsheets.shape import ShapeError, describe, obj
-from sheets_sync.grid import OWNED_FILLS
+from sheets_sync.grid import READ_FILLS
 
 #: ``ExtendedValue``'s one-of: each kind and the JSON type its value has
 _KINDS: dict[str, tuple[type, ...]] = {
@@ -126,9 +126,10 @@ def checked_cell(cell: Any) -> Mapping[str, Any]:
 
 def owned_fill(cell: Mapping[str, Any]) -> str | None:
     """The cell's background as RGB hex ("C6EFCE") when it is one of the fills the sync
-    writes (``grid.OWNED_FILLS``), else None: another colour, none, or a shape that is no
-    colour (a fill is never worth failing a read for; the sync writes the cell again).
-    Google leaves out a channel of 0 and sends each as a float (``round(198 / 255, 6)``)."""
+    writes or an owned header's (``grid.READ_FILLS``), else None: another colour, none, or
+    a shape that is no colour (a fill is never worth failing a read for; the sync writes
+    the cell again). Google leaves out a channel of 0 and sends each as a float
+    (``round(198 / 255, 6)``)."""
     colour = cell.get("userEnteredFormat", {})
     colour = colour.get("backgroundColor") if type(colour) is dict else None
     if type(colour) is not dict:
@@ -140,4 +141,4 @@ def owned_fill(cell: Mapping[str, Any]) -> str | None:
     if not all(0 <= c <= 1 for c in channels):
         return None
     text = "".join(f"{round(c * 255):02X}" for c in channels)
-    return text if text in OWNED_FILLS else None
+    return text if text in READ_FILLS else None

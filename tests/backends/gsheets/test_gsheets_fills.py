@@ -8,10 +8,10 @@ import pytest
 
 from sheets_sync.backends.gsheets.backend import rgb
 from sheets_sync.backends.gsheets.cellshape import owned_fill
-from sheets_sync.grid import OWNED_FILLS
+from sheets_sync.grid import READ_FILLS
 
 
-@pytest.mark.parametrize("hex_colour", sorted(OWNED_FILLS))
+@pytest.mark.parametrize("hex_colour", sorted(READ_FILLS))  # the owned header's too
 def test_a_fill_the_sync_wrote_reads_back_as_written(hex_colour: str) -> None:
     colour = {k: v for k, v in rgb(hex_colour).items() if v}  # Google leaves out a 0
     assert owned_fill({"userEnteredFormat": {"backgroundColor": colour}}) == hex_colour

@@ -1,0 +1,213 @@
+"""A Status column typed twice goes to the sync only where it can show the column is its
+own: the owned header's grey-blue (template, or a column the sync added), else statuses
+each in the fill the sync gave them, else its other columns beside it, else the first.
+For a day (2026-12-07) a team's own Status typed by hand in the sync's words ("Achieved",
+"Green") counted as "the statuses it wrote": on a fresh template, or beside a synced
+column holding one stray note, the sync took the team's column and wrote over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import openpyxl
+import pytest
+
+from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid
+from sheets_sync.mapping.extract import extract_tab
+from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current")
+OWNED = ("Score", "Expected", "Status", "Sync notes")
+GOOD, BAD = "C6EFCE", "FFC7CE"
+
+
+def _status(
+    rows: tuple[tuple[CellValue, ...], ...],
+    fills: Mapping[tuple[int, int], str] | None,
+    kind: Literal["okrs", "kpis"] = "okrs",
+) -> tuple[int, list[str]]:
+    mapping = load_mapping("standard")
+    spec = mapping.okrs if kind == "okrs" else mapping.kpis
+    assert spec is not None
+    owned = OKR_OWNED if kind == "okrs" else KPI_OWNED
+    name = "OKRs" if kind == "okrs" else "KPIs"
+    tab, findings = extract_tab(
+        SheetGrid(name, rows, fills=fills), spec, source="d.xlsx", owned=owned, kind=kind
+    )
+    return tab.layout.column_of("status"), [str(f) for f in findings if "twice" in f.message]
+
+
+@pytest.mark.parametrize("fills", [{}, None], ids=["xlsx", "ods"])
+def test_a_fresh_template_keeps_its_status_beside_a_team_status_typed_in_sync_words(
+    fills: dict[tuple[int, int], str] | None,
+) -> None:
+    """Right of the template's (K) and left of it (C): the team's words, typed by hand,
+    carry no fill of the sync's; the template's Status (H, I) sits among Score, Expected
+    and Sync notes."""
+    right = (
+        (*HEAD, *OWNED, "Owner", "Status"),
+        ("O1", "KR1", 0, 10, 5, None, None, None, None, "Ann", "Achieved"),
+        ("O1", "KR2", 0, 10, 2, None, None, None, None, "Bob", "Green"),
+    )
+    assert _status(right, fills) == (
+        8,
+        ["d.xlsx!OKRs!K1: column header 'Status' appears twice (H1 and K1); using H1"],
+    )
+    left = (
+        ("Objective ID", "KR ID", "Status", "Start", "Target", "Current", *OWNED),
+        ("O1", "KR1", "On track", 0, 10, 5, None, None, None, None),
+    )
+    assert _status(left, fills) == (
+        9,
+        [
+            "d.xlsx!OKRs!C1: column header 'Status' appears twice (C1 and I1); the sync "
+            "writes I1, beside its other columns, and leaves C1 alone: rename C1 if it is "
+            "your own"
+        ],
+    )
+
+
+@pytest.mark.parametrize("fills", [{}, None], ids=["xlsx", "ods"])
+def test_a_fresh_kpi_tab_keeps_its_status_too(fills: dict[tuple[int, int], str] | None) -> None:
+    head = ("KPI ID", "KPI", "Target", "Actual", "Status", "Variance", "Trend", "Sync notes")
+    right = ((*head, "Owner", "Status"), ("K1", "Bookings", 100, 90, *[None] * 4, "Ann", "Green"))
+    assert _status(right, fills, "kpis") == (
+        5,
+        ["d.xlsx!KPIs!J1: column header 'Status' appears twice (E1 and J1); using E1"],
+    )
+    left = (
+        ("KPI ID", "KPI", "Status", "Target", "Actual", *head[4:]),
+        ("K1", "Bookings", "Amber", 100, 90, None, None, None, None),
+    )
+    column, said = _status(left, fills, "kpis")
+    assert column == 6 and said[0].startswith("d.xlsx!KPIs!C1: ") and "writes F1" in said[0]
+
+
+def test_statuses_in_the_sync_fills_are_the_column_it_wrote_hand_typed_words_are_not() -> None:
+    """Both columns hold sync words; only the sync's (H) holds them in its fills. Read
+    with no fills (.ods) the words tell nothing, and the neighbours decide."""
+    rows = (
+        (*HEAD, "Status", "Score", "Expected", "Status", "Sync notes"),
+        ("O1", "KR1", 0, 10, 5, "On track", 0.5, 0.4, "On track", None),
+        ("O1", "KR2", 0, 10, 2, "Off track", 0.2, 0.4, "Off track", None),
+    )
+    painted = {(2, 9): GOOD, (3, 9): BAD, (2, 6): "D9D9D9"}  # F2 in a fill, not its own
+    assert _status(rows, painted) == (
+        9,
+        [
+            "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync "
+            "writes I1, which holds the statuses it wrote, and leaves F1 alone: rename F1 "
+            "if it is your own"
+        ],
+    )
+    column, said = _status(rows, None)
+    assert column == 9 and "beside its other columns" in said[0]
+
+
+def test_a_synced_status_column_with_one_stray_note_stays_the_syncs() -> None:
+    """The sync's column (H) holds its statuses in their fills and one note typed under
+    them; the team's (K) holds words typed by hand: H, by its neighbours, not K."""
+    rows = (
+        (*HEAD, *OWNED, "Owner", "Status"),
+        ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None, "Ann", "On track"),
+        ("O1", "KR2", 0, 10, 2, 0.2, 0.4, "Off track", None, "Bob", "At risk"),
+        (None, None, None, None, None, None, None, "see notes below", None, None, None),
+    )
+    column, said = _status(rows, {(2, 8): GOOD, (3, 8): BAD})
+    assert column == 8
+    assert said == ["d.xlsx!OKRs!K1: column header 'Status' appears twice (H1 and K1); using H1"]
+
+
+def test_the_owned_header_fill_marks_the_syncs_column() -> None:
+    """Neighbours tie (the team's F beside Score, the sync's I beside Expected, no Sync
+    notes) and nothing is written yet: the template's grey-blue header (I1) tells."""
+    rows = (
+        (*HEAD, "Status", "Score", "Expected", "Status"),
+        ("O1", "KR1", 0, 10, 5, "On track", None, None, None),
+    )
+    marked = {(1, 7): OWNED_HEADER_FILL, (1, 8): OWNED_HEADER_FILL, (1, 9): OWNED_HEADER_FILL}
+    assert _status(rows, marked) == (
+        9,
+        [
+            "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync "
+            "writes I1, whose header is styled as its own (grey-blue), and leaves F1 "
+            "alone: rename F1 if it is your own"
+        ],
+    )
+    assert _status(rows, {})[0] == 6  # no mark: the first, as before
+
+
+def test_the_fills_told_apart_are_those_the_sync_writes() -> None:
+    from sheets_sync.domain.models import KPIStatus, Status
+    from sheets_sync.mapping.header import SYNC_STATUS_FILLS
+    from sheets_sync.sync.plan import NOT_SCORED
+    from sheets_sync.sync.styles import GREY, KPI_STYLE, OWNED_HEADER, STATUS_STYLE
+    from sheets_sync.template.spec import OWNED_FILL
+
+    want = {s.value: STATUS_STYLE[s].fill for s in Status}
+    want |= {s.value: KPI_STYLE[s].fill for s in KPIStatus}
+    assert dict(SYNC_STATUS_FILLS) == {**want, NOT_SCORED: GREY.fill}
+    assert OWNED_HEADER_FILL == OWNED_HEADER.fill == OWNED_FILL
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_team_status_on_a_fresh_template_is_never_written(tmp_path: Path, side: str) -> None:
+    """End to end on the template's .xlsx: the team's own Status, typed in the sync's
+    words left of the template's columns or right of them, on OKRs and KPIs, keeps its
+    cells; the sync writes the template's Status."""
+    from sheets_sync.config import load_workspace
+    from sheets_sync.sync.engine import Sync, SyncOptions
+    from sheets_sync.template.xlsx import build_workbook
+    from tests.conftest import CONFIG
+
+    wb = build_workbook()
+    okr: dict[str, CellValue] = {
+        "Objective ID": "O1",
+        "Objective": "Grow",
+        "Objective type": "committed",
+    }
+    okr |= {"KR ID": "KR1", "Key result": "Win deals", "Owner": "Ann", "KR type": "number"}
+    okr |= {"Start": 0, "Target": 10, "Current": 5}
+    kpi: dict[str, CellValue] = {
+        "KPI ID": "K1",
+        "KPI": "Bookings",
+        "Owner": "Ann",
+        "Target": 100,
+        "Actual": 90,
+    }
+    kpi |= {"As of": dt.date(2026, 11, 20)}
+    where: dict[str, tuple[int, int]] = {}  # tab -> (team's column, template's Status)
+    for name, values, mine in (("OKRs", okr, "Achieved"), ("KPIs", kpi, "Green")):
+        sheet = wb[name]
+        sheet.delete_rows(2)  # the example row
+        if side == "left":
+            sheet.insert_cols(3)
+            col = 3
+        else:
+            col = sheet.max_column + 1
+        sheet.cell(1, col, "Status")
+        sheet.cell(2, col, mine)
+        header = [c.value for c in sheet[1]]
+        for key, value in values.items():
+            sheet.cell(2, header.index(key) + 1, value)
+        theirs = next(i + 1 for i, h in enumerate(header) if h == "Status" and i + 1 != col)
+        where[name] = (col, theirs)
+    team = tmp_path / "teams" / "sales.xlsx"
+    team.parent.mkdir()
+    wb.save(team)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    run = next(iter(Sync(load_workspace(cfg)).run(options).runs))
+    said = [str(f) for f in run.findings if "twice" in f.message]
+    got = openpyxl.load_workbook(team)
+    for name, mine in (("OKRs", "Achieved"), ("KPIs", "Green")):
+        team_col, sync_col = where[name]
+        sheet = got[name]
+        assert sheet.cell(2, team_col).value == mine, name
+        assert sheet.cell(2, sync_col).value in {"On track", "Amber"}, name
+        assert any(f"!{name}!" in s and "grey-blue" in s for s in said), said
