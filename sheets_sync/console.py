@@ -180,9 +180,17 @@ def outcome_line(run: TeamRun, *, dry_run: bool = False, error: str | None = Non
         return f"{run.team}: failed: {error}"
     verb = ("would change" if dry_run else "changed") if _written(run) else "not written"
     line = f"{run.team}: {run.outcome.status}, {counted(len(run.changes), 'cell')} {verb}"
+    if run.recoloured and _written(run):  # a colour only: the file is written all the same
+        line += f", {recoloured(run.recoloured, dry_run)}"
     found = finding_counts(run.findings)
     line += f" ({found} in the sheet)" if found else ""
     return f"{line}: {error}" if error else line
+
+
+def recoloured(count: int, dry_run: bool) -> str:
+    """``1 Status cell recoloured``: cells written for their colour alone (recoloured by
+    hand), which the count of changed cells leaves out (no value changes)."""
+    return f"{counted(count, 'Status cell')} {'would be recoloured' if dry_run else 'recoloured'}"
 
 
 def failed_lines(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
@@ -335,9 +343,11 @@ def print_summary(
     verb = "would change" if dry_run else "changed"
     cells = sum(len(r.changes) for r in result.runs if _written(r))
     left = f", {locked} {Outcome.SKIPPED_LOCKED.value}" if locked else ""
+    painted = sum(r.recoloured for r in result.runs if _written(r))
+    more = f", {recoloured(painted, dry_run)}" if painted else ""
     line = (
         f"{counted(len(result.runs), 'team')}, {failed} failed{left}, "
-        f"{counted(cells, 'cell')} {verb} in {result.seconds:.1f}s"
+        f"{counted(cells, 'cell')} {verb}{more} in {result.seconds:.1f}s"
     )
     if result.rollup_error:
         line += f"; rollup failed: {result.rollup_error}"

@@ -37,16 +37,16 @@ T = TypeVar("T")
 #: ``TeamRun.error_detail``, which a format-2 reader failed on as "damaged"; 4:
 #: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError);
 #: 5: ``CellChange.formula``, which a format-4 reader failed on as "damaged" (a TypeError);
-#: 6: KeyResult.unread, KPI.unread, which a format-5 reader failed on as "damaged" (a
-#: TypeError)
+#: 6: KeyResult.unread, KPI.unread and ``TeamRun.recoloured``, which a format-5 reader
+#: failed on as "damaged" (a TypeError)
 FORMAT_VERSION = 6
 #: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
-#: last field of ``TeamRun``, a format-3 file is format 4 without ``team_source``, the
-#: last field of ``TeamError``, and a format-4 file is format 5 without ``formula``, the
-#: last field of ``CellChange``; each defaults to None. A format-5 file is format 6
-#: without ``unread``, the last field of ``KeyResult`` and of ``KPI``; it defaults to an
-#: empty set (no cell in error). The shards saved the night before an upgrade still
-#: merge after it
+#: last field of ``TeamRun`` then, a format-3 file is format 4 without ``team_source``,
+#: the last field of ``TeamError``, and a format-4 file is format 5 without ``formula``,
+#: the last field of ``CellChange``; each defaults to None. A format-5 file is format 6
+#: without ``unread``, the last field of ``KeyResult`` and of ``KPI`` (an empty set: no
+#: cell in error), and without ``recoloured``, the last field of ``TeamRun`` (0). The
+#: shards saved the night before an upgrade still merge after it
 READS_FORMATS = (FORMAT_VERSION, 5, 4, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
 #: A dry run's results (``sync --dry-run --shard K/N --results-dir DIR``): the same

@@ -265,6 +265,9 @@ class TeamRun:
     api_calls: int = 0
     # ``error`` as fields (file, tab, cell, class): last, so older pickles load without it
     error_detail: TeamError | None = None
+    #: Status cells written for their colour alone (recoloured by hand), not in ``changes``:
+    #: last, so older pickles load without it
+    recoloured: int = 0
 
     @property
     def result(self) -> TeamResult | None:
@@ -300,7 +303,7 @@ class TeamRun:
 
     def _key(self) -> tuple[object, ...]:
         fields = (self.team, self.source, self.outcome, self.error, self.error_detail)
-        return (*fields, self.seconds, self.api_calls)
+        return (*fields, self.seconds, self.api_calls, self.recoloured)
 
     def __eq__(self, other: object) -> bool:
         """By value, whether the results are held as objects or packed."""

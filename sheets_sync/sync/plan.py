@@ -225,7 +225,18 @@ def _recoloured(
 def changed_writes(
     writes: list[CellWrite], extract: Extract
 ) -> tuple[list[CellWrite], list[CellChange]]:
-    """The writes whose cell does not already hold the value, with old -> new for dry runs.
+    """The writes whose cell does not already hold the value, with old -> new for dry runs
+    (``plan_changes`` without its count of recoloured Status cells)."""
+    todo, changes, _ = plan_changes(writes, extract)
+    return todo, changes
+
+
+def plan_changes(
+    writes: list[CellWrite], extract: Extract
+) -> tuple[list[CellWrite], list[CellChange], int]:
+    """The writes whose cell does not already hold the value, with old -> new for dry runs,
+    and how many Status cells are written for their colour alone (a night that only
+    recolours said "0 cells changed" while it rewrote the file, until 2026-12-07).
 
     A row whose Status changes has its Score written too: a Score's colour follows the
     Status as well as its number (0.0 is red while Off track, grey once No data), and a
@@ -262,6 +273,7 @@ def changed_writes(
                 fills[layout.tab] = tab.owned_fills
                 fill_col[layout.tab] = layout.columns["status"]
     changed: set[tuple[str, int, int]] = set()
+    recoloured = 0
     found: list[tuple[CellWrite, CellValue, str | None]] = []
     for w in writes:
         key = (w.sheet, w.row, w.col)  # once a write, not three times
@@ -271,7 +283,8 @@ def changed_writes(
             changed.add(key)
             found.append((w, old, formula))
         elif _recoloured(w, fills.get(w.sheet), fill_col.get(w.sheet)):
-            changed.add(key)  # its colour only: no change of value to count or show
+            changed.add(key)  # its colour only: no change of value to show
+            recoloured += 1
     changes: list[CellChange] = []
     if found:  # sorted when there are changes: a quiet night has none (70,000 writes at 500)
         tabs = {sheet: i for i, sheet in enumerate(dict.fromkeys(w.sheet for w in writes))}
@@ -284,4 +297,4 @@ def changed_writes(
     }
     changed |= restyled  # once: built for each write, the union made a team's plan quadratic
     todo = [w for w in writes if (w.sheet, w.row, w.col) in changed]
-    return todo, changes
+    return todo, changes, recoloured

@@ -67,6 +67,7 @@ def team_dict(run: TeamRun, *, with_changes: bool = True) -> dict[str, Any]:
         "errors": sum(f.is_error for f in findings),
         "warnings": sum(not f.is_error for f in findings),
         "cells_changed": len(run.changes),
+        "cells_recoloured": run.recoloured,  # Status cells written for their colour alone
         "seconds": round(run.seconds, 4),
         "api_calls": run.api_calls,
         "findings": [finding_dict(f) for f in findings],
@@ -137,6 +138,7 @@ def run_report(
             # written, or a dry run's that would be: a team left alone (open in Excel,
             # conflicted) counts none, as the summary line (until 2026-12-06 it did)
             "cells_changed": sum(len(r.changes) for r in result.runs if r.outcome.written),
+            "cells_recoloured": sum(r.recoloured for r in result.runs if r.outcome.written),
             "api_calls": sum(r.api_calls for r in result.runs),
         },
         "company_objectives": [

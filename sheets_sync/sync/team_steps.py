@@ -23,7 +23,7 @@ from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError,
 from sheets_sync.grid import CellWrite, tab_key
 from sheets_sync.loggers import get_logger
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamError, TeamRun
-from sheets_sync.sync.plan import changed_writes, plan_writes
+from sheets_sync.sync.plan import plan_changes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
 from sheets_sync.sync.reading import TeamRead, internal_error
 from sheets_sync.sync.refile import WriteChain, refile
@@ -135,11 +135,19 @@ class TeamSteps:
                 index=index,
                 company_objective_ids=self.company_ids or None,
             )
-            todo, changes = changed_writes(plan_writes(result, state.extract), state.extract)
+            planned = plan_changes(plan_writes(result, state.extract), state.extract)
         except Exception as exc:
             return failed_run(spec, exc), []
+        todo, changes, recoloured = planned
         changed = CellChanges(changes)
-        run = TeamRun(spec.name, spec.source, Outcome.UNCHANGED, result, changes=changed)
+        run = TeamRun(
+            spec.name,
+            spec.source,
+            Outcome.UNCHANGED,
+            result,
+            changes=changed,
+            recoloured=recoloured,
+        )
         state.seconds += time.perf_counter() - started
         return run, todo
 

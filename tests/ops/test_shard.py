@@ -195,7 +195,8 @@ def test_format_2_results_still_merge(
     """Shards saved the night before an upgrade to format 3 merge after it: format 3 only
     added ``TeamRun.error_detail``, last, so a format-2 run loads with it None."""
     result = make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 1}})
-    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "error_detail"]
+    newer = {"error_detail", "recoloured"}  # format 2 had neither (nor 3 to 5 the second)
+    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name not in newer]
     monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
     payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
     path = results_file(tmp_path, 1, 1)
@@ -226,6 +227,26 @@ def test_team_source_is_a_new_format_and_format_3_results_still_merge(
     _, runs = load_results(tmp_path)
     assert runs[1].error_detail == replace(detail, team_source=None)
     assert runs[0] == result.runs[0]
+
+
+def test_recoloured_is_a_new_format_and_format_5_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TeamRun.recoloured`` made a run's pickle one argument longer: the files say
+    format 6, and a format-5 file (no ``recoloured``) still merges, its runs' count 0."""
+    result = make_result({"Sales": {"KR1": 0}})
+    result = replace(result, runs=(replace(result.runs[0], recoloured=2),))
+    path = save_results(tmp_path, 1, 1, result)
+    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    assert [r.recoloured for r in load_results(tmp_path)[1]] == [2]
+    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "recoloured"]
+    monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
+    payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
+    path.write_bytes(MAGIC + b"5\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    _, runs = load_results(tmp_path)
+    assert [r.recoloured for r in runs] == [0]
+    assert runs[0] == replace(result.runs[0], recoloured=0)
 
 
 def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
