@@ -98,18 +98,17 @@ def _plain_beside_percent(kr: KeyResult) -> tuple[str, str] | None:
 def _milestone_numbers(kr: KeyResult) -> tuple[str, str] | None:
     """A milestone's Start and Target, which its score never reads (done or not): 30 to 45
     typed there is a count the KR type may have wrong, or numbers left from one, and said
-    nothing (until 2026-12-07). 0 to 1, or either blank, is done or not in numbers: quiet."""
+    nothing (until 2026-12-07). Each blank, 0 or 1 (0 to 1, 1 to 1, 1 to 0) is done or not
+    in numbers: quiet (for a day 1 to 1, 0 to 0 and 1 to blank warned). The same number
+    twice is no count to set the KR type to number for: only "clear them" is said."""
     if kr.type is not KRType.MILESTONE:
         return None
-    typed = [
-        (field, value)
-        for field, value, quiet in (("start", kr.start, 0), ("target", kr.target, 1))
-        if value is not None and value != quiet
-    ]
+    pair = (("start", kr.start), ("target", kr.target))
+    typed = [(field, value) for field, value in pair if value is not None and value not in (0, 1)]
     if not typed:
         return None
     if len(typed) == 1 and kr.start is not None and kr.target is not None:
-        typed = [("start", kr.start), ("target", kr.target)]  # 5 to 1: both, as a pair
+        typed = [(field, value) for field, value in pair if value is not None]  # 5 to 1: both
     cells = {field: kr.origin.cell(field) for field, _ in typed}
     names = " and ".join(
         f"{field.capitalize()} ({cell})" if cell else field.capitalize()
@@ -118,9 +117,11 @@ def _milestone_numbers(kr: KeyResult) -> tuple[str, str] | None:
     shown = {field: show_number(value) for field, value in typed}
     span = " ".join(f"{'from' if f == 'start' else 'to'} {shown[f]}" for f in shown)
     them, are = ("them", "are") if len(typed) == 2 else ("it", "is")
+    advice = f"clear {them}"
+    if kr.start is None or kr.target is None or kr.start != kr.target:  # a count: 5 to 5 is none
+        advice += f", or set its KR type to number if it counts {span}"
     return typed[0][0], (
-        f"key result {kr.id} is a milestone (done or not), so its {names} {are} not read; "
-        f"clear {them}, or set its KR type to number if it counts {span}"
+        f"key result {kr.id} is a milestone (done or not), so its {names} {are} not read; {advice}"
     )
 
 

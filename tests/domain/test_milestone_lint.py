@@ -55,3 +55,32 @@ def test_the_read_me_says_start_and_target_stay_blank_for_a_milestone() -> None:
     helps = {c.field: c.help for c in TEMPLATE.okrs.columns}
     assert "blank for a milestone" in helps["start"]
     assert "blank for a milestone" in helps["target"]
+
+
+def test_each_of_start_and_target_blank_0_or_1_says_nothing() -> None:
+    """docs/scoring.md says blank, 0 and 1 say nothing: (1, 1), (0, 0), (1, blank),
+    (blank, 0) and (1, 0) warned for a day, one "if it counts from 1 to 1"."""
+    assert not _findings(
+        ("O1", "Launch", "KR1", "Ship v2", "Ann", "milestone", 1, 1, "done"),
+        ("O1", "Launch", "KR2", "Docs", "Ann", "milestone", 0, 0, "no"),
+        ("O1", "Launch", "KR3", "Blog", "Ann", "milestone", 1, None, "no"),
+        ("O1", "Launch", "KR4", "Talk", "Ann", "milestone", None, 0, "no"),
+        ("O2", "Hire", "KR1", "Lead", "Ann", "milestone", 1, 0, "no"),
+        ("O2", "Hire", "KR2", "Team", "Ann", "milestone", "0%", "100%", "no"),
+    )
+
+
+def test_the_same_number_twice_is_no_count_to_suggest() -> None:
+    """5 to 5 is no count a number KR could have: only "clear them"; 1 to 5 still is."""
+    found = _findings(
+        ("O1", "Launch", "KR1", "Ship v2", "Ann", "milestone", 5, 5, "done"),
+        ("O1", "Launch", "KR2", "Docs", "Ann", "milestone", 1, 5, "no"),
+    )
+    assert [str(f) for f in found] == [
+        "sales.xlsx!OKRs!G2: key result KR1 is a milestone (done or not), so its Start "
+        "(G2) and Target (H2) are not read; clear them",
+        "sales.xlsx!OKRs!G3: key result KR2 is a milestone (done or not), so its Start "
+        "(G3) and Target (H3) are not read; clear them, or set its KR type to number if it "
+        "counts from 1 to 5",
+    ]
+    assert not any("from 1 to 1" in str(f) for f in found)
