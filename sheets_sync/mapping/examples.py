@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sheets_sync.domain.celltext import INVISIBLE
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.domain.values import QUOTED_CHARS, printable
 from sheets_sync.grid import CellValue, a1
@@ -19,22 +20,21 @@ NAMED = ("kr_id", "id", "key_result", "name")
 
 def starts(value: CellValue, prefix: str) -> bool:
     """``value`` is text that starts with the word ``prefix``: ``Example:``, ``Example
-    row``, ``example-2``, not ``Examples gallery`` or ``Example2Go`` (a letter, digit or
-    ``_`` after a prefix that ends in one goes on the word; such rows were skipped as
-    examples without a word until 2026-12-07). A prefix ending in no letter (``e.g.``)
-    needs no boundary."""
+    row``, ``example-2``, ``Example1``, ``Example_1``, not ``Examples gallery`` or
+    ``Exampled`` (a letter after a prefix that ends in one goes on the word; such rows
+    were skipped as examples without a word until 2026-12-07; for a day after, a digit or
+    ``_`` did too, and ``Example1`` rows, examples before, were read as key results). A
+    prefix ending in no letter (``e.g.``) needs no boundary. Zero-width characters
+    (``celltext.INVISIBLE``, pasted with the text: ``\\u200bExample:``) are dropped first."""
     if not isinstance(value, str):
         return False
+    if not value.isascii():  # every row's IDs and names: ASCII ones need no translate
+        value = value.translate(INVISIBLE)
     text, word = value.strip().lower(), prefix.lower()
     if not text.startswith(word):
         return False
     after = text[len(word) : len(word) + 1]
-    return not (after and _wordy(after) and _wordy(word[-1:]))
-
-
-def _wordy(char: str) -> bool:
-    """A character that goes on a word, as regex ``\\w`` has it."""
-    return char.isalnum() or char == "_"
+    return not (after.isalpha() and word[-1:].isalpha())
 
 
 def is_example(values: Mapping[str, CellValue], prefix: str) -> bool:

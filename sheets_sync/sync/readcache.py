@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 138  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 139  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -236,7 +236,9 @@ FORMAT = 138  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # in UTC, not as text; 138: ``fills`` holds the owned header's grey-blue (D9E1F2) too; a
 # Status typed twice is the sync's by that header fill, or by statuses each in the
 # sync's fill, never by words a team typed ("Achieved" by hand counted as the sync's,
-# and was written over)),
+# and was written over); 139: the same grid; a digit or "_" after the example prefix
+# ends its word (only a letter goes on it): "Example1" is an example row again, as
+# before 114; zero-width characters before it are dropped ("\u200bExample:")),
 # or the slot format
 
 

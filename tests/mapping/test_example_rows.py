@@ -178,10 +178,11 @@ def test_the_read_me_states_the_rule_the_reader_keeps() -> None:
 
 
 def test_the_example_prefix_is_a_whole_word() -> None:
-    """``Examples gallery: ...`` or ``Example2Go`` starts with the letters of "example"
-    but is no example: the row was skipped without a word (until 2026-12-07). The prefix
-    must end at a word boundary: ``Example:``, ``Example row``, ``example-2``, ``Example``
-    alone are examples."""
+    """``Examples gallery: ...`` starts with the letters of "example" but is no example:
+    the row was skipped without a word (until 2026-12-07). The prefix must end where no
+    letter follows: ``Example:``, ``Example row``, ``example-2``, ``Example`` alone are
+    examples, and so are ``Example2Go`` and ``example_kr`` (a digit or ``_`` ends the
+    word: for a day they went on it, and ``Example1`` rows, examples before, were read)."""
     from sheets_sync.mapping.examples import starts
 
     team = _team(
@@ -191,10 +192,29 @@ def test_the_example_prefix_is_a_whole_word() -> None:
         ("O1", "Grow", "KR4", "Example: win rate", 0.2, 0.3, 0.22, None),
         kpis=(("K1", "Exampled reviews", 4, 4.5, None), ("K2", "Example", 4, 4.5, None)),
     )
-    assert [kr.id for kr in team.key_results] == ["KR1", "KR2", "Examples-3"]
+    assert [kr.id for kr in team.key_results] == ["KR1", "Examples-3"]
     assert [k.id for k in team.kpis] == ["K1"]
     for typed in ("Example:", "example row", "EXAMPLE - x", "example-2", " Example", "Example"):
         assert starts(typed, "example"), typed
-    for typed in ("Examples gallery", "Example2Go", "exampled", "example_kr"):
+    for typed in ("Example2Go", "example_kr", "Example1", "Example_1"):
+        assert starts(typed, "example"), typed
+    for typed in ("Examples gallery", "exampled", "Exampleé", "Example\u200bs"):  # shows Examples
         assert not starts(typed, "example"), typed
     assert starts("e.g. a row", "e.g.") and starts("e.g.a row", "e.g.")  # ends in no letter
+
+
+def test_zero_width_characters_before_the_prefix_are_dropped() -> None:
+    """``\u200bExample: win rate`` pasted from a chat is the example row it shows, and
+    an ID typed ``Example1`` or ``Example_1`` is one as at 2026-12-06."""
+    from sheets_sync.mapping.examples import starts
+
+    team = _team(
+        ("O1", "Grow", "\u200bExample: KR", "Win rate", 0.2, 0.3, 0.22, None),
+        ("O1", "Grow", "KR2", "\ufeffexample row", 0, 5, 1, None),
+        ("O1", "Grow", "Example1", "Docs site visits", 0, 5, 1, None),
+        ("O1", "Grow", "Example_1", "Blog visits", 0, 5, 1, None),
+        ("O1", "Grow", "KR5", "Deals", 0, 5, 1, None),
+    )
+    assert [kr.id for kr in team.key_results] == ["KR5"]
+    assert starts("\u200b\u2060 Example:", "example")
+    assert not starts("\u200bExamples gallery", "example")

@@ -283,4 +283,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 138: ``fills`` holds the owned header's grey-blue (D9E1F2) too; a Status typed twice
     # is the sync's by that header fill, or by statuses each in the sync's fill, never by
     # words a team typed ("Achieved" by hand counted as the sync's, and was written over)
-    assert (FORMAT, fields[-1]) == (138, "placeholder_values")
+    # 139: the same grid; a digit or "_" after the example prefix ends its word (only a
+    # letter goes on it): "Example1" is an example row again, as before 114; zero-width
+    # characters before it are dropped ("\u200bExample:")
+    assert (FORMAT, fields[-1]) == (139, "placeholder_values")
