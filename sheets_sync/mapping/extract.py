@@ -134,8 +134,9 @@ class TabExtract:
     #: the owned cells holding a formula, with its text (``SheetGrid.formula``): written
     #: whatever their value, so a formula dragged down an owned column goes whole
     owned_formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
-    #: each owned cell's fill, one of ``grid.OWNED_FILLS`` or "" for another or none; None
-    #: where the backend reads no fills: a Status cell recoloured by hand is recoloured
+    #: each owned Status cell's fill (the plan reads no other), one of ``grid.OWNED_FILLS``
+    #: or "" for another or none; None where the backend reads no fills: a Status cell
+    #: recoloured by hand is recoloured
     owned_fills: Mapping[tuple[int, int], str] | None = None
 
     def for_writing(self) -> TabExtract:
@@ -369,7 +370,7 @@ def extract_tab(
             if name in columns:
                 col = columns[name]
                 owned_values[(row, col)] = line[col - 1] if col <= width else None
-                if fills is not None:
+                if fills is not None and name == "status":  # the only fill the plan reads
                     fill = fills.get((row, col), "")  # the owned header's: another
                     owned_fills[(row, col)] = fill if fill in OWNED_FILLS else ""
                 if (formula := formulas.formula(row, col)) is not None:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 139  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 140  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -238,7 +238,9 @@ FORMAT = 139  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # sync's fill, never by words a team typed ("Achieved" by hand counted as the sync's,
 # and was written over); 139: the same grid; a digit or "_" after the example prefix
 # ends its word (only a letter goes on it): "Example1" is an example row again, as
-# before 114; zero-width characters before it are dropped ("\u200bExample:")),
+# before 114; zero-width characters before it are dropped ("\u200bExample:"); 140: the
+# same grid; TabExtract.owned_fills holds the Status column's fills alone (the plan
+# reads no other): smaller entries),
 # or the slot format
 
 
@@ -287,11 +289,13 @@ def after_write(read: CachedRead, writes: Sequence[CellWrite]) -> CachedRead | N
             return None
         if written:  # a cell written holds a value now, no formula, and its fill
             fills = tab.owned_fills
+            status = tab.layout.columns.get("status")  # the fills kept (``owned_fills``)
+            given = {k: f for k, f in filled.get(tab.layout.tab, {}).items() if k[1] == status}
             tabs[name] = dataclasses.replace(
                 tab,
                 owned_values={**tab.owned_values, **written},
                 owned_formulas={k: f for k, f in tab.owned_formulas.items() if k not in written},
-                owned_fills=None if fills is None else {**fills, **filled.get(tab.layout.tab, {})},
+                owned_fills=None if fills is None else {**fills, **given},
             )
     if by_sheet:
         return None

@@ -62,3 +62,30 @@ def test_the_fills_read_are_those_the_sync_writes() -> None:
 
     written = {s.fill for s in (*STATUS_STYLE.values(), *KPI_STYLE.values(), *BAND_STYLE.values())}
     assert written == OWNED_FILLS
+
+
+def test_only_the_status_columns_fills_are_kept() -> None:
+    """The plan reads the Status column's fills alone: the Score's (banded, as painted)
+    made each read-cache entry bigger for nothing (until 2026-12-07); so with the fills a
+    write gives (``after_write``)."""
+    from sheets_sync.grid import CellStyle, CellWrite, SheetGrid, WorkbookData
+    from sheets_sync.mapping.extract import extract
+    from sheets_sync.mapping.parse import build_team_input
+    from sheets_sync.mapping.spec import load_mapping
+    from sheets_sync.sync.readcache import CachedRead, after_write
+
+    head: tuple[str, ...] = ("Objective ID", "KR ID", "Start", "Target", "Current")
+    head += ("Score", "Expected", "Status", "Sync notes")
+    rows = (head, ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None))
+    fills = {(2, 6): "FFC7CE", (2, 8): "C6EFCE", (2, 9): "D9D9D9"}
+    data = WorkbookData("d.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows, fills=fills)})
+    got = extract(data, load_mapping("standard"))
+    assert got.okrs is not None and got.okrs.owned_fills == {(2, 8): "C6EFCE"}
+    read = CachedRead(data, got, build_team_input("Sales", got))
+    painted = [
+        CellWrite("OKRs", 2, col, value, CellStyle(fill=fill))
+        for col, value, fill in ((6, 0.6, "C6EFCE"), (8, "At risk", "FFEB9C"))
+    ]
+    after = after_write(read, painted)
+    assert after is not None and after.extract.okrs is not None
+    assert after.extract.okrs.owned_fills == {(2, 8): "FFEB9C"}
