@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 140  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 141  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -240,7 +240,9 @@ FORMAT = 140  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # ends its word (only a letter goes on it): "Example1" is an example row again, as
 # before 114; zero-width characters before it are dropped ("\u200bExample:"); 140: the
 # same grid; TabExtract.owned_fills holds the Status column's fills alone (the plan
-# reads no other): smaller entries),
+# reads no other): smaller entries; 141: ``fills`` holds the owned header's grey-blue in
+# the first 20 rows alone (grid.HEADER_FILL_ROWS): a header further down is told by the
+# other rules),
 # or the slot format
 
 

@@ -288,4 +288,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # characters before it are dropped ("\u200bExample:")
     # 140: the same grid; TabExtract.owned_fills holds the Status column's fills alone
     # (the plan reads no other): smaller entries
-    assert (FORMAT, fields[-1]) == (140, "placeholder_values")
+    # 141: ``fills`` holds the owned header's grey-blue in the first 20 rows alone
+    # (grid.HEADER_FILL_ROWS): a header further down is told by the other rules
+    assert (FORMAT, fields[-1]) == (141, "placeholder_values")

@@ -16,7 +16,7 @@ import re
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.percent import cells_in_styles
 from sheets_sync.backends.excel.xmlutil import parse_attrs
-from sheets_sync.grid import READ_FILLS
+from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL, READ_FILLS
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
 _FILLS = re.compile(rb"<" + _P + rb"fills\b[^>]*(?<!/)>(.*?)</" + _P + rb"fills\s*>", re.S)
@@ -25,6 +25,7 @@ _PATTERN = re.compile(rb"<" + _P + rb"patternFill\b([^>]*)>")
 _FG = re.compile(rb"<" + _P + rb"fgColor\b([^>]*)>")
 _CELL_XFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*(?<!/)>(.*?)</" + _P + rb"cellXfs\s*>", re.S)
 _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*)>")
+_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -75,6 +76,22 @@ def fill_cells(
     places = places or Places(sheet_xml)
     found: dict[tuple[int, int], str] = {}
     for colour, group in by_colour.items():
-        for place in cells_in_styles(sheet_xml, frozenset(group), places, any_kind=True):
-            found[place] = colour
+        xml = sheet_xml
+        if colour == OWNED_HEADER_FILL:  # header rows only: not a template's every cell
+            xml = sheet_xml[: _rows_end(sheet_xml, HEADER_FILL_ROWS)]
+        for place in cells_in_styles(xml, frozenset(group), places, any_kind=True):
+            if colour != OWNED_HEADER_FILL or place[0] <= HEADER_FILL_ROWS:
+                found[place] = colour
     return found
+
+
+def _rows_end(sheet_xml: bytes, last: int) -> int:
+    """Where the first ``<row>`` past row ``last`` starts (the end when none is): a row
+    with no ``r`` is the one after the row before it."""
+    number = 0
+    for row in _ROW.finditer(sheet_xml):
+        ref = _attrs(row[1]).get(b"r", b"")
+        number = int(ref) if ref.isdigit() else number + 1
+        if number > last:
+            return row.start()
+    return len(sheet_xml)

@@ -30,7 +30,9 @@ from sheets_sync.backends.gsheets.shape import ShapeError, arr, obj, reply_shape
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
+    HEADER_FILL_ROWS,
     LOADING,
+    OWNED_HEADER_FILL,
     CellError,
     CellRange,
     CellValue,
@@ -191,7 +193,9 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                     pruned = pruned or not c["userEnteredValue"]
                 elif c.get("effectiveValue"):
                     filled.append((top + i + 1, left + j + 1))
-                if (fill := owned_fill(c)) is not None:
+                if (fill := owned_fill(c)) is not None and (
+                    fill != OWNED_HEADER_FILL or top + i < HEADER_FILL_ROWS  # header rows only
+                ):
                     painted[(top + i + 1, left + j + 1)] = fill
                 if _in_percent(c):
                     shown.add((top + i + 1, left + j + 1))

@@ -34,3 +34,22 @@ def test_a_fill_the_sync_wrote_reads_back_as_written(hex_colour: str) -> None:
 def test_any_other_background_or_shape_is_no_fill_of_the_sync(cell: dict[str, Any]) -> None:
     """Never a failed read for a fill: the cell is written again, in the sync's colour."""
     assert owned_fill(cell) is None
+
+
+def test_the_owned_header_fill_is_read_in_header_rows_only() -> None:
+    """The grey-blue of an owned header tells the sync's Status column apart; the template
+    paints its owned columns' every cell so, which the read keeps out below the header
+    rows (``grid.HEADER_FILL_ROWS``); the Status fills are read in every row."""
+    from sheets_sync.backends.gsheets.backend import grid_from_json
+    from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL
+
+    def cell(hex_colour: str) -> dict[str, Any]:
+        return {"userEnteredFormat": {"backgroundColor": rgb(hex_colour)}}
+
+    rows = [{"values": [cell(OWNED_HEADER_FILL), cell("C6EFCE")]} for _ in range(25)]
+    sheet = {"properties": {"title": "OKRs"}, "data": [{"rowData": rows}]}
+    fills = grid_from_json(sheet).fills
+    assert fills is not None
+    header = {k for k, v in fills.items() if v == OWNED_HEADER_FILL}
+    assert header == {(r, 1) for r in range(1, HEADER_FILL_ROWS + 1)}
+    assert {k for k, v in fills.items() if v == "C6EFCE"} == {(r, 2) for r in range(1, 26)}
