@@ -70,9 +70,9 @@ def night(cfg: Path) -> SyncResult:
 @contextmanager
 def calls() -> Iterator[list[tuple[str, str]]]:
     """(file, function) of each Python call in this thread, and ("builtins", name) of each
-    built-in one, made inside ``changed_writes``."""
+    built-in one, made inside ``plan_changes``."""
     seen: list[tuple[str, str]] = []
-    planner = plan.changed_writes.__code__
+    planner = plan.plan_changes.__code__
 
     def profile(frame: FrameType, event: str, arg: Any) -> None:
         if event == "call":
@@ -118,13 +118,13 @@ def test_a_quiet_nights_hits_do_no_parse_work(quiet: Watched) -> None:
     _, _, ran = quiet
     parse_work = sorted(r for r in ran if r.startswith(PARSE_ONLY))
     assert parse_work == []
-    assert any(r.startswith("sync/plan.py:changed_writes") for r in ran)  # it was watched
+    assert any(r.startswith("sync/plan.py:plan_changes") for r in ran)  # it was watched
 
 
 def test_a_quiet_nights_plans_sort_nothing(quiet: Watched) -> None:
-    """No changes, nothing to put in sheet order: ``changed_writes`` sorted every write
-    (some 140 a team, a Python key each) to list the changes in sheet order, on a night
-    with none."""
+    """No changes, nothing to put in sheet order: ``plan_changes`` (``changed_writes``
+    then) sorted every write (some 140 a team, a Python key each) to list the changes in
+    sheet order, on a night with none."""
     _, seen, _ = quiet
     assert ("builtins", builtins.sorted.__name__) not in seen
 
