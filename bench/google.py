@@ -143,7 +143,7 @@ def rollup_plan(body: dict[str, Any], teams: int, n: int) -> list[int]:
 
 def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[str, Any]:
     try:
-        from sheets_sync.backends.gsheets.clients import clear_clients, client_for, use_emulator
+        from sheets_sync.backends.gsheets.clients import clear_clients, use_emulator
         from sheets_sync.config import load_workspace
         from sheets_sync.emulator import run_emulator
         from sheets_sync.sync.engine import Sync, SyncOptions
@@ -231,7 +231,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                     "throttled": sum(1 for r in emu.log.requests if r.status == 429),
                     "outcomes": dict(Counter(r.outcome.value for r in run.runs)),
                     # seconds the threads were held by our limiter, summed over threads
-                    "waited": client_for(qws).limiter.waited,
+                    "waited": sum(q.waited for q in run.google_limiters),
                 }
                 log(f"google: quota run {result['quota']}")
             # The rollup follows the teams: 1 read and its batches (they grow with N once

@@ -6,11 +6,13 @@ import functools
 import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sheets_sync.backends.base import Backend
 
 if TYPE_CHECKING:
+    from sheets_sync.backends.gsheets.client import SheetsClient
     from sheets_sync.workspace_spec import TeamSpec, Workspace
 
 
@@ -46,8 +48,15 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
     )
 
 
-#: Each workspace's current run's stop event (by config path), for its Google clients
-_run_stops: dict[object, threading.Event] = {}
+#: The runs of each workspace going on in this process (by config path), oldest first:
+#: each one's stop event (None: a run without one). Its Google clients are made for the
+#: first and closed as the last ends.
+_runs: dict[object, list[threading.Event | None]] = {}
+_runs_lock = threading.Lock()
+
+
+def _clients_module() -> ModuleType | None:
+    return sys.modules.get("sheets_sync.backends.gsheets.clients")
 
 
 def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> None:
@@ -56,29 +65,52 @@ def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> 
     must not outlive it, and a key file replaced since is read again. Costs one token
     exchange. Another workspace's clients are left alone: a program syncing two
     workspaces at once took the other run's client away mid-run (its later teams made a
-    second one, with a rate limit of its own beside the first's). ``stopping``: the
-    run's stop event, which its Google clients watch (``SheetsClient.stopping``): a
-    request still waiting for its quota slot when it is set is not sent."""
-    if stopping is None:
-        _run_stops.pop(workspace.config_path, None)
-    else:
-        _run_stops[workspace.config_path] = stopping
-    client = sys.modules.get("sheets_sync.backends.gsheets.clients")
-    if client is not None:
-        client.clear_clients(workspace.config_path)
+    second one, with a rate limit of its own beside the first's). So is the client of a
+    run of the same workspace still going on (another thread: a library caller's):
+    the runs share it, and its rate limit, until the last ends (``end_run``); until
+    2026-12-07 the second run's start took it from the first. ``stopping``: the run's
+    stop event, which its Google clients watch (``SheetsClient.stopping``): a request
+    still waiting for its quota slot when it is set is not sent. Runs sharing a client:
+    it watches the oldest one's event, then the next's as that one ends."""
+    with _runs_lock:
+        going = _runs.setdefault(workspace.config_path, [])
+        going.append(stopping)
+        first = len(going) == 1
+    clients = _clients_module()
+    if clients is not None and first:
+        clients.clear_clients(workspace.config_path)
 
 
-def end_run(workspace: Workspace) -> None:
-    """Close and forget the Google clients of ``workspace``'s run, as it ends (``Sync.run``,
-    ``merge_shards``): the next run makes its own (``start_run``), so a process that
+def end_run(
+    workspace: Workspace, stopping: threading.Event | None = None
+) -> tuple[SheetsClient, ...]:
+    """The end of a run of ``workspace`` that ``start_run`` began with ``stopping``
+    (``Sync.run``, ``merge_shards``): its Google
+    clients, returned (their limiters count the run's waits for quota: a
+    ``SyncResult``'s ``google_limiters``). The last run of the workspace going on closes
+    and forgets them: the next run makes its own (``start_run``), so a process that
     syncs every hour keeps no connection of the last run open (until 2026-12-07 it kept
-    every run's). Its stop event is forgotten too."""
-    _run_stops.pop(workspace.config_path, None)
-    client = sys.modules.get("sheets_sync.backends.gsheets.clients")
-    if client is not None:
-        client.clear_clients(workspace.config_path)
+    every run's). A run of the same workspace still going on keeps them, and they watch
+    its stop event from now on."""
+    with _runs_lock:
+        going = _runs.get(workspace.config_path, [])
+        ended = next((i for i, e in enumerate(going) if e is stopping), None)
+        if ended is not None:
+            del going[ended]
+        if not going:
+            _runs.pop(workspace.config_path, None)
+        last = not going
+        stopping = going[0] if going else None
+    clients = _clients_module()
+    if clients is None:
+        return ()
+    if last:
+        return tuple(clients.clear_clients(workspace.config_path))
+    return tuple(clients.watch_stop(workspace.config_path, stopping))
 
 
 def run_stop(workspace: Workspace) -> threading.Event | None:
-    """The stop event ``start_run`` was given for ``workspace``'s current run, if any."""
-    return _run_stops.get(workspace.config_path)
+    """The stop event the oldest run of ``workspace`` going on was given, if any."""
+    with _runs_lock:
+        going = _runs.get(workspace.config_path)
+        return going[0] if going else None

@@ -261,7 +261,8 @@ class Sync(NightEnd):
             if self.spill is not None:
                 self.spill.close()
                 self.spill = None
-            end_run(self.workspace)  # its Google clients' connections closed
+            used = end_run(self.workspace, self.stopping)  # its Google clients closed
+        result = replace(result, google_limiters=tuple(c.limiter for c in used))
         if not self.confirm_later:
             self.settle_history(options.as_of)  # may find the snapshot not recorded after all
             result = replace(result, history_skipped=self.history_skipped)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheets_sync.domain.models import CompanyObjectiveResult
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.sync.outcome import RunContext, TeamRun
+
+if TYPE_CHECKING:
+    from sheets_sync.backends.gsheets.ratelimit import RateLimiter
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,11 @@ class SyncResult:
     # the notification could not be delivered: not a failure (the exit code stays the
     # teams'), but not a clean night either: ``-qq`` prints its summary line
     notify_error: str | None = None
+    # the rate limiters of the run's Google clients (none: no Google team was read), as
+    # the run ended: their waits for quota (``waited_by_kind``); the clients are closed
+    # and forgotten then (``factory.end_run``), so ``client_for`` gives a new one. A run
+    # of the same workspace going on beside it in the process shares them, waits too
+    google_limiters: tuple[RateLimiter, ...] = ()
 
     @property
     def failed(self) -> bool:

@@ -34,9 +34,10 @@ def test_a_changed_night_at_the_quota_waits_for_no_slot_and_meets_no_429(
     result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
     assert [r.outcome for r in result.runs] == [Outcome.OK] * 4, [r.error for r in result.runs]
     assert [r.api_calls for r in result.runs] == [2, 2, 2, 2]
-    limiter = client_for(ws).limiter  # the run's one client, shared by its threads
+    (limiter,) = result.google_limiters  # the run's one client, shared by its threads
     assert limiter.per_minute == 4
     assert limiter.waited_by_kind == {"read": 0.0, "write": 0.0}
+    assert sum(limiter.slots_by_kind.values()) == 8  # its slots: the requests counted here
     sent = [r for r in env.log.requests if r.endpoint != "token"]
     assert (
         sorted(r.endpoint for r in sent)
@@ -62,8 +63,9 @@ def test_a_night_past_a_scaled_quota_window_waits_for_slots_and_meets_no_429(
     env.faults.rate_limit_window_s = 2.0
     result = Sync(ws).run(SyncOptions(as_of=AS_OF, rollup=False))
     assert [r.outcome for r in result.runs] == [Outcome.OK] * 6, [r.error for r in result.runs]
-    limiter = client_for(ws).limiter
+    (limiter,) = result.google_limiters  # the run's client, closed as the run ended
     assert (limiter.per_minute, limiter.window) == (2, 2.0)
+    assert client_for(ws).limiter is not limiter  # a later run's: waited for nothing yet
     assert client_for(loaded).limiter.window == 60.0  # a client of its own: Google's minute
     assert limiter.waited_by_kind["read"] > 0  # the writes keep pace behind the reads
     sent = [r for r in env.log.requests if r.endpoint != "token"]

@@ -69,17 +69,29 @@ def client_for(workspace: Workspace) -> SheetsClient:
         return client
 
 
-def clear_clients(config_path: Path | None = None) -> None:
+def clear_clients(config_path: Path | None = None) -> list[SheetsClient]:
     """Forget cached clients, closing their connections (a run's start and end, tests
     that restart the emulator; long-lived processes): every one, or those of the
     workspace whose file is ``config_path``. A client still in use elsewhere keeps
-    working (``SheetsClient.close``): it connects again."""
+    working (``SheetsClient.close``): it connects again. Returns the clients closed."""
     with _clients_lock:
         keys = [k for k in _clients if config_path is None or k[0] == config_path]
-        forgotten = [_clients.pop(k) for k in keys]
+        forgotten = [c for c in (_clients.pop(k) for k in keys) if isinstance(c, SheetsClient)]
     for client in forgotten:
-        if isinstance(client, SheetsClient):
-            client.close()
+        client.close()
+    return forgotten
+
+
+def watch_stop(config_path: object, stopping: threading.Event | None) -> list[SheetsClient]:
+    """Point the cached clients of the workspace whose file is ``config_path`` at
+    ``stopping`` (``factory.end_run``: the run that made them ended, another run of the
+    workspace goes on with them); they are returned."""
+    with _clients_lock:
+        kept = [c for k, c in _clients.items() if k[0] == config_path]
+        ours = [c for c in kept if isinstance(c, SheetsClient)]
+        for client in ours:
+            client.stopping = stopping
+    return ours
 
 
 @contextmanager

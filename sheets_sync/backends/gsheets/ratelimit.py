@@ -98,6 +98,8 @@ class RateLimiter:
         self._settles = threading.Condition(self._lock)
         #: seconds callers were held back, per quota, for the run report
         self.waited_by_kind: dict[Kind, float] = {READ: 0.0, WRITE: 0.0}
+        #: slots taken, per quota: the requests the limiter let through
+        self.slots_by_kind: dict[Kind, int] = {READ: 0, WRITE: 0}
 
     @property
     def waited(self) -> float:
@@ -150,6 +152,7 @@ class RateLimiter:
                     self._in_flight[kind] += 1
                     try:
                         self.waited_by_kind[kind] += waited
+                        self.slots_by_kind[kind] += 1
                         held.append(waited)
                     except BaseException:
                         if not held:  # else ``slot`` settles it
