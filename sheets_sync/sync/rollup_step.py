@@ -10,6 +10,7 @@ renames it into place and records what was written. If the writes end other than
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -65,26 +66,69 @@ def check_output(ws: Workspace) -> None:
         )
 
 
-def check_output_writable(ws: Workspace) -> None:
-    """An Excel workbook's folder proved writable by a file created and dropped there
-    (where the new workbook is staged): a night that publishes, ``rollup`` and ``rollup
-    --from-results`` check it once they hold the lock (its folder's problem, the state
-    folder's, said first), before any team is read (exit 2). Until 2026-12-07 a folder
-    one cannot write in was found only at the end of the night, every team read and
-    written back, the workbook unpublished. Not ``validate``'s nor ``config check``'s: a
-    user who may only read runs them."""
+def output_not_writable(ws: Workspace) -> str | None:
+    """Why an Excel workbook could not be published in its folder, if a look says so: a
+    file created and dropped there (where the new workbook is staged) proves the folder
+    writable; and a workbook already there, in a sticky folder (mode 1777, as ``/tmp``),
+    that belongs neither to us nor to the folder's owner cannot be replaced (the rename
+    is refused). Root is stopped by neither. What no look sees: a workbook made
+    immutable (``chattr +i``), or one a program makes there later; the rollup step says
+    those at the end (``the company rollup was not published``)."""
     if ws.rollup_is_google:
-        return
+        return None
     folder = Path(os.path.abspath(ws.rollup_path)).parent  # ``..`` as text, as staged
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
             pass
     except OSError as exc:
+        return f"cannot write in its folder {folder} ({why_not_written(folder / 'x', exc)})"
+    return _not_replaceable_there(ws.rollup_path, folder)
+
+
+def _not_replaceable_there(path: Path, folder: Path) -> str | None:
+    """A sticky folder's rule (``unlink(2)``, ``rename(2)``): a file in it is replaced only
+    by its owner, the folder's, or root."""
+    uid = os.geteuid()
+    try:
+        held, here = os.stat(folder), os.lstat(path)
+    except OSError:  # no workbook yet (or it went): nothing to replace
+        return None
+    if uid == 0 or not held.st_mode & stat.S_ISVTX or uid in (here.st_uid, held.st_uid):
+        return None
+    return (
+        f"cannot replace {path.name} in its folder {folder} (a sticky folder, mode "
+        f"{stat.S_IMODE(held.st_mode):o}, and the workbook belongs to another user, uid "
+        f"{here.st_uid})"
+    )
+
+
+def check_output_writable(ws: Workspace, command: str) -> None:
+    """``output_not_writable`` as an error (exit 2), for the commands whose whole job is
+    the workbook: ``rollup`` and ``rollup --from-results`` (``command``) check it once
+    they hold the lock (its folder's problem, the state folder's, said first), before
+    any team or shard result is read. A night only warns (``warn_output_not_writable``).
+    Not ``validate``'s nor ``config check``'s: a user who may only read runs them."""
+    problem = output_not_writable(ws)
+    if problem is not None:
         raise ConfigError(
-            f"rollup.output {ws.rollup_output}: cannot write in its folder {folder} "
-            f"({why_not_written(folder / 'x', exc)}); the company workbook is written "
-            "there at the end of the night"
-        ) from None
+            f"rollup.output {ws.rollup_output}: {problem}; `sheets-sync {command}` writes "
+            "the company workbook there"
+        )
+
+
+def warn_output_not_writable(ws: Workspace) -> None:
+    """A night that publishes says ``output_not_writable`` once it holds the lock, before
+    any team is read, and goes on: the teams are synced, and the rollup step at the end
+    fails (or finds the workbook unchanged) as it always did. For a few hours on
+    2026-12-07 the night refused to start (exit 2, no team synced); until then the folder
+    was found only at the end, every team read and written back."""
+    problem = output_not_writable(ws)
+    if problem is not None:
+        log.warning(
+            "rollup.output %s: %s; the teams are synced, the company workbook will not be written",
+            ws.rollup_output,
+            problem,
+        )
 
 
 def _state(ws: Workspace) -> RollupState:

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sheets_sync.atomic import make_writable_folder, why_not_written
-from sheets_sync.backends.factory import end_run
+from sheets_sync.backends.factory import end_run, start_run
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, Interrupted
 from sheets_sync.loggers import get_logger
@@ -160,8 +160,8 @@ def run_sync(
     history = HistoryStore(default_history_path(workspace.state_dir))
     finished: list[TeamRun] = []  # teams done, for the lines an interrupted run prints
     with RunLock(workspace.state_dir, options.shard):
-        if publishes:  # its folder writable, before any team is read
-            rollup_step.check_output_writable(workspace)
+        if publishes:  # said before any team is read; the teams are synced all the same
+            rollup_step.warn_output_not_writable(workspace)
         # ``blind``: tonight's alert baseline could not be read, so nothing was compared
         # and no alert went out; the night may still be recorded, but marks no team
         # alerted (it would move every baseline past turns never sent)
@@ -368,7 +368,7 @@ def rebuild_rollup(workspace: Workspace, as_of: dt.date | None = None) -> SyncRe
     as_of = dt.date.today() if as_of is None else as_of
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
-        rollup_step.check_output_writable(workspace)
+        rollup_step.check_output_writable(workspace, "rollup")
         history = HistoryStore(default_history_path(workspace.state_dir))
         result = Sync(workspace, history=history).run(SyncOptions(as_of=as_of, write_back=False))
         return _keep_rollup_report(workspace, result, result.context.generated_at)
@@ -440,7 +440,7 @@ def merge_shards(
     as_of = None if as_of is None else as_of_day(as_of)
     rollup_step.check_output(workspace)
     with RunLock(workspace.state_dir):
-        rollup_step.check_output_writable(workspace)
+        rollup_step.check_output_writable(workspace, "rollup --from-results")
         started, began = time.perf_counter(), dt.datetime.now(dt.UTC)
         context, shard_runs, merged = load_shards(folder)
         if as_of is not None and as_of != context.as_of:
@@ -455,10 +455,11 @@ def merge_shards(
         runs = merger.in_workspace_order(shard_runs)
         result = merger.result_of(runs, context)
         merger.record_history(result)
+        start_run(workspace)  # a run of its own: a Google rollup's client made afresh
         try:
             output, rewritten = merger.write_rollup(runs, context)
         finally:
-            end_run(workspace)  # a Google rollup's client closed, as a night's are
+            end_run(workspace)  # and closed, as a night's are
         result = replace(
             result,
             rollup_output=output,
