@@ -6,7 +6,9 @@ result silently scored as another type."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from sheets_sync.domain.models import (
@@ -134,6 +136,50 @@ def test_a_key_result_weight_or_confidence_that_is_not_finite_is_a_config_error(
 def test_a_text_weight_does_not_hide_a_nan_target() -> None:
     with pytest.raises(ConfigError, match=r"^KeyResult\.target: nan is not a finite number$"):
         KeyResult("O1", "KR1", target=float("nan"), weight="2")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("weight", None), ("weight", "2"), ("confidence", "70%"), ("target", "100")],
+)
+def test_a_key_result_number_that_is_no_number_is_a_config_error(name: str, value: object) -> None:
+    """A text or None weight (a text confidence) was a bare TypeError from
+    ``evaluate_team``, far from the field (until 2026-12-07): refused as ``type`` is."""
+    numbers: dict[str, object] = {"start": 0.0, "target": 100.0, "current": 50.0, name: value}
+    with pytest.raises(ConfigError) as caught:
+        KeyResult("O1", "KR1", **numbers)  # type: ignore[arg-type]
+    assert str(caught.value) == f"KeyResult.{name}: {value!r} is not a number (an int or a float)"
+
+
+def test_a_none_weight_is_refused_and_whole_numbers_are_kept() -> None:
+    """The reviewer's case: ``weight=None`` reached ``evaluate_team`` (``kr.weight < 0``)."""
+    with pytest.raises(ConfigError, match=r"^KeyResult\.weight: None is not a number"):
+        KeyResult("O1", "KR1", start=0.0, target=10.0, current=5.0, weight=None)  # type: ignore[arg-type]
+    kr = KeyResult("O1", "KR1", start=0, target=10, current=5, weight=2, confidence=None)
+    assert (kr.weight, kr.confidence) == (2, None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.float32("nan"), np.float64("inf"), Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")],
+    ids=repr,
+)
+@pytest.mark.parametrize("name", ["target", "weight", "confidence"])
+def test_a_numpy_or_decimal_number_that_is_not_finite_is_a_config_error(
+    name: str, value: object
+) -> None:
+    """Only a ``float`` was looked at: numpy's float32 NaN and ``Decimal('NaN')`` passed
+    (until 2026-12-07)."""
+    numbers: dict[str, object] = {"start": 0.0, "target": 100.0, "current": 50.0, name: value}
+    with pytest.raises(ConfigError) as caught:
+        KeyResult("O1", "KR1", **numbers)  # type: ignore[arg-type]
+    assert str(caught.value) == f"KeyResult.{name}: {value} is not a finite number"
+
+
+@pytest.mark.parametrize("value", [np.float32("nan"), Decimal("NaN")], ids=repr)
+def test_a_kpi_numpy_or_decimal_nan_is_a_config_error(value: object) -> None:
+    with pytest.raises(ConfigError, match=r"^KPI\.actual: .* is not a finite number$"):
+        KPI("K1", target=10.0, actual=value)  # type: ignore[arg-type]
 
 
 def test_a_finite_weight_and_confidence_are_kept() -> None:

@@ -30,6 +30,7 @@ PURE_STDLIB = frozenset(
         "hashlib",
         "itertools",
         "math",
+        "numbers",
         "operator",
         "pickle",
         "re",
