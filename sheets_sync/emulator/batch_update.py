@@ -107,16 +107,30 @@ def _moved_to(value: Any, old: int, new: int, ranges: bool = False) -> Any:
     return out
 
 
+def _unnamed(extra: dict[str, Any]) -> dict[str, Any]:
+    """A sheet's extras without its protections backed by a named range: the copy's would
+    be backed by the same named range, on the source's cells (the named range is not
+    copied), a protection of the copy guarding another tab."""
+    kept = [p for p in extra.get("protectedRanges", []) if not p.get("namedRangeId")]
+    out = {k: v for k, v in extra.items() if k != "protectedRanges"}
+    return {**out, "protectedRanges": kept} if kept else out
+
+
 def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     """DuplicateSheetRequest: ``sourceSheetId``'s cells, row and column sizes, merges,
     filter, protections, filter views and slicers on a new tab, named ``newSheetName``
     (``Copy of <source>`` when empty, ``Copy of <source> 2`` and on when taken), with id
     ``newSheetId`` (chosen when unset) at ``insertSheetIndex`` (right after the source
-    when unset); the tabs from that index on move up one."""
+    when unset); the tabs from that index on move up one. A negative ``newSheetId`` is a
+    400, as the API documents; a negative ``insertSheetIndex`` is taken as ``addSheet``
+    takes a negative ``index`` (the API says nothing of it). A protection backed by a
+    named range is not copied (``_unnamed``)."""
     source = _sheet(book, req.get("sourceSheetId"))
     new_id = req.get("newSheetId")
     sheet_id = book.new_sheet_id() if new_id is None else int(new_id)
-    if sheet_id < 0 or book.sheet_by_id(sheet_id):
+    if sheet_id < 0:  # the API: "If set, it must be non-negative"
+        raise bad_request(f"newSheetId must be non-negative, got {sheet_id}.")
+    if book.sheet_by_id(sheet_id):
         raise bad_request(f"A sheet with id {sheet_id} already exists.")
     title = req.get("newSheetName") or f"Copy of {source.title}"
     if not req.get("newSheetName"):
@@ -130,7 +144,7 @@ def duplicate_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     props = copied.properties
     props.update({"sheetId": sheet_id, "title": title, "index": index})
     copied.merges = _moved_to(copied.merges, source.sheet_id, sheet_id, ranges=True)
-    copied.extra = _moved_to(copied.extra, source.sheet_id, sheet_id)
+    copied.extra = _moved_to(_unnamed(copied.extra), source.sheet_id, sheet_id)
     for s in book.sheets:
         if s.properties["index"] >= index:
             s.properties["index"] += 1

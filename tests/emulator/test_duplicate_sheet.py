@@ -87,6 +87,33 @@ def test_a_copy_of_a_protected_tab_is_protected_under_new_ids(
     assert mine["protectedRangeId"] != theirs["protectedRangeId"]
 
 
+def test_a_protection_backed_by_a_named_range_is_not_copied(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """The named range is not copied, so the copy's protection, under the same
+    ``namedRangeId``, guarded the source's cells from the copy's list."""
+    sh = _book(gc, emulator)
+    added = sh.batch_update(
+        {
+            "requests": [
+                {"addNamedRange": {"namedRange": {"name": "scores", "range": {"sheetId": 0}}}},
+                {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}}}},
+            ]
+        }
+    )
+    named = added["replies"][0]["addNamedRange"]["namedRange"]["namedRangeId"]
+    backed = {"namedRangeId": named, "description": "by name"}
+    sh.batch_update({"requests": [{"addProtectedRange": {"protectedRange": backed}}]})
+    sh.worksheet("OKRs").duplicate(new_sheet_name="Copy")
+    sheets = {s["properties"]["title"]: s for s in sh.fetch_sheet_metadata()["sheets"]}
+    assert [p.get("namedRangeId") for p in sheets["OKRs"]["protectedRanges"]] == [None, named]
+    (mine,) = sheets["Copy"]["protectedRanges"]  # the one on a range, moved to the copy
+    assert (
+        "namedRangeId" not in mine
+        and mine["range"]["sheetId"] == sheets["Copy"]["properties"]["sheetId"]
+    )
+
+
 @pytest.mark.parametrize(
     ("request_", "said"),
     [
@@ -96,6 +123,9 @@ def test_a_copy_of_a_protected_tab_is_protected_under_new_ids(
             'A sheet with the name "kpis" already exists',
         ),
         ({"sourceSheetId": 0, "newSheetId": 0}, "A sheet with id 0 already exists"),
+        # "If set, it must be non-negative" (the API): it was taken, and its message said
+        # that a sheet with id -5 already existed
+        ({"sourceSheetId": 0, "newSheetId": -5}, "newSheetId must be non-negative, got -5"),
     ],
 )
 def test_a_bad_duplicate_is_a_400_and_changes_nothing(
