@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from sheets_sync.domain.number_fields import KPI_NUMBERS, KR_NUMBERS
+from sheets_sync.domain.number_fields import refuse_not_finite as _finite
+from sheets_sync.domain.number_fields import refuse_not_real as _real
 from sheets_sync.errors import ConfigError, format_location
 from sheets_sync.pickling import SharedStrEnum, fast_pickle
 
@@ -120,49 +121,6 @@ def _as_member(obj: object, name: str, kind: type[SharedStrEnum], optional: bool
         words = ", ".join(str(m) for m in kind.__members__.values())
         raise ConfigError(f"{type(obj).__name__}.{name}: {value!r} is not one of {words}") from None
     object.__setattr__(obj, name, member)
-
-
-#: a hand-built key result's and KPI's number fields, none of which may be NaN or infinite
-KR_NUMBERS = ("start", "target", "current", "weight", "confidence")
-KPI_NUMBERS = ("target", "lower", "upper", "amber_threshold", "actual", "previous")
-
-
-def _finite(obj: object, names: tuple[str, ...]) -> None:
-    """Refuse a NaN or infinite number field of ``obj`` as a ``ConfigError`` naming it: a
-    hand-built key result with a NaN target scored 0.0 with no finding (until 2026-12-07).
-    Called when the fields' sum is not finite: one of them is not, or finite ones overflow
-    it (then none is refused), or when it could not be made (a text, a ``Decimal``). Any
-    real number is looked at (numpy's float32 NaN, a ``Fraction``), and a ``Decimal``
-    (no ``numbers.Real``): until 2026-12-07 only a ``float`` was, and a float32 or
-    ``Decimal('NaN')`` passed. The reader's numbers are finite already
-    (``values._finite``)."""
-    for name in names:
-        value = getattr(obj, name)
-        if isinstance(value, int):  # bool too; one past a float's range is no NaN
-            continue
-        if isinstance(value, Decimal):
-            finite = value.is_finite()
-        elif isinstance(value, numbers.Real):
-            finite = math.isfinite(value)
-        else:
-            continue
-        if not finite:
-            raise ConfigError(f"{type(obj).__name__}.{name}: {value} is not a finite number")
-
-
-def _real(obj: object, names: tuple[str, ...], optional: tuple[str, ...]) -> None:
-    """Refuse a field of ``names`` that is no real number (None only among ``optional``)
-    as a ``ConfigError`` naming it, as a ``type`` that is no member is: scoring does
-    arithmetic on them, and a text or None weight (or a ``Decimal``, which does not mix
-    with floats) was a bare TypeError from ``evaluate_team`` (until 2026-12-07)."""
-    for name in names:
-        value = getattr(obj, name)
-        if value is None and name in optional:
-            continue
-        if not isinstance(value, numbers.Real):
-            raise ConfigError(
-                f"{type(obj).__name__}.{name}: {value!r} is not a number (an int or a float)"
-            )
 
 
 @fast_pickle
