@@ -9,6 +9,8 @@ points (``pp``) and basis points (``bps``) are not: a change of 2 pp is stored a
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 
 #: Spellings of "percent", compared case-folded with whitespace and hyphens dropped.
 PERCENT_UNITS = frozenset({"%", "percent", "percentage", "pct", "%age"})
@@ -30,30 +32,66 @@ def is_percent_unit(unit: object) -> bool:
 
 
 #: Units teams type in a row of units under the header (``| % | EUR | days |``), compared
-#: as ``is_percent_unit`` compares, brackets and a leading "in" dropped. Not a milestone's
-#: words (``no``, ``done``), which a data row holds.
+#: as ``is_percent_unit`` compares, NFKC-folded (``％``), brackets and a leading "in"
+#: dropped. Signs, currency codes and measures only: no domain noun a team may use as an
+#: ID or name (``NPS``, ``users``, ``FTE``, ``score``, ``x``: until 2026-12-07 a first KPI
+#: row ``NPS | NPS | score`` was skipped as units), nor a milestone's words (``no``, ``done``).
 UNIT_WORDS = PERCENT_UNITS | frozenset(
     {
-        "#", "count", "number", "num", "qty", "ratio", "score", "pts", "points", "pp",
-        "bps", "x", "nps", "fte", "people", "users", "customers", "tickets",
+        "#", "pts", "points", "pp", "bps",
         "eur", "usd", "gbp", "chf", "jpy", "cny", "sek", "nok", "dkk", "pln", "inr",
         "aud", "cad", "€", "$", "£", "¥", "k€", "€k", "m€", "€m", "$k", "k$", "$m",
-        "keur", "meur", "kusd", "musd", "ms", "s", "sec", "seconds", "min", "mins",
-        "minutes", "h", "hrs", "hours", "d", "days", "weeks", "months", "years",
-        "date", "yes/no", "kg", "km", "gb", "tb", "mb",
+        "keur", "meur", "kusd", "musd", "ms", "sec", "seconds", "mins",
+        "minutes", "hrs", "hours", "days", "weeks", "months", "years",
+        "kg", "km", "gb", "tb", "mb",
     }
 )  # fmt: skip
+
+#: What a date column (As of, Due date) may say in a units row, beside ``UNIT_WORDS``
+DATE_WORDS = frozenset({"date", "yyyy-mm-dd", "dd/mm/yyyy", "mm/dd/yyyy"})
+
+#: The columns a units row may fill: values and their unit. An ID, name, owner, type or
+#: comment filled makes the row a data row, whatever it says.
+UNIT_COLUMNS = frozenset(
+    {
+        "start", "target", "current", "unit", "weight", "confidence", "lower", "upper",
+        "amber_threshold", "actual", "previous",
+    }
+)  # fmt: skip
+DATE_COLUMNS = frozenset({"due", "as_of"})
 
 _BRACKETED = re.compile(r"^[(\[{](.*)[)\]}]$")
 
 
-def is_unit_word(value: object) -> bool:
-    """Whether a cell holds a unit alone (``%``, ``EUR``, ``(days)``, ``in EUR``)."""
+def _unit_key(value: object) -> str | None:
     if not isinstance(value, str):
-        return False
-    word = value.strip()
+        return None
+    word = unicodedata.normalize("NFKC", value).strip()
     if (bracketed := _BRACKETED.match(word)) is not None:
         word = bracketed.group(1).strip()
     if word.casefold().startswith("in "):
         word = word[3:]
-    return _IGNORED.sub("", word).casefold() in UNIT_WORDS
+    return _IGNORED.sub("", word).casefold()
+
+
+def is_unit_word(value: object) -> bool:
+    """Whether a cell holds a unit alone (``%``, ``％``, ``EUR``, ``(days)``, ``in EUR``)."""
+    return _unit_key(value) in UNIT_WORDS
+
+
+def is_units_row(values: Mapping[str, object]) -> bool:
+    """Whether a row's cells (by field) are a row of units: at least one filled, every
+    filled one in a value, unit or date column (``UNIT_COLUMNS``, ``DATE_COLUMNS``) and a
+    unit word there (``date`` in a date column)."""
+    typed = [(n, v) for n, v in values.items() if not _blank(v)]
+    for name, value in typed:
+        if name in DATE_COLUMNS:
+            if _unit_key(value) not in DATE_WORDS and not is_unit_word(value):
+                return False
+        elif name not in UNIT_COLUMNS or not is_unit_word(value):
+            return False
+    return bool(typed)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Severity
-from sheets_sync.domain.units import is_unit_word
+from sheets_sync.domain.units import is_units_row
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     is_percent_text,
@@ -305,7 +305,7 @@ def extract_tab(
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
-        if row == header_row + 1 and _units_row(values):
+        if row == header_row + 1 and _units_row(values, unknown, grid, row):
             continue  # | % | EUR | days | under the header: read as data until 2026-12-07
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
@@ -424,10 +424,16 @@ def _no_start(spec: TabSpec, columns: Mapping[str, int], header: HeaderMap) -> s
     return looked_for(spec, ["start"], header) if "start" in spec.columns else "Start"
 
 
-def _units_row(values: Mapping[str, CellValue]) -> bool:
-    """A row of units alone (``%``, ``EUR``, ``days``): what each column counts."""
-    typed = [v for v in values.values() if not blank(v)]
-    return bool(typed) and all(map(is_unit_word, typed))
+def _units_row(
+    values: Mapping[str, CellValue], unknown: frozenset[str], grid: SheetGrid, row: int
+) -> bool:
+    """A row of units alone (``%``, ``EUR``, ``days``): what each column counts. Not a row
+    with a formula: one with no value yet (a script saved the file) is a data row, said
+    (until 2026-12-07 such a row with a typed ``%`` was skipped without a word)."""
+    if unknown or not is_units_row(values):
+        return False
+    width = len(grid.rows[row - 1])
+    return all(grid.formula(row, col) is None for col in range(1, width + 1))
 
 
 def _sheets(mapping: MappingSpec) -> tuple[str, ...]:

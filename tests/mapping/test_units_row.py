@@ -64,3 +64,56 @@ def test_unit_words(word: str) -> None:
 @pytest.mark.parametrize("word", ["O1", "Grow revenue", "no", "done", "", 3, None, True])
 def test_no_unit_words(word: object) -> None:
     assert not is_unit_word(word)
+
+
+def _kpi_book(*rows: tuple[CellValue, ...]) -> WorkbookData:
+    header: tuple[CellValue, ...] = ("KPI ID", "KPI", "Unit", "Target", "Actual")
+    okrs = SheetGrid("OKRs", OKRS)
+    grids = {"OKRs": okrs, "KPIs": SheetGrid("KPIs", (header, *rows))}
+    return WorkbookData("sales.xlsx", ("OKRs", "KPIs"), grids)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [("NPS", "NPS", "score", None, None), ("Users", None, None, None, None),
+     ("FTE", "FTE", "FTE", None, None), (None, "Churn", "%", None, None)],
+)  # fmt: skip
+def test_a_row_with_an_id_or_name_is_no_units_row(first: tuple[CellValue, ...]) -> None:
+    """Until 2026-12-07 a first KPI row ``NPS | NPS | score`` vanished without a word:
+    every cell was a "unit word" (nps, users, fte, score)."""
+    got = extract(_kpi_book(first, ("K2", "Churn", "%", 0.05, 0.04)), load_mapping("standard"))
+    assert got.kpis is not None and [r.row for r in got.kpis.records] == [2, 3]
+
+
+def test_a_row_of_formulas_with_no_value_is_no_units_row() -> None:
+    """A script-saved file's first row, its IDs and numbers formulas with no value, its
+    Unit typed ``%``: said as such, not skipped as units (until 2026-12-07)."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Unit"),
+        (None, None, None, None, None, "%"),
+    )
+    unknown = frozenset((2, c) for c in range(1, 6))
+    grid = SheetGrid(
+        "OKRs", rows, uncalculated=unknown, formula_cells=dict.fromkeys(unknown, "=Data!A1")
+    )
+    got = extract(WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid}), load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2]
+
+
+def test_a_type_column_filled_is_no_units_row() -> None:
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "KR type", "Start", "Target", "Current", "Unit"),
+        (None, None, "number", None, None, None, "%"),
+        ("O1", "O1.1", None, 0, 30, 20, "%"),
+    )
+    got = extract(_book(rows), load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2, 3]
+
+
+def test_full_width_percent_is_a_unit_word() -> None:
+    assert is_unit_word("％") and is_unit_word("（％）")
+
+
+@pytest.mark.parametrize("word", ["users", "customers", "NPS", "score", "number", "x", "date"])
+def test_domain_nouns_are_no_unit_words(word: str) -> None:
+    assert not is_unit_word(word)

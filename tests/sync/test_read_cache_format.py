@@ -290,4 +290,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # (the plan reads no other): smaller entries
     # 141: ``fills`` holds the owned header's grey-blue in the first 20 rows alone
     # (grid.HEADER_FILL_ROWS): a header further down is told by the other rules
-    assert (FORMAT, fields[-1]) == (141, "placeholder_values")
+    # 142: the same grid; a units row is one of unit words (no NPS, users, score, date but
+    # in a date column) in value, unit and date columns only, with no formula: a first row
+    # with an ID or name, or formulas with no value, is read
+    assert (FORMAT, fields[-1]) == (142, "placeholder_values")
