@@ -103,3 +103,22 @@ def test_many_key_results_are_counted_not_all_listed() -> None:
     said = _errors(load_mapping("standard"), rows)
     assert len(said) == 1
     assert "so 9 key results (O1.1, O2.1, O3.1, O4.1, O5.1 and 4 more) are not scored" in said[0]
+
+
+def test_each_unscored_row_says_why_in_its_sync_notes() -> None:
+    """Not a second error: a note pointing at the tab's one (until 2026-12-07 the rows'
+    Sync notes were blank beside "Not scored"; before, each said start value is missing)."""
+    from sheets_sync.sync.plan import NO_START_NOTE, plan_writes
+
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", ROWS)})
+    got = extract(data, load_mapping("standard"))
+    team = build_team_input("Sales", got)
+    result = evaluate_team(team, period=PERIOD, as_of=dt.date(2026, 11, 15))
+    notes = {
+        w.row: w.value
+        for w in plan_writes(result, got)
+        if w.col == got.okrs.layout.column_of("sync_notes")
+    }
+    assert all(str(notes[row]).startswith(f"{NO_START_NOTE}; Warning") for row in (2, 3))
+    assert NO_START_NOTE not in f"{notes[4]} {notes[5]}"  # a milestone, an at least: scored
+    assert len(result.errors) == 1
