@@ -465,7 +465,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
             continue
         name = find_sheet(data, spec)
         if name is None:
-            if spec.required:
+            if spec.required or kind == "okrs":  # okrs.required: false is refused at load
                 have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
                 if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
                     have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"

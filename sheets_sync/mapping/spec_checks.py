@@ -32,7 +32,7 @@ def checked(
     and a team whose mapping had synced cleanly failed every night."""
     problems = shared_headers(given, full, source) + shared_tab(given, source)
     shadows, said = shadowed(given, full, source)
-    problems += shadows + no_objective_rule(given, source)
+    problems += shadows + no_objective_rule(given, source) + goals_optional(given, source)
     said += header_both(given, source) + unread(given, source) + passed_over(given, source)
     return problems, {k: tuple(m for t, m in said if t == k) for k in ("okrs", "kpis")}
 
@@ -50,6 +50,18 @@ def no_objective_rule(spec: MappingSpec, source: str) -> list[str]:
         f"{source}: okrs.blocks.objective_when_blank: names no field, so every row would be "
         "read as an objective; give the fields an objective row leaves blank, as [start, "
         "target, current]"
+    ]
+
+
+def goals_optional(spec: MappingSpec, source: str) -> list[str]:
+    """``okrs.required: false``: a team is its goals, so a workbook with no OKR tab cannot
+    be read; until 2026-12-07 such a workbook failed as an internal error (an assertion)."""
+    if spec.okrs.required:
+        return []
+    return [
+        f"{source}: okrs.required: false is not allowed: a team sheet is read for its "
+        "key results, so its OKR tab must be there; delete the line (kpis.required may be "
+        "false)"
     ]
 
 
