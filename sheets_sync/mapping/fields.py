@@ -113,3 +113,14 @@ def normalise_header(text: object) -> str:
     does full width ("ＫＲ ＩＤ").
     (Cached: every tab of every team normalises the same few dozen headers and aliases.)"""
     return _normalised(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def header_key_before_signs(text: str) -> str:
+    """A header as ``normalise_header`` read it until 2026-12-07, ``％`` and ``＃`` dropped as
+    punctuation (``進捗（％）`` was ``進捗``): a mapping naming that form still finds the
+    column, with a warning (``header.header_map``); "" where it is today's key."""
+    old = _NOT_IN_HEADER.sub(
+        "", unicodedata.normalize("NFKC", _NOT_IN_HEADER.sub("", text.casefold())).casefold()
+    )
+    return "" if old == _normalised(text) else old

@@ -21,7 +21,12 @@ from sheets_sync.grid import (
     a1,
     as_typed,
 )
-from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
+from sheets_sync.mapping.fields import (
+    KPI_OWNED,
+    OKR_OWNED,
+    header_key_before_signs,
+    normalise_header,
+)
 from sheets_sync.mapping.spec import TabSpec
 
 
@@ -47,12 +52,17 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     ambiguous: dict[str, str] = {}
     loose: dict[str, list[int]] = {}
     owned_twice: dict[str, list[int]] = {}  # an owned field's columns, when it has two
+    legacy: dict[str, tuple[int, str]] = {}  # found as read until 2026-12-07 (％ dropped)
     cells = grid.rows[row - 1] if row <= grid.max_row else ()
     for col, cell in enumerate(cells, start=1):
         if cell is None:
             continue
         value = header_text(cell)
         name = aliases.get(normalise_header(value))
+        if name is None and (old := header_key_before_signs(value)) in aliases:
+            said = _signs_dropped(value, aliases[old], spec.columns[aliases[old]], old)
+            legacy.setdefault(aliases[old], (col, said))  # an exact header wins: below
+            continue
         if name is None:
             for key in _loose_keys(value):
                 near = aliases.get(key)
@@ -76,6 +86,10 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         found[name] = col
     for name, cols in owned_twice.items():
         found[name] = _owned_column(grid, row, name, cols, found, warnings)
+    for name, (col, said) in legacy.items():
+        if name not in found:
+            found[name] = col
+            warnings.append((a1(row, col), said))
     exact = frozenset(found)
     for name, cols in loose.items():
         if name in found:
@@ -195,6 +209,16 @@ def _holds_statuses(grid: SheetGrid, row: int, col: int) -> bool:
             return False
         said = True
     return said
+
+
+def _signs_dropped(header: str, field: str, alternatives: Sequence[str], key: str) -> str:
+    """The warning of a header found as read until 2026-12-07 (``％`` dropped)."""
+    named, typed = next(a for a in alternatives if normalise_header(a) == key), header.strip()
+    return (
+        f"column {typed!r} matches the mapping's {field}: {named!r} only with its full-width "
+        f"% or # dropped, as headers were read until 2026-12-07; write {typed!r} in the "
+        f"mapping ({field}: [{typed}])"
+    )
 
 
 def header_text(value: CellValue) -> str:

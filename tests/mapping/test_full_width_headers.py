@@ -103,3 +103,33 @@ def test_a_full_width_number_sign_header_is_the_mappings_hash_column() -> None:
     grid = SheetGrid("OKRs", (("Obj", "KR", "KR ＃", "T", "C"), ("O1", "x", "KR1", 10, 4)))
     tab, _ = extract_tab(grid, spec, source="x.xlsx", owned=(), kind="okrs")
     assert tab.layout.columns["kr_id"] == 3
+
+
+def _japanese(
+    columns: dict[str, list[str]], header: tuple[str, ...]
+) -> tuple[dict[str, int], list[str]]:
+    spec = load_mapping("standard").okrs.model_copy(deep=True)
+    spec = TabSpec.model_validate({**spec.model_dump(), "columns": {**spec.columns, **columns}})
+    grid = SheetGrid("OKRs", (header, ("O1", "O1.1", 0, 10, 5)))
+    tab, said = extract_tab(grid, spec, source="t.xlsx", owned=(), kind="okrs")
+    return dict(tab.layout.columns), [str(f) for f in said]
+
+
+def test_a_mapping_naming_the_header_with_its_percent_dropped_still_finds_it() -> None:
+    """``current: [進捗]`` found ``進捗（％）`` until 2026-12-07 (％ dropped): it still does,
+    with a warning at the header naming what to write in the mapping."""
+    header = ("Objective ID", "KR ID", "Start", "Target", "進捗（％）")
+    columns, said = _japanese({"current": ["進捗"]}, header)
+    assert columns["current"] == 5
+    assert said == [
+        "t.xlsx!OKRs!E1: column '進捗（％）' matches the mapping's current: '進捗' only with its "
+        "full-width % or # dropped, as headers were read until 2026-12-07; write '進捗（％）' "
+        "in the mapping (current: [進捗（％）])"
+    ]
+
+
+def test_an_exact_header_wins_over_one_with_its_percent_dropped() -> None:
+    header = ("Objective ID", "KR ID", "Target", "進捗（％）", "進捗")
+    columns, said = _japanese({"current": ["進捗"]}, header)
+    assert columns["current"] == 5
+    assert said == []
