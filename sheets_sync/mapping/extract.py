@@ -51,7 +51,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
-from sheets_sync.mapping.near_tabs import near_tabs
+from sheets_sync.mapping.near_tabs import missing_tab, near_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.mapping.uncalculated import (
@@ -60,8 +60,6 @@ from sheets_sync.mapping.uncalculated import (
     uncalculated_skipped,
 )
 from sheets_sync.pickling import fast_pickle
-
-TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
 
 RowKind = Literal["kr", "objective", "kpi"]
 
@@ -466,11 +464,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
         name = find_sheet(data, spec)
         if name is None:
             if spec.required or kind == "okrs":  # okrs.required: false is refused at load
-                have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
-                if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
-                    have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
-                wanted = " or ".join(map(as_typed, spec.sheet))
-                failed = LayoutError(f"no tab named {wanted} (tabs: {have})", source=data.source)
+                failed = LayoutError(missing_tab(data, spec), source=data.source)
                 if kind == "okrs":
                     raise _noting(failed, spec.said)
                 # the KPIs: an error of the sheet, and the key results read and written

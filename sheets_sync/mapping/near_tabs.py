@@ -57,3 +57,19 @@ def near_tabs(
         for name in data.sheet_names
         if tab_key(name) not in listed and _base(name) in wanted
     ]
+
+
+TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
+
+
+def missing_tab(data: WorkbookData, spec: TabSpec) -> str:
+    """``no tab named KPIs or Metrics (tabs: OKRs, KPIs 2026); did you mean KPIs 2026?``:
+    the tabs named whose name, without a copy's or a period's words, is one of
+    ``spec.sheet``'s (a tab renamed for the year; until 2026-12-07 not pointed at)."""
+    have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
+    if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
+        have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
+    wanted = {tab_key(n) for n in spec.sheet}
+    near = [as_typed(n) for n in data.sheet_names if _base(n) in wanted][:3]
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"

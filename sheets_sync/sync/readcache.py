@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 143  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 144  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -246,7 +246,8 @@ FORMAT = 143  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # score, date but in a date column) in value, unit and date columns only, with no
 # formula: a first row with an ID or name, or formulas with no value, is read; 143: the
 # same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as until 117)
-# is read, with a warning at it (it was a missing column)),
+# is read, with a warning at it (it was a missing column); 144: the same grid; a missing
+# tab's error names a tab of a near name (did you mean "KPIs 2026"?)),
 # or the slot format
 
 

@@ -295,4 +295,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # with an ID or name, or formulas with no value, is read
     # 143: the same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as
     # until 117) is read, with a warning at it (it was a missing column)
-    assert (FORMAT, fields[-1]) == (143, "placeholder_values")
+    # 144: the same grid; a missing tab's error names a tab of a near name (did you mean
+    # "KPIs 2026"?)
+    assert (FORMAT, fields[-1]) == (144, "placeholder_values")

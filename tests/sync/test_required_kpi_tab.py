@@ -56,3 +56,14 @@ def test_the_team_syncs_its_key_results(tmp_path: Path) -> None:
     head = [c.value for c in written[1]]
     scores = [row[head.index("Score")] for row in written.iter_rows(min_row=2, values_only=True)]
     assert any(isinstance(s, int | float) for s in scores)
+
+
+def test_a_tab_renamed_for_the_year_is_pointed_at() -> None:
+    """``KPIs`` renamed ``KPIs 2026``: the error names it (until 2026-12-07 it did not)."""
+    mapping = parse_mapping(MAPPING, source="mine.yaml")
+    grids = {"OKRs": SheetGrid("OKRs", ROWS), "KPIs 2026": SheetGrid("KPIs 2026", ())}
+    got = extract(WorkbookData("sales.xlsx", ("OKRs", "KPIs 2026"), grids), mapping)
+    assert [str(f) for f in got.findings] == [
+        'sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs, "KPIs 2026"); did you mean '
+        '"KPIs 2026"?'
+    ]
