@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.models import Finding, Period, Severity
 from sheets_sync.domain.units import is_units_row
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
@@ -446,8 +446,10 @@ def _number(value: CellValue) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
-    """Cut a workbook into row records per the mapping; LayoutError if a required tab is gone."""
+def extract(data: WorkbookData, mapping: MappingSpec, period: Period | None = None) -> Extract:
+    """Cut a workbook into row records per the mapping; LayoutError if a required tab is
+    gone. ``period``: the workspace's, whose year or quarter a near tab must name to be
+    said (``near_tabs``)."""
     findings: list[Finding] = []
     stored = data.meta.get(DATE_EPOCH)
     epoch = dt.date.fromisoformat(stored) if stored else EXCEL_EPOCH
@@ -490,7 +492,7 @@ def extract(data: WorkbookData, mapping: MappingSpec) -> Extract:
                 raise _noting(failed, tuple(said)) from None
         names[kind] = name
         findings += _twin_tabs(data, name)
-        findings += near_tabs(data, kind, spec, name, _sheets(mapping))
+        findings += near_tabs(data, kind, spec, name, _sheets(mapping), period)
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind
         )

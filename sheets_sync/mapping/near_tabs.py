@@ -11,17 +11,23 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
-from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.models import Finding, Period, Severity
 from sheets_sync.grid import WorkbookData, as_typed, tab_key
 from sheets_sync.mapping.spec import TabSpec
 
-#: what a copy or a period adds to a tab's name: a number (a year, Excel's ``(2)``), a
-#: quarter, a half, a fiscal year, a version, Google's ``Copy of``, old, new, backup...
-#: (a word of these alone, not inside another: ``OKR guide`` is no copy of ``OKR``)
-_COPY_WORDS = re.compile(
-    r"(?<![^\W\d_])(?:q[1-4]|h[12]|fy|v(?=\d)|copy|of|old|new|backup|bak|archive|draft)"
-    r"(?![^\W\d_])|\d+"
+_L, _R = r"(?<![^\W_])", r"(?![^\W_])"  # no letter or digit before, after: a word alone
+#: what a copy adds to a tab's name: Google's "Copy of" (and as its other languages say
+#: it), Excel's "(2)", new, draft, a version
+_COPY = re.compile(
+    rf"{_L}(?:copy of|copie de|kopie von|kopie van|copia de|copia di|cópia de|"
+    rf"copy|new|draft|v\d+){_R}|の?コピー|\(\d+\)"
 )
+#: what a tab kept for the record says: such a tab is no copy the team fills (not said)
+_KEPT = re.compile(rf"{_L}(?:old|archived?|backup|bak|previous|prev|template){_R}")
+#: a period: a year (2026, FY26), a quarter, a half
+_PERIOD = re.compile(rf"{_L}(?:(fy)(\d\d(?:\d\d)?)|((?:19|20)\d\d)|q([1-4])|h([12])){_R}")
+_NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
+
 
 KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
 
@@ -29,7 +35,42 @@ KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
 def _base(name: str) -> str:
     """The name without what a copy or a period adds (``FY26 OKRs (2)`` is ``okrs``)."""
     folded = unicodedata.normalize("NFKC", name).casefold()
-    return tab_key(_COPY_WORDS.sub(" ", folded)) if folded.strip() else ""
+    return tab_key(_PERIOD.sub(" ", _COPY.sub(" ", folded))) if folded.strip() else ""
+
+
+def _periods(period: Period) -> tuple[set[int], set[int], set[int]]:
+    """The years, quarters and halves ``period`` spans."""
+    years = set(range(period.start.year, period.end.year + 1))
+    span = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    months = {(period.start.month - 1 + k) % 12 for k in range(min(span, 11) + 1)}
+    return years, {m // 3 + 1 for m in months}, {m // 6 + 1 for m in months}
+
+
+def _copy_of(name: str, wanted: set[str], period: Period | None) -> bool:
+    """Whether tab ``name`` reads as a copy of one of ``wanted`` the team may fill now:
+    its name, without a copy's or a period's words, one of them; not one kept for the
+    record (``old``, ``archive``, ``backup``, ``template``), nor numbered (``KPI 1``), nor
+    of another year, quarter or half than ``period``'s (any, with no period)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    if not folded.strip() or _KEPT.search(folded):
+        return False
+    bare = _COPY.sub(" ", folded)
+    marks = list(_PERIOD.finditer(bare))
+    bare = _PERIOD.sub(" ", bare)
+    if _NUMBER.search(bare) or tab_key(bare) not in wanted:
+        return False
+    if period is None or not marks:
+        return True
+    years, quarters, halves = _periods(period)
+    for mark in marks:
+        fy, short, year, quarter, half = mark.groups()
+        if fy is not None:
+            year = short if len(short) == 4 else f"20{short}"
+        if year is not None and int(year) not in years:
+            return False
+        if (quarter and int(quarter) not in quarters) or (half and int(half) not in halves):
+            return False
+    return True
 
 
 def near_tabs(
@@ -38,10 +79,12 @@ def near_tabs(
     spec: TabSpec,
     read: str,
     named: Iterable[str],
+    period: Period | None = None,
 ) -> list[Finding]:
-    """A warning at each tab whose name, without a copy's or a period's words, is one of
-    ``spec.sheet``'s while the tab is not ``read`` and not named by the mapping
-    (``named``: both kinds' tab lists)."""
+    """A warning at each tab that reads as a copy of one of ``spec.sheet``'s (``_copy_of``)
+    while it is not ``read`` and not named by the mapping (``named``: both kinds' tab
+    lists). For a day (2026-12-07) an old, archived, numbered or last year's tab was said
+    too."""
     wanted = {tab_key(n) for n in spec.sheet}
     listed = {tab_key(n) for n in named} | {tab_key(read)}
     names = ", ".join(map(as_typed, spec.sheet))
@@ -49,13 +92,14 @@ def near_tabs(
         Finding(
             Severity.WARNING,
             f"this tab is not read: {KIND_WORDS[kind]} are read from {as_typed(read)}, the "
-            f"first of {kind}.sheet ({names}) the workbook has; if the team fills this tab "
-            f"now, name it first in {kind}.sheet, or rename or delete the other",
+            f"first of {kind}.sheet ({names}) the workbook has; if the team fills "
+            f"{as_typed(name)} now, name it first in {kind}.sheet, or rename or delete "
+            f"{as_typed(read)}",
             data.source,
             name,
         )
         for name in data.sheet_names
-        if tab_key(name) not in listed and _base(name) in wanted
+        if tab_key(name) not in listed and _copy_of(name, wanted, period)
     ]
 
 

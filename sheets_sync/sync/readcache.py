@@ -36,7 +36,7 @@ from pathlib import Path
 from sheets_sync import unpickle
 from sheets_sync.atomic import is_temp_name, remove_stale
 from sheets_sync.code_version import code_digest
-from sheets_sync.domain.models import TeamInput
+from sheets_sync.domain.models import Period, TeamInput
 from sheets_sync.grid import OWNED_FILLS, CellValue, CellWrite, WorkbookData
 from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, TabExtract
@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 144  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 145  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -247,7 +247,10 @@ FORMAT = 144  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # formula: a first row with an ID or name, or formulas with no value, is read; 143: the
 # same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as until 117)
 # is read, with a warning at it (it was a missing column); 144: the same grid; a missing
-# tab's error names a tab of a near name (did you mean "KPIs 2026"?)),
+# tab's error names a tab of a near name (did you mean "KPIs 2026"?); 145: the same
+# grid; a near tab kept for the record (old, archive, template), numbered (KPI 1) or of
+# another year or quarter than the period's is not said (the period is in the key:
+# extract is given it)),
 # or the slot format
 
 
@@ -264,10 +267,13 @@ class CachedRead:
     __setstate__ = RefuseBuild()
 
 
-def cache_key(digest: str, spec: TeamSpec, size_limit: int) -> str:
+def cache_key(digest: str, spec: TeamSpec, size_limit: int, period: Period | None = None) -> str:
     """``digest``: the sha256 (hex) of the file's bytes. ``size_limit`` (the workspace's
-    ``limits``) is part of it: a lower limit must see the file again."""
+    ``limits``) is part of it: a lower limit must see the file again; so is ``period``
+    (the workspace's: a near tab of its year or quarter is said, ``mapping.near_tabs``)."""
     h = hashlib.sha256(f"{FORMAT}\x00{code_digest()}\x00{digest}\x00{size_limit}".encode())
+    if period is not None:
+        h.update(f"\x00{period.name}\x00{period.start}\x00{period.end}".encode())
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())
     tabs = (spec.mapping.okrs, spec.mapping.kpis)  # ``required_columns: []`` dumps as unsaid

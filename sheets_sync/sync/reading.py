@@ -15,7 +15,7 @@ from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.backends.factory import open_backend
-from sheets_sync.domain.models import TeamInput
+from sheets_sync.domain.models import Period, TeamInput
 from sheets_sync.errors import SourceError
 from sheets_sync.grid import CellWrite, WorkbookData
 from sheets_sync.loggers import get_logger
@@ -160,7 +160,7 @@ def _lookup(
     """The file's bytes, version and cache key, and the cached read for them if any, with
     its pickle (``probe`` False: a known miss, the slot is not loaded again)."""
     raw, version = backend.read_source()
-    key = cache_key(content_digest(version), spec, workspace.max_workbook_bytes)
+    key = cache_key(content_digest(version), spec, workspace.max_workbook_bytes, workspace.period)
     return raw, version, key, cache.entry(spec, key) if probe else None
 
 
@@ -210,10 +210,10 @@ def read_team(
             if hit is not None:
                 _from_cache(state, hit[0], version)
             else:
-                _parse(state, backend.parse(raw, version, team_tabs(spec)))
+                _parse(state, backend.parse(raw, version, team_tabs(spec)), workspace.period)
                 state.cache_miss_key = key
         else:
-            _parse(state, backend.read(team_tabs(spec)))
+            _parse(state, backend.read(team_tabs(spec)), workspace.period)
     except SourceError as exc:
         text = str(exc) if exc.source else f"{spec.display_name}: {exc}"
         state.failed(TeamError.of(exc, spec.display_name, spec.source), text)
@@ -224,8 +224,8 @@ def read_team(
     return state
 
 
-def _parse(state: TeamRead, data: WorkbookData) -> None:
-    parsed = extract(data, state.spec.mapping)
+def _parse(state: TeamRead, data: WorkbookData, period: Period) -> None:
+    parsed = extract(data, state.spec.mapping, period)
     state.team_input = build_team_input(state.spec.name, parsed)
     state.extract = parsed.for_writing()  # the rows' input values live on in team_input
     # Keep only what a write needs; the grids would hold every cell of every team.

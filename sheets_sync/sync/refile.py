@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sheets_sync.domain.models import Period
 from sheets_sync.grid import tab_key
 from sheets_sync.sync.readcache import ReadCache, cache_key
 from sheets_sync.sync.reading import team_tabs
@@ -49,10 +50,17 @@ class WriteChain:
         self.tabs.append(tabs)
 
 
-def refile(cache: ReadCache, chain: WriteChain, specs: Sequence[TeamSpec], limit: int) -> int:
+def refile(
+    cache: ReadCache,
+    chain: WriteChain,
+    specs: Sequence[TeamSpec],
+    limit: int,
+    period: Period | None = None,
+) -> int:
     """File each team's read under the chain's last digest when its slot holds the read of
     an earlier digest that no later write touched a tab of; returns how many moved.
-    ``limit``: the workspace's ``max_workbook_bytes`` (part of every key)."""
+    ``limit``, ``period``: the workspace's ``max_workbook_bytes`` and period (part of
+    every key)."""
     if len(chain.digests) < 2:
         return 0
     final = chain.digests[-1]
@@ -65,7 +73,7 @@ def refile(cache: ReadCache, chain: WriteChain, specs: Sequence[TeamSpec], limit
             touched |= chain.tabs[k]
             if touched & own:
                 break
-            olds.append(cache_key(chain.digests[k], spec, limit))
-        if olds and cache.refile(spec, olds, cache_key(final, spec, limit)):
+            olds.append(cache_key(chain.digests[k], spec, limit, period))
+        if olds and cache.refile(spec, olds, cache_key(final, spec, limit, period)):
             moved += 1
     return moved

@@ -208,7 +208,8 @@ class TeamSteps:
     def refile(self, chain: WriteChain, specs: Sequence[TeamSpec]) -> None:
         """Once a workbook's last write landed: its teams' reads under the final digest."""
         if self.cache is not None and len(specs) > 1:
-            refile(self.cache, chain, specs, self.workspace.max_workbook_bytes)
+            ws = self.workspace
+            refile(self.cache, chain, specs, ws.max_workbook_bytes, ws.period)
 
     def remember(self, state: TeamRead, written: Sequence[CellWrite]) -> None:
         """Cache what the file holds now, so the next run does not parse it again: the
@@ -220,7 +221,8 @@ class TeamSteps:
             sha = getattr(state.backend, "written_sha256", None)
             if sha is None:
                 return
-            key = cache_key(sha, state.spec, self.workspace.max_workbook_bytes)
+            ws = self.workspace
+            key = cache_key(sha, state.spec, ws.max_workbook_bytes, ws.period)
             if state.entry is not None:  # pickled where the team was planned
                 self.cache.put_pickled(state.spec, key, blob(state.entry))
             elif (after := after_writes(state, written)) is not None:

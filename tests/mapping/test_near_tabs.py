@@ -5,9 +5,11 @@ It is said at the tab not read, naming the tab that is, unless the mapping names
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from sheets_sync.domain.models import Severity
+from sheets_sync.domain.models import Period, Severity
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import MappingSpec, load_mapping, parse_mapping
@@ -33,8 +35,8 @@ def test_a_second_kpi_tab_under_a_near_name_is_said_at_it() -> None:
     said = _said(load_mapping("standard"), "OKRs", "KPIs", "KPIs 2026")
     assert said == [
         "sales.xlsx!KPIs 2026: this tab is not read: the KPIs are read from KPIs, the "
-        "first of kpis.sheet (KPIs, KPI, Metrics) the workbook has; if the team fills this "
-        "tab now, name it first in kpis.sheet, or rename or delete the other"
+        'first of kpis.sheet (KPIs, KPI, Metrics) the workbook has; if the team fills "KPIs '
+        '2026" now, name it first in kpis.sheet, or rename or delete KPIs'
     ]
 
 
@@ -46,7 +48,21 @@ def test_it_is_a_warning_and_the_tab_read_is_the_first() -> None:
 
 
 @pytest.mark.parametrize(
-    "other", ["Copy of OKRs", "OKRs (2)", "OKRs Q1", "FY26 OKRs", "okrs_old", "OKR 2025"]
+    "other",
+    [
+        "Copy of OKRs",
+        "OKRs (2)",
+        "OKRs Q1",
+        "FY26 OKRs",
+        "OKR 2025",
+        "OKRs new",
+        "Draft OKRs",
+        "Copie de OKRs",
+        "Kopie von OKRs",
+        "Copia de OKRs",
+        "OKRs のコピー",
+        "Cópia de OKRs",
+    ],
 )
 def test_copies_and_periods_are_near_names(other: str) -> None:
     said = _said(load_mapping("standard"), "OKRs", other)
@@ -56,7 +72,15 @@ def test_copies_and_periods_are_near_names(other: str) -> None:
     )
 
 
-@pytest.mark.parametrize("other", ["OKR guide", "Board KPIs", "Notes", "2026", "Metrics"])
+@pytest.mark.parametrize(
+    "other",
+    [
+        *("OKR guide", "Board KPIs", "Notes", "2026", "Metrics"),
+        # kept for the record, numbered, a number inside a word: said for a day (2026-12-07)
+        *("okrs_old", "Old OKRs (archive)", "OKRs (archive)", "Key results (old)", "KPI 1"),
+        *("OKRs backup", "OKRs template", "Previous OKRs", "OKR 1:1s"),
+    ],
+)
 def test_other_tabs_are_not_near_names(other: str) -> None:
     assert _said(load_mapping("standard"), "OKRs", "KPIs", other) == []
 
@@ -77,3 +101,27 @@ def test_the_other_kinds_tab_is_not_said() -> None:
     grids = {"Goals": SheetGrid("Goals", OKR_ROWS), "Goals 2026": SheetGrid("Goals 2026", KPI_ROWS)}
     got = extract(WorkbookData("sales.xlsx", tuple(grids), grids), mapping)
     assert [f for f in got.findings if "is not read" in f.message] == []
+
+
+Q4 = Period("Q4 2026", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("other", "said"),
+    [
+        ("OKRs 2026", True),
+        ("OKRs Q4", True),
+        ("FY26 OKRs", True),
+        ("OKRs H2 2026", True),
+        ("OKRs 2025", False),
+        ("OKRs Q1", False),
+        ("OKRs Q4 2025", False),
+        ("FY25 OKRs", False),
+        ("Metrics 2024", False),
+        ("Copy of OKRs", True),
+    ],
+)
+def test_a_year_or_quarter_is_said_only_if_it_is_the_periods(other: str, said: bool) -> None:
+    """Last year's tab kept beside this year's was said every night (for a day)."""
+    got = extract(_book("OKRs", "KPIs", other), load_mapping("standard"), Q4)
+    assert bool([f for f in got.findings if "is not read" in f.message]) is said

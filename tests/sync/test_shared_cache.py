@@ -95,7 +95,7 @@ def cached(spec: TeamSpec, ws: Workspace) -> CachedRead | None:
     """The team's entry for the file's bytes as they are now (None: a miss)."""
     assert spec.path is not None
     digest = hashlib.sha256(spec.path.read_bytes()).hexdigest()
-    key = cache_key(digest, spec, ws.max_workbook_bytes)
+    key = cache_key(digest, spec, ws.max_workbook_bytes, ws.period)
     return ReadCache(ws.state_dir / "cache").get(spec, key)
 
 
