@@ -51,7 +51,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
-from sheets_sync.mapping.near_tabs import missing_tab, near_tabs
+from sheets_sync.mapping.near_tabs import missing_tab, near_tabs, twin_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.mapping.uncalculated import (
@@ -229,26 +229,6 @@ def _named_missing(
         and f not in owned
         and f in spec.columns
         and not any(normalise_header(h) in there for h in spec.columns[f])
-    ]
-
-
-def _twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
-    """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
-    trailing space, ``Key-results`` beside ``Key results``): the first is read and
-    written, and the other, an old copy or the one the team now fills, was passed over
-    without a word (before 2026-12-06)."""
-    twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
-    if not twins:
-        return []
-    first, others = as_typed(name), " and ".join(map(as_typed, twins))
-    return [
-        Finding(
-            Severity.WARNING,
-            f"tabs {first} and {others} read as one name; the first, {first}, is read and "
-            "written: rename or delete the other",
-            data.source,
-            name,
-        )
     ]
 
 
@@ -491,7 +471,7 @@ def extract(data: WorkbookData, mapping: MappingSpec, period: Period | None = No
                 said = dict.fromkeys((*mapping.okrs.said, *spec.said))
                 raise _noting(failed, tuple(said)) from None
         names[kind] = name
-        findings += _twin_tabs(data, name)
+        findings += twin_tabs(data, name)
         findings += near_tabs(data, kind, spec, name, _sheets(mapping), period)
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind

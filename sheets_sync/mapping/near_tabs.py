@@ -117,3 +117,23 @@ def missing_tab(data: WorkbookData, spec: TabSpec) -> str:
     near = [as_typed(n) for n in data.sheet_names if _base(n) in wanted][:3]
     hint = f"; did you mean {' or '.join(near)}?" if near else ""
     return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
+
+
+def twin_tabs(data: WorkbookData, name: str) -> list[Finding]:
+    """A warning when other tabs read as the same name (``OKRs`` and ``OKRs `` with a
+    trailing space, ``Key-results`` beside ``Key results``): the first is read and
+    written, and the other, an old copy or the one the team now fills, was passed over
+    without a word (before 2026-12-06)."""
+    twins = [n for n in data.sheet_names if n != name and tab_key(n) == tab_key(name)]
+    if not twins:
+        return []
+    first, others = as_typed(name), " and ".join(map(as_typed, twins))
+    return [
+        Finding(
+            Severity.WARNING,
+            f"tabs {first} and {others} read as one name; the first, {first}, is read and "
+            "written: rename or delete the other",
+            data.source,
+            name,
+        )
+    ]
