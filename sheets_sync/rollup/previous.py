@@ -81,12 +81,31 @@ def load_previous(
     Running out of memory is fatal (``out_of_memory``; with ``export``, said in
     ``sheets-sync export``'s words).
     """
-    if path is None or not teams or not Path(path).is_file():
+    rows = read_previous(path, teams, period, export=export, name=name)
+    return {} if rows is None else rows
+
+
+def read_previous(
+    path: Path | None,
+    teams: Collection[str],
+    period: str | None = None,
+    *,
+    export: bool = False,
+    name: str | None = None,
+) -> dict[str, StaleData] | None:
+    """``load_previous``, None where it gives ``{}`` because no workbook was read (none
+    there, or unreadable: logged): what may be kept for a second preparation of the
+    night (``rollup_step.CarriedOnce``) is a read that happened; a failed one (EMFILE
+    while the workers write, EIO) is tried again (until 2026-12-07 its ``{}`` was kept,
+    and the failed teams' rows were lost for good)."""
+    if path is None or not teams:
         return {}
+    if not Path(path).is_file():
+        return None
     where = str(path) if name is None else name
     read = _read_tabs(Path(path), where)
     if read is None:
-        return {}
+        return None
     if read is not RanOut.MEMORY:
         carried = carry_logged(*read, teams, period, where)
         del read  # the tables read go before the error is made: it keeps this frame

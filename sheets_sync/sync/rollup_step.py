@@ -164,10 +164,14 @@ class CarriedOnce:
     preparation: a night whose writes end otherwise than assumed prepares its rollup
     twice (``engine.py``), and each read the workbook again (some 2 s at 500 teams with
     250 failed, until 2026-12-07). Given again while the file is the same one, unchanged
-    (inode, size, modification time), for the same period and teams or some of them."""
+    (device, inode, size, modification and change times), for the same period and teams
+    or some of them. Only a read that happened is kept: ``load`` gives None when the
+    workbook could not be read (``read_previous``: logged), and the next preparation
+    reads it again (for a few hours on 2026-12-07 a one-off failure's ``{}`` was kept, and
+    the failed teams' rows were lost tonight and so for good)."""
 
     def __init__(self) -> None:
-        self.key: tuple[tuple[int, int, int], str | None] | None = None
+        self.key: tuple[tuple[int, ...], str | None] | None = None
         self.teams: frozenset[str] = frozenset()
         self.rows: dict[str, StaleData] = {}
 
@@ -176,17 +180,20 @@ class CarriedOnce:
         path: Path,
         teams: Collection[str],
         period: str | None,
-        load: Callable[[], dict[str, StaleData]],
+        load: Callable[[], dict[str, StaleData] | None],
     ) -> dict[str, StaleData]:
         try:
             st = path.stat()
         except OSError:  # gone: ``load`` says what it says of that
-            return load()
-        key = ((st.st_ino, st.st_size, st.st_mtime_ns), period)
+            return load() or {}
+        file = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        key = (file, period)
         wanted = frozenset(teams)
         if key != self.key or not wanted <= self.teams:
             self.key, self.teams, self.rows = None, frozenset(), {}  # not kept if it raises
             rows = load()
+            if rows is None:  # not read: nothing kept, the next preparation reads it
+                return {}
             self.key, self.teams, self.rows = key, wanted, rows
         return {team: stale for team, stale in self.rows.items() if team in wanted}
 
@@ -212,12 +219,12 @@ def previous_workbook(
     path, name = ws.rollup_path, ws.rollup_output
 
     def read(teams: Collection[str], period: str | None) -> dict[str, StaleData]:
-        from sheets_sync.rollup.previous import load_previous
+        from sheets_sync.rollup.previous import read_previous
 
-        def load() -> dict[str, StaleData]:
-            return load_previous(path, teams, period, export=export, name=name)
+        def load() -> dict[str, StaleData] | None:
+            return read_previous(path, teams, period, export=export, name=name)
 
-        return load() if carried is None else carried.read(path, teams, period, load)
+        return (load() or {}) if carried is None else carried.read(path, teams, period, load)
 
     return read
 

@@ -9,12 +9,16 @@ so prepares nothing ahead (one read, a failure whenever an emulator test ran fir
 
 from __future__ import annotations
 
+import errno
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from sheets_sync.backends.excel import extent
 from sheets_sync.rollup import previous
 from sheets_sync.rollup.tables import StaleData
 from sheets_sync.sync import rollup_step
@@ -32,7 +36,7 @@ def test_an_excel_night_whose_writes_end_otherwise_prepares_its_rollup_twice(
     root = create_demo(tmp_path / "ws").parent
     assert _night(root, 23).rollup_error is None
     reads: list[list[str]] = []
-    load = previous.load_previous
+    load = previous.read_previous
     prepares: list[bool] = []
     prepare = rollup_step.prepare
 
@@ -45,7 +49,7 @@ def test_an_excel_night_whose_writes_end_otherwise_prepares_its_rollup_twice(
         return prepare(*args, **kw)
 
     # the reader ``rollup_step.previous_workbook`` gives looks it up here at each call
-    monkeypatch.setattr("sheets_sync.rollup.previous.load_previous", loading)
+    monkeypatch.setattr("sheets_sync.rollup.previous.read_previous", loading)
     monkeypatch.setattr(rollup_step, "prepare", preparing)
     result = _second_night(root)
     assert result.rollup_error is None
@@ -94,3 +98,77 @@ def test_carried_rows_are_read_again_when_the_workbook_or_the_teams_change(
     book.unlink()
     assert carried.read(book, ["Ops"], "Q3", load({})) == {}
     assert len(loads) == 5
+
+
+def test_a_read_that_failed_is_not_carried_but_read_again(
+    eight_cpus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first preparation's read of last night's workbook fails once (EMFILE while
+    the workers write): logged, no last good data, and not kept: the second preparation
+    reads it again and Sales keeps its rows. For a few hours on 2026-12-07 the failure's
+    ``{}`` was given again, and Sales's rows were lost tonight and so for good."""
+    root = create_demo(tmp_path / "ws").parent
+    assert _night(root, 23).rollup_error is None
+    real = extent.read_workbook
+    reads: list[str] = []
+
+    def flaky(path: Any, *args: Any, **kw: Any) -> Any:
+        if str(path).endswith("company.xlsx"):
+            reads.append(str(path))
+            if len(reads) == 1:
+                raise OSError(errno.EMFILE, "Too many open files")
+        return real(path, *args, **kw)
+
+    monkeypatch.setattr(extent, "read_workbook", flaky)
+    result = _second_night(root)
+    assert result.rollup_error is None
+    assert len(reads) == 2  # the failed read, then the second preparation's
+    from sheets_sync.rollup.schema import TAB_NAMES
+
+    kept = pd.read_excel(
+        root / "company.xlsx", sheet_name=TAB_NAMES["key_results"], engine="calamine"
+    )
+    stale = kept[kept["Team"] == "Sales"]
+    assert len(stale) and stale["Stale data"].all()
+
+
+def test_carried_rows_are_read_again_when_only_the_change_time_moved(tmp_path: Path) -> None:
+    """A workbook rewritten to the same size and given back its modification time (a copy
+    that keeps times, a restore) is another file's content: its change time moved, and
+    its rows are read again (until 2026-12-07 the key was inode, size, mtime)."""
+    book = tmp_path / "company.xlsx"
+    book.write_bytes(b"one")
+    loads: list[int] = []
+    carried = rollup_step.CarriedOnce()
+
+    def load() -> Any:
+        loads.append(1)
+        return {"Ops": StaleData()}
+
+    carried.read(book, ["Ops"], "Q4", load)
+    before = os.stat(book)
+    deadline = time.monotonic() + 30  # a hang guard: ctime moves at the clock's tick
+    while os.stat(book).st_ctime_ns == before.st_ctime_ns and time.monotonic() < deadline:
+        time.sleep(0.01)
+        book.write_bytes(b"two")
+        os.utime(book, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(book)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    carried.read(book, ["Ops"], "Q4", load)
+    assert len(loads) == 2
+
+
+def test_a_failed_load_is_not_kept(tmp_path: Path) -> None:
+    """``load`` gives None (the workbook could not be read): ``{}`` tonight, and the
+    next read loads again."""
+    book = tmp_path / "company.xlsx"
+    book.write_bytes(b"one")
+    got: list[dict[str, Any] | None] = [None, {"Ops": StaleData()}]
+    carried = rollup_step.CarriedOnce()
+    assert carried.read(book, ["Ops"], "Q4", lambda: got.pop(0)) == {}
+    assert list(carried.read(book, ["Ops"], "Q4", lambda: got.pop(0))) == ["Ops"]
+    assert got == []
