@@ -294,15 +294,20 @@ def rollup_requests(placed: Sequence[staging.Placed]) -> list[dict[str, Any]]:
     return list(each_request(placed))
 
 
-def each_request(placed: Sequence[staging.Placed]) -> Iterator[dict[str, Any]]:
+def each_request(
+    placed: Sequence[staging.Placed], *, sizing: bool = False
+) -> Iterator[dict[str, Any]]:
     """``rollup_requests`` one at a time: whether they fit in one batch is told without
-    holding them all (``staging.fits`` stops past the limit)."""
+    holding them all (``staging.fits`` stops past the limit). ``sizing``: for ``fits``
+    only, each tab's rows ``staging.Wrapped``, a row's ``{"values": row}`` made as it is
+    sized, not the tab's whole list first (until 2026-12-07)."""
     for tab in placed:
         yield tab.resize
+        rows = staging.Wrapped(tab.rows) if sizing else [{"values": r} for r in tab.rows]
         yield {
             "updateCells": {
                 "range": staging.grid(tab.sheet_id, tab.height, tab.width),
-                "rows": [{"values": r} for r in tab.rows],
+                "rows": rows,
                 "fields": staging.FIELDS,
             }
         }
@@ -382,13 +387,13 @@ def write_rollup_gsheet(
         meta.get("namedRanges", []),
     )
 
-    def single() -> Iterator[dict[str, Any]]:
-        yield from each_request(placed)
+    def single(sizing: bool = False) -> Iterator[dict[str, Any]]:
+        yield from each_request(placed, sizing=sizing)
         yield from marks
         yield from staging.delete(leftovers)
 
     batches: Sequence[list[dict[str, Any]]]
-    if staging.fits(single(), limit):
+    if staging.fits(single(sizing=True), limit):
         batches = [list(single())]
         chosen = staging.chosen_ids(batches)
     else:  # each batch made as it goes out: one batch's requests held at a time

@@ -75,3 +75,62 @@ def test_a_staged_publish_makes_a_batch_only_once_the_one_before_is_sent(
     kinds = [kind for kind, _ in events]
     assert calls > 5 and kinds == ["made", "sent"] * (calls - 1)
     assert [n for kind, n in events if kind == "made"] == list(range(calls - 1))
+
+
+class _Counted(list[list[dict[str, Any]]]):
+    """A tab's rows that count how many were taken one by one."""
+
+    taken = 0
+
+    def __iter__(self) -> Any:
+        for row in super().__iter__():
+            self.taken += 1
+            yield row
+
+
+def test_the_one_batch_check_makes_a_rows_request_as_it_is_sized(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether the rollup fits in one batch is told without the tab's whole list of
+    ``{"values": row}`` (``staging.Wrapped``): ``fits`` stops past the limit, and no
+    more of a big tab's rows are taken than it sized. Until 2026-12-07 ``each_request``
+    made the tab's whole list first (116 MB traced at 600,000 History rows)."""
+    big = _Counted([cell(f"row {i}"), cell(i)] for i in range(5_000))
+    tabs = [("History", big, 1)]
+    seen: list[int] = []
+    fits = staging.fits
+
+    def spied(requests: Any, limit: int) -> bool:
+        before = big.taken  # the tab's widths were told a row at a time
+        ok = fits(requests, limit)
+        seen.append(big.taken - before)
+        return ok
+
+    class Client:
+        email = "robot@example.com"
+
+        def get_spreadsheet(self, key: str, params: Any, tally: Any = None, **kw: Any) -> Any:
+            tally()
+            return {"sheets": [{"properties": {"title": "Sheet1", "sheetId": 0}}]}
+
+        def batch_update(self, key: str, body: Any, tally: Any = None, **kw: Any) -> Any:
+            tally()
+            return {}
+
+    monkeypatch.setattr(staging, "fits", spied)
+    monkeypatch.setattr(gsheets_rollup, "rollup_tabs", lambda rollup: tabs)
+    workspace: Any = SimpleNamespace(rollup_output="gsheet:KEY")
+    rollup: Any = SimpleNamespace(history=None)
+    client: Any = Client()
+    assert gsheets_rollup.write_rollup_gsheet(rollup, workspace, client, batch_bytes=6_000) > 3
+    assert len(seen) == 1 and 0 < seen[0] < 500, seen  # some 200 rows sized, not 5,000
+
+
+def test_the_one_batch_check_sizes_the_batch_as_sent() -> None:
+    """``fits`` over ``each_request(sizing=True)`` says what it says of the batch sent
+    (``rollup_requests``), at its exact size and a byte under."""
+    placed = place_tabs(_tabs(), {"Key results": 7, "Sheet1": 0})
+    body = staging.size({"requests": gsheets_rollup.rollup_requests(placed)})
+    for limit, ok in ((body, True), (body - 1, False)):
+        assert staging.fits(gsheets_rollup.each_request(placed), limit) is ok
+        assert staging.fits(gsheets_rollup.each_request(placed, sizing=True), limit) is ok
