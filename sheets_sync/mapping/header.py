@@ -60,8 +60,9 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         value = header_text(cell)
         name = aliases.get(normalise_header(value))
         if name is None and (old := header_key_before_signs(value)) in aliases:
-            said = _signs_dropped(value, aliases[old], spec.columns[aliases[old]], old)
-            legacy.setdefault(aliases[old], (col, said))  # an exact header wins: below
+            if aliases[old] not in _OWNED_FIELDS:  # the sync's own match exactly, as loose
+                said = _signs_dropped(value, aliases[old], spec.columns[aliases[old]], old)
+                legacy.setdefault(aliases[old], (col, said))  # an exact header wins: below
             continue
         if name is None:
             for key in _loose_keys(value):
@@ -90,6 +91,16 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         if name not in found:
             found[name] = col
             warnings.append((a1(row, col), said))
+        else:  # "appears twice" before the fold; the exact header is used
+            typed = str(header_text(cells[col - 1])).strip()
+            used = str(header_text(cells[found[name] - 1])).strip()
+            warnings.append(
+                (
+                    a1(row, col),
+                    f"column {typed!r} matches the mapping's {name}: {used!r} only with its "
+                    f"full-width % or # dropped; {a1(row, found[name])} {used!r} is used",
+                )
+            )
     exact = frozenset(found)
     for name, cols in loose.items():
         if name in found:

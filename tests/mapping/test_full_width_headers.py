@@ -129,7 +129,23 @@ def test_a_mapping_naming_the_header_with_its_percent_dropped_still_finds_it() -
 
 
 def test_an_exact_header_wins_over_one_with_its_percent_dropped() -> None:
+    """Two columns for one field were "appears twice" before the fold: the exact one is
+    used, and the other is said (it was passed over without a word)."""
     header = ("Objective ID", "KR ID", "Target", "進捗（％）", "進捗")
     columns, said = _japanese({"current": ["進捗"]}, header)
     assert columns["current"] == 5
-    assert said == []
+    assert said == [
+        "t.xlsx!OKRs!D1: column '進捗（％）' matches the mapping's current: '進捗' only with "
+        "its full-width % or # dropped; E1 '進捗' is used"
+    ]
+
+
+def test_the_syncs_own_columns_are_never_found_with_a_sign_dropped() -> None:
+    """An owned column (Score, Status...) matches its header exactly, so a team's own
+    column is never written over: ``Score ％`` is the team's, not the sync's Score (the
+    rule for headers read with ％ dropped, as until 2026-12-07, took it and advised
+    naming it in the mapping)."""
+    header = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score ％")
+    columns, said = _japanese({}, header)
+    assert "score" not in columns
+    assert not any("Score ％" in s for s in said)
