@@ -127,6 +127,7 @@ def test_a_quiet_nights_plans_sort_nothing(quiet: Watched) -> None:
     sheet order, on a night with none."""
     _, seen, _ = quiet
     assert ("builtins", builtins.sorted.__name__) not in seen
+    assert ("builtins", list.sort.__name__) not in seen  # nor in place (the merge's form)
 
 
 def _members() -> list[Any]:
