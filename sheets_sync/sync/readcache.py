@@ -238,14 +238,14 @@ FORMAT = 145  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # sync's fill, never by words a team typed ("Achieved" by hand counted as the sync's,
 # and was written over); 139: the same grid; a digit or "_" after the example prefix
 # ends its word (only a letter goes on it): "Example1" is an example row again, as
-# before 114; zero-width characters before it are dropped ("\u200bExample:"); 140: the
+# before 115; zero-width characters before it are dropped ("\u200bExample:"); 140: the
 # same grid; TabExtract.owned_fills holds the Status column's fills alone (the plan
 # reads no other): smaller entries; 141: ``fills`` holds the owned header's grey-blue in
 # the first 20 rows alone (grid.HEADER_FILL_ROWS): a header further down is told by the
 # other rules; 142: the same grid; a units row is one of unit words (no NPS, users,
 # score, date but in a date column) in value, unit and date columns only, with no
 # formula: a first row with an ID or name, or formulas with no value, is read; 143: the
-# same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as until 117)
+# same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as until 128)
 # is read, with a warning at it (it was a missing column); 144: the same grid; a missing
 # tab's error names a tab of a near name (did you mean "KPIs 2026"?); 145: the same
 # grid; a near tab kept for the record (old, archive, template), numbered (KPI 1) or of

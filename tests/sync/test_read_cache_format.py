@@ -284,7 +284,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # is the sync's by that header fill, or by statuses each in the sync's fill, never by
     # words a team typed ("Achieved" by hand counted as the sync's, and was written over)
     # 139: the same grid; a digit or "_" after the example prefix ends its word (only a
-    # letter goes on it): "Example1" is an example row again, as before 114; zero-width
+    # letter goes on it): "Example1" is an example row again, as before 115; zero-width
     # characters before it are dropped ("\u200bExample:")
     # 140: the same grid; TabExtract.owned_fills holds the Status column's fills alone
     # (the plan reads no other): smaller entries
@@ -294,7 +294,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # in a date column) in value, unit and date columns only, with no formula: a first row
     # with an ID or name, or formulas with no value, is read
     # 143: the same grid; a header whose full-width ％ or ＃ dropped matches the mapping (as
-    # until 117) is read, with a warning at it (it was a missing column)
+    # until 128) is read, with a warning at it (it was a missing column)
     # 144: the same grid; a missing tab's error names a tab of a near name (did you mean
     # "KPIs 2026"?)
     # 145: the same grid; a near tab kept for the record (old, archive, template),
