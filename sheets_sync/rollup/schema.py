@@ -132,7 +132,12 @@ KEY_RESULTS = (
     Column("Start", N, "Start value of a number KR", "Unit"),
     Column("Target", N, "Target value", "Unit"),
     Column("Current", N, "Current value used for scoring (sheet, or linked KPI)", "Unit"),
-    Column("Current from KPI", T, "Team/KPI id the current value was taken from, if any"),
+    Column(
+        "Current from KPI",
+        T,
+        "Team/KPI ID the current value was taken from, as the KPIs table's Team and KPI ID "
+        "spell them, if any",
+    ),
     _UNIT,
     Column("Weight", N, "Weight within the objective", "relative", "0.00"),
     Column("Confidence", N, "Team's confidence the KR will be hit", "0..1", PCT),
