@@ -252,6 +252,8 @@ def extract_tab(
                 source=source,
                 tab=grid.name,
             )
+        for why in header.refused.values():  # no column the sync may write: none written
+            raise LayoutError(why, source=source, tab=grid.name)
     except LayoutError as failed:  # its setting's warning was lost with it (until 2026-12-07)
         raise _noting(failed, spec.said) from None
     findings += [Finding(Severity.WARNING, m, source, grid.name) for m in spec.said]  # mapping's

@@ -9,12 +9,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import (
-    OWNED_HEADER_FILL,
     CellError,
     CellValue,
     SheetGrid,
@@ -27,6 +25,7 @@ from sheets_sync.mapping.fields import (
     header_key_before_signs,
     normalise_header,
 )
+from sheets_sync.mapping.owned_twice import owned_column
 from sheets_sync.mapping.spec import TabSpec
 
 
@@ -41,6 +40,8 @@ class HeaderMap:
     ambiguous: dict[str, str]
     #: fields of ``found`` read by their header's note, not by an exact header
     by_note: frozenset[str] = frozenset()
+    #: owned fields typed twice, no column of which the sync may write: why, by field
+    refused: Mapping[str, str] = field(default_factory=dict)
 
 
 def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
@@ -85,8 +86,20 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             )
             continue
         found[name] = col
+    refused: dict[str, str] = {}
     for name, cols in owned_twice.items():
-        found[name] = _owned_column(grid, row, name, cols, found, warnings)
+        typed = str(header_text(cells[cols[0] - 1])).strip()
+        chosen = owned_column(grid, row, typed, name, cols, found, warnings)
+        if chosen is not None:
+            found[name] = chosen
+            continue
+        del found[name]  # not written: and never added, the team's cells are there
+        both = " and ".join(a1(row, c) for c in cols)
+        refused[name] = (
+            f"column header {typed!r} appears twice ({both}) and "
+            f"{'both hold' if len(cols) == 2 else 'each holds'} values the sync did not write; "
+            "rename your own column"
+        )
     for name, (col, said) in legacy.items():
         if name not in found:
             found[name] = col
@@ -125,101 +138,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
         warnings.append((a1(row, cols[0]), f"{ambiguous[name]} to use it"))  # not A
     by_note = frozenset(found) - exact  # what the loop above added
-    return HeaderMap(found, warnings, ambiguous, by_note)
-
-
-#: What the sync writes in a Status cell (``sync.plan``), with the fill it gives each
-#: (``sync.styles``: Good, Neutral, Bad, grey): a column of these only, each in its fill,
-#: is one it wrote (the mapping, pure, cannot ask the plan; a test holds them together).
-SYNC_STATUS_FILLS: Mapping[str, str] = {
-    Status.ACHIEVED: "C6EFCE",
-    Status.ON_TRACK: "C6EFCE",
-    Status.AT_RISK: "FFEB9C",
-    Status.OFF_TRACK: "FFC7CE",
-    Status.NO_DATA: "D9D9D9",
-    KPIStatus.GREEN: "C6EFCE",
-    KPIStatus.AMBER: "FFEB9C",
-    KPIStatus.RED: "FFC7CE",
-    KPIStatus.STALE: "D9D9D9",
-    "Not scored": "D9D9D9",
-}
-SYNC_STATUSES = frozenset(SYNC_STATUS_FILLS)
-
-
-def _owned_column(
-    grid: SheetGrid,
-    row: int,
-    name: str,
-    cols: list[int],
-    found: Mapping[str, int],
-    warnings: list[tuple[str, str]],
-) -> int:
-    """The column of an owned field whose header is typed on ``cols`` (two or more): the
-    one the sync can show is its own, that is the only one whose header is in the fill the
-    template and the sync give owned headers (``grid.OWNED_HEADER_FILL``), else the only
-    Status column holding the statuses the sync wrote, each in its fill (where the backend
-    reads fills: not .ods), else the one with the most of its other owned columns (Score,
-    Expected, Sync notes) beside it, else the first. Until 2026-12-07 the first won, so a
-    team's own Status added left of the sync's was written over; for a day after, a team's
-    Status typed by hand in the sync's words ("Achieved", "Green") won over a template's
-    column not yet written, and was written over. Each column passed over is warned of,
-    naming both cells."""
-    marked = [c for c in cols if _marked(grid, row, c)]
-    wrote = [c for c in cols if name == "status" and _holds_statuses(grid, row, c)]
-    if len(marked) == 1:
-        chosen, why = marked[0], "whose header is styled as its own (grey-blue)"
-    elif len(wrote) == 1:
-        chosen, why = wrote[0], "which holds the statuses it wrote"
-    else:
-        others = {c for n, c in found.items() if n in _OWNED_FIELDS and n != name}
-        beside = [len({c - 1, c + 1} & others) for c in cols]  # owned neighbours, 0 to 2
-        most = max(beside)
-        chosen = cols[beside.index(most)] if most and beside.count(most) == 1 else cols[0]
-        why = "beside its other columns" if chosen != cols[0] else ""
-    header = str(header_text(grid.rows[row - 1][chosen - 1])).strip()
-    at = a1(row, chosen)
-    for col in cols:
-        if col == chosen:
-            continue
-        other = a1(row, col)
-        if not why:  # the first, as before: "using"
-            message = f"column header {header!r} appears twice ({at} and {other}); using {at}"
-        else:
-            both = " and ".join(a1(row, c) for c in sorted((col, chosen)))
-            message = (
-                f"column header {header!r} appears twice ({both}); the sync writes {at}, "
-                f"{why}, and leaves {other} alone: rename {other} if it is your own"
-            )
-        warnings.append((a1(row, col), message))
-    return chosen
-
-
-def _marked(grid: SheetGrid, row: int, col: int) -> bool:
-    """The header cell is in the owned header fill (a template's or the sync's column)."""
-    return grid.fills is not None and grid.fills.get((row, col)) == OWNED_HEADER_FILL
-
-
-def _holds_statuses(grid: SheetGrid, row: int, col: int) -> bool:
-    """The cells below the header row in ``col`` hold statuses the sync writes, one at
-    least, each in the fill the sync gives it, and nothing else (blanks and a repeat of
-    the header row's aside). False where the backend reads no fills (.ods): words alone
-    are what a team types by hand."""
-    fills = grid.fills
-    if fills is None:
-        return False
-    said = False
-    header = grid.rows[row - 1][col - 1]
-    for at, line in enumerate(grid.rows[row:], start=row + 1):
-        value = line[col - 1] if col <= len(line) else None
-        if value is None or (isinstance(value, str) and not value.strip()) or value == header:
-            continue
-        if not isinstance(value, str):
-            return False
-        want = SYNC_STATUS_FILLS.get(value.strip())
-        if want is None or fills.get((at, col)) != want:
-            return False
-        said = True
-    return said
+    return HeaderMap(found, warnings, ambiguous, by_note, refused)
 
 
 def _signs_dropped(header: str, field: str, alternatives: Sequence[str], key: str) -> str:

@@ -1,8 +1,14 @@
 """An owned header (Status) typed twice: a team's own Status column added left of the
-sync's is left alone, and the sync keeps writing the column it wrote before."""
+sync's is left alone, and the sync keeps writing the column it wrote before. Since
+2026-12-07 the sync writes only a column whose cells hold what it wrote (its statuses in
+its fills) or nothing: these grids give the sync's statuses their fills (they had none,
+and the sync wrote over a column whose words it could not tell from a team's)."""
 
 from __future__ import annotations
 
+import pytest
+
+from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid
 from sheets_sync.mapping.extract import TabExtract, extract_tab
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
@@ -61,13 +67,18 @@ def test_a_new_status_column_is_told_apart_by_the_synced_columns_beside_it() -> 
 
 
 def test_two_status_columns_nothing_tells_apart_keep_the_first() -> None:
-    """Both hold only statuses, both beside owned columns: the first, said, as before."""
-    tab, said = _okrs(
+    """Both hold only statuses, each in the sync's fill, both beside owned columns: the
+    first, said, as before. Read with no fills (.ods) both hold words a team may have
+    typed: neither is written (until 2026-12-07 the first was, over what it held)."""
+    rows = (
         ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Status", "Status"),
         ("O1", "KR1", 0, 10, 5, 0.5, "On track", "On track"),
     )
+    tab, said = _okrs(*rows, fills={(2, 7): "C6EFCE", (2, 8): "C6EFCE"})
     assert tab.layout.column_of("status") == 7
     assert said == ["d.xlsx!OKRs!H1: column header 'Status' appears twice (G1 and H1); using G1"]
+    with pytest.raises(LayoutError, match=r"\(G1 and H1\) and both hold values the sync"):
+        _okrs(*rows)
 
 
 def test_the_kpi_status_the_sync_wrote_is_kept_too() -> None:
@@ -75,7 +86,11 @@ def test_the_kpi_status_the_sync_wrote_is_kept_too() -> None:
     assert kpis is not None
     head = ("KPI ID", "KPI", "Target", "Actual", "Status", "Status", "Variance", "Sync notes")
     tab, findings = extract_tab(
-        SheetGrid("KPIs", (head, ("K1", "Bookings", 100, 90, "fine", "Amber", -0.1, None))),
+        SheetGrid(
+            "KPIs",
+            (head, ("K1", "Bookings", 100, 90, "fine", "Amber", -0.1, None)),
+            fills={(2, 6): "FFEB9C"},  # Amber in the sync's fill (.xlsx, Google)
+        ),
         kpis,
         source="d.xlsx",
         owned=KPI_OWNED,
@@ -87,7 +102,7 @@ def test_the_kpi_status_the_sync_wrote_is_kept_too() -> None:
 
 def test_the_words_told_apart_are_those_the_sync_writes() -> None:
     from sheets_sync.domain.models import KPIStatus, Status
-    from sheets_sync.mapping.header import SYNC_STATUSES
+    from sheets_sync.mapping.owned_twice import SYNC_STATUSES
     from sheets_sync.sync.plan import NOT_SCORED
 
     assert {NOT_SCORED, *Status, *KPIStatus} == SYNC_STATUSES
@@ -108,7 +123,8 @@ def test_the_sync_writes_its_own_status_and_not_the_teams() -> None:
         (*HEAD, *OWNED),
         ("O1", "KR1", 0, 10, 5, "green, says Ann", 0.5, 0.4, "Off track", None),
     )
-    data = WorkbookData("d.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    grid = SheetGrid("OKRs", rows, fills={(2, 9): "FFC7CE"})  # Off track in its fill
+    data = WorkbookData("d.xlsx", ("OKRs",), {"OKRs": grid})
     got = extract(data, load_mapping("standard"))
     team = build_team_input("Sales", got)
     period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))

@@ -15,6 +15,7 @@ from typing import Literal
 import openpyxl
 import pytest
 
+from sheets_sync.errors import LayoutError
 from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid
 from sheets_sync.mapping.extract import extract_tab
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
@@ -89,7 +90,7 @@ def test_a_fresh_kpi_tab_keeps_its_status_too(fills: dict[tuple[int, int], str] 
 
 def test_statuses_in_the_sync_fills_are_the_column_it_wrote_hand_typed_words_are_not() -> None:
     """Both columns hold sync words; only the sync's (H) holds them in its fills. Read
-    with no fills (.ods) the words tell nothing, and the neighbours decide."""
+    with no fills (.ods) the words tell nothing, and neither is written."""
     rows = (
         (*HEAD, "Status", "Score", "Expected", "Status", "Sync notes"),
         ("O1", "KR1", 0, 10, 5, "On track", 0.5, 0.4, "On track", None),
@@ -104,8 +105,8 @@ def test_statuses_in_the_sync_fills_are_the_column_it_wrote_hand_typed_words_are
             "if it is your own"
         ],
     )
-    column, said = _status(rows, None)
-    assert column == 9 and "beside its other columns" in said[0]
+    with pytest.raises(LayoutError, match=r"\(F1 and I1\) and both hold values the sync"):
+        _status(rows, None)  # .ods: words alone; until 2026-12-07 I, by its neighbours
 
 
 def test_a_synced_status_column_with_one_stray_note_stays_the_syncs() -> None:
@@ -138,12 +139,19 @@ def test_the_owned_header_fill_marks_the_syncs_column() -> None:
             "alone: rename F1 if it is your own"
         ],
     )
-    assert _status(rows, {})[0] == 6  # no mark: the first, as before
+    assert _status(rows, {}) == (  # no mark: I, the only one writing loses nothing in
+        9,
+        [
+            "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync "
+            "writes I1, whose cells hold only what it wrote (or nothing), and leaves F1 "
+            "alone: rename F1 if it is your own"
+        ],
+    )  # until 2026-12-07 F, the first, and its "On track" typed by hand written over
 
 
 def test_the_fills_told_apart_are_those_the_sync_writes() -> None:
     from sheets_sync.domain.models import KPIStatus, Status
-    from sheets_sync.mapping.header import SYNC_STATUS_FILLS
+    from sheets_sync.mapping.owned_twice import SYNC_STATUS_FILLS
     from sheets_sync.sync.plan import NOT_SCORED
     from sheets_sync.sync.styles import GREY, KPI_STYLE, OWNED_HEADER, STATUS_STYLE
     from sheets_sync.template.spec import OWNED_FILL

@@ -1,0 +1,151 @@
+"""A team's own Status column inserted between the sync's on a fresh template, as Excel,
+LibreOffice and Google insert one: it takes the format of the column left of it, the
+owned header's grey-blue too, and the team's words typed in it carry no fill of the
+sync's. Until 2026-12-07 the header fill or the owned neighbours picked the team's
+column (or tied, and the first won), and the sync wrote over the team's statuses. The
+sync writes only a column whose cells hold what it wrote, or nothing."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import LayoutError
+from sheets_sync.grid import SheetGrid
+from sheets_sync.mapping.extract import extract_tab
+from sheets_sync.mapping.fields import OKR_OWNED
+from sheets_sync.mapping.spec import load_mapping
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from tests.conftest import CONFIG
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "team.xlsx"
+OKR = {"Objective ID": "O1", "Objective": "Grow", "Objective type": "committed"}
+KR = ({"KR ID": "KR1", "Key result": "Win deals", "Current": 5}, {"KR ID": "KR2", "Current": 2})
+KR_COMMON = {"Owner": "Ann", "KR type": "number", "Start": 0, "Target": 10}
+KPI = (
+    {"KPI ID": "K1", "KPI": "Bookings", "Actual": 90},
+    {"KPI ID": "K2", "KPI": "Churn", "Actual": 10},
+)
+KPI_COMMON = {
+    "Owner": "Ann",
+    "Frequency": "monthly",
+    "Unit": "count",
+    "Direction": "higher_is_better",
+    "Target": 100,
+    "As of": dt.datetime(2026, 11, 20),
+}
+
+
+def _team(tmp_path: Path, tab: str, at: int, words: tuple[str, str]) -> tuple[Path, Path]:
+    """The template with a column inserted at ``at`` in ``tab``, styled as the one left of
+    it (LibreOffice's and Excel's insert), headed Status and holding ``words`` typed by
+    hand; two goals filled in."""
+    team = tmp_path / "teams" / "sales.xlsx"
+    team.parent.mkdir(parents=True)
+    shutil.copy(TEMPLATE, team)
+    wb = openpyxl.load_workbook(team)
+    ws = wb[tab]
+    ws.insert_cols(at)
+    for r in range(1, ws.max_row + 1):
+        ws.cell(r, at)._style = copy.copy(ws.cell(r, at - 1)._style)
+    ws.cell(1, at, "Status")
+    heads: dict[object, int] = {}
+    for i, cell in enumerate(ws[1], start=1):
+        heads.setdefault(cell.value, i)
+    lines = (
+        [{**OKR, **KR_COMMON, **KR[0]}, {**OKR, **KR_COMMON, **KR[1]}]
+        if tab == "OKRs"
+        else [{**KPI_COMMON, **KPI[0]}, {**KPI_COMMON, **KPI[1]}]
+    )
+    for r, (values, word) in enumerate(zip(lines, words, strict=True), start=3):
+        for head, value in values.items():
+            ws.cell(r, heads[head], value)
+        ws.cell(r, at, word)
+    wb.save(team)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    return cfg, team
+
+
+def _night(cfg: Path) -> tuple[Outcome, list[str]]:
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    run = next(iter(Sync(load_workspace(cfg)).run(options).runs))
+    said = [str(f) for f in run.findings if "twice" in str(f)]
+    return run.outcome, [run.error] if run.error else said
+
+
+def _column(team: Path, tab: str, col: int) -> list[object]:
+    ws = openpyxl.load_workbook(team)[tab]
+    return [ws.cell(r, col).value for r in (3, 4)]
+
+
+@pytest.mark.parametrize(
+    ("tab", "at", "words", "sync"),
+    [
+        ("OKRs", 20, ("Achieved", "Off track"), 21),  # between Expected (S) and Status
+        ("KPIs", 17, ("Green", "Red"), 16),  # between Status (P) and Variance
+    ],
+)
+def test_a_team_status_inserted_between_the_syncs_columns_is_never_written(
+    tmp_path: Path, tab: str, at: int, words: tuple[str, str], sync: int
+) -> None:
+    cfg, team = _team(tmp_path, tab, at, words)
+    ours, theirs = (
+        f"{c}1"
+        for c in (openpyxl.utils.get_column_letter(sync), openpyxl.utils.get_column_letter(at))
+    )
+    for night in (1, 2):
+        outcome, said = _night(cfg)
+        assert outcome in (Outcome.OK, Outcome.UNCHANGED), (night, outcome)
+        assert _column(team, tab, at) == list(words), night  # the team's, as typed
+        assert all(_column(team, tab, sync)), night  # the sync's statuses
+        both = " and ".join(sorted((ours, theirs)))
+        assert len(said) == 1 and f"appears twice ({both})" in said[0], said
+        assert said[0].startswith(f"sales.xlsx!{tab}!{theirs}: "), said  # the one passed over
+        assert said[0].endswith(  # the first: "using", as the template's Status always did
+            f"using {ours}" if ours < theirs else f"rename {theirs} if it is your own"
+        ), said
+
+
+def test_both_status_columns_holding_a_teams_words_are_neither_written(tmp_path: Path) -> None:
+    """The template's Status (U) holds words typed by hand too: no column the sync may
+    write; the tab is an error naming both cells, and neither column is touched."""
+    cfg, team = _team(tmp_path, "OKRs", 20, ("Achieved", "Off track"))
+    wb = openpyxl.load_workbook(team)
+    wb["OKRs"]["U3"] = "fine"
+    wb.save(team)
+    outcome, said = _night(cfg)
+    assert outcome is Outcome.FAILED
+    assert said == [
+        "sales.xlsx!OKRs: column header 'Status' appears twice (T1 and U1) and both hold "
+        "values the sync did not write; rename your own column"
+    ]
+    assert _column(team, "OKRs", 20) == ["Achieved", "Off track"]
+    assert _column(team, "OKRs", 21) == ["fine", None]
+
+
+def test_an_ods_writes_only_a_blank_status_column() -> None:
+    """No fills read (.ods): the inserted team column (T) holds words, the template's (U)
+    nothing: U is written; once U holds statuses the words tell the two apart no more,
+    and neither is written."""
+    spec = load_mapping("standard").okrs
+    assert spec is not None
+    head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Expected", "Status")
+    rows = (
+        (*head, "Status", "Score", "Sync notes"),
+        ("O1", "KR1", 0, 10, 5, None, "Achieved", None, None, None),
+    )
+    tab, _ = extract_tab(
+        SheetGrid("OKRs", rows), spec, source="d.ods", owned=OKR_OWNED, kind="okrs"
+    )
+    assert tab.layout.column_of("status") == 8
+    night2 = (rows[0], ("O1", "KR1", 0, 10, 5, 0.4, "Achieved", "On track", 0.5, None))
+    with pytest.raises(LayoutError, match=r"\(G1 and H1\) and both hold values"):
+        extract_tab(SheetGrid("OKRs", night2), spec, source="d.ods", owned=OKR_OWNED, kind="okrs")
