@@ -149,3 +149,26 @@ def test_an_ods_writes_only_a_blank_status_column() -> None:
     night2 = (rows[0], ("O1", "KR1", 0, 10, 5, 0.4, "Achieved", "On track", 0.5, None))
     with pytest.raises(LayoutError, match=r"\(G1 and H1\) and both hold values"):
         extract_tab(SheetGrid("OKRs", night2), spec, source="d.ods", owned=OKR_OWNED, kind="okrs")
+
+
+def test_a_team_status_beside_the_syncs_both_marked_is_never_written() -> None:
+    """A Status header copied from the sync's (both grey-blue): the neighbours tied
+    (Expected left of the team's H, Sync notes right of the template's I), the first won
+    and the team's "Achieved" was written over (until 2026-12-07)."""
+    spec = load_mapping("standard").okrs
+    assert spec is not None
+    head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Expected")
+    rows = (
+        (*head, "Status", "Status", "Sync notes"),
+        ("O1", "KR1", 0, 10, 5, None, None, "Achieved", None, None),
+    )
+    fills = {(1, 8): "D9E1F2", (1, 9): "D9E1F2"}
+    tab, findings = extract_tab(
+        SheetGrid("OKRs", rows, fills=fills), spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs"
+    )
+    assert tab.layout.column_of("status") == 9
+    assert [str(f) for f in findings if "twice" in f.message] == [
+        "d.xlsx!OKRs!H1: column header 'Status' appears twice (H1 and I1); the sync "
+        "writes I1, whose cells hold only what it wrote (or nothing), and leaves H1 "
+        "alone: rename H1 if it is your own"
+    ]
