@@ -272,9 +272,9 @@ class SheetGrid:
     #: the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None
     #: (row, col) of the cells whose formula value is a script's placeholder (XlsxWriter's
-    #: 0, in a workbook with ``calcId="124519" fullCalcOnLoad="1"``; an array formula's
-    #: other cells with it): they read as empty, are in ``uncalculated`` too, and only
-    #: Excel (or LibreOffice told to recalculate) replaces them, as their warning says
+    #: 0, in a workbook with ``calcId="124519" fullCalcOnLoad="1"``; the padding 0s of an
+    #: array formula's other cells): they read as empty, are in ``uncalculated`` too, and
+    #: only Excel (or LibreOffice told to recalculate) replaces them, as their warning says
     placeholder_values: frozenset[tuple[int, int]] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 146  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 147  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -251,7 +251,10 @@ FORMAT = 146  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # grid; a near tab kept for the record (old, archive, template), numbered (KPI 1) or of
 # another year or quarter than the period's is not said (the period is in the key:
 # extract is given it); 146: the same grid; a Status typed twice is the sync's only where
-# its cells hold blanks or its statuses in their fills (.ods: blanks), else the tab's error),
+# its cells hold blanks or its statuses in their fills (.ods: blanks), else the tab's
+# error; 147: the same grid; each bare ``<v>0</v>`` in an XlsxWriter array formula's
+# range but its first cell is a placeholder, whatever the first holds (a value given)
+# and whatever the cells' format (a date or duration: they read 00:00 and 0:00:00)),
 # or the slot format
 
 

@@ -303,4 +303,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 146: the same grid; a Status typed twice is the sync's only where its cells hold
     # blanks or the sync's statuses in their fills (an .ods: blanks): a team's column
     # inserted with the grey-blue header is no longer written; none such, the tab's error
-    assert (FORMAT, fields[-1]) == (146, "placeholder_values")
+    # 147: the same grid; each bare ``<v>0</v>`` in an XlsxWriter array formula's range
+    # but its first cell is a placeholder, whatever the first holds (a value given) and
+    # whatever the cells' format (a date or duration: they read 00:00 and 0:00:00)
+    assert (FORMAT, fields[-1]) == (147, "placeholder_values")

@@ -22,14 +22,14 @@ the 0s and drops the flag when it saves: the file then reads 0 and nothing tells
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import Places, trimmed_rows
 from sheets_sync.backends.excel.formulas import TAG_GOES_ON, cell_tag_before
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
-from sheets_sync.grid import CellRange, CellValue, SheetGrid
+from sheets_sync.grid import BoxIndex, CellRange, CellValue, SheetGrid
 
 #: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
 SCRIPT_CALC_ID = "124519"
@@ -84,35 +84,53 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
 
 def with_placeholders(grid: SheetGrid, sheet_xml: bytes, places: Places) -> SheetGrid:
     """``grid`` (of a tab with formulas, in a workbook whose ``calcPr`` marks placeholders)
-    with each placeholder 0 (``placeholder_cells``, and its array's other cells) blank
-    and listed in ``placeholder_values``; ``grid`` itself when it has none."""
+    with each placeholder 0 (``placeholder_cells``, and the padding of its arrays,
+    ``array_padding``) blank and listed in ``placeholder_values``; ``grid`` itself when
+    it has none."""
     zeros = placeholder_cells(sheet_xml, places)
+    zeros |= array_padding(sheet_xml, grid.formula_arrays, places)
     if not zeros:
         return grid
-    zeros |= array_placeholders(grid.rows, grid.formula_arrays, zeros)
     rows = trimmed_rows(blanked(grid.rows, zeros))
     return replace(grid, rows=rows, placeholder_values=zeros)
 
 
-def array_placeholders(
-    rows: Sequence[Sequence[CellValue]],
-    arrays: Iterable[CellRange],
-    zeros: Collection[tuple[int, int]],
+def array_padding(
+    sheet_xml: bytes, arrays: Sequence[CellRange], places: Places | None = None
 ) -> frozenset[tuple[int, int]]:
-    """(row, column) of the number 0s in the range of each array formula (``arrays``)
-    whose first cell is a placeholder (in ``zeros``, from ``placeholder_cells``):
-    XlsxWriter writes ``<f t="array" ref="B2:B4">`` and its 0 in the first cell, and a bare
-    ``<v>0</v>`` in the others, which read 0 without a word until 2026-12-07."""
+    """(row, column) of each cell in the range of an array formula (``arrays``) but its
+    first that holds a bare number 0 (``<v>0</v>`` alone, no ``<f>``, no ``t`` or
+    ``t="n"``): XlsxWriter writes ``<f t="array" ref="B2:B4">`` and the value in the first
+    cell and pads the others so, whatever value the script gave the first and whatever
+    the cells' format. Found in the sheet, as ``placeholder_cells``, not by the value
+    read: until 2026-12-07 only the number 0s of an array whose first cell was a
+    placeholder were, so a padding 0 read 0 beside a given first value, and 00:00 or a
+    0 duration in a date or ``[h]:mm:ss`` format. Run only on a workbook whose ``calcPr``
+    marks placeholders; a tab with no array costs nothing, one with no ``<v>0</v>`` one
+    search."""
+    if not arrays:
+        return frozenset()
+    try:
+        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return frozenset()
+    zero = b"<" + p + b"v>0</" + p + b"v>"
+    at = sheet_xml.find(zero)
+    if at < 0:
+        return frozenset()
+    c_open, boxes = b"<" + p + b"c", BoxIndex(arrays)
+    places = places or Places(sheet_xml, p)
     found: set[tuple[int, int]] = set()
-    for box in arrays:
-        if (box.min_row, box.min_col) not in zeros:
-            continue
-        for r in range(box.min_row, min(box.max_row, len(rows)) + 1):
-            row = rows[r - 1]
-            for c in range(box.min_col, min(box.max_col, len(row)) + 1):
-                value = row[c - 1]
-                if type(value) in (float, int) and value == 0:  # not False: a bool
-                    found.add((r, c))
+    while at >= 0:
+        tag = cell_tag_before(sheet_xml, at, c_open, places)  # None: an <f> before it
+        if (
+            tag is not None
+            and (box := boxes.find(*tag[0])) is not None
+            and tag[0] != (box.min_row, box.min_col)
+            and dict(parse_attrs(tag[1])).get(b"t", b"n") == b"n"
+        ):
+            found.add(tag[0])
+        at = sheet_xml.find(zero, at + len(zero))
     return frozenset(found)
 
 

@@ -6,7 +6,9 @@ those. Until 2026-12-07 (a review of h-reader) every formula with no value on a 
 a workbook got XlsxWriter's advice ("Recalculate Hard ... it keeps the script's 0s"). And
 an XlsxWriter array formula (``write_array_formula``, ``write_dynamic_array_formula``)
 stores its placeholder 0 in its first cell and a bare ``<v>0</v>`` in the others of its
-range: those read 0 without a word.
+range: those read 0 without a word. Until a second review that day they were found by
+the value read, only when the first cell was a placeholder: beside a value given, or in a
+date or duration format (00:00, 0:00:00), the padding still read as a value.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import xlsxwriter
@@ -158,10 +162,10 @@ def test_an_array_formulas_other_cells_are_placeholders_too() -> None:
     assert grid.rows == (
         ("KR ID", "Current", "Other", "Given"),
         ("KR1", None, None, 2.0),
-        ("KR2", None, None, 0.0),  # D3: XlsxWriter's 0, but its first cell holds a value
+        ("KR2",),  # D3: XlsxWriter's padding beside the value given (read 0 until 2026-12-07)
         ("KR3",),
     )
-    cells = {(r, c) for r in (2, 3, 4) for c in (2, 3)}
+    cells = {(r, c) for r in (2, 3, 4) for c in (2, 3)} | {(3, 4)}
     assert grid.uncalculated == cells
     assert grid.placeholder_values == cells
     assert grid.formula(4, 2) == '=A2:A4&"x"'  # the warning quotes the array's formula
@@ -173,3 +177,59 @@ def test_an_array_in_a_workbook_excel_saved_keeps_its_zeros() -> None:
     assert grid.rows[2] == ("KR2", 0.0, 0.0, 0.0)
     assert grid.uncalculated == frozenset()
     assert grid.placeholder_values == frozenset()
+
+
+def _book(write: Callable[[Any, Any], None]) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("OKRs")
+    ws.write_row(0, 0, ["KR ID", "Current", "Other"])
+    for r in range(1, 4):
+        ws.write(r, 0, f"KR{r}")
+    write(wb, ws)
+    wb.close()
+    return buf.getvalue()
+
+
+def test_an_arrays_padding_beside_a_value_given_is_no_value() -> None:
+    # the only formula on the tab has its value: no placeholder cell but the padding
+    def write(wb: Any, ws: Any) -> None:
+        ws.write_array_formula("B2:B4", "{=LEN(A2:A4)}", None, 3)
+        ws.write(4, 1, 0)  # a typed 0 below the array: a value, read
+        ws.write_boolean(4, 2, False)  # a typed FALSE (t="b", <v>0</v>): read
+
+    data = _book(write)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'<c r="B3"><v>0</v></c>' in sheet  # XlsxWriter's padding, as the review saw it
+    grid = read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows == (
+        ("KR ID", "Current", "Other"),
+        ("KR1", 3.0),
+        ("KR2",),
+        ("KR3",),
+        (None, 0.0, False),
+    )
+    assert grid.placeholder_values == {(3, 2), (4, 2)}
+    assert grid.uncalculated == {(3, 2), (4, 2)}
+    assert grid.formula(4, 2) == "=LEN(A2:A4)"
+
+
+def test_an_arrays_padding_in_a_date_or_duration_format_is_no_value() -> None:
+    def write(wb: Any, ws: Any) -> None:
+        day = wb.add_format({"num_format": "yyyy-mm-dd"})
+        hours = wb.add_format({"num_format": "[h]:mm:ss"})
+        ws.write_array_formula("B2:B4", "{=TODAY()+ROW(A2:A4)}", day)  # a placeholder first
+        ws.write_array_formula("C2:C4", "{=LEN(A2:A4)/24}", hours, 0.125)  # its first given
+        ws.write_array_formula("D2:D3", "{=TODAY()+ROW(A2:A3)}", day, 46000)
+
+    grid = read_workbook_bytes(_book(write), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    # until 2026-12-07: time(0, 0) and timedelta(0) in rows 3 and 4, unlisted
+    assert grid.rows == (
+        ("KR ID", "Current", "Other"),
+        ("KR1", None, dt.timedelta(hours=3), dt.date(2025, 12, 9)),
+        ("KR2",),
+        ("KR3",),
+    )
+    cells = {(2, 2), (3, 2), (4, 2), (3, 3), (4, 3), (3, 4)}
+    assert grid.placeholder_values == cells
+    assert grid.uncalculated == cells
