@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import xlsxwriter
 
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
@@ -233,3 +235,27 @@ def test_an_arrays_padding_in_a_date_or_duration_format_is_no_value() -> None:
     cells = {(2, 2), (3, 2), (4, 2), (3, 3), (4, 3), (3, 4)}
     assert grid.placeholder_values == cells
     assert grid.uncalculated == cells
+
+
+@pytest.mark.parametrize("form", ["prefixed", "no r"])
+def test_the_padding_is_found_in_a_prefixed_sheet_and_a_cell_with_no_r(form: str) -> None:
+    # as the .NET Open XML SDK writes (<x:c>), and a cell placed by the one before it
+    def write(wb: Any, ws: Any) -> None:
+        ws.write_array_formula("B2:B4", "{=LEN(A2:A4)}", None, 3)
+
+    src, out = zipfile.ZipFile(io.BytesIO(_book(write))), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml" and form == "prefixed":
+                head, root = body.split(b"?>", 1)
+                root = re.sub(rb"<(/?)([a-zA-Z]+)([ >/])", rb"<\1x:\2\3", root)
+                body = head + b"?>" + root.replace(b'xmlns="', b'xmlns:x="', 1)
+                assert b'<x:c r="B3"><x:v>0</x:v></x:c>' in body
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'<c r="B3">', b"<c>")  # right of A3
+                assert b'<c r="B4"><v>0</v></c>' in body and b"<c><v>0</v></c>" in body
+            dst.writestr(info.filename, body)
+    grid = read_workbook_bytes(out.getvalue(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.rows[1:] == (("KR1", 3.0), ("KR2",), ("KR3",))
+    assert grid.placeholder_values == {(3, 2), (4, 2)}
