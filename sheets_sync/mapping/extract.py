@@ -285,7 +285,7 @@ def extract_tab(
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error
             unknown = blank_uncalculated(values, input_items, grid, row)
-        if row == header_row + 1 and _units_row(values, unknown, grid, row):
+        if row == header_row + 1 and _units_row(values, unknown, grid, row, input_items):
             continue  # | % | EUR | days | under the header: read as data until 2026-12-07
         if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             if grid.uncalculated:  # said once a tab, after the rows
@@ -405,15 +405,20 @@ def _no_start(spec: TabSpec, columns: Mapping[str, int], header: HeaderMap) -> s
 
 
 def _units_row(
-    values: Mapping[str, CellValue], unknown: frozenset[str], grid: SheetGrid, row: int
+    values: Mapping[str, CellValue],
+    unknown: frozenset[str],
+    grid: SheetGrid,
+    row: int,
+    items: tuple[tuple[str, int], ...],
 ) -> bool:
     """A row of units alone (``%``, ``EUR``, ``days``): what each column counts. Not a row
-    with a formula: one with no value yet (a script saved the file) is a data row, said
-    (until 2026-12-07 such a row with a typed ``%`` was skipped without a word)."""
+    with a formula in a column read (``items``), with or without a value: one with no value
+    yet (a script saved the file) is a data row, said (until 2026-12-07 such a row with a
+    typed ``%`` was skipped without a word). A formula elsewhere (a helper column, an
+    ARRAYFORMULA over the row) does not count: until 2026-12-07 it made units data."""
     if unknown or not is_units_row(values):
         return False
-    width = len(grid.rows[row - 1])
-    return all(grid.formula(row, col) is None for col in range(1, width + 1))
+    return all(grid.formula(row, col) is None for _, col in items)
 
 
 def _sheets(mapping: MappingSpec) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 147  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 148  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -254,7 +254,9 @@ FORMAT = 147  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # its cells hold blanks or its statuses in their fills (.ods: blanks), else the tab's
 # error; 147: the same grid; each bare ``<v>0</v>`` in an XlsxWriter array formula's
 # range but its first cell is a placeholder, whatever the first holds (a value given)
-# and whatever the cells' format (a date or duration: they read 00:00 and 0:00:00)),
+# and whatever the cells' format (a date or duration: they read 00:00 and 0:00:00); 148:
+# the same grid; a units row's formula that makes it a data row is one in a column the
+# mapping reads: a helper column's or an ARRAYFORMULA's does not),
 # or the slot format
 
 

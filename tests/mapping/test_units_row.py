@@ -117,3 +117,34 @@ def test_full_width_percent_is_a_unit_word() -> None:
 @pytest.mark.parametrize("word", ["users", "customers", "NPS", "score", "number", "x", "date"])
 def test_domain_nouns_are_no_unit_words(word: str) -> None:
     assert not is_unit_word(word)
+
+
+@pytest.mark.parametrize("col", [7, 8])  # a helper column; a column past the header
+def test_a_formula_outside_the_mapped_columns_keeps_a_units_row(col: int) -> None:
+    """A helper column's formula copied down (``=IFERROR(E2/D2,"")``), a Google
+    ARRAYFORMULA over row 2: until 2026-12-07 a formula anywhere in the row made the
+    ``| % | % | % |`` under the header a data row, 5 errors. Only the mapped columns'
+    cells, the ones the units-row rule reads, are looked at for formulas."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Unit", "Progress"),
+        (None, None, "%", "%", "%", None, "", None),
+        ("O1", "O1.1", 0, 30, 20, "%", 0.66, None),
+    )
+    formulas = {(2, col): '=IFERROR(E2/D2,"")', (3, col): '=IFERROR(E3/D3,"")'}
+    grid = SheetGrid("OKRs", rows, formula_cells=formulas)
+    got = extract(WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid}), load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [3]
+    team = build_team_input("Sales", got)
+    assert [str(f) for f in team.findings if f.is_error] == []
+
+
+@pytest.mark.parametrize("value", [None, "%"])
+def test_a_formula_in_a_mapped_column_is_no_units_row(value: CellValue) -> None:
+    """A formula in a column the rule reads, with or without a value: a data row."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Unit"),
+        (None, None, "%", "%", value, None),
+    )
+    grid = SheetGrid("OKRs", rows, formula_cells={(2, 5): "=Data!A1"})
+    got = extract(WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid}), load_mapping("standard"))
+    assert [r.row for r in got.okrs.records] == [2]

@@ -306,4 +306,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 147: the same grid; each bare ``<v>0</v>`` in an XlsxWriter array formula's range
     # but its first cell is a placeholder, whatever the first holds (a value given) and
     # whatever the cells' format (a date or duration: they read 00:00 and 0:00:00)
-    assert (FORMAT, fields[-1]) == (147, "placeholder_values")
+    # 148: the same grid; a units row's formula that makes it a data row is one in a
+    # column the mapping reads: a helper column's or an ARRAYFORMULA's does not
+    assert (FORMAT, fields[-1]) == (148, "placeholder_values")
