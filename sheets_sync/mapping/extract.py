@@ -452,7 +452,7 @@ def extract(data: WorkbookData, mapping: MappingSpec, period: Period | None = No
             continue
         name = find_sheet(data, spec)
         if name is None:
-            if spec.required or kind == "okrs":  # okrs.required: false is refused at load
+            if spec.required or kind == "okrs":  # okrs.required: false reads as true
                 failed = LayoutError(missing_tab(data, spec), source=data.source)
                 if kind == "okrs":
                     raise _noting(failed, spec.said)

@@ -310,7 +310,8 @@ def parse_mapping(text: str, *, source: str, builtin: bool = False) -> MappingSp
     problems, said = checked(spec, full, source)
     if problems:
         raise MappingError(f"{source}: invalid mapping", problems=problems)
-    okrs = full.okrs.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
+    goals = full.okrs.model_copy(update={"required": True})  # spec_checks.goals_optional
+    okrs = goals.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
     kpis = None
     if full.kpis is not None and spec.kpis is not None:
         kpis = full.kpis.saying(said["kpis"]).naming(_named(spec.kpis, "kpis", source, builtin))

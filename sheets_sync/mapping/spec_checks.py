@@ -32,8 +32,13 @@ def checked(
     and a team whose mapping had synced cleanly failed every night."""
     problems = shared_headers(given, full, source) + shared_tab(given, source)
     shadows, said = shadowed(given, full, source)
-    problems += shadows + no_objective_rule(given, source) + goals_optional(given, source)
-    said += header_both(given, source) + unread(given, source) + passed_over(given, source)
+    problems += shadows + no_objective_rule(given, source)
+    said += (
+        goals_optional(given, source)
+        + header_both(given, source)
+        + unread(given, source)
+        + passed_over(given, source)
+    )
     return problems, {k: tuple(m for t, m in said if t == k) for k in ("okrs", "kpis")}
 
 
@@ -53,15 +58,19 @@ def no_objective_rule(spec: MappingSpec, source: str) -> list[str]:
     ]
 
 
-def goals_optional(spec: MappingSpec, source: str) -> list[str]:
+def goals_optional(spec: MappingSpec, source: str) -> Said:
     """``okrs.required: false``: a team is its goals, so a workbook with no OKR tab cannot
-    be read; until 2026-12-07 such a workbook failed as an internal error (an assertion)."""
+    be read; it reads as ``true`` (``parse_mapping``), and the team is told. Until
+    2026-12-07 such a workbook failed as an internal error (an assertion); for a day the
+    line was refused at load, and a team whose mapping said it failed every night."""
     if spec.okrs.required:
         return []
     return [
-        f"{source}: okrs.required: false is not allowed: a team sheet is read for its "
-        "key results, so its OKR tab must be there; delete the line (kpis.required may be "
-        "false)"
+        (
+            "okrs",
+            f"{source}: okrs.required: false has no effect: a team is read for its key "
+            "results; delete the line",
+        )
     ]
 
 
