@@ -39,11 +39,33 @@ def _base(name: str) -> str:
 
 
 def _periods(period: Period) -> tuple[set[int], set[int], set[int]]:
-    """The years, quarters and halves ``period`` spans."""
+    """The years, quarters and halves ``period`` spans: the calendar ones of its dates,
+    and those its name says (``FY27 Q1``, ``FY2027-H1``: a fiscal year's own, a quarter's
+    half with it; until 2026-12-07 only the calendar ones, so a fiscal period's current
+    ``OKRs Q1`` read as another quarter's)."""
     years = set(range(period.start.year, period.end.year + 1))
     span = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
     months = {(period.start.month - 1 + k) % 12 for k in range(min(span, 11) + 1)}
-    return years, {m // 3 + 1 for m in months}, {m // 6 + 1 for m in months}
+    quarters, halves = {m // 3 + 1 for m in months}, {m // 6 + 1 for m in months}
+    for mark in _PERIOD.finditer(unicodedata.normalize("NFKC", period.name).casefold()):
+        year, quarter, half = _mark(mark)
+        years |= {year} if year is not None else set()
+        quarters |= {quarter} if quarter is not None else set()
+        halves |= {half} if half is not None else set()
+        halves |= {(quarter + 1) // 2} if quarter is not None else set()  # Q1 is in H1
+    return years, quarters, halves
+
+
+def _mark(mark: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    """The year (``FY26`` is 2026), quarter and half a ``_PERIOD`` match says."""
+    fy, short, year, quarter, half = mark.groups()
+    if fy is not None:
+        year = short if len(short) == 4 else f"20{short}"
+    return (
+        int(year) if year is not None else None,
+        int(quarter) if quarter else None,
+        int(half) if half else None,
+    )
 
 
 def _copy_of(name: str, wanted: set[str], period: Period | None) -> bool:
@@ -63,12 +85,10 @@ def _copy_of(name: str, wanted: set[str], period: Period | None) -> bool:
         return True
     years, quarters, halves = _periods(period)
     for mark in marks:
-        fy, short, year, quarter, half = mark.groups()
-        if fy is not None:
-            year = short if len(short) == 4 else f"20{short}"
-        if year is not None and int(year) not in years:
+        year, quarter, half = _mark(mark)
+        if year is not None and year not in years:
             return False
-        if (quarter and int(quarter) not in quarters) or (half and int(half) not in halves):
+        if (quarter and quarter not in quarters) or (half and half not in halves):
             return False
     return True
 

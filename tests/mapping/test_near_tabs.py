@@ -125,3 +125,28 @@ def test_a_year_or_quarter_is_said_only_if_it_is_the_periods(other: str, said: b
     """Last year's tab kept beside this year's was said every night (for a day)."""
     got = extract(_book("OKRs", "KPIs", other), load_mapping("standard"), Q4)
     assert bool([f for f in got.findings if "is not read" in f.message]) is said
+
+
+FY27_Q1 = Period("FY27 Q1", dt.date(2026, 10, 1), dt.date(2026, 12, 31))  # from October
+
+
+@pytest.mark.parametrize(
+    ("other", "said"),
+    [
+        ("OKRs Q1", True),
+        ("OKRs FY27", True),
+        ("OKRs FY2027 Q1", True),
+        ("OKRs H1", True),
+        ("OKRs Q4", True),  # the calendar quarter of its dates, as before
+        ("OKRs 2026", True),
+        ("OKRs Q2", False),
+        ("OKRs FY28", False),
+        ("OKRs 2025", False),
+    ],
+)
+def test_a_fiscal_periods_own_name_says_its_year_and_quarter(other: str, said: bool) -> None:
+    """A fiscal period (``FY27 Q1``, 2026-10-01 to 12-31): its name's year, quarter and
+    half are its own too, beside the calendar ones of its dates. Until 2026-12-07 the
+    current ``OKRs Q1`` and ``OKRs FY27`` read as other periods, passed over unsaid."""
+    got = extract(_book("OKRs", "KPIs", other), load_mapping("standard"), FY27_Q1)
+    assert bool([f for f in got.findings if "is not read" in f.message]) is said

@@ -308,4 +308,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # whatever the cells' format (a date or duration: they read 00:00 and 0:00:00)
     # 148: the same grid; a units row's formula that makes it a data row is one in a
     # column the mapping reads: a helper column's or an ARRAYFORMULA's does not
-    assert (FORMAT, fields[-1]) == (148, "placeholder_values")
+    # 149: the same grid; a period's year, quarter and half are its name's too (FY27 Q1,
+    # FY2027, H1) beside its dates' calendar ones: a fiscal period's OKRs Q1 is said
+    assert (FORMAT, fields[-1]) == (149, "placeholder_values")
