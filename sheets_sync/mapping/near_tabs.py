@@ -126,16 +126,21 @@ def near_tabs(
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
 
 
-def missing_tab(data: WorkbookData, spec: TabSpec) -> str:
+def missing_tab(data: WorkbookData, spec: TabSpec, period: Period | None = None) -> str:
     """``no tab named KPIs or Metrics (tabs: OKRs, KPIs 2026); did you mean KPIs 2026?``:
     the tabs named whose name, without a copy's or a period's words, is one of
-    ``spec.sheet``'s (a tab renamed for the year; until 2026-12-07 not pointed at)."""
+    ``spec.sheet``'s (a tab renamed for the year; until 2026-12-07 not pointed at); those
+    a team may fill now (``_copy_of``: of ``period``, not kept for the record) first, so a
+    tab a quarter names ``OKRs Q4`` in Q4 (until 2026-12-07 the first three in tab order,
+    ``OKRs 2025``, ``OKRs Q1``, ``OKRs Q2``)."""
     have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
     if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
         have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
     wanted = {tab_key(n) for n in spec.sheet}
-    near = [as_typed(n) for n in data.sheet_names if _base(n) in wanted][:3]
-    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    near = [n for n in data.sheet_names if _base(n) in wanted]
+    near.sort(key=lambda n: not _copy_of(n, wanted, period))  # stable: tab order else
+    named = [as_typed(n) for n in near[:3]]
+    hint = f"; did you mean {' or '.join(named)}?" if named else ""
     return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
 
 

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 149  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 150  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -258,7 +258,9 @@ FORMAT = 149  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # the same grid; a units row's formula that makes it a data row is one in a column the
 # mapping reads: a helper column's or an ARRAYFORMULA's does not; 149: the same grid; a
 # period's year, quarter and half are its name's too (FY27 Q1, FY2027, H1) beside its
-# dates' calendar ones: a fiscal period's OKRs Q1 is said),
+# dates' calendar ones: a fiscal period's OKRs Q1 is said; 150: the same grid; a missing
+# tab's "did you mean" names the tabs of the period first, then the others in tab order
+# (OKRs Q4 before OKRs 2025 in Q4 2026)),
 # or the slot format
 
 

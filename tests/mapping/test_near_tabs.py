@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from sheets_sync.domain.models import Period, Severity
+from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import MappingSpec, load_mapping, parse_mapping
@@ -150,3 +151,19 @@ def test_a_fiscal_periods_own_name_says_its_year_and_quarter(other: str, said: b
     current ``OKRs Q1`` and ``OKRs FY27`` read as other periods, passed over unsaid."""
     got = extract(_book("OKRs", "KPIs", other), load_mapping("standard"), FY27_Q1)
     assert bool([f for f in got.findings if "is not read" in f.message]) is said
+
+
+def test_did_you_mean_names_the_periods_tabs_first() -> None:
+    """A workbook of a tab a quarter, its ``OKRs`` gone (period Q4 2026): until
+    2026-12-07 "did you mean" named the first three in tab order, ``"OKRs 2025" or "OKRs
+    Q1" or "OKRs Q2"``, never the quarter's own ``OKRs Q4``."""
+    names = ("OKRs 2025", "OKRs Q1", "OKRs Q2", "OKRs Q3", "OKRs Q4", "OKRs (archive)")
+    with pytest.raises(LayoutError) as caught:
+        extract(_book(*names), load_mapping("standard"), Q4)
+    assert str(caught.value).endswith('; did you mean "OKRs Q4" or "OKRs 2025" or "OKRs Q1"?')
+
+
+def test_did_you_mean_with_no_period_keeps_the_tab_order() -> None:
+    with pytest.raises(LayoutError) as caught:
+        extract(_book("OKRs 2025", "OKRs Q4"), load_mapping("standard"))
+    assert str(caught.value).endswith('; did you mean "OKRs 2025" or "OKRs Q4"?')
