@@ -262,7 +262,7 @@ class Sync(NightEnd):
                 self.spill.close()
                 self.spill = None
             used = end_run(self.workspace, self.stopping)  # its Google clients closed
-        result = replace(result, google_limiters=tuple(c.limiter for c in used))
+        result = replace(result, google_limiters=tuple(c.limiter.snapshot() for c in used))
         if not self.confirm_later:
             self.settle_history(options.as_of)  # may find the snapshot not recorded after all
             result = replace(result, history_skipped=self.history_skipped)

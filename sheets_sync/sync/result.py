@@ -12,7 +12,7 @@ from sheets_sync.errors import SheetsSyncError
 from sheets_sync.sync.outcome import RunContext, TeamRun
 
 if TYPE_CHECKING:
-    from sheets_sync.backends.gsheets.ratelimit import RateLimiter
+    from sheets_sync.backends.gsheets.ratelimit import QuotaUse
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,13 @@ class SyncResult:
     # the notification could not be delivered: not a failure (the exit code stays the
     # teams'), but not a clean night either: ``-qq`` prints its summary line
     notify_error: str | None = None
-    # the rate limiters of the run's Google clients (none: no Google team was read), as
-    # the run ended: their waits for quota (``waited_by_kind``); the clients are closed
-    # and forgotten then (``factory.end_run``), so ``client_for`` gives a new one. A run
-    # of the same workspace going on beside it in the process shares them, waits too
-    google_limiters: tuple[RateLimiter, ...] = ()
+    # the counts of the run's Google clients' rate limiters (none: no Google team was
+    # read), copied as the run ended: their waits for quota (``waited_by_kind``) and
+    # slots. The clients are closed and forgotten then (``factory.end_run``), so
+    # ``client_for`` gives a new one. A run of the same workspace going on beside it in
+    # the process shares them: its waits until this run ended are counted here too.
+    # Copies (``QuotaUse``), not the live limiters: a result pickles and ``asdict``s
+    google_limiters: tuple[QuotaUse, ...] = ()
 
     @property
     def failed(self) -> bool:

@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -57,6 +58,26 @@ def quota_kind(method: str, url: str) -> Kind | None:
     if verb == "POST" and path.endswith(READ_ONLY_POSTS):
         return READ
     return WRITE
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """A rate limiter's counts as a run ended (``RateLimiter.snapshot``): what a
+    ``SyncResult`` keeps. Plain data: it pickles and ``dataclasses.asdict``s (the live
+    limiter holds a lock, and went on counting a sharing run's waits; until 2026-12-07
+    the result held it)."""
+
+    per_minute: int
+    window: float
+    #: seconds callers were held back, per quota
+    waited_by_kind: dict[Kind, float]
+    #: slots taken, per quota: the requests the limiter let through
+    slots_by_kind: dict[Kind, int]
+
+    @property
+    def waited(self) -> float:
+        """Total seconds callers were held back, reads and writes together."""
+        return sum(self.waited_by_kind.values())
 
 
 class RateLimiter:
@@ -106,6 +127,12 @@ class RateLimiter:
         """Total seconds callers were held back, reads and writes together."""
         with self._lock:
             return sum(self.waited_by_kind.values())
+
+    def snapshot(self) -> QuotaUse:
+        """The counts as they are now, copied: later waits do not change it."""
+        with self._lock:
+            waited, slots = dict(self.waited_by_kind), dict(self.slots_by_kind)
+        return QuotaUse(self.per_minute, self.window, waited, slots)
 
     @contextmanager
     def slot(self, kind: Kind = READ, stop: threading.Event | None = None) -> Iterator[float]:
