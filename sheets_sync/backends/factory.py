@@ -52,7 +52,14 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
 #: each one's stop event (None: a run without one). Its Google clients are made for the
 #: first and closed as the last ends.
 _runs: dict[object, list[threading.Event | None]] = {}
-_runs_lock = threading.Lock()
+#: Guards ``_runs`` and the Google client cache both (``clients._clients_lock`` is this
+#: lock): a run's count change and its clients' forgetting or repointing are one step.
+#: Until 2026-12-07 ``end_run`` decided "the last run" under a lock of its own and closed
+#: the clients after releasing it: a run starting in between got a client the ending run
+#: then closed and forgot (its later teams made a second one, a second rate limit), or,
+#: the other way round, took the ending run's clients away (its result: no limiters).
+#: Reentrant: ``client_for`` holds it while it asks ``run_stop``.
+_runs_lock = threading.RLock()
 
 
 def _clients_module() -> ModuleType | None:
@@ -72,13 +79,15 @@ def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> 
     stop event, which its Google clients watch (``SheetsClient.stopping``): a request
     still waiting for its quota slot when it is set is not sent. Runs sharing a client:
     it watches the oldest one's event, then the next's as that one ends."""
+    forgotten: list[SheetsClient] = []
     with _runs_lock:
+        clients = _clients_module()
         going = _runs.setdefault(workspace.config_path, [])
         going.append(stopping)
-        first = len(going) == 1
-    clients = _clients_module()
-    if clients is not None and first:
-        clients.clear_clients(workspace.config_path)
+        if clients is not None and len(going) == 1:
+            forgotten = clients.forget_clients(workspace.config_path)
+    for client in forgotten:  # outside the lock: nothing else waits for a close
+        client.close()
 
 
 def end_run(
@@ -92,21 +101,22 @@ def end_run(
     syncs every hour keeps no connection of the last run open (until 2026-12-07 it kept
     every run's). A run of the same workspace still going on keeps them, and they watch
     its stop event from now on."""
-    with _runs_lock:
+    with _runs_lock:  # the count and the clients' fate at once (``_runs_lock``)
+        clients = _clients_module()
         going = _runs.get(workspace.config_path, [])
         ended = next((i for i, e in enumerate(going) if e is stopping), None)
         if ended is not None:
             del going[ended]
         if not going:
             _runs.pop(workspace.config_path, None)
-        last = not going
-        stopping = going[0] if going else None
-    clients = _clients_module()
-    if clients is None:
-        return ()
-    if last:
-        return tuple(clients.clear_clients(workspace.config_path))
-    return tuple(clients.watch_stop(workspace.config_path, stopping))
+        if clients is None:
+            return ()
+        if going:
+            return tuple(clients.watch_stop(workspace.config_path, going[0]))
+        forgotten: list[SheetsClient] = clients.forget_clients(workspace.config_path)
+    for client in forgotten:  # outside the lock: nothing else waits for a close
+        client.close()
+    return tuple(forgotten)
 
 
 def run_stop(workspace: Workspace) -> threading.Event | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sheets_sync.backends.factory import run_stop
+from sheets_sync.backends.factory import _runs_lock, run_stop
 from sheets_sync.backends.gsheets.auth import credentials_file, load_credentials
 from sheets_sync.backends.gsheets.client import SheetsClient, log
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, emulator_host
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 #: A client, or why there is none (the run's credentials cannot be used)
 _clients: dict[tuple[object, ...], SheetsClient | CredentialsError] = {}
-_clients_lock = threading.Lock()
+#: ``factory``'s lock of the runs going on: a run's start or end and its clients'
+#: forgetting are one step (``factory._runs_lock``)
+_clients_lock = _runs_lock
 
 
 def client_for(workspace: Workspace) -> SheetsClient:
@@ -74,12 +76,18 @@ def clear_clients(config_path: Path | None = None) -> list[SheetsClient]:
     that restart the emulator; long-lived processes): every one, or those of the
     workspace whose file is ``config_path``. A client still in use elsewhere keeps
     working (``SheetsClient.close``): it connects again. Returns the clients closed."""
-    with _clients_lock:
-        keys = [k for k in _clients if config_path is None or k[0] == config_path]
-        forgotten = [c for c in (_clients.pop(k) for k in keys) if isinstance(c, SheetsClient)]
+    forgotten = forget_clients(config_path)
     for client in forgotten:
         client.close()
     return forgotten
+
+
+def forget_clients(config_path: Path | None = None) -> list[SheetsClient]:
+    """``clear_clients`` without the closing: the caller closes the clients returned
+    (``factory.end_run``, which forgets them under its lock and closes them after)."""
+    with _clients_lock:
+        keys = [k for k in _clients if config_path is None or k[0] == config_path]
+        return [c for c in (_clients.pop(k) for k in keys) if isinstance(c, SheetsClient)]
 
 
 def watch_stop(config_path: object, stopping: threading.Event | None) -> list[SheetsClient]:
