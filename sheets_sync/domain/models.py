@@ -342,8 +342,9 @@ class KPI:
                 + (self.previous or 0.0)
             )
             finite = math.isfinite(total)
-        except (TypeError, ArithmeticError):  # a text: the KPI's own findings
-            _finite(self, KPI_NUMBERS)  # a Decimal NaN refused
+        except (TypeError, ArithmeticError):  # a text, a Decimal, an int past a float
+            _finite(self, KPI_NUMBERS)  # a Decimal NaN said first
+            _real(self, KPI_NUMBERS, optional=KPI_NUMBERS)  # refused as a key result's
             return
         if not finite:
             _finite(self, KPI_NUMBERS)

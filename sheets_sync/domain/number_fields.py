@@ -43,7 +43,10 @@ def refuse_not_real(obj: object, names: tuple[str, ...], optional: tuple[str, ..
     """Refuse a field of ``names`` that is no real number (None only among ``optional``)
     as a ``ConfigError`` naming it, as a ``type`` that is no member is: scoring does
     arithmetic on them, and a text or None weight (or a ``Decimal``, which does not mix
-    with floats) was a bare TypeError from ``evaluate_team`` (until 2026-12-07)."""
+    with floats) was a bare TypeError from ``evaluate_team`` (until 2026-12-07). So is
+    one too large for a float (``10**400``, a huge ``Fraction``): an OverflowError from
+    ``evaluate_team`` until 2026-12-07; the value is not shown (its digits are many, past
+    4300 a ``ValueError`` to print)."""
     for name in names:
         value = getattr(obj, name)
         if value is None and name in optional:
@@ -52,3 +55,9 @@ def refuse_not_real(obj: object, names: tuple[str, ...], optional: tuple[str, ..
             raise ConfigError(
                 f"{type(obj).__name__}.{name}: {value!r} is not a number (an int or a float)"
             )
+        try:
+            float(value)
+        except OverflowError:
+            raise ConfigError(
+                f"{type(obj).__name__}.{name}: a number too large for a float (over 1.8e308)"
+            ) from None

@@ -182,6 +182,37 @@ def test_a_kpi_numpy_or_decimal_nan_is_a_config_error(value: object) -> None:
         KPI("K1", target=10.0, actual=value)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("value", ["5", Decimal(5)], ids=repr)
+@pytest.mark.parametrize("name", ["target", "actual", "amber_threshold"])
+def test_a_kpi_number_that_is_no_number_is_a_config_error(name: str, value: object) -> None:
+    """A text or ``Decimal`` KPI number was a bare TypeError from ``evaluate_team``
+    (until 2026-12-07): refused as a key result's is."""
+    numbers: dict[str, object] = {"target": 10.0, "actual": 5.0, name: value}
+    with pytest.raises(ConfigError) as caught:
+        KPI("K1", **numbers)  # type: ignore[arg-type]
+    assert str(caught.value) == f"KPI.{name}: {value!r} is not a number (an int or a float)"
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (
+            lambda: KeyResult("O1", "KR1", start=0, target=10**400, current=10**399),
+            "KeyResult.target",
+        ),
+        (lambda: KeyResult("O1", "KR1", target=100, weight=10**5000), "KeyResult.weight"),
+        (lambda: KPI("K1", target=10.0, actual=-(10**400)), "KPI.actual"),
+    ],
+    ids=["kr target", "kr weight past str's digits", "kpi actual"],
+)
+def test_an_int_too_large_for_a_float_is_a_config_error(build: object, field: str) -> None:
+    """An OverflowError from ``evaluate_team`` until 2026-12-07."""
+    with pytest.raises(ConfigError) as caught:
+        build()  # type: ignore[operator]
+    assert str(caught.value) == f"{field}: a number too large for a float (over 1.8e308)"
+    assert KeyResult("O1", "KR1", target=10**300).target == 10**300  # a big one is kept
+
+
 def test_a_finite_weight_and_confidence_are_kept() -> None:
     kr = KeyResult("O1", "KR1", target=100, weight=1e308, confidence=0.7)
     assert (kr.weight, kr.confidence) == (1e308, 0.7)
