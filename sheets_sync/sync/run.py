@@ -459,9 +459,11 @@ def merge_shards(
         try:
             output, rewritten = merger.write_rollup(runs, context)
         finally:
-            end_run(workspace)  # and closed, as a night's are
+            used = end_run(workspace)  # and closed, as a night's are
         result = replace(
             result,
+            # its waits for the quota, as a night's (until 2026-12-07 none were kept)
+            google_limiters=tuple(c.limiter.snapshot() for c in used),
             rollup_output=output,
             rollup_rewritten=rewritten,
             history_skipped=merger.history_skipped,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import sheets_sync
+from sheets_sync.backends.gsheets.ratelimit import RateLimiter
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync import run as run_module
 from sheets_sync.sync.engine import Sync
@@ -80,10 +82,18 @@ def test_merge_shards_ends_the_run_it_began_whatever_ends_its_rollup(
         sheets_sync.run_sync(demo, options, results_dir=str(results))
     calls: list[str] = []
     monkeypatch.setattr(run_module, "start_run", lambda ws: calls.append(f"start {ws.company}"))
-    monkeypatch.setattr(run_module, "end_run", lambda ws: calls.append(f"end {ws.company}"))
+    rollup_client = SimpleNamespace(limiter=RateLimiter(7))
+
+    def end(ws: sheets_sync.Workspace) -> tuple[object, ...]:
+        calls.append(f"end {ws.company}")
+        return (rollup_client,)  # what end_run gives: the run's Google clients
+
+    monkeypatch.setattr(run_module, "end_run", end)
     merged = sheets_sync.merge_shards(demo, results)
     assert not merged.failed
     assert calls == [f"start {demo.company}", f"end {demo.company}"]
+    # its Google rollup's waits for the quota kept, as a night's (until 2026-12-07: none)
+    assert merged.google_limiters == (rollup_client.limiter.snapshot(),)
 
     def broken(*_: object) -> object:
         raise RuntimeError("rollup broke")
