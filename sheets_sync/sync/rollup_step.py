@@ -71,7 +71,8 @@ def output_not_writable(ws: Workspace) -> str | None:
     file created and dropped there (where the new workbook is staged) proves the folder
     writable; and a workbook already there, in a sticky folder (mode 1777, as ``/tmp``),
     that belongs neither to us nor to the folder's owner cannot be replaced (the rename
-    is refused). Root is stopped by neither. What no look sees: a workbook made
+    is refused). Root is stopped by neither (uid 0 taken as exempt, no other:
+    ``_not_replaceable_there``). What no look sees: a workbook made
     immutable (``chattr +i``), or one a program makes there later; the rollup step says
     those at the end (``the company rollup was not published``)."""
     if ws.rollup_is_google:
@@ -87,7 +88,10 @@ def output_not_writable(ws: Workspace) -> str | None:
 
 def _not_replaceable_there(path: Path, folder: Path) -> str | None:
     """A sticky folder's rule (``unlink(2)``, ``rename(2)``): a file in it is replaced only
-    by its owner, the folder's, or root."""
+    by its owner, the folder's, or root. Assumed: uid 0 is exempt and no other is. A
+    process with ``CAP_FOWNER`` but another uid is exempt too and is told it cannot
+    (``rollup`` refuses, a night warns needlessly); root on an NFS mount that squashes
+    root is not exempt and is not told (the rollup step says it at the end)."""
     uid = os.geteuid()
     try:
         held, here = os.stat(folder), os.lstat(path)
@@ -107,6 +111,9 @@ def check_output_writable(ws: Workspace, command: str) -> None:
     the workbook: ``rollup`` and ``rollup --from-results`` (``command``) check it once
     they hold the lock (its folder's problem, the state folder's, said first), before
     any team or shard result is read. A night only warns (``warn_output_not_writable``).
+    Refused even when the rollup would come out unchanged (not yet known: the teams are
+    not read), which before 2026-12-07 was exit 0 "unchanged": the command's job is the
+    workbook, and one it may not replace is a setup to fix (docs/configuration.md).
     Not ``validate``'s nor ``config check``'s: a user who may only read runs them."""
     problem = output_not_writable(ws)
     if problem is not None:
@@ -119,13 +126,17 @@ def check_output_writable(ws: Workspace, command: str) -> None:
 def warn_output_not_writable(ws: Workspace) -> None:
     """A night that publishes says ``output_not_writable`` once it holds the lock, before
     any team is read, and goes on: the teams are synced, and the rollup step at the end
-    fails (or finds the workbook unchanged) as it always did. For a few hours on
-    2026-12-07 the night refused to start (exit 2, no team synced); until then the folder
-    was found only at the end, every team read and written back."""
+    fails (or finds the workbook unchanged) as it always did: so the warning says the
+    workbook cannot be replaced if it changes, true either way (for a few hours on
+    2026-12-07 it said "will not be written", and the night then said "rollup
+    unchanged"). For a few hours on 2026-12-07 the night refused to start (exit 2, no
+    team synced); until then the folder was found only at the end, every team read and
+    written back."""
     problem = output_not_writable(ws)
     if problem is not None:
         log.warning(
-            "rollup.output %s: %s; the teams are synced, the company workbook will not be written",
+            "rollup.output %s: %s; the teams are synced, the company workbook cannot be "
+            "replaced if it changes",
             ws.rollup_output,
             problem,
         )

@@ -61,7 +61,8 @@ def test_a_night_warns_of_an_output_folder_one_cannot_write_in_and_syncs_the_tea
     assert code == 1, out + err
     warning = (
         f"rollup.output out/company.xlsx: cannot write in its folder {ws.parent / 'out'} "
-        f"({why}); the teams are synced, the company workbook will not be written"
+        f"({why}); the teams are synced, the company workbook cannot be replaced if it "
+        "changes"  # true whether it changes or not (said "will not be written", 2026-12-07)
     )
     assert err.count(warning) == 1, err
     failed = f"out/company.xlsx: cannot write the company rollup ({why}); the last one stays"
