@@ -5,15 +5,19 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sheets_sync.backends.base import Backend
 
 if TYPE_CHECKING:
     from sheets_sync.backends.gsheets.client import SheetsClient
     from sheets_sync.workspace_spec import TeamSpec, Workspace
+
+A = TypeVar("A")
+R = TypeVar("R")
 
 
 def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
@@ -62,6 +66,41 @@ _runs: dict[object, list[threading.Event | None]] = {}
 _runs_lock = threading.RLock()
 
 
+#: The stop events of the runs the calling thread works for, innermost last
+#: (``start_run`` pushes one in the run's thread, ``working_for`` in its Google
+#: threads): a shared client's request watches its caller's run's event, not the
+#: oldest run's (``calling_run_stop``)
+_calling = threading.local()
+
+
+def _calling_stack() -> list[threading.Event | None]:
+    stack: list[threading.Event | None] | None = getattr(_calling, "stops", None)
+    if stack is None:
+        stack = _calling.stops = []
+    return stack
+
+
+def calling_run_stop(default: threading.Event | None) -> threading.Event | None:
+    """The stop event of the run the calling thread works for (None: a run given none);
+    ``default`` in a thread that works for no run (a client used by hand: its own
+    ``stopping``). Two runs of one workspace share its client: until 2026-12-07 the
+    client watched one event, the oldest run's, and that run's stop (or crash: its
+    threads' cancel) stopped the other run's requests too."""
+    stack = _calling_stack()
+    return stack[-1] if stack else default
+
+
+def working_for(stopping: threading.Event | None, fn: Callable[[A], R], arg: A) -> R:
+    """``fn(arg)`` in a thread working for the run whose stop event is ``stopping`` (a
+    run's Google threads, ``google_threads.read_in_threads``)."""
+    stack = _calling_stack()
+    stack.append(stopping)
+    try:
+        return fn(arg)
+    finally:
+        stack.pop()
+
+
 def _clients_module() -> ModuleType | None:
     return sys.modules.get("sheets_sync.backends.gsheets.clients")
 
@@ -76,9 +115,13 @@ def start_run(workspace: Workspace, stopping: threading.Event | None = None) -> 
     run of the same workspace still going on (another thread: a library caller's):
     the runs share it, and its rate limit, until the last ends (``end_run``); until
     2026-12-07 the second run's start took it from the first. ``stopping``: the run's
-    stop event, which its Google clients watch (``SheetsClient.stopping``): a request
+    stop event, which the requests made for the run watch (in the calling thread, and
+    in the run's Google threads: ``working_for``; ``SheetsClient.run_stop``): a request
     still waiting for its quota slot when it is set is not sent. Runs sharing a client:
-    it watches the oldest one's event, then the next's as that one ends."""
+    a thread that works for no run watches the oldest one's event (the client's
+    ``stopping``), then the next's as that one ends. ``end_run`` is called in the same
+    thread (``Sync.run``, ``merge_shards`` do): it takes the run off the thread."""
+    _calling_stack().append(stopping)  # this thread works for the run (``end_run``)
     forgotten: list[SheetsClient] = []
     with _runs_lock:
         clients = _clients_module()
@@ -101,6 +144,10 @@ def end_run(
     syncs every hour keeps no connection of the last run open (until 2026-12-07 it kept
     every run's). A run of the same workspace still going on keeps them, and they watch
     its stop event from now on."""
+    stack = _calling_stack()  # called in the run's thread, as ``Sync.run`` does
+    mine = [i for i, e in enumerate(stack) if e is stopping]
+    if mine:  # the latest: two runs begun in one thread may end in either order
+        del stack[mine[-1]]
     with _runs_lock:  # the count and the clients' fate at once (``_runs_lock``)
         clients = _clients_module()
         going = _runs.get(workspace.config_path, [])

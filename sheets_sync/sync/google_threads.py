@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from sheets_sync.backends.factory import working_for
 from sheets_sync.config import TeamSpec
 from sheets_sync.loggers import get_logger
 from sheets_sync.sync import stops
@@ -53,7 +54,11 @@ def read_in_threads(
         # ``Semaphore``'s Python-level ``Condition.__exit__``) left it held, and a thread
         # that ended its team blocked on it for good (``pool_end.settle_awake``)
         with stops.held(block=False):
-            started.update((i, pool.submit(one, specs[i])) for i in order)  # in order
+            # each thread's requests watch this run's stop event (a shared client's own
+            # is the oldest run's: ``factory.calling_run_stop``)
+            started.update(
+                (i, pool.submit(working_for, stopping, one, specs[i])) for i in order
+            )  # in order
         # a stop: seen, and one whose exception was lost (``stops.py``) raised again, so
         # the threads hear of it now, not once every team was read and written
         reads = [result_awake(started[i], stops.check) for i in range(len(specs))]

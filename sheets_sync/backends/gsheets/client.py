@@ -23,6 +23,7 @@ from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
+from sheets_sync.backends.factory import calling_run_stop
 from sheets_sync.backends.gsheets.auth import TokenRequest, TokenUnavailable, redact
 from sheets_sync.backends.gsheets.failures import (
     MAYBE_APPLIED,
@@ -106,7 +107,9 @@ class SheetsClient:
         self.exchanges = 0  # token exchanges, all threads: each one inside an attempt
         self._refused: object = None  # the token the API last answered 401 to
         #: the run's stop event (``factory.start_run``): once set, a request not yet sent
-        #: (waiting for its slot, or between attempts) raises ``RequestStopped`` unsent
+        #: (waiting for its slot, or between attempts) raises ``RequestStopped`` unsent.
+        #: Watched by a thread that works for no run; one that does watches its own
+        #: run's (``run_stop``)
         self.stopping: threading.Event | None = None
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
@@ -140,6 +143,12 @@ class SheetsClient:
         kwargs.setdefault("limiter", RateLimiter(google.requests_per_minute, window=quota_window))
         kwargs.setdefault("email", creds.service_account_email)
         return cls(http, **kwargs)
+
+    def run_stop(self) -> threading.Event | None:
+        """The stop event the calling thread's request watches: its own run's
+        (``factory.calling_run_stop``), else ``stopping``. Two runs of a workspace share
+        its client: one's stop or crash stopped the other's requests until 2026-12-07."""
+        return calling_run_stop(self.stopping)
 
     def close(self) -> None:
         """Close the connections the client holds (its session's, and google-auth's token
@@ -181,7 +190,7 @@ class SheetsClient:
         def send(remaining: Callable[[], float], again: bool) -> Any:
             # a slot of the call's quota (none for Drive: its own quota), held until the
             # answer is back: see RateLimiter
-            stop = self.stopping
+            stop = self.run_stop()
             with self.limiter.slot(kind, stop) if kind else nullcontext(0.0) as waited:
                 waits.add(waited)
                 with self._lock:
@@ -226,7 +235,8 @@ class SheetsClient:
                 return obj(body, "the reply")  # every Sheets API reply is an object
 
         def attempt(remaining: Callable[[], float]) -> Any:
-            if self.stopping is not None and self.stopping.is_set():
+            stop = self.run_stop()
+            if stop is not None and stop.is_set():
                 raise RequestStopped  # a Drive call takes no slot to wait for: said here
             used = self._ensure_token(source, remaining)
             reached.append(True)
@@ -276,7 +286,7 @@ class SheetsClient:
         good, so the run's next ``stopping.clear()`` or ``set()`` (a library caller's
         second run) blocked on it. Slept in slices instead, the event only looked at
         (``is_set`` takes no lock); the stop signal itself cuts ``time.sleep``."""
-        stop = self.stopping
+        stop = self.run_stop()
         if stop is None or self._sleep is not time.sleep:
             self._sleep(seconds)
         elif threading.current_thread() is not threading.main_thread():
