@@ -12,14 +12,12 @@ puts each cell's own code back, as it does for every error cell.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable
 
 from lxml import etree
 
-from sheets_sync.backends.excel.safety import Package, normalise_part_name, unzip_errors
+from sheets_sync.backends.excel.safety import Package, normalise_part_name, with_parts
 from sheets_sync.backends.excel.sheetscan import parser
 from sheets_sync.backends.excel.xmlutil import xml_text
 
@@ -116,16 +114,4 @@ def for_calamine(data: bytes, package: Package, parts: Iterable[str], source: st
         fixed = None if xml is None else stand_ins(xml)
         if fixed is not None:
             changed[normalise_part_name(part).lower()] = fixed
-    if not changed:
-        return data
-    out = io.BytesIO()
-    # inspect_package checked the XML parts; an image may still be damaged
-    with (
-        unzip_errors(source),
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w") as z,
-    ):
-        for info in src.infolist():
-            body = changed.get(normalise_part_name(info.filename).lower())
-            z.writestr(zipfile.ZipInfo(info.filename, info.date_time), body or src.read(info))
-    return out.getvalue()
+    return with_parts(data, changed, source) if changed else data

@@ -13,12 +13,10 @@ only beside a padded ``t="n"`` cell).
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from functools import lru_cache
 
-from sheets_sync.backends.excel.safety import normalise_part_name, unzip_errors
+from sheets_sync.backends.excel.safety import normalise_part_name, with_parts
 from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
 
@@ -71,16 +69,4 @@ def trimmed_numbers(sheet_xml: bytes) -> bytes | None:
 def with_part(data: bytes, part: str, body: bytes, source: str) -> bytes:
     """The zip ``data`` with its member ``part`` (matched as the reader matches part names)
     holding ``body``."""
-    wanted = normalise_part_name(part).lower()
-    out = io.BytesIO()
-    with (
-        unzip_errors(source),
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w") as z,
-    ):
-        for info in src.infolist():
-            mine = normalise_part_name(info.filename).lower() == wanted
-            z.writestr(
-                zipfile.ZipInfo(info.filename, info.date_time), body if mine else src.read(info)
-            )
-    return out.getvalue()
+    return with_parts(data, {normalise_part_name(part).lower(): body}, source)

@@ -350,3 +350,24 @@ def inspect_package(
         _refuse_case_twins(case_twins, source)  # one OPC part: names ignore case
         return Package(kind="xlsx", parts=parts)
     raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
+
+
+def with_parts(data: bytes, bodies: Mapping[str, bytes], source: str) -> bytes:
+    """The zip ``data`` with each member named in ``bodies`` (keys as
+    ``normalise_part_name(...).lower()``, as the reader matches part names) holding its
+    body, every other member as it was: a copy for calamine to read where a part needed
+    mending (error codes, padded numbers). ``inspect_package`` checked the XML parts; an
+    image may still be damaged, hence ``unzip_errors``."""
+    out = BytesIO()
+    with (
+        unzip_errors(source),
+        zipfile.ZipFile(BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w") as z,
+    ):
+        for info in src.infolist():
+            body = bodies.get(normalise_part_name(info.filename).lower())
+            z.writestr(
+                zipfile.ZipInfo(info.filename, info.date_time),
+                src.read(info) if body is None else body,
+            )
+    return out.getvalue()
