@@ -97,19 +97,26 @@ def uncalculated_cells(
         return frozenset()
     if not any(m.search(sheet_xml) for m in _maybe_uncalculated(p)):  # Excel's files
         return frozenset()
+    cells = formula_cell_bodies(sheet_xml, p, places or Places(sheet_xml, p))
+    return frozenset(cell for cell, attrs, rest in cells if _no_value(rest, attrs, p))
+
+
+def formula_cell_bodies(
+    sheet_xml: bytes, p: bytes, places: Places
+) -> Iterator[tuple[tuple[int, int], bytes, bytes]]:
+    """Each formula cell of the sheet (``p``: its namespace prefix): its (row, column),
+    its start tag's attributes and what follows its ``<f`` up to ``</c>`` (the formula,
+    then the value, if any), found by byte search as ``formula_cells`` finds them."""
     f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
-    places = places or Places(sheet_xml, p)
-    found: set[tuple[int, int]] = set()
     at = sheet_xml.find(f_open)
     while at >= 0:
         after = at + len(f_open)
         if sheet_xml[after : after + 1] in TAG_GOES_ON:
             tag = cell_tag_before(sheet_xml, at, c_open, places)
             end = sheet_xml.find(c_close, after)
-            if tag is not None and end >= 0 and _no_value(sheet_xml[after:end], tag[1], p):
-                found.add(tag[0])
+            if tag is not None and end >= 0:
+                yield tag[0], tag[1], sheet_xml[after:end]
         at = sheet_xml.find(f_open, after)
-    return frozenset(found)
 
 
 def shared_masters(

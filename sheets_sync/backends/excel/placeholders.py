@@ -26,7 +26,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import Places, trimmed_rows
-from sheets_sync.backends.excel.formulas import TAG_GOES_ON, cell_tag_before
+from sheets_sync.backends.excel.formulas import cell_tag_before, formula_cell_bodies
 from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import BoxIndex, CellRange, CellValue, SheetGrid
@@ -60,25 +60,15 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
         return frozenset()
     if b"</" + p + b"f><" + p + b"v>0</" not in sheet_xml:
         return frozenset()
-    f_open, c_open, c_close = b"<" + p + b"f", b"<" + p + b"c", b"</" + p + b"c>"
     v_open, v_close = b"<" + p + b"v>", b"</" + p + b"v>"
-    places = places or Places(sheet_xml, p)
     found: set[tuple[int, int]] = set()
-    at = sheet_xml.find(f_open)
-    while at >= 0:
-        after = at + len(f_open)
-        if sheet_xml[after : after + 1] in TAG_GOES_ON:
-            tag = cell_tag_before(sheet_xml, at, c_open, places)
-            end = sheet_xml.find(c_close, after)
-            if tag is not None and end >= 0:
-                kind = dict(parse_attrs(tag[1])).get(b"t", b"n")
-                rest = sheet_xml[after:end]
-                v = rest.find(v_open)
-                shut = rest.find(v_close, v)
-                zero = v >= 0 and shut == v + len(v_open) + 1 and rest[v + len(v_open)] == 48
-                if kind == b"n" and zero:  # 48: "0"
-                    found.add(tag[0])
-        at = sheet_xml.find(f_open, after)
+    for cell, attrs, rest in formula_cell_bodies(sheet_xml, p, places or Places(sheet_xml, p)):
+        kind = dict(parse_attrs(attrs)).get(b"t", b"n")
+        v = rest.find(v_open)
+        shut = rest.find(v_close, v)
+        zero = v >= 0 and shut == v + len(v_open) + 1 and rest[v + len(v_open)] == 48
+        if kind == b"n" and zero:  # 48: "0"
+            found.add(cell)
     return frozenset(found)
 
 
