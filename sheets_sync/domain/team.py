@@ -60,7 +60,7 @@ def canonical_ref(ref: str, index: Mapping[str, KPI]) -> str:
     ``Current from KPI`` joins the KPIs table on ``Team + "/" + KPI ID``. A link typed
     ``sales/kpi-3`` read team Sales's ``KPI-3`` and said ``sales/kpi-3`` (until
     2026-12-07), which joined nothing. ``ref`` itself when the index cannot tell."""
-    key = _found_key(ref, index)
+    key = _lookup(ref, index)[0]
     if key is None or not isinstance(index, KPIIndex) or key not in index.teams:
         return ref
     return f"{index.teams[key]}/{index[key].id}"
@@ -89,10 +89,6 @@ def linked_kpi(ref: str, index: Mapping[str, KPI]) -> tuple[KPI | None, str | No
     differ only by outer spaces are not told apart by a guess."""
     key, why = _lookup(ref, index)
     return (index[key] if key is not None else None), why
-
-
-def _found_key(ref: str, index: Mapping[str, KPI]) -> str | None:
-    return _lookup(ref, index)[0]
 
 
 def _lookup(ref: str, index: Mapping[str, KPI]) -> tuple[str | None, str | None]:
@@ -198,9 +194,9 @@ def evaluate_team(
     startless: list[KeyResult] = []  # on a tab with no Start column: said once, at it
     for position, kr in enumerate(team.key_results):
         problems = validate_key_result(kr)
-        if no_start_column(kr):
+        if no_start := no_start_column(kr):
             startless.append(kr)
-        if problems or no_start_column(kr):
+        if problems or no_start:
             bad_krs.add(position)
             findings += problems
     findings += said_once(startless, dict(team.no_start))
