@@ -18,15 +18,12 @@ from sheets_sync.domain.models import (
     KPIResult,
     KPIStatus,
     KRResult,
-    KRType,
     ObjectiveResult,
     Status,
     TeamResult,
 )
-from sheets_sync.domain.values import parse_choice
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
-from sheets_sync.mapping.fields import KR_TYPE_ALIASES
 from sheets_sync.sync.outcome import SAME_WITHIN, CellChange
 from sheets_sync.sync.styles import (
     BAND_STYLE,
@@ -73,15 +70,6 @@ def notes_order(result: TeamResult) -> list[Finding]:
 #: tab's, said once (``domain/no_start.py``), and not counted again here; until 2026-12-07
 #: such a row's Sync notes were blank beside "Not scored"
 NO_START_NOTE = "not scored: this tab has no Start column (see the tab's error)"
-
-
-def _number_kr(values: Mapping[str, CellValue]) -> bool:
-    """A row read as a number key result (its KR type blank or a number's)."""
-    try:
-        kind = parse_choice(values.get("kr_type"), KRType, KR_TYPE_ALIASES, KRType.NUMBER)
-    except ValueError:
-        return False
-    return kind is KRType.NUMBER
 
 
 def _unscored(notes: str | None, *blank: str) -> RowCells:
@@ -174,7 +162,8 @@ def plan_writes(result: TeamResult, extract: Extract) -> list[CellWrite]:
         elif kr is not None:
             cells = kr_cells(kr, notes)
         else:
-            if okrs.layout.no_start and _number_kr(record.values):  # the error is the tab's
+            here = found.get(record.row, ())
+            if okrs.layout.no_start and not any(f.is_error for f in here):  # the tab's, then
                 notes = f"{NO_START_NOTE}; {notes}" if notes else NO_START_NOTE
             cells = _unscored(notes, "score", "expected")
         writes += _to_writes(okrs, record.row, cells)

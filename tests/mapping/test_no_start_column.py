@@ -122,3 +122,31 @@ def test_each_unscored_row_says_why_in_its_sync_notes() -> None:
     assert all(str(notes[row]).startswith(f"{NO_START_NOTE}; Warning") for row in (2, 3))
     assert NO_START_NOTE not in f"{notes[4]} {notes[5]}"  # a milestone, an at least: scored
     assert len(result.errors) == 1
+
+
+def test_a_row_left_out_for_its_own_error_gets_its_own_note_as_written() -> None:
+    """The plan is given the extract as written (``for_writing``: no record's values), so
+    the note cannot come from the row's KR type read again: a milestone or an at least
+    left out for its own error (a Target ``#REF!``) says that error, not the tab's."""
+    from sheets_sync.grid import CellError
+    from sheets_sync.sync.plan import NO_START_NOTE, plan_writes
+
+    ref = CellError("#REF!")
+    rows = (
+        *ROWS[:3],
+        ("O1", "Grow", "O1.3", "milestone", None, ref),
+        ("O1", "Grow", "O1.4", "at least", ref, 6),
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", rows)})
+    got = extract(data, load_mapping("standard"))
+    result = evaluate_team(
+        build_team_input("Sales", got), period=PERIOD, as_of=dt.date(2026, 11, 15)
+    )
+    written = got.for_writing()
+    notes = {
+        w.row: w.value
+        for w in plan_writes(result, written)
+        if w.col == written.okrs.layout.column_of("sync_notes")
+    }
+    assert all(str(notes[row]).startswith(NO_START_NOTE) for row in (2, 3))
+    assert all(NO_START_NOTE not in str(notes[row]) for row in (4, 5))
