@@ -181,6 +181,11 @@ def make_writable_folder(folder: Path) -> None:
     ``OSError``). The probe's name is unique: runs on two machines sharing the folder
     can share a pid, and one removing the other's probe made it look unwritable."""
     folder.mkdir(parents=True, exist_ok=True)
+    prove_writable(folder)
+
+
+def prove_writable(folder: Path) -> None:
+    """A file created and dropped in ``folder`` (raises ``OSError`` where none can be)."""
     with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
         pass
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid, a1
+from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 
 _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
@@ -114,9 +115,7 @@ def _safe(grid: SheetGrid, row: int, col: int, inputs: Sequence[int]) -> bool:
     header = grid.rows[row - 1][col - 1]
     for at, line in enumerate(grid.rows[row:], start=row + 1):
         value = line[col - 1] if col <= len(line) else None
-        if value is not None and not any(_filled(line, c) for c in inputs):
-            continue
-        if value is None or (isinstance(value, str) and not value.strip()) or value == header:
+        if blank(value) or value == header or not any(_filled(line, c) for c in inputs):
             continue
         if fills is None or not isinstance(value, str):
             return False
@@ -127,8 +126,7 @@ def _safe(grid: SheetGrid, row: int, col: int, inputs: Sequence[int]) -> bool:
 
 
 def _filled(line: Sequence[CellValue], col: int) -> bool:
-    value = line[col - 1] if col <= len(line) else None
-    return value is not None and not (isinstance(value, str) and not value.strip())
+    return not blank(line[col - 1] if col <= len(line) else None)
 
 
 def _marked(grid: SheetGrid, row: int, col: int) -> bool:
@@ -148,7 +146,7 @@ def _holds_statuses(grid: SheetGrid, row: int, col: int) -> bool:
     header = grid.rows[row - 1][col - 1]
     for at, line in enumerate(grid.rows[row:], start=row + 1):
         value = line[col - 1] if col <= len(line) else None
-        if value is None or (isinstance(value, str) and not value.strip()) or value == header:
+        if blank(value) or value == header:
             continue
         if not isinstance(value, str):
             return False

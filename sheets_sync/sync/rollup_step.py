@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheets_sync.atomic import remove_stale, staging, temp_files_of, why_not_written
+from sheets_sync.atomic import prove_writable, remove_stale, staging, temp_files_of, why_not_written
 from sheets_sync.config import Workspace
 from sheets_sync.errors import ConfigError, HistoryError, SheetsSyncError
 from sheets_sync.loggers import get_logger
@@ -79,8 +78,7 @@ def output_not_writable(ws: Workspace) -> str | None:
         return None
     folder = Path(os.path.abspath(ws.rollup_path)).parent  # ``..`` as text, as staged
     try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
-            pass
+        prove_writable(folder)
     except OSError as exc:
         return f"cannot write in its folder {folder} ({why_not_written(folder / 'x', exc)})"
     return _not_replaceable_there(ws.rollup_path, folder)
@@ -290,15 +288,12 @@ def prepare(
             )
             log.error("%s; %s", exc, without)
             prep.inputs = inputs_fingerprint(runs, context, (ws.keep_snapshots, None))
-    if ws.rollup_is_google:
-        prep.rollup = build_rollup(
-            runs, context, previous=previous_workbook(ws, carried=carried), history=shown
-        )
-        prep.write = True
-        return prep
     rollup = build_rollup(
         runs, context, previous=previous_workbook(ws, carried=carried), history=shown
     )
+    if ws.rollup_is_google:
+        prep.rollup, prep.write = rollup, True
+        return prep
     prep.fingerprint = rollup_fingerprint(rollup)
     if state.unchanged(prep.fingerprint, ws.rollup_path):
         log.info("rollup unchanged; %s left as it is", ws.rollup_output)

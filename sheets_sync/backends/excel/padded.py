@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from sheets_sync.backends.excel.safety import normalise_part_name, with_parts
-from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, root_prefix
+from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, replace_spans, root_prefix
 from sheets_sync.errors import WorkbookError
 
 #: a number as calamine parses it (Rust's ``f64::from_str``), as ``blame.py`` reads one
@@ -57,13 +57,7 @@ def trimmed_numbers(sheet_xml: bytes) -> bytes | None:
             bare = text.strip()
             if bare != text and _NUMBER.fullmatch(bare):
                 edits.append((v.start(1), v.end(1), bare))
-    if not edits:
-        return None
-    out, done = [], 0
-    for start, end, new in edits:
-        out += [sheet_xml[done:start], new]
-        done = end
-    return b"".join([*out, sheet_xml[done:]])
+    return replace_spans(sheet_xml, edits) if edits else None
 
 
 def with_part(data: bytes, part: str, body: bytes, source: str) -> bytes:

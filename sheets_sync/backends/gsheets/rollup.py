@@ -129,16 +129,17 @@ class Cells:
         try:
             found = self.seen.get(key)
         except TypeError:  # unhashable: no table holds one, but a cell all the same
-            found = cell(value, fmt)
-            if bare:
-                found.pop("userEnteredFormat", None)
-            return found
+            return _made(value, fmt, bare)
         if found is None:
-            found = cell(value, fmt)
-            if bare:
-                found.pop("userEnteredFormat", None)
-            self.seen[key] = found
+            found = self.seen[key] = _made(value, fmt, bare)
         return found
+
+
+def _made(value: object, fmt: str | None, bare: bool) -> Cell:
+    made = cell(value, fmt)
+    if bare:
+        made.pop("userEnteredFormat", None)
+    return made
 
 
 def table_rows(frame: pd.DataFrame, spec: Sequence[Column], by_column: bool = False) -> list[Row]:
@@ -284,8 +285,7 @@ def place_tabs(
             if had != title:
                 props["title"], fields = title, f"title,{fields}"
             resize = {"updateSheetProperties": {"properties": props, "fields": fields}}
-        formats = tuple(rows.formats.items()) if isinstance(rows, staging.FormattedRows) else ()
-        placed.append(staging.Placed(sheet_id, resize, rows, height, width, formats))
+        placed.append(staging.Placed(sheet_id, resize, rows, height, width))
     return placed
 
 

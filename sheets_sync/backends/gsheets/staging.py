@@ -44,9 +44,6 @@ class Placed:
     rows: list[Row]
     height: int
     width: int
-    #: (column, its ``userEnteredFormat``) for the rows from ``FormattedRows.top`` down,
-    #: sent once a column (``column_formats``), not in each cell
-    formats: tuple[tuple[int, dict[str, Any]], ...] = ()
 
 
 class FormattedRows(list[Row]):
@@ -68,9 +65,9 @@ def column_formats(sheet_id: int, tab: Placed) -> list[Request]:
     """The ``repeatCell`` requests that give ``tab``'s columns their formats
     (``FormattedRows``) on the tab ``sheet_id``: after its cells' ``updateCells``, whose
     ``FIELDS`` clear a cell's format when it has none."""
-    top = tab.rows.top if isinstance(tab.rows, FormattedRows) else 0
-    if len(tab.rows) <= top:
+    if not isinstance(tab.rows, FormattedRows) or len(tab.rows) <= tab.rows.top:
         return []
+    top = tab.rows.top
     return [
         {
             "repeatCell": {
@@ -85,7 +82,7 @@ def column_formats(sheet_id: int, tab: Placed) -> list[Request]:
                 "fields": "userEnteredFormat",
             }
         }
-        for column, look in tab.formats
+        for column, look in tab.rows.formats.items()
     ]
 
 
