@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 from sheets_sync.domain.models import Finding, Period, Severity
 from sheets_sync.grid import WorkbookData, as_typed, tab_key
@@ -24,73 +25,134 @@ _COPY = re.compile(
 )
 #: what a tab kept for the record says: such a tab is no copy the team fills (not said)
 _KEPT = re.compile(rf"{_L}(?:old|archived?|backup|bak|previous|prev|template){_R}")
-#: a period: a year (2026, FY26), a quarter, a half
-_PERIOD = re.compile(rf"{_L}(?:(fy)(\d\d(?:\d\d)?)|((?:19|20)\d\d)|q([1-4])|h([12])){_R}")
+#: a fiscal year or quarter glued to its neighbour (FY27Q1, Q1FY27, 2026Q4, FY 27Q1): a
+#: space put between, so each is a word alone (until 2026-12-07 none such was read)
+_PART = r"(?:q[1-4]|h[12])"  # a quarter or a half
+_GLUED = re.compile(
+    rf"(?:(?<=fy\d\d|\d\d\d\d)|(?<=fy[\s\-'’]\d\d))(?={_PART}{_R})"
+    rf"|(?<=q[1-4]|h[12])(?=fy|(?:19|20)\d\d{_R})"
+)
+#: a period: a fiscal year (FY26, FY2026, FY 26, FY-26), a year (2026), a quarter, a half
+_PERIOD = re.compile(rf"{_L}(?:fy[\s\-'’]?(\d\d\d\d|\d\d)|((?:19|20)\d\d)|q([1-4])|h([12])){_R}")
 _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 
 
 KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
 
 
-def _base(name: str) -> str:
-    """The name without what a copy or a period adds (``FY26 OKRs (2)`` is ``okrs``)."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return tab_key(_PERIOD.sub(" ", _COPY.sub(" ", folded))) if folded.strip() else ""
+class _Mark(NamedTuple):
+    """What one of ``_PERIOD``'s words says: a fiscal year (``FY26`` is 2026), a year, a
+    quarter or a half."""
+
+    fiscal: int | None
+    year: int | None
+    quarter: int | None
+    half: int | None
 
 
-def _periods(period: Period) -> tuple[set[int], set[int], set[int]]:
-    """The years, quarters and halves ``period`` spans: the calendar ones of its dates,
-    and those its name says (``FY27 Q1``, ``FY2027-H1``: a fiscal year's own, a quarter's
-    half with it; until 2026-12-07 only the calendar ones, so a fiscal period's current
-    ``OKRs Q1`` read as another quarter's)."""
-    years = set(range(period.start.year, period.end.year + 1))
-    span = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
-    months = {(period.start.month - 1 + k) % 12 for k in range(min(span, 11) + 1)}
-    quarters, halves = {m // 3 + 1 for m in months}, {m // 6 + 1 for m in months}
-    for mark in _PERIOD.finditer(unicodedata.normalize("NFKC", period.name).casefold()):
-        year, quarter, half = _mark(mark)
-        years |= {year} if year is not None else set()
-        quarters |= {quarter} if quarter is not None else set()
-        halves |= {half} if half is not None else set()
-        halves |= {(quarter + 1) // 2} if quarter is not None else set()  # Q1 is in H1
-    return years, quarters, halves
-
-
-def _mark(mark: re.Match[str]) -> tuple[int | None, int | None, int | None]:
-    """The year (``FY26`` is 2026), quarter and half a ``_PERIOD`` match says."""
-    fy, short, year, quarter, half = mark.groups()
-    if fy is not None:
-        year = short if len(short) == 4 else f"20{short}"
-    return (
-        int(year) if year is not None else None,
-        int(quarter) if quarter else None,
-        int(half) if half else None,
+def _marks(folded: str) -> tuple[_Mark, ...]:
+    return tuple(
+        _Mark(
+            (int(fy) if len(fy) == 4 else 2000 + int(fy)) if fy else None,
+            int(year) if year else None,
+            int(quarter) if quarter else None,
+            int(half) if half else None,
+        )
+        for fy, year, quarter, half in _PERIOD.findall(folded)
     )
 
 
-def _copy_of(name: str, wanted: set[str], period: Period | None) -> bool:
-    """Whether tab ``name`` reads as a copy of one of ``wanted`` the team may fill now:
-    its name, without a copy's or a period's words, one of them; not one kept for the
-    record (``old``, ``archive``, ``backup``, ``template``), nor numbered (``KPI 1``), nor
-    of another year, quarter or half than ``period``'s (any, with no period)."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    if not folded.strip() or _KEPT.search(folded):
-        return False
+def _fold(name: str) -> str:
+    """A name as its words are read: NFKC, case-folded, a glued period spaced apart."""
+    return _GLUED.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class _Tab:
+    """A tab's name read once (until 2026-12-07 folded twice, by ``_base`` and again by
+    ``_copy_of``): its key without a copy's or a period's words (``FY26 OKRs (2)`` is
+    ``okrs``), the periods it says, whether it is kept for the record (``old``,
+    ``archive``, ``template``) or numbered (``KPI 1``)."""
+
+    key: str
+    marks: tuple[_Mark, ...]
+    kept: bool
+    numbered: bool
+
+
+def _tab(name: str) -> _Tab:
+    folded = _fold(name)
+    if not folded.strip():
+        return _Tab("", (), False, False)
     bare = _COPY.sub(" ", folded)
-    marks = list(_PERIOD.finditer(bare))
-    bare = _PERIOD.sub(" ", bare)
-    if _NUMBER.search(bare) or tab_key(bare) not in wanted:
+    marks, bare = _marks(bare), _PERIOD.sub(" ", bare)
+    return _Tab(tab_key(bare), marks, bool(_KEPT.search(folded)), bool(_NUMBER.search(bare)))
+
+
+_ALL_QUARTERS, _ALL_HALVES = frozenset({1, 2, 3, 4}), frozenset({1, 2})
+
+
+@dataclass(frozen=True, slots=True)
+class _Own:
+    """The fiscal years, years, quarters and halves a tab may name and still be of the
+    period (``_own``)."""
+
+    fiscal: frozenset[int]
+    years: frozenset[int]
+    quarters: frozenset[int]
+    halves: frozenset[int]
+
+    def has(self, mark: _Mark) -> bool:
+        return (
+            (mark.fiscal is None or mark.fiscal in self.fiscal)
+            and (mark.year is None or mark.year in self.years)
+            and (mark.quarter is None or mark.quarter in self.quarters)
+            and (mark.half is None or mark.half in self.halves)
+        )
+
+
+def _own(period: Period) -> _Own:
+    """What of a tab's name is ``period``'s own. A period whose name says a fiscal year
+    (``FY27 Q1``, ``FY2027-Q1``, ``Q1 FY27``) is fiscal: its fiscal year is that one
+    alone, its quarters and halves those its name says (``Q1``; a quarter's half, a
+    half's quarters; none said: all), not its dates' calendar ones (in ``FY27 Q1``, from
+    2026-10-01, ``OKRs Q4`` is the fiscal Q4); a plain year may be either: its fiscal
+    year's (``2027``) or a calendar year of its dates (``2026``). Any other period's are
+    the calendar years, quarters and halves of its dates and those its name says (``Q1
+    2027`` from October has Q4 and Q1), an ``FY`` one of those years. Until 2026-12-07 a
+    fiscal period's name's were added to its dates' calendar ones, so ``OKRs FY26`` was
+    FY27 Q1's (it began in 2026) and so was ``OKRs Q4``."""
+    marks = _marks(_fold(period.name))
+    calendar = frozenset(range(period.start.year, period.end.year + 1))
+    named_years = frozenset(m.year for m in marks if m.year is not None)
+    fiscal = frozenset(m.fiscal for m in marks if m.fiscal is not None)
+    quarters = frozenset(m.quarter for m in marks if m.quarter is not None)
+    halves = frozenset(m.half for m in marks if m.half is not None)
+    if fiscal:
+        quarters |= {q for h in halves for q in (2 * h - 1, 2 * h)}  # H1 is Q1 and Q2
+        halves |= {(q + 1) // 2 for q in quarters}  # Q1 is in H1
+        years = calendar | fiscal | named_years
+        return _Own(fiscal, years, quarters or _ALL_QUARTERS, halves or _ALL_HALVES)
+    span = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    months = {(period.start.month - 1 + k) % 12 for k in range(min(span, 11) + 1)}
+    years = calendar | named_years
+    return _Own(
+        years,
+        years,
+        frozenset({m // 3 + 1 for m in months}) | quarters,
+        frozenset({m // 6 + 1 for m in months}) | halves | {(q + 1) // 2 for q in quarters},
+    )
+
+
+def _copy_of(tab: _Tab, wanted: set[str], own: _Own | None) -> bool:
+    """Whether a tab reads as a copy of one of ``wanted`` the team may fill now: its name,
+    without a copy's or a period's words, one of them; not one kept for the record
+    (``old``, ``archive``, ``backup``, ``template``), nor numbered (``KPI 1``), nor of
+    another fiscal year, year, quarter or half than the period's (``own``; any, with no
+    period)."""
+    if not tab.key or tab.kept or tab.numbered or tab.key not in wanted:
         return False
-    if period is None or not marks:
-        return True
-    years, quarters, halves = _periods(period)
-    for mark in marks:
-        year, quarter, half = _mark(mark)
-        if year is not None and year not in years:
-            return False
-        if (quarter and quarter not in quarters) or (half and half not in halves):
-            return False
-    return True
+    return own is None or all(own.has(mark) for mark in tab.marks)
 
 
 def near_tabs(
@@ -108,6 +170,7 @@ def near_tabs(
     wanted = {tab_key(n) for n in spec.sheet}
     listed = {tab_key(n) for n in named} | {tab_key(read)}
     names = ", ".join(map(as_typed, spec.sheet))
+    own = _own(period) if period is not None else None
     return [
         Finding(
             Severity.WARNING,
@@ -119,7 +182,7 @@ def near_tabs(
             name,
         )
         for name in data.sheet_names
-        if tab_key(name) not in listed and _copy_of(name, wanted, period)
+        if tab_key(name) not in listed and _copy_of(_tab(name), wanted, own)
     ]
 
 
@@ -137,9 +200,10 @@ def missing_tab(data: WorkbookData, spec: TabSpec, period: Period | None = None)
     if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
         have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
     wanted = {tab_key(n) for n in spec.sheet}
-    near = [n for n in data.sheet_names if _base(n) in wanted]
-    near.sort(key=lambda n: not _copy_of(n, wanted, period))  # stable: tab order else
-    named = [as_typed(n) for n in near[:3]]
+    own = _own(period) if period is not None else None
+    near = [(n, tab) for n in data.sheet_names if (tab := _tab(n)).key in wanted]
+    near.sort(key=lambda pair: not _copy_of(pair[1], wanted, own))  # stable: tab order else
+    named = [as_typed(n) for n, _ in near[:3]]
     hint = f"; did you mean {' or '.join(named)}?" if named else ""
     return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
 

@@ -138,17 +138,23 @@ FY27_Q1 = Period("FY27 Q1", dt.date(2026, 10, 1), dt.date(2026, 12, 31))  # from
         ("OKRs FY27", True),
         ("OKRs FY2027 Q1", True),
         ("OKRs H1", True),
-        ("OKRs Q4", True),  # the calendar quarter of its dates, as before
-        ("OKRs 2026", True),
+        ("OKRs 2026", True),  # the calendar year of its dates
+        ("OKRs 2027", True),  # its fiscal year's, written plain
         ("OKRs Q2", False),
+        # the fiscal Q4 and the fiscal year before: said until 2026-12-07, as the
+        # calendar quarter of its dates and its dates' year (test_near_tabs_fiscal.py)
+        ("OKRs Q4", False),
+        ("OKRs FY26", False),
         ("OKRs FY28", False),
         ("OKRs 2025", False),
     ],
 )
 def test_a_fiscal_periods_own_name_says_its_year_and_quarter(other: str, said: bool) -> None:
-    """A fiscal period (``FY27 Q1``, 2026-10-01 to 12-31): its name's year, quarter and
-    half are its own too, beside the calendar ones of its dates. Until 2026-12-07 the
-    current ``OKRs Q1`` and ``OKRs FY27`` read as other periods, passed over unsaid."""
+    """A fiscal period (``FY27 Q1``, 2026-10-01 to 12-31): its name's fiscal year,
+    quarter and half are its own, in place of its dates' calendar ones (a plain year may
+    be either). Until 2026-12-07 the current ``OKRs Q1`` and ``OKRs FY27`` read as other
+    periods, passed over unsaid; then, for a day, ``OKRs Q4`` and ``OKRs FY26`` read as
+    this one's."""
     got = extract(_book("OKRs", "KPIs", other), load_mapping("standard"), FY27_Q1)
     assert bool([f for f in got.findings if "is not read" in f.message]) is said
 

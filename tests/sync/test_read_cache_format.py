@@ -312,4 +312,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # FY2027, H1) beside its dates' calendar ones: a fiscal period's OKRs Q1 is said
     # 150: the same grid; a missing tab's "did you mean" names the tabs of the period
     # first, then the others in tab order (OKRs Q4 before OKRs 2025 in Q4 2026)
-    assert (FORMAT, fields[-1]) == (150, "placeholder_values")
+    # 151: the same grid; a fiscal period (its name says FY27) has its name's fiscal year,
+    # quarter and half in place of its dates' calendar ones: in FY27 Q1 (from October)
+    # OKRs FY26 and OKRs Q4 are not said, a plain 2026 or 2027 is; FY27Q1, Q1FY27, FY 27
+    # and 2026Q4 are read as periods
+    assert (FORMAT, fields[-1]) == (151, "placeholder_values")

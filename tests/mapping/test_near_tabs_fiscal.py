@@ -1,0 +1,148 @@
+"""Near tabs in a fiscal period: a period whose name says a fiscal year (``FY27 Q1``,
+``FY2027-Q1``, ``Q1 FY27``) has that fiscal year alone, and the quarters and halves its
+name says, not its dates' calendar ones; a plain year (``2026``, ``2027``) may be either
+the fiscal year's or a calendar one of its dates. Until 2026-12-07 the fiscal year's were
+added to the calendar ones, so in FY27 Q1 (from 2026-10-01) ``OKRs FY26`` and ``OKRs Q4``
+read as this period's, and ``FY27Q1``, ``Q1FY27``, ``FY 27`` were not read as periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+
+from sheets_sync.domain.models import Period
+from sheets_sync.errors import LayoutError
+from sheets_sync.mapping import near_tabs as near_tabs_module
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.near_tabs import missing_tab, near_tabs
+from sheets_sync.mapping.spec import load_mapping
+from tests.mapping.test_near_tabs import _book
+
+FY27_Q1 = Period("FY27 Q1", dt.date(2026, 10, 1), dt.date(2026, 12, 31))  # from October
+FY27_Q2 = Period("FY27 Q2", dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+FY27 = Period("FY27", dt.date(2026, 10, 1), dt.date(2027, 9, 30))
+FY27_H2 = Period("FY2027 H2", dt.date(2027, 4, 1), dt.date(2027, 9, 30))
+CALENDAR_Q4 = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+TABS = (
+    *("OKRs FY26", "OKRs FY27", "OKRs FY27 Q1", "OKRs FY27 Q2", "OKRs Q1", "OKRs Q4"),
+    *("OKRs 2025", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2", "FY28 OKRs"),
+)
+
+
+def _warning(tab: str) -> str:
+    return (
+        f"sales.xlsx!{tab}: this tab is not read: the key results are read from OKRs, the "
+        'first of okrs.sheet (OKRs, OKR, "Key results") the workbook has; if the team '
+        f'fills "{tab}" now, name it first in okrs.sheet, or rename or delete OKRs'
+    )
+
+
+def _said(period: Period | None, *tabs: str) -> list[str]:
+    got = extract(_book("OKRs", "KPIs", *tabs), load_mapping("standard"), period)
+    return [str(f) for f in got.findings if "is not read" in f.message]
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        # the fiscal quarter's own: FY27, its Q1 and H1, the plain years either way
+        (FY27_Q1, ("OKRs FY27", "OKRs FY27 Q1", "OKRs Q1", "OKRs 2026", "OKRs 2027", "OKRs H1")),
+        # from January: 2026 is neither its fiscal year nor a calendar year of its dates
+        (FY27_Q2, ("OKRs FY27", "OKRs FY27 Q2", "OKRs 2027", "OKRs H1")),
+        # the fiscal year: each of its quarters and halves
+        (FY27, (*TABS[1:5], "OKRs Q4", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2")),
+        # a half: its quarters (Q3, Q4), the fiscal Q4 of the tabs among them
+        (FY27_H2, ("OKRs FY27", "OKRs Q4", "OKRs 2027", "OKRs H2")),
+        # a calendar period: its dates' calendar year, quarter and half; FY26 is 2026's
+        (CALENDAR_Q4, ("OKRs FY26", "OKRs Q4", "OKRs 2026", "OKRs H2")),
+        (None, TABS),  # a library call with no period: any
+    ],
+    ids=["FY27 Q1", "FY27 Q2", "FY27", "FY2027 H2", "2026-Q4", "none"],
+)
+def test_the_warnings_of_each_period(period: Period | None, said: tuple[str, ...]) -> None:
+    assert _said(period, *TABS) == [_warning(tab) for tab in said]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("FY27 Q1", "FY2027-Q1", "Q1 FY27", "FY27Q1", "FY27-Q1", "FY2027Q1", "Q1FY27"),
+        *("fy 27 q1", "FY 27 Q1", "Q1-FY2027", "\uff26\uff39\uff12\uff17 \uff31\uff11"),
+    ],
+)
+def test_a_fiscal_period_named_any_way(name: str) -> None:
+    period = Period(name, FY27_Q1.start, FY27_Q1.end)
+    tabs = ("OKRs FY26", "OKRs FY27 Q2", "OKRs Q1", "OKRs Q4", "OKRs FY27")
+    assert _said(period, *tabs) == [_warning("OKRs Q1"), _warning("OKRs FY27")]
+
+
+@pytest.mark.parametrize(
+    "tab",
+    [
+        *("OKRs FY27Q1", "OKRs FY27-Q1", "OKRs FY2027Q1", "OKRs Q1FY27", "OKRs FY 27"),
+        *("OKRs fy27", "FY27 OKRs", "OKRs FY-27", "OKRs Q1 FY2027", "OKRs, FY27_Q1"),
+        "OKRs FY'27",
+    ],
+)
+def test_a_fiscal_tab_written_any_way_is_the_periods(tab: str) -> None:
+    assert _said(FY27_Q1, tab) == [_warning(tab)]
+
+
+@pytest.mark.parametrize(
+    "tab",
+    [
+        *("OKRs FY27Q2", "OKRs FY26-Q1", "OKRs FY2026Q1", "OKRs Q2FY27", "OKRs FY 26"),
+        *("OKRs fy28", "FY26 OKRs", "OKRs Q4 FY27", "okrs_fy26"),
+    ],
+)
+def test_a_fiscal_tab_of_another_period_written_any_way_is_not(tab: str) -> None:
+    assert _said(FY27_Q1, tab) == []
+
+
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [("OKRs 2026Q4", True), ("OKRs Q42026", True), ("OKRs 2026Q1", False), ("OKRs 2025Q4", False)],
+)
+def test_a_calendar_quarter_glued_to_its_year(tab: str, said: bool) -> None:
+    assert _said(CALENDAR_Q4, tab) == ([_warning(tab)] if said else [])
+
+
+def test_did_you_mean_in_a_fiscal_period_names_its_own_first() -> None:
+    """Until 2026-12-07 ``OKRs FY26`` read as FY27 Q1's (it began in 2026): named first."""
+    with pytest.raises(LayoutError) as caught:
+        extract(
+            _book("OKRs FY26", "OKRs FY27 Q2", "OKRs FY27 Q1"), load_mapping("standard"), FY27_Q1
+        )
+    assert str(caught.value).endswith(
+        '; did you mean "OKRs FY27 Q1" or "OKRs FY26" or "OKRs FY27 Q2"?'
+    )
+
+
+@pytest.fixture
+def folded(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """The names near_tabs folds (NFKC), each as often as it is."""
+    seen: Counter[str] = Counter()
+
+    def normalize(form: str, text: str) -> str:
+        seen[text] += 1
+        return unicodedata.normalize(form, text)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(near_tabs_module, "unicodedata", SimpleNamespace(normalize=normalize))
+    return seen
+
+
+def test_each_name_and_the_period_are_folded_once(folded: Counter[str]) -> None:
+    """Until 2026-12-07 a missing tab's "did you mean" folded each tab's name twice
+    (``_base``, then ``_copy_of``) and the period's name again at each tab."""
+    tabs = ("OKRs FY26", "OKRs FY27 Q2", "OKRs Q1", "Notes")
+    data, spec = _book(*tabs), load_mapping("standard").okrs
+    missing_tab(data, spec, FY27_Q1)
+    assert folded == Counter({**dict.fromkeys(tabs, 1), "FY27 Q1": 1})
+    folded.clear()
+    near_tabs(_book("OKRs", *tabs), "okrs", spec, "OKRs", ["OKRs"], FY27_Q1)
+    assert folded == Counter({**dict.fromkeys(tabs, 1), "FY27 Q1": 1})  # not OKRs: read
