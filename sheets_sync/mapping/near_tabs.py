@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from sheets_sync.domain.models import Finding, Period, Severity
 from sheets_sync.grid import WorkbookData, as_typed, tab_key
@@ -40,25 +40,24 @@ _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
 
 
-class _Mark(NamedTuple):
-    """What one of ``_PERIOD``'s words says: a fiscal year (``FY26`` is 2026), a year, a
-    quarter or a half."""
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """What a name's ``_PERIOD`` words say, all together: fiscal years (``FY26`` is
+    2026), years, quarters, halves."""
 
-    fiscal: int | None
-    year: int | None
-    quarter: int | None
-    half: int | None
+    fiscal: frozenset[int]
+    years: frozenset[int]
+    quarters: frozenset[int]
+    halves: frozenset[int]
 
 
-def _marks(folded: str) -> tuple[_Mark, ...]:
-    return tuple(
-        _Mark(
-            (int(fy) if len(fy) == 4 else 2000 + int(fy)) if fy else None,
-            int(year) if year else None,
-            int(quarter) if quarter else None,
-            int(half) if half else None,
-        )
-        for fy, year, quarter, half in _PERIOD.findall(folded)
+def _marks(folded: str) -> _Marks:
+    found = _PERIOD.findall(folded)
+    return _Marks(
+        frozenset((int(fy) if len(fy) == 4 else 2000 + int(fy)) for fy, _, _, _ in found if fy),
+        frozenset(int(year) for _, year, _, _ in found if year),
+        frozenset(int(quarter) for _, _, quarter, _ in found if quarter),
+        frozenset(int(half) for _, _, _, half in found if half),
     )
 
 
@@ -75,15 +74,18 @@ class _Tab:
     ``archive``, ``template``) or numbered (``KPI 1``)."""
 
     key: str
-    marks: tuple[_Mark, ...]
+    marks: _Marks
     kept: bool
     numbered: bool
+
+
+_NO_MARKS = _Marks(frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def _tab(name: str) -> _Tab:
     folded = _fold(name)
     if not folded.strip():
-        return _Tab("", (), False, False)
+        return _Tab("", _NO_MARKS, False, False)
     bare = _COPY.sub(" ", folded)
     marks, bare = _marks(bare), _PERIOD.sub(" ", bare)
     return _Tab(tab_key(bare), marks, bool(_KEPT.search(folded)), bool(_NUMBER.search(bare)))
@@ -93,54 +95,63 @@ _ALL_QUARTERS, _ALL_HALVES = frozenset({1, 2, 3, 4}), frozenset({1, 2})
 
 
 @dataclass(frozen=True, slots=True)
-class _Own:
-    """The fiscal years, years, quarters and halves a tab may name and still be of the
-    period (``_own``)."""
+class _Reading:
+    """One way of reading a tab's period words as the period's (``_own``): the fiscal
+    years, years, quarters and halves it takes, and what the tab must say for it to apply
+    (``year``: a plain year; ``fy``: a fiscal year)."""
 
     fiscal: frozenset[int]
     years: frozenset[int]
     quarters: frozenset[int]
     halves: frozenset[int]
+    needs: Literal["", "year", "fy"] = ""
 
-    def has(self, mark: _Mark) -> bool:
+    def takes(self, marks: _Marks) -> bool:
         return (
-            (mark.fiscal is None or mark.fiscal in self.fiscal)
-            and (mark.year is None or mark.year in self.years)
-            and (mark.quarter is None or mark.quarter in self.quarters)
-            and (mark.half is None or mark.half in self.halves)
+            (self.needs != "year" or bool(marks.years))
+            and (self.needs != "fy" or bool(marks.fiscal))
+            and marks.fiscal <= self.fiscal
+            and marks.years <= self.years
+            and marks.quarters <= self.quarters
+            and marks.halves <= self.halves
         )
 
 
+_Own = tuple[_Reading, ...]  # a tab is the period's if one of them takes all its marks
+
+
 def _own(period: Period) -> _Own:
-    """What of a tab's name is ``period``'s own. A period whose name says a fiscal year
-    (``FY27 Q1``, ``FY2027-Q1``, ``Q1 FY27``) is fiscal: its fiscal year is that one
-    alone, its quarters and halves those its name says (``Q1``; a quarter's half, a
-    half's quarters; none said: all), not its dates' calendar ones (in ``FY27 Q1``, from
-    2026-10-01, ``OKRs Q4`` is the fiscal Q4); a plain year may be either: its fiscal
-    year's (``2027``) or a calendar year of its dates (``2026``). Any other period's are
-    the calendar years, quarters and halves of its dates and those its name says (``Q1
-    2027`` from October has Q4 and Q1), an ``FY`` one of those years. Until 2026-12-07 a
-    fiscal period's name's were added to its dates' calendar ones, so ``OKRs FY26`` was
-    FY27 Q1's (it began in 2026) and so was ``OKRs Q4``."""
-    marks = _marks(_fold(period.name))
+    """The readings of a tab's period words as ``period``'s. A period is fiscal if its
+    name says a fiscal year (``FY27 Q1``, ``FY2027-Q1``, ``Q1 FY27``) or a quarter or half
+    that is none of its dates' calendar ones (``Q1 2027`` from 2026-10-01). A fiscal
+    period has two readings: fiscal, of its fiscal year (the name's ``FY``; with none, its
+    plain year; with none, its dates' calendar years) as ``FY`` or a plain year, and the
+    quarters and halves its name says (a quarter's half, a half's quarters; none said:
+    all), a calendar year of its dates beside them if the tab says its ``FY`` too
+    (``FY27 Q1 2026``); and calendar, for a tab that names a plain year and no ``FY``:
+    that year one of its dates' calendar years, its quarter or half one of theirs (``OKRs
+    2026 Q4`` in FY27 Q1 from October). ``OKRs Q4`` alone is the fiscal Q4. Any other
+    period has one reading: the calendar years, quarters and halves of its dates, an
+    ``FY`` one of those years. Until 2026-12-07 a fiscal period's name's were added to its
+    dates' calendar ones, so ``OKRs FY26`` was FY27 Q1's (it began in 2026) and so was
+    ``OKRs Q4``; then, for a day, its quarter was always fiscal (``OKRs 2026 Q4`` not
+    said) and each mark was checked alone (``OKRs Q1 2026`` said)."""
+    named = _marks(_fold(period.name))
     calendar = frozenset(range(period.start.year, period.end.year + 1))
-    named_years = frozenset(m.year for m in marks if m.year is not None)
-    fiscal = frozenset(m.fiscal for m in marks if m.fiscal is not None)
-    quarters = frozenset(m.quarter for m in marks if m.quarter is not None)
-    halves = frozenset(m.half for m in marks if m.half is not None)
-    if fiscal:
-        quarters |= {q for h in halves for q in (2 * h - 1, 2 * h)}  # H1 is Q1 and Q2
-        halves |= {(q + 1) // 2 for q in quarters}  # Q1 is in H1
-        years = calendar | fiscal | named_years
-        return _Own(fiscal, years, quarters or _ALL_QUARTERS, halves or _ALL_HALVES)
     span = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
     months = {(period.start.month - 1 + k) % 12 for k in range(min(span, 11) + 1)}
-    years = calendar | named_years
-    return _Own(
-        years,
-        years,
-        frozenset({m // 3 + 1 for m in months}) | quarters,
-        frozenset({m // 6 + 1 for m in months}) | halves | {(q + 1) // 2 for q in quarters},
+    quarters = frozenset({m // 3 + 1 for m in months})
+    halves = frozenset({m // 6 + 1 for m in months})
+    if not named.fiscal and named.quarters <= quarters and named.halves <= halves:
+        return (_Reading(calendar | named.years, calendar | named.years, quarters, halves),)
+    fiscal = named.fiscal or named.years or calendar
+    its_quarters = named.quarters | {q for h in named.halves for q in (2 * h - 1, 2 * h)}
+    its_halves = named.halves | {(q + 1) // 2 for q in named.quarters}  # Q1 is in H1
+    its_quarters, its_halves = its_quarters or _ALL_QUARTERS, its_halves or _ALL_HALVES
+    return (
+        _Reading(fiscal, fiscal, its_quarters, its_halves),
+        _Reading(fiscal, fiscal | calendar, its_quarters, its_halves, "fy"),
+        _Reading(frozenset(), calendar, quarters, halves, "year"),
     )
 
 
@@ -152,7 +163,7 @@ def _copy_of(tab: _Tab, wanted: set[str], own: _Own | None) -> bool:
     period)."""
     if not tab.key or tab.kept or tab.numbered or tab.key not in wanted:
         return False
-    return own is None or all(own.has(mark) for mark in tab.marks)
+    return own is None or any(reading.takes(tab.marks) for reading in own)
 
 
 def near_tabs(

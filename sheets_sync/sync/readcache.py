@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 151  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 152  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -262,7 +262,10 @@ FORMAT = 151  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # tab's "did you mean" names the tabs of the period first, then the others in tab order
 # (OKRs Q4 before OKRs 2025 in Q4 2026); 151: the same grid; a fiscal period (FY27 Q1)
 # has its name's fiscal year, quarter and half in place of its dates' calendar ones (OKRs
-# FY26 and OKRs Q4 not FY27 Q1's), a plain year either; FY27Q1, Q1FY27, FY 27 are read),
+# FY26 and OKRs Q4 not FY27 Q1's), a plain year either; FY27Q1, Q1FY27, FY 27 are read;
+# 152: the same grid; a fiscal period reads a tab two ways, fiscal or calendar, all its
+# words at once (OKRs 2026 Q4 is FY27 Q1's, OKRs Q1 2026 not); Q1 2027 from October is
+# fiscal),
 # or the slot format
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from sheets_sync.domain.models import Period
 from sheets_sync.errors import LayoutError
+from sheets_sync.grid import as_typed
 from sheets_sync.mapping import near_tabs as near_tabs_module
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.near_tabs import missing_tab, near_tabs
@@ -38,7 +39,7 @@ def _warning(tab: str) -> str:
     return (
         f"sales.xlsx!{tab}: this tab is not read: the key results are read from OKRs, the "
         'first of okrs.sheet (OKRs, OKR, "Key results") the workbook has; if the team '
-        f'fills "{tab}" now, name it first in okrs.sheet, or rename or delete OKRs'
+        f"fills {as_typed(tab)} now, name it first in okrs.sheet, or rename or delete OKRs"
     )
 
 
@@ -146,3 +147,45 @@ def test_each_name_and_the_period_are_folded_once(folded: Counter[str]) -> None:
     folded.clear()
     near_tabs(_book("OKRs", *tabs), "okrs", spec, "OKRs", ["OKRs"], FY27_Q1)
     assert folded == Counter({**dict.fromkeys(tabs, 1), "FY27 Q1": 1})  # not OKRs: read
+
+
+Q1_2027_FROM_OCTOBER = Period("Q1 2027", FY27_Q1.start, FY27_Q1.end)  # no FY in its name
+
+
+@pytest.mark.parametrize(
+    ("period", "tab", "said"),
+    [
+        # a calendar year of the dates with their calendar quarter or half: said (for a
+        # day, 2026-12-07, not: the quarter read as fiscal whatever the year)
+        *((FY27_Q1, tab, True) for tab in ("OKRs 2026 Q4", "OKRs Q4 2026", "OKRs_Q4_2026")),
+        (FY27_Q1, "OKRs 2026 H2", True),
+        (FY27_Q1, "OKRs Q1 2027", True),  # the fiscal year's, written plain, and its Q1
+        (FY27_Q1, "OKRs FY27 Q1 2026", True),  # the fiscal quarter, its dates' year beside
+        # neither reading: the fiscal Q1 of a calendar year, a calendar year's Q1 (for a
+        # day, said: each mark was the period's alone)
+        *((FY27_Q1, tab, False) for tab in ("OKRs Q1 2026", "OKRs 2026 Q1", "OKRs H1 2026")),
+        (FY27_Q1, "OKRs Q4", False),  # no year: the fiscal Q4
+        (FY27_Q1, "OKRs FY27 Q4", False),
+        (FY27_Q1, "OKRs 2027 Q4", False),
+        # from January: the calendar Q1 of 2027 is the fiscal Q2
+        *((FY27_Q2, tab, True) for tab in ("OKRs Q1 2027", "OKRs 2027 Q1", "OKRs 2027 Q2")),
+        *((FY27_Q2, tab, False) for tab in ("OKRs Q1", "OKRs 2026 Q4", "OKRs 2027 Q3")),
+        # a quarter named without FY that is not its dates' calendar one: fiscal (until
+        # 2026-12-07 its name's and its dates' were one set: OKRs FY26 and OKRs Q4 said)
+        *((Q1_2027_FROM_OCTOBER, tab, False) for tab in ("OKRs FY26", "OKRs Q4", "OKRs Q1 2026")),
+        *((Q1_2027_FROM_OCTOBER, tab, True) for tab in ("OKRs FY27", "OKRs Q1", "OKRs 2026 Q4")),
+        (Q1_2027_FROM_OCTOBER, "OKRs 2026", True),
+        # a calendar period, its quarter named as its dates': calendar as before
+        (Period("Q4 2026", FY27_Q1.start, FY27_Q1.end), "OKRs FY26", True),
+        (Period("Q1 2027", FY27_Q2.start, FY27_Q2.end), "OKRs Q4", False),
+    ],
+    ids=lambda value: value.name if isinstance(value, Period) else str(value),
+)
+def test_a_tab_is_the_periods_if_its_fiscal_or_its_calendar_reading_is(
+    period: Period, tab: str, said: bool
+) -> None:
+    """A fiscal period has two readings of a tab: fiscal (its FY and plain year the fiscal
+    year's, its quarter or half the period's name's) and calendar (a plain year and no FY:
+    that year one of its dates' calendar years, its quarter or half theirs). A tab is the
+    period's if either reading takes all its marks."""
+    assert _said(period, tab) == ([_warning(tab)] if said else [])

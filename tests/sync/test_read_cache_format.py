@@ -316,4 +316,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # quarter and half in place of its dates' calendar ones: in FY27 Q1 (from October)
     # OKRs FY26 and OKRs Q4 are not said, a plain 2026 or 2027 is; FY27Q1, Q1FY27, FY 27
     # and 2026Q4 are read as periods
-    assert (FORMAT, fields[-1]) == (151, "placeholder_values")
+    # 152: the same grid; a fiscal period reads a tab's period words two ways, fiscal or
+    # calendar (a plain year and no FY: its dates' year, quarter, half), all at once: in
+    # FY27 Q1 OKRs 2026 Q4 is said, OKRs Q1 2026 not; a period's quarter that is none of
+    # its dates' calendar ones (Q1 2027 from October) makes it fiscal
+    assert (FORMAT, fields[-1]) == (152, "placeholder_values")
