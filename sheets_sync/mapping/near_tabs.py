@@ -32,8 +32,11 @@ _GLUED = re.compile(
     rf"(?:(?<=fy\d\d|\d\d\d\d)|(?<=fy[\s\-'’]\d\d))(?={_PART}{_R})"
     rf"|(?<=q[1-4]|h[12])(?=fy|(?:19|20)\d\d{_R})"
 )
-#: a period: a fiscal year (FY26, FY2026, FY 26, FY-26), a year (2026), a quarter, a half
-_PERIOD = re.compile(rf"{_L}(?:fy[\s\-'’]?(\d\d\d\d|\d\d)|((?:19|20)\d\d)|q([1-4])|h([12])){_R}")
+#: a period: a fiscal year (FY26, FY2026, FY 26, FY-26) or two (a span: FY 2026-27,
+#: FY26/27), a year (2026), a quarter, a half
+_PERIOD = re.compile(
+    rf"{_L}(?:fy[\s\-'’]?(\d\d\d\d|\d\d)(?:[-/](\d\d\d\d|\d\d))?|((?:19|20)\d\d)|q([1-4])|h([12])){_R}"
+)
 _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 
 
@@ -51,13 +54,19 @@ class _Marks:
     halves: frozenset[int]
 
 
+def _year(digits: str) -> int:
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
 def _marks(folded: str) -> _Marks:
+    """A span (``FY 2026-27``) says both its fiscal years: a tab so named is a period's
+    only if both are its (``FY 2026-27``'s), and such a period has both."""
     found = _PERIOD.findall(folded)
     return _Marks(
-        frozenset((int(fy) if len(fy) == 4 else 2000 + int(fy)) for fy, _, _, _ in found if fy),
-        frozenset(int(year) for _, year, _, _ in found if year),
-        frozenset(int(quarter) for _, _, quarter, _ in found if quarter),
-        frozenset(int(half) for _, _, _, half in found if half),
+        frozenset(_year(fy) for fys in found for fy in fys[:2] if fy),
+        frozenset(int(year) for _, _, year, _, _ in found if year),
+        frozenset(int(quarter) for _, _, _, quarter, _ in found if quarter),
+        frozenset(int(half) for _, _, _, _, half in found if half),
     )
 
 

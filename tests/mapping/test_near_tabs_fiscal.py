@@ -189,3 +189,23 @@ def test_a_tab_is_the_periods_if_its_fiscal_or_its_calendar_reading_is(
     that year one of its dates' calendar years, its quarter or half theirs). A tab is the
     period's if either reading takes all its marks."""
     assert _said(period, tab) == ([_warning(tab)] if said else [])
+
+
+@pytest.mark.parametrize("name", ["FY 2026-27", "FY26/27", "FY 2026/27", "FY2026-2027", "FY26-27"])
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [
+        *(("OKRs FY27", True), ("Copy of OKRs FY27", True), ("OKRs FY26", True)),
+        *(("OKRs FY26/27", True), ("OKRs FY 2026-27", True), ("OKRs FY27 Q2", True)),
+        *(("OKRs 2027", True), ("OKRs FY28", False), ("OKRs FY25/26", False)),
+    ],
+)
+def test_a_fiscal_year_named_as_a_span_is_both_its_years(name: str, tab: str, said: bool) -> None:
+    """``FY 2026-27`` is the fiscal year of both numbers (until 2026-12-07 of 2026 alone,
+    for a day: ``OKRs FY27`` was not said in it)."""
+    period = Period(name, dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+    assert _said(period, tab) == ([_warning(tab)] if said else [])
+
+
+def test_a_tab_named_for_a_span_is_a_single_fiscal_years_only_if_both_are() -> None:
+    assert _said(FY27_Q1, "OKRs FY26/27", "OKRs FY 2027-28") == []

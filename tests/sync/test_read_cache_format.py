@@ -319,5 +319,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 152: the same grid; a fiscal period reads a tab's period words two ways, fiscal or
     # calendar (a plain year and no FY: its dates' year, quarter, half), all at once: in
     # FY27 Q1 OKRs 2026 Q4 is said, OKRs Q1 2026 not; a period's quarter that is none of
-    # its dates' calendar ones (Q1 2027 from October) makes it fiscal
+    # its dates' calendar ones (Q1 2027 from October) makes it fiscal; a span, FY 2026-27
+    # or FY26/27, is both its fiscal years
     assert (FORMAT, fields[-1]) == (152, "placeholder_values")
