@@ -33,9 +33,14 @@ _GLUED = re.compile(
     rf"|(?<=q[1-4]|h[12])(?=fy|(?:19|20)\d\d{_R})"
 )
 #: a period: a fiscal year (FY26, FY2026, FY 26, FY-26) or two (a span: FY 2026-27,
-#: FY26/27), a year (2026), a quarter, a half
+#: FY26/27), a year (2026), a quarter or a half, of a year's last two digits or not
+#: (Q4'26, Q4 26, Q4-26, 4Q26, H2'26, 2H26)
+_YY, _SEP = r"(?:19|20)?\d\d", r"(?:\s?['’]|[\s\-])?"
 _PERIOD = re.compile(
-    rf"{_L}(?:fy[\s\-'’]?(\d\d\d\d|\d\d)(?:[-/](\d\d\d\d|\d\d))?|((?:19|20)\d\d)|q([1-4])|h([12])){_R}"
+    rf"{_L}(?:fy[\s\-'’]?(?P<fy>\d\d\d\d|\d\d)(?:[-/](?P<fy2>\d\d\d\d|\d\d))?"
+    rf"|(?P<year>(?:19|20)\d\d)"
+    rf"|q(?P<q>[1-4])(?:{_SEP}(?P<qy>\d\d))?|(?P<nq>[1-4])q(?P<nqy>{_YY})"
+    rf"|h(?P<h>[12])(?:{_SEP}(?P<hy>\d\d))?|(?P<nh>[12])h(?P<nhy>{_YY})){_R}"
 )
 _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 
@@ -60,13 +65,18 @@ def _year(digits: str) -> int:
 
 def _marks(folded: str) -> _Marks:
     """A span (``FY 2026-27``) says both its fiscal years: a tab so named is a period's
-    only if both are its (``FY 2026-27``'s), and such a period has both."""
-    found = _PERIOD.findall(folded)
+    only if both are its (``FY 2026-27``'s), and such a period has both. ``Q4'26`` is a
+    quarter and a plain year."""
+    found = [m.groupdict() for m in _PERIOD.finditer(folded)]
+
+    def said(*groups: str) -> frozenset[str]:
+        return frozenset(d for g in found for name in groups if (d := g[name]) is not None)
+
     return _Marks(
-        frozenset(_year(fy) for fys in found for fy in fys[:2] if fy),
-        frozenset(int(year) for _, _, year, _, _ in found if year),
-        frozenset(int(quarter) for _, _, _, quarter, _ in found if quarter),
-        frozenset(int(half) for _, _, _, _, half in found if half),
+        frozenset(map(_year, said("fy", "fy2"))),
+        frozenset(map(_year, said("year", "qy", "nqy", "hy", "nhy"))),
+        frozenset(map(int, said("q", "nq"))),
+        frozenset(map(int, said("h", "nh"))),
     )
 
 

@@ -209,3 +209,28 @@ def test_a_fiscal_year_named_as_a_span_is_both_its_years(name: str, tab: str, sa
 
 def test_a_tab_named_for_a_span_is_a_single_fiscal_years_only_if_both_are() -> None:
     assert _said(FY27_Q1, "OKRs FY26/27", "OKRs FY 2027-28") == []
+
+
+@pytest.mark.parametrize(
+    ("period", "tab", "said"),
+    [
+        *((CALENDAR_Q4, tab, True) for tab in ("OKRs Q4'26", "OKRs Q4 26", "OKRs 4Q26")),
+        *((CALENDAR_Q4, tab, True) for tab in ("OKRs Q4-26", "OKRs Q4’26", "OKRs 4Q2026")),
+        *((CALENDAR_Q4, tab, True) for tab in ("OKRs H2'26", "OKRs 2H26", "OKRs Q4 '26")),
+        *((CALENDAR_Q4, tab, False) for tab in ("OKRs Q4'25", "OKRs Q1 26", "OKRs 1Q27")),
+        # in FY27 Q1 from October: the calendar Q4 of 2026, the fiscal Q1 of 2027
+        *((FY27_Q1, tab, True) for tab in ("OKRs Q4'26", "OKRs Q1'27", "OKRs 1Q27")),
+        *((FY27_Q1, tab, False) for tab in ("OKRs Q1'26", "OKRs Q4'27", "OKRs 4Q27")),
+    ],
+    ids=lambda value: value.name if isinstance(value, Period) else str(value),
+)
+def test_a_quarter_with_its_years_last_two_digits(period: Period, tab: str, said: bool) -> None:
+    """``Q4'26``, ``Q4 26``, ``4Q26`` are the quarter of 2026 (until 2026-12-07 the ``26``
+    read as a number, and the tab as numbered, ``KPI 1``: not said)."""
+    assert _said(period, tab) == ([_warning(tab)] if said else [])
+
+
+@pytest.mark.parametrize("tab", ["OKRs Q1 12", "OKRs Q1 2026 v2"])
+def test_a_quarter_of_a_short_year_is_no_number(tab: str) -> None:
+    """``v2`` is a version, a copy's word; ``12`` after a quarter its year, not of Q4."""
+    assert _said(CALENDAR_Q4, tab) == []
