@@ -265,7 +265,8 @@ FORMAT = 152  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # FY26 and OKRs Q4 not FY27 Q1's), a plain year either; FY27Q1, Q1FY27, FY 27 are read;
 # 152: the same grid; a fiscal period reads a tab two ways, fiscal or calendar, all its
 # words at once (OKRs 2026 Q4 is FY27 Q1's, OKRs Q1 2026 not); Q1 2027 from October is
-# fiscal; FY 2026-27, FY26/27 are both years; Q4'26, Q4 26, 4Q26 read as Q4 of 2026),
+# fiscal; FY 2026-27, FY26/27 are both years; Q4'26, Q4 26, 4Q26 read as Q4 of 2026;
+# OKRs final a near name),
 # or the slot format
 
 

@@ -234,3 +234,16 @@ def test_a_quarter_with_its_years_last_two_digits(period: Period, tab: str, said
 def test_a_quarter_of_a_short_year_is_no_number(tab: str) -> None:
     """``v2`` is a version, a copy's word; ``12`` after a quarter its year, not of Q4."""
     assert _said(CALENDAR_Q4, tab) == []
+
+
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [
+        ("OKRs - FY27 Q1 - final", True),
+        ("OKRs FY27 Q1 (final)", True),
+        ("OKRs FY26 Q4 final", False),
+    ],
+)
+def test_a_final_copy_of_the_period_is_a_near_name(tab: str, said: bool) -> None:
+    """Until 2026-12-07 ``final`` was part of the tab's name (``okrsfinal``): no near name."""
+    assert _said(FY27_Q1, tab) == ([_warning(tab)] if said else [])

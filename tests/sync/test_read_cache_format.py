@@ -321,4 +321,5 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # FY27 Q1 OKRs 2026 Q4 is said, OKRs Q1 2026 not; a period's quarter that is none of
     # its dates' calendar ones (Q1 2027 from October) makes it fiscal; a span, FY 2026-27
     # or FY26/27, is both its fiscal years; Q4'26, Q4 26, 4Q26 are Q4 of 2026
+    # and OKRs final, a copy's word after it, is a near name
     assert (FORMAT, fields[-1]) == (152, "placeholder_values")
