@@ -28,11 +28,14 @@ FY27_Q2 = Period("FY27 Q2", dt.date(2027, 1, 1), dt.date(2027, 3, 31))
 FY27 = Period("FY27", dt.date(2026, 10, 1), dt.date(2027, 9, 30))
 FY27_H2 = Period("FY2027 H2", dt.date(2027, 4, 1), dt.date(2027, 9, 30))
 CALENDAR_Q4 = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+Q1_2027_FROM_OCTOBER = Period("Q1 2027", FY27_Q1.start, FY27_Q1.end)  # no FY in its name
+FY_SPAN = Period("FY 2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31))
 
 TABS = (
     *("OKRs FY26", "OKRs FY27", "OKRs FY27 Q1", "OKRs FY27 Q2", "OKRs Q1", "OKRs Q4"),
     *("OKRs 2025", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2", "FY28 OKRs"),
 )
+SAID_IN_FY27_Q1 = ("OKRs FY27", "OKRs FY27 Q1", "OKRs Q1", "OKRs 2026", "OKRs 2027", "OKRs H1")
 
 
 def _warning(tab: str) -> str:
@@ -52,7 +55,7 @@ def _said(period: Period | None, *tabs: str) -> list[str]:
     ("period", "said"),
     [
         # the fiscal quarter's own: FY27, its Q1 and H1, the plain years either way
-        (FY27_Q1, ("OKRs FY27", "OKRs FY27 Q1", "OKRs Q1", "OKRs 2026", "OKRs 2027", "OKRs H1")),
+        (FY27_Q1, SAID_IN_FY27_Q1),
         # from January: 2026 is neither its fiscal year nor a calendar year of its dates
         (FY27_Q2, ("OKRs FY27", "OKRs FY27 Q2", "OKRs 2027", "OKRs H1")),
         # the fiscal year: each of its quarters and halves
@@ -61,9 +64,13 @@ def _said(period: Period | None, *tabs: str) -> list[str]:
         (FY27_H2, ("OKRs FY27", "OKRs Q4", "OKRs 2027", "OKRs H2")),
         # a calendar period: its dates' calendar year, quarter and half; FY26 is 2026's
         (CALENDAR_Q4, ("OKRs FY26", "OKRs Q4", "OKRs 2026", "OKRs H2")),
+        # its quarter none of its dates' calendar ones: fiscal, as FY27 Q1 (from October)
+        (Q1_2027_FROM_OCTOBER, SAID_IN_FY27_Q1),
+        # a span: both its fiscal years, each of their quarters and halves
+        (FY_SPAN, (*TABS[:5], "OKRs Q4", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2")),
         (None, TABS),  # a library call with no period: any
     ],
-    ids=["FY27 Q1", "FY27 Q2", "FY27", "FY2027 H2", "2026-Q4", "none"],
+    ids=["FY27 Q1", "FY27 Q2", "FY27", "FY2027 H2", "2026-Q4", "Q1 2027", "FY 2026-27", "none"],
 )
 def test_the_warnings_of_each_period(period: Period | None, said: tuple[str, ...]) -> None:
     assert _said(period, *TABS) == [_warning(tab) for tab in said]
@@ -147,9 +154,6 @@ def test_each_name_and_the_period_are_folded_once(folded: Counter[str]) -> None:
     folded.clear()
     near_tabs(_book("OKRs", *tabs), "okrs", spec, "OKRs", ["OKRs"], FY27_Q1)
     assert folded == Counter({**dict.fromkeys(tabs, 1), "FY27 Q1": 1})  # not OKRs: read
-
-
-Q1_2027_FROM_OCTOBER = Period("Q1 2027", FY27_Q1.start, FY27_Q1.end)  # no FY in its name
 
 
 @pytest.mark.parametrize(
