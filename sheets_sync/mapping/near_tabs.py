@@ -185,6 +185,13 @@ def _copy_of(tab: _Tab, wanted: set[str], own: _Own | None) -> bool:
     return own is None or any(reading.takes(tab.marks) for reading in own)
 
 
+def _wanted(spec: TabSpec) -> set[str]:
+    """The keys of ``spec.sheet``'s names as a tab's are read, without a copy's or a
+    period's words: ``Final OKRs`` is ``okrs``, as its ``Copy of Final OKRs`` is (until
+    2026-12-07 the list's kept ``final``, ``finalokrs``, and no tab was its copy)."""
+    return {_tab(n).key or tab_key(n) for n in spec.sheet}
+
+
 def near_tabs(
     data: WorkbookData,
     kind: Literal["okrs", "kpis"],
@@ -197,7 +204,7 @@ def near_tabs(
     while it is not ``read`` and not named by the mapping (``named``: both kinds' tab
     lists). For a day (2026-12-07) an old, archived, numbered or last year's tab was said
     too."""
-    wanted = {tab_key(n) for n in spec.sheet}
+    wanted = _wanted(spec)
     listed = {tab_key(n) for n in named} | {tab_key(read)}
     names = ", ".join(map(as_typed, spec.sheet))
     own = _own(period) if period is not None else None
@@ -229,7 +236,7 @@ def missing_tab(data: WorkbookData, spec: TabSpec, period: Period | None = None)
     have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
     if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
         have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
-    wanted = {tab_key(n) for n in spec.sheet}
+    wanted = _wanted(spec)
     own = _own(period) if period is not None else None
     near = [(n, tab) for n in data.sheet_names if (tab := _tab(n)).key in wanted]
     near.sort(key=lambda pair: not _copy_of(pair[1], wanted, own))  # stable: tab order else
