@@ -18,10 +18,11 @@ from sheets_sync.mapping.spec import TabSpec
 
 _L, _R = r"(?<![^\W_])", r"(?![^\W_])"  # no letter or digit before, after: a word alone
 #: what a copy adds to a tab's name: Google's "Copy of" (and as its other languages say
-#: it), Excel's "(2)", new, draft, final, a version
+#: it), Excel's "(2)" (not a year, "(2025)": until 2026-12-07 a copy of no period), new,
+#: draft, final, a version
 _COPY = re.compile(
     rf"{_L}(?:copy of|copie de|kopie von|kopie van|copia de|copia di|cópia de|"
-    rf"copy|new|draft|final|v\d+){_R}|の?コピー|\(\d+\)"
+    rf"copy|new|draft|final|v\d+){_R}|の?コピー|\((?!(?:19|20)\d\d\))\d+\)"
 )
 #: what a tab kept for the record says: such a tab is no copy the team fills (not said)
 _KEPT = re.compile(rf"{_L}(?:old|archived?|backup|bak|previous|prev|template){_R}")

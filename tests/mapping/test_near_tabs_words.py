@@ -4,8 +4,11 @@ written (``Q4/26``, ``26-Q4``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from sheets_sync.domain.models import Period
 from sheets_sync.errors import LayoutError
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.near_tabs import near_tabs
@@ -30,3 +33,21 @@ def test_did_you_mean_a_copy_of_a_listed_name_with_a_copys_word() -> None:
         extract(_book("Final OKRs 2", "Copy of Final OKRs", "KPIs"), mapping)
     # "Final OKRs 2" is numbered (okrs2), no copy
     assert str(caught.value).endswith('; did you mean "Copy of Final OKRs"?')
+
+
+CALENDAR_Q4 = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def _said(period: Period | None, *tabs: str) -> list[str | None]:
+    got = extract(_book("OKRs", "KPIs", *tabs), load_mapping("standard"), period)
+    return [f.tab for f in got.findings if "is not read" in f.message]
+
+
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [("OKRs (2025)", False), ("OKRs (2026)", True), ("OKRs (2)", True), ("OKRs (12)", True)],
+)
+def test_a_year_in_brackets_is_a_year_not_excels_copy(tab: str, said: bool) -> None:
+    """Until 2026-12-07 ``(2025)`` read as Excel's ``(2)``: a copy of no period, warned
+    of in every period."""
+    assert _said(CALENDAR_Q4, tab) == ([tab] if said else [])
