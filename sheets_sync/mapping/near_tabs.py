@@ -112,19 +112,24 @@ def _tab(name: str) -> _Tab:
 
 
 _ALL_QUARTERS, _ALL_HALVES = frozenset({1, 2, 3, 4}), frozenset({1, 2})
+_Pairs = frozenset[tuple[int, int]]  # (year, quarter) or (year, half)
 
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
     """One way of reading a tab's period words as the period's (``_own``): the fiscal
     years, years, quarters and halves it takes, and what the tab must say for it to apply
-    (``year``: a plain year; ``fy``: a fiscal year)."""
+    (``year``: a plain year; ``fy``: a fiscal year). A calendar reading has its dates'
+    (year, quarter) and (year, half) pairs too: each year a tab names with each of its
+    quarters (halves) one of them, so ``OKRs Q1 2026`` is not of 2026-10-01 to
+    2027-03-31 (until 2026-12-07 each word was checked alone: 2026 and Q1 both were)."""
 
     fiscal: frozenset[int]
     years: frozenset[int]
     quarters: frozenset[int]
     halves: frozenset[int]
     needs: Literal["", "year", "fy"] = ""
+    pairs: tuple[_Pairs, _Pairs] | None = None
 
     def takes(self, marks: _Marks) -> bool:
         return (
@@ -134,7 +139,38 @@ class _Reading:
             and marks.years <= self.years
             and marks.quarters <= self.quarters
             and marks.halves <= self.halves
+            and (self.pairs is None or self._paired(marks, *self.pairs))
         )
+
+    @staticmethod
+    def _paired(marks: _Marks, quarters: _Pairs, halves: _Pairs) -> bool:
+        years = marks.years | marks.fiscal  # a calendar period's FY26 is 2026
+        return all((y, q) in quarters for y in years for q in marks.quarters) and all(
+            (y, h) in halves for y in years for h in marks.halves
+        )
+
+
+def _parts(named: _Marks) -> tuple[frozenset[int], frozenset[int]]:
+    """The quarters and halves a name says: a quarter's half, a half's quarters too."""
+    quarters = named.quarters | {q for h in named.halves for q in (2 * h - 1, 2 * h)}
+    return quarters, named.halves | {(q + 1) // 2 for q in named.quarters}  # Q1 is in H1
+
+
+def _pairs(period: Period, named: _Marks = _NO_MARKS) -> tuple[_Pairs, _Pairs]:
+    """The (year, quarter) and (year, half) pairs of ``period``'s dates, and of its name's
+    years (``named``) with its name's quarters and halves (a quarter's half, a half's
+    quarters; none named: its dates')."""
+    first = period.start.year * 12 + period.start.month - 1
+    months = [divmod(i, 12) for i in range(first, period.end.year * 12 + period.end.month)]
+    quarters = {(y, m // 3 + 1) for y, m in months}
+    halves = {(y, m // 6 + 1) for y, m in months}
+    its_quarters, its_halves = _parts(named)  # a quarter or a half named says both
+    if not its_quarters:
+        its_quarters = frozenset(q for _, q in quarters)
+        its_halves = frozenset(h for _, h in halves)
+    quarters |= {(y, q) for y in named.years for q in its_quarters}
+    halves |= {(y, h) for y in named.years for h in its_halves}
+    return frozenset(quarters), frozenset(halves)
 
 
 _Own = tuple[_Reading, ...]  # a tab is the period's if one of them takes all its marks
@@ -149,9 +185,10 @@ def _own(period: Period) -> _Own:
     quarters and halves its name says (a quarter's half, a half's quarters; none said:
     all), a calendar year of its dates beside them if the tab says its ``FY`` too
     (``FY27 Q1 2026``); and calendar, for a tab that names a plain year and no ``FY``:
-    that year one of its dates' calendar years, its quarter or half one of theirs (``OKRs
-    2026 Q4`` in FY27 Q1 from October). ``OKRs Q4`` alone is the fiscal Q4. Any other
-    period has one reading: the calendar years, quarters and halves of its dates, an
+    that year one of its dates' calendar years, its quarter or half one of theirs in that
+    year (``OKRs 2026 Q4`` in FY27 Q1 from October; not ``OKRs Q1 2026`` in FY27 H1).
+    ``OKRs Q4`` alone is the fiscal Q4. Any other period has one reading: the calendar
+    years, quarters and halves of its dates, as pairs (a year with a quarter or half), an
     ``FY`` one of those years. Until 2026-12-07 a fiscal period's name's were added to its
     dates' calendar ones, so ``OKRs FY26`` was FY27 Q1's (it began in 2026) and so was
     ``OKRs Q4``; then, for a day, its quarter was always fiscal (``OKRs 2026 Q4`` not
@@ -163,15 +200,15 @@ def _own(period: Period) -> _Own:
     quarters = frozenset({m // 3 + 1 for m in months})
     halves = frozenset({m // 6 + 1 for m in months})
     if not named.fiscal and named.quarters <= quarters and named.halves <= halves:
-        return (_Reading(calendar | named.years, calendar | named.years, quarters, halves),)
+        years = calendar | named.years
+        return (_Reading(years, years, quarters, halves, "", _pairs(period, named)),)
     fiscal = named.fiscal or named.years or calendar
-    its_quarters = named.quarters | {q for h in named.halves for q in (2 * h - 1, 2 * h)}
-    its_halves = named.halves | {(q + 1) // 2 for q in named.quarters}  # Q1 is in H1
+    its_quarters, its_halves = _parts(named)
     its_quarters, its_halves = its_quarters or _ALL_QUARTERS, its_halves or _ALL_HALVES
     return (
         _Reading(fiscal, fiscal, its_quarters, its_halves),
         _Reading(fiscal, fiscal | calendar, its_quarters, its_halves, "fy"),
-        _Reading(frozenset(), calendar, quarters, halves, "year"),
+        _Reading(frozenset(), calendar, quarters, halves, "year", _pairs(period)),
     )
 
 

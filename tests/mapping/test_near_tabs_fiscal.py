@@ -30,6 +30,8 @@ FY27_H2 = Period("FY2027 H2", dt.date(2027, 4, 1), dt.date(2027, 9, 30))
 CALENDAR_Q4 = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 Q1_2027_FROM_OCTOBER = Period("Q1 2027", FY27_Q1.start, FY27_Q1.end)  # no FY in its name
 FY_SPAN = Period("FY 2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+CALENDAR_Q4_ACROSS = Period("Q4 2026", dt.date(2026, 10, 15), dt.date(2027, 1, 14))
+FY27_H1 = Period("FY27 H1", FY27_Q1.start, FY27_Q2.end)  # across a calendar year's end
 
 TABS = (
     *("OKRs FY26", "OKRs FY27", "OKRs FY27 Q1", "OKRs FY27 Q2", "OKRs Q1", "OKRs Q4"),
@@ -58,6 +60,8 @@ def _said(period: Period | None, *tabs: str) -> list[str]:
         (FY27_Q1, SAID_IN_FY27_Q1),
         # from January: 2026 is neither its fiscal year nor a calendar year of its dates
         (FY27_Q2, ("OKRs FY27", "OKRs FY27 Q2", "OKRs 2027", "OKRs H1")),
+        # a half across a calendar year's end: its quarters, both its dates' years
+        (FY27_H1, (*TABS[1:5], "OKRs 2026", "OKRs 2027", "OKRs H1")),
         # the fiscal year: each of its quarters and halves
         (FY27, (*TABS[1:5], "OKRs Q4", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2")),
         # a half: its quarters (Q3, Q4), the fiscal Q4 of the tabs among them
@@ -70,7 +74,10 @@ def _said(period: Period | None, *tabs: str) -> list[str]:
         (FY_SPAN, (*TABS[:5], "OKRs Q4", "OKRs 2026", "OKRs 2027", "OKRs H1", "OKRs H2")),
         (None, TABS),  # a library call with no period: any
     ],
-    ids=["FY27 Q1", "FY27 Q2", "FY27", "FY2027 H2", "2026-Q4", "Q1 2027", "FY 2026-27", "none"],
+    ids=[
+        *("FY27 Q1", "FY27 Q2", "FY27 H1", "FY27", "FY2027 H2"),
+        *("2026-Q4", "Q1 2027", "FY 2026-27", "none"),
+    ],
 )
 def test_the_warnings_of_each_period(period: Period | None, said: tuple[str, ...]) -> None:
     assert _said(period, *TABS) == [_warning(tab) for tab in said]
@@ -181,6 +188,21 @@ def test_each_name_and_the_period_are_folded_once(folded: Counter[str]) -> None:
         *((Q1_2027_FROM_OCTOBER, tab, False) for tab in ("OKRs FY26", "OKRs Q4", "OKRs Q1 2026")),
         *((Q1_2027_FROM_OCTOBER, tab, True) for tab in ("OKRs FY27", "OKRs Q1", "OKRs 2026 Q4")),
         (Q1_2027_FROM_OCTOBER, "OKRs 2026", True),
+        # dates across a calendar year's end: a year and a quarter or half the tab names
+        # together, one of the dates' (for a day, 2026-12-07, each alone: OKRs Q1 2026
+        # said in FY27 H1, as 2026 and Q1 both were its)
+        *((FY27_H1, tab, True) for tab in ("OKRs Q4 2026", "OKRs 2026 H2", "OKRs Q1 2027")),
+        *((FY27_H1, tab, True) for tab in ("OKRs 2027 Q1", "OKRs H1 2027", "OKRs Q2 2027")),
+        *((FY27_H1, tab, False) for tab in ("OKRs Q1 2026", "OKRs 2026 Q1", "OKRs Q4 2027")),
+        *((FY27_H1, tab, False) for tab in ("OKRs H1 2026", "OKRs 2027 H2", "OKRs 2026 Q3")),
+        *((FY27, tab, False) for tab in ("OKRs Q1 2026", "OKRs 2026 Q1", "OKRs H1 2026")),
+        (FY27, "OKRs Q4 2026", True),  # calendar: its dates' first quarter
+        (FY27, "OKRs Q4 2027", True),  # fiscal: its own Q4, from 2027-07-01
+        *((CALENDAR_Q4_ACROSS, tab, True) for tab in ("OKRs Q4 2026", "OKRs Q1 2027")),
+        *((CALENDAR_Q4_ACROSS, tab, True) for tab in ("OKRs 2026 H2", "FY27 Q1 OKRs")),
+        *((CALENDAR_Q4_ACROSS, tab, False) for tab in ("OKRs Q1 2026", "OKRs Q4 2027")),
+        *((CALENDAR_Q4_ACROSS, tab, False) for tab in ("OKRs H1 2026", "OKRs 2027 H2")),
+        (CALENDAR_Q4_ACROSS, "FY26 Q1 OKRs", False),
         # a calendar period, its quarter named as its dates': calendar as before
         (Period("Q4 2026", FY27_Q1.start, FY27_Q1.end), "OKRs FY26", True),
         (Period("Q1 2027", FY27_Q2.start, FY27_Q2.end), "OKRs Q4", False),

@@ -322,5 +322,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # its dates' calendar ones (Q1 2027 from October) makes it fiscal; a span, FY 2026-27
     # or FY26/27, is both its fiscal years; Q4'26, Q4 26, 4Q26 are Q4 of 2026
     # and OKRs final, a copy's word after it, is a near name
-    # (and in okrs.sheet: [Final OKRs], Copy of Final OKRs is); (2025) a year, no copy
+    # (and in okrs.sheet: [Final OKRs], Copy of Final OKRs is); (2025) a year, no copy;
+    # a year and a quarter or half named together are a pair of the dates' (OKRs Q1 2026
+    # not FY27 H1's, 2026-10-01 to 2027-03-31)
     assert (FORMAT, fields[-1]) == (152, "placeholder_values")
