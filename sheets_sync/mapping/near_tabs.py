@@ -52,12 +52,15 @@ KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
 @dataclass(frozen=True, slots=True)
 class _Marks:
     """What a name's ``_PERIOD`` words say, all together: fiscal years (``FY26`` is
-    2026), years, quarters, halves."""
+    2026; a span's both), years, quarters, halves; the spans (``FY 2026-27``) and the
+    fiscal years named alone (``FY27``) apart."""
 
     fiscal: frozenset[int]
     years: frozenset[int]
     quarters: frozenset[int]
     halves: frozenset[int]
+    spans: frozenset[frozenset[int]] = frozenset()
+    alone: frozenset[int] = frozenset()
 
 
 def _year(digits: str) -> int:
@@ -65,9 +68,9 @@ def _year(digits: str) -> int:
 
 
 def _marks(folded: str) -> _Marks:
-    """A span (``FY 2026-27``) says both its fiscal years: a tab so named is a period's
-    only if both are its (``FY 2026-27``'s), and such a period has both. ``Q4'26`` is a
-    quarter and a plain year."""
+    """A span (``FY 2026-27``) says both its fiscal years: such a period has both, and a
+    tab so named is a fiscal period's if they are its fiscal year's calendar years
+    (``_Reading``). ``Q4'26`` is a quarter and a plain year."""
     found = [m.groupdict() for m in _PERIOD.finditer(folded)]
 
     def said(*groups: str) -> frozenset[str]:
@@ -78,6 +81,8 @@ def _marks(folded: str) -> _Marks:
         frozenset(map(_year, said("year", "qy", "nqy", "hy", "nhy"))),
         frozenset(map(int, said("q", "nq"))),
         frozenset(map(int, said("h", "nh"))),
+        frozenset(frozenset({_year(g["fy"]), _year(g["fy2"])}) for g in found if g["fy2"]),
+        frozenset(_year(g["fy"]) for g in found if g["fy"] and not g["fy2"]),
     )
 
 
@@ -119,7 +124,11 @@ _Pairs = frozenset[tuple[int, int]]  # (year, quarter) or (year, half)
 class _Reading:
     """One way of reading a tab's period words as the period's (``_own``): the fiscal
     years, years, quarters and halves it takes, and what the tab must say for it to apply
-    (``year``: a plain year; ``fy``: a fiscal year). A calendar reading has its dates'
+    (``year``: a plain year; ``fy``: a fiscal year). A fiscal reading has its fiscal
+    year's calendar years (``spanned``): a span a tab names is the period's if its years
+    are those and one of them its ``FY`` (``OKRs FY26/27 Q1`` is FY27 Q1's from October,
+    and FY26 Q1's from April; until 2026-12-07 both had to be its ``FY``: neither). A
+    calendar reading has its dates'
     (year, quarter) and (year, half) pairs too: each year a tab names with each of its
     quarters (halves) one of them, so ``OKRs Q1 2026`` is not of 2026-10-01 to
     2027-03-31 (until 2026-12-07 each word was checked alone: 2026 and Q1 both were)."""
@@ -130,16 +139,25 @@ class _Reading:
     halves: frozenset[int]
     needs: Literal["", "year", "fy"] = ""
     pairs: tuple[_Pairs, _Pairs] | None = None
+    spanned: frozenset[int] | None = None
 
     def takes(self, marks: _Marks) -> bool:
         return (
             (self.needs != "year" or bool(marks.years))
             and (self.needs != "fy" or bool(marks.fiscal))
-            and marks.fiscal <= self.fiscal
+            and self._fiscal(marks)
             and marks.years <= self.years
             and marks.quarters <= self.quarters
             and marks.halves <= self.halves
             and (self.pairs is None or self._paired(marks, *self.pairs))
+        )
+
+    def _fiscal(self, marks: _Marks) -> bool:
+        if self.spanned is None:
+            return marks.fiscal <= self.fiscal
+        spanned = self.spanned
+        return marks.alone <= self.fiscal and all(
+            span <= spanned and span & self.fiscal for span in marks.spans
         )
 
     @staticmethod
@@ -204,10 +222,13 @@ def _own(period: Period) -> _Own:
         return (_Reading(years, years, quarters, halves, "", _pairs(period, named)),)
     fiscal = named.fiscal or named.years or calendar
     its_quarters, its_halves = _parts(named)
+    # its fiscal year's first month: back from its start by the quarters before its first
+    first = period.start.year * 12 + period.start.month - 1 - 3 * (min(its_quarters or {1}) - 1)
+    spanned = frozenset({first // 12, (first + 11) // 12})
     its_quarters, its_halves = its_quarters or _ALL_QUARTERS, its_halves or _ALL_HALVES
     return (
-        _Reading(fiscal, fiscal, its_quarters, its_halves),
-        _Reading(fiscal, fiscal | calendar, its_quarters, its_halves, "fy"),
+        _Reading(fiscal, fiscal, its_quarters, its_halves, spanned=spanned),
+        _Reading(fiscal, fiscal | calendar, its_quarters, its_halves, "fy", spanned=spanned),
         _Reading(frozenset(), calendar, quarters, halves, "year", _pairs(period)),
     )
 

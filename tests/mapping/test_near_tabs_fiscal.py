@@ -235,8 +235,33 @@ def test_a_fiscal_year_named_as_a_span_is_both_its_years(name: str, tab: str, sa
     assert _said(period, tab) == ([_warning(tab)] if said else [])
 
 
-def test_a_tab_named_for_a_span_is_a_single_fiscal_years_only_if_both_are() -> None:
-    assert _said(FY27_Q1, "OKRs FY26/27", "OKRs FY 2027-28") == []
+FY26_Q1_FROM_APRIL = Period("FY26 Q1", dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("period", "tab", "said"),
+    [
+        # its fiscal year's calendar years, one of them its FY: until 2026-12-07 not said
+        *((FY27_Q1, tab, True) for tab in ("OKRs FY26/27", "OKRs FY26/27 Q1", "OKRs FY 2026-27")),
+        (FY27_Q2, "OKRs FY26/27 Q2", True),  # the fiscal year from 2026-10-01
+        (FY27_H1, "OKRs FY 2026/27 H1", True),
+        (FY27, "OKRs FY2026-2027", True),
+        (FY26_Q1_FROM_APRIL, "OKRs FY26/27 Q1", True),  # FY26 from 2026-04-01 to 2027-03-31
+        # another fiscal year, quarter: not said
+        *((FY27_Q1, tab, False) for tab in ("OKRs FY 2027-28", "OKRs FY26/27 Q2", "OKRs FY25/26")),
+        (FY26_Q1_FROM_APRIL, "OKRs FY 2025-26 Q1", False),
+        (CALENDAR_Q4, "OKRs FY26/27", False),  # a calendar period: no fiscal year of two
+    ],
+    ids=lambda value: value.name if isinstance(value, Period) else str(value),
+)
+def test_a_tab_named_for_a_span_is_a_fiscal_periods_if_it_is_its_fiscal_year(
+    period: Period, tab: str, said: bool
+) -> None:
+    """A span, ``FY 2026-27``, is a fiscal period's when its years are the calendar years
+    of the period's fiscal year (from the period's start, back by its name's quarters or
+    halves before it) and one of them its ``FY``; until 2026-12-07 both had to be its
+    ``FY``, so ``OKRs FY26/27 Q1`` was never FY27 Q1's."""
+    assert _said(period, tab) == ([_warning(tab)] if said else [])
 
 
 @pytest.mark.parametrize(
