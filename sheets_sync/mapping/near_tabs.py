@@ -35,13 +35,15 @@ _GLUED = re.compile(
 )
 #: a period: a fiscal year (FY26, FY2026, FY 26, FY-26) or two (a span: FY 2026-27,
 #: FY26/27), a year (2026), a quarter or a half, of a year's last two digits or not
-#: (Q4'26, Q4 26, Q4-26, 4Q26, H2'26, 2H26)
-_YY, _SEP = r"(?:19|20)?\d\d", r"(?:\s?['’]|[\s\-])?"
+#: (Q4'26, Q4 26, Q4-26, Q4/26, Q4.26, 4Q26, H2'26, 2H26; its year first: 26-Q4, 26Q4,
+#: 26/H2; until 2026-12-07 the 26 of these read as a number, of 26Q4 as its own name's)
+_YY, _SEP, _YSEP = r"(?:19|20)?\d\d", r"(?:\s?['’]|[\s\-/.])?", r"[\-/.]?"
 _PERIOD = re.compile(
     rf"{_L}(?:fy[\s\-'’]?(?P<fy>\d\d\d\d|\d\d)(?:[-/](?P<fy2>\d\d\d\d|\d\d))?"
     rf"|(?P<year>(?:19|20)\d\d)"
     rf"|q(?P<q>[1-4])(?:{_SEP}(?P<qy>\d\d))?|(?P<nq>[1-4])q(?P<nqy>{_YY})"
-    rf"|h(?P<h>[12])(?:{_SEP}(?P<hy>\d\d))?|(?P<nh>[12])h(?P<nhy>{_YY})){_R}"
+    rf"|h(?P<h>[12])(?:{_SEP}(?P<hy>\d\d))?|(?P<nh>[12])h(?P<nhy>{_YY})"
+    rf"|(?P<yq>\d\d){_YSEP}q(?P<yqq>[1-4])|(?P<yh>\d\d){_YSEP}h(?P<yhh>[12])){_R}"
 )
 _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 
@@ -78,9 +80,9 @@ def _marks(folded: str) -> _Marks:
 
     return _Marks(
         frozenset(map(_year, said("fy", "fy2"))),
-        frozenset(map(_year, said("year", "qy", "nqy", "hy", "nhy"))),
-        frozenset(map(int, said("q", "nq"))),
-        frozenset(map(int, said("h", "nh"))),
+        frozenset(map(_year, said("year", "qy", "nqy", "hy", "nhy", "yq", "yh"))),
+        frozenset(map(int, said("q", "nq", "yqq"))),
+        frozenset(map(int, said("h", "nh", "yhh"))),
         frozenset(frozenset({_year(g["fy"]), _year(g["fy2"])}) for g in found if g["fy2"]),
         frozenset(_year(g["fy"]) for g in found if g["fy"] and not g["fy2"]),
     )

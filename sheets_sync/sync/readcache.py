@@ -268,7 +268,8 @@ FORMAT = 152  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # fiscal; FY 2026-27, FY26/27 are both years; Q4'26, Q4 26, 4Q26 read as Q4 of 2026;
 # OKRs final a near name, Copy of Final OKRs of okrs.sheet [Final OKRs]; (2025) a year;
 # a year with a quarter a pair of the dates': OKRs Q1 2026 not FY27 H1's; a span a
-# fiscal period's if its fiscal year's calendar years: OKRs FY26/27 Q1 in FY27 Q1),
+# fiscal period's if its fiscal year's calendar years: OKRs FY26/27 Q1 in FY27 Q1;
+# Q4/26, Q4.26, 26-Q4, 26Q4 read as Q4 of 2026),
 # or the slot format
 
 

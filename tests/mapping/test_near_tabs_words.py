@@ -51,3 +51,18 @@ def test_a_year_in_brackets_is_a_year_not_excels_copy(tab: str, said: bool) -> N
     """Until 2026-12-07 ``(2025)`` read as Excel's ``(2)``: a copy of no period, warned
     of in every period."""
     assert _said(CALENDAR_Q4, tab) == ([tab] if said else [])
+
+
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [
+        *(("OKRs Q4/26", True), ("OKRs Q4.26", True), ("OKRs 26-Q4", True), ("OKRs 26Q4", True)),
+        *(("OKRs 26/Q4", True), ("OKRs H2/26", True), ("OKRs 26-H2", True), ("OKRs 26H2", True)),
+        *(("OKRs Q4/25", False), ("OKRs 25-Q4", False), ("OKRs 26Q1", False)),
+        ("OKRs Q1/Q2", False),
+    ],
+)
+def test_a_quarter_and_its_years_last_two_digits_written_any_way(tab: str, said: bool) -> None:
+    """Until 2026-12-07 ``Q4/26``, ``Q4.26``, ``26-Q4`` read as numbered (``26``), and
+    ``26Q4`` as a name of its own (``okrs26q4``): none said."""
+    assert _said(CALENDAR_Q4, tab) == ([tab] if said else [])
