@@ -66,3 +66,16 @@ def test_a_quarter_and_its_years_last_two_digits_written_any_way(tab: str, said:
     """Until 2026-12-07 ``Q4/26``, ``Q4.26``, ``26-Q4`` read as numbered (``26``), and
     ``26Q4`` as a name of its own (``okrs26q4``): none said."""
     assert _said(CALENDAR_Q4, tab) == ([tab] if said else [])
+
+
+@pytest.mark.parametrize(
+    ("tab", "said"),
+    [
+        *(("KPIs final", True), ("Final KPIs", True), ("OKRs (final)", True)),
+        *(("OKRs final (archive)", False), ("Old final OKRs", False), ("KPIs final old", False)),
+    ],
+)
+def test_a_final_copy_kept_is_named_old_or_archive(tab: str, said: bool) -> None:
+    """``final`` is a copy's word: a final copy of no period is said in every period, as
+    the docs tell (docs/mappings.md); one kept for the record says ``old`` or ``archive``."""
+    assert _said(CALENDAR_Q4, tab) == ([tab] if said else [])
