@@ -32,7 +32,7 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 #: a file that is no zip at all: a CSV or text renamed .xlsx, which a new name does not
 #: make a workbook (until 2026-12-07 no hint what to do)
 NOT_A_WORKBOOK = "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx"
-_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
 #: scanned. Media, printer settings and vbaProject.bin are counted by declared size only.
 _PARSED_SUFFIXES = (".xml", ".rels")
@@ -340,7 +340,7 @@ def inspect_package(
             mimetype = body.strip()
         else:
             parts[lower] = body
-    if mimetype.startswith(_ODS_MIMETYPE) and "content.xml" in parts:
+    if mimetype.startswith(ODS_MIMETYPE) and "content.xml" in parts:
         # ODF part names are case-sensitive: Pictures/logo.png and Pictures/Logo.png are
         # two images. Only twins among the parts read here (kept by lower-cased name,
         # so one would stand for the other) are refused.

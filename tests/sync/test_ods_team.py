@@ -1,0 +1,58 @@
+"""A team workbook saved as .ods (LibreOffice's own format) is read and scored, but its
+cells cannot be written back: the night says so, and what to do, in the team's words."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellWrite
+from sheets_sync.sync.outcome import Outcome
+from tests.conftest import write_team
+from tests.support.libreoffice import convert, needs_libreoffice
+from tests.sync.test_engine import sync
+
+ADVICE = (
+    "an OpenDocument spreadsheet (.ods) is read, but its cells cannot be written back; "
+    "save it as an Excel workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) "
+    "and point the team's source at that file"
+)
+
+
+def _ods() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return out.getvalue()
+
+
+def test_writing_an_ods_says_what_to_do() -> None:
+    """Until 2026-12-07: `the package has no workbook part (is it an .xlsx/.xlsm?)`, every
+    night, for a file the same night had read."""
+    with pytest.raises(WorkbookError) as err:
+        patch_xlsx(_ods(), [CellWrite("OKRs", 2, 18, 0.5)])
+    assert str(err.value) == ADVICE
+
+
+@needs_libreoffice
+def test_a_team_saved_as_ods_fails_with_the_advice(workspace: Path, tmp_path: Path) -> None:
+    team = workspace.parent / "teams" / "sales.xlsx"
+    okr = ["O1", "Grow", "committed", "CO-1", "KR1", "Deals", "Ann", "number", 0, 10, 4]
+    write_team(team, okr_rows=[okr])
+    ods = convert(team, "ods", tmp_path / "lo")
+    (workspace.parent / "teams" / "sales.ods").write_bytes(ods.read_bytes())
+    team.unlink()
+    config = workspace.read_text(encoding="utf-8")
+    workspace.write_text(config.replace("teams/sales.xlsx", "teams/sales.ods"), encoding="utf-8")
+    before = (workspace.parent / "teams" / "sales.ods").read_bytes()
+    run = sync(workspace)[0]
+    assert run.outcome is Outcome.FAILED
+    assert run.error == f"sales.ods: {ADVICE}"
+    assert (workspace.parent / "teams" / "sales.ods").read_bytes() == before
