@@ -453,7 +453,7 @@ def extract(data: WorkbookData, mapping: MappingSpec, period: Period | None = No
         name = find_sheet(data, spec)
         if name is None:
             if spec.required or kind == "okrs":  # okrs.required: false reads as true
-                failed = LayoutError(missing_tab(data, spec, period), source=data.source)
+                failed = LayoutError(missing_tab(data, spec, period, kind), source=data.source)
                 if kind == "okrs":
                     raise _noting(failed, spec.said)
                 # the KPIs: an error of the sheet, and the key results read and written

@@ -287,7 +287,12 @@ def near_tabs(
 TABS_LISTED = 20  # of a workbook's tab names, in "no tab named X (tabs: ...)"
 
 
-def missing_tab(data: WorkbookData, spec: TabSpec, period: Period | None = None) -> str:
+def missing_tab(
+    data: WorkbookData,
+    spec: TabSpec,
+    period: Period | None = None,
+    kind: Literal["okrs", "kpis"] = "okrs",
+) -> str:
     """``no tab named KPIs or Metrics (tabs: OKRs, KPIs 2026); did you mean KPIs 2026?``:
     the tabs named whose name, without a copy's or a period's words, is one of
     ``spec.sheet``'s (a tab renamed for the year; until 2026-12-07 not pointed at); those
@@ -303,7 +308,11 @@ def missing_tab(data: WorkbookData, spec: TabSpec, period: Period | None = None)
     near.sort(key=lambda pair: not _copy_of(pair[1], wanted, own))  # stable: tab order else
     named = [as_typed(n) for n, _ in near[:3]]
     hint = f"; did you mean {' or '.join(named)}?" if named else ""
-    return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
+    advice = (  # what to do (until 2026-12-07 only docs/mappings.md said it)
+        f"; rename the tab that holds {KIND_WORDS[kind]} to {as_typed(spec.sheet[0])}, or "
+        f"give its name in the mapping's {kind}.sheet"
+    )
+    return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}{advice}"
 
 
 def twin_tabs(data: WorkbookData, name: str) -> list[Finding]:

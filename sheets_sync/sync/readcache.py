@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 152  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 153  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -269,7 +269,9 @@ FORMAT = 152  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # OKRs final a near name, Copy of Final OKRs of okrs.sheet [Final OKRs]; (2025) a year;
 # a year with a quarter a pair of the dates': OKRs Q1 2026 not FY27 H1's; a span a
 # fiscal period's if its fiscal year's calendar years: OKRs FY26/27 Q1 in FY27 Q1;
-# Q4/26, Q4.26, 26-Q4, 26Q4 read as Q4 of 2026),
+# Q4/26, Q4.26, 26-Q4, 26Q4 read as Q4 of 2026; 153: the same grid; a missing tab's
+# error says what to do (rename the tab, or give its name in the mapping's okrs.sheet /
+# kpis.sheet)),
 # or the slot format
 
 

@@ -45,6 +45,8 @@ def test_a_missing_tab_lists_twenty_of_the_workbooks_tabs() -> None:
     shown = ", ".join(names[:20])
     assert str(info.value) == (
         f'big.xlsx: no tab named OKRs or OKR or "Key results" (tabs: {shown} and 1,004 more)'
+        "; rename the tab that holds the key results to OKRs, or give its name in the "
+        "mapping's okrs.sheet"
     )
 
 

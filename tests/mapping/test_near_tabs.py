@@ -15,6 +15,11 @@ from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import MappingSpec, load_mapping, parse_mapping
 
+ADVICE = (
+    "; rename the tab that holds the key results to OKRs, or give its name in the "
+    "mapping's okrs.sheet"
+)
+
 OKR_ROWS: tuple[tuple[CellValue, ...], ...] = (
     ("Objective ID", "KR ID", "Target", "Current"),
     ("O1", "O1.1", 10, 5),
@@ -168,10 +173,12 @@ def test_did_you_mean_names_the_periods_tabs_first() -> None:
     names = ("OKRs 2025", "OKRs Q1", "OKRs Q2", "OKRs Q3", "OKRs Q4", "OKRs (archive)")
     with pytest.raises(LayoutError) as caught:
         extract(_book(*names), load_mapping("standard"), Q4)
-    assert str(caught.value).endswith('; did you mean "OKRs Q4" or "OKRs 2025" or "OKRs Q1"?')
+    assert str(caught.value).endswith(
+        '; did you mean "OKRs Q4" or "OKRs 2025" or "OKRs Q1"?' + ADVICE
+    )
 
 
 def test_did_you_mean_with_no_period_keeps_the_tab_order() -> None:
     with pytest.raises(LayoutError) as caught:
         extract(_book("OKRs 2025", "OKRs Q4"), load_mapping("standard"))
-    assert str(caught.value).endswith('; did you mean "OKRs 2025" or "OKRs Q4"?')
+    assert str(caught.value).endswith('; did you mean "OKRs 2025" or "OKRs Q4"?' + ADVICE)

@@ -31,7 +31,10 @@ def test_no_tab_named_says_the_mappings_warnings() -> None:
     )
     with pytest.raises(LayoutError) as caught:
         extract(_book("Goals"), mapping)
-    assert str(caught.value) == "sales.xlsx: no tab named OKRs (tabs: Goals)" + NOTE
+    assert str(caught.value) == (
+        "sales.xlsx: no tab named OKRs (tabs: Goals); rename the tab that holds the key "
+        "results to OKRs, or give its name in the mapping's okrs.sheet" + NOTE
+    )
 
 
 def test_one_tab_for_both_kinds_says_the_mappings_warnings() -> None:

@@ -20,6 +20,9 @@ from tests.conftest import CONFIG, write_team
 
 AS_OF = dt.date(2026, 11, 23)
 MAPPING = "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs, Metrics]\n  required: true\n"
+ADVICE = (
+    "; rename the tab that holds the KPIs to KPIs, or give its name in the mapping's kpis.sheet"
+)
 ROWS: tuple[tuple[CellValue, ...], ...] = (
     ("Objective ID", "KR ID", "Start", "Target", "Current"),
     ("O1", "O1.1", 0, 10, 5),
@@ -33,7 +36,7 @@ def test_the_key_results_are_read_and_the_tab_is_one_error() -> None:
     assert [r.row for r in got.okrs.records] == [2]
     assert got.kpis is None
     assert [(str(f), f.is_error) for f in got.findings] == [
-        ("sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs, Notes)", True)
+        ("sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs, Notes)" + ADVICE, True)
     ]
 
 
@@ -51,7 +54,7 @@ def test_the_team_syncs_its_key_results(tmp_path: Path) -> None:
     assert run.outcome is Outcome.OK, run.error
     assert run.result is not None and run.result.objectives
     errors = [str(f) for f in run.findings if f.is_error and "tab" in f.message]
-    assert errors == ["sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs)"]
+    assert errors == ["sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs)" + ADVICE]
     written = openpyxl.load_workbook(team)["OKRs"]
     head = [c.value for c in written[1]]
     scores = [row[head.index("Score")] for row in written.iter_rows(min_row=2, values_only=True)]
@@ -65,5 +68,5 @@ def test_a_tab_renamed_for_the_year_is_pointed_at() -> None:
     got = extract(WorkbookData("sales.xlsx", ("OKRs", "KPIs 2026"), grids), mapping)
     assert [str(f) for f in got.findings] == [
         'sales.xlsx: no tab named KPIs or Metrics (tabs: OKRs, "KPIs 2026"); did you mean '
-        '"KPIs 2026"?'
+        '"KPIs 2026"?' + ADVICE
     ]
