@@ -20,7 +20,7 @@ from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.domain.models import KPI
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
-from sheets_sync.grid import CellWrite, tab_key
+from sheets_sync.grid import CellWrite, WorkbookData, tab_key
 from sheets_sync.loggers import get_logger
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamError, TeamRun
 from sheets_sync.sync.plan import plan_changes, plan_writes
@@ -96,12 +96,12 @@ def _written(exc: SourceError) -> Outcome:
     return Outcome.SKIPPED_LOCKED if isinstance(exc, FileLockedError) else Outcome.FAILED
 
 
-def _refusal(backend: Backend | None) -> SourceError | None:
+def _refusal(backend: Backend | None, data: WorkbookData | None) -> SourceError | None:
     """Why a write to ``backend`` now would be refused before it is tried (the file open
     in Excel, read-only), for a dry run to say; None when it would be tried (a Google
     sheet, whose writes are refused only by trying them). Called by its type, not found
     by name (until 2026-12-06 ``getattr``), so mypy catches a rename of the method."""
-    return backend.write_refusal() if isinstance(backend, ExcelBackend) else None
+    return backend.write_refusal(data) if isinstance(backend, ExcelBackend) else None
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class TeamSteps:
                 run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
         elif todo:
             run = replace(run, outcome=Outcome.OK)
-            if self.previews and (refusal := _refusal(state.backend)) is not None:
+            if self.previews and (refusal := _refusal(state.backend, state.data)) is not None:
                 refusal = with_stale_advice(refusal, state.spec.path)
                 detail = TeamError.of(refusal, state.spec.display_name, state.spec.source)
                 run = replace(

@@ -41,18 +41,29 @@ def test_writing_an_ods_says_what_to_do() -> None:
     assert str(err.value) == ADVICE
 
 
-@needs_libreoffice
-def test_a_team_saved_as_ods_fails_with_the_advice(workspace: Path, tmp_path: Path) -> None:
+def _ods_team(workspace: Path, scratch: Path) -> Path:
+    """The workspace's team saved by LibreOffice as .ods, and its source named so."""
     team = workspace.parent / "teams" / "sales.xlsx"
     okr = ["O1", "Grow", "committed", "CO-1", "KR1", "Deals", "Ann", "number", 0, 10, 4]
     write_team(team, okr_rows=[okr])
-    ods = convert(team, "ods", tmp_path / "lo")
-    (workspace.parent / "teams" / "sales.ods").write_bytes(ods.read_bytes())
+    ods = workspace.parent / "teams" / "sales.ods"
+    ods.write_bytes(convert(team, "ods", scratch).read_bytes())
     team.unlink()
     config = workspace.read_text(encoding="utf-8")
     workspace.write_text(config.replace("teams/sales.xlsx", "teams/sales.ods"), encoding="utf-8")
-    before = (workspace.parent / "teams" / "sales.ods").read_bytes()
-    run = sync(workspace)[0]
-    assert run.outcome is Outcome.FAILED
-    assert run.error == f"sales.ods: {ADVICE}"
-    assert (workspace.parent / "teams" / "sales.ods").read_bytes() == before
+    return ods
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_team_saved_as_ods_fails_with_the_advice(
+    workspace: Path, tmp_path: Path, dry_run: bool
+) -> None:
+    """A dry run shows the team as the night does: until 2026-12-07 it said `ok, 3 cells
+    would change`, and the night failed the team."""
+    ods = _ods_team(workspace, tmp_path / "lo")
+    before = ods.read_bytes()
+    run = sync(workspace, dry_run=dry_run)[0]
+    assert (run.outcome, run.error) == (Outcome.FAILED, f"sales.ods: {ADVICE}")
+    assert run.changes  # read and scored: the cells it would write are listed
+    assert ods.read_bytes() == before

@@ -19,12 +19,14 @@ from typing import Any
 from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
 from sheets_sync.backends.excel.lockfiles import lock_of
 from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.backends.excel.safety import ODS_NOT_WRITTEN
 from sheets_sync.errors import (
     ConfigError,
     ConflictError,
     FileLockedError,
     SheetsSyncError,
     SourceError,
+    WorkbookError,
     WorkbookTooLargeError,
 )
 from sheets_sync.grid import CellWrite, WorkbookData
@@ -164,15 +166,18 @@ class ExcelBackend:
                 lock_paths=tuple(str(p) for p in lock.paths),
             )
 
-    def write_refusal(self) -> FileLockedError | None:
+    def write_refusal(self, data: WorkbookData | None = None) -> SourceError | None:
         """The ``FileLockedError`` a write now would raise before reading the file (open
-        in Excel or LibreOffice, read-only), or None: ``sync --dry-run`` shows a team
-        the night would leave alone as the night would, not as ``ok``."""
+        in Excel or LibreOffice, read-only), or the ``WorkbookError`` of ``data`` read
+        from an .ods, which is never written; or None: ``sync --dry-run`` shows a team
+        the night would leave alone or fail as the night would, not as ``ok``."""
         try:
             self._check_lock()
             self._check_writable()
         except FileLockedError as exc:
             return exc
+        if data is not None and data.meta.get("format") == "ods":
+            return WorkbookError(ODS_NOT_WRITTEN, source=self.display_name)
         return None
 
     def _check_writable(self) -> None:

@@ -27,7 +27,12 @@ from lxml import etree
 from sheets_sync.backends.excel.cellscan import parse_ref
 from sheets_sync.backends.excel.recalc import force_recalc_on_load
 from sheets_sync.backends.excel.rezip import rezip
-from sheets_sync.backends.excel.safety import ODS_MIMETYPE, refuse_twin, refuse_unsafe_member
+from sheets_sync.backends.excel.safety import (
+    ODS_MIMETYPE,
+    ODS_NOT_WRITTEN,
+    refuse_twin,
+    refuse_unsafe_member,
+)
 from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.backends.excel.xmlutil import (
@@ -174,11 +179,7 @@ def _workbook(pkg: Package) -> tuple[str, list[SheetInfo], list[Rel]]:
     if part is None:
         mimetype = pkg.find("mimetype")
         if mimetype is not None and pkg.read(mimetype).startswith(ODS_MIMETYPE):
-            raise WorkbookError(  # read (safety.open_package), but not ours to write
-                "an OpenDocument spreadsheet (.ods) is read, but its cells cannot be "
-                "written back; save it as an Excel workbook (.xlsx: LibreOffice File > "
-                "Save As, Excel 2007-365) and point the team's source at that file"
-            )
+            raise WorkbookError(ODS_NOT_WRITTEN)
         raise WorkbookError("the package has no workbook part (is it an .xlsx/.xlsm?)")
     if part.lower().endswith(".bin"):
         raise WorkbookError("binary workbooks (.xlsb) cannot be updated")

@@ -33,6 +33,13 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 #: make a workbook (until 2026-12-07 no hint what to do)
 NOT_A_WORKBOOK = "not an Excel workbook (.xlsx); open it in Excel and save it as .xlsx"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: an .ods is read (``open_package``), never patched: the night's failure, and the dry
+#: run's (until 2026-12-07 `the package has no workbook part (is it an .xlsx/.xlsm?)`)
+ODS_NOT_WRITTEN = (
+    "an OpenDocument spreadsheet (.ods) is read, but its cells cannot be written back; "
+    "save it as an Excel workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) and "
+    "point the team's source at that file"
+)
 #: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
 #: scanned. Media, printer settings and vbaProject.bin are counted by declared size only.
 _PARSED_SUFFIXES = (".xml", ".rels")
