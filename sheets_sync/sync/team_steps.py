@@ -97,10 +97,12 @@ def _written(exc: SourceError) -> Outcome:
 
 
 def _refusal(backend: Backend | None, data: WorkbookData | None) -> SourceError | None:
-    """Why a write to ``backend`` now would be refused before it is tried (the file open
-    in Excel, read-only), for a dry run to say; None when it would be tried (a Google
-    sheet, whose writes are refused only by trying them). Called by its type, not found
-    by name (until 2026-12-06 ``getattr``), so mypy catches a rename of the method."""
+    """Why a write to ``backend`` now would be refused before it is tried, for a dry run
+    to say: ``data`` read from an .ods, which is never written (the team fails; said
+    first, open or read-only as it may be), or the file open in Excel or LibreOffice or
+    read-only (skipped-locked); None when it would be tried (a Google sheet, whose
+    writes are refused only by trying them). Called by its type, not found by name
+    (until 2026-12-06 ``getattr``), so mypy catches a rename of the method."""
     return backend.write_refusal(data) if isinstance(backend, ExcelBackend) else None
 
 

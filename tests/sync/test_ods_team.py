@@ -67,3 +67,29 @@ def test_a_team_saved_as_ods_fails_with_the_advice(
     assert (run.outcome, run.error) == (Outcome.FAILED, f"sales.ods: {ADVICE}")
     assert run.changes  # read and scored: the cells it would write are listed
     assert ods.read_bytes() == before
+
+
+def _with_twin_pictures(ods: Path) -> None:
+    """Two images whose names differ only in case, legal in ODF (read since 2026-12-05)."""
+    with zipfile.ZipFile(ods) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(ods, "w") as out:
+        for info, body in members:
+            out.writestr(info, body)
+        out.writestr("Pictures/logo.png", b"\x89PNG\r\n\x1a\nAAAA")
+        out.writestr("Pictures/Logo.png", b"\x89PNG\r\n\x1a\nBBBB")
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_ods_with_twin_pictures_fails_the_night_as_the_dry_run_says(
+    workspace: Path, tmp_path: Path, dry_run: bool
+) -> None:
+    """Until 2026-12-07 the dry run gave the advice and the night `the zip holds two
+    members for one part ('Pictures/logo.png' and 'Pictures/Logo.png')`."""
+    ods = _ods_team(workspace, tmp_path / "lo")
+    _with_twin_pictures(ods)
+    before = ods.read_bytes()
+    run = sync(workspace, dry_run=dry_run)[0]
+    assert (run.outcome, run.error) == (Outcome.FAILED, f"sales.ods: {ADVICE}")
+    assert ods.read_bytes() == before

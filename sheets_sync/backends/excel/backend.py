@@ -19,7 +19,7 @@ from typing import Any
 from sheets_sync.backends.excel.files import atomic_replace, fingerprint, read_with_stat
 from sheets_sync.backends.excel.lockfiles import lock_of
 from sheets_sync.backends.excel.patch import patch_xlsx
-from sheets_sync.backends.excel.safety import ODS_NOT_WRITTEN
+from sheets_sync.backends.excel.safety import ods_not_written
 from sheets_sync.errors import (
     ConfigError,
     ConflictError,
@@ -167,18 +167,27 @@ class ExcelBackend:
             )
 
     def write_refusal(self, data: WorkbookData | None = None) -> SourceError | None:
-        """The ``FileLockedError`` a write now would raise before reading the file (open
-        in Excel or LibreOffice, read-only), or the ``WorkbookError`` of ``data`` read
-        from an .ods, which is never written; or None: ``sync --dry-run`` shows a team
-        the night would leave alone or fail as the night would, not as ``ok``."""
+        """The error a write now would raise before reading the file: the
+        ``WorkbookError`` of ``data`` read from an .ods, which is never written, or the
+        ``FileLockedError`` of a file open in Excel or LibreOffice or read-only; or None:
+        ``sync --dry-run`` shows a team the night would leave alone or fail as the night
+        would, not as ``ok``."""
         try:
+            self._check_ods(data)
             self._check_lock()
             self._check_writable()
-        except FileLockedError as exc:
+        except (WorkbookError, FileLockedError) as exc:
             return exc
-        if data is not None and data.meta.get("format") == "ods":
-            return WorkbookError(ODS_NOT_WRITTEN, source=self.display_name)
         return None
+
+    def _check_ods(self, data: WorkbookData | None) -> None:
+        """An .ods is read, never written: said first, before a lock file or a read-only
+        file, whose advice (``Close it ... and the next run will update it``) a next run
+        would not keep, and before the patch's package checks (two pictures whose names
+        differ only in case, legal in ODF, were refused as a zip's twins: until
+        2026-12-07, while the dry run said the .ods advice)."""
+        if data is not None and data.meta.get("format") == "ods":
+            raise WorkbookError(ods_not_written(self.path.name), source=self.display_name)
 
     def _check_writable(self) -> None:
         """The rename that makes a write atomic needs only the folder's permission: a file
@@ -228,6 +237,7 @@ class ExcelBackend:
                 "data: WorkbookData with no version; write() takes what read() returned",
                 source=self.display_name,
             )
+        self._check_ods(data)
         self._check_lock()
         self._check_writable()
         current, version = self._read_bytes()

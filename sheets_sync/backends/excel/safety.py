@@ -40,6 +40,22 @@ ODS_NOT_WRITTEN = (
     "save it as an Excel workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) and "
     "point the team's source at that file"
 )
+#: the same of an .ods under an Excel name (renamed, or saved so by hand): the name does
+#: not make it a workbook, and a save as .xlsx under it needs no new source (until
+#: 2026-12-07 ``Sales.xlsx: an OpenDocument spreadsheet (.ods) is read ...``)
+ODS_NAMED_AS_EXCEL = (
+    "is an OpenDocument spreadsheet (.ods), whatever its name: read, but its cells cannot "
+    "be written back; save it as an Excel workbook under the same name (LibreOffice File > "
+    "Save As, Excel 2007-365)"
+)
+
+
+def ods_not_written(name: str) -> str:
+    """Why the .ods named ``name`` (its file's) is not written, and what to do."""
+    excel = name.lower().endswith((".xlsx", ".xlsm"))
+    return ODS_NAMED_AS_EXCEL if excel else ODS_NOT_WRITTEN
+
+
 #: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
 #: scanned. Media, printer settings and vbaProject.bin are counted by declared size only.
 _PARSED_SUFFIXES = (".xml", ".rels")
