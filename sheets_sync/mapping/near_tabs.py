@@ -298,7 +298,7 @@ def missing_tab(
     ``spec.sheet``'s (a tab renamed for the year; until 2026-12-07 not pointed at); those
     a team may fill now (``_copy_of``: of ``period``, not kept for the record) first, so a
     tab a quarter names ``OKRs Q4`` in Q4 (until 2026-12-07 the first three in tab order,
-    ``OKRs 2025``, ``OKRs Q1``, ``OKRs Q2``)."""
+    ``OKRs 2025``, ``OKRs Q1``, ``OKRs Q2``). Then what to do (``_advice``)."""
     have = ", ".join(map(as_typed, data.sheet_names[:TABS_LISTED])) or "none"
     if len(data.sheet_names) > TABS_LISTED:  # a workbook may have 1,024 tabs
         have += f" and {len(data.sheet_names) - TABS_LISTED:,} more"
@@ -308,11 +308,39 @@ def missing_tab(
     near.sort(key=lambda pair: not _copy_of(pair[1], wanted, own))  # stable: tab order else
     named = [as_typed(n) for n, _ in near[:3]]
     hint = f"; did you mean {' or '.join(named)}?" if named else ""
-    advice = (  # what to do (until 2026-12-07 only docs/mappings.md said it)
-        f"; rename the tab that holds {KIND_WORDS[kind]} to {as_typed(spec.sheet[0])}, or "
-        f"give its name in the mapping's {kind}.sheet"
+    said = f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
+    return said + _advice(spec, kind, named[0] if named else None)
+
+
+def _advice(spec: TabSpec, kind: Literal["okrs", "kpis"], near: str | None) -> str:
+    """What to do of a missing tab (until 2026-12-07 only docs/mappings.md said it, and
+    then `give its name in the mapping's okrs.sheet`, no mapping named): rename the tab
+    (``near``, the first tab pointed at, when there is one: `? Rename "Q4 OKRs" to
+    OKRs`), or add its name to the sheet key in the mapping file, for a built-in one in a
+    copy of it in the workspace's ``mappings/``, which wins over the built-in; a required
+    KPI tab may be missing altogether: add one, or make it optional."""
+    wanted = as_typed(spec.sheet[0])
+    file, builtin = spec.mapping_file
+    where = (
+        f"a copy of the built-in {file} saved as the workspace's mappings/{file} (it wins "
+        "over the built-in)"
+        if builtin
+        else file or "the mapping"
     )
-    return f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}{advice}"
+    if near is not None:
+        todo = f" Rename {near} to {wanted}, or add {near} to {kind}.sheet"  # after "?"
+    elif kind == "kpis":
+        todo = (
+            f"; add a tab named {wanted} or rename the one that holds {KIND_WORDS[kind]} to "
+            f"{wanted}, or add its name to {kind}.sheet"
+        )
+    else:
+        todo = (
+            f"; rename the tab that holds {KIND_WORDS[kind]} to {wanted}, or add its name "
+            f"to {kind}.sheet"
+        )
+    optional = f" or set {kind}.required: false" if kind == "kpis" else ""
+    return f"{todo}{optional} in {where}"
 
 
 def twin_tabs(data: WorkbookData, name: str) -> list[Finding]:

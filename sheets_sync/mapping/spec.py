@@ -77,6 +77,7 @@ class TabSpec(_Strict):
     #: the file, so none in its dump
     _said: tuple[str, ...] = PrivateAttr(default=())
     _named: dict[str, str] = PrivateAttr(default_factory=dict)  # ``named``: nor these
+    _file: tuple[str, bool] = PrivateAttr(default=("", False))  # ``mapping_file``: nor it
 
     @property
     def said(self) -> tuple[str, ...]:
@@ -99,6 +100,18 @@ class TabSpec(_Strict):
     def naming(self, named: dict[str, str]) -> TabSpec:
         tab = self.model_copy()
         tab._named = named
+        return tab
+
+    @property
+    def mapping_file(self) -> tuple[str, bool]:
+        """The mapping file's name (``mine.yaml``; "" for a spec made in code) and whether
+        it is a built-in one: a missing tab's error says where to name the tab
+        (``near_tabs.missing_tab``; until 2026-12-07 `the mapping's okrs.sheet`)."""
+        return self._file
+
+    def from_file(self, source: str, builtin: bool) -> TabSpec:
+        tab = self.model_copy()
+        tab._file = (source, builtin)
         return tab
 
     @field_validator("sheet", mode="before")
@@ -312,9 +325,11 @@ def parse_mapping(text: str, *, source: str, builtin: bool = False) -> MappingSp
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     goals = full.okrs.model_copy(update={"required": True})  # spec_checks.goals_optional
     okrs = goals.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
+    okrs = okrs.from_file(source, builtin)
     kpis = None
     if full.kpis is not None and spec.kpis is not None:
         kpis = full.kpis.saying(said["kpis"]).naming(_named(spec.kpis, "kpis", source, builtin))
+        kpis = kpis.from_file(source, builtin)
     return full.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 

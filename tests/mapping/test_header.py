@@ -45,8 +45,9 @@ def test_a_missing_tab_lists_twenty_of_the_workbooks_tabs() -> None:
     shown = ", ".join(names[:20])
     assert str(info.value) == (
         f'big.xlsx: no tab named OKRs or OKR or "Key results" (tabs: {shown} and 1,004 more)'
-        "; rename the tab that holds the key results to OKRs, or give its name in the "
-        "mapping's okrs.sheet"
+        "; rename the tab that holds the key results to OKRs, or add its name to okrs.sheet "
+        "in a copy of the built-in standard.yaml saved as the workspace's "
+        "mappings/standard.yaml (it wins over the built-in)"
     )
 
 

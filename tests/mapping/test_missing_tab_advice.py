@@ -1,47 +1,124 @@
 """A team's tab renamed (``Q4 OKRs``, or ``okrs1`` after a copy): the team fails with an
-error that lists the tabs and says what to do, rename it back or name it in the mapping.
-Until 2026-12-07 it listed the tabs and stopped there (the docs said what to do)."""
+error that lists the tabs and says what to do, rename it back or name it in the mapping
+file, which it names; a built-in mapping is overridden by a copy in the workspace's
+``mappings/``. Until 2026-12-07 it listed the tabs and stopped there (the docs said what
+to do); then, for a day of review, it said `give its name in the mapping's okrs.sheet`,
+no file named, and after `did you mean "Q4 OKRs"?` not that tab's name."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
-from sheets_sync.mapping.spec import parse_mapping
+from sheets_sync.mapping.spec import BUILTIN_DIR, MappingSpec, load_mapping, parse_mapping
 
 ROWS: tuple[tuple[CellValue, ...], ...] = (
     ("Objective ID", "KR ID", "Start", "Target", "Current"),
     ("O1", "O1.1", 0, 10, 5),
 )
 OKRS = "name: mine\nokrs:\n  sheet: [OKRs]\n"
+STANDARD = 'no tab named OKRs or OKR or "Key results"'
+BUILTIN = (
+    "in a copy of the built-in standard.yaml saved as the workspace's mappings/standard.yaml "
+    "(it wins over the built-in)"
+)
 
 
 def _book(*names: str) -> WorkbookData:
     return WorkbookData("sales.xlsx", names, {n: SheetGrid(n, ROWS) for n in names})
 
 
+def _missing(book: WorkbookData, mapping: MappingSpec) -> str:
+    with pytest.raises(LayoutError) as caught:
+        extract(book, mapping)
+    return str(caught.value)
+
+
 @pytest.mark.parametrize(
-    ("tabs", "shown"),
+    ("tabs", "said"),
     [
-        (("okrs1", "KPIs"), "(tabs: okrs1, KPIs)"),
-        (("Q4 OKRs", "KPIs"), '(tabs: "Q4 OKRs", KPIs); did you mean "Q4 OKRs"?'),
+        (
+            ("okrs1", "KPIs"),
+            "(tabs: okrs1, KPIs); rename the tab that holds the key results to OKRs, or add "
+            "its name to okrs.sheet in mine.yaml",
+        ),
+        (
+            ("Q4 OKRs", "KPIs"),
+            '(tabs: "Q4 OKRs", KPIs); did you mean "Q4 OKRs"? Rename "Q4 OKRs" to OKRs, or '
+            'add "Q4 OKRs" to okrs.sheet in mine.yaml',
+        ),
     ],
 )
-def test_the_key_results_tab_missing_says_what_to_do(tabs: tuple[str, ...], shown: str) -> None:
-    with pytest.raises(LayoutError) as caught:
-        extract(_book(*tabs), parse_mapping(OKRS, source="mine.yaml"))
-    assert str(caught.value) == (
-        f"sales.xlsx: no tab named OKRs {shown}; rename the tab that holds the key results "
-        "to OKRs, or give its name in the mapping's okrs.sheet"
+def test_the_key_results_tab_missing_names_the_mapping_file(
+    tabs: tuple[str, ...], said: str
+) -> None:
+    mapping = parse_mapping(OKRS, source="mine.yaml")
+    assert _missing(_book(*tabs), mapping) == f"sales.xlsx: no tab named OKRs {said}"
+
+
+@pytest.mark.parametrize(
+    ("tabs", "said"),
+    [
+        (
+            ("okrs1", "KPIs"),
+            f"(tabs: okrs1, KPIs); rename the tab that holds the key results to OKRs, or add "
+            f"its name to okrs.sheet {BUILTIN}",
+        ),
+        (
+            ("Q4 OKRs", "KPIs"),
+            '(tabs: "Q4 OKRs", KPIs); did you mean "Q4 OKRs"? Rename "Q4 OKRs" to OKRs, or '
+            f'add "Q4 OKRs" to okrs.sheet {BUILTIN}',
+        ),
+    ],
+)
+def test_a_built_in_mapping_says_how_to_override_it(tabs: tuple[str, ...], said: str) -> None:
+    """Most teams read with the built-in ``standard``, no file of the workspace's."""
+    assert _missing(_book(*tabs), load_mapping("standard")) == f"sales.xlsx: {STANDARD} {said}"
+
+
+def test_a_workspace_copy_of_a_built_in_is_named_as_its_own(tmp_path: Path) -> None:
+    """``mappings/standard.yaml`` in the workspace wins over the built-in: the file to edit."""
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "standard.yaml").write_text(
+        "name: standard\nokrs:\n  sheet: [OKRs, Goals]\n", encoding="utf-8"
+    )
+    assert _missing(_book("Q4 OKRs"), load_mapping("standard", tmp_path)) == (
+        'sales.xlsx: no tab named OKRs or Goals (tabs: "Q4 OKRs"); did you mean "Q4 OKRs"? '
+        'Rename "Q4 OKRs" to OKRs, or add "Q4 OKRs" to okrs.sheet in standard.yaml'
     )
 
 
-def test_a_required_kpi_tab_missing_says_what_to_do() -> None:
+def test_a_required_kpi_tab_missing_says_add_it_or_make_it_optional() -> None:
+    """The team may have no KPI tab at all: until a review on 2026-12-07 the advice was to
+    rename `the tab that holds the KPIs`, whatever there was."""
     mapping = parse_mapping(OKRS + "kpis:\n  sheet: [KPIs]\n  required: true\n", source="m.yaml")
     got = extract(_book("OKRs", "Metrics"), mapping)
     assert [str(f) for f in got.findings] == [
-        "sales.xlsx: no tab named KPIs (tabs: OKRs, Metrics); rename the tab that holds "
-        "the KPIs to KPIs, or give its name in the mapping's kpis.sheet"
+        "sales.xlsx: no tab named KPIs (tabs: OKRs, Metrics); add a tab named KPIs or rename "
+        "the one that holds the KPIs to KPIs, or add its name to kpis.sheet or set "
+        "kpis.required: false in m.yaml"
     ]
+
+
+def test_the_mapping_file_is_in_the_read_caches_key(tmp_path: Path) -> None:
+    """A missing tab's error is cached with the read and names the mapping file: the
+    built-in and a workspace copy of it byte for byte (one dump), or one file renamed,
+    each gets its own read, not another's words."""
+    from sheets_sync.sync.readcache import cache_key
+    from sheets_sync.workspace_spec import TeamSpec
+
+    builtin_text = (BUILTIN_DIR / "standard.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "standard.yaml").write_text(builtin_text, encoding="utf-8")
+    mappings = (
+        load_mapping("standard"),
+        load_mapping("standard", tmp_path),
+        parse_mapping(builtin_text, source="ours.yaml"),
+    )
+    assert len({m.model_dump_json() for m in mappings}) == 1
+    keys = {cache_key("0" * 64, TeamSpec("Sales", "s.xlsx", "standard", m), 1) for m in mappings}
+    assert len(keys) == 3

@@ -15,9 +15,10 @@ from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.spec import MappingSpec, load_mapping, parse_mapping
 
-ADVICE = (
-    "; rename the tab that holds the key results to OKRs, or give its name in the "
-    "mapping's okrs.sheet"
+#: the built-in mapping's: a copy of it in the workspace wins over it
+BUILTIN = (
+    " in a copy of the built-in standard.yaml saved as the workspace's mappings/standard.yaml"
+    " (it wins over the built-in)"
 )
 
 OKR_ROWS: tuple[tuple[CellValue, ...], ...] = (
@@ -174,11 +175,15 @@ def test_did_you_mean_names_the_periods_tabs_first() -> None:
     with pytest.raises(LayoutError) as caught:
         extract(_book(*names), load_mapping("standard"), Q4)
     assert str(caught.value).endswith(
-        '; did you mean "OKRs Q4" or "OKRs 2025" or "OKRs Q1"?' + ADVICE
+        '; did you mean "OKRs Q4" or "OKRs 2025" or "OKRs Q1"? Rename "OKRs Q4" to OKRs, or '
+        'add "OKRs Q4" to okrs.sheet' + BUILTIN
     )
 
 
 def test_did_you_mean_with_no_period_keeps_the_tab_order() -> None:
     with pytest.raises(LayoutError) as caught:
         extract(_book("OKRs 2025", "OKRs Q4"), load_mapping("standard"))
-    assert str(caught.value).endswith('; did you mean "OKRs 2025" or "OKRs Q4"?' + ADVICE)
+    assert str(caught.value).endswith(
+        '; did you mean "OKRs 2025" or "OKRs Q4"? Rename "OKRs 2025" to OKRs, or add '
+        '"OKRs 2025" to okrs.sheet' + BUILTIN
+    )

@@ -33,7 +33,7 @@ def test_no_tab_named_says_the_mappings_warnings() -> None:
         extract(_book("Goals"), mapping)
     assert str(caught.value) == (
         "sales.xlsx: no tab named OKRs (tabs: Goals); rename the tab that holds the key "
-        "results to OKRs, or give its name in the mapping's okrs.sheet" + NOTE
+        "results to OKRs, or add its name to okrs.sheet in mine.yaml" + NOTE
     )
 
 

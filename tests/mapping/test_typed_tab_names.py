@@ -54,8 +54,8 @@ def test_a_missing_tab_names_the_wanted_and_the_found_tabs_as_typed() -> None:
         extract(WorkbookData("sales.xlsx", tuple(tabs), tabs), mapping)
     assert str(caught.value) == (
         'sales.xlsx: no tab named "Bob\'s OKRs" or OKR (tabs: "OKRs ", "Data, 2026"); rename '
-        'the tab that holds the key results to "Bob\'s OKRs", or give its name in the '
-        "mapping's okrs.sheet"
+        'the tab that holds the key results to "Bob\'s OKRs", or add its name to okrs.sheet '
+        "in m.yaml"
     )
 
 
