@@ -270,8 +270,9 @@ FORMAT = 153  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # a year with a quarter a pair of the dates': OKRs Q1 2026 not FY27 H1's; a span a
 # fiscal period's if its fiscal year's calendar years: OKRs FY26/27 Q1 in FY27 Q1;
 # Q4/26, Q4.26, 26-Q4, 26Q4 read as Q4 of 2026; 153: the same grid; a missing tab's
-# error says what to do (rename the tab, or give its name in the mapping's okrs.sheet /
-# kpis.sheet)),
+# error says what to do, naming the tab pointed at and the mapping file (a built-in: a
+# copy of it in the workspace's mappings/); a required KPI tab: add it, or make it
+# optional; the file is in the key),
 # or the slot format
 
 
@@ -298,7 +299,8 @@ def cache_key(digest: str, spec: TeamSpec, size_limit: int, period: Period | Non
     h.update(f"\x00{spec.name}\x00{spec.display_name}\x00".encode())
     h.update(spec.mapping.model_dump_json().encode())
     tabs = (spec.mapping.okrs, spec.mapping.kpis)  # ``required_columns: []`` dumps as unsaid
-    h.update(repr([(t.said, t.named) for t in tabs if t is not None]).encode())  # nor named
+    said = [(t.said, t.named, t.mapping_file) for t in tabs if t is not None]  # nor named,
+    h.update(repr(said).encode())  # nor the file a missing tab's error names
     return h.hexdigest()
 
 

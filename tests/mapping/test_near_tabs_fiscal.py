@@ -134,7 +134,9 @@ def test_did_you_mean_in_a_fiscal_period_names_its_own_first() -> None:
             _book("OKRs FY26", "OKRs FY27 Q2", "OKRs FY27 Q1"), load_mapping("standard"), FY27_Q1
         )
     assert str(caught.value).endswith(
-        '; did you mean "OKRs FY27 Q1" or "OKRs FY26" or "OKRs FY27 Q2"?'
+        '; did you mean "OKRs FY27 Q1" or "OKRs FY26" or "OKRs FY27 Q2"? Rename "OKRs FY27 Q1"'
+        ' to OKRs, or add "OKRs FY27 Q1" to okrs.sheet in a copy of the built-in standard.yaml'
+        " saved as the workspace's mappings/standard.yaml (it wins over the built-in)"
     )
 
 

@@ -32,7 +32,11 @@ def test_did_you_mean_a_copy_of_a_listed_name_with_a_copys_word() -> None:
     with pytest.raises(LayoutError) as caught:
         extract(_book("Final OKRs 2", "Copy of Final OKRs", "KPIs"), mapping)
     # "Final OKRs 2" is numbered (okrs2), no copy
-    assert str(caught.value).endswith('; did you mean "Copy of Final OKRs"?')
+    assert str(caught.value).endswith(
+        '; did you mean "Copy of Final OKRs"? Rename "Copy of Final OKRs" to "Final OKRs", or'
+        ' add "Copy of Final OKRs" to okrs.sheet in a copy of the built-in standard.yaml saved'
+        " as the workspace's mappings/standard.yaml (it wins over the built-in)"
+    )
 
 
 CALENDAR_Q4 = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))

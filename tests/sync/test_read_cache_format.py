@@ -328,5 +328,8 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # are its fiscal year's calendar years (OKRs FY26/27 Q1 in FY27 Q1 from October);
     # Q4/26, Q4.26, 26-Q4, 26Q4 are Q4 of 2026
     # 153: the same grid; a missing tab's error says what to do (rename the tab, or give
-    # its name in the mapping's okrs.sheet / kpis.sheet)
+    # its name in the mapping's okrs.sheet / kpis.sheet); in review, before the branch
+    # was merged: it names the tab pointed at (Rename "Q4 OKRs" to OKRs) and the mapping
+    # file (a built-in: a copy of it in the workspace's mappings/), a required KPI tab may
+    # be added or made optional, and the mapping file is in the cache key
     assert (FORMAT, fields[-1]) == (153, "placeholder_values")
