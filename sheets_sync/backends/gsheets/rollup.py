@@ -32,6 +32,7 @@ from sheets_sync.backends.gsheets import protection, refusal, staging
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
+from sheets_sync.domain.kind_formats import KIND_FORMATS
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
@@ -57,9 +58,9 @@ HEADER_FORMAT = {
 BOLD = {"textFormat": {"bold": True}}
 #: Google's 400 for a request body past its front end's limit (10,485,760 bytes)
 TOO_LARGE = "Request payload size exceeds the limit"
-#: as the workbook's (``workbook.DEFAULT_FORMATS``; until 2026-12-07 a date-time column
-#: here was ``yyyy-mm-dd hh:mm:ss``); the Summary's Generated at shows its seconds in both
-KIND_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "count": "0"}
+#: the Summary's Generated at shows its seconds, in both rollups; a column's format by its
+#: kind is the workbook's (``domain.kind_formats``; until 2026-12-07 a date-time column
+#: here was ``yyyy-mm-dd hh:mm:ss``)
 GENERATED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 Cell = dict[str, Any]

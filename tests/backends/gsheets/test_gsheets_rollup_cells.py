@@ -15,12 +15,12 @@ import pytest
 
 from sheets_sync.backends.gsheets.rollup import (
     HEADER_FORMAT,
-    KIND_FORMATS,
     Cells,
     cell,
     table_rows,
     text_row,
 )
+from sheets_sync.domain.kind_formats import KIND_FORMATS
 from sheets_sync.rollup.schema import TABLES, Kind, conform
 
 SAMPLES: dict[Kind, list[Any]] = {

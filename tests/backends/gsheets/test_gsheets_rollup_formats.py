@@ -118,6 +118,7 @@ def test_the_table_tabs_columns_take_their_format_once_and_look_the_same(
     column the column's; its number-formatted columns in one ``repeatCell`` each."""
     from sheets_sync.backends.gsheets import rollup as gsheets_rollup
     from sheets_sync.backends.gsheets.backend import number_format
+    from sheets_sync.domain.kind_formats import KIND_FORMATS
     from sheets_sync.rollup.schema import TAB_NAMES, TABLES
 
     out = emulator.create_spreadsheet("rollup", {"Notes": [["mine"]]})
@@ -147,9 +148,7 @@ def test_the_table_tabs_columns_take_their_format_once_and_look_the_same(
             continue
         before = gsheets_rollup.table_rows(frame, TABLES[table])  # a format in each cell
         sheet = next(s for s in book.sheets if s.title == TAB_NAMES[table])
-        formats = [
-            c.excel_format or gsheets_rollup.KIND_FORMATS.get(c.kind.value) for c in TABLES[table]
-        ]
+        formats = [c.excel_format or KIND_FORMATS.get(c.kind.value) for c in TABLES[table]]
         column = {
             n: {"numberFormat": number_format(f)}
             for n, f in enumerate(formats)
