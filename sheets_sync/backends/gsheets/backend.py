@@ -26,7 +26,14 @@ from sheets_sync.backends.gsheets import arrays, protection, refusal
 from sheets_sync.backends.gsheets.cellshape import checked_cell, owned_fill
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.backends.gsheets.shape import ShapeError, arr, obj, reply_shape, sheet_tabs
+from sheets_sync.backends.gsheets.shape import (
+    ShapeError,
+    arr,
+    obj,
+    reply_shape,
+    sheet_tabs,
+    tab_size,
+)
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
 from sheets_sync.grid import (
@@ -226,7 +233,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
     )
     # a tab with no {} (only formulas, or should Google ever drop the empty message) has no
     # cell judged filled: a typed value is never taken for one and refused
-    height = int(sheet["properties"].get("gridProperties", {}).get("rowCount", 0))
+    height = tab_size(sheet["properties"], as_typed(title))[0]
     fills = arrays.filled_ranges(
         filled if pruned else (), entered, formulas, arrays.reach(formulas, height)
     ) + tuple(blocks)
@@ -376,13 +383,8 @@ class GoogleSheetsBackend:
             for sheet, props in sheet_tabs(body):
                 title = str(props.get("title", ""))
                 names.append(title)
-                grid = obj(props.get("gridProperties", {}), f"{as_typed(title)} gridProperties")
-                self._meta[title] = SheetMeta(
-                    int(props.get("sheetId", 0)),
-                    title,
-                    int(grid.get("rowCount", 0)),
-                    int(grid.get("columnCount", 0)),
-                )
+                size = tab_size(props, as_typed(title))
+                self._meta[title] = SheetMeta(int(props.get("sheetId", 0)), title, *size)
                 self._protected[title] = protection.protections(sheet, title, named)
                 if tab_key(title) in wanted:
                     if (kind := str(props.get("sheetType", "GRID"))) != "GRID":

@@ -31,11 +31,12 @@ import pandas as pd
 from sheets_sync.backends.gsheets import protection, refusal, staging
 from sheets_sync.backends.gsheets.backend import number_format, rgb
 from sheets_sync.backends.gsheets.clients import client_for
-from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs
+from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs, tab_size
 from sheets_sync.domain.kind_formats import KIND_FORMATS
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+from sheets_sync.grid import as_typed
 from sheets_sync.loggers import get_logger
 from sheets_sync.sources import GSHEET_PREFIX
 
@@ -360,11 +361,7 @@ def write_rollup_gsheet(
         for sheet, props in sheet_tabs(meta):
             title = str(props["title"])
             guarded[title.casefold()] = protection.protections(sheet, title, named)
-            size = props.get("gridProperties") or {}
-            grids[title.casefold()] = (
-                int(size.get("rowCount", 0)),
-                int(size.get("columnCount", 0)),
-            )
+            grids[title.casefold()] = tab_size(props, as_typed(title))
     from sheets_sync.backends.gsheets import trends  # it builds on this module's cells
 
     theirs = trends.not_ours(existing, meta.get("namedRanges", []))

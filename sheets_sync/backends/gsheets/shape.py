@@ -59,6 +59,14 @@ def sheet_tabs(body: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Mapping
     return tabs
 
 
+def tab_size(props: Mapping[str, Any], title: str) -> tuple[int, int]:
+    """A tab's (rows, columns) from its ``properties`` in a ``spreadsheets.get`` reply;
+    0 for a count the reply leaves out. The team read, its grid and the Google rollup
+    each worked it out (until 2026-12-07)."""
+    grid = obj(props.get("gridProperties", {}), f"{title} gridProperties")
+    return int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0))
+
+
 @contextmanager
 def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
     """Parse a reply; a wrong shape becomes a ``RemoteError`` for ``source``."""
