@@ -260,6 +260,12 @@ def rollup_tabs(rollup: Rollup) -> list[tuple[str, list[Row], int]]:
     return tabs + trends.history_tabs(rollup.history, kpi_formats(rollup.kpis))
 
 
+def grid_size(rows: Sequence[Row]) -> tuple[int, int]:
+    """(rows, columns) of the tab ``rows`` are written to (``place_tabs``): a spare row
+    keeps the frozen header valid on an empty table, and one column at the least."""
+    return len(rows) + 1, max(1, max((len(r) for r in rows), default=1))
+
+
 def place_tabs(
     tabs: Sequence[tuple[str, list[Row], int]], existing: dict[str, int]
 ) -> list[staging.Placed]:
@@ -272,8 +278,7 @@ def place_tabs(
     by_name = {title.casefold(): (sheet_id, title) for title, sheet_id in existing.items()}
     placed: list[staging.Placed] = []
     for title, rows, frozen in tabs:
-        height = len(rows) + 1  # a spare row keeps the frozen header valid on an empty table
-        width = max(1, max((len(r) for r in rows), default=1))
+        height, width = grid_size(rows)
         grid = {"rowCount": height, "columnCount": width, "frozenRowCount": frozen}
         sheet_id, had = by_name.get(title.casefold(), (None, title))
         resize: dict[str, Any]
@@ -371,10 +376,10 @@ def write_rollup_gsheet(
         trends.leave_alone(source, theirs)
     tabs = trends.fitted(tabs, grids, rollup.history, source, with_history="history" not in skipped)
     for title, rows, _ in tabs:  # rewritten whole: Google would refuse the batch (400)
-        width = max(1, max((len(r) for r in rows), default=1))
+        height, width = grid_size(rows)
         old_rows, old_cols = grids.get(title.casefold(), (0, 0))
         prot = protection.covering(
-            guarded.get(title.casefold(), []), max(len(rows) + 1, old_rows), max(width, old_cols)
+            guarded.get(title.casefold(), []), max(height, old_rows), max(width, old_cols)
         )
         if prot is not None:
             raise protection.refuse_tab(prot, prot.tab, client.email, source)

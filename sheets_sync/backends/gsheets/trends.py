@@ -21,7 +21,14 @@ import pandas as pd
 
 from sheets_sync.backends.gsheets import staging
 from sheets_sync.backends.gsheets.backend import number_format
-from sheets_sync.backends.gsheets.rollup import HEADER_FORMAT, Cells, Row, cell, text_row
+from sheets_sync.backends.gsheets.rollup import (
+    HEADER_FORMAT,
+    Cells,
+    Row,
+    cell,
+    grid_size,
+    text_row,
+)
 from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.history import (
     BURNUP_COLUMNS,
@@ -131,7 +138,8 @@ def history_rows(history: History, room: int, source: str = "") -> list[Row]:
 
 def _cells(rows: Sequence[Row]) -> int:
     """The cells of a tab of ``rows`` as ``place_tabs`` sizes it (a spare row)."""
-    return (len(rows) + 1) * max(1, max((len(r) for r in rows), default=1))
+    height, width = grid_size(rows)
+    return height * width
 
 
 def history_room(
