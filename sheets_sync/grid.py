@@ -247,7 +247,7 @@ class SheetGrid:
     used_cols: int = 0
     #: (row, col) of the cells holding a formula (.xlsx, Google), with its text ("=A1*2"; "" when
     #: the text is another cell's, a shared formula's): an owned one is written even when
-    #: its value is the sync's (``plan.changed_writes``), and a dry run shows the formula
+    #: its value is the sync's (``plan.plan_changes``), and a dry run shows the formula
     formula_cells: Mapping[tuple[int, int], str] = field(default_factory=dict)
     #: the ranges of multi-cell array formulas, whose other cells hold only values (kept
     #: as boxes: one over A1:KN300 is 90,000 cells); their text is the top-left cell's

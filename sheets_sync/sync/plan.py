@@ -231,15 +231,6 @@ def _recoloured(
     return want is not None and fills.get((write.row, write.col), want) != want
 
 
-def changed_writes(
-    writes: list[CellWrite], extract: Extract
-) -> tuple[list[CellWrite], list[CellChange]]:
-    """The writes whose cell does not already hold the value, with old -> new for dry runs
-    (``plan_changes`` without its count of recoloured Status cells)."""
-    todo, changes, _ = plan_changes(writes, extract)
-    return todo, changes
-
-
 def plan_changes(
     writes: list[CellWrite], extract: Extract
 ) -> tuple[list[CellWrite], list[CellChange], int]:

@@ -117,7 +117,7 @@ def test_the_sync_writes_its_own_status_and_not_the_teams() -> None:
     from sheets_sync.grid import WorkbookData
     from sheets_sync.mapping.extract import extract
     from sheets_sync.mapping.parse import build_team_input
-    from sheets_sync.sync.plan import changed_writes, plan_writes
+    from sheets_sync.sync.plan import plan_changes, plan_writes
 
     rows = (
         (*HEAD, *OWNED),
@@ -129,6 +129,6 @@ def test_the_sync_writes_its_own_status_and_not_the_teams() -> None:
     team = build_team_input("Sales", got)
     period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
-    writes, _ = changed_writes(plan_writes(result, got), got)
+    writes, _, _ = plan_changes(plan_writes(result, got), got)
     assert {w.col for w in writes if w.row == 2} >= {9}
     assert 6 not in {w.col for w in writes}

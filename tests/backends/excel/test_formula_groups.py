@@ -110,7 +110,7 @@ def test_a_group_written_in_part_is_refused(
 
 
 def test_the_reader_marks_every_cell_a_formula_or_its_array_covers() -> None:
-    """What ``changed_writes`` writes whatever its value: the cells of a shared group,
+    """What ``plan_changes`` writes whatever its value: the cells of a shared group,
     an array's whole range, a data table's cell, a cell without a reference (B6, after
     A6: left out until 2026-12-07); not a rich text's ``<family>``. Each with the text a
     dry run shows (a shared group's other cells read their master's: "")."""
