@@ -71,15 +71,13 @@ def client_for(workspace: Workspace) -> SheetsClient:
         return client
 
 
-def clear_clients(config_path: Path | None = None) -> list[SheetsClient]:
+def clear_clients(config_path: Path | None = None) -> None:
     """Forget cached clients, closing their connections (a run's start and end, tests
     that restart the emulator; long-lived processes): every one, or those of the
     workspace whose file is ``config_path``. A client still in use elsewhere keeps
-    working (``SheetsClient.close``): it connects again. Returns the clients closed."""
-    forgotten = forget_clients(config_path)
-    for client in forgotten:
+    working (``SheetsClient.close``): it connects again."""
+    for client in forget_clients(config_path):
         client.close()
-    return forgotten
 
 
 def forget_clients(config_path: Path | None = None) -> list[SheetsClient]:
