@@ -143,8 +143,8 @@ def test_a_worksheet_the_package_does_not_locate_is_named_as_typed(
     ws.title = "Bob's OKRs"
     path = tmp_path / "t.xlsx"
     wb.save(path)
-    located = reader._locate_sheets
-    monkeypatch.setattr(reader, "_locate_sheets", lambda *a: ({}, *located(*a)[1:]))
+    located = reader.locate_sheets
+    monkeypatch.setattr(reader, "locate_sheets", lambda *a: ({}, *located(*a)[1:]))
     with pytest.raises(WorkbookError) as caught:
         reader.read_workbook(path, tabs=["Bob's OKRs"])
     assert caught.value.args[0] == 'cannot find the worksheet for tab "Bob\'s OKRs"'

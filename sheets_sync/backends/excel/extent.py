@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from sheets_sync.backends.excel.reader import _locate_sheets, _rels
+from sheets_sync.backends.excel.reader import locate_sheets, main_part
 from sheets_sync.backends.excel.safety import (
     inspect_package,
     normalise_part_name,
@@ -78,10 +78,7 @@ def check_package(
         scans = {t: s for t, s in scan_ods(package.parts["content.xml"], name).items()
                  if t in wanted}  # fmt: skip
     else:
-        main = next(
-            (t for typ, t in _rels(package, "", name).values() if typ.endswith("/officeDocument")),
-            "xl/workbook.xml",
-        )
+        main = main_part(package, name)
         frame.add(normalise_part_name(main).lower())
         try:
             package = inspect_package(
@@ -90,7 +87,7 @@ def check_package(
             )  # fmt: skip
             sheets = {
                 tab: normalise_part_name(where.part).lower()
-                for tab, where in _locate_sheets(package, name)[0].items()
+                for tab, where in locate_sheets(package, name)[0].items()
                 if where.part and tab in wanted
             }
             package = inspect_package(

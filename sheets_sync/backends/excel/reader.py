@@ -126,7 +126,7 @@ def read_workbook_bytes(
     """
     package = inspect_package(data, source=source, max_uncompressed_bytes=max_uncompressed_bytes)
     locations, styles_part, date1904, stale = (
-        _locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False, False)
+        locate_sheets(package, source) if package.kind == "xlsx" else ({}, None, False, False)
     )
     percent: frozenset[int] | None = None  # cellXfs in a percent format, read when needed
     fills: dict[int, str] | None = None  # cellXfs in an owned cell's fill, as ``percent``
@@ -342,11 +342,8 @@ def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> Wo
     ``exc`` itself when no cell fits."""
     if exc.cell is not None or exc.tab is None:
         return exc
-    main = next(
-        (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
-        "xl/workbook.xml",
-    )
-    rels = _rels(package, main, source).values()
+    main = main_part(package, source)
+    rels = part_rels(package, main, source).values()
     shared = next((t for typ, t in rels if typ.endswith("/sharedStrings")), None)
     ref = blamed_cell(exc.message, xml, package.part(shared) if shared else None)
     if ref is None:
@@ -360,11 +357,8 @@ def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> Wo
 def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     """The workbook's rich values by ``vm`` index (``richvalues.py``); an unreadable
     part gives none, and its cells keep the #VALUE! Excel left for older readers."""
-    main = next(
-        (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
-        "xl/workbook.xml",
-    )
-    rels = _rels(package, main, source).values()
+    main = main_part(package, source)
+    rels = part_rels(package, main, source).values()
 
     def part(suffix: str) -> str | None:
         return next((t for typ, t in rels if typ.endswith(suffix)), None)
@@ -397,7 +391,7 @@ def _xml(package: Package, name: str, source: str) -> etree._Element | None:
         raise WorkbookError(f"the file is damaged: {name}: {exc}", source=source) from exc
 
 
-def _rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
+def part_rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, resolved part name) for ``part``; external targets dropped."""
     folder, base = posixpath.split(part)
     root = _xml(package, posixpath.join(folder, "_rels", base + ".rels"), source)
@@ -413,16 +407,20 @@ def _rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]
     return out
 
 
-def _locate_sheets(
+def main_part(package: Package, source: str) -> str:
+    """The workbook part, as ``_rels/.rels`` names it (``xl/workbook.xml`` where it names
+    none)."""
+    rels = part_rels(package, "", source).values()
+    return next((t for typ, t in rels if typ.endswith("/officeDocument")), "xl/workbook.xml")
+
+
+def locate_sheets(
     package: Package, source: str
 ) -> tuple[dict[str, _SheetPart], str | None, bool, bool]:
     """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
     styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
     whether its formulas' values are a script's placeholders (``placeholders.py``)."""
-    main = next(
-        (t for typ, t in _rels(package, "", source).values() if typ.endswith("/officeDocument")),
-        "xl/workbook.xml",
-    )
+    main = main_part(package, source)
     if main.lower().endswith(".bin"):
         raise WorkbookError(
             "binary .xlsb workbooks are not supported; save it as .xlsx", source=source
@@ -430,7 +428,7 @@ def _locate_sheets(
     root = _xml(package, main, source)
     if root is None or _local(root.tag) != "workbook":
         raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
-    rels = _rels(package, main, source)
+    rels = part_rels(package, main, source)
     found: dict[str, _SheetPart] = {}
     for el in root.iter():
         if _local(el.tag) != "sheet":
@@ -464,7 +462,7 @@ def _table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int
     rows: set[int] = set()
     filters: list[CellRange] = []
     try:
-        rels = _rels(package, part, source)
+        rels = part_rels(package, part, source)
     except WorkbookError:
         return frozenset(), []
     for typ, target in rels.values():
