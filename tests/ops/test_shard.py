@@ -446,3 +446,34 @@ def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
     assert old is not None and old == scored
     assert [kr.kr.unread for kr in old.key_results] == [frozenset()]
     assert [k.kpi.unread for k in old.kpis] == [frozenset()]
+
+
+def test_a_format_5_file_lacks_both_new_fields_and_still_merges(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A format-5 file as a format-5 sheets-sync wrote it has neither ``unread`` (key
+    results, KPIs) nor ``recoloured`` (runs): the two tests above take out one each. It
+    merges, its rows' ``unread`` empty and its run's count 0."""
+    base = team_input("Sales", {"KR1": 50})
+    team = replace(
+        base,
+        key_results=tuple(replace(kr, unread=frozenset({"due"})) for kr in base.key_results),
+        kpis=tuple(replace(kpi, unread=frozenset({"frequency"})) for kpi in base.kpis),
+    )
+    context = make_result({}).context
+    scored = evaluate_team(team, period=context.period, as_of=context.as_of)
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, scored, recoloured=2)
+    path = save_results(tmp_path, 1, 1, SyncResult(context, (run,), ()))
+    for cls in (KeyResult, KPI):
+        fields = [f.name for f in dataclasses.fields(cls) if f.name != "unread"]
+        monkeypatch.setattr(cls, "__reduce__", lambda o, c=cls, f=fields: (c, attrgetter(*f)(o)))
+    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "recoloured"]
+    monkeypatch.setattr(TeamRun, "__reduce__", lambda r: (TeamRun, attrgetter(*fields)(r)))
+    payload = ShardResults(1, 1, __version__, context, (run,))
+    path.write_bytes(MAGIC + b"5\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    (old,) = load_results(tmp_path)[1]
+    assert old.recoloured == 0 and old == replace(run, recoloured=0)
+    assert old.result is not None and old.result == scored
+    assert [kr.kr.unread for kr in old.result.key_results] == [frozenset()]
+    assert [k.kpi.unread for k in old.result.kpis] == [frozenset()]
