@@ -15,7 +15,7 @@ import contextlib
 import re
 
 from sheets_sync.backends.excel.cellscan import Places, parse_ref
-from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, xml_attr
+from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, section, xml_attr
 from sheets_sync.errors import WorkbookError
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
@@ -56,13 +56,15 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
         code = xml_attr(attrs.get(b"formatCode", b""))  # &quot;%&quot; is quoted text
         if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
             percent.add(int(attrs[b"numFmtId"]))
-    start = _CELL_XFS_START.search(styles_xml)
-    end = start and _CELL_XFS_END.search(styles_xml, start.end())
-    if start is None or end is None:
-        return frozenset()
-    section = styles_xml[start.end() : end.start()]
-    ids = (_attrs(m[1]).get(b"numFmtId", b"") for m in _XF.finditer(section))
+    ids = (xf.get(b"numFmtId", b"") for xf in cell_xfs(styles_xml))
     return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
+
+
+def cell_xfs(styles_xml: bytes) -> list[dict[bytes, bytes]]:
+    """The attributes of each ``<xf>`` of ``cellXfs``, which a cell's ``s`` indexes: of
+    the first list with an end tag, none without one (``fills`` reads their ``fillId``)."""
+    xfs = section(styles_xml, _CELL_XFS_START, _CELL_XFS_END)
+    return [] if xfs is None else [_attrs(m[1]) for m in _XF.finditer(xfs)]
 
 
 def percent_ones(
@@ -152,6 +154,7 @@ def _cell_of(xml: bytes, at: int) -> tuple[int, bytes] | None:
 
 
 __all__ = [
+    "cell_xfs",
     "cells_in_styles",
     "is_percent_code",
     "percent_cells",

@@ -56,6 +56,18 @@ def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
 TAG_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
 
 
+def section(xml: bytes, start: re.Pattern[bytes], end: re.Pattern[bytes]) -> bytes | None:
+    """What stands between the first ``start`` and the first ``end`` after it (None
+    without them), found once each: one regex ``start(.*?)end`` scanned to the end of
+    ``xml`` from each ``start`` with no ``end`` after it (quadratic: ``percent``'s
+    ``cellXfs``, and ``fills``' until 2026-12-07)."""
+    opened = start.search(xml)
+    closed = opened and end.search(xml, opened.end())
+    if opened is None or closed is None:
+        return None
+    return xml[opened.end() : closed.start()]
+
+
 def tag_re(prefix: bytes, local: bytes) -> re.Pattern[bytes]:
     """Start tag ``<p:local ...>`` or ``<p:local .../>``; attribute values may hold ``>``."""
     return re.compile(b"<" + re.escape(prefix + local) + TAG_ATTRS + rb"\s*(/?)>")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
+from tests.support.scripts import HANG
 
 STYLES = b"""<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <x:fills count="6"><x:fill><x:patternFill patternType="none"/></x:fill>
@@ -58,3 +62,36 @@ def test_the_owned_header_fill_is_read_in_header_rows_only() -> None:
         (2, 1): "D9E1F2",  # a row with no ``r``: row 2
         (far, 2): "C6EFCE",  # the Status fills: in every row
     }
+
+
+def test_unclosed_lists_and_fills_cost_one_scan_each() -> None:
+    """Found taking out fills.py's copy of percent.py's ``cellXfs`` regex (2026-12-07):
+    ``<fills>(.*?)</fills>``, ``<cellXfs>(.*?)</cellXfs>`` and ``<fill>(.*?)</fill>``
+    each scanned to the end of the styles from every start tag with no end tag after it
+    (10,000 of one: 7 to 11 s; 100,000, a 1 MB styles part, far more). In a child bounded
+    far above a linear scan's milliseconds."""
+    code = (
+        "from sheets_sync.backends.excel.fills import fill_styles\n"
+        f"fills = {STYLES.split(b'<x:cellXfs')[0]!r}\n"
+        "n = 100_000\n"
+        "print(fill_styles(fills + b'<x:cellXfs>' * n))\n"
+        "print(fill_styles(b'<x:styleSheet>' + b'<x:fills>' * n))\n"
+        "print(fill_styles(b'<x:fills>' + b'<x:fill>' * n + b'</x:fills><x:cellXfs>'\n"
+        "      b'<x:xf fillId=\"0\"/></x:cellXfs>'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG, check=True
+    )
+    assert done.stdout == "{}\n{}\n{}\n"
+
+
+def test_a_fill_is_read_as_the_regex_read_it() -> None:
+    """A start tag with no end tag after it is no fill (the fills after it move up); a
+    fill holds all up to the first end tag; a self-closing one is a fill, without colour."""
+    solid = b'<x:patternFill patternType="solid"><x:fgColor rgb="FFC6EFCE"/></x:patternFill>'
+    fills = b"<x:fills><x:fill/><x:fill>" + solid + b"<x:fill></x:fill><x:fill>"
+    xfs = b'<x:cellXfs><x:xf fillId="0"/><x:xf fillId="1"/><x:xf fillId="2"/></x:cellXfs>'
+    assert fill_styles(fills + b"</x:fills>" + xfs) == {1: "C6EFCE"}
+    unclosed = b"<x:fills><x:fill><x:fill/><x:fill>" + solid + b"</x:fill></x:fills>"
+    assert fill_styles(unclosed + xfs) == {0: "C6EFCE"}
+    assert fill_styles(b"<x:fills><x:fill>" + solid + b"</x:fills>" + xfs) == {}
