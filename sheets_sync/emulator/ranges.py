@@ -4,6 +4,7 @@ them (quoted titles only when needed, single cells without ':', unbounded sides 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +115,12 @@ def _cells_to_area(sheet: Sheet, a1: str, original: str) -> Area:
         grid = a1_range_to_grid_range(a1.replace("$", ""))
     except (GSpreadException, ValueError, KeyError) as exc:
         raise bad_request(f"Unable to parse range: {original}") from exc
+    return _grid_area(sheet, grid)
+
+
+def _grid_area(sheet: Sheet, grid: Mapping[str, Any]) -> Area:
+    """The rectangle a ``GridRange``'s indexes (or gspread's reading of an A1 range) give,
+    a side it leaves out unbounded."""
     return Area(
         sheet,
         grid.get("startRowIndex"),
@@ -127,13 +134,7 @@ def area_from_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
     sheet = book.sheet_by_id(int(grid.get("sheetId", 0)))
     if sheet is None:
         raise bad_request(f"No grid with id: {grid.get('sheetId', 0)}")
-    return Area(
-        sheet,
-        grid.get("startRowIndex"),
-        grid.get("endRowIndex"),
-        grid.get("startColumnIndex"),
-        grid.get("endColumnIndex"),
-    )
+    return _grid_area(sheet, grid)
 
 
 def _named(book: Spreadsheet, name: str) -> Area | None:
