@@ -15,10 +15,10 @@ import re
 
 from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.backends.excel.percent import cell_xfs, cells_in_styles
-from sheets_sync.backends.excel.xmlutil import parse_attrs, section
+from sheets_sync.backends.excel.xmlutil import PREFIX as _P
+from sheets_sync.backends.excel.xmlutil import attr_map, section
 from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL, READ_FILLS
 
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
 _FILLS_START = re.compile(rb"<" + _P + rb"fills\b[^>]*(?<!/)>")
 _FILLS_END = re.compile(rb"</" + _P + rb"fills\s*>")
 _FILL_START = re.compile(rb"<" + _P + rb"fill\b([^>]*)>")
@@ -28,18 +28,14 @@ _FG = re.compile(rb"<" + _P + rb"fgColor\b([^>]*)>")
 _ROW = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
 
 
-def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return dict(parse_attrs(raw))
-
-
 def _solid(fill: bytes) -> str | None:
     """The RGB of a solid fill's foreground ("C6EFCE"), None for any other fill (none,
     a pattern, a theme or indexed colour: none of them is a fill the sync writes)."""
     pattern = _PATTERN.search(fill)
-    if pattern is None or _attrs(pattern[1]).get(b"patternType") != b"solid":
+    if pattern is None or attr_map(pattern[1]).get(b"patternType") != b"solid":
         return None
     fg = _FG.search(fill)
-    rgb = _attrs(fg[1]).get(b"rgb", b"") if fg else b""
+    rgb = attr_map(fg[1]).get(b"rgb", b"") if fg else b""
     text = rgb.decode("ascii", "replace").upper()
     return text[-6:] if len(text) in (6, 8) else None
 
@@ -111,7 +107,7 @@ def _rows_end(sheet_xml: bytes, last: int) -> int:
     with no ``r`` is the one after the row before it."""
     number = 0
     for row in _ROW.finditer(sheet_xml):
-        ref = _attrs(row[1]).get(b"r", b"")
+        ref = attr_map(row[1]).get(b"r", b"")
         number = int(ref) if ref.isdigit() else number + 1
         if number > last:
             return row.start()

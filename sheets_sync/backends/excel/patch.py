@@ -37,6 +37,7 @@ from sheets_sync.backends.excel.sheetxml import Edit, SheetEditor
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.backends.excel.xmlutil import (
     MAIN_NS,
+    PREFIX,
     STRICT_MAIN_NS,
     is_well_formed,
     parse_attrs,
@@ -234,15 +235,14 @@ def _drop_calc_cells(xml: bytes, drop: set[tuple[str, str]], part: str) -> bytes
     return out
 
 
-_PFX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ATTR_TEXT = rb"""((?:[^>"'<]|"[^"<]*"|'[^'<]*')*?)"""  # values hold no ``<``: linear
 
 
 @functools.lru_cache(maxsize=4)
 def _element(local: bytes) -> re.Pattern[bytes]:
     """An empty element, self-closed or not, with attributes in either quote style."""
-    end = rb"(?:/>|>\s*</" + _PFX + local + rb"\s*>)"
-    return re.compile(rb"<" + _PFX + local + rb"(?=[\s/>])" + _ATTR_TEXT + end)
+    end = rb"(?:/>|>\s*</" + PREFIX + local + rb"\s*>)"
+    return re.compile(rb"<" + PREFIX + local + rb"(?=[\s/>])" + _ATTR_TEXT + end)
 
 
 def _without(data: bytes, name: str, local: bytes, attr: bytes, value: str, fold: bool) -> bytes:

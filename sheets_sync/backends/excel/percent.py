@@ -15,10 +15,10 @@ import contextlib
 import re
 
 from sheets_sync.backends.excel.cellscan import Places, parse_ref
-from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, section, xml_attr
+from sheets_sync.backends.excel.xmlutil import PREFIX as _P
+from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, attr_map, section, xml_attr
 from sheets_sync.errors import WorkbookError
 
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, when it has one
 _V_OPEN = re.compile(rb"<" + _P + rb"v>")
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c\s([^>]*)>")
 _FORMULA_TAG = re.compile(rb"</?" + _P + rb"f\b")
@@ -36,10 +36,6 @@ _LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 BUILTIN_PERCENT = frozenset({9, 10})  # 0% and 0.00%
 
 
-def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return dict(parse_attrs(raw))
-
-
 def is_percent_code(code: str) -> bool:
     """A number format code that shows a percentage: a ``%`` that is not quoted text,
     an escaped character or a ``[colour]``/``[condition]``."""
@@ -52,7 +48,7 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
         return frozenset()
     percent = set(BUILTIN_PERCENT)
     for m in _NUM_FMT.finditer(styles_xml):
-        attrs = _attrs(m[1])
+        attrs = attr_map(m[1])
         code = xml_attr(attrs.get(b"formatCode", b""))  # &quot;%&quot; is quoted text
         if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
             percent.add(int(attrs[b"numFmtId"]))
@@ -64,7 +60,7 @@ def cell_xfs(styles_xml: bytes) -> list[dict[bytes, bytes]]:
     """The attributes of each ``<xf>`` of ``cellXfs``, which a cell's ``s`` indexes: of
     the first list with an end tag, none without one (``fills`` reads their ``fillId``)."""
     xfs = section(styles_xml, _CELL_XFS_START, _CELL_XFS_END)
-    return [] if xfs is None else [_attrs(m[1]) for m in _XF.finditer(xfs)]
+    return [] if xfs is None else [attr_map(m[1]) for m in _XF.finditer(xfs)]
 
 
 def percent_ones(
@@ -79,7 +75,7 @@ def percent_ones(
     while at >= 0:
         cell = _cell_of(sheet_xml, at)
         if cell is not None:
-            attrs = _attrs(cell[1])
+            attrs = attr_map(cell[1])
             style, kind = attrs.get(b"s", b""), attrs.get(b"t", b"n")
             if kind == b"n" and style.isdigit() and int(style) in styles:
                 _add(found, attrs, cell[0], places)
@@ -114,7 +110,7 @@ def cells_in_styles(
                 start = sheet_xml.rfind(b"<", 0, at)
                 cell = _CELL_OPEN.match(sheet_xml, start) if start >= 0 else None
                 if cell is not None and cell.end() > at and sheet_xml[at - 1 : at].isspace():
-                    attrs = _attrs(cell[1])
+                    attrs = attr_map(cell[1])
                     kind = any_kind or attrs.get(b"t", b"n") in (b"n", b"e")
                     if kind and attrs.get(b"s") == b"%d" % style:
                         _add(found, attrs, start, places)

@@ -51,6 +51,15 @@ def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
     return tuple([(name, dq or sq) for name, dq, sq in _ATTR_RE.findall(raw)])
 
 
+def attr_map(raw: bytes) -> dict[bytes, bytes]:
+    """``parse_attrs`` as a dict: an attribute given twice, its last value."""
+    return dict(parse_attrs(raw))
+
+
+#: An element's namespace prefix in a byte regex, when it has one (``<x:c>``, ``<c>``)
+PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+
+
 #: A start tag's attributes as one group, each value quoted: a ``>`` in a value (legal XML,
 #: ``formatCode="[>=1]0%"``) does not end the tag, as ``[^>]*`` did
 TAG_ATTRS = rb"""((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
