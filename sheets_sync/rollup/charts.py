@@ -124,28 +124,17 @@ def add_charts(
     ws.insert_chart(1, 5, score)
 
     height = min(MAX_PIXELS, max(320, 90 + 20 * n))
-    kr = _mix(
-        workbook,
-        "Key result status mix by team",
-        prefix="KRs",
-        colours=KR_COLOURS,
-        names=names,
-        header_row=header_row,
-        last=last,
+    mixes = (
+        ("Key result status mix by team", "KRs", KR_COLOURS, 5),
+        ("KPI status mix by team", "KPIs", KPI_COLOURS, 17),
     )
-    kr.set_size({"width": 720, "height": height})
-    ws.insert_chart(20, 5, kr)
-    kpi = _mix(
-        workbook,
-        "KPI status mix by team",
-        prefix="KPIs",
-        colours=KPI_COLOURS,
-        names=names,
-        header_row=header_row,
-        last=last,
-    )
-    kpi.set_size({"width": 720, "height": height})
-    ws.insert_chart(20, 17, kpi)
+    for title, prefix, colours, col in mixes:
+        mix = _mix(
+            workbook, title, prefix=prefix, colours=colours, names=names,
+            header_row=header_row, last=last,
+        )  # fmt: skip
+        mix.set_size({"width": 720, "height": height})
+        ws.insert_chart(20, col, mix)
 
 
 def chart_label(team: str) -> str:
