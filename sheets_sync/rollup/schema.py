@@ -17,6 +17,7 @@ from enum import StrEnum
 import pandas as pd
 from pandas.api.types import is_datetime64_dtype, is_integer_dtype
 
+from sheets_sync.domain.kind_formats import KIND_FORMATS
 from sheets_sync.domain.rules import ScoringRules, percent
 from sheets_sync.domain.shown import show_pair
 from sheets_sync.domain.values import CELL_CHARS, fit_cell, without_lone_surrogates
@@ -56,11 +57,18 @@ class Column:
     kind: Kind
     meaning: str
     unit: str = ""
-    excel_format: str | None = None  # None: default for the kind (see workbook.py)
+    excel_format: str | None = None  # None: default for the kind (``number_format``)
 
     @property
     def dtype(self) -> str:
         return self.kind.dtype
+
+    @property
+    def number_format(self) -> str | None:
+        """The format the column's values show in, in the workbook and the Google
+        rollup: its own, else its kind's (``domain.kind_formats``); None for text and
+        flags."""
+        return self.excel_format or KIND_FORMATS.get(self.kind)
 
 
 T, N, C, D, DT, F = Kind.TEXT, Kind.NUMBER, Kind.COUNT, Kind.DATE, Kind.DATETIME, Kind.FLAG

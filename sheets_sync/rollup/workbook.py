@@ -21,7 +21,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sheets_sync.atomic import atomic_write
-from sheets_sync.domain.kind_formats import KIND_FORMATS
 from sheets_sync.domain.rules import ScoringRules
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
 from sheets_sync.rollup.cellxml import ExactWorkbook
@@ -35,7 +34,7 @@ from sheets_sync.rollup.widths import MAX_CHARS, column_chars, text_chars
 from sheets_sync.sync.team_rows import naive
 
 ALIGNMENT_TAB = ("Item", "Score", "Status", "Band", "Team", "Objective ID", "KR ID", "Stale data")
-#: Characters a date / datetime needs as KIND_FORMATS shows it (narrower prints ###).
+#: Characters a date / datetime needs as its kind's format shows it (narrower prints ###).
 _MOMENT_WIDTHS = {Kind.DATE: 10, Kind.DATETIME: 16}
 SUMMARY_HEADER_ROW = 8  # 0-based row of the Summary team table's header
 BULK_KINDS = {Kind.TEXT: "text", Kind.FLAG: "bool"}  # everything else is a number
@@ -183,7 +182,7 @@ def write_frame(
             formats = [by_unit[u] for u in units]
             shown = [texts[u] for u in units]
         else:
-            fmt = col.excel_format or KIND_FORMATS.get(col.kind)
+            fmt = col.number_format
             formats = styles(num_format=fmt) if fmt else None
             shown = fmt if col.kind in (Kind.NUMBER, Kind.COUNT) else None
         if bulk is not None:
@@ -268,7 +267,7 @@ def _write_summary(ws: Worksheet, styles: Styles, rollup: Rollup) -> None:
     total_row = last + 1
     for c, col in enumerate(TABLES["summary"]):
         value = rollup.totals[col.name].iloc[0]
-        total_fmt = col.excel_format or KIND_FORMATS.get(col.kind) or "General"
+        total_fmt = col.number_format or "General"
         _cell_writer(ws, col)(total_row, c, value, styles(bold=True, top=1, num_format=total_fmt))
     ws.freeze_panes(top + 1, 1)
     print_titles(ws, top)
@@ -312,7 +311,7 @@ def _write_alignment(ws: Worksheet, styles: Styles, rollup: Rollup, bulk: BulkCe
     bulk.outline(ws, 1, levels)  # rows as set_row(r, None, None, {"level": lv}) makes them
     item_formats = [styles(indent=2 * lv, bold=lv == 0) for lv in range(3)]
     for c, col in enumerate(spec):
-        fmt = col.excel_format or KIND_FORMATS.get(col.kind, "General")
+        fmt = col.number_format or "General"
         formats = [item_formats[min(lv, 2)] for lv in levels] if c == 0 else styles(num_format=fmt)
         bulk.column(ws, c, 1, *_bulk_values(frame, col), formats)
     ws.outline_settings(True, False, True, False)  # summary rows above their details

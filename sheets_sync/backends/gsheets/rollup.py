@@ -156,7 +156,7 @@ def table_rows(frame: pd.DataFrame, spec: Sequence[Column], by_column: bool = Fa
     in each cell."""
     from sheets_sync.rollup.styles import unit_format
 
-    formats = [c.excel_format or KIND_FORMATS.get(c.kind.value) for c in spec]
+    formats = [c.number_format for c in spec]
     header = text_row(*(c.name for c in spec), look=HEADER_FORMAT)
     names = [c.name for c in spec]
     data = frame.reindex(columns=names)
