@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import Places, cell_range, column_of, ref_attr
-from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, root_prefix, xml_text
+from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, worksheet_prefix, xml_text
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import (
     BoxIndex,
@@ -54,9 +54,8 @@ def formula_cells(sheet_xml: bytes, places: Places | None = None) -> Formulas:
     cell (``A1:KN300`` was 90,000 tuples). Byte searches for ``<f``, as ``percent.py``
     does (``<f>`` is a cell's first child, so the tag before it is the cell), not a
     parse: the reader runs this on every tab it reads."""
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return {}, ()
     f_open, c_open, f_close = b"<" + p + b"f", b"<" + p + b"c", _f_close(p)
     places = places or Places(sheet_xml, p)  # the reader's: one pass for all the searches
@@ -91,9 +90,8 @@ def uncalculated_cells(
     says why (a Current of ``=20+30`` read as no data without a word until 2026-12-07).
     A formula showing "" (``t="str"`` and an empty value, as Excel saves
     ``=IF(A1>5,"x","")``) is calculated."""
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return frozenset()
     if not any(m.search(sheet_xml) for m in _maybe_uncalculated(p)):  # Excel's files
         return frozenset()
@@ -126,9 +124,8 @@ def shared_masters(
     ``<f t="shared" si="0"/>`` holds no text): its warning quotes the master's formula
     (until 2026-12-07 ``the formula holds no value``, no formula named). Run only on a
     tab with uncalculated cells."""
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return {}
     f_open, c_open = b"<" + p + b"f", b"<" + p + b"c"
     places = places or Places(sheet_xml, p)
@@ -323,9 +320,8 @@ def data_tables(sheet_xml: bytes) -> tuple[CellRange, ...]:
     a sheet without one costs a single ``find``."""
     if b"dataTable" not in sheet_xml:
         return ()
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return ()
     f_open = b"<" + p + b"f"
     boxes: list[CellRange] = []

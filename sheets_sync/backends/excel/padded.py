@@ -17,8 +17,12 @@ import re
 from functools import lru_cache
 
 from sheets_sync.backends.excel.safety import normalise_part_name, with_parts
-from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, parse_attrs, replace_spans, root_prefix
-from sheets_sync.errors import WorkbookError
+from sheets_sync.backends.excel.xmlutil import (
+    TAG_ATTRS,
+    parse_attrs,
+    replace_spans,
+    worksheet_prefix,
+)
 
 #: a number as calamine parses it (Rust's ``f64::from_str``), as ``blame.py`` reads one
 _NUMBER = re.compile(
@@ -44,9 +48,8 @@ def _value(p: bytes) -> re.Pattern[bytes]:
 def trimmed_numbers(sheet_xml: bytes) -> bytes | None:
     """``sheet_xml`` with the spaces around each ``t="n"`` cell's value dropped, or None
     when it has none."""
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return None
     edits: list[tuple[int, int, bytes]] = []
     for cell in _cell(p).finditer(sheet_xml):

@@ -27,8 +27,7 @@ from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import Places, trimmed_rows
 from sheets_sync.backends.excel.formulas import cell_tag_before, formula_cell_bodies
-from sheets_sync.backends.excel.xmlutil import parse_attrs, root_prefix
-from sheets_sync.errors import WorkbookError
+from sheets_sync.backends.excel.xmlutil import parse_attrs, worksheet_prefix
 from sheets_sync.grid import BoxIndex, CellRange, CellValue, SheetGrid
 
 #: the calculation engine id openpyxl and XlsxWriter write (Excel 2007's)
@@ -54,9 +53,8 @@ def placeholder_cells(sheet_xml: bytes, places: Places | None = None) -> frozens
     only on a workbook whose ``calcPr`` says the values are placeholders
     (``placeholder_values``) and a tab with formulas; a tab without ``</f><v>0</v>`` costs
     one search (every tab XlsxWriter wrote with values given, as the bench's)."""
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return frozenset()
     if b"</" + p + b"f><" + p + b"v>0</" not in sheet_xml:
         return frozenset()
@@ -100,9 +98,8 @@ def array_padding(
     search."""
     if not arrays:
         return frozenset()
-    try:
-        p = root_prefix(sheet_xml, b"worksheet", "worksheet")
-    except WorkbookError:
+    p = worksheet_prefix(sheet_xml)
+    if p is None:
         return frozenset()
     zero = b"<" + p + b"v>0</" + p + b"v>"
     at = sheet_xml.find(zero)

@@ -200,6 +200,15 @@ def root_prefix(data: bytes, local: bytes, part: str) -> bytes:
     return (m.group(1) + b":") if m.group(1) else b""
 
 
+def worksheet_prefix(sheet_xml: bytes) -> bytes | None:
+    """``root_prefix`` of a worksheet part; None where its root is no worksheet: a scan
+    for something in the tab finds nothing there (the read refuses such a tab itself)."""
+    try:
+        return root_prefix(sheet_xml, b"worksheet", "worksheet")
+    except WorkbookError:
+        return None
+
+
 def replace_spans(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
     """Apply non-overlapping (start, end, replacement) edits."""
     out: list[bytes] = []
