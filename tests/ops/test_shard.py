@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheets_sync import __version__
-from sheets_sync.domain.models import KPI, KeyResult
+from sheets_sync.domain.models import KPI, KeyResult, TeamResult
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConfigError
 from sheets_sync.ops.shard import (
@@ -36,6 +36,7 @@ from sheets_sync.sync.outcome import (
     CellChange,
     CellChanges,
     Outcome,
+    RunContext,
     TeamError,
     TeamRun,
     _unpickle_changes,
@@ -414,13 +415,8 @@ def test_load_results_keeps_its_shape(tmp_path: Path, make_result: MakeResult) -
     assert merged.files == ["shard-001-of-002.pickle", "shard-002-of-002.pickle"]
 
 
-def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
-    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``KeyResult.unread`` and ``KPI.unread`` made their pickles one argument longer, which
-    a format-5 reader failed on as "damaged shard results (TypeError...)": the files say
-    format 6, so that reader refuses them plainly; a format-5 file (no ``unread``) still
-    merges, its key results' and KPIs' ``unread`` empty, as a row with no cell in error."""
+def _scored_with_unread(make_result: MakeResult) -> tuple[RunContext, TeamResult]:
+    """Sales scored, its key result's Due and its KPI's Frequency unread (format 6)."""
     base = team_input("Sales", {"KR1": 50})
     team = replace(
         base,
@@ -428,7 +424,17 @@ def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
         kpis=tuple(replace(kpi, unread=frozenset({"frequency"})) for kpi in base.kpis),
     )
     context = make_result({}).context
-    scored = evaluate_team(team, period=context.period, as_of=context.as_of)
+    return context, evaluate_team(team, period=context.period, as_of=context.as_of)
+
+
+def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``KeyResult.unread`` and ``KPI.unread`` made their pickles one argument longer, which
+    a format-5 reader failed on as "damaged shard results (TypeError...)": the files say
+    format 6, so that reader refuses them plainly; a format-5 file (no ``unread``) still
+    merges, its key results' and KPIs' ``unread`` empty, as a row with no cell in error."""
+    context, scored = _scored_with_unread(make_result)
     result = SyncResult(context, (TeamRun("Sales", "sales.xlsx", Outcome.OK, scored),), ())
     path = save_results(tmp_path, 1, 1, result)
     assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
@@ -454,14 +460,7 @@ def test_a_format_5_file_lacks_both_new_fields_and_still_merges(
     """A format-5 file as a format-5 sheets-sync wrote it has neither ``unread`` (key
     results, KPIs) nor ``recoloured`` (runs): the two tests above take out one each. It
     merges, its rows' ``unread`` empty and its run's count 0."""
-    base = team_input("Sales", {"KR1": 50})
-    team = replace(
-        base,
-        key_results=tuple(replace(kr, unread=frozenset({"due"})) for kr in base.key_results),
-        kpis=tuple(replace(kpi, unread=frozenset({"frequency"})) for kpi in base.kpis),
-    )
-    context = make_result({}).context
-    scored = evaluate_team(team, period=context.period, as_of=context.as_of)
+    context, scored = _scored_with_unread(make_result)
     run = TeamRun("Sales", "sales.xlsx", Outcome.OK, scored, recoloured=2)
     path = save_results(tmp_path, 1, 1, SyncResult(context, (run,), ()))
     for cls in (KeyResult, KPI):
