@@ -26,6 +26,8 @@ _FILL_END = re.compile(rb"</" + _P + rb"fill\s*>")
 _PATTERN = re.compile(rb"<" + _P + rb"patternFill\b([^>]*)>")
 _FG = re.compile(rb"<" + _P + rb"fgColor\b([^>]*)>")
 _ROW = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
+#: each of ``READ_FILLS`` as the bytes an ``rgb`` ending in it holds, upper-cased
+_READ_FILL_BYTES = tuple(sorted(colour.encode("ascii") for colour in READ_FILLS))
 
 
 def _solid(fill: bytes) -> str | None:
@@ -42,8 +44,16 @@ def _solid(fill: bytes) -> str | None:
 
 def fill_styles(styles_xml: bytes | None) -> dict[int, str]:
     """Indexes into ``cellXfs`` (a cell's ``s``) whose fill is one of ``READ_FILLS``,
-    with that fill's RGB."""
+    with that fill's RGB.
+
+    A ``styles.xml`` in which none of those colours' six hex digits appears, in any case,
+    has no such fill (``_solid`` reads the ``rgb`` as written, no character reference
+    undone): that is one search of the upper-cased part, not a parse of its fills and
+    ``cellXfs`` (a first night's workbooks hold no fill of the sync's yet)."""
     if not styles_xml:
+        return {}
+    upper = styles_xml.upper()
+    if not any(colour in upper for colour in _READ_FILL_BYTES):
         return {}
     fills_part = section(styles_xml, _FILLS_START, _FILLS_END)
     if fills_part is None:

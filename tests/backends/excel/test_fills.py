@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from tests.support.scripts import HANG
@@ -69,14 +70,15 @@ def test_unclosed_lists_and_fills_cost_one_scan_each() -> None:
     ``<fills>(.*?)</fills>``, ``<cellXfs>(.*?)</cellXfs>`` and ``<fill>(.*?)</fill>``
     each scanned to the end of the styles from every start tag with no end tag after it
     (10,000 of one: 7 to 11 s; 100,000, a 1 MB styles part, far more). In a child bounded
-    far above a linear scan's milliseconds."""
+    far above a linear scan's milliseconds. Each part names a sync colour (a comment will
+    do), or ``fill_styles`` returns before it scans."""
     code = (
         "from sheets_sync.backends.excel.fills import fill_styles\n"
         f"fills = {STYLES.split(b'<x:cellXfs')[0]!r}\n"
         "n = 100_000\n"
         "print(fill_styles(fills + b'<x:cellXfs>' * n))\n"
-        "print(fill_styles(b'<x:styleSheet>' + b'<x:fills>' * n))\n"
-        "print(fill_styles(b'<x:fills>' + b'<x:fill>' * n + b'</x:fills><x:cellXfs>'\n"
+        "print(fill_styles(b'<x:styleSheet><!--C6EFCE-->' + b'<x:fills>' * n))\n"
+        "print(fill_styles(b'<!--C6EFCE--><x:fills>' + b'<x:fill>' * n + b'</x:fills><x:cellXfs>'\n"
         "      b'<x:xf fillId=\"0\"/></x:cellXfs>'))\n"
     )
     done = subprocess.run(
@@ -95,3 +97,34 @@ def test_a_fill_is_read_as_the_regex_read_it() -> None:
     unclosed = b"<x:fills><x:fill><x:fill/><x:fill>" + solid + b"</x:fill></x:fills>"
     assert fill_styles(unclosed + xfs) == {0: "C6EFCE"}
     assert fill_styles(b"<x:fills><x:fill>" + solid + b"</x:fills>" + xfs) == {}
+
+
+def test_a_styles_part_without_those_colours_is_not_parsed(monkeypatch: Any) -> None:
+    """A first night's workbooks hold no fill of the sync's: their ``styles.xml`` is
+    searched once for the colours' hex digits, its fills and ``cellXfs`` not parsed."""
+    from sheets_sync.backends.excel import fills
+
+    class Unparsed:
+        def search(self, *_: object) -> None:
+            raise AssertionError("styles.xml parsed")
+
+    none_of_ours = STYLES.replace(b"C6EFCE", b"C6EFCF").replace(b"c7ce", b"c7cf")
+    none_of_ours = none_of_ours.replace(b"C7CE", b"C7CF")
+    full = fill_styles(none_of_ours)
+    monkeypatch.setattr(fills, "_FILLS", Unparsed())
+    assert fill_styles(none_of_ours) == full == {}
+
+
+def test_the_search_finds_what_the_parse_finds_in_any_case() -> None:
+    """Each colour, in upper or lower case, with or without its alpha: the shortcut never
+    hides a fill the parse would find (a colour in a font or elsewhere is parsed, and is
+    no fill of the sync's)."""
+    from sheets_sync.grid import READ_FILLS
+
+    for colour in sorted(READ_FILLS):
+        for rgb in (colour, "FF" + colour, colour.lower(), "ff" + colour.lower()):
+            styles = STYLES.replace(b'rgb="00b050"', b'rgb="%s"' % rgb.encode())
+            assert fill_styles(styles)[4] == colour
+        in_a_font = b'<x:fonts><x:font><x:color rgb="FF%s"/></x:font></x:fonts>' % (colour.encode())
+        plain = STYLES.replace(b"C6EFCE", b"000000").replace(b"ffffc7ce", b"00000000")
+        assert fill_styles(plain.replace(b"<x:fills", in_a_font + b"<x:fills")) == {}
