@@ -12,11 +12,15 @@ scanned for its extent (``sheetscan``), streaming, before calamine sees a byte.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import zipfile
+from collections.abc import Callable, Collection
+from io import BytesIO
 from pathlib import Path
 
 from sheets_sync.backends.excel.reader import locate_sheets, main_part
 from sheets_sync.backends.excel.safety import (
+    Package,
+    _mib,
     inspect_package,
     normalise_part_name,
     refuse_oversized_file,
@@ -46,6 +50,34 @@ def read_workbook(path: Path, *, source: str, max_bytes: int = MAX_PREVIOUS_BYTE
         return path.read_bytes()
     except OSError as exc:
         raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=source) from exc
+
+
+def _with_frame(part: str, frame: Collection[str]) -> Callable[[str], bool]:
+    """``inspect_package``'s ``read`` for one tab's step: ``part``, the frame and what
+    calamine reads with any tab."""
+    return lambda n: n == part or n in frame or n.endswith(_WITH_TABS)
+
+
+def _refuse_declared(
+    data: bytes, chosen: Callable[[str], bool], max_bytes: int, source: str
+) -> None:
+    """``inspect_package``'s declared-size check over every part ``chosen`` picks at once:
+    ``check_package`` inflates the tabs one at a time, each call counting only its own
+    parts, and the limit is on what calamine is handed with them all (as when the tabs
+    were inflated together, until 2026-12-07)."""
+    try:
+        infos = zipfile.ZipFile(BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+    declared = sum(
+        info.file_size for info in infos if chosen(normalise_part_name(info.filename).lower())
+    )
+    if declared > max_bytes:
+        raise WorkbookTooLargeError(
+            f"the workbook would inflate to {_mib(declared)}, "
+            f"over the size limit ({_mib(max_bytes)})",
+            source=source,
+        )
 
 
 def check_package(
@@ -80,6 +112,8 @@ def check_package(
     else:
         main = main_part(package, name)
         frame.add(normalise_part_name(main).lower())
+        one: Package | None = None  # a tab's step: its parts, then the tab's XML
+        xml: bytes | None = None
         try:
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
@@ -90,20 +124,29 @@ def check_package(
                 for tab, where in locate_sheets(package, name)[0].items()
                 if where.part and tab in wanted
             }
+            parts = set(sheets.values())
+            _refuse_declared(
+                data, lambda n: n in frame or n in parts or n.endswith(_WITH_TABS), max_bytes, name
+            )
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
-                read=lambda n: n in frame or n in sheets.values() or n.endswith(_WITH_TABS),
-                _inflated=package.parts,
+                read=lambda n: n in frame or n.endswith(_WITH_TABS), _inflated=package.parts,
             )  # fmt: skip
+            for tab, part in sheets.items():  # one tab inflated at a time, then scanned
+                one = inspect_package(
+                    data, source=name, max_uncompressed_bytes=max_bytes,
+                    read=_with_frame(part, frame), _inflated=package.parts,
+                )  # fmt: skip
+                xml, one = one.part(part), None
+                if xml is not None:
+                    scans[tab] = scan_worksheet(xml, name, tab)
+                xml = None
         except WorkbookError:
-            # its traceback keeps this frame: not the step before's parts (until
+            # its traceback keeps this frame: not the steps before's parts (until
             # 2026-12-07 memory running out in the tabs' step kept the workbook part's)
             del package
+            one = xml = None
             raise
-        for tab, part in sheets.items():
-            xml = package.part(part)
-            if xml is not None:
-                scans[tab] = scan_worksheet(xml, name, tab)
     del package
     for tab, scan in scans.items():
         cells = scan.max_row * scan.max_col
