@@ -223,12 +223,12 @@ def _inflate(
     zipfile also stops at the declared size and checks the CRC, so a part whose header
     lies about its size fails here, not inside calamine.
     """
-    out = bytearray()
+    out = BytesIO()  # its bytes handed over as they are: a bytearray's copied (2x the part)
     tail = b""
     with zf.open(info) as fh:
         while chunk := fh.read(_CHUNK):
-            out += chunk
-            if len(out) > budget:
+            out.write(chunk)
+            if out.tell() > budget:
                 raise WorkbookTooLargeError(
                     f"the workbook inflates past the size limit ({_mib(limit)})",
                     source=source,
@@ -241,7 +241,7 @@ def _inflate(
                     source=source,
                 )
             tail = window[-_MARKER_TAIL:]
-    return bytes(out)
+    return out.getvalue()
 
 
 def unzip_errors(source: str) -> _UnzipErrors:
