@@ -104,14 +104,13 @@ def test_a_styles_part_without_those_colours_is_not_parsed(monkeypatch: Any) -> 
     searched once for the colours' hex digits, its fills and ``cellXfs`` not parsed."""
     from sheets_sync.backends.excel import fills
 
-    class Unparsed:
-        def search(self, *_: object) -> None:
-            raise AssertionError("styles.xml parsed")
+    def unparsed(*_: object) -> None:
+        raise AssertionError("styles.xml parsed")
 
     none_of_ours = STYLES.replace(b"C6EFCE", b"C6EFCF").replace(b"c7ce", b"c7cf")
     none_of_ours = none_of_ours.replace(b"C7CE", b"C7CF")
     full = fill_styles(none_of_ours)
-    monkeypatch.setattr(fills, "_FILLS", Unparsed())
+    monkeypatch.setattr(fills, "section", unparsed)
     assert fill_styles(none_of_ours) == full == {}
 
 
