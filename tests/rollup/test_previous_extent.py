@@ -241,7 +241,7 @@ def test_the_tabs_count_together_against_the_limit(
     package = safety.inspect_package(data, source="c", max_uncompressed_bytes=2**30)
     tab_parts = {
         safety.normalise_part_name(where.part).lower()
-        for tab, where in reader._locate_sheets(package, "c")[0].items()
+        for tab, where in reader.locate_sheets(package, "c")[0].items()
         if where.part and tab in TABS
     }
     with zipfile.ZipFile(path) as zf:
