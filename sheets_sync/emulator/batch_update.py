@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator import cell_requests as cells
-from sheets_sync.emulator import defaults, dimensions, views
+from sheets_sync.emulator import defaults, dimensions, moving, views
 from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
@@ -233,6 +233,12 @@ def delete_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     return None
 
 
+def move_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    sheet, dim, start, end = _dim(book, req.get("source", {}))
+    moving.move_dimension(book, sheet, dim, start, end, int(req.get("destinationIndex", 0)))
+    return None
+
+
 def append_dimension(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     dimensions.append_dimension(
         _sheet(book, req.get("sheetId")), req.get("dimension", ""), int(req.get("length", 0))
@@ -345,6 +351,7 @@ HANDLERS: dict[str, Handler] = {
     "appendDimension": append_dimension,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
+    "moveDimension": move_dimension,
     "updateDimensionProperties": update_dimension_properties,
     "autoResizeDimensions": lambda b, r: None,
     "addNamedRange": add_named_range,

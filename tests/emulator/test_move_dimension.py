@@ -1,0 +1,85 @@
+"""moveDimension (a row or column header dragged in the Sheets UI), real gspread: the API's
+own example, and what moves with a dragged column (merges, protections, the filter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import pytest
+
+from sheets_sync.emulator import Emulator
+
+pytestmark = pytest.mark.emulator
+
+
+def _move(sh: gspread.Spreadsheet, dimension: str, start: int, end: int, dest: int) -> None:
+    source = {"sheetId": 0, "dimension": dimension, "startIndex": start, "endIndex": end}
+    sh.batch_update({"requests": [{"moveDimension": {"source": source,
+                                                     "destinationIndex": dest}}]})  # fmt: skip
+
+
+def test_the_apis_own_example_moves_rows_1_and_2_before_row_4(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """MoveDimensionRequest.destinationIndex: A1..A5 = 0..4, rows [1, 3) to 4 -> 0, 3, 1, 2, 4."""
+    key = emulator.create_spreadsheet("t", {"S": [[0], [1], [2], [3], [4]]})
+    sh = gc.open_by_key(key)
+    _move(sh, "ROWS", 1, 3, 4)
+    assert emulator.values(key, "S!A1:A5", "UNFORMATTED_VALUE") == [[0], [3], [1], [2], [4]]
+    _move(sh, "ROWS", 3, 4, 0)  # and back up: row 4 (the 2) to the top
+    assert emulator.values(key, "S!A1:A5", "UNFORMATTED_VALUE") == [[2], [0], [3], [1], [4]]
+
+
+def test_a_dragged_column_takes_its_cells_notes_merges_protection_and_filter(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    rows: list[list[Any]] = [["KR", "Owner", "Score", "Mine"], ["k1", "Ann", 0.1, "x"],
+                             ["k2", "Bo", 0.2, "y"]]  # fmt: skip
+    key = emulator.create_spreadsheet("t", {"OKRs": rows})
+    sh = gc.open_by_key(key)
+
+    def col(c: int, r0: int = 0, r1: int = 3) -> dict[str, int]:
+        return {"sheetId": 0, "startRowIndex": r0, "endRowIndex": r1,
+                "startColumnIndex": c, "endColumnIndex": c + 1}  # fmt: skip
+
+    start = {"sheetId": 0, "rowIndex": 1, "columnIndex": 2}
+    note = {"updateCells": {"start": start, "rows": [{"values": [{"note": "checked"}]}],
+                            "fields": "note"}}  # fmt: skip
+    sh.batch_update({"requests": [
+        note,
+        {"mergeCells": {"range": col(3, 1, 3), "mergeType": "MERGE_ALL"}},
+        {"addProtectedRange": {"protectedRange": {"range": col(2), "warningOnly": True}}},
+        {"setBasicFilter": {"filter": {"range": {"sheetId": 0, "startRowIndex": 0,
+                                                 "endRowIndex": 3, "startColumnIndex": 0,
+                                                 "endColumnIndex": 4},
+                                       "criteria": {"2": {"hiddenValues": ["0.3"]}}}}},
+    ]})  # fmt: skip
+    _move(sh, "COLUMNS", 2, 3, 1)  # Score dragged left of Owner
+    assert emulator.values(key, "OKRs!A1:D3", "UNFORMATTED_VALUE") == [
+        ["KR", "Score", "Owner", "Mine"], ["k1", 0.1, "Ann", "x"], ["k2", 0.2, "Bo"]]  # fmt: skip
+    assert emulator.cell(key, "OKRs!B2")["note"] == "checked"
+    _move(sh, "COLUMNS", 3, 4, 0)  # the merged column of one's own to the front
+    got = sh.fetch_sheet_metadata({"fields": "sheets(merges,protectedRanges,basicFilter)"})
+    (sheet,) = got["sheets"]
+    assert emulator.values(key, "OKRs!A1:D2", "UNFORMATTED_VALUE") == [
+        ["Mine", "KR", "Score", "Owner"], ["x", "k1", 0.1, "Ann"]]  # fmt: skip
+    assert sheet["merges"] == [{"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0,
+                                "endColumnIndex": 1}]  # fmt: skip
+    assert sheet["protectedRanges"][0]["range"] == {"startRowIndex": 0,
+                                                    "endRowIndex": 3, "startColumnIndex": 2,
+                                                    "endColumnIndex": 3}  # fmt: skip
+    assert sheet["basicFilter"]["criteria"] == {"2": {"hiddenValues": ["0.3"]}}
+
+
+def test_a_move_onto_itself_changes_nothing_and_a_bad_source_is_a_400(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    key = emulator.create_spreadsheet("t", {"S": [[0, 1, 2]]})
+    sh = gc.open_by_key(key)
+    _move(sh, "COLUMNS", 1, 2, 2)
+    assert emulator.values(key, "S!A1:C1", "UNFORMATTED_VALUE") == [[0, 1, 2]]
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        _move(sh, "COLUMNS", 30, 31, 0)
+    assert info.value.response.status_code == 400
+    assert emulator.values(key, "S!A1:C1", "UNFORMATTED_VALUE") == [[0, 1, 2]]
