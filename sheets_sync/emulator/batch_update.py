@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator import cell_requests as cells
-from sheets_sync.emulator import defaults, dimensions, moving, views
+from sheets_sync.emulator import conditional, defaults, dimensions, moving, views
 from sheets_sync.emulator.errors import ApiError, bad_request
 from sheets_sync.emulator.fields import apply_update, parse_mask
 from sheets_sync.emulator.formats import quantize_color
@@ -85,7 +85,7 @@ def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 #: the keys of a sheet's merges and extras whose values are GridRanges (or GridCoordinates,
 #: or DimensionRanges): each names its sheet by ``sheetId``, left out when it is 0
-_RANGE_KEYS = frozenset({"range", "unprotectedRanges", "dataRange", "anchorCell"})
+_RANGE_KEYS = frozenset({"range", "ranges", "unprotectedRanges", "dataRange", "anchorCell"})
 #: the ids a sheet's protections, filter views and slicers hold, unique in the book
 _OBJECT_IDS = frozenset({"protectedRangeId", "filterViewId", "slicerId"})
 
@@ -360,6 +360,9 @@ HANDLERS: dict[str, Handler] = {
     "addDimensionGroup": lambda b, r: _group(b, r, add=True),
     "deleteDimensionGroup": lambda b, r: _group(b, r, add=False),
     "updateDimensionGroup": _update_group,
+    "addConditionalFormatRule": conditional.add_rule,
+    "updateConditionalFormatRule": conditional.update_rule,
+    "deleteConditionalFormatRule": conditional.delete_rule,
     "setBasicFilter": _sheet_extra("basicFilter", "filter"),
     "clearBasicFilter": _sheet_extra("basicFilter", "filter", clear=True),
     "addProtectedRange": add_protected_range,

@@ -7,8 +7,9 @@ Existing data will be shifted down or right ... to make room for the moved dimen
 its example moves rows [1, 3) of A1..A5 = 0, 1, 2, 3, 4 to 4, giving 0, 3, 1, 2, 4.
 
 Cells, row and column properties, merges, protected ranges, the basic filter (its range
-and its columns' criteria), filter views, named ranges and groups move with the rows or
-columns they cover, as an insertion moves them (``shifting``). A range whose rows or
+and its columns' criteria), filter views, named ranges, conditional formats' ranges and
+groups move with the rows or columns they cover, as an insertion moves them
+(``shifting``). A range whose rows or
 columns the move scatters (part of it moved away) keeps the span from its first to its
 last cell's new place: what Google does then is not recorded anywhere we could check.
 Formulas are not rewritten (nor are they on an insertion: Known gaps)."""
@@ -123,6 +124,9 @@ def move_dimension(
     for view in extra.get("filterViews", []):
         _move_filter(view, dimension, place, total)
     _move_groups(extra, dimension, place)
+    for rule in extra.get("conditionalFormats", []):
+        for rng in rule["ranges"]:
+            move_range(rng, dimension, place, total)
     for n in book.named_ranges:
         rng = n.get("range", {})
         if int(rng.get("sheetId", 0)) == sheet.sheet_id:

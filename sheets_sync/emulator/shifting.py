@@ -1,9 +1,10 @@
 """Ranges that move with the grid when rows or columns are inserted or deleted.
 
-In Sheets a protected range, a basic filter, a filter view, a named range and a row or
-column group keep covering the same cells when someone inserts a column before them or
-deletes rows inside them, as merges do (``dimensions._shift_ranges``); a protected range,
-filter, filter view or group whose cells were all deleted goes with them. Before
+In Sheets a protected range, a basic filter, a filter view, a named range, a conditional
+format's ranges and a row or column group keep covering the same cells when someone
+inserts a column before them or deletes rows inside them, as merges do
+(``dimensions._shift_ranges``); a protected range, filter, filter view, group or
+conditional format range whose cells were all deleted goes with them. Before
 2026-12-06 the emulator moved only merges: a Score column protected as N:N stayed N:N
 after a column was inserted at B, so a sync wrote the protected Score (now O) where Google
 refuses it; groups stayed put a little longer (a row inserted above a group left it on
@@ -120,6 +121,16 @@ def shift_sheet_ranges(
         else:
             del extra["filterViews"]
     _shift_groups(extra, dimension, start, delta)
+    if "conditionalFormats" in extra:
+        rules = []
+        for rule in extra["conditionalFormats"]:
+            rule["ranges"] = [r for r in rule["ranges"] if shift_range(r, dimension, start, delta)]
+            if rule["ranges"]:
+                rules.append(rule)
+        if rules:
+            extra["conditionalFormats"] = rules
+        else:
+            del extra["conditionalFormats"]
     for n in book.named_ranges:  # one whose cells all went is kept as it was (not modelled)
         rng = n.get("range", {})
         if int(rng.get("sheetId", 0)) == sheet.sheet_id:
