@@ -155,8 +155,9 @@ class TeamSteps:
 
     def write(self, state: TeamRead, run: TeamRun, todo: list[CellWrite]) -> TeamRun:
         """Write the planned cells (when this run writes), then remember the file."""
-        if run.outcome is Outcome.FAILED:
-            return replace(run, seconds=state.seconds)
+        if run.outcome is Outcome.FAILED:  # its read's requests were made all the same
+            calls = int(getattr(state.backend, "api_calls", 0))
+            return replace(run, seconds=state.seconds, api_calls=calls)
         started = time.perf_counter()
         if todo and self.writes:
             assert state.backend is not None and state.data is not None

@@ -157,7 +157,22 @@ def test_a_quarter_of_ui_edits_between_nights_keeps_all_of_them(
     typed = sh.sheet1.get(at, value_render_option=ValueRenderOption.formula)
     assert typed == [["=Q2*100"]]  # the lead's, as typed; it reads tonight's Score
     assert [by_kr[k][mine] for k in ("KR1", "KR4")] == pytest.approx([30, 25])
+    kr1_score = after["data"][0]["rowData"][1]["values"][score]  # written tonight
+    assert kr1_score["note"] == "Mia checks this"
 
     quiet = sync_google_team(emulator, tmp_path, "Marketing", key, dt.date(2026, 1, 22))
     assert (quiet.outcome, quiet.api_calls) == (Outcome.UNCHANGED, 1), quiet.error
     assert _theirs(_snapshot(sh)) == _theirs(before)
+
+
+def test_a_team_failing_after_its_read_counts_the_read_in_its_api_calls(
+    emulator: Emulator, tmp_path: Path, api_requests: Any
+) -> None:
+    """The OKRs tab renamed by the lead: the team fails, naming the tab it wants, after
+    one read, which the run report counts (it said 0: a quota used, not reported)."""
+    key = emulator.create_spreadsheet("Marketing goals", {"Q1 OKRs": ROWS}, value_input="RAW")
+    run = sync_google_team(emulator, tmp_path, "Marketing", key, dt.date(2026, 1, 15))
+    assert run.outcome is Outcome.FAILED
+    assert run.error is not None and 'did you mean "Q1 OKRs"' in run.error
+    assert len(api_requests(key)) == 1
+    assert run.api_calls == 1
