@@ -85,9 +85,11 @@ def add_sheet(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 
 #: the keys of a sheet's merges and extras whose values are GridRanges (or GridCoordinates,
 #: or DimensionRanges): each names its sheet by ``sheetId``, left out when it is 0
-_RANGE_KEYS = frozenset({"range", "ranges", "unprotectedRanges", "dataRange", "anchorCell"})
-#: the ids a sheet's protections, filter views and slicers hold, unique in the book
-_OBJECT_IDS = frozenset({"protectedRangeId", "filterViewId", "slicerId"})
+_RANGE_KEYS = frozenset(
+    {"range", "ranges", "unprotectedRanges", "dataRange", "anchorCell", "sources"}
+)
+#: the ids a sheet's protections, filter views, slicers and charts hold, unique in the book
+_OBJECT_IDS = frozenset({"protectedRangeId", "filterViewId", "slicerId", "chartId"})
 
 
 def _moved_to(value: Any, old: int, new: int, ranges: bool = False) -> Any:
@@ -371,6 +373,8 @@ HANDLERS: dict[str, Handler] = {
     "updateFilterView": views.update_filter_view,
     "deleteFilterView": views.delete_filter_view,
     "addSlicer": views.add_slicer,
+    "addChart": views.add_chart,
+    "updateChartSpec": views.update_chart_spec,
     "deleteEmbeddedObject": views.delete_embedded_object,
 }
 

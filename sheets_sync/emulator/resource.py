@@ -90,7 +90,7 @@ def sheet_json(book: Spreadsheet, sheet: Sheet, areas: list[Area] | None) -> dic
             {k: v for k, v in m.items() if k != "sheetId" or v} for m in copy.deepcopy(sheet.merges)
         ]
     for key in ("conditionalFormats", "basicFilter", "filterViews", "protectedRanges",
-                "rowGroups", "columnGroups", "slicers"):  # fmt: skip
+                "rowGroups", "columnGroups", "slicers", "charts"):  # fmt: skip
         if key in sheet.extra:
             out[key] = copy.deepcopy(sheet.extra[key])
     if "protectedRanges" in out:

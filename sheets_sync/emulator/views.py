@@ -1,4 +1,5 @@
-"""Filter views and slicers: stored and echoed in the sheet resource, hiding no row.
+"""Filter views, slicers and charts: stored and echoed in the sheet resource, hiding no
+row and drawing nothing.
 
 A filter view filters only for the person looking through it (Google's help: "filter
 views ... don't change what others see"), so the grid data stays as it is. A slicer's
@@ -76,9 +77,47 @@ def add_slicer(book: Spreadsheet, req: dict[str, Any]) -> Reply:
     return {"addSlicer": {"slicer": copy.deepcopy(slicer)}}
 
 
+def add_chart(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """AddChartRequest: the chart as given (``spec`` kept, not drawn; Google adds its
+    defaults to a spec and leaves out zeros, not modelled), under ``chartId``
+    (chosen when unset; one taken by any chart or slicer is a 400), on the sheet of its
+    anchor cell. Only a chart over the grid (``overlayPosition``) is kept: one on a sheet
+    of its own (``newSheet``, ``sheetId``) is refused as not modelled."""
+    chart = copy.deepcopy(req.get("chart", {}))
+    overlay = chart.get("position", {}).get("overlayPosition")
+    if not isinstance(overlay, dict):
+        raise bad_request(
+            "A chart on a sheet of its own is not modelled: only one over the grid "
+            "(position.overlayPosition)."
+        )
+    sheet = _sheet(book, overlay.get("anchorCell", {}).get("sheetId"))
+    wanted = chart.get("chartId")
+    if wanted is not None and (
+        _find(book, "charts", "chartId", wanted) or _find(book, "slicers", "slicerId", wanted)
+    ):
+        raise bad_request(f"An object with id {wanted} already exists.")
+    chart["chartId"] = int(wanted or _new_id())
+    sheet.extra.setdefault("charts", []).append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def update_chart_spec(book: Spreadsheet, req: dict[str, Any]) -> Reply:
+    """UpdateChartSpecRequest: the chart ``chartId`` takes ``spec`` whole."""
+    found = _find(book, "charts", "chartId", req.get("chartId"))
+    if found is None:
+        raise bad_request(f"No chart with id: {req.get('chartId')}")
+    sheet, i = found
+    sheet.extra["charts"][i]["spec"] = copy.deepcopy(req.get("spec", {}))
+    return None
+
+
 def delete_embedded_object(book: Spreadsheet, req: dict[str, Any]) -> Reply:
-    """Deletes a slicer (the only embedded object the emulator keeps)."""
-    _remove(book, "slicers", "slicerId", req.get("objectId"), "embedded object")
+    """Deletes a chart or a slicer (the embedded objects the emulator keeps)."""
+    wanted = req.get("objectId")
+    if _find(book, "charts", "chartId", wanted) is not None:
+        _remove(book, "charts", "chartId", wanted, "embedded object")
+    else:
+        _remove(book, "slicers", "slicerId", wanted, "embedded object")
     return None
 
 
