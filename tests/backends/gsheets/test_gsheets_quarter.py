@@ -1,6 +1,6 @@
 """A team lead's nights: between syncs the sheet is edited through real gspread as the
 Sheets UI does (a formula column of one's own reading the sync's Score, notes, a filter, a
-protected header, a dropdown, a conditional format on Score, a merge, a column dragged,
+protected header, a dropdown, a conditional format on Score, a chart, a merge, a column dragged,
 a row inserted and typed into); each night leaves every cell and object the team set as
 it was, writes the right owned cells, and costs 2 requests (1 when nothing changed)."""
 
@@ -77,6 +77,11 @@ def _dress(sh: gspread.Spreadsheet) -> None:
                                                "booleanRule": {"condition": low, "format": {
                                                    "textFormat": {"bold": True}}}}}},
         {"mergeCells": {"range": rng(0, 1, 1, 3), "mergeType": "MERGE_ALL"}},
+        {"addChart": {"chart": {"spec": {"title": "Scores", "basicChart": {
+            "chartType": "BAR", "series": [{"series": {"sourceRange": {
+                "sources": [rng(score, score + 1)]}}}]}},
+            "position": {"overlayPosition": {"anchorCell": {"sheetId": 0, "rowIndex": 8,
+                                                            "columnIndex": 0}}}}}},
         {"repeatCell": {"range": rng(cur, cur + 1), "cell": {"userEnteredFormat": yellow},
                         "fields": "userEnteredFormat.backgroundColor"}},
         # Comment dragged to the far right, after the lead's own columns
@@ -140,7 +145,7 @@ def test_a_quarter_of_ui_edits_between_nights_keeps_all_of_them(
     assert (night.outcome, night.api_calls) == (Outcome.OK, 2), night.error
     after = _snapshot(sh)
     assert _theirs(after) == _theirs(before)
-    for objects in ("merges", "basicFilter", "protectedRanges", "conditionalFormats"):
+    for objects in ("merges", "basicFilter", "protectedRanges", "conditionalFormats", "charts"):
         assert after.get(objects) == before.get(objects), objects
         assert objects in after
     values = sh.sheet1.get("A1:Y5", value_render_option=ValueRenderOption.unformatted)
