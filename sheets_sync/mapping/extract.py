@@ -52,7 +52,7 @@ from sheets_sync.mapping.header import (
     repeats_header,
 )
 from sheets_sync.mapping.near_tabs import missing_tab, near_tabs, twin_tabs
-from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning
+from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning, renamed_warnings
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
 from sheets_sync.mapping.uncalculated import (
     blank_uncalculated,
@@ -393,6 +393,8 @@ def extract_tab(
         raise _noting(failed, spec.said) from None
     if grid.hidden_cols and (unseen := hidden_warning(layout, grid, source)) is not None:
         findings.append(unseen)
+    if missing_owned:
+        findings += renamed_warnings(layout, grid, source)
     known = owned_fills if fills is not None else None
     return TabExtract(layout, tuple(records), owned_values, owned_formulas, known), findings
 

@@ -375,3 +375,9 @@ def _field_aliases(alts: tuple[str, ...]) -> frozenset[str]:
 #: ``_loose_keys`` of a text, cached: ``repeats_header`` asks it of every row's ID ("O1",
 #: "KR1.2"), the same few hundred texts in every team
 _text_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
+
+
+def loose_keys(text: str) -> tuple[str, ...]:
+    """A header's keys with its note dropped (``_loose_keys``, cached), for the owned
+    columns' renamed-header warning (``room.renamed_warnings``)."""
+    return _text_loose_keys(text)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellRange, SheetGrid, a1, column_letter, column_spans
+from sheets_sync.mapping.fields import normalise_header
+from sheets_sync.mapping.header import header_text, loose_keys
 from sheets_sync.mapping.spec import TabSpec
 
 if TYPE_CHECKING:
@@ -109,6 +111,50 @@ def hidden_warning(layout: TabLayout, grid: SheetGrid, source: str) -> Finding |
         layout.tab,
         a1(layout.header_row, unseen[0][0]),
     )
+
+
+def _like(text: str, key: str) -> bool:
+    """Whether a header ``text`` is an owned header (normalised ``key``) with more after
+    it: a note ("Score (auto)", "Score\n(by sync)") or a sign ("Score %"), not another
+    word ("Status comment", "Scorecard")."""
+    if key in loose_keys(text):
+        return True
+    typed = normalise_header(text)
+    return typed != key and typed.startswith(key) and not typed[len(key)].isalnum()
+
+
+def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Finding]:
+    """A warning for each owned column added tonight beside a header that is its header
+    with more after it: the sync takes only a column headed exactly so (a team's own
+    "Score (manual)" is never written), so a Score renamed "Score (auto)" by hand got a
+    new Score column at the end without a word, and kept its old scores, no longer
+    written, for whatever formula read them (until 2026-12-07)."""
+    row = grid.rows[layout.header_row - 1] if layout.header_row <= len(grid.rows) else ()
+    found: list[Finding] = []
+    for name in layout.missing_owned:
+        header = layout.owned_headers[name]
+        key = normalise_header(header)
+        for col, value in enumerate(row, start=1):
+            if value is None or col in layout.columns.values():
+                continue
+            typed = header_text(value).strip()
+            if not typed or not _like(typed, key):
+                continue
+            added = a1(layout.header_row, layout.column_of(name))
+            found.append(
+                Finding(
+                    Severity.WARNING,
+                    f"column {typed!r} is not the sync's {header}: only a column headed "
+                    f"exactly {header!r} is, so {header} is added at {added}; if {typed!r} "
+                    f"was the sync's, renamed, name it {header!r} again and delete the one "
+                    f"added (it is no longer written), or rename it further if it is your own",
+                    source,
+                    layout.tab,
+                    a1(layout.header_row, col),
+                )
+            )
+            break
+    return found
 
 
 def _spans(cols: Sequence[int]) -> str:

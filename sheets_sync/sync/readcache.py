@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 153  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 154  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -272,7 +272,9 @@ FORMAT = 153  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # Q4/26, Q4.26, 26-Q4, 26Q4 read as Q4 of 2026; 153: the same grid; a missing tab's
 # error says what to do, naming the tab pointed at and the mapping file (a built-in: a
 # copy of it in the workspace's mappings/); a required KPI tab: add it, or make it
-# optional; the file is in the key),
+# optional; the file is in the key; 154: the same grid; an owned column added beside a
+# header that is its header with a note or sign ("Score (auto)", "Score %") warns at
+# that header),
 # or the slot format
 
 

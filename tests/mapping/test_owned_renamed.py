@@ -1,0 +1,38 @@
+"""An owned column renamed by hand ("Score" -> "Score (auto)"): the sync takes only a
+column headed exactly Score, so it adds one at the end; said now at the renamed header
+(until 2026-12-07 without a word, the old column keeping its last scores for whatever
+formula read them). A team's own column of another word ("Status comment") is not it."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "KR ID", "Key result", "Target", "Current")
+
+
+def _findings(*extra: str) -> list[str]:
+    head = (*HEAD, *extra, "Expected", "Status", "Sync notes")
+    row: tuple[CellValue, ...] = ("O1", "KR1", "Leads", 10, 4, *([0.4] * len(extra)))
+    book = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", (head, row))})
+    got = extract(book, load_mapping("standard"))
+    return [str(f) for f in got.findings if "sync's" in f.message]
+
+
+@pytest.mark.parametrize("typed", ["Score (auto)", "Score %", "score\n(by sync)"])
+def test_a_renamed_score_column_is_said_where_it_is(typed: str) -> None:
+    shown = typed.strip()
+    assert _findings(typed) == [
+        f"sales.xlsx!OKRs!F1: column {shown!r} is not the sync's Score: only a column headed "
+        "exactly 'Score' is, so Score is added at J1; if "
+        f"{shown!r} was the sync's, renamed, name it 'Score' again and delete the one added (it "
+        "is no longer written), or rename it further if it is your own"
+    ]
+
+
+def test_a_column_of_another_word_or_a_score_column_there_says_nothing() -> None:
+    assert _findings("Scorecard") == []
+    assert _findings("Score", "Score (manual)") == []  # the sync's Score is there
