@@ -181,3 +181,39 @@ def test_a_team_failing_after_its_read_counts_the_read_in_its_api_calls(
     assert run.error is not None and 'did you mean "Q1 OKRs"' in run.error
     assert len(api_requests(key)) == 1
     assert run.api_calls == 1
+
+
+def test_a_sort_and_a_backup_copy_between_nights_leave_each_score_on_its_kr(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    """Rows sorted by KR ID, last first, and the tab duplicated as a backup (then hidden):
+    the next night writes each KR's cells on its row of OKRs, and the copy is not touched."""
+    key = emulator.create_spreadsheet("Marketing goals", {"OKRs": ROWS}, value_input="RAW")
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        sa_info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
+    sh = gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host)).open_by_key(
+        key
+    )
+    assert (
+        sync_google_team(emulator, tmp_path, "Marketing", key, dt.date(2026, 1, 15)).api_calls == 2
+    )
+    width = len(HEADERS)
+    whole = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 4, "startColumnIndex": 0,
+             "endColumnIndex": width}  # fmt: skip
+    sh.batch_update({"requests": [
+        {"sortRange": {"range": whole, "sortSpecs": [{"dimensionIndex": _col(HEADERS, "KR ID"),
+                                                      "sortOrder": "DESCENDING"}]}},
+        {"duplicateSheet": {"sourceSheetId": 0, "newSheetId": 5, "newSheetName": "OKRs backup"}},
+        {"updateSheetProperties": {"properties": {"sheetId": 5, "hidden": True},
+                                   "fields": "hidden"}},
+    ]})  # fmt: skip
+    backup = sh.worksheet("OKRs backup").get_all_values()
+    sh.sheet1.update([[600]], gspread.utils.rowcol_to_a1(4, _col(HEADERS, "Current") + 1))
+
+    night = sync_google_team(emulator, tmp_path, "Marketing", key, dt.date(2026, 1, 22))
+    assert (night.outcome, night.api_calls) == (Outcome.OK, 2), night.error
+    rows = sh.sheet1.get("A2:U4", value_render_option=ValueRenderOption.unformatted)
+    kr, score = _col(HEADERS, "KR ID"), _col(HEADERS, "Score")
+    assert [(r[kr], r[score]) for r in rows] == [("KR3", 0.25), ("KR2", 1), ("KR1", 0.6)]
+    assert sh.worksheet("OKRs backup").get_all_values() == backup
