@@ -6,12 +6,19 @@ data to, based on the coordinates *before* the source data is removed from the g
 Existing data will be shifted down or right ... to make room for the moved dimensions";
 its example moves rows [1, 3) of A1..A5 = 0, 1, 2, 3, 4 to 4, giving 0, 3, 1, 2, 4.
 
-Cells, row and column properties, merges, protected ranges, the basic filter (its range
-and its columns' criteria), filter views, named ranges, conditional formats' ranges and
-groups move with the rows or columns they cover, as an insertion moves them
-(``shifting``). A range whose rows or
-columns the move scatters (part of it moved away) keeps the span from its first to its
-last cell's new place: what Google does then is not recorded anywhere we could check.
+Cells and row and column properties go with their rows or columns. A merge goes with the
+source when the source holds all of it; a move that would break a merge apart (part of it
+in the source, or the destination strictly inside it) is refused with a 400, as a merge
+cannot be split. Every other range (protected ranges, the basic filter and filter views,
+named ranges, conditional formats' ranges, groups) moves as if the source were deleted
+and then inserted at its destination, as ``shifting`` moves ranges on a deletion and an
+insertion: one inside the source goes with it; one holding the whole source with the
+destination inside it or on its edge stays as it is (the move only reorders its rows or
+columns); any other one shrinks by the part of it moved away and grows by the part moved
+into it (a protected B:C whose C is dragged to A is C:C after, protecting the old B).
+A filter's criteria go with their columns (one dragged out of the filter's range goes).
+What Google does with a range a move cuts is not recorded anywhere we could check.
+A destination strictly inside the source (the API documents none) is refused with a 400.
 Formulas are not rewritten (nor are they on an insertion: Known gaps)."""
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sheets_sync.emulator.errors import bad_request
+from sheets_sync.emulator.ranges import format_area
+from sheets_sync.emulator.shifting import shift_index
 from sheets_sync.emulator.state import Sheet, Spreadsheet
 
 Place = Callable[[int], int]
@@ -51,40 +60,85 @@ def _sides(dimension: str) -> tuple[str, str]:
     return "startColumnIndex", "endColumnIndex"
 
 
-def _span(a: int, b: int, place: Place) -> tuple[int, int]:
-    moved = [place(i) for i in range(a, b)]
-    return min(moved), max(moved) + 1
+class Move:
+    """Rows or columns [start, end) moved to ``dest`` (old coordinates) on a grid of ``total``."""
+
+    def __init__(self, dimension: str, start: int, end: int, dest: int, total: int) -> None:
+        self.dimension, self.start, self.end, self.dest, self.total = (
+            dimension, start, end, dest, total)  # fmt: skip
+        self.place = placer(start, end, dest)
+
+    def range(self, rng: dict[str, Any], lo: str, hi: str) -> None:
+        """A range in place (``lo``/``hi`` its keys on this axis); a missing start is 0
+        and a missing end the grid's end."""
+        a, b = int(rng.get(lo, 0)), int(rng.get(hi, self.total))
+        if b <= a:
+            return
+        start, end, dest, n = self.start, self.end, self.dest, self.end - self.start
+        if start <= a and b <= end:  # inside the source: it goes with it
+            new_a, new_b = self.place(a), self.place(b - 1) + 1
+            if lo in rng or new_a:
+                rng[lo] = new_a
+            if hi in rng or new_b != self.total:
+                rng[hi] = new_b
+            return
+        if a <= start and end <= b and a <= dest <= b:
+            return  # the move reorders rows or columns inside it
+        back = dest if dest < start else dest - n
+
+        def shifted(i: int, end_side: bool) -> int:  # the source taken out, then put back
+            return shift_index(shift_index(i, start, -n, end_side), back, n, end_side)
+
+        new_a = shifted(a, end_side=False)
+        if lo in rng or new_a:
+            rng[lo] = new_a
+        if hi in rng:
+            rng[hi] = shifted(b, end_side=True)
+
+    def grid_range(self, rng: dict[str, Any]) -> None:
+        self.range(rng, *_sides(self.dimension))
+
+    def check_merge(self, sheet: Sheet, merge: dict[str, Any]) -> None:
+        lo, hi = _sides(self.dimension)
+        a, b = int(merge.get(lo, 0)), int(merge.get(hi, 0))
+        inside = self.start <= a and b <= self.end
+        cut = max(a, self.start) < min(b, self.end) and not inside
+        if cut or (a < self.dest < b and not inside):
+            area = format_area(sheet, int(merge.get("startRowIndex", 0)),
+                               int(merge.get("endRowIndex", 0)),
+                               int(merge.get("startColumnIndex", 0)),
+                               int(merge.get("endColumnIndex", 0)))  # fmt: skip
+            raise bad_request(
+                f"You can't move {self.dimension.lower()} in a way that breaks apart the merged "
+                f"cells {area}; unmerge them first."
+            )
 
 
-def move_range(rng: dict[str, Any], dimension: str, place: Place, total: int) -> None:
-    """A ``GridRange`` in place; a missing start is 0 and a missing end the grid's end."""
-    lo, hi = _sides(dimension)
-    a, b = int(rng.get(lo, 0)), int(rng.get(hi, total))
-    if b <= a:
+def _move_filter(spec: dict[str, Any], move: Move) -> None:
+    rng = spec.setdefault("range", {})
+    move.grid_range(rng)
+    if move.dimension != "COLUMNS":
         return
-    new_a, new_b = _span(a, b, place)
-    if lo in rng or new_a:
-        rng[lo] = new_a
-    if hi in rng:
-        rng[hi] = new_b
+    a, b = int(rng.get("startColumnIndex", 0)), int(rng.get("endColumnIndex", move.total))
 
+    def kept(col: int) -> bool:
+        return a <= col < b
 
-def _move_filter(spec: dict[str, Any], dimension: str, place: Place, total: int) -> None:
-    move_range(spec.setdefault("range", {}), dimension, place, total)
-    if dimension != "COLUMNS":
-        return
     if "criteria" in spec:
-        spec["criteria"] = {str(place(int(c))): v for c, v in spec["criteria"].items()}
-    for s in spec.get("filterSpecs", []):
-        s["columnIndex"] = place(int(s.get("columnIndex", 0)))
+        moved = {move.place(int(c)): v for c, v in spec["criteria"].items()}
+        spec["criteria"] = {str(c): v for c, v in moved.items() if kept(c)}
+    if "filterSpecs" in spec:
+        specs = []
+        for s in spec["filterSpecs"]:
+            s["columnIndex"] = move.place(int(s.get("columnIndex", 0)))
+            if kept(s["columnIndex"]):
+                specs.append(s)
+        spec["filterSpecs"] = specs
 
 
-def _move_groups(extra: dict[str, Any], dimension: str, place: Place) -> None:
-    for group in extra.get("rowGroups" if dimension == "ROWS" else "columnGroups", []):
-        rng = group["range"]
-        rng["startIndex"], rng["endIndex"] = _span(
-            int(rng.get("startIndex", 0)), int(rng["endIndex"]), place
-        )
+def _move_groups(extra: dict[str, Any], move: Move) -> None:
+    for group in extra.get("rowGroups" if move.dimension == "ROWS" else "columnGroups", []):
+        move.range(group["range"], "startIndex", "endIndex")
 
 
 def move_dimension(
@@ -98,9 +152,17 @@ def move_dimension(
         raise bad_request(f"Invalid source range [{start}, {end}) of {total} {dimension.lower()}")
     if not 0 <= dest <= total:
         raise bad_request(f"Invalid destinationIndex {dest} of {total} {dimension.lower()}")
-    if start <= dest <= end:
+    if start < dest < end:
+        raise bad_request(
+            f"destinationIndex {dest} is inside the source [{start}, {end}): what Google does "
+            "then is not documented, so the emulator does not model it."
+        )
+    if dest in (start, end):
         return  # onto itself: nothing moves
-    place = placer(start, end, dest)
+    move = Move(dimension, start, end, dest, total)
+    for merge in sheet.merges:
+        move.check_merge(sheet, merge)
+    place = move.place
     moved = {}
     for key, cell in sheet.cells.items():
         pos = list(key)
@@ -112,22 +174,22 @@ def move_dimension(
     meta.clear()
     meta.update(placed)
     for merge in sheet.merges:
-        move_range(merge, dimension, place, total)
+        move.grid_range(merge)
     extra = sheet.extra
     for prot in extra.get("protectedRanges", []):
         if "range" in prot:
-            move_range(prot["range"], dimension, place, total)
+            move.grid_range(prot["range"])
         for u in prot.get("unprotectedRanges", []):
-            move_range(u, dimension, place, total)
+            move.grid_range(u)
     if "basicFilter" in extra:
-        _move_filter(extra["basicFilter"], dimension, place, total)
+        _move_filter(extra["basicFilter"], move)
     for view in extra.get("filterViews", []):
-        _move_filter(view, dimension, place, total)
-    _move_groups(extra, dimension, place)
+        _move_filter(view, move)
+    _move_groups(extra, move)
     for rule in extra.get("conditionalFormats", []):
         for rng in rule["ranges"]:
-            move_range(rng, dimension, place, total)
+            move.grid_range(rng)
     for n in book.named_ranges:
         rng = n.get("range", {})
         if int(rng.get("sheetId", 0)) == sheet.sheet_id:
-            move_range(rng, dimension, place, total)
+            move.grid_range(rng)

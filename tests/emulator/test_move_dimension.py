@@ -83,3 +83,80 @@ def test_a_move_onto_itself_changes_nothing_and_a_bad_source_is_a_400(
         _move(sh, "COLUMNS", 30, 31, 0)
     assert info.value.response.status_code == 400
     assert emulator.values(key, "S!A1:C1", "UNFORMATTED_VALUE") == [[0, 1, 2]]
+
+
+def _merge(sh: gspread.Spreadsheet, r0: int, r1: int, c0: int, c1: int) -> None:
+    rng = {"sheetId": 0, "startRowIndex": r0, "endRowIndex": r1,
+           "startColumnIndex": c0, "endColumnIndex": c1}  # fmt: skip
+    sh.batch_update({"requests": [{"mergeCells": {"range": rng, "mergeType": "MERGE_ALL"}}]})
+
+
+def test_a_move_that_would_break_a_merge_apart_is_a_400_and_changes_nothing(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """Merge A2:A3: its row 3 dragged to the top, or row 5 dragged between its rows, is
+    refused (it was stretched to A1:A3, holding 'H1' and 'a' under an empty first cell)."""
+    rows: list[list[Any]] = [["H1", "H2"], ["a", "x"], ["b", "y"], ["c", "z"], ["d", "w"]]
+    key = emulator.create_spreadsheet("t", {"S": rows})
+    sh = gc.open_by_key(key)
+    _merge(sh, 1, 3, 0, 1)
+    before = emulator.values(key, "S!A1:B5", "UNFORMATTED_VALUE")
+    for start, end, dest in ((2, 3, 0), (4, 5, 2), (0, 2, 5)):
+        with pytest.raises(gspread.exceptions.APIError) as info:
+            _move(sh, "ROWS", start, end, dest)
+        assert info.value.response.status_code == 400
+        assert "breaks apart the merged cells S!A2:A3" in str(info.value)
+    got = sh.fetch_sheet_metadata({"fields": "sheets(merges)"})
+    assert got["sheets"][0]["merges"] == [{"startRowIndex": 1, "endRowIndex": 3,
+                                           "startColumnIndex": 0, "endColumnIndex": 1}]  # fmt: skip
+    assert emulator.values(key, "S!A1:B5", "UNFORMATTED_VALUE") == before
+    _move(sh, "ROWS", 1, 3, 5)  # the whole merge moves, and a row past it is fine
+    _move(sh, "COLUMNS", 1, 2, 0)  # as does a column beside it
+    got = sh.fetch_sheet_metadata({"fields": "sheets(merges)"})
+    assert got["sheets"][0]["merges"] == [{"startRowIndex": 3, "endRowIndex": 5,
+                                           "startColumnIndex": 1, "endColumnIndex": 2}]  # fmt: skip
+
+
+def test_a_range_a_move_cuts_is_deleted_from_and_inserted_into_as_on_those_requests(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """Protected B:C, C dragged to A: C:C after (the old B), as deleting C and inserting a
+    column at A gives; it was stretched to A:C. A filter over A:D, D dragged to A (a
+    reordering inside it): still A:D, its criteria with their columns."""
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b", "c", "d", "e"]]})
+    sh = gc.open_by_key(key)
+    cols = {"sheetId": 0, "startColumnIndex": 1, "endColumnIndex": 3}
+    table = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+             "endColumnIndex": 4}  # fmt: skip
+    sh.batch_update({"requests": [
+        {"addProtectedRange": {"protectedRange": {"range": cols, "warningOnly": True}}},
+        {"setBasicFilter": {"filter": {"range": table,
+                                       "criteria": {"3": {"hiddenValues": ["x"]}}}}},
+    ]})  # fmt: skip
+    _move(sh, "COLUMNS", 2, 3, 0)
+    assert emulator.values(key, "S!A1:E1", "UNFORMATTED_VALUE") == [["c", "a", "b", "d", "e"]]
+    got = sh.fetch_sheet_metadata({"fields": "sheets(protectedRanges.range,basicFilter)"})
+    (sheet,) = got["sheets"]
+    assert sheet["protectedRanges"][0]["range"] == {"startColumnIndex": 2, "endColumnIndex": 3}
+    _move(sh, "COLUMNS", 3, 4, 0)
+    got = sh.fetch_sheet_metadata({"fields": "sheets(basicFilter)"})
+    (sheet,) = got["sheets"]
+    assert sheet["basicFilter"]["range"] == {k: v for k, v in table.items() if k != "sheetId"}
+    assert sheet["basicFilter"]["criteria"] == {"0": {"hiddenValues": ["x"]}}
+    _move(sh, "COLUMNS", 1, 2, 5)  # the filter's B dragged out past E: out of the filter
+    got = sh.fetch_sheet_metadata({"fields": "sheets(basicFilter)"})
+    assert got["sheets"][0]["basicFilter"]["range"]["endColumnIndex"] == 3
+
+
+def test_a_destination_strictly_inside_the_source_is_a_400(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """The API documents no such move: refused, where it was silently taken as no move."""
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b", "c", "d", "e"]]})
+    sh = gc.open_by_key(key)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        _move(sh, "COLUMNS", 0, 3, 1)
+    assert info.value.response.status_code == 400
+    assert "destinationIndex 1 is inside the source [0, 3)" in str(info.value)
+    _move(sh, "COLUMNS", 0, 3, 3)  # onto its own end: nothing moves, as before
+    assert emulator.values(key, "S!A1:E1", "UNFORMATTED_VALUE") == [["a", "b", "c", "d", "e"]]
