@@ -4,8 +4,10 @@ warning on owned columns no one sees. Pure, as ``extract``, which calls it."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sheets_sync.domain.models import Finding, Severity
@@ -128,7 +130,8 @@ def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Fi
     with more after it: the sync takes only a column headed exactly so (a team's own
     "Score (manual)" is never written), so a Score renamed "Score (auto)" by hand got a
     new Score column at the end without a word, and kept its old scores, no longer
-    written, for whatever formula read them (until 2026-12-07)."""
+    written, for whatever formula read them (until 2026-12-07). A night that writes
+    nothing says the column "would be added" (``unwritten``)."""
     row = grid.rows[layout.header_row - 1] if layout.header_row <= len(grid.rows) else ()
     found: list[Finding] = []
     for name in layout.missing_owned:
@@ -144,10 +147,9 @@ def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Fi
             found.append(
                 Finding(
                     Severity.WARNING,
-                    f"column {typed!r} is not the sync's {header}: only a column headed "
-                    f"exactly {header!r} is, so {header} is added at {added}; if {typed!r} "
-                    f"was the sync's, renamed, name it {header!r} again and delete the one "
-                    f"added (it is no longer written), or rename it further if it is your own",
+                    f"{typed!r} is not written by the sync (only {header!r} is); {header} "
+                    f"is added at {added}. If {typed!r} was the sync's column, rename it "
+                    f"{header!r} and delete {added}; if it is yours, nothing to do.",
                     source,
                     layout.tab,
                     a1(layout.header_row, col),
@@ -155,6 +157,32 @@ def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Fi
             )
             break
     return found
+
+
+#: the tail of a renamed-header warning as a night that writes says it (``renamed_warnings``)
+_ADDED = re.compile(
+    r" is added at ([A-Z]+[0-9]+)\. If (.*) was the sync's column, rename it (.*) and "
+    r"delete \1; if it is yours, nothing to do\.\Z",
+    re.S,
+)
+
+
+def unwritten(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """``findings`` as a night that writes nothing says them (a dry run, write-back off):
+    a renamed-header warning's column "would be added", and renaming the old one back
+    adds none (the finding is made, and cached, as a writing night says it)."""
+    out = []
+    for f in findings:
+        if f.severity is Severity.WARNING and "is not written by the sync (only" in f.message:
+            message = _ADDED.sub(
+                r" would be added at \1. If \2 was the sync's column, rename it \3 and none "
+                r"is added; if it is yours, nothing to do.",
+                f.message,
+            )
+            out.append(replace(f, message=message))
+        else:
+            out.append(f)
+    return tuple(out)
 
 
 def _spans(cols: Sequence[int]) -> str:

@@ -22,6 +22,7 @@ from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, WorkbookData, tab_key
 from sheets_sync.loggers import get_logger
+from sheets_sync.mapping.room import unwritten
 from sheets_sync.sync.outcome import CellChanges, Outcome, TeamError, TeamRun
 from sheets_sync.sync.plan import plan_changes, plan_writes
 from sheets_sync.sync.readcache import CachedRead, ReadCache, after_write, cache_key
@@ -129,8 +130,11 @@ class TeamSteps:
             return failed, []
         started = time.perf_counter()
         try:
+            team_input = state.team_input
+            if not self.writes:  # a renamed column's warning: Score "would be added"
+                team_input = replace(team_input, findings=unwritten(team_input.findings))
             result = evaluate_team(
-                state.team_input,
+                team_input,
                 period=self.workspace.period,
                 as_of=self.as_of,
                 rules=self.workspace.rules,

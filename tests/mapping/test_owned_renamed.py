@@ -9,6 +9,7 @@ import pytest
 
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.room import unwritten
 from sheets_sync.mapping.spec import load_mapping
 
 HEAD = ("Objective ID", "KR ID", "Key result", "Target", "Current")
@@ -26,11 +27,26 @@ def _findings(*extra: str) -> list[str]:
 def test_a_renamed_score_column_is_said_where_it_is(typed: str) -> None:
     shown = typed.strip()
     assert _findings(typed) == [
-        f"sales.xlsx!OKRs!F1: column {shown!r} is not the sync's Score: only a column headed "
-        "exactly 'Score' is, so Score is added at J1; if "
-        f"{shown!r} was the sync's, renamed, name it 'Score' again and delete the one added (it "
-        "is no longer written), or rename it further if it is your own"
+        f"sales.xlsx!OKRs!F1: {shown!r} is not written by the sync (only 'Score' is); Score is "
+        f"added at J1. If {shown!r} was the sync's column, rename it 'Score' and delete J1; if "
+        "it is yours, nothing to do."
     ]
+
+
+def test_a_night_that_writes_nothing_says_the_column_would_be_added() -> None:
+    """``unwritten``: a dry run or write-back off adds no Score; other findings untouched."""
+    head = (*HEAD, "Score (auto)", "Expected", "Status", "Sync notes")
+    row: tuple[CellValue, ...] = ("O1", "KR1", "Leads", 10, 4, 0.4)
+    book = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", (head, row))})
+    findings = extract(book, load_mapping("standard")).findings
+    said = [str(f) for f in unwritten(findings) if "sync" in f.message]
+    assert said == [
+        "sales.xlsx!OKRs!F1: 'Score (auto)' is not written by the sync (only 'Score' is); "
+        "Score would be added at J1. If 'Score (auto)' was the sync's column, rename it "
+        "'Score' and none is added; if it is yours, nothing to do."
+    ]
+    others = [f for f in findings if "sync" not in f.message]
+    assert [f for f in unwritten(findings) if "sync" not in f.message] == others
 
 
 def test_a_column_of_another_word_or_a_score_column_there_says_nothing() -> None:
