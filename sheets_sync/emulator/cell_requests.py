@@ -193,8 +193,9 @@ def sort_range(book: Spreadsheet, req: dict[str, Any]) -> Reply:
 #: documents it (developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request
 #: #pastetype): NORMAL "values, formulas, formats, and merges", VALUES "the values ONLY
 #: without formats, formulas, or merges" (a formula's value, not the formula: ``_as_value``),
-#: FORMAT "the format and data validation only"; None: the whole cell. Conditional
-#: formats are not modelled, so that paste moves nothing.
+#: FORMAT "the format and data validation only"; None: the whole cell. A paste copies no
+#: conditional format rule (not modelled), so PASTE_CONDITIONAL_FORMATTING, which copies
+#: them at Google, is refused (``copy_paste``).
 _PASTED: dict[str, tuple[str, ...] | None] = {
     "PASTE_NORMAL": None,
     "PASTE_NO_BORDERS": None,
@@ -295,6 +296,11 @@ def copy_paste(book: Spreadsheet, req: dict[str, Any], cut: bool = False) -> Rep
     kind = str(req.get("pasteType") or "PASTE_NORMAL")
     if kind not in _PASTED:
         raise bad_request(f"Invalid value at 'requests[0].copy_paste.paste_type' ({kind})")
+    if kind == "PASTE_CONDITIONAL_FORMATTING":
+        raise bad_request(
+            "pasteType PASTE_CONDITIONAL_FORMATTING is not modelled: the emulator copies no "
+            "conditional format rule (Google copies the source's rules to the destination)."
+        )
     parts = _PASTED[kind]
     check_writable(book, target, (top, top + s1 - s0, left, left + t1 - t0))
     if kind == "PASTE_VALUES" and (_computed(src) or _reached(book, src)):

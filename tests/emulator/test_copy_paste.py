@@ -105,6 +105,19 @@ def test_a_paste_into_a_protected_range_refuses_the_batch(
     assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["old", 1], ["old", 2]]
 
 
+def test_a_conditional_formatting_paste_is_refused_as_not_modelled(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """Google's PASTE_CONDITIONAL_FORMATTING copies the source's conditional format rules;
+    the emulator copies none, so it refuses it (it took it and moved nothing)."""
+    sh, key, real, staged = _setup(gc, emulator)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        _paste(sh, staged, real, "PASTE_CONDITIONAL_FORMATTING")
+    assert info.value.response.status_code == 400
+    assert "PASTE_CONDITIONAL_FORMATTING is not modelled" in str(info.value)
+    assert emulator.values(key, "Real!A1:B2", "UNFORMATTED_VALUE") == [["old", 1], ["old", 2]]
+
+
 def test_before_request_sees_each_request_and_may_fail_one(
     gc: gspread.Client, emulator: Emulator
 ) -> None:
