@@ -11,6 +11,7 @@ from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellWrite
+from sheets_sync.template.spec import TEMPLATE
 
 pytestmark = pytest.mark.emulator
 
@@ -69,3 +70,27 @@ def test_an_input_cell_typed_into_after_the_read_keeps_what_was_typed(
                                          "fields": "userEnteredValue"}})  # fmt: skip
     backend.write(data, WRITE)
     assert emulator.values(key, "OKRs!A2:D2", "UNFORMATTED_VALUE") == [["KR1", 100, 90, 0.4]]
+
+
+def test_score_dragged_left_of_target_after_the_read_is_written_over_what_took_its_place(
+    emulator: Emulator, client: Any
+) -> None:
+    """docs/google-sheets.md: the night's scores land on whatever column now stands in
+    Score's old place. In the standard template Comment sits left of Score: dragging Score
+    left of Target puts Comment there, and a KR's comment text is replaced by its score."""
+    headers = list(TEMPLATE.okrs.headers)
+    row: list[object] = ["" for _ in headers]
+    row[headers.index("KR ID")], row[headers.index("Target")] = "KR1", 100
+    row[headers.index("Current")], row[headers.index("Comment")] = 40, "waiting on legal"
+    key = emulator.create_spreadsheet("Sales goals", {"OKRs": [headers, row]})
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    score, target = headers.index("Score"), headers.index("Target")
+    source = {"sheetId": _sheet_id(emulator, key, "OKRs"), "dimension": "COLUMNS",
+              "startIndex": score, "endIndex": score + 1}  # fmt: skip
+    _edit(client, key, {"moveDimension": {"source": source, "destinationIndex": target}})
+    backend.write(data, [CellWrite("OKRs", 2, score + 1, 0.4)])
+    got = emulator.values(key, "OKRs!A1:U2", "UNFORMATTED_VALUE")
+    moved = dict(zip(got[0], got[1], strict=False))
+    assert moved["Comment"] == 0.4  # the comment typed there is gone
+    assert moved["Score"] == "" and moved["Current"] == 40
