@@ -15,11 +15,15 @@ import pytest
 from google.oauth2.service_account import Credentials
 from gspread.utils import ValueInputOption, ValueRenderOption
 
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import emulator_http_client
+from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
+from sheets_sync.emulator.faults import Reply
 from sheets_sync.mapping.fields import OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
-from tests.support.google import sync_google_team
+from tests.support.google import google_team_workspace, sync_google_team
 
 pytestmark = pytest.mark.emulator
 HEADERS = [h for _, h in OKR_FIELDS]
@@ -217,3 +221,25 @@ def test_a_sort_and_a_backup_copy_between_nights_leave_each_score_on_its_kr(
     kr, score = _col(HEADERS, "KR ID"), _col(HEADERS, "Score")
     assert [(r[kr], r[score]) for r in rows] == [("KR3", 0.25), ("KR2", 1), ("KR1", 0.6)]
     assert sh.worksheet("OKRs backup").get_all_values() == backup
+
+
+def test_a_team_whose_read_is_retried_out_counts_every_attempt_in_its_api_calls(
+    emulator: Emulator, tmp_path: Path, api_requests: Any
+) -> None:
+    """Google answering 503 to every read: the read is retried until its attempts run
+    out and the team fails; the run report counts each attempt (it said 0)."""
+    key = emulator.create_spreadsheet("Marketing goals", {"OKRs": ROWS}, value_input="RAW")
+    emulator.faults.answers[key] = Reply.of(503, {"error": {"code": 503,
+                                                            "status": "UNAVAILABLE"}})  # fmt: skip
+    cfg = google_team_workspace(emulator, tmp_path, "Marketing", key)
+    quick = '"requests_per_minute": 6000, "max_attempts": 3, "max_retry_seconds": 60'
+    cfg.write_text(cfg.read_text().replace('"requests_per_minute": 6000', quick))
+    clear_clients()
+    try:
+        options = SyncOptions(as_of=dt.date(2026, 1, 15), rollup=False)
+        (run,) = Sync(load_workspace(cfg)).run(options).runs
+    finally:
+        clear_clients()
+    assert run.outcome is Outcome.FAILED
+    assert len(api_requests(key)) == 3  # max_attempts
+    assert run.api_calls == len(api_requests(key))
