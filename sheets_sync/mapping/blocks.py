@@ -50,6 +50,8 @@ _SHARED_DETAILS = ("weight", "confidence", "due")
 #: in ``block_row``'s carry: a key result was read above, with no objective row above it
 #: (``KR3`` below it is a key result; the tab's first row is an objective: ``KR1``)
 _ROWS_ABOVE = "_rows_above"
+#: in ``block_row``'s carry: the row of the objective header row the key results are under
+_HEADER_ROW = "_header_row"
 #: in ``block_row``'s carry: the row of the header of formulas with no value the key
 #: results below are under (``unknown_header``), until the next objective row
 _UNKNOWN_ROW = "_unknown_row"
@@ -312,6 +314,7 @@ def block_row(
     carry: dict[str, CellValue],
     block_cols: Mapping[bool, Mapping[str, int]],
     unknown: Collection[str] = (),
+    filled: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[Literal["kr", "objective"], dict[str, CellValue], RowCells]:
     """Objective header row or KR row; KR rows inherit their objective's fields.
 
@@ -323,7 +326,8 @@ def block_row(
     (``_named_objective``: its Type, its Aligns to or its ID; a lookup dragged down the
     whole Actual column made every header a key result until 2026-12-07), and a key
     result's is not filled from its objective's header (as the rows layout's fill-down
-    leaves it)."""
+    leaves it). ``filled``: given, the fields a key result takes from its header, each
+    with the (row, column) of the header's cell (``RowRecord.filled``)."""
     blocks = spec.blocks or BlocksSpec()
     checked = [values.get(f) for f in blocks.objective_when_blank]
     unticked = _unticked(values, blocks) and _unticked_kr(values, blocks, carry) is None
@@ -341,10 +345,16 @@ def block_row(
     if is_objective:
         carry.clear()
         carry.update({k: values.get(k) for k in FILL_DOWN_DEFAULT})
+        carry[_HEADER_ROW] = row
         return "objective", values, cells
     own = {blocks.kr_fields.get(k, k) for k in unknown}
+    header_row, header_cols = carry.get(_HEADER_ROW), block_cols[True]
     for key in FILL_DOWN_DEFAULT:
         if blank(values.get(key)) and key in carry and key not in own:
             values[key] = carry[key]
+            if filled is None or blank(carry[key]) or key not in header_cols:
+                continue
+            if isinstance(header_row, int):
+                filled[key] = (header_row, header_cols[key])
     carry.setdefault(_ROWS_ABOVE, True)  # the next row is not the tab's first
     return "kr", values, cells

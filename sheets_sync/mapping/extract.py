@@ -80,6 +80,10 @@ class RowRecord:
     #: hidden merge's top-left cell, or a shown cell above its blank): that row, which its
     #: "objective ID is missing" names; 0 for none
     unknown_objective: int = 0
+    #: the fields filled down from a row above (``fill_down``; a key result's objective
+    #: cells from its header row), each with the (row, column) it was typed in: an error
+    #: there is that cell's, said once (``RowReader``)
+    filled: tuple[tuple[str, int, int], ...] = ()
 
 
 #: The fields of a row whose percent format lint compares with its unit and its other
@@ -326,10 +330,13 @@ def extract_tab(
         doubt, unknown_above = False, 0
         if spec.layout == "objective_blocks":
             doubt = objective_too(values, spec, carry)
-            row_kind, values, cells = block_row(values, row, spec, carry, block_cols, unknown)
+            from_above: dict[str, tuple[int, int]] = {}
+            row_kind, values, cells = block_row(
+                values, row, spec, carry, block_cols, unknown, from_above
+            )
             unknown_above = unknown_objective_row(carry) if row_kind == "kr" else 0
         else:
-            filled.fill(values, row, under_merge, unknown)
+            from_above = filled.fill(values, row, under_merge, unknown)
             if blank(values.get("objective_id")):
                 unknown_above = filled.unknown_row("objective_id", row)
         percent: frozenset[str] = frozenset()
@@ -344,7 +351,10 @@ def extract_tab(
                     or is_percent_text(values[n])
                 )
             )
-        records.append(RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above))
+        above = tuple((n, *at) for n, at in from_above.items())
+        records.append(
+            RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above, above)
+        )
         hidden: list[str] = []  # owned cells a merge hides: not written, so said
         for name in owned:
             if name in columns:

@@ -43,7 +43,7 @@ class FillDown:
         row: int,
         merged: Mapping[str, CellRange],
         unknown: Collection[str] = (),
-    ) -> None:
+    ) -> dict[str, tuple[int, int]]:
         """Fill ``values``' (row ``row``'s) blank ``fields`` from the rows above, then
         carry this row's filled ones on. ``merged``: the fields whose cell a merge from a
         row above covers, with that merge: a blank there is the merge's value (its
@@ -56,7 +56,9 @@ class FillDown:
         and the warning said it read as empty). An unknown objective ID is another
         objective's, for its cells; so is one a merge from a hidden row shows whose
         top-left cell is a formula with no value (until 2026-12-07 the objective above's
-        filled it: KR3 and KR4 scored under O1)."""
+        filled it: KR3 and KR4 scored under O1). Returns the fields filled, each with the
+        (row, column) of the cell it came from (``RowRecord.filled``)."""
+        filled: dict[str, tuple[int, int]] = {}
         at: dict[str, int] = {}  # the unknown fields a hidden merge's top-left cell left so
         for name in merged if self.grid is not None and self.grid.hidden_rows else ():
             if name in self.fields and values.get(name) is None and name not in unknown:
@@ -80,6 +82,9 @@ class FillDown:
                 self.unknown_at.pop(name, None)
             elif name in self.carry:
                 values[name] = self.carry[name]
+                if name in self.columns:
+                    filled[name] = (self.rows[name], self.columns[name])
+        return filled
 
     def unknown_row(self, name: str, row: int) -> int:
         """The row of the formula with no value that left field ``name`` of row ``row``

@@ -104,7 +104,11 @@ def parse_objective(
 ) -> tuple[Objective | None, list[Finding]]:
     """``first``: the objective's first row (its Aligns to is said there only)."""
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "objective_id"), OBJECTIVE_SCORED)
+    # noted=False: a key result's row holding an objective ID in error filled down says
+    # so once, as the key result's
+    reader = RowReader(
+        record, origin, _id_of(record, "objective_id"), OBJECTIVE_SCORED, noted=False
+    )
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,

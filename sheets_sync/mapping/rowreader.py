@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sheets_sync.domain.models import Finding, Origin, Severity
 from sheets_sync.domain.values import CellValueError, parse_text
-from sheets_sync.grid import CellValue
+from sheets_sync.grid import CellValue, a1
 from sheets_sync.mapping.extract import RowRecord
 
 T = TypeVar("T")
@@ -24,25 +24,51 @@ class RowReader:
         origin: Origin,
         row_id: str | None,
         scored: frozenset[str] | None = None,
+        noted: bool = True,
     ) -> None:
         """``scored``: the fields an error in which leaves the row out (None: every one);
-        an error in another is said, and the field read as blank (``unread``)."""
+        an error in another is said, and the field read as blank (``unread``). A field
+        filled down from a cell in error (``RowRecord.filled``) is said at that cell, by
+        its own row, not here: here, one the score needs is a short note naming it
+        (``noted``; False: nothing, as for the objective a key result's row holds)."""
         self.record, self.origin, self.row_id = record, origin, row_id
         self.scored = scored
+        self.noted = noted
+        self.filled = {name: (row, col) for name, row, col in record.filled}
         self.findings: list[Finding] = []
         self.unread: set[str] = set()
         self._spared: list[Finding] = []  # the errors of the fields in ``unread``
+        self._failed = False  # a field the score needs filled down from a cell in error
 
     def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
         try:
             return parser(self.record.values.get(field), *args)
         except CellValueError as exc:
+            if field in self.filled:
+                self._filled_error(field)
+                return None
             finding = Finding.at(self.origin, field, str(exc), row_id=self.row_id)
             self.findings.append(finding)
             if self.scored is not None and field not in self.scored:
                 self.unread.add(field)
                 self._spared.append(finding)
             return None
+
+    def _filled_error(self, field: str, label: str = "") -> None:
+        """A cell in error filled down into ``field``: said at its own cell by its row; a
+        field the score needs leaves this row out too, with a note saying why (until
+        2026-12-07 the error was said again at each cell it filled, as if each showed it).
+        A field the score does without reads blank here, as on the error's own row."""
+        if self.scored is not None and field not in self.scored:
+            self.unread.add(field)
+            return
+        row, col = self.filled[field]
+        what = label or field.replace("_", " ")
+        message = f"{what} is filled down from {a1(row, col)}, which is in error"
+        finding = Finding.at(self.origin, field, message, row_id=self.row_id)
+        self._failed = True
+        if self.noted:
+            self.findings.append(finding)
 
     def link(self, field: str, label: str, said: bool = True) -> str | None:
         """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
@@ -52,7 +78,7 @@ class RowReader:
         try:
             return parse_id(self.record.values.get(field), label)
         except CellValueError as exc:
-            if not said:
+            if not said or field in self.filled:  # said on the row it is filled from
                 return None
             self.findings.append(
                 Finding.at(
@@ -64,6 +90,12 @@ class RowReader:
     def require(self, field: str, label: str, why: str = "") -> str:
         """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
         said = len(self.findings)
+        if field in self.filled:  # the note names it as the "missing" would
+            try:
+                return parse_id(self.record.values.get(field), label) or ""
+            except CellValueError:
+                self._filled_error(field, label)
+                return ""
         value = self.get(field, parse_id, label)
         if value is None and len(self.findings) == said:  # not "missing" after its error
             self.findings.append(
@@ -75,7 +107,9 @@ class RowReader:
     def ok(self) -> bool:
         """No error but in a field the score does without."""
         spared = {id(f) for f in self._spared}
-        return not any(f.is_error and id(f) not in spared for f in self.findings)
+        return not self._failed and not any(
+            f.is_error and id(f) not in spared for f in self.findings
+        )
 
 
 def parse_id(value: CellValue, label: str) -> str | None:

@@ -334,4 +334,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # be added or made optional, and the mapping file is in the cache key
     # 154: the same grid; an owned column added beside a header that is its header with a
     # note or sign ("Score (auto)", "Score %") warns at that header
-    assert (FORMAT, fields[-1]) == (154, "placeholder_values")
+    # 155: ``RowRecord.filled`` (the cell each filled-down field came from): a cell in
+    # error filled down is said once at its cell, not at each cell it fills
+    assert (FORMAT, fields[-1]) == (155, "placeholder_values")
