@@ -67,6 +67,8 @@ def _percent_amber(kpi: KPI) -> tuple[str, str, str] | None:
         return None
     if is_percent_unit(kpi.unit) or _percent_fields(kpi, ("target", "lower", "upper", "actual")):
         return None
+    if "unit" in kpi.unread:  # its Unit in error: in %, a target of 8 may be 8 % typed whole
+        return None
     ranged = kpi.direction is Direction.RANGE
     if amber == 0 and (ranged or kpi.target == 0):
         return None  # 0 wide, or the target itself: what 0% of it would give too
@@ -187,12 +189,26 @@ def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
     typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
     if _percent_fields(kr, ("start", "target")):
         return "fraction"
+    if typed and "unit" in kr.unread:  # its Unit in error: a scale % and none both give
+        plain = _kr_plain_scale(kr, typed)
+        return plain if plain == _kr_percent_scale(typed, actual) else None
     if typed and is_percent_unit(kr.unit):
-        if actual is not None:
-            whole = any(whole_beside(v, (actual,)) for _, v in typed)
-        else:
-            whole = any(abs(v) > 1 for _, v in typed)
-        return "whole" if whole else "fraction"
+        return _kr_percent_scale(typed, actual)
+    return _kr_plain_scale(kr, typed)
+
+
+def _kr_percent_scale(typed: list[tuple[str, float]], actual: float | None) -> Scale:
+    """``_kr_scale`` of a key result in %: its Start and Target (``typed``) beside the
+    KPI's ``actual`` when that is a percentage, else whole above 1."""
+    if actual is not None:
+        whole = any(whole_beside(v, (actual,)) for _, v in typed)
+    else:
+        whole = any(abs(v) > 1 for _, v in typed)
+    return "whole" if whole else "fraction"
+
+
+def _kr_plain_scale(kr: KeyResult, typed: list[tuple[str, float]]) -> Scale | None:
+    """``_kr_scale`` of a key result with no unit (nor percent cell above 0%)."""
     # a 0% beside numbers that may be fractions ("from 0% to 0.4", or to 1.5: 150 %, as
     # ``whole_beside`` reads up to twice a percentage of 100 % or more) is the only hint
     # left (fed a plain 35 it lost its warning while a 0% said nothing, 2026-12-06)
@@ -212,6 +228,8 @@ def _kpi_scale(kpi: KPI, actual: float) -> Scale | None:
     percents = [getattr(kpi, f) for f in _percent_fields(kpi, ("target", "lower", "upper"))]
     if percents:
         return "whole" if whole_beside(actual, percents) else "fraction"
+    if "unit" in kpi.unread:  # its Unit in error: whole only as both % and none read it
+        return "whole" if abs(actual) > WHOLE_PERCENT else None
     if is_percent_unit(kpi.unit):
         if abs(actual) > WHOLE_PERCENT:
             return "whole"

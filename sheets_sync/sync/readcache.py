@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 155  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 156  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -275,7 +275,9 @@ FORMAT = 155  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # optional; the file is in the key; 154: the same grid; an owned column added beside a
 # header that is its header with a note or sign ("Score (auto)", "Score %") warns at
 # that header; 155: ``RowRecord.filled`` (the cell each filled-down field came from): a
-# cell in error filled down is said once at its cell, not at each cell it fills),
+# cell in error filled down is said once at its cell, not at each cell it fills; 156:
+# the same grid; a key result of KR type percent whose Unit is in error takes no unit %
+# from its percent cells (a blank Unit does)),
 # or the slot format
 
 

@@ -336,4 +336,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # note or sign ("Score (auto)", "Score %") warns at that header
     # 155: ``RowRecord.filled`` (the cell each filled-down field came from): a cell in
     # error filled down is said once at its cell, not at each cell it fills
-    assert (FORMAT, fields[-1]) == (155, "placeholder_values")
+    # 156: the same grid; a key result of KR type percent whose Unit is in error takes no
+    # unit % from its percent cells (a blank Unit does)
+    assert (FORMAT, fields[-1]) == (156, "placeholder_values")
