@@ -173,17 +173,22 @@ _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
 #: trailing spaces stripped, with no leading ``\s*``: that made a search of a cell of
 #: spaces quadratic (a 32,000-character cell took 10 s).
 _HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
+#: Full-width brackets (a CJK input method's ``Target（EUR）``), folded as NFKC folds them
+#: before a note is sought: until 2026-12-07 such a note was none, and the column missing
+_BRACKETS = str.maketrans("\uff08\uff09\uff3b\uff3d", "()[]")
 #: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
 HEADER_CHARS = 200
 
 
 def _loose_keys(value: CellValue) -> tuple[str, ...]:
     """Keys of a header with its note dropped: its first line ("Target\n(end of Q)") and
-    the text before a trailing bracket ("Weight (%)"). Tried only when the whole header
-    matches no alias, so an exact "Target" column wins over "Target (last year)"."""
+    the text before a trailing bracket ("Weight (%)", full-width "Target（EUR）"). Tried
+    only when the whole header matches no alias, so an exact "Target" column wins over
+    "Target (last year)"."""
     text = str(value).strip()
     if len(text) > HEADER_CHARS:
         return ()
+    text = text.translate(_BRACKETS)  # "Target（EUR）" is "Target(EUR)"
     first = text.splitlines()[0].rstrip() if text else ""
     keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
     return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))

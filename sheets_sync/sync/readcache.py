@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 156  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 157  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -277,7 +277,9 @@ FORMAT = 156  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # that header; 155: ``RowRecord.filled`` (the cell each filled-down field came from): a
 # cell in error filled down is said once at its cell, not at each cell it fills; 156:
 # the same grid; a key result of KR type percent whose Unit is in error takes no unit %
-# from its percent cells (a blank Unit does)),
+# from its percent cells (a blank Unit does); 157: the same grid; a header's note in
+# full-width brackets (``Target（EUR）``) is a note, the column read as Target (it was
+# missing)),
 # or the slot format
 
 

@@ -338,4 +338,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # error filled down is said once at its cell, not at each cell it fills
     # 156: the same grid; a key result of KR type percent whose Unit is in error takes no
     # unit % from its percent cells (a blank Unit does)
-    assert (FORMAT, fields[-1]) == (156, "placeholder_values")
+    # 157: the same grid; a header's note in full-width brackets (``Target（EUR）``) is a
+    # note, the column read as Target (it was missing)
+    assert (FORMAT, fields[-1]) == (157, "placeholder_values")
