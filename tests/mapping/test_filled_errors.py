@@ -190,3 +190,29 @@ def test_validate_says_a_filled_down_title_in_error_once(tmp_path: Path) -> None
     said = [line for line in out.splitlines() if "#REF!" in line]
     assert len(said) == 1
     assert said[0].startswith("Flat: error: Flat.xlsx!Tracker!B2: the cell shows the error #REF!")
+
+
+def test_sync_notes_the_rows_an_objective_id_in_error_leaves_out(tmp_path: Path) -> None:
+    """Through ``sync``: the row of the error says it, each row it fills is Not scored
+    with the short note in its Sync notes; a title in error, said at its cell, leaves
+    the rows below scored and their notes empty."""
+    cfg, path = flat_workspace(tmp_path)
+    wb, _ = flat_book(
+        HEADERS,
+        ["#REF!", "Ship", "E1.1", "a", "Sam", 0, 100, 50],
+        [None, None, "E1.2", "b", "Lee", 0, 10, 4],
+        ["E2", "#REF!", "E2.1", "c", "Kim", 0, 10, 4],
+        [None, None, "E2.2", "d", "Kim", 0, 10, 4],
+    )
+    wb.save(path)
+    code, _, _ = run("sync", "--config", str(cfg), *AS_OF)
+    assert code == 0
+    ws = openpyxl.load_workbook(path).active
+    assert ws is not None
+    rows = [(r[11], r[12]) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert [status for status, _ in rows] == ["Not scored", "Not scored", "At risk", "At risk"]
+    notes = [str(note or "") for _, note in rows]
+    assert notes[0].startswith("Error A2: the cell shows the error #REF!")
+    assert notes[1] == "Error A3: objective ID is filled down from A2, which is in error"
+    assert notes[2].startswith("Error B4: the cell shows the error #REF!")
+    assert notes[3] == ""
