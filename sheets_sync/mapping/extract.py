@@ -351,7 +351,7 @@ def extract_tab(
                     or is_percent_text(values[n])
                 )
             )
-        above = tuple((n, *at) for n, at in from_above.items())
+        above = filled.cells_of(from_above)
         records.append(
             RowRecord(row, row_kind, values, cells, percent, doubt, unknown_above, above)
         )

@@ -14,6 +14,10 @@ from sheets_sync.mapping.extract import RowRecord
 
 T = TypeVar("T")
 
+#: a filled-down field as its note names it (``RowReader._filled_error``), where its
+#: field's name with spaces is not it
+_LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID"}
+
 
 class RowReader:
     """Parses a record's fields, collecting findings against the right cell."""
@@ -34,7 +38,6 @@ class RowReader:
         self.record, self.origin, self.row_id = record, origin, row_id
         self.scored = scored
         self.noted = noted
-        self.filled = {name: (row, col) for name, row, col in record.filled}
         self.findings: list[Finding] = []
         self.unread: set[str] = set()
         self._spared: list[Finding] = []  # the errors of the fields in ``unread``
@@ -44,8 +47,7 @@ class RowReader:
         try:
             return parser(self.record.values.get(field), *args)
         except CellValueError as exc:
-            if field in self.filled:
-                self._filled_error(field)
+            if self.record.filled and self._filled_error(field):
                 return None
             finding = Finding.at(self.origin, field, str(exc), row_id=self.row_id)
             self.findings.append(finding)
@@ -54,21 +56,24 @@ class RowReader:
                 self._spared.append(finding)
             return None
 
-    def _filled_error(self, field: str, label: str = "") -> None:
-        """A cell in error filled down into ``field``: said at its own cell by its row; a
-        field the score needs leaves this row out too, with a note saying why (until
-        2026-12-07 the error was said again at each cell it filled, as if each showed it).
-        A field the score does without reads blank here, as on the error's own row."""
+    def _filled_error(self, field: str) -> bool:
+        """Whether ``field``, which did not read, was filled down (``RowRecord.filled``):
+        its cell in error is said at that cell by its own row; a field the score needs
+        leaves this row out too, with a note saying why (until 2026-12-07 the error was
+        said again at each cell it filled, as if each showed it). A field the score does
+        without reads blank here, as on the error's own row."""
+        at = next(((r, c) for name, r, c in self.record.filled if name == field), None)
+        if at is None:
+            return False
         if self.scored is not None and field not in self.scored:
             self.unread.add(field)
-            return
-        row, col = self.filled[field]
-        what = label or field.replace("_", " ")
-        message = f"{what} is filled down from {a1(row, col)}, which is in error"
-        finding = Finding.at(self.origin, field, message, row_id=self.row_id)
+            return True
+        what = _LABELS.get(field) or field.replace("_", " ")
+        message = f"{what} is filled down from {a1(*at)}, which is in error"
         self._failed = True
         if self.noted:
-            self.findings.append(finding)
+            self.findings.append(Finding.at(self.origin, field, message, row_id=self.row_id))
+        return True
 
     def link(self, field: str, label: str, said: bool = True) -> str | None:
         """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
@@ -78,8 +83,8 @@ class RowReader:
         try:
             return parse_id(self.record.values.get(field), label)
         except CellValueError as exc:
-            if not said or field in self.filled:  # said on the row it is filled from
-                return None
+            if not said or any(f == field for f, _, _ in self.record.filled):
+                return None  # said by the row it is filled from, or the objective's first
             self.findings.append(
                 Finding.at(
                     self.origin, field, str(exc), severity=Severity.WARNING, row_id=self.row_id
@@ -89,15 +94,10 @@ class RowReader:
 
     def require(self, field: str, label: str, why: str = "") -> str:
         """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""
-        said = len(self.findings)
-        if field in self.filled:  # the note names it as the "missing" would
-            try:
-                return parse_id(self.record.values.get(field), label) or ""
-            except CellValueError:
-                self._filled_error(field, label)
-                return ""
+        said, failed = len(self.findings), self._failed
         value = self.get(field, parse_id, label)
-        if value is None and len(self.findings) == said:  # not "missing" after its error
+        if value is None and len(self.findings) == said and self._failed == failed:
+            # not "missing" after its error, nor after a filled-down one (``_filled_error``)
             self.findings.append(
                 Finding.at(self.origin, field, f"{label} is missing{why}", row_id=self.row_id)
             )
