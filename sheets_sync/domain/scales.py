@@ -189,11 +189,11 @@ def _kr_scale(kr: KeyResult, actual: float | None) -> Scale | None:
     typed = [(f, v) for f in ("start", "target") if (v := getattr(kr, f)) is not None]
     if _percent_fields(kr, ("start", "target")):
         return "fraction"
-    if typed and "unit" in kr.unread:  # its Unit in error: a scale % and none both give
-        plain = _kr_plain_scale(kr, typed)
-        return plain if plain == _kr_percent_scale(typed, actual) else None
-    if typed and is_percent_unit(kr.unit):
+    if typed and is_percent_unit(kr.unit):  # a Unit in error read as blank may give %
         return _kr_percent_scale(typed, actual)
+    if typed and "unit" in kr.unread:  # its Unit in error, read as blank (no unit): what
+        plain = _kr_plain_scale(kr, typed)  # no unit says and % does not is not said
+        return plain if plain == _kr_percent_scale(typed, actual) else None
     return _kr_plain_scale(kr, typed)
 
 

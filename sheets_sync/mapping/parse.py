@@ -206,8 +206,6 @@ def _percent_type(record: RowRecord, kr: KeyResult) -> KeyResult:
     typed = record.values.get("kr_type")
     if kr.unit or not (isinstance(typed, str) and is_percent_unit(typed)):
         return kr
-    if "unit" in kr.unread:  # a Unit in error is none the sync knows: left blank (it was %)
-        return kr
     if any(getattr(kr, f) for f in record.percent & {"start", "target", "current"}):
         return replace(kr, unit="%")
     return kr

@@ -1,9 +1,10 @@
-"""A Unit in error (``#N/A``) is no unit the sync knows: neither ``%`` nor none. Its row's
-numbers are read as stored and scored as ever, but a scale warning that rests on the
-unit (a target "in plain numbers" beside an Amber threshold of 10%, a KPI's actual of 4
-"the plain number 4", a key result of 1 to 1.2 "plain numbers") is said only when a
-unit of ``%`` and no unit would both say it: until 2026-12-07 the row was read as one
-with no unit, and told what to retype on that guess, beside the Unit's own error."""
+"""A Unit in error (``#N/A``) reads as a blank Unit (docs/scoring.md, "A cell in error"),
+and a warning the blank would add beside its error is not said: a scale warning that
+rests on the unit being none (a target "in plain numbers" beside an Amber threshold of
+10%, a KPI's actual of 4 "the plain number 4", a key result of 1 to 1.2 "plain numbers")
+is said only when a unit of ``%`` would say it too: until 2026-12-07 the row was told
+what to retype on the guess of no unit, beside the Unit's own error. A key result a
+blank Unit puts in % (KR type percent, percent cells: ``parse._percent_type``) is in %."""
 
 from __future__ import annotations
 
@@ -63,3 +64,20 @@ def test_a_key_result_with_its_unit_in_error_is_not_told_it_is_in_plain_numbers(
     ]
     said = _said(krs, kpis, "current value comes")
     assert [s.split(":")[0] for s in said] == ["KR2", "KR3"]
+
+
+def test_a_key_result_in_percent_by_its_kr_type_reads_as_percent_with_its_unit_in_error() -> None:
+    """Its Unit in error read as blank, a key result of KR type percent with percent cells
+    is in % (``parse._percent_type``), and its scale is read in %: 0% to 1.5 fed 4% is
+    told to type 1.5%, as with a Unit of % typed (this branch said nothing: it read both
+    ways, and no unit reads 0% to 1.5 as fractions)."""
+    shown = frozenset({"start"})
+    kpis = [kpi(2, "K1", frozenset({"actual"}), target=1, actual=0.04)]
+    one = {"start": 0, "target": 1.5, "current": None, "kpi_link": "K1", "unit": "%"}
+    krs = [
+        kr(3, "KR1", unread=IN_ERROR, shown_as_percent=shown, **one),
+        kr(4, "KR2", shown_as_percent=shown, **one),
+    ]
+    said = _said(krs, kpis, "current value comes")
+    assert [s.split(":")[0] for s in said] == ["KR1", "KR2"]
+    assert "type its Target as a percentage (1.5%)" in said[0]

@@ -1,8 +1,8 @@
 """A Unit cell in error on a real sheet: said at its cell, the row's numbers read as
-stored, and no unit taken for it (docs/scoring.md, "A cell in error": the company
-workbook has the row with the field blank). Until 2026-12-07 a key result of KR type
-percent whose Unit showed #N/A was given the unit % by its percent cells, as a blank
-Unit is; and a KPI whose Unit showed #N/A was warned of as one with no unit."""
+stored, and the Unit read as blank (docs/scoring.md, "A cell in error"): a key result of
+KR type percent whose Unit shows #N/A is in % by its percent cells, as with a blank
+Unit; a KPI whose Unit shows #N/A is not warned of as one with no unit (until
+2026-12-07 it was)."""
 
 from __future__ import annotations
 
@@ -39,13 +39,18 @@ def _book(path: Path) -> None:
     wb.save(path)
 
 
-def test_a_percent_key_result_with_its_unit_in_error_takes_no_unit(tmp_path: Path) -> None:
+def test_a_percent_key_result_with_its_unit_in_error_is_in_percent_as_a_blank_one(
+    tmp_path: Path,
+) -> None:
+    """The Unit in error is treated as blank, as "A cell in error" says of any field the
+    score does without: its key result of KR type percent is in %, as KR2's blank Unit
+    makes it (this branch left it with no unit before the lead's decision, 2026-12-07)."""
     path = tmp_path / "sales.xlsx"
     _book(path)
     data = read_workbook(path, source="sales.xlsx", tabs=("OKRs", "KPIs"))
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     got = [(kr.id, kr.unit, kr.target) for kr in team.key_results]
-    assert got == [("KR1", None, 0.4), ("KR2", "%", 0.4)]
+    assert got == [("KR1", "%", 0.4), ("KR2", "%", 0.4)]
     assert [str(f).split(": ")[0] for f in team.findings if f.is_error] == [
         "sales.xlsx!OKRs!G2",
         "sales.xlsx!KPIs!D2",
