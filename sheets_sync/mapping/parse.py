@@ -48,7 +48,7 @@ from sheets_sync.grid import CellError, CellValue
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.extract import Extract, RowRecord
 from sheets_sync.mapping.fields import KR_TYPE_ALIASES, OBJECTIVE_TYPE_ALIASES
-from sheets_sync.mapping.rowreader import RowReader, parse_id
+from sheets_sync.mapping.rowreader import RowReader, TabReads, parse_id
 from sheets_sync.mapping.vocabulary import FREQUENCY_ALIASES, FREQUENCY_REFUSED
 from sheets_sync.mapping.weights import weight_findings
 
@@ -101,14 +101,15 @@ def parse_objective(
     source: str,
     tab: str,
     first: bool = True,
+    reads: TabReads | None = None,
 ) -> tuple[Objective | None, list[Finding]]:
-    """``first``: the objective's first row (its Aligns to is said there only)."""
+    """``first``: the objective's first row (its Aligns to is said there only); ``reads``:
+    the tab's (``TabReads``), shared by its rows' readers."""
     origin = _origin(source, tab, record)
     # noted=False: a key result's row holding an objective ID in error filled down says
     # so once, as the key result's
-    reader = RowReader(
-        record, origin, _id_of(record, "objective_id"), OBJECTIVE_SCORED, noted=False
-    )
+    row_id = _id_of(record, "objective_id")
+    reader = RowReader(record, origin, row_id, OBJECTIVE_SCORED, noted=False, reads=reads)
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,
@@ -134,6 +135,7 @@ def parse_key_result(
     epoch: dt.date = EXCEL_EPOCH,
     blocks: bool = False,
     day_first: Order = None,
+    reads: TabReads | None = None,
 ) -> tuple[KeyResult | None, list[Finding]]:
     """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``); ``blocks``: the
     tab is in objective blocks, where a key result with no objective ID at all is one
@@ -141,7 +143,7 @@ def parse_key_result(
     is ``...!2:2: objective ID is missing``, as it always was); ``day_first``: the order
     of the Due column's digit dates (``date_order.column_evidence``)."""
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "kr_id"), KR_SCORED)
+    reader = RowReader(record, origin, _id_of(record, "kr_id"), KR_SCORED, reads=reads)
     if "objective_id" in record.values or not blocks:
         at = record.unknown_objective  # its header's cells: formulas with no value
         why = f": its objective's row {at} holds formulas with no value" if at else ""
@@ -217,9 +219,10 @@ def parse_kpi(
     tab: str,
     epoch: dt.date = EXCEL_EPOCH,
     day_first: Order = None,
+    reads: TabReads | None = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
-    reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED)
+    reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED, reads=reads)
     kpi = KPI(
         id=reader.require("id", "KPI ID"),
         name=reader.get("name", parse_text) or "",
@@ -368,25 +371,26 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)  # id_key -> spellings
     day_first, swapped = _date_column(extract.okrs.records, "due", extract.source, tab)
     findings += swapped
+    reads = TabReads(extract.okrs.records, extract.okrs.layout.blocks)
     for record in extract.okrs.records:
         if (spelling := _id_of(record, "objective_id")) is not None:
             spelled[id_key(spelling)][spelling] += 1
         if record.kind == "objective":
             first = _first_row(record, objectives)
-            objective, problems = parse_objective(record, extract.source, tab, first)
+            objective, problems = parse_objective(record, extract.source, tab, first, reads)
             findings += problems
             if objective:
                 _merge_objective(objectives, objective, findings, _typed(record), typed)
             continue
         blocks = extract.okrs.layout.blocks
         kr, problems = parse_key_result(
-            record, extract.source, tab, extract.epoch, blocks, day_first
+            record, extract.source, tab, extract.epoch, blocks, day_first, reads
         )
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
             first = _first_row(record, objectives)
-            objective, obj_problems = parse_objective(record, extract.source, tab, first)
+            objective, obj_problems = parse_objective(record, extract.source, tab, first, reads)
             # said once: the key result's reader names its row by its KR ID; and a field
             # with no cell on the row (objective blocks: its header's, held by each key
             # result below) is said at the header's cell, not at each row below it
@@ -420,9 +424,10 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         kpi_tab = extract.kpis.layout.tab
         kpi_first, swapped = _date_column(extract.kpis.records, "as_of", extract.source, kpi_tab)
         findings += swapped
+        kpi_reads = TabReads(extract.kpis.records)
         for record in extract.kpis.records:
             kpi, problems = parse_kpi(
-                record, extract.source, extract.kpis.layout.tab, extract.epoch, kpi_first
+                record, extract.source, kpi_tab, extract.epoch, kpi_first, kpi_reads
             )
             findings += problems
             if kpi:

@@ -4,19 +4,39 @@ and an ID cell as an ID (``parse_id``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from sheets_sync.domain.models import Finding, Origin, Severity
 from sheets_sync.domain.values import CellValueError, parse_text
-from sheets_sync.grid import CellValue, a1
+from sheets_sync.grid import CellError, CellValue, a1
 from sheets_sync.mapping.extract import RowRecord
 
 T = TypeVar("T")
 
 #: a filled-down field as its note names it (``RowReader._filled_error``), where its
-#: field's name with spaces is not it
-_LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID"}
+#: field's name with spaces is not it ("kr type is filled down" until 2026-12-07)
+_LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID", "kr_type": "KR type"}
+#: an objective header's field as a key result under it names it (objective blocks)
+_HEADER_LABELS = {"objective_id": "ID", "objective": "title", "objective_type": "type"}
+
+
+class TabReads:
+    """What a tab's readers (``RowReader``) found in the cells the rows below fill down
+    from (``RowRecord.filled``), shared by them, rows in order: whether each such cell's
+    reading on its own row failed, its error said there (``outcome``, by row and field;
+    absent: not read, as an objective's cells on a row with no Objective ID, or a hidden
+    merge's first row). A field filled from a cell in error is said once: at that cell by
+    its own row, or else by the first row below that reads it (until 2026-12-07 a typo
+    there, or a title showing #REF!, on a row with no Objective ID was said nowhere)."""
+
+    def __init__(self, records: Sequence[RowRecord] = (), blocks: bool = False) -> None:
+        shared = {id(r.filled): r.filled for r in records if r.filled}  # shared tuples
+        self.sources = frozenset(row for cells in shared.values() for _, row, _ in cells)
+        self.rows = frozenset(r.row for r in records) if shared else frozenset()
+        self.blocks = blocks  # objective blocks: a key result's objective cells its header's
+        self.outcome: dict[tuple[int, str], bool] = {}
+        self.ids: dict[int, str | None] = {}  # a source row's ID, for the findings said there
 
 
 class RowReader:
@@ -29,68 +49,125 @@ class RowReader:
         row_id: str | None,
         scored: frozenset[str] | None = None,
         noted: bool = True,
+        reads: TabReads | None = None,
     ) -> None:
         """``scored``: the fields an error in which leaves the row out (None: every one);
         an error in another is said, and the field read as blank (``unread``). A field
-        filled down from a cell in error (``RowRecord.filled``) is said at that cell, by
-        its own row, not here: here, one the score needs is a short note naming it
+        filled down from a cell in error (``RowRecord.filled``) is said at that cell, once
+        (``TabReads``), not here: here, one the score needs is a short note naming it
         (``noted``; False: nothing, as for the objective a key result's row holds)."""
         self.record, self.origin, self.row_id = record, origin, row_id
         self.scored = scored
         self.noted = noted
+        self.reads = reads if reads is not None else TabReads()
+        self._source = record.row in self.reads.sources  # a row below fills from it
+        if self._source:
+            self.reads.ids.setdefault(record.row, row_id)
         self.findings: list[Finding] = []
         self.unread: set[str] = set()
         self._spared: list[Finding] = []  # the errors of the fields in ``unread``
         self._failed = False  # a field the score needs filled down from a cell in error
 
     def get(self, field: str, parser: Callable[..., T | None], *args: object) -> T | None:
+        value = self.record.values.get(field)
         try:
-            return parser(self.record.values.get(field), *args)
+            got = parser(value, *args)
         except CellValueError as exc:
-            if self.record.filled and self._filled_error(field):
+            if self.record.filled and self._filled_error(field, value, str(exc)):
                 return None
             finding = Finding.at(self.origin, field, str(exc), row_id=self.row_id)
             self.findings.append(finding)
+            self._read(field, failed=True)
             if self.scored is not None and field not in self.scored:
                 self.unread.add(field)
                 self._spared.append(finding)
             return None
+        self._read(field, failed=False)
+        return got
 
-    def _filled_error(self, field: str) -> bool:
-        """Whether ``field``, which did not read, was filled down (``RowRecord.filled``):
-        its cell in error is said at that cell by its own row; a field the score needs
+    def _read(self, field: str, failed: bool) -> None:
+        """Record the reading of this row's ``field`` if a row below fills from it."""
+        if self._source:
+            key = (self.record.row, field)
+            self.reads.outcome[key] = failed or self.reads.outcome.get(key, False)
+
+    def _filled_error(
+        self, field: str, value: CellValue, message: str, severity: Severity = Severity.ERROR
+    ) -> bool:
+        """Whether ``field``, which did not read (``message``), was filled down from a
+        cell in error (``RowRecord.filled``): one showing an error, or whose own row's
+        reading failed (a value another row reads, a Current of Done under a milestone,
+        is this row's error: "filled down from G2, which is in error" until 2026-12-07).
+        Its error is said at that cell, once (``TabReads``); a field the score needs
         leaves this row out too, with a note saying why (until 2026-12-07 the error was
         said again at each cell it filled, as if each showed it). A field the score does
         without reads blank here, as on the error's own row."""
         at = next(((r, c) for name, r, c in self.record.filled if name == field), None)
         if at is None:
             return False
+        failed = self.reads.outcome.get((at[0], field))
+        if failed is False and not isinstance(value, CellError):
+            return False
+        here = False  # said on this row, at its cell above: no note beside it
+        if failed is None:
+            here = self._say_at(at, field, message, severity)
         if self.scored is not None and field not in self.scored:
-            self.unread.add(field)
+            if severity is Severity.ERROR:  # a link's is no field read blank
+                self.unread.add(field)
             return True
-        what = _LABELS.get(field) or field.replace("_", " ")
-        message = f"{what} is filled down from {a1(*at)}, which is in error"
         self._failed = True
-        if self.noted:
-            self.findings.append(Finding.at(self.origin, field, message, row_id=self.row_id))
+        if self.noted and not here:
+            note = self._note(field, a1(*at))
+            self.findings.append(Finding.at(self.origin, field, note, row_id=self.row_id))
         return True
+
+    def _say_at(self, at: tuple[int, int], field: str, message: str, severity: Severity) -> bool:
+        """Say the error of the cell ``at`` (row, column) field ``field`` was filled from,
+        which its own row did not read: on that row, or on this one if that row is no row
+        read (a merge's hidden first row: said at A4, and A5, until 2026-12-07). Whether
+        this row's."""
+        row, col = at
+        self.reads.outcome[(row, field)] = True
+        mine = row not in self.reads.rows
+        row_id = self.row_id if mine else self.reads.ids.get(row)
+        origin = self.origin
+        finding = Finding(
+            severity, message, origin.source, origin.tab, a1(row, col), row_id,
+            row=self.record.row if mine else row,
+        )  # fmt: skip
+        self.findings.append(finding)
+        self._spared.append(finding)  # its row's error: this row's fate is the caller's
+        return mine
+
+    def _note(self, field: str, cell: str) -> str:
+        """Why a row is left out for ``field`` filled from ``cell``, in error."""
+        if self.reads.blocks and field in _HEADER_LABELS:  # the team filled nothing
+            return f"its objective's {_HEADER_LABELS[field]} ({cell}) is in error"
+        what = _LABELS.get(field) or field.replace("_", " ")
+        return f"{what} is filled down from {cell}, which is in error"
 
     def link(self, field: str, label: str, said: bool = True) -> str | None:
         """An ID naming another row (Aligns to, KPI link): a checkbox or a date there is
         said as in an ID column, as a warning (an unknown ID is one), and the link left
         out; a KPI link typed 1-2 read "2026-01-02" and was said only as "names no KPI".
         ``said``: False for an objective's later rows, which hold it filled down."""
+        value = self.record.values.get(field)
         try:
-            return parse_id(self.record.values.get(field), label)
+            got = parse_id(value, label)
         except CellValueError as exc:
-            if not said or any(f == field for f, _, _ in self.record.filled):
-                return None  # said by the row it is filled from, or the objective's first
+            self._read(field, failed=True)  # not said: the objective's first row says it
+            if not said:
+                return None
+            if self.record.filled and self._filled_error(field, value, str(exc), Severity.WARNING):
+                return None  # said at the cell it is filled from
             self.findings.append(
                 Finding.at(
                     self.origin, field, str(exc), severity=Severity.WARNING, row_id=self.row_id
                 )
             )
             return None
+        self._read(field, failed=False)
+        return got
 
     def require(self, field: str, label: str, why: str = "") -> str:
         """``why``: what the "missing" message adds (``: its objective's row 4 ...``)."""

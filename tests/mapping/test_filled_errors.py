@@ -159,6 +159,8 @@ def test_a_kpi_field_in_error_filled_down_is_said_once(tmp_path: Path) -> None:
 
 
 def test_an_objective_id_in_error_in_objective_blocks_is_said_once(tmp_path: Path) -> None:
+    """Its key results note it as their objective's, not as filled down: the team filled
+    nothing (``3:3: objective ID is filled down from A2, ...`` until 2026-12-07)."""
     head = ("#", "Goal / Key result", "Type", "Baseline", "Goal", "Actual")
     team = _team(
         tmp_path,
@@ -173,8 +175,8 @@ def test_an_objective_id_in_error_in_objective_blocks_is_said_once(tmp_path: Pat
     said = _said(team)
     assert said[0].startswith(f"sales.xlsx!OKRs!A2: {SHOWN} #REF!")
     assert said[1:] == [
-        "sales.xlsx!OKRs!3:3: objective ID is filled down from A2, which is in error",
-        "sales.xlsx!OKRs!4:4: objective ID is filled down from A2, which is in error",
+        "sales.xlsx!OKRs!3:3: its objective's ID (A2) is in error",
+        "sales.xlsx!OKRs!4:4: its objective's ID (A2) is in error",
     ]
 
 

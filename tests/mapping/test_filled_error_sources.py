@@ -1,0 +1,125 @@
+"""Where a cell in error that fills down is said (``rowreader.TabReads``): at its own cell,
+once, even when its own row does not read it (an objective's cells on a row with no
+Objective ID); and only when that cell is in error: a value its own row reads and the
+row below cannot (a Current of Done under a milestone) is the row below's own error.
+Until 2026-12-07 (this branch) the first was said nowhere, and the second was "filled
+down from G2, which is in error"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.mapping.spec import parse_mapping
+from tests.cli.test_ops_cli import AS_OF, run
+from tests.mapping.test_filled_errors import SHOWN, _said, _team
+
+TYPED = ("Objective ID", "Objective", "Objective type", "KR ID", "Start", "Target", "Current")
+TYPO = '"comitted" is not one of: committed, aspirational'
+
+
+def test_an_objective_type_typo_on_a_row_with_no_id_is_said_at_its_cell(tmp_path: Path) -> None:
+    """Row 2 has no Objective ID, so its objective cells are not read there; O1 below
+    takes its type: the typo is said at C2, once, and O1 is left out (not C3 and C4 as
+    if typed there, nor nowhere)."""
+    team = _team(
+        tmp_path,
+        [
+            TYPED,
+            (None, "Grow", "comitted", "KR1", 0, 10, 5),
+            ("O1", None, None, "KR2", 0, 10, 5),
+            (None, None, None, "KR3", 0, 10, 5),
+        ],
+    )
+    assert _said(team) == [
+        "sales.xlsx!OKRs!A2: objective ID is missing",
+        f"sales.xlsx!OKRs!C2: {TYPO}",
+    ]
+    assert team.objectives == ()
+    c2 = next(f for f in team.findings if f.cell == "C2")
+    assert (c2.row, c2.row_id) == (2, "KR1")  # in row 2's Sync notes
+
+
+def test_a_title_in_error_on_a_row_with_no_id_is_said_at_its_cell(tmp_path: Path) -> None:
+    team = _team(
+        tmp_path,
+        [
+            TYPED,
+            (None, "#REF!", None, "KR1", 0, 10, 5),
+            ("O1", None, None, "KR2", 0, 10, 5),
+            (None, None, None, "KR3", 0, 10, 5),
+        ],
+    )
+    said = _said(team)
+    assert [s.split(": ")[0] for s in said] == ["sales.xlsx!OKRs!A2", "sales.xlsx!OKRs!B2"]
+    assert f"B2: {SHOWN} #REF!" in said[1]
+    assert {o.id: o.title for o in team.objectives} == {"O1": ""}
+    assert [kr.id for kr in team.key_results] == ["KR2", "KR3"]
+
+
+def test_a_value_its_own_row_reads_is_the_filled_rows_own_error(tmp_path: Path) -> None:
+    """``fill_down: [current]``: Done is a milestone's Current on row 2; filled into a
+    number key result's blank Current, it is that row's error, said as a typed Done is."""
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  fill_down: [objective_id, objective, current]\n",
+        source="mine.yaml",
+    )
+    head = ("Objective ID", "Objective", "KR ID", "KR type", "Start", "Target", "Current")
+    team = _team(
+        tmp_path,
+        [
+            head,
+            ("O1", "Grow", "KR1", "milestone", None, None, "Done"),
+            (None, None, "KR2", "number", 0, 10, None),
+        ],
+        mapping,
+    )
+    assert _said(team) == ['sales.xlsx!OKRs!G3: expected a number, got "Done"']
+    assert [kr.id for kr in team.key_results] == ["KR1"]
+
+
+def test_a_kr_type_in_error_filled_down_is_named_as_its_column(tmp_path: Path) -> None:
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  fill_down: [objective_id, objective, kr_type]\n",
+        source="mine.yaml",
+    )
+    head = ("Objective ID", "Objective", "KR ID", "KR type", "Start", "Target", "Current")
+    team = _team(
+        tmp_path,
+        [head, ("O1", "Grow", "KR1", "#N/A", 0, 10, 5), (None, None, "KR2", None, 0, 10, 5)],
+        mapping,
+    )
+    assert _said(team)[1] == "sales.xlsx!OKRs!D3: KR type is filled down from D2, which is in error"
+
+
+def test_sync_notes_a_typo_said_at_its_cell_on_its_own_row(tmp_path: Path) -> None:
+    """Through ``sync``: the type typo on row 2 (no Objective ID) is in row 2's Sync
+    notes, once; rows 3 and 4, of O1 left out for it, say nothing of it themselves."""
+    (tmp_path / "teams").mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    head = ("Objective ID", "Objective", "Objective type", "KR ID", "Key result", "Owner",
+            "Start", "Target", "Current")  # fmt: skip
+    ws.append(head)
+    ws.append((None, "Grow", "comitted", "KR1", "a", "Sam", 0, 10, 5))
+    ws.append(("O1", None, None, "KR2", "b", "Sam", 0, 10, 5))
+    ws.append((None, None, None, "KR3", "c", "Sam", 0, 10, 5))
+    path = tmp_path / "teams" / "sales.xlsx"
+    wb.save(path)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "teams:\n  - {name: Sales, source: teams/sales.xlsx, mapping: standard}\n",
+        encoding="utf-8",
+    )
+    code, _, _ = run("sync", "--config", str(cfg), *AS_OF)
+    assert code == 0
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows(values_only=True))
+    notes = [str(row[cells[0].index("Sync notes")] or "") for row in cells[1:]]
+    assert [TYPO in note for note in notes] == [True, False, False]
+    assert "Error C2: " + TYPO in notes[0]
