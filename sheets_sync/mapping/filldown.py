@@ -61,6 +61,9 @@ class FillDown:
         (row, column) of the cell it came from (``RowRecord.filled``)."""
         filled: dict[str, tuple[int, int]] = {}
         at: dict[str, int] = {}  # the unknown fields a hidden merge's top-left cell left so
+        # the fields a hidden merge's top-left cell gives: that cell is where the value is
+        # from (until 2026-12-07 each row of the merge was, so its error said at each)
+        boxed: dict[str, tuple[int, int]] = {}
         for name in merged if self.grid is not None and self.grid.hidden_rows else ():
             if name in self.fields and values.get(name) is None and name not in unknown:
                 if not self._top_left(name, merged[name]):
@@ -70,6 +73,7 @@ class FillDown:
                     at[name] = merged[name].min_row
                 else:
                     values[name] = self._merge_value(merged[name])
+                    boxed[name] = (merged[name].min_row, merged[name].min_col)
         self._new_objective(values, merged, "objective_id" in unknown)
         for name in self.fields:
             if name not in values:
@@ -78,9 +82,11 @@ class FillDown:
                 self.carry.pop(name, None)
                 self.rows.pop(name, None)
                 self.unknown_at[name] = at.get(name, row)
-            elif values[name] is not None:  # typed on this row
-                self.carry[name], self.rows[name] = values[name], row
+            elif values[name] is not None:  # typed on this row, or its hidden merge's
+                self.carry[name], self.rows[name] = values[name], boxed.get(name, (row,))[0]
                 self.unknown_at.pop(name, None)
+                if name in boxed:
+                    filled[name] = boxed[name]
             elif name in self.carry:
                 values[name] = self.carry[name]
                 if name in self.columns:

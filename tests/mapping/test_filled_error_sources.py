@@ -1,9 +1,10 @@
 """Where a cell in error that fills down is said (``rowreader.TabReads``): at its own cell,
 once, even when its own row does not read it (an objective's cells on a row with no
-Objective ID); and only when that cell is in error: a value its own row reads and the
-row below cannot (a Current of Done under a milestone) is the row below's own error.
-Until 2026-12-07 (this branch) the first was said nowhere, and the second was "filled
-down from G2, which is in error"."""
+Objective ID, a merge's hidden first row); and only when that cell is in error: a value
+its own row reads and the row below cannot (a Current of Done under a milestone) is the
+row below's own error. Until 2026-12-07 (this branch) the first was said nowhere, or at
+each of the merge's cells shown, and the second was "filled down from G2, which is in
+error"."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from pathlib import Path
 
 import openpyxl
 
-from sheets_sync.mapping.spec import parse_mapping
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping, parse_mapping
 from tests.cli.test_ops_cli import AS_OF, run
-from tests.mapping.test_filled_errors import SHOWN, _said, _team
+from tests.mapping.test_filled_errors import HEAD, SHOWN, _said, _team
 
 TYPED = ("Objective ID", "Objective", "Objective type", "KR ID", "Start", "Target", "Current")
 TYPO = '"comitted" is not one of: committed, aspirational'
@@ -91,6 +95,46 @@ def test_a_kr_type_in_error_filled_down_is_named_as_its_column(tmp_path: Path) -
         mapping,
     )
     assert _said(team)[1] == "sales.xlsx!OKRs!D3: KR type is filled down from D2, which is in error"
+
+
+def _hidden_merge(tmp_path: Path, box: str, value: str) -> list[str]:
+    """Rows of O1 and its key results with ``box`` (say ``A3:A5``) merged, its first row
+    (3) hidden, its top-left cell ``value``: the findings, each with its row and row ID."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    for row in [HEAD, ("O1", "Grow", None, "KR1", "Sam", 0, 10, 5)]:
+        ws.append(list(row))
+    for n in range(2, 6):
+        ws.append([None, None, None, f"KR{n}", "Sam", 0, 10, 5])
+    ws[box.partition(":")[0]] = value
+    ws.merge_cells(box)
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "sales.xlsx")
+    data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=("OKRs",))
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    return [f"{f.row} {f.row_id} {f}" for f in team.findings if "nothing of" not in f.message]
+
+
+def test_a_merge_from_a_hidden_row_in_error_is_said_once_at_its_first_cell(
+    tmp_path: Path,
+) -> None:
+    """A3:A5 merged showing #REF!, row 3 hidden: said once at A3, in the first row shown
+    (4, KR3); the merge's row 5 and row 6 below it name A3 (until 2026-12-07 the error was
+    said at A4 and A5, and A6 was filled down from A5)."""
+    said = _hidden_merge(tmp_path, "A3:A5", "#REF!")
+    assert said[0].startswith(f"4 KR3 sales.xlsx!OKRs!A3: {SHOWN} #REF!")
+    assert said[1:] == [
+        "5 KR4 sales.xlsx!OKRs!A5: objective ID is filled down from A3, which is in error",
+        "6 KR5 sales.xlsx!OKRs!A6: objective ID is filled down from A3, which is in error",
+    ]
+
+
+def test_a_title_merged_from_a_hidden_row_in_error_is_said_once(tmp_path: Path) -> None:
+    said = _hidden_merge(tmp_path, "B3:B5", "#N/A")
+    assert len(said) == 1
+    assert said[0].startswith(f"4 O1 sales.xlsx!OKRs!B3: {SHOWN} #N/A")
 
 
 def test_sync_notes_a_typo_said_at_its_cell_on_its_own_row(tmp_path: Path) -> None:
