@@ -32,11 +32,15 @@ class TabReads:
 
     def __init__(self, records: Sequence[RowRecord] = (), blocks: bool = False) -> None:
         shared = {id(r.filled): r.filled for r in records if r.filled}  # shared tuples
-        self.sources = frozenset(row for cells in shared.values() for _, row, _ in cells)
-        self.rows = frozenset(r.row for r in records) if shared else frozenset()
+        sources: dict[int, set[str]] = {}  # the fields rows below fill from each row
+        for name, row, _ in (cell for cells in shared.values() for cell in cells):
+            sources.setdefault(row, set()).add(name)
+        self.sources = {row: frozenset(names) for row, names in sources.items()}
         self.blocks = blocks  # objective blocks: a key result's objective cells its header's
         self.outcome: dict[tuple[int, str], bool] = {}
-        self.ids: dict[int, str | None] = {}  # a source row's ID, for the findings said there
+        #: each source row read so far, with its ID, for the findings said there (a row
+        #: not in it, a merge's hidden first row, is no row read: ``RowReader._say_at``)
+        self.ids: dict[int, str | None] = {}
 
 
 class RowReader:
@@ -60,8 +64,9 @@ class RowReader:
         self.scored = scored
         self.noted = noted
         self.reads = reads if reads is not None else TabReads()
-        self._source = record.row in self.reads.sources  # a row below fills from it
-        if self._source:
+        #: the fields of this row a row below fills from
+        self._sources = self.reads.sources.get(record.row, frozenset())
+        if self._sources:
             self.reads.ids.setdefault(record.row, row_id)
         self.findings: list[Finding] = []
         self.unread: set[str] = set()
@@ -77,19 +82,20 @@ class RowReader:
                 return None
             finding = Finding.at(self.origin, field, str(exc), row_id=self.row_id)
             self.findings.append(finding)
-            self._read(field, failed=True)
+            if field in self._sources:
+                self._read(field, failed=True)
             if self.scored is not None and field not in self.scored:
                 self.unread.add(field)
                 self._spared.append(finding)
             return None
-        self._read(field, failed=False)
+        if field in self._sources:  # hot: not a call a cell
+            self._read(field, failed=False)
         return got
 
     def _read(self, field: str, failed: bool) -> None:
-        """Record the reading of this row's ``field`` if a row below fills from it."""
-        if self._source:
-            key = (self.record.row, field)
-            self.reads.outcome[key] = failed or self.reads.outcome.get(key, False)
+        """Record the reading of this row's ``field``, a row below filling from it."""
+        key = (self.record.row, field)
+        self.reads.outcome[key] = failed or self.reads.outcome.get(key, False)
 
     def _filled_error(
         self, field: str, value: CellValue, message: str, severity: Severity = Severity.ERROR
@@ -128,7 +134,7 @@ class RowReader:
         this row's."""
         row, col = at
         self.reads.outcome[(row, field)] = True
-        mine = row not in self.reads.rows
+        mine = row not in self.reads.ids  # read above, if a row read (rows in order)
         row_id = self.row_id if mine else self.reads.ids.get(row)
         origin = self.origin
         finding = Finding(
@@ -155,7 +161,8 @@ class RowReader:
         try:
             got = parse_id(value, label)
         except CellValueError as exc:
-            self._read(field, failed=True)  # not said: the objective's first row says it
+            if field in self._sources:  # not said: the objective's first row says it
+                self._read(field, failed=True)
             if not said:
                 return None
             if self.record.filled and self._filled_error(field, value, str(exc), Severity.WARNING):
@@ -166,7 +173,8 @@ class RowReader:
                 )
             )
             return None
-        self._read(field, failed=False)
+        if field in self._sources:
+            self._read(field, failed=False)
         return got
 
     def require(self, field: str, label: str, why: str = "") -> str:
