@@ -127,3 +127,22 @@ def test_the_search_finds_what_the_parse_finds_in_any_case() -> None:
         in_a_font = b'<x:fonts><x:font><x:color rgb="FF%s"/></x:font></x:fonts>' % (colour.encode())
         plain = STYLES.replace(b"C6EFCE", b"000000").replace(b"ffffc7ce", b"00000000")
         assert fill_styles(plain.replace(b"<x:fills", in_a_font + b"<x:fills")) == {}
+
+
+def test_each_colour_alone_is_found_in_any_case() -> None:
+    """Each colour as the styles part's only sync colour, in each case and with or
+    without its alpha: the shortcut's search (of the part upper-cased) finds it, so the
+    parse runs. With ``STYLES`` around it, which already holds ``FFC6EFCE``, the shortcut
+    never fires, and a search of the part as written passed the test above."""
+    from sheets_sync.grid import READ_FILLS
+
+    for colour in sorted(READ_FILLS):
+        mixed = "".join(c.lower() if i % 2 else c for i, c in enumerate(colour))
+        for rgb in (colour, "FF" + colour, colour.lower(), "ff" + colour.lower(), "Ff" + mixed):
+            alone = (
+                b'<styleSheet><fills count="2"><fill><patternFill patternType="none"/></fill>'
+                b'<fill><patternFill patternType="solid"><fgColor rgb="%s"/></patternFill>'
+                b'</fill></fills><cellXfs count="2"><xf fillId="0"/><xf fillId="1"/>'
+                b"</cellXfs></styleSheet>" % rgb.encode()
+            )
+            assert fill_styles(alone) == {1: colour}, rgb
