@@ -49,7 +49,9 @@ def fill_styles(styles_xml: bytes | None) -> dict[int, str]:
     A ``styles.xml`` in which none of those colours' six hex digits appears, in any case,
     has no such fill (``_solid`` reads the ``rgb`` as written, no character reference
     undone): that is one search of the upper-cased part, not a parse of its fills and
-    ``cellXfs`` (a first night's workbooks hold no fill of the sync's yet)."""
+    ``cellXfs``. It pays only for a workbook not made from the sync's template
+    (``templates/team.xlsx``, which ``init`` copies, holds all five colours) and not yet
+    written with a sync fill: the bench's XlsxWriter files, a team's own workbook."""
     if not styles_xml:
         return {}
     upper = styles_xml.upper()

@@ -100,8 +100,9 @@ def test_a_fill_is_read_as_the_regex_read_it() -> None:
 
 
 def test_a_styles_part_without_those_colours_is_not_parsed(monkeypatch: Any) -> None:
-    """A first night's workbooks hold no fill of the sync's: their ``styles.xml`` is
-    searched once for the colours' hex digits, its fills and ``cellXfs`` not parsed."""
+    """A workbook holding no fill of the sync's (not made from the template, never
+    written: the bench's XlsxWriter files): its ``styles.xml`` is searched once for the
+    colours' hex digits, its fills and ``cellXfs`` not parsed."""
     from sheets_sync.backends.excel import fills
 
     def unparsed(*_: object) -> None:
