@@ -263,3 +263,20 @@ def test_the_tabs_count_together_against_the_limit(
         check_workbook(path, tabs=TABS, max_bytes=together - 1)
     assert not tab_parts & set(inflated), inflated
     assert check_workbook(path, tabs=TABS, max_bytes=together) == TABS
+
+
+def test_the_declared_sizes_are_refused_by_safetys_one_check() -> None:
+    """The tabs' declared sizes counted together go through ``safety.refuse_declared``,
+    the check (and message) ``inspect_package`` makes: until 2026-12-07 ``extent`` kept a
+    copy of both, and imported safety's private ``_mib`` for it."""
+    import ast
+
+    tree = ast.parse(Path(extent.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == safety.__name__
+        for alias in node.names
+    }
+    assert "refuse_declared" in imported
+    assert not [name for name in imported if name.startswith("_")], imported

@@ -20,9 +20,9 @@ from pathlib import Path
 from sheets_sync.backends.excel.reader import locate_sheets, main_part
 from sheets_sync.backends.excel.safety import (
     Package,
-    _mib,
     inspect_package,
     normalise_part_name,
+    refuse_declared,
     refuse_oversized_file,
 )
 from sheets_sync.backends.excel.sheetscan import Scan, scan_ods, scan_worksheet
@@ -61,7 +61,7 @@ def _with_frame(part: str, frame: Collection[str]) -> Callable[[str], bool]:
 def _refuse_declared(
     data: bytes, chosen: Callable[[str], bool], max_bytes: int, source: str
 ) -> None:
-    """``inspect_package``'s declared-size check over every part ``chosen`` picks at once:
+    """``safety.refuse_declared`` over every part ``chosen`` picks at once:
     ``check_package`` inflates the tabs one at a time, each call counting only its own
     parts, and the limit is on what calamine is handed with them all (as when the tabs
     were inflated together, until 2026-12-07)."""
@@ -69,15 +69,7 @@ def _refuse_declared(
         infos = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    declared = sum(
-        info.file_size for info in infos if chosen(normalise_part_name(info.filename).lower())
-    )
-    if declared > max_bytes:
-        raise WorkbookTooLargeError(
-            f"the workbook would inflate to {_mib(declared)}, "
-            f"over the size limit ({_mib(max_bytes)})",
-            source=source,
-        )
+    refuse_declared(infos, chosen, max_bytes, source)
 
 
 def check_package(

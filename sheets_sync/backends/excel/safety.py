@@ -13,7 +13,7 @@ import contextlib
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -287,6 +287,24 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
             ) from exc
 
 
+def refuse_declared(
+    infos: Iterable[zipfile.ZipInfo], chosen: Callable[[str], bool], max_bytes: int, source: str
+) -> None:
+    """Raise a ``WorkbookTooLargeError`` when the entries ``chosen`` picks (by
+    lower-cased part name) declare more than ``max_bytes`` inflated, together: before any
+    is inflated. ``inspect_package``'s check, and ``extent.check_package``'s over the
+    tabs it then inflates one call at a time."""
+    declared = sum(
+        info.file_size for info in infos if chosen(normalise_part_name(info.filename).lower())
+    )
+    if declared > max_bytes:
+        raise WorkbookTooLargeError(
+            f"the workbook would inflate to {_mib(declared)}, "
+            f"over the size limit ({_mib(max_bytes)})",
+            source=source,
+        )
+
+
 def inspect_package(
     data: bytes,
     *,
@@ -315,15 +333,7 @@ def inspect_package(
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
     chosen = read or (lambda _name: True)
-    declared = sum(
-        info.file_size for info in infos if chosen(normalise_part_name(info.filename).lower())
-    )
-    if declared > max_uncompressed_bytes:
-        raise WorkbookTooLargeError(
-            f"the workbook would inflate to {_mib(declared)}, "
-            f"over the size limit ({_mib(max_uncompressed_bytes)})",
-            source=source,
-        )
+    refuse_declared(infos, chosen, max_uncompressed_bytes, source)
     parts: dict[str, bytes] = {}
     mimetype = b""
     used = 0
