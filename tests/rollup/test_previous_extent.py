@@ -280,3 +280,33 @@ def test_the_declared_sizes_are_refused_by_safetys_one_check() -> None:
     }
     assert "refuse_declared" in imported
     assert not [name for name in imported if name.startswith("_")], imported
+
+
+def test_a_tab_is_inflated_then_scanned_before_the_next_tab(tmp_path: Path) -> None:
+    """The order ``check_package``'s docstring gives: a tab's malformed XML is reported
+    before a DTD in a tab after it, a DTD before malformed XML after it, and a tab's
+    extent over the limit after every tab was inflated and scanned."""
+    path = tmp_path / "company.xlsx"
+    write_rollup_xlsx(odd_rollup(), path)
+    data = path.read_bytes()
+    package = safety.inspect_package(data, source="c", max_uncompressed_bytes=2**30)
+    (tab, first), (_, second) = [
+        (tab, safety.normalise_part_name(where.part).lower())
+        for tab, where in reader.locate_sheets(package, "c")[0].items()
+        if where.part and tab in TABS
+    ][:2]
+    malformed = package.parts[first][:-20]
+    dtd = b'<!DOCTYPE x [<!ENTITY a "a">]>' + package.parts[second]
+    far = package.parts[first].replace(b"</sheetData>", b'<row r="999999"><c r="XFD999999">'
+                                       b"<v>1</v></c></row></sheetData>")  # fmt: skip
+
+    def check(bodies: dict[str, bytes]) -> WorkbookError:
+        with pytest.raises(WorkbookError) as caught:
+            extent.check_package(safety.with_parts(data, bodies, "c"), tabs=TABS, source="c")
+        return caught.value
+
+    damaged = check({first: malformed, second: dtd})
+    assert "damaged" in str(damaged) and damaged.tab == tab
+    assert "declares a DTD" in str(check({first: dtd, second: malformed}))
+    assert "declares a DTD" in str(check({first: far, second: dtd}))
+    assert isinstance(check({first: far}), WorkbookTooLargeError)

@@ -86,7 +86,14 @@ def check_package(
     ``tabs`` the workbook has, in order. Each part is inflated once: the relationships,
     then the workbook part they name, then the tabs it names and what calamine reads with
     them, each step keeping what the last inflated (until 2026-12-07 each step inflated
-    the relationships and content types again)."""
+    the relationships and content types again).
+
+    The first error found is raised: the package's (not a zip, damaged, an unsafe name,
+    the declared sizes of all those parts over ``max_bytes``), then tab by tab in the
+    workbook's order, each tab's inflating (a DTD, damage, past the limit) before its scan
+    (malformed XML), then the extent over ``max_cells`` of the first such tab. So a tab
+    with malformed XML is reported before a DTD in a tab after it (until 2026-12-07 every
+    tab was inflated before any was scanned, and the DTD was reported)."""
     name = source
     # only the parts calamine reads for these tabs: the History tab grows every night
     # (keep_snapshots), and inflating it too refused a 2,000-team company's own rollup
