@@ -12,9 +12,7 @@ scanned for its extent (``sheetscan``), streaming, before calamine sees a byte.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Collection
-from io import BytesIO
 from pathlib import Path
 
 from sheets_sync.backends.excel.reader import locate_sheets, main_part
@@ -22,6 +20,7 @@ from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
     normalise_part_name,
+    open_zip,
     refuse_declared,
     refuse_oversized_file,
 )
@@ -58,20 +57,6 @@ def _with_frame(part: str, frame: Collection[str]) -> Callable[[str], bool]:
     return lambda n: n == part or n in frame or n.endswith(_WITH_TABS)
 
 
-def _refuse_declared(
-    data: bytes, chosen: Callable[[str], bool], max_bytes: int, source: str
-) -> None:
-    """``safety.refuse_declared`` over every part ``chosen`` picks at once:
-    ``check_package`` inflates the tabs one at a time, each call counting only its own
-    parts, and the limit is on what calamine is handed with them all (as when the tabs
-    were inflated together, until 2026-12-07)."""
-    try:
-        infos = zipfile.ZipFile(BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
-    refuse_declared(infos, chosen, max_bytes, source)
-
-
 def check_package(
     data: bytes,
     *,
@@ -99,9 +84,10 @@ def check_package(
     # (keep_snapshots), and inflating it too refused a 2,000-team company's own rollup
     # (until 2026-12-07)
     frame = {"[content_types].xml", "mimetype", "content.xml"}
+    zf = open_zip(data, name)  # its entries listed once, for every step
     package = inspect_package(
         data, source=name, max_uncompressed_bytes=max_bytes,
-        read=lambda n: n in frame or n.endswith(".rels"),
+        read=lambda n: n in frame or n.endswith(".rels"), _zip=zf,
     )  # fmt: skip
     wanted = set(tabs)
     scans: dict[str, Scan] = {}
@@ -116,7 +102,8 @@ def check_package(
         try:
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
-                read=lambda n: n in frame or n.endswith(".rels"), _inflated=package.parts,
+                read=lambda n: n in frame or n.endswith(".rels"),
+                _inflated=package.parts, _zip=zf,
             )  # fmt: skip
             sheets = {
                 tab: normalise_part_name(where.part).lower()
@@ -124,17 +111,25 @@ def check_package(
                 if where.part and tab in wanted
             }
             parts = set(sheets.values())
-            _refuse_declared(
-                data, lambda n: n in frame or n in parts or n.endswith(_WITH_TABS), max_bytes, name
+            # the tabs are inflated one a call below, each call counting only its own
+            # parts; the limit is on what calamine is handed with them all, so their
+            # declared sizes count together first (as when inflated together, until
+            # 2026-12-07)
+            refuse_declared(
+                zf.infolist(),
+                lambda n: n in frame or n in parts or n.endswith(_WITH_TABS),
+                max_bytes,
+                name,
             )
             package = inspect_package(
                 data, source=name, max_uncompressed_bytes=max_bytes,
-                read=lambda n: n in frame or n.endswith(_WITH_TABS), _inflated=package.parts,
+                read=lambda n: n in frame or n.endswith(_WITH_TABS),
+                _inflated=package.parts, _zip=zf,
             )  # fmt: skip
             for tab, part in sheets.items():  # one tab inflated at a time, then scanned
                 one = inspect_package(
                     data, source=name, max_uncompressed_bytes=max_bytes,
-                    read=_with_frame(part, frame), _inflated=package.parts,
+                    read=_with_frame(part, frame), _inflated=package.parts, _zip=zf,
                 )  # fmt: skip
                 xml, one = one.part(part), None
                 if xml is not None:

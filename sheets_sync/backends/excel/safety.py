@@ -287,6 +287,16 @@ class _UnzipErrors(contextlib.AbstractContextManager[None]):
             ) from exc
 
 
+def open_zip(data: bytes, source: str) -> zipfile.ZipFile:
+    """``data`` opened as a zip, its entries listed (the central directory read); a
+    ``WorkbookError`` naming ``source`` when it is no zip or a damaged one."""
+    _refuse_non_zip(data, source)
+    try:
+        return zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+
+
 def refuse_declared(
     infos: Iterable[zipfile.ZipInfo], chosen: Callable[[str], bool], max_bytes: int, source: str
 ) -> None:
@@ -312,6 +322,7 @@ def inspect_package(
     max_uncompressed_bytes: int,
     read: Callable[[str], bool] | None = None,
     _inflated: Mapping[str, bytes] | None = None,
+    _zip: zipfile.ZipFile | None = None,
 ) -> Package:
     """Check a candidate workbook and return its inflated XML parts.
 
@@ -324,14 +335,12 @@ def inspect_package(
     call on the same ``data`` returned, kept (and counted) as they are, neither inflated
     nor scanned for a DTD again: nothing here proves they came from ``data`` (another
     workbook's parts would pass unscanned), so a caller passes only what it was handed
-    for these very bytes.
+    for these very bytes. ``_zip`` (private, the same steps): ``open_zip`` of these very
+    ``data``, its entries listed once for every step, not read again from the zip's
+    central directory a call (every entry's name is still checked each call).
     """
-    _refuse_non_zip(data, source)
-    try:
-        zf = zipfile.ZipFile(BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+    zf = open_zip(data, source) if _zip is None else _zip
+    infos = zf.infolist()
     chosen = read or (lambda _name: True)
     refuse_declared(infos, chosen, max_uncompressed_bytes, source)
     parts: dict[str, bytes] = {}
