@@ -30,7 +30,6 @@ from sheets_sync.grid import (
     WorkbookData,
     a1,
     as_typed,
-    tab_key,
 )
 from sheets_sync.mapping.blocks import (
     blank,
@@ -54,6 +53,7 @@ from sheets_sync.mapping.header import (
 from sheets_sync.mapping.near_tabs import missing_tab, near_tabs, twin_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning, renamed_warnings
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
+from sheets_sync.mapping.tab_choice import find_sheet, mapping_sheets, refuse_one_tab
 from sheets_sync.mapping.uncalculated import (
     blank_uncalculated,
     said_uncalculated,
@@ -162,35 +162,6 @@ class Extract:
     def for_writing(self) -> Extract:
         kpis = self.kpis.for_writing() if self.kpis is not None else None
         return replace(self, okrs=self.okrs.for_writing(), kpis=kpis)
-
-
-def find_sheet(data: WorkbookData, spec: TabSpec) -> str | None:
-    """The first of the spec's tab names the workbook has (``grid.tab_key``: the backends
-    read the tabs by the same key, so a tab found here was read)."""
-    by_key: dict[str, str] = {}
-    for name in data.sheet_names:
-        by_key.setdefault(tab_key(name), name)
-    return next((by_key[k] for k in map(tab_key, spec.sheet) if k in by_key), None)
-
-
-def _refuse_one_tab(goals: str, kpis: str, mapping: MappingSpec, source: str) -> None:
-    """The key results and the KPIs read from one tab, by a tab name both lists hold as a
-    fallback (``[OKRs, Sheet1]``, ``[KPIs, Sheet1]``) in a workbook with neither first
-    name: both kinds' owned columns (Status, Sync notes) would be written into that tab.
-    Refused for this team only; the mapping loads, as other workbooks have both tabs."""
-    if tab_key(goals) != tab_key(kpis):
-        return
-    assert mapping.kpis is not None
-    okrs, kpi_tab = as_typed(mapping.okrs.sheet[0]), as_typed(mapping.kpis.sheet[0])
-    okr_list = ", ".join(map(as_typed, mapping.okrs.sheet))
-    kpi_list = ", ".join(map(as_typed, mapping.kpis.sheet))
-    raise LayoutError(
-        "the key results and the KPIs would both be read from this tab, the first of "
-        f"okrs.sheet ({okr_list}) and of kpis.sheet ({kpi_list}) the workbook has; each is "
-        f"read from a tab of its own: add a tab named {okrs} or {kpi_tab}",
-        source=source,
-        tab=kpis,
-    )
 
 
 def _noting(failed: LayoutError, said: tuple[str, ...]) -> LayoutError:
@@ -433,12 +404,6 @@ def _units_row(
     return all(grid.formula(row, col) is None for _, col in items)
 
 
-def _sheets(mapping: MappingSpec) -> tuple[str, ...]:
-    """Every tab name the mapping gives, of both kinds."""
-    kpis = mapping.kpis.sheet if mapping.kpis is not None else ()
-    return (*mapping.okrs.sheet, *kpis)
-
-
 def _number(value: CellValue) -> bool:
     """What a percent cell must hold to show a percentage, as Google says of its cells: a
     blank cell of a column formatted 0% made a KPI's plain 0.8 read as 80% (2026-12-06)."""
@@ -485,13 +450,13 @@ def extract(data: WorkbookData, mapping: MappingSpec, period: Period | None = No
             continue
         if kind == "kpis" and (goals := names.get("okrs")) is not None:
             try:
-                _refuse_one_tab(goals, name, mapping, data.source)
+                refuse_one_tab(goals, name, mapping, data.source)
             except LayoutError as failed:  # both tabs' settings: either may be the cause
                 said = dict.fromkeys((*mapping.okrs.said, *spec.said))
                 raise _noting(failed, tuple(said)) from None
         names[kind] = name
         findings += twin_tabs(data, name)
-        findings += near_tabs(data, kind, spec, name, _sheets(mapping), period)
+        findings += near_tabs(data, kind, spec, name, mapping_sheets(mapping), period)
         tab, tab_findings = extract_tab(
             data.sheets[name], spec, source=data.source, owned=owned, kind=kind
         )

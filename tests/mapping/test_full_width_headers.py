@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from sheets_sync.grid import SheetGrid, WorkbookData, tab_key
-from sheets_sync.mapping.extract import extract_tab, find_sheet
+from sheets_sync.mapping.extract import extract_tab
 from sheets_sync.mapping.fields import OKR_OWNED, normalise_header
 from sheets_sync.mapping.spec import TabSpec, load_mapping
+from sheets_sync.mapping.tab_choice import find_sheet
 
 
 @pytest.mark.parametrize(

@@ -68,8 +68,8 @@ def test_a_tab_is_found_by_its_key(
     named Key-Results was found and not read, a KeyError traceback (2026-12-04). And any
     two names of non-Latin letters shared the key "" and matched each other."""
     from sheets_sync.grid import WorkbookData
-    from sheets_sync.mapping.extract import find_sheet
     from sheets_sync.mapping.spec import TabSpec
+    from sheets_sync.mapping.tab_choice import find_sheet
 
     data = WorkbookData("x.xlsx", names, {})
     assert find_sheet(data, TabSpec(sheet=list(wanted))) == found
