@@ -50,6 +50,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
+from sheets_sync.mapping.named_objective import named_elsewhere
 from sheets_sync.mapping.near_tabs import missing_tab, near_tabs, twin_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning, renamed_warnings
 from sheets_sync.mapping.spec import MappingSpec, TabSpec
@@ -354,6 +355,9 @@ def extract_tab(
             )
     if grid.uncalculated:
         findings += uncalculated_skipped(grid, header_row, empty_rows, input_cols, source)
+    if spec.layout != "objective_blocks" and kind == "okrs" and "objective_id" in input_cols:
+        read = [(r.row, r.values, r.cells) for r in records]
+        findings += named_elsewhere(read, grid, input_cols["objective_id"], source)
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 157  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 158  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -279,7 +279,9 @@ FORMAT = 157  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # the same grid; a key result of KR type percent whose Unit is in error takes no unit %
 # from its percent cells (a blank Unit does); 157: the same grid; a header's note in
 # full-width brackets (``Target（EUR）``) is a note, the column read as Target (it was
-# missing)),
+# missing); 158: the same grid; a key result whose KR ID names another objective of the
+# tab than the one the fill-down rule reads it under (O2.2 under O1 after a sort by
+# owner, or O2's first row deleted) warns on its Objective ID cell),
 # or the slot format
 
 

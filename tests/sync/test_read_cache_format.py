@@ -340,4 +340,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # unit % from its percent cells (a blank Unit does)
     # 157: the same grid; a header's note in full-width brackets (``Target（EUR）``) is a
     # note, the column read as Target (it was missing)
-    assert (FORMAT, fields[-1]) == (157, "placeholder_values")
+    # 158: the same grid; a key result whose KR ID names another objective of the tab than
+    # the one the fill-down rule reads it under (O2.2 under O1 after a sort by owner, or
+    # O2's first row deleted) warns on its Objective ID cell
+    assert (FORMAT, fields[-1]) == (158, "placeholder_values")

@@ -1,0 +1,126 @@
+"""A key result whose ID names another objective than the one it is read under (rows
+layout): ``O2.2`` filled down under ``O1`` after a sort by owner, or after O2's first row
+(the one with its objective ID) was deleted. The fill-down rule stands (the row is scored
+under the objective it sits under, docs/mappings.md); until 2026-12-07 nothing said so,
+and O2 dropped out of the rollup without a word.
+
+An ID names an objective when it extends one of the tab's objective IDs as the template
+numbers key results (``O2.2``, ``O2-KR1``, ``O2 KR 1``, ``O2a``; ``KR O2.1`` too), the
+longest such ID: ``O10.1`` does not name ``O1``. Or, when the tab numbers its key results
+so (some key result extends the objective it sits under) and no row names that objective
+any more, an ID part before its last separator shaped as the tab's objective IDs are
+and numbered among them (``O2`` of ``O2.2`` beside ``O1`` and ``O3``, or beside ``O1``
+alone; not ``O10`` beside ``O1`` and ``O2``). ``KR1``, ``1.2`` beside ``O1``, and prefixes
+that are no objective ID nor shaped and numbered as one say nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from sheets_sync.domain.ids import id_key
+from sheets_sync.domain.models import Finding, Severity
+from sheets_sync.domain.values import CellValueError, parse_text
+from sheets_sync.grid import CellValue, SheetGrid, a1
+
+#: a key result's word before the objective's ID (``KR O2.1``, ``KR-O2.1``)
+_KR_WORD = re.compile(r"^(?:kr|key result)[\s._#:-]*(?=\S)")
+#: the separators a key result's number follows its objective's ID by
+_LAST_PART = re.compile(r"^(.+?)[\s._-]*(?:kr|key result)?[\s._#-]*[0-9a-z]+$")
+#: an objective ID's shape: its letters (the stem) and its number
+_SHAPE = re.compile(r"^([^\d\s]*)\s*(\d+)$")
+
+
+def _text(value: CellValue) -> str | None:
+    try:
+        text = parse_text(value)
+    except CellValueError:  # an error cell: the row's own finding
+        return None
+    return None if text is None else id_key(text)
+
+
+def _extends(kr_id: str, objective_id: str) -> bool:
+    """``o2.2``, ``o2-kr1``, ``o2 kr 1``, ``o2a`` extend ``o2``; ``o20.1`` does not."""
+    if len(kr_id) <= len(objective_id) or not kr_id.startswith(objective_id):
+        return False
+    last, rest = objective_id[-1], kr_id[len(objective_id)]
+    return not (last.isdigit() and rest.isdigit()) and not (last.isalpha() and rest.isalpha())
+
+
+def _named(kr_id: str, objectives: Sequence[str]) -> str | None:
+    """The longest of ``objectives`` (keys) that ``kr_id`` (a key) extends, if any."""
+    bare = _KR_WORD.sub("", kr_id)
+    found = [o for o in objectives if _extends(kr_id, o) or (bare != kr_id and _extends(bare, o))]
+    return max(found, key=len, default=None)
+
+
+def _shaped(kr_id: str, stems: Mapping[str, int]) -> str | None:
+    """The part of ``kr_id`` before its key result's number when it is shaped as the
+    tab's objective IDs and numbered among them, up to one past the last (``o2`` of
+    ``o2.2`` where they are ``o1``, ``o3``; not ``o10`` of ``o10.1`` beside ``o1``)."""
+    match = _LAST_PART.fullmatch(_KR_WORD.sub("", kr_id))
+    shape = _SHAPE.fullmatch(match.group(1)) if match is not None else None
+    if match is None or shape is None or shape.group(1) not in stems:
+        return None
+    return match.group(1) if int(shape.group(2)) <= stems[shape.group(1)] + 1 else None
+
+
+def named_elsewhere(
+    records: Sequence[tuple[int, Mapping[str, CellValue], Mapping[str, str]]],
+    grid: SheetGrid,
+    column: int,
+    source: str,
+) -> list[Finding]:
+    """A warning on each key result (row, filled values, cells) whose KR ID names another
+    objective than its (filled) objective ID; ``column``: the Objective ID column, whose
+    blank on the row says where its ID was filled down from."""
+    typed: dict[str, str] = {}  # key -> as typed, in the tab's order
+    rows = []
+    for row, values, cells in records:
+        kr_id, objective = _text(values.get("kr_id")), _text(values.get("objective_id"))
+        if objective:
+            typed.setdefault(objective, str(parse_text(values.get("objective_id"))).strip())
+        rows.append((row, kr_id, objective, values.get("kr_id"), cells))
+    objectives = list(typed)
+    numbered = any(k and o and _named(k, [o]) for _, k, o, _, _ in rows)
+    stems: dict[str, int] = {}  # each objective ID stem's highest number
+    for m in (_SHAPE.fullmatch(o) for o in objectives):
+        if m is not None:
+            stems[m.group(1)] = max(stems.get(m.group(1), 0), int(m.group(2)))
+    findings: list[Finding] = []
+    above = 0  # the last row whose Objective ID was typed
+    for row, kr_id, objective, shown, cells in rows:
+        own = grid.value(row, column) not in (None, "")
+        above = row if own else above
+        if not kr_id or not objective:
+            continue
+        name, gone = _named(kr_id, objectives), ""
+        if name is None and numbered and _named(kr_id, [objective]) is None:
+            name = _shaped(kr_id, stems)
+            gone = ", which no row of this tab names as its objective (its first row deleted?)"
+        if name is None or name == objective:
+            continue
+        named_as, under = typed.get(name, name.upper()), typed[objective]
+        if own:
+            said = f"has objective ID {under}, but its ID names {named_as}{gone}"
+            said += f"; it is scored under {under}"
+        else:
+            said = (
+                f"sits under objective {under}"
+                + (f" (filled down from {a1(above, column)})" if above else "")
+                + f", but its ID names {named_as}{gone}; it is scored under {under}, as a "
+                "blank Objective ID takes the one above (a sort or a deleted row moves key "
+                "results away from their objective's first row)"
+            )
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                f"key result {str(parse_text(shown)).strip()} {said}: type {named_as} in "
+                f"its Objective ID cell if it belongs to {named_as}, or renumber it",
+                source,
+                grid.name,
+                cells.get("objective_id") or a1(row, column),
+                row=row,
+            )
+        )
+    return findings

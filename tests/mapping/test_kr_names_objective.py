@@ -1,0 +1,141 @@
+"""A key result whose ID names another objective of the tab than the one the fill-down
+rule puts it under (a sort by owner, a deleted first row) is scored where it sits, and
+warned of: until 2026-12-07 O2.2 scored under O1 and O2 left the rollup without a word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.models import TeamInput
+from sheets_sync.grid import CellValue
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+
+HEAD = ("Objective ID", "Objective", "KR ID", "Key result", "Owner", "Start", "Target", "Current")
+
+
+def _team(tmp_path: Path, *rows: tuple[CellValue, ...]) -> TeamInput:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    for line in (HEAD, *rows):
+        ws.append(list(line))
+    path = tmp_path / "sales.xlsx"
+    wb.save(path)
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    return build_team_input("Sales", extract(data, load_mapping("standard")))
+
+
+def _said(team: TeamInput) -> list[str]:
+    return [str(f) for f in team.findings if "names" in f.message]
+
+
+def _under(team: TeamInput) -> dict[str, str]:
+    return {k.id: k.objective_id for k in team.key_results}
+
+
+def test_a_sort_by_owner_puts_o1_2_under_o2_and_says_so(tmp_path: Path) -> None:
+    team = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        ("O2", "Keep", "O2.1", "Churn", "Ann", 0, 10, 5),
+        (None, None, "O1.2", "Leads", "Bob", 0, 10, 5),
+        (None, None, "O2.2", "NPS", "Bob", 0, 10, 5),
+    )
+    assert _said(team) == [
+        "sales.xlsx!OKRs!A4: key result O1.2 sits under objective O2 (filled down from A3), "
+        "but its ID names O1; it is scored under O2, as a blank Objective ID takes the one "
+        "above (a sort or a deleted row moves key results away from their objective's first "
+        "row): type O1 in its Objective ID cell if it belongs to O1, or renumber it"
+    ]
+    assert _under(team) == {"O1.1": "O1", "O2.1": "O2", "O1.2": "O2", "O2.2": "O2"}
+
+
+def test_the_id_conventions_that_name_an_objective(tmp_path: Path) -> None:
+    """``O2-KR1``, ``O2 KR 1``, ``KR O2.1``, ``o2.3`` and a full-width ``Ｏ２.4`` name O2."""
+    team = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        (None, None, "O2-KR1", "a", "Ann", 0, 10, 5),
+        (None, None, "O2 KR 2", "b", "Ann", 0, 10, 5),
+        (None, None, "KR O2.1", "c", "Ann", 0, 10, 5),
+        (None, None, "o2.3", "d", "Ann", 0, 10, 5),
+        (None, None, "Ｏ２.4", "e", "Ann", 0, 10, 5),
+        ("O2", "Keep", "O2.5", "Churn", "Ann", 0, 10, 5),
+    )
+    got = [s.split(": key result ")[1].split(";")[0] for s in _said(team)]
+    assert got == [
+        f"{kr} sits under objective O1 (filled down from A2), but its ID names O2"
+        for kr in ("O2-KR1", "O2 KR 2", "KR O2.1", "o2.3", "Ｏ２.4")
+    ]
+    assert set(_under(team).values()) == {"O1", "O2"}  # scored where they sit
+
+
+def test_a_deleted_first_row_leaves_o2_named_by_no_row(tmp_path: Path) -> None:
+    """O2's first row (its ID typed) deleted: O2.2 and O2.3 fill down from O1, and no row
+    names O2; the tab numbers key results by objective (O1.1), so O2 is one by its shape."""
+    team = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        (None, None, "O2.2", "NPS", "Bob", 0, 10, 5),
+        (None, None, "O2.3", "CSAT", "Bob", 0, 10, 5),
+        ("O3", "Hire", "O3.1", "Hires", "Cy", 0, 10, 5),
+    )
+    said = _said(team)
+    assert [s.split("!")[2][:2] for s in said] == ["A3", "A4"]
+    assert said[0].startswith(
+        "sales.xlsx!OKRs!A3: key result O2.2 sits under objective O1 (filled down from A2), "
+        "but its ID names O2, which no row of this tab names as its objective (its first row "
+        "deleted?); it is scored under O1"
+    )
+
+
+def test_an_objective_id_typed_beside_another_objectives_kr(tmp_path: Path) -> None:
+    team = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        ("O2", "Keep", "O2.1", "Churn", "Ann", 0, 10, 5),
+        ("O1", None, "O2.2", "NPS", "Bob", 0, 10, 5),
+    )
+    assert _said(team) == [
+        "sales.xlsx!OKRs!A4: key result O2.2 has objective ID O1, but its ID names O2; it is "
+        "scored under O1: type O2 in its Objective ID cell if it belongs to O2, or renumber it"
+    ]
+
+
+def test_ids_that_name_no_objective_of_the_tab_say_nothing(tmp_path: Path) -> None:
+    """``KR1``, ``1.2``, ``O10.1`` under O1 (no O10), ``KPI-2.1``, ``O1a.1`` under O1a,
+    and ``X2.1`` beside objectives O1 and O2 (no objective is X-numbered) name none."""
+    team = _team(
+        tmp_path,
+        ("O1", "Grow", "KR1", "Deals", "Ann", 0, 10, 5),
+        (None, None, "1.2", "a", "Ann", 0, 10, 5),
+        (None, None, "O10.1", "b", "Ann", 0, 10, 5),
+        (None, None, "O1.3", "b2", "Ann", 0, 10, 5),
+        (None, None, "KPI-2.1", "c", "Ann", 0, 10, 5),
+        ("O2", "Keep", "X2.1", "d", "Ann", 0, 10, 5),
+        (None, None, "O2.2", "e", "Ann", 0, 10, 5),
+        ("O1a", "Sub", "O1a.1", "f", "Ann", 0, 10, 5),
+        (None, None, "O1a.2", "g", "Ann", 0, 10, 5),
+    )
+    assert _said(team) == []
+
+
+def test_objectives_numbered_1_and_2(tmp_path: Path) -> None:
+    """Plain numbers: ``2.1`` under objective 1 names objective 2 (``1.2`` beside O1 and
+    O2 named none, above)."""
+    team = _team(
+        tmp_path,
+        (1, "Grow", "1.1", "Deals", "Ann", 0, 10, 5),
+        (2, "Keep", "2.2", "Churn", "Ann", 0, 10, 5),
+        (None, None, "1.2", "Leads", "Bob", 0, 10, 5),
+    )
+    assert [s.split(";")[0] for s in _said(team)] == [
+        "sales.xlsx!OKRs!A4: key result 1.2 sits under objective 2 (filled down from A3), "
+        "but its ID names 1"
+    ]
