@@ -276,6 +276,9 @@ class SheetGrid:
     #: array formula's other cells): they read as empty, are in ``uncalculated`` too, and
     #: only Excel (or LibreOffice told to recalculate) replaces them, as their warning says
     placeholder_values: frozenset[tuple[int, int]] = frozenset()
+    #: the ``hidden_rows`` inside a collapsed row group (.xlsx ``outlineLevel``), told
+    #: apart from rows hidden by hand in the warning that names them (``hidden_said``)
+    grouped_rows: frozenset[int] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:
         """The formula cell (row, col) shows (``formula_cells``), None for a value. One

@@ -50,6 +50,7 @@ from sheets_sync.mapping.header import (
     missing_columns,
     repeats_header,
 )
+from sheets_sync.mapping.hidden_rows import hidden_said
 from sheets_sync.mapping.named_objective import named_elsewhere
 from sheets_sync.mapping.near_tabs import missing_tab, near_tabs, twin_tabs
 from sheets_sync.mapping.room import check_room, first_free_col, hidden_warning, renamed_warnings
@@ -248,6 +249,7 @@ def extract_tab(
     carry: dict[str, CellValue] = {}  # objective blocks: the block's header
     filled = FillDown(spec.fill_down, grid, input_cols)  # rows
     empty_rows: set[int] = set()  # rows read as empty, if any formula holds no value
+    unread: list[int] = []  # hidden rows of data: said once a tab (``hidden_said``)
     formulas = FormulaLookup(grid)
     # hot (rows x columns): cells taken from the row's tuple; merges sought only if any
     input_items, merges = tuple(input_cols.items()), bool(grid.merged)
@@ -270,6 +272,7 @@ def extract_tab(
                     unknown_header(unknown, spec, carry, row)
             continue  # empty, a note in the Comment column, unchecked checkboxes (FALSE)
         if row in grid.hidden_rows or row in grid.total_rows:
+            unread += [row] if row in grid.hidden_rows else []
             continue
         if is_example(values, spec.example_prefix):
             where = (source, grid.name)
@@ -355,6 +358,7 @@ def extract_tab(
             )
     if grid.uncalculated:
         findings += uncalculated_skipped(grid, header_row, empty_rows, input_cols, source)
+    findings += hidden_said(unread, grid, spec, input_cols, header_row, source) if unread else []
     if spec.layout != "objective_blocks" and kind == "okrs" and "objective_id" in input_cols:
         read = [(r.row, r.values, r.cells) for r in records]
         findings += named_elsewhere(read, grid, input_cols["objective_id"], source)

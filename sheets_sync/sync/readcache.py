@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 158  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 159  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -281,7 +281,10 @@ FORMAT = 158  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # full-width brackets (``Target（EUR）``) is a note, the column read as Target (it was
 # missing); 158: the same grid; a key result whose KR ID names another objective of the
 # tab than the one the fill-down rule reads it under (O2.2 under O1 after a sort by
-# owner, or O2's first row deleted) warns on its Objective ID cell),
+# owner, or O2's first row deleted) warns on its Objective ID cell; 159:
+# SheetGrid.grouped_rows, the hidden rows of an .xlsx inside a row group (an
+# ``outlineLevel``); a tab's hidden rows of data are named in one warning, those in a
+# collapsed group in another (until 2026-12-07 skipped without a word)),
 # or the slot format
 
 

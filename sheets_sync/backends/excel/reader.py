@@ -319,6 +319,7 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
         merged=merged,
         used_cols=scan.max_col,
         hidden_cols=tuple(scan.hidden_cols),
+        grouped_rows=hidden & scan.grouped_rows,
     )
 
 

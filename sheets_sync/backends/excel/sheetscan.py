@@ -79,6 +79,8 @@ class Scan:
     max_row: int = 0
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
+    #: .xlsx only: the hidden rows in an outline group (``outlineLevel``): a collapsed group
+    grouped_rows: set[int] = field(default_factory=set)
     #: .xlsx only: the sheet's autoFilter area when a column has criteria (an active
     #: filter); the hidden rows below its header are filtered out, not hidden by hand
     filter_areas: list[CellRange] = field(default_factory=list)
@@ -159,6 +161,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
             row_no = int(r) if r and _is_number(r) else row_no + 1
             if row.get("hidden", "").lower() in _TRUE:
                 scan.hidden_rows.add(row_no)
+                if row.get("outlineLevel", "0").strip() not in ("", "0"):
+                    scan.grouped_rows.add(row_no)
             refs, errors = _row_cells(row, row_no)
             if refs:
                 suffix = str(row_no)
