@@ -49,6 +49,8 @@ def config_check(config_path: str | None) -> None:
             f"({ws.period.start} to {ws.period.end}), {counted(len(ws.teams), 'team')}, "
             f"rollup to {ws.rollup_output}"
         )
+    if ws.warnings:  # a glob's .ods files: no teams, said at every -q level, as a night does
+        say(*(f"  warning: {w}" for w in ws.warnings), level=logging.WARNING)
     for team in ws.teams:
         tabs = (team.mapping.okrs, team.mapping.kpis)
         said = [f"    warning: {m}" for tab in tabs if tab is not None for m in tab.said]
@@ -86,5 +88,7 @@ def validate(
         payload = [team_dict(r, with_changes=False) for r in result.runs]
         click.echo(json.dumps({"teams": payload, "ok": not errors}, indent=2))
     else:
+        if ws.warnings:  # a glob's .ods files, which are no teams
+            say(*(f"warning: {w}" for w in ws.warnings), level=logging.WARNING)
         print_validation(command_console(), result.runs, quiet=quiet_level())
     sys.exit(EXIT_FAILED if errors else EXIT_OK)

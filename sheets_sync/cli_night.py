@@ -113,6 +113,8 @@ def sync(
     except ConfigError as exc:
         raise click.UsageError(exc.message) from None
     ws = load_workspace(config_path, files_must_exist=False)
+    if ws.warnings:  # a glob's .ods files, which are no teams: every night, before it
+        say(*(f"warning: {w}" for w in ws.warnings), level=logging.WARNING)
     options = SyncOptions(
         as_of=as_of_date(as_of),
         teams=teams,

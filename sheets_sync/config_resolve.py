@@ -31,6 +31,7 @@ from sheets_sync.shared_workbooks import (
 )
 from sheets_sync.sources import (
     GSHEET_PREFIX,
+    ODS_GLOBBED,
     NotASheetURLError,
     confining_folders,
     folder_hint,
@@ -39,6 +40,7 @@ from sheets_sync.sources import (
     link_out,
     link_out_of,
     not_a_file,
+    ods_in_glob,
     outside_message,
     path_is,
     resolved_path,
@@ -145,6 +147,7 @@ def resolve(
     # after the rollup's write parted the two names (until 2026-12-07)
     rollup_key = file_key(rollup_file) if rollup_file is not None else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
+    warnings: list[str] = []  # a glob's .ods files: no teams, said (``Workspace.warnings``)
     listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
     #: the matches so far, and the files of those not a link themselves: a match that is
     #: a link to another match's file is a team of its own, which fails alone
@@ -178,8 +181,12 @@ def resolve(
                 f"workspace folder, like 'teams/*.xlsx' ({exc})"
             )
             continue
+        odses = ods_in_glob(root, pattern, [p for p, _ in matched])
+        no_teams = [f"{p.relative_to(root)} {ODS_GLOBBED}" for p in odses]
+        for line in (f"{cfg.name}: teams_glob ({pattern!r}): {s}" for s in no_teams if matched):
+            warnings += [line] if line not in warnings else []  # else in the problem below
         if not matched:
-            hint = folder_hint(root, pattern)
+            hint = f": {no_teams[0]}" if no_teams else folder_hint(root, pattern)
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")
         base = root / glob_base(pattern)
         for p, resolved in matched:
@@ -326,6 +333,7 @@ def resolve(
         root_real=root_real,
         prune_history_after=model.history.prune_after,
         keep_run_reports=model.run_reports.keep,
+        warnings=tuple(warnings),
     )
 
 

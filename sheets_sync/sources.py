@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from sheets_sync.regular_file import path_kind
@@ -214,6 +214,44 @@ def link_out(outside: Path | None) -> str | None:
     """config check's problem for a file a link takes out of its folders (sync fails
     that team alone), said as a missing file's is."""
     return None if outside is None else outside_message(outside)
+
+
+#: said of an .ods a ``teams_glob`` passes over, as ``safety.ODS_NOT_WRITTEN`` is of one a
+#: team names: its cells cannot be written back, so a folder's teams are its workbooks
+ODS_GLOBBED = (
+    "is an OpenDocument spreadsheet (.ods), which is not a team: teams_glob takes .xlsx and "
+    ".xlsm files only, as an .ods's cells cannot be written back; save it as an Excel "
+    "workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) beside it to make it a team"
+)
+
+
+def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]:
+    """The .ods files ``pattern`` (or, for a pattern of Excel files, ``teams/*.xlsx``, the
+    same with ``.ods``) matches, but those a team of the same name in the same folder is
+    read from (``teams``: a copy saved as .xlsx beside it). Until 2026-12-07 a
+    ``Sales.ods`` in the folder was no team without a word."""
+    patterns = [pattern]
+    if (swapped := _EXCEL_END.sub(".ods", pattern)) != pattern:
+        patterns.append(swapped)
+    stems = {(p.parent, p.stem.casefold()) for p in teams}
+    found: set[Path] = set()
+    for each in patterns:
+        try:
+            found.update(
+                p
+                for p in root.glob(each)
+                if p.suffix.lower() == ".ods"
+                and not p.name.startswith(("~$", ".~lock.", "."))
+                and (p.parent, p.stem.casefold()) not in stems
+                and p.is_file()
+            )
+        except (ValueError, NotImplementedError, IndexError, OSError, RecursionError):
+            continue  # not a pattern: its own problem
+    return sorted(found)
+
+
+#: a pattern's Excel suffix (``*.xlsx``, ``*.XLSM``, ``*.xls[xm]``, ``*.xls?``)
+_EXCEL_END = re.compile(r"\.xls(?:x|m|\[[xm]{2}\]|\?)$", re.I)
 
 
 def folder_hint(root: Path, pattern: str) -> str:

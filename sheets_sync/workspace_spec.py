@@ -87,6 +87,9 @@ class Workspace:
     #: file. The bench shortens it with its emulator's ``rate_limit_window_s`` to reach the
     #: quota in seconds (``dataclasses.replace`` on a loaded workspace).
     google_quota_window: float = 60.0
+    #: what loading said that fails nothing (a ``teams_glob``'s .ods files, which are no
+    #: teams): ``config check``, ``validate`` and ``sync`` print them as warnings
+    warnings: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path:
