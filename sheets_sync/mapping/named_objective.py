@@ -16,7 +16,7 @@ that are no objective ID nor shaped and numbered as one say nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import Finding, Severity
@@ -47,11 +47,14 @@ def _extends(kr_id: str, objective_id: str) -> bool:
     return not (last.isdigit() and rest.isdigit()) and not (last.isalpha() and rest.isalpha())
 
 
-def _named(kr_id: str, objectives: Sequence[str]) -> str | None:
-    """The longest of ``objectives`` (keys) that ``kr_id`` (a key) extends, if any."""
-    bare = _KR_WORD.sub("", kr_id)
-    found = [o for o in objectives if _extends(kr_id, o) or (bare != kr_id and _extends(bare, o))]
-    return max(found, key=len, default=None)
+def _named(kr_id: str, objectives: Collection[str]) -> str | None:
+    """The longest of ``objectives`` (keys) that ``kr_id`` (a key) extends, if any: its
+    prefixes looked up, not each objective tried (a tab of 1,000 objectives)."""
+    for text in dict.fromkeys((kr_id, _KR_WORD.sub("", kr_id))):
+        for end in range(len(text) - 1, 0, -1):
+            if text[:end] in objectives and _extends(text, text[:end]):
+                return text[:end]
+    return None
 
 
 def _shaped(kr_id: str, stems: Mapping[str, int]) -> str | None:
@@ -75,14 +78,19 @@ def named_elsewhere(
     objective than its (filled) objective ID; ``column``: the Objective ID column, whose
     blank on the row says where its ID was filled down from."""
     typed: dict[str, str] = {}  # key -> as typed, in the tab's order
+    keys: dict[CellValue, str | None] = {}  # each Objective ID value's key (filled down)
     rows = []
     for row, values, cells in records:
-        kr_id, objective = _text(values.get("kr_id")), _text(values.get("objective_id"))
-        if objective:
-            typed.setdefault(objective, str(parse_text(values.get("objective_id"))).strip())
-        rows.append((row, kr_id, objective, values.get("kr_id"), cells))
-    objectives = list(typed)
-    numbered = any(k and o and _named(k, [o]) for _, k, o, _, _ in rows)
+        value = values.get("objective_id")
+        objective = keys[value] if value in keys else keys.setdefault(value, _text(value))
+        if objective and objective not in typed:
+            typed[objective] = str(parse_text(value)).strip()
+        rows.append((row, _text(values.get("kr_id")), objective, values.get("kr_id"), cells))
+    objectives = typed.keys()
+    #: no objective ID starts another's (O1 and O1a): a key result that extends its own
+    #: objective's names no other, looked up no further (most rows)
+    plain = not any(_named(o, objectives) for o in objectives)
+    numbered = any(k and o and _named(k, {o}) for _, k, o, _, _ in rows)
     stems: dict[str, int] = {}  # each objective ID stem's highest number
     for m in (_SHAPE.fullmatch(o) for o in objectives):
         if m is not None:
@@ -92,10 +100,10 @@ def named_elsewhere(
     for row, kr_id, objective, shown, cells in rows:
         own = grid.value(row, column) not in (None, "")
         above = row if own else above
-        if not kr_id or not objective:
+        if not kr_id or not objective or (plain and _extends(kr_id, objective)):
             continue
         name, gone = _named(kr_id, objectives), ""
-        if name is None and numbered and _named(kr_id, [objective]) is None:
+        if name is None and numbered and _named(kr_id, {objective}) is None:
             name = _shaped(kr_id, stems)
             gone = ", which no row of this tab names as its objective (its first row deleted?)"
         if name is None or name == objective:

@@ -139,3 +139,19 @@ def test_objectives_numbered_1_and_2(tmp_path: Path) -> None:
         "sales.xlsx!OKRs!A4: key result 1.2 sits under objective 2 (filled down from A3), "
         "but its ID names 1"
     ]
+
+
+def test_the_longest_objective_id_a_kr_id_extends_is_the_one_it_names(tmp_path: Path) -> None:
+    """``O1a.2`` under ``O1`` names ``O1a`` (it extends ``O1`` too), and an error cell in
+    the Objective ID column is its own finding, not compared."""
+    team = _team(
+        tmp_path,
+        ("O1a", "Sub", "O1a.1", "f", "Ann", 0, 10, 5),
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        (None, None, "O1a.2", "g", "Ann", 0, 10, 5),
+        ("#REF!", None, "O1.3", "h", "Ann", 0, 10, 5),
+    )
+    assert [s.split(";")[0] for s in _said(team)] == [
+        "sales.xlsx!OKRs!A4: key result O1a.2 sits under objective O1 (filled down from A3), "
+        "but its ID names O1a"
+    ]
