@@ -346,4 +346,4 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 159: SheetGrid.grouped_rows, the hidden rows of an .xlsx inside a row group (an
     # ``outlineLevel``); a tab's hidden rows of data are named in one warning, those in a
     # collapsed group in another (until 2026-12-07 skipped without a word)
-    assert (FORMAT, fields[-1]) == (159, "placeholder_values")
+    assert (FORMAT, fields[-1]) == (159, "grouped_rows")
