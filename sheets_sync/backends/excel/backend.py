@@ -215,7 +215,8 @@ class ExcelBackend:
 
     def _patched(self, current: bytes, writes: Sequence[CellWrite]) -> bytes:
         try:
-            return patch_xlsx(current, writes, max_uncompressed_bytes=self.max_uncompressed_bytes)
+            limit = self.max_uncompressed_bytes
+            return patch_xlsx(current, writes, max_uncompressed_bytes=limit, name=self.path.name)
         except SheetsSyncError as exc:
             exc.source = exc.source or self.display_name
             raise
