@@ -48,12 +48,17 @@ ODS_NAMED_AS_EXCEL = (
     "be written back; save it as an Excel workbook under the same name (LibreOffice File > "
     "Save As, Excel 2007-365)"
 )
+#: the same under an .xlsm name: LibreOffice's type of that name (Excel 2007-365 alone
+#: saves an .xlsx, whatever the name typed: until a review on 2026-12-07 the words above)
+ODS_NAMED_AS_XLSM = ODS_NAMED_AS_EXCEL[:-1] + " (macro-enabled))"
 
 
 def ods_not_written(name: str) -> str:
     """Why the .ods named ``name`` (its file's) is not written, and what to do."""
-    excel = name.lower().endswith((".xlsx", ".xlsm"))
-    return ODS_NAMED_AS_EXCEL if excel else ODS_NOT_WRITTEN
+    lower = name.lower()
+    if lower.endswith(".xlsm"):
+        return ODS_NAMED_AS_XLSM
+    return ODS_NAMED_AS_EXCEL if lower.endswith(".xlsx") else ODS_NOT_WRITTEN
 
 
 #: Parts a parser reads (calamine or the reader's own scan); only these are inflated and
