@@ -241,6 +241,15 @@ def _written(run: TeamRun) -> bool:
     return run.outcome.written
 
 
+def _writable(run: TeamRun) -> str:
+    """When a dry run's refused team would be written: a workbook refused (``WorkbookError``:
+    an .ods) once saved as Excel, a file open or read-only once it can be."""
+    detail = run.error_detail
+    if detail is None or detail.kind != "WorkbookError":
+        return "it can be written"
+    return f"saved as {'.xlsm' if run.source.lower().endswith('.xlsm') else '.xlsx'}"
+
+
 def needs_a_look(run: TeamRun) -> bool:
     """A team ``-q`` still prints: anything but ok or unchanged (failed, or left alone for
     the next night: conflicted, open in Excel)."""
@@ -374,12 +383,14 @@ def print_changes(console: Console, runs: Sequence[TeamRun]) -> None:
     cells would change once it can be written``, as its line and the summary do not count
     them (until 2026-12-06 its header said ``would change`` and the summary ``0 cells``).
     Each cell is an A1 reference, its tab quoted as a formula quotes it (``'Q1 OKRs'!C3``;
-    until 2026-12-07 ``Q1 OKRs!C3``)."""
+    until 2026-12-07 ``Q1 OKRs!C3``). A team refused as a workbook (an .ods, never
+    written) says ``once saved as .xlsx`` (``.xlsm`` under that name): until a review on
+    2026-12-07 ``once it can be written``, which an .ods never can."""
     for run in runs:
         if not run.changes:
             continue
         cells = counted(len(run.changes), "cell")
-        when = "" if _written(run) else " once it can be written"
+        when = "" if _written(run) else f" once {_writable(run)}"
         console.print(f"{run.team} ({run.source}): {cells} would change{when}", **_PLAIN)
         for c in run.changes:
             at = f"{quote_tab(c.tab)}!{c.cell}"  # an A1 reference: 'Q1 OKRs'!C3

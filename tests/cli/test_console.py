@@ -49,3 +49,25 @@ def test_a_dry_runs_cells_are_a1_references() -> None:
     print_changes(console, [run])
     lines = console.export_text().splitlines()
     assert lines[1:] == ["  'Q1 OKRs'!C3: 0.5 -> 0.75", "  OKRs!T5: (empty) -> 'x'"]
+
+
+def test_a_dry_runs_ods_cells_would_change_once_saved_as_excel() -> None:
+    """An .ods is never written: until a review on 2026-12-07 its cells `would change once
+    it can be written`; a file open in Excel still can be."""
+    from sheets_sync.sync.outcome import TeamError
+
+    changes = (CellChange("OKRs", "T5", None, "x"),)
+    ods = TeamError("WorkbookError", "an OpenDocument spreadsheet (.ods) is read", "s.ods")
+    locked = TeamError("FileLockedError", "the file is open in Excel", "s.xlsx")
+    runs = [
+        TeamRun("A", "teams/s.ods", Outcome.FAILED, changes=changes, error_detail=ods),
+        TeamRun("B", "teams/s.xlsm", Outcome.FAILED, changes=changes, error_detail=ods),
+        TeamRun("C", "teams/s.xlsx", Outcome.SKIPPED_LOCKED, changes=changes, error_detail=locked),
+    ]
+    console = Console(record=True, width=200, color_system=None)
+    print_changes(console, runs)
+    assert [x for x in console.export_text().splitlines() if not x.startswith(" ")] == [
+        "A (teams/s.ods): 1 cell would change once saved as .xlsx",
+        "B (teams/s.xlsm): 1 cell would change once saved as .xlsm",
+        "C (teams/s.xlsx): 1 cell would change once it can be written",
+    ]
