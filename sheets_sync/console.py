@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from sheets_sync.backends.excel.safety import ODS_ADVICE
 from sheets_sync.domain.models import Finding
 from sheets_sync.grid import quote_tab
 from sheets_sync.logs import one_line
@@ -174,8 +175,12 @@ def teams_table(title: str, runs: Sequence[TeamRun], *, dry_run: bool = False) -
 
 def outcome_line(run: TeamRun, *, dry_run: bool = False, error: str | None = None) -> str:
     """``Sales: ok, 18 cells changed (1 error in the sheet)`` or ``Ops: failed: ops.xlsx: not
-    an Excel workbook``; ``error``: the run's as ``shown_errors`` shows it."""
+    an Excel workbook``; ``error``: the run's as ``shown_errors`` shows it. A team read from
+    an .ods that the run does not fail says the warning that it is never written (``Sales:
+    ok, 0 cells changed (1 warning in the sheet): sales.ods: an OpenDocument ...``)."""
     error = run.error if error is None else error
+    if not error:
+        error = next((str(f) for f in run.findings[:1] if f.message in ODS_ADVICE), "")
     if run.failed and not run.scored:
         return f"{run.team}: failed: {error}"
     verb = ("would change" if dry_run else "changed") if _written(run) else "not written"

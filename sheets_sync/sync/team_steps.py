@@ -17,7 +17,8 @@ from pathlib import Path
 from sheets_sync.backends.base import Backend
 from sheets_sync.backends.excel.backend import ExcelBackend
 from sheets_sync.backends.excel.files import content_digest
-from sheets_sync.domain.models import KPI
+from sheets_sync.backends.excel.safety import ods_not_written
+from sheets_sync.domain.models import KPI, Finding, Severity, TeamResult
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.errors import ConflictError, FileLockedError, ScratchFileError, SourceError
 from sheets_sync.grid import CellWrite, WorkbookData, tab_key
@@ -89,6 +90,14 @@ def sharing_teams(reads: Sequence[TeamRead]) -> dict[Path, list[TeamSpec]]:
     return {path: specs for path, specs in by_path.items() if len(specs) > 1}
 
 
+def with_file_finding(result: TeamResult, finding: Finding) -> TeamResult:
+    """``result`` with a finding of the whole file first (``sheet_positions``: a file's
+    goes first), made after its checks (``check_order``)."""
+    order = result.check_order
+    ranks = (len(result.findings), *order) if order else ()
+    return replace(result, findings=(finding, *result.findings), check_order=ranks)
+
+
 def _written(exc: SourceError) -> Outcome:
     """The outcome of a team whose write raised ``exc``: a file changed under us or open
     in Excel is left alone and retried next night; any other source error fails it."""
@@ -145,6 +154,8 @@ class TeamSteps:
         except Exception as exc:
             return failed_run(spec, exc), []
         todo, changes, recoloured = planned
+        if (unwritable := self._never_written(state, todo)) is not None:
+            result = with_file_finding(result, unwritable)
         changed = CellChanges(changes)
         run = TeamRun(
             spec.name,
@@ -156,6 +167,21 @@ class TeamSteps:
         )
         state.seconds += time.perf_counter() - started
         return run, todo
+
+    def _never_written(self, state: TeamRead, todo: list[CellWrite]) -> Finding | None:
+        """A team read from an .ods, which is never written, is told so each night in the
+        failure's words, as a warning, when its run does not fail with them: nothing to
+        write tonight, or a run that writes nothing (``validate``, ``--no-write-back``).
+        Until a review on 2026-12-07 such a night was ``ok, 0 cells``, and the team failed
+        without warning the first night a cell changed."""
+        data = state.data
+        if data is None or data.meta.get("format") != "ods":
+            return None
+        if todo and (self.writes or self.previews):
+            return None  # the write, or the dry run's refusal, fails the team with it
+        path = state.spec.path
+        name = path.name if path is not None else data.source
+        return Finding(Severity.WARNING, ods_not_written(name), state.spec.display_name)
 
     def write(self, state: TeamRead, run: TeamRun, todo: list[CellWrite]) -> TeamRun:
         """Write the planned cells (when this run writes), then remember the file."""

@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.excel.patch import patch_xlsx
+from sheets_sync.config import load_workspace
+from sheets_sync.console import outcome_line
+from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellWrite
 from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.run import validate_workspace
 from tests.conftest import write_team
 from tests.support.libreoffice import convert, needs_libreoffice
-from tests.sync.test_engine import sync
+from tests.sync.test_engine import AS_OF, sync
 
 ADVICE = (
     "an OpenDocument spreadsheet (.ods) is read, but its cells cannot be written back; "
@@ -41,11 +45,14 @@ def test_writing_an_ods_says_what_to_do() -> None:
     assert str(err.value) == ADVICE
 
 
-def _ods_team(workspace: Path, scratch: Path) -> Path:
-    """The workspace's team saved by LibreOffice as .ods, and its source named so."""
+def _ods_team(workspace: Path, scratch: Path, synced: bool = False) -> Path:
+    """The workspace's team saved by LibreOffice as .ods, and its source named so
+    (``synced``: after a night wrote its cells, so the next has nothing to write)."""
     team = workspace.parent / "teams" / "sales.xlsx"
     okr = ["O1", "Grow", "committed", "CO-1", "KR1", "Deals", "Ann", "number", 0, 10, 4]
     write_team(team, okr_rows=[okr])
+    if synced:
+        assert sync(workspace)[0].outcome is Outcome.OK
     ods = workspace.parent / "teams" / "sales.ods"
     ods.write_bytes(convert(team, "ods", scratch).read_bytes())
     team.unlink()
@@ -66,6 +73,7 @@ def test_a_team_saved_as_ods_fails_with_the_advice(
     run = sync(workspace, dry_run=dry_run)[0]
     assert (run.outcome, run.error) == (Outcome.FAILED, f"sales.ods: {ADVICE}")
     assert run.changes  # read and scored: the cells it would write are listed
+    assert ADVICE not in [f.message for f in run.findings]  # said once, as its error
     assert ods.read_bytes() == before
 
 
@@ -113,3 +121,25 @@ def test_the_patch_names_the_ods_it_refuses(name: str, said: str) -> None:
     with pytest.raises(WorkbookError) as err:
         patch_xlsx(_ods(), [CellWrite("OKRs", 2, 18, 0.5)], name=name)
     assert str(err.value) == said
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("run_as", ["night", "dry run", "validate"])
+def test_an_ods_with_nothing_to_write_is_warned_each_night(
+    workspace: Path, tmp_path: Path, run_as: str
+) -> None:
+    """In the failure's words, as a warning, and on the team's line: until a review on
+    2026-12-07 `Sales: ok, 0 cells changed`, night after night, and validate said nothing,
+    until the first night a cell changed failed the team without warning."""
+    _ods_team(workspace, tmp_path / "lo", synced=True)
+    if run_as == "validate":
+        run = validate_workspace(load_workspace(workspace), as_of=AS_OF).runs[0]
+    else:
+        run = sync(workspace, dry_run=run_as == "dry run")[0]
+    assert (run.outcome, run.error, run.changes) == (Outcome.UNCHANGED, None, ())
+    warning = Finding(Severity.WARNING, ADVICE, "sales.ods")
+    assert run.findings[0] == warning and warning not in run.findings[1:]
+    verb = "changed" if run_as == "night" else "would change"
+    assert outcome_line(run, dry_run=run_as != "night") == (
+        f"Sales: ok, 0 cells {verb} (2 warnings in the sheet): sales.ods: {ADVICE}"
+    )

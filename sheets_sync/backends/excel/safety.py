@@ -53,6 +53,11 @@ ODS_NAMED_AS_EXCEL = (
 ODS_NAMED_AS_XLSM = ODS_NAMED_AS_EXCEL[:-1] + " (macro-enabled))"
 
 
+#: each of the words above: a run that does not fail with them warns with them
+#: (``TeamSteps.plan``), and its line says them (``console.outcome_line``)
+ODS_ADVICE = frozenset({ODS_NOT_WRITTEN, ODS_NAMED_AS_EXCEL, ODS_NAMED_AS_XLSM})
+
+
 def ods_not_written(name: str) -> str:
     """Why the .ods named ``name`` (its file's) is not written, and what to do."""
     lower = name.lower()
