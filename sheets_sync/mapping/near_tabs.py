@@ -309,16 +309,23 @@ def missing_tab(
     named = [as_typed(n) for n, _ in near[:3]]
     hint = f"; did you mean {' or '.join(named)}?" if named else ""
     said = f"no tab named {' or '.join(map(as_typed, spec.sheet))} (tabs: {have}){hint}"
-    return said + _advice(spec, kind, named[0] if named else None)
+    ours = named[0] if near and _copy_of(near[0][1], wanted, own) else None
+    return said + _advice(spec, kind, ours, hinted=bool(named))
 
 
-def _advice(spec: TabSpec, kind: Literal["okrs", "kpis"], near: str | None) -> str:
+def _advice(
+    spec: TabSpec, kind: Literal["okrs", "kpis"], near: str | None, hinted: bool = False
+) -> str:
     """What to do of a missing tab (until 2026-12-07 only docs/mappings.md said it, and
     then `give its name in the mapping's okrs.sheet`, no mapping named): rename the tab
-    (``near``, the first tab pointed at, when there is one: `? Rename "Q4 OKRs" to
-    OKRs`), or add its name to the sheet key in the mapping file, for a built-in one in a
-    copy of it in the workspace's ``mappings/``, which wins over the built-in; a required
-    KPI tab may be missing altogether: add one, or make it optional."""
+    (``near``, the first tab pointed at when it is one the team may fill now, ``_copy_of``:
+    `? Rename "Q4 OKRs" to OKRs`), or add its name to the sheet key in the mapping file,
+    for a built-in one in a copy of it in the workspace's ``mappings/``, which wins over
+    the built-in; a required KPI tab may be missing altogether: add one, or make it
+    optional. A tab pointed at that is of another period or kept for the record is not
+    named (``hinted``: the words after its "?"): renaming last quarter's ``OKRs Q3`` in Q4
+    had the next night write Q4's Expected and Status over Q3's record (until a review on
+    2026-12-07)."""
     wanted = as_typed(spec.sheet[0])
     file, builtin = spec.mapping_file
     where = (
@@ -329,16 +336,15 @@ def _advice(spec: TabSpec, kind: Literal["okrs", "kpis"], near: str | None) -> s
     )
     if near is not None:
         todo = f" Rename {near} to {wanted}, or add {near} to {kind}.sheet"  # after "?"
-    elif kind == "kpis":
-        todo = (
-            f"; add a tab named {wanted} or rename the one that holds {KIND_WORDS[kind]} to "
-            f"{wanted}, or add its name to {kind}.sheet"
-        )
     else:
         todo = (
-            f"; rename the tab that holds {KIND_WORDS[kind]} to {wanted}, or add its name "
-            f"to {kind}.sheet"
-        )
+            f"add a tab named {wanted} or rename the one that holds {KIND_WORDS[kind]} to "
+            f"{wanted}, or add its name to {kind}.sheet"
+            if kind == "kpis"
+            else f"rename the tab that holds {KIND_WORDS[kind]} to {wanted}, or add its "
+            f"name to {kind}.sheet"
+        )  # a sentence of its own after "did you mean ...?"
+        todo = f" {todo[0].upper()}{todo[1:]}" if hinted else f"; {todo}"
     optional = f" or set {kind}.required: false" if kind == "kpis" else ""
     return f"{todo}{optional} in {where}"
 

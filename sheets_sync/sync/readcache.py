@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 159  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 160  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -284,7 +284,11 @@ FORMAT = 159  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # owner, or O2's first row deleted) warns on its Objective ID cell; 159:
 # SheetGrid.grouped_rows, the hidden rows of an .xlsx inside a row group (an
 # ``outlineLevel``); a tab's hidden rows of data are named in one warning, those in a
-# collapsed group in another (until 2026-12-07 skipped without a word)),
+# collapsed group in another (until 2026-12-07 skipped without a word); 160: the same
+# grid; a missing tab's advice names the tab pointed at (Rename "OKRs Q4" to OKRs) only
+# when it is of the period, not kept: last quarter's "OKRs Q3" alone in Q4 is pointed
+# at, and the advice is the one with no tab ("Rename the tab that holds the key results
+# to OKRs, ...")),
 # or the slot format
 
 

@@ -7,10 +7,12 @@ no file named, and after `did you mean "Q4 OKRs"?` not that tab's name."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from sheets_sync.domain.models import Period
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
@@ -122,3 +124,42 @@ def test_the_mapping_file_is_in_the_read_caches_key(tmp_path: Path) -> None:
     assert len({m.model_dump_json() for m in mappings}) == 1
     keys = {cache_key("0" * 64, TeamSpec("Sales", "s.xlsx", "standard", m), 1) for m in mappings}
     assert len(keys) == 3
+
+
+Q4 = Period(name="2026-Q4", start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("tabs", "said"),
+    [
+        (
+            ("OKRs Q3", "Notes"),
+            '(tabs: "OKRs Q3", Notes); did you mean "OKRs Q3"? Rename the tab that holds the '
+            f"key results to OKRs, or add its name to okrs.sheet {BUILTIN}",
+        ),
+        (
+            ("OKRs 2025", "OKRs Q4"),
+            '(tabs: "OKRs 2025", "OKRs Q4"); did you mean "OKRs Q4" or "OKRs 2025"? Rename '
+            f'"OKRs Q4" to OKRs, or add "OKRs Q4" to okrs.sheet {BUILTIN}',
+        ),
+    ],
+)
+def test_a_tab_of_another_period_is_pointed_at_not_renamed(
+    tabs: tuple[str, ...], said: str
+) -> None:
+    """Only a tab of the period is the one to rename: until a review on 2026-12-07 Q4's
+    advice said `Rename "OKRs Q3" to OKRs`, and the next night wrote Q4's Expected and
+    Status over last quarter's record."""
+    with pytest.raises(LayoutError) as caught:
+        extract(_book(*tabs), load_mapping("standard"), Q4)
+    assert str(caught.value) == f"sales.xlsx: {STANDARD} {said}"
+
+
+def test_a_kpi_tab_of_last_year_is_pointed_at_not_renamed() -> None:
+    mapping = parse_mapping(OKRS + "kpis:\n  sheet: [KPIs]\n  required: true\n", source="m.yaml")
+    got = extract(_book("OKRs", "KPIs 2025"), mapping, Q4)
+    assert [str(f) for f in got.findings] == [
+        'sales.xlsx: no tab named KPIs (tabs: OKRs, "KPIs 2025"); did you mean "KPIs 2025"? '
+        "Add a tab named KPIs or rename the one that holds the KPIs to KPIs, or add its name "
+        "to kpis.sheet or set kpis.required: false in m.yaml"
+    ]
