@@ -6,6 +6,7 @@ which field, which fields fill down from the row above, and which row shape the 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 from pathlib import Path
@@ -293,12 +294,33 @@ def load_mapping(name_or_path: str, base_dir: Path | None = None) -> MappingSpec
         raise MappingError(
             f"{path.name}: not UTF-8 text (byte {exc.start + 1} is not); save it as UTF-8"
         ) from None
-    return parse_mapping(text, source=path.name, builtin=path.parent == BUILTIN_DIR)
+    builtin = raw.suffix not in (".yaml", ".yml") and path.parent == BUILTIN_DIR
+    shown = _shown(name_or_path, path, base_dir, builtin)
+    return parse_mapping(text, source=path.name, builtin=builtin, file=shown)
 
 
-def parse_mapping(text: str, *, source: str, builtin: bool = False) -> MappingSpec:
-    """``builtin``: a mapping of ``BUILTIN_DIR``, whose headers are defaults a sheet may
-    lack (``TabSpec.named`` none)."""
+def _shown(name_or_path: str, path: Path, base_dir: Path | None, builtin: bool) -> str:
+    """The mapping file as a missing tab's advice names it (``TabSpec.mapping_file``):
+    relative to the workspace (``custom/mine.yaml``, ``mappings/standard.yaml``, a
+    workspace's own copy of a built-in), a file outside it by its whole path, a built-in
+    looked up by name by its name (``standard.yaml``). Until a review on 2026-12-07 each
+    by its base name alone: a workspace's ``mappings/standard.yaml`` read as the built-in,
+    and the built-in given by path was to be copied to ``mappings/``, which its path
+    would not read."""
+    if builtin:
+        return path.name
+    if base_dir is not None:
+        with contextlib.suppress(ValueError):
+            return path.relative_to(base_dir).as_posix()
+    return path.as_posix() if path.is_absolute() else Path(name_or_path).as_posix()
+
+
+def parse_mapping(
+    text: str, *, source: str, builtin: bool = False, file: str | None = None
+) -> MappingSpec:
+    """``builtin``: a mapping of ``BUILTIN_DIR`` looked up by name, whose headers are
+    defaults a sheet may lack (``TabSpec.named`` none). ``file``: the file as a missing
+    tab's advice names it (``TabSpec.mapping_file``; ``source`` when not given)."""
     try:
         data = load_yaml(text, source)
     except yaml.YAMLError as exc:
@@ -325,11 +347,12 @@ def parse_mapping(text: str, *, source: str, builtin: bool = False) -> MappingSp
         raise MappingError(f"{source}: invalid mapping", problems=problems)
     goals = full.okrs.model_copy(update={"required": True})  # spec_checks.goals_optional
     okrs = goals.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
-    okrs = okrs.from_file(source, builtin)
+    shown = source if file is None else file
+    okrs = okrs.from_file(shown, builtin)
     kpis = None
     if full.kpis is not None and spec.kpis is not None:
         kpis = full.kpis.saying(said["kpis"]).naming(_named(spec.kpis, "kpis", source, builtin))
-        kpis = kpis.from_file(source, builtin)
+        kpis = kpis.from_file(shown, builtin)
     return full.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 

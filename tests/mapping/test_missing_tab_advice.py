@@ -83,14 +83,41 @@ def test_a_built_in_mapping_says_how_to_override_it(tabs: tuple[str, ...], said:
 
 
 def test_a_workspace_copy_of_a_built_in_is_named_as_its_own(tmp_path: Path) -> None:
-    """``mappings/standard.yaml`` in the workspace wins over the built-in: the file to edit."""
+    """``mappings/standard.yaml`` in the workspace wins over the built-in: the file to edit,
+    by its path in the workspace (until a review on 2026-12-07 ``standard.yaml``, which
+    read as the built-in)."""
     (tmp_path / "mappings").mkdir()
     (tmp_path / "mappings" / "standard.yaml").write_text(
         "name: standard\nokrs:\n  sheet: [OKRs, Goals]\n", encoding="utf-8"
     )
     assert _missing(_book("Q4 OKRs"), load_mapping("standard", tmp_path)) == (
         'sales.xlsx: no tab named OKRs or Goals (tabs: "Q4 OKRs"); did you mean "Q4 OKRs"? '
-        'Rename "Q4 OKRs" to OKRs, or add "Q4 OKRs" to okrs.sheet in standard.yaml'
+        'Rename "Q4 OKRs" to OKRs, or add "Q4 OKRs" to okrs.sheet in mappings/standard.yaml'
+    )
+
+
+def test_a_mapping_given_by_path_is_named_by_its_path(tmp_path: Path) -> None:
+    """Relative to the workspace, or whole outside it; a built-in given by its path is
+    that file, no built-in to copy (until a review on 2026-12-07 each by its base name,
+    ``mine.yaml``, and the built-in's path to be copied to ``mappings/standard.yaml``,
+    which that path would not read)."""
+    ws = tmp_path / "ws"
+    (ws / "custom").mkdir(parents=True)
+    (ws / "custom" / "mine.yaml").write_text(OKRS, encoding="utf-8")
+    elsewhere = tmp_path / "other.yml"
+    elsewhere.write_text(OKRS, encoding="utf-8")
+    builtin = BUILTIN_DIR / "standard.yaml"
+    said = {
+        _missing(_book("Notes"), load_mapping(given, ws)).rpartition(" in ")[2]
+        for given in ("custom/mine.yaml", str(ws / "custom" / "mine.yaml"))
+    }
+    assert said == {"custom/mine.yaml"}
+    assert _missing(_book("Notes"), load_mapping(str(elsewhere), ws)).endswith(
+        f"add its name to okrs.sheet in {elsewhere.as_posix()}"
+    )
+    assert _missing(_book("Notes"), load_mapping(str(builtin), ws)) == (
+        f"sales.xlsx: {STANDARD} (tabs: Notes); rename the tab that holds the key results to "
+        f"OKRs, or add its name to okrs.sheet in {builtin.as_posix()}"
     )
 
 
