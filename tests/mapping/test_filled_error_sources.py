@@ -114,7 +114,13 @@ def _hidden_merge(tmp_path: Path, box: str, value: str) -> list[str]:
     wb.save(tmp_path / "sales.xlsx")
     data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=("OKRs",))
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
-    return [f"{f.row} {f.row_id} {f}" for f in team.findings if "nothing of" not in f.message]
+    said = [f"{f.row} {f.row_id} {f}" for f in team.findings if "nothing of" not in f.message]
+    hidden = (  # KR2's row, hidden, is named at the tab (since 2026-12-07, h-silent)
+        "None None sales.xlsx!OKRs: row 3 is hidden and not read (a hidden row is a dropped "
+        "goal); unhide any that should count"
+    )
+    assert said.count(hidden) == 1
+    return [line for line in said if line != hidden]
 
 
 def test_a_merge_from_a_hidden_row_in_error_is_said_once_at_its_first_cell(
