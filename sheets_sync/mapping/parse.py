@@ -100,11 +100,12 @@ def parse_objective(
     record: RowRecord,
     source: str,
     tab: str,
+    reads: TabReads,
     first: bool = True,
-    reads: TabReads | None = None,
 ) -> tuple[Objective | None, list[Finding]]:
-    """``first``: the objective's first row (its Aligns to is said there only); ``reads``:
-    the tab's (``TabReads``), shared by its rows' readers."""
+    """``reads``: the tab's (``TabReads``), shared by its rows' readers, given (until
+    2026-12-07 None, each row's its own); ``first``: the objective's first row (its
+    Aligns to is said there only)."""
     origin = _origin(source, tab, record)
     # noted=False: a key result's row holding an objective ID in error filled down says
     # so once, as the key result's
@@ -132,10 +133,10 @@ def parse_key_result(
     record: RowRecord,
     source: str,
     tab: str,
+    reads: TabReads,
     epoch: dt.date = EXCEL_EPOCH,
     blocks: bool = False,
     day_first: Order = None,
-    reads: TabReads | None = None,
 ) -> tuple[KeyResult | None, list[Finding]]:
     """``epoch``: day 0 of the workbook's day numbers (``Extract.epoch``); ``blocks``: the
     tab is in objective blocks, where a key result with no objective ID at all is one
@@ -217,9 +218,9 @@ def parse_kpi(
     record: RowRecord,
     source: str,
     tab: str,
+    reads: TabReads,
     epoch: dt.date = EXCEL_EPOCH,
     day_first: Order = None,
-    reads: TabReads | None = None,
 ) -> tuple[KPI | None, list[Finding]]:
     origin = _origin(source, tab, record)
     reader = RowReader(record, origin, _id_of(record, "id"), KPI_SCORED, reads=reads)
@@ -377,20 +378,20 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             spelled[id_key(spelling)][spelling] += 1
         if record.kind == "objective":
             first = _first_row(record, objectives)
-            objective, problems = parse_objective(record, extract.source, tab, first, reads)
+            objective, problems = parse_objective(record, extract.source, tab, reads, first)
             findings += problems
             if objective:
                 _merge_objective(objectives, objective, findings, _typed(record), typed)
             continue
         blocks = extract.okrs.layout.blocks
         kr, problems = parse_key_result(
-            record, extract.source, tab, extract.epoch, blocks, day_first, reads
+            record, extract.source, tab, reads, extract.epoch, blocks, day_first
         )
         findings += problems
         has_objective = record.values.get("objective_id") is not None
         if has_objective:
             first = _first_row(record, objectives)
-            objective, obj_problems = parse_objective(record, extract.source, tab, first, reads)
+            objective, obj_problems = parse_objective(record, extract.source, tab, reads, first)
             # said once: the key result's reader names its row by its KR ID; and a field
             # with no cell on the row (objective blocks: its header's, held by each key
             # result below) is said at the header's cell, not at each row below it
@@ -427,7 +428,7 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         kpi_reads = TabReads(extract.kpis.records)
         for record in extract.kpis.records:
             kpi, problems = parse_kpi(
-                record, extract.source, kpi_tab, extract.epoch, kpi_first, kpi_reads
+                record, extract.source, kpi_tab, kpi_reads, extract.epoch, kpi_first
             )
             findings += problems
             if kpi:

@@ -53,17 +53,20 @@ class RowReader:
         row_id: str | None,
         scored: frozenset[str] | None = None,
         noted: bool = True,
-        reads: TabReads | None = None,
+        *,
+        reads: TabReads,
     ) -> None:
         """``scored``: the fields an error in which leaves the row out (None: every one);
         an error in another is said, and the field read as blank (``unread``). A field
         filled down from a cell in error (``RowRecord.filled``) is said at that cell, once
         (``TabReads``), not here: here, one the score needs is a short note naming it
-        (``noted``; False: nothing, as for the objective a key result's row holds)."""
+        (``noted``; False: nothing, as for the objective a key result's row holds).
+        ``reads``: the tab's, one for all its rows' readers (until 2026-12-07 a reader
+        given none had one of its own, and said a source cell's error again each row)."""
         self.record, self.origin, self.row_id = record, origin, row_id
         self.scored = scored
         self.noted = noted
-        self.reads = reads if reads is not None else TabReads()
+        self.reads = reads
         #: the fields of this row a row below fills from
         self._sources = self.reads.sources.get(record.row, frozenset())
         if self._sources:

@@ -173,3 +173,17 @@ def test_sync_notes_a_typo_said_at_its_cell_on_its_own_row(tmp_path: Path) -> No
     notes = [str(row[cells[0].index("Sync notes")] or "") for row in cells[1:]]
     assert [TYPO in note for note in notes] == [True, False, False]
     assert "Error C2: " + TYPO in notes[0]
+
+
+def test_every_reader_is_given_its_tabs_reads() -> None:
+    """A reader given no ``TabReads`` had an empty one of its own, and said the error of
+    the cell a field is filled from again on every row (``parse_key_result`` called
+    row by row): each takes the tab's, given (until 2026-12-07 it defaulted)."""
+    import inspect
+
+    from sheets_sync.mapping.parse import parse_key_result, parse_kpi, parse_objective
+    from sheets_sync.mapping.rowreader import RowReader
+
+    for reader in (RowReader, parse_key_result, parse_objective, parse_kpi):
+        reads = inspect.signature(reader).parameters["reads"]
+        assert reads.default is inspect.Parameter.empty
