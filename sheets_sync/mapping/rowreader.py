@@ -19,6 +19,12 @@ T = TypeVar("T")
 _LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID", "kr_type": "KR type"}
 #: an objective header's field as a key result under it names it (objective blocks)
 _HEADER_LABELS = {"objective_id": "ID", "objective": "title", "objective_type": "type"}
+#: the fields a row reads as every row does (the objective's, not the row's own key
+#: result's): a value in one that a row cannot read, filled from a cell no row read (a
+#: merge's hidden first row), is said at that cell; in another (a Current of Done merged
+#: down from a milestone's hidden row) it is each row's own error (until 2026-12-07 said
+#: at the hidden cell, and the rows below "filled down from G3, which is in error")
+_READ_ALIKE = frozenset({"objective_id", "objective", "objective_type", "aligns_to"})
 
 
 class TabReads:
@@ -115,7 +121,9 @@ class RowReader:
         if at is None:
             return False
         failed = self.reads.outcome.get((at[0], field))
-        if failed is False and not isinstance(value, CellError):
+        if not isinstance(value, CellError) and (
+            failed is False or (failed is None and field not in _READ_ALIKE)
+        ):  # a value its own row read, or no row (hidden) and a row may: this row's
             return False
         here = False  # said on this row, at its cell above: no note beside it
         if failed is None:

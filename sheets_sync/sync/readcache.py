@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 160  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 161  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -288,7 +288,9 @@ FORMAT = 160  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # grid; a missing tab's advice names the tab pointed at (Rename "OKRs Q4" to OKRs) only
 # when it is of the period, not kept: last quarter's "OKRs Q3" alone in Q4 is pointed
 # at, and the advice is the one with no tab ("Rename the tab that holds the key results
-# to OKRs, ...")),
+# to OKRs, ..."); 161: the same grid; a value filled from a merge's hidden first row (a
+# milestone's Done) is each row's own error unless every row reads it alike (an
+# objective's)),
 # or the slot format
 
 

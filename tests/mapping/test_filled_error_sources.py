@@ -187,3 +187,39 @@ def test_every_reader_is_given_its_tabs_reads() -> None:
     for reader in (RowReader, parse_key_result, parse_objective, parse_kpi):
         reads = inspect.signature(reader).parameters["reads"]
         assert reads.default is inspect.Parameter.empty
+
+
+def test_a_value_merged_from_a_hidden_row_is_each_rows_own_error(tmp_path: Path) -> None:
+    """G3:G6 merged, holding Done, its row 3 (a milestone's) hidden: Done reads on the
+    milestone of row 4 and not on the number key results of rows 5 and 6, each its own
+    error, as typed there (until 2026-12-07 said at G3, as if in error, in row 5's Sync
+    notes, and row 6 "current is filled down from G3, which is in error"). Only a value
+    every row reads alike, an objective's, is said at the hidden cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    for row in [
+        ("Objective ID", "Objective", "KR ID", "KR type", "Start", "Target", "Current"),
+        ("O1", "Grow", "KR1", "number", 0, 10, 5),
+        (None, None, "KR2", "milestone", None, None, "Done"),
+        (None, None, "KR3", "milestone", None, None, None),
+        (None, None, "KR4", "number", 0, 10, None),
+        (None, None, "KR5", "number", 0, 10, None),
+    ]:
+        ws.append(list(row))
+    ws.merge_cells("G3:G6")
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "sales.xlsx")
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  fill_down: [objective_id, objective, current]\n",
+        source="mine.yaml",
+    )
+    data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=("OKRs",))
+    team = build_team_input("Sales", extract(data, mapping))
+    said = [(f.row, f.row_id, str(f)) for f in team.findings if "nothing of" not in f.message]
+    assert said == [
+        (5, "KR4", 'sales.xlsx!OKRs!G5: expected a number, got "Done"'),
+        (6, "KR5", 'sales.xlsx!OKRs!G6: expected a number, got "Done"'),
+    ]
+    assert [(kr.id, kr.current) for kr in team.key_results] == [("KR1", 5.0), ("KR3", 1.0)]

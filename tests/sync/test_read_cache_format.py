@@ -350,4 +350,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # Q4" to OKRs) only when it is of the period, not kept: last quarter's "OKRs Q3" alone
     # in Q4 is pointed at, and the advice is the one with no tab ("Rename the tab that
     # holds the key results to OKRs, ...")
-    assert (FORMAT, fields[-1]) == (160, "grouped_rows")
+    # 161: the same grid; a value filled from a merge's hidden first row (a milestone's
+    # Done) is each row's own error unless every row reads it alike (an objective's)
+    assert (FORMAT, fields[-1]) == (161, "grouped_rows")
