@@ -107,10 +107,10 @@ def parse_objective(
     2026-12-07 None, each row's its own); ``first``: the objective's first row (its
     Aligns to is said there only)."""
     origin = _origin(source, tab, record)
-    # noted=False: a key result's row holding an objective ID in error filled down says
-    # so once, as the key result's
-    row_id = _id_of(record, "objective_id")
-    reader = RowReader(record, origin, row_id, OBJECTIVE_SCORED, noted=False, reads=reads)
+    # its type noted while the objective is left out (its ID: a key result's row holding
+    # one in error filled down says so once, as the key result's)
+    noted, row_id = frozenset({"objective_type"} if first else ()), _id_of(record, "objective_id")
+    reader = RowReader(record, origin, row_id, OBJECTIVE_SCORED, noted, reads=reads)
     obj_id = reader.require("objective_id", "objective ID")
     objective = Objective(
         id=obj_id,
@@ -392,14 +392,12 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
         if has_objective:
             first = _first_row(record, objectives)
             objective, obj_problems = parse_objective(record, extract.source, tab, reads, first)
-            # said once: the key result's reader names its row by its KR ID; and a field
-            # with no cell on the row (objective blocks: its header's, held by each key
-            # result below) is said at the header's cell, not at each row below it
+            # said once: the key result's reader names its row by its KR ID (a header's
+            # cell in error filled into the key results below is said at it, by
+            # ``TabReads``, its type noted on each: ``3:3: its objective's type (C2) is
+            # in error``, dropped with every finding at 3:3 until 2026-12-07)
             said = {(p.location, p.message) for p in problems}
-            here = f"{record.row}:{record.row}"
-            findings += [
-                p for p in obj_problems if (p.location, p.message) not in said and p.cell != here
-            ]
+            findings += [p for p in obj_problems if (p.location, p.message) not in said]
             if objective:
                 # a title it holds filled down (a block's header, merged cells) is said
                 # once, at its first row: objective blocks said it on every KR row too
@@ -419,6 +417,8 @@ def build_team_input(team: str, extract: Extract) -> TeamInput:
             if _weighs(record.values.get("weight")):
                 kr_id = _id_of(record, "kr_id") or f"row {record.row}"
                 failed_krs.append((objective_id, kr_id, record.row))
+    read = {id(f) for key, f in reads.type_notes if key and id_key(key) in objectives}
+    findings = [f for f in findings if id(f) not in read]  # its objective read below
     findings += weight_findings(weights)
     kpis: list[KPI] = []
     if extract.kpis is not None:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 #: field's name with spaces is not it ("kr type is filled down" until 2026-12-07)
 _LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID", "kr_type": "KR type"}
 #: an objective header's field as a key result under it names it (objective blocks)
-_HEADER_LABELS = {"objective_id": "ID", "objective": "title", "objective_type": "type"}
+_HEADER_LABELS = {"objective_id": "ID", "objective_type": "type"}
 #: the fields a row reads as every row does (the objective's, not the row's own key
 #: result's): a value in one that a row cannot read, filled from a cell no row read (a
 #: merge's hidden first row), is said at that cell; in another (a Current of Done merged
@@ -47,6 +47,9 @@ class TabReads:
         #: each source row read so far, with its ID, for the findings said there (a row
         #: not in it, a merge's hidden first row, is no row read: ``RowReader._say_at``)
         self.ids: dict[int, str | None] = {}
+        #: the notes of an objective type filled from a cell in error, each with its
+        #: objective's ID: none stands if a row below reads that objective after all
+        self.type_notes: list[tuple[str | None, Finding]] = []
 
 
 class RowReader:
@@ -58,7 +61,7 @@ class RowReader:
         origin: Origin,
         row_id: str | None,
         scored: frozenset[str] | None = None,
-        noted: bool = True,
+        noted: frozenset[str] | None = None,
         *,
         reads: TabReads,
     ) -> None:
@@ -66,7 +69,10 @@ class RowReader:
         an error in another is said, and the field read as blank (``unread``). A field
         filled down from a cell in error (``RowRecord.filled``) is said at that cell, once
         (``TabReads``), not here: here, one the score needs is a short note naming it
-        (``noted``; False: nothing, as for the objective a key result's row holds).
+        (``noted``: the fields so noted, None every one; the objective a key result's row
+        holds notes its type, not its ID, which the key result's reader notes: until
+        2026-12-07 nothing, and an objective left out for a type typed on a row with no
+        Objective ID said only ``points at unknown objective O1`` on its rows).
         ``reads``: the tab's, one for all its rows' readers (until 2026-12-07 a reader
         given none had one of its own, and said a source cell's error again each row)."""
         self.record, self.origin, self.row_id = record, origin, row_id
@@ -133,9 +139,11 @@ class RowReader:
                 self.unread.add(field)
             return True
         self._failed = True
-        if self.noted and not here:
-            note = self._note(field, a1(*at))
-            self.findings.append(Finding.at(self.origin, field, note, row_id=self.row_id))
+        if (self.noted is None or field in self.noted) and not here:
+            note = Finding.at(self.origin, field, self._note(field, a1(*at)), row_id=self.row_id)
+            self.findings.append(note)
+            if field == "objective_type":
+                self.reads.type_notes.append((self.row_id, note))
         return True
 
     def _say_at(self, at: tuple[int, int], field: str, message: str, severity: Severity) -> bool:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 161  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 162  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -290,7 +290,9 @@ FORMAT = 161  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # at, and the advice is the one with no tab ("Rename the tab that holds the key results
 # to OKRs, ..."); 161: the same grid; a value filled from a merge's hidden first row (a
 # milestone's Done) is each row's own error unless every row reads it alike (an
-# objective's)),
+# objective's); 162: the same grid; the rows of an objective left out for an Objective
+# type filled down from a cell in error note why (until then: only "unknown objective
+# O1")),
 # or the slot format
 
 

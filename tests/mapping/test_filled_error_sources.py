@@ -26,7 +26,8 @@ TYPO = '"comitted" is not one of: committed, aspirational'
 def test_an_objective_type_typo_on_a_row_with_no_id_is_said_at_its_cell(tmp_path: Path) -> None:
     """Row 2 has no Objective ID, so its objective cells are not read there; O1 below
     takes its type: the typo is said at C2, once, and O1 is left out (not C3 and C4 as
-    if typed there, nor nowhere)."""
+    if typed there, nor nowhere), its rows noting why (until 2026-12-07 they said only
+    ``key result KR2 points at unknown objective O1``)."""
     team = _team(
         tmp_path,
         [
@@ -39,6 +40,8 @@ def test_an_objective_type_typo_on_a_row_with_no_id_is_said_at_its_cell(tmp_path
     assert _said(team) == [
         "sales.xlsx!OKRs!A2: objective ID is missing",
         f"sales.xlsx!OKRs!C2: {TYPO}",
+        "sales.xlsx!OKRs!C3: objective type is filled down from C2, which is in error",
+        "sales.xlsx!OKRs!C4: objective type is filled down from C2, which is in error",
     ]
     assert team.objectives == ()
     c2 = next(f for f in team.findings if f.cell == "C2")
@@ -145,7 +148,7 @@ def test_a_title_merged_from_a_hidden_row_in_error_is_said_once(tmp_path: Path) 
 
 def test_sync_notes_a_typo_said_at_its_cell_on_its_own_row(tmp_path: Path) -> None:
     """Through ``sync``: the type typo on row 2 (no Objective ID) is in row 2's Sync
-    notes, once; rows 3 and 4, of O1 left out for it, say nothing of it themselves."""
+    notes, once; rows 3 and 4, of O1 left out for it, note why, naming C2."""
     (tmp_path / "teams").mkdir()
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -173,6 +176,8 @@ def test_sync_notes_a_typo_said_at_its_cell_on_its_own_row(tmp_path: Path) -> No
     notes = [str(row[cells[0].index("Sync notes")] or "") for row in cells[1:]]
     assert [TYPO in note for note in notes] == [True, False, False]
     assert "Error C2: " + TYPO in notes[0]
+    filled = "objective type is filled down from C2, which is in error"
+    assert [f"Error C{n}: {filled}" in notes[n - 2] for n in (2, 3, 4)] == [False, True, True]
 
 
 def test_every_reader_is_given_its_tabs_reads() -> None:
@@ -223,3 +228,79 @@ def test_a_value_merged_from_a_hidden_row_is_each_rows_own_error(tmp_path: Path)
         (6, "KR5", 'sales.xlsx!OKRs!G6: expected a number, got "Done"'),
     ]
     assert [(kr.id, kr.current) for kr in team.key_results] == [("KR1", 5.0), ("KR3", 1.0)]
+
+
+def test_an_objective_left_out_for_a_type_merged_from_a_hidden_row_notes_why(
+    tmp_path: Path,
+) -> None:
+    """C3:C5 merged holding a typo, its row 3 (O2's first) hidden: said at C3 in the Sync
+    notes of row 4, the first shown, and O2's rows 5 and 6 note why O2 is left out
+    (until 2026-12-07 they said only ``points at unknown objective O2``)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    for row in [TYPED, ("O1", "Grow", None, "KR1", 0, 10, 5)]:
+        ws.append(list(row))
+    for n, objective_id in [(2, "O2"), (3, "O2"), (4, "O2"), (5, None)]:
+        ws.append([objective_id, None, None, f"KR{n}", 0, 10, 5])
+    ws["C3"] = "comitted"
+    ws.merge_cells("C3:C5")
+    ws.row_dimensions[3].hidden = True
+    wb.save(tmp_path / "sales.xlsx")
+    data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=("OKRs",))
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    said = [(f.row, str(f)) for f in team.findings if "nothing of" not in f.message]
+    filled = "objective type is filled down from C3, which is in error"
+    assert said == [
+        (4, f"sales.xlsx!OKRs!C3: {TYPO}"),
+        (5, f"sales.xlsx!OKRs!C5: {filled}"),
+        (6, f"sales.xlsx!OKRs!C6: {filled}"),
+    ]
+    assert [o.id for o in team.objectives] == ["O1"]
+
+
+def test_a_type_in_error_on_rows_of_an_objective_already_read_is_no_note(
+    tmp_path: Path,
+) -> None:
+    """``fill_down`` without objective_id: O1 is read from row 2, committed; the typo on
+    row 3 (no Objective ID) fills O1's rows 4 and 5, which leave nothing out: said at
+    C3 only, no note on them, and their key results scored under O1."""
+    mapping = parse_mapping(
+        "name: mine\nokrs:\n  sheet: [OKRs]\n  fill_down: [objective, objective_type]\n",
+        source="mine.yaml",
+    )
+    team = _team(
+        tmp_path,
+        [
+            TYPED,
+            ("O1", "Grow", "committed", "KR1", 0, 10, 5),
+            (None, None, "comitted", "KR2", 0, 10, 5),
+            ("O1", None, None, "KR3", 0, 10, 5),
+            ("O1", None, None, "KR4", 0, 10, 5),
+        ],
+        mapping,
+    )
+    assert _said(team) == [
+        "sales.xlsx!OKRs!A3: objective ID is missing",
+        f"sales.xlsx!OKRs!C3: {TYPO}",
+    ]
+    assert [kr.id for kr in team.key_results] == ["KR1", "KR3", "KR4"]
+
+
+def test_no_note_stands_on_rows_of_an_objective_a_row_below_reads(tmp_path: Path) -> None:
+    """O1's first row types a typo, its second takes it, its third types committed: O1
+    is read from row 4, KR2 on row 3 scored under it, so row 3 notes nothing (a note
+    there is of a row left out, which it is not)."""
+    team = _team(
+        tmp_path,
+        [
+            TYPED,
+            ("O1", "Grow", "comitted", "KR1", 0, 10, 5),
+            (None, None, None, "KR2", 0, 10, 5),
+            ("O1", None, "committed", "KR3", 0, 10, 5),
+        ],
+    )
+    assert _said(team) == [f"sales.xlsx!OKRs!C2: {TYPO}"]
+    assert [(o.id, o.type.value) for o in team.objectives] == [("O1", "committed")]
+    assert [kr.id for kr in team.key_results] == ["KR1", "KR2", "KR3"]

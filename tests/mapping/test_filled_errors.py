@@ -86,7 +86,9 @@ def test_an_objective_type_in_error_filled_down_is_said_once(tmp_path: Path) -> 
             (None, None, None, "KR2", "Sam", 0, 10, 5),
         ],
     )
-    assert [s.split(": ")[0] for s in _said(team)] == ["sales.xlsx!OKRs!C2"]
+    said = _said(team)  # O1 left out: row 3 notes why (until 2026-12-07 it did not)
+    assert [s.split(": ")[0] for s in said] == ["sales.xlsx!OKRs!C2", "sales.xlsx!OKRs!C3"]
+    assert said[1].endswith("C3: objective type is filled down from C2, which is in error")
 
 
 def test_an_objective_id_in_error_filled_down_leaves_its_rows_out_with_a_note(
@@ -178,6 +180,28 @@ def test_an_objective_id_in_error_in_objective_blocks_is_said_once(tmp_path: Pat
         "sales.xlsx!OKRs!3:3: its objective's ID (A2) is in error",
         "sales.xlsx!OKRs!4:4: its objective's ID (A2) is in error",
     ]
+
+
+def test_an_objective_type_in_error_in_objective_blocks_is_noted_below(tmp_path: Path) -> None:
+    """The objective left out for it, its key results say why, as for its ID (until
+    2026-12-07 they said only ``points at unknown objective O1``)."""
+    head = ("#", "Goal / Key result", "Type", "Baseline", "Goal", "Actual")
+    team = _team(
+        tmp_path,
+        [
+            head,
+            ("O1", "Grow", "comitted", None, None, None),
+            ("O1.1", "Sign-ups", "number", 0, 10, 5),
+            ("O1.2", "Churn", "number", 0, 10, 5),
+        ],
+        load_mapping("objective-blocks"),
+    )
+    assert _said(team) == [
+        'sales.xlsx!OKRs!C2: "comitted" is not one of: committed, aspirational',
+        "sales.xlsx!OKRs!3:3: its objective's type (C2) is in error",
+        "sales.xlsx!OKRs!4:4: its objective's type (C2) is in error",
+    ]
+    assert team.objectives == ()
 
 
 def test_validate_says_a_filled_down_title_in_error_once(tmp_path: Path) -> None:
