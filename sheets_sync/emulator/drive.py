@@ -43,6 +43,8 @@ def file_json(book: Spreadsheet) -> dict[str, Any]:
         "mimeType": SPREADSHEET_MIME,
         "createdTime": book.created_time,
         "modifiedTime": book.modified_time,
+        # Drive's int64 as JSON gives it, a string ("5" in a recorded files.update reply)
+        "version": str(book.version),
     }
 
 

@@ -187,7 +187,9 @@ class Faults:
         body: bytes | dict[str, Any] | list[Any],
         ctype: str = "",
     ) -> None:
-        """Answer every request for one spreadsheet with this reply (a dict or list: as JSON)."""
+        """Answer every Sheets API request for one spreadsheet with this reply (a dict or
+        list: as JSON); Drive's requests for its file are Drive's, answered as usual
+        (until 2026-12-07 they got it too: Sheets' words for a Drive call)."""
         self.answers[spreadsheet_id] = Reply.of(status, body, ctype)
 
     def answer_endpoint(
@@ -197,8 +199,12 @@ class Faults:
         self.answers[endpoint] = Reply.of(status, body, ctype)
 
     def canned(self, spreadsheet_id: str | None, endpoint: str) -> Reply | None:
-        """The reply set for this spreadsheet, else for this endpoint, else None."""
-        return self.answers.get(spreadsheet_id or "") or self.answers.get(endpoint)
+        """The reply set for this spreadsheet (a Sheets API request), else for this
+        endpoint, else None."""
+        sheets = not endpoint.startswith("drive.")
+        return (self.answers.get(spreadsheet_id or "") if sheets else None) or self.answers.get(
+            endpoint
+        )
 
     def break_bodies(self, how: str = "cut", count: int | None = 1) -> None:
         """Break the bodies of the next ``count`` API replies that have one (None: all,
@@ -220,7 +226,9 @@ class Faults:
             return self.broken_body
 
     def throttle(self, spreadsheet_id: str, on: bool = True) -> None:
-        """Persistent 429 for one spreadsheet until switched off."""
+        """Persistent 429 for one spreadsheet's Sheets API requests until switched off
+        (the Sheets quota's: Drive's requests for the file are on Drive's own quota, and
+        answered; until 2026-12-07 they got the 429 too)."""
         (self.throttled_spreadsheets.add if on else self.throttled_spreadsheets.discard)(
             spreadsheet_id
         )
@@ -244,7 +252,7 @@ class Faults:
         request's generation: a reset ends the latency, raising ``RequestEndedError``."""
         if self.latency_ms and not self.delay(self.latency_ms, arrived):
             raise RequestEndedError
-        if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets:
+        if spreadsheet_id and spreadsheet_id in self.throttled_spreadsheets and sheets:
             raise self._quota_error(write)
         if self.rate_limit_per_minute is not None and sheets:
             now = self.clock()

@@ -159,7 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
                     raise permission_denied()  # a viewer's write: Google's 403
                 result = func(api.Call(emu.state, email, params, body, match, raw))
                 if mutates and name not in READ and sid in emu.state.spreadsheets:
-                    emu.state.spreadsheets[sid].touch()  # a copy leaves its source as it was
+                    emu.state.spreadsheets[sid].changed()  # a copy leaves its source as it was
             if mutates:
                 emu.persist()
             if result is None:

@@ -108,6 +108,9 @@ class Spreadsheet:
     named_ranges: list[dict[str, Any]] = field(default_factory=list)
     created_time: str = field(default_factory=now_rfc3339)
     modified_time: str = field(default_factory=now_rfc3339)
+    #: Drive's ``version``: one more with every change to the file (``changed``: each
+    #: mutating Sheets or Drive call that succeeded), none with a read
+    version: int = 1
     owner: str | None = None
     shared_with: list[str] | None = None  # None: every authenticated caller may access it
     #: shared as Viewer or Commenter: may read it, and gets Google's 403 on any write
@@ -125,6 +128,12 @@ class Spreadsheet:
 
     def touch(self) -> None:
         self.modified_time = now_rfc3339()
+
+    def changed(self) -> None:
+        """A mutating call succeeded (the server, once a request): Drive's ``version``
+        one more, its ``modifiedTime`` now."""
+        self.touch()
+        self.version += 1
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
@@ -159,6 +168,7 @@ class Spreadsheet:
             "namedRanges": self.named_ranges,
             "createdTime": self.created_time,
             "modifiedTime": self.modified_time,
+            "version": self.version,
             "owner": self.owner,
             "sharedWith": self.shared_with,
             "viewers": self.viewers,
@@ -174,6 +184,7 @@ class Spreadsheet:
             named_ranges=data.get("namedRanges", []),
             created_time=data.get("createdTime", now_rfc3339()),
             modified_time=data.get("modifiedTime", now_rfc3339()),
+            version=int(data.get("version", 1)),
             owner=data.get("owner"),
             shared_with=data.get("sharedWith"),
             viewers=list(data.get("viewers", [])),
@@ -240,6 +251,7 @@ class Store:
             # the source's, so a viewer's own copy was read-only to it, until 2026-12-06)
             dup.owner, dup.shared_with, dup.viewers, dup.commenters = owner, None, [], []
             dup.created_time = dup.modified_time = now_rfc3339()
+            dup.version = 1
             self.spreadsheets[dup.spreadsheet_id] = dup
             return dup
 
