@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.backends.gsheets.auth import DRIVE_FILE_SCOPE, SCOPES
+from sheets_sync.backends.gsheets.auth import DRIVE_FILE_SCOPE, DRIVE_METADATA_SCOPE, SCOPES
 from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.transport import EMULATOR_ENV, fake_service_account_info
 from sheets_sync.cli import cli
@@ -216,11 +216,12 @@ def test_template_google_asks_for_spreadsheets_and_drive_file(
     assert _scopes(emulator) == [{SHEETS_SCOPE, DRIVE_FILE_SCOPE}]
 
 
-def test_the_sync_asks_for_spreadsheets_only(
+def test_the_sync_asks_for_spreadsheets_and_drive_metadata_only(
     emu: tuple[Emulator, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Least privilege: only ``template --google`` adds drive.file; a nightly sync that
-    reads and writes team sheets never needs Drive."""
+    reads and writes team sheets needs of Drive only a file's metadata (its version,
+    ``gsheets/guard.py``; since 2026-12-07, before the spreadsheets scope alone)."""
     emulator, key_file = emu
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     key = emulator.create_spreadsheet("t0", team_sheets(0), value_input="RAW")
@@ -232,7 +233,7 @@ def test_the_sync_asks_for_spreadsheets_only(
     )
     result = CliRunner().invoke(cli, ["sync", "--config", str(cfg), "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output + result.stderr
-    assert _scopes(emulator) == [{SHEETS_SCOPE}]
+    assert _scopes(emulator) == [{SHEETS_SCOPE, DRIVE_METADATA_SCOPE}]
 
 
 def test_a_half_made_template_with_the_drive_api_off_is_one_line(

@@ -16,6 +16,14 @@ from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import TeamRun
 
 
+def is_version_check(request: object) -> bool:
+    """A logged Drive ``files.get`` of a file's version alone: the sync's check that a team
+    sheet did not change since its read (``gsheets/guard.py``, since 2026-12-07), on
+    Drive's quota; tests of the Sheets requests leave these out."""
+    endpoint, path = getattr(request, "endpoint", ""), str(getattr(request, "path", ""))
+    return bool(endpoint == "drive.files.get" and "fields=version" in path)
+
+
 def google_team_workspace(emulator: Emulator, folder: Path, name: str, key: str) -> Path:
     """A workspace file of one Google team ``name`` (sheet ``key``) in Q1 2026, with a
     service account for ``emulator`` and a quota no test waits on."""

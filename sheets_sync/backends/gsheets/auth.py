@@ -42,10 +42,14 @@ from sheets_sync.regular_file import (
 if TYPE_CHECKING:
     from sheets_sync.workspace_spec import Workspace
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+#: the spreadsheets, and Drive's metadata of the files shared with the account: the
+#: ``version`` a team sheet's write is checked against (``guard``), no file's content
+DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets", DRIVE_METADATA_SCOPE)
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 #: ``template --google``: the least Drive scope that may delete (or share) a file it created
-TEMPLATE_SCOPES = (*SCOPES, DRIVE_FILE_SCOPE)
+#: (no sync: not the version's scope)
+TEMPLATE_SCOPES = (SCOPES[0], DRIVE_FILE_SCOPE)
 #: What a call refused for its scope needs, by the API it went to (Drive: the least scope
 #: that may delete or share a file the account made)
 SCOPE_NEEDED = {

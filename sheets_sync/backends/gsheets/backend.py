@@ -16,13 +16,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sheets_sync.backends.gsheets import arrays, protection, refusal
+from sheets_sync.backends.gsheets import arrays, guard, protection, refusal
 from sheets_sync.backends.gsheets.cellshape import checked_cell, owned_fill
 from sheets_sync.backends.gsheets.chips import chip_text
 from sheets_sync.backends.gsheets.client import SheetsClient
@@ -81,7 +80,6 @@ FORMAT_FIELDS = ",".join(
         "numberFormat",
     )
 )
-NO_GRID = re.compile(r"No grid with id: (\d+)")  # Google's 400 for a sheetId that is gone
 ERROR_CODES = {
     "DIVIDE_BY_ZERO": "#DIV/0!",
     "VALUE": "#VALUE!",
@@ -350,7 +348,9 @@ class GoogleSheetsBackend:
         self._protected: dict[str, list[protection.Protection]] = {}
         self._filled: dict[str, tuple[arrays.Filled, ...]] = {}
         self._lock = threading.Lock()
-        self.api_calls = 0
+        self.api_calls = 0  # Sheets API calls (its quota)
+        self.drive_calls = 0  # Drive calls: the version check (``guard``), Drive's quota
+        self._version: str | None = None  # Drive's, taken before the read
 
     @property
     def display_name(self) -> str:
@@ -360,11 +360,19 @@ class GoogleSheetsBackend:
         with self._lock:
             self.api_calls += 1
 
+    def _drive_tally(self) -> None:
+        with self._lock:
+            self.drive_calls += 1
+
     def read(self, tabs: Sequence[str]) -> WorkbookData:
         """All tab names plus the grids of ``tabs`` (case- and outer-space-insensitive);
         one tab's name may be given as a str (its letters were the tabs until 2026-12-07)."""
         if isinstance(tabs, str):
             tabs = (tabs,)
+        # before the read: a change during it counts too (``guard``)
+        self._version = guard.before_read(
+            self.client, self.key, self.display_name, self._drive_tally
+        )
         body = self.client.get_spreadsheet(
             self.key,
             {"includeGridData": "true", "fields": READ_FIELDS},
@@ -449,12 +457,20 @@ class GoogleSheetsBackend:
         requests = self.plan(writes)
         protection.check(writes, self._protected, self.client.email, self.display_name)
         arrays.check(writes, self._filled, self.display_name)
+        what = f"write {len(writes)} cells"
+        at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
+        with guard.checked(*at, what):
+            self._send(requests, writes, what)
+        self._version = None  # our own write moved it
+        self._grown(writes)
+
+    def _send(self, requests: list[dict[str, Any]], writes: Sequence[CellWrite], what: str) -> None:
         try:
             self.client.batch_update(
                 self.key,
                 {"requests": requests},
                 source=self.display_name,
-                what=f"write {len(writes)} cells",
+                what=what,
                 tally=self._tally,
             )
         except PermissionDeniedError as exc:  # read a moment ago: a viewer, or unshared since
@@ -467,20 +483,15 @@ class GoogleSheetsBackend:
         except NotFoundError as exc:  # read a moment ago: deleted since (not a wrong key)
             raise refusal.deleted_after_read(exc, self.key, self.display_name) from exc
         except RemoteError as exc:
-            if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
-                raise protection.protected_since_read(
-                    exc.message, self.display_name, exc.status
-                ) from exc
-            gone = NO_GRID.search(exc.message) if exc.status == 400 else None
-            titles = [m.title for m in self._meta.values() if gone and m.sheet_id == int(gone[1])]
-            if titles:
-                raise LayoutError(
-                    "the tab was deleted after the read (or deleted and made anew); nothing "
-                    "written, the next run reads it again",
-                    source=self.display_name,
-                    tab=titles[0],
-                ) from exc
-            raise
+            titles: dict[int, str] = {}
+            for meta in self._meta.values():
+                titles.setdefault(meta.sheet_id, meta.title)
+            changed = refusal.changed_since_read(exc, titles, self.display_name)
+            if changed is exc:
+                raise
+            raise changed from exc
+
+    def _grown(self, writes: Sequence[CellWrite]) -> None:
         for title in {w.sheet for w in writes}:  # the grid grew; keep the cache true
             meta = self._meta[title]
             rows = max([meta.rows] + [w.row for w in writes if w.sheet == title])

@@ -111,6 +111,15 @@ class SheetsClient:
         #: Watched by a thread that works for no run; one that does watches its own
         #: run's (``run_stop``)
         self.stopping: threading.Event | None = None
+        #: why Drive refused the version check for every sheet (its API off in the key's
+        #: project, a scope lacking): once known, no team asks again (``guard``)
+        self.drive_refused: str | None = None
+        #: the version checks' memory (``guard``): how many reads of each sheet, and each
+        #: of this client's writes to a sheet read more than once, as the version it was
+        #: written at -> the version it left (another team's tab of the same sheet)
+        self.sheet_reads: dict[str, int] = {}
+        self.own_writes: dict[str, dict[str, str]] = {}
+        self.sheet_locks: dict[str, threading.Lock] = {}
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):
             hooks = session.hooks.setdefault("response", [])
@@ -408,6 +417,11 @@ class SheetsClient:
 
     def create_spreadsheet(self, body: Mapping[str, Any], **kw: Any) -> Any:
         return self.request("POST", SHEETS_URL, json=body, **kw)
+
+    def file_version(self, key: str, **kw: Any) -> Any:
+        """Drive ``files.get`` of the file's ``version`` alone (Drive's quota, not Sheets')."""
+        params = {"fields": "version", "supportsAllDrives": "true"}
+        return self.request("GET", f"{DRIVE_FILES_URL}/{key}", key=key, params=params, **kw)
 
     def delete_file(self, key: str, **kw: Any) -> Any:
         """Drive ``files.delete``: needs a Drive scope, which Google may refuse (403)."""

@@ -9,12 +9,16 @@ more."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from sheets_sync.backends.gsheets import protection
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.failures import MAYBE_APPLIED
-from sheets_sync.errors import NotFoundError, PermissionDeniedError, RemoteError
+from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
+
+NO_GRID = re.compile(r"No grid with id: (\d+)")  # Google's 400 for a sheetId that is gone
 
 NOT_SHARED = "not shared with "  # the start of the client's message for that 403
 NOTHING_WRITTEN = "nothing written"
@@ -95,4 +99,20 @@ def deleted_after_read(
     )
 
 
-__all__ = ["deleted_after_read", "refused_write"]
+def changed_since_read(exc: RemoteError, titles: Mapping[int, str], source: str) -> Exception:
+    """Another refusal of a write read a moment ago: a cell protected since the read, a
+    tab (``titles`` by their ids) deleted since; else ``exc`` as it is."""
+    if exc.status == 400 and protection.GOOGLE_SAYS in exc.message:
+        return protection.protected_since_read(exc.message, source, exc.status)
+    gone = NO_GRID.search(exc.message) if exc.status == 400 else None
+    if gone and int(gone[1]) in titles:
+        return LayoutError(
+            "the tab was deleted after the read (or deleted and made anew); nothing "
+            "written, the next run reads it again",
+            source=source,
+            tab=titles[int(gone[1])],
+        )
+    return exc
+
+
+__all__ = ["changed_since_read", "deleted_after_read", "refused_write"]

@@ -19,6 +19,7 @@ from sheets_sync.backends.gsheets.transport import (
 )
 from sheets_sync.config_models import GoogleModel
 from sheets_sync.emulator import Emulator, run_emulator
+from tests.support.google import is_version_check
 
 #: quick retries; a budget and a per-request timeout (``make_client``) for a loaded box: the
 #: emulator serves in this process, and the template's batchUpdate and its read cost it
@@ -52,6 +53,10 @@ def sa_info(_emulator: Emulator) -> dict[str, Any]:
 
 
 MakeClient = Callable[..., SheetsClient]
+#: a token without the Drive scope: the check of a sheet's version (``gsheets/guard.py``)
+#: is refused once and then off for the client, so its requests are the Sheets ones
+#: alone, as before 2026-12-07 (tests of the requests' own retries, replies and tokens)
+SHEETS_ONLY = ["https://www.googleapis.com/auth/spreadsheets"]
 
 
 @pytest.fixture
@@ -87,13 +92,17 @@ def client(make_client: MakeClient) -> SheetsClient:
 
 @pytest.fixture
 def api_requests(emulator: Emulator) -> Callable[..., list[Any]]:
-    """Logged Sheets/Drive requests (the token exchange is not an API call)."""
+    """Logged Sheets/Drive requests (the token exchange is not an API call), but the
+    sync's Drive checks of a sheet's version (``gsheets/guard.py``, on Drive's quota:
+    ``tests/backends/gsheets/test_gsheets_guard.py`` counts them); since 2026-12-07."""
 
     def logged(key: str | None = None) -> list[Any]:
         return [
             r
             for r in emulator.log.requests
-            if r.endpoint != "token" and (key is None or r.spreadsheet_id == key)
+            if r.endpoint != "token"
+            and not is_version_check(r)
+            and (key is None or r.spreadsheet_id == key)
         ]
 
     return logged

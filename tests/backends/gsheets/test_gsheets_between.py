@@ -1,5 +1,9 @@
 """People edit a team sheet while the sync works on it: tabs renamed, hidden or deleted,
-input cells typed into, between the read and the write (live emulator, real gspread)."""
+input cells typed into, between the read and the write (live emulator, real gspread).
+Since 2026-12-07 such an edit makes the team conflicted, nothing written, when Drive gives
+the sheet's version (``test_gsheets_guard.py``); these are the write when it does not (a
+token without the Drive scope, the Drive API off), or the edit in the gap the check
+leaves: it still lands where the tab is, by its id."""
 
 from __future__ import annotations
 
@@ -12,11 +16,18 @@ from sheets_sync.emulator import Emulator
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellWrite
 from sheets_sync.template.spec import TEMPLATE
+from tests.backends.gsheets.conftest import SHEETS_ONLY, MakeClient
 
 pytestmark = pytest.mark.emulator
 
 OKRS: list[list[object]] = [["KR ID", "Target", "Current", "Score"], ["KR1", 100, 40, None]]
 WRITE = [CellWrite("OKRs", 2, 4, 0.4)]
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> Any:
+    """The sync's client, its writes unchecked (the module's doc)."""
+    return make_client(scopes=SHEETS_ONLY)
 
 
 def _edit(client: Any, key: str, *requests: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.errors import ApiError
 from sheets_sync.errors import RetryExhaustedError
 from sheets_sync.grid import CellWrite
-from tests.backends.gsheets.conftest import FAST, MakeClient
+from tests.backends.gsheets.conftest import FAST, SHEETS_ONLY, MakeClient
 
 pytestmark = pytest.mark.emulator
 WHY = {"cut": "was cut short", "gzip": "did not decompress"}
@@ -65,7 +65,10 @@ def test_a_write_whose_answer_is_always_lost_says_it_may_have_been_applied(
     read that gives up so says nothing of the kind (it changes nothing)."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
     backend = GoogleSheetsBackend(
-        make_client(RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01)), key
+        make_client(
+            RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01), scopes=SHEETS_ONLY
+        ),
+        key,
     )
     data = backend.read(["OKRs"])
     emulator.faults.break_bodies("cut", count=None)
@@ -113,7 +116,10 @@ def test_a_write_applied_by_an_earlier_attempt_says_so_whatever_the_last_got(
     looked at, so the line said nothing of the sheet holding the write (until 2026-12-06)."""
     key = emulator.create_spreadsheet("t", {"OKRs": [["a"]]})
     backend = GoogleSheetsBackend(
-        make_client(RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01)), key
+        make_client(
+            RetryPolicy(max_attempts=2, max_seconds=10, base_delay=0.01), scopes=SHEETS_ONLY
+        ),
+        key,
     )
     data = backend.read(["OKRs"])
     emulator.faults.break_bodies("cut", count=1)

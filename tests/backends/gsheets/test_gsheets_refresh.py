@@ -21,6 +21,7 @@ from sheets_sync.backends.gsheets.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.faults import Reply
 from sheets_sync.errors import RemoteError, RetryExhaustedError
+from tests.backends.gsheets.conftest import SHEETS_ONLY
 
 pytestmark = pytest.mark.emulator
 
@@ -60,7 +61,7 @@ def _read_once(emulator: Emulator, client: Any) -> tuple[GoogleSheetsBackend, st
 def test_a_revoked_token_is_replaced_and_the_request_sent_again(
     emulator: Emulator, make_client: Any
 ) -> None:
-    client = make_client(RetryPolicy(max_attempts=1, max_seconds=10.0))
+    client = make_client(RetryPolicy(max_attempts=1, max_seconds=10.0), scopes=SHEETS_ONLY)
     backend, _ = _read_once(emulator, client)
     calls = client.calls
     _revoke(emulator)
@@ -130,7 +131,7 @@ def test_the_refresh_after_a_401_waits_no_longer_than_the_budget(
 def test_a_new_token_refused_too_is_rejected_credentials_not_retried(
     emulator: Emulator, make_client: Any
 ) -> None:
-    client = make_client(QUICK)
+    client = make_client(QUICK, scopes=SHEETS_ONLY)
     backend, key = _read_once(emulator, client)
     calls, tokens = client.calls, _tokens(emulator)
     _revoke(emulator)

@@ -23,6 +23,7 @@ from sheets_sync.backends.gsheets.retry import (
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import RetryExhaustedError
 from sheets_sync.grid import CellWrite
+from tests.backends.gsheets.conftest import SHEETS_ONLY
 
 
 class FakeClock:
@@ -312,7 +313,13 @@ def test_a_slow_failing_server_cannot_overrun_the_budget_by_a_timeout(
     policy = RetryPolicy(max_attempts=5, max_seconds=1.0, base_delay=0.01)
     # the budget's clock moves by the waited-out timeouts alone: the first read, under
     # the same 1 s budget, may take longer than that on a loaded box
-    client = make_client(policy, timeout=30, clock=lambda: 1000.0 + sum(waited), rng=lambda: 1.0)
+    client = make_client(
+        policy,
+        timeout=30,
+        clock=lambda: 1000.0 + sum(waited),
+        rng=lambda: 1.0,
+        scopes=SHEETS_ONLY,  # the read's own request alone (no version check)
+    )
     backend = GoogleSheetsBackend(client, key, display_name="Sales")
     backend.read(["OKRs"])  # the token, once, outside the recorded call
     emulator.faults.error_mix = (503,)

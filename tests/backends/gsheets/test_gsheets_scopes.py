@@ -13,11 +13,13 @@ from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import PermissionDeniedError, RemoteError
+from tests.support.google import is_version_check
 
 pytestmark = pytest.mark.emulator
 
 READONLY = "https://www.googleapis.com/auth/spreadsheets.readonly"
 SHEETS = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_METADATA = "https://www.googleapis.com/auth/drive.metadata.readonly"
 
 
 def test_a_read_only_token_reads_and_its_write_names_the_scope(
@@ -33,15 +35,17 @@ def test_a_read_only_token_reads_and_its_write_names_the_scope(
         f"Ops: Google refused (key {key}): the token holds {READONLY}, not {SHEETS}, "
         "which this call needs"
     )
-    assert [r.status for r in emulator.log.requests if r.endpoint != "token"] == [200, 403]
+    logged = [r for r in emulator.log.requests if r.endpoint != "token"]
+    # the version check refused too (no Drive scope): the sheet read and written unchecked
+    assert [r.status for r in logged if not is_version_check(r)] == [200, 403]
 
 
 def test_the_template_delete_refused_for_its_scope_names_the_drive_scope(
     emulator: Emulator, make_client: Any
 ) -> None:
-    """A Sheets-only token (the sync's; ``template --google`` adds drive.file) cannot delete
-    a half-made template: the emulator refuses it as Google does, and the message says
-    which scope it lacked."""
+    """The sync's token (spreadsheets, and Drive's metadata read-only since 2026-12-07;
+    ``template --google`` adds drive.file) cannot delete a half-made template: the
+    emulator refuses it as Google does, and the message says which scope it lacked."""
     emulator.faults.answer_endpoint(
         "spreadsheets.batchUpdate",
         503,
@@ -54,7 +58,8 @@ def test_the_template_delete_refused_for_its_scope_names_the_drive_scope(
     text = str(info.value)
     assert "\n" not in text
     assert (
-        f"could not be deleted (Google refused (key {key}): the token holds {SHEETS}, not "
+        f"could not be deleted (Google refused (key {key}): the token holds {SHEETS} "
+        f"{DRIVE_METADATA}, not "
         "https://www.googleapis.com/auth/drive.file (or .../auth/drive), which this call "
         "needs): it belongs to"
     ) in text
