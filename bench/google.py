@@ -99,11 +99,23 @@ def _workspace(folder: Path, host: str, keys: list[str], rpm: int, rollup: str |
     return cfg
 
 
+def _sheets_api(request: Any) -> bool:
+    """A Sheets API request (its quotas); Drive's (the sync's version checks since
+    2026-12-07) are on Drive's own quota and counted apart (``_drive_per_key``)."""
+    return not str(request.endpoint).startswith("drive.")
+
+
 def _per_key(emu: Any, keys: list[str]) -> tuple[float, str]:
-    counts = Counter(r.spreadsheet_id for r in emu.log.requests if r.spreadsheet_id in set(keys))
-    endpoints = Counter(r.endpoint for r in emu.log.requests if r.spreadsheet_id in set(keys))
-    per_team = sum(counts.values()) / max(len(keys), 1)
+    mine = [r for r in emu.log.requests if r.spreadsheet_id in set(keys) and _sheets_api(r)]
+    endpoints = Counter(r.endpoint for r in mine)
+    per_team = len(mine) / max(len(keys), 1)
     return per_team, ", ".join(f"{k} x{v}" for k, v in sorted(endpoints.items()))
+
+
+def _drive_per_key(emu: Any, keys: list[str]) -> float:
+    """Drive calls per team: the check of each sheet's version (``gsheets/guard.py``)."""
+    mine = [r for r in emu.log.requests if r.spreadsheet_id in set(keys) and not _sheets_api(r)]
+    return len(mine) / max(len(keys), 1)
 
 
 def _per_kind(emu: Any, keys: list[str]) -> dict[str, float]:
@@ -165,6 +177,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             changed_s = time.perf_counter() - t0
             outcomes1 = Counter(r.outcome.value for r in first.runs)
             per_changed, ep_changed = _per_key(emu, keys)
+            drive_changed = _drive_per_key(emu, keys)
             kinds_changed = _per_kind(emu, keys)
             rollup_requests = sum(1 for r in emu.log.requests if r.spreadsheet_id == out_key)
             # one batchUpdate while it fits 8 MiB (Google refuses a body past 10 MiB): its
@@ -183,6 +196,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
             unchanged_s = time.perf_counter() - t0
             outcomes2 = Counter(r.outcome.value for r in second.runs)
             per_unchanged, ep_unchanged = _per_key(emu, keys)
+            drive_unchanged = _drive_per_key(emu, keys)
             kinds_unchanged = _per_kind(emu, keys)
             log(f"google: next night {outcomes2}, {per_unchanged:.2f} requests/team")
             result: dict[str, Any] = {
@@ -191,6 +205,8 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 "outcomes_unchanged": dict(outcomes2),
                 "per_team_changed": per_changed,
                 "per_team_unchanged": per_unchanged,
+                "drive_per_team_changed": drive_changed,
+                "drive_per_team_unchanged": drive_unchanged,
                 "per_team_kinds_changed": kinds_changed,
                 "per_team_kinds_unchanged": kinds_unchanged,
                 "changed_endpoints": ep_changed,
@@ -219,6 +235,8 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                 emu.faults.rate_limit_per_minute = None
                 emu.faults.rate_limit_window_s = 60.0
                 sent = [r for r in emu.log.requests if r.spreadsheet_id in set(qkeys)]
+                drive = [r for r in sent if not _sheets_api(r)]
+                sent = [r for r in sent if _sheets_api(r)]
                 reads, writes = (kinds_changed[k] * quota_teams for k in ("read", "write"))
                 result["quota"] = {
                     "teams": quota_teams,
@@ -226,6 +244,7 @@ def bench_google(folder: Path, teams: int, quota_teams: int, log: Any) -> dict[s
                     "window": QUOTA_WINDOW_S,
                     "seconds": seconds,
                     "requests": len(sent),
+                    "drive_requests": len(drive),
                     # what the projection's model says this run's quota imposes
                     "model_seconds": quota_seconds(reads, writes, QUOTA_PER_WINDOW, QUOTA_WINDOW_S),
                     "throttled": sum(1 for r in emu.log.requests if r.status == 429),

@@ -201,6 +201,9 @@ def google_section(g: dict[str, Any] | None) -> str:
         f"changed): **{g['per_team_changed']:.2f}** ({g['changed_endpoints']})",
         f"- requests per team, next night (nothing changed): **{g['per_team_unchanged']:.2f}** "
         f"({g['unchanged_endpoints']})",
+        f"- Drive calls per team (the check of a sheet's version, on Drive's own quota): "
+        f"{g.get('drive_per_team_changed', 0):.2f} changed, "
+        f"{g.get('drive_per_team_unchanged', 0):.2f} unchanged",
         f"- rollup to a Google sheet: {g.get('rollup_requests', 'n/a')} requests" + _rollup_size(g),
         f"- unthrottled wall time: {g['changed_seconds']:.2f} s changed, "
         f"{g['unchanged_seconds']:.2f} s unchanged ({g['teams']} teams)",

@@ -53,6 +53,9 @@ def test_harness_runs_every_scenario_and_reports(
     assert len(row["full"]["walls"]) == 1 and row["full"]["wall"] == row["full"]["walls"][0]
     assert results["google"]["per_team_changed"] == 2.0
     assert results["google"]["per_team_unchanged"] == 1.0
+    # the version checks (Drive's quota), apart: before each read, and before each write
+    assert results["google"]["drive_per_team_changed"] == 2.0
+    assert results["google"]["drive_per_team_unchanged"] == 1.0
     assert results["google"]["rollup_bytes"] > 10_000  # the one rollup batchUpdate's body
     text = report.read_text()
     assert "| 4 |" in summary_table(results) and "## Targets" in text
