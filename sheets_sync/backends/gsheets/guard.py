@@ -11,8 +11,8 @@ no second call. Teams of one sheet (a tab each) are read and written in parallel
 version moved by this client's own write of another tab (``wrote``: the version it left,
 one Drive call more, for a sheet read more than once) is no edit. What stays: the gap
 between the second look and the write (one round trip), which no API closes; and Google
-may count changes nobody sees (a recalculation of ``NOW()``), which makes a team wait a
-night, never writes over an edit.
+counts changes "not visible to the user" too, which make a team wait a night, never
+write over an edit.
 
 Drive calls go to Drive's quota (12,000 a minute per user), not to the Sheets API's 60
 reads and 60 writes a minute: the client takes no Sheets slot for them. They need a Drive
