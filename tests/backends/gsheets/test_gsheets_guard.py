@@ -220,12 +220,15 @@ def test_a_sync_skips_the_team_whose_sheet_was_edited_after_its_read(
         "spreadsheets.batchUpdate",
     ]
     assert _endpoints(emulator, calm).count("drive.files.get") == 2
+    # the run report's count is the Sheets calls', as before (Drive's: the backend's)
+    assert [r.api_calls for r in (runs["T0"], runs["T1"])] == [1, 2]
 
     emulator.log.clear()  # the next night writes it
     (again, quiet) = _sync(_workspace(tmp_path, sa_info, edited, calm))
     assert again.outcome is Outcome.OK, again.error
     assert quiet.outcome is Outcome.UNCHANGED
     assert _endpoints(emulator, calm) == ["drive.files.get", "spreadsheets.get"]
+    assert quiet.api_calls == 1
 
 
 def test_the_drive_api_off_in_the_project_says_where_to_enable_it(
