@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_sync.backends.gsheets import protection, refusal, staging
-from sheets_sync.backends.gsheets.backend import number_format, rgb
+from sheets_sync.backends.gsheets.celldata import number_format, rgb
 from sheets_sync.backends.gsheets.clients import client_for
 from sheets_sync.backends.gsheets.shape import need, reply_shape, sheet_tabs, tab_size
 from sheets_sync.domain.kind_formats import KIND_FORMATS

@@ -16,7 +16,7 @@ from sheets_sync.backends.gsheets.auth import (
     credentials_file,
     load_credentials,
 )
-from sheets_sync.backends.gsheets.backend import number_format, rgb
+from sheets_sync.backends.gsheets.celldata import number_format, rgb
 from sheets_sync.backends.gsheets.client import SheetsClient
 from sheets_sync.backends.gsheets.keycheck import key_path_problem
 from sheets_sync.backends.gsheets.rollup import cell

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sheets_sync.backends.gsheets import staging
-from sheets_sync.backends.gsheets.backend import number_format
+from sheets_sync.backends.gsheets.celldata import number_format
 from sheets_sync.backends.gsheets.rollup import (
     HEADER_FORMAT,
     Cells,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.backend import rgb
+from sheets_sync.backends.gsheets.celldata import rgb
 from sheets_sync.backends.gsheets.cellshape import owned_fill
 from sheets_sync.grid import READ_FILLS
 

@@ -117,7 +117,7 @@ def test_the_table_tabs_columns_take_their_format_once_and_look_the_same(
     cell (``table_rows`` without ``by_column``, as before), a blank cell of a formatted
     column the column's; its number-formatted columns in one ``repeatCell`` each."""
     from sheets_sync.backends.gsheets import rollup as gsheets_rollup
-    from sheets_sync.backends.gsheets.backend import number_format
+    from sheets_sync.backends.gsheets.celldata import number_format
     from sheets_sync.domain.kind_formats import KIND_FORMATS
     from sheets_sync.rollup.schema import TAB_NAMES, TABLES
 
