@@ -90,14 +90,15 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     for name, cols in owned_twice.items():
         typed = str(header_text(cells[cols[0] - 1])).strip()
         chosen = owned_column(grid, row, typed, name, cols, found, warnings)
-        if chosen is not None:
+        if isinstance(chosen, int):
             found[name] = chosen
             continue
         del found[name]  # not written: and never added, the team's cells are there
         both = " and ".join(a1(row, c) for c in cols)
+        each = "both " if len(cols) == 2 else "each "
         refused[name] = (
-            f"column header {typed!r} appears twice ({both}) and "
-            f"{'both hold' if len(cols) == 2 else 'each holds'} values the sync did not write; "
+            f"column header {typed!r} appears twice ({both}) and {each}"
+            f"{chosen if len(cols) == 2 else chosen.replace('hold ', 'holds ', 1)}; "
             "rename your own column"
         )
     for name, (col, said) in legacy.items():

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 162  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 163  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -292,7 +292,10 @@ FORMAT = 162  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # milestone's Done) is each row's own error unless every row reads it alike (an
 # objective's); 162: the same grid; the rows of an objective left out for an Objective
 # type filled down from a cell in error note why (until then: only "unknown objective
-# O1")),
+# O1"); 163: the same grid; every owned header typed twice (Score, Expected, Sync notes,
+# Variance, Trend, as Status) is the sync's only where its cells hold blanks or what it
+# wrote (a score in a band fill, a pace in a percent format, a note of its grammar); two
+# holding values, or two blank under copied grey-blue headers, are the tab's error),
 # or the slot format
 
 

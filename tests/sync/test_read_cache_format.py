@@ -354,4 +354,9 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # Done) is each row's own error unless every row reads it alike (an objective's)
     # 162: the same grid; the rows of an objective left out for an Objective type filled
     # down from a cell in error note why (until then: only "unknown objective O1")
-    assert (FORMAT, fields[-1]) == (162, "grouped_rows")
+    # 163: the same grid; every owned header typed twice (Score, Expected, Sync notes,
+    # Variance, Trend, as Status) is the sync's only where its cells hold blanks or what
+    # it wrote (a score in a band fill, a pace in a percent format, a note of its
+    # grammar); two holding values, or two blank under copied grey-blue headers, are the
+    # tab's error
+    assert (FORMAT, fields[-1]) == (163, "grouped_rows")

@@ -1,0 +1,124 @@
+"""A team's own Score inserted right of the sync's in Google Sheets, as "Insert 1 column
+right" makes one: it takes the format of the column left of it, the owned header's
+grey-blue and the score cells' band fills and number format, so the team's scores typed
+there wear every mark of the sync's. Until 2026-12-07 the one beside Expected (the
+team's) won by its neighbours, and the sync wrote its scores over the team's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+from google.oauth2.service_account import Credentials
+
+from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.backends.gsheets.transport import emulator_http_client
+from sheets_sync.config import load_workspace
+from sheets_sync.emulator import Emulator
+from sheets_sync.mapping.fields import KPI_FIELDS, OKR_FIELDS
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from tests.conftest import KPI_ROWS, OKR_ROWS
+
+pytestmark = pytest.mark.emulator
+
+
+def _cells(rows: list[list[object]]) -> list[list[Any]]:
+    return [[v.isoformat() if isinstance(v, dt.date) else v for v in row] for row in rows]
+
+
+def _client(emulator: Emulator, sa_info: dict[str, Any]) -> gspread.Client:
+    creds = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        sa_info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
+    )
+    return gspread.Client(auth=creds, http_client=emulator_http_client(emulator.host))
+
+
+def _night(cfg: Path) -> Any:
+    clear_clients()
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    (run,) = Sync(load_workspace(cfg)).run(options).runs
+    clear_clients()
+    return run
+
+
+def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    key = emulator.create_spreadsheet("Sales", {"OKRs": [], "KPIs": []})
+    book = _client(emulator, sa_info).open_by_key(key)
+    okrs = book.worksheet("OKRs")
+    okrs.update([[h for _, h in OKR_FIELDS], *_cells(OKR_ROWS)], "A1", raw=False)
+    kpis = book.worksheet("KPIs")
+    kpis.update([[h for _, h in KPI_FIELDS], *_cells(KPI_ROWS)], "A1", raw=False)
+    (tmp_path / "sa.json").write_text(json.dumps(sa_info))
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        "company_objectives:\n  - {id: CO-1, title: Grow}\n"
+        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n',
+        encoding="utf-8",
+    )
+    assert _night(cfg).outcome is Outcome.OK  # night 1: the sync adds and writes its columns
+    header = okrs.row_values(1)
+    at = header.index("Score")  # 0-based: the sync's Score; the team's goes right of it
+    sheet_id = okrs.id
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": at + 1,
+                            "endIndex": at + 2,
+                        },
+                        "inheritFromBefore": True,
+                    }
+                },
+                {  # Google's insert right copies the left column's format
+                    "copyPaste": {
+                        "source": {
+                            "sheetId": sheet_id,
+                            "startColumnIndex": at,
+                            "endColumnIndex": at + 1,
+                            "startRowIndex": 0,
+                            "endRowIndex": 8,
+                        },
+                        "destination": {
+                            "sheetId": sheet_id,
+                            "startColumnIndex": at + 1,
+                            "endColumnIndex": at + 2,
+                            "startRowIndex": 0,
+                            "endRowIndex": 8,
+                        },
+                        "pasteType": "PASTE_FORMAT",
+                    }
+                },
+            ]
+        }
+    )
+    mine = gspread.utils.rowcol_to_a1(1, at + 2)[:-1]
+    okrs.update([["Score"], [0.9], [0.1]], f"{mine}1", raw=False)
+    ours = gspread.utils.rowcol_to_a1(1, at + 1)
+    fill = emulator.cell(key, f"OKRs!{mine}2")["userEnteredFormat"]["backgroundColor"]
+    assert fill == emulator.cell(key, f"OKRs!{ours[:-1]}2")["userEnteredFormat"]["backgroundColor"]
+
+    run = _night(cfg)  # night 2: both hold scores in band fills: neither is written
+    assert run.outcome is Outcome.FAILED
+    assert run.error.endswith(
+        f")!OKRs: column header 'Score' appears twice ({ours} and {mine}1) and both "
+        "hold values the sync cannot tell from a team's; rename your own column"
+    ), run.error
+    assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
+
+    okrs.update([["My score"]], f"{mine}1", raw=False)  # renamed as the error asks
+    run = _night(cfg)  # night 3: the sync writes its own Score, the team's stays as typed
+    assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
+    assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]

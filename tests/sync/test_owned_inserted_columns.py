@@ -1,0 +1,164 @@
+"""A team's own Score, Expected, Sync notes, Variance or Trend inserted beside the sync's
+on the template, as Excel and LibreOffice insert one: it takes the format of the column
+left of it (the owned header's grey-blue, a score's band fill and number format, a pace's
+percent format). Until 2026-12-07 only a Status typed twice was kept safe: these kept the
+old tie-break (header, neighbours, else first), and the sync wrote over the team's
+scores, variances, trends and notes. Now it writes only a column whose cells hold what it
+wrote, or nothing, and when two columns both look written it writes neither: the tab's
+error names both cells, night after night, until the team renames its own."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheets_sync.sync.outcome import Outcome
+from tests.conftest import CONFIG
+from tests.support.libreoffice import convert, needs_libreoffice
+from tests.sync.test_status_inserted_column import KPI, KPI_COMMON, KR, KR_COMMON, OKR, _night
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "team.xlsx"
+
+
+def _team(tmp_path: Path, tab: str) -> tuple[Path, Path]:
+    """The template with two goals filled in on ``tab``."""
+    team = tmp_path / "teams" / "sales.xlsx"
+    team.parent.mkdir(parents=True)
+    shutil.copy(TEMPLATE, team)
+    wb = openpyxl.load_workbook(team)
+    ws = wb[tab]
+    heads = {cell.value: cell.column for cell in ws[1]}
+    lines = (
+        [{**OKR, **KR_COMMON, **KR[0]}, {**OKR, **KR_COMMON, **KR[1]}]
+        if tab == "OKRs"
+        else [{**KPI_COMMON, **KPI[0]}, {**KPI_COMMON, **KPI[1]}]
+    )
+    for r, values in enumerate(lines, start=3):
+        for head, value in values.items():
+            ws.cell(r, heads[head], value)
+    wb.save(team)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    return cfg, team
+
+
+def _insert(team: Path, tab: str, right_of: str, header: str, values: tuple[object, ...]) -> int:
+    """A column inserted right of ``right_of``, styled as it (Excel's and LibreOffice's
+    insert), headed ``header`` and holding ``values`` typed by hand in the goals' rows."""
+    wb = openpyxl.load_workbook(team)
+    ws = wb[tab]
+    at: int = next(c.column for c in ws[1] if c.value == right_of) + 1
+    ws.insert_cols(at)
+    for r in range(1, ws.max_row + 1):
+        ws.cell(r, at)._style = copy.copy(ws.cell(r, at - 1)._style)
+    ws.cell(1, at, header)
+    for r, value in enumerate(values, start=3):
+        ws.cell(r, at, value)
+    wb.save(team)
+    return at
+
+
+def _column(team: Path, tab: str, col: int) -> list[object]:
+    ws = openpyxl.load_workbook(team)[tab]
+    return [ws.cell(r, col).value for r in (3, 4)]
+
+
+CASES = [  # (tab, the sync's column the team's goes right of, header, typed, refused)
+    ("OKRs", "Score", "Score", (0.9, 0.1), True),  # band fills and 0.00 copied: both look written
+    ("OKRs", "Expected", "Expected", (0.8, 0.3), True),  # a percent format copied
+    ("OKRs", "Status", "Sync notes", ("ask Ann", "call Bob"), False),  # not the sync's grammar
+    ("KPIs", "Status", "Variance", (0.5, -0.5), True),  # plain numbers: nothing tells
+    ("KPIs", "Variance", "Trend", ("Improving", "Flat"), False),  # the sync's Trend still blank
+]
+
+
+@pytest.mark.parametrize(("tab", "right_of", "header", "typed", "refused"), CASES)
+def test_a_team_column_inserted_beside_the_syncs_is_never_written(
+    tmp_path: Path,
+    tab: str,
+    right_of: str,
+    header: str,
+    typed: tuple[object, ...],
+    refused: bool,
+) -> None:
+    cfg, team = _team(tmp_path, tab)
+    assert _night(cfg)[0] is Outcome.OK  # night 1: the sync writes its columns
+    at = _insert(team, tab, right_of, header, typed)
+    theirs = f"{openpyxl.utils.get_column_letter(at)}1"
+    for night in (2, 3):
+        outcome, said = _night(cfg)
+        assert _column(team, tab, at) == list(typed), night  # the team's, as typed
+        assert len(said) == 1 and theirs in said[0], said
+        if refused:
+            assert outcome is Outcome.FAILED, night
+            assert said[0].endswith(
+                "and both hold values the sync cannot tell from a team's; rename your own column"
+            ), said
+        else:
+            assert outcome in (Outcome.OK, Outcome.UNCHANGED), (night, said)
+            assert said[0].startswith(f"sales.xlsx!{tab}!{theirs}: "), said  # passed over
+    if refused:  # renamed as the error asks: the sync writes its own again, not the team's
+        wb = openpyxl.load_workbook(team)
+        wb[tab].cell(1, at, f"My {header.lower()}")
+        wb.save(team)
+        outcome, said = _night(cfg)
+        assert outcome in (Outcome.OK, Outcome.UNCHANGED) and not said, said
+        assert _column(team, tab, at) == list(typed)
+
+
+@needs_libreoffice
+def test_a_team_score_inserted_in_a_file_libreoffice_saved_is_never_written(
+    tmp_path: Path,
+) -> None:
+    """The same file saved by LibreOffice (its own styles and number formats): the team's
+    scores still wear the sync's fills, and neither column is written."""
+    cfg, team = _team(tmp_path, "OKRs")
+    assert _night(cfg)[0] is Outcome.OK
+    at = _insert(team, "OKRs", "Score", "Score", (0.9, 0.1))
+    saved = convert(team, "xlsx", tmp_path / "lo")
+    shutil.copy(saved, team)
+    for _night_no in (2, 3):
+        outcome, said = _night(cfg)
+        assert outcome is Outcome.FAILED
+        assert said == [
+            "sales.xlsx!OKRs: column header 'Score' appears twice (R1 and S1) and both hold "
+            "values the sync cannot tell from a team's; rename your own column"
+        ]
+        assert _column(team, "OKRs", at) == [0.9, 0.1]
+
+
+@pytest.mark.parametrize(
+    ("right_of", "header", "sync"),
+    [("Score", "Score", -1), ("Expected", "Status", 1)],  # the sync's, by the team's
+)
+def test_a_blank_column_inserted_on_a_fresh_template_is_not_taken(
+    tmp_path: Path, right_of: str, header: str, sync: int
+) -> None:
+    """Inserted before any night, blank, both headers grey-blue: until 2026-12-07 the
+    sync took the one by its other columns (the team's S, beside Expected) or the first
+    (the team's T), wrote its scores or statuses there, and the next night wrote over the
+    team's own typed in; now neither is written until the team renames its own, and
+    values typed in it tell the two apart."""
+    tab = "OKRs"
+    cfg, team = _team(tmp_path, tab)
+    at = _insert(team, tab, right_of, header, (None, None))
+    letter = openpyxl.utils.get_column_letter(at)
+    outcome, said = _night(cfg)
+    assert outcome is Outcome.FAILED
+    assert len(said) == 1 and "appears twice" in said[0] and f"{letter}1" in said[0], said
+    assert said[0].endswith("which an inserted column copies; rename your own column"), said
+    assert _column(team, tab, at) == [None, None]
+    mine = (0.9, 0.1) if header == "Score" else ("fine", "late")
+    wb = openpyxl.load_workbook(team)
+    for r, value in enumerate(mine, start=3):
+        wb[tab].cell(r, at, value)
+    wb.save(team)
+    for night in (2, 3):  # the team's holds what the sync never wrote: the other is written
+        outcome, said = _night(cfg)
+        assert outcome in (Outcome.OK, Outcome.UNCHANGED), (night, said)
+        assert _column(team, tab, at) == list(mine), night
+        assert all(v is not None for v in _column(team, tab, at + sync)), night
