@@ -46,6 +46,38 @@ def _night(cfg: Path) -> Any:
     return run
 
 
+def _insert_right_of(book: gspread.Spreadsheet, sheet_id: int, at: int) -> None:
+    """A column inserted right of column ``at`` (0-based), formatted as it: Google's
+    "Insert 1 column right" copies the left column's format."""
+    column = {"sheetId": sheet_id, "startColumnIndex": at, "endColumnIndex": at + 1}
+    new = {**column, "startColumnIndex": at + 1, "endColumnIndex": at + 2}
+    rows = {"startRowIndex": 0, "endRowIndex": 30}
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": at + 1,
+                            "endIndex": at + 2,
+                        },
+                        "inheritFromBefore": True,
+                    }
+                },
+                {
+                    "copyPaste": {
+                        "source": {**column, **rows},
+                        "destination": {**new, **rows},
+                        "pasteType": "PASTE_FORMAT",
+                    }
+                },
+            ]
+        }
+    )
+
+
 def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -67,43 +99,7 @@ def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
     assert _night(cfg).outcome is Outcome.OK  # night 1: the sync adds and writes its columns
     header = okrs.row_values(1)
     at = header.index("Score")  # 0-based: the sync's Score; the team's goes right of it
-    sheet_id = okrs.id
-    book.batch_update(
-        {
-            "requests": [
-                {
-                    "insertDimension": {
-                        "range": {
-                            "sheetId": sheet_id,
-                            "dimension": "COLUMNS",
-                            "startIndex": at + 1,
-                            "endIndex": at + 2,
-                        },
-                        "inheritFromBefore": True,
-                    }
-                },
-                {  # Google's insert right copies the left column's format
-                    "copyPaste": {
-                        "source": {
-                            "sheetId": sheet_id,
-                            "startColumnIndex": at,
-                            "endColumnIndex": at + 1,
-                            "startRowIndex": 0,
-                            "endRowIndex": 8,
-                        },
-                        "destination": {
-                            "sheetId": sheet_id,
-                            "startColumnIndex": at + 1,
-                            "endColumnIndex": at + 2,
-                            "startRowIndex": 0,
-                            "endRowIndex": 8,
-                        },
-                        "pasteType": "PASTE_FORMAT",
-                    }
-                },
-            ]
-        }
-    )
+    _insert_right_of(book, okrs.id, at)
     mine = gspread.utils.rowcol_to_a1(1, at + 2)[:-1]
     okrs.update([["Score"], [0.9], [0.1]], f"{mine}1", raw=False)
     ours = gspread.utils.rowcol_to_a1(1, at + 1)
@@ -122,3 +118,47 @@ def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
     run = _night(cfg)  # night 3: the sync writes its own Score, the team's stays as typed
     assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
     assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
+
+
+def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, client: Any
+) -> None:
+    """The Google template, a blank Score inserted right of its own (both headers
+    grey-blue): until 2026-12-07 the sync wrote its scores in the team's (beside
+    Expected), and the next night over the scores the team typed there."""
+    from sheets_sync.backends.gsheets.template import create_google_template
+
+    key = create_google_template(client, "Sales")
+    book = _client(emulator, sa_info).open_by_key(key)
+    okrs = book.worksheet("OKRs")
+    header = okrs.row_values(1)
+    goal: dict[str, object] = {
+        "Objective ID": "O1",
+        "Objective": "Grow",
+        "Objective type": "committed",
+    }
+    goal |= {"KR ID": "KR1", "Key result": "Win deals", "Owner": "Ann", "KR type": "number"}
+    goal |= {"Start": 0, "Target": 10, "Current": 5}
+    second = {**goal, "KR ID": "KR2", "Key result": "Cut churn", "Current": 2}
+    okrs.update([[g.get(h, "") for h in header] for g in (goal, second)], "A3", raw=False)
+    at = header.index("Score")
+    _insert_right_of(book, okrs.id, at)
+    mine = gspread.utils.rowcol_to_a1(1, at + 2)[:-1]
+    okrs.update([["Score"]], f"{mine}1", raw=False)
+    (tmp_path / "sa.json").write_text(json.dumps(sa_info))
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(
+        "company: Acme\nperiod: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
+        f"teams:\n  - {{name: Sales, source: 'gsheet:{key}'}}\n"
+        'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n',
+        encoding="utf-8",
+    )
+    run = _night(cfg)
+    assert run.outcome is Outcome.FAILED
+    assert run.error.endswith("which an inserted column copies; rename your own column")
+    assert okrs.get(f"{mine}3:{mine}4") in ([], [[]])  # nothing written
+    okrs.update([[0.9], [0.1]], f"{mine}3", raw=False)
+    for night in (2, 3):
+        run = _night(cfg)
+        assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), (night, run.error)
+        assert okrs.get(f"{mine}3:{mine}4") == [["0.9"], ["0.1"]], night
