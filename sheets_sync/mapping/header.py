@@ -89,18 +89,13 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
     refused: dict[str, str] = {}
     for name, cols in owned_twice.items():
         typed = str(header_text(cells[cols[0] - 1])).strip()
-        chosen = owned_column(grid, row, typed, name, cols, found, warnings)
+        chosen = owned_column(grid, row, typed, name, cols, found, warnings, spec.example_prefix)
         if isinstance(chosen, int):
             found[name] = chosen
             continue
         del found[name]  # not written: and never added, the team's cells are there
         both = " and ".join(a1(row, c) for c in cols)
-        each = "both " if len(cols) == 2 else "each "
-        refused[name] = (
-            f"column header {typed!r} appears twice ({both}) and {each}"
-            f"{chosen if len(cols) == 2 else chosen.replace('hold ', 'holds ', 1)}; "
-            "rename your own column"
-        )
+        refused[name] = f"column header {typed!r} appears twice ({both}){chosen}"
     for name, (col, said) in legacy.items():
         if name not in found:
             found[name] = col

@@ -3,13 +3,12 @@ writes (``header.header_map``), and whether it may write any."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
 
 from sheets_sync.domain.models import KPIStatus, Status
-from sheets_sync.grid import OWNED_FILLS, OWNED_HEADER_FILL, CellValue, SheetGrid, a1
+from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid, a1
 from sheets_sync.mapping.blocks import blank
+from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 
 _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
@@ -31,67 +30,9 @@ SYNC_STATUS_FILLS: Mapping[str, str] = {
     "Not scored": "D9D9D9",
 }
 SYNC_STATUSES = frozenset(SYNC_STATUS_FILLS)
-#: How a Sync notes cell the sync wrote begins (``sync.plan``: its findings, "Error F7:
-#: ...", "Warning : ..."; a stale KPI's "last status Green as of ..."; a key result's "not
-#: scored: this tab has no Start column ..."): text a team types seldom begins so
-SYNC_NOTE = re.compile(
-    r"(?:Error|Warning) [A-Z]{0,3}[0-9]{0,7}: |last status .+ as of "
-    r"|not scored: this tab has no Start column"
-)
-
-
-def _status(value: CellValue, fill: str | None, _percent: bool) -> bool:
-    return isinstance(value, str) and SYNC_STATUS_FILLS.get(value.strip(), "") == fill
-
-
-def _score(value: CellValue, fill: str | None, _percent: bool) -> bool:
-    return _number(value) and fill in OWNED_FILLS
-
-
-def _expected(value: CellValue, _fill: str | None, percent: bool) -> bool:
-    return _number(value) and percent
-
-
-def _note(value: CellValue, _fill: str | None, _percent: bool) -> bool:
-    return isinstance(value, str) and SYNC_NOTE.match(value) is not None
-
-
-def _number(value: CellValue) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-#: What shows a cell the sync wrote, by owned field, as a backend that reads fills reads
-#: it (its value, its fill, whether it is in a percent format): a Status word in the fill
-#: the sync gives it; a score in one of its band fills; an expected pace in a percent
-#: format; a note of the sync's grammar. A Variance or Trend the sync writes plain, as a
-#: team types one: nothing shows it (blank only)
-WRITTEN: Mapping[str, Callable[[CellValue, str | None, bool], bool]] = {
-    "status": _status,
-    "score": _score,
-    "expected": _expected,
-    "sync_notes": _note,
-}
-#: the fields whose mark a team's own cells seldom wear: a column holding them is the one
-#: the sync wrote, over a blank one; a percent format (Expected) is what Excel gives "40%"
-#: typed by hand, so a blank Expected column is the one written rather (nothing lost)
-_STRONG = frozenset({"status", "score", "sync_notes"})
-#: why no column of a field other than Status is written: a Variance the sync wrote is
-#: plain numbers, a Score it wrote wears fills a column inserted beside it takes too
-_CANNOT_TELL = "hold values the sync cannot tell from a team's"
-#: why no column is written of two blank ones both headed in the owned grey-blue: a column
-#: inserted beside the sync's takes its header's fill; the sync, writing either, would
-#: take the team's next night for its own (its scores there, the team's typed over them)
-_INSERTED = "hold nothing under a header in the sync's grey-blue, which an inserted column copies"
-
-
-class _Walk(NamedTuple):
-    """A column below its header row: whether writing it loses nothing of the team's
-    (``safe``), how many of its cells show the sync wrote them (``written``), and whether
-    a row that is no goal's holds something else (``stray``: a note under the goals)."""
-
-    safe: bool
-    written: int
-    stray: bool
+#: the warning's reason for the column the sync writes, by how it knew it
+_MARKED = "whose header is styled as its own (grey-blue)"
+_WROTE = "which holds the statuses it wrote"
 
 
 def owned_column(
@@ -102,126 +43,142 @@ def owned_column(
     cols: list[int],
     found: Mapping[str, int],
     warnings: list[tuple[str, str]],
+    example_prefix: str = "",
 ) -> int | str:
     """The column of an owned field whose header (``header``) is typed on ``cols`` (two
-    or more), or why the sync may write none (the caller says so, naming the cells).
+    or more), or why the sync may write none (the caller's error, after "appears twice
+    (R1 and S1)"; the tab is not written).
 
-    A column goes to the sync only where writing it loses nothing of the team's: a *safe*
-    column, every cell of which below the header is blank or shows the sync wrote it
-    (``WRITTEN``: a status in the fill the sync gives it, a score in a band fill, an
-    expected pace in a percent format, a note of the sync's grammar; Variance and Trend,
-    and every field of an .ods file, whose fills are not read: blank only). One safe
-    column is the sync's. Of several, two holding values are refused (a column inserted
-    beside the sync's takes its fills and formats, so a team's scores typed there wear
-    the sync's marks), but for Status, whose words must match their fills; so are two
-    holding nothing whose headers are both in the fill the template and the sync give
-    owned headers (``grid.OWNED_HEADER_FILL``): one was inserted beside the other and
-    copied it. Else the one the sync can show is its own: the only one whose header is in
-    that fill, else the only one
-    holding what the sync wrote (Status, Score, Sync notes; an Expected: the blank ones
-    first), else the one with the most of its other owned columns beside it, else the
-    first. Until 2026-12-07 the first won, so a team's own Status added left of the sync's
-    was written over; for a day after, a team's Status typed by hand in the sync's words
-    ("Achieved", "Green") won over a template's column not yet written, and was written
-    over; for a few hours more a team's column inserted between the sync's (Excel and
-    LibreOffice give it the grey-blue header of the column left of it) won by its header
-    or its neighbours; and until 2026-12-07 evening the other owned fields (Score,
-    Expected, Sync notes, Variance, Trend) kept that old tie-break, so a team's Score,
-    Variance or notes inserted beside the sync's were written over, and of two blank ones
-    the team's inserted beside the sync's (its grey-blue header copied) could be taken,
-    and the team's own scores typed there next written over. Each column passed
-    over is warned of, naming both cells."""
-    inputs = [c for n, c in found.items() if n not in _OWNED_FIELDS]
-    walks = {c: _walk(grid, row, c, name, inputs) for c in cols}
-    safe = [c for c in cols if walks[c].safe]
-    if not safe:
-        return "hold values the sync did not write" if name == "status" else _CANNOT_TELL
-    held = [c for c in safe if walks[c].written]
-    if name != "status" and len(held) > 1:
-        return _CANNOT_TELL
-    if name not in _STRONG and held and len(held) < len(safe):
-        safe = [c for c in safe if c not in held]  # a blank Expected rather: nothing lost
-    blank = not any(walks[c].written for c in safe)
-    if blank and sum(_marked(grid, row, c) for c in safe) > 1:  # one copied the other's
-        return _INSERTED
-    chosen, why = _tie_break(grid, row, name, safe, found, walks)
-    first, said = _tie_break(grid, row, name, cols, found, walks)  # as before, all columns
-    if len(safe) == 1:
-        why = said if first == chosen else ""
-    if not why and chosen != cols[0]:
-        why = "whose cells hold only what it wrote (or nothing)"
+    The sync writes only the column that carries its mark, and never another: the only
+    one whose header is in the fill the template and the sync give owned headers
+    (``grid.OWNED_HEADER_FILL``). What a column holds may rule that column out, never pick
+    one: fills, number formats and words travel with a copy-paste and stay under what a
+    team types over the sync's cells. So a marked Score, Expected, Sync notes, Variance or
+    Trend is written as if it were alone; a marked Status only if writing it loses
+    nothing of the team's (*safe*: every cell of it in a row the sync writes is blank, a
+    repeat of the header or a status the sync writes in the fill it gives it), else the
+    tab is refused, naming the first cell it did not write. With no mark, or two or more
+    (a column inserted beside the sync's copies its header's grey-blue; a file that lost
+    its fills; an .ods, whose fills are not read), the sync cannot tell which is its own
+    and writes none; but of Status columns, when exactly one is safe and holds a status
+    the sync wrote in its fill, and every other holds a value it would not write, that
+    one is the sync's. Each column passed over is warned of, naming both cells.
+
+    Until 2026-12-07 the first column won, so a team's own Status added left of the
+    sync's was written over; for a day after, a team's Status typed by hand in the sync's
+    words won over a template's column not yet written; for a few hours more a team's
+    column inserted between the sync's won by its header or its neighbours; until the
+    evening the other owned fields kept that old tie-break (neighbours, else the first),
+    and a team's Score inserted beside the sync's was written over; and for a few hours
+    more what a column held picked it (a score in a band fill, a pace in a percent format,
+    a note of the sync's grammar, the only safe column): a column pasted from the sync's,
+    or one cell typed in the sync's own (a total under the goals, "n/a"), handed the sync
+    a team's column, and its scores were written over every night."""
+    rows = _written_rows(grid, row, found, example_prefix)
+    marked = [c for c in cols if _marked(grid, row, c)]
+    if len(marked) == 1:
+        chosen, why = marked[0], _MARKED
+        if name == "status" and (stray := _stray(grid, row, chosen, rows)) is not None:
+            at, value = a1(stray, chosen), grid.rows[stray - 1][chosen - 1]
+            return (
+                f"; {a1(row, chosen)}, whose header is in the grey-blue the sync gives its "
+                f"own, is the sync's, but {at} holds {value!r}, which it did not write, and "
+                f"nothing on the tab is written: clear {at}, or rename {a1(row, chosen)} "
+                "if it is your own"
+            )
+    elif name == "status" and (held := _held(grid, row, cols, rows)) is not None:
+        chosen, why = held, _WROTE
+    else:
+        why = _unmarked(grid, marked, cols)
+        return (
+            f" and the sync cannot tell which is its own ({why}), so nothing on the tab is "
+            "written; rename your own column"
+        )
     at = a1(row, chosen)
     for col in cols:
         if col == chosen:
             continue
         other = a1(row, col)
-        if not why:  # the first, as before: "using"
-            message = f"column header {header!r} appears twice ({at} and {other}); using {at}"
-        else:
-            both = " and ".join(a1(row, c) for c in sorted((col, chosen)))
-            message = (
-                f"column header {header!r} appears twice ({both}); the sync writes {at}, "
-                f"{why}, and leaves {other} alone: rename {other} if it is your own"
-            )
-        warnings.append((a1(row, col), message))
+        both = " and ".join(a1(row, c) for c in sorted((col, chosen)))
+        message = (
+            f"column header {header!r} appears twice ({both}); the sync writes {at}, "
+            f"{why}, and leaves {other} alone: rename {other} if it is your own"
+        )
+        warnings.append((other, message))
     return chosen
 
 
-def _tie_break(
-    grid: SheetGrid,
-    row: int,
-    name: str,
-    cols: list[int],
-    found: Mapping[str, int],
-    walks: Mapping[int, _Walk],
-) -> tuple[int, str]:
-    """The column of ``cols`` the sync can show is its own, and why ("" for the first)."""
-    marked = [c for c in cols if _marked(grid, row, c)]
-    wrote = [c for c in cols if name in _STRONG and _holds_written(walks[c])]
-    if len(marked) == 1:
-        return marked[0], "whose header is styled as its own (grey-blue)"
-    if len(wrote) == 1:
-        what = "statuses" if name == "status" else "values"
-        return wrote[0], f"which holds the {what} it wrote"
-    others = {c for n, c in found.items() if n in _OWNED_FIELDS and n != name}
-    beside = [len({c - 1, c + 1} & others) for c in cols]  # owned neighbours, 0 to 2
-    most = max(beside)
-    chosen = cols[beside.index(most)] if most and beside.count(most) == 1 else cols[0]
-    return chosen, "beside its other columns" if chosen != cols[0] else ""
+def _unmarked(grid: SheetGrid, marked: Sequence[int], cols: Sequence[int]) -> str:
+    """Why no column shows it is the sync's (``marked``: those headed in grey-blue)."""
+    if grid.fills is None:
+        return "the colours that show its own are not read in this file"
+    if marked:
+        which = "both are" if len(marked) == 2 else f"{len(marked)} are"
+        return f"{which} headed in its grey-blue, which a column inserted beside its own copies"
+    return ("neither is" if len(cols) == 2 else "none is") + " headed in its grey-blue"
 
 
-def _walk(grid: SheetGrid, row: int, col: int, name: str, inputs: Sequence[int]) -> _Walk:
-    """``col`` below the header row, cell by cell: blanks and repeats of the header pass;
-    a cell that shows the sync wrote it (``WRITTEN``) is counted; any other is the team's,
-    and the column not safe, unless its row is blank in every input column (``inputs``):
-    such a row is no goal's, the sync writes none of its cells, and a note typed there is
-    not in the way (``stray``). Where the backend reads no fills (.ods) nothing shows the
-    sync wrote a cell: words and numbers alone are what a team types by hand."""
-    fills, percent = grid.fills or {}, grid.percent_cells
-    shows = WRITTEN.get(name) if grid.fills is not None else None
-    header = grid.rows[row - 1][col - 1]
-    written, stray = 0, False
+def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: frozenset[int]) -> int | None:
+    """The only Status column of ``cols`` that is safe and holds a status the sync wrote in
+    its fill, when every other holds a value the sync would not write (a team's column
+    inserted beside the sync's after a night); else None."""
+    safe = [c for c in cols if _stray(grid, row, c, rows) is None]
+    if len(safe) != 1 or not _holds_status(grid, row, safe[0], rows):
+        return None
+    return safe[0]
+
+
+def _written_rows(
+    grid: SheetGrid, row: int, found: Mapping[str, int], example_prefix: str
+) -> frozenset[int]:
+    """The rows below the header row the sync writes, as ``extract`` reads them (it writes
+    the rows it reads a goal from): not one whose input cells (a Comment aside) are all
+    blank or unchecked, nor a hidden row, an Excel Table's totals row or an example row.
+    A total or note typed under the goals is in no such row, and not in the way."""
+    inputs = [(n, c) for n, c in found.items() if n not in _OWNED_FIELDS]
+    rows: set[int] = set()
     for at, line in enumerate(grid.rows[row:], start=row + 1):
+        values = {n: line[c - 1] if c <= len(line) else None for n, c in inputs}
+        if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
+            continue
+        if at in grid.hidden_rows or at in grid.total_rows:
+            continue
+        if example_prefix and is_example(values, example_prefix):
+            continue
+        rows.add(at)
+    return frozenset(rows)
+
+
+def _cells(
+    grid: SheetGrid, row: int, col: int, rows: frozenset[int]
+) -> list[tuple[int, CellValue]]:
+    """``col``'s cells in ``rows`` that hold something other than a repeat of its header."""
+    header = grid.rows[row - 1][col - 1]
+    got: list[tuple[int, CellValue]] = []
+    for at in sorted(rows):
+        line = grid.rows[at - 1]
         value = line[col - 1] if col <= len(line) else None
-        if blank(value) or value == header:
-            continue
-        if shows is not None and shows(value, fills.get((at, col)), (at, col) in percent):
-            written += 1
-            continue
-        if any(_filled(line, c) for c in inputs):
-            return _Walk(safe=False, written=written, stray=stray)
-        stray = True
-    return _Walk(safe=True, written=written, stray=stray)
+        if not blank(value) and value != header:
+            got.append((at, value))
+    return got
 
 
-def _holds_written(walk: _Walk) -> bool:
-    """The column holds what the sync writes, one cell at least, and nothing else (blanks
-    and repeats of the header aside): a column it wrote."""
-    return walk.safe and walk.written > 0 and not walk.stray
+def _stray(grid: SheetGrid, row: int, col: int, rows: frozenset[int]) -> int | None:
+    """The first row of ``rows`` whose cell in ``col`` the sync did not write: not blank,
+    a repeat of the header, or a status the sync writes in the fill it gives it (where the
+    backend reads no fills, .ods, any word is one a team may have typed). None: safe."""
+    fills = grid.fills
+    for at, value in _cells(grid, row, col, rows):
+        if fills is None or not isinstance(value, str):
+            return at
+        want = SYNC_STATUS_FILLS.get(value.strip())
+        if want is None or fills.get((at, col)) != want:
+            return at
+    return None
 
 
-def _filled(line: Sequence[CellValue], col: int) -> bool:
-    return not blank(line[col - 1] if col <= len(line) else None)
+def _holds_status(grid: SheetGrid, row: int, col: int, rows: frozenset[int]) -> bool:
+    return bool(_cells(grid, row, col, rows))  # called on a safe column: each one is a status
 
 
 def _marked(grid: SheetGrid, row: int, col: int) -> bool:

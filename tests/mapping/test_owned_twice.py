@@ -52,33 +52,29 @@ def test_a_team_status_column_left_of_the_synced_one_is_left_alone() -> None:
     assert {(r, c) for r, c in tab.owned_values if c == 6} == set()  # F is the team's
 
 
-def test_a_new_status_column_is_told_apart_by_the_synced_columns_beside_it() -> None:
-    """No statuses written yet (a fresh template, a new column of the team's own): the
-    Status among the sync's other columns (Score, Expected, Sync notes) is the sync's."""
-    tab, said = _okrs(
-        (*HEAD, *OWNED),
-        ("O1", "KR1", 0, 10, 5, None, None, None, None, None),
-    )
-    assert tab.layout.column_of("status") == 9
-    assert said == [
-        "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync writes "
-        "I1, beside its other columns, and leaves F1 alone: rename F1 if it is your own"
-    ]
+def test_two_blank_status_columns_with_no_mark_are_neither_written() -> None:
+    """No statuses written yet and no header in the sync's grey-blue (a file that lost its
+    fills): until 2026-12-07 the Status among the sync's other columns (Score, Expected,
+    Sync notes) was the sync's; but a column inserted there looks the same, and the team's
+    scores or statuses typed in it next were written over. The tab is refused instead."""
+    with pytest.raises(
+        LayoutError, match=r"\(F1 and I1\) and the sync cannot tell which is its own"
+    ):
+        _okrs((*HEAD, *OWNED), ("O1", "KR1", 0, 10, 5, None, None, None, None, None))
 
 
-def test_two_status_columns_nothing_tells_apart_keep_the_first() -> None:
-    """Both hold only statuses, each in the sync's fill, both beside owned columns: the
-    first, said, as before. Read with no fills (.ods) both hold words a team may have
-    typed: neither is written (until 2026-12-07 the first was, over what it held)."""
+def test_two_status_columns_nothing_tells_apart_are_neither_written() -> None:
+    """Both hold only statuses, each in the sync's fill, and no header is marked: until
+    2026-12-07 the first was written (said "using G1"); a column pasted from the sync's
+    keeps its words and fills, so the first may be the team's. Read with no fills (.ods)
+    both hold words a team may have typed: neither is written either."""
     rows = (
         ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Status", "Status"),
         ("O1", "KR1", 0, 10, 5, 0.5, "On track", "On track"),
     )
-    tab, said = _okrs(*rows, fills={(2, 7): "C6EFCE", (2, 8): "C6EFCE"})
-    assert tab.layout.column_of("status") == 7
-    assert said == ["d.xlsx!OKRs!H1: column header 'Status' appears twice (G1 and H1); using G1"]
-    with pytest.raises(LayoutError, match=r"\(G1 and H1\) and both hold values the sync"):
-        _okrs(*rows)
+    for fills in ({(2, 7): "C6EFCE", (2, 8): "C6EFCE"}, None):
+        with pytest.raises(LayoutError, match=r"\(G1 and H1\) and the sync cannot tell"):
+            _okrs(*rows, fills=fills)
 
 
 def test_the_kpi_status_the_sync_wrote_is_kept_too() -> None:

@@ -1,13 +1,15 @@
-"""Owned fields other than Status typed twice (Score, Expected, Sync notes; Variance,
-Trend): the sync writes only a column whose cells show it wrote them (a score in a band
-fill, a pace in a percent format, a note of its grammar) or hold nothing; of two holding
-values it writes neither. Until 2026-12-07 these kept the old tie-break (header,
-neighbours, else the first), and a team's own column before the sync's, or inserted
-among its columns, was written over."""
+"""Owned fields typed twice (Score, Expected, Sync notes; Variance, Trend; and Status):
+the sync writes only the column whose header carries its mark (the grey-blue the template
+and the sync give owned headers), and never switches to another; what a column holds may
+rule the marked one out (a Status), never pick one. Until 2026-12-07 the non-Status ones
+kept the old tie-break (header, neighbours, else the first), and a team's own column
+before the sync's, or inserted among its columns, was written over; for a few hours after,
+what a column held picked it (a score in a band fill, a pace in a percent format, a note
+of the sync's grammar, the only column holding nothing the sync did not write): a column
+pasted from the sync's, or one cell typed in the sync's own, handed it the team's."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Literal
 
@@ -21,7 +23,7 @@ from sheets_sync.mapping.spec import load_mapping
 
 HEAD = ("Objective ID", "KR ID", "Start", "Target", "Current")
 KHEAD = ("KPI ID", "KPI", "Target", "Actual", "Status")
-GOOD, BAD = "C6EFCE", "FFC7CE"
+GOOD, BAD, GREY = "C6EFCE", "FFC7CE", "D9E1F2"
 
 
 def _column(
@@ -41,103 +43,127 @@ def _column(
 
 
 def test_a_team_score_left_of_the_syncs_is_left_alone() -> None:
-    """The team's F holds scores typed by hand (no fill); the sync's G its scores in their
-    band fills: G, and F keeps its cells (until 2026-12-07 F, the first, was written)."""
+    """The team's F holds scores typed by hand; the sync's G is headed in its grey-blue:
+    G is written as if alone, F keeps its cells (until 2026-12-07 F, the first, was
+    written). With no mark (no fills read, or none painted) the tab is refused."""
     rows = (
         (*HEAD, "Score", "Score", "Expected", "Status"),
         ("O1", "KR1", 0, 10, 5, 0.9, 0.5, 0.4, "On track"),
         ("O1", "KR2", 0, 10, 2, 0.1, 0.2, 0.4, "Off track"),
     )
-    fills = {(2, 7): GOOD, (3, 7): BAD, (2, 9): GOOD, (3, 9): BAD}
+    fills = {(1, 7): GREY, (1, 8): GREY, (1, 9): GREY, (2, 7): GOOD, (3, 7): BAD}
     assert _column("score", rows, fills) == (
         7,
         [
             "d.xlsx!OKRs!F1: column header 'Score' appears twice (F1 and G1); the sync "
-            "writes G1, which holds the values it wrote, and leaves F1 alone: rename F1 if "
-            "it is your own"
+            "writes G1, whose header is styled as its own (grey-blue), and leaves F1 alone: "
+            "rename F1 if it is your own"
         ],
     )
-    with pytest.raises(LayoutError, match=r"'Score' appears twice \(F1 and G1\) and both hold "):
-        _column("score", rows, None)  # .ods: numbers alone tell nothing
+    for unmarked, why in (({}, "neither is headed in its grey-blue"), (None, "not read")):
+        with pytest.raises(LayoutError) as caught:
+            _column("score", rows, unmarked)
+        said = str(caught.value)
+        assert said.startswith(
+            "d.xlsx!OKRs: column header 'Score' appears twice (F1 and G1) and the sync "
+            "cannot tell which is its own ("
+        ), said
+        assert why in said and said.endswith(
+            "so nothing on the tab is written; rename your own column"
+        ), said
 
 
-def test_two_score_columns_in_band_fills_are_neither_written() -> None:
-    """The team's G inserted right of the sync's F took its fills: its scores typed there
-    look as written as the sync's, and its neighbours (Expected) made it the sync's."""
+def test_a_pasted_score_column_does_not_beat_the_syncs_blank_one() -> None:
+    """The team pasted the sync's Score column (grey-blue header, band fills) beside the
+    template's, still blank: for a few hours on 2026-12-07 the pasted one, "holding the
+    values it wrote", was written, over the team's scores. Both headed in the grey-blue:
+    neither is written."""
     rows = (
         (*HEAD, "Score", "Score", "Expected", "Status"),
-        ("O1", "KR1", 0, 10, 5, 0.5, 0.9, 0.4, "On track"),
+        ("O1", "KR1", 0, 10, 5, 0.9, None, None, None),
     )
-    fills = {(2, 6): GOOD, (2, 7): GOOD, (2, 9): GOOD}
+    fills = {(1, 6): GREY, (1, 7): GREY, (2, 6): GOOD}
     with pytest.raises(LayoutError) as caught:
         _column("score", rows, fills)
     assert str(caught.value) == (
-        "d.xlsx!OKRs: column header 'Score' appears twice (F1 and G1) and both hold values "
-        "the sync cannot tell from a team's; rename your own column"
+        "d.xlsx!OKRs: column header 'Score' appears twice (F1 and G1) and the sync cannot "
+        "tell which is its own (both are headed in its grey-blue, which a column inserted "
+        "beside its own copies), so nothing on the tab is written; rename your own column"
     )
 
 
-def test_sync_notes_of_the_syncs_grammar_are_told_from_a_teams() -> None:
+def test_a_cell_the_sync_did_not_write_in_its_own_score_does_not_hand_it_the_teams() -> None:
+    """The sync's Score (G, grey-blue) holds "n/a" typed over a score and a total typed
+    under the goals; the team's F, plain, is blank: for a few hours on 2026-12-07 F, "the
+    only safe one", was written, and the team's scores typed there next written over
+    every night. What G holds never hands the sync another column."""
     rows = (
-        (*HEAD, "Sync notes", "Score", "Status", "Sync notes"),
-        ("O1", "KR1", 0, 10, 5, "ask Ann", 0.5, "On track", "Warning E2: Current is above"),
-        ("O1", "KR2", 0, 10, 2, "call Bob", None, "Not scored", "Error D3: Target is blank"),
+        (*HEAD, "Score", "Score", "Expected", "Status", "Comment"),
+        ("O1", "KR1", 0, 10, 5, None, "n/a", 0.4, "On track", None),
+        ("O1", "KR2", 0, 10, 2, None, 0.2, 0.4, "Off track", None),
+        (None, None, None, None, None, None, 0.35, None, None, "Average"),
     )
-    assert _column("sync_notes", rows, {(2, 8): GOOD, (3, 8): "D9D9D9"})[0] == 9
-    both = (rows[0], ("O1", "KR1", 0, 10, 5, "Warning : x", 0.5, "On track", "Error : y"))
-    with pytest.raises(LayoutError, match=r"\(F1 and I1\) and both hold values the sync cannot"):
-        _column("sync_notes", both, {})
+    fills = {(1, 7): GREY, (1, 8): GREY, (1, 9): GREY, (3, 7): BAD}
+    column, said = _column("score", rows, fills)
+    assert column == 7 and len(said) == 1 and "leaves F1 alone" in said[0], said
 
 
-def test_the_notes_told_apart_are_those_the_sync_writes() -> None:
-    from sheets_sync.domain.models import Finding, Severity
-    from sheets_sync.mapping.owned_twice import SYNC_NOTE
-    from sheets_sync.sync.plan import NO_START_NOTE, notes_text
-
-    written = [
-        notes_text([Finding(Severity.ERROR, "Target is blank", "d.xlsx", "OKRs", "J14")]),
-        notes_text([Finding(Severity.WARNING, "a note; another", "d.xlsx", "OKRs")]),
-        NO_START_NOTE,
-        f"last status Green as of {dt.date(2026, 11, 2)}; update Actual",
-    ]
-    assert all(n is not None and SYNC_NOTE.match(n) for n in written), written
-    typed = ["ask Ann", "Warning: late", "Error in the target, see Bob", "last status?"]
-    assert not [t for t in typed if SYNC_NOTE.match(t)]
-
-
-def test_a_blank_expected_column_is_written_rather_than_one_in_a_percent_format() -> None:
-    """A percent format is what Excel gives "40%" typed by hand: of a column holding paces
-    in it and a blank one, the blank one is written (nothing lost); once both hold
-    values, neither."""
+def test_a_marked_status_holding_a_cell_the_sync_did_not_write_is_refused_by_its_cell() -> None:
+    """The sync's Status (H, grey-blue) holds "n/a" typed over a status: the sync does not
+    switch to the team's K (blank, plain) as it did for a few hours on 2026-12-07, nor
+    write over "n/a": the tab is refused, naming the cell."""
     rows = (
-        (*HEAD, "Expected", "Score", "Expected", "Status"),
-        ("O1", "KR1", 0, 10, 5, 0.4, None, None, "On track"),
+        (*HEAD, "Score", "Expected", "Status", "Sync notes", "Owner", "Status"),
+        ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None, "Ann", None),
+        ("O1", "KR2", 0, 10, 2, 0.2, 0.4, "n/a", None, "Bob", None),
     )
-    column, said = _column("expected", rows, {(2, 9): GOOD}, frozenset({(2, 6)}))
-    assert column == 8 and "the sync writes H1" in said[0], said
-    night2 = (rows[0], ("O1", "KR1", 0, 10, 5, 0.4, 0.5, 0.4, "On track"))
-    with pytest.raises(LayoutError, match=r"\(F1 and H1\) and both hold values the sync cannot"):
-        _column("expected", night2, {(2, 7): GOOD, (2, 9): GOOD}, frozenset({(2, 6), (2, 8)}))
+    fills = {(1, c): GREY for c in (6, 7, 8, 9)} | {(2, 8): GOOD}
+    with pytest.raises(LayoutError) as caught:
+        _column("status", rows, fills)
+    assert str(caught.value) == (
+        "d.xlsx!OKRs: column header 'Status' appears twice (H1 and K1); H1, whose header is "
+        "in the grey-blue the sync gives its own, is the sync's, but H3 holds 'n/a', which "
+        "it did not write, and nothing on the tab is written: clear H3, or rename H1 if it "
+        "is your own"
+    )
+
+
+def test_a_total_typed_under_the_goals_leaves_the_syncs_status_safe() -> None:
+    """A row the sync never writes (no goal's values; a Comment alone: "Average") holds
+    what the team typed under the sync's Status: it is not in the way."""
+    rows = (
+        (*HEAD, "Score", "Expected", "Status", "Sync notes", "Comment", "Status"),
+        ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None, None, "fine"),
+        (None, None, None, None, None, None, None, "2 on track", None, "Total", None),
+    )
+    fills = {(1, c): GREY for c in (6, 7, 8, 9)} | {(2, 8): GOOD}
+    assert _column("status", rows, fills)[0] == 8
+    unmarked = {(2, 8): GOOD}  # no mark: H, the only one holding what the sync wrote
+    column, said = _column("status", rows, unmarked)
+    assert column == 8 and "which holds the statuses it wrote" in said[0], said
 
 
 @pytest.mark.parametrize("fills", [{}, None], ids=["xlsx", "ods"])
-def test_a_variance_or_trend_is_written_only_where_blank(
+def test_a_variance_or_trend_is_written_where_marked(
     fills: dict[tuple[int, int], str] | None,
 ) -> None:
-    """The sync writes them plain, as a team types them: a blank column is the only one
-    it may write; two holding values are refused."""
+    """The sync writes them plain, as a team types them: only the mark tells, and with
+    none the tab is refused (for a few hours on 2026-12-07 the blank one was written, and
+    the sync's own, once written, no longer safe: the tab failed the next night)."""
     head = (*KHEAD, "Variance", "Trend", "Variance", "Trend", "Sync notes")
-    rows = (head, ("K1", "Bookings", 100, 90, "Amber", 0.5, "Flat", None, None, None))
-    assert _column("variance", rows, fills, kind="kpis")[0] == 8
-    assert _column("trend", rows, fills, kind="kpis")[0] == 9
-    both = (head, ("K1", "Bookings", 100, 90, "Amber", 0.5, "Flat", -0.1, "Improving", None))
-    with pytest.raises(LayoutError, match=r"'Variance' appears twice \(F1 and H1\) and both"):
-        _column("variance", both, fills, kind="kpis")
+    rows = (head, ("K1", "Bookings", 100, 90, "Amber", 0.5, "Flat", -0.1, "Improving", None))
+    for name, twice in (("variance", r"'Variance' appears twice \(F1 and H1\)"), ("trend", "")):
+        with pytest.raises(LayoutError, match=f"{twice}.* and the sync cannot tell"):
+            _column(name, rows, fills, kind="kpis")
+    if fills is not None:
+        marked = {(1, 6): GREY, (1, 7): GREY}
+        assert _column("variance", rows, marked, kind="kpis")[0] == 6
+        assert _column("trend", rows, marked, kind="kpis")[0] == 7
 
 
-def test_three_score_columns_each_holding_values() -> None:
+def test_three_score_columns_none_marked() -> None:
     rows = ((*HEAD, "Score", "Score", "Score"), ("O1", "KR1", 0, 10, 5, 0.1, 0.2, 0.3))
-    with pytest.raises(LayoutError, match=r"\(F1 and G1 and H1\) and each holds values the s"):
+    with pytest.raises(LayoutError, match=r"\(F1 and G1 and H1\) and the sync .*\(none is"):
         _column("score", rows, {})
 
 
@@ -145,17 +171,12 @@ def test_three_score_columns_each_holding_values() -> None:
 def test_two_blank_columns_both_headed_grey_blue_are_neither_written(field: str) -> None:
     """One was inserted beside the other and copied its header's fill: until 2026-12-07
     the first (or the one by the sync's other columns) was written, and the sync then took
-    the team's column for its own. Headed plainly (no fills read, or none painted), the
-    old tie-break stays: nothing is lost that night."""
+    the team's column for its own. Headed plainly (no fills read, or none painted),
+    neither is written either; the one headed as the sync's alone is."""
     header = "Status" if field == "status" else "Score"
     rows = ((*HEAD, "Expected", header, header, "Sync notes"), ("O1", "KR1", 0, 10, 5, *[None] * 4))
-    grey = {(1, c): "D9E1F2" for c in (6, 7, 8, 9)}
-    with pytest.raises(LayoutError) as caught:
-        _column(field, rows, grey)
-    assert str(caught.value) == (
-        f"d.xlsx!OKRs: column header '{header}' appears twice (G1 and H1) and both hold "
-        "nothing under a header in the sync's grey-blue, which an inserted column copies; "
-        "rename your own column"
-    )
-    assert _column(field, rows, {})[0] == 7
-    assert _column(field, rows, {(1, 8): "D9E1F2"})[0] == 8  # the one headed as the sync's
+    grey = {(1, c): GREY for c in (6, 7, 8, 9)}
+    for fills in (grey, {}, None):
+        with pytest.raises(LayoutError, match=r"\(G1 and H1\) and the sync cannot tell"):
+            _column(field, rows, fills)
+    assert _column(field, rows, {(1, 8): GREY})[0] == 8

@@ -47,45 +47,44 @@ def test_a_fresh_template_keeps_its_status_beside_a_team_status_typed_in_sync_wo
     fills: dict[tuple[int, int], str] | None,
 ) -> None:
     """Right of the template's (K) and left of it (C): the team's words, typed by hand,
-    carry no fill of the sync's; the template's Status (H, I) sits among Score, Expected
-    and Sync notes."""
+    carry no fill of the sync's. The template's Status (H, I) is the sync's by its
+    grey-blue header; with none (a file that lost its fills, an .ods) the sync cannot
+    tell, and the tab is refused: until 2026-12-07 the first or the one among Score,
+    Expected and Sync notes was written, which a column inserted there is too."""
     right = (
         (*HEAD, *OWNED, "Owner", "Status"),
         ("O1", "KR1", 0, 10, 5, None, None, None, None, "Ann", "Achieved"),
         ("O1", "KR2", 0, 10, 2, None, None, None, None, "Bob", "Green"),
     )
-    assert _status(right, fills) == (
-        8,
-        ["d.xlsx!OKRs!K1: column header 'Status' appears twice (H1 and K1); using H1"],
-    )
     left = (
         ("Objective ID", "KR ID", "Status", "Start", "Target", "Current", *OWNED),
         ("O1", "KR1", "On track", 0, 10, 5, None, None, None, None),
     )
-    assert _status(left, fills) == (
-        9,
-        [
-            "d.xlsx!OKRs!C1: column header 'Status' appears twice (C1 and I1); the sync "
-            "writes I1, beside its other columns, and leaves C1 alone: rename C1 if it is "
-            "your own"
-        ],
-    )
+    for rows, (ours, theirs) in ((right, (8, 11)), (left, (9, 3))):
+        with pytest.raises(LayoutError, match="the sync cannot tell which is its own"):
+            _status(rows, fills)
+        if fills is None:
+            continue
+        marked = {(1, c): OWNED_HEADER_FILL for c in range(6, 10)}  # the template's
+        column, said = _status(rows, {**fills, **marked})
+        assert column == ours and len(said) == 1 and "grey-blue" in said[0], said
+        assert f"leaves {chr(64 + theirs)}1 alone" in said[0], said
 
 
 @pytest.mark.parametrize("fills", [{}, None], ids=["xlsx", "ods"])
 def test_a_fresh_kpi_tab_keeps_its_status_too(fills: dict[tuple[int, int], str] | None) -> None:
     head = ("KPI ID", "KPI", "Target", "Actual", "Status", "Variance", "Trend", "Sync notes")
     right = ((*head, "Owner", "Status"), ("K1", "Bookings", 100, 90, *[None] * 4, "Ann", "Green"))
-    assert _status(right, fills, "kpis") == (
-        5,
-        ["d.xlsx!KPIs!J1: column header 'Status' appears twice (E1 and J1); using E1"],
-    )
     left = (
         ("KPI ID", "KPI", "Status", "Target", "Actual", *head[4:]),
         ("K1", "Bookings", "Amber", 100, 90, None, None, None, None),
     )
-    column, said = _status(left, fills, "kpis")
-    assert column == 6 and said[0].startswith("d.xlsx!KPIs!C1: ") and "writes F1" in said[0]
+    for rows, ours in ((right, 5), (left, 6)):
+        with pytest.raises(LayoutError, match="the sync cannot tell which is its own"):
+            _status(rows, fills, "kpis")
+        if fills is not None:
+            marked = {(1, c): OWNED_HEADER_FILL for c in range(ours, ours + 4)}
+            assert _status(rows, marked, "kpis")[0] == ours
 
 
 def test_statuses_in_the_sync_fills_are_the_column_it_wrote_hand_typed_words_are_not() -> None:
@@ -105,13 +104,14 @@ def test_statuses_in_the_sync_fills_are_the_column_it_wrote_hand_typed_words_are
             "if it is your own"
         ],
     )
-    with pytest.raises(LayoutError, match=r"\(F1 and I1\) and both hold values the sync"):
+    with pytest.raises(LayoutError, match=r"\(F1 and I1\) and the sync cannot tell"):
         _status(rows, None)  # .ods: words alone; until 2026-12-07 I, by its neighbours
 
 
 def test_a_synced_status_column_with_one_stray_note_stays_the_syncs() -> None:
     """The sync's column (H) holds its statuses in their fills and one note typed under
-    them; the team's (K) holds words typed by hand: H, by its neighbours, not K."""
+    them; the team's (K) holds words typed by hand: H, the only one holding what the sync
+    wrote (until 2026-12-07 said "using H1", H being the first)."""
     rows = (
         (*HEAD, *OWNED, "Owner", "Status"),
         ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None, "Ann", "On track"),
@@ -120,7 +120,11 @@ def test_a_synced_status_column_with_one_stray_note_stays_the_syncs() -> None:
     )
     column, said = _status(rows, {(2, 8): GOOD, (3, 8): BAD})
     assert column == 8
-    assert said == ["d.xlsx!OKRs!K1: column header 'Status' appears twice (H1 and K1); using H1"]
+    assert said == [
+        "d.xlsx!OKRs!K1: column header 'Status' appears twice (H1 and K1); the sync writes "
+        "H1, which holds the statuses it wrote, and leaves K1 alone: rename K1 if it is "
+        "your own"
+    ]
 
 
 def test_the_owned_header_fill_marks_the_syncs_column() -> None:
@@ -139,14 +143,10 @@ def test_the_owned_header_fill_marks_the_syncs_column() -> None:
             "alone: rename F1 if it is your own"
         ],
     )
-    assert _status(rows, {}) == (  # no mark: I, the only one writing loses nothing in
-        9,
-        [
-            "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync "
-            "writes I1, whose cells hold only what it wrote (or nothing), and leaves F1 "
-            "alone: rename F1 if it is your own"
-        ],
-    )  # until 2026-12-07 F, the first, and its "On track" typed by hand written over
+    # no mark, I blank (nothing of the sync's in it): until 2026-12-07 I, the only one
+    # writing loses nothing in; a blank column inserted by a team's looks the same
+    with pytest.raises(LayoutError, match=r"\(F1 and I1\) and the sync cannot tell"):
+        _status(rows, {})
 
 
 def test_the_fills_told_apart_are_those_the_sync_writes() -> None:

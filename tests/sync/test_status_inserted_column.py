@@ -2,8 +2,11 @@
 LibreOffice and Google insert one: it takes the format of the column left of it, the
 owned header's grey-blue too, and the team's words typed in it carry no fill of the
 sync's. Until 2026-12-07 the header fill or the owned neighbours picked the team's
-column (or tied, and the first won), and the sync wrote over the team's statuses. The
-sync writes only a column whose cells hold what it wrote, or nothing."""
+column (or tied, and the first won), and the sync wrote over the team's statuses. Two
+columns headed in the grey-blue: the sync cannot tell which is its own, and writes
+nothing on the tab until the team renames its own (for a few hours on 2026-12-07 the
+template's, still blank, was written: but a blank column inserted by the team looks the
+same, and the team's statuses typed in it next were then written over)."""
 
 from __future__ import annotations
 
@@ -101,17 +104,24 @@ def test_a_team_status_inserted_between_the_syncs_columns_is_never_written(
         f"{c}1"
         for c in (openpyxl.utils.get_column_letter(sync), openpyxl.utils.get_column_letter(at))
     )
+    both = " and ".join(sorted((ours, theirs)))
     for night in (1, 2):
         outcome, said = _night(cfg)
-        assert outcome in (Outcome.OK, Outcome.UNCHANGED), (night, outcome)
+        assert outcome is Outcome.FAILED, (night, outcome)
         assert _column(team, tab, at) == list(words), night  # the team's, as typed
-        assert all(_column(team, tab, sync)), night  # the sync's statuses
-        both = " and ".join(sorted((ours, theirs)))
-        assert len(said) == 1 and f"appears twice ({both})" in said[0], said
-        assert said[0].startswith(f"sales.xlsx!{tab}!{theirs}: "), said  # the one passed over
-        assert said[0].endswith(  # the first: "using", as the template's Status always did
-            f"using {ours}" if ours < theirs else f"rename {theirs} if it is your own"
-        ), said
+        assert _column(team, tab, sync) == [None, None], night  # nothing on the tab written
+        assert said == [
+            f"sales.xlsx!{tab}: column header 'Status' appears twice ({both}) and the sync "
+            "cannot tell which is its own (both are headed in its grey-blue, which a column "
+            "inserted beside its own copies), so nothing on the tab is written; rename your "
+            "own column"
+        ], said
+    wb = openpyxl.load_workbook(team)  # renamed as the error asks: the sync writes its own
+    wb[tab].cell(1, at, "My status")
+    wb.save(team)
+    outcome, said = _night(cfg)
+    assert outcome is Outcome.OK and not said, said
+    assert _column(team, tab, at) == list(words) and all(_column(team, tab, sync))
 
 
 def test_both_status_columns_holding_a_teams_words_are_neither_written(tmp_path: Path) -> None:
@@ -124,17 +134,19 @@ def test_both_status_columns_holding_a_teams_words_are_neither_written(tmp_path:
     outcome, said = _night(cfg)
     assert outcome is Outcome.FAILED
     assert said == [
-        "sales.xlsx!OKRs: column header 'Status' appears twice (T1 and U1) and both hold "
-        "values the sync did not write; rename your own column"
+        "sales.xlsx!OKRs: column header 'Status' appears twice (T1 and U1) and the sync "
+        "cannot tell which is its own (both are headed in its grey-blue, which a column "
+        "inserted beside its own copies), so nothing on the tab is written; rename your "
+        "own column"
     ]
     assert _column(team, "OKRs", 20) == ["Achieved", "Off track"]
     assert _column(team, "OKRs", 21) == ["fine", None]
 
 
-def test_an_ods_writes_only_a_blank_status_column() -> None:
-    """No fills read (.ods): the inserted team column (T) holds words, the template's (U)
-    nothing: U is written; once U holds statuses the words tell the two apart no more,
-    and neither is written."""
+def test_an_ods_writes_no_status_column_typed_twice() -> None:
+    """No fills read (.ods): nothing shows which column is the sync's. Until 2026-12-07
+    the blank one (the template's U, or a blank one the team inserted) was written, and
+    once it held statuses, neither: the tab is refused from the first night."""
     spec = load_mapping("standard").okrs
     assert spec is not None
     head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Expected", "Status")
@@ -142,19 +154,20 @@ def test_an_ods_writes_only_a_blank_status_column() -> None:
         (*head, "Status", "Score", "Sync notes"),
         ("O1", "KR1", 0, 10, 5, None, "Achieved", None, None, None),
     )
-    tab, _ = extract_tab(
-        SheetGrid("OKRs", rows), spec, source="d.ods", owned=OKR_OWNED, kind="okrs"
-    )
-    assert tab.layout.column_of("status") == 8
     night2 = (rows[0], ("O1", "KR1", 0, 10, 5, 0.4, "Achieved", "On track", 0.5, None))
-    with pytest.raises(LayoutError, match=r"\(G1 and H1\) and both hold values"):
-        extract_tab(SheetGrid("OKRs", night2), spec, source="d.ods", owned=OKR_OWNED, kind="okrs")
+    for got in (rows, night2):
+        with pytest.raises(
+            LayoutError, match=r"\(G1 and H1\) and the sync cannot tell .* not read"
+        ):
+            extract_tab(SheetGrid("OKRs", got), spec, source="d.ods", owned=OKR_OWNED, kind="okrs")
 
 
 def test_a_team_status_beside_the_syncs_both_marked_is_never_written() -> None:
     """A Status header copied from the sync's (both grey-blue): the neighbours tied
     (Expected left of the team's H, Sync notes right of the template's I), the first won
-    and the team's "Achieved" was written over (until 2026-12-07)."""
+    and the team's "Achieved" was written over (until 2026-12-07); for a few hours after,
+    the template's I, blank, was written, which a blank column the team inserted looks
+    like: the tab is refused."""
     spec = load_mapping("standard").okrs
     assert spec is not None
     head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Expected")
@@ -163,12 +176,11 @@ def test_a_team_status_beside_the_syncs_both_marked_is_never_written() -> None:
         ("O1", "KR1", 0, 10, 5, None, None, "Achieved", None, None),
     )
     fills = {(1, 8): "D9E1F2", (1, 9): "D9E1F2"}
-    tab, findings = extract_tab(
-        SheetGrid("OKRs", rows, fills=fills), spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs"
-    )
-    assert tab.layout.column_of("status") == 9
-    assert [str(f) for f in findings if "twice" in f.message] == [
-        "d.xlsx!OKRs!H1: column header 'Status' appears twice (H1 and I1); the sync "
-        "writes I1, whose cells hold only what it wrote (or nothing), and leaves H1 "
-        "alone: rename H1 if it is your own"
-    ]
+    with pytest.raises(LayoutError, match=r"\(H1 and I1\) and the sync cannot tell"):
+        extract_tab(
+            SheetGrid("OKRs", rows, fills=fills),
+            spec,
+            source="d.xlsx",
+            owned=OKR_OWNED,
+            kind="okrs",
+        )

@@ -106,11 +106,12 @@ def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
     fill = emulator.cell(key, f"OKRs!{mine}2")["userEnteredFormat"]["backgroundColor"]
     assert fill == emulator.cell(key, f"OKRs!{ours[:-1]}2")["userEnteredFormat"]["backgroundColor"]
 
-    run = _night(cfg)  # night 2: both hold scores in band fills: neither is written
+    run = _night(cfg)  # night 2: no header tells which is the sync's: neither is written
     assert run.outcome is Outcome.FAILED
     assert run.error.endswith(
-        f")!OKRs: column header 'Score' appears twice ({ours} and {mine}1) and both "
-        "hold values the sync cannot tell from a team's; rename your own column"
+        f")!OKRs: column header 'Score' appears twice ({ours} and {mine}1) and the sync "
+        "cannot tell which is its own (neither is headed in its grey-blue), so nothing on "
+        "the tab is written; rename your own column"
     ), run.error
     assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
 
@@ -125,7 +126,8 @@ def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
 ) -> None:
     """The Google template, a blank Score inserted right of its own (both headers
     grey-blue): until 2026-12-07 the sync wrote its scores in the team's (beside
-    Expected), and the next night over the scores the team typed there."""
+    Expected), and the next night over the scores the team typed there. Neither is
+    written, nor once the team types its scores, until the team renames its own."""
     from sheets_sync.backends.gsheets.template import create_google_template
 
     key = create_google_template(client, "Sales")
@@ -153,12 +155,20 @@ def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
         'google: {"credentials": "sa.json", "requests_per_minute": 6000}\n',
         encoding="utf-8",
     )
-    run = _night(cfg)
-    assert run.outcome is Outcome.FAILED
-    assert run.error.endswith("which an inserted column copies; rename your own column")
-    assert okrs.get(f"{mine}3:{mine}4") in ([], [[]])  # nothing written
-    okrs.update([[0.9], [0.1]], f"{mine}3", raw=False)
-    for night in (2, 3):
+    for night in (1, 2, 3):
         run = _night(cfg)
-        assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), (night, run.error)
-        assert okrs.get(f"{mine}3:{mine}4") == [["0.9"], ["0.1"]], night
+        assert run.outcome is Outcome.FAILED, night
+        assert run.error.endswith(
+            "which a column inserted beside its own copies), so nothing on the tab is "
+            "written; rename your own column"
+        ), run.error
+        want = [] if night == 1 else [["0.9"], ["0.1"]]
+        assert okrs.get(f"{mine}3:{mine}4") in (want, [want]), night  # nothing written
+        if night == 1:
+            okrs.update([[0.9], [0.1]], f"{mine}3", raw=False)
+    okrs.update([["My score"]], f"{mine}1", raw=False)  # renamed as the error asks
+    run = _night(cfg)
+    assert run.outcome in (Outcome.OK, Outcome.UNCHANGED), run.error
+    assert okrs.get(f"{mine}3:{mine}4") == [["0.9"], ["0.1"]]
+    ours = gspread.utils.rowcol_to_a1(3, at + 1)[:-1]
+    assert all(okrs.get(f"{ours}3:{ours}4")), "the sync's own Score written"
