@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid, a1
 from sheets_sync.mapping.blocks import blank
-from sheets_sync.mapping.examples import is_example
+from sheets_sync.mapping.examples import NAMED, is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 
 _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
@@ -74,7 +74,7 @@ def owned_column(
     a note of the sync's grammar, the only safe column): a column pasted from the sync's,
     or one cell typed in the sync's own (a total under the goals, "n/a"), handed the sync
     a team's column, and its scores were written over every night."""
-    rows = _written_rows(grid, row, found, example_prefix)
+    rows = _Rows(grid, found, example_prefix)
     marked = [c for c in cols if _marked(grid, row, c)]
     if len(marked) == 1:
         chosen, why = marked[0], _MARKED
@@ -118,67 +118,66 @@ def _unmarked(grid: SheetGrid, marked: Sequence[int], cols: Sequence[int]) -> st
     return ("neither is" if len(cols) == 2 else "none is") + " headed in its grey-blue"
 
 
-def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: frozenset[int]) -> int | None:
+def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: _Rows) -> int | None:
     """The only Status column of ``cols`` that is safe and holds a status the sync wrote in
     its fill, when every other holds a value the sync would not write (a team's column
     inserted beside the sync's after a night); else None."""
     safe = [c for c in cols if _stray(grid, row, c, rows) is None]
-    if len(safe) != 1 or not _holds_status(grid, row, safe[0], rows):
-        return None
+    if len(safe) != 1 or not any(rows.written(at) for at, _ in _cells(grid, row, safe[0])):
+        return None  # (each cell of a safe column in a row the sync writes is a status)
     return safe[0]
 
 
-def _written_rows(
-    grid: SheetGrid, row: int, found: Mapping[str, int], example_prefix: str
-) -> frozenset[int]:
-    """The rows below the header row the sync writes, as ``extract`` reads them (it writes
-    the rows it reads a goal from): not one whose input cells (a Comment aside) are all
-    blank or unchecked, nor a hidden row, an Excel Table's totals row or an example row.
-    A total or note typed under the goals is in no such row, and not in the way."""
-    inputs = [(n, c) for n, c in found.items() if n not in _OWNED_FIELDS]
-    rows: set[int] = set()
-    for at, line in enumerate(grid.rows[row:], start=row + 1):
-        values = {n: line[c - 1] if c <= len(line) else None for n, c in inputs}
-        if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
-            continue
+class _Rows:
+    """Which rows below the header row the sync writes, as ``extract`` reads them (it
+    writes the rows it reads a goal from): not one whose input cells (a Comment aside) are
+    all blank or unchecked, nor a hidden row, an Excel Table's totals row or an example
+    row. A total or note typed under the goals is in no such row, and not in the way.
+    Asked only of a cell the sync did not write (most Status cells are blank or its own)."""
+
+    def __init__(self, grid: SheetGrid, found: Mapping[str, int], example_prefix: str) -> None:
+        self.grid, self.prefix = grid, example_prefix
+        self.inputs = [c - 1 for n, c in found.items() if n not in _OWNED_FIELDS | {"comment"}]
+        self.named = [(n, c - 1) for n, c in found.items() if n in NAMED or n == "comment"]
+
+    def written(self, at: int) -> bool:
+        grid = self.grid
         if at in grid.hidden_rows or at in grid.total_rows:
-            continue
-        if example_prefix and is_example(values, example_prefix):
-            continue
-        rows.add(at)
-    return frozenset(rows)
+            return False
+        line = grid.rows[at - 1]
+        width = len(line)
+        if not any(i < width and line[i] is not False and not blank(line[i]) for i in self.inputs):
+            return False
+        values = {n: line[i] if i < width else None for n, i in self.named}
+        return not (self.prefix and is_example(values, self.prefix))
 
 
-def _cells(
-    grid: SheetGrid, row: int, col: int, rows: frozenset[int]
-) -> list[tuple[int, CellValue]]:
-    """``col``'s cells in ``rows`` that hold something other than a repeat of its header."""
+def _cells(grid: SheetGrid, row: int, col: int) -> list[tuple[int, CellValue]]:
+    """``col``'s cells below the header row holding something other than a repeat of the
+    header."""
     header = grid.rows[row - 1][col - 1]
     got: list[tuple[int, CellValue]] = []
-    for at in sorted(rows):
-        line = grid.rows[at - 1]
+    for at, line in enumerate(grid.rows[row:], start=row + 1):
         value = line[col - 1] if col <= len(line) else None
         if not blank(value) and value != header:
             got.append((at, value))
     return got
 
 
-def _stray(grid: SheetGrid, row: int, col: int, rows: frozenset[int]) -> int | None:
-    """The first row of ``rows`` whose cell in ``col`` the sync did not write: not blank,
-    a repeat of the header, or a status the sync writes in the fill it gives it (where the
-    backend reads no fills, .ods, any word is one a team may have typed). None: safe."""
+def _stray(grid: SheetGrid, row: int, col: int, rows: _Rows) -> int | None:
+    """The first row the sync writes whose cell in ``col`` the sync did not write: not
+    blank, a repeat of the header, or a status the sync writes in the fill it gives it
+    (where the backend reads no fills, .ods, any word is one a team may have typed).
+    None: safe."""
     fills = grid.fills
-    for at, value in _cells(grid, row, col, rows):
-        if fills is None or not isinstance(value, str):
-            return at
-        want = SYNC_STATUS_FILLS.get(value.strip())
-        if want is None or fills.get((at, col)) != want:
+    for at, value in _cells(grid, row, col):
+        if fills is not None and isinstance(value, str):
+            want = SYNC_STATUS_FILLS.get(value.strip())
+            if want is not None and fills.get((at, col)) == want:
+                continue
+        if rows.written(at):
             return at
     return None
-
-
-def _holds_status(grid: SheetGrid, row: int, col: int, rows: frozenset[int]) -> bool:
-    return bool(_cells(grid, row, col, rows))  # called on a safe column: each one is a status
 
 
 def _marked(grid: SheetGrid, row: int, col: int) -> bool:

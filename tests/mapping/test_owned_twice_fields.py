@@ -11,6 +11,7 @@ pasted from the sync's, or one cell typed in the sync's own, handed it the team'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Literal
 
 import pytest
@@ -180,3 +181,28 @@ def test_two_blank_columns_both_headed_grey_blue_are_neither_written(field: str)
         with pytest.raises(LayoutError, match=r"\(G1 and H1\) and the sync cannot tell"):
             _column(field, rows, fills)
     assert _column(field, rows, {(1, 8): GREY})[0] == 8
+
+
+def test_rows_the_sync_never_writes_leave_the_syncs_status_safe() -> None:
+    """An Excel Table's totals row, a hidden row and the template's example row are read
+    as no goal's, so the sync writes none of their cells: what the team typed there under
+    the sync's Status is not in the way (as in a row with no goal's values)."""
+    rows = (
+        (*HEAD, "Score", "Expected", "Status", "Sync notes", "Status"),
+        ("O1", "Example: KR1", 0, 10, 5, None, None, "see below", None, None),
+        ("O1", "KR1", 0, 10, 5, 0.5, 0.4, "On track", None, "fine"),
+        ("O1", "KR2", 0, 10, 5, 0.5, 0.4, "hidden note", None, None),
+        ("Total", "", 0, 20, 10, None, None, "2 goals", None, None),
+    )
+    fills = {(1, c): GREY for c in (6, 7, 8, 9)} | {(3, 8): GOOD}
+    grid = SheetGrid("OKRs", rows, fills=fills, hidden_rows=frozenset({4}))
+    spec = load_mapping("standard").okrs
+    assert spec is not None
+    for table in (frozenset({5}), frozenset()):
+        got = replace(grid, total_rows=table)
+        if table:
+            tab, _ = extract_tab(got, spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs")
+            assert tab.layout.column_of("status") == 8
+        else:  # the same row as a goal's (its "Total" an objective ID): in the way
+            with pytest.raises(LayoutError, match=r"but H5 holds '2 goals', which it did not"):
+                extract_tab(got, spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs")
