@@ -91,7 +91,7 @@ LOADING = "Loading..."
 #: and Bad, and grey): the ones a backend that reads fills looks for (``SheetGrid.fills``)
 OWNED_FILLS = frozenset({"C6EFCE", "FFEB9C", "FFC7CE", "D9D9D9"})
 #: The fill of an owned column's header, as the template and the sync style it
-#: (``sync.styles.OWNED_HEADER``): read too, so a Status typed twice is told apart by it
+#: (``sync.styles.OWNED_HEADER``): read too, so an owned header typed twice is told apart by it
 OWNED_HEADER_FILL = "D9E1F2"
 #: The fills a backend that reads fills looks for (``SheetGrid.fills``)
 READ_FILLS = OWNED_FILLS | {OWNED_HEADER_FILL}
