@@ -25,7 +25,7 @@ from sheets_sync.mapping.fields import (
     header_key_before_signs,
     normalise_header,
 )
-from sheets_sync.mapping.owned_twice import owned_column
+from sheets_sync.mapping.owned_twice import owned_column, typed_times
 from sheets_sync.mapping.spec import TabSpec
 
 
@@ -94,8 +94,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             found[name] = chosen
             continue
         del found[name]  # not written: and never added, the team's cells are there
-        both = " and ".join(a1(row, c) for c in cols)
-        refused[name] = f"column header {typed!r} appears twice ({both}){chosen}"
+        refused[name] = f"column header {typed!r} appears {typed_times(row, cols)}{chosen}"
     for name, (col, said) in legacy.items():
         if name not in found:
             found[name] = col

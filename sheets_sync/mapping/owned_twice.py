@@ -99,13 +99,20 @@ def owned_column(
         if col == chosen:
             continue
         other = a1(row, col)
-        both = " and ".join(a1(row, c) for c in sorted((col, chosen)))
         message = (
-            f"column header {header!r} appears twice ({both}); the sync writes {at}, "
+            f"column header {header!r} appears {typed_times(row, cols)}; the sync writes {at}, "
             f"{why}, and leaves {other} alone: rename {other} if it is your own"
         )
         warnings.append((other, message))
     return chosen
+
+
+def typed_times(row: int, cols: Sequence[int]) -> str:
+    """How often a header is typed on ``row``, and where: "twice (F1 and G1)", "3 times
+    (F1, G1 and H1)" (until 2026-12-07 "twice (F1 and G1 and H1)")."""
+    cells = [a1(row, c) for c in sorted(cols)]
+    listed = f"{', '.join(cells[:-1])} and {cells[-1]}"
+    return f"{'twice' if len(cells) == 2 else f'{len(cells)} times'} ({listed})"
 
 
 def _unmarked(grid: SheetGrid, marked: Sequence[int], cols: Sequence[int]) -> str:
@@ -113,9 +120,16 @@ def _unmarked(grid: SheetGrid, marked: Sequence[int], cols: Sequence[int]) -> st
     if grid.fills is None:
         return "the colours that show its own are not read in this file"
     if marked:
-        which = "both are" if len(marked) == 2 else f"{len(marked)} are"
+        many = _NUMBERS.get(len(marked), str(len(marked)))
+        if len(marked) == len(cols):
+            which = "both are" if len(marked) == 2 else f"all {many} are"
+        else:  # two of three: until 2026-12-07 "both are"
+            which = f"{many} of them are"
         return f"{which} headed in its grey-blue, which a column inserted beside its own copies"
     return ("neither is" if len(cols) == 2 else "none is") + " headed in its grey-blue"
+
+
+_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: _Rows) -> int | None:

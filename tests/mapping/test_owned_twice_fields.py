@@ -40,7 +40,7 @@ def _column(
     grid = SheetGrid("OKRs" if kind == "okrs" else "KPIs", rows, fills=fills, percent_cells=percent)
     owned = OKR_OWNED if kind == "okrs" else KPI_OWNED
     tab, findings = extract_tab(grid, spec, source="d.xlsx", owned=owned, kind=kind)
-    return tab.layout.column_of(field), [str(f) for f in findings if "twice" in f.message]
+    return tab.layout.column_of(field), [str(f) for f in findings if " appears " in f.message]
 
 
 def test_a_team_score_left_of_the_syncs_is_left_alone() -> None:
@@ -162,10 +162,25 @@ def test_a_variance_or_trend_is_written_where_marked(
         assert _column("trend", rows, marked, kind="kpis")[0] == 7
 
 
-def test_three_score_columns_none_marked() -> None:
+def test_three_score_columns_are_counted_in_words() -> None:
+    """Until 2026-12-07 "appears twice (F1 and G1 and H1)", and "(both are headed in its
+    grey-blue)" when two of the three were."""
     rows = ((*HEAD, "Score", "Score", "Score"), ("O1", "KR1", 0, 10, 5, 0.1, 0.2, 0.3))
-    with pytest.raises(LayoutError, match=r"\(F1 and G1 and H1\) and the sync .*\(none is"):
-        _column("score", rows, {})
+    three = r"'Score' appears 3 times \(F1, G1 and H1\) and the sync cannot tell which"
+    for fills, why in (
+        ({}, "none is"),
+        ({(1, 7): GREY, (1, 8): GREY}, "two of them are"),
+        ({(1, c): GREY for c in (6, 7, 8)}, "all three are"),
+    ):
+        with pytest.raises(LayoutError, match=rf"{three} is its own \({why} headed in its"):
+            _column("score", rows, fills)
+    column, said = _column("score", rows, {(1, 7): GREY})
+    assert column == 7 and said == [
+        f"d.xlsx!OKRs!{c}1: column header 'Score' appears 3 times (F1, G1 and H1); the sync "
+        f"writes G1, whose header is styled as its own (grey-blue), and leaves {c}1 alone: "
+        f"rename {c}1 if it is your own"
+        for c in "FH"
+    ]
 
 
 @pytest.mark.parametrize("field", ["status", "score"])
