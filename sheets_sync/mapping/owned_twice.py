@@ -47,7 +47,7 @@ def owned_column(
 ) -> int | str:
     """The column of an owned field whose header (``header``) is typed on ``cols`` (two
     or more), or why the sync may write none (the caller's error, after "appears twice
-    (R1 and S1)"; the tab is not written).
+    (R1 and S1)"; nothing in the file is written).
 
     The sync writes only the column that carries its mark, and never another: the only
     one whose header is in the fill the template and the sync give owned headers
@@ -83,7 +83,7 @@ def owned_column(
             return (
                 f"; {a1(row, chosen)}, whose header is in the grey-blue the sync gives its "
                 f"own, is the sync's, but {at} holds {value!r}, which it did not write, and "
-                f"nothing on the tab is written: clear {at}, or rename {a1(row, chosen)} "
+                f"nothing in this file is written: clear {at}, or rename {a1(row, chosen)} "
                 "if it is your own"
             )
     elif name == "status" and (held := _held(grid, row, cols, rows)) is not None:
@@ -91,7 +91,7 @@ def owned_column(
     else:
         why = _unmarked(grid, marked, cols)
         return (
-            f" and the sync cannot tell which is its own ({why}), so nothing on the tab is "
+            f" and the sync cannot tell which is its own ({why}), so nothing in this file is "
             "written; rename your own column"
         )
     at = a1(row, chosen)

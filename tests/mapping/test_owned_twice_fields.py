@@ -70,7 +70,7 @@ def test_a_team_score_left_of_the_syncs_is_left_alone() -> None:
             "cannot tell which is its own ("
         ), said
         assert why in said and said.endswith(
-            "so nothing on the tab is written; rename your own column"
+            "so nothing in this file is written; rename your own column"
         ), said
 
 
@@ -89,7 +89,7 @@ def test_a_pasted_score_column_does_not_beat_the_syncs_blank_one() -> None:
     assert str(caught.value) == (
         "d.xlsx!OKRs: column header 'Score' appears twice (F1 and G1) and the sync cannot "
         "tell which is its own (both are headed in its grey-blue, which a column inserted "
-        "beside its own copies), so nothing on the tab is written; rename your own column"
+        "beside its own copies), so nothing in this file is written; rename your own column"
     )
 
 
@@ -124,7 +124,7 @@ def test_a_marked_status_holding_a_cell_the_sync_did_not_write_is_refused_by_its
     assert str(caught.value) == (
         "d.xlsx!OKRs: column header 'Status' appears twice (H1 and K1); H1, whose header is "
         "in the grey-blue the sync gives its own, is the sync's, but H3 holds 'n/a', which "
-        "it did not write, and nothing on the tab is written: clear H3, or rename H1 if it "
+        "it did not write, and nothing in this file is written: clear H3, or rename H1 if it "
         "is your own"
     )
 

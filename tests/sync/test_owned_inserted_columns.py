@@ -78,7 +78,7 @@ CASES = [  # (tab, the sync's column the team's goes right of, header, typed)
 ]
 COPIED = (
     "the sync cannot tell which is its own (both are headed in its grey-blue, which a "
-    "column inserted beside its own copies), so nothing on the tab is written; rename "
+    "column inserted beside its own copies), so nothing in this file is written; rename "
     "your own column"
 )
 
@@ -165,3 +165,28 @@ def test_a_blank_column_inserted_on_a_fresh_template_is_not_taken(
     assert outcome in (Outcome.OK, Outcome.UNCHANGED) and not said, said
     assert _column(team, tab, at) == list(mine)
     assert all(v is not None for v in _column(team, tab, at + sync))
+
+
+def test_a_kpis_tab_refused_leaves_the_whole_file_unwritten_and_says_so(tmp_path: Path) -> None:
+    """A Variance inserted beside the sync's refuses the KPIs tab, and the team's read with
+    it: its key results are not written either (a Current changed, the Score stays), so
+    the error says "nothing in this file is written" (until 2026-12-07 "nothing on the
+    tab", as if the OKRs tab were written)."""
+    cfg, team = _team(tmp_path, "KPIs")
+    wb = openpyxl.load_workbook(team)
+    ws = wb["OKRs"]
+    heads = {cell.value: cell.column for cell in ws[1]}
+    for head, value in {**OKR, **KR_COMMON, **KR[0]}.items():
+        ws.cell(3, heads[head], value)
+    wb.save(team)
+    assert _night(cfg)[0] is Outcome.OK
+    score = _column(team, "OKRs", heads["Score"])[0]
+    _insert(team, "KPIs", "Variance", "Variance", (0.5, -0.5))
+    wb = openpyxl.load_workbook(team)
+    wb["OKRs"].cell(3, heads["Current"], 8)
+    wb.save(team)
+    outcome, said = _night(cfg)
+    assert outcome is Outcome.FAILED and len(said) == 1, said
+    assert said[0].startswith("sales.xlsx!KPIs: column header 'Variance' appears twice"), said
+    assert said[0].endswith(COPIED), said
+    assert _column(team, "OKRs", heads["Score"])[0] == score != 0.8

@@ -113,7 +113,7 @@ def test_a_team_status_inserted_between_the_syncs_columns_is_never_written(
         assert said == [
             f"sales.xlsx!{tab}: column header 'Status' appears twice ({both}) and the sync "
             "cannot tell which is its own (both are headed in its grey-blue, which a column "
-            "inserted beside its own copies), so nothing on the tab is written; rename your "
+            "inserted beside its own copies), so nothing in this file is written; rename your "
             "own column"
         ], said
     wb = openpyxl.load_workbook(team)  # renamed as the error asks: the sync writes its own
@@ -136,7 +136,7 @@ def test_both_status_columns_holding_a_teams_words_are_neither_written(tmp_path:
     assert said == [
         "sales.xlsx!OKRs: column header 'Status' appears twice (T1 and U1) and the sync "
         "cannot tell which is its own (both are headed in its grey-blue, which a column "
-        "inserted beside its own copies), so nothing on the tab is written; rename your "
+        "inserted beside its own copies), so nothing in this file is written; rename your "
         "own column"
     ]
     assert _column(team, "OKRs", 20) == ["Achieved", "Off track"]

@@ -110,8 +110,8 @@ def test_a_team_score_inserted_right_of_the_syncs_is_never_written(
     assert run.outcome is Outcome.FAILED
     assert run.error.endswith(
         f")!OKRs: column header 'Score' appears twice ({ours} and {mine}1) and the sync "
-        "cannot tell which is its own (neither is headed in its grey-blue), so nothing on "
-        "the tab is written; rename your own column"
+        "cannot tell which is its own (neither is headed in its grey-blue), so nothing in "
+        "this file is written; rename your own column"
     ), run.error
     assert okrs.get(f"{mine}2:{mine}3") == [["0.9"], ["0.1"]]
 
@@ -159,7 +159,7 @@ def test_a_blank_score_inserted_on_a_fresh_template_is_not_taken(
         run = _night(cfg)
         assert run.outcome is Outcome.FAILED, night
         assert run.error.endswith(
-            "which a column inserted beside its own copies), so nothing on the tab is "
+            "which a column inserted beside its own copies), so nothing in this file is "
             "written; rename your own column"
         ), run.error
         want = [] if night == 1 else [["0.9"], ["0.1"]]
