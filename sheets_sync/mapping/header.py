@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync.errors import LayoutError
@@ -25,7 +25,7 @@ from sheets_sync.mapping.fields import (
     header_key_before_signs,
     normalise_header,
 )
-from sheets_sync.mapping.owned_twice import owned_column, typed_times
+from sheets_sync.mapping.owned_twice import WrittenRows, owned_column, typed_times
 from sheets_sync.mapping.spec import TabSpec
 
 
@@ -86,15 +86,6 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
             )
             continue
         found[name] = col
-    refused: dict[str, str] = {}
-    for name, cols in owned_twice.items():
-        typed = str(header_text(cells[cols[0] - 1])).strip()
-        chosen = owned_column(grid, row, typed, name, cols, found, warnings, spec.example_prefix)
-        if isinstance(chosen, int):
-            found[name] = chosen
-            continue
-        del found[name]  # not written: and never added, the team's cells are there
-        refused[name] = f"column header {typed!r} appears {typed_times(row, cols)}{chosen}"
     for name, (col, said) in legacy.items():
         if name not in found:
             found[name] = col
@@ -133,7 +124,28 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
         ambiguous[name] = f"columns {headers} could each be {label}; name one of them {label!r}"
         warnings.append((a1(row, cols[0]), f"{ambiguous[name]} to use it"))  # not A
     by_note = frozenset(found) - exact  # what the loop above added
+    refused: dict[str, str] = {}
+    # last: the rows the sync writes are told by every input column, those found by their
+    # note or as read until 2026-12-07 too (a row of them alone was read and written, but
+    # taken for unwritten: a team's cell under a marked Status there was written over)
+    rows = WrittenRows(grid, found, spec.example_prefix, _repeats_header(spec, cells))
+    for name, cols in owned_twice.items():
+        typed = str(header_text(cells[cols[0] - 1])).strip()
+        chosen = owned_column(grid, row, typed, name, cols, rows, warnings)
+        if isinstance(chosen, int):
+            found[name] = chosen
+            continue
+        del found[name]  # not written: and never added, the team's cells are there
+        refused[name] = f"column header {typed!r} appears {typed_times(row, cols)}{chosen}"
     return HeaderMap(found, warnings, ambiguous, by_note, refused)
+
+
+def _repeats_header(
+    spec: TabSpec, head: Sequence[CellValue]
+) -> Callable[[Mapping[str, CellValue], Sequence[CellValue]], bool]:
+    """Whether a row (its values by field, its cells) repeats the header row ``head``, as
+    ``extract`` skips it (``repeats_header``)."""
+    return lambda values, line: repeats_header(values, spec, line, head)
 
 
 def _signs_dropped(header: str, field: str, alternatives: Sequence[str], key: str) -> str:

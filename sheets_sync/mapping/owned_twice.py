@@ -3,12 +3,12 @@ writes (``header.header_map``), and whether it may write any."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid, a1
 from sheets_sync.mapping.blocks import blank
-from sheets_sync.mapping.examples import NAMED, is_example
+from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
 
 _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
@@ -41,9 +41,8 @@ def owned_column(
     header: str,
     name: str,
     cols: list[int],
-    found: Mapping[str, int],
+    rows: WrittenRows,
     warnings: list[tuple[str, str]],
-    example_prefix: str = "",
 ) -> int | str:
     """The column of an owned field whose header (``header``) is typed on ``cols`` (two
     or more), or why the sync may write none (the caller's error, after "appears twice
@@ -74,7 +73,6 @@ def owned_column(
     a note of the sync's grammar, the only safe column): a column pasted from the sync's,
     or one cell typed in the sync's own (a total under the goals, "n/a"), handed the sync
     a team's column, and its scores were written over every night."""
-    rows = _Rows(grid, found, example_prefix)
     marked = [c for c in cols if _marked(grid, row, c)]
     if len(marked) == 1:
         chosen, why = marked[0], _MARKED
@@ -132,7 +130,7 @@ def _unmarked(grid: SheetGrid, marked: Sequence[int], cols: Sequence[int]) -> st
 _NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: _Rows) -> int | None:
+def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: WrittenRows) -> int | None:
     """The only Status column of ``cols`` that is safe and holds a status the sync wrote in
     its fill, when every other holds a value the sync would not write (a team's column
     inserted beside the sync's after a night); else None."""
@@ -142,17 +140,25 @@ def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: _Rows) -> int | 
     return safe[0]
 
 
-class _Rows:
+class WrittenRows:
     """Which rows below the header row the sync writes, as ``extract`` reads them (it
     writes the rows it reads a goal from): not one whose input cells (a Comment aside) are
-    all blank or unchecked, nor a hidden row, an Excel Table's totals row or an example
-    row. A total or note typed under the goals is in no such row, and not in the way.
-    Asked only of a cell the sync did not write (most Status cells are blank or its own)."""
+    all blank or unchecked, nor a hidden row, an Excel Table's totals row, an example row
+    or one repeating the header (``repeats``: its values by field, its cells). A total or
+    note typed under the goals is in no such row, and not in the way. ``found``: every
+    input column, those found by their note too (until 2026-12-07 not those: a row of
+    them alone was written, but not asked). Asked only of a cell the sync did not write
+    (most Status cells are blank or its own)."""
 
-    def __init__(self, grid: SheetGrid, found: Mapping[str, int], example_prefix: str) -> None:
-        self.grid, self.prefix = grid, example_prefix
-        self.inputs = [c - 1 for n, c in found.items() if n not in _OWNED_FIELDS | {"comment"}]
-        self.named = [(n, c - 1) for n, c in found.items() if n in NAMED or n == "comment"]
+    def __init__(
+        self,
+        grid: SheetGrid,
+        found: Mapping[str, int],
+        example_prefix: str,
+        repeats: Callable[[Mapping[str, CellValue], Sequence[CellValue]], bool],
+    ) -> None:
+        self.grid, self.prefix, self.repeats = grid, example_prefix, repeats
+        self.inputs = [(n, c - 1) for n, c in found.items() if n not in _OWNED_FIELDS]
 
     def written(self, at: int) -> bool:
         grid = self.grid
@@ -160,10 +166,12 @@ class _Rows:
             return False
         line = grid.rows[at - 1]
         width = len(line)
-        if not any(i < width and line[i] is not False and not blank(line[i]) for i in self.inputs):
+        values = {n: line[i] if i < width else None for n, i in self.inputs}
+        if all(blank(v) or v is False for n, v in values.items() if n != "comment"):
             return False
-        values = {n: line[i] if i < width else None for n, i in self.named}
-        return not (self.prefix and is_example(values, self.prefix))
+        return not (self.prefix and is_example(values, self.prefix)) and not self.repeats(
+            values, line
+        )
 
 
 def _cells(grid: SheetGrid, row: int, col: int) -> list[tuple[int, CellValue]]:
@@ -178,7 +186,7 @@ def _cells(grid: SheetGrid, row: int, col: int) -> list[tuple[int, CellValue]]:
     return got
 
 
-def _stray(grid: SheetGrid, row: int, col: int, rows: _Rows) -> int | None:
+def _stray(grid: SheetGrid, row: int, col: int, rows: WrittenRows) -> int | None:
     """The first row the sync writes whose cell in ``col`` the sync did not write: not
     blank, a repeat of the header, or a status the sync writes in the fill it gives it
     (where the backend reads no fills, .ods, any word is one a team may have typed).

@@ -1,0 +1,60 @@
+"""The rows a marked Status typed twice is asked of: those ``extract`` reads a goal from,
+told by every input column. Until 2026-12-07 the columns found by their note ("Target
+(end of Q)") were not among them, so a row of them alone was read and written but taken
+for unwritten, and the team's cell under the marked Status there was written over; and a
+header row repeated under the goals (skipped as one) was asked, and refused the tab."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from sheets_sync.errors import LayoutError
+from sheets_sync.grid import CellValue, SheetGrid
+from sheets_sync.mapping.extract import TabExtract, extract_tab
+from sheets_sync.mapping.fields import OKR_OWNED
+from sheets_sync.mapping.spec import load_mapping
+
+GOOD, GREY = "C6EFCE", "D9E1F2"
+
+
+def _okrs(
+    rows: tuple[tuple[CellValue, ...], ...],
+    fills: Mapping[tuple[int, int], str],
+    formulas: Mapping[tuple[int, int], str] | None = None,
+) -> TabExtract:
+    spec = load_mapping("standard").okrs
+    grid = SheetGrid("OKRs", rows, fills=fills, formula_cells=formulas or {})
+    return extract_tab(grid, spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs")[0]
+
+
+def test_a_row_of_columns_found_by_their_note_alone_is_one_the_sync_writes() -> None:
+    """Row 3 holds only a Target and a Current, both headed with a note: it is read (a
+    goal's row, written), so 'mine' under the marked Status H is in the way."""
+    head = ("Objective ID", "KR ID", "Start", "Target (end of Q)", "Current (EUR)")
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        (*head, "Score", "Status", "Status"),
+        ("O1", "KR1", 0, 10, 5, 0.5, "On track", None),
+        (None, None, None, 10, 5, None, None, "mine"),
+    )
+    fills = {(1, 8): GREY, (2, 7): GOOD}
+    with pytest.raises(LayoutError, match=r"but H3 holds 'mine', which it did not write"):
+        _okrs(rows, fills)
+    rows = (*rows[:2], (None, None, None, None, None, None, None, "mine"))  # no goal's row
+    assert _okrs(rows, fills).layout.column_of("status") == 8
+
+
+def test_a_header_row_repeated_under_the_goals_is_not_in_the_way() -> None:
+    """A section pasted with its header row ('STATUS' under the sync's Status): the row is
+    skipped as a header, not written, so the sync's marked Status stays safe."""
+    head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Status", "Status")
+    rows = (
+        head,
+        ("O1", "KR1", 0, 10, 5, 0.5, "On track", None),
+        (*(h.upper() for h in head[:7]), None),
+        ("O2", "KR2", 0, 10, 5, 0.5, "On track", "mine"),
+    )
+    tab = _okrs(rows, {(1, 7): GREY, (2, 7): GOOD, (4, 7): GOOD})
+    assert tab.layout.column_of("status") == 7
+    assert [r.row for r in tab.records] == [2, 4]
