@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from sheets_sync.domain.models import KPIStatus, Status
-from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, SheetGrid, a1
+from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, FormulaLookup, SheetGrid, a1
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
@@ -77,10 +77,10 @@ def owned_column(
     if len(marked) == 1:
         chosen, why = marked[0], _MARKED
         if name == "status" and (stray := _stray(grid, row, chosen, rows)) is not None:
-            at, value = a1(stray, chosen), grid.rows[stray - 1][chosen - 1]
+            at, value = a1(stray, chosen), _holding(grid, stray, chosen)
             return (
                 f"; {a1(row, chosen)}, whose header is in the grey-blue the sync gives its "
-                f"own, is the sync's, but {at} holds {value!r}, which it did not write, and "
+                f"own, is the sync's, but {at} holds {value}, which it did not write, and "
                 f"nothing in this file is written: clear {at}, or rename {a1(row, chosen)} "
                 "if it is your own"
             )
@@ -176,12 +176,16 @@ class WrittenRows:
 
 def _cells(grid: SheetGrid, row: int, col: int) -> list[tuple[int, CellValue]]:
     """``col``'s cells below the header row holding something other than a repeat of the
-    header."""
+    header, or a formula (a team's ``=IF(E2>8,"Done","")`` showing blank too: the sync
+    writes values, never one, and until 2026-12-07 wrote over it)."""
     header = grid.rows[row - 1][col - 1]
+    formulas = FormulaLookup(grid) if grid.formula_cells else None
     got: list[tuple[int, CellValue]] = []
     for at, line in enumerate(grid.rows[row:], start=row + 1):
         value = line[col - 1] if col <= len(line) else None
-        if not blank(value) and value != header:
+        if (not blank(value) and value != header) or (
+            formulas is not None and formulas.formula(at, col) is not None
+        ):
             got.append((at, value))
     return got
 
@@ -189,17 +193,34 @@ def _cells(grid: SheetGrid, row: int, col: int) -> list[tuple[int, CellValue]]:
 def _stray(grid: SheetGrid, row: int, col: int, rows: WrittenRows) -> int | None:
     """The first row the sync writes whose cell in ``col`` the sync did not write: not
     blank, a repeat of the header, or a status the sync writes in the fill it gives it
-    (where the backend reads no fills, .ods, any word is one a team may have typed).
-    None: safe."""
-    fills = grid.fills
+    (where the backend reads no fills, .ods, any word is one a team may have typed); a
+    formula is not the sync's either. None: safe."""
     for at, value in _cells(grid, row, col):
-        if fills is not None and isinstance(value, str):
-            want = SYNC_STATUS_FILLS.get(value.strip())
-            if want is not None and fills.get((at, col)) == want:
-                continue
+        if not _formula(grid, at, col) and _status_in_fill(grid, at, col, value):
+            continue
         if rows.written(at):
             return at
     return None
+
+
+def _status_in_fill(grid: SheetGrid, at: int, col: int, value: CellValue) -> bool:
+    """The cell holds a status the sync writes, in the fill it gives it."""
+    if grid.fills is None or not isinstance(value, str):
+        return False
+    want = SYNC_STATUS_FILLS.get(value.strip())
+    return want is not None and grid.fills.get((at, col)) == want
+
+
+def _formula(grid: SheetGrid, at: int, col: int) -> str | None:
+    return grid.formula(at, col) if grid.formula_cells else None
+
+
+def _holding(grid: SheetGrid, at: int, col: int) -> str:
+    """What cell (at, col) holds, as the error quotes it: its value, or its formula."""
+    formula = _formula(grid, at, col)
+    if formula is not None:
+        return f"the formula {formula!r}" if formula else "a formula"
+    return repr(grid.rows[at - 1][col - 1])
 
 
 def _marked(grid: SheetGrid, row: int, col: int) -> bool:

@@ -6,6 +6,7 @@ header row repeated under the goals (skipped as one) was asked, and refused the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pytest
@@ -58,3 +59,24 @@ def test_a_header_row_repeated_under_the_goals_is_not_in_the_way() -> None:
     tab = _okrs(rows, {(1, 7): GREY, (2, 7): GOOD, (4, 7): GOOD})
     assert tab.layout.column_of("status") == 7
     assert [r.row for r in tab.records] == [2, 4]
+
+
+def test_a_formula_under_the_marked_status_is_not_the_syncs() -> None:
+    """The marked Status (H, the team's: its header painted so) holds the team's formulas,
+    showing blank or a word of their own: the sync writes values, never a formula, so H
+    is not safe, and the tab is refused naming the first (until 2026-12-07 a column of
+    them showing blank was safe, written over, and the formulas lost)."""
+    head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score", "Status", "Status")
+    rows = (
+        head,
+        ("O1", "KR1", 0, 10, 5, 0.5, "On track", ""),
+        ("O1", "KR2", 0, 10, 9, 0.9, "Achieved", ""),
+    )
+    fills = {(1, 8): GREY, (2, 7): GOOD, (3, 7): GOOD}
+    shown = '=IF(E2>8,"Done","")'
+    for formulas, what in (({(2, 8): shown, (3, 8): shown}, repr(shown)), ({(3, 8): ""}, "")):
+        cell = "H2" if what else "H3"
+        said = f"but {cell} holds {'the formula ' + what if what else 'a formula'}, which"
+        with pytest.raises(LayoutError, match=re.escape(said)):
+            _okrs(rows, fills, formulas)
+    assert _okrs(rows, fills).layout.column_of("status") == 8  # values alone: blank, safe
