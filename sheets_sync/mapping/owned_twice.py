@@ -60,8 +60,9 @@ def owned_column(
     (a column inserted beside the sync's copies its header's grey-blue; a file that lost
     its fills; an .ods, whose fills are not read), the sync cannot tell which is its own
     and writes none; but of Status columns, when exactly one is safe and holds a status
-    the sync wrote in its fill, and every other holds a value it would not write, that
-    one is the sync's. Each column passed over is warned of, naming both cells.
+    the sync wrote in its fill, and every other holds a value it would not write and no
+    status in the sync's fill, that one is the sync's. Each column passed over is warned
+    of, naming both cells.
 
     Until 2026-12-07 the first column won, so a team's own Status added left of the
     sync's was written over; for a day after, a team's Status typed by hand in the sync's
@@ -88,9 +89,10 @@ def owned_column(
         chosen, why = held, _WROTE
     else:
         why = _unmarked(grid, marked, cols)
+        over = _typed_over(grid, row, cols, rows) if name == "status" else ""
         return (
             f" and the sync cannot tell which is its own ({why}), so nothing in this file is "
-            "written; rename your own column"
+            f"written; rename your own column{over}"
         )
     at = a1(row, chosen)
     for col in cols:
@@ -133,11 +135,35 @@ _NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
 def _held(grid: SheetGrid, row: int, cols: Sequence[int], rows: WrittenRows) -> int | None:
     """The only Status column of ``cols`` that is safe and holds a status the sync wrote in
     its fill, when every other holds a value the sync would not write (a team's column
-    inserted beside the sync's after a night); else None."""
+    inserted beside the sync's after a night) and no status the sync writes in its fill;
+    else None. A column of the sync's statuses with one cell typed over ("n/a") is the
+    sync's with a typed cell, not the team's: until 2026-12-07 a snapshot of them pasted
+    into a column inserted beside it was taken for the sync's, and written every night."""
     safe = [c for c in cols if _stray(grid, row, c, rows) is None]
     if len(safe) != 1 or not any(rows.written(at) for at, _ in _cells(grid, row, safe[0])):
         return None  # (each cell of a safe column in a row the sync writes is a status)
+    if any(_statuses(grid, row, c) for c in cols if c != safe[0]):
+        return None
     return safe[0]
+
+
+def _statuses(grid: SheetGrid, row: int, col: int) -> bool:
+    """Whether ``col`` holds a status the sync writes, in the fill it gives it."""
+    return any(_status_in_fill(grid, at, col, value) for at, value in _cells(grid, row, col))
+
+
+def _typed_over(grid: SheetGrid, row: int, cols: Sequence[int], rows: WrittenRows) -> str:
+    """Of Status columns none of which the sync may write, the first cell the sync did not
+    write in one holding its statuses in their fills (the sync's own, maybe, a cell typed
+    over), as the error's advice; "" when none is."""
+    for col in cols:
+        if _statuses(grid, row, col) and (at := _stray(grid, row, col, rows)) is not None:
+            cell = a1(at, col)
+            return (
+                f", or clear {cell} (it holds {_holding(grid, at, col)} among the statuses "
+                f"the sync writes) if {a1(row, col)} is the sync's"
+            )
+    return ""
 
 
 class WrittenRows:

@@ -219,3 +219,33 @@ def test_a_team_status_on_a_fresh_template_is_never_written(tmp_path: Path, side
         assert sheet.cell(2, team_col).value == mine, name
         assert sheet.cell(2, sync_col).value in {"On track", "Amber"}, name
         assert any(f"!{name}!" in s and "grey-blue" in s for s in said), said
+
+
+def test_a_snapshot_of_the_syncs_statuses_does_not_win_over_its_column_typed_over() -> None:
+    """The team inserted a column right of the sync's Status (G), pasted its statuses
+    there with their fills as a snapshot (H), then typed "n/a" over one status in G: for
+    a few hours on 2026-12-07 H, the only safe one, was taken for the sync's and written
+    every night. G still holds the sync's statuses in their fills, so it may be the
+    sync's: neither is written, and the error names G3."""
+    rows = (
+        (*HEAD, "Score", "Status", "Status"),
+        ("O1", "KR1", 0, 10, 5, 0.5, "On track", "On track"),
+        ("O1", "KR2", 0, 10, 2, 0.2, "n/a", "Off track"),
+    )
+    statuses = {(2, 7): GOOD, (2, 8): GOOD, (3, 8): BAD}
+    grey = {(1, 7): OWNED_HEADER_FILL, (1, 8): OWNED_HEADER_FILL}
+    for fills, why in ((statuses | grey, "both are headed"), (statuses, "neither is headed")):
+        with pytest.raises(LayoutError) as caught:
+            _status(rows, fills)
+        said = str(caught.value)
+        assert f"(G1 and H1) and the sync cannot tell which is its own ({why}" in said, said
+        assert said.endswith(
+            "so nothing in this file is written; rename your own column, or clear G3 (it "
+            "holds 'n/a' among the statuses the sync writes) if G1 is the sync's"
+        ), said
+    typed = (  # G the sync's statuses alone, H words of the team's: the exception, G
+        rows[0],
+        ("O1", "KR1", 0, 10, 5, 0.5, "On track", "fine"),
+        ("O1", "KR2", 0, 10, 2, 0.2, "Off track", "late"),
+    )
+    assert _status(typed, {(2, 7): GOOD, (3, 7): BAD})[0] == 7
