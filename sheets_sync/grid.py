@@ -96,9 +96,9 @@ OWNED_HEADER_FILL = "D9E1F2"
 #: The fills a backend that reads fills looks for (``SheetGrid.fills``)
 READ_FILLS = OWNED_FILLS | {OWNED_HEADER_FILL}
 #: The rows whose owned header fill is read, as far as a header is sought by default
-#: (a header further down is told by its other rules): the template paints its owned
-#: columns' cells too, and reading them all made a fresh template's OKRs fill scan 1.3
-#: to 18 ms (2,000 cells; 20 rows: 1.8 ms)
+#: (further when the mapping seeks it further: ``sync.reading.header_rows``): the template
+#: paints its owned columns' cells too, and reading them all made a fresh template's
+#: OKRs fill scan 1.3 to 18 ms (2,000 cells; 20 rows: 1.8 ms)
 HEADER_FILL_ROWS = 20
 
 CellValue = (
@@ -267,9 +267,9 @@ class SheetGrid:
     #: (its text is the master's, ``formula_cells`` holds ""): its warning quotes it
     shared_from: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     #: (row, col) -> RGB of the cells whose fill is one of ``READ_FILLS`` (the owned
-    #: header's in the first ``HEADER_FILL_ROWS`` rows only; a cell not here
-    #: has another fill, or none); None where the backend reads no fills (.ods):
-    #: the sync recolours an owned Status cell whose fill is not its status's
+    #: header's in the rows a header is sought in only, ``HEADER_FILL_ROWS`` by default;
+    #: a cell not here has another fill, or none); None where the backend reads no fills
+    #: (.ods): the sync recolours an owned Status cell whose fill is not its status's
     fills: Mapping[tuple[int, int], str] | None = None
     #: (row, col) of the cells whose formula value is a script's placeholder (XlsxWriter's
     #: 0, in a workbook with ``calcId="124519" fullCalcOnLoad="1"``; the padding 0s of an

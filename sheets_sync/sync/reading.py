@@ -17,7 +17,7 @@ from sheets_sync.backends.excel.files import content_digest
 from sheets_sync.backends.factory import open_backend
 from sheets_sync.domain.models import Period, TeamInput
 from sheets_sync.errors import SourceError
-from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.grid import HEADER_FILL_ROWS, CellWrite, WorkbookData
 from sheets_sync.loggers import get_logger
 from sheets_sync.mapping.extract import Extract, extract
 from sheets_sync.mapping.parse import build_team_input
@@ -121,6 +121,16 @@ def team_tabs(spec: TeamSpec) -> list[str]:
     return tabs
 
 
+def header_rows(spec: TeamSpec) -> int:
+    """How far down a team's read looks for the owned header's grey-blue: as far as its
+    mapping seeks a header (a fixed ``row``, or ``search: N``), the first 20 rows at least
+    (``grid.HEADER_FILL_ROWS``). Until 2026-12-07 20 rows alone: an owned header typed
+    twice on a header at row 25 was never the sync's, and the tab refused every night."""
+    tabs = (spec.mapping.okrs, spec.mapping.kpis)
+    deepest = (t.header.row or t.header.search or 0 for t in tabs if t is not None)
+    return max(HEADER_FILL_ROWS, *deepest)
+
+
 def internal_error(spec: TeamSpec, exc: Exception) -> TeamError:
     """A bug: its line says so, and asks for a report. An error of ours that is no
     ``SourceError`` is one too where a team's read or write lets it out (a ``ConfigError``
@@ -210,10 +220,14 @@ def read_team(
             if hit is not None:
                 _from_cache(state, hit[0], version)
             else:
-                _parse(state, backend.parse(raw, version, team_tabs(spec)), workspace.period)
+                _parse(
+                    state,
+                    backend.parse(raw, version, team_tabs(spec), header_rows(spec)),
+                    workspace.period,
+                )
                 state.cache_miss_key = key
         else:
-            _parse(state, backend.read(team_tabs(spec)), workspace.period)
+            _parse(state, backend.read(team_tabs(spec), header_rows(spec)), workspace.period)
     except SourceError as exc:
         text = str(exc) if exc.source else f"{spec.display_name}: {exc}"
         state.failed(TeamError.of(exc, spec.display_name, spec.source), text)

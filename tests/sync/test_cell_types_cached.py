@@ -56,9 +56,11 @@ def test_each_value_type_in_an_owned_cell_syncs_twice_the_second_from_the_cache(
     parsed: list[str] = []
     real = ExcelBackend.parse
 
-    def spy(self: ExcelBackend, data: bytes, version: str, tabs: Sequence[str]) -> WorkbookData:
+    def spy(
+        self: ExcelBackend, data: bytes, version: str, tabs: Sequence[str], *rest: int
+    ) -> WorkbookData:
         parsed.append(self.path.name)
-        return real(self, data, version, tabs)
+        return real(self, data, version, tabs, *rest)
 
     monkeypatch.setattr(ExcelBackend, "parse", spy)
     want = {dt.time, dt.datetime, dt.date, dt.timedelta, bool, float, str, type(None)}

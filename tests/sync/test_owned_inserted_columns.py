@@ -190,3 +190,38 @@ def test_a_kpis_tab_refused_leaves_the_whole_file_unwritten_and_says_so(tmp_path
     assert said[0].startswith("sales.xlsx!KPIs: column header 'Variance' appears twice"), said
     assert said[0].endswith(COPIED), said
     assert _column(team, "OKRs", heads["Score"])[0] == score != 0.8
+
+
+def test_a_header_further_down_is_told_by_its_grey_blue_too(tmp_path: Path) -> None:
+    """A team's mapping seeks its header in 30 rows, and the header is row 25 (title rows
+    above); the team adds a plain Score of its own left of the sync's (S25, grey-blue).
+    The grey-blue is read as far as the mapping seeks a header (until 2026-12-07 in the
+    first 20 rows alone: neither was the sync's, and the tab was refused every night)."""
+    cfg, team = _team(tmp_path, "OKRs")
+    mapping = (Path(__file__).resolve().parents[2] / "mappings" / "standard.yaml").read_text()
+    deep = mapping.replace("name: standard", "name: deep").replace("search: 20", "search: 30")
+    assert deep.count("search: 30") == 2, "the standard mapping's header search changed"
+    (tmp_path / "deep.yaml").write_text(deep, encoding="utf-8")
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("teams/sales.xlsx}", "teams/sales.xlsx, mapping: deep.yaml}"))
+    assert cfg.read_text(encoding="utf-8") != text
+    wb = openpyxl.load_workbook(team)
+    wb["OKRs"].insert_rows(1, 24)
+    wb["OKRs"].cell(1, 1, "Sales OKRs, Q4")
+    wb.save(team)
+    assert _night(cfg)[0] is Outcome.OK
+    wb = openpyxl.load_workbook(team)
+    ws = wb["OKRs"]
+    heads = {cell.value: cell.column for cell in ws[25]}
+    at, sync = heads["Owner"], heads["Score"] + 1
+    ws.insert_cols(at)
+    for r, value in ((25, "Score"), (27, 0.9), (28, 0.1)):
+        ws.cell(r, at, value)
+    ws.cell(28, heads["Current"] + 1, 4)  # KR2's Current: 2 -> 4, its score moves
+    wb.save(team)
+    outcome, said = _night(cfg)
+    assert outcome is Outcome.OK, said
+    assert len(said) == 1 and "the sync writes S25, whose header is styled" in said[0], said
+    ws = openpyxl.load_workbook(team)["OKRs"]
+    assert [ws.cell(r, at).value for r in (27, 28)] == [0.9, 0.1]  # the team's, kept
+    assert [ws.cell(r, sync).value for r in (27, 28)] == [0.5, 0.4]  # the sync's, written

@@ -43,9 +43,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
     real = ExcelBackend.parse
 
-    def spy(self: ExcelBackend, data: bytes, version: str, tabs: object) -> object:
+    def spy(self: ExcelBackend, data: bytes, version: str, tabs: object, *rest: int) -> object:
         seen.append(self.path.name)
-        return real(self, data, version, tabs)  # type: ignore[arg-type]
+        return real(self, data, version, tabs, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ExcelBackend, "parse", spy)
     yield seen

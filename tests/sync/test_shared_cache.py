@@ -68,10 +68,10 @@ def parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Parses:
     seen.clear()
     real = ExcelBackend.parse
 
-    def spy(self: ExcelBackend, data: bytes, version: str, tabs: list[str]) -> object:
+    def spy(self: ExcelBackend, data: bytes, version: str, tabs: list[str], *rest: int) -> object:
         with seen.log.open("a", encoding="utf-8") as log:
             log.write(tabs[0] + "\n")
-        return real(self, data, version, tabs)
+        return real(self, data, version, tabs, *rest)
 
     monkeypatch.setattr(ExcelBackend, "parse", spy)
     return seen

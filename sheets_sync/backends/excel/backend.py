@@ -29,7 +29,7 @@ from sheets_sync.errors import (
     WorkbookError,
     WorkbookTooLargeError,
 )
-from sheets_sync.grid import CellWrite, WorkbookData
+from sheets_sync.grid import HEADER_FILL_ROWS, CellWrite, WorkbookData
 from sheets_sync.regular_file import NotRegularFileError
 
 DEFAULT_BACKUP_DIRNAME = ".sheets-sync-backups"
@@ -129,15 +129,23 @@ class ExcelBackend:
             raise SourceError(f"cannot read: {why}", source=self.display_name) from None
         return data, fingerprint(data, st)
 
-    def read(self, tabs: Sequence[str]) -> WorkbookData:
-        return self.parse(*self.read_source(), tabs)
+    def read(self, tabs: Sequence[str], header_rows: int = HEADER_FILL_ROWS) -> WorkbookData:
+        """``header_rows``: how far down the owned header's grey-blue is read (as far as
+        the mapping seeks a header: ``mapping.spec.header_rows``)."""
+        return self.parse(*self.read_source(), tabs, header_rows)
 
     def read_source(self) -> tuple[bytes, str]:
         """The file's bytes and their version token, unparsed (the engine's read cache
         parses only bytes it has not seen)."""
         return self._read_bytes()
 
-    def parse(self, data: bytes, version: str, tabs: Sequence[str]) -> WorkbookData:
+    def parse(
+        self,
+        data: bytes,
+        version: str,
+        tabs: Sequence[str],
+        header_rows: int = HEADER_FILL_ROWS,
+    ) -> WorkbookData:
         """``tabs`` may be one tab's name as a str (its letters were taken for the tabs,
         and none was found, until 2026-12-07)."""
         from sheets_sync.backends.excel.reader import read_workbook_bytes
@@ -149,6 +157,7 @@ class ExcelBackend:
             source=self.display_name,
             tabs=tabs,
             max_uncompressed_bytes=self.max_uncompressed_bytes,
+            header_rows=header_rows,
         )
         return dataclasses.replace(wb, version=version)
 

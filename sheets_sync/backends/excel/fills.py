@@ -96,9 +96,13 @@ def _each_fill(fills: bytes) -> list[bytes]:
 
 
 def fill_cells(
-    sheet_xml: bytes, styles: dict[int, str], places: Places | None = None
+    sheet_xml: bytes,
+    styles: dict[int, str],
+    places: Places | None = None,
+    header_rows: int = HEADER_FILL_ROWS,
 ) -> dict[tuple[int, int], str]:
-    """(row, column) -> RGB of every cell in one of ``styles`` (``fill_styles``)."""
+    """(row, column) -> RGB of every cell in one of ``styles`` (``fill_styles``); the
+    owned header's in the first ``header_rows`` rows only (as far as a header is sought)."""
     by_colour: dict[str, set[int]] = {}
     for style, colour in styles.items():
         by_colour.setdefault(colour, set()).add(style)
@@ -107,9 +111,9 @@ def fill_cells(
     for colour, group in by_colour.items():
         xml = sheet_xml
         if colour == OWNED_HEADER_FILL:  # header rows only: not a template's every cell
-            xml = sheet_xml[: _rows_end(sheet_xml, HEADER_FILL_ROWS)]
+            xml = sheet_xml[: _rows_end(sheet_xml, header_rows)]
         for place in cells_in_styles(xml, frozenset(group), places, any_kind=True):
-            if colour != OWNED_HEADER_FILL or place[0] <= HEADER_FILL_ROWS:
+            if colour != OWNED_HEADER_FILL or place[0] <= header_rows:
                 found[place] = colour
     return found
 

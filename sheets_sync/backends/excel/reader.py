@@ -70,6 +70,7 @@ from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
     DATE_EPOCH,
+    HEADER_FILL_ROWS,
     CellError,
     CellRange,
     CellValue,
@@ -98,6 +99,7 @@ def read_workbook(
     source: str | None = None,
     tabs: Sequence[str],
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    header_rows: int = HEADER_FILL_ROWS,
 ) -> WorkbookData:
     """Read a workbook file; see ``read_workbook_bytes``."""
     name = source or path.name
@@ -107,7 +109,11 @@ def read_workbook(
     except OSError as exc:
         raise WorkbookError(f"cannot read the file: {exc.strerror or exc}", source=name) from exc
     return read_workbook_bytes(
-        data, source=name, tabs=tabs, max_uncompressed_bytes=max_uncompressed_bytes
+        data,
+        source=name,
+        tabs=tabs,
+        max_uncompressed_bytes=max_uncompressed_bytes,
+        header_rows=header_rows,
     )
 
 
@@ -117,8 +123,10 @@ def read_workbook_bytes(
     source: str,
     tabs: Sequence[str],
     max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    header_rows: int = HEADER_FILL_ROWS,
 ) -> WorkbookData:
-    """Read the tabs named in ``tabs`` (case- and outer-space-insensitive).
+    """Read the tabs named in ``tabs`` (case- and outer-space-insensitive); the owned
+    header's grey-blue in their first ``header_rows`` rows (``fill_cells``).
 
     ``sheets`` holds only the matched tabs, keyed by their real names; ``sheet_names``
     lists every sheet in workbook order. A missing tab is not an error here. Raises a
@@ -207,7 +215,7 @@ def read_workbook_bytes(
                 grid = replace(grid, percent_cells=cells)
             if fills is None:
                 fills = fill_styles(package.part(styles_part) if styles_part else None)
-            grid = replace(grid, fills=fill_cells(xml, fills, places) if fills else {})
+            grid = replace(grid, fills=fill_cells(xml, fills, places, header_rows) if fills else {})
             if totals:
                 grid = replace(grid, total_rows=totals)
             # any prefix (``<x:f>``): a search for ``<f`` missed it until 2026-12-07

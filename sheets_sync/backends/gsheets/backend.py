@@ -146,8 +146,11 @@ def grid_from_json(sheet: Mapping[str, Any]) -> SheetGrid:
     return read_grid(sheet)[0]
 
 
-def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled, ...]]:
-    """``grid_from_json``, and the ranges other cells fill, which the write refuses."""
+def read_grid(
+    sheet: Mapping[str, Any], header_rows: int = HEADER_FILL_ROWS
+) -> tuple[SheetGrid, tuple[arrays.Filled, ...]]:
+    """``grid_from_json``, and the ranges other cells fill, which the write refuses; the
+    owned header's grey-blue in the first ``header_rows`` rows only."""
     title = str(sheet["properties"]["title"])
     rows: list[tuple[CellValue, ...]] = []
     hidden: set[int] = set()
@@ -187,7 +190,7 @@ def read_grid(sheet: Mapping[str, Any]) -> tuple[SheetGrid, tuple[arrays.Filled,
                 elif c.get("effectiveValue"):
                     filled.append((top + i + 1, left + j + 1))
                 if (fill := owned_fill(c)) is not None and (
-                    fill != OWNED_HEADER_FILL or top + i < HEADER_FILL_ROWS  # header rows only
+                    fill != OWNED_HEADER_FILL or top + i < header_rows  # header rows only
                 ):
                     painted[(top + i + 1, left + j + 1)] = fill
                 if _in_percent(c):
@@ -293,9 +296,10 @@ class GoogleSheetsBackend:
         with self._lock:
             self.drive_calls += 1
 
-    def read(self, tabs: Sequence[str]) -> WorkbookData:
+    def read(self, tabs: Sequence[str], header_rows: int = HEADER_FILL_ROWS) -> WorkbookData:
         """All tab names plus the grids of ``tabs`` (case- and outer-space-insensitive);
-        one tab's name may be given as a str (its letters were the tabs until 2026-12-07)."""
+        one tab's name may be given as a str (its letters were the tabs until 2026-12-07).
+        ``header_rows``: how far down the owned header's grey-blue is read."""
         if isinstance(tabs, str):
             tabs = (tabs,)
         # before the read: a change during it counts too (``guard``)
@@ -330,7 +334,7 @@ class GoogleSheetsBackend:
                         with reply_shape(
                             self.display_name, f"read tab {as_typed(title)}", self.key
                         ):
-                            sheets[title], self._filled[title] = read_grid(sheet)
+                            sheets[title], self._filled[title] = read_grid(sheet, header_rows)
             book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
         if book and self._display_name == f"gsheet:{self.key}":

@@ -147,3 +147,38 @@ def test_each_colour_alone_is_found_in_any_case() -> None:
                 b"</cellXfs></styleSheet>" % rgb.encode()
             )
             assert fill_styles(alone) == {1: colour}, rgb
+
+
+def test_the_owned_header_fill_is_read_as_far_as_a_header_is_sought() -> None:
+    """A mapping seeking its header in 30 rows (or fixed at row 25) has it read there
+    (``sync.reading.header_rows``); until 2026-12-07 in the first 20 rows alone."""
+    styles = STYLES.replace(b'rgb="00b050"', b'rgb="FFD9E1F2"')
+    sheet = (
+        b'<worksheet><sheetData><row r="25"><c r="A25" s="4" t="inlineStr"><is><t>Score'
+        b'</t></is></c></row><row r="31"><c r="A31" s="4"/></row></sheetData></worksheet>'
+    )
+    assert fill_cells(sheet, fill_styles(styles)) == {}
+    assert fill_cells(sheet, fill_styles(styles), header_rows=30) == {(25, 1): "D9E1F2"}
+
+
+def test_a_teams_read_seeks_the_grey_blue_as_far_as_its_mapping_seeks_a_header() -> None:
+    from sheets_sync.mapping.spec import HeaderSpec, load_mapping
+    from sheets_sync.sync.reading import header_rows
+    from sheets_sync.workspace_spec import TeamSpec
+
+    standard = load_mapping("standard")
+    kpi_tab = standard.kpis
+    assert kpi_tab is not None
+
+    def rows(okrs: HeaderSpec, kpis: HeaderSpec) -> int:
+        mapping = standard.model_copy(
+            update={
+                "okrs": standard.okrs.model_copy(update={"header": okrs}),
+                "kpis": kpi_tab.model_copy(update={"header": kpis}),
+            }
+        )
+        return header_rows(TeamSpec("Sales", "s.xlsx", "standard", mapping))
+
+    assert rows(HeaderSpec(search=20), HeaderSpec(row=1)) == 20
+    assert rows(HeaderSpec(search=30), HeaderSpec(row=1)) == 30
+    assert rows(HeaderSpec(search=5), HeaderSpec(row=40)) == 40

@@ -53,3 +53,16 @@ def test_the_owned_header_fill_is_read_in_header_rows_only() -> None:
     header = {k for k, v in fills.items() if v == OWNED_HEADER_FILL}
     assert header == {(r, 1) for r in range(1, HEADER_FILL_ROWS + 1)}
     assert {k for k, v in fills.items() if v == "C6EFCE"} == {(r, 2) for r in range(1, 26)}
+
+
+def test_the_owned_header_fill_is_read_as_far_as_a_header_is_sought() -> None:
+    """``header_rows`` (``sync.reading.header_rows``: a mapping seeking its header in 30
+    rows): the grey-blue of row 25 is read; until 2026-12-07 the first 20 rows alone."""
+    from sheets_sync.backends.gsheets.backend import read_grid
+    from sheets_sync.grid import OWNED_HEADER_FILL
+
+    cell = {"userEnteredFormat": {"backgroundColor": rgb(OWNED_HEADER_FILL)}}
+    sheet = {"properties": {"title": "OKRs"}, "data": [{"rowData": [{"values": [cell]}] * 31}]}
+    for rows, last in ((20, 20), (30, 30)):
+        fills = read_grid(sheet, rows)[0].fills
+        assert fills is not None and set(fills) == {(r, 1) for r in range(1, last + 1)}
