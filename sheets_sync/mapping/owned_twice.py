@@ -103,6 +103,11 @@ def owned_column(
             f"column header {header!r} appears {typed_times(row, cols)}; the sync writes {at}, "
             f"{why}, and leaves {other} alone: rename {other} if it is your own"
         )
+        if why == _MARKED:  # marks swapped (Format Painter): until 2026-12-07 not said
+            message += (
+                f"; if {other} is the sync's, give it back its grey-blue header (Format "
+                "Painter may have swapped them)"
+            )
         warnings.append((other, message))
     return chosen
 

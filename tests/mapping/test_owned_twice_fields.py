@@ -58,7 +58,8 @@ def test_a_team_score_left_of_the_syncs_is_left_alone() -> None:
         [
             "d.xlsx!OKRs!F1: column header 'Score' appears twice (F1 and G1); the sync "
             "writes G1, whose header is styled as its own (grey-blue), and leaves F1 alone: "
-            "rename F1 if it is your own"
+            "rename F1 if it is your own; if F1 is the sync's, give it back its grey-blue "
+            "header (Format Painter may have swapped them)"
         ],
     )
     for unmarked, why in (({}, "neither is headed in its grey-blue"), (None, "not read")):
@@ -178,7 +179,8 @@ def test_three_score_columns_are_counted_in_words() -> None:
     assert column == 7 and said == [
         f"d.xlsx!OKRs!{c}1: column header 'Score' appears 3 times (F1, G1 and H1); the sync "
         f"writes G1, whose header is styled as its own (grey-blue), and leaves {c}1 alone: "
-        f"rename {c}1 if it is your own"
+        f"rename {c}1 if it is your own; if {c}1 is the sync's, give it back its grey-blue "
+        "header (Format Painter may have swapped them)"
         for c in "FH"
     ]
 

@@ -140,7 +140,8 @@ def test_the_owned_header_fill_marks_the_syncs_column() -> None:
         [
             "d.xlsx!OKRs!F1: column header 'Status' appears twice (F1 and I1); the sync "
             "writes I1, whose header is styled as its own (grey-blue), and leaves F1 "
-            "alone: rename F1 if it is your own"
+            "alone: rename F1 if it is your own; if F1 is the sync's, give it back its "
+            "grey-blue header (Format Painter may have swapped them)"
         ],
     )
     # no mark, I blank (nothing of the sync's in it): until 2026-12-07 I, the only one
