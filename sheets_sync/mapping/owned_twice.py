@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from sheets_sync.domain.models import KPIStatus, Status
-from sheets_sync.grid import OWNED_HEADER_FILL, CellValue, FormulaLookup, SheetGrid, a1
+from sheets_sync.grid import (
+    OWNED_FILLS,
+    OWNED_HEADER_FILL,
+    CellValue,
+    FormulaLookup,
+    SheetGrid,
+    a1,
+)
 from sheets_sync.mapping.blocks import blank
 from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED
@@ -30,6 +37,11 @@ SYNC_STATUS_FILLS: Mapping[str, str] = {
     "Not scored": "D9D9D9",
 }
 SYNC_STATUSES = frozenset(SYNC_STATUS_FILLS)
+#: the look the sync gives what it writes in a Score or Expected cell (``sync.plan``)
+_LOOK = {
+    "score": "every score it writes is in a band colour",
+    "expected": "it writes a pace in a percent format",
+}
 #: the warning's reason for the column the sync writes, by how it knew it
 _MARKED = "whose header is styled as its own (grey-blue)"
 _WROTE = "which holds the statuses it wrote"
@@ -52,11 +64,14 @@ def owned_column(
     one whose header is in the fill the template and the sync give owned headers
     (``grid.OWNED_HEADER_FILL``). What a column holds may rule that column out, never pick
     one: fills, number formats and words travel with a copy-paste and stay under what a
-    team types over the sync's cells. So a marked Score, Expected, Sync notes, Variance or
-    Trend is written as if it were alone; a marked Status only if writing it loses
-    nothing of the team's (*safe*: every cell of it in a row the sync writes is blank, a
-    repeat of the header or a status the sync writes in the fill it gives it), else the
-    tab is refused, naming the first cell it did not write. With no mark, or two or more
+    team types over the sync's cells. So a marked Sync notes, Variance or Trend is
+    written as if it were alone (the sync writes them plain: nothing rules one out); a
+    marked Score or Expected unless a number in it is not in the sync's look for it
+    (``_unstyled``: the marks swapped by Format Painter); a marked Status only if writing
+    it loses nothing of the team's (*safe*: every cell of it in a row the sync writes is
+    blank, a repeat of the header or a status the sync writes in the fill it gives it, and
+    no formula); else the tab is refused, naming the first cell it did not write. With
+    no mark, or two or more
     (a column inserted beside the sync's copies its header's grey-blue; a file that lost
     its fills; an .ods, whose fills are not read), the sync cannot tell which is its own
     and writes none; but of Status columns, when exactly one is safe and holds a status
@@ -77,7 +92,21 @@ def owned_column(
     marked = [c for c in cols if _marked(grid, row, c)]
     if len(marked) == 1:
         chosen, why = marked[0], _MARKED
-        if name == "status" and (stray := _stray(grid, row, chosen, rows)) is not None:
+        stray = (
+            _stray(grid, row, chosen, rows)
+            if name == "status"
+            else _unstyled(grid, row, chosen, name, rows)
+        )
+        if stray is not None and name != "status":  # the marks swapped, most likely
+            at, value, head = a1(stray, chosen), _holding(grid, stray, chosen), a1(row, chosen)
+            others = " and ".join(a1(row, c) for c in cols if c != chosen)
+            return (
+                f"; {head} is headed in the grey-blue the sync gives its own, but {at} holds "
+                f"{value}, which it did not write ({_LOOK[name]}), and nothing in this file "
+                f"is written: if {head} is your own, rename it (if {others} is the sync's, "
+                f"give it back its grey-blue header), or clear {at}"
+            )
+        if stray is not None:
             at, value = a1(stray, chosen), _holding(grid, stray, chosen)
             return (
                 f"; {a1(row, chosen)}, whose header is in the grey-blue the sync gives its "
@@ -229,6 +258,29 @@ def _stray(grid: SheetGrid, row: int, col: int, rows: WrittenRows) -> int | None
     for at, value in _cells(grid, row, col):
         if not _formula(grid, at, col) and _status_in_fill(grid, at, col, value):
             continue
+        if rows.written(at):
+            return at
+    return None
+
+
+def _unstyled(grid: SheetGrid, row: int, col: int, name: str, rows: WrittenRows) -> int | None:
+    """The first row the sync writes whose cell in a marked Score or Expected ``col`` holds
+    a number not in the look the sync gives it (a score in a band colour, grey for none;
+    a pace in a percent format), or a formula: the team's own column, its header painted
+    the sync's grey-blue (Format Painter swaps the marks; until 2026-12-07 its scores were
+    written over every night). Text typed over a score ("n/a") tells nothing: a team
+    types it in the sync's cells too. None: nothing rules the column out, and always for
+    Sync notes, Variance and Trend (the sync writes them plain, as a team types them) or
+    where the backend reads no fills (.ods)."""
+    if grid.fills is None or name not in ("score", "expected"):
+        return None
+    fills, percent = grid.fills, grid.percent_cells
+    for at, value in _cells(grid, row, col):
+        if _formula(grid, at, col) is None:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            if (fills.get((at, col)) in OWNED_FILLS) if name == "score" else (at, col) in percent:
+                continue
         if rows.written(at):
             return at
     return None

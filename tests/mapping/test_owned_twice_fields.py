@@ -175,7 +175,7 @@ def test_three_score_columns_are_counted_in_words() -> None:
     ):
         with pytest.raises(LayoutError, match=rf"{three} is its own \({why} headed in its"):
             _column("score", rows, fills)
-    column, said = _column("score", rows, {(1, 7): GREY})
+    column, said = _column("score", rows, {(1, 7): GREY, (2, 7): GOOD})
     assert column == 7 and said == [
         f"d.xlsx!OKRs!{c}1: column header 'Score' appears 3 times (F1, G1 and H1); the sync "
         f"writes G1, whose header is styled as its own (grey-blue), and leaves {c}1 alone: "
@@ -223,3 +223,36 @@ def test_rows_the_sync_never_writes_leave_the_syncs_status_safe() -> None:
         else:  # the same row as a goal's (its "Total" an objective ID): in the way
             with pytest.raises(LayoutError, match=r"but H5 holds '2 goals', which it did not"):
                 extract_tab(got, spec, source="d.xlsx", owned=OKR_OWNED, kind="okrs")
+
+
+def test_a_marked_score_or_expected_holding_numbers_not_in_the_syncs_look_is_refused() -> None:
+    """Format Painter swapped the marks: the team's own Score (F) wears the grey-blue, the
+    sync's (G, its scores in band colours) a plain header. F's scores have no band colour,
+    which every score the sync writes has: F is ruled out, and the tab refused naming F2
+    (until 2026-12-07 F was written over every night). So for an Expected whose numbers
+    are in no percent format. Sync notes, Variance and Trend the sync writes plain, as a
+    team types them: nothing rules them out."""
+    rows = (
+        (*HEAD, "Score", "Score", "Expected", "Expected", "Sync notes", "Sync notes"),
+        ("O1", "KR1", 0, 10, 5, 0.9, 0.5, 0.8, 0.4, "ask Ann", None),
+        ("O1", "KR2", 0, 10, 2, 0.1, 0.2, 0.3, 0.4, "call Bob", None),
+    )
+    bands = {(2, 7): GOOD, (3, 7): BAD}
+    percent = frozenset({(2, 9), (3, 9)})  # the sync's Expected, I, in a percent format
+    sync = {(1, 7): GREY, (1, 9): GREY, (1, 10): GREY} | bands  # G, I, J marked
+    assert [_column(f, rows, sync, percent)[0] for f in ("score", "expected")] == [7, 9]
+    swapped = {**sync, (1, 6): GREY, (1, 7): ""}
+    with pytest.raises(LayoutError) as caught:
+        _column("score", rows, swapped, percent)
+    assert str(caught.value) == (
+        "d.xlsx!OKRs: column header 'Score' appears twice (F1 and G1); F1 is headed in the "
+        "grey-blue the sync gives its own, but F2 holds 0.9, which it did not write (every "
+        "score it writes is in a band colour), and nothing in this file is written: if F1 "
+        "is your own, rename it (if G1 is the sync's, give it back its grey-blue header), "
+        "or clear F2"
+    )
+    with pytest.raises(LayoutError, match=r"but H2 holds 0\.8, which it did not write"):
+        _column("expected", rows, {**sync, (1, 8): GREY, (1, 9): ""}, percent)
+    # J, marked, holds notes a team may have typed ("ask Ann"): nothing rules it out,
+    # the limit docs/mappings.md names
+    assert _column("sync_notes", rows, sync, percent)[0] == 10

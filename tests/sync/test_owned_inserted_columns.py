@@ -225,3 +225,31 @@ def test_a_header_further_down_is_told_by_its_grey_blue_too(tmp_path: Path) -> N
     ws = openpyxl.load_workbook(team)["OKRs"]
     assert [ws.cell(r, at).value for r in (27, 28)] == [0.9, 0.1]  # the team's, kept
     assert [ws.cell(r, sync).value for r in (27, 28)] == [0.5, 0.4]  # the sync's, written
+
+
+def test_a_team_score_given_the_syncs_grey_blue_by_format_painter_is_not_written(
+    tmp_path: Path,
+) -> None:
+    """The team adds its own plain Score left of everything owned, then Format Painter
+    swaps the headers' looks: its Score wears the grey-blue, the sync's a plain one. Its
+    scores have no band colour, so its column is ruled out and the tab refused naming G3,
+    night after night (until 2026-12-07 the team's scores were written over)."""
+    cfg, team = _team(tmp_path, "OKRs")
+    assert _night(cfg)[0] is Outcome.OK
+    wb = openpyxl.load_workbook(team)
+    ws = wb["OKRs"]
+    at = next(c.column for c in ws[1] if c.value == "Owner")
+    ws.insert_cols(at)
+    sync = next(c.column for c in ws[1] if c.value == "Score")
+    plain = copy.copy(ws.cell(1, at + 1)._style)
+    ws.cell(1, at, "Score")._style = copy.copy(ws.cell(1, sync)._style)
+    ws.cell(1, sync)._style = plain
+    for r, value in ((3, 0.9), (4, 0.1)):
+        ws.cell(r, at, value)
+    wb.save(team)
+    for night in (2, 3):
+        outcome, said = _night(cfg)
+        assert outcome is Outcome.FAILED, night
+        assert len(said) == 1 and "but G3 holds 0.9, which it did not write" in said[0], said
+        assert _column(team, "OKRs", at) == [0.9, 0.1]
+        assert _column(team, "OKRs", sync) == [0.5, 0.2]
