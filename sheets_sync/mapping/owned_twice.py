@@ -107,12 +107,13 @@ def owned_column(
                 f"give it back its grey-blue header), or clear {at}"
             )
         if stray is not None:
-            at, value = a1(stray, chosen), _holding(grid, stray, chosen)
+            at, value, head = a1(stray, chosen), _holding(grid, stray, chosen), a1(row, chosen)
+            others = " and ".join(a1(row, c) for c in cols if c != chosen)
             return (
-                f"; {a1(row, chosen)}, whose header is in the grey-blue the sync gives its "
-                f"own, is the sync's, but {at} holds {value}, which it did not write, and "
-                f"nothing in this file is written: clear {at}, or rename {a1(row, chosen)} "
-                "if it is your own"
+                f"; {head}, whose header is in the grey-blue the sync gives its own, is the "
+                f"sync's, but {at} holds {value}, which it did not write, and nothing in this "
+                f"file is written: clear {at}, or rename {head} if it is your own (if "
+                f"{others} is the sync's, give it back its grey-blue header)"
             )
     elif name == "status" and (held := _held(grid, row, cols, rows)) is not None:
         chosen, why = held, _WROTE

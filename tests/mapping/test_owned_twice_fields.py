@@ -126,7 +126,7 @@ def test_a_marked_status_holding_a_cell_the_sync_did_not_write_is_refused_by_its
         "d.xlsx!OKRs: column header 'Status' appears twice (H1 and K1); H1, whose header is "
         "in the grey-blue the sync gives its own, is the sync's, but H3 holds 'n/a', which "
         "it did not write, and nothing in this file is written: clear H3, or rename H1 if it "
-        "is your own"
+        "is your own (if K1 is the sync's, give it back its grey-blue header)"
     )
 
 
