@@ -97,24 +97,8 @@ def owned_column(
             if name == "status"
             else _unstyled(grid, row, chosen, name, rows)
         )
-        if stray is not None and name != "status":  # the marks swapped, most likely
-            at, value, head = a1(stray, chosen), _holding(grid, stray, chosen), a1(row, chosen)
-            others = " and ".join(a1(row, c) for c in cols if c != chosen)
-            return (
-                f"; {head} is headed in the grey-blue the sync gives its own, but {at} holds "
-                f"{value}, which it did not write ({_LOOK[name]}), and nothing in this file "
-                f"is written: if {head} is your own, rename it (if {others} is the sync's, "
-                f"give it back its grey-blue header), or clear {at}"
-            )
         if stray is not None:
-            at, value, head = a1(stray, chosen), _holding(grid, stray, chosen), a1(row, chosen)
-            others = " and ".join(a1(row, c) for c in cols if c != chosen)
-            return (
-                f"; {head}, whose header is in the grey-blue the sync gives its own, is the "
-                f"sync's, but {at} holds {value}, which it did not write, and nothing in this "
-                f"file is written: clear {at}, or rename {head} if it is your own (if "
-                f"{others} is the sync's, give it back its grey-blue header)"
-            )
+            return _ruled_out(grid, row, name, chosen, cols, stray)
     elif name == "status" and (held := _held(grid, row, cols, rows)) is not None:
         chosen, why = held, _WROTE
     else:
@@ -140,6 +124,30 @@ def owned_column(
             )
         warnings.append((other, message))
     return chosen
+
+
+def _ruled_out(
+    grid: SheetGrid, row: int, name: str, chosen: int, cols: Sequence[int], stray: int
+) -> str:
+    """The error of the marked column ``chosen`` ruled out by its cell in row ``stray``: a
+    Status's may be typed over the sync's, a Score's or Expected's not in its look tells
+    the marks were swapped (Format Painter); either way the other column may be the
+    sync's, and the advice says so."""
+    at, value, head = a1(stray, chosen), _holding(grid, stray, chosen), a1(row, chosen)
+    rest = [a1(row, c) for c in cols if c != chosen]
+    other = rest[0] if len(rest) == 1 else f"one of {', '.join(rest[:-1])} and {rest[-1]}"
+    back = f"if {other} is the sync's, give it back its grey-blue header"
+    if name != "status":
+        return (
+            f"; {head} is headed in the grey-blue the sync gives its own, but {at} holds "
+            f"{value}, which it did not write ({_LOOK[name]}), and nothing in this file "
+            f"is written: if {head} is your own, rename it ({back}), or clear {at}"
+        )
+    return (
+        f"; {head}, whose header is in the grey-blue the sync gives its own, is the sync's, "
+        f"but {at} holds {value}, which it did not write, and nothing in this file is "
+        f"written: clear {at}, or rename {head} if it is your own ({back})"
+    )
 
 
 def typed_times(row: int, cols: Sequence[int]) -> str:

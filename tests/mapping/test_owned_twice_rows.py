@@ -80,3 +80,16 @@ def test_a_formula_under_the_marked_status_is_not_the_syncs() -> None:
         with pytest.raises(LayoutError, match=re.escape(said)):
             _okrs(rows, fills, formulas)
     assert _okrs(rows, fills).layout.column_of("status") == 8  # values alone: blank, safe
+
+
+def test_the_advice_names_the_other_columns_that_may_be_the_syncs() -> None:
+    """Three Status columns, the marked one (H) holding a word the sync did not write:
+    either of the others may be the sync's, its header painted over."""
+    head = ("Objective ID", "KR ID", "Start", "Target", "Current", "Score")
+    rows = ((*head, "Status", "Status", "Status"), ("O1", "KR1", 0, 10, 5, 0.5, None, "mine", None))
+    with pytest.raises(LayoutError) as caught:
+        _okrs(rows, {(1, 8): GREY})
+    assert str(caught.value).endswith(
+        "clear H2, or rename H1 if it is your own (if one of G1 and I1 is the sync's, give it "
+        "back its grey-blue header)"
+    ), str(caught.value)
