@@ -292,10 +292,13 @@ FORMAT = 163  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # milestone's Done) is each row's own error unless every row reads it alike (an
 # objective's); 162: the same grid; the rows of an objective left out for an Objective
 # type filled down from a cell in error note why (until then: only "unknown objective
-# O1"); 163: the same grid; every owned header typed twice (Score, Expected, Sync notes,
-# Variance, Trend, as Status) is the sync's only where its cells hold blanks or what it
-# wrote (a score in a band fill, a pace in a percent format, a note of its grammar); two
-# holding values, or two blank under copied grey-blue headers, are the tab's error),
+# O1"); 163: the same grid; an owned header typed twice (Status, Score, Expected, Sync
+# notes, Variance, Trend) is written only in the one column headed in the sync's grey-
+# blue (read as far down as the mapping seeks a header), never another; what it holds
+# may rule it out (a typed value under a Status, a number out of the sync's look or a
+# formula under a Score or Expected), which is the tab's error naming the cell; no mark
+# or several: the tab's error (a Status holding the sync's statuses, every other column
+# holding the team's, aside)),
 # or the slot format
 
 
