@@ -100,6 +100,12 @@ def test_a_kr_type_in_error_filled_down_is_named_as_its_column(tmp_path: Path) -
     assert _said(team)[1] == "sales.xlsx!OKRs!D3: KR type is filled down from D2, which is in error"
 
 
+HIDDEN_3 = (  # a hidden row of goal data is named at the tab (h-silent)
+    "sales.xlsx!OKRs: row 3 is hidden and not read (a hidden row is a dropped goal); unhide any "
+    "that should count"
+)
+
+
 def _hidden_merge(tmp_path: Path, box: str, value: str) -> list[str]:
     """Rows of O1 and its key results with ``box`` (say ``A3:A5``) merged, its first row
     (3) hidden, its top-left cell ``value``: the findings, each with its row and row ID."""
@@ -118,10 +124,7 @@ def _hidden_merge(tmp_path: Path, box: str, value: str) -> list[str]:
     data = read_workbook(tmp_path / "sales.xlsx", source="sales.xlsx", tabs=("OKRs",))
     team = build_team_input("Sales", extract(data, load_mapping("standard")))
     said = [f"{f.row} {f.row_id} {f}" for f in team.findings if "nothing of" not in f.message]
-    hidden = (  # KR2's row, hidden, is named at the tab (since 2026-12-07, h-silent)
-        "None None sales.xlsx!OKRs: row 3 is hidden and not read (a hidden row is a dropped "
-        "goal); unhide any that should count"
-    )
+    hidden = f"None None {HIDDEN_3}"  # KR2's row, hidden
     assert said.count(hidden) == 1
     return [line for line in said if line != hidden]
 
@@ -224,6 +227,7 @@ def test_a_value_merged_from_a_hidden_row_is_each_rows_own_error(tmp_path: Path)
     team = build_team_input("Sales", extract(data, mapping))
     said = [(f.row, f.row_id, str(f)) for f in team.findings if "nothing of" not in f.message]
     assert said == [
+        (None, None, HIDDEN_3),
         (5, "KR4", 'sales.xlsx!OKRs!G5: expected a number, got "Done"'),
         (6, "KR5", 'sales.xlsx!OKRs!G6: expected a number, got "Done"'),
     ]
@@ -253,6 +257,7 @@ def test_an_objective_left_out_for_a_type_merged_from_a_hidden_row_notes_why(
     said = [(f.row, str(f)) for f in team.findings if "nothing of" not in f.message]
     filled = "objective type is filled down from C3, which is in error"
     assert said == [
+        (None, HIDDEN_3),
         (4, f"sales.xlsx!OKRs!C3: {TYPO}"),
         (5, f"sales.xlsx!OKRs!C5: {filled}"),
         (6, f"sales.xlsx!OKRs!C6: {filled}"),
