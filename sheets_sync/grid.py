@@ -276,8 +276,9 @@ class SheetGrid:
     #: array formula's other cells): they read as empty, are in ``uncalculated`` too, and
     #: only Excel (or LibreOffice told to recalculate) replaces them, as their warning says
     placeholder_values: frozenset[tuple[int, int]] = frozenset()
-    #: the ``hidden_rows`` inside a collapsed row group (.xlsx ``outlineLevel``), told
-    #: apart from rows hidden by hand in the warning that names them (``hidden_said``)
+    #: the ``hidden_rows`` inside a row group (.xlsx ``outlineLevel``: collapsed, or hidden
+    #: by hand in an expanded group, which the file does not tell apart), told apart from
+    #: rows hidden outside any in the warning that names them (``hidden_said``)
     grouped_rows: frozenset[int] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:

@@ -1,7 +1,9 @@
-"""Rows of goal data a tab hides, and so does not read: said once a tab. Hidden by hand
-(a row hidden is how a team drops a key result, docs/mappings.md: a note that names the
-rows, so one hidden by mistake is seen), or inside a collapsed row group (a view folded
-away, not a decision: expand it). Until 2026-12-07 both were skipped without a word."""
+"""Rows of goal data a tab hides, and so does not read: said once a tab, each night (a
+dropped key result's row is deleted or moved to an archive tab, docs/mappings.md), so one
+hidden by mistake is seen. Hidden by hand, or hidden inside a row group (collapsed, or
+hidden by hand in an expanded group: the file does not tell which, so neither is said).
+An Excel Table's totals row is no goal. Until 2026-12-07 both were skipped without a
+word."""
 
 from __future__ import annotations
 
@@ -13,11 +15,26 @@ from sheets_sync.mapping.examples import is_example
 from sheets_sync.mapping.header import repeats_header
 from sheets_sync.mapping.spec import TabSpec
 
+#: the spans of rows a warning names; the rest are counted (2,500 rows hidden one in two
+#: made a warning of 14,538 characters until 2026-12-07)
+SPANS_SHOWN = 20
+
 
 def row_spans(rows: Sequence[int]) -> str:
-    """``rows 7, 9-12`` for 7, 9, 10, 11, 12; ``row 7`` for 7."""
-    spans = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in column_spans(rows))
-    return f"{'row' if len(rows) == 1 else 'rows'} {spans}"
+    """``rows 7, 9-12`` for 7, 9, 10, 11, 12; ``row 7`` for 7; past ``SPANS_SHOWN`` spans,
+    ``rows 3, 5, ... 41 and 2,480 more``."""
+    spans = column_spans(rows)
+    said = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans[:SPANS_SHOWN])
+    if len(spans) > SPANS_SHOWN:
+        said += f" and {sum(b - a + 1 for a, b in spans[SPANS_SHOWN:]):,} more"
+    return f"{'row' if len(rows) == 1 else 'rows'} {said}"
+
+
+def _advice(rows: Sequence[int]) -> tuple[str, str, str, str]:
+    """``is``, ``it``, ``the row``, ``its goal is`` for one row; the plural for more."""
+    if len(rows) == 1:
+        return "is", "it", "the row", "its goal is"
+    return "are", "them", "the rows", "their goals are"
 
 
 def hidden_said(
@@ -36,29 +53,32 @@ def hidden_said(
     for row in unread:
         line = grid.rows[row - 1]
         values = {n: line[c - 1] if c <= len(line) else None for n, c in columns.items()}
+        if row in grid.total_rows:  # an Excel Table's totals row: no goal (p4, 2026-12-07)
+            continue
         if is_example(values, spec.example_prefix) or repeats_header(values, spec, line, head):
             continue
         (grouped if row in grid.grouped_rows else by_hand).append(row)
     findings = []
     if grouped:
-        said = row_spans(grouped)
+        verb, it, the_rows, goals = _advice(grouped)
         findings.append(
             Finding(
                 Severity.WARNING,
-                f"{said} {'is' if len(grouped) == 1 else 'are'} in a collapsed row group and "
-                "not read; expand the group (the + beside it) to have them read, or delete "
-                "the rows if their goals are dropped",
+                f"{row_spans(grouped)} {verb} hidden, inside a row group, and not read; "
+                f"expand the group (the + beside it) or unhide {it} to have {it} read, or "
+                f"delete {the_rows} (or move {it} to an archive tab) if {goals} dropped",
                 source,
                 grid.name,
             )
         )
     if by_hand:
-        said = row_spans(by_hand)
+        verb, it, the_rows, goals = _advice(by_hand)
         findings.append(
             Finding(
                 Severity.WARNING,
-                f"{said} {'is' if len(by_hand) == 1 else 'are'} hidden and not read (a hidden "
-                "row is a dropped goal); unhide any that should count",
+                f"{row_spans(by_hand)} {verb} hidden and not read (a hidden row of goal data "
+                f"is warned of each night); unhide {it} to have {it} read, or delete "
+                f"{the_rows} (or move {it} to an archive tab) if {goals} dropped",
                 source,
                 grid.name,
             )

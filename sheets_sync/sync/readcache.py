@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 163  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 164  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -298,7 +298,11 @@ FORMAT = 163  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # may rule it out (a typed value under a Status, a number out of the sync's look or a
 # formula under a Score or Expected), which is the tab's error naming the cell; no mark
 # or several: the tab's error (a Status holding the sync's statuses, every other column
-# holding the team's, aside)),
+# holding the team's, aside); 164: the same grid; hidden rows inside a row group are
+# "hidden, inside a row group" (not "in a collapsed row group": a row hidden by hand in
+# an expanded group is written alike), a hidden row's advice is to delete it or move it
+# to an archive tab, past 20 spans the rest are counted, a hidden Excel Table totals row
+# is not named),
 # or the slot format
 
 

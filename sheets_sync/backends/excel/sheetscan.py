@@ -79,7 +79,8 @@ class Scan:
     max_row: int = 0
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
-    #: .xlsx only: the hidden rows in an outline group (``outlineLevel``): a collapsed group
+    #: .xlsx only: the hidden rows in an outline group (``outlineLevel``): a collapsed group,
+    #: or a row hidden by hand inside an expanded one (written alike)
     grouped_rows: set[int] = field(default_factory=set)
     #: .xlsx only: the sheet's autoFilter area when a column has criteria (an active
     #: filter); the hidden rows below its header are filtered out, not hidden by hand

@@ -38,8 +38,9 @@ def test_rows_hidden_by_the_user_are_named(emulator: Emulator, client: Any) -> N
     client.batch_update(key, {"requests": [_hide(2, 3), _hide(4, 7)]}, source="u", what="hide")
     said, read = _said(client, key)
     assert [s.split(": ", 1)[1] for s in said] == [
-        "rows 3, 5-7 are hidden and not read (a hidden row is a dropped goal); unhide any "
-        "that should count"
+        "rows 3, 5-7 are hidden and not read (a hidden row of goal data is warned of each "
+        "night); unhide them to have them read, or delete the rows (or move them to an "
+        "archive tab) if their goals are dropped"
     ]
     assert said[0].startswith("Sales (gsheet:") and "!OKRs: rows 3" in said[0]
     assert read == {"O1.1", "O1.3", "O1.7"}
