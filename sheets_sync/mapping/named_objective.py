@@ -27,8 +27,9 @@ from sheets_sync.grid import CellValue, SheetGrid, a1
 _KR_WORD = re.compile(r"^(?:kr|key result)[\s._#:-]*(?=\S)")
 #: the separators a key result's number follows its objective's ID by
 _LAST_PART = re.compile(r"^(.+?)[\s._-]*(?:kr|key result)?[\s._#-]*[0-9a-z]+$")
-#: an objective ID's shape: its letters (the stem) and its number
-_SHAPE = re.compile(r"^([^\d\s]*)\s*(\d+)$")
+#: an objective ID's shape: its letters (the stem) and its number, of up to 15 digits (an
+#: ID of 5,000 digits, past int()'s 4,300, failed the team until 2026-12-07)
+_SHAPE = re.compile(r"^([^\d\s]*)\s*(\d{1,15})$")
 
 
 def _text(value: CellValue) -> str | None:
@@ -105,7 +106,8 @@ def named_elsewhere(
         name, gone = _named(kr_id, objectives), ""
         if name is None and numbered and _named(kr_id, {objective}) is None:
             name = _shaped(kr_id, stems)
-            gone = ", which no row of this tab names as its objective (its first row deleted?)"
+            gone = ", which no row of this tab names as its objective"
+            gone += " (its first row deleted or hidden?)"
         if name is None or name == objective:
             continue
         named_as, under = typed.get(name, name.upper()), typed[objective]

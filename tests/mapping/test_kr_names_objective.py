@@ -91,7 +91,7 @@ def test_a_deleted_first_row_leaves_o2_named_by_no_row(tmp_path: Path) -> None:
     assert said[0].startswith(
         "sales.xlsx!OKRs!A3: key result O2.2 sits under objective O1 (filled down from A2), "
         "but its ID names O2, which no row of this tab names as its objective (its first row "
-        "deleted?); it is scored under O1"
+        "deleted or hidden?); it is scored under O1"
     )
 
 
@@ -155,3 +155,23 @@ def test_the_longest_objective_id_a_kr_id_extends_is_the_one_it_names(tmp_path: 
         "sales.xlsx!OKRs!A4: key result O1a.2 sits under objective O1 (filled down from A3), "
         "but its ID names O1a"
     ]
+
+
+def test_an_id_of_more_digits_than_python_turns_to_a_number_is_no_crash(tmp_path: Path) -> None:
+    """A KR ID or an objective ID of 5,000 digits (past Python's 4,300 for int()) failed the
+    team with an internal error until 2026-12-07; it is shaped as no objective ID."""
+    long = "O" + "9" * 5000
+    kr = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        (None, None, long + ".1", "Leads", "Ann", 0, 10, 5),
+    )
+    assert _said(kr) == []
+    assert _under(kr) == {"O1.1": "O1", long + ".1": "O1"}
+    objective = _team(
+        tmp_path,
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        (long, "Keep", "x1", "Churn", "Ann", 0, 10, 5),
+    )
+    assert _said(objective) == []
+    assert _under(objective) == {"O1.1": "O1", "x1": long}
