@@ -86,7 +86,9 @@ def validate(
     errors = validation_errors(result.runs)
     if as_json:
         payload = [team_dict(r, with_changes=False) for r in result.runs]
-        click.echo(json.dumps({"teams": payload, "ok": not errors}, indent=2))
+        # the workspace's warnings (a glob's .ods files) too: dropped until 2026-12-07
+        doc = {"teams": payload, "ok": not errors, "warnings": list(ws.warnings)}
+        click.echo(json.dumps(doc, indent=2))
     else:
         if ws.warnings:  # a glob's .ods files, which are no teams
             say(*(f"warning: {w}" for w in ws.warnings), level=logging.WARNING)

@@ -148,6 +148,7 @@ def resolve(
     rollup_key = file_key(rollup_file) if rollup_file is not None else rollup_output
     globs = [model.teams_glob] if isinstance(model.teams_glob, str) else model.teams_glob or []
     warnings: list[str] = []  # a glob's .ods files: no teams, said (``Workspace.warnings``)
+    ods_said: set[Path] = set()  # the .ods files said, once each
     listed = {t.path for t in teams if t.path is not None}  # a set: 2,000 files, once each
     #: the matches so far, and the files of those not a link themselves: a match that is
     #: a link to another match's file is a team of its own, which fails alone
@@ -181,10 +182,16 @@ def resolve(
                 f"workspace folder, like 'teams/*.xlsx' ({exc})"
             )
             continue
-        odses = ods_in_glob(root, pattern, [p for p, _ in matched])
+        odses = [  # a listed team's .ods is no glob's to tell of (it was, until 2026-12-07)
+            p
+            for p in ods_in_glob(root, pattern, [p for p, _ in matched])
+            if p not in listed and resolved_path(p) not in listed
+        ]
         no_teams = [f"{p.relative_to(root)} {ODS_GLOBBED}" for p in odses]
-        for line in (f"{cfg.name}: teams_glob ({pattern!r}): {s}" for s in no_teams if matched):
-            warnings += [line] if line not in warnings else []  # else in the problem below
+        for p, no_team in zip(odses, no_teams, strict=True):
+            if matched and p not in ods_said:  # once a file: two patterns said it twice
+                ods_said.add(p)
+                warnings.append(f"{cfg.name}: teams_glob ({pattern!r}): {no_team}")
         if not matched:
             hint = f": {no_teams[0]}" if no_teams else folder_hint(root, pattern)
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")

@@ -230,8 +230,8 @@ def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]
     same with ``.ods``) matches, but those a team of the same name in the same folder is
     read from (``teams``: a copy saved as .xlsx beside it). Until 2026-12-07 a
     ``Sales.ods`` in the folder was no team without a word."""
-    patterns = [pattern]
-    if (swapped := _EXCEL_END.sub(".ods", pattern)) != pattern:
+    patterns = [pattern]  # the .ods in any case: ``Support.ODS`` (until 2026-12-07 missed)
+    if (swapped := _EXCEL_END.sub(".[oO][dD][sS]", pattern)) != pattern:
         patterns.append(swapped)
     stems = {(p.parent, p.stem.casefold()) for p in teams}
     found: set[Path] = set()

@@ -71,3 +71,65 @@ def test_a_folder_of_ods_files_alone_says_why_it_matches_no_workbook(
         "error: sheets-sync.yaml: invalid configuration\n"
         f"  sheets-sync.yaml: teams_glob: 'more/*' matches no workbook: more/Support.ods {SAID}\n"
     )
+
+
+def test_an_ods_in_upper_case_beside_a_pattern_of_xlsx_files_is_said(
+    demo: Path, tmp_path: Path
+) -> None:
+    """``Support.ODS`` beside ``more/*.xlsx``: the .ods swap matches its end in any case
+    (until 2026-12-07 only ``.ods``, so it went without a word)."""
+    cfg, more = _workspace(demo, tmp_path, "more/*.xlsx")
+    (more / "Support.ods").rename(more / "Support.ODS")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, err) == (0, ""), out + err
+    assert [x for x in out.splitlines() if "warning" in x] == [
+        f"  warning: sheets-sync.yaml: teams_glob ('more/*.xlsx'): more/Support.ODS {SAID}"
+    ]
+
+
+def test_an_ods_two_patterns_match_is_said_once(demo: Path, tmp_path: Path) -> None:
+    cfg, _ = _workspace(demo, tmp_path, "more/*.xlsx")
+    text = cfg.read_text("utf-8").replace(
+        'teams_glob: "more/*.xlsx"', 'teams_glob: ["more/*.xlsx", "more/*"]'
+    )
+    cfg.write_text(text, encoding="utf-8")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, err) == (0, ""), out + err
+    assert [x for x in out.splitlines() if "warning" in x] == [
+        f"  warning: sheets-sync.yaml: teams_glob ('more/*.xlsx'): more/Support.ods {SAID}"
+    ]
+
+
+def test_an_ods_listed_as_a_team_is_not_said_by_the_glob(demo: Path, tmp_path: Path) -> None:
+    """Listed in ``teams:``, the .ods is a team (read, not written: its own warning at
+    sync); the glob over its folder says nothing of it (until 2026-12-07: 'which is not a
+    team')."""
+    from tests.sync.test_ods_team import _ods
+
+    cfg, more = _workspace(demo, tmp_path, "more/*")
+    (more / "Support.ods").write_bytes(_ods())
+    text = cfg.read_text("utf-8")
+    assert "\nteams:\n" in text
+    text = text.replace(
+        "\nteams:\n", "\nteams:\n  - name: Support\n    source: more/Support.ods\n", 1
+    )
+    cfg.write_text(text, encoding="utf-8")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, err) == (0, ""), out + err
+    assert "which is not a team" not in out
+    assert "  Support: more/Support.ods (mapping standard)" in out.splitlines()
+
+
+def test_validate_json_holds_the_workspace_warnings(demo: Path, tmp_path: Path) -> None:
+    """``validate --json``: the .ods warning is in ``warnings`` (until 2026-12-07 the JSON
+    dropped it)."""
+    import json
+
+    cfg, _ = _workspace(demo, tmp_path, "more/*")
+    code, out, err = run("validate", "--config", str(cfg), *AS_OF, "--team", "Ops", "--json")
+    assert (code, err) == (1, ""), out + err  # Ops, a copy of Sales, has its errors
+    payload = json.loads(out)
+    assert payload["warnings"] == [
+        f"sheets-sync.yaml: teams_glob ('more/*'): more/Support.ods {SAID}"
+    ]
+    assert list(payload) == ["teams", "ok", "warnings"]
