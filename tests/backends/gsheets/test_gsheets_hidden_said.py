@@ -1,6 +1,8 @@
-"""A Google sheet's rows hidden by the user (Hide row, or a collapsed group: Google says
-``hiddenByUser`` of both) are named once a tab and not read; a row a basic filter hides is
-read, and said nothing of. Until 2026-12-07 the hidden rows went without a word."""
+"""A Google sheet's rows hidden by the user (Hide row: ``hiddenByUser``; a collapsed
+group's rows likely read so too, Google's reference says collapsing hides them, but that
+is unconfirmed: this test hides rows directly) are named once a tab and not read; a row a
+basic filter hides is read, and said nothing of. Until 2026-12-07 the hidden rows went
+without a word."""
 
 from __future__ import annotations
 
