@@ -105,9 +105,6 @@ HIDDEN_3 = (  # a hidden row of goal data is named at the tab (h-silent)
     "each night); unhide it to have it read, or delete the row (or move it to an archive tab) "
     "if its goal is dropped"
 )
-    "sales.xlsx!OKRs: row 3 is hidden and not read (a hidden row is a dropped goal); unhide any "
-    "that should count"
-)
 
 
 def _hidden_merge(tmp_path: Path, box: str, value: str) -> list[str]:
