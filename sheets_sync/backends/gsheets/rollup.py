@@ -366,7 +366,7 @@ def write_rollup_gsheet(
         for sheet, props in sheet_tabs(meta):
             title = str(props["title"])
             guarded[title.casefold()] = protection.protections(sheet, title, named)
-            grids[title.casefold()] = tab_size(props, as_typed(title))
+            grids[title.casefold()] = tab_size(props, as_typed(title), empty_ok=True)
     from sheets_sync.backends.gsheets import trends  # it builds on this module's cells
 
     theirs = trends.not_ours(existing, meta.get("namedRanges", []))

@@ -59,11 +59,17 @@ def sheet_tabs(body: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Mapping
     return tabs
 
 
-def tab_size(props: Mapping[str, Any], title: str) -> tuple[int, int]:
+def tab_size(props: Mapping[str, Any], title: str, *, empty_ok: bool = False) -> tuple[int, int]:
     """A tab's (rows, columns) from its ``properties`` in a ``spreadsheets.get`` reply;
     0 for a count the reply leaves out. The team read, its grid and the Google rollup
-    each worked it out (until 2026-12-07)."""
-    grid = obj(props.get("gridProperties", {}), f"{title} gridProperties")
+    each worked it out (until 2026-12-07).
+
+    ``empty_ok``: a ``gridProperties`` that is null or empty (``null``, ``[]``, ``""``,
+    ``0``) is 0 by 0, as the rollup always read it (``props.get(...) or {}``): the
+    rollup rewrites its tabs whole and only shrinks by the size, so it publishes on;
+    from 2026-12-07 until this flag it refused the whole publish instead."""
+    grid = props.get("gridProperties", {})
+    grid = obj({} if empty_ok and not grid else grid, f"{title} gridProperties")
     return int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0))
 
 
