@@ -19,13 +19,13 @@ from sheets_sync.backends.excel.xmlutil import PREFIX as _P
 from sheets_sync.backends.excel.xmlutil import attr_map, section
 from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL, READ_FILLS
 
-_FILLS_START = re.compile(rb"<" + _P + rb"fills\b[^>]*(?<!/)>")
+_FILLS_START = re.compile(rb"<" + _P + rb"fills\b[^<>]*(?<!/)>")
 _FILLS_END = re.compile(rb"</" + _P + rb"fills\s*>")
-_FILL_START = re.compile(rb"<" + _P + rb"fill\b([^>]*)>")
+_FILL_START = re.compile(rb"<" + _P + rb"fill\b([^<>]*)>")
 _FILL_END = re.compile(rb"</" + _P + rb"fill\s*>")
-_PATTERN = re.compile(rb"<" + _P + rb"patternFill\b([^>]*)>")
-_FG = re.compile(rb"<" + _P + rb"fgColor\b([^>]*)>")
-_ROW = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
+_PATTERN = re.compile(rb"<" + _P + rb"patternFill\b([^<>]*)>")
+_FG = re.compile(rb"<" + _P + rb"fgColor\b([^<>]*)>")
+_ROW = re.compile(rb"<" + _P + rb"row\b([^<>]*)>")
 #: each of ``READ_FILLS`` as the bytes an ``rgb`` ending in it holds, upper-cased
 _READ_FILL_BYTES = tuple(sorted(colour.encode("ascii") for colour in READ_FILLS))
 

@@ -164,7 +164,7 @@ def _maybe_uncalculated(p: bytes) -> tuple[re.Pattern[bytes], ...]:
             rb"<" + q + rb"v\s*/>",
             rb"<" + q + rb"v>\s*</" + q + rb"v>",
             rb"</" + q + rb"f\s",  # </f >: Excel writes no space there
-            rb"<" + q + rb"v\s[^>]*>\s*</" + q + rb"v>",  # <v xml:space="preserve"></v>
+            rb"<" + q + rb"v\s[^<>]*>\s*</" + q + rb"v>",  # <v xml:space="preserve"></v>
         )
     )
 

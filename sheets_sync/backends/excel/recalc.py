@@ -45,7 +45,7 @@ def _patterns(p: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     q = re.escape(p)
     before = re.compile(
         rb"</" + q + rb"(?:sheets|functionGroups|externalReferences|definedNames)>"
-        rb"|<" + q + rb"(?:functionGroups|externalReferences|definedNames)\b[^>]*/>"
+        rb"|<" + q + rb"(?:functionGroups|externalReferences|definedNames)\b[^<>]*/>"
     )
     return tag_re(p, b"calcPr"), before
 

@@ -26,7 +26,7 @@ from sheets_sync.backends.excel.cellscan import Places
 from sheets_sync.grid import CellError, CellValue
 
 #: a cell start tag that carries ``vm``: its attributes
-_VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bvm\s*=\s*[\"'][^>]*)>")
+_VM_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^<>]*?\bvm\s*=\s*[\"'][^<>]*)>")
 _ATTR = re.compile(rb"""\b(r|vm)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 #: ``vm`` as an attribute, however spaced (``vm ="1"``, after ``\r``), for the pre-check
