@@ -52,7 +52,7 @@ from sheets_sync.sync.result import PARTIAL_RUN, SyncResult, rollup_failed
 from sheets_sync.sync.rollup_step import RollupPrep
 from sheets_sync.sync.spill import Spill
 from sheets_sync.sync.team_rows import KeptRuns, kept_run, packed_run
-from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams
+from sheets_sync.sync.team_steps import TeamSteps, after_writes, by_workbook, sharing_teams, unadded
 from sheets_sync.sync.workers import say_cpu_cap, worker_count
 
 __all__ = [
@@ -428,6 +428,8 @@ class Sync(NightEnd):
                 ours = planned[i]
                 assert ours is not None
                 done[i] = replace(sent, held=ours.held, changes=ours.changes) if stripped else sent
+                if stripped and sent.outcome is not Outcome.OK and (said := unadded(done[i])):
+                    done[i] = pack(replace(done[i], held=said))  # refused: nothing added
                 if self.progress:
                     self.progress(self.kept.told(done[i], kept_run(done[i])))
 

@@ -116,6 +116,18 @@ def _refusal(backend: Backend | None, data: WorkbookData | None) -> SourceError 
     return backend.write_refusal(data) if isinstance(backend, ExcelBackend) else None
 
 
+def unadded(run: TeamRun) -> TeamResult | None:
+    """The result of a run whose write was refused (open in Excel, read-only, a conflict,
+    Google refusing) as a night that writes nothing says its findings (``unwritten``): a
+    renamed column's Score "would be added", as nothing was (until a review on 2026-12-07
+    it "is added", to be deleted). None when no finding says otherwise (a packed result
+    is not unpacked for nothing)."""
+    findings = run.findings
+    said = unwritten(findings)
+    result = None if said == findings else run.result
+    return None if result is None else replace(result, findings=said)
+
+
 @dataclass(frozen=True)
 class TeamSteps:
     """What one night needs to score, plan and write any of its teams."""
@@ -199,6 +211,8 @@ class TeamSteps:
                 exc = with_stale_advice(refused, state.spec.path)
                 detail = TeamError.of(exc, state.spec.display_name, state.spec.source)
                 run = replace(run, outcome=_written(exc), error=str(exc), error_detail=detail)
+                if (said := unadded(run)) is not None:
+                    run = replace(run, held=said)
         elif todo:
             run = replace(run, outcome=Outcome.OK)
             if self.previews and (refusal := _refusal(state.backend, state.data)) is not None:
