@@ -159,10 +159,14 @@ def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Fi
     return found
 
 
-#: the tail of a renamed-header warning as a night that writes says it (``renamed_warnings``)
+#: a renamed-header warning as a night that writes says it (``renamed_warnings``), the
+#: whole message: the header typed and the sync's are matched again where the tail names
+#: them, so a note in the typed header holding the warning's words ("Score (x is added at
+#: J1. If y)") is quoted as typed (until a review on 2026-12-07 its words were rewritten)
 _ADDED = re.compile(
-    r" is added at ([A-Z]+[0-9]+)\. If (.*) was the sync's column, rename it (.*) and "
-    r"delete \1; if it is yours, nothing to do\.\Z",
+    r"(?P<typed>.*) is not written by the sync \(only (?P<ours>.*) is\); (?P<name>.*) "
+    r"is added at (?P<at>[A-Z]+[0-9]+)\. If (?P=typed) was the sync's column, rename it "
+    r"(?P=ours) and delete (?P=at); if it is yours, nothing to do\.",
     re.S,
 )
 
@@ -173,11 +177,13 @@ def unwritten(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     adds none (the finding is made, and cached, as a writing night says it)."""
     out = []
     for f in findings:
-        if f.severity is Severity.WARNING and "is not written by the sync (only" in f.message:
-            message = _ADDED.sub(
-                r" would be added at \1. If \2 was the sync's column, rename it \3 and none "
-                r"is added; if it is yours, nothing to do.",
-                f.message,
+        said = "is not written by the sync (only" in f.message
+        if said and f.severity is Severity.WARNING and (m := _ADDED.fullmatch(f.message)):
+            typed, ours, name, at = m.group("typed", "ours", "name", "at")
+            message = (
+                f"{typed} is not written by the sync (only {ours} is); {name} would be "
+                f"added at {at}. If {typed} was the sync's column, rename it {ours} and "
+                "none is added; if it is yours, nothing to do."
             )
             out.append(replace(f, message=message))
         else:

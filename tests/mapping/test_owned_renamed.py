@@ -52,3 +52,28 @@ def test_a_night_that_writes_nothing_says_the_column_would_be_added() -> None:
 def test_a_column_of_another_word_or_a_score_column_there_says_nothing() -> None:
     assert _findings("Scorecard") == []
     assert _findings("Score", "Score (manual)") == []  # the sync's Score is there
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Score (x is added at J1. If y)",
+        "Score\nis added at J1. If",
+        "Score (Ann's)",
+        'Score ("auto" \\ \\1 \\g<0>)',
+    ],
+)
+def test_a_header_holding_the_warnings_own_words_is_quoted_as_typed(typed: str) -> None:
+    """``unwritten`` rewrites the warning's own tail, not words of the header it quotes
+    (until a review on 2026-12-07 a note "(x is added at J1. If y)" was rewritten)."""
+    head = (*HEAD, typed, "Expected", "Status", "Sync notes")
+    row: tuple[CellValue, ...] = ("O1", "KR1", "Leads", 10, 4, 0.4)
+    book = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": SheetGrid("OKRs", (head, row))})
+    findings = extract(book, load_mapping("standard")).findings
+    said = [str(f) for f in unwritten(findings) if "sync" in f.message]
+    shown = typed.strip()
+    assert said == [
+        f"sales.xlsx!OKRs!F1: {shown!r} is not written by the sync (only 'Score' is); "
+        f"Score would be added at J1. If {shown!r} was the sync's column, rename it "
+        "'Score' and none is added; if it is yours, nothing to do."
+    ]
