@@ -4,7 +4,9 @@ In Sheets a protected range, a basic filter, a filter view, a named range, a con
 format's ranges and a row or column group keep covering the same cells when someone
 inserts a column before them or deletes rows inside them, as merges do
 (``dimensions._shift_ranges``); a protected range, filter, filter view, group or
-conditional format range whose cells were all deleted goes with them. Before
+conditional format range whose cells were all deleted goes with them; a filter's criteria
+and sorts (``sortSpecs``, until a review on 2026-12-07 left on their index) go with their
+columns, and go with a deleted one. Before
 2026-12-06 the emulator moved only merges: a Score column protected as N:N stayed N:N
 after a column was inserted at B, so a sync wrote the protected Score (now O) where Google
 refuses it; groups stayed put a little longer (a row inserted above a group left it on
@@ -62,15 +64,16 @@ def _shift_filter(spec: dict[str, Any], dimension: str, start: int, delta: int) 
             moved[str(shift_index(int(col), start, delta, end_side=False))] = crit
         if "criteria" in spec:
             spec["criteria"] = moved
-        specs = []
-        for s in spec.get("filterSpecs", []):
-            col = int(s.get("columnIndex", 0))
-            if delta < 0 and start <= col < start - delta:
-                continue
-            s["columnIndex"] = shift_index(col, start, delta, end_side=False)
-            specs.append(s)
-        if "filterSpecs" in spec:
-            spec["filterSpecs"] = specs
+        for key, at in (("filterSpecs", "columnIndex"), ("sortSpecs", "dimensionIndex")):
+            specs = []
+            for s in spec.get(key, []):
+                col = int(s.get(at, 0))
+                if delta < 0 and start <= col < start - delta:
+                    continue  # the column went
+                s[at] = shift_index(col, start, delta, end_side=False)
+                specs.append(s)
+            if key in spec:
+                spec[key] = specs
     return True
 
 

@@ -160,3 +160,45 @@ def test_a_destination_strictly_inside_the_source_is_a_400(
     assert "destinationIndex 1 is inside the source [0, 3)" in str(info.value)
     _move(sh, "COLUMNS", 0, 3, 3)  # onto its own end: nothing moves, as before
     assert emulator.values(key, "S!A1:E1", "UNFORMATTED_VALUE") == [["a", "b", "c", "d", "e"]]
+
+
+def test_a_filters_sort_goes_with_its_column_on_a_move_an_insertion_and_a_deletion(
+    gc: gspread.Client, emulator: Emulator
+) -> None:
+    """A basic filter's and a filter view's sortSpecs[].dimensionIndex follow the sorted
+    column; one whose column leaves the filter (dragged out, deleted) goes. Until a review
+    on 2026-12-07 they stayed on the column index they were set at."""
+    key = emulator.create_spreadsheet("t", {"S": [["a", "b", "c", "d", "e"], [1, 2, 3, 4, 5]]})
+    sh = gc.open_by_key(key)
+    rng = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0,
+           "endColumnIndex": 4}  # fmt: skip
+    sort = [{"dimensionIndex": 3, "sortOrder": "DESCENDING"}]
+    sh.batch_update({"requests": [
+        {"setBasicFilter": {"filter": {"range": rng, "sortSpecs": sort}}},
+        {"addFilterView": {"filter": {"title": "v", "range": rng, "sortSpecs": sort}}},
+    ]})  # fmt: skip
+
+    def sorts() -> list[Any]:
+        got = sh.fetch_sheet_metadata({"fields": "sheets(basicFilter,filterViews)"})
+        sheet = got["sheets"][0]
+        filters = [sheet["basicFilter"], *sheet["filterViews"]]
+        return [[s["dimensionIndex"] for s in f.get("sortSpecs", [])] for f in filters]
+
+    _move(sh, "COLUMNS", 3, 4, 0)  # D (sorted) dragged to A
+    assert emulator.values(key, "S!A1:D1", "UNFORMATTED_VALUE") == [["d", "a", "b", "c"]]
+    assert sorts() == [[0], [0]]
+    sh.batch_update({"requests": [{"insertDimension": {"range": {
+        "sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}}}]})  # fmt: skip
+    assert sorts() == [[1], [1]]  # a column inserted before it
+    sh.batch_update({"requests": [{"deleteDimension": {"range": {
+        "sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}}}]})  # fmt: skip
+    assert sorts() == [[0], [0]]  # and deleted again
+    _move(sh, "COLUMNS", 0, 1, 5)  # dragged out of the filter (A:D) to F
+    assert sorts() == [[], []]
+    view = sh.fetch_sheet_metadata()["sheets"][0]["filterViews"][0]["filterViewId"]
+    again = {"filterViewId": view, "sortSpecs": [{"dimensionIndex": 2}]}
+    sh.batch_update({"requests": [{"updateFilterView": {"filter": again, "fields": "sortSpecs"}}]})
+    assert sorts() == [[], [2]]
+    sh.batch_update({"requests": [{"deleteDimension": {"range": {
+        "sheetId": 0, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3}}}]})  # fmt: skip
+    assert sorts() == [[], []]  # its column deleted: the sort goes
