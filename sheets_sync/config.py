@@ -29,12 +29,13 @@ from sheets_sync.sources import GSHEET_PREFIX, path_is, resolved_path
 from sheets_sync.sync.options import path_arg
 from sheets_sync.workspace_spec import TeamSpec, Workspace
 from sheets_sync.yamlio import (
-    load_yaml,
+    load_yaml_nodes,
     read_text,
     schema_loc,
     schema_problem,
     yaml_problem,
 )
+from sheets_sync.yamlmarks import placed, with_line
 
 __all__ = [
     "CONFIG_ENV",
@@ -63,7 +64,9 @@ def has_workspace(explicit: str | Path | None = None) -> bool:
     return bool(explicit or os.environ.get(CONFIG_ENV)) or Path(DEFAULT_CONFIG).is_file()
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The file's settings, and the node tree they were read from (``yamlmarks``: the line
+    of each problem)."""
     if path_is(path, Path.is_dir):
         raise ConfigError(f"{path}: the workspace configuration is a folder, not a file")
     if kind := path_kind(path):  # until 2026-12-06 "is a pipe, device or socket, not a file"
@@ -79,7 +82,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             f"{CONFIG_ENV}; `sheets-sync init DIR` creates one)"
         )
     try:
-        data = load_yaml(read_text(path), path.name)
+        data, root = load_yaml_nodes(read_text(path), path.name)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path.name}: {yaml_problem(exc)}") from None
     except UnicodeDecodeError as exc:  # as a mapping file's (mapping/spec.py)
@@ -88,9 +91,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         ) from None
     except OSError as exc:  # its str named the path again: "[Errno 13] ...: 'sheets-sync.yaml'"
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if data is None:  # said "expected a mapping of settings", as a mapping file did not
+        raise ConfigError(
+            f"{path.name}: is empty; a workspace file has company:, period: and its teams "
+            "(docs/configuration.md)"
+        )
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings at the top level")
-    return data
+    return data, root
 
 
 def load_workspace(
@@ -112,31 +120,50 @@ def load_workspace(
     if path is not None:  # None, and "", are the default file, as no --config
         path_arg(path, "path")
     cfg = resolved_path(config_path(path))
-    data = _read_yaml(cfg)
+    data, root = _read_yaml(cfg)
     if nul := _nul_strings(data, ()):  # a path with one makes the OS calls raise
-        problems = [f"{cfg.name}: {schema_loc(loc)}: contains a NUL character" for loc in nul]
+        said = "contains a NUL character"
+        problems = [placed(cfg.name, root, loc, f"{schema_loc(loc)}: {said}") for loc in nul]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
     try:
         model = WorkspaceModel.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{cfg.name}: {_problem(e)}" for e in exc.errors()]
+        problems = [placed(cfg.name, root, e["loc"], _problem(e)) for e in exc.errors()]
         stand_in = _with_stand_ins(data, exc.errors())
         if stand_in is not None:  # the files and mappings of the valid rest, same pass
             try:  # nothing runs: the mappings' problems are listed too
-                resolve(cfg, stand_in, files_must_exist, mappings_must_load=True)
+                _resolved(cfg, root, stand_in, files_must_exist, mappings_must_load=True)
             except ConfigError as more:
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
-    return resolve(cfg, model, files_must_exist, mappings_must_load)
+    return _resolved(cfg, root, model, files_must_exist, mappings_must_load)
+
+
+def _resolved(
+    cfg: Path,
+    root: yaml.Node | None,
+    model: WorkspaceModel,
+    files_must_exist: bool,
+    mappings_must_load: bool | None,
+) -> Workspace:
+    """``resolve``, its problems with the lines of the keys they name (``with_line``)."""
+    try:
+        return resolve(cfg, model, files_must_exist, mappings_must_load)
+    except ConfigError as exc:
+        exc.problems = [with_line(cfg.name, root, p) for p in exc.problems]
+        raise
 
 
 def load_rules(path: str | Path | None = None) -> ScoringRules:
     """The ``scoring`` section alone, for ``template``: the rest may not hold yet (see cli)."""
-    data = _read_yaml(cfg := resolved_path(config_path(path)))
+    data, root = _read_yaml(cfg := resolved_path(config_path(path)))
     try:
         return ScoringModel.model_validate(data.get("scoring", {})).rules()
     except ValidationError as exc:
-        bad = [f"{cfg.name}: {_problem(e, ScoringModel, ('scoring',))}" for e in exc.errors()]
+        bad = [
+            placed(cfg.name, root, ("scoring", *e["loc"]), _problem(e, ScoringModel, ("scoring",)))
+            for e in exc.errors()
+        ]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 

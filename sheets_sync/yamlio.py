@@ -94,6 +94,15 @@ def load_yaml(text: str, source: str = "") -> Any:
     for a document whose aliases expand past ``MAX_VALUES`` or that nests so deep the
     parser ran out of stack: a RecursionError traceback). ``source``: the file's name,
     for the warning about a key written twice with the same value."""
+    return load_yaml_nodes(text, source)[0]
+
+
+def load_yaml_nodes(text: str, source: str = "") -> tuple[Any, yaml.Node | None]:
+    """``load_yaml``'s value and the node tree it was built from, which knows the line
+    of each key and value (``yamlmarks``): kept, not parsed again, so a file's problems
+    name their lines at no cost to a file that has none. Merge keys (``<<: *base``) are
+    gone from it, their pairs copied in front of the mapping's own (PyYAML's
+    ``flatten_mapping``): the last pair of a key is the one the value holds."""
     try:
         loader = _TextDates(text)
     except yaml.reader.ReaderError as exc:  # said "...\\n  in "<unicode string>", position 11"
@@ -101,14 +110,14 @@ def load_yaml(text: str, source: str = "") -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, None
         if _expanded(node, {}) > MAX_VALUES:
             raise yaml.MarkedYAMLError(
                 problem=f"its aliases expand to more than {MAX_VALUES:,} values",
                 problem_mark=node.start_mark,
             )
         _refuse_duplicate_keys(node, set(), loader, (source, hash(text)))
-        return loader.construct_document(node)
+        return loader.construct_document(node), node
     except RecursionError:
         raise yaml.MarkedYAMLError(problem="nested too deeply") from None
     finally:

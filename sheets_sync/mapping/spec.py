@@ -30,10 +30,12 @@ from sheets_sync.mapping.spec_checks import checked
 from sheets_sync.yamlio import (
     as_yaml,
     load_yaml,
+    load_yaml_nodes,
     read_text,
     schema_problem,
     yaml_problem,
 )
+from sheets_sync.yamlmarks import placed, with_line
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -322,7 +324,7 @@ def parse_mapping(
     defaults a sheet may lack (``TabSpec.named`` none). ``file``: the file as a missing
     tab's advice names it (``TabSpec.mapping_file``; ``source`` when not given)."""
     try:
-        data = load_yaml(text, source)
+        data, root = load_yaml_nodes(text, source)
     except yaml.YAMLError as exc:
         raise MappingError(f"{source}: {yaml_problem(exc)}") from None
     if not isinstance(data, dict):  # said "Input should be a valid dictionary or instance
@@ -331,12 +333,14 @@ def parse_mapping(
         raise MappingError(f"{source}: {what}; a mapping has name: and okrs: (docs/mappings.md)")
     # the field names are checked on the file's own data, so a misspelt key elsewhere
     # (`requird:`) does not hide a misspelt field: every problem is reported at once
-    problems = _unknown_fields(data, source)
+    problems = _unknown_fields(data, source, root)
     try:
         spec = MappingSpec.model_validate(data)
     except ValidationError as exc:
+        doc = "docs/mappings.md"
         schema = [
-            f"{source}: {schema_problem(e, MappingSpec, 'docs/mappings.md')}" for e in exc.errors()
+            placed(source, root, e["loc"], schema_problem(e, MappingSpec, doc))
+            for e in exc.errors()
         ]
         raise MappingError(f"{source}: invalid mapping", problems=schema + problems) from None
     if problems:
@@ -344,7 +348,8 @@ def parse_mapping(
     full = _with_defaults(spec)
     problems, said = checked(spec, full, source)
     if problems:
-        raise MappingError(f"{source}: invalid mapping", problems=problems)
+        placed_problems = [with_line(source, root, p) for p in problems]
+        raise MappingError(f"{source}: invalid mapping", problems=placed_problems)
     goals = full.okrs.model_copy(update={"required": True})  # spec_checks.goals_optional
     okrs = goals.saying(said["okrs"]).naming(_named(spec.okrs, "okrs", source, builtin))
     shown = source if file is None else file
@@ -356,7 +361,7 @@ def parse_mapping(
     return full.model_copy(update={"okrs": okrs, "kpis": kpis})
 
 
-def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:
+def _unknown_fields(data: dict[Any, Any], source: str, root: yaml.Node | None) -> list[str]:
     """Field names a mapping uses that no tab has: a misspelt ``tagret`` would otherwise
     map nothing, silently (as unknown keys in the workspace file are errors too). Read
     from the file's data, not the validated spec, so they are reported beside its other
@@ -368,9 +373,9 @@ def _unknown_fields(data: dict[Any, Any], source: str) -> list[str]:
             if name not in known:
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
-                problems.append(
-                    f"{source}: {kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
-                )
+                said = f"{kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
+                at = (kind, *where.split("."))
+                problems.append(placed(source, root, at, said, text=name))
     return list(dict.fromkeys(problems))
 
 

@@ -58,7 +58,7 @@ def test_config_check_invalid_exits_2_without_traceback(tmp_path: Path) -> None:
     assert code == 2
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams[0].source: file not found (missing.xlsx)\n"
+        "  sheets-sync.yaml: line 4: teams[0].source: file not found (missing.xlsx)\n"
     )
 
 
@@ -278,7 +278,7 @@ def test_a_listed_file_gone_fails_its_team_and_the_others_go_on(
         assert "rollup of 2 teams written to company.xlsx" in out
     code, _, err = run("config", "check", "--config", str(workspace))
     assert code == 2
-    assert "sheets-sync.yaml: teams[1].source: file not found (teams/ops.xlsx)" in err
+    assert "sheets-sync.yaml: line 7: teams[1].source: file not found (teams/ops.xlsx)" in err
 
 
 def test_second_concurrent_run_exits_3(workspace: Path) -> None:

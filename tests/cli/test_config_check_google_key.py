@@ -297,7 +297,7 @@ def test_a_huge_key_file_named_in_the_workspace_is_not_read_whole(tmp_path: Path
     code, _, err = _check(cfg)
     assert code == 2
     assert err.splitlines()[1] == (
-        "  sheets-sync.yaml: google.credentials: sa.json: is larger than 1,048,576 bytes, "
+        "  sheets-sync.yaml: line 6: google.credentials: sa.json: is larger than 1,048,576 bytes, "
         "not a key file (a key has a few KB)"
     )
 
@@ -310,7 +310,7 @@ def test_a_key_setting_that_names_a_folder_says_so(tmp_path: Path) -> None:
     code, _, err = _check(cfg)
     assert code == 2
     assert err.splitlines()[1] == (
-        "  sheets-sync.yaml: google.credentials: sa.json: is a folder, not a key file"
+        "  sheets-sync.yaml: line 6: google.credentials: sa.json: is a folder, not a key file"
     )
 
 

@@ -48,17 +48,18 @@ def test_a_bad_mapping_names_each_team_entry_and_the_misspelt_key(tmp_path: Path
     cfg = workspace(tmp_path)
     lines = [
         *(
-            f"sheets-sync.yaml: teams[0].mapping: mine.yaml: {problem}"
+            f"sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: {problem}"
             for problem in (
-                "okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'",
-                "kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
+                "line 4: okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'",
+                "line 7: kpis.requried: unknown key (did you mean 'required'? see "
+                "docs/mappings.md)",
             )
         ),
-        "sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+        "sheets-sync.yaml: line 5: teams[1].mapping: the same mapping error as Sales (above)",
     ]
     expected = "".join(
         f"{line}\n" for line in ["error: sheets-sync.yaml: invalid configuration", *lines]
-    ).replace("\nsheets-sync.yaml: teams", "\n  sheets-sync.yaml: teams")
+    ).replace("\nsheets-sync.yaml: line", "\n  sheets-sync.yaml: line")
     for command in (["config", "check"], ["validate", "--as-of", "2026-11-23"]):
         code, out, err = run(*command, "--config", str(cfg))
         assert (code, out, err) == (2, "", expected)
@@ -84,11 +85,11 @@ def test_a_teams_glob_naming_a_folder_says_how_to_match_its_workbooks(tmp_path: 
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
-        "  sheets-sync.yaml: default_mapping: mapping 'standrad' not found (built-in: "
+        "  sheets-sync.yaml: line 4: default_mapping: mapping 'standrad' not found (built-in: "
         "flat-tracker, objective-blocks, standard)",
-        "  sheets-sync.yaml: teams_glob: 'teams' matches no workbook: it is a folder; "
+        "  sheets-sync.yaml: line 3: teams_glob: 'teams' matches no workbook: it is a folder; "
         "'teams/*.xlsx' matches the workbooks in it",
-        "  sheets-sync.yaml: teams_glob: 'apac/*.xlsx' matches no workbook",
+        "  sheets-sync.yaml: line 3: teams_glob: 'apac/*.xlsx' matches no workbook",
     ]
 
 
@@ -110,8 +111,8 @@ def test_a_mapping_file_that_holds_no_settings(tmp_path: Path, text: str, proble
     line = f"mine.yaml: {problem}; a mapping has name: and okrs: (docs/mappings.md)"
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
-        f"  sheets-sync.yaml: teams[0].mapping: {line}",
-        "  sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+        f"  sheets-sync.yaml: line 4: teams[0].mapping: {line}",
+        "  sheets-sync.yaml: line 5: teams[1].mapping: the same mapping error as Sales (above)",
     ]
 
 
@@ -131,9 +132,9 @@ def test_a_teams_glob_folder_hint_suggests_only_a_pattern_that_matches(tmp_path:
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
-        "  sheets-sync.yaml: teams_glob: 'teams' matches no workbook: it is a folder; "
+        "  sheets-sync.yaml: line 3: teams_glob: 'teams' matches no workbook: it is a folder; "
         "'teams/**/*.xlsx' matches the workbooks in it",
-        "  sheets-sync.yaml: teams_glob: 'empty' matches no workbook",
+        "  sheets-sync.yaml: line 3: teams_glob: 'empty' matches no workbook",
     ]
 
 
@@ -160,13 +161,14 @@ def test_many_teams_and_the_default_mapping_sharing_a_mapping_are_told_it_once(
         assert (code, out) == (2, "")
         assert err.splitlines() == [
             "error: sheets-sync.yaml: invalid configuration",
-            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: okrs.layout: should be 'rows' "
-            "or 'objective_blocks', not 'rowz'",
-            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: kpis.requried: unknown key "
-            "(did you mean 'required'? see docs/mappings.md)",
+            "  sheets-sync.yaml: line 6: teams[0].mapping: mine.yaml: line 4: okrs.layout: should "
+            "be 'rows' or 'objective_blocks', not 'rowz'",
+            "  sheets-sync.yaml: line 6: teams[0].mapping: mine.yaml: line 7: kpis.requried: "
+            "unknown key (did you mean 'required'? see docs/mappings.md)",
             *(
-                f"  sheets-sync.yaml: teams[{i}].mapping: the same mapping error as Sales (above)"
+                f"  sheets-sync.yaml: line {6 + i}: teams[{i}].mapping: the same mapping error as "
+                "Sales (above)"
                 for i in range(1, 5)
             ),
-            "  sheets-sync.yaml: default_mapping: the same mapping error as Sales (above)",
+            "  sheets-sync.yaml: line 3: default_mapping: the same mapping error as Sales (above)",
         ]

@@ -50,12 +50,14 @@ def test_a_team_file_that_is_no_workbook_is_a_config_check_problem(
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams[6].source: not an Excel workbook (.xlsx)"
+        "  sheets-sync.yaml: line 47: teams[6].source: not an Excel workbook (.xlsx)"
         "; open it in Excel and save it as .xlsx (teams/Ops.csv)\n"
-        "  sheets-sync.yaml: teams[7].source: not an Excel workbook (.xlsx)"
+        "  sheets-sync.yaml: line 48: teams[7].source: not an Excel workbook (.xlsx)"
         "; open it in Excel and save it as .xlsx (teams/Old.xls)\n"
-        "  sheets-sync.yaml: teams[8].source: the file is empty (0 bytes) (teams/Empty.xlsx)\n"
-        "  sheets-sync.yaml: teams[9].source: legacy .xls (Excel 97-2003) workbook, possibly "
+        "  sheets-sync.yaml: line 49: teams[8].source: the file is empty (0 bytes) "
+        "(teams/Empty.xlsx)\n"
+        "  sheets-sync.yaml: line 50: teams[9].source: legacy .xls (Excel 97-2003) workbook, "
+        "possibly "
         "password-protected; save it as .xlsx without a password (teams/Legacy.xls)\n"
     )
 
@@ -74,7 +76,7 @@ def test_a_glob_match_that_is_no_workbook_is_a_config_check_problem(
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams_glob (more/Bad.xlsx): not an Excel workbook (.xlsx)"
+        "  sheets-sync.yaml: line 62: teams_glob (more/Bad.xlsx): not an Excel workbook (.xlsx)"
         "; open it in Excel and save it as .xlsx\n"
     )
     (more / "Bad.xlsx").unlink()

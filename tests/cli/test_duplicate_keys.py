@@ -48,7 +48,7 @@ def test_a_key_twice_in_a_mapping_file_is_refused(tmp_path: Path) -> None:
     )
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: teams[0].mapping: mine.yaml: line 7 not valid YAML: the key "
+        "  sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: line 7 not valid YAML: the key "
         "'target' appears twice in one mapping (first on line 5); the second would silently "
         "replace the first\n"
     )
@@ -91,12 +91,16 @@ def test_a_value_where_settings_belong_names_no_class(tmp_path: Path) -> None:
     see = "; see docs/configuration.md"
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
-        f"  sheets-sync.yaml: period: should hold settings (key: value), not '2026-Q4'{see}",
-        f"  sheets-sync.yaml: teams[1]: should hold settings (key: value), not 'Ops'{see}",
-        "  sheets-sync.yaml: rollup: should hold settings (key: value), not 'company.xlsx'" + see,
-        "  sheets-sync.yaml: scoring: should hold settings (key: value), not [0, 1, 2, 3, 4, "
+        "  sheets-sync.yaml: line 2: period: should hold settings (key: value), not "
+        f"'2026-Q4'{see}",
+        f"  sheets-sync.yaml: line 7: teams[1]: should hold settings (key: value), not 'Ops'{see}",
+        "  sheets-sync.yaml: line 3: rollup: should hold settings (key: value), not 'company.xlsx'"
+        + see,
+        "  sheets-sync.yaml: line 4: scoring: should hold settings (key: value), not [0, 1, 2, 3, "
+        "4, "
         f"5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...{see}",
-        "  sheets-sync.yaml: teams[0].mapping: mine.yaml: okrs.header: should hold settings "
+        "  sheets-sync.yaml: line 6: teams[0].mapping: mine.yaml: line 4: okrs.header: should hold "
+        "settings "
         "(key: value), not 3; see docs/mappings.md",
     ]
 

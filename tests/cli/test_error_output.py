@@ -84,7 +84,7 @@ def test_a_configuration_error_is_one_json_record_with_its_problems(tmp_path: Pa
         "level": "error",
         "logger": "sheets_sync",
         "message": "sheets-sync.yaml: invalid configuration",
-        "problems": ["sheets-sync.yaml: teams[0].source: file not found (missing.xlsx)"],
+        "problems": ["sheets-sync.yaml: line 4: teams[0].source: file not found (missing.xlsx)"],
     }
 
 
@@ -140,14 +140,15 @@ def test_validate_json_reports_an_invalid_workspace_as_json(tmp_path: Path) -> N
             "teams": [],
             "ok": False,
             "errors": [
-                "sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)"
+                "sheets-sync.yaml: line 2: period: end (2026-10-01) must be after start "
+                "(2026-12-31)"
             ],
         }
     code, out, err = run("validate", "--config", str(cfg), *AS_OF)  # without --json: as it was
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)\n"
+        "  sheets-sync.yaml: line 2: period: end (2026-10-01) must be after start (2026-12-31)\n"
     )
 
 

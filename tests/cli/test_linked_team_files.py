@@ -64,7 +64,7 @@ def test_the_cli_night_goes_on_and_config_check_names_the_link(demo: Path, tmp_p
     code, out, err = run("config", "check", "--config", str(ws / "sheets-sync.yaml"))
     assert code == 2, out + err
     assert err.splitlines()[1:] == [
-        "  sheets-sync.yaml: teams[2].source: "
+        "  sheets-sync.yaml: line 36: teams[2].source: "
         + _linked_line(ws).removeprefix("Engineering.xlsx: ")
         + " (teams/Engineering.xlsx)"
     ]

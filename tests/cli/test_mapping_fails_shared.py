@@ -90,7 +90,7 @@ def test_the_same_file_listed_twice_is_still_a_clash_when_the_tabs_are_named(
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 2, out + err
     assert (
-        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "sheets-sync.yaml: line 5: teams[1].source: team 'Ops' can read the same tab of the same "
         "workbook as team 'Sales' (teams/sales.xlsx, tab OKRs, in both teams' tab lists"
     ) in err
     assert (tmp_path / "teams" / "sales.xlsx").read_bytes() == before
@@ -121,7 +121,8 @@ def test_two_teams_naming_one_google_sheet(tmp_path: Path, mapping: str) -> None
         with pytest.raises(ConfigError) as caught:
             load_workspace(cfg, files_must_exist=False)
         assert caught.value.problems == [
-            f"sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+            "sheets-sync.yaml: line 5: teams[1].source: team 'Ops' can read the same tab of the "
+            "same "
             f"workbook as team 'Sales' ({key}, tab OKRs, in both teams' tab lists: a team "
             "reads the first of its tabs the workbook has); the rollup would count its goals "
             "twice"
@@ -177,9 +178,9 @@ def test_the_set_up_checks_name_the_teams_a_sync_refuses_for_unknown_tabs(
     cfg = listed_twice(tmp_path, SLIP)
     for lines in _check_lines(cfg):
         assert lines[0] == "error: sheets-sync.yaml: invalid configuration"
-        assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+        assert lines[1].startswith("  sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: ")
         assert lines[2:] == [
-            "  sheets-sync.yaml: teams[1].source: is also the workbook of team 'Sales'; "
+            "  sheets-sync.yaml: line 5: teams[1].source: is also the workbook of team 'Sales'; "
             f"{UNKNOWN} (teams/sales.xlsx)"
         ]
 
@@ -187,9 +188,10 @@ def test_the_set_up_checks_name_the_teams_a_sync_refuses_for_unknown_tabs(
 def test_the_set_up_checks_name_a_link_the_sync_refuses(tmp_path: Path) -> None:
     cfg, book = linked(tmp_path, SLIP)
     for lines in _check_lines(cfg):
-        assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+        assert lines[1].startswith("  sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: ")
         assert lines[2:] == [
-            f"  sheets-sync.yaml: teams[1].source: is a symbolic link to {book}, the workbook "
+            f"  sheets-sync.yaml: line 5: teams[1].source: is a symbolic link to {book}, the "
+            "workbook "
             f"of team 'Sales'; {UNKNOWN} (teams/Engineering.xlsx)"
         ]
 
@@ -202,9 +204,12 @@ def test_the_set_up_checks_name_the_clash_with_the_tabs_a_broken_mapping_names(
     cfg = listed_twice(tmp_path, MISSPELT)
     for lines in _check_lines(cfg):
         assert lines[1:] == [
-            "  sheets-sync.yaml: teams[0].mapping: mine.yaml: kpis.requried: unknown key "
+            "  sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: line 6: kpis.requried: "
+            "unknown "
+            "key "
             "(did you mean 'required'? see docs/mappings.md)",
-            "  sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+            "  sheets-sync.yaml: line 5: teams[1].source: team 'Ops' can read the same tab of the "
+            "same "
             "workbook as team 'Sales' (teams/sales.xlsx, tab OKRs, in both teams' tab lists: "
             "a team reads the first of its tabs the workbook has); the rollup would count its "
             "goals twice",
@@ -229,9 +234,10 @@ def test_validate_names_every_link_a_sync_refuses_once_a_mapping_failed(tmp_path
     )
     web = tmp_path / "teams" / "web.xlsx"
     for lines in _check_lines(cfg):
-        assert lines[1].startswith("  sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+        assert lines[1].startswith("  sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: ")
         assert lines[2:] == [
-            f"  sheets-sync.yaml: teams[2].source: is a symbolic link to {web}, the workbook "
+            f"  sheets-sync.yaml: line 6: teams[2].source: is a symbolic link to {web}, the "
+            "workbook "
             "of team 'Web'; not read or written (it would read the same tab, OKRs, and the "
             "rollup would count its goals twice) (teams/eng.xlsx)"
         ]
@@ -261,7 +267,9 @@ def test_a_link_whose_own_mapping_failed_is_told_its_mapping_error(
     link (until 2026-12-06 the set-up checks said the link, sync the mapping)."""
     cfg = globbed(tmp_path, mapping)
     for lines in _check_lines(cfg):
-        assert len(lines) == 2 and lines[1].startswith("  sheets-sync.yaml: default_mapping: ")
+        assert len(lines) == 2 and lines[1].startswith(
+            "  sheets-sync.yaml: line 3: default_mapping: "
+        )
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, out + err
     assert out.splitlines()[2] == (

@@ -22,14 +22,16 @@ from tests.conftest import write_team
 HEAD = "company: Acme\nperiod: {name: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
 AS_OF = ("--as-of", "2026-11-23")
 #: the later team's problem when it shares Sales's broken mapping (told once)
-SAME_AS_SALES = "sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)"
+SAME_AS_SALES = (
+    "sheets-sync.yaml: line 5: teams[1].mapping: the same mapping error as Sales (above)"
+)
 BAD = (
     "name: mine\nokrs:\n  sheet: [OKRs]\n  layout: rowz\n"
     "kpis:\n  sheet: [KPIs]\n  requried: false\n"
 )
 BAD_SAYS = (
-    "mine.yaml: okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'; "
-    "mine.yaml: kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)"
+    "mine.yaml: line 4: okrs.layout: should be 'rows' or 'objective_blocks', not 'rowz'; "
+    "mine.yaml: line 7: kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)"
 )
 WEB_OK = "Web: ok, 18 cells changed (1 error in the sheet)"
 
@@ -104,7 +106,10 @@ def test_the_library_fails_the_teams_with_the_mappings_problems(tmp_path: Path) 
         with pytest.raises(ConfigError) as exc:
             load_workspace(cfg, files_must_exist=files, mappings_must_load=mappings)
         assert exc.value.problems == [
-            *(f"sheets-sync.yaml: teams[0].mapping: {problem}" for problem in BAD_SAYS.split("; ")),
+            *(
+                f"sheets-sync.yaml: line 4: teams[0].mapping: {problem}"
+                for problem in BAD_SAYS.split("; ")
+            ),
             SAME_AS_SALES,
         ]
 
@@ -121,14 +126,15 @@ def test_the_library_fails_the_teams_with_the_mappings_problems(tmp_path: Path) 
         pytest.param(
             "name: mine\nokrs:\n  sheet: [OKRs]\n  columns: {tagret: [Goal]}\n",
             "mine",
-            "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
+            "mine.yaml: line 4: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
             id="unknown-field",
         ),
         pytest.param(
             "name: mine\nokrs:\n  sheet: [OKRs]\n  columns:\n    comment: [Comment, Notes]\n"
             "    score: [Score, Notes]\n",
             "mine",
-            "mine.yaml: okrs.columns: header 'Notes' is given for both comment and score; a "
+            "mine.yaml: line 4: okrs.columns: header 'Notes' is given for both comment and score; "
+            "a "
             "column is read as one field, so give each field headers of its own",
             id="clash",
         ),
@@ -155,7 +161,7 @@ def test_each_kind_of_mapping_problem_fails_only_its_teams(
     assert lines[3].startswith("3 teams, 2 failed, ")
     code, out, err = run("config", "check", "--config", str(cfg))
     assert (code, out) == (2, "")
-    assert err.splitlines()[1].startswith(f"  sheets-sync.yaml: teams[0].mapping: {says}")
+    assert err.splitlines()[1].startswith(f"  sheets-sync.yaml: line 4: teams[0].mapping: {says}")
     assert err.splitlines()[-1] == f"  {SAME_AS_SALES}"  # told once, as the sync's lines
 
 
@@ -195,10 +201,10 @@ def test_a_default_mapping_every_team_uses_is_told_once(tmp_path: Path) -> None:
     code, out, err = run("config", "check", "--config", str(cfg))
     assert (code, out) == (2, "")
     assert err.splitlines()[1:] == [
-        "  sheets-sync.yaml: default_mapping: mine.yaml: okrs.layout: should be 'rows' or "
-        "'objective_blocks', not 'rowz'",
-        "  sheets-sync.yaml: default_mapping: mine.yaml: kpis.requried: unknown key (did you "
-        "mean 'required'? see docs/mappings.md)",
+        "  sheets-sync.yaml: line 5: default_mapping: mine.yaml: line 4: okrs.layout: should be "
+        "'rows' or 'objective_blocks', not 'rowz'",
+        "  sheets-sync.yaml: line 5: default_mapping: mine.yaml: line 7: kpis.requried: unknown "
+        "key (did you mean 'required'? see docs/mappings.md)",
     ]
 
 
@@ -210,9 +216,12 @@ def test_the_workspace_files_own_error_still_stops_the_night(tmp_path: Path) -> 
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: sheets-sync.yaml: invalid configuration",
-        "  sheets-sync.yaml: scoring.gren: unknown key (did you mean 'green'? see "
+        "  sheets-sync.yaml: line 7: scoring.gren: unknown key (did you mean 'green'? see "
         "docs/configuration.md)",
-        *(f"  sheets-sync.yaml: teams[0].mapping: {problem}" for problem in BAD_SAYS.split("; ")),
+        *(
+            f"  sheets-sync.yaml: line 4: teams[0].mapping: {problem}"
+            for problem in BAD_SAYS.split("; ")
+        ),
         f"  {SAME_AS_SALES}",
     ]
     assert not (tmp_path / "company.xlsx").exists()

@@ -26,7 +26,7 @@ def test_a_kpi_tolerance_typed_as_a_percentage_stops_the_night(tmp_path: Path) -
         assert (code, out) == (2, "")
         assert err == (
             "error: sheets-sync.yaml: invalid configuration\n"
-            "  sheets-sync.yaml: scoring.kpi_tolerance: 10 is above 1: a tolerance is a "
+            "  sheets-sync.yaml: line 7: scoring.kpi_tolerance: 10 is above 1: a tolerance is a "
             "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
             "higher-is-better KPI reaches below 0; type 0.1 for 10%\n"
         )

@@ -59,7 +59,7 @@ def test_a_web_address_fails_its_team_alone(tmp_path: Path, url: str, problem: s
     cfg = _workspace(tmp_path, url)
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: teams[0].source: {problem} ({url})\n"
+        f"  sheets-sync.yaml: line 4: teams[0].source: {problem} ({url})\n"
     )
     assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
     code, out, _ = run("sync", "--as-of", "2026-11-23", "--config", str(cfg))
@@ -74,7 +74,7 @@ def test_a_web_address_as_the_rollup_output_stops_the_night(tmp_path: Path) -> N
     cfg = _workspace(tmp_path, "sales.xlsx", output="https://intranet.example/company.xlsx")
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: rollup.output: {ELSEWHERE}\n"
+        f"  sheets-sync.yaml: line 6: rollup.output: {ELSEWHERE}\n"
     )
     for command in (["config", "check"], ["sync", "--as-of", "2026-11-23"]):
         assert run(*command, "--config", str(cfg)) == (2, "", expected)
@@ -127,7 +127,7 @@ def test_gsheet_with_a_web_address_not_a_sheets_says_what_it_is(
     cfg = _workspace(tmp_path, url)
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: teams[0].source: {problem}\n"
+        f"  sheets-sync.yaml: line 4: teams[0].source: {problem}\n"
     )
     assert run("config", "check", "--config", str(cfg)) == (2, "", expected)
 
@@ -148,7 +148,7 @@ def test_a_forms_link_as_the_rollup_output_asks_for_a_sheet(tmp_path: Path, pref
     cfg = _workspace(tmp_path, "sales.xlsx", output=prefix + url)
     expected = (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: rollup.output: the URL of a Google Forms form, not of a "
+        "  sheets-sync.yaml: line 6: rollup.output: the URL of a Google Forms form, not of a "
         "spreadsheet: give a Google Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit\n"
     )
     assert run("config", "check", "--config", str(cfg)) == (2, "", expected)

@@ -85,7 +85,7 @@ def test_config_check_and_errors(demo: Path, broken: Path, tmp_path: Path) -> No
     assert (code, out) == (2, [])
     assert err == [
         "error: sheets-sync.yaml: invalid configuration",
-        "  sheets-sync.yaml: teams[5].source: not an Excel workbook (.xlsx)"
+        "  sheets-sync.yaml: line 45: teams[5].source: not an Excel workbook (.xlsx)"
         "; open it in Excel and save it as .xlsx (teams/People.xlsx)",
     ]
     missing = str(tmp_path / "missing.yaml")

@@ -265,6 +265,6 @@ def test_config_check_names_a_team_file_linked_out(demo: Path, tmp_path: Path) -
     code, out, err = run("config", "check", "--config", str(ws / "sheets-sync.yaml"))
     assert code == 2, out + err
     assert err.splitlines()[1:] == [
-        f"  sheets-sync.yaml: teams[4].source: {_outside_line('Finance', secret)[14:]} "
+        f"  sheets-sync.yaml: line 42: teams[4].source: {_outside_line('Finance', secret)[14:]} "
         "(teams/Finance.xlsx)"
     ]

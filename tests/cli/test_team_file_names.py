@@ -40,7 +40,7 @@ def test_a_team_file_named_in_another_encoding_fails_alone(latin1_team: Path) ->
         load_workspace(latin1_team)
     assert info.value.problems == [  # until 2026-12-06 the file named twice:
         # "teams_glob (more/\\xc9quipe.xlsx).source: ... (more/\\xc9quipe.xlsx)"
-        f"sheets-sync.yaml: teams_glob (more/\\xc9quipe.xlsx): {why}"
+        f"sheets-sync.yaml: line 62: teams_glob (more/\\xc9quipe.xlsx): {why}"
     ]
     ws = load_workspace(latin1_team, files_must_exist=False)
     team = next(t for t in ws.teams if t.linked is not None)

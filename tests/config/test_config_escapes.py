@@ -39,13 +39,14 @@ def test_every_problem_shows_control_characters_as_escapes(tmp_path: Path) -> No
     found = problems(tmp_path, _workspace(tmp_path).read_text(encoding="utf-8"))
     assert [p for p in found if RAW.search(p)] == []
     assert found == [
-        "sheets-sync.yaml: teams_glob: should be a pattern such as 'teams/*.xlsx', or a list "
+        "sheets-sync.yaml: line 6: teams_glob: should be a pattern such as 'teams/*.xlsx', or a "
+        "list "
         "of patterns, not ['a\\x1b]52;c;eA==\\x07', 3]",
-        "sheets-sync.yaml: scoring.green: should be a number, not "
+        "sheets-sync.yaml: line 5: scoring.green: should be a number, not "
         "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\x1b[31myyyyyyyyyyyyyyyyyy...",
-        "sheets-sync.yaml: k\\x1b[2Jey: unknown key (check the spelling; see "
+        "sheets-sync.yaml: line 7: k\\x1b[2Jey: unknown key (check the spelling; see "
         "docs/configuration.md)",
-        "sheets-sync.yaml: teams[0].source: file not found (teams/s\\x1b[2J.xlsx)",
+        "sheets-sync.yaml: line 4: teams[0].source: file not found (teams/s\\x1b[2J.xlsx)",
     ]
 
 
@@ -81,9 +82,10 @@ def test_what_yaml_would_double_quote_is_escaped_too(tmp_path: Path) -> None:
     text += 'scoring: {green: ["g\\uD800\\e"]}\n'
     found = problems(tmp_path, text)
     assert found == [
-        "sheets-sync.yaml: teams_glob: should be a pattern such as 'teams/*.xlsx', or a list "
+        "sheets-sync.yaml: line 5: teams_glob: should be a pattern such as 'teams/*.xlsx', or a "
+        "list "
         "of patterns, not ['a\\x1b[31m\\ufeff', 3]",
-        "sheets-sync.yaml: scoring.green: should be a number, not [g\\ud800\\x1b]",
+        "sheets-sync.yaml: line 6: scoring.green: should be a number, not [g\\ud800\\x1b]",
     ]
     checked = CliRunner().invoke(
         cli, ["config", "check", "--config", str(tmp_path / "sheets-sync.yaml")]

@@ -184,7 +184,7 @@ def test_a_name_spelled_in_another_case_stays_the_yamls_error(
 
     monkeypatch.setattr(os, "stat", ignoring_case)
     assert problems(root, workspace.read_text()) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
         "workbook as team 'Sales' (teams/Sales.xlsx, tab OKRs); the rollup would count "
         "its goals twice"
     ]
@@ -234,7 +234,7 @@ def test_one_name_in_nfc_and_nfd_is_no_hard_link(
         + f"teams:\n  - {{name: A, source: teams/{nfd}}}\n  - {{name: B, source: teams/{nfc}}}\n"
     )
     assert problems(root, text) == [
-        "sheets-sync.yaml: teams[1].source: team 'B' reads the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'B' reads the same tab of the same "
         f"workbook as team 'A' (teams/{nfc}, tab OKRs); the rollup would count "
         "its goals twice"
     ]

@@ -30,14 +30,14 @@ def test_a_workbook_limit_below_10_kb_is_a_problem_naming_its_key(
     """Before: ``1e-300`` (or 0.001) loaded, a limit of 0 (or 1,048) bytes, and every team
     failed as too large every night (until 2026-12-06)."""
     found = problems(tmp_path, _one_team_head(tmp_path) + f"limits: {{max_workbook_mb: {mb}}}\n")
-    assert found == [f"sheets-sync.yaml: limits.max_workbook_mb: {message}"]
+    assert found == [f"sheets-sync.yaml: line 5: limits.max_workbook_mb: {message}"]
 
 
 @pytest.mark.parametrize("mb", [".inf", ".nan"])
 def test_a_workbook_limit_not_finite_is_a_problem(tmp_path: Path, mb: str) -> None:
     found = problems(tmp_path, _one_team_head(tmp_path) + f"limits: {{max_workbook_mb: {mb}}}\n")
     assert found == [
-        f"sheets-sync.yaml: limits.max_workbook_mb: should be a finite number, not {mb}"
+        f"sheets-sync.yaml: line 5: limits.max_workbook_mb: should be a finite number, not {mb}"
     ]
 
 
@@ -67,7 +67,7 @@ def test_a_count_or_size_past_a_billion_is_a_problem_naming_its_key(
     check and ended the sync in one after it had written the team sheets."""
     section, name = key.split(".")
     found = problems(tmp_path, _one_team_head(tmp_path) + f"{section}: {{{name}: {value}}}\n")
-    assert found == [f"sheets-sync.yaml: {key}: {TOO_LARGE.format(value)}"]
+    assert found == [f"sheets-sync.yaml: line 5: {key}: {TOO_LARGE.format(value)}"]
 
 
 def test_a_billion_still_loads(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_google_wait_past_its_range_is_a_problem_naming_its_key(
     internal error (OverflowError: timestamp out of range for platform time_t). An hour
     for one request, a day of retries, a billion of a count."""
     found = problems(tmp_path, _one_team_head(tmp_path) + f"google: {{{key}: {value}}}\n")
-    assert found == [f"sheets-sync.yaml: google.{key}: {said}"]
+    assert found == [f"sheets-sync.yaml: line 5: google.{key}: {said}"]
 
 
 def test_an_hour_of_timeout_and_a_day_of_retries_load(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def test_config_check_names_a_linked_glob_match_once(workspace: Path) -> None:
     root = _glob_workspace(workspace)
     (root / "teams" / "b.xlsx").symlink_to("sales.xlsx")
     assert problems(root, workspace.read_text()) == [
-        f"sheets-sync.yaml: teams_glob (teams/b.xlsx): {_linked(root, 'sales')}"
+        f"sheets-sync.yaml: line 5: teams_glob (teams/b.xlsx): {_linked(root, 'sales')}"
     ]
 
 
@@ -111,7 +111,7 @@ def test_the_same_file_named_twice_without_a_link_is_still_the_yamls_problem(
         "  - {name: Ops, source: teams/../teams/sales.xlsx}\n",
     )
     assert found == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
         "workbook as team 'Sales' (teams/../teams/sales.xlsx, tab OKRs); the rollup would "
         "count its goals twice"
     ]
@@ -200,8 +200,10 @@ def test_a_glob_match_hard_linked_to_another_fails_both(workspace: Path) -> None
     os.link(root / "teams" / "sales.xlsx", root / "teams" / "b.xlsx")
     glob = "'b' and 'sales'"
     assert problems(root, workspace.read_text()) == [
-        "sheets-sync.yaml: teams_glob (teams/b.xlsx): " + _hard(root, "sales", "sales", both=glob),
-        f"sheets-sync.yaml: teams_glob (teams/sales.xlsx): {_hard(root, 'b', 'b', both=glob)}",
+        "sheets-sync.yaml: line 5: teams_glob (teams/b.xlsx): "
+        + _hard(root, "sales", "sales", both=glob),
+        "sheets-sync.yaml: line 5: teams_glob (teams/sales.xlsx): "
+        + _hard(root, "b", "b", both=glob),
     ]
 
 

@@ -37,7 +37,8 @@ def test_a_period_date_before_march_1900_is_a_problem_naming_its_key(
     tmp_path: Path, start: str, end: str, found: dict[str, str]
 ) -> None:
     assert problems(tmp_path, _head(tmp_path, start, end)) == [
-        f"sheets-sync.yaml: period.{key}: expected a date on or after 1900-03-01, got {day} " + LATE
+        f"sheets-sync.yaml: line 2: period.{key}: expected a date on or after 1900-03-01, got "
+        f"{day} " + LATE
         for key, day in found.items()
     ]
 

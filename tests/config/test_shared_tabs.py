@@ -35,7 +35,7 @@ def test_two_teams_reading_the_same_tab(
         f"  - {{name: Ops, source: {second}}}\n",
     )
     assert found == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
         f"workbook as team 'Sales' ({named}, tab OKRs); the rollup would count its goals twice"
     ]
 
@@ -79,7 +79,8 @@ def test_a_tab_per_team_sharing_one_kpi_tab_is_a_problem(workspace: Path) -> Non
     assert _two_teams_of_one_workbook(
         workspace, {"sales": own.format("sales"), "ops": own.format("ops")}
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
+        "workbook "
         "as team 'Sales' (teams/sales.xlsx, tab KPIs); the rollup would count its KPIs twice"
     ]
 
@@ -92,7 +93,8 @@ def test_a_tab_name_spelt_otherwise_is_the_same_tab(workspace: Path) -> None:
         workspace,
         {"sales": "okrs:\n  sheet: [Sales OKRs]\n", "ops": "okrs:\n  sheet: [sales-okrs]\n"},
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
+        "workbook "
         "as team 'Sales' (teams/sales.xlsx, tab \"sales-okrs\"); the rollup would count its "
         "goals twice"
     ]
@@ -106,7 +108,7 @@ def test_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> None
         workspace,
         {"sales": "okrs:\n  sheet: [Sales OKRs, OKRs]\n", "ops": "okrs:\n  sheet: [okrs]\n"},
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' can read the same tab of the same "
         "workbook as team 'Sales' (teams/sales.xlsx, tab okrs, in both teams' tab lists: a "
         "team reads the first of its tabs the workbook has); the rollup would count its goals "
         "twice"
@@ -122,7 +124,7 @@ def test_kpi_tab_lists_sharing_a_name_can_read_the_same_tab(workspace: Path) -> 
             "ops": own.format("ops", "ops", "metrics!"),
         },
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' can read the same tab of the same "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' can read the same tab of the same "
         "workbook as team 'Sales' (teams/sales.xlsx, tab \"metrics!\", in both teams' tab lists: "
         "a team reads the first of its tabs the workbook has); the rollup would count its KPIs "
         "twice"
@@ -158,19 +160,20 @@ def test_every_shared_tab_of_a_workbook_is_reported_at_once(workspace: Path) -> 
         ),
     )
     can_read = (
-        "sheets-sync.yaml: teams[{i}].source: team '{team}' can read the same tab of the "
+        "sheets-sync.yaml: line {line}: teams[{i}].source: team '{team}' can read the same tab of "
+        "the "
         "same workbook as team '{other}' (teams/sales.xlsx, tab {tab}, in both teams' tab "
         "lists: a team reads the first of its tabs the workbook has); the rollup would count "
         "its goals twice"
     )
     assert found == [
-        can_read.format(i=1, team="Ops", other="Sales", tab="okrs"),
-        "sheets-sync.yaml: teams[2].source: team 'Web' reads the same tab of the same "
+        can_read.format(line=7, i=1, team="Ops", other="Sales", tab="okrs"),
+        "sheets-sync.yaml: line 8: teams[2].source: team 'Web' reads the same tab of the same "
         "workbook as team 'Sales' (teams/sales.xlsx, tab kpis); the rollup would count its "
         "KPIs twice",
-        can_read.format(i=2, team="Web", other="Ops", tab='"web okrs"'),
-        can_read.format(i=3, team="Hr", other="Sales", tab="OKRS"),
-        can_read.format(i=3, team="Hr", other="Ops", tab="OKRS"),
+        can_read.format(line=8, i=2, team="Web", other="Ops", tab='"web okrs"'),
+        can_read.format(line=9, i=3, team="Hr", other="Sales", tab="OKRS"),
+        can_read.format(line=9, i=3, team="Hr", other="Ops", tab="OKRS"),
     ]
 
 
@@ -185,7 +188,8 @@ def test_one_teams_goals_tab_as_the_others_kpi_tab_is_a_problem(workspace: Path)
             "ops": "okrs:\n  sheet: [Ops OKRs]\nkpis:\n  sheet: [OKRs]\n",
         },
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads as its KPIs the tab team 'Sales' "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads as its KPIs the tab team "
+        "'Sales' "
         "reads as its goals (teams/sales.xlsx, tab OKRs); both would write their results "
         "(Status, Sync notes) into that tab"
     ]
@@ -202,7 +206,8 @@ def test_a_shared_tab_is_named_as_typed(workspace: Path, sheet: str, named: str)
     assert _two_teams_of_one_workbook(
         workspace, {team: f"okrs:\n  sheet: [{sheet}]\n" for team in ("sales", "ops")}
     ) == [
-        "sheets-sync.yaml: teams[1].source: team 'Ops' reads the same tab of the same workbook "
+        "sheets-sync.yaml: line 7: teams[1].source: team 'Ops' reads the same tab of the same "
+        "workbook "
         f"as team 'Sales' (teams/sales.xlsx, tab {named}); the rollup would count its goals "
         "twice"
     ]

@@ -30,8 +30,8 @@ def test_a_source_that_is_a_pipe_or_a_symlink_loop(tmp_path: Path) -> None:
         "  - {name: P, source: teams/pipe.xlsx}\n  - {name: L, source: teams/a.xlsx}\n"
     )
     assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: teams[0].source: is a named pipe, not a file (teams/pipe.xlsx)",
-        "sheets-sync.yaml: teams[1].source: file not found (teams/a.xlsx)",
+        "sheets-sync.yaml: line 4: teams[0].source: is a named pipe, not a file (teams/pipe.xlsx)",
+        "sheets-sync.yaml: line 5: teams[1].source: file not found (teams/a.xlsx)",
     ]
     ws = load_workspace(write_config(tmp_path, text), files_must_exist=False)
     assert [t.name for t in ws.teams] == ["P", "L"]
@@ -62,9 +62,9 @@ def test_a_google_key_is_taken_from_a_pasted_url_or_refused(workspace: Path) -> 
         "sheet's URL, docs.google.com/spreadsheets/d/<key>/edit, or the URL"
     )
     assert found == [
-        f"sheets-sync.yaml: teams[0].source: 'KEY/values/OKRs!A1' {hint}",
-        f"sheets-sync.yaml: teams[1].source: 'KEY?x=1' {hint}",
-        "sheets-sync.yaml: rollup.output: gsheet: needs a spreadsheet key",
+        f"sheets-sync.yaml: line 6: teams[0].source: 'KEY/values/OKRs!A1' {hint}",
+        f"sheets-sync.yaml: line 7: teams[1].source: 'KEY?x=1' {hint}",
+        "sheets-sync.yaml: line 8: rollup.output: gsheet: needs a spreadsheet key",
     ]
 
 
@@ -90,7 +90,7 @@ def test_a_google_url_as_the_hint_gives_it_or_a_published_link_is_explained(
         workspace.parent, head + f'teams:\n  - {{name: S, source: "gsheet:{published}"}}\n'
     )
     assert found == [
-        "sheets-sync.yaml: teams[0].source: a published-to-the-web link "
+        "sheets-sync.yaml: line 6: teams[0].source: a published-to-the-web link "
         "(.../spreadsheets/d/e/...) has no spreadsheet key: open the sheet itself and give "
         "its URL, docs.google.com/spreadsheets/d/<key>/edit"
     ]
@@ -117,7 +117,7 @@ def test_a_google_url_pasted_without_gsheet_is_a_sheet(workspace: Path) -> None:
     published = "https://docs.google.com/spreadsheets/d/e/2PACX-1vQabc/pubhtml"
     found = problems(workspace.parent, head + f"teams:\n  - {{name: S, source: {published}}}\n")
     assert found == [
-        "sheets-sync.yaml: teams[0].source: a published-to-the-web link "
+        "sheets-sync.yaml: line 6: teams[0].source: a published-to-the-web link "
         "(.../spreadsheets/d/e/...) has no spreadsheet key: open the sheet itself and give "
         "its URL, docs.google.com/spreadsheets/d/<key>/edit"
     ]
@@ -138,7 +138,7 @@ def test_a_rollup_output_that_is_no_workbook_file(
     every night."""
     (workspace.parent / "teams.xlsx").mkdir()
     found = problems(workspace.parent, workspace.read_text() + f"rollup: {{output: {output}}}\n")
-    assert found == [f"sheets-sync.yaml: rollup.output: {problem}"]
+    assert found == [f"sheets-sync.yaml: line 7: rollup.output: {problem}"]
 
 
 def test_a_source_of_the_root_folder_is_named() -> None:
@@ -190,7 +190,7 @@ def test_a_team_file_is_confined_to_the_resolved_folder_the_workspace_names(
     with pytest.raises(ConfigError) as caught:  # config check names them
         load_workspace(root / "sheets-sync.yaml")
     assert caught.value.problems == [
-        f"sheets-sync.yaml: teams_glob ({name}): is a symbolic link to {real}, outside the "
+        f"sheets-sync.yaml: line 6: teams_glob ({name}): is a symbolic link to {real}, outside the "
         "workspace folder; not read or written (team files are followed only to files "
         "inside it)"
         for name, real in (

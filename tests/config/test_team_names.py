@@ -29,9 +29,9 @@ def test_a_name_or_id_longer_than_a_cell_is_refused(tmp_path: Path) -> None:
         load_workspace(cfg, files_must_exist=False)
     tail = "a name or id is at most 32,767 (what an Excel cell holds)"
     assert info.value.problems == [
-        f"sheets-sync.yaml: period.name: is 32,768 characters long; {tail}",
-        f"sheets-sync.yaml: company_objectives[0].id: is 32,768 characters long; {tail}",
-        f"sheets-sync.yaml: teams[0].name: is 32,768 characters long; {tail}",
+        f"sheets-sync.yaml: line 2: period.name: is 32,768 characters long; {tail}",
+        f"sheets-sync.yaml: line 4: company_objectives[0].id: is 32,768 characters long; {tail}",
+        f"sheets-sync.yaml: line 6: teams[0].name: is 32,768 characters long; {tail}",
     ]
     ok = CONFIG.replace("name: Sales", f"name: {long[1:]}")  # 32,767: loads
     cfg.write_text(ok, encoding="utf-8")

@@ -22,7 +22,7 @@ def test_teams_glob_of_another_shape_is_one_problem_at_its_key(
     """Until 2026-12-06: ``teams_glob.str: Input should be a valid string`` and
     ``teams_glob.list[str][0]: Input should be a valid string``."""
     found = problems(tmp_path, _one_team_head(tmp_path) + f"teams_glob: {value}\n")
-    assert found == [f"sheets-sync.yaml: teams_glob: {PATTERN}{shown}"]
+    assert found == [f"sheets-sync.yaml: line 5: teams_glob: {PATTERN}{shown}"]
 
 
 def test_a_period_date_typed_as_a_number_asks_for_a_date(tmp_path: Path) -> None:
@@ -32,9 +32,9 @@ def test_a_period_date_typed_as_a_number_asks_for_a_date(tmp_path: Path) -> None
         "start: 2026-10-01, end: 2026-12-31", "start: 20261001, end: 2026.5"
     )
     assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: period.start: should be a date written as YYYY-MM-DD "
+        "sheets-sync.yaml: line 2: period.start: should be a date written as YYYY-MM-DD "
         "(2026-10-01), not 20261001",
-        "sheets-sync.yaml: period.end: should be a date written as YYYY-MM-DD "
+        "sheets-sync.yaml: line 2: period.end: should be a date written as YYYY-MM-DD "
         "(2026-10-01), not 2026.5",
     ]
 
@@ -45,10 +45,10 @@ def test_an_unknown_key_names_the_known_key_nearest_to_it(tmp_path: Path) -> Non
     text += "scoring: {gren: 0.8}\nhistroy: {}\ngoogle: {xyzzy: 1}\n"
     doc = "see docs/configuration.md)"
     assert problems(tmp_path, text) == [
-        f"sheets-sync.yaml: teams[0].sorce: unknown key (did you mean 'source'? {doc}",
-        f"sheets-sync.yaml: scoring.gren: unknown key (did you mean 'green'? {doc}",
-        f"sheets-sync.yaml: google.xyzzy: unknown key (check the spelling; {doc}",
-        f"sheets-sync.yaml: histroy: unknown key (did you mean 'history'? {doc}",
+        f"sheets-sync.yaml: line 4: teams[0].sorce: unknown key (did you mean 'source'? {doc}",
+        f"sheets-sync.yaml: line 5: scoring.gren: unknown key (did you mean 'green'? {doc}",
+        f"sheets-sync.yaml: line 7: google.xyzzy: unknown key (check the spelling; {doc}",
+        f"sheets-sync.yaml: line 6: histroy: unknown key (did you mean 'history'? {doc}",
     ]
 
 
@@ -58,9 +58,10 @@ def test_a_value_where_a_list_belongs_says_list(tmp_path: Path) -> None:
     text = "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
     text += "teams: Sales\ncompany_objectives: ~\n"
     assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: company_objectives: is empty; it should be a list (- one item a "
+        "sheets-sync.yaml: line 4: company_objectives: is empty; it should be a list (- one item a "
         "line, or [a, b])",
-        "sheets-sync.yaml: teams: should be a list (- one item a line, or [a, b]), not 'Sales'",
+        "sheets-sync.yaml: line 3: teams: should be a list (- one item a line, or [a, b]), not "
+        "'Sales'",
     ]
     (tmp_path / "mappings").mkdir()
     (tmp_path / "mappings" / "mine.yaml").write_text(
@@ -68,6 +69,7 @@ def test_a_value_where_a_list_belongs_says_list(tmp_path: Path) -> None:
     )
     text = text.replace("teams: Sales\ncompany_objectives: ~\n", "default_mapping: mine\n")
     assert problems(tmp_path, text + "teams_glob: '*.xlsx'\n")[0] == (
-        "sheets-sync.yaml: default_mapping: mine.yaml: okrs.fill_down: should be a list (- one "
+        "sheets-sync.yaml: line 3: default_mapping: mine.yaml: line 4: okrs.fill_down: should "
+        "be a list (- one "
         "item a line, or [a, b]), not 'objective'"
     )

@@ -159,7 +159,7 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
     text = _one_team_head(tmp_path)
     if setting.startswith("company:"):
         text = text.replace("company: A\n", "")
-    assert problems(tmp_path, f"{setting}\n{text}") == [f"sheets-sync.yaml: {said}"]
+    assert problems(tmp_path, f"{setting}\n{text}") == [f"sheets-sync.yaml: line 1: {said}"]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
         (
             "  blocks: {kr_fields: {5: [a]}}",
             "okrs.blocks.kr_fields: the key 5 should be text\n"
-            "m.yaml: okrs.blocks.kr_fields.5: should be text, not [a]",
+            "m.yaml: line 4: okrs.blocks.kr_fields.5: should be text, not [a]",
         ),
         (
             "  example_prefix: 7",
@@ -192,7 +192,7 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
 def test_a_mapping_says_a_wrong_value_as_the_workspace_file_does(setting: str, said: str) -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping(f"name: m\nokrs:\n  sheet: [OKRs]\n{setting}\n", source="m.yaml")
-    assert caught.value.problems == f"m.yaml: {said}".split("\n")
+    assert caught.value.problems == f"m.yaml: line 4: {said}".split("\n")
 
 
 def test_a_tab_named_by_a_number_is_asked_for_in_quotes() -> None:
@@ -200,7 +200,7 @@ def test_a_tab_named_by_a_number_is_asked_for_in_quotes() -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping("name: m\nokrs:\n  sheet: 2026\n", source="m.yaml")
     assert caught.value.problems == [
-        "m.yaml: okrs.sheet: should be a tab name or a list of them, not 2026; put a name "
+        "m.yaml: line 3: okrs.sheet: should be a tab name or a list of them, not 2026; put a name "
         "that is a number in quotes ('2026')"
     ]
     assert parse_mapping("name: m\nokrs:\n  sheet: '2026'\n", source="m.yaml").okrs.sheet == (
@@ -217,8 +217,8 @@ def test_the_scoring_section_alone_says_it_the_same_way(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_rules(cfg)
     assert caught.value.problems == [
-        "sheets-sync.yaml: scoring.green: must be at most 1 (got 2)",
-        "sheets-sync.yaml: scoring.yellow: should be a number, not 'x'",
+        "sheets-sync.yaml: line 1: scoring.green: must be at most 1 (got 2)",
+        "sheets-sync.yaml: line 1: scoring.yellow: should be a number, not 'x'",
     ]
 
 
@@ -253,7 +253,7 @@ def test_a_blank_company_name_is_a_problem(tmp_path: Path) -> None:
     """``company: "  "`` loaded, and ``config check`` said ``ok:    , period ...``."""
     text = _one_team_head(tmp_path).replace("company: A", "company: '  '")
     assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: company: is blank; give the name reports and the rollup show"
+        "sheets-sync.yaml: line 1: company: is blank; give the name reports and the rollup show"
     ]
 
 
@@ -280,7 +280,8 @@ def test_a_blank_period_name_is_a_problem(tmp_path: Path, name: str) -> None:
     text = _one_team_head(tmp_path).replace("{name: Q,", f"{{name: {name},")
     said = problems(tmp_path, text)
     assert said == [
-        "sheets-sync.yaml: period.name: is empty"
+        "sheets-sync.yaml: line 2: period.name: is empty"
         if name == "''"
-        else "sheets-sync.yaml: period.name: is blank; give the name reports and the rollup show"
+        else "sheets-sync.yaml: line 2: period.name: is blank; give the name reports and the "
+        "rollup show"
     ]

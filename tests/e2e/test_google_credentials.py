@@ -251,7 +251,7 @@ def test_a_key_setting_naming_no_file_fails_only_the_google_teams_of_a_sync(
     assert check.exit_code == 2
     assert check.stderr == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        "  sheets-sync.yaml: google.credentials: missing.json: file not found\n"
+        "  sheets-sync.yaml: line 6: google.credentials: missing.json: file not found\n"
     )
 
 

@@ -35,14 +35,14 @@ kpis:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems[0] == (
-        "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)"
+        "mine.yaml: line 4: okrs.columns: unknown field 'tagret' (did you mean 'target'?)"
     )
     assert caught.value.problems[1].startswith(
-        "mine.yaml: okrs.columns: unknown field 'bogus' (known: objective_id, objective, "
+        "mine.yaml: line 4: okrs.columns: unknown field 'bogus' (known: objective_id, objective, "
     )
     assert caught.value.problems[2:] == [
-        "mine.yaml: okrs.fill_down: unknown field 'objectiv' (did you mean 'objective'?)",
-        "mine.yaml: kpis.columns: unknown field 'actuals' (did you mean 'actual'?)",
+        "mine.yaml: line 5: okrs.fill_down: unknown field 'objectiv' (did you mean 'objective'?)",
+        "mine.yaml: line 8: kpis.columns: unknown field 'actuals' (did you mean 'actual'?)",
     ]
 
 
@@ -62,13 +62,14 @@ kpis:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: okrs.blocks.kr_fields: should hold settings (key: value), not 3; see "
+        "mine.yaml: line 5: okrs.blocks.kr_fields: should hold settings (key: value), not 3; see "
         "docs/mappings.md",
-        "mine.yaml: kpis.requried: unknown key (did you mean 'required'? see docs/mappings.md)",
-        "mine.yaml: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
-        "mine.yaml: okrs.blocks.objective_when_blank: unknown field 'curent' "
+        "mine.yaml: line 8: kpis.requried: unknown key (did you mean 'required'? see "
+        "docs/mappings.md)",
+        "mine.yaml: line 4: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
+        "mine.yaml: line 5: okrs.blocks.objective_when_blank: unknown field 'curent' "
         "(did you mean 'current'?)",
-        "mine.yaml: kpis.fill_down: unknown field 'nme' (did you mean 'name'?)",
+        "mine.yaml: line 9: kpis.fill_down: unknown field 'nme' (did you mean 'name'?)",
     ]
 
 
@@ -94,9 +95,9 @@ kpis:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: okrs.columns: header 'notes' is given for both comment and score; a "
+        "mine.yaml: line 4: okrs.columns: header 'notes' is given for both comment and score; a "
         "column is read as one field, so give each field headers of its own",
-        "mine.yaml: kpis.columns: header 'Comment' is given for both status and comment "
+        "mine.yaml: line 9: kpis.columns: header 'Comment' is given for both status and comment "
         "(the default header of comment); a column is read as one field, so give each "
         "field headers of its own",
     ]
@@ -106,15 +107,21 @@ kpis:
     ("tabs", "problem"),
     [
         # failed each team with "no tab named " (a kpis one with an internal error)
-        ("okrs:\n  sheet: []\n", "okrs.sheet: names no tab; give one or more tab names, as "),
-        ("okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: []\n  required: false\n", "kpis.sheet: names "),
-        ('okrs:\n  sheet: [OKRs, " "]\n', "okrs.sheet: a tab name is blank"),
+        ("okrs:\n  sheet: []\n", "line 3: okrs.sheet: names no tab; give one or more tab names"),
+        (
+            "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: []\n  required: false\n",
+            "line 5: kpis.sheet: names ",
+        ),
+        ('okrs:\n  sheet: [OKRs, " "]\n', "line 3: okrs.sheet: a tab name is blank"),
         # an internal error (IndexError) for each team
-        ("okrs:\n  sheet: [OKRs]\n  columns: {target: []}\n", "okrs.columns: target has no "),
+        (
+            "okrs:\n  sheet: [OKRs]\n  columns: {target: []}\n",
+            "line 4: okrs.columns: target has no ",
+        ),
         # matched every cell of no letter or digit as that field's header
         (
             'okrs:\n  sheet: [OKRs]\n  columns: {target: ["-"]}\n',
-            "okrs.columns: target: header '-' has no letter or digit (nor % or #)",
+            "line 4: okrs.columns: target: header '-' has no letter or digit (nor % or #)",
         ),
     ],
 )
@@ -134,7 +141,7 @@ def test_a_blank_example_prefix_is_an_error(prefix: str) -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: okrs.example_prefix: is blank, so every row would be skipped as an "
+        "mine.yaml: line 4: okrs.example_prefix: is blank, so every row would be skipped as an "
         "example; give the word example rows start with (the default: example)"
     ]
 
@@ -149,7 +156,7 @@ def test_yes_or_no_for_a_header_row_is_an_error(header: str, value: str) -> None
         parse_mapping(text, source="mine.yaml")
     key = header.split(":", maxsplit=1)[0]
     assert caught.value.problems == [
-        f"mine.yaml: okrs.header.{key}: should be a whole number, not {value}"
+        f"mine.yaml: line 4: okrs.header.{key}: should be a whole number, not {value}"
     ]
 
 
@@ -161,7 +168,7 @@ def test_a_tab_named_for_both_goals_and_kpis_is_an_error() -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: kpis.sheet: okrs is a tab of okrs.sheet too; the key results and the "
+        "mine.yaml: line 5: kpis.sheet: okrs is a tab of okrs.sheet too; the key results and the "
         "KPIs are each read from a tab of their own"
     ]
 
@@ -174,7 +181,8 @@ def test_the_tab_named_for_both_is_named_as_typed() -> None:
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        'mine.yaml: kpis.sheet: "Bob\'s OKRs" is a tab of okrs.sheet too; the key results and '
+        'mine.yaml: line 5: kpis.sheet: "Bob\'s OKRs" is a tab of okrs.sheet too; the key results '
+        "and "
         "the KPIs are each read from a tab of their own"
     ]
 
@@ -213,7 +221,7 @@ def test_a_read_header_shared_with_a_written_field_is_still_an_error(owned: str)
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        f"mine.yaml: okrs.columns: header {owned!r} is given for both confidence and "
+        f"mine.yaml: line 4: okrs.columns: header {owned!r} is given for both confidence and "
         f"{owned.lower()} (the default header of {owned.lower()}); a column is read as one "
         "field, so give each field headers of its own"
     ]
@@ -241,21 +249,22 @@ def test_a_fallback_tab_name_in_both_lists_loads(sheets: str) -> None:
         # header row 1", a row with a Goal column
         (
             "okrs:\n  sheet: [OKRs]\n  columns: {target: [Goal], current: [Goal]}\n",
-            "okrs.columns: target: header 'Goal' is given to current too, which takes the "
+            "line 4: okrs.columns: target: header 'Goal' is given to current too, which takes the "
             "column (the field listed last does), so target is never read; give target a "
             "header of its own",
         ),
         # a column of IDs headed "Objective": the title's default header took it
         (
             "okrs:\n  sheet: [OKRs]\n  columns: {objective_id: [Objective]}\n",
-            "okrs.columns: objective_id: header 'Objective' is given to objective too (its "
+            "line 4: okrs.columns: objective_id: header 'Objective' is given to objective too (its "
             "default header), which takes the column (the field listed last does), so "
             "objective_id is never read; give objective_id a header of its own",
         ),
         # a KPI tab headed "KPI | Description | Actual", its IDs under KPI
         (
             "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n  columns: {id: [KPI]}\n",
-            "kpis.columns: id: header 'KPI' is given to name too (its default header), which "
+            "line 6: kpis.columns: id: header 'KPI' is given to name too (its default header), "
+            "which "
             "takes the column (the field listed last does), so id is never read; give id a "
             "header of its own",
         ),
@@ -284,7 +293,8 @@ def test_objective_blocks_with_no_field_to_tell_an_objective_row_is_an_error() -
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
     assert caught.value.problems == [
-        "mine.yaml: okrs.blocks.objective_when_blank: names no field, so every row would be "
+        "mine.yaml: line 5: okrs.blocks.objective_when_blank: names no field, so every row would "
+        "be "
         "read as an objective; give the fields an objective row leaves blank, as [start, "
         "target, current]"
     ]
@@ -299,9 +309,9 @@ def test_objective_blocks_naming_no_field_is_said_with_the_other_problems() -> N
     )
     with pytest.raises(MappingError) as caught:
         parse_mapping(text, source="mine.yaml")
-    assert [p.split(": ")[1] for p in caught.value.problems] == [
-        "okrs.columns",
-        "okrs.blocks.objective_when_blank",
+    assert [p.split(": ")[1:3] for p in caught.value.problems] == [
+        ["line 5", "okrs.columns"],
+        ["line 6", "okrs.blocks.objective_when_blank"],
     ]
 
 

@@ -387,7 +387,7 @@ def test_the_configuration_refuses_a_webhook_that_is_no_http_url(workspace: Path
     with pytest.raises(ConfigError) as info:
         load_workspace(workspace)
     assert info.value.problems == [
-        "sheets-sync.yaml: notify: webhook must be an http(s) URL, such as "
+        "sheets-sync.yaml: line 7: notify: webhook must be an http(s) URL, such as "
         "https://hooks.example/..."
     ]
 

@@ -26,7 +26,7 @@ from tests.sync.test_shared_cache import (
 __all__ = ["parses"]  # the fixture, imported for the tests here
 
 OPS_SAYS = (
-    "teams[1].mapping: ops.yaml: okrs.requried: unknown key (did you mean 'required'? see "
+    "teams[1].mapping: ops.yaml: line 4: okrs.requried: unknown key (did you mean 'required'? see "
     "docs/mappings.md)"
 )
 

@@ -127,7 +127,7 @@ def test_a_bad_scoring_section_found_implicitly_is_a_note_and_the_default(
     out, result = _template_here(tmp_path, monkeypatch, "scoring: {kpi_tolerence: 0.05}\n")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "note: sheets-sync.yaml: scoring.kpi_tolerence: unknown key (did you mean "
+        "note: sheets-sync.yaml: line 3: scoring.kpi_tolerence: unknown key (did you mean "
         "'kpi_tolerance'? see docs/configuration.md); the template's help quotes the default "
         "KPI tolerance, 10%\n"
     )
@@ -142,7 +142,7 @@ def test_a_bad_scoring_section_named_by_config_is_an_error(
         tmp_path, monkeypatch, "scoring: {kpi_tolerance: 10}\n", "--config", "sheets-sync.yaml"
     )
     assert result.exit_code == 2
-    assert "sheets-sync.yaml: scoring.kpi_tolerance: 10 is above 1" in result.stderr
+    assert "sheets-sync.yaml: line 3: scoring.kpi_tolerance: 10 is above 1" in result.stderr
     assert not out.exists()
 
 

@@ -1,0 +1,92 @@
+"""Where a problem of a workspace or mapping file is: the line of the key (or list item)
+its key path names (``okrs.columns.target``), found in the node tree the file was read
+from (``yamlio.load_yaml_nodes``). The key path alone had the author count keys down a
+long file, where an editor goes to a line (until 2026-12-07 only invalid YAML had one).
+
+The line is the key's, not its value's: ``header:`` with its settings on the lines under
+it is named on the ``header:`` line, a list's item on the item's own line. A key path the
+file does not hold to its end (a required key left out) is named at the nearest key it
+does hold: the settings the key is missing from. A value written under an anchor
+(``&base``) and used by an alias (``*base``, or merged in with ``<<: *base``) is named
+where it is written, in the anchor; a key written beside the alias, where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import yaml
+
+
+def line_of(root: yaml.Node | None, loc: Sequence[int | str], *, text: str = "") -> int | None:
+    """The line (from 1) of what ``loc`` names, or of the nearest key above it the file
+    holds; None for the top level (the whole file) or with no tree. ``text``: the first key
+    or value of that text under it (a field name in ``fill_down: [id, nme]``)."""
+    node, line = root, None
+    for part in loc:
+        found = _child(node, part)
+        if found is None:
+            break
+        held, node = found
+        line = held.start_mark.line + 1
+    else:
+        if text and node is not None and (hit := _scalar(node, text)) is not None:
+            line = hit.start_mark.line + 1
+    return line
+
+
+def placed(
+    source: str, root: yaml.Node | None, loc: Sequence[int | str], said: str, *, text: str = ""
+) -> str:
+    """``source: line 8: said``, ``said`` being of what ``loc`` names (``line_of``), the way
+    a line of invalid YAML is named; ``source: said`` with no line (the whole file's)."""
+    line = line_of(root, loc, text=text)
+    return f"{source}: line {line}: {said}" if line is not None else f"{source}: {said}"
+
+
+#: a key path as a problem writes it (``yamlio.schema_loc``: ``teams[2].source``), then
+#: what follows one: ``: problem``, or `` (detail): problem`` (``teams_glob (x.xlsx): ...``)
+_LOC = re.compile(r"[^\s.\[\]:()]+(?:\[\d+\]|\.[^\s.\[\]:()]+)*(?=: | \()")
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def with_line(source: str, root: yaml.Node | None, problem: str) -> str:
+    """``problem`` (``source: teams[2].source: file not found``), a check's of a file that
+    loaded, with the line of the key path it begins with, as ``placed`` gives a schema
+    problem: the checks after the schema say where with the path alone. Unchanged when it
+    begins with no key path the file holds (``source: teams 'A' and 'B' ...``)."""
+    head = f"{source}: "
+    if not problem.startswith(head) or (found := _LOC.match(problem, len(head))) is None:
+        return problem
+    loc = [int(i) if i else key for i, key in _PART.findall(found.group())]
+    if line_of(root, loc[:1]) is None:  # not a key of the file: no key path
+        return problem
+    return placed(source, root, loc, problem[len(head) :])
+
+
+def _child(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node, yaml.Node] | None:
+    """(where it is written, the value) of ``part`` in ``node``: a mapping's key by its
+    text, the last of that text (a merge's pairs come first, the mapping's own after and
+    win, as in the value); a list's item by its index."""
+    if isinstance(node, yaml.MappingNode):
+        found = None
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                found = (key, value)
+        return found
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part], node.value[part]
+    return None
+
+
+def _scalar(node: yaml.Node, text: str) -> yaml.Node | None:
+    """The first key or value under ``node`` whose text is ``text``, in file order."""
+    if isinstance(node, yaml.ScalarNode):
+        return node if node.value == text else None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return next((hit for c in children if (hit := _scalar(c, text)) is not None), None)

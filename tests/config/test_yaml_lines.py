@@ -1,0 +1,202 @@
+"""A problem of the workspace file or of a mapping names the line of the key it is about,
+the same way in both (``sheets-sync.yaml: line 4: scoring.green: ...``), as a line of
+invalid YAML always was: until 2026-12-07 only the key path (``okrs.header.row``), and the
+author counted keys down the file. Rules (docs/configuration.md): the key's line, a list
+item's own line; a key left out is named at the settings it is missing from (no line for
+the top level, the whole file); a value written under an anchor (``&base``) is named where
+it is written, a key beside an alias (``*base``, ``<<: *base``) where it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.errors import ConfigError, MappingError
+from sheets_sync.mapping.spec import parse_mapping
+
+HEAD = "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
+CONFIG_DOC = "see docs/configuration.md"
+MAPPING_DOC = "see docs/mappings.md"
+
+
+def _mapping(text: str) -> list[str]:
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(text, source="m.yaml")
+    return caught.value.problems or [str(caught.value)]
+
+
+def _workspace(tmp_path: Path, text: str | bytes) -> list[str]:
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(cfg, files_must_exist=False)
+    return caught.value.problems or [str(caught.value)]
+
+
+HEADER_ROW = "okrs.header.row: should be a whole number, not 'abc'"
+GREEN = "scoring.green: should be a number, not 'high'"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  header:\n    serch: 3\n",
+            f"line 5: okrs.header.serch: unknown key (did you mean 'search'? {MAPPING_DOC})",
+            id="wrong-key-at-depth",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  header:\n    row: abc\n",
+            f"line 5: {HEADER_ROW}",
+            id="wrong-value-type",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet:\n    - OKRs\n    - [Goals]\n",
+            "line 5: okrs.sheet[1]: should be text, not [Goals]",
+            id="list-item",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  layout: rows\n  layout: objective_blocks\n",
+            "line 5 not valid YAML: the key 'layout' appears twice in one mapping (first on "
+            "line 4); the second would silently replace the first",
+            id="key-twice",
+        ),
+        pytest.param(
+            "name: m\nokrs: {sheet: [OKRs], header: {row: abc}}\n",
+            f"line 2: {HEADER_ROW}",
+            id="flow-mapping",
+        ),
+        pytest.param(
+            "name: m\r\nokrs:\r\n  sheet: [OKRs]\r\n  header:\r\n    row: abc\r\n",
+            f"line 5: {HEADER_ROW}",
+            id="crlf",
+        ),
+        pytest.param(
+            "\ufeffname: m\nokrs:\n  sheet: [OKRs]\n  header:\n    row: abc\n",
+            f"line 5: {HEADER_ROW}",
+            id="bom",
+        ),
+        pytest.param("", "is empty; a mapping has name: and okrs: (docs/mappings.md)", id="empty"),
+        pytest.param(
+            "name: m\nokrs:\n\tsheet: [OKRs]\n",
+            "line 3 not valid YAML: found character '\\t' that cannot start any token",
+            id="tab-indent",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  header: {}\n  columns:\n    target: [Goal]\n"
+            "    objective: 5\n",
+            "line 7: okrs.columns.objective: should be a list (- one item a line, or [a, b]), "
+            "not 5",
+            id="value-under-its-key",
+        ),
+        pytest.param("okrs:\n  sheet: [OKRs]\n", "name: required", id="top-level-key-left-out"),
+    ],
+)
+def test_a_mapping_problem_names_its_line(text: str, said: str) -> None:
+    assert _mapping(text) == [f"m.yaml: {said}"]
+
+
+def test_a_key_left_out_is_named_at_the_settings_it_is_missing_from(tmp_path: Path) -> None:
+    assert _workspace(tmp_path, HEAD + "teams:\n  - {name: S}\n") == [
+        "sheets-sync.yaml: line 4: teams[0].source: required"
+    ]
+
+
+def test_an_anchor_is_named_where_it_is_written_a_key_beside_its_alias_where_it_is() -> None:
+    """``header: *b`` uses the settings of ``&b``: their bad value is on the anchor's line;
+    ``serch`` written beside the merge (``<<: *b``) is on its own."""
+    text = "name: m\nbase: &b\n  row: abc\nokrs:\n  sheet: [OKRs]\n  header: *b\n"
+    assert _mapping(text.replace("base:", "x-base:")) == [
+        f"m.yaml: line 3: {HEADER_ROW}",
+        f"m.yaml: line 2: x-base: unknown key (check the spelling; {MAPPING_DOC})",
+    ]
+    merged = "name: m\nx: &b {row: abc}\nokrs:\n  sheet: [OKRs]\n  header:\n    <<: *b\n"
+    assert _mapping(merged + "    serch: 5\n") == [
+        f"m.yaml: line 2: {HEADER_ROW}",
+        f"m.yaml: line 7: okrs.header.serch: unknown key (did you mean 'search'? {MAPPING_DOC})",
+        f"m.yaml: line 2: x: unknown key (check the spelling; {MAPPING_DOC})",
+    ]
+    # a key of the mapping's own overrides the merged one: its line, not the anchor's
+    assert _mapping(merged + "    row: xyz\n") == [
+        "m.yaml: line 7: okrs.header.row: should be a whole number, not 'xyz'",
+        f"m.yaml: line 2: x: unknown key (check the spelling; {MAPPING_DOC})",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            HEAD + "teams:\n  - name: S\n    source: s.xlsx\n    mappng: standard\n",
+            f"line 6: teams[0].mappng: unknown key (did you mean 'mapping'? {CONFIG_DOC})",
+            id="wrong-key-at-depth",
+        ),
+        pytest.param(
+            HEAD + "scoring:\n  green: high\nteams: []\n", f"line 4: {GREEN}", id="wrong-value-type"
+        ),
+        pytest.param(
+            HEAD + "teams:\n  - {name: S, source: s.xlsx}\n  - Ops\n",
+            f"line 5: teams[1]: should hold settings (key: value), not 'Ops'; {CONFIG_DOC}",
+            id="list-item",
+        ),
+        pytest.param(
+            HEAD + "company: B\nteams: []\n",
+            "line 3 not valid YAML: the key 'company' appears twice in one mapping (first on "
+            "line 1); the second would silently replace the first",
+            id="key-twice",
+        ),
+        pytest.param(
+            "{company: A, period: {name: Q, start: 2026-10-01, end: 2026-12-31}, teams: [], "
+            "scoring: {green: high}}\n",
+            f"line 1: {GREEN}",
+            id="flow-mapping",
+        ),
+        pytest.param(
+            (HEAD + "scoring:\n  green: high\nteams: []\n").replace("\n", "\r\n"),
+            f"line 4: {GREEN}",
+            id="crlf",
+        ),
+        pytest.param(
+            "\ufeff" + HEAD + "scoring:\n  green: high\nteams: []\n", f"line 4: {GREEN}", id="bom"
+        ),
+        pytest.param(
+            "",
+            "is empty; a workspace file has company:, period: and its teams "
+            "(docs/configuration.md)",
+            id="empty",
+        ),
+        pytest.param(
+            HEAD + "scoring:\n\tgreen: 0.7\n",
+            "line 4 not valid YAML: found character '\\t' that cannot start any token",
+            id="tab-indent",
+        ),
+        pytest.param(
+            HEAD
+            + "teams:\n  - {name: S, source: s.xlsx}\nrollup:\n  output: https://x.example/c\n",
+            "line 6: rollup.output: a web address that is no Google Sheet's URL: give the "
+            "workbook's local path (a SharePoint or OneDrive file synced to this machine "
+            "first), or a Google Sheet's URL, docs.google.com/spreadsheets/d/<key>/edit",
+            id="a-check-after-the-schema",
+        ),
+        pytest.param(
+            "period: {name: Q, start: 2026-10-01, end: 2026-12-31}\nteams: []\n",
+            "company: required",
+            id="top-level-key-left-out",
+        ),
+    ],
+)
+def test_a_workspace_problem_names_its_line_as_a_mappings_does(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    assert _workspace(tmp_path, text) == [f"sheets-sync.yaml: {said}"]
+
+
+def test_anchors_in_the_workspace_file_are_named_as_in_a_mapping(tmp_path: Path) -> None:
+    text = HEAD + "teams: []\nx: &d {green: high}\nscoring:\n  <<: *d\n  red: 0.2\n"
+    assert _workspace(tmp_path, text) == [
+        f"sheets-sync.yaml: line 4: {GREEN}",
+        f"sheets-sync.yaml: line 7: scoring.red: unknown key (check the spelling; {CONFIG_DOC})",
+        f"sheets-sync.yaml: line 4: x: unknown key (check the spelling; {CONFIG_DOC})",
+    ]
