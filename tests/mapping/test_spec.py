@@ -107,7 +107,10 @@ kpis:
     ("tabs", "problem"),
     [
         # failed each team with "no tab named " (a kpis one with an internal error)
-        ("okrs:\n  sheet: []\n", "line 3: okrs.sheet: names no tab; give one or more tab names"),
+        (
+            "okrs:\n  sheet: []\n",
+            "line 3: okrs.sheet: names no tab; give one or more tab names, as ",
+        ),
         (
             "okrs:\n  sheet: [OKRs]\nkpis:\n  sheet: []\n  required: false\n",
             "line 5: kpis.sheet: names ",
