@@ -15,6 +15,8 @@ import pytest
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import ConfigError, MappingError
 from sheets_sync.mapping.spec import parse_mapping
+from sheets_sync.yamlio import load_yaml_nodes
+from sheets_sync.yamlmarks import with_line
 
 HEAD = "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
 CONFIG_DOC = "see docs/configuration.md"
@@ -199,4 +201,28 @@ def test_anchors_in_the_workspace_file_are_named_as_in_a_mapping(tmp_path: Path)
         f"sheets-sync.yaml: line 4: {GREEN}",
         f"sheets-sync.yaml: line 7: scoring.red: unknown key (check the spelling; {CONFIG_DOC})",
         f"sheets-sync.yaml: line 4: x: unknown key (check the spelling; {CONFIG_DOC})",
+    ]
+
+
+def test_a_check_placed_by_its_key_path_and_only_by_one_the_file_holds() -> None:
+    """The checks after the schema say where in their text (``with_line``): a problem that
+    begins with no key path of the file is left as it is, never given a wrong line."""
+    _, root = load_yaml_nodes("teams_glob: x/*.xlsx\nteams:\n  - {name: S}\n  - {name: T}\n")
+    assert [
+        with_line("w.yaml", root, problem)
+        for problem in (
+            "w.yaml: teams[1].name: duplicate team name 'T'",
+            "w.yaml: teams_glob (x/a.xlsx): duplicate team name 'a'",
+            "w.yaml: teams[7].source: past the list: the list's own line",
+            "w.yaml: rollup.output: no such key: unchanged",
+            "w.yaml: Sales (s.xlsx): no key path",
+            "other.yaml: teams[0].name: another file's",
+        )
+    ] == [
+        "w.yaml: line 4: teams[1].name: duplicate team name 'T'",
+        "w.yaml: line 1: teams_glob (x/a.xlsx): duplicate team name 'a'",
+        "w.yaml: line 2: teams[7].source: past the list: the list's own line",
+        "w.yaml: rollup.output: no such key: unchanged",
+        "w.yaml: Sales (s.xlsx): no key path",
+        "other.yaml: teams[0].name: another file's",
     ]
