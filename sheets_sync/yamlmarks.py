@@ -19,29 +19,29 @@ from collections.abc import Sequence
 import yaml
 
 
-def line_of(root: yaml.Node | None, loc: Sequence[int | str], *, text: str = "") -> int | None:
+def line_of(root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = False) -> int | None:
     """The line (from 1) of what ``loc`` names, or of the nearest key above it the file
-    holds; None for the top level (the whole file) or with no tree. ``text``: the first key
-    or value of that text under it (a field name in ``fill_down: [id, nme]``)."""
+    holds; None for the top level (the whole file) or with no tree. ``value``: the line of
+    the value ``loc`` names, not of its key (a ``kr_fields`` pair's new name, under its key
+    when the pair is written on two lines)."""
     node, line = root, None
     for part in loc:
         found = _child(node, part)
         if found is None:
-            break
+            return line
         held, node = found
         line = held.start_mark.line + 1
-    else:
-        if text and node is not None and (hit := _scalar(node, text)) is not None:
-            line = hit.start_mark.line + 1
+    if value and node is not None:
+        line = node.start_mark.line + 1
     return line
 
 
 def placed(
-    source: str, root: yaml.Node | None, loc: Sequence[int | str], said: str, *, text: str = ""
+    source: str, root: yaml.Node | None, loc: Sequence[int | str], said: str, *, value: bool = False
 ) -> str:
     """``source: line 8: said``, ``said`` being of what ``loc`` names (``line_of``), the way
     a line of invalid YAML is named; ``source: said`` with no line (the whole file's)."""
-    line = line_of(root, loc, text=text)
+    line = line_of(root, loc, value=value)
     return f"{source}: line {line}: {said}" if line is not None else f"{source}: {said}"
 
 
@@ -78,15 +78,3 @@ def _child(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node, yaml.Nod
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
         return node.value[part], node.value[part]
     return None
-
-
-def _scalar(node: yaml.Node, text: str) -> yaml.Node | None:
-    """The first key or value under ``node`` whose text is ``text``, in file order."""
-    if isinstance(node, yaml.ScalarNode):
-        return node if node.value == text else None
-    children: list[yaml.Node] = []
-    if isinstance(node, yaml.MappingNode):
-        children = [n for pair in node.value for n in pair]
-    elif isinstance(node, yaml.SequenceNode):
-        children = list(node.value)
-    return next((hit for c in children if (hit := _scalar(c, text)) is not None), None)

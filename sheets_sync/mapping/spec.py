@@ -369,33 +369,46 @@ def _unknown_fields(data: dict[Any, Any], source: str, root: yaml.Node | None) -
     problems = []
     for kind, fields in (("okrs", OKR_FIELDS), ("kpis", KPI_FIELDS)):
         known = [name for name, _ in fields]
-        for where, name in _used_fields(data.get(kind)):
-            if name not in known:
+        told: set[tuple[str, str]] = set()  # a name once a place (`fill_down: [a, a]`)
+        for where, name, at, value in _used_fields(data.get(kind)):
+            if name not in known and (where, name) not in told:
+                told.add((where, name))
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
                 said = f"{kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
-                at = (kind, *where.split("."))
-                problems.append(placed(source, root, at, said, text=name))
-    return list(dict.fromkeys(problems))
+                problems.append(placed(source, root, (kind, *at), said, value=value))
+    return problems
 
 
-def _used_fields(tab: object) -> list[tuple[str, str]]:
-    """(where, field name) of every field name a tab's settings use, in file order."""
+#: where a field name is used, the name, the key path it is written at, and whether it is
+#: the value there (a ``kr_fields`` pair's new name), not the key or the list's item
+_Used = tuple[str, str, tuple[int | str, ...], bool]
+
+
+def _used_fields(tab: object) -> list[_Used]:
+    """Every field name a tab's settings use, in file order, each at its own place: a
+    ``columns`` key, a list's item, the key or the value of one ``kr_fields`` pair (until
+    2026-12-07 the first key or value of that text under ``columns`` or ``blocks`` gave
+    the line: a header ``[tagret]`` above the key ``tagret``)."""
     if not isinstance(tab, dict):
         return []
-    used: list[tuple[str, object]] = []
+    used: list[tuple[str, object, tuple[int | str, ...], bool]] = []
     if isinstance(columns := tab.get("columns"), dict):
-        used += [("columns", n) for n in columns]
+        used += [("columns", n, ("columns", n), False) for n in columns]
     for key in ("required_columns", "fill_down"):
-        used += [(key, n) for n in _listed(tab.get(key))]
+        used += [(key, n, (key, i), False) for i, n in enumerate(_listed(tab.get(key)))]
     if isinstance(blocks := tab.get("blocks"), dict):
-        blank = _listed(blocks.get("objective_when_blank"))
-        used += [("blocks.objective_when_blank", n) for n in blank]
+        blank = enumerate(_listed(blocks.get("objective_when_blank")))
+        used += [
+            ("blocks.objective_when_blank", n, ("blocks", "objective_when_blank", i), False)
+            for i, n in blank
+        ]
         for key in ("objective_fields", "kr_fields"):
             if isinstance(pairs := blocks.get(key), dict):
                 for old, new in pairs.items():
-                    used += [("blocks", old), ("blocks", new)]
-    return [(where, name) for where, name in used if isinstance(name, str)]
+                    at = ("blocks", key, old)
+                    used += [(f"blocks.{key}", old, at, False), (f"blocks.{key}", new, at, True)]
+    return [(where, n, at, value) for where, n, at, value in used if isinstance(n, str)]
 
 
 def _listed(value: object) -> list[object]:

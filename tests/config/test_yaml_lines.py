@@ -226,3 +226,50 @@ def test_a_check_placed_by_its_key_path_and_only_by_one_the_file_holds() -> None
         "w.yaml: Sales (s.xlsx): no key path",
         "other.yaml: teams[0].name: another file's",
     ]
+
+
+KNOWN = (
+    "objective_id, objective, objective_type, aligns_to, kr_id, key_result, owner, kr_type, "
+    "start, target, current, unit, weight, confidence, due, kpi_link, comment, score, "
+    "expected, status, sync_notes"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  columns:\n    target: [Goal]\n"
+            "    owner: [tagret]\n    tagret: [T]\n",
+            ["line 7: okrs.columns: unknown field 'tagret' (did you mean 'target'?)"],
+            id="a-column-key-whose-text-is-an-earlier-header",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  layout: objective_blocks\n  blocks:\n"
+            "    objective_when_blank: [nme]\n    kr_fields:\n      nme: target\n",
+            [
+                f"line 6: okrs.blocks.objective_when_blank: unknown field 'nme' (known: {KNOWN})",
+                f"line 8: okrs.blocks.kr_fields: unknown field 'nme' (known: {KNOWN})",
+            ],
+            id="a-renamed-key-after-the-same-name-in-a-list",
+        ),
+        pytest.param(
+            "name: m\nokrs:\n  sheet: [OKRs]\n  layout: objective_blocks\n  blocks:\n"
+            "    kr_fields: {\n      kr_id: key_result,\n      owner:\n        nme}\n"
+            "    objective_fields:\n      nme: objective\n",
+            [
+                f"line 11: okrs.blocks.objective_fields: unknown field 'nme' (known: {KNOWN})",
+                f"line 9: okrs.blocks.kr_fields: unknown field 'nme' (known: {KNOWN})",
+            ],
+            id="a-pair's-value-on-its-own-line-and-the-same-name-in-another-pair's-key",
+        ),
+    ],
+)
+def test_an_unknown_field_is_named_at_its_own_key_or_value_not_an_earlier_same_text(
+    text: str, said: list[str]
+) -> None:
+    """A field name's line is of the place the problem names: a ``columns`` key (never a
+    header of the same text in an earlier value), a list's item, the key or the value of
+    that one ``kr_fields`` / ``objective_fields`` pair (until the review of 2026-12-07 the
+    first key or value of its text anywhere under ``columns`` or ``blocks``)."""
+    assert _mapping(text) == [f"m.yaml: {s}" for s in said]
