@@ -171,6 +171,7 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
 _MERGE = "tag:yaml.org,2002:merge"
 #: keys compared by the value YAML reads them as: ``yes``/``true``, ``1``/``01``, ``~``/``null``
 _CORE = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
+_STR = "tag:yaml.org,2002:str"
 #: the warnings given, with a hash of the file's text: a file loaded again (each command
 #: of a long-running program) warns once, not each time
 _warned: set[tuple[str, int]] = set()
@@ -182,6 +183,18 @@ def _key_of(key: yaml.ScalarNode, loader: _TextDates) -> object:
     if key.tag in _CORE:
         return ("value", loader.construct_object(key))
     return ("text", key.tag, key.value)
+
+
+def read_key(key: yaml.ScalarNode) -> object:
+    """A key as the loaded dict holds it: ``_key_of``'s value for the core scalar types
+    (``True`` for ``yes``, None for ``~``, 1 for ``0x1``), else its text."""
+    if key.tag not in _CORE or key.tag == _STR:
+        return key.value
+    loader = _TextDates("")  # its own: a shared one would keep every node it constructed
+    try:
+        return loader.construct_object(key)
+    finally:
+        loader.dispose()
 
 
 def _refuse_duplicate_keys(

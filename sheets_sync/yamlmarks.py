@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import yaml
 
+from sheets_sync.yamlio import read_key
+
 
 def line_of(root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = False) -> int | None:
     """The line (from 1) of what ``loc`` names, or of the nearest key above it the file
@@ -66,15 +68,23 @@ def with_line(source: str, root: yaml.Node | None, problem: str) -> str:
 
 
 def _child(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node, yaml.Node] | None:
-    """(where it is written, the value) of ``part`` in ``node``: a mapping's key by its
-    text, the last of that text (a merge's pairs come first, the mapping's own after and
-    win, as in the value); a list's item by its index."""
+    """(where it is written, the value) of ``part`` in ``node``: a mapping's key as YAML
+    reads it, the last of it (a merge's pairs come first, the mapping's own after and win,
+    as in the value); a list's item by its index."""
     if isinstance(node, yaml.MappingNode):
         found = None
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+            if isinstance(key, yaml.ScalarNode) and _same_key(read_key(key), part):
                 found = (key, value)
         return found
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
         return node.value[part], node.value[part]
     return None
+
+
+def _same_key(read: object, part: int | str) -> bool:
+    """Whether a key read as ``read`` is ``part`` of a key path: pydantic's (``True`` and
+    ``False`` as 1 and 0, None and a float as their text: ``'None'``, ``'1.5'``) or a
+    problem's text (``teams``). Until 2026-12-07 the key's text was compared, and ``yes:``
+    (true), ``~:`` (null), ``0x1:`` (1) were not found: no line, or their settings'."""
+    return read == part or (not isinstance(read, str) and str(read) == str(part))

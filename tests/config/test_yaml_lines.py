@@ -273,3 +273,29 @@ def test_an_unknown_field_is_named_at_its_own_key_or_value_not_an_earlier_same_t
     that one ``kr_fields`` / ``objective_fields`` pair (until the review of 2026-12-07 the
     first key or value of its text anywhere under ``columns`` or ``blocks``)."""
     assert _mapping(text) == [f"m.yaml: {s}" for s in said]
+
+
+@pytest.mark.parametrize(
+    ("key", "read"),
+    [
+        ("yes", "true"),
+        ("on", "true"),
+        ("~", "null"),
+        ("null", "null"),
+        ("0x1", "1"),
+        ("1", "1"),
+        ("1.5", "1.5"),
+    ],
+)
+def test_a_key_yaml_reads_as_no_text_is_named_at_its_own_line(
+    tmp_path: Path, key: str, read: str
+) -> None:
+    """The key is found as YAML reads it (``yes`` is true, ``~`` null, ``0x1`` 1), as the
+    problem names it: until the review of 2026-12-07 by its text, so ``yes:`` at the top
+    level had no line and under ``columns:`` the line of ``columns:``."""
+    text = HEAD + "teams:\n  - {name: S, source: 'gsheet:x'}\n" + f"{key}: 3\n"
+    assert _workspace(tmp_path, text) == [
+        f"sheets-sync.yaml: line 5: (top level): the key {read} should be text"
+    ]
+    mapping = f"name: m\nokrs:\n  sheet: [OKRs]\n  columns:\n    target: [A]\n    {key}: [B]\n"
+    assert _mapping(mapping) == [f"m.yaml: line 6: okrs.columns: the key {read} should be text"]
