@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,17 @@ def load_workspace(
     ``files_must_exist``): False fails the teams that use it, each with the mapping's
     problems (``TeamSpec.mapping_error``); ``validate``, a set-up check, keeps it an error.
     """
+    return _load(path, files_must_exist, mappings_must_load)
+
+
+def _load(
+    path: str | Path | None,
+    files_must_exist: bool,
+    mappings_must_load: bool | None,
+    check: Callable[[Workspace], list[str]] | None = None,
+) -> Workspace:
+    """``load_workspace``; ``check``: more problems of the workspace that loaded (``config
+    check``'s Google key), with their lines as ``resolve``'s."""
     if path is not None:  # None, and "", are the default file, as no --config
         path_arg(path, "path")
     cfg = resolved_path(config_path(path))
@@ -138,7 +149,7 @@ def load_workspace(
                 problems += [p for p in more.problems if p not in problems]
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems) from None
     del root  # parsed again for a problem's line (yamlmarks.Lines): RSS 250 -> 223 MB at 4 MB
-    return _resolved(cfg, text, model, files_must_exist, mappings_must_load)
+    return _resolved(cfg, text, model, files_must_exist, mappings_must_load, check)
 
 
 def _resolved(
@@ -147,12 +158,16 @@ def _resolved(
     model: WorkspaceModel,
     files_must_exist: bool,
     mappings_must_load: bool | None,
+    check: Callable[[Workspace], list[str]] | None = None,
 ) -> Workspace:
-    """``resolve``, its problems with the lines of the keys they name (``yamlmarks.Lines``,
-    the file's ``text`` parsed again for them)."""
+    """``resolve``, then ``check``, their problems with the lines of the keys they name
+    (``yamlmarks.Lines``, the file's ``text`` parsed again for them)."""
     lines = Lines(cfg.name, text)
     try:
-        return resolve(cfg, model, files_must_exist, mappings_must_load)
+        ws = resolve(cfg, model, files_must_exist, mappings_must_load)
+        if check is not None and (problems := check(ws)):
+            raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
+        return ws
     except ConfigError as exc:
         exc.problems = [lines.with_line(p) for p in exc.problems]
         raise
@@ -174,13 +189,11 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
 def check_config(path: str | Path | None = None) -> Workspace:
     """``sheets-sync config check``: the workspace with every file it names, and its
     Google key (read, not used: a sync fails only the Google teams without one); every
-    problem at once in one ``ConfigError``."""
+    problem at once in one ``ConfigError``, the key's with its line as the others (until
+    2026-12-07 ``google.credentials: sa.json: is not a service-account key`` had none)."""
     from sheets_sync.backends.gsheets.keycheck import credentials_problems  # Google's libs
 
-    ws = load_workspace(path)
-    if problems := credentials_problems(ws):
-        raise ConfigError(f"{ws.config_path.name}: invalid configuration", problems=problems)
-    return ws
+    return _load(path, True, None, credentials_problems)
 
 
 def _nul_strings(data: Any, loc: tuple[int | str, ...]) -> list[tuple[int | str, ...]]:
