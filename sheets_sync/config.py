@@ -164,7 +164,7 @@ def _resolved(
     (``yamlmarks.Lines``, the file's ``text`` parsed again for them)."""
     lines = Lines(cfg.name, text)
     try:
-        ws = resolve(cfg, model, files_must_exist, mappings_must_load)
+        ws = resolve(cfg, model, files_must_exist, mappings_must_load, lines.at)
         if check is not None and (problems := check(ws)):
             raise ConfigError(f"{cfg.name}: invalid configuration", problems=problems)
         return ws

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sheets_sync.backends.excel.safety import head_problem
@@ -55,10 +56,13 @@ def resolve(
     model: WorkspaceModel,
     files_must_exist: bool = True,
     mappings_must_load: bool | None = None,
+    lined: Callable[[str], str] = str,
 ) -> Workspace:
     """``mappings_must_load`` (default: as ``files_must_exist``) False: a mapping that does
     not load fails the teams that use it (``TeamSpec.mapping_error``), not the workspace:
-    one team's misspelt key stopped every team's night (until 2026-12-06)."""
+    one team's misspelt key stopped every team's night (until 2026-12-06). ``lined``: a
+    key path after its line in ``cfg`` (``yamlmarks.Lines.at``), for ``mapping_error``,
+    which says where as the problems do (until 2026-12-07 it had no line)."""
     problems: list[str] = []
     root = cfg.parent
     strict = files_must_exist if mappings_must_load is None else mappings_must_load
@@ -91,7 +95,7 @@ def resolve(
                 problems.append(f"{cfg.name}: {same}")
             else:
                 problems.extend(f"{cfg.name}: {where}: {p}" for p in found)
-        return unread_mapping(), f"{where}: {told}"
+        return unread_mapping(), f"{lined(where)}: {told}"
 
     @functools.cache
     def tabs_named(name: str) -> TabNames | None:

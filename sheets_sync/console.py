@@ -18,7 +18,13 @@ from sheets_sync.backends.excel.safety import ODS_ADVICE
 from sheets_sync.domain.models import Finding
 from sheets_sync.grid import quote_tab
 from sheets_sync.logs import one_line
-from sheets_sync.sync.outcome import MAPPING_ERROR, Outcome, TeamRun, same_mapping_error
+from sheets_sync.sync.outcome import (
+    MAPPING_ERROR,
+    Outcome,
+    TeamRun,
+    mapping_where,
+    same_mapping_error,
+)
 
 if TYPE_CHECKING:  # the engine's imports are not needed to print
     from sheets_sync.sync.engine import SyncResult
@@ -220,7 +226,7 @@ def shown_errors(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
         if whole:
             pass
         elif detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
-            where, _, problems = detail.message.partition(": ")  # teams[1].mapping: ...
+            where, problems = mapping_where(detail.message)  # line 5: teams[1].mapping: ...
             if same := same_mapping_error(first, run.team, where, problems):
                 text = str(dataclasses.replace(detail, message=same))
         shown.append(text)

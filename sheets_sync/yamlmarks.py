@@ -59,12 +59,20 @@ def with_line(source: str, root: yaml.Node | None, problem: str) -> str:
     problem: the checks after the schema say where with the path alone. Unchanged when it
     begins with no key path the file holds (``source: teams 'A' and 'B' ...``)."""
     head = f"{source}: "
-    if not problem.startswith(head) or (found := _LOC.match(problem, len(head))) is None:
+    if not problem.startswith(head) or (line := _line_at(root, problem, len(head))) is None:
         return problem
+    return f"{head}line {line}: {problem[len(head) :]}"
+
+
+def _line_at(root: yaml.Node | None, text: str, start: int) -> int | None:
+    """The line of the key path ``text`` begins with at ``start``; None when it begins with
+    no key path the file holds."""
+    if (found := _LOC.match(text, start)) is None:
+        return None
     loc = [int(i) if i else key for i, key in _PART.findall(found.group())]
     if line_of(root, loc[:1]) is None:  # not a key of the file: no key path
-        return problem
-    return placed(source, root, loc, problem[len(head) :])
+        return None
+    return line_of(root, loc)
 
 
 class Lines:
@@ -80,9 +88,19 @@ class Lines:
     def with_line(self, problem: str) -> str:
         if not problem.startswith(f"{self.source}: "):  # another file's: no parse for it
             return problem
+        return with_line(self.source, self._tree(), problem)
+
+    def at(self, where: str) -> str:
+        """``where``, a key path (``teams[1].mapping``), after its line: ``line 9:
+        teams[1].mapping`` (``TeamSpec.mapping_error``, which no problem carries); as it is
+        when the file holds no such key."""
+        line = _line_at(self._tree(), f"{where}: ", 0)
+        return f"line {line}: {where}" if line is not None else where
+
+    def _tree(self) -> yaml.Node | None:
         if self._root is None:  # the text loaded once: it parses again as it did
             self._root = load_yaml_nodes(self._text, self.source)[1]
-        return with_line(self.source, self._root, problem)
+        return self._root
 
 
 def _child(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node, yaml.Node] | None:

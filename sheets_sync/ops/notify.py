@@ -156,9 +156,11 @@ def _summary(
 
 
 #: a team's error that is its mapping's (``TeamSpec.mapping_error``, after the workspace
-#: file's name): where the workspace names the mapping, then the mapping's problems
+#: file's name): where the workspace names the mapping (its line first, since 2026-12-07),
+#: then the mapping's problems
 _MAPPING_ERROR = re.compile(
-    r"(?P<where>[^:]+: (?:teams\[\d+\]\.mapping|default_mapping)): (?P<why>.+)", re.S
+    r"(?P<where>[^:]+: (?:line \d+: )?(?:teams\[\d+\]\.mapping|default_mapping)): (?P<why>.+)",
+    re.S,
 )
 
 

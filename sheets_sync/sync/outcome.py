@@ -188,6 +188,17 @@ INTERNAL = "internal"
 MAPPING_ERROR = "MappingError"
 
 
+def mapping_where(message: str) -> tuple[str, str]:
+    """(where the workspace names the mapping, its problems) of a ``MAPPING_ERROR``'s
+    message (``TeamSpec.mapping_error``): ``line 5: teams[1].mapping`` (its line first
+    since 2026-12-07, or none) and ``mine.yaml: line 4: ...``."""
+    where, _, problems = message.partition(": ")
+    if where.startswith("line ") and where[5:].isdigit():
+        key, _, problems = problems.partition(": ")
+        where = f"{where}: {key}"
+    return where, problems
+
+
 def same_mapping_error(first: dict[str, str], team: str, where: str, problems: str) -> str | None:
     """None at the first team whose mapping failed with ``problems`` (noted in ``first``);
     for each later one the line that points back to it, ``teams[1].mapping: the same

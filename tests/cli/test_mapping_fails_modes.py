@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_mapping_fails_team import AS_OF, BAD, BAD_SAYS, workspace
+from tests.cli.test_mapping_fails_team import AS_OF, BAD, BAD_SAYS, SAME_AS_SALES, workspace
 from tests.cli.test_ops_cli import run
 
 GOOD = "name: mine\nokrs:\n  sheet: [OKRs]\nkpis:\n  sheet: [KPIs]\n"
 NEXT = ("--as-of", "2026-11-24")
 FAILED = [
-    f"Sales: failed: sheets-sync.yaml: teams[0].mapping: {BAD_SAYS}",
-    "Ops: failed: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+    f"Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: {BAD_SAYS}",
+    f"Ops: failed: {SAME_AS_SALES}",
 ]
 
 

@@ -53,7 +53,9 @@ def test_a_link_to_a_broken_teams_workbook_is_not_synced_into_it(
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, out + err
     lines = out.splitlines()
-    assert lines[0].startswith("Sales: failed: sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+    assert lines[0].startswith(
+        "Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: "
+    )
     start = f"Engineering: failed: Engineering.xlsx: is a symbolic link to {book}, "
     if mapping is MISSPELT:  # the tab its mapping names: the link check's own words
         assert lines[1] == (
@@ -104,7 +106,9 @@ def test_the_same_file_listed_twice_fails_the_other_team_when_the_tabs_are_unkno
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, out + err
     lines = out.splitlines()
-    assert lines[0].startswith("Sales: failed: sheets-sync.yaml: teams[0].mapping: mine.yaml: ")
+    assert lines[0].startswith(
+        "Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: mine.yaml: "
+    )
     assert lines[1] == f"Ops: failed: sales.xlsx: is also the workbook of team 'Sales'; {UNKNOWN}"
     assert lines[2].startswith("Web: ok, 18 cells changed")
     assert (tmp_path / "teams" / "sales.xlsx").read_bytes() == before
@@ -273,7 +277,7 @@ def test_a_link_whose_own_mapping_failed_is_told_its_mapping_error(
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, out + err
     assert out.splitlines()[2] == (
-        "c: failed: sheets-sync.yaml: default_mapping: the same mapping error as a (above)"
+        "c: failed: sheets-sync.yaml: line 3: default_mapping: the same mapping error as a (above)"
     )
 
 

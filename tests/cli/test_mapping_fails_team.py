@@ -62,8 +62,8 @@ def test_a_bad_mapping_fails_its_teams_and_the_others_sync(tmp_path: Path) -> No
     assert code == 1, err
     lines = out.splitlines()
     assert lines[:3] == [
-        f"Sales: failed: sheets-sync.yaml: teams[0].mapping: {BAD_SAYS}",
-        "Ops: failed: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+        f"Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: {BAD_SAYS}",
+        f"Ops: failed: {SAME_AS_SALES}",
         WEB_OK,
     ]
     assert lines[3].startswith("3 teams, 2 failed, 18 cells changed in ")
@@ -72,8 +72,8 @@ def test_a_bad_mapping_fails_its_teams_and_the_others_sync(tmp_path: Path) -> No
     assert "Traceback" not in err
     # the run report keeps each team's whole error, for a program
     teams = {t["team"]: t for t in json.loads(report.read_text(encoding="utf-8"))["teams"]}
-    assert teams["Sales"]["error"] == f"sheets-sync.yaml: teams[0].mapping: {BAD_SAYS}"
-    assert teams["Ops"]["error"] == f"sheets-sync.yaml: teams[1].mapping: {BAD_SAYS}"
+    assert teams["Sales"]["error"] == f"sheets-sync.yaml: line 4: teams[0].mapping: {BAD_SAYS}"
+    assert teams["Ops"]["error"] == f"sheets-sync.yaml: line 5: teams[1].mapping: {BAD_SAYS}"
     assert teams["Web"]["outcome"] == "ok"
 
 
@@ -81,8 +81,8 @@ def test_the_library_fails_the_teams_with_the_mappings_problems(tmp_path: Path) 
     cfg = workspace(tmp_path)
     ws = load_workspace(cfg, files_must_exist=False)
     assert [t.mapping_error for t in ws.teams] == [
-        f"teams[0].mapping: {BAD_SAYS}",
-        f"teams[1].mapping: {BAD_SAYS}",
+        f"line 4: teams[0].mapping: {BAD_SAYS}",
+        f"line 5: teams[1].mapping: {BAD_SAYS}",
         None,
     ]
     result = run_sync(ws, SyncOptions(as_of=dt.date(2026, 11, 23)))
@@ -93,7 +93,7 @@ def test_the_library_fails_the_teams_with_the_mappings_problems(tmp_path: Path) 
     ]
     assert result.runs[0].error_detail == TeamError(
         MAPPING_ERROR,
-        f"teams[0].mapping: {BAD_SAYS}",
+        f"line 4: teams[0].mapping: {BAD_SAYS}",
         "sheets-sync.yaml",
         team_source="teams/sales.xlsx",
     )
@@ -153,9 +153,9 @@ def test_each_kind_of_mapping_problem_fails_only_its_teams(
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, err
     lines = out.splitlines()
-    assert lines[0].startswith(f"Sales: failed: sheets-sync.yaml: teams[0].mapping: {says}")
+    assert lines[0].startswith(f"Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: {says}")
     assert lines[1:3] == [
-        "Ops: failed: sheets-sync.yaml: teams[1].mapping: the same mapping error as Sales (above)",
+        f"Ops: failed: {SAME_AS_SALES}",
         WEB_OK,
     ]
     assert lines[3].startswith("3 teams, 2 failed, ")
@@ -185,9 +185,9 @@ def test_a_default_mapping_every_team_uses_is_told_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     failed = [
-        f"a: failed: sheets-sync.yaml: default_mapping: {BAD_SAYS}",
-        "b: failed: sheets-sync.yaml: default_mapping: the same mapping error as a (above)",
-        "c: failed: sheets-sync.yaml: default_mapping: the same mapping error as a (above)",
+        f"a: failed: sheets-sync.yaml: line 5: default_mapping: {BAD_SAYS}",
+        "b: failed: sheets-sync.yaml: line 5: default_mapping: the same mapping error as a (above)",
+        "c: failed: sheets-sync.yaml: line 5: default_mapping: the same mapping error as a (above)",
     ]
     code, out, err = run("sync", *AS_OF, "--config", str(cfg))
     assert code == 1, err
@@ -242,6 +242,6 @@ def test_each_json_record_keeps_the_mapping_error_whole(tmp_path: Path, command:
     records = [json.loads(line) for line in (out + err).splitlines() if line.strip()]
     failed = [r["message"] for r in records if r["level"] == "error"]
     assert failed == [
-        f"Sales: failed: sheets-sync.yaml: teams[0].mapping: {BAD_SAYS}",
-        f"Ops: failed: sheets-sync.yaml: teams[1].mapping: {BAD_SAYS}",
+        f"Sales: failed: sheets-sync.yaml: line 4: teams[0].mapping: {BAD_SAYS}",
+        f"Ops: failed: sheets-sync.yaml: line 5: teams[1].mapping: {BAD_SAYS}",
     ]

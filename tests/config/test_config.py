@@ -306,7 +306,7 @@ def test_an_overlong_mapping_name_fails_its_team_in_a_sync(workspace: Path) -> N
     cfg.write_text(head + f"teams:\n  - {{name: Sales, source: x.xlsx, mapping: {long}}}\n")
     (team,) = load_workspace(cfg, files_must_exist=False).teams
     assert team.mapping_error == (
-        f"teams[0].mapping: cannot read mapping '{long}' (File name too long)"
+        f"line 6: teams[0].mapping: cannot read mapping '{long}' (File name too long)"
     )
 
 

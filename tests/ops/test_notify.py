@@ -180,6 +180,32 @@ def test_a_mapping_error_many_teams_share_is_told_once_in_the_text() -> None:
     ]
 
 
+def test_a_mapping_error_with_its_line_is_told_once_too() -> None:
+    """A mapping's error names the line of the key that names the mapping (since
+    2026-12-07, review 3): ``sheets-sync.yaml: line 5: teams[1].mapping: ...``, folded as
+    one without (a results file of an earlier version)."""
+    problems = "mine.yaml: line 4: okrs.layout: should be 'rows' or 'objective_blocks'"
+    errors = {
+        "Sales": f"sheets-sync.yaml: line 4: teams[0].mapping: {problems}",
+        "Ops": f"sheets-sync.yaml: line 5: teams[1].mapping: {problems}",
+        "a": f"sheets-sync.yaml: line 7: default_mapping: {problems}",
+        "b": f"sheets-sync.yaml: teams[3].mapping: {problems}",
+    }
+    teams = [
+        {"team": t, "source": f"{t}.xlsx", "outcome": "failed", "error": e}
+        for t, e in errors.items()
+    ]
+    payload = notification({"company": "Acme", "as_of": "2026-11-23", "teams": teams}, [])
+    assert payload is not None
+    assert payload["text"].splitlines()[2:] == [
+        f"- Sales: sheets-sync.yaml: line 4: teams[0].mapping: {problems}",
+        "- Ops: sheets-sync.yaml: line 5: teams[1].mapping: the same mapping error as Sales "
+        "(above)",
+        "- a: sheets-sync.yaml: line 7: default_mapping: the same mapping error as Sales (above)",
+        "- b: sheets-sync.yaml: teams[3].mapping: the same mapping error as Sales (above)",
+    ]
+
+
 def test_a_team_listed_twice_is_its_first_listing() -> None:
     """As the rollup, the history and the alerts have it (``outcome.first_runs``): until
     2026-12-07 a failed later listing of a team whose first listing synced was named in

@@ -26,8 +26,8 @@ from tests.sync.test_shared_cache import (
 __all__ = ["parses"]  # the fixture, imported for the tests here
 
 OPS_SAYS = (
-    "teams[1].mapping: ops.yaml: line 4: okrs.requried: unknown key (did you mean 'required'? see "
-    "docs/mappings.md)"
+    "line 7: teams[1].mapping: ops.yaml: line 4: okrs.requried: unknown key (did you mean "
+    "'required'? see docs/mappings.md)"
 )
 
 
