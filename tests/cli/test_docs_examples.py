@@ -330,3 +330,17 @@ def test_library_examples_call_every_public_call() -> None:
     code = "\n".join(code_blocks("library.md", "python"))
     untried = [call for call, _, _ in _library_table() if f"sheets_sync.{call}(" not in code]
     assert untried == []
+
+
+def test_the_mapping_failure_outputs_name_their_lines() -> None:
+    """The output blocks of docs/mappings.md's "When a mapping does not load" print each
+    workspace problem with its line, as ``config check``, ``validate`` and ``sync`` do
+    (until the review of 2026-12-07 the ``config check`` block showed none)."""
+    said, fence = [], None  # the open block's language ("": output), None outside one
+    for line in _doc("mappings.md").splitlines():
+        if line.strip().startswith("```"):
+            fence = line.strip()[3:] if fence is None else None
+        elif fence == "" and "sheets-sync.yaml: " in line and "invalid configuration" not in line:
+            said.append(line.strip())
+    assert len(said) == 4
+    assert [s for s in said if not re.search(r"sheets-sync\.yaml: line \d+: ", s)] == []
