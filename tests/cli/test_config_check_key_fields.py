@@ -91,7 +91,7 @@ def test_a_field_google_auth_would_send_unjudged_is_refused(
     assert (code, err) == (
         2,
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: google.credentials: sa.json: {problem}\n",
+        f"  sheets-sync.yaml: line 6: google.credentials: sa.json: {problem}\n",
     )
     with pytest.raises(CredentialsError) as failed:  # sync's loader: the same words
         load_credentials(load_workspace(cfg))
