@@ -100,8 +100,19 @@ def shard_keys(teams: Sequence[TeamSpec]) -> dict[str, str]:
     (a backup link, then a rename), so a stat could part one path's teams across shards,
     even between two calls in one process. Two names of one file (a hard link) need no
     shard of their own: both teams fail in every shard (``hard_linked``)."""
-    first: dict[Path, str] = {}
-    return {t.name: first.setdefault(t.path, t.name) if t.path else t.name for t in teams}
+    first: dict[Path | str, str] = {}
+    return {t.name: first.setdefault(_workbook(t), t.name) for t in teams}
+
+
+def _workbook(team: TeamSpec) -> Path | str:
+    """What ``shard_keys`` groups by: a file's path; a Google sheet's key (the teams of
+    one sheet, a tab each, in two shards made each other CONFLICTED: one's write moved
+    the version the other's check expected, until 2026-12-07); else the team alone."""
+    if team.path:
+        return team.path
+    if team.is_google:
+        return f"gsheet:{team.google_key}"
+    return f"team:{team.name}"
 
 
 def select(teams: Sequence[T], k: int, n: int, name: Callable[[T], str] = _name) -> list[T]:
