@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -392,12 +392,18 @@ class GoogleSheetsBackend:
         arrays.check(writes, self._filled, self.display_name)
         what = f"write {len(writes)} cells"
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
-        with guard.checked(*at, what):
-            self._send(requests, writes, what)
+        with guard.checked(*at, what) as precheck:
+            self._send(requests, writes, what, precheck)
         self._version = None  # our own write moved it
         self._grown(writes)
 
-    def _send(self, requests: list[dict[str, Any]], writes: Sequence[CellWrite], what: str) -> None:
+    def _send(
+        self,
+        requests: list[dict[str, Any]],
+        writes: Sequence[CellWrite],
+        what: str,
+        precheck: Callable[[], None],
+    ) -> None:
         try:
             self.client.batch_update(
                 self.key,
@@ -405,6 +411,7 @@ class GoogleSheetsBackend:
                 source=self.display_name,
                 what=what,
                 tally=self._tally,
+                precheck=precheck,
             )
         except PermissionDeniedError as exc:  # read a moment ago: a viewer, or unshared since
             refused = refusal.refused_write(

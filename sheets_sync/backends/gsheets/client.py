@@ -58,6 +58,7 @@ from sheets_sync.backends.gsheets.transport import (
 from sheets_sync.backends.gsheets.verdict import TokenVerdict
 from sheets_sync.config_models import GoogleModel
 from sheets_sync.errors import (
+    ConflictError,
     RemoteError,
     RetryExhaustedError,
 )
@@ -73,6 +74,25 @@ Tally = Callable[[], None]
 
 class _UnauthorizedError(Exception):
     """The API answered 401 to a token that looked valid."""
+
+
+def _prechecked(precheck: Callable[[], None], lost: bool, what: str, source: str) -> None:
+    """``precheck`` before an attempt; its ``ConflictError`` after an earlier attempt went
+    out and lost its answer is no proof of someone's edit: that attempt may have been
+    applied and moved the version itself. Said so (a ``RemoteError``, marked
+    ``maybe_applied`` by the retry loop), not sent again."""
+    try:
+        precheck()
+    except ConflictError as exc:
+        if not lost:
+            raise
+        raise RemoteError(
+            f"{what}: an attempt went out and lost its answer, and the spreadsheet's "
+            "version has moved since it was read: that attempt may have been applied, or "
+            "someone edited the sheet; not sent again" + MAYBE_APPLIED + " (will retry "
+            "next run)",
+            source=source,
+        ) from exc
 
 
 def policy_for(google: GoogleModel) -> RetryPolicy:
@@ -189,10 +209,15 @@ class SheetsClient:
         json: Mapping[str, Any] | None = None,
         tally: Tally | None = None,
         policy: RetryPolicy | None = None,
+        precheck: Callable[[], None] | None = None,
     ) -> Any:
         """JSON of a successful response; ``tally`` is called once per HTTP attempt;
-        ``policy``: this call's own retries (the client's by default)."""
+        ``policy``: this call's own retries (the client's by default); ``precheck``:
+        called before every attempt once its quota slot is taken, right before it is
+        sent (the version check, ``guard.checked``): made once before the call, it left
+        the slot's wait and every retry's backoff unguarded (until 2026-12-07)."""
         reached: list[bool] = []  # an attempt got past the token exchange
+        lost: list[bool] = []  # an attempt went out and lost its answer (may be applied)
         kind = quota_kind(method, url)  # Google counts reads and writes on their own quotas
         waits = SlotWaits(kind or "")  # the first is pacing, not retrying: it spends no budget
 
@@ -202,6 +227,8 @@ class SheetsClient:
             stop = self.run_stop()
             with self.limiter.slot(kind, stop) if kind else nullcontext(0.0) as waited:
                 waits.add(waited)
+                if precheck is not None:
+                    _prechecked(precheck, bool(lost), what, source)
                 with self._lock:
                     self.calls += 1
                 if tally is not None:
@@ -250,13 +277,18 @@ class SheetsClient:
             used = self._ensure_token(source, remaining)
             reached.append(True)
             try:
-                return send(remaining, True)
-            except _UnauthorizedError:
-                # a token that looked valid was refused (revoked mid-run): a new one, in
-                # this attempt's budget and timeout, and the request sent once more
-                self._drop_token(used)
-                self._ensure_token(source, remaining)
-                return send(remaining, False)
+                try:
+                    return send(remaining, True)
+                except _UnauthorizedError:
+                    # a token that looked valid was refused (revoked mid-run): a new one,
+                    # in this attempt's budget and timeout, and the request sent once more
+                    self._drop_token(used)
+                    self._ensure_token(source, remaining)
+                    return send(remaining, False)
+            except RetryableError as exc:
+                if exc.sent:
+                    lost.append(True)
+                raise
 
         try:
             return call_with_retry(

@@ -5,12 +5,17 @@ its replies carry none. Drive's ``files.get`` gives the file's ``version``: "a
 monotonically increasing version number for the file. This reflects every change made to
 the file on the server, even those not visible to the user" (Drive v3 reference, File).
 The backend takes it before its read (a change during the read counts too) and again
-right before its ``batchUpdate``; a different one makes the team CONFLICTED, nothing
+before each attempt of its ``batchUpdate``, once the attempt holds its quota slot
+(``client.request``'s ``precheck``; until 2026-12-07 once, before the slot's wait and
+the retries, and an edit made during either was written over); a different one makes
+the team CONFLICTED, nothing
 written, as an Excel file changed since it was read. A team with nothing to write makes
 no second call. Teams of one sheet (a tab each) are read and written in parallel: a
 version moved by this client's own write of another tab (``wrote``: the version it left,
 one Drive call more, for a sheet read more than once) is no edit. What stays: the gap
-between the second look and the write (one round trip), which no API closes; and Google
+between the last look and the attempt it precedes (a Drive round trip and the send),
+which no API closes; after an attempt whose answer was lost a moved version may be that
+attempt's own, so it is said "may have been applied", not sent again, no conflict; and Google
 counts changes "not visible to the user" too, which make a team wait a night, never
 write over an edit.
 
@@ -151,16 +156,22 @@ def checked(
     source: str,
     tally: Callable[[], None],
     what: str,
-) -> Iterator[None]:
-    """The write in the ``with`` block, once ``check`` passed; then ``wrote``. The writes
-    of one sheet wait for each other here, each from its check to the version it left,
-    so one team's check does not see another's write whose version is not known yet."""
+) -> Iterator[Callable[[], None]]:
+    """The write in the ``with`` block, given the ``check`` to pass to its request as its
+    ``precheck`` (run before each attempt, once the attempt has its quota slot); then
+    ``wrote``. The writes of one sheet wait for each other here, each from its check to
+    the version it left, so one team's check does not see another's write whose version
+    is not known yet."""
     with _lock:
         lock = client.sheet_locks.setdefault(key, threading.Lock())
     with lock:
-        at = check(client, key, want, source, tally, what)
-        yield
-        wrote(client, key, at, source, tally)
+        at: list[str | None] = [None]
+
+        def precheck() -> None:
+            at[0] = check(client, key, want, source, tally, what)
+
+        yield precheck
+        wrote(client, key, at[0], source, tally)
 
 
 __all__ = ["before_read", "check", "checked", "version_now", "wrote"]

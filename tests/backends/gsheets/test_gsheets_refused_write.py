@@ -114,9 +114,14 @@ def test_a_refusal_after_an_answer_lost_does_not_say_nothing_written(
     emulator: Emulator, make_client: Any
 ) -> None:
     """Attempt 1 applied, its reply cut; made a viewer before attempt 2, which gets the
-    403: "nothing written" was said of a sheet holding the write (until 2026-12-06)."""
+    403: "nothing written" was said of a sheet holding the write (until 2026-12-06).
+    With the version check off (a token without a Drive scope): with it on, attempt 2
+    is not sent at all once attempt 1 moved the version (``test_gsheets_guard_gap``)."""
     key = _seed(emulator, owner="someone@example.com", shared_with=None)
-    client = make_client(RetryPolicy(max_attempts=3, max_seconds=10, base_delay=0.01))
+    client = make_client(
+        RetryPolicy(max_attempts=3, max_seconds=10, base_delay=0.01),
+        scopes=["https://www.googleapis.com/auth/spreadsheets"],
+    )
     backend = GoogleSheetsBackend(client, key, display_name="Ops")
     data = backend.read(["OKRs"])
     writes = [0]
