@@ -2,9 +2,11 @@
 
 The key file comes from ``google.credentials`` (relative to the workspace) or else from
 ``GOOGLE_APPLICATION_CREDENTIALS``. A service-account key carries no scopes: the token
-exchange asks for those listed here. Sync, rollup and demo ask for spreadsheets only (they
-never list or read a user's Drive); ``template --google`` adds ``drive.file`` (only files
-this app created or opened), so it may delete the spreadsheet it just made. With
+exchange asks for those listed here. Sync, rollup and demo ask for spreadsheets and
+``drive.metadata.readonly`` (the ``version`` of the files shared with the account, for
+the concurrent-edit check, ``guard``; no file's content); ``template --google`` asks for
+spreadsheets and ``drive.file`` (only files this app created or opened), so it may delete
+the spreadsheet it just made. With
 ``GOOGLE_SHEETS_EMULATOR_HOST`` set, the token exchange goes to the emulator too (real
 google-auth, real RS256 JWT, plain HTTP).
 """
@@ -54,6 +56,7 @@ TEMPLATE_SCOPES = (SCOPES[0], DRIVE_FILE_SCOPE)
 #: that may delete or share a file the account made)
 SCOPE_NEEDED = {
     "drive": "https://www.googleapis.com/auth/drive.file (or .../auth/drive)",
+    "drive version": DRIVE_METADATA_SCOPE,  # files.get of a version (``guard``)
     "sheets": SCOPES[0],
 }
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -166,7 +169,9 @@ def missing_scope(response: Any, error: Mapping[str, Any], creds: Any) -> str:
     if "ACCESS_TOKEN_SCOPE_INSUFFICIENT" not in reasons:
         return ""
     url = str(getattr(getattr(response, "request", None), "url", "") or "")
-    needed = SCOPE_NEEDED["drive" if "/drive/" in url else "sheets"]
+    method = str(getattr(getattr(response, "request", None), "method", "") or "")
+    drive = "drive" if method.upper() != "GET" else "drive version"
+    needed = SCOPE_NEEDED[drive if "/drive/" in url else "sheets"]
     held = " ".join(getattr(creds, "scopes", None) or ()) or "no scope"
     return f"the token holds {held}, not {needed}, which this call needs"
 

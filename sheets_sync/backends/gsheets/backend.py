@@ -283,6 +283,7 @@ class GoogleSheetsBackend:
         self.api_calls = 0  # Sheets API calls (its quota)
         self.drive_calls = 0  # Drive calls: the version check (``guard``), Drive's quota
         self._version: str | None = None  # Drive's, taken before the read
+        self._wrote = False  # a write since: a next one unchecked unless its version known
 
     @property
     def display_name(self) -> str:
@@ -303,8 +304,10 @@ class GoogleSheetsBackend:
         if isinstance(tabs, str):
             tabs = (tabs,)
         # before the read: a change during it counts too (``guard``)
+        unchecked: list[str] = []  # said once the read succeeds: a wrong key fails it
+        self._wrote = False
         self._version = guard.before_read(
-            self.client, self.key, self.display_name, self._drive_tally
+            self.client, self.key, self.display_name, self._drive_tally, unchecked
         )
         body = self.client.get_spreadsheet(
             self.key,
@@ -341,6 +344,7 @@ class GoogleSheetsBackend:
             # findings and later errors name the sheet as people know it, by its title; the
             # key, shortened, tells two sheets of one title apart (the report has it whole)
             self._display_name = f"{book} (gsheet:{self.key[:4]}...{self.key[-4:]})"
+        guard.said_unchecked(self.display_name, unchecked)
         return WorkbookData(
             source=self.display_name,
             sheet_names=tuple(names),
@@ -391,10 +395,14 @@ class GoogleSheetsBackend:
         protection.check(writes, self._protected, self.client.email, self.display_name)
         arrays.check(writes, self._filled, self.display_name)
         what = f"write {len(writes)} cells"
+        if self._version is None and self._wrote:
+            guard.said_unchecked(self.display_name, ["a second write since its read"])
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
-        with guard.checked(*at, what) as precheck:
+        left: list[str | None] = [None]
+        with guard.checked(*at, what, left) as precheck:
             self._send(requests, writes, what, precheck)
-        self._version = None  # our own write moved it
+        # our own write moved it: the version it left, when known (a shared sheet's)
+        self._version, self._wrote = left[0], True
         self._grown(writes)
 
     def _send(

@@ -41,6 +41,23 @@ def not_json(response: requests.Response, source: str, who: str) -> RemoteError:
     )
 
 
+#: the reasons of a 403 that is a quota's (Drive answers its rate limits so, Drive v3
+#: "Resolve errors": retry with exponential backoff), not a refusal
+RATE_LIMITED = frozenset({"userRateLimitExceeded", "rateLimitExceeded", "RATE_LIMIT_EXCEEDED"})
+
+
+def rate_limited(error: Mapping[str, Any]) -> bool:
+    """Google's 403 of a rate limit: a reason in the legacy ``errors`` (Drive's) or an
+    ``ErrorInfo`` in ``details``. Until 2026-12-07 it was a refusal: one Drive quota
+    answer turned the version check off for the whole run."""
+    found = []
+    for name in ("errors", "details"):
+        items = error.get(name)
+        if isinstance(items, list):
+            found += [str(i.get("reason", "")) for i in items if isinstance(i, dict)]
+    return bool(RATE_LIMITED.intersection(found))
+
+
 def api_error(
     response: requests.Response,
     error: Mapping[str, Any],
@@ -58,7 +75,7 @@ def api_error(
             return not_json(response, source, "Google Sheets")
     message = one_line(redact(str(error.get("message") or response.reason or "")))[:300]
     where = "" if key and key in source else f" (key {key})" if key else ""
-    if status in RETRYABLE_STATUS:
+    if status in RETRYABLE_STATUS or (status == 403 and rate_limited(error)):
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         log.info("%s: %s %s, will retry", source, status, error.get("status", ""))
         return RetryableError(

@@ -19,14 +19,18 @@ attempt's own, so it is said "may have been applied", not sent again, no conflic
 counts changes "not visible to the user" too, which make a team wait a night, never
 write over an edit.
 
-Drive calls go to Drive's quota (12,000 a minute per user), not to the Sheets API's 60
-reads and 60 writes a minute: the client takes no Sheets slot for them. They need a Drive
-scope (``auth.DRIVE_METADATA_SCOPE``, asked with the sync's token) and the Google Drive
-API enabled in the key's project: refused (403), every team is written as before,
-unchecked, and the run's log says so once; Drive's 404 for a sheet the Sheets API reads
-leaves that team's write unchecked and says so for it. Any other failure (the token, the
-network, Drive down past the retries) is the read's or the write's, as a Sheets call's:
-the team fails that night, nothing written."""
+Drive calls go to Drive's quota (325,000 quota units a minute per user, 1,000,000 a
+project, its limits page in 2026-12; 12,000 queries a minute before), not to the Sheets
+API's 60 reads and 60 writes a minute: the client takes no Sheets slot for them; Drive's
+quota 403s (``userRateLimitExceeded``) are retried as 429s. They need a Drive scope
+(``auth.DRIVE_METADATA_SCOPE``, asked with the sync's token) and the Google Drive API
+enabled in the key's project: refused so (403: the API off, the scope lacking, a
+Workspace policy), every team is written as before, unchecked, and the run's log says so
+once, by its cause. Drive down past its retries, another 403 of one file, Drive's 404 for
+a sheet the Sheets API reads: that team's write is unchecked and said so (the sync's job
+is the sheet; Drive only guards it); at the look before the read, said only once the
+read succeeded (a wrong key fails the read, never written). A token that fails is the
+Sheets call's failure too: raised."""
 
 from __future__ import annotations
 
@@ -34,11 +38,22 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sheets_sync.backends.gsheets.auth import DRIVE_METADATA_SCOPE
 from sheets_sync.backends.gsheets.client import SheetsClient
-from sheets_sync.errors import ConflictError, NotFoundError, PermissionDeniedError
+from sheets_sync.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RetryExhaustedError,
+    ServiceDisabledError,
+)
 from sheets_sync.loggers import get_logger
 
 log = get_logger("sheets_sync.gsheets")
+#: ``auth.missing_scope``'s words: the token lacks the scope the call needs
+SCOPE_LACKING = "which this call needs"
+#: Drive's 403 of a Workspace domain's policy (its legacy ``errors`` reason, its message)
+POLICY = ("domainPolicy", "The domain administrators have disabled Drive apps")
 _lock = threading.Lock()
 
 
@@ -48,55 +63,91 @@ def version_now(
     source: str,
     tally: Callable[[], None],
     what: str = "check its version",
+    notes: list[str] | None = None,
 ) -> str | None:
-    """The file's Drive ``version``, or None when Drive refuses it (said in the log).
-    Any other failure (the token, the network, Drive down past the retries: the Sheets
-    call beside it would meet them too) is the read's or the write's, ``what``."""
+    """The file's Drive ``version``, or None unchecked (said in the log): Drive refuses
+    it, Drive has no such file, Drive is down past the retries (the sync's job is the
+    sheet; Drive is only its guard). ``notes``: where a look before the read puts what
+    it would say of this sheet, said only once the read succeeds (``said_unchecked``):
+    a wrong key or an unshared sheet fails the read, never written. A failed token is
+    the Sheets call's too: raised."""
     if client.drive_refused is not None:
         return None
     try:
         body = client.file_version(key, source=source, what=what, tally=tally)
-    except PermissionDeniedError as exc:  # the Drive API off in the project, a scope lacking
-        with _lock:
-            first, client.drive_refused = client.drive_refused is None, str(exc)
-        if first:
-            where = getattr(exc, "activation_url", None)
-            log.warning(
-                "Google sheets are written without the check that they did not change "
-                "since they were read: Google Drive refused to give a file's version "
-                "(%s); enable the Google Drive API in the service account's project%s: "
-                "until then an edit made while the sync runs may be written over",
-                exc,
-                f" ({where})" if where else "",
-            )
+    except PermissionDeniedError as exc:
+        if not _refused_for_the_run(client, exc):
+            _unchecked(source, f"Google Drive refused its version: {exc}", notes)
         return None
     except NotFoundError as exc:  # Drive's 404 for a sheet the Sheets API reads
-        log.warning(
-            "%s: written without the check that it did not change since it was read "
-            "(Google Drive did not give its version: %s)",
-            source,
-            exc,
-        )
+        _unchecked(source, f"Google Drive did not give its version: {exc}", notes)
+        return None
+    except RetryExhaustedError as exc:
+        client.verdict.check(source)  # the token endpoint down: the Sheets call's too
+        _unchecked(source, f"Google Drive, which gives its version, is down: {exc}", notes)
         return None
     version = body.get("version")
     if isinstance(version, bool) or not isinstance(version, str | int) or version == "":
-        log.warning(
-            "%s: written without the check that it did not change since it was read "
-            "(Google Drive's reply has no version: %r)",
-            source,
-            version,
-        )
+        _unchecked(source, f"Google Drive's reply has no version: {version!r}", notes)
         return None
     return str(version)
 
 
+def _unchecked(source: str, why: str, notes: list[str] | None) -> None:
+    if notes is not None:
+        notes.append(why)
+    else:
+        said_unchecked(source, [why])
+
+
+def said_unchecked(source: str, notes: list[str]) -> None:
+    """The warnings of a sheet written without the check, once its read succeeded."""
+    for why in notes:
+        log.warning(
+            "%s: written without the check that it did not change since it was read (%s)",
+            source,
+            why,
+        )
+
+
+def _refused_for_the_run(client: SheetsClient, exc: PermissionDeniedError) -> bool:
+    """Drive's 403 that no sheet's version will pass this run (the Drive API off in the
+    key's project, the token lacking the scope, a Workspace policy): the check off for
+    the run, said once, worded by its cause. False for another 403 (this sheet's own)."""
+    if isinstance(exc, ServiceDisabledError):
+        where = f" ({exc.activation_url})" if exc.activation_url else ""
+        fix = f"enable the Google Drive API in the service account's project{where}"
+    elif SCOPE_LACKING in exc.message:
+        fix = f"the token lacks the scope {DRIVE_METADATA_SCOPE}: give it that scope"
+    elif any(p in exc.message for p in POLICY):
+        fix = "a Google Workspace policy bars the account from Drive: ask its admin"
+    else:
+        return False
+    with _lock:
+        first, client.drive_refused = client.drive_refused is None, str(exc)
+    if first:
+        log.warning(
+            "Google sheets are written without the check that they did not change since "
+            "they were read: Google Drive refused to give a file's version (%s); %s: until "
+            "then an edit made while the sync runs may be written over",
+            exc,
+            fix,
+        )
+    return True
+
+
 def before_read(
-    client: SheetsClient, key: str, source: str, tally: Callable[[], None]
+    client: SheetsClient,
+    key: str,
+    source: str,
+    tally: Callable[[], None],
+    notes: list[str] | None = None,
 ) -> str | None:
-    """The version before a read of ``key`` (counted: a sheet read by two teams is known)."""
+    """The version before a read of ``key`` (counted: a sheet read by two teams is known);
+    what it would say of the sheet goes to ``notes`` (``said_unchecked``, after the read)."""
     with _lock:
         client.sheet_reads[key] = client.sheet_reads.get(key, 0) + 1
-    return version_now(client, key, source, tally, "read")
+    return version_now(client, key, source, tally, "read", notes)
 
 
 def check(
@@ -134,18 +185,20 @@ def check(
 
 def wrote(
     client: SheetsClient, key: str, at: str | None, source: str, tally: Callable[[], None]
-) -> None:
+) -> str | None:
     """After a checked write at version ``at`` of a sheet read more than once: the
     version it left, so another team's check of that sheet does not take this write for
-    someone's edit (one Drive call; none for a sheet one team reads)."""
+    someone's edit (one Drive call; none for a sheet one team reads). Returns it, None
+    when not asked."""
     with _lock:
         shared = client.sheet_reads.get(key, 0) > 1
     if at is None or not shared:
-        return
+        return None
     after = version_now(client, key, source, tally)
     if after is not None:
         with _lock:
             client.own_writes.setdefault(key, {})[at] = after
+    return after
 
 
 @contextmanager
@@ -156,12 +209,13 @@ def checked(
     source: str,
     tally: Callable[[], None],
     what: str,
+    left: list[str | None] | None = None,
 ) -> Iterator[Callable[[], None]]:
     """The write in the ``with`` block, given the ``check`` to pass to its request as its
     ``precheck`` (run before each attempt, once the attempt has its quota slot); then
-    ``wrote``. The writes of one sheet wait for each other here, each from its check to
-    the version it left, so one team's check does not see another's write whose version
-    is not known yet."""
+    ``wrote``, whose version goes to ``left`` (a later write's ``want``). The writes of
+    one sheet wait for each other here, each from its check to the version it left, so
+    one team's check does not see another's write whose version is not known yet."""
     with _lock:
         lock = client.sheet_locks.setdefault(key, threading.Lock())
     with lock:
@@ -171,7 +225,9 @@ def checked(
             at[0] = check(client, key, want, source, tally, what)
 
         yield precheck
-        wrote(client, key, at[0], source, tally)
+        after = wrote(client, key, at[0], source, tally)
+        if left is not None:
+            left[:] = [after]
 
 
-__all__ = ["before_read", "check", "checked", "version_now", "wrote"]
+__all__ = ["before_read", "check", "checked", "said_unchecked", "version_now", "wrote"]
