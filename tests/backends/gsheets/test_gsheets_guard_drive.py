@@ -5,19 +5,26 @@ the team written unchecked, said naming Drive; a wrong key says only the read's 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sheets_sync.backends.gsheets.auth import DRIVE_METADATA_SCOPE
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.clients import clear_clients
 from sheets_sync.backends.gsheets.retry import RetryPolicy
+from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.errors import ApiError
 from sheets_sync.errors import ConflictError, RemoteError
 from sheets_sync.grid import CellWrite
-from tests.backends.gsheets.test_gsheets_guard import OKRS, SHEETS, WRITE, _lead
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.outcome import Outcome
+from tests.backends.gsheets.test_gsheets_guard import OKRS, ROWS, SHEETS, WRITE, _lead, _workspace
+from tests.backends.gsheets.test_gsheets_template import DRIVE_DISABLED
 
 pytestmark = pytest.mark.emulator
 
@@ -129,3 +136,30 @@ def test_a_second_write_on_one_backend_is_checked_or_said_unchecked(
         alone.write(data, [CellWrite("OKRs", 2, 4, 0.5)])
     (said,) = _warnings(caplog)
     assert said.startswith("One (gsheet:") and "a second write since its read" in said
+
+
+def test_a_run_after_one_drive_refused_asks_drive_again(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    """The check's state (Drive refused, the reads of each sheet, the run's own writes)
+    is the run's: a process that syncs every hour asks Drive again each run, once the
+    API is enabled (the runs' clients are made anew: ``factory.start_run``). Without
+    ``clear_clients`` between the runs, as a long-lived process does."""
+    key = emulator.create_spreadsheet("Sales", {"Tracker": ROWS})
+    cfg = _workspace(tmp_path, sa_info, key)
+    options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+    emulator.faults.answer_endpoint("drive.files.get", 403, DRIVE_DISABLED)
+    clear_clients()
+    try:
+        (first,) = Sync(load_workspace(cfg)).run(options).runs
+        emulator.faults.reset()
+        emulator.log.clear()
+        (second,) = Sync(load_workspace(cfg)).run(options).runs
+    finally:
+        clear_clients()
+    assert first.outcome is Outcome.OK, first.error
+    assert second.outcome is Outcome.UNCHANGED, second.error
+    assert [r.endpoint for r in emulator.log.requests if r.spreadsheet_id == key] == [
+        "drive.files.get",
+        "spreadsheets.get",
+    ]
