@@ -189,7 +189,9 @@ def wrote(
     """After a checked write at version ``at`` of a sheet read more than once: the
     version it left, so another team's check of that sheet does not take this write for
     someone's edit (one Drive call; none for a sheet one team reads). Returns it, None
-    when not asked."""
+    when not asked. Known gap: an edit between the last check and this call is inside
+    the version credited to the run, so another team of the sheet may write over it
+    (docs/google-sheets.md, *A sheet several teams share*)."""
     with _lock:
         shared = client.sheet_reads.get(key, 0) > 1
     if at is None or not shared:
