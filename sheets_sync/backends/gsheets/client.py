@@ -318,6 +318,11 @@ class SheetsClient:
             )
         return MAYBE_APPLIED
 
+    def gave_up_on_token(self, exc: RetryExhaustedError) -> bool:
+        """Whether a call gave up on the token endpoint (its last error the exchange's),
+        not on the API it called: a Drive call's so is the Sheets calls' too (``guard``)."""
+        return f"(last error: {self._token_where()} is " in exc.message
+
     def _pause(self, seconds: float) -> None:
         """A retry's backoff, which a stop cuts short (the next attempt then says so).
 

@@ -83,7 +83,8 @@ def version_now(
         _unchecked(source, f"Google Drive did not give its version: {exc}", notes)
         return None
     except RetryExhaustedError as exc:
-        client.verdict.check(source)  # the token endpoint down: the Sheets call's too
+        if client.gave_up_on_token(exc):  # the token endpoint down: the Sheets call's too
+            raise
         _unchecked(source, f"Google Drive, which gives its version, is down: {exc}", notes)
         return None
     version = body.get("version")
