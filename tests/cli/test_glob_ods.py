@@ -69,7 +69,8 @@ def test_a_folder_of_ods_files_alone_says_why_it_matches_no_workbook(
     assert (code, out) == (2, "")
     assert err == (
         "error: sheets-sync.yaml: invalid configuration\n"
-        f"  sheets-sync.yaml: line 62: teams_glob: 'more/*' matches no workbook: more/Support.ods {SAID}\n"
+        "  sheets-sync.yaml: line 62: teams_glob: 'more/*' matches no workbook: "
+        f"more/Support.ods {SAID}\n"
     )
 
 
