@@ -32,12 +32,19 @@ _LAST_PART = re.compile(r"^(.+?)[\s._-]*(?:kr|key result)?[\s._#-]*[0-9a-z]+$")
 _SHAPE = re.compile(r"^([^\d\s]*)\s*(\d{1,15})$")
 
 
+#: the longest ID (as a key) looked at: an objective's ID is a few characters, and the
+#: lookups below take each prefix of a key result's (a KR ID of 30,000 characters took
+#: 2.5 s a row in ``_shaped``'s regex until 2026-12-07, a file of such rows minutes)
+_ID_CHARS = 100
+
+
 def _text(value: CellValue) -> str | None:
     try:
         text = parse_text(value)
     except CellValueError:  # an error cell: the row's own finding
         return None
-    return None if text is None else id_key(text)
+    key = None if text is None else id_key(text)
+    return key if key is None or len(key) <= _ID_CHARS else None
 
 
 def _extends(kr_id: str, objective_id: str) -> bool:

@@ -14,6 +14,7 @@ from sheets_sync.grid import CellValue
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
+from tests.support.scripts import script_run
 
 HEAD = ("Objective ID", "Objective", "KR ID", "Key result", "Owner", "Start", "Target", "Current")
 
@@ -175,3 +176,21 @@ def test_an_id_of_more_digits_than_python_turns_to_a_number_is_no_crash(tmp_path
     )
     assert _said(objective) == []
     assert _under(objective) == {"O1.1": "O1", "x1": long}
+
+
+def test_a_long_id_is_looked_at_no_further() -> None:
+    """Twelve key results whose IDs are 100,000 characters each, on a tab numbered by
+    objective: until 2026-12-07 ``_shaped``'s regex and ``_named``'s prefixes took each
+    such row seconds to minutes (quadratic in the ID), a night stalled by one file; now
+    an ID past 100 characters is no ID to compare. In a child bounded by ``HANG``."""
+    code = (
+        "from sheets_sync.grid import SheetGrid\n"
+        "from sheets_sync.mapping.named_objective import named_elsewhere\n"
+        "long = 'x' * 100_000 + '!i'\n"
+        "records = [(2, {'objective_id': 'O1', 'kr_id': 'O1.1'}, {})]\n"
+        "records += [(3 + i, {'objective_id': 'O1', 'kr_id': long}, {}) for i in range(12)]\n"
+        "grid = SheetGrid('OKRs', [])\n"
+        "print(len(named_elsewhere(records, grid, 1, 'sales.xlsx')))\n"
+    )
+    done = script_run(code)
+    assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
