@@ -31,6 +31,7 @@ from sheets_sync.backends.gsheets.failures import (
     api_error,
     not_json,
     one_line,
+    service,
 )
 from sheets_sync.backends.gsheets.ratelimit import RateLimiter, RequestStopped, quota_kind
 from sheets_sync.backends.gsheets.retry import (
@@ -266,7 +267,7 @@ class SheetsClient:
             try:
                 body = response.json()
             except ValueError:  # an HTML page: a proxy or a login portal in the way
-                raise not_json(response, source, "Google Sheets") from None
+                raise not_json(response, source, service(url)) from None
             with reply_shape(source, what, key):
                 return obj(body, "the reply")  # every Sheets API reply is an object
 

@@ -46,6 +46,12 @@ def not_json(response: requests.Response, source: str, who: str) -> RemoteError:
 RATE_LIMITED = frozenset({"userRateLimitExceeded", "rateLimitExceeded", "RATE_LIMIT_EXCEEDED"})
 
 
+def service(url: str | None) -> str:
+    """The Google service a URL is of, as a failure names it (Drive's calls are the
+    version check's: until 2026-12-07 their failures said "Google Sheets")."""
+    return "Google Drive" if "/drive/" in (url or "") else "Google Sheets"
+
+
 def rate_limited(error: Mapping[str, Any]) -> bool:
     """Google's 403 of a rate limit: a reason in the legacy ``errors`` (Drive's) or an
     ``ErrorInfo`` in ``details``. Until 2026-12-07 it was a refusal: one Drive quota
@@ -69,10 +75,11 @@ def api_error(
     """A failed call's error of the ``RemoteError`` family (or a retryable one), naming
     the team (``source``), the key where ``source`` does not, and the service account."""
     status = response.status_code
+    who = service(response.url)
     if str(error.get("status", "")).startswith("invalid JSON"):  # gspread's mark
         error = {}  # its message is the page itself
         if status not in RETRYABLE_STATUS and status != 404:
-            return not_json(response, source, "Google Sheets")
+            return not_json(response, source, who)
     message = one_line(redact(str(error.get("message") or response.reason or "")))[:300]
     where = "" if key and key in source else f" (key {key})" if key else ""
     if status in RETRYABLE_STATUS or (status == 403 and rate_limited(error)):
@@ -122,9 +129,7 @@ def api_error(
             source=source,
             status=status,
         )
-    return RemoteError(
-        f"Google Sheets API error {status}{where}: {message}", source=source, status=status
-    )
+    return RemoteError(f"{who} API error {status}{where}: {message}", source=source, status=status)
 
 
 #: What a write that gave up adds when an attempt's answer was lost after it was sent: the

@@ -27,10 +27,10 @@ quota 403s (``userRateLimitExceeded``) are retried as 429s. They need a Drive sc
 enabled in the key's project: refused so (403: the API off, the scope lacking, a
 Workspace policy), every team is written as before, unchecked, and the run's log says so
 once, by its cause. Drive down past its retries, another 403 of one file, Drive's 404 for
-a sheet the Sheets API reads: that team's write is unchecked and said so (the sync's job
-is the sheet; Drive only guards it); at the look before the read, said only once the
-read succeeded (a wrong key fails the read, never written). A token that fails is the
-Sheets call's failure too: raised."""
+a sheet the Sheets API reads, any other answer of Drive's (a 400, a page not JSON): that
+team's write is unchecked and said so (the sync's job is the sheet; Drive only guards
+it); at the look before the read, said only once the read succeeded (a wrong key fails
+the read, never written). A token that fails is the Sheets call's failure too: raised."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ from sheets_sync.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    RemoteError,
     RetryExhaustedError,
     ServiceDisabledError,
 )
@@ -66,11 +67,12 @@ def version_now(
     notes: list[str] | None = None,
 ) -> str | None:
     """The file's Drive ``version``, or None unchecked (said in the log): Drive refuses
-    it, Drive has no such file, Drive is down past the retries (the sync's job is the
-    sheet; Drive is only its guard). ``notes``: where a look before the read puts what
-    it would say of this sheet, said only once the read succeeds (``said_unchecked``):
-    a wrong key or an unshared sheet fails the read, never written. A failed token is
-    the Sheets call's too: raised."""
+    it, Drive has no such file, Drive is down past the retries, Drive answers otherwise
+    (a 400, a page not JSON: until 2026-12-07 the team failed, blaming Sheets) (the
+    sync's job is the sheet; Drive is only its guard). ``notes``: where a look before
+    the read puts what it would say of this sheet, said only once the read succeeds
+    (``said_unchecked``): a wrong key or an unshared sheet fails the read, never
+    written. A failed token (a refusal, a 401) is the Sheets call's too: raised."""
     if client.drive_refused is not None:
         return None
     try:
@@ -86,6 +88,11 @@ def version_now(
         if client.gave_up_on_token(exc):  # the token endpoint down: the Sheets call's too
             raise
         _unchecked(source, f"Google Drive, which gives its version, is down: {exc}", notes)
+        return None
+    except RemoteError as exc:  # a 400, a page not JSON: Drive's, not the sheet's
+        if exc.status is None or exc.status == 401:  # the token refused: the Sheets call's too
+            raise
+        _unchecked(source, f"Google Drive did not give its version: {exc}", notes)
         return None
     version = body.get("version")
     if isinstance(version, bool) or not isinstance(version, str | int) or version == "":
