@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sheets_sync.backends.base import Backend
 
@@ -20,13 +20,15 @@ A = TypeVar("A")
 R = TypeVar("R")
 
 
-def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
+def open_backend(team: TeamSpec, workspace: Workspace, writes: bool = True) -> Backend:
+    """``writes``: whether the run may write the team's source (``Sync`` passes False for
+    a run that writes nothing: a Google sheet's version is then not asked of Drive)."""
     if team.is_google:
         from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
         from sheets_sync.backends.gsheets.clients import client_for
 
         return GoogleSheetsBackend(
-            client_for(workspace), team.google_key, display_name=team.display_name
+            client_for(workspace), team.google_key, display_name=team.display_name, checks=writes
         )
     from sheets_sync.backends.excel.backend import ExcelBackend
 
@@ -49,6 +51,17 @@ def open_backend(team: TeamSpec, workspace: Workspace) -> Backend:
         confine=team.confine or None,  # checked again as the file is read and written
         # found as the file is written: a night that writes nothing resolves none
         backup_dirs=functools.partial(workspace.backup_dirs_for, team.path),
+    )
+
+
+def for_run(factory: Callable[[TeamSpec, Workspace], Backend], writes: bool) -> Any:
+    """The factory a run opens its teams with: ``open_backend`` told the run writes
+    nothing (``--no-write-back``, ``--dry-run``, validate, export), so no Google sheet's
+    version is asked of Drive; another factory as given."""
+    return (
+        factory
+        if writes or factory is not open_backend
+        else functools.partial(open_backend, writes=False)
     )
 
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sheets_sync.backends.factory import end_run, open_backend, start_run
+from sheets_sync.backends.factory import end_run, for_run, open_backend, start_run
 from sheets_sync.config import TeamSpec, Workspace
 from sheets_sync.domain.models import KPI, TeamInput
 from sheets_sync.domain.team import kpi_index
@@ -93,7 +93,7 @@ class Sync(NightEnd):
         history: HistoryStore | None = None,
     ) -> None:
         self.workspace = workspace
-        self.factory = factory
+        self.factory = self.reader = factory  # ``reader``: this run's (``for_run``)
         self.progress = progress
         self.history = history
         self.cache: ReadCache | None = None
@@ -159,7 +159,7 @@ class Sync(NightEnd):
                 self._open_spill()
 
             def hit(spec: TeamSpec) -> TeamRead | None:
-                state = cached_read(spec, self.workspace, self.factory, cache) if cache else None
+                state = cached_read(spec, self.workspace, self.reader, cache) if cache else None
                 if state is not None and park:
                     assert settle is not None
                     settle(state)
@@ -172,7 +172,7 @@ class Sync(NightEnd):
                 self._open_spill()
 
             def task(k: int) -> TeamRead:  # a known miss: parse, do not load its slot again
-                state = read_team(specs[misses[k]], self.workspace, self.factory, cache, False)
+                state = read_team(specs[misses[k]], self.workspace, self.reader, cache, False)
                 if settle is not None:
                     settle(state)
                 return state.shipped(self.spill)
@@ -191,7 +191,7 @@ class Sync(NightEnd):
         def one(spec: TeamSpec, cache: ReadCache | None = None) -> TeamRead:
             if self.stopping.is_set():  # a stop signal: no team is begun
                 return TeamRead(spec)
-            state = read_team(spec, self.workspace, self.factory, cache)
+            state = read_team(spec, self.workspace, self.reader, cache)
             if settle is not None and spec.is_google:
                 settle(state)  # written now: a sheet can change under us until we write
             return state
@@ -292,6 +292,7 @@ class Sync(NightEnd):
         self._requested = options.workers
         self.cache = ReadCache(ws.state_dir / "cache") if options.read_cache else None
         writes = options.write_back and not options.dry_run
+        self.reader = for_run(self.factory, writes)
         steps = TeamSteps(
             ws,
             options.as_of,

@@ -272,8 +272,19 @@ def _is_percent_one(cell: Mapping[str, Any]) -> bool:
 class GoogleSheetsBackend:
     """A team's spreadsheet ``gsheet:<key>``; ``api_calls`` counts this team's HTTP attempts."""
 
-    def __init__(self, client: SheetsClient, key: str, *, display_name: str | None = None):
+    def __init__(
+        self,
+        client: SheetsClient,
+        key: str,
+        *,
+        display_name: str | None = None,
+        checks: bool = True,
+    ):
+        """``checks``: take Drive's version before the read, for the write's check
+        (``guard``); False for a run that writes nothing (until 2026-12-07 such runs
+        asked Drive too, and warned of writes made "without the check")."""
         self.client = client
+        self.checks = checks
         self.key = key
         self._display_name = display_name or f"gsheet:{key}"
         self._meta: dict[str, SheetMeta] = {}
@@ -306,8 +317,12 @@ class GoogleSheetsBackend:
         # before the read: a change during it counts too (``guard``)
         unchecked: list[str] = []  # said once the read succeeds: a wrong key fails it
         self._wrote = False
-        self._version = guard.before_read(
-            self.client, self.key, self.display_name, self._drive_tally, unchecked
+        self._version = (
+            guard.before_read(
+                self.client, self.key, self.display_name, self._drive_tally, unchecked
+            )
+            if self.checks
+            else None
         )
         body = self.client.get_spreadsheet(
             self.key,

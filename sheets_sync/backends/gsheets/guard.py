@@ -4,7 +4,9 @@ The Sheets API has no conditional write (no revision to send with a ``batchUpdat
 its replies carry none. Drive's ``files.get`` gives the file's ``version``: "a
 monotonically increasing version number for the file. This reflects every change made to
 the file on the server, even those not visible to the user" (Drive v3 reference, File).
-The backend takes it before its read (a change during the read counts too) and again
+The backend of a run that writes (``open_backend``'s ``writes``; a run that writes
+nothing asked Drive too until 2026-12-07, and warned of unchecked writes) takes it
+before its read (a change during the read counts too) and again
 before each attempt of its ``batchUpdate``, once the attempt holds its quota slot
 (``client.request``'s ``precheck``; until 2026-12-07 once, before the slot's wait and
 the retries, and an edit made during either was written over); a different one makes
