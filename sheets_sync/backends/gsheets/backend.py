@@ -414,7 +414,7 @@ class GoogleSheetsBackend:
             guard.said_unchecked(self.display_name, ["a second write since its read"])
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
         left: list[str | None] = [None]
-        with guard.checked(*at, what, left) as precheck:
+        with guard.checked(*at, left) as precheck:
             self._send(requests, writes, what, precheck)
         # our own write moved it: the version it left, when known (a shared sheet's)
         self._version, self._wrote = left[0], True

@@ -228,8 +228,12 @@ class SheetsClient:
             stop = self.run_stop()
             with self.limiter.slot(kind, stop) if kind else nullcontext(0.0) as waited:
                 waits.add(waited)
-                if precheck is not None:
-                    _prechecked(precheck, bool(lost), what, source)
+                if precheck is not None:  # its time is not the call's budget (``SlotWaits``)
+                    began = self._clock()
+                    try:
+                        _prechecked(precheck, bool(lost), what, source)
+                    finally:
+                        waits.checks += self._clock() - began
                 with self._lock:
                     self.calls += 1
                 if tally is not None:

@@ -23,16 +23,19 @@ write over an edit.
 
 Drive calls go to Drive's quota (325,000 quota units a minute per user, 1,000,000 a
 project, its limits page in 2026-12; 12,000 queries a minute before), not to the Sheets
-API's 60 reads and 60 writes a minute: the client takes no Sheets slot for them; Drive's
+API's 60 reads and 60 writes a minute: the client takes no Sheets slot for them (the
+look before a write's attempt is made while that attempt holds its write slot); Drive's
 quota 403s (``userRateLimitExceeded``) are retried as 429s. They need a Drive scope
 (``auth.DRIVE_METADATA_SCOPE``, asked with the sync's token) and the Google Drive API
 enabled in the key's project: refused so (403: the API off, the scope lacking, a
 Workspace policy), every team is written as before, unchecked, and the run's log says so
-once, by its cause. Drive down past its retries, another 403 of one file, Drive's 404 for
-a sheet the Sheets API reads, any other answer of Drive's (a 400, a page not JSON): that
-team's write is unchecked and said so (the sync's job is the sheet; Drive only guards
-it); at the look before the read, said only once the read succeeded (a wrong key fails
-the read, never written). A token that fails is the Sheets call's failure too: raised."""
+once, by its cause. Drive down past its retries (its own: ``check_policy``, not charged
+to a write's budget; said once the write went through, ``checked``), another 403 of one
+file, Drive's 404 for a sheet the Sheets API reads, any other answer of Drive's (a 400,
+a page not JSON): that team's write is unchecked and said so (the sync's job is the
+sheet; Drive only guards it); at the look before the read, said only once the read
+succeeded (a wrong key fails the read, never written). A token that fails is the Sheets
+call's failure too: raised."""
 
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ from contextlib import contextmanager
 
 from sheets_sync.backends.gsheets.auth import DRIVE_METADATA_SCOPE
 from sheets_sync.backends.gsheets.client import SheetsClient
+from sheets_sync.backends.gsheets.retry import RetryPolicy
 from sheets_sync.errors import (
     ConflictError,
     NotFoundError,
@@ -58,6 +62,8 @@ SCOPE_LACKING = "which this call needs"
 #: Drive's 403 of a Workspace domain's policy (its legacy ``errors`` reason, its message)
 POLICY = ("domainPolicy", "The domain administrators have disabled Drive apps")
 _lock = threading.Lock()
+#: the version check's Drive call's retries (``check_policy``)
+CHECK_ATTEMPTS, CHECK_SECONDS = 3, 10.0
 
 
 def version_now(
@@ -78,7 +84,8 @@ def version_now(
     if client.drive_refused is not None:
         return None
     try:
-        body = client.file_version(key, source=source, what=what, tally=tally)
+        policy = check_policy(client.policy)
+        body = client.file_version(key, source=source, what=what, tally=tally, policy=policy)
     except PermissionDeniedError as exc:
         if not _refused_for_the_run(client, exc):
             _unchecked(source, f"Google Drive refused its version: {exc}", notes)
@@ -101,6 +108,18 @@ def version_now(
         _unchecked(source, f"Google Drive's reply has no version: {version!r}", notes)
         return None
     return str(version)
+
+
+def check_policy(policy: RetryPolicy) -> RetryPolicy:
+    """The version check's own retries: the client's, cut to ``CHECK_ATTEMPTS`` within
+    ``CHECK_SECONDS`` (Drive is only the sheet's guard; until 2026-12-07 a Drive down
+    took the client's whole 5 attempts / 60 s before each attempt of a write)."""
+    return RetryPolicy(
+        max_attempts=min(policy.max_attempts, CHECK_ATTEMPTS),
+        max_seconds=min(policy.max_seconds, CHECK_SECONDS),
+        base_delay=policy.base_delay,
+        max_delay=min(policy.max_delay, CHECK_SECONDS / 4),
+    )
 
 
 def _unchecked(source: str, why: str, notes: list[str] | None) -> None:
@@ -157,7 +176,7 @@ def before_read(
     what it would say of the sheet goes to ``notes`` (``said_unchecked``, after the read)."""
     with _lock:
         client.sheet_reads[key] = client.sheet_reads.get(key, 0) + 1
-    return version_now(client, key, source, tally, "read", notes)
+    return version_now(client, key, source, tally, notes=notes)
 
 
 def check(
@@ -166,14 +185,15 @@ def check(
     want: str | None,
     source: str,
     tally: Callable[[], None],
-    what: str = "check its version",
+    notes: list[str] | None = None,
 ) -> str | None:
     """Raise ``ConflictError`` when the file is at another version than ``want`` (the
     read's) and not only by this client's own writes since (the teams of one sheet, a
-    tab each, are read and written in parallel); the version checked, None unchecked."""
+    tab each, are read and written in parallel); the version checked, None unchecked
+    (why: to ``notes`` when given, else logged)."""
     if want is None:
         return None
-    now = version_now(client, key, source, tally, what)
+    now = version_now(client, key, source, tally, notes=notes)
     if now is None:
         return None
     with _lock:
@@ -220,23 +240,27 @@ def checked(
     want: str | None,
     source: str,
     tally: Callable[[], None],
-    what: str,
     left: list[str | None] | None = None,
 ) -> Iterator[Callable[[], None]]:
     """The write in the ``with`` block, given the ``check`` to pass to its request as its
     ``precheck`` (run before each attempt, once the attempt has its quota slot); then
     ``wrote``, whose version goes to ``left`` (a later write's ``want``). The writes of
     one sheet wait for each other here, each from its check to the version it left, so
-    one team's check does not see another's write whose version is not known yet."""
+    one team's check does not see another's write whose version is not known yet. A
+    check that went unchecked is said once the write went through, of the attempt sent
+    last (until 2026-12-07 before the send, once an attempt, of a write that may fail)."""
     with _lock:
         lock = client.sheet_locks.setdefault(key, threading.Lock())
     with lock:
         at: list[str | None] = [None]
+        notes: list[str] = []
 
         def precheck() -> None:
-            at[0] = check(client, key, want, source, tally, what)
+            notes.clear()  # the attempt sent is the one its check guards
+            at[0] = check(client, key, want, source, tally, notes)
 
         yield precheck
+        said_unchecked(source, notes)
         after = wrote(client, key, at[0], source, tally)
         if left is not None:
             left[:] = [after]

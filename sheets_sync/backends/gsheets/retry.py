@@ -74,6 +74,10 @@ class SlotWaits:
     quota: str = ""  # which quota the slots are of ("read", "write"), for the message
     slots: int = 0
     exempt: float = 0.0  # seconds not charged to the budget: the first slot's wait
+    #: seconds of the version checks before its attempts (``precheck``: Drive's own
+    #: call, its own retries), not charged either: until 2026-12-07 a Drive down used
+    #: up a write's budget, which then gave up after its first 503
+    checks: float = 0.0
     total: float = 0.0
 
     def add(self, seconds: float) -> None:
@@ -136,7 +140,7 @@ def call_with_retry(
     sent = False
 
     def remaining() -> float:
-        return started + waits.exempt + policy.max_seconds - clock()
+        return started + waits.exempt + waits.checks + policy.max_seconds - clock()
 
     while True:
         tries += 1
