@@ -58,29 +58,23 @@ def hidden_said(
         if is_example(values, spec.example_prefix) or repeats_header(values, spec, line, head):
             continue
         (grouped if row in grid.grouped_rows else by_hand).append(row)
-    findings = []
-    if grouped:
-        verb, it, the_rows, goals = _advice(grouped)
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                f"{row_spans(grouped)} {verb} hidden, inside a row group, and not read; "
-                f"expand the group (the + beside it) or unhide {it} to have {it} read, or "
-                f"delete {the_rows} (or move {it} to an archive tab) if {goals} dropped",
-                source,
-                grid.name,
-            )
-        )
-    if by_hand:
-        verb, it, the_rows, goals = _advice(by_hand)
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                f"{row_spans(by_hand)} {verb} hidden and not read (a hidden row of goal data "
-                f"is warned of each night); unhide {it} to have {it} read, or delete "
-                f"{the_rows} (or move {it} to an archive tab) if {goals} dropped",
-                source,
-                grid.name,
-            )
-        )
-    return findings
+    said = (
+        (
+            grouped,
+            "hidden, inside a row group, and not read; expand the group (the + beside it) or",
+        ),
+        (by_hand, "hidden and not read (a hidden row of goal data is warned of each night);"),
+    )
+    return [_warning(rows, state, grid, source) for rows, state in said if rows]
+
+
+def _warning(rows: Sequence[int], state: str, grid: SheetGrid, source: str) -> Finding:
+    """``rows`` are ``state``, then what to do, worded for one row or several."""
+    verb, it, the_rows, goals = _advice(rows)
+    return Finding(
+        Severity.WARNING,
+        f"{row_spans(rows)} {verb} {state} unhide {it} to have {it} read, or delete "
+        f"{the_rows} (or move {it} to an archive tab) if {goals} dropped",
+        source,
+        grid.name,
+    )
