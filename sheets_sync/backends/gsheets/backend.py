@@ -2,9 +2,9 @@
 
 A changed team costs two API calls and an unchanged team one, whatever its size:
 ``read`` is a single ``spreadsheets.get`` (grid data under a field mask: effective values,
-formulas, number-format types, rows hidden by the user, merges, sheet properties) and
-``write`` a single ``batchUpdate``, which Google applies all-or-nothing, so a sheet is never
-left half-written.
+formulas, number-format types, rows hidden by the user, row groups, merges, sheet
+properties) and ``write`` a single ``batchUpdate``, which Google applies all-or-nothing,
+so a sheet is never left half-written.
 The mapping's alternative tab names ("OKRs", "OKR", "Key results") are matched
 case-insensitively on our side, which is why the read cannot name ranges: a range for a
 tab that does not exist fails the request.
@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,8 @@ from sheets_sync.grid import (
 READ_FIELDS = (
     f"spreadsheetId,properties.title,{protection.NAMED_FIELDS},"
     "sheets(properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
-    f"merges,{protection.FIELDS},data(rowMetadata(hiddenByUser),"
+    f"merges,{protection.FIELDS},rowGroups.range(startIndex,endIndex),"
+    "data(rowMetadata(hiddenByUser),"
     "columnMetadata(hiddenByUser),"
     "rowData(values(effectiveValue,userEnteredValue.formulaValue,chipRuns,"
     "effectiveFormat.numberFormat.type,userEnteredFormat.backgroundColor))))"
@@ -226,10 +228,12 @@ def read_grid(
     fills = arrays.filled_ranges(
         filled if pruned else (), entered, formulas, arrays.reach(formulas, height)
     ) + tuple(blocks)
+    hidden_read = frozenset(r for r in hidden if r <= len(rows))
     grid = SheetGrid(
         title,
         tuple(rows),
-        hidden_rows=frozenset(r for r in hidden if r <= len(rows)),
+        hidden_rows=hidden_read,
+        grouped_rows=_grouped(sheet, title, hidden_read),
         merged=merged,
         percent_ones=frozenset(percent),
         percent_cells=frozenset(shown),
@@ -240,6 +244,28 @@ def read_grid(
         fills=painted,
     )
     return grid, fills
+
+
+def _grouped(sheet: Mapping[str, Any], title: str, hidden: frozenset[int]) -> frozenset[int]:
+    """The ``hidden`` rows inside a row group (``rowGroups``, read in the one ``get``): "inside
+    a row group", as an .xlsx hidden row with an ``outlineLevel`` (collapsed, or hidden by
+    hand in an expanded group: Google's ``hiddenByUser`` is both, as Excel's ``hidden``).
+    Until 2026-12-07 not read, so a collapsed group's rows were "hidden by hand"."""
+    spans: list[tuple[int, int]] = []  # 0-based, end exclusive, as the API gives them
+    for i, group in enumerate(arr(sheet.get("rowGroups", []), f"{as_typed(title)} rowGroups")):
+        where = f"{as_typed(title)} rowGroups[{i}]"
+        span = obj(obj(group, where).get("range", {}), f"{where}.range")
+        spans.append((int(span.get("startIndex", 0)), int(span.get("endIndex", 0))))
+    union: list[tuple[int, int]] = []
+    for a, b in sorted(spans):  # nested groups (depth 2 in 1) merged: one look a row
+        if union and a <= union[-1][1]:
+            union[-1] = (union[-1][0], max(b, union[-1][1]))
+        elif a < b:
+            union.append((a, b))
+    starts = [a for a, _ in union]
+    return frozenset(
+        r for r in hidden if (i := bisect_right(starts, r - 1) - 1) >= 0 and r <= union[i][1]
+    )
 
 
 def _formula(cell: Mapping[str, Any]) -> str:
