@@ -19,12 +19,16 @@ T = TypeVar("T")
 _LABELS = {"objective_id": "objective ID", "kr_id": "KR ID", "id": "KPI ID", "kr_type": "KR type"}
 #: an objective header's field as a key result under it names it (objective blocks)
 _HEADER_LABELS = {"objective_id": "ID", "objective_type": "type"}
-#: the fields a row reads as every row does (the objective's, not the row's own key
-#: result's): a value in one that a row cannot read, filled from a cell no row read (a
-#: merge's hidden first row), is said at that cell; in another (a Current of Done merged
-#: down from a milestone's hidden row) it is each row's own error (until 2026-12-07 said
-#: at the hidden cell, and the rows below "filled down from G3, which is in error")
-_READ_ALIKE = frozenset({"objective_id", "objective", "objective_type", "aligns_to"})
+#: the fields a row reads as every row does (the objective's, and a choice no other cell
+#: of the row changes: a KR type, a KPI's Direction): a value in one that a row cannot
+#: read, filled from a cell no row read (a merge's hidden first row), is said at that
+#: cell; in another (a Current of Done merged down from a milestone's hidden row) it is
+#: each row's own error (until 2026-12-07 said at the hidden cell, and the rows below
+#: "filled down from G3, which is in error"; a KR type or Direction typo so merged was
+#: said at each row of the merge until 2026-12-07)
+_READ_ALIKE = frozenset(
+    {"objective_id", "objective", "objective_type", "aligns_to", "kr_type", "direction"}
+)
 
 
 class TabReads:
