@@ -181,8 +181,10 @@ _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
 #: spaces quadratic (a 32,000-character cell took 10 s).
 _HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
 #: Full-width brackets (a CJK input method's ``Target（EUR）``), folded as NFKC folds them
-#: before a note is sought: until 2026-12-07 such a note was none, and the column missing
-_BRACKETS = str.maketrans("\uff08\uff09\uff3b\uff3d", "()[]")
+#: before a note is sought: until 2026-12-07 such a note was none, and the column missing;
+#: lenticular ``【】`` and tortoise-shell ``〔〕`` brackets too, which such a method types
+#: for a note as often and NFKC leaves as they are (``Target【EUR】`` missing until 2026-12-07)
+_BRACKETS = str.maketrans("\uff08\uff09\uff3b\uff3d\u3010\u3011\u3014\u3015", "()[][][]")
 #: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
 HEADER_CHARS = 200
 
@@ -195,7 +197,7 @@ def _loose_keys(value: CellValue) -> tuple[str, ...]:
     text = str(value).strip()
     if len(text) > HEADER_CHARS:
         return ()
-    text = text.translate(_BRACKETS)  # "Target（EUR）" is "Target(EUR)"
+    text = text.translate(_BRACKETS)  # "Target（EUR）" is "Target(EUR)"; "【EUR】" "[EUR]"
     first = text.splitlines()[0].rstrip() if text else ""
     keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
     return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))

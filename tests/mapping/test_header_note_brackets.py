@@ -44,6 +44,21 @@ def test_a_note_in_brackets_of_either_width_is_a_note(tmp_path: Path, header: st
     ]
 
 
+@pytest.mark.parametrize("header", ["Target【EUR】", "Target〔EUR〕", "Target 【end of Q】"])
+def test_a_note_in_lenticular_or_tortoise_shell_brackets_is_a_note(
+    tmp_path: Path, header: str
+) -> None:
+    """``【】`` and ``〔〕``, which a Japanese or Chinese input method types for a note as
+    often as ``（）``, and NFKC leaves as they are: until 2026-12-07 the header matched
+    nothing, and the Target column was missing."""
+    columns, said = _read(tmp_path, header)
+    assert columns["target"] == 4
+    assert said == [
+        f"sales.xlsx!OKRs!D1: reading column {header!r} as Target; name it 'Target' to say "
+        "so, or rename it if it is not"
+    ]
+
+
 def test_a_full_width_percent_note_is_read_as_before(tmp_path: Path) -> None:
     """``Target（％）``: ``Target`` with its full-width ``％`` dropped, as read until
     2026-12-07 (``header_key_before_signs``), said so: unchanged by the fold."""

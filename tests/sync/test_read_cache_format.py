@@ -373,4 +373,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 167: the same grid; a KR type or KPI Direction typo merged down from a hidden row is
     # said once at the merge's first cell (D3), the rows below noting it (it was said at
     # each row of the merge)
-    assert (FORMAT, fields[-1]) == (167, "grouped_rows")
+    # 168: the same grid; a header's note in lenticular or tortoise-shell brackets
+    # (``Target【EUR】``, ``Target〔EUR〕``) is a note, the column read as Target (it was
+    # missing)
+    assert (FORMAT, fields[-1]) == (168, "grouped_rows")
