@@ -359,9 +359,10 @@ def extract_tab(
     if grid.uncalculated:
         findings += uncalculated_skipped(grid, header_row, empty_rows, input_cols, source)
     findings += hidden_said(unread, grid, spec, input_cols, header_row, source) if unread else []
-    if spec.layout != "objective_blocks" and kind == "okrs" and "objective_id" in input_cols:
+    blocks = spec.layout == "objective_blocks"
+    if kind == "okrs" and (id_col := input_cols.get("kr_id" if blocks else "objective_id")):
         read = [(r.row, r.values, r.cells) for r in records]
-        findings += named_elsewhere(read, grid, input_cols["objective_id"], source)
+        findings += named_elsewhere(read, grid, id_col, source, blocks)
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(

@@ -1,5 +1,6 @@
 """A key result whose ID names another objective than the one it is read under (rows
-layout): ``O2.2`` filled down under ``O1`` after a sort by owner, or after O2's first row
+layout; objective blocks: a key result in another's block, ``blocks``): ``O2.2`` filled
+down under ``O1`` after a sort by owner, or after O2's first row
 (the one with its objective ID) was deleted. The fill-down rule stands (the row is scored
 under the objective it sits under, docs/mappings.md); until 2026-12-07 nothing said so,
 and O2 dropped out of the rollup without a word.
@@ -81,10 +82,13 @@ def named_elsewhere(
     grid: SheetGrid,
     column: int,
     source: str,
+    blocks: bool = False,
 ) -> list[Finding]:
     """A warning on each key result (row, filled values, cells) whose KR ID names another
     objective than its (filled) objective ID; ``column``: the Objective ID column, whose
-    blank on the row says where its ID was filled down from."""
+    blank on the row says where its ID was filled down from. ``blocks``: objective blocks,
+    ``records`` the objective rows too (no KR ID), ``column`` the ``#`` one; a key result
+    names its objective's row (not looked at until 2026-12-07)."""
     typed: dict[str, str] = {}  # key -> as typed, in the tab's order
     keys: dict[CellValue, str | None] = {}  # each Objective ID value's key (filled down)
     rows = []
@@ -106,7 +110,7 @@ def named_elsewhere(
     findings: list[Finding] = []
     above = 0  # the last row whose Objective ID was typed
     for row, kr_id, objective, shown, cells in rows:
-        own = grid.value(row, column) not in (None, "")
+        own = not kr_id if blocks else grid.value(row, column) not in (None, "")
         above = row if own else above
         if not kr_id or not objective or (plain and _extends(kr_id, objective)):
             continue
@@ -118,7 +122,15 @@ def named_elsewhere(
         if name is None or name == objective:
             continue
         named_as, under = typed.get(name, name.upper()), typed[objective]
-        if own:
+        fix = f"type {named_as} in its Objective ID cell if it belongs to {named_as}"
+        if blocks:
+            said = (
+                f"sits under objective {under} (its row {above}), but its ID names "
+                f"{named_as}{gone}; it is scored under {under}, the objective row above it "
+                "(a sort or a deleted row moves key results away from their objective's row)"
+            )
+            fix = f"move its row under {named_as}'s if it belongs to {named_as}"
+        elif own:
             said = f"has objective ID {under}, but its ID names {named_as}{gone}"
             said += f"; it is scored under {under}"
         else:
@@ -132,11 +144,10 @@ def named_elsewhere(
         findings.append(
             Finding(
                 Severity.WARNING,
-                f"key result {str(parse_text(shown)).strip()} {said}: type {named_as} in "
-                f"its Objective ID cell if it belongs to {named_as}, or renumber it",
+                f"key result {str(parse_text(shown)).strip()} {said}: {fix}, or renumber it",
                 source,
                 grid.name,
-                cells.get("objective_id") or a1(row, column),
+                (cells.get("kr_id") if blocks else cells.get("objective_id")) or a1(row, column),
                 row=row,
             )
         )
