@@ -90,3 +90,22 @@ def test_google_and_excel_say_the_same_of_the_same_rows(
 
 def test_the_groups_are_read_in_the_field_mask() -> None:
     assert "rowGroups.range(startIndex,endIndex)" in READ_FIELDS
+
+
+def test_nested_and_first_row_groups_are_read_as_google_sends_them() -> None:
+    """Google leaves out a 0 ``startIndex`` (a group from row 1); a group of depth 2 sits
+    inside one of depth 1; a row hidden past every group is hidden by hand."""
+    from sheets_sync.backends.gsheets.backend import grid_from_json
+
+    rows = [{"values": [{"effectiveValue": {"stringValue": f"r{i}"}}]} for i in range(1, 13)]
+    meta = [{"hiddenByUser": True} if i in (1, 2, 6, 7, 11) else {} for i in range(1, 13)]
+    groups = [
+        {"range": {"dimension": "ROWS", "endIndex": 2}, "depth": 1},
+        {"range": {"dimension": "ROWS", "startIndex": 4, "endIndex": 9}, "depth": 1},
+        {"range": {"dimension": "ROWS", "startIndex": 5, "endIndex": 7}, "depth": 2},
+    ]
+    sheet = {"properties": {"title": "OKRs"}, "rowGroups": groups,
+             "data": [{"rowData": rows, "rowMetadata": meta}]}  # fmt: skip
+    grid = grid_from_json(sheet)
+    assert grid.hidden_rows == frozenset({1, 2, 6, 7, 11})
+    assert grid.grouped_rows == frozenset({1, 2, 6, 7})

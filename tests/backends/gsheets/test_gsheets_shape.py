@@ -61,6 +61,21 @@ TAB = {"properties": {"title": "OKRs", "sheetId": 0}}
             "OKRs row 1 is a list, not an object",
         ),
         ({"sheets": [{**TAB, "merges": [[0, 1]]}]}, "read tab OKRs", "AttributeError"),
+        (  # the row groups, read since 2026-12-07 (a hidden row in one is said so)
+            {"sheets": [{**TAB, "rowGroups": {"range": {}}}]},
+            "read tab OKRs",
+            "OKRs rowGroups is an object, not a list",
+        ),
+        (
+            {"sheets": [{**TAB, "rowGroups": [{"range": [2, 4]}]}]},
+            "read tab OKRs",
+            "OKRs rowGroups[0].range is a list, not an object",
+        ),
+        (
+            {"sheets": [{**TAB, "rowGroups": [{"range": {"endIndex": "x"}}]}]},
+            "read tab OKRs",
+            "ValueError",
+        ),
     ],
 )
 def test_a_read_reply_of_the_wrong_shape_is_a_remote_error(
