@@ -256,6 +256,8 @@ def _grouped(sheet: Mapping[str, Any], title: str, hidden: frozenset[int]) -> fr
         where = f"{as_typed(title)} rowGroups[{i}]"
         span = obj(obj(group, where).get("range", {}), f"{where}.range")
         spans.append((int(span.get("startIndex", 0)), int(span.get("endIndex", 0))))
+    if not spans or not hidden:  # most tabs: no look a row
+        return frozenset()
     union: list[tuple[int, int]] = []
     for a, b in sorted(spans):  # nested groups (depth 2 in 1) merged: one look a row
         if union and a <= union[-1][1]:
