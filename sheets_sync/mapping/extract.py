@@ -362,7 +362,8 @@ def extract_tab(
     blocks = spec.layout == "objective_blocks"
     if kind == "okrs" and (id_col := input_cols.get("kr_id" if blocks else "objective_id")):
         read = [(r.row, r.values, r.cells) for r in records]
-        findings += named_elsewhere(read, grid, id_col, source, blocks)
+        headers = {r.row for r in records if r.kind == "objective"}
+        findings += named_elsewhere(read, grid, id_col, source, blocks, headers)
     written = [header_row, *(r.row for r in records)]  # in order: the records' follow
     first_free, merge = first_free_col(grid, columns, written, len(missing_owned))
     layout = TabLayout(

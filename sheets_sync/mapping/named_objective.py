@@ -83,12 +83,15 @@ def named_elsewhere(
     column: int,
     source: str,
     blocks: bool = False,
+    headers: Collection[int] = (),
 ) -> list[Finding]:
     """A warning on each key result (row, filled values, cells) whose KR ID names another
     objective than its (filled) objective ID; ``column``: the Objective ID column, whose
     blank on the row says where its ID was filled down from. ``blocks``: objective blocks,
-    ``records`` the objective rows too (no KR ID), ``column`` the ``#`` one; a key result
-    names its objective's row (not looked at until 2026-12-07)."""
+    ``records`` the objective rows too, ``headers`` their rows (a key result whose ``#``
+    reads empty, blank or an error, is none: "its row" named it until 2026-12-07),
+    ``column`` the ``#`` one; a key result names its objective's row (not looked at until
+    2026-12-07)."""
     typed: dict[str, str] = {}  # key -> as typed, in the tab's order
     keys: dict[CellValue, str | None] = {}  # each Objective ID value's key (filled down)
     rows = []
@@ -110,7 +113,7 @@ def named_elsewhere(
     findings: list[Finding] = []
     above = 0  # the last row whose Objective ID was typed
     for row, kr_id, objective, shown, cells in rows:
-        own = not kr_id if blocks else grid.value(row, column) not in (None, "")
+        own = row in headers if blocks else grid.value(row, column) not in (None, "")
         above = row if own else above
         if not kr_id or not objective or (plain and _extends(kr_id, objective)):
             continue

@@ -85,3 +85,25 @@ def test_key_results_numbered_in_their_block_say_nothing(tmp_path: Path) -> None
     )
     assert _said(team) == []
     assert len(team.key_results) == 4
+
+
+def test_the_objective_row_named_is_its_header_not_a_key_result_with_a_blank_id(
+    tmp_path: Path,
+) -> None:
+    """A key result whose ``#`` reads empty (blank, an error cell, an ID past 100
+    characters) is no objective row: "(its row N)" names O1's header, row 2 (it named the
+    key result's row 3 until 2026-12-07)."""
+    for odd in (None, "#N/A", "K" * 101):
+        team = _team(
+            tmp_path,
+            ("O1", "Grow", "committed", None, None, None),
+            (odd, "Deals", "number", 0, 10, 5),
+            ("O2.2", "NPS", "number", 0, 10, 5),
+            ("O2", "Keep", "committed", None, None, None),
+            ("O2.1", "Churn", "number", 0, 10, 5),
+        )
+        said = _said(team)
+        assert len(said) == 1, (odd, said)
+        assert said[0].startswith(
+            "sales.xlsx!Goals!A4: key result O2.2 sits under objective O1 (its row 2), "
+        ), (odd, said)

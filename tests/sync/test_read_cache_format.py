@@ -378,4 +378,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # missing)
     # 169: the same grid; objective blocks: a key result whose ID names another objective
     # than the objective row above it warns at its ID cell (as the rows layout did alone)
-    assert (FORMAT, fields[-1]) == (169, "grouped_rows")
+    # 170: the same grid; objective blocks: the objective row a misplaced key result's
+    # warning names (its row N) is its header row, not a key result row above whose #
+    # reads empty (blank, an error, past 100 characters)
+    assert (FORMAT, fields[-1]) == (170, "grouped_rows")
