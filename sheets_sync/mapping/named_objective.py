@@ -133,6 +133,8 @@ def named_elsewhere(
                 "(a sort or a deleted row moves key results away from their objective's row)"
             )
             fix = f"move its row under {named_as}'s if it belongs to {named_as}"
+            if gone:  # no row of O2's to move it under
+                fix = f"add (or unhide) {named_as}'s objective row above it"
         elif own:
             said = f"has objective ID {under}, but its ID names {named_as}{gone}"
             said += f"; it is scored under {under}"

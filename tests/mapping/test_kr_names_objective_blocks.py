@@ -68,8 +68,8 @@ def test_an_objective_row_deleted_leaves_its_key_results_said(tmp_path: Path) ->
         "sales.xlsx!Goals!A4: key result O2.1 sits under objective O1 (its row 2), but its "
         "ID names O2, which no row of this tab names as its objective (its first row "
         "deleted or hidden?); it is scored under O1, the objective row above it (a sort or "
-        "a deleted row moves key results away from their objective's row): move its row "
-        "under O2's if it belongs to O2, or renumber it"
+        "a deleted row moves key results away from their objective's row): add (or "
+        "unhide) O2's objective row above it, or renumber it"
     ]
 
 

@@ -381,4 +381,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 170: the same grid; objective blocks: the objective row a misplaced key result's
     # warning names (its row N) is its header row, not a key result row above whose #
     # reads empty (blank, an error, past 100 characters)
-    assert (FORMAT, fields[-1]) == (170, "grouped_rows")
+    # 171: the same grid; objective blocks: a key result whose ID names an objective no
+    # row names is told to add (or unhide) that objective's row above it (it was told to
+    # move its row under that objective's, a row that is not there)
+    assert (FORMAT, fields[-1]) == (171, "grouped_rows")
