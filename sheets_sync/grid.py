@@ -277,8 +277,9 @@ class SheetGrid:
     #: only Excel (or LibreOffice told to recalculate) replaces them, as their warning says
     placeholder_values: frozenset[tuple[int, int]] = frozenset()
     #: the ``hidden_rows`` inside a row group (.xlsx ``outlineLevel``: collapsed, or hidden
-    #: by hand in an expanded group, which the file does not tell apart), told apart from
-    #: rows hidden outside any in the warning that names them (``hidden_said``)
+    #: by hand in an expanded group, which the file does not tell apart; or a Google row
+    #: inside one of the tab's ``rowGroups``), told apart from rows hidden outside any in
+    #: the warning that names them (``hidden_said``)
     grouped_rows: frozenset[int] = frozenset()
 
     def formula(self, row: int, col: int) -> str | None:
