@@ -182,9 +182,12 @@ _OWNED_FIELDS = frozenset(OKR_OWNED + KPI_OWNED)
 _HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
 #: Full-width brackets (a CJK input method's ``Target（EUR）``), folded as NFKC folds them
 #: before a note is sought: until 2026-12-07 such a note was none, and the column missing;
-#: lenticular ``【】`` and tortoise-shell ``〔〕`` brackets too, which such a method types
-#: for a note as often and NFKC leaves as they are (``Target【EUR】`` missing until 2026-12-07)
-_BRACKETS = str.maketrans("\uff08\uff09\uff3b\uff3d\u3010\u3011\u3014\u3015", "()[][][]")
+#: lenticular ``【】`` (white ``〖〗`` too) and tortoise-shell ``〔〕`` brackets, which such a
+#: method types for a note as often and NFKC leaves as they are (``Target【EUR】`` missing
+#: until 2026-12-07)
+_BRACKETS = str.maketrans(
+    "\uff08\uff09\uff3b\uff3d\u3010\u3011\u3016\u3017\u3014\u3015", "()[][][][]"
+)
 #: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
 HEADER_CHARS = 200
 

@@ -44,13 +44,15 @@ def test_a_note_in_brackets_of_either_width_is_a_note(tmp_path: Path, header: st
     ]
 
 
-@pytest.mark.parametrize("header", ["Target【EUR】", "Target〔EUR〕", "Target 【end of Q】"])
+@pytest.mark.parametrize(
+    "header", ["Target【EUR】", "Target〔EUR〕", "Target 【end of Q】", "Target〖EUR〗"]
+)
 def test_a_note_in_lenticular_or_tortoise_shell_brackets_is_a_note(
     tmp_path: Path, header: str
 ) -> None:
-    """``【】`` and ``〔〕``, which a Japanese or Chinese input method types for a note as
-    often as ``（）``, and NFKC leaves as they are: until 2026-12-07 the header matched
-    nothing, and the Target column was missing."""
+    """``【】``, white ``〖〗`` and ``〔〕``, which a Japanese or Chinese input method types
+    for a note as often as ``（）``, and NFKC leaves as they are: until 2026-12-07 the
+    header matched nothing, and the Target column was missing."""
     columns, said = _read(tmp_path, header)
     assert columns["target"] == 4
     assert said == [
