@@ -307,7 +307,7 @@ FORMAT = 172  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # (an ID of 5,000 digits failed the team with an internal error); 166: the same grid;
 # a KR ID past 100 characters is not compared with the objectives' IDs (no warning that
 # it names another); 167: the same grid; a KR type or KPI Direction typo merged down from
-# a hidden row is said once at the merge's first cell, the rows below noting it); 168:
+# a hidden row is said once at the merge's first cell, the rows below noting it; 168:
 # the same grid; a header's note in lenticular or tortoise-shell brackets (``Target【EUR】``,
 # ``Target〔EUR〕``) is a note, the column read as Target (it was missing); 169: the same
 # grid; objective blocks: a key result whose ID names another objective than the
