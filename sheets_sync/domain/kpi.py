@@ -4,28 +4,51 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Context, Decimal
 
 from sheets_sync.domain.finite import bounded
 from sheets_sync.domain.models import KPI, Direction, Frequency, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
 from sheets_sync.domain.shown import typed_difference
 
+#: exact for any two floats' decimals (a sum of 1e308 and 5e-324 has ~630 digits)
+_EXACT = Context(prec=800)
+_EPSILON = Decimal(repr(EPSILON))
+
 
 def amber_threshold(kpi: KPI, rules: ScoringRules = ScoringRules()) -> float | None:
     """The edge of the amber band: given, or target -/+ |target| x tolerance.
 
-    For a range KPI it is the width of the amber band on each side of the range.
+    For a range KPI it is the width of the amber band on each side of the range. Of the
+    numbers as typed, rounded once (``_typed_amber``), as ``rag`` compares it.
     """
+    edge = _typed_amber(kpi, rules)
+    return None if edge is None else float(edge)
+
+
+def _typed(number: float) -> Decimal:
+    """``number`` as typed: the decimal of its shortest ``repr`` (``shown.typed_difference``)."""
+    return Decimal(repr(float(number)))
+
+
+def _typed_amber(kpi: KPI, rules: ScoringRules) -> Decimal | None:
+    """``amber_threshold`` as an exact decimal of the numbers as typed. In binary the edge
+    of a target of 64,262,851.8 lower being better was 70,689,136.97999999, so an actual
+    of 70,689,136.98, exactly at the edge, read Red (until 2026-12-07)."""
     if kpi.amber_threshold is not None:
-        return kpi.amber_threshold
+        return _typed(kpi.amber_threshold)
+    tolerance = _typed(rules.kpi_tolerance)
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None
-        return rules.kpi_tolerance * (kpi.upper - kpi.lower)
+        return _EXACT.multiply(tolerance, _EXACT.subtract(_typed(kpi.upper), _typed(kpi.lower)))
     if kpi.target is None:
         return None
-    margin = abs(kpi.target) * rules.kpi_tolerance
-    return kpi.target - margin if kpi.direction is Direction.HIGHER else kpi.target + margin
+    target = _typed(kpi.target)
+    margin = _EXACT.multiply(abs(target), tolerance)
+    if kpi.direction is Direction.HIGHER:
+        return _EXACT.subtract(target, margin)
+    return _EXACT.add(target, margin)
 
 
 def _edge(kpi: KPI, value: float) -> float | None:
@@ -40,35 +63,37 @@ def _edge(kpi: KPI, value: float) -> float | None:
 
 def _half_outside(kpi: KPI, value: float) -> float:
     """Half the signed distance outside a range KPI's [lower, upper] (0 inside), which
-    never overflows: what the range rules compare, so a distance and a band width past a
-    float's range still compare as they are (exactly as the whole ones do within it;
-    halving is exact)."""
+    never overflows: what a range KPI's trend compares, so two distances past a float's
+    range still compare as they are (``rag`` compares exact decimals)."""
     edge = _edge(kpi, value)
     return 0.0 if edge is None else value / 2 - edge / 2
 
 
 def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPIStatus:
+    """Green, Amber or Red: the numbers as typed compared exactly (``_typed_amber``), within
+    ``EPSILON`` (a formula's noise), so an edge a person works out by hand is where the docs
+    say at any size, and no difference past a float's range overflows."""
+    amber = _typed_amber(kpi, rules)
     if kpi.direction is Direction.RANGE:
-        if kpi.lower is None or kpi.upper is None:
+        if kpi.lower is None or kpi.upper is None or amber is None:
             return KPIStatus.NO_DATA
-        half = abs(_half_outside(kpi, actual))
-        if half <= EPSILON / 2:
+        edge = _edge(kpi, actual)
+        outside = Decimal(0) if edge is None else abs(_EXACT.subtract(_typed(actual), _typed(edge)))
+        if outside <= _EPSILON:
             return KPIStatus.GREEN
-        if kpi.amber_threshold is not None:
-            half_amber = kpi.amber_threshold / 2
-        else:  # as amber_threshold, on halves: upper - lower may overflow
-            half_amber = rules.kpi_tolerance * (kpi.upper / 2 - kpi.lower / 2)
-        return KPIStatus.AMBER if half <= half_amber + EPSILON / 2 else KPIStatus.RED
-    amber = amber_threshold(kpi, rules)  # an overflow to inf still compares right
+        return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED
     if kpi.target is None or amber is None:
         return KPIStatus.NO_DATA
+    value, target = _typed(actual), _typed(kpi.target)
     if kpi.direction is Direction.HIGHER:
-        if actual + EPSILON >= kpi.target:
+        value = _EXACT.add(value, _EPSILON)
+        if value >= target:
             return KPIStatus.GREEN
-        return KPIStatus.AMBER if actual + EPSILON >= amber else KPIStatus.RED
-    if actual - EPSILON <= kpi.target:
+        return KPIStatus.AMBER if value >= amber else KPIStatus.RED
+    value = _EXACT.subtract(value, _EPSILON)
+    if value <= target:
         return KPIStatus.GREEN
-    return KPIStatus.AMBER if actual - EPSILON <= amber else KPIStatus.RED
+    return KPIStatus.AMBER if value <= amber else KPIStatus.RED
 
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
