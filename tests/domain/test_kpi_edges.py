@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.domain.kpi import rag
+from sheets_sync.domain.kpi import rag, trend
 from sheets_sync.domain.models import KPI, Direction, KPIStatus
 
 TENTH = Decimal("0.1")
@@ -91,3 +91,41 @@ def test_a_cent_past_the_edge_is_red(
     direction: Direction, target: float, actual: float, status: KPIStatus
 ) -> None:
     assert rag(KPI("K", direction=direction, target=target), actual) is status
+
+
+floats = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(floats, floats, floats, st.none() | floats)
+@example(64262851.8, 70689136.98, 64262851.8, None)
+@example(1e308, -1e308, 1.7976931348623157e308, None)
+def test_lower_is_better_mirrors_higher_is_better(
+    target: float, actual: float, previous: float, amber: float | None
+) -> None:
+    """Lower is better is higher is better on the negated numbers, at every size: the same
+    colour (its tolerance band too) and the same trend."""
+    assume(amber is None or amber <= target)
+    high = KPI("K", direction=Direction.HIGHER, target=target, amber_threshold=amber)
+    low = KPI(
+        "K",
+        direction=Direction.LOWER,
+        target=-target,
+        amber_threshold=None if amber is None else -amber,
+    )
+    assert rag(high, actual) is rag(low, -actual)
+    assert trend(high, actual, previous) is trend(low, -actual, -previous)
+
+
+@settings(max_examples=300, deadline=None)
+@given(floats, floats, floats, floats)
+def test_a_range_is_symmetric_about_its_middle(
+    lower: float, upper: float, actual: float, previous: float
+) -> None:
+    """Below a range by d is as far out as above it by d: the range and the numbers negated
+    give the same colour and trend."""
+    lower, upper = sorted((lower, upper))
+    kpi = KPI("K", direction=Direction.RANGE, lower=lower, upper=upper)
+    mirror = KPI("K", direction=Direction.RANGE, lower=-upper, upper=-lower)
+    assert rag(kpi, actual) is rag(mirror, -actual)
+    assert trend(kpi, actual, previous) is trend(mirror, -actual, -previous)
