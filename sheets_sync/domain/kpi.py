@@ -9,7 +9,7 @@ from decimal import Context, Decimal
 from sheets_sync.domain.finite import bounded
 from sheets_sync.domain.models import KPI, Direction, Frequency, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
-from sheets_sync.domain.shown import typed_difference
+from sheets_sync.domain.shown import shown_float, typed_difference
 
 #: exact for any two floats' decimals (a sum of 1e308 and 5e-324 has ~630 digits)
 _EXACT = Context(prec=800)
@@ -72,8 +72,12 @@ def _half_outside(kpi: KPI, value: float) -> float:
 def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPIStatus:
     """Green, Amber or Red: the numbers as typed compared exactly (``_typed_amber``), within
     ``EPSILON`` (a formula's noise), so an edge a person works out by hand is where the docs
-    say at any size, and no difference past a float's range overflows."""
+    say at any size, and no difference past a float's range overflows. The actual as the
+    cell shows it (``shown_float``, 15 digits): a formula's =B2+B2*0.1 of a target of
+    63,162,713.7 is 69,478,985.07000001, its 17th digit's noise past the 1e-9 allowed from
+    1e7 up, and read Red at its edge (until 2026-12-07)."""
     amber = _typed_amber(kpi, rules)
+    actual = shown_float(float(actual))
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None or amber is None:
             return KPIStatus.NO_DATA

@@ -1,0 +1,74 @@
+"""A KPI's actual computed by a formula is compared as its cell shows it (15 digits).
+
+An exact comparison of the numbers as typed (tests/domain/test_kpi_edges.py) left a
+formula's result to its binary noise: =B2+B2*0.1 of a target of 63,162,713.7 is
+69,478,985.07000001, its 17th digit past the 1e-9 allowed from about 1e7 up, so an actual
+the cell shows exactly at the amber edge read Red (the binary edge had read it Amber)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from sheets_sync.domain.kpi import rag
+from sheets_sync.domain.models import KPI, Direction, KPIStatus
+from sheets_sync.domain.shown import shown_float
+from tests.domain.test_kpi_edges import typable, typed
+
+TENTH = Decimal("0.1")
+
+#: a formula a team computes the amber edge with, from the target in B2
+FORMULAS: dict[str, tuple[Direction, Callable[[float], float]]] = {
+    "=B2+B2*0.1": (Direction.LOWER, lambda t: t + t * 0.1),
+    "=B2*1.1": (Direction.LOWER, lambda t: t * 1.1),
+    "=B2-B2*0.1": (Direction.HIGHER, lambda t: t - t * 0.1),
+    "=B2*0.9": (Direction.HIGHER, lambda t: t * 0.9),
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(typed(), st.sampled_from(sorted(FORMULAS)))
+@example(Decimal("63162713.7"), "=B2+B2*0.1")  # 69478985.07000001 read Red
+@example(Decimal("33625031.9"), "=B2-B2*0.1")  # 30262528.709999997 read Red
+def test_a_formula_s_actual_the_cell_shows_at_the_edge_is_amber(
+    target: Decimal, formula: str
+) -> None:
+    direction, compute = FORMULAS[formula]
+    margin = abs(target) * TENTH
+    edge = target - margin if direction is Direction.HIGHER else target + margin
+    actual = compute(float(target))
+    assume(shown_float(actual) == float(edge))  # the cell shows the edge
+    assert rag(KPI("K", direction=direction, target=float(target)), actual) is KPIStatus.AMBER
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "actual", "status"),
+    [
+        # =SUM of twelve typed monthly amounts adding up to the target read Amber
+        (Direction.HIGHER, 8892677.99, 8892677.989999998, KPIStatus.GREEN),
+        (Direction.LOWER, 8892677.99, 8892677.990000002, KPIStatus.GREEN),
+        # a cent past the edge, as the cell shows it, is still Red
+        (Direction.LOWER, 63162713.7, 69478985.08000001, KPIStatus.RED),
+        (Direction.HIGHER, 33625031.9, 30262528.699999997, KPIStatus.RED),
+    ],
+)
+def test_a_sum_is_compared_as_the_cell_shows_it(
+    direction: Direction, target: float, actual: float, status: KPIStatus
+) -> None:
+    assert rag(KPI("K", direction=direction, target=target), actual) is status
+
+
+@settings(max_examples=100, deadline=None)
+@given(typed(), typed(low=-6, high=12).map(abs))
+@example(Decimal("4498391.8"), Decimal("70747270.9"))
+def test_a_range_s_edge_computed_by_a_formula_is_amber(lower: Decimal, width: Decimal) -> None:
+    upper = lower + width
+    assume(typable(upper, upper + width * TENTH))
+    kpi = KPI("K", direction=Direction.RANGE, lower=float(lower), upper=float(upper))
+    above = float(upper) + (float(upper) - float(lower)) * 0.1  # =C2+(C2-B2)*0.1
+    assume(shown_float(above) == float(upper + width * TENTH))
+    assert rag(kpi, above) is KPIStatus.AMBER
