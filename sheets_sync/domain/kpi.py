@@ -45,7 +45,7 @@ def _typed_amber(kpi: KPI, rules: ScoringRules) -> Decimal | None:
     if kpi.target is None:
         return None
     target = _typed(kpi.target)
-    margin = _EXACT.multiply(abs(target), tolerance)
+    margin = _EXACT.multiply(target.copy_abs(), tolerance)  # abs() rounds (thread's context)
     if kpi.direction is Direction.HIGHER:
         return _EXACT.subtract(target, margin)
     return _EXACT.add(target, margin)
@@ -82,7 +82,9 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
         if kpi.lower is None or kpi.upper is None or amber is None:
             return KPIStatus.NO_DATA
         edge = _edge(kpi, actual)
-        outside = Decimal(0) if edge is None else abs(_EXACT.subtract(_typed(actual), _typed(edge)))
+        # copy_abs, not abs(): that one rounds to the thread's decimal context
+        outside = Decimal(0) if edge is None else _EXACT.subtract(_typed(actual), _typed(edge))
+        outside = outside.copy_abs()
         if outside <= _EPSILON:
             return KPIStatus.GREEN
         return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED

@@ -7,6 +7,7 @@ the cell shows exactly at the amber edge read Red (the binary edge had read it A
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -72,3 +73,22 @@ def test_a_range_s_edge_computed_by_a_formula_is_amber(lower: Decimal, width: De
     above = float(upper) + (float(upper) - float(lower)) * 0.1  # =C2+(C2-B2)*0.1
     assume(shown_float(above) == float(upper + width * TENTH))
     assert rag(kpi, above) is KPIStatus.AMBER
+
+
+@pytest.mark.parametrize(
+    ("kpi", "actual", "status"),
+    [
+        (KPI("K", direction=Direction.RANGE, lower=40.0, upper=60.0), 62.0000001, KPIStatus.RED),
+        (KPI("K", direction=Direction.RANGE, lower=40.0, upper=60.0), 37.99999, KPIStatus.RED),
+        (KPI("K", target=1234567.8), 1111111.02, KPIStatus.AMBER),
+        (KPI("K", target=1234567.8), 1111111.01, KPIStatus.RED),
+    ],
+)
+def test_the_thread_s_decimal_precision_changes_no_status(
+    kpi: KPI, actual: float, status: KPIStatus
+) -> None:
+    """A library (or a test) that lowers the thread's decimal precision changes no status:
+    Python's abs() of a Decimal rounds with it (range 40-60, 62.0000001 read Amber at 6
+    digits, and the edge of 1,234,567.8 was 1,111,110 until 2026-12-07)."""
+    with decimal.localcontext(prec=6):
+        assert rag(kpi, actual) is status
