@@ -90,6 +90,8 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
         return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED
     if kpi.target is None or amber is None:
         return KPIStatus.NO_DATA
+    if math.isnan(actual):  # no reader gives one; a decimal NaN raises when compared
+        return KPIStatus.RED  # as the float comparisons read it (until 2026-12-07)
     value, target = _typed(actual), _typed(kpi.target)
     if kpi.direction is Direction.HIGHER:
         value = _EXACT.add(value, _EPSILON)

@@ -7,7 +7,9 @@ the cell shows exactly at the amber edge read Red (the binary edge had read it A
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
+import math
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.domain.kpi import rag
+from sheets_sync.domain.kpi import kpi_status, rag
 from sheets_sync.domain.models import KPI, Direction, KPIStatus
 from sheets_sync.domain.shown import shown_float
 from tests.domain.test_kpi_edges import typable, typed
@@ -92,3 +94,21 @@ def test_the_thread_s_decimal_precision_changes_no_status(
     digits, and the edge of 1,234,567.8 was 1,111,110 until 2026-12-07)."""
     with decimal.localcontext(prec=6):
         assert rag(kpi, actual) is status
+
+
+@pytest.mark.parametrize(
+    ("kpi", "status"),
+    [
+        (KPI("K", target=1.0), KPIStatus.RED),
+        (KPI("K", direction=Direction.LOWER, target=1.0), KPIStatus.RED),
+        (KPI("K", target=1.0, amber_threshold=0.5), KPIStatus.RED),
+        (KPI("K", direction=Direction.RANGE, lower=1.0, upper=2.0), KPIStatus.GREEN),
+    ],
+)
+def test_a_nan_actual_reads_as_the_float_comparisons_read_it(kpi: KPI, status: KPIStatus) -> None:
+    """No reader gives a NaN (a KPI's own numbers are refused so), but ``kpi_status`` takes
+    any actual: a decimal NaN compared raised InvalidOperation (for a pass on 2026-12-07);
+    it reads as the float comparisons read it, Red beside a target, no distance outside a
+    range (Green)."""
+    assert rag(kpi, math.nan) is status
+    assert kpi_status(kpi, as_of=dt.date(2026, 12, 7), actual=math.nan).status is status
