@@ -27,8 +27,12 @@ def amber_threshold(kpi: KPI, rules: ScoringRules = ScoringRules()) -> float | N
 
 
 def _typed(number: float) -> Decimal:
-    """``number`` as typed: the decimal of its shortest ``repr`` (``shown.typed_difference``)."""
-    return Decimal(repr(float(number)))
+    """``number`` as its cell shows it: the decimal of ``shown_float`` (15 digits), so a
+    number typed is as typed, and a formula's result without its binary noise, the
+    target's as the actual's: a target and an actual of the same =B2*1.1 of 63,162,713.7,
+    69,478,985.07000001, read Amber, higher being better, when the actual alone was
+    rounded (for a pass on 2026-12-07)."""
+    return Decimal(repr(shown_float(float(number))))
 
 
 def _typed_amber(kpi: KPI, rules: ScoringRules) -> Decimal | None:
@@ -81,10 +85,12 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None or amber is None:
             return KPIStatus.NO_DATA
-        edge = _edge(kpi, actual)
+        if math.isnan(actual):  # no distance outside, as the float comparisons read it
+            return KPIStatus.GREEN
+        value, lower, upper = _typed(actual), _typed(kpi.lower), _typed(kpi.upper)
+        edge = lower if value < lower else upper if value > upper else value
         # copy_abs, not abs(): that one rounds to the thread's decimal context
-        outside = Decimal(0) if edge is None else _EXACT.subtract(_typed(actual), _typed(edge))
-        outside = outside.copy_abs()
+        outside = _EXACT.subtract(value, edge).copy_abs()
         if outside <= _EPSILON:
             return KPIStatus.GREEN
         return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED

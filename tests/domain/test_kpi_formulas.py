@@ -112,3 +112,22 @@ def test_a_nan_actual_reads_as_the_float_comparisons_read_it(kpi: KPI, status: K
     range (Green)."""
     assert rag(kpi, math.nan) is status
     assert kpi_status(kpi, as_of=dt.date(2026, 12, 7), actual=math.nan).status is status
+
+
+FORMULA_TARGET = 63162713.7 * 1.1  # =B2*1.1: 69478985.07000001
+
+
+@pytest.mark.parametrize(
+    "kpi",
+    [
+        KPI("K", direction=Direction.HIGHER, target=FORMULA_TARGET),
+        KPI("K", direction=Direction.LOWER, target=FORMULA_TARGET),
+        KPI("K", direction=Direction.RANGE, lower=FORMULA_TARGET, upper=FORMULA_TARGET),
+        KPI("K", direction=Direction.RANGE, lower=FORMULA_TARGET, upper=7e7),
+    ],
+)
+def test_an_actual_equal_to_a_formula_s_target_is_green(kpi: KPI) -> None:
+    """A target (a bound) computed by a formula is compared as its cell shows it too: the
+    actual alone rounded to 15 digits, the same =B2*1.1 as the target read Amber, higher
+    being better, and Red in a range of that one number."""
+    assert rag(kpi, FORMULA_TARGET) is KPIStatus.GREEN
