@@ -74,19 +74,96 @@ def _half_outside(kpi: KPI, value: float) -> float:
 
 
 def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPIStatus:
-    """Green, Amber or Red: the numbers as typed compared exactly (``_typed_amber``), within
-    ``EPSILON`` (a formula's noise), so an edge a person works out by hand is where the docs
-    say at any size, and no difference past a float's range overflows. The actual as the
-    cell shows it (``shown_float``, 15 digits): a formula's =B2+B2*0.1 of a target of
+    """Green, Amber or Red: the numbers as their cells show them compared exactly
+    (``_typed``, ``_typed_amber``), within ``EPSILON``, so an edge a person works out by
+    hand is where the docs say at any size, and no difference past a float's range
+    overflows. The actual as the cell shows it too: a formula's =B2+B2*0.1 of a target of
     63,162,713.7 is 69,478,985.07000001, its 17th digit's noise past the 1e-9 allowed from
-    1e7 up, and read Red at its edge (until 2026-12-07)."""
-    amber = _typed_amber(kpi, rules)
-    actual = shown_float(float(actual))
+    1e7 up, and read Red at its edge (until 2026-12-07). The floats decide what is clearly
+    on one side of each edge (``_clear_rag``), the decimals the rest (6 us a call where
+    the floats take 1, 2,000 teams x 15 KPIs a night)."""
+    actual = float(actual)
     if kpi.direction is Direction.RANGE:
-        if kpi.lower is None or kpi.upper is None or amber is None:
+        if kpi.lower is None or kpi.upper is None:
             return KPIStatus.NO_DATA
         if math.isnan(actual):  # no distance outside, as the float comparisons read it
             return KPIStatus.GREEN
+    elif kpi.target is None:
+        return KPIStatus.NO_DATA
+    elif math.isnan(actual):  # no reader gives one; a decimal NaN raises when compared
+        return KPIStatus.RED  # as the float comparisons read it (until 2026-12-07)
+    return _clear_rag(kpi, actual, rules) or _exact_rag(kpi, actual, rules)
+
+
+#: how far an exact difference of the decimals as shown (``_typed``) may be from the
+#: float one ``_clear_rag`` takes, relative to the sum of the magnitudes of the numbers
+#: in it: each number's rounding to 15 digits (5e-15 of it) and to a float and back, then
+#: the floats' own roundings (2**-53 each, three to five of them): 6e-15 at most, 2**-45
+#: (2.8e-14) is more than four times that
+_FLOAT_ERROR = 2.0**-45
+#: past any error of a subnormal's rounding (2**-1075 each)
+_TINY = 1e-300
+
+
+def _sign(difference: float, magnitude: float) -> int:
+    """1 if the exact difference ``difference`` stands for is surely above 0 (the float
+    is within ``_FLOAT_ERROR`` x ``magnitude`` of it), -1 surely below, 0 if it may be
+    either or a float overflowed (an inf or NaN ``magnitude`` is never sure)."""
+    error = _FLOAT_ERROR * magnitude + _TINY
+    if not math.isfinite(difference):
+        return 0
+    if difference > error:
+        return 1
+    return -1 if difference < -error else 0
+
+
+def _clear_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus | None:
+    """``_exact_rag`` where the floats decide it, else None (near an edge, or past a
+    float's range): each of its comparisons taken on the floats as they are, with a bound
+    of their error (``_sign``) that covers the rounding to 15 digits the decimals have
+    (the same comparisons, so they agree: tests/domain/test_kpi_fast.py)."""
+    tolerance = float(rules.kpi_tolerance)
+    if kpi.direction is Direction.RANGE:
+        assert kpi.lower is not None and kpi.upper is not None
+        edge = _edge(kpi, actual)  # rounding is monotonic: inside, so inside as shown
+        if edge is None:
+            return KPIStatus.GREEN
+        outside = abs(actual - edge)
+        scale = abs(actual) + abs(edge) + EPSILON
+        green = _sign(outside - EPSILON, scale)
+        if green <= 0:
+            return KPIStatus.GREEN if green else None
+        if kpi.amber_threshold is not None:
+            width = float(kpi.amber_threshold)
+            widths = abs(width)
+        else:
+            width = tolerance * (kpi.upper - kpi.lower)
+            widths = abs(tolerance) * (abs(kpi.upper) + abs(kpi.lower))
+        amber = _sign(outside - width - EPSILON, scale + widths)
+        return None if not amber else KPIStatus.AMBER if amber < 0 else KPIStatus.RED
+    assert kpi.target is not None
+    target = float(kpi.target)
+    better = 1.0 if kpi.direction is Direction.HIGHER else -1.0  # better * (actual - x) >= 0
+    green = _sign(better * (actual - target) + EPSILON, abs(actual) + abs(target) + EPSILON)
+    if green >= 0:
+        return KPIStatus.GREEN if green else None
+    if kpi.amber_threshold is not None:
+        edge = float(kpi.amber_threshold)
+        edges = abs(edge)
+    else:
+        edge = target - better * (abs(target) * tolerance)
+        edges = abs(target) * (1 + abs(tolerance))
+    amber = _sign(better * (actual - edge) + EPSILON, abs(actual) + edges + EPSILON)
+    return None if not amber else KPIStatus.AMBER if amber > 0 else KPIStatus.RED
+
+
+def _exact_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus:
+    """``rag`` on the decimals as their cells show them (``actual`` not NaN, the KPI's
+    numbers there, as ``rag`` checks)."""
+    amber = _typed_amber(kpi, rules)
+    assert amber is not None
+    if kpi.direction is Direction.RANGE:
+        assert kpi.lower is not None and kpi.upper is not None
         value, lower, upper = _typed(actual), _typed(kpi.lower), _typed(kpi.upper)
         edge = lower if value < lower else upper if value > upper else value
         # copy_abs, not abs(): that one rounds to the thread's decimal context
@@ -94,10 +171,7 @@ def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPISta
         if outside <= _EPSILON:
             return KPIStatus.GREEN
         return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED
-    if kpi.target is None or amber is None:
-        return KPIStatus.NO_DATA
-    if math.isnan(actual):  # no reader gives one; a decimal NaN raises when compared
-        return KPIStatus.RED  # as the float comparisons read it (until 2026-12-07)
+    assert kpi.target is not None
     value, target = _typed(actual), _typed(kpi.target)
     if kpi.direction is Direction.HIGHER:
         value = _EXACT.add(value, _EPSILON)

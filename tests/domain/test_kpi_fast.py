@@ -1,0 +1,107 @@
+"""``kpi.rag``'s floats decide only what the exact decimals would (``_clear_rag`` against
+``_exact_rag``), near every edge: the target's, the amber edge's, a range's bounds and its
+amber band's, each 1e-9 either side, a few units in the last place away, at every size,
+for typed numbers and formulas' (17 digits) alike. The exact comparison cost 6 us a call
+where the floats take about 1."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from sheets_sync.domain.kpi import _clear_rag, _exact_rag, rag
+from sheets_sync.domain.models import KPI, Direction, KPIStatus
+from sheets_sync.domain.rules import EPSILON, ScoringRules
+from tests.domain.test_kpi_edges import typed
+
+numbers = st.floats(allow_nan=False, allow_infinity=False) | typed().map(float)
+tolerances = st.sampled_from([0.1, 0.05, 0.07, 0.0, 1.0]) | st.floats(0, 1)
+steps = st.integers(-8, 8)
+
+
+def walk(number: float, steps: int) -> float:
+    """``number`` ``steps`` floats up (or down)."""
+    for _ in range(abs(steps)):
+        number = math.nextafter(number, math.inf if steps > 0 else -math.inf)
+    return number
+
+
+def agree(kpi: KPI, actual: float, rules: ScoringRules) -> None:
+    clear = _clear_rag(kpi, actual, rules)
+    assert clear is None or clear is _exact_rag(kpi, actual, rules)
+    assert rag(kpi, actual, rules) is _exact_rag(kpi, actual, rules)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    numbers,
+    st.sampled_from([Direction.HIGHER, Direction.LOWER]),
+    tolerances,
+    st.none() | numbers,
+    st.integers(0, 3),
+    steps,
+)
+@example(64262851.8, Direction.LOWER, 0.1, None, 2, 0)  # 70,689,136.98
+@example(63162713.7, Direction.LOWER, 0.1, None, 2, 2)  # a formula's 69,478,985.07000001
+@example(33625031.9, Direction.HIGHER, 0.1, None, 2, -1)  # and 30,262,528.709999997
+@example(8892677.99, Direction.HIGHER, 0.1, None, 1, -1)  # a =SUM's 8,892,677.989999998
+def test_the_floats_decide_a_target_s_edges_as_the_decimals(
+    target: float,
+    direction: Direction,
+    tolerance: float,
+    amber: float | None,
+    which: int,
+    steps: int,
+) -> None:
+    rules = ScoringRules(kpi_tolerance=tolerance)
+    kpi = KPI("K", direction=direction, target=target, amber_threshold=amber)
+    better = 1 if direction is Direction.HIGHER else -1
+    if amber is None:
+        margin = abs(Decimal(repr(target))) * Decimal(repr(tolerance))
+        amber = float(Decimal(repr(target)) - better * margin)
+    base = [target, target - better * EPSILON, amber, amber - better * EPSILON][which]
+    if math.isfinite(base):
+        agree(kpi, walk(base, steps), rules)
+
+
+@settings(max_examples=100, deadline=None)
+@given(numbers, numbers, tolerances, st.none() | numbers, st.integers(0, 7), steps)
+@example(3210287.3, 12340093.7, 0.1, 3983094.6, 4, 0)  # 16,323,188.3
+@example(4498391.8, 75245662.7, 0.1, None, 4, 1)
+def test_the_floats_decide_a_range_s_edges_as_the_decimals(
+    lower: float,
+    upper: float,
+    tolerance: float,
+    amber: float | None,
+    which: int,
+    steps: int,
+) -> None:
+    lower, upper = sorted((lower, upper))
+    rules = ScoringRules(kpi_tolerance=tolerance)
+    kpi = KPI("K", direction=Direction.RANGE, lower=lower, upper=upper, amber_threshold=amber)
+    if amber is None:
+        width = Decimal(repr(upper)) - Decimal(repr(lower))
+        amber = float(Decimal(repr(tolerance)) * width)
+    edges = [lower, upper, lower - amber, upper + amber]
+    base = edges[which % 4] + (EPSILON if which >= 4 else 0.0) * (1 if which % 2 else -1)
+    if math.isfinite(base):
+        agree(kpi, walk(base, steps), rules)
+
+
+def test_the_floats_decide_what_is_clearly_one_colour() -> None:
+    """The fast path is taken: away from an edge the floats decide alone."""
+    rules = ScoringRules()
+    assert _clear_rag(KPI("K", target=100.0), 95.0, rules) is KPIStatus.AMBER
+    assert _clear_rag(KPI("K", target=100.0), 89.0, rules) is KPIStatus.RED
+    assert _clear_rag(KPI("K", direction=Direction.LOWER, target=24.0), 23.0, rules) is (
+        KPIStatus.GREEN
+    )
+    range_ = KPI("K", direction=Direction.RANGE, lower=40.0, upper=60.0)
+    assert _clear_rag(range_, 62.0, rules) is KPIStatus.AMBER
+    assert _clear_rag(range_, 63.0, rules) is KPIStatus.RED
+    assert _clear_rag(
+        KPI("K", direction=Direction.LOWER, target=64262851.8), 70689136.98, rules
+    ) is (None)
