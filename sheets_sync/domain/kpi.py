@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Context, Decimal
+from decimal import Decimal
 
 from sheets_sync.domain.finite import bounded
 from sheets_sync.domain.models import KPI, Direction, Frequency, KPIResult, KPIStatus, Trend
 from sheets_sync.domain.rules import EPSILON, ScoringRules
+from sheets_sync.domain.shown import EXACT as _EXACT
 from sheets_sync.domain.shown import shown_float, typed_difference
 
-#: exact for any two floats' decimals (a sum of 1e308 and 5e-324 has ~630 digits)
-_EXACT = Context(prec=800)
 _EPSILON = Decimal(repr(EPSILON))
-
-
-def amber_threshold(kpi: KPI, rules: ScoringRules = ScoringRules()) -> float | None:
-    """The edge of the amber band: given, or target -/+ |target| x tolerance.
-
-    For a range KPI it is the width of the amber band on each side of the range. Of the
-    numbers as typed, rounded once (``_typed_amber``), as ``rag`` compares it.
-    """
-    edge = _typed_amber(kpi, rules)
-    return None if edge is None else float(edge)
 
 
 def _typed(number: float) -> Decimal:
@@ -36,9 +25,11 @@ def _typed(number: float) -> Decimal:
 
 
 def _typed_amber(kpi: KPI, rules: ScoringRules) -> Decimal | None:
-    """``amber_threshold`` as an exact decimal of the numbers as typed. In binary the edge
-    of a target of 64,262,851.8 lower being better was 70,689,136.97999999, so an actual
-    of 70,689,136.98, exactly at the edge, read Red (until 2026-12-07)."""
+    """The edge of the amber band: given, or target -/+ |target| x tolerance; for a range
+    KPI the width of the amber band on each side of the range. An exact decimal of the
+    numbers as their cells show them (``_typed``). In binary the edge of a target of
+    64,262,851.8 lower being better was 70,689,136.97999999, so an actual of
+    70,689,136.98, exactly at the edge, read Red (until 2026-12-07)."""
     if kpi.amber_threshold is not None:
         return _typed(kpi.amber_threshold)
     tolerance = _typed(rules.kpi_tolerance)
@@ -189,8 +180,8 @@ def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     (negative below, positive above, 0 inside) and its share of the range's width. Both
     finite (``domain/finite.py``). Both of the numbers as typed (``shown.typed_difference``):
     actual 0.9996 against 1 was -0.000399999999999956, in the cell, the export and the
-    dry run, until 2026-12-06 (Variance %, until a later pass that day); the status and
-    the trend compare the floats as before."""
+    dry run, until 2026-12-06 (Variance %, until a later pass that day). The trend
+    compares the floats as before; the status, the decimals as shown (``rag``)."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None

@@ -76,10 +76,11 @@ def shown_numbers(value: object) -> object:
     return value
 
 
-#: every digit of any two floats' difference (their reprs span at most 17 + 308 + 324
-#: digits): exact, then one rounding. One context for all: ``localcontext`` per call cost
-#: half of the time of a difference (2000 teams x 15 KPIs a night).
-_EXACT = Context(prec=800)
+#: every digit of any two floats' difference or sum (their reprs span at most 17 + 308 +
+#: 324 digits), and of a product of one by a tolerance: exact, then one rounding. One
+#: context for all (``kpi.rag`` too): ``localcontext`` per call cost half of the time of a
+#: difference (2000 teams x 15 KPIs a night).
+EXACT = Context(prec=800)
 
 
 def typed_difference(a: float, b: float) -> float:
@@ -100,5 +101,5 @@ def typed_difference(a: float, b: float) -> float:
     if a == b:
         return 0.0
     a, b = float(a), float(b)
-    typed = float(_EXACT.subtract(Decimal(repr(a)), Decimal(repr(b))))
+    typed = float(EXACT.subtract(Decimal(repr(a)), Decimal(repr(b))))
     return typed if typed else a - b  # a - b of distinct floats is never 0 (subnormals)
