@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sheets_sync.domain.kpi import _clear_rag, _exact_rag, rag
 from sheets_sync.domain.models import KPI, Direction, KPIStatus
 from sheets_sync.domain.rules import EPSILON, ScoringRules
-from tests.domain.test_kpi_edges import typed
+from tests.support.typed_numbers import typed
 
 numbers = st.floats(allow_nan=False, allow_infinity=False) | typed().map(float)
 tolerances = st.sampled_from([0.1, 0.05, 0.07, 0.0, 1.0]) | st.floats(0, 1)

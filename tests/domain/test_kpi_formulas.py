@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sheets_sync.domain.kpi import kpi_status, rag
 from sheets_sync.domain.models import KPI, Direction, KPIStatus
 from sheets_sync.domain.shown import shown_float
-from tests.domain.test_kpi_edges import typable, typed
+from tests.support.typed_numbers import typable, typed
 
 TENTH = Decimal("0.1")
 

@@ -21,11 +21,11 @@ from sheets_sync.domain.models import Band, KeyResult, KRType, Period, Status
 from sheets_sync.domain.scoring import band, score_key_result, weighted_mean
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.domain.values import parse_number
-from tests.domain.test_kpi_edges import typable, typed
 from tests.domain.test_team import kr, team
+from tests.support.typed_numbers import typable, typed
 
 PERIOD = Period("Q", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 
 
 def scored(start: float, target: float, current: float | None) -> tuple[float, Band, Status]:
