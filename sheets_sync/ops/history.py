@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
-from sheets_sync.ops import history_alerts, history_pending
+from sheets_sync.ops import history_alerts, history_pending, history_teams
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
 from sheets_sync.ops.history_db import DAMAGED, day, recovering, transaction, typed
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
@@ -229,6 +229,19 @@ class HistoryStore:
                 if not pending:  # a pending night recovers once confirmed (settle_pending)
                     history_alerts.recover(conn, as_of, (run.team,))
         return written
+
+    @recovering
+    def forget_gone(
+        self, as_of: dt.date, keep: Collection[str], *, pending: bool = False
+    ) -> tuple[list[str], tuple[str, list[str]] | None]:
+        """After a night of every team (``keep``: their names): the teams whose rows of
+        ``as_of`` are removed, and the night before's teams that are gone
+        (``history_teams.py``)."""
+        date, keep = as_of.isoformat(), set(keep)
+        with self._connect() as conn, transaction(conn):
+            return history_teams.forget(conn, date, keep, pending=pending), (
+                history_teams.gone_since(conn, date, keep)
+            )
 
     @recovering
     def settle_pending(

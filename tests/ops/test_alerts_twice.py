@@ -85,7 +85,7 @@ def test_a_lone_surrogate_name_is_recorded_as_the_rollup_names_it(
 
 class _Night(NightEnd):
     def __init__(self, history: HistoryStore) -> None:
-        self.workspace = cast(Workspace, SimpleNamespace(prune_history_after=None))
+        self.workspace = cast(Workspace, SimpleNamespace(prune_history_after=None, teams=()))
         self.history, self.history_skipped = history, None
         self.confirm_later, self.pending_teams = False, set()
 

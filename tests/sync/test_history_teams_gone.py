@@ -1,0 +1,111 @@
+"""A team renamed, moved or deleted leaves the history's night whole, and is named: a
+re-run of a date after a rename no longer counts the team twice (``history_teams.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from sheets_sync.config import load_workspace
+from sheets_sync.ops.history import HistoryStore, default_history_path
+from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.workspace.demo import create_demo
+
+pytestmark = pytest.mark.usefixtures("eight_cpus")  # workers=2 has two on a one-CPU box
+AS_OF = dt.date(2026, 11, 23)
+DEMO = ("Sales", "Marketing", "Engineering", "Customer Success", "Finance", "People")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo(tmp_path_factory.mktemp("demo") / "ws", as_of=AS_OF)
+
+
+def night(cfg: Path, as_of: dt.date, workers: int, teams: tuple[str, ...] = ()) -> HistoryStore:
+    ws = load_workspace(cfg)
+    store = HistoryStore(default_history_path(ws.state_dir))
+    Sync(ws, history=store).run(SyncOptions(as_of=as_of, workers=workers, teams=teams))
+    return store
+
+
+def recorded(store: HistoryStore, as_of: dt.date) -> set[str]:
+    with closing(sqlite3.connect(store.path)) as conn:
+        teams = {
+            t for (t,) in conn.execute("SELECT team FROM snapshots WHERE as_of=?", (str(as_of),))
+        }
+        krs = conn.execute("SELECT DISTINCT team FROM kr_snapshots WHERE as_of=?", (str(as_of),))
+        assert {t for (t,) in krs} <= teams
+        return teams
+
+
+def reorganise(cfg: Path) -> None:
+    """Sales renamed Revenue, People deleted."""
+    text = cfg.read_text(encoding="utf-8").replace('name: "Sales"', 'name: "Revenue"')
+    people = '  - name: "People"\n    source: "teams/People.xlsx"\n    mapping: standard\n'
+    assert people in text
+    cfg.write_text(text.replace(people, ""), encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rerun_after_a_rename_records_each_team_once(
+    demo: Path, tmp_path: Path, workers: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, workers)
+    assert recorded(store, AS_OF) == set(DEMO)
+    reorganise(cfg)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        night(cfg, AS_OF, workers)
+    assert recorded(store, AS_OF) == {"Revenue", *DEMO[1:5]}
+    said = [
+        r.getMessage() for r in caplog.records if "no longer in the workspace" in r.getMessage()
+    ]
+    assert said == [
+        f"history: People, Sales: recorded on {AS_OF} by an earlier run, no longer in the"
+        " workspace (renamed, moved or deleted): their rows of that night are removed"
+    ]
+    with closing(sqlite3.connect(store.path)) as conn:  # nothing left pending
+        tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "pending" in tables:
+            assert conn.execute("SELECT COUNT(*) FROM pending").fetchone() == (0,)
+
+
+def test_the_next_night_names_the_teams_gone(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    reorganise(cfg)
+    nxt = AS_OF + dt.timedelta(days=1)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        night(cfg, nxt, 1)
+    said = [
+        r.getMessage() for r in caplog.records if "no longer in the workspace" in r.getMessage()
+    ]
+    assert said == [
+        f"People, Sales: in the night of {AS_OF}, no longer in the workspace (a team file"
+        " renamed, moved or deleted, or its entry removed): not in tonight's rollup; its"
+        " history is kept. If it was renamed, its trends start again under its new name"
+    ]
+    assert recorded(store, AS_OF) == set(DEMO)  # the night before is left as it was
+    assert recorded(store, nxt) == {"Revenue", *DEMO[1:5]}
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        night(cfg, nxt + dt.timedelta(days=1), 1)
+    assert not [r for r in caplog.records if "no longer in the workspace" in r.getMessage()]
+
+
+def test_a_run_of_some_teams_leaves_the_others_rows(demo: Path, tmp_path: Path) -> None:
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    night(cfg, AS_OF, 1, teams=("Finance",))
+    assert recorded(store, AS_OF) == set(DEMO)
