@@ -56,9 +56,12 @@ class ExcelBackend:
         legacy_backup_dir: Path | None = None,
         confine: Sequence[Path] | None = None,
         backup_dirs: BackupDirs | None = None,
+        source: str | None = None,
     ) -> None:
         self.path = Path(path)
         self._display_name = display_name or self.path.name
+        # the path as the workspace names it (``teams/ops.xlsx``), for a file not found
+        self.source = source or str(self.path)
         # ``backup_dirs``, given, stands for ``backup_dir`` and ``legacy_backup_dir`` (flat
         # backups of an older layout): called when they are first needed, as the file is
         # written, so a night that writes nothing resolves no team's file for them (each
@@ -108,8 +111,12 @@ class ExcelBackend:
             data, st = read_with_stat(self.path, self.max_uncompressed_bytes, self.confine)
         except WorkbookTooLargeError as exc:
             raise WorkbookTooLargeError(exc.message, source=self.display_name) from None
-        except FileNotFoundError:
-            raise SourceError("file not found", source=self.display_name) from None
+        except FileNotFoundError:  # until 2026-12-07 "file not found" alone: no folder, no way out
+            raise SourceError(
+                f"file not found ({self.source}): if it was renamed, moved or deleted, put it"
+                " back, or give the team its new path (its source in the workspace file)",
+                source=self.display_name,
+            ) from None
         except IsADirectoryError:
             raise SourceError("is a folder, not a workbook", source=self.display_name) from None
         except PermissionError:
