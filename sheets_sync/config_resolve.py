@@ -279,9 +279,15 @@ def resolve(
         glob = where.startswith("teams_glob")
         name_at, source_at = (where, where) if glob else (f"{where}.name", f"{where}.source")
         key = team_spec.name.casefold()
-        if key in seen:
-            problems.append(f"{cfg.name}: {name_at}: duplicate team name {team_spec.name!r}")
-        seen[key] = i
+        if key in seen:  # both named: until 2026-12-07 the later alone
+            j = seen[key]
+            other = origins[j]
+            other = other if other.startswith("teams_glob") else f"{other} ({teams[j].source})"
+            problems.append(
+                f"{cfg.name}: {name_at}: duplicate team name {team_spec.name!r}, the name of"
+                f" {other} too; rename one of them"
+            )
+        seen.setdefault(key, i)  # a third is named beside the first
         for clash in problem_clashes.get(i, []):
             problems.append(f"{cfg.name}: {source_at}: {clash.problem()}")
         if (

@@ -81,7 +81,8 @@ rollup: {output: 3, extra: x}
         "sheets-sync.yaml: line 6: rollup.extra: unknown key (check the spelling; see "
         "docs/configuration.md)",
         "sheets-sync.yaml: line 4: teams[1].source: file not found (teams/gone.xlsx)",
-        "sheets-sync.yaml: line 4: teams[1].name: duplicate team name 'Sales'",
+        "sheets-sync.yaml: line 4: teams[1].name: duplicate team name 'Sales', the name of teams[0]"
+        " (teams/sales.xlsx) too; rename one of them",
     ]
 
 
@@ -179,7 +180,10 @@ def test_duplicate_team_names(tmp_path: Path, workspace: Path) -> None:
     found = problems(
         workspace.parent, workspace.read_text() + "  - {name: sales, source: teams/other.xlsx}\n"
     )
-    assert found == ["sheets-sync.yaml: line 7: teams[1].name: duplicate team name 'sales'"]
+    assert found == [
+        "sheets-sync.yaml: line 7: teams[1].name: duplicate team name 'sales', the name of"
+        " teams[0] (teams/sales.xlsx) too; rename one of them"
+    ]
 
 
 def test_a_folder_where_a_team_file_should_be_is_named_so(tmp_path: Path) -> None:
@@ -259,13 +263,15 @@ def test_problems_name_the_team_entry_they_are_about(workspace: Path) -> None:
         "sheets-sync.yaml: line 6: teams[0].mapping: mapping 'nope' not found"
     )
     assert found[1:] == [
-        "sheets-sync.yaml: line 8: teams[2].name: duplicate team name 'Ops'",
+        "sheets-sync.yaml: line 8: teams[2].name: duplicate team name 'Ops', the name of teams[1]"
+        " (teams/other.xlsx) too; rename one of them",
         "sheets-sync.yaml: line 8: teams[2].source: is also the workbook of team 'Web'; not read "
         "or "
         "written: team 'Web' of this workbook has a mapping that did not load, so which tab "
         "it reads is unknown (teams/sales.xlsx)",
         # until 2026-12-06 "teams_glob (teams/ops.xlsx).name: ...", a key no file has
-        "sheets-sync.yaml: line 9: teams_glob (teams/ops.xlsx): duplicate team name 'ops'",
+        "sheets-sync.yaml: line 9: teams_glob (teams/ops.xlsx): duplicate team name 'ops', the name"
+        " of teams[1] (teams/other.xlsx) too; rename one of them",
     ]
 
 
