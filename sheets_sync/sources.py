@@ -225,14 +225,29 @@ ODS_GLOBBED = (
 )
 
 
+#: said of an .xls a ``teams_glob`` passes over (a team that saved in the old format)
+XLS_GLOBBED = (
+    "is an Excel 97-2003 workbook (.xls), which is not a team: teams_glob takes .xlsx and "
+    ".xlsm files only, as an .xls cannot be read or written; open it in Excel and save it "
+    "as an Excel workbook (.xlsx: File > Save As) beside it to make it a team"
+)
+
+
+def globbed_no_team(path: Path) -> str:
+    """What is said of a file ``ods_in_glob`` found: ``ODS_GLOBBED`` or ``XLS_GLOBBED``."""
+    return XLS_GLOBBED if path.suffix.lower() == ".xls" else ODS_GLOBBED
+
+
 def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]:
-    """The .ods files ``pattern`` (or, for a pattern of Excel files, ``teams/*.xlsx``, the
-    same with ``.ods``) matches, but those a team of the same name in the same folder is
-    read from (``teams``: a copy saved as .xlsx beside it). Until 2026-12-07 a
-    ``Sales.ods`` in the folder was no team without a word."""
+    """The .ods and .xls files ``pattern`` (or, for a pattern of Excel files,
+    ``teams/*.xlsx``, the same with ``.ods`` and ``.xls``) matches, but those a team of the
+    same name in the same folder is read from (``teams``: a copy saved as .xlsx beside
+    it). Until 2026-12-07 a ``Sales.ods`` in the folder was no team without a word, and
+    a ``Sales.xls`` until a later pass that day."""
     patterns = [pattern]  # the .ods in any case: ``Support.ODS`` (until 2026-12-07 missed)
     if (swapped := _EXCEL_END.sub(".[oO][dD][sS]", pattern)) != pattern:
         patterns.append(swapped)
+        patterns.append(_EXCEL_END.sub(".[xX][lL][sS]", pattern))
     stems = {(p.parent, p.stem.casefold()) for p in teams}
     found: set[Path] = set()
     for each in patterns:
@@ -240,7 +255,7 @@ def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]
             found.update(
                 p
                 for p in root.glob(each)
-                if p.suffix.lower() == ".ods"
+                if p.suffix.lower() in (".ods", ".xls")
                 and not p.name.startswith(("~$", ".~lock.", "."))
                 and (p.parent, p.stem.casefold()) not in stems
                 and p.is_file()
