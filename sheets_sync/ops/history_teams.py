@@ -39,12 +39,14 @@ def gone_since(
     conn: sqlite3.Connection, as_of: str, keep: Collection[str]
 ) -> tuple[str, list[str]] | None:
     """The latest night before ``as_of`` and its teams not in ``keep``, or None when
-    there is no such night or none of its teams is gone."""
+    there is no such night or none of its teams is gone. Names compare as the alert
+    baseline's do, case aside: `Sales.xlsx` renamed `sales.xlsx` is no team gone."""
     latest = conn.execute("SELECT MAX(as_of) FROM snapshots WHERE as_of < ?", (as_of,)).fetchone()[
         0
     ]
     if latest is None:
         return None
     found = conn.execute("SELECT team FROM snapshots WHERE as_of=? ORDER BY team", (latest,))
-    teams = [team for (team,) in found if team not in keep]
+    folded = {name.casefold() for name in keep}
+    teams = [team for (team,) in found if team.casefold() not in folded]
     return (str(latest), teams) if teams else None

@@ -109,3 +109,19 @@ def test_a_run_of_some_teams_leaves_the_others_rows(demo: Path, tmp_path: Path) 
     store = night(cfg, AS_OF, 1)
     night(cfg, AS_OF, 1, teams=("Finance",))
     assert recorded(store, AS_OF) == set(DEMO)
+
+
+def test_a_team_renamed_in_another_case_is_not_named_gone(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`Sales.xlsx` renamed `sales.xlsx` on a share: the same team, as its alerts have it."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    text = cfg.read_text(encoding="utf-8").replace('name: "Sales"', 'name: "SALES"')
+    cfg.write_text(text, encoding="utf-8")
+    nxt = AS_OF + dt.timedelta(days=1)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        night(cfg, nxt, 1)
+    assert not [r for r in caplog.records if "no longer in the workspace" in r.getMessage()]
+    assert recorded(store, nxt) == {"SALES", *DEMO[1:]}
