@@ -231,17 +231,11 @@ class HistoryStore:
         return written
 
     @recovering
-    def forget_gone(
-        self, as_of: dt.date, keep: Collection[str], *, pending: bool = False
-    ) -> tuple[list[str], tuple[str, list[str]] | None]:
-        """After a night of every team (``keep``: their names): the teams whose rows of
-        ``as_of`` are removed, and the night before's teams that are gone
-        (``history_teams.py``)."""
-        date, keep = as_of.isoformat(), set(keep)
-        with self._connect() as conn, transaction(conn):
-            return history_teams.forget(conn, date, keep, pending=pending), (
-                history_teams.gone_since(conn, date, keep)
-            )
+    def gone_since(self, as_of: dt.date, keep: Collection[str]) -> tuple[str, list[str]] | None:
+        """After a night of every team (``keep``: their names): the night before's teams
+        that are gone (``history_teams.py``). Reads only: nothing is deleted."""
+        with self._connect() as conn:
+            return history_teams.gone_since(conn, as_of.isoformat(), set(keep))
 
     @recovering
     def settle_pending(

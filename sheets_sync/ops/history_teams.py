@@ -1,38 +1,16 @@
 """Teams of the history that are no longer in the workspace (renamed, moved, deleted).
 
-A night of every team of the workspace is the whole night of its date: rows an earlier
-run recorded that date for a team no longer in the workspace (its file renamed or
-deleted before a re-run the same day) are removed, so the night's trends count each team
-once (until 2026-12-07 a re-run after a rename counted the team twice, `Sales` and
-`Revenue`, and a deleted team's rows stayed in that night). The teams of the night
-before that are gone are named, so a team does not leave the rollup without a word.
+The teams of the night before that are gone are named, so a team does not leave the
+rollup without a word. Nothing is deleted: a history row is never removed for a team
+missing from a run (2026-12-07: a trial workspace file sharing `.sheets-sync/`, or a
+`teams_glob` folder briefly unreadable, made a run of "every team" that lacked the real
+night's teams, and dropping their rows lost them).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
-
-from sheets_sync.ops import history_pending
-
-_TABLES = ("kr_snapshots", "kpi_snapshots", "snapshots")
-
-
-def forget(
-    conn: sqlite3.Connection, as_of: str, keep: Collection[str], *, pending: bool
-) -> list[str]:
-    """Delete the rows of ``as_of`` of every team not in ``keep`` (in the caller's
-    transaction); ``pending``: kept first, undoable as a pending record is
-    (``history_pending.py``). Returns those teams, sorted."""
-    found = conn.execute("SELECT team FROM snapshots WHERE as_of=? ORDER BY team", (as_of,))
-    teams = [team for (team,) in found if team not in keep]
-    holding = history_pending.prepare(conn) if pending and teams else []
-    for team in teams:
-        if pending:
-            history_pending.hold(conn, as_of, team, holding)
-        for table in _TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE as_of=? AND team=?", (as_of, team))
-    return teams
 
 
 def gone_since(

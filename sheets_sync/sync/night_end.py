@@ -34,7 +34,7 @@ class NightEnd:
     #: the last good rows a preparation read from the previous workbook, for the next one
     #: (a night whose writes end otherwise prepares twice); gone once a rollup is published
     carried: rollup_step.CarriedOnce | None = None
-    gone_said: bool = False  # the teams gone from the workspace were named (_forget_gone)
+    gone_said: bool = False  # the teams gone from the workspace were named (_say_gone)
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -71,7 +71,6 @@ class NightEnd:
                 return
             pending = pending or self.confirm_later
             self.history.record(result, pending=pending)
-            self._forget_gone(result, pending)
             # an earlier attempt of this night failed (the record made while workers
             # wrote): this one stands, so the night is recorded after all
             self.history_skipped = None
@@ -83,28 +82,23 @@ class NightEnd:
             log.error("%s; tonight's snapshot is not recorded", exc)
             if self.history_skipped is None:  # the run report says so, not only the log
                 self.history_skipped = f"history not recorded: {exc}"
+            return
+        try:  # a read after the snapshot is in: its failure loses no night
+            self._say_gone(result)
+        except HistoryError as exc:
+            log.warning("%s; the teams gone since the night before are not named", exc)
 
-    def _forget_gone(self, result: SyncResult, pending: bool) -> None:
-        """A night of every team: the date's rows of teams no longer in the workspace go
-        (pending ones undoable with the night's), and the teams of the night before that
-        are gone are named, once a run (``history_teams.py``)."""
+    def _say_gone(self, result: SyncResult) -> None:
+        """A night of every team: the teams of the night before that are gone are named,
+        once a run (``history_teams.py``). Nothing is deleted (2026-12-07)."""
         assert self.history is not None
         ran = {r.team for r in first_runs(result.runs)}
         if not ran.issuperset(without_lone_surrogates(t.name) for t in self.workspace.teams):
-            return  # a run of some teams (--team): the others keep their rows
-        forgotten, gone = self.history.forget_gone(result.context.as_of, ran, pending=pending)
-        if pending:
-            self.pending_teams.update(forgotten)
+            return  # a run of some teams (--team)
         if self.gone_said:
             return
         self.gone_said = True
-        if forgotten:
-            log.warning(
-                "history: %s: recorded on %s by an earlier run, no longer in the workspace"
-                " (renamed, moved or deleted): their rows of that night are removed",
-                ", ".join(forgotten),
-                result.context.as_of,
-            )
+        gone = self.history.gone_since(result.context.as_of, ran)
         if gone is not None:
             log.warning(
                 "%s: in the night of %s, no longer in the workspace (a team file renamed,"
