@@ -12,16 +12,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection
 
+from sheets_sync.ops.history_schema import iso
+
 
 def gone_since(
     conn: sqlite3.Connection, as_of: str, keep: Collection[str]
 ) -> tuple[str, list[str]] | None:
     """The latest night before ``as_of`` and its teams not in ``keep``, or None when
-    there is no such night or none of its teams is gone. Names compare as the alert
-    baseline's do, case aside: `Sales.xlsx` renamed `sales.xlsx` is no team gone."""
-    latest = conn.execute("SELECT MAX(as_of) FROM snapshots WHERE as_of < ?", (as_of,)).fetchone()[
-        0
-    ]
+    there is no such night or none of its teams is gone. A night of a hand-edited date
+    (``history_schema.iso``) is none, as for every reader that picks nights. Names
+    compare as the alert baseline's do, case aside: `Sales.xlsx` renamed `sales.xlsx` is
+    no team gone."""
+    query = f"SELECT MAX(as_of) FROM snapshots WHERE as_of < ? AND {iso()}"
+    latest = conn.execute(query, (as_of,)).fetchone()[0]
     if latest is None:
         return None
     found = conn.execute("SELECT team FROM snapshots WHERE as_of=? ORDER BY team", (latest,))

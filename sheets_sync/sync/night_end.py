@@ -35,6 +35,7 @@ class NightEnd:
     #: (a night whose writes end otherwise prepares twice); gone once a rollup is published
     carried: rollup_step.CarriedOnce | None = None
     gone_said: bool = False  # the teams gone from the workspace were named (_say_gone)
+    teams_gone: tuple[str, ...] = ()  # those teams, for the run report's ``teams_gone``
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -46,7 +47,7 @@ class NightEnd:
         ws = self.workspace
         aligned = (a for r in runs for a in r.aligned)
         company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
-        return SyncResult(context, tuple(runs), company)
+        return SyncResult(context, tuple(runs), company, teams_gone=self.teams_gone)
 
     def record_history(self, result: SyncResult, *, pending: bool = False) -> None:
         """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
@@ -100,6 +101,7 @@ class NightEnd:
         self.gone_said = True
         gone = self.history.gone_since(result.context.as_of, ran)
         if gone is not None:
+            self.teams_gone = tuple(gone[1])
             log.warning(
                 "%s: in the night of %s, no longer in the workspace (a team file renamed,"
                 " moved or deleted, or its entry removed): not in tonight's rollup; its"

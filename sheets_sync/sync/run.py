@@ -467,6 +467,7 @@ def merge_shards(
             rollup_output=output,
             rollup_rewritten=rewritten,
             history_skipped=merger.history_skipped,
+            teams_gone=merger.teams_gone,
             seconds=time.perf_counter() - started,
         )
         return _keep_rollup_report(workspace, result, began, (folder, merged))

@@ -17,6 +17,8 @@ from sheets_sync.config import load_workspace
 from sheets_sync.errors import HistoryError
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.report import run_report
+from sheets_sync.sync.run import merge_shards, run_sync
 from sheets_sync.workspace.demo import create_demo
 
 pytestmark = pytest.mark.usefixtures("eight_cpus")  # workers=2 has two on a one-CPU box
@@ -162,3 +164,56 @@ def test_a_team_renamed_in_another_case_is_not_named_gone(
         night(cfg, nxt, 1)
     assert not [r for r in caplog.records if "no longer in the workspace" in r.getMessage()]
     assert recorded(store, nxt) == {"SALES", *DEMO[1:]}
+
+
+def test_the_run_report_names_the_teams_gone(demo: Path, tmp_path: Path) -> None:
+    """Not only the log: the report's ``teams_gone`` (empty on a night none is gone)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    reorganise(cfg)
+    ws = load_workspace(cfg)
+    for days, gone in ((1, ["People", "Sales"]), (2, [])):  # the second: none gone
+        as_of = AS_OF + dt.timedelta(days=days)
+        result = Sync(ws, history=store).run(SyncOptions(as_of=as_of, workers=1))
+        assert result.teams_gone == tuple(gone)
+        assert run_report(result)["teams_gone"] == gone
+
+
+def test_a_hand_edited_night_is_not_the_night_before(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A night of a date sheets-sync never writes (``history_schema.iso``), sorting
+    between the last night and tonight, is left out, as every reader that picks nights
+    leaves it."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute(
+            "INSERT INTO snapshots (as_of, team, recorded_at) VALUES (?, 'Ghost', 'x')",
+            (f"{AS_OF} (edited)",),
+        )
+    reorganise(cfg)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        night(cfg, AS_OF + dt.timedelta(days=1), 1)
+    said = [
+        r.getMessage() for r in caplog.records if "no longer in the workspace" in r.getMessage()
+    ]
+    assert len(said) == 1
+    assert said[0].startswith(f"People, Sales: in the night of {AS_OF}, ")
+
+
+def test_a_shard_merge_reports_the_teams_gone(demo: Path, tmp_path: Path) -> None:
+    """The merge records the night, so it names the teams gone, in its report too."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    night(cfg, AS_OF, 1)
+    reorganise(cfg)
+    ws, results = load_workspace(cfg), tmp_path / "results"
+    nxt = AS_OF + dt.timedelta(days=1)
+    for k in (1, 2):
+        run_sync(ws, SyncOptions(as_of=nxt, shard=(k, 2), workers=1), results_dir=results)
+    merged = merge_shards(ws, results)
+    assert merged.history_skipped is None
+    assert merged.teams_gone == ("People", "Sales")
