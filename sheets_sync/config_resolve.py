@@ -233,6 +233,7 @@ def resolve(
                 resolved,
                 confine,
                 mapping_error=unmapped,
+                globbed=True,
             )
             if files_must_exist and spec.outside is not None:
                 problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")

@@ -40,6 +40,9 @@ class TeamSpec:
     #: problems, ``teams[1].mapping: mine.yaml: kpis.requried: unknown key (...)``;
     #: ``mapping`` is then a stand-in no read uses
     mapping_error: str | None = field(default=None, compare=False)
+    #: matched by ``teams_glob`` (no entry of its own): a file gone says so, not "give
+    #: the team its new path"
+    globbed: bool = field(default=False, compare=False)
 
     @property
     def outside(self) -> Path | None:

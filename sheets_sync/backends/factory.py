@@ -52,6 +52,7 @@ def open_backend(team: TeamSpec, workspace: Workspace, writes: bool = True) -> B
         # found as the file is written: a night that writes nothing resolves none
         backup_dirs=functools.partial(workspace.backup_dirs_for, team.path),
         source=team.source,
+        globbed=team.globbed,
     )
 
 

@@ -37,6 +37,22 @@ DEFAULT_BACKUP_DIRNAME = ".sheets-sync-backups"
 BackupDirs = Callable[[], tuple[Path, Path | None]]
 
 
+def _not_found(source: str, globbed: bool) -> str:
+    """A team file gone: where it was looked for, and what to do. A ``teams_glob`` match
+    has no entry to give a new path: it went after the run matched it (renamed, moved or
+    deleted meanwhile, its folder unmounted, Excel saving it by a rename)."""
+    if globbed:
+        return (
+            f"file not found ({source}, matched by teams_glob as the run began): renamed,"
+            " moved or deleted since, or its folder unreachable; if it is back, or moved"
+            " within teams_glob, the next run reads it"
+        )
+    return (
+        f"file not found ({source}): if it was renamed, moved or deleted, put it back, or"
+        " give the team its new path (its source in the workspace file)"
+    )
+
+
 class ExcelBackend:
     """A workbook on a local or mounted file system.
 
@@ -57,11 +73,13 @@ class ExcelBackend:
         confine: Sequence[Path] | None = None,
         backup_dirs: BackupDirs | None = None,
         source: str | None = None,
+        globbed: bool = False,
     ) -> None:
         self.path = Path(path)
         self._display_name = display_name or self.path.name
         # the path as the workspace names it (``teams/ops.xlsx``), for a file not found
         self.source = source or str(self.path)
+        self.globbed = globbed  # a ``teams_glob`` match: no entry to give a new path
         # ``backup_dirs``, given, stands for ``backup_dir`` and ``legacy_backup_dir`` (flat
         # backups of an older layout): called when they are first needed, as the file is
         # written, so a night that writes nothing resolves no team's file for them (each
@@ -113,9 +131,7 @@ class ExcelBackend:
             raise WorkbookTooLargeError(exc.message, source=self.display_name) from None
         except FileNotFoundError:  # until 2026-12-07 "file not found" alone: no folder, no way out
             raise SourceError(
-                f"file not found ({self.source}): if it was renamed, moved or deleted, put it"
-                " back, or give the team its new path (its source in the workspace file)",
-                source=self.display_name,
+                _not_found(self.source, self.globbed), source=self.display_name
             ) from None
         except IsADirectoryError:
             raise SourceError("is a folder, not a workbook", source=self.display_name) from None
