@@ -95,11 +95,11 @@ def sync(
                sheets-sync rollup --from-results results/
 
     Exit codes: 0 ok (teams left alone, open in Excel or read-only, count as ok: they
-    are retried next night); 1 some teams failed, or the rollup or run report could not
-    be written; 2 usage or configuration error, or a state folder that cannot be written
-    (nothing done); 3 another run holds the workspace lock (nothing done); 130 Ctrl-C,
-    143 SIGTERM, 129 SIGHUP: stopped between teams, no file half-written. See
-    docs/scheduling.md.
+    are retried next night); 1 some teams failed, or the rollup, the run report or a
+    shard's results (--results-dir) could not be written; 2 usage or configuration
+    error, or a state folder that cannot be written (nothing done); 3 another run holds
+    the workspace lock (nothing done); 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP: stopped
+    between teams, no file half-written. See docs/scheduling.md.
     """
     from sheets_sync.config import load_workspace
     from sheets_sync.console import night_title, print_changes, print_stopped, print_summary

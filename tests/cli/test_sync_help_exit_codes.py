@@ -15,6 +15,9 @@ def test_sync_help_lists_the_exit_codes() -> None:
     for said in (
         "Exit codes: 0 ok",
         "1 some teams failed",
+        # a shard's results not saved fails the night too (``SyncResult.failed``)
+        "1 some teams failed, or the rollup, the run report or a shard's results"
+        " (--results-dir) could not be written",
         "2 usage or configuration error",
         "3 another run holds the workspace lock",
         "130 Ctrl-C, 143 SIGTERM, 129 SIGHUP",
