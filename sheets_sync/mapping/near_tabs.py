@@ -6,9 +6,10 @@ Said at the tab not read, naming the tab that is; a tab the mapping names is not
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -108,7 +109,14 @@ class _Tab:
 
 _NO_MARKS = _Marks(frozenset(), frozenset(), frozenset(), frozenset())
 
+#: names, tab lists and periods read, kept across calls: a pure function of each, and
+#: every team's workbook has the same few tab names, mapping and period (until 2026-12-07
+#: worked out again for each team, 131 ms of a 500-team first night under cProfile).
+#: Bounded: a workspace of 2,000 teams with tabs named each its own way stays small.
+_CACHED = 4096
 
+
+@functools.lru_cache(maxsize=_CACHED)
 def _tab(name: str) -> _Tab:
     folded = _fold(name)
     if not folded.strip():
@@ -196,6 +204,7 @@ def _pairs(period: Period, named: _Marks = _NO_MARKS) -> tuple[_Pairs, _Pairs]:
 _Own = tuple[_Reading, ...]  # a tab is the period's if one of them takes all its marks
 
 
+@functools.lru_cache(maxsize=64)
 def _own(period: Period) -> _Own:
     """The readings of a tab's period words as ``period``'s. A period is fiscal if its
     name says a fiscal year (``FY27 Q1``, ``FY2027-Q1``, ``Q1 FY27``) or a quarter or half
@@ -235,7 +244,7 @@ def _own(period: Period) -> _Own:
     )
 
 
-def _copy_of(tab: _Tab, wanted: set[str], own: _Own | None) -> bool:
+def _copy_of(tab: _Tab, wanted: Collection[str], own: _Own | None) -> bool:
     """Whether a tab reads as a copy of one of ``wanted`` the team may fill now: its name,
     without a copy's or a period's words, one of them; not one kept for the record
     (``old``, ``archive``, ``backup``, ``template``), nor numbered (``KPI 1``), nor of
@@ -246,11 +255,22 @@ def _copy_of(tab: _Tab, wanted: set[str], own: _Own | None) -> bool:
     return own is None or any(reading.takes(tab.marks) for reading in own)
 
 
-def _wanted(spec: TabSpec) -> set[str]:
+def _wanted(spec: TabSpec) -> frozenset[str]:
     """The keys of ``spec.sheet``'s names as a tab's are read, without a copy's or a
     period's words: ``Final OKRs`` is ``okrs``, as its ``Copy of Final OKRs`` is (until
     2026-12-07 the list's kept ``final``, ``finalokrs``, and no tab was its copy)."""
-    return {_tab(n).key or tab_key(n) for n in spec.sheet}
+    return _wanted_keys(spec.sheet)
+
+
+@functools.lru_cache(maxsize=256)
+def _wanted_keys(sheet: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_tab(n).key or tab_key(n) for n in sheet)
+
+
+def forget() -> None:
+    """Drop what is kept across calls (``_CACHED``): for tests that count the work of one."""
+    for cached in (_tab, _own, _wanted_keys):
+        cached.cache_clear()
 
 
 def near_tabs(
