@@ -4,13 +4,17 @@ warned of: until 2026-12-07 O2.2 scored under O1 and O2 left the rollup without 
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import TeamInput
 from sheets_sync.grid import CellValue
+from sheets_sync.mapping import named_objective
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input
 from sheets_sync.mapping.spec import load_mapping
@@ -26,6 +30,7 @@ def _team(tmp_path: Path, *rows: tuple[CellValue, ...]) -> TeamInput:
     ws.title = "OKRs"
     for line in (HEAD, *rows):
         ws.append(list(line))
+    tmp_path.mkdir(exist_ok=True)
     path = tmp_path / "sales.xlsx"
     wb.save(path)
     data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
@@ -194,3 +199,28 @@ def test_a_long_id_is_looked_at_no_further() -> None:
     )
     done = script_run(code)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+
+
+def test_the_next_team_of_the_same_ids_reads_them_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Teams number key results as the template does, the same IDs in every workbook:
+    each read once a night, not once a row a team (until 2026-12-07 every row's of every
+    team), and each team warned of as before."""
+    keyed: Counter[str] = Counter()
+
+    def counted(text: str) -> str:
+        keyed[text] += 1
+        return id_key(text)
+
+    monkeypatch.setattr(named_objective, "id_key", counted)
+    named_objective._text_key.cache_clear()
+    rows = (
+        ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5),
+        ("O2", "Keep", "O2.1", "Churn", "Ann", 0, 10, 5),
+        (None, None, "O1.2", "Leads", "Bob", 0, 10, 5),
+    )
+    said = [_said(_team(tmp_path / team, *rows)) for team in ("a", "b", "c")]
+    assert said[0] == said[1] == said[2] != []
+    assert max(keyed.values()) == 1
+    assert set(keyed) == {"O1", "O2", "O1.1", "O2.1", "O1.2"}
