@@ -214,6 +214,8 @@ class RowReader:
     @property
     def ok(self) -> bool:
         """No error but in a field the score does without."""
+        if self._failed or not self.findings:  # most rows: no finding, no set built
+            return not self._failed
         spared = {id(f) for f in self._spared}
         return not self._failed and not any(
             f.is_error and id(f) not in spared for f in self.findings
