@@ -287,8 +287,15 @@ def near_tabs(
     too."""
     wanted = _wanted(spec)
     listed = {tab_key(n) for n in named} | {tab_key(read)}
-    names = ", ".join(map(as_typed, spec.sheet))
     own = _own(period) if period is not None else None
+    said = [
+        name
+        for name in data.sheet_names
+        if tab_key(name) not in listed and _copy_of(_tab(name), wanted, own)
+    ]
+    if not said:  # most workbooks: the list's names not spelled out for nothing
+        return []
+    names = ", ".join(map(as_typed, spec.sheet))
     return [
         Finding(
             Severity.WARNING,
@@ -299,8 +306,7 @@ def near_tabs(
             data.source,
             name,
         )
-        for name in data.sheet_names
-        if tab_key(name) not in listed and _copy_of(_tab(name), wanted, own)
+        for name in said
     ]
 
 

@@ -187,3 +187,24 @@ def test_did_you_mean_with_no_period_keeps_the_tab_order() -> None:
         '; did you mean "OKRs 2025" or "OKRs Q4"? Rename "OKRs 2025" to OKRs, or add '
         '"OKRs 2025" to okrs.sheet' + BUILTIN
     )
+
+
+def test_a_workbook_with_no_near_tab_spells_out_no_tab_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warning's words (the list's names as typed) are made only for a tab said: most
+    workbooks have none (until 2026-12-07 made for every team, twice, and dropped)."""
+    from sheets_sync.mapping import near_tabs as module
+
+    spelled: list[str] = []
+
+    def as_typed(title: str) -> str:
+        spelled.append(title)
+        return title
+
+    monkeypatch.setattr(module, "as_typed", as_typed)
+    spec = load_mapping("standard").okrs
+    assert module.near_tabs(_book("OKRs", "KPIs", "Notes"), "okrs", spec, "OKRs", ["OKRs"]) == []
+    assert spelled == []
+    said = module.near_tabs(_book("OKRs", "Copy of OKRs"), "okrs", spec, "OKRs", ["OKRs"])
+    assert [f.tab for f in said] == ["Copy of OKRs"] and spelled
