@@ -34,19 +34,28 @@ _GLUED = re.compile(
     rf"(?:(?<=fy\d\d|\d\d\d\d)|(?<=fy[\s\-'’]\d\d))(?={_PART}{_R})"
     rf"|(?<=q[1-4]|h[12])(?=fy|(?:19|20)\d\d{_R})"
 )
-#: a period: a fiscal year (FY26, FY2026, FY 26, FY-26) or two (a span: FY 2026-27,
-#: FY26/27), a year (2026), a quarter or a half, of a year's last two digits or not
+#: a period: a fiscal year (FY26, FY2026, FY 26, FY-26, Fiscal 2026, Fiscal Year 2026;
+#: until 2026-12-07 only FY was, the rest a plain year beside a word) or two (a span:
+#: FY 2026-27, FY26/27), a year (2026), a quarter or a half, of a year's last two digits or not
 #: (Q4'26, Q4 26, Q4-26, Q4/26, Q4.26, 4Q26, H2'26, 2H26; its year first: 26-Q4, 26Q4,
 #: 26/H2; until 2026-12-07 the 26 of these read as a number, of 26Q4 as its own name's)
 _YY, _SEP, _YSEP = r"(?:19|20)?\d\d", r"(?:\s?['’]|[\s\-/.])?", r"[\-/.]?"
 _PERIOD = re.compile(
-    rf"{_L}(?:fy[\s\-'’]?(?P<fy>\d\d\d\d|\d\d)(?:[-/](?P<fy2>\d\d\d\d|\d\d))?"
+    rf"{_L}(?:(?:fy|fiscal(?:\s?year)?)[\s\-'’]?(?P<fy>\d\d\d\d|\d\d)(?:[-/](?P<fy2>\d\d\d\d|\d\d))?"
     rf"|(?P<year>(?:19|20)\d\d)"
     rf"|q(?P<q>[1-4])(?:{_SEP}(?P<qy>\d\d))?|(?P<nq>[1-4])q(?P<nqy>{_YY})"
     rf"|h(?P<h>[12])(?:{_SEP}(?P<hy>\d\d))?|(?P<nh>[12])h(?P<nhy>{_YY})"
     rf"|(?P<yq>\d\d){_YSEP}q(?P<yqq>[1-4])|(?P<yh>\d\d){_YSEP}h(?P<yhh>[12])){_R}"
 )
+_NO_GROUPS: dict[str, str | None] = dict.fromkeys(_PERIOD.groupindex)
 _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
+#: two plain years in a row (2026-27, 2026/27, 2026-2027): a span, read as a fiscal one
+#: (``_spans``); years not in a row (2026-12, a month), and a span after FY or Fiscal
+#: (Year), are left to ``_PERIOD``
+_YEARS = re.compile(
+    rf"(?<!fy[\s\-'’])(?<!fiscal[\s\-'’])(?<!year[\s\-'’])"
+    rf"{_L}(?P<a>(?:19|20)\d\d)[-/](?P<b>(?:19|20)?\d\d){_R}"
+)
 
 
 KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
@@ -70,11 +79,33 @@ def _year(digits: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
+def _spans(folded: str) -> tuple[str, list[tuple[int, int]]]:
+    """``folded`` without its plain-year spans (``OKRs 2026-27``), and them: a fiscal
+    company's way of naming its year (``FY 2026-27`` without the FY), read as such a span
+    is (``_marks``), so in a fiscal period it is a fiscal year's and in a calendar one
+    both its years must be the dates' (until 2026-12-07 the ``27`` read as a number and
+    the tab as numbered: never warned of)."""
+    spans: list[tuple[int, int]] = []
+
+    def span(m: re.Match[str]) -> str:
+        first, last = int(m["a"]), int(m["b"])
+        if len(m["b"]) == 2:  # its century the first's, or the next one's (1999-00)
+            last += first - first % 100 + (100 if last < first % 100 else 0)
+        if last != first + 1:
+            return m[0]
+        spans.append((first, last))
+        return " "
+
+    return (_YEARS.sub(span, folded), spans) if "/" in folded or "-" in folded else (folded, [])
+
+
 def _marks(folded: str) -> _Marks:
-    """A span (``FY 2026-27``) says both its fiscal years: such a period has both, and a
-    tab so named is a fiscal period's if they are its fiscal year's calendar years
-    (``_Reading``). ``Q4'26`` is a quarter and a plain year."""
+    """A span (``FY 2026-27``, and ``2026-27``: ``_spans``) says both its fiscal years:
+    such a period has both, and a tab so named is a fiscal period's if they are its
+    fiscal year's calendar years (``_Reading``). ``Q4'26`` is a quarter and a plain year."""
+    folded, plain = _spans(folded)
     found = [m.groupdict() for m in _PERIOD.finditer(folded)]
+    found += [{**_NO_GROUPS, "fy": str(a), "fy2": str(b)} for a, b in plain]
 
     def said(*groups: str) -> frozenset[str]:
         return frozenset(d for g in found for name in groups if (d := g[name]) is not None)
@@ -122,7 +153,7 @@ def _tab(name: str) -> _Tab:
     if not folded.strip():
         return _Tab("", _NO_MARKS, False, False)
     bare = _COPY.sub(" ", folded)
-    marks, bare = _marks(bare), _PERIOD.sub(" ", bare)
+    marks, bare = _marks(bare), _PERIOD.sub(" ", _spans(bare)[0])
     return _Tab(tab_key(bare), marks, bool(_KEPT.search(folded)), bool(_NUMBER.search(bare)))
 
 

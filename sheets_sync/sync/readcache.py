@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 172  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 173  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -316,7 +316,10 @@ FORMAT = 172  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # names is its header, not a key result above whose ID reads empty; 171: the same grid;
 # objective blocks: a key result naming an objective no row names is told to add (or
 # unhide) that objective's row above it, not to move its row under it; 172: the same
-# grid; a header's note in white lenticular brackets (``Target〖EUR〗``) is a note too),
+# grid; a header's note in white lenticular brackets (``Target〖EUR〗``) is a note too;
+# 173: the same grid; a fiscal year spelled out (Fiscal 2027, Fiscal Year 2027) and a
+# plain-year span (OKRs 2026-27, read as FY 2026-27) are period words: such a tab is a
+# near name warned of (until then a word of its name, or numbered)),
 # or the slot format
 
 

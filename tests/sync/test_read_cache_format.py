@@ -386,4 +386,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # move its row under that objective's, a row that is not there)
     # 172: the same grid; a header's note in white lenticular brackets (``Target〖EUR〗``)
     # is a note, the column read as Target (it was missing)
-    assert (FORMAT, fields[-1]) == (172, "grouped_rows")
+    # 173: the same grid; a fiscal year spelled out (Fiscal 2027, Fiscal Year 2027) and a
+    # plain-year span (OKRs 2026-27, read as FY 2026-27) are period words: such a tab is a
+    # near name warned of (until then a word of its name, or numbered)
+    assert (FORMAT, fields[-1]) == (173, "grouped_rows")
