@@ -344,12 +344,14 @@ def parse_text(value: CellValue) -> str | None:
     """Any cell as text; numbers keep their digits (12.0 -> "12"); a lone surrogate is
     U+FFFD, the character a UTF-16 decoder shows for it. Not rounded as ``shown`` rounds:
     IDs are read so (distinct 1234567890123456.8 and ...457 would be one)."""
+    if isinstance(value, str):  # hot (most cells read as text): a str is no CellError
+        text = value.strip()
+        if not text.isascii():  # an ASCII text holds no surrogate: not searched for one
+            text = without_lone_surrogates(text)
+        return fit_cell(text) or None
     _check_error(value)
     if value is None:
         return None
-    if isinstance(value, str):
-        text = without_lone_surrogates(value.strip())
-        return fit_cell(text) or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

@@ -228,6 +228,8 @@ def parse_id(value: CellValue, label: str) -> str | None:
     became the ID "TRUE" or "2026-01-02" without a word (until 2026-12-06). Kept as
     typed (the history records it so): IDs are compared, and the history's series keyed,
     through ``id_key``."""
+    if isinstance(value, str):  # hot: most IDs are typed as text, never a refused kind
+        return parse_text(value)
     retype = "format the cell as plain text and type the ID again"
     if isinstance(value, bool):
         shown = "TRUE" if value else "FALSE"
