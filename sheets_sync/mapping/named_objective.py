@@ -40,9 +40,14 @@ _SHAPE = re.compile(r"^([^\d\s]*)\s*(\d{1,15})$")
 _ID_CHARS = 100
 
 
+_KEPT_CHARS = 4 * _ID_CHARS  # the longest typed ID ``_text_key`` keeps (spaces around it)
+
+
 def _text(value: CellValue) -> str | None:
     """An ID cell's key (``id_key``), or None: blank, in error, or past ``_ID_CHARS``."""
-    return _text_key(value) if isinstance(value, str) else _key(value)
+    if isinstance(value, str) and len(value) <= _KEPT_CHARS:
+        return _text_key(value)
+    return _key(value)  # not kept: 4,096 cells of 32,767 characters would hold 268 MB
 
 
 @functools.lru_cache(maxsize=4096)

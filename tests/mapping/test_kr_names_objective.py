@@ -224,3 +224,15 @@ def test_the_next_team_of_the_same_ids_reads_them_once(
     assert said[0] == said[1] == said[2] != []
     assert max(keyed.values()) == 1
     assert set(keyed) == {"O1", "O2", "O1.1", "O2.1", "O1.2"}
+
+
+def test_a_long_cell_is_not_kept_across_teams(tmp_path: Path) -> None:
+    """Only IDs of an ID's length are kept (``_KEPT_CHARS``): a column of long texts
+    pasted into KR ID would otherwise hold them all for the night."""
+    named_objective._text_key.cache_clear()
+    long = "O1." + "x" * 5_000
+    team = _team(tmp_path, ("O1", "Grow", "O1.1", "Deals", "Ann", 0, 10, 5))
+    assert _said(team) == []
+    kept = named_objective._text_key.cache_info().currsize
+    _team(tmp_path / "b", ("O1", "Grow", long, "Deals", "Ann", 0, 10, 5))
+    assert named_objective._text_key.cache_info().currsize == kept
