@@ -54,15 +54,27 @@ def as_typed(title: str) -> str:
 _NOT_IN_TAB_KEY = re.compile(r"[\W_]+")
 
 
-@functools.lru_cache(maxsize=1024)
+#: the longest tab name whose key is kept (``tab_key``): a tab's name is not capped on
+#: read (30,000 characters come through ``read_workbook``; 1,024 such held 29 MB)
+_KEPT_NAME = 100
+
+
 def tab_key(name: str) -> str:
     """How a tab is looked up, by the mapping and by the backends that read only the tabs
     it names: case, spaces and punctuation do not matter (``Key-Results`` is ``key
     results``); letters of any script do (``Ziele``, ``目标``); full width does not
     (``ＯＫＲｓ`` is ``OKRs``, NFKC-folded after the first strip as headers are).
-    Cached: a team's writes ask it of each cell's tab (``team_steps``), and a book has few."""
+    Cached for names of a tab name's usual length (``_KEPT_NAME``): a team's writes ask
+    it of each cell's tab (``team_steps``), and a book has few."""
+    return _kept_key(name) if len(name) <= _KEPT_NAME else _key_of(name)
+
+
+def _key_of(name: str) -> str:
     key = _NOT_IN_TAB_KEY.sub("", name.casefold()) or name.strip().casefold()
     return _NOT_IN_TAB_KEY.sub("", unicodedata.normalize("NFKC", key).casefold()) or key
+
+
+_kept_key = functools.lru_cache(maxsize=1024)(_key_of)
 
 
 @fast_pickle

@@ -145,16 +145,26 @@ _NO_MARKS = _Marks(frozenset(), frozenset(), frozenset(), frozenset())
 #: worked out again for each team, 131 ms of a 500-team first night under cProfile).
 #: Bounded: a workspace of 2,000 teams with tabs named each its own way stays small.
 _CACHED = 4096
+#: the longest tab name kept (``_tab``): a tab's name is not capped on read (30,000
+#: characters come through ``read_workbook``), and 4,096 such would hold 430 MB all night
+_NAME_CHARS = 100
 
 
-@functools.lru_cache(maxsize=_CACHED)
 def _tab(name: str) -> _Tab:
+    """``name`` read (``_Tab``), kept across calls if of a tab name's usual length."""
+    return _tab_kept(name) if len(name) <= _NAME_CHARS else _read_tab(name)
+
+
+def _read_tab(name: str) -> _Tab:
     folded = _fold(name)
     if not folded.strip():
         return _Tab("", _NO_MARKS, False, False)
     bare = _COPY.sub(" ", folded)
     marks, bare = _marks(bare), _PERIOD.sub(" ", _spans(bare)[0])
     return _Tab(tab_key(bare), marks, bool(_KEPT.search(folded)), bool(_NUMBER.search(bare)))
+
+
+_tab_kept = functools.lru_cache(maxsize=_CACHED)(_read_tab)
 
 
 _ALL_QUARTERS, _ALL_HALVES = frozenset({1, 2, 3, 4}), frozenset({1, 2})
@@ -300,7 +310,7 @@ def _wanted_keys(sheet: tuple[str, ...]) -> frozenset[str]:
 
 def forget() -> None:
     """Drop what is kept across calls (``_CACHED``): for tests that count the work of one."""
-    for cached in (_tab, _own, _wanted_keys):
+    for cached in (_tab_kept, _own, _wanted_keys):
         cached.cache_clear()
 
 

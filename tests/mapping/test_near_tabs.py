@@ -208,3 +208,23 @@ def test_a_workbook_with_no_near_tab_spells_out_no_tab_list(
     assert spelled == []
     said = module.near_tabs(_book("OKRs", "Copy of OKRs"), "okrs", spec, "OKRs", ["OKRs"])
     assert [f.tab for f in said] == ["Copy of OKRs"] and spelled
+
+
+def test_a_long_tab_name_is_not_kept_across_teams() -> None:
+    """Only tab names of a tab name's usual length are kept, read and keyed
+    (``near_tabs._NAME_CHARS``, ``grid._KEPT_NAME``): a tab's name is not capped on read,
+    and workbooks of tabs named 30,000 characters long would otherwise hold them all night
+    (129 MB for 1,200 such names), a copy's warning said the same."""
+    from sheets_sync import grid
+    from sheets_sync.mapping import near_tabs
+
+    near_tabs.forget()
+    grid._kept_key.cache_clear()
+    mapping = load_mapping("standard")
+    assert _said(mapping, "OKRs", "KPIs") == []
+    kept, keys = near_tabs._tab_kept.cache_info().currsize, grid._kept_key.cache_info().currsize
+    long = "Copy of KPIs " + "€" * 5_000
+    said = _said(mapping, "OKRs", "KPIs", long)
+    assert len(said) == 1 and said[0].startswith(f"sales.xlsx!{long}: this tab is not read")
+    assert near_tabs._tab_kept.cache_info().currsize == kept
+    assert grid._kept_key.cache_info().currsize == keys
