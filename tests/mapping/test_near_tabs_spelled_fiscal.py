@@ -58,6 +58,14 @@ def test_a_period_named_fiscal_is_fiscal() -> None:
     assert _tabs_said(FY27_Q1, *tabs) == ["OKRs Q1", "OKRs FY27"]
 
 
+def test_a_fiscal_year_spelled_out_is_its_fy() -> None:
+    """``Fiscal Year 2027`` from 2026-10-01 to 2027-09-30 is FY27: until 2026-12-07 its
+    name said no fiscal year, the period was calendar, and ``OKRs FY26`` (2026 one of its
+    dates' years) was warned of as its own."""
+    period = Period("Fiscal Year 2027", dt.date(2026, 10, 1), dt.date(2027, 9, 30))
+    assert _tabs_said(period, "OKRs FY26", "OKRs FY27") == ["OKRs FY27"]
+
+
 @pytest.mark.parametrize(
     ("period", "said"),
     [
