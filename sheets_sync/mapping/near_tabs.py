@@ -53,9 +53,16 @@ _NUMBER = re.compile(rf"{_L}\d+{_R}")  # KPI 1, KPI 2: tabs numbered, not copies
 #: (``_spans``); years not in a row (2026-12, a month), and a span after FY or Fiscal
 #: (Year), are left to ``_PERIOD``
 _YEARS = re.compile(
-    rf"(?<!fy[\s\-'’])(?<!fiscal[\s\-'’])(?<!year[\s\-'’])"
-    rf"{_L}(?P<a>(?:19|20)\d\d)[-/](?P<b>(?:19|20)?\d\d){_R}"
+    rf"(?<!fy[\s\-'’])(?<!fiscal[\s\-'’])(?<!fiscal year[\s\-'’])(?<!fiscalyear[\s\-'’])"
+    rf"{_L}(?:year )?(?P<a>(?:19|20)\d\d)[-/](?P<b>(?:19|20)?\d\d){_R}"
 )
+#: how a name's period words are spaced and joined, made one way before they are read
+#: (``_fold``): spaces in a row one (``Fiscal  2027``), a span's en dash or spaced dash a
+#: dash (``2026–27``, ``2026 - 27``), ``Fiscal Q1 2027`` its ``Q1 FY2027`` (until
+#: 2026-12-07 each read as words of the tab's name: no near name, never said)
+_SPACES = re.compile(r"\s+")
+_DASH = re.compile(r"(?<=\d) ?[\-–/] ?(?=\d)")
+_FISCAL_PART = re.compile(rf"{_L}fiscal ({_PART}) ((?:19|20)?\d\d){_R}")
 
 
 KIND_WORDS = {"okrs": "the key results", "kpis": "the KPIs"}
@@ -121,8 +128,14 @@ def _marks(folded: str) -> _Marks:
 
 
 def _fold(name: str) -> str:
-    """A name as its words are read: NFKC, case-folded, a glued period spaced apart."""
-    return _GLUED.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+    """A name as its words are read: NFKC, case-folded, spaced and joined one way
+    (``_SPACES``, ``_DASH``, ``_FISCAL_PART``), a glued period spaced apart."""
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+    if "–" in folded or " -" in folded or "- " in folded or " /" in folded or "/ " in folded:
+        folded = _DASH.sub(lambda m: "/" if "/" in m[0] else "-", folded)
+    if "fiscal " in folded:
+        folded = _FISCAL_PART.sub(r"\1 fy\2", folded)
+    return _GLUED.sub(" ", folded)
 
 
 @dataclass(frozen=True, slots=True)

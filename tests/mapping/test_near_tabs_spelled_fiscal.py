@@ -113,3 +113,32 @@ def test_a_fiscal_span_spelled_out_is_the_fy_span() -> None:
     tabs = ("OKRs FY 2026-27", "OKRs Fiscal 2026-27", "OKRs Fiscal Year 2026/27")
     assert _tabs_said(FY_SPAN, *tabs) == list(tabs)
     assert _tabs_said(CALENDAR_Q4, *tabs) == []
+
+
+SPACED = (
+    "OKRs Fiscal  2027",  # two spaces
+    "OKRs Fiscal Q1 2027",  # the quarter between
+    "OKRs Year 2026-27",
+    "OKRs 2026–27",  # an en dash
+    "OKRs FY 2026–27",
+    "OKRs 2026 - 27",
+)
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [(FY_SPAN, SPACED), (CALENDAR_Q4, ()), (None, SPACED)],
+    ids=["FY 2026-27", "2026-Q4", "none"],
+)
+def test_a_fiscal_year_spaced_or_dashed_otherwise_is_one(
+    period: Period | None, said: tuple[str, ...]
+) -> None:
+    """Spaces in a row, an en dash, a spaced dash, ``Fiscal`` before the quarter, and
+    ``Year`` before a span are read as ``FY 2026-27`` (until 2026-12-07 words of the tab's
+    name, or the ``27`` a number: never said)."""
+    assert _tabs_said(period, *SPACED) == list(said)
+
+
+def test_a_plain_year_is_no_span_however_spaced() -> None:
+    """A dash between a year and a number not the next year's is no span."""
+    assert _tabs_said(None, "OKRs 2026 - 28", "OKRs 2026 – 12", "KPIs 1 - 2") == []

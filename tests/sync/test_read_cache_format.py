@@ -389,4 +389,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 173: the same grid; a fiscal year spelled out (Fiscal 2027, Fiscal Year 2027) and a
     # plain-year span (OKRs 2026-27, read as FY 2026-27) are period words: such a tab is a
     # near name warned of (until then a word of its name, or numbered)
-    assert (FORMAT, fields[-1]) == (173, "grouped_rows")
+    # 174: the same grid; a near tab's period words spaced or dashed otherwise (Fiscal
+    # 2027, Fiscal Q1 2027, Year 2026-27, 2026–27, 2026 - 27) read as the fiscal year or
+    # span they name: such a tab is a near name warned of (until then words of its name)
+    assert (FORMAT, fields[-1]) == (174, "grouped_rows")
