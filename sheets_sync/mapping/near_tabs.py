@@ -270,7 +270,10 @@ def _own(period: Period) -> _Own:
     (``FY27 Q1 2026``); and calendar, for a tab that names a plain year and no ``FY``:
     that year one of its dates' calendar years, its quarter or half one of theirs in that
     year (``OKRs 2026 Q4`` in FY27 Q1 from October; not ``OKRs Q1 2026`` in FY27 H1).
-    ``OKRs Q4`` alone is the fiscal Q4. Any other period has one reading: the calendar
+    ``OKRs Q4`` alone is the fiscal Q4. A period of less than a year whose name's only
+    period word is a span (``Winter 2026-27``, December to February) has its dates'
+    calendar quarters and halves (until 2026-12-07 all four, so every quarter's tab of
+    the span was warned of). Any other period has one reading: the calendar
     years, quarters and halves of its dates, as pairs (a year with a quarter or half), an
     ``FY`` one of those years. Until 2026-12-07 a fiscal period's name's were added to its
     dates' calendar ones, so ``OKRs FY26`` was FY27 Q1's (it began in 2026) and so was
@@ -290,6 +293,8 @@ def _own(period: Period) -> _Own:
     # its fiscal year's first month: back from its start by the quarters before its first
     first = period.start.year * 12 + period.start.month - 1 - 3 * (min(its_quarters or {1}) - 1)
     spanned = frozenset({first // 12, (first + 11) // 12})
+    if span < 11 and named.spans and not (its_quarters or named.alone or named.years):
+        its_quarters, its_halves = quarters, halves  # ``Winter 2026-27``: its dates'
     its_quarters, its_halves = its_quarters or _ALL_QUARTERS, its_halves or _ALL_HALVES
     return (
         _Reading(fiscal, fiscal, its_quarters, its_halves, spanned=spanned),

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 174  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 175  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -322,7 +322,9 @@ FORMAT = 174  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # near name warned of (until then a word of its name, or numbered); 174: the same grid;
 # a near tab's period words spaced or dashed otherwise (Fiscal  2027, Fiscal Q1 2027,
 # Year 2026-27, 2026–27, 2026 - 27) read as the fiscal year or span they name: such a
-# tab is a near name warned of (until then words of its name)),
+# tab is a near name warned of (until then words of its name); 175: the same grid; a
+# period of less than a year named for a span only (Winter 2026-27) has its dates'
+# calendar quarters, not all four: fewer near tabs warned of),
 # or the slot format
 
 

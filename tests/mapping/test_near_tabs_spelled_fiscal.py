@@ -142,3 +142,21 @@ def test_a_fiscal_year_spaced_or_dashed_otherwise_is_one(
 def test_a_plain_year_is_no_span_however_spaced() -> None:
     """A dash between a year and a number not the next year's is no span."""
     assert _tabs_said(None, "OKRs 2026 - 28", "OKRs 2026 – 12", "KPIs 1 - 2") == []
+
+
+def test_a_short_period_named_for_a_span_only_has_its_dates_quarters() -> None:
+    """``Winter 2026-27`` (December to February) names a span and no quarter: its
+    quarters and halves are its dates' calendar ones (Q4, Q1; H2, H1), not all four, so
+    the span's Q2 and Q3 tabs are not its own (until 2026-12-07 every quarter's was)."""
+    winter = Period("Winter 2026-27", dt.date(2026, 12, 1), dt.date(2027, 2, 28))
+    tabs = ["OKRs 2026-27", "OKRs Q1 2026-27", "OKRs Q2 2026-27", "OKRs Q3 2026-27"]
+    tabs += ["OKRs Q4 2026-27", "OKRs H1 2026-27", "OKRs H2 2026-27"]
+    assert _tabs_said(winter, *tabs) == [
+        "OKRs 2026-27",
+        "OKRs Q1 2026-27",
+        "OKRs Q4 2026-27",
+        "OKRs H1 2026-27",
+        "OKRs H2 2026-27",
+    ]
+    # a year of them (April to March): every quarter's, as before
+    assert _tabs_said(YEAR_OF_APRIL, *tabs) == tabs
