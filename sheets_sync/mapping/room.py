@@ -4,7 +4,6 @@ warning on owned columns no one sees. Pure, as ``extract``, which calls it."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -14,12 +13,15 @@ from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellRange, SheetGrid, a1, column_letter, column_spans
 from sheets_sync.mapping.fields import normalise_header
-from sheets_sync.mapping.header import header_text, loose_keys
+from sheets_sync.mapping.header import HEADER_CHARS, header_text, loose_keys
 from sheets_sync.mapping.spec import TabSpec
 
 if TYPE_CHECKING:
     from sheets_sync.mapping.extract import TabLayout
 
+#: a note's brackets, as typed and full width (a CJK input method's)
+_OPENING = ("(", "[", "\uff08", "\uff3b")
+_CLOSING = (")", "]", "\uff09", "\uff3d")
 #: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)
 MAX_COLUMNS = 16_384
 
@@ -122,7 +124,20 @@ def _like(text: str, key: str) -> bool:
     if key in loose_keys(text):
         return True
     typed = normalise_header(text)
-    return typed != key and typed.startswith(key) and not typed[len(key)].isalnum()
+    if typed != key and typed.startswith(key) and not typed[len(key)].isalnum():
+        return True
+    return _nested_note(text, key)
+
+
+def _nested_note(text: str, key: str) -> bool:
+    """Whether ``text`` is the header ``key`` with a note holding brackets of its own
+    ("Score (auto (by sync))", "Score [(auto)]"): the text before its first bracket, when
+    it ends in one. ``loose_keys`` drops only a note with no brackets inside, so such a
+    renamed Score got a new one at the end without a word (until 2026-12-07)."""
+    if len(text) > HEADER_CHARS or not text.endswith(_CLOSING):
+        return False
+    at = min((i for i in map(text.find, _OPENING) if i >= 0), default=-1)
+    return at > 0 and normalise_header(text[:at]) == key
 
 
 def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Finding]:
@@ -159,16 +174,61 @@ def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Fi
     return found
 
 
-#: a renamed-header warning as a night that writes says it (``renamed_warnings``), the
-#: whole message: the header typed and the sync's are matched again where the tail names
-#: them, so a note in the typed header holding the warning's words ("Score (x is added at
-#: J1. If y)") is quoted as typed (until a review on 2026-12-07 its words were rewritten)
-_ADDED = re.compile(
-    r"(?P<typed>.*) is not written by the sync \(only (?P<ours>.*) is\); (?P<name>.*) "
-    r"is added at (?P<at>[A-Z]+[0-9]+)\. If (?P=typed) was the sync's column, rename it "
-    r"(?P=ours) and delete (?P=at); if it is yours, nothing to do\.",
-    re.S,
-)
+#: a renamed-header warning as a night that writes says it (``renamed_warnings``), in its
+#: three parts: the header typed and the sync's, each quoted as ``repr`` quotes it, are
+#: read to their closing quote, so a note in the typed header holding the warning's words
+#: ("Score (x is added at J1. If y)") is quoted as typed (until a review on 2026-12-07
+#: its words were rewritten). Read, not matched by a regex: ``(.*) is not written ...
+#: (?P=typed)`` backtracked over a header repeating the warning's words at Excel's
+#: 32,767-character cell limit for 37 s on each dry run and ``validate`` (until 2026-12-07).
+_NOT_WRITTEN = " is not written by the sync (only "
+_IS = " is); "
+_TAIL = "; if it is yours, nothing to do."
+
+
+def _quoted_end(text: str, start: int) -> int | None:
+    """The end of the ``repr`` of a string at ``start`` of ``text`` (past its closing
+    quote; a backslash escapes the character after it), None if there is none."""
+    quote = text[start : start + 1]
+    if quote not in ("'", '"'):
+        return None
+    at = start + 1
+    while at < len(text):
+        char = text[at]
+        if char == "\\":
+            at += 2
+        elif char == quote:
+            return at + 1
+        else:
+            at += 1
+    return None
+
+
+def _added_parts(message: str) -> tuple[str, str, str, str] | None:
+    """(typed, ours, name, at) of a renamed-header warning as a night that writes says
+    it, None for any other message. Linear: each part is read once, then the whole
+    message checked against the one the parts make."""
+    typed_end = _quoted_end(message, 0)
+    if typed_end is None or not message.startswith(_NOT_WRITTEN, typed_end):
+        return None
+    ours_start = typed_end + len(_NOT_WRITTEN)
+    ours_end = _quoted_end(message, ours_start)
+    if ours_end is None or not message.startswith(_IS, ours_end) or not message.endswith(_TAIL):
+        return None
+    body = message[: -len(_TAIL)]
+    digits = len(body.rstrip("0123456789"))
+    letters = len(body[:digits].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if not letters < digits < len(body):
+        return None
+    typed, ours, at = message[:typed_end], message[ours_start:ours_end], body[letters:]
+    tail = (
+        f" is added at {at}. If {typed} was the sync's column, rename it {ours} "
+        f"and delete {at}{_TAIL}"
+    )
+    name_start = ours_end + len(_IS)
+    if len(message) - len(tail) < name_start or not message.endswith(tail):
+        return None
+    return typed, ours, message[name_start : len(message) - len(tail)], at
 
 
 def unwritten(findings: Sequence[Finding]) -> tuple[Finding, ...]:
@@ -178,8 +238,8 @@ def unwritten(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     out = []
     for f in findings:
         said = "is not written by the sync (only" in f.message
-        if said and f.severity is Severity.WARNING and (m := _ADDED.fullmatch(f.message)):
-            typed, ours, name, at = m.group("typed", "ours", "name", "at")
+        if said and f.severity is Severity.WARNING and (parts := _added_parts(f.message)):
+            typed, ours, name, at = parts
             message = (
                 f"{typed} is not written by the sync (only {ours} is); {name} would be "
                 f"added at {at}. If {typed} was the sync's column, rename it {ours} and "

@@ -5,12 +5,16 @@ formula read them). A team's own column of another word ("Status comment") is no
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from sheets_sync.grid import CellValue, SheetGrid, WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.room import unwritten
 from sheets_sync.mapping.spec import load_mapping
+from tests.support.scripts import HANG
 
 HEAD = ("Objective ID", "KR ID", "Key result", "Target", "Current")
 
@@ -77,3 +81,38 @@ def test_a_header_holding_the_warnings_own_words_is_quoted_as_typed(typed: str) 
         f"Score would be added at J1. If {shown!r} was the sync's column, rename it "
         "'Score' and none is added; if it is yours, nothing to do."
     ]
+
+
+@pytest.mark.parametrize("typed", ["Score (auto (by sync))", "Score [(auto)]", "Score（auto (x)）"])
+def test_a_renamed_score_with_brackets_inside_its_note_is_said(typed: str) -> None:
+    """A note holding brackets of its own got no warning (until 2026-12-07): the header
+    note pattern takes only a note with none inside."""
+    assert _findings(typed) == [
+        f"sales.xlsx!OKRs!F1: {typed!r} is not written by the sync (only 'Score' is); Score is "
+        f"added at J1. If {typed!r} was the sync's column, rename it 'Score' and delete J1; if "
+        "it is yours, nothing to do."
+    ]
+    assert _findings("Scorecard (a (b))") == []
+
+
+def test_a_header_repeating_the_warnings_words_is_reworded_at_once() -> None:
+    """Found by review 2026-12-07: a regex with ``(.*)`` and a back reference reworded the
+    warning; a header repeating its words took 3.5 s at 16,000 characters, 37 s at Excel's
+    32,767 (each dry run and ``validate``). This one, 100,000 characters, took far longer
+    than the hang guard; read part by part it takes milliseconds. In a bounded child."""
+    code = (
+        "from sheets_sync.domain.models import Finding, Severity\n"
+        "from sheets_sync.mapping.room import unwritten\n"
+        "unit = \" is not written by the sync (only 'Score' is); \"\n"
+        "typed = repr('Score % ' + unit * 2000)\n"
+        "said = (f\"{typed} is not written by the sync (only 'Score' is); Score is added at \"\n"
+        "        f\"J1. If {typed} was the sync's column, rename it 'Score' and delete J1; if \"\n"
+        "        'it is yours, nothing to do.')\n"
+        "got = unwritten([Finding(Severity.WARNING, said, 's.xlsx', 'OKRs', 'F1')])[0].message\n"
+        "print(got == said.replace('Score is added', 'Score would be added').replace(\n"
+        "    \"and delete J1\", 'and none is added'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG, check=True
+    )
+    assert done.stdout == "True\n"
