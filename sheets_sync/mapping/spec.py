@@ -47,10 +47,16 @@ class _Strict(Strict):
     1", until 2026-12-06), numbers not finite."""
 
 
+#: the last row of a sheet (Excel's; no tab has more): a fixed header ``row`` below it
+#: (``row: 10000000000``) had no bound, and the team failed every night on "missing
+#: column ... in header row 10000000000" (until 2026-12-07)
+MAX_ROWS = 1_048_576
+
+
 class HeaderSpec(_Strict):
     """Either a fixed ``row`` or ``search``: the first row within N holding the required headers."""
 
-    row: int | None = Field(default=None, ge=1)
+    row: int | None = Field(default=None, ge=1, le=MAX_ROWS)
     search: int | None = Field(default=None, ge=1, le=200)
 
 

@@ -170,6 +170,13 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
         ("  layout:", "okrs.layout: is empty; it should be 'rows' or 'objective_blocks'"),
         ("  header: {row: 0}", "okrs.header.row: must be at least 1 (got 0)"),
         ("  header: {search: 500}", "okrs.header.search: must be at most 200 (got 500)"),
+        # no bound (until 2026-12-07): the team failed every night, "missing column ... in
+        # header row 10000000000"; a sheet has no row past Excel's last
+        (
+            "  header: {row: 10000000000}",
+            "okrs.header.row: must be at most 1,048,576 (got 10000000000)",
+        ),
+        ("  header: {row: 1048577}", "okrs.header.row: must be at most 1,048,576 (got 1048577)"),
         ("  header: {5: x}", "okrs.header: the key 5 should be text"),
         ("  columns: {5: [Goal]}", "okrs.columns: the key 5 should be text"),
         # Python's words for the key YAML read (until 2026-12-06): the key None, the key 1
@@ -285,3 +292,8 @@ def test_a_blank_period_name_is_a_problem(tmp_path: Path, name: str) -> None:
         else "sheets-sync.yaml: line 2: period.name: is blank; give the name reports and the "
         "rollup show"
     ]
+
+
+def test_a_header_row_at_a_sheets_last_row_is_taken() -> None:
+    spec = parse_mapping("name: m\nokrs:\n  sheet: [OKRs]\n  header: {row: 1048576}\n", source="m")
+    assert spec.okrs.header.row == 1_048_576
