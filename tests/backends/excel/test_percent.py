@@ -240,6 +240,31 @@ def test_self_closing_cell_xfs_cost_one_scan_each() -> None:
     assert done.stdout == "[]\n"
 
 
+def test_a_style_repeated_in_one_cell_tag_is_read_once() -> None:
+    """Found by review 2026-12-07: each ``s="N"`` in a tag read the whole tag again, so
+    4,000 in one ``<c>`` (24 KB) took 15 s and 100,000 (600 KB) far longer than the hang
+    guard; read once, milliseconds. In a child bounded far above that."""
+    code = (
+        "from sheets_sync.backends.excel.percent import percent_cells\n"
+        "tag = b'<c r=\"B2\"' + b' s=\"1\"' * 100_000 + b'><v>0.5</v></c>'\n"
+        'row = b\'<sheetData><row r="2">\' + tag + b\'<c r="C2" s="1"/></row></sheetData>\'\n'
+        "print(sorted(percent_cells(row, frozenset({1}))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG, check=True
+    )
+    assert done.stdout == "[(2, 2), (2, 3)]\n"
+
+
+def test_a_style_looked_for_in_text_and_other_tags_finds_only_cells() -> None:
+    sheet = (
+        b'<sheetData><row r="2" s="1" s="1"><c r="A2" s="1" t="inlineStr"><is><t> s="1"> s="1"'
+        b'</t></is></c><c r="B2" xs="1" s="1"><v>2</v></c><c r="C2" t="s" s=\'1\'><v>0</v>'
+        b"</c></row></sheetData>"
+    )
+    assert percent_cells(sheet, frozenset({1})) == {(2, 2)}
+
+
 def test_the_cell_xfs_read_are_the_first_with_an_end_tag() -> None:
     real = b'<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="9"/></cellXfs>'
     assert percent_styles(_STYLES + b"<cellXfs/>" * 3 + real + b"</styleSheet>") == {1}
