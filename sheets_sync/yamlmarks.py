@@ -26,16 +26,33 @@ def line_of(root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = F
     holds; None for the top level (the whole file) or with no tree. ``value``: the line of
     the value ``loc`` names, not of its key (a ``kr_fields`` pair's new name, under its key
     when the pair is written on two lines)."""
-    node, line = root, None
+    at = place_of(root, loc, value=value)
+    return None if at is None else at[0]
+
+
+def place_of(
+    root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = False
+) -> tuple[int, int] | None:
+    """(line, column), from 1, of what ``line_of`` names: problems of one file sort by it
+    into file order (two on one line, ``{fill_down: [zz], columns: {yy: [a]}}``, too)."""
+    node, place = root, None
     for part in loc:
         found = _child(node, part)
         if found is None:
-            return line
+            return place
         held, node = found
-        line = held.start_mark.line + 1
+        place = (held.start_mark.line + 1, held.start_mark.column + 1)
     if value and node is not None:
-        line = node.start_mark.line + 1
-    return line
+        place = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return place
+
+
+def by_place(
+    root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = False
+) -> tuple[int, int]:
+    """A sort key that puts a file's problems in file order: ``place_of`` of what ``loc``
+    names, (0, 0) for the whole file's (first)."""
+    return place_of(root, loc, value=value) or (0, 0)
 
 
 def placed(

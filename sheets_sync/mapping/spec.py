@@ -35,7 +35,7 @@ from sheets_sync.yamlio import (
     schema_problem,
     yaml_problem,
 )
-from sheets_sync.yamlmarks import placed, with_line
+from sheets_sync.yamlmarks import by_place, placed, with_line
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -371,8 +371,11 @@ def _unknown_fields(data: dict[Any, Any], source: str, root: yaml.Node | None) -
     """Field names a mapping uses that no tab has: a misspelt ``tagret`` would otherwise
     map nothing, silently (as unknown keys in the workspace file are errors too). Read
     from the file's data, not the validated spec, so they are reported beside its other
-    problems; a part of the wrong shape is the schema's problem and is passed over here."""
-    problems = []
+    problems; a part of the wrong shape is the schema's problem and is passed over here.
+    In file order (until 2026-12-07 in the order of the code: ``okrs`` before ``kpis``,
+    ``columns`` before ``fill_down``, ``objective_fields`` before ``kr_fields``, wherever
+    each was written)."""
+    problems: list[tuple[tuple[int, int], str]] = []
     for kind, fields in (("okrs", OKR_FIELDS), ("kpis", KPI_FIELDS)):
         known = [name for name, _ in fields]
         told: set[tuple[str, str]] = set()  # a name once a place (`fill_down: [a, a]`)
@@ -382,8 +385,9 @@ def _unknown_fields(data: dict[Any, Any], source: str, root: yaml.Node | None) -
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
                 said = f"{kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
-                problems.append(placed(source, root, (kind, *at), said, value=value))
-    return problems
+                where_at = by_place(root, (kind, *at), value=value)
+                problems.append((where_at, placed(source, root, (kind, *at), said, value=value)))
+    return [said for _, said in sorted(problems, key=lambda p: p[0])]
 
 
 #: where a field name is used, the name, the key path it is written at, and whether it is

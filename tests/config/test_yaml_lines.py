@@ -257,9 +257,9 @@ KNOWN = (
             "name: m\nokrs:\n  sheet: [OKRs]\n  layout: objective_blocks\n  blocks:\n"
             "    kr_fields: {\n      kr_id: key_result,\n      owner:\n        nme}\n"
             "    objective_fields:\n      nme: objective\n",
-            [
-                f"line 11: okrs.blocks.objective_fields: unknown field 'nme' (known: {KNOWN})",
+            [  # in file order (until 2026-12-07 the code's: objective_fields first)
                 f"line 9: okrs.blocks.kr_fields: unknown field 'nme' (known: {KNOWN})",
+                f"line 11: okrs.blocks.objective_fields: unknown field 'nme' (known: {KNOWN})",
             ],
             id="a-pair's-value-on-its-own-line-and-the-same-name-in-another-pair's-key",
         ),
@@ -272,6 +272,36 @@ def test_an_unknown_field_is_named_at_its_own_key_or_value_not_an_earlier_same_t
     header of the same text in an earlier value), a list's item, the key or the value of
     that one ``kr_fields`` / ``objective_fields`` pair (until the review of 2026-12-07 the
     first key or value of its text anywhere under ``columns`` or ``blocks``)."""
+    assert _mapping(text) == [f"m.yaml: {s}" for s in said]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            "name: m\nkpis:\n  sheet: [KPIs]\n  fill_down: [nme]\n  columns: {actuals: [A]}\n"
+            "okrs:\n  sheet: [OKRs]\n  fill_down: [objectiv]\n  columns: {tagret: [T]}\n",
+            [
+                "line 4: kpis.fill_down: unknown field 'nme' (did you mean 'name'?)",
+                "line 5: kpis.columns: unknown field 'actuals' (did you mean 'actual'?)",
+                "line 8: okrs.fill_down: unknown field 'objectiv' (did you mean 'objective'?)",
+                "line 9: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
+            ],
+            id="kpis-before-okrs-fill-down-before-columns",
+        ),
+        pytest.param(
+            "name: m\nokrs: {sheet: [OKRs], fill_down: [objectiv], columns: {tagret: [T]}}\n",
+            [
+                "line 2: okrs.fill_down: unknown field 'objectiv' (did you mean 'objective'?)",
+                "line 2: okrs.columns: unknown field 'tagret' (did you mean 'target'?)",
+            ],
+            id="on-one-line",
+        ),
+    ],
+)
+def test_unknown_fields_are_said_in_file_order(text: str, said: list[str]) -> None:
+    """Until 2026-12-07 in the code's order, ``okrs`` before ``kpis`` and ``columns``
+    before ``fill_down`` wherever the file wrote them; its docstring said file order."""
     assert _mapping(text) == [f"m.yaml: {s}" for s in said]
 
 
