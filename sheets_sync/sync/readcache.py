@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 175  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 176  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -324,7 +324,9 @@ FORMAT = 175  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # Year 2026-27, 2026–27, 2026 - 27) read as the fiscal year or span they name: such a
 # tab is a near name warned of (until then words of its name); 175: the same grid; a
 # period of less than a year named for a span only (Winter 2026-27) has its dates'
-# calendar quarters, not all four: fewer near tabs warned of),
+# calendar quarters, not all four: fewer near tabs warned of; 176: the same grid; an
+# owned column added beside its header with a note holding brackets of its own ("Score
+# (auto (by sync))", "Score [(auto)]") warns at that header),
 # or the slot format
 
 

@@ -394,4 +394,7 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # span they name: such a tab is a near name warned of (until then words of its name)
     # 175: the same grid; a period of less than a year named for a span only (Winter
     # 2026-27) has its dates' calendar quarters, not all four: fewer near tabs warned of
-    assert (FORMAT, fields[-1]) == (175, "grouped_rows")
+    # 176: the same grid; an owned column added beside its header with a note holding
+    # brackets of its own ("Score (auto (by sync))", "Score [(auto)]") warns at that
+    # header
+    assert (FORMAT, fields[-1]) == (176, "grouped_rows")
