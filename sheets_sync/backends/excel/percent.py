@@ -15,8 +15,15 @@ import contextlib
 import re
 
 from sheets_sync.backends.excel.cellscan import Places, parse_ref
+from sheets_sync.backends.excel.xmlutil import (
+    BEYOND,
+    TAG_ATTRS,
+    attr_map,
+    section,
+    whole,
+    xml_attr,
+)
 from sheets_sync.backends.excel.xmlutil import PREFIX as _P
-from sheets_sync.backends.excel.xmlutil import TAG_ATTRS, attr_map, section, xml_attr
 from sheets_sync.errors import WorkbookError
 
 _V_OPEN = re.compile(rb"<" + _P + rb"v>")
@@ -50,10 +57,11 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
     for m in _NUM_FMT.finditer(styles_xml):
         attrs = attr_map(m[1])
         code = xml_attr(attrs.get(b"formatCode", b""))  # &quot;%&quot; is quoted text
-        if attrs.get(b"numFmtId", b"").isdigit() and is_percent_code(code):
-            percent.add(int(attrs[b"numFmtId"]))
-    ids = (xf.get(b"numFmtId", b"") for xf in cell_xfs(styles_xml))
-    return frozenset(i for i, fmt in enumerate(ids) if fmt.isdigit() and int(fmt) in percent)
+        number = whole(attrs.get(b"numFmtId", b""))
+        if number is not None and number < BEYOND and is_percent_code(code):
+            percent.add(number)
+    ids = (whole(xf.get(b"numFmtId", b"")) for xf in cell_xfs(styles_xml))
+    return frozenset(i for i, fmt in enumerate(ids) if fmt in percent)
 
 
 def cell_xfs(styles_xml: bytes) -> list[dict[bytes, bytes]]:
@@ -77,7 +85,7 @@ def percent_ones(
         if cell is not None:
             attrs = attr_map(cell[1])
             style, kind = attrs.get(b"s", b""), attrs.get(b"t", b"n")
-            if kind == b"n" and style.isdigit() and int(style) in styles:
+            if kind == b"n" and whole(style) in styles:
                 _add(found, attrs, cell[0], places)
         at = sheet_xml.find(b">1</", at + 4)
     return frozenset(found)

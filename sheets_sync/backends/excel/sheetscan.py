@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.xmlutil import whole
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -62,10 +63,6 @@ def parser() -> etree.XMLParser:
 def _iterparse(xml: bytes, events: tuple[str, ...], tag: tuple[str, ...]) -> Any:
     """``etree.iterparse`` of a part, with ``_SAFE``'s settings."""
     return etree.iterparse(io.BytesIO(xml), events=events, tag=tag, **_SAFE)
-
-
-def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit()
 
 
 def _local(tag: object) -> str:
@@ -159,7 +156,7 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                     scan.filter_areas.append(area)
                 continue
             r = row.get("r")
-            row_no = int(r) if r and _is_number(r) else row_no + 1
+            row_no = n if r and (n := whole(r)) is not None else row_no + 1
             if row.get("hidden", "").lower() in _TRUE:
                 scan.hidden_rows.add(row_no)
                 if row.get("outlineLevel", "0").strip() not in ("", "0"):

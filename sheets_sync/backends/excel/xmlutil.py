@@ -51,6 +51,22 @@ def parse_attrs(raw: bytes) -> tuple[tuple[bytes, bytes], ...]:
     return tuple([(name, dq or sq) for name, dq, sq in _ATTR_RE.findall(raw)])
 
 
+#: digits past which a whole number in a part is no index, row or id of any workbook
+_DIGITS = 18
+#: such a number, read as one past every real one: Python reads no int of more than
+#: 4,300 digits, and a ``numFmtId``, ``s`` or row ``r`` of 5,000 was a ValueError
+#: traceback (until 2026-12-07)
+BEYOND = 10**_DIGITS
+
+
+def whole(text: bytes | str) -> int | None:
+    """``text`` of ASCII digits as a whole number, ``BEYOND`` for one of more than 18
+    digits; None for any other text."""
+    if not text.isascii() or not text.isdigit():
+        return None
+    return int(text) if len(text) <= _DIGITS else BEYOND
+
+
 def attr_map(raw: bytes) -> dict[bytes, bytes]:
     """``parse_attrs`` as a dict: an attribute given twice, its last value."""
     return dict(parse_attrs(raw))
