@@ -66,6 +66,7 @@ from sheets_sync.backends.excel.sheetscan import (
     scan_ods,
     scan_worksheet,
 )
+from sheets_sync.backends.excel.xmlutil import xml_damage
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
@@ -397,7 +398,9 @@ def _xml(package: Package, name: str, source: str) -> etree._Element | None:
     try:
         return etree.fromstring(body, parser())
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"the file is damaged: {name}: {exc}", source=source) from exc
+        raise WorkbookError(
+            f"the file is damaged: {name}: {xml_damage(exc)}", source=source
+        ) from exc
 
 
 def part_rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:

@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.xmlutil import whole
+from sheets_sync.backends.excel.xmlutil import whole, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -195,7 +195,8 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
         if events.root is not None:
             strays(events.root)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source, tab=tab) from exc
+        damage = xml_damage(exc)
+        raise WorkbookError(f"the file is damaged: {damage}", source=source, tab=tab) from exc
     return scan
 
 

@@ -67,6 +67,17 @@ def whole(text: bytes | str) -> int | None:
     return int(text) if len(text) <= _DIGITS else BEYOND
 
 
+#: libxml2's advice to its programmer in a damaged part's error: the file's author saw
+#: "Excessive depth in document: 256, use XML_PARSE_HUGE option" (until 2026-12-07)
+_TOO_DEEP = re.compile(r"Excessive depth in document: (\d+), use XML_PARSE_HUGE option")
+
+
+def xml_damage(exc: Exception) -> str:
+    """A damaged part's XML error in the file author's words: elements nested deeper
+    than the parser reads are said so, without the parser option."""
+    return _TOO_DEEP.sub(r"elements nested more than \1 deep", str(exc))
+
+
 def attr_map(raw: bytes) -> dict[bytes, bytes]:
     """``parse_attrs`` as a dict: an attribute given twice, its last value."""
     return dict(parse_attrs(raw))
