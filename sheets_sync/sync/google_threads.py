@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -46,6 +47,7 @@ def read_in_threads(
     polled, not joined (``pool_end.threads_ended``). An error in that wait (no signal:
     it may come again each time) gives it up after ``pool_end.CLEANUP_ATTEMPTS``, logged
     (``until_done``)."""
+    one = one_sheet_at_a_time(one, specs)
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
@@ -110,6 +112,32 @@ def read_in_threads(
             _tell(started.values(), told)
         if caught is not None and returning:
             raise caught  # none was on its way: this one goes up instead of the reads
+
+
+def one_sheet_at_a_time(
+    one: Callable[[TeamSpec], TeamRead], specs: Sequence[TeamSpec]
+) -> Callable[[TeamSpec], TeamRead]:
+    """``one`` for the teams of a spreadsheet several teams share (a tab each) one after
+    another, each read (and, when it stands alone, written) once the one before it was
+    written: its Drive version, taken before its read, is then past the sync's own writes
+    of the sheet, and an edit of its tab made while another team's write ran is in its
+    read or fails its check (``guard.check``). Read in parallel until 2026-12-07, the
+    version another team's write left was taken for the run's own, and an edit made to
+    this team's tab during that write was written over. Other sheets' teams still run in
+    parallel; the teams of one sheet hold a thread each while they wait."""
+    counts = Counter(s.google_key for s in specs if s.is_google)
+    locks = {key: threading.Lock() for key, n in counts.items() if n > 1}
+    if not locks:
+        return one
+
+    def serial(spec: TeamSpec) -> TeamRead:
+        lock = locks.get(spec.google_key) if spec.is_google else None
+        if lock is None:
+            return one(spec)
+        with lock:
+            return one(spec)
+
+    return serial
 
 
 def _futures_ended(futures: Iterable[Future[TeamRead]]) -> None:

@@ -135,11 +135,10 @@ class SheetsClient:
         #: why Drive refused the version check for every sheet (its API off in the key's
         #: project, a scope lacking): once known, no team asks again (``guard``)
         self.drive_refused: str | None = None
-        #: the version checks' memory (``guard``): how many reads of each sheet, and each
-        #: of this client's writes to a sheet read more than once, as the version it was
-        #: written at -> the version it left (another team's tab of the same sheet)
+        #: the version checks' memory (``guard``): how many reads of each sheet (one read
+        #: more than once has the version its write left asked, ``guard.wrote``), and one
+        #: lock a sheet: its writes wait for each other (``guard.checked``)
         self.sheet_reads: dict[str, int] = {}
-        self.own_writes: dict[str, dict[str, str]] = {}
         self.sheet_locks: dict[str, threading.Lock] = {}
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):

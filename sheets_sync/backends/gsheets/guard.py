@@ -12,9 +12,11 @@ before each attempt of its ``batchUpdate``, once the attempt holds its quota slo
 the retries, and an edit made during either was written over); a different one makes
 the team CONFLICTED, nothing
 written, as an Excel file changed since it was read. A team with nothing to write makes
-no second call. Teams of one sheet (a tab each) are read and written in parallel: a
-version moved by this client's own write of another tab (``wrote``: the version it left,
-one Drive call more, for a sheet read more than once) is no edit. What stays: the gap
+no second call. The teams of a sheet several teams share (a tab each) are read and
+written one after another, each read after the one before it was written
+(``google_threads.one_sheet_at_a_time``), so no move of the version is taken for the
+run's own (until 2026-12-07 they were read in parallel, and an edit made to one team's
+tab while another's write ran was credited to the sync and written over). What stays: the gap
 between the last look and the attempt it precedes (a Drive round trip and the send),
 which no API closes; after an attempt whose answer was lost a moved version may be that
 attempt's own, so it is said "may have been applied", not sent again, no conflict; and Google
@@ -189,49 +191,41 @@ def check(
     notes: list[str] | None = None,
 ) -> str | None:
     """Raise ``ConflictError`` when the file is at another version than ``want`` (the
-    read's) and not only by this client's own writes since (the teams of one sheet, a
-    tab each, are read and written in parallel); the version checked, None unchecked
-    (why: to ``notes`` when given, else logged)."""
+    read's); the version checked, None unchecked (why: to ``notes`` when given, else
+    logged). No move is taken for the run's own: the teams of a sheet several teams share
+    are read each after the one before it was written (``google_threads``), and until
+    2026-12-07 a version another team's write left (``wrote``, asked after it) was so
+    taken, with any edit made during that write in it, written over. A same backend's
+    second write is checked against the version its first left (``wrote``)."""
     if want is None:
         return None
     now = version_now(client, key, source, tally, notes=notes)
-    if now is None:
-        return None
-    with _lock:
-        ours = dict(client.own_writes.get(key, {}))
-    at, seen = want, set()
-    while at != now and at in ours and at not in seen:
-        seen.add(at)
-        at = ours[at]
-    if at != now:
-        raise ConflictError(
-            "the spreadsheet changed since it was read (someone edited it while the sync "
-            f"ran: Google Drive's version {want}, now {now}); not overwritten, nothing "
-            "written (will retry next run; leave the sheet alone while the sync runs to "
-            "have it written)",
-            source=source,
-        )
-    return now
+    if now is None or now == want:
+        return now
+    raise ConflictError(
+        "the spreadsheet changed since it was read (someone edited it while the sync "
+        f"ran: Google Drive's version {want}, now {now}); not overwritten, nothing "
+        "written (will retry next run; leave the sheet alone while the sync runs to "
+        "have it written)",
+        source=source,
+    )
 
 
 def wrote(
     client: SheetsClient, key: str, at: str | None, source: str, tally: Callable[[], None]
 ) -> str | None:
     """After a checked write at version ``at`` of a sheet read more than once: the
-    version it left, so another team's check of that sheet does not take this write for
-    someone's edit (one Drive call; none for a sheet one team reads). Returns it, None
-    when not asked. Known gap: an edit between the last check and this call is inside
-    the version credited to the run, so another team of the sheet may write over it
-    (docs/google-sheets.md, *A sheet several teams share*)."""
+    version it left, for a second write of the same backend without a read between (a
+    library caller's), one Drive call; none for a sheet one team reads (that second write
+    is said unchecked). Never another team's: until 2026-12-07 it was taken for the run's
+    own by the other teams of the sheet, an edit made during the write with it. Known
+    gap: an edit between the last check and this call is in the version, so that second
+    write of this backend may write over it (docs/google-sheets.md)."""
     with _lock:
         shared = client.sheet_reads.get(key, 0) > 1
     if at is None or not shared:
         return None
-    after = version_now(client, key, source, tally)
-    if after is not None:
-        with _lock:
-            client.own_writes.setdefault(key, {})[at] = after
-    return after
+    return version_now(client, key, source, tally)
 
 
 @contextmanager
@@ -245,11 +239,10 @@ def checked(
 ) -> Iterator[Callable[[], None]]:
     """The write in the ``with`` block, given the ``check`` to pass to its request as its
     ``precheck`` (run before each attempt, once the attempt has its quota slot); then
-    ``wrote``, whose version goes to ``left`` (a later write's ``want``). The writes of
-    one sheet wait for each other here, each from its check to the version it left, so
-    one team's check does not see another's write whose version is not known yet. A
-    check that went unchecked is said once the write went through, of the attempt sent
-    last (until 2026-12-07 before the send, once an attempt, of a write that may fail)."""
+    ``wrote``, whose version goes to ``left`` (the same backend's next write's ``want``).
+    The writes of one sheet wait for each other here. A check that went unchecked is said
+    once the write went through, of the attempt sent last (until 2026-12-07 before the
+    send, once an attempt, of a write that may fail)."""
     with _lock:
         lock = client.sheet_locks.setdefault(key, threading.Lock())
     with lock:

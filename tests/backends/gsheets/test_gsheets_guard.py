@@ -250,10 +250,11 @@ def test_the_drive_api_off_in_the_project_says_where_to_enable_it(
 def test_teams_sharing_a_sheet_are_both_written_each_after_the_other(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    """Two teams, a tab each of one sheet, read and written in parallel: one team's
-    write moves the version the other read before it; the version each write left (one
-    Drive call more) tells the other's check that the move was the sync's own, and both
-    are written, neither taken for a sheet someone edited."""
+    """Two teams, a tab each of one sheet: each is read after the other's write
+    (``google_threads.one_sheet_at_a_time``), so neither's check sees the other's write,
+    both are written, neither taken for a sheet someone edited. Until 2026-12-07 read in
+    parallel, the version each write left was taken for the run's own by the other's
+    check (``test_gsheets_guard_shared.py``: an edit inside it was written over)."""
     key = emulator.create_spreadsheet("Both", {"Tracker": ROWS, "Ops": ROWS})
     (tmp_path / "sa.json").write_text(json.dumps(sa_info))
     flat = (Path(__file__).parents[3] / "mappings" / "flat-tracker.yaml").read_text()
@@ -273,5 +274,7 @@ def test_teams_sharing_a_sheet_are_both_written_each_after_the_other(
     runs = _sync(cfg)
     assert [r.outcome for r in runs] == [Outcome.OK, Outcome.OK], [r.error for r in runs]
     assert _endpoints(emulator, key).count("spreadsheets.batchUpdate") == 2
-    # each team: before its read, before its write, and after it (a sheet read twice)
-    assert _endpoints(emulator, key).count("drive.files.get") == 6
+    # each team: before its read and before its write; the second's after it too (the
+    # sheet read twice by then: for a same backend's second write, ``guard.wrote``); 6
+    # until 2026-12-07, when both were read before either wrote
+    assert _endpoints(emulator, key).count("drive.files.get") == 5
