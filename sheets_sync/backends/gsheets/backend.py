@@ -438,12 +438,13 @@ class GoogleSheetsBackend:
         protection.check(writes, self._protected, self.client.email, self.display_name)
         arrays.check(writes, self._filled, self.display_name)
         what = f"write {len(writes)} cells"
-        if self._version is None and self._wrote:
-            guard.said_unchecked(self.display_name, ["a second write since its read"])
+        unknown = self._version is None and self._wrote  # said once sent, not before
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
         left: list[str | None] = [None]
         with guard.checked(*at, left) as precheck:
             self._send(requests, writes, what, precheck)
+        if unknown:  # until 2026-12-07 said before the send, of a write that might fail
+            guard.said_unchecked(self.display_name, ["a second write since its read"])
         # our own write moved it: the version it left, when known (a shared sheet's)
         self._version, self._wrote = left[0], True
         self._grown(writes)

@@ -81,3 +81,31 @@ def test_a_write_that_fails_warns_of_no_unchecked_write(
         backend.write(data, WRITE)
     assert seen["write"] > 1  # the Drive calls did not use up the write's budget
     assert not [w for w in _warnings(caplog) if "without the check" in w]
+
+
+def test_a_second_write_that_fails_warns_of_no_unchecked_write(
+    emulator: Emulator, make_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A second write of one backend without a read between, its version not known (a
+    sheet one team reads), is said unchecked once it went through; until 2026-12-07 it
+    was said before the send, and so of a write that then failed too."""
+    client = make_client(POLICY)
+    key = emulator.create_spreadsheet("Sales", {"OKRs": OKRS})
+    backend = GoogleSheetsBackend(client, key)
+    data = backend.read(["OKRs"])
+    backend.write(data, WRITE)
+
+    def before(endpoint: str, sid: str | None) -> None:
+        if endpoint == "spreadsheets.batchUpdate":
+            raise ApiError(503, "Backend Error")
+
+    emulator.faults.before_request = before
+    gave_up = pytest.raises(RetryExhaustedError, match="write 1 cells: gave up")
+    with caplog.at_level(logging.WARNING, "sheets_sync"), gave_up:
+        backend.write(data, WRITE)
+    assert not [w for w in _warnings(caplog) if "without the check" in w]
+    emulator.faults.before_request = None
+    with caplog.at_level(logging.WARNING, "sheets_sync"):
+        backend.write(data, WRITE)  # through: said now
+    (said,) = [w for w in _warnings(caplog) if "without the check" in w]
+    assert "a second write since its read" in said, said
