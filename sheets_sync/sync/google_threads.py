@@ -125,19 +125,24 @@ def one_sheet_at_a_time(
     version another team's write left was taken for the run's own, and an edit made to
     this team's tab during that write was written over. Other sheets' teams still run in
     parallel; the teams of one sheet hold a thread each while they wait."""
-    counts = Counter(s.google_key for s in specs if s.is_google)
-    locks = {key: threading.Lock() for key, n in counts.items() if n > 1}
+    counts = Counter(_sheet(s) for s in specs)
+    locks = {key: threading.Lock() for key, n in counts.items() if key and n > 1}
     if not locks:
         return one
 
     def serial(spec: TeamSpec) -> TeamRead:
-        lock = locks.get(spec.google_key) if spec.is_google else None
+        lock = locks.get(_sheet(spec) or "")
         if lock is None:
             return one(spec)
         with lock:
             return one(spec)
 
     return serial
+
+
+def _sheet(spec: TeamSpec) -> str | None:
+    """A Google team's sheet key; None for another (a caller's stand-in too)."""
+    return spec.google_key if getattr(spec, "is_google", False) else None
 
 
 def _futures_ended(futures: Iterable[Future[TeamRead]]) -> None:
