@@ -38,16 +38,18 @@ T = TypeVar("T")
 #: ``TeamError.team_source``, which a format-3 reader failed on as "damaged" (a TypeError);
 #: 5: ``CellChange.formula``, which a format-4 reader failed on as "damaged" (a TypeError);
 #: 6: KeyResult.unread, KPI.unread and ``TeamRun.recoloured``, which a format-5 reader
-#: failed on as "damaged" (a TypeError)
-FORMAT_VERSION = 6
+#: failed on as "damaged" (a TypeError); 7: ``TeamRun.drive_calls``, which a format-6
+#: reader failed on as "damaged" (a TypeError)
+FORMAT_VERSION = 7
 #: Formats this version loads. A format-2 file is format 3 without ``error_detail``, the
 #: last field of ``TeamRun`` then, a format-3 file is format 4 without ``team_source``,
 #: the last field of ``TeamError``, and a format-4 file is format 5 without ``formula``,
 #: the last field of ``CellChange``; each defaults to None. A format-5 file is format 6
 #: without ``unread``, the last field of ``KeyResult`` and of ``KPI`` (an empty set: no
-#: cell in error), and without ``recoloured``, the last field of ``TeamRun`` (0). The
-#: shards saved the night before an upgrade still merge after it
-READS_FORMATS = (FORMAT_VERSION, 5, 4, 3, 2)
+#: cell in error), and without ``recoloured``, the last field of ``TeamRun`` (0). A
+#: format-6 file is format 7 without ``drive_calls``, the last field of ``TeamRun`` (0).
+#: The shards saved the night before an upgrade still merge after it
+READS_FORMATS = (FORMAT_VERSION, 6, 5, 4, 3, 2)
 MAGIC = b"sheets-sync shard results\n"
 #: A dry run's results (``sync --dry-run --shard K/N --results-dir DIR``): the same
 #: payload behind this header line instead of the format number, in a file of its own

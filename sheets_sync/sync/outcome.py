@@ -279,6 +279,9 @@ class TeamRun:
     #: Status cells written for their colour alone (recoloured by hand), not in ``changes``:
     #: last, so older pickles load without it
     recoloured: int = 0
+    #: Google Drive calls (the version check, ``gsheets/guard.py``; Drive's quota, not
+    #: the Sheets API's ``api_calls``): last, so older pickles load without it
+    drive_calls: int = 0
 
     @property
     def result(self) -> TeamResult | None:
@@ -314,7 +317,7 @@ class TeamRun:
 
     def _key(self) -> tuple[object, ...]:
         fields = (self.team, self.source, self.outcome, self.error, self.error_detail)
-        return (*fields, self.seconds, self.api_calls, self.recoloured)
+        return (*fields, self.seconds, self.api_calls, self.recoloured, self.drive_calls)
 
     def __eq__(self, other: object) -> bool:
         """By value, whether the results are held as objects or packed."""

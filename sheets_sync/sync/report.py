@@ -70,6 +70,7 @@ def team_dict(run: TeamRun, *, with_changes: bool = True) -> dict[str, Any]:
         "cells_recoloured": run.recoloured,  # Status cells written for their colour alone
         "seconds": round(run.seconds, 4),
         "api_calls": run.api_calls,
+        "drive_calls": run.drive_calls,  # Google Drive's (the version check), not in api_calls
         "findings": [finding_dict(f) for f in findings],
     }
     if with_changes:
@@ -141,6 +142,7 @@ def run_report(
             "cells_changed": sum(len(r.changes) for r in result.runs if r.outcome.written),
             "cells_recoloured": sum(r.recoloured for r in result.runs if r.outcome.written),
             "api_calls": sum(r.api_calls for r in result.runs),
+            "drive_calls": sum(r.drive_calls for r in result.runs),
         },
         "company_objectives": [
             {

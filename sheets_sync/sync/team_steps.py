@@ -116,6 +116,13 @@ def _refusal(backend: Backend | None, data: WorkbookData | None) -> SourceError 
     return backend.write_refusal(data) if isinstance(backend, ExcelBackend) else None
 
 
+def _counted(run: TeamRun, backend: Backend | None) -> TeamRun:
+    """``run`` with its requests so far: the Sheets API's and Google Drive's (the
+    version check of a Google team, ``gsheets/guard.py``)."""
+    api = int(getattr(backend, "api_calls", 0))
+    return replace(run, api_calls=api, drive_calls=int(getattr(backend, "drive_calls", 0)))
+
+
 def unadded(run: TeamRun) -> TeamResult | None:
     """The result of a run whose write was refused (open in Excel, read-only, a conflict,
     Google refusing) as a night that writes nothing says its findings (``unwritten``): a
@@ -198,8 +205,7 @@ class TeamSteps:
     def write(self, state: TeamRead, run: TeamRun, todo: list[CellWrite]) -> TeamRun:
         """Write the planned cells (when this run writes), then remember the file."""
         if run.outcome is Outcome.FAILED:  # its read's requests were made all the same
-            calls = int(getattr(state.backend, "api_calls", 0))
-            return replace(run, seconds=state.seconds, api_calls=calls)
+            return _counted(replace(run, seconds=state.seconds), state.backend)
         started = time.perf_counter()
         if todo and self.writes:
             assert state.backend is not None and state.data is not None
@@ -223,9 +229,8 @@ class TeamSteps:
                 )
         if run.outcome is Outcome.UNCHANGED or not self.writes:
             self.remember(state, ())  # the file as read is the file as it stays
-        calls = getattr(state.backend, "api_calls", 0)
         seconds = state.seconds + time.perf_counter() - started
-        return replace(run, seconds=seconds, api_calls=int(calls))
+        return _counted(replace(run, seconds=seconds), state.backend)
 
     def finish(
         self, state: TeamRead, follows: str | None = None, chain: WriteChain | None = None

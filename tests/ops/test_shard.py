@@ -185,7 +185,7 @@ def test_empty_missing_and_damaged(tmp_path: Path, make_result: MakeResult) -> N
     # format 1 pickled runs whose result was a field of its own: refused, not unpickled
     path.write_bytes(MAGIC + b"1\n" + pickle.dumps(None))
     with pytest.raises(
-        ConfigError, match=r"format '1', this sheets-sync reads format 6 \(or 5, 4, 3, 2\);"
+        ConfigError, match=r"format '1', this sheets-sync reads format 7 \(or 6, 5, 4, 3, 2\);"
     ):
         load_results(tmp_path)
 
@@ -196,7 +196,8 @@ def test_format_2_results_still_merge(
     """Shards saved the night before an upgrade to format 3 merge after it: format 3 only
     added ``TeamRun.error_detail``, last, so a format-2 run loads with it None."""
     result = make_result({"Sales": {"KR1": 0}, "Ops": {"KR1": 1}})
-    newer = {"error_detail", "recoloured"}  # format 2 had neither (nor 3 to 5 the second)
+    # format 2 had none of them (nor 3 to 5 the second, nor 3 to 6 the third)
+    newer = {"error_detail", "recoloured", "drive_calls"}
     fields = [f.name for f in dataclasses.fields(TeamRun) if f.name not in newer]
     monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
     payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
@@ -238,7 +239,7 @@ def test_recoloured_is_a_new_format_and_format_5_results_still_merge(
     result = make_result({"Sales": {"KR1": 0}})
     result = replace(result, runs=(replace(result.runs[0], recoloured=2),))
     path = save_results(tmp_path, 1, 1, result)
-    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    assert path.read_bytes().startswith(MAGIC + b"7\n")  # FORMAT_VERSION, recorded
     assert [r.recoloured for r in load_results(tmp_path)[1]] == [2]
     fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "recoloured"]
     monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
@@ -248,6 +249,27 @@ def test_recoloured_is_a_new_format_and_format_5_results_still_merge(
     _, runs = load_results(tmp_path)
     assert [r.recoloured for r in runs] == [0]
     assert runs[0] == replace(result.runs[0], recoloured=0)
+
+
+def test_drive_calls_is_a_new_format_and_format_6_results_still_merge(
+    tmp_path: Path, make_result: MakeResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``TeamRun.drive_calls`` made a run's pickle one argument longer, which a format-6
+    reader fails on as "damaged": the files say format 7, and a format-6 file (no
+    ``drive_calls``) still merges, its runs' count 0."""
+    result = make_result({"Sales": {"KR1": 0}})
+    result = replace(result, runs=(replace(result.runs[0], drive_calls=2, recoloured=1),))
+    path = save_results(tmp_path, 1, 1, result)
+    assert path.read_bytes().startswith(MAGIC + b"7\n")  # FORMAT_VERSION, recorded
+    assert [r.drive_calls for r in load_results(tmp_path)[1]] == [2]
+    fields = [f.name for f in dataclasses.fields(TeamRun) if f.name != "drive_calls"]
+    monkeypatch.setattr(TeamRun, "__reduce__", lambda run: (TeamRun, attrgetter(*fields)(run)))
+    payload = ShardResults(1, 1, __version__, result.context, tuple(result.runs))
+    path.write_bytes(MAGIC + b"6\n" + pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))
+    monkeypatch.undo()
+    _, runs = load_results(tmp_path)
+    assert [(r.drive_calls, r.recoloured) for r in runs] == [(0, 1)]
+    assert runs[0] == replace(result.runs[0], drive_calls=0)
 
 
 def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
@@ -262,7 +284,7 @@ def test_cell_formula_is_a_new_format_and_format_4_results_still_merge(
     change = CellChange("OKRs", "R5", 1.0, 1.0, "=0.5+0.5")
     result = replace(result, runs=(replace(result.runs[0], changes=CellChanges([change])),))
     path = save_results(tmp_path, 1, 1, result)
-    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    assert path.read_bytes().startswith(MAGIC + b"7\n")  # FORMAT_VERSION, recorded
     assert list(load_results(tmp_path)[1][0].changes) == [change]
     fields = [f.name for f in dataclasses.fields(CellChange) if f.name != "formula"]
     monkeypatch.setattr(CellChange, "__reduce__", lambda c: (CellChange, attrgetter(*fields)(c)))
@@ -334,7 +356,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
 ) -> None:
     """A dry run's results have a name and a header of their own: they never replace a
     real shard's results, a folder of them only is refused, saying so, and beside real
-    ones they are left out. A real shard's file is unchanged (format 6)."""
+    ones they are left out. A real shard's file is unchanged (format 7)."""
     shards = _split(make_result, 2)
     dry = [save_results(tmp_path, k, 2, r, dry_run=True) for k, r in enumerate(shards, 1)]
     assert [p.name for p in dry] == ["shard-001-of-002-dry-run.pickle",
@@ -349,7 +371,7 @@ def test_a_dry_runs_results_are_marked_and_never_merged(
     )
     real = save_results(tmp_path, 1, 2, shards[0])
     assert real.name == "shard-001-of-002.pickle"
-    assert real.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    assert real.read_bytes().startswith(MAGIC + b"7\n")  # FORMAT_VERSION, recorded
     with pytest.raises(ConfigError) as err:
         load_results(tmp_path)
     assert err.value.problems == [
@@ -437,7 +459,7 @@ def test_unread_fields_are_a_new_format_and_format_5_results_still_merge(
     context, scored = _scored_with_unread(make_result)
     result = SyncResult(context, (TeamRun("Sales", "sales.xlsx", Outcome.OK, scored),), ())
     path = save_results(tmp_path, 1, 1, result)
-    assert path.read_bytes().startswith(MAGIC + b"6\n")  # FORMAT_VERSION, recorded
+    assert path.read_bytes().startswith(MAGIC + b"7\n")  # FORMAT_VERSION, recorded
     loaded = load_results(tmp_path)[1][0].result
     assert loaded is not None
     assert [kr.kr.unread for kr in loaded.key_results] == [frozenset({"due"})]

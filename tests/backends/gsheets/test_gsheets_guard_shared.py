@@ -8,14 +8,19 @@ the lead's edits go through a second real gspread client."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
+from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.sync.outcome import Outcome
+from sheets_sync.sync.report import run_report
 from tests.backends.gsheets.test_gsheets_guard import ROWS, _endpoints, _lead, _sync
 
 pytestmark = pytest.mark.emulator
@@ -78,3 +83,30 @@ def test_an_edit_to_one_teams_tab_during_the_other_teams_write_is_not_written_ov
     ok = [r for r in runs if r.outcome is Outcome.OK]
     assert len(ok) >= 1
     assert _endpoints(emulator, key).count("spreadsheets.get") == 2  # one read a team
+
+
+def test_the_run_report_counts_each_teams_drive_calls_beside_its_sheets_calls(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
+) -> None:
+    """``drive_calls``, a team's and in ``totals``: the version checks' Drive calls, on
+    Drive's quota, not in ``api_calls`` (the Sheets API's, 2 a changed team). Until
+    2026-12-07 the report had none: only the emulator's log counted them. Here each team:
+    before its read and before its write; the one written second once more after its
+    write (the sheet read twice by then, ``guard.wrote``)."""
+    key = emulator.create_spreadsheet("Both", {"Tracker": ROWS, "Ops": ROWS})
+    cfg = shared_workspace(tmp_path, sa_info, key)
+    emulator.log.clear()
+    clear_clients()
+    try:
+        options = SyncOptions(as_of=dt.date(2026, 11, 23), rollup=False)
+        result = Sync(load_workspace(cfg)).run(options)
+    finally:
+        clear_clients()
+    report = run_report(result)
+    teams = report["teams"]
+    assert [t["outcome"] for t in teams] == ["ok", "ok"]
+    assert [t["api_calls"] for t in teams] == [2, 2]
+    assert sorted(t["drive_calls"] for t in teams) == [2, 3]
+    assert report["totals"]["drive_calls"] == 5
+    assert report["totals"]["api_calls"] == 4
+    assert _endpoints(emulator, key).count("drive.files.get") == 5  # the emulator agrees
