@@ -47,7 +47,7 @@ def read_in_threads(
     polled, not joined (``pool_end.threads_ended``). An error in that wait (no signal:
     it may come again each time) gives it up after ``pool_end.CLEANUP_ATTEMPTS``, logged
     (``until_done``)."""
-    one = one_sheet_at_a_time(one, specs)
+    one = one_sheet_at_a_time(one, specs, order, stopping)
     pool = ThreadPoolExecutor(max_workers=workers)  # the read cache is not shared
     started: dict[int, Future[TeamRead]] = {}
     reads: list[TeamRead] | None = None
@@ -115,27 +115,47 @@ def read_in_threads(
 
 
 def one_sheet_at_a_time(
-    one: Callable[[TeamSpec], TeamRead], specs: Sequence[TeamSpec]
+    one: Callable[[TeamSpec], TeamRead],
+    specs: Sequence[TeamSpec],
+    order: Sequence[int],
+    stopping: threading.Event,
 ) -> Callable[[TeamSpec], TeamRead]:
     """``one`` for the teams of a spreadsheet several teams share (a tab each) one after
-    another, each read (and, when it stands alone, written) once the one before it was
-    written: its Drive version, taken before its read, is then past the sync's own writes
-    of the sheet, and an edit of its tab made while another team's write ran is in its
-    read or fails its check (``guard.check``). Read in parallel until 2026-12-07, the
-    version another team's write left was taken for the run's own, and an edit made to
-    this team's tab during that write was written over. Other sheets' teams still run in
-    parallel; the teams of one sheet hold a thread each while they wait."""
-    counts = Counter(_sheet(s) for s in specs)
-    locks = {key: threading.Lock() for key, n in counts.items() if key and n > 1}
-    if not locks:
+    another, in ``order`` (the night's reads', ``linked.read_order``: a team after the
+    teams whose KPIs it read the night before), each read (and, when it stands alone,
+    written) once the one before it ended: its Drive version, taken before its read, is
+    then past the sync's own writes of the sheet, and an edit of its tab made while
+    another team's write ran is in its read or fails its check (``guard.check``). Read in
+    parallel until 2026-12-07, the version another team's write left was taken for the
+    run's own, and an edit made to this team's tab during that write was written over.
+    Other sheets' teams still run in parallel; the teams of one sheet hold a thread each
+    while they wait (the pool begins its tasks in ``order``, so the team whose turn it is
+    has a thread). A stop: a waiting team goes on at once (``one`` begins nothing then)."""
+    keys = [_sheet(s) for s in specs]
+    counts = Counter(k for k in keys if k)
+    turns = {k: [i for i in order if keys[i] == k] for k, n in counts.items() if n > 1}
+    if not turns:
         return one
+    index = {id(s): i for i, s in enumerate(specs)}
+    done = dict.fromkeys(turns, 0)  # each sheet's teams ended so far
+    changed = threading.Condition()
 
     def serial(spec: TeamSpec) -> TeamRead:
-        lock = locks.get(_sheet(spec) or "")
-        if lock is None:
+        i = index.get(id(spec))
+        key = keys[i] if i is not None else None
+        if key not in turns:
             return one(spec)
-        with lock:
+        assert key is not None
+        queue = turns[key]
+        with changed:
+            while done[key] < len(queue) and queue[done[key]] != i and not stopping.is_set():
+                changed.wait(0.05)  # and a stop seen within 0.05 s
+        try:
             return one(spec)
+        finally:
+            with changed:
+                done[key] += 1
+                changed.notify_all()
 
     return serial
 
