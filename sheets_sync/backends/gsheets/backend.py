@@ -34,6 +34,7 @@ from sheets_sync.backends.gsheets.shape import (
     reply_shape,
     sheet_tabs,
     tab_size,
+    tabs_as_read,
 )
 from sheets_sync.domain.values import EXCEL_EPOCH
 from sheets_sync.errors import LayoutError, NotFoundError, PermissionDeniedError, RemoteError
@@ -323,6 +324,11 @@ class GoogleSheetsBackend:
         self.drive_calls = 0  # Drive calls: the version check (``guard``), Drive's quota
         self._version: str | None = None  # Drive's, taken before the read
         self._wrote = False  # a write since: a next one unchecked unless its version known
+        #: the run's writes of the sheet when this read it, and the read's tabs as read
+        #: (``_moved``: a sheet-mate's write since is told from an edit of these tabs)
+        self._seen = 0
+        self._tabs: dict[str, str] = {}
+        self._wanted: frozenset[str] = frozenset()
 
     @property
     def display_name(self) -> str:
@@ -345,6 +351,7 @@ class GoogleSheetsBackend:
         # before the read: a change during it counts too (``guard``)
         unchecked: list[str] = []  # said once the read succeeds: a wrong key fails it
         self._wrote = False
+        self._seen = guard.written(self.client, self.key)  # before the version: never fewer
         self._version = (
             guard.before_read(
                 self.client, self.key, self.display_name, self._drive_tally, unchecked
@@ -360,6 +367,8 @@ class GoogleSheetsBackend:
             tally=self._tally,
         )
         wanted = {tab_key(t) for t in tabs}
+        self._wanted = frozenset(wanted)
+        self._tabs = tabs_as_read(body, self._wanted)
         names: list[str] = []
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
@@ -441,13 +450,33 @@ class GoogleSheetsBackend:
         unknown = self._version is None and self._wrote  # said once sent, not before
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
         left: list[str | None] = [None]
-        with guard.checked(*at, left) as precheck:
+        with guard.checked(*at, left, self._moved, self._seen) as precheck:
             self._send(requests, writes, what, precheck)
         if unknown:  # until 2026-12-07 said before the send, of a write that might fail
             guard.said_unchecked(self.display_name, ["a second write since its read"])
         # our own write moved it: the version it left, when known (a shared sheet's)
         self._version, self._wrote = left[0], True
         self._grown(writes)
+
+    def _moved(self, want: str) -> str:
+        """The version to check this team's write against once the run wrote its sheet
+        since its read (``guard.checked``, under the sheet's lock): Drive's now, when it
+        is ``want`` or when this team's tabs, read again (one Sheets read), are as its
+        read had them, the move another team's write (or an edit of another tab): nothing
+        of this team's to write over; else ``want``, whose check fails (CONFLICTED)."""
+        now = guard.version_now(self.client, self.key, self.display_name, self._drive_tally)
+        if now is None or now == want:
+            return want
+        body = self.client.get_spreadsheet(
+            self.key,
+            {"includeGridData": "true", "fields": READ_FIELDS},
+            source=self.display_name,
+            what="read its tabs again",
+            tally=self._tally,
+        )
+        with reply_shape(self.display_name, "read its tabs again", self.key):
+            same = tabs_as_read(body, self._wanted) == self._tabs
+        return now if same else want
 
     def _send(
         self,

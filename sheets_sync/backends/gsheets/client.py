@@ -137,8 +137,11 @@ class SheetsClient:
         self.drive_refused: str | None = None
         #: the version checks' memory (``guard``): how many reads of each sheet (one read
         #: more than once has the version its write left asked, ``guard.wrote``), and one
-        #: lock a sheet: its writes wait for each other (``guard.checked``)
+        #: lock a sheet: its writes wait for each other (``guard.checked``); and how many
+        #: writes of each sheet the run sent (a team read before one of them has its tabs
+        #: looked at again when the version moved, ``guard.checked``'s ``moved``)
         self.sheet_reads: dict[str, int] = {}
+        self.sheet_writes: dict[str, int] = {}
         self.sheet_locks: dict[str, threading.Lock] = {}
         session = getattr(http, "session", None)
         if isinstance(session, requests.Session):

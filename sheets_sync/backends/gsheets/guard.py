@@ -16,7 +16,11 @@ no second call. The teams of a sheet several teams share (a tab each) are read a
 written one after another, each read after the one before it was written
 (``google_threads.one_sheet_at_a_time``), so no move of the version is taken for the
 run's own (until 2026-12-07 they were read in parallel, and an edit made to one team's
-tab while another's write ran was credited to the sync and written over). What stays: the gap
+tab while another's write ran was credited to the sync and written over). A team of such
+a sheet written out of its turns (it reads a sheet-mate's KPIs, or links a team outside
+the run: planned once the reads ended) reads its own tabs again when the run wrote the
+sheet since its read, and is checked against the version before that look when they are
+as read (``checked``'s ``moved``). What stays: the gap
 between the last look and the attempt it precedes (a Drive round trip and the send),
 which no API closes; after an attempt whose answer was lost a moved version may be that
 attempt's own, so it is said "may have been applied", not sent again, no conflict; and Google
@@ -228,6 +232,12 @@ def wrote(
     return version_now(client, key, source, tally)
 
 
+def written(client: SheetsClient, key: str) -> int:
+    """How many writes of ``key`` the run began (``checked``)."""
+    with _lock:
+        return client.sheet_writes.get(key, 0)
+
+
 @contextmanager
 def checked(
     client: SheetsClient,
@@ -236,28 +246,58 @@ def checked(
     source: str,
     tally: Callable[[], None],
     left: list[str | None] | None = None,
+    moved: Callable[[str], str] | None = None,
+    seen: int = 0,
 ) -> Iterator[Callable[[], None]]:
     """The write in the ``with`` block, given the ``check`` to pass to its request as its
     ``precheck`` (run before each attempt, once the attempt has its quota slot); then
     ``wrote``, whose version goes to ``left`` (the same backend's next write's ``want``).
     The writes of one sheet wait for each other here. A check that went unchecked is said
     once the write went through, of the attempt sent last (until 2026-12-07 before the
-    send, once an attempt, of a write that may fail)."""
+    send, once an attempt, of a write that may fail).
+
+    ``seen``: the run's writes of the sheet (``written``) when this team read it. When
+    the run wrote the sheet since (a team of a shared sheet written out of its sheet's
+    turn: one whose KRs read a sheet-mate's KPIs, or a team outside the run, is planned
+    once those were read, after its sheet-mates wrote), ``moved(want)`` is asked, under
+    this sheet's lock, for the version to check against: the team's own tabs looked at
+    again (``GoogleSheetsBackend._moved``), the version before that look when they are
+    as read, else ``want`` (the check fails: CONFLICTED). Until 2026-12-07 such a team
+    was checked against its read's version, which its sheet-mates' writes had moved:
+    CONFLICTED every night, never written, said edited by someone."""
     with _lock:
         lock = client.sheet_locks.setdefault(key, threading.Lock())
     with lock:
         at: list[str | None] = [None]
         notes: list[str] = []
+        if want is not None and moved is not None and written(client, key) > seen:
+            want = moved(want)
+
+        tried: list[bool] = []
 
         def precheck() -> None:
             notes.clear()  # the attempt sent is the one its check guards
+            tried.append(True)
             at[0] = check(client, key, want, source, tally, notes)
 
-        yield precheck
+        try:
+            yield precheck
+        finally:  # an attempt may have been sent, answered or not: counted
+            if tried:
+                with _lock:
+                    client.sheet_writes[key] = client.sheet_writes.get(key, 0) + 1
         said_unchecked(source, notes)
         after = wrote(client, key, at[0], source, tally)
         if left is not None:
             left[:] = [after]
 
 
-__all__ = ["before_read", "check", "checked", "said_unchecked", "version_now", "wrote"]
+__all__ = [
+    "before_read",
+    "check",
+    "checked",
+    "said_unchecked",
+    "version_now",
+    "written",
+    "wrote",
+]

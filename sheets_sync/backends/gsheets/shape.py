@@ -9,11 +9,14 @@ team, the request and what was unexpected.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from sheets_sync.errors import RemoteError
+from sheets_sync.grid import tab_key
 
 UNEXPECTED = "Google Sheets answered in an unexpected shape"
 
@@ -86,3 +89,16 @@ def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
         return
     where = f" (key {key})" if key and key not in source else ""
     raise RemoteError(f"{what}: {UNEXPECTED}{where}: {detail}", source=source)
+
+
+def tabs_as_read(body: Mapping[str, Any], wanted: frozenset[str]) -> dict[str, str]:
+    """Each tab of ``wanted`` (``tab_key``s) in a ``spreadsheets.get`` reply, as a digest
+    of all of it (cells, formats, protections, size), by its title: a team's tabs as its
+    read had them (``GoogleSheetsBackend._moved``)."""
+    return {
+        str(props.get("title", "")): hashlib.sha256(
+            json.dumps(sheet, sort_keys=True).encode("utf-8")
+        ).hexdigest()
+        for sheet, props in sheet_tabs(body)
+        if tab_key(str(props.get("title", ""))) in wanted
+    }
