@@ -14,7 +14,7 @@ the team CONFLICTED, nothing
 written, as an Excel file changed since it was read. A team with nothing to write makes
 no second call. The teams of a sheet several teams share (a tab each) are read and
 written one after another, each read after the one before it was written
-(``google_threads.one_sheet_at_a_time``), so no move of the version is taken for the
+(``google_threads.sheet_turns``), so no move of the version is taken for the
 run's own (until 2026-12-07 they were read in parallel, and an edit made to one team's
 tab while another's write ran was credited to the sync and written over). A team of such
 a sheet written out of its turns (it reads a sheet-mate's KPIs, or links a team outside

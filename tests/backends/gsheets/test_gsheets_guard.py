@@ -251,7 +251,7 @@ def test_teams_sharing_a_sheet_are_both_written_each_after_the_other(
     emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path
 ) -> None:
     """Two teams, a tab each of one sheet: each is read after the other's write
-    (``google_threads.one_sheet_at_a_time``), so neither's check sees the other's write,
+    (``google_threads.sheet_turns``), so neither's check sees the other's write,
     both are written, neither taken for a sheet someone edited. Until 2026-12-07 read in
     parallel, the version each write left was taken for the run's own by the other's
     check (``test_gsheets_guard_shared.py``: an edit inside it was written over)."""
