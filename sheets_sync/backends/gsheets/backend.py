@@ -368,7 +368,6 @@ class GoogleSheetsBackend:
         )
         wanted = {tab_key(t) for t in tabs}
         self._wanted = frozenset(wanted)
-        self._tabs = tabs_as_read(body, self._wanted)
         names: list[str] = []
         sheets: dict[str, SheetGrid] = {}
         self._meta = {}
@@ -391,6 +390,7 @@ class GoogleSheetsBackend:
                         ):
                             sheets[title], self._filled[title] = read_grid(sheet, header_rows)
             book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()
+            self._tabs = tabs_as_read(body, self._wanted)
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
         if book and self._display_name == f"gsheet:{self.key}":
             # findings and later errors name the sheet as people know it, by its title; the
