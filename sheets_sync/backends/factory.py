@@ -28,7 +28,11 @@ def open_backend(team: TeamSpec, workspace: Workspace, writes: bool = True) -> B
         from sheets_sync.backends.gsheets.clients import client_for
 
         return GoogleSheetsBackend(
-            client_for(workspace), team.google_key, display_name=team.display_name, checks=writes
+            client_for(workspace),
+            team.google_key,
+            display_name=team.display_name,
+            checks=writes,
+            once=True,  # a team is written once a night: no version asked after its write
         )
     from sheets_sync.backends.excel.backend import ExcelBackend
 

@@ -308,12 +308,16 @@ class GoogleSheetsBackend:
         *,
         display_name: str | None = None,
         checks: bool = True,
+        once: bool = False,
     ):
         """``checks``: take Drive's version before the read, for the write's check
         (``guard``); False for a run that writes nothing (until 2026-12-07 such runs
-        asked Drive too, and warned of writes made "without the check")."""
+        asked Drive too, and warned of writes made "without the check"). ``once``: the
+        caller writes it once a read (a sync's team, ``open_backend``): no Drive call after
+        its write for a second one's check (a second write is then said unchecked)."""
         self.client = client
         self.checks = checks
+        self.once = once
         self.key = key
         self._display_name = display_name or f"gsheet:{key}"
         self._meta: dict[str, SheetMeta] = {}
@@ -450,7 +454,8 @@ class GoogleSheetsBackend:
         unknown = self._version is None and self._wrote  # said once sent, not before
         at = (self.client, self.key, self._version, self.display_name, self._drive_tally)
         left: list[str | None] = [None]
-        with guard.checked(*at, left, self._moved, self._seen) as precheck:
+        kept = None if self.once else left
+        with guard.checked(*at, kept, self._moved, self._seen) as precheck:
             self._send(requests, writes, what, precheck)
         if unknown:  # until 2026-12-07 said before the send, of a write that might fail
             guard.said_unchecked(self.display_name, ["a second write since its read"])

@@ -220,7 +220,8 @@ def wrote(
 ) -> str | None:
     """After a checked write at version ``at`` of a sheet read more than once: the
     version it left, for a second write of the same backend without a read between (a
-    library caller's), one Drive call; none for a sheet one team reads (that second write
+    library caller's; a sync's team, written once, never asks: ``checked``'s ``left``),
+    one Drive call; none for a sheet one team reads (that second write
     is said unchecked). Never another team's: until 2026-12-07 it was taken for the run's
     own by the other teams of the sheet, an edit made during the write with it. Known
     gap: an edit between the last check and this call is in the version, so that second
@@ -251,7 +252,9 @@ def checked(
 ) -> Iterator[Callable[[], None]]:
     """The write in the ``with`` block, given the ``check`` to pass to its request as its
     ``precheck`` (run before each attempt, once the attempt has its quota slot); then
-    ``wrote``, whose version goes to ``left`` (the same backend's next write's ``want``).
+    ``wrote``, whose version goes to ``left`` (the same backend's next write's ``want``);
+    no ``left``, no ``wrote`` (a sync's team, written once: until 2026-12-07 every write
+    of a shared sheet asked Drive once more for a version no write used).
     The writes of one sheet wait for each other here. A check that went unchecked is said
     once the write went through, of the attempt sent last (until 2026-12-07 before the
     send, once an attempt, of a write that may fail).
@@ -287,9 +290,8 @@ def checked(
                 with _lock:
                     client.sheet_writes[key] = client.sheet_writes.get(key, 0) + 1
         said_unchecked(source, notes)
-        after = wrote(client, key, at[0], source, tally)
-        if left is not None:
-            left[:] = [after]
+        if left is not None:  # a backend that may write again: the version it left
+            left[:] = [wrote(client, key, at[0], source, tally)]
 
 
 __all__ = [

@@ -274,7 +274,7 @@ def test_teams_sharing_a_sheet_are_both_written_each_after_the_other(
     runs = _sync(cfg)
     assert [r.outcome for r in runs] == [Outcome.OK, Outcome.OK], [r.error for r in runs]
     assert _endpoints(emulator, key).count("spreadsheets.batchUpdate") == 2
-    # each team: before its read and before its write; the second's after it too (the
-    # sheet read twice by then: for a same backend's second write, ``guard.wrote``); 6
-    # until 2026-12-07, when both were read before either wrote
-    assert _endpoints(emulator, key).count("drive.files.get") == 5
+    # each team: before its read and before its write, no more (6 until 2026-12-07, when
+    # both were read before either wrote; then 5, the second asked after its write too
+    # for a second write of its backend, which a sync's team never makes: ``guard.wrote``)
+    assert _endpoints(emulator, key).count("drive.files.get") == 4
