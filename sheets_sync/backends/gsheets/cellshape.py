@@ -6,7 +6,7 @@ number as a string. Unchecked, the read failed deep inside with an AttributeErro
 KeyError naming no cell, or worse read on: ``{"stringValue": null}`` became the text
 "None", ``{"boolValue": "no"}`` a ticked checkbox, an unknown key a blank cell (before
 2026-12-06). Each such part is a ``ShapeError`` naming the tab and the cell
-(``backend.read_grid``), which ``reply_shape`` turns into the team's one ``RemoteError``.
+(``gridjson.read_grid``), which ``reply_shape`` turns into the team's one ``RemoteError``.
 """
 
 from __future__ import annotations

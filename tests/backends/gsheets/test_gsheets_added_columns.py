@@ -14,8 +14,9 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from sheets_sync.backends.gsheets.backend import READ_FIELDS, GoogleSheetsBackend, grid_from_json
+from sheets_sync.backends.gsheets.backend import READ_FIELDS, GoogleSheetsBackend
 from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.backends.gsheets.gridjson import grid_from_json
 from sheets_sync.backends.gsheets.transport import emulator_http_client
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator

@@ -40,7 +40,7 @@ def test_the_owned_header_fill_is_read_in_header_rows_only() -> None:
     """The grey-blue of an owned header tells the sync's Status column apart; the template
     paints its owned columns' every cell so, which the read keeps out below the header
     rows (``grid.HEADER_FILL_ROWS``); the Status fills are read in every row."""
-    from sheets_sync.backends.gsheets.backend import grid_from_json
+    from sheets_sync.backends.gsheets.gridjson import grid_from_json
     from sheets_sync.grid import HEADER_FILL_ROWS, OWNED_HEADER_FILL
 
     def cell(hex_colour: str) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def test_the_owned_header_fill_is_read_in_header_rows_only() -> None:
 def test_the_owned_header_fill_is_read_as_far_as_a_header_is_sought() -> None:
     """``header_rows`` (``sync.reading.header_rows``: a mapping seeking its header in 30
     rows): the grey-blue of row 25 is read; until 2026-12-07 the first 20 rows alone."""
-    from sheets_sync.backends.gsheets.backend import read_grid
+    from sheets_sync.backends.gsheets.gridjson import read_grid
     from sheets_sync.grid import OWNED_HEADER_FILL
 
     cell = {"userEnteredFormat": {"backgroundColor": rgb(OWNED_HEADER_FILL)}}

@@ -95,7 +95,7 @@ def test_the_groups_are_read_in_the_field_mask() -> None:
 def test_nested_and_first_row_groups_are_read_as_google_sends_them() -> None:
     """Google leaves out a 0 ``startIndex`` (a group from row 1); a group of depth 2 sits
     inside one of depth 1; a row hidden past every group is hidden by hand."""
-    from sheets_sync.backends.gsheets.backend import grid_from_json
+    from sheets_sync.backends.gsheets.gridjson import grid_from_json
 
     rows = [{"values": [{"effectiveValue": {"stringValue": f"r{i}"}}]} for i in range(1, 13)]
     meta = [{"hiddenByUser": True} if i in (1, 2, 6, 7, 11) else {} for i in range(1, 13)]

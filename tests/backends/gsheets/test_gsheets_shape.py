@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.gridjson import read_grid
 from sheets_sync.backends.gsheets.shape import ShapeError, reply_shape
 from sheets_sync.backends.gsheets.template import create_google_template
 from sheets_sync.emulator import Emulator

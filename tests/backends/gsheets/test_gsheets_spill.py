@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from sheets_sync.backends.gsheets.arrays import Filled, check, filled_ranges, reach
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, read_grid
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.clients import clear_clients
+from sheets_sync.backends.gsheets.gridjson import read_grid
 from sheets_sync.config import load_workspace
 from sheets_sync.emulator import Emulator
 from sheets_sync.errors import WorkbookError

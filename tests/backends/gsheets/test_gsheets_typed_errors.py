@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, cell_value
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.gsheets.gridjson import cell_value
 from sheets_sync.domain.values import CellValueError, parse_number
 from sheets_sync.emulator import Emulator
 from sheets_sync.grid import CellError
