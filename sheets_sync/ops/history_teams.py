@@ -29,5 +29,14 @@ def gone_since(
         return None
     found = conn.execute("SELECT team FROM snapshots WHERE as_of=? ORDER BY team", (latest,))
     folded = {name.casefold() for name in keep}
-    teams = [team for (team,) in found if team.casefold() not in folded]
+    names = (_text(team) for (team,) in found)
+    teams = [team for team in names if team.casefold() not in folded]
     return (str(latest), teams) if teams else None
+
+
+def _text(team: object) -> str:
+    """A team name as text, whatever a hand edit left in the column (``x'4f6c64'``, a
+    BLOB, is ``Old``; it failed the night, until 2026-12-07)."""
+    if isinstance(team, bytes):
+        return team.decode("utf-8", "replace")
+    return str(team)

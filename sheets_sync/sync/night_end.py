@@ -35,7 +35,9 @@ class NightEnd:
     #: (a night whose writes end otherwise prepares twice); gone once a rollup is published
     carried: rollup_step.CarriedOnce | None = None
     gone_said: bool = False  # the teams gone from the workspace were named (_say_gone)
-    teams_gone: tuple[str, ...] = ()  # those teams, for the run report's ``teams_gone``
+    #: those teams, for the run report's ``teams_gone``: None when not looked for (a dry
+    #: run, a run of some teams, a night not recorded) or the look failed; () when none is
+    teams_gone: tuple[str, ...] | None = None
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -88,6 +90,13 @@ class NightEnd:
             self._say_gone(result)
         except HistoryError as exc:
             log.warning("%s; the teams gone since the night before are not named", exc)
+        except Exception as exc:  # advisory and read-only: nothing in it fails the night
+            # (a hand-edited history row ended a night in an AttributeError, 2026-12-07)
+            log.warning(
+                "history: the teams gone since the night before are not named (%s: %s)",
+                type(exc).__name__,
+                exc,
+            )
 
     def _say_gone(self, result: SyncResult) -> None:
         """A night of every team: the teams of the night before that are gone are named,
@@ -100,8 +109,8 @@ class NightEnd:
             return
         self.gone_said = True
         gone = self.history.gone_since(result.context.as_of, ran)
+        self.teams_gone = () if gone is None else tuple(gone[1])
         if gone is not None:
-            self.teams_gone = tuple(gone[1])
             log.warning(
                 "%s: in the night of %s, no longer in the workspace (a team file renamed,"
                 " moved or deleted, or its entry removed): not in tonight's rollup; its"

@@ -129,7 +129,8 @@ def run_report(
         "rollup_skipped": result.rollup_skipped,
         "results_error": result.results_error,  # a shard's results not saved (``run.py``)
         "history_skipped": result.history_skipped,
-        "teams_gone": list(result.teams_gone),  # of the night before (``_say_gone``)
+        # of the night before (``_say_gone``); None: not looked for, or the look failed
+        "teams_gone": None if result.teams_gone is None else list(result.teams_gone),
         "period_ended": ctx.period.ended(ctx.as_of),
         "period_not_started": ctx.period.not_started(ctx.as_of),
         "totals": {

@@ -26,8 +26,10 @@ class SyncResult:
     rollup_error: str | None = None  # the rollup could not be published; the old one stays
     rollup_skipped: str | None = None  # why a run that could have published did not
     history_skipped: str | None = None  # why the night was not recorded (a back-dated run)
-    # the teams of the night before no longer in the workspace (``night_end._say_gone``)
-    teams_gone: tuple[str, ...] = ()
+    # the teams of the night before no longer in the workspace (``night_end._say_gone``);
+    # None when they were not looked for (a dry run, --team, a night not recorded) or the
+    # look failed, () when none is gone
+    teams_gone: tuple[str, ...] | None = None
     report_error: str | None = None  # the run report could not be written (``run.py``)
     results_error: str | None = None  # a shard's results could not be saved (``run.py``)
     # the notification could not be delivered: not a failure (the exit code stays the

@@ -217,3 +217,75 @@ def test_a_shard_merge_reports_the_teams_gone(demo: Path, tmp_path: Path) -> Non
     merged = merge_shards(ws, results)
     assert merged.history_skipped is None
     assert merged.teams_gone == ("People", "Sales")
+
+
+def test_teams_gone_is_null_when_not_looked_for(demo: Path, tmp_path: Path) -> None:
+    """`[]` is "none gone": a dry run, a run of some teams and a back-dated run did not
+    look, so their report says null (until 2026-12-07 they said [] too)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    reorganise(cfg)
+    ws = load_workspace(cfg)
+    nxt = AS_OF + dt.timedelta(days=1)
+    for options in (
+        SyncOptions(as_of=nxt, workers=1, dry_run=True),
+        SyncOptions(as_of=nxt, workers=1, teams=("Finance",)),
+        SyncOptions(as_of=AS_OF - dt.timedelta(days=1), workers=1),  # back-dated
+    ):
+        result = Sync(ws, history=store).run(options)
+        assert result.teams_gone is None, options
+        assert run_report(result)["teams_gone"] is None
+    result = Sync(ws, history=store).run(SyncOptions(as_of=nxt, workers=1))
+    assert run_report(result)["teams_gone"] == ["People", "Sales"]
+
+
+@pytest.mark.parametrize("error", [HistoryError("database is locked"), RuntimeError("boom")])
+def test_a_gone_check_that_fails_says_null_and_fails_no_night(
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+) -> None:
+    """The check is read-only and advisory: whatever it raises, the night is recorded
+    and ends as its teams did, with a warning naming the error (no traceback) and
+    `teams_gone` null (it failed the night with anything but a HistoryError)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    reorganise(cfg)
+
+    def failing(*_: object) -> None:
+        raise error
+
+    monkeypatch.setattr(HistoryStore, "gone_since", failing)
+    nxt = AS_OF + dt.timedelta(days=1)
+    with caplog.at_level(logging.WARNING, logger="sheets_sync"):
+        result = Sync(load_workspace(cfg), history=store).run(SyncOptions(as_of=nxt, workers=1))
+    assert result.history_skipped is None
+    assert result.teams_gone is None
+    assert recorded(store, nxt) == {"Revenue", *DEMO[1:5]}
+    said = [r for r in caplog.records if "are not named" in r.getMessage()]
+    assert len(said) == 1
+    assert str(error) in said[0].getMessage()
+    assert said[0].exc_info is None
+    if not isinstance(error, HistoryError):
+        assert "RuntimeError" in said[0].getMessage()
+
+
+def test_a_hand_edited_blob_team_is_named_as_text(demo: Path, tmp_path: Path) -> None:
+    """A team name hand-edited into a BLOB (`x'4f6c64'`) ended the night in an
+    AttributeError (the sync undid its snapshot and exited 1)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute(
+            "INSERT INTO snapshots (as_of, team, recorded_at) VALUES (?, x'4f6c64', 'x')",
+            (str(AS_OF),),
+        )
+    nxt = AS_OF + dt.timedelta(days=1)
+    result = Sync(load_workspace(cfg), history=store).run(SyncOptions(as_of=nxt, workers=1))
+    assert result.teams_gone == ("Old",)
+    assert recorded(store, nxt) == set(DEMO)
