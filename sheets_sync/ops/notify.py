@@ -217,6 +217,9 @@ def notification(report: Mapping[str, Any], turned: list[dict[str, Any]]) -> dic
         "failed_teams": failed,
         "turned_off_track": list(turned),
         "results_error": report.get("results_error"),
+        # as in the report: a payload says a team left the rollup (it did not, until
+        # 2026-12-07); it sends no notification of its own
+        "teams_gone": report.get("teams_gone"),
         "text": _summary(company, as_of, failed, turned, report.get("results_error")),
     }
 

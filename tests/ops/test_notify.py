@@ -132,6 +132,19 @@ def test_no_notification_on_a_quiet_night(make_result: MakeResult) -> None:
     assert notification(run_report(make_result({"Sales": {"KR1": 60}})), []) is None
 
 
+def test_the_notification_carries_the_teams_gone(make_result: MakeResult) -> None:
+    """As the run report has them (null: not looked for); a team gone sends none."""
+    failed = run_report(make_result({"Ops": None}))
+    assert failed["teams_gone"] is None
+    payload = notification(failed, [])
+    assert payload is not None and "teams_gone" in payload
+    assert payload["teams_gone"] is None
+    payload = notification({**failed, "teams_gone": ["People"]}, [])
+    assert payload is not None and payload["teams_gone"] == ["People"]
+    quiet = run_report(make_result({"Sales": {"KR1": 60}}))
+    assert notification({**quiet, "teams_gone": ["People"]}, []) is None
+
+
 def test_notification_names_failures_and_turned_krs(make_result: MakeResult) -> None:
     result = make_result({"Sales": {"KR1": 0}, "Ops": None})
     turned = turned_off_track(result, {("Sales", "KR1"): "At risk"})
