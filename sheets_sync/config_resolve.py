@@ -191,7 +191,7 @@ def resolve(
             for p in ods_in_glob(root, pattern, [p for p, _ in matched])
             if p not in listed and resolved_path(p) not in listed
         ]
-        no_teams = [f"{p.relative_to(root)} {globbed_no_team(p)}" for p in odses]
+        no_teams = [f"{p.relative_to(root)} {globbed_no_team(p, pattern)}" for p in odses]
         for p, no_team in zip(odses, no_teams, strict=True):
             if matched and p not in ods_said:  # once a file: two patterns said it twice
                 ods_said.add(p)

@@ -3,6 +3,7 @@ Google spreadsheet's key after ``gsheet:``. Pure path and text rules, no reading
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -218,24 +219,65 @@ def link_out(outside: Path | None) -> str | None:
 
 #: said of an .ods a ``teams_glob`` passes over, as ``safety.ODS_NOT_WRITTEN`` is of one a
 #: team names: its cells cannot be written back, so a folder's teams are its workbooks
+#: (``{save}``: ``globbed_no_team``, the workbook the pattern takes)
 ODS_GLOBBED = (
     "is an OpenDocument spreadsheet (.ods), which is not a team: teams_glob takes .xlsx and "
-    ".xlsm files only, as an .ods's cells cannot be written back; save it as an Excel "
-    "workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) beside it to make it a team"
+    ".xlsm files only, as an .ods's cells cannot be written back; {save}"
 )
 
 
 #: said of an .xls a ``teams_glob`` passes over (a team that saved in the old format)
 XLS_GLOBBED = (
     "is an Excel 97-2003 workbook (.xls), which is not a team: teams_glob takes .xlsx and "
-    ".xlsm files only, as an .xls cannot be read or written; open it in Excel and save it "
-    "as an Excel workbook (.xlsx: File > Save As) beside it to make it a team"
+    ".xlsm files only, as an .xls cannot be read or written; open it in Excel and {save}"
 )
 
+#: the ends a pattern may take a team's workbook by, the first it takes advised
+_TEAM_ENDS = (".xlsx", ".xlsm", ".XLSX", ".XLSM")
 
-def globbed_no_team(path: Path) -> str:
-    """What is said of a file ``ods_in_glob`` found: ``ODS_GLOBBED`` or ``XLS_GLOBBED``."""
-    return XLS_GLOBBED if path.suffix.lower() == ".xls" else ODS_GLOBBED
+
+def globbed_no_team(path: Path, pattern: str) -> str:
+    """What is said of a file ``ods_in_glob`` found by ``pattern``: ``ODS_GLOBBED`` or
+    ``XLS_GLOBBED``, advising the workbook the pattern takes under the file's name
+    (``more/*.xlsm``: an .xlsm; ``more/*.XLSX``: its end in capitals). Until 2026-12-07
+    an .xlsx was advised whatever the pattern, and under ``more/*.xlsm`` it is no team
+    either."""
+    last = pattern.replace("\\", "/").rpartition("/")[2]
+    end = next((e for e in _TEAM_ENDS if fnmatch.fnmatch(path.stem + e, last)), None)
+    ods = path.suffix.lower() != ".xls"
+    how = "LibreOffice File > Save As, Excel 2007-365" if ods else "File > Save As"
+    said = end or ".xlsx"
+    if said != said.lower():
+        said += ", in capitals as teams_glob has it"
+    if said.lower().startswith(".xlsm"):
+        kind = f"macro-enabled workbook ({said}: {how}{' (macro-enabled)' if ods else ''})"
+    else:
+        kind = f"workbook ({said}: {how})"
+    widen = "" if end is not None else f", and change teams_glob ({pattern!r}) to match it,"
+    save = f"save it as an Excel {kind} beside it{widen} to make it a team"
+    return (ODS_GLOBBED if ods else XLS_GLOBBED).format(save=save)
+
+
+def _caseless_end(pattern: str) -> str:
+    """``pattern`` with the end of its last part (after its last dot) in any case:
+    ``more/*.xl*`` finds ``Tax.XLS`` (until 2026-12-07 it did not, though the .ods and
+    .xls beside a pattern's workbooks are found with their end in any case)."""
+    head, dot, end = pattern.rpartition(".")
+    if not dot or "/" in end or "\\" in end:
+        return pattern
+    out: list[str] = []
+    inside = False
+    for ch in end:
+        if ch == "[" and not inside:
+            inside = True
+        elif ch == "]" and inside:
+            inside = False
+        elif ch.isascii() and ch.isalpha():
+            both = ch.lower() + ch.upper()
+            out.append(both if inside else f"[{both}]")
+            continue
+        out.append(ch)
+    return f"{head}.{''.join(out)}"
 
 
 def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]:
@@ -244,7 +286,7 @@ def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]
     same name in the same folder is read from (``teams``: a copy saved as .xlsx beside
     it). Until 2026-12-07 a ``Sales.ods`` in the folder was no team without a word, and
     a ``Sales.xls`` until a later pass that day."""
-    patterns = [pattern]  # the .ods in any case: ``Support.ODS`` (until 2026-12-07 missed)
+    patterns = [_caseless_end(pattern)]  # in any case: ``Support.ODS``, ``Tax.XLS``
     if (swapped := _EXCEL_END.sub(".[oO][dD][sS]", pattern)) != pattern:
         patterns.append(swapped)
         patterns.append(_EXCEL_END.sub(".[xX][lL][sS]", pattern))

@@ -8,6 +8,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from sheets_sync.sources import globbed_no_team
 from tests.cli.test_ops_cli import AS_OF, copy_ws, run
 
 SAID = (
@@ -58,3 +61,60 @@ def test_an_xls_beside_its_xlsx_copy_says_nothing(demo: Path, tmp_path: Path) ->
     code, out, err = run("config", "check", "--config", str(cfg))
     assert (code, err) == (0, ""), out + err
     assert "warning" not in out
+
+
+def test_a_pattern_of_xlsm_files_advises_an_xlsm(demo: Path, tmp_path: Path) -> None:
+    """An .xlsx saved beside it would be no team of ``more/*.xlsm`` either: the advice is
+    the pattern's workbook (until 2026-12-07 an .xlsx, whatever the pattern)."""
+    cfg, _ = _workspace(demo, tmp_path, "more/*.xlsm")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert code == 2, out + err
+    said = SAID.replace(
+        "an Excel workbook (.xlsx: File > Save As)",
+        "an Excel macro-enabled workbook (.xlsm: File > Save As)",
+    )
+    assert f"teams_glob: 'more/*.xlsm' matches no workbook: more/Legal.XLS {said}" in out + err
+
+
+def test_a_pattern_of_any_excel_end_finds_the_xls_in_any_case(demo: Path, tmp_path: Path) -> None:
+    """``more/*.xl*`` matches ``Legal.xls`` but not ``Legal.XLS`` on a case-sensitive
+    disk: the .xls is found with its end in any case, as the docs say (until 2026-12-07
+    it was left out without a word)."""
+    cfg, _ = _workspace(demo, tmp_path, "more/*.xl*")
+    code, out, err = run("config", "check", "--config", str(cfg))
+    assert (code, err) == (0, ""), out + err
+    assert [x for x in out.splitlines() if "warning" in x] == [
+        f"  warning: sheets-sync.yaml: teams_glob ('more/*.xl*'): more/Legal.XLS {SAID}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern", "advice"),
+    [
+        ("Legal.xls", "more/*", "an Excel workbook (.xlsx: File > Save As) beside it to"),
+        ("Legal.xls", "more/L*.xlsm", "macro-enabled workbook (.xlsm: File > Save As) beside"),
+        (
+            "Legal.xls",
+            "more/*.XLSX",
+            "an Excel workbook (.XLSX, in capitals as teams_glob has it: File > Save As)",
+        ),
+        (
+            "Legal.xls",
+            "more/*.xls",
+            "(.xlsx: File > Save As) beside it, and change teams_glob ('more/*.xls') to match it,"
+            " to make it a team",
+        ),
+        (
+            "Support.ods",
+            "more/*.xlsm",
+            "(.xlsm: LibreOffice File > Save As, Excel 2007-365 (macro-enabled)) beside it to",
+        ),
+        (
+            "Support.ods",
+            "more/*.xlsx",
+            "workbook (.xlsx: LibreOffice File > Save As, Excel 2007-365) beside it to make it",
+        ),
+    ],
+)
+def test_the_advice_is_the_workbook_the_pattern_takes(name: str, pattern: str, advice: str) -> None:
+    assert advice in globbed_no_team(Path("more") / name, pattern)
