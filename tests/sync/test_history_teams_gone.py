@@ -289,3 +289,21 @@ def test_a_hand_edited_blob_team_is_named_as_text(demo: Path, tmp_path: Path) ->
     result = Sync(load_workspace(cfg), history=store).run(SyncOptions(as_of=nxt, workers=1))
     assert result.teams_gone == ("Old",)
     assert recorded(store, nxt) == set(DEMO)
+
+
+def test_a_hand_edited_blob_team_fails_no_night_of_the_alerts(demo: Path, tmp_path: Path) -> None:
+    """The alerts' baseline read the BLOB too: ``sheets-sync sync`` (``run_sync``) ended
+    in an AttributeError and undid the night. A name no run has is no team to alert on."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute(
+            "INSERT INTO snapshots (as_of, team, recorded_at) VALUES (?, x'4f6c64', 'x')",
+            (str(AS_OF),),
+        )
+    nxt = AS_OF + dt.timedelta(days=1)
+    result = run_sync(load_workspace(cfg), SyncOptions(as_of=nxt, workers=1))
+    assert result.teams_gone == ("Old",)
+    assert result.history_skipped is None
+    assert recorded(store, nxt) == set(DEMO)
