@@ -307,3 +307,18 @@ def test_a_hand_edited_blob_team_fails_no_night_of_the_alerts(demo: Path, tmp_pa
     assert result.teams_gone == ("Old",)
     assert result.history_skipped is None
     assert recorded(store, nxt) == set(DEMO)
+
+
+def test_a_sync_run_again_looks_again(demo: Path, tmp_path: Path) -> None:
+    """One ``Sync`` run twice (a library caller's): each run looks for itself, once; a
+    later run of some teams said the earlier night's teams gone."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    reorganise(cfg)
+    sync = Sync(load_workspace(cfg), history=store)
+    nxt = AS_OF + dt.timedelta(days=1)
+    assert sync.run(SyncOptions(as_of=nxt, workers=1)).teams_gone == ("People", "Sales")
+    assert sync.run(SyncOptions(as_of=nxt, workers=1, teams=("Finance",))).teams_gone is None
+    later = sync.run(SyncOptions(as_of=nxt + dt.timedelta(days=1), workers=1))
+    assert later.teams_gone == ()
