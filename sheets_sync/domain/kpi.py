@@ -20,27 +20,39 @@ def _typed(number: float) -> Decimal:
     number typed is as typed, and a formula's result without its binary noise, the
     target's as the actual's: a target and an actual of the same =B2*1.1 of 63,162,713.7,
     69,478,985.07000001, read Amber, higher being better, when the actual alone was
-    rounded (for a pass on 2026-12-07)."""
-    return Decimal(repr(shown_float(float(number))))
+    rounded (for a pass on 2026-12-07). Between the smallest normal float and 1.7e308 its
+    15 digits are read as they are (``repr`` of the float they read back as has the same
+    value: 15 digits survive a float; half the time of a ``shown_float``)."""
+    number = float(number)
+    if _NORMAL < abs(number) < _LARGE:
+        return Decimal(f"{number:.15g}")
+    return Decimal(repr(shown_float(number)))  # subnormals, 0, past 1.7e308: as it does
 
 
-def _typed_amber(kpi: KPI, rules: ScoringRules) -> Decimal | None:
-    """The edge of the amber band: given, or target -/+ |target| x tolerance; for a range
-    KPI the width of the amber band on each side of the range. An exact decimal of the
-    numbers as their cells show them (``_typed``). In binary the edge of a target of
-    64,262,851.8 lower being better was 70,689,136.97999999, so an actual of
-    70,689,136.98, exactly at the edge, read Red (until 2026-12-07)."""
+#: where ``_typed`` reads a number's 15 digits as they are: from the smallest normal float
+#: (below it 15 digits no longer survive a float) to under the largest (whose 15 digits,
+#: 1.79769313486232e308, are past it)
+_NORMAL, _LARGE = 2.2250738585072014e-308, 1.7e308
+
+
+def _typed_width(kpi: KPI, rules: ScoringRules) -> Decimal:
+    """A range KPI's amber band on each side of the range: given, or |upper - lower| x
+    tolerance. An exact decimal of the numbers as their cells show them (``_typed``)."""
+    assert kpi.lower is not None and kpi.upper is not None
     if kpi.amber_threshold is not None:
         return _typed(kpi.amber_threshold)
-    tolerance = _typed(rules.kpi_tolerance)
-    if kpi.direction is Direction.RANGE:
-        if kpi.lower is None or kpi.upper is None:
-            return None
-        return _EXACT.multiply(tolerance, _EXACT.subtract(_typed(kpi.upper), _typed(kpi.lower)))
-    if kpi.target is None:
-        return None
-    target = _typed(kpi.target)
-    margin = _EXACT.multiply(target.copy_abs(), tolerance)  # abs() rounds (thread's context)
+    width = _EXACT.subtract(_typed(kpi.upper), _typed(kpi.lower))
+    return _EXACT.multiply(_typed(rules.kpi_tolerance), width)
+
+
+def _typed_edge(kpi: KPI, rules: ScoringRules, target: Decimal) -> Decimal:
+    """The edge of a target KPI's amber band: given, or ``target`` (``_typed``) -/+
+    |target| x tolerance, exact. In binary the edge of a target of 64,262,851.8 lower
+    being better was 70,689,136.97999999, so an actual of 70,689,136.98, exactly at the
+    edge, read Red (until 2026-12-07)."""
+    if kpi.amber_threshold is not None:
+        return _typed(kpi.amber_threshold)
+    margin = _EXACT.multiply(target.copy_abs(), _typed(rules.kpi_tolerance))  # not abs()
     if kpi.direction is Direction.HIGHER:
         return _EXACT.subtract(target, margin)
     return _EXACT.add(target, margin)
@@ -66,13 +78,16 @@ def _half_outside(kpi: KPI, value: float) -> float:
 
 def rag(kpi: KPI, actual: float, rules: ScoringRules = ScoringRules()) -> KPIStatus:
     """Green, Amber or Red: the numbers as their cells show them compared exactly
-    (``_typed``, ``_typed_amber``), within ``EPSILON``, so an edge a person works out by
-    hand is where the docs say at any size, and no difference past a float's range
-    overflows. The actual as the cell shows it too: a formula's =B2+B2*0.1 of a target of
-    63,162,713.7 is 69,478,985.07000001, its 17th digit's noise past the 1e-9 allowed from
-    1e7 up, and read Red at its edge (until 2026-12-07). The floats decide what is clearly
-    on one side of each edge (``_clear_rag``), the decimals the rest (8 to 10 us a call
-    where the floats take 2, on a loaded box; 2,000 teams x 15 KPIs a night)."""
+    (``_typed``, ``_typed_edge``, ``_typed_width``), within ``EPSILON``, so an edge a
+    person works out by hand is where the docs say at any size, and no difference past a
+    float's range overflows. The actual as the cell shows it too: a formula's =B2+B2*0.1
+    of a target of 63,162,713.7 is 69,478,985.07000001, its 17th digit's noise past the
+    1e-9 allowed from 1e7 up, and read Red at its edge (until 2026-12-07). The floats
+    decide what is clearly on one side of each edge (``_clear_rag``; an actual at or past
+    its target always), the decimals the rest: 4 to 7 us a call, as aafe0206's exact
+    comparison of every call (3 to 7 in the same runs; 7 to 16 until a later pass on
+    2026-12-07), where the floats take 0.5 to 2, on a loaded box (2,000 teams x 15 KPIs a
+    night)."""
     actual = float(actual)
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
@@ -134,6 +149,8 @@ def _clear_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus | None
         return None if not amber else KPIStatus.AMBER if amber < 0 else KPIStatus.RED
     assert kpi.target is not None
     target = float(kpi.target)
+    if actual >= target if kpi.direction is Direction.HIGHER else actual <= target:
+        return KPIStatus.GREEN  # rounding is monotonic: at or past it, so as shown
     better = 1.0 if kpi.direction is Direction.HIGHER else -1.0  # better * (actual - x) >= 0
     green = _sign(better * (actual - target) + EPSILON, abs(actual) + abs(target) + EPSILON)
     if green >= 0:
@@ -150,9 +167,7 @@ def _clear_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus | None
 
 def _exact_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus:
     """``rag`` on the decimals as their cells show them (``actual`` not NaN, the KPI's
-    numbers there, as ``rag`` checks)."""
-    amber = _typed_amber(kpi, rules)
-    assert amber is not None
+    numbers there, as ``rag`` checks). The amber edge worked out only off Green."""
     if kpi.direction is Direction.RANGE:
         assert kpi.lower is not None and kpi.upper is not None
         value, lower, upper = _typed(actual), _typed(kpi.lower), _typed(kpi.upper)
@@ -161,18 +176,19 @@ def _exact_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus:
         outside = _EXACT.subtract(value, edge).copy_abs()
         if outside <= _EPSILON:
             return KPIStatus.GREEN
-        return KPIStatus.AMBER if outside <= _EXACT.add(amber, _EPSILON) else KPIStatus.RED
+        width = _EXACT.add(_typed_width(kpi, rules), _EPSILON)
+        return KPIStatus.AMBER if outside <= width else KPIStatus.RED
     assert kpi.target is not None
     value, target = _typed(actual), _typed(kpi.target)
     if kpi.direction is Direction.HIGHER:
         value = _EXACT.add(value, _EPSILON)
         if value >= target:
             return KPIStatus.GREEN
-        return KPIStatus.AMBER if value >= amber else KPIStatus.RED
+        return KPIStatus.AMBER if value >= _typed_edge(kpi, rules, target) else KPIStatus.RED
     value = _EXACT.subtract(value, _EPSILON)
     if value <= target:
         return KPIStatus.GREEN
-    return KPIStatus.AMBER if value <= amber else KPIStatus.RED
+    return KPIStatus.AMBER if value <= _typed_edge(kpi, rules, target) else KPIStatus.RED
 
 
 def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
