@@ -127,7 +127,11 @@ def _clear_rag(kpi: KPI, actual: float, rules: ScoringRules) -> KPIStatus | None
     """``_exact_rag`` where the floats decide it, else None (near an edge, or past a
     float's range): each of its comparisons taken on the floats as they are, with a bound
     of their error (``_sign``) that covers the rounding to 15 digits the decimals have
-    (the same comparisons, so they agree: tests/domain/test_kpi_fast.py)."""
+    (the same comparisons, so they agree: tests/domain/test_kpi_fast.py). That holds for
+    a valid KPI and rules, as the reader and the config make them (lower <= upper, a
+    finite tolerance, 0 or more), the only ones tested: with an infinite or NaN tolerance
+    the decimals raise InvalidOperation (0 x inf, a NaN compared) where the floats may
+    decide."""
     tolerance = float(rules.kpi_tolerance)
     if kpi.direction is Direction.RANGE:
         assert kpi.lower is not None and kpi.upper is not None
