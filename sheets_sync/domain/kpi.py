@@ -70,8 +70,9 @@ def _edge(kpi: KPI, value: float) -> float | None:
 
 def _half_outside(kpi: KPI, value: float) -> float:
     """Half the signed distance outside a range KPI's [lower, upper] (0 inside), which
-    never overflows: what a range KPI's trend compares, so two distances past a float's
-    range still compare as they are (``rag`` compares exact decimals)."""
+    never overflows: what a range KPI's trend compares of an infinite or NaN number
+    (``_float_trend``), so two distances past a float's range still compare as they are
+    (finite numbers are compared as exact decimals)."""
     edge = _edge(kpi, value)
     return 0.0 if edge is None else value / 2 - edge / 2
 
@@ -200,8 +201,11 @@ def variance(kpi: KPI, actual: float) -> tuple[float | None, float | None]:
     (negative below, positive above, 0 inside) and its share of the range's width. Both
     finite (``domain/finite.py``). Both of the numbers as typed (``shown.typed_difference``):
     actual 0.9996 against 1 was -0.000399999999999956, in the cell, the export and the
-    dry run, until 2026-12-06 (Variance %, until a later pass that day). The trend
-    compares the floats as before; the status, the decimals as shown (``rag``)."""
+    dry run, until 2026-12-06 (Variance %, until a later pass that day). The status and
+    the trend compare the decimals as shown (``rag``, ``trend``): not the variance, which
+    shows every difference of two floats (0.30000000000000004 - 0.3 is 4e-17, not 0: a
+    test requires it), so a formula's 8,892,677.989999998 at a target of 8,892,677.99 is
+    Green and Flat beside -0.000000002 (docs/scoring.md)."""
     if kpi.direction is Direction.RANGE:
         if kpi.lower is None or kpi.upper is None:
             return None, None
@@ -249,13 +253,45 @@ def _half_difference(x: float, y: float) -> float:
 
 
 def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
+    """Improving, Worsening or Flat (within ``EPSILON``) from ``previous`` to ``actual``,
+    for a range getting closer to it: the numbers as their cells show them, compared
+    exactly (``_typed``), as ``rag`` does, so two that show the same have no trend. Until
+    2026-12-07 it compared the floats: a =SUM's 8,892,677.989999998, showing 8,892,677.99,
+    read Green at its target of 8,892,677.99 and Worsening from a previous one typed so.
+    An infinite or NaN number is compared as a float, as before."""
     if previous is None:
         return None
+    actual, previous = float(actual), float(previous)
+    if kpi.direction is Direction.RANGE and (kpi.lower is None or kpi.upper is None):
+        return None
+    if not (math.isfinite(actual) and math.isfinite(previous)):
+        return _float_trend(kpi, actual, previous)
+    now, before = _typed(actual), _typed(previous)
+    if kpi.direction is Direction.RANGE:  # getting closer to the range is improving
+        delta = _EXACT.subtract(_typed_outside(kpi, before), _typed_outside(kpi, now))
+    elif kpi.direction is Direction.HIGHER:
+        delta = _EXACT.subtract(now, before)
+    else:
+        delta = _EXACT.subtract(before, now)
+    if delta.copy_abs() <= _EPSILON:
+        return Trend.FLAT
+    return Trend.IMPROVING if delta > 0 else Trend.WORSENING
+
+
+def _typed_outside(kpi: KPI, value: Decimal) -> Decimal:
+    """How far ``value`` (``_typed``) is outside a range KPI's bounds as shown, exact."""
+    assert kpi.lower is not None and kpi.upper is not None
+    lower, upper = _typed(kpi.lower), _typed(kpi.upper)
+    if value < lower:
+        return _EXACT.subtract(lower, value)
+    return _EXACT.subtract(value, upper) if value > upper else Decimal(0)
+
+
+def _float_trend(kpi: KPI, actual: float, previous: float) -> Trend:
+    """``trend`` on the floats, for an infinite or NaN number (its trend until 2026-12-07)."""
     if kpi.direction is Direction.RANGE:
-        if kpi.lower is None or kpi.upper is None:
-            return None
-        # getting closer to the range is improving; taken on halves, whose difference
-        # cannot overflow (doubled it may reach inf, which keeps the sign: the trend)
+        # taken on halves, whose difference cannot overflow (doubled it may reach inf,
+        # which keeps the sign: the trend)
         delta = 2 * (abs(_half_outside(kpi, previous)) - abs(_half_outside(kpi, actual)))
     elif kpi.direction is Direction.HIGHER:
         delta = actual - previous
