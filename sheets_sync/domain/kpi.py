@@ -268,7 +268,9 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
         return _float_trend(kpi, actual, previous)
     now, before = _typed(actual), _typed(previous)
     if kpi.direction is Direction.RANGE:  # getting closer to the range is improving
-        delta = _EXACT.subtract(_typed_outside(kpi, before), _typed_outside(kpi, now))
+        assert kpi.lower is not None and kpi.upper is not None
+        bounds = _typed(kpi.lower), _typed(kpi.upper)
+        delta = _EXACT.subtract(_typed_outside(before, *bounds), _typed_outside(now, *bounds))
     elif kpi.direction is Direction.HIGHER:
         delta = _EXACT.subtract(now, before)
     else:
@@ -278,10 +280,8 @@ def trend(kpi: KPI, actual: float, previous: float | None) -> Trend | None:
     return Trend.IMPROVING if delta > 0 else Trend.WORSENING
 
 
-def _typed_outside(kpi: KPI, value: Decimal) -> Decimal:
-    """How far ``value`` (``_typed``) is outside a range KPI's bounds as shown, exact."""
-    assert kpi.lower is not None and kpi.upper is not None
-    lower, upper = _typed(kpi.lower), _typed(kpi.upper)
+def _typed_outside(value: Decimal, lower: Decimal, upper: Decimal) -> Decimal:
+    """How far ``value`` is outside [``lower``, ``upper``] (all ``_typed``), exact."""
     if value < lower:
         return _EXACT.subtract(lower, value)
     return _EXACT.subtract(value, upper) if value > upper else Decimal(0)
