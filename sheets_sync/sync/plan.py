@@ -22,6 +22,7 @@ from sheets_sync.domain.models import (
     Status,
     TeamResult,
 )
+from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.grid import CellStyle, CellValue, CellWrite, a1
 from sheets_sync.mapping.extract import Extract, TabExtract
 from sheets_sync.sync.outcome import SAME_WITHIN, CellChange
@@ -41,6 +42,10 @@ NOT_SCORED = "Not scored"
 #: as the template formats the column (``template/spec.py``; docs/template.md)
 EXPECTED_STYLE = CellStyle(number_format=PERCENT_FORMAT)
 Value = str | float | None
+#: a Score or Expected is written as ``shown.shown_float`` gives
+#: it, the at most 15 significant digits Excel shows, so the cell holds the number a person
+#: sees (0.6, not 0.6000000000000001: until 2026-12-07 a formula, a pivot or pandas saw the
+#: noise); statuses and colours are still judged on the exact score (docs/scoring.md)
 RowCells = dict[str, tuple[Value, CellStyle | None]]
 
 
@@ -82,8 +87,8 @@ def _unscored(notes: str | None, *blank: str) -> RowCells:
 def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
     band = BAND_STYLE[kr.band] if kr.current is not None else GREY
     return {
-        "score": (kr.score, with_format(band, SCORE_FORMAT)),
-        "expected": (kr.expected, EXPECTED_STYLE),
+        "score": (shown_or_none(kr.score), with_format(band, SCORE_FORMAT)),
+        "expected": (shown_or_none(kr.expected), EXPECTED_STYLE),
         "status": (kr.status.value, STATUS_STYLE[kr.status]),
         "sync_notes": (notes, NOTE),
     }
@@ -97,8 +102,8 @@ def objective_cells(result: ObjectiveResult | None, notes: str | None) -> RowCel
     if result.band is not None and result.status is not Status.NO_DATA:
         band = BAND_STYLE[result.band]
     return {
-        "score": (result.score, with_format(band, SCORE_FORMAT)),
-        "expected": (result.expected, EXPECTED_STYLE),
+        "score": (shown_or_none(result.score), with_format(band, SCORE_FORMAT)),
+        "expected": (shown_or_none(result.expected), EXPECTED_STYLE),
         "status": (result.status.value, STATUS_STYLE[result.status]),
         "sync_notes": (notes, NOTE),
     }

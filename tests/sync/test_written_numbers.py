@@ -118,3 +118,28 @@ def test_a_score_that_keeps_its_number_takes_its_new_status_colour(tmp_path: Pat
     assert score.fill.fgColor.rgb == "FFD9D9D9"
     changed = {c.cell for c in result.runs[0].changes}
     assert f"{get_column_letter(OKR['score'])}2" not in changed  # written, not counted
+
+
+def _digits(number: float) -> int:
+    return len(repr(abs(number)).split("e")[0].replace(".", "").strip("0"))
+
+
+def test_score_cells_hold_the_number_a_person_sees_not_its_binary_noise(tmp_path: Path) -> None:
+    """docs/scoring.md: a score is written with at most the 15 significant digits Excel
+    shows. 40% from 10% to 60% is 0.6000000000000001 in floating point, and was written so: a
+    General-format cell, a formula (``=R2=0.6`` in a report) and pandas saw the noise, and
+    an Expected of 53/91 carried 16 digits. Status and colour are judged as before."""
+    rows: list[list[object]] = [
+        ["O1", "Revenue", "committed", "CO-1", "KR1", "Margin", "Ann", "number", 0.1, 0.6, 0.4,
+         "%", 1],
+    ]  # fmt: skip
+    team = write_team(tmp_path / "teams" / "sales.xlsx", rows, KPIS)
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text(CONFIG, encoding="utf-8")
+    as_of = dt.date(2026, 11, 23)  # 53 of 91 days: expected 0.5824175824175825 exactly
+    Sync(load_workspace(cfg)).run(SyncOptions(as_of=as_of, rollup=False))
+    okrs = openpyxl.load_workbook(team)["OKRs"]
+    assert okrs.cell(2, OKR["score"]).value == 0.6  # not 0.6000000000000001
+    expected = okrs.cell(2, OKR["expected"]).value
+    assert expected == 0.582417582417582 and _digits(expected) <= 15
+    assert okrs.cell(2, OKR["status"]).value == "On track"
