@@ -25,6 +25,7 @@ import pandas as pd
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.scoring import weight_exponent
 from sheets_sync.errors import HistoryError
+from sheets_sync.rollup.digits import shown_values
 from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respellings, Spellings, shown
 
 KR, KPI = "kr", "kpi"
@@ -174,9 +175,12 @@ def _load(
         if earlier:
             continue
         if night.krs:
-            company.append(kr.groupby("date", as_index=False)[["score", "expected"]].mean())
+            means = kr.groupby("date", as_index=False)[["score", "expected"]].mean()
+            for column in ("score", "expected"):  # the 15 digits Excel shows (digits.py)
+                means[column] = shown_values(means[column])
+            company.append(means)
             kr[OBJECTIVE] = spellings[OBJECTIVE].keys(kr[OBJECTIVE])  # o1 and O1: one series
-            objectives[night.date] = _objective_scores(kr)
+            objectives[night.date] = shown_values(_objective_scores(kr))
         if night.kpis:
             kpi[KPI_ID] = spellings[KPI_ID].keys(kpi[KPI_ID])
             # dropna=False: a KPI without a name is still a KPI; last() takes the last

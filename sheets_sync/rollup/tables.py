@@ -19,6 +19,7 @@ import pandas as pd
 from sheets_sync.domain.models import KPIStatus, Status
 from sheets_sync.domain.scoring import band
 from sheets_sync.domain.values import CELL_CHARS, utf16_len
+from sheets_sync.rollup.digits import shown
 from sheets_sync.rollup.nights import History
 from sheets_sync.rollup.schema import conform, empty_frame, records_frame, runs_as_formula
 from sheets_sync.sync.outcome import RunContext, TeamRun, storable_run
@@ -241,14 +242,14 @@ def build_tables(
     summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
     return Rollup(
         context=context,
-        summary=summary,
-        objectives=obj,
-        key_results=krs,
-        kpis=kpi,
+        summary=shown(summary, "summary"),
+        objectives=shown(obj, "objectives"),
+        key_results=shown(krs, "key_results"),
+        kpis=shown(kpi, "kpis"),
         findings=fnd,
-        company_objectives=_company_objectives(context, obj),
-        alignment=_alignment(context, obj, krs),
-        totals=_totals(context, summary, obj, krs),
+        company_objectives=shown(_company_objectives(context, obj), "company_objectives"),
+        alignment=shown(_alignment(context, obj, krs), "alignment"),
+        totals=shown(_totals(context, summary, obj, krs), "summary"),
     )
 
 

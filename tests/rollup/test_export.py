@@ -153,8 +153,10 @@ def test_csv_numbers_have_the_digits_excel_shows_and_parquet_the_exact_value(
     tmp_path: Path,
 ) -> None:
     """A progress of 6 of 10 from 0 is 0.6000000000000001 in floating point: written so
-    into the CSV finance loads (Excel showed 0.6) until 2026-12-06. Parquet keeps the
-    exact value, as the company workbook's cells do."""
+    into the CSV finance loads (Excel showed 0.6) until 2026-12-06. Parquet holds the
+    value the company workbook's cells do: until 2026-12-07 the exact value, now, for a
+    number the rollup computes, its 15 digits Excel shows (docs/rollup.md); a typed
+    value (Start, Current) is exact there."""
     team = TeamInput(
         team="Lab",
         source="lab.xlsx",
@@ -173,7 +175,8 @@ def test_csv_numbers_have_the_digits_excel_shows_and_parquet_the_exact_value(
     assert row["Progress"] == "0.6" and row["Start"] == "0.2" and row["Current"] == "0.8"
     export_tables(rollup, tmp_path, "parquet")
     krs = pd.read_parquet(tmp_path / "key_results.parquet")
-    assert krs["Progress"].tolist() == [noisy]
+    assert krs["Progress"].tolist() == [0.6] != [noisy]
+    assert krs["Start"].tolist() == [0.2] and krs["Current"].tolist() == [0.8]
 
 
 def test_the_workbook_alone_does_not_import_parquet() -> None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pyarrow.parquet as pq
 
 from sheets_sync.rollup import TABLES, Rollup, build_rollup, export_tables
@@ -62,3 +63,39 @@ def test_export_counts_are_integers_as_documented(rollup: Rollup, tmp_path: Path
         assert all(re.fullmatch(r"-?\d*", v) for v in cells), table
         schema = pq.read_schema(tmp_path / f"{table}.parquet")
         assert {str(schema.field(c).type) for c in counts} <= {"int64"}, table
+
+
+#: the numbers the rollup computes (ratios, means): not what a team typed
+COMPUTED = {
+    "summary": ["Average objective score", "Net confidence"],
+    "objectives": ["Score", "Expected"],
+    "key_results": ["Progress", "Score", "Expected"],
+    "kpis": ["Variance %"],
+    "company_objectives": ["Score"],
+    "alignment": ["Score"],
+}
+
+
+def _noisy(values: list[object]) -> list[float]:
+    """Numbers with more significant digits than the 15 Excel shows."""
+    return [v for v in values if isinstance(v, float) and float(f"{v:.15g}") != v]
+
+
+def test_computed_numbers_hold_the_15_digits_excel_shows(rollup: Rollup, rollup_xlsx: Path) -> None:
+    """docs/rollup.md: a score, mean or ratio the rollup computes holds at most the 15
+    significant digits Excel shows, in every table, the workbook and the export alike, as
+    the team sheets' Score cells do. Until 2026-12-07 the fixture's Expected was
+    0.4945054945054945 and a pivot of Key results' Score against 0.6 missed
+    0.6000000000000001; pandas read the noise from the workbook."""
+    tables = dict(rollup.tables, totals=rollup.totals)
+    for table, columns in COMPUTED.items():
+        for column in columns:
+            frames = [tables[table]] + ([tables["totals"]] if table == "summary" else [])
+            for frame in frames:
+                assert _noisy(frame[column].dropna().tolist()) == [], (table, column)
+    assert rollup.key_results["Expected"].dropna().iloc[0] == 0.494505494505495
+    tabs = pd.read_excel(rollup_xlsx, ["Objectives", "Key results", "KPIs"], engine="openpyxl")
+    read = {"Objectives": "objectives", "Key results": "key_results", "KPIs": "kpis"}
+    for tab, table in read.items():
+        for column in COMPUTED[table]:
+            assert _noisy(tabs[tab][column].dropna().tolist()) == [], (tab, column)

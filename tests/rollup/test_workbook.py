@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from sheets_sync.domain.models import KeyResult, KRType, Objective, Origin, Period, TeamInput
+from sheets_sync.domain.models import (
+    CompanyObjective,
+    KeyResult,
+    KRType,
+    Objective,
+    Origin,
+    Period,
+    TeamInput,
+)
 from sheets_sync.domain.team import evaluate_team
 from sheets_sync.rollup import Rollup, build_rollup, write_rollup_xlsx
 from sheets_sync.rollup.schema import SCHEMA_VERSION, TABLES, columns
@@ -321,15 +330,19 @@ def test_summary_numbers_read_back_exactly(tmp_path: Path) -> None:
         ),
     )
     result = evaluate_team(team, period=PERIOD, as_of=AS_OF)
-    rollup = build_rollup([TeamRun("Lab", src, Outcome.OK, result)], context())
+    weighed = (CompanyObjective("C1", "Grow", 0.15000000000000002),)
+    ctx = replace(context(), company_objectives=weighed)
+    rollup = build_rollup([TeamRun("Lab", src, Outcome.OK, result)], ctx)
     path = tmp_path / "company.xlsx"
     write_rollup_xlsx(rollup, path)
     ws = openpyxl.load_workbook(path)["Summary"]
     at = columns("summary").index("Average objective score") + 1
     team_row, total_row = SUMMARY_HEADER_ROW + 2, SUMMARY_HEADER_ROW + 3
     assert ws.cell(team_row, at).value == rollup.summary["Average objective score"].iloc[0]
-    assert ws.cell(team_row, at).value == 0.15000000000000002
-    assert ws.cell(total_row, at).value == 0.15000000000000002
+    assert ws.cell(team_row, at).value == 0.15  # computed: the 15 digits Excel shows
+    assert ws.cell(total_row, at).value == 0.15
+    weights = [r[4] for r in ws.iter_rows(values_only=True) if "C1" in r]
+    assert weights == [0.15000000000000002]  # typed: every digit, read back exactly
 
 
 @pytest.mark.parametrize(
