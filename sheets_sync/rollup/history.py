@@ -176,7 +176,12 @@ def _burnup_chart(workbook: Workbook, trends: Worksheet, last: int) -> None:
             }
         )
     chart.set_title({"name": "Company burn-up"})
-    chart.set_x_axis({"name": "Night", "date_axis": True, "num_format": "yyyy-mm-dd"})
+    # A date axis of one night (a new period's first, a workspace's first) was labelled
+    # with its year's 1 January in LibreOffice (2025-01-01 for 2025-08-15; until
+    # 2026-12-07): one night has a text axis, labelled as its cell shows it
+    one = last == 2
+    axis = {"name": "Night", "date_axis": not one, "text_axis": one, "num_format": "yyyy-mm-dd"}
+    chart.set_x_axis(axis)
     chart.set_y_axis({"name": "Mean KR score", "min": 0, "max": 1})
     # Under its rows, in A:C: at F1 it crossed the printed page's edge (portrait or
     # landscape), its plot cut in two and its legend in three.
