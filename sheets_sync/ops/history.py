@@ -21,7 +21,6 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
@@ -207,13 +206,10 @@ class HistoryStore:
                     "INSERT OR REPLACE INTO snapshots (as_of, team, recorded_at) VALUES (?, ?, ?)",
                     (*key, stamp),
                 )
-                krs = [  # score, progress, expected: the 15 digits Excel shows (rollup/digits.py)
-                    (*key, objective, kr, description or None, current, target,
-                     shown_or_none(score), shown_or_none(progress), shown_or_none(expected),
-                     *rest)
-                    for objective, kr, description, current, target, score, progress, expected,
-                    *rest in map(kr_fields, rows.key_results)
-                ]  # fmt: skip
+                krs = [
+                    (*key, objective, kr, description or None, *rest)
+                    for objective, kr, description, *rest in map(kr_fields, rows.key_results)
+                ]
                 kpis = [
                     (*key, kpi, name or None, *rest)
                     for kpi, name, *rest in map(kpi_fields, rows.kpis)

@@ -11,6 +11,8 @@ judged on the exact numbers before they are made so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,12 @@ def shown_values(values: pd.Series) -> pd.Series:
     numbers = values.to_numpy(dtype=float, na_value=np.nan)
     shown = np.array([shown_float(v) for v in numbers.tolist()], dtype=float)
     return pd.Series(shown, index=values.index, name=values.name)
+
+
+def shown_cells(values: Sequence[float | None]) -> list[float | None]:
+    """``values`` (numbers and blanks, as a row of cells holds them) with each number
+    ``shown_float``, a blank as it is."""
+    return [None if v is None else shown_float(v) for v in values]
 
 
 #: The numbers the rollup computes (scores, means, ratios), as against what a team typed

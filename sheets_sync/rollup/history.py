@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.rollup.bulk import BulkCells, excel_serials
+from sheets_sync.rollup.digits import shown_cells
 from sheets_sync.rollup.longtable import add_long_table, print_titles
 from sheets_sync.rollup.nights import KPI, KR, History, Night, NightSource
 from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respelled, Respellings
@@ -339,7 +340,7 @@ def tab_rows(
             if spelled:  # only when a night typed an ID otherwise: none, most nights
                 chunk = [_respelled(kind, row, spelled.of(row[0])) for row in read_rows]
             if kind == KR:
-                yield [("KR", serial[d], *rest) for d, *rest in chunk]
+                yield _shown_scores([("KR", serial[d], *rest) for d, *rest in chunk])
             else:  # no objective, score, expected or weight
                 yield [
                     ("KPI", serial[d], team, None, kpi, name, actual, target, None, status, *_NO_KR)
@@ -347,6 +348,27 @@ def tab_rows(
                 ]
         if seen != counted:
             raise _changed(kind, counted, seen, writing)
+
+
+#: the History tab's KR Score and Expected: where ``tab_rows`` gives them their digits
+_SCORE, _EXPECTED = (
+    [label for label, *_ in HISTORY_COLUMNS].index(c) for c in ("Score", "Expected")
+)
+
+
+def _shown_scores(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """KR rows of the History tab with Score and Expected as the other tabs hold them,
+    the 15 significant digits Excel shows (``digits.py``). The history store keeps every
+    digit, so the Trends tab, weighing those, ends at ``Objectives.Score``; a pivot of
+    these rows agrees with it to about 1e-15 (docs/rollup.md)."""
+    if not rows:
+        return rows
+    scores = shown_cells([r[_SCORE] for r in rows])
+    expected = shown_cells([r[_EXPECTED] for r in rows])
+    return [
+        (*r[:_SCORE], s, *r[_SCORE + 1 : _EXPECTED], e, *r[_EXPECTED + 1 :])
+        for r, s, e in zip(rows, scores, expected, strict=True)
+    ]
 
 
 def _respelled(

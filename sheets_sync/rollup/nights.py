@@ -233,7 +233,9 @@ def _count_by_team(source: NightSource, spellings: dict[str, Spellings]) -> None
 def _objective_scores(kr: pd.DataFrame) -> pd.Series:
     """Each objective's score on one night: its KRs' scores weighted as the objective's
     own (``domain.scoring.weighted_mean``, weights scaled by the same
-    ``weight_exponent``), so the burn-up ends at ``Objectives.Score``.
+    ``weight_exponent``), of the exact scores the history keeps, so the burn-up, shown
+    with 15 digits as that is (``_load``), ends at ``Objectives.Score`` (weighed from
+    15-digit KR scores, on 2026-12-07, it missed it in the 15th digit now and then).
     A row recorded before the history kept weights (schema 1) counts as weight 1; an
     objective whose weights add up to nothing has no score (no row, as pivot_table)."""
     weight = kr["weight"].fillna(1.0).where(kr["score"].notna())  # frames may lack scores

@@ -237,15 +237,22 @@ def build_tables(
         key_results.extend(rows.key_results)
         kpis.extend(rows.kpis)
 
-    obj, krs, kpi = objectives.frame(), key_results.frame(), kpis.frame()
+    # The rows first, with the 15 digits Excel shows (``digits.py``), then what is
+    # computed from them: the Summary, totals, company objectives and Alignment are the
+    # means a pivot of the Objectives and Key results tabs gives. Computed from the exact
+    # rows (until 2026-12-07), Engineering's average read 0.508333333333333 where a pivot
+    # of its Objectives.Score showed 0.508333333333334.
+    obj = shown(objectives.frame(), "objectives")
+    krs = shown(key_results.frame(), "key_results")
+    kpi = shown(kpis.frame(), "kpis")
     fnd = findings.frame()
     summary = _summary(runs, context, obj=obj, krs=krs, kpi=kpi, fnd=fnd, used=used)
     return Rollup(
         context=context,
         summary=shown(summary, "summary"),
-        objectives=shown(obj, "objectives"),
-        key_results=shown(krs, "key_results"),
-        kpis=shown(kpi, "kpis"),
+        objectives=obj,
+        key_results=krs,
+        kpis=kpi,
         findings=fnd,
         company_objectives=shown(_company_objectives(context, obj), "company_objectives"),
         alignment=shown(_alignment(context, obj, krs), "alignment"),

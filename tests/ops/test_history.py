@@ -422,14 +422,17 @@ def test_a_str_path_is_taken_and_a_non_path_refused(tmp_path: Path) -> None:
         HistoryStore(5)  # type: ignore[arg-type]
 
 
-def test_recorded_scores_and_trends_hold_the_15_digits_excel_shows(
+def test_the_history_keeps_every_digit_and_its_tabs_show_the_15_excel_shows(
     store: HistoryStore, make_result: MakeResult
 ) -> None:
     """docs/rollup.md: the History tab's Score and Expected and the Trends tab's means hold
-    at most the 15 significant digits Excel shows, as the other tabs do. A third of the
-    way from 0 to 100 scored 0.33333333333333337 and an Expected of 45/92
-    0.4891304347826087, recorded so, and the Trends means carried such noise too."""
+    at most the 15 significant digits Excel shows, as the other tabs do; the history store
+    keeps every digit, so the Trends tab's objective rows, weighed from it, end at
+    ``Objectives.Score`` (it recorded the 15 digits for a while on 2026-12-07, and
+    weighed from those an objective's Trends row missed its score in the 15th digit). A
+    third of the way from 0 to 100 scores 0.33333333333333337."""
     from sheets_sync.rollup import load_history
+    from sheets_sync.rollup.history import HISTORY_COLUMNS, tab_rows
 
     store.record(make_result({"Sales": {"KR1": 100 / 3, "KR2": 20.0, "KR3": 70.0}}, D1))
     store.record(make_result({"Sales": {"KR1": 100 / 3, "KR2": 10.0, "KR3": 20.0}}, D2))
@@ -438,11 +441,14 @@ def test_recorded_scores_and_trends_hold_the_15_digits_excel_shows(
         return [v for v in values if isinstance(v, float) and float(f"{v:.15g}") != v]
 
     kr = store.kr_history(12)
-    assert kr["score"].iloc[0] == 0.333333333333333
-    for column in ("score", "progress", "expected"):
-        assert noisy(kr[column].dropna().tolist()) == [], column
+    assert kr["score"].iloc[0] == 0.33333333333333337
     trends = load_history(store, 12, b"x")
     assert trends is not None
     assert noisy(trends.company[["score", "expected"]].to_numpy().ravel().tolist()) == []
     nights = [c for c in trends.objective_burnup.columns if c not in ("team", "objective_id")]
     assert noisy(trends.objective_burnup[nights].to_numpy().ravel().tolist()) == []
+    rows = [r for chunk in tab_rows(store, trends.nights) for r in chunk if r[0] == "KR"]
+    labels = [label for label, *_ in HISTORY_COLUMNS]
+    score, expected = labels.index("Score"), labels.index("Expected")
+    assert rows[0][score] == 0.333333333333333
+    assert noisy([r[score] for r in rows] + [r[expected] for r in rows]) == []
