@@ -19,7 +19,7 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.domain.shown import show_pair, shown_text
+from sheets_sync.domain.shown import show_pair, shown_float, shown_text
 from sheets_sync.domain.values import without_lone_surrogates
 from sheets_sync.errors import SheetsSyncError, format_location
 from sheets_sync.grid import CellError
@@ -93,10 +93,23 @@ class CellChange:
     def _pair(self) -> tuple[str, str] | tuple[None, None]:
         """Two numbers as ``shown.show_pair`` shows them, every digit where the digits Excel
         shows read the same both sides (``123456789.1 -> 123456789.1`` until 2026-12-06);
-        ``None`` unless both are floats."""
+        ``None`` unless both are floats. A cell whose noise the sync cleans (``cleaned``)
+        shows its old value in full: the night after the update that writes scores with
+        15 digits listed ``OKRs!R3: 0.6 -> 0.6`` (until 2026-12-07), now
+        ``0.6000000000000001 -> 0.6``."""
         if isinstance(self.old, float) and isinstance(self.new, float):
-            return show_pair(self.old, self.new, apart=SAME_WITHIN)
+            old, new = show_pair(self.old, self.new, apart=SAME_WITHIN)
+            return (repr(self.old) if self.cleaned() else old), new
         return None, None
+
+    def cleaned(self) -> bool:
+        """``old`` and ``new`` are numbers within ``SAME_WITHIN`` that differ, ``new``
+        already its 15 digits Excel shows: the change takes the noise out of the cell (an
+        earlier sync's 0.6000000000000001 written 0.6), and the two read the same."""
+        old, new = self.old, self.new
+        if not (isinstance(old, float) and isinstance(new, float)) or old == new:
+            return False
+        return abs(old - new) <= SAME_WITHIN and shown_float(new) == new
 
 
 def shown_value(value: object) -> str:

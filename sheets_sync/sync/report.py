@@ -90,6 +90,8 @@ def _changes(run: TeamRun) -> list[dict[str, Any]]:
             and abs(c.old - c.new) > SAME_WITHIN
         ):
             old, new = c.old, c.new  # the digits Excel shows read the same: every digit
+        elif c.cleaned():  # the noise the sync takes out of the cell, as a dry run says it
+            old = c.old
         change = {"tab": c.tab, "cell": c.cell, "old": old, "new": new}
         if c.formula is not None:
             change["formula"] = c.formula

@@ -88,3 +88,18 @@ def test_a_dry_run_never_shows_a_real_change_as_the_same_number_both_sides() -> 
     assert (restyled.shown_old(), restyled.shown_new()) == ("0.6", "0.6")
     assert CellChange("OKRs", "C4", 0.6, 0.7).shown_new() == "0.7"
     assert CellChange("OKRs", "C4", 1, 1.5).shown_old() == "1"  # an int as it is
+
+
+def test_a_change_that_cleans_a_cells_noise_shows_the_old_value_in_full() -> None:
+    """The first night after scores are written with the 15 digits Excel shows, a dry run
+    listed ``OKRs!R3: 0.6 -> 0.6`` (until 2026-12-07): the cell held an earlier sync's
+    0.6000000000000001. A cell that keeps a computed value's noise reads as before."""
+    cleaned = CellChange("OKRs", "R3", 0.2 + 0.4, 0.6)
+    assert (cleaned.shown_old(), cleaned.shown_new()) == ("0.6000000000000001", "0.6")
+    assert cleaned.cleaned()
+    formula = CellChange("OKRs", "R3", 0.2 + 0.4, 0.6, "=0.2+0.4")
+    assert formula.shown_old() == "=0.2+0.4 (0.6000000000000001)"
+    restyled = CellChange("OKRs", "S5", 0.6, 0.2 + 0.4)
+    assert (restyled.shown_old(), restyled.shown_new()) == ("0.6", "0.6")
+    assert not restyled.cleaned() and not CellChange("OKRs", "R3", 0.6, 0.6).cleaned()
+    assert CellChange("OKRs", "R3", 0.5, 0.6).shown_old() == "0.5"

@@ -77,3 +77,15 @@ def test_a_team_listed_twice_is_in_the_report_once_a_listing() -> None:
     ]
     assert report["totals"]["teams"] == 2
     assert report["totals"]["outcomes"] == {"ok": 1, "failed": 1}
+
+
+def test_the_report_shows_the_noise_a_change_cleans() -> None:
+    """A cell an earlier sync wrote 0.6000000000000001, now written 0.6: the report said
+    ``"old": 0.6, "new": 0.6`` (until 2026-12-07), as the dry run did."""
+    context = RunContext("Acme", PERIOD, dt.date(2026, 11, 15), dt.datetime(2026, 11, 15, 2, 0))
+    changes = CellChanges([CellChange("OKRs", "R3", 0.2 + 0.4, 0.6)])
+    run = TeamRun("Sales", "sales.xlsx", Outcome.OK, changes=changes)
+    report = run_report(SyncResult(context, (run,), ()))
+    assert report["teams"][0]["changes"] == [
+        {"tab": "OKRs", "cell": "R3", "old": 0.6000000000000001, "new": 0.6}
+    ]
