@@ -5,8 +5,11 @@ progress of 0.6 came out 0.6000000000000001, and a dry run printed
 ``OKRs!R5: (empty) -> 0.6000000000000001``. Excel stores the 17 digits and shows 15, so
 the cell reads 0.6; every text this project makes of a number (a dry run's line, the run
 report, JSON logs, notifications, the CSV export, a message in Sync notes) shows it the
-same way. Only the text is rounded: cells keep the exact value, and scores are never
-rounded inside the domain (a status compares the exact score with its thresholds).
+same way. Scores are never rounded inside the domain (a status compares the exact score
+with its thresholds); outside it, a team sheet's Score and Expected cells
+(``sync/plan.py``) and the rollup's computed columns (``rollup/digits.py``: scores,
+means, ratios, the History and Trends tabs) hold ``shown_float`` of the value, since
+2026-12-07; every other cell keeps the exact value (a typed number, a Variance).
 """
 
 from __future__ import annotations

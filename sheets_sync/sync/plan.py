@@ -42,10 +42,6 @@ NOT_SCORED = "Not scored"
 #: as the template formats the column (``template/spec.py``; docs/template.md)
 EXPECTED_STYLE = CellStyle(number_format=PERCENT_FORMAT)
 Value = str | float | None
-#: a Score or Expected is written as ``shown.shown_float`` gives
-#: it, the at most 15 significant digits Excel shows, so the cell holds the number a person
-#: sees (0.6, not 0.6000000000000001: until 2026-12-07 a formula, a pivot or pandas saw the
-#: noise); statuses and colours are still judged on the exact score (docs/scoring.md)
 RowCells = dict[str, tuple[Value, CellStyle | None]]
 
 
@@ -85,6 +81,11 @@ def _unscored(notes: str | None, *blank: str) -> RowCells:
 
 
 def kr_cells(kr: KRResult, notes: str | None) -> RowCells:
+    """A key result row's cells. Its Score and Expected as ``shown.shown_float`` gives
+    them, the at most 15 significant digits Excel shows, so the cell holds the number a
+    person sees (0.6, not 0.6000000000000001: until 2026-12-07 a formula, a pivot or
+    pandas saw the noise); statuses and colours are judged on the exact score
+    (docs/scoring.md). ``objective_cells`` writes an objective's so too."""
     band = BAND_STYLE[kr.band] if kr.current is not None else GREY
     return {
         "score": (shown_or_none(kr.score), with_format(band, SCORE_FORMAT)),
