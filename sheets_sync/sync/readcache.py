@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 176  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 177  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -326,7 +326,10 @@ FORMAT = 176  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # period of less than a year named for a span only (Winter 2026-27) has its dates'
 # calendar quarters, not all four: fewer near tabs warned of; 176: the same grid; an
 # owned column added beside its header with a note holding brackets of its own ("Score
-# (auto (by sync))", "Score [(auto)]") warns at that header),
+# (auto (by sync))", "Score [(auto)]") warns at that header; 177: the same grid; a
+# number in a part with leading zeros (a row's r, a cell's s, a numFmtId or fillId of
+# "0000000000000000003") is read as its value (past 18 characters it was one past every
+# real one: a hidden row refused the tab, a percent or fill lost)),
 # or the slot format
 
 

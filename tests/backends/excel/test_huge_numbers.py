@@ -50,13 +50,13 @@ def test_a_huge_row_number_ends_the_header_rows_a_fill_is_read_in() -> None:
     assert fill_cells(sheet, {1: OWNED_HEADER_FILL}, header_rows=5) == {(1, 1): OWNED_HEADER_FILL}
 
 
-def _with_row_number(path: Path, number: bytes) -> bytes:
+def _with_row_number(path: Path, number: bytes, row: bytes = b"2") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w") as out:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<row r="2"', b'<row r="' + number + b'"', 1)
+                data = data.replace(b'<row r="' + row + b'"', b'<row r="' + number + b'"', 1)
             out.writestr(info, data)
     return buf.getvalue()
 
@@ -66,3 +66,37 @@ def test_a_huge_row_number_is_a_named_error_not_a_traceback(tmp_path: Path, numb
     data = _with_row_number(write_team(tmp_path / "t.xlsx"), number)
     with pytest.raises(WorkbookError, match=r"^t\.xlsx!OKRs: the tab spans"):
         read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"])
+
+
+PADDED_3 = b"0" * 18 + b"3"  # 19 characters, 3: an XSD unsignedInt may have leading zeros
+
+
+def test_leading_zeros_are_no_digits_of_a_whole_number() -> None:
+    assert [whole(t) for t in (PADDED_3, "0" * 5000 + "7", b"0" * 30, b"0" * 17 + HUGE[:19])] == [
+        3, 7, 0, BEYOND,
+    ]  # fmt: skip
+
+
+def test_a_padded_format_or_fill_index_is_read() -> None:
+    styles = (
+        NS + b'<numFmts><numFmt numFmtId="' + b"0" * 20 + b'170" formatCode="0.0%"/></numFmts>'
+        b'<cellXfs count="2"><xf numFmtId="' + b"0" * 20 + b'9"/><xf numFmtId="170"/>'
+        b"</cellXfs></styleSheet>"
+    )
+    assert percent_styles(styles) == {0, 1}
+    sheet = b'<row r="1"><c r="A1" s="' + b"0" * 20 + b'1"><v>1</v></c></row>'
+    assert percent_ones(sheet, frozenset({1})) == {(1, 1)}
+    fills = (
+        NS
+        + b'<fills count="1"><fill><patternFill patternType="solid"><fgColor rgb="FF'
+        + OWNED_HEADER_FILL.encode()
+        + b'"/></patternFill></fill></fills>'
+        b'<cellXfs count="1"><xf numFmtId="0" fillId="' + b"0" * 20 + b'"/></cellXfs></styleSheet>'
+    )
+    assert fill_styles(fills) == {0: OWNED_HEADER_FILL}
+
+
+def test_a_hidden_row_of_a_padded_number_is_that_row(tmp_path: Path) -> None:
+    data = _with_row_number(write_team(tmp_path / "t.xlsx"), PADDED_3 + b'" hidden="1', b"3")
+    book = read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"])
+    assert 3 in book.sheets["OKRs"].hidden_rows
