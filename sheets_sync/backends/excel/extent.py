@@ -26,7 +26,6 @@ from sheets_sync.backends.excel.safety import (
 )
 from sheets_sync.backends.excel.sheetscan import Scan, scan_ods, scan_worksheet
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
-from sheets_sync.grid import a1
 
 #: A company workbook's XML inflated: some 45 MB at 500 teams (bench/notes.md), so a
 #: team file's 50 MiB would refuse a large company's own rollup.
@@ -143,11 +142,9 @@ def check_package(
             raise
     del package
     for tab, scan in scans.items():
-        cells = scan.max_row * scan.max_col
-        if cells > max_cells:
+        if (spans := scan.too_large(max_cells)) is not None:
             raise WorkbookTooLargeError(
-                f"the tab spans A1:{a1(scan.max_row, scan.max_col)} ({cells:,} cells, limit "
-                f"{max_cells:,}): delete the stray cells far from its table",
+                f"{spans}: delete the stray cells far from its table",
                 source=name,
                 tab=tab,
             )

@@ -77,7 +77,6 @@ from sheets_sync.grid import (
     CellValue,
     SheetGrid,
     WorkbookData,
-    a1,
     as_typed,
     tab_key,
 )
@@ -269,11 +268,9 @@ def _checked_scan(xml: bytes, source: str, tab: str) -> Scan:
 
 
 def _check_extent(scan: Scan, source: str, tab: str) -> None:
-    cells = scan.max_row * scan.max_col
-    if cells > MAX_SHEET_CELLS:
+    if (spans := scan.too_large(MAX_SHEET_CELLS)) is not None:
         raise WorkbookTooLargeError(
-            f"the tab spans A1:{a1(scan.max_row, scan.max_col)} ({cells:,} cells, limit "
-            f"{MAX_SHEET_CELLS:,}); keep large data on a tab the sync does not read, "
+            f"{spans}; keep large data on a tab the sync does not read, "
             "or delete stray cells far from the data",
             source=source,
             tab=tab,

@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import cell_range
-from sheets_sync.backends.excel.xmlutil import whole, xml_damage
+from sheets_sync.backends.excel.xmlutil import BEYOND, whole, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange, a1, column_index
 
@@ -100,6 +100,25 @@ class Scan:
     misplaced: tuple[str, int] | None = None
     #: .xlsx only: the ISO 8601 date cells (``t="d"``), see ``isodates.py``
     date_cells: set[tuple[int, int]] = field(default_factory=set)
+    #: .xlsx only: the digits of the longest row number past 18 digits (read as
+    #: ``BEYOND``), 0 for none: said as such, not as the number it was read as
+    row_digits: int = 0
+
+    def too_large(self, limit: int) -> str | None:
+        """What the tab spans when past ``limit`` cells, else None. A row number past 18
+        digits is said by its digits: until 2026-12-07 as ``A1:F1000000000000000000``, a
+        number not in the file."""
+        cells = self.max_row * self.max_col
+        if cells <= limit:
+            return None
+        if self.max_row >= BEYOND and self.row_digits:
+            return (
+                f"the tab has a row number of {self.row_digits:,} digits (Excel's last row "
+                f"is 1,048,576; limit {limit:,} cells)"
+            )
+        return (
+            f"the tab spans A1:{a1(self.max_row, self.max_col)} ({cells:,} cells, limit {limit:,})"
+        )
 
 
 def _cell_ref(ref: str, source: str, tab: str) -> tuple[int, int]:
@@ -156,7 +175,10 @@ def _stream_scan(xml: bytes, source: str, tab: str) -> Scan:
                     scan.filter_areas.append(area)
                 continue
             r = row.get("r")
-            row_no = n if r and (n := whole(r)) is not None else row_no + 1
+            n = whole(r) if r else None
+            row_no = n if n is not None else row_no + 1
+            if n == BEYOND and r:  # said by its digits should it make the tab too large
+                scan.row_digits = max(scan.row_digits, len(r.lstrip("0")))
             if row.get("hidden", "").lower() in _TRUE:
                 scan.hidden_rows.add(row_no)
                 if row.get("outlineLevel", "0").strip() not in ("", "0"):

@@ -6,11 +6,13 @@ ValueError traceback (until 2026-12-07, found by fuzzing the real-world workbook
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.excel.extent import check_package
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.percent import percent_ones, percent_styles
 from sheets_sync.backends.excel.reader import read_workbook_bytes
@@ -61,11 +63,28 @@ def _with_row_number(path: Path, number: bytes, row: bytes = b"2") -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("number", [HUGE, b"99999999999"])
-def test_a_huge_row_number_is_a_named_error_not_a_traceback(tmp_path: Path, number: bytes) -> None:
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        (HUGE, "the tab has a row number of 5,000 digits"),
+        (b"1234567890123456789", "the tab has a row number of 19 digits"),
+        (b"0" * 40 + b"1234567890123456789", "the tab has a row number of 19 digits"),
+        (b"99999999999", "the tab spans A1:U99999999999 "),
+    ],
+)
+def test_a_huge_row_number_is_a_named_error_not_a_traceback(
+    tmp_path: Path, number: bytes, said: str
+) -> None:
+    """A row number past 18 digits is said by its digits, not as the number it is read
+    as (``A1:F1000000000000000000`` until 2026-12-07), by the team's read and by the
+    previous file's check alike."""
     data = _with_row_number(write_team(tmp_path / "t.xlsx"), number)
-    with pytest.raises(WorkbookError, match=r"^t\.xlsx!OKRs: the tab spans"):
+    with pytest.raises(WorkbookError, match=r"^t\.xlsx!OKRs: " + re.escape(said)) as got:
         read_workbook_bytes(data, source="t.xlsx", tabs=["OKRs"])
+    assert "1000000000000000000" not in str(got.value)
+    with pytest.raises(WorkbookError, match=r"^t\.xlsx!OKRs: " + re.escape(said)) as got:
+        check_package(data, tabs=["OKRs"], source="t.xlsx")
+    assert "1000000000000000000" not in str(got.value)
 
 
 PADDED_3 = b"0" * 18 + b"3"  # 19 characters, 3: an XSD unsignedInt may have leading zeros
