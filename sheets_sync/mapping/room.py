@@ -133,11 +133,21 @@ def _nested_note(text: str, key: str) -> bool:
     """Whether ``text`` is the header ``key`` with a note holding brackets of its own
     ("Score (auto (by sync))", "Score [(auto)]"): the text before its first bracket, when
     it ends in one. ``loose_keys`` drops only a note with no brackets inside, so such a
-    renamed Score got a new one at the end without a word (until 2026-12-07)."""
+    renamed Score got a new one at the end without a word (until 2026-12-07). The note
+    is one: its first bracket closes at the last character, depth counted from it, not
+    before ("Score (H1) vs target (H2)", "Score [old] / Score [new]" are a team's own
+    columns, warned of every night until a review on 2026-12-07)."""
     if len(text) > HEADER_CHARS or not text.endswith(_CLOSING):
         return False
     at = min((i for i in map(text.find, _OPENING) if i >= 0), default=-1)
-    return at > 0 and normalise_header(text[:at]) == key
+    if at <= 0 or normalise_header(text[:at]) != key:
+        return False
+    depth = 0
+    for i in range(at, len(text)):
+        depth += (text[i] in _OPENING) - (text[i] in _CLOSING)
+        if depth <= 0:
+            return depth == 0 and i == len(text) - 1
+    return False
 
 
 def renamed_warnings(layout: TabLayout, grid: SheetGrid, source: str) -> list[Finding]:
