@@ -403,4 +403,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 178: the same grid; a header whose first bracketed note closes before its end ("Score
     # (H1) vs target (H2)", "Score [old] / Score [new]") is a team's own column, not warned
     # of as a renamed Score
-    assert (FORMAT, fields[-1]) == (178, "grouped_rows")
+    # 179: the same grid; a cell's padded style (s="01") is that style's, its percent format
+    # and fill read (it was none)
+    assert (FORMAT, fields[-1]) == (179, "grouped_rows")

@@ -5,7 +5,7 @@ hand is coloured again (``sync.plan.plan_changes``), so the plan must know each 
 cell's fill. calamine gives values without styles, so this reads ``styles.xml``'s solid
 fills and the ``cellXfs`` that use one of ``grid.READ_FILLS`` (those and the owned
 header's, which tells the sync's Status column from a team's own), then finds the cells in
-those styles with byte searches for their ``s="N"`` (as ``percent.percent_cells`` does):
+those styles with one search of the sheet for ``s="N"`` (as ``percent.percent_cells`` does):
 a handful of styles, not a parse of every cell.
 """
 
