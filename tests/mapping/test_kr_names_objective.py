@@ -4,6 +4,8 @@ warned of: until 2026-12-07 O2.2 scored under O1 and O2 left the rollup without 
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -236,3 +238,39 @@ def test_a_long_cell_is_not_kept_across_teams(tmp_path: Path) -> None:
     kept = named_objective._text_key.cache_info().currsize
     _team(tmp_path / "b", ("O1", "Grow", long, "Deals", "Ann", 0, 10, 5))
     assert named_objective._text_key.cache_info().currsize == kept
+
+
+#: ``_last_part`` as the regex it replaces read it (cubic in the ID's separators)
+_LAST_PART = re.compile(r"^(.+?)[\s._-]*(?:kr|key result)?[\s._#-]*[0-9a-z]+$")
+
+
+def test_the_last_part_is_the_regexs_group_read_once() -> None:
+    """Each ID of short runs of the characters it reads, and a seeded sample: what the
+    regex took as the part before the key result's number, line breaks and all."""
+    typed = [
+        "o2.2", "o2-kr1", "o2 kr 1", "o2a", "o1 key result 3", "o1kr#2", "o1 # 2", "o1.#kr2",
+        "a" + " " * 98 + "!", "o1\n.2", "\no1.2", "o1.2\n", "kr", "o", "o1", " 1", "o1..",
+    ]  # fmt: skip
+    chars = [*"o12kre y.slt_-#!\n\té", "kr", "key result", " kr "]
+    sample = random.Random(7)
+    typed += [
+        "".join(sample.choice(chars) for _ in range(sample.randint(0, 9))) for _ in range(20_000)
+    ]
+    for text in typed:
+        match = _LAST_PART.fullmatch(text)
+        assert named_objective._last_part(text) == (match and match.group(1)), repr(text)
+
+
+def test_an_id_of_many_separators_is_split_at_once() -> None:
+    """Found by review 2026-12-07: ``(.+?)[\\s._-]*(?:kr|key result)?[\\s._#-]*[0-9a-z]+``
+    tried each start and each split of a run of separators, 4,000 rows of a KR ID ``a``,
+    98 spaces and ``!`` took 23 s; at Excel's 32,767 characters far past the hang guard.
+    Read once from the end, milliseconds. In a child bounded by ``HANG``."""
+    code = (
+        "from sheets_sync.mapping.named_objective import _shaped\n"
+        "for sep in (' ', '-', ' -', ' .', '_#'):\n"
+        "    text = 'o1' + sep * (32_760 // len(sep)) + '!'\n"
+        "    print(_shaped(text, {'o': 5}), _shaped(text[:-1] + '2', {'o': 5}))\n"
+    )
+    done = script_run(code)
+    assert (done.returncode, done.stdout) == (0, "None o1\n" * 5), done.stderr
