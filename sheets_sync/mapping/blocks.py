@@ -122,8 +122,13 @@ def _text(value: CellValue) -> str:
 
 
 #: a key result's own numbering: ``KR3``, ``KR-7``, ``KR 1.2``, ``K1``, ``KR#2``, ``Key
-#: result 4``; one never names an objective, whatever the objective above is called
-_KR_NUMBER = re.compile(r"(?:kr|k|key\s*-?\s*results?)\s*[#.\-_:]?\s*\d+[a-z]?(?:[.\-]\d+[a-z]?)*")
+#: result 4``; one never names an objective, whatever the objective above is called. Each
+#: run of spaces is read by one ``\s*``: ``\s*[#.\-_:]?\s*`` split a run with no sign
+#: in it each way (quadratic: 17 s a cell of ``KR``, 32,762 spaces and ``x``, until a
+#: review on 2026-12-07)
+_KR_NUMBER = re.compile(
+    r"(?:kr|k|key\s*(?:-\s*)?results?)\s*(?:[#.\-_:]\s*)?\d+[a-z]?(?:[.\-]\d+[a-z]?)*"
+)
 #: numbering with no letters (``2``, ``2.``, ``1.3``) or letters alone (``a``, ``b)``,
 #: ``(c)``, ``iv``): under an objective with letters (``O1``) a key result's, or an
 #: objective whose ``O`` was left out (``_bare_under``)

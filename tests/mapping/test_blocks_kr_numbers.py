@@ -6,12 +6,16 @@ header unless its Type said milestone: its key result gone, the ones below put u
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from sheets_sync.grid import CellValue
-from sheets_sync.mapping.blocks import block_columns, block_row, objective_too
+from sheets_sync.mapping.blocks import _KR_NUMBER, block_columns, block_row, objective_too
 from sheets_sync.mapping.spec import load_mapping
 from tests.mapping.blocks_rows import DUE, MILESTONE, read_goals
+from tests.support.scripts import script_run
 
 
 def _read(*rows: tuple[CellValue, ...]) -> tuple[list[tuple[int, str]], list[str], list[str]]:
@@ -218,3 +222,39 @@ def test_objectives_lettered_a_to_e_are_five() -> None:
     assert [kind for _, kind in kinds] == ["objective", "kr"] * 5
     assert owners == [f"{o}:{o}.1" for o in "ABCDE"]
     assert errors == []
+
+
+#: ``_KR_NUMBER`` as it was: ``\s*[#.\-_:]?\s*`` split each run of spaces each way
+_KR_NUMBER_WAS = re.compile(
+    r"(?:kr|k|key\s*-?\s*results?)\s*[#.\-_:]?\s*\d+[a-z]?(?:[.\-]\d+[a-z]?)*"
+)
+
+
+def test_a_kr_number_is_read_as_it_was() -> None:
+    """The same numbering, each run of spaces read by one ``\\s*``: IDs of short runs of
+    the characters it reads, and a seeded sample."""
+    chars = [*"kr12 -#._:ax\t", "key", "result", "results", " - "]
+    sample = random.Random(11)
+    typed = ["kr3", "kr-7", "kr 1.2", "k1", "kr#2", "key result 4", "key - results 2", "kr :3b"]
+    typed += [
+        "".join(sample.choice(chars) for _ in range(sample.randint(0, 8))) for _ in range(20_000)
+    ]
+    for text in typed:
+        assert bool(_KR_NUMBER.fullmatch(text)) == bool(_KR_NUMBER_WAS.fullmatch(text)), repr(text)
+
+
+def test_a_kr_id_of_many_spaces_is_read_at_once() -> None:
+    """Found by review 2026-12-07: a cell of ``KR``, 32,762 spaces and ``x`` (Excel's
+    32,767 characters) took 17 s in ``_KR_NUMBER`` (``\\s*[#.\\-_:]?\\s*``, quadratic),
+    each such cell of an objective-blocks tab. Twenty such, in a child bounded by
+    ``HANG``: far past it so, milliseconds now."""
+    code = (
+        "from sheets_sync.mapping.blocks import _kr_numbered\n"
+        "seps = [' ', '  ', ' -', ' - ', 'key ', 'key - ', 'key result ']\n"
+        "ids = [('kr' if not s.startswith('key') else '') + s * (32_760 // len(s)) + e\n"
+        "       for s in seps for e in ('x', '1')][:20]\n"
+        "ids += ['kr' + ' ' * 32_760 + '#x'] * (20 - len(ids))\n"
+        "print(sum(_kr_numbered(i, 'o1', False) for i in ids), len(ids))\n"
+    )
+    done = script_run(code)
+    assert (done.returncode, done.stdout) == (0, "2 20\n"), done.stderr
