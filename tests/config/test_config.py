@@ -401,10 +401,10 @@ def test_yes_or_true_for_a_number_is_a_problem_naming_its_field(tmp_path: Path) 
     )
     assert found == [  # a count is a whole number (said "a number" until 2026-12-06)
         f"sheets-sync.yaml: line {line}: {field}: should be {wanted}, not {word}"
-        for line, field, wanted, word in (
-            (8, "company_objectives[0].weight", "a number", "true"),
-            (6, "backups.keep", "a whole number", "false"),
+        for line, field, wanted, word in (  # in file order (the schema's until 2026-12-07)
             (5, "run_reports.keep", "a whole number", "true"),
+            (6, "backups.keep", "a whole number", "false"),
+            (8, "company_objectives[0].weight", "a number", "true"),
         )
     ]
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.config import load_rules
+from sheets_sync.errors import ConfigError
 from tests.config.test_config import _one_team_head, problems
 
 PATTERN = "should be a pattern such as 'teams/*.xlsx', or a list of patterns, not "
@@ -44,11 +46,11 @@ def test_an_unknown_key_names_the_known_key_nearest_to_it(tmp_path: Path) -> Non
     text = _one_team_head(tmp_path).replace("source:", "sorce: x, source:")
     text += "scoring: {gren: 0.8}\nhistroy: {}\ngoogle: {xyzzy: 1}\n"
     doc = "see docs/configuration.md)"
-    assert problems(tmp_path, text) == [
+    assert problems(tmp_path, text) == [  # in file order (the schema's until 2026-12-07)
         f"sheets-sync.yaml: line 4: teams[0].sorce: unknown key (did you mean 'source'? {doc}",
         f"sheets-sync.yaml: line 5: scoring.gren: unknown key (did you mean 'green'? {doc}",
-        f"sheets-sync.yaml: line 7: google.xyzzy: unknown key (check the spelling; {doc}",
         f"sheets-sync.yaml: line 6: histroy: unknown key (did you mean 'history'? {doc}",
+        f"sheets-sync.yaml: line 7: google.xyzzy: unknown key (check the spelling; {doc}",
     ]
 
 
@@ -57,11 +59,11 @@ def test_a_value_where_a_list_belongs_says_list(tmp_path: Path) -> None:
     type's name) until 2026-12-06."""
     text = "company: A\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\n"
     text += "teams: Sales\ncompany_objectives: ~\n"
-    assert problems(tmp_path, text) == [
-        "sheets-sync.yaml: line 4: company_objectives: is empty; it should be a list (- one item a "
-        "line, or [a, b])",
+    assert problems(tmp_path, text) == [  # in file order (the schema's until 2026-12-07)
         "sheets-sync.yaml: line 3: teams: should be a list (- one item a line, or [a, b]), not "
         "'Sales'",
+        "sheets-sync.yaml: line 4: company_objectives: is empty; it should be a list (- one item a "
+        "line, or [a, b])",
     ]
     (tmp_path / "mappings").mkdir()
     (tmp_path / "mappings" / "mine.yaml").write_text(
@@ -73,3 +75,18 @@ def test_a_value_where_a_list_belongs_says_list(tmp_path: Path) -> None:
         "be a list (- one "
         "item a line, or [a, b]), not 'objective'"
     )
+
+
+def test_the_scoring_section_alone_says_its_problems_in_file_order(tmp_path: Path) -> None:
+    """``template`` reads ``scoring`` alone (``load_rules``): its problems in file order
+    too, not the schema's (``green`` before ``yellow`` until 2026-12-07)."""
+    cfg = tmp_path / "sheets-sync.yaml"
+    cfg.write_text("scoring:\n  yellow: x\n  gren: 1\n  green: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_rules(cfg)
+    assert caught.value.problems == [
+        "sheets-sync.yaml: line 2: scoring.yellow: should be a number, not 'x'",
+        "sheets-sync.yaml: line 3: scoring.gren: unknown key (did you mean 'green'? see "
+        "docs/configuration.md)",
+        "sheets-sync.yaml: line 4: scoring.green: must be at most 1 (got 2)",
+    ]
