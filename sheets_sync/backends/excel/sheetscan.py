@@ -441,7 +441,7 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                         scan.errors[(r, col)] = text
             el.clear()
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+        raise WorkbookError(f"the file is damaged: {xml_damage(exc)}", source=source) from exc
     return scans
 
 
@@ -463,5 +463,5 @@ def ods_null_date(xml: bytes, source: str) -> dt.date | None:
                     f"the file is damaged: its null date {value!r} is not a date", source=source
                 ) from None
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"the file is damaged: {exc}", source=source) from exc
+        raise WorkbookError(f"the file is damaged: {xml_damage(exc)}", source=source) from exc
     return None

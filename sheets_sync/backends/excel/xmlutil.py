@@ -75,10 +75,17 @@ def whole(text: bytes | str) -> int | None:
 _TOO_DEEP = re.compile(r"Excessive depth in document: (\d+), use XML_PARSE_HUGE option")
 
 
+#: what lxml adds to each error of a part parsed from bytes: the name of no file of the
+#: author's, and the line again (``..., line 1, column 1117 (<string>, line 1)``, until a
+#: review on 2026-12-07)
+_STRING_SOURCE = re.compile(r"\s*\(<string>, line \d+\)$")
+
+
 def xml_damage(exc: Exception) -> str:
     """A damaged part's XML error in the file author's words: elements nested deeper
-    than the parser reads are said so, without the parser option."""
-    return _TOO_DEEP.sub(r"elements nested more than \1 deep", str(exc))
+    than the parser reads are said so, without the parser option; lxml's
+    ``(<string>, line 1)`` left out."""
+    return _STRING_SOURCE.sub("", _TOO_DEEP.sub(r"elements nested more than \1 deep", str(exc)))
 
 
 def attr_map(raw: bytes) -> dict[bytes, bytes]:
@@ -214,7 +221,7 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{part} is not well-formed XML: {exc}") from None
+        raise WorkbookError(f"{part} is not well-formed XML: {xml_damage(exc)}") from None
 
 
 def root_prefix(data: bytes, local: bytes, part: str) -> bytes:
