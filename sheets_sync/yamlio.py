@@ -305,7 +305,8 @@ def schema_problem(
     elif kind == "invalid_key" and loc:  # `header: {5: x}`; its input is the key as read
         loc, said = loc[:-1], f"the key {_given(value)} should be text"  # null, not None
     elif (bound := next((b for b in _BOUNDS if b in ctx), None)) is not None:
-        said = f"must be {_BOUNDS[bound]} {_number(ctx[bound])} (got {_given(value)})"
+        why = _why(field, bound)
+        said = f"must be {_BOUNDS[bound]} {_number(ctx[bound])}{why} (got {_given(value)})"
     elif kind == "too_big":
         said = f"is too big a number (got {_given(value)})"
     elif (wanted := _SHOULD_BE.get(kind)) is not None:
@@ -345,6 +346,15 @@ def _kinds(annotation: Any) -> list[Any]:
     if get_origin(annotation) is Annotated:
         return _kinds(get_args(annotation)[0])
     return [annotation]
+
+
+def _why(field: Any, bound: str) -> str:
+    """What a field's ``bound`` (``le``) is, when its ``json_schema_extra`` says (``{"le":
+    "Excel's last row"}``), else "": ``header.row``'s 1,048,576 was said as a number alone
+    (until a review on 2026-12-07)."""
+    extra = getattr(field, "json_schema_extra", None)
+    why = extra.get(bound) if isinstance(extra, dict) else None
+    return f", {why}" if isinstance(why, str) else ""
 
 
 def _bounds(field: Any, upper: bool) -> dict[str, Any]:

@@ -56,7 +56,9 @@ MAX_ROWS = 1_048_576
 class HeaderSpec(_Strict):
     """Either a fixed ``row`` or ``search``: the first row within N holding the required headers."""
 
-    row: int | None = Field(default=None, ge=1, le=MAX_ROWS)
+    row: int | None = Field(
+        default=None, ge=1, le=MAX_ROWS, json_schema_extra={"le": "Excel's last row"}
+    )
     search: int | None = Field(default=None, ge=1, le=200)
 
 

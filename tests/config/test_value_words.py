@@ -174,9 +174,13 @@ def test_a_wrong_value_says_what_it_should_be_and_what_it_is(
         # header row 10000000000"; a sheet has no row past Excel's last
         (
             "  header: {row: 10000000000}",
-            "okrs.header.row: must be at most 1,048,576 (got 10000000000)",
+            "okrs.header.row: must be at most 1,048,576, Excel's last row (got 10000000000)",
         ),
-        ("  header: {row: 1048577}", "okrs.header.row: must be at most 1,048,576 (got 1048577)"),
+        # said as a number alone until a review on 2026-12-07
+        (
+            "  header: {row: 1048577}",
+            "okrs.header.row: must be at most 1,048,576, Excel's last row (got 1048577)",
+        ),
         ("  header: {5: x}", "okrs.header: the key 5 should be text"),
         ("  columns: {5: [Goal]}", "okrs.columns: the key 5 should be text"),
         # Python's words for the key YAML read (until 2026-12-06): the key None, the key 1
