@@ -94,11 +94,46 @@ def reply_shape(source: str, what: str, key: str = "") -> Iterator[None]:
 def tabs_as_read(body: Mapping[str, Any], wanted: frozenset[str]) -> dict[str, str]:
     """Each tab of ``wanted`` (``tab_key``s) in a ``spreadsheets.get`` reply, as a digest
     of all of it (cells, formats, protections, size), by its title: a team's tabs as its
-    read had them (``GoogleSheetsBackend._moved``)."""
+    read had them (``GoogleSheetsBackend._moved``). A formula's cell counts by its formula
+    (a person editing it edits the tab), not its computed ``effectiveValue``: Google
+    recalculates ``NOW()``, ``RAND()``, ``IMPORTRANGE``, ``GOOGLEFINANCE`` and a formula
+    reading a sheet-mate's tab on every edit, the sync's own write to a sheet-mate too, and
+    the write never overwrites a formula's result (until 2026-12-07 such a cell made a team
+    written out of its sheet's turn CONFLICTED every night, said edited by someone)."""
     return {
         str(props.get("title", "")): hashlib.sha256(
-            json.dumps(sheet, sort_keys=True).encode("utf-8")
+            json.dumps(_as_entered(sheet), sort_keys=True).encode("utf-8")
         ).hexdigest()
         for sheet, props in sheet_tabs(body)
         if tab_key(str(props.get("title", ""))) in wanted
     }
+
+
+def _as_entered(sheet: Mapping[str, Any]) -> Any:
+    """A tab of a reply, its formula cells without their computed ``effectiveValue``;
+    parts of another shape as they are (still digested, never an error here)."""
+    data = sheet.get("data")
+    if not isinstance(data, list):
+        return sheet
+    return {**sheet, "data": [_block(block) for block in data]}
+
+
+def _block(block: Any) -> Any:
+    rows = block.get("rowData") if isinstance(block, dict) else None
+    if not isinstance(rows, list):
+        return block
+    return {**block, "rowData": [_row(row) for row in rows]}
+
+
+def _row(row: Any) -> Any:
+    values = row.get("values") if isinstance(row, dict) else None
+    if not isinstance(values, list):
+        return row
+    return {**row, "values": [_cell(cell) for cell in values]}
+
+
+def _cell(cell: Any) -> Any:
+    entered = cell.get("userEnteredValue") if isinstance(cell, dict) else None
+    if not isinstance(entered, dict) or "formulaValue" not in entered:
+        return cell
+    return {k: v for k, v in cell.items() if k != "effectiveValue"}

@@ -112,3 +112,53 @@ def test_an_edit_of_the_held_teams_tab_during_its_sheet_mates_write_is_not_writt
     assert _endpoints(emulator, key).count("spreadsheets.batchUpdate") == 1
     for tab in ("OKRs", "B OKRs"):
         assert emulator.values(key, f"{tab}!Z40", "UNFORMATTED_VALUE") == [["the lead's"]]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (linked_to("Team1/KPI-1"), linked_to("Team0/KPI-1")),
+        (linked_to("Nobody/KPI-1"), team_sheets(1)),
+    ],
+    ids=["mutual", "outside"],
+)
+def test_a_formula_google_recalculates_on_a_sheet_mates_write_is_no_edit(
+    emulator: Emulator, sa_info: dict[str, Any], tmp_path: Path, a: Any, b: Any
+) -> None:
+    """Google recalculates ``NOW()``, ``RAND()``, ``IMPORTRANGE`` or a formula reading a
+    sheet-mate's tab on every edit of the sheet, the sync's own write to a sheet-mate too;
+    the team written after it found its formula's value changed and was CONFLICTED every
+    night (until 2026-12-07). The emulator evaluates no volatile or cross-tab formula: its
+    state is given the recalculated value after each of the sync's writes, as Google would."""
+    cfg, key = _workspace(tmp_path, sa_info, emulator, a, b)
+    book = _lead(emulator, sa_info).open_by_key(key)
+    for title in ("OKRs", "B OKRs"):
+        book.worksheet(title).update_acell("Z40", "=NOW()")
+    sheets = emulator.state.spreadsheets[key]
+    formulas = [
+        cell
+        for tab in sheets.sheets
+        for cell in tab.cells.values()
+        if cell.get("userEnteredValue", {}).get("formulaValue") == "=NOW()"
+    ]
+    assert len(formulas) == 2
+    recalculated: list[float] = []
+
+    def after(endpoint: str, sid: str | None) -> None:
+        if endpoint == "spreadsheets.batchUpdate" and sid == key:
+            recalculated.append(46068.5 + len(recalculated) / 1000)
+            with emulator.state.lock:
+                for cell in formulas:
+                    cell["effectiveValue"] = {"numberValue": recalculated[-1]}
+
+    emulator.faults.after_request = after
+    try:
+        for night in range(2):
+            runs = _night(cfg, night)
+            assert [(r.team, r.outcome.value) for r in runs] == [
+                ("Team0", "ok"),
+                ("Team1", "ok"),
+            ], (night, [r.error for r in runs])
+    finally:
+        emulator.faults.after_request = None
+    assert len(recalculated) == 4
