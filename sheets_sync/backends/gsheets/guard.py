@@ -234,7 +234,8 @@ def wrote(
 
 
 def written(client: SheetsClient, key: str) -> int:
-    """How many writes of ``key`` the run began (``checked``)."""
+    """How many writes of ``key`` the run began (``checked``): those whose check passed
+    (until 2026-12-07 a CONFLICTED one too, which sent nothing)."""
     with _lock:
         return client.sheet_writes.get(key, 0)
 
@@ -280,12 +281,12 @@ def checked(
 
         def precheck() -> None:
             notes.clear()  # the attempt sent is the one its check guards
-            tried.append(True)
             at[0] = check(client, key, want, source, tally, notes)
+            tried.append(True)  # passed: sent next (until 2026-12-07 a CONFLICTED write too)
 
         try:
             yield precheck
-        finally:  # an attempt may have been sent, answered or not: counted
+        finally:  # an attempt that passed its check may have been sent: counted
             if tried:
                 with _lock:
                     client.sheet_writes[key] = client.sheet_writes.get(key, 0) + 1
