@@ -233,8 +233,11 @@ class GoogleSheetsBackend:
             self._send(requests, writes, what, precheck)
         if unknown:  # until 2026-12-07 said before the send, of a write that might fail
             guard.said_unchecked(self.display_name, ["a second write since its read"])
-        # our own write moved it: the version it left, when known (a shared sheet's)
+        # our own write moved it: the version it left, when known (a shared sheet's), and
+        # the run's writes of the sheet with it, so that it is not taken for a sheet-mate's
+        # (until 2026-12-07 a second write asked Drive again, ``_moved``)
         self._version, self._wrote = left[0], True
+        self._seen = guard.written(self.client, self.key)
         self._grown(writes)
 
     def _moved(self, want: str) -> str:
@@ -242,7 +245,12 @@ class GoogleSheetsBackend:
         since its read (``guard.checked``, under the sheet's lock): Drive's now, when it
         is ``want`` or when this team's tabs, read again (one Sheets read), are as its
         read had them, the move another team's write (or an edit of another tab): nothing
-        of this team's to write over; else ``want``, whose check fails (CONFLICTED)."""
+        of this team's to write over; else ``want``, whose check fails (CONFLICTED).
+        After a write of this backend's own (a library caller's second), its tabs as read
+        are not its tabs any more: ``want``, the version that write left, no look again
+        (until 2026-12-07 it read them again and took its own write for an edit)."""
+        if self._wrote:
+            return want
         now = guard.version_now(self.client, self.key, self.display_name, self._drive_tally)
         if now is None or now == want:
             return want
