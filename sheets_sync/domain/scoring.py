@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sheets_sync.domain.finite import ratio_of_differences
 from sheets_sync.domain.models import (
@@ -126,13 +126,32 @@ def weight_exponent(largest: float) -> int:
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     """Mean of (value, weight) pairs; None when there is no weight at all. Weights are
-    scaled by ``weight_exponent`` first: any finite weights give the right mean."""
+    scaled by ``weight_exponent`` first: any finite weights give the right mean.
+
+    The one mean of the project (docs/rollup.md, "One mean"): ``fsum(w*v) / fsum(w)``,
+    both sums correctly rounded and so free of the values' order, ``mean`` with weights
+    1. An objective's score, the Summary's averages, the totals, company objectives and
+    the Trends means all take it, so none of them can differ in the 15th digit as an
+    in-order sum, pandas' pairwise ``mean`` and a compensated ``groupby().sum()`` did."""
     shift = -weight_exponent(max((w for _, w in pairs), default=0.0))
     scaled = [(v, math.ldexp(w, shift)) for v, w in pairs]
-    total = sum(w for _, w in scaled)
+    total = _fsum(w for _, w in scaled)
     if total <= 0:
         return None
-    return sum(v * w for v, w in scaled) / total
+    return _fsum(v * w for v, w in scaled) / total
+
+
+def _fsum(terms: Iterable[float]) -> float:
+    """``math.fsum``, NaN where it raises (inf + -inf) as ``sum`` gives NaN."""
+    try:
+        return math.fsum(terms)
+    except ValueError:
+        return math.nan
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """``weighted_mean`` with every weight 1: ``fsum(values) / n``; None of no values."""
+    return weighted_mean([(v, 1.0) for v in values])
 
 
 def score_objective(

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.ids import id_key
-from sheets_sync.domain.scoring import weight_exponent
+from sheets_sync.domain.scoring import mean, weighted_mean
 from sheets_sync.errors import HistoryError
 from sheets_sync.rollup.digits import shown_values
 from sheets_sync.rollup.spellings import KPI_ID, KR_ID, OBJECTIVE, Respellings, Spellings, shown
@@ -175,7 +175,7 @@ def _load(
         if earlier:
             continue
         if night.krs:
-            means = kr.groupby("date", as_index=False)[["score", "expected"]].mean()
+            means = kr.groupby("date", as_index=False)[["score", "expected"]].agg(_mean)
             for column in ("score", "expected"):  # the 15 digits Excel shows (digits.py)
                 means[column] = shown_values(means[column])
             company.append(means)
@@ -232,23 +232,31 @@ def _count_by_team(source: NightSource, spellings: dict[str, Spellings]) -> None
 
 def _objective_scores(kr: pd.DataFrame) -> pd.Series:
     """Each objective's score on one night: its KRs' scores weighted as the objective's
-    own (``domain.scoring.weighted_mean``, weights scaled by the same
-    ``weight_exponent``), of the exact scores the history keeps, so the burn-up, shown
-    with 15 digits as that is (``_load``), ends at ``Objectives.Score`` (weighed from
-    15-digit KR scores, on 2026-12-07, it missed it in the 15th digit now and then).
+    own, by ``domain.scoring.weighted_mean`` itself (the one mean, docs/rollup.md), of
+    the exact scores the history keeps, so the burn-up, shown with 15 digits as that is
+    (``_load``), ends at ``Objectives.Score`` (a ``groupby().sum()``, compensated where
+    weighted_mean summed in order, missed it in the 15th digit for 473 of 20,000).
     A row recorded before the history kept weights (schema 1) counts as weight 1; an
     objective whose weights add up to nothing has no score (no row, as pivot_table)."""
-    weight = kr["weight"].fillna(1.0).where(kr["score"].notna())  # frames may lack scores
-    keys = [kr[k] for k in _OBJECTIVE_KEYS]
-    # each objective's weights scaled as weighted_mean scales them (1e308 + 1e308 is inf)
-    largest = weight.groupby(keys, sort=False, dropna=False).transform("max")
-    distinct = largest.dropna().unique()  # a few: one call each, not one a KR
-    exponents = dict(zip(distinct, map(weight_exponent, distinct), strict=True))
-    shift = -largest.map(exponents).fillna(0).astype("int64")
-    weight = pd.Series(np.ldexp(weight.to_numpy(), shift.to_numpy()), index=weight.index)
-    total = weight.groupby(keys, sort=False).sum()
-    weighted = (kr["score"] * weight).groupby(keys, sort=False).sum()
-    return (weighted / total)[total > 0].dropna()
+    scored = kr[kr["score"].notna()]  # frames may lack scores
+    keys = list(zip(*(scored[k].tolist() for k in _OBJECTIVE_KEYS), strict=True))
+    weights = scored["weight"].astype("float64").fillna(1.0).tolist()
+    pairs: dict[tuple[Any, ...], list[tuple[float, float]]] = {}
+    for key, score, weight in zip(keys, scored["score"].tolist(), weights, strict=True):
+        if not any(pd.isna(k) for k in key):  # as groupby drops a key with a gap
+            pairs.setdefault(key, []).append((score, weight))
+    scores = {key: weighted_mean(p) for key, p in pairs.items()}
+    kept = {key: s for key, s in scores.items() if s is not None and not math.isnan(s)}
+    index = pd.MultiIndex.from_tuples(list(kept) or [(None, None)], names=_OBJECTIVE_KEYS)[
+        : len(kept)
+    ]
+    return pd.Series(list(kept.values()), index=index, dtype="float64")
+
+
+def _mean(values: pd.Series) -> float:
+    """A night's company mean of KR scores (or expected): the one mean (docs/rollup.md)."""
+    m = mean(values.dropna().tolist())
+    return math.nan if m is None else m
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

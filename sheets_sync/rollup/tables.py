@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_sync.domain.models import KPIStatus, Status
-from sheets_sync.domain.scoring import band
+from sheets_sync.domain.scoring import band, mean
 from sheets_sync.domain.values import CELL_CHARS, utf16_len
 from sheets_sync.rollup.digits import shown
 from sheets_sync.rollup.nights import History
@@ -304,7 +304,7 @@ def _summary(
     errors = {str(t): int(n) for t, n in severity["error"].items()}
     warnings = {str(t): int(n) for t, n in severity["warning"].items()}
     # per team as dicts, not a ``.loc`` a team (~40 us each, two a team)
-    mean_score = obj.groupby("Team")["Score"].mean().to_dict() if not obj.empty else {}
+    mean_score = {t: mean(s.dropna()) for t, s in obj.groupby("Team")["Score"]}  # one mean
     n_obj = obj.groupby("Team").size().to_dict() if not obj.empty else {}
     kr_by_team = {
         str(t): {s: int(n) for s, n in zip(KR_STATUSES, counts, strict=True)}
@@ -354,7 +354,7 @@ def _totals(
         "As of": context.as_of,
         "Stale data": bool(summary["Stale data"].fillna(False).any()),
         "Last successful read": naive(context.generated_at),
-        "Average objective score": obj["Score"].mean() if not obj.empty else None,
+        "Average objective score": mean(obj["Score"].dropna()),
         "Net confidence": _net_confidence(
             {str(k): int(v) for k, v in krs["Status"].value_counts().items()}
         ),
@@ -370,7 +370,7 @@ def _company_objectives(context: RunContext, obj: pd.DataFrame) -> pd.DataFrame:
     for company in context.company_objectives:
         aligned = obj[obj["Aligns to"] == company.id]
         scores = aligned["Score"].dropna()
-        score = float(scores.mean()) if not scores.empty else None
+        score = mean(scores)
         rows.append(
             {
                 "Period": context.period.name,

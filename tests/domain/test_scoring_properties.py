@@ -96,6 +96,7 @@ def test_weighted_mean_ignores_the_weights_scale(pairs: list[tuple[float, float]
 def test_weighted_mean_of_normal_weights_is_the_plain_formula(
     pairs: list[tuple[float, float]],
 ) -> None:
-    """Scaling the weights changed no result of normal weights, not even its last bit."""
-    plain = sum(v * w for v, w in pairs) / sum(w for _, w in pairs)
+    """Scaling the weights changed no result of normal weights, not even its last bit. The
+    formula is the one mean's (docs/rollup.md): correctly rounded sums, not in-order ones."""
+    plain = math.fsum(v * w for v, w in pairs) / math.fsum(w for _, w in pairs)
     assert weighted_mean(pairs) == plain

@@ -10,6 +10,7 @@ night missed Objectives.Score too."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,10 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pivot_mean(scores: list[float]) -> float:
-    """AVERAGE as a pivot in Excel shows it: the cells summed in order, divided, and the
-    result shown with 15 significant digits."""
-    return shown_float(sum(scores) / len(scores))
+    """AVERAGE as the one mean models it (docs/rollup.md, "One mean"; the emulator's
+    AVERAGE, emulator/formulas.py): the cells summed correctly rounded (``math.fsum``, no
+    order to differ by), divided, and the result shown with 15 significant digits."""
+    return shown_float(math.fsum(scores) / len(scores))
 
 
 def _table(ws: Any, name: str) -> pd.DataFrame:
