@@ -12,7 +12,8 @@ from sheets_sync.domain.models import (
     TeamResult,
 )
 from sheets_sync.domain.rules import ScoringRules
-from sheets_sync.domain.scoring import band, net_confidence, weighted_mean
+from sheets_sync.domain.scoring import band, mean, net_confidence
+from sheets_sync.domain.shown import shown_float
 
 
 def aligned_objectives(team: TeamResult) -> tuple[AlignedObjective, ...]:
@@ -29,7 +30,7 @@ def score_company_objectives(
     teams: Sequence[TeamResult],
     rules: ScoringRules = ScoringRules(),
 ) -> list[CompanyObjectiveResult]:
-    """Weighted mean (equal weights) of the scores of aligned team objectives."""
+    """Mean of the scores of aligned team objectives, as shown (15 digits)."""
     return score_aligned(objectives, (a for t in teams for a in aligned_objectives(t)), rules)
 
 
@@ -51,7 +52,10 @@ def score_aligned(
     results = []
     for company in objectives:
         mine = tuple(by_company[id_key(company.id)])
-        score = weighted_mean([(a.score, 1.0) for a in mine if a.score is not None])
+        # the one mean (docs/rollup.md) of the scores as the Objectives tab shows them, so
+        # the run report's score is the workbook's (until 2026-12-07 of the exact scores:
+        # 2,616 of 20,000 random company objectives read apart in the 15th digit)
+        score = mean(shown_float(a.score) for a in mine if a.score is not None)
         results.append(
             CompanyObjectiveResult(
                 company, score, None if score is None else band(score, rules), mine
