@@ -134,7 +134,8 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     the Trends means all take it, so none of them can differ in the 15th digit as an
     in-order sum, pandas' pairwise ``mean`` and a compensated ``groupby().sum()`` did."""
     shift = -weight_exponent(max((w for _, w in pairs), default=0.0))
-    scaled = [(v, math.ldexp(w, shift)) for v, w in pairs]
+    # plain weights (most) need no scaling: ldexp by 0 is the weight itself
+    scaled = [(v, math.ldexp(w, shift)) for v, w in pairs] if shift else pairs
     total = _fsum(w for _, w in scaled)
     if total <= 0:
         return None
