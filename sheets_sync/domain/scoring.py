@@ -143,11 +143,16 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
 
 
 def _fsum(terms: Iterable[float]) -> float:
-    """``math.fsum``, NaN where it raises (inf + -inf) as ``sum`` gives NaN."""
+    """``math.fsum``, but what ``sum`` gives where it raises: NaN for inf + -inf, and
+    +-inf for a total past the largest float (a hand-edited history score of 1e308 made
+    the Trends means raise OverflowError, which no step turned into a message)."""
+    listed = list(terms)
     try:
-        return math.fsum(terms)
+        return math.fsum(listed)
     except ValueError:
         return math.nan
+    except OverflowError:
+        return sum(listed)
 
 
 def mean(values: Iterable[float]) -> float | None:

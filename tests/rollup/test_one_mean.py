@@ -15,7 +15,7 @@ import pandas as pd
 from sheets_sync.domain.scoring import weighted_mean
 from sheets_sync.domain.shown import shown_float
 from sheets_sync.rollup import build_rollup, tables
-from sheets_sync.rollup.nights import _objective_scores
+from sheets_sync.rollup.nights import _mean, _objective_scores
 from tests.rollup.fixtures import COMPANY, context, runs
 
 
@@ -102,3 +102,15 @@ def test_weighted_mean_is_free_of_the_order() -> None:
         pairs = [(_score(rng), float(rng.choice([1, 2, 3, 0.5]))) for _ in range(n)]
         turned = pairs[::-1]
         assert weighted_mean(pairs) == weighted_mean(turned)
+
+
+def test_a_total_past_the_largest_float_is_inf_not_an_error() -> None:
+    """``math.fsum`` raises OverflowError where ``sum`` gives inf: a hand-edited history
+    score of 1e308 made the Trends means raise (found reading the whole change)."""
+    kr = pd.DataFrame(
+        {"team": ["A", "A"], "objective_id": ["O1", "O1"], "score": [1e308, 1e308]}
+    ).assign(weight=1.0)
+    assert _objective_scores(kr).tolist() == [math.inf]
+    assert _mean(kr["score"]) == math.inf
+    assert weighted_mean([(1e308, 1.0), (1e308, 1.0)]) == math.inf
+    assert math.isnan(weighted_mean([(math.inf, 1.0), (-math.inf, 1.0)]) or 0.0)
