@@ -185,7 +185,7 @@ _HEADER_NOTE = re.compile(r"[(\[][^()\[\]]*[)\]]$")
 #: lenticular ``【】`` (white ``〖〗`` too) and tortoise-shell ``〔〕`` brackets, which such a
 #: method types for a note as often and NFKC leaves as they are (``Target【EUR】`` missing
 #: until 2026-12-07)
-_BRACKETS = str.maketrans(
+BRACKETS = str.maketrans(
     "\uff08\uff09\uff3b\uff3d\u3010\u3011\u3016\u3017\u3014\u3015", "()[][][][]"
 )
 #: Longer text is not a header with a note but a paragraph: its loose keys are not tried.
@@ -200,7 +200,7 @@ def _loose_keys(value: CellValue) -> tuple[str, ...]:
     text = str(value).strip()
     if len(text) > HEADER_CHARS:
         return ()
-    text = text.translate(_BRACKETS)  # "Target（EUR）" is "Target(EUR)"; "【EUR】" "[EUR]"
+    text = text.translate(BRACKETS)  # "Target（EUR）" is "Target(EUR)"; "【EUR】" "[EUR]"
     first = text.splitlines()[0].rstrip() if text else ""
     keys = (first, _HEADER_NOTE.sub("", text), _HEADER_NOTE.sub("", first))
     return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))

@@ -13,15 +13,15 @@ from sheets_sync.domain.models import Finding, Severity
 from sheets_sync.errors import LayoutError
 from sheets_sync.grid import CellRange, SheetGrid, a1, column_letter, column_spans
 from sheets_sync.mapping.fields import normalise_header
-from sheets_sync.mapping.header import HEADER_CHARS, header_text, loose_keys
+from sheets_sync.mapping.header import BRACKETS, HEADER_CHARS, header_text, loose_keys
 from sheets_sync.mapping.spec import TabSpec
 
 if TYPE_CHECKING:
     from sheets_sync.mapping.extract import TabLayout
 
-#: a note's brackets, as typed and full width (a CJK input method's)
-_OPENING = ("(", "[", "\uff08", "\uff3b")
-_CLOSING = (")", "]", "\uff09", "\uff3d")
+#: a note's brackets once ``header.BRACKETS`` folded the full-width and CJK ones to these
+_OPENING = ("(", "[")
+_CLOSING = (")", "]")
 #: columns of the smaller sheet grid (Excel's, to XFD; Google Sheets allows 18,278)
 MAX_COLUMNS = 16_384
 
@@ -137,6 +137,7 @@ def _nested_note(text: str, key: str) -> bool:
     is one: its first bracket closes at the last character, depth counted from it, not
     before ("Score (H1) vs target (H2)", "Score [old] / Score [new]" are a team's own
     columns, warned of every night until a review on 2026-12-07)."""
+    text = text.translate(BRACKETS)  # one bracket table: header's (【】 〖〗 〔〕 too)
     if len(text) > HEADER_CHARS or not text.endswith(_CLOSING):
         return False
     at = min((i for i in map(text.find, _OPENING) if i >= 0), default=-1)

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 179  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 180  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides
@@ -333,7 +333,9 @@ FORMAT = 179  # bump when Extract, TeamInput or WorkbookData change shape, a par
 # header whose first bracketed note closes before its end ("Score (H1) vs target (H2)",
 # "Score [old] / Score [new]") is a team's own column, not warned of as a renamed Score;
 # 179: the same grid; a cell's padded style (s="01") is that style's, its percent format
-# and fill read (it was none)),
+# and fill read (it was none); 180: the same grid; a renamed owned header whose note in
+# 【】 or 〖〗 holds brackets of its own ("Score〖auto (x)〗") is warned of (room kept a
+# bracket list of its own without them)),
 # or the slot format
 
 

@@ -83,7 +83,16 @@ def test_a_header_holding_the_warnings_own_words_is_quoted_as_typed(typed: str) 
     ]
 
 
-@pytest.mark.parametrize("typed", ["Score (auto (by sync))", "Score [(auto)]", "Score（auto (x)）"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Score (auto (by sync))",
+        "Score [(auto)]",
+        "Score（auto (x)）",
+        "Score〖auto (x)〗",  # header's other note brackets: room kept a bracket list of its own
+        "Score【auto【x】】",
+    ],
+)
 def test_a_renamed_score_with_brackets_inside_its_note_is_said(typed: str) -> None:
     """A note holding brackets of its own got no warning (until 2026-12-07): the header
     note pattern takes only a note with none inside."""

@@ -405,4 +405,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # of as a renamed Score
     # 179: the same grid; a cell's padded style (s="01") is that style's, its percent format
     # and fill read (it was none)
-    assert (FORMAT, fields[-1]) == (179, "grouped_rows")
+    # 180: the same grid; a renamed owned header whose note in 【】 or 〖〗 holds brackets of
+    # its own ("Score〖auto (x)〗") is warned of
+    assert (FORMAT, fields[-1]) == (180, "grouped_rows")
