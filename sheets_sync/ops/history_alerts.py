@@ -153,8 +153,8 @@ def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str,
     teams: dict[str, dict[str, str]] = {}
     old: set[str] = set()
     for team, day in conn.execute(nights):
-        if not isinstance(team, str):  # hand-edited (a BLOB): no run's team, and until
-            continue  # 2026-12-07 its name ended the night in an AttributeError
+        if not isinstance(team, str) or not isinstance(day, str):  # hand-edited (a BLOB):
+            continue  # no run's; until 2026-12-07 a name or date so ended the night in an error
         teams[team] = {}
         if since is not None and day < since:
             old.add(team)

@@ -309,6 +309,19 @@ def test_a_hand_edited_blob_team_fails_no_night_of_the_alerts(demo: Path, tmp_pa
     assert recorded(store, nxt) == set(DEMO)
 
 
+def test_a_hand_edited_blob_alert_date_fails_no_night(demo: Path, tmp_path: Path) -> None:
+    """An ``alerted`` row whose date is a BLOB compared bytes with a str: the night ended
+    in a TypeError before any team was read (found reading the whole change)."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute("INSERT INTO alerted (team, as_of) VALUES ('Sales', x'323032362d30312d3031')")
+    nxt = AS_OF + dt.timedelta(days=1)
+    run_sync(load_workspace(cfg), SyncOptions(as_of=nxt, workers=1))
+    assert recorded(store, nxt) == set(DEMO)
+
+
 def test_a_sync_run_again_looks_again(demo: Path, tmp_path: Path) -> None:
     """One ``Sync`` run twice (a library caller's): each run looks for itself, once; a
     later run of some teams said the earlier night's teams gone."""
