@@ -136,4 +136,6 @@ def _cell(cell: Any) -> Any:
     entered = cell.get("userEnteredValue") if isinstance(cell, dict) else None
     if not isinstance(entered, dict) or "formulaValue" not in entered:
         return cell
-    return {k: v for k, v in cell.items() if k != "effectiveValue"}
+    # its number format too: a formula in Automatic takes the format of what it reads, so
+    # a sheet-mate's first night restyling a Score made this tab "edited" (a read found)
+    return {k: v for k, v in cell.items() if k not in ("effectiveValue", "effectiveFormat")}

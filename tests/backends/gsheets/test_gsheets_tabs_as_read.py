@@ -39,6 +39,17 @@ def test_a_formula_recalculated_by_google_is_the_tab_as_read() -> None:
     )
 
 
+def test_a_formula_whose_automatic_format_follows_what_it_reads_is_the_tab_as_read() -> None:
+    """A formula in Automatic takes the number format of the cell it reads: a sheet-mate's
+    write restyling that cell (its Score made a percent) was an edit of this tab (until a
+    read of the whole change on 2026-12-07)."""
+    number = {"numberFormat": {"type": "NUMBER"}}
+    percent = {"numberFormat": {"type": "PERCENT"}}
+    before = _body({**_formula("='OKRs'!E2", {"numberValue": 0.4}), "effectiveFormat": number})
+    after = _body({**_formula("='OKRs'!E2", {"numberValue": 0.4}), "effectiveFormat": percent})
+    assert tabs_as_read(before, WANTED) == tabs_as_read(after, WANTED)
+
+
 def test_an_edited_formula_or_value_is_an_edit() -> None:
     base = _body(
         _formula("=NOW()", {"numberValue": 1.0}),
