@@ -110,7 +110,11 @@ def _marks(folded: str) -> _Marks:
     """A span (``FY 2026-27``, and ``2026-27``: ``_spans``) says both its fiscal years:
     such a period has both, and a tab so named is a fiscal period's if they are its
     fiscal year's calendar years (``_Reading``). ``Q4'26`` is a quarter and a plain year."""
-    folded, plain = _spans(folded)
+    return _marks_of(*_spans(folded))
+
+
+def _marks_of(folded: str, plain: list[tuple[int, int]]) -> _Marks:
+    """``_marks`` of a text ``_spans`` has read: its spans taken out, and the years they said."""
     found = [m.groupdict() for m in _PERIOD.finditer(folded)]
     found += [{**_NO_GROUPS, "fy": str(a), "fy2": str(b)} for a, b in plain]
 
@@ -173,7 +177,8 @@ def _read_tab(name: str) -> _Tab:
     if not folded.strip():
         return _Tab("", _NO_MARKS, False, False)
     bare = _COPY.sub(" ", folded)
-    marks, bare = _marks(bare), _PERIOD.sub(" ", _spans(bare)[0])
+    bare, plain = _spans(bare)
+    marks, bare = _marks_of(bare, plain), _PERIOD.sub(" ", bare)
     return _Tab(tab_key(bare), marks, bool(_KEPT.search(folded)), bool(_NUMBER.search(bare)))
 
 
