@@ -168,7 +168,8 @@ class GoogleSheetsBackend:
                         ):
                             sheets[title], self._filled[title] = read_grid(sheet, header_rows)
             book = str(obj(body.get("properties", {}), "properties").get("title", "")).strip()
-            self._tabs = tabs_as_read(body, self._wanted)
+            # only a checked write looks again (``_moved``): a read with no version skips it
+            self._tabs = tabs_as_read(body, self._wanted) if self._version is not None else {}
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
         if book and self._display_name == f"gsheet:{self.key}":
             # findings and later errors name the sheet as people know it, by its title; the
