@@ -68,4 +68,4 @@ $(AIRFLOW_VENV)/.installed:
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(AIRFLOW_VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AIRFLOW_VENV) .venv3* build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -221,6 +221,24 @@ def test_every_make_target_is_in_the_readme() -> None:
     assert missing == []
 
 
+def test_make_clean_removes_what_the_targets_and_tools_make() -> None:
+    """The README says `make clean` removes the venvs, build/ and the tools' caches: every
+    such folder .gitignore lists (the venvs of `make test-pythons` and the `.hypothesis`
+    database of `HYPOTHESIS_PROFILE=dev` too; until 2026-12-07 both stayed)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^clean:\n\t(.*)$", makefile, flags=re.M)
+    assert recipe is not None
+    removed = set(recipe[1].split()[2:])  # after `rm -rf`
+    removed = {{"$(VENV)": ".venv", "$(AIRFLOW_VENV)": ".venv-airflow"}.get(w, w) for w in removed}
+    made = [".venv", ".venv-airflow", ".venv3*", "build", ".pytest_cache", ".mypy_cache"]
+    made += [".ruff_cache", ".hypothesis"]
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert all(f"{m}/" in ignored for m in made)  # each is a folder the checkout makes
+    assert [m for m in made if m not in removed] == []
+    for name in (".venv3*", ".hypothesis"):
+        assert f"`{name.rstrip('*')}" in README.split("`make clean`", 1)[1].split(")", 1)[0]
+
+
 def test_layout_names_every_module() -> None:
     """The README's Layout is where a newcomer looks for a module: it lists them all."""
     layout = README.split("## Layout", 1)[1]
