@@ -111,6 +111,29 @@ def test_readme_prose_and_environment_examples_are_read() -> None:
     assert any(e.startswith("sheets-sync validate --config build/") for _, e in EXAMPLES)
 
 
+def test_every_option_is_told_in_the_prose() -> None:
+    """Each option of each command (the emulator's too) is named outside a code block of the
+    README or a docs page, where what it does is said: until 2026-12-07 the emulator's
+    `--no-auth` and `--verbose` were only in emulator.md's synopsis."""
+    pages = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    prose = "\n".join(re.sub(r"^```.*?^```", "", t, flags=re.M | re.S) for t in texts)
+
+    def untold(command: click.Command) -> list[str]:
+        found = [
+            f"{command.name} {'/'.join(p.opts)}"
+            for p in command.params
+            if isinstance(p, click.Option) and "--help" not in p.opts
+            if not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", prose) for o in p.opts)
+        ]
+        if isinstance(command, click.Group):
+            found += [o for sub in command.commands.values() for o in untold(sub)]
+        return found
+
+    assert emulator_command.name in cli.commands
+    assert untold(cli) == []
+
+
 def test_emulator_command_line_parses() -> None:
     """`python -m sheets_sync.emulator` with every option emulator.md shows."""
     (block,) = code_blocks("emulator.md", "sh")
