@@ -18,7 +18,6 @@ from sheets_sync.cli_support import (
     as_of_date,
     as_of_option,
     command_console,
-    config_option,
     quiet_level,
     say,
 )
@@ -41,7 +40,15 @@ def _given(name: str) -> bool:
     "--title", default="Team goals", show_default=True, help="Title of the Google spreadsheet."
 )
 @click.option("--force", is_flag=True, help="Replace an existing file at PATH.")
-@config_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Workspace whose scoring.kpi_tolerance the Read me quotes, and with --google whose "
+    "Google key is used (default: $SHEETS_SYNC_CONFIG or ./sheets-sync.yaml, when there; "
+    "else the default tolerance, 10%).",
+)
 def template(
     path: str | None, google: bool, title: str, force: bool, config_path: str | None
 ) -> None:
