@@ -7,7 +7,6 @@ examples load as shown, and the Python examples run.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import logging
 import re
@@ -199,29 +198,6 @@ def test_every_option_is_told_in_the_prose() -> None:
 
     assert emulator_command.name in cli.commands
     assert untold(cli) == []
-
-
-def test_reading_signatures_are_the_readers() -> None:
-    """reading.md's two calls have the readers' parameters and defaults (until 2026-12-07
-    it lacked ``header_rows``)."""
-    from sheets_sync.backends.excel import reader
-
-    (block,) = code_blocks("reading.md", "python")
-    for shown in re.split(r"\n(?=\w)", block.strip()):
-        call = re.fullmatch(r"(\w+)\((.*)\) -> WorkbookData", shown, flags=re.S)
-        assert call is not None, shown
-        name, params = call.groups()
-        real = inspect.signature(getattr(reader, name)).parameters
-        documented = {}
-        for param in re.split(r",\s*", " ".join(params.split())):
-            if param != "*":
-                key, _, default = param.partition("=")
-                documented[key.split(":")[0].strip()] = default.strip() or None
-        assert list(documented) == list(real), name
-        for key, default in documented.items():
-            expected = real[key].default
-            shown_default = inspect.Parameter.empty if default is None else eval(default)
-            assert shown_default == expected, f"{name}({key}=...)"
 
 
 def test_emulator_command_line_parses() -> None:

@@ -1,18 +1,44 @@
-"""docs/reading.md says what the Excel reader's calls take and read: ``header_rows`` limits
-the owned header's fill only (until a review on 2026-12-07 the page said every fill)."""
+"""docs/reading.md says what the Excel reader's calls take and read: their signatures are
+the code's, and ``header_rows`` limits the owned header's fill only (until a review on
+2026-12-07 the page said every fill)."""
 
 from __future__ import annotations
 
+import inspect
 import io
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from sheets_sync.backends.excel import reader
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.grid import OWNED_FILLS, OWNED_HEADER_FILL
 
 READING = (Path(__file__).parents[2] / "docs" / "reading.md").read_text(encoding="utf-8")
+
+
+def _shown(call: str) -> inspect.Signature:
+    """The signature of a call the page shows, made a function as Python reads it, its
+    annotations kept as written (as the reader's module keeps its own)."""
+    source = f"from __future__ import annotations\ndef {call}: pass"
+    space: dict[str, object] = {}
+    exec(compile(source, "reading.md", "exec", dont_inherit=True), space)
+    name = call.split("(", 1)[0]
+    return inspect.signature(space[name])  # type: ignore[arg-type]
+
+
+def test_reading_signatures_are_the_readers() -> None:
+    """reading.md's two calls are the readers' signatures: parameters, their kinds (the `*`),
+    annotations, defaults and what they return (until 2026-12-07 it lacked ``header_rows``;
+    until a review that day the test saw names and defaults only)."""
+    (block,) = re.findall(r"^```python\n(.*?)^```", READING, flags=re.M | re.S)
+    calls = re.split(r"\n(?=\w)", block.strip())
+    assert [c.split("(", 1)[0] for c in calls] == ["read_workbook_bytes", "read_workbook"]
+    for call in calls:
+        name = call.split("(", 1)[0]
+        assert _shown(call) == inspect.signature(getattr(reader, name)), name
 
 
 def test_header_rows_limits_the_owned_header_fill_only() -> None:
