@@ -241,6 +241,16 @@ def test_make_clean_removes_what_the_targets_and_tools_make() -> None:
         assert f"`{name}`" in told
 
 
+def test_the_dev_profile_says_make_clean_drops_its_examples() -> None:
+    """Where the README tells of the examples `HYPOTHESIS_PROFILE=dev` saves in `.hypothesis`,
+    it says `make clean` removes them (until a review on 2026-12-07 only the make clean line
+    said so, and one who kept a failing example to replay was not warned)."""
+    told = " ".join(README.split("`HYPOTHESIS_PROFILE=dev make test`", 1)[1].split())
+    told = told.split(".)", 1)[0]
+    assert "keeps a failing one in `.hypothesis`" in told
+    assert "`make clean` removes `.hypothesis`, and the examples saved in it" in told
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make")
 def test_make_clean_keeps_a_venv_of_ones_own(tmp_path: Path) -> None:
     """`make clean` removes the venvs `make test-pythons` makes (`.venv3.12`, `.venv3.13`:
