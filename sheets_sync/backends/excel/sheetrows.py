@@ -141,21 +141,36 @@ class SheetRows:
         tab anyway, so no cell is checked for its row here."""
         cells: list[tuple[int, Cell]] = []
         known = COLUMN_OF_REF.get
-        c_open = b"<" + self.p + b"c"
         prev = 0
         for m in self._pat.cell.finditer(self.xml, start, end):
             ref = m[2]
             col = known(ref) if ref is not None else None
             if col is None:
                 col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
-            if m[3] is None and not m[5]:
-                raise WorkbookError(f"worksheet {as_typed(self.sheet)} has an unterminated <c>")
-            if (inner := m[4]) and c_open in inner:  # rare: only then the regex
-                at = (ref or ref_attr(m[1]) or b"").decode("utf-8", "replace")
-                refuse_nested(self, c_open, self._pat.cell, m.start(4), m.end(4), f"cell {at}")
             cells.append((col, m))
             prev = col
+        if cells:
+            self._check_cells(cells, start, end)
         return cells
+
+    def _check_cells(self, cells: list[tuple[int, Cell]], start: int, end: int) -> None:
+        """Refuse an unterminated ``<c>`` or a cell inside a cell among ``_cells``' finds,
+        in the order a check of each cell in turn would: a row at a time, not a cell
+        (``_cells`` is a patch's hot path). A cell that runs to the end of the range
+        (``\\Z``) can only be the last one found, and a ``<c`` in a cell's content is one
+        more ``<c`` in the range than the cells found (each starts with one): only a row
+        with more is looked at cell by cell."""
+        c_open = b"<" + self.p + b"c"
+        if self.xml.count(c_open, start, end) != len(cells):
+            for _, m in cells:
+                if m[3] is None and not m[5]:
+                    break  # the last: said below
+                if (inner := m[4]) and c_open in inner:  # rare: only then the regex
+                    at = (m[2] or ref_attr(m[1]) or b"").decode("utf-8", "replace")
+                    refuse_nested(self, c_open, self._pat.cell, m.start(4), m.end(4), f"cell {at}")
+        last = cells[-1][1]
+        if last[3] is None and not last[5]:
+            raise WorkbookError(f"worksheet {as_typed(self.sheet)} has an unterminated <c>")
 
     def _col_styles(self) -> list[tuple[int, int, int]]:
         found: list[tuple[int, int, int]] = []

@@ -11,6 +11,7 @@ The scans that find the rows and cells are ``sheetrows.py``'s; a cell's new XML 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,6 +34,7 @@ from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle, a1
 
 _TRUE = (b"1", b"true")
+_COLUMN = operator.itemgetter(0)
 
 
 class Edit(Protocol):
@@ -113,6 +115,7 @@ class SheetEditor(SheetRows):
             pending: dict[int, list[bytes]] = {}
             row_grown = grown_in.setdefault(num, [])
             row_known, row_xf = False, None  # the row's own format, looked up when needed
+            last_col: int | None = None  # the row's last column, looked up when needed
             after = 0  # see the insertion point below
             for col, edit in sorted(row_edits.items()):
                 old = by_col.get(col)
@@ -140,6 +143,11 @@ class SheetEditor(SheetRows):
                 new = self._render_cell(ref, edit, base_xf=base, old=None, resolve=resolve)
                 # Before the first cell (in document order) of a later column. Columns are
                 # visited in ascending order, so that first cell never moves back: resume.
+                # None of a later column (a night's owned columns end most rows): the end.
+                if last_col is None:
+                    last_col = max(cells, key=_COLUMN)[0] if cells else 0
+                if col >= last_col:
+                    after = len(cells)
                 while after < len(cells) and cells[after][0] <= col:
                     after += 1
                 if after < len(cells):
@@ -176,18 +184,18 @@ class SheetEditor(SheetRows):
         return SheetPatch(replace_spans(self.xml, out), tuple(replaced))
 
     def _grow_spans(self, tag: Tag, cols: list[int]) -> list[tuple[bytes, bytes]] | None:
-        """The row's attributes with ``spans`` widened to ``cols``; None when unchanged."""
+        """The row's attributes with ``spans`` widened to ``cols``; None when unchanged
+        (also when ``spans`` cannot be read: a hint, left as it is)."""
         spans = tag.get(b"spans")
         if not spans or not cols:
             return None
-        try:
-            bounds = [int(x) for part in spans.split() for x in part.split(b":")]
-        except ValueError:
+        bounds = _span_bounds(spans)
+        if bounds is None:
             return None
-        lo, hi = min(bounds + cols), max(bounds + cols)
-        if min(cols) < min(bounds) or max(cols) > max(bounds):
+        low, high = min(cols), max(cols)
+        if low < bounds[0] or high > bounds[1]:
             attrs = list(tag.attrs)
-            set_attr(attrs, b"spans", f"{lo}:{hi}".encode())
+            set_attr(attrs, b"spans", f"{min(low, bounds[0])}:{max(high, bounds[1])}".encode())
             return attrs
         return None
 
@@ -248,3 +256,24 @@ class SheetEditor(SheetRows):
         attrs = list(tag.attrs)
         set_attr(attrs, b"ref", new.encode())
         return [(tag.start, tag.end, render_tag(self.p + b"dimension", attrs, tag.self_closing))]
+
+
+#: a row's ``spans`` -> its lowest and highest column (None: not numbers). Rows of one
+#: template share a few: parsed once a process, not once a row written (17,500 a night)
+_SPANS: dict[bytes, tuple[int, int] | None] = {}
+
+
+def _span_bounds(spans: bytes) -> tuple[int, int] | None:
+    """(lowest, highest) column of a ``spans`` value (``"1:5 7:9"``); None when it has a
+    part that is not a number, or none (``spans=" "``, a valid empty list: until
+    2026-12-07 a ValueError from ``min`` of nothing, and the team's write failed)."""
+    if spans in _SPANS:
+        return _SPANS[spans]
+    try:
+        bounds = [int(x) for part in spans.split() for x in part.split(b":")]
+    except ValueError:
+        bounds = []
+    found = (min(bounds), max(bounds)) if bounds else None
+    if len(_SPANS) < 4096:
+        _SPANS[spans] = found
+    return found
