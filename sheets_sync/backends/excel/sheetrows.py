@@ -146,7 +146,12 @@ class SheetRows:
             ref = m[2]
             col = known(ref) if ref is not None else None
             if col is None:
-                col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
+                try:
+                    col = (column_of(ref) if ref is not None else ref_column(m[1])) or prev + 1
+                except WorkbookError:
+                    if cells:  # an earlier cell's fault is said first, as it was
+                        self._check_cells(cells, start, m.start())
+                    raise
             cells.append((col, m))
             prev = col
         if cells:
@@ -154,12 +159,15 @@ class SheetRows:
         return cells
 
     def _check_cells(self, cells: list[tuple[int, Cell]], start: int, end: int) -> None:
-        """Refuse an unterminated ``<c>`` or a cell inside a cell among ``_cells``' finds,
-        in the order a check of each cell in turn would: a row at a time, not a cell
-        (``_cells`` is a patch's hot path). A cell that runs to the end of the range
-        (``\\Z``) can only be the last one found, and a ``<c`` in a cell's content is one
-        more ``<c`` in the range than the cells found (each starts with one): only a row
-        with more is looked at cell by cell."""
+        """Refuse an unterminated ``<c>`` or a cell inside a cell among ``_cells``' finds
+        (the cells of ``start``..``end``), in the order a check of each cell in turn would,
+        a cell's reference first: ``_cells`` reads every reference, then checks the cells
+        found, all of them or, when a reference is malformed, those before it (their
+        faults are said first). A row at a time, not a cell (``_cells`` is a patch's hot
+        path): a cell that runs to the end of the range (``\\Z``) can only be the last one
+        found, and a ``<c`` in a cell's content is one more ``<c`` in the range than the
+        cells found (each starts with one): only a row with more is looked at cell by
+        cell."""
         c_open = b"<" + self.p + b"c"
         if self.xml.count(c_open, start, end) != len(cells):
             for _, m in cells:
