@@ -261,6 +261,9 @@ class SheetEditor(SheetRows):
 #: a row's ``spans`` -> its lowest and highest column (None: not numbers). Rows of one
 #: template share a few: parsed once a process, not once a row written (17,500 a night)
 _SPANS: dict[bytes, tuple[int, int] | None] = {}
+#: only values at most this long are kept: the memo lives as long as the process, and 4,000 rows
+#: of 4 KB spans (any length is valid) pinned 16 MB (until a review on 2026-12-07)
+_SPANS_KEPT_LEN = 32
 
 
 def _span_bounds(spans: bytes) -> tuple[int, int] | None:
@@ -274,6 +277,6 @@ def _span_bounds(spans: bytes) -> tuple[int, int] | None:
     except ValueError:
         bounds = []
     found = (min(bounds), max(bounds)) if bounds else None
-    if len(_SPANS) < 4096:
+    if len(spans) <= _SPANS_KEPT_LEN and len(_SPANS) < 4096:
         _SPANS[spans] = found
     return found

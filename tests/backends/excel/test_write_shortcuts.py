@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sheets_sync.backends.excel import sheetxml
 from sheets_sync.backends.excel.sheetxml import SheetEditor
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellWrite
@@ -94,3 +95,18 @@ def test_a_row_whose_spans_list_no_columns_keeps_them(spans: str) -> None:
 def test_spans_grow_to_the_written_column(spans: str, grown: str) -> None:
     xml = _apply(f'<row r="1" spans="{spans}"><c r="B1"/></row>', 3)
     assert _row(xml).startswith(f'<row r="1" spans="{grown}">'.encode())
+
+
+def test_only_short_spans_values_are_kept_for_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo of ``spans`` values lives as long as the process: a long value (a sheet of
+    4,000 rows of 4 KB spans pinned 16 MB) is parsed each time, not kept."""
+    kept: dict[bytes, tuple[int, int] | None] = {}
+    monkeypatch.setattr(sheetxml, "_SPANS", kept)
+    limit = sheetxml._SPANS_KEPT_LEN
+    longest = "1:2 " + "0" * (limit - 7) + "2:3"  # "0...02:3" is column 2
+    assert len(longest) == limit
+    for spans in ("1:2", longest, longest + " ", "1:2 " * 1000 + "2:3"):
+        for _ in range(2):  # the second from the memo, if kept
+            xml = _apply(f'<row r="1" spans="{spans}"><c r="B1"/></row>', 4)
+            assert _row(xml).startswith(b'<row r="1" spans="1:4">')
+    assert list(kept) == [b"1:2", longest.encode()]
