@@ -126,6 +126,38 @@ def test_one_process_packs_its_reads_like_the_workers_do(
     assert folder_cells(plain) == folder_cells(packed) or _same_but_timestamps(plain, packed)
 
 
+def test_a_packed_read_ships_its_writer_no_grids(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a writer unpacks of a parked read is the backend, the read's ``WorkbookData``
+    without its grids (``reading._parse``: version and meta, which the write checks) and
+    the writes; a team planned for writing has its parse only in ``entry``, pickled once
+    for the writer to cache as it is. Grids kept there would pickle every cell read twice,
+    in the read worker and again for ``after``, and unpickle them in the writer."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    unpacked: list[TeamRead] = []
+    cached: list[str] = []  # planned for writing: their parse in ``entry``
+    original = TeamRead.unpack
+
+    def seen(self: TeamRead) -> TeamRead:
+        planned = self.entry is not None
+        state = original(self)
+        assert state.data is not None and dict(state.data.sheets) == {}, state.spec.name
+        assert state.data.version and state.data.meta == {"format": "xlsx"}
+        if planned:  # the parse went to the writer once, in ``entry``
+            assert state.extract is None and state.team_input is None, state.spec.name
+            cached.append(state.spec.name)
+        unpacked.append(state)
+        return state
+
+    monkeypatch.setattr(engine, "PACK_READS_AT", 1)
+    monkeypatch.setattr(TeamRead, "unpack", seen)
+    night = run(tmp_path / "ws" / demo.name, 1)
+    written = [r.team for r in night.runs if r.outcome is Outcome.OK]
+    assert written and set(written) <= {s.spec.name for s in unpacked}
+    assert cached and set(cached) <= set(written)
+
+
 def test_cache_hits_wait_for_their_writers_packed(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
