@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from sheets_sync.backends.excel.reader import locate_sheets, main_part
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
@@ -25,6 +24,7 @@ from sheets_sync.backends.excel.safety import (
     refuse_oversized_file,
 )
 from sheets_sync.backends.excel.sheetscan import Scan, scan_ods, scan_worksheet
+from sheets_sync.backends.excel.workbookparts import locate_sheets, main_part
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 
 #: A company workbook's XML inflated: some 45 MB at 500 teams (bench/notes.md), so a

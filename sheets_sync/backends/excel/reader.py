@@ -18,24 +18,23 @@ and the areas of the Tables' own active filters.
 And, from ``percent.py``, the cells holding 1 in a percent format (a confidence of 100%).
 
 Every byte first passes ``safety.inspect_package`` (zip integrity, size limits, DTDs).
+Which part holds which tab (and the styles, the Tables) comes from ``workbookparts.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import posixpath
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import unquote
 
 import python_calamine as pc
 from lxml import etree
 
 from sheets_sync.backends.excel.blame import blamed_cell, damaged_reference
-from sheets_sync.backends.excel.cellscan import Places, cell_range, trimmed_rows
+from sheets_sync.backends.excel.cellscan import Places, trimmed_rows
 from sheets_sync.backends.excel.errorcodes import for_calamine, stand_ins
 from sheets_sync.backends.excel.fills import fill_cells, fill_styles
 from sheets_sync.backends.excel.formulas import (
@@ -48,25 +47,29 @@ from sheets_sync.backends.excel.formulas import (
 from sheets_sync.backends.excel.isodates import iso_dates
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
-from sheets_sync.backends.excel.placeholders import placeholder_values, with_placeholders
+from sheets_sync.backends.excel.placeholders import with_placeholders
 from sheets_sync.backends.excel.richvalues import RichValue, rich_values, shown_rich, vm_cells
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
-    normalise_part_name,
     refuse_oversized_file,
 )
 from sheets_sync.backends.excel.sheetscan import (
     Scan,
-    active_filter,
     filtered_rows,
     ods_null_date,
-    parser,
     refuse_misplaced,
     scan_ods,
     scan_worksheet,
 )
-from sheets_sync.backends.excel.xmlutil import xml_damage
+from sheets_sync.backends.excel.workbookparts import (
+    SheetPart,
+    locate_sheets,
+    main_part,
+    part_rels,
+    part_xml,
+    table_rows,
+)
 from sheets_sync.domain.values import EPOCH_1904, EXCEL_EPOCH
 from sheets_sync.errors import EncryptedWorkbookError, WorkbookError, WorkbookTooLargeError
 from sheets_sync.grid import (
@@ -85,12 +88,6 @@ DEFAULT_MAX_UNCOMPRESSED_BYTES = 50 * 2**20
 #: Largest A1-anchored rectangle (rows x columns) one tab may span. calamine allocates the
 #: whole rectangle, so a stray cell far from the data must be refused, not allocated.
 MAX_SHEET_CELLS = 2_000_000
-
-
-@dataclass(frozen=True)
-class _SheetPart:
-    part: str | None  # None: nothing to scan (chart sheet, or an .ods table)
-    is_chart: bool = False
 
 
 def read_workbook(
@@ -191,7 +188,7 @@ def read_workbook_bytes(
                 )
             scan = scans.get(name) or _checked_scan(xml, source, name)
             refuse_misplaced(scan, source, name)
-            totals, table_filters = _table_rows(package, where.part, source)
+            totals, table_filters = table_rows(package, where.part, source)
             scan.hidden_rows -= filtered_rows(scan, [*scan.filter_areas, *table_filters])
             try:
                 grid = _read_sheet(book, name, scan, source)
@@ -246,7 +243,7 @@ def read_workbook_bytes(
 
 
 def _checked_scans(
-    package: Package, locations: dict[str, _SheetPart], wanted: set[str], source: str
+    package: Package, locations: dict[str, SheetPart], wanted: set[str], source: str
 ) -> dict[str, Scan]:
     """The scan of each wanted worksheet, each within the extent limit: before
     ``for_calamine`` copies the workbook, so a tab too large is refused before any
@@ -372,7 +369,7 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
 
     def load(name: str) -> etree._Element | None:
         try:
-            return _xml(package, name, source)
+            return part_xml(package, name, source)
         except WorkbookError:
             return None
 
@@ -381,112 +378,10 @@ def _rich_values(package: Package, source: str) -> dict[int, RichValue]:
     )
 
 
-# --- OOXML: which part holds which tab ------------------------------------------------
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _xml(package: Package, name: str, source: str) -> etree._Element | None:
-    body = package.part(name)
-    if body is None:
-        return None
-    try:
-        return etree.fromstring(body, parser())
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(
-            f"the file is damaged: {name}: {xml_damage(exc)}", source=source
-        ) from exc
-
-
-def part_rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, resolved part name) for ``part``; external targets dropped."""
-    folder, base = posixpath.split(part)
-    root = _xml(package, posixpath.join(folder, "_rels", base + ".rels"), source)
-    out: dict[str, tuple[str, str]] = {}
-    for rel in root.iter() if root is not None else ():
-        if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
-            continue
-        target = normalise_part_name(unquote(rel.get("Target", "")))
-        raw_target = rel.get("Target", "").replace("\\", "/")
-        if not raw_target.startswith("/"):
-            target = posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
-    return out
-
-
-def main_part(package: Package, source: str) -> str:
-    """The workbook part, as ``_rels/.rels`` names it (``xl/workbook.xml`` where it names
-    none)."""
-    rels = part_rels(package, "", source).values()
-    return next((t for typ, t in rels if typ.endswith("/officeDocument")), "xl/workbook.xml")
-
-
-def locate_sheets(
-    package: Package, source: str
-) -> tuple[dict[str, _SheetPart], str | None, bool, bool]:
-    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
-    styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
-    whether its formulas' values are a script's placeholders (``placeholders.py``)."""
-    main = main_part(package, source)
-    if main.lower().endswith(".bin"):
-        raise WorkbookError(
-            "binary .xlsb workbooks are not supported; save it as .xlsx", source=source
-        )
-    root = _xml(package, main, source)
-    if root is None or _local(root.tag) != "workbook":
-        raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
-    rels = part_rels(package, main, source)
-    found: dict[str, _SheetPart] = {}
-    for el in root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-        typ, target = rels.get(rid or "", ("", ""))
-        found[el.get("name", "")] = _SheetPart(
-            part=target or None, is_chart=typ.endswith("/chartsheet")
-        )
-    styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
-    date1904 = any(
-        _local(el.tag) == "workbookPr"
-        and next((v for k, v in el.attrib.items() if _local(k) == "date1904"), "")
-        in ("1", "true", "on")
-        for el in root.iter()
-    )
-    calc_pr = next(
-        ({_local(k): v for k, v in el.attrib.items()} for el in root if _local(el.tag) == "calcPr"),
-        None,
-    )
-    return found, styles, date1904, placeholder_values(calc_pr)
-
-
-_T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
-
-
-def _table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int], list[CellRange]]:
-    """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
-    its ``ref``), and the areas of the Tables' active filters. A damaged or odd table
-    part reports neither, as before tables were read."""
-    rows: set[int] = set()
-    filters: list[CellRange] = []
-    try:
-        rels = part_rels(package, part, source)
-    except WorkbookError:
-        return frozenset(), []
-    for typ, target in rels.values():
-        if not typ.endswith(_T_TABLE):
-            continue
-        try:
-            root = _xml(package, target, source)
-            if root is None or _local(root.tag) != "table":
-                continue
-            count = int(root.get("totalsRowCount", "0"))
-            last = cell_range(root.get("ref", ""))[2]
-        except (ValueError, WorkbookError):
-            continue
-        rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
-        for el in root:
-            if _local(el.tag) == "autoFilter" and (area := active_filter(el)) is not None:
-                filters.append(area)
-    return frozenset(rows), filters
+__all__ = [
+    "DEFAULT_MAX_UNCOMPRESSED_BYTES",
+    "MAX_SHEET_CELLS",
+    "locate_sheets",  # from ``workbookparts``: the read looks it up here
+    "read_workbook",
+    "read_workbook_bytes",
+]

@@ -1,0 +1,139 @@
+"""Which part of an .xlsx package holds what the reader reads: the relationships
+(``_rels``) of a part, the workbook part they name, each tab's worksheet part, the
+styles part, and a worksheet's Excel Tables (their totals rows and active filters). Split
+out of ``reader.py`` (2026-12-07); ``extent.py`` reads the tabs' parts through it too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from lxml import etree
+
+from sheets_sync.backends.excel.cellscan import cell_range
+from sheets_sync.backends.excel.placeholders import placeholder_values
+from sheets_sync.backends.excel.safety import Package, normalise_part_name
+from sheets_sync.backends.excel.sheetscan import active_filter, parser
+from sheets_sync.backends.excel.xmlutil import xml_damage
+from sheets_sync.errors import WorkbookError
+from sheets_sync.grid import CellRange
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    part: str | None  # None: nothing to scan (chart sheet, or an .ods table)
+    is_chart: bool = False
+
+
+def local_name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def part_xml(package: Package, name: str, source: str) -> etree._Element | None:
+    body = package.part(name)
+    if body is None:
+        return None
+    try:
+        return etree.fromstring(body, parser())
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(
+            f"the file is damaged: {name}: {xml_damage(exc)}", source=source
+        ) from exc
+
+
+def part_rels(package: Package, part: str, source: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, resolved part name) for ``part``; external targets dropped."""
+    folder, base = posixpath.split(part)
+    root = part_xml(package, posixpath.join(folder, "_rels", base + ".rels"), source)
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.iter() if root is not None else ():
+        if local_name(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = normalise_part_name(unquote(rel.get("Target", "")))
+        raw_target = rel.get("Target", "").replace("\\", "/")
+        if not raw_target.startswith("/"):
+            target = posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
+    return out
+
+
+def main_part(package: Package, source: str) -> str:
+    """The workbook part, as ``_rels/.rels`` names it (``xl/workbook.xml`` where it names
+    none)."""
+    rels = part_rels(package, "", source).values()
+    return next((t for typ, t in rels if typ.endswith("/officeDocument")), "xl/workbook.xml")
+
+
+def locate_sheets(
+    package: Package, source: str
+) -> tuple[dict[str, SheetPart], str | None, bool, bool]:
+    """Sheet name -> its part, following _rels/.rels like calamine (Strict URIs too); the
+    styles part; whether day numbers count from 1904 (``workbookPr date1904``); and
+    whether its formulas' values are a script's placeholders (``placeholders.py``)."""
+    main = main_part(package, source)
+    if main.lower().endswith(".bin"):
+        raise WorkbookError(
+            "binary .xlsb workbooks are not supported; save it as .xlsx", source=source
+        )
+    root = part_xml(package, main, source)
+    if root is None or local_name(root.tag) != "workbook":
+        raise WorkbookError("not an Excel workbook (.xlsx)", source=source)
+    rels = part_rels(package, main, source)
+    found: dict[str, SheetPart] = {}
+    for el in root.iter():
+        if local_name(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), None)
+        typ, target = rels.get(rid or "", ("", ""))
+        found[el.get("name", "")] = SheetPart(
+            part=target or None, is_chart=typ.endswith("/chartsheet")
+        )
+    styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), None)
+    date1904 = any(
+        local_name(el.tag) == "workbookPr"
+        and next((v for k, v in el.attrib.items() if local_name(k) == "date1904"), "")
+        in ("1", "true", "on")
+        for el in root.iter()
+    )
+    calc_pr = next(
+        (
+            {local_name(k): v for k, v in el.attrib.items()}
+            for el in root
+            if local_name(el.tag) == "calcPr"
+        ),
+        None,
+    )
+    return found, styles, date1904, placeholder_values(calc_pr)
+
+
+_T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
+
+
+def table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int], list[CellRange]]:
+    """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
+    its ``ref``), and the areas of the Tables' active filters. A damaged or odd table
+    part reports neither, as before tables were read."""
+    rows: set[int] = set()
+    filters: list[CellRange] = []
+    try:
+        rels = part_rels(package, part, source)
+    except WorkbookError:
+        return frozenset(), []
+    for typ, target in rels.values():
+        if not typ.endswith(_T_TABLE):
+            continue
+        try:
+            root = part_xml(package, target, source)
+            if root is None or local_name(root.tag) != "table":
+                continue
+            count = int(root.get("totalsRowCount", "0"))
+            last = cell_range(root.get("ref", ""))[2]
+        except (ValueError, WorkbookError):
+            continue
+        rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
+        for el in root:
+            if local_name(el.tag) == "autoFilter" and (area := active_filter(el)) is not None:
+                filters.append(area)
+    return frozenset(rows), filters
