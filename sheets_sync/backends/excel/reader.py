@@ -64,6 +64,7 @@ from sheets_sync.backends.excel.sheetscan import (
 )
 from sheets_sync.backends.excel.workbookparts import (
     SheetPart,
+    damaged_part,
     locate_sheets,
     main_part,
     part_rels,
@@ -147,14 +148,7 @@ def read_workbook_bytes(
         scans = _checked_scans(package, locations, wanted, source)
         parts = (w.part for n, w in locations.items() if n in scans and w.part)
         data = for_calamine(data, package, parts, source)
-    with _calamine_failure("the file is damaged", source):
-        try:
-            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except pc.PasswordError as exc:
-            raise EncryptedWorkbookError(
-                "password-protected workbook; save it without a password", source=source
-            ) from exc
-    with book:
+    with _open(data, package, source) as book:
         names = tuple(book.sheet_names)
         sheets: dict[str, SheetGrid] = {}
         for name in names:
@@ -198,7 +192,7 @@ def read_workbook_bytes(
                     _raise_blamed(exc, package, xml, source)
                 copy = with_part(data, where.part, stand_ins(trimmed) or trimmed, source)
                 try:
-                    grid = _reread(copy, name, scan, source)
+                    grid = _reread(copy, package, name, scan, source)
                 except WorkbookError as again:  # another cell: named in the trimmed sheet
                     _raise_blamed(again, package, trimmed, source)
             if scan.date_cells and (dated := iso_dates(grid.rows, scan.date_cells)):
@@ -326,11 +320,29 @@ def _read_sheet(book: pc.CalamineWorkbook, name: str, scan: Scan, source: str) -
     )
 
 
-def _reread(data: bytes, name: str, scan: Scan, source: str) -> SheetGrid:
+def _open(data: bytes, package: Package, source: str) -> pc.CalamineWorkbook:
+    """calamine's workbook of ``data``. Its failure names the styles or shared strings
+    part when that is damaged (``damaged_part``): calamine says only ``Cannot detect
+    file format`` of either."""
+    try:
+        with _calamine_failure("the file is damaged", source):
+            try:
+                return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            except pc.PasswordError as exc:
+                raise EncryptedWorkbookError(
+                    "password-protected workbook; save it without a password", source=source
+                ) from exc
+    except EncryptedWorkbookError:
+        raise
+    except WorkbookError as exc:
+        if (damaged := damaged_part(package, source)) is None:
+            raise
+        raise damaged from exc
+
+
+def _reread(data: bytes, package: Package, name: str, scan: Scan, source: str) -> SheetGrid:
     """Tab ``name`` of a copy of the workbook made readable (``padded.py``)."""
-    with _calamine_failure("the file is damaged", source):
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    with book:
+    with _open(data, package, source) as book:
         return _read_sheet(book, name, scan, source)
 
 
@@ -343,9 +355,12 @@ def _raise_blamed(exc: WorkbookError, package: Package, xml: bytes, source: str)
 
 def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> WorkbookError:
     """``exc`` naming the cell calamine's refusal of the tab is about (``blame.py``), or
-    ``exc`` itself when no cell fits."""
+    the styles or shared strings part that is damaged (``damaged_part``: calamine blamed
+    a cell that is fine), or ``exc`` itself when neither fits."""
     if exc.cell is not None or exc.tab is None:
         return exc
+    if (broken := damaged_part(package, source)) is not None:
+        return broken
     main = main_part(package, source)
     rels = part_rels(package, main, source).values()
     shared = next((t for typ, t in rels if typ.endswith("/sharedStrings")), None)

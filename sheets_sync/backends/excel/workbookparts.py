@@ -16,7 +16,7 @@ from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.placeholders import placeholder_values
 from sheets_sync.backends.excel.safety import Package, normalise_part_name
 from sheets_sync.backends.excel.sheetscan import active_filter, parser
-from sheets_sync.backends.excel.xmlutil import xml_damage
+from sheets_sync.backends.excel.xmlutil import is_well_formed, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
 
@@ -137,3 +137,35 @@ def table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int]
             if local_name(el.tag) == "autoFilter" and (area := active_filter(el)) is not None:
                 filters.append(area)
     return frozenset(rows), filters
+
+
+#: the parts every tab's values are read through, besides the worksheet's own
+_SHARED_PARTS = ("/styles", "/sharedStrings")
+
+
+def damaged_part(package: Package, source: str) -> WorkbookError | None:
+    """The error naming the workbook's styles or shared strings part when it is no XML,
+    and what to do; None when both parse (or the package has neither). For a failure of
+    calamine's, which of a damaged one says only ``Cannot detect file format`` (opening
+    the file) or ``Cell string index not found in shared strings table`` (reading a tab,
+    blaming a cell that is fine), until 2026-12-07."""
+    if package.kind != "xlsx":
+        return None
+    rels = part_rels(package, main_part(package, source), source).values()
+    for suffix in _SHARED_PARTS:
+        name = next((t for typ, t in rels if typ.endswith(suffix)), None)
+        body = package.part(name) if name else None
+        if name is None or body is None or is_well_formed(body):
+            continue
+        try:
+            etree.fromstring(body, parser())
+        except etree.XMLSyntaxError as exc:
+            damage = xml_damage(exc)
+        else:  # the checks differ (a target parser): the part is named all the same
+            damage = "it is not well-formed XML"
+        return WorkbookError(
+            f"the file is damaged: {name}: {damage}; open the file in Excel (it offers to "
+            "repair it) and save it, or restore an earlier copy",
+            source=source,
+        )
+    return None

@@ -1,0 +1,101 @@
+"""A damaged ``xl/styles.xml`` or ``xl/sharedStrings.xml`` (every tab's values are read
+through them) is named, with what to do: until 2026-12-07 the author saw calamine's
+``the file is damaged: Cannot detect file format``, or a cell blamed that was fine
+(``!A1: cannot read the tab: Cell string index not found in shared strings table``)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from sheets_sync.backends.excel.reader import read_workbook_bytes
+from sheets_sync.cli import cli
+from sheets_sync.errors import WorkbookError
+
+TO_DO = "; open the file in Excel (it offers to repair it) and save it, or restore an earlier copy"
+
+
+def _book(path: Path) -> bytes:
+    """An XlsxWriter team tab: its text in shared strings, as Excel keeps it."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("OKRs")
+    sheet.write_row(0, 0, ["Objective", "Score"])
+    sheet.write_row(1, 0, ["Grow", 0.5])
+    book.close()
+    return path.read_bytes()
+
+
+def _damaged(data: bytes, part: str, damage: Callable[[bytes], bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as out:
+        assert part in src.namelist()
+        for name in src.namelist():
+            body = src.read(name)
+            out.writestr(name, damage(body) if name == part else body)
+    return buf.getvalue()
+
+
+def _cut(body: bytes) -> bytes:
+    """Truncated before its root's end tag."""
+    return body[: body.rindex(b"</")]
+
+
+def _end_tag_renamed(body: bytes) -> bytes:
+    return re.sub(rb"</(t|cellXfs)>", rb"</\1x>", body, count=1)
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/sharedStrings.xml"])
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (_cut, "Premature end of data in tag"),
+        (lambda body: b"", "Document is empty, line 1, column 1"),
+        (lambda body: b"\x01 not xml", "Start tag expected, '<' not found, line 1, column 1"),
+        (_end_tag_renamed, "Opening and ending tag mismatch: "),
+    ],
+)
+def test_a_damaged_shared_part_is_named(
+    tmp_path: Path, part: str, damage: Callable[[bytes], bytes], said: str
+) -> None:
+    data = _damaged(_book(tmp_path / "t.xlsx"), part, damage)
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith(f"sales.xlsx: the file is damaged: {part}: "), message
+    assert said in message and message.endswith(TO_DO), message
+    assert "Cannot detect file format" not in message and "<string>" not in message
+
+
+def test_a_shared_part_calamine_reads_is_not_looked_at(tmp_path: Path) -> None:
+    """Only calamine's failure sends the reader to the parts: a styles part it reads
+    (an ``<xf>`` with no ``numFmtId``... any odd part) still reads."""
+    data = _damaged(
+        _book(tmp_path / "t.xlsx"), "xl/styles.xml", lambda b: b.replace(b"<cellXfs", b"<cellXfs <")
+    )
+    book = read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+    assert book.sheets["OKRs"].rows == (("Objective", "Score"), ("Grow", 0.5))
+
+
+def test_other_damage_keeps_its_own_message(tmp_path: Path) -> None:
+    """A worksheet that is no XML is said as before: the shared parts are fine."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/worksheets/sheet1.xml", _cut)
+    with pytest.raises(WorkbookError, match=r"^sales\.xlsx!OKRs: the file is damaged: "):
+        read_workbook_bytes(data, source="sales.xlsx", tabs=["OKRs"])
+
+
+def test_validate_names_the_part_without_a_traceback(workspace: Path) -> None:
+    """Through ``sheets-sync validate``, the command a team lead runs on a file."""
+    team = workspace.parent / "teams" / "sales.xlsx"
+    team.write_bytes(_damaged(team.read_bytes(), "xl/styles.xml", _cut))
+    done = CliRunner().invoke(cli, ["validate", "--config", str(workspace)])
+    assert done.exit_code == 1, done.output
+    assert "Traceback" not in done.output, done.output
+    assert "sales.xlsx: the file is damaged: xl/styles.xml: " in done.output, done.output
+    assert "Cannot detect file format" not in done.output
