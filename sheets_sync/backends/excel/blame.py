@@ -16,6 +16,7 @@ from lxml import etree
 
 from sheets_sync.backends.excel.cellscan import parse_ref
 from sheets_sync.backends.excel.sheetscan import parser
+from sheets_sync.backends.excel.xmlutil import whole
 from sheets_sync.grid import a1
 
 #: What calamine's refusal says -> the kind of cell it is about.
@@ -81,8 +82,10 @@ def damaged_reference(ref: str) -> tuple[str, str] | None:
 
 def _string_index_exists(index: str, strings: int) -> bool:
     """``index`` is one of the ``strings`` shared strings: ASCII digits only (``'²'`` is a
-    digit to ``str.isdigit``), and few enough for ``int`` (5,000 digits raise)."""
-    return index.isascii() and index.isdigit() and len(index) <= 18 and int(index) < strings
+    digit to ``str.isdigit``), read by ``whole`` (5,000 digits raise ``int``; leading
+    zeros are none, as calamine reads them: until 2026-12-07 a padded index was blamed)."""
+    number = whole(index)
+    return number is not None and number < strings
 
 
 def _count_strings(shared: bytes | None) -> int:
@@ -138,8 +141,10 @@ def _place(cell: etree._Element) -> str | None:
                 break
     for r in sheet_data:
         if _local(r.tag) == "row":
-            num = r.get("r", "")
-            row_no = int(num) if num.isascii() and num.isdigit() else row_no + 1
+            # by ``whole``: ``int`` of a padded 5,000-digit ``r`` raised, and no cell was
+            # named (until 2026-12-07)
+            number = whole(r.get("r", ""))
+            row_no = number if number is not None else row_no + 1
             if r is row:
                 break
     return a1(row_no, col)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from sheets_sync.backends.excel.xmlutil import root_prefix, tag_re
+from sheets_sync.backends.excel.xmlutil import root_prefix, tag_re, whole
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellValue, column_index, column_letter
 
@@ -67,10 +67,14 @@ def patterns(p: bytes) -> Patterns:
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
+    """(row, column) of an A1 reference; its row read by ``whole`` (``xmlutil.BEYOND``
+    past 18 digits, leading zeros none): ``int`` raised a ValueError on 5,000 digits and
+    read another script's digits (``\\d``: ``A١``), until 2026-12-07."""
     m = _REF_RE.match(ref.strip())
-    if m is None:
+    row = None if m is None else whole(m.group(2))
+    if m is None or row is None:
         raise WorkbookError(f"malformed cell reference {ref!r}")
-    return int(m.group(2)), column_index(m.group(1))
+    return row, column_index(m.group(1))
 
 
 def column_of(ref: bytes) -> int:
@@ -156,7 +160,10 @@ def cell_places(xml: bytes, p: bytes) -> dict[int, tuple[int, int]]:
     row_no = 0
     for row in pat.row.finditer(xml):
         r = row[2] if row[2] is not None else ref_attr(row[1])
-        row_no = int(r) if r is not None and r.isdigit() else row_no + 1
+        # by ``whole``: ``int`` of a padded 5,000-digit ``r`` (row 2, as the scan reads it)
+        # was a ValueError traceback, until 2026-12-07
+        number = whole(r) if r is not None else None
+        row_no = number if number is not None else row_no + 1
         end = -1 if row[3] else xml.find(close, row.end())
         col = 0
         for cell in pat.cell.finditer(xml, row.end(), max(end, row.end())):
