@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from sheets_sync.backends.excel.xmlutil import (
+    BEYOND,
     MAIN_NS,
     escape_text,
     find_tag,
@@ -25,6 +26,7 @@ from sheets_sync.backends.excel.xmlutil import (
     root_prefix,
     set_attr,
     tag_re,
+    whole,
 )
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellStyle
@@ -261,9 +263,15 @@ class StyleBook:
             return BUILTIN_NUMFMTS[code]
         ids = []
         for fmt in self.lists["numFmts"]:
+            # by ``whole``: ``int`` of a padded or 5,000-digit id was a ValueError, the
+            # team's internal error on its write (until 2026-12-07); an id that is no
+            # number, or past every real one, is neither reused nor counted
+            number = whole(fmt.get("numFmtId") or "0")
+            if number is None or number >= BEYOND:
+                continue
             if fmt.get("formatCode") == code:
-                return int(fmt.get("numFmtId") or 0)
-            ids.append(int(fmt.get("numFmtId") or 0))
+                return number
+            ids.append(number)
         new_id = max([163, *ids]) + 1
         self._intern(
             "numFmts",
@@ -295,7 +303,11 @@ class StyleBook:
         xfs = self.lists["cellXfs"]
         base = xfs[base_xf] if 0 <= base_xf < len(xfs) else xfs[0]
         changes: dict[str, str | None] = {}
-        font_id = int(base.get("fontId") or 0)
+        # by ``whole`` (a padded ``fontId="000…0"`` of 5,000 digits was a ValueError, the
+        # team's internal error, until 2026-12-07); no number: the first font, as one past
+        # the list is
+        font_id = whole(base.get("fontId") or "0")
+        font_id = len(self.lists["fonts"]) if font_id is None else font_id
         fonts = self.lists["fonts"]
         font = self._font(fonts[font_id] if font_id < len(fonts) else fonts[0], style)
         new_font = self._intern("fonts", font)

@@ -16,7 +16,7 @@ from sheets_sync.backends.excel.cellscan import cell_range
 from sheets_sync.backends.excel.placeholders import placeholder_values
 from sheets_sync.backends.excel.safety import Package, normalise_part_name
 from sheets_sync.backends.excel.sheetscan import active_filter, parser
-from sheets_sync.backends.excel.xmlutil import is_well_formed, xml_damage
+from sheets_sync.backends.excel.xmlutil import is_well_formed, whole, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
 
@@ -128,9 +128,13 @@ def table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int]
             root = part_xml(package, target, source)
             if root is None or local_name(root.tag) != "table":
                 continue
-            count = int(root.get("totalsRowCount", "0"))
+            # by ``whole``: ``int`` of a padded 5,000-digit count raised, and the totals row
+            # read as key results (until 2026-12-07); XSD's spaces and ``+`` allowed
+            count = whole(root.get("totalsRowCount", "0").strip().removeprefix("+"))
             last = cell_range(root.get("ref", ""))[2]
         except (ValueError, WorkbookError):
+            continue
+        if count is None:
             continue
         rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
         for el in root:

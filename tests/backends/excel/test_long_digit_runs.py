@@ -10,8 +10,10 @@ import io
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.worksheet.table import Table
 
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import parse_ref
@@ -84,3 +86,30 @@ def test_a_reference_row_is_read_by_its_digits() -> None:
     assert parse_ref("C" + "9" * 5000) == (BEYOND, 3)
     with pytest.raises(WorkbookError, match="malformed cell reference"):
         parse_ref("C\u0661")  # an Arabic-Indic 1: a digit to ``\d`` and ``int``, not to Excel
+
+
+def test_a_tables_padded_totals_row_count_is_read(tmp_path: Path) -> None:
+    """``totalsRowCount="0…01"`` (5,000 zeros): ``int`` raised (caught), and the totals
+    row read as a key result's; now row 4, as ``1``."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "OKRs"
+    for row in (["KR", "Score"], ["a", 1], ["b", 2], ["Total", 3]):
+        ws.append(row)
+    table = Table(displayName="T1", ref="A1:B4")
+    table.totalsRowCount = 1
+    ws.add_table(table)
+    wb.save(tmp_path / "t.xlsx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as src, zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.startswith("xl/tables/"):
+                assert b'totalsRowCount="1"' in data
+                data = data.replace(
+                    b'totalsRowCount="1"', b'totalsRowCount="' + b"0" * 5000 + b'1"'
+                )
+            out.writestr(name, data)
+    grid = read_workbook_bytes(buf.getvalue(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
+    assert grid.total_rows == {4}

@@ -1,0 +1,57 @@
+"""A team's ``styles.xml`` ids read by the writer (``styles.StyleBook``) with
+``xmlutil.whole``, not ``int``: a ``fontId`` padded to 5,000 zeros (font 0; calamine and
+the reader read the file) was a ValueError on the night's write, the team's "internal
+error"; a ``numFmtId`` of 5,000 digits the same where a format is looked up (until
+2026-12-07, found sweeping ``int(`` over the Excel backend)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sheets_sync.backends.excel.styles import StyleBook
+from sheets_sync.cli import cli
+
+NS = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+REST = (
+    b'<fonts count="1"><font><sz val="11"/></font></fonts><fills count="2"><fill>'
+    b'<patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    b'</fill></fills><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0"/></cellXfs>'
+    b"</styleSheet>"
+)
+
+
+def _with_styles(path: Path, old: bytes, new: bytes) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/styles.xml":
+                assert old in data
+                data = data.replace(old, new)
+            out.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+
+
+def test_a_sync_writes_a_team_whose_font_id_is_padded(workspace: Path) -> None:
+    team = workspace.parent / "teams" / "sales.xlsx"
+    _with_styles(team, b'fontId="0"', b'fontId="' + b"0" * 5000 + b'"')
+    done = CliRunner().invoke(cli, ["sync", "--config", str(workspace)])
+    assert "internal error" not in done.output and "ValueError" not in done.output, done.output
+    assert "Sales: ok" in done.output, done.output
+
+
+def test_a_format_id_is_read_by_its_digits() -> None:
+    """A padded id is its number, reused for its code; one of 5,000 digits (past every
+    real one) is neither reused nor counted: the new format is 171, after 170."""
+    formats = (
+        b'<numFmts count="3"><numFmt numFmtId="' + b"0" * 5000 + b'170" formatCode="0.0"/>'
+        b'<numFmt numFmtId="' + b"9" * 5000 + b'" formatCode="0.000"/>'
+        b'<numFmt numFmtId="x" formatCode="0.00000"/></numFmts>'
+    )
+    book = StyleBook(NS + formats + REST)
+    assert book._num_fmt("0.0") == 170
+    assert book._num_fmt("0.000") == 171
