@@ -1,10 +1,10 @@
 """A format code's literal text (``percent.outside_literals``) and a text's CDATA sections
 (``xmlutil.cdata_split``) were found by regexes that looked for an end from each start
 with no end after it, to the end of the text: quadratic (32,767 ``[`` in a format code
-0.5 s, a 1 MB one minutes; 32,767 ``<![CDATA[`` 122 s, until 2026-12-07). Each is now one
-pass: what it reads is the regex's, and the characters its searches pass over are
-counted here, never timed; the stall itself is shown in a child bounded far above a
-linear read (``HANG``)."""
+0.5 s, a 1 MB one minutes; 32,767 ``<![CDATA[`` 122 s, until 2026-12-07). Each is now a
+few regex calls: what it reads is the regex's, and its searches and regex calls are
+counted here (a handful per text, each to its end at most), never timed; the stall
+itself is shown in a child bounded far above a linear read (``HANG``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+from sheets_sync.backends.excel import percent, xmlutil
 from sheets_sync.backends.excel.percent import is_percent_code, outside_literals
 from sheets_sync.backends.excel.xmlutil import cdata_split, xml_text
 from tests.support.scripts import run_script
@@ -26,38 +28,97 @@ _CDATA_WAS = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 
 
 class Counted(str):
-    """A text whose ``find`` counts the characters each search passes over (to the end
-    when it finds nothing)."""
+    """A text whose searches (``find``, ``rfind``) count as calls and as the characters
+    from where each starts to the end of the text (all it may pass over)."""
 
+    calls = 0
     passed = 0
 
+    @staticmethod
+    def note(text: str, pos: int = 0) -> None:
+        Counted.calls += 1
+        Counted.passed += len(text) - pos
+
     def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
-        begin = 0 if start is None else start
-        at = super().find(sub, begin, len(self) if end is None else end)
-        Counted.passed += (len(self) if at < 0 else at + len(sub)) - begin
-        return at
+        Counted.note(self, start or 0)
+        return super().find(sub, start, end)
+
+    def rfind(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
+        Counted.note(self, start or 0)
+        return super().rfind(sub, start, end)
 
 
-def _passed(scan: object, text: str) -> int:
-    Counted.passed = 0
+class CountedPattern:
+    """A compiled regex whose calls count as ``Counted``'s searches do: a regex call may
+    look to the end of its text (and is one Python step)."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        Counted.note(text, pos)
+        return self.pattern.match(text, pos)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        Counted.note(text, pos)
+        return self.pattern.search(text, pos)
+
+    def sub(self, repl: str, text: str) -> str:
+        Counted.note(text)
+        return self.pattern.sub(repl, text)
+
+    def split(self, text: str) -> list[str]:
+        Counted.note(text)
+        return self.pattern.split(text)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every regex ``outside_literals`` and ``cdata_split`` call counted."""
+    for name in ("_LITERALS", "_TO_UNENDED"):
+        table = getattr(percent, name)
+        counted_table = {left: CountedPattern(regex) for left, regex in table.items()}
+        monkeypatch.setattr(percent, name, counted_table)
+    monkeypatch.setattr(xmlutil, "_CDATA", CountedPattern(xmlutil._CDATA))
+
+
+def _passed(scan: object, text: str) -> tuple[int, int]:
+    Counted.calls = Counted.passed = 0
     assert callable(scan)
     scan(Counted(text))
-    return Counted.passed
+    return Counted.calls, Counted.passed
 
 
-def test_a_format_codes_literals_are_read_in_one_pass() -> None:
+#: codes full of literals, ended or not (one regex call per literal made 40 MB of ``_``
+#: 50 s, not 10, from 2026-12-07 until the regex went over each run of them at once)
+CODES = (
+    "[" * 32_767 + "0%",
+    '"' * 32_767,
+    '"[' * 16_383 + "%",
+    "[a]" * 10_922,
+    "0%" + "[" * 32_767,
+    "_" * 32_767 + "0.0%",
+    '_a0"b"' * 5_000 + "[" * 5_000 + '\\"' * 5_000 + "]",
+    '"' + "[x]_y" * 6_000 + "[" * 5_000 + "*\n" * 5_000,
+)
+
+
+@pytest.mark.usefixtures("counted")
+def test_a_format_codes_literals_are_read_in_a_few_regex_calls() -> None:
+    for code in CODES:
+        calls, passed = _passed(outside_literals, code)
+        assert calls <= 12 and passed <= 12 * len(code), (code[:8], calls, passed)
+        assert outside_literals(code) == _LITERALS_WAS.sub("", code), code[:8]
+    assert is_percent_code("[" * 32_767 + "0%") and not is_percent_code("[" * 32_767 + "0%]")
+
+
+@pytest.mark.usefixtures("counted")
+def test_a_texts_cdata_sections_are_found_in_a_few_regex_calls() -> None:
     n = 32_767
-    for code in ("[" * n + "0%", '"' * n, '"[' * (n // 2) + "%", "[a]" * (n // 3), "0%" + "[" * n):
-        passed = _passed(outside_literals, code)
-        assert passed <= 2 * len(code), (code[:8], passed)
-    assert is_percent_code("[" * n + "0%") and not is_percent_code("[" * n + "0%]")
-
-
-def test_a_texts_cdata_sections_are_found_in_one_pass() -> None:
-    n = 32_767
-    for text in ("<![CDATA[" * n, "<![CDATA[a]]>" * n + "<![CDATA[" * n, "]]>" * n):
-        passed = _passed(cdata_split, text)
-        assert passed <= 2 * len(text), (text[:12], passed)
+    texts = ("<![CDATA[" * n, "<![CDATA[a]]>" * n + "<![CDATA[" * n, "]]>" * n, "a]]>b" * n)
+    for text in texts:
+        calls, passed = _passed(cdata_split, text)
+        assert calls <= 4 and passed <= 4 * len(text), (text[:12], calls, passed)
     assert xml_text(b"&amp;<![CDATA[" * 3) == "&<![CDATA[&<![CDATA[&<![CDATA["
 
 
