@@ -213,6 +213,13 @@ def _parse_xml(xml: bytes, part: str) -> tuple[bytes, dict[str, tuple[Node, ...]
 _parse_cached = functools.lru_cache(maxsize=64)(_parse_xml)
 
 
+def _xsd_number(text: str) -> str:
+    """An XSD integer's text as ``whole`` reads it: without the white space about it and
+    a leading ``+`` (``" +164 "`` is 164)."""
+    text = text.strip(" \t\r\n")
+    return text[1:] if text.startswith("+") else text
+
+
 class StyleBook:
     """The lists of styles.xml we may extend, with memoised derivation."""
 
@@ -265,8 +272,10 @@ class StyleBook:
         for fmt in self.lists["numFmts"]:
             # by ``whole``: ``int`` of a padded or 5,000-digit id was a ValueError, the
             # team's internal error on its write (until 2026-12-07); an id that is no
-            # number, or past every real one, is neither reused nor counted
-            number = whole(fmt.get("numFmtId") or "0")
+            # number, or past every real one, is neither reused nor counted. Spaces
+            # about it and a ``+`` are the XSD's (``int`` read them): ``" 164 "`` is
+            # 164, counted (was skipped from 2026-12-07, so a new format took 164 too)
+            number = whole(_xsd_number(fmt.get("numFmtId") or "0"))
             if number is None or number >= BEYOND:
                 continue
             if fmt.get("formatCode") == code:

@@ -55,3 +55,19 @@ def test_a_format_id_is_read_by_its_digits() -> None:
     book = StyleBook(NS + formats + REST)
     assert book._num_fmt("0.0") == 170
     assert book._num_fmt("0.000") == 171
+
+
+def test_a_format_id_with_the_xsds_spaces_or_plus_is_counted() -> None:
+    """``" 164 "`` and ``"+165"`` are 164 and 165 (XSD white space and sign; ``int`` read
+    them): reused for their codes, and a new format is 166, not a second 164 (as from
+    2026-12-07 until a review found it)."""
+    formats = (
+        b'<numFmts count="2"><numFmt numFmtId=" 164 " formatCode="0.000"/>'
+        b'<numFmt numFmtId="\t+165\n" formatCode="0.0000"/></numFmts>'
+    )
+    book = StyleBook(NS + formats + REST)
+    assert book._num_fmt("0.0%") == 166
+    assert book._num_fmt("0.000") == 164
+    assert book._num_fmt("0.0000") == 165
+    rendered = book.render() or b""
+    assert rendered.count(b'numFmtId="166"') == 1 and b'numFmtId="164"' not in rendered
