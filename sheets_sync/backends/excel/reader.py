@@ -182,7 +182,7 @@ def read_workbook_bytes(
                 )
             scan = scans.get(name) or _checked_scan(xml, source, name)
             refuse_misplaced(scan, source, name)
-            totals, table_filters = table_rows(package, where.part, source)
+            totals, table_filters = table_rows(package, where.part, source, scan.max_row)
             scan.hidden_rows -= filtered_rows(scan, [*scan.filter_areas, *table_filters])
             try:
                 grid = _read_sheet(book, name, scan, source)

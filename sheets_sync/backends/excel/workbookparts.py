@@ -111,10 +111,16 @@ def locate_sheets(
 _T_TABLE = "/table"  # relationship type suffix of a worksheet's Excel Table (ListObject)
 
 
-def table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int], list[CellRange]]:
+def table_rows(
+    package: Package, part: str, source: str, last_row: int
+) -> tuple[frozenset[int], list[CellRange]]:
     """Rows that are an Excel Table's totals row (``totalsRowCount``: the last rows of
     its ``ref``), and the areas of the Tables' active filters. A damaged or odd table
-    part reports neither, as before tables were read."""
+    part reports neither, as before tables were read. A count past the ``ref``'s rows
+    below its header (``headerRowCount``, 1 unless said) is none: it made every row of
+    the ref a totals row, header included, all dropped from the read without a word
+    (until 2026-12-07). Only rows to the tab's ``last_row`` are named (a set of each of
+    a ref's 30,000,000 rows was a MemoryError)."""
     rows: set[int] = set()
     filters: list[CellRange] = []
     try:
@@ -128,19 +134,25 @@ def table_rows(package: Package, part: str, source: str) -> tuple[frozenset[int]
             root = part_xml(package, target, source)
             if root is None or local_name(root.tag) != "table":
                 continue
-            # by ``whole``: ``int`` of a padded 5,000-digit count raised, and the totals row
-            # read as key results (until 2026-12-07); XSD's spaces and ``+`` allowed
-            count = whole(root.get("totalsRowCount", "0").strip().removeprefix("+"))
-            last = cell_range(root.get("ref", ""))[2]
+            first, _, last, _ = cell_range(root.get("ref", ""))
         except (ValueError, WorkbookError):
             continue
-        if count is None:
-            continue
-        rows.update(range(max(1, last - count + 1), last + 1) if count > 0 else ())
+        count = _table_count(root, "totalsRowCount", 0)
+        below_header = last - first + 1 - _table_count(root, "headerRowCount", 1)
+        if 0 < count <= below_header:
+            rows.update(range(last - count + 1, min(last, last_row) + 1))
         for el in root:
             if local_name(el.tag) == "autoFilter" and (area := active_filter(el)) is not None:
                 filters.append(area)
     return frozenset(rows), filters
+
+
+def _table_count(table: etree._Element, name: str, default: int) -> int:
+    """A Table's row count attribute by ``whole`` (``int`` of a padded 5,000-digit one
+    raised, and its totals row was read as a key result's, until 2026-12-07), with XSD's
+    spaces and ``+``; ``default`` when absent or unreadable."""
+    count = whole(table.get(name, str(default)).strip().removeprefix("+"))
+    return default if count is None else count
 
 
 #: the parts every tab's values are read through, besides the worksheet's own
