@@ -19,7 +19,13 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from sheets_sync.backends.excel.cellscan import Places, cell_range, column_of, ref_attr
-from sheets_sync.backends.excel.xmlutil import find_tag, parse_attrs, worksheet_prefix, xml_text
+from sheets_sync.backends.excel.xmlutil import (
+    find_tag,
+    parse_attrs,
+    whole,
+    worksheet_prefix,
+    xml_text,
+)
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import (
     BoxIndex,
@@ -307,9 +313,12 @@ def cell_tag_before(
         return None if place is None else (place, attrs)
     if not ref:
         return None
+    # the row by ``whole``: ``int`` of a padded 5,000-digit one raised, and the cell
+    # was silently no formula (until a review on 2026-12-07)
+    row = whole(ref[len(ref.rstrip(b"0123456789")) :])
     try:
-        return (int(ref[len(ref.rstrip(b"0123456789")) :]), column_of(ref)), attrs
-    except (WorkbookError, ValueError):
+        return None if row is None else ((row, column_of(ref)), attrs)
+    except WorkbookError:
         return None
 
 

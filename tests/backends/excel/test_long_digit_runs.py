@@ -17,6 +17,7 @@ from openpyxl.worksheet.table import Table
 
 from sheets_sync.backends.excel.blame import blamed_cell
 from sheets_sync.backends.excel.cellscan import parse_ref
+from sheets_sync.backends.excel.formulas import formula_cells
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.backends.excel.xmlutil import BEYOND
 from sheets_sync.cli import cli
@@ -113,3 +114,15 @@ def test_a_tables_padded_totals_row_count_is_read(tmp_path: Path) -> None:
             out.writestr(name, data)
     grid = read_workbook_bytes(buf.getvalue(), source="t.xlsx", tabs=["OKRs"]).sheets["OKRs"]
     assert grid.total_rows == {4}
+
+
+def test_a_formula_whose_reference_is_padded_is_a_formula() -> None:
+    """``r="O0…02"`` (5,000 zeros): ``int`` raised in ``formulas``, and the cell was
+    silently no formula (until a review on 2026-12-07). By ``formula_cells`` itself: the
+    reader's scan refuses such a reference (``sheetscan``, "bad cell reference")."""
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="2"><c r="O' + PADDED_2 + b'"><f>1+1</f><v>2</v></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    assert (2, 15) in formula_cells(xml)[0]
