@@ -189,12 +189,12 @@ def read_workbook_bytes(
             except WorkbookError as exc:  # numbers with spaces (``<v> 5 </v>``): padded.py
                 trimmed = trimmed_numbers(xml) if "float" in exc.message else None
                 if trimmed is None:
-                    _raise_blamed(exc, package, xml, source)
+                    _raise_blamed(exc, data, package, xml, source)
                 copy = with_part(data, where.part, stand_ins(trimmed) or trimmed, source)
                 try:
                     grid = _reread(copy, package, name, scan, source)
                 except WorkbookError as again:  # another cell: named in the trimmed sheet
-                    _raise_blamed(again, package, trimmed, source)
+                    _raise_blamed(again, data, package, trimmed, source)
             if scan.date_cells and (dated := iso_dates(grid.rows, scan.date_cells)):
                 grid = replace(grid, rows=trimmed_rows(dated))  # ``Z``, ``+02:00``: isodates.py
             if percent is None:
@@ -335,7 +335,7 @@ def _open(data: bytes, package: Package, source: str) -> pc.CalamineWorkbook:
     except EncryptedWorkbookError:
         raise
     except WorkbookError as exc:
-        if (damaged := damaged_part(package, source)) is None:
+        if (damaged := damaged_part(data, package, source)) is None:
             raise
         raise damaged from exc
 
@@ -346,20 +346,24 @@ def _reread(data: bytes, package: Package, name: str, scan: Scan, source: str) -
         return _read_sheet(book, name, scan, source)
 
 
-def _raise_blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> NoReturn:
-    blamed = _blamed(exc, package, xml, source)
+def _raise_blamed(
+    exc: WorkbookError, data: bytes, package: Package, xml: bytes, source: str
+) -> NoReturn:
+    blamed = _blamed(exc, data, package, xml, source)
     if blamed is exc:
         raise exc
     raise blamed from exc
 
 
-def _blamed(exc: WorkbookError, package: Package, xml: bytes, source: str) -> WorkbookError:
+def _blamed(
+    exc: WorkbookError, data: bytes, package: Package, xml: bytes, source: str
+) -> WorkbookError:
     """``exc`` naming the cell calamine's refusal of the tab is about (``blame.py``), or
     the styles or shared strings part that is damaged (``damaged_part``: calamine blamed
     a cell that is fine), or ``exc`` itself when neither fits."""
     if exc.cell is not None or exc.tab is None:
         return exc
-    if (broken := damaged_part(package, source)) is not None:
+    if (broken := damaged_part(data, package, source)) is not None:
         return broken
     main = main_part(package, source)
     rels = part_rels(package, main, source).values()

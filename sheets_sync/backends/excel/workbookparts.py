@@ -6,7 +6,9 @@ out of ``reader.py`` (2026-12-07); ``extent.py`` reads the tabs' parts through i
 
 from __future__ import annotations
 
+import io
 import posixpath
+import zipfile
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -159,7 +161,7 @@ def _table_count(table: etree._Element, name: str, default: int) -> int:
 _SHARED_PARTS = ("/styles", "/sharedStrings")
 
 
-def damaged_part(package: Package, source: str) -> WorkbookError | None:
+def damaged_part(data: bytes, package: Package, source: str) -> WorkbookError | None:
     """The error naming the workbook's styles or shared strings part when it is no XML,
     and what to do; None when both parse (or the package has neither). For a failure of
     calamine's, which of a damaged one says only ``Cannot detect file format`` (opening
@@ -180,8 +182,18 @@ def damaged_part(package: Package, source: str) -> WorkbookError | None:
         else:  # the checks differ (a target parser): the part is named all the same
             damage = "it is not well-formed XML"
         return WorkbookError(
-            f"the file is damaged: {name}: {damage}; open the file in Excel (it offers to "
-            "repair it) and save it, or restore an earlier copy",
+            f"the file is damaged: {_member(data, name)}: {damage}; open the file in Excel "
+            "(it offers to repair it) and save it, or restore an earlier copy",
             source=source,
         )
     return None
+
+
+def _member(data: bytes, name: str) -> str:
+    """The zip member of part ``name`` as the zip spells it (``xl/SharedStrings.xml``,
+    where a relationship's target says ``sharedStrings.xml``: the target was named until
+    a review on 2026-12-07), or ``name`` when none is found."""
+    want = normalise_part_name(name).lower()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        found = (n for n in book.namelist() if normalise_part_name(n).lower() == want)
+        return next(found, name)

@@ -99,3 +99,19 @@ def test_validate_names_the_part_without_a_traceback(workspace: Path) -> None:
     assert "Traceback" not in done.output, done.output
     assert "sales.xlsx: the file is damaged: xl/styles.xml: " in done.output, done.output
     assert "Cannot detect file format" not in done.output
+
+
+def test_the_damaged_part_is_named_as_the_zip_spells_it(tmp_path: Path) -> None:
+    """The member ``xl/SharedStrings.xml`` (OPC names ignore case; the workbook's
+    relationship says ``sharedStrings.xml``): the relationship's target was named, a
+    name the author finds in no zip listing (until a review on 2026-12-07)."""
+    data = _damaged(_book(tmp_path / "t.xlsx"), "xl/sharedStrings.xml", _cut)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            renamed = "xl/SharedStrings.xml" if name == "xl/sharedStrings.xml" else name
+            out.writestr(renamed, src.read(name))
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(buf.getvalue(), source="sales.xlsx", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith("sales.xlsx: the file is damaged: xl/SharedStrings.xml: "), message
