@@ -17,8 +17,9 @@ from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_ods_uncalculated import _ods
 
-#: the fix lies in ``sheetscan.py``, another builder's file this pass: the patch goes to
-#: the lead with these tests (it removes this mark)
+#: the fix lies in ``sheetscan.py``, another builder's file this pass: the patch
+#: /tmp/s34/hostile-ods-sheetscan2.patch goes to the lead with these tests (it removes
+#: this mark; it replaces hostile-ods-sheetscan.patch, which refused what calamine reads)
 PENDING = pytest.mark.xfail(strict=True, reason="sheetscan.scan_ods still reads counts by int()")
 
 ROWS = (("Objective", "Score"), ("Grow", 0.5), ("Keep", 0.7))
@@ -96,3 +97,68 @@ def test_a_count_past_any_is_named(data: bytes, said: str) -> None:
     message = str(got.value)
     assert message.startswith("t.ods: the file is damaged: content.xml: " + said), message
     assert "set_int_max_str_digits" not in message and "int()" not in message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _cell(b'table:number-rows-spanned="-1"'),
+        _cell(b'table:number-rows-spanned="+2"'),
+        _cell(b'table:number-columns-spanned="\xd9\xa1"'),  # an Arabic-Indic 1
+        _cell(b'table:number-rows-spanned=" 2 "'),
+        _column(b'table:number-columns-repeated="-1"'),
+    ],
+    ids=["span-minus", "span-plus", "span-arabic", "span-spaces", "column-minus"],
+)
+def test_a_span_or_column_count_calamine_does_not_read_is_no_damage(data: bytes) -> None:
+    """calamine reads the file (it reads no span nor column repeat), and so did ``int``:
+    a span that is no count is 1, no merge (the first patch refused these as the file's
+    damage)."""
+    book = read_workbook_bytes(data, source="t.ods", tabs=["OKRs"])
+    assert book.sheets["OKRs"].rows == ROWS
+
+
+def test_a_repeat_with_a_plus_reads() -> None:
+    """``+2``: calamine (Rust's ``u64``) and the base's ``int`` read it: the header twice."""
+    data = _row(b'table:number-rows-repeated="+2"')
+    book = read_workbook_bytes(data, source="t.ods", tabs=["OKRs"])
+    assert book.sheets["OKRs"].rows == (ROWS[0], *ROWS)
+
+
+@PENDING
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            _row(b'table:number-rows-repeated=" 2 "'),
+            "table:number-rows-repeated is ' 2 ', not a count",
+        ),
+        (
+            _cell(b'table:number-columns-repeated="-1"'),
+            "table:number-columns-repeated is '-1', not a count",
+        ),
+        (
+            _row(b'table:number-rows-repeated="18446744073709551616"'),  # 2**64
+            "table:number-rows-repeated is a number of 20 digits, more than any",
+        ),
+    ],
+    ids=["spaces", "minus", "two-to-the-64"],
+)
+def test_a_repeat_calamine_cannot_read_is_named(data: bytes, said: str) -> None:
+    """calamine says only "Cannot detect file format" of each."""
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="t.ods", tabs=["OKRs"])
+    message = str(got.value)
+    assert message.startswith("t.ods: the file is damaged: content.xml: " + said), message
+    assert "Cannot detect file format" not in message
+
+
+def test_a_repeat_of_19_digits_is_said_as_it_is() -> None:
+    """calamine reads it; the tab is too large by its own size, not ``BEYOND``'s
+    (``A1:B1000000000000000002``, a number in no file, from the first patch)."""
+    data = _row(b'table:number-rows-repeated="2000000000000000000"')
+    with pytest.raises(WorkbookError) as got:
+        read_workbook_bytes(data, source="t.ods", tabs=["OKRs"])
+    assert "the tab spans A1:B2000000000000000002 (4,000,000,000,000,000,004 cells" in str(
+        got.value
+    )
