@@ -107,14 +107,12 @@ def shard_keys(teams: Sequence[TeamSpec]) -> dict[str, str]:
 
 
 def _workbook(team: TeamSpec) -> Path | str:
-    """What ``shard_keys`` groups by: a file's path; a Google sheet's key (the teams of
-    one sheet, a tab each, in two shards made each other CONFLICTED: one's write moved
-    the version the other's check expected, until 2026-12-07); else the team alone."""
-    if team.path:
-        return team.path
-    if team.is_google:
-        return f"gsheet:{team.google_key}"
-    return f"team:{team.name}"
+    """What ``shard_keys`` groups by: the team's workbook (``TeamSpec.workbook_key``: a
+    Google sheet's teams, a tab each, in two shards made each other CONFLICTED, until
+    2026-12-07: one's write moved the version the other's check expected); else the
+    team alone."""
+    key = team.workbook_key
+    return f"team:{team.name}" if key is None else key
 
 
 def select(teams: Sequence[T], k: int, n: int, name: Callable[[T], str] = _name) -> list[T]:

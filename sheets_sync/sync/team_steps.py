@@ -65,10 +65,12 @@ def by_workbook(indices: Sequence[int], specs: Sequence[TeamSpec]) -> list[list[
     """``indices`` grouped by the file their teams write, in order: teams that share a
     workbook (a tab each) are written one after another in one process, each patching
     what the one before it wrote. Written apart, the second found the file changed and
-    was never written back (in two processes, they raced)."""
+    was never written back (in two processes, they raced). The workbook is
+    ``TeamSpec.workbook_key``; a team of none is a group alone."""
     groups: dict[object, list[int]] = {}
     for i, spec in zip(indices, specs, strict=True):
-        groups.setdefault(spec.path or (spec.source, i), []).append(i)
+        key = spec.workbook_key
+        groups.setdefault((spec.source, i) if key is None else key, []).append(i)
     return list(groups.values())
 
 
