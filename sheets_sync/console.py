@@ -225,10 +225,14 @@ def shown_errors(runs: Sequence[TeamRun], whole: bool = False) -> list[str]:
         text, detail = run.error or "", run.error_detail
         if whole:
             pass
-        elif detail is not None and detail.kind == MAPPING_ERROR and not run.scored:
-            where, problems = mapping_where(detail.message)  # line 5: teams[1].mapping: ...
-            if same := same_mapping_error(first, run.team, where, problems):
-                text = str(dataclasses.replace(detail, message=same))
+        elif (
+            detail is not None
+            and detail.kind == MAPPING_ERROR
+            and not run.scored
+            and (parsed := mapping_where(detail.message))  # line 5: teams[1].mapping: ...
+            and (same := same_mapping_error(first, run.team, *parsed))
+        ):
+            text = str(dataclasses.replace(detail, message=same))
         shown.append(text)
     return shown
 

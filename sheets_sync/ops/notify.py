@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import socket
 import threading
 import time
@@ -25,7 +24,7 @@ from sheets_sync.domain.shown import shown_or_none
 from sheets_sync.domain.values import without_lone_surrogates
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.hook import STDERR_KEPT, run_command  # STDERR_KEPT re-exported (__all__)
-from sheets_sync.sync.outcome import first_runs, same_mapping_error
+from sheets_sync.sync.outcome import first_runs, mapping_where, same_mapping_error
 
 if TYPE_CHECKING:  # engine imports ops; at run time only annotations need it
     import requests
@@ -155,15 +154,6 @@ def _summary(
     return "\n".join(lines)
 
 
-#: a team's error that is its mapping's (``TeamSpec.mapping_error``, after the workspace
-#: file's name): where the workspace names the mapping (its line first, since 2026-12-07),
-#: then the mapping's problems
-_MAPPING_ERROR = re.compile(
-    r"(?P<where>[^:]+: (?:line \d+: )?(?:teams\[\d+\]\.mapping|default_mapping)): (?P<why>.+)",
-    re.S,
-)
-
-
 def _shown(failed: list[dict[str, Any]]) -> list[object]:
     """The failed teams' errors as ``text`` tells them: a mapping that did not load whole
     once, at its first team, then ``the same mapping error as Sales (above)``, as the
@@ -173,10 +163,20 @@ def _shown(failed: list[dict[str, Any]]) -> list[object]:
     shown: list[object] = []
     for f in failed:
         error = f["error"]
-        if isinstance(error, str) and (found := _MAPPING_ERROR.fullmatch(error)):
-            error = same_mapping_error(first, str(f["team"]), found["where"], found["why"]) or error
+        if isinstance(error, str) and (found := _mapping_error(error)):
+            error = same_mapping_error(first, str(f["team"]), *found) or error
         shown.append(error)
     return shown
+
+
+def _mapping_error(error: str) -> tuple[str, str] | None:
+    """(where, problems) of a team's error that is its mapping's: the workspace file's
+    name, then ``TeamSpec.mapping_error`` (``outcome.mapping_where``, the console's
+    parser too); None for another error."""
+    config, sep, message = error.partition(": ")
+    if not sep or (found := mapping_where(message)) is None:
+        return None
+    return f"{config}: {found[0]}", found[1]
 
 
 def _first_listings(teams: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:

@@ -201,15 +201,22 @@ INTERNAL = "internal"
 MAPPING_ERROR = "MappingError"
 
 
-def mapping_where(message: str) -> tuple[str, str]:
+#: a ``MAPPING_ERROR``'s message: where the workspace names the mapping (its line first
+#: since 2026-12-07, or none), then the mapping's problems
+_MAPPING_WHERE = re.compile(
+    r"((?:line [0-9]+: )?(?:teams\[[0-9]+\]\.mapping|default_mapping)): (.+)", re.S
+)
+
+
+def mapping_where(message: str) -> tuple[str, str] | None:
     """(where the workspace names the mapping, its problems) of a ``MAPPING_ERROR``'s
     message (``TeamSpec.mapping_error``): ``line 5: teams[1].mapping`` (its line first
-    since 2026-12-07, or none) and ``mine.yaml: line 4: ...``."""
-    where, _, problems = message.partition(": ")
-    if where.startswith("line ") and where[5:].isdigit():
-        key, _, problems = problems.partition(": ")
-        where = f"{where}: {key}"
-    return where, problems
+    since 2026-12-07, or none) and ``mine.yaml: line 4: ...``; None for another message.
+    The one parser of that form: the console's, and the notification's after the
+    workspace file's name (until 2026-12-07 it had a regex of its own, which took a
+    file named with a colon for no mapping error)."""
+    found = _MAPPING_WHERE.fullmatch(message)
+    return None if found is None else (found[1], found[2])
 
 
 def same_mapping_error(first: dict[str, str], team: str, where: str, problems: str) -> str | None:
