@@ -35,7 +35,7 @@ from sheets_sync.yamlio import (
     schema_problem,
     yaml_problem,
 )
-from sheets_sync.yamlmarks import Lines, by_place, placed
+from sheets_sync.yamlmarks import Lines, in_file_order, located, placed
 
 __all__ = [
     "CONFIG_ENV",
@@ -142,9 +142,9 @@ def _load(
     except ValidationError as exc:
         # in file order, as a mapping's unknown fields (until 2026-12-07 in the schema's:
         # `teams` before `run_reports` before `backups`, wherever each was written)
-        places = [(by_place(root, e["loc"]), e) for e in exc.errors()]
-        errors = [e for _, e in sorted(places, key=lambda place: place[0])]
-        problems = [placed(cfg.name, root, e["loc"], _problem(e)) for e in errors]
+        problems = in_file_order(
+            located(cfg.name, root, e["loc"], _problem(e)) for e in exc.errors()
+        )
         stand_in = _with_stand_ins(data, exc.errors())
         if stand_in is not None:  # the files and mappings of the valid rest, same pass
             try:  # nothing runs: the mappings' problems are listed too
@@ -183,11 +183,10 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
     try:
         return ScoringModel.model_validate(data.get("scoring", {})).rules()
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: by_place(root, ("scoring", *e["loc"])))
-        bad = [
-            placed(cfg.name, root, ("scoring", *e["loc"]), _problem(e, ScoringModel, ("scoring",)))
-            for e in errors
-        ]
+        bad = in_file_order(
+            located(cfg.name, root, ("scoring", *e["loc"]), _problem(e, ScoringModel, ("scoring",)))
+            for e in exc.errors()
+        )
         raise ConfigError(f"{cfg.name}: invalid configuration", problems=bad) from None
 
 

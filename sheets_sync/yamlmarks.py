@@ -14,7 +14,7 @@ where it is written, in the anchor; a key written beside the alias, where it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import yaml
 
@@ -47,12 +47,22 @@ def place_of(
     return place
 
 
-def by_place(
-    root: yaml.Node | None, loc: Sequence[int | str], *, value: bool = False
-) -> tuple[int, int]:
-    """A sort key that puts a file's problems in file order: ``place_of`` of what ``loc``
-    names, (0, 0) for the whole file's (first)."""
-    return place_of(root, loc, value=value) or (0, 0)
+def located(
+    source: str, root: yaml.Node | None, loc: Sequence[int | str], said: str, *, value: bool = False
+) -> tuple[tuple[int, int], str]:
+    """(where, ``placed``) of ``said``, a problem of what ``loc`` names, from one walk of
+    the tree: ``where`` puts a file's problems in file order (``in_file_order``; (0, 0),
+    the whole file's, first). Until 2026-12-07 each problem was walked twice, for its
+    place and again for its line."""
+    place = place_of(root, loc, value=value)
+    if place is None:
+        return (0, 0), f"{source}: {said}"
+    return place, f"{source}: line {place[0]}: {said}"
+
+
+def in_file_order(problems: Iterable[tuple[tuple[int, int], str]]) -> list[str]:
+    """The texts of ``located`` problems in file order; those of one place as given."""
+    return [said for _, said in sorted(problems, key=lambda p: p[0])]
 
 
 def placed(
@@ -60,8 +70,7 @@ def placed(
 ) -> str:
     """``source: line 8: said``, ``said`` being of what ``loc`` names (``line_of``), the way
     a line of invalid YAML is named; ``source: said`` with no line (the whole file's)."""
-    line = line_of(root, loc, value=value)
-    return f"{source}: line {line}: {said}" if line is not None else f"{source}: {said}"
+    return located(source, root, loc, said, value=value)[1]
 
 
 #: a key path as a problem writes it (``yamlio.schema_loc``: ``teams[2].source``), then

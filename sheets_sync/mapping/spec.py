@@ -35,7 +35,7 @@ from sheets_sync.yamlio import (
     schema_problem,
     yaml_problem,
 )
-from sheets_sync.yamlmarks import by_place, placed, with_line
+from sheets_sync.yamlmarks import in_file_order, located, placed, with_line
 
 # ``resources/mappings`` links to the top-level ``mappings/`` in a checkout; a wheel copies it.
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "resources" / "mappings"
@@ -387,9 +387,8 @@ def _unknown_fields(data: dict[Any, Any], source: str, root: yaml.Node | None) -
                 near = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(known)}"
                 said = f"{kind}.{where}: unknown field {as_yaml(one_line(name))} ({hint})"
-                where_at = by_place(root, (kind, *at), value=value)
-                problems.append((where_at, placed(source, root, (kind, *at), said, value=value)))
-    return [said for _, said in sorted(problems, key=lambda p: p[0])]
+                problems.append(located(source, root, (kind, *at), said, value=value))
+    return in_file_order(problems)
 
 
 #: where a field name is used, the name, the key path it is written at, and whether it is
