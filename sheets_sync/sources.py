@@ -261,23 +261,64 @@ def globbed_no_team(path: Path, pattern: str) -> str:
 def _caseless_end(pattern: str) -> str:
     """``pattern`` with the end of its last part (after its last dot) in any case:
     ``more/*.xl*`` finds ``Tax.XLS`` (until 2026-12-07 it did not, though the .ods and
-    .xls beside a pattern's workbooks are found with their end in any case)."""
+    .xls beside a pattern's workbooks are found with their end in any case). A set keeps
+    its meaning (``_caseless_set``): until 2026-12-07 ``[a-z]`` became ``[aA-zZ]``,
+    whose ``A-z`` runs through ``[ \\ ] ^ _ ` `` in ASCII order."""
     head, dot, end = pattern.rpartition(".")
     if not dot or "/" in end or "\\" in end:
         return pattern
     out: list[str] = []
-    inside = False
-    for ch in end:
-        if ch == "[" and not inside:
-            inside = True
-        elif ch == "]" and inside:
-            inside = False
-        elif ch.isascii() and ch.isalpha():
-            both = ch.lower() + ch.upper()
-            out.append(both if inside else f"[{both}]")
-            continue
-        out.append(ch)
+    i = 0
+    while i < len(end):
+        ch = end[i]
+        if ch == "[":
+            close = _set_end(end, i)
+            if close is None:  # no set: a ``[`` of the name, as fnmatch reads it
+                out.append("[[]")
+            else:
+                out.append(_caseless_set(end[i + 1 : close]))
+                i = close
+        else:
+            out.append(f"[{ch.lower()}{ch.upper()}]" if _letter(ch) else ch)
+        i += 1
     return f"{head}.{''.join(out)}"
+
+
+def _set_end(text: str, start: int) -> int | None:
+    """Where the set opened at ``start`` closes, as fnmatch reads one: a ``]`` first in
+    it (after a ``!``) is one of its characters; None when nothing closes it."""
+    j = start + 1
+    if j < len(text) and text[j] == "!":
+        j += 1
+    if j < len(text) and text[j] == "]":
+        j += 1
+    close = text.find("]", j)
+    return None if close < 0 else close
+
+
+def _caseless_set(body: str) -> str:
+    """The set ``[body]`` with each letter in both cases: ``[!x]`` as ``[!xX]``, a range
+    of letters of one case as two, ``[a-z]`` as ``[a-zA-Z]``; another range as it is."""
+    negated = body.startswith("!")
+    items = body[1:] if negated else body
+    out: list[str] = []
+    k = 0
+    while k < len(items):
+        if k + 2 < len(items) and items[k + 1] == "-":
+            low, high = items[k], items[k + 2]
+            out.append(f"{low}-{high}")
+            if _letter(low) and _letter(high) and low.islower() == high.islower():
+                out.append(f"{low.swapcase()}-{high.swapcase()}")
+            k += 3
+            continue
+        ch = items[k]
+        out.append(ch.lower() + ch.upper() if _letter(ch) else ch)
+        k += 1
+    return f"[{'!' if negated else ''}{''.join(out)}]"
+
+
+def _letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]:
