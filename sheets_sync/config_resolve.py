@@ -33,6 +33,7 @@ from sheets_sync.shared_workbooks import (
 from sheets_sync.sources import (
     GSHEET_PREFIX,
     NotASheetURLError,
+    caseless_end,
     confining_folders,
     folder_hint,
     glob_base,
@@ -177,7 +178,9 @@ def resolve(
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
                 (p, real)
-                for p in root.glob(pattern)  # the company workbook itself is no team
+                # its end in any case (``Ops.XLSX`` under ``*.xlsx``: no team on a
+                # case-sensitive disk until 2026-12-07); the company workbook is no team
+                for p in root.glob(caseless_end(pattern))
                 if p.is_file() and is_team_workbook(p) and (real := p.resolve()) != rollup_file
             )
         except (ValueError, NotImplementedError, IndexError, OSError, RecursionError) as exc:

@@ -258,7 +258,7 @@ def globbed_no_team(path: Path, pattern: str) -> str:
     return (ODS_GLOBBED if ods else XLS_GLOBBED).format(save=save)
 
 
-def _caseless_end(pattern: str) -> str:
+def caseless_end(pattern: str) -> str:
     """``pattern`` with the end of its last part (after its last dot) in any case:
     ``more/*.xl*`` finds ``Tax.XLS`` (until 2026-12-07 it did not, though the .ods and
     .xls beside a pattern's workbooks are found with their end in any case). A set keeps
@@ -327,7 +327,7 @@ def ods_in_glob(root: Path, pattern: str, teams: Collection[Path]) -> list[Path]
     same name in the same folder is read from (``teams``: a copy saved as .xlsx beside
     it). Until 2026-12-07 a ``Sales.ods`` in the folder was no team without a word, and
     a ``Sales.xls`` until a later pass that day."""
-    patterns = [_caseless_end(pattern)]  # in any case: ``Support.ODS``, ``Tax.XLS``
+    patterns = [caseless_end(pattern)]  # in any case: ``Support.ODS``, ``Tax.XLS``
     if (swapped := _EXCEL_END.sub(".[oO][dD][sS]", pattern)) != pattern:
         patterns.append(swapped)
         patterns.append(_EXCEL_END.sub(".[xX][lL][sS]", pattern))
@@ -361,7 +361,8 @@ def folder_hint(root: Path, pattern: str) -> str:
         return ""
     for suggested in (f"{folder}/*.xlsx", f"{folder}/**/*.xlsx"):
         try:
-            if any(is_team_workbook(p) and p.is_file() for p in root.glob(suggested)):
+            found = root.glob(caseless_end(suggested))  # as ``teams_glob`` globs it
+            if any(is_team_workbook(p) and p.is_file() for p in found):
                 return f": it is a folder; {suggested!r} matches the workbooks in it"
         except (ValueError, OSError):
             return ""

@@ -1,4 +1,4 @@
-"""``sources._caseless_end``: a pattern's end (after its last dot) in any case, its
+"""``sources.caseless_end``: a pattern's end (after its last dot) in any case, its
 brackets kept what they were. Until 2026-12-07 a range was widened letter by letter,
 ``[a-z]`` to ``[aA-zZ]``, whose ``A-z`` runs in ASCII order through ``[ \\ ] ^ _ `` ``
 and every letter: ``*.[p-z]ds`` found ``Tax.ods``."""
@@ -9,7 +9,7 @@ import fnmatch
 
 import pytest
 
-from sheets_sync.sources import _caseless_end
+from sheets_sync.sources import caseless_end
 
 NAMES = [f"x.{a}{b}s" for a in "oOxXpP[_`^\\]!-0" for b in "dDlLzZ[_!]-"] + [
     "x.ods",
@@ -49,7 +49,7 @@ def _caseless(name: str, pattern: str) -> bool:
     ],
 )
 def test_the_end_in_any_case_means_what_it_says(pattern: str) -> None:
-    wide = _caseless_end(pattern).rpartition("/")[2]
+    wide = caseless_end(pattern).rpartition("/")[2]
     for name in NAMES:
         assert fnmatch.fnmatchcase(name, wide) == _caseless(name, pattern), (name, wide)
 
@@ -65,4 +65,4 @@ def test_the_end_in_any_case_means_what_it_says(pattern: str) -> None:
     ],
 )
 def test_as_written(pattern: str, wide: str) -> None:
-    assert _caseless_end(pattern) == wide
+    assert caseless_end(pattern) == wide
