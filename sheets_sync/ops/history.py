@@ -93,6 +93,7 @@ class HistoryStore:
         self.path = path_arg(path, "path")
         self.timeout = BUSY_TIMEOUT_SECONDS if timeout is None else timeout
         self._looked = False  # for nights of a date sheets-sync never writes (``_edited``)
+        self._no_text: set[object] = set()  # team names that are no text, said (``_skipped``)
 
     def set_aside(self, exc: Exception) -> Path:
         """Move a damaged history file (with its WAL) aside, kept for recovery by hand."""
@@ -137,6 +138,13 @@ class HistoryStore:
                 self.path, "s" if len(found) > 1 else "",
                 ", ".join(map(repr, found[:_EDITED_SAID])) + more,
             )  # fmt: skip
+
+    def _skipped(self, team: object) -> None:
+        """Warn of a team name that is no text (a hand edit's BLOB), which the alerts and
+        the teams gone skip: once a store, whichever reads it first."""
+        if team not in self._no_text:
+            self._no_text.add(team)
+            log.warning("%s: %s", self.path, history_teams.no_text_message(team))
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         has_meta = conn.execute(
@@ -235,7 +243,7 @@ class HistoryStore:
         """After a night of every team (``keep``: their names): the night before's teams
         that are gone (``history_teams.py``). Reads only: nothing is deleted."""
         with self._connect() as conn:
-            return history_teams.gone_since(conn, as_of.isoformat(), set(keep))
+            return history_teams.gone_since(conn, as_of.isoformat(), set(keep), self._skipped)
 
     @recovering
     def settle_pending(
@@ -451,7 +459,8 @@ class HistoryStore:
         latest night whose alerts went out, not its latest snapshot (``history_alerts``);
         ``since``: the period's start, before which a team's KRs are another period's."""
         with self._connect() as conn:
-            return history_alerts.baseline(conn, None if since is None else since.isoformat())
+            since_day = None if since is None else since.isoformat()
+            return history_alerts.baseline(conn, since_day, self._skipped)
 
     @recovering
     def mark_alerted(self, result: SyncResult, teams: Collection[str]) -> None:

@@ -14,7 +14,7 @@ Runs in the caller's connection and transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from sheets_sync.domain.ids import id_key
 from sheets_sync.ops.history_schema import kept
@@ -138,13 +138,18 @@ def mark_statuses(
     conn.execute("INSERT OR REPLACE INTO alerted (team, as_of) VALUES (?, ?)", (team, as_of))
 
 
-def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str, str]]:
+def baseline(
+    conn: sqlite3.Connection,
+    since: str | None,
+    no_text: Callable[[object], None] = lambda team: None,
+) -> dict[str, dict[str, str]]:
     """team -> {KR id -> status} as last alerted; a team never alerted (its nights were
     recorded by ``rollup`` only) by its first snapshot, the night that set its baseline.
     A team whose baseline is from before ``since`` (the period's start: its KRs are last
     quarter's, though their ids may be the same) is there with no KRs, so each of its
     KRs is new (a team with history, alerted on when it starts Off track), not compared
-    with another period's KR."""
+    with another period's KR. A team name that is no text (a hand edit's BLOB) is no team,
+    as for the teams gone (``history_teams.gone_since``): told to ``no_text``."""
     first = (
         "SELECT team, MIN(as_of) AS as_of FROM snapshots"
         f" WHERE team NOT IN (SELECT team FROM alerted) AND {kept()} GROUP BY team"
@@ -153,8 +158,11 @@ def baseline(conn: sqlite3.Connection, since: str | None) -> dict[str, dict[str,
     teams: dict[str, dict[str, str]] = {}
     old: set[str] = set()
     for team, day in conn.execute(nights):
-        if not isinstance(team, str) or not isinstance(day, str):  # hand-edited (a BLOB):
-            continue  # no run's; until 2026-12-07 a name or date so ended the night in an error
+        if not isinstance(team, str):  # hand-edited (a BLOB): no run's; until 2026-12-07
+            no_text(team)  # a name or date so ended the night in an error
+            continue
+        if not isinstance(day, str):
+            continue
         teams[team] = {}
         if since is not None and day < since:
             old.add(team)
