@@ -52,7 +52,8 @@ class NightEnd:
         return SyncResult(context, tuple(runs), company, teams_gone=self.teams_gone)
 
     def record_history(self, result: SyncResult, *, pending: bool = False) -> None:
-        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set.
+        """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set
+        (``_prune``: its failure leaves the night recorded).
 
         A back-dated run, or one dated well after today, records nothing
         (``HistoryStore.not_recorded``) and says so, in the log and ``history_skipped``.
@@ -79,13 +80,12 @@ class NightEnd:
             self.history_skipped = None
             if pending:
                 self.pending_teams.update(r.team for r in first_runs(result.runs) if r.scored)
-            if self.workspace.prune_history_after is not None:
-                self.history.prune(self.workspace.prune_history_after)
         except HistoryError as exc:
             log.error("%s; tonight's snapshot is not recorded", exc)
             if self.history_skipped is None:  # the run report says so, not only the log
                 self.history_skipped = f"history not recorded: {exc}"
             return
+        self._prune()
         try:  # a read after the snapshot is in: its failure loses no night
             self._say_gone(result)
         except HistoryError as exc:
@@ -96,6 +96,24 @@ class NightEnd:
                 "history: the teams gone since the night before are not named (%s: %s)",
                 type(exc).__name__,
                 exc,
+            )
+
+    def _prune(self) -> None:
+        """Drop the nights beyond ``history.prune_after``, after the night is recorded: a
+        failure is that clean-up's, said as such; the night stays recorded (until
+        2026-12-07 it was "history not recorded", in ``history_skipped`` too, and the teams
+        gone were not named)."""
+        keep = self.workspace.prune_history_after
+        if keep is None or self.history is None:
+            return
+        try:
+            self.history.prune(keep)
+        except HistoryError as exc:
+            log.warning(
+                "%s; tonight's snapshot is recorded, but the nights beyond "
+                "history.prune_after (%d) were not dropped; the next run tries again",
+                exc,
+                keep,
             )
 
     def _say_gone(self, result: SyncResult) -> None:
