@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import Enum
 
+from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.date_order import Order, column_evidence, swapped_dates
 from sheets_sync.domain.ids import id_key
 from sheets_sync.domain.models import (
@@ -37,7 +38,6 @@ from sheets_sync.domain.values import (
     EXCEL_EPOCH,
     CellValueError,
     parse_choice,
-    parse_confidence,
     parse_current,
     parse_date,
     parse_done,

@@ -13,11 +13,11 @@ from sheets_sync.domain.cellerrors import (
     EXCEL_ERROR_WORDS,
     error_message,
 )
+from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.models import Status
 from sheets_sync.domain.values import (
     CellValueError,
     parse_choice,
-    parse_confidence,
     parse_date,
     parse_done,
     parse_number,

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.models import Direction
 from sheets_sync.domain.values import (
     EPOCH_1904,
     EXCEL_EPOCH,
     CellValueError,
     parse_choice,
-    parse_confidence,
     parse_current,
     parse_date,
     parse_done,

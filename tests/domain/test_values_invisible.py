@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.values import (
     CellValueError,
-    parse_confidence,
     parse_current,
     parse_number,
 )

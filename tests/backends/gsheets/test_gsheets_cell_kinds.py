@@ -11,9 +11,9 @@ import pytest
 
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
 from sheets_sync.backends.gsheets.gridjson import cell_value
+from sheets_sync.domain.confidence import parse_confidence
 from sheets_sync.domain.values import (
     CellValueError,
-    parse_confidence,
     parse_current,
     parse_done,
     parse_number,
