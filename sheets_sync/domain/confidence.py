@@ -15,6 +15,7 @@ from sheets_sync.domain.values import (
     is_empty,
     is_percent_text,
     parse_number,
+    show_number,
 )
 from sheets_sync.grid import CellValue
 
@@ -38,7 +39,8 @@ def parse_confidence(value: CellValue) -> float | None:
     """0-10, 0-100%, 7/10, or Low/Medium/High, normalised to 0..1.
 
     A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
-    percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7).
+    percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7). Over
+    10 and under 11 (10.5) is a 0-10 value over its top: an error, as 7.5 is.
     """
     _check_error(value)
     if is_empty(value):
@@ -83,6 +85,11 @@ def parse_confidence(value: CellValue) -> float | None:
         return number / 10
     if 0 <= number < 1:
         return number
+    if 10 < number < 11:  # a 0-10 value over its top, not 10.5 % (0.105, until 2026-12-07)
+        raise CellValueError(
+            f"{_CONFIDENCE_FORMS}, got {_describe(value)}: over 10, the top of the 0-10 "
+            f"scale (for {show_number(number)} %, type {show_number(number)}%)"
+        )
     if 10 < number <= 100:  # as typed, rounded once: 33.3 / 100 is 0.33299999999999996
         return float(f"{number!r}e-2")
     raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}")

@@ -424,7 +424,7 @@ def test_a_checkbox_in_a_key_result_that_counts_says_to_make_it_a_milestone(box:
     assert parse_current("45%") == 0.45 and parse_current(None) is None
 
 
-@given(st.decimals(min_value="10.01", max_value=100, places=2, allow_nan=False))
+@given(st.decimals(min_value=11, max_value=100, places=2, allow_nan=False))
 def test_a_confidence_typed_in_percent_is_the_nearest_number_to_its_value(
     typed: Decimal,
 ) -> None:

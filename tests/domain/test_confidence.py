@@ -1,0 +1,83 @@
+"""A confidence over the top of the 0-10 scale and under 11 (``10.5``) is an error naming
+its cell: until 2026-12-07 it read as a percentage typed without % (10.5 % -> 0.105),
+though docs/scoring.md takes 11-100 so, and ``7.5`` was already an error (a number of the
+0-10 scale is whole). 11 and up is a percentage, as documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sheets_sync.backends.excel.reader import read_workbook
+from sheets_sync.domain.confidence import parse_confidence
+from sheets_sync.domain.models import Period
+from sheets_sync.domain.team import evaluate_team
+from sheets_sync.domain.values import CellValueError
+from sheets_sync.mapping.extract import extract
+from sheets_sync.mapping.parse import build_team_input
+from sheets_sync.mapping.spec import load_mapping
+from tests.conftest import write_team
+
+OVER = (
+    "confidence is 0-10, 0-100%, 7/10 or Low/Medium/High, got {}: over 10, the top of "
+    "the 0-10 scale (for {} %, type {}%)"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "got", "typed"),
+    [
+        (10.5, "10.5", "10.5"),
+        ("10.5", '"10.5"', "10.5"),
+        (10.01, "10.01", "10.01"),
+        (" 10.99 ", '" 10.99 "', "10.99"),
+        (10.000001, "10.000001", "10.000001"),
+    ],
+)
+def test_over_the_top_of_the_scale_is_an_error(raw: object, got: str, typed: str) -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_confidence(raw)  # type: ignore[arg-type]
+    assert str(info.value) == OVER.format(got, typed, typed)
+
+
+@given(st.decimals(min_value=11, max_value=100, places=2, allow_nan=False))
+def test_eleven_and_up_is_a_percentage(typed: Decimal) -> None:
+    assert parse_confidence(float(typed)) == float(typed / 100)
+    assert parse_confidence(str(typed)) == float(typed / 100)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(10, 1.0), (10.0, 1.0), ("10", 1.0), (11, 0.11)])
+def test_the_edges_read_as_ever(raw: object, expected: float) -> None:
+    assert parse_confidence(raw) == expected  # type: ignore[arg-type]
+
+
+def test_the_error_names_the_cell(tmp_path: Path) -> None:
+    row: list[object] = [
+        "O1",
+        "Grow",
+        None,
+        None,
+        "KR1",
+        "x",
+        "Ann",
+        "number",
+        0,
+        5000,
+        2000,
+        None,
+        1,
+        10.5,
+    ]
+    path = write_team(tmp_path / "sales.xlsx", [row])
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    period = Period("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    result = evaluate_team(team, period=period, as_of=dt.date(2026, 11, 15))
+    said = OVER.format("10.5", "10.5", "10.5")
+    assert [str(f) for f in result.errors] == [f"sales.xlsx!OKRs!N2: {said}"]
+    assert [k.confidence for k in team.key_results] == [None]
