@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 
 from sheets_sync.domain.celltext import INVISIBLE
+from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.values import (
     CellValueError,
     _check_error,
@@ -40,7 +41,9 @@ def parse_confidence(value: CellValue) -> float | None:
 
     A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
     percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7). Over
-    10 and under 11 (10.5) is a 0-10 value over its top: an error, as 7.5 is.
+    10 and under 11 (10.5) is a 0-10 value over its top: an error, as 7.5 is. A number is
+    judged as its cell shows it (15 significant digits, ``shown_float``): a formula's
+    ``=3*3.7-1.1`` (10.000000000000002) reads 10, as 9.999999999999998 does.
     """
     _check_error(value)
     if is_empty(value):
@@ -81,6 +84,9 @@ def parse_confidence(value: CellValue) -> float | None:
         raise CellValueError(f"{_CONFIDENCE_FORMS}, got {_describe(value)}") from None
     if number is None:  # "\u200b", "n/a\u200b": an empty word with invisible characters
         return None
+    # as the cell shows it: a formula's float noise, 10.000000000000002 (shown 10), read
+    # 10 % and 9.999999999999998 was an error until 2026-12-07
+    number = shown_float(number)
     if 0 <= number <= 10 and float(number).is_integer():
         return number / 10
     if 0 <= number < 1:

@@ -81,3 +81,16 @@ def test_the_error_names_the_cell(tmp_path: Path) -> None:
     said = OVER.format("10.5", "10.5", "10.5")
     assert [str(f) for f in result.errors] == [f"sales.xlsx!OKRs!N2: {said}"]
     assert [k.confidence for k in team.key_results] == [None]
+
+
+@pytest.mark.parametrize("raw", [10.000000000000002, 9.999999999999998, 3 * 3.7 - 1.1])
+def test_a_formula_s_float_noise_reads_as_the_cell_shows_it(raw: float) -> None:
+    """``=3*3.7-1.1`` is 10.000000000000002 in floating point and shows 10: it reads 1.0,
+    not "over 10 ... (for 10 %, type 10%)"; 9.999999999999998 shows 10 too."""
+    assert parse_confidence(raw) == 1.0
+
+
+def test_a_number_shown_over_10_is_still_over() -> None:
+    with pytest.raises(CellValueError) as info:
+        parse_confidence(10.5)
+    assert str(info.value) == OVER.format("10.5", "10.5", "10.5")
