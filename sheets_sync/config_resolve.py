@@ -31,10 +31,12 @@ from sheets_sync.shared_workbooks import (
     workbook_key,
 )
 from sheets_sync.sources import (
+    END_CASE_TWIN,
     GSHEET_PREFIX,
     NotASheetURLError,
     caseless_end,
     confining_folders,
+    end_case_twins,
     folder_hint,
     glob_base,
     globbed_no_team,
@@ -202,9 +204,22 @@ def resolve(
         if not matched:
             hint = f": {no_teams[0]}" if no_teams else folder_hint(root, pattern)
             problems.append(f"{cfg.name}: teams_glob: {pattern!r} matches no workbook{hint}")
+        # Sales.XLSX beside the Sales.xlsx the pattern spells (or a listed team's): no
+        # team, said (one name twice failed the workspace's load on 2026-12-07)
+        unlisted = [p for p, real in matched if real not in listed]  # a listed one is its team's
+        twins = end_case_twins(unlisted, pattern, listed)
+        for p, twin in twins.items():
+            if p not in ods_said:
+                ods_said.add(p)
+                twin_said = END_CASE_TWIN.format(
+                    file=_shown(p, root), twin=_shown(twin, root), name=p.name
+                )
+                warnings.append(f"{cfg.name}: teams_glob ({pattern!r}): {twin_said}")
         base = root / glob_base(pattern)
         for p, resolved in matched:
             link = resolved != p and p.is_symlink()
+            if p in twins:
+                continue
             if resolved in listed or p in named or (not link and resolved in real_named):
                 continue  # a listed team's file, or one matched already (a linked folder's)
             if default is None:
@@ -400,3 +415,13 @@ def not_utf8(name: str) -> str | None:
         except UnicodeError:  # half a UTF-16 pair, not a byte (a Windows name)
             return name.encode("utf-8", "backslashreplace").decode("utf-8")
     return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the workspace's warnings name a file: relative to its folder."""
+    for folder in (root, resolved_path(root)):
+        try:
+            return str(path.relative_to(folder))
+        except ValueError:
+            pass
+    return str(path)

@@ -284,6 +284,35 @@ def caseless_end(pattern: str) -> str:
     return f"{head}.{''.join(out)}"
 
 
+def end_case_twins(
+    matched: Sequence[Path], pattern: str, taken: Collection[Path] = ()
+) -> dict[Path, Path]:
+    """The files ``caseless_end(pattern)`` matched beside a file of the same name whose end
+    the pattern spells exactly (``Sales.XLSX`` beside ``Sales.xlsx`` under ``*.xlsx``, or a
+    listed team's file in ``taken``, resolved), each to that file: they are no teams, or
+    one name were two teams and the whole workspace failed to load (on 2026-12-07, for a
+    day; before, the pattern took the one it spells). Two files neither of which it spells
+    (``Sales.XLSX``, ``Sales.Xlsx`` under ``*.xlsx``) are left as they are."""
+    last = pattern.replace("\\", "/").rpartition("/")[2]
+    spelled: dict[tuple[Path, str], Path] = {(p.parent, p.stem): p for p in taken}
+    for p in matched:
+        if fnmatch.fnmatchcase(p.name, last):
+            spelled.setdefault((resolved_path(p.parent), p.stem), p)
+    twins: dict[Path, Path] = {}
+    for p in matched:
+        twin = spelled.get((resolved_path(p.parent), p.stem))
+        if twin is not None and not fnmatch.fnmatchcase(p.name, last):
+            twins[p] = twin
+    return twins
+
+
+#: said of a file ``end_case_twins`` gives (``{file}``, ``{twin}``: relative paths)
+END_CASE_TWIN = (
+    "{file} is not a team: {twin} beside it is, the end teams_glob spells, and one name "
+    "is one team; remove or rename {name} if it is another team's"
+)
+
+
 def _set_end(text: str, start: int) -> int | None:
     """Where the set opened at ``start`` closes, as fnmatch reads one: a ``]`` first in
     it (after a ``!``) is one of its characters; None when nothing closes it."""

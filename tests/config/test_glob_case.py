@@ -59,3 +59,52 @@ def test_a_folders_hint_finds_them_too(tmp_path: Path) -> None:
     assert "it is a folder; 'teams/*.xlsx' matches the workbooks in it" in "\n".join(
         caught.value.problems
     )
+
+
+def _loaded(root: Path, config: str, *files: str) -> tuple[list[str], list[str]]:
+    for name in files:
+        write_team(root / "teams" / name)
+    cfg = root / "sheets-sync.yaml"
+    cfg.write_text(HEAD + config, encoding="utf-8")
+    ws = load_workspace(cfg)
+    return sorted(f"{t.name} {t.source}" for t in ws.teams), list(ws.warnings)
+
+
+def _twin(pattern: str, file: str, twin: str) -> str:
+    name = file.rpartition("/")[2]
+    return (
+        f"sheets-sync.yaml: teams_glob ({pattern!r}): {file} is not a team: {twin} beside it "
+        f"is, the end teams_glob spells, and one name is one team; remove or rename {name} "
+        "if it is another team's"
+    )
+
+
+@pytest.mark.parametrize("pattern", ["teams/*.xlsx", "teams/Sales.xlsx"])
+def test_the_end_the_pattern_spells_is_the_team(tmp_path: Path, pattern: str) -> None:
+    """``Sales.xlsx`` and ``Sales.XLSX`` side by side: the pattern's spelling is the team,
+    the other is warned of; on 2026-12-07 one name twice failed the whole workspace's
+    load ("duplicate team name 'Sales'"), where before the pattern ran Sales."""
+    teams, warnings = _loaded(tmp_path, f'teams_glob: "{pattern}"\n', "Sales.xlsx", "Sales.XLSX")
+    assert teams == ["Sales teams/Sales.xlsx"]
+    assert warnings == [_twin(pattern, "teams/Sales.XLSX", "teams/Sales.xlsx")]
+
+
+def test_a_listed_teams_file_is_the_one_spelled(tmp_path: Path) -> None:
+    config = "teams:\n  - {name: Sales, source: teams/Sales.xlsx}\nteams_glob: teams/*.xlsx\n"
+    teams, warnings = _loaded(tmp_path, config, "Sales.xlsx", "Sales.XLSX", "Ops.XLSX")
+    assert teams == ["Ops teams/Ops.XLSX", "Sales teams/Sales.xlsx"]
+    assert warnings == [_twin("teams/*.xlsx", "teams/Sales.XLSX", "teams/Sales.xlsx")]
+
+
+def test_two_ends_the_pattern_does_not_spell_are_one_name_twice(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _loaded(tmp_path, "teams_glob: teams/*.xlsx\n", "Sales.XLSX", "Sales.Xlsx")
+    assert "duplicate team name 'Sales'" in "\n".join(caught.value.problems)
+
+
+def test_a_listed_team_of_the_other_end_is_not_warned_of(tmp_path: Path) -> None:
+    """A listed ``Sales.XLSX`` is its team's, not the pattern's to call no team."""
+    config = "teams:\n  - {name: Caps, source: teams/Sales.XLSX}\nteams_glob: teams/*.xlsx\n"
+    teams, warnings = _loaded(tmp_path, config, "Sales.xlsx", "Sales.XLSX")
+    assert teams == ["Caps teams/Sales.XLSX", "Sales teams/Sales.xlsx"]
+    assert warnings == []
