@@ -26,7 +26,7 @@ from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
 from sheets_sync.ops import history_alerts, history_pending, history_teams
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
-from sheets_sync.ops.history_db import DAMAGED, day, recovering, transaction, typed
+from sheets_sync.ops.history_db import DAMAGED, day, recovering, reporting, transaction, typed
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
     _KPI_FIELDS,
     _KR_FIELDS,
@@ -479,10 +479,11 @@ class HistoryStore:
                     statuses = map(pick, rows.key_results)
                     history_alerts.mark_statuses(conn, as_of, run.team, statuses)
 
-    @recovering
+    @reporting
     def prune(self, keep: int) -> int:
         """Drop all but the newest ``keep`` snapshot dates (``history.keep_snapshots``);
-        returns the rows deleted."""
+        returns the rows deleted. A damaged file is not set aside (``reporting``): the
+        night just recorded is in it, and the next record sets it aside if it must."""
         if keep < 1:
             raise ValueError(f"keep must be at least 1, not {keep}")
         cutoff = (

@@ -58,6 +58,23 @@ def recovering(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def reporting(method: Callable[P, R]) -> Callable[P, R]:
+    """``recovering`` without the recovery: any SQLite error is a ``HistoryError`` and the
+    file is left as it is. For a clean-up after a good record (``prune``): damage it
+    meets is the next record's to set aside; setting it aside here lost the night just
+    recorded with the rest (2026-12-07)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kw: P.kwargs) -> R:
+        store: Store = args[0]  # type: ignore[assignment]  # a method's self
+        try:
+            return method(*args, **kw)
+        except sqlite3.Error as exc:
+            raise HistoryError(f"{store.path}: the run history cannot be used ({exc})") from exc
+
+    return wrapper
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction, its lock taken up front (``BEGIN IMMEDIATE``: a concurrent

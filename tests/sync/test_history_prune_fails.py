@@ -11,11 +11,14 @@ import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import sheets_sync.ops.history as history_module
 from sheets_sync.config import load_workspace
 from sheets_sync.errors import HistoryError
+from sheets_sync.ops import history_db
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.sync.engine import Sync, SyncOptions
 from sheets_sync.workspace.demo import create_demo
@@ -63,3 +66,50 @@ def test_a_failed_prune_after_a_good_record_is_no_night_lost(
         )
     ]
     assert not [r for r in caplog.records if "not recorded" in r.getMessage()]
+
+
+def test_a_damaged_page_met_by_the_prune_sets_no_history_aside(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The clean-up after a good record meets a damaged page (SQLITE_CORRUPT): the file is
+    left as it is, both nights in it, and the prune's failure is the run's warning. Until
+    2026-12-07 ``prune`` recovered as a record does: it set the whole history aside,
+    tonight's night with it, and started an empty one, with no word in the run report."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    cfg.write_text(
+        cfg.read_text("utf-8") + "history: {keep_snapshots: 12, prune_after: 30}\n", "utf-8"
+    )
+    ws = load_workspace(cfg)
+    store = HistoryStore(default_history_path(ws.state_dir))
+    Sync(ws, history=store).run(SyncOptions(as_of=AS_OF, workers=1))
+    real_transaction = history_db.transaction
+    armed = [False]
+    record = HistoryStore.record
+
+    def recorded(self: HistoryStore, *args: Any, **kw: Any) -> int:
+        done = record(self, *args, **kw)
+        armed[0] = True  # the next transaction is the prune's
+        return done
+
+    def transaction(conn: sqlite3.Connection) -> Any:
+        if armed[0]:
+            armed[0] = False
+            damaged = sqlite3.DatabaseError("database disk image is malformed")
+            damaged.sqlite_errorcode = 11  # SQLITE_CORRUPT
+            raise damaged
+        return real_transaction(conn)
+
+    monkeypatch.setattr(HistoryStore, "record", recorded)
+    monkeypatch.setattr(history_module, "transaction", transaction)
+    caplog.set_level(logging.INFO)
+    nxt = AS_OF + dt.timedelta(days=1)
+    result = Sync(ws, history=store).run(SyncOptions(as_of=nxt, workers=1))
+    assert result.history_skipped is None
+    assert sorted(p.name for p in store.path.parent.glob("history.sqlite*")) == ["history.sqlite"]
+    with closing(sqlite3.connect(store.path)) as conn:
+        nights = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY 1")]
+    assert nights == [str(AS_OF), str(nxt)]
+    said = [r.getMessage() for r in caplog.records if "prune_after" in r.getMessage()]
+    assert len(said) == 1 and "database disk image is malformed" in said[0]
+    assert not [r for r in caplog.records if "a new history starts" in r.getMessage()]
