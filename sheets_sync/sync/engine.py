@@ -271,7 +271,7 @@ class Sync(NightEnd):
     def _run(self, options: SyncOptions) -> SyncResult:
         started = time.perf_counter()
         ws = self.workspace
-        self.history_skipped, self.gone_said, self.teams_gone = None, False, None  # its own
+        self.new_night()  # its own history outcomes
         start_run(ws, self.stopping)
         context = RunContext(
             ws.company,

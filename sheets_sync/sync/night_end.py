@@ -38,6 +38,13 @@ class NightEnd:
     #: those teams, for the run report's ``teams_gone``: None when not looked for (a dry
     #: run, a run of some teams, a night not recorded) or the look failed; () when none is
     teams_gone: tuple[str, ...] | None = None
+    #: the run report's ``history_not_pruned``: the last clean-up's failure (``_prune``)
+    history_not_pruned: str | None = None
+
+    def new_night(self) -> None:
+        """A run's history outcomes start afresh (a ``Sync`` may run again)."""
+        self.history_skipped, self.gone_said, self.teams_gone = None, False, None
+        self.history_not_pruned = None
 
     def in_workspace_order(self, runs: Sequence[TeamRun]) -> list[TeamRun]:
         """Merged shard runs in the order the workspace lists its teams, as one run has."""
@@ -49,7 +56,13 @@ class NightEnd:
         ws = self.workspace
         aligned = (a for r in runs for a in r.aligned)
         company = tuple(score_aligned(ws.company_objectives, aligned, ws.rules))
-        return SyncResult(context, tuple(runs), company, teams_gone=self.teams_gone)
+        return SyncResult(
+            context,
+            tuple(runs),
+            company,
+            teams_gone=self.teams_gone,
+            history_not_pruned=self.history_not_pruned,
+        )
 
     def record_history(self, result: SyncResult, *, pending: bool = False) -> None:
         """Snapshot the night; drop dates beyond ``history.prune_after`` when it is set
@@ -100,21 +113,23 @@ class NightEnd:
 
     def _prune(self) -> None:
         """Drop the nights beyond ``history.prune_after``, after the night is recorded: a
-        failure is that clean-up's, said as such; the night stays recorded (until
-        2026-12-07 it was "history not recorded", in ``history_skipped`` too, and the teams
-        gone were not named)."""
+        failure is that clean-up's, said as such, in the log and the run report's
+        ``history_not_pruned``; the night stays recorded (until 2026-12-07 it was "history
+        not recorded", in ``history_skipped`` too, and the teams gone were not named; then,
+        for a day, a log warning alone, whose exit 0 and report said nothing)."""
         keep = self.workspace.prune_history_after
         if keep is None or self.history is None:
             return
         try:
             self.history.prune(keep)
         except HistoryError as exc:
-            log.warning(
-                "%s; tonight's snapshot is recorded, but the nights beyond "
-                "history.prune_after (%d) were not dropped; the next run tries again",
-                exc,
-                keep,
+            self.history_not_pruned = (
+                f"history: the night is recorded; the nights before the newest {keep} "
+                f"(history.prune_after) were not dropped: {exc}; the next run tries again"
             )
+            log.warning("%s", self.history_not_pruned)
+        else:  # a second record of the night (the rollup's) pruned after all
+            self.history_not_pruned = None
 
     def _say_gone(self, result: SyncResult) -> None:
         """A night of every team: the teams of the night before that are gone are named,

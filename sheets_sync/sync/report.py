@@ -131,6 +131,8 @@ def run_report(
         "rollup_skipped": result.rollup_skipped,
         "results_error": result.results_error,  # a shard's results not saved (``run.py``)
         "history_skipped": result.history_skipped,
+        # recorded, but the clean-up (``history.prune_after``) failed: why (``_prune``)
+        "history_not_pruned": result.history_not_pruned,
         # of the night before (``_say_gone``); None: not looked for, or the look failed
         "teams_gone": None if result.teams_gone is None else list(result.teams_gone),
         "period_ended": ctx.period.ended(ctx.as_of),

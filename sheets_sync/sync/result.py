@@ -30,6 +30,9 @@ class SyncResult:
     # None when they were not looked for (a dry run, --team, a night not recorded) or the
     # look failed, () when none is gone
     teams_gone: tuple[str, ...] | None = None
+    # the night is recorded, but its clean-up (``history.prune_after``) failed: why
+    # (``night_end._prune``); None when it ran, or there was none to run
+    history_not_pruned: str | None = None
     report_error: str | None = None  # the run report could not be written (``run.py``)
     results_error: str | None = None  # a shard's results could not be saved (``run.py``)
     # the notification could not be delivered: not a failure (the exit code stays the

@@ -468,6 +468,7 @@ def merge_shards(
             rollup_rewritten=rewritten,
             history_skipped=merger.history_skipped,
             teams_gone=merger.teams_gone,
+            history_not_pruned=merger.history_not_pruned,
             seconds=time.perf_counter() - started,
         )
         return _keep_rollup_report(workspace, result, began, (folder, merged))

@@ -1,5 +1,6 @@
 """A night recorded whole whose clean-up (``history.prune_after``) then fails is recorded:
-the run says so and names the clean-up that failed. Until 2026-12-07 it was "history not
+the run says so and names the clean-up that failed, in the log and the run report's
+``history_not_pruned`` (until 2026-12-07 the log alone). Until 2026-12-07 it was "history not
 recorded" in the log and the run report's ``history_skipped``, and the teams gone since
 the night before were not named."""
 
@@ -21,6 +22,7 @@ from sheets_sync.errors import HistoryError
 from sheets_sync.ops import history_db
 from sheets_sync.ops.history import HistoryStore, default_history_path
 from sheets_sync.sync.engine import Sync, SyncOptions
+from sheets_sync.sync.report import run_report
 from sheets_sync.workspace.demo import create_demo
 
 pytestmark = pytest.mark.usefixtures("eight_cpus")
@@ -57,14 +59,19 @@ def test_a_failed_prune_after_a_good_record_is_no_night_lost(
     with closing(sqlite3.connect(store.path)) as conn:
         nights = [d for (d,) in conn.execute("SELECT DISTINCT as_of FROM snapshots ORDER BY 1")]
     assert nights == [str(AS_OF), str(nxt)]
+    not_pruned = (
+        "history: the night is recorded; the nights before the newest 30 "
+        f"(history.prune_after) were not dropped: {locked}; the next run tries again"
+    )
     said = [r for r in caplog.records if "prune" in r.getMessage()]
-    assert [(r.levelname, r.getMessage()) for r in said] == [
-        (
-            "WARNING",
-            f"{locked}; tonight's snapshot is recorded, but the nights beyond "
-            "history.prune_after (30) were not dropped; the next run tries again",
-        )
-    ]
+    assert [(r.levelname, r.getMessage()) for r in said] == [("WARNING", not_pruned)]
+    # in the run report too, not only the log (until 2026-12-07: exit 0, not a word there)
+    assert result.history_not_pruned == not_pruned
+    assert run_report(result)["history_not_pruned"] == not_pruned
+    monkeypatch.undo()  # the next night prunes: the report says nothing more
+    again = Sync(ws, history=store).run(SyncOptions(as_of=nxt, workers=1))
+    assert again.history_not_pruned is None
+    assert run_report(again)["history_not_pruned"] is None
     assert not [r for r in caplog.records if "not recorded" in r.getMessage()]
 
 
@@ -112,4 +119,5 @@ def test_a_damaged_page_met_by_the_prune_sets_no_history_aside(
     assert nights == [str(AS_OF), str(nxt)]
     said = [r.getMessage() for r in caplog.records if "prune_after" in r.getMessage()]
     assert len(said) == 1 and "database disk image is malformed" in said[0]
+    assert result.history_not_pruned == said[0]
     assert not [r for r in caplog.records if "a new history starts" in r.getMessage()]
