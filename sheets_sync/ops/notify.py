@@ -172,11 +172,15 @@ def _shown(failed: list[dict[str, Any]]) -> list[object]:
 def _mapping_error(error: str) -> tuple[str, str] | None:
     """(where, problems) of a team's error that is its mapping's: the workspace file's
     name, then ``TeamSpec.mapping_error`` (``outcome.mapping_where``, the console's
-    parser too); None for another error."""
-    config, sep, message = error.partition(": ")
-    if not sep or (found := mapping_where(message)) is None:
-        return None
-    return f"{config}: {found[0]}", found[1]
+    parser too); None for another error. The name may hold ": " itself (``okrs: q4.yaml``:
+    until 2026-12-07 its teams' one mapping error was told once a team), so each ": " is
+    tried, the first that leaves a mapping error's form taken."""
+    at = error.find(": ")
+    while at >= 0:
+        if (found := mapping_where(error[at + 2 :])) is not None:
+            return f"{error[:at]}: {found[0]}", found[1]
+        at = error.find(": ", at + 2)
+    return None
 
 
 def _first_listings(teams: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:

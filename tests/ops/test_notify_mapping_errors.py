@@ -2,7 +2,8 @@
 parser of its form (``outcome.mapping_where``): until 2026-12-07 the notification had a
 regex of its own, which took the workspace file's name as anything but a colon, so a
 file named ``okrs:q4.yaml`` (a colon is a letter like any on Linux) had its 200 teams'
-mapping error told 200 times there, once on the console."""
+mapping error told 200 times there, once on the console; and then, for a day, a file
+named with ": " (``okrs: q4.yaml``) still was: each ": " is tried now."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from sheets_sync.sync.outcome import mapping_where
 PROBLEMS = "mine.yaml: line 4: okrs.layout: should be 'rows' or 'objective_blocks'"
 
 
-@pytest.mark.parametrize("config", ["sheets-sync.yaml", "okrs:q4.yaml"])
+@pytest.mark.parametrize(
+    "config", ["sheets-sync.yaml", "okrs:q4.yaml", "okrs: q4.yaml", "a: b: c.yaml"]
+)
 def test_a_mapping_error_is_told_once_whatever_the_file_is_named(config: str) -> None:
     errors = {
         "Sales": f"{config}: line 4: teams[0].mapping: {PROBLEMS}",
