@@ -327,7 +327,12 @@ def _set_end(text: str, start: int) -> int | None:
 
 def _caseless_set(body: str) -> str:
     """The set ``[body]`` with each letter in both cases: ``[!x]`` as ``[!xX]``, a range
-    of letters of one case as two, ``[a-z]`` as ``[a-zA-Z]``; another range as it is."""
+    with the other case of each ASCII letter in it, exactly, by code point: ``[a-z]`` as
+    ``[a-zA-Z]``, ``[0-Z]`` as ``[0-Za-z]``, ``[Z-a]`` (``Z [ \\ ] ^ _ ` a``) as
+    ``[Z-aA-Az-z]``; a range without letters as it is. Until 2026-12-07 a range with a
+    letter at one end only, or one of each case, was not widened. The added ranges are
+    whole ranges (``A-A``, not ``A``) right after the range: a ``-`` after them is one of
+    the set's characters, as it was after the range."""
     negated = body.startswith("!")
     items = body[1:] if negated else body
     out: list[str] = []
@@ -336,14 +341,23 @@ def _caseless_set(body: str) -> str:
         if k + 2 < len(items) and items[k + 1] == "-":
             low, high = items[k], items[k + 2]
             out.append(f"{low}-{high}")
-            if _letter(low) and _letter(high) and low.islower() == high.islower():
-                out.append(f"{low.swapcase()}-{high.swapcase()}")
+            out.extend(_other_case(low, high))
             k += 3
             continue
         ch = items[k]
         out.append(ch.lower() + ch.upper() if _letter(ch) else ch)
         k += 1
     return f"[{'!' if negated else ''}{''.join(out)}]"
+
+
+def _other_case(low: str, high: str) -> list[str]:
+    """The ranges of the other case of the ASCII letters from ``low`` to ``high``."""
+    ranges: list[str] = []
+    for first, last in (("a", "z"), ("A", "Z")):
+        start, end = max(low, first), min(high, last)
+        if start <= end:
+            ranges.append(f"{start.swapcase()}-{end.swapcase()}")
+    return ranges
 
 
 def _letter(ch: str) -> bool:

@@ -66,3 +66,25 @@ def test_the_end_in_any_case_means_what_it_says(pattern: str) -> None:
 )
 def test_as_written(pattern: str, wide: str) -> None:
     assert caseless_end(pattern) == wide
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["0-Z", "Z-a", "]-a", "0-z", "A-z", "a-Z", "Z-a-x", "0-Z-", "!0-Z", "!Z-a", "!]-a", "!A-z"],
+)
+def test_a_range_of_mixed_ends_has_the_other_case_of_its_letters(body: str) -> None:
+    """A range with a letter at one end only, or one of each case, by code point:
+    ``[0-Z]`` takes ``a``-``z`` too, ``[Z-a]`` (``Z [ \\ ] ^ _ ` a``) ``z`` and ``A``, and
+    a ``[!...]`` set excludes both cases of each letter it names, as ``[!x]`` does. Until
+    2026-12-07 such a range was left as written (``[0-Z]`` no lowercase letter)."""
+    pattern = f"f.[{body}]"
+    wide = caseless_end(pattern)
+    for ch in map(chr, range(32, 127)):
+        cases = [fnmatch.fnmatchcase(f"f.{c}", pattern) for c in {ch, ch.lower(), ch.upper()}]
+        meant = all(cases) if body.startswith("!") else any(cases)
+        assert fnmatch.fnmatchcase(f"f.{ch}", wide) == meant, (ch, wide)
+
+
+def test_a_mixed_range_as_written() -> None:
+    assert caseless_end("t/*.[Z-a]") == "t/*.[Z-aA-Az-z]"
+    assert caseless_end("t/*.[0-Z-]") == "t/*.[0-Za-z-]"
