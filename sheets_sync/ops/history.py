@@ -141,7 +141,9 @@ class HistoryStore:
 
     def _skipped(self, team: object) -> None:
         """Warn of a team name that is no text (a hand edit's BLOB), which the alerts and
-        the teams gone skip: once a store, whichever reads it first."""
+        the teams gone skip: once a store, whichever reads it first. Each command opens a
+        store of its own, so this is the "once a run" of docs/operations.md; a library
+        caller's store kept for several runs says it at the first."""
         if team not in self._no_text:
             self._no_text.add(team)
             log.warning("%s: %s", self.path, history_teams.no_text_message(team))

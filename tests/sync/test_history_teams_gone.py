@@ -274,7 +274,7 @@ def test_a_gone_check_that_fails_says_null_and_fails_no_night(
         assert "RuntimeError" in said[0].getMessage()
 
 
-#: the warning of a team name hand-edited into a BLOB, once a store
+#: the warning of a team name hand-edited into a BLOB, once a store (a command's run)
 BLOB_SAID = (
     "the run history holds the team name x'4F6C64', which sheets-sync never writes (a "
     "BLOB: edited by hand?); it is no team of the alerts nor of the teams gone: correct "
@@ -356,3 +356,28 @@ def test_a_sync_run_again_looks_again(demo: Path, tmp_path: Path) -> None:
     assert sync.run(SyncOptions(as_of=nxt, workers=1, teams=("Finance",))).teams_gone is None
     later = sync.run(SyncOptions(as_of=nxt + dt.timedelta(days=1), workers=1))
     assert later.teams_gone == ()
+
+
+def test_the_blob_team_is_said_once_a_store(
+    demo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/operations.md's "once a run" is once a ``HistoryStore`` (each command opens its
+    own): one store kept for two runs says it once; a new store on the file, the next
+    command's, says it again."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    store = night(cfg, AS_OF, 1)
+    with closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.execute(
+            "INSERT INTO snapshots (as_of, team, recorded_at) VALUES (?, x'4f6c64', 'x')",
+            (str(AS_OF),),
+        )
+    caplog.set_level(logging.WARNING, logger="sheets_sync.history")
+    nxt = AS_OF + dt.timedelta(days=1)  # each run's night before holds the BLOB
+    sync = Sync(load_workspace(cfg), history=store)
+    for _ in range(2):
+        assert sync.run(SyncOptions(as_of=nxt, workers=1)).teams_gone == ()
+    assert sum("x'4F6C64'" in r.getMessage() for r in caplog.records) == 1
+    again = HistoryStore(store.path)
+    Sync(load_workspace(cfg), history=again).run(SyncOptions(as_of=nxt, workers=1))
+    assert sum("x'4F6C64'" in r.getMessage() for r in caplog.records) == 2
