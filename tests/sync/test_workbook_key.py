@@ -85,6 +85,27 @@ def test_the_three_groupings_agree(tmp_path: Path) -> None:
     assert _names(teams, turns) == {frozenset({"Web", "Key"}), frozenset({"Other"})}
 
 
+def test_google_teams_are_no_excel_group(tmp_path: Path) -> None:
+    """``by_workbook`` groups the Excel writes; a Google team is a group alone there, as
+    in the base (Web and Key share a sheet: their turns are ``sheet_turns``'), not a
+    chain of Excel patches (grouped, for a day, 2026-12-07)."""
+    teams = _workspace(tmp_path)
+    google = [i for i, t in enumerate(teams) if t.is_google]
+    assert _names(teams, by_workbook(google, [teams[i] for i in google])) == {
+        frozenset({"Web"}),
+        frozenset({"Key"}),
+        frozenset({"Other"}),
+    }
+    every = list(range(len(teams)))
+    assert _names(teams, by_workbook(every, teams)) == {
+        frozenset({"Sales", "Ops", "Link"}),
+        frozenset({"Own"}),
+        frozenset({"Web"}),
+        frozenset({"Key"}),
+        frozenset({"Other"}),
+    }
+
+
 def test_the_key_of_each_kind_of_team(tmp_path: Path) -> None:
     teams = {t.name: t for t in _workspace(tmp_path)}
     shared = (tmp_path / "teams" / "shared.xlsx").resolve()
