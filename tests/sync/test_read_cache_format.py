@@ -410,5 +410,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 181: the same grid; a confidence over 10 and under 11 (10.5) is the cell's error,
     # not 10.5 % (0.105)
     # 182: the same grid; a confidence is judged as its cell shows it (15 digits): a
-    # formula's 10.000000000000002 reads 1.0 (it read 0.1), 9.999999999999998 too (an error)
+    # formula's 10.000000000000002 reads 1.0 (181 said it was over 10; 180 and before read
+    # it 0.1), 9.999999999999998 too (an error)
     assert (FORMAT, fields[-1]) == (182, "grouped_rows")
