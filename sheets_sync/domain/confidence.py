@@ -42,8 +42,9 @@ def parse_confidence(value: CellValue) -> float | None:
     A whole number up to 10 reads on the 0-10 scale (7 -> 0.7); a fraction below 1 is a
     percent cell (0.7 -> 0.7); 11..100 is a percentage typed without % (70 -> 0.7). Over
     10 and under 11 (10.5) is a 0-10 value over its top: an error, as 7.5 is. A number is
-    judged as its cell shows it (15 significant digits, ``shown_float``): a formula's
-    ``=3*3.7-1.1`` (10.000000000000002) reads 10, as 9.999999999999998 does.
+    judged as its cell shows it (15 significant digits, ``shown_float``) from 1 up: a
+    formula's ``=3*3.7-1.1`` (10.000000000000002) reads 10, as 9.999999999999998 does; a
+    fraction below 1 (0.9999999999999999) reads as it is, never as a whole 1.
     """
     _check_error(value)
     if is_empty(value):
@@ -85,8 +86,11 @@ def parse_confidence(value: CellValue) -> float | None:
     if number is None:  # "\u200b", "n/a\u200b": an empty word with invisible characters
         return None
     # as the cell shows it: a formula's float noise, 10.000000000000002 (shown 10), read
-    # 10 % and 9.999999999999998 was an error until 2026-12-07
-    number = shown_float(number)
+    # 10 % and 9.999999999999998 was an error until 2026-12-07. Only from 1 up: below, the
+    # shown value could turn a fraction into a whole (0.9999999999999999, a percent cell's
+    # 100 %, would read 1, the 0-10 scale's 0.1); a fraction reads as it is
+    if number >= 1:
+        number = shown_float(number)
     if 0 <= number <= 10 and float(number).is_integer():
         return number / 10
     if 0 <= number < 1:

@@ -44,7 +44,7 @@ from sheets_sync.pickling import RefuseBuild, fast_pickle
 from sheets_sync.workspace_spec import TeamSpec
 
 log = get_logger("sheets_sync.sync")
-FORMAT = 182  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
+FORMAT = 183  # bump when Extract, TeamInput or WorkbookData change shape, a parse gives other
 # values for the same bytes (6: a confidence of 100% in a percent cell; 7: tabs found by
 # grid.tab_key, headers of any script; the slot holds a digest; 8: a key result's cells in
 # a percent format; 9: an Excel Table's totals row is no data row; 10: a row a filter hides

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,3 +95,31 @@ def test_a_number_shown_over_10_is_still_over() -> None:
     with pytest.raises(CellValueError) as info:
         parse_confidence(10.5)
     assert str(info.value) == OVER.format("10.5", "10.5", "10.5")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (0.9999999999999999, 0.9999999999999999),  # a fraction: never the whole 1 (0.1)
+        (1.0000000000000002, 0.1),  # shows 1, a whole of the 0-10 scale
+        (9.999999999999998, 1.0),
+        (10.000000000000002, 1.0),
+    ],
+)
+def test_the_shown_value_never_turns_a_fraction_into_a_whole(raw: float, expected: float) -> None:
+    """Judged as shown from 1 up only: a formula's 0.9999999999999999 (100 % in a percent
+    cell) read 1, the 0-10 scale's 0.1, on 2026-12-07; it reads as it is, as it did before."""
+    assert parse_confidence(raw) == expected
+
+
+def test_a_fraction_in_a_percent_cell_reads_as_its_percentage(tmp_path: Path) -> None:
+    """Through the reader: a ``0%`` cell whose formula gives 0.9999999999999999 (shown
+    100%) is 0.9999999999999999, not 0.1."""
+    row: list[object] = ["O1", "Grow", None, None, "KR1", "x", "Ann", "number", 0, 5000]
+    path = write_team(tmp_path / "sales.xlsx", [[*row, 2000, None, 1, 0.9999999999999999]])
+    book = openpyxl.load_workbook(path)
+    book["OKRs"]["N2"].number_format = "0%"
+    book.save(path)
+    data = read_workbook(path, source="sales.xlsx", tabs=["OKRs", "KPIs"])
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [k.confidence for k in team.key_results] == [0.9999999999999999]

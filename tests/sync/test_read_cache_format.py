@@ -412,4 +412,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # 182: the same grid; a confidence is judged as its cell shows it (15 digits): a
     # formula's 10.000000000000002 reads 1.0 (181 said it was over 10; 180 and before read
     # it 0.1), 9.999999999999998 too (an error)
-    assert (FORMAT, fields[-1]) == (182, "grouped_rows")
+    # 183: the same grid; a confidence below 1 reads as it is, not as shown: a formula's
+    # 0.9999999999999999 (100 % in a percent cell) reads 0.9999999999999999 (182 read 0.1)
+    assert (FORMAT, fields[-1]) == (183, "grouped_rows")
