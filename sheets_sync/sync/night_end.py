@@ -5,6 +5,7 @@ history, publish the rollup. ``Sync`` (``engine.py``) inherits it; a shard merge
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Collection, Sequence
 
 from sheets_sync.domain.company import score_aligned
@@ -123,9 +124,13 @@ class NightEnd:
         try:
             self.history.prune(keep)
         except HistoryError as exc:
+            # SQLite's own reason ("database is locked"): the HistoryError's text says
+            # the history "cannot be used", after "the night is recorded"
+            cause = exc.__cause__
+            why = cause if isinstance(cause, sqlite3.Error) else exc
             self.history_not_pruned = (
                 f"history: the night is recorded; the nights before the newest {keep} "
-                f"(history.prune_after) were not dropped: {exc}; the next run tries again"
+                f"(history.prune_after) were not dropped: {why}; the next run tries again"
             )
             log.warning("%s", self.history_not_pruned)
         else:  # a second record of the night (the rollup's) pruned after all

@@ -45,10 +45,10 @@ def test_a_failed_prune_after_a_good_record_is_no_night_lost(
     ws = load_workspace(cfg)
     store = HistoryStore(default_history_path(ws.state_dir))
     Sync(ws, history=store).run(SyncOptions(as_of=AS_OF, workers=1))
-    locked = HistoryError(f"{store.path}: the run history cannot be used (database is locked)")
+    locked = sqlite3.OperationalError("database is locked")
 
-    def prune(self: HistoryStore, keep: int) -> int:
-        raise locked
+    def prune(self: HistoryStore, keep: int) -> int:  # as ``history_db.reporting`` raises
+        raise HistoryError(f"{store.path}: the run history cannot be used ({locked})") from locked
 
     monkeypatch.setattr(HistoryStore, "prune", prune)
     caplog.set_level(logging.INFO)
@@ -61,8 +61,8 @@ def test_a_failed_prune_after_a_good_record_is_no_night_lost(
     assert nights == [str(AS_OF), str(nxt)]
     not_pruned = (
         "history: the night is recorded; the nights before the newest 30 "
-        f"(history.prune_after) were not dropped: {locked}; the next run tries again"
-    )
+        "(history.prune_after) were not dropped: database is locked; the next run tries again"
+    )  # SQLite's reason alone: not the HistoryError's "the run history cannot be used"
     said = [r for r in caplog.records if "prune" in r.getMessage()]
     assert [(r.levelname, r.getMessage()) for r in said] == [("WARNING", not_pruned)]
     # in the run report too, not only the log (until 2026-12-07: exit 0, not a word there)
