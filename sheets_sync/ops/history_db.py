@@ -75,6 +75,17 @@ def reporting(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def damaged_advice(path: Path) -> str:
+    """What to do with a history file whose damage the records never meet (a page only the
+    clean-up reads): nothing sets it aside, so it is the user's to, as ``set_aside`` does."""
+    return (
+        f"{path} is damaged and each run's clean-up meets it again: with no run going, move "
+        f"it and its -wal and -shm away (as {path.name}.damaged): the next run starts a new "
+        "history, and the moved file keeps its nights for recovery by hand "
+        "(docs/operations.md, History)"
+    )
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction, its lock taken up front (``BEGIN IMMEDIATE``: a concurrent

@@ -13,6 +13,7 @@ from sheets_sync.domain.values import without_lone_surrogates
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.ops.history import HistoryStore
+from sheets_sync.ops.history_db import DAMAGED, damaged_advice
 from sheets_sync.sync import rollup_step
 from sheets_sync.sync.outcome import RunContext, TeamRun, first_runs
 from sheets_sync.sync.result import SyncResult
@@ -128,9 +129,14 @@ class NightEnd:
             # the history "cannot be used", after "the night is recorded"
             cause = exc.__cause__
             why = cause if isinstance(cause, sqlite3.Error) else exc
+            then = "the next run tries again"
+            if getattr(cause, "sqlite_errorcode", None) in DAMAGED:
+                # a page only the clean-up reads: the records go on and never set the file
+                # aside, so "tries again" was said night after night (2026-12-07)
+                then = damaged_advice(self.history.path)
             self.history_not_pruned = (
                 f"history: the night is recorded; the nights before the newest {keep} "
-                f"(history.prune_after) were not dropped: {why}; the next run tries again"
+                f"(history.prune_after) were not dropped: {why}; {then}"
             )
             log.warning("%s", self.history_not_pruned)
         else:  # a second record of the night (the rollup's) pruned after all

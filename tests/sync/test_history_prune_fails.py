@@ -6,6 +6,7 @@ the night before were not named."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -121,3 +122,51 @@ def test_a_damaged_page_met_by_the_prune_sets_no_history_aside(
     assert len(said) == 1 and "database disk image is malformed" in said[0]
     assert result.history_not_pruned == said[0]
     assert not [r for r in caplog.records if "a new history starts" in r.getMessage()]
+
+
+def test_a_damaged_page_only_the_prune_meets_is_said_with_what_to_do(
+    demo: Path, tmp_path: Path
+) -> None:
+    """Real damage (an old leaf page of ``snapshots`` overwritten) that only the clean-up
+    reads: every record goes on, so nothing ever sets the file aside, and until 2026-12-07
+    the warning said "the next run tries again" night after night. It says the file is
+    damaged and what to do, each night the clean-up meets it."""
+    shutil.copytree(demo.parent, tmp_path / "ws")
+    cfg = tmp_path / "ws" / demo.name
+    cfg.write_text(
+        cfg.read_text("utf-8") + "history: {keep_snapshots: 3, prune_after: 5}\n", "utf-8"
+    )
+    ws = load_workspace(cfg)
+    store = HistoryStore(default_history_path(ws.state_dir))
+    first = AS_OF - dt.timedelta(days=40)
+    result = Sync(ws, history=store).run(SyncOptions(as_of=first, workers=1))
+    for n in range(1, 40):  # 40 nights: the first ones' rows on pages of their own
+        context = dataclasses.replace(result.context, as_of=first + dt.timedelta(days=n))
+        store.record(dataclasses.replace(result, context=context))
+    with closing(sqlite3.connect(store.path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        leaves = conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'snapshots' AND pagetype = 'leaf'"
+            " ORDER BY pageno"
+        ).fetchall()
+    assert len(leaves) > 2
+    data = bytearray(store.path.read_bytes())
+    at = (leaves[1][0] - 1) * size  # an old night's page
+    data[at : at + 16] = b"\xff" * 16
+    store.path.write_bytes(bytes(data))
+    advice = (
+        f"{store.path} is damaged and each run's clean-up meets it again: with no run going,"
+        " move it and its -wal and -shm away (as history.sqlite.damaged): the next run starts"
+        " a new history, and the moved file keeps its nights for recovery by hand"
+        " (docs/operations.md, History)"
+    )
+    said = (
+        "history: the night is recorded; the nights before the newest 5 (history.prune_after)"
+        f" were not dropped: database disk image is malformed; {advice}"
+    )
+    for night in (AS_OF, AS_OF + dt.timedelta(days=1)):  # each night, not "tries again"
+        ran = Sync(ws, history=HistoryStore(store.path)).run(SyncOptions(as_of=night, workers=1))
+        assert ran.history_skipped is None
+        assert run_report(ran)["history_not_pruned"] == said
+        assert [p.name for p in store.path.parent.glob("history.sqlite.*")] == []
