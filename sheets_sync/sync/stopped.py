@@ -93,7 +93,15 @@ def interruptible(
         context = RunContext(
             ws.company, ws.period, options.as_of, began, ws.company_objectives, ws.rules
         )
-        result = SyncResult(context, exc.runs, (), seconds=time.perf_counter() - started)
+        # a clean-up that failed before the stop (``NightEnd._prune``) is said, as the
+        # history's own outcome is (``_history``): it was always ``null`` (2026-12-07)
+        result = SyncResult(
+            context,
+            exc.runs,
+            (),
+            seconds=time.perf_counter() - started,
+            history_not_pruned=sync.history_not_pruned,
+        )
         history = _history(sync, options, settled=False)
         keep_report(sync.workspace, options, exc, result, history, report_path)
         raise

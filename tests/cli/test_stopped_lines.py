@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from click.testing import CliRunner
 
 from sheets_sync import cli_support, console
 from sheets_sync.cli import cli
-from sheets_sync.errors import Interrupted
+from sheets_sync.errors import HistoryError, Interrupted
+from sheets_sync.ops.history import HistoryStore
 from sheets_sync.sync import engine, stops, team_rows
+from sheets_sync.sync.night_end import NightEnd
 from sheets_sync.sync.outcome import TeamRun
 from sheets_sync.sync.report import report_kind
 from sheets_sync.sync.stopped import NOT_RECORDED
@@ -183,3 +186,35 @@ def test_a_stopped_report_that_fails_leaves_the_stop_as_it_is(
     assert "the stopped night's run report was not written: a report bug" in err, err
     assert err.splitlines()[-1].startswith("error: interrupted by SIGTERM: stopped with 1 of 6")
     assert "Traceback" not in err
+
+
+def test_a_stopped_night_s_report_says_a_failed_history_clean_up(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop that lands after the clean-up (``history.prune_after``) failed: the stopped
+    report carries ``history_not_pruned`` as it does ``history_skipped`` (until 2026-12-07
+    it was always ``null`` there)."""
+    cfg = copy_ws(demo, tmp_path / "ws")
+    cfg.write_text(cfg.read_text("utf-8") + "history: {prune_after: 30}\n", "utf-8")
+
+    def prune(self: HistoryStore, keep: int) -> int:  # as ``history_db.reporting`` raises
+        locked = sqlite3.OperationalError("database is locked")
+        raise HistoryError(f"{self.path}: the run history cannot be used ({locked})") from locked
+
+    def say_gone(self: NightEnd, result: object) -> None:  # just after the clean-up
+        stops.note(signal.SIGTERM)
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(HistoryStore, "prune", prune)
+    monkeypatch.setattr(NightEnd, "_say_gone", say_gone)
+    monkeypatch.setattr(cli_support, "STOPPED_BY", [])
+    code, out, err = _sync(cfg)
+    assert code == 128 + signal.SIGTERM, out + err
+    (kept,) = (cfg.parent / ".sheets-sync" / "runs").iterdir()
+    assert kept.name.endswith("Z-stopped.json"), kept.name
+    report = json.loads(kept.read_text())
+    assert report["history_skipped"] == NOT_RECORDED
+    assert report["history_not_pruned"] == (
+        "history: the night is recorded; the nights before the newest 30 (history.prune_after)"
+        " were not dropped: database is locked; the next run tries again"
+    )
