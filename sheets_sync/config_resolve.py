@@ -31,6 +31,7 @@ from sheets_sync.shared_workbooks import (
     workbook_key,
 )
 from sheets_sync.sources import (
+    END_CASE_TAKEN,
     END_CASE_TWIN,
     GSHEET_PREFIX,
     NotASheetURLError,
@@ -49,6 +50,7 @@ from sheets_sync.sources import (
     path_is,
     resolved_path,
     sheet_source,
+    spells_end,
 )
 from sheets_sync.sync.outcome import same_mapping_error
 from sheets_sync.workspace_spec import TeamSpec, Workspace
@@ -176,6 +178,51 @@ def resolve(
         problems[at:at] = told
         return loaded
 
+    def is_one(p: Path, resolved: Path) -> bool:
+        """A listed team's file, or one matched already (a linked folder's)."""
+        link = resolved != p and p.is_symlink()
+        return resolved in listed or p in named or (not link and resolved in real_named)
+
+    def take(p: Path, resolved: Path, base: Path) -> None:
+        """The matched file ``p`` as a team, unless it is one already."""
+        nonlocal default
+        if is_one(p, resolved):
+            return
+        link = resolved != p and p.is_symlink()
+        if default is None:
+            default = default_mapping()
+        globbed, unmapped = default
+        named.add(p)
+        if not link:
+            real_named.add(resolved)
+        rel = str(p.relative_to(root))
+        if (shown := not_utf8(rel)) is not None:  # the team fails alone, named escaped
+            stem = not_utf8(p.stem) or p.stem
+            spec = TeamSpec(
+                stem, shown, model.default_mapping, globbed, linked=NOT_UTF8, mapping_error=unmapped
+            )
+            teams.append(spec)
+            origins.append(f"teams_glob ({shown})")
+            return
+        confine = confining_folders(base, root, root_real, folders)
+        spec = TeamSpec(
+            p.stem,
+            rel,
+            model.default_mapping,
+            globbed,
+            resolved,
+            confine,
+            mapping_error=unmapped,
+            globbed=True,
+        )
+        if files_must_exist and spec.outside is not None:
+            problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
+        elif files_must_exist and (what := head_problem(resolved)):
+            problems.append(f"{cfg.name}: teams_glob ({rel}): {what}")
+        teams.append(spec)
+        origins.append(f"teams_glob ({rel})")
+
+    widened: list[tuple[Path, Path, str, Path]] = []  # matched by the end in any case only
     for pattern in globs:
         try:
             matched = sorted(  # each file resolved once: a glob may match 2,000
@@ -217,48 +264,27 @@ def resolve(
                 warnings.append(f"{cfg.name}: teams_glob ({pattern!r}): {twin_said}")
         base = root / glob_base(pattern)
         for p, resolved in matched:
-            link = resolved != p and p.is_symlink()
             if p in twins:
                 continue
-            if resolved in listed or p in named or (not link and resolved in real_named):
-                continue  # a listed team's file, or one matched already (a linked folder's)
-            if default is None:
-                default = default_mapping()
-            globbed, unmapped = default
-            named.add(p)
-            if not link:
-                real_named.add(resolved)
-            rel = str(p.relative_to(root))
-            if (shown := not_utf8(rel)) is not None:  # the team fails alone, named escaped
-                stem = not_utf8(p.stem) or p.stem
-                spec = TeamSpec(
-                    stem,
-                    shown,
-                    model.default_mapping,
-                    globbed,
-                    linked=NOT_UTF8,
-                    mapping_error=unmapped,
-                )
-                teams.append(spec)
-                origins.append(f"teams_glob ({shown})")
+            if not spells_end(p, pattern):  # a team after every spelled one, if its name is free
+                widened.append((p, resolved, pattern, base))
                 continue
-            confine = confining_folders(base, root, root_real, folders)
-            spec = TeamSpec(
-                p.stem,
-                rel,
-                model.default_mapping,
-                globbed,
-                resolved,
-                confine,
-                mapping_error=unmapped,
-                globbed=True,
-            )
-            if files_must_exist and spec.outside is not None:
-                problems.append(f"{cfg.name}: teams_glob ({rel}): {outside_message(spec.outside)}")
-            elif files_must_exist and (what := head_problem(resolved)):
-                problems.append(f"{cfg.name}: teams_glob ({rel}): {what}")
-            teams.append(spec)
-            origins.append(f"teams_glob ({rel})")
+            take(p, resolved, base)
+    # a file only the end in any case matched (Sales.XLSX under teams/*.xlsx) never fails
+    # the load: its name another team's (teams/a/Sales.xlsx under teams/*/*.xlsx, a listed
+    # Sales), it is no team, said (until 2026-12-07 a duplicate team name, where the
+    # pattern had run Sales before it took any end in any case)
+    for p, resolved, pattern, base in widened:
+        if is_one(p, resolved):
+            continue  # another pattern spells it (teams/*.XLSX too), or a listed team's
+        name = (not_utf8(p.stem) or p.stem).casefold()  # as the duplicate check compares
+        owner = next((t for t in teams if t.name.casefold() == name), None)
+        if owner is None:
+            take(p, resolved, base)
+        elif p not in ods_said:
+            ods_said.add(p)
+            taken = END_CASE_TAKEN.format(file=_shown(p, root), team=owner.name, of=owner.source)
+            warnings.append(f"{cfg.name}: teams_glob ({pattern!r}): {taken}")
     if default is None and len(problems) > at:  # the glob fails the night (matches no
         default_mapping()  # workbook, not a pattern): all there is to fix, said at once
     seen: dict[str, int] = {}

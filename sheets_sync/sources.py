@@ -306,6 +306,20 @@ def end_case_twins(
     return twins
 
 
+def spells_end(path: Path, pattern: str) -> bool:
+    """Whether the last part of ``pattern`` matches ``path``'s name as written, its end's
+    case too: not only the end in any case (``caseless_end``) matched it."""
+    last = pattern.replace("\\", "/").rpartition("/")[2]
+    return fnmatch.fnmatchcase(path.name, last)
+
+
+#: said of a file only ``caseless_end`` matched whose team name another team has
+#: (``{file}``: a relative path; ``{team}``, ``{of}``: that team's name and source)
+END_CASE_TAKEN = (
+    "{file} is not a team: its end is not the one teams_glob spells, and its name is "
+    "another team's, {team} ({of}); rename it if it is a team of its own"
+)
+
 #: said of a file ``end_case_twins`` gives (``{file}``, ``{twin}``: relative paths)
 END_CASE_TWIN = (
     "{file} is not a team: {twin} beside it is, the end teams_glob spells, and one name "
