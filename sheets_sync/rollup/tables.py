@@ -304,7 +304,10 @@ def _summary(
     errors = {str(t): int(n) for t, n in severity["error"].items()}
     warnings = {str(t): int(n) for t, n in severity["warning"].items()}
     # per team as dicts, not a ``.loc`` a team (~40 us each, two a team)
-    mean_score = {t: mean(s.dropna()) for t, s in obj.groupby("Team")["Score"]}  # one mean
+    scores: dict[str, list[float]] = {}  # one pass: a groupby's Series a team was ~30 ms
+    for team, score in zip(obj["Team"].tolist(), obj["Score"].tolist(), strict=True):
+        scores.setdefault(team, []).extend(() if np.isnan(score) else (score,))
+    mean_score = {t: mean(v) for t, v in scores.items()}  # the one mean: order-free (fsum)
     n_obj = obj.groupby("Team").size().to_dict() if not obj.empty else {}
     kr_by_team = {
         str(t): {s: int(n) for s, n in zip(KR_STATUSES, counts, strict=True)}

@@ -114,3 +114,21 @@ def test_a_total_past_the_largest_float_is_inf_not_an_error() -> None:
     assert _mean(kr["score"]) == math.inf
     assert weighted_mean([(1e308, 1.0), (1e308, 1.0)]) == math.inf
     assert math.isnan(weighted_mean([(math.inf, 1.0), (-math.inf, 1.0)]) or 0.0)
+
+
+def test_trends_rows_with_gaps_left_out_as_before() -> None:
+    """The Trends objective rows leave out a row with a gap in its key (as groupby drops
+    one) or no score: the same answers the per-row ``pd.isna`` gave (cut for CPU,
+    2026-12-07)."""
+    nan = math.nan
+    kr = pd.DataFrame(
+        {
+            "team": ["A", "A", None, "B", "B", "C", "A"],
+            "objective_id": ["O1", "O1", "O1", pd.NA, "O2", "O1", "O2"],
+            "score": [0.25, 0.5, 0.9, 0.3, 0.7, nan, 0.1],
+            "weight": [1.0, 3.0, 1.0, 1.0, nan, 2.0, 1.0],
+        }
+    ).astype({"team": "string", "objective_id": "string"})
+    trends = _objective_scores(kr)
+    assert list(trends.index) == [("A", "O1"), ("B", "O2"), ("A", "O2")]
+    assert trends.tolist() == [weighted_mean([(0.25, 1.0), (0.5, 3.0)]), 0.7, 0.1]
