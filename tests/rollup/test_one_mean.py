@@ -12,10 +12,11 @@ import random
 
 import pandas as pd
 
-from sheets_sync.domain.scoring import weighted_mean
+from sheets_sync.domain.scoring import mean, weighted_mean
 from sheets_sync.domain.shown import shown_float
 from sheets_sync.rollup import build_rollup, tables
 from sheets_sync.rollup.nights import _mean, _objective_scores
+from sheets_sync.sync.outcome import TeamRun
 from tests.rollup.fixtures import COMPANY, context, runs
 
 
@@ -132,3 +133,25 @@ def test_trends_rows_with_gaps_left_out_as_before() -> None:
     trends = _objective_scores(kr)
     assert list(trends.index) == [("A", "O1"), ("B", "O2"), ("A", "O2")]
     assert trends.tolist() == [weighted_mean([(0.25, 1.0), (0.5, 3.0)]), 0.7, 0.1]
+
+
+def _summary_means(team_runs: list[TeamRun], obj: pd.DataFrame) -> pd.Series:
+    rollup = build_rollup(team_runs, context())
+    summary = tables._summary(
+        team_runs, context(), obj=obj, krs=rollup.key_results, kpi=rollup.kpis,
+        fnd=rollup.findings, used={},
+    )  # fmt: skip
+    return summary.set_index("Team")["Average objective score"]
+
+
+def test_summary_team_means_leave_out_a_blank_score() -> None:
+    """A blank Score counts in no team's mean, and a team with none has no mean, as the
+    ``dropna`` before the one mean gave (a one-pass loop replaced it, 2026-12-07; a loop
+    keeping the NaN made Sales's mean NaN)."""
+    team_runs = runs(finance_fails=False)
+    obj = _objectives(random.Random(1), {"Sales": 3, "Ops": 2})
+    obj["Score"] = [0.5, math.nan, 0.25, math.nan, math.nan]
+    means = _summary_means(team_runs, obj)
+    assert means["Sales"] == mean([0.5, 0.25]) == 0.375
+    assert pd.isna(means["Ops"])
+    assert pd.isna(means["Finance"])  # no objective rows at all
