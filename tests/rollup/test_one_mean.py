@@ -16,6 +16,7 @@ from sheets_sync.domain.scoring import mean, weighted_mean
 from sheets_sync.domain.shown import shown_float
 from sheets_sync.rollup import build_rollup, tables
 from sheets_sync.rollup.nights import _mean, _objective_scores
+from sheets_sync.rollup.summary import summary_table, totals_table
 from sheets_sync.sync.outcome import TeamRun
 from tests.rollup.fixtures import COMPANY, context, runs
 
@@ -51,7 +52,7 @@ def test_summary_team_averages_are_the_one_mean_of_4_to_30_objectives() -> None:
     missed = []
     for _ in range(150):
         obj = _objectives(rng, {t: rng.randint(4, 30) for t in teams})
-        summary = tables._summary(
+        summary = summary_table(
             team_runs, context(), obj=obj, krs=rollup.key_results, kpi=rollup.kpis,
             fnd=rollup.findings, used={},
         )  # fmt: skip
@@ -69,7 +70,7 @@ def test_totals_and_company_objectives_of_2000_objectives_are_the_one_mean() -> 
     missed: list[tuple[object, ...]] = []
     for _ in range(20):
         obj = _objectives(rng, {"Sales": 700, "Ops": 700, "Finance": 600})
-        total = tables._totals(context(), rollup.summary, obj, rollup.key_results)
+        total = totals_table(context(), rollup.summary, obj, rollup.key_results)
         got = shown_float(float(total.iloc[0]["Average objective score"]))
         if got != _model(obj["Score"].tolist()):
             missed.append(("total", got))
@@ -137,7 +138,7 @@ def test_trends_rows_with_gaps_left_out_as_before() -> None:
 
 def _summary_means(team_runs: list[TeamRun], obj: pd.DataFrame) -> pd.Series:
     rollup = build_rollup(team_runs, context())
-    summary = tables._summary(
+    summary = summary_table(
         team_runs, context(), obj=obj, krs=rollup.key_results, kpi=rollup.kpis,
         fnd=rollup.findings, used={},
     )  # fmt: skip

@@ -191,7 +191,7 @@ def test_tables_made_a_chunk_of_rows_at_a_time_equal_one_chunk(
 def test_summary_counts_are_crosstabs(dtype: str) -> None:
     """``_crosstab`` (a grouped size, bench/notes.md twenty-ninth pass) counts as
     ``pd.crosstab`` did: blank keys dropped, a team or status with no row absent."""
-    from sheets_sync.rollup.tables import _crosstab
+    from sheets_sync.rollup.summary import _crosstab
 
     frame = pd.DataFrame(
         {
