@@ -75,7 +75,9 @@ def summary_table(
     warnings = {str(t): int(n) for t, n in severity["warning"].items()}
     # per team as dicts, not a ``.loc`` a team (~40 us each, two a team)
     scores: dict[str, list[float]] = {}  # one pass: a groupby's Series a team was ~30 ms
-    for team, score in zip(obj["Team"].tolist(), obj["Score"].tolist(), strict=True):
+    # as floats, a gap NaN: a nullable Float64 column's pd.NA has no truth for ``isnan``
+    values = obj["Score"].to_numpy(dtype=float, na_value=np.nan).tolist()
+    for team, score in zip(obj["Team"].tolist(), values, strict=True):
         scores.setdefault(team, []).extend(() if np.isnan(score) else (score,))
     mean_score = {t: mean(v) for t, v in scores.items()}  # the one mean: order-free (fsum)
     n_obj = obj.groupby("Team").size().to_dict() if not obj.empty else {}

@@ -156,3 +156,14 @@ def test_summary_team_means_leave_out_a_blank_score() -> None:
     assert means["Sales"] == mean([0.5, 0.25]) == 0.375
     assert pd.isna(means["Ops"])
     assert pd.isna(means["Finance"])  # no objective rows at all
+
+
+def test_summary_team_means_of_a_nullable_score_column() -> None:
+    """A ``Float64`` Score with ``pd.NA`` gaps gives the float64 column's means: read as
+    floats, NA as NaN (``np.isnan(pd.NA)`` is NA, whose truth raised TypeError)."""
+    team_runs = runs(finance_fails=False)
+    obj = _objectives(random.Random(1), {"Sales": 3, "Ops": 2})
+    obj["Score"] = pd.array([0.5, pd.NA, 0.25, pd.NA, pd.NA], dtype="Float64")
+    means = _summary_means(team_runs, obj)
+    assert means["Sales"] == mean([0.5, 0.25])
+    assert pd.isna(means["Ops"])
