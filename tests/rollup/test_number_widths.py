@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -145,8 +146,6 @@ def test_widths_from_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     widths ``columns_chars`` gives (a pandas frame a column was ~60 ms of a 500-team
     rollup); an extreme of zero with a -0.0 among the values (which of 0.0 and -0.0 a
     maximum picks is its own) or another dtype still asks ``columns_chars``."""
-    import numpy as np
-
     from sheets_sync.rollup import widths
 
     rng = np.random.default_rng(7)
@@ -174,6 +173,9 @@ def test_widths_from_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(widths, "columns_chars", counted)
     assert [column_chars(columns[i], f) for i, f in cases] == expected
-    # the -0.0 columns (5, 6) and the int64 column (7) only: 7 formats and a list each
+    # The widths are pinned above; this pins the fast path's choice, not its output: which
+    # columns it hands to ``columns_chars`` (a wider fast path may rightly change this list,
+    # never a width).
+    # The -0.0 columns (5, 6) and the int64 column (7) only: 7 formats and a list each
     assert asked == ["float64"] * 14 + ["int64"] * 7 + ["float64"] * 2 + ["int64"]
     assert column_chars(pd.Series([PIPELINE, 1.0]), ['"$"#,##0.00', "0.00"]) == 13
