@@ -43,6 +43,7 @@ _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
 _DATE_CELLS = etree.XPath("*[local-name()='c' and * and @t='d']/@r", smart_strings=False)
 _WIDE_ROW = 256
+_ANY_C = "{*}c"  # a cell in any namespace, or none (lxml's tag match)
 #: Content cells (with a reference) in what is not a row, or in a row's child that is not
 #: a cell: outside what a well-formed sheet has, but calamine reads them.
 _STRAY_CELLS = etree.XPath("descendant-or-self::*[local-name()='c' and * and @r]")
@@ -297,7 +298,6 @@ def active_filter(auto_filter: etree._Element) -> CellRange | None:
         return None
 
 
-#: (reference, code, holds a formula) of an error cell
 #: (reference, code, holds a formula) of an error cell; code None: an ISO 8601 date cell
 #: (``t="d"``), listed with them so the usual row costs no other list
 ErrorCell = tuple[str, str | None, bool]
@@ -320,6 +320,39 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
         return _CONTENT_REFS(row) + [c.get("r", "") for c in wrapped], errors
     refs: list[str] = []
     errors = []
+    col = 0
+    last_ref: str | None = None
+    seen = 0
+    # The usual row holds cells only: lxml picks them in C (no tag string a cell), and a
+    # count short of the row's children (an extLst, a wrapper, a comment) reads it again
+    # below, child by child, as every row was read until 2026-12-07.
+    for cell in row.iterchildren(_ANY_C):
+        seen += 1
+        ref = cell.get("r")
+        if ref is None:  # positional: one right of the previous cell
+            if last_ref is not None:
+                m = _REF.match(last_ref)
+                col = column_index(m.group(1)) if m else col
+                last_ref = None
+            col += 1
+            ref = a1(row_no, col)
+        else:
+            last_ref = ref
+        if len(cell):
+            refs.append(ref)
+            if (t := cell.get("t")) == "e":
+                errors.append((ref, *_error_of(cell)))
+            elif t == "d":
+                errors.append((ref, None, False))
+    if seen == len(row):
+        return refs, errors
+    return _mixed_row_cells(row, row_no)
+
+
+def _mixed_row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell]]:
+    """``_row_cells`` of a row with children other than cells, child by child."""
+    refs: list[str] = []
+    errors: list[ErrorCell] = []
     col = 0
     last_ref: str | None = None
     for cell in row:
