@@ -44,8 +44,7 @@ from sheets_sync.mapping.fields import KPI_OWNED, OKR_OWNED, normalise_header
 from sheets_sync.mapping.filldown import FillDown
 from sheets_sync.mapping.header import (
     HeaderMap,
-    header_map,
-    locate_header,
+    find_header,
     looked_for,
     missing_columns,
     repeats_header,
@@ -219,8 +218,7 @@ def extract_tab(
 ) -> tuple[TabExtract, list[Finding]]:
     findings: list[Finding] = []
     try:
-        header_row = locate_header(grid, spec, source)
-        header = header_map(grid, header_row, spec)
+        header_row, header = find_header(grid, spec, source)
         columns = header.found
         missing = [c for c in spec.required_columns if c not in columns]
         if missing:

@@ -207,8 +207,14 @@ def _loose_keys(value: CellValue) -> tuple[str, ...]:
 
 
 def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
+    return find_header(grid, spec, source)[0]
+
+
+def find_header(grid: SheetGrid, spec: TabSpec, source: str) -> tuple[int, HeaderMap]:
+    """``locate_header``'s row, with its ``header_map`` (the one made choosing it: a tab's
+    read mapped its header row a third time, to the same map, until 2026-12-07)."""
     if spec.header.row is not None:
-        return spec.header.row
+        return spec.header.row, header_map(grid, spec.header.row, spec)
     limit = min(spec.header.search or 20, grid.max_row)
     required = set(spec.required_columns)
     # Of the rows holding every required header (notes allowed), the one with the most
@@ -218,7 +224,7 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
     # header has a note of its own ("Target (EUR)"). Only rows next to each other compete:
     # the rows under a header are its data, and a table further down (last quarter's,
     # with a Status column) beat the real header above it on a first sync.
-    chosen: tuple[tuple[int, int, int], int] | None = None
+    chosen: tuple[tuple[int, int, int], int, HeaderMap] | None = None
     best, best_row = 1, 0  # the row with the most required headers, if two or more
     for row in range(1, limit + 1):
         header = header_map(grid, row, spec)
@@ -226,13 +232,13 @@ def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
         if required <= found.keys():
             weight = _header_evidence(header, required)
             if chosen is None or weight > chosen[0]:  # the first row wins a tie
-                chosen = (weight, row)
+                chosen = (weight, row, header)
         elif chosen is not None:
             break
         elif len(required & found.keys()) > best:
             best, best_row = len(required & found.keys()), row
     if chosen is not None:
-        return chosen[1]
+        return chosen[1], chosen[2]
     if best_row:  # a header row with a renamed column: say which, not "no header row"
         header = header_map(grid, best_row, spec)
         missing = [c for c in spec.required_columns if c not in header.found]
