@@ -66,7 +66,8 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
                 legacy.setdefault(aliases[old], (col, said))  # an exact header wins: below
             continue
         if name is None:
-            for key in _loose_keys(value):
+            short = len(value) <= HEADER_CHARS  # a paragraph is not kept in the cache
+            for key in _header_loose_keys(value) if short else _loose_keys(value):
                 near = aliases.get(key)
                 if near is not None and near not in _OWNED_FIELDS:
                     loose.setdefault(near, []).append(col)
@@ -398,6 +399,9 @@ def _field_aliases(alts: tuple[str, ...]) -> frozenset[str]:
 #: ``_loose_keys`` of a text, cached: ``repeats_header`` asks it of every row's ID ("O1",
 #: "KR1.2"), the same few hundred texts in every team
 _text_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
+#: ``_loose_keys`` of a header cell, cached: ``header_map`` asks it of each cell no alias
+#: names, on each row it looks at (a tab's first rows, alike in every team)
+_header_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
 
 
 def loose_keys(text: str) -> tuple[str, ...]:

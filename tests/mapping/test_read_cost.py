@@ -54,3 +54,18 @@ def test_a_tabs_header_row_is_mapped_once(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert tab.layout.header_row == 1 and len(tab.records) == 1
     assert rows == [1, 2]
+
+
+def test_a_header_cells_loose_keys_are_cached_for_a_headers_length() -> None:
+    """``header_map`` asks the loose keys of each cell no alias names ("Target (EUR)"),
+    on each row it looks at, in every team: cached for a header's length (not a
+    paragraph's); a header padded past that length is read by its note all the same."""
+    okrs = load_mapping("standard").okrs
+    header_module._header_loose_keys.cache_clear()
+    padded = "Current (latest)" + " " * (header_module.HEADER_CHARS + 50)
+    grid = SheetGrid("OKRs", (("Objective ID", "KR ID", "Target (EUR)", padded), DATA))
+    for _ in range(2):
+        found = header_map(grid, 1, okrs)
+        assert (found.found["target"], found.found["current"]) == (3, 4)
+    info = header_module._header_loose_keys.cache_info()
+    assert (info.hits, info.currsize) == (1, 1)  # "Target (EUR)" once, then from the cache
