@@ -134,6 +134,8 @@ def _check_error(value: CellValue) -> None:
 
 def parse_number(value: CellValue) -> float | None:
     """Numbers, "45%", "1,234.5", "$1,200", "(300)"; empty words give None."""
+    if value is None or (type(value) is float and math.isfinite(value)):
+        return value  # hot: a blank or a number, as the checks below read them
     _check_error(value)
     if is_empty(value):
         return None
