@@ -18,4 +18,6 @@ def id_key(text: str) -> str:
     method is ``O1``; ``①`` is ``1``, ``Ⅳ`` is ``IV``, a superscript ``²`` is ``2``, a
     no-break space a space), case ignored (``o1`` is ``O1``, as KPI links always read
     them) and spaces around not counted."""
+    if text.isascii():  # hot: NFKC leaves ASCII as it is, and casefold lowers it
+        return text.lower().strip()
     return unicodedata.normalize("NFKC", text).casefold().strip()

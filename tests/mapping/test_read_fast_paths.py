@@ -70,3 +70,19 @@ class _Float(float):
 def test_a_float_subclass_takes_the_general_path() -> None:
     got = parse_number(_Float(2.0))
     assert got == 2.0 and type(got) is float
+
+
+def _id_key_before(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_id_key_reads_as_it_did(text: str) -> None:
+    """An ASCII ID skips NFKC (it leaves ASCII as it is) and casefolds as lower()."""
+    from sheets_sync.domain.ids import id_key
+
+    assert id_key(text) == _id_key_before(text)
+    assert id_key(f" Kr{text}\t\x0b\x1c") == _id_key_before(f" Kr{text}\t\x0b\x1c")
