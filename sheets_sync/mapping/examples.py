@@ -28,11 +28,9 @@ def starts(value: CellValue, prefix: str) -> bool:
     (``celltext.INVISIBLE``, pasted with the text: ``\\u200bExample:``) are dropped first."""
     if not isinstance(value, str):
         return False
-    word = prefix.lower()
-    if value.isascii():  # every row's IDs and names: no translate, and ASCII lowers letter
-        text = value.strip()[: len(word) + 1].lower()  # by letter: the prefix's part only
-    else:
-        text = value.translate(INVISIBLE).strip().lower()
+    if not value.isascii():  # every row's IDs and names: ASCII ones need no translate
+        value = value.translate(INVISIBLE)
+    text, word = value.strip().lower(), prefix.lower()
     if not text.startswith(word):
         return False
     after = text[len(word) : len(word) + 1]
