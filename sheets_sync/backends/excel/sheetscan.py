@@ -322,42 +322,13 @@ def _row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorC
     errors = []
     col = 0
     last_ref: str | None = None
-    seen = 0
-    # The usual row holds cells only: lxml picks them in C (no tag string a cell), and a
-    # count short of the row's children (an extLst, a wrapper, a comment) reads it again
-    # below, child by child, as every row was read until 2026-12-07.
-    for cell in row.iterchildren(_ANY_C):
-        seen += 1
-        ref = cell.get("r")
-        if ref is None:  # positional: one right of the previous cell
-            if last_ref is not None:
-                m = _REF.match(last_ref)
-                col = column_index(m.group(1)) if m else col
-                last_ref = None
-            col += 1
-            ref = a1(row_no, col)
-        else:
-            last_ref = ref
-        if len(cell):
-            refs.append(ref)
-            if (t := cell.get("t")) == "e":
-                errors.append((ref, *_error_of(cell)))
-            elif t == "d":
-                errors.append((ref, None, False))
-    if seen == len(row):
-        return refs, errors
-    return _mixed_row_cells(row, row_no)
-
-
-def _mixed_row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[ErrorCell]]:
-    """``_row_cells`` of a row with children other than cells, child by child."""
-    refs: list[str] = []
-    errors: list[ErrorCell] = []
-    col = 0
-    last_ref: str | None = None
-    for cell in row:
-        tag = cell.tag
-        if not isinstance(tag, str) or not (tag == "c" or tag.endswith("}c")):
+    # The usual row holds cells only: lxml picks them in C (no tag string a cell); a row
+    # with other children too (an extLst, a wrapper, a comment) is read child by child,
+    # as every row was read until 2026-12-07.
+    cells = list(row.iterchildren(_ANY_C))
+    mixed = len(cells) != len(row)
+    for cell in row if mixed else cells:
+        if mixed and not _is_cell(cell.tag):
             if len(cell):  # not a cell: an extLst, or a wrapper around cells
                 for inner in _STRAY_CELLS(cell):
                     refs.append(inner.get("r", ""))
@@ -383,6 +354,12 @@ def _mixed_row_cells(row: etree._Element, row_no: int) -> tuple[list[str], list[
             elif t == "d":
                 errors.append((ref, None, False))
     return refs, errors
+
+
+def _is_cell(tag: object) -> bool:
+    """A child's tag is a cell's (``c`` in any namespace, or none); a comment's or a
+    processing instruction's is no string."""
+    return isinstance(tag, str) and (tag == "c" or tag.endswith("}c"))
 
 
 def _error_of(cell: etree._Element) -> tuple[str, bool]:

@@ -112,14 +112,17 @@ def test_cells_inside_a_cell_do_not_count() -> None:
 )
 def test_a_rows_cells_read_alike_picked_or_child_by_child(row: str) -> None:
     """A row of cells only is read by lxml's pick of its cells (the 2026-12-07 cut of a
-    first night's scan); one with other children too, child by child: the same cells."""
+    first night's scan); one with other children too, child by child: the same cells
+    (a comment after the row's last child has it read child by child)."""
     from lxml import etree
 
-    from sheets_sync.backends.excel.sheetscan import _mixed_row_cells, _row_cells
+    from sheets_sync.backends.excel.sheetscan import _row_cells
 
     element = etree.fromstring(sheet(row))[0][0]
+    mixed = etree.fromstring(sheet(row))[0][0]
+    mixed.append(etree.Comment("read child by child"))
     number = int(element.get("r"))
-    assert _row_cells(element, number) == _mixed_row_cells(element, number)
+    assert _row_cells(element, number) == _row_cells(mixed, number)
 
 
 def test_a_row_with_a_comment_among_its_cells_places_them_by_position() -> None:
