@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from sheets_sync.backends.excel.odsscan import scan_ods
 from sheets_sync.backends.excel.safety import (
     Package,
     inspect_package,
@@ -23,7 +24,7 @@ from sheets_sync.backends.excel.safety import (
     refuse_declared,
     refuse_oversized_file,
 )
-from sheets_sync.backends.excel.sheetscan import Scan, scan_ods, scan_worksheet
+from sheets_sync.backends.excel.sheetscan import Scan, scan_worksheet
 from sheets_sync.backends.excel.workbookparts import locate_sheets, main_part
 from sheets_sync.errors import WorkbookError, WorkbookTooLargeError
 

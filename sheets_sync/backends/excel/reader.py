@@ -45,6 +45,7 @@ from sheets_sync.backends.excel.formulas import (
     uncalculated_cells,
 )
 from sheets_sync.backends.excel.isodates import iso_dates
+from sheets_sync.backends.excel.odsscan import ods_null_date, scan_ods
 from sheets_sync.backends.excel.padded import trimmed_numbers, with_part
 from sheets_sync.backends.excel.percent import percent_cells, percent_ones, percent_styles
 from sheets_sync.backends.excel.placeholders import with_placeholders
@@ -57,9 +58,7 @@ from sheets_sync.backends.excel.safety import (
 from sheets_sync.backends.excel.sheetscan import (
     Scan,
     filtered_rows,
-    ods_null_date,
     refuse_misplaced,
-    scan_ods,
     scan_worksheet,
 )
 from sheets_sync.backends.excel.workbookparts import (

@@ -6,15 +6,14 @@ filtered-out rows ``hidden`` like rows hidden by hand, so the scan also returns 
 of the sheet's active ``autoFilter`` (the reader takes the hidden rows inside them, and
 inside a Table's filter, as filtered); .ods marks them ``table:visibility="filter"``.
 
-``scan_worksheet`` reads one .xlsx worksheet part, ``scan_ods`` every table of an .ods
-``content.xml``. Both take the XML a ``safety.inspect_package`` check has passed.
+``scan_worksheet`` reads one .xlsx worksheet part, ``odsscan.scan_ods`` every table of
+an .ods ``content.xml``. Both take the XML a ``safety.inspect_package`` check has passed.
 Positions come from the cells' own references, as calamine takes them, so a lying row
 number or ``<dimension>`` cannot hide a far cell from the extent check.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -31,13 +30,6 @@ from sheets_sync.grid import CellRange, a1, column_index
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _TRUE = ("1", "true")
 _DIGITS = "0123456789"
-#: .ods percent cells listed for lint, at most, and formulas with no value (each repeated
-#: cell adds up to 1,000 rows x 100 columns): a tab of repeated % cells must not take
-#: hundreds of MB for one warning
-PERCENT_CELLS_KEPT = 100_000
-_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _CONTENT_REFS = etree.XPath("*[local-name()='c' and *]/@r", smart_strings=False)
 _UNREFERENCED = etree.XPath("count(*[local-name()='c' and not(@r)])")
 _ERROR_CELLS = etree.XPath("*[local-name()='c' and * and @t='e']")
@@ -373,105 +365,3 @@ def _error_of(cell: etree._Element) -> tuple[str, bool]:
         elif local == "f":
             held = True
     return ((values[0] if values else None) or "#VALUE!").strip(), held
-
-
-def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
-    """Per-table extent (repeats expanded), hidden rows and error cells of content.xml."""
-    scans: dict[str, Scan] = {}
-    tname = f"{{{_ODS_TABLE}}}name"
-    tags = ("table", "table-row", "table-column")
-    events = _iterparse(xml, ("start", "end"), tuple(f"{{{_ODS_TABLE}}}{t}" for t in tags))
-    scan, row_no, col_no = Scan(), 0, 0
-    try:
-        for event, el in events:
-            if _local(el.tag) == "table":
-                if event == "start":
-                    scan, row_no, col_no = Scan(), 0, 0
-                    scans[el.get(tname, "")] = scan
-                else:
-                    el.clear()
-                continue
-            if event == "start":
-                continue
-            if _local(el.tag) == "table-column":  # a column's visibility (before the rows)
-                span = int(el.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
-                if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and col_no < 16_384:
-                    scan.hidden_cols.append((col_no + 1, min(col_no + span, 16_384)))
-                col_no += span
-                continue
-            repeat = int(el.get(f"{{{_ODS_TABLE}}}number-rows-repeated", "1") or 1)
-            first = row_no + 1
-            row_no += repeat
-            # "filter": a row an active filter hides, read as shown (see the module doc)
-            if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and repeat < 10_000:
-                scan.hidden_rows.update(range(first, row_no + 1))
-            col = 0
-            for cell in el:
-                span = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
-                col += span
-                rows_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-rows-spanned", "1") or 1)
-                cols_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-spanned", "1") or 1)
-                if (rows_spanned > 1 or cols_spanned > 1) and span == 1 and repeat == 1:
-                    scan.merged.append(
-                        CellRange(row_no, col, row_no + rows_spanned - 1, col + cols_spanned - 1)
-                    )
-                if cell.get(f"{{{_ODS_OFFICE}}}value-type") is None and len(cell) == 0:
-                    formula = cell.get(f"{{{_ODS_TABLE}}}formula") is not None
-                    if formula and len(scan.uncalculated) < PERCENT_CELLS_KEPT:
-                        scan.uncalculated.update(  # repeats as percent cells (until
-                            (r, c)  # 2026-12-07 a repeated cell listed none), the first
-                            # 100 columns (the last 100, until a review on 2026-12-07)
-                            for r in range(first, min(row_no, first + 1000) + 1)
-                            for c in range(col - span + 1, min(col, col - span + 100) + 1)
-                        )
-                    continue
-                scan.max_row = max(scan.max_row, row_no)
-                scan.max_col = max(scan.max_col, col)
-                if (
-                    cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"  # 45% typed
-                    and len(scan.percent_cells) < PERCENT_CELLS_KEPT
-                ):
-                    scan.percent_cells.update(
-                        (r, c)
-                        for r in range(first, min(row_no, first + 1000) + 1)
-                        for c in range(col - span + 1, min(col, col - span + 100) + 1)
-                    )
-                if (
-                    cell.get(f"{{{_ODS_OFFICE}}}value-type") == "percentage"
-                    and cell.get(f"{{{_ODS_OFFICE}}}value", "").strip() in ("1", "1.0")
-                    and span == 1
-                ):  # a typed 100% (percent.py has the .xlsx twin)
-                    scan.percent_ones.update(
-                        (r, col) for r in range(first, min(row_no, first + 1000) + 1)
-                    )
-                if cell.get(f"{{{_ODS_CALCEXT}}}value-type") == "error" and span == 1:
-                    # LibreOffice's own codes (Err:502) have no Excel twin: kept as they are.
-                    text = "".join(cell.itertext()).strip() or "#VALUE!"
-                    for r in range(first, min(row_no, first + 1000) + 1):
-                        scan.errors[(r, col)] = text
-            el.clear()
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise WorkbookError(f"the file is damaged: {xml_damage(exc)}", source=source) from exc
-    return scans
-
-
-def ods_null_date(xml: bytes, source: str) -> dt.date | None:
-    """Day 0 of the .ods file's plain-number dates (``<table:null-date>``; None: the ODF
-    default, 1899-12-30). A Mac workbook saved by LibreOffice keeps its 1904-01-01 here.
-    It sits in the settings before the first table, so the scan stops there."""
-    tag = f"{{{_ODS_TABLE}}}null-date"
-    events = _iterparse(xml, ("start",), (tag, f"{{{_ODS_TABLE}}}table"))
-    try:
-        for _, el in events:
-            if el.tag != tag:
-                return None
-            value = el.get(f"{{{_ODS_TABLE}}}date-value", "")
-            try:
-                return dt.date.fromisoformat(value[:10])
-            except ValueError:
-                raise WorkbookError(
-                    f"the file is damaged: its null date {value!r} is not a date", source=source
-                ) from None
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"the file is damaged: {xml_damage(exc)}", source=source) from exc
-    return None

@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.backends.excel.odsscan import scan_ods
 from sheets_sync.backends.excel.reader import read_workbook_bytes
-from sheets_sync.backends.excel.sheetscan import scan_ods
 from sheets_sync.grid import WorkbookData
 from sheets_sync.mapping.extract import extract
 from sheets_sync.mapping.parse import build_team_input

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sheets_sync.backends.excel.odsscan import PERCENT_CELLS_KEPT, scan_ods
 from sheets_sync.backends.excel.percent import (
     is_percent_code,
     percent_cells,
@@ -19,7 +20,6 @@ from sheets_sync.backends.excel.percent import (
     percent_styles,
 )
 from sheets_sync.backends.excel.reader import read_workbook, read_workbook_bytes
-from sheets_sync.backends.excel.sheetscan import PERCENT_CELLS_KEPT, scan_ods
 from sheets_sync.domain.lint import lint_team
 from sheets_sync.domain.models import Period
 from sheets_sync.domain.team import evaluate_team
