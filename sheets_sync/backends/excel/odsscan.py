@@ -11,11 +11,13 @@ drop the row (see ``sheetscan``); .ods marks such rows ``table:visibility="filte
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 from lxml import etree
 
 from sheets_sync.backends.excel.sheetscan import Scan, _iterparse, _local
-from sheets_sync.backends.excel.xmlutil import xml_damage
+from sheets_sync.backends.excel.xmlutil import BEYOND, xml_damage
 from sheets_sync.errors import WorkbookError
 from sheets_sync.grid import CellRange
 
@@ -26,6 +28,38 @@ PERCENT_CELLS_KEPT = 100_000
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+
+#: an .ods count as calamine reads it (Rust's ``u64``): ASCII digits, a ``+`` before them
+_ODS_COUNT = re.compile(r"\+?([0-9]+)")
+
+
+def _ods_count(el: Any, name: str, source: str) -> int:
+    """An .ods count attribute (``table:number-rows-repeated``...), 1 when absent, read
+    as calamine reads it: a ``+`` and leading zeros are none, past ``2**64`` none. A
+    row's or cell's repeat calamine cannot read (``" 2 "``, ``-1``, a number past
+    ``2**64``) fails it with "Cannot detect file format": it is named here. A column's
+    repeat and a span calamine does not read: one it cannot is 1 (no merge), one past
+    ``2**64`` is ``BEYOND``. ``int`` refused 5,000 digits with Python's advice ("use
+    sys.set_int_max_str_digits()") as the file's damage, a padded 1 too, which calamine
+    reads (until 2026-12-07); from then a bad span (``-1``, ``+2``) was the file's
+    damage, and a repeat of 19 or 20 digits was said as ``BEYOND``'s (until a review)."""
+    text = el.get(f"{{{_ODS_TABLE}}}{name}")
+    if text is None:
+        return 1
+    m = _ODS_COUNT.fullmatch(text)
+    digits = m[1].lstrip("0") if m else ""
+    number = int(digits or "0") if m and len(digits) <= 20 else None  # 20: int() is quick
+    if number is not None and number < 2**64:
+        return number
+    if not name.endswith("-repeated") or _local(el.tag) == "table-column":
+        return 1 if m is None else BEYOND
+    if m is None:
+        shown = text if len(text) <= 20 else f"{text[:20]}... ({len(text):,} characters)"
+        said = f"{shown!r}, not a count (digits only)"
+    else:
+        said = f"a number of {len(digits):,} digits, more than any spreadsheet repeats"
+    raise WorkbookError(f"the file is damaged: content.xml: table:{name} is {said}", source=source)
 
 
 def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
@@ -47,12 +81,12 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
             if event == "start":
                 continue
             if _local(el.tag) == "table-column":  # a column's visibility (before the rows)
-                span = int(el.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
+                span = _ods_count(el, "number-columns-repeated", source)
                 if el.get(f"{{{_ODS_TABLE}}}visibility") == "collapse" and col_no < 16_384:
                     scan.hidden_cols.append((col_no + 1, min(col_no + span, 16_384)))
                 col_no += span
                 continue
-            repeat = int(el.get(f"{{{_ODS_TABLE}}}number-rows-repeated", "1") or 1)
+            repeat = _ods_count(el, "number-rows-repeated", source)
             first = row_no + 1
             row_no += repeat
             # "filter": a row an active filter hides, read as shown (see the module doc)
@@ -60,11 +94,16 @@ def scan_ods(xml: bytes, source: str) -> dict[str, Scan]:
                 scan.hidden_rows.update(range(first, row_no + 1))
             col = 0
             for cell in el:
-                span = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-repeated", "1") or 1)
+                span = _ods_count(cell, "number-columns-repeated", source)
                 col += span
-                rows_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-rows-spanned", "1") or 1)
-                cols_spanned = int(cell.get(f"{{{_ODS_TABLE}}}number-columns-spanned", "1") or 1)
-                if (rows_spanned > 1 or cols_spanned > 1) and span == 1 and repeat == 1:
+                rows_spanned = _ods_count(cell, "number-rows-spanned", source)
+                cols_spanned = _ods_count(cell, "number-columns-spanned", source)
+                if (
+                    (rows_spanned > 1 or cols_spanned > 1)
+                    and span == 1
+                    and repeat == 1
+                    and max(rows_spanned, cols_spanned) < BEYOND
+                ):
                     scan.merged.append(
                         CellRange(row_no, col, row_no + rows_spanned - 1, col + cols_spanned - 1)
                     )

@@ -4,7 +4,7 @@ none (an XSD ``positiveInteger`` may have them; calamine reads the file); a repe
 any count (calamine: ``Cannot detect file format``) is named in the author's words.
 ``int`` refused 5,000 digits as "the file is damaged: Exceeds the limit (4300 digits)
 for integer string conversion ...; use sys.set_int_max_str_digits() to increase the
-limit", a padded 1 too (until the fix of ``sheetscan.scan_ods``)."""
+limit", a padded 1 too (until the fix of ``odsscan.scan_ods``)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,6 @@ import pytest
 from sheets_sync.backends.excel.reader import read_workbook_bytes
 from sheets_sync.errors import WorkbookError
 from tests.backends.excel.test_ods_uncalculated import _ods
-
-#: the fix lies in ``sheetscan.py``, another builder's file this pass: the patch
-#: /tmp/s34/hostile-ods-sheetscan2.patch goes to the lead with these tests (it removes
-#: this mark; it replaces hostile-ods-sheetscan.patch, which refused what calamine reads)
-PENDING = pytest.mark.xfail(strict=True, reason="sheetscan.scan_ods still reads counts by int()")
 
 ROWS = (("Objective", "Score"), ("Grow", 0.5), ("Keep", 0.7))
 FIRST_ROW = b"<table:table-row>"
@@ -53,7 +48,6 @@ def _column(attr: bytes) -> bytes:
     return _with(FIRST_ROW, b"<table:table-column " + attr + b"/>" + FIRST_ROW)
 
 
-@PENDING
 @pytest.mark.parametrize(
     "data",
     [
@@ -71,7 +65,6 @@ def test_a_padded_or_harmless_count_reads(data: bytes) -> None:
     assert book.sheets["OKRs"].rows == ROWS
 
 
-@PENDING
 @pytest.mark.parametrize(
     ("data", "said"),
     [
@@ -125,7 +118,6 @@ def test_a_repeat_with_a_plus_reads() -> None:
     assert book.sheets["OKRs"].rows == (ROWS[0], *ROWS)
 
 
-@PENDING
 @pytest.mark.parametrize(
     ("data", "said"),
     [
