@@ -44,9 +44,19 @@ callers = {
     "Semaphore.acquire": threading.Semaphore.acquire.__code__,
 }
 exit_code = threading.Condition.__exit__.__code__
-if sys.argv[4:] == ["until_done"]:  # the clean-up's own call, before its ``try``
-    from sheets_sync.sync import pool_end
+cleaning = threading.Event()  # the clean-up waits for the team in flight (``until_done``)
+if sys.argv[4:5] == ["until_done"]:  # the clean-up's own call, before its ``try``
+    from sheets_sync.sync import google_threads, pool_end
     exit_code = pool_end.until_done.__code__
+    futures_ended = google_threads._futures_ended
+
+    def waiting_for(futures):  # called once ``stopping`` is set and the queue cancelled
+        cleaning.set()
+        return futures_ended(futures)
+
+    google_threads._futures_ended = waiting_for
+if sys.argv[5:] == ["slowed"]:  # the main thread held up as it says the wait (a loaded box)
+    said_to.emit = lambda record: (said.append(record.getMessage()), time.sleep(0.3))
 
 def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such call
     if event != "call" or frame.f_code is not exit_code or fired:
@@ -71,9 +81,14 @@ def first_stop():  # as the main thread waits for the team in flight
     main_asleep()
     signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
-def let_go():  # the request ends once the stop landed
-    deadline = time.monotonic() + 60
+def let_go():  # the request ends once the stop landed (at the clean-up's call: once the
+    # clean-up waits for it, the queued team cancelled by then; or once the run ended
+    # without it, the bug that test catches)
+    deadline = time.monotonic() + 60  # a hang's bound only
     while not fired and time.monotonic() < deadline:
+        time.sleep(0.01)
+    at_call = sys.argv[4:5] == ["until_done"]
+    while at_call and not (cleaning.is_set() or ended.is_set()) and time.monotonic() < deadline:
         time.sleep(0.01)
     release.set()
 
@@ -125,13 +140,21 @@ def test_a_stop_in_a_library_lock_s_release_does_not_hang_the_google_threads(
     assert len(found["said"]) <= 1, f"the wait was said more than once: {found}"
 
 
-def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up() -> None:
+@pytest.mark.parametrize("slowed", [False, True])
+def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up(slowed: bool) -> None:
     """A second stop landing at the call of ``until_done`` in ``read_in_threads``'
     ``finally`` (before its ``try``): until 2026-12-06 it skipped the whole clean-up,
     ``stopping`` never set, the queued team not cancelled (it ran after the stop), the
     team in flight not waited for (a library caller's threads wrote on after its lock
-    was released). Now the clean-up is done all the same."""
-    found = run_script(_GOOGLE, "read_in_threads", "1", "first", "until_done")
+    was released). Now the clean-up is done all the same.
+
+    The team in flight ends once the clean-up waits for it (``_futures_ended``, the
+    queued team cancelled by then). Ended as soon as the stop landed (until 2026-12-07),
+    its thread could begin the queued team before the main thread, held up by a loaded
+    box, had cancelled it: ``late == ["b"]``, 4 runs in 400 with two CPU burners.
+    ``slowed``: the main thread held up so, as it says the wait."""
+    extra = ["slowed"] if slowed else []
+    found = run_script(_GOOGLE, "read_in_threads", "1", "first", "until_done", *extra)
     assert found["fired"] == ["read_in_threads"], f"no stop landed at the call: {found}"
     assert not found["hung"] and found["stopped"] and found["stops"] == 2, found
     assert found["stopping"], f"the threads were not told to stop: {found}"
