@@ -24,6 +24,7 @@ from typing import Any
 
 from sheets_sync.atomic import make_writable_folder
 from sheets_sync.errors import ConfigError, RunLockedError
+from sheets_sync.sync import stops
 
 WORKSPACE_LOCK = "run.lock"
 SHARD_LOCK_PREFIX = "run-shard-"  # then K-of-N.lock
@@ -69,11 +70,30 @@ class RunLock:
                 self._take(self.path, fcntl.LOCK_SH, record=False)
                 self._take(self.shard_path, fcntl.LOCK_EX, record=True)
         except BaseException:
-            self._release()
+            self._released()
             raise
         return self
 
     def _take(self, path: Path, mode: int, *, record: bool) -> None:
+        # held: a stop's exception landing as ``os.open`` or ``flock`` returned, before the
+        # descriptor was noted, left it open, and a lock it took held by this process for
+        # good (a library caller's later runs all refused, naming itself); raised once the
+        # descriptor is noted, for ``__enter__`` to release (tests/sync/test_lock_stopped.py)
+        with stops.held(block=False):
+            fd = self._locked(path, mode)
+            self._fds.append(fd)
+            _HELD.add(fd)
+        if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
+            _best_effort(os.ftruncate, fd, 0)
+        if record:
+            self._record = fd
+            started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            if _best_effort(os.ftruncate, fd, 0):
+                _best_effort(os.write, fd, f"pid {os.getpid()} since {started}".encode())
+
+    @staticmethod
+    def _locked(path: Path, mode: int) -> int:
+        """``path`` opened and locked (``mode``), its descriptor; refused, closed again."""
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a folder or a dead link there: exit 1 read as teams failed
@@ -95,24 +115,28 @@ class RunLock:
                 f"({holder}); try again when it has finished",
                 source=str(path),
             ) from None
-        self._fds.append(fd)
-        _HELD.add(fd)
-        if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
-            _best_effort(os.ftruncate, fd, 0)
-        if record:
-            self._record = fd
-            started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            if _best_effort(os.ftruncate, fd, 0):
-                _best_effort(os.write, fd, f"pid {os.getpid()} since {started}".encode())
+        return fd
+
+    def _released(self) -> None:
+        """Every lock released, a stop meanwhile raised once they are: one landing between
+        two locks' releases left the other held (a shard's workspace lock, shared). One
+        landing as the hold is set up, before any release: released all the same (again,
+        ``_release`` does what is left)."""
+        try:
+            with stops.held(block=False):
+                self._release()
+        finally:
+            self._release()
 
     def _release(self) -> None:
-        for fd in reversed(self._fds):
+        while self._fds:  # each taken off before it is closed: never closed twice
+            fd = self._fds[-1]
             if fd == self._record:
                 _best_effort(os.ftruncate, fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
             _HELD.discard(fd)
+            self._fds.pop()
             os.close(fd)
-        self._fds.clear()
         self._record = None
 
     def __exit__(
@@ -121,7 +145,7 @@ class RunLock:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._release()
+        self._released()
 
 
 def check_state_dir(folder: Path) -> None:

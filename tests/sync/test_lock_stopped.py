@@ -1,0 +1,88 @@
+"""A stop as the workspace lock is taken or released leaves it free, and no descriptor.
+
+CPython runs a signal's Python handler as a C call returns: a stop landing as
+``os.open`` or ``fcntl.flock`` returned in ``RunLock._take``, before the descriptor was
+noted, left it open, and after a ``flock`` that took the lock, the lock held by this
+process for good (a library caller's later runs in it were all refused: "another
+sheets-sync run holds the workspace lock", naming itself). One landing in ``_release``,
+between two locks' releases, left a shard's workspace lock held (shared) the same way.
+The stop is placed by a profile function: at the ``nth`` return of the named C function,
+it sends the signal (``signal.raise_signal`` runs the handler there)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from sheets_sync.sync.lock import RunLock
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, signals")
+
+_CALLS = {"open": os.open, "flock": fcntl.flock, "close": os.close}
+
+
+@contextlib.contextmanager
+def _stop_at(name: str, nth: int) -> Iterator[list[str]]:
+    """A SIGINT (its default handler: ``KeyboardInterrupt``) at the ``nth`` return of
+    ``name`` in this thread; yields the list it notes the landing in."""
+    target, seen, fired = _CALLS[name], [], list[str]()
+
+    def landing(_frame: FrameType, event: str, arg: Any) -> None:
+        if event == "c_return" and arg is target and not fired:
+            seen.append(1)
+            if len(seen) == nth:
+                fired.append(name)
+                signal.raise_signal(signal.SIGINT)
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.setprofile(landing)
+    try:
+        yield fired
+    finally:
+        sys.setprofile(None)
+        signal.signal(signal.SIGINT, before)
+
+
+def _held_open(folder: Path) -> list[str]:
+    """This process's descriptors open on a file in ``folder``."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(fd)).parent == folder:
+                found.append(fd.name)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("shard", "name", "nth"),
+    [
+        # taken: the workspace lock's open (the first is the state folder's write test,
+        # ``check_state_dir``), its flock; a shard's lock's open, flock
+        (None, "open", 2),
+        (None, "flock", 1),
+        ((1, 2), "open", 3),
+        ((1, 2), "flock", 2),
+        # released: the unlock (then the close); a shard's lock closed, the workspace's not
+        (None, "flock", 2),
+        ((1, 2), "flock", 3),
+        ((1, 2), "close", 1),
+    ],
+)
+def test_a_stop_as_the_lock_is_taken_or_released_leaves_it_free(
+    tmp_path: Path, shard: tuple[int, int] | None, name: str, nth: int
+) -> None:
+    with pytest.raises(KeyboardInterrupt), _stop_at(name, nth) as fired, RunLock(tmp_path, shard):
+        pass
+    assert fired == [name], f"no stop landed at {name} #{nth}"
+    assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
+    with RunLock(tmp_path):  # free: a whole run takes it (refused before, in this process)
+        pass
