@@ -17,6 +17,7 @@ import datetime as dt
 import errno
 import fcntl
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -60,6 +61,11 @@ class RunLock:
         self.shard_path = state_dir / name if name else None
         self._fds: list[int] = []
         self._record: int | None = None  # the fd whose file names this run
+        # a stop landing at the start of ``__exit__`` or ``_released`` (a function's start
+        # runs a pending handler), before any ``try`` of theirs, skipped every release: the
+        # locks held and open for good, a library caller's later runs refused. What is left
+        # is released as the object is let go (tests/sync/test_lock_stopped.py)
+        weakref.finalize(self, _unlock_close, self._fds)
 
     def __enter__(self) -> RunLock:
         check_state_dir(self.path.parent)
@@ -121,23 +127,15 @@ class RunLock:
         """Every lock released, a stop meanwhile raised once they are: one landing between
         two locks' releases left the other held (a shard's workspace lock, shared). One
         landing as the hold is set up, before any release: released all the same (again,
-        ``_release`` does what is left)."""
+        the ``finally`` does what is left). One landing at this function's start (or
+        ``__exit__``'s), before its ``try``: released once the object is let go (its
+        ``weakref.finalize``)."""
         try:
             with stops.held(block=False):
-                self._release()
+                _unlock_close(self._fds, self._record)
         finally:
-            self._release()
-
-    def _release(self) -> None:
-        while self._fds:  # each taken off before it is closed: never closed twice
-            fd = self._fds[-1]
-            if fd == self._record:
-                _best_effort(os.ftruncate, fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            _HELD.discard(fd)
-            self._fds.pop()
-            os.close(fd)
-        self._record = None
+            _unlock_close(self._fds, self._record)
+            self._record = None
 
     def __exit__(
         self,
@@ -146,6 +144,25 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self._released()
+
+
+def _unlock_close(fds: list[int], record: int | None = None) -> None:
+    """The locks of ``fds`` released and closed, last first, each taken off the list (and
+    ``_HELD``) before it is closed: never closed twice. ``record``'s file emptied first. A
+    module function, not a method: a ``RunLock``'s finalizer calls it with its list. One
+    not in ``_HELD`` is a forked child's copy, closed at the fork (its number may since
+    name another file): only dropped."""
+    while fds:
+        fd = fds[-1]
+        if fd not in _HELD:
+            fds.pop()
+            continue
+        if fd == record:
+            _best_effort(os.ftruncate, fd, 0)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        _HELD.discard(fd)
+        fds.pop()
+        os.close(fd)
 
 
 def check_state_dir(folder: Path) -> None:

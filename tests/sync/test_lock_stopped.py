@@ -4,7 +4,7 @@ CPython runs a signal's Python handler as a C call returns: a stop landing as
 ``os.open`` or ``fcntl.flock`` returned in ``RunLock._take``, before the descriptor was
 noted, left it open, and after a ``flock`` that took the lock, the lock held by this
 process for good (a library caller's later runs in it were all refused: "another
-sheets-sync run holds the workspace lock", naming itself). One landing in ``_release``,
+sheets-sync run holds the workspace lock", naming itself). One landing in the release,
 between two locks' releases, left a shard's workspace lock held (shared) the same way.
 The stop is placed by a profile function: at the ``nth`` return of the named C function,
 it sends the signal (``signal.raise_signal`` runs the handler there)."""
@@ -85,4 +85,42 @@ def test_a_stop_as_the_lock_is_taken_or_released_leaves_it_free(
     assert fired == [name], f"no stop landed at {name} #{nth}"
     assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
     with RunLock(tmp_path):  # free: a whole run takes it (refused before, in this process)
+        pass
+
+
+@contextlib.contextmanager
+def _stop_at_start(where: str) -> Iterator[list[str]]:
+    """A SIGINT at the start of ``RunLock.<where>`` (CPython runs a pending handler at a
+    function's start, before any ``try`` or ``stops.held`` of it); yields the list it
+    notes the landing in."""
+    code, fired = getattr(RunLock, where).__code__, list[str]()
+
+    def landing(frame: FrameType, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code is code and not fired:
+            fired.append(where)
+            signal.raise_signal(signal.SIGINT)
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.setprofile(landing)
+    try:
+        yield fired
+    finally:
+        sys.setprofile(None)
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("shard", [None, (1, 2)])
+@pytest.mark.parametrize("where", ["__exit__", "_released"])
+def test_a_stop_at_the_start_of_the_release_leaves_the_lock_free_once_let_go(
+    tmp_path: Path, shard: tuple[int, int] | None, where: str
+) -> None:
+    """No code of ``RunLock``'s runs before such a stop, so none of its releases did: the
+    locks stayed held and open for good (a library caller's later runs refused). Now
+    what is left is released as the ``RunLock`` is let go (``weakref.finalize``): here
+    once ``pytest.raises`` drops the exception, whose traceback holds it."""
+    with pytest.raises(KeyboardInterrupt), _stop_at_start(where) as fired, RunLock(tmp_path, shard):
+        pass
+    assert fired == [where], f"no stop landed at {where}'s start"
+    assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
+    with RunLock(tmp_path):  # free: a whole run takes it
         pass
