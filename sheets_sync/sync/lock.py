@@ -157,12 +157,17 @@ def _unlock_close(fds: list[int], record: int | None = None) -> None:
         if fd not in _HELD:
             fds.pop()
             continue
-        if fd == record:
-            _best_effort(os.ftruncate, fd, 0)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        _HELD.discard(fd)
-        fds.pop()
-        os.close(fd)
+        try:
+            if fd == record:
+                _best_effort(os.ftruncate, fd, 0)
+            # best effort: raising (ENOLCK, EBADF), it left this lock and every one after it
+            # held and open, and each later release raised again; the close releases it
+            _best_effort(fcntl.flock, fd, fcntl.LOCK_UN)
+        finally:
+            _HELD.discard(fd)
+            fds.pop()
+            with contextlib.suppress(OSError):  # freed all the same (EBADF: not ours)
+                os.close(fd)
 
 
 def check_state_dir(folder: Path) -> None:

@@ -184,3 +184,38 @@ def test_a_dead_link_in_the_locks_place_is_a_configuration_error(tmp_path: Path)
     with pytest.raises(ConfigError) as caught:
         RunLock(tmp_path).__enter__()
     assert "cannot open the run lock (No such file or directory)" in str(caught.value)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+@pytest.mark.parametrize("code", [errno.ENOLCK, errno.EBADF])
+def test_an_unlock_that_fails_still_closes_every_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """``flock(fd, LOCK_UN)`` raising (ENOLCK, EBADF) left that lock and every one after it
+    held and open, and each later release raised again: the process's later runs were
+    refused. The unlock is best effort: closing the last descriptor releases a flock."""
+    import fcntl
+
+    flock = fcntl.flock
+
+    def failing(fd: int, operation: int) -> None:
+        if operation == fcntl.LOCK_UN:
+            raise OSError(code, os.strerror(code))
+        flock(fd, operation)
+
+    folder = tmp_path
+    with monkeypatch.context() as patched:
+        patched.setattr(fcntl, "flock", failing)
+        with RunLock(folder, (1, 2)):
+            pass
+    left = [n for n in os.listdir("/proc/self/fd") if _names(n, folder)]
+    assert left == [], "a lock's descriptor was left open"
+    with RunLock(folder):  # free: a whole run takes it
+        pass
+
+
+def _names(fd: str, folder: Path) -> bool:
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}")).parent == folder
+    except OSError:
+        return False
