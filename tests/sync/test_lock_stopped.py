@@ -33,14 +33,16 @@ _CALLS = {"open": os.open, "flock": fcntl.flock, "close": os.close}
 @contextlib.contextmanager
 def _stop_at(name: str, nth: int) -> Iterator[list[str]]:
     """A SIGINT (its default handler: ``KeyboardInterrupt``) at the ``nth`` return of
-    ``name`` in this thread; yields the list it notes the landing in."""
+    ``name`` in this thread; yields the list it notes the landing in: the function that
+    called ``name`` and its caller (``_take>_locked``)."""
     target, seen, fired = _CALLS[name], [], list[str]()
 
-    def landing(_frame: FrameType, event: str, arg: Any) -> None:
+    def landing(frame: FrameType, event: str, arg: Any) -> None:
         if event == "c_return" and arg is target and not fired:
             seen.append(1)
             if len(seen) == nth:
-                fired.append(name)
+                caller = frame.f_back.f_code.co_name if frame.f_back else "?"
+                fired.append(f"{caller}>{frame.f_code.co_name}")
                 signal.raise_signal(signal.SIGINT)
 
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -63,26 +65,28 @@ def _held_open(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("shard", "name", "nth"),
+    ("shard", "name", "nth", "where"),
     [
         # taken: the workspace lock's open (the first is the state folder's write test,
         # ``check_state_dir``), its flock; a shard's lock's open, flock
-        (None, "open", 2),
-        (None, "flock", 1),
-        ((1, 2), "open", 3),
-        ((1, 2), "flock", 2),
+        (None, "open", 2, "_take>_locked"),
+        (None, "flock", 1, "_take>_locked"),
+        ((1, 2), "open", 3, "_take>_locked"),
+        ((1, 2), "flock", 2, "_take>_locked"),
         # released: the unlock (then the close); a shard's lock closed, the workspace's not
-        (None, "flock", 2),
-        ((1, 2), "flock", 3),
-        ((1, 2), "close", 1),
+        (None, "flock", 2, "_unlock_close>_best_effort"),
+        ((1, 2), "flock", 3, "_unlock_close>_best_effort"),
+        ((1, 2), "close", 1, "_released>_unlock_close"),
     ],
 )
 def test_a_stop_as_the_lock_is_taken_or_released_leaves_it_free(
-    tmp_path: Path, shard: tuple[int, int] | None, name: str, nth: int
+    tmp_path: Path, shard: tuple[int, int] | None, name: str, nth: int, where: str
 ) -> None:
+    """``where``: the stop lands there (a change of ``check_state_dir``'s calls, say,
+    would move it elsewhere unseen)."""
     with pytest.raises(KeyboardInterrupt), _stop_at(name, nth) as fired, RunLock(tmp_path, shard):
         pass
-    assert fired == [name], f"no stop landed at {name} #{nth}"
+    assert fired == [where], f"the stop at {name} #{nth} did not land in {where}"
     assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
     with RunLock(tmp_path):  # free: a whole run takes it (refused before, in this process)
         pass
