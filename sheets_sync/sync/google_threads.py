@@ -76,11 +76,13 @@ def read_in_threads(
     finally:
         returning = reads is not None  # none is on its way
 
-        def end(cancel: bool) -> None:  # a further signal changes nothing (``until_done``)
-            # held: a stop's exception landing inside a library's lock (``stopping``'s in
-            # ``set``, a future's in ``shutdown``'s ``cancel`` and in ``done``: a
-            # Python-level ``Condition.__exit__`` runs a pending handler before it
-            # releases) left it held, and a thread that needed it never ended; raised
+        warned: list[bool] = []
+
+        def end(cancel: bool, say: bool = False) -> None:  # a further signal changes nothing
+            # (``until_done``). held: a stop's exception landing inside a library's lock
+            # (``stopping``'s in ``set``, a future's in ``shutdown``'s ``cancel`` and in
+            # ``done``: a Python-level ``Condition.__exit__`` runs a pending handler before
+            # it releases) left it held, and a thread that needed it never ended; raised
             # once this is done (tests/sync/test_stopped_locks.py places one at each)
             with stops.held():
                 if cancel:  # a stop (or an error) is on its way
@@ -88,16 +90,17 @@ def read_in_threads(
                     pool.shutdown(wait=False, cancel_futures=True)
                 else:
                     pool.shutdown(wait=False)
+                if say and not warned:  # said once, however many stops cut it short; said
+                    # once the threads are told and the queue cancelled (said first until
+                    # 2026-12-07, review: as it was written, a thread that ended its team
+                    # began a queued one)
+                    log.warning("stopping: waiting for the Google requests in flight to end")
+                    warned.append(True)
                 _futures_ended(started.values())
                 threads_ended(getattr(pool, "_threads", ()))  # idle by now: each ends at once
 
-        warned: list[bool] = []
-
         def again() -> None:  # once one was cut short, the wait is a stop's
-            if not warned:  # said once, however many stops cut it short
-                log.warning("stopping: waiting for the Google requests in flight to end")
-                warned.append(True)
-            end(cancel=True)
+            end(cancel=True, say=True)
 
         caught: BaseException | None = None
         # a further stop at ``until_done``'s call (before its ``try``) skipped it all; two

@@ -55,8 +55,9 @@ if sys.argv[4:5] == ["until_done"]:  # the clean-up's own call, before its ``try
         return futures_ended(futures)
 
     google_threads._futures_ended = waiting_for
-if sys.argv[5:] == ["slowed"]:  # the main thread held up as it says the wait (a loaded box)
-    said_to.emit = lambda record: (said.append(record.getMessage()), time.sleep(0.3))
+slowed, saying = sys.argv[5:] == ["slowed"], threading.Event()
+if slowed:  # the main thread held up as it says the wait (a loaded box)
+    said_to.emit = lambda record: (said.append(record.getMessage()), saying.set(), time.sleep(0.3))
 
 def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such call
     if event != "call" or frame.f_code is not exit_code or fired:
@@ -69,6 +70,8 @@ def landing(frame, event, arg):  # the main thread's: a stop at the ``nth`` such
     return None
 
 def one(spec):  # a team's requests, in flight till released
+    if stopping.is_set():  # as the engine's ``one``: no team begun once stopping
+        return spec
     begun.set()
     if fired:
         late.append(spec)  # begun after the stop: it was not cancelled
@@ -82,13 +85,14 @@ def first_stop():  # as the main thread waits for the team in flight
     signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
 def let_go():  # the request ends once the stop landed (at the clean-up's call: once the
-    # clean-up waits for it, the queued team cancelled by then; or once the run ended
-    # without it, the bug that test catches)
+    # clean-up waits for it, the queued team cancelled by then, or, slowed, as the wait is
+    # said; or once the run ended without it, the bug that test catches)
     deadline = time.monotonic() + 60  # a hang's bound only
     while not fired and time.monotonic() < deadline:
         time.sleep(0.01)
     at_call = sys.argv[4:5] == ["until_done"]
-    while at_call and not (cleaning.is_set() or ended.is_set()) and time.monotonic() < deadline:
+    awaited = saying if slowed else cleaning
+    while at_call and not (awaited.is_set() or ended.is_set()) and time.monotonic() < deadline:
         time.sleep(0.01)
     release.set()
 
@@ -102,7 +106,7 @@ stopped = stopped_traced(
 print(json.dumps({
     "hung": False, "stopped": stopped, "stops": len(stops), "fired": fired,
     "released_first": release.is_set(), "stopping": stopping.is_set(), "late": late,
-    "finished": finished, "said": said,
+    "finished": finished, "said": said, "cleaning": cleaning.is_set(),
 }))
 """
 
@@ -152,7 +156,10 @@ def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up(slowed: bool
     queued team cancelled by then). Ended as soon as the stop landed (until 2026-12-07),
     its thread could begin the queued team before the main thread, held up by a loaded
     box, had cancelled it: ``late == ["b"]``, 4 runs in 400 with two CPU burners.
-    ``slowed``: the main thread held up so, as it says the wait."""
+    ``slowed``: the main thread held up as it says the wait, and the team in flight
+    ended as it is said: until 2026-12-07 (review) the clean-up said it before it set
+    ``stopping`` and cancelled the queue, and the thread done with "a" began "b"
+    meanwhile (every run); now it is said once they are."""
     extra = ["slowed"] if slowed else []
     found = run_script(_GOOGLE, "read_in_threads", "1", "first", "until_done", *extra)
     assert found["fired"] == ["read_in_threads"], f"no stop landed at the call: {found}"
