@@ -165,6 +165,9 @@ def test_a_stop_at_the_call_of_the_threads_clean_up_still_cleans_up(slowed: bool
     assert found["fired"] == ["read_in_threads"], f"no stop landed at the call: {found}"
     assert not found["hung"] and found["stopped"] and found["stops"] == 2, found
     assert found["stopping"], f"the threads were not told to stop: {found}"
+    # the clean-up waited for the team in flight (``let_go``, past its deadline, ends it
+    # all the same: a clean-up that no longer waited would pass, 60 s later)
+    assert found["cleaning"], f"the clean-up did not wait for the team in flight: {found}"
     assert found["finished"] == ["a"], f"the team in flight was not waited for: {found}"
     assert found["late"] == [], f"a queued team began after the stop: {found}"
     # the second stop is said, as one inside the wait is (not until 2026-12-06), once
