@@ -29,8 +29,9 @@ from sheets_sync.sync import stops
 
 WORKSPACE_LOCK = "run.lock"
 SHARD_LOCK_PREFIX = "run-shard-"  # then K-of-N.lock
-#: descriptors of the locks this process holds, closed in every child it forks
-_HELD: set[int] = set()
+#: descriptors of the locks this process holds, each to the list of the ``RunLock`` that
+#: took it, closed in every child it forks (a number alone named the child's own lock too)
+_HELD: dict[int, list[int]] = {}
 
 
 def _close_held_in_child() -> None:
@@ -88,7 +89,7 @@ class RunLock:
         with stops.held(block=False):
             fd = self._locked(path, mode)
             self._fds.append(fd)
-            _HELD.add(fd)
+            _HELD[fd] = self._fds
         if mode == fcntl.LOCK_SH:  # no whole run holds it: a record there is a dead one's
             _best_effort(os.ftruncate, fd, 0)
         if record:
@@ -150,11 +151,13 @@ def _unlock_close(fds: list[int], record: int | None = None) -> None:
     """The locks of ``fds`` released and closed, last first, each taken off the list (and
     ``_HELD``) before it is closed: never closed twice. ``record``'s file emptied first. A
     module function, not a method: a ``RunLock``'s finalizer calls it with its list. One
-    not in ``_HELD`` is a forked child's copy, closed at the fork (its number may since
-    name another file): only dropped."""
+    ``_HELD`` does not give to ``fds`` itself is a forked child's copy, closed at the fork:
+    only dropped. Its number may since name another file, or a lock the child took of its
+    own (held then, but for another list): judged by the number alone, the inherited
+    copy's release or finalizer closed the child's lock (review 2, fork.py)."""
     while fds:
         fd = fds[-1]
-        if fd not in _HELD:
+        if _HELD.get(fd) is not fds:
             fds.pop()
             continue
         try:
@@ -164,7 +167,7 @@ def _unlock_close(fds: list[int], record: int | None = None) -> None:
             # held and open, and each later release raised again; the close releases it
             _best_effort(fcntl.flock, fd, fcntl.LOCK_UN)
         finally:
-            _HELD.discard(fd)
+            _HELD.pop(fd, None)
             fds.pop()
             with contextlib.suppress(OSError):  # freed all the same (EBADF: not ours)
                 os.close(fd)

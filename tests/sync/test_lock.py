@@ -134,6 +134,64 @@ def test_a_child_of_a_run_killed_with_sigkill_does_not_keep_the_lock(tmp_path: P
         os.kill(child, signal.SIGKILL)
 
 
+_A_CHILDS_OWN_LOCK = """
+import fcntl, gc, os, sys
+from pathlib import Path
+from sheets_sync.sync.lock import RunLock
+inherited = RunLock(Path(sys.argv[1])).__enter__()
+number = inherited._fds[-1]
+child = os.fork()
+if child == 0:  # closed its copy at the fork; takes a lock of its own, the same number
+    own = RunLock(Path(sys.argv[2])).__enter__()
+    if sys.argv[3] == "exit":
+        inherited.__exit__(None, None, None)
+    else:  # let go: its finalizer
+        del inherited
+        gc.collect()
+    try:
+        os.fstat(own._fds[-1])
+        still_open = True
+    except OSError:
+        still_open = False
+    probe = os.open(Path(sys.argv[2]) / "run.lock", os.O_RDWR)
+    try:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held = False
+    except BlockingIOError:
+        held = True
+    print(own._fds == [number], still_open, held, flush=True)
+    os._exit(0)
+os.waitpid(child, 0)
+"""
+
+
+@pytest.mark.parametrize("how", ["exit", "let go"])
+def test_a_forked_childs_copy_of_a_lock_leaves_the_childs_own_lock_alone(
+    tmp_path: Path, how: str
+) -> None:
+    """A forked child's copy of its parent's ``RunLock`` is closed at the fork; a lock the
+    child then takes of its own gets the same descriptor number, and the copy's release
+    (or its finalizer), judging by the number alone, closed it: the child's lock freed
+    while it ran (review 2). Printed by the child: same number, still open, still held."""
+    (tmp_path / "parent").mkdir()
+    (tmp_path / "child").mkdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _A_CHILDS_OWN_LOCK,
+            str(tmp_path / "parent"),
+            str(tmp_path / "child"),
+            how,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+    )
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
+
+
 @pytest.mark.parametrize("shard", [None, (1, 2)])
 def test_a_lock_that_cannot_be_opened_is_a_configuration_error(
     tmp_path: Path, shard: tuple[int, int] | None
