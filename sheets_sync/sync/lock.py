@@ -66,7 +66,7 @@ class RunLock:
         # runs a pending handler), before any ``try`` of theirs, skipped every release: the
         # locks held and open for good, a library caller's later runs refused. What is left
         # is released as the object is let go (tests/sync/test_lock_stopped.py)
-        weakref.finalize(self, _unlock_close, self._fds)
+        weakref.finalize(self, _let_go, self._fds)
 
     def __enter__(self) -> RunLock:
         check_state_dir(self.path.parent)
@@ -167,10 +167,23 @@ def _unlock_close(fds: list[int], record: int | None = None) -> None:
             # held and open, and each later release raised again; the close releases it
             _best_effort(fcntl.flock, fd, fcntl.LOCK_UN)
         finally:
-            _HELD.pop(fd, None)
-            fds.pop()
-            with contextlib.suppress(OSError):  # freed all the same (EBADF: not ours)
-                os.close(fd)
+            # held: a stop between taking it off ``_HELD`` and off ``fds`` left a number the
+            # next pass only dropped, never closed; between the pop and the close, open for
+            # good (a pass not under ``held`` of its own: ``_released``'s second one)
+            with stops.held(block=False):
+                _HELD.pop(fd, None)
+                fds.pop()
+                with contextlib.suppress(OSError):  # freed all the same (EBADF: not ours)
+                    os.close(fd)
+
+
+def _let_go(fds: list[int]) -> None:
+    """A ``RunLock``'s finalizer: what is left of ``fds`` released, a stop meanwhile
+    raised once it is. A second stop landing as it ran cut it short, and a finalizer is
+    one-shot (its exception printed and dropped): the locks not yet released stayed held
+    and open for good (review 2, fin_cut.py)."""
+    with stops.held(block=False):
+        _unlock_close(fds)
 
 
 def check_state_dir(folder: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import signal
 import sys
@@ -23,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from sheets_sync.sync import lock, stops
 from sheets_sync.sync.lock import RunLock
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc, signals")
@@ -125,6 +127,94 @@ def test_a_stop_at_the_start_of_the_release_leaves_the_lock_free_once_let_go(
     with pytest.raises(KeyboardInterrupt), _stop_at_start(where) as fired, RunLock(tmp_path, shard):
         pass
     assert fired == [where], f"no stop landed at {where}'s start"
+    assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
+    with RunLock(tmp_path):  # free: a whole run takes it
+        pass
+
+
+@pytest.mark.skipif(not hasattr(sys, "unraisablehook"), reason="unraisablehook")
+def test_a_second_stop_as_the_lock_is_let_go_leaves_it_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop at the start of ``__exit__`` leaves the release to the finalizer; a second
+    one landing as the finalizer ran (a shard's lock unlocked, the workspace's not yet)
+    cut it short, and a finalizer is one-shot: the workspace lock held (shared) and open
+    for good, a later whole run refused (review 2, fin_cut.py). The second stop's
+    exception, raised in the finalizer once it is done, is printed and dropped (the CLI
+    raises it again at its next check: ``stops``)."""
+    dropped: list[type[BaseException]] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda info: dropped.append(info.exc_type))
+    lock = RunLock(tmp_path, (1, 2))
+    with pytest.raises(KeyboardInterrupt), _stop_at_start("__exit__") as fired, lock:
+        pass
+    assert fired == ["__exit__"], "no stop landed at __exit__'s start"
+    gc.collect()  # only ``lock`` holds it now
+    with _stop_at("flock", 1) as second:
+        del lock  # its finalizer runs here
+        gc.collect()
+    assert second == ["_unlock_close>_best_effort"], "the second stop missed the finalizer"
+    assert dropped == [KeyboardInterrupt]
+    assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
+    with RunLock(tmp_path):  # free: a whole run takes it
+        pass
+
+
+@contextlib.contextmanager
+def _stop_twice_in_released() -> Iterator[list[str]]:
+    """A SIGINT as ``_released`` sets up its hold (its ``stops.held``'s start: no release
+    done, the ``finally`` does them all), and another in that ``finally``'s pass as a
+    lock is taken off ``lock._HELD`` (after that call, before the rest of the clean-up);
+    yields the list it notes the landings in. A trace function places the first, a
+    profile function the second: one that raises is unset (the stop's exception leaves
+    it), so one of them could not place both."""
+    held_code = stops.held.__wrapped__.__code__  # type: ignore[attr-defined]
+    fired: list[str] = []
+
+    def first(frame: FrameType, event: str, _arg: Any) -> None:
+        if not fired and event == "call" and frame.f_code is held_code:
+            outer = frame.f_back.f_back if frame.f_back else None
+            if outer is not None and outer.f_code.co_name == "_released":
+                fired.append("_released>held")
+                signal.raise_signal(signal.SIGINT)
+
+    def second(frame: FrameType, event: str, arg: Any) -> None:
+        if (
+            len(fired) == 1
+            and event == "c_return"
+            and getattr(arg, "__self__", None) is lock._HELD
+            and arg.__name__ == "pop"
+            and frame.f_code.co_name == "_unlock_close"
+        ):
+            fired.append("_unlock_close>_HELD.pop")
+            signal.raise_signal(signal.SIGINT)
+
+    before, tracing = signal.signal(signal.SIGINT, signal.default_int_handler), sys.gettrace()
+    sys.settrace(first)
+    sys.setprofile(second)
+    try:
+        yield fired
+    finally:
+        sys.setprofile(None)
+        sys.settrace(tracing)
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("shard", [None, (1, 2)])
+def test_a_second_stop_in_the_releases_last_pass_leaves_no_descriptor_open(
+    tmp_path: Path, shard: tuple[int, int] | None
+) -> None:
+    """``_released``'s ``finally`` pass is not under a hold of its own: a stop there as a
+    lock was taken off ``_HELD``, before off the list, left a number that the next pass
+    (the finalizer) took for a forked child's copy and only dropped: open for good
+    (review 2)."""
+    with (
+        pytest.raises(KeyboardInterrupt),
+        _stop_twice_in_released() as fired,
+        RunLock(tmp_path, shard),
+    ):
+        pass
+    assert fired == ["_released>held", "_unlock_close>_HELD.pop"], "a stop missed its place"
+    gc.collect()  # the RunLock let go: its finalizer releases what is left
     assert _held_open(tmp_path) == [], "a lock's descriptor was left open"
     with RunLock(tmp_path):  # free: a whole run takes it
         pass
