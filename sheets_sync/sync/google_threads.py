@@ -93,7 +93,8 @@ def read_in_threads(
                 if say and not warned:  # said once, however many stops cut it short; said
                     # once the threads are told and the queue cancelled (said first until
                     # 2026-12-07, review: as it was written, a thread that ended its team
-                    # began a queued one)
+                    # began a queued one). A stop inside this held wait runs its handler
+                    # only once the wait is over: its note comes then (docs/scheduling.md)
                     log.warning("stopping: waiting for the Google requests in flight to end")
                     warned.append(True)
                 _futures_ended(started.values())
