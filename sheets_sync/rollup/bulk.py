@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ from sheets_sync.rollup.cellxml import (
     style_attr,
 )
 from sheets_sync.sync.workers import available_cpus
+from sheets_sync.zipwrite import ZipWriter
 
 _ROW_ATTR = re.compile(rb'<row r="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
@@ -50,10 +51,6 @@ CHUNK_ROWS = 2_000
 #: 2,000 rows of the 26-column KeyResults tab took ~14 MB of text while joined, on top of
 #: the steady night's peak (bench/notes.md, twelfth pass).
 CHUNK_CELLS = 16_000
-#: zlib level of the spliced file. The long tables are ~45 MB of XML at 500 teams: level 3
-#: deflates them in half the CPU time of the default 6 for a file ~15 % larger (4.1 vs
-#: 3.5 MB), and the night's rollup is on its critical path.
-COMPRESS_LEVEL = 3
 #: A sheet of this many bulk cells is deflated in a thread while its rows are rendered
 #: (``_Background``), on a machine of more than one CPU. Measured (bench/notes.md, tenth
 #: pass): the steady night at 2,000 teams, whose History tab holds 8.4 million cells,
@@ -329,7 +326,7 @@ class BulkCells:
         ws.outline_row_level = max(ws.outline_row_level, *levels)
         self._sheets.setdefault(ws.index, _Sheet()).levels.append(_Levels(first_row + 1, levels))
 
-    def _write_sheet(self, xml: bytes, sheet: _Sheet, out: IO[bytes] | _Background) -> None:
+    def _write_sheet(self, xml: bytes, sheet: _Sheet, out: _Sink) -> None:
         """``xml`` (a sheet xlsxwriter wrote) with the sheet's rows among its own, written
         from views of it: a sheet of its own rows may be megabytes, never copied whole."""
         opened = xml.index(b"<sheetData")
@@ -384,24 +381,37 @@ class BulkCells:
         os.replace(tmp, path)
 
     def _rewrite(self, path: Path, tmp: Path, names: dict[str, int], consume: bool) -> None:
+        """The sheets with bulk cells deflated again (ISA-L, ``zipwrite``), the other members
+        copied as their compressed bytes. The long tables are ~46 MB of XML at 500 teams:
+        zlib's level 3 took 147 ms of CPU for them (3.9 MB), ISA-L takes 31 (4.5 MB), and
+        the night's rollup is on its critical path (bench/notes.md, pzlib pass)."""
         with (
             zipfile.ZipFile(path) as src,
-            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out,
+            path.open("rb") as source,
+            tmp.open("wb") as target,
         ):
+            out = ZipWriter(target)
             for info in src.infolist():
-                data = src.read(info)
                 index = names.get(info.filename)
                 if index is None:
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                    out.copy(source, info)
                     continue
+                data = src.read(info)
                 sheet = self._sheets.pop(index) if consume else self._sheets[index]
-                with out.open(info.filename, "w", force_zip64=True) as member:
+                with out.deflating(info) as member:
                     if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
                         self._write_sheet(data, sheet, member)
                     else:
                         with _Background(member) as deflating:
                             self._write_sheet(data, sheet, deflating)
                 del sheet, data  # before the next sheet's rows are rendered
+            out.close()
+
+
+class _Sink(Protocol):
+    """Where a sheet's XML goes: its zip member (deflating) or the thread that feeds it."""
+
+    def write(self, chunk: bytes | memoryview, /) -> int: ...
 
 
 class _Background:
@@ -415,7 +425,7 @@ class _Background:
     chunks after it, and those of a block left by an error, are dropped unwritten.
     """
 
-    def __init__(self, out: IO[bytes], depth: int = 2) -> None:
+    def __init__(self, out: _Sink, depth: int = 2) -> None:
         self._out = out
         self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None

@@ -1,0 +1,187 @@
+"""A zip written member by member to a seekable file: raw copies and streamed deflate.
+
+``rollup/bulk.py`` rewrites the company workbook xlsxwriter wrote with the long tables'
+rows spliced in. Through ``zipfile`` every member was inflated and deflated again, and
+deflated by zlib (``zipfile`` has no other deflate). Here the members it leaves alone are
+copied as their compressed bytes (found through their local headers in the source file)
+and the spliced ones are deflated by ``sheets_sync.deflate`` (ISA-L when installed) as
+their chunks come. A streamed member's local header is written first with a zip64 extra
+field (its sizes are not known yet, as ``zipfile``'s ``force_zip64``) and filled in by a
+seek back once it is done. The central directory and end record (zip64 ones when the
+archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
+
+Every member keeps its name, order, timestamp, attributes and comment; the copied ones
+their method too (extra fields are dropped, as ``zipfile`` drops them).
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from typing import BinaryIO
+
+from sheets_sync.deflate import compressobj
+from sheets_sync.errors import WorkbookError
+
+_LOCAL = struct.Struct("<4s5H3L2H")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_END64 = struct.Struct("<4sQ2H2L4Q")
+_LOCATOR64 = struct.Struct("<4sLQL")
+_EXTRA64 = struct.Struct("<2H2Q")  # id 1, size 16, uncompressed size, compressed size
+_MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
+_LIMIT = _MARK  # from this size or offset on a field needs zip64
+_UTF8 = 0x800
+
+
+class ZipWriter:
+    """Members appended to ``out`` (seekable, at offset 0); ``close`` writes the directory."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._central: list[bytes] = []
+
+    def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
+        """Member ``info`` of the zip file ``source`` copied as its compressed bytes."""
+        source.seek(info.header_offset)
+        head = source.read(_LOCAL.size)
+        if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
+            raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
+        fields = _LOCAL.unpack(head)
+        source.seek(fields[-2] + fields[-1], 1)
+        raw = source.read(info.compress_size)
+        if len(raw) != info.compress_size:
+            raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
+        zip64 = max(info.file_size, info.compress_size) >= _LIMIT
+        offset = self._local(info, info.compress_type, info.CRC, len(raw), info.file_size, zip64)
+        self._out.write(raw)
+        self._entry(info, info.compress_type, info.CRC, len(raw), info.file_size, offset, zip64)
+
+    def deflating(self, info: zipfile.ZipInfo) -> DeflatingMember:
+        """A writer of member ``info``'s body, deflated; the member is done when it closes."""
+        return DeflatingMember(self, info)
+
+    def close(self) -> None:
+        out = self._out
+        start = out.tell()
+        directory = b"".join(self._central)
+        out.write(directory)
+        count, size = len(self._central), len(directory)
+        if count >= 0xFFFF or start >= _LIMIT or size >= _LIMIT:
+            at = out.tell()
+            out.write(_END64.pack(b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, start))
+            out.write(_LOCATOR64.pack(b"PK\x06\x07", 0, at, 1))
+            count = min(count, 0xFFFF)
+            size, start = (_MARK if v >= _LIMIT else v for v in (size, start))
+        out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+
+    def _local(
+        self, info: zipfile.ZipInfo, method: int, crc: int, csize: int, size: int, zip64: bool
+    ) -> int:
+        name, flags = _name(info.filename)
+        date, time = _dos(info.date_time)
+        offset = self._out.tell()
+        if zip64:
+            header = (45, flags, method, time, date, crc, _MARK, _MARK)
+            extra = _EXTRA64.pack(1, 16, size, csize)
+        else:
+            header, extra = (20, flags, method, time, date, crc, csize, size), b""
+        self._out.write(_LOCAL.pack(b"PK\x03\x04", *header, len(name), len(extra)))
+        self._out.write(name + extra)
+        return offset
+
+    def _entry(
+        self,
+        info: zipfile.ZipInfo,
+        method: int,
+        crc: int,
+        csize: int,
+        size: int,
+        offset: int,
+        zip64: bool,
+    ) -> None:
+        """The central directory's record of a member (zip64 fields only where they must)."""
+        name, flags = _name(info.filename)
+        date, time = _dos(info.date_time)
+        big = [v for v in (size, csize, offset) if v >= _LIMIT]
+        extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
+        version = 45 if zip64 or big else 20
+        entry = _CENTRAL.pack(
+            b"PK\x01\x02",
+            (info.create_system << 8) | version,
+            version,
+            flags,
+            method,
+            time,
+            date,
+            crc,
+            _MARK if csize >= _LIMIT else csize,
+            _MARK if size >= _LIMIT else size,
+            len(name),
+            len(extra),
+            len(info.comment),
+            0,
+            info.internal_attr,
+            info.external_attr,
+            _MARK if offset >= _LIMIT else offset,
+        )
+        self._central.append(entry + name + extra + info.comment)
+
+
+class DeflatingMember:
+    """``write`` deflates a chunk of a member's body; ``close`` fills in its local header."""
+
+    def __init__(self, zip_out: ZipWriter, info: zipfile.ZipInfo) -> None:
+        self._zip, self._info = zip_out, info
+        self._offset = zip_out._local(info, zipfile.ZIP_DEFLATED, 0, 0, 0, zip64=True)
+        self._start = zip_out._out.tell()
+        self._deflate = compressobj()
+        self._crc = 0
+        self._size = 0
+        self._closed = False
+
+    def write(self, chunk: bytes | memoryview) -> int:
+        self._crc = zlib.crc32(chunk, self._crc)
+        self._size += len(chunk)
+        self._zip._out.write(self._deflate.compress(chunk))
+        return len(chunk)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        out = self._zip._out
+        out.write(self._deflate.flush())
+        end = out.tell()
+        csize = end - self._start
+        out.seek(self._offset + 14)  # crc, sizes, then the name and the zip64 extra's sizes
+        out.write(struct.pack("<L", self._crc))
+        out.seek(self._offset + _LOCAL.size + len(_name(self._info.filename)[0]) + 4)
+        out.write(struct.pack("<2Q", self._size, csize))
+        out.seek(end)
+        info = self._info
+        self._zip._entry(
+            info, zipfile.ZIP_DEFLATED, self._crc, csize, self._size, self._offset, zip64=True
+        )
+
+    def __enter__(self) -> DeflatingMember:
+        return self
+
+    def __exit__(self, kind: object, value: BaseException | None, tb: object) -> None:
+        if value is None:
+            self.close()
+
+
+def _name(filename: str) -> tuple[bytes, int]:
+    """As ``zipfile`` encodes a name: ASCII as it is, else UTF-8 with flag bit 11."""
+    try:
+        return filename.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return filename.encode("utf-8"), _UTF8
+
+
+def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    year = min(max(year, 1980), 2107)
+    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2

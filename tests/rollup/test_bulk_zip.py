@@ -1,0 +1,142 @@
+"""The spliced company workbook's zip: other members copied raw, bulk sheets deflated by ISA-L."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from isal import isal_zlib
+
+from sheets_sync import zipwrite
+from sheets_sync.errors import WorkbookError
+from sheets_sync.rollup.bulk import BulkCells
+from sheets_sync.zipwrite import ZipWriter
+
+NOON = (2019, 7, 1, 12, 0, 0)
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    at = info.header_offset
+    name_len, extra_len = (
+        int.from_bytes(data[at + 26 : at + 28], "little"),
+        int.from_bytes(data[at + 28 : at + 30], "little"),
+    )
+    start = at + 30 + name_len + extra_len
+    return data[start : start + info.compress_size]
+
+
+def _book(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Data")
+    ws.write_row(0, 0, ["Name", "Value"])
+    book.add_worksheet("Notes").write(0, 0, "left alone " * 200)
+    bulk = BulkCells()
+    bulk.column(ws, 0, 1, [f"team {i}" for i in range(3000)], "text", None)
+    bulk.column(ws, 1, 1, [i * 0.5 for i in range(3000)], "number", None)
+    book.close()
+    bulk.splice(path)
+
+
+def test_members_not_spliced_keep_their_compressed_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+
+    def spy() -> object:
+        made.append(1)
+        return isal_zlib.compressobj(2, isal_zlib.DEFLATED, -15)
+
+    monkeypatch.setattr(zipwrite, "compressobj", spy)
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    book.add_worksheet("Data").write_row(0, 0, ["Name", "Value"])
+    book.add_worksheet("Notes").write(0, 0, "left alone " * 200)
+    book.close()
+    spliced = tmp_path / "spliced.xlsx"
+    _book(spliced)
+    before, after = plain.read_bytes(), spliced.read_bytes()
+    with (
+        zipfile.ZipFile(io.BytesIO(before)) as old,
+        zipfile.ZipFile(io.BytesIO(after)) as new,
+    ):
+        assert new.testzip() is None
+        assert [i.filename for i in new.infolist()] == [i.filename for i in old.infolist()]
+        for info in new.infolist():
+            was = old.getinfo(info.filename)
+            assert (info.date_time, info.external_attr) == (was.date_time, was.external_attr)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b"team 2999" in new.read(info)
+                continue
+            assert _raw(after, info) == _raw(before, was), info.filename  # copied, not redone
+    assert made == [1]  # one spliced sheet, deflated through sheets_sync.deflate
+
+
+def _source() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        info = zipfile.ZipInfo("xl/media/bild-ä.png", date_time=NOON)
+        info.compress_type = zipfile.ZIP_STORED
+        info.comment = b"a comment"
+        info.external_attr = 0o640 << 16
+        zf.writestr(info, bytes(range(256)) * 4)
+        zf.writestr("xl/worksheets/sheet1.xml", b"<old/>")
+        zf.writestr("docProps/app.xml", b"<app/>" * 50)
+    return buf.getvalue()
+
+
+def _rewritten(src: bytes, body: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    source = io.BytesIO(src)
+    writer = ZipWriter(out)
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        for info in zf.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                writer.copy(source, info)
+                continue
+            with writer.deflating(info) as member:
+                for chunk in body:
+                    member.write(memoryview(chunk) if len(chunk) % 2 else chunk)
+    writer.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("limit", [zipwrite._LIMIT, 100], ids=["plain", "zip64"])
+def test_written_zip_reads_back(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
+    monkeypatch.setattr(zipwrite, "_LIMIT", limit)  # 100: as if past 4 GiB (zip64 records)
+    src = _source()
+    body = [b"<row>%d</row>" % i for i in range(5000)]
+    out = _rewritten(src, body)
+    with zipfile.ZipFile(io.BytesIO(src)) as old, zipfile.ZipFile(io.BytesIO(out)) as new:
+        assert new.testzip() is None
+        assert new.read("xl/worksheets/sheet1.xml") == b"".join(body)
+        for was in old.infolist():
+            info = new.getinfo(was.filename)
+            assert (info.date_time, info.compress_type, info.comment, info.external_attr) == (
+                was.date_time,
+                was.compress_type,
+                was.comment,
+                was.external_attr,
+            )
+            if was.filename != "xl/worksheets/sheet1.xml":
+                assert new.read(info) == old.read(was)
+
+
+def test_an_empty_member_and_an_empty_zip() -> None:
+    out = _rewritten(_source(), [])
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert zf.read("xl/worksheets/sheet1.xml") == b""
+    empty = io.BytesIO()
+    ZipWriter(empty).close()
+    with zipfile.ZipFile(empty) as zf:
+        assert zf.infolist() == []
+
+
+def test_a_damaged_local_header_is_a_workbook_error() -> None:
+    src = bytearray(_source())
+    info = zipfile.ZipFile(io.BytesIO(bytes(src))).infolist()[0]
+    src[info.header_offset : info.header_offset + 4] = b"XXXX"
+    with pytest.raises(WorkbookError, match=r"bild-ä\.png cannot be read: bad local header"):
+        ZipWriter(io.BytesIO()).copy(io.BytesIO(bytes(src)), info)
