@@ -14,6 +14,7 @@ DEPENDENCIES = (
     "defusedxml",
     "google.auth",
     "gspread",
+    "isal",
     "lxml",
     "openpyxl",
     "pandas",
