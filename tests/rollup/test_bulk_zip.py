@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -140,3 +141,50 @@ def test_a_damaged_local_header_is_a_workbook_error() -> None:
     src[info.header_offset : info.header_offset + 4] = b"XXXX"
     with pytest.raises(WorkbookError, match=r"bild-ä\.png cannot be read: bad local header"):
         ZipWriter(io.BytesIO()).copy(io.BytesIO(bytes(src)), info)
+
+
+def _disagreements(data: bytes) -> list[str]:
+    """Each central record against its member's local header, field by field (Excel
+    refuses a package where they differ): version needed, flags, method, time, date, CRC,
+    sizes (from the zip64 extra where the header marks them) and the name's bytes."""
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        at = zf.start_dir
+        for info in zf.infolist():
+            central = struct.unpack_from("<4s6H3L5H2L", data, at)
+            assert central[0] == b"PK\x01\x02"
+            name_len, extra_len, comment_len = central[10:13]
+            name = data[at + 46 : at + 46 + name_len]
+            at += 46 + name_len + extra_len + comment_len
+            local = struct.unpack_from("<4s5H3L2H", data, info.header_offset)
+            assert local[0] == b"PK\x03\x04"
+            start = info.header_offset + 30
+            local_name = data[start : start + local[9]]
+            csize, size = local[7:9]
+            if (csize, size) == (0xFFFFFFFF, 0xFFFFFFFF):
+                tag, _, size, csize = struct.unpack_from("<2H2Q", data, start + local[9])
+                assert tag == 1
+            pairs = [
+                ("version", local[1], central[2]),
+                ("flags", local[2], central[3]),
+                ("method", local[3], central[4]),
+                ("time", local[4], central[5]),
+                ("date", local[5], central[6]),
+                ("crc", local[6], central[7]),
+                ("compressed size", csize, info.compress_size),
+                ("size", size, info.file_size),
+                ("name", local_name, name),
+            ]
+            found += [f"{info.filename}: {w} {a!r} != {b!r}" for w, a, b in pairs if a != b]
+    return found
+
+
+@pytest.mark.parametrize("limit", [zipwrite._LIMIT, 100], ids=["plain", "zip64"])
+def test_every_local_header_agrees_with_its_central_record(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    monkeypatch.setattr(zipwrite, "_LIMIT", limit)
+    out = _rewritten(_source(), [b"<row>%d</row>" % i for i in range(5000)])
+    assert _disagreements(out) == []
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        assert [i.flag_bits & 0x800 for i in zf.infolist()] == [0x800, 0, 0]
