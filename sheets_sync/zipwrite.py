@@ -11,7 +11,8 @@ seek back once it is done. The central directory and end record (zip64 ones when
 archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
 
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
-their method too (extra fields are dropped, as ``zipfile`` drops them).
+their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
+(extra fields are dropped, as ``zipfile`` drops them).
 """
 
 from __future__ import annotations
@@ -49,14 +50,19 @@ class ZipWriter:
         if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
             raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
         fields = _LOCAL.unpack(head)
-        source.seek(fields[-2] + fields[-1], 1)
+        name, flags = _name_as_written(source.read(fields[-2]), info)
+        source.seek(fields[-1], 1)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
             raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
         zip64 = max(info.file_size, info.compress_size) >= _LIMIT
-        offset = self._local(info, info.compress_type, info.CRC, len(raw), info.file_size, zip64)
+        at = self._local(
+            info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, zip64
+        )
         self._out.write(raw)
-        self._entry(info, info.compress_type, info.CRC, len(raw), info.file_size, offset, zip64)
+        self._entry(
+            info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, at, zip64
+        )
 
     def deflating(self, info: zipfile.ZipInfo) -> DeflatingMember:
         """A writer of member ``info``'s body, deflated; the member is done when it closes."""
@@ -77,9 +83,16 @@ class ZipWriter:
         out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
 
     def _local(
-        self, info: zipfile.ZipInfo, method: int, crc: int, csize: int, size: int, zip64: bool
+        self,
+        info: zipfile.ZipInfo,
+        name: bytes,
+        flags: int,
+        method: int,
+        crc: int,
+        csize: int,
+        size: int,
+        zip64: bool,
     ) -> int:
-        name, flags = _name(info.filename)
         date, time = _dos(info.date_time)
         offset = self._out.tell()
         if zip64:
@@ -94,6 +107,8 @@ class ZipWriter:
     def _entry(
         self,
         info: zipfile.ZipInfo,
+        name: bytes,
+        flags: int,
         method: int,
         crc: int,
         csize: int,
@@ -102,7 +117,6 @@ class ZipWriter:
         zip64: bool,
     ) -> None:
         """The central directory's record of a member (zip64 fields only where they must)."""
-        name, flags = _name(info.filename)
         date, time = _dos(info.date_time)
         big = [v for v in (size, csize, offset) if v >= _LIMIT]
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
@@ -134,7 +148,10 @@ class DeflatingMember:
 
     def __init__(self, zip_out: ZipWriter, info: zipfile.ZipInfo) -> None:
         self._zip, self._info = zip_out, info
-        self._offset = zip_out._local(info, zipfile.ZIP_DEFLATED, 0, 0, 0, zip64=True)
+        self._name, self._flags = _name(info.filename)
+        self._offset = zip_out._local(
+            info, self._name, self._flags, zipfile.ZIP_DEFLATED, 0, 0, 0, zip64=True
+        )
         self._start = zip_out._out.tell()
         self._deflate = compressobj()
         self._crc = 0
@@ -157,12 +174,20 @@ class DeflatingMember:
         csize = end - self._start
         out.seek(self._offset + 14)  # crc, sizes, then the name and the zip64 extra's sizes
         out.write(struct.pack("<L", self._crc))
-        out.seek(self._offset + _LOCAL.size + len(_name(self._info.filename)[0]) + 4)
+        out.seek(self._offset + _LOCAL.size + len(self._name) + 4)
         out.write(struct.pack("<2Q", self._size, csize))
         out.seek(end)
         info = self._info
         self._zip._entry(
-            info, zipfile.ZIP_DEFLATED, self._crc, csize, self._size, self._offset, zip64=True
+            info,
+            self._name,
+            self._flags,
+            zipfile.ZIP_DEFLATED,
+            self._crc,
+            csize,
+            self._size,
+            self._offset,
+            zip64=True,
         )
 
     def __enter__(self) -> DeflatingMember:
@@ -179,6 +204,19 @@ def _name(filename: str) -> tuple[bytes, int]:
         return filename.encode("ascii"), 0
     except UnicodeEncodeError:
         return filename.encode("utf-8"), _UTF8
+
+
+def _name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """A copied member's name bytes and UTF-8 flag as its local header has them (as
+    ``rezip._name_as_written``): a UTF-8 name without the flag, which ``zipfile`` decoded
+    as cp437, re-encoded from that string came out as mojibake flagged UTF-8 and the part
+    its relationship names was gone."""
+    utf8 = info.flag_bits & _UTF8
+    try:
+        same = raw.decode("utf-8" if utf8 else "cp437") == info.orig_filename
+    except UnicodeDecodeError:
+        same = False
+    return (raw, utf8) if same else _name(info.filename)
 
 
 def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:

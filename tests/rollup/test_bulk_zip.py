@@ -188,3 +188,33 @@ def test_every_local_header_agrees_with_its_central_record(
     assert _disagreements(out) == []
     with zipfile.ZipFile(io.BytesIO(out)) as zf:
         assert [i.flag_bits & 0x800 for i in zf.infolist()] == [0x800, 0, 0]
+
+
+def _unflagged_utf8_name() -> bytes:
+    """A member named in UTF-8 without flag bit 11 (as many zip tools write it)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("xl/media/bild-ä.png", date_time=NOON), b"png")
+    raw = bytearray(buf.getvalue())
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = raw.find(signature) + at
+        flags = struct.unpack_from("<H", raw, start)[0]
+        struct.pack_into("<H", raw, start, flags & ~0x800)
+    return bytes(raw)
+
+
+def test_a_copied_member_keeps_its_name_bytes_and_utf8_flag() -> None:
+    """Its name was re-encoded from the string zipfile decoded as cp437: `bild-Ã¤.png`
+    in UTF-8 with the flag, and the image its relationship names was gone."""
+    src = _unflagged_utf8_name()
+    out = io.BytesIO()
+    writer = ZipWriter(out)
+    with zipfile.ZipFile(io.BytesIO(src)) as zf:
+        (info,) = zf.infolist()
+        writer.copy(io.BytesIO(src), info)
+    writer.close()
+    assert _disagreements(out.getvalue()) == []
+    with zipfile.ZipFile(out) as zf:
+        (copied,) = zf.infolist()
+    assert (copied.filename, copied.flag_bits & 0x800) == (info.filename, 0)
+    assert "xl/media/bild-ä.png".encode() in out.getvalue()
