@@ -12,7 +12,8 @@ archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
 
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
 their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
-(extra fields are dropped, as ``zipfile`` drops them).
+(extra fields are dropped, as ``zipfile`` drops them). A member to copy in a method other
+than stored or deflated, or encrypted, is refused (``WorkbookError``); xlsxwriter writes none.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _EXTRA64 = struct.Struct("<2H2Q")  # id 1, size 16, uncompressed size, compresse
 _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
 _LIMIT = _MARK  # from this size or offset on a field needs zip64
 _UTF8 = 0x800
+_ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
+#: What a copy writes version needed 20 and no flag but UTF-8 for (as ``rezip._METHODS``):
+#: bzip2 or LZMA need a higher version and their own flag bits, so they are refused.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class ZipWriter:
@@ -44,7 +49,13 @@ class ZipWriter:
         self._central: list[bytes] = []
 
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
-        """Member ``info`` of the zip file ``source`` copied as its compressed bytes."""
+        """Member ``info`` of the zip file ``source`` copied as its compressed bytes; one
+        in a method other than stored or deflated, or encrypted, is a ``WorkbookError``."""
+        if info.compress_type not in _METHODS or info.flag_bits & _ENCRYPTED:
+            how = "encrypted" if info.flag_bits & _ENCRYPTED else f"method {info.compress_type}"
+            raise WorkbookError(
+                f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)"
+            )
         source.seek(info.header_offset)
         head = source.read(_LOCAL.size)
         if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":

@@ -218,3 +218,25 @@ def test_a_copied_member_keeps_its_name_bytes_and_utf8_flag() -> None:
         (copied,) = zf.infolist()
     assert (copied.filename, copied.flag_bits & 0x800) == (info.filename, 0)
     assert "xl/media/bild-ä.png".encode() in out.getvalue()
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_member_in_another_method_is_refused(method: int) -> None:
+    """It was copied with version needed 20 and its method's flag bits lost."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        info = zipfile.ZipInfo("xl/media/packed.bin", date_time=NOON)
+        info.compress_type = method
+        zf.writestr(info, b"packed" * 100)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        (info,) = zf.infolist()
+    with pytest.raises(WorkbookError, match=rf"packed\.bin cannot be copied: method {method} "):
+        ZipWriter(io.BytesIO()).copy(io.BytesIO(buf.getvalue()), info)
+
+
+def test_an_encrypted_member_is_refused() -> None:
+    src = bytearray(_source())
+    info = zipfile.ZipFile(io.BytesIO(bytes(src))).infolist()[0]
+    info.flag_bits |= 0x1
+    with pytest.raises(WorkbookError, match=r"bild-ä\.png cannot be copied: encrypted"):
+        ZipWriter(io.BytesIO()).copy(io.BytesIO(bytes(src)), info)
