@@ -4,7 +4,7 @@
 rows spliced in. Through ``zipfile`` every member was inflated and deflated again, and
 deflated by zlib (``zipfile`` has no other deflate). Here the members it leaves alone are
 copied as their compressed bytes (found through their local headers in the source file)
-and the spliced ones are deflated by ``sheets_sync.deflate`` (ISA-L when installed) as
+and the spliced ones are deflated by ``sheets_sync.deflate`` (ISA-L, a required dependency) as
 their chunks come. A streamed member's local header is written first with a zip64 extra
 field (its sizes are not known yet, as ``zipfile``'s ``force_zip64``) and filled in by a
 seek back once it is done. The central directory and end record (zip64 ones when the

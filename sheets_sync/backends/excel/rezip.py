@@ -12,7 +12,7 @@ method first (since 2026-12-07): that branch of ``_plain`` is only defensive.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
 comment; extra fields are dropped, as ``zipfile`` drops them on a re-zip. Replaced members
-are deflated by ``sheets_sync.deflate`` (ISA-L when installed, else zlib).
+are deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to import).
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
 def _compress(body: bytes, method: int) -> bytes:
     if method == zipfile.ZIP_STORED:
         return body
-    return deflate(body)  # ISA-L when installed: ~5x zlib's level 6 (sheets_sync/deflate.py)
+    return deflate(body)  # ISA-L (required): ~5x zlib's level 6 (sheets_sync/deflate.py)
 
 
 def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
