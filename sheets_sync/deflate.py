@@ -34,11 +34,13 @@ else:
     LEVEL = _lib.Z_DEFAULT_COMPRESSION
 
 
-def compressobj() -> _Compressor:
-    """A raw-deflate (no zlib header, wbits -15) compressor at ``LEVEL``."""
+def compressobj(zlib_level: int | None = None) -> _Compressor:
+    """A raw-deflate (no zlib header, wbits -15) compressor at ``LEVEL``, or at
+    ``zlib_level`` where the zlib fallback runs (ISA-L's levels are not zlib's)."""
     if BACKEND == "isal":
         return _lib.compressobj(LEVEL, _lib.DEFLATED, -15)
-    return zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    level = LEVEL if zlib_level is None else zlib_level
+    return zlib.compressobj(level, zlib.DEFLATED, -15)
 
 
 def deflate(data: bytes) -> bytes:

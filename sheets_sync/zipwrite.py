@@ -75,9 +75,10 @@ class ZipWriter:
             info, name, flags, info.compress_type, info.CRC, len(raw), info.file_size, at, zip64
         )
 
-    def deflating(self, info: zipfile.ZipInfo) -> DeflatingMember:
-        """A writer of member ``info``'s body, deflated; the member is done when it closes."""
-        return DeflatingMember(self, info)
+    def deflating(self, info: zipfile.ZipInfo, zlib_level: int | None = None) -> DeflatingMember:
+        """A writer of member ``info``'s body, deflated (``zlib_level``: as
+        ``deflate.compressobj``); the member is done when it closes."""
+        return DeflatingMember(self, info, zlib_level)
 
     def close(self) -> None:
         out = self._out
@@ -157,14 +158,16 @@ class ZipWriter:
 class DeflatingMember:
     """``write`` deflates a chunk of a member's body; ``close`` fills in its local header."""
 
-    def __init__(self, zip_out: ZipWriter, info: zipfile.ZipInfo) -> None:
+    def __init__(
+        self, zip_out: ZipWriter, info: zipfile.ZipInfo, zlib_level: int | None = None
+    ) -> None:
         self._zip, self._info = zip_out, info
         self._name, self._flags = _name(info.filename)
         self._offset = zip_out._local(
             info, self._name, self._flags, zipfile.ZIP_DEFLATED, 0, 0, 0, zip64=True
         )
         self._start = zip_out._out.tell()
-        self._deflate = compressobj()
+        self._deflate = compressobj(zlib_level)
         self._crc = 0
         self._size = 0
         self._closed = False

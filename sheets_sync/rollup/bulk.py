@@ -57,6 +57,9 @@ CHUNK_CELLS = 16_000
 #: gains ~1.1 s of 16.7; a full night at 500, whose largest sheet holds ~0.3 million and
 #: whose writers keep both cores busy meanwhile, lost ~0.1 s of 3.8 to the hand-offs.
 BACKGROUND_CELLS = 1_000_000
+#: zlib's level for the spliced sheets if ``isal`` fails to import (``sheets_sync.deflate``):
+#: 3, as before ISA-L, not the write-back's 6 (~2x the CPU on the night's critical path).
+ZLIB_LEVEL = 3
 
 
 def xf_index(fmt: Format | None) -> int:
@@ -398,7 +401,7 @@ class BulkCells:
                     continue
                 data = src.read(info)
                 sheet = self._sheets.pop(index) if consume else self._sheets[index]
-                with out.deflating(info) as member:
+                with out.deflating(info, ZLIB_LEVEL) as member:
                     if sheet.size < BACKGROUND_CELLS or available_cpus() < 2:
                         self._write_sheet(data, sheet, member)
                     else:

@@ -64,3 +64,19 @@ def test_rezip_deflates_a_replaced_member_with_isal() -> None:
         raw = rezip_module._raw(out, zf.getinfo("xl/worksheets/sheet1.xml"))
     assert raw == isal_zlib.compress(BODY, 2, -15)
     assert raw != zlib.compress(BODY, 6, -15)
+
+
+def test_without_isal_the_streaming_compressor_takes_zlib_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rollup's splice deflated at zlib's level 3 before ISA-L; the fallback used 6."""
+    monkeypatch.setattr(deflate_module, "BACKEND", "zlib")
+    monkeypatch.setattr(deflate_module, "LEVEL", zlib.Z_DEFAULT_COMPRESSION)
+    for level, wanted in ((None, 6), (3, 3)):
+        made = deflate_module.compressobj(level)
+        raw = made.compress(BODY) + made.flush()
+        assert raw == zlib.compress(BODY, wanted, -15)
+        assert _inflate(raw) == BODY
+    monkeypatch.undo()  # with ISA-L a zlib level is not used: ISA-L's own LEVEL is
+    made = deflate_module.compressobj(3)
+    assert made.compress(BODY) + made.flush() == isal_zlib.compress(BODY, 2, -15)
