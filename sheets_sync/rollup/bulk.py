@@ -387,7 +387,7 @@ class BulkCells:
         """The sheets with bulk cells deflated again (ISA-L, ``zipwrite``), the other members
         copied as their compressed bytes. The long tables are ~46 MB of XML at 500 teams:
         zlib's level 3 took 147 ms of CPU for them (3.9 MB), ISA-L takes 31 (4.5 MB), and
-        the night's rollup is on its critical path (bench/notes.md, pzlib pass)."""
+        the night's rollup is on its critical path (bench/notes.md, thirty-fourth pass)."""
         with (
             zipfile.ZipFile(path) as src,
             path.open("rb") as source,
