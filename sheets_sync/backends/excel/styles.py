@@ -313,14 +313,15 @@ class StyleBook:
         base = xfs[base_xf] if 0 <= base_xf < len(xfs) else xfs[0]
         changes: dict[str, str | None] = {}
         # by ``whole`` (a padded ``fontId="000…0"`` of 5,000 digits was a ValueError, the
-        # team's internal error, until 2026-12-07); no number: the first font, as one past
-        # the list is
-        font_id = whole(base.get("fontId") or "0")
-        font_id = len(self.lists["fonts"]) if font_id is None else font_id
+        # team's internal error, until 2026-12-07), with the XSD's spaces and ``+``; no
+        # number, or one past the list: the first font's, and the id rewritten (its
+        # stand-in was ``len(fonts)``, the new font's own index: the change was dropped)
         fonts = self.lists["fonts"]
-        font = self._font(fonts[font_id] if font_id < len(fonts) else fonts[0], style)
+        font_id = whole(_xsd_number(base.get("fontId") or "0"))
+        known = font_id is not None and font_id < len(fonts)
+        font = self._font(fonts[font_id] if known and font_id is not None else fonts[0], style)
         new_font = self._intern("fonts", font)
-        if new_font != font_id:
+        if not known or new_font != font_id:
             changes.update(fontId=str(new_font), applyFont="1")
         if style.fill is not None:
             fill = _fill(style.fill)

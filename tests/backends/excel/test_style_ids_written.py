@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from sheets_sync.backends.excel.styles import StyleBook
 from sheets_sync.cli import cli
+from sheets_sync.grid import CellStyle
 
 NS = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 REST = (
@@ -71,3 +72,24 @@ def test_a_format_id_with_the_xsds_spaces_or_plus_is_counted() -> None:
     assert book._num_fmt("0.0000") == 165
     rendered = book.render() or b""
     assert rendered.count(b'numFmtId="166"') == 1 and b'numFmtId="164"' not in rendered
+
+
+def test_a_font_id_with_the_xsds_spaces_or_plus_is_restyled() -> None:
+    """``fontId=" 1 "`` (the XSD allows the spaces; ``int`` read it) is font 1, restyled as
+    ``fontId="1"`` is; an unreadable id is the first font's, and still restyled. The
+    stand-in for an unreadable id was ``len(fonts)``, the very index the new font took,
+    so the font change was dropped without a word (found reading the whole change)."""
+    fonts = b'<fonts count="2"><font><sz val="11"/></font><font><sz val="14"/></font></fonts>'
+    rest = REST.replace(b'<fonts count="1"><font><sz val="11"/></font></fonts>', fonts)
+    for font_id, size in ((b'" 1 "', "14"), (b'"+1"', "14"), (b'"1"', "14"), (b'"x"', "11")):
+        book = StyleBook(
+            NS
+            + rest.replace(b'<cellXfs count="1">', b'<cellXfs count="2">').replace(
+                b"</cellXfs>", b'<xf numFmtId="0" fontId=' + font_id + b' fillId="0"/></cellXfs>'
+            )
+        )
+        xf = book.lists["cellXfs"][book.xf_for(1, CellStyle(font_color="FF0000"))]
+        font = book.lists["fonts"][int(xf.get("fontId") or "")]
+        assert xf.get("applyFont") == "1", font_id
+        assert any(k.tag == "color" for k in font.children), font_id
+        assert [k.get("val") for k in font.children if k.tag == "sz"] == [size], font_id
