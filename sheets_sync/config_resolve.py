@@ -444,10 +444,14 @@ def not_utf8(name: str) -> str | None:
 
 
 def _shown(path: Path, root: Path) -> str:
-    """``path`` as the workspace's warnings name a file: relative to its folder."""
+    """``path`` as the workspace's warnings name a file: relative to its folder, a byte
+    that is no UTF-8 shown as ``\\xfe`` (as the errors show it; ``\\udcfe`` until a read
+    of the whole change)."""
+    shown = str(path)
     for folder in (root, resolved_path(root)):
         try:
-            return str(path.relative_to(folder))
+            shown = str(path.relative_to(folder))
+            break
         except ValueError:
             pass
-    return str(path)
+    return not_utf8(shown) or shown

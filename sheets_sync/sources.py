@@ -294,7 +294,10 @@ def end_case_twins(
     day; before, the pattern took the one it spells). Two files neither of which it spells
     (``Sales.XLSX``, ``Sales.Xlsx`` under ``*.xlsx``) are left as they are."""
     last = pattern.replace("\\", "/").rpartition("/")[2]
-    spelled: dict[tuple[Path, str], Path] = {(p.parent, p.stem): p for p in taken}
+    # a listed file only when the pattern spells it too: a listed Revenue's Sales.xlsm
+    # made Sales.XLSX under *.xlsx no team, said as "beside it is, the end teams_glob
+    # spells" (found reading the whole change)
+    spelled = {(p.parent, p.stem): p for p in taken if fnmatch.fnmatchcase(p.name, last)}
     for p in matched:
         if fnmatch.fnmatchcase(p.name, last):
             spelled.setdefault((resolved_path(p.parent), p.stem), p)

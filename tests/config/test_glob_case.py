@@ -6,11 +6,13 @@ under ``teams/*.xlsx`` was no team, without a word, and a folder of such files a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sheets_sync.config import load_workspace
+from sheets_sync.config_resolve import _shown
 from sheets_sync.errors import ConfigError
 from tests.conftest import write_team
 
@@ -195,3 +197,22 @@ def test_two_patterns_each_spelling_an_end_are_two_teams_of_one_name(tmp_path: P
     with pytest.raises(ConfigError) as caught:
         _loaded(tmp_path, config, "Sales.xlsx", "Sales.XLSX")
     assert "duplicate team name 'Sales'" in "\n".join(caught.value.problems)
+
+
+def test_a_listed_file_the_pattern_does_not_spell_is_no_twin(tmp_path: Path) -> None:
+    """A listed Revenue's ``Sales.xlsm`` is no spelling of ``teams/*.xlsx``: ``Sales.XLSX``
+    beside it is team Sales (its name free), not "no team: teams/Sales.xlsm beside it is,
+    the end teams_glob spells" (found reading the whole change)."""
+    config = "teams:\n  - {name: Revenue, source: teams/Sales.xlsm}\nteams_glob: teams/*.xlsx\n"
+    teams, warnings = _loaded(tmp_path, config, "Sales.xlsm", "Sales.XLSX")
+    assert teams == ["Revenue teams/Sales.xlsm", "Sales teams/Sales.XLSX"]
+    assert warnings == []
+
+
+def test_a_name_not_utf8_is_warned_of_escaped(tmp_path: Path) -> None:
+    """The glob's warnings name a file with a Latin-1 byte ``\\xfe``, as its errors do,
+    not as Python's surrogate ``\\udcfe``, which no UTF-8 report holds (found reading the
+    whole change: ``sync --dry-run`` said ``teams/Op\\udcfes.XLSX``)."""
+    path = tmp_path / "teams" / os.fsdecode(b"Op\xfes.XLSX")
+    assert _shown(path, tmp_path) == "teams/Op\\xfes.XLSX"
+    assert _shown(tmp_path / "teams" / "Ops.XLSX", tmp_path) == "teams/Ops.XLSX"
