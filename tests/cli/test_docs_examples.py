@@ -26,6 +26,14 @@ from sheets_sync.emulator.cli import emulator_command
 from sheets_sync.mapping.spec import parse_mapping
 from tests.cli.test_ops_cli import run
 
+
+def _protected(ctx: click.Context) -> list[str]:
+    """The words a group holds for its subcommand: ``_protected_args`` from click 8.2,
+    ``protected_args`` in 8.1, which pyproject allows."""
+    held = getattr(ctx, "_protected_args", None)
+    return list(held if held is not None else getattr(ctx, "protected_args", []))
+
+
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"
 
@@ -104,8 +112,8 @@ def _parse(argv: list[str]) -> click.Context:
     or a wrong value raises click's UsageError, as on the command line."""
     ctx = cli.make_context("sheets-sync", argv, resilient_parsing=False)
     command: click.Command = cli
-    while isinstance(command, click.Group) and ctx._protected_args:  # the command's word
-        name, sub, rest = command.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+    while isinstance(command, click.Group) and _protected(ctx):  # the command's word
+        name, sub, rest = command.resolve_command(ctx, [*_protected(ctx), *ctx.args])
         assert name is not None and sub is not None
         ctx, command = sub.make_context(name, rest, parent=ctx, resilient_parsing=False), sub
     return ctx

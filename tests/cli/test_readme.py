@@ -23,6 +23,14 @@ import sheets_sync.cli
 from sheets_sync.cli import cli
 from tests.support.scripts import HANG
 
+
+def _protected(ctx: click.Context) -> list[str]:
+    """The words a group holds for its subcommand: ``_protected_args`` from click 8.2,
+    ``protected_args`` in 8.1, which pyproject allows."""
+    held = getattr(ctx, "_protected_args", None)
+    return list(held if held is not None else getattr(ctx, "protected_args", []))
+
+
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -139,7 +147,7 @@ def _parse_error(argv: list[str]) -> str | None:
     try:
         ctx = cli.make_context("sheets-sync", list(argv))
         while isinstance(command, click.Group):
-            args = [*ctx._protected_args, *ctx.args]
+            args = [*_protected(ctx), *ctx.args]
             if not args:
                 return "no command"
             name, found, rest = command.resolve_command(ctx, args)
