@@ -4,7 +4,7 @@
 before a command runs): its wheels exist for every platform sheets-sync runs on. It
 deflates the members a write-back replaces ~5x faster than zlib's default level for ~14 %
 more compressed bytes (bench/notes.md, thirty-fourth pass: the 1,500 members a 500-team
-first night rewrites, 147 ms of CPU at zlib level 6 and 30 ms at ISA-L's level 2, 2.32 vs
+first night rewrites, 147 ms of CPU at zlib level 6 and 28 ms at ISA-L's level 2, 2.32 vs
 2.65 MB). Its output is plain deflate, which every zip reader inflates. The ``zlib``
 fallback covers only an import failure (a broken install, a Python started without the
 dependencies): slower, same members once inflated.

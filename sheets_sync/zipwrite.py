@@ -12,7 +12,7 @@ archive needs them) follow APPNOTE 6.3.x as ``zipfile`` writes them.
 
 Every member keeps its name, order, timestamp, attributes and comment; the copied ones
 their method and their name's very bytes and UTF-8 flag too, as ``rezip`` keeps them
-(extra fields are dropped, as ``zipfile`` drops them). A member to copy in a method other
+(extra fields are dropped: xlsxwriter writes none). A member to copy in a method other
 than stored or deflated, or encrypted, is refused (``WorkbookError``); xlsxwriter writes none.
 """
 

@@ -11,8 +11,8 @@ replaced member in a method other than stored or deflated, but the patch's packa
 method first (since 2026-12-07): that branch of ``_plain`` is only defensive.
 
 Every member keeps its name (its very bytes), order, method, timestamp, attributes and
-comment; extra fields are dropped, as ``zipfile`` drops them on a re-zip. Replaced members
-are deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to import).
+comment; extra fields (timestamps, alignment padding) are dropped. Replaced members are
+deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to import).
 """
 
 from __future__ import annotations
