@@ -472,7 +472,12 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     lines of the file under it."""
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1} " if mark is not None else ""
-    return f"{where}not valid YAML: {getattr(exc, 'problem', None) or exc}"
+    said = f"{where}not valid YAML: {getattr(exc, 'problem', None) or exc}"
+    # and where what it read began: a quote open on line 3 was "line 5 ... end of stream"
+    context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if isinstance(context, str) and start is not None and mark and start.line != mark.line:
+        said += f" ({context} from line {start.line + 1})"
+    return said
 
 
 def unknown_key(root: type[BaseModel], loc: Sequence[int | str], doc: str) -> str:

@@ -329,3 +329,14 @@ def test_a_key_yaml_reads_as_no_text_is_named_at_its_own_line(
     ]
     mapping = f"name: m\nokrs:\n  sheet: [OKRs]\n  columns:\n    target: [A]\n    {key}: [B]\n"
     assert _mapping(mapping) == [f"m.yaml: line 6: okrs.columns: the key {read} should be text"]
+
+
+def test_a_quote_left_open_is_named_where_it_opens(tmp_path: Path) -> None:
+    """The end of the file is where PyYAML gives up; the quote's line is where to look.
+    Until 2026-12-07 only ``line 5 ... found unexpected end of stream`` was said, from
+    a four-line file (found acting as a newcomer: the docs say the line is named)."""
+    text = 'company: "Acme\nperiod: {name: Q, start: 2026-10-01, end: 2026-12-31}\nteams: []\n'
+    assert _workspace(tmp_path, text) == [
+        "sheets-sync.yaml: line 4 not valid YAML: found unexpected end of stream "
+        "(while scanning a quoted scalar from line 1)"
+    ]

@@ -19,7 +19,8 @@ from sheets_sync.mapping.spec import load_mapping, parse_mapping
     [
         (
             "a: [1, 2\n",
-            "mine.yaml: line 2 not valid YAML: expected ',' or ']', but got '<stream end>'",
+            "mine.yaml: line 2 not valid YAML: expected ',' or ']', but got '<stream end>' "
+            "(while parsing a flow sequence from line 1)",
         ),
         ("a: &a [*a]\n", "mine.yaml: line 1 not valid YAML: an alias refers to itself"),
         ("a: " + "{b: " * 5000 + "1" + "}" * 5000, "mine.yaml: not valid YAML: nested too deeply"),
