@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sheets_sync.domain.models import Finding, Period, Severity
+from sheets_sync.domain.shown import shown_float
 from sheets_sync.domain.units import is_units_row
 from sheets_sync.domain.values import (
     EXCEL_EPOCH,
@@ -208,6 +209,15 @@ def _named_missing(
     ]
 
 
+def _shows_100(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> bool:
+    """Whether a confidence cell in a percent format shows 100%: a 1, or a formula's
+    float a step from it (1.0000000000000002 read as 1 of 10 until 2026-12-07)."""
+    at = (row, cols.get("confidence", 0))
+    if at in grid.percent_ones:
+        return True
+    return isinstance(value, float) and at in grid.percent_cells and shown_float(value) == 1.0
+
+
 def extract_tab(
     grid: SheetGrid,
     spec: TabSpec,
@@ -256,7 +266,9 @@ def extract_tab(
         line = grid.rows[row - 1]  # row >= 1: below the header
         width = len(line)
         values = {n: line[c - 1] if c <= width else None for n, c in input_items}
-        if grid.percent_ones and (row, input_cols.get("confidence", 0)) in grid.percent_ones:
+        if (grid.percent_ones or grid.percent_cells) and _shows_100(
+            grid, row, input_cols, values.get("confidence")
+        ):
             values["confidence"] = "100%"  # typed as 100% (a 1 in a percent cell), not 1 of 10
         unknown: frozenset[str] = frozenset()  # cells of formulas with no value: not filled
         if grid.uncalculated:  # a formula with no value is blank, though typed as an error

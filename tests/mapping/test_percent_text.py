@@ -118,3 +118,21 @@ def test_a_kpi_row_knows_which_of_its_numbers_show_a_percentage() -> None:
         "sales.xlsx!KPIs!F3: 8 is a plain number, but the target of KPI KPI-2 is 10% (stored "
         "0.1); type 8% if a percentage is meant",
     ]
+
+
+def test_a_confidence_a_step_from_100_percent_in_a_percent_cell_is_certainty() -> None:
+    """A formula's 1.0000000000000002 that Excel stores (17 digits) in a cell formatted
+    0% shows 100%: certainty, as a 1 there is; the same value in a plain cell is 1 of 10.
+    It read 0.1 in both until 2026-12-07: only an exact 1 was looked for (percent_ones)."""
+    rows: tuple[tuple[CellValue, ...], ...] = (
+        ("Objective ID", "KR ID", "Start", "Target", "Current", "Confidence"),
+        ("O1", "O1.1", 0, 100, 50, 1.0000000000000002),
+        ("O1", "O1.2", 0, 100, 50, 1.0000000000000002),
+        ("O1", "O1.3", 0, 100, 50, 1),
+    )
+    grid = SheetGrid(
+        "OKRs", rows, percent_ones=frozenset({(4, 6)}), percent_cells=frozenset({(2, 6), (4, 6)})
+    )
+    data = WorkbookData("sales.xlsx", ("OKRs",), {"OKRs": grid})
+    team = build_team_input("Sales", extract(data, load_mapping("standard")))
+    assert [kr.confidence for kr in team.key_results] == [1.0, 0.1, 1.0]

@@ -414,4 +414,6 @@ def test_the_cache_format_moves_with_the_grid_it_holds() -> None:
     # it 0.1), 9.999999999999998 too (an error)
     # 183: the same grid; a confidence below 1 reads as it is, not as shown: a formula's
     # 0.9999999999999999 (100 % in a percent cell) reads 0.9999999999999999 (182 read 0.1)
-    assert (FORMAT, fields[-1]) == (183, "grouped_rows")
+    # 184: the same grid; a confidence a step from 1 (a formula's 1.0000000000000002) in a
+    # percent cell shows 100% and reads 1.0 (183 and before: 1 of 10, 0.1)
+    assert (FORMAT, fields[-1]) == (184, "grouped_rows")
