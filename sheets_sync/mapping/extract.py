@@ -210,12 +210,18 @@ def _named_missing(
 
 
 def _shows_100(grid: SheetGrid, row: int, cols: Mapping[str, int], value: object) -> bool:
-    """Whether a confidence cell in a percent format shows 100%: a 1, or a formula's
-    float a step from it (1.0000000000000002 read as 1 of 10 until 2026-12-07)."""
+    """Whether a confidence cell in a percent format holds 100% as 1 of 10 would read it:
+    a 1, or a formula's float a step over it (1.0000000000000002 read 0.1 until
+    2026-12-07); a step under it (0.9999999999999999) reads as it is, a fraction."""
     at = (row, cols.get("confidence", 0))
     if at in grid.percent_ones:
         return True
-    return isinstance(value, float) and at in grid.percent_cells and shown_float(value) == 1.0
+    return (
+        isinstance(value, float)
+        and value > 1
+        and at in grid.percent_cells
+        and shown_float(value) == 1.0
+    )
 
 
 def extract_tab(
