@@ -61,7 +61,7 @@ class ZipWriter:
         if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
             raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
         fields = _LOCAL.unpack(head)
-        name, flags = _name_as_written(source.read(fields[-2]), info)
+        name, flags = name_as_written(source.read(fields[-2]), info)
         source.seek(fields[-1], 1)
         raw = source.read(info.compress_size)
         if len(raw) != info.compress_size:
@@ -105,7 +105,7 @@ class ZipWriter:
         size: int,
         zip64: bool,
     ) -> int:
-        date, time = _dos(info.date_time)
+        date, time = dos_date_time(info.date_time)
         offset = self._out.tell()
         if zip64:
             header = (45, flags, method, time, date, crc, _MARK, _MARK)
@@ -129,7 +129,7 @@ class ZipWriter:
         zip64: bool,
     ) -> None:
         """The central directory's record of a member (zip64 fields only where they must)."""
-        date, time = _dos(info.date_time)
+        date, time = dos_date_time(info.date_time)
         big = [v for v in (size, csize, offset) if v >= _LIMIT]
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
         version = 45 if zip64 or big else 20
@@ -162,7 +162,7 @@ class DeflatingMember:
         self, zip_out: ZipWriter, info: zipfile.ZipInfo, zlib_level: int | None = None
     ) -> None:
         self._zip, self._info = zip_out, info
-        self._name, self._flags = _name(info.filename)
+        self._name, self._flags = zip_name(info.filename)
         self._offset = zip_out._local(
             info, self._name, self._flags, zipfile.ZIP_DEFLATED, 0, 0, 0, zip64=True
         )
@@ -212,7 +212,7 @@ class DeflatingMember:
             self.close()
 
 
-def _name(filename: str) -> tuple[bytes, int]:
+def zip_name(filename: str) -> tuple[bytes, int]:
     """As ``zipfile`` encodes a name: ASCII as it is, else UTF-8 with flag bit 11."""
     try:
         return filename.encode("ascii"), 0
@@ -220,9 +220,9 @@ def _name(filename: str) -> tuple[bytes, int]:
         return filename.encode("utf-8"), _UTF8
 
 
-def _name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
-    """A copied member's name bytes and UTF-8 flag as its local header has them (as
-    ``rezip._name_as_written``): a UTF-8 name without the flag, which ``zipfile`` decoded
+def name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
+    """A member's name bytes and UTF-8 flag as its local header has them (``raw``; a
+    copy here, a kept member in ``rezip``): a UTF-8 name without the flag, which ``zipfile`` decoded
     as cp437, re-encoded from that string came out as mojibake flagged UTF-8 and the part
     its relationship names was gone."""
     utf8 = info.flag_bits & _UTF8
@@ -230,10 +230,10 @@ def _name_as_written(raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
         same = raw.decode("utf-8" if utf8 else "cp437") == info.orig_filename
     except UnicodeDecodeError:
         same = False
-    return (raw, utf8) if same else _name(info.filename)
+    return (raw, utf8) if same else zip_name(info.filename)
 
 
-def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+def dos_date_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     year, month, day, hour, minute, second = date_time
     year = min(max(year, 1980), 2107)
     return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2

@@ -25,12 +25,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
+from sheets_sync.zipwrite import dos_date_time, name_as_written, zip_name
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # signature ... name length, extra length
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _LIMIT = 0xFFFFFFFF  # past this a field needs zip64
-_UTF8 = 0x800
 _ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
@@ -58,7 +58,7 @@ def rezip(
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
         version = 20 if info.compress_type in _METHODS else max(20, info.extract_version)
-        date, time = _dos(info.date_time)
+        date, time = dos_date_time(info.date_time)
         offset = out.tell()
         header = (version, flags, info.compress_type, time, date, crc, len(raw), size)
         out.write(_LOCAL.pack(b"PK\x03\x04", *header, len(name), 0))
@@ -105,14 +105,6 @@ def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size:
     return True
 
 
-def _name(filename: str) -> tuple[bytes, int]:
-    """As ``zipfile`` encodes a name: ASCII as it is, else UTF-8 with flag bit 11."""
-    try:
-        return filename.encode("ascii"), 0
-    except UnicodeEncodeError:
-        return filename.encode("utf-8"), _UTF8
-
-
 def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     """A member's name bytes and UTF-8 flag exactly as its local header has them. Names
     ``zipfile`` decoded as cp437 (no UTF-8 flag) were UTF-8 re-encoded: a name written in
@@ -122,15 +114,8 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     head = data[at : at + _LOCAL.size]
     if len(head) == _LOCAL.size and head[:4] == b"PK\x03\x04":
         size = _LOCAL.unpack(head)[-2]
-        raw = data[at + _LOCAL.size : at + _LOCAL.size + size]
-        utf8 = info.flag_bits & _UTF8
-        try:
-            same = raw.decode("utf-8" if utf8 else "cp437") == info.orig_filename
-        except UnicodeDecodeError:
-            same = False
-        if same:
-            return raw, utf8
-    return _name(info.filename)
+        return name_as_written(data[at + _LOCAL.size : at + _LOCAL.size + size], info)
+    return zip_name(info.filename)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
@@ -151,12 +136,6 @@ def _compress(body: bytes, method: int) -> bytes:
     if method == zipfile.ZIP_STORED:
         return body
     return deflate(body)  # ISA-L (required): ~5x zlib's level 6 (sheets_sync/deflate.py)
-
-
-def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
-    year, month, day, hour, minute, second = date_time
-    year = min(max(year, 1980), 2107)
-    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
 
 
 def _with_zipfile(
