@@ -26,19 +26,22 @@ from typing import BinaryIO
 from sheets_sync.deflate import compressobj
 from sheets_sync.errors import WorkbookError
 
-_LOCAL = struct.Struct("<4s5H3L2H")
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
+#: The records of APPNOTE 6.3.x as written here and by ``rezip`` (one set for both): a
+#: local header (signature ... name length, extra length), a central directory entry and
+#: the end record.
+LOCAL = struct.Struct("<4s5H3L2H")
+CENTRAL = struct.Struct("<4s6H3L5H2L")
+END = struct.Struct("<4s4H2LH")
 _END64 = struct.Struct("<4sQ2H2L4Q")
 _LOCATOR64 = struct.Struct("<4sLQL")
 _EXTRA64 = struct.Struct("<2H2Q")  # id 1, size 16, uncompressed size, compressed size
 _MARK = 0xFFFFFFFF  # a field whose value is in the zip64 record
 _LIMIT = _MARK  # from this size or offset on a field needs zip64
 _UTF8 = 0x800
-_ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
-#: What a copy writes version needed 20 and no flag but UTF-8 for (as ``rezip._METHODS``):
-#: bzip2 or LZMA need a higher version and their own flag bits, so they are refused.
-_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
+#: What a copy (and ``rezip``) writes version needed 20 and no flag but UTF-8 for: bzip2
+#: or LZMA need a higher version and their own flag bits, so they are refused.
+METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 class ZipWriter:
@@ -51,16 +54,16 @@ class ZipWriter:
     def copy(self, source: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Member ``info`` of the zip file ``source`` copied as its compressed bytes; one
         in a method other than stored or deflated, or encrypted, is a ``WorkbookError``."""
-        if info.compress_type not in _METHODS or info.flag_bits & _ENCRYPTED:
-            how = "encrypted" if info.flag_bits & _ENCRYPTED else f"method {info.compress_type}"
+        if info.compress_type not in METHODS or info.flag_bits & ENCRYPTED:
+            how = "encrypted" if info.flag_bits & ENCRYPTED else f"method {info.compress_type}"
             raise WorkbookError(
                 f"zip member {info.filename} cannot be copied: {how} (only stored or deflated)"
             )
         source.seek(info.header_offset)
-        head = source.read(_LOCAL.size)
-        if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
+        head = source.read(LOCAL.size)
+        if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
             raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
-        fields = _LOCAL.unpack(head)
+        fields = LOCAL.unpack(head)
         name, flags = name_as_written(source.read(fields[-2]), info)
         source.seek(fields[-1], 1)
         raw = source.read(info.compress_size)
@@ -92,7 +95,7 @@ class ZipWriter:
             out.write(_LOCATOR64.pack(b"PK\x06\x07", 0, at, 1))
             count = min(count, 0xFFFF)
             size, start = (_MARK if v >= _LIMIT else v for v in (size, start))
-        out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+        out.write(END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
 
     def _local(
         self,
@@ -112,7 +115,7 @@ class ZipWriter:
             extra = _EXTRA64.pack(1, 16, size, csize)
         else:
             header, extra = (20, flags, method, time, date, crc, csize, size), b""
-        self._out.write(_LOCAL.pack(b"PK\x03\x04", *header, len(name), len(extra)))
+        self._out.write(LOCAL.pack(b"PK\x03\x04", *header, len(name), len(extra)))
         self._out.write(name + extra)
         return offset
 
@@ -133,7 +136,7 @@ class ZipWriter:
         big = [v for v in (size, csize, offset) if v >= _LIMIT]
         extra = struct.pack(f"<2H{len(big)}Q", 1, 8 * len(big), *big) if big else b""
         version = 45 if zip64 or big else 20
-        entry = _CENTRAL.pack(
+        entry = CENTRAL.pack(
             b"PK\x01\x02",
             (info.create_system << 8) | version,
             version,
@@ -188,7 +191,7 @@ class DeflatingMember:
         csize = end - self._start
         out.seek(self._offset + 14)  # crc, sizes, then the name and the zip64 extra's sizes
         out.write(struct.pack("<L", self._crc))
-        out.seek(self._offset + _LOCAL.size + len(self._name) + 4)
+        out.seek(self._offset + LOCAL.size + len(self._name) + 4)
         out.write(struct.pack("<2Q", self._size, csize))
         out.seek(end)
         info = self._info

@@ -18,21 +18,24 @@ deflated by ``sheets_sync.deflate`` (ISA-L; zlib only if ``isal`` fails to impor
 from __future__ import annotations
 
 import io
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from sheets_sync.deflate import deflate
 from sheets_sync.errors import WorkbookError
-from sheets_sync.zipwrite import dos_date_time, name_as_written, zip_name
+from sheets_sync.zipwrite import (
+    CENTRAL,
+    ENCRYPTED,
+    END,
+    LOCAL,
+    METHODS,
+    dos_date_time,
+    name_as_written,
+    zip_name,
+)
 
-_LOCAL = struct.Struct("<4s5H3L2H")  # signature ... name length, extra length
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_LIMIT = 0xFFFFFFFF  # past this a field needs zip64
-_ENCRYPTED = 0x1 | 0x40  # traditional and strong encryption
-_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_LIMIT = 0xFFFFFFFF  # past this a field needs zip64 (not written here: zipfile then)
 
 
 def rezip(
@@ -57,14 +60,14 @@ def rezip(
             raw, crc, size = _raw(data, info), info.CRC, info.file_size
         else:
             raw, crc, size = _compress(body, info.compress_type), zlib.crc32(body), len(body)
-        version = 20 if info.compress_type in _METHODS else max(20, info.extract_version)
+        version = 20 if info.compress_type in METHODS else max(20, info.extract_version)
         date, time = dos_date_time(info.date_time)
         offset = out.tell()
         header = (version, flags, info.compress_type, time, date, crc, len(raw), size)
-        out.write(_LOCAL.pack(b"PK\x03\x04", *header, len(name), 0))
+        out.write(LOCAL.pack(b"PK\x03\x04", *header, len(name), 0))
         out.write(name)
         out.write(raw)
-        entry = _CENTRAL.pack(
+        entry = CENTRAL.pack(
             b"PK\x01\x02",
             (info.create_system << 8) | 20,
             *header,
@@ -83,7 +86,7 @@ def rezip(
         return _with_zipfile(kept, changed, comment, read)
     out.write(directory)
     n = len(central)
-    out.write(_END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
+    out.write(END.pack(b"PK\x05\x06", 0, 0, n, n, len(directory), start, len(comment)))
     out.write(comment)
     return out.getvalue()
 
@@ -94,11 +97,11 @@ def _plain(infos: Sequence[zipfile.ZipInfo], changed: Mapping[str, bytes], size:
     if len(infos) >= 0xFFFF or size > _LIMIT:
         return False
     for info in infos:
-        if info.flag_bits & _ENCRYPTED:
+        if info.flag_bits & ENCRYPTED:
             return False  # zipfile refuses to read it, as a write-back must
         if max(info.file_size, info.compress_size, info.header_offset) >= _LIMIT:
             return False
-        if info.filename in changed and info.compress_type not in _METHODS:
+        if info.filename in changed and info.compress_type not in METHODS:
             return False
         if info.filename in changed and len(changed[info.filename]) >= _LIMIT:
             return False
@@ -111,21 +114,21 @@ def _name_as_written(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int]:
     UTF-8 without the flag (``media/bild_ä.png``, as many zip tools write) came back as
     ``bild_├ñ.png`` and the part its relationship names was gone (an image lost)."""
     at = info.header_offset
-    head = data[at : at + _LOCAL.size]
-    if len(head) == _LOCAL.size and head[:4] == b"PK\x03\x04":
-        size = _LOCAL.unpack(head)[-2]
-        return name_as_written(data[at + _LOCAL.size : at + _LOCAL.size + size], info)
+    head = data[at : at + LOCAL.size]
+    if len(head) == LOCAL.size and head[:4] == b"PK\x03\x04":
+        size = LOCAL.unpack(head)[-2]
+        return name_as_written(data[at + LOCAL.size : at + LOCAL.size + size], info)
     return zip_name(info.filename)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A member's compressed bytes, found through its local header."""
     at = info.header_offset
-    head = data[at : at + _LOCAL.size]
-    if len(head) < _LOCAL.size or head[:4] != b"PK\x03\x04":
+    head = data[at : at + LOCAL.size]
+    if len(head) < LOCAL.size or head[:4] != b"PK\x03\x04":
         raise WorkbookError(f"zip member {info.filename} cannot be read: bad local header")
-    fields = _LOCAL.unpack(head)
-    start = at + _LOCAL.size + fields[-2] + fields[-1]
+    fields = LOCAL.unpack(head)
+    start = at + LOCAL.size + fields[-2] + fields[-1]
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
         raise WorkbookError(f"zip member {info.filename} cannot be read: truncated")
