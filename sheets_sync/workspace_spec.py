@@ -59,16 +59,17 @@ class TeamSpec:
         return self.source[len(GSHEET_PREFIX) :]
 
     @property
-    def workbook_key(self) -> Path | str | None:
-        """The workbook the team reads, as the teams that share one are grouped (one shard,
-        ``ops.shard``; one Excel write after another, ``team_steps.by_workbook``; one
-        Google thread, ``google_threads.sheet_turns``): its path, resolved when the
-        workspace loads (a symbolic link is the file it leads to), or its ``gsheet:``
-        source (a sheet's URL is its key by then); None for a team of neither (a web
-        address that names no sheet), a group alone. Never an inode: a link count
-        changes while a backup is made, which could part one path's teams (two names of
-        one file fail anyway, ``shared_workbooks.hard_linked``). Until 2026-12-07 the
-        three worked it out each on its own."""
+    def path_or_sheet(self) -> Path | str | None:
+        """The workbook the team reads, Excel or Google, as the teams that share one go
+        to one shard (``ops.shard``): its path, resolved when the workspace loads (a
+        symbolic link is the file it leads to), or its ``gsheet:`` source (a sheet's URL
+        is its key by then); None for a team of neither (a web address that names no
+        sheet), a shard's group alone. Never an inode: a link count changes while a
+        backup is made, which could part one path's teams (two names of one file fail
+        anyway, ``shared_workbooks.hard_linked``). The Excel writes group by ``path``
+        alone (``team_steps.by_workbook``), the Google threads by ``google_key`` alone
+        (``google_threads.sheet_turns``). Not ``shared_workbooks.workbook_key``, which
+        compares files by inode when they have two names."""
         if self.path is not None:
             return self.path
         return self.source if self.is_google else None

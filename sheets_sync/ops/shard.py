@@ -107,11 +107,11 @@ def shard_keys(teams: Sequence[TeamSpec]) -> dict[str, str]:
 
 
 def _workbook(team: TeamSpec) -> Path | str:
-    """What ``shard_keys`` groups by: the team's workbook (``TeamSpec.workbook_key``: a
+    """What ``shard_keys`` groups by: the team's workbook (``TeamSpec.path_or_sheet``: a
     Google sheet's teams, a tab each, in two shards made each other CONFLICTED, until
     2026-12-07: one's write moved the version the other's check expected); else the
     team alone."""
-    key = team.workbook_key
+    key = team.path_or_sheet
     return f"team:{team.name}" if key is None else key
 
 

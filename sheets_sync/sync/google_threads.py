@@ -156,11 +156,10 @@ def sheet_turns(specs: Sequence[TeamSpec], order: Sequence[int]) -> list[list[in
 
 
 def _sheet(spec: TeamSpec) -> str | None:
-    """A Google team's sheet (``TeamSpec.workbook_key``); None for another (a caller's
-    stand-in too): the teams of one Excel file are read in parallel, written one after
-    another (``team_steps.by_workbook``)."""
-    key = spec.workbook_key if getattr(spec, "is_google", False) else None
-    return None if key is None else str(key)
+    """A Google team's sheet (its ``google_key``: a sheet's URL is its key once the
+    workspace loads); None for another (a caller's stand-in too): the teams of one Excel
+    file are read in parallel, written one after another (``team_steps.by_workbook``)."""
+    return spec.google_key if getattr(spec, "is_google", False) else None
 
 
 def _futures_ended(futures: Iterable[Future[None]]) -> None:

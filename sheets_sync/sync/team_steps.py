@@ -65,14 +65,14 @@ def by_workbook(indices: Sequence[int], specs: Sequence[TeamSpec]) -> list[list[
     """``indices`` grouped by the file their teams write, in order: teams that share a
     workbook (a tab each) are written one after another in one process, each patching
     what the one before it wrote. Written apart, the second found the file changed and
-    was never written back (in two processes, they raced). The workbook is
-    ``TeamSpec.workbook_key``; a team of none is a group alone, and so is a Google team
-    (as ever: the engine sends none here, its writes take turns by sheet in the Google
+    was never written back (in two processes, they raced). The workbook is the team's
+    resolved ``path``; a team of none is a group alone, and so is a Google team (as
+    ever: the engine sends none here, its writes take turns by sheet in the Google
     threads, ``google_threads.sheet_turns``, and patch no file; on 2026-12-07, for a day,
     two teams of one sheet were grouped here)."""
     groups: dict[object, list[int]] = {}
     for i, spec in zip(indices, specs, strict=True):
-        key = None if spec.is_google else spec.workbook_key
+        key = None if spec.is_google else spec.path
         groups.setdefault((spec.source, i) if key is None else key, []).append(i)
     return list(groups.values())
 

@@ -22,10 +22,6 @@ class Spec:
     google_key: str
     is_google: bool = True
 
-    @property
-    def workbook_key(self) -> str:
-        return f"gsheet:{self.google_key}"
-
 
 #: a hang guard only: every wait below is for something that does happen, at once, when
 #: the code is right; the asserts never depend on how long anything took

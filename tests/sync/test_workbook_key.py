@@ -1,7 +1,7 @@
-"""Which teams share a workbook, told once (``TeamSpec.workbook_key``) for the three
-places that group them: the shards (``shard.shard_keys``), the Excel writes
-(``team_steps.by_workbook``) and the Google threads (``google_threads.sheet_turns``).
-Until 2026-12-07 each worked it out on its own; they agreed on every case below (a
+"""Which teams share a workbook, for the three places that group them: the shards
+(``shard.shard_keys``, by ``TeamSpec.path_or_sheet``), the Excel writes
+(``team_steps.by_workbook``, by ``path``) and the Google threads
+(``google_threads.sheet_turns``, by ``google_key``). They agree on every case below (a
 path resolved when the workspace loads, so a symbolic link is the file it leads to; a
 sheet's URL made its ``gsheet:`` key), which these tests pin."""
 
@@ -109,16 +109,16 @@ def test_google_teams_are_no_excel_group(tmp_path: Path) -> None:
 def test_the_key_of_each_kind_of_team(tmp_path: Path) -> None:
     teams = {t.name: t for t in _workspace(tmp_path)}
     shared = (tmp_path / "teams" / "shared.xlsx").resolve()
-    assert teams["Sales"].workbook_key == teams["Link"].workbook_key == shared
-    assert teams["Web"].workbook_key == teams["Key"].workbook_key == f"gsheet:{KEY}"
-    assert teams["Own"].workbook_key != shared
+    assert teams["Sales"].path_or_sheet == teams["Link"].path_or_sheet == shared
+    assert teams["Web"].path_or_sheet == teams["Key"].path_or_sheet == f"gsheet:{KEY}"
+    assert teams["Own"].path_or_sheet != shared
 
 
 def test_a_team_of_neither_is_alone() -> None:
     """A web address that names no sheet: the team fails alone, and is its own group."""
     source = "https://example.com/okrs.xlsx"
     stand_in = TeamSpec("Web", source, "m", mapping=None)  # type: ignore[arg-type]
-    assert stand_in.workbook_key is None
+    assert stand_in.path_or_sheet is None
     assert shard_keys([stand_in, TeamSpec("Web2", source, "m", None)]) == {  # type: ignore[arg-type]
         "Web": "Web",
         "Web2": "Web2",
