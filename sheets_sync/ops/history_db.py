@@ -40,6 +40,20 @@ def recovering(method: Callable[P, R]) -> Callable[P, R]:
     made again on a new one: the history feeds trends and alerts, never the teams' sync,
     so it must not stop a night. A locked or busy database, a failed constraint, are not
     damage: they raise."""
+    return _reported(method, recover=True)
+
+
+def reporting(method: Callable[P, R]) -> Callable[P, R]:
+    """``recovering`` without the recovery: any SQLite error is a ``HistoryError`` and the
+    file is left as it is. For a clean-up after a good record (``prune``): damage it
+    meets is the next record's to set aside; setting it aside here lost the night just
+    recorded with the rest (2026-12-07)."""
+    return _reported(method, recover=False)
+
+
+def _reported(method: Callable[P, R], recover: bool) -> Callable[P, R]:
+    """``method`` whose SQLite errors are a ``HistoryError`` naming the file, after one
+    more call on a new file (the damaged one set aside) when ``recover``."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kw: P.kwargs) -> R:
@@ -48,28 +62,11 @@ def recovering(method: Callable[P, R]) -> Callable[P, R]:
             try:
                 return method(*args, **kw)
             except sqlite3.DatabaseError as exc:
-                if getattr(exc, "sqlite_errorcode", None) not in DAMAGED:
-                    raise  # locked, busy, full: not damage
+                if not recover or getattr(exc, "sqlite_errorcode", None) not in DAMAGED:
+                    raise  # locked, busy, full: not damage (or not this call's to mend)
                 store.set_aside(exc)
                 return method(*args, **kw)
         except sqlite3.Error as exc:  # a locked file, a full disk: the caller's to report
-            raise HistoryError(f"{store.path}: the run history cannot be used ({exc})") from exc
-
-    return wrapper
-
-
-def reporting(method: Callable[P, R]) -> Callable[P, R]:
-    """``recovering`` without the recovery: any SQLite error is a ``HistoryError`` and the
-    file is left as it is. For a clean-up after a good record (``prune``): damage it
-    meets is the next record's to set aside; setting it aside here lost the night just
-    recorded with the rest (2026-12-07)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kw: P.kwargs) -> R:
-        store: Store = args[0]  # type: ignore[assignment]  # a method's self
-        try:
-            return method(*args, **kw)
-        except sqlite3.Error as exc:
             raise HistoryError(f"{store.path}: the run history cannot be used ({exc})") from exc
 
     return wrapper
