@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sheets_sync.errors import HistoryError
 from sheets_sync.loggers import get_logger
 from sheets_sync.native_threads import import_quietly
-from sheets_sync.ops import history_alerts, history_pending, history_teams
+from sheets_sync.ops import history_alerts, history_db, history_pending, history_teams
 from sheets_sync.ops.history_dates import AHEAD_OK, back_dated, dated_ahead
 from sheets_sync.ops.history_db import DAMAGED, day, recovering, reporting, transaction, typed
 from sheets_sync.ops.history_schema import (  # the public ones re-exported (__all__)
@@ -97,8 +97,7 @@ class HistoryStore:
 
     def set_aside(self, exc: Exception) -> Path:
         """Move a damaged history file (with its WAL) aside, kept for recovery by hand."""
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        kept = history_db.set_aside_as(self.path)
         for suffix in ("", "-wal", "-shm"):
             part = Path(f"{self.path}{suffix}")
             if part.exists():

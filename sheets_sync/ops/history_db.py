@@ -72,13 +72,25 @@ def _reported(method: Callable[P, R], recover: bool) -> Callable[P, R]:
     return wrapper
 
 
+def set_aside_as(path: Path) -> Path:
+    """Where a damaged history file goes now (``HistoryStore.set_aside``; its -wal and
+    -shm beside it): ``history.sqlite.damaged-<UTC stamp>``."""
+    return path.with_name(f"{path.name}.damaged-{_now().strftime('%Y%m%dT%H%M%SZ')}")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def damaged_advice(path: Path) -> str:
     """What to do with a history file whose damage the records never meet (a page only the
-    clean-up reads): nothing sets it aside, so it is the user's to, as ``set_aside`` does."""
+    clean-up reads): nothing sets it aside, so it is the user's to, as ``set_aside`` does
+    (the name it would give the file now; ``.damaged`` until 2026-12-07, a name no
+    set-aside writes)."""
     return (
         f"{path} is damaged and each run's clean-up meets it again: with no run going, move "
-        f"it and its -wal and -shm away (as {path.name}.damaged): the next run starts a new "
-        "history, and the moved file keeps its nights for recovery by hand "
+        f"it and its -wal and -shm away (as {set_aside_as(path).name}): the next run starts "
+        "a new history, and the moved file keeps its nights for recovery by hand "
         "(docs/operations.md, History)"
     )
 

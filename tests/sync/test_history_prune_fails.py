@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 import shutil
 import sqlite3
 from contextlib import closing
@@ -28,6 +29,7 @@ from sheets_sync.workspace.demo import create_demo
 
 pytestmark = pytest.mark.usefixtures("eight_cpus")
 AS_OF = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 12, 7, 18, 30, 5, tzinfo=dt.UTC)  # the clock of a set-aside
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +127,7 @@ def test_a_damaged_page_met_by_the_prune_sets_no_history_aside(
 
 
 def test_a_damaged_page_only_the_prune_meets_is_said_with_what_to_do(
-    demo: Path, tmp_path: Path
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Real damage (an old leaf page of ``snapshots`` overwritten) that only the clean-up
     reads: every record goes on, so nothing ever sets the file aside, and until 2026-12-07
@@ -155,11 +157,12 @@ def test_a_damaged_page_only_the_prune_meets_is_said_with_what_to_do(
     at = (leaves[1][0] - 1) * size  # an old night's page
     data[at : at + 16] = b"\xff" * 16
     store.path.write_bytes(bytes(data))
+    monkeypatch.setattr(history_db, "_now", lambda: NOW)
     advice = (
         f"{store.path} is damaged and each run's clean-up meets it again: with no run going,"
-        " move it and its -wal and -shm away (as history.sqlite.damaged): the next run starts"
-        " a new history, and the moved file keeps its nights for recovery by hand"
-        " (docs/operations.md, History)"
+        " move it and its -wal and -shm away (as history.sqlite.damaged-20261207T183005Z):"
+        " the next run starts a new history, and the moved file keeps its nights for"
+        " recovery by hand (docs/operations.md, History)"
     )
     said = (
         "history: the night is recorded; the nights before the newest 5 (history.prune_after)"
@@ -170,3 +173,20 @@ def test_a_damaged_page_only_the_prune_meets_is_said_with_what_to_do(
         assert ran.history_skipped is None
         assert run_report(ran)["history_not_pruned"] == said
         assert [p.name for p in store.path.parent.glob("history.sqlite.*")] == []
+
+
+def test_the_advice_names_the_file_a_set_aside_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The advice said ``history.sqlite.damaged`` where a set-aside writes
+    ``history.sqlite.damaged-<UTC stamp>`` (until 2026-12-07): it names what a
+    set-aside at that moment writes, the file and its -wal."""
+    monkeypatch.setattr(history_db, "_now", lambda: NOW)
+    store = HistoryStore(tmp_path / "history.sqlite")
+    store.path.write_bytes(b"not a database" * 100)
+    Path(f"{store.path}-wal").write_bytes(b"a log")
+    named = re.search(r"away \(as (\S+)\)", history_db.damaged_advice(store.path))
+    assert named is not None
+    kept = store.set_aside(sqlite3.DatabaseError("file is not a database"))
+    assert kept == tmp_path / named[1] and kept.read_bytes() == b"not a database" * 100
+    assert Path(f"{tmp_path / named[1]}-wal").read_bytes() == b"a log"
