@@ -66,8 +66,7 @@ def header_map(grid: SheetGrid, row: int, spec: TabSpec) -> HeaderMap:
                 legacy.setdefault(aliases[old], (col, said))  # an exact header wins: below
             continue
         if name is None:
-            short = len(value) <= HEADER_CHARS  # a paragraph is not kept in the cache
-            for key in _header_loose_keys(value) if short else _loose_keys(value):
+            for key in loose_keys(value):
                 near = aliases.get(key)
                 if near is not None and near not in _OWNED_FIELDS:
                     loose.setdefault(near, []).append(col)
@@ -207,13 +206,10 @@ def _loose_keys(value: CellValue) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in map(normalise_header, keys) if k))
 
 
-def locate_header(grid: SheetGrid, spec: TabSpec, source: str) -> int:
-    return find_header(grid, spec, source)[0]
-
-
 def find_header(grid: SheetGrid, spec: TabSpec, source: str) -> tuple[int, HeaderMap]:
-    """``locate_header``'s row, with its ``header_map`` (the one made choosing it: a tab's
-    read mapped its header row a third time, to the same map, until 2026-12-07)."""
+    """The tab's header row (the mapping's, or the one found in its first rows), with its
+    ``header_map`` (the one made choosing it: a tab's read mapped its header row a third
+    time, to the same map, until 2026-12-07); none is a ``LayoutError`` saying why."""
     if spec.header.row is not None:
         return spec.header.row, header_map(grid, spec.header.row, spec)
     limit = min(spec.header.search or 20, grid.max_row)
@@ -370,9 +366,7 @@ def repeats_header(
         aliases = _field_aliases(spec.columns[name])
         if normalise_header(value) in aliases:
             continue
-        short = len(value) <= HEADER_CHARS  # a paragraph is not kept in the cache
-        keys = _text_loose_keys(value) if short else _loose_keys(value)
-        if not any(k in aliases for k in keys):
+        if not any(k in aliases for k in loose_keys(value)):
             return False
     return not numbers or _repeats(line, head)
 
@@ -397,14 +391,14 @@ def _field_aliases(alts: tuple[str, ...]) -> frozenset[str]:
 
 
 #: ``_loose_keys`` of a text, cached: ``repeats_header`` asks it of every row's ID ("O1",
-#: "KR1.2"), the same few hundred texts in every team
-_text_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
-#: ``_loose_keys`` of a header cell, cached: ``header_map`` asks it of each cell no alias
-#: names, on each row it looks at (a tab's first rows, alike in every team)
-_header_loose_keys = functools.lru_cache(maxsize=4096)(_loose_keys)
+#: "KR1.2"), the same few hundred texts in every team, and ``header_map`` of each cell no
+#: alias names, on each row it looks at (a tab's first rows, alike in every team)
+_cached_loose_keys = functools.lru_cache(maxsize=8192)(_loose_keys)
 
 
 def loose_keys(text: str) -> tuple[str, ...]:
-    """A header's keys with its note dropped (``_loose_keys``, cached), for the owned
-    columns' renamed-header warning (``room.renamed_warnings``)."""
-    return _text_loose_keys(text)
+    """A header's keys with its note dropped (``_loose_keys``), cached for a text no
+    longer than a header: a paragraph is not kept in the cache (its stripped text may be
+    a header all the same). For ``header_map``, ``repeats_header`` and the owned columns'
+    renamed-header warning (``room.renamed_warnings``)."""
+    return _cached_loose_keys(text) if len(text) <= HEADER_CHARS else _loose_keys(text)

@@ -10,7 +10,7 @@ from sheets_sync.mapping import extract as extract_module
 from sheets_sync.mapping import header as header_module
 from sheets_sync.mapping.extract import extract_tab
 from sheets_sync.mapping.fields import OKR_OWNED
-from sheets_sync.mapping.header import find_header, header_map, locate_header
+from sheets_sync.mapping.header import find_header, header_map
 from sheets_sync.mapping.spec import load_mapping
 
 HINT: tuple[CellValue, ...] = ("Objective ID (O1)", "KR ID (O1.1)", "Target (end of Q)", "Current")
@@ -25,7 +25,7 @@ def test_find_header_gives_the_row_and_its_map(rows: tuple[tuple[CellValue, ...]
     okrs = load_mapping("standard").okrs
     grid = SheetGrid("OKRs", rows)
     row, found = find_header(grid, okrs, "sales.xlsx")
-    assert row == locate_header(grid, okrs, "sales.xlsx") == rows.index(REAL) + 1
+    assert row == rows.index(REAL) + 1
     assert found == header_map(grid, row, okrs)
 
 
@@ -61,11 +61,11 @@ def test_a_header_cells_loose_keys_are_cached_for_a_headers_length() -> None:
     on each row it looks at, in every team: cached for a header's length (not a
     paragraph's); a header padded past that length is read by its note all the same."""
     okrs = load_mapping("standard").okrs
-    header_module._header_loose_keys.cache_clear()
+    header_module._cached_loose_keys.cache_clear()
     padded = "Current (latest)" + " " * (header_module.HEADER_CHARS + 50)
     grid = SheetGrid("OKRs", (("Objective ID", "KR ID", "Target (EUR)", padded), DATA))
     for _ in range(2):
         found = header_map(grid, 1, okrs)
         assert (found.found["target"], found.found["current"]) == (3, 4)
-    info = header_module._header_loose_keys.cache_info()
+    info = header_module._cached_loose_keys.cache_info()
     assert (info.hits, info.currsize) == (1, 1)  # "Target (EUR)" once, then from the cache

@@ -113,7 +113,7 @@ def test_the_other_messages_name_a_tab_as_typed(tmp_path: Path) -> None:
     from sheets_sync.backends.excel.patch import patch_xlsx
     from sheets_sync.errors import WorkbookError
     from sheets_sync.grid import CellWrite
-    from sheets_sync.mapping.header import locate_header
+    from sheets_sync.mapping.header import find_header
 
     wb = openpyxl.Workbook()
     path = tmp_path / "t.xlsx"
@@ -125,7 +125,7 @@ def test_the_other_messages_name_a_tab_as_typed(tmp_path: Path) -> None:
     spec = parse_mapping(text, source="m.yaml").okrs
     chart = SheetGrid("Bob's OKRs", (), kind="a chart sheet")
     with pytest.raises(LayoutError) as laid:
-        locate_header(chart, spec, "sales.xlsx")
+        find_header(chart, spec, "sales.xlsx")[0]
     assert str(laid.value).endswith('keep the data in a plain tab named "Bob\'s OKRs"')
 
 
